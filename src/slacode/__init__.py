@@ -1,0 +1,60 @@
+"""slacode: service-level agreements between marketing and sales, written as code.
+
+```python
+import slacode
+agreement = slacode.load("specs/northwind.sla")       # or slacode.loads(text)
+result = agreement.evaluate(events, as_of=when)        # pure: no clock, no I/O
+result.verdicts, result.diagnostics
+```
+
+The public API is the names in ``__all__``; they are imported on first use so that
+``import slacode`` stays cheap for services that only need part of it.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Agreement",
+    "Diagnostic",
+    "Event",
+    "SpecError",
+    "format",
+    "lint",
+    "load",
+    "loads",
+]
+
+_WHERE = {
+    "Agreement": "slacode.model",
+    "Diagnostic": "slacode.diagnostics",
+    "SpecError": "slacode.diagnostics",
+    "Event": "slacode.events",
+    "format": "slacode.fmt",
+    "lint": "slacode.api",
+    "load": "slacode.api",
+    "loads": "slacode.api",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from slacode.api import lint, load, loads
+    from slacode.diagnostics import Diagnostic, SpecError
+    from slacode.events import Event
+    from slacode.model import Agreement
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'slacode' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

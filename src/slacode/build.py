@@ -1,0 +1,428 @@
+"""Syntax tree → model: one transformer method per grammar rule, one model class each.
+
+Values are kept as written (see :mod:`slacode.model`); the only problems reported here are
+literals that cannot be read at all, with code SLA108.
+"""
+from __future__ import annotations
+
+import re
+
+from lark import Token, Transformer, v_args
+
+from slacode import diagnostics as dg
+from slacode import model as m
+from slacode.codes import syntax as codes
+from slacode.diagnostics import Diagnostic, Span
+
+_DURATION_PART = re.compile(r"(\d+)([mhd])")
+_ESCAPE = re.compile(r'\\(["\\])')
+_UNITS = {"minute": "minutes", "minutes": "minutes", "hour": "hours", "hours": "hours",
+          "day": "days", "days": "days"}
+
+
+def build(tree, file: str | None = None) -> tuple[m.Agreement | None, list[Diagnostic]]:
+    """The :class:`~slacode.model.Agreement` of a parse tree, and literal diagnostics."""
+    builder = _Builder(file)
+    try:
+        agreement = builder.transform(tree)
+    except RecursionError:
+        return None, [dg.make(codes.TOO_DEEP, "the agreement is nested too deeply to read",
+                              Span(1, 1, file=file), file=file)]
+    return agreement, builder.diagnostics
+
+
+def number(text: str) -> int | float:
+    text = text.replace("_", "")
+    return float(text) if "." in text else int(text)
+
+
+def unescape(quoted: str) -> str:
+    return _ESCAPE.sub(r"\1", quoted[1:-1])
+
+
+@v_args(meta=True)
+class _Builder(Transformer):
+    def __init__(self, file: str | None):
+        super().__init__(visit_tokens=False)
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- helpers -------------------------------------------------------------------
+    def _span(self, meta) -> Span | None:
+        if getattr(meta, "empty", True):
+            return None
+        return Span(meta.line, meta.column, meta.end_line, meta.end_column, self.file)
+
+    def _tok_span(self, tok: Token) -> Span:
+        return Span.of_token(tok, self.file)
+
+    def name(self, tok: Token) -> m.Name:
+        return m.Name(value=str(tok), span=self._tok_span(tok))
+
+    def string(self, tok: Token) -> m.StringLit:
+        return m.StringLit(value=unescape(str(tok)), span=self._tok_span(tok))
+
+    def timestamp(self, tok: Token) -> m.TimestampLit:
+        return m.TimestampLit(text=str(tok), span=self._tok_span(tok))
+
+    def date(self, tok: Token) -> m.DateLit:
+        y, mo, d = (int(x) for x in str(tok).split("-"))
+        return m.DateLit(year=y, month=mo, day=d, span=self._tok_span(tok))
+
+    def num(self, tok: Token) -> int | float:
+        return number(str(tok))
+
+    # -- file and declarations -----------------------------------------------------
+    def start(self, meta, children):
+        return m.Agreement(file=self.file, declarations=tuple(children), span=self._span(meta))
+
+    def agreement(self, meta, children):
+        ident, *items = children
+        return m.AgreementDecl(id=self.string(ident), items=tuple(items), span=self._span(meta))
+
+    def version(self, meta, children):
+        return m.Version(value=self.string(children[0]), span=self._span(meta))
+
+    def timezone(self, meta, children):
+        return m.Timezone(value=self.string(children[0]), span=self._span(meta))
+
+    def teams(self, meta, children):
+        return m.Teams(names=tuple(self.name(t) for t in children), span=self._span(meta))
+
+    def states(self, meta, children):
+        return m.StatesDecl(states=tuple(children), span=self._span(meta))
+
+    def state_decl(self, meta, children):
+        name, final = children
+        return m.StateDecl(name=self.name(name), final=final is not None, span=self._span(meta))
+
+    def flow(self, meta, children):
+        return m.FlowDecl(lines=tuple(children), span=self._span(meta))
+
+    def flow_line(self, meta, children):
+        source, *targets = children
+        return m.FlowLine(source=self.name(source), targets=tuple(self.name(t) for t in targets),
+                          span=self._span(meta))
+
+    def segment(self, meta, children):
+        name, pred = children
+        return m.SegmentDecl(name=self.name(name), predicate=pred, span=self._span(meta))
+
+    def let(self, meta, children):
+        name, expr = children
+        return m.LetDecl(name=self.name(name), expr=expr, span=self._span(meta))
+
+    # -- calendars -----------------------------------------------------------------
+    def calendar(self, meta, children):
+        name, *items = children
+        return m.CalendarDecl(name=self.name(name), items=tuple(items), span=self._span(meta))
+
+    def hours(self, meta, children):
+        days, *ranges = children
+        return m.Hours(days=days, ranges=tuple(ranges), span=self._span(meta))
+
+    def day_set(self, meta, children):
+        return tuple(children)
+
+    def day_range(self, meta, children):
+        a, b = children
+        return m.DayItem(first=m.DAY_NAMES.index(str(a)), last=m.DAY_NAMES.index(str(b)),
+                         span=self._span(meta))
+
+    def day_single(self, meta, children):
+        return m.DayItem(first=m.DAY_NAMES.index(str(children[0])), span=self._span(meta))
+
+    def daily(self, meta, children):
+        return m.DayItem(daily=True, span=self._span(meta))
+
+    def _time(self, tok: Token) -> m.TimeOfDay:
+        h, mi = str(tok).split(":")
+        return m.TimeOfDay(hour=int(h), minute=int(mi), span=self._tok_span(tok))
+
+    def time_range(self, meta, children):
+        a, b = children
+        return m.TimeRange(start=self._time(a), end=self._time(b), span=self._span(meta))
+
+    def holidays(self, meta, children):
+        return m.Holidays(regions=tuple(self.string(s) for s in children), span=self._span(meta))
+
+    def closed(self, meta, children):
+        return m.Closed(dates=tuple(self.date(d) for d in children), span=self._span(meta))
+
+    def open(self, meta, children):
+        date, *ranges = children
+        return m.Open(date=self.date(date), ranges=tuple(ranges), span=self._span(meta))
+
+    def day_length(self, meta, children):
+        return m.DayLength(duration=children[0], span=self._span(meta))
+
+    def duration(self, meta, children):
+        parts = {"days": 0, "hours": 0, "minutes": 0}
+        if len(children) == 1 and isinstance(children[0], Token):
+            for value, unit in _DURATION_PART.findall(str(children[0])):
+                key = {"d": "days", "h": "hours", "m": "minutes"}[unit]
+                parts[key] += int(value)
+        else:
+            for value, unit in children:
+                parts[unit] += value
+        return m.Duration(**parts, span=self._span(meta))
+
+    def spelled_part(self, meta, children):
+        value, unit = children
+        n = self.num(value)
+        if not isinstance(n, int):
+            self.diagnostics.append(dg.make(
+                codes.BAD_LITERAL, f"durations count whole units; `{value}` is not a whole number",
+                self._tok_span(value), hint="write `1h30m` or `90 minutes` instead of `1.5 hours`",
+                file=self.file))
+            n = int(n)
+        return n, _UNITS[str(unit)]
+
+    # -- rules ---------------------------------------------------------------------
+    def rule(self, meta, children):
+        kind, name, *clauses = children
+        return m.Rule(rule_kind=str(kind), name=self.name(name), clauses=tuple(clauses),
+                      span=self._span(meta))
+
+    def owner(self, meta, children):
+        return m.Owner(team=self.name(children[0]), span=self._span(meta))
+
+    def start_on(self, meta, children):
+        return m.StartOn(triggers=children[0], span=self._span(meta))
+
+    def start_when(self, meta, children):
+        return m.StartWhen(predicate=children[0], span=self._span(meta))
+
+    def stop_on(self, meta, children):
+        return m.StopOn(triggers=children[0], span=self._span(meta))
+
+    def cancel_on(self, meta, children):
+        return m.CancelOn(triggers=children[0], span=self._span(meta))
+
+    def restart_on(self, meta, children):
+        return m.RestartOn(triggers=children[0], span=self._span(meta))
+
+    def pause_while(self, meta, children):
+        return m.PauseWhile(predicate=children[0], span=self._span(meta))
+
+    def within(self, meta, children):
+        duration, calendar, segment = children
+        return m.Within(duration=duration, calendar=calendar, segment=segment, span=self._span(meta))
+
+    def on_calendar(self, meta, children):
+        return self.name(children[0])
+
+    def for_segment(self, meta, children):
+        return self.name(children[0])
+
+    def warn(self, meta, children):
+        return m.Warn(percent=self.num(children[0]), span=self._span(meta))
+
+    def require(self, meta, children):
+        return m.Require(fields=tuple(children), span=self._span(meta))
+
+    def field_name(self, meta, children):
+        return self._field(children[0])
+
+    def count(self, meta, children):
+        return m.Count(triggers=children[0], span=self._span(meta))
+
+    def at_least_within(self, meta, children):
+        n, duration, calendar, segment = children
+        return m.AtLeastWithin(n=self.num(n), duration=duration, calendar=calendar, segment=segment,
+                               span=self._span(meta))
+
+    def at_least_before(self, meta, children):
+        n, triggers = children
+        return m.AtLeastBefore(n=self.num(n), triggers=triggers, span=self._span(meta))
+
+    def at_most_per_day(self, meta, children):
+        n, calendar = children
+        return m.AtMostPerDay(n=self.num(n), calendar=calendar, span=self._span(meta))
+
+    def gap(self, meta, children):
+        return m.Gap(duration=children[0], span=self._span(meta))
+
+    def first(self, meta, children):
+        return m.First(predicate=children[0], span=self._span(meta))
+
+    def only_during(self, meta, children):
+        return m.OnlyDuring(calendar=self.name(children[0]), span=self._span(meta))
+
+    def only_between(self, meta, children):
+        return m.OnlyBetween(window=children[0], span=self._span(meta))
+
+    # -- triggers ------------------------------------------------------------------
+    def triggers(self, meta, children):
+        return tuple(c for c in children if c is not None)
+
+    def enter(self, meta, children):
+        return m.Trigger(kind="enter", states=tuple(self.name(t) for t in children), span=self._span(meta))
+
+    def leave(self, meta, children):
+        return m.Trigger(kind="leave", states=tuple(self.name(t) for t in children), span=self._span(meta))
+
+    def event(self, meta, children):
+        return m.Trigger(kind="event", type=self.name(children[0]), span=self._span(meta))
+
+    def event_where_paren(self, meta, children):
+        name, pred = children
+        return m.Trigger(kind="event", type=self.name(name), where=pred, span=self._span(meta))
+
+    last_trigger = event_where_paren
+
+    # -- predicates ----------------------------------------------------------------
+    def or_(self, meta, children):
+        return m.Or(items=tuple(children), span=self._span(meta))
+
+    def and_(self, meta, children):
+        return m.And(items=tuple(children), span=self._span(meta))
+
+    def not_(self, meta, children):
+        return m.Not(item=children[0], span=self._span(meta))
+
+    def _field(self, tok: Token) -> m.FieldRef:
+        text = str(tok)
+        if tok.type == "QNAME":
+            return m.FieldRef(name=text[1:-1], quoted=True, span=self._tok_span(tok))
+        if tok.type == "STATE_KW":
+            return m.FieldRef(name="state", is_state=True, span=self._tok_span(tok))
+        return m.FieldRef(name=text, span=self._tok_span(tok))
+
+    def operand(self, meta, children):
+        return self._field(children[0])
+
+    def value(self, meta, children):
+        tok = children[0]
+        span = self._tok_span(tok)
+        if tok.type == "STRING":
+            return m.Value(kind="string", value=unescape(str(tok)), span=span)
+        if tok.type in ("NUMBER", "NEG_NUMBER"):
+            return m.Value(kind="number", value=self.num(tok), span=span)
+        if tok.type in ("TRUE", "FALSE"):
+            return m.Value(kind="bool", value=tok.type == "TRUE", span=span)
+        if tok.type == "NULL":
+            return m.Value(kind="null", value=None, span=span)
+        return m.Value(kind="name", value=str(tok), span=span)
+
+    literal = value
+
+    def value_list(self, meta, children):
+        return tuple(c for c in children if c is not None)
+
+    def compare(self, meta, children):
+        field, op, value = children
+        return m.Compare(field=field, op=str(op), value=value, span=self._span(meta))
+
+    def member(self, meta, children):
+        field, values = children
+        return m.Member(field=field, values=values, span=self._span(meta))
+
+    def not_member(self, meta, children):
+        field, values = children
+        return m.Member(field=field, values=values, negated=True, span=self._span(meta))
+
+    def exists(self, meta, children):
+        return m.Exists(field=children[0], span=self._span(meta))
+
+    def missing(self, meta, children):
+        return m.Exists(field=children[0], negated=True, span=self._span(meta))
+
+    def contains(self, meta, children):
+        field, text = children
+        return m.TextTest(field=field, op="contains", text=self.string(text), span=self._span(meta))
+
+    def starts_with(self, meta, children):
+        field, text = children
+        return m.TextTest(field=field, op="starts_with", text=self.string(text), span=self._span(meta))
+
+    def segment_ref(self, meta, children):
+        return m.SegmentRef(name=self.name(children[0]), span=self._span(meta))
+
+    def bool_test(self, meta, children):
+        return m.BoolConst(value=children[0].type == "TRUE", span=self._span(meta))
+
+    # -- aggregates ----------------------------------------------------------------
+    def target(self, meta, children):
+        name, *items = children
+        return m.TargetDecl(name=self.name(name), items=tuple(items), span=self._span(meta))
+
+    def target_rule(self, meta, children):
+        rule, clause, segment = children
+        return m.TargetRule(rule=self.name(rule), clause=self.name(clause) if clause is not None else None,
+                            segment=segment, span=self._span(meta))
+
+    def target_goal(self, meta, children):
+        percent, period = children
+        return m.TargetGoal(percent=percent, period=str(period), span=self._span(meta))
+
+    def quota(self, meta, children):
+        name, *items = children
+        return m.QuotaDecl(name=self.name(name), items=tuple(items), span=self._span(meta))
+
+    def quota_goal(self, meta, children):
+        bound, amount, period = children
+        return m.QuotaGoal(bound=str(bound), amount=amount, period=str(period), span=self._span(meta))
+
+    # -- expressions ---------------------------------------------------------------
+    def number(self, meta, children):
+        return m.Number(value=self.num(children[0]), span=self._span(meta))
+
+    def constant(self, meta, children):
+        return m.Constant(name=self.name(children[0]), span=self._span(meta))
+
+    def binary(self, meta, children):
+        left = children[0]
+        for i in range(1, len(children), 2):
+            op, right = children[i], children[i + 1]
+            span = None
+            if left.span is not None and right.span is not None:
+                span = Span(left.span.line, left.span.column, right.span.end_line,
+                            right.span.end_column, self.file)
+            left = m.Binary(op=str(op), left=left, right=right, span=span)
+        return left
+
+    def negate(self, meta, children):
+        return m.Negate(item=children[0], span=self._span(meta))
+
+    def call(self, meta, children):
+        func, *args = children
+        return m.Call(func=self.name(func), args=tuple(args), span=self._span(meta))
+
+    # -- tests ---------------------------------------------------------------------
+    def test(self, meta, children):
+        name, *items = children
+        return m.TestDecl(name=self.string(name), items=tuple(items), span=self._span(meta))
+
+    def test_as_of(self, meta, children):
+        return m.TestAsOf(at=self.timestamp(children[0]), span=self._span(meta))
+
+    def test_lead(self, meta, children):
+        return m.TestLead(lead=self.string(children[0]), span=self._span(meta))
+
+    def test_event(self, meta, children):
+        at, type_, props, sets = children
+        return m.TestEvent(at=self.timestamp(at), type=self.name(type_), props=props or (),
+                           sets=sets or (), span=self._span(meta))
+
+    def test_state_event(self, meta, children):
+        at, state, sets = children
+        span = self._span(meta)
+        return m.TestEvent(at=self.timestamp(at), type=m.Name(value="state", span=span),
+                           state=self.name(state), sets=sets or (), span=span)
+
+    def with_part(self, meta, children):
+        return tuple(children)
+
+    set_part = with_part
+
+    def assignment(self, meta, children):
+        key, value = children
+        return m.Assignment(key=key, value=value, span=self._span(meta))
+
+    def expect(self, meta, children):
+        rule, clause, period, cycle, status, due = children
+        return m.Expect(rule=self.name(rule), clause=self.name(clause) if clause is not None else None,
+                        period=self.string(period) if period is not None else None,
+                        cycle=self.num(cycle) if cycle is not None else None, status=str(status),
+                        due=self.timestamp(due) if due is not None else None, span=self._span(meta))

@@ -1,0 +1,66 @@
+"""The registry of diagnostic codes: one table, every code with its documentation.
+
+Codes are ``SLA`` + three digits, grouped by hundreds:
+
+* ``SLA1xx`` syntax: text that does not parse;
+* ``SLA2xx`` names and references: undefined, duplicate or misused names;
+* ``SLA3xx`` semantics and feasibility: values that cannot mean anything, promises that
+  cannot be kept, rules that can never apply;
+* ``SLA4xx`` style: naming and completeness habits;
+* ``SLA5xx`` event input: lines of an event file that cannot be used;
+* ``SLA6xx`` evaluation: what happened while judging events against the agreement.
+
+Each group lives in a module of this package. A code is declared once with :func:`define`
+and its documentation text (Markdown: a summary line, then *Why*, *Avoid*, *Prefer*
+sections). ``slacode rule CODE`` prints that text and ``docs/rules/CODE.md`` holds the same
+text (a test keeps them equal). A code is never reused for another meaning.
+"""
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+_CODE_RE = re.compile(r"^SLA[1-9]\d\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    code: str
+    name: str
+    severity: str
+    doc: str
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip()
+
+    def page(self) -> str:
+        """The documentation page, as ``slacode rule`` prints it and docs/rules holds it."""
+        return f"# {self.code} `{self.name}` ({self.severity})\n\n{self.doc.strip()}\n"
+
+
+CODES: dict[str, CodeInfo] = {}
+
+
+def define(code: str, name: str, severity: str, doc: str) -> str:
+    """Register ``code``; returns it, so modules can bind ``SYNTAX = define(...)``."""
+    if not _CODE_RE.match(code):
+        raise ValueError(f"bad code {code!r}")
+    if code in CODES:
+        raise ValueError(f"code {code} defined twice")
+    if severity not in ("error", "warning", "info"):
+        raise ValueError(f"bad severity {severity!r} for {code}")
+    CODES[code] = CodeInfo(code, name, severity, textwrap.dedent(doc).strip())
+    return code
+
+
+def by_name(name: str) -> CodeInfo | None:
+    for info in CODES.values():
+        if info.name == name:
+            return info
+    return None
+
+
+# Every group registers itself on import; the registry is complete once this module is.
+from slacode.codes import syntax, names, semantics, style, events, evaluation  # noqa: E402,F401

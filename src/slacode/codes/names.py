@@ -1,0 +1,2 @@
+"""names codes (see slacode.codes)."""
+from slacode.codes import define  # noqa: F401

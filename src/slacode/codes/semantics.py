@@ -1,0 +1,2 @@
+"""semantics codes (see slacode.codes)."""
+from slacode.codes import define  # noqa: F401

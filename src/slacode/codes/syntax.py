@@ -1,0 +1,154 @@
+"""SLA1xx: text that does not parse."""
+from slacode.codes import define
+
+UNEXPECTED_TOKEN = define("SLA101", "unexpected-token", "error", """
+    The parser met a word or symbol that cannot stand at this point of a statement.
+
+    ## Why
+    Each statement of an agreement has a fixed shape (`within 4h on br_sales for hot`,
+    `start on assigned`). When a word is missing, misspelt or out of place the statement
+    cannot be understood, and slacode names what it expected instead ("expected a duration
+    such as `4h`"). The rest of the file is still checked: slacode skips to the next line and
+    reports every independent problem.
+
+    ## Avoid
+    ```
+    deadline first_touch {
+      within on br_sales
+    }
+    ```
+
+    ## Prefer
+    ```
+    deadline first_touch {
+      within 4h on br_sales
+    }
+    ```
+    """)
+
+UNEXPECTED_CHARACTER = define("SLA102", "unexpected-character", "error", """
+    A character that cannot begin any word, number or symbol of the language.
+
+    ## Why
+    Agreements use letters, digits, `_`, quotes, backquotes and a few symbols
+    (`{ } [ ] ( ) , ; = -> == != < <= > >= % - :`). Anything else, often a stray character
+    pasted from a document, a smart quote or a `$`, stops the statement from being read.
+    Names that need other characters (a CRM field `utm-source`) go in backquotes.
+
+    ## Avoid
+    ```
+    segment paid = utm-source == “ads”
+    ```
+
+    ## Prefer
+    ```
+    segment paid = `utm-source` == "ads"
+    ```
+    """)
+
+UNEXPECTED_END = define("SLA103", "unexpected-end", "error", """
+    The file ends in the middle of a statement or block.
+
+    ## Why
+    Usually a closing `}` is missing, or the file was cut short (a truncated copy or an
+    unfinished edit). slacode reports where it stopped and what it was still waiting for.
+
+    ## Avoid
+    ```
+    deadline first_touch {
+      owner sales
+    ```
+
+    ## Prefer
+    ```
+    deadline first_touch {
+      owner sales
+    }
+    ```
+    """)
+
+NOT_TEXT = define("SLA104", "not-utf8-text", "error", """
+    The file is not UTF-8 text (invalid byte sequences or NUL bytes).
+
+    ## Why
+    Agreements are text kept in git. A file in another encoding, or a binary file given by
+    mistake, cannot be read reliably; slacode reports the first bad byte and stops reading
+    that file, so nothing is guessed.
+
+    ## Avoid
+    Saving the agreement as UTF-16 or Latin-1, or passing a spreadsheet instead of the
+    `.sla` file.
+
+    ## Prefer
+    Save the file as UTF-8 (the default of every modern editor).
+    """)
+
+UNTERMINATED_STRING = define("SLA105", "unterminated-string", "error", """
+    A string that opens with `"` (or a name that opens with a backquote) is not closed on
+    the same line.
+
+    ## Why
+    Strings and backquoted names cannot span lines. An unclosed quote would swallow the rest
+    of the line, so slacode reports it where it starts.
+
+    ## Avoid
+    ```
+    segment demo = source == "demo_request
+    ```
+
+    ## Prefer
+    ```
+    segment demo = source == "demo_request"
+    ```
+    """)
+
+TOO_DEEP = define("SLA106", "nesting-too-deep", "error", """
+    Parentheses or `not` are nested deeper than slacode accepts (100 levels).
+
+    ## Why
+    No agreement written by a person needs that much nesting; such input is generated or
+    damaged, and refusing it keeps the checker fast and safe.
+
+    ## Avoid
+    `segment x = ((((((((...))))))))` nested hundreds of levels.
+
+    ## Prefer
+    Name parts of a long predicate as segments and combine the segments.
+    """)
+
+TOO_LARGE = define("SLA107", "file-too-large", "error", """
+    The file is larger than slacode reads as an agreement (16 MiB).
+
+    ## Why
+    An agreement of thousands of rules is a few hundred kilobytes. A file this large is
+    almost certainly not an agreement (an event export passed in the wrong position, for
+    example), and reading it would only produce noise.
+
+    ## Avoid
+    `slacode lint events.jsonl`
+
+    ## Prefer
+    `slacode lint agreement.sla`; pass event files to `slacode check` after the agreement.
+    """)
+
+BAD_LITERAL = define("SLA108", "invalid-literal", "error", """
+    A number, date, time, timestamp or duration is written in a form the language does not
+    accept, or names a value that does not exist (`2026-02-30`, `25:00`, `9:5`).
+
+    ## Why
+    Dates are `YYYY-MM-DD`, times of day `HH:MM` (24 h; `24:00` only as the end of an
+    interval), timestamps RFC 3339 with an offset, durations `30m`, `4h`, `1h30m`, `2d`.
+    A value that only looks right would silently move a deadline.
+
+    ## Avoid
+    ```
+    hours mon-fri 09:00-25:00
+    closed 2026-02-30
+    ```
+
+    ## Prefer
+    ```
+    hours mon-fri 09:00-18:00
+    closed 2026-02-27
+    ```
+    """)

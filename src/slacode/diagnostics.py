@@ -1,0 +1,133 @@
+"""Diagnostics: the values every stage reports problems with.
+
+A diagnostic is a plain immutable value: a registered code (``SLA`` + three digits), a
+severity, a span (file, line, column, end line, end column; 1-based), a one-sentence
+message, an optional hint and the URL of the code's documentation page. Stages never print:
+they return diagnostics, and :mod:`slacode.reporters` renders them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+DOCS_URL = "https://slacode.dev/docs/rules/{code}"
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+_SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a source file, 1-based, end exclusive (``end_column`` is one past)."""
+
+    line: int
+    column: int
+    end_line: int | None = None
+    end_column: int | None = None
+    file: str | None = None
+
+    def with_file(self, file: str | None) -> "Span":
+        return Span(self.line, self.column, self.end_line, self.end_column, file)
+
+    @classmethod
+    def of_token(cls, token, file: str | None = None) -> "Span":
+        """The span of a Lark token (which carries 1-based positions)."""
+        return cls(token.line, token.column, token.end_line, token.end_column, file)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: str
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+    file: str | None = field(default=None)
+
+    @property
+    def line(self) -> int | None:
+        return self.span.line if self.span else None
+
+    @property
+    def column(self) -> int | None:
+        return self.span.column if self.span else None
+
+    @property
+    def path(self) -> str | None:
+        if self.span is not None and self.span.file is not None:
+            return self.span.file
+        return self.file
+
+    @property
+    def url(self) -> str:
+        return DOCS_URL.format(code=self.code)
+
+    def at_file(self, file: str | None) -> "Diagnostic":
+        """The same diagnostic, located in ``file``."""
+        span = self.span.with_file(file) if self.span is not None else None
+        return Diagnostic(self.code, self.severity, self.message, span, self.hint, file)
+
+    def sort_key(self):
+        s = self.span
+        return (self.path or "", s.line if s else 0, s.column if s else 0,
+                _SEVERITY_RANK[self.severity], self.code, self.message)
+
+    def to_dict(self) -> dict:
+        s = self.span
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "file": self.path,
+            "line": s.line if s else None,
+            "column": s.column if s else None,
+            "end_line": s.end_line if s else None,
+            "end_column": s.end_column if s else None,
+            "hint": self.hint,
+            "url": self.url,
+        }
+
+
+def make(code: str, message: str, span: Span | None = None, *, hint: str | None = None,
+         severity: str | None = None, file: str | None = None) -> Diagnostic:
+    """A diagnostic of a registered code, with the code's default severity unless given."""
+    from slacode.codes import CODES  # the registry imports nothing heavy
+
+    info = CODES.get(code)
+    if info is None:
+        raise KeyError(f"unregistered diagnostic code {code}")
+    return Diagnostic(code, severity or info.severity, message, span, hint, file)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == ERROR for d in diagnostics)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+class SpecError(Exception):
+    """An agreement that cannot be used: carries every diagnostic found, errors first."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = tuple(sort_diagnostics(diagnostics))
+        errors = [d for d in self.diagnostics if d.severity == ERROR]
+        first = errors[0] if errors else (self.diagnostics[0] if self.diagnostics else None)
+        if first is None:
+            text = "invalid agreement"
+        else:
+            where = ""
+            if first.span is not None:
+                where = f"{first.path or '<text>'}:{first.span.line}:{first.span.column}: "
+            text = f"{where}{first.code} {first.message}"
+            if len(errors) > 1:
+                text += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
+        super().__init__(text)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == ERROR)

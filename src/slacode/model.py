@@ -1,0 +1,762 @@
+"""The agreement model: frozen pydantic nodes, one class per grammar rule.
+
+Every node carries the :class:`~slacode.diagnostics.Span` it was read from (excluded from
+dumps and equality of dumps, so ``a.model_dump() == b.model_dump()`` compares meaning, not
+layout). Values are kept as written (a time ``25:00`` is a ``TimeOfDay(hour=25)``) so that
+the checks in :mod:`slacode.lint` can point at them; the checks decide what is valid.
+
+The root is :class:`Agreement`; it also offers the runtime entry points (calendars,
+evaluation) by importing those stages lazily.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from functools import cached_property
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from slacode.diagnostics import Span
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    span: Span | None = Field(default=None, exclude=True, repr=False)
+
+
+# ------------------------------------------------------------------------- literals
+
+class Name(Node):
+    """An identifier as written, with its place (declarations and references alike)."""
+
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class StringLit(Node):
+    value: str
+
+
+class Duration(Node):
+    """``1d4h30m``: days are working days on a calendar (its day length), 24h without."""
+
+    days: int = 0
+    hours: int = 0
+    minutes: int = 0
+
+    def seconds(self, day_seconds: int = 86_400) -> int:
+        return self.days * day_seconds + self.hours * 3600 + self.minutes * 60
+
+    @property
+    def has_days(self) -> bool:
+        return self.days != 0
+
+    def compact(self) -> str:
+        parts = [f"{v}{u}" for v, u in ((self.days, "d"), (self.hours, "h"), (self.minutes, "m")) if v]
+        return "".join(parts) or "0m"
+
+
+class TimeOfDay(Node):
+    hour: int
+    minute: int
+
+    @property
+    def minutes(self) -> int:
+        return self.hour * 60 + self.minute
+
+    @property
+    def valid(self) -> bool:
+        return (0 <= self.hour < 24 and 0 <= self.minute < 60) or (self.hour == 24 and self.minute == 0)
+
+    def text(self) -> str:
+        return f"{self.hour:02d}:{self.minute:02d}"
+
+
+class TimeRange(Node):
+    start: TimeOfDay
+    end: TimeOfDay
+
+    @property
+    def overnight(self) -> bool:
+        return self.end.minutes < self.start.minutes
+
+    def text(self) -> str:
+        return f"{self.start.text()}-{self.end.text()}"
+
+
+class DateLit(Node):
+    year: int
+    month: int
+    day: int
+
+    @property
+    def value(self) -> _dt.date | None:
+        try:
+            return _dt.date(self.year, self.month, self.day)
+        except ValueError:
+            return None
+
+    def text(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+class TimestampLit(Node):
+    text: str
+
+    @property
+    def value(self) -> _dt.datetime | None:
+        """The instant, or None when the text is not a valid RFC 3339 timestamp with offset."""
+        try:
+            t = _dt.datetime.fromisoformat(self.text)
+        except ValueError:
+            return None
+        return t if t.tzinfo is not None else None
+
+
+class DayItem(Node):
+    """``mon``, ``mon-fri`` (``last`` set) or ``daily``."""
+
+    first: int | None = None
+    last: int | None = None
+    daily: bool = False
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        if self.daily:
+            return frozenset(range(7))
+        if self.last is None:
+            return frozenset({self.first})
+        if self.last >= self.first:
+            return frozenset(range(self.first, self.last + 1))
+        return frozenset(list(range(self.first, 7)) + list(range(0, self.last + 1)))
+
+    def text(self) -> str:
+        if self.daily:
+            return "daily"
+        if self.last is None:
+            return DAY_NAMES[self.first]
+        return f"{DAY_NAMES[self.first]}-{DAY_NAMES[self.last]}"
+
+
+# ----------------------------------------------------------------------- predicates
+
+class FieldRef(Node):
+    """A lead field or event property; ``state`` (the keyword) is the lifecycle state."""
+
+    name: str
+    quoted: bool = False
+    is_state: bool = False
+
+    def text(self) -> str:
+        if self.is_state:
+            return "state"
+        return f"`{self.name}`" if self.quoted else self.name
+
+
+class Value(Node):
+    kind: Literal["string", "number", "bool", "name", "null"]
+    value: str | int | float | bool | None
+
+
+class Or(Node):
+    kind: Literal["or"] = "or"
+    items: tuple["Pred", ...]
+
+
+class And(Node):
+    kind: Literal["and"] = "and"
+    items: tuple["Pred", ...]
+
+
+class Not(Node):
+    kind: Literal["not"] = "not"
+    item: "Pred"
+
+
+class Compare(Node):
+    kind: Literal["compare"] = "compare"
+    field: FieldRef
+    op: Literal["==", "!=", "<", "<=", ">", ">="]
+    value: Value
+
+
+class Member(Node):
+    kind: Literal["member"] = "member"
+    field: FieldRef
+    values: tuple[Value, ...]
+    negated: bool = False
+
+
+class Exists(Node):
+    """``FIELD exists`` (or ``FIELD missing`` when ``negated``)."""
+
+    kind: Literal["exists"] = "exists"
+    field: FieldRef
+    negated: bool = False
+
+
+class TextTest(Node):
+    """``FIELD contains "x"`` / ``FIELD starts with "x"``."""
+
+    kind: Literal["text"] = "text"
+    field: FieldRef
+    op: Literal["contains", "starts_with"]
+    text: StringLit
+
+
+class SegmentRef(Node):
+    kind: Literal["segment"] = "segment"
+    name: Name
+
+
+class BoolConst(Node):
+    kind: Literal["bool"] = "bool"
+    value: bool
+
+
+Pred = Annotated[Union[Or, And, Not, Compare, Member, Exists, TextTest, SegmentRef, BoolConst],
+                 Field(discriminator="kind")]
+
+
+# ------------------------------------------------------------------------- triggers
+
+class Trigger(Node):
+    """``enter a, b`` / ``leave a`` / ``TYPE`` / ``TYPE where PREDICATE``."""
+
+    kind: Literal["enter", "leave", "event"]
+    states: tuple[Name, ...] = ()
+    type: Name | None = None
+    where: Pred | None = None
+
+
+# -------------------------------------------------------------------------- clauses
+
+class Owner(Node):
+    kind: Literal["owner"] = "owner"
+    team: Name
+
+
+class StartOn(Node):
+    kind: Literal["start_on"] = "start_on"
+    triggers: tuple[Trigger, ...]
+
+
+class StartWhen(Node):
+    kind: Literal["start_when"] = "start_when"
+    predicate: Pred
+
+
+class StopOn(Node):
+    kind: Literal["stop_on"] = "stop_on"
+    triggers: tuple[Trigger, ...]
+
+
+class CancelOn(Node):
+    kind: Literal["cancel_on"] = "cancel_on"
+    triggers: tuple[Trigger, ...]
+
+
+class RestartOn(Node):
+    kind: Literal["restart_on"] = "restart_on"
+    triggers: tuple[Trigger, ...]
+
+
+class PauseWhile(Node):
+    kind: Literal["pause_while"] = "pause_while"
+    predicate: Pred
+
+
+class Within(Node):
+    kind: Literal["within"] = "within"
+    duration: Duration
+    calendar: Name | None = None
+    segment: Name | None = None
+
+
+class Warn(Node):
+    kind: Literal["warn"] = "warn"
+    percent: int | float
+
+
+class Require(Node):
+    kind: Literal["require"] = "require"
+    fields: tuple[FieldRef, ...]
+
+
+class Count(Node):
+    kind: Literal["count"] = "count"
+    triggers: tuple[Trigger, ...]
+
+
+class AtLeastWithin(Node):
+    kind: Literal["at_least_within"] = "at_least_within"
+    n: int | float
+    duration: Duration
+    calendar: Name | None = None
+    segment: Name | None = None
+
+
+class AtLeastBefore(Node):
+    kind: Literal["at_least_before"] = "at_least_before"
+    n: int | float
+    triggers: tuple[Trigger, ...]
+
+
+class AtMostPerDay(Node):
+    kind: Literal["at_most_per_day"] = "at_most_per_day"
+    n: int | float
+    calendar: Name | None = None
+
+
+class Gap(Node):
+    kind: Literal["gap"] = "gap"
+    duration: Duration
+
+
+class First(Node):
+    kind: Literal["first"] = "first"
+    predicate: Pred
+
+
+class OnlyDuring(Node):
+    kind: Literal["only_during"] = "only_during"
+    calendar: Name
+
+
+class OnlyBetween(Node):
+    kind: Literal["only_between"] = "only_between"
+    window: TimeRange
+
+
+Clause = Annotated[Union[Owner, StartOn, StartWhen, StopOn, CancelOn, RestartOn, PauseWhile,
+                         Within, Warn, Require, Count, AtLeastWithin, AtLeastBefore, AtMostPerDay,
+                         Gap, First, OnlyDuring, OnlyBetween],
+                   Field(discriminator="kind")]
+
+#: clause kinds that only make sense in an `attempts` rule
+ATTEMPTS_ONLY = frozenset({"count", "at_least_within", "at_least_before", "at_most_per_day",
+                           "gap", "first", "only_during", "only_between"})
+
+
+# ---------------------------------------------------------------------- expressions
+
+class Number(Node):
+    kind: Literal["number"] = "number"
+    value: int | float
+
+
+class Constant(Node):
+    kind: Literal["constant"] = "constant"
+    name: Name
+
+
+class Binary(Node):
+    kind: Literal["binary"] = "binary"
+    op: Literal["+", "-", "*", "/"]
+    left: "Expr"
+    right: "Expr"
+
+
+class Negate(Node):
+    kind: Literal["negate"] = "negate"
+    item: "Expr"
+
+
+class Call(Node):
+    kind: Literal["call"] = "call"
+    func: Name
+    args: tuple["Expr", ...]
+
+
+Expr = Annotated[Union[Number, Constant, Binary, Negate, Call], Field(discriminator="kind")]
+
+
+# --------------------------------------------------------------------- declarations
+
+class Version(Node):
+    kind: Literal["version"] = "version"
+    value: StringLit
+
+
+class Timezone(Node):
+    kind: Literal["timezone"] = "timezone"
+    value: StringLit
+
+
+class Teams(Node):
+    kind: Literal["teams"] = "teams"
+    names: tuple[Name, ...]
+
+
+AgreementItem = Annotated[Union[Version, Timezone, Teams], Field(discriminator="kind")]
+
+
+class AgreementDecl(Node):
+    kind: Literal["agreement"] = "agreement"
+    id: StringLit
+    items: tuple[AgreementItem, ...] = ()
+
+    def _first(self, kind):
+        return next((i for i in self.items if i.kind == kind), None)
+
+    @property
+    def version(self) -> str | None:
+        item = self._first("version")
+        return item.value.value if item else None
+
+    @property
+    def timezone(self) -> StringLit | None:
+        item = self._first("timezone")
+        return item.value if item else None
+
+    @property
+    def teams(self) -> tuple[Name, ...]:
+        return tuple(n for i in self.items if i.kind == "teams" for n in i.names)
+
+
+class Hours(Node):
+    kind: Literal["hours"] = "hours"
+    days: tuple[DayItem, ...]
+    ranges: tuple[TimeRange, ...]
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        out: set[int] = set()
+        for d in self.days:
+            out |= d.weekdays
+        return frozenset(out)
+
+
+class Holidays(Node):
+    kind: Literal["holidays"] = "holidays"
+    regions: tuple[StringLit, ...]
+
+
+class Closed(Node):
+    kind: Literal["closed"] = "closed"
+    dates: tuple[DateLit, ...]
+
+
+class Open(Node):
+    kind: Literal["open"] = "open"
+    date: DateLit
+    ranges: tuple[TimeRange, ...]
+
+
+class DayLength(Node):
+    kind: Literal["day_length"] = "day_length"
+    duration: Duration
+
+
+CalendarItem = Annotated[Union[Timezone, Hours, Holidays, Closed, Open, DayLength],
+                         Field(discriminator="kind")]
+
+
+class CalendarDecl(Node):
+    kind: Literal["calendar"] = "calendar"
+    name: Name
+    items: tuple[CalendarItem, ...] = ()
+
+    def of(self, kind: str) -> tuple:
+        return tuple(i for i in self.items if i.kind == kind)
+
+    @property
+    def timezone(self) -> StringLit | None:
+        tz = self.of("timezone")
+        return tz[0].value if tz else None
+
+
+class StateDecl(Node):
+    name: Name
+    final: bool = False
+
+
+class StatesDecl(Node):
+    kind: Literal["states"] = "states"
+    states: tuple[StateDecl, ...] = ()
+
+
+class FlowLine(Node):
+    source: Name
+    targets: tuple[Name, ...]
+
+
+class FlowDecl(Node):
+    kind: Literal["flow"] = "flow"
+    lines: tuple[FlowLine, ...] = ()
+
+
+class SegmentDecl(Node):
+    kind: Literal["segment"] = "segment"
+    name: Name
+    predicate: Pred
+
+
+class LetDecl(Node):
+    kind: Literal["let"] = "let"
+    name: Name
+    expr: Expr
+
+
+class Rule(Node):
+    """A ``handoff``, ``deadline`` or ``attempts`` rule; clauses in the order written."""
+
+    kind: Literal["rule"] = "rule"
+    rule_kind: Literal["handoff", "deadline", "attempts"]
+    name: Name
+    clauses: tuple[Clause, ...] = ()
+
+    def of(self, kind: str) -> tuple:
+        return tuple(c for c in self.clauses if c.kind == kind)
+
+    @property
+    def owner(self) -> Name | None:
+        owners = self.of("owner")
+        return owners[0].team if owners else None
+
+    def triggers(self, kind: str) -> tuple[Trigger, ...]:
+        """All triggers of every clause of ``kind`` (``start_on``, ``stop_on`` …)."""
+        return tuple(t for c in self.of(kind) for t in c.triggers)
+
+
+class TargetRule(Node):
+    kind: Literal["target_rule"] = "target_rule"
+    rule: Name
+    clause: Name | None = None
+    segment: Name | None = None
+
+
+class TargetGoal(Node):
+    kind: Literal["target_goal"] = "target_goal"
+    percent: Expr
+    period: str
+
+
+TargetItem = Annotated[Union[Owner, TargetRule, TargetGoal], Field(discriminator="kind")]
+
+
+class TargetDecl(Node):
+    kind: Literal["target"] = "target"
+    name: Name
+    items: tuple[TargetItem, ...] = ()
+
+    def _first(self, kind):
+        return next((i for i in self.items if i.kind == kind), None)
+
+    @property
+    def owner(self) -> Name | None:
+        item = self._first("owner")
+        return item.team if item else None
+
+    @property
+    def rule(self) -> TargetRule | None:
+        return self._first("target_rule")
+
+    @property
+    def goal(self) -> TargetGoal | None:
+        return self._first("target_goal")
+
+
+class QuotaGoal(Node):
+    kind: Literal["quota_goal"] = "quota_goal"
+    bound: Literal["least", "most"]
+    amount: Expr
+    period: str
+
+
+QuotaItem = Annotated[Union[Owner, Count, QuotaGoal], Field(discriminator="kind")]
+
+
+class QuotaDecl(Node):
+    kind: Literal["quota"] = "quota"
+    name: Name
+    items: tuple[QuotaItem, ...] = ()
+
+    def _first(self, kind):
+        return next((i for i in self.items if i.kind == kind), None)
+
+    @property
+    def owner(self) -> Name | None:
+        item = self._first("owner")
+        return item.team if item else None
+
+    @property
+    def count(self) -> Count | None:
+        return self._first("count")
+
+    @property
+    def goal(self) -> QuotaGoal | None:
+        return self._first("quota_goal")
+
+
+# ---------------------------------------------------------------------------- tests
+
+class Assignment(Node):
+    key: FieldRef
+    value: Value
+
+
+class TestAsOf(Node):
+    kind: Literal["as_of"] = "as_of"
+    at: TimestampLit
+
+
+class TestLead(Node):
+    kind: Literal["lead"] = "lead"
+    lead: StringLit
+
+
+class TestEvent(Node):
+    """``at T TYPE with k = v set f = v`` (``state`` set for ``at T enter STATE``)."""
+
+    kind: Literal["event"] = "event"
+    at: TimestampLit
+    type: Name
+    state: Name | None = None
+    props: tuple[Assignment, ...] = ()
+    sets: tuple[Assignment, ...] = ()
+
+
+class Expect(Node):
+    kind: Literal["expect"] = "expect"
+    rule: Name
+    clause: Name | None = None
+    period: StringLit | None = None
+    cycle: int | float | None = None
+    status: Literal["met", "breached", "cancelled", "paused", "at_risk", "pending"]
+    due: TimestampLit | None = None
+
+
+TestItem = Annotated[Union[TestAsOf, TestLead, TestEvent, Expect], Field(discriminator="kind")]
+
+
+class TestDecl(Node):
+    kind: Literal["test"] = "test"
+    name: StringLit
+    items: tuple[TestItem, ...] = ()
+
+
+Decl = Annotated[Union[AgreementDecl, CalendarDecl, StatesDecl, FlowDecl, SegmentDecl, LetDecl,
+                       Rule, TargetDecl, QuotaDecl, TestDecl],
+                 Field(discriminator="kind")]
+
+
+# ----------------------------------------------------------------------------- root
+
+def _first_by_name(decls) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for d in decls:
+        out.setdefault(d.name.value, d)
+    return out
+
+
+class Agreement(Node):
+    """A parsed agreement: its declarations in file order, and the runtime entry points."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    file: str | None = Field(default=None, exclude=True)
+    declarations: tuple[Decl, ...] = ()
+    #: warnings and information found when the agreement was loaded
+    diagnostics: tuple[Any, ...] = Field(default=(), exclude=True, repr=False)
+
+    # -- declarations by kind ----------------------------------------------------
+    def of(self, kind: str) -> tuple:
+        return tuple(d for d in self.declarations if d.kind == kind)
+
+    @property
+    def header(self) -> AgreementDecl | None:
+        found = self.of("agreement")
+        return found[0] if found else None
+
+    @property
+    def id(self) -> str | None:
+        return self.header.id.value if self.header else None
+
+    @property
+    def version(self) -> str | None:
+        return self.header.version if self.header else None
+
+    @property
+    def timezone(self) -> str:
+        """The agreement's zone (``UTC`` when it names none)."""
+        tz = self.header.timezone if self.header else None
+        return tz.value if tz is not None else "UTC"
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        return tuple(n.value for n in self.header.teams) if self.header else ()
+
+    @property
+    def calendar_decls(self) -> dict[str, CalendarDecl]:
+        return _first_by_name(self.of("calendar"))
+
+    @property
+    def state_decls(self) -> tuple[StateDecl, ...]:
+        return tuple(s for block in self.of("states") for s in block.states)
+
+    @property
+    def flow_lines(self) -> tuple[FlowLine, ...]:
+        return tuple(line for block in self.of("flow") for line in block.lines)
+
+    @property
+    def segments(self) -> dict[str, SegmentDecl]:
+        return _first_by_name(self.of("segment"))
+
+    @property
+    def constants(self) -> dict[str, LetDecl]:
+        return _first_by_name(self.of("let"))
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.of("rule")
+
+    @property
+    def targets(self) -> tuple[TargetDecl, ...]:
+        return self.of("target")
+
+    @property
+    def quotas(self) -> tuple[QuotaDecl, ...]:
+        return self.of("quota")
+
+    @property
+    def tests(self) -> tuple[TestDecl, ...]:
+        return self.of("test")
+
+    def rule(self, name: str) -> Rule | None:
+        return next((r for r in self.rules if r.name.value == name), None)
+
+    # -- runtime -----------------------------------------------------------------
+    @cached_property
+    def calendars(self) -> dict:
+        """Working-time calendars by name (:class:`slacode.calendar.Calendar`)."""
+        from slacode.compile import build_calendars
+
+        return build_calendars(self)
+
+    @cached_property
+    def plan(self):
+        """The compiled, immutable evaluation plan (built once)."""
+        from slacode.compile import compile_agreement
+
+        return compile_agreement(self)
+
+    def evaluate(self, events, *, as_of, default_tz=None):
+        """Verdicts for ``events`` (dicts or :class:`slacode.Event`) as of ``as_of``.
+
+        Pure: no clock, no I/O. Returns a :class:`slacode.evaluate.Result`.
+        """
+        from slacode.evaluate import evaluate
+
+        return evaluate(self, events, as_of=as_of, default_tz=default_tz)
+
+
+for _cls in (Or, And, Not, Trigger, Binary, Negate, Call, SegmentDecl, First, StartWhen,
+             PauseWhile, StartOn, StopOn, CancelOn, RestartOn, Count, AtLeastBefore, LetDecl,
+             TargetGoal, QuotaGoal, TargetDecl, QuotaDecl, Rule, Agreement):
+    _cls.model_rebuild()

@@ -1,0 +1,414 @@
+"""Text → syntax tree, with every problem turned into a slacode diagnostic.
+
+The grammar (``grammar/slacode.lark``) is loaded once, LALR(1) with ``strict=True``. This
+module drives Lark's interactive parser itself, token by token, so that it can
+
+* apply the line rules of the language: runs of line breaks (and ``;``) count as one, and a
+  line break after ``{ , or and = ->`` is a continuation, not the end of a statement;
+* recover from a syntax error: report it, drop the broken statement (up to the next line
+  break at the same brace depth, a whole block if the statement opened one) and go on, so
+  one run reports every independent problem;
+* name what was expected in words ("expected a duration such as `4h`").
+
+No Lark exception escapes: :func:`parse` returns ``(tree | None, diagnostics)``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from slacode import diagnostics as dg
+from slacode.codes import syntax as codes
+from slacode.diagnostics import Diagnostic, Span
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_NESTING = 100
+MAX_SYNTAX_ERRORS = 100
+
+#: tokens after which a `-` is a sign (counted towards the nesting limit)
+_PREFIX = frozenset({"MINUS", "NOT", "LPAR", "ADD_OP", "MUL_OP", "EQUAL", "COMMA"})
+
+#: tokens after which a line break does not end the statement
+_CONTINUES = frozenset({"LBRACE", "COMMA", "OR", "AND", "EQUAL", "ARROW"})
+
+
+class GrammarNotFound(RuntimeError):
+    pass
+
+
+def grammar_path() -> Path:
+    """Where the grammar is: inside the installed package (wheel), else the source tree."""
+    packaged = Path(__file__).resolve().parent / "grammar" / "slacode.lark"
+    if packaged.is_file():
+        return packaged
+    source = Path(__file__).resolve().parents[2] / "grammar" / "slacode.lark"
+    if source.is_file():
+        return source
+    raise GrammarNotFound(f"slacode grammar not found (looked in {packaged} and {source})")
+
+
+def grammar_text() -> str:
+    return grammar_path().read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def parser():
+    """The LALR parser, built once per process (and cached on disk by Lark)."""
+    from lark import Lark
+
+    text = grammar_text()
+    options = dict(parser="lalr", lexer="contextual", strict=True, propagate_positions=True,
+                   maybe_placeholders=True, start="start")
+    try:
+        return Lark(text, cache=True, **options)
+    except OSError:  # unwritable temp folder: build without the cache
+        return Lark(text, **options)
+
+
+# ------------------------------------------------------------------- token naming
+
+_FRIENDLY = {
+    "NAME": "a name",
+    "QNAME": "a `backquoted` name",
+    "STRING": 'a string such as "text"',
+    "NUMBER": "a number",
+    "NEG_NUMBER": "a number",
+    "DURATION": "a duration such as `4h`",
+    "TIME": "a time of day such as `09:00`",
+    "DATE": "a date such as `2026-12-24`",
+    "TIMESTAMP": "a timestamp such as `2026-11-02T10:00:00-03:00`",
+    "DAY_NAME": "a day such as `mon` or `mon-fri`",
+    "COMPARATOR": "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+    "UNIT_WORD": "a unit (`minutes`, `hours`, `days`)",
+    "PERIOD": "a period (`day`, `week`, `month`, `quarter`)",
+    "STATUS": "a status (`met`, `breached`, `cancelled`, `paused`, `at_risk`, `pending`)",
+    "RULE_KIND": "`handoff`, `deadline` or `attempts`",
+    "BOUND": "`least` or `most`",
+    "ADD_OP": "`+` or `-`",
+    "MUL_OP": "`*` or `/`",
+    "_NL": "the end of the line",
+    "$END": "the end of the file",
+    "STATE_KW": "`state`",
+    "FINAL": "`final`",
+    "TRUE": "`true`",
+    "FALSE": "`false`",
+    "NULL": "`null`",
+}
+
+# Sets of expected terminals that read better as one phrase.
+_PHRASES = [
+    ({"AGREEMENT", "CALENDAR", "STATES", "FLOW", "SEGMENT", "RULE_KIND", "TARGET", "QUOTA", "LET", "TEST"},
+     "a declaration (`agreement`, `calendar`, `states`, `flow`, `segment`, `handoff`, `deadline`, "
+     "`attempts`, `target`, `quota`, `let` or `test`)"),
+    ({"OWNER", "START", "STOP", "CANCEL", "RESTART", "PAUSE", "WITHIN", "WARN", "REQUIRE", "COUNT", "AT",
+      "GAP", "FIRST", "ONLY"},
+     "a clause (`owner`, `start`, `stop`, `cancel`, `restart`, `pause`, `within`, `warn`, `require`, "
+     "`count`, `at least`, `at most`, `gap`, `first`, `only`)"),
+    ({"TIMEZONE", "HOURS", "HOLIDAYS", "CLOSED", "OPEN", "DAY"},
+     "a calendar line (`timezone`, `hours`, `holidays`, `closed`, `open`, `day`)"),
+    ({"AS", "LEAD", "AT", "EXPECT"}, "a test line (`as of`, `lead`, `at`, `expect`)"),
+    ({"DURATION", "NUMBER"}, "a duration such as `4h` or `30 minutes`"),
+    ({"NAME", "QNAME", "STATE_KW"}, "a field name (or `state`)"),
+    ({"STRING", "NUMBER", "NEG_NUMBER", "TRUE", "FALSE", "NAME"}, "a value (a string, number, `true`, `false` or a state name)"),
+    ({"STRING", "NUMBER", "NEG_NUMBER", "TRUE", "FALSE", "NULL"}, "a value (a string, number, `true`, `false` or `null`)"),
+]
+
+
+def _describe_terminal(name: str, terminals: dict) -> str:
+    if name in _FRIENDLY:
+        return _FRIENDLY[name]
+    term = terminals.get(name)
+    if term is not None and term.pattern.type == "str":
+        return f"`{term.pattern.value}`"
+    return name.lower()
+
+
+def describe_expected(expected, terminals: dict) -> str:
+    names = set(expected)
+    parts: list[str] = []
+    for group, phrase in _PHRASES:
+        if group <= names:
+            names -= group
+            parts.append(phrase)
+    words = sorted({_describe_terminal(n, terminals) for n in names if n not in ("COMMENT",)},
+                   key=lambda w: (not w.startswith("`"), w))
+    if "the end of the line" in words:  # say it last: it reads as "or the end of the line"
+        words.remove("the end of the line")
+        words.append("the end of the line")
+    parts.extend(w for w in words if w not in parts)
+    if not parts:
+        return "something else"
+    if len(parts) > 10:
+        parts = parts[:9] + ["…"]
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def describe_token(tok) -> str:
+    if tok.type == "$END":
+        return "the end of the file"
+    if tok.type == "_NL":
+        return "the end of the line" if "\n" in tok.value else "`;`"
+    text = str(tok.value)
+    if len(text) > 40:
+        text = text[:37] + "…"
+    return f"`{text}`"
+
+
+# ------------------------------------------------------------------------ decoding
+
+def decode(data: bytes, file: str | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """UTF-8 text of ``data``, or None with a diagnostic locating the first bad byte."""
+    if len(data) > MAX_BYTES:
+        return None, [dg.make(codes.TOO_LARGE, f"the file is {len(data):,} bytes; agreements are read up to {MAX_BYTES:,}",
+                              Span(1, 1, file=file), file=file)]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        return None, [dg.make(codes.NOT_TEXT, f"the file is not UTF-8 text: byte 0x{data[e.start]:02x} cannot be decoded",
+                              Span(line, col, line, col + 1, file), file=file,
+                              hint="save the file as UTF-8")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, []
+
+
+_NUL = re.compile("\x00")
+
+
+# ------------------------------------------------------------------------- parsing
+
+def parse(text: str, file: str | None = None):
+    """Parse ``text``; returns ``(tree or None, diagnostics)``. Never raises for bad input."""
+    if len(text) > MAX_BYTES:
+        return None, [dg.make(codes.TOO_LARGE, f"the text is {len(text):,} characters; agreements are read up to {MAX_BYTES:,}",
+                              Span(1, 1, file=file), file=file)]
+    nul = _NUL.search(text)
+    if nul is not None:
+        line = text.count("\n", 0, nul.start()) + 1
+        col = nul.start() - (text.rfind("\n", 0, nul.start()) + 1) + 1
+        return None, [dg.make(codes.NOT_TEXT, "the file contains a NUL character, so it is not a text file",
+                              Span(line, col, line, col + 1, file), file=file)]
+    return _Run(text, file).run()
+
+
+class _Run:
+    """One parse of one text: the token loop, checkpoints and recovery."""
+
+    def __init__(self, text: str, file: str | None):
+        from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+        from lark.lexer import Token
+
+        self.Token, self.UnexpectedToken, self.UnexpectedCharacters = Token, UnexpectedToken, UnexpectedCharacters
+        self.text, self.file = text, file
+        lark = parser()
+        self.ip = lark.parse_interactive(text)
+        self.lexer = self.ip.lexer_thread.lexer          # the contextual lexer
+        self.lstate = self.ip.lexer_thread.state
+        self.terminals = {t.name: t for t in lark.terminals}
+        self.diags: list[Diagnostic] = []
+        self.depth = 0                                   # parentheses, for MAX_NESTING
+        self.last_error_at = None
+
+    # -- diagnostics ---------------------------------------------------------------
+    def _span(self, tok) -> Span:
+        if tok.type == "$END" or getattr(tok, "line", None) is None:
+            lines = self.text.split("\n")
+            return Span(len(lines), len(lines[-1]) + 1, file=self.file)
+        if tok.type == "_NL":  # point at the line break itself
+            return Span(tok.line, tok.column, tok.line, tok.column + 1, self.file)
+        return Span(tok.line, tok.column, tok.end_line, tok.end_column, self.file)
+
+    def error(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
+        self.diags.append(dg.make(code, message, span, hint=hint, file=self.file))
+
+    # -- tokens --------------------------------------------------------------------
+    def next_token(self, pstate):
+        """The next token for the parser state, or None at the end; lexer errors are
+        reported and skipped (returns the string "skip" so the caller resynchronises)."""
+        try:
+            return self.lexer.lexers[pstate.position].next_token(self.lstate, pstate)
+        except EOFError:
+            return None
+        except self.UnexpectedCharacters:
+            pass
+        # Not valid here: maybe valid elsewhere (then it is an unexpected token) ...
+        try:
+            return self.lexer.root_lexer.next_token(self.lstate, pstate)
+        except EOFError:
+            return None
+        except self.UnexpectedCharacters:
+            pass
+        # ... or no token at all.
+        pos = self.lstate.line_ctr.char_pos
+        line, col = self.lstate.line_ctr.line, self.lstate.line_ctr.column
+        ch = self.text[pos]
+        if ch in "\"`":
+            end = self.text.find("\n", pos)
+            end = len(self.text) if end < 0 else end
+            what = "string" if ch == '"' else "backquoted name"
+            self.error(codes.UNTERMINATED_STRING, f"this {what} is not closed on its line",
+                       Span(line, col, line, col + (end - pos), self.file),
+                       hint=f"add the closing {ch} before the end of the line")
+            self.lstate.line_ctr.feed(self.text[pos:end])
+        else:
+            shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
+            hint = None
+            if ch in "“”„‟″":
+                hint = 'use plain double quotes "…"'
+            elif ch in "‘’`´":
+                hint = "use a plain backquote ` around names"
+            elif ch == "-":
+                hint = "names with a dash go in backquotes: `utm-source`"
+            else:
+                hint = "names with other characters go in backquotes: `my field`"
+            self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `{shown}`",
+                       Span(line, col, line, col + 1, self.file), hint=hint)
+            self.lstate.line_ctr.feed(ch)
+        return "skip"
+
+    def skip_statement(self, pstate, first) -> object:
+        """Drop tokens from ``first`` to the end of the broken statement. Returns the token
+        that ends it (a line break or an enclosing ``}``) or None at the end of the text."""
+        depth = 0
+        tok = first
+        while True:
+            if tok is None:
+                return None
+            if tok != "skip":
+                if tok.type == "LBRACE":
+                    depth += 1
+                elif tok.type == "RBRACE":
+                    if depth == 0:
+                        return tok
+                    depth -= 1
+                elif tok.type == "_NL" and depth == 0:
+                    return tok
+            tok = self._raw_next(pstate)
+
+    def _raw_next(self, pstate):
+        """Any token at all (root lexer), unknown characters skipped silently."""
+        while True:
+            try:
+                return self.lexer.root_lexer.next_token(self.lstate, pstate)
+            except EOFError:
+                return None
+            except self.UnexpectedCharacters:
+                pos = self.lstate.line_ctr.char_pos
+                self.lstate.line_ctr.feed(self.text[pos])
+
+    # -- the loop --------------------------------------------------------------------
+    def run(self):
+        pstate = self.ip.parser_state
+        checkpoint = pstate.copy(deepcopy_values=False)
+        prev = None           # type of the last token fed (for line continuation)
+        last_error_at = None
+        tok = None
+        while True:
+            tok = self.next_token(pstate)
+            if tok is None:
+                break
+            if tok == "skip":
+                tok = self.skip_statement(pstate, "skip")
+                pstate, prev = self._resume(checkpoint, tok)
+                if tok is None:
+                    break
+                continue
+            if tok.type == "_NL" and (prev is None or prev == "_NL" or prev in _CONTINUES):
+                continue
+            if tok.type == "LPAR":
+                self.depth += 1
+                if self.depth > MAX_NESTING:
+                    self.error(codes.TOO_DEEP, f"parentheses nested more than {MAX_NESTING} deep",
+                               self._span(tok), hint="name parts of the predicate as segments")
+                    return None, self.diags
+            elif tok.type == "NOT" or (tok.type == "MINUS" and prev in _PREFIX):
+                self.depth += 1
+                if self.depth > MAX_NESTING:
+                    self.error(codes.TOO_DEEP, f"`not` and parentheses nested more than {MAX_NESTING} deep",
+                               self._span(tok), hint="name parts of the predicate as segments")
+                    return None, self.diags
+            elif tok.type == "RPAR":
+                self.depth = max(0, self.depth - 1)
+            try:
+                pstate.feed_token(tok)
+            except self.UnexpectedToken as e:
+                key = (tok.type, tok.start_pos)
+                self.last_error_at = key
+                self._report(e, tok)
+                if len([d for d in self.diags if d.code.startswith("SLA1")]) >= MAX_SYNTAX_ERRORS:
+                    break
+                if key == last_error_at or (tok.type == "RBRACE" and checkpoint is None):
+                    tok = self._raw_next(pstate)   # the same token failed twice: drop it
+                last_error_at = key
+                end = self.skip_statement(pstate, tok)
+                pstate, prev = self._resume(checkpoint, end)
+                self.depth = 0
+                if end is None:
+                    break
+                continue
+            prev = tok.type
+            if tok.type in ("_NL", "LBRACE", "RBRACE"):
+                checkpoint = pstate.copy(deepcopy_values=False)
+                self.depth = 0
+        return self._finish(pstate)
+
+    def _resume(self, checkpoint, end):
+        """Continue from the last statement boundary, feeding the token that ended the
+        broken statement when the grammar wants it there (a closing brace, or the line
+        break after a closed block)."""
+        pstate = checkpoint.copy(deepcopy_values=False)
+        self.ip.parser_state = pstate
+        prev = "_NL"
+        if end is None or end == "skip":
+            return pstate, prev
+        if end.type == "RBRACE" or (end.type == "_NL" and "_NL" in self._accepts(pstate)):
+            try:
+                pstate.feed_token(end)
+                prev = end.type
+            except self.UnexpectedToken as e:
+                if (end.type, end.start_pos) != self.last_error_at:
+                    self._report(e, end)
+        return pstate, prev
+
+    def _accepts(self, pstate) -> set:
+        return set(pstate.parse_conf.parse_table.states[pstate.position].keys())
+
+    def _report(self, e, tok) -> None:
+        expected = describe_expected(e.accepts or e.expected, self.terminals)
+        if tok.type == "$END":
+            self.error(codes.UNEXPECTED_END, f"the file ends here, but {expected} was expected",
+                       self._span(tok),
+                       hint="a block is probably missing its closing `}`" if "`}`" in expected else None)
+            return
+        found = describe_token(tok)
+        self.error(codes.UNEXPECTED_TOKEN, f"expected {expected}, found {found}", self._span(tok),
+                   hint=_hint_for(tok, expected, set(e.accepts or e.expected)))
+
+    def _finish(self, pstate):
+        end = self.Token("$END", "", len(self.text), None, None)
+        try:
+            tree = pstate.feed_token(end, True)
+        except self.UnexpectedToken as e:
+            self._report(e, end)
+            return None, self.diags
+        if any(d.severity == dg.ERROR for d in self.diags):
+            return None, self.diags
+        return tree, self.diags
+
+
+def _hint_for(tok, expected: str, accepts: set) -> str | None:
+    value = str(tok.value)
+    if tok.type == "NAME" and "a duration" in expected and re.fullmatch(r"\d+\s*\w+", value or ""):
+        return "write durations as `30m`, `4h`, `2d` or `30 minutes`"
+    if tok.type == "_NL" and accepts == {"PERCENT"}:
+        return "write percentages with `%`, e.g. `warn at 75%`"
+    if value == "-" and "COMPARATOR" in accepts:
+        return "names with a dash go in backquotes: `utm-source`"
+    if tok.type == "EQUAL" and "COMPARATOR" in accepts:
+        return "compare with `==`"
+    return None
