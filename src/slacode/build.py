@@ -273,9 +273,13 @@ class _Builder(Transformer):
 
     # -- predicates ----------------------------------------------------------------
     def or_(self, meta, children):
+        if len(children) == 1:  # the grammar's alias keeps single-item chains: unwrap
+            return children[0]
         return m.Or(items=tuple(children), span=self._span(meta))
 
     def and_(self, meta, children):
+        if len(children) == 1:
+            return children[0]
         return m.And(items=tuple(children), span=self._span(meta))
 
     def not_(self, meta, children):

@@ -217,7 +217,9 @@ class _Run:
     # -- diagnostics ---------------------------------------------------------------
     def _span(self, tok) -> Span:
         if tok.type == "$END" or getattr(tok, "line", None) is None:
-            lines = self.text.split("\n")
+            # just after the last character that is not white space
+            body = self.text.rstrip()
+            lines = body.split("\n")
             return Span(len(lines), len(lines[-1]) + 1, file=self.file)
         if tok.type == "_NL":  # point at the line break itself
             return Span(tok.line, tok.column, tok.line, tok.column + 1, self.file)

@@ -1,0 +1,162 @@
+"""The command line: ``main(argv) -> int``.
+
+Exit codes, the same for every command: 0 clean, 1 findings (lint errors, `--fail-on`
+met, test failures, `fmt --check` would change), 2 usage, I/O or internal error. Machine
+output goes to stdout, human chatter to stderr. Heavy modules are imported inside the
+commands, so ``slacode --help`` stays fast.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class Abort(Exception):
+    """A usage or I/O problem: one line on stderr and exit 2."""
+
+
+def _fail(message: str) -> None:
+    raise Abort(message)
+
+
+def _color(stream=None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def agreement_files(paths: tuple[str, ...]) -> list[Path]:
+    """The ``.sla`` files named by ``paths`` (files as given, folders searched)."""
+    found: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found.extend(sorted(q for q in path.rglob("*.sla") if q.is_file()))
+        elif path.exists():
+            found.append(path)
+        else:
+            _fail(f"{p}: no such file or folder")
+    return found
+
+
+def read_agreement_text(path: Path):
+    from slacode.api import read_source
+
+    try:
+        return read_source(path)
+    except OSError as e:
+        _fail(f"{path}: cannot read: {e.strerror or e}")
+
+
+def load_agreement(spec: str):
+    """The agreement in ``spec``, or exit 2 printing its diagnostics."""
+    from slacode.api import analyse
+    from slacode.diagnostics import has_errors
+    from slacode.reporters import diagnostics_text
+
+    path = Path(spec)
+    if not path.is_file():
+        _fail(f"{spec}: no such file")
+    text, diags = read_agreement_text(path)
+    agreement = None
+    if text is not None:
+        agreement, diags = analyse(text, str(path))
+    if agreement is None or has_errors(diags):
+        errors = [d for d in diags if d.severity == "error"]
+        click.echo(diagnostics_text(errors, {str(path): text}, _color(sys.stderr)), err=True)
+        _fail(f"{spec}: the agreement has {len(errors)} error{'s' if len(errors) != 1 else ''}; "
+              f"run `slacode lint {spec}` for details")
+    return agreement.model_copy(update={"diagnostics": tuple(diags)})
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="slacode", prog_name="slacode")
+def cli() -> None:
+    """Service-level agreements between marketing and sales, as code."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+def lint(paths, fmt, strict, exit_zero):
+    """Check agreements (files or folders of .sla files)."""
+    from slacode.api import analyse
+    from slacode.diagnostics import sort_diagnostics
+    from slacode.reporters import diagnostics_json, diagnostics_text, summary_line
+
+    files = agreement_files(paths)
+    if not files:
+        _fail("no .sla files found in " + ", ".join(paths))
+    diags, sources = [], {}
+    for path in files:
+        text, file_diags = read_agreement_text(path)
+        if text is not None:
+            sources[str(path)] = text
+            _, file_diags = analyse(text, str(path))
+        diags.extend(file_diags)
+    diags = sort_diagnostics(diags)
+    if fmt == "json":
+        click.echo(diagnostics_json(diags))
+    elif diags:
+        click.echo(diagnostics_text(diags, sources, _color()))
+    if fmt == "text":
+        click.echo(summary_line(diags, len(files)), err=True)
+    failing = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
+    return EXIT_FINDINGS if failing and not exit_zero else EXIT_OK
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every code.")
+def rule(code, show_all):
+    """Print the documentation of a diagnostic code (e.g. SLA201)."""
+    from slacode.codes import CODES, by_name
+
+    if show_all or code is None:
+        for info in CODES.values():
+            click.echo(f"{info.code}  {info.severity:<7}  {info.name:<28} {info.summary}")
+        return EXIT_OK
+    info = CODES.get(code.upper()) or by_name(code)
+    if info is None:
+        import difflib
+
+        close = difflib.get_close_matches(code.upper(), list(CODES), n=3)
+        close += difflib.get_close_matches(code, [i.name for i in CODES.values()], n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else "; `slacode rule --all` lists them"
+        _fail(f"unknown code {code}{hint}")
+    click.echo(info.page(), nl=False)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = cli.main(args=args, prog_name="slacode", standalone_mode=False)
+    except Abort as e:
+        click.echo(f"slacode: {e}", err=True)
+        return EXIT_ERROR
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("slacode: aborted", err=True)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        click.echo("slacode: interrupted", err=True)
+        return 130
+    return result if isinstance(result, int) else EXIT_OK

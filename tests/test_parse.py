@@ -1,0 +1,139 @@
+"""parse.py: text → tree; every problem a diagnostic with an exact place."""
+from __future__ import annotations
+
+import pytest
+
+from slacode.parse import parse
+from slacode.build import build
+from tests.conftest import language_example, needs_shared, shared_agreements
+
+
+def diags_of(text):
+    return [(d.code, d.span.line, d.span.column) for d in parse(text, "t.sla")[1]]
+
+
+def model_of(text):
+    tree, diags = parse(text, "t.sla")
+    assert diags == [], diags
+    agreement, more = build(tree, "t.sla")
+    assert more == []
+    return agreement
+
+
+@needs_shared
+def test_language_example_and_shared_agreements_parse():
+    assert parse(language_example())[1] == []
+    for path in shared_agreements():
+        assert parse(path.read_text(), str(path))[1] == [], path
+
+
+def test_semicolons_and_wrapped_lines_are_one_statement_each():
+    one_line = 'agreement "x" { version "1"; timezone "UTC"; teams a, b }'
+    wrapped = 'agreement "x" {\n  version "1"\n\n  # comment\n  timezone "UTC"\n  teams a,\n    # between\n    b\n}\n'
+    assert model_of(one_line).model_dump() == model_of(wrapped).model_dump()
+
+
+def test_lines_wrap_after_or_and_equal_arrow():
+    text = ("segment s =\n  score >= 80 or\n  source == \"x\" and\n  country in [\"BR\",\n \"AR\"]\n"
+            "flow {\n  a ->\n    b, c\n}\n")
+    a = model_of(text)
+    assert a.segments["s"].predicate.kind == "or"
+    assert [t.value for t in a.flow_lines[0].targets] == ["b", "c"]
+
+
+def test_durations_in_both_spellings_are_equal():
+    compact = model_of("deadline r {\n within 1h30m\n}").rules[0].clauses[0].duration
+    spelled = model_of("deadline r {\n within 1 hour 30 minutes\n}").rules[0].clauses[0].duration
+    assert compact.model_dump() == spelled.model_dump() == {"days": 0, "hours": 1, "minutes": 30}
+    assert model_of("deadline r {\n within 1d4h\n}").rules[0].clauses[0].duration.days == 1
+
+
+def test_where_predicate_runs_to_the_end_unless_parenthesised():
+    last = model_of('deadline r {\n start on enter mql or assigned where team == "br" or score > 3\n}')
+    triggers = last.rules[0].clauses[0].triggers
+    assert [t.kind for t in triggers] == ["enter", "event"]
+    assert triggers[1].where.kind == "or"
+    paren = model_of('deadline r {\n start on assigned where (team == "br") or enter mql\n}')
+    triggers = paren.rules[0].clauses[0].triggers
+    assert [t.kind for t in triggers] == ["event", "enter"]
+    assert triggers[0].where.kind == "compare"
+
+
+def test_keywords_are_names_where_a_name_is_expected():
+    a = model_of("states {\n lead\n open\n closed final\n}\nflow {\n lead -> open, closed\n}")
+    assert [s.name.value for s in a.state_decls] == ["lead", "open", "closed"]
+    assert a.state_decls[2].final
+
+
+def test_backquoted_fields_and_state_keyword():
+    a = model_of('segment s = `utm-source` == "ads" and `state` == "SP" and state in [mql, sal]')
+    items = a.segments["s"].predicate.items
+    assert items[0].field.quoted and items[0].field.name == "utm-source"
+    assert items[1].field.quoted and not items[1].field.is_state
+    assert items[2].field.is_state and [v.value for v in items[2].values] == ["mql", "sal"]
+
+
+def test_string_escapes():
+    a = model_of(r'segment s = name == "say \"hi\" \\ bye"')
+    assert a.segments["s"].predicate.value.value == 'say "hi" \\ bye'
+
+
+def test_test_block():
+    a = model_of('test "t" {\n as of 2026-11-10T12:00:00-03:00\n lead "B"\n'
+                 ' at 2026-11-09T15:00:00-03:00 update set score = 90, x = null\n'
+                 ' at 2026-11-09T17:50:00-03:00 assigned with owner = "rep-2"\n'
+                 ' at 2026-11-10T10:00:00Z enter sql\n'
+                 ' expect first_touch.within cycle 2 breached due 2026-11-10T09:20:00-03:00\n'
+                 ' expect flow met\n}')
+    items = a.tests[0].items
+    assert [i.kind for i in items] == ["as_of", "lead", "event", "event", "event", "expect", "expect"]
+    assert items[4].state.value == "sql" and items[4].type.value == "state"
+    assert items[2].sets[1].value.kind == "null"
+    assert items[5].cycle == 2 and items[5].clause.value == "within" and items[5].due is not None
+
+
+def test_positions_are_exact():
+    assert diags_of("deadline r {\n  within on c\n}") == [("SLA101", 2, 10)]
+
+
+def test_every_independent_problem_is_reported():
+    text = ("deadline a {\n  within on c\n  owner\n}\n\nsegment s = x ==\n\n"
+            "calendar c {\n  hours mon-fri 09:00-18:00\n  closed 2026-12-24,\n}\n")
+    assert diags_of(text) == [("SLA101", 2, 10), ("SLA101", 3, 8), ("SLA101", 6, 17), ("SLA101", 11, 1)]
+
+
+def test_unexpected_character_and_unterminated_string():
+    assert diags_of("segment s = a == $") == [("SLA102", 1, 18)]
+    assert diags_of('segment s = a == "open\n') == [("SLA105", 1, 18)]
+
+
+def test_truncated_file_says_where_it_ended():
+    d = parse("deadline r {\n  owner sales\n", "t.sla")[1]
+    assert [(x.code, x.span.line, x.span.column) for x in d] == [("SLA103", 2, 14)]
+    assert "`}`" in d[0].message
+
+
+def test_stray_closing_brace_is_one_error():
+    assert diags_of("}") == [("SLA101", 1, 1)]
+
+
+def test_nul_and_deep_nesting_are_refused():
+    assert diags_of("a\x00") == [("SLA104", 1, 2)]
+    assert [c for c, *_ in diags_of("segment s = " + "(" * 200 + "a" + ")" * 200)] == ["SLA106"]
+    assert [c for c, *_ in diags_of("segment s = " + "not " * 200 + "a")] == ["SLA106"]
+
+
+def test_long_flat_chains_do_not_recurse():
+    a = model_of("let x = " + " + ".join(["1"] * 5000))
+    assert a.constants["x"].expr.kind == "binary"
+    assert model_of("segment s = " + " or ".join(f"f{i} exists" for i in range(5000))).segments["s"]
+
+
+def test_expected_words_for_a_duration():
+    d = parse("deadline r {\n  within on c\n}")[1][0]
+    assert "a duration such as `4h`" in d.message and "found `on`" in d.message
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n", ";;;"])
+def test_empty_inputs_parse(text):
+    assert parse(text)[1] == []
