@@ -160,3 +160,89 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("slacode: interrupted", err=True)
         return 130
     return result if isinstance(result, int) else EXIT_OK
+
+
+# ------------------------------------------------------------------------ check & co.
+
+def _as_of_option(f):
+    return click.option("--as-of", "as_of", metavar="T",
+                        help="Judge as of this RFC 3339 instant (default: now).")(f)
+
+
+def _event_options(f):
+    f = click.option("--tz", "tz", metavar="ZONE",
+                     help="Zone for timestamps written without an offset (otherwise they are errors).")(f)
+    f = click.option("--input-format", type=click.Choice(["jsonl", "csv"]),
+                     help="Format of the event files (default: from the extension; stdin is JSON Lines).")(f)
+    return f
+
+
+def resolve_as_of(text: str | None) -> int:
+    from slacode.events import parse_timestamp
+
+    if text is None:
+        import time
+
+        return time.time_ns() // 1000
+    try:
+        return parse_timestamp(text)
+    except ValueError as e:
+        _fail(f"--as-of {text}: {e}")
+
+
+def run_check(spec, events, as_of, tz, input_format):
+    """Load, read, evaluate: ``(agreement, result, sources)``; exit 2 on spec or input errors."""
+    from slacode.evaluate import evaluate_records
+    from slacode.events import EventInputError, iter_records
+
+    agreement = load_agreement(spec)
+    cutoff = resolve_as_of(as_of)
+    if tz is not None:
+        from slacode.calendar import check_timezone
+
+        problem = check_timezone(tz)
+        if problem:
+            _fail(f"--tz {tz}: {problem}")
+    diagnostics: list = []
+    try:
+        records = list(iter_records(list(events), input_format=input_format, default_tz=tz,
+                                    diagnostics=diagnostics, as_of_us=cutoff))
+    except EventInputError as e:
+        _fail(str(e))
+    names = [str(e) if str(e) != "-" else "<stdin>" for e in events]
+    result = evaluate_records(agreement.plan, records, cutoff, diagnostics, sources=names)
+    return agreement, result
+
+
+def _verdict_rows(result, leads):
+    rows = result.verdicts
+    if leads:
+        wanted = set(leads)
+        rows = [v for v in rows if v.lead in wanted]
+    return rows
+
+
+@cli.command()
+@click.argument("spec")
+@click.argument("events", nargs=-1, required=True)
+@_as_of_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
+              show_default=True)
+@click.option("--lead", "leads", multiple=True, metavar="ID", help="Only this lead's verdicts (repeatable).")
+@click.option("--fail-on", type=click.Choice(["breached", "at_risk"]),
+              help="Exit 1 if any verdict is breached (or, with at_risk, at risk or breached).")
+@_event_options
+def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format):
+    """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC."""
+    from slacode import output
+
+    agreement, result = run_check(spec, events, as_of, tz, input_format)
+    rows = _verdict_rows(result, leads)
+    click.echo(output.render_check(result, rows, fmt, color=_color()), nl=False)
+    if fmt == "table":
+        click.echo(output.check_summary(result, rows), err=True)
+    if fail_on:
+        bad = {"breached"} if fail_on == "breached" else {"breached", "at_risk"}
+        if any(v.status in bad for v in rows):
+            return EXIT_FINDINGS
+    return EXIT_OK

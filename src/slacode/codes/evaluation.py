@@ -1,2 +1,56 @@
-"""evaluation codes (see slacode.codes)."""
-from slacode.codes import define  # noqa: F401
+"""SLA6xx: what happened while judging events against the agreement."""
+from slacode.codes import define
+
+UNKNOWN_STATE = define("SLA601", "undeclared-state-in-events", "warning", """
+    A `state` event moves a lead into a state that the agreement's `states` block does not
+    declare.
+
+    ## Why
+    The lifecycle is part of the agreement. An event into an unknown state is usually a CRM
+    stage that was renamed or added without updating the agreement. slacode does not guess:
+    the event changes neither the lead's state nor any trigger, and it counts as evidence
+    against the built-in `flow` rule, so the problem is visible in the verdicts too.
+
+    ## Avoid
+    An agreement with `states { mql; sal; sql }` and an event
+    `{"lead": "L1", "at": "2026-11-02T10:00:00Z", "type": "state", "state": "SQL"}`.
+
+    ## Prefer
+    Send the declared name (`"state": "sql"`), or declare the new state and its flow lines.
+    """)
+
+NUMBER_STRING_COMPARISON = define("SLA602", "number-string-comparison", "warning", """
+    A predicate compared a number with a string while evaluating events (for example
+    `score >= 80` where the lead's `score` arrived as the text `"85"`).
+
+    ## Why
+    Such a comparison is false by the language's rules (and `!=` is false too), so a
+    segment or a `where` silently stops matching. slacode reports it once per place in the
+    agreement, pointing at the predicate.
+
+    ## Avoid
+    ```sla
+    segment hot = score >= 80
+    ```
+    with events that carry `"fields": {"score": "85"}`.
+
+    ## Prefer
+    Send numbers as JSON numbers (`"score": 85`); in CSV leave the cell unquoted; or compare
+    with a string when the field really is text (`plan == "80"`).
+    """)
+
+UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
+    A lead's `timezone` field is not an IANA time-zone name, so `only between … in lead
+    timezone` used the agreement's zone instead.
+
+    ## Why
+    Quiet hours protect people from calls at night in *their* time zone. A misspelt zone
+    (`EST5`, `Brasilia`) cannot be used; the verdict's `timezone` key says which zone was
+    used so the fallback is visible.
+
+    ## Avoid
+    `"fields": {"timezone": "Brasilia"}`
+
+    ## Prefer
+    `"fields": {"timezone": "America/Sao_Paulo"}`
+    """)

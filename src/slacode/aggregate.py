@@ -1,0 +1,182 @@
+"""Targets and quotas (LANGUAGE.md §8): verdicts per (rule, period) over many leads.
+
+Periods are days, ISO weeks (Monday), months and quarters of the agreement's time zone.
+A period is ``pending`` until it ends (a quota already at its ``at least`` is ``met``, one
+already over its ``at most`` is ``breached``); a target's period also stays ``pending``
+while any of its cycles is undecided.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from slacode.evaluate import Verdict, from_us
+
+UNDECIDED = frozenset({"pending", "at_risk", "paused"})
+
+
+def period_of(us: int, period: str, zone) -> tuple[str, date]:
+    """The label and first local date of the period holding instant ``us``."""
+    d = from_us(us, zone).date()
+    return period_of_date(d, period)
+
+
+def period_of_date(d: date, period: str) -> tuple[str, date]:
+    if period == "day":
+        return d.isoformat(), d
+    if period == "week":
+        start = d - timedelta(days=d.weekday())
+        iso = d.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}", start
+    if period == "month":
+        return f"{d.year:04d}-{d.month:02d}", d.replace(day=1)
+    q = (d.month - 1) // 3
+    return f"{d.year:04d}-Q{q + 1}", date(d.year, 3 * q + 1, 1)
+
+
+def next_start(start: date, period: str) -> date:
+    if period == "day":
+        return start + timedelta(days=1)
+    if period == "week":
+        return start + timedelta(days=7)
+    months = 1 if period == "month" else 3
+    m = start.month - 1 + months
+    return date(start.year + m // 12, m % 12 + 1, 1)
+
+
+def local_midnight_us(d: date, zone) -> int:
+    t = datetime(d.year, d.month, d.day, tzinfo=zone)
+    return int(t.timestamp()) * 1_000_000
+
+
+def periods(first_us: int, last_us: int, period: str, zone):
+    """(label, start_us, end_us) of every period from the one holding ``first_us`` to the
+    one holding ``last_us``."""
+    _, start = period_of(first_us, period, zone)
+    _, last_start = period_of(last_us, period, zone)
+    while start <= last_start:
+        nxt = next_start(start, period)
+        label, _ = period_of_date(start, period)
+        yield label, local_midnight_us(start, zone), local_midnight_us(nxt, zone)
+        start = nxt
+
+
+class Aggregates:
+    """Collects what targets and quotas need while leads are folded, then judges periods."""
+
+    def __init__(self, plan, as_of: int):
+        self.plan = plan
+        self.as_of = as_of
+        self.first_event: int | None = None
+        self.quota_hits: list[list[int]] = [[] for _ in plan.quotas]
+        # per target: list of (start_us, status)
+        self.cycles: list[list[tuple[int, str]]] = [[] for _ in plan.targets]
+        self._segments: dict = {}
+
+    def add_lead(self, fold, verdicts_of_lead=None) -> None:
+        if fold.events and fold.first_at is not None:
+            if self.first_event is None or fold.first_at < self.first_event:
+                self.first_event = fold.first_at
+        for i, t in fold.quota_hits:
+            self.quota_hits[i].append(t)
+        if not self.plan.targets:
+            return
+        for rf in fold.rules:
+            for cyc in rf.cycles:
+                self._segments[(fold.lead, rf.plan.name, cyc.number)] = cyc.segments_at_start
+
+    def add_verdicts(self, verdicts) -> None:
+        """Record the target clauses' statuses from the lead verdicts."""
+        if not self.plan.targets:
+            return
+        wanted = {}
+        for i, t in enumerate(self.plan.targets):
+            wanted.setdefault((t.rule, t.clause), []).append(i)
+        for v in verdicts:
+            idx = wanted.get((v.rule, v.clause))
+            if not idx or v.lead is None:
+                continue
+            for i in idx:
+                t = self.plan.targets[i]
+                if t.segment is not None:
+                    segs = self._segments.get((v.lead, v.rule, v.cycle), frozenset())
+                    if t.segment not in segs:
+                        continue
+                self.cycles[i].append((v.started_at, v.status))
+
+    def verdicts(self) -> list[Verdict]:
+        items = [(t.index, "target", i) for i, t in enumerate(self.plan.targets)]
+        items += [(q.index, "quota", i) for i, q in enumerate(self.plan.quotas)]
+        out: list[Verdict] = []
+        for _, kind, i in sorted(items):
+            out.extend(self._target(i) if kind == "target" else self._quota(i))
+        return out
+
+    def _quota(self, i: int) -> list[Verdict]:
+        q = self.plan.quotas[i]
+        zone = self.plan.zone
+        if self.first_event is None:
+            return []
+        hits = sorted(self.quota_hits[i])
+        out = []
+        import bisect
+
+        n = q.amount
+        for label, start, end in periods(self.first_event, self.as_of, q.period, zone):
+            count = bisect.bisect_left(hits, end) - bisect.bisect_left(hits, start)
+            ended = end <= self.as_of
+            if q.bound == "least":
+                status = "met" if count >= n else ("breached" if ended else "pending")
+                words = f"{count} of at least {_num(n)}"
+            else:
+                status = "breached" if count > n else ("met" if ended else "pending")
+                words = f"{count}, at most {_num(n)} allowed"
+            tail = "" if ended else " so far (the period has not ended)"
+            out.append(Verdict(None, q.name, "count", None, status, owner=q.owner, started_at=start,
+                               due_at=end, value=count, threshold=n, period=label, zone=zone,
+                               reason=f"{words} in {label}{tail}."))
+        return out
+
+    def _target(self, i: int) -> list[Verdict]:
+        t = self.plan.targets[i]
+        zone = self.plan.zone
+        cycles = sorted(self.cycles[i])
+        if not cycles:
+            return []
+        out = []
+        k = 0
+        for label, start, end in periods(cycles[0][0], self.as_of, t.period, zone):
+            met = breached = undecided = 0
+            while k < len(cycles) and cycles[k][0] < end:
+                status = cycles[k][1]
+                if status == "met":
+                    met += 1
+                elif status == "breached":
+                    breached += 1
+                elif status in UNDECIDED:
+                    undecided += 1
+                k += 1
+            judged = met + breached
+            value = met / judged if judged else None
+            ended = end <= self.as_of
+            if not ended or undecided:
+                status = "pending"
+            elif value is None or value >= t.threshold - 1e-12:
+                status = "met"
+            else:
+                status = "breached"
+            if judged:
+                words = f"{met} of {judged} judged cycles met ({value:.1%}; goal {t.threshold:.0%})"
+            else:
+                words = f"no cycle to judge (goal {t.threshold:.0%})"
+            if undecided:
+                words += f", {undecided} still open"
+            if not ended:
+                words += ", period in progress"
+            out.append(Verdict(None, t.name, "ratio", None, status, owner=t.owner, segment=t.segment,
+                               started_at=start, due_at=end, value=value, threshold=t.threshold,
+                               period=label, zone=zone, reason=f"{label}: {words}."))
+        return out
+
+
+def _num(n) -> str:
+    return str(int(n)) if float(n).is_integer() else f"{n:g}"

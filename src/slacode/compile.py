@@ -1,0 +1,457 @@
+"""Model → an immutable plan of plain functions (no I/O, no globals, no clock).
+
+The plan is built once per agreement and shared by batch evaluation, one-lead service
+calls and parallel workers. Predicates become closures ``pred(fields, state, notes)``:
+``fields`` is the lead's field dict (or an event's properties, for ``where``), ``state`` the
+lead's lifecycle state, ``notes`` a set that collects the places where a number was compared
+with a string (reported once per place). Triggers become ``match(ev, entered, left, notes)``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Callable
+
+from slacode import model as m
+
+Pred = Callable[[dict, Any, set], bool]
+_MISSING = object()
+DEFAULT_COUNT_TYPE = "contact_attempt"
+
+
+# ----------------------------------------------------------------------- predicates
+
+def _is_num(v) -> bool:
+    return (isinstance(v, (int, float))) and not isinstance(v, bool)
+
+
+def _equal(a, b) -> bool | None:
+    """Equality by the language's rules; None when a number meets a string (reported)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if _is_num(a) and _is_num(b):
+        return a == b
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    if (_is_num(a) and isinstance(b, str)) or (isinstance(a, str) and _is_num(b)):
+        return None
+    return False
+
+
+def _order(a, b, op: str) -> bool | None:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return False
+    if (_is_num(a) and _is_num(b)) or (isinstance(a, str) and isinstance(b, str)):
+        if op == "<":
+            return a < b
+        if op == "<=":
+            return a <= b
+        if op == ">":
+            return a > b
+        return a >= b
+    if (_is_num(a) and isinstance(b, str)) or (isinstance(a, str) and _is_num(b)):
+        return None
+    return False
+
+
+def _value(v: m.Value):
+    return v.value
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where in the agreement a predicate stands (for diagnostics about it)."""
+
+    span: Any
+    text: str
+
+
+def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -> Pred:
+    """A closure for ``pred``; segment references are compiled inline (cycles are refused)."""
+    kind = pred.kind
+    if kind == "or":
+        items = tuple(compile_pred(p, segments, _stack) for p in pred.items)
+        return lambda f, s, n: any(p(f, s, n) for p in items)
+    if kind == "and":
+        items = tuple(compile_pred(p, segments, _stack) for p in pred.items)
+        return lambda f, s, n: all(p(f, s, n) for p in items)
+    if kind == "not":
+        inner = compile_pred(pred.item, segments, _stack)
+        return lambda f, s, n: not inner(f, s, n)
+    if kind == "bool":
+        const = bool(pred.value)
+        return lambda f, s, n: const
+    if kind == "segment":
+        name = pred.name.value
+        decl = segments.get(name)
+        if decl is None or name in _stack:
+            return lambda f, s, n: False
+        return compile_pred(decl.predicate, segments, _stack + (name,))
+    fref: m.FieldRef = pred.field
+    place = Place(pred.span, "")
+    if fref.is_state:
+        get = lambda f, s: s if s is not None else _MISSING  # noqa: E731
+    else:
+        key = fref.name
+        get = lambda f, s: f.get(key, _MISSING) if f else _MISSING  # noqa: E731
+    if kind == "exists":
+        want = not pred.negated
+        return lambda f, s, n: (get(f, s) not in (_MISSING, None)) == want
+    if kind == "compare":
+        op, const = pred.op, _value(pred.value)
+        if op in ("==", "!="):
+            eq = op == "=="
+
+            def compare_eq(f, s, n):
+                v = get(f, s)
+                if v is _MISSING or v is None:
+                    return False
+                r = _equal(v, const)
+                if r is None:
+                    n.add(place)
+                    return False
+                return r if eq else not r
+            return compare_eq
+
+        def compare_order(f, s, n):
+            v = get(f, s)
+            if v is _MISSING or v is None:
+                return False
+            r = _order(v, const, op)
+            if r is None:
+                n.add(place)
+                return False
+            return r
+        return compare_order
+    if kind == "member":
+        consts = tuple(_value(v) for v in pred.values)
+        negated = pred.negated
+
+        def member(f, s, n):
+            v = get(f, s)
+            if v is _MISSING or v is None:
+                return False
+            found = False
+            for c in consts:
+                r = _equal(v, c)
+                if r is None:
+                    n.add(place)
+                elif r:
+                    found = True
+                    break
+            return found != negated
+        return member
+    if kind == "text":
+        text, contains = pred.text.value, pred.op == "contains"
+
+        def text_test(f, s, n):
+            v = get(f, s)
+            if not isinstance(v, str):
+                return False
+            return text in v if contains else v.startswith(text)
+        return text_test
+    raise ValueError(f"unknown predicate kind {kind}")  # pragma: no cover
+
+
+# -------------------------------------------------------------------------- triggers
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    kind: str                       # enter | leave | event
+    states: frozenset = frozenset()
+    type: str | None = None
+    where: Pred | None = None
+
+    def matches(self, ev_type: str, props: dict, state, entered, left, notes: set) -> bool:
+        if self.kind == "enter":
+            return entered is not None and entered in self.states
+        if self.kind == "leave":
+            return left is not None and left in self.states
+        if ev_type != self.type:
+            return False
+        return self.where is None or self.where(props, state, notes)
+
+
+def compile_triggers(triggers, segments) -> tuple[Trigger, ...]:
+    out = []
+    for t in triggers:
+        if t.kind in ("enter", "leave"):
+            out.append(Trigger(t.kind, frozenset(s.value for s in t.states)))
+        else:
+            where = compile_pred(t.where, segments) if t.where is not None else None
+            out.append(Trigger("event", type=t.type.value, where=where))
+    return tuple(out)
+
+
+def any_match(triggers, ev_type, props, state, entered, left, notes) -> bool:
+    for t in triggers:
+        if t.matches(ev_type, props, state, entered, left, notes):
+            return True
+    return False
+
+
+# ------------------------------------------------------------------------- calendars
+
+def _minutes(t: m.TimeOfDay) -> int:
+    return t.hour * 60 + t.minute
+
+
+def calendar_of(decl: m.CalendarDecl, default_tz: str):
+    """The :class:`~slacode.calendar.Calendar` a calendar declaration describes."""
+    from slacode.calendar import Calendar
+
+    hours = [(h.weekdays, [(_minutes(r.start), _minutes(r.end)) for r in h.ranges]) for h in decl.of("hours")]
+    holidays = [r.value for h in decl.of("holidays") for r in h.regions]
+    closed = [d.value for c in decl.of("closed") for d in c.dates if d.value is not None]
+    opened: dict = {}
+    for o in decl.of("open"):
+        if o.date.value is not None:
+            opened.setdefault(o.date.value, []).extend((_minutes(r.start), _minutes(r.end)) for r in o.ranges)
+    day = decl.of("day_length")
+    day_length = timedelta(seconds=day[0].duration.seconds(86_400)) if day else None
+    tz = decl.timezone.value if decl.timezone is not None else default_tz
+    return Calendar(timezone=tz, hours=hours, holidays=holidays, closed=closed, open=opened,
+                    day_length=day_length, name=decl.name.value)
+
+
+def build_calendars(agreement: m.Agreement) -> dict:
+    return {name: calendar_of(decl, agreement.timezone) for name, decl in agreement.calendar_decls.items()}
+
+
+# ------------------------------------------------------------------------------ plan
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One ``within`` / ``at least N within`` line: which segment, which clock, what target."""
+
+    segment: str | None
+    applies: Pred | None            # None: the default line
+    clock: Any                      # Calendar or WallClock
+    target_us: int
+    n: int = 0                      # attempts needed (at least N within)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    key: str                        # verdict clause key (gap, gap_2 …)
+    kind: str                       # model clause kind
+    n: int = 0
+    duration_us: int = 0
+    clock: Any = None               # per-day / only_during calendar or zone holder
+    pred: Pred | None = None
+    triggers: tuple = ()
+    window: tuple[int, int] = (0, 0)  # only_between, minutes
+    place: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class RulePlan:
+    name: str
+    kind: str                       # handoff | deadline | attempts
+    owner: str | None
+    index: int                      # position among declarations (output order)
+    starts: tuple
+    start_when: Pred | None
+    stops: tuple
+    cancels: tuple
+    restarts: tuple
+    pause: Pred | None
+    lines: tuple[Line, ...]         # within (timed) or at least N within (attempts)
+    warn: float | None              # share, 0..1
+    require: tuple[str, ...]
+    counts: tuple                   # attempts: count triggers
+    clauses: tuple[Clause, ...]     # output order of clause keys (timed: within, require)
+    default_zone: Any               # ZoneInfo for instants when no calendar applies
+
+
+@dataclass(frozen=True, slots=True)
+class FlowPlan:
+    index: int
+    allowed: frozenset              # (from, to) pairs
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPlan:
+    name: str
+    owner: str | None
+    rule: str
+    clause: str
+    segment: str | None
+    threshold: float                # share 0..1
+    period: str
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaPlan:
+    name: str
+    owner: str | None
+    counts: tuple
+    bound: str                      # least | most
+    amount: float
+    period: str
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    agreement_id: str | None
+    version: str | None
+    timezone: str
+    zone: Any
+    states: frozenset | None        # declared states (None: no states block, all known)
+    finals: frozenset
+    rules: tuple[RulePlan, ...]
+    flow: FlowPlan | None
+    targets: tuple[TargetPlan, ...]
+    quotas: tuple[QuotaPlan, ...]
+    segments: dict = field(default_factory=dict)
+    needs_fields_history: bool = False
+
+
+def _duration_us(d: m.Duration, clock) -> int:
+    day_s = int(clock.day_length.total_seconds())
+    return d.seconds(day_s) * 1_000_000
+
+
+def evaluate_expr(expr, constants: dict[str, m.LetDecl], _stack: tuple = ()) -> float:
+    """The value of an arithmetic expression over ``let`` constants (ValueError if it has none)."""
+    k = expr.kind
+    if k == "number":
+        return expr.value
+    if k == "constant":
+        name = expr.name.value
+        if name in _stack or name not in constants:
+            raise ValueError(f"`{name}` has no value")
+        return evaluate_expr(constants[name].expr, constants, _stack + (name,))
+    if k == "negate":
+        return -evaluate_expr(expr.item, constants, _stack)
+    if k == "binary":
+        a, b = evaluate_expr(expr.left, constants, _stack), evaluate_expr(expr.right, constants, _stack)
+        if expr.op == "+":
+            return a + b
+        if expr.op == "-":
+            return a - b
+        if expr.op == "*":
+            return a * b
+        if b == 0:
+            raise ValueError("division by zero")
+        return a / b
+    if k == "call":
+        args = [evaluate_expr(a, constants, _stack) for a in expr.args]
+        funcs = {"ceil": math.ceil, "floor": math.floor, "round": round, "min": min, "max": max}
+        fn = funcs.get(expr.func.value)
+        if fn is None or not args or (expr.func.value in ("ceil", "floor", "round") and len(args) != 1):
+            raise ValueError(f"`{expr.func.value}` is not a function of one number")
+        return fn(*args)
+    raise ValueError(f"unknown expression {k}")  # pragma: no cover
+
+
+def compile_agreement(agreement: m.Agreement) -> Plan:
+    """The evaluation plan of a (checked) agreement."""
+    from slacode.calendar import WallClock
+
+    tzname = agreement.timezone
+    wall = WallClock(tzname)
+    calendars = agreement.calendars
+    segments = agreement.segments
+    seg_preds = {name: compile_pred(d.predicate, segments) for name, d in segments.items()}
+    index = {id(d): i for i, d in enumerate(agreement.declarations)}
+
+    def clock_of(name: m.Name | None):
+        if name is None:
+            return wall
+        return calendars.get(name.value, wall)
+
+    rules = []
+    for rule in agreement.rules:
+        starts = compile_triggers(rule.triggers("start_on"), segments)
+        sw = rule.of("start_when")
+        start_when = compile_pred(sw[0].predicate, segments) if sw else None
+        pause = rule.of("pause_while")
+        pause_pred = compile_pred(pause[0].predicate, segments) if pause else None
+        warn = rule.of("warn")
+        line_kind = "at_least_within" if rule.rule_kind == "attempts" else "within"
+        lines = []
+        for ln in rule.of(line_kind):
+            clock = clock_of(ln.calendar)
+            applies = seg_preds.get(ln.segment.value, lambda f, s, n: False) if ln.segment else None
+            n = int(ln.n) if line_kind == "at_least_within" else 0
+            lines.append(Line(ln.segment.value if ln.segment else None, applies, clock,
+                              _duration_us(ln.duration, clock), n))
+        clauses: list[Clause] = []
+        seen: dict[str, int] = {}
+        for c in rule.clauses:
+            if c.kind in ("within", "at_least_within", "require", "at_least_before", "at_most_per_day",
+                          "gap", "first", "only_during", "only_between"):
+                if c.kind in ("within", "at_least_within") and c.kind in seen:
+                    continue
+                if rule.rule_kind != "attempts" and c.kind not in ("within", "require"):
+                    continue
+                seen[c.kind] = seen.get(c.kind, 0) + 1
+                key = c.kind if seen[c.kind] == 1 else f"{c.kind}_{seen[c.kind]}"
+                clauses.append(_clause(c, key, clock_of, segments, wall))
+        counts = compile_triggers(rule.triggers("count"), segments) if rule.of("count") else (
+            Trigger("event", type=DEFAULT_COUNT_TYPE),)
+        require = tuple(f.name for c in rule.of("require") for f in c.fields)
+        rules.append(RulePlan(
+            name=rule.name.value, kind=rule.rule_kind, owner=rule.owner.value if rule.owner else None,
+            index=index[id(rule)], starts=starts, start_when=start_when,
+            stops=compile_triggers(rule.triggers("stop_on"), segments),
+            cancels=compile_triggers(rule.triggers("cancel_on"), segments),
+            restarts=compile_triggers(rule.triggers("restart_on"), segments),
+            pause=pause_pred, lines=tuple(lines),
+            warn=(warn[0].percent / 100.0) if warn else None, require=require,
+            counts=counts if rule.rule_kind == "attempts" else (), clauses=tuple(clauses),
+            default_zone=wall.tz))
+    flow = None
+    flows = agreement.of("flow")
+    if flows:
+        allowed = frozenset((ln.source.value, t.value) for ln in agreement.flow_lines for t in ln.targets)
+        flow = FlowPlan(index[id(flows[0])], allowed)
+    states = frozenset(s.name.value for s in agreement.state_decls) if agreement.of("states") else None
+    finals = frozenset(s.name.value for s in agreement.state_decls if s.final)
+    constants = agreement.constants
+    targets = []
+    for t in agreement.targets:
+        if t.rule is None or t.goal is None:
+            continue
+        rule = agreement.rule(t.rule.rule.value)
+        default_clause = "at_least_within" if rule is not None and rule.rule_kind == "attempts" else "within"
+        targets.append(TargetPlan(
+            name=t.name.value, owner=t.owner.value if t.owner else None, rule=t.rule.rule.value,
+            clause=t.rule.clause.value if t.rule.clause else default_clause,
+            segment=t.rule.segment.value if t.rule.segment else None,
+            threshold=evaluate_expr(t.goal.percent, constants) / 100.0, period=t.goal.period,
+            index=index[id(t)]))
+    quotas = []
+    for q in agreement.quotas:
+        if q.count is None or q.goal is None:
+            continue
+        quotas.append(QuotaPlan(
+            name=q.name.value, owner=q.owner.value if q.owner else None,
+            counts=compile_triggers(q.count.triggers, segments), bound=q.goal.bound,
+            amount=evaluate_expr(q.goal.amount, constants), period=q.goal.period, index=index[id(q)]))
+    return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
+                states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),
+                quotas=tuple(quotas), segments=seg_preds)
+
+
+def _clause(c, key, clock_of, segments, wall) -> Clause:
+    if c.kind in ("within", "at_least_within", "require"):
+        return Clause(key, c.kind)
+    if c.kind == "at_least_before":
+        return Clause(key, c.kind, n=int(c.n), triggers=compile_triggers(c.triggers, segments))
+    if c.kind == "at_most_per_day":
+        return Clause(key, c.kind, n=int(c.n), clock=clock_of(c.calendar) if c.calendar else wall)
+    if c.kind == "gap":
+        return Clause(key, c.kind, duration_us=c.duration.seconds(86_400) * 1_000_000)
+    if c.kind == "first":
+        return Clause(key, c.kind, pred=compile_pred(c.predicate, segments))
+    if c.kind == "only_during":
+        return Clause(key, c.kind, clock=clock_of(c.calendar))
+    if c.kind == "only_between":
+        w = c.window
+        return Clause(key, c.kind, window=(_minutes(w.start), _minutes(w.end)), clock=wall, place=c.span)
+    raise ValueError(c.kind)  # pragma: no cover

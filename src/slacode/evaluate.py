@@ -1,0 +1,760 @@
+"""A lead's events → verdicts: a pure fold (no clock, no I/O, no global state).
+
+:class:`LeadFold` takes one lead's records in processing order (timestamp, then input
+order) and keeps what the verdicts need: cycles with their start, pauses, attempts and
+close. :meth:`LeadFold.verdicts` turns that into verdicts as of an instant, doing the
+calendar arithmetic once per cycle. :func:`evaluate` runs it over many leads and adds the
+aggregates (targets and quotas, :mod:`slacode.aggregate`).
+
+The semantics are LANGUAGE.md §4–§7, §11 and §13; the comments name the rule they follow.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from slacode import diagnostics as dg
+from slacode.compile import Plan, RulePlan, any_match
+
+UTC = timezone.utc
+_EMPTY: dict = {}
+
+
+# --------------------------------------------------------------------------- verdicts
+
+VERDICT_KEYS = ("lead", "rule", "clause", "cycle", "period", "status", "owner", "assignee", "segment",
+                "started_at", "due_at", "completed_at", "warn_at", "target_seconds", "elapsed_seconds",
+                "value", "threshold", "evidence", "reason")
+_TIME_KEYS = ("started_at", "due_at", "completed_at", "warn_at")
+
+
+@dataclass(slots=True)
+class Verdict:
+    """One verdict: per (lead, rule, clause, cycle), or per (rule, period) for aggregates.
+
+    Instants are epoch microseconds; ``zone`` is the zone they are written in (the
+    calendar that applied, else the agreement's).
+    """
+
+    lead: str | None
+    rule: str
+    clause: str
+    cycle: int | None
+    status: str
+    owner: str | None = None
+    assignee: str | None = None
+    segment: str | None = None
+    started_at: int | None = None
+    due_at: int | None = None
+    completed_at: int | None = None
+    warn_at: int | None = None
+    target_seconds: float | None = None
+    elapsed_seconds: float | None = None
+    value: float | None = None
+    threshold: float | None = None
+    evidence: list = field(default_factory=list)
+    reason: str = ""
+    period: str | None = None
+    timezone: str | None = None           # only_between: the zone used
+    zone: Any = None
+
+    def instant(self, key: str) -> datetime | None:
+        us = getattr(self, key)
+        return None if us is None else from_us(us, self.zone or UTC)
+
+    def to_dict(self) -> dict:
+        out = {}
+        for k in VERDICT_KEYS:
+            v = getattr(self, k)
+            if k in _TIME_KEYS:
+                v = None if v is None else iso(v, self.zone or UTC)
+            out[k] = v
+        if self.timezone is not None or self.clause.startswith("only_between"):
+            out["timezone"] = self.timezone
+        return out
+
+
+def from_us(us: int, zone) -> datetime:
+    return datetime.fromtimestamp(us // 1_000_000, zone).replace(microsecond=us % 1_000_000)
+
+
+def iso(us: int, zone) -> str:
+    return from_us(us, zone).isoformat()
+
+
+def _when(us: int, zone) -> str:
+    t = from_us(us, zone)
+    text = t.strftime("%Y-%m-%d %H:%M")
+    if t.second or t.microsecond:
+        text = t.strftime("%Y-%m-%d %H:%M:%S")
+        if t.microsecond:
+            text += f".{t.microsecond:06d}".rstrip("0")
+    off = t.strftime("%z")
+    return f"{text} {off[:3]}:{off[3:]}" if off else text
+
+
+def _span_text(us: int) -> str:
+    """A duration in words: 1d 2h 5m style (days of 24 hours)."""
+    sign = "-" if us < 0 else ""
+    total = abs(us) // 1_000_000
+    d, rem = divmod(total, 86_400)
+    h, rem = divmod(rem, 3600)
+    m, s = divmod(rem, 60)
+    parts = [f"{d}d"] if d else []
+    if h:
+        parts.append(f"{h}h")
+    if m:
+        parts.append(f"{m}m")
+    if s and not d:
+        parts.append(f"{s}s")
+    return sign + (" ".join(parts) or "0m")
+
+
+# ----------------------------------------------------------------------------- cycles
+
+class Cycle:
+    """One opening of a rule for a lead, from its start to its close (or as_of)."""
+
+    __slots__ = ("number", "start", "start_ref", "line", "pauses", "paused", "closed_at", "close_kind",
+                 "close_ref", "assignee", "require_missing", "attempts", "before", "segments_at_start")
+
+    def __init__(self, number, start, start_ref, line):
+        self.number = number
+        self.start = start
+        self.start_ref = start_ref
+        self.line = line                  # the within / at least line that applied
+        self.pauses: list = []            # [start_us, end_us | None]
+        self.paused = False
+        self.closed_at = None
+        self.close_kind = None            # stop | cancel | restart
+        self.close_ref = None
+        self.assignee = None
+        self.require_missing = None
+        self.attempts: list = []          # (at, ref, props, state, lead timezone field)
+        self.before: dict = {}            # at_least_before key -> (at, ref, attempts before)
+        self.segments_at_start = frozenset()
+
+    def pause_list(self, until: int) -> list:
+        """Pause intervals with an ongoing one ended at ``until``."""
+        return [(s, e if e is not None else until) for s, e in self.pauses]
+
+
+class RuleFold:
+    __slots__ = ("plan", "cycles", "open", "when_prev", "number")
+
+    def __init__(self, plan: RulePlan):
+        self.plan = plan
+        self.cycles: list[Cycle] = []
+        self.open: Cycle | None = None
+        self.when_prev = False
+        self.number = 0
+
+
+class LeadFold:
+    """The fold over one lead's events (feed them in processing order)."""
+
+    def __init__(self, plan: Plan, lead: str, notes: set | None = None,
+                 target_segments: dict[str, tuple] | None = None):
+        self.plan = plan
+        self.lead = lead
+        self.fields: dict = {}
+        self.state = None
+        self.assignee = None
+        self.rules = [RuleFold(r) for r in plan.rules]
+        self.notes = notes if notes is not None else set()
+        self.flow_seen = False
+        self.flow_first = None
+        self.flow_final_at = None
+        self.flow_evidence: list = []
+        self.unknown_states: list = []      # records into undeclared states
+        self.quota_hits: list = []          # (quota index, at)
+        self.target_segments = target_segments or {}
+        self.events = 0
+        self.first_at = None
+
+    # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
+    def feed(self, rec) -> None:
+        plan = self.plan
+        self.events += 1
+        t, ev_type, props = rec.at, rec.type, rec.props
+        if self.first_at is None:
+            self.first_at = t
+        if rec.fields:                                  # fields first
+            fields = self.fields
+            for k, v in rec.fields.items():
+                if v is None:
+                    fields.pop(k, None)
+                else:
+                    fields[k] = v
+        entered = left = None
+        known = True
+        if ev_type == "state":
+            new = rec.state
+            if plan.states is not None and new not in plan.states:
+                known = False                           # §11: warning, flow evidence, nothing else
+                self.unknown_states.append(rec)
+                self.flow_seen = True
+                self.flow_evidence.append(rec.ref)
+            else:
+                self._flow(rec, new)
+                if new != self.state:                   # into the same state is no transition
+                    entered, left = new, self.state
+                    self.state = new
+        state, fields, notes = self.state, self.fields, self.notes
+        if known:
+            for i, q in enumerate(plan.quotas):
+                if any_match(q.counts, ev_type, props, state, entered, left, notes):
+                    self.quota_hits.append((i, t))
+            for rf in self.rules:
+                self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes)
+        if ev_type == "assigned":                        # after the triggers: §13 assignee
+            owner = props.get("owner")
+            if owner is not None:
+                self.assignee = owner
+
+    def _flow(self, rec, new) -> None:
+        flow = self.plan.flow
+        self.flow_seen = True
+        if self.flow_first is None:
+            self.flow_first = rec.at
+        if flow is not None and self.state is not None and new != self.state:
+            if (self.state, new) not in flow.allowed:
+                self.flow_evidence.append(rec.ref)
+        if new in self.plan.finals and new != self.state:
+            self.flow_final_at = rec.at
+
+    def _rule_event(self, rf: RuleFold, rec, t, ev_type, props, state, entered, left, fields, notes):
+        rp = rf.plan
+        cyc = rf.open
+        attempts_rule = rp.kind == "attempts"
+        is_attempt = attempts_rule and any_match(rp.counts, ev_type, props, state, entered, left, notes)
+        if cyc is not None:
+            if attempts_rule:
+                self._before(rp, cyc, rec, ev_type, props, state, entered, left, notes)
+                if is_attempt:
+                    self._attempt(cyc, rec)
+            if any_match(rp.stops, ev_type, props, state, entered, left, notes):
+                self._close(rf, cyc, rec, "stop")
+            elif any_match(rp.cancels, ev_type, props, state, entered, left, notes):
+                self._close(rf, cyc, rec, "cancel")
+            elif any_match(rp.restarts, ev_type, props, state, entered, left, notes):
+                self._close(rf, cyc, rec, "restart")
+                self._open(rf, rec, t, fields, state, notes)
+        fired = False
+        if rp.start_when is not None:
+            now = bool(rp.start_when(fields, state, notes))
+            fired = now and not rf.when_prev
+            rf.when_prev = now
+        if rf.open is None and (fired or any_match(rp.starts, ev_type, props, state, entered, left, notes)):
+            new = self._open(rf, rec, t, fields, state, notes)
+            if new is not None and attempts_rule:
+                self._before(rp, new, rec, ev_type, props, state, entered, left, notes)
+                if is_attempt:
+                    self._attempt(new, rec)
+        cyc = rf.open
+        if cyc is not None and rp.pause is not None:     # pauses are checked last
+            p = bool(rp.pause(fields, state, notes))
+            if p and not cyc.paused:
+                cyc.pauses.append([t, None])
+                cyc.paused = True
+            elif not p and cyc.paused:
+                cyc.pauses[-1][1] = t
+                cyc.paused = False
+
+    def _open(self, rf: RuleFold, rec, t, fields, state, notes) -> Cycle | None:
+        """Open a cycle if a target line applies (§6: `for` lines in order, else the default)."""
+        rp = rf.plan
+        line = None
+        default = None
+        for ln in rp.lines:
+            if ln.applies is None:
+                if default is None:
+                    default = ln
+            elif ln.applies(fields, state, notes):
+                line = ln
+                break
+        line = line or default
+        if line is None:
+            return None                                  # untracked: no number, blocks nothing
+        rf.number += 1
+        cyc = Cycle(rf.number, t, rec.ref, line)
+        segs = self.target_segments.get(rp.name)
+        if segs:
+            cyc.segments_at_start = frozenset(name for name, pred in segs if pred(fields, state, notes))
+        rf.cycles.append(cyc)
+        rf.open = cyc
+        return cyc
+
+    def _close(self, rf: RuleFold, cyc: Cycle, rec, kind: str) -> None:
+        cyc.closed_at = rec.at
+        cyc.close_kind = kind
+        cyc.close_ref = rec.ref
+        cyc.assignee = self.assignee                     # before this event's own owner
+        if cyc.paused:
+            cyc.pauses[-1][1] = rec.at
+            cyc.paused = False
+        if kind == "stop" and rf.plan.require:
+            fields = self.fields
+            cyc.require_missing = [f for f in rf.plan.require if not _present(fields.get(f))]
+        rf.open = None
+
+    def _attempt(self, cyc: Cycle, rec) -> None:
+        tzfield = self.fields.get("timezone")
+        cyc.attempts.append((rec.at, rec.ref, rec.props, self.state, tzfield))
+
+    def _before(self, rp, cyc, rec, ev_type, props, state, entered, left, notes) -> None:
+        for c in rp.clauses:
+            if c.kind == "at_least_before" and c.key not in cyc.before:
+                if any_match(c.triggers, ev_type, props, state, entered, left, notes):
+                    cyc.before[c.key] = (rec.at, rec.ref, len(cyc.attempts))
+
+    # -- verdicts -------------------------------------------------------------------------
+    def verdicts(self, as_of: int) -> list[Verdict]:
+        out: list[Verdict] = []
+        plan = self.plan
+        items = [(rf.plan.index, rf) for rf in self.rules]
+        if plan.flow is not None:
+            items.append((plan.flow.index, None))
+        for _, rf in sorted(items, key=lambda x: x[0]):
+            if rf is None:
+                v = self._flow_verdict()
+                if v is not None:
+                    out.append(v)
+                continue
+            rp = rf.plan
+            per_clause: dict[str, list] = {}
+            for cyc in rf.cycles:
+                for v in _cycle_verdicts(self, rp, cyc, as_of):
+                    per_clause.setdefault(v.clause, []).append(v)
+            for c in rp.clauses:
+                out.extend(per_clause.get(c.key, ()))
+        return out
+
+    def _flow_verdict(self) -> Verdict | None:
+        if not self.flow_seen:
+            return None
+        zone = self.plan.zone
+        if self.flow_evidence:
+            status = "breached"
+            reason = (f"{len(self.flow_evidence)} state change{'s' if len(self.flow_evidence) > 1 else ''} "
+                      f"not allowed by the flow (or into an undeclared state): {', '.join(map(str, self.flow_evidence))}.")
+        elif self.state in self.plan.finals:
+            status = "met"
+            reason = f"Every state change followed the flow; the lead ended in final state `{self.state}`."
+        else:
+            status = "pending"
+            reason = (f"Every state change so far followed the flow; the lead is in `{self.state}`, "
+                      f"not yet a final state." if self.state else "No declared state yet.")
+        return Verdict(self.lead, "flow", "transition", None, status, assignee=self.assignee,
+                       started_at=self.flow_first, completed_at=self.flow_final_at if status == "met" else None,
+                       evidence=list(self.flow_evidence), reason=reason, zone=zone)
+
+
+def _present(v) -> bool:
+    if v is None:
+        return False
+    if isinstance(v, str):
+        return v.strip() != ""
+    if isinstance(v, (list, dict)):
+        return len(v) > 0
+    return True
+
+
+# ---------------------------------------------------------------- one cycle's verdicts
+
+def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int) -> list[Verdict]:
+    line = cyc.line
+    clock = line.clock
+    zone = clock.tz
+    end = cyc.closed_at if cyc.closed_at is not None else as_of
+    pauses = cyc.pause_list(end)
+    due = clock.add_us(cyc.start, line.target_us, pauses) if line.target_us or True else cyc.start
+    assignee = cyc.assignee if cyc.closed_at is not None else fold.assignee
+    base = dict(lead=fold.lead, rule=rp.name, cycle=cyc.number, owner=rp.owner, assignee=assignee,
+                segment=line.segment, started_at=cyc.start, zone=zone)
+    out = []
+    for c in rp.clauses:
+        if c.kind == "within":
+            out.append(_within(rp, cyc, line, clock, due, pauses, as_of, base))
+        elif c.kind == "require":
+            out.append(_require(cyc, base))
+        elif c.kind == "at_least_within":
+            out.append(_at_least_within(rp, cyc, line, clock, due, pauses, as_of, base))
+        elif c.kind == "at_least_before":
+            out.append(_at_least_before(c, cyc, base))
+        elif c.kind == "first":
+            out.append(_first(c, cyc, fold, base))
+        else:
+            out.append(_never(c, cyc, fold, base))
+    return out
+
+
+def _open_status(rp: RulePlan, cyc: Cycle, clock, line, pauses, due, as_of) -> tuple[str, int, int | None]:
+    """Status of an open, not yet due cycle: paused, at_risk or pending (§6 order)."""
+    elapsed = clock.working_us(cyc.start, as_of, pauses)
+    warn_at = None
+    if rp.warn is not None:
+        warn_at = clock.add_us(cyc.start, int(line.target_us * rp.warn), pauses)
+    if cyc.paused:
+        return "paused", elapsed, warn_at
+    if rp.warn is not None and elapsed >= line.target_us * rp.warn:
+        return "at_risk", elapsed, warn_at
+    return "pending", elapsed, warn_at
+
+
+def _within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
+    zone = clock.tz
+    target = line.target_us
+    v = Verdict(clause="within", status="pending", due_at=due, target_seconds=target / 1e6, **base)
+    ev = [cyc.start_ref]
+    if cyc.closed_at is not None:
+        ev.append(cyc.close_ref)
+        elapsed = clock.working_us(cyc.start, cyc.closed_at, pauses)
+        v.elapsed_seconds = elapsed / 1e6
+        late = cyc.closed_at > due
+        if cyc.close_kind == "stop":
+            v.completed_at = cyc.closed_at
+            if late:
+                v.status = "breached"
+                v.reason = (f"Stopped at {_when(cyc.closed_at, zone)}, {_span_text(cyc.closed_at - due)} after "
+                            f"the deadline {_when(due, zone)} (target {_span_text(target)} of working time).")
+            else:
+                v.status = "met"
+                v.reason = (f"Stopped at {_when(cyc.closed_at, zone)} after {_span_text(elapsed)} of working time, "
+                            f"within the {_span_text(target)} target (due {_when(due, zone)}).")
+        else:
+            word = "cancelled" if cyc.close_kind == "cancel" else "restarted"
+            if late:
+                v.status = "breached"
+                v.reason = (f"The deadline {_when(due, zone)} passed before the cycle was {word} at "
+                            f"{_when(cyc.closed_at, zone)}.")
+            else:
+                v.status = "cancelled"
+                v.reason = f"The cycle was {word} at {_when(cyc.closed_at, zone)}, before its deadline {_when(due, zone)}."
+    elif due < as_of:
+        v.status = "breached"
+        v.elapsed_seconds = clock.working_us(cyc.start, as_of, pauses) / 1e6
+        v.reason = (f"Not done: the deadline {_when(due, zone)} passed {_span_text(as_of - due)} before "
+                    f"{_when(as_of, zone)} (target {_span_text(target)} of working time).")
+    else:
+        status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
+        v.status, v.elapsed_seconds, v.warn_at = status, elapsed / 1e6, warn_at
+        left = max(target - elapsed, 0)
+        if status == "paused":
+            v.reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {_span_text(left)} of working time left, "
+                        f"due {_when(due, zone)} if it resumed now.")
+        elif status == "at_risk":
+            v.reason = (f"Open with {_span_text(elapsed)} of {_span_text(target)} used "
+                        f"(warning at {rp.warn:.0%}); due {_when(due, zone)}.")
+        else:
+            v.reason = f"Open; {_span_text(left)} of working time left, due {_when(due, zone)}."
+    v.evidence = ev
+    return v
+
+
+def _require(cyc, base) -> Verdict:
+    v = Verdict(clause="require", status="pending", **base)
+    v.evidence = [cyc.start_ref] + ([cyc.close_ref] if cyc.close_ref is not None else [])
+    if cyc.closed_at is None:
+        v.reason = "Not handed off yet: the required fields are checked at the stop."
+    elif cyc.close_kind != "stop":
+        v.status = "cancelled"
+        v.reason = "The cycle closed without a stop, so the required fields were not checked."
+    else:
+        v.completed_at = cyc.closed_at
+        if cyc.require_missing:
+            v.status = "breached"
+            v.reason = f"Handed off without {', '.join(f'`{f}`' for f in cyc.require_missing)}."
+        else:
+            v.status = "met"
+            v.reason = "Every required field was present at the handoff."
+    return v
+
+
+def _at_least_within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
+    zone = clock.tz
+    n, target = line.n, line.target_us
+    atts = cyc.attempts
+    v = Verdict(clause="at_least_within", status="pending", due_at=due, target_seconds=target / 1e6, **base)
+    v.evidence = [a[1] for a in atts[:n]]
+    nth = atts[n - 1][0] if n >= 1 and len(atts) >= n else None
+    if n <= 0:
+        nth = cyc.start
+    if nth is not None and nth <= due:                   # §13: the first of …
+        v.status, v.completed_at = "met", nth
+        v.elapsed_seconds = clock.working_us(cyc.start, nth, pauses) / 1e6
+        v.reason = f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, before the deadline {_when(due, zone)}."
+        return v
+    if cyc.closed_at is not None and cyc.closed_at <= due:
+        v.elapsed_seconds = clock.working_us(cyc.start, cyc.closed_at, pauses) / 1e6
+        if cyc.close_kind == "stop":
+            v.status = "met"
+            v.reason = (f"Stopped at {_when(cyc.closed_at, zone)} before the deadline {_when(due, zone)}, "
+                        f"after {len(atts)} attempt{'s' if len(atts) != 1 else ''}.")
+        else:
+            v.status = "cancelled"
+            v.reason = f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at {_when(cyc.closed_at, zone)}, before its deadline."
+        return v
+    if due < as_of:
+        v.status = "breached"
+        upto = cyc.closed_at if cyc.closed_at is not None else as_of
+        v.elapsed_seconds = clock.working_us(cyc.start, upto, pauses) / 1e6
+        made = sum(1 for a in atts if a[0] <= due)
+        v.reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
+                    f"(target {_span_text(target)} of working time).")
+        return v
+    status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
+    v.status, v.elapsed_seconds, v.warn_at = status, elapsed / 1e6, warn_at
+    v.reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"
+                + (" (paused)." if status == "paused" else "."))
+    return v
+
+
+def _at_least_before(c, cyc, base) -> Verdict:
+    v = Verdict(clause=c.key, status="pending", **base)
+    zone = base["zone"]
+    hit = cyc.before.get(c.key)
+    if hit is not None:
+        at, ref, count = hit
+        v.completed_at, v.evidence = at, [ref]
+        if count >= c.n:
+            v.status = "met"
+            v.reason = f"{count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {c.n})."
+        else:
+            v.status = "breached"
+            v.reason = f"Only {count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; {c.n} were needed."
+    elif cyc.closed_at is not None:
+        v.status = "met"
+        v.reason = "The cycle closed without the trigger, so nothing was due."
+    else:
+        v.reason = f"{len(cyc.attempts)} attempt{'s' if len(cyc.attempts) != 1 else ''} so far; the trigger has not happened."
+    return v
+
+
+def _first(c, cyc, fold: LeadFold, base) -> Verdict:
+    v = Verdict(clause=c.key, status="pending", **base)
+    zone = base["zone"]
+    if cyc.attempts:
+        at, ref, props, state, _ = cyc.attempts[0]
+        v.completed_at, v.evidence = at, [ref]
+        if c.pred(props, state, fold.notes):
+            v.status = "met"
+            v.reason = f"The first attempt ({ref}, {_when(at, zone)}) was as required."
+        else:
+            v.status = "breached"
+            v.reason = f"The first attempt ({ref}, {_when(at, zone)}) was not as required."
+    elif cyc.closed_at is not None:
+        v.status = "met"
+        v.reason = "The cycle closed before any attempt."
+    else:
+        v.reason = "No attempt yet."
+    return v
+
+
+def _never(c, cyc, fold: LeadFold, base) -> Verdict:
+    """``at_most_per_day``, ``gap``, ``only_during``, ``only_between``: breached from the first
+    violation (evidence: every violator), else met once closed, pending while open."""
+    v = Verdict(clause=c.key, status="pending", **base)
+    violators: list = []
+    atts = cyc.attempts
+    detail = ""
+    if c.kind == "at_most_per_day":
+        zone = c.clock.tz
+        per_day: dict = {}
+        for at, ref, *_ in atts:
+            day = from_us(at, zone).date()
+            k = per_day.get(day, 0) + 1
+            per_day[day] = k
+            if k > c.n:
+                violators.append(ref)
+        detail = f"more than {c.n} attempt{'s' if c.n != 1 else ''} on one day"
+    elif c.kind == "gap":
+        prev = None
+        for at, ref, *_ in atts:
+            if prev is not None and at - prev < c.duration_us:
+                violators.append(ref)
+            prev = at
+        detail = f"attempts less than {_span_text(c.duration_us)} apart"
+    elif c.kind == "only_during":
+        for at, ref, *_ in atts:
+            if not c.clock.is_open_us(at):
+                violators.append(ref)
+        detail = f"attempts outside `{c.clock.name}` working time"
+    elif c.kind == "only_between":
+        start_min, end_min = c.window
+        used: list[str] = []
+        for at, ref, _props, _state, tzfield in atts:
+            zone, name = _lead_zone(tzfield, fold)
+            if name not in used:
+                used.append(name)
+            local = from_us(at, zone)
+            minute = local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+            if start_min < end_min:
+                inside = start_min <= minute < end_min
+            else:                                           # the window crosses midnight
+                inside = minute >= start_min or minute < end_min
+            if not inside:
+                violators.append(ref)
+        v.timezone = ", ".join(used) if used else None
+        detail = "attempts outside the allowed hours of the lead's time zone"
+    if violators:
+        v.status, v.evidence = "breached", violators
+        v.reason = f"{detail[0].upper()}{detail[1:]}: {', '.join(map(str, violators))}."
+    elif cyc.closed_at is not None:
+        v.status = "met"
+        v.reason = f"No {detail} in this cycle."
+    else:
+        v.reason = f"No {detail} so far."
+    return v
+
+
+def _lead_zone(tzfield, fold: LeadFold):
+    """The lead's zone from its ``timezone`` field, else the agreement's (§7, §13)."""
+    from zoneinfo import ZoneInfo
+
+    if isinstance(tzfield, str) and tzfield:
+        try:
+            return ZoneInfo(tzfield), tzfield
+        except (ValueError, KeyError, OSError):
+            fold.notes.add(("bad_zone", tzfield))
+        except Exception:  # noqa: BLE001 - zoneinfo raises several kinds for odd names
+            fold.notes.add(("bad_zone", tzfield))
+    return fold.plan.zone, fold.plan.timezone
+
+
+# ------------------------------------------------------------------------- the driver
+
+@dataclass
+class Result:
+    """Verdicts and diagnostics of one evaluation."""
+
+    agreement_id: str | None
+    version: str | None
+    as_of: int
+    zone: Any
+    verdicts: list[Verdict]
+    diagnostics: list
+
+    def to_dict(self) -> dict:
+        return {"agreement": {"id": self.agreement_id, "version": self.version},
+                "as_of": iso(self.as_of, self.zone),
+                "verdicts": [v.to_dict() for v in self.verdicts],
+                "diagnostics": [_diag_dict(d) for d in self.diagnostics]}
+
+
+def _diag_dict(d) -> dict:
+    out = d.to_dict()
+    return out
+
+
+def as_of_us(as_of) -> int:
+    """``as_of`` (an aware datetime or RFC 3339 text) as epoch microseconds."""
+    from slacode.events import parse_timestamp, timestamp_us
+
+    if isinstance(as_of, str):
+        return parse_timestamp(as_of)
+    if isinstance(as_of, datetime):
+        if as_of.tzinfo is None or as_of.utcoffset() is None:
+            raise ValueError("as_of must be timezone-aware (give it an offset or a zone)")
+        return timestamp_us(as_of)
+    if isinstance(as_of, int):
+        return as_of
+    raise TypeError(f"as_of must be a datetime or RFC 3339 text, not {type(as_of).__name__}")
+
+
+def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
+    """Verdicts of ``events`` (dicts, :class:`slacode.Event` or records) as of ``as_of``."""
+    from slacode.events import Record, records_from_objects
+
+    plan = agreement.plan
+    cutoff = as_of_us(as_of)
+    diagnostics: list = []
+    events = list(events)
+    if events and all(isinstance(e, Record) for e in events):
+        records = [r for r in events if r.at <= cutoff]
+    else:
+        records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics,
+                                       as_of_us=cutoff)
+    return evaluate_records(plan, records, cutoff, diagnostics, sources=None)
+
+
+def group_by_lead(records) -> dict[str, list]:
+    groups: dict[str, list] = {}
+    for r in records:
+        g = groups.get(r.lead)
+        if g is None:
+            groups[r.lead] = g = []
+        g.append(r)
+    return groups
+
+
+def target_segments(plan: Plan) -> dict[str, tuple]:
+    out: dict[str, list] = {}
+    for t in plan.targets:
+        if t.segment is not None and t.segment in plan.segments:
+            out.setdefault(t.rule, []).append((t.segment, plan.segments[t.segment]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def fold_lead(plan: Plan, lead: str, records, notes: set, segs) -> LeadFold:
+    fold = LeadFold(plan, lead, notes, segs)
+    records.sort(key=_order_key)
+    for r in records:
+        fold.feed(r)
+    return fold
+
+
+def _order_key(r):
+    return (r.at, r.seq)
+
+
+def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources=None) -> Result:
+    """The verdicts of records (any order; grouped by lead and sorted here)."""
+    from slacode.aggregate import Aggregates
+
+    notes: set = set()
+    segs = target_segments(plan)
+    agg = Aggregates(plan, as_of)
+    verdicts: list[Verdict] = []
+    groups = group_by_lead(records)
+    for lead in sorted(groups):
+        fold = fold_lead(plan, lead, groups[lead], notes, segs)
+        verdicts.extend(fold.verdicts(as_of))
+        agg.add_lead(fold, verdicts_of_lead=None)
+        diagnostics.extend(unknown_state_diagnostics(fold, sources))
+    agg.add_verdicts(verdicts)
+    verdicts.extend(agg.verdicts())
+    diagnostics.extend(note_diagnostics(notes))
+    return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)
+
+
+def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
+    from slacode.codes import evaluation as codes
+
+    out = []
+    for rec in fold.unknown_states:
+        file = sources[rec.source] if sources else None
+        out.append(dg.make(codes.UNKNOWN_STATE,
+                           f"lead {rec.lead!r} enters state {rec.state!r}, which the agreement does not declare",
+                           dg.Span(rec.line, 1, file=file), file=file,
+                           hint="declare the state in `states { … }` or fix the event; the event counts as "
+                                "a flow violation and changes nothing else"))
+    return out
+
+
+def note_diagnostics(notes: set) -> list:
+    from slacode.codes import evaluation as codes
+
+    out = []
+    for note in sorted(notes, key=lambda n: (str(getattr(n, "span", n)))):
+        if isinstance(note, tuple) and note and note[0] == "bad_zone":
+            out.append(dg.make(codes.UNKNOWN_LEAD_ZONE,
+                               f"lead time zone {note[1]!r} is not a known IANA zone; the agreement's zone was used",
+                               None, hint="use IANA names such as `America/New_York`"))
+        else:
+            out.append(dg.make(codes.NUMBER_STRING_COMPARISON,
+                               "a number was compared with a string here; such comparisons are false",
+                               note.span, file=note.span.file if note.span else None,
+                               hint="make the field and the value the same type (quote the value, or send numbers)"))
+    return out
