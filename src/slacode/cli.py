@@ -246,3 +246,34 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format):
         if any(v.status in bad for v in rows):
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+@cli.command()
+@click.argument("spec")
+@click.argument("events", nargs=-1, required=True)
+@click.option("--lead", "lead", required=True, metavar="ID", help="The lead to explain.")
+@_as_of_option
+@_event_options
+def explain(spec, events, lead, as_of, tz, input_format):
+    """Show one lead's timeline: events, clocks opening, pausing and closing, deadlines,
+    and why each verdict is what it is."""
+    from slacode.events import EventInputError, iter_records
+    from slacode.evaluate import _when
+    from slacode.explain import timeline
+
+    agreement = load_agreement(spec)
+    cutoff = resolve_as_of(as_of)
+    diagnostics: list = []
+    try:
+        records = [r for r in iter_records(list(events), input_format=input_format, default_tz=tz,
+                                           diagnostics=diagnostics, as_of_us=cutoff) if r.lead == lead]
+    except EventInputError as e:
+        _fail(str(e))
+    if not records:
+        _fail(f"no events for lead {lead!r} at or before {_when(cutoff, agreement.plan.zone)}")
+    plan = agreement.plan
+    click.echo(f"Lead {lead} under agreement {agreement.id or '?'} (version {agreement.version or '?'}):")
+    click.echo("")
+    for line in timeline(plan, lead, records, cutoff):
+        click.echo(line)
+    return EXIT_OK

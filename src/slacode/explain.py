@@ -1,0 +1,106 @@
+"""A lead's timeline: each event, what it did to every rule's clock, and why each verdict
+is what it is. Built by replaying the lead through the same fold that evaluation uses and
+describing what changed after each event, so it can never disagree with ``check``.
+"""
+from __future__ import annotations
+
+from slacode.evaluate import LeadFold, _span_text, _when, target_segments
+
+_RESERVED_SHOWN = 4
+
+
+def _describe_event(rec) -> str:
+    parts = [rec.type if rec.type != "state" else f"state → {rec.state}"]
+    if rec.id:
+        parts.append(f"[{rec.id}]")
+    else:
+        parts.append(f"[line {rec.ref}]")
+    props = ", ".join(f"{k}={v!r}" for k, v in list(rec.props.items())[:6])
+    if props:
+        parts.append(props)
+    if rec.fields:
+        parts.append("sets " + ", ".join(f"{k}={v!r}" for k, v in list(rec.fields.items())[:6]))
+    return "  ".join(parts)
+
+
+def _snapshot(fold: LeadFold):
+    snap = []
+    for rf in fold.rules:
+        cyc = rf.open
+        snap.append((len(rf.cycles), cyc, cyc.paused if cyc else False, len(cyc.attempts) if cyc else 0))
+    return snap
+
+
+def _line_text(rp, cyc) -> str:
+    line = cyc.line
+    kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
+    where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
+    seg = f" for {line.segment}" if line.segment else ", the default line"
+    return f"{kind} {_span_text(line.target_us)}{where}{seg}"
+
+
+def timeline(plan, lead: str, records, as_of: int) -> list[str]:
+    """The text lines of a lead's timeline (records: the lead's, any order)."""
+    zone = plan.zone
+    fold = LeadFold(plan, lead, set(), target_segments(plan))
+    out: list[str] = []
+    for rec in sorted(records, key=lambda r: (r.at, r.seq)):
+        before = _snapshot(fold)
+        state_before = fold.state
+        fold.feed(rec)
+        out.append(f"{_when(rec.at, zone)}  {_describe_event(rec)}")
+        if rec.type == "state" and fold.state == state_before and rec.state == state_before:
+            out.append(f"    (already in `{rec.state}`: not a state change)")
+        if rec in fold.unknown_states:
+            out.append(f"    `{rec.state}` is not a declared state: counts against `flow`, changes nothing else")
+        for rf, (n_before, open_before, paused_before, att_before) in zip(fold.rules, before):
+            rp = rf.plan
+            name = rp.name
+            if open_before is not None and open_before.closed_at == rec.at and open_before.close_kind:
+                cyc = open_before
+                clock = cyc.line.clock
+                pauses = cyc.pause_list(cyc.closed_at)
+                due = clock.add_us(cyc.start, cyc.line.target_us, pauses)
+                worked = clock.working_us(cyc.start, cyc.closed_at, pauses)
+                late = cyc.closed_at > due
+                word = {"stop": "stopped", "cancel": "cancelled", "restart": "restarted"}[cyc.close_kind]
+                verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
+                    "after the deadline (breached)" if late else "before the deadline")
+                out.append(f"    {name}: cycle {cyc.number} {word} {verdict}; "
+                           f"{_span_text(worked)} of working time counted, due was {_when(due, clock.tz)}")
+            if len(rf.cycles) > n_before:
+                for cyc in rf.cycles[n_before:]:
+                    clock = cyc.line.clock
+                    due = clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(cyc.start))
+                    out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
+                               f"due {_when(due, clock.tz)} unless paused")
+            elif rf.open is None and open_before is None and _started_untracked(rp, rec, fold):
+                out.append(f"    {name}: a start, but no `within` line applies: not tracked")
+            cyc = rf.open
+            if cyc is not None and cyc is open_before:
+                if cyc.paused and not paused_before:
+                    out.append(f"    {name}: cycle {cyc.number} paused (the pause condition holds)")
+                elif paused_before and not cyc.paused:
+                    out.append(f"    {name}: cycle {cyc.number} resumes")
+                if len(cyc.attempts) > att_before:
+                    n = cyc.line.n
+                    out.append(f"    {name}: attempt {len(cyc.attempts)}" + (f" of {n} needed" if n else "")
+                               + f" in cycle {cyc.number}")
+            elif cyc is not None and cyc.paused and cyc.start == rec.at:
+                out.append(f"    {name}: cycle {cyc.number} starts paused")
+    out.append("")
+    out.append(f"Verdicts as of {_when(as_of, zone)}:")
+    verdicts = fold.verdicts(as_of)
+    if not verdicts:
+        out.append("  (none: no rule started for this lead)")
+    for v in verdicts:
+        cycle = f" cycle {v.cycle}" if v.cycle is not None else ""
+        out.append(f"  {v.rule}.{v.clause}{cycle}: {v.status.upper()}. {v.reason}")
+    return out
+
+
+def _started_untracked(rp, rec, fold) -> bool:
+    from slacode.compile import any_match
+
+    return bool(rp.starts) and any_match(rp.starts, rec.type, rec.props, fold.state, None, None, set()) \
+        and not rp.lines
