@@ -66,42 +66,37 @@ class Aggregates:
     def __init__(self, plan, as_of: int):
         self.plan = plan
         self.as_of = as_of
-        self.first_event: int | None = None
-        self.quota_hits: list[list[int]] = [[] for _ in plan.quotas]
-        # per target: list of (start_us, status)
-        self.cycles: list[list[tuple[int, str]]] = [[] for _ in plan.targets]
-        self._segments: dict = {}
+        # per lead: (first event, quota hits [(quota index, at)], target cycles [(target, start, status)])
+        self.by_lead: dict[str, tuple] = {}
+        self._wanted: dict = {}
+        for i, t in enumerate(plan.targets):
+            self._wanted.setdefault((t.rule, t.clause), []).append(i)
 
-    def add_lead(self, fold, verdicts_of_lead=None) -> None:
-        if fold.events and fold.first_at is not None:
-            if self.first_event is None or fold.first_at < self.first_event:
-                self.first_event = fold.first_at
-        for i, t in fold.quota_hits:
-            self.quota_hits[i].append(t)
-        if not self.plan.targets:
+    def add(self, fold, verdicts) -> None:
+        """What one lead contributes: its first event, quota events and target cycles."""
+        if not (self.plan.quotas or self.plan.targets):
             return
-        for rf in fold.rules:
-            for cyc in rf.cycles:
-                self._segments[(fold.lead, rf.plan.name, cyc.number)] = cyc.segments_at_start
-
-    def add_verdicts(self, verdicts) -> None:
-        """Record the target clauses' statuses from the lead verdicts."""
-        if not self.plan.targets:
-            return
-        wanted = {}
-        for i, t in enumerate(self.plan.targets):
-            wanted.setdefault((t.rule, t.clause), []).append(i)
+        segments = {}
+        if any(t.segment is not None for t in self.plan.targets):
+            for rf in fold.rules:
+                for cyc in rf.cycles:
+                    segments[(rf.plan.name, cyc.number)] = cyc.segments_at_start
+        cycles = []
         for v in verdicts:
-            idx = wanted.get((v.rule, v.clause))
-            if not idx or v.lead is None:
-                continue
-            for i in idx:
+            for i in self._wanted.get((v.rule, v.clause), ()):
                 t = self.plan.targets[i]
-                if t.segment is not None:
-                    segs = self._segments.get((v.lead, v.rule, v.cycle), frozenset())
-                    if t.segment not in segs:
-                        continue
-                self.cycles[i].append((v.started_at, v.status))
+                if t.segment is not None and t.segment not in segments.get((v.rule, v.cycle), ()):
+                    continue
+                cycles.append((i, v.started_at, v.status))
+        self.by_lead[fold.lead] = (fold.first_at if fold.events else None, list(fold.quota_hits), cycles)
+
+    def forget_lead(self, lead: str) -> None:
+        self.by_lead.pop(lead, None)
+
+    @property
+    def first_event(self) -> int | None:
+        firsts = [f for f, _, _ in self.by_lead.values() if f is not None]
+        return min(firsts) if firsts else None
 
     def verdicts(self) -> list[Verdict]:
         items = [(t.index, "target", i) for i, t in enumerate(self.plan.targets)]
@@ -114,14 +109,15 @@ class Aggregates:
     def _quota(self, i: int) -> list[Verdict]:
         q = self.plan.quotas[i]
         zone = self.plan.zone
-        if self.first_event is None:
+        first = self.first_event
+        if first is None:
             return []
-        hits = sorted(self.quota_hits[i])
+        hits = sorted(t for _, lead_hits, _ in self.by_lead.values() for q, t in lead_hits if q == i)
         out = []
         import bisect
 
         n = q.amount
-        for label, start, end in periods(self.first_event, self.as_of, q.period, zone):
+        for label, start, end in periods(first, self.as_of, q.period, zone):
             count = bisect.bisect_left(hits, end) - bisect.bisect_left(hits, start)
             ended = end <= self.as_of
             if q.bound == "least":
@@ -139,7 +135,8 @@ class Aggregates:
     def _target(self, i: int) -> list[Verdict]:
         t = self.plan.targets[i]
         zone = self.plan.zone
-        cycles = sorted(self.cycles[i])
+        cycles = sorted((start, status) for _, _, lead_cycles in self.by_lead.values()
+                        for j, start, status in lead_cycles if j == i)
         if not cycles:
             return []
         out = []

@@ -192,8 +192,8 @@ def resolve_as_of(text: str | None) -> int:
 
 def run_check(spec, events, as_of, tz, input_format):
     """Load, read, evaluate: ``(agreement, result, sources)``; exit 2 on spec or input errors."""
-    from slacode.evaluate import evaluate_records
     from slacode.events import EventInputError, iter_records
+    from slacode.stream import evaluate_stream
 
     agreement = load_agreement(spec)
     cutoff = resolve_as_of(as_of)
@@ -203,15 +203,35 @@ def run_check(spec, events, as_of, tz, input_format):
         problem = check_timezone(tz)
         if problem:
             _fail(f"--tz {tz}: {problem}")
+    sources = spool_stdin(list(events))
+    names = [s if isinstance(s, str) else "<stdin>" for s in sources]
+
+    def read(diagnostics):
+        for s in sources:
+            if not isinstance(s, str):
+                s.seek(0)
+        return iter_records(sources, input_format=input_format, default_tz=tz,
+                            diagnostics=diagnostics, as_of_us=cutoff)
+
     diagnostics: list = []
     try:
-        records = list(iter_records(list(events), input_format=input_format, default_tz=tz,
-                                    diagnostics=diagnostics, as_of_us=cutoff))
+        result = evaluate_stream(agreement.plan, read, cutoff, diagnostics, sources=names)
     except EventInputError as e:
         _fail(str(e))
-    names = [str(e) if str(e) != "-" else "<stdin>" for e in events]
-    result = evaluate_records(agreement.plan, records, cutoff, diagnostics, sources=names)
     return agreement, result
+
+
+def spool_stdin(events: list[str]) -> list:
+    """Event sources with standard input copied to a temporary file (read twice if needed)."""
+    if "-" not in events:
+        return events
+    import shutil
+    import tempfile
+
+    spool = tempfile.TemporaryFile()
+    shutil.copyfileobj(sys.stdin.buffer, spool)
+    spool.name_for_refs = "<stdin>"
+    return [spool if e == "-" else e for e in events]
 
 
 def _verdict_rows(result, leads):

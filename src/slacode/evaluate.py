@@ -720,10 +720,10 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
     groups = group_by_lead(records)
     for lead in sorted(groups):
         fold = fold_lead(plan, lead, groups[lead], notes, segs)
-        verdicts.extend(fold.verdicts(as_of))
-        agg.add_lead(fold, verdicts_of_lead=None)
+        lead_verdicts = fold.verdicts(as_of)
+        verdicts.extend(lead_verdicts)
+        agg.add(fold, lead_verdicts)
         diagnostics.extend(unknown_state_diagnostics(fold, sources))
-    agg.add_verdicts(verdicts)
     verdicts.extend(agg.verdicts())
     diagnostics.extend(note_diagnostics(notes))
     return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)

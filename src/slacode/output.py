@@ -3,21 +3,22 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
+
+import orjson
 
 from slacode.evaluate import VERDICT_KEYS
 
 
 def _json(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+    return orjson.dumps(obj).decode()
 
 
 def render_check(result, rows, fmt: str, color: bool = False) -> str:
     if fmt == "json":
         doc = result.to_dict()
         doc["verdicts"] = [v.to_dict() for v in rows]
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
     if fmt == "jsonl":
         lines = [_json({"record": "verdict", **v.to_dict()}) for v in rows]
         lines += [_json({"record": "diagnostic", **d.to_dict()}) for d in result.diagnostics]
