@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""`slacode check` throughput and memory on generated lead events, against baselines.
+
+Every configuration runs in a fresh process on the same file, in the same run:
+
+* parse floor: only reading the file and parsing each line with orjson plus the timestamp
+  conversion (the least any evaluator must do);
+* hand-written fold: ../shared/bench/reference_fold.py, the Python a user would write by
+  hand for the benchmark agreement (streaming, sorted input);
+* slacode: `slacode check ../shared/bench/bench.sla EVENTS --as-of T --format jsonl`
+  (output to /dev/null), in lead order and in time order (leads interleaved).
+
+It checks that slacode's verdict counts equal the hand-written fold's (correctness at
+scale), then prints a table of events/s, ratios to the floor and peak RSS (bytes/event).
+
+usage: python3 benchmarks/bench_check.py [--leads 100000] [--quick] [--data DIR] [--repeats 1]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared" / "bench"
+AS_OF = "2027-01-01T00:00:00Z"
+
+FLOOR = r"""
+import sys, time, resource, datetime as dt, orjson
+path = sys.argv[1]
+t0 = time.perf_counter()
+n = 0
+fromiso, loads = dt.datetime.fromisoformat, orjson.loads
+with open(path, "rb") as f:
+    for line in f:
+        e = loads(line)
+        t = fromiso(e["at"]).timestamp()
+        n += 1
+secs = time.perf_counter() - t0
+print(orjson.dumps({"events": n, "elapsed_s": secs,
+                    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}).decode())
+"""
+
+SLACODE = r"""
+import sys, time, resource, collections, orjson
+t0 = time.perf_counter()
+from slacode.cli import main
+out = open(sys.argv[3], "w") if sys.argv[3] != "-" else open(__import__("os").devnull, "w")
+sys.stdout = out
+code = main(["check", sys.argv[1], sys.argv[2], "--as-of", sys.argv[4], "--format", "jsonl"])
+sys.stdout = sys.__stdout__
+out.close()
+secs = time.perf_counter() - t0
+print(orjson.dumps({"code": code, "elapsed_s": secs,
+                    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}).decode())
+"""
+
+
+def run_json(argv: list[str]) -> dict:
+    proc = subprocess.run(argv, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{proc.stderr[-2000:]}")
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def counts_of(jsonl: Path) -> dict:
+    counts: dict = {}
+    with open(jsonl, "rb") as f:
+        for line in f:
+            v = json.loads(line)
+            if v.get("record") != "verdict" or v.get("lead") is None:
+                continue
+            key = f"{v['rule']}/{v['clause']}"
+            counts.setdefault(key, {"met": 0, "breached": 0, "pending": 0})
+            counts[key][v["status"]] = counts[key].get(v["status"], 0) + 1
+    return counts
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--leads", type=int, default=100_000, help="leads to generate (about 10 events each)")
+    ap.add_argument("--quick", action="store_true", help="small file, correctness check only (for CI)")
+    ap.add_argument("--data", default="/tmp/slacode-bench")
+    a = ap.parse_args(argv)
+    if a.quick:
+        a.leads = 2_000
+    data = Path(a.data)
+    data.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for order in ("lead", "time"):
+        path = data / f"events_{a.leads}_s42_{order}.jsonl"
+        if not path.exists():
+            subprocess.run([sys.executable, str(SHARED / "gen_events.py"), str(a.leads), str(path),
+                            "--seed", "42", "--order", order], check=True, capture_output=True)
+        files[order] = path
+    spec = SHARED / "bench.sla"
+    py = sys.executable
+    fold = run_json([py, str(SHARED / "reference_fold.py"), str(files["lead"]), "--as-of", AS_OF])
+    n = fold["events"]
+    out_lead = data / "slacode_lead.jsonl"
+    mine = run_json([py, "-c", SLACODE, str(spec), str(files["lead"]), str(out_lead), AS_OF])
+    got = counts_of(out_lead)
+    want = {k: {s: c for s, c in v.items()} for k, v in fold["counts"].items()}
+    if got != want:
+        print("VERDICT COUNTS DIFFER from the hand-written fold:", file=sys.stderr)
+        print(json.dumps({"slacode": got, "fold": want}, indent=1), file=sys.stderr)
+        return 1
+    print(f"verdict counts equal the hand-written fold's ({sum(sum(v.values()) for v in got.values()):,} verdicts)")
+    if a.quick:
+        return 0
+    floor = run_json([py, "-c", FLOOR, str(files["lead"])])
+    mine_time = run_json([py, "-c", SLACODE, str(spec), str(files["time"]), "-", AS_OF])
+    rows = [
+        ("parse floor (orjson + timestamps)", "lead", floor),
+        ("hand-written fold, streaming", "lead", fold),
+        ("slacode check (1 process)", "lead", mine),
+        ("slacode check (1 process)", "time", mine_time),
+    ]
+    print(f"\n{n:,} events ({a.leads:,} leads), {os.path.getsize(files['lead']) / 1e6:,.0f} MB; as of {AS_OF}\n")
+    print("| run | input order | s | events/s | vs parse floor | vs fold | peak RSS MB | bytes/event |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for label, order, r in rows:
+        eps = n / r["elapsed_s"]
+        print(f"| {label} | {order} | {r['elapsed_s']:.2f} | {eps:,.0f} | {floor['elapsed_s'] / r['elapsed_s']:.2f}x"
+              f" | {fold['elapsed_s'] / r['elapsed_s']:.2f}x | {r['peak_rss_mb']:.0f} | {r['peak_rss_mb'] * 1048576 / n:,.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
