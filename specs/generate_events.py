@@ -252,7 +252,7 @@ def off_hours(rng: random.Random, desk: Desk, after: datetime) -> datetime:
 def attempt_channel(rng: random.Random, fields: dict, first: bool) -> str:
     if not fields.get("phone"):
         return "email"
-    return "phone" if rng.random() < (0.8 if first else 0.55) else "email"
+    return "phone" if rng.random() < (0.9 if first else 0.55) else "email"
 
 
 def simulate(rng: random.Random, number: int) -> Lead:
@@ -317,7 +317,12 @@ def work_mql(rng: random.Random, lead: Lead, mql_at: datetime, cycle: int) -> Le
         new_rep, new_speed = rng.choice(others)
 
     # Contact attempts: a first touch, then a cadence until a conversation or giving up.
-    first_delay = (rng.uniform(2, 22) if hot else rng.uniform(10, 200)) * speed
+    if hot:
+        first_delay = rng.uniform(1, 11) * min(speed, 1.3)
+        if rng.random() < 0.1:
+            first_delay = rng.uniform(15, 120)            # the rep was in a meeting
+    else:
+        first_delay = rng.uniform(10, 200) * speed
     at = desk.add(routed, first_delay)
     planned = rng.choice([2, 3, 4, 5, 6, 6, 6, 7, 7, 8])
     connected_at = None
@@ -365,10 +370,10 @@ def work_mql(rng: random.Random, lead: Lead, mql_at: datetime, cycle: int) -> Le
     accepted = desk.add(connected_at, rng.uniform(5, 90))
     lead.state(accepted, "sal")
     current = accepted
-    if rng.random() < 0.12:
+    if rng.random() < 0.16:
         hold = desk.add(current, rng.uniform(30, 480))
         lead.state(hold, "on_hold")
-        current = desk.add(hold, rng.uniform(480, 3600))
+        current = desk.add(hold, rng.uniform(480, 6000))
         if rng.random() < 0.85:
             lead.state(current, "sal")
         else:
@@ -376,7 +381,7 @@ def work_mql(rng: random.Random, lead: Lead, mql_at: datetime, cycle: int) -> Le
             return lead
     if rng.random() < 0.07:
         return lead                                       # forgotten in sal: no disposition
-    decided = desk.add(current, rng.uniform(30, 1800) * speed)
+    decided = desk.add(current, rng.uniform(30, 1300) * speed)
     outcome = weighted(rng, [("sql", 50), ("nurture", 28), ("disqualified", 22)])
     lead.state(decided, outcome)
     if outcome == "sql" and rng.random() < 0.35:
