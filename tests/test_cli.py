@@ -1,0 +1,153 @@
+"""The installed console script, end to end (exit codes, formats, stdin, errors)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SHARED, needs_shared
+
+CASE = SHARED / "conformance" / "cases" / "001-first-touch"
+AS_OF = "2026-11-16T12:05:00-03:00"
+SLACODE = shutil.which("slacode")
+
+
+def run(*args, stdin: str | None = None, cwd=ROOT):
+    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, input=stdin, cwd=cwd)
+
+
+def test_console_script_is_installed():
+    assert SLACODE, "the `slacode` console script is not on PATH"
+    proc = run("--help")
+    assert proc.returncode == 0 and "lint" in proc.stdout and "check" in proc.stdout
+
+
+def test_python_dash_m_works():
+    proc = subprocess.run([sys.executable, "-m", "slacode", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "slacode" in proc.stdout
+
+
+def test_lint_bundled_specs_is_clean():
+    proc = run("lint", "specs/")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_lint_errors_exit_1_and_point_at_the_place(tmp_path):
+    bad = tmp_path / "bad.sla"
+    bad.write_text('agreement "x" {\n  teams sales\n}\ndeadline r {\n  within on c\n}\n')
+    proc = run("lint", str(bad))
+    assert proc.returncode == 1
+    assert f"{bad}:5:10: SLA101" in proc.stdout
+    assert "^^" in proc.stdout
+    data = json.loads(run("lint", str(bad), "--format", "json").stdout)
+    assert data[0]["code"] == "SLA101" and (data[0]["line"], data[0]["column"]) == (5, 10)
+    assert run("lint", str(bad), "--exit-zero").returncode == 0
+
+
+def test_lint_missing_path_is_exit_2():
+    proc = run("lint", "no/such/file.sla")
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+    assert proc.stderr.count("\n") == 1
+
+
+def test_rule_prints_the_docs_page():
+    proc = run("rule", "SLA101")
+    assert proc.returncode == 0 and proc.stdout.startswith("# SLA101")
+    page = (ROOT / "docs" / "rules" / "SLA101.md")
+    if page.exists():
+        assert page.read_text() == proc.stdout
+    assert run("rule", "SLA000").returncode == 2
+
+
+@needs_shared
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
+def test_check_formats(fmt):
+    proc = run("check", str(CASE / "agreement.sla"), str(CASE / "events.jsonl"), "--as-of", AS_OF,
+               "--format", fmt)
+    assert proc.returncode == 0, proc.stderr
+    if fmt == "json":
+        doc = json.loads(proc.stdout)
+        assert set(doc) == {"agreement", "as_of", "verdicts", "diagnostics"}
+        v = next(v for v in doc["verdicts"] if v["lead"] == "B")
+        assert v["status"] == "breached" and v["due_at"] == "2026-11-10T09:20:00-03:00"
+    elif fmt == "jsonl":
+        rows = [json.loads(x) for x in proc.stdout.splitlines()]
+        assert all(r["record"] in ("verdict", "diagnostic") for r in rows)
+        assert sum(r["record"] == "verdict" for r in rows) == 10
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+        assert len(rows) == 10 and rows[0]["lead"] == "A" and rows[0]["status"] == "met"
+    else:
+        assert "breached" in proc.stdout and "verdicts for" in proc.stderr
+
+
+@needs_shared
+def test_check_fail_on_and_lead_filter():
+    args = ["check", str(CASE / "agreement.sla"), str(CASE / "events.jsonl"), "--as-of", AS_OF]
+    assert run(*args, "--fail-on", "breached").returncode == 1
+    assert run(*args, "--lead", "A", "--fail-on", "breached").returncode == 0
+    assert run(*args, "--lead", "C", "--fail-on", "at_risk").returncode == 1
+    doc = json.loads(run(*args, "--lead", "A", "--format", "json").stdout)
+    assert {v["lead"] for v in doc["verdicts"]} == {"A"}
+
+
+@needs_shared
+def test_check_reads_stdin_and_out_of_order_lines():
+    lines = (CASE / "events.jsonl").read_text().splitlines()
+    shuffled = "\n".join(reversed(lines)) + "\n"
+    base = ["check", str(CASE / "agreement.sla"), "--as-of", AS_OF, "--format", "json"]
+    want = json.loads(run(*base[:2], str(CASE / "events.jsonl"), *base[2:]).stdout)["verdicts"]
+    got = json.loads(run(*base[:2], "-", *base[2:], stdin=shuffled).stdout)["verdicts"]
+    strip = lambda vs: [{k: v for k, v in x.items() if k != "evidence"} for x in vs]  # noqa: E731
+    assert strip(got) == strip(want)
+
+
+@needs_shared
+def test_check_reports_bad_lines_and_goes_on(tmp_path):
+    events = tmp_path / "ev.jsonl"
+    events.write_text('{"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned", "id": "a1"}\n'
+                      "{not json\n"
+                      '{"lead": "A", "at": "2026-11-10T10:30:00", "type": "contact_attempt"}\n'
+                      '{"lead": "A", "at": "2026-11-10T10:30:00-03:00", "type": "contact_attempt", "id": "a1"}\n'
+                      '{"lead": "A", "at": "2026-11-10T10:45:00-03:00", "type": "contact_attempt"}\n')
+    proc = run("check", str(CASE / "agreement.sla"), str(events), "--as-of", AS_OF, "--format", "json")
+    assert proc.returncode == 0
+    doc = json.loads(proc.stdout)
+    lines = sorted(d["line"] for d in doc["diagnostics"] if d["severity"] != "info")
+    assert lines == [2, 3, 4]
+    v = doc["verdicts"][0]
+    assert v["status"] == "met" and v["completed_at"] == "2026-11-10T10:45:00-03:00"
+
+
+def test_check_with_a_broken_agreement_is_exit_2(tmp_path):
+    spec = tmp_path / "x.sla"
+    spec.write_text("deadline r {\n  within\n}\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text("")
+    proc = run("check", str(spec), str(events), "--as-of", AS_OF)
+    assert proc.returncode == 2 and "SLA101" in proc.stderr
+
+
+def test_check_unknown_event_format_is_exit_2(tmp_path):
+    spec = ROOT / "specs" / "northwind.sla"
+    weird = tmp_path / "events.txt"
+    weird.write_text("")
+    proc = run("check", str(spec), str(weird), "--as-of", AS_OF)
+    assert proc.returncode == 2 and "format" in proc.stderr
+
+
+@needs_shared
+def test_explain_shows_clocks_and_reasons():
+    proc = run("explain", str(CASE / "agreement.sla"), str(CASE / "events.jsonl"), "--lead", "F", "--as-of", AS_OF)
+    assert proc.returncode == 0
+    out = proc.stdout
+    assert "cycle 1 opens" in out and "cycle 1 stopped on time" in out and "cycle 2 opens" in out
+    assert "first_touch.within cycle 2: BREACHED" in out
+    assert run("explain", str(CASE / "agreement.sla"), str(CASE / "events.jsonl"), "--lead", "nobody",
+               "--as-of", AS_OF).returncode == 2
