@@ -94,11 +94,16 @@ def _when(us: int, zone) -> str:
     return f"{text} {off[:3]}:{off[3:]}" if off else text
 
 
-def _span_text(us: int) -> str:
-    """A duration in words: 1d 2h 5m style (days of 24 hours)."""
+def _work_text(us: int) -> str:
+    """Working time in hours and minutes (never days: a working day's length varies)."""
+    return _span_text(us, days=False)
+
+
+def _span_text(us: int, days: bool = True) -> str:
+    """A duration in words: 1d 2h 5m style (days of 24 hours, wall clock)."""
     sign = "-" if us < 0 else ""
     total = abs(us) // 1_000_000
-    d, rem = divmod(total, 86_400)
+    d, rem = divmod(total, 86_400) if days else (0, total)
     h, rem = divmod(rem, 3600)
     m, s = divmod(rem, 60)
     parts = [f"{d}d"] if d else []
@@ -418,11 +423,11 @@ def _within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
             if late:
                 v.status = "breached"
                 v.reason = (f"Stopped at {_when(cyc.closed_at, zone)}, {_span_text(cyc.closed_at - due)} after "
-                            f"the deadline {_when(due, zone)} (target {_span_text(target)} of working time).")
+                            f"the deadline {_when(due, zone)} (target {_work_text(target)} of working time).")
             else:
                 v.status = "met"
-                v.reason = (f"Stopped at {_when(cyc.closed_at, zone)} after {_span_text(elapsed)} of working time, "
-                            f"within the {_span_text(target)} target (due {_when(due, zone)}).")
+                v.reason = (f"Stopped at {_when(cyc.closed_at, zone)} after {_work_text(elapsed)} of working time, "
+                            f"within the {_work_text(target)} target (due {_when(due, zone)}).")
         else:
             word = "cancelled" if cyc.close_kind == "cancel" else "restarted"
             if late:
@@ -436,19 +441,19 @@ def _within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
         v.status = "breached"
         v.elapsed_seconds = clock.working_us(cyc.start, as_of, pauses) / 1e6
         v.reason = (f"Not done: the deadline {_when(due, zone)} passed {_span_text(as_of - due)} before "
-                    f"{_when(as_of, zone)} (target {_span_text(target)} of working time).")
+                    f"{_when(as_of, zone)} (target {_work_text(target)} of working time).")
     else:
         status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
         v.status, v.elapsed_seconds, v.warn_at = status, elapsed / 1e6, warn_at
         left = max(target - elapsed, 0)
         if status == "paused":
-            v.reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {_span_text(left)} of working time left, "
+            v.reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {_work_text(left)} of working time left, "
                         f"due {_when(due, zone)} if it resumed now.")
         elif status == "at_risk":
-            v.reason = (f"Open with {_span_text(elapsed)} of {_span_text(target)} used "
+            v.reason = (f"Open with {_work_text(elapsed)} of {_work_text(target)} used "
                         f"(warning at {rp.warn:.0%}); due {_when(due, zone)}.")
         else:
-            v.reason = f"Open; {_span_text(left)} of working time left, due {_when(due, zone)}."
+            v.reason = f"Open; {_work_text(left)} of working time left, due {_when(due, zone)}."
     v.evidence = ev
     return v
 
@@ -502,7 +507,7 @@ def _at_least_within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
         v.elapsed_seconds = clock.working_us(cyc.start, upto, pauses) / 1e6
         made = sum(1 for a in atts if a[0] <= due)
         v.reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
-                    f"(target {_span_text(target)} of working time).")
+                    f"(target {_work_text(target)} of working time).")
         return v
     status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
     v.status, v.elapsed_seconds, v.warn_at = status, elapsed / 1e6, warn_at

@@ -4,7 +4,7 @@ describing what changed after each event, so it can never disagree with ``check`
 """
 from __future__ import annotations
 
-from slacode.evaluate import LeadFold, _span_text, _when, target_segments
+from slacode.evaluate import LeadFold, _work_text, _when, target_segments
 
 _RESERVED_SHOWN = 4
 
@@ -36,7 +36,7 @@ def _line_text(rp, cyc) -> str:
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
     seg = f" for {line.segment}" if line.segment else ", the default line"
-    return f"{kind} {_span_text(line.target_us)}{where}{seg}"
+    return f"{kind} {_work_text(line.target_us)}{where}{seg}"
 
 
 def timeline(plan, lead: str, records, as_of: int) -> list[str]:
@@ -67,7 +67,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                 verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
                     "after the deadline (breached)" if late else "before the deadline")
                 out.append(f"    {name}: cycle {cyc.number} {word} {verdict}; "
-                           f"{_span_text(worked)} of working time counted, due was {_when(due, clock.tz)}")
+                           f"{_work_text(worked)} of working time counted, due was {_when(due, clock.tz)}")
             if len(rf.cycles) > n_before:
                 for cyc in rf.cycles[n_before:]:
                     clock = cyc.line.clock
