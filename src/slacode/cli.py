@@ -297,3 +297,28 @@ def explain(spec, events, lead, as_of, tz, input_format):
     for line in timeline(plan, lead, records, cutoff):
         click.echo(line)
     return EXIT_OK
+
+
+@cli.command(name="test")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+def test_cmd(paths, fmt):
+    """Run the `test` blocks of agreements (files or folders)."""
+    from slacode import testing
+
+    files = agreement_files(paths)
+    if not files:
+        _fail("no .sla files found in " + ", ".join(paths))
+    results = []
+    for path in files:
+        agreement = load_agreement(str(path))
+        results.extend(testing.run_tests(agreement))
+    if fmt == "json":
+        click.echo(testing.render_json(results), nl=False)
+    elif fmt == "junit":
+        click.echo(testing.render_junit(results), nl=False)
+    else:
+        click.echo(testing.render_text(results, _color()), nl=False)
+        failed = sum(not r.passed for r in results)
+        click.echo(f"{len(results) - failed} passed, {failed} failed", err=True)
+    return EXIT_FINDINGS if any(not r.passed for r in results) else EXIT_OK

@@ -1,0 +1,223 @@
+"""Running the ``test`` blocks of an agreement: inline events, ``as of``, expectations.
+
+A test's events belong to the lead named by the latest ``lead "ID"`` line (``"lead"`` before
+any). ``expect RULE[.CLAUSE] [period "P"] [cycle N] STATUS [due T]`` is checked against the
+verdicts of the current lead (of the aggregate, with ``period``):
+
+* without a clause, the rule's main clause: ``within`` (handoff, deadline),
+  ``at_least_within`` (attempts), ``transition`` (flow), ``ratio`` / ``count`` (target, quota);
+* without ``cycle``, the rule must have exactly one cycle for the lead (else the test says
+  which cycles exist and asks to name one).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from slacode import model as m
+
+
+@dataclass
+class Outcome:
+    """One expectation's result."""
+
+    line: int | None
+    text: str
+    passed: bool
+    expected: str
+    actual: str
+    lead: str | None = None
+
+
+@dataclass
+class TestResult:
+    name: str
+    file: str | None
+    line: int | None
+    outcomes: list[Outcome] = field(default_factory=list)
+    error: str | None = None
+    timelines: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(o.passed for o in self.outcomes)
+
+
+def _value(v: m.Value):
+    return v.value
+
+
+def events_of(test: m.TestDecl) -> tuple[list[dict], list[tuple[str | None, m.Expect]]]:
+    """The inline events (dicts of the §4 shape) and the expectations with their lead."""
+    lead = "lead"
+    events: list[dict] = []
+    expects: list[tuple[str | None, m.Expect]] = []
+    for item in test.items:
+        if item.kind == "lead":
+            lead = item.lead.value
+        elif item.kind == "event":
+            ev: dict = {"lead": lead, "at": item.at.text, "type": item.type.value}
+            if item.state is not None:
+                ev["state"] = item.state.value
+            for a in item.props:
+                if a.key.name == "id":
+                    ev["id"] = str(_value(a.value))
+                else:
+                    ev[a.key.name] = _value(a.value)
+            if item.sets:
+                ev["fields"] = {a.key.name: _value(a.value) for a in item.sets}
+            events.append(ev)
+        elif item.kind == "expect":
+            expects.append((None if item.period is not None else lead, item))
+    return events, expects
+
+
+def main_clause(agreement: m.Agreement, rule: str) -> str | None:
+    if rule == "flow":
+        return "transition"
+    r = agreement.rule(rule)
+    if r is not None:
+        return "at_least_within" if r.rule_kind == "attempts" else "within"
+    if any(t.name.value == rule for t in agreement.targets):
+        return "ratio"
+    if any(q.name.value == rule for q in agreement.quotas):
+        return "count"
+    return None
+
+
+def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
+    from slacode.evaluate import as_of_us, from_us, iso
+    from slacode.explain import timeline
+    from slacode.events import records_from_objects
+
+    span = test.span
+    result = TestResult(test.name.value, agreement.file, span.line if span else None)
+    as_of_items = [i for i in test.items if i.kind == "as_of"]
+    if not as_of_items or as_of_items[-1].at.value is None:
+        result.error = "the test has no valid `as of TIMESTAMP` line"
+        return result
+    events, expects = events_of(test)
+    as_of = as_of_us(as_of_items[-1].at.value)
+    diags: list = []
+    outcome = agreement.evaluate(events, as_of=as_of)
+    problems = [d for d in outcome.diagnostics if d.severity == "error"]
+    if problems:
+        result.error = "; ".join(d.message for d in problems)
+        return result
+    verdicts = outcome.verdicts
+    for lead, exp in expects:
+        clause = exp.clause.value if exp.clause else main_clause(agreement, exp.rule.value)
+        text = _expect_text(exp)
+        line = exp.span.line if exp.span else None
+        found = [v for v in verdicts if v.rule == exp.rule.value and v.clause == clause
+                 and (v.lead == lead if lead is not None else v.lead is None)
+                 and (exp.period is None or v.period == exp.period.value)
+                 and (exp.cycle is None or v.cycle == exp.cycle)]
+        expected = exp.status + (f" due {exp.due.text}" if exp.due else "")
+        if not found:
+            others = sorted({f"{v.rule}.{v.clause}" + (f" cycle {v.cycle}" if v.cycle else "")
+                             + (f" period {v.period}" if v.period else "")
+                             for v in verdicts if v.rule == exp.rule.value and (lead is None or v.lead == lead)})
+            actual = "no such verdict" + (f" (there are: {', '.join(others)})" if others else "")
+            result.outcomes.append(Outcome(line, text, False, expected, actual, lead))
+            continue
+        if len(found) > 1:
+            cycles = ", ".join(str(v.cycle) for v in found)
+            result.outcomes.append(Outcome(line, text, False, expected,
+                                           f"{len(found)} verdicts (cycles {cycles}); name one with `cycle N`", lead))
+            continue
+        v = found[0]
+        actual = v.status
+        ok = v.status == exp.status
+        if exp.due is not None:
+            due = exp.due.value
+            got_due = v.instant("due_at")
+            actual += f" due {iso(v.due_at, v.zone) if v.due_at is not None else 'none'}"
+            ok = ok and due is not None and got_due is not None and due == got_due
+        if not ok:
+            actual += f" — {v.reason}"
+        result.outcomes.append(Outcome(line, text, ok, expected, actual, lead))
+    if not result.passed:
+        from slacode.events import records_from_objects as recs
+
+        records = recs(events, diagnostics=diags, as_of_us=as_of)
+        for lead in sorted({o.lead for o in result.outcomes if not o.passed and o.lead}):
+            mine = [r for r in records if r.lead == lead]
+            result.timelines[lead] = timeline(agreement.plan, lead, mine, as_of)
+    _ = from_us
+    return result
+
+
+def _expect_text(exp: m.Expect) -> str:
+    parts = ["expect", exp.rule.value + (f".{exp.clause.value}" if exp.clause else "")]
+    if exp.period is not None:
+        parts.append(f'period "{exp.period.value}"')
+    if exp.cycle is not None:
+        parts.append(f"cycle {exp.cycle}")
+    parts.append(exp.status)
+    if exp.due is not None:
+        parts.append(f"due {exp.due.text}")
+    return " ".join(parts)
+
+
+def run_tests(agreement: m.Agreement) -> list[TestResult]:
+    return [run_test(agreement, t) for t in agreement.tests]
+
+
+# ------------------------------------------------------------------------------ output
+
+def render_text(results: list[TestResult], color: bool = False) -> str:
+    def paint(text, code):
+        return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+    lines = []
+    for r in results:
+        where = f"{r.file}:{r.line}" if r.file else f"line {r.line}"
+        if r.passed:
+            lines.append(f"{paint('PASS', '32')} {r.name}  ({len(r.outcomes)} expectations, {where})")
+            continue
+        lines.append(f"{paint('FAIL', '1;31')} {r.name}  ({where})")
+        if r.error:
+            lines.append(f"    error: {r.error}")
+        for o in r.outcomes:
+            if o.passed:
+                continue
+            lines.append(f"    line {o.line}: {o.text}")
+            lines.append(f"      expected: {o.expected}")
+            lines.append(f"      actual:   {o.actual}")
+        for lead, tl in r.timelines.items():
+            lines.append(f"    timeline of lead {lead!r}:")
+            lines.extend("      " + x for x in tl)
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_json(results: list[TestResult]) -> str:
+    import orjson
+
+    doc = [{"name": r.name, "file": r.file, "line": r.line, "passed": r.passed, "error": r.error,
+            "expectations": [{"line": o.line, "expect": o.text, "passed": o.passed, "expected": o.expected,
+                              "actual": o.actual} for o in r.outcomes]} for r in results]
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def render_junit(results: list[TestResult]) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    by_file: dict = {}
+    for r in results:
+        by_file.setdefault(r.file or "agreement", []).append(r)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testsuites tests="{len(results)}" failures="{sum(not r.passed for r in results)}">']
+    for file, rs in by_file.items():
+        fails = sum(not r.passed for r in rs)
+        out.append(f'  <testsuite name={quoteattr(file)} tests="{len(rs)}" failures="{fails}">')
+        for r in rs:
+            out.append(f'    <testcase classname={quoteattr(file)} name={quoteattr(r.name)}>')
+            if not r.passed:
+                msg = r.error or "; ".join(f"{o.text}: expected {o.expected}, got {o.actual}"
+                                           for o in r.outcomes if not o.passed)
+                body = render_text([r])
+                out.append(f'      <failure message={quoteattr(msg[:500])}>{escape(body)}</failure>')
+            out.append("    </testcase>")
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,101 @@
+"""`slacode test`: test blocks in the language, their failures and output formats."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import slacode
+from slacode import testing
+from tests.test_cli import run
+
+AGREEMENT = '''
+agreement "t" {
+  timezone "America/Sao_Paulo"
+  teams sales
+}
+calendar sp {
+  timezone "America/Sao_Paulo"
+  hours mon-fri 09:00-18:00
+}
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  restart on reassigned
+  within 4h on sp
+}
+'''
+
+PASSING = '''
+test "touched in time" {
+  as of 2026-11-10T12:00:00-03:00
+  lead "A"
+  at 2026-11-09T16:00:00-03:00 assigned with owner = "rep-1"
+  at 2026-11-10T10:30:00-03:00 contact_attempt with channel = "phone"
+  expect first_touch met due 2026-11-10T11:00:00-03:00
+}
+'''
+
+FAILING = '''
+test "wrong on purpose" {
+  as of 2026-11-10T12:00:00-03:00
+  at 2026-11-09T16:00:00-03:00 assigned with owner = "rep-1"
+  expect first_touch met
+  expect first_touch.within breached due 2026-11-10T10:00:00-03:00
+}
+'''
+
+
+def test_passing_block():
+    a = slacode.loads(AGREEMENT + PASSING)
+    [r] = testing.run_tests(a)
+    assert r.passed and len(r.outcomes) == 1
+
+
+def test_failing_block_says_expected_and_actual_with_the_timeline():
+    a = slacode.loads(AGREEMENT + FAILING)
+    [r] = testing.run_tests(a)
+    assert not r.passed
+    bad = [o for o in r.outcomes if not o.passed]
+    assert bad[0].expected == "met" and bad[0].actual.startswith("breached")
+    text = testing.render_text([r])
+    assert "FAIL wrong on purpose" in text and "expected: met" in text and "actual:   breached" in text
+    assert "timeline of lead 'lead'" in text and "cycle 1 opens" in text
+
+
+def test_several_cycles_need_a_cycle_number():
+    block = '''
+test "two cycles" {
+  as of 2026-11-10T12:00:00-03:00
+  at 2026-11-09T10:00:00-03:00 assigned
+  at 2026-11-09T11:00:00-03:00 reassigned
+  expect first_touch cancelled
+  expect first_touch cycle 1 cancelled
+  expect first_touch cycle 2 breached
+}
+'''
+    [r] = testing.run_tests(slacode.loads(AGREEMENT + block))
+    assert [o.passed for o in r.outcomes] == [False, True, True]
+    assert "name one with `cycle N`" in r.outcomes[0].actual
+
+
+def test_cli_exit_codes_and_formats(tmp_path):
+    good = tmp_path / "good.sla"
+    good.write_text(AGREEMENT + PASSING)
+    bad = tmp_path / "bad.sla"
+    bad.write_text(AGREEMENT + FAILING)
+    assert run("test", str(good)).returncode == 0
+    proc = run("test", str(bad))
+    assert proc.returncode == 1 and "expected: met" in proc.stdout
+    doc = json.loads(run("test", str(tmp_path), "--format", "json").stdout)
+    assert [t["passed"] for t in doc] == [False, True]
+    junit = ET.fromstring(run("test", str(tmp_path), "--format", "junit").stdout)
+    assert junit.get("tests") == "2" and junit.get("failures") == "1"
+    broken = tmp_path / "broken.sla"
+    broken.write_text("test {")
+    assert run("test", str(broken)).returncode == 2
+
+
+def test_bundled_specs_pass():
+    proc = run("test", "specs/")
+    assert proc.returncode == 0, proc.stdout
