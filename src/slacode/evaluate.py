@@ -234,6 +234,7 @@ class LeadFold:
         cyc = rf.open
         attempts_rule = rp.kind == "attempts"
         is_attempt = attempts_rule and any_match(rp.counts, ev_type, props, state, entered, left, notes)
+        new = None
         if cyc is not None:
             if attempts_rule:
                 self._before(rp, cyc, rec, ev_type, props, state, entered, left, notes)
@@ -245,7 +246,7 @@ class LeadFold:
                 self._close(rf, cyc, rec, "cancel")
             elif any_match(rp.restarts, ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "restart")
-                self._open(rf, rec, t, fields, state, notes)
+                new = self._open(rf, rec, t, fields, state, notes)
         fired = False
         if rp.start_when is not None:
             now = bool(rp.start_when(fields, state, notes))
@@ -253,10 +254,10 @@ class LeadFold:
             rf.when_prev = now
         if rf.open is None and (fired or any_match(rp.starts, ev_type, props, state, entered, left, notes)):
             new = self._open(rf, rec, t, fields, state, notes)
-            if new is not None and attempts_rule:
-                self._before(rp, new, rec, ev_type, props, state, entered, left, notes)
-                if is_attempt:
-                    self._attempt(new, rec)
+        if new is not None and attempts_rule:          # the start event belongs to the new cycle
+            self._before(rp, new, rec, ev_type, props, state, entered, left, notes)
+            if is_attempt:
+                self._attempt(new, rec)
         cyc = rf.open
         if cyc is not None and rp.pause is not None:     # pauses are checked last
             p = bool(rp.pause(fields, state, notes))
@@ -440,6 +441,8 @@ def _within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
     elif due < as_of:
         v.status = "breached"
         v.elapsed_seconds = clock.working_us(cyc.start, as_of, pauses) / 1e6
+        if rp.warn is not None:                         # open, so it has a warn_at (in the past)
+            v.warn_at = clock.add_us(cyc.start, int(target * rp.warn), pauses)
         v.reason = (f"Not done: the deadline {_when(due, zone)} passed {_span_text(as_of - due)} before "
                     f"{_when(as_of, zone)} (target {_work_text(target)} of working time).")
     else:
@@ -505,6 +508,8 @@ def _at_least_within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
         v.status = "breached"
         upto = cyc.closed_at if cyc.closed_at is not None else as_of
         v.elapsed_seconds = clock.working_us(cyc.start, upto, pauses) / 1e6
+        if cyc.closed_at is None and rp.warn is not None:
+            v.warn_at = clock.add_us(cyc.start, int(target * rp.warn), pauses)
         made = sum(1 for a in atts if a[0] <= due)
         v.reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
                     f"(target {_work_text(target)} of working time).")
