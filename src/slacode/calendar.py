@@ -1,0 +1,796 @@
+"""Working time and deadlines: business calendars (LANGUAGE.md §5 and §13 "Calendars").
+
+A :class:`Calendar` says which instants are *working time*: those whose local time, in the
+calendar's IANA timezone, falls inside its opening hours on a working date (not a public
+holiday, not ``closed``; ``open`` dates use their special hours). Working time between two
+instants is the real elapsed time of that set between them, so a DST change inside opening
+hours shortens or lengthens that day, and one outside them changes nothing.
+
+How it is computed
+------------------
+Instants are integers: microseconds since the Unix epoch, UTC. For every UTC calendar year
+that a query touches, the calendar builds (once, on demand) the sorted list of its open
+intervals as UTC instants: each date's wall-clock intervals are mapped onto the zone's
+constant-offset segments (between two offset transitions ``wall = utc + offset`` is
+monotone, so the instants whose wall time lies in ``[S, E)`` are ``[S - off, E - off)``
+clipped to the segment). Wall times inside a spring-forward gap are hit by no segment and
+are not working time; wall times repeated by a fall-back are hit by two segments and count
+twice. The built years form one contiguous range flattened into arrays of interval starts,
+ends and cumulative working time, so ``working time up to t`` is one ``bisect`` and a
+deadline is one ``bisect`` on the cumulative array: a query costs the same for an hour as
+for ten years. Nothing steps through minutes or days at query time.
+
+``import slacode.calendar`` does not import the ``holidays`` package; a calendar imports it
+the first time it builds a year that needs public holidays.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["Calendar", "WallClock", "CalendarError", "check_timezone", "check_holidays"]
+
+SECOND_US = 1_000_000
+MINUTE_US = 60 * SECOND_US
+HOUR_US = 60 * MINUTE_US
+DAY_US = 24 * HOUR_US
+MINUTES_PER_DAY = 1440
+
+#: A deadline search gives up after this many consecutive years without working time.
+MAX_IDLE_YEARS = 50
+#: Calendar years a calendar can build tables for (UTC years of the instants queried).
+MIN_YEAR, MAX_YEAR = 1000, 9990
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_ONE_US = timedelta(microseconds=1)
+# No UTC offset is this large (the tz database stays within about ±16 h).
+_MAX_OFFSET_US = 26 * HOUR_US
+# Offset samples are taken this far apart; the tz database never changes a zone's offset
+# twice within one hour, so every change is seen and then located to the second.
+_SCAN_STEP_S = 3600
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOLIDAY_CODE = re.compile(r"^[A-Za-z]{2,3}(?:-[^-]+)?$")
+
+Interval = tuple[int, int]
+Paused = Sequence[tuple[int, "int | None"]]
+
+
+class CalendarError(ValueError):
+    """A calendar was defined or queried wrongly (bad zone, naive datetime, no deadline…)."""
+
+
+# ---------------------------------------------------------------------------------------
+# instants
+# ---------------------------------------------------------------------------------------
+
+def to_us(moment: datetime, what: str = "instant") -> int:
+    """Microseconds since the epoch of an aware datetime; naive ones are refused."""
+    if not isinstance(moment, datetime):
+        raise CalendarError(f"{what} must be a datetime, got {type(moment).__name__}")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise CalendarError(
+            f"{what} {moment.isoformat()} has no timezone; pass an aware datetime "
+            "(for example datetime(..., tzinfo=ZoneInfo('UTC')))"
+        )
+    return (moment - _EPOCH) // _ONE_US
+
+
+def from_us(instant: int, tz: ZoneInfo) -> datetime:
+    """The aware datetime, in zone ``tz``, of an epoch-microsecond instant."""
+    return (_EPOCH + timedelta(microseconds=instant)).astimezone(tz)
+
+
+def duration_us(duration: timedelta) -> int:
+    """A timedelta as whole microseconds."""
+    if not isinstance(duration, timedelta):
+        raise CalendarError(f"a duration must be a timedelta, got {type(duration).__name__}")
+    return duration // _ONE_US
+
+
+def _year_start_us(year: int) -> int:
+    return (date(year, 1, 1).toordinal() - _EPOCH_ORDINAL) * DAY_US
+
+
+def _year_of(instant: int) -> int:
+    """The UTC calendar year of an instant (CalendarError outside the supported years)."""
+    ordinal = instant // DAY_US + _EPOCH_ORDINAL
+    if not date(MIN_YEAR, 1, 1).toordinal() <= ordinal < date(MAX_YEAR + 1, 1, 1).toordinal():
+        raise CalendarError(
+            f"instant {instant} (epoch microseconds) is outside the supported years "
+            f"{MIN_YEAR}-{MAX_YEAR}"
+        )
+    return date.fromordinal(ordinal).year
+
+
+# ---------------------------------------------------------------------------------------
+# zone offsets
+# ---------------------------------------------------------------------------------------
+
+def _offset_us(tz: ZoneInfo, second: int) -> int:
+    """The zone's UTC offset (µs) at epoch second ``second``."""
+    # fromutc reads the fields of a datetime whose tzinfo is the zone itself as UTC.
+    utc_fields = datetime(1970, 1, 1, tzinfo=tz) + timedelta(seconds=second)
+    return tz.utcoffset(tz.fromutc(utc_fields)) // _ONE_US
+
+
+@lru_cache(maxsize=4096)
+def _year_transitions(tz: ZoneInfo, year: int) -> tuple[tuple[int, int], ...]:
+    """Every UTC-offset change in UTC year ``year``: ``(instant_us, new_offset_us)``.
+
+    The offset is sampled hourly; where two samples differ, the change is located to the
+    second by bisection (tz database transitions fall on whole seconds).
+    """
+    start = _year_start_us(year) // SECOND_US
+    end = _year_start_us(year + 1) // SECOND_US
+    found: list[tuple[int, int]] = []
+    prev_s, prev_off = start - 1, _offset_us(tz, start - 1)
+    step = timedelta(seconds=_SCAN_STEP_S)
+    utc_fields = datetime(1970, 1, 1, tzinfo=tz) + timedelta(seconds=start)
+    fromutc, utcoffset = tz.fromutc, tz.utcoffset
+    for s in range(start, end + _SCAN_STEP_S, _SCAN_STEP_S):
+        if s >= end:  # the last sample is the year's last second
+            s = end - 1
+            utc_fields = datetime(1970, 1, 1, tzinfo=tz) + timedelta(seconds=s)
+        off = utcoffset(fromutc(utc_fields)) // _ONE_US
+        utc_fields += step
+        if off != prev_off:
+            lo, hi = prev_s, s  # offset(lo) is the old one, offset(hi) the new one
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if _offset_us(tz, mid) == prev_off:
+                    lo = mid
+                else:
+                    hi = mid
+            found.append((hi * SECOND_US, off))
+        prev_s, prev_off = s, off
+    return tuple(found)
+
+
+def _segments(tz: ZoneInfo, lo: int, hi: int) -> tuple[list[int], list[int]]:
+    """Constant-offset segments covering ``[lo, hi)``: their starts and offsets (µs)."""
+    starts = [lo]
+    offsets = [_offset_us(tz, lo // SECOND_US)]
+    for year in range(_year_of(lo), _year_of(hi - 1) + 1):
+        for instant, off in _year_transitions(tz, year):
+            if lo < instant < hi and off != offsets[-1]:
+                starts.append(instant)
+                offsets.append(off)
+    return starts, offsets
+
+
+def _wall_to_instants(
+    wall_start: int, wall_end: int, seg_starts: list[int], seg_offsets: list[int], hi: int
+) -> list[Interval]:
+    """The instants in the segments whose wall time (utc + offset) lies in [start, end)."""
+    out = []
+    n = len(seg_starts)
+    k = max(0, bisect_right(seg_starts, wall_start - _MAX_OFFSET_US) - 1)
+    while k < n and seg_starts[k] < wall_end + _MAX_OFFSET_US:
+        off = seg_offsets[k]
+        seg_end = seg_starts[k + 1] if k + 1 < n else hi
+        a = max(seg_starts[k], wall_start - off)
+        b = min(seg_end, wall_end - off)
+        if a < b:
+            out.append((a, b))
+        k += 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# validation helpers
+# ---------------------------------------------------------------------------------------
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _check_interval(interval: object, where: str) -> Interval:
+    """Validate one ``(start, end)`` pair of minutes; returns it as a tuple."""
+    try:
+        start, end = interval  # type: ignore[misc]
+    except (TypeError, ValueError):
+        raise CalendarError(f"{where}: an interval is a (start, end) pair of minutes, got {interval!r}") from None
+    for v in (start, end):
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise CalendarError(f"{where}: interval bounds are whole minutes (int), got {v!r}")
+    if not 0 <= start < MINUTES_PER_DAY:
+        raise CalendarError(f"{where}: an interval starts between 00:00 and 23:59, got minute {start}")
+    if not 0 <= end <= MINUTES_PER_DAY:
+        raise CalendarError(f"{where}: an interval ends between 00:00 and 24:00, got minute {end}")
+    if start == end:
+        raise CalendarError(
+            f"{where}: the interval {_hhmm(start)}-{_hhmm(end)} starts and ends at the same time"
+        )
+    return (start, end)
+
+
+def _span(interval: Interval) -> Interval:
+    """Minutes from the start of its date: overnight intervals end past 1440."""
+    start, end = interval
+    return (start, end if end > start else end + MINUTES_PER_DAY)
+
+
+def _check_disjoint(spans: list[tuple[int, int, str]], where: str) -> None:
+    """Raise if any two ``(start, end, label)`` minute ranges overlap."""
+    spans = sorted(spans)
+    for (s1, e1, l1), (s2, e2, l2) in zip(spans, spans[1:]):
+        if s2 < e1:
+            raise CalendarError(f"{where}: overlapping intervals {l1} and {l2}")
+
+
+def _label(weekday: int, interval: Interval) -> str:
+    return f"{_WEEKDAYS[weekday]} {_hhmm(interval[0])}-{_hhmm(interval[1])}"
+
+
+def _as_date(value: object, where: str) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise CalendarError(f"{where}: expected a date, got {value!r}")
+    return value
+
+
+def _load_zone(name: object) -> ZoneInfo:
+    if isinstance(name, ZoneInfo):
+        return name
+    problem = check_timezone(name)  # type: ignore[arg-type]
+    if problem:
+        raise CalendarError(problem)
+    return ZoneInfo(name)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------
+# clocks
+# ---------------------------------------------------------------------------------------
+
+class _Clock:
+    """What a calendar and the wall clock share: the datetime API and paused intervals.
+
+    Subclasses provide ``_span_us(a, b)`` (working µs in ``[a, b]``, ``a <= b``) and
+    ``_add_plain(a, d)`` (earliest ``t >= a`` with ``_span_us(a, t) >= d``, ``d > 0``).
+    """
+
+    name: str | None
+    timezone: str
+    tz: ZoneInfo
+
+    # -- integer API --------------------------------------------------------------------
+    def working_us(self, a_us: int, b_us: int, paused: Paused | None = None) -> int:
+        """Working µs between two instants, minus paused time; negative when ``b < a``."""
+        if b_us < a_us:
+            return -self.working_us(b_us, a_us, paused)
+        total = self._span_us(a_us, b_us)
+        if paused:
+            last_end: object = _NO_PAUSE
+            for ps, pe in paused:
+                _check_pause(ps, pe, last_end)
+                last_end = pe
+                lo = ps if ps > a_us else a_us
+                hi = b_us if pe is None or pe > b_us else pe
+                if lo < hi:
+                    total -= self._span_us(lo, hi)
+                if pe is None or pe >= b_us:
+                    break
+        return total
+
+    def add_us(self, a_us: int, dur_us: int, paused: Paused | None = None) -> int:
+        """Deadline: earliest ``t >= a`` whose working time from ``a``, minus pauses, is ``dur``."""
+        if dur_us < 0:
+            raise CalendarError("a deadline needs a duration of zero or more")
+        if dur_us == 0:
+            return a_us
+        if not paused:
+            return self._add_plain(a_us, dur_us)
+        cursor, remaining = a_us, dur_us
+        last_end: object = _NO_PAUSE
+        for ps, pe in paused:
+            _check_pause(ps, pe, last_end)
+            last_end = pe
+            if pe is not None and pe <= cursor:
+                continue
+            if ps > cursor:
+                before = self._span_us(cursor, ps)
+                if before >= remaining:
+                    return self._add_plain(cursor, remaining)
+                remaining -= before
+            if pe is None:
+                raise CalendarError(
+                    "no deadline: the clock is paused with no end before the target is reached"
+                )
+            cursor = pe
+        return self._add_plain(cursor, remaining)
+
+    # -- datetime API -------------------------------------------------------------------
+    def working_time(self, a: datetime, b: datetime, paused: Iterable | None = None) -> timedelta:
+        """Working time between two aware datetimes (negative when ``b`` is before ``a``)."""
+        us = self.working_us(to_us(a, "start"), to_us(b, "end"), _paused_us(paused))
+        return timedelta(microseconds=us)
+
+    def add(self, a: datetime, duration: timedelta, paused: Iterable | None = None) -> datetime:
+        """The deadline of a clock started at ``a`` with target ``duration`` of working time.
+
+        ``timedelta(days=2)`` is 48 working hours; converting the language's ``2d`` with
+        :attr:`day_length` is the caller's job. The result is in the calendar's zone.
+        """
+        t = self.add_us(to_us(a, "start"), duration_us(duration), _paused_us(paused))
+        return from_us(t, self.tz)
+
+    def is_open(self, t: datetime) -> bool:
+        """Whether ``t`` is working time (intervals include their start, exclude their end)."""
+        return self.is_open_us(to_us(t))
+
+    def next_open(self, t: datetime) -> datetime:
+        """``t`` itself when open, else the next instant working time starts (calendar zone)."""
+        return from_us(self.next_open_us(to_us(t)), self.tz)
+
+    # -- to implement -------------------------------------------------------------------
+    def _span_us(self, a: int, b: int) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _add_plain(self, a: int, d: int) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def is_open_us(self, t_us: int) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def next_open_us(self, t_us: int) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _check_pause(ps: int, pe: int | None, previous_end: object) -> None:
+    """Refuse a paused interval that ends before it starts or overlaps the previous one."""
+    if pe is not None and pe < ps:
+        raise CalendarError("a paused interval ends before it starts")
+    if previous_end is not _NO_PAUSE and (previous_end is None or ps < previous_end):  # type: ignore[operator]
+        raise CalendarError("paused intervals must be sorted and disjoint")
+
+
+_NO_PAUSE = object()
+
+
+def _paused_us(paused: Iterable | None) -> list[tuple[int, int | None]] | None:
+    if not paused:
+        return None
+    out = []
+    for item in paused:
+        try:
+            start, end = item
+        except (TypeError, ValueError):
+            raise CalendarError(f"a paused interval is a (start, end) pair, got {item!r}") from None
+        out.append((to_us(start, "pause start"), None if end is None else to_us(end, "pause end")))
+        _check_pause(*out[-1], out[-2][1] if len(out) > 1 else _NO_PAUSE)
+    return out
+
+
+class WallClock(_Clock):
+    """No calendar: every instant is working time and a day is 24 hours."""
+
+    def __init__(self, timezone: str = "UTC", name: str | None = None) -> None:
+        self.tz = _load_zone(timezone)
+        self.timezone = self.tz.key
+        self.name = name
+
+    @property
+    def day_length(self) -> timedelta:
+        return timedelta(hours=24)
+
+    def __repr__(self) -> str:
+        return f"WallClock(timezone={self.timezone!r})"
+
+    def _span_us(self, a: int, b: int) -> int:
+        return b - a
+
+    def _add_plain(self, a: int, d: int) -> int:
+        return a + d
+
+    def is_open_us(self, t_us: int) -> bool:
+        return True
+
+    def next_open_us(self, t_us: int) -> int:
+        return t_us
+
+
+class Calendar(_Clock):
+    """Working hours in a timezone, with public holidays, closed dates and special openings.
+
+    ``hours`` pairs a set of weekdays (0 = Monday … 6 = Sunday) with intervals in minutes of
+    the local day; an interval whose end is before its start runs overnight and belongs to
+    the date it starts; ``(0, 1440)`` is a whole day. ``holidays`` are country or
+    ``country-subdivision`` codes of the ``holidays`` package (default categories).
+    ``closed`` dates have no working time (including the after-midnight part of an
+    overnight interval that starts on them). ``open`` maps a date to special hours that
+    replace its regular ones; it wins over weekends, holidays and ``closed``.
+    ``day_length`` is the length of ``1d``; by default the largest total of one weekday's
+    intervals.
+    """
+
+    def __init__(
+        self,
+        timezone: str = "UTC",
+        hours: Iterable[tuple[Iterable[int], Iterable[Interval]]] = (),
+        holidays: Iterable[str] = (),
+        closed: Iterable[date] = (),
+        open: Mapping[date, Iterable[Interval]] | None = None,  # noqa: A002 - the language's word
+        day_length: timedelta | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.name = name
+        self.tz = _load_zone(timezone)
+        self.timezone = self.tz.key
+        self._weekly = _weekly_hours(hours)
+        self.holidays = _holiday_codes(holidays)
+        self.closed = frozenset(_as_date(d, "closed") for d in (closed or ()))
+        self.open = _special_hours(open or {})
+        self._day_length = _day_length(self._weekly, day_length)
+        self._closed_ord = frozenset(d.toordinal() for d in self.closed)
+        self._open_ord = {d.toordinal(): tuple(_span(i) for i in ivs) for d, ivs in self.open.items()}
+        self._weekly_spans = tuple(tuple(_span(i) for i in self._weekly[w]) for w in range(7))
+        self._holiday_years: dict[int, frozenset[int]] = {}
+        self._years: dict[int, tuple[list[int], list[int]]] = {}
+        self._ylo: int | None = None
+        self._yhi: int | None = None
+        self._lo_us = 0
+        self._hi_us = 0
+        self._tab: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
+
+    # -- public properties --------------------------------------------------------------
+    @property
+    def day_length(self) -> timedelta:
+        """The length of ``1d`` on this calendar."""
+        return self._day_length
+
+    @property
+    def hours(self) -> dict[int, tuple[Interval, ...]]:
+        """Regular hours by weekday (0 = Monday), as given (overnight ends below starts)."""
+        return {w: ivs for w, ivs in enumerate(self._weekly) if ivs}
+
+    def __repr__(self) -> str:
+        return f"Calendar(name={self.name!r}, timezone={self.timezone!r})"
+
+    # -- integer API --------------------------------------------------------------------
+    def is_open_us(self, t_us: int) -> bool:
+        """Whether the epoch-µs instant is working time."""
+        if not self._lo_us <= t_us < self._hi_us:
+            self._ensure(t_us)
+        starts, ends, _, _ = self._tab
+        i = bisect_right(starts, t_us) - 1
+        return i >= 0 and t_us < ends[i]
+
+    def next_open_us(self, t_us: int) -> int:
+        """``t`` when open, else the start of the next open interval (epoch µs)."""
+        if not self._lo_us <= t_us < self._hi_us:
+            self._ensure(t_us)
+        while True:
+            starts, ends, _, _ = self._tab
+            i = bisect_right(starts, t_us) - 1
+            if i >= 0 and t_us < ends[i]:
+                return t_us
+            if i + 1 < len(starts):
+                return starts[i + 1]
+            self._extend_forward(t_us)
+
+    def _span_us(self, a: int, b: int) -> int:
+        if not self._lo_us <= a < self._hi_us:
+            self._ensure(a)
+        if not self._lo_us <= b < self._hi_us:
+            self._ensure(b)
+        tab = self._tab
+        return _cumulative(tab, b) - _cumulative(tab, a)
+
+    def _add_plain(self, a: int, d: int) -> int:
+        if not self._lo_us <= a < self._hi_us:
+            self._ensure(a)
+        while True:
+            tab = self._tab
+            starts, _, cum, cum_end = tab
+            target = _cumulative(tab, a) + d
+            i = bisect_left(cum_end, target)
+            if i < len(cum_end):
+                return starts[i] + (target - cum[i])
+            self._extend_forward(a)
+
+    # -- tables -------------------------------------------------------------------------
+    def _extend_forward(self, since: int) -> None:
+        """Build the next year, unless working time has been missing for too long."""
+        starts, ends, _, _ = self._tab
+        anchor = since
+        if ends and ends[-1] > anchor:
+            anchor = ends[-1]
+        nxt = self._yhi + 1  # type: ignore[operator]
+        if nxt - _year_of(anchor) > MAX_IDLE_YEARS:
+            raise CalendarError(
+                f"calendar {self.name or self.timezone!r} has no working time in the "
+                f"{MAX_IDLE_YEARS} years after {from_us(anchor, self.tz).isoformat()}"
+            )
+        if nxt > MAX_YEAR:
+            raise CalendarError(f"no deadline before the year {MAX_YEAR}")
+        self._ensure(_year_start_us(nxt))
+
+    def _ensure(self, t_us: int) -> None:
+        """Build the tables for the UTC year of ``t`` and every year between it and the range."""
+        year = _year_of(t_us)
+        lo, hi = self._ylo, self._yhi
+        if lo is None or hi is None:
+            lo = hi = year
+            todo = [year]
+        elif year < lo:
+            todo, lo = list(range(year, lo)), year
+        elif year > hi:
+            todo, hi = list(range(hi + 1, year + 1)), year
+        else:
+            return
+        built = {y: self._build_year(y) for y in todo}  # may raise: commit nothing before
+        self._years.update(built)
+        self._ylo, self._yhi = lo, hi
+        self._flatten()
+
+    def _flatten(self) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for y in range(self._ylo, self._yhi + 1):  # type: ignore[arg-type, operator]
+            ys, ye = self._years[y]
+            starts.extend(ys)
+            ends.extend(ye)
+        cum: list[int] = []
+        cum_end: list[int] = []
+        acc = 0
+        for s, e in zip(starts, ends):
+            cum.append(acc)
+            acc += e - s
+            cum_end.append(acc)
+        self._tab = (starts, ends, cum, cum_end)
+        self._lo_us = _year_start_us(self._ylo)  # type: ignore[arg-type]
+        self._hi_us = _year_start_us(self._yhi + 1)  # type: ignore[operator]
+
+    def _build_year(self, year: int) -> tuple[list[int], list[int]]:
+        """The open intervals (UTC µs, sorted, merged) inside UTC year ``year``."""
+        lo, hi = _year_start_us(year), _year_start_us(year + 1)
+        seg_starts, seg_offsets = _segments(self.tz, lo, hi)
+        # Dates whose intervals (≤ 48 h of wall time from their midnight) can reach an
+        # instant of the year, whatever the offset (|offset| < 26 h).
+        first = lo // DAY_US + _EPOCH_ORDINAL - 3
+        last = hi // DAY_US + _EPOCH_ORDINAL + 2
+        pieces: list[Interval] = []
+        for ordinal in range(first, last + 1):
+            spans = self._day_spans(ordinal)
+            if not spans:
+                continue
+            midnight = (ordinal - _EPOCH_ORDINAL) * DAY_US
+            for s, e in spans:
+                pieces.extend(
+                    _wall_to_instants(
+                        midnight + s * MINUTE_US, midnight + e * MINUTE_US, seg_starts, seg_offsets, hi
+                    )
+                )
+        pieces.sort()
+        starts: list[int] = []
+        ends: list[int] = []
+        for s, e in pieces:
+            if ends and s <= ends[-1]:
+                if e > ends[-1]:
+                    ends[-1] = e
+            else:
+                starts.append(s)
+                ends.append(e)
+        return starts, ends
+
+    def _day_spans(self, ordinal: int) -> tuple[Interval, ...]:
+        """A date's intervals in minutes from its midnight (special, none, or regular)."""
+        special = self._open_ord.get(ordinal)
+        if special is not None:
+            return special
+        if ordinal in self._closed_ord:
+            return ()
+        if self.holidays and ordinal in self._holidays_of(date.fromordinal(ordinal).year):
+            return ()
+        return self._weekly_spans[(ordinal - 1) % 7]
+
+    def _holidays_of(self, year: int) -> frozenset[int]:
+        found = self._holiday_years.get(year)
+        if found is None:
+            ordinals: set[int] = set()
+            for code in self.holidays:
+                ordinals.update(_holiday_ordinals(code, year))
+            found = self._holiday_years[year] = frozenset(ordinals)
+        return found
+
+
+def _cumulative(tab: tuple[list[int], list[int], list[int], list[int]], t: int) -> int:
+    """Working µs from the start of the built range up to ``t``."""
+    starts, ends, cum, _ = tab
+    i = bisect_right(starts, t) - 1
+    if i < 0:
+        return 0
+    e = ends[i]
+    return cum[i] + ((t if t < e else e) - starts[i])
+
+
+# ---------------------------------------------------------------------------------------
+# constructor helpers
+# ---------------------------------------------------------------------------------------
+
+def _weekly_hours(hours: Iterable) -> tuple[tuple[Interval, ...], ...]:
+    """Regular hours per weekday; raises on bad days, bad intervals or overlaps."""
+    week: list[list[Interval]] = [[] for _ in range(7)]
+    for entry in hours or ():
+        try:
+            days, intervals = entry
+        except (TypeError, ValueError):
+            raise CalendarError(f"hours: each entry is (weekdays, intervals), got {entry!r}") from None
+        days = [days] if isinstance(days, int) else list(days)
+        for day in days:
+            if not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 6:
+                raise CalendarError(f"hours: weekdays are 0 (Monday) to 6 (Sunday), got {day!r}")
+        intervals = [_check_interval(i, "hours") for i in intervals]
+        for day in days:
+            week[day].extend(intervals)
+    # Overlaps, on the circular week (an overnight Sunday interval reaches Monday).
+    week_min = 7 * MINUTES_PER_DAY
+    spans = []
+    for day, intervals in enumerate(week):
+        for iv in intervals:
+            s, e = _span(iv)
+            s, e = s + day * MINUTES_PER_DAY, e + day * MINUTES_PER_DAY
+            label = _label(day, iv)
+            if e > week_min:
+                spans.append((s, week_min, label))
+                spans.append((0, e - week_min, label))
+            else:
+                spans.append((s, e, label))
+    _check_disjoint(spans, "hours")
+    return tuple(tuple(sorted(ivs)) for ivs in week)
+
+
+def _special_hours(special: Mapping) -> dict[date, tuple[Interval, ...]]:
+    out = {}
+    for day, intervals in special.items():
+        day = _as_date(day, "open")
+        checked = tuple(sorted(_check_interval(i, f"open {day}") for i in intervals))
+        spans = [(*_span(iv), f"{_hhmm(iv[0])}-{_hhmm(iv[1])}") for iv in checked]
+        _check_disjoint(spans, f"open {day}")
+        out[day] = checked
+    return out
+
+
+def _day_length(week: tuple[tuple[Interval, ...], ...], given: timedelta | None) -> timedelta:
+    if given is not None:
+        if not isinstance(given, timedelta) or given <= timedelta(0):
+            raise CalendarError(f"day_length must be a positive timedelta, got {given!r}")
+        return given
+    longest = max((sum(e - s for s, e in map(_span, ivs)) for ivs in week), default=0)
+    return timedelta(minutes=longest)
+
+
+def _holiday_codes(codes: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(codes, str):
+        codes = [codes]
+    out = []
+    for code in codes or ():
+        if not isinstance(code, str) or not _HOLIDAY_CODE.match(code):
+            raise CalendarError(
+                f"holidays: {code!r} is not a country code ('BR') or country-subdivision code ('US-CA')"
+            )
+        out.append(code)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _holiday_ordinals(code: str, year: int) -> frozenset[int]:
+    """Ordinals of the public holidays of ``code`` in ``year`` (imports ``holidays``)."""
+    import holidays as holidays_pkg
+
+    country, _, subdiv = code.partition("-")
+    try:
+        found = holidays_pkg.country_holidays(country, subdiv=subdiv or None, years=year)
+    except (NotImplementedError, KeyError, ValueError) as error:
+        raise CalendarError(check_holidays(code) or f"holidays {code!r}: {error}") from None
+    return frozenset(d.toordinal() for d in dict(found) if d.year == year)
+
+
+# ---------------------------------------------------------------------------------------
+# checks for the linter
+# ---------------------------------------------------------------------------------------
+
+def check_timezone(name: str) -> str | None:
+    """None when ``name`` is a known IANA timezone, else a sentence saying what is wrong."""
+    if not isinstance(name, str) or not name.strip():
+        return "A timezone must be an IANA name such as 'America/Sao_Paulo'."
+    try:
+        ZoneInfo(name)
+        return None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    from zoneinfo import available_timezones
+
+    zones = sorted(available_timezones())
+    suggestions = _close_matches(name, zones, key=lambda z: z.rsplit("/", 1)[-1])
+    return f"Unknown timezone {name!r}" + _did_you_mean(suggestions) + "."
+
+
+def check_holidays(code: str) -> str | None:
+    """None when ``code`` names holidays the ``holidays`` package has, else a sentence."""
+    shape = (
+        f"Holiday code {code!r} is not a country code such as 'BR' or a "
+        "country-subdivision code such as 'US-CA'"
+    )
+    if not isinstance(code, str):
+        return shape + "."
+    import holidays as holidays_pkg
+
+    if not _HOLIDAY_CODE.match(code):
+        names = _country_names()
+        return shape + _did_you_mean([names[g] for g in _close_matches(code, list(names))]) + "."
+
+    supported = holidays_pkg.list_supported_countries()
+    country, _, subdiv = code.partition("-")
+    if country not in supported:
+        if country.upper() in supported:
+            return f"Unknown holiday country {country!r}; codes are upper case: {code.upper()!r}."
+        names = _country_names()
+        guess = _close_matches(country, list(supported) + list(names))
+        guess = list(dict.fromkeys(names.get(g, g) for g in guess))
+        return f"The holidays package has no country {country!r}" + _did_you_mean(guess) + "."
+    if not subdiv:
+        return None
+    codes = list(supported[country])
+    if subdiv in codes:
+        return None
+    if not codes:
+        return f"The holidays package has no subdivisions for {country!r}; use {country!r}."
+    aliases = _subdivision_aliases(holidays_pkg, country)
+    by_name = {a.lower(): c for a, c in aliases.items()}
+    if subdiv.upper() in codes:
+        guess = [subdiv.upper()]
+    elif subdiv.lower() in by_name:
+        guess = [by_name[subdiv.lower()]]
+    else:
+        guess = _close_matches(subdiv, codes + list(aliases))
+        guess = list(dict.fromkeys(aliases.get(g, g) for g in guess))
+    if guess:
+        return (
+            f"{country!r} has no subdivision {subdiv!r} in the holidays package"
+            + _did_you_mean([f"{country}-{g}" for g in guess]) + "."
+        )
+    shown = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
+    return f"{country!r} has no subdivision {subdiv!r} in the holidays package; its subdivisions are {shown}."
+
+
+def _did_you_mean(suggestions: list[str]) -> str:
+    if not suggestions:
+        return ""
+    return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+
+
+def _close_matches(word: str, choices: list[str], key=None) -> list[str]:
+    """Case-insensitive exact matches first, else difflib's close matches (at most 3)."""
+    import difflib
+
+    lowered: dict[str, str] = {}
+    for choice in choices:
+        lowered.setdefault(choice.lower(), choice)
+        if key is not None:
+            lowered.setdefault(key(choice).lower(), choice)
+    w = word.lower().replace(" ", "_")
+    if w in lowered:
+        return [lowered[w]]
+    found = difflib.get_close_matches(w, list(lowered), n=3, cutoff=0.75)
+    return list(dict.fromkeys(lowered[f] for f in found))
+
+
+def _country_names() -> dict[str, str]:
+    """Country names (snake case, as the holidays registry spells them) -> ISO code."""
+    try:
+        from holidays.registry import COUNTRIES
+    except ImportError:  # pragma: no cover - registry layout changed
+        return {}
+    return {module: entry[1] for module, entry in COUNTRIES.items() if len(entry) > 1}
+
+
+def _subdivision_aliases(holidays_pkg, country: str) -> dict[str, str]:
+    try:
+        return dict(getattr(holidays_pkg.country_holidays(country), "subdivisions_aliases", {}) or {})
+    except Exception:  # pragma: no cover - defensive: aliases are only for suggestions
+        return {}
