@@ -1,0 +1,193 @@
+"""SLA5xx: event input: lines of an event file (or library events) that cannot be used.
+
+Every unusable event gives one of these with its file, line and, where known, column; the
+event is skipped and the rest of the input is still read. See :mod:`slacode.events`.
+"""
+from slacode.codes import define
+
+MALFORMED_EVENT = define("SLA501", "malformed-event", "error", """
+    A line of an event file is not an event: not a JSON object, or a CSV row that cannot be
+    read.
+
+    ## Why
+    JSON Lines files hold one JSON object a line; CSV files one row a line with as many cells
+    as the header has columns. A line cut short, two objects on one line, a JSON array or a
+    row with a missing or extra cell cannot be read as an event, so it is skipped and
+    reported with its line (and, for JSON, the column where reading stopped). The rest of the
+    file is still used.
+
+    ## Avoid
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"
+    [{"lead": "B", "at": "2026-11-09T17:00:00-03:00", "type": "assigned"}]
+    ```
+
+    ## Prefer
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+    {"lead": "B", "at": "2026-11-09T17:00:00-03:00", "type": "assigned"}
+    ```
+    """)
+
+MISSING_KEY = define("SLA502", "missing-event-key", "error", """
+    An event lacks a key it needs: `lead`, `at` or `type`, or `state` on an event of type
+    `state`; or one of them is empty.
+
+    ## Why
+    Without the lead there is nobody to judge, without `at` no moment, without `type` nothing
+    to match; a `state` event without the state it enters cannot move the lead anywhere.
+    Guessing would move clocks silently, so the event is skipped and reported.
+
+    ## Avoid
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "state"}
+    {"at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+    ```
+
+    ## Prefer
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "state", "state": "mql"}
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+    ```
+    """)
+
+INVALID_TIMESTAMP = define("SLA503", "invalid-timestamp", "error", """
+    The event's `at` is not an RFC 3339 timestamp, or names an instant that does not exist
+    (`2026-02-30`, `25:00`, seconds `60`).
+
+    ## Why
+    Every deadline is computed from `at`. slacode reads `YYYY-MM-DDTHH:MM:SS`, an optional
+    fraction of up to 9 digits (kept to the microsecond) and an offset (`Z`, `-03:00`);
+    `t` or a space may replace `T` and `z` may replace `Z`. Other forms (epoch numbers,
+    `09/11/2026`, a missing seconds part, offsets without a colon) are refused rather than
+    guessed, and leap seconds (`:60`) are refused because no clock in the system can hold them.
+
+    ## Avoid
+    ```
+    {"lead": "A", "at": "2026-11-09 16:00", "type": "assigned"}
+    {"lead": "A", "at": 1794250800, "type": "assigned"}
+    ```
+
+    ## Prefer
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+    ```
+    """)
+
+NO_OFFSET = define("SLA504", "timestamp-without-offset", "error", """
+    The event's `at` has no offset (`Z` or `±HH:MM`) and no default time zone was given.
+
+    ## Why
+    `2026-11-09T16:00:00` is a different instant in São Paulo and in New York; reading it in
+    some zone by default would shift every clock of the event by hours without a word. Give
+    the offset in the data, or name the zone the whole input was written in: `--tz ZONE` on
+    the command line, `default_tz=` in the library.
+
+    ## Avoid
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00", "type": "assigned"}
+    ```
+
+    ## Prefer
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+    ```
+    or `slacode check acme.sla events.jsonl --tz America/Sao_Paulo`.
+    """)
+
+DUPLICATE_ID = define("SLA505", "duplicate-event-id", "warning", """
+    A second event has the `id` of an earlier one; it is ignored.
+
+    ## Why
+    Ids make event exports safe to re-send: when the same event arrives twice (an overlapping
+    export, a retried webhook), only the first counts, judged across all input files in the
+    order they are given. The skipped event is reported with the place of the first one, so
+    a real clash of two different events under one id can be found and fixed.
+
+    ## Avoid
+    ```
+    {"id": "e1", "lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+    {"id": "e1", "lead": "A", "at": "2026-11-10T10:30:00-03:00", "type": "contact_attempt"}
+    ```
+
+    ## Prefer
+    ```
+    {"id": "e1", "lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+    {"id": "e2", "lead": "A", "at": "2026-11-10T10:30:00-03:00", "type": "contact_attempt"}
+    ```
+    """)
+
+AFTER_AS_OF = define("SLA506", "events-after-as-of", "info", """
+    Some events of a file are later than `as_of`; they are not evaluated.
+
+    ## Why
+    Verdicts are judged as of one instant. Events after it have not happened yet from that
+    point of view, so they are left out, and counted once per file (with the first such line)
+    so nothing disappears unnoticed. An event exactly at `as_of` is evaluated.
+
+    ## Avoid
+    Passing an `--as-of` earlier than the export when you meant to judge all of it.
+
+    ## Prefer
+    Leave `--as-of` out (it defaults to now) or set it to the end of the period you report on.
+    """)
+
+INVALID_VALUE = define("SLA507", "invalid-event-value", "error", """
+    A key of the event has a value of the wrong kind: `lead`, `type` or `state` not a
+    string, `id` neither a string nor an integer, `fields` not an object.
+
+    ## Why
+    Lead ids, event types and states are names; `fields` maps lead field names to values.
+    A number where a lead id belongs (`"lead": 123`) is refused rather than converted, since
+    `123` and `"0123"` would become the same lead; an integer `id` is accepted and read as
+    its decimal text.
+
+    ## Avoid
+    ```
+    {"lead": 123, "at": "2026-11-09T16:00:00-03:00", "type": "update", "fields": ["score", 90]}
+    ```
+
+    ## Prefer
+    ```
+    {"lead": "123", "at": "2026-11-09T16:00:00-03:00", "type": "update", "fields": {"score": 90}}
+    ```
+    """)
+
+INVALID_UTF8 = define("SLA508", "invalid-utf8-event", "error", """
+    A line of an event file is not valid UTF-8; it is skipped.
+
+    ## Why
+    Event files are UTF-8 text. A line with bytes of another encoding (Latin-1 accents from an
+    old export, a binary fragment) cannot be read without guessing, which could change a lead
+    id or a field value. The line is reported with the column of the first bad byte and the
+    rest of the file is read.
+
+    ## Avoid
+    Exporting events as Latin-1 or Windows-1252.
+
+    ## Prefer
+    Export as UTF-8 (convert with `iconv -f latin1 -t utf-8 events.csv > events-utf8.csv`).
+    """)
+
+CSV_HEADER = define("SLA509", "csv-header", "error", """
+    The header of a CSV event file is unusable: a required column (`lead`, `at`, `type`) is
+    missing, a column name is empty or repeated, or `fields.` names no field. No event of the
+    file is read.
+
+    ## Why
+    Every row is read through the header: without it slacode cannot know which cell is the
+    lead, the time or the type, and a repeated name would make one cell hide another. Other
+    columns become event properties, `fields.X` columns update lead field `X`.
+
+    ## Avoid
+    ```
+    lead,when,type
+    A,2026-11-09T16:00:00-03:00,assigned
+    ```
+
+    ## Prefer
+    ```
+    lead,at,type,owner,fields.score
+    A,2026-11-09T16:00:00-03:00,assigned,rep-1,90
+    ```
+    """)

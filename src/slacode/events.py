@@ -1,0 +1,988 @@
+"""Events: the input stage.
+
+A lead's history is a list of events (LANGUAGE.md §4). This module reads them from JSON Lines
+and CSV files (or standard input) and from Python objects, and turns every usable event into
+a :class:`Record`, a small tuple the evaluator folds over. Every event that cannot be used
+gives a diagnostic (codes ``SLA5xx``, :mod:`slacode.codes.events`) with its file, line and,
+where known, column; reading always goes on with the rest of the input.
+
+Two representations:
+
+* :class:`Event`: the public, validated pydantic model, for people building events in code;
+* :class:`Record`: the internal record of the file path. Reading millions of events must
+  cost little more than ``orjson.loads`` and the timestamp conversion, so records are plain
+  tuples (a ``namedtuple`` subclass, sortable by ``(at, seq)``), built without pydantic, and
+  instants are integers: microseconds since 1970-01-01T00:00:00Z.
+
+Readers stream: files are read a line at a time and never held in memory.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+import sys
+from collections import namedtuple
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any, NamedTuple
+
+import orjson
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from slacode.codes import events as codes
+from slacode.diagnostics import Diagnostic, Span, make
+
+__all__ = [
+    "Event",
+    "EventBatch",
+    "EventInputError",
+    "MissingOffsetError",
+    "Record",
+    "datetime_from_us",
+    "iter_records",
+    "parse_timestamp",
+    "read_events",
+    "records_from_objects",
+    "timestamp_us",
+]
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_ONE_US = timedelta(microseconds=1)
+_US_PER_DAY = 86_400_000_000
+_ORDINAL_1970 = 719_163  # date(1970, 1, 1).toordinal()
+_RESERVED = frozenset(("lead", "at", "type", "state", "id", "fields"))
+_EMPTY: dict = {}  # shared by every record without properties: never mutate a record's props
+_STDIN_NAME = "<stdin>"
+_BOM = b"\xef\xbb\xbf"
+_LINE_BITS = 40  # a first-seen id's place: source index << 40 | line
+
+
+class EventInputError(Exception):
+    """An event input that cannot be read at all (unknown format, unreadable file).
+
+    A usage or I/O error: the command line reports the one-line message and exits with 2.
+    """
+
+
+class MissingOffsetError(ValueError):
+    """A timestamp without an offset, read without a default time zone."""
+
+
+# --------------------------------------------------------------------------------------------
+# Timestamps
+# --------------------------------------------------------------------------------------------
+
+_DATE_HOUR = re.compile(r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d)", re.ASCII).fullmatch
+_MIN_SEC = re.compile(r":(\d\d):(\d\d)", re.ASCII).fullmatch
+_TAIL = re.compile(r"(?:\.(\d+))?(?:([Zz])|([+-])(\d\d):(\d\d))?", re.ASCII).fullmatch
+_SHAPE = "YYYY-MM-DDTHH:MM:SS[.fraction] followed by Z or an offset ±HH:MM"
+
+
+class _Clock:
+    """Converts RFC 3339 text to epoch microseconds, with caches for speed.
+
+    A timestamp is cut at fixed places into its date and hour (``text[:13]``), its minutes
+    and seconds (``text[13:19]``) and its tail (fraction and offset, ``text[19:]``); each
+    part's value is cached once validated, so a typical timestamp costs three slices and
+    three dictionary lookups (cheaper than ``datetime.fromisoformat`` followed by a
+    conversion to epoch microseconds). Only strictly valid parts enter the caches, so a hit
+    on all three is a valid timestamp. Tails without an offset are never cached: their value
+    depends on the zone and the moment.
+    """
+
+    __slots__ = ("hours", "minutes", "tails", "tz")
+
+    _MAX_HOURS = 250_000  # about 28 years of hours
+    _MAX_TAILS = 200_000
+
+    def __init__(self, tz: tzinfo | None = None):
+        self.hours: dict[str, int] = {}    # "2026-11-09T13" -> µs of that hour, UTC wall
+        self.minutes: dict[str, int] = {}  # ":05:09" -> µs
+        self.tails: dict[str, int] = {}    # ".250-03:00" -> fraction µs minus offset µs
+        self.tz = tz
+
+    def us(self, text: str) -> int:
+        """Epoch microseconds of ``text``; ``ValueError`` saying what is wrong."""
+        try:
+            return self.hours[text[:13]] + self.minutes[text[13:19]] + self.tails[text[19:]]
+        except KeyError:
+            return self._parse(text)
+        except TypeError:
+            raise ValueError(f"a timestamp must be text, not {_kind(text)}") from None
+
+    def _parse(self, text: str) -> int:
+        hour_key, minute_key, tail_key = text[:13], text[13:19], text[19:]
+        hour = self.hours.get(hour_key)
+        if hour is None:
+            hour = self._hour(hour_key, text)
+        minute = self.minutes.get(minute_key)
+        if minute is None:
+            minute = self._minute(minute_key, text)
+        tail = self.tails.get(tail_key)
+        if tail is None:
+            tail = self._tail(tail_key, text, hour + minute)
+        return hour + minute + tail
+
+    def _hour(self, key: str, text: str) -> int:
+        m = _DATE_HOUR(key)
+        if m is None:
+            raise ValueError(_explain_timestamp(text))
+        y, mo, d, hh = (int(g) for g in m.groups())
+        try:
+            days = date(y, mo, d).toordinal() - _ORDINAL_1970
+        except ValueError:
+            raise ValueError(f"{text!r}: {key[:10]} is not a date of the calendar") from None
+        if hh > 23:
+            raise ValueError(f"{text!r}: hour {hh:02d} is not an hour of the day")
+        value = days * _US_PER_DAY + hh * 3_600_000_000
+        if len(self.hours) < self._MAX_HOURS:
+            self.hours[key] = value
+        return value
+
+    def _minute(self, key: str, text: str) -> int:
+        m = _MIN_SEC(key)
+        if m is None:
+            raise ValueError(_explain_timestamp(text))
+        mi, ss = int(m.group(1)), int(m.group(2))
+        if mi > 59:
+            raise ValueError(f"{text!r}: minute {mi:02d} is not a minute of the hour")
+        if ss == 60:
+            raise ValueError(f"{text!r} has seconds 60 (a leap second), which are not accepted")
+        if ss > 59:
+            raise ValueError(f"{text!r}: second {ss:02d} is not a second of the minute")
+        value = (mi * 60 + ss) * 1_000_000
+        self.minutes[key] = value  # at most 3,600 keys
+        return value
+
+    def _tail(self, key: str, text: str, wall: int) -> int:
+        m = _TAIL(key)
+        if m is None:
+            raise ValueError(_explain_timestamp(text))
+        frac, zulu, sign, oh, om = m.groups()
+        if frac is not None and len(frac) > 9:
+            raise ValueError(f"{text!r} has {len(frac)} fraction digits; at most 9 are accepted")
+        value = _frac_us(frac)
+        if zulu is None and sign is None:
+            return value - self._offset(text, wall + value)
+        if sign is not None:
+            h, mi = int(oh), int(om)
+            if h > 23 or mi > 59:
+                raise ValueError(f"{text!r}: {key[-6:]} is not a valid offset (at most ±23:59)")
+            offset = (h * 3600 + mi * 60) * 1_000_000
+            value += offset if sign == "-" else -offset
+        if len(self.tails) < self._MAX_TAILS:
+            self.tails[key] = value
+        return value
+
+    def _offset(self, text: str, wall: int) -> int:
+        """Offset (µs) of ``default_tz`` at local wall time ``wall`` (fold=0)."""
+        if self.tz is None:
+            raise MissingOffsetError(
+                f"{text!r} has no offset (add Z or ±HH:MM, or name a default time zone)")
+        local = datetime(1970, 1, 1, tzinfo=self.tz) + timedelta(microseconds=wall)
+        offset = local.replace(fold=0).utcoffset()
+        if offset is None:
+            raise ValueError(f"the time zone {self.tz!r} gives no offset for {text!r}")
+        return offset // _ONE_US
+
+
+def _frac_us(frac: str | None) -> int:
+    """Microseconds of a fraction's digits, truncated (``"1234569"`` → 123456)."""
+    if not frac:
+        return 0
+    return int((frac + "00000")[:6])
+
+
+def _explain_timestamp(text: str) -> str:
+    """Why ``text`` (which does not match the timestamp shape) is refused, in one sentence."""
+    if not text:
+        return "the timestamp is empty"
+    if not re.match(r"\d{4}-\d\d-\d\d", text, re.ASCII):
+        return f"{text!r} does not start with a date YYYY-MM-DD (expected {_SHAPE})"
+    if len(text) == 10:
+        return f"{text!r} is a date without a time of day (expected {_SHAPE})"
+    if not re.match(r".{10}[Tt ]\d\d:\d\d:\d\d", text, re.ASCII):
+        return f"{text!r} does not have a time of day HH:MM:SS (expected {_SHAPE})"
+    if re.search(r"[+-]\d{4}\Z", text, re.ASCII):
+        return f"{text!r} has an offset without a colon; write it ±HH:MM"
+    return f"{text!r} is not an RFC 3339 timestamp (expected {_SHAPE})"
+
+
+_DEFAULT_CLOCK = _Clock()
+
+
+def _zone(default_tz: tzinfo | str | None) -> tzinfo | None:
+    """``default_tz`` as a tzinfo; a string is an IANA zone name."""
+    if default_tz is None or isinstance(default_tz, tzinfo):
+        return default_tz
+    if isinstance(default_tz, str):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(default_tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise EventInputError(f"unknown time zone {default_tz!r}") from None
+    raise TypeError(f"default_tz must be a tzinfo or a zone name, not {type(default_tz).__name__}")
+
+
+def parse_timestamp(text: str, default_tz: tzinfo | str | None = None) -> int:
+    """Epoch microseconds (UTC) of an RFC 3339 timestamp.
+
+    Accepts ``T``, ``t`` or a space between date and time, ``Z`` or ``z``, offsets ``±HH:MM``
+    and up to 9 fraction digits (truncated to the microsecond). Refuses seconds ``60``,
+    dates and times that do not exist, and a missing offset unless ``default_tz`` is given
+    (a tzinfo or an IANA name); then the local time is read in that zone with ``fold=0``:
+    a time repeated by a backward change is its first occurrence, and a time skipped by a
+    forward change is read with the offset in effect before the change (02:30 during a
+    02:00→03:00 change is 03:30 of the new offset).
+
+    Raises ``ValueError`` (``MissingOffsetError`` for a missing offset) saying what is wrong.
+    """
+    tz = _zone(default_tz)
+    clock = _DEFAULT_CLOCK if tz is None else _Clock(tz)
+    return clock.us(text)
+
+
+def timestamp_us(moment: datetime) -> int:
+    """Epoch microseconds of an aware datetime (``ValueError`` for a naive one)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment.isoformat()} has no time zone; give an aware datetime")
+    return (moment - EPOCH) // _ONE_US
+
+
+def datetime_from_us(us: int, tz: tzinfo = timezone.utc) -> datetime:
+    """The aware datetime of epoch microseconds ``us``, in ``tz`` (UTC by default)."""
+    moment = EPOCH + timedelta(microseconds=us)
+    return moment if tz is timezone.utc else moment.astimezone(tz)
+
+
+def _parse_datetime(text: str) -> datetime:
+    """An aware datetime from RFC 3339 text, keeping its offset (strict, as parse_timestamp)."""
+    us = _DEFAULT_CLOCK.us(text)
+    if text[-1] == "z":
+        text = text[:-1] + "Z"
+    moment = datetime.fromisoformat(text)  # valid RFC 3339 at this point
+    if (moment - EPOCH) // _ONE_US != us:  # pragma: no cover - defensive
+        raise ValueError(f"{text!r} could not be read exactly")
+    return moment
+
+
+# --------------------------------------------------------------------------------------------
+# The public model and the internal record
+# --------------------------------------------------------------------------------------------
+
+
+class Event(BaseModel):
+    """One event of a lead's history (LANGUAGE.md §4), validated.
+
+    ``at`` is an aware datetime (RFC 3339 text is accepted and read strictly); ``id`` may be
+    given as an integer and is kept as its decimal text. Every key besides ``lead``, ``at``,
+    ``type``, ``state``, ``id`` and ``fields`` is a property of the event, in
+    :attr:`properties`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    lead: str = Field(min_length=1)
+    at: AwareDatetime
+    type: str = Field(min_length=1)
+    state: str | None = None
+    id: str | None = None
+    fields: dict[str, Any] | None = None
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _read_at(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return _parse_datetime(value)
+        if not isinstance(value, datetime):
+            raise ValueError(
+                f"'at' must be an RFC 3339 timestamp or a datetime, not {_kind(value)}")
+        return value
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _read_id(cls, value: Any) -> Any:
+        if type(value) is int:
+            return str(value)
+        if value == "":
+            return None
+        return value
+
+    @model_validator(mode="after")
+    def _state_event_needs_state(self) -> "Event":
+        if self.type == "state" and not self.state:
+            raise ValueError("an event of type 'state' needs a non-empty 'state'")
+        return self
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        """The event's own properties (every key that is not one of the six above)."""
+        return dict(self.model_extra or {})
+
+
+_RecordBase = namedtuple(
+    "_RecordBase", "at seq lead type state fields props id ref source line")
+
+
+class Record(_RecordBase):
+    """One usable event, as the evaluator reads it (a tuple: cheap to build, sortable).
+
+    ``at``: epoch microseconds (UTC); ``seq``: 0-based position among all records of one
+    read, across every source (so ``sorted(records)`` is timestamp order with ties in input
+    order); ``lead``, ``type``; ``state``: the ``state`` key (a non-empty string on ``state``
+    events, else the string given or ``None``); ``fields``: lead field updates or ``None``
+    (a value ``None`` clears the field); ``props``: the event's properties, never ``None``,
+    possibly a shared empty dict (never mutate it); ``id`` or ``None``; ``ref``: how
+    evidence cites the event: its id, else its line (``"12"``; ``"path:12"`` when several
+    sources are read; the 1-based position for library events); ``source``: index of the
+    source; ``line``: 1-based line (CSV: the row's first line; library: the position).
+    """
+
+    __slots__ = ()
+
+    def to_event(self) -> Event:
+        """The public :class:`Event` of this record (instant in UTC)."""
+        return Event(lead=self.lead, at=datetime_from_us(self.at), type=self.type,
+                     state=self.state, id=self.id, fields=self.fields, **self.props)
+
+
+_new_record = tuple.__new__
+
+
+class EventBatch(NamedTuple):
+    """Every record of a read, in input order, and what was reported while reading."""
+
+    records: list[Record]
+    diagnostics: list[Diagnostic]
+
+
+# --------------------------------------------------------------------------------------------
+# Checking one event (the slow path, shared by every reader)
+# --------------------------------------------------------------------------------------------
+
+def _kind(value: Any) -> str:
+    """A JSON-ish name of ``value``'s kind, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return f"a {type(value).__name__}"
+
+
+class _Problem(NamedTuple):
+    code: str
+    key: str | None
+    message: str
+    hint: str | None = None
+
+
+_TZ_HINT = "give the offset in the data, or name the zone: --tz ZONE (default_tz= in the library)"
+
+
+def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
+    """Validate the six reserved values of one event.
+
+    Returns ``(problems, at_us, id)``: ``problems`` is empty when the event is usable.
+    """
+    problems: list[_Problem] = []
+    if lead is None:
+        problems.append(_Problem(codes.MISSING_KEY, "lead", "the event has no 'lead'"))
+    elif type(lead) is not str:
+        problems.append(_Problem(codes.INVALID_VALUE, "lead",
+                                 f"'lead' must be text, not {_kind(lead)}",
+                                 'write the lead id as a string: "lead": "123"'))
+    elif not lead:
+        problems.append(_Problem(codes.MISSING_KEY, "lead", "'lead' is empty"))
+
+    us = None
+    if at is None:
+        problems.append(_Problem(codes.MISSING_KEY, "at", "the event has no 'at'"))
+    elif isinstance(at, datetime):
+        if at.tzinfo is not None and at.utcoffset() is not None:
+            us = (at - EPOCH) // _ONE_US
+        elif clock.tz is not None:
+            us = (at.replace(tzinfo=clock.tz, fold=0) - EPOCH) // _ONE_US
+        else:
+            problems.append(_Problem(codes.NO_OFFSET, "at",
+                                     f"'at' {at.isoformat()} has no time zone", _TZ_HINT))
+    elif type(at) is not str:
+        problems.append(_Problem(codes.INVALID_TIMESTAMP, "at",
+                                 f"'at' must be an RFC 3339 timestamp, not {_kind(at)}",
+                                 'write it as text: "2026-11-09T16:00:00-03:00"'))
+    else:
+        try:
+            us = clock.us(at)
+        except MissingOffsetError as exc:
+            problems.append(_Problem(codes.NO_OFFSET, "at", str(exc), _TZ_HINT))
+        except ValueError as exc:
+            problems.append(_Problem(codes.INVALID_TIMESTAMP, "at", str(exc)))
+
+    if typ is None:
+        problems.append(_Problem(codes.MISSING_KEY, "type", "the event has no 'type'"))
+    elif type(typ) is not str:
+        problems.append(_Problem(codes.INVALID_VALUE, "type",
+                                 f"'type' must be text, not {_kind(typ)}"))
+    elif not typ:
+        problems.append(_Problem(codes.MISSING_KEY, "type", "'type' is empty"))
+
+    if state is not None and type(state) is not str:
+        problems.append(_Problem(codes.INVALID_VALUE, "state",
+                                 f"'state' must be text, not {_kind(state)}"))
+    elif typ == "state" and not state:
+        problems.append(_Problem(codes.MISSING_KEY, "state",
+                                 "an event of type 'state' needs the state it enters in 'state'",
+                                 'add it: "state": "mql"'))
+
+    if eid is not None:
+        if type(eid) is int:
+            eid = str(eid)
+        elif type(eid) is not str:
+            problems.append(_Problem(codes.INVALID_VALUE, "id",
+                                     f"'id' must be text or an integer, not {_kind(eid)}"))
+        elif not eid:
+            eid = None  # an empty id is no id
+
+    if fields is not None and not isinstance(fields, dict):
+        problems.append(_Problem(codes.INVALID_VALUE, "fields",
+                                 f"'fields' must be an object of field values, not {_kind(fields)}",
+                                 'write it as an object: "fields": {"score": 90}'))
+    return problems, us, eid
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+_FORMATS = {"jsonl": "jsonl", "ndjson": "jsonl", "json": "jsonl", "jsonlines": "jsonl",
+            "csv": "csv"}
+
+
+class _Source(NamedTuple):
+    name: str          # as shown in diagnostics and refs
+    fmt: str           # "jsonl" or "csv"
+    path: str | None   # a file to open, or None for a stream
+    stream: Any        # an open stream (stdin or given), or None
+    gzip: bool
+
+
+def _format_of(name: str) -> str | None:
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    ext = os.path.splitext(lower)[1].lstrip(".")
+    return _FORMATS.get(ext)
+
+
+def _resolve(source: Any, input_format: str | None) -> _Source:
+    """Where and how to read one source; ``EventInputError`` if it cannot be read."""
+    if isinstance(source, (str, os.PathLike)):
+        name = os.fspath(source)
+        if isinstance(name, bytes):
+            name = os.fsdecode(name)
+        if name == "-":
+            return _Source(_STDIN_NAME, input_format or "jsonl", None, None, False)
+        fmt = input_format or _format_of(name)
+        if fmt is None:
+            raise EventInputError(
+                f"{name}: unknown event file format (use .jsonl, .ndjson, .json or .csv, "
+                "or give the input format: --input-format jsonl|csv)")
+        try:
+            with open(name, "rb"):
+                pass
+        except IsADirectoryError:
+            raise EventInputError(f"{name}: is a directory, not an event file") from None
+        except OSError as exc:
+            raise EventInputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        return _Source(name, fmt, name, None, name.lower().endswith(".gz"))
+    if hasattr(source, "read"):
+        raw_name = getattr(source, "name_for_refs", None) or getattr(source, "name", None)
+        name = raw_name if isinstance(raw_name, str) else "<stream>"
+        fmt = input_format or _format_of(name) or "jsonl"
+        return _Source(name, fmt, None, source, False)
+    raise TypeError(f"an event source is a path, '-' or a stream, not {type(source).__name__}")
+
+
+def _binary_lines(stream: Any) -> Iterable[bytes]:
+    """Lines of ``stream`` as bytes (text streams are encoded back)."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return buffer
+    import io
+
+    if isinstance(stream, io.TextIOBase):
+        return (line.encode("utf-8", "surrogatepass") for line in stream)
+    return stream
+
+
+def _diag(code: str, message: str, file: str | None, line: int, column: int = 1,
+          hint: str | None = None) -> Diagnostic:
+    return make(code, message, Span(line, column, file=file), hint=hint, file=file)
+
+
+def _column_of_key(raw: bytes, key: str) -> int:
+    """1-based character column of ``"key":`` in a JSON line, or 1."""
+    m = re.search(b'"' + re.escape(key.encode()) + rb'"\s*:', raw)
+    if m is None:
+        return 1
+    return len(raw[:m.start()].decode("utf-8", "replace")) + 1
+
+
+class _Reader:
+    """State shared by the sources of one read: diagnostics, ids seen, order, as_of."""
+
+    def __init__(self, diagnostics: list, default_tz: tzinfo | None, as_of_us: int | None,
+                 multi: bool):
+        self.diagnostics = diagnostics
+        self.clock = _Clock(default_tz)
+        self.as_of = as_of_us
+        self.multi = multi
+        self.seen: dict[str, int] = {}
+        self.names: list[str] = []
+        self.seq = 0
+
+    # -- reports -------------------------------------------------------------------------
+
+    def _where(self, place: int) -> str:
+        source, line = place >> _LINE_BITS, place & ((1 << _LINE_BITS) - 1)
+        if self.multi:
+            return f"{self.names[source]}:{line}"
+        return f"line {line}"
+
+    def duplicate(self, eid: str, name: str | None, line: int, what: str = "line") -> None:
+        first = self._where(self.seen[eid])
+        if what != "line":
+            first = first.replace("line", what)
+        self.diagnostics.append(_diag(
+            codes.DUPLICATE_ID,
+            f"id {eid!r} was already used by the event at {first}; this event is ignored",
+            name, line))
+
+    def after_as_of(self, count: int, first: int, name: str | None, what: str = "line") -> None:
+        when = datetime_from_us(self.as_of).isoformat().replace("+00:00", "Z")
+        noun = "event is" if count == 1 else "events are"
+        self.diagnostics.append(_diag(
+            codes.AFTER_AS_OF,
+            f"{count} {noun} after as_of {when} and not evaluated (first at {what} {first})",
+            name, first))
+
+    def problems(self, problems: list[_Problem], name: str | None, line: int,
+                 raw: bytes | None = None) -> None:
+        for p in problems:
+            column = _column_of_key(raw, p.key) if raw is not None and p.key else 1
+            self.diagnostics.append(_diag(p.code, p.message, name, line, column, p.hint))
+
+    def bad_json(self, raw: bytes, exc: Exception, name: str, line: int) -> None:
+        try:
+            text = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as bad:
+            self.bad_utf8(raw, bad, name, line)
+            return
+        msg = getattr(exc, "msg", None) or str(exc)
+        column = min(getattr(exc, "pos", 0) or 0, len(text)) + 1
+        self.diagnostics.append(_diag(codes.MALFORMED_EVENT,
+                                      f"the line is not valid JSON: {msg}", name, line, column))
+
+    def bad_utf8(self, raw: bytes, exc: UnicodeDecodeError, name: str, line: int) -> None:
+        column = len(raw[:exc.start].decode("utf-8", "replace")) + 1
+        self.diagnostics.append(_diag(
+            codes.INVALID_UTF8,
+            f"the line is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column})",
+            name, line, column))
+
+    # -- JSON Lines ----------------------------------------------------------------------
+
+    def jsonl(self, lines: Iterable[bytes], index: int, name: str) -> Iterator[Record]:
+        """Records of one JSON Lines source (the hot path: keep per-line work minimal)."""
+        loads, decode_error = orjson.loads, orjson.JSONDecodeError
+        pop, new, record, dict_ = dict.pop, _new_record, Record, dict
+        clock = self.clock
+        hours, minutes, tails, slow_us = clock.hours, clock.minutes, clock.tails, clock.us
+        as_of, seen, empty = self.as_of, self.seen, _EMPTY
+        prefix = name + ":" if self.multi else ""
+        base = index << _LINE_BITS
+        seq = self.seq
+        after = after_first = 0
+        lineno = 0
+        for raw in lines:
+            lineno += 1
+            try:
+                obj = loads(raw)
+            except decode_error as exc:
+                obj = self._recover(raw, exc, name, lineno)
+                if obj is None:
+                    continue
+            if obj.__class__ is not dict_:
+                self.diagnostics.append(_diag(
+                    codes.MALFORMED_EVENT, f"expected a JSON object, found {_kind(obj)}",
+                    name, lineno))
+                continue
+            lead = pop(obj, "lead", None)
+            at = pop(obj, "at", None)
+            typ = pop(obj, "type", None)
+            state = pop(obj, "state", None)
+            eid = pop(obj, "id", None)
+            fields = pop(obj, "fields", None)
+            if (lead.__class__ is str and lead and typ.__class__ is str and typ
+                    and at.__class__ is str
+                    and (eid is None or eid.__class__ is str and eid)
+                    and (fields is None or fields.__class__ is dict_)
+                    and (state is None or state.__class__ is str)
+                    and (state or typ != "state")):
+                try:
+                    us = hours[at[:13]] + minutes[at[13:19]] + tails[at[19:]]
+                except KeyError:
+                    try:
+                        us = slow_us(at)
+                    except ValueError:
+                        us = None
+                if us is None:
+                    problems, _, _ = _check_event(lead, at, typ, state, eid, fields, clock)
+                    self.problems(problems, name, lineno, raw)
+                    continue
+            else:
+                problems, us, eid = _check_event(lead, at, typ, state, eid, fields, clock)
+                if problems:
+                    self.problems(problems, name, lineno, raw)
+                    continue
+            if eid is not None:
+                if eid in seen:
+                    self.duplicate(eid, name, lineno)
+                    continue
+                seen[eid] = base | lineno
+            if as_of is not None and us > as_of:
+                after += 1
+                if after == 1:
+                    after_first = lineno
+                continue
+            yield new(record, (us, seq, lead, typ, state or None, fields or None,
+                               obj or empty, eid,
+                               eid or (prefix + str(lineno) if prefix else str(lineno)),
+                               index, lineno))
+            seq += 1
+        self.seq = seq
+        if after:
+            self.after_as_of(after, after_first, name)
+
+    def _recover(self, raw: bytes, exc: Exception, name: str, lineno: int):
+        """The object of a line orjson refused, if it is only blank or has a BOM; else report."""
+        if not raw.strip():
+            return None
+        if lineno == 1 and raw.startswith(_BOM):
+            try:
+                return orjson.loads(raw[3:])
+            except orjson.JSONDecodeError as again:
+                exc, raw = again, raw[3:]
+                if not raw.strip():
+                    return None
+        self.bad_json(raw, exc, name, lineno)
+        return None
+
+    # -- CSV -----------------------------------------------------------------------------
+
+    def csv(self, lines: Iterable[bytes], index: int, name: str) -> Iterator[Record]:
+        """Records of one CSV source."""
+        bad_line = [0, None]  # last line that was not UTF-8, and its error
+
+        def text_lines() -> Iterator[str]:
+            n = 0
+            for raw in lines:
+                n += 1
+                if n == 1 and raw.startswith(_BOM):
+                    raw = raw[3:]
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    bad_line[0], bad_line[1] = n, (raw, exc)
+                    yield raw.decode("utf-8", "replace")
+
+        reader = csv.reader(text_lines())
+        prev = 0
+        header = None
+        while header is None:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self.diagnostics.append(_diag(codes.CSV_HEADER,
+                                              f"the header cannot be read: {exc}", name, prev + 1))
+                return
+            start, prev = prev + 1, reader.line_num
+            if bad_line[0] >= start:
+                self.bad_utf8(*bad_line[1], name, bad_line[0])
+                self.diagnostics.append(_diag(codes.CSV_HEADER,
+                                              "the header is not valid UTF-8; no event is read",
+                                              name, start))
+                return
+            if row and any(cell.strip() for cell in row):
+                header = row
+        plan = self._csv_plan(header, name, start)
+        if plan is None:
+            return
+        yield from self._csv_rows(reader, plan, prev, bad_line, index, name)
+
+    def _csv_plan(self, header: list[str], name: str, line: int):
+        names = [cell.strip() for cell in header]
+        if names and names[0].startswith("\ufeff"):
+            names[0] = names[0][1:].strip()
+        problems = []
+        missing = [c for c in ("lead", "at", "type") if c not in names]
+        if missing:
+            problems.append("missing column" + ("s " if len(missing) > 1 else " ")
+                            + ", ".join(repr(c) for c in missing))
+        if "" in names:
+            problems.append(f"column {names.index('') + 1} has no name")
+        repeated = sorted({n for n in names if n and names.count(n) > 1})
+        if repeated:
+            problems.append("repeated column" + ("s " if len(repeated) > 1 else " ")
+                            + ", ".join(repr(c) for c in repeated))
+        if "fields." in names:
+            problems.append("column 'fields.' names no field")
+        if problems:
+            self.diagnostics.append(_diag(
+                codes.CSV_HEADER, f"unusable CSV header: {'; '.join(problems)}; no event of "
+                "the file is read", name, line,
+                hint="the header needs lead, at and type; fields.X updates lead field X; "
+                     "other columns are event properties"))
+            return None
+        position = {n: i for i, n in enumerate(names)}
+        fields = tuple((i, n[7:]) for i, n in enumerate(names) if n.startswith("fields."))
+        props = tuple((i, n) for i, n in enumerate(names)
+                      if n not in _RESERVED and not n.startswith("fields."))
+        return (len(names), position["lead"], position["at"], position["type"],
+                position.get("id"), position.get("state"), fields, props)
+
+    def _csv_rows(self, reader, plan, prev: int, bad_line: list, index: int,
+                  name: str) -> Iterator[Record]:
+        ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols = plan
+        clock = self.clock
+        hours, minutes, tails = clock.hours, clock.minutes, clock.tails
+        as_of, seen, empty, new, record = self.as_of, self.seen, _EMPTY, _new_record, Record
+        prefix = name + ":" if self.multi else ""
+        base = index << _LINE_BITS
+        seq = self.seq
+        after = after_first = 0
+        cell = _csv_value
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                self.diagnostics.append(_diag(codes.MALFORMED_EVENT,
+                                              f"the row cannot be read as CSV: {exc}",
+                                              name, prev + 1))
+                prev = reader.line_num
+                continue
+            lineno, prev = prev + 1, reader.line_num
+            if bad_line[0] >= lineno:
+                self.bad_utf8(*bad_line[1], name, bad_line[0])
+                continue
+            if len(row) != ncols:
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue  # a blank line
+                self.diagnostics.append(_diag(
+                    codes.MALFORMED_EVENT,
+                    f"the row has {len(row)} cell{'s' if len(row) != 1 else ''}, "
+                    f"the header has {ncols}", name, lineno))
+                continue
+            lead, at, typ = row[i_lead], row[i_at], row[i_type]
+            eid = row[i_id] or None if i_id is not None else None
+            state = row[i_state] or None if i_state is not None else None
+            fields = None
+            for i, key in field_cols:
+                value = row[i]
+                if value:
+                    if fields is None:
+                        fields = {}
+                    fields[key] = cell(value)
+            props = empty
+            for i, key in prop_cols:
+                value = row[i]
+                if value:
+                    if props is empty:
+                        props = {}
+                    props[key] = cell(value)
+            try:
+                us = hours[at[:13]] + minutes[at[13:19]] + tails[at[19:]]
+                ok = lead and typ and (state or typ != "state")
+            except KeyError:
+                ok = False
+            if not ok:
+                problems, us, eid = _check_event(lead or None, at or None, typ or None, state,
+                                                 eid, fields, clock)
+                if problems:
+                    self.problems(problems, name, lineno)
+                    continue
+            if eid is not None:
+                if eid in seen:
+                    self.duplicate(eid, name, lineno)
+                    continue
+                seen[eid] = base | lineno
+            if as_of is not None and us > as_of:
+                after += 1
+                if after == 1:
+                    after_first = lineno
+                continue
+            yield new(record, (us, seq, lead, typ, state, fields, props, eid,
+                               eid or (prefix + str(lineno) if prefix else str(lineno)),
+                               index, lineno))
+            seq += 1
+        self.seq = seq
+        if after:
+            self.after_as_of(after, after_first, name)
+
+
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?", re.ASCII).fullmatch
+
+
+def _csv_value(text: str):
+    """A CSV cell: a number when the whole cell is a JSON number, else the text itself."""
+    if text[0] in "-0123456789":
+        m = _JSON_NUMBER(text)
+        if m is not None:
+            try:
+                if m.group(1) is None and m.group(2) is None:
+                    return int(text)
+                value = float(text)
+            except ValueError:  # an integer too long to convert
+                return text
+            if value - value == 0:  # finite
+                return value
+    return text
+
+
+def iter_records(sources: Any, *, input_format: str | None = None,
+                 default_tz: tzinfo | str | None = None, diagnostics: list,
+                 as_of_us: int | None = None) -> Iterator[Record]:
+    """Stream the records of event files, in input order (source order, then line).
+
+    ``sources``: paths (``str``/``Path``), ``"-"`` for standard input, or open streams
+    (binary or text; named in diagnostics and refs by their ``name_for_refs`` attribute, else
+    their ``name`` when it is text, else ``"<stream>"``); a single path is accepted too. The format comes from ``input_format`` (``"jsonl"`` or
+    ``"csv"``) when given, else from the extension (``.jsonl``, ``.ndjson``, ``.json`` →
+    JSON Lines, ``.csv`` → CSV, optionally followed by ``.gz``); standard input and streams
+    without a known extension are JSON Lines. Every unusable line appends a diagnostic to
+    ``diagnostics`` and is skipped. Ids are judged across all sources (the first wins);
+    events later than ``as_of_us`` are left out and counted, one ``info`` per source.
+
+    Raises :class:`EventInputError` at once for an unknown format or an unreadable file
+    (and while iterating if a file fails to read).
+    """
+    if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "read"):
+        sources = [sources]
+    fmt = None
+    if input_format is not None:
+        fmt = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv"}.get(input_format.lower())
+        if fmt is None:
+            raise EventInputError(f"unknown input format {input_format!r} (use jsonl or csv)")
+    resolved = [_resolve(s, fmt) for s in sources]
+    tz = _zone(default_tz)
+    reader = _Reader(diagnostics, tz, as_of_us, multi=len(resolved) > 1)
+    reader.names = [s.name for s in resolved]
+    return _iterate(reader, resolved)
+
+
+def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
+    import zlib
+
+    for index, source in enumerate(sources):
+        read = reader.jsonl if source.fmt == "jsonl" else reader.csv
+        try:
+            if source.path is None:
+                stream = source.stream if source.stream is not None else sys.stdin
+                yield from read(_binary_lines(stream), index, source.name)
+                continue
+            if source.gzip:
+                import gzip
+
+                handle = gzip.open(source.path, "rb")
+            else:
+                handle = open(source.path, "rb")
+            with handle:
+                yield from read(handle, index, source.name)
+        except (OSError, EOFError, zlib.error) as exc:
+            detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            raise EventInputError(f"{source.name}: cannot read: {detail}") from None
+
+
+def read_events(sources: Any, *, input_format: str | None = None,
+                default_tz: tzinfo | str | None = None,
+                as_of_us: int | None = None) -> EventBatch:
+    """Every record of ``sources`` and the diagnostics of reading them (see iter_records)."""
+    import gc
+
+    diagnostics: list[Diagnostic] = []
+    records = iter_records(sources, input_format=input_format, default_tz=default_tz,
+                           diagnostics=diagnostics, as_of_us=as_of_us)
+    # Records hold dicts, so the cyclic collector would scan the growing list again and
+    # again while it is built (nearly halving the speed); nothing read here forms a cycle.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return EventBatch(list(records), diagnostics)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
+                         default_tz: tzinfo | str | None = None, diagnostics: list,
+                         as_of_us: int | None = None) -> list[Record]:
+    """Records of events given as dicts or :class:`Event` objects (the library's input).
+
+    Dicts follow the JSON Lines rules (``at`` may also be an aware ``datetime``); they are
+    not modified. Refs of events without an id, and diagnostic lines, are 1-based positions
+    (diagnostics have no file). Duplicate ids and ``as_of_us`` work as in
+    :func:`iter_records` (one ``info`` for all events after ``as_of_us``).
+    """
+    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False)
+    seen, as_of = reader.seen, as_of_us
+    out: list[Record] = []
+    after = after_first = 0
+    for position, event in enumerate(events, 1):
+        if isinstance(event, Event):
+            lead, at, typ, state, eid, fields = (event.lead, event.at, event.type, event.state,
+                                                 event.id, event.fields)
+            props = dict(event.model_extra or ()) or _EMPTY
+        elif isinstance(event, Mapping):
+            get = event.get
+            lead, at, typ, state, eid, fields = (get("lead"), get("at"), get("type"),
+                                                 get("state"), get("id"), get("fields"))
+            props = {k: v for k, v in event.items() if k not in _RESERVED} or _EMPTY
+        else:
+            diagnostics.append(_diag(codes.MALFORMED_EVENT,
+                                     f"event {position} is {_kind(event)}, not a dict or Event",
+                                     None, position))
+            continue
+        problems, us, eid = _check_event(lead, at, typ, state, eid, fields, reader.clock)
+        if problems:
+            for p in problems:
+                diagnostics.append(_diag(p.code, f"event {position}: {p.message}", None,
+                                         position, 1, p.hint))
+            continue
+        if eid is not None:
+            if eid in seen:
+                reader.duplicate(eid, None, position, what="position")
+                continue
+            seen[eid] = position
+        if as_of is not None and us > as_of:
+            after += 1
+            if after == 1:
+                after_first = position
+            continue
+        out.append(_new_record(Record, (us, len(out), lead, typ, state or None, fields or None,
+                                        props, eid, eid or str(position), 0, position)))
+    if after:
+        reader.after_as_of(after, after_first, None, what="position")
+    return out

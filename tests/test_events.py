@@ -1,0 +1,837 @@
+"""Tests of slacode.events: reading event files and objects into records."""
+from __future__ import annotations
+
+import gc
+import gzip
+import io
+import sys
+import tracemalloc
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from slacode.codes import CODES
+from slacode.events import (
+    Event,
+    EventBatch,
+    EventInputError,
+    MissingOffsetError,
+    Record,
+    datetime_from_us,
+    iter_records,
+    parse_timestamp,
+    read_events,
+    records_from_objects,
+    timestamp_us,
+)
+
+CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "cases"
+UTC = timezone.utc
+
+
+def us(text: str) -> int:
+    """Reference conversion through the standard library (offset required)."""
+    moment = datetime.fromisoformat(text.replace("z", "+00:00").replace("Z", "+00:00"))
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    return path
+
+
+def read(*sources, **kwargs) -> EventBatch:
+    return read_events(list(sources), **kwargs)
+
+
+def codes_of(batch: EventBatch) -> list[tuple[str, int | None, int | None]]:
+    return [(d.code, d.line, d.column) for d in batch.diagnostics]
+
+
+def line(**event) -> str:
+    import json
+
+    return json.dumps(event)
+
+
+EV = {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+
+
+# --------------------------------------------------------------------------------------------
+# Timestamps
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "2026-11-09T16:00:00-03:00",
+    "2026-11-09T19:00:00Z",
+    "2026-11-09T19:00:00z",
+    "2026-11-09t19:00:00Z",
+    "2026-11-09 19:00:00+00:00",
+    "2026-11-09T19:00:00-00:00",
+    "2026-11-09T19:00:00.5Z",
+    "2026-11-09T19:00:00.123+05:30",
+    "2026-11-09T19:00:00.123456-09:45",
+    "1969-07-20T20:17:40Z",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59.999999+23:59",
+])
+def test_parse_timestamp_accepts_rfc3339(text):
+    assert parse_timestamp(text) == us(text)
+
+
+def test_parse_timestamp_value():
+    assert parse_timestamp("1970-01-01T00:00:01Z") == 1_000_000
+    assert parse_timestamp("1970-01-01T00:00:00-00:01") == 60_000_000
+    assert parse_timestamp("2026-11-09T16:00:00-03:00") == parse_timestamp("2026-11-09T19:00:00Z")
+
+
+def test_nine_fraction_digits_are_truncated_to_the_microsecond():
+    assert parse_timestamp("2026-11-09T19:00:00.123456789Z") == us("2026-11-09T19:00:00.123456Z")
+    assert parse_timestamp("2026-11-09T19:00:00.999999999Z") == us("2026-11-09T19:00:00.999999Z")
+    with pytest.raises(ValueError, match="10 fraction digits"):
+        parse_timestamp("2026-11-09T19:00:00.1234567890Z")
+
+
+@pytest.mark.parametrize("text, why", [
+    ("2026-11-09T19:00:60Z", "leap second"),
+    ("2016-12-31T23:59:60Z", "leap second"),
+    ("2026-02-30T10:00:00Z", "not a date"),
+    ("2026-13-01T10:00:00Z", "not a date"),
+    ("2027-02-29T10:00:00Z", "not a date"),
+    ("0000-01-01T00:00:00Z", "not a date"),
+    ("2026-11-09T24:00:00Z", "hour 24"),
+    ("2026-11-09T10:60:00Z", "minute 60"),
+    ("2026-11-09T10:00:61Z", "second 61"),
+    ("2026-11-09T10:00:00+24:00", "offset"),
+    ("2026-11-09T10:00:00+03:60", "offset"),
+    ("2026-11-09T10:00:00+0300", "colon"),
+    ("2026-11-09", "without a time"),
+    ("2026-11-09T10:00Z", "HH:MM:SS"),
+    ("2026-11-09T10:00:00.Z", "RFC 3339"),
+    ("2026-11-09T10:00:00,5Z", "RFC 3339"),
+    ("2026-11-09X10:00:00Z", "HH:MM:SS"),
+    ("2026-11-09T10:00:00Z ", "RFC 3339"),
+    (" 2026-11-09T10:00:00Z", "date"),
+    ("1794250800", "date"),
+    ("09/11/2026 10:00", "date"),
+    ("２０２６-11-09T10:00:00Z", "date"),
+    ("2026-11-09T10:00:00+03:00:00", "RFC 3339"),
+    ("", "empty"),
+])
+def test_parse_timestamp_refuses(text, why):
+    with pytest.raises(ValueError, match=why):
+        parse_timestamp(text)
+
+
+def test_refusals_are_not_hidden_by_the_caches():
+    assert parse_timestamp("2026-11-09T10:00:00Z") == us("2026-11-09T10:00:00Z")
+    for bad in ("2026-11-09T10:00:00Zx", "2026-11-09T10:00:00", "2026-11-09T10:00:60Z",
+                "2026-11-09T10:00:00ZZ", "2026-11-09T1"):
+        with pytest.raises(ValueError):
+            parse_timestamp(bad)
+    assert parse_timestamp("2026-11-09T10:00:00Z") == us("2026-11-09T10:00:00Z")
+
+
+def test_non_text_timestamp():
+    with pytest.raises(ValueError, match="must be text"):
+        parse_timestamp(1794250800)  # type: ignore[arg-type]
+
+
+def test_missing_offset():
+    with pytest.raises(MissingOffsetError, match="no offset"):
+        parse_timestamp("2026-11-09T16:00:00")
+    with pytest.raises(MissingOffsetError):
+        parse_timestamp("2026-11-09T16:00:00.250")
+
+
+def test_default_zone_reads_local_time():
+    sp = ZoneInfo("America/Sao_Paulo")
+    assert parse_timestamp("2026-11-09T16:00:00", sp) == us("2026-11-09T16:00:00-03:00")
+    assert parse_timestamp("2026-11-09T16:00:00.250", "America/Sao_Paulo") == \
+        us("2026-11-09T16:00:00.250-03:00")
+    # an explicit offset wins over the default zone
+    assert parse_timestamp("2026-11-09T16:00:00Z", sp) == us("2026-11-09T16:00:00Z")
+
+
+def test_default_zone_gap_and_fold_use_fold_0():
+    ny = ZoneInfo("America/New_York")
+    # 02:30 does not exist on 2026-03-08: read with the offset before the change (EST)
+    assert parse_timestamp("2026-03-08T02:30:00", ny) == us("2026-03-08T02:30:00-05:00")
+    # 01:30 happens twice on 2026-11-01: the first occurrence (EDT)
+    assert parse_timestamp("2026-11-01T01:30:00", ny) == us("2026-11-01T01:30:00-04:00")
+
+
+def test_unknown_default_zone():
+    with pytest.raises(EventInputError, match="unknown time zone"):
+        parse_timestamp("2026-11-09T16:00:00", "Mars/Olympus")
+
+
+def test_timestamp_helpers():
+    moment = datetime(2026, 11, 9, 16, 0, 0, 250, tzinfo=ZoneInfo("America/Sao_Paulo"))
+    assert datetime_from_us(timestamp_us(moment)) == moment
+    assert datetime_from_us(0) == datetime(1970, 1, 1, tzinfo=UTC)
+    assert datetime_from_us(0, ZoneInfo("America/Sao_Paulo")).utcoffset() == timedelta(hours=-3)
+    with pytest.raises(ValueError, match="no time zone"):
+        timestamp_us(datetime(2026, 1, 1))
+
+
+offsets = st.integers(min_value=-(23 * 60 + 59), max_value=23 * 60 + 59).map(
+    lambda m: timezone(timedelta(minutes=m)))
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30),
+                    timezones=offsets))
+def test_timestamp_round_trip(moment):
+    text = moment.isoformat()
+    expected = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    assert parse_timestamp(text) == expected
+    assert datetime_from_us(parse_timestamp(text)) == moment
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1),
+                    timezones=st.just(UTC)),
+       st.sampled_from("Tt "), st.sampled_from(["Z", "z", "+00:00", "-00:00"]),
+       st.text(alphabet="0123456789", max_size=3))
+def test_timestamp_variants(moment, sep, zulu, extra_digits):
+    fraction = f".{moment.microsecond:06d}{extra_digits}"
+    text = moment.strftime(f"%Y-%m-%d{sep}%H:%M:%S") + fraction + zulu
+    expected = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    assert parse_timestamp(text) == expected
+
+
+# --------------------------------------------------------------------------------------------
+# The Event model and records from objects
+# --------------------------------------------------------------------------------------------
+
+def test_event_model():
+    event = Event(lead="A", at="2026-11-09T16:00:00-03:00", type="assigned", owner="rep-1",
+                  id=42)
+    assert event.id == "42"
+    assert event.properties == {"owner": "rep-1"}
+    assert event.at.utcoffset() == timedelta(hours=-3)
+    with pytest.raises(Exception):
+        event.lead = "B"  # frozen
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"lead": "", "at": "2026-11-09T16:00:00Z", "type": "x"},
+    {"lead": 5, "at": "2026-11-09T16:00:00Z", "type": "x"},
+    {"lead": "A", "at": "2026-11-09T16:00:00", "type": "x"},
+    {"lead": "A", "at": datetime(2026, 11, 9), "type": "x"},
+    {"lead": "A", "at": "2026-11-09T16:00:60Z", "type": "x"},
+    {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "state"},
+    {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": ""},
+    {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x", "fields": [1]},
+    {"lead": "A", "at": 1794250800, "type": "x"},
+])
+def test_event_model_refuses(kwargs):
+    with pytest.raises(Exception):
+        Event(**kwargs)
+
+
+def test_records_from_objects():
+    diags: list = []
+    source = [
+        {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned", "owner": "r"},
+        Event(lead="A", at=datetime(2026, 11, 9, 20, tzinfo=UTC), type="contact_attempt",
+              channel="phone", id="e2"),
+        {"lead": "B", "at": datetime(2026, 11, 9, 21, tzinfo=UTC), "type": "state",
+         "state": "mql", "fields": {"score": 90, "x": None}},
+        {"lead": "B", "at": "2026-11-09T21:00:00Z", "type": "state"},          # no state
+        ["not", "an", "event"],
+        {"lead": "C", "at": "2026-11-09T22:00:00Z", "type": "x", "id": "e2"},  # duplicate
+    ]
+    copy = [dict(e) if isinstance(e, dict) else e for e in source]
+    records = records_from_objects(source, diagnostics=diags)
+    assert source == copy  # not modified
+    assert [r.ref for r in records] == ["1", "e2", "3"]
+    assert [r.seq for r in records] == [0, 1, 2]
+    assert [r.line for r in records] == [1, 2, 3]
+    assert records[0].props == {"owner": "r"} and records[1].props == {"channel": "phone"}
+    assert records[2].fields == {"score": 90, "x": None} and records[2].state == "mql"
+    assert records[1].at == us("2026-11-09T20:00:00Z")
+    assert [(d.code, d.line, d.file) for d in diags] == [
+        ("SLA502", 4, None), ("SLA501", 5, None), ("SLA505", 6, None)]
+    assert "position 2" in diags[2].message
+
+
+def test_records_from_objects_naive_datetimes_and_as_of():
+    diags: list = []
+    events = [{"lead": "A", "at": datetime(2026, 11, 9, 16), "type": "x"}]
+    assert records_from_objects(events, diagnostics=diags) == []
+    assert [d.code for d in diags] == ["SLA504"]
+    diags = []
+    records = records_from_objects(
+        events + [{"lead": "A", "at": "2026-11-10T16:00:00", "type": "x"},
+                  {"lead": "A", "at": "2026-11-11T16:00:00", "type": "x"}],
+        default_tz="America/Sao_Paulo", diagnostics=diags,
+        as_of_us=us("2026-11-09T19:00:00Z"))
+    assert [r.at for r in records] == [us("2026-11-09T16:00:00-03:00")]
+    assert [(d.code, d.severity, d.line) for d in diags] == [("SLA506", "info", 2)]
+    assert "2 events" in diags[0].message
+
+
+def test_record_is_sortable_and_converts_back():
+    diags: list = []
+    records = records_from_objects([
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "b", "k": 1},
+        {"lead": "A", "at": "2026-11-09T15:00:00Z", "type": "a"},
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "c"},
+    ], diagnostics=diags)
+    assert [r.type for r in sorted(records)] == ["a", "b", "c"]
+    event = records[0].to_event()
+    assert event.properties == {"k": 1} and event.at == datetime(2026, 11, 9, 16, tzinfo=UTC)
+    assert isinstance(records[0], tuple) and isinstance(records[0], Record)
+
+
+# --------------------------------------------------------------------------------------------
+# JSON Lines
+# --------------------------------------------------------------------------------------------
+
+def test_jsonl_records(tmp_path):
+    path = write(tmp_path, "e.jsonl", "\n".join([
+        line(lead="A", at="2026-11-09T16:00:00-03:00", type="assigned", owner="rep-1", id="a1"),
+        "",
+        line(lead="A", at="2026-11-10T10:30:00.123456789Z", type="contact_attempt"),
+        line(lead="B", at="2026-11-10 10:30:00+01:00", type="state", state="mql",
+             fields={"score": 90, "team": None}),
+        "   ",
+    ]) + "\n")
+    batch = read(path)
+    assert batch.diagnostics == []
+    a1, attempt, state = batch.records
+    assert a1 == Record(us("2026-11-09T16:00:00-03:00"), 0, "A", "assigned", None, None,
+                        {"owner": "rep-1"}, "a1", "a1", 0, 1)
+    assert attempt.ref == "3" and attempt.line == 3 and attempt.seq == 1
+    assert attempt.at == us("2026-11-10T10:30:00.123456Z") and attempt.props == {}
+    assert state.state == "mql" and state.fields == {"score": 90, "team": None}
+
+
+def test_jsonl_malformed_lines(tmp_path):
+    path = write(tmp_path, "e.jsonl", "\n".join([
+        '{"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x"',   # 1 cut short
+        '[1, 2]',                                                      # 2 array
+        '"text"',                                                      # 3 string
+        '{"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x"} {}',  # 4 two objects
+        line(**EV),                                                    # 5 fine
+    ]) + "\n")
+    batch = read(path)
+    assert [r.line for r in batch.records] == [5]
+    found = codes_of(batch)
+    assert [c[:2] for c in found] == [("SLA501", 1), ("SLA501", 2), ("SLA501", 3), ("SLA501", 4)]
+    assert found[0][2] == 56  # where the JSON stops
+    assert found[3][2] == 58
+    assert "array" in batch.diagnostics[1].message
+    assert all(d.file == str(path) and d.span.file == str(path) for d in batch.diagnostics)
+
+
+def test_jsonl_missing_and_invalid_keys(tmp_path):
+    rows = [
+        {"at": "2026-11-09T16:00:00Z", "type": "x"},                         # no lead
+        {"lead": "", "at": "2026-11-09T16:00:00Z", "type": "x"},             # empty lead
+        {"lead": 12, "at": "2026-11-09T16:00:00Z", "type": "x"},             # number lead
+        {"lead": "A", "type": "x"},                                          # no at
+        {"lead": "A", "at": None, "type": "x"},                              # null at
+        {"lead": "A", "at": 1794250800, "type": "x"},                        # epoch at
+        {"lead": "A", "at": "2026-11-09T16:00:00Z"},                         # no type
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": 3},              # number type
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "state"},        # no state
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "state", "state": ""},
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "state", "state": 1},
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x", "fields": [1]},
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x", "fields": "a=1"},
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x", "id": 1.5},
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x", "id": True},
+        {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x", "id": ["a"]},
+        {"lead": None, "at": "2026-11-09T16:00", "type": None},             # three problems
+    ]
+    import json
+
+    path = write(tmp_path, "e.jsonl", "\n".join(json.dumps(r) for r in rows))
+    batch = read(path)
+    assert batch.records == []
+    assert [(c, ln) for c, ln, _ in codes_of(batch)] == [
+        ("SLA502", 1), ("SLA502", 2), ("SLA507", 3), ("SLA502", 4), ("SLA502", 5),
+        ("SLA503", 6), ("SLA502", 7), ("SLA507", 8), ("SLA502", 9), ("SLA502", 10),
+        ("SLA507", 11), ("SLA507", 12), ("SLA507", 13), ("SLA507", 14), ("SLA507", 15),
+        ("SLA507", 16), ("SLA502", 17), ("SLA503", 17), ("SLA502", 17)]
+    # columns point at the key when it is there
+    by_line = {d.line: d for d in batch.diagnostics}
+    lines = path.read_text().splitlines()
+    assert by_line[3].column == lines[2].index('"lead"') + 1 == 2
+    assert by_line[6].column == lines[5].index('"at"') + 1
+    assert by_line[12].column == lines[11].index('"fields"') + 1
+    assert by_line[1].column == 1
+
+
+def test_jsonl_ids(tmp_path):
+    path = write(tmp_path, "e.jsonl", "\n".join([
+        line(**EV, id=7), line(**EV, id=""), line(**EV, id="7"), line(**EV, id=None)]))
+    batch = read(path)
+    assert [(r.id, r.ref) for r in batch.records] == [("7", "7"), (None, "2"), (None, "4")]
+    assert codes_of(batch) == [("SLA505", 3, 1)]
+    assert "line 1" in batch.diagnostics[0].message
+
+
+def test_jsonl_timestamps(tmp_path):
+    path = write(tmp_path, "e.jsonl", "\n".join([
+        line(lead="A", at="2026-11-09T16:00:00", type="x"),
+        line(lead="A", at="2026-11-09T16:00:60Z", type="x"),
+        line(lead="A", at="2026-02-30T16:00:00Z", type="x"),
+        line(lead="A", at="2026-11-09t16:00:00z", type="x"),
+        line(lead="A", at="2026-11-09 16:00:00.123456789-03:00", type="x"),
+    ]))
+    batch = read(path)
+    assert [(c, ln) for c, ln, _ in codes_of(batch)] == [
+        ("SLA504", 1), ("SLA503", 2), ("SLA503", 3)]
+    assert "--tz" in batch.diagnostics[0].hint
+    assert "leap second" in batch.diagnostics[1].message
+    assert "not a date" in batch.diagnostics[2].message
+    assert [r.at for r in batch.records] == [us("2026-11-09T16:00:00Z"),
+                                             us("2026-11-09T16:00:00.123456-03:00")]
+    zoned = read(path, default_tz="America/Sao_Paulo")
+    assert [r.line for r in zoned.records] == [1, 4, 5]
+    assert zoned.records[0].at == us("2026-11-09T16:00:00-03:00")
+
+
+def test_jsonl_invalid_utf8(tmp_path):
+    path = write(tmp_path, "e.jsonl", b"\n".join([
+        line(**EV).encode(),
+        b'{"lead": "Jos\xe9", "at": "2026-11-09T16:00:00Z", "type": "x"}',
+        b"\xff\xfe\x00garbage",
+        line(**EV).encode(),
+    ]))
+    batch = read(path)
+    assert [r.line for r in batch.records] == [1, 4]
+    assert codes_of(batch) == [("SLA508", 2, 14), ("SLA508", 3, 1)]
+    assert "0xe9" in batch.diagnostics[0].message
+
+
+def test_jsonl_bom_and_crlf(tmp_path):
+    path = write(tmp_path, "e.jsonl",
+                 b"\xef\xbb\xbf" + line(**EV).encode() + b"\r\n" + line(**EV).encode() + b"\r\n")
+    batch = read(path)
+    assert batch.diagnostics == [] and [r.line for r in batch.records] == [1, 2]
+
+
+def test_unicode_values(tmp_path):
+    path = write(tmp_path, "e.jsonl", line(lead="São Paulo ☕", at="2026-11-09T16:00:00Z",
+                                           type="x", nome="José") + "\n")
+    (record,) = read(path).records
+    assert record.lead == "São Paulo ☕" and record.props == {"nome": "José"}
+
+
+def test_multiple_files_refs_duplicates_and_order(tmp_path):
+    a = write(tmp_path, "a.jsonl", "\n".join([
+        line(lead="A", at="2026-11-09T16:00:00Z", type="x", id="e1"),
+        line(lead="A", at="2026-11-09T17:00:00Z", type="y")]))
+    b = write(tmp_path, "b.ndjson", "\n".join([
+        line(lead="B", at="2026-11-09T15:00:00Z", type="z"),
+        line(lead="B", at="2026-11-09T18:00:00Z", type="w", id="e1")]))
+    c = write(tmp_path, "c.csv", "lead,at,type,id\n"
+              "C,2026-11-09T16:00:00Z,v,\nC,2026-11-09T16:00:00Z,u,e1\n")
+    batch = read(a, b, c)
+    assert [(r.ref, r.seq, r.source, r.line) for r in batch.records] == [
+        ("e1", 0, 0, 1), (f"{a}:2", 1, 0, 2), (f"{b}:1", 2, 1, 1), (f"{c}:2", 3, 2, 2)]
+    assert [(d.code, d.path, d.line) for d in batch.diagnostics] == [
+        ("SLA505", str(b), 2), ("SLA505", str(c), 3)]
+    assert f"{a}:1" in batch.diagnostics[0].message
+    # a single file: refs are bare line numbers
+    assert [r.ref for r in read(b).records] == ["1", "e1"]
+
+
+def test_events_after_as_of_one_info_per_file(tmp_path):
+    a = write(tmp_path, "a.jsonl", "\n".join([
+        line(lead="A", at="2026-11-09T16:00:00Z", type="x"),
+        line(lead="A", at="2026-11-09T16:00:01Z", type="x"),
+        line(lead="A", at="2026-11-09T15:00:00Z", type="x"),
+        line(lead="A", at="2026-11-10T00:00:00Z", type="x")]))
+    b = write(tmp_path, "b.jsonl", line(lead="B", at="2026-11-09T16:00:00Z", type="x"))
+    c = write(tmp_path, "c.csv",
+              "lead,at,type\nC,2027-01-01T00:00:00Z,x\nC,2028-01-01T00:00:00Z,x\n")
+    batch = read(a, b, c, as_of_us=us("2026-11-09T16:00:00Z"))
+    # an event exactly at as_of is evaluated
+    assert [r.ref for r in batch.records] == [f"{a}:1", f"{a}:3", f"{b}:1"]
+    assert [r.seq for r in batch.records] == [0, 1, 2]
+    infos = [(d.code, d.severity, d.path, d.line) for d in batch.diagnostics]
+    assert infos == [("SLA506", "info", str(a), 2), ("SLA506", "info", str(c), 2)]
+    assert batch.diagnostics[0].message.startswith("2 events are after as_of 2026-11-09T16:00:00Z")
+    assert "first at line 2" in batch.diagnostics[0].message
+
+
+def test_stdin(monkeypatch):
+    data = (line(**EV) + "\n" + "oops\n").encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    batch = read("-")
+    assert [r.ref for r in batch.records] == ["1"]
+    assert [(d.code, d.path, d.line) for d in batch.diagnostics] == [("SLA501", "<stdin>", 2)]
+
+
+def test_stdin_text_only_and_csv(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("lead,at,type\nA,2026-11-09T16:00:00Z,x\n"))
+    batch = read("-", input_format="csv")
+    assert [(r.lead, r.type) for r in batch.records] == [("A", "x")]
+    f = write(tmp_path, "f.jsonl", line(**EV))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(line(**EV)))
+    assert [r.ref for r in read(f, "-").records] == [f"{f}:1", "<stdin>:1"]
+
+
+def test_streams_as_sources(tmp_path):
+    batch = read(io.BytesIO(line(**EV).encode()))
+    assert [r.lead for r in batch.records] == ["A"]
+    import tempfile
+
+    spool = tempfile.TemporaryFile()
+    spool.write(f"{line(**EV)}\nbad\n".encode())
+    spool.seek(0)
+    spool.name_for_refs = "<stdin>"
+    other = write(tmp_path, "o.jsonl", line(**EV))
+    batch = read(other, spool)
+    assert [r.ref for r in batch.records] == [f"{other}:1", "<stdin>:1"]
+    assert [(d.path, d.line) for d in batch.diagnostics] == [("<stdin>", 2)]
+    with open(other, "rb") as handle:
+        assert [r.ref for r in read(handle, other).records] == [f"{other}:1", f"{other}:1"]
+
+
+def test_gzip(tmp_path):
+    path = tmp_path / "e.jsonl.gz"
+    path.write_bytes(gzip.compress((line(**EV) + "\n").encode()))
+    assert [r.lead for r in read(path).records] == ["A"]
+    broken = tmp_path / "broken.csv.gz"
+    broken.write_bytes(b"not gzip at all")
+    with pytest.raises(EventInputError, match="broken.csv.gz"):
+        read(broken)
+
+
+def test_input_errors(tmp_path):
+    with pytest.raises(EventInputError, match="unknown event file format"):
+        read(write(tmp_path, "events.txt", line(**EV)))
+    with pytest.raises(EventInputError, match="cannot read"):
+        read(tmp_path / "missing.jsonl")
+    (tmp_path / "dir.jsonl").mkdir()
+    with pytest.raises(EventInputError, match="directory"):
+        read(tmp_path / "dir.jsonl")
+    with pytest.raises(EventInputError, match="input format"):
+        read(write(tmp_path, "e.jsonl", ""), input_format="xml")
+    # errors come at once, before any record is produced
+    good = write(tmp_path, "good.jsonl", line(**EV))
+    with pytest.raises(EventInputError):
+        iter_records([good, tmp_path / "missing.jsonl"], diagnostics=[])
+    # an input format makes any extension readable
+    assert len(read(tmp_path / "events.txt", input_format="jsonl").records) == 1
+    # the message is one line
+    try:
+        read(tmp_path / "nope.csv")
+    except EventInputError as exc:
+        assert "\n" not in str(exc)
+
+
+def test_iter_records_streams_and_accepts_a_single_path(tmp_path):
+    path = write(tmp_path, "e.jsonl", "\n".join(line(**EV) for _ in range(3)))
+    diags: list = []
+    it = iter_records(path, diagnostics=diags)
+    first = next(it)
+    assert first.line == 1
+    assert [r.line for r in it] == [2, 3]
+
+
+def test_read_events_restores_gc(tmp_path):
+    path = write(tmp_path, "e.jsonl", line(**EV))
+    assert gc.isenabled()
+    read(path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read(path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_conformance_event_files_read_cleanly():
+    files = sorted(CONFORMANCE.glob("*/events.jsonl"))
+    if not files:
+        pytest.skip("conformance cases not available")
+    for path in files:
+        batch = read(path)
+        assert batch.diagnostics == [], path
+        assert len(batch.records) == sum(1 for ln in path.read_text().splitlines() if ln.strip())
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell, value", [
+    ("5", 5), ("-5", -5), ("0", 0), ("2.5", 2.5), ("-0.5", -0.5), ("1e3", 1000.0),
+    ("1E-2", 0.01), ("12345678901234567890", 12345678901234567890),
+    ("007", "007"), ("+5", "+5"), ("1_000", "1_000"), ("true", "true"), ("false", "false"),
+    ("null", "null"), (" 5", " 5"), ("5 ", "5 "), ("1.", "1."), (".5", ".5"), ("0x10", "0x10"),
+    ("NaN", "NaN"), ("Infinity", "Infinity"), ("1e999", "1e999"), ("-", "-"), ("5-3", "5-3"),
+    ("١٢", "١٢"), ("phone", "phone"),
+])
+def test_csv_number_rule(tmp_path, cell, value):
+    path = write(tmp_path, "e.csv",
+                 f'lead,at,type,p,fields.f\nA,2026-11-09T16:00:00Z,x,"{cell}","{cell}"\n')
+    (record,) = read(path).records
+    assert record.props == {"p": value} and type(record.props["p"]) is type(value)
+    assert record.fields == {"f": value}
+
+
+def test_csv_columns(tmp_path):
+    path = write(tmp_path, "e.csv", "\n".join([
+        "lead,at,type,id,state,owner,fields.score,fields.utm.source,channel",
+        "007,2026-11-09T16:00:00-03:00,state,0042,mql,,90,ads,",
+        "007,2026-11-09T17:00:00-03:00,assigned,,,rep-1,,,",
+        "007,2026-11-09T18:00:00-03:00,contact_attempt,,,,,,phone",
+        "1,2026-11-09T18:00:00-03:00,5,7,8,,,,",
+    ]) + "\n")
+    batch = read(path)
+    assert batch.diagnostics == []
+    s, a, c, n = batch.records
+    assert (s.lead, s.id, s.ref, s.state, s.type) == ("007", "0042", "0042", "mql", "state")
+    assert s.fields == {"score": 90, "utm.source": "ads"} and s.props == {}
+    assert a.fields is None and a.props == {"owner": "rep-1"} and a.id is None and a.ref == "3"
+    assert c.props == {"channel": "phone"}
+    # lead, type, id and state stay text even when they look like numbers
+    assert (n.lead, n.type, n.id, n.state) == ("1", "5", "7", "8")
+
+
+def test_csv_row_problems(tmp_path):
+    path = write(tmp_path, "e.csv", "\n".join([
+        "lead,at,type,state",
+        "A,2026-11-09T16:00:00Z,x",                   # 2 too few cells
+        "A,2026-11-09T16:00:00Z,x,,extra",            # 3 too many
+        ",2026-11-09T16:00:00Z,x,",                   # 4 no lead
+        "A,,x,",                                      # 5 no at
+        "A,2026-11-09T16:00:00Z,,",                   # 6 no type
+        "A,2026-11-09T16:00:00Z,state,",              # 7 state without state
+        "A,2026-11-09 16:00:00,x,",                   # 8 no offset
+        "A,2026-11-09T16:00:60Z,x,",                  # 9 leap second
+        "",                                           # 10 blank
+        "A,2026-11-09T16:00:00Z,state,mql",           # 11 fine
+    ]) + "\n")
+    batch = read(path)
+    assert [r.line for r in batch.records] == [11]
+    assert [(c, ln) for c, ln, _ in codes_of(batch)] == [
+        ("SLA501", 2), ("SLA501", 3), ("SLA502", 4), ("SLA502", 5), ("SLA502", 6),
+        ("SLA502", 7), ("SLA504", 8), ("SLA503", 9)]
+    assert "3 cells, the header has 4" in batch.diagnostics[0].message
+
+
+@pytest.mark.parametrize("header, why", [
+    ("lead,when,type", "missing column 'at'"),
+    ("id,owner", "missing columns 'lead', 'at', 'type'"),
+    ("lead,at,type,,x", "column 4 has no name"),
+    ("lead,at,type,owner,owner", "repeated column 'owner'"),
+    ("lead,at,type,fields.", "names no field"),
+])
+def test_csv_header_problems(tmp_path, header, why):
+    ncols = header.count(",") + 1
+    row = ",".join(["A", "2026-11-09T16:00:00Z", "x"] + [""] * (ncols - 3))
+    path = write(tmp_path, "e.csv", f"{header}\n{row}\n{row}\n")
+    batch = read(path)
+    assert batch.records == []
+    assert codes_of(batch) == [("SLA509", 1, 1)]
+    assert why in batch.diagnostics[0].message
+
+
+def test_csv_header_whitespace_bom_and_blank_lines(tmp_path):
+    path = write(tmp_path, "e.csv",
+                 b"\xef\xbb\xbf\r\n lead , at ,type\r\nA,2026-11-09T16:00:00Z,x\r\n")
+    batch = read(path)
+    assert batch.diagnostics == []
+    assert [(r.lead, r.line) for r in batch.records] == [("A", 3)]
+
+
+def test_csv_multiline_cells_and_utf8(tmp_path):
+    path = write(tmp_path, "e.csv", b"\n".join([
+        b"lead,at,type,note",
+        b'A,2026-11-09T16:00:00Z,x,"two',
+        b'lines"',
+        b"B,2026-11-09T16:00:00Z,x,caf\xe9",
+        b'C,2026-11-09T16:00:00Z,x,"\xff',
+        b'still C"',
+        b"D,2026-11-09T16:00:00Z,x,ok",
+    ]) + b"\n")
+    batch = read(path)
+    assert [(r.lead, r.line, r.props["note"]) for r in batch.records] == [
+        ("A", 2, "two\nlines"), ("D", 7, "ok")]
+    assert codes_of(batch) == [("SLA508", 4, 29), ("SLA508", 5, 27)]
+
+
+def test_csv_header_not_utf8(tmp_path):
+    path = write(tmp_path, "e.csv", b"lead,at,type,caf\xe9\nA,2026-11-09T16:00:00Z,x,1\n")
+    batch = read(path)
+    assert batch.records == []
+    assert [d.code for d in batch.diagnostics] == ["SLA508", "SLA509"]
+
+
+def test_csv_empty_file(tmp_path):
+    assert read(write(tmp_path, "e.csv", "")) == EventBatch([], [])
+    assert read(write(tmp_path, "h.csv", "lead,at,type\n")) == EventBatch([], [])
+
+
+def test_csv_and_jsonl_agree(tmp_path):
+    j = write(tmp_path, "e.jsonl", "\n".join([
+        line(lead="A", at="2026-11-09T16:00:00Z", type="state", state="mql", id="1",
+             fields={"score": 90}, channel="web"),
+        line(lead="A", at="2026-11-09T17:00:00.5Z", type="assigned", owner="r", n=2.5)]))
+    c = write(tmp_path, "e.csv", "lead,at,type,state,id,fields.score,channel,owner,n\n"
+              "A,2026-11-09T16:00:00Z,state,mql,1,90,web,,\n"
+              "A,2026-11-09T17:00:00.5Z,assigned,,,,,r,2.5\n")
+    def same(records):
+        return [r._replace(line=0, ref=r.id) for r in records]
+
+    assert same(read(j).records) == same(read(c).records)
+
+
+# --------------------------------------------------------------------------------------------
+# Robustness and streaming
+# --------------------------------------------------------------------------------------------
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_as_jsonl_only_give_diagnostics(tmp_path, data):
+    path = tmp_path / "fuzz.jsonl"
+    path.write_bytes(data)
+    batch = read(path)
+    nlines = data.count(b"\n") + 1
+    for d in batch.diagnostics:
+        assert d.code in CODES and d.code.startswith("SLA5")
+        assert 1 <= d.line <= nlines and d.column >= 1
+    for r in batch.records:
+        assert isinstance(r.at, int) and r.lead and r.type
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_as_csv_only_give_diagnostics(tmp_path, data):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(b"lead,at,type,p,fields.f\n" + data)
+    batch = read(path)
+    for d in batch.diagnostics:
+        assert d.code in CODES and d.code.startswith("SLA5") and d.line >= 1
+
+
+# orjson reads integers beyond 64 bits as floats: the library keeps them exact
+int64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.fixed_dictionaries(
+    {"lead": st.text(min_size=1, max_size=5), "type": st.sampled_from(["x", "state"]),
+     "at": st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
+                        timezones=offsets).map(lambda d: d.isoformat())},
+    optional={"state": st.text(max_size=3), "id": st.text(max_size=3) | int64,
+              "fields": st.dictionaries(st.text(max_size=3), st.none() | int64),
+              "p": int64 | st.text()}), max_size=20))
+def test_jsonl_matches_objects(tmp_path, events):
+    import json
+
+    path = tmp_path / "h.jsonl"
+    path.write_text("\n".join(json.dumps(e) for e in events), encoding="utf-8")
+    from_file = read(path)
+    diags: list = []
+    from_objects = records_from_objects(events, diagnostics=diags)
+    assert from_file.records == from_objects
+    assert [(d.code, d.line) for d in from_file.diagnostics] == [(d.code, d.line) for d in diags]
+
+
+def test_huge_file_is_streamed(tmp_path):
+    path = tmp_path / "big.jsonl"
+    n = 200_000
+    with path.open("w") as out:
+        for i in range(n):
+            out.write(f'{{"lead": "L{i % 5000}", "at": "2026-11-{1 + i % 28:02d}T'
+                      f'{i % 24:02d}:{i % 60:02d}:{(i // 60) % 60:02d}.{i % 1000:03d}-03:00", '
+                      f'"type": "contact_attempt", "channel": "phone"}}\n')
+    size = path.stat().st_size
+    diags: list = []
+    records = iter_records([path], diagnostics=diags)
+    count = 0
+    # tracemalloc makes every allocation slow: trace two windows of 10,000 lines, after the
+    # timestamp caches have filled up, and read the rest untraced
+    for _ in zip(range(60_000), records):
+        count += 1
+    tracemalloc.start()
+    try:
+        for _ in zip(range(10_000), records):
+            count += 1
+        first = tracemalloc.get_traced_memory()[0]
+        for _ in zip(range(10_000), records):
+            count += 1
+        second, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    for _ in records:
+        count += 1
+    assert count == n and diags == []
+    assert peak < size / 20, (peak, size)                  # the file is never held in memory
+    assert second - first < 64 * 1024, (first, second)  # and memory does not grow with lines
+
+
+# --------------------------------------------------------------------------------------------
+# Codes
+# --------------------------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "codes"
+EVENT_FIXTURES = sorted(p for p in FIXTURES.glob("SLA5*") if p.suffix in (".jsonl", ".csv"))
+
+
+def read_fixture(path: Path) -> tuple[list[tuple[int, int]], EventBatch]:
+    """A fixture's ``# expect: CODE LINE:COL`` lines and the batch read from it.
+
+    The leading ``#`` lines are read as blank lines, so line numbers stay those of the file;
+    ``# as-of: T`` sets ``as_of``.
+    """
+    import re
+
+    expected, as_of, lines = [], None, path.read_bytes().splitlines(keepends=True)
+    for i, raw in enumerate(lines):
+        if not raw.startswith(b"#"):
+            break
+        text = raw.decode().strip()
+        if m := re.fullmatch(r"# expect: (SLA\d{3}) (\d+):(\d+)", text):
+            assert m[1] == path.stem
+            expected.append((int(m[2]), int(m[3])))
+        elif m := re.fullmatch(r"# as-of: (\S+)", text):
+            as_of = parse_timestamp(m[1])
+        lines[i] = b"\n"
+    stream = io.BytesIO(b"".join(lines))
+    stream.name_for_refs = path.name
+    batch = read(stream, input_format=path.suffix[1:], as_of_us=as_of)
+    return expected, batch
+
+
+def test_every_event_code_has_a_fixture():
+    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA50{i}" for i in range(1, 10)]
+
+
+@pytest.mark.parametrize("path", EVENT_FIXTURES, ids=lambda p: p.stem)
+def test_fixture_triggers_its_code_exactly(path):
+    expected, batch = read_fixture(path)
+    assert expected, f"{path.name} has no `# expect:` lines"
+    got = sorted((d.line, d.column) for d in batch.diagnostics if d.code == path.stem)
+    assert got == sorted(expected), [(d.code, d.line, d.column, d.message)
+                                     for d in batch.diagnostics]
+    for d in batch.diagnostics:
+        assert d.path == path.name and d.severity == CODES[d.code].severity
+        assert d.message[0].islower() or d.message[0] in "'0123456789", d.message
+        assert not d.message.endswith(".")
+
+def test_event_codes_are_documented():
+    ours = {c: i for c, i in CODES.items() if c.startswith("SLA5")}
+    assert sorted(ours) == [f"SLA50{i}" for i in range(1, 10)]
+    for info in ours.values():
+        assert info.summary and not info.summary.startswith("#")
+        for section in ("## Why", "## Avoid", "## Prefer"):
+            assert section in info.doc, (info.code, section)
+    assert CODES["SLA505"].severity == "warning" and CODES["SLA506"].severity == "info"
