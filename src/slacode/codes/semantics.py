@@ -1,2 +1,734 @@
-"""semantics codes (see slacode.codes)."""
-from slacode.codes import define  # noqa: F401
+"""SLA3xx: semantics and feasibility — values that cannot mean anything, promises that
+cannot be kept, lines that can never apply."""
+from slacode.codes import define
+
+EMPTY_INTERVAL = define("SLA301", "empty-interval", "error", """
+    A time interval starts and ends at the same time (`09:00-09:00`).
+
+    ## Why
+    An interval that ends before it starts runs overnight (`22:00-06:00`), and `00:00-24:00`
+    is a whole day, so an interval with equal ends is ambiguous: nothing, or a whole day?
+    slacode refuses to guess.
+
+    ## Avoid
+    ```sla
+    calendar support {
+      timezone "UTC"
+      hours mon-fri 09:00-09:00
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    calendar support {
+      timezone "UTC"
+      hours mon-fri 00:00-24:00
+    }
+    ```
+    """)
+
+OVERLAPPING_HOURS = define("SLA302", "overlapping-hours", "error", """
+    Two intervals of a calendar overlap on the same day (including the after-midnight part
+    of an overnight interval, which spills into the next day).
+
+    ## Why
+    Several `hours` lines for one day add up, so overlapping intervals would count the same
+    minutes twice, or hide a typo (`09:00-18:00` and `13:00-22:00` meant as two shifts
+    `09:00-13:00`, `13:00-22:00`). Write each minute once.
+
+    ## Avoid
+    ```sla
+    calendar support {
+      timezone "UTC"
+      hours mon-fri 09:00-18:00
+      hours fri 22:00-06:00
+      hours sat 05:00-12:00
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    calendar support {
+      timezone "UTC"
+      hours mon-fri 09:00-18:00
+      hours fri 22:00-06:00
+      hours sat 06:00-12:00
+    }
+    ```
+    """)
+
+NO_WORKING_TIME = define("SLA303", "no-working-time", "error", """
+    A calendar has no regular working hours.
+
+    ## Why
+    Deadlines on a calendar count its working time. A calendar without any `hours` line
+    (or whose hours are all empty) never opens, so every deadline on it would lie in the
+    infinite future, and its `1d` would be zero. `open` dates only add single days.
+
+    ## Avoid
+    ```sla
+    calendar br_sales {
+      timezone "America/Sao_Paulo"
+      holidays "BR"
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    calendar br_sales {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      holidays "BR"
+    }
+    ```
+    """)
+
+CLOSED_AND_OPEN = define("SLA304", "closed-and-open", "error", """
+    A date is both `closed` and `open` in the same calendar.
+
+    ## Why
+    `open DATE` gives a date special hours, and wins over weekends and holidays; `closed
+    DATE` takes all working time away. Both on one date contradict each other: decide
+    whether the desk works that day.
+
+    ## Avoid
+    ```sla
+    calendar br_sales {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      closed 2026-12-24
+      open 2026-12-24 09:00-12:00
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    calendar br_sales {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      open 2026-12-24 09:00-12:00
+    }
+    ```
+    """)
+
+INVALID_DAY_LENGTH = define("SLA305", "invalid-day-length", "error", """
+    A calendar's `day` length is zero or longer than 24 hours.
+
+    ## Why
+    On a calendar, `Nd` means N times its working-day length. A zero-length day makes every
+    `d` target zero; a day longer than a day has no meaning.
+
+    ## Avoid
+    ```sla
+    calendar br_sales {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      day 0h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    calendar br_sales {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      day 8h
+    }
+    ```
+    """)
+
+MISPLACED_CLAUSE = define("SLA306", "misplaced-clause", "error", """
+    A clause is used in a kind of rule it does not belong to: `require` outside a `handoff`,
+    an attempts clause (`count`, `at least`, `at most`, `gap`, `first`, `only`) in a
+    `handoff` or `deadline`, or `within` in an `attempts` rule.
+
+    ## Why
+    Each kind of rule gives its own verdicts: timed rules a `within` (and, for a handoff,
+    `require`) verdict; attempts rules one verdict per attempts clause. A clause in the
+    wrong kind of rule would never be judged.
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+      require phone
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    handoff mql_to_sales {
+      owner marketing
+      start on enter mql
+      stop on assigned
+      within 30m
+      require phone
+    }
+    ```
+    """)
+
+MISSING_START = define("SLA307", "missing-start", "error", """
+    A rule has no `start on` or `start when` clause.
+
+    ## Why
+    Cycles open at a start. Without one the rule never opens a cycle and gives no verdicts.
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      owner sales
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+    """)
+
+MISSING_STOP = define("SLA308", "missing-stop", "error", """
+    A rule has no `stop on` clause.
+
+    ## Why
+    The stop is what fulfils the obligation. A timed rule without one can never be met, and
+    an attempts rule's cycle would never close: every lead would end up breached.
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+    """)
+
+MISSING_WITHIN = define("SLA309", "missing-within", "error", """
+    A `handoff` or `deadline` has no `within` line.
+
+    ## Why
+    The `within` line is the promise: how long the owner has. Without one there is no
+    deadline and no cycle is tracked.
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+    """)
+
+INCOMPLETE_AGGREGATE = define("SLA310", "incomplete-aggregate", "error", """
+    A `target` lacks its `rule` or `at least P% met per PERIOD` line, or a `quota` lacks
+    its `count` or `at least|at most N per PERIOD` line.
+
+    ## Why
+    A target measures one rule against a share; a quota counts events against a number.
+    Without both parts there is nothing to measure.
+
+    ## Avoid
+    ```sla
+    quota mql_volume {
+      owner marketing
+      at least 400 per month
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    quota mql_volume {
+      owner marketing
+      count enter mql
+      at least 400 per month
+    }
+    ```
+    """)
+
+PERCENT_OUT_OF_RANGE = define("SLA311", "percent-out-of-range", "error", """
+    A percentage (`warn at P%`, a target's `at least P% met`) is outside 0–100%.
+
+    ## Why
+    A warning after 120% of the time would come after the deadline; a target of 150% can
+    never be met. Shares are between 0% and 100%.
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+      warn at 120%
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+      warn at 75%
+    }
+    ```
+    """)
+
+INVALID_COUNT = define("SLA312", "invalid-count", "error", """
+    A count is not a positive whole number (`at least 2.5 within 1d`, `at most 0 per day`,
+    `cycle 0`), or a quota's amount is negative or fractional.
+
+    ## Why
+    Attempts, events and cycles are counted in whole numbers. A fractional or zero count
+    either cannot be reached or promises nothing. Round computed quota amounts with
+    `ceil(…)` or `floor(…)`.
+
+    ## Avoid
+    ```sla
+    attempts follow_up {
+      owner sales
+      start on assigned
+      stop on enter sql
+      at least 2.5 within 2d
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    attempts follow_up {
+      owner sales
+      start on assigned
+      stop on enter sql
+      at least 3 within 2d
+    }
+    ```
+    """)
+
+DIVISION_BY_ZERO = define("SLA313", "division-by-zero", "error", """
+    An expression divides by zero.
+
+    ## Why
+    A goal computed from constants (`let win_rate = 0`, `deals / win_rate`) has no value
+    when a divisor is zero; usually a constant was left at a placeholder value.
+
+    ## Avoid
+    ```sla
+    let deals = 12
+    let win_rate = 0
+
+    quota mql_volume {
+      owner marketing
+      count enter mql
+      at least ceil(deals / win_rate) per month
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    let deals = 12
+    let win_rate = 0.25
+
+    quota mql_volume {
+      owner marketing
+      count enter mql
+      at least ceil(deals / win_rate) per month
+    }
+    ```
+    """)
+
+CIRCULAR_DEFINITION = define("SLA314", "circular-definition", "error", """
+    Constants (`let`) or segments are defined in terms of each other, in a circle.
+
+    ## Why
+    `let a = b + 1` with `let b = a * 2` has no value, and `segment x = y` with
+    `segment y = x` has no meaning: evaluating either would never end.
+
+    ## Avoid
+    ```sla
+    segment hot = warm and score >= 90
+    segment warm = hot or score >= 60
+    ```
+
+    ## Prefer
+    ```sla
+    segment warm = score >= 60
+    segment hot = warm and score >= 90
+    ```
+    """)
+
+FINAL_STATE_EXIT = define("SLA315", "final-state-exit", "error", """
+    A `flow` line leaves a state that is declared `final`.
+
+    ## Why
+    `final` marks states a lead does not leave (customer, disqualified); the built-in
+    `flow` rule is `met` once a lead reaches one. A transition out of it contradicts the
+    declaration: either the state is not final or the transition is not allowed.
+
+    ## Avoid
+    ```sla
+    states {
+      mql
+      nurture
+      disqualified final
+    }
+
+    flow {
+      mql -> nurture, disqualified
+      nurture -> mql
+      disqualified -> nurture
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    states {
+      mql
+      nurture
+      disqualified final
+    }
+
+    flow {
+      mql -> nurture, disqualified
+      nurture -> mql, disqualified
+    }
+    ```
+    """)
+
+TEST_WITHOUT_AS_OF = define("SLA316", "test-without-as-of", "error", """
+    A `test` block has no `as of` line.
+
+    ## Why
+    Verdicts depend on the moment they are judged (a cycle is `pending` until its deadline
+    passes). Tests are replayed years later in CI, so each one says when it is judged;
+    slacode never uses the clock for it.
+
+    ## Avoid
+    ```sla
+    test "first touch in time" {
+      lead "a"
+      at 2026-11-02T10:00:00-03:00 assigned
+      expect first_touch pending
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    test "first touch in time" {
+      as of 2026-11-02T11:00:00-03:00
+      lead "a"
+      at 2026-11-02T10:00:00-03:00 assigned
+      expect first_touch pending
+    }
+    ```
+    """)
+
+STATE_NOT_IN_FLOW = define("SLA317", "state-not-in-flow", "warning", """
+    A declared state appears in no `flow` line.
+
+    ## Why
+    With a `flow` block, every transition not listed is a breach of the built-in `flow`
+    rule. A state in no line can be neither entered nor left legally, except as a lead's
+    first state. Usually a line was forgotten.
+
+    ## Avoid
+    ```sla
+    states {
+      mql
+      sql
+      on_hold
+      disqualified final
+    }
+
+    flow {
+      mql -> sql, disqualified
+      sql -> disqualified
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    states {
+      mql
+      sql
+      on_hold
+      disqualified final
+    }
+
+    flow {
+      mql -> sql, on_hold, disqualified
+      on_hold -> sql, disqualified
+      sql -> disqualified
+    }
+    ```
+    """)
+
+DEAD_END_STATE = define("SLA318", "dead-end-state", "warning", """
+    A state that is not `final` has no way out in the `flow` block.
+
+    ## Why
+    A lead that reaches it can never move on legally, and the `flow` rule stays `pending`
+    for it forever. Either mark the state `final` or add its transitions.
+
+    ## Avoid
+    ```sla
+    states {
+      mql
+      sql
+      disqualified final
+    }
+
+    flow {
+      mql -> sql, disqualified
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    states {
+      mql
+      sql final
+      disqualified final
+    }
+
+    flow {
+      mql -> sql, disqualified
+    }
+    ```
+    """)
+
+NO_DEFAULT_TARGET = define("SLA319", "no-default-target", "warning", """
+    Every `within` (or `at least … within`) line of a rule has `for SEGMENT`; there is no
+    default line.
+
+    ## Why
+    The target is chosen when a cycle starts: the first `for` line whose segment holds,
+    else the line without `for`. A lead in none of the segments gets no cycle at all and is
+    silently untracked. Add a default line, unless the segments cover every lead by design.
+
+    ## Avoid
+    ```sla
+    segment hot = score >= 80
+
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 15m for hot
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    segment hot = score >= 80
+
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 15m for hot
+      within 4h
+    }
+    ```
+    """)
+
+UNREACHABLE_LINE = define("SLA320", "unreachable-line", "warning", """
+    A `for SEGMENT` line can never apply: it repeats an earlier line's segment, its segment
+    can never hold, or every lead in its segment is also in the segment of an earlier line.
+
+    ## Why
+    The `for` lines are tried in order and the first whose segment holds wins. With
+    `within 4h for hot` before `within 15m for hot_us` (where `hot_us = hot and …`), a hot
+    US lead always matches the first line, so the 15-minute promise is never applied. Put
+    the narrower segment first.
+
+    ## Avoid
+    ```sla
+    segment hot = score >= 80
+    segment hot_us = hot and country == "US"
+
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 1h for hot
+      within 15m for hot_us
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    segment hot = score >= 80
+    segment hot_us = hot and country == "US"
+
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 15m for hot_us
+      within 1h for hot
+      within 4h
+    }
+    ```
+    """)
+
+ZERO_DURATION = define("SLA321", "zero-duration", "warning", """
+    A target or gap is zero (`within 0m`, `gap at least 0m`).
+
+    ## Why
+    A zero target is due at its start, so every cycle not stopped by the very start event
+    is breached; a zero gap allows everything. Both are usually placeholders.
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 0m
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+    """)
+
+START_IS_STOP = define("SLA322", "start-is-stop", "warning", """
+    The same trigger both starts and stops a rule.
+
+    ## Why
+    An event is applied as a stop before it is applied as a start, so each occurrence
+    closes the open cycle and opens the next one: every cycle measures the time between two
+    such events, and the first occurrence only opens. That is rarely what was meant; the
+    stop is usually a different event (the first attempt after an assignment, not the next
+    assignment).
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on assigned or contact_attempt
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      restart on assigned
+      within 4h
+    }
+    ```
+    """)
+
+IMPOSSIBLE_ATTEMPTS = define("SLA323", "impossible-attempts", "warning", """
+    An `at least N within T` promise cannot be kept without breaking another clause of the
+    same rule (`at most M per day`, `gap at least G`).
+
+    ## Why
+    N attempts at no more than M per local date need ceil(N/M) dates, and N attempts at
+    least G apart need (N - 1) × G of time. When the window the deadline allows cannot hold
+    that, every lead that is not stopped early breaches one clause or the other. slacode
+    warns only when this is certain: on wall-clock time, or on a calendar when `only during`
+    keeps the attempts inside its working hours (then each date offers at most its working
+    hours).
+
+    ## Avoid
+    ```sla
+    attempts follow_up {
+      owner sales
+      start on assigned
+      stop on enter sql
+      at least 6 within 1d
+      at most 2 per day
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    attempts follow_up {
+      owner sales
+      start on assigned
+      stop on enter sql
+      at least 6 within 3d
+      at most 2 per day
+    }
+    ```
+    """)
+
+DAY_WITHOUT_CALENDAR = define("SLA324", "day-without-calendar", "info", """
+    A duration in days is used without a calendar, so `1d` means 24 hours.
+
+    ## Why
+    On a calendar, `2d` is two working days (18 working hours on `mon-fri 09:00-18:00`).
+    Without `on CAL` the clock is wall-clock time and `2d` is 48 hours, weekends and nights
+    included. That may be intended; this note makes sure it is.
+
+    ## Avoid
+    ```sla
+    deadline disposition {
+      owner sales
+      start on assigned
+      stop on enter sql
+      within 2d
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    calendar br_sales {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+
+    deadline disposition {
+      owner sales
+      start on assigned
+      stop on enter sql
+      within 2d on br_sales
+    }
+    ```
+    """)

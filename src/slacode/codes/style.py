@@ -1,2 +1,60 @@
-"""style codes (see slacode.codes)."""
-from slacode.codes import define  # noqa: F401
+"""SLA4xx: style — naming and completeness habits."""
+from slacode.codes import define
+
+NOT_SNAKE_CASE = define("SLA401", "not-snake-case", "warning", """
+    A declared name (rule, target, quota, state, segment, calendar, team or constant) is not
+    snake_case.
+
+    ## Why
+    Names appear in verdicts, reports, CSV columns and URLs, and are typed in `expect`
+    lines and queries. One convention — lower case words joined by `_` — keeps them easy to
+    type and to match: `firstTouch`, `First_Touch` and `first_touch` are three different
+    names.
+
+    ## Avoid
+    ```sla
+    deadline firstTouch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+    """)
+
+MISSING_OWNER = define("SLA402", "missing-owner", "warning", """
+    A rule, target or quota has no `owner`.
+
+    ## Why
+    Every promise has a team that answers for it; reports group verdicts by owner, and a
+    breach without an owner is nobody's problem.
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+    """)

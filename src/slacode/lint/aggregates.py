@@ -1,0 +1,30 @@
+"""Checks of targets and quotas: both parts present (their references and goals are checked
+in :mod:`slacode.lint.names` and :mod:`slacode.lint.expressions`)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from slacode.codes import semantics as codes
+from slacode.diagnostics import Diagnostic
+from slacode.lint.context import Context
+from slacode.lint.registry import rule
+
+
+@rule(codes.INCOMPLETE_AGGREGATE)
+def complete_aggregates(ctx: Context) -> Iterator[Diagnostic]:
+    for t in ctx.agreement.targets:
+        name = t.name.value
+        if t.rule is None:
+            yield ctx.diag(codes.INCOMPLETE_AGGREGATE, f"target `{name}` has no `rule` line", t.name,
+                           hint="say which rule it measures, such as `rule first_touch for hot`")
+        if t.goal is None:
+            yield ctx.diag(codes.INCOMPLETE_AGGREGATE, f"target `{name}` has no goal", t.name,
+                           hint="add a line such as `at least 95% met per week`")
+    for q in ctx.agreement.quotas:
+        name = q.name.value
+        if q.count is None:
+            yield ctx.diag(codes.INCOMPLETE_AGGREGATE, f"quota `{name}` has no `count` line", q.name,
+                           hint="say which events it counts, such as `count enter mql`")
+        if q.goal is None:
+            yield ctx.diag(codes.INCOMPLETE_AGGREGATE, f"quota `{name}` has no goal", q.name,
+                           hint="add a line such as `at least 400 per month`")

@@ -1,0 +1,209 @@
+"""Feasibility of `attempts` rules: can `at least N within T` be kept together with
+`at most M per day` and `gap at least G`?
+
+Only certain impossibility is reported (a warning), so every bound here errs on the side of
+"possible":
+
+* per day: N attempts at no more than M per local date need ceil(N/M) distinct dates. The
+  window from the start to the deadline touches at most ``ceil(T / L) + 1`` local dates,
+  where L is the shortest a date can be: a calendar day (24 hours, less the largest
+  daylight-saving jump of the zone) for a wall-clock target, or the shortest working day of
+  the calendar (less that jump) when `only during` keeps the attempts in the target's own
+  calendar, whose dates are those of the `per day` count.
+* gap: N attempts at least G apart need (N - 1) × G of wall-clock time; a wall-clock target
+  T allows exactly T.
+
+A `pause while` can stretch the window without bound, so rules with one are not judged;
+neither are calendars with overnight hours (a working day then spans two dates).
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Iterator
+
+from slacode import model as m
+from slacode.codes import semantics as codes
+from slacode.diagnostics import Diagnostic
+from slacode.lint.calendars import range_minutes, usable
+from slacode.lint.context import Context, line_of
+from slacode.lint.registry import rule
+from slacode.lint.rules import whole_positive
+
+DAY_MINUTES = 1440
+
+
+@lru_cache(maxsize=64)
+def largest_daily_jump(zone: str) -> int | None:
+    """The largest forward offset change (minutes) of ``zone`` within one day, 1970–2100;
+    None for an unknown zone. A local date of the zone lasts at least 1440 minus this."""
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    try:
+        tz = ZoneInfo(zone)
+    except Exception:  # unknown zone: reported by unknown-timezone
+        return None
+    t = datetime(1970, 1, 1, 12, tzinfo=timezone.utc)
+    end = datetime(2100, 1, 1, tzinfo=timezone.utc)
+    step = timedelta(days=1)
+    previous = t.astimezone(tz).utcoffset()
+    jump = timedelta(0)
+    while t < end:
+        t += step
+        offset = t.astimezone(tz).utcoffset()
+        if offset - previous > jump:
+            jump = offset - previous
+        previous = offset
+    return int(jump.total_seconds() // 60) + (1 if jump.total_seconds() % 60 else 0)
+
+
+def _cached(ctx: Context, key, compute):
+    """A value computed once per check run (per calendar, say)."""
+    cache = ctx.__dict__.setdefault("_attempts_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def calendar_zone(ctx: Context, decl: m.CalendarDecl) -> str:
+    """A calendar's timezone: its own, else the agreement's."""
+    return decl.timezone.value if decl.timezone is not None else ctx.timezone
+
+
+def day_minutes(decl: m.CalendarDecl) -> int:
+    """The length of `1d` on a calendar, in minutes: `day` if given, else the longest
+    weekday's total (overnight parts included)."""
+    given = decl.of("day_length")
+    if given:
+        return given[0].duration.seconds() // 60
+    totals = [0] * 7
+    for item in decl.of("hours"):
+        for rng in item.ranges:
+            if usable(rng):
+                a, b = range_minutes(rng)
+                for day in item.weekdays:
+                    totals[day] += b - a
+    return max(totals)
+
+
+def shortest_working_day(decl: m.CalendarDecl) -> int | None:
+    """The fewest working minutes any working date of the calendar has (weekdays with hours
+    and `open` dates); None when the calendar has overnight hours or none at all."""
+    totals: dict[int, int] = {}
+    openings: dict = {}
+    for item in decl.items:
+        if item.kind not in ("hours", "open"):
+            continue
+        for rng in item.ranges:
+            if not usable(rng):
+                return None
+            if rng.overnight:
+                return None
+            a, b = range_minutes(rng)
+            if item.kind == "hours":
+                for day in item.weekdays:
+                    totals[day] = totals.get(day, 0) + b - a
+            else:
+                openings[item.date.text()] = openings.get(item.date.text(), 0) + b - a
+    values = [v for v in list(totals.values()) + list(openings.values()) if v > 0]
+    return min(values) if values else None
+
+
+def target_minutes(ctx: Context, line: m.AtLeastWithin) -> int | None:
+    """The target of an `at least … within` line in minutes (working minutes on a calendar)."""
+    if line.calendar is None:
+        return line.duration.seconds() // 60
+    decl = ctx.calendars.get(line.calendar.value)
+    if decl is None:
+        return None
+    day = _cached(ctx, ("day", line.calendar.value), lambda: day_minutes(decl))
+    return line.duration.seconds(day * 60) // 60
+
+
+def max_dates(ctx: Context, r: m.Rule, line: m.AtLeastWithin, cap: m.AtMostPerDay, target: int) -> int | None:
+    """The most local dates (of ``cap``'s zone) the window of ``line`` can touch, or None
+    when it cannot be bounded."""
+    if cap.calendar is not None:
+        cap_decl = ctx.calendars.get(cap.calendar.value)
+        if cap_decl is None:
+            return None
+        cap_zone = calendar_zone(ctx, cap_decl)
+    else:
+        cap_zone = ctx.timezone
+    jump = largest_daily_jump(cap_zone)
+    if jump is None:
+        return None
+    if line.calendar is None:
+        shortest = DAY_MINUTES - jump
+    else:
+        decl = ctx.calendars.get(line.calendar.value)
+        during = {c.calendar.value for c in r.of("only_during")}
+        if decl is None or line.calendar.value not in during or calendar_zone(ctx, decl) != cap_zone:
+            return None
+        working = _cached(ctx, ("shortest", line.calendar.value), lambda: shortest_working_day(decl))
+        if working is None:
+            return None
+        shortest = working - jump
+    if shortest <= 0:
+        return None
+    return math.ceil(target / shortest) + 1
+
+
+def _fmt_minutes(minutes: float) -> str:
+    minutes = int(minutes)
+    h, mi = divmod(minutes, 60)
+    return (f"{h}h" if h else "") + (f"{mi}m" if mi or not h else "")
+
+
+def _on(clause) -> str:
+    return f" on {clause.calendar.value}" if clause.calendar is not None else ""
+
+
+def _line_text(line: m.AtLeastWithin) -> str:
+    return f"at least {line.n:g} within {line.duration.compact()}{_on(line)}"
+
+
+@rule(codes.IMPOSSIBLE_ATTEMPTS)
+def feasible_attempts(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        if r.rule_kind != "attempts" or r.of("pause_while"):
+            continue
+        for line in r.of("at_least_within"):
+            target = target_minutes(ctx, line)
+            if not whole_positive(line.n) or not target:
+                continue
+            diag = _per_day(ctx, r, line, target) or _gap(ctx, r, line, target)
+            if diag is not None:
+                yield diag
+
+
+def _per_day(ctx: Context, r: m.Rule, line: m.AtLeastWithin, target: int) -> Diagnostic | None:
+    n = int(line.n)
+    for cap in r.of("at_most_per_day"):
+        if not whole_positive(cap.n):
+            continue
+        dates = max_dates(ctx, r, line, cap, target)
+        need = math.ceil(n / int(cap.n))
+        if dates is not None and need > dates:
+            return ctx.diag(
+                codes.IMPOSSIBLE_ATTEMPTS,
+                f"`{_line_text(line)}` cannot be kept with `at most {cap.n:g} per day{_on(cap)}` ({line_of(cap)}): "
+                f"{n} attempts need {need} dates, and the time allowed spans at most {dates}", line,
+                hint="allow more time, ask for fewer attempts, or allow more attempts per day")
+    return None
+
+
+def _gap(ctx: Context, r: m.Rule, line: m.AtLeastWithin, target: int) -> Diagnostic | None:
+    if line.calendar is not None:
+        return None  # the wall-clock span of working time is not bounded
+    n = int(line.n)
+    for gap in r.of("gap"):
+        need = (n - 1) * gap.duration.seconds() / 60
+        if need > target:
+            return ctx.diag(
+                codes.IMPOSSIBLE_ATTEMPTS,
+                f"`{_line_text(line)}` cannot be kept with `gap at least {gap.duration.compact()}` ({line_of(gap)}): "
+                f"{n} attempts that far apart take {_fmt_minutes(need)}, more than {_fmt_minutes(target)}", line,
+                hint="allow more time, ask for fewer attempts, or shorten the gap")
+    return None

@@ -1,0 +1,207 @@
+"""Checks of calendars and timezones: zones and holiday codes that exist, intervals that are
+not empty and do not overlap (overnight parts included), some working time, dates that are
+not both closed and open, a sensible `day` length."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from slacode import model as m
+from slacode.codes import names as name_codes
+from slacode.codes import semantics as codes
+from slacode.diagnostics import Diagnostic
+from slacode.lint.context import Context, line_of
+from slacode.lint.literals import time_ranges
+from slacode.lint.registry import rule
+
+DAY_MINUTES = 1440
+WEEK_MINUTES = 7 * DAY_MINUTES
+
+
+def usable(rng: m.TimeRange) -> bool:
+    """Whether a range has valid ends and is not empty (other checks report the rest)."""
+    return (rng.start.valid and rng.end.valid and rng.start.hour != 24
+            and rng.start.minutes != rng.end.minutes)
+
+
+def range_minutes(rng: m.TimeRange) -> tuple[int, int]:
+    """``(start, end)`` in minutes from the start of the range's own day; an overnight range
+    ends after 1440."""
+    start, end = rng.start.minutes, rng.end.minutes
+    return start, (end + DAY_MINUTES if end < start else end)
+
+
+def _split_message(problem: str, default_hint: str) -> tuple[str, str]:
+    """A calendar-module sentence ``"X; did you mean 'Y'?"`` as ``(message, hint)``, with
+    quoted names in backquotes."""
+    problem = re.sub(r"'([^'\n]*)'", r"`\1`", problem.strip())
+    head, sep, tail = problem.partition("; ")
+    message = head.rstrip(".")
+    message = message[:1].lower() + message[1:]
+    tail = tail.rstrip(".") if not tail.endswith("….") else tail[:-1]
+    return message, (tail if sep else default_hint)
+
+
+def _place_key(node) -> tuple[int, int]:
+    s = node.span
+    return (s.line, s.column) if s is not None else (0, 0)
+
+
+# ---------------------------------------------------------------------------- zones
+
+@rule(name_codes.UNKNOWN_TIMEZONE)
+def known_timezones(ctx: Context) -> Iterator[Diagnostic]:
+    from slacode.calendar import check_timezone
+
+    zones: list[m.StringLit] = []
+    for header in ctx.agreement.of("agreement"):
+        zones.extend(i.value for i in header.items if i.kind == "timezone")
+    for cal in ctx.agreement.of("calendar"):
+        zones.extend(i.value for i in cal.items if i.kind == "timezone")
+    for zone in zones:
+        problem = check_timezone(zone.value)
+        if problem is not None:
+            _, hint = _split_message(problem, "use an IANA name such as `America/Sao_Paulo` or `UTC`")
+            yield ctx.diag(name_codes.UNKNOWN_TIMEZONE, f'timezone "{zone.value}" is not an IANA timezone name',
+                           zone, hint=hint)
+
+
+@rule(name_codes.UNKNOWN_HOLIDAYS)
+def known_holidays(ctx: Context) -> Iterator[Diagnostic]:
+    from slacode.calendar import check_holidays
+
+    for cal in ctx.agreement.of("calendar"):
+        for item in cal.of("holidays"):
+            for region in item.regions:
+                problem = check_holidays(region.value)
+                if problem is not None:
+                    message, hint = _split_message(
+                        problem, 'use a country code such as "BR" or a subdivision such as "BR-SP"')
+                    yield ctx.diag(name_codes.UNKNOWN_HOLIDAYS, message, region, hint=hint)
+
+
+# ------------------------------------------------------------------------ intervals
+
+@rule(codes.EMPTY_INTERVAL)
+def empty_intervals(ctx: Context) -> Iterator[Diagnostic]:
+    for rng in time_ranges(ctx):
+        if rng.start.valid and rng.end.valid and rng.start.minutes == rng.end.minutes:
+            yield ctx.diag(codes.EMPTY_INTERVAL, f"the interval `{rng.text()}` starts and ends at the same time",
+                           rng, hint="write `00:00-24:00` for a whole day, or remove the interval")
+
+
+def _weekly_spans(cal: m.CalendarDecl) -> list[tuple[int, int, int, m.TimeRange]]:
+    """``(start, end, weekday, range)`` on the circular week, in minutes from Monday 00:00;
+    an overnight Sunday range is split at the end of the week."""
+    spans = []
+    for item in cal.of("hours"):
+        for rng in item.ranges:
+            if not usable(rng):
+                continue
+            a, b = range_minutes(rng)
+            for day in sorted(item.weekdays):
+                s, e = day * DAY_MINUTES + a, day * DAY_MINUTES + b
+                if e > WEEK_MINUTES:
+                    spans.append((s, WEEK_MINUTES, day, rng))
+                    spans.append((0, e - WEEK_MINUTES, day, rng))
+                else:
+                    spans.append((s, e, day, rng))
+    return spans
+
+
+def _label(day: int, rng: m.TimeRange) -> str:
+    return f"{m.DAY_NAMES[day]} {rng.text()}"
+
+
+def _overlaps(spans) -> Iterator[tuple]:
+    """Pairs of overlapping spans ``(earlier in the file, later in the file)``, each pair of
+    ranges once."""
+    seen: set[tuple] = set()
+    ordered = sorted(spans, key=lambda s: (s[0], s[1]))
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b[0] >= a[1]:
+                break
+            first, second = sorted((a, b), key=lambda s: _place_key(s[3]))
+            key = (_place_key(first[3]), _place_key(second[3]))
+            if first[3] is second[3] or key in seen:
+                continue
+            seen.add(key)
+            yield first, second
+
+
+@rule(codes.OVERLAPPING_HOURS)
+def overlapping_hours(ctx: Context) -> Iterator[Diagnostic]:
+    for cal in ctx.agreement.of("calendar"):
+        for first, second in _overlaps(_weekly_spans(cal)):
+            earlier = _label(first[2], first[3])
+            later = _label(second[2], second[3])
+            notes = [f"`{_label(s[2], s[3])}` runs until {s[3].end.text()} on {m.DAY_NAMES[(s[2] + 1) % 7]}"
+                     for s in (first, second) if s[3].overnight]
+            hint = "intervals of one day add up, so write each minute once"
+            if notes:
+                hint += "; " + "; ".join(notes)
+            yield ctx.diag(codes.OVERLAPPING_HOURS,
+                           f"hours `{later}` overlap `{earlier}` ({line_of(first[3])}) in calendar `{cal.name.value}`",
+                           second[3], hint=hint)
+        yield from _overlapping_openings(ctx, cal)
+
+
+def _overlapping_openings(ctx: Context, cal: m.CalendarDecl) -> Iterator[Diagnostic]:
+    by_date: dict = {}
+    for item in cal.of("open"):
+        if item.date.value is None:
+            continue
+        for rng in item.ranges:
+            if usable(rng):
+                a, b = range_minutes(rng)
+                by_date.setdefault(item.date.value, []).append((a, b, 0, rng))
+    for day, spans in by_date.items():
+        for first, second in _overlaps(spans):
+            yield ctx.diag(codes.OVERLAPPING_HOURS,
+                           f"the opening `{second[3].text()}` on {day.isoformat()} overlaps `{first[3].text()}` "
+                           f"({line_of(first[3])})", second[3],
+                           hint="intervals of one date add up, so write each minute once")
+
+
+@rule(codes.NO_WORKING_TIME)
+def some_working_time(ctx: Context) -> Iterator[Diagnostic]:
+    for cal in ctx.agreement.of("calendar"):
+        if any(usable(r) for item in cal.of("hours") for r in item.ranges):
+            continue
+        if any(not usable(r) for item in cal.of("hours") for r in item.ranges):
+            continue  # its only intervals are already reported as invalid or empty
+        extra = " (its `open` dates add single days only)" if cal.of("open") else ""
+        yield ctx.diag(codes.NO_WORKING_TIME, f"calendar `{cal.name.value}` has no working hours{extra}",
+                       cal.name, hint="add `hours DAYS HH:MM-HH:MM`, such as `hours mon-fri 09:00-18:00`")
+
+
+@rule(codes.CLOSED_AND_OPEN)
+def closed_and_open(ctx: Context) -> Iterator[Diagnostic]:
+    for cal in ctx.agreement.of("calendar"):
+        closed = {}
+        for item in cal.of("closed"):
+            for d in item.dates:
+                if d.value is not None:
+                    closed.setdefault(d.value, d)
+        for item in cal.of("open"):
+            d = item.date
+            if d.value is not None and d.value in closed:
+                yield ctx.diag(codes.CLOSED_AND_OPEN,
+                               f"{d.text()} is both closed ({line_of(closed[d.value])}) and open in calendar "
+                               f"`{cal.name.value}`", d,
+                               hint="keep `open` for special hours on that date, or `closed` for none")
+
+
+@rule(codes.INVALID_DAY_LENGTH)
+def day_length(ctx: Context) -> Iterator[Diagnostic]:
+    for cal in ctx.agreement.of("calendar"):
+        for item in cal.of("day_length"):
+            seconds = item.duration.seconds()
+            if seconds == 0:
+                yield ctx.diag(codes.INVALID_DAY_LENGTH, f"calendar `{cal.name.value}` has a working day of zero length",
+                               item.duration, hint="give the length of one working day, such as `day 8h`")
+            elif seconds > 86_400:
+                yield ctx.diag(codes.INVALID_DAY_LENGTH,
+                               f"a working day of `{item.duration.compact()}` is longer than 24 hours",
+                               item.duration, hint="give the length of one working day, such as `day 8h`")

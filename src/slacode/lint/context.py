@@ -1,0 +1,214 @@
+"""The shared context of the checks: the agreement plus name tables computed once.
+
+Also the small walkers every group of checks needs (all predicates, all triggers) and the
+clause keys of a rule (LANGUAGE.md §7 and §11), which the compiler and the test runner can
+reuse: :func:`clause_keys`.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable, Iterator
+
+from slacode import diagnostics as dg
+from slacode import model as m
+from slacode.diagnostics import Diagnostic, Span
+
+#: clause kinds that give a verdict, per rule kind, in the order of LANGUAGE.md
+TIMED_KEYS = ("within", "require")
+ATTEMPTS_KEYS = ("at_least_within", "at_least_before", "at_most_per_day", "gap", "first",
+                 "only_during", "only_between")
+#: kinds whose several lines form one clause (one line applies per cycle)
+LINE_KINDS = frozenset({"within", "at_least_within"})
+#: the built-in rule of the `flow` block and its clause; the clause of targets and quotas
+FLOW_RULE, FLOW_CLAUSE = "flow", "transition"
+TARGET_CLAUSE, QUOTA_CLAUSE = "ratio", "count"
+#: clause kinds that hold triggers, predicates, a calendar, a segment
+TRIGGER_KINDS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "count", "at_least_before"})
+PREDICATE_KINDS = frozenset({"start_when", "pause_while", "first"})
+CALENDAR_KINDS = frozenset({"within", "at_least_within", "at_most_per_day", "only_during"})
+SEGMENT_KINDS = frozenset({"within", "at_least_within"})
+#: functions of `let` expressions
+FUNCTIONS = ("ceil", "floor", "round", "min", "max")
+
+
+def clause_keys(rule: m.Rule) -> tuple[str, ...]:
+    """The verdict clause keys of ``rule`` in clause order: ``within``, ``require``, ``gap``,
+    ``gap_2`` …; the lines of ``within`` (``at_least_within``) make one clause."""
+    allowed = ATTEMPTS_KEYS if rule.rule_kind == "attempts" else TIMED_KEYS
+    if rule.rule_kind != "handoff":
+        allowed = tuple(k for k in allowed if k != "require")
+    seen: dict[str, int] = {}
+    keys: list[str] = []
+    for clause in rule.clauses:
+        kind = clause.kind
+        if kind not in allowed or (kind in LINE_KINDS and kind in seen):
+            continue
+        seen[kind] = seen.get(kind, 0) + 1
+        keys.append(kind if seen[kind] == 1 else f"{kind}_{seen[kind]}")
+    return tuple(keys)
+
+
+def default_clause(rule: m.Rule) -> str:
+    """The clause a target measures when it names none."""
+    return "at_least_within" if rule.rule_kind == "attempts" else "within"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """``did you mean `x`?`` for close matches of ``word`` (difflib: at most three, the best
+    and those nearly as good), else None."""
+    choices = list(dict.fromkeys(choices))
+    lowered = {c.lower(): c for c in choices}
+    if word.lower() in lowered and lowered[word.lower()] != word:
+        found = [lowered[word.lower()]]
+    else:
+        scored = sorted(((difflib.SequenceMatcher(None, word, c).ratio(), c) for c in choices), reverse=True)
+        best = scored[0][0] if scored else 0.0
+        found = [c for r, c in scored[:3] if r >= 0.6 and r >= best - 0.15]
+    if not found:
+        return None
+    return "did you mean " + " or ".join(f"`{f}`" for f in found) + "?"
+
+
+def span_of(where) -> Span | None:
+    if where is None or isinstance(where, Span):
+        return where
+    return getattr(where, "span", None)
+
+
+def line_of(where) -> str:
+    """``line N`` of a node, for messages that point back at an earlier place."""
+    span = span_of(where)
+    return f"line {span.line}" if span is not None else "elsewhere"
+
+
+def walk_pred(pred) -> Iterator:
+    """Every node of a predicate tree, parents first."""
+    stack = [pred]
+    while stack:
+        node = stack.pop()
+        yield node
+        kind = node.kind
+        if kind in ("or", "and"):
+            stack.extend(reversed(node.items))
+        elif kind == "not":
+            stack.append(node.item)
+
+
+def walk_expr(expr) -> Iterator:
+    """Every node of an arithmetic expression, parents first."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        kind = node.kind
+        if kind == "binary":
+            stack.extend((node.right, node.left))
+        elif kind == "negate":
+            stack.append(node.item)
+        elif kind == "call":
+            stack.extend(reversed(node.args))
+
+
+def segment_refs(pred) -> Iterator[m.Name]:
+    """The names of the segments a predicate refers to directly."""
+    for node in walk_pred(pred):
+        if node.kind == "segment":
+            yield node.name
+
+
+@dataclass
+class Context:
+    """The agreement being checked and its name tables (first declaration of each name)."""
+
+    agreement: m.Agreement
+    file: str | None
+    states: dict[str, m.StateDecl]
+    has_states: bool
+    finals: frozenset[str]
+    has_flow: bool
+    calendars: dict[str, m.CalendarDecl]
+    segments: dict[str, m.SegmentDecl]
+    constants: dict[str, m.LetDecl]
+    teams: dict[str, m.Name]
+    #: rules of every kind by name: handoff, deadline, attempts, target, quota
+    rules: dict[str, object]
+    #: the agreement's timezone (``UTC`` when it names none)
+    timezone: str = "UTC"
+
+    @classmethod
+    def of(cls, agreement: m.Agreement) -> "Context":
+        states: dict[str, m.StateDecl] = {}
+        for s in agreement.state_decls:
+            states.setdefault(s.name.value, s)
+        teams: dict[str, m.Name] = {}
+        for header in agreement.of("agreement")[:1]:
+            for name in header.teams:
+                teams.setdefault(name.value, name)
+        rules: dict[str, object] = {}
+        for decl in agreement.declarations:
+            if decl.kind in ("rule", "target", "quota"):
+                rules.setdefault(decl.name.value, decl)
+        return cls(
+            agreement=agreement,
+            file=agreement.file,
+            states=states,
+            has_states=bool(agreement.of("states")),
+            finals=frozenset(s.name.value for s in agreement.state_decls if s.final),
+            has_flow=bool(agreement.of("flow")),
+            calendars=agreement.calendar_decls,
+            segments=agreement.segments,
+            constants=agreement.constants,
+            teams=teams,
+            rules=rules,
+            timezone=agreement.timezone,
+        )
+
+    # -- reporting -----------------------------------------------------------------
+    def diag(self, code: str, message: str, where=None, hint: str | None = None) -> Diagnostic:
+        """A diagnostic of ``code`` at ``where`` (a node with a span, or a span)."""
+        return dg.make(code, message, span_of(where), hint=hint, file=self.file)
+
+    # -- declarations --------------------------------------------------------------
+    @cached_property
+    def rule_likes(self) -> tuple:
+        """Rules, targets and quotas in file order."""
+        return tuple(d for d in self.agreement.declarations if d.kind in ("rule", "target", "quota"))
+
+    def is_state(self, name: str) -> bool:
+        """Whether ``name`` is a known state (every name is, without a `states` block)."""
+        return not self.has_states or name in self.states
+
+    def segment_pred(self, name: str):
+        decl = self.segments.get(name)
+        return decl.predicate if decl is not None else None
+
+    # -- walkers -------------------------------------------------------------------
+    @cached_property
+    def _triggers(self) -> tuple[m.Trigger, ...]:
+        out: list[m.Trigger] = []
+        for decl in self.rule_likes:
+            clauses = decl.clauses if decl.kind == "rule" else decl.items
+            for clause in clauses:
+                if clause.kind in TRIGGER_KINDS:
+                    out.extend(clause.triggers)
+        return tuple(out)
+
+    def triggers(self) -> tuple[m.Trigger, ...]:
+        """Every trigger of every rule and quota."""
+        return self._triggers
+
+    @cached_property
+    def _clause_predicates(self) -> tuple:
+        out = [t.where for t in self._triggers if t.where is not None]
+        for rule in self.agreement.rules:
+            out.extend(c.predicate for c in rule.clauses if c.kind in PREDICATE_KINDS)
+        return tuple(out)
+
+    def predicates(self, segments: bool = True) -> tuple:
+        """Every predicate root: segments (unless ``segments`` is false), `where` of
+        triggers, `start when`, `pause while`, `first where`."""
+        if not segments:
+            return self._clause_predicates
+        return tuple(d.predicate for d in self.agreement.of("segment")) + self._clause_predicates

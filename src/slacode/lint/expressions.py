@@ -1,0 +1,127 @@
+"""Checks of `let` constants and computed goals, and of circles among definitions."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from slacode.codes import names as name_codes
+from slacode.codes import semantics as codes
+from slacode.diagnostics import Diagnostic
+from slacode.lint.context import Context, segment_refs, walk_expr
+from slacode.lint.expr import ExprError, evaluate_expr
+from slacode.lint.graph import cycles
+from slacode.lint.registry import rule
+
+
+def _names(items: list[str]) -> str:
+    quoted = [f"`{n}`" for n in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+@rule(codes.CIRCULAR_DEFINITION)
+def circular_definitions(ctx: Context) -> Iterator[Diagnostic]:
+    constants = {name: [n.name.value for n in walk_expr(d.expr) if n.kind == "constant"]
+                 for name, d in ctx.constants.items()}
+    for circle in cycles(constants):
+        first = ctx.constants[circle[0]]
+        if len(circle) == 1:
+            message = f"constant `{circle[0]}` is defined in terms of itself"
+        else:
+            message = f"constants {_names(circle)} are defined in terms of each other"
+        yield ctx.diag(codes.CIRCULAR_DEFINITION, message, first.name,
+                       hint="define one of them as a number, without the others")
+    segments = {name: [n.value for n in segment_refs(d.predicate)] for name, d in ctx.segments.items()}
+    for circle in cycles(segments):
+        first = ctx.segments[circle[0]]
+        if len(circle) == 1:
+            message = f"segment `{circle[0]}` is defined in terms of itself"
+        else:
+            message = f"segments {_names(circle)} are defined in terms of each other"
+        yield ctx.diag(codes.CIRCULAR_DEFINITION, message, first.name,
+                       hint="define one of them by fields only, without the others")
+
+
+def expressions(ctx: Context) -> Iterator[tuple[object, object]]:
+    """``(owner, expr)`` of every expression: `let` declarations, then goals."""
+    for decl in ctx.agreement.of("let"):
+        yield decl, decl.expr
+    for t in ctx.agreement.targets:
+        for goal in t.items:
+            if goal.kind == "target_goal":
+                yield goal, goal.percent
+    for q in ctx.agreement.quotas:
+        for goal in q.items:
+            if goal.kind == "quota_goal":
+                yield goal, goal.amount
+
+
+@rule(name_codes.UNDEFINED_CONSTANT, name_codes.UNKNOWN_FUNCTION)
+def names_in_expressions(ctx: Context) -> Iterator[Diagnostic]:
+    for _, expr in expressions(ctx):
+        for node in walk_expr(expr):
+            if node.kind == "constant" and node.name.value not in ctx.constants:
+                yield _as_diag(ctx, _problem(node, ctx))
+            elif node.kind == "call":
+                problem = _problem(node, ctx)
+                if problem is not None:
+                    yield _as_diag(ctx, problem)
+
+
+def _problem(node, ctx: Context) -> ExprError | None:
+    """The error evaluating ``node`` alone raises about its own name (not its arguments)."""
+    if node.kind == "call":
+        from slacode.model import Call, Number
+
+        probe = Call(func=node.func, args=tuple(Number(value=1) for _ in node.args))
+        try:
+            evaluate_expr(probe, {})
+        except ExprError as e:
+            return e
+        return None
+    try:
+        evaluate_expr(node, ctx.constants)
+    except ExprError as e:
+        return e
+    return None
+
+
+def _as_diag(ctx: Context, e: ExprError) -> Diagnostic:
+    return ctx.diag(e.code, e.message, e.span, hint=e.hint)
+
+
+def goal_values(ctx: Context) -> Iterator[tuple[object, float | None, ExprError | None]]:
+    """``(owner, value, error)`` of every expression (value None when it has none)."""
+    for owner, expr in expressions(ctx):
+        stack = (owner.name.value,) if owner.kind == "let" else ()
+        try:
+            yield owner, evaluate_expr(expr, ctx.constants, stack), None
+        except ExprError as e:
+            yield owner, None, e
+
+
+@rule(codes.DIVISION_BY_ZERO)
+def division_by_zero(ctx: Context) -> Iterator[Diagnostic]:
+    seen: set = set()
+    for _, _, error in goal_values(ctx):
+        if error is None or error.code != codes.DIVISION_BY_ZERO:
+            continue  # names are reported above, circles by circular_definitions
+        span = error.span
+        key = (span.line, span.column) if span is not None else None
+        if key in seen:
+            continue
+        seen.add(key)
+        yield _as_diag(ctx, error)
+
+
+@rule(codes.PERCENT_OUT_OF_RANGE, codes.INVALID_COUNT)
+def goal_ranges(ctx: Context) -> Iterator[Diagnostic]:
+    for goal, value, _ in goal_values(ctx):
+        if value is None or goal.kind == "let":
+            continue
+        if goal.kind == "target_goal" and not 0 <= value <= 100:
+            yield ctx.diag(codes.PERCENT_OUT_OF_RANGE, f"a target of {value:g}% is outside 0–100%", goal.percent,
+                           hint="a share of met cycles is between 0% and 100%, such as `at least 95% met`")
+        elif goal.kind == "quota_goal" and (value < 0 or not float(value).is_integer()):
+            what = "negative" if value < 0 else "not a whole number"
+            yield ctx.diag(codes.INVALID_COUNT, f"a quota of {value:g} events is {what}", goal.amount,
+                           hint="events are counted whole: round a computed amount with `ceil(…)` or `floor(…)`"
+                           if value >= 0 else "a quota counts events, from 0 up")

@@ -1,0 +1,287 @@
+"""Checks of names and references (SLA2xx): the agreement block, duplicates, undefined and
+unused names."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from slacode import model as m
+from slacode.codes import names as codes
+from slacode.diagnostics import Diagnostic
+from slacode.lint.context import (CALENDAR_KINDS, FLOW_CLAUSE, FLOW_RULE, SEGMENT_KINDS, Context, clause_keys,
+                                  default_clause, did_you_mean, line_of, segment_refs, walk_pred)
+from slacode.lint.registry import rule
+
+_KIND_WORD = {"handoff": "handoff", "deadline": "deadline", "attempts": "attempts rule",
+              "target": "target", "quota": "quota"}
+
+
+def kind_word(decl) -> str:
+    """``deadline``, ``target`` … for messages."""
+    return _KIND_WORD[decl.rule_kind if decl.kind == "rule" else decl.kind]
+
+
+# ------------------------------------------------------------------- the agreement block
+
+@rule(codes.MISSING_AGREEMENT, codes.DUPLICATE_AGREEMENT)
+def agreement_block(ctx: Context) -> Iterator[Diagnostic]:
+    blocks = ctx.agreement.of("agreement")
+    if not blocks:
+        first = ctx.agreement.declarations[0] if ctx.agreement.declarations else None
+        where = first.span if first is not None and first.span is not None else None
+        if where is None:
+            from slacode.diagnostics import Span
+
+            where = Span(1, 1, file=ctx.file)
+        yield ctx.diag(codes.MISSING_AGREEMENT, "the file has no `agreement` block", where,
+                       hint='start the file with `agreement "id" { version "1"; timezone "UTC"; teams … }`')
+    for extra in blocks[1:]:
+        yield ctx.diag(codes.DUPLICATE_AGREEMENT,
+                       f"a second `agreement` block (the first is on {line_of(blocks[0])})", extra.id,
+                       hint="keep one `agreement` block per file; put other agreements in their own files")
+
+
+# -------------------------------------------------------------------------- duplicates
+
+def _duplicates(items, what: str, ctx: Context) -> Iterator[Diagnostic]:
+    """SLA203 for every later ``(name, node)`` whose name was seen before."""
+    seen: dict[str, object] = {}
+    for name, first_word in items:
+        if name.value in seen:
+            earlier = seen[name.value]
+            yield ctx.diag(codes.DUPLICATE_NAME,
+                           f"{first_word} `{name.value}` is already declared on {line_of(earlier)}",
+                           name, hint=f"rename one of them; every {what} needs its own name")
+        else:
+            seen[name.value] = name
+
+
+@rule(codes.DUPLICATE_NAME)
+def duplicate_names(ctx: Context) -> Iterator[Diagnostic]:
+    a = ctx.agreement
+    yield from _duplicates(((d.name, kind_word(d)) for d in ctx.rule_likes), "rule, target and quota", ctx)
+    yield from _duplicates(((d.name, "calendar") for d in a.of("calendar")), "calendar", ctx)
+    yield from _duplicates(((d.name, "segment") for d in a.of("segment")), "segment", ctx)
+    yield from _duplicates(((d.name, "constant") for d in a.of("let")), "constant", ctx)
+    yield from _duplicates(((s.name, "state") for s in a.state_decls), "state", ctx)
+    for header in a.of("agreement")[:1]:
+        yield from _duplicates(((n, "team") for n in header.teams), "team", ctx)
+    seen: dict[str, object] = {}
+    for test in a.tests:
+        name = test.name.value
+        if name in seen:
+            yield ctx.diag(codes.DUPLICATE_NAME, f'test "{name}" is already declared on {line_of(seen[name])}',
+                           test.name, hint="give every test its own name: results are reported by name")
+        else:
+            seen[name] = test.name
+
+
+@rule(codes.RESERVED_NAME)
+def reserved_names(ctx: Context) -> Iterator[Diagnostic]:
+    for decl in ctx.rule_likes:
+        if decl.name.value == FLOW_RULE:
+            yield ctx.diag(codes.RESERVED_NAME,
+                           f"`{FLOW_RULE}` is the built-in rule of the `flow` block and cannot name a {kind_word(decl)}",
+                           decl.name, hint="choose another name, such as `lifecycle`")
+
+
+# -------------------------------------------------------------------------- references
+
+@rule(codes.UNDEFINED_TEAM)
+def owners_are_teams(ctx: Context) -> Iterator[Diagnostic]:
+    if not ctx.agreement.of("agreement"):
+        return  # reported as missing-agreement
+    for decl in ctx.rule_likes:
+        clauses = decl.clauses if decl.kind == "rule" else decl.items
+        for clause in clauses:
+            if clause.kind != "owner":
+                continue
+            team = clause.team
+            if team.value in ctx.teams:
+                continue
+            if not ctx.teams:
+                yield ctx.diag(codes.UNDEFINED_TEAM,
+                               f"owner `{team.value}` is not a team: the agreement declares no teams", team,
+                               hint=f"add `teams {team.value}` to the `agreement` block")
+            else:
+                hint = did_you_mean(team.value, ctx.teams) or (
+                    f"add `{team.value}` to the `teams` line, or choose one of "
+                    + ", ".join(f"`{t}`" for t in ctx.teams))
+                yield ctx.diag(codes.UNDEFINED_TEAM, f"owner `{team.value}` is not one of the agreement's teams",
+                               team, hint=hint)
+
+
+def _undefined_state(ctx: Context, name: m.Name | m.Value, text: str | None = None) -> Diagnostic:
+    value = text if text is not None else name.value
+    hint = did_you_mean(value, ctx.states) or f"declare `{value}` in the `states` block"
+    return ctx.diag(codes.UNDEFINED_STATE, f"state `{value}` is not declared", name, hint=hint)
+
+
+def _state_names_in(pred) -> Iterator[m.Value]:
+    """The values compared with the lifecycle `state` in a predicate."""
+    for node in walk_pred(pred):
+        if node.kind == "compare" and node.field.is_state:
+            values = (node.value,)
+        elif node.kind == "member" and node.field.is_state:
+            values = node.values
+        else:
+            continue
+        for value in values:
+            if value.kind in ("name", "string"):
+                yield value
+
+
+@rule(codes.UNDEFINED_STATE)
+def states_are_declared(ctx: Context) -> Iterator[Diagnostic]:
+    if not ctx.has_states:
+        return  # without a `states` block every state is known
+    for line in ctx.agreement.flow_lines:
+        for name in (line.source, *line.targets):
+            if name.value not in ctx.states:
+                yield _undefined_state(ctx, name)
+    for trigger in ctx.triggers():
+        for name in trigger.states:
+            if name.value not in ctx.states:
+                yield _undefined_state(ctx, name)
+    for pred in ctx.predicates():
+        for value in _state_names_in(pred):
+            if value.value not in ctx.states:
+                yield _undefined_state(ctx, value, str(value.value))
+    for test in ctx.agreement.tests:
+        for item in test.items:
+            if item.kind == "event" and item.state is not None and item.state.value not in ctx.states:
+                yield _undefined_state(ctx, item.state)
+
+
+@rule(codes.UNDEFINED_CALENDAR)
+def calendars_are_declared(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        for clause in r.clauses:
+            if clause.kind not in CALENDAR_KINDS:
+                continue
+            name = clause.calendar
+            if name is None or name.value in ctx.calendars:
+                continue
+            hint = did_you_mean(name.value, ctx.calendars) or f"declare it with `calendar {name.value} {{ … }}`"
+            yield ctx.diag(codes.UNDEFINED_CALENDAR, f"calendar `{name.value}` is not declared", name, hint=hint)
+
+
+def _undefined_segment(ctx: Context, name: m.Name) -> Diagnostic:
+    hint = did_you_mean(name.value, ctx.segments) or (
+        f"declare it with `segment {name.value} = …`; to test a field, write `{name.value} exists`")
+    return ctx.diag(codes.UNDEFINED_SEGMENT, f"segment `{name.value}` is not declared", name, hint=hint)
+
+
+@rule(codes.UNDEFINED_SEGMENT)
+def segments_are_declared(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        for clause in r.clauses:
+            name = clause.segment if clause.kind in SEGMENT_KINDS else None
+            if name is not None and name.value not in ctx.segments:
+                yield _undefined_segment(ctx, name)
+    for target in ctx.agreement.targets:
+        line = target.rule
+        if line is not None and line.segment is not None and line.segment.value not in ctx.segments:
+            yield _undefined_segment(ctx, line.segment)
+    for pred in ctx.predicates():
+        for name in segment_refs(pred):
+            if name.value not in ctx.segments:
+                yield _undefined_segment(ctx, name)
+
+
+def measurable_rules(ctx: Context) -> list[str]:
+    names = [r.name.value for r in ctx.agreement.rules]
+    return names + [FLOW_RULE] if ctx.has_flow else names
+
+
+@rule(codes.UNDEFINED_RULE, codes.UNDEFINED_CLAUSE)
+def target_references(ctx: Context) -> Iterator[Diagnostic]:
+    for target in ctx.agreement.targets:
+        for line in target.items:
+            if line.kind == "target_rule":
+                yield from _target_line(ctx, line)
+
+
+def _target_line(ctx: Context, line: m.TargetRule) -> Iterator[Diagnostic]:
+    name = line.rule.value
+    if name == FLOW_RULE and ctx.has_flow and name not in ctx.rules:
+        keys: tuple[str, ...] = (FLOW_CLAUSE,)
+        default = FLOW_CLAUSE
+    else:
+        decl = ctx.rules.get(name)
+        if decl is None:
+            yield ctx.diag(codes.UNDEFINED_RULE, f"rule `{name}` is not declared", line.rule,
+                           hint=did_you_mean(name, measurable_rules(ctx))
+                           or "a target measures a `handoff`, `deadline` or `attempts` rule")
+            return
+        if decl.kind != "rule":
+            yield ctx.diag(codes.UNDEFINED_RULE,
+                           f"`{name}` is a {kind_word(decl)}; a target measures a `handoff`, `deadline` or `attempts` rule",
+                           line.rule, hint="name the rule whose cycles the target counts")
+            return
+        keys = clause_keys(decl)
+        default = default_clause(decl)
+    clause = line.clause.value if line.clause is not None else default
+    if clause in keys:
+        return
+    where = line.clause if line.clause is not None else line.rule
+    shown = ", ".join(f"`{k}`" for k in keys) or "none"
+    if line.clause is None:
+        message = f"rule `{name}` has no `{clause}` clause to measure"
+        hint = f"name one with `clause KEY` (its clauses: {shown})"
+    else:
+        message = f"rule `{name}` has no clause `{clause}`"
+        hint = did_you_mean(clause, keys) or f"its clauses are {shown}"
+    yield ctx.diag(codes.UNDEFINED_CLAUSE, message, where, hint=hint)
+
+
+@rule(codes.UNQUOTED_VALUE)
+def bare_names_compared(ctx: Context) -> Iterator[Diagnostic]:
+    for pred in ctx.predicates():
+        for node in walk_pred(pred):
+            if node.kind == "compare":
+                values = (node.value,)
+            elif node.kind == "member":
+                values = node.values
+            else:
+                continue
+            if node.field.is_state:
+                continue
+            for value in values:
+                if value.kind != "name":
+                    continue
+                hint = f'quote it: `"{value.value}"`'
+                if value.value in ctx.states:
+                    hint += f"; to test the lifecycle state write `state == {value.value}`"
+                yield ctx.diag(codes.UNQUOTED_VALUE,
+                               f"field `{node.field.name}` is compared with the bare name `{value.value}`",
+                               value, hint=hint)
+
+
+# ------------------------------------------------------------------------------ unused
+
+@rule(codes.UNUSED_SEGMENT)
+def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
+    used: set[str] = set()
+    for decl in ctx.agreement.of("segment"):
+        used.update(n.value for n in segment_refs(decl.predicate) if n.value != decl.name.value)
+    for pred in ctx.predicates(segments=False):
+        used.update(n.value for n in segment_refs(pred))
+    for r in ctx.agreement.rules:
+        used.update(c.segment.value for c in r.clauses if c.kind in SEGMENT_KINDS and c.segment is not None)
+    for t in ctx.agreement.targets:
+        if t.rule is not None and t.rule.segment is not None:
+            used.add(t.rule.segment.value)
+    for decl in ctx.agreement.of("segment"):
+        if decl.name.value not in used and ctx.segments.get(decl.name.value) is decl:
+            yield ctx.diag(codes.UNUSED_SEGMENT, f"segment `{decl.name.value}` is not used", decl.name,
+                           hint="use it in a `for` line, a target or a predicate, or remove it")
+
+
+@rule(codes.UNUSED_CALENDAR)
+def unused_calendars(ctx: Context) -> Iterator[Diagnostic]:
+    used = {c.calendar.value for r in ctx.agreement.rules for c in r.clauses
+            if c.kind in CALENDAR_KINDS and c.calendar is not None}
+    for decl in ctx.agreement.of("calendar"):
+        if decl.name.value not in used and ctx.calendars.get(decl.name.value) is decl:
+            yield ctx.diag(codes.UNUSED_CALENDAR, f"calendar `{decl.name.value}` is not used", decl.name,
+                           hint=f"use it with `on {decl.name.value}` or `only during {decl.name.value}`, or remove it")

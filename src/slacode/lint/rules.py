@@ -1,0 +1,272 @@
+"""Checks of rule bodies (`handoff`, `deadline`, `attempts`): clauses in the right kind of
+rule and not given twice, a start, a stop and a target, sensible numbers, `for` lines that
+can apply, a start that is not also the stop."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from slacode import model as m
+from slacode.codes import names as name_codes
+from slacode.codes import semantics as codes
+from slacode.diagnostics import Diagnostic
+from slacode.lint.context import Context, line_of
+from slacode.lint.logic import implies, is_false
+from slacode.lint.names import kind_word
+from slacode.lint.registry import rule
+
+_CLAUSE_WORDS = {
+    "owner": "owner", "start_on": "start on", "start_when": "start when", "stop_on": "stop on",
+    "cancel_on": "cancel on", "restart_on": "restart on", "pause_while": "pause while",
+    "within": "within", "warn": "warn at", "require": "require", "count": "count",
+    "at_least_within": "at least … within", "at_least_before": "at least … before",
+    "at_most_per_day": "at most … per day", "gap": "gap at least", "first": "first where",
+    "only_during": "only during", "only_between": "only between",
+    "version": "version", "timezone": "timezone", "day_length": "day",
+    "target_rule": "rule", "target_goal": "at least …% met per …", "quota_goal": "at least|at most … per …",
+    "as_of": "as of",
+}
+
+
+def clause_word(kind: str) -> str:
+    return _CLAUSE_WORDS.get(kind, kind)
+
+
+def describe_trigger(t: m.Trigger) -> str:
+    if t.kind in ("enter", "leave"):
+        return f"{t.kind} {', '.join(s.value for s in t.states)}"
+    return t.type.value + (" where …" if t.where is not None else "")
+
+
+# ------------------------------------------------------------------ duplicate clauses
+
+def _once(ctx: Context, items, kinds: tuple[str, ...], where: str) -> Iterator[Diagnostic]:
+    """SLA205 for the second and later items whose kind is one of ``kinds``."""
+    first = None
+    for item in items:
+        if item.kind not in kinds:
+            continue
+        if first is None:
+            first = item
+            continue
+        if item.kind == first.kind:
+            message = f"`{clause_word(item.kind)}` is given twice in {where}; the first is on {line_of(first)}"
+        else:
+            message = (f"`{clause_word(item.kind)}` and `{clause_word(first.kind)}` ({line_of(first)}) "
+                       f"both say how {where} starts")
+        yield ctx.diag(name_codes.DUPLICATE_CLAUSE, message, item, hint="keep one of them")
+
+
+def _default_lines(ctx: Context, r: m.Rule, kind: str) -> Iterator[Diagnostic]:
+    first = None
+    for c in r.of(kind):
+        if c.segment is not None:
+            continue
+        if first is None:
+            first = c
+            continue
+        yield ctx.diag(name_codes.DUPLICATE_CLAUSE,
+                       f"rule `{r.name.value}` has a second `{clause_word(kind)}` line without `for` "
+                       f"(the first is on {line_of(first)})", c,
+                       hint="one line without `for` is the default; give this one a segment with `for SEGMENT`, "
+                            "or remove it")
+
+
+@rule(name_codes.DUPLICATE_CLAUSE)
+def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
+    a = ctx.agreement
+    for header in a.of("agreement"):
+        for kind in ("version", "timezone"):
+            yield from _once(ctx, header.items, (kind,), "the agreement")
+    for cal in a.of("calendar"):
+        for kind in ("timezone", "day_length"):
+            yield from _once(ctx, cal.items, (kind,), f"calendar `{cal.name.value}`")
+    for r in a.rules:
+        where = f"rule `{r.name.value}`"
+        for kinds in (("owner",), ("warn",), ("pause_while",)):
+            yield from _once(ctx, r.clauses, kinds, where)
+        starts = r.of("start_when") + r.of("start_on")
+        if r.of("start_when"):  # several `start on` lines add up; `start when` stands alone
+            yield from _once(ctx, sorted(starts, key=_pos), ("start_when", "start_on"), where)
+        yield from _default_lines(ctx, r, "within")
+        yield from _default_lines(ctx, r, "at_least_within")
+    for t in a.targets:
+        for kind in ("owner", "target_rule", "target_goal"):
+            yield from _once(ctx, t.items, (kind,), f"target `{t.name.value}`")
+    for q in a.quotas:
+        for kind in ("owner", "count", "quota_goal"):
+            yield from _once(ctx, q.items, (kind,), f"quota `{q.name.value}`")
+    for test in a.tests:
+        yield from _once(ctx, test.items, ("as_of",), f'test "{test.name.value}"')
+
+
+def _pos(node) -> tuple[int, int]:
+    s = node.span
+    return (s.line, s.column) if s is not None else (0, 0)
+
+
+# --------------------------------------------------------------- clause placement
+
+@rule(codes.MISPLACED_CLAUSE)
+def misplaced_clauses(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        for c in r.clauses:
+            if r.rule_kind != "attempts" and c.kind in m.ATTEMPTS_ONLY:
+                yield ctx.diag(codes.MISPLACED_CLAUSE,
+                               f"`{clause_word(c.kind)}` belongs to `attempts` rules, not to {kind_word(r)} "
+                               f"`{r.name.value}`", c,
+                               hint=f"move it into an `attempts` rule; a {r.rule_kind} promises a `within` time")
+            elif c.kind == "require" and r.rule_kind != "handoff":
+                yield ctx.diag(codes.MISPLACED_CLAUSE,
+                               f"`require` belongs to handoffs, not to {kind_word(r)} `{r.name.value}`", c,
+                               hint="make the rule a `handoff` if the fields must be present at its stop")
+            elif c.kind == "within" and r.rule_kind == "attempts":
+                yield ctx.diag(codes.MISPLACED_CLAUSE,
+                               f"`within` belongs to handoffs and deadlines, not to attempts rule `{r.name.value}`",
+                               c, hint="write `at least N within DURATION` for the attempts due in a time")
+
+
+@rule(codes.MISSING_START, codes.MISSING_STOP, codes.MISSING_WITHIN)
+def required_clauses(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        name = r.name.value
+        if not r.of("start_on") and not r.of("start_when"):
+            yield ctx.diag(codes.MISSING_START, f"{kind_word(r)} `{name}` has no `start on` or `start when`",
+                           r.name, hint="say what opens a cycle, such as `start on assigned`")
+        if not r.of("stop_on"):
+            yield ctx.diag(codes.MISSING_STOP, f"{kind_word(r)} `{name}` has no `stop on`", r.name,
+                           hint="say what fulfils the obligation, such as `stop on contact_attempt`")
+        if r.rule_kind != "attempts" and not r.of("within"):
+            yield ctx.diag(codes.MISSING_WITHIN, f"{r.rule_kind} `{name}` has no `within` line", r.name,
+                           hint="say how long the owner has, such as `within 4h on br_sales`")
+
+
+# ------------------------------------------------------------------------ numbers
+
+@rule(codes.PERCENT_OUT_OF_RANGE)
+def warn_percent(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        for c in r.of("warn"):
+            if not 0 <= c.percent <= 100:
+                yield ctx.diag(codes.PERCENT_OUT_OF_RANGE,
+                               f"`warn at {c.percent:g}%` is outside 0–100% of the target", c,
+                               hint="warn before the deadline, such as `warn at 75%`")
+
+
+def whole_positive(n) -> bool:
+    return not isinstance(n, bool) and float(n).is_integer() and n >= 1
+
+
+@rule(codes.INVALID_COUNT)
+def attempt_counts(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        for c in r.clauses:
+            if c.kind in ("at_least_within", "at_least_before", "at_most_per_day") and not whole_positive(c.n):
+                yield ctx.diag(codes.INVALID_COUNT,
+                               f"`{clause_word(c.kind).replace('…', f'{c.n:g}')}` needs a positive whole number "
+                               f"of attempts, not {c.n:g}", c,
+                               hint="count attempts as 1, 2, 3 …")
+
+
+@rule(codes.ZERO_DURATION)
+def zero_durations(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        for c in r.clauses:
+            if c.kind in ("within", "at_least_within", "gap") and c.duration.seconds() == 0:
+                what = "a gap" if c.kind == "gap" else "a target"
+                yield ctx.diag(codes.ZERO_DURATION, f"{what} of zero in rule `{r.name.value}`", c.duration,
+                               hint="give the time the promise allows, such as `4h`" if c.kind != "gap"
+                               else "give the least time between attempts, such as `2h`, or remove the line")
+
+
+@rule(codes.DAY_WITHOUT_CALENDAR)
+def days_without_calendar(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        for c in r.clauses:
+            if c.kind in ("within", "at_least_within") and c.calendar is None and c.duration.has_days:
+                hours = c.duration.seconds() / 3600
+                yield ctx.diag(codes.DAY_WITHOUT_CALENDAR,
+                               f"`{c.duration.compact()}` without a calendar is wall-clock time: "
+                               f"{hours:g} hours, nights and weekends included", c.duration,
+                               hint="add `on CALENDAR` to count working days, or write hours to say it plainly")
+
+
+# ------------------------------------------------------------------- `for` lines
+
+@rule(codes.NO_DEFAULT_TARGET)
+def default_lines(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        kind = "at_least_within" if r.rule_kind == "attempts" else "within"
+        lines = r.of(kind)
+        if lines and all(c.segment is not None for c in lines):
+            segs = ", ".join(f"`{c.segment.value}`" for c in lines)
+            yield ctx.diag(codes.NO_DEFAULT_TARGET,
+                           f"every `{clause_word(kind)}` line of `{r.name.value}` has `for`: leads outside "
+                           f"{segs} are not tracked", lines[0],
+                           hint=f"add a line without `for` as the default for every other lead")
+
+
+@rule(codes.UNREACHABLE_LINE)
+def unreachable_lines(ctx: Context) -> Iterator[Diagnostic]:
+    segs = ctx.segments
+    for r in ctx.agreement.rules:
+        for kind in ("within", "at_least_within"):
+            earlier: list = []
+            for c in r.of(kind):
+                if c.segment is None:
+                    continue
+                name = c.segment.value
+                diag = _why_unreachable(ctx, c, name, earlier, segs)
+                if diag is not None:
+                    yield diag
+                earlier.append(c)
+
+
+def _why_unreachable(ctx: Context, line, name: str, earlier: list, segs) -> Diagnostic | None:
+    for prev in earlier:
+        if prev.segment.value == name:
+            return ctx.diag(codes.UNREACHABLE_LINE,
+                            f"this `for {name}` line never applies: {line_of(prev)} has the same segment", line,
+                            hint="remove one of the two lines")
+    if name not in segs:
+        return None
+    pred = segs[name].predicate
+    if is_false(pred, segs):
+        return ctx.diag(codes.UNREACHABLE_LINE, f"this line never applies: segment `{name}` can never hold", line,
+                        hint=f"fix the predicate of `{name}` or remove the line")
+    for prev in earlier:
+        other = prev.segment.value
+        if other in segs and implies(pred, segs[other].predicate, segs):
+            return ctx.diag(codes.UNREACHABLE_LINE,
+                            f"this `for {name}` line never applies: every lead in `{name}` is also in `{other}`, "
+                            f"whose line comes first ({line_of(prev)})", line,
+                            hint=f"move this line above the `for {other}` line: the first line that holds wins")
+    return None
+
+
+# ---------------------------------------------------------------- start and stop
+
+def _same_trigger(start: m.Trigger, stop: m.Trigger, segs) -> str | None:
+    """What fires both ``start`` and ``stop`` (for the message), or None."""
+    if start.kind != stop.kind:
+        return None
+    if start.kind in ("enter", "leave"):
+        common = [s.value for s in start.states if s.value in {t.value for t in stop.states}]
+        return f"{start.kind} {', '.join(common)}" if common else None
+    if start.type.value != stop.type.value:
+        return None
+    if implies(start.where, stop.where, segs) if start.where is not None else stop.where is None:
+        return describe_trigger(start)
+    return None
+
+
+@rule(codes.START_IS_STOP)
+def start_is_stop(ctx: Context) -> Iterator[Diagnostic]:
+    for r in ctx.agreement.rules:
+        for stop in r.triggers("stop_on"):
+            for start in r.triggers("start_on"):
+                what = _same_trigger(start, stop, ctx.segments)
+                if what is not None:
+                    yield ctx.diag(codes.START_IS_STOP, f"`{what}` both starts and stops `{r.name.value}`", stop,
+                                   hint="each occurrence closes one cycle and opens the next; to give a fresh "
+                                        "clock on a repeat, use `restart on` instead")
+                    break

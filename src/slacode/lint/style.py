@@ -1,0 +1,58 @@
+"""Style checks (SLA4xx): snake_case names, an owner for every promise."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from slacode.codes import style as codes
+from slacode.diagnostics import Diagnostic
+from slacode.lint.context import Context
+from slacode.lint.registry import rule
+
+SNAKE_CASE = re.compile(r"_*[a-z][a-z0-9]*(?:_[a-z0-9]+)*_*")
+
+
+def to_snake_case(name: str) -> str:
+    """``firstTouch`` → ``first_touch``; ``First-Touch`` → ``first_touch``."""
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s)
+    s = re.sub(r"_+", "_", s).lower()
+    return s
+
+
+def declared_names(ctx: Context):
+    """``(kind word, Name)`` of every declared name the style applies to."""
+    a = ctx.agreement
+    for decl in ctx.rule_likes:
+        yield (decl.rule_kind if decl.kind == "rule" else decl.kind), decl.name
+    for s in a.state_decls:
+        yield "state", s.name
+    for d in a.of("segment"):
+        yield "segment", d.name
+    for d in a.of("calendar"):
+        yield "calendar", d.name
+    for d in a.of("let"):
+        yield "constant", d.name
+    for header in a.of("agreement"):
+        for n in header.teams:
+            yield "team", n
+
+
+@rule(codes.NOT_SNAKE_CASE)
+def snake_case_names(ctx: Context) -> Iterator[Diagnostic]:
+    for word, name in declared_names(ctx):
+        if SNAKE_CASE.fullmatch(name.value):
+            continue
+        yield ctx.diag(codes.NOT_SNAKE_CASE, f"{word} name `{name.value}` is not snake_case", name,
+                       hint=f"rename it `{to_snake_case(name.value)}` (lower case words joined by `_`)")
+
+
+@rule(codes.MISSING_OWNER)
+def owners(ctx: Context) -> Iterator[Diagnostic]:
+    for decl in ctx.rule_likes:
+        if decl.owner is None:
+            word = decl.rule_kind if decl.kind == "rule" else decl.kind
+            hint = "add `owner TEAM`"
+            if ctx.teams:
+                hint += " (" + ", ".join(f"`{t}`" for t in ctx.teams) + ")"
+            yield ctx.diag(codes.MISSING_OWNER, f"{word} `{decl.name.value}` has no owner", decl.name, hint=hint)

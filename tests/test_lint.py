@@ -1,0 +1,445 @@
+"""Focused tests of the semantic checks (slacode.lint): the tricky ones, the helpers others
+reuse, and that every shared example agreement lints without errors."""
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import slacode
+import slacode.api
+from slacode import model as m
+from slacode.lint import registry
+from slacode.lint.context import Context, clause_keys, did_you_mean
+from slacode.lint.expr import ExprError, constant_values, evaluate_expr
+from slacode.lint.graph import cycles
+from slacode.lint.logic import implies, is_false
+from tests.conftest import ROOT, language_example, needs_shared, shared_agreements
+
+HEADER = 'agreement "t" {\n  timezone "UTC"\n  teams sales\n}\n'
+
+
+def lint(text: str) -> list:
+    return slacode.api.lint(text, "t.sla")
+
+
+def codes(text: str) -> list[str]:
+    return [d.code for d in lint(text)]
+
+
+def where(text: str, code: str) -> list[tuple[int, int]]:
+    return [(d.line, d.column) for d in lint(text) if d.code == code]
+
+
+def build(text: str) -> m.Agreement:
+    from slacode.build import build as build_tree
+    from slacode.parse import parse
+
+    tree, diags = parse(text)
+    assert not diags, diags
+    agreement, diags = build_tree(tree)
+    return agreement
+
+
+# ------------------------------------------------------------------ shared examples
+
+@needs_shared
+@pytest.mark.parametrize("path", shared_agreements(), ids=lambda p: p.parent.name if p.name == "agreement.sla" else p.name)
+def test_shared_agreements_have_no_errors(path: Path):
+    errors = [d for d in lint(path.read_text(encoding="utf-8")) if d.severity == "error"]
+    assert errors == []
+
+
+@needs_shared
+def test_language_example_has_no_errors():
+    errors = [d for d in lint(language_example()) if d.severity == "error"]
+    assert errors == []
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "specs").glob("*.sla")), ids=lambda p: p.name)
+def test_project_specs_have_no_errors(path: Path):
+    errors = [d for d in lint(path.read_text(encoding="utf-8")) if d.severity == "error"]
+    assert errors == []
+
+
+# ------------------------------------------------------------------------ entry points
+
+def test_slacode_lint_stays_callable_after_the_lint_package_is_imported():
+    import slacode.lint  # noqa: F401  (the package shadows the attribute on import)
+
+    diags = slacode.lint("", "empty.sla")
+    assert [d.code for d in diags] == ["SLA201"]
+    assert (diags[0].line, diags[0].column) == (1, 1)
+    assert slacode.lint.check(build(HEADER)) == []
+
+
+def test_checks_only_run_on_text_that_parses():
+    # a syntax error: no semantic diagnostic (like a missing agreement) is added
+    assert codes("deadline x {\n  within on br\n}\n") == ["SLA101"]
+
+
+def test_a_check_cannot_report_a_code_it_is_not_registered_for():
+    def bad(ctx):
+        yield ctx.diag("SLA201", "x")
+
+    check = registry.Check(("SLA202",), bad)
+    registry.CHECKS.append(check)
+    try:
+        with pytest.raises(AssertionError, match="SLA201"):
+            lint(HEADER)
+    finally:
+        registry.CHECKS.remove(check)
+
+
+def test_diagnostics_carry_the_file_and_a_hint():
+    d = next(d for d in lint(HEADER + "deadline a {\n  owner slaes\n  start on x\n  stop on y\n  within 1h\n}\n")
+             if d.code == "SLA206")
+    assert d.path == "t.sla" and (d.line, d.column) == (6, 9)
+    assert d.hint == "did you mean `sales`?"
+
+
+# ------------------------------------------------------------------ calendar overlaps
+
+def _calendar(*hours: str) -> str:
+    lines = "\n".join(f"  hours {h}" for h in hours)
+    return HEADER + f'calendar c {{\n  timezone "UTC"\n{lines}\n}}\n'
+
+
+@pytest.mark.parametrize("hours, overlaps", [
+    (("fri 22:00-06:00", "sat 05:00-12:00"), True),       # the after-midnight part spills into sat
+    (("fri 22:00-06:00", "sat 06:00-12:00"), False),      # ends are exclusive
+    (("sun 23:00-01:00", "mon 00:00-01:00"), True),       # sunday night wraps to monday
+    (("sun 23:00-01:00", "mon 01:00-09:00"), False),
+    (("daily 22:00-06:00",), False),                      # one overnight interval per day
+    (("daily 12:00-11:00",), False),                      # 23 hours a day, never twice
+    (("mon 00:00-24:00", "tue 00:00-01:00"), False),
+    (("mon,mon-wed 09:00-10:00",), False),                # a day named twice is one day
+    (("mon-fri 09:00-12:00, 11:00-13:00",), True),
+    (("mon-fri 09:00-18:00", "sat 09:00-12:00"), False),
+    (("thu 20:00-02:00", "fri 01:00-03:00", "fri 22:00-06:00"), True),
+])
+def test_overlapping_hours(hours, overlaps):
+    assert ("SLA302" in codes(_calendar(*hours))) is overlaps
+
+
+def test_overlap_reported_once_per_pair_at_the_later_interval():
+    text = _calendar("mon-fri 09:00-18:00", "mon-fri 12:00-13:00")
+    assert where(text, "SLA302") == [(8, 17)]
+
+
+_times = st.integers(min_value=0, max_value=47).map(lambda i: i * 30)
+
+
+@st.composite
+def _hours_lines(draw):
+    lines = []
+    for _ in range(draw(st.integers(1, 4))):
+        days = draw(st.sets(st.integers(0, 6), min_size=1, max_size=3))
+        start = draw(_times)
+        end = draw(_times.filter(lambda e: e != start) | st.just(1440))
+        if end == start:
+            end = (start + 30) % 1440 or 1440
+        lines.append((sorted(days), start, end))
+    return lines
+
+
+def _minute_set(day: int, start: int, end: int) -> set[int]:
+    length = end - start if end > start else 1440 - start + end
+    return {(day * 1440 + start + i) % (7 * 1440) for i in range(0, length, 30)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(_hours_lines())
+def test_overlap_check_agrees_with_minute_sets(lines):
+    def hhmm(x):
+        return f"{x // 60:02d}:{x % 60:02d}"
+
+    text = _calendar(*(f"{','.join(m.DAY_NAMES[d] for d in days)} {hhmm(s)}-{hhmm(e)}" for days, s, e in lines))
+    sets = [(_minute_set(d, s, e)) for days, s, e in lines for d in days]
+    brute = any(a & b for i, a in enumerate(sets) for b in sets[i + 1:])
+    assert ("SLA302" in codes(text)) is brute
+
+
+def test_calendar_value_checks():
+    text = _calendar("mon 09:00-09:00", "tue 24:00-12:00", "wed 09:00-24:00")
+    assert set(codes(text)) >= {"SLA301", "SLA108"}
+    assert "SLA303" not in codes(text)
+    assert "SLA303" in codes(HEADER + 'calendar c {\n  timezone "UTC"\n}\n')
+
+
+# ------------------------------------------------------------------ impossible attempts
+
+def _attempts(*lines: str, tz: str = "UTC", calendar: str = "") -> str:
+    header = HEADER.replace('"UTC"', f'"{tz}"')
+    body = "\n".join(f"  {line}" for line in lines)
+    return header + calendar + f"attempts a {{\n  owner sales\n  start on assigned\n  stop on enter sql\n{body}\n}}\n"
+
+
+@pytest.mark.parametrize("n, hours, per_day", [(6, 24, 2), (4, 12, 1), (7, 48, 2), (3, 1, 1), (10, 60, 3)])
+def test_per_day_cap_on_wall_clock(n, hours, per_day):
+    text = _attempts(f"at least {n} within {hours}h", f"at most {per_day} per day")
+    dates = math.ceil(hours / 24) + 1              # UTC days are always 24 hours
+    assert ("SLA323" in codes(text)) is (n > per_day * dates)
+
+
+def test_daylight_saving_makes_the_per_day_bound_looser():
+    # a 23-hour local day lets 24 hours touch three dates in New York, never in UTC
+    assert "SLA323" in codes(_attempts("at least 6 within 24h", "at most 2 per day"))
+    assert "SLA323" not in codes(_attempts("at least 6 within 24h", "at most 2 per day", tz="America/New_York"))
+
+
+def test_a_pause_can_stretch_the_window_so_nothing_is_proven():
+    assert "SLA323" not in codes(_attempts("at least 6 within 24h", "at most 2 per day", "pause while x > 1"))
+
+
+@pytest.mark.parametrize("n, hours, gap, impossible", [(5, 4, 2, True), (3, 4, 2, False), (2, 1, 2, True),
+                                                       (1, 1, 5, False), (4, 6, 2, False), (4, 5, 2, True)])
+def test_gap_on_wall_clock(n, hours, gap, impossible):
+    text = _attempts(f"at least {n} within {hours}h", f"gap at least {gap}h")
+    assert ("SLA323" in codes(text)) is impossible
+
+
+_CAL = 'calendar c {\n  timezone "UTC"\n  hours mon-fri 09:00-18:00\n  hours sat 09:00-13:00\n}\n'
+
+
+def test_per_day_cap_on_a_calendar_needs_only_during():
+    lines = ("at least 10 within 1d on c", "at most 2 per day on c")
+    assert "SLA323" not in codes(_attempts(*lines, calendar=_CAL))    # attempts may fall on any date
+    assert "SLA323" in codes(_attempts(*lines, "only during c", calendar=_CAL))
+
+
+@pytest.mark.parametrize("n, per_day, target, expect_warning", [
+    (3, 1, "1d", False), (5, 2, "1d", False), (6, 1, "2d", False), (7, 2, "9h", False), (9, 3, "1d", False),
+    (4, 2, "2d", False), (4, 1, "4h", True), (3, 1, "3h", True), (5, 1, "1d", True), (11, 2, "1d", True),
+])
+def test_calendar_bound_is_sound(n, per_day, target, expect_warning):
+    """Whenever the check warns, no start gives the window enough working dates: the
+    real calendar is stepped through for starts all over a week."""
+    text = _attempts(f"at least {n} within {target} on c", f"at most {per_day} per day on c", "only during c",
+                     calendar=_CAL)
+    warned = "SLA323" in codes(text)
+    assert warned is expect_warning
+    agreement = slacode.loads(text)
+    cal = agreement.calendars["c"]
+    line = agreement.rule("a").of("at_least_within")[0]
+    target_td = timedelta(seconds=line.duration.seconds(int(cal.day_length.total_seconds())))
+    most = 0
+    start = datetime(2026, 11, 2, tzinfo=timezone.utc)   # a Monday
+    for step in range(0, 7 * 24 * 4):
+        s = start + timedelta(minutes=15 * step)
+        d = cal.add(s, target_td)
+        dates, t = set(), s
+        while t <= d:
+            if cal.is_open(t):
+                dates.add(t.date())
+            t += timedelta(minutes=15)
+        most = max(most, len(dates))
+    if warned:
+        assert math.ceil(n / per_day) > most
+    if math.ceil(n / per_day) <= most:
+        assert not warned
+
+
+# ---------------------------------------------------------------------- for lines
+
+def test_narrow_segment_after_a_broader_one_never_applies():
+    text = HEADER + (
+        'segment hot = score >= 80\nsegment hot_us = hot and country == "US"\n'
+        "deadline d {\n  owner sales\n  start on a\n  stop on b\n"
+        "  within 1h for hot\n  within 15m for hot_us\n  within 4h\n}\n")
+    assert where(text, "SLA320") == [(12, 3)]
+    swapped = text.replace("  within 1h for hot\n  within 15m for hot_us\n", "  within 15m for hot_us\n  within 1h for hot\n")
+    assert "SLA320" not in codes(swapped)
+
+
+@pytest.mark.parametrize("p, q, expected", [
+    ("score >= 90", "score >= 80", True),
+    ("score > 80", "score >= 80", True),
+    ("score >= 80", "score > 80", False),
+    ("score == 85", "score >= 80", True),
+    ("score < 10", "score <= 10", True),
+    ("score >= 80", "score >= 90", False),
+    ('country == "US"', 'country in ["US", "CA"]', True),
+    ('country in ["US", "CA"]', 'country == "US"', False),
+    ('country in ["US"]', 'country in ["US", "CA"]', True),
+    ('country == "US"', "country exists", True),
+    ("country missing", "country exists", False),
+    ('country == "US"', 'country != "BR"', True),
+    ('country == "US"', 'country != "US"', False),
+    ('a == 1 and b == 2', "a == 1", True),
+    ("a == 1", "a == 1 or b == 2", True),
+    ("a == 1 or b == 2", "a == 1", False),
+    ("a == 1 or a == 2", "a in [1, 2]", True),
+    ("x == 1", "true", True),
+    ("false", "x == 1", True),
+    ("not a == 1", "not a == 1", True),
+    ("state == on_hold", 'state == "on_hold"', True),
+])
+def test_implies(p, q, expected):
+    a = build(f"segment p = {p}\nsegment q = {q}\n")
+    segs = a.segments
+    assert implies(segs["p"].predicate, segs["q"].predicate, segs) is expected
+
+
+def test_implies_follows_segments_and_stops_at_circles():
+    a = build("segment x = y\nsegment y = x\nsegment z = score > 1\n")
+    segs = a.segments
+    assert implies(segs["z"].predicate, segs["z"].predicate, segs)
+    assert not implies(segs["x"].predicate, segs["z"].predicate, segs)   # terminates
+    assert is_false(build("segment f = x > 1 and false\n").segments["f"].predicate)
+
+
+# --------------------------------------------------------------------- start / stop
+
+@pytest.mark.parametrize("start, stop, warned", [
+    ("assigned", "assigned", True),
+    ("assigned", "contact_attempt or assigned", True),
+    ('msg where channel == "email"', "msg", True),
+    ("msg", 'msg where channel == "email"', False),
+    ('msg where channel == "email"', 'msg where channel == "phone"', False),
+    ("enter mql, sql", "enter sql", True),
+    ("enter mql", "leave mql", False),
+])
+def test_start_is_stop(start, stop, warned):
+    text = HEADER + f"deadline d {{\n  owner sales\n  start on {start}\n  stop on {stop}\n  within 1h\n}}\n"
+    assert ("SLA322" in codes(text)) is warned
+
+
+# ------------------------------------------------------------------- expressions
+
+def _expr(text: str, lets: str = ""):
+    a = build(lets + f"quota q {{\n  count x\n  at least {text} per month\n}}\n")
+    return a.quotas[0].goal.amount, a.constants
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1 + 2 * 3", 7), ("(1 + 2) * 3", 9), ("10 / 4", 2.5), ("-3 + 1", -2), ("ceil(10 / 3)", 4),
+    ("floor(10 / 3)", 3), ("round(2.5)", 3), ("round(-2.5)", -3), ("round(2.4)", 2), ("min(3, 1, 2)", 1),
+    ("max(3, 1, 2)", 3), ("1_000 - 1", 999),
+])
+def test_evaluate_expr(text, value):
+    expr, constants = _expr(text)
+    assert evaluate_expr(expr, constants) == value
+
+
+def test_evaluate_expr_with_constants_and_errors():
+    expr, constants = _expr("ceil(deals / rate)", "let deals = 12\nlet rate = 0.25\n")
+    assert evaluate_expr(expr, constants) == 48
+    assert evaluate_expr(expr, {"deals": 10, "rate": 4}) == 3          # plain numbers work too
+    with pytest.raises(ExprError) as e:
+        evaluate_expr(expr, {"deals": 10, "rate": 0})
+    assert e.value.code == "SLA313"
+    with pytest.raises(ExprError) as e:
+        evaluate_expr(expr, {"deals": 10, "rat": 1})
+    assert e.value.code == "SLA212" and e.value.hint == "did you mean `rat`?"
+    expr, constants = _expr("a", "let a = b\nlet b = a\n")
+    with pytest.raises(ExprError) as e:
+        evaluate_expr(expr, constants)
+    assert e.value.code == "SLA314"
+    expr, _ = _expr("sqrt(4)")
+    with pytest.raises(ExprError) as e:
+        evaluate_expr(expr, {})
+    assert e.value.code == "SLA213"
+
+
+def test_constant_values_skips_the_broken_ones():
+    a = build("let a = 2\nlet b = a * 3\nlet c = d\nlet e = e\n")
+    assert constant_values(a) == {"a": 2, "b": 6}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.recursive(st.integers(0, 50).map(str),
+                    lambda inner: st.tuples(inner, st.sampled_from("+-*"), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+                    max_leaves=8))
+def test_evaluate_expr_matches_python_arithmetic(text):
+    expr, constants = _expr(text)
+    assert evaluate_expr(expr, constants) == eval(text)  # noqa: S307 - digits and + - * only
+
+
+def test_expression_diagnostics_are_not_repeated():
+    text = HEADER + "let rate = 0\nlet a = 1 / rate\nlet b = a + a\n" \
+        "quota q {\n  owner sales\n  count x\n  at least b + nope(1) per month\n}\n"
+    got = [(d.code, d.line) for d in lint(text) if d.code in ("SLA313", "SLA213")]
+    assert got == [("SLA313", 6), ("SLA213", 11)]
+
+
+def test_cycles():
+    assert cycles({"a": ["b"], "b": ["a"], "c": ["c"], "d": ["a"], "e": []}) == [["a", "b"], ["c"]]
+    assert cycles({"a": ["b"], "b": ["c"], "c": []}) == []
+    chain = {str(i): [str(i + 1)] for i in range(3000)}
+    chain["3000"] = ["0"]
+    assert len(cycles(chain)[0]) == 3001              # iterative: no recursion limit
+
+
+# ------------------------------------------------------------------ clause keys, hints
+
+def test_clause_keys():
+    a = build("attempts a {\n  at least 3 within 1d for hot\n  at least 5 within 2d\n  gap at least 1h\n"
+              "  gap at least 2h\n  first where x == 1\n  require y\n}\n"
+              "handoff h {\n  within 1h\n  within 5m for hot\n  require a\n  require b\n}\n")
+    assert clause_keys(a.rule("a")) == ("at_least_within", "gap", "gap_2", "first")
+    assert clause_keys(a.rule("h")) == ("within", "require", "require_2")
+
+
+def test_did_you_mean():
+    assert did_you_mean("br_sale", ["br_sales", "us_sales"]) == "did you mean `br_sales`?"
+    assert did_you_mean("Sales", ["sales"]) == "did you mean `sales`?"
+    assert did_you_mean("zzz", ["sales"]) is None
+
+
+# ------------------------------------------------------------------------ assorted
+
+def test_states_only_checked_when_declared():
+    rule = "deadline d {\n  owner sales\n  start on enter anything\n  stop on leave whatever\n  within 1h\n}\n"
+    assert "SLA207" not in codes(HEADER + rule)
+    assert "SLA207" in codes(HEADER + "states {\n  mql\n}\n" + rule)
+
+
+def test_quoted_state_and_field_called_state():
+    text = HEADER + 'states {\n  on_hold\n}\nsegment a = state == "on_hold"\nsegment b = `state` == "SP"\n' \
+        "segment c = `state` == SP\n"
+    assert where(text, "SLA207") == []
+    assert where(text, "SLA214") == [(10, 24)]
+
+
+def test_target_on_attempts_defaults_to_at_least_within():
+    base = HEADER + "attempts a {\n  owner sales\n  start on x\n  stop on y\n{}}\n" \
+        "target t {\n  owner sales\n  rule a\n  at least 90% met per week\n}\n"
+    assert "SLA211" not in codes(base.replace("{}", "  at least 3 within 4h\n"))
+    assert "SLA211" in codes(base.replace("{}", "  gap at least 1h\n"))
+
+
+def test_flow_rule_in_targets_and_expects_needs_a_flow_block():
+    text = HEADER + "states {\n  a\n  b final\n}\n{flow}target t {\n  owner sales\n  rule flow\n" \
+        "  at least 90% met per week\n}\n"
+    assert "SLA210" in codes(text.replace("{flow}", ""))
+    assert "SLA210" not in codes(text.replace("{flow}", "flow {\n  a -> b\n}\n"))
+
+
+def test_default_line_duplicates_but_segment_lines_may_repeat_kinds():
+    rule = "deadline d {\n  owner sales\n  start on x\n  stop on y\n  within 1h\n  within 5m for s\n  within 2h\n}\n"
+    assert where(HEADER + "segment s = a > 1\n" + rule, "SLA205") == [(12, 3)]
+
+
+def test_snake_case():
+    from slacode.lint.style import SNAKE_CASE, to_snake_case
+
+    for good in ("a", "first_touch", "sql_2", "_private", "x1"):
+        assert SNAKE_CASE.fullmatch(good)
+    for bad in ("A", "firstTouch", "first__touch", "First_Touch", "MQL"):
+        assert not SNAKE_CASE.fullmatch(bad)
+    assert to_snake_case("firstTouch") == "first_touch"
+    assert to_snake_case("HTTPRequest") == "http_request"
+
+
+def test_context_tables():
+    ctx = Context.of(build(HEADER + "states {\n  a\n  b final\n}\ncalendar c {\n}\n"
+                           "deadline r {\n  start on x\n}\nquota q {\n  count y\n}\n"))
+    assert list(ctx.states) == ["a", "b"] and ctx.finals == {"b"}
+    assert list(ctx.teams) == ["sales"] and list(ctx.calendars) == ["c"]
+    assert list(ctx.rules) == ["r", "q"]
+    assert [t.type.value for t in ctx.triggers()] == ["x", "y"]
