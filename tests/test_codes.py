@@ -19,7 +19,7 @@ import pytest
 
 import slacode.api
 from slacode.codes import CODES
-from slacode.lint import registry
+from slacode.checks import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "codes"

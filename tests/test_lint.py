@@ -1,4 +1,4 @@
-"""Focused tests of the semantic checks (slacode.lint): the tricky ones, the helpers others
+"""Focused tests of the semantic checks (slacode.checks): the tricky ones, the helpers others
 reuse, and that every shared example agreement lints without errors."""
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 import slacode
 import slacode.api
 from slacode import model as m
-from slacode.lint import registry
-from slacode.lint.context import Context, clause_keys, did_you_mean
-from slacode.lint.expr import ExprError, constant_values, evaluate_expr
-from slacode.lint.graph import cycles
-from slacode.lint.logic import implies, is_false
+from slacode.checks import registry
+from slacode.checks.context import Context, clause_keys, did_you_mean
+from slacode.checks.expr import ExprError, constant_values, evaluate_expr
+from slacode.checks.graph import cycles
+from slacode.checks.logic import implies, is_false
 from tests.conftest import ROOT, language_example, needs_shared, shared_agreements
 
 HEADER = 'agreement "t" {\n  timezone "UTC"\n  teams sales\n}\n'
@@ -68,13 +68,13 @@ def test_project_specs_have_no_errors(path: Path):
 
 # ------------------------------------------------------------------------ entry points
 
-def test_slacode_lint_stays_callable_after_the_lint_package_is_imported():
-    import slacode.lint  # noqa: F401  (the package shadows the attribute on import)
+def test_slacode_lint_stays_callable_after_the_checks_run():
+    import slacode.checks  # noqa: F401
 
     diags = slacode.lint("", "empty.sla")
     assert [d.code for d in diags] == ["SLA201"]
     assert (diags[0].line, diags[0].column) == (1, 1)
-    assert slacode.lint.check(build(HEADER)) == []
+    assert slacode.checks.check(build(HEADER)) == []
 
 
 def test_checks_only_run_on_text_that_parses():
@@ -426,7 +426,7 @@ def test_default_line_duplicates_but_segment_lines_may_repeat_kinds():
 
 
 def test_snake_case():
-    from slacode.lint.style import SNAKE_CASE, to_snake_case
+    from slacode.checks.style import SNAKE_CASE, to_snake_case
 
     for good in ("a", "first_touch", "sql_2", "_private", "x1"):
         assert SNAKE_CASE.fullmatch(good)

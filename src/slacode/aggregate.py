@@ -85,9 +85,10 @@ class Aggregates:
         for v in verdicts:
             for i in self._wanted.get((v.rule, v.clause), ()):
                 t = self.plan.targets[i]
-                if t.segment is not None and t.segment not in segments.get((v.rule, v.cycle), ()):
-                    continue
-                cycles.append((i, v.started_at, v.status))
+                # every cycle of the rule fixes where the periods start; only the target's
+                # segment's cycles are judged (status None: not judged by this target)
+                judged = t.segment is None or t.segment in segments.get((v.rule, v.cycle), ())
+                cycles.append((i, v.started_at, v.status if judged else None))
         self.by_lead[fold.lead] = (fold.first_at if fold.events else None, list(fold.quota_hits), cycles)
 
     def forget_lead(self, lead: str) -> None:
@@ -135,8 +136,8 @@ class Aggregates:
     def _target(self, i: int) -> list[Verdict]:
         t = self.plan.targets[i]
         zone = self.plan.zone
-        cycles = sorted((start, status) for _, _, lead_cycles in self.by_lead.values()
-                        for j, start, status in lead_cycles if j == i)
+        cycles = sorted(((start, status) for _, _, lead_cycles in self.by_lead.values()
+                         for j, start, status in lead_cycles if j == i), key=lambda c: c[0])
         if not cycles:
             return []
         out = []
@@ -144,7 +145,7 @@ class Aggregates:
         for label, start, end in periods(cycles[0][0], self.as_of, t.period, zone):
             met = breached = undecided = 0
             while k < len(cycles) and cycles[k][0] < end:
-                status = cycles[k][1]
+                status = cycles[k][1]   # None: a cycle outside the target's segment
                 if status == "met":
                     met += 1
                 elif status == "breached":

@@ -10,7 +10,7 @@ from slacode.diagnostics import Diagnostic, SpecError, has_errors, sort_diagnost
 def analyse(text: str, file: str | None = None):
     """Parse, build and check ``text``: ``(Agreement or None, sorted diagnostics)``."""
     from slacode.build import build
-    from slacode.lint import check
+    from slacode.checks import check
     from slacode.parse import parse
 
     tree, diags = parse(text, file)

@@ -595,7 +595,7 @@ def _never(c, cyc, fold: LeadFold, base) -> Verdict:
         start_min, end_min = c.window
         used: list[str] = []
         for at, ref, _props, _state, tzfield in atts:
-            zone, name = _lead_zone(tzfield, fold)
+            zone, name = _lead_zone(tzfield, fold, c.place)
             if name not in used:
                 used.append(name)
             local = from_us(at, zone)
@@ -619,17 +619,17 @@ def _never(c, cyc, fold: LeadFold, base) -> Verdict:
     return v
 
 
-def _lead_zone(tzfield, fold: LeadFold):
+def _lead_zone(tzfield, fold: LeadFold, place=None):
     """The lead's zone from its ``timezone`` field, else the agreement's (§7, §13)."""
     from zoneinfo import ZoneInfo
 
-    if isinstance(tzfield, str) and tzfield:
+    if tzfield is not None:
         try:
+            if not isinstance(tzfield, str) or not tzfield:
+                raise ValueError(tzfield)
             return ZoneInfo(tzfield), tzfield
-        except (ValueError, KeyError, OSError):
-            fold.notes.add(("bad_zone", tzfield))
         except Exception:  # noqa: BLE001 - zoneinfo raises several kinds for odd names
-            fold.notes.add(("bad_zone", tzfield))
+            fold.notes.add(("bad_zone", str(tzfield), fold.lead, place))
     return fold.plan.zone, fold.plan.timezone
 
 
@@ -759,9 +759,12 @@ def note_diagnostics(notes: set) -> list:
     out = []
     for note in sorted(notes, key=lambda n: (str(getattr(n, "span", n)))):
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
+            _, zone, lead, span = note
             out.append(dg.make(codes.UNKNOWN_LEAD_ZONE,
-                               f"lead time zone {note[1]!r} is not a known IANA zone; the agreement's zone was used",
-                               None, hint="use IANA names such as `America/New_York`"))
+                               f"lead {lead!r} has time zone {zone!r}, which is not an IANA zone; "
+                               "the agreement's zone was used for its quiet hours",
+                               span, file=span.file if span else None,
+                               hint="use IANA names such as `America/Sao_Paulo` in the lead's `timezone` field"))
         else:
             out.append(dg.make(codes.NUMBER_STRING_COMPARISON,
                                "a number was compared with a string here; such comparisons are false",

@@ -3,7 +3,7 @@
 Every node carries the :class:`~slacode.diagnostics.Span` it was read from (excluded from
 dumps and equality of dumps, so ``a.model_dump() == b.model_dump()`` compares meaning, not
 layout). Values are kept as written (a time ``25:00`` is a ``TimeOfDay(hour=25)``) so that
-the checks in :mod:`slacode.lint` can point at them; the checks decide what is valid.
+the checks in :mod:`slacode.checks` can point at them; the checks decide what is valid.
 
 The root is :class:`Agreement`; it also offers the runtime entry points (calendars,
 evaluation) by importing those stages lazily.

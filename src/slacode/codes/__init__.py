@@ -33,7 +33,8 @@ class CodeInfo:
 
     @property
     def summary(self) -> str:
-        return self.doc.strip().splitlines()[0].strip()
+        first = self.doc.strip().split("\n\n")[0]
+        return " ".join(line.strip() for line in first.splitlines())
 
     def page(self) -> str:
         """The documentation page, as ``slacode rule`` prints it and docs/rules holds it."""

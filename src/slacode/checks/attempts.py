@@ -25,10 +25,10 @@ from typing import Iterator
 from slacode import model as m
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.lint.calendars import range_minutes, usable
-from slacode.lint.context import Context, line_of
-from slacode.lint.registry import rule
-from slacode.lint.rules import whole_positive
+from slacode.checks.calendars import range_minutes, usable
+from slacode.checks.context import Context, line_of
+from slacode.checks.registry import rule
+from slacode.checks.rules import whole_positive
 
 DAY_MINUTES = 1440
 

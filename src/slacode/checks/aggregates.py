@@ -1,13 +1,13 @@
 """Checks of targets and quotas: both parts present (their references and goals are checked
-in :mod:`slacode.lint.names` and :mod:`slacode.lint.expressions`)."""
+in :mod:`slacode.checks.names` and :mod:`slacode.checks.expressions`)."""
 from __future__ import annotations
 
 from typing import Iterator
 
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.lint.context import Context
-from slacode.lint.registry import rule
+from slacode.checks.context import Context
+from slacode.checks.registry import rule
 
 
 @rule(codes.INCOMPLETE_AGGREGATE)

@@ -11,8 +11,8 @@ from typing import Iterator
 from slacode import model as m
 from slacode.codes import syntax as codes
 from slacode.diagnostics import Diagnostic
-from slacode.lint.context import Context
-from slacode.lint.registry import rule
+from slacode.checks.context import Context
+from slacode.checks.registry import rule
 
 _TIME_HINT = "times of day run from `00:00` to `23:59`; `24:00` may only end an interval"
 

@@ -1,6 +1,6 @@
 """The table of checks: each check is a small function registered with its code(s).
 
-A check takes the shared :class:`~slacode.lint.context.Context` and yields diagnostics of
+A check takes the shared :class:`~slacode.checks.context.Context` and yields diagnostics of
 the codes it is registered with (and of no other code: :func:`run` refuses that, so a
 code's documentation always describes the function that reports it).
 """

@@ -82,7 +82,7 @@ def evaluate_expr(expr: Any, constants: Mapping[str, Any] | None = None, _stack:
 
 
 def _constant(expr, constants: Mapping[str, Any], stack: tuple) -> float:
-    from slacode.lint.context import did_you_mean
+    from slacode.checks.context import did_you_mean
 
     name = expr.name.value
     if name in stack:
@@ -100,7 +100,7 @@ def _constant(expr, constants: Mapping[str, Any], stack: tuple) -> float:
 
 
 def _call(expr, constants: Mapping[str, Any], stack: tuple) -> float:
-    from slacode.lint.context import did_you_mean
+    from slacode.checks.context import did_you_mean
 
     name = expr.func.value
     entry = _FUNCTIONS.get(name)

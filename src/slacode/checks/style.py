@@ -6,8 +6,8 @@ from typing import Iterator
 
 from slacode.codes import style as codes
 from slacode.diagnostics import Diagnostic
-from slacode.lint.context import Context
-from slacode.lint.registry import rule
+from slacode.checks.context import Context
+from slacode.checks.registry import rule
 
 SNAKE_CASE = re.compile(r"_*[a-z][a-z0-9]*(?:_[a-z0-9]+)*_*")
 

@@ -6,10 +6,10 @@ from typing import Iterator
 from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.lint.context import Context, segment_refs, walk_expr
-from slacode.lint.expr import ExprError, evaluate_expr
-from slacode.lint.graph import cycles
-from slacode.lint.registry import rule
+from slacode.checks.context import Context, segment_refs, walk_expr
+from slacode.checks.expr import ExprError, evaluate_expr
+from slacode.checks.graph import cycles
+from slacode.checks.registry import rule
 
 
 def _names(items: list[str]) -> str:

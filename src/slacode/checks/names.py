@@ -7,9 +7,9 @@ from typing import Iterator
 from slacode import model as m
 from slacode.codes import names as codes
 from slacode.diagnostics import Diagnostic
-from slacode.lint.context import (CALENDAR_KINDS, FLOW_CLAUSE, FLOW_RULE, SEGMENT_KINDS, Context, clause_keys,
+from slacode.checks.context import (CALENDAR_KINDS, FLOW_CLAUSE, FLOW_RULE, SEGMENT_KINDS, Context, clause_keys,
                                   default_clause, did_you_mean, line_of, segment_refs, walk_pred)
-from slacode.lint.registry import rule
+from slacode.checks.registry import rule
 
 _KIND_WORD = {"handoff": "handoff", "deadline": "deadline", "attempts": "attempts rule",
               "target": "target", "quota": "quota"}

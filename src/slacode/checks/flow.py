@@ -5,8 +5,8 @@ from typing import Iterator
 
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.lint.context import Context
-from slacode.lint.registry import rule
+from slacode.checks.context import Context
+from slacode.checks.registry import rule
 
 
 @rule(codes.FINAL_STATE_EXIT)

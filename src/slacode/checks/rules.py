@@ -9,10 +9,10 @@ from slacode import model as m
 from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.lint.context import Context, line_of
-from slacode.lint.logic import implies, is_false
-from slacode.lint.names import kind_word
-from slacode.lint.registry import rule
+from slacode.checks.context import Context, line_of
+from slacode.checks.logic import implies, is_false
+from slacode.checks.names import kind_word
+from slacode.checks.registry import rule
 
 _CLAUSE_WORDS = {
     "owner": "owner", "start_on": "start on", "start_when": "start when", "stop_on": "stop on",

@@ -10,9 +10,9 @@ from slacode import model as m
 from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.lint.context import Context, line_of
-from slacode.lint.literals import time_ranges
-from slacode.lint.registry import rule
+from slacode.checks.context import Context, line_of
+from slacode.checks.literals import time_ranges
+from slacode.checks.registry import rule
 
 DAY_MINUTES = 1440
 WEEK_MINUTES = 7 * DAY_MINUTES

@@ -1,6 +1,6 @@
 """Checks of `test` blocks: an `as of`, expectations that name real rules and clauses.
-(Timestamps are checked in :mod:`slacode.lint.literals`, states of `enter` events in
-:mod:`slacode.lint.names`.)"""
+(Timestamps are checked in :mod:`slacode.checks.literals`, states of `enter` events in
+:mod:`slacode.checks.names`.)"""
 from __future__ import annotations
 
 from typing import Iterator
@@ -9,10 +9,10 @@ from slacode import model as m
 from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.lint.context import (FLOW_CLAUSE, FLOW_RULE, QUOTA_CLAUSE, TARGET_CLAUSE, Context, clause_keys,
+from slacode.checks.context import (FLOW_CLAUSE, FLOW_RULE, QUOTA_CLAUSE, TARGET_CLAUSE, Context, clause_keys,
                                   did_you_mean)
-from slacode.lint.registry import rule
-from slacode.lint.rules import whole_positive
+from slacode.checks.registry import rule
+from slacode.checks.rules import whole_positive
 
 
 @rule(codes.TEST_WITHOUT_AS_OF)

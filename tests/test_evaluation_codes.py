@@ -1,0 +1,37 @@
+"""SLA6xx: each evaluation code has an event fixture that triggers it at an exact place.
+
+A fixture ``tests/fixtures/codes/SLA6xx.jsonl`` starts with ``# expect: CODE LINE:COL``
+lines (the place: in the event file for event problems, in ``tests/fixtures/evaluation.sla``
+for problems located in the agreement) and a ``# as-of: T`` line; it is evaluated against
+``tests/fixtures/evaluation.sla``. Header lines are not events (they are reported as
+malformed lines, which this test ignores).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import slacode
+from slacode.evaluate import as_of_us
+from slacode.events import iter_records
+from slacode.stream import evaluate_stream
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CASES = sorted((FIXTURES / "codes").glob("SLA6*.jsonl"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_evaluation_code_at_its_place(path):
+    text = path.read_text()
+    expected = [(m.group(1), int(m.group(2)), int(m.group(3)))
+                for m in re.finditer(r"^# expect: (SLA\d+) (\d+):(\d+)$", text, re.M)]
+    as_of = as_of_us(re.search(r"^# as-of: (\S+)$", text, re.M).group(1))
+    agreement = slacode.load(FIXTURES / "evaluation.sla")
+    diags: list = []
+    evaluate_stream(agreement.plan, lambda d: iter_records([str(path)], diagnostics=d, as_of_us=as_of),
+                    as_of, diags, [str(path)])
+    got = sorted((d.code, d.line, d.column) for d in diags if d.code == path.stem)
+    assert got == sorted(expected), [(d.code, d.line, d.column, d.message) for d in diags]
+    assert all(d.path for d in diags if d.code == path.stem)
