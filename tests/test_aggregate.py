@@ -435,11 +435,8 @@ target hot_daily {
 '''
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: §8 'for a target, every period from the one holding its rule's earliest cycle start "
-    "to the one holding as_of' — with `for SEGMENT`, the periods start at the earliest cycle "
-    "*in the segment* instead of the rule's earliest cycle"))
 def test_segment_target_periods_start_at_the_rules_earliest_cycle():
+    """§8: every period from the one holding the *rule's* earliest cycle start, even with `for`."""
     events = [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r"),                        # not hot
               E("B", "2026-11-04 10:00", "assigned", "b1", owner="r", fields={"score": 90}),  # hot
               E("B", "2026-11-04 10:20", "contact_attempt", "b2")]
@@ -448,11 +445,8 @@ def test_segment_target_periods_start_at_the_rules_earliest_cycle():
                                        ("2026-11-04", "met", 1.0), ("2026-11-05", "pending", None)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: §8 'every period from the one holding its rule's earliest cycle start … a period with "
-    "nothing to judge has value null and is met once it has ended' — a segment target whose rule "
-    "has cycles, none in the segment, reports no period at all"))
 def test_segment_target_without_segment_cycles_still_reports_periods():
+    """§8: periods with nothing to judge have value null and are met once ended."""
     events = [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r")]                        # not hot
     r = run(SEGMENT_TARGET, events, "2026-11-03 12:00")
     assert periods(r, "hot_daily") == [("2026-11-02", "met", None), ("2026-11-03", "pending", None)]

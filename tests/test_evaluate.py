@@ -1107,7 +1107,8 @@ attempts night {
         assert v["status"] == "breached" and ev(v) == ["c1"]
         assert v["timezone"] == "America/Sao_Paulo"
         warn = [d for d in r.diagnostics if d.code == "SLA603"]
-        assert len(warn) == 1 and warn[0].severity == "warning"
+        # how many warnings (per lead, per clause) the contract leaves open; at least one
+        assert warn and all(d.severity == "warning" for d in warn)
 
     def test_field_is_read_at_each_attempt(self):
         events = [E("D", "2026-11-10 02:00", "assigned", "d0", owner="r", fields={"timezone": "Asia/Tokyo"}),
