@@ -1860,12 +1860,8 @@ attempts fu {
     assert ev(c2) == ["a1", "a2"]
 
 
-# ==================================================================== known bugs (xfail)
+# ============================================ formerly known bugs (fixed; kept as regressions)
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: §7 never clauses are 'breached from their first violation' — an attempts rule "
-    "without any `at least … within` line opens no cycle at all (treated as untracked), so "
-    "its gap / at_most_per_day / only_during / first clauses give no verdict"))
 def test_attempts_rule_without_at_least_within_still_has_cycles():
     body = '''
 attempts g {

@@ -21,10 +21,10 @@ __all__ = [
     "Diagnostic",
     "Event",
     "SpecError",
-    "format",
     "lint",
     "load",
     "loads",
+    "read_events",
 ]
 
 _WHERE = {
@@ -32,7 +32,7 @@ _WHERE = {
     "Diagnostic": "slacode.diagnostics",
     "SpecError": "slacode.diagnostics",
     "Event": "slacode.events",
-    "format": "slacode.fmt",
+    "read_events": "slacode.events",
     "lint": "slacode.api",
     "load": "slacode.api",
     "loads": "slacode.api",
@@ -41,7 +41,7 @@ _WHERE = {
 if TYPE_CHECKING:  # pragma: no cover
     from slacode.api import lint, load, loads
     from slacode.diagnostics import Diagnostic, SpecError
-    from slacode.events import Event
+    from slacode.events import Event, read_events
     from slacode.model import Agreement
 
 

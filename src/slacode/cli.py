@@ -218,6 +218,7 @@ def run_check(spec, events, as_of, tz, input_format):
         result = evaluate_stream(agreement.plan, read, cutoff, diagnostics, sources=names)
     except EventInputError as e:
         _fail(str(e))
+    result.diagnostics[:0] = list(agreement.diagnostics)   # the agreement's first, then the events'
     return agreement, result
 
 

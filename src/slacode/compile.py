@@ -8,7 +8,6 @@ with a string (reported once per place). Triggers become ``match(ev, entered, le
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Callable
@@ -315,37 +314,11 @@ def _duration_us(d: m.Duration, clock) -> int:
     return d.seconds(day_s) * 1_000_000
 
 
-def evaluate_expr(expr, constants: dict[str, m.LetDecl], _stack: tuple = ()) -> float:
-    """The value of an arithmetic expression over ``let`` constants (ValueError if it has none)."""
-    k = expr.kind
-    if k == "number":
-        return expr.value
-    if k == "constant":
-        name = expr.name.value
-        if name in _stack or name not in constants:
-            raise ValueError(f"`{name}` has no value")
-        return evaluate_expr(constants[name].expr, constants, _stack + (name,))
-    if k == "negate":
-        return -evaluate_expr(expr.item, constants, _stack)
-    if k == "binary":
-        a, b = evaluate_expr(expr.left, constants, _stack), evaluate_expr(expr.right, constants, _stack)
-        if expr.op == "+":
-            return a + b
-        if expr.op == "-":
-            return a - b
-        if expr.op == "*":
-            return a * b
-        if b == 0:
-            raise ValueError("division by zero")
-        return a / b
-    if k == "call":
-        args = [evaluate_expr(a, constants, _stack) for a in expr.args]
-        funcs = {"ceil": math.ceil, "floor": math.floor, "round": round, "min": min, "max": max}
-        fn = funcs.get(expr.func.value)
-        if fn is None or not args or (expr.func.value in ("ceil", "floor", "round") and len(args) != 1):
-            raise ValueError(f"`{expr.func.value}` is not a function of one number")
-        return fn(*args)
-    raise ValueError(f"unknown expression {k}")  # pragma: no cover
+def evaluate_expr(expr, constants) -> float:
+    """The value of a goal expression (the linter's evaluator: one meaning everywhere)."""
+    from slacode.checks.expr import evaluate_expr as value
+
+    return value(expr, constants)
 
 
 def compile_agreement(agreement: m.Agreement) -> Plan:
@@ -374,6 +347,9 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         warn = rule.of("warn")
         line_kind = "at_least_within" if rule.rule_kind == "attempts" else "within"
         lines = []
+        if rule.rule_kind == "attempts" and not rule.of("at_least_within"):
+            # no `at least … within`: every start opens a cycle for the other clauses (§7)
+            lines.append(Line(None, None, wall, 0, 0))
         for ln in rule.of(line_kind):
             clock = clock_of(ln.calendar)
             applies = seg_preds.get(ln.segment.value, lambda f, s, n: False) if ln.segment else None

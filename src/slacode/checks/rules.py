@@ -132,7 +132,7 @@ def required_clauses(ctx: Context) -> Iterator[Diagnostic]:
         if not r.of("start_on") and not r.of("start_when"):
             yield ctx.diag(codes.MISSING_START, f"{kind_word(r)} `{name}` has no `start on` or `start when`",
                            r.name, hint="say what opens a cycle, such as `start on assigned`")
-        if not r.of("stop_on"):
+        if not r.of("stop_on") and r.rule_kind != "attempts":   # an attempts cycle may close by cancel
             yield ctx.diag(codes.MISSING_STOP, f"{kind_word(r)} `{name}` has no `stop on`", r.name,
                            hint="say what fulfils the obligation, such as `stop on contact_attempt`")
         if r.rule_kind != "attempts" and not r.of("within"):
