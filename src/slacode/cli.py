@@ -77,15 +77,58 @@ def load_agreement(spec: str):
     return agreement.model_copy(update={"diagnostics": tuple(diags)})
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: commands that live in their own modules, imported only when used: name -> "module:attr"
+LAZY_COMMANDS = {
+    "fmt": "slacode.cmd_fmt:fmt",
+    "diff": "slacode.cmd_diff:diff",
+    "schema": "slacode.cmd_schema:schema",
+    "report": "slacode.cmd_report:report",
+    "due": "slacode.cmd_report:due",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose extra commands are imported on first use (``--help`` stays fast);
+    a command whose module is not installed is simply not offered."""
+
+    def list_commands(self, ctx):
+        names = set(super().list_commands(ctx))
+        names |= {n for n, target in LAZY_COMMANDS.items() if _module_exists(target.split(":")[0])}
+        return sorted(names)
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None or name not in LAZY_COMMANDS:
+            return command
+        module, attr = LAZY_COMMANDS[name].split(":")
+        if not _module_exists(module):
+            return None
+        import importlib
+
+        return getattr(importlib.import_module(module), attr)
+
+
+def _module_exists(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="slacode", prog_name="slacode")
 def cli() -> None:
     """Service-level agreements between marketing and sales, as code."""
 
 
+def _lint_formats() -> dict:
+    from slacode.reporters import LINT_FORMATS
+
+    return LINT_FORMATS
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(_lint_formats())), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 def lint(paths, fmt, strict, exit_zero):
@@ -107,6 +150,8 @@ def lint(paths, fmt, strict, exit_zero):
     diags = sort_diagnostics(diags)
     if fmt == "json":
         click.echo(diagnostics_json(diags))
+    elif fmt != "text":
+        click.echo(_lint_formats()[fmt](diags, sources), nl=False)
     elif diags:
         click.echo(diagnostics_text(diags, sources, _color()))
     if fmt == "text":
@@ -235,6 +280,12 @@ def spool_stdin(events: list[str]) -> list:
     return [spool if e == "-" else e for e in events]
 
 
+def _extra_check_formats() -> list[str]:
+    from slacode.reporters import CHECK_FORMATS
+
+    return list(CHECK_FORMATS)
+
+
 def _verdict_rows(result, leads):
     rows = result.verdicts
     if leads:
@@ -247,8 +298,8 @@ def _verdict_rows(result, leads):
 @click.argument("spec")
 @click.argument("events", nargs=-1, required=True)
 @_as_of_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"] + _extra_check_formats()),
+              default="table", show_default=True)
 @click.option("--lead", "leads", multiple=True, metavar="ID", help="Only this lead's verdicts (repeatable).")
 @click.option("--fail-on", type=click.Choice(["breached", "at_risk"]),
               help="Exit 1 if any verdict is breached (or, with at_risk, at risk or breached).")
@@ -259,7 +310,12 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format):
 
     agreement, result = run_check(spec, events, as_of, tz, input_format)
     rows = _verdict_rows(result, leads)
-    click.echo(output.render_check(result, rows, fmt, color=_color()), nl=False)
+    if fmt in _extra_check_formats():
+        from slacode.reporters import CHECK_FORMATS
+
+        click.echo(CHECK_FORMATS[fmt](result, rows, agreement), nl=False)
+    else:
+        click.echo(output.render_check(result, rows, fmt, color=_color()), nl=False)
     if fmt == "table":
         click.echo(output.check_summary(result, rows), err=True)
     if fail_on:

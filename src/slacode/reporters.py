@@ -76,3 +76,11 @@ def summary_line(diags: list[Diagnostic], files: int) -> str:
 
 def diagnostics_json(diags: Iterable[Diagnostic]) -> str:
     return json.dumps([d.to_dict() for d in diags], indent=2, ensure_ascii=False)
+
+
+#: extra ``lint --format`` renderers: name -> function(diagnostics, sources) -> text
+#: (``text`` and ``json`` are built in)
+LINT_FORMATS: dict = {"text": None, "json": None}
+
+#: extra ``check --format`` renderers: name -> function(result, verdicts, agreement) -> text
+CHECK_FORMATS: dict = {}
