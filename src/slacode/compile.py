@@ -190,6 +190,38 @@ def any_match(triggers, ev_type, props, state, entered, left, notes) -> bool:
     return False
 
 
+def matcher(triggers: tuple[Trigger, ...]):
+    """One function for a list of triggers, specialised to what they test, or None when
+    there are none: ``match(ev_type, props, state, entered, left, notes) -> bool``."""
+    if not triggers:
+        return None
+    types = frozenset(t.type for t in triggers if t.kind == "event" and t.where is None)
+    enters = frozenset(s for t in triggers if t.kind == "enter" for s in t.states)
+    leaves = frozenset(s for t in triggers if t.kind == "leave" for s in t.states)
+    wheres = tuple((t.type, t.where) for t in triggers if t.kind == "event" and t.where is not None)
+    if not enters and not leaves and not wheres:
+        def match_types(ev_type, props, state, entered, left, notes):
+            return ev_type in types
+        return match_types
+    if not types and not leaves and not wheres:
+        def match_enter(ev_type, props, state, entered, left, notes):
+            return entered is not None and entered in enters
+        return match_enter
+
+    def match(ev_type, props, state, entered, left, notes):
+        if ev_type in types:
+            return True
+        if entered is not None and entered in enters:
+            return True
+        if left is not None and left in leaves:
+            return True
+        for typ, where in wheres:
+            if ev_type == typ and where(props, state, notes):
+                return True
+        return False
+    return match
+
+
 # ------------------------------------------------------------------------- calendars
 
 def _minutes(t: m.TimeOfDay) -> int:
@@ -262,6 +294,13 @@ class RulePlan:
     counts: tuple                   # attempts: count triggers
     clauses: tuple[Clause, ...]     # output order of clause keys (timed: within, require)
     default_zone: Any               # ZoneInfo for instants when no calendar applies
+    start_fn: Any = None            # matcher() of each trigger list (None: no trigger)
+    stop_fn: Any = None
+    cancel_fn: Any = None
+    restart_fn: Any = None
+    count_fn: Any = None
+    befores: tuple = ()             # (key, matcher) of at_least_before clauses
+    types: frozenset | None = None  # event types that can touch this rule (None: any event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +410,19 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         counts = compile_triggers(rule.triggers("count"), segments) if rule.of("count") else (
             Trigger("event", type=DEFAULT_COUNT_TYPE),)
         require = tuple(f.name for c in rule.of("require") for f in c.fields)
+        starts_t = compile_triggers(rule.triggers("start_on"), segments)
+        stops_t = compile_triggers(rule.triggers("stop_on"), segments)
+        cancels_t = compile_triggers(rule.triggers("cancel_on"), segments)
+        restarts_t = compile_triggers(rule.triggers("restart_on"), segments)
+        counts_t = counts if rule.rule_kind == "attempts" else ()
+        befores = tuple((c.key, matcher(c.triggers)) for c in clauses if c.kind == "at_least_before")
+        every = starts_t + stops_t + cancels_t + restarts_t + counts_t + tuple(
+            t for c in clauses if c.kind == "at_least_before" for t in c.triggers)
+        types = None
+        if start_when is None and pause_pred is None:
+            types = frozenset(t.type for t in every if t.kind == "event")
+            if any(t.kind in ("enter", "leave") for t in every):
+                types |= {"state"}
         rules.append(RulePlan(
             name=rule.name.value, kind=rule.rule_kind, owner=rule.owner.value if rule.owner else None,
             index=index[id(rule)], starts=starts, start_when=start_when,
@@ -379,8 +431,10 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             restarts=compile_triggers(rule.triggers("restart_on"), segments),
             pause=pause_pred, lines=tuple(lines),
             warn=(warn[0].percent / 100.0) if warn else None, require=require,
-            counts=counts if rule.rule_kind == "attempts" else (), clauses=tuple(clauses),
-            default_zone=wall.tz))
+            counts=counts_t, clauses=tuple(clauses),
+            default_zone=wall.tz, start_fn=matcher(starts_t), stop_fn=matcher(stops_t),
+            cancel_fn=matcher(cancels_t), restart_fn=matcher(restarts_t), count_fn=matcher(counts_t),
+            befores=befores, types=types))
     flow = None
     flows = agreement.of("flow")
     if flows:

@@ -11,6 +11,7 @@ The semantics are LANGUAGE.md §4–§7, §11 and §13; the comments name the ru
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
@@ -76,22 +77,26 @@ class Verdict:
 
 
 def from_us(us: int, zone) -> datetime:
-    return datetime.fromtimestamp(us // 1_000_000, zone).replace(microsecond=us % 1_000_000)
+    seconds, micro = divmod(us, 1_000_000)
+    t = datetime.fromtimestamp(seconds, zone)
+    return t.replace(microsecond=micro) if micro else t
 
 
+@lru_cache(maxsize=1 << 16)
 def iso(us: int, zone) -> str:
+    """RFC 3339 text of an instant in ``zone`` (cached: deadlines repeat across leads)."""
     return from_us(us, zone).isoformat()
 
 
 def _when(us: int, zone) -> str:
-    t = from_us(us, zone)
-    text = t.strftime("%Y-%m-%d %H:%M")
-    if t.second or t.microsecond:
-        text = t.strftime("%Y-%m-%d %H:%M:%S")
-        if t.microsecond:
-            text += f".{t.microsecond:06d}".rstrip("0")
-    off = t.strftime("%z")
-    return f"{text} {off[:3]}:{off[3:]}" if off else text
+    """``2026-11-10 09:20 -03:00``: an instant for people (seconds only when not zero)."""
+    text = iso(us, zone)                        # 2026-11-10T09:20:00[.123]-03:00 or …+00:00
+    clock, off = text[11:-6], text[-6:]
+    if clock.endswith(":00") and len(clock) == 8:
+        clock = clock[:5]
+    elif "." in clock:
+        clock = clock.rstrip("0")
+    return f"{text[:10]} {clock} {off}"
 
 
 def _work_text(us: int) -> str:
@@ -212,7 +217,9 @@ class LeadFold:
                 if any_match(q.counts, ev_type, props, state, entered, left, notes):
                     self.quota_hits.append((i, t))
             for rf in self.rules:
-                self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes)
+                types = rf.plan.types
+                if types is None or ev_type in types:
+                    self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
             owner = props.get("owner")
             if owner is not None:
@@ -232,30 +239,38 @@ class LeadFold:
     def _rule_event(self, rf: RuleFold, rec, t, ev_type, props, state, entered, left, fields, notes):
         rp = rf.plan
         cyc = rf.open
-        attempts_rule = rp.kind == "attempts"
-        is_attempt = attempts_rule and any_match(rp.counts, ev_type, props, state, entered, left, notes)
+        count_fn = rp.count_fn
+        is_attempt = count_fn is not None and count_fn(ev_type, props, state, entered, left, notes)
         new = None
         if cyc is not None:
-            if attempts_rule:
+            if rp.befores:
                 self._before(rp, cyc, rec, ev_type, props, state, entered, left, notes)
-                if is_attempt:
-                    self._attempt(cyc, rec)
-            if any_match(rp.stops, ev_type, props, state, entered, left, notes):
+            if is_attempt:
+                self._attempt(cyc, rec)
+            fn = rp.stop_fn
+            if fn is not None and fn(ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "stop")
-            elif any_match(rp.cancels, ev_type, props, state, entered, left, notes):
-                self._close(rf, cyc, rec, "cancel")
-            elif any_match(rp.restarts, ev_type, props, state, entered, left, notes):
-                self._close(rf, cyc, rec, "restart")
-                new = self._open(rf, rec, t, fields, state, notes)
+            else:
+                fn = rp.cancel_fn
+                if fn is not None and fn(ev_type, props, state, entered, left, notes):
+                    self._close(rf, cyc, rec, "cancel")
+                else:
+                    fn = rp.restart_fn
+                    if fn is not None and fn(ev_type, props, state, entered, left, notes):
+                        self._close(rf, cyc, rec, "restart")
+                        new = self._open(rf, rec, t, fields, state, notes)
         fired = False
         if rp.start_when is not None:
             now = bool(rp.start_when(fields, state, notes))
             fired = now and not rf.when_prev
             rf.when_prev = now
-        if rf.open is None and (fired or any_match(rp.starts, ev_type, props, state, entered, left, notes)):
-            new = self._open(rf, rec, t, fields, state, notes)
-        if new is not None and attempts_rule:          # the start event belongs to the new cycle
-            self._before(rp, new, rec, ev_type, props, state, entered, left, notes)
+        if rf.open is None:
+            fn = rp.start_fn
+            if fired or (fn is not None and fn(ev_type, props, state, entered, left, notes)):
+                new = self._open(rf, rec, t, fields, state, notes)
+        if new is not None and rp.kind == "attempts":    # the start event belongs to the new cycle
+            if rp.befores:
+                self._before(rp, new, rec, ev_type, props, state, entered, left, notes)
             if is_attempt:
                 self._attempt(new, rec)
         cyc = rf.open
@@ -310,10 +325,9 @@ class LeadFold:
         cyc.attempts.append((rec.at, rec.ref, rec.props, self.state, tzfield))
 
     def _before(self, rp, cyc, rec, ev_type, props, state, entered, left, notes) -> None:
-        for c in rp.clauses:
-            if c.kind == "at_least_before" and c.key not in cyc.before:
-                if any_match(c.triggers, ev_type, props, state, entered, left, notes):
-                    cyc.before[c.key] = (rec.at, rec.ref, len(cyc.attempts))
+        for key, fn in rp.befores:
+            if key not in cyc.before and fn(ev_type, props, state, entered, left, notes):
+                cyc.before[key] = (rec.at, rec.ref, len(cyc.attempts))
 
     # -- verdicts -------------------------------------------------------------------------
     def verdicts(self, as_of: int) -> list[Verdict]:
