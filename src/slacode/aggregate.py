@@ -61,21 +61,24 @@ def periods(first_us: int, last_us: int, period: str, zone):
 
 
 class Aggregates:
-    """Collects what targets and quotas need while leads are folded, then judges periods."""
+    """Targets and quotas, accumulated lead by lead into per-period counters (memory grows
+    with the number of periods, not of leads or events)."""
 
     def __init__(self, plan, as_of: int):
         self.plan = plan
         self.as_of = as_of
-        # per lead: (first event, quota hits [(quota index, at)], target cycles [(target, start, status)])
-        self.by_lead: dict[str, tuple] = {}
+        self.first_event: int | None = None
+        self.quota_counts: list[dict] = [{} for _ in plan.quotas]          # period start -> count
+        self.target_first: list[int | None] = [None for _ in plan.targets]
+        self.target_counts: list[dict] = [{} for _ in plan.targets]        # period start -> [met, breached, open]
         self._wanted: dict = {}
         for i, t in enumerate(plan.targets):
             self._wanted.setdefault((t.rule, t.clause), []).append(i)
 
-    def add(self, fold, verdicts) -> None:
-        """What one lead contributes: its first event, quota events and target cycles."""
+    def contribution(self, fold, verdicts) -> tuple | None:
+        """What one lead adds: (first event, quota hits, target cycles) — small and picklable."""
         if not (self.plan.quotas or self.plan.targets):
-            return
+            return None
         segments = {}
         if any(t.segment is not None for t in self.plan.targets):
             for rf in fold.rules:
@@ -89,15 +92,39 @@ class Aggregates:
                 # segment's cycles are judged (status None: not judged by this target)
                 judged = t.segment is None or t.segment in segments.get((v.rule, v.cycle), ())
                 cycles.append((i, v.started_at, v.status if judged else None))
-        self.by_lead[fold.lead] = (fold.first_at if fold.events else None, list(fold.quota_hits), cycles)
+        first = fold.first_at if fold.events else None
+        return first, tuple(fold.quota_hits), tuple(cycles)
 
-    def forget_lead(self, lead: str) -> None:
-        self.by_lead.pop(lead, None)
+    def add_contribution(self, contrib) -> None:
+        if contrib is None:
+            return
+        first, hits, cycles = contrib
+        zone = self.plan.zone
+        if first is not None and (self.first_event is None or first < self.first_event):
+            self.first_event = first
+        for i, at in hits:
+            _, start = period_of(at, self.plan.quotas[i].period, zone)
+            counts = self.quota_counts[i]
+            counts[start] = counts.get(start, 0) + 1
+        for i, started, status in cycles:
+            t = self.plan.targets[i]
+            if self.target_first[i] is None or started < self.target_first[i]:
+                self.target_first[i] = started
+            if status is None:
+                continue
+            _, start = period_of(started, t.period, zone)
+            row = self.target_counts[i].get(start)
+            if row is None:
+                row = self.target_counts[i][start] = [0, 0, 0]
+            if status == "met":
+                row[0] += 1
+            elif status == "breached":
+                row[1] += 1
+            elif status in UNDECIDED:
+                row[2] += 1
 
-    @property
-    def first_event(self) -> int | None:
-        firsts = [f for f, _, _ in self.by_lead.values() if f is not None]
-        return min(firsts) if firsts else None
+    def add(self, fold, verdicts) -> None:
+        self.add_contribution(self.contribution(fold, verdicts))
 
     def verdicts(self) -> list[Verdict]:
         items = [(t.index, "target", i) for i, t in enumerate(self.plan.targets)]
@@ -110,16 +137,14 @@ class Aggregates:
     def _quota(self, i: int) -> list[Verdict]:
         q = self.plan.quotas[i]
         zone = self.plan.zone
-        first = self.first_event
-        if first is None:
+        if self.first_event is None:
             return []
-        hits = sorted(t for _, lead_hits, _ in self.by_lead.values() for q, t in lead_hits if q == i)
+        counts = self.quota_counts[i]
         out = []
-        import bisect
-
         n = q.amount
-        for label, start, end in periods(first, self.as_of, q.period, zone):
-            count = bisect.bisect_left(hits, end) - bisect.bisect_left(hits, start)
+        for label, start, end in periods(self.first_event, self.as_of, q.period, zone):
+            _, start_date = period_of(start, q.period, zone)
+            count = counts.get(start_date, 0)
             ended = end <= self.as_of
             if q.bound == "least":
                 status = "met" if count >= n else ("breached" if ended else "pending")
@@ -136,23 +161,13 @@ class Aggregates:
     def _target(self, i: int) -> list[Verdict]:
         t = self.plan.targets[i]
         zone = self.plan.zone
-        cycles = sorted(((start, status) for _, _, lead_cycles in self.by_lead.values()
-                         for j, start, status in lead_cycles if j == i), key=lambda c: c[0])
-        if not cycles:
+        first = self.target_first[i]
+        if first is None:
             return []
         out = []
-        k = 0
-        for label, start, end in periods(cycles[0][0], self.as_of, t.period, zone):
-            met = breached = undecided = 0
-            while k < len(cycles) and cycles[k][0] < end:
-                status = cycles[k][1]   # None: a cycle outside the target's segment
-                if status == "met":
-                    met += 1
-                elif status == "breached":
-                    breached += 1
-                elif status in UNDECIDED:
-                    undecided += 1
-                k += 1
+        for label, start, end in periods(first, self.as_of, t.period, zone):
+            _, start_date = period_of(start, t.period, zone)
+            met, breached, undecided = self.target_counts[i].get(start_date, (0, 0, 0))
             judged = met + breached
             value = met / judged if judged else None
             ended = end <= self.as_of

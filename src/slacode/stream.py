@@ -1,26 +1,42 @@
 """Evaluation of event streams too large to hold: memory follows the open leads, not the file.
 
-Each lead has a :class:`~slacode.evaluate.LeadFold` fed as its events arrive. That is
-exact as long as a lead's events arrive in time order (events at the same instant keep
-input order), which is how CRM exports and the benchmark files come. Two refinements:
+Events arrive in input order. Two shapes are common and both are handled without sorting
+the file:
 
-* when the input is grouped by lead in ascending id order, a lead is finished as soon as
-  the next lead starts: its verdicts are computed and its fold dropped;
-* a lead whose events arrive out of time order stops being fed; after the first pass its
-  events are read again (a second pass over the sources, which is why standard input is
-  spooled), sorted and folded. The result is the same as sorting everything first.
+* **grouped by lead, ascending** (CRM exports, ``gen_events.py --order lead``): the current
+  lead's events are buffered; when the next (greater) lead starts, the lead is folded, its
+  verdicts go to a spool file in lead order and nothing of it stays in memory;
+* **interleaved** (time order): from the first lead that does not come after the previous
+  one, every lead keeps a live :class:`~slacode.evaluate.LeadFold` fed as its events arrive.
+
+A lead whose events arrive out of time order, or a spooled lead whose events come back
+later, is set aside (its spooled verdicts are retracted) and folded again in a second pass
+over the sources, sorted. At the end the spool and the in-memory leads are merged by lead
+id, so the verdicts come out exactly as a full sort would give them.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+import heapq
+import pickle
+import tempfile
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from slacode.aggregate import Aggregates
-from slacode.evaluate import (LeadFold, Result, Verdict, _order_key, note_diagnostics, target_segments,
-                              unknown_state_diagnostics)
+from slacode.evaluate import LeadFold, Result, _order_key, note_diagnostics, target_segments, \
+    unknown_state_diagnostics
+
+
+class LeadOutcome(NamedTuple):
+    """Everything one lead contributes to the output."""
+
+    lead: str
+    verdicts: list
+    contribution: tuple | None      # to the aggregates
+    diagnostics: list
 
 
 class StreamEvaluation:
-    """One pass over records (input order) with the replay of out-of-order leads."""
+    """One pass over records in input order, then the replay of out-of-order leads."""
 
     def __init__(self, plan, as_of: int, sources: list[str] | None):
         self.plan = plan
@@ -29,104 +45,159 @@ class StreamEvaluation:
         self.notes: set = set()
         self.segs = target_segments(plan)
         self.agg = Aggregates(plan, as_of)
+        self.grouped = True                 # still looks grouped by ascending lead id
+        self.current: str | None = None
+        self.buffer: list = []              # the current lead's records (grouped mode)
         self.folds: dict[str, LeadFold] = {}
         self.last_at: dict[str, int] = {}
-        self.done: dict[str, list[Verdict]] = {}      # finished leads' verdicts
-        self.finished: set[str] = set()
+        self.spooled: set[str] = set()
+        self.retracted: set[str] = set()
         self.disordered: set[str] = set()
-        self.current: str | None = None
-        self.ascending = True
-        self.diagnostics: list = []
+        self.late: dict[str, LeadOutcome] = {}
+        self._spool = None
+        self.spool_count = 0
 
+    # -- first pass -------------------------------------------------------------------
     def feed_all(self, records: Iterable) -> None:
-        folds, last_at = self.folds, self.last_at
-        disordered = self.disordered
         for rec in records:
             lead = rec.lead
-            if lead != self.current:
-                self._switch(lead)
-            if lead in disordered:
-                continue
-            fold = folds.get(lead)
-            if fold is None:
-                if lead in self.finished:             # a finished lead came back: replay it
-                    self._reopen(lead)
+            if self.grouped:
+                if lead == self.current:
+                    self.buffer.append(rec)
                     continue
-                fold = folds[lead] = LeadFold(self.plan, lead, self.notes, self.segs)
-            elif rec.at < last_at[lead]:
-                disordered.add(lead)
-                del folds[lead]
-                continue
-            last_at[lead] = rec.at
-            fold.feed(rec)
+                if self.current is None or (lead > self.current and lead not in self.spooled):
+                    self._flush_current()
+                    self.current = lead
+                    self.buffer = [rec]
+                    continue
+                self._become_interleaved()
+            self._feed_live(rec)
 
-    def _switch(self, lead: str) -> None:
-        prev = self.current
-        if prev is not None and self.ascending:
-            if lead > prev and lead not in self.finished:
-                self._finish(prev)
-            else:
-                self.ascending = False
-        self.current = lead
-
-    def _finish(self, lead: str) -> None:
-        fold = self.folds.pop(lead, None)
-        if fold is None:
+    def _flush_current(self) -> None:
+        if self.current is None:
             return
-        self.last_at.pop(lead, None)
-        self.finished.add(lead)
-        self._collect(fold)
+        fold = self._fold_sorted(self.current, self.buffer)
+        self._spool_write(self._outcome(fold))
+        self.spooled.add(self.current)
+        self.buffer = []
 
-    def _collect(self, fold: LeadFold) -> None:
-        verdicts = fold.verdicts(self.as_of)
-        self.agg.add(fold, verdicts)
-        self.done[fold.lead] = verdicts
-        self.diagnostics.extend(unknown_state_diagnostics(fold, self.sources))
+    def _become_interleaved(self) -> None:
+        """The input is not grouped by ascending lead: keep live folds from now on."""
+        self.grouped = False
+        if self.current is not None and self.buffer:
+            self.buffer.sort(key=_order_key)
+            fold = self.folds[self.current] = LeadFold(self.plan, self.current, self.notes, self.segs)
+            for r in self.buffer:
+                fold.feed(r)
+            self.last_at[self.current] = self.buffer[-1].at
+        self.buffer = []
 
-    def _reopen(self, lead: str) -> None:
-        """A lead thought finished has more events: forget its verdicts and replay it."""
-        self.disordered.add(lead)
-        self.finished.discard(lead)
-        self.done.pop(lead, None)
-        self.agg.forget_lead(lead)
-        self.diagnostics = [d for d in self.diagnostics if not _about_lead(d, lead)]
+    def _feed_live(self, rec) -> None:
+        lead = rec.lead
+        if lead in self.disordered:
+            return
+        fold = self.folds.get(lead)
+        if fold is None:
+            if lead in self.spooled:            # a spooled lead came back: redo it
+                self.retracted.add(lead)
+                self.disordered.add(lead)
+                return
+            fold = self.folds[lead] = LeadFold(self.plan, lead, self.notes, self.segs)
+        elif rec.at < self.last_at[lead]:
+            self.disordered.add(lead)
+            del self.folds[lead]
+            del self.last_at[lead]
+            return
+        self.last_at[lead] = rec.at
+        fold.feed(rec)
+
+    # -- second pass ------------------------------------------------------------------
+    @property
+    def needs_replay(self) -> bool:
+        return bool(self.disordered)
 
     def replay(self, records: Iterable) -> None:
-        """Second pass: fold the out-of-order leads from all their records, sorted."""
+        """Fold the set-aside leads from all their records, sorted."""
         groups: dict[str, list] = {}
+        wanted = self.disordered
         for rec in records:
-            if rec.lead in self.disordered:
+            if rec.lead in wanted:
                 groups.setdefault(rec.lead, []).append(rec)
         for lead, recs in groups.items():
-            recs.sort(key=_order_key)
-            fold = LeadFold(self.plan, lead, self.notes, self.segs)
-            for r in recs:
-                fold.feed(r)
-            self._collect(fold)
+            self.late[lead] = self._outcome(self._fold_sorted(lead, recs))
+        self.disordered = set()
 
-    def result(self, diagnostics: list) -> Result:
-        for lead in list(self.folds):
-            self._collect(self.folds.pop(lead))
-        verdicts: list[Verdict] = []
-        for lead in sorted(self.done):
-            verdicts.extend(self.done[lead])
-        verdicts.extend(self.agg.verdicts())
-        diagnostics.extend(self.diagnostics)
-        diagnostics.extend(note_diagnostics(self.notes))
-        plan = self.plan
-        return Result(plan.agreement_id, plan.version, self.as_of, plan.zone, verdicts, diagnostics)
+    # -- results ----------------------------------------------------------------------
+    def _fold_sorted(self, lead: str, records: list) -> LeadFold:
+        records.sort(key=_order_key)
+        fold = LeadFold(self.plan, lead, self.notes, self.segs)
+        for r in records:
+            fold.feed(r)
+        return fold
+
+    def _outcome(self, fold: LeadFold) -> LeadOutcome:
+        verdicts = fold.verdicts(self.as_of)
+        return LeadOutcome(fold.lead, verdicts, self.agg.contribution(fold, verdicts),
+                           unknown_state_diagnostics(fold, self.sources))
+
+    def _spool_write(self, outcome: LeadOutcome) -> None:
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile()
+        pickle.dump(outcome, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self.spool_count += 1
+
+    def _spool_read(self) -> Iterator[LeadOutcome]:
+        if self._spool is None:
+            return
+        self._spool.seek(0)
+        load = pickle.load
+        for _ in range(self.spool_count):
+            outcome = load(self._spool)
+            if outcome.lead not in self.retracted:
+                yield outcome
+
+    def outcomes(self) -> Iterator[LeadOutcome]:
+        """Every lead's outcome in lead order (call once, after the passes)."""
+        if self.grouped:
+            self._flush_current()
+        for lead, fold in self.folds.items():
+            self.late[lead] = self._outcome(fold)
+        self.folds = {}
+        late = [self.late[k] for k in sorted(self.late)]
+        self.late = {}
+        for outcome in heapq.merge(self._spool_read(), late, key=lambda o: o.lead):
+            self.agg.add_contribution(outcome.contribution)
+            yield outcome
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+
+    def closing_diagnostics(self) -> list:
+        """Diagnostics that are known only at the end (after :meth:`outcomes`)."""
+        return note_diagnostics(self.notes)
 
 
-def _about_lead(diag, lead: str) -> bool:
-    return f"lead {lead!r}" in diag.message
+def run_stream(plan, read: Callable[[list], Iterator], as_of: int, diagnostics: list,
+               sources: list[str] | None) -> StreamEvaluation:
+    """Both passes over ``read(diagnostics)`` (called again, with a throw-away list, only if
+    some lead needs it). Then iterate :meth:`StreamEvaluation.outcomes`."""
+    run = StreamEvaluation(plan, as_of, sources)
+    run.feed_all(read(diagnostics))
+    if run.needs_replay:
+        run.replay(read([]))
+    return run
 
 
 def evaluate_stream(plan, read: Callable[[list], Iterator], as_of: int, diagnostics: list,
                     sources: list[str] | None) -> Result:
-    """Evaluate the records ``read(diagnostics)`` yields; ``read`` is called a second time
-    (with a throw-away diagnostics list) only if some lead's events were out of order."""
-    run = StreamEvaluation(plan, as_of, sources)
-    run.feed_all(read(diagnostics))
-    if run.disordered:
-        run.replay(read([]))
-    return run.result(diagnostics)
+    """The whole :class:`~slacode.evaluate.Result` of a stream (verdicts held in memory)."""
+    run = run_stream(plan, read, as_of, diagnostics, sources)
+    verdicts: list = []
+    lead_diags: list = []
+    for outcome in run.outcomes():
+        verdicts.extend(outcome.verdicts)
+        lead_diags.extend(outcome.diagnostics)
+    verdicts.extend(run.agg.verdicts())
+    diagnostics.extend(lead_diags)
+    diagnostics.extend(run.closing_diagnostics())
+    return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)
