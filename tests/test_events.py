@@ -697,7 +697,8 @@ def test_csv_and_jsonl_agree(tmp_path):
 # Robustness and streaming
 # --------------------------------------------------------------------------------------------
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes_as_jsonl_only_give_diagnostics(tmp_path, data):
     path = tmp_path / "fuzz.jsonl"
@@ -711,7 +712,8 @@ def test_arbitrary_bytes_as_jsonl_only_give_diagnostics(tmp_path, data):
         assert isinstance(r.at, int) and r.lead and r.type
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_as_csv_only_give_diagnostics(tmp_path, data):
     path = tmp_path / "fuzz.csv"
@@ -725,7 +727,8 @@ def test_arbitrary_bytes_as_csv_only_give_diagnostics(tmp_path, data):
 int64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.fixed_dictionaries(
     {"lead": st.text(min_size=1, max_size=5), "type": st.sampled_from(["x", "state"]),
      "at": st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),

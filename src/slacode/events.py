@@ -22,9 +22,12 @@ import csv
 import os
 import re
 import sys
+import zlib
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from itertools import chain
 from typing import Any, NamedTuple
 
 import orjson
@@ -56,6 +59,7 @@ _EMPTY: dict = {}  # shared by every record without properties: never mutate a r
 _STDIN_NAME = "<stdin>"
 _BOM = b"\xef\xbb\xbf"
 _LINE_BITS = 40  # a first-seen id's place: source index << 40 | line
+_READ_ERRORS = (OSError, EOFError, zlib.error)  # a file that fails while it is read
 
 
 class EventInputError(Exception):
@@ -77,6 +81,9 @@ _DATE_HOUR = re.compile(r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d)", re.ASCII).fullmatch
 _MIN_SEC = re.compile(r":(\d\d):(\d\d)", re.ASCII).fullmatch
 _TAIL = re.compile(r"(?:\.(\d+))?(?:([Zz])|([+-])(\d\d):(\d\d))?", re.ASCII).fullmatch
 _SHAPE = "YYYY-MM-DDTHH:MM:SS[.fraction] followed by Z or an offset ±HH:MM"
+# where a timestamp is cut for the caches (slice objects made once: Python 3.11 builds a
+# new slice object for every ``text[:13]``)
+_CUT1, _CUT2, _CUT3 = _CUTS = (slice(None, 13), slice(13, 19), slice(19, None))
 
 
 class _Clock:
@@ -105,7 +112,8 @@ class _Clock:
     def us(self, text: str) -> int:
         """Epoch microseconds of ``text``; ``ValueError`` saying what is wrong."""
         try:
-            return self.hours[text[:13]] + self.minutes[text[13:19]] + self.tails[text[19:]]
+            return (self.hours[text[_CUT1]] + self.minutes[text[_CUT2]]
+                    + self.tails[text[_CUT3]])
         except KeyError:
             return self._parse(text)
         except TypeError:
@@ -601,77 +609,80 @@ class _Reader:
 
     # -- JSON Lines ----------------------------------------------------------------------
 
-    def jsonl(self, lines: Iterable[bytes], index: int, name: str) -> Iterator[Record]:
+    def jsonl(self, source: _Source, index: int) -> Iterator[Record]:
         """Records of one JSON Lines source (the hot path: keep per-line work minimal)."""
-        loads, decode_error = orjson.loads, orjson.JSONDecodeError
-        pop, new, record, dict_ = dict.pop, _new_record, Record, dict
-        clock = self.clock
-        hours, minutes, tails, slow_us = clock.hours, clock.minutes, clock.tails, clock.us
-        as_of, seen, empty = self.as_of, self.seen, _EMPTY
-        prefix = name + ":" if self.multi else ""
-        base = index << _LINE_BITS
-        seq = self.seq
-        after = after_first = 0
-        lineno = 0
-        for raw in lines:
-            lineno += 1
-            try:
-                obj = loads(raw)
-            except decode_error as exc:
-                obj = self._recover(raw, exc, name, lineno)
-                if obj is None:
-                    continue
-            if obj.__class__ is not dict_:
-                self.diagnostics.append(_diag(
-                    codes.MALFORMED_EVENT, f"expected a JSON object, found {_kind(obj)}",
-                    name, lineno))
-                continue
-            lead = pop(obj, "lead", None)
-            at = pop(obj, "at", None)
-            typ = pop(obj, "type", None)
-            state = pop(obj, "state", None)
-            eid = pop(obj, "id", None)
-            fields = pop(obj, "fields", None)
-            if (lead.__class__ is str and lead and typ.__class__ is str and typ
-                    and at.__class__ is str
-                    and (eid is None or eid.__class__ is str and eid)
-                    and (fields is None or fields.__class__ is dict_)
-                    and (state is None or state.__class__ is str)
-                    and (state or typ != "state")):
+        name = source.name
+        with _lines_of(source) as lines:
+            loads, decode_error = orjson.loads, orjson.JSONDecodeError
+            pop, new, record, dict_ = dict.pop, _new_record, Record, dict
+            clock = self.clock
+            hours, minutes, tails, slow_us = clock.hours, clock.minutes, clock.tails, clock.us
+            cut1, cut2, cut3 = _CUTS
+            as_of, seen, empty = self.as_of, self.seen, _EMPTY
+            prefix = name + ":" if self.multi else ""
+            base = index << _LINE_BITS
+            seq = self.seq
+            after = after_first = 0
+            lineno = 0
+            for raw in lines:
+                lineno += 1
                 try:
-                    us = hours[at[:13]] + minutes[at[13:19]] + tails[at[19:]]
-                except KeyError:
+                    obj = loads(raw)
+                except decode_error as exc:
+                    obj = self._recover(raw, exc, name, lineno)
+                    if obj is None:
+                        continue
+                if obj.__class__ is not dict_:
+                    self.diagnostics.append(_diag(
+                        codes.MALFORMED_EVENT, f"expected a JSON object, found {_kind(obj)}",
+                        name, lineno))
+                    continue
+                lead = pop(obj, "lead", None)
+                at = pop(obj, "at", None)
+                typ = pop(obj, "type", None)
+                state = pop(obj, "state", None)
+                eid = pop(obj, "id", None)
+                fields = pop(obj, "fields", None)
+                if (lead.__class__ is str and lead and typ.__class__ is str and typ
+                        and at.__class__ is str
+                        and (eid is None or eid.__class__ is str and eid)
+                        and (fields is None or fields.__class__ is dict_)
+                        and (state is None or state.__class__ is str)
+                        and (state or typ != "state")):
                     try:
-                        us = slow_us(at)
-                    except ValueError:
-                        us = None
-                if us is None:
-                    problems, _, _ = _check_event(lead, at, typ, state, eid, fields, clock)
-                    self.problems(problems, name, lineno, raw)
+                        us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]
+                    except KeyError:
+                        try:
+                            us = slow_us(at)
+                        except ValueError:
+                            us = None
+                    if us is None:
+                        problems, _, _ = _check_event(lead, at, typ, state, eid, fields, clock)
+                        self.problems(problems, name, lineno, raw)
+                        continue
+                else:
+                    problems, us, eid = _check_event(lead, at, typ, state, eid, fields, clock)
+                    if problems:
+                        self.problems(problems, name, lineno, raw)
+                        continue
+                if eid is not None:
+                    if eid in seen:
+                        self.duplicate(eid, name, lineno)
+                        continue
+                    seen[eid] = base | lineno if base else lineno
+                if as_of is not None and us > as_of:
+                    after += 1
+                    if after == 1:
+                        after_first = lineno
                     continue
-            else:
-                problems, us, eid = _check_event(lead, at, typ, state, eid, fields, clock)
-                if problems:
-                    self.problems(problems, name, lineno, raw)
-                    continue
-            if eid is not None:
-                if eid in seen:
-                    self.duplicate(eid, name, lineno)
-                    continue
-                seen[eid] = base | lineno
-            if as_of is not None and us > as_of:
-                after += 1
-                if after == 1:
-                    after_first = lineno
-                continue
-            yield new(record, (us, seq, lead, typ, state or None, fields or None,
-                               obj or empty, eid,
-                               eid or (prefix + str(lineno) if prefix else str(lineno)),
-                               index, lineno))
-            seq += 1
-        self.seq = seq
-        if after:
-            self.after_as_of(after, after_first, name)
+                yield new(record, (us, seq, lead, typ, state or None, fields or None,
+                                   obj or empty, eid,
+                                   eid or (prefix + str(lineno) if prefix else str(lineno)),
+                                   index, lineno))
+                seq += 1
+            self.seq = seq
+            if after:
+                self.after_as_of(after, after_first, name)
 
     def _recover(self, raw: bytes, exc: Exception, name: str, lineno: int):
         """The object of a line orjson refused, if it is only blank or has a BOM; else report."""
@@ -689,8 +700,12 @@ class _Reader:
 
     # -- CSV -----------------------------------------------------------------------------
 
-    def csv(self, lines: Iterable[bytes], index: int, name: str) -> Iterator[Record]:
+    def csv(self, source: _Source, index: int) -> Iterator[Record]:
         """Records of one CSV source."""
+        with _lines_of(source) as lines:
+            yield from self._csv(lines, index, source.name)
+
+    def _csv(self, lines: Iterable[bytes], index: int, name: str) -> Iterator[Record]:
         bad_line = [0, None]  # last line that was not UTF-8, and its error
 
         def text_lines() -> Iterator[str]:
@@ -767,6 +782,7 @@ class _Reader:
         ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols = plan
         clock = self.clock
         hours, minutes, tails = clock.hours, clock.minutes, clock.tails
+        cut1, cut2, cut3 = _CUTS
         as_of, seen, empty, new, record = self.as_of, self.seen, _EMPTY, _new_record, Record
         prefix = name + ":" if self.multi else ""
         base = index << _LINE_BITS
@@ -814,7 +830,7 @@ class _Reader:
                         props = {}
                     props[key] = cell(value)
             try:
-                us = hours[at[:13]] + minutes[at[13:19]] + tails[at[19:]]
+                us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]
                 ok = lead and typ and (state or typ != "state")
             except KeyError:
                 ok = False
@@ -828,7 +844,7 @@ class _Reader:
                 if eid in seen:
                     self.duplicate(eid, name, lineno)
                     continue
-                seen[eid] = base | lineno
+                seen[eid] = base | lineno if base else lineno
             if as_of is not None and us > as_of:
                 after += 1
                 if after == 1:
@@ -893,27 +909,41 @@ def iter_records(sources: Any, *, input_format: str | None = None,
     return _iterate(reader, resolved)
 
 
-def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
-    import zlib
-
-    for index, source in enumerate(sources):
-        read = reader.jsonl if source.fmt == "jsonl" else reader.csv
+@contextmanager
+def _lines_of(source: _Source) -> Iterator[Iterable[bytes]]:
+    """The lines (bytes) of one source, open for the duration of the block."""
+    if source.path is None:
         try:
-            if source.path is None:
-                stream = source.stream if source.stream is not None else sys.stdin
-                yield from read(_binary_lines(stream), index, source.name)
-                continue
-            if source.gzip:
-                import gzip
+            yield _binary_lines(source.stream if source.stream is not None else sys.stdin)
+        except _READ_ERRORS as exc:
+            raise _read_error(source.name, exc) from None
+        return
+    try:
+        if source.gzip:
+            import gzip
 
-                handle = gzip.open(source.path, "rb")
-            else:
-                handle = open(source.path, "rb")
-            with handle:
-                yield from read(handle, index, source.name)
-        except (OSError, EOFError, zlib.error) as exc:
-            detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-            raise EventInputError(f"{source.name}: cannot read: {detail}") from None
+            handle = gzip.open(source.path, "rb")
+        else:
+            handle = open(source.path, "rb")
+    except OSError as exc:
+        raise _read_error(source.name, exc) from None
+    try:
+        with handle:
+            yield handle
+    except _READ_ERRORS as exc:  # raised while the block read the file
+        raise _read_error(source.name, exc) from None
+
+
+def _read_error(name: str, exc: BaseException) -> EventInputError:
+    detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return EventInputError(f"{name}: cannot read: {detail}")
+
+
+def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
+    """The records of every source in turn (one generator per source, chained in C)."""
+    return chain.from_iterable(
+        (reader.jsonl if source.fmt == "jsonl" else reader.csv)(source, index)
+        for index, source in enumerate(sources))
 
 
 def read_events(sources: Any, *, input_format: str | None = None,
