@@ -885,8 +885,9 @@ def iter_records(sources: Any, *, input_format: str | None = None,
 
     ``sources``: paths (``str``/``Path``), ``"-"`` for standard input, or open streams
     (binary or text; named in diagnostics and refs by their ``name_for_refs`` attribute, else
-    their ``name`` when it is text, else ``"<stream>"``); a single path is accepted too. The format comes from ``input_format`` (``"jsonl"`` or
-    ``"csv"``) when given, else from the extension (``.jsonl``, ``.ndjson``, ``.json`` →
+    their ``name`` when it is text, else ``"<stream>"``); a single path is accepted too.
+    The format comes from ``input_format`` (``"jsonl"`` or ``"csv"``) when given, else from
+    the extension (``.jsonl``, ``.ndjson``, ``.json`` →
     JSON Lines, ``.csv`` → CSV, optionally followed by ``.gz``); standard input and streams
     without a known extension are JSON Lines. Every unusable line appends a diagnostic to
     ``diagnostics`` and is skipped. Ids are judged across all sources (the first wins);
