@@ -235,8 +235,41 @@ def resolve_as_of(text: str | None) -> int:
         _fail(f"--as-of {text}: {e}")
 
 
+def start_check(spec, events, as_of, tz, input_format):
+    """Load, read and fold (both passes): ``(agreement, run, as_of, diagnostics)``; the
+    verdicts are then streamed from ``run.outcomes()``. Exit 2 on spec or input errors."""
+    from slacode.events import EventInputError, iter_records
+    from slacode.stream import run_stream
+
+    agreement = load_agreement(spec)
+    cutoff = resolve_as_of(as_of)
+    if tz is not None:
+        from slacode.calendar import check_timezone
+
+        problem = check_timezone(tz)
+        if problem:
+            _fail(f"--tz {tz}: {problem}")
+    sources = spool_stdin(list(events))
+    names = [s if isinstance(s, str) else "<stdin>" for s in sources]
+
+    def read(diagnostics):
+        for s in sources:
+            if not isinstance(s, str):
+                s.seek(0)
+        return iter_records(sources, input_format=input_format, default_tz=tz,
+                            diagnostics=diagnostics, as_of_us=cutoff)
+
+    diagnostics: list = []
+    try:
+        run = run_stream(agreement.plan, read, cutoff, diagnostics, sources=names)
+    except EventInputError as e:
+        _fail(str(e))
+    return agreement, run, cutoff, diagnostics
+
+
 def run_check(spec, events, as_of, tz, input_format):
-    """Load, read, evaluate: ``(agreement, result, sources)``; exit 2 on spec or input errors."""
+    """Load, read, evaluate: ``(agreement, result)`` with every verdict in memory; exit 2 on
+    spec or input errors."""
     from slacode.events import EventInputError, iter_records
     from slacode.stream import evaluate_stream
 
@@ -308,19 +341,30 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format):
     """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC."""
     from slacode import output
 
-    agreement, result = run_check(spec, events, as_of, tz, input_format)
-    rows = _verdict_rows(result, leads)
-    if fmt in _extra_check_formats():
+    if fmt in _extra_check_formats():                 # renderers that need the whole result
         from slacode.reporters import CHECK_FORMATS
 
+        agreement, result = run_check(spec, events, as_of, tz, input_format)
+        rows = _verdict_rows(result, leads)
         click.echo(CHECK_FORMATS[fmt](result, rows, agreement), nl=False)
+        statuses = {v.status for v in rows}
     else:
-        click.echo(output.render_check(result, rows, fmt, color=_color()), nl=False)
-    if fmt == "table":
-        click.echo(output.check_summary(result, rows), err=True)
+        agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format)
+        from slacode.evaluate import iso
+
+        meta = {"id": agreement.id, "version": agreement.version}
+        out = click.get_binary_stream("stdout")
+        stats = output.stream_check(run, fmt, out, agreement_meta=meta,
+                                    as_of_text=iso(cutoff, agreement.plan.zone),
+                                    diagnostics=list(agreement.diagnostics) + diagnostics,
+                                    leads=leads, color=_color())
+        out.flush()
+        if fmt == "table":
+            click.echo(output.stream_summary(stats), err=True)
+        statuses = set(stats.status)
     if fail_on:
         bad = {"breached"} if fail_on == "breached" else {"breached", "at_risk"}
-        if any(v.status in bad for v in rows):
+        if statuses & bad:
             return EXIT_FINDINGS
     return EXIT_OK
 

@@ -79,3 +79,97 @@ def check_summary(result, rows) -> str:
     if problems:
         text += f"; {problems} input problem{'s' if problems != 1 else ''} reported"
     return text + "."
+
+
+# ------------------------------------------------------------------ streamed output
+
+class CheckStats:
+    """What the command needs after streaming: counts by status and leads seen."""
+
+    def __init__(self):
+        self.status: Counter = Counter()
+        self.leads = 0
+        self.verdicts = 0
+        self.problems = 0
+
+
+def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
+                 leads=None, color: bool = False) -> CheckStats:
+    """Write ``check`` output for a :class:`~slacode.stream.StreamEvaluation` to the binary
+    stream ``out`` lead by lead (table output is gathered first: it needs column widths)."""
+    wanted = set(leads) if leads else None
+    stats = CheckStats()
+    lead_diags: list = []
+    dumps = orjson.dumps
+
+    def verdicts():
+        for outcome in run.outcomes():
+            lead_diags.extend(outcome.diagnostics)
+            if wanted is not None and outcome.lead not in wanted:
+                continue
+            stats.leads += 1
+            for v in outcome.verdicts:
+                yield v
+        if wanted is None:
+            yield from run.agg.verdicts()
+
+    def all_diags():
+        return diagnostics + lead_diags + run.closing_diagnostics()
+
+    if fmt == "jsonl":
+        for v in verdicts():
+            stats.status[v.status] += 1
+            out.write(dumps({"record": "verdict", **v.to_dict()}) + b"\n")
+        for d in all_diags():
+            out.write(dumps({"record": "diagnostic", **d.to_dict()}) + b"\n")
+    elif fmt == "json":
+        out.write(b'{\n  "agreement": ' + dumps(agreement_meta) + b',\n  "as_of": ' + dumps(as_of_text)
+                  + b',\n  "verdicts": [')
+        sep = b"\n    "
+        for v in verdicts():
+            stats.status[v.status] += 1
+            out.write(sep + dumps(v.to_dict()))
+            sep = b",\n    "
+        out.write(b"\n  ],\n  \"diagnostics\": [")
+        sep = b"\n    "
+        for d in all_diags():
+            out.write(sep + dumps(d.to_dict()))
+            sep = b",\n    "
+        out.write(b"\n  ]\n}\n")
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(VERDICT_KEYS)
+        for v in verdicts():
+            stats.status[v.status] += 1
+            d = v.to_dict()
+            d["evidence"] = " ".join(str(x) for x in d["evidence"])
+            w.writerow(["" if d[k] is None else d[k] for k in VERDICT_KEYS])
+            if buf.tell() > 1 << 16:
+                out.write(buf.getvalue().encode())
+                buf.seek(0)
+                buf.truncate()
+        out.write(buf.getvalue().encode())
+    else:
+        rows = list(verdicts())
+        for v in rows:
+            stats.status[v.status] += 1
+
+        class _R:  # the table renderer reads diagnostics from a result-like object
+            pass
+        r = _R()
+        r.diagnostics = all_diags()
+        out.write(table(r, rows, color).encode())
+    stats.verdicts = sum(stats.status.values())
+    stats.problems = sum(1 for d in all_diags() if d.severity != "info") if fmt != "table" else \
+        sum(1 for d in r.diagnostics if d.severity != "info")
+    return stats
+
+
+def stream_summary(stats: CheckStats) -> str:
+    order = ["met", "breached", "at_risk", "paused", "pending", "cancelled"]
+    parts = [f"{stats.status[s]} {s}" for s in order if stats.status[s]]
+    text = f"{stats.verdicts} verdicts for {stats.leads} leads: " + (", ".join(parts) if parts else "none")
+    if stats.problems:
+        text += f"; {stats.problems} input problem{'s' if stats.problems != 1 else ''} reported"
+    return text + "."
