@@ -57,104 +57,104 @@ class _Builder(Transformer):
         return Span.of_token(tok, self.file)
 
     def name(self, tok: Token) -> m.Name:
-        return m.Name(value=str(tok), span=self._tok_span(tok))
+        return m.Name.model_construct(value=str(tok), span=self._tok_span(tok))
 
     def string(self, tok: Token) -> m.StringLit:
-        return m.StringLit(value=unescape(str(tok)), span=self._tok_span(tok))
+        return m.StringLit.model_construct(value=unescape(str(tok)), span=self._tok_span(tok))
 
     def timestamp(self, tok: Token) -> m.TimestampLit:
-        return m.TimestampLit(text=str(tok), span=self._tok_span(tok))
+        return m.TimestampLit.model_construct(text=str(tok), span=self._tok_span(tok))
 
     def date(self, tok: Token) -> m.DateLit:
         y, mo, d = (int(x) for x in str(tok).split("-"))
-        return m.DateLit(year=y, month=mo, day=d, span=self._tok_span(tok))
+        return m.DateLit.model_construct(year=y, month=mo, day=d, span=self._tok_span(tok))
 
     def num(self, tok: Token) -> int | float:
         return number(str(tok))
 
     # -- file and declarations -----------------------------------------------------
     def start(self, meta, children):
-        return m.Agreement(file=self.file, declarations=tuple(children), span=self._span(meta))
+        return m.Agreement.model_construct(file=self.file, declarations=tuple(children), span=self._span(meta))
 
     def agreement(self, meta, children):
         ident, *items = children
-        return m.AgreementDecl(id=self.string(ident), items=tuple(items), span=self._span(meta))
+        return m.AgreementDecl.model_construct(id=self.string(ident), items=tuple(items), span=self._span(meta))
 
     def version(self, meta, children):
-        return m.Version(value=self.string(children[0]), span=self._span(meta))
+        return m.Version.model_construct(value=self.string(children[0]), span=self._span(meta))
 
     def timezone(self, meta, children):
-        return m.Timezone(value=self.string(children[0]), span=self._span(meta))
+        return m.Timezone.model_construct(value=self.string(children[0]), span=self._span(meta))
 
     def teams(self, meta, children):
-        return m.Teams(names=tuple(self.name(t) for t in children), span=self._span(meta))
+        return m.Teams.model_construct(names=tuple(self.name(t) for t in children), span=self._span(meta))
 
     def states(self, meta, children):
-        return m.StatesDecl(states=tuple(children), span=self._span(meta))
+        return m.StatesDecl.model_construct(states=tuple(children), span=self._span(meta))
 
     def state_decl(self, meta, children):
         name, final = children
-        return m.StateDecl(name=self.name(name), final=final is not None, span=self._span(meta))
+        return m.StateDecl.model_construct(name=self.name(name), final=final is not None, span=self._span(meta))
 
     def flow(self, meta, children):
-        return m.FlowDecl(lines=tuple(children), span=self._span(meta))
+        return m.FlowDecl.model_construct(lines=tuple(children), span=self._span(meta))
 
     def flow_line(self, meta, children):
         source, *targets = children
-        return m.FlowLine(source=self.name(source), targets=tuple(self.name(t) for t in targets),
+        return m.FlowLine.model_construct(source=self.name(source), targets=tuple(self.name(t) for t in targets),
                           span=self._span(meta))
 
     def segment(self, meta, children):
         name, pred = children
-        return m.SegmentDecl(name=self.name(name), predicate=pred, span=self._span(meta))
+        return m.SegmentDecl.model_construct(name=self.name(name), predicate=pred, span=self._span(meta))
 
     def let(self, meta, children):
         name, expr = children
-        return m.LetDecl(name=self.name(name), expr=expr, span=self._span(meta))
+        return m.LetDecl.model_construct(name=self.name(name), expr=expr, span=self._span(meta))
 
     # -- calendars -----------------------------------------------------------------
     def calendar(self, meta, children):
         name, *items = children
-        return m.CalendarDecl(name=self.name(name), items=tuple(items), span=self._span(meta))
+        return m.CalendarDecl.model_construct(name=self.name(name), items=tuple(items), span=self._span(meta))
 
     def hours(self, meta, children):
         days, *ranges = children
-        return m.Hours(days=days, ranges=tuple(ranges), span=self._span(meta))
+        return m.Hours.model_construct(days=days, ranges=tuple(ranges), span=self._span(meta))
 
     def day_set(self, meta, children):
         return tuple(children)
 
     def day_range(self, meta, children):
         a, b = children
-        return m.DayItem(first=m.DAY_NAMES.index(str(a)), last=m.DAY_NAMES.index(str(b)),
+        return m.DayItem.model_construct(first=m.DAY_NAMES.index(str(a)), last=m.DAY_NAMES.index(str(b)),
                          span=self._span(meta))
 
     def day_single(self, meta, children):
-        return m.DayItem(first=m.DAY_NAMES.index(str(children[0])), span=self._span(meta))
+        return m.DayItem.model_construct(first=m.DAY_NAMES.index(str(children[0])), span=self._span(meta))
 
     def daily(self, meta, children):
-        return m.DayItem(daily=True, span=self._span(meta))
+        return m.DayItem.model_construct(daily=True, span=self._span(meta))
 
     def _time(self, tok: Token) -> m.TimeOfDay:
         h, mi = str(tok).split(":")
-        return m.TimeOfDay(hour=int(h), minute=int(mi), span=self._tok_span(tok))
+        return m.TimeOfDay.model_construct(hour=int(h), minute=int(mi), span=self._tok_span(tok))
 
     def time_range(self, meta, children):
         a, b = children
-        return m.TimeRange(start=self._time(a), end=self._time(b), span=self._span(meta))
+        return m.TimeRange.model_construct(start=self._time(a), end=self._time(b), span=self._span(meta))
 
     def holidays(self, meta, children):
-        return m.Holidays(regions=tuple(self.string(s) for s in children), span=self._span(meta))
+        return m.Holidays.model_construct(regions=tuple(self.string(s) for s in children), span=self._span(meta))
 
     def closed(self, meta, children):
-        return m.Closed(dates=tuple(self.date(d) for d in children), span=self._span(meta))
+        return m.Closed.model_construct(dates=tuple(self.date(d) for d in children), span=self._span(meta))
 
     def open(self, meta, children):
         date, *ranges = children
-        return m.Open(date=self.date(date), ranges=tuple(ranges), span=self._span(meta))
+        return m.Open.model_construct(date=self.date(date), ranges=tuple(ranges), span=self._span(meta))
 
     def day_length(self, meta, children):
-        return m.DayLength(duration=children[0], span=self._span(meta))
+        return m.DayLength.model_construct(duration=children[0], span=self._span(meta))
 
     def duration(self, meta, children):
         parts = {"days": 0, "hours": 0, "minutes": 0}
@@ -165,7 +165,7 @@ class _Builder(Transformer):
         else:
             for value, unit in children:
                 parts[unit] += value
-        return m.Duration(**parts, span=self._span(meta))
+        return m.Duration.model_construct(**parts, span=self._span(meta))
 
     def spelled_part(self, meta, children):
         value, unit = children
@@ -181,33 +181,33 @@ class _Builder(Transformer):
     # -- rules ---------------------------------------------------------------------
     def rule(self, meta, children):
         kind, name, *clauses = children
-        return m.Rule(rule_kind=str(kind), name=self.name(name), clauses=tuple(clauses),
+        return m.Rule.model_construct(rule_kind=str(kind), name=self.name(name), clauses=tuple(clauses),
                       span=self._span(meta))
 
     def owner(self, meta, children):
-        return m.Owner(team=self.name(children[0]), span=self._span(meta))
+        return m.Owner.model_construct(team=self.name(children[0]), span=self._span(meta))
 
     def start_on(self, meta, children):
-        return m.StartOn(triggers=children[0], span=self._span(meta))
+        return m.StartOn.model_construct(triggers=children[0], span=self._span(meta))
 
     def start_when(self, meta, children):
-        return m.StartWhen(predicate=children[0], span=self._span(meta))
+        return m.StartWhen.model_construct(predicate=children[0], span=self._span(meta))
 
     def stop_on(self, meta, children):
-        return m.StopOn(triggers=children[0], span=self._span(meta))
+        return m.StopOn.model_construct(triggers=children[0], span=self._span(meta))
 
     def cancel_on(self, meta, children):
-        return m.CancelOn(triggers=children[0], span=self._span(meta))
+        return m.CancelOn.model_construct(triggers=children[0], span=self._span(meta))
 
     def restart_on(self, meta, children):
-        return m.RestartOn(triggers=children[0], span=self._span(meta))
+        return m.RestartOn.model_construct(triggers=children[0], span=self._span(meta))
 
     def pause_while(self, meta, children):
-        return m.PauseWhile(predicate=children[0], span=self._span(meta))
+        return m.PauseWhile.model_construct(predicate=children[0], span=self._span(meta))
 
     def within(self, meta, children):
         duration, calendar, segment = children
-        return m.Within(duration=duration, calendar=calendar, segment=segment, span=self._span(meta))
+        return m.Within.model_construct(duration=duration, calendar=calendar, segment=segment, span=self._span(meta))
 
     def on_calendar(self, meta, children):
         return self.name(children[0])
@@ -216,58 +216,58 @@ class _Builder(Transformer):
         return self.name(children[0])
 
     def warn(self, meta, children):
-        return m.Warn(percent=self.num(children[0]), span=self._span(meta))
+        return m.Warn.model_construct(percent=self.num(children[0]), span=self._span(meta))
 
     def require(self, meta, children):
-        return m.Require(fields=tuple(children), span=self._span(meta))
+        return m.Require.model_construct(fields=tuple(children), span=self._span(meta))
 
     def field_name(self, meta, children):
         return self._field(children[0])
 
     def count(self, meta, children):
-        return m.Count(triggers=children[0], span=self._span(meta))
+        return m.Count.model_construct(triggers=children[0], span=self._span(meta))
 
     def at_least_within(self, meta, children):
         n, duration, calendar, segment = children
-        return m.AtLeastWithin(n=self.num(n), duration=duration, calendar=calendar, segment=segment,
+        return m.AtLeastWithin.model_construct(n=self.num(n), duration=duration, calendar=calendar, segment=segment,
                                span=self._span(meta))
 
     def at_least_before(self, meta, children):
         n, triggers = children
-        return m.AtLeastBefore(n=self.num(n), triggers=triggers, span=self._span(meta))
+        return m.AtLeastBefore.model_construct(n=self.num(n), triggers=triggers, span=self._span(meta))
 
     def at_most_per_day(self, meta, children):
         n, calendar = children
-        return m.AtMostPerDay(n=self.num(n), calendar=calendar, span=self._span(meta))
+        return m.AtMostPerDay.model_construct(n=self.num(n), calendar=calendar, span=self._span(meta))
 
     def gap(self, meta, children):
-        return m.Gap(duration=children[0], span=self._span(meta))
+        return m.Gap.model_construct(duration=children[0], span=self._span(meta))
 
     def first(self, meta, children):
-        return m.First(predicate=children[0], span=self._span(meta))
+        return m.First.model_construct(predicate=children[0], span=self._span(meta))
 
     def only_during(self, meta, children):
-        return m.OnlyDuring(calendar=self.name(children[0]), span=self._span(meta))
+        return m.OnlyDuring.model_construct(calendar=self.name(children[0]), span=self._span(meta))
 
     def only_between(self, meta, children):
-        return m.OnlyBetween(window=children[0], span=self._span(meta))
+        return m.OnlyBetween.model_construct(window=children[0], span=self._span(meta))
 
     # -- triggers ------------------------------------------------------------------
     def triggers(self, meta, children):
         return tuple(c for c in children if c is not None)
 
     def enter(self, meta, children):
-        return m.Trigger(kind="enter", states=tuple(self.name(t) for t in children), span=self._span(meta))
+        return m.Trigger.model_construct(kind="enter", states=tuple(self.name(t) for t in children), span=self._span(meta))
 
     def leave(self, meta, children):
-        return m.Trigger(kind="leave", states=tuple(self.name(t) for t in children), span=self._span(meta))
+        return m.Trigger.model_construct(kind="leave", states=tuple(self.name(t) for t in children), span=self._span(meta))
 
     def event(self, meta, children):
-        return m.Trigger(kind="event", type=self.name(children[0]), span=self._span(meta))
+        return m.Trigger.model_construct(kind="event", type=self.name(children[0]), span=self._span(meta))
 
     def event_where_paren(self, meta, children):
         name, pred = children
-        return m.Trigger(kind="event", type=self.name(name), where=pred, span=self._span(meta))
+        return m.Trigger.model_construct(kind="event", type=self.name(name), where=pred, span=self._span(meta))
 
     last_trigger = event_where_paren
 
@@ -275,23 +275,23 @@ class _Builder(Transformer):
     def or_(self, meta, children):
         if len(children) == 1:  # the grammar's alias keeps single-item chains: unwrap
             return children[0]
-        return m.Or(items=tuple(children), span=self._span(meta))
+        return m.Or.model_construct(items=tuple(children), span=self._span(meta))
 
     def and_(self, meta, children):
         if len(children) == 1:
             return children[0]
-        return m.And(items=tuple(children), span=self._span(meta))
+        return m.And.model_construct(items=tuple(children), span=self._span(meta))
 
     def not_(self, meta, children):
-        return m.Not(item=children[0], span=self._span(meta))
+        return m.Not.model_construct(item=children[0], span=self._span(meta))
 
     def _field(self, tok: Token) -> m.FieldRef:
         text = str(tok)
         if tok.type == "QNAME":
-            return m.FieldRef(name=text[1:-1], quoted=True, span=self._tok_span(tok))
+            return m.FieldRef.model_construct(name=text[1:-1], quoted=True, span=self._tok_span(tok))
         if tok.type == "STATE_KW":
-            return m.FieldRef(name="state", is_state=True, span=self._tok_span(tok))
-        return m.FieldRef(name=text, span=self._tok_span(tok))
+            return m.FieldRef.model_construct(name="state", is_state=True, span=self._tok_span(tok))
+        return m.FieldRef.model_construct(name=text, span=self._tok_span(tok))
 
     def operand(self, meta, children):
         return self._field(children[0])
@@ -300,14 +300,14 @@ class _Builder(Transformer):
         tok = children[0]
         span = self._tok_span(tok)
         if tok.type == "STRING":
-            return m.Value(kind="string", value=unescape(str(tok)), span=span)
+            return m.Value.model_construct(kind="string", value=unescape(str(tok)), span=span)
         if tok.type in ("NUMBER", "NEG_NUMBER"):
-            return m.Value(kind="number", value=self.num(tok), span=span)
+            return m.Value.model_construct(kind="number", value=self.num(tok), span=span)
         if tok.type in ("TRUE", "FALSE"):
-            return m.Value(kind="bool", value=tok.type == "TRUE", span=span)
+            return m.Value.model_construct(kind="bool", value=tok.type == "TRUE", span=span)
         if tok.type == "NULL":
-            return m.Value(kind="null", value=None, span=span)
-        return m.Value(kind="name", value=str(tok), span=span)
+            return m.Value.model_construct(kind="null", value=None, span=span)
+        return m.Value.model_construct(kind="name", value=str(tok), span=span)
 
     literal = value
 
@@ -316,64 +316,64 @@ class _Builder(Transformer):
 
     def compare(self, meta, children):
         field, op, value = children
-        return m.Compare(field=field, op=str(op), value=value, span=self._span(meta))
+        return m.Compare.model_construct(field=field, op=str(op), value=value, span=self._span(meta))
 
     def member(self, meta, children):
         field, values = children
-        return m.Member(field=field, values=values, span=self._span(meta))
+        return m.Member.model_construct(field=field, values=values, span=self._span(meta))
 
     def not_member(self, meta, children):
         field, values = children
-        return m.Member(field=field, values=values, negated=True, span=self._span(meta))
+        return m.Member.model_construct(field=field, values=values, negated=True, span=self._span(meta))
 
     def exists(self, meta, children):
-        return m.Exists(field=children[0], span=self._span(meta))
+        return m.Exists.model_construct(field=children[0], span=self._span(meta))
 
     def missing(self, meta, children):
-        return m.Exists(field=children[0], negated=True, span=self._span(meta))
+        return m.Exists.model_construct(field=children[0], negated=True, span=self._span(meta))
 
     def contains(self, meta, children):
         field, text = children
-        return m.TextTest(field=field, op="contains", text=self.string(text), span=self._span(meta))
+        return m.TextTest.model_construct(field=field, op="contains", text=self.string(text), span=self._span(meta))
 
     def starts_with(self, meta, children):
         field, text = children
-        return m.TextTest(field=field, op="starts_with", text=self.string(text), span=self._span(meta))
+        return m.TextTest.model_construct(field=field, op="starts_with", text=self.string(text), span=self._span(meta))
 
     def segment_ref(self, meta, children):
-        return m.SegmentRef(name=self.name(children[0]), span=self._span(meta))
+        return m.SegmentRef.model_construct(name=self.name(children[0]), span=self._span(meta))
 
     def bool_test(self, meta, children):
-        return m.BoolConst(value=children[0].type == "TRUE", span=self._span(meta))
+        return m.BoolConst.model_construct(value=children[0].type == "TRUE", span=self._span(meta))
 
     # -- aggregates ----------------------------------------------------------------
     def target(self, meta, children):
         name, *items = children
-        return m.TargetDecl(name=self.name(name), items=tuple(items), span=self._span(meta))
+        return m.TargetDecl.model_construct(name=self.name(name), items=tuple(items), span=self._span(meta))
 
     def target_rule(self, meta, children):
         rule, clause, segment = children
-        return m.TargetRule(rule=self.name(rule), clause=self.name(clause) if clause is not None else None,
+        return m.TargetRule.model_construct(rule=self.name(rule), clause=self.name(clause) if clause is not None else None,
                             segment=segment, span=self._span(meta))
 
     def target_goal(self, meta, children):
         percent, period = children
-        return m.TargetGoal(percent=percent, period=str(period), span=self._span(meta))
+        return m.TargetGoal.model_construct(percent=percent, period=str(period), span=self._span(meta))
 
     def quota(self, meta, children):
         name, *items = children
-        return m.QuotaDecl(name=self.name(name), items=tuple(items), span=self._span(meta))
+        return m.QuotaDecl.model_construct(name=self.name(name), items=tuple(items), span=self._span(meta))
 
     def quota_goal(self, meta, children):
         bound, amount, period = children
-        return m.QuotaGoal(bound=str(bound), amount=amount, period=str(period), span=self._span(meta))
+        return m.QuotaGoal.model_construct(bound=str(bound), amount=amount, period=str(period), span=self._span(meta))
 
     # -- expressions ---------------------------------------------------------------
     def number(self, meta, children):
-        return m.Number(value=self.num(children[0]), span=self._span(meta))
+        return m.Number.model_construct(value=self.num(children[0]), span=self._span(meta))
 
     def constant(self, meta, children):
-        return m.Constant(name=self.name(children[0]), span=self._span(meta))
+        return m.Constant.model_construct(name=self.name(children[0]), span=self._span(meta))
 
     def binary(self, meta, children):
         left = children[0]
@@ -383,36 +383,36 @@ class _Builder(Transformer):
             if left.span is not None and right.span is not None:
                 span = Span(left.span.line, left.span.column, right.span.end_line,
                             right.span.end_column, self.file)
-            left = m.Binary(op=str(op), left=left, right=right, span=span)
+            left = m.Binary.model_construct(op=str(op), left=left, right=right, span=span)
         return left
 
     def negate(self, meta, children):
-        return m.Negate(item=children[0], span=self._span(meta))
+        return m.Negate.model_construct(item=children[0], span=self._span(meta))
 
     def call(self, meta, children):
         func, *args = children
-        return m.Call(func=self.name(func), args=tuple(args), span=self._span(meta))
+        return m.Call.model_construct(func=self.name(func), args=tuple(args), span=self._span(meta))
 
     # -- tests ---------------------------------------------------------------------
     def test(self, meta, children):
         name, *items = children
-        return m.TestDecl(name=self.string(name), items=tuple(items), span=self._span(meta))
+        return m.TestDecl.model_construct(name=self.string(name), items=tuple(items), span=self._span(meta))
 
     def test_as_of(self, meta, children):
-        return m.TestAsOf(at=self.timestamp(children[0]), span=self._span(meta))
+        return m.TestAsOf.model_construct(at=self.timestamp(children[0]), span=self._span(meta))
 
     def test_lead(self, meta, children):
-        return m.TestLead(lead=self.string(children[0]), span=self._span(meta))
+        return m.TestLead.model_construct(lead=self.string(children[0]), span=self._span(meta))
 
     def test_event(self, meta, children):
         at, type_, props, sets = children
-        return m.TestEvent(at=self.timestamp(at), type=self.name(type_), props=props or (),
+        return m.TestEvent.model_construct(at=self.timestamp(at), type=self.name(type_), props=props or (),
                            sets=sets or (), span=self._span(meta))
 
     def test_state_event(self, meta, children):
         at, state, sets = children
         span = self._span(meta)
-        return m.TestEvent(at=self.timestamp(at), type=m.Name(value="state", span=span),
+        return m.TestEvent.model_construct(at=self.timestamp(at), type=m.Name.model_construct(value="state", span=span),
                            state=self.name(state), sets=sets or (), span=span)
 
     def with_part(self, meta, children):
@@ -422,11 +422,11 @@ class _Builder(Transformer):
 
     def assignment(self, meta, children):
         key, value = children
-        return m.Assignment(key=key, value=value, span=self._span(meta))
+        return m.Assignment.model_construct(key=key, value=value, span=self._span(meta))
 
     def expect(self, meta, children):
         rule, clause, period, cycle, status, due = children
-        return m.Expect(rule=self.name(rule), clause=self.name(clause) if clause is not None else None,
+        return m.Expect.model_construct(rule=self.name(rule), clause=self.name(clause) if clause is not None else None,
                         period=self.string(period) if period is not None else None,
                         cycle=self.num(cycle) if cycle is not None else None, status=str(status),
                         due=self.timestamp(due) if due is not None else None, span=self._span(meta))

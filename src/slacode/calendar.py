@@ -718,13 +718,19 @@ def check_holidays(code: str) -> str | None:
     )
     if not isinstance(code, str):
         return shape + "."
+    table = _holiday_codes_table()
+    if table is not None:                     # the fast path: a known code needs no import
+        country, _, subdiv = code.partition("-")
+        if country in table and (not subdiv or subdiv in table[country]):
+            return None
     import holidays as holidays_pkg
 
     if not _HOLIDAY_CODE.match(code):
         names = _country_names()
         return shape + _did_you_mean([names[g] for g in _close_matches(code, list(names))]) + "."
 
-    supported = holidays_pkg.list_supported_countries()
+    classes = _country_classes()        # code -> class name, without importing 200 countries
+    supported = classes
     country, _, subdiv = code.partition("-")
     if country not in supported:
         if country.upper() in supported:
@@ -735,7 +741,7 @@ def check_holidays(code: str) -> str | None:
         return f"The holidays package has no country {country!r}" + _did_you_mean(guess) + "."
     if not subdiv:
         return None
-    codes = list(supported[country])
+    codes = list(getattr(getattr(holidays_pkg, classes[country]), "subdivisions", ()))
     if subdiv in codes:
         return None
     if not codes:
@@ -756,6 +762,47 @@ def check_holidays(code: str) -> str | None:
         )
     shown = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
     return f"{country!r} has no subdivision {subdiv!r} in the holidays package; its subdivisions are {shown}."
+
+
+def _holiday_codes_table() -> dict[str, list[str]] | None:
+    """Country code -> subdivision codes of the installed ``holidays`` package, cached on
+    disk per package version (importing the package's countries costs ~0.2 s; a cached
+    table lets a valid agreement load without it). None when no table can be had."""
+    import json
+    import os
+    from importlib import metadata
+
+    try:
+        version = metadata.version("holidays")
+    except metadata.PackageNotFoundError:
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "slacode", f"holidays-{version}.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        pass
+    import holidays as holidays_pkg
+
+    table = {c: list(subs) for c, subs in holidays_pkg.list_supported_countries().items()}
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(table, f)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return table
+
+
+def _country_classes() -> dict[str, str]:
+    """Country code -> class name in the ``holidays`` package, read from its registry (the
+    country modules themselves are imported only when a calendar needs one)."""
+    from holidays.registry import COUNTRIES
+
+    return {names[1]: names[0] for names in COUNTRIES.values()}
 
 
 def _did_you_mean(suggestions: list[str]) -> str:

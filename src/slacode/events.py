@@ -290,7 +290,7 @@ class Event(BaseModel):
     :attr:`properties`.
     """
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
 
     lead: str = Field(min_length=1)
     at: AwareDatetime

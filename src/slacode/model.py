@@ -22,7 +22,9 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Validators are built on first use only: the builder constructs nodes from a parse tree
+    # it has already checked (``model_construct``), so loading never pays for them.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     span: Span | None = Field(default=None, exclude=True, repr=False)
 
@@ -658,7 +660,7 @@ def _first_by_name(decls) -> dict[str, Any]:
 class Agreement(Node):
     """A parsed agreement: its declarations in file order, and the runtime entry points."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True, defer_build=True)
 
     file: str | None = Field(default=None, exclude=True)
     declarations: tuple[Decl, ...] = ()
@@ -754,9 +756,3 @@ class Agreement(Node):
         from slacode.evaluate import evaluate
 
         return evaluate(self, events, as_of=as_of, default_tz=default_tz)
-
-
-for _cls in (Or, And, Not, Trigger, Binary, Negate, Call, SegmentDecl, First, StartWhen,
-             PauseWhile, StartOn, StopOn, CancelOn, RestartOn, Count, AtLeastBefore, LetDecl,
-             TargetGoal, QuotaGoal, TargetDecl, QuotaDecl, Rule, Agreement):
-    _cls.model_rebuild()
