@@ -197,11 +197,12 @@ MISSING_START = define("SLA307", "missing-start", "error", """
     """)
 
 MISSING_STOP = define("SLA308", "missing-stop", "error", """
-    A rule has no `stop on` clause.
+    A `handoff` or `deadline` has no `stop on` clause.
 
     ## Why
-    The stop is what fulfils the obligation. A timed rule without one can never be met, and
-    an attempts rule's cycle would never close: every lead would end up breached.
+    The stop is what fulfils the obligation: a timed rule without one can never be met, so
+    every lead would end up breached. (An `attempts` rule may go without: its attempts
+    fulfil it, and `cancel on` or `restart on` can close its cycles.)
 
     ## Avoid
     ```sla
