@@ -261,7 +261,10 @@ def start_check(spec, events, as_of, tz, input_format):
 
     diagnostics: list = []
     try:
-        run = run_stream(agreement.plan, read, cutoff, diagnostics, sources=names)
+        from slacode.output import serialize_verdict
+
+        run = run_stream(agreement.plan, read, cutoff, diagnostics, sources=names,
+                         serialize=serialize_verdict)
     except EventInputError as e:
         _fail(str(e))
     return agreement, run, cutoff, diagnostics
@@ -313,6 +316,27 @@ def spool_stdin(events: list[str]) -> list:
     return [spool if e == "-" else e for e in events]
 
 
+class _TextAdapter:
+    """A bytes writer over a text stream (stdout replaced by a StringIO, e.g. in tests)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _binary_stdout():
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        sys.stdout.flush()
+        return buffer
+    return _TextAdapter(sys.stdout)
+
+
 def _extra_check_formats() -> list[str]:
     from slacode.reporters import CHECK_FORMATS
 
@@ -353,7 +377,7 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format):
         from slacode.evaluate import iso
 
         meta = {"id": agreement.id, "version": agreement.version}
-        out = click.get_binary_stream("stdout")
+        out = _binary_stdout()
         stats = output.stream_check(run, fmt, out, agreement_meta=meta,
                                     as_of_text=iso(cutoff, agreement.plan.zone),
                                     diagnostics=list(agreement.diagnostics) + diagnostics,

@@ -93,10 +93,28 @@ class CheckStats:
         self.problems = 0
 
 
+def serialize_verdict(v) -> tuple[str, bytes]:
+    """What the spool keeps of a verdict for ``check``: its status and its JSON."""
+    return v.status, orjson.dumps(v.to_dict())
+
+
+class _Serialized:
+    """A spooled verdict seen through the little the renderers need of a Verdict."""
+
+    __slots__ = ("status", "raw")
+
+    def __init__(self, status: str, raw: bytes):
+        self.status, self.raw = status, raw
+
+    def to_dict(self) -> dict:
+        return orjson.loads(self.raw)
+
+
 def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
                  leads=None, color: bool = False) -> CheckStats:
-    """Write ``check`` output for a :class:`~slacode.stream.StreamEvaluation` to the binary
-    stream ``out`` lead by lead (table output is gathered first: it needs column widths)."""
+    """Write ``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
+    ``serialize=serialize_verdict``) to the binary stream ``out`` lead by lead (table output
+    is gathered first: it needs column widths)."""
     wanted = set(leads) if leads else None
     stats = CheckStats()
     lead_diags: list = []
@@ -108,10 +126,11 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
             if wanted is not None and outcome.lead not in wanted:
                 continue
             stats.leads += 1
-            for v in outcome.verdicts:
-                yield v
+            for status, raw in outcome.verdicts:
+                yield _Serialized(status, raw)
         if wanted is None:
-            yield from run.agg.verdicts()
+            for v in run.agg.verdicts():
+                yield _Serialized(*serialize_verdict(v))
 
     def all_diags():
         return diagnostics + lead_diags + run.closing_diagnostics()
@@ -119,7 +138,7 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
     if fmt == "jsonl":
         for v in verdicts():
             stats.status[v.status] += 1
-            out.write(dumps({"record": "verdict", **v.to_dict()}) + b"\n")
+            out.write(b'{"record":"verdict",' + v.raw[1:] + b"\n")
         for d in all_diags():
             out.write(dumps({"record": "diagnostic", **d.to_dict()}) + b"\n")
     elif fmt == "json":
@@ -128,7 +147,7 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
         sep = b"\n    "
         for v in verdicts():
             stats.status[v.status] += 1
-            out.write(sep + dumps(v.to_dict()))
+            out.write(sep + v.raw)
             sep = b",\n    "
         out.write(b"\n  ],\n  \"diagnostics\": [")
         sep = b"\n    "
@@ -154,6 +173,7 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
         rows = list(verdicts())
         for v in rows:
             stats.status[v.status] += 1
+        rows = [_Row(v.to_dict()) for v in rows]
 
         class _R:  # the table renderer reads diagnostics from a result-like object
             pass
@@ -164,6 +184,16 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
     stats.problems = sum(1 for d in all_diags() if d.severity != "info") if fmt != "table" else \
         sum(1 for d in r.diagnostics if d.severity != "info")
     return stats
+
+
+class _Row:
+    """A verdict dict that the table renderer can read like a Verdict."""
+
+    def __init__(self, d: dict):
+        self.d = d
+
+    def to_dict(self) -> dict:
+        return self.d
 
 
 def stream_summary(stats: CheckStats) -> str:

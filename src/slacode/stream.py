@@ -38,7 +38,8 @@ class LeadOutcome(NamedTuple):
 class StreamEvaluation:
     """One pass over records in input order, then the replay of out-of-order leads."""
 
-    def __init__(self, plan, as_of: int, sources: list[str] | None):
+    def __init__(self, plan, as_of: int, sources: list[str] | None, serialize=None):
+        self.serialize = serialize          # verdict -> what outcomes carry (default: the Verdict)
         self.plan = plan
         self.as_of = as_of
         self.sources = sources
@@ -137,8 +138,10 @@ class StreamEvaluation:
 
     def _outcome(self, fold: LeadFold) -> LeadOutcome:
         verdicts = fold.verdicts(self.as_of)
-        return LeadOutcome(fold.lead, verdicts, self.agg.contribution(fold, verdicts),
-                           unknown_state_diagnostics(fold, self.sources))
+        contribution = self.agg.contribution(fold, verdicts)
+        if self.serialize is not None:
+            verdicts = [self.serialize(v) for v in verdicts]
+        return LeadOutcome(fold.lead, verdicts, contribution, unknown_state_diagnostics(fold, self.sources))
 
     def _spool_write(self, outcome: LeadOutcome) -> None:
         if self._spool is None:
@@ -178,10 +181,11 @@ class StreamEvaluation:
 
 
 def run_stream(plan, read: Callable[[list], Iterator], as_of: int, diagnostics: list,
-               sources: list[str] | None) -> StreamEvaluation:
+               sources: list[str] | None, serialize=None) -> StreamEvaluation:
     """Both passes over ``read(diagnostics)`` (called again, with a throw-away list, only if
-    some lead needs it). Then iterate :meth:`StreamEvaluation.outcomes`."""
-    run = StreamEvaluation(plan, as_of, sources)
+    some lead needs it). Then iterate :meth:`StreamEvaluation.outcomes`; ``serialize``
+    turns each verdict into what the outcomes carry (to keep the spool small and fast)."""
+    run = StreamEvaluation(plan, as_of, sources, serialize)
     run.feed_all(read(diagnostics))
     if run.needs_replay:
         run.replay(read([]))
