@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Service-style costs: one lead at a time, compiled predicates, and cold start.
+
+* ``agreement.evaluate`` on one lead of ~20 events (a CRM webhook re-judging a lead), median
+  over many calls, against the cost of only turning the same dicts into records (the
+  baseline: what any evaluator must do with its input);
+* per-event cost of a compiled predicate (a segment of the bundled agreement) against a
+  hand-written lambda doing the same comparisons;
+* ``import slacode`` + load + compile of the bundled agreement in a fresh interpreter
+  (median of several processes), against a bare ``python -c pass``.
+
+usage: python3 benchmarks/bench_service.py [--repeats 2000]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def lead_events() -> list[dict]:
+    day = "2026-11-{:02d}T{:02d}:{:02d}:00-03:00"
+    evs = [{"lead": "L1", "at": day.format(9, 9, 0), "type": "state", "state": "mql", "id": "e0",
+            "fields": {"score": 91, "company": "Initech", "email": "a@b.c", "country": "BR", "phone": "1",
+                       "source": "web", "employees": 300}},
+           {"lead": "L1", "at": day.format(9, 9, 20), "type": "state", "state": "sal", "id": "e1"},
+           {"lead": "L1", "at": day.format(9, 9, 25), "type": "assigned", "owner": "rep-1", "desk": "br", "id": "e2"}]
+    for i in range(16):
+        evs.append({"lead": "L1", "at": day.format(10 + i // 4, 9 + 2 * (i % 4), 30), "type": "contact_attempt",
+                    "channel": "phone" if i % 2 else "email", "id": f"a{i}"})
+    evs.append({"lead": "L1", "at": day.format(16, 10, 0), "type": "state", "state": "sql", "id": "e9"})
+    return evs
+
+
+def median_us(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e6
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeats", type=int, default=2000)
+    a = ap.parse_args(argv)
+    import slacode
+    from slacode.events import records_from_objects
+
+    agreement = slacode.load(ROOT / "specs" / "northwind.sla")
+    events = lead_events()
+    as_of = "2026-11-20T18:00:00-03:00"
+    agreement.evaluate(events, as_of=as_of)
+    base = median_us(lambda: records_from_objects(events, diagnostics=[]), a.repeats)
+    full = median_us(lambda: agreement.evaluate(events, as_of=as_of), a.repeats)
+    print(f"one lead, {len(events)} events, {len(agreement.evaluate(events, as_of=as_of).verdicts)} verdicts")
+    print("| measure | median µs | baseline µs | ratio |")
+    print("|---|---:|---:|---:|")
+    print(f"| agreement.evaluate (one lead) | {full:.1f} | {base:.1f} (records only) | {full / base:.1f}x |")
+
+    seg = agreement.plan.segments["hot"]
+    fields = events[0]["fields"]
+    notes: set = set()
+    hand = lambda f: ((f.get("score", -1) >= 80) or f.get("source") == "demo_request") and f.get("phone") is not None  # noqa: E731
+    n = 200_000
+    t0 = time.perf_counter()
+    for _ in range(n):
+        seg(fields, "mql", notes)
+    compiled = (time.perf_counter() - t0) / n * 1e6
+    t0 = time.perf_counter()
+    for _ in range(n):
+        hand(fields)
+    handwritten = (time.perf_counter() - t0) / n * 1e6
+    print(f"| compiled predicate `hot` per event | {compiled:.3f} | {handwritten:.3f} (hand-written lambda) "
+          f"| {compiled / handwritten:.1f}x |")
+
+    probe = "import slacode; a = slacode.load('specs/northwind.sla'); a.plan"
+    cold, bare = [], []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True)
+        cold.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], cwd=ROOT, check=True)
+        bare.append(time.perf_counter() - t0)
+    c, b = statistics.median(cold) * 1000, statistics.median(bare) * 1000
+    print(f"| import + load + compile, fresh process | {c:.0f} ms | {b:.0f} ms (bare interpreter) "
+          f"| {c - b:.0f} ms own |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,249 @@
+"""`slacode report` and `slacode due`: the managers' view and the reminder queue.
+
+Both read events as `check` does (same options, same diagnostics) and evaluate them with
+the streaming evaluator; the record iterator is wrapped by a progress counter that shows
+on standard error only when it is a terminal and the output format is for people.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from slacode.cli import EXIT_OK, _as_of_option, _color, _event_options, _fail, load_agreement
+
+
+def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool):
+    """Read (through the progress counter) and evaluate: the :class:`Result`."""
+    from slacode.cli import resolve_as_of, spool_stdin
+    from slacode.events import EventInputError, iter_records
+    from slacode.report.progress import Progress
+    from slacode.stream import evaluate_stream
+
+    cutoff = resolve_as_of(as_of)
+    if tz is not None:
+        from slacode.calendar import check_timezone
+
+        problem = check_timezone(tz)
+        if problem:
+            _fail(f"--tz {tz}: {problem}")
+    sources = spool_stdin(list(events))
+    names = [s if isinstance(s, str) else "<stdin>" for s in sources]
+    progress = Progress(sys.stderr, enabled=show_progress)
+    passes = []
+
+    def read(diagnostics):
+        for s in sources:
+            if not isinstance(s, str):
+                s.seek(0)
+        records = iter_records(sources, input_format=input_format, default_tz=tz,
+                               diagnostics=diagnostics, as_of_us=cutoff)
+        passes.append(None)
+        label = "reading events" if len(passes) == 1 else "re-reading out-of-order leads"
+        return progress.wrap(records, label)
+
+    diagnostics: list = []
+    try:
+        with progress:
+            result = evaluate_stream(agreement.plan, read, cutoff, diagnostics, sources=names)
+    except EventInputError as e:
+        _fail(str(e))
+    result.diagnostics[:0] = list(agreement.diagnostics)
+    return result
+
+
+def _input_problems(result) -> None:
+    problems = sum(1 for d in result.diagnostics if d.severity != "info")
+    if problems:
+        click.echo(f"{problems} input problem{'s' if problems != 1 else ''} reported while reading the "
+                   "events; `slacode check` lists them.", err=True)
+
+
+# --------------------------------------------------------------------------- report
+
+@click.command()
+@click.argument("spec")
+@click.argument("events", nargs=-1, required=True)
+@_as_of_option
+@click.option("--by", type=click.Choice(["rule", "owner", "assignee", "segment"]), default="rule",
+              show_default=True, help="Group the verdicts by rule (rule.clause), owning team, assignee or segment.")
+@click.option("--period", type=click.Choice(["day", "week", "month", "quarter"]), default="week",
+              show_default=True, help="Count verdicts per period of the agreement's time zone (by cycle start).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--html", "html_file", metavar="FILE", help="Also write a self-contained HTML dashboard to FILE.")
+@click.option("--rule", "rules", multiple=True, metavar="NAME",
+              help="Only this rule's verdicts (repeatable); targets and quotas are always shown.")
+@_event_options
+def report(spec, events, as_of, by, period, fmt, html_file, rules, tz, input_format):
+    """Compliance per group and period: met, breached, rate, response times, open clocks;
+    targets and quotas; optionally an HTML dashboard."""
+    from slacode.report import tables
+    from slacode.report.progress import wanted
+
+    agreement = load_agreement(spec)
+    known = {r.name for r in agreement.plan.rules} | ({"flow"} if agreement.plan.flow else set())
+    unknown = [r for r in rules if r not in known]
+    if unknown:
+        _fail(f"--rule {unknown[0]}: the agreement has no rule of that name "
+              f"(rules: {', '.join(sorted(known))})")
+    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt))
+    selected = list(rules) or None
+    comp = tables.compliance(result, by=by, period=period, plan=agreement.plan, rules=selected)
+    if fmt == "json":
+        from slacode.report.scoring import standings
+
+        board = [s.to_dict() for s in standings(result, rules=selected)]
+        click.echo(tables.render_json(comp, {"recognition": board}), nl=False)
+    elif fmt == "csv":
+        click.echo(tables.render_csv(comp), nl=False)
+    elif _rich_ok():
+        click.echo(tables.render_rich(comp, width=_width(), color=True), nl=False, color=True)
+    else:
+        click.echo(tables.render_text(comp), nl=False)
+    if html_file:
+        _write_html(html_file, agreement, result, comp, by, period, selected)
+    _input_problems(result)
+    return EXIT_OK
+
+
+def _rich_ok() -> bool:
+    """rich draws the table when it is installed and standard output is a terminal."""
+    import importlib.util
+
+    return _color() and importlib.util.find_spec("rich") is not None
+
+
+def _width() -> int | None:
+    import shutil
+
+    return shutil.get_terminal_size((120, 24)).columns
+
+
+def _write_html(path, agreement, result, comp, by, period, rules) -> None:
+    from slacode.report.html import render_html
+
+    page = render_html(agreement, result, by=by, period=period, rules=rules, compliance_table=comp)
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(page)
+    except OSError as e:
+        _fail(f"{path}: cannot write: {e.strerror or e}")
+    click.echo(f"wrote {path}", err=True)
+
+
+# ------------------------------------------------------------------------------ due
+
+@click.command()
+@click.argument("spec")
+@click.argument("events", nargs=-1, required=True)
+@_as_of_option
+@click.option("--within", "window", metavar="DURATION",
+              help="Only clocks whose next moment (warning, else deadline) is at most this far "
+                   "ahead: 30m, 2h, 1h30m, 1d (wall clock). Default: every open clock.")
+@click.option("--assignee", "assignees", multiple=True, metavar="NAME", help="Only this rep's clocks (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
+              show_default=True)
+@_event_options
+def due(spec, events, as_of, window, assignees, fmt, tz, input_format):
+    """Open clocks that will warn or fall due soon, soonest first (for reminders and task queues)."""
+    from slacode.report import due as up
+    from slacode.report.progress import wanted
+
+    within = None
+    if window is not None:
+        try:
+            within = up.parse_window(window)
+        except ValueError as e:
+            _fail(f"--within {window}: {e}")
+    result = _evaluate(load_agreement(spec), events, as_of, tz, input_format, wanted(fmt))
+    items = up.due_list(result.verdicts, result.as_of, within)
+    if assignees:
+        keep = set(assignees)
+        items = [d for d in items if d.assignee in keep]
+    click.echo(_render_due(items, result, fmt, within), nl=False)
+    if fmt == "table":
+        paused = sum(d.paused for d in items)
+        tail = f" ({paused} paused)" if paused else ""
+        click.echo(f"{len(items)} open clock{'s' if len(items) != 1 else ''}{tail}.", err=True)
+    _input_problems(result)
+    return EXIT_OK
+
+
+DUE_COLUMNS = ("next_at", "next", "lead", "assignee", "rule", "clause", "cycle", "status", "paused", "owner",
+               "segment", "started_at", "warn_at", "due_at", "time_left_seconds", "working_left_seconds")
+
+
+def _render_due(items, result, fmt: str, within) -> str:
+    import orjson
+
+    if fmt == "json":
+        doc = {"agreement": {"id": result.agreement_id, "version": result.version},
+               "as_of": _iso(result.as_of, result.zone),
+               "within_seconds": None if within is None else within.total_seconds(),
+               "due": [d.to_dict() for d in items]}
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
+    if fmt == "jsonl":
+        return "".join(orjson.dumps(d.to_dict()).decode() + "\n" for d in items)
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(DUE_COLUMNS)
+        for d in items:
+            row = d.to_dict()
+            row["paused"] = "true" if row["paused"] else "false"
+            w.writerow(["" if row[k] is None else row[k] for k in DUE_COLUMNS])
+        return buf.getvalue()
+    return _due_table(items)
+
+
+def _iso(us, zone) -> str:
+    from slacode.evaluate import iso
+
+    return iso(us, zone)
+
+
+def _due_table(items) -> str:
+    if not items:
+        return "No open clock in that window.\n"
+    head = ["next", "", "in", "lead", "assignee", "rule", "cycle", "status", "due", "time left", "working left"]
+    rows = []
+    for d in items:
+        rows.append([_short(d.next_at), d.next, _wall(d.until_next), d.lead,
+                     d.assignee or "", f"{d.rule}.{d.clause}", str(d.cycle),
+                     d.status, _short(d.due_at), _wall(d.time_left),
+                     _wall(d.working_left, days=False)])
+    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    right = {2, 6, 9, 10}
+
+    def line(cells):
+        return "  ".join(c.rjust(widths[i]) if i in right else c.ljust(widths[i])
+                         for i, c in enumerate(cells)).rstrip()
+
+    out = [line(head)] + [line(r) for r in rows]
+    if any(d.paused for d in items):
+        out.append("")
+        out.append("paused clocks: due if the pause ended now")
+    return "\n".join(out) + "\n"
+
+
+def _short(t) -> str:
+    off = t.strftime("%z")
+    return t.strftime("%Y-%m-%d %H:%M") + (f" {off[:3]}:{off[3:]}" if off else "")
+
+
+def _wall(delta, days: bool = True) -> str:
+    """A span rounded down to the minute: 2d 3h, 4h 05m, 12m (no days for working time,
+    whose days depend on the calendar)."""
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    minutes = abs(seconds) // 60
+    d, rem = divmod(minutes, 1440) if days else (0, minutes)
+    h, m = divmod(rem, 60)
+    if d:
+        return f"{sign}{d}d {h}h"
+    if h:
+        return f"{sign}{h}h {m:02d}m"
+    return f"{sign}{m}m"

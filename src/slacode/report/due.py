@@ -1,0 +1,131 @@
+"""Clocks about to warn or breach: what a reminder service or a CRM task queue needs.
+
+:func:`upcoming` evaluates the events as of an instant and lists the open timed clauses
+(``within`` and ``at_least_within`` verdicts that are ``pending``, ``at_risk`` or
+``paused``), soonest first. For each it gives the *next moment* worth a reminder: the
+``warn_at`` instant while it is still ahead, else the deadline ``due_at``. A paused clock
+is listed with its conditional deadline (the one it would have if the pause ended at
+``as_of``) and ``paused`` set: it only becomes urgent once the pause ends.
+
+``time_left`` is wall-clock time from ``as_of`` to the deadline; ``working_left`` is the
+working time the clock still has (its target minus the working time already used).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from slacode.evaluate import as_of_us, from_us
+
+OPEN = frozenset({"pending", "at_risk", "paused"})
+TIMED = frozenset({"within", "at_least_within"})
+
+_UNIT_SECONDS = {"d": 86_400, "day": 86_400, "days": 86_400, "h": 3600, "hour": 3600, "hours": 3600,
+                 "m": 60, "min": 60, "minute": 60, "minutes": 60, "s": 1, "second": 1, "seconds": 1}
+_PART = re.compile(r"\s*(\d+)\s*([a-z]+)")
+
+
+@dataclass(frozen=True)
+class Due:
+    """One open clock. Instants are aware datetimes in the zone the verdict is written in
+    (the calendar's, else the agreement's)."""
+
+    lead: str
+    rule: str
+    clause: str
+    cycle: int
+    status: str                       # pending | at_risk | paused
+    owner: str | None
+    assignee: str | None
+    segment: str | None
+    started_at: datetime
+    due_at: datetime
+    warn_at: datetime | None
+    next_at: datetime                 # warn_at while still ahead, else due_at
+    next: str                         # "warn" or "due": which of the two next_at is
+    time_left: timedelta              # wall clock, as_of -> due_at
+    working_left: timedelta           # working time the clock still has
+
+    @property
+    def paused(self) -> bool:
+        return self.status == "paused"
+
+    @property
+    def until_next(self) -> timedelta:
+        """Wall-clock time from ``as_of`` to :attr:`next_at`."""
+        return self.next_at - (self.due_at - self.time_left)
+
+    def to_dict(self) -> dict:
+        """JSON-ready: instants as RFC 3339 text, durations in seconds."""
+        return {"lead": self.lead, "rule": self.rule, "clause": self.clause, "cycle": self.cycle,
+                "status": self.status, "paused": self.paused, "owner": self.owner, "assignee": self.assignee,
+                "segment": self.segment, "started_at": self.started_at.isoformat(),
+                "due_at": self.due_at.isoformat(),
+                "warn_at": self.warn_at.isoformat() if self.warn_at else None,
+                "next_at": self.next_at.isoformat(), "next": self.next,
+                "time_left_seconds": self.time_left.total_seconds(),
+                "working_left_seconds": self.working_left.total_seconds()}
+
+
+def parse_window(value) -> timedelta:
+    """A look-ahead window: a ``timedelta`` or text such as ``2h``, ``1h30m``, ``45m``,
+    ``1d`` (24 hours: the window is wall-clock time) or ``90 minutes``."""
+    if isinstance(value, timedelta):
+        if value < timedelta(0):
+            raise ValueError("the window cannot be negative")
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"within must be a timedelta or text such as '2h', not {type(value).__name__}")
+    text = value.strip().lower()
+    pos, total = 0, 0
+    while pos < len(text):
+        m = _PART.match(text, pos)
+        if m is None or m.group(2) not in _UNIT_SECONDS:
+            raise ValueError(f"{value!r} is not a duration; write it like 2h, 1h30m, 45m or 1d")
+        total += int(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+        pos = m.end()
+    if pos == 0:
+        raise ValueError(f"{value!r} is not a duration; write it like 2h, 1h30m, 45m or 1d")
+    return timedelta(seconds=total)
+
+
+def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None) -> list[Due]:
+    """The open timed clocks among ``verdicts`` (judged as of ``as_of``, epoch
+    microseconds) whose next moment falls at or before ``as_of + within`` (all of them
+    when ``within`` is None), soonest first."""
+    horizon = None if within is None else as_of + int(within.total_seconds() * 1_000_000)
+    items = []
+    for v in verdicts:
+        if v.lead is None or v.status not in OPEN or v.clause not in TIMED or v.due_at is None:
+            continue
+        warn_ahead = v.warn_at is not None and v.warn_at > as_of
+        nxt = v.warn_at if warn_ahead else v.due_at
+        if horizon is not None and nxt > horizon:
+            continue
+        items.append((nxt, v.due_at, v.lead, v.rule, v.clause, v.cycle, "warn" if warn_ahead else "due", v))
+    items.sort(key=lambda x: x[:6])
+    return [_due(v, nxt, kind, as_of) for nxt, *_, kind, v in items]
+
+
+def _due(v, nxt: int, kind: str, as_of: int) -> Due:
+    zone = v.zone
+    left_working = max((v.target_seconds or 0) - (v.elapsed_seconds or 0), 0)
+    return Due(lead=v.lead, rule=v.rule, clause=v.clause, cycle=v.cycle, status=v.status, owner=v.owner,
+               assignee=v.assignee, segment=v.segment, started_at=from_us(v.started_at, zone),
+               due_at=from_us(v.due_at, zone), warn_at=from_us(v.warn_at, zone) if v.warn_at else None,
+               next_at=from_us(nxt, zone), next=kind,
+               time_left=timedelta(microseconds=v.due_at - as_of),
+               working_left=timedelta(seconds=left_working))
+
+
+def upcoming(agreement, events: Iterable, *, as_of, within=None, default_tz=None) -> list[Due]:
+    """The clocks of ``events`` that are open as of ``as_of`` and will warn or fall due
+    within ``within`` (a ``timedelta`` or text such as ``"2h"``; None: every open clock),
+    soonest first. Pure: no clock, no I/O; ``as_of`` is required (an aware datetime or
+    RFC 3339 text)."""
+    cutoff = as_of_us(as_of)
+    window = None if within is None else parse_window(within)
+    result = agreement.evaluate(events, as_of=as_of, default_tz=default_tz)
+    return due_list(result.verdicts, cutoff, window)

@@ -1,0 +1,660 @@
+"""One self-contained HTML page for the weekly and monthly review.
+
+No network, no scripts, no web fonts: the styles are inline and every chart is an SVG
+drawn here. Sections:
+
+1. key numbers (compliance, promises kept, breaches, open clocks, targets, quotas);
+2. compliance over time, one small bar chart per rule and clause, with the goal of a
+   target on that clause as a dashed line;
+3. breaches by clause and reason;
+4. target status per period;
+5. quota progress per period (bars against the goal);
+6. recognition: points for kept promises and badges for perfect weeks
+   (:mod:`slacode.report.scoring`);
+7. the compliance table by the chosen grouping (rate per group and period);
+8. the clocks that fall due next.
+
+Every text that comes from the agreement or the events is escaped.
+"""
+from __future__ import annotations
+
+import math
+import re
+from html import escape
+
+from slacode.evaluate import from_us
+from slacode.report.scoring import PERFECT_WEEK_BONUS, standings
+from slacode.report.tables import Cell, Compliance, compliance, duration_text
+from slacode.report.due import due_list
+
+GREEN, AMBER, RED, GREY, BLUE = "#1a7f37", "#b7791f", "#c9302c", "#8c959f", "#2f6fdd"
+STATUS_COLOURS = {"met": GREEN, "breached": RED, "at_risk": AMBER, "pending": GREY, "paused": BLUE,
+                  "cancelled": "#57606a"}
+
+#: why a breached verdict is breached, by clause kind (``within`` splits in two)
+BREACH_REASONS = {
+    "at_least_within": "too few attempts before the deadline",
+    "require": "required fields missing at the handoff",
+    "at_least_before": "gave up before enough attempts",
+    "at_most_per_day": "too many attempts in one day",
+    "gap": "attempts too close together",
+    "first": "first attempt not as required",
+    "only_during": "attempt outside working hours",
+    "only_between": "attempt outside the lead's allowed hours",
+    "transition": "state change the flow does not allow",
+}
+
+
+def render_html(agreement, result, *, by: str = "rule", period: str = "week", rules=None,
+                compliance_table: Compliance | None = None, due_limit: int = 15) -> str:
+    """The dashboard page of ``result`` (an evaluation of ``agreement``) as HTML text."""
+    plan = agreement.plan
+    comp = compliance_table or compliance(result, by=by, period=period, plan=plan, rules=rules)
+    per_rule = comp if comp.by == "rule" else compliance(result, by="rule", period=comp.period, plan=plan,
+                                                         rules=rules)
+    board = standings(result, rules=rules)
+    wanted = set(rules) if rules else None
+    verdicts = [v for v in result.verdicts if v.lead is not None and (wanted is None or v.rule in wanted)]
+    dues = due_list(verdicts, result.as_of)
+    parts = [
+        _header(agreement, result, comp),
+        _kpis(per_rule, dues, comp),
+        _section("Compliance over time",
+                 f"Share of verdicts met among those judged (met or breached), per {comp.period}, "
+                 "for each rule and clause. A dashed line is the goal of a target on that clause; "
+                 "a pale bar is a period still in progress.",
+                 _rule_charts(per_rule, plan)),
+        '<div class="two">',
+        _section("Breaches by reason", "Breached verdicts, by clause and what went wrong.", _breaches(verdicts)),
+        _section("Targets", "Each period's share of met cycles against the goal.", _targets(comp, plan)),
+        "</div>",
+        _section("Quotas", "Matching events per period against the goal; the last period may still be running.",
+                 _quotas(comp, plan)),
+        _section("Promises kept: recognition",
+                 f"1 point per met verdict while the rep held the lead; a perfect week (an ended week "
+                 f"with no breach and at least one promise kept) earns a star and {PERFECT_WEEK_BONUS} "
+                 "bonus points. Breaches cost nothing here: the tables show them.",
+                 _board(board)),
+        _section(f"Compliance by {comp.by} and {comp.period}",
+                 "Rate = met / (met + breached); the number under it is how many were judged. "
+                 "Median and p90: working time to respond (within / at least … within clauses).",
+                 _heat_table(comp)),
+        _section("Due next", f"Open clocks, soonest first (the next {due_limit} of {len(dues)}): the warning "
+                 "moment while it is ahead, else the deadline. Paused clocks show the deadline they "
+                 "would have if the pause ended now.", _due_table(dues[:due_limit])),
+        _footer(result),
+    ]
+    title = f"{agreement.id or 'agreement'} — service-level review"
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+            + "\n".join(parts) + "\n</main>\n</body>\n</html>\n")
+
+
+# ------------------------------------------------------------------------- sections
+
+def _section(title: str, intro: str, body: str) -> str:
+    return (f'<section><h2>{escape(title)}</h2><p class="intro">{escape(intro)}</p>{body}</section>')
+
+
+def _header(agreement, result, comp: Compliance) -> str:
+    version = f" · version {escape(agreement.version)}" if agreement.version else ""
+    span = ""
+    if comp.periods:
+        span = f" · {escape(comp.periods[0].label)} to {escape(comp.periods[-1].label)}"
+    return (f'<header><div class="eyebrow">Service-level review</div>'
+            f"<h1>{escape(agreement.id or 'agreement')}</h1>"
+            f'<div class="meta">as of {escape(_when(result.as_of, result.zone))}{version}'
+            f" · periods of {escape(str(result.zone))}{span}</div></header>")
+
+
+def _kpis(per_rule: Compliance, dues, comp: Compliance) -> str:
+    total = per_rule.total
+    at_risk = sum(d.status == "at_risk" for d in dues)
+    paused = sum(d.paused for d in dues)
+    ended_t = _latest([v for v in comp.targets if v.due_at <= comp.as_of])
+    latest_q = _latest(comp.quotas)
+    cards = [
+        ("Compliance", _pct(total.rate), f"{total.met:,} of {total.judged:,} judged verdicts met",
+         _rate_colour(total.rate)),
+        ("Promises kept", f"{total.met:,}", "met verdicts", GREEN),
+        ("Breaches", f"{total.breached:,}", "breached verdicts", RED if total.breached else GREEN),
+        ("Open clocks", f"{len(dues):,}", f"{at_risk} at risk · {paused} paused", AMBER if at_risk else GREY),
+        ("Targets", _status_counts(ended_t), _ended_words(ended_t, bool(comp.targets)), _worst(ended_t)),
+        ("Quotas", _status_counts(latest_q), _latest_words(latest_q, "quota"), _worst(latest_q)),
+    ]
+    body = "".join(f'<div class="kpi" style="border-top-color:{c}"><div class="k-label">{escape(label)}</div>'
+                   f'<div class="k-value">{escape(value)}</div><div class="k-sub">{escape(sub)}</div></div>'
+                   for label, value, sub, c in cards)
+    return f'<div class="kpis">{body}</div>'
+
+
+def _latest(aggregates) -> list:
+    last: dict[str, object] = {}
+    for v in aggregates:
+        last[v.rule] = v
+    return list(last.values())
+
+
+def _status_counts(items) -> str:
+    if not items:
+        return "—"
+    met = sum(v.status == "met" for v in items)
+    return f"{met} / {len(items)} met"
+
+
+def _ended_words(items, any_target: bool) -> str:
+    if not any_target:
+        return "no target in the agreement"
+    b = sum(v.status == "breached" for v in items)
+    return f"last ended periods · {b} breached" if items else "no period has ended yet"
+
+
+def _latest_words(items, kind: str) -> str:
+    if not items:
+        return f"no {kind} in the agreement"
+    b = sum(v.status == "breached" for v in items)
+    p = sum(v.status == "pending" for v in items)
+    return f"this period · {b} breached · {p} in progress"
+
+
+def _worst(items) -> str:
+    statuses = {v.status for v in items}
+    if "breached" in statuses:
+        return RED
+    if "pending" in statuses:
+        return AMBER
+    return GREEN if items else GREY
+
+
+# ----------------------------------------------------------------- per-rule charts
+
+def _rule_charts(per_rule: Compliance, plan) -> str:
+    if not per_rule.groups:
+        return '<p class="empty">No verdicts yet.</p>'
+    goals: dict[str, list] = {}
+    for t in plan.targets:
+        goals.setdefault(f"{t.rule}.{t.clause}", []).append(t)
+    owners = {rp.name: rp.owner for rp in plan.rules}
+    cards = []
+    for g in per_rule.groups:
+        rule, _, clause = g.partition(".")
+        total = per_rule.group_total(g)
+        targets = goals.get(g, [])
+        plain = [t for t in targets if t.segment is None]
+        goal = plain[0].threshold if plain else None
+        notes = [f"goal {t.threshold:.0%} for {t.segment}" for t in targets if t.segment is not None]
+        owner = owners.get(rule)
+        chips = f'<span class="pill">{escape(owner)}</span>' if owner else ""
+        sub = f"{total.met:,} met · {total.breached:,} breached"
+        if total.open:
+            sub += f" · {total.open:,} open"
+        if notes:
+            sub += " · " + "; ".join(notes)
+        chart = rate_chart(per_rule.periods, [per_rule.cell(g, p.label) for p in per_rule.periods], goal,
+                           per_rule.period)
+        cards.append(f'<div class="card"><div class="card-head"><div><div class="card-title">{escape(rule)}'
+                     f' <span class="clause">{escape(clause)}</span> {chips}</div>'
+                     f'<div class="card-sub">{escape(sub)}</div></div>'
+                     f'<div class="big" style="color:{_rate_colour(total.rate, goal)}">{escape(_pct(total.rate))}'
+                     f"</div></div>{chart}</div>")
+    return f'<div class="grid">{"".join(cards)}</div>'
+
+
+def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, width: int = 360,
+               height: int = 150) -> str:
+    """Bars of the rate per period (0–100 %), a dashed goal line, the judged count under
+    each label; pale bars for periods in progress, a dash for periods with nothing judged."""
+    left, right, top, bottom = 34, 30, 14, 32
+    pw, ph = width - left - right, height - top - bottom
+    n = max(len(periods), 1)
+    slot = pw / n
+    bw = min(30.0, slot * 0.64)
+    labels = _short_labels([p.label for p in periods], period)
+    every = max(1, math.ceil(n / max(1, int(pw // 34))))
+    out = [_svg_open(width, height, "compliance per period")]
+    for frac in (0, 0.5, 1):
+        y = top + ph * (1 - frac)
+        out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>'
+                   f'<text class="axis" x="{left - 5}" y="{y + 3.5:.1f}" text-anchor="end">{int(frac * 100)}%</text>')
+    for i, (p, cell) in enumerate(zip(periods, cells)):
+        cx = left + slot * (i + 0.5)
+        tip = f"{p.label}: {_pct(cell.rate)} ({cell.met} met, {cell.breached} breached"
+        tip += f", {cell.open} open)" if cell.open else ")"
+        if not p.complete:
+            tip += " — in progress"
+        if cell.rate is None:
+            out.append(f'<g><title>{escape(tip)}</title><line class="nodata" x1="{cx - bw / 2:.1f}" '
+                       f'x2="{cx + bw / 2:.1f}" y1="{top + ph:.1f}" y2="{top + ph:.1f}"/></g>')
+        else:
+            h = max(ph * cell.rate, 1.5)
+            colour = _rate_colour(cell.rate, goal)
+            opacity = "1" if p.complete else "0.45"
+            out.append(f'<g><title>{escape(tip)}</title><rect x="{cx - bw / 2:.1f}" y="{top + ph - h:.1f}" '
+                       f'width="{bw:.1f}" height="{h:.1f}" rx="2" fill="{colour}" fill-opacity="{opacity}"/></g>')
+            if slot >= 26:
+                out.append(f'<text class="val" x="{cx:.1f}" y="{top + ph - h - 3:.1f}" text-anchor="middle">'
+                           f"{cell.rate * 100:.0f}</text>")
+        if i % every == 0:
+            out.append(f'<text class="axis" x="{cx:.1f}" y="{top + ph + 13:.1f}" text-anchor="middle">'
+                       f"{escape(labels[i])}</text>")
+            out.append(f'<text class="count" x="{cx:.1f}" y="{top + ph + 25:.1f}" text-anchor="middle">'
+                       f"{cell.judged}</text>")
+    if goal is not None:
+        y = top + ph * (1 - goal)
+        out.append(f'<line class="goal" x1="{left}" x2="{width - right + 2}" y1="{y:.1f}" y2="{y:.1f}"/>'
+                   f'<text class="goal-label" x="{width - right + 5}" y="{y + 3.5:.1f}">{goal:.0%}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+# ------------------------------------------------------------------------ breaches
+
+def breach_reason(v) -> str:
+    """A short phrase for why verdict ``v`` is breached (by its clause kind)."""
+    kind = re.sub(r"_\d+$", "", v.clause)
+    if kind == "within":
+        return "done after the deadline" if v.completed_at is not None else "not done by the deadline"
+    return BREACH_REASONS.get(kind, "breached")
+
+
+def _breaches(verdicts) -> str:
+    counts: dict[tuple[str, str, str], int] = {}
+    for v in verdicts:
+        if v.status == "breached":
+            key = (v.rule, v.clause, breach_reason(v))
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return '<p class="empty">No breach. Every judged promise was kept.</p>'
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return hbar_chart([(f"{r} · {c}", why, n) for (r, c, why), n in items])
+
+
+def hbar_chart(items: list[tuple[str, str, int]], width: int = 540) -> str:
+    """Horizontal bars: a two-line label (title, reason) and a count per row."""
+    row, label_w, right = 36, 230, 44
+    height = row * len(items) + 6
+    top = max(n for _, _, n in items) or 1
+    out = [_svg_open(width, height, "breaches by clause and reason")]
+    for i, (title, why, n) in enumerate(items):
+        y = 4 + i * row
+        w = max((width - label_w - right) * n / top, 2)
+        out.append(f'<g><title>{escape(title)}: {escape(why)} ({n})</title>'
+                   f'<text class="hb-title" x="0" y="{y + 14}">{escape(title)}</text>'
+                   f'<text class="hb-why" x="0" y="{y + 28}">{escape(why)}</text>'
+                   f'<rect x="{label_w}" y="{y + 8}" width="{w:.1f}" height="16" rx="3" fill="{RED}" fill-opacity="0.85"/>'
+                   f'<text class="val" x="{label_w + w + 6:.1f}" y="{y + 20}">{n}</text></g>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ targets, quotas
+
+def _targets(comp: Compliance, plan) -> str:
+    if not comp.targets:
+        return '<p class="empty">The agreement sets no target, or no cycle has started yet.</p>'
+    by_name: dict[str, list] = {}
+    for v in comp.targets:
+        by_name.setdefault(v.rule, []).append(v)
+    plans = {t.name: t for t in plan.targets}
+    blocks = []
+    for name, vs in by_name.items():
+        t = plans.get(name)
+        what = ""
+        if t is not None:
+            what = f"{t.rule}" + (f" {t.clause}" if t.clause not in ("within",) else "")
+            what += f" for {t.segment}" if t.segment else ""
+            what += f" · at least {t.threshold:.0%} met per {t.period}"
+        owner = vs[0].owner
+        chips = "".join(_target_chip(v, t.period if t else "week") for v in vs)
+        blocks.append(f'<div class="target"><div class="t-head"><b>{escape(name)}</b>'
+                      + (f' <span class="pill">{escape(owner)}</span>' if owner else "")
+                      + f'<div class="card-sub">{escape(what)}</div></div><div class="chips">{chips}</div></div>')
+    legend = ('<div class="legend"><span class="sw" style="background:#dcfce4"></span>met'
+              '<span class="sw" style="background:#fde2e1"></span>breached'
+              '<span class="sw dashed"></span>in progress or still open</div>')
+    return "".join(blocks) + legend
+
+
+def _target_chip(v, period: str) -> str:
+    label = _short_labels([v.period], period)[0]
+    value = "—" if v.value is None else f"{v.value:.0%}"
+    tip = v.reason
+    return (f'<div class="chip {escape(v.status)}" title="{escape(tip)}"><div class="c-period">{escape(label)}</div>'
+            f'<div class="c-value">{escape(value)}</div></div>')
+
+
+def _quotas(comp: Compliance, plan) -> str:
+    if not comp.quotas:
+        return '<p class="empty">The agreement sets no quota, or no event has been read yet.</p>'
+    by_name: dict[str, list] = {}
+    for v in comp.quotas:
+        by_name.setdefault(v.rule, []).append(v)
+    plans = {q.name: q for q in plan.quotas}
+    cards = []
+    for name, vs in by_name.items():
+        q = plans.get(name)
+        bound = q.bound if q else "least"
+        period = q.period if q else "month"
+        goal = vs[0].threshold
+        words = f"at {'least' if bound == 'least' else 'most'} {_num(goal)} per {period}"
+        last = vs[-1]
+        state = {"met": "met", "breached": "breached", "pending": "in progress"}.get(last.status, last.status)
+        current = f"{_num(last.value)} in {last.period} so far" if last.due_at > comp.as_of else \
+            f"{_num(last.value)} in {last.period}"
+        cards.append(f'<div class="card"><div class="card-head"><div><div class="card-title">{escape(name)} '
+                     + (f'<span class="pill">{escape(vs[0].owner)}</span>' if vs[0].owner else "")
+                     + f'</div><div class="card-sub">{escape(words)} · {escape(current)}</div></div>'
+                     f'<div class="big" style="color:{STATUS_COLOURS.get(last.status, GREY)}">{escape(state)}</div>'
+                     f"</div>{quota_chart(vs, goal, bound, period, comp.as_of)}</div>")
+    return f'<div class="grid">{"".join(cards)}</div>'
+
+
+def quota_chart(vs, goal: float, bound: str, period: str, as_of: int, width: int = 360, height: int = 160) -> str:
+    """Bars of the count per period against a dashed goal line, coloured by status; the
+    period in progress is pale unless already met (or, for ``at most``, breached)."""
+    left, right, top, bottom = 34, 8, 16, 22
+    pw, ph = width - left - right, height - top - bottom
+    top_value = max([goal] + [v.value or 0 for v in vs]) * 1.12 or 1
+    n = max(len(vs), 1)
+    slot = pw / n
+    bw = min(34.0, slot * 0.64)
+    labels = _short_labels([v.period for v in vs], period)
+    every = max(1, math.ceil(n / max(1, int(pw // 34))))
+    out = [_svg_open(width, height, "quota per period")]
+    out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}"/>')
+    goal_y = top + ph * (1 - goal / top_value)
+    for i, v in enumerate(vs):
+        cx = left + slot * (i + 0.5)
+        value = v.value or 0
+        h = max(ph * value / top_value, 1.5)
+        running = v.due_at > as_of
+        colour = STATUS_COLOURS.get(v.status, GREY)
+        if v.status == "pending":
+            colour = BLUE
+        opacity = "0.5" if running and v.status == "pending" else "1"
+        tip = v.reason
+        out.append(f'<g><title>{escape(tip)}</title><rect x="{cx - bw / 2:.1f}" y="{top + ph - h:.1f}" '
+                   f'width="{bw:.1f}" height="{h:.1f}" rx="2" fill="{colour}" fill-opacity="{opacity}"/></g>')
+        if slot >= 26:
+            y = top + ph - h - 3
+            inside = abs(y - 3 - goal_y) < 8 and h > 18      # keep the number off the goal line
+            y = top + ph - h + 12 if inside else y
+            cls = "val inside" if inside and opacity == "1" else "val"
+            out.append(f'<text class="{cls}" x="{cx:.1f}" y="{y:.1f}" text-anchor="middle">{_num(value)}</text>')
+        if i % every == 0:
+            label = labels[i] + (" (so far)" if running and slot >= 60 else "")
+            out.append(f'<text class="axis" x="{cx:.1f}" y="{top + ph + 14:.1f}" text-anchor="middle">'
+                       f"{escape(label)}</text>")
+    out.append(f'<line class="goal" x1="{left}" x2="{width - right}" y1="{goal_y:.1f}" y2="{goal_y:.1f}"/>'
+               f'<text class="goal-label" x="{left - 5}" y="{goal_y + 3.5:.1f}" text-anchor="end">{_num(goal)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+# ------------------------------------------------------------------- recognition
+
+def _board(board) -> str:
+    if not board:
+        return '<p class="empty">No verdict has an assignee yet.</p>'
+    best = max(s.points for s in board) or 1
+    rows = []
+    for rank, s in enumerate(board, 1):
+        medal = _medal(rank) if rank <= 3 and s.points else f'<span class="rank">{rank}</span>'
+        stars = "".join(f'<span class="star" title="perfect week {escape(w)}">{_STAR}</span>'
+                        for w in s.perfect_weeks)
+        weeks = f'{stars}<span class="weeks">{", ".join(escape(w.split("-")[-1]) for w in s.perfect_weeks)}</span>' \
+            if s.perfect_weeks else '<span class="muted">—</span>'
+        bar = f'<div class="pbar"><div style="width:{100 * s.points / best:.1f}%"></div></div>'
+        rows.append(f"<tr><td class=\"c\">{medal}</td><td><b>{escape(s.assignee)}</b></td>"
+                    f'<td class="num"><b>{s.points:,}</b></td><td>{bar}</td>'
+                    f'<td class="num">{s.met:,}</td><td class="num">{s.breached:,}</td>'
+                    f'<td class="num" style="color:{_rate_colour(s.rate)}">{escape(_pct(s.rate))}</td>'
+                    f'<td class="num">{escape(duration_text(s.responses.median_seconds)) or "—"}</td>'
+                    f'<td class="num">{s.open:,}</td><td>{weeks}</td></tr>')
+    head = ("<tr><th></th><th>rep</th><th class=\"num\">points</th><th></th><th class=\"num\">met</th>"
+            "<th class=\"num\">breached</th><th class=\"num\">rate</th><th class=\"num\">median response</th>"
+            "<th class=\"num\">open now</th><th>perfect weeks</th></tr>")
+    return f'<table class="board"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+_STAR = ('<svg viewBox="0 0 20 20" width="15" height="15" aria-hidden="true"><path fill="#e3a008" '
+         'd="M10 1.5l2.6 5.5 6 .7-4.5 4.1 1.2 5.9L10 14.8l-5.3 2.9 1.2-5.9L1.4 7.7l6-.7z"/></svg>')
+
+
+def _medal(rank: int) -> str:
+    fill = {1: "#d4a017", 2: "#a7b1bb", 3: "#c07a3f"}[rank]
+    return (f'<svg viewBox="0 0 24 24" width="22" height="22" role="img" aria-label="rank {rank}">'
+            f'<path d="M7 1h4l2 6H9z" fill="#2f6fdd"/><path d="M13 1h4l-2 6h-4z" fill="#c9302c"/>'
+            f'<circle cx="12" cy="14.5" r="8" fill="{fill}"/><circle cx="12" cy="14.5" r="6" fill="none" '
+            f'stroke="#fff" stroke-opacity=".55"/><text x="12" y="18.4" text-anchor="middle" font-size="10" '
+            f'font-weight="700" fill="#fff">{rank}</text></svg>')
+
+
+# ------------------------------------------------------------------- heat table
+
+def _heat_table(comp: Compliance) -> str:
+    if not comp.groups:
+        return '<p class="empty">No verdicts yet.</p>'
+    labels = _short_labels([p.label for p in comp.periods], comp.period)
+    head = "".join(f'<th class="num" title="{escape(p.label)}">{escape(lab)}'
+                   f'{"<br><span class=so-far>so far</span>" if not p.complete else ""}</th>'
+                   for p, lab in zip(comp.periods, labels))
+    rows = []
+    for g in comp.groups:
+        cells = "".join(_heat_cell(comp.cell(g, p.label), p.label) for p in comp.periods)
+        t = comp.group_total(g)
+        rows.append(f'<tr><th class="rowhead">{escape(g)}</th>{cells}{_heat_cell(t, "all periods", True)}'
+                    f'<td class="num">{escape(duration_text(t.median_seconds)) or "—"}</td>'
+                    f'<td class="num">{escape(duration_text(t.p90_seconds)) or "—"}</td>'
+                    f'<td class="num">{t.open:,}</td></tr>')
+    foot_cells = "".join(_heat_cell(comp.period_total(p.label), p.label, True) for p in comp.periods)
+    total = comp.total
+    rows.append(f'<tr class="total"><th class="rowhead">all</th>{foot_cells}{_heat_cell(total, "all", True)}'
+                f'<td class="num">{escape(duration_text(total.median_seconds)) or "—"}</td>'
+                f'<td class="num">{escape(duration_text(total.p90_seconds)) or "—"}</td>'
+                f'<td class="num">{total.open:,}</td></tr>')
+    return (f'<div class="scroll"><table class="heat"><thead><tr><th>{escape(comp.by)}</th>{head}'
+            f'<th class="num">all</th><th class="num">median</th><th class="num">p90</th>'
+            f'<th class="num">open</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _heat_cell(cell: Cell, label: str, bold: bool = False) -> str:
+    tip = f"{label}: {cell.met} met, {cell.breached} breached, {cell.open} open, {cell.cancelled} cancelled"
+    if cell.rate is None:
+        return f'<td class="num heat-empty" title="{escape(tip)}">—</td>'
+    weight = "font-weight:600;" if bold else ""
+    return (f'<td class="num" style="background:{_heat_bg(cell.rate)};{weight}" title="{escape(tip)}">'
+            f'{cell.rate:.0%}<span class="n">{cell.judged:,}</span></td>')
+
+
+def _heat_bg(rate: float) -> str:
+    """A pale red → amber → green background for a rate."""
+    stops = [(0.5, (252, 214, 212)), (0.8, (253, 236, 200)), (1.0, (205, 240, 214))]
+    if rate <= stops[0][0]:
+        r, g, b = stops[0][1]
+    else:
+        r, g, b = stops[-1][1]
+        for (x0, c0), (x1, c1) in zip(stops, stops[1:]):
+            if rate <= x1:
+                f = (rate - x0) / (x1 - x0)
+                r, g, b = (round(a + (bb - a) * f) for a, bb in zip(c0, c1))
+                break
+    return f"rgb({r},{g},{b})"
+
+
+# ----------------------------------------------------------------------- due next
+
+def _due_table(dues) -> str:
+    if not dues:
+        return '<p class="empty">No clock is running.</p>'
+    rows = []
+    for d in dues:
+        rows.append(f"<tr><td>{escape(_dt(d.next_at))}</td><td class=\"muted\">{escape(d.next)}</td>"
+                    f'<td class="num">{escape(_wall(d.until_next.total_seconds()))}</td>'
+                    f"<td>{escape(d.lead)}</td><td>{escape(d.assignee or '—')}</td>"
+                    f"<td>{escape(d.rule)} <span class=\"clause\">{escape(d.clause)}</span></td>"
+                    f"<td>{_status_pill(d.status)}</td><td>{escape(_dt(d.due_at))}</td>"
+                    f'<td class="num">{escape(duration_text(d.working_left.total_seconds()))}</td></tr>')
+    head = ("<tr><th>next</th><th></th><th class=\"num\">in</th><th>lead</th><th>rep</th><th>rule</th>"
+            "<th>status</th><th>due</th><th class=\"num\">working time left</th></tr>")
+    return f'<table class="due"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _status_pill(status: str) -> str:
+    return (f'<span class="status" style="background:{STATUS_COLOURS.get(status, GREY)}">'
+            f"{escape(status.replace('_', ' '))}</span>")
+
+
+def _footer(result) -> str:
+    import slacode
+
+    problems = sum(1 for d in result.diagnostics if d.severity != "info")
+    note = (f" {problems} event{'s' if problems != 1 else ''} could not be used; `slacode check` lists them."
+            if problems else "")
+    return (f"<footer>Made by slacode {escape(slacode.__version__)} from agreement "
+            f"{escape(result.agreement_id or '?')} (version {escape(result.version or '?')}). Verdicts count in "
+            f"the period their cycle started in. Response times are working time.{escape(note)}</footer>")
+
+
+# ------------------------------------------------------------------------- helpers
+
+def _svg_open(width: int, height: int, label: str) -> str:
+    return (f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">')
+
+
+def _short_labels(labels: list[str], period: str) -> list[str]:
+    """Compact period labels (``W45``, ``Nov``, ``11-02``, ``Q4``) when all are of one year."""
+    if len({lab[:4] for lab in labels}) > 1:
+        return list(labels)
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    out = []
+    for lab in labels:
+        if period == "week" or "-W" in lab:
+            out.append(lab.split("-")[1])
+        elif period == "quarter" or "-Q" in lab:
+            out.append(lab.split("-")[1])
+        elif period == "day" or lab.count("-") == 2:
+            out.append(lab[5:])
+        else:
+            out.append(months[int(lab[5:7]) - 1])
+    return out
+
+
+def _rate_colour(rate: float | None, goal: float | None = None) -> str:
+    """Green at or above the goal (90% without one), amber within ten points of it, red below."""
+    if rate is None:
+        return GREY
+    goal = 0.9 if goal is None else goal
+    if rate >= goal - 1e-12:
+        return GREEN
+    if rate >= goal - 0.10:
+        return AMBER
+    return RED
+
+
+def _pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.1%}"
+
+
+def _num(x) -> str:
+    if x is None:
+        return "—"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.1f}"
+
+
+def _when(us: int, zone) -> str:
+    t = from_us(us, zone)
+    off = t.strftime("%z")
+    return t.strftime("%a %d %b %Y, %H:%M") + (f" ({off[:3]}:{off[3:]})" if off else "")
+
+
+def _dt(t) -> str:
+    return t.strftime("%a %d %b %H:%M")
+
+
+def _wall(seconds: float) -> str:
+    minutes = int(seconds) // 60
+    d, rem = divmod(minutes, 1440)
+    h, m = divmod(rem, 60)
+    if d:
+        return f"{d}d {h}h"
+    return f"{h}h {m:02d}m" if h else f"{m}m"
+
+
+_CSS = """
+:root{--ink:#1f2328;--muted:#656d76;--line:#d8dee4;--bg:#f6f8fa;--card:#fff}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue","Liberation Sans",Arial,sans-serif}
+main{max-width:1200px;margin:0 auto;padding:28px 32px 40px}
+header{margin-bottom:18px}
+.eyebrow{text-transform:uppercase;letter-spacing:.08em;font-size:12px;color:var(--muted);font-weight:600}
+h1{margin:2px 0 4px;font-size:28px;letter-spacing:-.01em}
+.meta{color:var(--muted)}
+h2{font-size:18px;margin:0 0 2px}
+section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:16px 0}
+.intro{color:var(--muted);margin:0 0 14px;font-size:13px;max-width:900px}
+.kpis{display:grid;grid-template-columns:repeat(6,1fr);gap:12px}
+.kpi{background:var(--card);border:1px solid var(--line);border-top:4px solid var(--muted);border-radius:10px;padding:12px 14px}
+.k-label{font-size:12px;color:var(--muted);font-weight:600}
+.k-value{font-size:26px;font-weight:700;margin:2px 0;font-variant-numeric:tabular-nums}
+.k-sub{font-size:12px;color:var(--muted)}
+.grid{display:grid;grid-template-columns:repeat(3,1fr);gap:14px}
+.two{display:grid;grid-template-columns:minmax(0,1.1fr) minmax(0,1fr);gap:16px}
+.two section{margin:0}
+.card{border:1px solid var(--line);border-radius:8px;padding:10px 12px 6px}
+.card-head{display:flex;justify-content:space-between;align-items:flex-start;gap:8px;margin-bottom:4px}
+.card-title{font-weight:650}
+.card-sub{font-size:12px;color:var(--muted)}
+.big{font-size:20px;font-weight:700;font-variant-numeric:tabular-nums;white-space:nowrap}
+.clause{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;color:#0550ae;background:#ddf4ff;border-radius:4px;padding:0 4px}
+.pill{font-size:11px;color:var(--muted);border:1px solid var(--line);border-radius:999px;padding:0 7px;font-weight:500}
+svg.chart{display:block;width:100%;height:auto;overflow:visible}
+svg .grid{stroke:#eaeef2;stroke-width:1}
+svg .axis{font-size:10px;fill:var(--muted)}
+svg .count{font-size:9px;fill:#8c959f}
+svg .val{font-size:10px;fill:var(--ink);font-weight:600}
+svg .val.inside{fill:#fff}
+svg .goal{stroke:var(--ink);stroke-width:1.2;stroke-dasharray:4 3}
+svg .goal-label{font-size:10px;fill:var(--ink);font-weight:600}
+svg .nodata{stroke:#afb8c1;stroke-width:2;stroke-dasharray:2 2}
+svg .hb-title{font-size:12px;font-weight:600;fill:var(--ink)}
+svg .hb-why{font-size:11px;fill:var(--muted)}
+.target{padding:8px 0;border-bottom:1px solid #eef1f4}
+.target:last-of-type{border-bottom:0}
+.t-head{margin-bottom:6px}
+.chips{display:flex;flex-wrap:wrap;gap:6px}
+.chip{min-width:54px;text-align:center;border-radius:6px;padding:3px 6px;border:1px solid transparent}
+.chip.met{background:#dcfce4;border-color:#aceebb}
+.chip.breached{background:#fde2e1;border-color:#f5b5b2}
+.chip.pending{background:#fff;border:1px dashed #afb8c1}
+.c-period{font-size:11px;color:var(--muted)}
+.c-value{font-weight:700;font-variant-numeric:tabular-nums}
+.legend{margin-top:10px;font-size:12px;color:var(--muted);display:flex;gap:6px;align-items:center}
+.legend .sw{display:inline-block;width:14px;height:12px;border-radius:3px;margin-left:8px}
+.legend .sw.dashed{border:1px dashed #afb8c1}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
+th,td{padding:6px 8px;border-bottom:1px solid #eef1f4;text-align:left;vertical-align:middle}
+thead th{font-size:12px;color:var(--muted);font-weight:600;border-bottom:1px solid var(--line)}
+.num{text-align:right}
+.c{text-align:center;width:34px}
+.rank{color:var(--muted);font-weight:600}
+.muted{color:var(--muted)}
+.pbar{background:#eef1f4;border-radius:4px;height:8px;width:150px}
+.pbar div{background:linear-gradient(90deg,#2f6fdd,#1a7f37);height:8px;border-radius:4px}
+.star{display:inline-block;vertical-align:-2px;margin-right:1px}
+.weeks{font-size:11px;color:var(--muted);margin-left:4px}
+.scroll{overflow-x:auto}
+table.heat td{border:2px solid #fff;border-radius:4px;white-space:nowrap}
+table.heat .n{display:block;font-size:10px;color:var(--muted);font-weight:400}
+table.heat .heat-empty{color:#afb8c1}
+.rowhead{font-weight:600;font-size:13px;white-space:nowrap}
+tr.total th,tr.total td{border-top:2px solid var(--line)}
+.so-far{font-weight:400;font-size:10px}
+.status{color:#fff;border-radius:999px;padding:1px 8px;font-size:12px;font-weight:600;white-space:nowrap}
+.empty{color:var(--muted);font-style:italic}
+footer{color:var(--muted);font-size:12px;margin-top:18px}
+@media (max-width:900px){.kpis{grid-template-columns:repeat(2,1fr)}.grid,.two{grid-template-columns:1fr}}
+@media print{body{background:#fff}section{break-inside:avoid}}
+"""

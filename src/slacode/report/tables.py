@@ -1,0 +1,411 @@
+"""Compliance tables: verdicts counted per group and period, and their renderers.
+
+A *cell* is one (group, period): how many verdicts were ``met``, ``breached``, still
+open (``pending``, ``at_risk``, ``paused``) or ``cancelled``, the compliance ``rate``
+``met / (met + breached)``, and the median and 90th percentile of the *response time*:
+the ``elapsed_seconds`` (working time, minus pauses) of the ``met`` and ``breached``
+verdicts of timed clauses (``within``, ``at_least_within``).
+
+A verdict belongs to the period (day, ISO week, month or quarter of the agreement's time
+zone) that holds its cycle's ``started_at``, as targets count cycles (LANGUAGE.md §8).
+Every period from the one holding the earliest counted start to the one holding
+``as_of`` is listed, for every group, so an empty period shows as an empty row rather
+than a gap. Only per-lead verdicts count; target and quota verdicts are kept aside in
+:attr:`Compliance.targets` and :attr:`Compliance.quotas`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import statistics
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from slacode.aggregate import period_of, periods as period_spans
+from slacode.evaluate import from_us, iso
+
+GROUPINGS = ("rule", "owner", "assignee", "segment")
+PERIODS = ("day", "week", "month", "quarter")
+TIMED_CLAUSES = frozenset({"within", "at_least_within"})
+STATUSES = ("met", "breached", "pending", "at_risk", "paused", "cancelled")
+
+#: labels of verdicts without the grouping key
+NO_OWNER, UNASSIGNED, DEFAULT_LINE = "(no owner)", "(unassigned)", "(default)"
+ALL = "all"
+
+
+# --------------------------------------------------------------------------- numbers
+
+def median(values: list[float]) -> float | None:
+    """The median (the mean of the two middle values for an even count), None when empty."""
+    return statistics.median(values) if values else None
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """The nearest-rank percentile: the smallest value with at least ``p`` % of the values
+    at or below it (``p`` in 0..100). None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Cell:
+    """The counts of one (group, period), or of a total."""
+
+    met: int = 0
+    breached: int = 0
+    pending: int = 0
+    at_risk: int = 0
+    paused: int = 0
+    cancelled: int = 0
+    responses: list[float] = field(default_factory=list)
+
+    def add(self, v) -> None:
+        setattr(self, v.status, getattr(self, v.status) + 1)
+        if v.status in ("met", "breached") and v.clause in TIMED_CLAUSES and v.elapsed_seconds is not None:
+            self.responses.append(float(v.elapsed_seconds))
+
+    def merge(self, other: "Cell") -> None:
+        for s in STATUSES:
+            setattr(self, s, getattr(self, s) + getattr(other, s))
+        self.responses.extend(other.responses)
+
+    @property
+    def judged(self) -> int:
+        return self.met + self.breached
+
+    @property
+    def open(self) -> int:
+        return self.pending + self.at_risk + self.paused
+
+    @property
+    def total(self) -> int:
+        return self.judged + self.open + self.cancelled
+
+    @property
+    def rate(self) -> float | None:
+        """``met / (met + breached)``; None when nothing was judged."""
+        return self.met / self.judged if self.judged else None
+
+    @property
+    def median_seconds(self) -> float | None:
+        return median(self.responses)
+
+    @property
+    def p90_seconds(self) -> float | None:
+        return percentile(self.responses, 90)
+
+    def to_dict(self) -> dict:
+        return {"met": self.met, "breached": self.breached, "rate": self.rate,
+                "median_seconds": self.median_seconds, "p90_seconds": self.p90_seconds,
+                "responses": len(self.responses), "pending": self.pending, "at_risk": self.at_risk,
+                "paused": self.paused, "cancelled": self.cancelled}
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period of the report: its label, bounds (epoch microseconds) and whether it has
+    ended by ``as_of``."""
+
+    label: str
+    start: int
+    end: int
+    complete: bool
+
+
+@dataclass
+class Compliance:
+    """Verdicts counted per group and period (see the module's docstring)."""
+
+    agreement_id: str | None
+    version: str | None
+    as_of: int
+    zone: Any
+    by: str
+    period: str
+    periods: list[Period]
+    groups: list[str]
+    cells: dict[tuple[str, str], Cell]
+    targets: list = field(default_factory=list)
+    quotas: list = field(default_factory=list)
+    diagnostics: list = field(default_factory=list)
+    undated: int = 0                     # per-lead verdicts without a start (not counted)
+
+    def cell(self, group: str, label: str) -> Cell:
+        return self.cells.get((group, label)) or Cell()
+
+    def group_total(self, group: str) -> Cell:
+        out = Cell()
+        for p in self.periods:
+            out.merge(self.cell(group, p.label))
+        return out
+
+    def period_total(self, label: str) -> Cell:
+        out = Cell()
+        for g in self.groups:
+            out.merge(self.cell(g, label))
+        return out
+
+    @property
+    def total(self) -> Cell:
+        out = Cell()
+        for c in self.cells.values():
+            out.merge(c)
+        return out
+
+    def rows(self) -> list[dict]:
+        """One dict per (group, period), groups in order, periods in time order."""
+        out = []
+        for g in self.groups:
+            for p in self.periods:
+                out.append({self.by: g, "period": p.label, "complete": p.complete, **self.cell(g, p.label).to_dict()})
+        return out
+
+    def to_dict(self) -> dict:
+        zone = self.zone
+        return {
+            "agreement": {"id": self.agreement_id, "version": self.version},
+            "as_of": iso(self.as_of, zone),
+            "by": self.by,
+            "period": self.period,
+            "periods": [{"period": p.label, "start": iso(p.start, zone), "end": iso(p.end, zone),
+                         "complete": p.complete} for p in self.periods],
+            "rows": self.rows(),
+            "groups": [{self.by: g, **self.group_total(g).to_dict()} for g in self.groups],
+            "totals": [{"period": p.label, "complete": p.complete, **self.period_total(p.label).to_dict()}
+                       for p in self.periods],
+            "total": self.total.to_dict(),
+            "targets": [v.to_dict() for v in self.targets],
+            "quotas": [v.to_dict() for v in self.quotas],
+        }
+
+
+# ------------------------------------------------------------------------- counting
+
+def group_of(v, by: str) -> str:
+    """The group label of verdict ``v`` under grouping ``by``."""
+    if by == "rule":
+        return f"{v.rule}.{v.clause}"
+    if by == "owner":
+        return v.owner or NO_OWNER
+    if by == "assignee":
+        return v.assignee or UNASSIGNED
+    if by == "segment":
+        return v.segment or DEFAULT_LINE
+    raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
+
+
+def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
+               rules: Iterable[str] | None = None) -> Compliance:
+    """Count ``result``'s per-lead verdicts per group and period.
+
+    ``by``: ``rule`` (groups ``rule.clause``), ``owner``, ``assignee`` or ``segment``;
+    ``period``: ``day``, ``week``, ``month`` or ``quarter``; ``plan`` (the agreement's
+    compiled plan) orders the rule groups as the agreement does; ``rules``, if given,
+    keeps only those rules' verdicts (targets and quotas are kept whatever they judge).
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
+    zone = result.zone
+    wanted = set(rules) if rules is not None else None
+    cells: dict[tuple[str, str], Cell] = {}
+    groups: dict[str, None] = {}
+    targets, quotas = [], []
+    first = None
+    undated = 0
+    for v in result.verdicts:
+        if v.lead is None:
+            (targets if v.clause == "ratio" else quotas).append(v)
+            continue
+        if wanted is not None and v.rule not in wanted:
+            continue
+        if v.started_at is None:
+            undated += 1
+            continue
+        g = group_of(v, by)
+        groups.setdefault(g, None)
+        label, _ = period_of(v.started_at, period, zone)
+        cell = cells.get((g, label))
+        if cell is None:
+            cell = cells[(g, label)] = Cell()
+        cell.add(v)
+        first = v.started_at if first is None else min(first, v.started_at)
+    spans = []
+    if first is not None:
+        spans = [Period(label, s, e, e <= result.as_of)
+                 for label, s, e in period_spans(first, max(first, result.as_of), period, zone)]
+    return Compliance(result.agreement_id, result.version, result.as_of, zone, by, period, spans,
+                      _order_groups(list(groups), by, plan), cells, targets, quotas,
+                      list(result.diagnostics), undated)
+
+
+def _order_groups(groups: list[str], by: str, plan) -> list[str]:
+    """Rule groups in the agreement's order (rule, then clause); others by name, the
+    placeholder groups (no owner, unassigned, default line) last."""
+    if by == "rule" and plan is not None:
+        order: dict[str, tuple] = {}
+        for rp in plan.rules:
+            for j, c in enumerate(rp.clauses):
+                order[f"{rp.name}.{c.key}"] = (rp.index, j)
+        if plan.flow is not None:
+            order["flow.transition"] = (plan.flow.index, 0)
+        return sorted(groups, key=lambda g: (order.get(g, (math.inf, 0)), g))
+    return sorted(groups, key=lambda g: (g.startswith("("), g))
+
+
+# ------------------------------------------------------------------------ rendering
+
+def duration_text(seconds: float | None) -> str:
+    """A working-time duration for a table: ``45s``, ``12m``, ``3h 05m`` (never days,
+    since a working day's length depends on the calendar); empty for None."""
+    if seconds is None:
+        return ""
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s}s"
+    minutes = int(round(seconds / 60))
+    h, m = divmod(minutes, 60)
+    return f"{h}h {m:02d}m" if h else f"{m}m"
+
+
+def rate_text(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.1%}"
+
+
+_COLUMNS = ("period", "met", "breached", "rate", "median", "p90", "pending", "at_risk", "paused", "cancelled")
+
+
+def _table_rows(comp: Compliance) -> list[tuple[str, list[str], str]]:
+    """(kind, cells, group) rows of the terminal table: ``row``, ``total`` and ``grand``."""
+    out = []
+
+    def cells(label: str, c: Cell) -> list[str]:
+        return [label, str(c.met), str(c.breached), rate_text(c.rate), duration_text(c.median_seconds),
+                duration_text(c.p90_seconds), str(c.pending), str(c.at_risk), str(c.paused), str(c.cancelled)]
+
+    for g in comp.groups:
+        for p in comp.periods:
+            out.append(("row", cells(p.label + ("" if p.complete else " *"), comp.cell(g, p.label)), g))
+        out.append(("total", cells(ALL, comp.group_total(g)), g))
+    if len(comp.groups) > 1:
+        out.append(("grand", cells(ALL, comp.total), ALL))
+    return out
+
+
+def render_text(comp: Compliance) -> str:
+    """The plain-text table: one block per group, its periods and an ``all`` line."""
+    head = [comp.by] + list(_COLUMNS)
+    rows = _table_rows(comp)
+    if not rows:
+        return "No verdicts to report.\n"
+    data = [[g if (k == "grand" or i == 0) else "", *c] for i, (k, c, g) in _numbered(rows)]
+    widths = [max(len(r[i]) for r in [head] + data) for i in range(len(head))]
+    numeric = set(range(2, len(head)))
+
+    def line(cells):
+        return "  ".join(c.rjust(widths[i]) if i in numeric else c.ljust(widths[i])
+                         for i, c in enumerate(cells)).rstrip()
+
+    lines = [line(head)]
+    prev = None
+    for (kind, _, g), cells in zip(rows, data):
+        if prev is not None and g != prev:
+            lines.append("")
+        lines.append(line(cells))
+        prev = g
+    lines.extend(_footnotes(comp))
+    return "\n".join(lines) + "\n"
+
+
+def _numbered(rows):
+    """Rows with their index inside their group (the group name is printed once)."""
+    prev, i = None, 0
+    for row in rows:
+        i = 0 if row[2] != prev else i + 1
+        prev = row[2]
+        yield i, row
+
+
+def _footnotes(comp: Compliance) -> list[str]:
+    notes = []
+    if comp.periods and not comp.periods[-1].complete:
+        notes.append(f"* period still in progress as of {_local(comp.as_of, comp.zone)}")
+    notes.append("rate = met / (met + breached); median and p90: working time to respond "
+                 "(met and breached within / at_least_within verdicts)")
+    return [""] + notes
+
+
+def _local(us: int, zone) -> str:
+    t = from_us(us, zone)
+    off = t.strftime("%z")
+    return t.strftime("%Y-%m-%d %H:%M") + (f" {off[:3]}:{off[3:]}" if off else "")
+
+
+def render_rich(comp: Compliance, width: int | None = None, color: bool = True) -> str:
+    """The table drawn with ``rich`` (for a terminal); rates are coloured: at least 90%
+    green, at least 75% yellow, below that red."""
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = _table_rows(comp)
+    if not rows:
+        return "No verdicts to report.\n"
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column(comp.by)
+    for name in _COLUMNS:
+        table.add_column(name, justify="left" if name == "period" else "right")
+    prev = None
+    for kind, cells, g in rows:
+        if prev is not None and g != prev:
+            table.add_section()
+        label = g if g != prev else ""
+        styled = list(cells)
+        rate = styled[3]
+        if rate:
+            value = float(rate.rstrip("%")) / 100
+            colour = "green" if value >= 0.9 else ("yellow" if value >= 0.75 else "red")
+            styled[3] = f"[{colour}]{rate}[/]"
+        style = "bold" if kind != "row" else None
+        table.add_row(label, *styled, style=style)
+        prev = g
+    buf = io.StringIO()
+    console = Console(file=buf, width=width or 200, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None, highlight=False)
+    console.print(table)
+    for note in _footnotes(comp)[1:]:
+        console.print(note, markup=False, highlight=False)
+    return buf.getvalue()
+
+
+CSV_COLUMNS = ("period", "start", "end", "complete", "met", "breached", "rate", "median_seconds",
+               "p90_seconds", "responses", "pending", "at_risk", "paused", "cancelled")
+
+
+def render_csv(comp: Compliance) -> str:
+    """One row per (group, period); empty cells where a value does not apply."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow((comp.by,) + CSV_COLUMNS)
+    zone = comp.zone
+    for g in comp.groups:
+        for p in comp.periods:
+            d = comp.cell(g, p.label).to_dict()
+            d.update(period=p.label, start=iso(p.start, zone), end=iso(p.end, zone),
+                     complete="true" if p.complete else "false")
+            w.writerow([g] + ["" if d[k] is None else d[k] for k in CSV_COLUMNS])
+    return buf.getvalue()
+
+
+def render_json(comp: Compliance, extra: dict | None = None) -> str:
+    import orjson
+
+    doc = comp.to_dict()
+    if extra:
+        doc.update(extra)
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"

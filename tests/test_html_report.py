@@ -1,0 +1,244 @@
+"""The HTML dashboard of `slacode report --html`: self-contained, escaped, true to the
+verdicts, and rendered by a real browser (headless Chromium) without console errors."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import slacode
+from slacode.report import render_html
+from tests.conftest import ROOT
+
+SPEC = ROOT / "specs" / "northwind.sla"
+EVENTS = ROOT / "specs" / "events.jsonl"
+AS_OF = "2026-11-20T18:00:00-03:00"
+SLACODE = shutil.which("slacode")
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+HEADLESS_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars"]
+
+
+def run(*args, cwd=ROOT):
+    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def example():
+    agreement = slacode.load(SPEC)
+    result = agreement.evaluate(slacode.read_events(EVENTS).records, as_of=AS_OF)
+    return agreement, result
+
+
+@pytest.fixture(scope="module")
+def page(example) -> str:
+    agreement, result = example
+    return render_html(agreement, result, by="assignee", period="week")
+
+
+# ------------------------------------------------------------------- self-contained
+
+def test_the_page_needs_no_network(page):
+    assert page.startswith("<!DOCTYPE html>")
+    for forbidden in ("<script", "<link", "<iframe", "<img", "@import", "url(", "src=", "@font-face"):
+        assert forbidden not in page.lower(), forbidden
+    # the only URL is the SVG namespace, which is a name, not a download
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", page))
+    assert urls <= {"http://www.w3.org/2000/svg"}, urls
+
+
+def test_charts_are_well_formed_svg(page, example):
+    agreement, result = example
+    svgs = re.findall(r"<svg\b.*?</svg>", page, flags=re.S)
+    assert len(svgs) > 10
+    for svg in svgs:
+        ET.fromstring(svg)                     # raises on malformed markup
+    charts = [s for s in svgs if 'aria-label="compliance per period"' in s]
+    groups = {f"{v.rule}.{v.clause}" for v in result.verdicts if v.lead is not None}
+    assert len(charts) == len(groups)
+    assert sum('aria-label="quota per period"' in s for s in svgs) == len(agreement.plan.quotas)
+
+
+def test_the_page_tells_the_same_numbers_as_check(page, example):
+    proc = run("check", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--format", "json")
+    verdicts = json.loads(proc.stdout)["verdicts"]
+    per_lead = [v for v in verdicts if v["lead"] is not None]
+    met = sum(v["status"] == "met" for v in per_lead)
+    breached = sum(v["status"] == "breached" for v in per_lead)
+    assert f"{met / (met + breached):.1%}" in page              # the compliance card
+    assert f">{met:,}<" in page and f">{breached:,}<" in page    # promises kept, breaches
+    # every breach reason bar adds up to the breaches
+    bars = re.findall(r'<text class="val" x="[^"]+" y="[^"]+">(\d+)</text></g>', page)
+    assert sum(map(int, bars)) == breached
+    # target chips: one per target period, with check's status
+    targets = [v for v in verdicts if v["clause"] == "ratio"]
+    chips = re.findall(r'<div class="chip (\w+)"', page)
+    assert chips == [v["status"] for v in targets]
+    for section in ("Compliance over time", "Breaches by reason", "Targets", "Quotas",
+                    "Promises kept: recognition", "Compliance by assignee and week", "Due next"):
+        assert f"<h2>{section}</h2>" in page
+
+
+def test_recognition_shows_points_and_perfect_weeks(page, example):
+    from slacode.report import standings
+
+    _, result = example
+    board = standings(result)
+    top = board[0]
+    assert re.search(rf"<b>{re.escape(top.assignee)}</b>.*?<b>{top.points:,}</b>", page, flags=re.S)
+    stars = page.count('class="star" title="perfect week')
+    assert stars == sum(len(s.perfect_weeks) for s in board) > 0
+
+
+def test_text_from_events_is_escaped():
+    agreement = slacode.loads('''
+agreement "a<b>" {
+  version "1"
+  timezone "UTC"
+  teams sales
+}
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 1h
+}
+''')
+    evil = '<img src=x onerror="alert(1)">'
+    events = [{"lead": "</td><script>x()</script>", "at": "2026-10-14T10:00:00Z", "type": "assigned", "owner": evil}]
+    html = render_html(agreement, agreement.evaluate(events, as_of="2026-10-14T10:10:00Z"), by="assignee")
+    assert evil not in html and "<script>" not in html and "a<b>" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+QUOTA_SPEC = '''
+agreement "desk" {
+  version "1"
+  timezone "America/Sao_Paulo"
+  teams marketing, sales
+}
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 2h
+}
+quota assignments {
+  owner marketing
+  count assigned
+  at least 2 per week
+}
+target fast {
+  owner sales
+  rule first_touch
+  at least 90% met per week
+}
+'''
+
+
+def test_a_quota_met_mid_week_shows_as_met(tmp_path):
+    agreement = slacode.loads(QUOTA_SPEC)
+    events = [{"lead": "a", "at": "2026-10-12T10:00:00-03:00", "type": "assigned", "owner": "ana"},
+              {"lead": "b", "at": "2026-10-13T10:00:00-03:00", "type": "assigned", "owner": "bob"}]
+    html = render_html(agreement, agreement.evaluate(events, as_of="2026-10-14T12:00:00-03:00"))
+    card = html[html.index("<h2>Quotas</h2>"):html.index("<h2>Promises kept")]
+    assert ">met</div>" in card and "2 in 2026-W42 so far" in card and "W42 (so far)" in card
+
+
+def test_an_empty_evaluation_still_renders():
+    agreement = slacode.loads(QUOTA_SPEC)
+    html = render_html(agreement, agreement.evaluate([], as_of="2026-10-14T12:00:00-03:00"))
+    assert "No verdicts yet." in html and "No clock is running." in html
+    for svg in re.findall(r"<svg\b.*?</svg>", html, flags=re.S):
+        ET.fromstring(svg)
+
+
+def test_report_command_writes_the_page(tmp_path):
+    out = tmp_path / "review.html"
+    proc = run("report", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--period", "month", "--html", str(out),
+               "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert f"wrote {out}" in proc.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "<h2>Compliance by rule and month</h2>" in html and "</html>" in html
+    assert proc.stdout.startswith("rule,period,")          # the chosen format still goes to stdout
+
+
+# ------------------------------------------------------------------ a real browser
+
+def _browser() -> str | None:
+    explicit = os.environ.get("SLACODE_CHROMIUM")
+    if explicit:
+        return explicit
+    return next((shutil.which(b) for b in BROWSERS if shutil.which(b)), None)
+
+
+needs_browser = pytest.mark.skipif(
+    _browser() is None,
+    reason="no headless Chromium/Chrome found (install Debian's `chromium` package or set SLACODE_CHROMIUM)")
+
+
+def _chromium(url: str, *extra: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [_browser(), *HEADLESS_FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
+               *extra, url]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def _console_messages(stderr: str) -> list[str]:
+    """The page's console output, as Chromium logs it with --enable-logging=stderr."""
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+
+
+@needs_browser
+def test_console_detection_works(tmp_path):
+    """The check below can fail: a page that logs an error is caught."""
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><p>x</p><script>console.error("boom"); nope();</script>')
+    proc = _chromium(bad.as_uri(), "--dump-dom")
+    messages = _console_messages(proc.stderr)
+    assert any("boom" in m for m in messages) and any("nope" in m for m in messages), proc.stderr[-2000:]
+
+
+@needs_browser
+def test_the_example_page_renders_in_chromium_without_console_errors(tmp_path, capsys):
+    page = tmp_path / "northwind-review.html"
+    proc = run("report", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--by", "assignee", "--html", str(page))
+    assert proc.returncode == 0, proc.stderr
+
+    dom = _chromium(page.as_uri(), "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "<h2>Compliance over time</h2>" in dom.stdout and "</svg>" in dom.stdout
+    assert _console_messages(dom.stderr) == []
+
+    shot = tmp_path / "northwind-review.png"
+    proc = _chromium(page.as_uri(), f"--screenshot={shot}", "--window-size=1280,2000")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert _console_messages(proc.stderr) == []
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1280, 2000)
+    assert len(data) > 50_000, "the screenshot is suspiciously small (a blank page?)"
+    with capsys.disabled():
+        print(f"\nscreenshot of the example report: {shot}\npage: {page}")
+    _keep(shot)
+
+
+def _keep(shot: Path) -> None:
+    """Also copy the screenshot where CI can collect it, if asked (SLACODE_ARTIFACTS)."""
+    target = os.environ.get("SLACODE_ARTIFACTS")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(target) / shot.name)
