@@ -611,3 +611,15 @@ def test_progress_shows_on_a_terminal_only_for_tables(tmp_path, fmt, shown):
     # a pipe never gets it
     piped = run("report", str(spec), str(events), "--as-of", "2026-10-15T00:00:00Z", "--format", fmt)
     assert "reading events" not in piped.stderr and "\r" not in piped.stderr
+
+
+def test_agreement_upcoming_is_the_library_entry_point():
+    import slacode
+    from slacode.report import upcoming
+
+    agreement = slacode.load("specs/northwind.sla")
+    events = slacode.read_events(["specs/events.jsonl"]).records
+    as_of = "2026-11-20T18:00:00-03:00"
+    got = agreement.upcoming(events, as_of=as_of, within="2d")
+    assert got == upcoming(agreement, events, as_of=as_of, within="2d")
+    assert got, "the bundled example has clocks due within two days"

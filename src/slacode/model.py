@@ -756,3 +756,11 @@ class Agreement(Node):
         from slacode.evaluate import evaluate
 
         return evaluate(self, events, as_of=as_of, default_tz=default_tz)
+
+    def upcoming(self, events, *, as_of, within=None, default_tz=None):
+        """The open clocks that will warn or fall due soon (within ``within``, a timedelta or
+        text such as ``"2h"``; None: all), soonest first — what a reminder service needs.
+        Pure, like :meth:`evaluate`. Returns :class:`slacode.report.due.Due` items."""
+        from slacode.report import upcoming
+
+        return upcoming(self, events, as_of=as_of, within=within, default_tz=default_tz)
