@@ -1,0 +1,144 @@
+"""``slacode diff OLD NEW``: what changed between two versions of an agreement, in plain
+words, and (with ``--events``) which verdicts the change moves.
+
+OLD and NEW are files, or ``REV:path`` read with ``git show REV:path`` in the current
+directory. Exit status: 0 same meaning (and, with events, no verdict changes status),
+1 differs, 2 usage, I/O or agreement error.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from slacode.cli import (EXIT_FINDINGS, EXIT_OK, Abort, _as_of_option, _color,
+                         _event_options, read_agreement_text, resolve_as_of)
+
+
+def _fail(message: str) -> None:
+    raise Abort(message)
+
+
+def read_spec_text(spec: str) -> tuple[str | None, list, str]:
+    """``(text, diagnostics, name)`` of a file or of ``REV:path`` (via ``git show``)."""
+    path = Path(spec)
+    if path.is_file():
+        text, diags = read_agreement_text(path)
+        return text, diags, spec
+    if ":" not in spec or path.exists():
+        _fail(f"{spec}: no such file (give a file, or REV:path to read it from git)")
+    return (*git_show(spec), spec)
+
+
+def git_show(spec: str) -> tuple[str | None, list]:
+    """The text of ``REV:path`` as ``git show`` prints it, run in the current directory."""
+    from slacode.parse import decode
+
+    try:
+        proc = subprocess.run(["git", "show", spec], capture_output=True, check=False)
+    except FileNotFoundError:
+        _fail(f"{spec}: git is not installed, so REV:path cannot be read")
+    except OSError as e:
+        _fail(f"{spec}: cannot run git: {e.strerror or e}")
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = message[-1] if message else f"exit status {proc.returncode}"
+        _fail(f"{spec}: git show failed: {detail}")
+    return decode(proc.stdout, spec)
+
+
+def load_spec(spec: str):
+    """The agreement in a file or ``REV:path``, or exit 2 printing its errors."""
+    from slacode.api import analyse
+    from slacode.diagnostics import has_errors
+    from slacode.reporters import diagnostics_text
+
+    text, diags, name = read_spec_text(spec)
+    agreement = None
+    if text is not None:
+        agreement, diags = analyse(text, name)
+    if agreement is None or has_errors(diags):
+        errors = [d for d in diags if d.severity == "error"]
+        click.echo(diagnostics_text(errors, {name: text}, _color(sys.stderr)), err=True)
+        _fail(f"{spec}: the agreement has {len(errors)} error{'s' if len(errors) != 1 else ''}")
+    return agreement
+
+
+def _read_records(events, cutoff: int, tz, input_format) -> tuple[list, list]:
+    from slacode.calendar import check_timezone
+    from slacode.events import EventInputError, iter_records
+
+    if tz is not None:
+        problem = check_timezone(tz)
+        if problem:
+            _fail(f"--tz {tz}: {problem}")
+    diagnostics: list = []
+    try:
+        records = list(iter_records(list(events), input_format=input_format, default_tz=tz,
+                                    diagnostics=diagnostics, as_of_us=cutoff))
+    except EventInputError as e:
+        _fail(str(e))
+    return records, diagnostics
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--events", "events", multiple=True, metavar="FILE",
+              help="Evaluate both versions over these events (repeatable; `-` for stdin).")
+@_as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--leads-limit", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
+              help="List at most N leads whose verdicts change.")
+@_event_options
+def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format):
+    """Show what changed between two versions of an agreement (files or REV:path from git),
+    and with --events which verdicts the change moves. Exit 0 same, 1 differs, 2 error."""
+    from slacode import diff as d
+
+    before = load_spec(old)
+    after = load_spec(new)
+    changes = d.semantic_diff(before, after)
+    imp = None
+    read_diags: list = []
+    if events:
+        cutoff = resolve_as_of(as_of)
+        records, read_diags = _read_records(events, cutoff, tz, input_format)
+        names = [e if e != "-" else "<stdin>" for e in events]
+        imp = d.impact(before, after, records, cutoff, sources=names)
+    elif as_of is not None:
+        click.echo("slacode: --as-of has no effect without --events", err=True)
+    semantic = [c for c in changes if c.semantic]
+    differs = bool(semantic) or bool(imp is not None and imp.changed)
+    if fmt == "json":
+        doc = d.to_json_dict(before, after, changes, imp, old_source=old, new_source=new,
+                             leads_limit=leads_limit)
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        text = d.render_text(changes, imp, leads_limit=leads_limit, events=", ".join(events) or None)
+        click.echo(text, nl=False)
+        click.echo(_summary(old, new, semantic, changes, imp, read_diags), err=True)
+    return EXIT_FINDINGS if differs else EXIT_OK
+
+
+def _summary(old, new, semantic, changes, imp, read_diags) -> str:
+    if semantic:
+        tests = sum(1 for c in semantic if c.area == "test")
+        rest = len(semantic) - tests
+        text = f"{rest} change{'s' if rest != 1 else ''} in meaning"
+        if tests:
+            text += f" and {tests} change{'s' if tests != 1 else ''} to test blocks"
+        text += f" from {old} to {new}"
+    elif changes:
+        text = f"No change in meaning from {old} to {new} (only restated)"
+    else:
+        text = f"No change in meaning from {old} to {new}"
+    if imp is not None:
+        text += f"; {imp.changed:,} verdict{'s' if imp.changed != 1 else ''} change status"
+        if read_diags:
+            text += (f" ({len(read_diags)} event problem{'s' if len(read_diags) != 1 else ''}"
+                     f" while reading; `slacode check` lists them)")
+    return text + "."

@@ -1,0 +1,1472 @@
+"""What changed between two versions of an agreement, and which verdicts the change moves.
+
+Two pure functions:
+
+* :func:`semantic_diff` compares two :class:`~slacode.model.Agreement` models and returns
+  a list of :class:`Change`, each a sentence in plain words ("the default line tightened
+  from 4h to 2h", "hours on mon-fri: 08:00-18:00 → 08:00-19:00"). Layout never counts:
+  models carry no comments and their dumps exclude source positions, so two files that
+  differ only in comments, blank lines or spacing have no changes at all. Where the text
+  changed but the meaning did not (``a or b`` written ``b or a``, one ``hours`` line split
+  in two), the declaration is reported once as *restated*, which is not a semantic change.
+* :func:`impact` evaluates both versions over the same records (read once) as of the same
+  instant and counts, per rule and clause, how many verdicts change status, and for which
+  leads. A lead's verdict in one version is paired with the verdict of the same lead,
+  rule and clause whose cycle started at the same instant in the other (cycle numbers
+  can shift when a start becomes untracked); aggregates pair by period. A verdict with no
+  partner is counted as appearing (``none → met``) or disappearing (``met → none``).
+
+Neither function reads files or the clock; :mod:`slacode.cmd_diff` is the command.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from slacode import model as m
+
+__all__ = ["Change", "ClauseImpact", "Impact", "LeadChange", "impact", "pred_text",
+           "render_text", "semantic_diff", "to_json_dict"]
+
+DAY_SECONDS = 86_400
+
+
+# =========================================================================== changes
+
+@dataclass(frozen=True)
+class Change:
+    """One difference in meaning between two versions of an agreement.
+
+    ``area`` is the kind of declaration (``agreement``, ``calendar``, ``states``, ``flow``,
+    ``segment``, ``let``, ``handoff``/``deadline``/``attempts``, ``target``, ``quota``,
+    ``test``, or ``file`` for the order of declarations) and ``subject`` its name (None for
+    the singletons). ``kind`` is ``added``, ``removed``, ``changed`` or ``restated`` (same
+    meaning, written differently: not a semantic change). ``message`` is a phrase about the
+    subject; ``before``/``after`` hold the old and new text where one applies;
+    ``direction`` says which way a limit moved: ``tightened``/``loosened`` (a promise),
+    ``widened``/``narrowed`` (a predicate), ``longer``/``shorter`` (opening hours),
+    ``earlier``/``later`` (a warning). ``block`` asks renderers to show before/after as
+    lines of their own (long texts such as predicates and whole declarations).
+    """
+
+    area: str
+    subject: str | None
+    kind: str
+    message: str
+    before: str | None = None
+    after: str | None = None
+    direction: str | None = None
+    block: bool = False
+
+    @property
+    def semantic(self) -> bool:
+        """False for a restatement (the text changed, the meaning did not)."""
+        return self.kind != "restated"
+
+    @property
+    def title(self) -> str:
+        return f"{self.area} {self.subject}" if self.subject else self.area
+
+    @property
+    def text(self) -> str:
+        """The change as one sentence, with its subject."""
+        return f"{self.title}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return {"area": self.area, "subject": self.subject, "kind": self.kind,
+                "message": self.message, "text": self.text, "before": self.before,
+                "after": self.after, "direction": self.direction}
+
+
+def semantic_diff(old: m.Agreement, new: m.Agreement) -> list[Change]:
+    """Every difference in meaning between ``old`` and ``new`` (empty when only the layout
+    differs), in file order of the kinds: header, calendars, states, flow, segments,
+    constants, rules, targets, quotas, tests; then the restatements."""
+    if old.model_dump() == new.model_dump():
+        return []
+    ctx = _Context(old, new)
+    changes: list[Change] = []
+    for part in (_header, _calendars, _states, _flow, _segments, _constants, _rules, _targets,
+                 _quotas, _tests):
+        changes.extend(part(ctx))
+    changes.extend(_restated(ctx, changes))
+    return changes
+
+
+class _Context:
+    """The two agreements and what the comparisons look up in them."""
+
+    def __init__(self, old: m.Agreement, new: m.Agreement):
+        self.old, self.new = old, new
+        self.old_segments, self.new_segments = old.segments, new.segments
+        self.old_constants, self.new_constants = old.constants, new.constants
+
+    def day_seconds(self, which: str, calendar: m.Name | None) -> int:
+        agreement = self.old if which == "old" else self.new
+        if calendar is None:
+            return DAY_SECONDS
+        decl = agreement.calendar_decls.get(calendar.value)
+        return day_seconds(decl) if decl is not None else DAY_SECONDS
+
+
+# ------------------------------------------------------------------------ rendering
+
+def _num(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
+
+
+def _string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _value_text(v: m.Value) -> str:
+    if v.kind == "string":
+        return _string(v.value)
+    if v.kind == "bool":
+        return "true" if v.value else "false"
+    if v.kind == "null":
+        return "null"
+    if v.kind == "number":
+        return _num(v.value)
+    return str(v.value)
+
+
+_PRED_LEVEL = {"or": 1, "and": 2, "not": 3}
+
+
+def pred_text(p, _parent: int = 0) -> str:
+    """A predicate as the language writes it (canonical spacing, parentheses only where
+    the precedence needs them)."""
+    kind = p.kind
+    if kind in ("or", "and"):
+        level = _PRED_LEVEL[kind]
+        text = f" {kind} ".join(pred_text(i, level) for i in p.items)
+        return f"({text})" if _parent > level else text
+    if kind == "not":
+        return "not " + pred_text(p.item, 3)
+    if kind == "bool":
+        return "true" if p.value else "false"
+    if kind == "segment":
+        return p.name.value
+    f = p.field.text()
+    if kind == "compare":
+        return f"{f} {p.op} {_value_text(p.value)}"
+    if kind == "member":
+        values = ", ".join(_value_text(v) for v in p.values)
+        return f"{f} {'not in' if p.negated else 'in'} [{values}]"
+    if kind == "exists":
+        return f"{f} {'missing' if p.negated else 'exists'}"
+    if kind == "text":
+        return f"{f} {'contains' if p.op == 'contains' else 'starts with'} {_string(p.text.value)}"
+    raise ValueError(kind)  # pragma: no cover
+
+
+def trigger_text(t: m.Trigger, last: bool = True) -> str:
+    if t.kind in ("enter", "leave"):
+        return f"{t.kind} " + ", ".join(s.value for s in t.states)
+    if t.where is None:
+        return t.type.value
+    where = pred_text(t.where)
+    return f"{t.type.value} where {where}" if last else f"{t.type.value} where ({where})"
+
+
+def triggers_text(triggers: Iterable[m.Trigger]) -> str:
+    ts = list(triggers)
+    return " or ".join(trigger_text(t, i == len(ts) - 1) for i, t in enumerate(ts))
+
+
+_EXPR_LEVEL = {"+": 1, "-": 1, "*": 2, "/": 2}
+
+
+def expr_text(e, _parent: int = 0, _right: bool = False) -> str:
+    kind = e.kind
+    if kind == "number":
+        return _num(e.value)
+    if kind == "constant":
+        return e.name.value
+    if kind == "negate":
+        return "-" + expr_text(e.item, 3)
+    if kind == "call":
+        return f"{e.func.value}(" + ", ".join(expr_text(a) for a in e.args) + ")"
+    level = _EXPR_LEVEL[e.op]
+    text = f"{expr_text(e.left, level)} {e.op} {expr_text(e.right, level, True)}"
+    return f"({text})" if _parent > level or (_right and _parent == level) else text
+
+
+def _on(cal: m.Name | None) -> str:
+    return f" on {cal.value}" if cal is not None else ""
+
+
+def _for(seg: m.Name | None) -> str:
+    return f" for {seg.value}" if seg is not None else ""
+
+
+def clause_text(c) -> str:
+    """One clause of a rule, target or quota, as a line of the language."""
+    k = c.kind
+    if k == "owner":
+        return f"owner {c.team.value}"
+    if k in ("start_on", "stop_on", "cancel_on", "restart_on"):
+        return f"{k.split('_')[0]} on {triggers_text(c.triggers)}"
+    if k == "start_when":
+        return f"start when {pred_text(c.predicate)}"
+    if k == "pause_while":
+        return f"pause while {pred_text(c.predicate)}"
+    if k == "within":
+        return f"within {c.duration.compact()}{_on(c.calendar)}{_for(c.segment)}"
+    if k == "warn":
+        return f"warn at {_num(c.percent)}%"
+    if k == "require":
+        return "require " + ", ".join(f.text() for f in c.fields)
+    if k == "count":
+        return f"count {triggers_text(c.triggers)}"
+    if k == "at_least_within":
+        return f"at least {_num(c.n)} within {c.duration.compact()}{_on(c.calendar)}{_for(c.segment)}"
+    if k == "at_least_before":
+        return f"at least {_num(c.n)} before {triggers_text(c.triggers)}"
+    if k == "at_most_per_day":
+        return f"at most {_num(c.n)} per day{_on(c.calendar)}"
+    if k == "gap":
+        return f"gap at least {c.duration.compact()}"
+    if k == "first":
+        return f"first where {pred_text(c.predicate)}"
+    if k == "only_during":
+        return f"only during {c.calendar.value}"
+    if k == "only_between":
+        return f"only between {c.window.text()} in lead timezone"
+    if k == "target_rule":
+        clause = f" clause {c.clause.value}" if c.clause is not None else ""
+        return f"rule {c.rule.value}{clause}{_for(c.segment)}"
+    if k == "target_goal":
+        return f"at least {expr_text(c.percent)}% met per {c.period}"
+    if k == "quota_goal":
+        return f"at {c.bound} {expr_text(c.amount)} per {c.period}"
+    if k == "version":
+        return f"version {_string(c.value.value)}"
+    if k == "timezone":
+        return f"timezone {_string(c.value.value)}"
+    if k == "teams":
+        return "teams " + ", ".join(n.value for n in c.names)
+    if k == "hours":
+        return f"hours {', '.join(d.text() for d in c.days)} {', '.join(r.text() for r in c.ranges)}"
+    if k == "holidays":
+        return "holidays " + ", ".join(_string(r.value) for r in c.regions)
+    if k == "closed":
+        return "closed " + ", ".join(d.text() for d in c.dates)
+    if k == "open":
+        return f"open {c.date.text()} " + ", ".join(r.text() for r in c.ranges)
+    if k == "day_length":
+        return f"day {c.duration.compact()}"
+    return k  # pragma: no cover - test items are summarised, not rendered
+
+
+def decl_text(d) -> str:
+    """A declaration as (canonical) text; a ``test`` block is summarised in its header."""
+    k = d.kind
+    if k == "segment":
+        return f"segment {d.name.value} = {pred_text(d.predicate)}"
+    if k == "let":
+        return f"let {d.name.value} = {expr_text(d.expr)}"
+    if k == "test":
+        events = sum(1 for i in d.items if i.kind == "event")
+        expects = sum(1 for i in d.items if i.kind == "expect")
+        return f"test {_string(d.name.value)} {{ {events} events, {expects} expectations }}"
+    if k == "agreement":
+        head, items = f"agreement {_string(d.id.value)}", [clause_text(i) for i in d.items]
+    elif k == "calendar":
+        head, items = f"calendar {d.name.value}", [clause_text(i) for i in d.items]
+    elif k == "states":
+        head, items = "states", [s.name.value + (" final" if s.final else "") for s in d.states]
+    elif k == "flow":
+        head = "flow"
+        items = [f"{ln.source.value} -> " + ", ".join(t.value for t in ln.targets) for ln in d.lines]
+    elif k == "rule":
+        head, items = f"{d.rule_kind} {d.name.value}", [clause_text(c) for c in d.clauses]
+    else:                                               # target, quota
+        head, items = f"{k} {d.name.value}", [clause_text(i) for i in d.items]
+    return head + " {\n" + "".join(f"  {i}\n" for i in items) + "}"
+
+
+# ----------------------------------------------------------------- predicate logic
+#
+# Predicates are compared by meaning where that is easy to be sure of: a normal form
+# (segments inlined, `==` as a one-value `in`, nested and/or flattened) and a sound but
+# incomplete implication test. `implies(a, b)` is True only when every lead that satisfies
+# `a` satisfies `b`; "don't know" is False. Widened = old implies new and not the reverse.
+
+def _norm_value(v: m.Value):
+    if v.kind == "number":
+        return ("num", float(v.value))
+    return (v.kind, v.value)
+
+
+def _field_key(f: m.FieldRef):
+    return ("state",) if f.is_state else ("field", f.name)
+
+
+def normal_pred(p, segments: dict, _stack: tuple = ()):
+    """The normal form of a predicate (a nested tuple), with segment references inlined."""
+    kind = p.kind
+    if kind in ("or", "and"):
+        items: list = []
+        for i in p.items:
+            n = normal_pred(i, segments, _stack)
+            items.extend(n[1] if n[0] == kind else [n])
+        return (kind, tuple(dict.fromkeys(items)))
+    if kind == "not":
+        inner = normal_pred(p.item, segments, _stack)
+        if inner[0] == "not":                           # not not P is P
+            return inner[1]
+        if inner[0] == "exists":                        # not (x exists) is x missing
+            return ("exists", inner[1], not inner[2])
+        if inner[0] == "bool":
+            return ("bool", not inner[1])
+        return ("not", inner)
+    if kind == "bool":
+        return ("bool", bool(p.value))
+    if kind == "segment":
+        name = p.name.value
+        decl = segments.get(name)
+        if decl is None or name in _stack:
+            return ("segment?", name)
+        return normal_pred(decl.predicate, segments, _stack + (name,))
+    f = _field_key(p.field)
+    if kind == "compare":
+        if p.op == "==":
+            return ("in", f, frozenset({_norm_value(p.value)}), False)
+        if p.op == "!=":
+            return ("ne", f, _norm_value(p.value))
+        return ("cmp", f, p.op, _norm_value(p.value))
+    if kind == "member":
+        return ("in", f, frozenset(_norm_value(v) for v in p.values), p.negated)
+    if kind == "exists":
+        return ("exists", f, p.negated)
+    if kind == "text":
+        return ("text", f, p.op, p.text.value)
+    raise ValueError(kind)  # pragma: no cover
+
+
+def implies(a, b) -> bool:
+    """True when every lead satisfying normal form ``a`` satisfies ``b`` (sound, not
+    complete: False also means "cannot tell")."""
+    if a == b:
+        return True
+    if b == ("bool", True) or a == ("bool", False):
+        return True
+    if a[0] == "or":
+        return all(implies(x, b) for x in a[1])
+    if b[0] == "and":
+        return all(implies(a, y) for y in b[1])
+    if a[0] == "and" and any(implies(x, b) for x in a[1]):
+        return True
+    if b[0] == "or" and any(implies(a, y) for y in b[1]):
+        return True
+    if a[0] == "not" and b[0] == "not":
+        return implies(b[1], a[1])
+    if b[0] == "not":
+        return _disjoint(a, b[1])
+    return _atom_implies(a, b)
+
+
+def _interval(atom):
+    """The numbers (or texts) an order comparison or a finite `in` allows:
+    ``(kind, low, low_incl, high, high_incl)`` or a finite set, or None."""
+    if atom[0] == "cmp":
+        op, (vk, v) = atom[2], atom[3]
+        if vk not in ("num", "string"):
+            return None
+        if op in (">", ">="):
+            return (vk, v, op == ">=", None, False)
+        return (vk, None, False, v, op == "<=")
+    return None
+
+
+def _in_interval(kind, x, iv) -> bool:
+    vk, lo, lo_inc, hi, hi_inc = iv
+    if kind != vk:
+        return False
+    if lo is not None and (x < lo or (x == lo and not lo_inc)):
+        return False
+    if hi is not None and (x > hi or (x == hi and not hi_inc)):
+        return False
+    return True
+
+
+def _interval_within(a, b) -> bool:
+    """Interval ``a`` inside interval ``b`` (same kind of value)."""
+    if a[0] != b[0]:
+        return False
+    _, alo, alo_inc, ahi, ahi_inc = a
+    _, blo, blo_inc, bhi, bhi_inc = b
+    if blo is not None:
+        if alo is None or alo < blo or (alo == blo and alo_inc and not blo_inc):
+            return False
+    if bhi is not None:
+        if ahi is None or ahi > bhi or (ahi == bhi and ahi_inc and not bhi_inc):
+            return False
+    return True
+
+
+_NEEDS_VALUE = ("cmp", "in", "ne", "text")
+
+
+def _atom_implies(a, b) -> bool:
+    if a[0] not in _NEEDS_VALUE + ("exists",) or b[0] not in _NEEDS_VALUE + ("exists",):
+        return False
+    if a[1] != b[1]:
+        return False
+    if b[0] == "exists":
+        if b[2]:                                        # `missing`
+            return a[0] == "exists" and a[2]
+        return a[0] in _NEEDS_VALUE or (a[0] == "exists" and not a[2])
+    if a[0] == "in" and not a[3]:
+        values = a[2]
+        if b[0] == "in" and not b[3]:
+            return values <= b[2]
+        if b[0] == "cmp":
+            iv = _interval(b)
+            return iv is not None and all(_in_interval(k, v, iv) for k, v in values)
+        if b[0] == "text":
+            return all(k == "string" and _text_holds(b[2], b[3], v) for k, v in values)
+        return False
+    if a[0] == "in" and a[3] and b[0] == "in" and b[3]:
+        return b[2] <= a[2]
+    if a[0] == "cmp" and b[0] == "cmp":
+        ia, ib = _interval(a), _interval(b)
+        return ia is not None and ib is not None and _interval_within(ia, ib)
+    if a[0] == "text" and b[0] == "text":
+        if b[2] == "contains":
+            return b[3] in a[3]
+        return a[2] == "starts_with" and a[3].startswith(b[3])
+    return False
+
+
+def _text_holds(op: str, text: str, value: str) -> bool:
+    return text in value if op == "contains" else value.startswith(text)
+
+
+def _disjoint(a, b) -> bool:
+    """No lead satisfies both (sound, not complete)."""
+    if a[0] == "exists" and a[2]:                       # `missing` vs anything needing a value
+        return b[0] in _NEEDS_VALUE and a[1] == b[1] or b == ("exists", a[1], False)
+    if b[0] == "exists" and b[2]:
+        return _disjoint(b, a)
+    if a[0] == "in" and b[0] == "in" and a[1] == b[1] and not a[3] and not b[3]:
+        return not (a[2] & b[2])
+    return False
+
+
+def compare_preds(old_pred, old_segments, new_pred, new_segments) -> str | None:
+    """``None`` when equivalent, else ``widened``, ``narrowed`` or ``changed``."""
+    a = normal_pred(old_pred, old_segments)
+    b = normal_pred(new_pred, new_segments)
+    forward, backward = implies(a, b), implies(b, a)
+    if forward and backward:
+        return None
+    if forward:
+        return "widened"
+    if backward:
+        return "narrowed"
+    return "changed"
+
+
+# -------------------------------------------------------------------- the header
+
+def _header(ctx: _Context) -> list[Change]:
+    old, new = ctx.old, ctx.new
+    out = []
+    area = "agreement"
+    if old.id != new.id:
+        out.append(Change(area, None, "changed", f"id changed from {old.id!r} to {new.id!r}",
+                          old.id, new.id))
+    if old.version != new.version:
+        out.append(Change(area, None, "changed",
+                          f"version {_quoted(old.version)} → {_quoted(new.version)}",
+                          old.version, new.version))
+    if old.timezone != new.timezone:
+        out.append(Change(area, None, "changed",
+                          f"timezone {old.timezone} → {new.timezone} (days of `per day`, target and "
+                          "quota periods, and rules without a calendar follow it)",
+                          old.timezone, new.timezone))
+    out.extend(_set_changes(area, None, set(old.teams), set(new.teams), "team"))
+    return out
+
+
+def _quoted(v) -> str:
+    return "(none)" if v is None else f'"{v}"'
+
+
+def _set_changes(area, subject, old: set, new: set, word: str, fmt=lambda x: f"`{x}`") -> list[Change]:
+    out = []
+    added, removed = sorted(new - old), sorted(old - new)
+    if added:
+        out.append(Change(area, subject, "changed", f"{_plural_word(word, len(added))} added: "
+                          + ", ".join(fmt(x) for x in added), None, ", ".join(map(str, added))))
+    if removed:
+        out.append(Change(area, subject, "changed", f"{_plural_word(word, len(removed))} removed: "
+                          + ", ".join(fmt(x) for x in removed), ", ".join(map(str, removed)), None))
+    return out
+
+
+def _plural_word(word: str, n: int) -> str:
+    return word if n == 1 else word + "s"
+
+
+# --------------------------------------------------------------------- calendars
+
+def _week(decl: m.CalendarDecl) -> dict[int, tuple]:
+    """Weekday → the sorted (start, end) minute intervals of that day's hours."""
+    out: dict[int, list] = {d: [] for d in range(7)}
+    for h in decl.of("hours"):
+        for day in h.weekdays:
+            out[day].extend((r.start.minutes, r.end.minutes) for r in h.ranges)
+    return {d: tuple(sorted(set(v))) for d, v in out.items()}
+
+
+def _interval_minutes(start: int, end: int) -> int:
+    return end - start if end > start else end + 1440 - start
+
+
+def day_seconds(decl: m.CalendarDecl) -> int:
+    """The length of ``1d`` on a calendar: its ``day`` line, else its longest weekday."""
+    day = decl.of("day_length")
+    if day:
+        return day[0].duration.seconds(DAY_SECONDS)
+    week = _week(decl)
+    longest = max((sum(_interval_minutes(s, e) for s, e in ranges) for ranges in week.values()), default=0)
+    return longest * 60
+
+
+def _ranges_text(ranges) -> str:
+    return ", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in ranges)
+
+
+def days_text(days: Iterable[int]) -> str:
+    """Weekdays as the language writes them: ``mon-fri``, ``sat, sun``, ``daily``."""
+    days = sorted(set(days))
+    if len(days) == 7:
+        return "daily"
+    runs: list[list[int]] = []
+    for d in days:
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{m.DAY_NAMES[run[0]]}-{m.DAY_NAMES[run[-1]]}")
+        else:
+            parts.extend(m.DAY_NAMES[d] for d in run)
+    return ", ".join(parts)
+
+
+def _duration_words(seconds: int) -> str:
+    h, rem = divmod(abs(seconds), 3600)
+    mins = rem // 60
+    text = (f"{h}h" if h else "") + (f"{mins}m" if mins else "")
+    return text or "0m"
+
+
+def _minute_set(ranges) -> set[int]:
+    out: set[int] = set()
+    for s, e in ranges:
+        out |= set(range(s, s + _interval_minutes(s, e)))
+    return out
+
+
+def _calendars(ctx: _Context) -> list[Change]:
+    olds, news = ctx.old.calendar_decls, ctx.new.calendar_decls
+    out = []
+    for name in _ordered_names(olds, news):
+        a, b = olds.get(name), news.get(name)
+        if a is None:
+            out.append(Change("calendar", name, "added", "added", None, decl_text(b), block=True))
+        elif b is None:
+            out.append(Change("calendar", name, "removed", "removed", decl_text(a), None, block=True))
+        elif a.model_dump() != b.model_dump():
+            out.extend(_calendar_changes(ctx, name, a, b))
+    return out
+
+
+def _ordered_names(olds: dict, news: dict) -> list[str]:
+    """Names in the new file's order, then the removed ones in the old file's order."""
+    return list(news) + [n for n in olds if n not in news]
+
+
+def _calendar_changes(ctx: _Context, name: str, a: m.CalendarDecl, b: m.CalendarDecl) -> list[Change]:
+    out = []
+    area = "calendar"
+    tz_a = a.timezone.value if a.timezone is not None else ctx.old.timezone
+    tz_b = b.timezone.value if b.timezone is not None else ctx.new.timezone
+    if tz_a != tz_b:
+        out.append(Change(area, name, "changed", f"timezone {tz_a} → {tz_b}", tz_a, tz_b))
+    week_a, week_b = _week(a), _week(b)
+    groups: dict[tuple, list[int]] = {}
+    for d in range(7):
+        if week_a[d] != week_b[d]:
+            groups.setdefault((week_a[d], week_b[d]), []).append(d)
+    for (ra, rb), days in groups.items():
+        when = days_text(days)
+        if not ra:
+            out.append(Change(area, name, "changed", f"now open on {when}: {_ranges_text(rb)}",
+                              None, _ranges_text(rb), "longer"))
+        elif not rb:
+            out.append(Change(area, name, "changed", f"no longer open on {when} (was {_ranges_text(ra)})",
+                              _ranges_text(ra), None, "shorter"))
+        else:
+            ma, mb = _minute_set(ra), _minute_set(rb)
+            delta = (len(mb) - len(ma)) * 60
+            direction = "longer" if ma < mb else "shorter" if mb < ma else None
+            more = ""
+            if delta:
+                more = f" ({_duration_words(delta)} {'longer' if delta > 0 else 'shorter'} each day)"
+            out.append(Change(area, name, "changed",
+                              f"hours on {when}: {_ranges_text(ra)} → {_ranges_text(rb)}{more}",
+                              _ranges_text(ra), _ranges_text(rb), direction))
+    day_a, day_b = day_seconds(a), day_seconds(b)
+    if day_a != day_b:
+        out.append(Change(area, name, "changed",
+                          f"a working day (`1d` on this calendar) is {_duration_words(day_b)}, "
+                          f"was {_duration_words(day_a)}",
+                          _duration_words(day_a), _duration_words(day_b),
+                          "longer" if day_b > day_a else "shorter"))
+    hol_a = {r.value for h in a.of("holidays") for r in h.regions}
+    hol_b = {r.value for h in b.of("holidays") for r in h.regions}
+    out.extend(_set_changes(area, name, hol_a, hol_b, "holiday region", fmt=lambda x: f'"{x}"'))
+    closed_a = {d.text() for c in a.of("closed") for d in c.dates}
+    closed_b = {d.text() for c in b.of("closed") for d in c.dates}
+    if closed_b - closed_a:
+        dates = ", ".join(sorted(closed_b - closed_a))
+        out.append(Change(area, name, "changed", f"now closed on {dates}", None, dates, "shorter"))
+    if closed_a - closed_b:
+        dates = ", ".join(sorted(closed_a - closed_b))
+        out.append(Change(area, name, "changed", f"no longer closed on {dates}", dates, None, "longer"))
+    open_a, open_b = _openings(a), _openings(b)
+    for date in sorted(set(open_a) | set(open_b)):
+        ra, rb = open_a.get(date), open_b.get(date)
+        if ra == rb:
+            continue
+        if ra is None:
+            out.append(Change(area, name, "changed", f"special opening added: {date} {_ranges_text(rb)}",
+                              None, f"{date} {_ranges_text(rb)}"))
+        elif rb is None:
+            out.append(Change(area, name, "changed", f"special opening removed: {date} {_ranges_text(ra)}",
+                              f"{date} {_ranges_text(ra)}", None))
+        else:
+            out.append(Change(area, name, "changed",
+                              f"special opening on {date}: {_ranges_text(ra)} → {_ranges_text(rb)}",
+                              _ranges_text(ra), _ranges_text(rb)))
+    return out
+
+
+def _openings(decl: m.CalendarDecl) -> dict[str, tuple]:
+    out: dict[str, list] = {}
+    for o in decl.of("open"):
+        out.setdefault(o.date.text(), []).extend((r.start.minutes, r.end.minutes) for r in o.ranges)
+    return {d: tuple(sorted(v)) for d, v in out.items()}
+
+
+# ----------------------------------------------------------------- states & flow
+
+def _states(ctx: _Context) -> list[Change]:
+    old_has, new_has = bool(ctx.old.of("states")), bool(ctx.new.of("states"))
+    a = {s.name.value: s.final for s in ctx.old.state_decls}
+    b = {s.name.value: s.final for s in ctx.new.state_decls}
+    area = "states"
+    if old_has != new_has:
+        if new_has:
+            return [Change(area, None, "added", "a `states` block was added: events into any other state "
+                           "now count against `flow` and change nothing else", None,
+                           decl_text(ctx.new.of("states")[0]), block=True)]
+        return [Change(area, None, "removed", "the `states` block was removed: every state is now known",
+                       decl_text(ctx.old.of("states")[0]), None, block=True)]
+    out = _set_changes(area, None, set(a), set(b), "state")
+    for name in b:
+        if name in a and a[name] != b[name]:
+            out.append(Change(area, None, "changed",
+                              f"`{name}` is {'now' if b[name] else 'no longer'} final",
+                              str(a[name]).lower(), str(b[name]).lower()))
+    return out
+
+
+def _flow(ctx: _Context) -> list[Change]:
+    old_has, new_has = bool(ctx.old.of("flow")), bool(ctx.new.of("flow"))
+    area = "flow"
+    if old_has != new_has:
+        if new_has:
+            return [Change(area, None, "added", "a `flow` block was added: the built-in `flow` rule now "
+                           "judges every lead's state changes", None, decl_text(ctx.new.of("flow")[0]),
+                           block=True)]
+        return [Change(area, None, "removed", "the `flow` block was removed: no more `flow` verdicts",
+                       decl_text(ctx.old.of("flow")[0]), None, block=True)]
+    pairs_a = {(ln.source.value, t.value) for ln in ctx.old.flow_lines for t in ln.targets}
+    pairs_b = {(ln.source.value, t.value) for ln in ctx.new.flow_lines for t in ln.targets}
+    out = []
+    for pairs, word, direction in ((pairs_b - pairs_a, "now allowed", "loosened"),
+                                   (pairs_a - pairs_b, "no longer allowed", "tightened")):
+        if pairs:
+            text = ", ".join(f"{s} -> {t}" for s, t in sorted(pairs))
+            before, after = (None, text) if word == "now allowed" else (text, None)
+            out.append(Change(area, None, "changed", f"{word}: {text}", before, after, direction))
+    return out
+
+
+# ------------------------------------------------------------ segments & constants
+
+def _segments(ctx: _Context) -> list[Change]:
+    olds, news = ctx.old_segments, ctx.new_segments
+    out = []
+    for name in _ordered_names(olds, news):
+        a, b = olds.get(name), news.get(name)
+        if a is None:
+            out.append(Change("segment", name, "added", f"added: {pred_text(b.predicate)}",
+                              None, pred_text(b.predicate)))
+            continue
+        if b is None:
+            out.append(Change("segment", name, "removed", f"removed (was {pred_text(a.predicate)})",
+                              pred_text(a.predicate), None))
+            continue
+        how = compare_preds(a.predicate, olds, b.predicate, news)
+        if how is None:
+            continue
+        before, after = pred_text(a.predicate), pred_text(b.predicate)
+        if before == after:
+            used = sorted(_segment_refs(b.predicate) & _changed_segments(ctx))
+            names = ", ".join(f"`{u}`" for u in used) or "the segments it uses"
+            message = f"{how} through {names}, which it uses (its own text is unchanged)"
+            out.append(Change("segment", name, "changed", message, before, after, _direction(how)))
+        else:
+            out.append(Change("segment", name, "changed", how, before, after, _direction(how), block=True))
+    return out
+
+
+def _direction(how: str) -> str | None:
+    return how if how in ("widened", "narrowed") else None
+
+
+def _segment_refs(p) -> set[str]:
+    if p.kind in ("or", "and"):
+        return set().union(*(_segment_refs(i) for i in p.items))
+    if p.kind == "not":
+        return _segment_refs(p.item)
+    if p.kind == "segment":
+        return {p.name.value}
+    return set()
+
+
+def _changed_segments(ctx: _Context) -> set[str]:
+    olds, news = ctx.old_segments, ctx.new_segments
+    return {n for n in set(olds) | set(news)
+            if n not in olds or n not in news
+            or compare_preds(olds[n].predicate, olds, news[n].predicate, news) is not None}
+
+
+def _const_value(decl, constants) -> float | None:
+    from slacode.compile import evaluate_expr
+
+    try:
+        return evaluate_expr(decl.expr, constants)
+    except Exception:  # noqa: BLE001 - an expression without a value shows as text only
+        return None
+
+
+def _constants(ctx: _Context) -> list[Change]:
+    olds, news = ctx.old_constants, ctx.new_constants
+    out = []
+    for name in _ordered_names(olds, news):
+        a, b = olds.get(name), news.get(name)
+        if a is None:
+            out.append(Change("let", name, "added", f"added: {expr_text(b.expr)}", None, expr_text(b.expr)))
+        elif b is None:
+            out.append(Change("let", name, "removed", f"removed (was {expr_text(a.expr)})",
+                              expr_text(a.expr), None))
+        else:
+            va, vb = _const_value(a, olds), _const_value(b, news)
+            ta, tb = expr_text(a.expr), expr_text(b.expr)
+            if va == vb and va is not None:
+                continue                                # same value: a restatement at most
+            if ta == tb and (va is None or vb is None):
+                continue
+            shown_a = ta if va is None or ta == _num(va) else f"{ta} (= {_num(va)})"
+            shown_b = tb if vb is None or tb == _num(vb) else f"{tb} (= {_num(vb)})"
+            out.append(Change("let", name, "changed", f"{shown_a} → {shown_b}", ta, tb))
+    return out
+
+
+# -------------------------------------------------------------------------- rules
+
+def _rules(ctx: _Context) -> list[Change]:
+    olds = {r.name.value: r for r in ctx.old.rules}
+    news = {r.name.value: r for r in ctx.new.rules}
+    out = []
+    for name in _ordered_names(olds, news):
+        a, b = olds.get(name), news.get(name)
+        if a is None:
+            out.append(Change(b.rule_kind, name, "added", f"added (owner {_owner(b)})", None,
+                              decl_text(b), block=True))
+        elif b is None:
+            out.append(Change(a.rule_kind, name, "removed", f"removed (owner {_owner(a)})",
+                              decl_text(a), None, block=True))
+        elif a.model_dump() != b.model_dump():
+            out.extend(_RuleDiff(ctx, a, b).changes())
+    return out
+
+
+def _owner(r) -> str:
+    owner = r.owner
+    return owner.value if owner is not None else "none"
+
+
+_TRIGGER_WORDS = {
+    "start_on": ("now also starts on", "no longer starts on"),
+    "stop_on": ("now also stops on", "no longer stops on"),
+    "cancel_on": ("now also cancelled on", "no longer cancelled on"),
+    "restart_on": ("now restarts on", "no longer restarts on"),
+    "count": ("now also counts", "no longer counts"),
+}
+
+_SINGLE_KINDS = ("at_least_before", "at_most_per_day", "gap", "first", "only_during", "only_between")
+
+
+class _RuleDiff:
+    """The changes between two versions of one rule."""
+
+    def __init__(self, ctx: _Context, a: m.Rule, b: m.Rule):
+        self.ctx, self.a, self.b = ctx, a, b
+        self.area = b.rule_kind
+        self.name = b.name.value
+        self.out: list[Change] = []
+
+    def add(self, message, before=None, after=None, direction=None, block=False):
+        self.out.append(Change(self.area, self.name, "changed", message, before, after, direction, block))
+
+    def changes(self) -> list[Change]:
+        a, b = self.a, self.b
+        if a.rule_kind != b.rule_kind:
+            self.add(f"is now a {b.rule_kind} (was a {a.rule_kind})", a.rule_kind, b.rule_kind)
+        if _owner(a) != _owner(b):
+            self.add(f"owner {_owner(a)} → {_owner(b)}", _owner(a), _owner(b))
+        for kind in ("start_on", "stop_on", "cancel_on", "restart_on", "count"):
+            self._triggers(kind)
+        self._predicate("start_when", "start when")
+        self._predicate("pause_while", "pause while")
+        line_kind = "at_least_within" if b.rule_kind == "attempts" else "within"
+        self._lines("within")
+        self._lines("at_least_within")
+        self._order(line_kind)
+        self._warn()
+        self._require()
+        for kind in _SINGLE_KINDS:
+            self._singles(kind)
+        return self.out
+
+    # -- triggers ----------------------------------------------------------------------
+    def _trigger_set(self, rule: m.Rule, kind: str) -> dict[str, None]:
+        triggers = rule.triggers(kind)
+        if kind == "count" and rule.rule_kind == "attempts" and not rule.of("count"):
+            return {"contact_attempt": None}            # the default attempt (§7)
+        return dict.fromkeys(_trigger_items(triggers))
+
+    def _triggers(self, kind: str) -> None:
+        ta, tb = self._trigger_set(self.a, kind), self._trigger_set(self.b, kind)
+        added = [t for t in tb if t not in ta]
+        removed = [t for t in ta if t not in tb]
+        yes, no = _TRIGGER_WORDS[kind]
+        if added:
+            self.add(f"{yes} " + ", ".join(f"`{t}`" for t in added), None, ", ".join(added))
+        if removed:
+            self.add(f"{no} " + ", ".join(f"`{t}`" for t in removed), ", ".join(removed), None)
+
+    # -- predicates --------------------------------------------------------------------
+    def _predicate(self, kind: str, words: str) -> None:
+        ca, cb = self.a.of(kind), self.b.of(kind)
+        attr = "predicate"
+        self._compare_predicates(ca[0] if ca else None, cb[0] if cb else None, words, attr)
+
+    def _compare_predicates(self, ca, cb, words: str, attr: str) -> None:
+        ctx = self.ctx
+        if ca is None and cb is None:
+            return
+        if ca is None:
+            text = pred_text(getattr(cb, attr))
+            self.add(f"added `{words} {text}`", None, text)
+        elif cb is None:
+            text = pred_text(getattr(ca, attr))
+            self.add(f"removed `{words} {text}`", text, None)
+        else:
+            pa, pb = getattr(ca, attr), getattr(cb, attr)
+            how = compare_preds(pa, ctx.old_segments, pb, ctx.new_segments)
+            if how is not None:
+                self.add(f"`{words}` {how}", pred_text(pa), pred_text(pb), _direction(how), block=True)
+
+    # -- target lines ------------------------------------------------------------------
+    def _lines(self, kind: str) -> None:
+        la, lb = _keyed(self.a.of(kind), _segment_key), _keyed(self.b.of(kind), _segment_key)
+        for key in list(lb) + [k for k in la if k not in lb]:
+            ca, cb = la.get(key), lb.get(key)
+            label = _line_label(key)
+            if ca is None:
+                self.add(f"added the line `{clause_text(cb)}`", None, clause_text(cb), "tightened"
+                         if key[0] is None else None)
+            elif cb is None:
+                self.add(f"removed the line `{clause_text(ca)}`", clause_text(ca), None, "loosened"
+                         if key[0] is None else None)
+            else:
+                self._line_pair(label, ca, cb)
+
+    def _line_pair(self, label: str, ca, cb) -> None:
+        ctx = self.ctx
+        da, db = ca.duration, cb.duration
+        cal_a = ca.calendar.value if ca.calendar else None
+        cal_b = cb.calendar.value if cb.calendar else None
+        na, nb = getattr(ca, "n", None), getattr(cb, "n", None)
+        sa = da.seconds(ctx.day_seconds("old", ca.calendar))
+        sb = db.seconds(ctx.day_seconds("new", cb.calendar))
+        if cal_a != cal_b:
+            self.add(f"{label}: calendar {cal_a or '(wall clock)'} → {cal_b or '(wall clock)'}",
+                     cal_a, cal_b)
+        if na != nb or da.compact() != db.compact() or (cal_a == cal_b and sa != sb):
+            what_a = f"{_num(na)} within {da.compact()}" if na is not None else da.compact()
+            what_b = f"{_num(nb)} within {db.compact()}" if nb is not None else db.compact()
+            direction = None
+            if cal_a == cal_b:
+                more_time = (sb > sa) - (sb < sa)
+                more_work = 0 if na is None else (nb > na) - (nb < na)
+                if more_time <= 0 and more_work >= 0 and (more_time, more_work) != (0, 0):
+                    direction = "tightened"
+                elif more_time >= 0 and more_work <= 0 and (more_time, more_work) != (0, 0):
+                    direction = "loosened"
+            verb = direction or "changed"
+            texts = f"`{clause_text(ca)}` → `{clause_text(cb)}` ({label})"
+            if what_a == what_b:                     # same text, the calendar's day changed
+                self.add(f"{what_a} on {cal_b or 'the wall clock'} {verb}: now {_duration_words(sb)} of "
+                         f"working time, was {_duration_words(sa)} ({label})",
+                         clause_text(ca), clause_text(cb), direction)
+            else:
+                self.add(f"target {verb} from {what_a} to {what_b}: {texts}", clause_text(ca), clause_text(cb),
+                         direction)
+
+    def _order(self, kind: str) -> None:
+        seq_a = [c.segment.value for c in self.a.of(kind) if c.segment is not None]
+        seq_b = [c.segment.value for c in self.b.of(kind) if c.segment is not None]
+        common = set(seq_a) & set(seq_b)
+        ra = list(dict.fromkeys(s for s in seq_a if s in common))
+        rb = list(dict.fromkeys(s for s in seq_b if s in common))
+        if ra != rb:
+            self.add(f"the `for` lines are tried in another order: {', '.join(ra)} → {', '.join(rb)} "
+                     "(the first whose segment holds applies)", ", ".join(ra), ", ".join(rb))
+
+    # -- warn, require -----------------------------------------------------------------
+    def _warn(self) -> None:
+        wa, wb = self.a.of("warn"), self.b.of("warn")
+        pa = wa[0].percent if wa else None
+        pb = wb[0].percent if wb else None
+        if pa == pb:
+            return
+        if pa is None:
+            self.add(f"now warns at {_num(pb)}%", None, f"{_num(pb)}%")
+        elif pb is None:
+            self.add(f"no longer warns (was at {_num(pa)}%)", f"{_num(pa)}%", None)
+        else:
+            direction = "earlier" if pb < pa else "later"
+            self.add(f"warns at {_num(pb)}%, was {_num(pa)}% ({direction})", f"{_num(pa)}%", f"{_num(pb)}%",
+                     direction)
+
+    def _require(self) -> None:
+        fa = {f.name for c in self.a.of("require") for f in c.fields}
+        fb = {f.name for c in self.b.of("require") for f in c.fields}
+        if fb - fa:
+            names = ", ".join(f"`{f}`" for f in sorted(fb - fa))
+            self.add(f"now requires {names}", None, ", ".join(sorted(fb - fa)), "tightened")
+        if fa - fb:
+            names = ", ".join(f"`{f}`" for f in sorted(fa - fb))
+            self.add(f"no longer requires {names}", ", ".join(sorted(fa - fb)), None, "loosened")
+
+    # -- attempts clauses --------------------------------------------------------------
+    def _singles(self, kind: str) -> None:
+        ca, cb = self.a.of(kind), self.b.of(kind)
+        for i in range(max(len(ca), len(cb))):
+            key = kind if i == 0 else f"{kind}_{i + 1}"
+            x = ca[i] if i < len(ca) else None
+            y = cb[i] if i < len(cb) else None
+            if x is None:
+                self.add(f"added `{clause_text(y)}` ({key})", None, clause_text(y), "tightened")
+            elif y is None:
+                self.add(f"removed `{clause_text(x)}` ({key})", clause_text(x), None, "loosened")
+            elif kind == "first":
+                self._compare_predicates(x, y, "first where", "predicate")
+            elif x.model_dump() != y.model_dump():
+                self._single_pair(kind, key, x, y)
+
+    def _single_pair(self, kind: str, key: str, x, y) -> None:
+        before, after = clause_text(x), clause_text(y)
+        direction = None
+        if kind == "at_least_before":
+            ta, tb = list(_trigger_items(x.triggers)), list(_trigger_items(y.triggers))
+            if ta != tb and set(ta) != set(tb):
+                self.add(f"{key}: trigger `{' or '.join(ta)}` → `{' or '.join(tb)}`", before, after)
+            if x.n == y.n:
+                return
+            direction = "tightened" if y.n > x.n else "loosened"
+            self.add(f"{key}: {direction} from {_num(x.n)} to {_num(y.n)} attempts before the trigger",
+                     before, after, direction)
+            return
+        if kind == "at_most_per_day":
+            ca, cb = (x.calendar.value if x.calendar else None), (y.calendar.value if y.calendar else None)
+            if ca != cb:
+                self.add(f"{key}: days counted on {ca or 'the agreement timezone'} → "
+                         f"{cb or 'the agreement timezone'}", before, after)
+            if x.n != y.n:
+                direction = "tightened" if y.n < x.n else "loosened"
+                self.add(f"{key}: {direction} from at most {_num(x.n)} to at most {_num(y.n)} a day",
+                         before, after, direction)
+            return
+        if kind == "gap":
+            sa, sb = x.duration.seconds(DAY_SECONDS), y.duration.seconds(DAY_SECONDS)
+            if sa != sb:
+                direction = "tightened" if sb > sa else "loosened"
+                self.add(f"{key}: {direction} from {x.duration.compact()} to {y.duration.compact()} "
+                         "between attempts", before, after, direction)
+            return
+        if kind == "only_during":
+            self.add(f"{key}: calendar {x.calendar.value} → {y.calendar.value}", before, after)
+            return
+        if kind == "only_between":
+            wa = _minute_set([(x.window.start.minutes, x.window.end.minutes)])
+            wb = _minute_set([(y.window.start.minutes, y.window.end.minutes)])
+            if wa != wb:
+                direction = "tightened" if wb < wa else "loosened" if wa < wb else None
+                self.add(f"{key}: window {x.window.text()} → {y.window.text()}"
+                         + (f" ({direction})" if direction else ""), before, after, direction)
+
+
+def _trigger_items(triggers) -> Iterable[str]:
+    """One text per trigger, with `enter a, b` split into `enter a`, `enter b`."""
+    for t in triggers:
+        if t.kind in ("enter", "leave"):
+            for s in t.states:
+                yield f"{t.kind} {s.value}"
+        else:
+            yield trigger_text(t)
+
+
+def _segment_key(c) -> str | None:
+    return c.segment.value if c.segment is not None else None
+
+
+def _keyed(clauses, key_of) -> dict[tuple, Any]:
+    """Clauses by (key, occurrence), so a repeated key pairs in order."""
+    out: dict[tuple, Any] = {}
+    seen: Counter = Counter()
+    for c in clauses:
+        k = key_of(c)
+        out[(k, seen[k])] = c
+        seen[k] += 1
+    return out
+
+
+def _line_label(key: tuple) -> str:
+    seg, n = key
+    name = "the default line" if seg is None else f"the line for `{seg}`"
+    return name if n == 0 else f"{name} (#{n + 1})"
+
+
+# --------------------------------------------------------------- targets & quotas
+
+def _goal_value(expr, constants) -> float | None:
+    from slacode.compile import evaluate_expr
+
+    try:
+        return evaluate_expr(expr, constants)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _aggregate_pairs(ctx: _Context, kind: str):
+    olds = {d.name.value: d for d in ctx.old.of(kind)}
+    news = {d.name.value: d for d in ctx.new.of(kind)}
+    for name in _ordered_names(olds, news):
+        yield name, olds.get(name), news.get(name)
+
+
+def _aggregate_common(kind, name, a, b) -> list[Change]:
+    if a is None:
+        return [Change(kind, name, "added", f"added (owner {_owner(b)})", None, decl_text(b), block=True)]
+    if b is None:
+        return [Change(kind, name, "removed", f"removed (owner {_owner(a)})", decl_text(a), None, block=True)]
+    if _owner(a) != _owner(b):
+        return [Change(kind, name, "changed", f"owner {_owner(a)} → {_owner(b)}", _owner(a), _owner(b))]
+    return []
+
+
+def _targets(ctx: _Context) -> list[Change]:
+    out = []
+    for name, a, b in _aggregate_pairs(ctx, "target"):
+        out.extend(_aggregate_common("target", name, a, b))
+        if a is None or b is None or a.model_dump() == b.model_dump():
+            continue
+        ra, rb = a.rule, b.rule
+        ta = clause_text(ra) if ra else "(none)"
+        tb = clause_text(rb) if rb else "(none)"
+        if ta != tb:
+            out.append(Change("target", name, "changed", f"measures `{tb}`, was `{ta}`", ta, tb))
+        ga, gb = a.goal, b.goal
+        if ga is None or gb is None:
+            if (ga is None) != (gb is None):
+                out.append(Change("target", name, "changed", "goal " + ("added" if gb else "removed"),
+                                  clause_text(ga) if ga else None, clause_text(gb) if gb else None))
+            continue
+        va, vb = _goal_value(ga.percent, ctx.old_constants), _goal_value(gb.percent, ctx.new_constants)
+        if va != vb or (va is None and expr_text(ga.percent) != expr_text(gb.percent)):
+            direction = None
+            if va is not None and vb is not None:
+                direction = "tightened" if vb > va else "loosened"
+            shown_a = _num(va) if va is not None else expr_text(ga.percent)
+            shown_b = _num(vb) if vb is not None else expr_text(gb.percent)
+            out.append(Change("target", name, "changed",
+                              f"{direction or 'changed'} from {shown_a}% to {shown_b}% met",
+                              clause_text(ga), clause_text(gb), direction))
+        if ga.period != gb.period:
+            out.append(Change("target", name, "changed", f"period per {ga.period} → per {gb.period}",
+                              ga.period, gb.period))
+    return out
+
+
+def _quotas(ctx: _Context) -> list[Change]:
+    out = []
+    for name, a, b in _aggregate_pairs(ctx, "quota"):
+        out.extend(_aggregate_common("quota", name, a, b))
+        if a is None or b is None or a.model_dump() == b.model_dump():
+            continue
+        ta = dict.fromkeys(_trigger_items(a.count.triggers)) if a.count else {}
+        tb = dict.fromkeys(_trigger_items(b.count.triggers)) if b.count else {}
+        added = [t for t in tb if t not in ta]
+        removed = [t for t in ta if t not in tb]
+        if added:
+            out.append(Change("quota", name, "changed", "now also counts " + ", ".join(f"`{t}`" for t in added),
+                              None, ", ".join(added)))
+        if removed:
+            out.append(Change("quota", name, "changed", "no longer counts " + ", ".join(f"`{t}`" for t in removed),
+                              ", ".join(removed), None))
+        ga, gb = a.goal, b.goal
+        if ga is None or gb is None:
+            if (ga is None) != (gb is None):
+                out.append(Change("quota", name, "changed", "goal " + ("added" if gb else "removed"),
+                                  clause_text(ga) if ga else None, clause_text(gb) if gb else None))
+            continue
+        va, vb = _goal_value(ga.amount, ctx.old_constants), _goal_value(gb.amount, ctx.new_constants)
+        if ga.bound != gb.bound or va != vb or (va is None and expr_text(ga.amount) != expr_text(gb.amount)):
+            direction = None
+            if ga.bound == gb.bound and va is not None and vb is not None:
+                higher = vb > va
+                direction = "tightened" if higher == (ga.bound == "least") else "loosened"
+            shown_a = f"at {ga.bound} {_num(va) if va is not None else expr_text(ga.amount)}"
+            shown_b = f"at {gb.bound} {_num(vb) if vb is not None else expr_text(gb.amount)}"
+            out.append(Change("quota", name, "changed", f"{direction or 'changed'} from {shown_a} to {shown_b}",
+                              clause_text(ga), clause_text(gb), direction))
+        if ga.period != gb.period:
+            out.append(Change("quota", name, "changed", f"period per {ga.period} → per {gb.period}",
+                              ga.period, gb.period))
+    return out
+
+
+def _tests(ctx: _Context) -> list[Change]:
+    olds = {d.name.value: d for d in ctx.old.tests}
+    news = {d.name.value: d for d in ctx.new.tests}
+    out = []
+    for name in _ordered_names(olds, news):
+        a, b = olds.get(name), news.get(name)
+        label = f'"{name}"'
+        if a is None:
+            out.append(Change("test", label, "added", "added", None, decl_text(b)))
+        elif b is None:
+            out.append(Change("test", label, "removed", "removed", decl_text(a), None))
+        elif a.model_dump() != b.model_dump():
+            out.append(Change("test", label, "changed", "events or expectations changed",
+                              decl_text(a), decl_text(b)))
+    return out
+
+
+# --------------------------------------------------------------------- restated
+
+def _decl_key(d) -> tuple[str, str | None]:
+    if d.kind == "rule":
+        return ("rule", d.name.value)
+    if d.kind == "test":
+        return ("test", f'"{d.name.value}"')
+    name = getattr(d, "name", None)
+    return (d.kind, name.value if name is not None else None)
+
+
+def _restated(ctx: _Context, changes: list[Change]) -> list[Change]:
+    """Declarations whose text changed with no change found in their meaning."""
+    def grouped(agreement):
+        out: dict[tuple, list] = {}
+        for d in agreement.declarations:
+            out.setdefault(_decl_key(d), []).append(d.model_dump())
+        return out
+
+    ga, gb = grouped(ctx.old), grouped(ctx.new)
+    touched = {(c.area, c.subject) for c in changes}
+    rule_kinds = {"handoff", "deadline", "attempts"}
+    touched |= {("rule", s) for a, s in touched if a in rule_kinds}
+    out = []
+    for key in list(gb) + [k for k in ga if k not in gb]:
+        if key in ga and key in gb and ga[key] != gb[key] and key not in touched:
+            kind, name = key
+            area = kind
+            if kind == "rule":
+                area = next(d.rule_kind for d in ctx.new.rules if d.name.value == name)
+            out.append(Change(area, name, "restated", "written differently, same meaning"))
+    if not out and ga == gb and not changes:
+        out.append(Change("file", None, "restated", "declarations in another order, same meaning"))
+    return out
+
+
+# ========================================================================== impact
+
+@dataclass
+class LeadChange:
+    """One verdict of a lead whose status differs (``None``: no such verdict)."""
+
+    rule: str
+    clause: str
+    cycle_old: int | None
+    cycle_new: int | None
+    old: str | None
+    new: str | None
+
+    def text(self) -> str:
+        cycles = {c for c in (self.cycle_old, self.cycle_new) if c is not None}
+        cycle = ""
+        if len(cycles) == 1:
+            cycle = f" cycle {cycles.pop()}"
+        elif cycles:
+            cycle = f" cycle {self.cycle_old}→{self.cycle_new}"
+        return f"{self.rule}/{self.clause}{cycle}: {self.old or 'none'} → {self.new or 'none'}"
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "clause": self.clause, "cycle_old": self.cycle_old,
+                "cycle_new": self.cycle_new, "from": self.old, "to": self.new}
+
+
+@dataclass
+class ClauseImpact:
+    """How the verdicts of one rule and clause move: ``(old, new) → count``."""
+
+    rule: str
+    clause: str
+    transitions: Counter = field(default_factory=Counter)
+    periods: list[str] = field(default_factory=list)
+    compared: int = 0
+
+    @property
+    def changed(self) -> int:
+        return sum(self.transitions.values())
+
+    def ordered(self) -> list[tuple[str | None, str | None, int]]:
+        return [(a, b, n) for (a, b), n in sorted(self.transitions.items(),
+                                                    key=lambda kv: (-kv[1], kv[0][0] or "", kv[0][1] or ""))]
+
+    def text(self) -> str:
+        moves = ", ".join(f"{a or 'none'} → {b or 'none'} {n}" for a, b, n in self.ordered())
+        noun = "verdict changes" if self.changed == 1 else "verdicts change"
+        text = f"{self.rule}/{self.clause}: {self.changed} {noun}: {moves}"
+        if self.periods:
+            text += f" (period{'s' if len(self.periods) > 1 else ''} {', '.join(self.periods)})"
+        return text
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "clause": self.clause, "changed": self.changed,
+                "compared": self.compared,
+                "transitions": [{"from": a, "to": b, "count": n} for a, b, n in self.ordered()],
+                "periods": list(self.periods)}
+
+
+@dataclass
+class Impact:
+    """The verdicts both versions give for the same records as of the same instant."""
+
+    as_of: int
+    zone: Any
+    records: int
+    leads_evaluated: int
+    old_verdicts: int
+    new_verdicts: int
+    clauses: list[ClauseImpact]
+    leads: dict[str, list[LeadChange]]
+    old_diagnostics: list = field(default_factory=list)
+    new_diagnostics: list = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        """How many verdicts change status (appearing and disappearing ones included)."""
+        return sum(c.changed for c in self.clauses)
+
+    def clause(self, rule: str, clause: str) -> ClauseImpact | None:
+        return next((c for c in self.clauses if c.rule == rule and c.clause == clause), None)
+
+    def to_dict(self, leads_limit: int | None = None) -> dict:
+        from slacode.evaluate import iso
+
+        names = sorted(self.leads)
+        shown = names if leads_limit is None else names[:leads_limit]
+        return {"as_of": iso(self.as_of, self.zone), "events": self.records,
+                "leads_evaluated": self.leads_evaluated,
+                "verdicts": {"old": self.old_verdicts, "new": self.new_verdicts},
+                "changed": self.changed,
+                "by_clause": [c.to_dict() for c in self.clauses if c.changed],
+                "leads": {"count": len(names),
+                          "listed": [{"lead": n, "changes": [c.to_dict() for c in self.leads[n]]}
+                                     for n in shown]}}
+
+
+def _verdict_keys(verdicts) -> dict[tuple, Any]:
+    """Each verdict under its pairing key: (lead, rule, clause, start, n) for a lead's
+    verdicts, (None, rule, clause, period) for aggregates."""
+    out: dict[tuple, Any] = {}
+    seen: Counter = Counter()
+    for v in verdicts:
+        if v.lead is None:
+            key = (None, v.rule, v.clause, v.period)
+        else:
+            base = (v.lead, v.rule, v.clause, v.started_at)
+            key = base + (seen[base],)
+            seen[base] += 1
+        out[key] = v
+    return out
+
+
+def _records_of(records, as_of: int, diagnostics: list) -> list:
+    from slacode.events import Record, records_from_objects
+
+    records = list(records)
+    if all(isinstance(r, Record) for r in records):
+        return [r for r in records if r.at <= as_of]
+    return records_from_objects(records, diagnostics=diagnostics, as_of_us=as_of)
+
+
+def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None) -> Impact:
+    """Evaluate ``old`` and ``new`` over the same ``records`` as of ``as_of`` and compare.
+
+    ``records``: :class:`slacode.events.Record` objects (as :func:`slacode.events.iter_records`
+    yields them; read them once and pass the list), or event dicts / :class:`slacode.Event`.
+    ``as_of``: an aware datetime, RFC 3339 text or epoch microseconds. Pure: no I/O, no clock.
+    """
+    from slacode.evaluate import as_of_us, evaluate_records
+
+    cutoff = as_of_us(as_of)
+    read_diags: list = []
+    recs = _records_of(records, cutoff, read_diags)
+    diags_old, diags_new = list(read_diags), list(read_diags)
+    res_old = evaluate_records(old.plan, recs, cutoff, diags_old, sources=sources)
+    res_new = evaluate_records(new.plan, recs, cutoff, diags_new, sources=sources)
+    keyed_old, keyed_new = _verdict_keys(res_old.verdicts), _verdict_keys(res_new.verdicts)
+    clauses: dict[tuple[str, str], ClauseImpact] = {}
+    for v in list(res_new.verdicts) + list(res_old.verdicts):   # new file's order first
+        clauses.setdefault((v.rule, v.clause), ClauseImpact(v.rule, v.clause))
+    leads: dict[str, list[LeadChange]] = {}
+    for key in list(keyed_old) + [k for k in keyed_new if k not in keyed_old]:
+        a, b = keyed_old.get(key), keyed_new.get(key)
+        v = a or b
+        ci = clauses[(v.rule, v.clause)]
+        ci.compared += 1
+        sa, sb = (a.status if a else None), (b.status if b else None)
+        if sa == sb:
+            continue
+        ci.transitions[(sa, sb)] += 1
+        if v.lead is None:
+            if v.period not in ci.periods:
+                ci.periods.append(v.period)
+        else:
+            leads.setdefault(v.lead, []).append(LeadChange(
+                v.rule, v.clause, a.cycle if a else None, b.cycle if b else None, sa, sb))
+    lead_count = len({r.lead for r in recs})
+    return Impact(cutoff, new.plan.zone, len(recs), lead_count, len(res_old.verdicts),
+                  len(res_new.verdicts), list(clauses.values()), leads, diags_old, diags_new)
+
+
+# ======================================================================= rendering
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.splitlines())
+
+
+def render_changes(changes: list[Change]) -> list[str]:
+    """Text lines of the changes, grouped under each declaration."""
+    lines: list[str] = []
+    current = None
+    for c in changes:
+        if c.area == "test":                            # one short line per test block
+            if current != "test blocks":
+                lines.append("test blocks")
+                current = "test blocks"
+            lines.append(f"  {c.kind} {c.subject}" + (f": {c.message}" if c.kind == "changed" else ""))
+            continue
+        if c.kind in ("added", "removed") and c.block:
+            sign = "+" if c.kind == "added" else "-"
+            lines.append(f"{sign} {c.title} {c.message}")
+            lines.append(_indent(c.after if c.kind == "added" else c.before, f"    {sign} "))
+            current = None
+            continue
+        if c.title != current:
+            lines.append(c.title)
+            current = c.title
+        lines.append(f"  {c.message}")
+        if c.block:
+            lines.append(f"    before: {c.before}")
+            lines.append(f"    after:  {c.after}")
+    return lines
+
+
+def render_impact(imp: Impact, leads_limit: int = 10, events: str | None = None) -> list[str]:
+    from slacode.evaluate import _when
+
+    where = f" of {events}" if events else ""
+    lines = [f"Impact on {imp.records:,} events{where} ({imp.leads_evaluated:,} leads) as of "
+             f"{_when(imp.as_of, imp.zone)}: "
+             + (f"{imp.changed:,} verdict{'s' if imp.changed != 1 else ''} change status "
+                f"({imp.old_verdicts:,} verdicts before, {imp.new_verdicts:,} after)."
+                if imp.changed else f"no verdict changes status ({imp.old_verdicts:,} verdicts).")]
+    for c in imp.clauses:
+        if c.changed:
+            lines.append(f"  {c.text()}")
+    if imp.leads:
+        names = sorted(imp.leads)
+        shown = names[:leads_limit]
+        head = f"Leads whose verdicts change: {len(names):,}"
+        if len(shown) < len(names):
+            head += f" (showing {len(shown)}; --leads-limit N to see more)"
+        lines.append(head + ":" if shown else head + ".")
+        width = max((len(n) for n in shown), default=0)
+        for n in shown:
+            lines.append(f"  {n:<{width}}  " + "; ".join(ch.text() for ch in imp.leads[n]))
+    return lines
+
+
+def render_text(changes: list[Change], imp: Impact | None = None, *, leads_limit: int = 10,
+                events: str | None = None) -> str:
+    """The whole report as text (empty when nothing changed and no impact was asked for)."""
+    lines = render_changes(changes)
+    if imp is not None:
+        if lines:
+            lines.append("")
+        lines.extend(render_impact(imp, leads_limit, events))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def to_json_dict(old: m.Agreement, new: m.Agreement, changes: list[Change], imp: Impact | None,
+                 *, old_source: str | None = None, new_source: str | None = None,
+                 leads_limit: int | None = None) -> dict:
+    """The report as a JSON-ready dict."""
+    semantic = [c for c in changes if c.semantic]
+    return {"old": {"source": old_source, "id": old.id, "version": old.version},
+            "new": {"source": new_source, "id": new.id, "version": new.version},
+            "differs": bool(semantic) or bool(imp and imp.changed),
+            "semantic_changes": len(semantic),
+            "changes": [c.to_dict() for c in changes],
+            "impact": imp.to_dict(leads_limit) if imp is not None else None}

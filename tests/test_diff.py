@@ -1,0 +1,672 @@
+"""`slacode diff`: the semantic diff (every kind of change), the impact on verdicts (checked
+against evaluating both versions independently), `REV:path` from git, and exit codes."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import slacode
+from slacode.diff import (compare_preds, days_text, impact, implies, normal_pred, pred_text,
+                          semantic_diff)
+from tests.conftest import ROOT
+
+AS_OF = "2026-11-20T18:00:00-03:00"
+SLACODE = shutil.which("slacode")
+
+BASE = """\
+agreement "t" {
+  version "1"
+  timezone "America/Sao_Paulo"
+  teams marketing, sales
+}
+calendar office {
+  timezone "America/Sao_Paulo"
+  hours mon-fri 09:00-18:00
+  holidays "BR"
+  closed 2026-12-24
+  open 2026-11-14 09:00-12:00
+}
+states {
+  mql
+  sal
+  nurture
+  won final
+}
+flow {
+  mql -> sal, nurture
+  sal -> won
+  nurture -> mql
+}
+segment hot = score >= 80 and phone exists
+let goal = 90
+handoff routing {
+  owner marketing
+  start on enter mql
+  stop on assigned
+  within 2h on office
+  within 30m on office for hot
+  require company, email
+  warn at 80%
+}
+attempts cadence {
+  owner sales
+  start on assigned
+  stop on enter sal
+  count contact_attempt
+  at least 4 within 2d on office
+  at least 3 before enter nurture
+  at most 3 per day on office
+  gap at least 2h
+  first where channel == "phone"
+  only during office
+  only between 08:00-21:00 in lead timezone
+}
+target routing_goal {
+  owner marketing
+  rule routing
+  at least goal% met per week
+}
+quota volume {
+  owner marketing
+  count enter mql
+  at least 100 per month
+}
+"""
+
+
+def run(*args, cwd=ROOT, env=None):
+    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=cwd, env=env)
+
+
+def edited(*pairs: tuple[str, str], text: str = BASE) -> str:
+    for old, new in pairs:
+        assert text.count(old) == 1, f"{old!r} should occur once"
+        text = text.replace(old, new)
+    return text
+
+
+def changes_of(*pairs: tuple[str, str]):
+    """The semantic changes from BASE to BASE with the replacements made."""
+    return [c for c in semantic_diff(slacode.loads(BASE), slacode.loads(edited(*pairs))) if c.semantic]
+
+
+def only(*pairs: tuple[str, str]):
+    found = changes_of(*pairs)
+    assert len(found) == 1, [c.text for c in found]
+    return found[0]
+
+
+# ------------------------------------------------------------------ no change
+
+def test_identical_and_layout_only_versions_have_no_change():
+    a = slacode.loads(BASE)
+    assert semantic_diff(a, slacode.loads(BASE)) == []
+    noisy = ("# a comment at the top\n\n" + BASE.replace("\n", "   # trailing\n", 3)
+             .replace("  owner sales\n", "\n      owner sales\n\n").replace("  stop on assigned\n",
+                                                                          "  stop on assigned  # done\n"))
+    assert noisy != BASE
+    assert semantic_diff(a, slacode.loads(noisy)) == []
+
+
+def test_restated_predicate_is_not_a_semantic_change():
+    found = semantic_diff(slacode.loads(BASE), slacode.loads(edited(
+        ("segment hot = score >= 80 and phone exists", "segment hot = phone exists and (score >= 80)"))))
+    assert [(c.kind, c.area, c.subject) for c in found] == [("restated", "segment", "hot")]
+    assert not found[0].semantic
+
+
+def test_split_hours_line_is_restated_not_changed():
+    found = semantic_diff(slacode.loads(BASE), slacode.loads(edited(
+        ("  hours mon-fri 09:00-18:00\n", "  hours mon-wed 09:00-18:00\n  hours thu, fri 09:00-18:00\n"))))
+    assert [(c.kind, c.subject) for c in found] == [("restated", "office")]
+
+
+# ------------------------------------------------------------------ rules
+
+def test_rule_added_and_removed():
+    extra = "deadline touch {\n  owner sales\n  start on assigned\n  stop on contact_attempt\n  within 4h\n}\n"
+    added = semantic_diff(slacode.loads(BASE), slacode.loads(BASE + extra))
+    assert [(c.kind, c.area, c.subject) for c in added] == [("added", "deadline", "touch")]
+    assert "within 4h" in added[0].after and added[0].before is None
+    removed = semantic_diff(slacode.loads(BASE + extra), slacode.loads(BASE))
+    assert [(c.kind, c.subject) for c in removed] == [("removed", "touch")]
+
+
+def test_within_tightened_and_loosened():
+    c = only(("  within 2h on office\n", "  within 1h30m on office\n"))
+    assert (c.area, c.subject, c.direction) == ("handoff", "routing", "tightened")
+    assert "from 2h to 1h30m" in c.message and "default line" in c.message
+    c = only(("  within 30m on office for hot", "  within 45 minutes on office for hot"))
+    assert c.direction == "loosened" and "`hot`" in c.message and "from 30m to 45m" in c.message
+
+
+def test_days_compare_with_the_calendars_day_length():
+    # 2d on office is 18 working hours: 20h is looser, not "changed"
+    c = only(("  at least 4 within 2d on office", "  at least 4 within 20h on office"))
+    assert c.direction == "loosened" and c.subject == "cadence"
+    c = only(("  at least 4 within 2d on office", "  at least 5 within 2d on office"))
+    assert c.direction == "tightened"
+    c = only(("  at least 4 within 2d on office", "  at least 5 within 3d on office"))
+    assert c.direction is None and "changed from 4 within 2d to 5 within 3d" in c.message
+
+
+def test_for_line_added_removed_and_calendar_changed():
+    c = only(("  within 30m on office for hot\n", ""))
+    assert c.before == "within 30m on office for hot" and c.after is None and "removed the line" in c.message
+    found = changes_of(("  within 2h on office\n", "  within 2h on office\n  within 1h on office for big\n"),
+                       ("segment hot =", "segment big = employees >= 1000\nsegment hot ="))
+    assert [(c.area, c.subject, c.kind) for c in found] == [("segment", "big", "added"),
+                                                            ("handoff", "routing", "changed")]
+    assert found[1].after == "within 1h on office for big" and "added the line" in found[1].message
+    c = only(("  within 2h on office\n", "  within 2h\n"))
+    assert "calendar office → (wall clock)" in c.message
+
+
+def test_for_lines_in_another_order():
+    text = edited(("  within 30m on office for hot\n",
+                   "  within 30m on office for hot\n  within 1h on office for big\n"),
+                  ("segment hot =", "segment big = employees >= 1000\nsegment hot ="))
+    swapped = edited(("  within 30m on office for hot\n  within 1h on office for big\n",
+                      "  within 1h on office for big\n  within 30m on office for hot\n"), text=text)
+    found = [c for c in semantic_diff(slacode.loads(text), slacode.loads(swapped)) if c.semantic]
+    assert len(found) == 1 and "another order: hot, big → big, hot" in found[0].message
+    # moving the default line changes nothing: it applies only when no `for` line holds
+    moved = edited(("  within 2h on office\n  within 30m on office for hot\n",
+                    "  within 30m on office for hot\n  within 2h on office\n"))
+    assert all(not c.semantic for c in semantic_diff(slacode.loads(BASE), slacode.loads(moved)))
+
+
+def test_triggers_added_and_removed():
+    c = only(("  stop on assigned\n", "  stop on assigned or enter nurture\n"))
+    assert c.message == "now also stops on `enter nurture`" and c.after == "enter nurture"
+    c = only(("  start on enter mql\n", "  start on enter mql, sal\n"))
+    assert c.message == "now also starts on `enter sal`"
+    found = changes_of(("  stop on enter sal\n", "  stop on enter won\n  cancel on enter nurture\n"))
+    assert [c.message for c in found] == ["now also stops on `enter won`", "no longer stops on `enter sal`",
+                                          "now also cancelled on `enter nurture`"]
+    c = only(("  stop on enter sal\n", "  stop on enter sal\n  restart on assigned where desk == \"us\"\n"))
+    assert c.message == 'now restarts on `assigned where desk == "us"`'
+
+
+def test_default_count_is_contact_attempt():
+    found = changes_of(("  count contact_attempt\n", ""))
+    assert found == []
+    c = only(("  count contact_attempt\n", "  count contact_attempt or meeting\n"))
+    assert c.message == "now also counts `meeting`"
+
+
+def test_owner_changed():
+    assert only(("handoff routing {\n  owner marketing", "handoff routing {\n  owner sales")).message == \
+        "owner marketing → sales"
+
+
+def test_warn_and_require():
+    c = only(("  warn at 80%", "  warn at 60%"))
+    assert (c.direction, c.message) == ("earlier", "warns at 60%, was 80% (earlier)")
+    assert only(("  warn at 80%\n", "")).message == "no longer warns (was at 80%)"
+    c = only(("  require company, email", "  require company, email, phone"))
+    assert (c.message, c.direction) == ("now requires `phone`", "tightened")
+    c = only(("  require company, email", "  require email"))
+    assert (c.message, c.direction) == ("no longer requires `company`", "loosened")
+
+
+def test_rule_kind_and_pause():
+    found = changes_of(("handoff routing {", "deadline routing {"), ("  require company, email\n", ""))
+    assert found[0].message == "is now a deadline (was a handoff)"
+    assert found[1].message == "no longer requires `company`, `email`"
+    c = only(("  stop on enter sal\n", "  stop on enter sal\n  pause while state == nurture\n"))
+    assert c.message == "added `pause while state == nurture`"
+
+
+def test_attempts_clauses():
+    c = only(("  at least 3 before enter nurture", "  at least 6 before enter nurture"))
+    assert c.direction == "tightened" and "from 3 to 6 attempts" in c.message
+    c = only(("  at most 3 per day on office", "  at most 4 per day on office"))
+    assert c.direction == "loosened" and "at most 3 to at most 4 a day" in c.message
+    c = only(("  gap at least 2h", "  gap at least 3h"))
+    assert c.direction == "tightened" and "from 2h to 3h" in c.message
+    c = only(("  only between 08:00-21:00", "  only between 09:00-20:00"))
+    assert c.direction == "tightened" and "08:00-21:00 → 09:00-20:00" in c.message
+    c = only(("  only during office\n", ""))
+    assert c.kind == "changed" and c.before == "only during office" and c.direction == "loosened"
+    c = only(("  first where channel == \"phone\"", "  first where channel in [\"phone\", \"video\"]"))
+    assert c.direction == "widened" and c.block
+    assert (c.before, c.after) == ('channel == "phone"', 'channel in ["phone", "video"]')
+    c = only(("  gap at least 2h\n", "  gap at least 2h\n  gap at least 1d\n"))
+    assert "(gap_2)" in c.message and c.after == "gap at least 1d"
+
+
+# -------------------------------------------------------------- segments & logic
+
+def test_segment_widened_narrowed_changed_with_texts():
+    c = only(("score >= 80 and phone exists", "score >= 70 and phone exists"))
+    assert (c.area, c.subject, c.direction) == ("segment", "hot", "widened")
+    assert (c.before, c.after) == ("score >= 80 and phone exists", "score >= 70 and phone exists")
+    c = only(("score >= 80 and phone exists", "score >= 80 and phone exists and country == \"BR\""))
+    assert c.direction == "narrowed"
+    c = only(("score >= 80 and phone exists", "score >= 90 or email exists"))
+    assert c.direction is None and c.message == "changed"
+
+
+def test_a_segment_changes_through_the_segments_it_uses():
+    base = edited(("segment hot = score >= 80 and phone exists",
+                   "segment hot = score >= 80 and phone exists\nsegment hot_br = hot and country == \"BR\""))
+    new = edited(("score >= 80 and phone", "score >= 60 and phone"), text=base)
+    found = [c for c in semantic_diff(slacode.loads(base), slacode.loads(new)) if c.semantic]
+    assert [(c.subject, c.direction) for c in found] == [("hot", "widened"), ("hot_br", "widened")]
+    assert "through `hot`" in found[1].message
+
+
+def test_pred_text_round_trips_through_the_parser():
+    for text in ['(score >= 80 or source == "demo_request") and phone exists',
+                 'not (a == 1 or b missing) and `utm-source` starts with "x\\"y"',
+                 'state in [mql, sal] and name contains "a" and x not in [1, 2.5, true]']:
+        agreement = slacode.loads('agreement "x" { teams s }\nsegment s1 = ' + text)
+        assert pred_text(agreement.segments["s1"].predicate) == text
+
+
+def _pred(text: str):
+    return slacode.loads('agreement "x" { teams s }\nsegment s1 = ' + text).segments["s1"].predicate
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ("x >= 80", "x >= 70", "widened"),
+    ("x > 80", "x >= 80", "widened"),
+    ("x == 5", "x in [5, 6]", "widened"),
+    ("x in [1, 2, 3]", "x in [1, 2]", "narrowed"),
+    ("x not in [1]", "x not in [1, 2]", "narrowed"),
+    ("x in [90, 95]", "x >= 80", "widened"),
+    ("a == 1 or b == 2", "b == 2 or a == 1", None),
+    ("a == 1 and b == 2", "a == 1", "widened"),
+    ("x contains \"ab\"", "x contains \"a\"", "widened"),
+    ("x starts with \"ab\"", "x exists", "widened"),
+    ("x missing", "not (x >= 3)", "widened"),
+    ("x missing", "not (x exists)", None),
+    ("not (not (a == 1))", "a == 1", None),
+    ("x >= 80", "y >= 80", "changed"),
+    ("x >= 80", "x >= \"80\"", "changed"),
+])
+def test_compare_preds(a, b, expected):
+    assert compare_preds(_pred(a), {}, _pred(b), {}) == expected
+
+
+_FIELD_VALUES = st.one_of(st.none(), st.integers(-3, 12), st.sampled_from(["a", "ab", "b", ""]))
+_ATOMS = st.sampled_from(["x >= 3", "x > 3", "x <= 5", "x == 4", "x != 4", "x in [1, 4, 9]",
+                          "x not in [4]", "x exists", "x missing", "y == 1", "y in [1, 2]",
+                          "x contains \"a\"", "x starts with \"ab\"", "x >= 0", "x < 10",
+                          "y >= 1", "true", "false"])
+
+
+@st.composite
+def _preds(draw, depth=2):
+    if depth == 0 or draw(st.booleans()):
+        return draw(_ATOMS)
+    op = draw(st.sampled_from(["and", "or", "not"]))
+    if op == "not":
+        return f"not ({draw(_preds(depth - 1))})"
+    return f"({draw(_preds(depth - 1))}) {op} ({draw(_preds(depth - 1))})"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_preds(), _preds(), st.lists(st.fixed_dictionaries({"x": _FIELD_VALUES, "y": _FIELD_VALUES}),
+                                    min_size=1, max_size=12))
+def test_implication_is_sound(a, b, leads):
+    """`implies` may say "don't know", never a wrong yes: no lead satisfies a and not b."""
+    from slacode.compile import compile_pred
+
+    pa, pb = _pred(a), _pred(b)
+    if not implies(normal_pred(pa, {}), normal_pred(pb, {})):
+        return
+    fa, fb = compile_pred(pa, {}), compile_pred(pb, {})
+    for lead in leads:
+        fields = {k: v for k, v in lead.items() if v is not None}
+        if fa(fields, None, set()):
+            assert fb(fields, None, set()), (a, b, fields)
+
+
+# -------------------------------------------------------------- calendars, states, flow
+
+def test_calendar_changes_say_what():
+    c = only(("  hours mon-fri 09:00-18:00\n", "  hours mon-fri 08:00-18:00\n  day 9h\n"))
+    assert c.message == "hours on mon-fri: 09:00-18:00 → 08:00-18:00 (1h longer each day)"
+    assert c.direction == "longer"
+    found = changes_of(("  hours mon-fri 09:00-18:00\n", "  hours mon-fri 09:00-18:00\n  hours sat 09:00-13:00\n"))
+    assert [c.message for c in found] == ["now open on sat: 09:00-13:00"]
+    found = changes_of(("  hours mon-fri 09:00-18:00\n", "  hours mon-thu 09:00-18:00\n  hours fri 09:00-17:00\n"))
+    assert [c.message for c in found] == ["hours on fri: 09:00-18:00 → 09:00-17:00 (1h shorter each day)"]
+    c = only(("  hours mon-fri 09:00-18:00\n", "  hours mon-fri 09:00-18:00\n  day 8h\n"))
+    assert c.message == "a working day (`1d` on this calendar) is 8h, was 9h"
+    found = changes_of(("  hours mon-fri 09:00-18:00\n", "  hours mon-fri 09:00-19:00\n"))
+    assert [c.message for c in found] == ["hours on mon-fri: 09:00-18:00 → 09:00-19:00 (1h longer each day)",
+                                          "a working day (`1d` on this calendar) is 10h, was 9h"]
+    found = changes_of(('  holidays "BR"', '  holidays "BR-SP"'))
+    assert [c.message for c in found] == ['holiday region added: "BR-SP"', 'holiday region removed: "BR"']
+    assert only(("  closed 2026-12-24", "  closed 2026-12-24, 2026-12-31")).message == "now closed on 2026-12-31"
+    assert only(("  closed 2026-12-24\n", "")).message == "no longer closed on 2026-12-24"
+    assert only(("  open 2026-11-14 09:00-12:00", "  open 2026-11-14 09:00-13:00")).message == \
+        "special opening on 2026-11-14: 09:00-12:00 → 09:00-13:00"
+    assert only(("  open 2026-11-14 09:00-12:00\n", "")).message == \
+        "special opening removed: 2026-11-14 09:00-12:00"
+    c = only(('calendar office {\n  timezone "America/Sao_Paulo"', 'calendar office {\n  timezone "America/Bahia"'))
+    assert c.message == "timezone America/Sao_Paulo → America/Bahia"
+
+
+def test_calendar_added_removed():
+    extra = 'calendar night {\n  hours daily 22:00-06:00\n}\n'
+    found = semantic_diff(slacode.loads(BASE), slacode.loads(BASE + extra))
+    assert [(c.area, c.subject, c.kind) for c in found] == [("calendar", "night", "added")]
+    assert "hours daily 22:00-06:00" in found[0].after
+
+
+def test_states_and_flow():
+    found = changes_of(("  won final\n", "  won final\n  lost final\n"), ("  sal -> won\n", "  sal -> won, lost\n"))
+    assert [(c.area, c.message) for c in found] == [("states", "state added: `lost`"),
+                                                    ("flow", "now allowed: sal -> lost")]
+
+
+def test_final_flag_and_flow_removal():
+    found = changes_of(("  won final\n", "  won\n"), ("  sal -> won\n", "  sal -> won\n  won -> sal\n"))
+    assert [c.message for c in found] == ["`won` is no longer final", "now allowed: won -> sal"]
+    c = only(("  mql -> sal, nurture\n", "  mql -> sal\n"))
+    assert (c.message, c.direction) == ("no longer allowed: mql -> nurture", "tightened")
+
+
+# -------------------------------------------------------------- header, let, aggregates
+
+def test_header_changes():
+    found = changes_of(('version "1"', 'version "2"'), ('timezone "America/Sao_Paulo"\n  teams',
+                                                      'timezone "America/Bahia"\n  teams'),
+                       ("teams marketing, sales", "teams marketing, sales, partners"))
+    assert [c.message for c in found][:2] == ['version "1" → "2"',
+                                              found[1].message]
+    assert found[1].message.startswith("timezone America/Sao_Paulo → America/Bahia")
+    assert found[2].message == "team added: `partners`"
+
+
+def test_constants_targets_and_quotas():
+    c = only(("let goal = 90", "let goal = 95"))
+    assert (c.area, c.subject, c.message) == ("let", "goal", "90 → 95")
+
+
+def test_constant_restated_and_target_threshold():
+    found = semantic_diff(slacode.loads(BASE), slacode.loads(edited(("let goal = 90", "let goal = 180 / 2"))))
+    assert [(c.kind, c.subject) for c in found] == [("restated", "goal")]
+    c = only(("  at least goal% met per week", "  at least 95% met per week"))
+    assert (c.area, c.subject, c.direction) == ("target", "routing_goal", "tightened")
+    assert c.message == "tightened from 90% to 95% met"
+    c = only(("  at least goal% met per week", "  at least goal% met per month"))
+    assert c.message == "period per week → per month"
+    c = only(("  rule routing\n", "  rule routing clause require\n"))
+    assert c.message == "measures `rule routing clause require`, was `rule routing`"
+    c = only(("  at least 100 per month", "  at least 120 per month"))
+    assert (c.subject, c.direction, c.message) == ("volume", "tightened", "tightened from at least 100 to at least 120")
+    c = only(("  at least 100 per month", "  at most 100 per month"))
+    assert c.direction is None
+    c = only(("  count enter mql\n  at least", "  count enter mql, sal\n  at least"))
+    assert c.message == "now also counts `enter sal`"
+
+
+def test_test_blocks_added_changed_removed():
+    block = ('test "one" {\n  as of 2026-11-02T12:00:00-03:00\n  lead "a"\n'
+             '  at 2026-11-02T10:00:00-03:00 enter mql\n  expect routing pending\n}\n')
+    found = semantic_diff(slacode.loads(BASE), slacode.loads(BASE + block))
+    assert [(c.area, c.subject, c.kind) for c in found] == [("test", '"one"', "added")]
+    changed = block.replace("10:00:00", "10:30:00")
+    found = semantic_diff(slacode.loads(BASE + block), slacode.loads(BASE + changed))
+    assert [(c.area, c.kind) for c in found] == [("test", "changed")]
+
+
+def test_days_text():
+    assert days_text(range(5)) == "mon-fri"
+    assert days_text([5, 6]) == "sat, sun"
+    assert days_text(range(7)) == "daily"
+    assert days_text([0, 2, 3, 4, 6]) == "mon, wed-fri, sun"
+
+
+# ====================================================================== impact
+
+V1, V2, EVENTS = ROOT / "specs" / "northwind.sla", ROOT / "specs" / "northwind_v2.sla", ROOT / "specs" / "events.jsonl"
+
+
+def _event_dicts(path: Path) -> list[dict]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue                                    # the example's deliberately cut line
+    return out
+
+
+def _independent_transitions(old, new, events, as_of) -> Counter:
+    """Evaluate both versions through the public library and count status changes per
+    (rule, clause, old status, new status), pairing verdicts by lead, rule, clause, cycle
+    and period."""
+    def keyed(result):
+        return {(v.lead, v.rule, v.clause, v.cycle, v.period): v.status for v in result.verdicts}
+
+    a, b = keyed(old.evaluate(events, as_of=as_of)), keyed(new.evaluate(events, as_of=as_of))
+    counts: Counter = Counter()
+    for key in set(a) | set(b):
+        if a.get(key) != b.get(key):
+            counts[(key[1], key[2], a.get(key), b.get(key))] += 1
+    return counts
+
+
+def _impact_transitions(imp) -> Counter:
+    return Counter({(c.rule, c.clause, x, y): n for c in imp.clauses for (x, y), n in c.transitions.items()})
+
+
+@pytest.fixture(scope="module")
+def example():
+    from slacode.events import read_events
+
+    old, new = slacode.load(V1), slacode.load(V2)
+    batch = read_events(str(EVENTS), as_of_us=slacode.events.parse_timestamp(AS_OF))
+    expected = _independent_transitions(old, new, _event_dicts(EVENTS), AS_OF)
+    return old, new, batch.records, expected
+
+
+def test_example_impact_matches_evaluating_both_versions(example):
+    old, new, records, expected = example
+    imp = impact(old, new, records, AS_OF)
+    assert _impact_transitions(imp) == expected
+    assert imp.changed == sum(expected.values()) > 0
+    # what the version change should do, in direction: the tighter first touch only breaches more
+    first_touch = imp.clause("first_touch", "within")
+    assert first_touch.changed > 0 and all(new_status == "breached" for _, new_status in first_touch.transitions)
+    deal = imp.clause("deal_opening", "within")             # the added rule: every verdict is new
+    assert deal.changed == deal.compared > 0 and all(old_status is None for old_status, _ in deal.transitions)
+    assert imp.clause("flow", "transition").changed == 0
+
+
+def test_example_through_the_command(example):
+    old, new, records, expected = example
+    proc = run("diff", str(V1), str(V2), "--events", str(EVENTS), "--as-of", AS_OF, "--format", "json",
+               "--leads-limit", "3")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    got = Counter({(c["rule"], c["clause"], t["from"], t["to"]): t["count"]
+                   for c in doc["impact"]["by_clause"] for t in c["transitions"]})
+    assert got == expected
+    assert doc["differs"] is True and doc["impact"]["changed"] == sum(expected.values())
+    leads = doc["impact"]["leads"]
+    assert len(leads["listed"]) == 3 and leads["count"] > 3
+    assert leads["listed"][0]["lead"] < leads["listed"][1]["lead"]
+    text = run("diff", str(V1), str(V2), "--events", str(EVENTS), "--as-of", AS_OF)
+    assert text.returncode == 1
+    n = sum(v for (rule, clause, a, b), v in expected.items() if (rule, clause) == ("first_touch", "within"))
+    moves = sorted(((a, b, v) for (rule, clause, a, b), v in expected.items()
+                    if (rule, clause) == ("first_touch", "within")), key=lambda t: -t[2])
+    line = f"  first_touch/within: {n} verdicts change: " + ", ".join(f"{a} → {b} {v}" for a, b, v in moves)
+    assert line in text.stdout.splitlines()
+    assert "target tightened from 4h to 2h" in text.stdout
+    assert "hours on mon-fri: 08:00-18:00 → 08:00-19:00" in text.stdout
+    assert "+ deadline deal_opening added" in text.stdout
+    assert "segment hot\n  widened\n" in text.stdout
+
+
+SMALL = """\
+agreement "s" {
+  timezone "America/Sao_Paulo"
+  teams sales
+}
+calendar office {
+  timezone "America/Sao_Paulo"
+  hours mon-fri 09:00-18:00
+}
+segment hot = score >= 80
+deadline touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 4h on office
+}
+"""
+
+
+def _ev(lead, at, type_, **props):
+    return {"lead": lead, "at": f"2026-11-16T{at}:00-03:00", "type": type_, **props}
+
+
+def test_hand_worked_impact():
+    events = [_ev("L1", "09:00", "assigned"), _ev("L1", "12:00", "contact_attempt"),   # 3h: met, then late
+              _ev("L2", "09:00", "assigned"), _ev("L2", "10:00", "contact_attempt"),   # 1h: met in both
+              _ev("L3", "11:00", "assigned"),                                          # due 15:00 / 13:00
+              _ev("L4", "09:00", "assigned")]                                          # due 13:00 / 11:00
+    old = slacode.loads(SMALL)
+    new = slacode.loads(SMALL.replace("within 4h", "within 2h"))
+    imp = impact(old, new, events, "2026-11-16T12:30:00-03:00")
+    assert imp.clause("touch", "within").transitions == Counter({("met", "breached"): 1, ("pending", "breached"): 1})
+    assert sorted(imp.leads) == ["L1", "L4"]
+    assert imp.leads["L4"][0].text() == "touch/within cycle 1: pending → breached"
+    assert imp.records == 6 and imp.leads_evaluated == 4 and imp.old_verdicts == imp.new_verdicts == 4
+    same = impact(old, slacode.loads(SMALL), events, "2026-11-16T12:30:00-03:00")
+    assert same.changed == 0 and same.leads == {}
+
+
+def test_cycles_pair_by_their_start_not_their_number():
+    """A start that becomes untracked shifts the cycle numbers after it; the later cycle,
+    judged the same in both versions, is not a change."""
+    old = slacode.loads(SMALL.replace("  within 4h on office\n",
+                                      "  within 1h on office for hot\n  within 1h on office\n"))
+    new = slacode.loads(SMALL.replace("  within 4h on office\n", "  within 1h on office for hot\n"))
+    events = [_ev("L1", "09:00", "assigned"), _ev("L1", "09:30", "contact_attempt"),
+              _ev("L1", "10:00", "update", fields={"score": 90}),
+              _ev("L1", "11:00", "assigned"), _ev("L1", "11:20", "contact_attempt")]
+    imp = impact(old, new, events, "2026-11-16T12:00:00-03:00")
+    assert imp.clause("touch", "within").transitions == Counter({("met", None): 1})
+    [change] = imp.leads["L1"]
+    assert (change.cycle_old, change.cycle_new, change.old, change.new) == (1, None, "met", None)
+
+
+# ====================================================================== the command
+
+def test_exit_0_for_the_same_meaning(tmp_path):
+    copy = tmp_path / "copy.sla"
+    text = V1.read_text(encoding="utf-8").replace("  owner sales", "    owner sales")
+    copy.write_text("# reformatted copy\n\n" + text, encoding="utf-8")
+    proc = run("diff", str(V1), str(copy))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "" and "No change in meaning" in proc.stderr
+    proc = run("diff", str(V1), str(copy), "--events", str(EVENTS), "--as-of", AS_OF, "--format", "json")
+    assert proc.returncode == 0
+    doc = json.loads(proc.stdout)
+    assert doc["differs"] is False and doc["changes"] == [] and doc["impact"]["changed"] == 0
+
+
+def test_exit_1_without_events_lists_the_changes():
+    proc = run("diff", str(V1), str(V2))
+    assert proc.returncode == 1
+    assert "Impact" not in proc.stdout and "widened through `hot`" in proc.stdout
+
+
+def _small_files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    old, new, events = tmp_path / "old.sla", tmp_path / "new.sla", tmp_path / "events.jsonl"
+    old.write_text(SMALL, encoding="utf-8")
+    new.write_text(SMALL.replace("within 4h", "within 2h"), encoding="utf-8")
+    events.write_text("".join(json.dumps(e) + "\n" for e in [
+        _ev("L1", "09:00", "assigned"), _ev("L1", "12:00", "contact_attempt")]), encoding="utf-8")
+    return old, new, events
+
+
+def test_exit_2_errors(tmp_path):
+    old, new, events = _small_files(tmp_path)
+    assert run("diff", str(old), str(new)).returncode == 1
+    assert run("diff", str(old), str(tmp_path / "missing.sla")).returncode == 2
+    bad = tmp_path / "bad.sla"
+    bad.write_text('agreement "x" { teams s }\ndeadline r {\n  owner s\n  within 1h on nowhere\n}\n')
+    proc = run("diff", str(old), str(bad))
+    assert proc.returncode == 2 and "SLA208" in proc.stderr
+    assert run("diff", str(old), str(new), "--events", str(tmp_path / "none.jsonl")).returncode == 2
+    assert run("diff", str(old), str(new), "--events", str(events), "--as-of", "yesterday").returncode == 2
+    assert run("diff", str(old)).returncode == 2                      # usage
+
+
+def test_events_from_stdin_and_leads_limit(tmp_path):
+    old, new, events = _small_files(tmp_path)
+    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
+    proc = subprocess.run(cmd + ["diff", str(old), str(new), "--events", "-", "--as-of", "2026-11-16T13:00:00-03:00",
+                                 "--leads-limit", "0"], input=events.read_text(), capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert "  touch/within: 1 verdict changes: met → breached 1" in proc.stdout.splitlines()
+    assert "Leads whose verdicts change: 1 (showing 0; --leads-limit N to see more)." in proc.stdout
+
+
+def _git(repo: Path, *args):
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
+                   check=True, capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_rev_path_from_a_git_repository(tmp_path):
+    old, new, events = _small_files(tmp_path)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "agreement.sla").write_text(old.read_text(encoding="utf-8"), encoding="utf-8")
+    _git(repo, "add", "agreement.sla")
+    _git(repo, "commit", "-q", "-m", "v1")
+    (repo / "agreement.sla").write_text(new.read_text(encoding="utf-8"), encoding="utf-8")
+    proc = run("diff", "HEAD:agreement.sla", "agreement.sla", cwd=repo)
+    assert proc.returncode == 1, proc.stderr
+    assert "target tightened from 4h to 2h" in proc.stdout
+    assert run("diff", "HEAD:agreement.sla", "HEAD:agreement.sla", cwd=repo).returncode == 0
+    _git(repo, "commit", "-q", "-am", "v2")
+    proc = run("diff", "HEAD~1:agreement.sla", "HEAD:agreement.sla", "--events", str(events),
+               "--as-of", "2026-11-16T13:00:00-03:00", "--format", "json", cwd=repo)
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["old"]["source"] == "HEAD~1:agreement.sla" and doc["impact"]["changed"] == 1
+    proc = run("diff", "nosuchrev:agreement.sla", "agreement.sla", cwd=repo)
+    assert proc.returncode == 2 and "git show failed" in proc.stderr
+    proc = run("diff", "HEAD:missing.sla", "agreement.sla", cwd=repo)
+    assert proc.returncode == 2 and "HEAD:missing.sla" in proc.stderr
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(tmp_path))
+    proc = run("diff", "HEAD:agreement.sla", str(repo / "agreement.sla"), cwd=outside, env=env)
+    assert proc.returncode == 2 and "git show failed" in proc.stderr
+
+
+def test_rev_path_without_git(tmp_path):
+    env = dict(os.environ, PATH=str(tmp_path))                        # no git on the PATH
+    cmd = [sys.executable, "-m", "slacode", "diff", "HEAD:specs/northwind.sla", str(V1)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert proc.returncode == 2 and "git is not installed" in proc.stderr
+
+
+def test_help_lists_diff():
+    proc = run("--help")
+    assert "diff" in proc.stdout
+    assert run("diff", "--help").returncode == 0
