@@ -94,8 +94,11 @@ class CheckStats:
 
 
 def serialize_verdict(v) -> tuple[str, bytes]:
-    """What the spool keeps of a verdict for ``check``: its status and its JSON."""
-    return v.status, orjson.dumps(v.to_dict())
+    """What the spool keeps of a verdict for ``check``: its status and its JSON.
+
+    orjson's result keeps its 4 KiB working buffer; a verdict that is kept (in memory until
+    the end for interleaved input) is copied into an exact-size ``bytes`` first."""
+    return v.status, bytes(memoryview(orjson.dumps(v.to_dict())))
 
 
 class _Serialized:
