@@ -235,72 +235,75 @@ def resolve_as_of(text: str | None) -> int:
         _fail(f"--as-of {text}: {e}")
 
 
+class EventReader:
+    """How a command reads its event sources: ``reader(diagnostics)`` streams the records
+    (callable twice: standard input is spooled, so a second pass can re-read it)."""
+
+    def __init__(self, events, as_of_us: int, tz: str | None, input_format: str | None, wrap=None):
+        if tz is not None:
+            from slacode.calendar import check_timezone
+
+            problem = check_timezone(tz)
+            if problem:
+                _fail(f"--tz {tz}: {problem}")
+        self.sources = spool_stdin(list(events))
+        self.names = [s if isinstance(s, str) else "<stdin>" for s in self.sources]
+        self.as_of, self.tz, self.input_format = as_of_us, tz, input_format
+        self.wrap = wrap                  # e.g. a progress counter: wrap(records, pass_number)
+        self.passes = 0
+
+    def __call__(self, diagnostics: list):
+        from slacode.events import iter_records
+
+        for s in self.sources:
+            if not isinstance(s, str):
+                s.seek(0)
+        self.passes += 1
+        records = iter_records(self.sources, input_format=self.input_format, default_tz=self.tz,
+                               diagnostics=diagnostics, as_of_us=self.as_of)
+        return self.wrap(records, self.passes) if self.wrap else records
+
+
 def start_check(spec, events, as_of, tz, input_format):
     """Load, read and fold (both passes): ``(agreement, run, as_of, diagnostics)``; the
     verdicts are then streamed from ``run.outcomes()``. Exit 2 on spec or input errors."""
-    from slacode.events import EventInputError, iter_records
+    from slacode.events import EventInputError
+    from slacode.output import serialize_verdict
     from slacode.stream import run_stream
 
     agreement = load_agreement(spec)
     cutoff = resolve_as_of(as_of)
-    if tz is not None:
-        from slacode.calendar import check_timezone
-
-        problem = check_timezone(tz)
-        if problem:
-            _fail(f"--tz {tz}: {problem}")
-    sources = spool_stdin(list(events))
-    names = [s if isinstance(s, str) else "<stdin>" for s in sources]
-
-    def read(diagnostics):
-        for s in sources:
-            if not isinstance(s, str):
-                s.seek(0)
-        return iter_records(sources, input_format=input_format, default_tz=tz,
-                            diagnostics=diagnostics, as_of_us=cutoff)
-
+    read = EventReader(events, cutoff, tz, input_format)
     diagnostics: list = []
     try:
-        from slacode.output import serialize_verdict
-
-        run = run_stream(agreement.plan, read, cutoff, diagnostics, sources=names,
+        run = run_stream(agreement.plan, read, cutoff, diagnostics, sources=read.names,
                          serialize=serialize_verdict)
     except EventInputError as e:
         _fail(str(e))
     return agreement, run, cutoff, diagnostics
 
 
-def run_check(spec, events, as_of, tz, input_format):
-    """Load, read, evaluate: ``(agreement, result)`` with every verdict in memory; exit 2 on
-    spec or input errors."""
-    from slacode.events import EventInputError, iter_records
+def run_check(spec, events, as_of, tz, input_format, wrap=None):
+    """Load, read, evaluate: ``(agreement, result)`` with every verdict in memory (the
+    agreement's diagnostics first); exit 2 on spec or input errors."""
+    agreement = load_agreement(spec)
+    return agreement, evaluate_events(agreement, events, as_of, tz, input_format, wrap)
+
+
+def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None):
+    """The :class:`~slacode.evaluate.Result` of event sources for a loaded agreement."""
+    from slacode.events import EventInputError
     from slacode.stream import evaluate_stream
 
-    agreement = load_agreement(spec)
     cutoff = resolve_as_of(as_of)
-    if tz is not None:
-        from slacode.calendar import check_timezone
-
-        problem = check_timezone(tz)
-        if problem:
-            _fail(f"--tz {tz}: {problem}")
-    sources = spool_stdin(list(events))
-    names = [s if isinstance(s, str) else "<stdin>" for s in sources]
-
-    def read(diagnostics):
-        for s in sources:
-            if not isinstance(s, str):
-                s.seek(0)
-        return iter_records(sources, input_format=input_format, default_tz=tz,
-                            diagnostics=diagnostics, as_of_us=cutoff)
-
+    read = EventReader(events, cutoff, tz, input_format, wrap)
     diagnostics: list = []
     try:
-        result = evaluate_stream(agreement.plan, read, cutoff, diagnostics, sources=names)
+        result = evaluate_stream(agreement.plan, read, cutoff, diagnostics, sources=read.names)
     except EventInputError as e:
         _fail(str(e))
-    result.diagnostics[:0] = list(agreement.diagnostics)   # the agreement's first, then the events'
-    return agreement, result
+    result.diagnostics[:0] = list(agreement.diagnostics)
+    return result
 
 
 def spool_stdin(events: list[str]) -> list:

@@ -15,41 +15,17 @@ from slacode.cli import EXIT_OK, _as_of_option, _color, _event_options, _fail, l
 
 def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool):
     """Read (through the progress counter) and evaluate: the :class:`Result`."""
-    from slacode.cli import resolve_as_of, spool_stdin
-    from slacode.events import EventInputError, iter_records
+    from slacode.cli import evaluate_events
     from slacode.report.progress import Progress
-    from slacode.stream import evaluate_stream
 
-    cutoff = resolve_as_of(as_of)
-    if tz is not None:
-        from slacode.calendar import check_timezone
-
-        problem = check_timezone(tz)
-        if problem:
-            _fail(f"--tz {tz}: {problem}")
-    sources = spool_stdin(list(events))
-    names = [s if isinstance(s, str) else "<stdin>" for s in sources]
     progress = Progress(sys.stderr, enabled=show_progress)
-    passes = []
 
-    def read(diagnostics):
-        for s in sources:
-            if not isinstance(s, str):
-                s.seek(0)
-        records = iter_records(sources, input_format=input_format, default_tz=tz,
-                               diagnostics=diagnostics, as_of_us=cutoff)
-        passes.append(None)
-        label = "reading events" if len(passes) == 1 else "re-reading out-of-order leads"
+    def wrap(records, passes: int):
+        label = "reading events" if passes == 1 else "re-reading out-of-order leads"
         return progress.wrap(records, label)
 
-    diagnostics: list = []
-    try:
-        with progress:
-            result = evaluate_stream(agreement.plan, read, cutoff, diagnostics, sources=names)
-    except EventInputError as e:
-        _fail(str(e))
-    result.diagnostics[:0] = list(agreement.diagnostics)
-    return result
+    with progress:
+        return evaluate_events(agreement, events, as_of, tz, input_format, wrap)
 
 
 def _input_problems(result) -> None:

@@ -85,9 +85,9 @@ def main_clause(agreement: m.Agreement, rule: str) -> str | None:
 
 
 def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
-    from slacode.evaluate import as_of_us, from_us, iso
-    from slacode.explain import timeline
+    from slacode.evaluate import as_of_us, iso
     from slacode.events import records_from_objects
+    from slacode.explain import timeline
 
     span = test.span
     result = TestResult(test.name.value, agreement.file, span.line if span else None)
@@ -137,13 +137,10 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
             actual += f" — {v.reason}"
         result.outcomes.append(Outcome(line, text, ok, expected, actual, lead))
     if not result.passed:
-        from slacode.events import records_from_objects as recs
-
-        records = recs(events, diagnostics=diags, as_of_us=as_of)
+        records = records_from_objects(events, diagnostics=diags, as_of_us=as_of)
         for lead in sorted({o.lead for o in result.outcomes if not o.passed and o.lead}):
             mine = [r for r in records if r.lead == lead]
             result.timelines[lead] = timeline(agreement.plan, lead, mine, as_of)
-    _ = from_us
     return result
 
 
