@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from slacode import model as m
+from slacode.fmt import one_line, string as _string   # the formatter's printer renders every line
 
 __all__ = ["Change", "ClauseImpact", "Impact", "LeadChange", "impact", "pred_text",
            "render_text", "semantic_diff", "to_json_dict"]
@@ -112,155 +113,30 @@ class _Context:
 
 # ------------------------------------------------------------------------ rendering
 
+
 def _num(v) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return str(v)
 
 
-def _string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _value_text(v: m.Value) -> str:
-    if v.kind == "string":
-        return _string(v.value)
-    if v.kind == "bool":
-        return "true" if v.value else "false"
-    if v.kind == "null":
-        return "null"
-    if v.kind == "number":
-        return _num(v.value)
-    return str(v.value)
-
-
-_PRED_LEVEL = {"or": 1, "and": 2, "not": 3}
-
-
-def pred_text(p, _parent: int = 0) -> str:
-    """A predicate as the language writes it (canonical spacing, parentheses only where
-    the precedence needs them)."""
-    kind = p.kind
-    if kind in ("or", "and"):
-        level = _PRED_LEVEL[kind]
-        text = f" {kind} ".join(pred_text(i, level) for i in p.items)
-        return f"({text})" if _parent > level else text
-    if kind == "not":
-        return "not " + pred_text(p.item, 3)
-    if kind == "bool":
-        return "true" if p.value else "false"
-    if kind == "segment":
-        return p.name.value
-    f = p.field.text()
-    if kind == "compare":
-        return f"{f} {p.op} {_value_text(p.value)}"
-    if kind == "member":
-        values = ", ".join(_value_text(v) for v in p.values)
-        return f"{f} {'not in' if p.negated else 'in'} [{values}]"
-    if kind == "exists":
-        return f"{f} {'missing' if p.negated else 'exists'}"
-    if kind == "text":
-        return f"{f} {'contains' if p.op == 'contains' else 'starts with'} {_string(p.text.value)}"
-    raise ValueError(kind)  # pragma: no cover
-
-
-def trigger_text(t: m.Trigger, last: bool = True) -> str:
-    if t.kind in ("enter", "leave"):
-        return f"{t.kind} " + ", ".join(s.value for s in t.states)
-    if t.where is None:
-        return t.type.value
-    where = pred_text(t.where)
-    return f"{t.type.value} where {where}" if last else f"{t.type.value} where ({where})"
+def pred_text(p) -> str:
+    """A predicate as ``fmt`` writes it."""
+    return one_line(p)
 
 
 def triggers_text(triggers: Iterable[m.Trigger]) -> str:
-    ts = list(triggers)
-    return " or ".join(trigger_text(t, i == len(ts) - 1) for i, t in enumerate(ts))
+    return one_line(tuple(triggers))
 
 
-_EXPR_LEVEL = {"+": 1, "-": 1, "*": 2, "/": 2}
-
-
-def expr_text(e, _parent: int = 0, _right: bool = False) -> str:
-    kind = e.kind
-    if kind == "number":
-        return _num(e.value)
-    if kind == "constant":
-        return e.name.value
-    if kind == "negate":
-        return "-" + expr_text(e.item, 3)
-    if kind == "call":
-        return f"{e.func.value}(" + ", ".join(expr_text(a) for a in e.args) + ")"
-    level = _EXPR_LEVEL[e.op]
-    text = f"{expr_text(e.left, level)} {e.op} {expr_text(e.right, level, True)}"
-    return f"({text})" if _parent > level or (_right and _parent == level) else text
-
-
-def _on(cal: m.Name | None) -> str:
-    return f" on {cal.value}" if cal is not None else ""
-
-
-def _for(seg: m.Name | None) -> str:
-    return f" for {seg.value}" if seg is not None else ""
+def expr_text(e) -> str:
+    return one_line(e)
 
 
 def clause_text(c) -> str:
-    """One clause of a rule, target or quota, as a line of the language."""
-    k = c.kind
-    if k == "owner":
-        return f"owner {c.team.value}"
-    if k in ("start_on", "stop_on", "cancel_on", "restart_on"):
-        return f"{k.split('_')[0]} on {triggers_text(c.triggers)}"
-    if k == "start_when":
-        return f"start when {pred_text(c.predicate)}"
-    if k == "pause_while":
-        return f"pause while {pred_text(c.predicate)}"
-    if k == "within":
-        return f"within {c.duration.compact()}{_on(c.calendar)}{_for(c.segment)}"
-    if k == "warn":
-        return f"warn at {_num(c.percent)}%"
-    if k == "require":
-        return "require " + ", ".join(f.text() for f in c.fields)
-    if k == "count":
-        return f"count {triggers_text(c.triggers)}"
-    if k == "at_least_within":
-        return f"at least {_num(c.n)} within {c.duration.compact()}{_on(c.calendar)}{_for(c.segment)}"
-    if k == "at_least_before":
-        return f"at least {_num(c.n)} before {triggers_text(c.triggers)}"
-    if k == "at_most_per_day":
-        return f"at most {_num(c.n)} per day{_on(c.calendar)}"
-    if k == "gap":
-        return f"gap at least {c.duration.compact()}"
-    if k == "first":
-        return f"first where {pred_text(c.predicate)}"
-    if k == "only_during":
-        return f"only during {c.calendar.value}"
-    if k == "only_between":
-        return f"only between {c.window.text()} in lead timezone"
-    if k == "target_rule":
-        clause = f" clause {c.clause.value}" if c.clause is not None else ""
-        return f"rule {c.rule.value}{clause}{_for(c.segment)}"
-    if k == "target_goal":
-        return f"at least {expr_text(c.percent)}% met per {c.period}"
-    if k == "quota_goal":
-        return f"at {c.bound} {expr_text(c.amount)} per {c.period}"
-    if k == "version":
-        return f"version {_string(c.value.value)}"
-    if k == "timezone":
-        return f"timezone {_string(c.value.value)}"
-    if k == "teams":
-        return "teams " + ", ".join(n.value for n in c.names)
-    if k == "hours":
-        return f"hours {', '.join(d.text() for d in c.days)} {', '.join(r.text() for r in c.ranges)}"
-    if k == "holidays":
-        return "holidays " + ", ".join(_string(r.value) for r in c.regions)
-    if k == "closed":
-        return "closed " + ", ".join(d.text() for d in c.dates)
-    if k == "open":
-        return f"open {c.date.text()} " + ", ".join(r.text() for r in c.ranges)
-    if k == "day_length":
-        return f"day {c.duration.compact()}"
-    return k  # pragma: no cover - test items are summarised, not rendered
+    """One clause of a rule, target or quota, or an agreement/calendar line, as ``fmt``
+    writes it."""
+    return one_line(c)
 
 
 def decl_text(d) -> str:
@@ -1051,7 +927,7 @@ def _trigger_items(triggers) -> Iterable[str]:
             for s in t.states:
                 yield f"{t.kind} {s.value}"
         else:
-            yield trigger_text(t)
+            yield one_line((t,))
 
 
 def _segment_key(c) -> str | None:

@@ -50,6 +50,21 @@ def format(text: str, file: str | None = None) -> str:  # noqa: A001 - the docum
     return out
 
 
+def one_line(node: Any) -> str:
+    """The canonical one-line text of a predicate, an expression, a trigger list (a tuple of
+    :class:`~slacode.model.Trigger`) or a one-line statement (a clause, ``segment`` or
+    ``let``): what ``fmt`` writes for it. Shared with ``slacode diff``."""
+    p = _Printer([])
+    if isinstance(node, tuple):
+        return p.triggers(node)
+    if isinstance(node, (m.Or, m.And, m.Not, m.Compare, m.Member, m.Exists, m.TextTest,
+                         m.SegmentRef, m.BoolConst)):
+        return p.pred(node)
+    if isinstance(node, (m.Number, m.Constant, m.Binary, m.Negate, m.Call)):
+        return p.expr(node)
+    return p.statement(node)
+
+
 def print_agreement(agreement: m.Agreement) -> str:
     """The canonical text of a model (no comments: a model has none)."""
     return _Layout(agreement, None).render()
