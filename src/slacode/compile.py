@@ -331,6 +331,7 @@ class RulePlan:
     count_fn: Any = None
     befores: tuple = ()             # (key, matcher) of at_least_before clauses
     types: frozenset | None = None  # event types that can touch this rule (None: any event)
+    start_types: frozenset | None = None  # … while it has no open cycle (None: any event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,11 +449,11 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         befores = tuple((c.key, matcher(c.triggers)) for c in clauses if c.kind == "at_least_before")
         every = starts_t + stops_t + cancels_t + restarts_t + counts_t + tuple(
             t for c in clauses if c.kind == "at_least_before" for t in c.triggers)
-        types = None
+        types = start_types = None
         if start_when is None and pause_pred is None:
-            types = frozenset(t.type for t in every if t.kind == "event")
-            if any(t.kind in ("enter", "leave") for t in every):
-                types |= {"state"}
+            types = _types_of(every)
+        if start_when is None:                  # closed, only a start trigger can act
+            start_types = _types_of(starts_t)
         rules.append(RulePlan(
             name=rule.name.value, kind=rule.rule_kind, owner=rule.owner.value if rule.owner else None,
             index=index[id(rule)], starts=starts, start_when=start_when,
@@ -464,7 +465,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             counts=counts_t, clauses=tuple(clauses),
             default_zone=wall.tz, start_fn=matcher(starts_t), stop_fn=matcher(stops_t),
             cancel_fn=matcher(cancels_t), restart_fn=matcher(restarts_t), count_fn=matcher(counts_t),
-            befores=befores, types=types))
+            befores=befores, types=types, start_types=start_types))
     flow = None
     flows = agreement.of("flow")
     if flows:
@@ -496,6 +497,14 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),
                 quotas=tuple(quotas), segments=seg_preds)
+
+
+def _types_of(triggers) -> frozenset:
+    """The event types that can fire any of ``triggers`` (enter/leave: ``state`` events)."""
+    types = frozenset(t.type for t in triggers if t.kind == "event")
+    if any(t.kind in ("enter", "leave") for t in triggers):
+        types |= {"state"}
+    return types
 
 
 def _clause(c, key, clock_of, segments, wall) -> Clause:

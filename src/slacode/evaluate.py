@@ -11,11 +11,10 @@ The semantics are LANGUAGE.md §4–§7, §11 and §13; the comments name the ru
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from slacode import diagnostics as dg
+from slacode import diagnostics as dg, instants
 from slacode.compile import Plan, RulePlan, any_match
 
 UTC = timezone.utc
@@ -27,7 +26,7 @@ _EMPTY: dict = {}
 VERDICT_KEYS = ("lead", "rule", "clause", "cycle", "period", "status", "owner", "assignee", "segment",
                 "started_at", "due_at", "completed_at", "warn_at", "target_seconds", "elapsed_seconds",
                 "value", "threshold", "evidence", "reason")
-_TIME_KEYS = ("started_at", "due_at", "completed_at", "warn_at")
+
 
 
 @dataclass(slots=True)
@@ -65,12 +64,18 @@ class Verdict:
         return None if us is None else from_us(us, self.zone or UTC)
 
     def to_dict(self) -> dict:
-        out = {}
-        for k in VERDICT_KEYS:
-            v = getattr(self, k)
-            if k in _TIME_KEYS:
-                v = None if v is None else iso(v, self.zone or UTC)
-            out[k] = v
+        zone = self.zone or UTC
+        started, due, completed, warn = self.started_at, self.due_at, self.completed_at, self.warn_at
+        out = {"lead": self.lead, "rule": self.rule, "clause": self.clause, "cycle": self.cycle,
+               "period": self.period, "status": self.status, "owner": self.owner,
+               "assignee": self.assignee, "segment": self.segment,
+               "started_at": None if started is None else iso(started, zone),
+               "due_at": None if due is None else iso(due, zone),
+               "completed_at": None if completed is None else iso(completed, zone),
+               "warn_at": None if warn is None else iso(warn, zone),
+               "target_seconds": self.target_seconds, "elapsed_seconds": self.elapsed_seconds,
+               "value": self.value, "threshold": self.threshold, "evidence": self.evidence,
+               "reason": self.reason}
         if self.timezone is not None or self.clause.startswith("only_between"):
             out["timezone"] = self.timezone
         return out
@@ -82,21 +87,8 @@ def from_us(us: int, zone) -> datetime:
     return t.replace(microsecond=micro) if micro else t
 
 
-@lru_cache(maxsize=1 << 16)
-def iso(us: int, zone) -> str:
-    """RFC 3339 text of an instant in ``zone`` (cached: deadlines repeat across leads)."""
-    return from_us(us, zone).isoformat()
-
-
-def _when(us: int, zone) -> str:
-    """``2026-11-10 09:20 -03:00``: an instant for people (seconds only when not zero)."""
-    text = iso(us, zone)                        # 2026-11-10T09:20:00[.123]-03:00 or …+00:00
-    clock, off = text[11:-6], text[-6:]
-    if clock.endswith(":00") and len(clock) == 8:
-        clock = clock[:5]
-    elif "." in clock:
-        clock = clock.rstrip("0")
-    return f"{text[:10]} {clock} {off}"
+iso = instants.iso          # RFC 3339 text of an instant in a zone
+_when = instants.when      # ``2026-11-10 09:20 -03:00``: an instant for people
 
 
 def _work_text(us: int) -> str:
@@ -216,8 +208,8 @@ class LeadFold:
             for i, q in enumerate(plan.quotas):
                 if any_match(q.counts, ev_type, props, state, entered, left, notes):
                     self.quota_hits.append((i, t))
-            for rf in self.rules:
-                types = rf.plan.types
+            for rf in self.rules:                       # skip rules this type cannot touch
+                types = rf.plan.types if rf.open is not None else rf.plan.start_types
                 if types is None or ev_type in types:
                     self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
@@ -586,8 +578,9 @@ def _never(c, cyc, fold: LeadFold, base) -> Verdict:
     if c.kind == "at_most_per_day":
         zone = c.clock.tz
         per_day: dict = {}
+        local_day = instants.local_day
         for at, ref, *_ in atts:
-            day = from_us(at, zone).date()
+            day = local_day(at, zone)
             k = per_day.get(day, 0) + 1
             per_day[day] = k
             if k > c.n:
