@@ -7,14 +7,17 @@ Every configuration runs in a fresh process on the same file, in the same run:
   conversion (the least any evaluator must do);
 * hand-written fold: ../shared/bench/reference_fold.py, the Python a user would write by
   hand for the benchmark agreement (streaming, sorted input);
-* slacode: `slacode check ../shared/bench/bench.sla EVENTS --as-of T --format jsonl`
-  (output to /dev/null), in lead order and in time order (leads interleaved).
+* DuckDB: ../shared/bench/baseline_duckdb.py with 1 thread and with one thread per core
+  (when duckdb is installed);
+* slacode: `slacode check ../shared/bench/bench.sla EVENTS --as-of T --format jsonl
+  --jobs N` (every verdict written, to a file or /dev/null), in lead order with 1 process
+  and one per core, and in time order (leads interleaved).
 
-It checks that slacode's verdict counts equal the hand-written fold's (correctness at
-scale), then prints a table of events/s, ratios to the floor and peak RSS (bytes/event).
+It checks that slacode's verdict counts equal the hand-written fold's and DuckDB's
+(correctness at scale), then prints a table of events/s, ratios and peak RSS (bytes/event;
+for several processes, the parent's peak plus jobs x the largest worker's).
 
-usage: python3 benchmarks/bench_check.py [--leads 100000] [--quick] [--data DIR] [--repeats 1]
-"""
+usage: python3 benchmarks/bench_check.py [--leads 100000] [--quick] [--data DIR] [--jobs N]
 from __future__ import annotations
 
 import argparse
@@ -50,12 +53,16 @@ t0 = time.perf_counter()
 from slacode.cli import main
 out = open(sys.argv[3], "w") if sys.argv[3] != "-" else open(__import__("os").devnull, "w")
 sys.stdout = out
-code = main(["check", sys.argv[1], sys.argv[2], "--as-of", sys.argv[4], "--format", "jsonl"])
+code = main(["check", sys.argv[1], sys.argv[2], "--as-of", sys.argv[4], "--format", "jsonl",
+             "--jobs", sys.argv[5]])
 sys.stdout = sys.__stdout__
 out.close()
 secs = time.perf_counter() - t0
+me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if sys.argv[5] != "1" else 0
+# several processes: the parent's peak plus jobs x the largest worker's (a bound on the sum)
 print(orjson.dumps({"code": code, "elapsed_s": secs,
-                    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}).decode())
+                    "peak_rss_mb": (me + int(sys.argv[5]) * kids) / 1024}).decode())
 """
 
 
@@ -87,6 +94,7 @@ def main(argv=None) -> int:
     ap.add_argument("--leads", type=int, default=100_000, help="leads to generate (about 10 events each)")
     ap.add_argument("--quick", action="store_true", help="small file, correctness check only (for CI)")
     ap.add_argument("--data", default="/tmp/slacode-bench")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes / threads for the all-cores rows")
     a = ap.parse_args(argv)
     if a.quick:
         a.leads = 2_000
@@ -103,32 +111,58 @@ def main(argv=None) -> int:
     py = sys.executable
     fold = run_json([py, str(SHARED / "reference_fold.py"), str(files["lead"]), "--as-of", AS_OF])
     n = fold["events"]
-    out_lead = data / "slacode_lead.jsonl"
-    mine = run_json([py, "-c", SLACODE, str(spec), str(files["lead"]), str(out_lead), AS_OF])
-    got = counts_of(out_lead)
     want = {k: {s: c for s, c in v.items()} for k, v in fold["counts"].items()}
-    if got != want:
-        print("VERDICT COUNTS DIFFER from the hand-written fold:", file=sys.stderr)
-        print(json.dumps({"slacode": got, "fold": want}, indent=1), file=sys.stderr)
-        return 1
-    print(f"verdict counts equal the hand-written fold's ({sum(sum(v.values()) for v in got.values()):,} verdicts)")
+    runs = {}
+    for label, order, jobs in (("1 process", "lead", 1), (f"{a.jobs} processes", "lead", a.jobs),
+                               ("1 process", "time", 1)):
+        out = data / f"slacode_{order}_{jobs}.jsonl"
+        runs[(order, jobs)] = r = run_json([py, "-c", SLACODE, str(spec), str(files[order]), str(out), AS_OF,
+                                            str(jobs)])
+        got = counts_of(out)
+        out.unlink()
+        if got != want:
+            print(f"VERDICT COUNTS DIFFER from the hand-written fold ({order} order, --jobs {jobs}):",
+                  file=sys.stderr)
+            print(json.dumps({"slacode": got, "fold": want}, indent=1), file=sys.stderr)
+            return 1
+    duck = {}
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        print("duckdb is not installed: no DuckDB rows")
+    else:
+        for threads in (1, a.jobs):
+            duck[threads] = run_json([py, str(SHARED / "baseline_duckdb.py"), str(files["lead"]), "--as-of", AS_OF,
+                                      "--threads", str(threads)])
+            if duck[threads]["counts"] != fold["counts"]:
+                print(f"DuckDB ({threads} threads) counts differ from the fold's", file=sys.stderr)
+                return 1
+    total = sum(sum(v.values()) for v in want.values())
+    print(f"verdict counts equal the hand-written fold's{' and DuckDB' + chr(39) + 's' if duck else ''} "
+          f"({total:,} verdicts; slacode in lead order with 1 and {a.jobs} processes, and in time order)")
     if a.quick:
         return 0
     floor = run_json([py, "-c", FLOOR, str(files["lead"])])
-    mine_time = run_json([py, "-c", SLACODE, str(spec), str(files["time"]), "-", AS_OF])
-    rows = [
-        ("parse floor (orjson + timestamps)", "lead", floor),
-        ("hand-written fold, streaming", "lead", fold),
-        ("slacode check (1 process)", "lead", mine),
-        ("slacode check (1 process)", "time", mine_time),
-    ]
+    rows = [("parse floor (orjson + timestamps)", "lead", floor),
+            ("hand-written fold, streaming", "lead", fold)]
+    rows += [(f"DuckDB SQL, {t} thread{'s' if t > 1 else ''}", "lead", r) for t, r in duck.items()]
+    rows += [("slacode check --jobs 1", "lead", runs[("lead", 1)]),
+             (f"slacode check --jobs {a.jobs}", "lead", runs[("lead", a.jobs)]),
+             ("slacode check --jobs 1", "time", runs[("time", 1)])]
     print(f"\n{n:,} events ({a.leads:,} leads), {os.path.getsize(files['lead']) / 1e6:,.0f} MB; as of {AS_OF}\n")
-    print("| run | input order | s | events/s | vs parse floor | vs fold | peak RSS MB | bytes/event |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    head = "| run | input order | s | events/s | vs parse floor | vs fold |"
+    if duck:
+        head += f" vs DuckDB {a.jobs} threads |"
+    print(head + " peak RSS MB | bytes/event |")
+    print("|---|---|---:|---:|---:|---:|" + ("---:|" if duck else "") + "---:|---:|")
     for label, order, r in rows:
         eps = n / r["elapsed_s"]
-        print(f"| {label} | {order} | {r['elapsed_s']:.2f} | {eps:,.0f} | {floor['elapsed_s'] / r['elapsed_s']:.2f}x"
-              f" | {fold['elapsed_s'] / r['elapsed_s']:.2f}x | {r['peak_rss_mb']:.0f} | {r['peak_rss_mb'] * 1048576 / n:,.0f} |")
+        rss = r["peak_rss_mb"]
+        line = (f"| {label} | {order} | {r['elapsed_s']:.2f} | {eps:,.0f} | {floor['elapsed_s'] / r['elapsed_s']:.2f}x"
+                f" | {fold['elapsed_s'] / r['elapsed_s']:.2f}x |")
+        if duck:
+            line += f" {duck[a.jobs]['elapsed_s'] / r['elapsed_s']:.2f}x |"
+        print(line + f" {rss:.0f} | {rss * 1048576 / n:,.0f} |")
     return 0
 
 

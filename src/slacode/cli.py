@@ -222,6 +222,12 @@ def _event_options(f):
     return f
 
 
+def _jobs_option(f):
+    return click.option("--jobs", "-j", "jobs", type=click.IntRange(min=0), default=0, show_default=True,
+                        metavar="N", help="Evaluate in N processes, split by lead (0: one per core). "
+                                          "The output is the same for every N.")(f)
+
+
 def resolve_as_of(text: str | None) -> int:
     from slacode.events import parse_timestamp
 
@@ -264,42 +270,58 @@ class EventReader:
         return self.wrap(records, self.passes) if self.wrap else records
 
 
-def start_check(spec, events, as_of, tz, input_format):
+def start_check(spec, events, as_of, tz, input_format, jobs: int = 1):
     """Load, read and fold (both passes): ``(agreement, run, as_of, diagnostics)``; the
     verdicts are then streamed from ``run.outcomes()``. Exit 2 on spec or input errors."""
     from slacode.events import EventInputError
     from slacode.output import serialize_verdict
-    from slacode.stream import run_stream
 
     agreement = load_agreement(spec)
     cutoff = resolve_as_of(as_of)
     read = EventReader(events, cutoff, tz, input_format)
     diagnostics: list = []
     try:
-        run = run_stream(agreement.plan, read, cutoff, diagnostics, sources=read.names,
-                         serialize=serialize_verdict)
+        run = _run(agreement.plan, read, cutoff, diagnostics, jobs, serialize_verdict)
     except EventInputError as e:
         _fail(str(e))
     return agreement, run, cutoff, diagnostics
 
 
-def run_check(spec, events, as_of, tz, input_format, wrap=None):
+def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, serialize=None):
+    """Both passes over the events, in ``jobs`` processes when that is possible (0: all cores)."""
+    from slacode.stream import run_stream
+
+    if jobs != 1:
+        from slacode.parallel import available_cores, parallel_sources, run_parallel
+
+        jobs = jobs or available_cores()
+        resolved = parallel_sources(read.sources, read.input_format, jobs)
+        if resolved is not None:
+            run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=read.names,
+                               input_format=read.input_format, default_tz=read.tz, serialize=serialize)
+            if run is not None:
+                return run
+    return run_stream(plan, read, cutoff, diagnostics, sources=read.names, serialize=serialize)
+
+
+def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1):
     """Load, read, evaluate: ``(agreement, result)`` with every verdict in memory (the
     agreement's diagnostics first); exit 2 on spec or input errors."""
     agreement = load_agreement(spec)
-    return agreement, evaluate_events(agreement, events, as_of, tz, input_format, wrap)
+    return agreement, evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs)
 
 
-def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None):
+def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs: int = 1):
     """The :class:`~slacode.evaluate.Result` of event sources for a loaded agreement."""
     from slacode.events import EventInputError
-    from slacode.stream import evaluate_stream
+    from slacode.stream import result_of
 
     cutoff = resolve_as_of(as_of)
     read = EventReader(events, cutoff, tz, input_format, wrap)
     diagnostics: list = []
     try:
-        result = evaluate_stream(agreement.plan, read, cutoff, diagnostics, sources=read.names)
+        run = _run(agreement.plan, read, cutoff, diagnostics, jobs)
+        result = result_of(run, agreement.plan, cutoff, diagnostics)
     except EventInputError as e:
         _fail(str(e))
     result.diagnostics[:0] = list(agreement.diagnostics)
@@ -364,19 +386,20 @@ def _verdict_rows(result, leads):
 @click.option("--fail-on", type=click.Choice(["breached", "at_risk"]),
               help="Exit 1 if any verdict is breached (or, with at_risk, at risk or breached).")
 @_event_options
-def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format):
+@_jobs_option
+def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
     """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC."""
     from slacode import output
 
     if fmt in _extra_check_formats():                 # renderers that need the whole result
         from slacode.reporters import CHECK_FORMATS
 
-        agreement, result = run_check(spec, events, as_of, tz, input_format)
+        agreement, result = run_check(spec, events, as_of, tz, input_format, jobs=jobs)
         rows = _verdict_rows(result, leads)
         click.echo(CHECK_FORMATS[fmt](result, rows, agreement), nl=False)
         statuses = {v.status for v in rows}
     else:
-        agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format)
+        agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs)
         from slacode.evaluate import iso
 
         meta = {"id": agreement.id, "version": agreement.version}

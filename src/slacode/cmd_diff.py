@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from slacode.cli import (EXIT_FINDINGS, EXIT_OK, Abort, _as_of_option, _color,
-                         _event_options, read_agreement_text, resolve_as_of)
+                         _event_options, _jobs_option, read_agreement_text, resolve_as_of)
 
 
 def _fail(message: str) -> None:
@@ -94,7 +94,8 @@ def _read_records(events, cutoff: int, tz, input_format) -> tuple[list, list]:
 @click.option("--leads-limit", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
               help="List at most N leads whose verdicts change.")
 @_event_options
-def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format):
+@_jobs_option
+def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
     """Show what changed between two versions of an agreement (files or REV:path from git),
     and with --events which verdicts the change moves. Exit 0 same, 1 differs, 2 error."""
     from slacode import diff as d
@@ -108,7 +109,7 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format):
         cutoff = resolve_as_of(as_of)
         records, read_diags = _read_records(events, cutoff, tz, input_format)
         names = [e if e != "-" else "<stdin>" for e in events]
-        imp = d.impact(before, after, records, cutoff, sources=names)
+        imp = d.impact(before, after, records, cutoff, sources=names, jobs=jobs)
     elif as_of is not None:
         click.echo("slacode: --as-of has no effect without --events", err=True)
     semantic = [c for c in changes if c.semantic]

@@ -10,10 +10,10 @@ import sys
 
 import click
 
-from slacode.cli import EXIT_OK, _as_of_option, _color, _event_options, _fail, load_agreement
+from slacode.cli import EXIT_OK, _as_of_option, _color, _event_options, _fail, _jobs_option, load_agreement
 
 
-def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool):
+def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, jobs: int = 1):
     """Read (through the progress counter) and evaluate: the :class:`Result`."""
     from slacode.cli import evaluate_events
     from slacode.report.progress import Progress
@@ -25,7 +25,7 @@ def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool):
         return progress.wrap(records, label)
 
     with progress:
-        return evaluate_events(agreement, events, as_of, tz, input_format, wrap)
+        return evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs)
 
 
 def _input_problems(result) -> None:
@@ -50,7 +50,8 @@ def _input_problems(result) -> None:
 @click.option("--rule", "rules", multiple=True, metavar="NAME",
               help="Only this rule's verdicts (repeatable); targets and quotas are always shown.")
 @_event_options
-def report(spec, events, as_of, by, period, fmt, html_file, rules, tz, input_format):
+@_jobs_option
+def report(spec, events, as_of, by, period, fmt, html_file, rules, tz, input_format, jobs):
     """Compliance per group and period: met, breached, rate, response times, open clocks;
     targets and quotas; optionally an HTML dashboard."""
     from slacode.report import tables
@@ -62,7 +63,7 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, tz, input_for
     if unknown:
         _fail(f"--rule {unknown[0]}: the agreement has no rule of that name "
               f"(rules: {', '.join(sorted(known))})")
-    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt))
+    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs)
     selected = list(rules) or None
     comp = tables.compliance(result, by=by, period=period, plan=agreement.plan, rules=selected)
     if fmt == "json":
@@ -120,7 +121,8 @@ def _write_html(path, agreement, result, comp, by, period, rules) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
               show_default=True)
 @_event_options
-def due(spec, events, as_of, window, assignees, fmt, tz, input_format):
+@_jobs_option
+def due(spec, events, as_of, window, assignees, fmt, tz, input_format, jobs):
     """Open clocks that will warn or fall due soon, soonest first (for reminders and task queues)."""
     from slacode.report import due as up
     from slacode.report.progress import wanted
@@ -131,7 +133,7 @@ def due(spec, events, as_of, window, assignees, fmt, tz, input_format):
             within = up.parse_window(window)
         except ValueError as e:
             _fail(f"--within {window}: {e}")
-    result = _evaluate(load_agreement(spec), events, as_of, tz, input_format, wanted(fmt))
+    result = _evaluate(load_agreement(spec), events, as_of, tz, input_format, wanted(fmt), jobs)
     items = up.due_list(result.verdicts, result.as_of, within)
     if assignees:
         keep = set(assignees)

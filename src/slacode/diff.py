@@ -1226,8 +1226,9 @@ def _records_of(records, as_of: int, diagnostics: list) -> list:
     return records_from_objects(records, diagnostics=diagnostics, as_of_us=as_of)
 
 
-def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None) -> Impact:
-    """Evaluate ``old`` and ``new`` over the same ``records`` as of ``as_of`` and compare.
+def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, jobs: int = 1) -> Impact:
+    """Evaluate ``old`` and ``new`` over the same ``records`` as of ``as_of`` and compare
+    (in ``jobs`` processes, 0 for one per core: the same result).
 
     ``records``: :class:`slacode.events.Record` objects (as :func:`slacode.events.iter_records`
     yields them; read them once and pass the list), or event dicts / :class:`slacode.Event`.
@@ -1239,8 +1240,17 @@ def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None) 
     read_diags: list = []
     recs = _records_of(records, cutoff, read_diags)
     diags_old, diags_new = list(read_diags), list(read_diags)
-    res_old = evaluate_records(old.plan, recs, cutoff, diags_old, sources=sources)
-    res_new = evaluate_records(new.plan, recs, cutoff, diags_new, sources=sources)
+    from slacode import parallel
+
+    if jobs == 1 or len(recs) < parallel.MIN_PARALLEL_RECORDS or not parallel.can_fork():
+        res_old = evaluate_records(old.plan, recs, cutoff, diags_old, sources=sources)
+        res_new = evaluate_records(new.plan, recs, cutoff, diags_new, sources=sources)
+    else:                                           # the same results, in several processes
+        from slacode.stream import result_of
+
+        jobs = jobs or parallel.available_cores()
+        res_old, res_new = (result_of(parallel.run_records_parallel(a.plan, recs, cutoff, jobs, sources), a.plan,
+                                      cutoff, diags) for a, diags in ((old, diags_old), (new, diags_new)))
     keyed_old, keyed_new = _verdict_keys(res_old.verdicts), _verdict_keys(res_new.verdicts)
     clauses: dict[tuple[str, str], ClauseImpact] = {}
     for v in list(res_new.verdicts) + list(res_old.verdicts):   # new file's order first

@@ -545,6 +545,16 @@ def _column_of_key(raw: bytes, key: str) -> int:
     return len(raw[:m.start()].decode("utf-8", "replace")) + 1
 
 
+def after_as_of_diagnostic(count: int, first: int, name: str | None, as_of: int,
+                           what: str = "line") -> Diagnostic:
+    """The one ``info`` of a source about its events after ``as_of``."""
+    when = datetime_from_us(as_of).isoformat().replace("+00:00", "Z")
+    noun = "event is" if count == 1 else "events are"
+    return _diag(codes.AFTER_AS_OF,
+                 f"{count} {noun} after as_of {when} and not evaluated (first at {what} {first})",
+                 name, first)
+
+
 class _Reader:
     """State shared by the sources of one read: diagnostics, ids seen, order, as_of."""
 
@@ -557,6 +567,9 @@ class _Reader:
         self.seen: dict[str, int] = {}
         self.names: list[str] = []
         self.seq = 0
+        self.part: tuple[int, int] | None = None    # (k, n): only the lines of partition k
+        self.marks: list[int] = []                  # len(diagnostics) when each source began
+        self.late: dict[int, tuple[int, int]] | None = None  # source -> (after as_of, first line)
 
     # -- reports -------------------------------------------------------------------------
 
@@ -576,12 +589,7 @@ class _Reader:
             name, line))
 
     def after_as_of(self, count: int, first: int, name: str | None, what: str = "line") -> None:
-        when = datetime_from_us(self.as_of).isoformat().replace("+00:00", "Z")
-        noun = "event is" if count == 1 else "events are"
-        self.diagnostics.append(_diag(
-            codes.AFTER_AS_OF,
-            f"{count} {noun} after as_of {when} and not evaluated (first at {what} {first})",
-            name, first))
+        self.diagnostics.append(after_as_of_diagnostic(count, first, name, self.as_of, what))
 
     def problems(self, problems: list[_Problem], name: str | None, line: int,
                  raw: bytes | None = None) -> None:
@@ -623,9 +631,9 @@ class _Reader:
             base = index << _LINE_BITS
             seq = self.seq
             after = after_first = 0
-            lineno = 0
-            for raw in lines:
-                lineno += 1
+            self.marks.append(len(self.diagnostics))
+            numbered = enumerate(lines, 1) if self.part is None else owned_lines(lines, *self.part)
+            for lineno, raw in numbered:
                 try:
                     obj = loads(raw)
                 except decode_error as exc:
@@ -681,7 +689,9 @@ class _Reader:
                                    index, lineno))
                 seq += 1
             self.seq = seq
-            if after:
+            if self.late is not None:           # a partition: the caller adds up the counts
+                self.late[index] = (after, after_first)
+            elif after:
                 self.after_as_of(after, after_first, name)
 
     def _recover(self, raw: bytes, exc: Exception, name: str, lineno: int):
@@ -702,6 +712,7 @@ class _Reader:
 
     def csv(self, source: _Source, index: int) -> Iterator[Record]:
         """Records of one CSV source."""
+        self.marks.append(len(self.diagnostics))
         with _lines_of(source) as lines:
             yield from self._csv(lines, index, source.name)
 
@@ -878,6 +889,39 @@ def _csv_value(text: str):
     return text
 
 
+_LEAD_VALUE = re.compile(rb'\s*:\s*"([^"\\]*)"')
+
+
+def partition_of(lead: str, n: int) -> int:
+    """The partition (0 … n-1) of a lead: the same in every process and on every run."""
+    return zlib.crc32(lead.encode("utf-8", "surrogatepass")) % n
+
+
+def owned_lines(lines: Iterable[bytes], k: int, n: int) -> Iterator[tuple[int, bytes]]:
+    """``(line number, line)`` of the JSON Lines whose lead is in partition ``k`` of ``n``.
+
+    The lead is read from the bytes when the line names ``"lead"`` once with a plain string
+    value (no escapes); otherwise the line is parsed. A line without a usable lead (not JSON,
+    no ``lead``) belongs to partition 0, which reports it: every line is handled by exactly
+    one partition."""
+    find, match, crc = bytes.find, _LEAD_VALUE.match, zlib.crc32
+    for lineno, raw in enumerate(lines, 1):
+        i = find(raw, b'"lead"')
+        if i >= 0 and find(raw, b'"lead"', i + 6) < 0:
+            m = match(raw, i + 6)
+            if m is not None:
+                if crc(m.group(1)) % n == k:
+                    yield lineno, raw
+                continue
+        try:
+            obj = orjson.loads(raw[3:] if lineno == 1 and raw.startswith(_BOM) else raw)
+        except orjson.JSONDecodeError:
+            obj = None
+        lead = obj.get("lead") if obj.__class__ is dict else None
+        if (partition_of(lead, n) if lead.__class__ is str else 0) == k:
+            yield lineno, raw
+
+
 def iter_records(sources: Any, *, input_format: str | None = None,
                  default_tz: tzinfo | str | None = None, diagnostics: list,
                  as_of_us: int | None = None) -> Iterator[Record]:
@@ -896,6 +940,12 @@ def iter_records(sources: Any, *, input_format: str | None = None,
     Raises :class:`EventInputError` at once for an unknown format or an unreadable file
     (and while iterating if a file fails to read).
     """
+    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us)
+    return _iterate(reader, resolved)
+
+
+def resolve_sources(sources: Any, input_format: str | None = None) -> list[_Source]:
+    """Each source's name, format and path (``EventInputError`` for an unreadable one)."""
     if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "read"):
         sources = [sources]
     fmt = None
@@ -903,11 +953,28 @@ def iter_records(sources: Any, *, input_format: str | None = None,
         fmt = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv"}.get(input_format.lower())
         if fmt is None:
             raise EventInputError(f"unknown input format {input_format!r} (use jsonl or csv)")
-    resolved = [_resolve(s, fmt) for s in sources]
-    tz = _zone(default_tz)
-    reader = _Reader(diagnostics, tz, as_of_us, multi=len(resolved) > 1)
+    return [_resolve(s, fmt) for s in sources]
+
+
+def _open(sources, input_format, default_tz, diagnostics, as_of_us) -> tuple[_Reader, list[_Source]]:
+    resolved = resolve_sources(sources, input_format)
+    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=len(resolved) > 1)
     reader.names = [s.name for s in resolved]
-    return _iterate(reader, resolved)
+    return reader, resolved
+
+
+def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = None,
+                   default_tz: tzinfo | str | None = None, diagnostics: list,
+                   as_of_us: int | None = None) -> tuple[_Reader, Iterator[Record]]:
+    """:func:`iter_records` restricted to the leads of partition ``k`` of ``n`` (JSON Lines
+    only; see :func:`owned_lines`). Events after ``as_of_us`` are counted in ``reader.late``
+    (per source) instead of reported: the caller adds up the partitions. ``reader.seen`` holds
+    the ids this partition used, ``reader.marks`` where each source's diagnostics begin."""
+    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us)
+    if any(s.fmt != "jsonl" for s in resolved):
+        raise ValueError("partitioned reading needs JSON Lines sources")
+    reader.part, reader.late = (k, n), {}
+    return reader, _iterate(reader, resolved)
 
 
 @contextmanager

@@ -757,6 +757,14 @@ class Agreement(Node):
 
         return evaluate(self, events, as_of=as_of, default_tz=default_tz)
 
+    def evaluate_many(self, events, *, as_of, jobs=None, default_tz=None, input_format=None):
+        """:meth:`evaluate` for many leads, in ``jobs`` processes (default: every core), with
+        the same result. ``events``: event files (paths) or dicts / :class:`slacode.Event`."""
+        from slacode.parallel import evaluate_many
+
+        return evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
+                             input_format=input_format)
+
     def upcoming(self, events, *, as_of, within=None, default_tz=None):
         """The open clocks that will warn or fall due soon (within ``within``, a timedelta or
         text such as ``"2h"``; None: all), soonest first — what a reminder service needs.

@@ -195,7 +195,11 @@ def run_stream(plan, read: Callable[[list], Iterator], as_of: int, diagnostics: 
 def evaluate_stream(plan, read: Callable[[list], Iterator], as_of: int, diagnostics: list,
                     sources: list[str] | None) -> Result:
     """The whole :class:`~slacode.evaluate.Result` of a stream (verdicts held in memory)."""
-    run = run_stream(plan, read, as_of, diagnostics, sources)
+    return result_of(run_stream(plan, read, as_of, diagnostics, sources), plan, as_of, diagnostics)
+
+
+def result_of(run, plan, as_of: int, diagnostics: list) -> Result:
+    """The :class:`~slacode.evaluate.Result` of a finished run (serial or parallel)."""
     verdicts: list = []
     lead_diags: list = []
     for outcome in run.outcomes():

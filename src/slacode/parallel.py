@@ -1,0 +1,261 @@
+"""Evaluation across processes, partitioned by lead, with the output of one process.
+
+Every worker reads every source but keeps only the lines of its leads (a lead's partition
+is a CRC-32 of its id, :func:`slacode.events.partition_of`), and folds them exactly as the
+serial path does (:mod:`slacode.stream`: both passes, spool, replay). It leaves in a
+temporary directory its lead outcomes, in lead order, and what the merge needs: its line
+diagnostics, its counts of events after ``as_of``, its notes and a hash of every id it used.
+
+The parent merges the outcomes by lead id, adds the aggregates in that order, and puts the
+diagnostics back in input order, so the output is byte for byte the serial one. Two things
+only one process can judge fall back to the serial path: the same event id under leads of
+different partitions (§13: duplicate ids are judged across all inputs, the first wins) and
+inputs that are not JSON Lines files (CSV, standard input). Workers are forked: they share
+the loaded agreement and its compiled plan; where ``fork`` is missing, evaluation is serial.
+"""
+from __future__ import annotations
+
+import bisect
+import heapq
+import multiprocessing
+import os
+import pickle
+import shutil
+import tempfile
+from array import array
+from typing import Iterator
+
+from slacode.aggregate import Aggregates
+from slacode.evaluate import note_diagnostics
+from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, partition_of, \
+    resolve_sources
+from slacode.stream import run_stream
+
+#: Inputs smaller than this are evaluated in one process: starting workers costs more.
+MIN_PARALLEL_BYTES = 4 << 20
+#: … and so are fewer records than this when they are already in memory.
+MIN_PARALLEL_RECORDS = 20_000
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def parallel_sources(sources, input_format: str | None, jobs: int, min_bytes: int | None = None):
+    """The resolved sources when evaluating them in ``jobs`` processes is possible and worth
+    it, else None (serial): JSON Lines files only, ``fork`` available, enough bytes."""
+    if jobs <= 1 or not can_fork():
+        return None
+    if not all(isinstance(s, (str, os.PathLike)) and os.fspath(s) != "-" for s in sources):
+        return None
+    resolved = resolve_sources(list(sources), input_format)
+    if any(s.fmt != "jsonl" or s.path is None for s in resolved):
+        return None
+    try:
+        size = sum(os.path.getsize(s.path) for s in resolved)
+    except OSError:
+        return None
+    return resolved if size >= (MIN_PARALLEL_BYTES if min_bytes is None else min_bytes) else None
+
+
+class ParallelRun:
+    """The merged result of the workers, read like a :class:`~slacode.stream.StreamEvaluation`:
+    :meth:`outcomes` in lead order, then ``agg`` and :meth:`closing_diagnostics`."""
+
+    def __init__(self, plan, as_of: int, workdir: str, metas: list[dict]):
+        self.agg = Aggregates(plan, as_of)
+        self.workdir = workdir
+        self.metas = metas
+        self.notes: set = set().union(*(m["notes"] for m in metas))
+
+    def outcomes(self) -> Iterator:
+        streams = [_read_outcomes(os.path.join(self.workdir, f"outcomes-{k}"), m["count"])
+                   for k, m in enumerate(self.metas)]
+        try:
+            for outcome in heapq.merge(*streams, key=lambda o: o.lead):
+                self.agg.add_contribution(outcome.contribution)
+                yield outcome
+        finally:
+            self.close()
+
+    def closing_diagnostics(self) -> list:
+        return note_diagnostics(self.notes)
+
+    def close(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _read_outcomes(path: str, count: int) -> Iterator:
+    with open(path, "rb") as f:
+        load = pickle.load
+        for _ in range(count):
+            yield load(f)
+
+
+def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, names: list[str],
+                 input_format: str | None = None, default_tz=None, serialize=None) -> ParallelRun | None:
+    """Evaluate ``sources`` (resolved by :func:`parallel_sources`) in ``jobs`` processes.
+
+    Appends the reading diagnostics to ``diagnostics`` in input order and returns the run, or
+    None when the input needs the serial path (an id used under leads of two partitions).
+    Raises :class:`EventInputError` if a worker could not read its input."""
+    files = ([s.path for s in sources], input_format, default_tz)
+    return _run(plan, as_of, diagnostics, jobs, names, serialize, files=files)
+
+
+def run_records_parallel(plan, records: list, as_of: int, jobs: int, sources=None) -> ParallelRun:
+    """Evaluate records already read (ids judged, as_of applied) in ``jobs`` processes."""
+    parts: list[list] = [[] for _ in range(jobs)]
+    for r in records:
+        parts[partition_of(r.lead, jobs)].append(r)
+    run = _run(plan, as_of, [], jobs, sources, None, parts=parts)
+    assert run is not None                      # no ids to judge: never falls back
+    return run
+
+
+def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=None):
+    workdir = tempfile.mkdtemp(prefix="slacode-jobs-")
+    ctx = multiprocessing.get_context("fork")
+    job = (plan, files, parts, as_of, names, serialize, workdir, jobs)
+    procs = [ctx.Process(target=_worker, args=(k, job), daemon=True) for k in range(jobs)]
+    try:
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+        metas = [_meta(workdir, k, p.exitcode) for k, p in enumerate(procs)]
+    except BaseException:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    if _ids_cross_partitions([m["ids"] for m in metas]):
+        shutil.rmtree(workdir, ignore_errors=True)
+        return None
+    if files is not None:
+        diagnostics.extend(_merged_diagnostics(metas, names, as_of))
+    return ParallelRun(plan, as_of, workdir, metas)
+
+
+def _meta(workdir: str, k: int, exitcode: int | None) -> dict:
+    path = os.path.join(workdir, f"meta-{k}")
+    try:
+        with open(path, "rb") as f:
+            meta = pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise RuntimeError(f"evaluation worker {k} stopped (exit code {exitcode}) without a result") from None
+    if "error" in meta:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise EventInputError(meta["error"])
+    return meta
+
+
+def _ids_cross_partitions(id_hashes: list[array]) -> bool:
+    """Whether an id hash occurs in two partitions (a false alarm only costs the serial path)."""
+    seen: set = set()
+    for hashes in id_hashes:
+        if not seen.isdisjoint(hashes):
+            return True
+        seen.update(hashes)
+    return False
+
+
+def _merged_diagnostics(metas: list[dict], names: list[str], as_of: int) -> list:
+    """Reading diagnostics as one process writes them: each source's in line order, then its
+    count of events after ``as_of``."""
+    per_source: list[list] = [[] for _ in names]
+    for meta in metas:
+        for index, diag in meta["diagnostics"]:
+            per_source[index].append(diag)
+    out = []
+    for index, diags in enumerate(per_source):
+        diags.sort(key=lambda d: d.span.line if d.span is not None else 0)
+        out.extend(diags)
+        late = [meta["late"][index] for meta in metas if meta["late"].get(index, (0, 0))[0]]
+        if late:
+            out.append(after_as_of_diagnostic(sum(c for c, _ in late), min(f for _, f in late),
+                                              names[index], as_of))
+    return out
+
+
+def _worker(k: int, job: tuple) -> None:
+    plan, files, parts, as_of, names, serialize, workdir, n = job
+    meta: dict
+    try:
+        first: dict = {}
+
+        def read(diags: list):
+            if files is None:
+                return iter(parts[k])
+            paths, input_format, default_tz = files
+            reader, records = iter_partition(paths, k, n, input_format=input_format,
+                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of)
+            first.setdefault("reader", reader)
+            return records
+
+        diagnostics: list = []
+        run = run_stream(plan, read, as_of, diagnostics, sources=names, serialize=serialize)
+        count = 0
+        with open(os.path.join(workdir, f"outcomes-{k}"), "wb") as f:
+            dump = pickle.dump
+            for outcome in run.outcomes():
+                dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
+                count += 1
+        meta = {"count": count, "notes": run.notes, "late": {}, "ids": array("q"), "diagnostics": []}
+        reader = first.get("reader")
+        if reader is not None:
+            marks = reader.marks
+            meta.update(late=reader.late, ids=array("q", map(hash, reader.seen)),
+                        diagnostics=[(bisect.bisect_right(marks, i) - 1, d) for i, d in enumerate(diagnostics)])
+    except EventInputError as e:
+        meta = {"error": str(e)}
+    with open(os.path.join(workdir, f"meta-{k}"), "wb") as f:
+        pickle.dump(meta, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_tz=None,
+                  input_format: str | None = None):
+    """The :class:`~slacode.evaluate.Result` of many leads' events, in ``jobs`` processes
+    (default: every core), identical to one process's.
+
+    ``events``: event files (paths; ``input_format`` as in :func:`slacode.read_events`) or an
+    iterable of event dicts / :class:`slacode.Event` (validated here, then split by lead)."""
+    from slacode.evaluate import as_of_us, evaluate_records
+    from slacode.events import iter_records, records_from_objects
+    from slacode.stream import evaluate_stream, result_of
+
+    plan = agreement.plan
+    cutoff = as_of_us(as_of)
+    jobs = available_cores() if jobs is None or jobs <= 0 else jobs
+    if isinstance(events, (str, os.PathLike)):
+        events = [events]
+    events = list(events)
+    diagnostics: list = []
+    if events and all(isinstance(e, (str, os.PathLike)) for e in events):
+        names = [s.name for s in resolve_sources(events, input_format)]
+        resolved = parallel_sources(events, input_format, jobs, min_bytes=0)
+        run = None
+        if resolved is not None:
+            run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names,
+                               input_format=input_format, default_tz=default_tz)
+        if run is None:
+            diagnostics = []
+
+            def read(diags):
+                return iter_records(events, input_format=input_format, default_tz=default_tz,
+                                    diagnostics=diags, as_of_us=cutoff)
+            return evaluate_stream(plan, read, cutoff, diagnostics, sources=names)
+        return result_of(run, plan, cutoff, diagnostics)
+    records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff)
+    if jobs <= 1 or not can_fork():
+        return evaluate_records(plan, records, cutoff, diagnostics)
+    return result_of(run_records_parallel(plan, records, cutoff, jobs), plan, cutoff, diagnostics)

@@ -1,0 +1,150 @@
+"""Parallel evaluation (--jobs, evaluate_many) gives exactly the serial output."""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import slacode
+from slacode import parallel
+from slacode.cli import main
+from slacode.evaluate import as_of_us
+from slacode.events import partition_of
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT.parent / "shared" / "bench"
+SPEC = ROOT / "specs" / "northwind.sla"
+AS_OF = "2026-11-20T18:00:00-03:00"
+
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="parallel evaluation needs fork")
+
+
+@pytest.fixture(autouse=True)
+def small_inputs_in_parallel(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_RECORDS", 0)
+
+
+def run(capsys, *argv) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def messy_events(tmp_path: Path) -> list[Path]:
+    """The example's events split in two files, shuffled in places, with every kind of problem."""
+    lines = (ROOT / "specs" / "events.jsonl").read_text().splitlines()
+    rnd = random.Random(7)
+    head, tail = lines[: len(lines) // 2], lines[len(lines) // 2:]
+    rnd.shuffle(tail)                              # interleaved and out of order: replayed leads
+    first = json.loads(head[0])
+    head[0] = "\ufeff" + head[0]                   # a byte-order mark on line 1
+    head.insert(5, "not json at all")
+    head.insert(9, json.dumps({"lead": "L-bad", "at": "yesterday", "type": "note"}))
+    head.insert(12, json.dumps({"at": "2026-11-10T10:00:00Z", "type": "note"}))       # no lead
+    head.insert(15, json.dumps(dict(first, at="2026-11-10T10:00:00Z")))                  # duplicate id, same lead
+    head.insert(17, '{"lead": "L\\u00e9x", "at": "2026-11-10T10:00:00Z", "type": "state", "state": "mql"}')
+    head.insert(18, json.dumps({"lead": "Lé" + "x", "at": "2026-11-10T11:00:00Z", "type": "state", "state": "limbo"}))
+    head.insert(20, json.dumps({"fields": {"lead": "other"}, "lead": "L-nested", "at": "2026-11-10T11:00:00Z",
+                                "type": "assigned", "owner": "rep-9"}))
+    tail.append(json.dumps({"lead": "L-late", "at": "2027-02-01T10:00:00Z", "type": "note"}))
+    tail.append("")
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("\n".join(head) + "\n", encoding="utf-8")
+    b.write_text("\n".join(tail) + "\n", encoding="utf-8")
+    return [a, b]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
+def test_check_output_is_the_same_for_every_job_count(tmp_path, capsys, fmt):
+    files = [str(p) for p in messy_events(tmp_path)]
+    outputs = {}
+    for jobs in ("1", "2", "3"):
+        code, out = run(capsys, "check", str(SPEC), *files, "--as-of", AS_OF, "--format", fmt, "--jobs", jobs)
+        outputs[jobs] = (code, out)
+    assert outputs["2"] == outputs["1"]
+    assert outputs["3"] == outputs["1"]
+    if fmt == "json":
+        doc = json.loads(outputs["1"][1])
+        codes = {d["code"] for d in doc["diagnostics"]}
+        assert len(doc["verdicts"]) > 100
+        assert {"SLA501", "SLA502", "SLA503", "SLA505", "SLA506", "SLA601"} <= codes, codes
+
+
+def test_partitions_really_split_the_leads(tmp_path):
+    files = messy_events(tmp_path)
+    names = [str(p) for p in files]
+    resolved = parallel.parallel_sources(names, None, 3)
+    diagnostics: list = []
+    agreement = slacode.load(SPEC)
+    run = parallel.run_parallel(agreement.plan, resolved, as_of_us(AS_OF), diagnostics, 3, names=names)
+    assert run is not None
+    counts = [m["count"] for m in run.metas]
+    assert len([c for c in counts if c]) == 3, counts           # every worker had leads
+    leads = [o.lead for o in run.outcomes()]
+    assert leads == sorted(leads) and len(leads) == len(set(leads)) == sum(counts)
+
+
+def test_an_id_shared_by_leads_of_two_partitions_falls_back_to_one_process(tmp_path, capsys):
+    a = tmp_path / "e.jsonl"
+    rows = []
+    for i in range(40):
+        rows.append({"lead": f"L{i}", "at": f"2026-11-10T1{i % 10}:00:00Z", "type": "state", "state": "mql",
+                     "id": "same" if i in (3, 30) else f"e{i}"})
+    a.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert partition_of("L3", 2) != partition_of("L30", 2) or partition_of("L3", 3) != partition_of("L30", 3)
+    outs = [run(capsys, "check", str(SPEC), str(a), "--as-of", AS_OF, "--format", "json", "--jobs", j)
+            for j in ("1", "2", "3")]
+    assert outs[0] == outs[1] == outs[2]
+    assert "already used" in outs[0][1]
+    jobs = 2 if partition_of("L3", 2) != partition_of("L30", 2) else 3
+    plan = slacode.load(SPEC).plan
+    assert parallel.run_parallel(plan, parallel.parallel_sources([str(a)], None, jobs), as_of_us(AS_OF), [],
+                                 jobs, names=[str(a)]) is None
+
+
+def test_report_and_due_are_the_same_in_parallel(tmp_path, capsys):
+    files = [str(p) for p in messy_events(tmp_path)]
+    for cmd in (["report", "--format", "json"], ["due", "--format", "json"]):
+        outs = [run(capsys, cmd[0], str(SPEC), *files, "--as-of", AS_OF, *cmd[1:], "--jobs", j)
+                for j in ("1", "2")]
+        assert outs[0] == outs[1]
+
+
+def test_diff_is_the_same_in_parallel(capsys):
+    args = ["diff", str(SPEC), str(ROOT / "specs" / "northwind_v2.sla"), "--events",
+            str(ROOT / "specs" / "events.jsonl"), "--as-of", AS_OF, "--format", "json"]
+    outs = [run(capsys, *args, "--jobs", j) for j in ("1", "2")]
+    assert outs[0] == outs[1]
+    assert json.loads(outs[0][1])["impact"]
+
+
+def test_evaluate_many_equals_evaluate(tmp_path):
+    agreement = slacode.load(SPEC)
+    events = []
+    for line in (ROOT / "specs" / "events.jsonl").read_text().splitlines():
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            pass                                    # the example's deliberately broken lines
+    assert len(events) > 1000
+    serial = agreement.evaluate(events, as_of=AS_OF).to_dict()
+    assert agreement.evaluate_many(events, as_of=AS_OF, jobs=3).to_dict() == serial
+    assert agreement.evaluate_many(events, as_of=AS_OF, jobs=1).to_dict() == serial
+    files = messy_events(tmp_path)
+    by_files = [agreement.evaluate_many(files, as_of=AS_OF, jobs=j).to_dict() for j in (1, 2)]
+    assert by_files[0] == by_files[1]
+
+
+@pytest.mark.skipif(not (BENCH / "gen_events.py").exists(), reason="needs ../shared/bench")
+def test_time_ordered_bench_data_in_parallel(tmp_path, capsys):
+    path = tmp_path / "time.jsonl"
+    subprocess.run([sys.executable, str(BENCH / "gen_events.py"), "300", str(path), "--seed", "3",
+                    "--order", "time"], check=True, capture_output=True)
+    spec = str(BENCH / "bench.sla")
+    outs = [run(capsys, "check", spec, str(path), "--as-of", "2026-09-01T00:00:00Z", "--format", "jsonl",
+                "--jobs", j) for j in ("1", "2")]
+    assert outs[0] == outs[1]
