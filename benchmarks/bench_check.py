@@ -18,6 +18,7 @@ It checks that slacode's verdict counts equal the hand-written fold's and DuckDB
 for several processes, the parent's peak plus jobs x the largest worker's).
 
 usage: python3 benchmarks/bench_check.py [--leads 100000] [--quick] [--data DIR] [--jobs N]
+"""
 from __future__ import annotations
 
 import argparse
