@@ -52,6 +52,8 @@ SLACODE = r"""
 import sys, time, resource, collections, orjson
 t0 = time.perf_counter()
 from slacode.cli import main
+import slacode.parallel
+slacode.parallel.MIN_PARALLEL_BYTES = 0     # small --quick files are split too
 out = open(sys.argv[3], "w") if sys.argv[3] != "-" else open(__import__("os").devnull, "w")
 sys.stdout = out
 code = main(["check", sys.argv[1], sys.argv[2], "--as-of", sys.argv[4], "--format", "jsonl",
