@@ -377,6 +377,7 @@ class Plan:
     quotas: tuple[QuotaPlan, ...]
     segments: dict = field(default_factory=dict)
     needs_fields_history: bool = False
+    output_order: tuple = ()        # indices into rules, None for the flow, in declaration order
 
 
 def _duration_us(d: m.Duration, clock) -> int:
@@ -494,9 +495,11 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             name=q.name.value, owner=q.owner.value if q.owner else None,
             counts=compile_triggers(q.count.triggers, segments), bound=q.goal.bound,
             amount=evaluate_expr(q.goal.amount, constants), period=q.goal.period, index=index[id(q)]))
+    order = [(r.index, i) for i, r in enumerate(rules)] + ([(flow.index, None)] if flow is not None else [])
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),
-                quotas=tuple(quotas), segments=seg_preds)
+                quotas=tuple(quotas), segments=seg_preds,
+                output_order=tuple(i for _, i in sorted(order, key=lambda x: x[0])))
 
 
 def _types_of(triggers) -> frozenset:

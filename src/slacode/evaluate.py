@@ -156,6 +156,10 @@ class RuleFold:
 class LeadFold:
     """The fold over one lead's events (feed them in processing order)."""
 
+    __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
+                 "flow_final_at", "flow_evidence", "unknown_states", "quota_hits", "target_segments",
+                 "events", "first_at")
+
     def __init__(self, plan: Plan, lead: str, notes: set | None = None,
                  target_segments: dict[str, tuple] | None = None):
         self.plan = plan
@@ -324,19 +328,23 @@ class LeadFold:
     # -- verdicts -------------------------------------------------------------------------
     def verdicts(self, as_of: int) -> list[Verdict]:
         out: list[Verdict] = []
-        plan = self.plan
-        items = [(rf.plan.index, rf) for rf in self.rules]
-        if plan.flow is not None:
-            items.append((plan.flow.index, None))
-        for _, rf in sorted(items, key=lambda x: x[0]):
-            if rf is None:
+        rules = self.rules
+        for i in self.plan.output_order:            # declaration order, the flow block included
+            if i is None:
                 v = self._flow_verdict()
                 if v is not None:
                     out.append(v)
                 continue
+            rf = rules[i]
+            cycles = rf.cycles
+            if not cycles:
+                continue
             rp = rf.plan
+            if len(cycles) == 1:                    # already in clause order
+                out.extend(_cycle_verdicts(self, rp, cycles[0], as_of))
+                continue
             per_clause: dict[str, list] = {}
-            for cyc in rf.cycles:
+            for cyc in cycles:
                 for v in _cycle_verdicts(self, rp, cyc, as_of):
                     per_clause.setdefault(v.clause, []).append(v)
             for c in rp.clauses:

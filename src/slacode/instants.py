@@ -53,6 +53,7 @@ class _Zone:
 _ZONES: dict = {}
 _HOURS: dict = {}
 _WHEN_HOURS: dict = {}
+_ISO: dict = {}
 _MIN_SEC = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))    # "MM:SS" by second of the hour
 
 
@@ -86,7 +87,18 @@ def local_day(us: int, zone) -> int:
 
 
 def iso(us: int, zone) -> str:
-    """RFC 3339 text of an instant in ``zone``, as ``datetime.isoformat`` writes it."""
+    """RFC 3339 text of an instant in ``zone``, as ``datetime.isoformat`` writes it (the
+    last few thousand are kept: a cycle's start and common deadlines repeat)."""
+    key = (us, zone)
+    text = _ISO.get(key)
+    if text is None:
+        if len(_ISO) > 4096:
+            _ISO.clear()
+        text = _ISO[key] = _iso(us, zone)
+    return text
+
+
+def _iso(us: int, zone) -> str:
     off, text = _offset(zone, us)
     hour, rem = divmod(us + off, _HOUR)
     secs, micro = divmod(rem, 1_000_000)

@@ -143,6 +143,14 @@ class StreamEvaluation:
             verdicts = [self.serialize(v) for v in verdicts]
         return LeadOutcome(fold.lead, verdicts, contribution, unknown_state_diagnostics(fold, self.sources))
 
+    def _live_outcomes(self) -> Iterator[LeadOutcome]:
+        """The live folds' outcomes in lead order, each made when the merge needs it (and the
+        fold dropped then): verdicts are never all in memory at once."""
+        folds = self.folds
+        self.folds = {}
+        for lead in sorted(folds):
+            yield self._outcome(folds.pop(lead))
+
     def _spool_write(self, outcome: LeadOutcome) -> None:
         if self._spool is None:
             self._spool = tempfile.TemporaryFile()
@@ -163,12 +171,9 @@ class StreamEvaluation:
         """Every lead's outcome in lead order (call once, after the passes)."""
         if self.grouped:
             self._flush_current()
-        for lead, fold in self.folds.items():
-            self.late[lead] = self._outcome(fold)
-        self.folds = {}
         late = [self.late[k] for k in sorted(self.late)]
         self.late = {}
-        for outcome in heapq.merge(self._spool_read(), late, key=lambda o: o.lead):
+        for outcome in heapq.merge(self._spool_read(), late, self._live_outcomes(), key=lambda o: o.lead):
             self.agg.add_contribution(outcome.contribution)
             yield outcome
         if self._spool is not None:
