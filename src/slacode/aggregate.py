@@ -9,15 +9,26 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from slacode.evaluate import Verdict, from_us
+from slacode import instants
+from slacode.evaluate import Verdict
 
 UNDECIDED = frozenset({"pending", "at_risk", "paused"})
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_PERIODS: dict = {}         # (local day number, period) -> (label, first date)
+_MIDNIGHTS: dict = {}       # (date, zone) -> µs
+
+
 def period_of(us: int, period: str, zone) -> tuple[str, date]:
     """The label and first local date of the period holding instant ``us``."""
-    d = from_us(us, zone).date()
-    return period_of_date(d, period)
+    key = (instants.local_day(us, zone), period)
+    got = _PERIODS.get(key)
+    if got is None:
+        if len(_PERIODS) > 1 << 16:
+            _PERIODS.clear()
+        got = _PERIODS[key] = period_of_date(date.fromordinal(key[0] + _EPOCH_ORDINAL), period)
+    return got
 
 
 def period_of_date(d: date, period: str) -> tuple[str, date]:
@@ -44,8 +55,13 @@ def next_start(start: date, period: str) -> date:
 
 
 def local_midnight_us(d: date, zone) -> int:
-    t = datetime(d.year, d.month, d.day, tzinfo=zone)
-    return int(t.timestamp()) * 1_000_000
+    key = (d, zone)
+    us = _MIDNIGHTS.get(key)
+    if us is None:
+        if len(_MIDNIGHTS) > 1 << 16:
+            _MIDNIGHTS.clear()
+        us = _MIDNIGHTS[key] = int(datetime(d.year, d.month, d.day, tzinfo=zone).timestamp()) * 1_000_000
+    return us
 
 
 def periods(first_us: int, last_us: int, period: str, zone):

@@ -613,8 +613,7 @@ def _never(c, cyc, fold: LeadFold, base) -> Verdict:
             zone, name = _lead_zone(tzfield, fold, c.place)
             if name not in used:
                 used.append(name)
-            local = from_us(at, zone)
-            minute = local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+            minute = instants.local_us(at, zone) % 86_400_000_000 / 60_000_000   # of the local day
             if start_min < end_min:
                 inside = start_min <= minute < end_min
             else:                                           # the window crosses midnight

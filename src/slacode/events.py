@@ -86,6 +86,11 @@ _SHAPE = "YYYY-MM-DDTHH:MM:SS[.fraction] followed by Z or an offset ±HH:MM"
 _CUT1, _CUT2, _CUT3 = _CUTS = (slice(None, 13), slice(13, 19), slice(19, None))
 
 
+_HOURS: dict[str, int] = {}
+_MINUTES: dict[str, int] = {}
+_TAILS: dict[str, int] = {}
+
+
 class _Clock:
     """Converts RFC 3339 text to epoch microseconds, with caches for speed.
 
@@ -104,9 +109,11 @@ class _Clock:
     _MAX_TAILS = 200_000
 
     def __init__(self, tz: tzinfo | None = None):
-        self.hours: dict[str, int] = {}    # "2026-11-09T13" -> µs of that hour, UTC wall
-        self.minutes: dict[str, int] = {}  # ":05:09" -> µs
-        self.tails: dict[str, int] = {}    # ".250-03:00" -> fraction µs minus offset µs
+        # Shared by every clock (none depends on the zone): a service that reads one lead
+        # per call finds its timestamps' parts already validated.
+        self.hours: dict[str, int] = _HOURS    # "2026-11-09T13" -> µs of that hour, UTC wall
+        self.minutes: dict[str, int] = _MINUTES  # ":05:09" -> µs
+        self.tails: dict[str, int] = _TAILS    # ".250-03:00" -> fraction µs minus offset µs
         self.tz = tz
 
     def us(self, text: str) -> int:
