@@ -148,3 +148,51 @@ def test_time_ordered_bench_data_in_parallel(tmp_path, capsys):
     outs = [run(capsys, "check", spec, str(path), "--as-of", "2026-09-01T00:00:00Z", "--format", "jsonl",
                 "--jobs", j) for j in ("1", "2")]
     assert outs[0] == outs[1]
+
+
+def grouped_events(tmp_path: Path, leads: int = 400) -> Path:
+    path = tmp_path / "grouped.jsonl"
+    subprocess.run([sys.executable, str(BENCH / "gen_events.py"), str(leads), str(path), "--seed", "5"],
+                   check=True, capture_output=True)
+    return path
+
+
+@pytest.mark.skipif(not (BENCH / "gen_events.py").exists(), reason="needs ../shared/bench")
+def test_a_file_grouped_by_lead_is_split_in_byte_ranges(tmp_path, capsys, monkeypatch):
+    path = grouped_events(tmp_path)
+    lines = path.read_text().splitlines()
+    third = len(lines) // 3
+    lines.insert(third, "{broken")                          # problems near the cuts
+    lines.insert(2 * third, json.dumps({"lead": lines and json.loads(lines[2 * third - 1])["lead"],
+                                        "at": "2026-13-01T00:00:00Z", "type": "note"}))
+    lines.append(json.dumps({"lead": "L9999999", "at": "2027-03-01T00:00:00Z", "type": "note"}))
+    path.write_text("\n".join(lines) + "\n")
+    spans = parallel.byte_ranges(str(path), 3)
+    assert spans is not None and len(spans) == 3
+    assert [s[2] for s in spans][0] == 1 and spans[-1][1] == path.stat().st_size
+    used = []
+    real = parallel._run
+    monkeypatch.setattr(parallel, "_run", lambda *a, **k: used.append(k.get("spans")) or real(*a, **k))
+    spec = str(BENCH / "bench.sla")
+    outs = [run(capsys, "check", spec, str(path), "--as-of", "2026-10-01T00:00:00Z", "--format", "json",
+                "--jobs", j) for j in ("1", "2", "3")]
+    assert outs[0] == outs[1] == outs[2]
+    assert [len(s) for s in used] == [2, 3]                 # byte ranges, not partitions by lead
+    assert {"SLA501", "SLA503", "SLA506"} <= {d["code"] for d in json.loads(outs[0][1])["diagnostics"]}
+
+
+@pytest.mark.skipif(not (BENCH / "gen_events.py").exists(), reason="needs ../shared/bench")
+def test_grouped_at_first_but_not_later_falls_back_to_lead_partitions(tmp_path, capsys, monkeypatch):
+    path = grouped_events(tmp_path)
+    lines = path.read_text().splitlines()
+    lines.append(lines[0].replace('"id":"', '"id":"again-'))        # the first lead comes back at the end
+    path.write_text("\n".join(lines) + "\n")
+    assert parallel.byte_ranges(str(path), 2) is not None
+    used = []
+    real = parallel._run
+    monkeypatch.setattr(parallel, "_run", lambda *a, **k: used.append(k.get("spans")) or real(*a, **k))
+    spec = str(BENCH / "bench.sla")
+    outs = [run(capsys, "check", spec, str(path), "--as-of", "2027-06-01T00:00:00Z", "--format", "jsonl",
+                "--jobs", j) for j in ("1", "2")]
+    assert outs[0] == outs[1]
+    assert [s is not None for s in used] == [True, False]   # tried the ranges, then partitions

@@ -575,6 +575,7 @@ class _Reader:
         self.names: list[str] = []
         self.seq = 0
         self.part: tuple[int, int] | None = None    # (k, n): only the lines of partition k
+        self.span: tuple[int, int, int] | None = None  # (start, end, first line): a byte range
         self.marks: list[int] = []                  # len(diagnostics) when each source began
         self.late: dict[int, tuple[int, int]] | None = None  # source -> (after as_of, first line)
 
@@ -639,7 +640,13 @@ class _Reader:
             seq = self.seq
             after = after_first = 0
             self.marks.append(len(self.diagnostics))
-            numbered = enumerate(lines, 1) if self.part is None else owned_lines(lines, *self.part)
+            if self.span is not None:                  # a byte range of one file
+                start, end, first_line = self.span
+                numbered = enumerate(range_lines(lines, start, end), first_line)
+            elif self.part is not None:                # the leads of one partition
+                numbered = owned_lines(lines, *self.part)
+            else:
+                numbered = enumerate(lines, 1)
             for lineno, raw in numbered:
                 try:
                     obj = loads(raw)
@@ -904,29 +911,51 @@ def partition_of(lead: str, n: int) -> int:
     return zlib.crc32(lead.encode("utf-8", "surrogatepass")) % n
 
 
-def owned_lines(lines: Iterable[bytes], k: int, n: int) -> Iterator[tuple[int, bytes]]:
-    """``(line number, line)`` of the JSON Lines whose lead is in partition ``k`` of ``n``.
+def line_lead(raw: bytes) -> bytes | None:
+    """The UTF-8 bytes of a JSON line's ``lead``, or None when it has no usable one.
 
-    The lead is read from the bytes when the line names ``"lead"`` once with a plain string
-    value (no escapes); otherwise the line is parsed. A line without a usable lead (not JSON,
-    no ``lead``) belongs to partition 0, which reports it: every line is handled by exactly
-    one partition."""
+    Read from the bytes when the line names ``"lead"`` once with a plain string value (no
+    escapes); otherwise the line is parsed (a byte-order mark is skipped)."""
+    i = raw.find(b'"lead"')
+    if i >= 0 and raw.find(b'"lead"', i + 6) < 0:
+        m = _LEAD_VALUE.match(raw, i + 6)
+        if m is not None:
+            return m.group(1)
+    try:
+        obj = orjson.loads(raw[3:] if raw.startswith(_BOM) else raw)
+    except orjson.JSONDecodeError:
+        return None
+    lead = obj.get("lead") if obj.__class__ is dict else None
+    return lead.encode("utf-8", "surrogatepass") if lead.__class__ is str else None
+
+
+def owned_lines(lines: Iterable[bytes], k: int, n: int) -> Iterator[tuple[int, bytes]]:
+    """``(line number, line)`` of the JSON Lines whose lead is in partition ``k`` of ``n``
+    (see :func:`line_lead`). A line without a usable lead (not JSON, no ``lead``) belongs to
+    partition 0, which reports it: every line is handled by exactly one partition."""
     find, match, crc = bytes.find, _LEAD_VALUE.match, zlib.crc32
     for lineno, raw in enumerate(lines, 1):
-        i = find(raw, b'"lead"')
+        i = find(raw, b'"lead"')                # line_lead's fast path, inline: every line
         if i >= 0 and find(raw, b'"lead"', i + 6) < 0:
             m = match(raw, i + 6)
             if m is not None:
                 if crc(m.group(1)) % n == k:
                     yield lineno, raw
                 continue
-        try:
-            obj = orjson.loads(raw[3:] if lineno == 1 and raw.startswith(_BOM) else raw)
-        except orjson.JSONDecodeError:
-            obj = None
-        lead = obj.get("lead") if obj.__class__ is dict else None
-        if (partition_of(lead, n) if lead.__class__ is str else 0) == k:
+        lead = line_lead(raw)
+        if (crc(lead) % n if lead is not None else 0) == k:
             yield lineno, raw
+
+
+def range_lines(handle, start: int, end: int) -> Iterator[bytes]:
+    """The lines of an open binary file from byte ``start`` (a line start) to ``end``."""
+    handle.seek(start)
+    pos = start
+    for line in handle:
+        if pos >= end:
+            return
+        yield line
+        pos += len(line)
 
 
 def iter_records(sources: Any, *, input_format: str | None = None,
@@ -981,6 +1010,18 @@ def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = N
     if any(s.fmt != "jsonl" for s in resolved):
         raise ValueError("partitioned reading needs JSON Lines sources")
     reader.part, reader.late = (k, n), {}
+    return reader, _iterate(reader, resolved)
+
+
+def iter_range(path: str, start: int, end: int, first_line: int, *, input_format: str | None = None,
+               default_tz: tzinfo | str | None = None, diagnostics: list,
+               as_of_us: int | None = None) -> tuple[_Reader, Iterator[Record]]:
+    """:func:`iter_partition` for the lines of one plain JSON Lines file between two byte
+    offsets (line starts); ``first_line`` is the number of the line at ``start``."""
+    reader, resolved = _open([path], input_format, default_tz, diagnostics, as_of_us)
+    if resolved[0].fmt != "jsonl" or resolved[0].gzip:
+        raise ValueError("range reading needs a plain JSON Lines file")
+    reader.span, reader.late = (start, end, first_line), {}
     return reader, _iterate(reader, resolved)
 
 

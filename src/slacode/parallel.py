@@ -27,8 +27,8 @@ from typing import Iterator
 
 from slacode.aggregate import Aggregates
 from slacode.evaluate import note_diagnostics
-from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, partition_of, \
-    resolve_sources
+from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, iter_range, line_lead, \
+    partition_of, resolve_sources
 from slacode.stream import run_stream
 
 #: Inputs smaller than this are evaluated in one process: starting workers costs more.
@@ -107,7 +107,72 @@ def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, nam
     None when the input needs the serial path (an id used under leads of two partitions).
     Raises :class:`EventInputError` if a worker could not read its input."""
     files = ([s.path for s in sources], input_format, default_tz)
+    if len(sources) == 1 and not sources[0].gzip:
+        spans = byte_ranges(sources[0].path, jobs)
+        if spans is not None:                   # looks grouped by ascending lead: split the file
+            run = _run(plan, as_of, diagnostics, len(spans), names, serialize, files=files, spans=spans)
+            if run is not _NOT_GROUPED:
+                return run
     return _run(plan, as_of, diagnostics, jobs, names, serialize, files=files)
+
+
+_NOT_GROUPED = object()
+_PROBE_LINES = 2_000
+
+
+class _NotGrouped(Exception):
+    """A byte range's leads are not grouped in ascending order."""
+
+
+def byte_ranges(path: str, n: int) -> list[tuple[int, int, int]] | None:
+    """``n`` (or fewer) byte ranges of a JSON Lines file that split it between leads, as
+    ``(start, end, number of the first line)``; None when its first lines are not grouped by
+    ascending lead (time-ordered input: the partitions by lead hash are used instead)."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        prev = None
+        for _, raw in zip(range(_PROBE_LINES), f):
+            lead = line_lead(raw)
+            if lead is None:
+                continue
+            if prev is not None and lead != prev and lead < prev:
+                return None
+            prev = lead
+        cuts = [0]
+        for k in range(1, n):
+            f.seek(max(size * k // n, cuts[-1]))
+            f.readline()                        # to the next line start
+            cut = _lead_change(f)
+            if cut is not None and cut > cuts[-1] and cut < size:
+                cuts.append(cut)
+        cuts.append(size)
+        f.seek(0)
+        lines, pos, starts = 1, 0, []
+        for cut in cuts[:-1]:                   # the line number at each cut
+            while pos < cut:
+                chunk = f.read(min(1 << 22, cut - pos))
+                lines += chunk.count(b"\n")
+                pos += len(chunk)
+            starts.append(lines)
+    return [(cuts[i], cuts[i + 1], starts[i]) for i in range(len(cuts) - 1)]
+
+
+def _lead_change(f, limit: int = 100_000) -> int | None:
+    """The offset of the first line, from the file's position on, whose lead differs from
+    the line before it (None if none within ``limit`` lines)."""
+    prev = None
+    pos = f.tell()
+    for _ in range(limit):
+        raw = f.readline()
+        if not raw:
+            return None
+        lead = line_lead(raw)
+        if lead is not None:
+            if prev is not None and lead != prev:
+                return pos
+            prev = lead
+        pos += len(raw)
+    return None
 
 
 def run_records_parallel(plan, records: list, as_of: int, jobs: int, sources=None) -> ParallelRun:
@@ -120,10 +185,10 @@ def run_records_parallel(plan, records: list, as_of: int, jobs: int, sources=Non
     return run
 
 
-def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=None):
+def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=None, spans=None):
     workdir = tempfile.mkdtemp(prefix="slacode-jobs-")
     ctx = multiprocessing.get_context("fork")
-    job = (plan, files, parts, as_of, names, serialize, workdir, jobs)
+    job = (plan, files, parts, spans, as_of, names, serialize, workdir, jobs)
     procs = [ctx.Process(target=_worker, args=(k, job), daemon=True) for k in range(jobs)]
     try:
         for p in procs:
@@ -137,6 +202,9 @@ def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=Non
                 p.terminate()
         shutil.rmtree(workdir, ignore_errors=True)
         raise
+    if spans is not None and not _ranges_disjoint(metas):
+        shutil.rmtree(workdir, ignore_errors=True)
+        return _NOT_GROUPED
     if _ids_cross_partitions([m["ids"] for m in metas]):
         shutil.rmtree(workdir, ignore_errors=True)
         return None
@@ -157,6 +225,22 @@ def _meta(workdir: str, k: int, exitcode: int | None) -> dict:
         shutil.rmtree(workdir, ignore_errors=True)
         raise EventInputError(meta["error"])
     return meta
+
+
+def _ranges_disjoint(metas: list[dict]) -> bool:
+    """Whether every byte range held its leads in ascending order, each range's after the
+    previous one's: then no lead is in two ranges."""
+    last = None
+    for meta in metas:
+        if meta.get("not_grouped"):
+            return False
+        first, final = meta["leads"]
+        if first is None:
+            continue
+        if last is not None and not first > last:
+            return False
+        last = final
+    return True
 
 
 def _ids_cross_partitions(id_hashes: list[array]) -> bool:
@@ -187,9 +271,25 @@ def _merged_diagnostics(metas: list[dict], names: list[str], as_of: int) -> list
     return out
 
 
+def _ascending(records, leads: list) -> Iterator:
+    """``records``, checking that their leads are grouped in ascending order; ``leads``
+    ends up holding the first and the last lead."""
+    prev = None
+    for rec in records:
+        lead = rec.lead
+        if lead != prev:
+            if prev is None:
+                leads[0] = lead
+            elif lead < prev:
+                raise _NotGrouped
+            prev = leads[1] = lead
+        yield rec
+
+
 def _worker(k: int, job: tuple) -> None:
-    plan, files, parts, as_of, names, serialize, workdir, n = job
+    plan, files, parts, spans, as_of, names, serialize, workdir, n = job
     meta: dict
+    leads: list = [None, None]
     try:
         first: dict = {}
 
@@ -197,6 +297,12 @@ def _worker(k: int, job: tuple) -> None:
             if files is None:
                 return iter(parts[k])
             paths, input_format, default_tz = files
+            if spans is not None:
+                start, end, line = spans[k]
+                reader, records = iter_range(paths[0], start, end, line, input_format=input_format,
+                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of)
+                first.setdefault("reader", reader)
+                return _ascending(records, leads)
             reader, records = iter_partition(paths, k, n, input_format=input_format,
                                              default_tz=default_tz, diagnostics=diags, as_of_us=as_of)
             first.setdefault("reader", reader)
@@ -210,7 +316,8 @@ def _worker(k: int, job: tuple) -> None:
             for outcome in run.outcomes():
                 dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
                 count += 1
-        meta = {"count": count, "notes": run.notes, "late": {}, "ids": array("q"), "diagnostics": []}
+        meta = {"count": count, "notes": run.notes, "late": {}, "ids": array("q"), "diagnostics": [],
+                "leads": tuple(leads)}
         reader = first.get("reader")
         if reader is not None:
             marks = reader.marks
@@ -218,6 +325,8 @@ def _worker(k: int, job: tuple) -> None:
                         diagnostics=[(bisect.bisect_right(marks, i) - 1, d) for i, d in enumerate(diagnostics)])
     except EventInputError as e:
         meta = {"error": str(e)}
+    except _NotGrouped:
+        meta = {"not_grouped": True}
     with open(os.path.join(workdir, f"meta-{k}"), "wb") as f:
         pickle.dump(meta, f, protocol=pickle.HIGHEST_PROTOCOL)
 
