@@ -19,6 +19,8 @@ from slacode.compile import Plan, RulePlan, any_match
 
 UTC = timezone.utc
 _EMPTY: dict = {}
+_NO_BEFORE: dict = {}     # a cycle's `before` until its first trigger (never written to)
+_NO_SEGMENTS = frozenset()
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -126,16 +128,16 @@ class Cycle:
         self.start = start
         self.start_ref = start_ref
         self.line = line                  # the within / at least line that applied
-        self.pauses: list = []            # [start_us, end_us | None]
+        self.pauses: list | tuple = ()    # [start_us, end_us | None] (a list once paused)
         self.paused = False
         self.closed_at = None
         self.close_kind = None            # stop | cancel | restart
         self.close_ref = None
         self.assignee = None
         self.require_missing = None
-        self.attempts: list = []          # (at, ref, props, state, lead timezone field)
-        self.before: dict = {}            # at_least_before key -> (at, ref, attempts before)
-        self.segments_at_start = frozenset()
+        self.attempts: list = []          # (at, ref, props (first attempt only), state, lead timezone field)
+        self.before: dict = _NO_BEFORE    # at_least_before key -> (at, ref, attempts before)
+        self.segments_at_start = _NO_SEGMENTS
 
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until``."""
@@ -147,7 +149,7 @@ class RuleFold:
 
     def __init__(self, plan: RulePlan):
         self.plan = plan
-        self.cycles: list[Cycle] = []
+        self.cycles: list[Cycle] | tuple = ()   # a list from the first cycle
         self.open: Cycle | None = None
         self.when_prev = False
         self.number = 0
@@ -273,7 +275,10 @@ class LeadFold:
         if cyc is not None and rp.pause is not None:     # pauses are checked last
             p = bool(rp.pause(fields, state, notes))
             if p and not cyc.paused:
-                cyc.pauses.append([t, None])
+                if cyc.pauses:
+                    cyc.pauses.append([t, None])
+                else:
+                    cyc.pauses = [[t, None]]
                 cyc.paused = True
             elif not p and cyc.paused:
                 cyc.pauses[-1][1] = t
@@ -299,7 +304,10 @@ class LeadFold:
         segs = self.target_segments.get(rp.name)
         if segs:
             cyc.segments_at_start = frozenset(name for name, pred in segs if pred(fields, state, notes))
-        rf.cycles.append(cyc)
+        if rf.cycles:
+            rf.cycles.append(cyc)
+        else:
+            rf.cycles = [cyc]
         rf.open = cyc
         return cyc
 
@@ -318,11 +326,15 @@ class LeadFold:
 
     def _attempt(self, cyc: Cycle, rec) -> None:
         tzfield = self.fields.get("timezone")
-        cyc.attempts.append((rec.at, rec.ref, rec.props, self.state, tzfield))
+        # Only the first attempt's properties are ever read (`first where …`): holding the
+        # others would keep every attempt's dict alive while the lead is open.
+        cyc.attempts.append((rec.at, rec.ref, None if cyc.attempts else rec.props, self.state, tzfield))
 
     def _before(self, rp, cyc, rec, ev_type, props, state, entered, left, notes) -> None:
         for key, fn in rp.befores:
             if key not in cyc.before and fn(ev_type, props, state, entered, left, notes):
+                if cyc.before is _NO_BEFORE:
+                    cyc.before = {}
                 cyc.before[key] = (rec.at, rec.ref, len(cyc.attempts))
 
     # -- verdicts -------------------------------------------------------------------------
