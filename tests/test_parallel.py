@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import slacode
 from slacode import parallel
@@ -196,3 +197,48 @@ def test_grouped_at_first_but_not_later_falls_back_to_lead_partitions(tmp_path, 
                 "--jobs", j) for j in ("1", "2")]
     assert outs[0] == outs[1]
     assert [s is not None for s in used] == [True, False]   # tried the ranges, then partitions
+
+
+LEADS = st.sampled_from(["L1", "L2", "L3", "L10", "Lé", "L\"q", "Z9"])
+TIMES = st.integers(0, 40).map(lambda h: f"2026-11-{9 + h // 10:02d}T{9 + h % 10:02d}:{h % 7 * 5:02d}:00-03:00")
+
+
+@st.composite
+def event_lines(draw):
+    kind = draw(st.sampled_from(["state", "assigned", "contact_attempt", "note", "bad", "late", "noid"]))
+    lead, at = draw(LEADS), draw(TIMES)
+    eid = draw(st.sampled_from(["e1", "e2", "e3"])) if draw(st.booleans()) else draw(st.uuids()).hex
+    ev = {"lead": lead, "at": at, "type": kind, "id": eid}
+    if kind == "state":
+        ev.update(state=draw(st.sampled_from(["mql", "sal", "sql", "nurture", "limbo"])),
+                  fields={"score": draw(st.integers(0, 100)), "country": "BR", "email": "a@b.c",
+                          "company": "X", "source": "web", "phone": "1", "employees": 300})
+    elif kind == "assigned":
+        ev.update(owner=draw(st.sampled_from(["rep-1", "rep-2"])), desk="br")
+    elif kind == "contact_attempt":
+        ev.update(channel=draw(st.sampled_from(["phone", "email"])))
+    elif kind == "bad":
+        return draw(st.sampled_from(["{oops", "", "[]", json.dumps({"lead": lead, "at": "later", "type": "x"})]))
+    elif kind == "late":
+        ev.update(type="note", at="2027-01-01T00:00:00Z")
+    elif kind == "noid":
+        ev.pop("id")
+        ev["type"] = "contact_attempt"
+    return json.dumps(ev, ensure_ascii=draw(st.booleans()))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.lists(event_lines(), max_size=30), min_size=1, max_size=2), sort=st.booleans())
+def test_any_input_gives_the_serial_output(tmp_path_factory, capsys, files, sort):
+    folder = tmp_path_factory.mktemp("prop")
+    paths = []
+    for i, lines in enumerate(files):
+        if sort:
+            lines = sorted(lines)                       # often grouped by lead: byte ranges
+        path = folder / f"e{i}.jsonl"
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        paths.append(str(path))
+    outs = [run(capsys, "check", str(SPEC), *paths, "--as-of", AS_OF, "--format", "json", "--jobs", j)
+            for j in ("1", "2", "3")]
+    assert outs[1] == outs[0]
+    assert outs[2] == outs[0]
