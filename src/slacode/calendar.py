@@ -766,18 +766,27 @@ def check_holidays(code: str) -> str | None:
 
 def _holiday_codes_table() -> dict[str, list[str]] | None:
     """Country code -> subdivision codes of the installed ``holidays`` package, cached on
-    disk per package version (importing the package's countries costs ~0.2 s; a cached
-    table lets a valid agreement load without it). None when no table can be had."""
+    disk per installed copy of the package (importing the package's countries costs ~0.2 s;
+    a cached table lets a valid agreement load without it). None when no table can be had.
+
+    The copy is named by its location and its ``__init__.py``'s size and time: finding the
+    package is instant, where asking for its version through ``importlib.metadata`` costs
+    tens of milliseconds at start-up."""
     import json
     import os
-    from importlib import metadata
+    import zlib
+    from importlib.util import find_spec
 
-    try:
-        version = metadata.version("holidays")
-    except metadata.PackageNotFoundError:
+    spec = find_spec("holidays")
+    if spec is None or not spec.origin:
         return None
+    try:
+        st = os.stat(spec.origin)
+    except OSError:
+        return None
+    copy = zlib.crc32(f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}".encode())
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(base, "slacode", f"holidays-{version}.json")
+    path = os.path.join(base, "slacode", f"holidays-{copy:08x}.json")
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)

@@ -46,15 +46,20 @@ def largest_daily_jump(zone: str) -> int | None:
         return None
     t = datetime(1970, 1, 1, 12, tzinfo=timezone.utc)
     end = datetime(2100, 1, 1, tzinfo=timezone.utc)
-    step = timedelta(days=1)
+    day, week = timedelta(days=1), timedelta(days=7)
     previous = t.astimezone(tz).utcoffset()
     jump = timedelta(0)
     while t < end:
-        t += step
-        offset = t.astimezone(tz).utcoffset()
-        if offset - previous > jump:
-            jump = offset - previous
-        previous = offset
+        # A week at a time; a week whose offset moved is walked day by day. (No zone changes
+        # its offset and changes it back within one week.)
+        later = (t + week).astimezone(tz).utcoffset()
+        if later != previous:
+            for k in range(1, 8):
+                offset = (t + k * day).astimezone(tz).utcoffset()
+                if offset - previous > jump:
+                    jump = offset - previous
+                previous = offset
+        t += week
     return int(jump.total_seconds() // 60) + (1 if jump.total_seconds() % 60 else 0)
 
 

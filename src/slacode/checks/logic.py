@@ -15,7 +15,23 @@ _MAX_DEPTH = 40
 
 def same(a, b) -> bool:
     """Structural equality of two model nodes, ignoring where they were written."""
-    return type(a) is type(b) and a.model_dump() == b.model_dump()
+    return type(a) is type(b) and plain(a) == plain(b)
+
+
+def plain(node):
+    """What ``node.model_dump()`` gives (fields marked ``exclude``, the spans, left out),
+    read from the fields directly: dumping would make pydantic build every model's
+    serializer, a tenth of a second when an agreement is first loaded."""
+    fields = getattr(type(node), "model_fields", None)
+    if fields is not None:
+        return {k: plain(getattr(node, k)) for k, f in fields.items() if not f.exclude}
+    if isinstance(node, tuple):
+        return tuple(plain(x) for x in node)
+    if isinstance(node, list):
+        return [plain(x) for x in node]
+    if isinstance(node, dict):
+        return {k: plain(v) for k, v in node.items()}
+    return node
 
 
 def _field_key(field) -> tuple:
