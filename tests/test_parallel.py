@@ -242,3 +242,77 @@ def test_any_input_gives_the_serial_output(tmp_path_factory, capsys, files, sort
             for j in ("1", "2", "3")]
     assert outs[1] == outs[0]
     assert outs[2] == outs[0]
+
+
+# -- regressions found in review (notes/review-parallel.md) ------------------------------------
+
+def test_a_lead_key_written_with_an_escape_stays_in_its_partition(tmp_path, capsys):
+    path = tmp_path / "e.jsonl"
+    path.write_text(
+        '{"lead": "X", "at": "2026-11-10T10:00:00Z", "type": "state", "state": "mql"}\n'
+        '{"l\\u0065ad": "X", "at": "2026-11-10T11:00:00Z", "type": "assigned", "owner": "rep-1", '
+        '"meta": {"lead": "L1"}}\n'
+        '{"lead": "L1", "at": "2026-11-10T10:00:00Z", "type": "state", "state": "mql"}\n')
+    outs = [run(capsys, "check", str(SPEC), str(path), "--as-of", AS_OF, "--format", "jsonl", "--jobs", j)
+            for j in ("1", "2", "3")]
+    assert outs[0] == outs[1] == outs[2]
+    assert sum('"lead":"X","rule":"mql_routing","clause":"within"' in line
+               for line in outs[0][1].splitlines()) == 1
+
+
+def test_notes_of_a_discarded_fold_are_not_reported(tmp_path, capsys):
+    # L2's first fold (score "90" compared with 80) is thrown away when its events turn out
+    # to be out of order; the replayed fold, where the score is 10 by then, compares nothing.
+    path = tmp_path / "e.jsonl"
+    path.write_text(
+        '{"lead": "L2", "at": "2026-11-10T10:00:00Z", "type": "update", "fields": {"score": "90", "phone": "1"}}\n'
+        '{"lead": "L2", "at": "2026-11-10T12:00:00Z", "type": "assigned", "owner": "rep-1"}\n'
+        '{"lead": "L-A", "at": "2026-11-10T09:00:00Z", "type": "note"}\n'
+        '{"lead": "L2", "at": "2026-11-10T11:00:00Z", "type": "update", "fields": {"score": 10}}\n')
+    outs = [run(capsys, "check", str(SPEC), str(path), "--as-of", AS_OF, "--format", "jsonl", "--jobs", j)
+            for j in ("1", "2")]
+    assert outs[0] == outs[1]
+    assert "SLA602" not in outs[0][1]
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    agreement = slacode.load(SPEC)
+    assert not [d for d in agreement.evaluate(events, as_of=AS_OF).diagnostics if d.code == "SLA602"]
+    assert agreement.evaluate_many(events, as_of=AS_OF, jobs=2).to_dict() == \
+        agreement.evaluate(events, as_of=AS_OF).to_dict()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_among_the_sources_is_read_once_and_completely(tmp_path, capsys):
+    import os
+    import threading
+
+    a, b = messy_events(tmp_path)
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    want = run(capsys, "check", str(SPEC), str(a), str(b), "--as-of", AS_OF, "--format", "json", "--jobs", "1")
+    for jobs in ("1", "2"):
+        writer = threading.Thread(target=lambda: fifo.write_bytes(b.read_bytes()))
+        writer.start()
+        code, out = run(capsys, "check", str(SPEC), str(a), str(fifo), "--as-of", AS_OF, "--format", "json",
+                        "--jobs", jobs)
+        writer.join()
+        assert code == want[0]
+        assert out == want[1].replace(str(b), str(fifo))
+
+
+def _in_a_daemon(queue):
+    agreement = slacode.load(SPEC)
+    events = [json.loads(line) for line in (ROOT / "specs" / "events.jsonl").read_text().splitlines()
+              if line.startswith("{") and line.endswith("}")]
+    queue.put(len(agreement.evaluate_many(events, as_of=AS_OF, jobs=2).verdicts))
+
+
+def test_evaluate_many_inside_a_daemonic_process_runs_in_it():
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    p = ctx.Process(target=_in_a_daemon, args=(queue,), daemon=True)
+    p.start()
+    p.join(120)
+    assert p.exitcode == 0
+    assert queue.get(timeout=5) > 100

@@ -253,7 +253,7 @@ class EventReader:
             if problem:
                 _fail(f"--tz {tz}: {problem}")
         self.sources = spool_stdin(list(events))
-        self.names = [s if isinstance(s, str) else "<stdin>" for s in self.sources]
+        self.names = [s if isinstance(s, str) else s.name_for_refs for s in self.sources]
         self.as_of, self.tz, self.input_format = as_of_us, tz, input_format
         self.wrap = wrap                  # e.g. a progress counter: wrap(records, pass_number)
         self.passes = 0
@@ -329,16 +329,36 @@ def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs:
 
 
 def spool_stdin(events: list[str]) -> list:
-    """Event sources with standard input copied to a temporary file (read twice if needed)."""
-    if "-" not in events:
+    """Event sources with standard input, and any named pipe, copied to a temporary file:
+    a lead whose events come out of order needs a second read, which a pipe cannot give."""
+    import stat
+
+    def is_pipe(e: str) -> bool:
+        try:
+            return e == "-" or not stat.S_ISREG(os.stat(e).st_mode) and not os.path.isdir(e)
+        except (OSError, ValueError):
+            return False                            # reported by the reader
+
+    if not any(is_pipe(e) for e in events):
         return events
     import shutil
     import tempfile
 
-    spool = tempfile.TemporaryFile()
-    shutil.copyfileobj(sys.stdin.buffer, spool)
-    spool.name_for_refs = "<stdin>"
-    return [spool if e == "-" else e for e in events]
+    out: list = []
+    for e in events:
+        if not is_pipe(e):
+            out.append(e)
+            continue
+        spool = tempfile.TemporaryFile()
+        if e == "-":
+            shutil.copyfileobj(sys.stdin.buffer, spool)
+        else:
+            with open(e, "rb") as f:
+                shutil.copyfileobj(f, spool)
+        spool.name_for_refs = "<stdin>" if e == "-" else e
+        spool.seek(0)
+        out.append(spool)
+    return out
 
 
 class _TextAdapter:

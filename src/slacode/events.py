@@ -914,10 +914,11 @@ def partition_of(lead: str, n: int) -> int:
 def line_lead(raw: bytes) -> bytes | None:
     """The UTF-8 bytes of a JSON line's ``lead``, or None when it has no usable one.
 
-    Read from the bytes when the line names ``"lead"`` once with a plain string value (no
-    escapes); otherwise the line is parsed (a byte-order mark is skipped)."""
+    Read from the bytes when the line has no escape at all and names ``"lead"`` once, with a
+    string value (without escapes, the one ``"lead"`` is the top-level key or the event has
+    no lead); otherwise the line is parsed (a byte-order mark is skipped)."""
     i = raw.find(b'"lead"')
-    if i >= 0 and raw.find(b'"lead"', i + 6) < 0:
+    if i >= 0 and raw.find(b'"lead"', i + 6) < 0 and raw.find(b"\\") < 0:
         m = _LEAD_VALUE.match(raw, i + 6)
         if m is not None:
             return m.group(1)
@@ -936,7 +937,7 @@ def owned_lines(lines: Iterable[bytes], k: int, n: int) -> Iterator[tuple[int, b
     find, match, crc = bytes.find, _LEAD_VALUE.match, zlib.crc32
     for lineno, raw in enumerate(lines, 1):
         i = find(raw, b'"lead"')                # line_lead's fast path, inline: every line
-        if i >= 0 and find(raw, b'"lead"', i + 6) < 0:
+        if i >= 0 and find(raw, b'"lead"', i + 6) < 0 and find(raw, b"\\") < 0:
             m = match(raw, i + 6)
             if m is not None:
                 if crc(m.group(1)) % n == k:

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 from array import array
 from typing import Iterator
@@ -38,7 +39,9 @@ MIN_PARALLEL_RECORDS = 20_000
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether workers can be started here: ``fork`` exists, and this process may have
+    children (a ``multiprocessing`` pool's workers, being daemons, may not)."""
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
 
 
 def available_cores() -> int:
@@ -59,9 +62,12 @@ def parallel_sources(sources, input_format: str | None, jobs: int, min_bytes: in
     if any(s.fmt != "jsonl" or s.path is None for s in resolved):
         return None
     try:
-        size = sum(os.path.getsize(s.path) for s in resolved)
+        stats = [os.stat(s.path) for s in resolved]
     except OSError:
         return None
+    if not all(stat.S_ISREG(st.st_mode) for st in stats):   # a pipe cannot be read by every worker
+        return None
+    size = sum(st.st_size for st in stats)
     return resolved if size >= (MIN_PARALLEL_BYTES if min_bytes is None else min_bytes) else None
 
 
@@ -351,7 +357,7 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     diagnostics: list = []
     if events and all(isinstance(e, (str, os.PathLike)) for e in events):
         names = [s.name for s in resolve_sources(events, input_format)]
-        resolved = parallel_sources(events, input_format, jobs, min_bytes=0)
+        resolved = parallel_sources(events, input_format, jobs)
         run = None
         if resolved is not None:
             run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names,
@@ -365,6 +371,6 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
             return evaluate_stream(plan, read, cutoff, diagnostics, sources=names)
         return result_of(run, plan, cutoff, diagnostics)
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff)
-    if jobs <= 1 or not can_fork():
+    if jobs <= 1 or len(records) < MIN_PARALLEL_RECORDS or not can_fork():
         return evaluate_records(plan, records, cutoff, diagnostics)
     return result_of(run_records_parallel(plan, records, cutoff, jobs), plan, cutoff, diagnostics)

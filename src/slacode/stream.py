@@ -35,6 +35,7 @@ class LeadOutcome(NamedTuple):
     verdicts: list
     contribution: tuple | None      # to the aggregates
     diagnostics: list
+    notes: set                      # the lead's notes (compile-time places, bad zones)
 
 
 class StreamEvaluation:
@@ -45,7 +46,7 @@ class StreamEvaluation:
         self.plan = plan
         self.as_of = as_of
         self.sources = sources
-        self.notes: set = set()
+        self.notes: set = set()             # of the outcomes given so far (each fold has its own)
         self.segs = target_segments(plan)
         self.agg = Aggregates(plan, as_of)
         self.grouped = True                 # still looks grouped by ascending lead id
@@ -89,7 +90,7 @@ class StreamEvaluation:
         self.grouped = False
         if self.current is not None and self.buffer:
             self.buffer.sort(key=_order_key)
-            fold = self.folds[self.current] = LeadFold(self.plan, self.current, self.notes, self.segs)
+            fold = self.folds[self.current] = LeadFold(self.plan, self.current, None, self.segs)
             for r in self.buffer:
                 fold.feed(r)
             self.last_at[self.current] = self.buffer[-1].at
@@ -105,7 +106,7 @@ class StreamEvaluation:
                 self.retracted.add(lead)
                 self.disordered.add(lead)
                 return
-            fold = self.folds[lead] = LeadFold(self.plan, lead, self.notes, self.segs)
+            fold = self.folds[lead] = LeadFold(self.plan, lead, None, self.segs)
         elif rec.at < self.last_at[lead]:
             self.disordered.add(lead)
             del self.folds[lead]
@@ -133,7 +134,7 @@ class StreamEvaluation:
     # -- results ----------------------------------------------------------------------
     def _fold_sorted(self, lead: str, records: list) -> LeadFold:
         records.sort(key=_order_key)
-        fold = LeadFold(self.plan, lead, self.notes, self.segs)
+        fold = LeadFold(self.plan, lead, None, self.segs)
         for r in records:
             fold.feed(r)
         return fold
@@ -143,7 +144,8 @@ class StreamEvaluation:
         contribution = self.agg.contribution(fold, verdicts)
         if self.serialize is not None:
             verdicts = [self.serialize(v) for v in verdicts]
-        return LeadOutcome(fold.lead, verdicts, contribution, unknown_state_diagnostics(fold, self.sources))
+        return LeadOutcome(fold.lead, verdicts, contribution, unknown_state_diagnostics(fold, self.sources),
+                           fold.notes)
 
     def _live_outcomes(self) -> Iterator[LeadOutcome]:
         """The live folds' outcomes in lead order, each made when the merge needs it (and the
@@ -178,6 +180,7 @@ class StreamEvaluation:
         with paused_gc():
             for outcome in heapq.merge(self._spool_read(), late, self._live_outcomes(), key=lambda o: o.lead):
                 self.agg.add_contribution(outcome.contribution)
+                self.notes |= outcome.notes     # only kept folds: a retracted one takes its notes along
                 yield outcome
         if self._spool is not None:
             self._spool.close()
