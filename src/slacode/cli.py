@@ -292,9 +292,9 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
     from slacode.stream import run_stream
 
     if jobs != 1:
-        from slacode.parallel import available_cores, parallel_sources, run_parallel
+        from slacode.parallel import available_cores, max_jobs, parallel_sources, run_parallel
 
-        jobs = jobs or available_cores()
+        jobs = max_jobs(jobs or available_cores())
         resolved = parallel_sources(read.sources, read.input_format, jobs)
         if resolved is not None:
             run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=read.names,

@@ -1248,7 +1248,7 @@ def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, 
     else:                                           # the same results, in several processes
         from slacode.stream import result_of
 
-        jobs = jobs or parallel.available_cores()
+        jobs = parallel.max_jobs(jobs or parallel.available_cores())
         res_old, res_new = (result_of(parallel.run_records_parallel(a.plan, recs, cutoff, jobs, sources), a.plan,
                                       cutoff, diags) for a, diags in ((old, diags_old), (new, diags_new)))
     keyed_old, keyed_new = _verdict_keys(res_old.verdicts), _verdict_keys(res_new.verdicts)

@@ -23,6 +23,7 @@ import pickle
 import shutil
 import stat
 import tempfile
+import weakref
 from array import array
 from typing import Iterator
 
@@ -42,6 +43,11 @@ def can_fork() -> bool:
     """Whether workers can be started here: ``fork`` exists, and this process may have
     children (a ``multiprocessing`` pool's workers, being daemons, may not)."""
     return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+
+
+def max_jobs(jobs: int) -> int:
+    """``jobs`` bounded by four processes per core (more only adds reading and memory)."""
+    return max(1, min(jobs, 4 * available_cores()))
 
 
 def available_cores() -> int:
@@ -80,6 +86,8 @@ class ParallelRun:
         self.workdir = workdir
         self.metas = metas
         self.notes: set = set().union(*(m["notes"] for m in metas))
+        # removed after the merge, or when the run is dropped unread (an error before output)
+        self._cleanup = weakref.finalize(self, shutil.rmtree, workdir, True)
 
     def outcomes(self) -> Iterator:
         streams = [_read_outcomes(os.path.join(self.workdir, f"outcomes-{k}"), m["count"])
@@ -95,7 +103,7 @@ class ParallelRun:
         return note_diagnostics(self.notes)
 
     def close(self) -> None:
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        self._cleanup()
 
 
 def _read_outcomes(path: str, count: int) -> Iterator:
@@ -157,6 +165,8 @@ def byte_ranges(path: str, n: int) -> list[tuple[int, int, int]] | None:
         for cut in cuts[:-1]:                   # the line number at each cut
             while pos < cut:
                 chunk = f.read(min(1 << 22, cut - pos))
+                if not chunk:                   # the file shrank meanwhile
+                    return None
                 lines += chunk.count(b"\n")
                 pos += len(chunk)
             starts.append(lines)
@@ -333,6 +343,8 @@ def _worker(k: int, job: tuple) -> None:
         meta = {"error": str(e)}
     except _NotGrouped:
         meta = {"not_grouped": True}
+    except KeyboardInterrupt:                   # the parent reports the interruption
+        return
     with open(os.path.join(workdir, f"meta-{k}"), "wb") as f:
         pickle.dump(meta, f, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -350,7 +362,7 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
 
     plan = agreement.plan
     cutoff = as_of_us(as_of)
-    jobs = available_cores() if jobs is None or jobs <= 0 else jobs
+    jobs = max_jobs(available_cores() if jobs is None or jobs <= 0 else jobs)
     if isinstance(events, (str, os.PathLike)):
         events = [events]
     events = list(events)
