@@ -401,7 +401,7 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int) -> lis
     zone = clock.tz
     end = cyc.closed_at if cyc.closed_at is not None else as_of
     pauses = cyc.pause_list(end)
-    due = clock.add_us(cyc.start, line.target_us, pauses) if line.target_us or True else cyc.start
+    due = clock.add_us(cyc.start, line.target_us, pauses)
     assignee = cyc.assignee if cyc.closed_at is not None else fold.assignee
     base = dict(lead=fold.lead, rule=rp.name, cycle=cyc.number, owner=rp.owner, assignee=assignee,
                 segment=line.segment, started_at=cyc.start, zone=zone)
