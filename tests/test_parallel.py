@@ -316,3 +316,19 @@ def test_evaluate_many_inside_a_daemonic_process_runs_in_it():
     p.join(120)
     assert p.exitcode == 0
     assert queue.get(timeout=5) > 100
+
+
+def test_a_worker_failure_is_raised_with_its_traceback(tmp_path, monkeypatch):
+    from slacode import stream
+
+    files = [str(p) for p in messy_events(tmp_path)]
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("in the worker")
+
+    monkeypatch.setattr(parallel, "run_stream", broken)
+    plan = slacode.load(SPEC).plan
+    with pytest.raises(RuntimeError, match="ZeroDivisionError: in the worker"):
+        parallel.run_parallel(plan, parallel.parallel_sources(files, None, 2), as_of_us(AS_OF), [], 2,
+                              names=files)
+    assert stream.run_stream is not broken

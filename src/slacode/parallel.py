@@ -240,6 +240,9 @@ def _meta(workdir: str, k: int, exitcode: int | None) -> dict:
     if "error" in meta:
         shutil.rmtree(workdir, ignore_errors=True)
         raise EventInputError(meta["error"])
+    if "crash" in meta:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise RuntimeError(f"evaluation worker {k} failed:\n{meta['crash']}")
     return meta
 
 
@@ -345,6 +348,10 @@ def _worker(k: int, job: tuple) -> None:
         meta = {"not_grouped": True}
     except KeyboardInterrupt:                   # the parent reports the interruption
         return
+    except Exception:  # noqa: BLE001 - handed to the parent, which raises it with this traceback
+        import traceback
+
+        meta = {"crash": traceback.format_exc()}
     with open(os.path.join(workdir, f"meta-{k}"), "wb") as f:
         pickle.dump(meta, f, protocol=pickle.HIGHEST_PROTOCOL)
 
