@@ -206,27 +206,27 @@ def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=Non
     ctx = multiprocessing.get_context("fork")
     job = (plan, files, parts, spans, as_of, names, serialize, workdir, jobs)
     procs = [ctx.Process(target=_worker, args=(k, job), daemon=True) for k in range(jobs)]
+    run = None
     try:
         for p in procs:
             p.start()
         for p in procs:
             p.join()
         metas = [_meta(workdir, k, p.exitcode) for k, p in enumerate(procs)]
-    except BaseException:
+        if spans is not None and not _ranges_disjoint(metas):
+            return _NOT_GROUPED
+        if _ids_cross_partitions([m["ids"] for m in metas]):
+            return None
+        if files is not None:
+            diagnostics.extend(_merged_diagnostics(metas, names, as_of))
+        run = ParallelRun(plan, as_of, workdir, metas)      # owns the directory from here
+        return run
+    finally:
         for p in procs:
             if p.is_alive():
                 p.terminate()
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
-    if spans is not None and not _ranges_disjoint(metas):
-        shutil.rmtree(workdir, ignore_errors=True)
-        return _NOT_GROUPED
-    if _ids_cross_partitions([m["ids"] for m in metas]):
-        shutil.rmtree(workdir, ignore_errors=True)
-        return None
-    if files is not None:
-        diagnostics.extend(_merged_diagnostics(metas, names, as_of))
-    return ParallelRun(plan, as_of, workdir, metas)
+        if run is None:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _meta(workdir: str, k: int, exitcode: int | None) -> dict:
@@ -235,13 +235,10 @@ def _meta(workdir: str, k: int, exitcode: int | None) -> dict:
         with open(path, "rb") as f:
             meta = pickle.load(f)
     except (OSError, EOFError, pickle.UnpicklingError):
-        shutil.rmtree(workdir, ignore_errors=True)
         raise RuntimeError(f"evaluation worker {k} stopped (exit code {exitcode}) without a result") from None
     if "error" in meta:
-        shutil.rmtree(workdir, ignore_errors=True)
         raise EventInputError(meta["error"])
     if "crash" in meta:
-        shutil.rmtree(workdir, ignore_errors=True)
         raise RuntimeError(f"evaluation worker {k} failed:\n{meta['crash']}")
     return meta
 
