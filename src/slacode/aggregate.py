@@ -65,15 +65,17 @@ def local_midnight_us(d: date, zone) -> int:
 
 
 def periods(first_us: int, last_us: int, period: str, zone):
-    """(label, start_us, end_us) of every period from the one holding ``first_us`` to the
-    one holding ``last_us``."""
+    """(label, first date, start_us, end_us) of every period from the one holding
+    ``first_us`` to the one holding ``last_us``."""
     _, start = period_of(first_us, period, zone)
     _, last_start = period_of(last_us, period, zone)
+    start_us = local_midnight_us(start, zone)
     while start <= last_start:
         nxt = next_start(start, period)
         label, _ = period_of_date(start, period)
-        yield label, local_midnight_us(start, zone), local_midnight_us(nxt, zone)
-        start = nxt
+        end_us = local_midnight_us(nxt, zone)
+        yield label, start, start_us, end_us
+        start, start_us = nxt, end_us
 
 
 class Aggregates:
@@ -158,8 +160,7 @@ class Aggregates:
         counts = self.quota_counts[i]
         out = []
         n = q.amount
-        for label, start, end in periods(self.first_event, self.as_of, q.period, zone):
-            _, start_date = period_of(start, q.period, zone)
+        for label, start_date, start, end in periods(self.first_event, self.as_of, q.period, zone):
             count = counts.get(start_date, 0)
             ended = end <= self.as_of
             if q.bound == "least":
@@ -181,8 +182,7 @@ class Aggregates:
         if first is None:
             return []
         out = []
-        for label, start, end in periods(first, self.as_of, t.period, zone):
-            _, start_date = period_of(start, t.period, zone)
+        for label, start_date, start, end in periods(first, self.as_of, t.period, zone):
             met, breached, undecided = self.target_counts[i].get(start_date, (0, 0, 0))
             judged = met + breached
             value = met / judged if judged else None

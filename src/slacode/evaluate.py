@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
+from zoneinfo import ZoneInfo
 
 from slacode import diagnostics as dg, instants
 from slacode.compile import Plan, RulePlan, any_match
@@ -647,16 +648,33 @@ def _never(c, cyc, fold: LeadFold, base) -> Verdict:
 
 def _lead_zone(tzfield, fold: LeadFold, place=None):
     """The lead's zone from its ``timezone`` field, else the agreement's (§7, §13)."""
-    from zoneinfo import ZoneInfo
+    if tzfield is None:
+        return fold.plan.zone, fold.plan.timezone
+    zone = _LEAD_ZONES.get(tzfield) if tzfield.__class__ is str else None
+    if zone is None:
+        zone = _lead_zone_of(tzfield)
+    if zone is _BAD_ZONE:
+        fold.notes.add(("bad_zone", str(tzfield), fold.lead, place))
+        return fold.plan.zone, fold.plan.timezone
+    return zone, tzfield
 
-    if tzfield is not None:
-        try:
-            if not isinstance(tzfield, str) or not tzfield:
-                raise ValueError(tzfield)
-            return ZoneInfo(tzfield), tzfield
-        except Exception:  # noqa: BLE001 - zoneinfo raises several kinds for odd names
-            fold.notes.add(("bad_zone", str(tzfield), fold.lead, place))
-    return fold.plan.zone, fold.plan.timezone
+
+_LEAD_ZONES: dict = {}      # a lead's `timezone` text -> ZoneInfo, or _BAD_ZONE
+_BAD_ZONE = object()
+
+
+def _lead_zone_of(tzfield):
+    try:
+        if not isinstance(tzfield, str) or not tzfield:
+            raise ValueError(tzfield)
+        zone = ZoneInfo(tzfield)
+    except Exception:  # noqa: BLE001 - zoneinfo raises several kinds for odd names
+        zone = _BAD_ZONE
+    if isinstance(tzfield, str):
+        if len(_LEAD_ZONES) > 4096:
+            _LEAD_ZONES.clear()
+        _LEAD_ZONES[tzfield] = zone
+    return zone
 
 
 # ------------------------------------------------------------------------- the driver

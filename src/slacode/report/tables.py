@@ -239,7 +239,7 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
     spans = []
     if first is not None:
         spans = [Period(label, s, e, e <= result.as_of)
-                 for label, s, e in period_spans(first, max(first, result.as_of), period, zone)]
+                 for label, _, s, e in period_spans(first, max(first, result.as_of), period, zone)]
     return Compliance(result.agreement_id, result.version, result.as_of, zone, by, period, spans,
                       _order_groups(list(groups), by, plan), cells, targets, quotas,
                       list(result.diagnostics), undated)
