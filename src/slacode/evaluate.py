@@ -136,13 +136,37 @@ class Cycle:
         self.close_ref = None
         self.assignee = None
         self.require_missing = None
-        self.attempts: list = []          # (at, ref, props (first attempt only), state, lead timezone field)
+        self.attempts: list | tuple = ()  # (at, ref, props (first attempt only), state, lead timezone field)
         self.before: dict = _NO_BEFORE    # at_least_before key -> (at, ref, attempts before)
         self.segments_at_start = _NO_SEGMENTS
 
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until``."""
         return [(s, e if e is not None else until) for s, e in self.pauses]
+
+
+class LeadNotes:
+    """A fold's notes (compile-time places of odd comparisons, bad zones): a set made on
+    the first note, since most leads have none and an empty set costs 216 bytes per lead."""
+
+    __slots__ = ("items",)
+
+    def __init__(self):
+        self.items: set | None = None
+
+    def add(self, note) -> None:
+        if self.items is None:
+            self.items = set()
+        self.items.add(note)
+
+    def __iter__(self):
+        return iter(self.items or ())
+
+    def __len__(self) -> int:
+        return len(self.items or ())
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
 
 
 class RuleFold:
@@ -171,13 +195,15 @@ class LeadFold:
         self.state = None
         self.assignee = None
         self.rules = [RuleFold(r) for r in plan.rules]
-        self.notes = notes if notes is not None else set()
+        self.notes = notes if notes is not None else LeadNotes()
         self.flow_seen = False
         self.flow_first = None
         self.flow_final_at = None
-        self.flow_evidence: list = []
-        self.unknown_states: list = []      # records into undeclared states
-        self.quota_hits: list = []          # (quota index, at)
+        # The three lists below are () until their first item: most leads never get one,
+        # and with time-ordered input every lead's fold is held until the end.
+        self.flow_evidence: list | tuple = ()
+        self.unknown_states: list | tuple = ()   # records into undeclared states
+        self.quota_hits: list | tuple = ()       # (quota index, at)
         self.target_segments = target_segments or {}
         self.events = 0
         self.first_at = None
@@ -202,9 +228,12 @@ class LeadFold:
             new = rec.state
             if plan.states is not None and new not in plan.states:
                 known = False                           # §11: warning, flow evidence, nothing else
-                self.unknown_states.append(rec)
+                if self.unknown_states:
+                    self.unknown_states.append(rec)
+                else:
+                    self.unknown_states = [rec]
                 self.flow_seen = True
-                self.flow_evidence.append(rec.ref)
+                self._flow_breach(rec)
             else:
                 self._flow(rec, new)
                 if new != self.state:                   # into the same state is no transition
@@ -214,7 +243,10 @@ class LeadFold:
         if known:
             for i, q in enumerate(plan.quotas):
                 if any_match(q.counts, ev_type, props, state, entered, left, notes):
-                    self.quota_hits.append((i, t))
+                    if self.quota_hits:
+                        self.quota_hits.append((i, t))
+                    else:
+                        self.quota_hits = [(i, t)]
             for rf in self.rules:                       # skip rules this type cannot touch
                 types = rf.plan.types if rf.open is not None else rf.plan.start_types
                 if types is None or ev_type in types:
@@ -231,9 +263,15 @@ class LeadFold:
             self.flow_first = rec.at
         if flow is not None and self.state is not None and new != self.state:
             if (self.state, new) not in flow.allowed:
-                self.flow_evidence.append(rec.ref)
+                self._flow_breach(rec)
         if new in self.plan.finals and new != self.state:
             self.flow_final_at = rec.at
+
+    def _flow_breach(self, rec) -> None:
+        if self.flow_evidence:
+            self.flow_evidence.append(rec.ref)
+        else:
+            self.flow_evidence = [rec.ref]
 
     def _rule_event(self, rf: RuleFold, rec, t, ev_type, props, state, entered, left, fields, notes):
         rp = rf.plan
@@ -329,7 +367,10 @@ class LeadFold:
         tzfield = self.fields.get("timezone")
         # Only the first attempt's properties are ever read (`first where …`): holding the
         # others would keep every attempt's dict alive while the lead is open.
-        cyc.attempts.append((rec.at, rec.ref, None if cyc.attempts else rec.props, self.state, tzfield))
+        if cyc.attempts:
+            cyc.attempts.append((rec.at, rec.ref, None, self.state, tzfield))
+        else:
+            cyc.attempts = [(rec.at, rec.ref, rec.props, self.state, tzfield)]
 
     def _before(self, rp, cyc, rec, ev_type, props, state, entered, left, notes) -> None:
         for key, fn in rp.befores:

@@ -180,7 +180,7 @@ class StreamEvaluation:
         with paused_gc():
             for outcome in heapq.merge(self._spool_read(), late, self._live_outcomes(), key=lambda o: o.lead):
                 self.agg.add_contribution(outcome.contribution)
-                self.notes |= outcome.notes     # only kept folds: a retracted one takes its notes along
+                self.notes.update(outcome.notes)    # only kept folds: a retracted one takes its notes along
                 yield outcome
         if self._spool is not None:
             self._spool.close()
