@@ -204,7 +204,7 @@ class LeadFold:
         self.flow_evidence: list | tuple = ()
         self.unknown_states: list | tuple = ()   # records into undeclared states
         self.quota_hits: list | tuple = ()       # (quota index, at)
-        self.target_segments = target_segments or {}
+        self.target_segments = target_segments or _EMPTY
         self.events = 0
         self.first_at = None
 
