@@ -44,6 +44,13 @@ def test_local_day_and_time(us, name):
     assert instants.local_us(us, zone) == (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+@settings(max_examples=150, deadline=None)
+@given(many=st.lists(instants_us, max_size=30), name=st.sampled_from(ZONES))
+def test_local_each_is_local_us_of_each(many, name):
+    zone = ZoneInfo(name)
+    assert instants.local_each(many, zone) == [instants.local_us(us, zone) for us in many]
+
+
 @pytest.mark.parametrize("us, text", [
     (1_762_777_200_000_000, "2025-11-10 09:20 -03:00"),
     (1_762_777_207_000_000, "2025-11-10 09:20:07 -03:00"),

@@ -22,6 +22,7 @@ UTC = timezone.utc
 _EMPTY: dict = {}
 _NO_BEFORE: dict = {}     # a cycle's `before` until its first trigger (never written to)
 _NO_SEGMENTS = frozenset()
+_NO_FIELD = object()      # no lead `timezone` field seen yet (None means "the field is absent")
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -95,8 +96,17 @@ _when = instants.when      # ``2026-11-10 09:20 -03:00``: an instant for people
 
 
 def _work_text(us: int) -> str:
-    """Working time in hours and minutes (never days: a working day's length varies)."""
-    return _span_text(us, days=False)
+    """Working time in hours and minutes (never days: a working day's length varies).
+    Targets repeat on every cycle, so the texts are kept."""
+    text = _WORK_TEXTS.get(us)
+    if text is None:
+        if len(_WORK_TEXTS) > 4096:
+            _WORK_TEXTS.clear()
+        text = _WORK_TEXTS[us] = _span_text(us, days=False)
+    return text
+
+
+_WORK_TEXTS: dict = {}
 
 
 def _span_text(us: int, days: bool = True) -> str:
@@ -445,8 +455,7 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int) -> lis
     pauses = cyc.pause_list(end)
     due = clock.add_us(cyc.start, line.target_us, pauses)
     assignee = cyc.assignee if cyc.closed_at is not None else fold.assignee
-    base = dict(lead=fold.lead, rule=rp.name, cycle=cyc.number, owner=rp.owner, assignee=assignee,
-                segment=line.segment, started_at=cyc.start, zone=zone)
+    base = (fold.lead, rp.name, cyc.number, rp.owner, assignee, line.segment, cyc.start, zone)
     out = []
     for c in rp.clauses:
         if c.kind == "within":
@@ -462,6 +471,13 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int) -> lis
         else:
             out.append(_never(c, cyc, fold, base))
     return out
+
+
+def _verdict(base: tuple, clause: str) -> Verdict:
+    """A pending verdict of one cycle's clause (positional: this runs once per verdict)."""
+    lead, rule, cycle, owner, assignee, segment, started_at, zone = base
+    return Verdict(lead, rule, clause, cycle, "pending", owner, assignee, segment, started_at, None, None,
+                   None, None, None, None, None, [], "", None, None, zone)
 
 
 def _open_status(rp: RulePlan, cyc: Cycle, clock, line, pauses, due, as_of) -> tuple[str, int, int | None]:
@@ -480,7 +496,8 @@ def _open_status(rp: RulePlan, cyc: Cycle, clock, line, pauses, due, as_of) -> t
 def _within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
     zone = clock.tz
     target = line.target_us
-    v = Verdict(clause="within", status="pending", due_at=due, target_seconds=target / 1e6, **base)
+    v = _verdict(base, "within")
+    v.due_at, v.target_seconds = due, target / 1e6
     ev = [cyc.start_ref]
     if cyc.closed_at is not None:
         ev.append(cyc.close_ref)
@@ -530,7 +547,7 @@ def _within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
 
 
 def _require(cyc, base) -> Verdict:
-    v = Verdict(clause="require", status="pending", **base)
+    v = _verdict(base, "require")
     v.evidence = [cyc.start_ref] + ([cyc.close_ref] if cyc.close_ref is not None else [])
     if cyc.closed_at is None:
         v.reason = "Not handed off yet: the required fields are checked at the stop."
@@ -552,7 +569,8 @@ def _at_least_within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
     zone = clock.tz
     n, target = line.n, line.target_us
     atts = cyc.attempts
-    v = Verdict(clause="at_least_within", status="pending", due_at=due, target_seconds=target / 1e6, **base)
+    v = _verdict(base, "at_least_within")
+    v.due_at, v.target_seconds = due, target / 1e6
     v.evidence = [a[1] for a in atts[:n]]
     nth = atts[n - 1][0] if n >= 1 and len(atts) >= n else None
     if n <= 0:
@@ -590,8 +608,8 @@ def _at_least_within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
 
 
 def _at_least_before(c, cyc, base) -> Verdict:
-    v = Verdict(clause=c.key, status="pending", **base)
-    zone = base["zone"]
+    v = _verdict(base, c.key)
+    zone = v.zone
     hit = cyc.before.get(c.key)
     if hit is not None:
         at, ref, count = hit
@@ -611,8 +629,8 @@ def _at_least_before(c, cyc, base) -> Verdict:
 
 
 def _first(c, cyc, fold: LeadFold, base) -> Verdict:
-    v = Verdict(clause=c.key, status="pending", **base)
-    zone = base["zone"]
+    v = _verdict(base, c.key)
+    zone = v.zone
     if cyc.attempts:
         at, ref, props, state, _ = cyc.attempts[0]
         v.completed_at, v.evidence = at, [ref]
@@ -633,16 +651,15 @@ def _first(c, cyc, fold: LeadFold, base) -> Verdict:
 def _never(c, cyc, fold: LeadFold, base) -> Verdict:
     """``at_most_per_day``, ``gap``, ``only_during``, ``only_between``: breached from the first
     violation (evidence: every violator), else met once closed, pending while open."""
-    v = Verdict(clause=c.key, status="pending", **base)
+    v = _verdict(base, c.key)
     violators: list = []
     atts = cyc.attempts
     detail = ""
     if c.kind == "at_most_per_day":
-        zone = c.clock.tz
         per_day: dict = {}
-        local_day = instants.local_day
-        for at, ref, *_ in atts:
-            day = local_day(at, zone)
+        locals_ = instants.local_each([a[0] for a in atts], c.clock.tz)
+        for (_, ref, *_), local in zip(atts, locals_):
+            day = local // 86_400_000_000
             k = per_day.get(day, 0) + 1
             per_day[day] = k
             if k > c.n:
@@ -663,10 +680,13 @@ def _never(c, cyc, fold: LeadFold, base) -> Verdict:
     elif c.kind == "only_between":
         start_min, end_min = c.window
         used: list[str] = []
+        last_field, zone, name = _NO_FIELD, None, None
         for at, ref, _props, _state, tzfield in atts:
-            zone, name = _lead_zone(tzfield, fold, c.place)
-            if name not in used:
-                used.append(name)
+            if tzfield is not last_field:               # attempts mostly share the lead's zone
+                zone, name = _lead_zone(tzfield, fold, c.place)
+                last_field = tzfield
+                if name not in used:
+                    used.append(name)
             minute = instants.local_us(at, zone) % 86_400_000_000 / 60_000_000   # of the local day
             if start_min < end_min:
                 inside = start_min <= minute < end_min

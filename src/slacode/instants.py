@@ -81,6 +81,21 @@ def local_us(us: int, zone) -> int:
     return us + _offset(zone, us)[0]
 
 
+def local_each(instants_us, zone) -> list[int]:
+    """:func:`local_us` of many instants (one zone lookup for all: a cycle's attempts)."""
+    z = _ZONES.get(zone)
+    if z is None:
+        z = _ZONES[zone] = _Zone(zone)
+    hours = z.hours
+    out = []
+    for us in instants_us:
+        got = hours.get(us // _HOUR)
+        if got is None or got is _MIXED:
+            got = z.offset(us)
+        out.append(us + got[0])
+    return out
+
+
 def local_day(us: int, zone) -> int:
     """The local date of ``us`` in ``zone`` as a day number (days since 1970-01-01)."""
     return (us + _offset(zone, us)[0]) // _DAY
