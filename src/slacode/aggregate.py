@@ -18,6 +18,7 @@ UNDECIDED = frozenset({"pending", "at_risk", "paused"})
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _PERIODS: dict = {}         # (local day number, period) -> (label, first date)
 _MIDNIGHTS: dict = {}       # (date, zone) -> µs
+_SPANS: dict = {}           # (first period's date, last period's date, period, zone) -> periods()
 
 
 def period_of(us: int, period: str, zone) -> tuple[str, date]:
@@ -64,11 +65,22 @@ def local_midnight_us(d: date, zone) -> int:
     return us
 
 
-def periods(first_us: int, last_us: int, period: str, zone):
+def periods(first_us: int, last_us: int, period: str, zone) -> tuple:
     """(label, first date, start_us, end_us) of every period from the one holding
-    ``first_us`` to the one holding ``last_us``."""
+    ``first_us`` to the one holding ``last_us`` (kept: every evaluation as of the same
+    instant asks for the same spans)."""
     _, start = period_of(first_us, period, zone)
     _, last_start = period_of(last_us, period, zone)
+    key = (start, last_start, period, zone)
+    spans = _SPANS.get(key)
+    if spans is None:
+        if len(_SPANS) > 4096:
+            _SPANS.clear()
+        spans = _SPANS[key] = tuple(_spans(start, last_start, period, zone))
+    return spans
+
+
+def _spans(start: date, last_start: date, period: str, zone):
     start_us = local_midnight_us(start, zone)
     while start <= last_start:
         nxt = next_start(start, period)
@@ -170,9 +182,12 @@ class Aggregates:
                 status = "breached" if count > n else ("met" if ended else "pending")
                 words = f"{count}, at most {_num(n)} allowed"
             tail = "" if ended else " so far (the period has not ended)"
-            out.append(Verdict(None, q.name, "count", None, status, owner=q.owner, started_at=start,
-                               due_at=end, value=count, threshold=n, period=label, zone=zone,
-                               reason=f"{words} in {label}{tail}."))
+            # positional (lead, rule, clause, cycle, status, owner, assignee, segment, started_at,
+            # due_at, completed_at, warn_at, target_seconds, elapsed_seconds, value, threshold,
+            # evidence, reason, period, timezone, zone): one per period and rule
+            out.append(Verdict(None, q.name, "count", None, status, q.owner, None, None, start, end, None,
+                               None, None, None, count, n, [], f"{words} in {label}{tail}.", label, None,
+                               zone))
         return out
 
     def _target(self, i: int) -> list[Verdict]:
@@ -201,9 +216,9 @@ class Aggregates:
                 words += f", {undecided} still open"
             if not ended:
                 words += ", period in progress"
-            out.append(Verdict(None, t.name, "ratio", None, status, owner=t.owner, segment=t.segment,
-                               started_at=start, due_at=end, value=value, threshold=t.threshold,
-                               period=label, zone=zone, reason=f"{label}: {words}."))
+            out.append(Verdict(None, t.name, "ratio", None, status, t.owner, None, t.segment, start, end,
+                               None, None, None, None, value, t.threshold, [], f"{label}: {words}.", label,
+                               None, zone))
         return out
 
 
