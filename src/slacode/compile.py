@@ -361,6 +361,8 @@ class QuotaPlan:
     amount: float
     period: str
     index: int
+    types: frozenset = frozenset()   # the event types that can be counted
+    match: Any = None                # matcher(counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,10 +493,12 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
     for q in agreement.quotas:
         if q.count is None or q.goal is None:
             continue
+        counts = compile_triggers(q.count.triggers, segments)
         quotas.append(QuotaPlan(
             name=q.name.value, owner=q.owner.value if q.owner else None,
-            counts=compile_triggers(q.count.triggers, segments), bound=q.goal.bound,
-            amount=evaluate_expr(q.goal.amount, constants), period=q.goal.period, index=index[id(q)]))
+            counts=counts, bound=q.goal.bound,
+            amount=evaluate_expr(q.goal.amount, constants), period=q.goal.period, index=index[id(q)],
+            types=_types_of(counts), match=matcher(counts)))
     order = [(r.index, i) for i, r in enumerate(rules)] + ([(flow.index, None)] if flow is not None else [])
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from slacode import diagnostics as dg, instants
-from slacode.compile import Plan, RulePlan, any_match
+from slacode.compile import Plan, RulePlan
 
 UTC = timezone.utc
 _EMPTY: dict = {}
@@ -252,7 +252,7 @@ class LeadFold:
         state, fields, notes = self.state, self.fields, self.notes
         if known:
             for i, q in enumerate(plan.quotas):
-                if any_match(q.counts, ev_type, props, state, entered, left, notes):
+                if ev_type in q.types and q.match(ev_type, props, state, entered, left, notes):
                     if self.quota_hits:
                         self.quota_hits.append((i, t))
                     else:

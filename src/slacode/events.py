@@ -1095,6 +1095,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     """
     reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False)
     seen, as_of = reader.seen, as_of_us
+    clock_us = reader.clock.us
     out: list[Record] = []
     after = after_first = 0
     for position, event in enumerate(events, 1):
@@ -1112,12 +1113,22 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                                      f"event {position} is {_kind(event)}, not a dict or Event",
                                      None, position))
             continue
-        problems, us, eid = _check_event(lead, at, typ, state, eid, fields, reader.clock)
-        if problems:
-            for p in problems:
-                diagnostics.append(_diag(p.code, f"event {position}: {p.message}", None,
-                                         position, 1, p.hint))
-            continue
+        us = None
+        if (lead.__class__ is str and lead and typ.__class__ is str and typ          # the usual event
+                and at.__class__ is str and (eid is None or eid.__class__ is str and eid)
+                and (fields is None or fields.__class__ is dict)
+                and (state is None or state.__class__ is str) and (state or typ != "state")):
+            try:
+                us = clock_us(at)
+            except ValueError:
+                pass
+        if us is None:                  # anything else: _check_event says what is wrong, or converts
+            problems, us, eid = _check_event(lead, at, typ, state, eid, fields, reader.clock)
+            if problems:
+                for p in problems:
+                    diagnostics.append(_diag(p.code, f"event {position}: {p.message}", None,
+                                             position, 1, p.hint))
+                continue
         if eid is not None:
             if eid in seen:
                 reader.duplicate(eid, None, position, what="position")
