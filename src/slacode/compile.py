@@ -332,6 +332,10 @@ class RulePlan:
     befores: tuple = ()             # (key, matcher) of at_least_before clauses
     types: frozenset | None = None  # event types that can touch this rule (None: any event)
     start_types: frozenset | None = None  # … while it has no open cycle (None: any event)
+    # Where ``types`` is None because of ``start when`` / ``pause while`` (predicates on the
+    # lead's fields and state): the trigger types; any other event matters only if it
+    # carries fields, is a state event or is the lead's first (None: every event matters).
+    watch_types: frozenset | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,8 +457,9 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         every = starts_t + stops_t + cancels_t + restarts_t + counts_t + tuple(
             t for c in clauses if c.kind == "at_least_before" for t in c.triggers)
         types = start_types = None
+        watch_types = _types_of(every)
         if start_when is None and pause_pred is None:
-            types = _types_of(every)
+            types = watch_types
         if start_when is None:                  # closed, only a start trigger can act
             start_types = _types_of(starts_t)
         rules.append(RulePlan(
@@ -468,7 +473,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             counts=counts_t, clauses=tuple(clauses),
             default_zone=wall.tz, start_fn=matcher(starts_t), stop_fn=matcher(stops_t),
             cancel_fn=matcher(cancels_t), restart_fn=matcher(restarts_t), count_fn=matcher(counts_t),
-            befores=befores, types=types, start_types=start_types))
+            befores=befores, types=types, start_types=start_types, watch_types=watch_types))
     flow = None
     flows = agreement.of("flow")
     if flows:

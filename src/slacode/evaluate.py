@@ -257,10 +257,20 @@ class LeadFold:
                         self.quota_hits.append((i, t))
                     else:
                         self.quota_hits = [(i, t)]
-            for rf in self.rules:                       # skip rules this type cannot touch
-                types = rf.plan.types if rf.open is not None else rf.plan.start_types
-                if types is None or ev_type in types:
-                    self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes)
+            # Skip rules this event cannot touch. A rule with `start when` / `pause while`
+            # reads the lead's fields and state, which only an event with fields or a state
+            # event changes; anything else gives those predicates the answer they gave before.
+            touched = rec.fields is not None or ev_type == "state" or self.events == 1
+            for rf in self.rules:
+                rp = rf.plan
+                types = rp.types if rf.open is not None else rp.start_types
+                if types is None:
+                    types = rp.watch_types
+                    if types is not None and not touched and ev_type not in types:
+                        continue
+                elif ev_type not in types:
+                    continue
+                self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
             owner = props.get("owner")
             if owner is not None:
