@@ -718,3 +718,10 @@ def test_paused_laws(data):
     a_us = (a - EPOCH) // US
     p_us = [((s - EPOCH) // US, (e - EPOCH) // US) for s, e in paused]
     assert cal.add_us(a_us, d // US, p_us) == (due - EPOCH) // US
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1_700_000_000_000_000, 1_900_000_000_000_000), max_size=20))
+def test_open_each_is_is_open_us_of_each(instants):
+    for clock in (nine_to_six(), WallClock()):
+        assert clock.open_each(instants) == [clock.is_open_us(t) for t in instants]

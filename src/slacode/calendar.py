@@ -336,6 +336,10 @@ class _Clock:
     def is_open_us(self, t_us: int) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def open_each(self, instants_us) -> list[bool]:
+        """:meth:`is_open_us` of many instants (a cycle's attempts)."""
+        return [self.is_open_us(t) for t in instants_us]
+
     def next_open_us(self, t_us: int) -> int:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -458,6 +462,16 @@ class Calendar(_Clock):
         starts, ends, _, _ = self._tab
         i = bisect_right(starts, t_us) - 1
         return i >= 0 and t_us < ends[i]
+
+    def open_each(self, instants_us) -> list[bool]:
+        out = []
+        for t_us in instants_us:
+            if not self._lo_us <= t_us < self._hi_us:
+                self._ensure(t_us)
+            starts, ends, _, _ = self._tab
+            i = bisect_right(starts, t_us) - 1
+            out.append(i >= 0 and t_us < ends[i])
+        return out
 
     def next_open_us(self, t_us: int) -> int:
         """``t`` when open, else the start of the next open interval (epoch µs)."""

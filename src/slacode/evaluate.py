@@ -666,44 +666,56 @@ def _never(c, cyc, fold: LeadFold, base) -> Verdict:
     atts = cyc.attempts
     detail = ""
     if c.kind == "at_most_per_day":
-        per_day: dict = {}
-        locals_ = instants.local_each([a[0] for a in atts], c.clock.tz)
-        for (_, ref, *_), local in zip(atts, locals_):
-            day = local // 86_400_000_000
-            k = per_day.get(day, 0) + 1
-            per_day[day] = k
-            if k > c.n:
-                violators.append(ref)
-        detail = f"more than {c.n} attempt{'s' if c.n != 1 else ''} on one day"
+        n = c.n
+        if len(atts) > n:                               # else no day can have too many
+            per_day: dict = {}
+            local = instants.local_each([a[0] for a in atts], c.clock.tz)
+            for a, lu in zip(atts, local):
+                day = lu // 86_400_000_000
+                k = per_day.get(day, 0) + 1
+                per_day[day] = k
+                if k > n:
+                    violators.append(a[1])
+        detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
     elif c.kind == "gap":
         prev = None
-        for at, ref, *_ in atts:
-            if prev is not None and at - prev < c.duration_us:
-                violators.append(ref)
+        least = c.duration_us
+        for a in atts:
+            at = a[0]
+            if prev is not None and at - prev < least:
+                violators.append(a[1])
             prev = at
-        detail = f"attempts less than {_span_text(c.duration_us)} apart"
+        detail = f"attempts less than {_span_text(least)} apart"
     elif c.kind == "only_during":
-        for at, ref, *_ in atts:
-            if not c.clock.is_open_us(at):
-                violators.append(ref)
+        for a, is_open in zip(atts, c.clock.open_each([a[0] for a in atts])):
+            if not is_open:
+                violators.append(a[1])
         detail = f"attempts outside `{c.clock.name}` working time"
     elif c.kind == "only_between":
         start_min, end_min = c.window
         used: list[str] = []
+        zones: list = []
         last_field, zone, name = _NO_FIELD, None, None
-        for at, ref, _props, _state, tzfield in atts:
+        for a in atts:
+            tzfield = a[4]
             if tzfield is not last_field:               # attempts mostly share the lead's zone
                 zone, name = _lead_zone(tzfield, fold, c.place)
                 last_field = tzfield
                 if name not in used:
                     used.append(name)
-            minute = instants.local_us(at, zone) % 86_400_000_000 / 60_000_000   # of the local day
+            zones.append(zone)
+        if len(used) <= 1:
+            local = instants.local_each([a[0] for a in atts], zone)
+        else:
+            local = [instants.local_us(a[0], z) for a, z in zip(atts, zones)]
+        for a, lu in zip(atts, local):
+            minute = lu % 86_400_000_000 / 60_000_000   # of the local day
             if start_min < end_min:
                 inside = start_min <= minute < end_min
             else:                                           # the window crosses midnight
                 inside = minute >= start_min or minute < end_min
             if not inside:
-                violators.append(ref)
+                violators.append(a[1])
         v.timezone = ", ".join(used) if used else None
         detail = "attempts outside the allowed hours of the lead's time zone"
     if violators:
