@@ -66,6 +66,15 @@ def parser():
         return Lark(text, **options)
 
 
+@lru_cache(maxsize=1)
+def state_lexer():
+    """The lexer used for each parser state: the same tokens as Lark's contextual lexer
+    without compiling one regular expression per state (see :mod:`slacode.lexer`)."""
+    from slacode.lexer import StateLexer
+
+    return StateLexer(parser().parser.lexer)
+
+
 # ------------------------------------------------------------------- token naming
 
 _FRIENDLY = {
@@ -207,7 +216,7 @@ class _Run:
         self.text, self.file = text, file
         lark = parser()
         self.ip = lark.parse_interactive(text)
-        self.lexer = self.ip.lexer_thread.lexer          # the contextual lexer
+        self.state_lexer = state_lexer()                 # for Lark's contextual lexer
         self.lstate = self.ip.lexer_thread.state
         self.terminals = {t.name: t for t in lark.terminals}
         self.diags: list[Diagnostic] = []
@@ -233,14 +242,14 @@ class _Run:
         """The next token for the parser state, or None at the end; lexer errors are
         reported and skipped (returns the string "skip" so the caller resynchronises)."""
         try:
-            return self.lexer.lexers[pstate.position].next_token(self.lstate, pstate)
+            return self.state_lexer.next_token(self.lstate, pstate)
         except EOFError:
             return None
         except self.UnexpectedCharacters:
             pass
         # Not valid here: maybe valid elsewhere (then it is an unexpected token) ...
         try:
-            return self.lexer.root_lexer.next_token(self.lstate, pstate)
+            return self.state_lexer.root_token(self.lstate, pstate)
         except EOFError:
             return None
         except self.UnexpectedCharacters:
@@ -296,7 +305,7 @@ class _Run:
         """Any token at all (root lexer), unknown characters skipped silently."""
         while True:
             try:
-                return self.lexer.root_lexer.next_token(self.lstate, pstate)
+                return self.state_lexer.root_token(self.lstate, pstate)
             except EOFError:
                 return None
             except self.UnexpectedCharacters:
