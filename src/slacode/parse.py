@@ -54,7 +54,9 @@ def grammar_text() -> str:
 
 @lru_cache(maxsize=1)
 def parser():
-    """The LALR parser, built once per process (and cached on disk by Lark)."""
+    """The LALR parser, built once per process (and cached on disk by Lark). ``strict``
+    only acts when the parser is built; a parser read from the cache skips its checks."""
+    import slacode._lark  # noqa: F401  (Lark without regex/interegular, see there)
     from lark import Lark
 
     text = grammar_text()
@@ -209,6 +211,7 @@ class _Run:
     """One parse of one text: the token loop, checkpoints and recovery."""
 
     def __init__(self, text: str, file: str | None):
+        import slacode._lark  # noqa: F401  (Lark without regex/interegular, see there)
         from lark.exceptions import UnexpectedCharacters, UnexpectedToken
         from lark.lexer import Token
 
