@@ -5,10 +5,13 @@ checkout's ``src`` first on the path.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -31,6 +34,7 @@ def test_a_cold_load_imports_neither_regex_nor_interegular():
     assert out.strip() == "[]"
 
 
+@pytest.mark.skipif(importlib.util.find_spec("regex") is None, reason="regex is not installed (optional for Lark)")
 def test_a_later_import_regex_is_the_real_module_and_lark_still_uses_it():
     out = run("""
         import types
