@@ -61,6 +61,13 @@ class _LarkLexers:
     def root_token(self, lex_state, parser_state):
         return self.contextual.root_lexer.next_token(lex_state, parser_state)
 
+    def token_or_root(self, lex_state, parser_state):
+        # what the parser did before StateLexer.token_or_root: the two calls in turn
+        try:
+            return self.next_token(lex_state, parser_state)
+        except UnexpectedCharacters:
+            return self.root_token(lex_state, parser_state)
+
 
 class _Recording:
     """Records every token (or exception) a lexer gives the parse loop."""
@@ -82,6 +89,9 @@ class _Recording:
 
     def root_token(self, lex_state, parser_state):
         return self._call("root_token", lex_state, parser_state)
+
+    def token_or_root(self, lex_state, parser_state):
+        return self._call("token_or_root", lex_state, parser_state)
 
 
 def _token(tok):
@@ -177,6 +187,8 @@ def compare(text, position, places):
         else:
             assert (_lex_once(mine.next_token, text, pos, position)
                     == _lex_once(lark.next_token, text, pos, position)), (pos, position)
+            assert (_lex_once(mine.token_or_root, text, pos, position)
+                    == _lex_once(lark.token_or_root, text, pos, position)), (pos, position)
 
 
 def test_every_state_lexes_the_corpus_the_same():
@@ -234,6 +246,8 @@ def test_random_state_at_random_place(data):
     mine, lark = P.state_lexer(), _LarkLexers()
     assert _lex_once(mine.next_token, text, pos, position) == _lex_once(lark.next_token, text, pos, position)
     assert _lex_once(mine.root_token, text, pos, 0) == _lex_once(lark.root_token, text, pos, 0)
+    assert (_lex_once(mine.token_or_root, text, pos, position)
+            == _lex_once(lark.token_or_root, text, pos, position))
 
 
 def test_the_packaged_grammar_is_the_one_lexed():

@@ -173,13 +173,34 @@ class StateLexer:
         """The token Lark's lexer for the parser's state returns: raises ``EOFError`` at
         the end and ``UnexpectedCharacters`` where none of the state's terminals match."""
         st = self._by_position.get(parser_state.position) or self._state(parser_state.position)
-        return self._next(st, lex_state, parser_state)
+        t = self._next(st, lex_state)
+        if t is None:
+            raise self._error(st, lex_state, parser_state)
+        return t
 
     def root_token(self, lex_state, parser_state):
         """The token Lark's root lexer (all terminals) returns."""
-        return self._next(self._root, lex_state, parser_state)
+        t = self._next(self._root, lex_state)
+        if t is None:
+            raise self._error(self._root, lex_state, parser_state)
+        return t
 
-    def _next(self, st: _State, lex_state, parser_state):
+    def token_or_root(self, lex_state, parser_state):
+        """:meth:`next_token`, or where that would raise ``UnexpectedCharacters``, what
+        :meth:`root_token` gives from there (the token is valid elsewhere in the grammar):
+        the parser's usual pair of calls without making an exception in between (a line
+        break where the state allows none happens on every wrapped line)."""
+        st = self._by_position.get(parser_state.position) or self._state(parser_state.position)
+        t = self._next(st, lex_state)
+        if t is None:
+            t = self._next(self._root, lex_state)
+            if t is None:
+                raise self._error(self._root, lex_state, parser_state)
+        return t
+
+    def _next(self, st: _State, lex_state):
+        """The next token of state ``st``; None (after the ignored text before it) where
+        none of its terminals match; ``EOFError`` at the end."""
         line_ctr = lex_state.line_ctr
         text, end = lex_state.text.text, lex_state.text.end
         master = self._master
@@ -187,7 +208,7 @@ class StateLexer:
             pos = line_ctr.char_pos
             m = master.match(text, pos, end)
             if m is None:
-                raise self._error(st, lex_state, parser_state)
+                return None
             type_ = m.lastgroup
             if type_ in st.names:
                 value = m.group(0)
@@ -197,7 +218,7 @@ class StateLexer:
                     if value is not None:
                         break
                 else:
-                    raise self._error(st, lex_state, parser_state)
+                    return None
             line, column = line_ctr.line, line_ctr.column
             line_ctr.feed(value, type_ in st.newlines)
             if type_ in st.ignore:

@@ -244,15 +244,10 @@ class _Run:
     def next_token(self, pstate):
         """The next token for the parser state, or None at the end; lexer errors are
         reported and skipped (returns the string "skip" so the caller resynchronises)."""
+        # A token of the state, or if none matches, a token valid elsewhere (then it is an
+        # unexpected token) ...
         try:
-            return self.state_lexer.next_token(self.lstate, pstate)
-        except EOFError:
-            return None
-        except self.UnexpectedCharacters:
-            pass
-        # Not valid here: maybe valid elsewhere (then it is an unexpected token) ...
-        try:
-            return self.state_lexer.root_token(self.lstate, pstate)
+            return self.state_lexer.token_or_root(self.lstate, pstate)
         except EOFError:
             return None
         except self.UnexpectedCharacters:
