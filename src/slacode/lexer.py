@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 
+
 class _Terminals:
     """Matchers for every terminal, made on first use: a string terminal without flags is
     compared as text (what its escaped pattern does), anything else is compiled."""
