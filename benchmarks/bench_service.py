@@ -92,7 +92,21 @@ def main(argv=None) -> int:
     c, b = statistics.median(cold) * 1000, statistics.median(bare) * 1000
     print(f"| import + load + compile, fresh process | {c:.0f} ms | {b:.0f} ms (bare interpreter) "
           f"| {c - b:.0f} ms own |")
+    if not _bytecode_cached():
+        print("\nnote: slacode's modules have no cached bytecode here (PYTHONDONTWRITEBYTECODE, or a "
+              "fresh checkout), so each fresh process also compiles them (~50 ms); an installed "
+              "wheel has it: `python3 -m compileall src` gives the same conditions.")
     return 0
+
+
+def _bytecode_cached() -> bool:
+    """Whether a fresh process finds slacode's compiled modules (else it compiles the sources)."""
+    import importlib.util
+    import os
+
+    import slacode.parse
+
+    return os.path.exists(importlib.util.cache_from_source(slacode.parse.__file__))
 
 
 if __name__ == "__main__":

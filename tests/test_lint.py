@@ -443,3 +443,24 @@ def test_context_tables():
     assert list(ctx.teams) == ["sales"] and list(ctx.calendars) == ["c"]
     assert list(ctx.rules) == ["r", "q"]
     assert [t.type.value for t in ctx.triggers()] == ["x", "y"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 6), st.integers(1, 96), st.booleans(),
+       st.sampled_from(["UTC", "America/New_York", "Australia/Lord_Howe", "Asia/Tehran"]))
+def test_per_day_warning_is_need_above_max_dates(n, per_day, hours, on_calendar, tz):
+    """The check skips the zone's daylight-saving scan when no jump could matter; the
+    verdict is still exactly `attempts needed > max_dates` (computed with the scan)."""
+    from slacode.checks.attempts import max_dates, target_minutes
+
+    on = " on c" if on_calendar else ""
+    cal = _CAL.replace('"UTC"', f'"{tz}"')
+    text = _attempts(f"at least {n} within {hours}h{on}", f"at most {per_day} per day{on}", "only during c",
+                     tz=tz, calendar=cal)
+    agreement, _ = slacode.api.analyse(text, "t.sla")
+    ctx = Context.of(agreement)
+    r = agreement.rule("a")
+    line, cap = r.of("at_least_within")[0], r.of("at_most_per_day")[0]
+    dates = max_dates(ctx, r, line, cap, target_minutes(ctx, line))
+    expected = dates is not None and math.ceil(n / per_day) > dates
+    assert ("SLA323" in codes(text)) is expected

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import slacode._lark  # noqa: F401,I001  (first: Lark without regex/interegular, see there)
 from lark import Token, Transformer, v_args
 
 from slacode import diagnostics as dg

@@ -54,7 +54,9 @@ def grammar_text() -> str:
 
 @lru_cache(maxsize=1)
 def parser():
-    """The LALR parser, built once per process (and cached on disk by Lark)."""
+    """The LALR parser, built once per process (and cached on disk by Lark). ``strict``
+    only acts when the parser is built; a parser read from the cache skips its checks."""
+    import slacode._lark  # noqa: F401  (Lark without regex/interegular, see there)
     from lark import Lark
 
     text = grammar_text()
@@ -64,6 +66,15 @@ def parser():
         return Lark(text, cache=True, **options)
     except OSError:  # unwritable temp folder: build without the cache
         return Lark(text, **options)
+
+
+@lru_cache(maxsize=1)
+def state_lexer():
+    """The lexer used for each parser state: the same tokens as Lark's contextual lexer
+    without compiling one regular expression per state (see :mod:`slacode.lexer`)."""
+    from slacode.lexer import StateLexer
+
+    return StateLexer(parser().parser.lexer)
 
 
 # ------------------------------------------------------------------- token naming
@@ -200,6 +211,7 @@ class _Run:
     """One parse of one text: the token loop, checkpoints and recovery."""
 
     def __init__(self, text: str, file: str | None):
+        import slacode._lark  # noqa: F401  (Lark without regex/interegular, see there)
         from lark.exceptions import UnexpectedCharacters, UnexpectedToken
         from lark.lexer import Token
 
@@ -207,7 +219,7 @@ class _Run:
         self.text, self.file = text, file
         lark = parser()
         self.ip = lark.parse_interactive(text)
-        self.lexer = self.ip.lexer_thread.lexer          # the contextual lexer
+        self.state_lexer = state_lexer()                 # for Lark's contextual lexer
         self.lstate = self.ip.lexer_thread.state
         self.terminals = {t.name: t for t in lark.terminals}
         self.diags: list[Diagnostic] = []
@@ -232,15 +244,10 @@ class _Run:
     def next_token(self, pstate):
         """The next token for the parser state, or None at the end; lexer errors are
         reported and skipped (returns the string "skip" so the caller resynchronises)."""
+        # A token of the state, or if none matches, a token valid elsewhere (then it is an
+        # unexpected token) ...
         try:
-            return self.lexer.lexers[pstate.position].next_token(self.lstate, pstate)
-        except EOFError:
-            return None
-        except self.UnexpectedCharacters:
-            pass
-        # Not valid here: maybe valid elsewhere (then it is an unexpected token) ...
-        try:
-            return self.lexer.root_lexer.next_token(self.lstate, pstate)
+            return self.state_lexer.token_or_root(self.lstate, pstate)
         except EOFError:
             return None
         except self.UnexpectedCharacters:
@@ -296,7 +303,7 @@ class _Run:
         """Any token at all (root lexer), unknown characters skipped silently."""
         while True:
             try:
-                return self.lexer.root_lexer.next_token(self.lstate, pstate)
+                return self.state_lexer.root_token(self.lstate, pstate)
             except EOFError:
                 return None
             except self.UnexpectedCharacters:
