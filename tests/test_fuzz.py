@@ -44,10 +44,13 @@ def test_arbitrary_bytes(data):
         _only_ours(text)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, len(LINES)), st.sampled_from(["drop", "dup", "insert", "cut"]),
-                          st.sampled_from(TOKENS), st.integers(0, 60)), max_size=6))
-def test_mutated_agreement(mutations):
+MUTATIONS = st.lists(st.tuples(st.integers(0, len(LINES)), st.sampled_from(["drop", "dup", "insert", "cut"]),
+                               st.sampled_from(TOKENS), st.integers(0, 60)), max_size=6)
+
+
+def mutate(mutations, pad: str = " ") -> str:
+    """The example agreement with lines dropped, doubled, cut, or given a token (with
+    ``pad`` either side of it)."""
     lines = list(LINES)
     for index, action, token, pos in mutations:
         i = min(index, len(lines) - 1) if lines else 0
@@ -59,10 +62,16 @@ def test_mutated_agreement(mutations):
             lines.insert(i, lines[i])
         elif action == "insert":
             line = lines[i]
-            lines[i] = line[:pos] + " " + token + " " + line[pos:]
+            lines[i] = line[:pos] + pad + token + pad + line[pos:]
         else:
             lines[i] = lines[i][:pos]
-    _only_ours("\n".join(lines))
+    return "\n".join(lines)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MUTATIONS)
+def test_mutated_agreement(mutations):
+    _only_ours(mutate(mutations))
 
 
 @settings(max_examples=100, deadline=None)

@@ -25,7 +25,7 @@ from lark.utils import TextSlice
 from slacode import parse as P
 from tests.conftest import ROOT, SHARED, language_example
 from tests.test_docs import all_blocks
-from tests.test_fuzz import LINES, TOKENS
+from tests.test_fuzz import MUTATIONS, TOKENS, mutate
 
 
 def _read(path: Path) -> str | None:
@@ -216,23 +216,9 @@ def test_token_soup_parses_the_same(tokens, sep):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, len(LINES)), st.sampled_from(["drop", "dup", "insert", "cut"]),
-                          st.sampled_from(TOKENS), st.integers(0, 60)), max_size=6))
+@given(MUTATIONS)
 def test_mutated_agreement_parses_the_same(mutations):
-    lines = list(LINES)
-    for index, action, token, pos in mutations:
-        i = min(index, len(lines) - 1) if lines else 0
-        if not lines:
-            lines = [token]
-        elif action == "drop":
-            del lines[i]
-        elif action == "dup":
-            lines.insert(i, lines[i])
-        elif action == "insert":
-            lines[i] = lines[i][:pos] + token + lines[i][pos:]
-        else:
-            lines[i] = lines[i][:pos]
-    assert_same_parse("\n".join(lines))
+    assert_same_parse(mutate(mutations, pad=""))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
