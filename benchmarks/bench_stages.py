@@ -7,7 +7,7 @@ alone, in memory, best of several runs (no profiler overhead, the collector froz
 * read: JSON Lines → records (orjson, timestamps, ids, as_of);
 * fold: records → per-lead folds (triggers, predicates, cycles);
 * verdicts: folds → verdicts (calendar arithmetic, reason text);
-* serialize: verdicts → JSON bytes (instants written, orjson).
+* serialize: each lead's verdicts → JSON Lines bytes (instants written, orjson).
 
 usage: python3 benchmarks/bench_stages.py [--leads 20000] [--data DIR] [--repeats 3]
 """
@@ -49,7 +49,7 @@ def main(argv=None) -> int:
     import slacode
     from slacode.evaluate import LeadFold, as_of_us
     from slacode.events import iter_records
-    from slacode.output import serialize_verdict
+    from slacode.output import serialize_verdicts
 
     plan = slacode.load(SHARED / "bench.sla").plan
     as_of = as_of_us(AS_OF)
@@ -80,12 +80,13 @@ def main(argv=None) -> int:
         folds.append(f)
     gc.freeze()
     t_verdicts = best(lambda: [f.verdicts(as_of) for f in folds], a.repeats)
-    verdicts = [v for f in folds for v in f.verdicts(as_of)]
+    per_lead = [f.verdicts(as_of) for f in folds]
+    verdicts = [v for vs in per_lead for v in vs]
     gc.freeze()
 
     def serialize():
-        for v in verdicts:
-            serialize_verdict(v)
+        for vs in per_lead:
+            serialize_verdicts(vs)
 
     t_ser = best(serialize, a.repeats)
     total = t_read + t_fold + t_verdicts + t_ser

@@ -274,14 +274,14 @@ def start_check(spec, events, as_of, tz, input_format, jobs: int = 1):
     """Load, read and fold (both passes): ``(agreement, run, as_of, diagnostics)``; the
     verdicts are then streamed from ``run.outcomes()``. Exit 2 on spec or input errors."""
     from slacode.events import EventInputError
-    from slacode.output import serialize_verdict
+    from slacode.output import serialize_verdicts
 
     agreement = load_agreement(spec)
     cutoff = resolve_as_of(as_of)
     read = EventReader(events, cutoff, tz, input_format)
     diagnostics: list = []
     try:
-        run = _run(agreement.plan, read, cutoff, diagnostics, jobs, serialize_verdict)
+        run = _run(agreement.plan, read, cutoff, diagnostics, jobs, serialize_verdicts)
     except EventInputError as e:
         _fail(str(e))
     return agreement, run, cutoff, diagnostics

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from typing import Iterator
 
 import orjson
 
@@ -93,65 +94,75 @@ class CheckStats:
         self.problems = 0
 
 
-def serialize_verdict(v) -> tuple[str, bytes]:
-    """What the spool keeps of a verdict for ``check``: its status and its JSON.
-
-    orjson's result keeps its 4 KiB working buffer; a verdict that is kept (in memory until
-    the end for interleaved input) is copied into an exact-size ``bytes`` first."""
-    return v.status, bytes(memoryview(orjson.dumps(v.to_dict())))
+_VERDICT_LINE = b'{"record":"verdict",'
 
 
-class _Serialized:
-    """A spooled verdict seen through the little the renderers need of a Verdict."""
+def serialize_verdicts(verdicts) -> tuple[tuple, bytes]:
+    """What the spool keeps of a lead's verdicts for ``check``: their statuses, and their
+    JSON Lines (``{"record":"verdict",…}``, one per line), ready to be written as they are."""
+    dumps = orjson.dumps
+    lines = [_VERDICT_LINE + dumps(v.to_dict())[1:] for v in verdicts]
+    lines.append(b"")
+    return tuple([v.status for v in verdicts]), b"\n".join(lines)
 
-    __slots__ = ("status", "raw")
 
-    def __init__(self, status: str, raw: bytes):
-        self.status, self.raw = status, raw
+def _verdict_json(line: bytes) -> bytes:
+    """A verdict's JSON object from its JSON Lines record (without ``"record"``)."""
+    return b"{" + line[len(_VERDICT_LINE):]
 
-    def to_dict(self) -> dict:
-        return orjson.loads(self.raw)
+
+def _verdict_dicts(blob: bytes) -> Iterator[dict]:
+    loads = orjson.loads
+    for line in blob.splitlines():
+        d = loads(line)
+        del d["record"]
+        yield d
 
 
 def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
                  leads=None, color: bool = False) -> CheckStats:
     """Write ``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
-    ``serialize=serialize_verdict``) to the binary stream ``out`` lead by lead (table output
+    ``serialize=serialize_verdicts``) to the binary stream ``out`` lead by lead (table output
     is gathered first: it needs column widths)."""
     wanted = set(leads) if leads else None
     stats = CheckStats()
     lead_diags: list = []
     dumps = orjson.dumps
 
-    def verdicts():
+    def blobs() -> Iterator[bytes]:
+        """Each lead's JSON Lines of verdicts (counted), then the aggregates' verdicts."""
+        count = stats.status.update
         for outcome in run.outcomes():
-            lead_diags.extend(outcome.diagnostics)
+            if outcome.diagnostics:
+                lead_diags.extend(outcome.diagnostics)
             if wanted is not None and outcome.lead not in wanted:
                 continue
             stats.leads += 1
-            for status, raw in outcome.verdicts:
-                yield _Serialized(status, raw)
+            statuses, blob = outcome.verdicts
+            count(statuses)
+            yield blob
         if wanted is None:
-            for v in run.agg.verdicts():
-                yield _Serialized(*serialize_verdict(v))
+            statuses, blob = serialize_verdicts(run.agg.verdicts())
+            count(statuses)
+            yield blob
 
     def all_diags():
         return diagnostics + lead_diags + run.closing_diagnostics()
 
     if fmt == "jsonl":
-        for v in verdicts():
-            stats.status[v.status] += 1
-            out.write(b'{"record":"verdict",' + v.raw[1:] + b"\n")
+        write = out.write
+        for blob in blobs():
+            write(blob)
         for d in all_diags():
-            out.write(dumps({"record": "diagnostic", **d.to_dict()}) + b"\n")
+            write(dumps({"record": "diagnostic", **d.to_dict()}) + b"\n")
     elif fmt == "json":
         out.write(b'{\n  "agreement": ' + dumps(agreement_meta) + b',\n  "as_of": ' + dumps(as_of_text)
                   + b',\n  "verdicts": [')
         sep = b"\n    "
-        for v in verdicts():
-            stats.status[v.status] += 1
-            out.write(sep + v.raw)
-            sep = b",\n    "
+        for blob in blobs():
+            for line in blob.splitlines():
+                out.write(sep + _verdict_json(line))
+                sep = b",\n    "
         out.write(b"\n  ],\n  \"diagnostics\": [")
         sep = b"\n    "
         for d in all_diags():
@@ -162,21 +173,17 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(VERDICT_KEYS)
-        for v in verdicts():
-            stats.status[v.status] += 1
-            d = v.to_dict()
-            d["evidence"] = " ".join(str(x) for x in d["evidence"])
-            w.writerow(["" if d[k] is None else d[k] for k in VERDICT_KEYS])
+        for blob in blobs():
+            for d in _verdict_dicts(blob):
+                d["evidence"] = " ".join(str(x) for x in d["evidence"])
+                w.writerow(["" if d[k] is None else d[k] for k in VERDICT_KEYS])
             if buf.tell() > 1 << 16:
                 out.write(buf.getvalue().encode())
                 buf.seek(0)
                 buf.truncate()
         out.write(buf.getvalue().encode())
     else:
-        rows = list(verdicts())
-        for v in rows:
-            stats.status[v.status] += 1
-        rows = [_Row(v.to_dict()) for v in rows]
+        rows = [_Row(d) for blob in blobs() for d in _verdict_dicts(blob)]
 
         class _R:  # the table renderer reads diagnostics from a result-like object
             pass

@@ -3,11 +3,14 @@
 Every worker reads every source but keeps only the lines of its leads (a lead's partition
 is a CRC-32 of its id, :func:`slacode.events.partition_of`), and folds them exactly as the
 serial path does (:mod:`slacode.stream`: both passes, spool, replay). It leaves in a
-temporary directory its lead outcomes, in lead order, and what the merge needs: its line
-diagnostics, its counts of events after ``as_of``, its notes and a hash of every id it used.
+temporary directory its lead outcomes, in lead order (a :class:`~slacode.stream.Spool`;
+with grouped input, the very spool of its pass), and what the merge needs: its line
+diagnostics, its counts of events after ``as_of`` and a hash of every id it used.
 
-The parent merges the outcomes by lead id, adds the aggregates in that order, and puts the
-diagnostics back in input order, so the output is byte for byte the serial one. Two things
+The parent merges the outcomes by lead id (byte ranges of a grouped file only follow each
+other), adds the aggregates and the leads' notes, and puts the diagnostics back in input
+order, so the output is byte for byte the serial one. For ``check`` an outcome carries its
+verdicts already written as JSON Lines, so the parent only copies bytes. Two things
 only one process can judge fall back to the serial path: the same event id under leads of
 different partitions (§13: duplicate ids are judged across all inputs, the first wins) and
 inputs that are not JSON Lines files (CSV, standard input). Workers are forked: they share
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -31,7 +35,7 @@ from slacode.aggregate import Aggregates
 from slacode.evaluate import note_diagnostics
 from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, iter_range, line_lead, \
     partition_of, resolve_sources
-from slacode.stream import run_stream
+from slacode.stream import Spool, run_stream
 
 #: Inputs smaller than this are evaluated in one process: starting workers costs more.
 MIN_PARALLEL_BYTES = 4 << 20
@@ -81,22 +85,31 @@ class ParallelRun:
     """The merged result of the workers, read like a :class:`~slacode.stream.StreamEvaluation`:
     :meth:`outcomes` in lead order, then ``agg`` and :meth:`closing_diagnostics`."""
 
-    def __init__(self, plan, as_of: int, workdir: str, metas: list[dict]):
+    def __init__(self, plan, as_of: int, workdir: str, metas: list[dict], ranges: bool = False):
         self.agg = Aggregates(plan, as_of)
         self.workdir = workdir
         self.metas = metas
-        self.notes: set = set().union(*(m["notes"] for m in metas))
+        self.ranges = ranges                # byte ranges: the workers' leads follow each other
+        self.notes: set = set()             # of the outcomes given so far
         # removed after the merge, or when the run is dropped unread (an error before output)
         self._cleanup = weakref.finalize(self, shutil.rmtree, workdir, True)
 
     def outcomes(self) -> Iterator:
-        streams = [_read_outcomes(os.path.join(self.workdir, f"outcomes-{k}"), m["count"])
-                   for k, m in enumerate(self.metas)]
+        spools = [Spool.open(os.path.join(self.workdir, f"outcomes-{k}"), m["count"])
+                  for k, m in enumerate(self.metas)]
+        # Byte ranges hold ascending, disjoint leads (checked): their outcomes only follow
+        # each other. Partitions by hash interleave and are merged by lead.
+        merged = itertools.chain(*spools) if self.ranges else heapq.merge(*spools, key=lambda o: o.lead)
+        add, notes = self.agg.add_contribution, self.notes
         try:
-            for outcome in heapq.merge(*streams, key=lambda o: o.lead):
-                self.agg.add_contribution(outcome.contribution)
+            for outcome in merged:
+                add(outcome.contribution)
+                if outcome.notes:
+                    notes.update(outcome.notes)
                 yield outcome
         finally:
+            for spool in spools:
+                spool.close()
             self.close()
 
     def closing_diagnostics(self) -> list:
@@ -104,13 +117,6 @@ class ParallelRun:
 
     def close(self) -> None:
         self._cleanup()
-
-
-def _read_outcomes(path: str, count: int) -> Iterator:
-    with open(path, "rb") as f:
-        load = pickle.load
-        for _ in range(count):
-            yield load(f)
 
 
 def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, names: list[str],
@@ -219,7 +225,7 @@ def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=Non
             return None
         if files is not None:
             diagnostics.extend(_merged_diagnostics(metas, names, as_of))
-        run = ParallelRun(plan, as_of, workdir, metas)      # owns the directory from here
+        run = ParallelRun(plan, as_of, workdir, metas, ranges=spans is not None)  # owns the directory from here
         return run
     finally:
         for p in procs:
@@ -325,15 +331,10 @@ def _worker(k: int, job: tuple) -> None:
             return records
 
         diagnostics: list = []
-        run = run_stream(plan, read, as_of, diagnostics, sources=names, serialize=serialize)
-        count = 0
-        with open(os.path.join(workdir, f"outcomes-{k}"), "wb") as f:
-            dump = pickle.dump
-            for outcome in run.outcomes():
-                dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
-                count += 1
-        meta = {"count": count, "notes": run.notes, "late": {}, "ids": array("q"), "diagnostics": [],
-                "leads": tuple(leads)}
+        run = run_stream(plan, read, as_of, diagnostics, sources=names, serialize=serialize,
+                         spool_path=os.path.join(workdir, f"spool-{k}"))
+        count = run.save(os.path.join(workdir, f"outcomes-{k}"))
+        meta = {"count": count, "late": {}, "ids": array("q"), "diagnostics": [], "leads": tuple(leads)}
         reader = first.get("reader")
         if reader is not None:
             marks = reader.marks

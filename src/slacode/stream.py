@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import gc
 import heapq
+import marshal
+import os
 import pickle
+import struct
 import tempfile
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, NamedTuple
@@ -32,17 +35,81 @@ class LeadOutcome(NamedTuple):
     """Everything one lead contributes to the output."""
 
     lead: str
-    verdicts: list
+    verdicts: object                # its Verdicts, or what ``serialize`` made of them
     contribution: tuple | None      # to the aggregates
     diagnostics: list
     notes: set                      # the lead's notes (compile-time places, bad zones)
 
 
+_FRAME = struct.Struct("<cI")       # kind (b"M" marshal, b"P" pickle), payload length
+
+
+class Spool:
+    """Lead outcomes in a file, written in order and read back in that order.
+
+    An outcome whose verdicts were serialized to strings and bytes (``check``) is written
+    with :mod:`marshal`, several times cheaper than pickle for those types; what only pickle
+    can write (Verdict objects, a lead's diagnostics and notes, which hold spans) is pickled.
+    The file is private to one run and read by the same Python, so marshal's format, which
+    may change between Python versions, is never a concern."""
+
+    def __init__(self, path: str | None = None):
+        self.path = path
+        self.file = open(path, "w+b") if path is not None else tempfile.TemporaryFile()
+        self.count = 0
+
+    def write(self, outcome: LeadOutcome) -> None:
+        lead, verdicts, contribution, diagnostics, notes = outcome
+        try:
+            extra = pickle.dumps((diagnostics, notes), pickle.HIGHEST_PROTOCOL) if diagnostics or notes else None
+            kind, payload = b"M", marshal.dumps((lead, verdicts, contribution, extra))
+        except ValueError:                      # not marshal's types: Verdict objects
+            kind, payload = b"P", pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+        self.file.write(_FRAME.pack(kind, len(payload)))
+        self.file.write(payload)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[LeadOutcome]:
+        """The outcomes written, in order (the file's position is moved)."""
+        f = self.file
+        f.flush()
+        f.seek(0)
+        read, unpack, size = f.read, _FRAME.unpack, _FRAME.size
+        loads, outcome = marshal.loads, LeadOutcome
+        for _ in range(self.count):
+            kind, n = unpack(read(size))
+            payload = read(n)
+            if kind == b"M":
+                lead, verdicts, contribution, extra = loads(payload)
+                diagnostics, notes = pickle.loads(extra) if extra is not None else ([], set())
+                yield outcome(lead, verdicts, contribution, diagnostics, notes)
+            else:
+                yield pickle.loads(payload)
+
+    def close(self) -> None:
+        self.file.close()
+
+    def keep(self, path: str) -> int:
+        """Close the file and move it to ``path`` (the spool was opened with a path): what
+        :meth:`open` reads. Returns the number of outcomes."""
+        self.file.close()
+        os.replace(self.path, path)
+        return self.count
+
+    @classmethod
+    def open(cls, path: str, count: int) -> "Spool":
+        """A spool written earlier (by another process) with ``count`` outcomes."""
+        spool = cls.__new__(cls)
+        spool.path, spool.file, spool.count = path, open(path, "rb"), count
+        return spool
+
+
 class StreamEvaluation:
     """One pass over records in input order, then the replay of out-of-order leads."""
 
-    def __init__(self, plan, as_of: int, sources: list[str] | None, serialize=None):
-        self.serialize = serialize          # verdict -> what outcomes carry (default: the Verdict)
+    def __init__(self, plan, as_of: int, sources: list[str] | None, serialize=None,
+                 spool_path: str | None = None):
+        self.serialize = serialize          # a lead's verdicts -> what outcomes carry (default: the list)
         self.plan = plan
         self.as_of = as_of
         self.sources = sources
@@ -58,8 +125,8 @@ class StreamEvaluation:
         self.retracted: set[str] = set()
         self.disordered: set[str] = set()
         self.late: dict[str, LeadOutcome] = {}
-        self._spool = None
-        self.spool_count = 0
+        self._spool: Spool | None = None
+        self._spool_path = spool_path       # a named spool (a worker's, kept as its result)
 
     # -- first pass -------------------------------------------------------------------
     def feed_all(self, records: Iterable) -> None:
@@ -83,7 +150,7 @@ class StreamEvaluation:
         fold = self._fold_sorted(self.current, self.buffer)
         self._spool_write(self._outcome(fold))
         self.spooled.add(self.current)
-        self.buffer = []
+        self.current, self.buffer = None, []
 
     def _become_interleaved(self) -> None:
         """The input is not grouped by ascending lead: keep live folds from now on."""
@@ -143,7 +210,7 @@ class StreamEvaluation:
         verdicts = fold.verdicts(self.as_of)
         contribution = self.agg.contribution(fold, verdicts)
         if self.serialize is not None:
-            verdicts = [self.serialize(v) for v in verdicts]
+            verdicts = self.serialize(verdicts)
         return LeadOutcome(fold.lead, verdicts, contribution, unknown_state_diagnostics(fold, self.sources),
                            fold.notes)
 
@@ -157,18 +224,15 @@ class StreamEvaluation:
 
     def _spool_write(self, outcome: LeadOutcome) -> None:
         if self._spool is None:
-            self._spool = tempfile.TemporaryFile()
-        pickle.dump(outcome, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
-        self.spool_count += 1
+            self._spool = Spool(self._spool_path)
+        self._spool.write(outcome)
 
     def _spool_read(self) -> Iterator[LeadOutcome]:
         if self._spool is None:
             return
-        self._spool.seek(0)
-        load = pickle.load
-        for _ in range(self.spool_count):
-            outcome = load(self._spool)
-            if outcome.lead not in self.retracted:
+        retracted = self.retracted
+        for outcome in self._spool:
+            if outcome.lead not in retracted:
                 yield outcome
 
     def outcomes(self) -> Iterator[LeadOutcome]:
@@ -186,17 +250,36 @@ class StreamEvaluation:
             self._spool.close()
             self._spool = None
 
+    def save(self, path: str) -> int:
+        """Leave every outcome, in lead order, in a :class:`Spool` file at ``path`` (instead
+        of iterating :meth:`outcomes`); returns their number. When the input was grouped by
+        ascending lead throughout, the spool written during the pass already is that file,
+        and it is only moved. The notes are those of the outcomes saved."""
+        if self.grouped:
+            self._flush_current()
+        if (self.grouped and not self.retracted and not self.late and self._spool is not None
+                and self._spool.path is not None):
+            count = self._spool.keep(path)
+            self._spool = None
+            return count
+        out = Spool(path)
+        for outcome in self.outcomes():
+            out.write(outcome)
+        out.close()
+        return out.count
+
     def closing_diagnostics(self) -> list:
         """Diagnostics that are known only at the end (after :meth:`outcomes`)."""
         return note_diagnostics(self.notes)
 
 
 def run_stream(plan, read: Callable[[list], Iterator], as_of: int, diagnostics: list,
-               sources: list[str] | None, serialize=None) -> StreamEvaluation:
+                sources: list[str] | None, serialize=None, spool_path: str | None = None) -> StreamEvaluation:
     """Both passes over ``read(diagnostics)`` (called again, with a throw-away list, only if
     some lead needs it). Then iterate :meth:`StreamEvaluation.outcomes`; ``serialize``
-    turns each verdict into what the outcomes carry (to keep the spool small and fast)."""
-    run = StreamEvaluation(plan, as_of, sources, serialize)
+    turns a lead's verdicts into what the outcomes carry (to keep the spool small and fast);
+    ``spool_path`` names the spool file (else it is an anonymous temporary file)."""
+    run = StreamEvaluation(plan, as_of, sources, serialize, spool_path)
     with paused_gc():
         run.feed_all(read(diagnostics))
         if run.needs_replay:

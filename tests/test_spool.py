@@ -1,0 +1,129 @@
+"""The spool of lead outcomes: what is written is read back, in order, whatever it holds."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+import slacode
+from slacode.diagnostics import Span
+from slacode.evaluate import as_of_us
+from slacode.events import iter_records
+from slacode.output import serialize_verdicts
+from slacode.stream import LeadOutcome, Spool, run_stream
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "specs" / "northwind.sla"
+EVENTS = ROOT / "specs" / "events.jsonl"
+AS_OF = "2026-11-20T18:00:00-03:00"
+
+leads = st.text(min_size=1, max_size=12)
+statuses = st.tuples(*[st.sampled_from(["met", "breached", "pending"])] * 2)
+blobs = st.binary(max_size=200)
+contributions = st.none() | st.tuples(st.integers(), st.tuples(st.tuples(st.integers(0, 3), st.integers())),
+                                      st.tuples(st.tuples(st.integers(0, 3), st.integers(), st.none() | st.text())))
+notes = st.sets(st.tuples(st.just("bad_zone"), st.text(max_size=5), st.text(max_size=5),
+                          st.builds(Span, st.integers(1, 9), st.integers(1, 9))), max_size=2)
+
+
+@st.composite
+def outcomes(draw):
+    verdicts = draw(st.tuples(statuses, blobs) | st.lists(st.builds(object)))
+    return LeadOutcome(draw(leads), verdicts, draw(contributions), [], draw(notes))
+
+
+def same(a: LeadOutcome, b: LeadOutcome) -> bool:
+    if isinstance(a.verdicts, list) and a.verdicts and not isinstance(a.verdicts[0], (str, tuple)):
+        # objects without equality come back as copies: compare their number
+        return (a.lead, len(a.verdicts), a.contribution, a.notes) == (b.lead, len(b.verdicts), b.contribution, b.notes)
+    return (a.lead, a.verdicts, a.contribution, list(a.diagnostics), set(a.notes)) == \
+        (b.lead, b.verdicts, b.contribution, list(b.diagnostics), set(b.notes))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(outcomes(), max_size=8))
+def test_a_spool_gives_back_what_was_written_in_order(written):
+    spool = Spool()
+    for o in written:
+        spool.write(o)
+    back = list(spool)
+    assert len(back) == len(written)
+    assert all(same(a, b) for a, b in zip(written, back))
+    assert list(map(same, written, spool)) == [True] * len(written)   # and again
+    spool.close()
+
+
+def test_a_lead_with_diagnostics_keeps_them(tmp_path):
+    agreement = slacode.load(SPEC)
+    diags = []
+    result = agreement.evaluate([{"lead": "L1", "at": "2026-11-10T10:00:00Z", "type": "state", "state": "limbo"}],
+                                as_of=AS_OF)
+    diags = [d for d in result.diagnostics]
+    assert diags, "an unknown state is reported"
+    spool = Spool(str(tmp_path / "s"))
+    spool.write(LeadOutcome("L1", serialize_verdicts(result.verdicts), None, diags, set()))
+    count = spool.keep(str(tmp_path / "kept"))
+    assert not (tmp_path / "s").exists()
+    (back,) = list(Spool.open(str(tmp_path / "kept"), count))
+    assert [d.to_dict() for d in back.diagnostics] == [d.to_dict() for d in diags]
+    assert back.verdicts == serialize_verdicts(result.verdicts)
+
+
+def _run(events: list[str], path: str):
+    plan = slacode.load(SPEC).plan
+    cutoff = as_of_us(AS_OF)
+
+    def read(diags):
+        return iter_records(events, diagnostics=diags, as_of_us=cutoff)
+    return run_stream(plan, read, cutoff, [], sources=events, serialize=serialize_verdicts, spool_path=path)
+
+
+def _grouped_lines(lines: list[str]) -> list[str]:
+    """The example's lines sorted by lead (its deliberately broken line dropped)."""
+    good = []
+    for line in lines:
+        try:
+            good.append((json.loads(line)["lead"], line))
+        except (ValueError, KeyError):
+            continue
+    return [line for _, line in sorted(good, key=lambda p: p[0])]
+
+
+def _blobs(spool) -> bytes:
+    return b"".join(o.verdicts[1] for o in spool)
+
+
+def test_save_moves_the_spool_of_grouped_input_and_rewrites_any_other(tmp_path):
+    lines = EVENTS.read_text().splitlines()
+    grouped = tmp_path / "grouped.jsonl"
+    grouped.write_text("\n".join(_grouped_lines(lines)) + "\n")
+    shuffled = tmp_path / "shuffled.jsonl"
+    shuffled.write_text("\n".join(reversed(lines)) + "\n")
+
+    serial = _run([str(grouped)], None)
+    want = b"".join(o.verdicts[1] for o in serial.outcomes())
+    assert want.count(b"\n") > 20
+
+    run = _run([str(grouped)], str(tmp_path / "spool-a"))
+    assert run.grouped
+    count = run.save(str(tmp_path / "out-a"))
+    assert not (tmp_path / "spool-a").exists(), "the pass's spool is the result: moved, not copied"
+    assert _blobs(Spool.open(str(tmp_path / "out-a"), count)) == want
+
+    run = _run([str(shuffled)], str(tmp_path / "spool-b"))
+    assert not run.grouped
+    count = run.save(str(tmp_path / "out-b"))
+    assert _blobs(Spool.open(str(tmp_path / "out-b"), count)) == want
+    assert os.path.exists(tmp_path / "out-b")
+
+
+def test_save_without_a_named_spool_writes_each_lead_once(tmp_path):
+    lines = EVENTS.read_text().splitlines()
+    grouped = tmp_path / "grouped.jsonl"
+    grouped.write_text("\n".join(_grouped_lines(lines)) + "\n")
+    run = _run([str(grouped)], None)
+    count = run.save(str(tmp_path / "out"))
+    got = [o.lead for o in Spool.open(str(tmp_path / "out"), count)]
+    assert got == sorted(set(got)), "every lead once, ascending"
