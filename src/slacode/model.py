@@ -13,12 +13,62 @@ evaluation) by importing those stages lazily.
 # a cold start); written as objects they cost nothing extra. Forward references are quoted.
 
 import datetime as _dt
+import importlib.util
+import sys
+import types
 from functools import cached_property
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
 
-from slacode.diagnostics import Span
+def _import_pydantic() -> None:
+    """Import pydantic without running ``asyncio/__init__.py`` (about 10 ms of a cold start).
+
+    Importing pydantic decorates a few functions with ``typing_extensions.deprecated``, which
+    does ``import asyncio.coroutines`` to ask whether each is a coroutine function; that
+    imports the whole ``asyncio`` package (sockets, ssl, subprocesses, event loops), which
+    slacode never uses. While pydantic is imported, ``asyncio`` here is a stand-in package
+    with the real one's folder, so ``asyncio.coroutines`` (a small module) is the real file;
+    any other use of the stand-in imports the real package. Afterwards neither name is left
+    in ``sys.modules``: a later ``import asyncio`` is the ordinary, complete one. Nothing
+    happens when pydantic or asyncio is imported already.
+    """
+    if "pydantic.main" in sys.modules or "asyncio" in sys.modules:
+        return
+    spec = importlib.util.find_spec("asyncio")
+    if spec is None or not spec.submodule_search_locations:
+        import pydantic.main  # noqa: F401
+        return
+    stand_in = _AsyncioStandIn("asyncio")
+    stand_in.__path__ = list(spec.submodule_search_locations)
+    sys.modules["asyncio"] = stand_in
+    try:
+        import pydantic.main  # noqa: F401
+    finally:
+        if sys.modules.get("asyncio") is stand_in:
+            del sys.modules["asyncio"]
+            loaded = stand_in.__dict__.get("coroutines")
+            if loaded is not None and sys.modules.get("asyncio.coroutines") is loaded:
+                del sys.modules["asyncio.coroutines"]
+
+
+class _AsyncioStandIn(types.ModuleType):
+    """``asyncio`` while pydantic is imported: its submodules are the real files; any other
+    attribute imports the real package (and is that package's)."""
+
+    def __getattr__(self, attr: str):
+        if sys.modules.get("asyncio") is self:
+            del sys.modules["asyncio"]
+            if sys.modules.get("asyncio.coroutines") is self.__dict__.get("coroutines"):
+                del sys.modules["asyncio.coroutines"]
+        import asyncio
+        return getattr(asyncio, attr)
+
+
+_import_pydantic()
+
+from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+
+from slacode.diagnostics import Span  # noqa: E402
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
