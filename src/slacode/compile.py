@@ -6,11 +6,12 @@ calls and parallel workers. Predicates become closures ``pred(fields, state, not
 lead's lifecycle state, ``notes`` a set that collects the places where a number was compared
 with a string (reported once per place). Triggers become ``match(ev, entered, left, notes)``.
 """
-from __future__ import annotations
+# No ``from __future__ import annotations``: the plan's record classes are NamedTuples, which
+# would turn every annotation text into a ForwardRef (compiling it) when each class is made.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from slacode import model as m
 
@@ -185,8 +186,7 @@ def _compare(op: str, const, is_state: bool, key: str, place) -> Pred:
 
 # -------------------------------------------------------------------------- triggers
 
-@dataclass(frozen=True, slots=True)
-class Trigger:
+class Trigger(NamedTuple):
     kind: str                       # enter | leave | event
     states: frozenset = frozenset()
     type: str | None = None
@@ -282,8 +282,7 @@ def build_calendars(agreement: m.Agreement) -> dict:
 
 # ------------------------------------------------------------------------------ plan
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One ``within`` / ``at least N within`` line: which segment, which clock, what target."""
 
     segment: str | None
@@ -293,8 +292,7 @@ class Line:
     n: int = 0                      # attempts needed (at least N within)
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
+class Clause(NamedTuple):
     key: str                        # verdict clause key (gap, gap_2 …)
     kind: str                       # model clause kind
     n: int = 0
@@ -338,14 +336,12 @@ class RulePlan:
     watch_types: frozenset | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class FlowPlan:
+class FlowPlan(NamedTuple):
     index: int
     allowed: frozenset              # (from, to) pairs
 
 
-@dataclass(frozen=True, slots=True)
-class TargetPlan:
+class TargetPlan(NamedTuple):
     name: str
     owner: str | None
     rule: str
@@ -356,8 +352,7 @@ class TargetPlan:
     index: int
 
 
-@dataclass(frozen=True, slots=True)
-class QuotaPlan:
+class QuotaPlan(NamedTuple):
     name: str
     owner: str | None
     counts: tuple
