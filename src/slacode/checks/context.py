@@ -6,7 +6,6 @@ reuse: :func:`clause_keys`.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Iterator
@@ -63,6 +62,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     if word.lower() in lowered and lowered[word.lower()] != word:
         found = [lowered[word.lower()]]
     else:
+        import difflib  # only when a name is misspelt
+
         scored = sorted(((difflib.SequenceMatcher(None, word, c).ratio(), c) for c in choices), reverse=True)
         best = scored[0][0] if scored else 0.0
         found = [c for r, c in scored[:3] if r >= 0.6 and r >= best - 0.15]

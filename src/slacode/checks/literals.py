@@ -5,7 +5,6 @@ can point at exactly the value that is wrong.
 """
 from __future__ import annotations
 
-import calendar as _stdcal
 from typing import Iterator
 
 from slacode import model as m
@@ -39,6 +38,8 @@ def _bad_time(ctx: Context, t: m.TimeOfDay, as_start: bool) -> Diagnostic | None
 
 def _date_hint(d: m.DateLit) -> str:
     if 1 <= d.month <= 12 and d.year >= 1:
+        import calendar as _stdcal  # only for a date that does not exist
+
         last = _stdcal.monthrange(d.year, d.month)[1]
         return f"{_stdcal.month_name[d.month]} {d.year} has {last} days"
     return "dates are `YYYY-MM-DD` with a month from 01 to 12"
