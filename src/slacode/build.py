@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import slacode._lark  # noqa: F401,I001  (first: Lark without regex/interegular, see there)
-from lark import Token, Transformer, v_args
+from lark import Token, Tree
 
 from slacode import diagnostics as dg
 from slacode import model as m
@@ -41,12 +41,23 @@ def unescape(quoted: str) -> str:
     return _ESCAPE.sub(r"\1", quoted[1:-1])
 
 
-@v_args(meta=True)
-class _Builder(Transformer):
+class _Builder:
+    """One method per grammar rule, called as ``method(meta, children)`` with the children
+    already built, bottom-up: what a Lark ``Transformer`` with ``v_args(meta=True)`` and
+    ``visit_tokens=False`` does, without its per-call wrapper objects (about 1,100 for an
+    ordinary agreement, since the helpers below are called through them too). A rule without
+    a method stays a ``Tree`` (the grammar's ``?`` rules are inlined by Lark before this)."""
+
     def __init__(self, file: str | None):
-        super().__init__(visit_tokens=False)
         self.file = file
         self.diagnostics: list[Diagnostic] = []
+
+    def transform(self, tree: Tree):
+        children = [self.transform(c) if isinstance(c, Tree) else c for c in tree.children]
+        method = getattr(self, tree.data, None)
+        if method is None:
+            return Tree(tree.data, children, tree.meta)
+        return method(tree.meta, children)
 
     # -- helpers -------------------------------------------------------------------
     def _span(self, meta) -> Span | None:
