@@ -10,25 +10,36 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from slacode import instants
-from slacode.evaluate import Verdict
+from slacode.evaluate import Verdict, plan_info
 
 UNDECIDED = frozenset({"pending", "at_risk", "paused"})
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _PERIODS: dict = {}         # (local day number, period) -> (label, first date)
+_HOUR_PERIODS: dict = {}    # (UTC hour number, period, zone) -> (label, first date)
+_HOUR = 3_600_000_000
 _MIDNIGHTS: dict = {}       # (date, zone) -> µs
 _SPANS: dict = {}           # (first period's date, last period's date, period, zone) -> periods()
 
 
 def period_of(us: int, period: str, zone) -> tuple[str, date]:
-    """The label and first local date of the period holding instant ``us``."""
+    """The label and first local date of the period holding instant ``us`` (kept per UTC
+    hour when the whole hour is one local day, the usual case)."""
+    hour_key = (us // _HOUR, period, zone)
+    got = _HOUR_PERIODS.get(hour_key)
+    if got is not None:
+        return got
     key = (instants.local_day(us, zone), period)
     got = _PERIODS.get(key)
     if got is None:
         if len(_PERIODS) > 1 << 16:
             _PERIODS.clear()
         got = _PERIODS[key] = period_of_date(date.fromordinal(key[0] + _EPOCH_ORDINAL), period)
+    if instants.hour_day(hour_key[0], zone) == key[0]:
+        if len(_HOUR_PERIODS) > 1 << 16:
+            _HOUR_PERIODS.clear()
+        _HOUR_PERIODS[hour_key] = got
     return got
 
 
@@ -101,16 +112,15 @@ class Aggregates:
         self.quota_counts: list[dict] = [{} for _ in plan.quotas]          # period start -> count
         self.target_first: list[int | None] = [None for _ in plan.targets]
         self.target_counts: list[dict] = [{} for _ in plan.targets]        # period start -> [met, breached, open]
-        self._wanted: dict = {}
-        for i, t in enumerate(plan.targets):
-            self._wanted.setdefault((t.rule, t.clause), []).append(i)
+        self._info = plan_info(plan)
+        self._wanted: dict = self._info.wanted
 
     def contribution(self, fold, verdicts) -> tuple | None:
         """What one lead adds: (first event, quota hits, target cycles) — small and picklable."""
         if not (self.plan.quotas or self.plan.targets):
             return None
         segments = {}
-        if any(t.segment is not None for t in self.plan.targets):
+        if self._info.segmented:
             for rf in fold.rules:
                 for cyc in rf.cycles:
                     segments[(rf.plan.name, cyc.number)] = cyc.segments_at_start
@@ -157,10 +167,8 @@ class Aggregates:
         self.add_contribution(self.contribution(fold, verdicts))
 
     def verdicts(self) -> list[Verdict]:
-        items = [(t.index, "target", i) for i, t in enumerate(self.plan.targets)]
-        items += [(q.index, "quota", i) for i, q in enumerate(self.plan.quotas)]
         out: list[Verdict] = []
-        for _, kind, i in sorted(items):
+        for kind, i in self._info.aggregate_order:     # declaration order
             out.extend(self._target(i) if kind == "target" else self._quota(i))
         return out
 

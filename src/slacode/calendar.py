@@ -465,10 +465,13 @@ class Calendar(_Clock):
 
     def open_each(self, instants_us) -> list[bool]:
         out = []
+        lo, hi = self._lo_us, self._hi_us
+        starts, ends, _, _ = self._tab
         for t_us in instants_us:
-            if not self._lo_us <= t_us < self._hi_us:
-                self._ensure(t_us)
-            starts, ends, _, _ = self._tab
+            if not lo <= t_us < hi:
+                self._ensure(t_us)                  # the tables grow: read them again
+                lo, hi = self._lo_us, self._hi_us
+                starts, ends, _, _ = self._tab
             i = bisect_right(starts, t_us) - 1
             out.append(i >= 0 and t_us < ends[i])
         return out

@@ -10,6 +10,7 @@ The semantics are LANGUAGE.md §4–§7, §11 and §13; the comments name the ru
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -110,7 +111,23 @@ _WORK_TEXTS: dict = {}
 
 
 def _span_text(us: int, days: bool = True) -> str:
-    """A duration in words: 1d 2h 5m style (days of 24 hours, wall clock)."""
+    """A duration in words: 1d 2h 5m style (days of 24 hours, wall clock). Kept, as the
+    working-time texts: a clause's gap and lateness by whole hours repeat."""
+    key = us if days else -us - 1 if us >= 0 else None
+    text = _SPAN_TEXTS.get(key) if key is not None else None
+    if text is None:
+        text = _span_words(us, days)
+        if key is not None:
+            if len(_SPAN_TEXTS) > 4096:
+                _SPAN_TEXTS.clear()
+            _SPAN_TEXTS[key] = text
+    return text
+
+
+_SPAN_TEXTS: dict = {}
+
+
+def _span_words(us: int, days: bool) -> str:
     sign = "-" if us < 0 else ""
     total = abs(us) // 1_000_000
     d, rem = divmod(total, 86_400) if days else (0, total)
@@ -190,12 +207,60 @@ class RuleFold:
         self.number = 0
 
 
+class PlanInfo:
+    """What every evaluation with one plan needs and can compute once: the rules an event
+    type can touch, the targets' segments, the aggregates' lookup tables.
+
+    Kept per plan by :func:`plan_info` (the compiled plan itself is immutable)."""
+
+    __slots__ = ("plan", "dispatch", "segments", "wanted", "aggregate_order", "segmented")
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.dispatch: dict[str, tuple[int, ...]] = {}
+        self.segments = _target_segments(plan)
+        wanted: dict = {}
+        for i, t in enumerate(plan.targets):
+            wanted.setdefault((t.rule, t.clause), []).append(i)
+        self.wanted = {k: tuple(v) for k, v in wanted.items()}
+        items = [(t.index, "target", i) for i, t in enumerate(plan.targets)]
+        items += [(q.index, "quota", i) for i, q in enumerate(plan.quotas)]
+        self.aggregate_order = tuple((kind, i) for _, kind, i in sorted(items))
+        self.segmented = any(t.segment is not None for t in plan.targets)
+
+    def rules_for(self, ev_type: str) -> tuple[int, ...]:
+        """Indices of the rules an event of ``ev_type`` may touch, open or not (the fold
+        still applies each rule's own test; this only leaves out rules it never passes)."""
+        got = self.dispatch.get(ev_type)
+        if got is None:
+            got = tuple(i for i, rp in enumerate(self.plan.rules)
+                        if not (rp.types is not None and ev_type not in rp.types
+                                and rp.start_types is not None and ev_type not in rp.start_types))
+            if len(self.dispatch) < 4096:
+                self.dispatch[ev_type] = got
+        return got
+
+
+_PLAN_INFO: dict[int, PlanInfo] = {}
+
+
+def plan_info(plan: Plan) -> PlanInfo:
+    """The :class:`PlanInfo` of ``plan`` (made on first use; the entry holds the plan, so
+    its id cannot be reused while it is kept)."""
+    info = _PLAN_INFO.get(id(plan))
+    if info is None or info.plan is not plan:
+        if len(_PLAN_INFO) >= 64:
+            _PLAN_INFO.clear()
+        info = _PLAN_INFO[id(plan)] = PlanInfo(plan)
+    return info
+
+
 class LeadFold:
     """The fold over one lead's events (feed them in processing order)."""
 
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "quota_hits", "target_segments",
-                 "events", "first_at")
+                 "events", "first_at", "dispatch", "info")
 
     def __init__(self, plan: Plan, lead: str, notes: set | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -217,6 +282,8 @@ class LeadFold:
         self.target_segments = target_segments or _EMPTY
         self.events = 0
         self.first_at = None
+        self.info = info = plan_info(plan)
+        self.dispatch = info.dispatch
 
     # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
     def feed(self, rec) -> None:
@@ -261,7 +328,12 @@ class LeadFold:
             # reads the lead's fields and state, which only an event with fields or a state
             # event changes; anything else gives those predicates the answer they gave before.
             touched = rec.fields is not None or ev_type == "state" or self.events == 1
-            for rf in self.rules:
+            which = self.dispatch.get(ev_type)
+            if which is None:
+                which = self.info.rules_for(ev_type)
+            rules = self.rules
+            for i in which:
+                rf = rules[i]
                 rp = rf.plan
                 types = rp.types if rf.open is not None else rp.start_types
                 if types is None:
@@ -440,9 +512,10 @@ class LeadFold:
             status = "pending"
             reason = (f"Every state change so far followed the flow; the lead is in `{self.state}`, "
                       f"not yet a final state." if self.state else "No declared state yet.")
-        return Verdict(self.lead, "flow", "transition", None, status, assignee=self.assignee,
-                       started_at=self.flow_first, completed_at=self.flow_final_at if status == "met" else None,
-                       evidence=list(self.flow_evidence), reason=reason, zone=zone)
+        # positional, in field order (as _verdict)
+        return Verdict(self.lead, "flow", "transition", None, status, None, self.assignee, None,
+                       self.flow_first, None, self.flow_final_at if status == "met" else None, None,
+                       None, None, None, None, list(self.flow_evidence), reason, None, None, zone)
 
 
 def _present(v) -> bool:
@@ -467,6 +540,7 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int) -> lis
     assignee = cyc.assignee if cyc.closed_at is not None else fold.assignee
     base = (fold.lead, rp.name, cyc.number, rp.owner, assignee, line.segment, cyc.start, zone)
     out = []
+    local: dict = {}                                    # zone -> the attempts' local times
     for c in rp.clauses:
         if c.kind == "within":
             out.append(_within(rp, cyc, line, clock, due, pauses, as_of, base))
@@ -479,7 +553,7 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int) -> lis
         elif c.kind == "first":
             out.append(_first(c, cyc, fold, base))
         else:
-            out.append(_never(c, cyc, fold, base))
+            out.append(_never(c, cyc, fold, base, local))
     return out
 
 
@@ -658,21 +732,32 @@ def _first(c, cyc, fold: LeadFold, base) -> Verdict:
     return v
 
 
-def _never(c, cyc, fold: LeadFold, base) -> Verdict:
+def _local_times(atts, zone, memo: dict) -> list[int]:
+    """The local wall-clock times (µs) of a cycle's attempts in ``zone`` (kept in ``memo``
+    for the cycle's other clauses)."""
+    got = memo.get(zone)
+    if got is None:
+        got = memo[zone] = instants.local_each([a[0] for a in atts], zone)
+    return got
+
+
+def _never(c, cyc, fold: LeadFold, base, memo: dict | None = None) -> Verdict:
     """``at_most_per_day``, ``gap``, ``only_during``, ``only_between``: breached from the first
     violation (evidence: every violator), else met once closed, pending while open."""
     v = _verdict(base, c.key)
     violators: list = []
     atts = cyc.attempts
     detail = ""
+    if memo is None:
+        memo = {}
     if c.kind == "at_most_per_day":
         n = c.n
         if len(atts) > n:                               # else no day can have too many
             per_day: dict = {}
-            local = instants.local_each([a[0] for a in atts], c.clock.tz)
-            for a, lu in zip(atts, local):
+            get = per_day.get
+            for a, lu in zip(atts, _local_times(atts, c.clock.tz, memo)):
                 day = lu // 86_400_000_000
-                k = per_day.get(day, 0) + 1
+                k = get(day, 0) + 1
                 per_day[day] = k
                 if k > n:
                     violators.append(a[1])
@@ -694,7 +779,6 @@ def _never(c, cyc, fold: LeadFold, base) -> Verdict:
     elif c.kind == "only_between":
         start_min, end_min = c.window
         used: list[str] = []
-        zones: list = []
         last_field, zone, name = _NO_FIELD, None, None
         for a in atts:
             tzfield = a[4]
@@ -703,19 +787,35 @@ def _never(c, cyc, fold: LeadFold, base) -> Verdict:
                 last_field = tzfield
                 if name not in used:
                     used.append(name)
-            zones.append(zone)
         if len(used) <= 1:
-            local = instants.local_each([a[0] for a in atts], zone)
-        else:
+            local = _local_times(atts, zone, memo)
+        else:                                           # each attempt in its own zone
+            zones: list = []
+            last_field = _NO_FIELD
+            for a in atts:
+                tzfield = a[4]
+                if tzfield is not last_field:
+                    zone = _lead_zone(tzfield, fold, c.place)[0]
+                    last_field = tzfield
+                zones.append(zone)
             local = [instants.local_us(a[0], z) for a, z in zip(atts, zones)]
-        for a, lu in zip(atts, local):
-            minute = lu % 86_400_000_000 / 60_000_000   # of the local day
-            if start_min < end_min:
-                inside = start_min <= minute < end_min
-            else:                                           # the window crosses midnight
-                inside = minute >= start_min or minute < end_min
-            if not inside:
-                violators.append(a[1])
+        if start_min.__class__ is int and end_min.__class__ is int:
+            # in µs of the local day: the same comparisons as in minutes, without division
+            lo, hi = start_min * 60_000_000, end_min * 60_000_000
+            crosses = not start_min < end_min          # the window crosses midnight
+            for a, lu in zip(atts, local):
+                of_day = lu % 86_400_000_000
+                if (not (of_day >= lo or of_day < hi)) if crosses else not lo <= of_day < hi:
+                    violators.append(a[1])
+        else:
+            for a, lu in zip(atts, local):
+                minute = lu % 86_400_000_000 / 60_000_000   # of the local day
+                if start_min < end_min:
+                    inside = start_min <= minute < end_min
+                else:                                       # the window crosses midnight
+                    inside = minute >= start_min or minute < end_min
+                if not inside:
+                    violators.append(a[1])
         v.timezone = ", ".join(used) if used else None
         detail = "attempts outside the allowed hours of the lead's time zone"
     if violators:
@@ -827,6 +927,12 @@ def group_by_lead(records) -> dict[str, list]:
 
 
 def target_segments(plan: Plan) -> dict[str, tuple]:
+    """Rule name -> ((segment name, predicate), …) of the targets with a segment (shared:
+    do not modify)."""
+    return plan_info(plan).segments
+
+
+def _target_segments(plan: Plan) -> dict[str, tuple]:
     out: dict[str, list] = {}
     for t in plan.targets:
         if t.segment is not None and t.segment in plan.segments:
@@ -842,8 +948,7 @@ def fold_lead(plan: Plan, lead: str, records, notes: set, segs) -> LeadFold:
     return fold
 
 
-def _order_key(r):
-    return (r.at, r.seq)
+_order_key = operator.itemgetter(0, 1)    # a record's (at, seq): processing order
 
 
 def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources=None) -> Result:

@@ -1095,11 +1095,25 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     """
     reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False)
     seen, as_of = reader.seen, as_of_us
-    clock_us = reader.clock.us
+    clock = reader.clock
+    clock_us = clock.us
+    hours, minutes, tails = clock.hours, clock.minutes, clock.tails
+    cut1, cut2, cut3 = _CUTS
+    pop, dict_, str_ = dict.pop, dict, str
     out: list[Record] = []
     after = after_first = 0
     for position, event in enumerate(events, 1):
-        if isinstance(event, Event):
+        if event.__class__ is dict_:    # the usual input: one copy, the reserved keys popped
+            props = event.copy()
+            lead = pop(props, "lead", None)
+            at = pop(props, "at", None)
+            typ = pop(props, "type", None)
+            state = pop(props, "state", None)
+            eid = pop(props, "id", None)
+            fields = pop(props, "fields", None)
+            if not props:
+                props = _EMPTY
+        elif isinstance(event, Event):
             lead, at, typ, state, eid, fields = (event.lead, event.at, event.type, event.state,
                                                  event.id, event.fields)
             props = dict(event.model_extra or ()) or _EMPTY
@@ -1114,14 +1128,17 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                                      None, position))
             continue
         us = None
-        if (lead.__class__ is str and lead and typ.__class__ is str and typ          # the usual event
-                and at.__class__ is str and (eid is None or eid.__class__ is str and eid)
-                and (fields is None or fields.__class__ is dict)
-                and (state is None or state.__class__ is str) and (state or typ != "state")):
+        if (lead.__class__ is str_ and lead and typ.__class__ is str_ and typ          # the usual event
+                and at.__class__ is str_ and (eid is None or eid.__class__ is str_ and eid)
+                and (fields is None or fields.__class__ is dict_)
+                and (state is None or state.__class__ is str_) and (state or typ != "state")):
             try:
-                us = clock_us(at)
-            except ValueError:
-                pass
+                us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]
+            except KeyError:
+                try:
+                    us = clock_us(at)
+                except ValueError:
+                    pass
         if us is None:                  # anything else: _check_event says what is wrong, or converts
             problems, us, eid = _check_event(lead, at, typ, state, eid, fields, reader.clock)
             if problems:

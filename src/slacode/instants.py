@@ -54,6 +54,7 @@ _ZONES: dict = {}
 _HOURS: dict = {}
 _WHEN_HOURS: dict = {}
 _ISO: dict = {}
+_WHEN: dict = {}
 _MIN_SEC = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))    # "MM:SS" by second of the hour
 
 
@@ -96,6 +97,20 @@ def local_each(instants_us, zone) -> list[int]:
     return out
 
 
+def hour_day(hour: int, zone) -> int | None:
+    """The local day number of every instant of UTC hour ``hour`` (hours since 1970) in
+    ``zone``, or None when the hour holds an offset change or a local midnight."""
+    z = _ZONES.get(zone)
+    if z is None:
+        z = _ZONES[zone] = _Zone(zone)
+    start = hour * _HOUR
+    off = z.offset(start)
+    if z.hours.get(hour) is _MIXED:
+        return None
+    day = (start + off[0]) // _DAY
+    return day if (start + _HOUR - 1 + off[0]) // _DAY == day else None
+
+
 def local_day(us: int, zone) -> int:
     """The local date of ``us`` in ``zone`` as a day number (days since 1970-01-01)."""
     return (us + _offset(zone, us)[0]) // _DAY
@@ -124,7 +139,18 @@ def _iso(us: int, zone) -> str:
 
 def when(us: int, zone) -> str:
     """``2026-11-10 09:20 -03:00``: an instant for people (seconds only when not zero, the
-    fraction without trailing zeros)."""
+    fraction without trailing zeros). The last few thousand are kept, as by :func:`iso`:
+    ``as_of`` and deadlines on a calendar's opening hours come back in many reasons."""
+    key = (us, zone)
+    text = _WHEN.get(key)
+    if text is None:
+        if len(_WHEN) > 4096:
+            _WHEN.clear()
+        text = _WHEN[key] = _when(us, zone)
+    return text
+
+
+def _when(us: int, zone) -> str:
     off, text = _offset(zone, us)
     hour, rem = divmod(us + off, _HOUR)
     secs, micro = divmod(rem, 1_000_000)
