@@ -82,3 +82,14 @@ def test_asyncio_imported_first_is_left_alone():
         print(sys.modules["asyncio"] is asyncio, type(asyncio).__name__)
     """)
     assert out.strip() == "True module"
+
+
+def test_a_name_spelt_skip_is_parsed_as_a_name():
+    # The parse loop once told "text skipped" from a token by ``tok == "skip"``; a Lark token
+    # equals a plain string of the same text, so a name `skip` dropped its whole statement.
+    from slacode import lint, loads
+
+    text = 'agreement "x" {\n  version "1"\n}\nsegment skip = score >= 80\nsegment hot = skip and score < 99\n'
+    agreement = loads(text)
+    assert [s.name.value for s in agreement.of("segment")] == ["skip", "hot"]
+    assert [d.code for d in lint(text) if d.severity == "error"] == []

@@ -190,6 +190,10 @@ def decode(data: bytes, file: str | None = None) -> tuple[str | None, list[Diagn
 
 _NUL = re.compile("\x00")
 
+#: what :meth:`_Run.next_token` returns for text it skipped (compared by identity: ``==`` on
+#: a Lark token is a Python-level method call, once per token)
+_SKIP = object()
+
 
 # ------------------------------------------------------------------------- parsing
 
@@ -243,7 +247,7 @@ class _Run:
     # -- tokens --------------------------------------------------------------------
     def next_token(self, pstate):
         """The next token for the parser state, or None at the end; lexer errors are
-        reported and skipped (returns the string "skip" so the caller resynchronises)."""
+        reported and skipped (returns :data:`_SKIP` so the caller resynchronises)."""
         # A token of the state, or if none matches, a token valid elsewhere (then it is an
         # unexpected token) ...
         try:
@@ -278,7 +282,7 @@ class _Run:
             self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `{shown}`",
                        Span(line, col, line, col + 1, self.file), hint=hint)
             self.lstate.line_ctr.feed(ch)
-        return "skip"
+        return _SKIP
 
     def skip_statement(self, pstate, first) -> object:
         """Drop tokens from ``first`` to the end of the broken statement. Returns the token
@@ -288,7 +292,7 @@ class _Run:
         while True:
             if tok is None:
                 return None
-            if tok != "skip":
+            if tok is not _SKIP:
                 if tok.type == "LBRACE":
                     depth += 1
                 elif tok.type == "RBRACE":
@@ -321,8 +325,8 @@ class _Run:
             tok = self.next_token(pstate)
             if tok is None:
                 break
-            if tok == "skip":
-                tok = self.skip_statement(pstate, "skip")
+            if tok is _SKIP:
+                tok = self.skip_statement(pstate, _SKIP)
                 pstate, prev = self._resume(checkpoint, tok)
                 if tok is None:
                     break
@@ -373,7 +377,7 @@ class _Run:
         pstate = checkpoint.copy(deepcopy_values=False)
         self.ip.parser_state = pstate
         prev = "_NL"
-        if end is None or end == "skip":
+        if end is None or end is _SKIP:
             return pstate, prev
         if end.type == "RBRACE" or (end.type == "_NL" and "_NL" in self._accepts(pstate)):
             try:
