@@ -110,24 +110,21 @@ def _work_text(us: int) -> str:
 _WORK_TEXTS: dict = {}
 
 
-def _span_text(us: int, days: bool = True) -> str:
-    """A duration in words: 1d 2h 5m style (days of 24 hours, wall clock). Kept, as the
-    working-time texts: a clause's gap and lateness by whole hours repeat."""
-    key = us if days else -us - 1 if us >= 0 else None
-    text = _SPAN_TEXTS.get(key) if key is not None else None
+def _gap_text(us: int) -> str:
+    """:func:`_span_text` of a `gap` clause's least gap (one per clause: kept)."""
+    text = _GAP_TEXTS.get(us)
     if text is None:
-        text = _span_words(us, days)
-        if key is not None:
-            if len(_SPAN_TEXTS) > 4096:
-                _SPAN_TEXTS.clear()
-            _SPAN_TEXTS[key] = text
+        if len(_GAP_TEXTS) > 1024:
+            _GAP_TEXTS.clear()
+        text = _GAP_TEXTS[us] = _span_text(us)
     return text
 
 
-_SPAN_TEXTS: dict = {}
+_GAP_TEXTS: dict = {}
 
 
-def _span_words(us: int, days: bool) -> str:
+def _span_text(us: int, days: bool = True) -> str:
+    """A duration in words: 1d 2h 5m style (days of 24 hours, wall clock)."""
     sign = "-" if us < 0 else ""
     total = abs(us) // 1_000_000
     d, rem = divmod(total, 86_400) if days else (0, total)
@@ -213,11 +210,12 @@ class PlanInfo:
 
     Kept per plan by :func:`plan_info` (the compiled plan itself is immutable)."""
 
-    __slots__ = ("plan", "dispatch", "segments", "wanted", "aggregate_order", "segmented")
+    __slots__ = ("plan", "dispatch", "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented")
 
     def __init__(self, plan: Plan):
         self.plan = plan
         self.dispatch: dict[str, tuple[int, ...]] = {}
+        self.quota_dispatch: dict[str, tuple[int, ...]] = {}
         self.segments = _target_segments(plan)
         wanted: dict = {}
         for i, t in enumerate(plan.targets):
@@ -238,6 +236,16 @@ class PlanInfo:
                                 and rp.start_types is not None and ev_type not in rp.start_types))
             if len(self.dispatch) < 4096:
                 self.dispatch[ev_type] = got
+        return got
+
+
+    def quotas_for(self, ev_type: str) -> tuple[int, ...]:
+        """Indices of the quotas that may count an event of ``ev_type``."""
+        got = self.quota_dispatch.get(ev_type)
+        if got is None:
+            got = tuple(i for i, q in enumerate(self.plan.quotas) if ev_type in q.types)
+            if len(self.quota_dispatch) < 4096:
+                self.quota_dispatch[ev_type] = got
         return got
 
 
@@ -318,8 +326,11 @@ class LeadFold:
                     self.state = new
         state, fields, notes = self.state, self.fields, self.notes
         if known:
-            for i, q in enumerate(plan.quotas):
-                if ev_type in q.types and q.match(ev_type, props, state, entered, left, notes):
+            counted = self.info.quota_dispatch.get(ev_type)
+            if counted is None:
+                counted = self.info.quotas_for(ev_type)
+            for i in counted:
+                if plan.quotas[i].match(ev_type, props, state, entered, left, notes):
                     if self.quota_hits:
                         self.quota_hits.append((i, t))
                     else:
@@ -770,7 +781,7 @@ def _never(c, cyc, fold: LeadFold, base, memo: dict | None = None) -> Verdict:
             if prev is not None and at - prev < least:
                 violators.append(a[1])
             prev = at
-        detail = f"attempts less than {_span_text(least)} apart"
+        detail = f"attempts less than {_gap_text(least)} apart"
     elif c.kind == "only_during":
         for a, is_open in zip(atts, c.clock.open_each([a[0] for a in atts])):
             if not is_open:
@@ -972,6 +983,8 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
 
 
 def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
+    if not fold.unknown_states:
+        return []
     from slacode.codes import evaluation as codes
 
     out = []
@@ -986,6 +999,8 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
 
 
 def note_diagnostics(notes: set) -> list:
+    if not notes:
+        return []
     from slacode.codes import evaluation as codes
 
     out = []
