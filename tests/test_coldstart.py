@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -93,3 +95,114 @@ def test_a_name_spelt_skip_is_parsed_as_a_name():
     agreement = loads(text)
     assert [s.name.value for s in agreement.of("segment")] == ["skip", "hot"]
     assert [d.code for d in lint(text) if d.severity == "error"] == []
+
+
+# ----------------------------------------------------------------- the parser's pickle
+
+def _pickle_at(path):
+    from slacode import parse
+
+    cache = parse._ParserPickle(parse.grammar_text(), {"parser": "lalr"})
+    cache.path = str(path)
+    return cache
+
+
+def _fresh_lark():
+    import slacode._lark  # noqa: F401
+    from lark import Lark
+
+    from slacode import parse
+
+    return Lark(parse.grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
+                maybe_placeholders=True, start="start", cache=True)
+
+
+_TREES = """
+    import sys
+    from lark import Token, Tree
+    from slacode import parse
+    {patch}
+    def dump(t):
+        if isinstance(t, Tree):
+            m = t.meta
+            return (str(t.data), None if m.empty else (m.line, m.column, m.end_line, m.end_column),
+                    [dump(c) for c in t.children])
+        if isinstance(t, Token):
+            return (t.type, str(t), t.line, t.column, t.end_line, t.end_column)
+        return t
+    out = []
+    for path in sys.argv[1:]:
+        text = open(path, encoding="utf-8", errors="replace").read()
+        tree, diags = parse.parse(text, path)
+        out.append((path, dump(tree), [(d.code, d.message, str(d.span)) for d in diags]))
+    print(repr(out))
+"""
+
+
+def test_a_pickled_parser_parses_as_the_parser_lark_makes():
+    files = [str(p) for p in sorted((ROOT / "specs").glob("*.sla"))]
+    files += [str(p) for p in sorted((ROOT / "tests").rglob("*.sla"))][:40]
+    assert len(files) > 5
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+
+    def trees(patch: str) -> str:
+        code = textwrap.dedent(_TREES).replace("{patch}", patch)
+        done = subprocess.run([sys.executable, "-c", code, *files], capture_output=True, text=True,
+                              env=env, cwd=str(ROOT))
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    run("from slacode import parse; parse.parser()")          # the pickle exists from here on
+    check = "assert parse._ParserPickle(parse.grammar_text(), OPTIONS).load() is not None"
+    options = ('dict(parser="lalr", lexer="contextual", strict=True, propagate_positions=True, '
+               'maybe_placeholders=True, start="start")')
+    pickled = trees(check.replace("OPTIONS", options))
+    built = trees("parse._ParserPickle.load = lambda self: None")
+    assert pickled == built
+    assert "Tree" not in pickled and "'start'" in pickled
+
+
+def test_the_pickle_keeps_larks_actions_as_the_same_objects(tmp_path):
+    from lark.parsers.lalr_analysis import Reduce, Shift
+
+    cache = _pickle_at(tmp_path / "p.pickle")
+    cache.save(_fresh_lark())
+    states = cache.load().parser.parser.parser.parse_table.states
+    actions = {id(a) for row in states.values() for a, _ in row.values()}
+    assert actions == {id(Shift), id(Reduce)}
+
+
+def test_a_damaged_pickle_is_ignored_and_a_missing_one_is_none(tmp_path):
+    cache = _pickle_at(tmp_path / "p.pickle")
+    assert cache.load() is None
+    (tmp_path / "p.pickle").write_bytes(b"\x80\x05not a pickle at all")
+    assert cache.load() is None
+    (tmp_path / "p.pickle").write_bytes(b"")
+    assert cache.load() is None
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="file ownership is a POSIX notion here")
+def test_a_pickle_others_can_write_is_not_read(tmp_path):
+    cache = _pickle_at(tmp_path / "p.pickle")
+    cache.save(_fresh_lark())
+    assert cache.load() is not None
+    os.chmod(cache.path, 0o666)
+    assert cache.load() is None
+    os.chmod(cache.path, 0o600)
+    assert cache.load() is not None
+
+
+def test_the_pickle_names_the_grammar_options_and_versions():
+    from slacode import parse
+
+    text = parse.grammar_text()
+    a = parse._ParserPickle(text, {"parser": "lalr"}).path
+    assert a == parse._ParserPickle(text, {"parser": "lalr"}).path
+    assert a != parse._ParserPickle(text + "\n", {"parser": "lalr"}).path
+    assert a != parse._ParserPickle(text, {"parser": "lalr", "strict": True}).path
+
+
+def test_an_unwritable_folder_leaves_no_pickle_and_no_error(tmp_path):
+    cache = _pickle_at(tmp_path / "missing" / "p.pickle")
+    cache.save(_fresh_lark())
+    assert cache.load() is None

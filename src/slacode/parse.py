@@ -54,18 +54,134 @@ def grammar_text() -> str:
 
 @lru_cache(maxsize=1)
 def parser():
-    """The LALR parser, built once per process (and cached on disk by Lark). ``strict``
-    only acts when the parser is built; a parser read from the cache skips its checks."""
+    """The LALR parser, built once per process. ``strict`` only acts when the parser is
+    built; a parser read from a cache skips its checks.
+
+    Two caches on disk hold the grammar's parser (never an agreement): Lark's own
+    (``cache=True``: its tables, from which ``Lark`` remakes some 3,000 objects one attribute
+    at a time, ~12 ms) and, in front of it, :class:`_ParserPickle`, the ``Lark`` object itself
+    as ``pickle`` stores it (~5 ms to read)."""
     import slacode._lark  # noqa: F401  (Lark without regex/interegular, see there)
     from lark import Lark
 
     text = grammar_text()
     options = dict(parser="lalr", lexer="contextual", strict=True, propagate_positions=True,
                    maybe_placeholders=True, start="start")
+    cache = _ParserPickle(text, options)
+    lark = cache.load()
+    if lark is not None:
+        return lark
     try:
-        return Lark(text, cache=True, **options)
-    except OSError:  # unwritable temp folder: build without the cache
+        lark = Lark(text, cache=True, **options)
+    except OSError:  # unwritable temp folder: build without the caches
         return Lark(text, **options)
+    cache.save(lark)                 # before its first use: no lexer state in the pickle
+    return lark
+
+
+class _ParserPickle:
+    """The ``Lark`` object of the grammar, pickled in the temporary folder.
+
+    The file's name holds a hash of everything the object depends on: the grammar text, the
+    options, Lark's and Python's versions and :data:`FORMAT`. Lark's two actions are stored by
+    name, since its parser tells them apart by identity (``action is Shift``), and so are
+    modules (the lexer holds ``re``). Like Lark's own cache this is a pickle, so a file is only
+    read when it belongs to the current user and nobody else can write it. Any failure (no
+    file, an unreadable or foreign one, a temp folder that cannot be written, an object that
+    does not pickle) leaves the caller on Lark's own cache, as if this one did not exist.
+    """
+
+    FORMAT = "1"
+
+    def __init__(self, text: str, options: dict):
+        import getpass
+        import hashlib
+        import os
+        import sys
+        import tempfile
+
+        import lark
+
+        key = "\n".join([self.FORMAT, lark.__version__, sys.version, repr(sorted(options.items())), text])
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        try:
+            user = getpass.getuser()
+        except Exception:  # no user name to be had: still one file per grammar
+            user = "unknown"
+        self.path = os.path.join(tempfile.gettempdir(), f".slacode_parser_{user}_{digest}.pickle")
+
+    def load(self):
+        """The pickled ``Lark`` object, or None."""
+        import os
+        import pickle
+
+        from lark import Lark
+
+        try:
+            with open(self.path, "rb") as f:
+                st = os.fstat(f.fileno())
+                if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+                    return None
+                lark = _unpickler(pickle, f).load()
+        except Exception:  # missing, damaged, or made by another Lark: build it again
+            return None
+        return lark if isinstance(lark, Lark) else None
+
+    def save(self, lark) -> None:
+        """Write ``lark`` (atomically: a reader sees the old file or the whole new one)."""
+        import os
+        import pickle
+        import tempfile
+
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".slacode_parser_", suffix=".tmp",
+                                       dir=os.path.dirname(self.path))
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as f:
+                _pickler(pickle, f).dump(lark)
+            os.replace(tmp, self.path)
+        except Exception:  # an object that does not pickle, a full disk: no cache
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _pickler(pickle, f):
+    import types
+
+    from lark.parsers.lalr_analysis import Reduce, Shift
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj):
+            if obj is Shift:
+                return "action:Shift"
+            if obj is Reduce:
+                return "action:Reduce"
+            if isinstance(obj, types.ModuleType):
+                return "module:" + obj.__name__
+            return None
+
+    return Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpickler(pickle, f):
+    import importlib
+
+    from lark.parsers.lalr_analysis import Reduce, Shift
+
+    class Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid):
+            kind, _, name = pid.partition(":")
+            if kind == "action" and name in ("Shift", "Reduce"):
+                return Shift if name == "Shift" else Reduce
+            if kind == "module":
+                return importlib.import_module(name)
+            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+
+    return Unpickler(f)
 
 
 @lru_cache(maxsize=1)
