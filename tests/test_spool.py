@@ -5,6 +5,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 import slacode
@@ -127,3 +128,89 @@ def test_save_without_a_named_spool_writes_each_lead_once(tmp_path):
     count = run.save(str(tmp_path / "out"))
     got = [o.lead for o in Spool.open(str(tmp_path / "out"), count)]
     assert got == sorted(set(got)), "every lead once, ascending"
+
+
+# ------------------------------------------------------------------ buckets of interleaved input
+
+def _check_jsonl(events: list[str]) -> bytes:
+    import io
+
+    from slacode import stream
+    from slacode.output import stream_check
+
+    plan = slacode.load(SPEC).plan
+    cutoff = as_of_us(AS_OF)
+
+    def read(diags):
+        return iter_records(events, diagnostics=diags, as_of_us=cutoff)
+    diagnostics: list = []
+    run = stream.run_stream(plan, read, cutoff, diagnostics, sources=events, serialize=serialize_verdicts)
+    out = io.BytesIO()
+    stream_check(run, "jsonl", out, agreement_meta={}, as_of_text=AS_OF, diagnostics=diagnostics)
+    return out.getvalue()
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), buckets=st.integers(1, 5), chunk=st.integers(1, 7),
+       limit=st.integers(1, 400))
+def test_buckets_on_disk_and_split_give_the_output_of_one_bucket_in_memory(tmp_path_factory, seed, buckets,
+                                                                          chunk, limit):
+    """Interleaved input: whatever the number of buckets, the chunk size and the size at
+    which a bucket is split, the output is the one of a single bucket held in memory."""
+    import random
+
+    from slacode import stream
+
+    path = tmp_path_factory.mktemp("b") / "events.jsonl"
+    lines = EVENTS.read_text().splitlines()
+    random.Random(seed).shuffle(lines)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(stream, "BUCKETS", 1)
+        mp.setattr(stream, "CHUNK", 10 ** 9)
+        mp.setattr(stream, "BUCKET_RECORDS", 10 ** 9)
+        want = _check_jsonl([str(path)])
+        mp.setattr(stream, "BUCKETS", buckets)
+        mp.setattr(stream, "CHUNK", chunk)
+        mp.setattr(stream, "BUCKET_RECORDS", limit)
+        assert _check_jsonl([str(path)]) == want
+    assert want.count(b'"record":"verdict"') > 20
+
+
+def test_buckets_split_keeps_every_record_and_each_lead_in_one_bucket():
+    from slacode.events import Record
+    from slacode.stream import Buckets
+
+    recs = [tuple.__new__(Record, (i, i, f"L{i % 37}", "note", None, None, {"n": i}, f"e{i}", f"e{i}", 0, i + 1))
+            for i in range(2_000)]
+    b = Buckets(3, 16)
+    for r in recs:
+        b.add(r)
+    assert any(f is not None for f in b.files), "chunks were written to files"
+    seen = []
+    for k in range(3):
+        sub = b.split(k, 4)
+        assert b.size(k) == 0 and b.files[k] is None
+        leads_of = [set(sub.take(j)) for j in range(4)]
+        for i, a in enumerate(leads_of):
+            for c in leads_of[i + 1:]:
+                assert not a & c, "a lead in two sub-buckets"
+        sub.close()
+        seen.extend(lead for s in leads_of for lead in s)
+    assert sorted(seen) == sorted({r.lead for r in recs})
+
+
+def test_records_marshal_cannot_write_are_pickled():
+    from decimal import Decimal
+
+    from slacode.events import Record
+    from slacode.stream import Buckets
+
+    recs = [tuple.__new__(Record, (i, i, "L1", "note", None, None, {"amount": Decimal(i)}, None, str(i), 0, i))
+            for i in range(10)]
+    b = Buckets(1, 4)
+    for r in recs:
+        b.add(r)
+    (group,) = b.take(0).values()
+    assert group == recs
+    assert all(type(r) is Record for r in group)

@@ -7,12 +7,15 @@ the file:
   lead's events are buffered; when the next (greater) lead starts, the lead is folded, its
   verdicts go to a spool file in lead order and nothing of it stays in memory;
 * **interleaved** (time order): from the first lead that does not come after the previous
-  one, every lead keeps a live :class:`~slacode.evaluate.LeadFold` fed as its events arrive.
+  one, records are partitioned by lead into a fixed number of buckets, kept in temporary
+  files in chunks (:class:`Buckets`). At the end each bucket in turn is read back, its
+  leads' records are sorted and folded, and their outcomes spooled in lead order: memory
+  holds one bucket, not every open lead.
 
-A lead whose events arrive out of time order, or a spooled lead whose events come back
-later, is set aside (its spooled verdicts are retracted) and folded again in a second pass
-over the sources, sorted. At the end the spool and the in-memory leads are merged by lead
-id, so the verdicts come out exactly as a full sort would give them.
+A spooled lead whose events come back later is set aside (its spooled verdicts are
+retracted) and folded again in a second pass over the sources, sorted. At the end the
+spools are merged by lead id, so the verdicts come out exactly as a full sort would give
+them.
 """
 from __future__ import annotations
 
@@ -29,6 +32,15 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from slacode.aggregate import Aggregates
 from slacode.evaluate import LeadFold, Result, _order_key, note_diagnostics, target_segments, \
     unknown_state_diagnostics
+from slacode.events import Record
+
+#: Interleaved input is partitioned into BUCKETS buckets by lead; a bucket's records are
+#: written to its file CHUNK at a time. Memory holds at most BUCKETS x CHUNK records
+#: waiting to be written, then one bucket (about 1/BUCKETS of the records) at the end.
+BUCKETS = 32
+CHUNK = 512
+#: A bucket of more records than this is split before it is read into memory.
+BUCKET_RECORDS = 50_000
 
 
 class LeadOutcome(NamedTuple):
@@ -65,8 +77,7 @@ class Spool:
             kind, payload = b"M", marshal.dumps((lead, verdicts, contribution, extra))
         except ValueError:                      # not marshal's types: Verdict objects
             kind, payload = b"P", pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
-        self.file.write(_FRAME.pack(kind, len(payload)))
-        self.file.write(payload)
+        self.file.write(_FRAME.pack(kind, len(payload)) + payload)
         self.count += 1
 
     def __iter__(self) -> Iterator[LeadOutcome]:
@@ -104,8 +115,94 @@ class Spool:
         return spool
 
 
+class Buckets:
+    """Records partitioned by lead into ``n`` buckets, each a list in memory until it holds
+    ``chunk`` records, then a chunk appended to the bucket's temporary file (created on first
+    use: small inputs never touch the disk). Chunks are written with marshal (pickle when a
+    record holds values marshal cannot write: library events may carry any object).
+
+    A lead's bucket is ``hash(lead) // divisor % n``: a bucket that is too large to hold is
+    split into buckets of its own with the next digits of the same hash (:meth:`split`)."""
+
+    def __init__(self, n: int | None = None, chunk: int | None = None, divisor: int = 1):
+        self.n, self.chunk, self.divisor = n or BUCKETS, chunk or CHUNK, divisor
+        n = self.n
+        self.pending: list[list] = [[] for _ in range(n)]
+        self.files: list = [None] * n
+        self.chunks = [0] * n
+
+    def add(self, rec) -> None:
+        k = hash(rec[2]) // self.divisor % self.n
+        pending = self.pending[k]
+        pending.append(rec)
+        if len(pending) >= self.chunk:
+            self._flush(k)
+
+    def _flush(self, k: int) -> None:
+        plain = list(map(tuple, self.pending[k]))      # marshal writes tuples, not Records
+        try:
+            kind, payload = b"M", marshal.dumps(plain)
+        except ValueError:
+            kind, payload = b"P", pickle.dumps(plain, pickle.HIGHEST_PROTOCOL)
+        f = self.files[k]
+        if f is None:
+            f = self.files[k] = tempfile.TemporaryFile()
+        f.write(_FRAME.pack(kind, len(payload)) + payload)
+        self.chunks[k] += 1
+        self.pending[k] = []
+
+    def size(self, k: int) -> int:
+        """About how many records bucket ``k`` holds (whole chunks counted as full)."""
+        return self.chunks[k] * self.chunk + len(self.pending[k])
+
+    def _chunks(self, k: int) -> Iterator[list]:
+        """Bucket ``k``'s records, a chunk at a time (tuples from the file, then Records), and
+        the bucket emptied."""
+        f = self.files[k]
+        if f is not None:
+            f.seek(0)
+            read, unpack, size = f.read, _FRAME.unpack, _FRAME.size
+            for _ in range(self.chunks[k]):
+                kind, n = unpack(read(size))
+                payload = read(n)
+                yield marshal.loads(payload) if kind == b"M" else pickle.loads(payload)
+            f.close()
+            self.files[k] = None
+        pending = self.pending[k]
+        self.pending[k], self.chunks[k] = [], 0
+        yield pending
+
+    def take(self, k: int) -> dict[str, list]:
+        """Bucket ``k``'s Records by lead (each lead's in input order), and the bucket emptied."""
+        groups: dict[str, list] = {}
+        new = tuple.__new__
+        for chunk in self._chunks(k):
+            for t in chunk:
+                group = groups.get(t[2])
+                if group is None:
+                    group = groups[t[2]] = []
+                group.append(t if t.__class__ is Record else new(Record, t))
+        return groups
+
+    def split(self, k: int, n: int) -> "Buckets":
+        """Bucket ``k``'s records in ``n`` new buckets (the next digits of the hash), and
+        bucket ``k`` emptied."""
+        sub = Buckets(n, self.chunk, self.divisor * self.n)
+        new = tuple.__new__
+        for chunk in self._chunks(k):
+            for t in chunk:
+                sub.add(t if t.__class__ is Record else new(Record, t))
+        return sub
+
+    def close(self) -> None:
+        for f in self.files:
+            if f is not None:
+                f.close()
+        self.files = [None] * self.n
+
+
 class StreamEvaluation:
-    """One pass over records in input order, then the replay of out-of-order leads."""
+    """One pass over records in input order, then the replay of leads that came back."""
 
     def __init__(self, plan, as_of: int, sources: list[str] | None, serialize=None,
                  spool_path: str | None = None):
@@ -119,20 +216,20 @@ class StreamEvaluation:
         self.grouped = True                 # still looks grouped by ascending lead id
         self.current: str | None = None
         self.buffer: list = []              # the current lead's records (grouped mode)
-        self.folds: dict[str, LeadFold] = {}
-        self.last_at: dict[str, int] = {}
+        self.buckets: Buckets | None = None  # the records of interleaved input
         self.spooled: set[str] = set()
         self.retracted: set[str] = set()
-        self.disordered: set[str] = set()
+        self.disordered: set[str] = set()   # retracted leads still to replay
         self.late: dict[str, LeadOutcome] = {}
         self._spool: Spool | None = None
         self._spool_path = spool_path       # a named spool (a worker's, kept as its result)
 
     # -- first pass -------------------------------------------------------------------
     def feed_all(self, records: Iterable) -> None:
-        for rec in records:
-            lead = rec.lead
-            if self.grouped:
+        records = iter(records)
+        if self.grouped:
+            for rec in records:
+                lead = rec.lead
                 if lead == self.current:
                     self.buffer.append(rec)
                     continue
@@ -142,7 +239,23 @@ class StreamEvaluation:
                     self.buffer = [rec]
                     continue
                 self._become_interleaved()
-            self._feed_live(rec)
+                self._feed_live(rec)
+                break
+        if self.grouped:
+            return
+        # interleaved from here: Buckets.add, inlined (the hot loop of time-ordered input)
+        spooled, buckets = self.spooled, self.buckets
+        pending, n, chunk, flush = buckets.pending, buckets.n, buckets.chunk, buckets._flush
+        for rec in records:
+            lead = rec[2]
+            if lead in spooled:
+                self._feed_live(rec)
+                continue
+            k = hash(lead) % n
+            waiting = pending[k]
+            waiting.append(rec)
+            if len(waiting) >= chunk:
+                flush(k)
 
     def _flush_current(self) -> None:
         if self.current is None:
@@ -153,34 +266,21 @@ class StreamEvaluation:
         self.current, self.buffer = None, []
 
     def _become_interleaved(self) -> None:
-        """The input is not grouped by ascending lead: keep live folds from now on."""
+        """The input is not grouped by ascending lead: partition records into buckets."""
         self.grouped = False
-        if self.current is not None and self.buffer:
-            self.buffer.sort(key=_order_key)
-            fold = self.folds[self.current] = LeadFold(self.plan, self.current, None, self.segs)
-            for r in self.buffer:
-                fold.feed(r)
-            self.last_at[self.current] = self.buffer[-1].at
-        self.buffer = []
+        self.buckets = Buckets()
+        for r in self.buffer:
+            self.buckets.add(r)
+        self.current, self.buffer = None, []
 
     def _feed_live(self, rec) -> None:
         lead = rec.lead
-        if lead in self.disordered:
-            return
-        fold = self.folds.get(lead)
-        if fold is None:
-            if lead in self.spooled:            # a spooled lead came back: redo it
+        if lead in self.spooled:                # a spooled lead came back: redo it
+            if lead not in self.retracted:
                 self.retracted.add(lead)
                 self.disordered.add(lead)
-                return
-            fold = self.folds[lead] = LeadFold(self.plan, lead, None, self.segs)
-        elif rec.at < self.last_at[lead]:
-            self.disordered.add(lead)
-            del self.folds[lead]
-            del self.last_at[lead]
             return
-        self.last_at[lead] = rec.at
-        fold.feed(rec)
+        self.buckets.add(rec)
 
     # -- second pass ------------------------------------------------------------------
     @property
@@ -188,7 +288,7 @@ class StreamEvaluation:
         return bool(self.disordered)
 
     def replay(self, records: Iterable) -> None:
-        """Fold the set-aside leads from all their records, sorted."""
+        """Fold the retracted leads from all their records, sorted."""
         groups: dict[str, list] = {}
         wanted = self.disordered
         for rec in records:
@@ -214,13 +314,31 @@ class StreamEvaluation:
         return LeadOutcome(fold.lead, verdicts, contribution, unknown_state_diagnostics(fold, self.sources),
                            fold.notes)
 
-    def _live_outcomes(self) -> Iterator[LeadOutcome]:
-        """The live folds' outcomes in lead order, each made when the merge needs it (and the
-        fold dropped then): verdicts are never all in memory at once."""
-        folds = self.folds
-        self.folds = {}
-        for lead in sorted(folds):
-            yield self._outcome(folds.pop(lead))
+    def _bucket_spools(self) -> list[Spool]:
+        """Each bucket's outcomes, in lead order, in a spool of its own (one bucket in memory
+        at a time)."""
+        buckets, self.buckets = self.buckets, None
+        spools: list[Spool] = []
+        if buckets is not None:
+            self._spool_buckets(buckets, spools)
+        return spools
+
+    def _spool_buckets(self, buckets: Buckets, spools: list[Spool]) -> None:
+        try:
+            for k in range(buckets.n):
+                size = buckets.size(k)
+                if size > BUCKET_RECORDS and buckets.divisor == 1:     # split once (one huge lead stays whole)
+                    self._spool_buckets(buckets.split(k, -(-size // BUCKET_RECORDS) * 2), spools)
+                    continue
+                groups = buckets.take(k)
+                if not groups:
+                    continue
+                spool = Spool()
+                for lead in sorted(groups):
+                    spool.write(self._outcome(self._fold_sorted(lead, groups.pop(lead))))
+                spools.append(spool)
+        finally:
+            buckets.close()
 
     def _spool_write(self, outcome: LeadOutcome) -> None:
         if self._spool is None:
@@ -242,10 +360,15 @@ class StreamEvaluation:
         late = [self.late[k] for k in sorted(self.late)]
         self.late = {}
         with paused_gc():
-            for outcome in heapq.merge(self._spool_read(), late, self._live_outcomes(), key=lambda o: o.lead):
-                self.agg.add_contribution(outcome.contribution)
-                self.notes.update(outcome.notes)    # only kept folds: a retracted one takes its notes along
-                yield outcome
+            buckets = self._bucket_spools()
+            try:
+                for outcome in heapq.merge(self._spool_read(), late, *buckets, key=lambda o: o.lead):
+                    self.agg.add_contribution(outcome.contribution)
+                    self.notes.update(outcome.notes)    # only kept folds: a retracted one takes its notes along
+                    yield outcome
+            finally:
+                for spool in buckets:
+                    spool.close()
         if self._spool is not None:
             self._spool.close()
             self._spool = None
