@@ -253,3 +253,61 @@ def test_quotas_looked_up_by_type_count_what_every_quota_tested_counts(steps):
             state = body["state"]
     mql = [i for i, q in enumerate(plan.quotas) if q.name == "mql_volume"]
     assert sum(1 for i, _ in hits[0] if i in mql) == entries
+
+
+def _reference_violators(c, times, tzfields, plan):
+    """The violators of a never clause by its definition, with datetime for local time."""
+    refs = [f"a{i}" for i in range(len(times))]
+    if c.kind == "gap":
+        return [r for r, a, b in zip(refs[1:], times, times[1:]) if b - a < c.duration_us]
+    if c.kind == "only_during":
+        return [r for r, t in zip(refs, times) if not c.clock.is_open_us(t)]
+    if c.kind == "at_most_per_day":
+        seen: dict = {}
+        out = []
+        for r, t in zip(refs, times):
+            day = datetime.fromtimestamp(t // 1_000_000, c.clock.tz).date()
+            seen[day] = seen.get(day, 0) + 1
+            if seen[day] > c.n:
+                out.append(r)
+        return out
+    lo, hi = c.window
+    out = []
+    for r, t, tz in zip(refs, times, tzfields):
+        try:
+            zone = ZoneInfo(tz) if tz else plan.zone
+        except Exception:  # noqa: BLE001 - a bad zone: the agreement's
+            zone = plan.zone
+        local = datetime.fromtimestamp(t / 1_000_000, zone)
+        minute = local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+        inside = lo <= minute < hi if lo < hi else (minute >= lo or minute < hi)
+        if not inside:
+            out.append(r)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 40 * 86_400 * 1000), max_size=12).map(sorted),
+       st.lists(_tz_field, min_size=12, max_size=12), st.booleans())
+def test_never_clauses_equal_their_definition(offsets_ms, tzfields, same_zone):
+    plan = AGREEMENT.plan
+    rp = plan.rules[0]
+    start = as_of_us("2026-10-20T00:00:00Z")
+    times = [start + o * 1_000 for o in offsets_ms]
+    fields = [tzfields[0]] * len(times) if same_zone else tzfields[:len(times)]
+    base = ("L", rp.name, 1, rp.owner, None, None, start, plan.zone)
+    memo: dict = {}
+    for c in rp.clauses:
+        if c.kind not in ("at_most_per_day", "gap", "only_during", "only_between"):
+            continue
+        v = _never(c, _cycle(times, fields), LeadFold(plan, "L"), base, memo)
+        expected = _reference_violators(c, times, fields, plan)
+        assert (v.evidence if v.status == "breached" else []) == expected, c.key
+
+
+@given(st.integers(0, 500), st.integers(1, 500), st.floats(0, 1))
+def test_kept_aggregate_texts_equal_fresh_ones(met, judged, threshold):
+    assert aggregate._share_text(met, judged) == f"{met / judged:.1%}"
+    assert aggregate._share_text(met, judged) == f"{met / judged:.1%}"
+    assert aggregate._goal_text(threshold) == f"goal {threshold:.0%}"
+    assert aggregate._goal_text(threshold) == f"goal {threshold:.0%}"

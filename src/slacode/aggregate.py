@@ -180,15 +180,16 @@ class Aggregates:
         counts = self.quota_counts[i]
         out = []
         n = q.amount
+        amount = _num(n)
         for label, start_date, start, end in periods(self.first_event, self.as_of, q.period, zone):
             count = counts.get(start_date, 0)
             ended = end <= self.as_of
             if q.bound == "least":
                 status = "met" if count >= n else ("breached" if ended else "pending")
-                words = f"{count} of at least {_num(n)}"
+                words = f"{count} of at least {amount}"
             else:
                 status = "breached" if count > n else ("met" if ended else "pending")
-                words = f"{count}, at most {_num(n)} allowed"
+                words = f"{count}, at most {amount} allowed"
             tail = "" if ended else " so far (the period has not ended)"
             # positional (lead, rule, clause, cycle, status, owner, assignee, segment, started_at,
             # due_at, completed_at, warn_at, target_seconds, elapsed_seconds, value, threshold,
@@ -216,10 +217,11 @@ class Aggregates:
                 status = "met"
             else:
                 status = "breached"
+            goal = _goal_text(t.threshold)
             if judged:
-                words = f"{met} of {judged} judged cycles met ({value:.1%}; goal {t.threshold:.0%})"
+                words = f"{met} of {judged} judged cycles met ({_share_text(met, judged)}; {goal})"
             else:
-                words = f"no cycle to judge (goal {t.threshold:.0%})"
+                words = f"no cycle to judge ({goal})"
             if undecided:
                 words += f", {undecided} still open"
             if not ended:
@@ -232,3 +234,29 @@ class Aggregates:
 
 def _num(n) -> str:
     return str(int(n)) if float(n).is_integer() else f"{n:g}"
+
+
+def _goal_text(threshold: float) -> str:
+    """``goal 90%`` (one per target: kept)."""
+    text = _GOALS.get(threshold)
+    if text is None:
+        if len(_GOALS) > 1024:
+            _GOALS.clear()
+        text = _GOALS[threshold] = f"goal {threshold:.0%}"
+    return text
+
+
+def _share_text(met: int, judged: int) -> str:
+    """``87.5%``: ``met / judged`` as a percentage with one decimal (kept: periods of a few
+    cycles give the same shares again and again)."""
+    key = (met, judged)
+    text = _SHARES.get(key)
+    if text is None:
+        if len(_SHARES) > 4096:
+            _SHARES.clear()
+        text = _SHARES[key] = f"{met / judged:.1%}"
+    return text
+
+
+_GOALS: dict = {}
+_SHARES: dict = {}

@@ -385,8 +385,12 @@ class LeadFold:
         if cyc is not None:
             if rp.befores:
                 self._before(rp, cyc, rec, ev_type, props, state, entered, left, notes)
-            if is_attempt:
-                self._attempt(cyc, rec)
+            if is_attempt:                              # _attempt, inline: most events of a cadence
+                atts = cyc.attempts
+                if atts:
+                    atts.append((t, rec.ref, None, self.state, fields.get("timezone")))
+                else:
+                    self._attempt(cyc, rec)
             fn = rp.stop_fn
             if fn is not None and fn(ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "stop")
@@ -774,30 +778,27 @@ def _never(c, cyc, fold: LeadFold, base, memo: dict | None = None) -> Verdict:
                     violators.append(a[1])
         detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
     elif c.kind == "gap":
-        prev = None
-        least = c.duration_us
-        for a in atts:
-            at = a[0]
-            if prev is not None and at - prev < least:
-                violators.append(a[1])
-            prev = at
+        least = c.duration_us                           # each attempt against the one before
+        violators = [b[1] for a, b in zip(atts, atts[1:]) if b[0] - a[0] < least]
         detail = f"attempts less than {_gap_text(least)} apart"
     elif c.kind == "only_during":
-        for a, is_open in zip(atts, c.clock.open_each([a[0] for a in atts])):
-            if not is_open:
-                violators.append(a[1])
+        violators = [a[1] for a, is_open in zip(atts, c.clock.open_each([a[0] for a in atts])) if not is_open]
         detail = f"attempts outside `{c.clock.name}` working time"
     elif c.kind == "only_between":
         start_min, end_min = c.window
         used: list[str] = []
         last_field, zone, name = _NO_FIELD, None, None
-        for a in atts:
-            tzfield = a[4]
-            if tzfield is not last_field:               # attempts mostly share the lead's zone
-                zone, name = _lead_zone(tzfield, fold, c.place)
-                last_field = tzfield
-                if name not in used:
-                    used.append(name)
+        if atts and len({id(a[4]) for a in atts}) == 1:  # attempts mostly share the lead's zone
+            zone, name = _lead_zone(atts[0][4], fold, c.place)
+            used.append(name)
+        else:
+            for a in atts:
+                tzfield = a[4]
+                if tzfield is not last_field:
+                    zone, name = _lead_zone(tzfield, fold, c.place)
+                    last_field = tzfield
+                    if name not in used:
+                        used.append(name)
         if len(used) <= 1:
             local = _local_times(atts, zone, memo)
         else:                                           # each attempt in its own zone
@@ -813,11 +814,10 @@ def _never(c, cyc, fold: LeadFold, base, memo: dict | None = None) -> Verdict:
         if start_min.__class__ is int and end_min.__class__ is int:
             # in µs of the local day: the same comparisons as in minutes, without division
             lo, hi = start_min * 60_000_000, end_min * 60_000_000
-            crosses = not start_min < end_min          # the window crosses midnight
-            for a, lu in zip(atts, local):
-                of_day = lu % 86_400_000_000
-                if (not (of_day >= lo or of_day < hi)) if crosses else not lo <= of_day < hi:
-                    violators.append(a[1])
+            if start_min < end_min:
+                violators = [a[1] for a, lu in zip(atts, local) if not lo <= lu % 86_400_000_000 < hi]
+            else:                                       # the window crosses midnight
+                violators = [a[1] for a, lu in zip(atts, local) if hi <= lu % 86_400_000_000 < lo]
         else:
             for a, lu in zip(atts, local):
                 minute = lu % 86_400_000_000 / 60_000_000   # of the local day

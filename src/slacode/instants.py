@@ -88,6 +88,10 @@ def local_each(instants_us, zone) -> list[int]:
     if z is None:
         z = _ZONES[zone] = _Zone(zone)
     hours = z.hours
+    try:                                    # every hour known and whole (no change inside)
+        return [us + hours[us // _HOUR][0] for us in instants_us]
+    except (KeyError, TypeError):           # an hour not seen yet, or _MIXED
+        pass
     out = []
     for us in instants_us:
         got = hours.get(us // _HOUR)
