@@ -10,12 +10,14 @@ Every configuration runs in a fresh process on the same file, in the same run:
 * DuckDB: ../shared/bench/baseline_duckdb.py with 1 thread and with one thread per core
   (when duckdb is installed);
 * slacode: `slacode check ../shared/bench/bench.sla EVENTS --as-of T --format jsonl
-  --jobs N` (every verdict written, to a file or /dev/null), in lead order with 1 process
-  and one per core, and in time order (leads interleaved).
+  --jobs N` (every verdict written, to a file or /dev/null), in lead order and in time
+  order (leads interleaved), each with 1 process and one per core; and in lead order on a
+  file a fifth of the size, to see whether peak memory grows with the file.
 
 It checks that slacode's verdict counts equal the hand-written fold's and DuckDB's
 (correctness at scale), then prints a table of events/s, ratios and peak RSS (bytes/event;
-for several processes, the parent's peak plus jobs x the largest worker's).
+for several processes, the parent's peak plus jobs x the largest worker's), and each goal
+of issue #7 that these runs measure, with the figure reached.
 
 usage: python3 benchmarks/bench_check.py [--leads 100000] [--quick] [--data DIR] [--jobs N]
 """
@@ -117,7 +119,7 @@ def main(argv=None) -> int:
     want = {k: {s: c for s, c in v.items()} for k, v in fold["counts"].items()}
     runs = {}
     for label, order, jobs in (("1 process", "lead", 1), (f"{a.jobs} processes", "lead", a.jobs),
-                               ("1 process", "time", 1)):
+                               ("1 process", "time", 1), (f"{a.jobs} processes", "time", a.jobs)):
         out = data / f"slacode_{order}_{jobs}.jsonl"
         runs[(order, jobs)] = r = run_json([py, "-c", SLACODE, str(spec), str(files[order]), str(out), AS_OF,
                                             str(jobs)])
@@ -142,7 +144,7 @@ def main(argv=None) -> int:
                 return 1
     total = sum(sum(v.values()) for v in want.values())
     print(f"verdict counts equal the hand-written fold's{' and DuckDB' + chr(39) + 's' if duck else ''} "
-          f"({total:,} verdicts; slacode in lead order with 1 and {a.jobs} processes, and in time order)")
+          f"({total:,} verdicts; slacode in lead order and in time order, with 1 and {a.jobs} processes)")
     if a.quick:
         return 0
     floor = run_json([py, "-c", FLOOR, str(files["lead"])])
@@ -151,7 +153,8 @@ def main(argv=None) -> int:
     rows += [(f"DuckDB SQL, {t} thread{'s' if t > 1 else ''}", "lead", r) for t, r in duck.items()]
     rows += [("slacode check --jobs 1", "lead", runs[("lead", 1)]),
              (f"slacode check --jobs {a.jobs}", "lead", runs[("lead", a.jobs)]),
-             ("slacode check --jobs 1", "time", runs[("time", 1)])]
+             ("slacode check --jobs 1", "time", runs[("time", 1)]),
+             (f"slacode check --jobs {a.jobs}", "time", runs[("time", a.jobs)])]
     print(f"\n{n:,} events ({a.leads:,} leads), {os.path.getsize(files['lead']) / 1e6:,.0f} MB; as of {AS_OF}\n")
     head = "| run | input order | s | events/s | vs parse floor | vs fold |"
     if duck:
@@ -166,6 +169,41 @@ def main(argv=None) -> int:
         if duck:
             line += f" {duck[a.jobs]['elapsed_s'] / r['elapsed_s']:.2f}x |"
         print(line + f" {rss:.0f} | {rss * 1048576 / n:,.0f} |")
+
+    # Streaming: the sorted run's peak memory on a file a fifth of the size (same generator).
+    small_leads = max(a.leads // 5, 1)
+    small = data / f"events_{small_leads}_s42_lead.jsonl"
+    if not small.exists():
+        subprocess.run([sys.executable, str(SHARED / "gen_events.py"), str(small_leads), str(small),
+                        "--seed", "42", "--order", "lead"], check=True, capture_output=True)
+    small_n = sum(1 for _ in open(small, "rb"))
+    small_run = run_json([py, "-c", SLACODE, str(spec), str(small), "-", AS_OF, "1"])
+    big_run = runs[("lead", 1)]
+    growth = (big_run["peak_rss_mb"] - small_run["peak_rss_mb"]) / ((n - small_n) / 1e6)
+    print(f"\nsorted input, --jobs 1: peak RSS {small_run['peak_rss_mb']:.0f} MB at {small_n:,} events, "
+          f"{big_run['peak_rss_mb']:.0f} MB at {n:,} events ({growth:+.0f} MB per million events)")
+
+    fold_eps, floor_eps = n / fold["elapsed_s"], n / floor["elapsed_s"]
+    one, time1 = runs[("lead", 1)], runs[("time", 1)]
+    goals = [
+        ("check, sorted, 1 core vs hand-written fold", "≥ 0.70x", fold["elapsed_s"] / one["elapsed_s"], 0.7),
+        ("check, sorted, 1 core vs parse floor", "≥ 0.50x", floor["elapsed_s"] / one["elapsed_s"], 0.5),
+    ]
+    if duck:
+        goals.append((f"check, all cores (--jobs {a.jobs}) vs DuckDB, {a.jobs} threads", "≥ 1.00x",
+                      duck[a.jobs]["elapsed_s"] / runs[("lead", a.jobs)]["elapsed_s"], 1.0))
+    goals.append(("check, time order, 1 core vs parse floor", "≥ 0.35x", floor["elapsed_s"] / time1["elapsed_s"], 0.35))
+    print("\n| goal (issue #7) | target | measured | met |")
+    print("|---|---:|---:|---|")
+    for label, target, got, need in goals:
+        print(f"| {label} | {target} | {got:.2f}x | {'yes' if got >= need else 'no'} |")
+    per_event = time1["peak_rss_mb"] * 1048576 / n
+    print(f"| check, time order: peak memory per event | ≤ 150 B | {per_event:,.0f} B | "
+          f"{'yes' if per_event <= 150 else 'no'} |")
+    print(f"| check, sorted: peak memory independent of file size | 0 MB per million events | "
+          f"{growth:+.0f} MB per million | {'yes' if growth < 5 else 'no'} |")
+    print(f"\n(fold {fold_eps:,.0f} events/s, parse floor {floor_eps:,.0f} events/s; the service-style "
+          "goals are measured by benchmarks/bench_service.py)")
     return 0
 
 
