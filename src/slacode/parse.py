@@ -83,15 +83,15 @@ class _ParserPickle:
     """The ``Lark`` object of the grammar, pickled in the temporary folder.
 
     The file's name holds a hash of everything the object depends on: the grammar text, the
-    options, Lark's and Python's versions and :data:`FORMAT`. Lark's two actions are stored by
-    name, since its parser tells them apart by identity (``action is Shift``), and so are
-    modules (the lexer holds ``re``). Like Lark's own cache this is a pickle, so a file is only
+    options, Lark's and Python's versions and :data:`FORMAT`. Lark's two actions are stored as
+    the call that returns them, since its parser tells them apart by identity (``action is
+    Shift``), and so are modules (the lexer holds ``re``). Like Lark's own cache this is a pickle, so a file is only
     read when it belongs to the current user and nobody else can write it. Any failure (no
     file, an unreadable or foreign one, a temp folder that cannot be written, an object that
     does not pickle) leaves the caller on Lark's own cache, as if this one did not exist.
     """
 
-    FORMAT = "1"
+    FORMAT = "2"
 
     def __init__(self, text: str, options: dict):
         import getpass
@@ -122,7 +122,7 @@ class _ParserPickle:
                 st = os.fstat(f.fileno())
                 if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
                     return None
-                lark = _unpickler(pickle, f).load()
+                lark = pickle.load(f)
         except Exception:  # missing, damaged, or made by another Lark: build it again
             return None
         return lark if isinstance(lark, Lark) else None
@@ -150,38 +150,29 @@ class _ParserPickle:
 
 
 def _pickler(pickle, f):
+    """A pickler that stores Lark's two actions and any module as the call that gives them
+    back (each once: pickle's memo serves the other references)."""
+    import importlib
     import types
 
     from lark.parsers.lalr_analysis import Reduce, Shift
 
     class Pickler(pickle.Pickler):
-        def persistent_id(self, obj):
-            if obj is Shift:
-                return "action:Shift"
-            if obj is Reduce:
-                return "action:Reduce"
+        def reducer_override(self, obj):
+            if obj is Shift or obj is Reduce:
+                return _lark_action, (str(obj),)
             if isinstance(obj, types.ModuleType):
-                return "module:" + obj.__name__
-            return None
+                return importlib.import_module, (obj.__name__,)
+            return NotImplemented
 
     return Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _unpickler(pickle, f):
-    import importlib
-
+def _lark_action(name: str):
+    """Lark's ``Shift`` or ``Reduce`` action by name (its parser compares them by identity)."""
     from lark.parsers.lalr_analysis import Reduce, Shift
 
-    class Unpickler(pickle.Unpickler):
-        def persistent_load(self, pid):
-            kind, _, name = pid.partition(":")
-            if kind == "action" and name in ("Shift", "Reduce"):
-                return Shift if name == "Shift" else Reduce
-            if kind == "module":
-                return importlib.import_module(name)
-            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
-
-    return Unpickler(f)
+    return {"Shift": Shift, "Reduce": Reduce}[name]
 
 
 @lru_cache(maxsize=1)
