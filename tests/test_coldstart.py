@@ -107,14 +107,20 @@ def _pickle_at(path):
     return cache
 
 
-def _fresh_lark():
+def _fresh_lark(cache: bool = True):
+    """A parser as :func:`slacode.parse.parser` gets it from Lark: read from Lark's cache
+    (written first when missing), or with ``cache=False`` built from the grammar."""
     import slacode._lark  # noqa: F401
     from lark import Lark
 
     from slacode import parse
 
-    return Lark(parse.grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=True, start="start", cache=True)
+    options = dict(parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True,
+                   start="start")
+    if not cache:
+        return Lark(parse.grammar_text(), **options)
+    Lark(parse.grammar_text(), cache=True, **options)
+    return Lark(parse.grammar_text(), cache=True, **options)
 
 
 _TREES = """
@@ -206,3 +212,12 @@ def test_an_unwritable_folder_leaves_no_pickle_and_no_error(tmp_path):
     cache = _pickle_at(tmp_path / "missing" / "p.pickle")
     cache.save(_fresh_lark())
     assert cache.load() is None
+
+
+def test_a_parser_lark_has_just_built_is_not_pickled(tmp_path):
+    # it also holds the grammar's definitions; the next process pickles the one Lark reads
+    cache = _pickle_at(tmp_path / "p.pickle")
+    cache.save(_fresh_lark(cache=False))
+    assert cache.load() is None
+    cache.save(_fresh_lark())
+    assert cache.load() is not None

@@ -128,11 +128,17 @@ class _ParserPickle:
         return lark if isinstance(lark, Lark) else None
 
     def save(self, lark) -> None:
-        """Write ``lark`` (atomically: a reader sees the old file or the whole new one)."""
+        """Write ``lark`` (atomically: a reader sees the old file or the whole new one).
+
+        Not a parser Lark has just built rather than read from its cache: that one also holds
+        the grammar's definitions (a quarter more to pickle, read and keep, for nothing), so
+        the next process, which reads Lark's cache, writes the file instead."""
         import os
         import pickle
         import tempfile
 
+        if "grammar" in vars(lark):
+            return
         try:
             fd, tmp = tempfile.mkstemp(prefix=".slacode_parser_", suffix=".tmp",
                                        dir=os.path.dirname(self.path))
