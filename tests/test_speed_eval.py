@@ -311,3 +311,55 @@ def test_kept_aggregate_texts_equal_fresh_ones(met, judged, threshold):
     assert aggregate._share_text(met, judged) == f"{met / judged:.1%}"
     assert aggregate._goal_text(threshold) == f"goal {threshold:.0%}"
     assert aggregate._goal_text(threshold) == f"goal {threshold:.0%}"
+
+
+# ------------------------------------------------- trigger lists a quiet event may fire
+
+from slacode import evaluate as _evaluate  # noqa: E402
+from tests.test_fold_filter import SPEC as FILTER_SPEC, event as filter_event  # noqa: E402
+
+# the fold filter's agreement, with a `before` and a cancel on plain event types
+FILTER_AGREEMENT = slacode.loads(FILTER_SPEC.replace(
+    "  at least 1 before enter on_hold\n",
+    "  at least 1 before enter on_hold\n  at least 1 before enriched\n  cancel on note\n"))
+
+
+def _unmasked(plan, monkeypatch):
+    """A copy of ``plan`` whose folds ask every trigger list on every event."""
+    with monkeypatch.context() as m:
+        m.setattr(_evaluate, "_quiet_mask", lambda rp, ev_type: _evaluate._ALL)
+        copy = dataclasses.replace(plan)
+        for t in ("state", "contact_attempt", "assigned", "update", "note", "enriched"):
+            plan_info(copy).quiet_rules_for(t)
+    return copy
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(filter_event, st.integers(0, 600)), max_size=25))
+def test_masks_never_change_a_verdict(steps):
+    """Events that change no state skip the trigger lists with no trigger on their type;
+    asking every list instead gives the same verdicts."""
+    from _pytest.monkeypatch import MonkeyPatch
+
+    events, minute = [], 0
+    for i, (body, gap) in enumerate(steps):
+        minute += gap
+        events.append({"lead": "L", "at": f"2026-11-0{2 + minute // 1440 % 6}T{minute // 60 % 24:02d}:"
+                       f"{minute % 60:02d}:00Z", "id": f"e{i}", **body})
+    cutoff = as_of_us("2026-11-10T00:00:00Z")
+    plans = [FILTER_AGREEMENT.plan, _unmasked(FILTER_AGREEMENT.plan, MonkeyPatch())]
+    assert plan_info(plans[1]).quiet_rules_for("note") and all(
+        mask == _evaluate._ALL for _, mask in plan_info(plans[1]).quiet_rules_for("contact_attempt"))
+    results = []
+    for plan in plans:
+        records = records_from_objects(events, diagnostics=[], as_of_us=cutoff)
+        results.append([v.to_dict() for v in evaluate_records(plan, records, cutoff, [], None).verdicts])
+    assert results[0] == results[1]
+
+
+def test_quiet_masks_of_the_bundled_agreement():
+    plan = slacode.load("specs/northwind.sla").plan
+    names = [r.name for r in plan.rules]
+    masks = {names[i]: mask for i, mask in plan_info(plan).quiet_rules_for("contact_attempt")}
+    assert masks["follow_up"] == _evaluate._COUNT          # its stops and befores are `enter`s
+    assert masks["first_touch"] == _evaluate._STOP

@@ -210,11 +210,13 @@ class PlanInfo:
 
     Kept per plan by :func:`plan_info` (the compiled plan itself is immutable)."""
 
-    __slots__ = ("plan", "dispatch", "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented")
+    __slots__ = ("plan", "dispatch", "quiet_dispatch", "quota_dispatch", "segments", "wanted",
+                 "aggregate_order", "segmented")
 
     def __init__(self, plan: Plan):
         self.plan = plan
         self.dispatch: dict[str, tuple[int, ...]] = {}
+        self.quiet_dispatch: dict[str, tuple[tuple[int, int], ...]] = {}
         self.quota_dispatch: dict[str, tuple[int, ...]] = {}
         self.segments = _target_segments(plan)
         wanted: dict = {}
@@ -239,6 +241,18 @@ class PlanInfo:
         return got
 
 
+    def quiet_rules_for(self, ev_type: str) -> tuple[tuple[int, int], ...]:
+        """:meth:`rules_for` of an event that changes no state (nothing entered or left),
+        each rule with the mask of the trigger lists it may fire (``_COUNT`` …): only
+        their triggers on events of ``ev_type`` can, never their `enter` / `leave` ones."""
+        got = self.quiet_dispatch.get(ev_type)
+        if got is None:
+            rules = self.plan.rules
+            got = tuple((i, _quiet_mask(rules[i], ev_type)) for i in self.rules_for(ev_type))
+            if len(self.quiet_dispatch) < 4096:
+                self.quiet_dispatch[ev_type] = got
+        return got
+
     def quotas_for(self, ev_type: str) -> tuple[int, ...]:
         """Indices of the quotas that may count an event of ``ev_type``."""
         got = self.quota_dispatch.get(ev_type)
@@ -247,6 +261,22 @@ class PlanInfo:
             if len(self.quota_dispatch) < 4096:
                 self.quota_dispatch[ev_type] = got
         return got
+
+
+_COUNT, _BEFORE, _STOP, _CANCEL, _RESTART = 1, 2, 4, 8, 16
+_ALL = 31
+
+
+def _quiet_mask(rp: RulePlan, ev_type: str) -> int:
+    """Which of a rule's trigger lists an event of ``ev_type`` that enters and leaves no
+    state may fire (a bit each): those with a trigger on that event type."""
+    def fires(triggers) -> bool:
+        return any(t.kind == "event" and t.type == ev_type for t in triggers)
+
+    befores = [t for c in rp.clauses if c.kind == "at_least_before" for t in c.triggers]
+    return ((_COUNT if fires(rp.counts) else 0) | (_BEFORE if fires(befores) else 0)
+            | (_STOP if fires(rp.stops) else 0) | (_CANCEL if fires(rp.cancels) else 0)
+            | (_RESTART if fires(rp.restarts) else 0))
 
 
 _PLAN_INFO: dict[int, PlanInfo] = {}
@@ -268,7 +298,7 @@ class LeadFold:
 
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "quota_hits", "target_segments",
-                 "events", "first_at", "dispatch", "info")
+                 "events", "first_at", "dispatch", "quiet_dispatch", "info")
 
     def __init__(self, plan: Plan, lead: str, notes: set | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -292,6 +322,7 @@ class LeadFold:
         self.first_at = None
         self.info = info = plan_info(plan)
         self.dispatch = info.dispatch
+        self.quiet_dispatch = info.quiet_dispatch
 
     # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
     def feed(self, rec) -> None:
@@ -339,11 +370,17 @@ class LeadFold:
             # reads the lead's fields and state, which only an event with fields or a state
             # event changes; anything else gives those predicates the answer they gave before.
             touched = rec.fields is not None or ev_type == "state" or self.events == 1
-            which = self.dispatch.get(ev_type)
-            if which is None:
-                which = self.info.rules_for(ev_type)
+            if entered is None:                         # no state change: fewer triggers can fire
+                which = self.quiet_dispatch.get(ev_type)
+                if which is None:
+                    which = self.info.quiet_rules_for(ev_type)
+            else:
+                which = self.dispatch.get(ev_type)
+                if which is None:
+                    which = self.info.rules_for(ev_type)
+                which = [(i, _ALL) for i in which]
             rules = self.rules
-            for i in which:
+            for i, mask in which:
                 rf = rules[i]
                 rp = rf.plan
                 types = rp.types if rf.open is not None else rp.start_types
@@ -353,7 +390,7 @@ class LeadFold:
                         continue
                 elif ev_type not in types:
                     continue
-                self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes)
+                self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, mask)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
             owner = props.get("owner")
             if owner is not None:
@@ -376,14 +413,17 @@ class LeadFold:
         else:
             self.flow_evidence = [rec.ref]
 
-    def _rule_event(self, rf: RuleFold, rec, t, ev_type, props, state, entered, left, fields, notes):
+    def _rule_event(self, rf: RuleFold, rec, t, ev_type, props, state, entered, left, fields, notes,
+                    mask: int = _ALL):
+        """One event for one rule; ``mask``: the trigger lists that may fire (the others are
+        not asked: they cannot match this event)."""
         rp = rf.plan
         cyc = rf.open
-        count_fn = rp.count_fn
+        count_fn = rp.count_fn if mask & _COUNT else None
         is_attempt = count_fn is not None and count_fn(ev_type, props, state, entered, left, notes)
         new = None
         if cyc is not None:
-            if rp.befores:
+            if rp.befores and mask & _BEFORE:
                 self._before(rp, cyc, rec, ev_type, props, state, entered, left, notes)
             if is_attempt:                              # _attempt, inline: most events of a cadence
                 atts = cyc.attempts
@@ -391,15 +431,15 @@ class LeadFold:
                     atts.append((t, rec.ref, None, self.state, fields.get("timezone")))
                 else:
                     self._attempt(cyc, rec)
-            fn = rp.stop_fn
+            fn = rp.stop_fn if mask & _STOP else None
             if fn is not None and fn(ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "stop")
             else:
-                fn = rp.cancel_fn
+                fn = rp.cancel_fn if mask & _CANCEL else None
                 if fn is not None and fn(ev_type, props, state, entered, left, notes):
                     self._close(rf, cyc, rec, "cancel")
                 else:
-                    fn = rp.restart_fn
+                    fn = rp.restart_fn if mask & _RESTART else None
                     if fn is not None and fn(ev_type, props, state, entered, left, notes):
                         self._close(rf, cyc, rec, "restart")
                         new = self._open(rf, rec, t, fields, state, notes)
