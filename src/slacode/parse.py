@@ -85,10 +85,11 @@ class _ParserPickle:
     The file's name holds a hash of everything the object depends on: the grammar text, the
     options, Lark's and Python's versions and :data:`FORMAT`. Lark's two actions are stored as
     the call that returns them, since its parser tells them apart by identity (``action is
-    Shift``), and so are modules (the lexer holds ``re``). Like Lark's own cache this is a pickle, so a file is only
-    read when it belongs to the current user and nobody else can write it. Any failure (no
-    file, an unreadable or foreign one, a temp folder that cannot be written, an object that
-    does not pickle) leaves the caller on Lark's own cache, as if this one did not exist.
+    Shift``), and so are modules (the lexer holds ``re``). Like Lark's own cache this is a
+    pickle, so a file is only read when it belongs to the current user and nobody else can
+    write it. Any failure (no file, an unreadable or foreign one, a temp folder that cannot be
+    written, an object that does not pickle) leaves the caller on Lark's own cache, as if this
+    one did not exist.
     """
 
     FORMAT = "2"
@@ -303,8 +304,8 @@ def decode(data: bytes, file: str | None = None) -> tuple[str | None, list[Diagn
 
 _NUL = re.compile("\x00")
 
-#: what :meth:`_Run.next_token` returns for text it skipped (compared by identity: ``==`` on
-#: a Lark token is a Python-level method call, once per token)
+#: what :meth:`_Run.next_token` returns for text it skipped; compared by identity, since a
+#: Lark token equals any string of its text (a name `skip` is not skipped text)
 _SKIP = object()
 
 
