@@ -240,7 +240,6 @@ class PlanInfo:
                 self.dispatch[ev_type] = got
         return got
 
-
     def quiet_rules_for(self, ev_type: str) -> tuple[tuple[int, int], ...]:
         """:meth:`rules_for` of an event that changes no state (nothing entered or left),
         each rule with the mask of the trigger lists it may fire (``_COUNT`` …): only
@@ -298,7 +297,7 @@ class LeadFold:
 
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "quota_hits", "target_segments",
-                 "events", "first_at", "dispatch", "quiet_dispatch", "info")
+                 "events", "first_at", "info")
 
     def __init__(self, plan: Plan, lead: str, notes: set | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -320,9 +319,7 @@ class LeadFold:
         self.target_segments = target_segments or _EMPTY
         self.events = 0
         self.first_at = None
-        self.info = info = plan_info(plan)
-        self.dispatch = info.dispatch
-        self.quiet_dispatch = info.quiet_dispatch
+        self.info = plan_info(plan)
 
     # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
     def feed(self, rec) -> None:
@@ -357,9 +354,10 @@ class LeadFold:
                     self.state = new
         state, fields, notes = self.state, self.fields, self.notes
         if known:
-            counted = self.info.quota_dispatch.get(ev_type)
+            info = self.info
+            counted = info.quota_dispatch.get(ev_type)
             if counted is None:
-                counted = self.info.quotas_for(ev_type)
+                counted = info.quotas_for(ev_type)
             for i in counted:
                 if plan.quotas[i].match(ev_type, props, state, entered, left, notes):
                     if self.quota_hits:
@@ -371,14 +369,11 @@ class LeadFold:
             # event changes; anything else gives those predicates the answer they gave before.
             touched = rec.fields is not None or ev_type == "state" or self.events == 1
             if entered is None:                         # no state change: fewer triggers can fire
-                which = self.quiet_dispatch.get(ev_type)
+                which = info.quiet_dispatch.get(ev_type)
                 if which is None:
-                    which = self.info.quiet_rules_for(ev_type)
+                    which = info.quiet_rules_for(ev_type)
             else:
-                which = self.dispatch.get(ev_type)
-                if which is None:
-                    which = self.info.rules_for(ev_type)
-                which = [(i, _ALL) for i in which]
+                which = [(i, _ALL) for i in info.rules_for(ev_type)]
             rules = self.rules
             for i, mask in which:
                 rf = rules[i]

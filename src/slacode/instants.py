@@ -133,7 +133,9 @@ def iso(us: int, zone) -> str:
 
 
 def _iso(us: int, zone) -> str:
-    off, text = _offset(zone, us)
+    z = _ZONES.get(zone)                    # _offset, inline: this runs once per instant written
+    got = z.hours.get(us // _HOUR) if z is not None else None
+    off, text = got if got is not None and got is not _MIXED else _offset(zone, us)
     hour, rem = divmod(us + off, _HOUR)
     secs, micro = divmod(rem, 1_000_000)
     if micro:
@@ -155,7 +157,9 @@ def when(us: int, zone) -> str:
 
 
 def _when(us: int, zone) -> str:
-    off, text = _offset(zone, us)
+    z = _ZONES.get(zone)                    # _offset, inline: this runs once per instant written
+    got = z.hours.get(us // _HOUR) if z is not None else None
+    off, text = got if got is not None and got is not _MIXED else _offset(zone, us)
     hour, rem = divmod(us + off, _HOUR)
     secs, micro = divmod(rem, 1_000_000)
     day = _WHEN_HOURS.get(hour)
