@@ -313,7 +313,7 @@ def test_kept_aggregate_texts_equal_fresh_ones(met, judged, threshold):
     assert aggregate._goal_text(threshold) == f"goal {threshold:.0%}"
 
 
-# ------------------------------------------------- trigger lists a quiet event may fire
+# ------------------------------------------------ trigger lists a quiet event may fire
 
 from slacode import evaluate as _evaluate  # noqa: E402
 from tests.test_fold_filter import SPEC as FILTER_SPEC, event as filter_event  # noqa: E402
@@ -327,7 +327,7 @@ FILTER_AGREEMENT = slacode.loads(FILTER_SPEC.replace(
 def _unmasked(plan, monkeypatch):
     """A copy of ``plan`` whose folds ask every trigger list on every event."""
     with monkeypatch.context() as m:
-        m.setattr(_evaluate, "_quiet_mask", lambda rp, ev_type: _evaluate._ALL)
+        m.setattr(_evaluate, "_quiet_asks", lambda rp, ev_type: _evaluate._asks(rp))
         copy = dataclasses.replace(plan)
         for t in ("state", "contact_attempt", "assigned", "update", "note", "enriched"):
             plan_info(copy).quiet_rules_for(t)
@@ -336,7 +336,7 @@ def _unmasked(plan, monkeypatch):
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(filter_event, st.integers(0, 600)), max_size=25))
-def test_masks_never_change_a_verdict(steps):
+def test_leaving_out_trigger_lists_never_changes_a_verdict(steps):
     """Events that change no state skip the trigger lists with no trigger on their type;
     asking every list instead gives the same verdicts."""
     from _pytest.monkeypatch import MonkeyPatch
@@ -348,8 +348,9 @@ def test_masks_never_change_a_verdict(steps):
                        f"{minute % 60:02d}:00Z", "id": f"e{i}", **body})
     cutoff = as_of_us("2026-11-10T00:00:00Z")
     plans = [FILTER_AGREEMENT.plan, _unmasked(FILTER_AGREEMENT.plan, MonkeyPatch())]
-    assert plan_info(plans[1]).quiet_rules_for("note") and all(
-        mask == _evaluate._ALL for _, mask in plan_info(plans[1]).quiet_rules_for("contact_attempt"))
+    unmasked = plan_info(plans[1])
+    assert unmasked.quiet_rules_for("note") and all(
+        asks == unmasked.asks[i] for i, asks in unmasked.quiet_rules_for("contact_attempt"))
     results = []
     for plan in plans:
         records = records_from_objects(events, diagnostics=[], as_of_us=cutoff)
@@ -357,9 +358,13 @@ def test_masks_never_change_a_verdict(steps):
     assert results[0] == results[1]
 
 
-def test_quiet_masks_of_the_bundled_agreement():
+def test_trigger_lists_asked_in_the_bundled_agreement():
     plan = slacode.load("specs/northwind.sla").plan
     names = [r.name for r in plan.rules]
-    masks = {names[i]: mask for i, mask in plan_info(plan).quiet_rules_for("contact_attempt")}
-    assert masks["follow_up"] == _evaluate._COUNT          # its stops and befores are `enter`s
-    assert masks["first_touch"] == _evaluate._STOP
+    asks = {names[i]: a for i, a in plan_info(plan).quiet_rules_for("contact_attempt")}
+    follow_up = plan.rules[names.index("follow_up")]
+    first_touch = plan.rules[names.index("first_touch")]
+    assert asks["follow_up"] == (follow_up.count_fn, (), None, None, None)   # its stops, befores: `enter`s
+    assert asks["first_touch"] == (None, (), first_touch.stop_fn, None, None)
+    moved = dict(plan_info(plan).moved_rules_for("state"))
+    assert moved[names.index("follow_up")] == _evaluate._asks(follow_up)

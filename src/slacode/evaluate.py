@@ -210,13 +210,15 @@ class PlanInfo:
 
     Kept per plan by :func:`plan_info` (the compiled plan itself is immutable)."""
 
-    __slots__ = ("plan", "dispatch", "quiet_dispatch", "quota_dispatch", "segments", "wanted",
-                 "aggregate_order", "segmented")
+    __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quota_dispatch", "segments",
+                 "wanted", "aggregate_order", "segmented", "asks")
 
     def __init__(self, plan: Plan):
         self.plan = plan
         self.dispatch: dict[str, tuple[int, ...]] = {}
-        self.quiet_dispatch: dict[str, tuple[tuple[int, int], ...]] = {}
+        self.quiet_dispatch: dict[str, tuple[tuple[int, tuple], ...]] = {}
+        self.moved_dispatch: dict[str, tuple[tuple[int, tuple], ...]] = {}
+        self.asks = tuple(_asks(rp) for rp in plan.rules)      # every trigger list of each rule
         self.quota_dispatch: dict[str, tuple[int, ...]] = {}
         self.segments = _target_segments(plan)
         wanted: dict = {}
@@ -240,16 +242,25 @@ class PlanInfo:
                 self.dispatch[ev_type] = got
         return got
 
-    def quiet_rules_for(self, ev_type: str) -> tuple[tuple[int, int], ...]:
+    def quiet_rules_for(self, ev_type: str) -> tuple[tuple[int, tuple], ...]:
         """:meth:`rules_for` of an event that changes no state (nothing entered or left),
-        each rule with the mask of the trigger lists it may fire (``_COUNT`` …): only
-        their triggers on events of ``ev_type`` can, never their `enter` / `leave` ones."""
+        each rule with the trigger lists to ask (:func:`_asks`): only those with a trigger
+        on events of ``ev_type`` can fire, never their `enter` / `leave` triggers."""
         got = self.quiet_dispatch.get(ev_type)
         if got is None:
             rules = self.plan.rules
-            got = tuple((i, _quiet_mask(rules[i], ev_type)) for i in self.rules_for(ev_type))
+            got = tuple((i, _quiet_asks(rules[i], ev_type)) for i in self.rules_for(ev_type))
             if len(self.quiet_dispatch) < 4096:
                 self.quiet_dispatch[ev_type] = got
+        return got
+
+    def moved_rules_for(self, ev_type: str) -> tuple[tuple[int, tuple], ...]:
+        """:meth:`rules_for` of a state event that changes the state: every trigger list."""
+        got = self.moved_dispatch.get(ev_type)
+        if got is None:
+            got = tuple((i, self.asks[i]) for i in self.rules_for(ev_type))
+            if len(self.moved_dispatch) < 4096:
+                self.moved_dispatch[ev_type] = got
         return got
 
     def quotas_for(self, ev_type: str) -> tuple[int, ...]:
@@ -262,20 +273,23 @@ class PlanInfo:
         return got
 
 
-_COUNT, _BEFORE, _STOP, _CANCEL, _RESTART = 1, 2, 4, 8, 16
-_ALL = 31
+def _asks(rp: RulePlan) -> tuple:
+    """A rule's trigger lists as the fold asks them: ``(count, befores, stop, cancel,
+    restart)`` (matchers, or None; befores: ``(key, matcher)`` pairs)."""
+    return rp.count_fn, rp.befores, rp.stop_fn, rp.cancel_fn, rp.restart_fn
 
 
-def _quiet_mask(rp: RulePlan, ev_type: str) -> int:
-    """Which of a rule's trigger lists an event of ``ev_type`` that enters and leaves no
-    state may fire (a bit each): those with a trigger on that event type."""
+def _quiet_asks(rp: RulePlan, ev_type: str) -> tuple:
+    """:func:`_asks` for an event of ``ev_type`` that enters and leaves no state: a list
+    with no trigger on that event type cannot fire, so it is left out (None, or no befores)."""
     def fires(triggers) -> bool:
         return any(t.kind == "event" and t.type == ev_type for t in triggers)
 
-    befores = [t for c in rp.clauses if c.kind == "at_least_before" for t in c.triggers]
-    return ((_COUNT if fires(rp.counts) else 0) | (_BEFORE if fires(befores) else 0)
-            | (_STOP if fires(rp.stops) else 0) | (_CANCEL if fires(rp.cancels) else 0)
-            | (_RESTART if fires(rp.restarts) else 0))
+    befores = tuple((c.key, fn) for c, (key, fn) in zip(
+        [c for c in rp.clauses if c.kind == "at_least_before"], rp.befores) if fires(c.triggers))
+    return (rp.count_fn if fires(rp.counts) else None, befores,
+            rp.stop_fn if fires(rp.stops) else None, rp.cancel_fn if fires(rp.cancels) else None,
+            rp.restart_fn if fires(rp.restarts) else None)
 
 
 _PLAN_INFO: dict[int, PlanInfo] = {}
@@ -355,15 +369,16 @@ class LeadFold:
         state, fields, notes = self.state, self.fields, self.notes
         if known:
             info = self.info
-            counted = info.quota_dispatch.get(ev_type)
-            if counted is None:
-                counted = info.quotas_for(ev_type)
-            for i in counted:
-                if plan.quotas[i].match(ev_type, props, state, entered, left, notes):
-                    if self.quota_hits:
-                        self.quota_hits.append((i, t))
-                    else:
-                        self.quota_hits = [(i, t)]
+            if plan.quotas:
+                counted = info.quota_dispatch.get(ev_type)
+                if counted is None:
+                    counted = info.quotas_for(ev_type)
+                for i in counted:
+                    if plan.quotas[i].match(ev_type, props, state, entered, left, notes):
+                        if self.quota_hits:
+                            self.quota_hits.append((i, t))
+                        else:
+                            self.quota_hits = [(i, t)]
             # Skip rules this event cannot touch. A rule with `start when` / `pause while`
             # reads the lead's fields and state, which only an event with fields or a state
             # event changes; anything else gives those predicates the answer they gave before.
@@ -373,9 +388,11 @@ class LeadFold:
                 if which is None:
                     which = info.quiet_rules_for(ev_type)
             else:
-                which = [(i, _ALL) for i in info.rules_for(ev_type)]
+                which = info.moved_dispatch.get(ev_type)
+                if which is None:
+                    which = info.moved_rules_for(ev_type)
             rules = self.rules
-            for i, mask in which:
+            for i, asks in which:
                 rf = rules[i]
                 rp = rf.plan
                 types = rp.types if rf.open is not None else rp.start_types
@@ -385,7 +402,7 @@ class LeadFold:
                         continue
                 elif ev_type not in types:
                     continue
-                self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, mask)
+                self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asks)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
             owner = props.get("owner")
             if owner is not None:
@@ -409,35 +426,30 @@ class LeadFold:
             self.flow_evidence = [rec.ref]
 
     def _rule_event(self, rf: RuleFold, rec, t, ev_type, props, state, entered, left, fields, notes,
-                    mask: int = _ALL):
-        """One event for one rule; ``mask``: the trigger lists that may fire (the others are
-        not asked: they cannot match this event)."""
+                    asks: tuple | None = None):
+        """One event for one rule; ``asks``: the trigger lists that may fire (:func:`_asks`;
+        the others cannot match this event). None: all of them."""
         rp = rf.plan
         cyc = rf.open
-        count_fn = rp.count_fn if mask & _COUNT else None
+        count_fn, befores, stop_fn, cancel_fn, restart_fn = asks if asks is not None else _asks(rp)
         is_attempt = count_fn is not None and count_fn(ev_type, props, state, entered, left, notes)
         new = None
         if cyc is not None:
-            if rp.befores and mask & _BEFORE:
-                self._before(rp, cyc, rec, ev_type, props, state, entered, left, notes)
+            if befores:
+                self._before(befores, cyc, rec, ev_type, props, state, entered, left, notes)
             if is_attempt:                              # _attempt, inline: most events of a cadence
                 atts = cyc.attempts
                 if atts:
                     atts.append((t, rec.ref, None, self.state, fields.get("timezone")))
                 else:
                     self._attempt(cyc, rec)
-            fn = rp.stop_fn if mask & _STOP else None
-            if fn is not None and fn(ev_type, props, state, entered, left, notes):
+            if stop_fn is not None and stop_fn(ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "stop")
-            else:
-                fn = rp.cancel_fn if mask & _CANCEL else None
-                if fn is not None and fn(ev_type, props, state, entered, left, notes):
-                    self._close(rf, cyc, rec, "cancel")
-                else:
-                    fn = rp.restart_fn if mask & _RESTART else None
-                    if fn is not None and fn(ev_type, props, state, entered, left, notes):
-                        self._close(rf, cyc, rec, "restart")
-                        new = self._open(rf, rec, t, fields, state, notes)
+            elif cancel_fn is not None and cancel_fn(ev_type, props, state, entered, left, notes):
+                self._close(rf, cyc, rec, "cancel")
+            elif restart_fn is not None and restart_fn(ev_type, props, state, entered, left, notes):
+                self._close(rf, cyc, rec, "restart")
+                new = self._open(rf, rec, t, fields, state, notes)
         fired = False
         if rp.start_when is not None:
             now = bool(rp.start_when(fields, state, notes))
@@ -449,7 +461,7 @@ class LeadFold:
                 new = self._open(rf, rec, t, fields, state, notes)
         if new is not None and rp.kind == "attempts":    # the start event belongs to the new cycle
             if rp.befores:
-                self._before(rp, new, rec, ev_type, props, state, entered, left, notes)
+                self._before(rp.befores, new, rec, ev_type, props, state, entered, left, notes)
             if is_attempt:
                 self._attempt(new, rec)
         cyc = rf.open
@@ -514,8 +526,8 @@ class LeadFold:
         else:
             cyc.attempts = [(rec.at, rec.ref, rec.props, self.state, tzfield)]
 
-    def _before(self, rp, cyc, rec, ev_type, props, state, entered, left, notes) -> None:
-        for key, fn in rp.befores:
+    def _before(self, befores, cyc, rec, ev_type, props, state, entered, left, notes) -> None:
+        for key, fn in befores:
             if key not in cyc.before and fn(ev_type, props, state, entered, left, notes):
                 if cyc.before is _NO_BEFORE:
                     cyc.before = {}
