@@ -70,3 +70,29 @@ def test_like_a_dict(keys, limit):
         assert list(t) == list(d)
         assert all(t[k] == v for k, v in d.items())
         assert sorted(t.hashes()) == sorted(hash(k) for k in d)
+
+
+def test_the_reader_reports_the_same_duplicates_from_arrays(tmp_path):
+    """Reading with the table in arrays from its 4th id gives the dict's records and reports."""
+    import json
+
+    from slacode.events import iter_records
+
+    lines = []
+    for i in range(60):
+        lines.append(json.dumps({"lead": f"L{i % 7}", "at": f"2026-03-0{1 + i % 9}T10:00:00Z", "type": "note",
+                                 "id": f"e{i % 45}"}))
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("\n".join(lines[:30]) + "\n")
+    b.write_text("\n".join(lines[30:]) + "\n")
+
+    def read():
+        diags: list = []
+        recs = list(iter_records([str(a), str(b)], diagnostics=diags))
+        return [tuple(r) for r in recs], [d.message for d in diags]
+
+    want_records, want_diags = read()
+    assert len(want_diags) == 15 and "a.jsonl:1; this event is ignored" in want_diags[0]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ids, "DICT_IDS", 3)
+        assert read() == (want_records, want_diags)

@@ -35,6 +35,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from slacode.codes import events as codes
 from slacode.diagnostics import Diagnostic, Span, make
+from slacode.ids import IdTable
 
 __all__ = [
     "Event",
@@ -571,7 +572,7 @@ class _Reader:
         self.clock = _Clock(default_tz)
         self.as_of = as_of_us
         self.multi = multi
-        self.seen: dict[str, int] = {}
+        self.seen: IdTable | dict = IdTable()    # id -> its place (source << 40 | line)
         self.names: list[str] = []
         self.seq = 0
         self.part: tuple[int, int] | None = None    # (k, n): only the lines of partition k
@@ -634,7 +635,7 @@ class _Reader:
             clock = self.clock
             hours, minutes, tails, slow_us = clock.hours, clock.minutes, clock.tails, clock.us
             cut1, cut2, cut3 = _CUTS
-            as_of, seen, empty = self.as_of, self.seen, _EMPTY
+            as_of, first_use, empty = self.as_of, self.seen.first, _EMPTY
             prefix = name + ":" if self.multi else ""
             base = index << _LINE_BITS
             seq = self.seq
@@ -687,11 +688,9 @@ class _Reader:
                     if problems:
                         self.problems(problems, name, lineno, raw)
                         continue
-                if eid is not None:
-                    if eid in seen:
-                        self.duplicate(eid, name, lineno)
-                        continue
-                    seen[eid] = base | lineno if base else lineno
+                if eid is not None and first_use(eid, base | lineno if base else lineno) is not None:
+                    self.duplicate(eid, name, lineno)
+                    continue
                 if as_of is not None and us > as_of:
                     after += 1
                     if after == 1:
@@ -808,7 +807,7 @@ class _Reader:
         clock = self.clock
         hours, minutes, tails = clock.hours, clock.minutes, clock.tails
         cut1, cut2, cut3 = _CUTS
-        as_of, seen, empty, new, record = self.as_of, self.seen, _EMPTY, _new_record, Record
+        as_of, first_use, empty, new, record = self.as_of, self.seen.first, _EMPTY, _new_record, Record
         prefix = name + ":" if self.multi else ""
         base = index << _LINE_BITS
         seq = self.seq
@@ -866,10 +865,9 @@ class _Reader:
                     self.problems(problems, name, lineno)
                     continue
             if eid is not None:
-                if eid in seen:
+                if first_use(eid, base | lineno if base else lineno) is not None:
                     self.duplicate(eid, name, lineno)
                     continue
-                seen[eid] = base | lineno if base else lineno
             if as_of is not None and us > as_of:
                 after += 1
                 if after == 1:
@@ -1094,7 +1092,9 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     :func:`iter_records` (one ``info`` for all events after ``as_of_us``).
     """
     reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False)
-    seen, as_of = reader.seen, as_of_us
+    # the events are in memory already (their ids too): a plain dict is the fastest table
+    seen: dict[str, int] = {}
+    reader.seen, as_of = seen, as_of_us
     clock = reader.clock
     clock_us = clock.us
     hours, minutes, tails = clock.hours, clock.minutes, clock.tails

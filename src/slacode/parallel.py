@@ -338,7 +338,7 @@ def _worker(k: int, job: tuple) -> None:
         reader = first.get("reader")
         if reader is not None:
             marks = reader.marks
-            meta.update(late=reader.late, ids=array("q", map(hash, reader.seen)),
+            meta.update(late=reader.late, ids=reader.seen.hashes(),
                         diagnostics=[(bisect.bisect_right(marks, i) - 1, d) for i, d in enumerate(diagnostics)])
     except EventInputError as e:
         meta = {"error": str(e)}
