@@ -1,7 +1,11 @@
 """Shared test helpers."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,6 +22,16 @@ def language_example() -> str:
 
 def shared_agreements() -> list[Path]:
     return sorted((SHARED / "conformance" / "cases").glob("*/agreement.sla")) + [SHARED / "bench" / "bench.sla"]
+
+
+def run_fresh(code: str) -> str:
+    """Run ``code`` (dedented) in a fresh interpreter with this checkout's ``src`` first on
+    the path; its standard output (the test fails with its stderr if it fails)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env=env, cwd=str(ROOT))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
 
 
 @pytest.fixture

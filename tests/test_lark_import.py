@@ -6,22 +6,10 @@ checkout's ``src`` first on the path.
 from __future__ import annotations
 
 import importlib.util
-import os
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
-from tests.conftest import ROOT
-
-
-def run(code: str) -> str:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          env=env, cwd=str(ROOT))
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
+from tests.conftest import run_fresh as run
 
 
 def test_a_cold_load_imports_neither_regex_nor_interegular():

@@ -103,8 +103,8 @@ def test_kept_gap_texts_equal_fresh_ones(us):
 
 @given(INSTANTS, st.sampled_from(ZONES))
 def test_kept_when_texts_equal_fresh_ones(us, zone):
-    assert instants.when(us, zone) == instants._when(us, zone)
-    assert instants.when(us, zone) == instants._when(us, zone)
+    assert instants.when(us, zone) == instants._when((us, zone))
+    assert instants.when(us, zone) == instants._when((us, zone))
 
 
 # ------------------------------------------------------------------- never clauses

@@ -238,25 +238,14 @@ def _num(n) -> str:
 
 def _goal_text(threshold: float) -> str:
     """``goal 90%`` (one per target: kept)."""
-    text = _GOALS.get(threshold)
-    if text is None:
-        if len(_GOALS) > 1024:
-            _GOALS.clear()
-        text = _GOALS[threshold] = f"goal {threshold:.0%}"
-    return text
+    return _GOALS[threshold]
 
 
 def _share_text(met: int, judged: int) -> str:
     """``87.5%``: ``met / judged`` as a percentage with one decimal (kept: periods of a few
     cycles give the same shares again and again)."""
-    key = (met, judged)
-    text = _SHARES.get(key)
-    if text is None:
-        if len(_SHARES) > 4096:
-            _SHARES.clear()
-        text = _SHARES[key] = f"{met / judged:.1%}"
-    return text
+    return _SHARES[met, judged]
 
 
-_GOALS: dict = {}
-_SHARES: dict = {}
+_GOALS = instants.Kept(lambda threshold: f"goal {threshold:.0%}", 1024)
+_SHARES = instants.Kept(lambda key: f"{key[0] / key[1]:.1%}", 4096)

@@ -49,6 +49,7 @@ class IdTable:
             if len(d) > DICT_IDS:
                 self._to_arrays()
             return None
+        # _slot, inline: this runs once per event of a large read
         h = hash(eid)
         slots, hashes, mask = self._slots, self._hashes, self._mask
         i = h & mask
@@ -64,23 +65,15 @@ class IdTable:
         self._bytes += eid.encode("utf-8", "surrogatepass")
         self._ends.append(len(self._bytes))
         if n > self._limit:
-            self._resize((mask + 1) * 4)
+            self._resize((self._mask + 1) * 4)
         return None
 
     def get(self, eid: str) -> int | None:
         """The place of ``eid``'s first use, or None."""
         if self._dict is not None:
             return self._dict.get(eid)
-        h = hash(eid)
-        slots, hashes, mask = self._slots, self._hashes, self._mask
-        i = h & mask
-        r = slots[i]
-        while r:
-            if hashes[r - 1] == h and self._text(r - 1) == eid.encode("utf-8", "surrogatepass"):
-                return self._places[r - 1]
-            i = (i + 1) & mask
-            r = slots[i]
-        return None
+        r = self._slot(eid, hash(eid))[1]
+        return self._places[r - 1] if r else None
 
     def __contains__(self, eid: str) -> bool:
         return self.get(eid) is not None
@@ -108,6 +101,18 @@ class IdTable:
         return array("q", self._hashes)
 
     # -- arrays --------------------------------------------------------------------------
+
+    def _slot(self, eid: str, h: int) -> tuple[int, int]:
+        """``(slot, 1 + id number)`` of ``eid`` (hash ``h``), or ``(free slot, 0)``."""
+        slots, hashes, mask = self._slots, self._hashes, self._mask
+        i = h & mask
+        r = slots[i]
+        while r:
+            if hashes[r - 1] == h and self._text(r - 1) == eid.encode("utf-8", "surrogatepass"):
+                return i, r
+            i = (i + 1) & mask
+            r = slots[i]
+        return i, 0
 
     def _text(self, n: int) -> bytes:
         return bytes(self._bytes[self._ends[n - 1] if n else 0:self._ends[n]])

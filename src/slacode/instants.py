@@ -50,11 +50,28 @@ class _Zone:
         return self.exact(us) if got is _MIXED else got
 
 
+class Kept(dict):
+    """A bounded memo: ``kept[key]`` is ``make(key)``, made on first use. Past ``limit``
+    entries it starts again: texts that repeat (a cycle's start, deadlines on a calendar's
+    opening hours, ``as_of``) repeat close together, so the newest are the ones worth
+    keeping."""
+
+    __slots__ = ("make", "limit")
+
+    def __init__(self, make, limit: int):
+        super().__init__()
+        self.make, self.limit = make, limit
+
+    def __missing__(self, key):
+        if len(self) > self.limit:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
 _ZONES: dict = {}
 _HOURS: dict = {}
 _WHEN_HOURS: dict = {}
-_ISO: dict = {}
-_WHEN: dict = {}
 _MIN_SEC = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))    # "MM:SS" by second of the hour
 
 
@@ -123,16 +140,11 @@ def local_day(us: int, zone) -> int:
 def iso(us: int, zone) -> str:
     """RFC 3339 text of an instant in ``zone``, as ``datetime.isoformat`` writes it (the
     last few thousand are kept: a cycle's start and common deadlines repeat)."""
-    key = (us, zone)
-    text = _ISO.get(key)
-    if text is None:
-        if len(_ISO) > 4096:
-            _ISO.clear()
-        text = _ISO[key] = _iso(us, zone)
-    return text
+    return _ISO[us, zone]
 
 
-def _iso(us: int, zone) -> str:
+def _iso(key: tuple) -> str:
+    us, zone = key
     z = _ZONES.get(zone)                    # _offset, inline: this runs once per instant written
     got = z.hours.get(us // _HOUR) if z is not None else None
     off, text = got if got is not None and got is not _MIXED else _offset(zone, us)
@@ -147,16 +159,11 @@ def when(us: int, zone) -> str:
     """``2026-11-10 09:20 -03:00``: an instant for people (seconds only when not zero, the
     fraction without trailing zeros). The last few thousand are kept, as by :func:`iso`:
     ``as_of`` and deadlines on a calendar's opening hours come back in many reasons."""
-    key = (us, zone)
-    text = _WHEN.get(key)
-    if text is None:
-        if len(_WHEN) > 4096:
-            _WHEN.clear()
-        text = _WHEN[key] = _when(us, zone)
-    return text
+    return _WHEN[us, zone]
 
 
-def _when(us: int, zone) -> str:
+def _when(key: tuple) -> str:
+    us, zone = key
     z = _ZONES.get(zone)                    # _offset, inline: this runs once per instant written
     got = z.hours.get(us // _HOUR) if z is not None else None
     off, text = got if got is not None and got is not _MIXED else _offset(zone, us)
@@ -174,3 +181,7 @@ def _when(us: int, zone) -> str:
     if secs % 60:
         return day + clock + " " + text
     return day + clock[:2] + " " + text
+
+
+_ISO = Kept(_iso, 4096)
+_WHEN = Kept(_when, 4096)
