@@ -66,7 +66,7 @@ def timestamps(ctx: Context) -> Iterator[m.TimestampLit]:
 def timestamp_problem(text: str) -> tuple[str, str] | None:
     """``(message, hint)`` when ``text`` is not an RFC 3339 timestamp with an offset."""
     try:
-        from slacode.events import MissingOffsetError, parse_timestamp
+        from slacode.timestamps import MissingOffsetError, parse_timestamp
     except ImportError:  # pragma: no cover - the event stage is always installed
         value = m.TimestampLit(text=text).value
         return None if value is not None else (f"`{text}` is not an RFC 3339 timestamp with an offset",

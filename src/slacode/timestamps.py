@@ -1,0 +1,244 @@
+"""RFC 3339 timestamps to epoch microseconds, strictly and fast (LANGUAGE.md §13).
+
+Kept apart from :mod:`slacode.events` (which re-exports what is public here) so that what
+only needs to read a timestamp, such as checking an agreement's test blocks, does not
+import the event readers, orjson and the pydantic event model.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_ONE_US = timedelta(microseconds=1)
+_US_PER_DAY = 86_400_000_000
+_ORDINAL_1970 = 719_163  # date(1970, 1, 1).toordinal()
+
+
+class EventInputError(Exception):
+    """An event input that cannot be read at all (unknown format, unreadable file).
+
+    A usage or I/O error: the command line reports the one-line message and exits with 2.
+    """
+
+
+class MissingOffsetError(ValueError):
+    """A timestamp without an offset, read without a default time zone."""
+
+
+# --------------------------------------------------------------------------------------------
+# Timestamps
+# --------------------------------------------------------------------------------------------
+
+_DATE_HOUR = re.compile(r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d)", re.ASCII).fullmatch
+_MIN_SEC = re.compile(r":(\d\d):(\d\d)", re.ASCII).fullmatch
+_TAIL = re.compile(r"(?:\.(\d+))?(?:([Zz])|([+-])(\d\d):(\d\d))?", re.ASCII).fullmatch
+_SHAPE = "YYYY-MM-DDTHH:MM:SS[.fraction] followed by Z or an offset ±HH:MM"
+# where a timestamp is cut for the caches (slice objects made once: Python 3.11 builds a
+# new slice object for every ``text[:13]``)
+_CUT1, _CUT2, _CUT3 = _CUTS = (slice(None, 13), slice(13, 19), slice(19, None))
+
+
+_HOURS: dict[str, int] = {}
+_MINUTES: dict[str, int] = {}
+_TAILS: dict[str, int] = {}
+
+
+class _Clock:
+    """Converts RFC 3339 text to epoch microseconds, with caches for speed.
+
+    A timestamp is cut at fixed places into its date and hour (``text[:13]``), its minutes
+    and seconds (``text[13:19]``) and its tail (fraction and offset, ``text[19:]``); each
+    part's value is cached once validated, so a typical timestamp costs three slices and
+    three dictionary lookups (cheaper than ``datetime.fromisoformat`` followed by a
+    conversion to epoch microseconds). Only strictly valid parts enter the caches, so a hit
+    on all three is a valid timestamp. Tails without an offset are never cached: their value
+    depends on the zone and the moment.
+    """
+
+    __slots__ = ("hours", "minutes", "tails", "tz")
+
+    _MAX_HOURS = 250_000  # about 28 years of hours
+    _MAX_TAILS = 200_000
+
+    def __init__(self, tz: tzinfo | None = None):
+        # Shared by every clock (none depends on the zone): a service that reads one lead
+        # per call finds its timestamps' parts already validated.
+        self.hours: dict[str, int] = _HOURS    # "2026-11-09T13" -> µs of that hour, UTC wall
+        self.minutes: dict[str, int] = _MINUTES  # ":05:09" -> µs
+        self.tails: dict[str, int] = _TAILS    # ".250-03:00" -> fraction µs minus offset µs
+        self.tz = tz
+
+    def us(self, text: str) -> int:
+        """Epoch microseconds of ``text``; ``ValueError`` saying what is wrong."""
+        try:
+            return (self.hours[text[_CUT1]] + self.minutes[text[_CUT2]]
+                    + self.tails[text[_CUT3]])
+        except KeyError:
+            return self._parse(text)
+        except TypeError:
+            raise ValueError(f"a timestamp must be text, not {_kind(text)}") from None
+
+    def _parse(self, text: str) -> int:
+        hour_key, minute_key, tail_key = text[:13], text[13:19], text[19:]
+        hour = self.hours.get(hour_key)
+        if hour is None:
+            hour = self._hour(hour_key, text)
+        minute = self.minutes.get(minute_key)
+        if minute is None:
+            minute = self._minute(minute_key, text)
+        tail = self.tails.get(tail_key)
+        if tail is None:
+            tail = self._tail(tail_key, text, hour + minute)
+        return hour + minute + tail
+
+    def _hour(self, key: str, text: str) -> int:
+        m = _DATE_HOUR(key)
+        if m is None:
+            raise ValueError(_explain_timestamp(text))
+        y, mo, d, hh = (int(g) for g in m.groups())
+        try:
+            days = date(y, mo, d).toordinal() - _ORDINAL_1970
+        except ValueError:
+            raise ValueError(f"{text!r}: {key[:10]} is not a date of the calendar") from None
+        if hh > 23:
+            raise ValueError(f"{text!r}: hour {hh:02d} is not an hour of the day")
+        value = days * _US_PER_DAY + hh * 3_600_000_000
+        if len(self.hours) < self._MAX_HOURS:
+            self.hours[key] = value
+        return value
+
+    def _minute(self, key: str, text: str) -> int:
+        m = _MIN_SEC(key)
+        if m is None:
+            raise ValueError(_explain_timestamp(text))
+        mi, ss = int(m.group(1)), int(m.group(2))
+        if mi > 59:
+            raise ValueError(f"{text!r}: minute {mi:02d} is not a minute of the hour")
+        if ss == 60:
+            raise ValueError(f"{text!r} has seconds 60 (a leap second), which are not accepted")
+        if ss > 59:
+            raise ValueError(f"{text!r}: second {ss:02d} is not a second of the minute")
+        value = (mi * 60 + ss) * 1_000_000
+        self.minutes[key] = value  # at most 3,600 keys
+        return value
+
+    def _tail(self, key: str, text: str, wall: int) -> int:
+        m = _TAIL(key)
+        if m is None:
+            raise ValueError(_explain_timestamp(text))
+        frac, zulu, sign, oh, om = m.groups()
+        if frac is not None and len(frac) > 9:
+            raise ValueError(f"{text!r} has {len(frac)} fraction digits; at most 9 are accepted")
+        value = _frac_us(frac)
+        if zulu is None and sign is None:
+            return value - self._offset(text, wall + value)
+        if sign is not None:
+            h, mi = int(oh), int(om)
+            if h > 23 or mi > 59:
+                raise ValueError(f"{text!r}: {key[-6:]} is not a valid offset (at most ±23:59)")
+            offset = (h * 3600 + mi * 60) * 1_000_000
+            value += offset if sign == "-" else -offset
+        if len(self.tails) < self._MAX_TAILS:
+            self.tails[key] = value
+        return value
+
+    def _offset(self, text: str, wall: int) -> int:
+        """Offset (µs) of ``default_tz`` at local wall time ``wall`` (fold=0)."""
+        if self.tz is None:
+            raise MissingOffsetError(
+                f"{text!r} has no offset (add Z or ±HH:MM, or name a default time zone)")
+        local = datetime(1970, 1, 1, tzinfo=self.tz) + timedelta(microseconds=wall)
+        offset = local.replace(fold=0).utcoffset()
+        if offset is None:
+            raise ValueError(f"the time zone {self.tz!r} gives no offset for {text!r}")
+        return offset // _ONE_US
+
+
+def _frac_us(frac: str | None) -> int:
+    """Microseconds of a fraction's digits, truncated (``"1234569"`` → 123456)."""
+    if not frac:
+        return 0
+    return int((frac + "00000")[:6])
+
+
+def _explain_timestamp(text: str) -> str:
+    """Why ``text`` (which does not match the timestamp shape) is refused, in one sentence."""
+    if not text:
+        return "the timestamp is empty"
+    if not re.match(r"\d{4}-\d\d-\d\d", text, re.ASCII):
+        return f"{text!r} does not start with a date YYYY-MM-DD (expected {_SHAPE})"
+    if len(text) == 10:
+        return f"{text!r} is a date without a time of day (expected {_SHAPE})"
+    if not re.match(r".{10}[Tt ]\d\d:\d\d:\d\d", text, re.ASCII):
+        return f"{text!r} does not have a time of day HH:MM:SS (expected {_SHAPE})"
+    if re.search(r"[+-]\d{4}\Z", text, re.ASCII):
+        return f"{text!r} has an offset without a colon; write it ±HH:MM"
+    return f"{text!r} is not an RFC 3339 timestamp (expected {_SHAPE})"
+
+
+_DEFAULT_CLOCK = _Clock()
+
+
+def _zone(default_tz: tzinfo | str | None) -> tzinfo | None:
+    """``default_tz`` as a tzinfo; a string is an IANA zone name."""
+    if default_tz is None or isinstance(default_tz, tzinfo):
+        return default_tz
+    if isinstance(default_tz, str):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(default_tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise EventInputError(f"unknown time zone {default_tz!r}") from None
+    raise TypeError(f"default_tz must be a tzinfo or a zone name, not {type(default_tz).__name__}")
+
+
+def parse_timestamp(text: str, default_tz: tzinfo | str | None = None) -> int:
+    """Epoch microseconds (UTC) of an RFC 3339 timestamp.
+
+    Accepts ``T``, ``t`` or a space between date and time, ``Z`` or ``z``, offsets ``±HH:MM``
+    and up to 9 fraction digits (truncated to the microsecond). Refuses seconds ``60``,
+    dates and times that do not exist, and a missing offset unless ``default_tz`` is given
+    (a tzinfo or an IANA name); then the local time is read in that zone with ``fold=0``:
+    a time repeated by a backward change is its first occurrence, and a time skipped by a
+    forward change is read with the offset in effect before the change (02:30 during a
+    02:00→03:00 change is 03:30 of the new offset).
+
+    Raises ``ValueError`` (``MissingOffsetError`` for a missing offset) saying what is wrong.
+    """
+    tz = _zone(default_tz)
+    clock = _DEFAULT_CLOCK if tz is None else _Clock(tz)
+    return clock.us(text)
+
+
+def timestamp_us(moment: datetime) -> int:
+    """Epoch microseconds of an aware datetime (``ValueError`` for a naive one)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment.isoformat()} has no time zone; give an aware datetime")
+    return (moment - EPOCH) // _ONE_US
+
+
+def datetime_from_us(us: int, tz: tzinfo = timezone.utc) -> datetime:
+    """The aware datetime of epoch microseconds ``us``, in ``tz`` (UTC by default)."""
+    moment = EPOCH + timedelta(microseconds=us)
+    return moment if tz is timezone.utc else moment.astimezone(tz)
+
+
+def _kind(value: Any) -> str:
+    """A JSON-ish name of ``value``'s kind, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return f"a {type(value).__name__}"
