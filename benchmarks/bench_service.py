@@ -7,8 +7,9 @@
 * per-event cost of a compiled predicate (a segment of the bundled agreement) against a
   hand-written lambda doing the same comparisons;
 * ``import slacode`` + load + compile of the bundled agreement in a fresh interpreter
-  (median of ``--processes`` fresh processes, each side interleaved), against a bare
-  ``python -c pass``.
+  (median of ``--processes`` fresh processes): timed inside the process, and the whole
+  process's wall time against a bare ``python -c pass`` (interleaved), which adds what the
+  interpreter spends shutting down (freeing pydantic's, Lark's and slacode's objects).
 
 usage: python3 benchmarks/bench_service.py [--repeats 2000] [--processes 15]
 """
@@ -82,24 +83,32 @@ def main(argv=None) -> int:
     print(f"| compiled predicate `hot` per event | {compiled:.3f} | {handwritten:.3f} (hand-written lambda) "
           f"| {compiled / handwritten:.1f}x |")
 
-    probe = "import slacode; a = slacode.load('specs/northwind.sla'); a.plan"
-    cold, bare = [], []
+    # In a fresh interpreter: the time from before `import slacode` to the compiled plan, as
+    # the process itself measures it, and the whole process's wall time (start-up and
+    # interpreter shutdown included) against a bare interpreter's.
+    probe = ("import time; t0 = time.perf_counter(); import slacode; a = slacode.load('specs/northwind.sla'); "
+             "a.plan; print((time.perf_counter() - t0) * 1000)")
+    cold, bare, inside = [], [], []
     for _ in range(a.processes):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True)
+        done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True, capture_output=True, text=True)
         cold.append(time.perf_counter() - t0)
+        inside.append(float(done.stdout))
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], cwd=ROOT, check=True)
         bare.append(time.perf_counter() - t0)
-    c, b = statistics.median(cold) * 1000, statistics.median(bare) * 1000
-    print(f"| import + load + compile, fresh process | {c:.0f} ms | {b:.0f} ms (bare interpreter) "
+    c, b, own = statistics.median(cold) * 1000, statistics.median(bare) * 1000, statistics.median(inside)
+    print(f"| import + load + compile, in a fresh process | {own:.0f} ms | | |")
+    print(f"| the same, whole process (with start-up and shutdown) | {c:.0f} ms | {b:.0f} ms (bare interpreter) "
           f"| {c - b:.0f} ms own |")
     print("\n| goal (issue #7) | target | measured | met |")
     print("|---|---:|---:|---|")
     for label, target, got, unit, need in (
             ("one lead, service style (`agreement.evaluate`, ~20 events), median", "≤ 50 µs", full, "µs", 50),
             ("per-event predicate cost in compiled plans", "≤ 0.5 µs", compiled, "µs", 0.5),
-            ("`import slacode` + load + compile, cold (own time)", "≤ 150 ms", c - b, "ms", 150)):
+            ("`import slacode` + load + compile, cold (fresh process, timed inside it)", "≤ 150 ms", own, "ms", 150),
+            ("… the whole process less a bare interpreter (includes interpreter shutdown)", "≤ 150 ms", c - b,
+             "ms", 150)):
         shown = f"{got:.3f} {unit}" if got < 1 else f"{got:.0f} {unit}"
         print(f"| {label} | {target} | {shown} | {'yes' if got <= need else 'no'} |")
     if not _bytecode_cached():
