@@ -1,4 +1,4 @@
-"""Evaluation of event streams too large to hold: memory follows the open leads, not the file.
+"""Evaluation of event streams too large to hold: memory follows one lead, or one bucket of leads, not the file.
 
 Events arrive in input order. Two shapes are common and both are handled without sorting
 the file:
