@@ -214,3 +214,28 @@ def test_records_marshal_cannot_write_are_pickled():
     (group,) = b.take(0).values()
     assert group == recs
     assert all(type(r) is Record for r in group)
+
+
+def test_a_spooled_lead_that_comes_back_is_retracted_and_folded_again(tmp_path):
+    """Grouped at first, then a lead already written to the spool shows up again: its first
+    verdicts are taken back and it is folded from all its events (a second read)."""
+    from slacode import stream
+
+    lines = _grouped_lines(EVENTS.read_text().splitlines())
+    leads = [json.loads(line)["lead"] for line in lines]
+    early = leads[len(leads) // 5]                 # a lead in the grouped part
+    moved = [line for line, lead in zip(lines, leads) if lead == early][-2:]
+    assert len(moved) == 2
+    back = [line for line in lines if line not in moved] + moved
+    grouped, came_back = tmp_path / "grouped.jsonl", tmp_path / "back.jsonl"
+    grouped.write_text("\n".join(lines) + "\n")
+    came_back.write_text("\n".join(back) + "\n")
+
+    def verdicts(path) -> list[bytes]:
+        return [line for line in _check_jsonl([str(path)]).splitlines() if b'"record":"verdict"' in line]
+
+    run = _run([str(came_back)], None)
+    assert not run.grouped and early in run.retracted and run.spooled, "the lead came back after its spool"
+    assert verdicts(came_back) == verdicts(grouped)
+    assert any(f'"lead":"{early}"'.encode() in v for v in verdicts(grouped))
+    assert stream.BUCKETS > 1

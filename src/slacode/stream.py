@@ -217,7 +217,7 @@ class StreamEvaluation:
         self.current: str | None = None
         self.buffer: list = []              # the current lead's records (grouped mode)
         self.buckets: Buckets | None = None  # the records of interleaved input
-        self.spooled: set[str] = set()
+        self.spooled: set[str] = set()     # leads in the spool (known once interleaved)
         self.retracted: set[str] = set()
         self.disordered: set[str] = set()   # retracted leads still to replay
         self.late: dict[str, LeadOutcome] = {}
@@ -233,7 +233,8 @@ class StreamEvaluation:
                 if lead == self.current:
                     self.buffer.append(rec)
                     continue
-                if self.current is None or (lead > self.current and lead not in self.spooled):
+                # leads so far came in ascending order, so none in the spool is after current
+                if self.current is None or lead > self.current:
                     self._flush_current()
                     self.current = lead
                     self.buffer = [rec]
@@ -262,12 +263,14 @@ class StreamEvaluation:
             return
         fold = self._fold_sorted(self.current, self.buffer)
         self._spool_write(self._outcome(fold))
-        self.spooled.add(self.current)
         self.current, self.buffer = None, []
 
     def _become_interleaved(self) -> None:
-        """The input is not grouped by ascending lead: partition records into buckets."""
+        """The input is not grouped by ascending lead: partition records into buckets, and
+        learn which leads the spool holds (records of those are set aside from now on)."""
         self.grouped = False
+        if self._spool is not None:
+            self.spooled = {outcome.lead for outcome in self._spool}
         self.buckets = Buckets()
         for r in self.buffer:
             self.buckets.add(r)
