@@ -152,19 +152,21 @@ def _check_jsonl(events: list[str]) -> bytes:
 
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 10_000), buckets=st.integers(1, 5), chunk=st.integers(1, 7),
-       limit=st.integers(1, 400))
+       limit=st.integers(1, 400), prefix=st.sampled_from([0, 3, 40, 10 ** 6]), grouped=st.integers(0, 900))
 def test_buckets_on_disk_and_split_give_the_output_of_one_bucket_in_memory(tmp_path_factory, seed, buckets,
-                                                                          chunk, limit):
-    """Interleaved input: whatever the number of buckets, the chunk size and the size at
-    which a bucket is split, the output is the one of a single bucket held in memory."""
+                                                                          chunk, limit, prefix, grouped):
+    """Input grouped for its first lines, then interleaved: whatever the number of buckets,
+    the chunk size, the size at which a bucket is split and how many first records are
+    kept, the output is the one of a single bucket held in memory."""
     import random
 
     from slacode import stream
 
     path = tmp_path_factory.mktemp("b") / "events.jsonl"
-    lines = EVENTS.read_text().splitlines()
-    random.Random(seed).shuffle(lines)
-    path.write_text("\n".join(lines) + "\n")
+    lines = _grouped_lines(EVENTS.read_text().splitlines())
+    tail = lines[grouped:]
+    random.Random(seed).shuffle(tail)
+    path.write_text("\n".join(lines[:grouped] + tail) + "\n")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(stream, "BUCKETS", 1)
         mp.setattr(stream, "CHUNK", 10 ** 9)
@@ -173,6 +175,7 @@ def test_buckets_on_disk_and_split_give_the_output_of_one_bucket_in_memory(tmp_p
         mp.setattr(stream, "BUCKETS", buckets)
         mp.setattr(stream, "CHUNK", chunk)
         mp.setattr(stream, "BUCKET_RECORDS", limit)
+        mp.setattr(stream, "PREFIX_RECORDS", prefix)
         assert _check_jsonl([str(path)]) == want
     assert want.count(b'"record":"verdict"') > 20
 
@@ -234,8 +237,15 @@ def test_a_spooled_lead_that_comes_back_is_retracted_and_folded_again(tmp_path):
     def verdicts(path) -> list[bytes]:
         return [line for line in _check_jsonl([str(path)]).splitlines() if b'"record":"verdict"' in line]
 
+    want = verdicts(grouped)
+    assert any(f'"lead":"{early}"'.encode() in v for v in want)
+    # found within the first records, still all at hand: everything is bucketed, no second read
     run = _run([str(came_back)], None)
-    assert not run.grouped and early in run.retracted and run.spooled, "the lead came back after its spool"
-    assert verdicts(came_back) == verdicts(grouped)
-    assert any(f'"lead":"{early}"'.encode() in v for v in verdicts(grouped))
-    assert stream.BUCKETS > 1
+    assert not run.grouped and not run.retracted and not run.needs_replay and run._spool is None
+    assert verdicts(came_back) == want
+    # found later: the lead is taken out of the spool and folded again from a second read
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(stream, "PREFIX_RECORDS", 10)
+        run = _run([str(came_back)], None)
+        assert not run.grouped and early in run.retracted and run.spooled, "the lead came back after its spool"
+        assert verdicts(came_back) == want

@@ -27,6 +27,7 @@ import pickle
 import struct
 import tempfile
 from contextlib import contextmanager
+from itertools import islice
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from slacode.aggregate import Aggregates
@@ -38,9 +39,12 @@ from slacode.events import Record
 #: written to its file CHUNK at a time. Memory holds at most BUCKETS x CHUNK records
 #: waiting to be written, then one bucket (about 1/BUCKETS of the records) at the end.
 BUCKETS = 32
-CHUNK = 512
+CHUNK = 32
 #: A bucket of more records than this is split before it is read into memory.
 BUCKET_RECORDS = 50_000
+#: The first records are kept until this many: input found interleaved within them (time
+#: order, found at once) is bucketed whole instead of folding its few spooled leads again.
+PREFIX_RECORDS = 4096
 
 
 class LeadOutcome(NamedTuple):
@@ -216,6 +220,8 @@ class StreamEvaluation:
         self.grouped = True                 # still looks grouped by ascending lead id
         self.current: str | None = None
         self.buffer: list = []              # the current lead's records (grouped mode)
+        self.fed = 0                        # records fed so far (counted up to PREFIX_RECORDS)
+        self.head: list | None = None       # the first records, while they are all kept
         self.buckets: Buckets | None = None  # the records of interleaved input
         self.spooled: set[str] = set()     # leads in the spool (known once interleaved)
         self.retracted: set[str] = set()
@@ -227,24 +233,40 @@ class StreamEvaluation:
     # -- first pass -------------------------------------------------------------------
     def feed_all(self, records: Iterable) -> None:
         records = iter(records)
+        if self.grouped and self.fed == 0:
+            # The first records are kept too: input that turns out interleaved this early
+            # (time order) is then bucketed whole, its spool dropped, with no second read.
+            head = self.head = list(islice(records, PREFIX_RECORDS))
+            self.fed = len(head)
+            self._feed_grouped(iter(head))
+            if not self.grouped:
+                self._feed_interleaved(records)
+                return
+            self.head = None
         if self.grouped:
-            for rec in records:
-                lead = rec.lead
-                if lead == self.current:
-                    self.buffer.append(rec)
-                    continue
-                # leads so far came in ascending order, so none in the spool is after current
-                if self.current is None or lead > self.current:
-                    self._flush_current()
-                    self.current = lead
-                    self.buffer = [rec]
-                    continue
-                self._become_interleaved()
-                self._feed_live(rec)
-                break
-        if self.grouped:
+            self._feed_grouped(records)
+        if not self.grouped:
+            self._feed_interleaved(records)
+
+    def _feed_grouped(self, records: Iterator) -> None:
+        """Records while the leads come grouped in ascending order (the rest of ``records``
+        is left to :meth:`_feed_interleaved` once they do not)."""
+        for rec in records:
+            lead = rec.lead
+            if lead == self.current:
+                self.buffer.append(rec)
+                continue
+            # leads so far came in ascending order, so none in the spool is after current
+            if self.current is None or lead > self.current:
+                self._flush_current()
+                self.current = lead
+                self.buffer = [rec]
+                continue
+            self._become_interleaved(rec)
             return
-        # interleaved from here: Buckets.add, inlined (the hot loop of time-ordered input)
+
+    def _feed_interleaved(self, records: Iterator) -> None:
+        # Buckets.add, inlined: the hot loop of time-ordered input
         spooled, buckets = self.spooled, self.buckets
         pending, n, chunk, flush = buckets.pending, buckets.n, buckets.chunk, buckets._flush
         for rec in records:
@@ -265,16 +287,27 @@ class StreamEvaluation:
         self._spool_write(self._outcome(fold))
         self.current, self.buffer = None, []
 
-    def _become_interleaved(self) -> None:
-        """The input is not grouped by ascending lead: partition records into buckets, and
-        learn which leads the spool holds (records of those are set aside from now on)."""
+    def _become_interleaved(self, rec) -> None:
+        """The input is not grouped by ascending lead (``rec`` says so): partition records
+        into buckets from now on. If every record so far is still at hand, they all go to
+        the buckets and the spool is dropped; else the leads in the spool are learnt, and
+        their records set aside from now on (such a lead is folded again in a second read)."""
         self.grouped = False
+        self.buckets = Buckets()
+        if self.head is not None:
+            if self._spool is not None:
+                self._spool.close()
+                self._spool = None
+            for r in self.head:
+                self.buckets.add(r)
+            self.current, self.buffer = None, []
+            return
         if self._spool is not None:
             self.spooled = {outcome.lead for outcome in self._spool}
-        self.buckets = Buckets()
         for r in self.buffer:
             self.buckets.add(r)
         self.current, self.buffer = None, []
+        self._feed_live(rec)
 
     def _feed_live(self, rec) -> None:
         lead = rec.lead
