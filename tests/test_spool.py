@@ -249,3 +249,20 @@ def test_a_spooled_lead_that_comes_back_is_retracted_and_folded_again(tmp_path):
         run = _run([str(came_back)], None)
         assert not run.grouped and early in run.retracted and run.spooled, "the lead came back after its spool"
         assert verdicts(came_back) == want
+
+
+def test_records_no_file_can_hold_stay_in_memory():
+    import threading
+
+    from slacode.events import Record
+    from slacode.stream import Buckets
+
+    lock = threading.Lock()                        # neither marshal nor pickle can write it
+    recs = [tuple.__new__(Record, (i, i, "L1", "note", None, None, {"lock": lock}, None, str(i), 0, i))
+            for i in range(10)]
+    b = Buckets(1, 4)
+    for r in recs:
+        b.add(r)
+    assert b.files == [None] and b.size(0) >= 10
+    (group,) = b.take(0).values()
+    assert sorted(group) == recs and group[0][6]["lock"] is lock

@@ -134,6 +134,7 @@ class Buckets:
         self.pending: list[list] = [[] for _ in range(n)]
         self.files: list = [None] * n
         self.chunks = [0] * n
+        self.held: list[list] = [[] for _ in range(n)]   # chunks that could not be written
 
     def add(self, rec) -> None:
         k = hash(rec[2]) // self.divisor % self.n
@@ -147,7 +148,12 @@ class Buckets:
         try:
             kind, payload = b"M", marshal.dumps(plain)
         except ValueError:
-            kind, payload = b"P", pickle.dumps(plain, pickle.HIGHEST_PROTOCOL)
+            try:
+                kind, payload = b"P", pickle.dumps(plain, pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - a library event's property that cannot be written
+                self.held[k].append(self.pending[k])    # kept in memory: nothing is lost
+                self.pending[k] = []
+                return
         f = self.files[k]
         if f is None:
             f = self.files[k] = tempfile.TemporaryFile()
@@ -157,11 +163,11 @@ class Buckets:
 
     def size(self, k: int) -> int:
         """About how many records bucket ``k`` holds (whole chunks counted as full)."""
-        return self.chunks[k] * self.chunk + len(self.pending[k])
+        return (self.chunks[k] + len(self.held[k])) * self.chunk + len(self.pending[k])
 
     def _chunks(self, k: int) -> Iterator[list]:
         """Bucket ``k``'s records, a chunk at a time (tuples from the file, then Records), and
-        the bucket emptied."""
+        the bucket emptied. Chunks do not come in input order: folds sort a lead's records."""
         f = self.files[k]
         if f is not None:
             f.seek(0)
@@ -172,12 +178,13 @@ class Buckets:
                 yield marshal.loads(payload) if kind == b"M" else pickle.loads(payload)
             f.close()
             self.files[k] = None
-        pending = self.pending[k]
-        self.pending[k], self.chunks[k] = [], 0
+        held, pending = self.held[k], self.pending[k]
+        self.held[k], self.pending[k], self.chunks[k] = [], [], 0
+        yield from held
         yield pending
 
     def take(self, k: int) -> dict[str, list]:
-        """Bucket ``k``'s Records by lead (each lead's in input order), and the bucket emptied."""
+        """Bucket ``k``'s Records by lead, and the bucket emptied."""
         groups: dict[str, list] = {}
         new = tuple.__new__
         for chunk in self._chunks(k):
