@@ -307,7 +307,7 @@ class StreamEvaluation:
                 self._spool = None
             for r in self.head:
                 self.buckets.add(r)
-            self.current, self.buffer = None, []
+            self.current, self.buffer, self.head = None, [], None
             return
         if self._spool is not None:
             self.spooled = {outcome.lead for outcome in self._spool}
