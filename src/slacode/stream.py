@@ -243,9 +243,9 @@ class StreamEvaluation:
         if self.grouped and self.fed == 0:
             # The first records are kept too: input that turns out interleaved this early
             # (time order) is then bucketed whole, its spool dropped, with no second read.
-            head = self.head = list(islice(records, PREFIX_RECORDS))
-            self.fed = len(head)
-            self._feed_grouped(iter(head))
+            self.head = list(islice(records, PREFIX_RECORDS))
+            self.fed = len(self.head)
+            self._feed_grouped(iter(self.head))
             if not self.grouped:
                 self._feed_interleaved(records)
                 return
