@@ -190,6 +190,17 @@ def test_a_pickle_others_can_write_is_not_read(tmp_path):
     assert cache.load() is not None
 
 
+@pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW"), reason="needs O_NOFOLLOW")
+def test_a_pickle_reached_through_a_link_is_not_read(tmp_path):
+    """Someone else's link in the shared temporary folder may point at a file of ours that
+    holds anything: the cache is read only where it is a file itself."""
+    real = _pickle_at(tmp_path / "real.pickle")
+    real.save(_fresh_lark())
+    assert real.load() is not None
+    os.symlink(tmp_path / "real.pickle", tmp_path / "link.pickle")
+    assert _pickle_at(tmp_path / "link.pickle").load() is None
+
+
 def test_the_pickle_names_the_grammar_options_and_versions():
     from slacode import parse
 

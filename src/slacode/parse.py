@@ -119,7 +119,9 @@ class _ParserPickle:
         from lark import Lark
 
         try:
-            with open(self.path, "rb") as f:
+            # not through a link (someone else's link to a file of ours is not our cache)
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as f:
                 st = os.fstat(f.fileno())
                 if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
                     return None
