@@ -379,6 +379,8 @@ class Plan:
     segments: dict = field(default_factory=dict)
     needs_fields_history: bool = False
     output_order: tuple = ()        # indices into rules, None for the flow, in declaration order
+    # what evaluation derives from the plan once (slacode.evaluate.PlanInfo), made on first use
+    info: Any = field(default=None, init=False, compare=False, repr=False)
 
 
 def _duration_us(d: m.Duration, clock) -> int:

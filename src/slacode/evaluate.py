@@ -208,7 +208,7 @@ class PlanInfo:
     """What every evaluation with one plan needs and can compute once: the rules an event
     type can touch, the targets' segments, the aggregates' lookup tables.
 
-    Kept per plan by :func:`plan_info` (the compiled plan itself is immutable)."""
+    Kept on the plan by :func:`plan_info`."""
 
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quota_dispatch", "segments",
                  "wanted", "aggregate_order", "segmented", "asks")
@@ -292,17 +292,13 @@ def _quiet_asks(rp: RulePlan, ev_type: str) -> tuple:
             rp.restart_fn if fires(rp.restarts) else None)
 
 
-_PLAN_INFO: dict[int, PlanInfo] = {}
-
-
 def plan_info(plan: Plan) -> PlanInfo:
-    """The :class:`PlanInfo` of ``plan`` (made on first use; the entry holds the plan, so
-    its id cannot be reused while it is kept)."""
-    info = _PLAN_INFO.get(id(plan))
-    if info is None or info.plan is not plan:
-        if len(_PLAN_INFO) >= 64:
-            _PLAN_INFO.clear()
-        info = _PLAN_INFO[id(plan)] = PlanInfo(plan)
+    """The :class:`PlanInfo` of ``plan``, kept on the plan itself (made on first use: it is
+    derived from the plan, which is otherwise immutable)."""
+    info = plan.info
+    if info is None:
+        info = PlanInfo(plan)
+        object.__setattr__(plan, "info", info)
     return info
 
 
