@@ -227,30 +227,25 @@ class StreamEvaluation:
         self.grouped = True                 # still looks grouped by ascending lead id
         self.current: str | None = None
         self.buffer: list = []              # the current lead's records (grouped mode)
-        self.fed = 0                        # records fed so far (counted up to PREFIX_RECORDS)
         self.head: list | None = None       # the first records, while they are all kept
         self.buckets: Buckets | None = None  # the records of interleaved input
         self.spooled: set[str] = set()     # leads in the spool (known once interleaved)
-        self.retracted: set[str] = set()
-        self.disordered: set[str] = set()   # retracted leads still to replay
+        self.retracted: set[str] = set()    # spooled leads that came back: folded in a replay
+        self._replayed = False
         self.late: dict[str, LeadOutcome] = {}
         self._spool: Spool | None = None
         self._spool_path = spool_path       # a named spool (a worker's, kept as its result)
 
     # -- first pass -------------------------------------------------------------------
     def feed_all(self, records: Iterable) -> None:
+        """The first pass over every record (once per run)."""
         records = iter(records)
-        if self.grouped and self.fed == 0:
-            # The first records are kept too: input that turns out interleaved this early
-            # (time order) is then bucketed whole, its spool dropped, with no second read.
-            self.head = list(islice(records, PREFIX_RECORDS))
-            self.fed = len(self.head)
-            self._feed_grouped(iter(self.head))
-            if not self.grouped:
-                self._feed_interleaved(records)
-                return
-            self.head = None
+        # The first records are kept too: input that turns out interleaved this early (time
+        # order) is then bucketed whole, its spool dropped, with no second read.
+        self.head = list(islice(records, PREFIX_RECORDS))
+        self._feed_grouped(iter(self.head))
         if self.grouped:
+            self.head = None
             self._feed_grouped(records)
         if not self.grouped:
             self._feed_interleaved(records)
@@ -319,27 +314,25 @@ class StreamEvaluation:
     def _feed_live(self, rec) -> None:
         lead = rec.lead
         if lead in self.spooled:                # a spooled lead came back: redo it
-            if lead not in self.retracted:
-                self.retracted.add(lead)
-                self.disordered.add(lead)
+            self.retracted.add(lead)
             return
         self.buckets.add(rec)
 
     # -- second pass ------------------------------------------------------------------
     @property
     def needs_replay(self) -> bool:
-        return bool(self.disordered)
+        return bool(self.retracted) and not self._replayed
 
     def replay(self, records: Iterable) -> None:
         """Fold the retracted leads from all their records, sorted."""
         groups: dict[str, list] = {}
-        wanted = self.disordered
+        wanted = self.retracted
         for rec in records:
             if rec.lead in wanted:
                 groups.setdefault(rec.lead, []).append(rec)
         for lead, recs in groups.items():
             self.late[lead] = self._outcome(self._fold_sorted(lead, recs))
-        self.disordered = set()
+        self._replayed = True
 
     # -- results ----------------------------------------------------------------------
     def _fold_sorted(self, lead: str, records: list) -> LeadFold:
