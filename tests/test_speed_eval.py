@@ -145,18 +145,24 @@ def _cycle(times, tzfields):
 _tz_field = st.sampled_from([None, "Europe/Lisbon", "Asia/Kolkata", "Nowhere/Bad"])
 
 
+def _attempts_case(offsets_us, tzfields, same_zone):
+    """``(plan, rule, attempt instants, their timezone fields, verdict base)`` of a cycle of
+    the first rule started 2026-10-20 with attempts at these offsets (µs)."""
+    plan = AGREEMENT.plan
+    rp = plan.rules[0]
+    start = as_of_us("2026-10-20T00:00:00Z")
+    times = [start + o for o in offsets_us]
+    fields = [tzfields[0]] * len(times) if same_zone else tzfields[:len(times)]
+    return plan, rp, times, fields, ("L", rp.name, 1, rp.owner, None, None, start, plan.zone)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(0, 40 * 86_400), max_size=12).map(sorted),
        st.lists(_tz_field, min_size=12, max_size=12), st.booleans())
 def test_never_clauses_with_shared_local_times_and_integer_windows(offsets, tzfields, same_zone):
     """Each clause alone (fresh local times; windows as floats: the minute path) gives what
     the clauses of one cycle give together (shared local times; integer windows)."""
-    plan = AGREEMENT.plan
-    rp = plan.rules[0]
-    start = as_of_us("2026-10-20T00:00:00Z")
-    times = [start + o * 1_000_000 for o in offsets]
-    fields = [tzfields[0]] * len(times) if same_zone else tzfields[:len(times)]
-    base = ("L", rp.name, 1, rp.owner, None, None, start, plan.zone)
+    plan, rp, times, fields, base = _attempts_case([o * 1_000_000 for o in offsets], tzfields, same_zone)
     never = [c for c in rp.clauses if c.kind in ("at_most_per_day", "gap", "only_during", "only_between")]
     assert any(c.kind == "only_between" for c in never)
     memo: dict = {}
@@ -290,12 +296,7 @@ def _reference_violators(c, times, tzfields, plan):
 @given(st.lists(st.integers(0, 40 * 86_400 * 1000), max_size=12).map(sorted),
        st.lists(_tz_field, min_size=12, max_size=12), st.booleans())
 def test_never_clauses_equal_their_definition(offsets_ms, tzfields, same_zone):
-    plan = AGREEMENT.plan
-    rp = plan.rules[0]
-    start = as_of_us("2026-10-20T00:00:00Z")
-    times = [start + o * 1_000 for o in offsets_ms]
-    fields = [tzfields[0]] * len(times) if same_zone else tzfields[:len(times)]
-    base = ("L", rp.name, 1, rp.owner, None, None, start, plan.zone)
+    plan, rp, times, fields, base = _attempts_case([o * 1_000 for o in offsets_ms], tzfields, same_zone)
     memo: dict = {}
     for c in rp.clauses:
         if c.kind not in ("at_most_per_day", "gap", "only_during", "only_between"):
