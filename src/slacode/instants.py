@@ -2,9 +2,11 @@
 
 ``datetime.fromtimestamp(…, zone).isoformat()`` costs a few microseconds: a zone lookup, a
 datetime and the formatting. Here a zone's UTC offset is looked up once per hour of UTC
-time and cached; the rest is integer arithmetic and one f-string. An hour in which the
-offset changes (a transition that is not on the hour) is never cached: its instants take
-the exact path. The text is exactly what :meth:`datetime.isoformat` writes.
+time and cached, and so are the texts that hour's instants share (the local date and hour,
+the offset): writing an instant is a dictionary lookup, integer arithmetic and three
+strings joined. An hour in which the offset changes (a transition that is not on the hour)
+or whose offset is not whole hours takes the exact path. The text is exactly what
+:meth:`datetime.isoformat` writes.
 """
 from __future__ import annotations
 
@@ -71,7 +73,6 @@ class Kept(dict):
 
 _ZONES: dict = {}
 _HOURS: dict = {}
-_WHEN_HOURS: dict = {}
 _MIN_SEC = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))    # "MM:SS" by second of the hour
 
 
@@ -137,17 +138,64 @@ def local_day(us: int, zone) -> int:
     return (us + _offset(zone, us)[0]) // _DAY
 
 
+# ------------------------------------------------------------------------------ texts
+#
+# Verdicts write several instants each (four in JSON, two or three in a reason), so writing
+# one must cost about a dictionary lookup. Per zone and per UTC hour, :data:`_TEXTS` holds
+# the texts that do not change within that hour: the local date and hour as ``iso`` and
+# ``when`` write them, and the offset as each writes it. An instant then needs only its
+# minutes and seconds from :data:`_MIN` / :data:`_MIN_SEC`. That holds when the hour has one
+# offset and the offset is whole hours (a UTC hour is then one local hour); any other hour
+# (``+05:30``, an hour with a transition inside it) is written by the exact functions
+# :func:`_iso` and :func:`_when`, which the fast ones are tested equal to.
+
+_TEXTS: dict = {}           # zone -> {UTC hour: (iso prefix, when prefix, iso suffix, when suffix) | None}
+_ABSENT = object()
+_MIN = tuple(f"{m:02d}" for m in range(60))                                 # "MM" by minute of the hour
+_SUFFIXES: dict = {}        # offset text -> (iso suffix, when suffix), shared by every hour
+_TEXT_HOURS_KEPT = 1 << 16  # per zone: about seven years of hours
+
+
+def _hour_texts(zone, hour: int):
+    """The entry of :data:`_TEXTS` for UTC hour ``hour`` in ``zone`` (made and kept), or
+    None when that hour must be written by the exact functions."""
+    texts = _TEXTS.get(zone)
+    if texts is None:
+        texts = _TEXTS[zone] = {}
+    elif len(texts) > _TEXT_HOURS_KEPT:
+        texts.clear()
+    start = hour * _HOUR
+    off, text = _offset(zone, start)
+    entry = None
+    if off % _HOUR == 0 and _ZONES[zone].hours.get(hour) is not _MIXED:
+        iso_prefix = _hour_text(hour + off // _HOUR)          # ``2026-06-19T08:``
+        suffixes = _SUFFIXES.get(text)
+        if suffixes is None:
+            suffixes = _SUFFIXES[text] = (text, " " + text)
+        entry = (iso_prefix, iso_prefix[:10] + " " + iso_prefix[11:]) + suffixes
+    texts[hour] = entry
+    return entry
+
+
 def iso(us: int, zone) -> str:
-    """RFC 3339 text of an instant in ``zone``, as ``datetime.isoformat`` writes it (the
-    last few thousand are kept: a cycle's start and common deadlines repeat)."""
-    return _ISO[us, zone]
+    """RFC 3339 text of an instant in ``zone``, exactly as ``datetime.isoformat`` writes it."""
+    texts = _TEXTS.get(zone)
+    hour = us // _HOUR
+    entry = texts.get(hour, _ABSENT) if texts is not None else _ABSENT
+    if entry is _ABSENT:
+        entry = _hour_texts(zone, hour)
+    if entry is None:
+        return _iso((us, zone))
+    secs, micro = divmod(us - hour * _HOUR, 1_000_000)
+    if micro:
+        return entry[0] + _MIN_SEC[secs] + "." + str(1_000_000 + micro)[1:] + entry[2]
+    return entry[0] + _MIN_SEC[secs] + entry[2]
 
 
 def _iso(key: tuple) -> str:
+    """:func:`iso` the exact way, of ``(us, zone)``: any offset, any hour."""
     us, zone = key
-    z = _ZONES.get(zone)                    # _offset, inline: this runs once per instant written
-    got = z.hours.get(us // _HOUR) if z is not None else None
-    off, text = got if got is not None and got is not _MIXED else _offset(zone, us)
+    off, text = _offset(zone, us)
     hour, rem = divmod(us + off, _HOUR)
     secs, micro = divmod(rem, 1_000_000)
     if micro:
@@ -157,31 +205,34 @@ def _iso(key: tuple) -> str:
 
 def when(us: int, zone) -> str:
     """``2026-11-10 09:20 -03:00``: an instant for people (seconds only when not zero, the
-    fraction without trailing zeros). The last few thousand are kept, as by :func:`iso`:
-    ``as_of`` and deadlines on a calendar's opening hours come back in many reasons."""
-    return _WHEN[us, zone]
+    fraction without trailing zeros)."""
+    texts = _TEXTS.get(zone)
+    hour = us // _HOUR
+    entry = texts.get(hour, _ABSENT) if texts is not None else _ABSENT
+    if entry is _ABSENT:
+        entry = _hour_texts(zone, hour)
+    if entry is None:
+        return _when((us, zone))
+    rem = us - hour * _HOUR
+    if rem % 60_000_000 == 0:                   # the usual case: a whole minute
+        return entry[1] + _MIN[rem // 60_000_000] + entry[3]
+    secs, micro = divmod(rem, 1_000_000)
+    if micro:
+        return entry[1] + _MIN_SEC[secs] + "." + str(1_000_000 + micro)[1:].rstrip("0") + entry[3]
+    return entry[1] + _MIN_SEC[secs] + entry[3]
 
 
 def _when(key: tuple) -> str:
+    """:func:`when` the exact way, of ``(us, zone)``: any offset, any hour."""
     us, zone = key
-    z = _ZONES.get(zone)                    # _offset, inline: this runs once per instant written
-    got = z.hours.get(us // _HOUR) if z is not None else None
-    off, text = got if got is not None and got is not _MIXED else _offset(zone, us)
+    off, text = _offset(zone, us)
     hour, rem = divmod(us + off, _HOUR)
     secs, micro = divmod(rem, 1_000_000)
-    day = _WHEN_HOURS.get(hour)
-    if day is None:
-        if len(_WHEN_HOURS) > 1 << 18:
-            _WHEN_HOURS.clear()
-        day = _hour_text(hour)
-        day = _WHEN_HOURS[hour] = day[:10] + " " + day[11:]
+    day = _hour_text(hour)
+    day = day[:10] + " " + day[11:]
     clock = _MIN_SEC[secs]
     if micro:
         return day + clock + "." + str(1_000_000 + micro)[1:].rstrip("0") + " " + text
     if secs % 60:
         return day + clock + " " + text
     return day + clock[:2] + " " + text
-
-
-_ISO = Kept(_iso, 4096)
-_WHEN = Kept(_when, 4096)

@@ -1,0 +1,77 @@
+"""The verdict stage's fast paths give what the plain paths give.
+
+Instants are written from per-hour texts (slacode.instants), calendars answer deadlines and
+working time through shortcuts that skip the general path, and each clause is judged by a
+function chosen once per plan. Each test runs the shortcut and the plain code on the same
+inputs (hypothesis picks them) and requires the same answer.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings, strategies as st
+
+from slacode import instants
+
+# Zones with whole-hour offsets (the per-hour texts), half-hour ones and odd histories (the
+# exact path), and transitions inside or at the edge of a UTC hour.
+ZONES = [ZoneInfo(z) for z in ("UTC", "America/Sao_Paulo", "America/New_York", "Asia/Kolkata",
+                               "Australia/Lord_Howe", "America/St_Johns", "Europe/Lisbon",
+                               "Africa/Monrovia", "Pacific/Chatham", "Asia/Kathmandu")]
+INSTANTS = st.one_of(
+    st.integers(-100_000_000_000_000, 4_000_000_000_000_000),
+    st.integers(-100_000_000, 4_000_000_000).map(lambda s: s * 1_000_000),          # whole seconds
+    st.integers(-2_000_000, 66_000_000).map(lambda m: m * 60_000_000),               # whole minutes
+)
+
+
+def _datetime(us: int, zone) -> datetime:
+    seconds, micro = divmod(us, 1_000_000)
+    t = datetime.fromtimestamp(seconds, zone)
+    return t.replace(microsecond=micro) if micro else t
+
+
+@settings(max_examples=500, deadline=None)
+@given(INSTANTS, st.sampled_from(ZONES))
+def test_iso_from_hour_texts_equals_isoformat(us, zone):
+    expected = _datetime(us, zone).isoformat()
+    assert instants.iso(us, zone) == expected
+    assert instants.iso(us, zone) == expected               # again, from the hour's texts
+    assert instants._iso((us, zone)) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(INSTANTS, st.sampled_from(ZONES))
+def test_when_from_hour_texts_equals_the_exact_text(us, zone):
+    exact = instants._when((us, zone))
+    assert instants.when(us, zone) == exact
+    assert instants.when(us, zone) == exact
+    assert exact == _when_reference(us, zone)
+
+
+def _when_reference(us: int, zone) -> str:
+    """``when`` from datetime: seconds when not zero, the fraction without trailing zeros."""
+    t = _datetime(us, zone)
+    text = t.strftime("%Y-%m-%d %H:%M")
+    if t.second or t.microsecond:
+        text += f":{t.second:02d}"
+    if t.microsecond:
+        text += "." + f"{t.microsecond:06d}".rstrip("0")
+    offset = t.isoformat()[len(t.replace(tzinfo=None).isoformat()):]
+    return text + " " + offset
+
+
+def test_every_minute_around_transitions():
+    # New York's DST changes fall on a whole UTC hour; Lord Howe's half-hour one does not,
+    # and its offsets are not whole hours: both must write what datetime writes.
+    for name, day in (("America/New_York", "2026-03-08"), ("America/New_York", "2026-11-01"),
+                      ("Australia/Lord_Howe", "2026-04-05"), ("Europe/Lisbon", "2026-10-25")):
+        zone = ZoneInfo(name)
+        start = int(datetime.fromisoformat(day + "T00:00:00+00:00").timestamp()) - 86_400
+        for minute in range(0, 3 * 24 * 60, 5):
+            us = (start + minute * 60) * 1_000_000
+            assert instants.iso(us, zone) == _datetime(us, zone).isoformat()
+            assert instants.when(us, zone) == _when_reference(us, zone)
+    assert instants.iso(0, timezone.utc) == "1970-01-01T00:00:00+00:00"
+    assert instants.when(0, timezone.utc) == "1970-01-01 00:00 +00:00"
