@@ -21,6 +21,7 @@ ZONES = [ZoneInfo(z) for z in ("UTC", "America/Sao_Paulo", "America/New_York", "
                                "Africa/Monrovia", "Pacific/Chatham", "Asia/Kathmandu")]
 INSTANTS = st.one_of(
     st.integers(-100_000_000_000_000, 4_000_000_000_000_000),
+    st.integers(-100_000_000_000, 4_000_000_000_000).map(lambda ms: ms * 1000),     # whole milliseconds
     st.integers(-100_000_000, 4_000_000_000).map(lambda s: s * 1_000_000),          # whole seconds
     st.integers(-2_000_000, 66_000_000).map(lambda m: m * 60_000_000),               # whole minutes
 )
@@ -75,3 +76,26 @@ def test_every_minute_around_transitions():
             assert instants.when(us, zone) == _when_reference(us, zone)
     assert instants.iso(0, timezone.utc) == "1970-01-01T00:00:00+00:00"
     assert instants.when(0, timezone.utc) == "1970-01-01 00:00 +00:00"
+
+
+def _span_reference(us: int, days: bool = True) -> str:
+    """Durations in words the plain way: the parts that are not zero, seconds only under a day."""
+    sign = "-" if us < 0 else ""
+    total = abs(us) // 1_000_000
+    d, rem = divmod(total, 86_400) if days else (0, total)
+    h, rem = divmod(rem, 3600)
+    m, s = divmod(rem, 60)
+    parts = [f"{d}d"] if d else []
+    parts += [f"{h}h"] if h else []
+    parts += [f"{m}m"] if m else []
+    parts += [f"{s}s"] if s and not d else []
+    return sign + (" ".join(parts) or "0m")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.integers(-10 ** 13, 10 ** 13), st.integers(-10 ** 6, 10 ** 6).map(lambda s: s * 1_000_000),
+                 st.integers(-20_000, 20_000).map(lambda m: m * 60_000_000)), st.booleans())
+def test_span_text_equals_the_plain_rule(us, days):
+    from slacode.evaluate import _span_text
+
+    assert _span_text(us, days) == _span_reference(us, days)

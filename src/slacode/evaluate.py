@@ -125,19 +125,26 @@ _GAP_TEXTS: dict = {}
 
 def _span_text(us: int, days: bool = True) -> str:
     """A duration in words: 1d 2h 5m style (days of 24 hours, wall clock)."""
-    sign = "-" if us < 0 else ""
-    total = abs(us) // 1_000_000
-    d, rem = divmod(total, 86_400) if days else (0, total)
-    h, rem = divmod(rem, 3600)
-    m, s = divmod(rem, 60)
-    parts = [f"{d}d"] if d else []
-    if h:
-        parts.append(f"{h}h")
-    if m:
-        parts.append(f"{m}m")
-    if s and not d:
-        parts.append(f"{s}s")
-    return sign + (" ".join(parts) or "0m")
+    total = (-us if us < 0 else us) // 1_000_000
+    if days and total >= 86_400:
+        d, rem = divmod(total, 86_400)
+        h, rem = divmod(rem, 3600)
+        text = f"{d}d"
+        if h:
+            text += f" {h}h"
+        if rem >= 60:
+            text += f" {rem // 60}m"
+    else:
+        h, rem = divmod(total, 3600)
+        m, s = divmod(rem, 60)
+        text = f"{h}h" if h else ""
+        if m:
+            text = f"{text} {m}m" if text else f"{m}m"
+        if s:
+            text = f"{text} {s}s" if text else f"{s}s"
+        if not text:
+            text = "0m"
+    return "-" + text if us < 0 else text
 
 
 # ----------------------------------------------------------------------------- cycles
@@ -211,7 +218,7 @@ class PlanInfo:
     Kept on the plan by :func:`plan_info`."""
 
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quota_dispatch", "segments",
-                 "wanted", "aggregate_order", "segmented", "asks")
+                 "wanted", "aggregate_order", "segmented", "asks", "judges")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -229,6 +236,7 @@ class PlanInfo:
         items += [(q.index, "quota", i) for i, q in enumerate(plan.quotas)]
         self.aggregate_order = tuple((kind, i) for _, kind, i in sorted(items))
         self.segmented = any(t.segment is not None for t in plan.targets)
+        self.judges = tuple(_judges(rp) for rp in plan.rules)   # each rule's clause judges
 
     def rules_for(self, ev_type: str) -> tuple[int, ...]:
         """Indices of the rules an event of ``ev_type`` may touch, open or not (the fold
@@ -544,12 +552,13 @@ class LeadFold:
             if not cycles:
                 continue
             rp = rf.plan
+            judges = self.info.judges[i]
             if len(cycles) == 1:                    # already in clause order
-                out.extend(_cycle_verdicts(self, rp, cycles[0], as_of))
+                out.extend(_cycle_verdicts(self, rp, cycles[0], as_of, judges))
                 continue
             per_clause: dict[str, list] = {}
             for cyc in cycles:
-                for v in _cycle_verdicts(self, rp, cyc, as_of):
+                for v in _cycle_verdicts(self, rp, cyc, as_of, judges):
                     per_clause.setdefault(v.clause, []).append(v)
             for c in rp.clauses:
                 out.extend(per_clause.get(c.key, ()))
@@ -587,39 +596,46 @@ def _present(v) -> bool:
 
 
 # ---------------------------------------------------------------- one cycle's verdicts
+#
+# Each clause of a rule is judged by a function chosen once per plan (:func:`_judges`, kept
+# on :class:`PlanInfo`): what a clause's kind, numbers and texts are is settled when the
+# plan is first used, not tested again for every verdict. A judge is called as
+# ``judge(fold, cyc, due, pauses, as_of, base, local)``, with what the cycle's clauses share:
+# its deadline and pause intervals (worked out once per cycle), ``base`` (the verdict fields
+# every clause of the cycle has: lead, rule, cycle, owner, assignee, segment, start, zone)
+# and ``local`` (the attempts' local times by zone, made by the first clause that needs
+# them). Each judge makes its Verdict in one call, with every field known.
 
-def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int) -> list[Verdict]:
+def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges=None) -> list[Verdict]:
+    """The verdicts of one cycle, one per clause in clause order (``judges``: the rule's
+    :func:`_judges`, else made here)."""
     line = cyc.line
     clock = line.clock
-    zone = clock.tz
-    end = cyc.closed_at if cyc.closed_at is not None else as_of
-    pauses = cyc.pause_list(end)
+    closed = cyc.closed_at
+    pauses = cyc.pause_list(closed if closed is not None else as_of) if cyc.pauses else ()
     due = clock.add_us(cyc.start, line.target_us, pauses)
-    assignee = cyc.assignee if cyc.closed_at is not None else fold.assignee
-    base = (fold.lead, rp.name, cyc.number, rp.owner, assignee, line.segment, cyc.start, zone)
-    out = []
+    assignee = cyc.assignee if closed is not None else fold.assignee
+    base = (fold.lead, rp.name, cyc.number, rp.owner, assignee, line.segment, cyc.start, clock.tz)
     local: dict = {}                                    # zone -> the attempts' local times
+    return [judge(fold, cyc, due, pauses, as_of, base, local) for judge in (judges or _judges(rp))]
+
+
+def _judges(rp: RulePlan) -> tuple:
+    out = []
     for c in rp.clauses:
         if c.kind == "within":
-            out.append(_within(rp, cyc, line, clock, due, pauses, as_of, base))
+            out.append(_within_judge(rp))
         elif c.kind == "require":
-            out.append(_require(cyc, base))
+            out.append(_require)
         elif c.kind == "at_least_within":
-            out.append(_at_least_within(rp, cyc, line, clock, due, pauses, as_of, base))
+            out.append(_at_least_within_judge(rp))
         elif c.kind == "at_least_before":
-            out.append(_at_least_before(c, cyc, base))
+            out.append(_at_least_before_judge(c))
         elif c.kind == "first":
-            out.append(_first(c, cyc, fold, base))
+            out.append(_first_judge(c))
         else:
-            out.append(_never(c, cyc, fold, base, local))
-    return out
-
-
-def _verdict(base: tuple, clause: str) -> Verdict:
-    """A pending verdict of one cycle's clause (positional: this runs once per verdict)."""
-    lead, rule, cycle, owner, assignee, segment, started_at, zone = base
-    return Verdict(lead, rule, clause, cycle, "pending", owner, assignee, segment, started_at, None, None,
-                   None, None, None, None, None, [], "", None, None, zone)
+            out.append(_never_judge(c))
+    return tuple(out)
 
 
 def _open_status(rp: RulePlan, cyc: Cycle, clock, line, pauses, due, as_of) -> tuple[str, int, int | None]:
@@ -635,159 +651,194 @@ def _open_status(rp: RulePlan, cyc: Cycle, clock, line, pauses, due, as_of) -> t
     return "pending", elapsed, warn_at
 
 
-def _within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
-    zone = clock.tz
-    target = line.target_us
-    v = _verdict(base, "within")
-    v.due_at, v.target_seconds = due, target / 1e6
-    ev = [cyc.start_ref]
-    if cyc.closed_at is not None:
-        ev.append(cyc.close_ref)
-        elapsed = clock.working_us(cyc.start, cyc.closed_at, pauses)
-        v.elapsed_seconds = elapsed / 1e6
-        late = cyc.closed_at > due
-        if cyc.close_kind == "stop":
-            v.completed_at = cyc.closed_at
-            if late:
-                v.status = "breached"
-                v.reason = (f"Stopped at {_when(cyc.closed_at, zone)}, {_span_text(cyc.closed_at - due)} after "
-                            f"the deadline {_when(due, zone)} (target {_work_text(target)} of working time).")
+def _within_judge(rp: RulePlan):
+    """``within``: the deadline of a timed rule's cycle (§6)."""
+    warn = rp.warn
+
+    def within(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        line = cyc.line
+        clock = line.clock
+        target = line.target_us
+        closed = cyc.closed_at
+        completed = warn_at = None
+        evidence = [cyc.start_ref]
+        if closed is not None:
+            evidence.append(cyc.close_ref)
+            elapsed = clock.working_us(started, closed, pauses)
+            late = closed > due
+            if cyc.close_kind == "stop":
+                completed = closed
+                if late:
+                    status = "breached"
+                    reason = (f"Stopped at {_when(closed, zone)}, {_span_text(closed - due)} after "
+                              f"the deadline {_when(due, zone)} (target {_work_text(target)} of working time).")
+                else:
+                    status = "met"
+                    reason = (f"Stopped at {_when(closed, zone)} after {_work_text(elapsed)} of working time, "
+                              f"within the {_work_text(target)} target (due {_when(due, zone)}).")
             else:
-                v.status = "met"
-                v.reason = (f"Stopped at {_when(cyc.closed_at, zone)} after {_work_text(elapsed)} of working time, "
-                            f"within the {_work_text(target)} target (due {_when(due, zone)}).")
+                word = "cancelled" if cyc.close_kind == "cancel" else "restarted"
+                if late:
+                    status = "breached"
+                    reason = (f"The deadline {_when(due, zone)} passed before the cycle was {word} at "
+                              f"{_when(closed, zone)}.")
+                else:
+                    status = "cancelled"
+                    reason = f"The cycle was {word} at {_when(closed, zone)}, before its deadline {_when(due, zone)}."
+        elif due < as_of:
+            status = "breached"
+            elapsed = clock.working_us(started, as_of, pauses)
+            if warn is not None:                        # open, so it has a warn_at (in the past)
+                warn_at = clock.add_us(started, int(target * warn), pauses)
+            reason = (f"Not done: the deadline {_when(due, zone)} passed {_span_text(as_of - due)} before "
+                      f"{_when(as_of, zone)} (target {_work_text(target)} of working time).")
         else:
-            word = "cancelled" if cyc.close_kind == "cancel" else "restarted"
-            if late:
-                v.status = "breached"
-                v.reason = (f"The deadline {_when(due, zone)} passed before the cycle was {word} at "
-                            f"{_when(cyc.closed_at, zone)}.")
+            status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
+            left = max(target - elapsed, 0)
+            if status == "paused":
+                reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {_work_text(left)} of working time "
+                          f"left, due {_when(due, zone)} if it resumed now.")
+            elif status == "at_risk":
+                reason = (f"Open with {_work_text(elapsed)} of {_work_text(target)} used "
+                          f"(warning at {warn:.0%}); due {_when(due, zone)}.")
             else:
-                v.status = "cancelled"
-                v.reason = f"The cycle was {word} at {_when(cyc.closed_at, zone)}, before its deadline {_when(due, zone)}."
-    elif due < as_of:
-        v.status = "breached"
-        v.elapsed_seconds = clock.working_us(cyc.start, as_of, pauses) / 1e6
-        if rp.warn is not None:                         # open, so it has a warn_at (in the past)
-            v.warn_at = clock.add_us(cyc.start, int(target * rp.warn), pauses)
-        v.reason = (f"Not done: the deadline {_when(due, zone)} passed {_span_text(as_of - due)} before "
-                    f"{_when(as_of, zone)} (target {_work_text(target)} of working time).")
-    else:
-        status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
-        v.status, v.elapsed_seconds, v.warn_at = status, elapsed / 1e6, warn_at
-        left = max(target - elapsed, 0)
-        if status == "paused":
-            v.reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {_work_text(left)} of working time left, "
-                        f"due {_when(due, zone)} if it resumed now.")
-        elif status == "at_risk":
-            v.reason = (f"Open with {_work_text(elapsed)} of {_work_text(target)} used "
-                        f"(warning at {rp.warn:.0%}); due {_when(due, zone)}.")
-        else:
-            v.reason = f"Open; {_work_text(left)} of working time left, due {_when(due, zone)}."
-    v.evidence = ev
-    return v
+                reason = f"Open; {_work_text(left)} of working time left, due {_when(due, zone)}."
+        return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
+                       warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone)
+    return within
 
 
-def _require(cyc, base) -> Verdict:
-    v = _verdict(base, "require")
-    v.evidence = [cyc.start_ref] + ([cyc.close_ref] if cyc.close_ref is not None else [])
+def _require(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+    """``require``: the fields present at the stop (§6)."""
+    lead, rule, cycle, owner, assignee, segment, started, zone = base
+    evidence = [cyc.start_ref] + ([cyc.close_ref] if cyc.close_ref is not None else [])
+    completed = None
     if cyc.closed_at is None:
-        v.reason = "Not handed off yet: the required fields are checked at the stop."
+        status = "pending"
+        reason = "Not handed off yet: the required fields are checked at the stop."
     elif cyc.close_kind != "stop":
-        v.status = "cancelled"
-        v.reason = "The cycle closed without a stop, so the required fields were not checked."
+        status = "cancelled"
+        reason = "The cycle closed without a stop, so the required fields were not checked."
     else:
-        v.completed_at = cyc.closed_at
+        completed = cyc.closed_at
         if cyc.require_missing:
-            v.status = "breached"
-            v.reason = f"Handed off without {', '.join(f'`{f}`' for f in cyc.require_missing)}."
+            status = "breached"
+            reason = f"Handed off without {', '.join(f'`{f}`' for f in cyc.require_missing)}."
         else:
-            v.status = "met"
-            v.reason = "Every required field was present at the handoff."
-    return v
+            status = "met"
+            reason = "Every required field was present at the handoff."
+    return Verdict(lead, rule, "require", cycle, status, owner, assignee, segment, started, None, completed,
+                   None, None, None, None, None, evidence, reason, None, None, zone)
 
 
-def _at_least_within(rp, cyc, line, clock, due, pauses, as_of, base) -> Verdict:
-    zone = clock.tz
-    n, target = line.n, line.target_us
-    atts = cyc.attempts
-    v = _verdict(base, "at_least_within")
-    v.due_at, v.target_seconds = due, target / 1e6
-    v.evidence = [a[1] for a in atts[:n]]
-    nth = atts[n - 1][0] if n >= 1 and len(atts) >= n else None
-    if n <= 0:
-        nth = cyc.start
-    if nth is not None and nth <= due:                   # §13: the first of …
-        v.status, v.completed_at = "met", nth
-        v.elapsed_seconds = clock.working_us(cyc.start, nth, pauses) / 1e6
-        v.reason = f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, before the deadline {_when(due, zone)}."
-        return v
-    if cyc.closed_at is not None and cyc.closed_at <= due:
-        v.elapsed_seconds = clock.working_us(cyc.start, cyc.closed_at, pauses) / 1e6
-        if cyc.close_kind == "stop":
-            v.status = "met"
-            v.reason = (f"Stopped at {_when(cyc.closed_at, zone)} before the deadline {_when(due, zone)}, "
-                        f"after {len(atts)} attempt{'s' if len(atts) != 1 else ''}.")
+def _at_least_within_judge(rp: RulePlan):
+    """``at least N within``: N attempts by the deadline (§7)."""
+    warn = rp.warn
+
+    def at_least_within(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        line = cyc.line
+        clock = line.clock
+        n, target = line.n, line.target_us
+        atts = cyc.attempts
+        closed = cyc.closed_at
+        completed = warn_at = None
+        evidence = [a[1] for a in atts[:n]]
+        nth = atts[n - 1][0] if n >= 1 and len(atts) >= n else None
+        if n <= 0:
+            nth = started
+        if nth is not None and nth <= due:               # §13: the first of …
+            status, completed = "met", nth
+            elapsed = clock.working_us(started, nth, pauses)
+            reason = f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, before the deadline {_when(due, zone)}."
+        elif closed is not None and closed <= due:
+            elapsed = clock.working_us(started, closed, pauses)
+            if cyc.close_kind == "stop":
+                status = "met"
+                reason = (f"Stopped at {_when(closed, zone)} before the deadline {_when(due, zone)}, "
+                          f"after {len(atts)} attempt{'s' if len(atts) != 1 else ''}.")
+            else:
+                status = "cancelled"
+                reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
+                          f"{_when(closed, zone)}, before its deadline.")
+        elif due < as_of:
+            status = "breached"
+            elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
+            if closed is None and warn is not None:
+                warn_at = clock.add_us(started, int(target * warn), pauses)
+            made = sum(1 for a in atts if a[0] <= due)
+            reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
+                      f"(target {_work_text(target)} of working time).")
         else:
-            v.status = "cancelled"
-            v.reason = f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at {_when(cyc.closed_at, zone)}, before its deadline."
-        return v
-    if due < as_of:
-        v.status = "breached"
-        upto = cyc.closed_at if cyc.closed_at is not None else as_of
-        v.elapsed_seconds = clock.working_us(cyc.start, upto, pauses) / 1e6
-        if cyc.closed_at is None and rp.warn is not None:
-            v.warn_at = clock.add_us(cyc.start, int(target * rp.warn), pauses)
-        made = sum(1 for a in atts if a[0] <= due)
-        v.reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
-                    f"(target {_work_text(target)} of working time).")
-        return v
-    status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
-    v.status, v.elapsed_seconds, v.warn_at = status, elapsed / 1e6, warn_at
-    v.reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"
-                + (" (paused)." if status == "paused" else "."))
-    return v
+            status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
+            reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"
+                      + (" (paused)." if status == "paused" else "."))
+        return Verdict(lead, rule, "at_least_within", cycle, status, owner, assignee, segment, started, due,
+                       completed, warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None,
+                       None, zone)
+    return at_least_within
 
 
-def _at_least_before(c, cyc, base) -> Verdict:
-    v = _verdict(base, c.key)
-    zone = v.zone
-    hit = cyc.before.get(c.key)
-    if hit is not None:
-        at, ref, count = hit
-        v.completed_at, v.evidence = at, [ref]
-        if count >= c.n:
-            v.status = "met"
-            v.reason = f"{count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {c.n})."
+def _at_least_before_judge(c):
+    """``at least N before TRIGGER`` (§7)."""
+    key, n = c.key, c.n
+
+    def at_least_before(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        hit = cyc.before.get(key)
+        completed = None
+        if hit is not None:
+            at, ref, count = hit
+            completed, evidence = at, [ref]
+            if count >= n:
+                status = "met"
+                reason = f"{count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {n})."
+            else:
+                status = "breached"
+                reason = (f"Only {count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; "
+                          f"{n} were needed.")
         else:
-            v.status = "breached"
-            v.reason = f"Only {count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; {c.n} were needed."
-    elif cyc.closed_at is not None:
-        v.status = "met"
-        v.reason = "The cycle closed without the trigger, so nothing was due."
-    else:
-        v.reason = f"{len(cyc.attempts)} attempt{'s' if len(cyc.attempts) != 1 else ''} so far; the trigger has not happened."
-    return v
+            evidence = []
+            if cyc.closed_at is not None:
+                status = "met"
+                reason = "The cycle closed without the trigger, so nothing was due."
+            else:
+                status = "pending"
+                made = len(cyc.attempts)
+                reason = f"{made} attempt{'s' if made != 1 else ''} so far; the trigger has not happened."
+        return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, completed,
+                       None, None, None, None, None, evidence, reason, None, None, zone)
+    return at_least_before
 
 
-def _first(c, cyc, fold: LeadFold, base) -> Verdict:
-    v = _verdict(base, c.key)
-    zone = v.zone
-    if cyc.attempts:
-        at, ref, props, state, _ = cyc.attempts[0]
-        v.completed_at, v.evidence = at, [ref]
-        if c.pred(props, state, fold.notes):
-            v.status = "met"
-            v.reason = f"The first attempt ({ref}, {_when(at, zone)}) was as required."
+def _first_judge(c):
+    """``first where …``: the cycle's first attempt (§7)."""
+    key, pred = c.key, c.pred
+
+    def first(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        completed = None
+        if cyc.attempts:
+            at, ref, props, state, _ = cyc.attempts[0]
+            completed, evidence = at, [ref]
+            if pred(props, state, fold.notes):
+                status = "met"
+                reason = f"The first attempt ({ref}, {_when(at, zone)}) was as required."
+            else:
+                status = "breached"
+                reason = f"The first attempt ({ref}, {_when(at, zone)}) was not as required."
         else:
-            v.status = "breached"
-            v.reason = f"The first attempt ({ref}, {_when(at, zone)}) was not as required."
-    elif cyc.closed_at is not None:
-        v.status = "met"
-        v.reason = "The cycle closed before any attempt."
-    else:
-        v.reason = "No attempt yet."
-    return v
+            evidence = []
+            if cyc.closed_at is not None:
+                status = "met"
+                reason = "The cycle closed before any attempt."
+            else:
+                status = "pending"
+                reason = "No attempt yet."
+        return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, completed,
+                       None, None, None, None, None, evidence, reason, None, None, zone)
+    return first
 
 
 def _local_times(atts, zone, memo: dict) -> list[int]:
@@ -801,86 +852,135 @@ def _local_times(atts, zone, memo: dict) -> list[int]:
 
 def _never(c, cyc, fold: LeadFold, base, memo: dict | None = None) -> Verdict:
     """``at_most_per_day``, ``gap``, ``only_during``, ``only_between``: breached from the first
-    violation (evidence: every violator), else met once closed, pending while open."""
-    v = _verdict(base, c.key)
-    violators: list = []
-    atts = cyc.attempts
-    detail = ""
-    if memo is None:
-        memo = {}
-    if c.kind == "at_most_per_day":
+    violation (evidence: every violator), else met once closed, pending while open.
+    (Evaluation calls the clause's :func:`_never_judge`, made once per plan.)"""
+    return _never_judge(c)(fold, cyc, None, (), None, base, {} if memo is None else memo)
+
+
+def _never_judge(c):
+    """The judge of a clause that a single attempt can break (:func:`_never`). Its texts
+    are made here, once; ``violators(atts, fold, local)`` finds the attempts that break it
+    and, for ``only between``, the zones it used."""
+    kind = c.kind
+    if kind == "at_most_per_day":
         n = c.n
+        detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
+        violators = _per_day_violators(n, c.clock.tz)
+    elif kind == "gap":
+        detail = f"attempts less than {_gap_text(c.duration_us)} apart"
+        violators = _gap_violators(c.duration_us)
+    elif kind == "only_during":
+        detail = f"attempts outside `{c.clock.name}` working time"
+        violators = _during_violators(c.clock)
+    else:
+        detail = "attempts outside the allowed hours of the lead's time zone"
+        violators = _between_violators(c)
+    key = c.key
+    head = f"{detail[0].upper()}{detail[1:]}: "
+    met_reason = f"No {detail} in this cycle."
+    open_reason = f"No {detail} so far."
+    between = kind == "only_between"
+
+    def never(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        found, used = violators(cyc.attempts, fold, local)
+        if found:
+            status, reason = "breached", f"{head}{', '.join(map(str, found))}."
+        elif cyc.closed_at is not None:
+            status, reason, found = "met", met_reason, []
+        else:
+            status, reason, found = "pending", open_reason, []
+        return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, None, None,
+                       None, None, None, None, found, reason, None,
+                       (", ".join(used) if used else None) if between else None, zone)
+    return never
+
+
+def _per_day_violators(n: int, zone):
+    """``at most N per day``: the attempts past the N-th of their local day."""
+    def violators(atts, fold, local):
+        found = []
         if len(atts) > n:                               # else no day can have too many
             per_day: dict = {}
             get = per_day.get
-            for a, lu in zip(atts, _local_times(atts, c.clock.tz, memo)):
+            for a, lu in zip(atts, _local_times(atts, zone, local)):
                 day = lu // 86_400_000_000
                 k = get(day, 0) + 1
                 per_day[day] = k
                 if k > n:
-                    violators.append(a[1])
-        detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
-    elif c.kind == "gap":
-        least = c.duration_us                           # each attempt against the one before
-        violators = [b[1] for a, b in zip(atts, atts[1:]) if b[0] - a[0] < least]
-        detail = f"attempts less than {_gap_text(least)} apart"
-    elif c.kind == "only_during":
-        violators = [a[1] for a, is_open in zip(atts, c.clock.open_each([a[0] for a in atts])) if not is_open]
-        detail = f"attempts outside `{c.clock.name}` working time"
-    elif c.kind == "only_between":
-        start_min, end_min = c.window
+                    found.append(a[1])
+        return found, None
+    return violators
+
+
+def _gap_violators(least: int):
+    """``gap at least D``: each attempt against the one before."""
+    def violators(atts, fold, local):
+        return [b[1] for a, b in zip(atts, atts[1:]) if b[0] - a[0] < least], None
+    return violators
+
+
+def _during_violators(clock):
+    """``only during CALENDAR``: the attempts outside its working time (one batch test)."""
+    def violators(atts, fold, local):
+        if not atts:
+            return [], None
+        return [a[1] for a, is_open in zip(atts, clock.open_each([a[0] for a in atts])) if not is_open], None
+    return violators
+
+
+def _between_violators(c):
+    """``only between HH:MM-HH:MM in lead timezone``: the attempts outside the window of
+    the lead's local time (the zone its `timezone` field held at each attempt)."""
+    start_min, end_min = c.window
+    place = c.place
+    integral = start_min.__class__ is int and end_min.__class__ is int
+    lo, hi = (start_min * 60_000_000, end_min * 60_000_000) if integral else (0, 0)
+
+    def violators(atts, fold, local):
         used: list[str] = []
         last_field, zone, name = _NO_FIELD, None, None
         if atts and len({id(a[4]) for a in atts}) == 1:  # attempts mostly share the lead's zone
-            zone, name = _lead_zone(atts[0][4], fold, c.place)
+            zone, name = _lead_zone(atts[0][4], fold, place)
             used.append(name)
         else:
             for a in atts:
                 tzfield = a[4]
                 if tzfield is not last_field:
-                    zone, name = _lead_zone(tzfield, fold, c.place)
+                    zone, name = _lead_zone(tzfield, fold, place)
                     last_field = tzfield
                     if name not in used:
                         used.append(name)
         if len(used) <= 1:
-            local = _local_times(atts, zone, memo)
+            times = _local_times(atts, zone, local)
         else:                                           # each attempt in its own zone
             zones: list = []
             last_field = _NO_FIELD
             for a in atts:
                 tzfield = a[4]
                 if tzfield is not last_field:
-                    zone = _lead_zone(tzfield, fold, c.place)[0]
+                    zone = _lead_zone(tzfield, fold, place)[0]
                     last_field = tzfield
                 zones.append(zone)
-            local = [instants.local_us(a[0], z) for a, z in zip(atts, zones)]
-        if start_min.__class__ is int and end_min.__class__ is int:
+            times = [instants.local_us(a[0], z) for a, z in zip(atts, zones)]
+        if integral:
             # in µs of the local day: the same comparisons as in minutes, without division
-            lo, hi = start_min * 60_000_000, end_min * 60_000_000
             if start_min < end_min:
-                violators = [a[1] for a, lu in zip(atts, local) if not lo <= lu % 86_400_000_000 < hi]
+                found = [a[1] for a, lu in zip(atts, times) if not lo <= lu % 86_400_000_000 < hi]
             else:                                       # the window crosses midnight
-                violators = [a[1] for a, lu in zip(atts, local) if hi <= lu % 86_400_000_000 < lo]
+                found = [a[1] for a, lu in zip(atts, times) if hi <= lu % 86_400_000_000 < lo]
         else:
-            for a, lu in zip(atts, local):
+            found = []
+            for a, lu in zip(atts, times):
                 minute = lu % 86_400_000_000 / 60_000_000   # of the local day
                 if start_min < end_min:
                     inside = start_min <= minute < end_min
                 else:                                       # the window crosses midnight
                     inside = minute >= start_min or minute < end_min
                 if not inside:
-                    violators.append(a[1])
-        v.timezone = ", ".join(used) if used else None
-        detail = "attempts outside the allowed hours of the lead's time zone"
-    if violators:
-        v.status, v.evidence = "breached", violators
-        v.reason = f"{detail[0].upper()}{detail[1:]}: {', '.join(map(str, violators))}."
-    elif cyc.closed_at is not None:
-        v.status = "met"
-        v.reason = f"No {detail} in this cycle."
-    else:
-        v.reason = f"No {detail} so far."
-    return v
+                    found.append(a[1])
+        return found, used
+    return violators
 
 
 def _lead_zone(tzfield, fold: LeadFold, place=None):

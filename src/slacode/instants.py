@@ -153,6 +153,10 @@ _TEXTS: dict = {}           # zone -> {UTC hour: (iso prefix, when prefix, iso s
 _ABSENT = object()
 _MIN = tuple(f"{m:02d}" for m in range(60))                                 # "MM" by minute of the hour
 _SUFFIXES: dict = {}        # offset text -> (iso suffix, when suffix), shared by every hour
+# Fractions of whole milliseconds (timestamps in CRM exports mostly have three digits), by
+# millisecond: ``.096000`` as ``iso`` writes them, ``.096`` as ``when`` does (no trailing zeros).
+_ISO_MS = tuple(f".{ms:03d}000" for ms in range(1000))
+_WHEN_MS = tuple(f".{ms:03d}".rstrip("0") for ms in range(1000))
 _TEXT_HOURS_KEPT = 1 << 16  # per zone: about seven years of hours
 
 
@@ -187,9 +191,11 @@ def iso(us: int, zone) -> str:
     if entry is None:
         return _iso((us, zone))
     secs, micro = divmod(us - hour * _HOUR, 1_000_000)
-    if micro:
-        return entry[0] + _MIN_SEC[secs] + "." + str(1_000_000 + micro)[1:] + entry[2]
-    return entry[0] + _MIN_SEC[secs] + entry[2]
+    if not micro:
+        return entry[0] + _MIN_SEC[secs] + entry[2]
+    if micro % 1000 == 0:
+        return entry[0] + _MIN_SEC[secs] + _ISO_MS[micro // 1000] + entry[2]
+    return entry[0] + _MIN_SEC[secs] + "." + str(1_000_000 + micro)[1:] + entry[2]
 
 
 def _iso(key: tuple) -> str:
@@ -217,9 +223,11 @@ def when(us: int, zone) -> str:
     if rem % 60_000_000 == 0:                   # the usual case: a whole minute
         return entry[1] + _MIN[rem // 60_000_000] + entry[3]
     secs, micro = divmod(rem, 1_000_000)
-    if micro:
-        return entry[1] + _MIN_SEC[secs] + "." + str(1_000_000 + micro)[1:].rstrip("0") + entry[3]
-    return entry[1] + _MIN_SEC[secs] + entry[3]
+    if not micro:
+        return entry[1] + _MIN_SEC[secs] + entry[3]
+    if micro % 1000 == 0:
+        return entry[1] + _MIN_SEC[secs] + _WHEN_MS[micro // 1000] + entry[3]
+    return entry[1] + _MIN_SEC[secs] + "." + str(1_000_000 + micro)[1:].rstrip("0") + entry[3]
 
 
 def _when(key: tuple) -> str:
