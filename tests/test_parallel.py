@@ -107,6 +107,24 @@ def test_an_id_shared_by_leads_of_two_partitions_falls_back_to_one_process(tmp_p
                                  jobs, names=[str(a)]) is None
 
 
+def test_an_id_a_worker_saw_again_after_its_window_falls_back_too(tmp_path, capsys, monkeypatch):
+    """Workers judge ids in a window and leave every id's hash in a file: an id one worker
+    saw again after its window is found in the parent's check, which goes serial."""
+    from slacode import ids
+
+    a = tmp_path / "e.jsonl"
+    rows = [{"lead": "L1", "at": f"2026-11-10T10:{i:02d}:00Z", "type": "note", "id": f"e{i}"} for i in range(30)]
+    rows.append({"lead": "L1", "at": "2026-11-10T11:00:00Z", "type": "note", "id": "e0"})
+    a.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    want = run(capsys, "check", str(SPEC), str(a), "--as-of", AS_OF, "--format", "json", "--jobs", "1")
+    assert "already used" in want[1]
+    monkeypatch.setattr(ids, "WINDOW_IDS", 4)
+    plan = slacode.load(SPEC).plan
+    assert parallel.run_parallel(plan, parallel.parallel_sources([str(a)], None, 2), as_of_us(AS_OF), [],
+                                 2, names=[str(a)]) is None
+    assert run(capsys, "check", str(SPEC), str(a), "--as-of", AS_OF, "--format", "json", "--jobs", "2") == want
+
+
 def test_report_and_due_are_the_same_in_parallel(tmp_path, capsys):
     files = [str(p) for p in messy_events(tmp_path)]
     for cmd in (["report", "--format", "json"], ["due", "--format", "json"]):

@@ -132,7 +132,7 @@ def test_save_without_a_named_spool_writes_each_lead_once(tmp_path):
 
 # ------------------------------------------------------------------ buckets of interleaved input
 
-def _check_jsonl(events: list[str]) -> bytes:
+def _check_jsonl(events: list[str], rereadable: bool = False, passes: list | None = None) -> bytes:
     import io
 
     from slacode import stream
@@ -141,10 +141,13 @@ def _check_jsonl(events: list[str]) -> bytes:
     plan = slacode.load(SPEC).plan
     cutoff = as_of_us(AS_OF)
 
-    def read(diags):
-        return iter_records(events, diagnostics=diags, as_of_us=cutoff)
+    def read(diags, ids=None):
+        if passes is not None:
+            passes.append(type(ids).__name__)
+        return iter_records(events, diagnostics=diags, as_of_us=cutoff, ids=ids)
     diagnostics: list = []
-    run = stream.run_stream(plan, read, cutoff, diagnostics, sources=events, serialize=serialize_verdicts)
+    run = stream.run_stream(plan, read, cutoff, diagnostics, sources=events, serialize=serialize_verdicts,
+                            rereadable=rereadable)
     out = io.BytesIO()
     stream_check(run, "jsonl", out, agreement_meta={}, as_of_text=AS_OF, diagnostics=diagnostics)
     return out.getvalue()
@@ -266,3 +269,58 @@ def test_records_no_file_can_hold_stay_in_memory():
     assert b.files == [None] and b.size(0) >= 10
     (group,) = b.take(0).values()
     assert sorted(group) == recs and group[0][6]["lock"] is lock
+
+
+# ------------------------------------------------------------------ ids judged in a window
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), window=st.integers(1, 30), shuffled=st.booleans())
+def test_ids_in_a_window_give_the_exact_output_or_read_again(tmp_path_factory, seed, window, shuffled):
+    """Duplicate ids near and far (same lead and other leads), input grouped or shuffled:
+    with ids judged in a window of any size, the output is the exact table's; the run is
+    read again (once, exactly) only when some id came back after leaving the window."""
+    import random
+
+    from slacode import ids
+
+    rnd = random.Random(seed)
+    lines = _grouped_lines(EVENTS.read_text().splitlines())
+    with_ids = [line for line in lines if '"id"' in line]
+    copies = rnd.sample(with_ids, min(4, len(with_ids)))
+    for line in copies:                                   # the same id again: here, or under another lead
+        event = json.loads(line)
+        if rnd.random() < 0.5:
+            event["lead"] = json.loads(rnd.choice(lines))["lead"]
+        lines.insert(rnd.randrange(len(lines) + 1), json.dumps(event))
+    if shuffled:
+        rnd.shuffle(lines)
+    path = tmp_path_factory.mktemp("w") / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    want = _check_jsonl([str(path)])
+    assert want.count(b"was already used by the event at") >= len(copies) - 1
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ids, "WINDOW_IDS", window)
+        passes: list = []
+        assert _check_jsonl([str(path)], rereadable=True, passes=passes) == want
+    assert passes[0] == "SpilledIds"
+    assert passes[1:2] in ([], ["NoneType"], ["SpilledIds"]), passes
+    if window >= len(lines):
+        assert "NoneType" not in passes, "every id stayed in the window: no second read"
+
+
+def test_ids_far_apart_make_the_run_read_again_with_an_exact_table(tmp_path):
+    from slacode import ids
+
+    lines = _grouped_lines(EVENTS.read_text().splitlines())
+    first = next(line for line in lines if '"id"' in line)
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines + [first]) + "\n")
+    want = _check_jsonl([str(path)])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ids, "WINDOW_IDS", 3)
+        passes: list = []
+        got = _check_jsonl([str(path)], rereadable=True, passes=passes)
+    assert passes == ["SpilledIds", "NoneType"]
+    before = _check_jsonl([str(EVENTS)]).count(b"was already used by the event at")
+    assert got == want and got.count(b"was already used by the event at") == before + 1, \
+        "the first read's diagnostics are dropped, not reported twice"

@@ -243,7 +243,8 @@ def resolve_as_of(text: str | None) -> int:
 
 class EventReader:
     """How a command reads its event sources: ``reader(diagnostics)`` streams the records
-    (callable twice: standard input is spooled, so a second pass can re-read it)."""
+    (callable again: standard input is spooled, so a second pass can re-read it; ``ids``
+    as in :func:`slacode.events.iter_records`)."""
 
     def __init__(self, events, as_of_us: int, tz: str | None, input_format: str | None, wrap=None):
         if tz is not None:
@@ -258,7 +259,7 @@ class EventReader:
         self.wrap = wrap                  # e.g. a progress counter: wrap(records, pass_number)
         self.passes = 0
 
-    def __call__(self, diagnostics: list):
+    def __call__(self, diagnostics: list, ids=None):
         from slacode.events import iter_records
 
         for s in self.sources:
@@ -266,7 +267,7 @@ class EventReader:
                 s.seek(0)
         self.passes += 1
         records = iter_records(self.sources, input_format=self.input_format, default_tz=self.tz,
-                               diagnostics=diagnostics, as_of_us=self.as_of)
+                               diagnostics=diagnostics, as_of_us=self.as_of, ids=ids)
         return self.wrap(records, self.passes) if self.wrap else records
 
 
@@ -301,7 +302,8 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
                                input_format=read.input_format, default_tz=read.tz, serialize=serialize)
             if run is not None:
                 return run
-    return run_stream(plan, read, cutoff, diagnostics, sources=read.names, serialize=serialize)
+    return run_stream(plan, read, cutoff, diagnostics, sources=read.names, serialize=serialize,
+                      rereadable=True)
 
 
 def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1):

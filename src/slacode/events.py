@@ -35,7 +35,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from slacode.codes import events as codes
 from slacode.diagnostics import Diagnostic, Span, make
-from slacode.ids import IdTable
+from slacode.ids import IdTable, SpilledIds
 from slacode.timestamps import (  # noqa: F401  (parse_timestamp, timestamp_us: public here too)
     _CUTS, _DEFAULT_CLOCK, _ONE_US, EPOCH, EventInputError, MissingOffsetError, _Clock, _kind, _zone,
     datetime_from_us, parse_timestamp, timestamp_us)
@@ -339,12 +339,13 @@ class _Reader:
     """State shared by the sources of one read: diagnostics, ids seen, order, as_of."""
 
     def __init__(self, diagnostics: list, default_tz: tzinfo | None, as_of_us: int | None,
-                 multi: bool):
+                 multi: bool, ids: IdTable | SpilledIds | None = None):
         self.diagnostics = diagnostics
         self.clock = _Clock(default_tz)
         self.as_of = as_of_us
         self.multi = multi
-        self.seen: IdTable | dict = IdTable()    # id -> its place (source << 40 | line)
+        # id -> its place (source << 40 | line)
+        self.seen: IdTable | SpilledIds | dict = ids if ids is not None else IdTable()
         self.names: list[str] = []
         self.seq = 0
         self.part: tuple[int, int] | None = None    # (k, n): only the lines of partition k
@@ -731,7 +732,7 @@ def range_lines(handle, start: int, end: int) -> Iterator[bytes]:
 
 def iter_records(sources: Any, *, input_format: str | None = None,
                  default_tz: tzinfo | str | None = None, diagnostics: list,
-                 as_of_us: int | None = None) -> Iterator[Record]:
+                 as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None) -> Iterator[Record]:
     """Stream the records of event files, in input order (source order, then line).
 
     ``sources``: paths (``str``/``Path``), ``"-"`` for standard input, or open streams
@@ -743,11 +744,14 @@ def iter_records(sources: Any, *, input_format: str | None = None,
     without a known extension are JSON Lines. Every unusable line appends a diagnostic to
     ``diagnostics`` and is skipped. Ids are judged across all sources (the first wins);
     events later than ``as_of_us`` are left out and counted, one ``info`` per source.
+    ``ids`` is the table of ids to judge them with (default: a new exact :class:`IdTable`;
+    a :class:`SpilledIds` keeps memory flat, and its ``repeats()`` then says whether the
+    read must be done again with an exact table).
 
     Raises :class:`EventInputError` at once for an unknown format or an unreadable file
     (and while iterating if a file fails to read).
     """
-    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us)
+    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids)
     return _iterate(reader, resolved)
 
 
@@ -763,21 +767,22 @@ def resolve_sources(sources: Any, input_format: str | None = None) -> list[_Sour
     return [_resolve(s, fmt) for s in sources]
 
 
-def _open(sources, input_format, default_tz, diagnostics, as_of_us) -> tuple[_Reader, list[_Source]]:
+def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None) -> tuple[_Reader, list[_Source]]:
     resolved = resolve_sources(sources, input_format)
-    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=len(resolved) > 1)
+    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=len(resolved) > 1, ids=ids)
     reader.names = [s.name for s in resolved]
     return reader, resolved
 
 
 def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = None,
                    default_tz: tzinfo | str | None = None, diagnostics: list,
-                   as_of_us: int | None = None) -> tuple[_Reader, Iterator[Record]]:
+                   as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None) -> tuple[_Reader, Iterator[Record]]:
     """:func:`iter_records` restricted to the leads of partition ``k`` of ``n`` (JSON Lines
     only; see :func:`owned_lines`). Events after ``as_of_us`` are counted in ``reader.late``
     (per source) instead of reported: the caller adds up the partitions. ``reader.seen`` holds
-    the ids this partition used, ``reader.marks`` where each source's diagnostics begin."""
-    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us)
+    the ids this partition used (``ids`` as in :func:`iter_records`), ``reader.marks`` where
+    each source's diagnostics begin."""
+    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids)
     if any(s.fmt != "jsonl" for s in resolved):
         raise ValueError("partitioned reading needs JSON Lines sources")
     reader.part, reader.late = (k, n), {}
@@ -786,10 +791,10 @@ def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = N
 
 def iter_range(path: str, start: int, end: int, first_line: int, *, input_format: str | None = None,
                default_tz: tzinfo | str | None = None, diagnostics: list,
-               as_of_us: int | None = None) -> tuple[_Reader, Iterator[Record]]:
+               as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None) -> tuple[_Reader, Iterator[Record]]:
     """:func:`iter_partition` for the lines of one plain JSON Lines file between two byte
     offsets (line starts); ``first_line`` is the number of the line at ``start``."""
-    reader, resolved = _open([path], input_format, default_tz, diagnostics, as_of_us)
+    reader, resolved = _open([path], input_format, default_tz, diagnostics, as_of_us, ids)
     if resolved[0].fmt != "jsonl" or resolved[0].gzip:
         raise ValueError("range reading needs a plain JSON Lines file")
     reader.span, reader.late = (start, end, first_line), {}

@@ -12,7 +12,9 @@ whose hashes are equal are told apart by their bytes.
 """
 from __future__ import annotations
 
+import tempfile
 from array import array
+from bisect import bisect_left
 from typing import Iterator
 
 #: Ids kept in a plain dict before the table moves to arrays.
@@ -94,12 +96,6 @@ class IdTable:
             yield self._bytes[start:end].decode("utf-8", "surrogatepass")
             start = end
 
-    def hashes(self) -> array:
-        """``hash()`` of every id (what :mod:`slacode.parallel` compares across workers)."""
-        if self._dict is not None:
-            return array("q", map(hash, self._dict))
-        return array("q", self._hashes)
-
     # -- arrays --------------------------------------------------------------------------
 
     def _slot(self, eid: str, h: int) -> tuple[int, int]:
@@ -139,3 +135,136 @@ class IdTable:
                 i = (i + 1) & mask
             slots[i] = n
         self._slots, self._mask, self._limit = slots, mask, size // 2
+
+
+#: :class:`SpilledIds` remembers exactly the ids of its last one or two generations of this many.
+WINDOW_IDS = 1 << 16
+#: Each spilled run of hashes is cut at this many equal hash ranges (its offsets kept in memory).
+SPILL_PARTS = 1024
+#: At the end, hashes are compared in groups of about this many (the memory the check takes).
+CHECK_HASHES = 1 << 16
+
+_BOUNDS = [-(1 << 63) + i * ((1 << 64) // SPILL_PARTS) for i in range(SPILL_PARTS)] + [1 << 63]
+
+
+class SpilledIds:
+    """The ids of a read that can be read again, in memory that does not grow with it.
+
+    The last :data:`WINDOW_IDS` to twice as many distinct ids are held exactly, with their
+    first place, in two dicts (when the newer one is full, the older is dropped), so an id
+    used again within that window is judged a duplicate at once, as :class:`IdTable` would.
+    The ``hash()`` of every id leaving the newer dict goes to a temporary file (or ``path``),
+    sorted, one run per generation. An id used again after it left the window is added
+    again, and its hash is then in the file twice: :meth:`repeats`, at the end, says whether
+    any hash is (two different ids of equal hash, a 64-bit coincidence, say so too). If none
+    is, every judgement was exact; if one is, the caller reads again with an :class:`IdTable`.
+    Workers of one run compare their files together (:meth:`spilled`, :func:`any_repeated`).
+
+    Memory: the two dicts, and per run of 65,536 ids the offsets of its hash ranges (8 KB).
+    """
+
+    __slots__ = ("_cur", "_old", "_file", "_runs", "_count", "path")
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
+        self._cur: dict[str, int] = {}
+        self._old: dict[str, int] = {}
+        self._file = None
+        self._runs: list[array] = []        # per run: where each hash range starts in the file
+        self._count = 0                     # hashes in the file
+
+    def first(self, eid: str, place: int) -> int | None:
+        """The place where ``eid`` was first used if it is in the window, else None (it is
+        then added with ``place``)."""
+        cur = self._cur
+        got = cur.get(eid)
+        if got is None:
+            got = self._old.get(eid)
+            if got is None:
+                cur[eid] = place
+                if len(cur) >= WINDOW_IDS:
+                    self._spill()
+                    self._old, self._cur = cur, {}
+        return got
+
+    def get(self, eid: str) -> int | None:
+        """The place of ``eid``'s first use if it is in the window, else None."""
+        got = self._cur.get(eid)
+        return got if got is not None else self._old.get(eid)
+
+    def __contains__(self, eid: str) -> bool:
+        return self.get(eid) is not None
+
+    def __getitem__(self, eid: str) -> int:
+        place = self.get(eid)
+        if place is None:
+            raise KeyError(eid)
+        return place
+
+    def repeats(self) -> bool:
+        """Whether some id may have been used again after it left the window, so that a
+        duplicate may have gone unseen (call once, at the end of the read; the table is
+        then spent). False when no id ever left: the window held them all."""
+        if self._file is None:
+            return False
+        self._spill()
+        self._cur = self._old = {}
+        return any_repeated([(self._file, self._runs)])
+
+    def spilled(self) -> list[array]:
+        """Every id's hash written to :attr:`path` (the table is then spent): the runs to
+        give :func:`any_repeated` with that path, in another process."""
+        if self._cur or self._file is None:
+            self._spill()
+        self._cur = self._old = {}
+        self.close()
+        return self._runs
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _spill(self) -> None:
+        """The newer dict's hashes, sorted, as one run at the end of the file."""
+        hashes = sorted(map(hash, self._cur))
+        if self._file is None:
+            self._file = tempfile.TemporaryFile() if self.path is None else open(self.path, "w+b")
+        base = self._count
+        self._runs.append(array("q", [base + bisect_left(hashes, lo) for lo in _BOUNDS]))
+        array("q", hashes).tofile(self._file)
+        self._count += len(hashes)
+
+
+def any_repeated(spills: list[tuple]) -> bool:
+    """Whether a hash occurs twice in the runs of these files (``(file or path, runs)``,
+    as :class:`SpilledIds` writes them), comparing about :data:`CHECK_HASHES` at a time:
+    consecutive hash ranges, read from every run."""
+    files = [(open(f, "rb") if isinstance(f, str) else f, runs) for f, runs in spills]
+    try:
+        sizes = [0] * SPILL_PARTS
+        for _, runs in files:
+            for r in runs:
+                for p in range(SPILL_PARTS):
+                    sizes[p] += r[p + 1] - r[p]
+        start = 0
+        while start < SPILL_PARTS:
+            end, size = start + 1, sizes[start]
+            while end < SPILL_PARTS and size + sizes[end] <= CHECK_HASHES:
+                size += sizes[end]
+                end += 1
+            hashes = array("q")
+            for file, runs in files:
+                for r in runs:
+                    n = r[end] - r[start]
+                    if n:
+                        file.seek(8 * r[start])
+                        hashes.fromfile(file, n)
+            if len(set(hashes)) != len(hashes):
+                return True
+            start = end
+        return False
+    finally:
+        for (f, _), (opened, _) in zip(spills, files):
+            if isinstance(f, str):
+                opened.close()

@@ -5,14 +5,16 @@ is a CRC-32 of its id, :func:`slacode.events.partition_of`), and folds them exac
 serial path does (:mod:`slacode.stream`: both passes, spool, replay). It leaves in a
 temporary directory its lead outcomes, in lead order (a :class:`~slacode.stream.Spool`;
 with grouped input, the very spool of its pass), and what the merge needs: its line
-diagnostics, its counts of events after ``as_of`` and a hash of every id it used.
+diagnostics, its counts of events after ``as_of`` and the hash of every id it used, in
+a file (:class:`~slacode.ids.SpilledIds`: a worker's memory does not grow with its ids).
 
 The parent merges the outcomes by lead id (byte ranges of a grouped file only follow each
 other), adds the aggregates and the leads' notes, and puts the diagnostics back in input
 order, so the output is byte for byte the serial one. For ``check`` an outcome carries its
 verdicts already written as JSON Lines, so the parent only copies bytes. Two things
-only one process can judge fall back to the serial path: the same event id under leads of
-different partitions (§13: duplicate ids are judged across all inputs, the first wins) and
+only one process can judge fall back to the serial path: an id hash found twice in those
+files (the same event id under leads of different partitions, §13: duplicate ids are judged
+across all inputs, the first wins; or an id a worker saw again after its window) and
 inputs that are not JSON Lines files (CSV, standard input). Workers are forked: they share
 the loaded agreement and its compiled plan; where ``fork`` is missing, evaluation is serial.
 """
@@ -28,13 +30,13 @@ import shutil
 import stat
 import tempfile
 import weakref
-from array import array
 from typing import Iterator
 
 from slacode.aggregate import Aggregates
 from slacode.evaluate import note_diagnostics
 from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, iter_range, line_lead, \
     partition_of, resolve_sources
+from slacode.ids import SpilledIds, any_repeated
 from slacode.stream import Spool, run_stream
 
 #: Inputs smaller than this are evaluated in one process: starting workers costs more.
@@ -221,7 +223,7 @@ def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=Non
         metas = [_meta(workdir, k, p.exitcode) for k, p in enumerate(procs)]
         if spans is not None and not _ranges_disjoint(metas):
             return _NOT_GROUPED
-        if _ids_cross_partitions([m["ids"] for m in metas]):
+        if any_repeated([m["ids"] for m in metas if m["ids"] is not None]):
             return None
         if files is not None:
             diagnostics.extend(_merged_diagnostics(metas, names, as_of))
@@ -263,16 +265,6 @@ def _ranges_disjoint(metas: list[dict]) -> bool:
             return False
         last = final
     return True
-
-
-def _ids_cross_partitions(id_hashes: list[array]) -> bool:
-    """Whether an id hash occurs in two partitions (a false alarm only costs the serial path)."""
-    seen: set = set()
-    for hashes in id_hashes:
-        if not seen.isdisjoint(hashes):
-            return True
-        seen.update(hashes)
-    return False
 
 
 def _merged_diagnostics(metas: list[dict], names: list[str], as_of: int) -> list:
@@ -319,14 +311,16 @@ def _worker(k: int, job: tuple) -> None:
             if files is None:
                 return iter(parts[k])
             paths, input_format, default_tz = files
+            # the first read's ids go to a file the parent compares with the other workers'
+            ids = SpilledIds(os.path.join(workdir, f"ids-{k}") if "reader" not in first else None)
             if spans is not None:
                 start, end, line = spans[k]
                 reader, records = iter_range(paths[0], start, end, line, input_format=input_format,
-                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of)
+                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids)
                 first.setdefault("reader", reader)
                 return _ascending(records, leads)
             reader, records = iter_partition(paths, k, n, input_format=input_format,
-                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of)
+                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids)
             first.setdefault("reader", reader)
             return records
 
@@ -334,11 +328,11 @@ def _worker(k: int, job: tuple) -> None:
         run = run_stream(plan, read, as_of, diagnostics, sources=names, serialize=serialize,
                          spool_path=os.path.join(workdir, f"spool-{k}"))
         count = run.save(os.path.join(workdir, f"outcomes-{k}"))
-        meta = {"count": count, "late": {}, "ids": array("q"), "diagnostics": [], "leads": tuple(leads)}
+        meta = {"count": count, "late": {}, "ids": None, "diagnostics": [], "leads": tuple(leads)}
         reader = first.get("reader")
         if reader is not None:
             marks = reader.marks
-            meta.update(late=reader.late, ids=reader.seen.hashes(),
+            meta.update(late=reader.late, ids=(reader.seen.path, reader.seen.spilled()),
                         diagnostics=[(bisect.bisect_right(marks, i) - 1, d) for i, d in enumerate(diagnostics)])
     except EventInputError as e:
         meta = {"error": str(e)}
@@ -382,10 +376,10 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
         if run is None:
             diagnostics = []
 
-            def read(diags):
+            def read(diags, ids=None):
                 return iter_records(events, input_format=input_format, default_tz=default_tz,
-                                    diagnostics=diags, as_of_us=cutoff)
-            return evaluate_stream(plan, read, cutoff, diagnostics, sources=names)
+                                    diagnostics=diags, as_of_us=cutoff, ids=ids)
+            return evaluate_stream(plan, read, cutoff, diagnostics, sources=names, rereadable=True)
         return result_of(run, plan, cutoff, diagnostics)
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff)
     if jobs <= 1 or len(records) < MIN_PARALLEL_RECORDS or not can_fork():

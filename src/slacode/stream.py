@@ -34,6 +34,7 @@ from slacode.aggregate import Aggregates
 from slacode.evaluate import LeadFold, Result, _order_key, note_diagnostics, target_segments, \
     unknown_state_diagnostics
 from slacode.events import Record
+from slacode.ids import SpilledIds
 
 #: Interleaved input is partitioned into BUCKETS buckets by lead; a bucket's records are
 #: written to its file CHUNK at a time. Memory holds at most BUCKETS x CHUNK records
@@ -409,6 +410,16 @@ class StreamEvaluation:
             self._spool.close()
             self._spool = None
 
+    def close(self) -> None:
+        """Drop what the run holds (its spool and buckets) without giving its outcomes."""
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        if self.buckets is not None:
+            self.buckets.close()
+            self.buckets = None
+        self.buffer, self.head, self.late = [], None, {}
+
     def save(self, path: str) -> int:
         """Leave every outcome, in lead order, in a :class:`Spool` file at ``path`` (instead
         of iterating :meth:`outcomes`); returns their number. When the input was grouped by
@@ -432,17 +443,45 @@ class StreamEvaluation:
         return note_diagnostics(self.notes)
 
 
-def run_stream(plan, read: Callable[[list], Iterator], as_of: int, diagnostics: list,
-                sources: list[str] | None, serialize=None, spool_path: str | None = None) -> StreamEvaluation:
+def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,
+               sources: list[str] | None, serialize=None, spool_path: str | None = None,
+               rereadable: bool = False) -> StreamEvaluation:
     """Both passes over ``read(diagnostics)`` (called again, with a throw-away list, only if
     some lead needs it). Then iterate :meth:`StreamEvaluation.outcomes`; ``serialize``
     turns a lead's verdicts into what the outcomes carry (to keep the spool small and fast);
-    ``spool_path`` names the spool file (else it is an anonymous temporary file)."""
+    ``spool_path`` names the spool file (else it is an anonymous temporary file).
+
+    ``rereadable``: ``read`` takes ``ids=`` (the table judging duplicate ids) and can read
+    its sources again. Ids are then judged by a :class:`~slacode.ids.SpilledIds`, whose
+    memory does not grow with the input; in the rare run where it cannot vouch for every
+    judgement (an id used again long after its first use), the run is done again from the
+    start with an exact table, so the output never depends on which table was used."""
     run = StreamEvaluation(plan, as_of, sources, serialize, spool_path)
     with paused_gc():
-        run.feed_all(read(diagnostics))
+        if rereadable:
+            mark = len(diagnostics)
+            ids = SpilledIds()
+            try:
+                run.feed_all(read(diagnostics, ids=ids))
+                rereadable = not ids.repeats()
+            finally:
+                ids.close()
+            if not rereadable:
+                run.close()
+                del diagnostics[mark:]
+                run = StreamEvaluation(plan, as_of, sources, serialize, spool_path)
+                run.feed_all(read(diagnostics))
+        else:
+            run.feed_all(read(diagnostics))
         if run.needs_replay:
-            run.replay(read([]))
+            if rereadable:               # the same judgements as the first pass, which were exact
+                ids = SpilledIds()
+                try:
+                    run.replay(read([], ids=ids))
+                finally:
+                    ids.close()
+            else:
+                run.replay(read([]))
     return run
 
 
@@ -461,10 +500,11 @@ def paused_gc():
             gc.enable()
 
 
-def evaluate_stream(plan, read: Callable[[list], Iterator], as_of: int, diagnostics: list,
-                    sources: list[str] | None) -> Result:
+def evaluate_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,
+                    sources: list[str] | None, rereadable: bool = False) -> Result:
     """The whole :class:`~slacode.evaluate.Result` of a stream (verdicts held in memory)."""
-    return result_of(run_stream(plan, read, as_of, diagnostics, sources), plan, as_of, diagnostics)
+    return result_of(run_stream(plan, read, as_of, diagnostics, sources, rereadable=rereadable),
+                     plan, as_of, diagnostics)
 
 
 def result_of(run, plan, as_of: int, diagnostics: list) -> Result:
