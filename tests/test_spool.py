@@ -324,3 +324,28 @@ def test_ids_far_apart_make_the_run_read_again_with_an_exact_table(tmp_path):
     before = _check_jsonl([str(EVENTS)]).count(b"was already used by the event at")
     assert got == want and got.count(b"was already used by the event at") == before + 1, \
         "the first read's diagnostics are dropped, not reported twice"
+
+
+def test_standard_input_is_read_again_when_an_id_comes_back_after_the_window(tmp_path, monkeypatch, capsys):
+    """Standard input is spooled to a file, so the second read with the exact table works
+    for it too: the output is the one of the same lines in a file."""
+    import io
+    import sys
+
+    from slacode import ids
+    from slacode.cli import main
+
+    lines = _grouped_lines(EVENTS.read_text().splitlines())
+    first = next(line for line in lines if '"id"' in line)
+    data = "\n".join(lines + [first]) + "\n"
+    path = tmp_path / "events.jsonl"
+    path.write_text(data)
+    args = ["check", str(SPEC), "--as-of", AS_OF, "--format", "jsonl", "--jobs", "1"]
+    main(args[:2] + [str(path)] + args[2:])
+    want = capsys.readouterr().out
+    monkeypatch.setattr(ids, "WINDOW_IDS", 3)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode())))
+    main(args[:2] + ["-"] + args[2:])
+    got = capsys.readouterr().out
+    assert got == want.replace(json.dumps(str(path)), '"<stdin>"'), "the same, but for the file's name"
+    assert got.count("was already used by the event at") == want.count("was already used by the event at") > 0
