@@ -21,7 +21,25 @@ from typing import Iterator
 DICT_IDS = 1 << 16
 
 
-class IdTable:
+class _Places:
+    """``in`` and ``[]`` of a table of ids from its ``get`` (an id's first place, or None)."""
+
+    __slots__ = ()
+
+    def get(self, eid: str) -> int | None:
+        raise NotImplementedError
+
+    def __contains__(self, eid: str) -> bool:
+        return self.get(eid) is not None
+
+    def __getitem__(self, eid: str) -> int:
+        place = self.get(eid)
+        if place is None:
+            raise KeyError(eid)
+        return place
+
+
+class IdTable(_Places):
     """Ids with the place of their first use: :meth:`first` adds an id or finds it."""
 
     __slots__ = ("_dict", "_slots", "_mask", "_limit", "_hashes", "_places", "_ends", "_bytes")
@@ -76,15 +94,6 @@ class IdTable:
             return self._dict.get(eid)
         r = self._slot(eid, hash(eid))[1]
         return self._places[r - 1] if r else None
-
-    def __contains__(self, eid: str) -> bool:
-        return self.get(eid) is not None
-
-    def __getitem__(self, eid: str) -> int:
-        place = self.get(eid)
-        if place is None:
-            raise KeyError(eid)
-        return place
 
     def __iter__(self) -> Iterator[str]:
         """The ids, in order of first use."""
@@ -147,7 +156,7 @@ CHECK_HASHES = 1 << 16
 _BOUNDS = [-(1 << 63) + i * ((1 << 64) // SPILL_PARTS) for i in range(SPILL_PARTS)] + [1 << 63]
 
 
-class SpilledIds:
+class SpilledIds(_Places):
     """The ids of a read that can be read again, in memory that does not grow with it.
 
     The last :data:`WINDOW_IDS` to twice as many distinct ids are held exactly, with their
@@ -191,15 +200,6 @@ class SpilledIds:
         """The place of ``eid``'s first use if it is in the window, else None."""
         got = self._cur.get(eid)
         return got if got is not None else self._old.get(eid)
-
-    def __contains__(self, eid: str) -> bool:
-        return self.get(eid) is not None
-
-    def __getitem__(self, eid: str) -> int:
-        place = self.get(eid)
-        if place is None:
-            raise KeyError(eid)
-        return place
 
     def repeats(self) -> bool:
         """Whether some id may have been used again after it left the window, so that a
