@@ -119,19 +119,22 @@ class Aggregates:
         """What one lead adds: (first event, quota hits, target cycles) — small and picklable."""
         if not (self.plan.quotas or self.plan.targets):
             return None
-        segments = {}
-        if self._info.segmented:
-            for rf in fold.rules:
-                for cyc in rf.cycles:
-                    segments[(rf.plan.name, cyc.number)] = cyc.segments_at_start
         cycles = []
-        for v in verdicts:
-            for i in self._wanted.get((v.rule, v.clause), ()):
-                t = self.plan.targets[i]
-                # every cycle of the rule fixes where the periods start; only the target's
-                # segment's cycles are judged (status None: not judged by this target)
-                judged = t.segment is None or t.segment in segments.get((v.rule, v.cycle), ())
-                cycles.append((i, v.started_at, v.status if judged else None))
+        wanted = self._wanted
+        if wanted:
+            segments = {}
+            if self._info.segmented:
+                for rf in fold.rules:
+                    for cyc in rf.cycles:
+                        segments[(rf.plan.name, cyc.number)] = cyc.segments_at_start
+            targets = self.plan.targets
+            for v in verdicts:
+                for i in wanted.get((v.rule, v.clause), ()):
+                    segment = targets[i].segment
+                    # every cycle of the rule fixes where the periods start; only the target's
+                    # segment's cycles are judged (status None: not judged by this target)
+                    judged = segment is None or segment in segments.get((v.rule, v.cycle), ())
+                    cycles.append((i, v.started_at, v.status if judged else None))
         first = fold.first_at if fold.events else None
         return first, tuple(fold.quota_hits), tuple(cycles)
 
@@ -206,8 +209,10 @@ class Aggregates:
         if first is None:
             return []
         out = []
+        goal = _goal_text(t.threshold)
+        counts = self.target_counts[i]
         for label, start_date, start, end in periods(first, self.as_of, t.period, zone):
-            met, breached, undecided = self.target_counts[i].get(start_date, (0, 0, 0))
+            met, breached, undecided = counts.get(start_date, (0, 0, 0))
             judged = met + breached
             value = met / judged if judged else None
             ended = end <= self.as_of
@@ -217,7 +222,6 @@ class Aggregates:
                 status = "met"
             else:
                 status = "breached"
-            goal = _goal_text(t.threshold)
             if judged:
                 words = f"{met} of {judged} judged cycles met ({_share_text(met, judged)}; {goal})"
             else:

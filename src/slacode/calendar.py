@@ -498,6 +498,14 @@ class Calendar(_Clock):
         return i >= 0 and t_us < ends[i]
 
     def open_each(self, instants_us) -> list[bool]:
+        """:meth:`is_open_us` of many instants (a cycle's attempts): when they all fall in
+        the built years, one comprehension over the table; else one at a time, building
+        years as needed."""
+        if instants_us.__class__ is not list:
+            instants_us = list(instants_us)
+        if instants_us and self._lo_us <= min(instants_us) and max(instants_us) < self._hi_us:
+            starts, ends, _, _ = self._tab
+            return [(i := bisect_right(starts, t) - 1) >= 0 and t < ends[i] for t in instants_us]
         out = []
         lo, hi = self._lo_us, self._hi_us
         starts, ends, _, _ = self._tab
