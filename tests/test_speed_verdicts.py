@@ -67,3 +67,52 @@ def test_wall_clock_shortcuts_equal_the_general_path(a, b, d, points):
             except ValueError as error:
                 outcomes.append(type(error))
         assert outcomes[0] == outcomes[1]
+
+
+# --------------------------------------------------------------------- aggregate periods
+
+ZONES = ["UTC", "America/Sao_Paulo", "Asia/Kolkata", "Australia/Lord_Howe", "America/St_Johns",
+         "Asia/Beirut", "Pacific/Kiritimati"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=st.integers(0, 3 * 365 * 86_400), length=st.integers(0, 400 * 86_400),
+       zone=st.sampled_from(ZONES), period=st.sampled_from(["day", "week", "month", "quarter"]))
+def test_periods_kept_by_hour_equal_the_periods_of_the_local_dates(first, length, zone, period):
+    """Spans kept by the UTC hours of their two instants are those of the two local dates."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from slacode import aggregate
+
+    tz = ZoneInfo(zone)
+    first_us = 1_700_000_000_000_000 + first * 1_000_000
+    last_us = first_us + length * 1_000_000
+    start = aggregate.period_of_date(datetime.fromtimestamp(first_us // 1_000_000, tz).date(), period)[1]
+    last = aggregate.period_of_date(datetime.fromtimestamp(last_us // 1_000_000, tz).date(), period)[1]
+    expected = tuple(aggregate._spans(start, last, period, tz))
+    assert aggregate.periods(first_us, last_us, period, tz) == expected
+    assert aggregate.periods(first_us, last_us, period, tz) == expected     # again, kept
+    # another instant of the same two UTC hours: the same spans only when each hour is one day
+    hour = 3_600_000_000
+    other = (first_us // hour * hour + hour - 1, last_us // hour * hour)
+    if other[0] <= other[1]:
+        start = aggregate.period_of_date(datetime.fromtimestamp(other[0] // 1_000_000, tz).date(), period)[1]
+        last = aggregate.period_of_date(datetime.fromtimestamp(other[1] // 1_000_000, tz).date(), period)[1]
+        assert aggregate.periods(*other, period, tz) == tuple(aggregate._spans(start, last, period, tz))
+
+
+def test_periods_of_an_hour_holding_a_local_midnight_are_not_kept_by_hour():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from slacode import aggregate
+
+    kolkata = ZoneInfo("Asia/Kolkata")                  # +05:30: 18:30 UTC is local midnight
+    as_of = int(datetime(2026, 11, 20, 6, tzinfo=timezone.utc).timestamp()) * 1_000_000
+    before = int(datetime(2026, 11, 9, 18, 10, tzinfo=timezone.utc).timestamp()) * 1_000_000
+    after = before + 40 * 60 * 1_000_000                # 18:50 UTC, the next local day
+    first = aggregate.periods(before, as_of, "day", kolkata)
+    second = aggregate.periods(after, as_of, "day", kolkata)
+    assert first[0][0] == "2026-11-09" and second[0][0] == "2026-11-10"
+    assert first[1:] == second

@@ -21,6 +21,7 @@ _HOUR_PERIODS: dict = {}    # (UTC hour number, period, zone) -> (label, first d
 _HOUR = 3_600_000_000
 _MIDNIGHTS: dict = {}       # (date, zone) -> µs
 _SPANS: dict = {}           # (first period's date, last period's date, period, zone) -> periods()
+_HOUR_SPANS: dict = {}      # (first UTC hour, last UTC hour, period, zone) -> periods(), hours of one local day
 
 
 def period_of(us: int, period: str, zone) -> tuple[str, date]:
@@ -79,7 +80,13 @@ def local_midnight_us(d: date, zone) -> int:
 def periods(first_us: int, last_us: int, period: str, zone) -> tuple:
     """(label, first date, start_us, end_us) of every period from the one holding
     ``first_us`` to the one holding ``last_us`` (kept: every evaluation as of the same
-    instant asks for the same spans)."""
+    instant asks for the same spans). A service judging one lead per call asks this once
+    per target and quota, so the spans are also kept by the two instants' UTC hours when
+    each of those hours is one local day (what :func:`period_of` keeps per hour)."""
+    hour_key = (first_us // _HOUR, last_us // _HOUR, period, zone)
+    spans = _HOUR_SPANS.get(hour_key)
+    if spans is not None:
+        return spans
     _, start = period_of(first_us, period, zone)
     _, last_start = period_of(last_us, period, zone)
     key = (start, last_start, period, zone)
@@ -88,6 +95,10 @@ def periods(first_us: int, last_us: int, period: str, zone) -> tuple:
         if len(_SPANS) > 4096:
             _SPANS.clear()
         spans = _SPANS[key] = tuple(_spans(start, last_start, period, zone))
+    if (hour_key[0], period, zone) in _HOUR_PERIODS and (hour_key[1], period, zone) in _HOUR_PERIODS:
+        if len(_HOUR_SPANS) > 4096:
+            _HOUR_SPANS.clear()
+        _HOUR_SPANS[hour_key] = spans
     return spans
 
 
