@@ -99,3 +99,17 @@ def test_span_text_equals_the_plain_rule(us, days):
     from slacode.evaluate import _span_text
 
     assert _span_text(us, days) == _span_reference(us, days)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([1_790_000_000_000_000, 1_790_000_000_000_000 + 1, 0, None]),
+                          st.sampled_from(ZONES + [None])), max_size=8))
+def test_verdict_starts_written_one_after_another_are_each_their_own(starts):
+    """to_dict keeps the last start's text: a start in another zone, or another start, is
+    written afresh."""
+    from slacode.evaluate import UTC, Verdict
+
+    for us, zone in starts:
+        v = Verdict("L", "r", "within", 1, "met", started_at=us, zone=zone)
+        expected = None if us is None else _datetime(us, zone or UTC).isoformat()
+        assert v.to_dict()["started_at"] == expected

@@ -69,12 +69,22 @@ class Verdict:
         return None if us is None else from_us(us, self.zone or UTC)
 
     def to_dict(self) -> dict:
+        global _last_start
         zone = self.zone or UTC
         started, due, completed, warn = self.started_at, self.due_at, self.completed_at, self.warn_at
+        if started is None:
+            started_text = None
+        else:
+            last = _last_start
+            if last[0] == started and last[1] is zone:
+                started_text = last[2]
+            else:
+                started_text = iso(started, zone)
+                _last_start = (started, zone, started_text)
         out = {"lead": self.lead, "rule": self.rule, "clause": self.clause, "cycle": self.cycle,
                "period": self.period, "status": self.status, "owner": self.owner,
                "assignee": self.assignee, "segment": self.segment,
-               "started_at": None if started is None else iso(started, zone),
+               "started_at": started_text,
                "due_at": None if due is None else iso(due, zone),
                "completed_at": None if completed is None else iso(completed, zone),
                "warn_at": None if warn is None else iso(warn, zone),
@@ -84,6 +94,13 @@ class Verdict:
         if self.timezone is not None or self.clause.startswith("only_between"):
             out["timezone"] = self.timezone
         return out
+
+
+# The last start written by Verdict.to_dict, as (us, zone, text): a lead's verdicts are
+# written one after the other, and most of its rules start on the same event (every clause
+# of a cycle shares its start), so its text is usually the previous verdict's. One tuple,
+# replaced whole, so a reader never sees a text with another instant.
+_last_start: tuple = (None, None, None)
 
 
 def from_us(us: int, zone) -> datetime:
