@@ -634,7 +634,11 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges
     assignee = cyc.assignee if closed is not None else fold.assignee
     base = (fold.lead, rp.name, cyc.number, rp.owner, assignee, line.segment, cyc.start, clock.tz)
     local: dict = {}                                    # zone -> the attempts' local times
-    return [judge(fold, cyc, due, pauses, as_of, base, local) for judge in (judges or _judges(rp))]
+    if judges is None:
+        judges = _judges(rp)
+    if len(judges) == 1:                                # most timed rules: no list to iterate
+        return [judges[0](fold, cyc, due, pauses, as_of, base, local)]
+    return [judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges]
 
 
 def _judges(rp: RulePlan) -> tuple:
@@ -692,7 +696,7 @@ def _within_judge(rp: RulePlan):
                               f"the deadline {_when(due, zone)} (target {_work_text(target)} of working time).")
                 else:
                     status = "met"
-                    reason = (f"Stopped at {_when(closed, zone)} after {_work_text(elapsed)} of working time, "
+                    reason = (f"Stopped at {_when(closed, zone)} after {_span_text(elapsed, False)} of working time, "
                               f"within the {_work_text(target)} target (due {_when(due, zone)}).")
             else:
                 word = "cancelled" if cyc.close_kind == "cancel" else "restarted"
@@ -714,13 +718,13 @@ def _within_judge(rp: RulePlan):
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             left = max(target - elapsed, 0)
             if status == "paused":
-                reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {_work_text(left)} of working time "
+                reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {_span_text(left, False)} of working time "
                           f"left, due {_when(due, zone)} if it resumed now.")
             elif status == "at_risk":
-                reason = (f"Open with {_work_text(elapsed)} of {_work_text(target)} used "
+                reason = (f"Open with {_span_text(elapsed, False)} of {_work_text(target)} used "
                           f"(warning at {warn:.0%}); due {_when(due, zone)}.")
             else:
-                reason = f"Open; {_work_text(left)} of working time left, due {_when(due, zone)}."
+                reason = f"Open; {_span_text(left, False)} of working time left, due {_when(due, zone)}."
         return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
                        warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone)
     return within
