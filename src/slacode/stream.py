@@ -458,31 +458,33 @@ def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: lis
     start with an exact table, so the output never depends on which table was used."""
     run = StreamEvaluation(plan, as_of, sources, serialize, spool_path)
     with paused_gc():
+        windowed = False
         if rereadable:
             mark = len(diagnostics)
-            ids = SpilledIds()
-            try:
-                run.feed_all(read(diagnostics, ids=ids))
-                rereadable = not ids.repeats()
-            finally:
-                ids.close()
-            if not rereadable:
+            windowed = _with_spilled_ids(lambda ids: run.feed_all(read(diagnostics, ids=ids)))
+            if not windowed:             # an id came back after its window: again, with every id kept
                 run.close()
                 del diagnostics[mark:]
                 run = StreamEvaluation(plan, as_of, sources, serialize, spool_path)
-                run.feed_all(read(diagnostics))
-        else:
+        if not windowed:
             run.feed_all(read(diagnostics))
-        if run.needs_replay:
-            if rereadable:               # the same judgements as the first pass, which were exact
-                ids = SpilledIds()
-                try:
-                    run.replay(read([], ids=ids))
-                finally:
-                    ids.close()
+        if run.needs_replay:             # judging ids as the first pass did, which was exact
+            if windowed:
+                _with_spilled_ids(lambda ids: run.replay(read([], ids=ids)))
             else:
                 run.replay(read([]))
     return run
+
+
+def _with_spilled_ids(work: Callable) -> bool:
+    """``work(ids)`` with a new :class:`~slacode.ids.SpilledIds`; whether its every
+    judgement was exact (no id came back after leaving the window)."""
+    ids = SpilledIds()
+    try:
+        work(ids)
+        return not ids.repeats()
+    finally:
+        ids.close()
 
 
 @contextmanager
