@@ -158,3 +158,20 @@ def test_spilled_ids_are_exact_or_say_so(keys, window, check):
         assert all(got == want for got, want in answers)
     if len(set(keys)) == len(keys):
         assert repeats is False
+
+
+def test_spills_of_several_tables_are_checked_together(tmp_path, small_window):
+    """What the workers of one run leave: each table's hashes in its file, compared across
+    the files (an id in two files is a repeat even if each file alone has none)."""
+    def spill(name, keys):
+        t = ids.SpilledIds(str(tmp_path / name))
+        for p, k in enumerate(keys):
+            assert t.first(k, p) is None
+        return str(tmp_path / name), t.spilled()
+
+    a = spill("a", [f"a{i}" for i in range(30)])
+    b = spill("b", [f"b{i}" for i in range(3)])           # never left its window: spilled all the same
+    c = spill("c", ["z", "a17"])
+    assert ids.any_repeated([a]) is False and ids.any_repeated([a, b]) is False
+    assert ids.any_repeated([a, b, c]) is True
+    assert ids.any_repeated([]) is False
