@@ -151,3 +151,19 @@ def test_explain_shows_clocks_and_reasons():
     assert "first_touch.within cycle 2: BREACHED" in out
     assert run("explain", str(CASE / "agreement.sla"), str(CASE / "events.jsonl"), "--lead", "nobody",
                "--as-of", AS_OF).returncode == 2
+
+
+def test_the_program_exits_with_mains_status_and_spares_the_last_collection(monkeypatch):
+    """`slacode` (the console entry) exits with main()'s status, after gc.freeze() so that
+    the interpreter's last collection does not walk every object left for nothing."""
+    import gc
+
+    from slacode import cli
+
+    calls = []
+    monkeypatch.setattr(cli, "main", lambda: calls.append("main") or 3)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    with pytest.raises(SystemExit) as exit_:
+        cli.console()
+    assert exit_.value.code == 3 and calls == ["main", "freeze"]
+    assert run("--version").returncode == 0, "the installed script still runs"

@@ -1,7 +1,5 @@
 """``python -m slacode``: the command line."""
-import sys
-
-from slacode.cli import main
+from slacode.cli import console
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -183,6 +183,21 @@ def rule(code, show_all):
     return EXIT_OK
 
 
+def console() -> None:
+    """The ``slacode`` program: :func:`main`, then exit with its status.
+
+    Before exiting, every object left is moved out of the cyclic collector's sight
+    (``gc.freeze``): the interpreter's last collection would otherwise traverse the tens of
+    thousands of objects of pydantic, Lark and the loaded agreement only to find nothing to
+    collect (some 15 to 50 ms of every run). Nothing is lost: the process ends, and files
+    are flushed and closed as usual. Tests call :func:`main`, which freezes nothing."""
+    import gc
+
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
