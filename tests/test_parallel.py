@@ -350,3 +350,23 @@ def test_a_worker_failure_is_raised_with_its_traceback(tmp_path, monkeypatch):
         parallel.run_parallel(plan, parallel.parallel_sources(files, None, 2), as_of_us(AS_OF), [], 2,
                               names=files)
     assert stream.run_stream is not broken
+
+
+_keys = st.sampled_from(["lead", "at", "type", "id", "fields", "x"])
+_values = st.text(max_size=6) | st.integers() | st.none() | st.dictionaries(st.sampled_from(["lead", "a"]), st.text(max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_keys, _values, max_size=5), st.sampled_from([None, 0, 1, 2]),
+       st.booleans(), st.integers(1, 4))
+def test_each_line_belongs_to_the_partition_of_its_parsed_lead(obj, indent, ascii_only, n):
+    """Whatever the spacing, escapes or nesting, a line is kept by exactly one partition,
+    the one of its lead as a JSON parser reads it (partition 0 without a usable lead)."""
+    from slacode.events import owned_lines
+
+    text = json.dumps(obj, ensure_ascii=ascii_only, separators=(",", ":") if indent is None else (", ", ": "))
+    raw = text.encode("utf-8") + b"\n"
+    lead = obj.get("lead")
+    want = partition_of(lead, n) if isinstance(lead, str) else 0
+    owners = [k for k in range(n) if list(owned_lines([raw], k, n))]
+    assert owners == [want], (text, owners, want)

@@ -709,6 +709,11 @@ def owned_lines(lines: Iterable[bytes], k: int, n: int) -> Iterator[tuple[int, b
     for lineno, raw in enumerate(lines, 1):
         i = find(raw, b'"lead"')                # line_lead's fast path, inline: every line
         if i >= 0 and find(raw, b'"lead"', i + 6) < 0 and find(raw, b"\\") < 0:
+            j = find(raw, b'"', i + 8) if raw[i + 6:i + 8] == b':"' else -1
+            if j >= 0:                          # compact JSON: the value is up to the next quote
+                if crc(raw[i + 8:j]) % n == k:
+                    yield lineno, raw
+                continue
             m = match(raw, i + 6)
             if m is not None:
                 if crc(m.group(1)) % n == k:
