@@ -141,7 +141,9 @@ _GAP_TEXTS: dict = {}
 
 
 def _span_text(us: int, days: bool = True) -> str:
-    """A duration in words: 1d 2h 5m style (days of 24 hours, wall clock)."""
+    """A duration in words: 1d 2h 5m style (days of 24 hours, wall clock; seconds only under
+    a day; ``0m`` for nothing). Written piece by piece, without a list to join: verdicts
+    write one or two per cycle (how late, how much working time was used)."""
     total = (-us if us < 0 else us) // 1_000_000
     if days and total >= 86_400:
         d, rem = divmod(total, 86_400)
