@@ -11,6 +11,7 @@ with a string (reported once per place). Triggers become ``match(ev, entered, le
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from fractions import Fraction
 from typing import Any, Callable, NamedTuple
 
 from slacode import model as m
@@ -317,7 +318,7 @@ class RulePlan:
     restarts: tuple
     pause: Pred | None
     lines: tuple[Line, ...]         # within (timed) or at least N within (attempts)
-    warn: float | None              # share, 0..1
+    warn: Fraction | None           # share of the target, exact (55% is 11/20, not 0.55000000000000004)
     require: tuple[str, ...]
     counts: tuple                   # attempts: count triggers
     clauses: tuple[Clause, ...]     # output order of clause keys (timed: within, require)
@@ -466,7 +467,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             cancels=compile_triggers(rule.triggers("cancel_on"), segments),
             restarts=compile_triggers(rule.triggers("restart_on"), segments),
             pause=pause_pred, lines=tuple(lines),
-            warn=(warn[0].percent / 100.0) if warn else None, require=require,
+            warn=Fraction(str(warn[0].percent)) / 100 if warn else None, require=require,
             counts=counts_t, clauses=tuple(clauses),
             default_zone=wall.tz, start_fn=matcher(starts_t), stop_fn=matcher(stops_t),
             cancel_fn=matcher(cancels_t), restart_fn=matcher(restarts_t), count_fn=matcher(counts_t),

@@ -427,9 +427,8 @@ class LeadFold:
                     continue
                 self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asks)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
-            owner = props.get("owner")
-            if owner is not None:
-                self.assignee = owner
+            # §4: the owner of the latest assigned event; one without an owner unassigns
+            self.assignee = props.get("owner")
 
     def _flow(self, rec, new) -> None:
         flow = self.plan.flow
@@ -661,16 +660,29 @@ def _judges(rp: RulePlan) -> tuple:
     return tuple(out)
 
 
+def _warn_us(target_us: int, share) -> int:
+    """The working time at which a cycle has reached ``share`` of its target: the first
+    whole microsecond at or past it, in exact arithmetic (a float share would put 55% of an
+    hour a microsecond late, and 29% of one a microsecond early)."""
+    return -(-target_us * share.numerator // share.denominator)
+
+
+def _percent_text(share) -> str:
+    """``55%``, ``62.5%``: a warn share as the agreement wrote it."""
+    return f"{float(share * 100):g}%"
+
+
 def _open_status(rp: RulePlan, cyc: Cycle, clock, line, pauses, due, as_of) -> tuple[str, int, int | None]:
     """Status of an open, not yet due cycle: paused, at_risk or pending (§6 order)."""
     elapsed = clock.working_us(cyc.start, as_of, pauses)
     warn_at = None
     if rp.warn is not None:
-        warn_at = clock.add_us(cyc.start, int(line.target_us * rp.warn), pauses)
+        warn_us = _warn_us(line.target_us, rp.warn)
+        warn_at = clock.add_us(cyc.start, warn_us, pauses)
+        if not cyc.paused and elapsed >= warn_us:
+            return "at_risk", elapsed, warn_at
     if cyc.paused:
         return "paused", elapsed, warn_at
-    if rp.warn is not None and elapsed >= line.target_us * rp.warn:
-        return "at_risk", elapsed, warn_at
     return "pending", elapsed, warn_at
 
 
@@ -713,7 +725,7 @@ def _within_judge(rp: RulePlan):
             status = "breached"
             elapsed = clock.working_us(started, as_of, pauses)
             if warn is not None:                        # open, so it has a warn_at (in the past)
-                warn_at = clock.add_us(started, int(target * warn), pauses)
+                warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
             reason = (f"Not done: the deadline {_when(due, zone)} passed {_span_text(as_of - due)} before "
                       f"{_when(as_of, zone)} (target {_work_text(target)} of working time).")
         else:
@@ -724,7 +736,7 @@ def _within_judge(rp: RulePlan):
                           f"left, due {_when(due, zone)} if it resumed now.")
             elif status == "at_risk":
                 reason = (f"Open with {_span_text(elapsed, False)} of {_work_text(target)} used "
-                          f"(warning at {warn:.0%}); due {_when(due, zone)}.")
+                          f"(warning at {_percent_text(warn)}); due {_when(due, zone)}.")
             else:
                 reason = f"Open; {_span_text(left, False)} of working time left, due {_when(due, zone)}."
         return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
@@ -771,12 +783,11 @@ def _at_least_within_judge(rp: RulePlan):
         nth = atts[n - 1][0] if n >= 1 and len(atts) >= n else None
         if n <= 0:
             nth = started
+        elapsed = None
         if nth is not None and nth <= due:               # §13: the first of …
             status, completed = "met", nth
-            elapsed = clock.working_us(started, nth, pauses)
             reason = f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, before the deadline {_when(due, zone)}."
         elif closed is not None and closed <= due:
-            elapsed = clock.working_us(started, closed, pauses)
             if cyc.close_kind == "stop":
                 status = "met"
                 reason = (f"Stopped at {_when(closed, zone)} before the deadline {_when(due, zone)}, "
@@ -787,9 +798,9 @@ def _at_least_within_judge(rp: RulePlan):
                           f"{_when(closed, zone)}, before its deadline.")
         elif due < as_of:
             status = "breached"
-            elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
+            completed = nth                              # §13: the Nth attempt, even late (None if not made)
             if closed is None and warn is not None:
-                warn_at = clock.add_us(started, int(target * warn), pauses)
+                warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
             made = sum(1 for a in atts if a[0] <= due)
             reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
                       f"(target {_work_text(target)} of working time).")
@@ -797,6 +808,8 @@ def _at_least_within_judge(rp: RulePlan):
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"
                       + (" (paused)." if status == "paused" else "."))
+        if elapsed is None:     # §11: from the start to the stop, the close or as_of, whatever decided it
+            elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
         return Verdict(lead, rule, "at_least_within", cycle, status, owner, assignee, segment, started, due,
                        completed, warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None,
                        None, zone)
@@ -961,9 +974,11 @@ def _between_violators(c):
     lo, hi = (start_min * 60_000_000, end_min * 60_000_000) if integral else (0, 0)
 
     def violators(atts, fold, local):
+        if not atts:                                    # no attempt: the zone that applies now
+            return [], [_lead_zone(fold.fields.get("timezone"), fold, place)[1]]
         used: list[str] = []
         last_field, zone, name = _NO_FIELD, None, None
-        if atts and len({id(a[4]) for a in atts}) == 1:  # attempts mostly share the lead's zone
+        if len({id(a[4]) for a in atts}) == 1:  # attempts mostly share the lead's zone
             zone, name = _lead_zone(atts[0][4], fold, place)
             used.append(name)
         else:

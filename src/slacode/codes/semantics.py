@@ -83,13 +83,14 @@ NO_WORKING_TIME = define("SLA303", "no-working-time", "error", """
     ```
     """)
 
-CLOSED_AND_OPEN = define("SLA304", "closed-and-open", "error", """
-    A date is both `closed` and `open` in the same calendar.
+CLOSED_AND_OPEN = define("SLA304", "closed-and-open", "warning", """
+    A date is both `closed` and `open` in the same calendar: the opening wins.
 
     ## Why
-    `open DATE` gives a date special hours, and wins over weekends and holidays; `closed
-    DATE` takes all working time away. Both on one date contradict each other: decide
-    whether the desk works that day.
+    `open DATE` gives a date special hours that replace its regular ones, and wins over
+    weekends, holidays and `closed` (LANGUAGE.md §3, §13), so the date has the special
+    hours. Writing both is usually a mistake (an old `closed` line left behind, or an
+    opening meant for another date): decide whether the desk works that day.
 
     ## Avoid
     ```sla

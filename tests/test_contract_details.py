@@ -1,0 +1,151 @@
+"""Details of the contract found by a review with hand-worked cases (LANGUAGE.md §4, §6, §7,
+§11, §13). Every expected value was worked out by hand from the contract."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+import slacode
+
+HEAD = '''agreement "d" {
+  version "1"
+  timezone "UTC"
+  teams sales
+}
+'''
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def ev(lead, when, typ, i, **props):
+    return {"lead": lead, "at": when, "type": typ, "id": f"{lead}-{i}", **props}
+
+
+def verdicts(rules: str, events: list, as_of: str, clause: str | None = None):
+    agreement = slacode.loads(HEAD + rules)
+    got = agreement.evaluate(events, as_of=at(as_of)).verdicts
+    return [v for v in got if clause is None or v.clause == clause]
+
+
+def iso(v, key: str) -> str | None:
+    """The verdict's instant ``key`` as written in the output, in UTC to the microsecond."""
+    text = v.to_dict()[key]
+    return None if text is None else at(text).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+@pytest.mark.parametrize("percent, target, warn_at", [
+    ("55", "1h", "2026-11-09T09:33:00.000000"),        # 0.55 * 3.6e9 is 1980000000.0000002 as floats
+    ("29", "1h", "2026-11-09T09:17:24.000000"),        # … and 0.29 * 3.6e9 is 1043999999.9999999
+    ("57", "4h", "2026-11-09T11:16:48.000000"),
+    ("62.5", "1h", "2026-11-09T09:37:30.000000"),
+])
+def test_warn_at_is_exactly_the_share_of_the_target(percent, target, warn_at):
+    rules = f'''deadline touch {{
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within {target}
+  warn at {percent}%
+}}
+'''
+    events = [ev("A", "2026-11-09T09:00:00Z", "assigned", 1)]
+    (v,) = verdicts(rules, events, warn_at[:19] + "Z")
+    assert iso(v, 'warn_at') == warn_at
+    assert v.status == "at_risk", "§6: it has reached P% of its target at that very instant"
+    assert f"warning at {percent}%" in v.reason
+    (before,) = verdicts(rules, events, "2026-11-09T09:00:01Z")
+    assert before.status == "pending" and iso(before, 'warn_at') == warn_at
+
+
+ATTEMPTS = '''attempts fu {
+  owner sales
+  start on assigned
+  stop on won
+  at least @N@ within @T@
+}
+'''
+
+
+def test_at_least_within_elapsed_runs_to_the_stop_or_as_of_not_the_nth_attempt():
+    """§11: elapsed_seconds is the working time from the start to the stop, the close or
+    as_of, for at_least_within as for within."""
+    rules = ATTEMPTS.replace("@N@", "1").replace("@T@", "4h")
+    events = [ev("A", "2026-11-09T09:00:00Z", "assigned", 1), ev("A", "2026-11-09T09:30:00Z", "contact_attempt", 2),
+              ev("B", "2026-11-09T09:00:00Z", "assigned", 1), ev("B", "2026-11-09T09:30:00Z", "contact_attempt", 2),
+              ev("B", "2026-11-09T10:00:00Z", "won", 3)]
+    a, b = verdicts(rules, events, "2026-11-09T11:00:00Z", "at_least_within")
+    assert (a.lead, a.status, iso(a, 'completed_at'), a.to_dict()['elapsed_seconds']) == ("A", "met", "2026-11-09T09:30:00.000000", 7200)
+    assert (b.lead, b.status, iso(b, 'completed_at'), b.to_dict()['elapsed_seconds']) == ("B", "met", "2026-11-09T09:30:00.000000", 3600)
+
+
+def test_a_late_nth_attempt_is_the_completed_at_of_a_breach():
+    """§13: completed_at is the Nth attempt; made after the deadline, the clause is breached
+    and still says when the Nth attempt came. Fewer than N attempts: null."""
+    rules = ATTEMPTS.replace("@N@", "2").replace("@T@", "2h")
+    events = [ev("A", "2026-11-09T09:00:00Z", "assigned", 1), ev("A", "2026-11-09T09:10:00Z", "contact_attempt", 2),
+              ev("A", "2026-11-09T11:30:00Z", "contact_attempt", 3),
+              ev("B", "2026-11-09T09:00:00Z", "assigned", 1), ev("B", "2026-11-09T09:10:00Z", "contact_attempt", 2)]
+    a, b = verdicts(rules, events, "2026-11-09T12:00:00Z", "at_least_within")
+    assert (a.status, iso(a, 'completed_at'), iso(a, 'due_at')) == ("breached", "2026-11-09T11:30:00.000000",
+                                                             "2026-11-09T11:00:00.000000")
+    assert (b.status, iso(b, 'completed_at')) == ("breached", None)
+
+
+def test_an_assigned_event_without_owner_unassigns_the_lead():
+    """§4: the assignee is the owner property of the latest assigned event."""
+    rules = '''deadline touch {
+  owner sales
+  start on mql
+  stop on contact_attempt
+  within 8h
+}
+'''
+    events = [ev("A", "2026-11-09T09:00:00Z", "mql", 1), ev("A", "2026-11-09T09:05:00Z", "assigned", 2, owner="rep-1"),
+              ev("A", "2026-11-09T09:10:00Z", "assigned", 3),
+              ev("B", "2026-11-09T09:00:00Z", "mql", 1), ev("B", "2026-11-09T09:05:00Z", "assigned", 2, owner="rep-2")]
+    a, b = verdicts(rules, events, "2026-11-09T10:00:00Z")
+    assert (a.lead, a.assignee) == ("A", None)
+    assert (b.lead, b.assignee) == ("B", "rep-2")
+
+
+def test_a_date_both_closed_and_open_has_the_special_hours_and_a_warning():
+    """§3/§13: `open` replaces a date's hours and overrides `closed`; the linter warns."""
+    text = HEAD + '''calendar short {
+  timezone "UTC"
+  hours mon-fri 09:00-17:00
+  closed 2026-11-11
+  open 2026-11-11 13:00-14:00
+}
+
+deadline touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 3h on short
+}
+'''
+    found = [(d.code, d.severity) for d in slacode.lint(text)]
+    assert ("SLA304", "warning") in found and not any(sev == "error" for _, sev in found), found
+    agreement = slacode.loads(text)
+    (v,) = agreement.evaluate([ev("A", "2026-11-10T15:00:00Z", "assigned", 1)], as_of=at("2026-11-10T16:00:00Z")).verdicts
+    assert iso(v, "due_at") == "2026-11-11T14:00:00.000000", "2 h on Tuesday, the third in Wednesday's 13:00-14:00"
+
+
+def test_only_between_says_which_zone_applies_even_without_an_attempt():
+    """§7/§13: the verdict's timezone key says which zone the window is read in: the lead's
+    `timezone` field, else the agreement's (with no attempt: the one in effect)."""
+    rules = '''attempts quiet {
+  owner sales
+  start on assigned
+  stop on won
+  only between 08:00-21:00 in lead timezone
+}
+'''
+    events = [{"lead": "N", "at": "2026-11-09T09:00:00Z", "type": "assigned", "id": "n1",
+               "fields": {"timezone": "Asia/Tokyo"}},
+              ev("M", "2026-11-09T09:00:00Z", "assigned", 1), ev("M", "2026-11-09T10:00:00Z", "won", 2)]
+    got = {v.lead: (v.status, v.to_dict()["timezone"]) for v in verdicts(rules, events, "2026-11-09T12:00:00Z")}
+    assert got == {"N": ("pending", "Asia/Tokyo"), "M": ("met", "UTC")}
