@@ -149,3 +149,11 @@ def test_only_between_says_which_zone_applies_even_without_an_attempt():
               ev("M", "2026-11-09T09:00:00Z", "assigned", 1), ev("M", "2026-11-09T10:00:00Z", "won", 2)]
     got = {v.lead: (v.status, v.to_dict()["timezone"]) for v in verdicts(rules, events, "2026-11-09T12:00:00Z")}
     assert got == {"N": ("pending", "Asia/Tokyo"), "M": ("met", "UTC")}
+
+
+@pytest.mark.parametrize("percent, share", [(55, (55, 100)), (62.5, (125, 200)), (33.3, (333, 1000)),
+                                            (0.00001, (1, 10_000_000)), (100, (100, 100))])
+def test_a_warn_percent_is_kept_as_the_exact_decimal_written(percent, share):
+    from slacode.compile import _share
+
+    assert _share(percent) == share

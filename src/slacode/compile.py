@@ -11,7 +11,6 @@ with a string (reported once per place). Triggers become ``match(ev, entered, le
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from fractions import Fraction
 from typing import Any, Callable, NamedTuple
 
 from slacode import model as m
@@ -203,6 +202,14 @@ class Trigger(NamedTuple):
         return self.where is None or self.where(props, state, notes)
 
 
+def _share(percent: int | float) -> tuple[int, int]:
+    """``P%`` as the exact fraction of the target the agreement wrote: 62.5 -> (125, 200)."""
+    from decimal import Decimal     # already imported by pydantic
+
+    num, den = Decimal(repr(percent)).as_integer_ratio()
+    return num, den * 100
+
+
 def compile_triggers(triggers, segments) -> tuple[Trigger, ...]:
     out = []
     for t in triggers:
@@ -318,7 +325,8 @@ class RulePlan:
     restarts: tuple
     pause: Pred | None
     lines: tuple[Line, ...]         # within (timed) or at least N within (attempts)
-    warn: Fraction | None           # share of the target, exact (55% is 11/20, not 0.55000000000000004)
+    warn: tuple[int, int] | None    # share of the target as (numerator, denominator): exact, where
+                                    # the float 0.55 would put 55% of an hour a microsecond late
     require: tuple[str, ...]
     counts: tuple                   # attempts: count triggers
     clauses: tuple[Clause, ...]     # output order of clause keys (timed: within, require)
@@ -467,7 +475,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             cancels=compile_triggers(rule.triggers("cancel_on"), segments),
             restarts=compile_triggers(rule.triggers("restart_on"), segments),
             pause=pause_pred, lines=tuple(lines),
-            warn=Fraction(str(warn[0].percent)) / 100 if warn else None, require=require,
+            warn=_share(warn[0].percent) if warn else None, require=require,
             counts=counts_t, clauses=tuple(clauses),
             default_zone=wall.tz, start_fn=matcher(starts_t), stop_fn=matcher(stops_t),
             cancel_fn=matcher(cancels_t), restart_fn=matcher(restarts_t), count_fn=matcher(counts_t),

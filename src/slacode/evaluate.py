@@ -660,16 +660,17 @@ def _judges(rp: RulePlan) -> tuple:
     return tuple(out)
 
 
-def _warn_us(target_us: int, share) -> int:
-    """The working time at which a cycle has reached ``share`` of its target: the first
-    whole microsecond at or past it, in exact arithmetic (a float share would put 55% of an
-    hour a microsecond late, and 29% of one a microsecond early)."""
-    return -(-target_us * share.numerator // share.denominator)
+def _warn_us(target_us: int, share: tuple[int, int]) -> int:
+    """The working time at which a cycle has reached ``share`` (numerator, denominator) of
+    its target: the first whole microsecond at or past it, in exact arithmetic (a float
+    share would put 55% of an hour a microsecond late, and 29% of one a microsecond early)."""
+    num, den = share
+    return -(-target_us * num // den)
 
 
-def _percent_text(share) -> str:
+def _percent_text(share: tuple[int, int]) -> str:
     """``55%``, ``62.5%``: a warn share as the agreement wrote it."""
-    return f"{float(share * 100):g}%"
+    return f"{share[0] * 100 / share[1]:g}%"
 
 
 def _open_status(rp: RulePlan, cyc: Cycle, clock, line, pauses, due, as_of) -> tuple[str, int, int | None]:
