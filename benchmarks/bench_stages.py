@@ -4,7 +4,7 @@
 On the benchmark agreement and a generated file grouped by lead, each stage is timed
 alone, in memory, best of several runs (no profiler overhead, the collector frozen):
 
-* read: JSON Lines → records (orjson, timestamps, ids, as_of);
+* read: JSON Lines → records (orjson, timestamps, ids judged as `check` does, as_of);
 * fold: records → per-lead folds (triggers, predicates, cycles);
 * verdicts: folds → verdicts (calendar arithmetic, reason text);
 * serialize: each lead's verdicts → JSON Lines bytes (instants written, orjson).
@@ -49,14 +49,18 @@ def main(argv=None) -> int:
     import slacode
     from slacode.evaluate import LeadFold, as_of_us
     from slacode.events import iter_records
+    from slacode.ids import SpilledIds
     from slacode.output import serialize_verdicts
 
     plan = slacode.load(SHARED / "bench.sla").plan
     as_of = as_of_us(AS_OF)
 
-    def read():
-        for _ in iter_records([str(path)], diagnostics=[], as_of_us=as_of):
+    def read():                     # ids judged as `check` judges them (a window, hashes spilled)
+        ids = SpilledIds()
+        for _ in iter_records([str(path)], diagnostics=[], as_of_us=as_of, ids=ids):
             pass
+        assert not ids.repeats()
+        ids.close()
 
     t_read = best(read, a.repeats)
     groups: dict = {}
