@@ -25,6 +25,9 @@ def _offset_text(seconds: int) -> str:
     return f"{sign}{h:02d}:{m:02d}:{s:02d}" if s else f"{sign}{h:02d}:{m:02d}"
 
 
+_OFFSETS: dict[int, tuple[int, str]] = {}     # offset in seconds -> (µs, text)
+
+
 class _Zone:
     """Offsets of one zone, per UTC hour."""
 
@@ -37,7 +40,10 @@ class _Zone:
     def exact(self, us: int) -> tuple[int, str]:
         off = datetime.fromtimestamp(us // 1_000_000, self.zone).utcoffset()
         seconds = off.days * 86_400 + off.seconds
-        return seconds * 1_000_000, _offset_text(seconds)
+        got = _OFFSETS.get(seconds)     # one tuple per offset, shared by every hour that has it
+        if got is None:
+            got = _OFFSETS[seconds] = (seconds * 1_000_000, _offset_text(seconds))
+        return got
 
     def offset(self, us: int) -> tuple[int, str]:
         """``(offset in µs, offset text such as "-03:00")`` at instant ``us``."""
