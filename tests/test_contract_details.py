@@ -157,3 +157,55 @@ def test_a_warn_percent_is_kept_as_the_exact_decimal_written(percent, share):
     from slacode.compile import _share
 
     assert _share(percent) == share
+
+
+@pytest.mark.parametrize("calendar", [True, False])
+def test_a_placeholder_year_is_an_unusable_timestamp_not_a_crash(calendar, tmp_path):
+    """§4: an event that cannot be used yields a diagnostic at its line and the rest is
+    evaluated. 0001-01-01 (a "no date" placeholder of CRM exports) is outside the years
+    evaluated: refused at its line, in files and in the library, with or without a calendar."""
+    import json
+    import subprocess
+    import sys
+
+    cal = '''calendar biz {
+  timezone "UTC"
+  hours mon-fri 09:00-17:00
+}
+''' if calendar else ""
+    text = HEAD.replace('"UTC"', '"America/Sao_Paulo"') + cal + f'''deadline touch {{
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 4h{" on biz" if calendar else ""}
+}}
+'''
+    events = [{"lead": "Z", "at": "0001-01-01T00:00:00Z", "type": "assigned", "id": "z1"},
+              ev("A", "2026-11-09T10:00:00Z", "assigned", 1),
+              {"lead": "Y", "at": "9999-12-31T23:00:00Z", "type": "assigned", "id": "y1"}]
+    spec, data = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(text)
+    data.write_text("".join(json.dumps(e) + "\n" for e in events))
+    done = subprocess.run([sys.executable, "-m", "slacode", "check", str(spec), str(data), "--as-of",
+                           "2026-11-09T12:00:00Z", "--format", "json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert [v["lead"] for v in doc["verdicts"]] == ["A"]
+    bad = [(d["code"], d["line"]) for d in doc["diagnostics"] if d["severity"] == "error"]
+    assert bad == [("SLA503", 1), ("SLA503", 3)]
+    result = slacode.loads(text).evaluate(events[:2] + [dict(events[0], id="z2", at=datetime(1, 1, 1, tzinfo=timezone.utc))],
+                                          as_of=at("2026-11-09T12:00:00Z"))
+    assert [v.lead for v in result.verdicts] == ["A"]
+    assert [d.code for d in result.diagnostics if d.severity == "error"] == ["SLA503", "SLA503"]
+
+
+def test_an_as_of_outside_the_years_evaluated_is_a_usage_error():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "slacode", "check", "specs/northwind.sla", "specs/events.jsonl",
+                           "--as-of", "9999-12-31T23:59:59-03:00"], capture_output=True, text=True,
+                          cwd=__import__("pathlib").Path(__file__).resolve().parents[1])
+    assert done.returncode == 2 and "outside the years slacode evaluates" in done.stderr
+    with pytest.raises(ValueError, match="outside the years"):
+        slacode.loads(HEAD).evaluate([], as_of=datetime(9999, 1, 1, tzinfo=timezone.utc))

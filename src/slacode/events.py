@@ -38,7 +38,7 @@ from slacode.diagnostics import Diagnostic, Span, make
 from slacode.ids import IdTable, SpilledIds
 from slacode.timestamps import (  # noqa: F401  (parse_timestamp, timestamp_us: public here too)
     _CUTS, _DEFAULT_CLOCK, _ONE_US, EPOCH, EventInputError, MissingOffsetError, _Clock, _kind, _zone,
-    datetime_from_us, parse_timestamp, timestamp_us)
+    FIRST_YEAR, LAST_YEAR, _year_problem, datetime_from_us, parse_timestamp, timestamp_us)
 
 __all__ = [
     "Event",
@@ -196,7 +196,9 @@ def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
     if at is None:
         problems.append(_Problem(codes.MISSING_KEY, "at", "the event has no 'at'"))
     elif isinstance(at, datetime):
-        if at.tzinfo is not None and at.utcoffset() is not None:
+        if not FIRST_YEAR <= at.year <= LAST_YEAR:
+            problems.append(_Problem(codes.INVALID_TIMESTAMP, "at", f"'at' {_year_problem(at.isoformat(), at.year)}"))
+        elif at.tzinfo is not None and at.utcoffset() is not None:
             us = (at - EPOCH) // _ONE_US
         elif clock.tz is not None:
             us = (at.replace(tzinfo=clock.tz, fold=0) - EPOCH) // _ONE_US

@@ -46,6 +46,11 @@ _MINUTES: dict[str, int] = {}
 _TAILS: dict[str, int] = {}
 
 
+#: Instants are evaluated in these years: the calendars' (1000-9990), less a day's margin
+#: for offsets. A timestamp outside, such as the 0001-01-01 some CRM exports write for "no
+#: date", is refused like any unusable timestamp (a diagnostic at its line).
+FIRST_YEAR, LAST_YEAR = 1001, 9989
+
 class _Clock:
     """Converts RFC 3339 text to epoch microseconds, with caches for speed.
 
@@ -99,6 +104,8 @@ class _Clock:
         if m is None:
             raise ValueError(_explain_timestamp(text))
         y, mo, d, hh = (int(g) for g in m.groups())
+        if not FIRST_YEAR <= y <= LAST_YEAR:
+            raise ValueError(_year_problem(text, y))
         try:
             days = date(y, mo, d).toordinal() - _ORDINAL_1970
         except ValueError:
@@ -215,10 +222,18 @@ def parse_timestamp(text: str, default_tz: tzinfo | str | None = None) -> int:
 
 
 def timestamp_us(moment: datetime) -> int:
-    """Epoch microseconds of an aware datetime (``ValueError`` for a naive one)."""
+    """Epoch microseconds of an aware datetime (``ValueError`` for a naive one, or one
+    outside the years evaluated)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment.isoformat()} has no time zone; give an aware datetime")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(_year_problem(moment.isoformat(), moment.year))
     return (moment - EPOCH) // _ONE_US
+
+
+def _year_problem(text: str, year: int) -> str:
+    return (f"{text!r} is in year {year}, outside the years slacode evaluates ({FIRST_YEAR}-{LAST_YEAR}); "
+            "a placeholder such as 0001-01-01 or 9999-12-31 is not an instant")
 
 
 def datetime_from_us(us: int, tz: tzinfo = timezone.utc) -> datetime:
