@@ -209,3 +209,19 @@ def test_an_as_of_outside_the_years_evaluated_is_a_usage_error():
     assert done.returncode == 2 and "outside the years slacode evaluates" in done.stderr
     with pytest.raises(ValueError, match="outside the years"):
         slacode.loads(HEAD).evaluate([], as_of=datetime(9999, 1, 1, tzinfo=timezone.utc))
+
+
+def test_a_target_longer_than_a_century_is_refused_by_lint_not_a_crash():
+    rules = '''deadline d {
+  owner sales
+  start on assigned
+  stop on won
+  within @D@
+}
+'''
+    found = [(d.code, d.severity, d.span.line, d.span.column) for d in slacode.lint(HEAD + rules.replace("@D@", "3000000d"))
+             if d.severity == "error"]
+    assert found == [("SLA108", "error", 10, 10)]          # the duration on line 10 of the text
+    longest = slacode.loads(HEAD + rules.replace("@D@", "36525d"))
+    (v,) = longest.evaluate([ev("A", "2026-11-09T09:00:00Z", "assigned", 1)], as_of=at("2026-11-10T00:00:00Z")).verdicts
+    assert v.status == "pending" and iso(v, "due_at") == "2126-11-09T09:00:00.000000"

@@ -102,3 +102,14 @@ def literal_values(ctx: Context) -> Iterator[Diagnostic]:
         problem = timestamp_problem(ts.text)
         if problem is not None:
             yield ctx.diag(codes.BAD_LITERAL, problem[0], ts, hint=problem[1])
+    for r in ctx.agreement.rules:
+        for c in r.clauses:
+            # a deadline past the years instants are evaluated in cannot be placed (and no
+            # promise between teams runs for a century): refused here, not a crash in `check`
+            if c.kind in ("within", "at_least_within") and c.duration.seconds() > _LONGEST_TARGET:
+                yield ctx.diag(codes.BAD_LITERAL,
+                               f"`{c.duration.compact()}` is longer than a hundred years: no deadline that far "
+                               "can be placed", c.duration, hint="give the time the promise allows, such as `2d`")
+
+
+_LONGEST_TARGET = 36_525 * 86_400      # a hundred years of days (a calendar `d` is shorter still)
