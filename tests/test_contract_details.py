@@ -224,4 +224,4 @@ def test_a_target_longer_than_a_century_is_refused_by_lint_not_a_crash():
     assert found == [("SLA108", "error", 10, 10)]          # the duration on line 10 of the text
     longest = slacode.loads(HEAD + rules.replace("@D@", "36525d"))
     (v,) = longest.evaluate([ev("A", "2026-11-09T09:00:00Z", "assigned", 1)], as_of=at("2026-11-10T00:00:00Z")).verdicts
-    assert v.status == "pending" and iso(v, "due_at") == "2126-11-09T09:00:00.000000"
+    assert v.status == "pending" and iso(v, "due_at") == "2126-11-10T09:00:00.000000"   # 36,524 days is 100 years here
