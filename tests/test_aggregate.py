@@ -452,11 +452,15 @@ def test_segment_target_without_segment_cycles_still_reports_periods():
     assert periods(r, "hot_daily") == [("2026-11-02", "met", None), ("2026-11-03", "pending", None)]
 
 
-def test_aggregate_instants_are_written_in_the_agreement_offset():
+def test_aggregate_bounds_are_in_the_agreement_offset_and_null_in_the_output():
+    """A period's bounds are kept on the Verdict (for reports), in the agreement's offset;
+    the output has no start or deadline for an aggregate (§11: null where it does not apply)."""
     r = run(ATTEMPT_QUOTAS, [E("A", "2026-11-03T10:00:00Z", "contact_attempt", "a1")],
             "2026-11-20T00:00:00Z", tz="America/Sao_Paulo")
-    for v in r.verdicts:
+    aggregates = [v for v in r.verdicts if v.period is not None]
+    assert aggregates
+    for v in aggregates:
         d = v.to_dict()
+        assert d["started_at"] is None and d["due_at"] is None and d["period"] == v.period
         for key in ("started_at", "due_at"):
-            if d[key] is not None:
-                assert datetime.fromisoformat(d[key]).utcoffset().total_seconds() == -3 * 3600
+            assert v.instant(key).utcoffset().total_seconds() == -3 * 3600

@@ -225,3 +225,25 @@ def test_a_target_longer_than_a_century_is_refused_by_lint_not_a_crash():
     longest = slacode.loads(HEAD + rules.replace("@D@", "36525d"))
     (v,) = longest.evaluate([ev("A", "2026-11-09T09:00:00Z", "assigned", 1)], as_of=at("2026-11-10T00:00:00Z")).verdicts
     assert v.status == "pending" and iso(v, "due_at") == "2126-11-10T09:00:00.000000"   # 36,524 days is 100 years here
+
+
+def test_aggregate_verdicts_have_no_start_or_deadline_in_the_output():
+    """§11: every key present, null where it does not apply; due_at is for timed clauses."""
+    rules = '''deadline touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 1h
+}
+
+target t {
+  owner sales
+  rule touch
+  at least 50% met per day
+}
+'''
+    got = verdicts(rules, [ev("A", "2026-11-09T09:00:00Z", "assigned", 1),
+                           ev("A", "2026-11-09T09:30:00Z", "contact_attempt", 2)], "2026-11-10T12:00:00Z")
+    aggregate = [v.to_dict() for v in got if v.period is not None]
+    assert [(d["period"], d["status"], d["started_at"], d["due_at"], d["completed_at"]) for d in aggregate] == \
+        [("2026-11-09", "met", None, None, None), ("2026-11-10", "pending", None, None, None)]

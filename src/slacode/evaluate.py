@@ -72,6 +72,8 @@ class Verdict:
         global _last_start
         zone = self.zone or UTC
         started, due, completed, warn = self.started_at, self.due_at, self.completed_at, self.warn_at
+        if self.period is not None:     # §11: an aggregate has no start or deadline ("null where it
+            started = due = None        # does not apply"); its bounds stay on the object, for reports
         if started is None:
             started_text = None
         else:
