@@ -477,17 +477,11 @@ class Calendar(_Clock):
         return _cumulative(tab, b_us) - _cumulative(tab, a_us)
 
     def add_us(self, a_us: int, dur_us: int, paused: Paused | None = None) -> int:
-        """:meth:`_Clock.add_us`; with no pause and a start inside the built years, the
-        first step of :meth:`_add_plain` inline (the deadline of every cycle)."""
+        """:meth:`_Clock.add_us`; with no pause and a start inside the built years, straight
+        to :meth:`_add_plain` (the deadline of every cycle)."""
         if paused or dur_us <= 0 or not self._lo_us <= a_us < self._hi_us:
             return _Clock.add_us(self, a_us, dur_us, paused)
-        tab = self._tab
-        starts, _, cum, cum_end = tab
-        target = _cumulative(tab, a_us) + dur_us
-        i = bisect_left(cum_end, target)
-        if i < len(cum_end):
-            return starts[i] + (target - cum[i])
-        return self._add_plain(a_us, dur_us)          # past the built years: build more
+        return self._add_plain(a_us, dur_us)
 
     def is_open_us(self, t_us: int) -> bool:
         """Whether the epoch-µs instant is working time."""
