@@ -1,0 +1,31 @@
+"""The hand-worked cases in tests/cases, compared as the shared conformance runner compares
+(every listed key; instants as instants, evidence as a set, null as absent or null)."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED, needs_shared
+
+CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if (p / "expected.json").exists())
+
+
+def _runner():
+    spec = importlib.util.spec_from_file_location("conformance_run", SHARED / "conformance" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@needs_shared
+@pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
+def test_hand_worked_case(case):
+    problems = _runner().run_case(case, [sys.executable, "-m", "slacode"])
+    assert not problems, "\n".join(problems)
+
+
+def test_there_are_cases():
+    assert len(CASES) >= 70
