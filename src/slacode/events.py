@@ -875,10 +875,10 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     (diagnostics have no file). Duplicate ids and ``as_of_us`` work as in
     :func:`iter_records` (one ``info`` for all events after ``as_of_us``).
     """
-    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False)
     # the events are in memory already (their ids too): a plain dict is the fastest table
     seen: dict[str, int] = {}
-    reader.seen, as_of = seen, as_of_us
+    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False, ids=seen)
+    as_of = as_of_us
     clock = reader.clock
     clock_us = clock.us
     hours, minutes, tails = clock.hours, clock.minutes, clock.tails
