@@ -71,14 +71,22 @@ def table(result, rows, color: bool = False) -> str:
 
 
 def check_summary(result, rows) -> str:
-    counts = Counter(v.status for v in rows)
+    leads = len({v.lead for v in rows if v.lead is not None})
+    problems = sum(1 for d in result.diagnostics if d.severity != "info")
+    return _summary(len(rows), leads, Counter(v.status for v in rows), problems)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _summary(verdicts: int, leads: int, counts: Counter, problems: int) -> str:
+    """``4 verdicts for 3 leads: 2 met, 1 breached, 1 at_risk.`` (and the input problems)."""
     order = ["met", "breached", "at_risk", "paused", "pending", "cancelled"]
     parts = [f"{counts[s]} {s}" for s in order if counts[s]]
-    leads = len({v.lead for v in rows if v.lead is not None})
-    text = f"{len(rows)} verdicts for {leads} leads: " + (", ".join(parts) if parts else "none")
-    problems = sum(1 for d in result.diagnostics if d.severity != "info")
+    text = f"{_plural(verdicts, 'verdict')} for {_plural(leads, 'lead')}: " + (", ".join(parts) if parts else "none")
     if problems:
-        text += f"; {problems} input problem{'s' if problems != 1 else ''} reported"
+        text += f"; {_plural(problems, 'input problem')} reported"
     return text + "."
 
 
@@ -208,9 +216,4 @@ class _Row:
 
 
 def stream_summary(stats: CheckStats) -> str:
-    order = ["met", "breached", "at_risk", "paused", "pending", "cancelled"]
-    parts = [f"{stats.status[s]} {s}" for s in order if stats.status[s]]
-    text = f"{stats.verdicts} verdicts for {stats.leads} leads: " + (", ".join(parts) if parts else "none")
-    if stats.problems:
-        text += f"; {stats.problems} input problem{'s' if stats.problems != 1 else ''} reported"
-    return text + "."
+    return _summary(stats.verdicts, stats.leads, stats.status, stats.problems)
