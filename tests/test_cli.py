@@ -167,3 +167,17 @@ def test_the_program_exits_with_mains_status_and_spares_the_last_collection(monk
         cli.console()
     assert exit_.value.code == 3 and calls == ["main", "freeze"]
     assert run("--version").returncode == 0, "the installed script still runs"
+
+
+@needs_shared
+def test_as_of_without_offset_is_read_in_tz():
+    spec, events = str(CASE / "agreement.sla"), str(CASE / "events.jsonl")
+    with_offset = run("check", spec, events, "--as-of", AS_OF, "--format", "json")
+    local = run("check", spec, events, "--as-of", AS_OF[:19], "--tz", "America/Sao_Paulo", "--format", "json")
+    assert with_offset.returncode == local.returncode == 0
+    assert json.loads(local.stdout)["as_of"] == json.loads(with_offset.stdout)["as_of"]
+    assert json.loads(local.stdout)["verdicts"] == json.loads(with_offset.stdout)["verdicts"]
+    bare = run("check", spec, events, "--as-of", AS_OF[:19])
+    assert bare.returncode == 2 and "--as-of" in bare.stderr and "--tz" in bare.stderr
+    wrong = run("check", spec, events, "--as-of", AS_OF[:19], "--tz", "Mars/Olympus")
+    assert wrong.returncode == 2 and "--tz Mars/Olympus" in wrong.stderr

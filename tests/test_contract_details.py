@@ -247,3 +247,40 @@ target t {
     aggregate = [v.to_dict() for v in got if v.period is not None]
     assert [(d["period"], d["status"], d["started_at"], d["due_at"], d["completed_at"]) for d in aggregate] == \
         [("2026-11-09", "met", None, None, None), ("2026-11-10", "pending", None, None, None)]
+
+
+STATE_PROPERTY = '''deadline dl {
+  owner sales
+  start on assigned
+  stop on update where `state` == "SP"
+  within 2h
+}
+'''
+
+
+@pytest.mark.parametrize("shape", ["dict", "Event", "jsonl", "csv"])
+def test_state_key_of_another_event_type_is_a_property(shape, tmp_path):
+    """§4: `state` is the state a `state` event enters; on any other event it is one more
+    key, so a property (`where` reads it with backquotes) — never dropped, never an error."""
+    raw = [ev("A", "2026-11-02T09:00:00Z", "assigned", 1, owner="r"),
+           ev("A", "2026-11-02T09:30:00Z", "update", 2, state="RJ"),
+           ev("A", "2026-11-02T10:00:00Z", "update", 3, state="SP")]
+    agreement = slacode.loads(HEAD + STATE_PROPERTY)
+    if shape in ("dict", "Event"):
+        events = raw if shape == "dict" else [slacode.Event(**e) for e in raw]
+        result = agreement.evaluate(events, as_of=at("2026-11-03T00:00:00Z"))
+    else:
+        path = tmp_path / f"events.{shape}"
+        if shape == "jsonl":
+            import json
+            raw[1]["state"] = 5                     # any value: a property, not a lifecycle state
+            path.write_text("".join(json.dumps(e) + "\n" for e in raw))
+        else:
+            path.write_text("lead,at,type,id,state,owner\n" + "".join(
+                f"{e['lead']},{e['at']},{e['type']},{e['id']},{e.get('state', '')},{e.get('owner', '')}\n"
+                for e in raw))
+        result = agreement.evaluate_many([str(path)], as_of=at("2026-11-03T00:00:00Z"), jobs=1)
+    (v,) = result.verdicts
+    assert v.status == "met" and v.evidence == ["A-1", "A-3"]
+    assert iso(v, "completed_at") == "2026-11-02T10:00:00.000000"
+    assert [d.code for d in result.diagnostics if d.severity == "error"] == []

@@ -1335,6 +1335,16 @@ def holds(pred: str, fields: dict, state: str | None = None) -> bool:
     ("score != 80", {"score": "85"}, None, False),
     ("not (score >= 80)", {"score": "85"}, None, True),
     ('code == "7"', {"code": 7}, None, False),
+    # … and `not in` too (a chain of `!=`): a match makes `in` true, a mixed pair `not in` false
+    ("code not in [1, 2]", {"code": "3"}, None, False),
+    ('code not in ["1", "2"]', {"code": 3}, None, False),
+    ('code not in [3, "x"]', {"code": "y"}, None, False),
+    ('not (code not in [1, 2])', {"code": "3"}, None, True),
+    ('code in [3, "x"]', {"code": "x"}, None, True),
+    ('code in [3, "x"]', {"code": 3}, None, True),
+    ('code in [3, "x"]', {"code": "y"}, None, False),
+    ("code not in [1, 2]", {"code": 3}, None, True),
+    ('paid not in [1, "true"]', {"paid": True}, None, True),
     # text
     ('email contains "@acme"', {"email": "x@acme.com"}, None, True),
     ('email contains "@acme"', {"email": "x@other.com"}, None, False),
@@ -1408,6 +1418,24 @@ deadline ft {
     seg_line = next(i for i, ln in enumerate(lines, 1) if ln.startswith("segment p ="))
     where_line = next(i for i, ln in enumerate(lines, 1) if "tries > 2" in ln)
     assert sorted(d.line for d in found) == [seg_line, where_line]
+
+
+@pytest.mark.parametrize("pred", ['code contains "4"', 'code starts with "4"', 'code not in [1, 2]'])
+def test_text_and_membership_tests_report_a_number_meeting_a_string(pred):
+    body = f'''
+quota q {{
+  owner sales
+  count update where {pred}
+  at least 1 per month
+}}
+'''
+    text = spec(body)
+    events = [E("A", "2026-11-02 10:00", "update", "a1", code=42 if "not in" not in pred else "42")]
+    r = slacode.loads(text).evaluate(events, as_of="2026-11-02T12:00:00Z")
+    (q,) = [v for v in r.verdicts if v.rule == "q"]
+    assert q.value == 0                                         # false: not counted
+    (d,) = [d for d in r.diagnostics if d.code == "SLA602"]
+    assert d.line == next(i for i, ln in enumerate(text.splitlines(), 1) if pred in ln)
 
 
 # ======================================================================= §4 / §13 input

@@ -604,7 +604,8 @@ def test_csv_columns(tmp_path):
     assert a.fields is None and a.props == {"owner": "rep-1"} and a.id is None and a.ref == "3"
     assert c.props == {"channel": "phone"}
     # lead, type, id and state stay text even when they look like numbers
-    assert (n.lead, n.type, n.id, n.state) == ("1", "5", "7", "8")
+    # (the state of an event of another type is a property, text too)
+    assert (n.lead, n.type, n.id, n.state, n.props) == ("1", "5", "7", None, {"state": "8"})
 
 
 def test_csv_row_problems(tmp_path):

@@ -186,6 +186,18 @@ def test_per_day_cap_on_wall_clock(n, hours, per_day):
     assert ("SLA323" in codes(text)) is (n > per_day * dates)
 
 
+@pytest.mark.parametrize("line, invalid", [("at most 0 per day", False), ("at most 1.5 per day", True),
+                                           ("at least 0 within 2h", True), ("at least 0 before enter sql", True)])
+def test_counts_are_whole_and_at_most_may_be_zero(line, invalid):
+    # `at most 0 per day` promises no attempt at all; `at least 0` promises nothing
+    assert ("SLA312" in codes(_attempts(line))) is invalid
+
+
+def test_at_least_with_no_attempt_allowed_is_impossible():
+    found = [d for d in lint(_attempts("at least 2 within 48h", "at most 0 per day")) if d.code == "SLA323"]
+    assert len(found) == 1 and "every attempt breaches" in found[0].message and found[0].line == 9
+
+
 def test_daylight_saving_makes_the_per_day_bound_looser():
     # a 23-hour local day lets 24 hours touch three dates in New York, never in UTC
     assert "SLA323" in codes(_attempts("at least 6 within 24h", "at most 2 per day"))

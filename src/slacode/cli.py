@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _as_of_option(f):
     return click.option("--as-of", "as_of", metavar="T",
-                        help="Judge as of this RFC 3339 instant (default: now).")(f)
+                        help="Judge as of this RFC 3339 instant (default: now); without an offset, read in --tz.")(f)
 
 
 def _event_options(f):
@@ -243,17 +243,34 @@ def _jobs_option(f):
                                           "The output is the same for every N.")(f)
 
 
-def resolve_as_of(text: str | None) -> int:
+def resolve_as_of(text: str | None, tz: str | None = None) -> int:
+    """``--as-of`` in epoch microseconds (now when not given); written without an offset,
+    it is read in ``--tz`` like the events (an error without one)."""
     from slacode.events import parse_timestamp
 
     if text is None:
         import time
 
         return time.time_ns() // 1000
+    from slacode.timestamps import MissingOffsetError
+
+    check_tz(tz)
     try:
-        return parse_timestamp(text)
+        return parse_timestamp(text, tz)
+    except MissingOffsetError:
+        _fail(f"--as-of {text}: the instant has no offset; add Z or ±HH:MM, or give --tz ZONE to read it in")
     except ValueError as e:
         _fail(f"--as-of {text}: {e}")
+
+
+def check_tz(tz: str | None) -> None:
+    """Exit 2 when ``--tz`` names no IANA zone."""
+    if tz is not None:
+        from slacode.calendar import check_timezone
+
+        problem = check_timezone(tz)
+        if problem:
+            _fail(f"--tz {tz}: {problem}")
 
 
 class EventReader:
@@ -262,12 +279,7 @@ class EventReader:
     as in :func:`slacode.events.iter_records`)."""
 
     def __init__(self, events, as_of_us: int, tz: str | None, input_format: str | None, wrap=None):
-        if tz is not None:
-            from slacode.calendar import check_timezone
-
-            problem = check_timezone(tz)
-            if problem:
-                _fail(f"--tz {tz}: {problem}")
+        check_tz(tz)
         self.sources = spool_stdin(list(events))
         self.names = [s if isinstance(s, str) else s.name_for_refs for s in self.sources]
         self.as_of, self.tz, self.input_format = as_of_us, tz, input_format
@@ -293,7 +305,7 @@ def start_check(spec, events, as_of, tz, input_format, jobs: int = 1):
     from slacode.output import serialize_verdicts
 
     agreement = load_agreement(spec)
-    cutoff = resolve_as_of(as_of)
+    cutoff = resolve_as_of(as_of, tz)
     read = EventReader(events, cutoff, tz, input_format)
     diagnostics: list = []
     try:
@@ -333,7 +345,7 @@ def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs:
     from slacode.events import EventInputError
     from slacode.stream import result_of
 
-    cutoff = resolve_as_of(as_of)
+    cutoff = resolve_as_of(as_of, tz)
     read = EventReader(events, cutoff, tz, input_format, wrap)
     diagnostics: list = []
     try:
@@ -470,7 +482,7 @@ def explain(spec, events, lead, as_of, tz, input_format):
     from slacode.explain import timeline
 
     agreement = load_agreement(spec)
-    cutoff = resolve_as_of(as_of)
+    cutoff = resolve_as_of(as_of, tz)
     diagnostics: list = []
     try:
         records = [r for r in iter_records(list(events), input_format=input_format, default_tz=tz,

@@ -106,7 +106,7 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
     imp = None
     read_diags: list = []
     if events:
-        cutoff = resolve_as_of(as_of)
+        cutoff = resolve_as_of(as_of, tz)
         records, read_diags = _read_records(events, cutoff, tz, input_format)
         names = [e if e != "-" else "<stdin>" for e in events]
         imp = d.impact(before, after, records, cutoff, sources=names, jobs=jobs)

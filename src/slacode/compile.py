@@ -124,15 +124,18 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
                 return False
             if plain and isinstance(v, str):            # the common case: text in a list of text
                 return (v in strings) != negated
-            found = False
+            # `in` is a chain of `==` joined by `or`; `not in`, of `!=` joined by `and`. A
+            # number meeting a string makes its comparison false whatever the operator (§9),
+            # so it can make `not in` false but never `in` true.
+            mixed = False
             for c in consts:
                 r = _equal(v, c)
                 if r is None:
                     n.add(place)
+                    mixed = True
                 elif r:
-                    found = True
-                    break
-            return found != negated
+                    return not negated
+            return negated and not mixed
         return member
     if kind == "text":
         text, contains = pred.text.value, pred.op == "contains"
@@ -140,6 +143,8 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
         def text_test(f, s, n):
             v = s if is_state else f.get(key)
             if not isinstance(v, str):
+                if _is_num(v):                          # a number meets a string (§9): reported
+                    n.add(place)
                 return False
             return text in v if contains else v.startswith(text)
         return text_test

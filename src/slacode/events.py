@@ -84,7 +84,8 @@ class Event(BaseModel):
     ``at`` is an aware datetime (RFC 3339 text is accepted and read strictly); ``id`` may be
     given as an integer and is kept as its decimal text. Every key besides ``lead``, ``at``,
     ``type``, ``state``, ``id`` and ``fields`` is a property of the event, in
-    :attr:`properties`.
+    :attr:`properties` (and so is ``state`` on an event whose type is not ``state``: a
+    record's :attr:`state` is only the state a ``state`` event enters).
     """
 
     model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
@@ -439,6 +440,9 @@ class _Reader:
                 at = pop(obj, "at", None)
                 typ = pop(obj, "type", None)
                 state = pop(obj, "state", None)
+                if state is not None and typ != "state":
+                    obj["state"] = state        # §4: any other event's `state` is a property
+                    state = None
                 eid = pop(obj, "id", None)
                 fields = pop(obj, "fields", None)
                 if (lead.__class__ is str and lead and typ.__class__ is str and typ
@@ -615,13 +619,16 @@ class _Reader:
             eid = row[i_id] or None if i_id is not None else None
             state = row[i_state] or None if i_state is not None else None
             fields = None
+            props = empty
+            if state is not None and typ != "state":
+                props = {"state": state}            # §4: any other event's `state` is a property
+                state = None
             for i, key in field_cols:
                 value = row[i]
                 if value:
                     if fields is None:
                         fields = {}
                     fields[key] = cell(value)
-            props = empty
             for i, key in prop_cols:
                 value = row[i]
                 if value:
@@ -893,6 +900,9 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             at = pop(props, "at", None)
             typ = pop(props, "type", None)
             state = pop(props, "state", None)
+            if state is not None and typ != "state":
+                props["state"] = state          # §4: any other event's `state` is a property
+                state = None
             eid = pop(props, "id", None)
             fields = pop(props, "fields", None)
             if not props:
@@ -901,11 +911,15 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             lead, at, typ, state, eid, fields = (event.lead, event.at, event.type, event.state,
                                                  event.id, event.fields)
             props = dict(event.model_extra or ()) or _EMPTY
+            if state is not None and typ != "state":
+                props, state = {**props, "state": state}, None
         elif isinstance(event, Mapping):
             get = event.get
             lead, at, typ, state, eid, fields = (get("lead"), get("at"), get("type"),
                                                  get("state"), get("id"), get("fields"))
             props = {k: v for k, v in event.items() if k not in _RESERVED} or _EMPTY
+            if state is not None and typ != "state":
+                props, state = {**props, "state": state}, None
         else:
             diagnostics.append(_diag(codes.MALFORMED_EVENT,
                                      f"event {position} is {_kind(event)}, not a dict or Event",

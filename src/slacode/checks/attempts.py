@@ -196,6 +196,12 @@ def feasible_attempts(ctx: Context) -> Iterator[Diagnostic]:
 def _per_day(ctx: Context, r: m.Rule, line: m.AtLeastWithin, target: int) -> Diagnostic | None:
     n = int(line.n)
     for cap in r.of("at_most_per_day"):
+        if cap.n == 0 and not isinstance(cap.n, bool):
+            return ctx.diag(
+                codes.IMPOSSIBLE_ATTEMPTS,
+                f"`{_line_text(line)}` cannot be kept with `at most 0 per day{_on(cap)}` ({line_of(cap)}): "
+                "every attempt breaches that line", line,
+                hint="allow attempts on some days, or remove one of the two lines")
         if not whole_positive(cap.n):
             continue
         need = math.ceil(n / int(cap.n))

@@ -153,18 +153,27 @@ def warn_percent(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def whole_positive(n) -> bool:
-    return not isinstance(n, bool) and float(n).is_integer() and n >= 1
+    return whole(n) and n >= 1
+
+
+def whole(n) -> bool:
+    return not isinstance(n, bool) and float(n).is_integer() and n >= 0
 
 
 @rule(codes.INVALID_COUNT)
 def attempt_counts(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
         for c in r.clauses:
-            if c.kind in ("at_least_within", "at_least_before", "at_most_per_day") and not whole_positive(c.n):
+            if c.kind in ("at_least_within", "at_least_before") and not whole_positive(c.n):
                 yield ctx.diag(codes.INVALID_COUNT,
                                f"`{clause_word(c.kind).replace('…', f'{c.n:g}')}` needs a positive whole number "
                                f"of attempts, not {c.n:g}", c,
                                hint="count attempts as 1, 2, 3 …")
+            elif c.kind == "at_most_per_day" and not whole(c.n):     # `at most 0`: no attempt at all
+                yield ctx.diag(codes.INVALID_COUNT,
+                               f"`{clause_word(c.kind).replace('…', f'{c.n:g}')}` needs a whole number "
+                               f"of attempts, not {c.n:g}", c,
+                               hint="count attempts as 0, 1, 2 …")
 
 
 @rule(codes.ZERO_DURATION)
