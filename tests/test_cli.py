@@ -181,3 +181,28 @@ def test_as_of_without_offset_is_read_in_tz():
     assert bare.returncode == 2 and "--as-of" in bare.stderr and "--tz" in bare.stderr
     wrong = run("check", spec, events, "--as-of", AS_OF[:19], "--tz", "Mars/Olympus")
     assert wrong.returncode == 2 and "--tz Mars/Olympus" in wrong.stderr
+
+
+def test_owners_that_are_not_text_are_shown_as_text(tmp_path):
+    """A CSV rep id such as 1234 is read as a number (§4); an assignee may be any JSON
+    value. Every output shows it; none fails on it."""
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "r" {\n  timezone "UTC"\n  teams sales\n}\n'
+                    'deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n'
+                    'target t {\n  owner sales\n  rule d\n  at least 90% met per week\n}\n')
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead":"A","at":"2026-11-09T09:00:00Z","type":"assigned","owner":1234}\n'
+                      '{"lead":"B","at":"2026-11-09T09:00:00Z","type":"assigned","owner":["r1","r2"]}\n'
+                      '{"lead":"C","at":"2026-11-09T09:00:00Z","type":"assigned","owner":"r3"}\n')
+    as_of = ["--as-of", "2026-11-10T00:00:00Z"]
+    table = run("check", str(spec), str(events), *as_of)
+    assert table.returncode == 0 and "1234" in table.stdout and '["r1", "r2"]' in table.stdout, table.stderr
+    data = json.loads(run("check", str(spec), str(events), *as_of, "--format", "json").stdout)
+    assert [v["assignee"] for v in data["verdicts"] if v["lead"]] == [1234, ["r1", "r2"], "r3"]   # as given
+    by = run("report", str(spec), str(events), *as_of, "--by", "assignee")
+    assert by.returncode == 0 and "1234" in by.stdout and "r3" in by.stdout, by.stderr
+    html = tmp_path / "r.html"
+    assert run("report", str(spec), str(events), *as_of, "--html", str(html)).returncode == 0
+    assert "1234" in html.read_text()
+    due = run("due", str(spec), str(events), "--as-of", "2026-11-09T09:10:00Z", "--assignee", "1234")
+    assert due.returncode == 0 and "A" in due.stdout and "r3" not in due.stdout, due.stderr

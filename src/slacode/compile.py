@@ -449,8 +449,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         for c in rule.clauses:
             if c.kind in ("within", "at_least_within", "require", "at_least_before", "at_most_per_day",
                           "gap", "first", "only_during", "only_between"):
-                if c.kind in ("within", "at_least_within") and c.kind in seen:
-                    continue
+                if c.kind in ("within", "at_least_within", "require") and c.kind in seen:
+                    continue            # one verdict: target lines choose one; `require` lines add up
                 if rule.rule_kind != "attempts" and c.kind not in ("within", "require"):
                     continue
                 seen[c.kind] = seen.get(c.kind, 0) + 1

@@ -105,6 +105,20 @@ class Verdict:
 _last_start: tuple = (None, None, None)
 
 
+def as_text(value) -> str | None:
+    """A property value as people read it (None stays None): an assignee may be any JSON
+    value the input gave (a CSV rep id such as ``1234`` is read as a number)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    import json
+
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
 def from_us(us: int, zone) -> datetime:
     seconds, micro = divmod(us, 1_000_000)
     t = datetime.fromtimestamp(seconds, zone)
@@ -428,6 +442,8 @@ class LeadFold:
                 elif ev_type not in types:
                     continue
                 self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asks)
+        elif rec.fields is not None or self.events == 1:
+            self._fields_only(rec, t, state, fields, notes)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
             # §4: the owner of the latest assigned event; one without an owner unassigns
             self.assignee = props.get("owner")
@@ -490,16 +506,36 @@ class LeadFold:
                 self._attempt(new, rec)
         cyc = rf.open
         if cyc is not None and rp.pause is not None:     # pauses are checked last
-            p = bool(rp.pause(fields, state, notes))
-            if p and not cyc.paused:
-                if cyc.pauses:
-                    cyc.pauses.append([t, None])
-                else:
-                    cyc.pauses = [[t, None]]
-                cyc.paused = True
-            elif not p and cyc.paused:
-                cyc.pauses[-1][1] = t
-                cyc.paused = False
+            self._pause(cyc, rp.pause(fields, state, notes), t)
+
+    @staticmethod
+    def _pause(cyc: "Cycle", p, t: int) -> None:
+        """The pause predicate's answer ``p`` after an event at ``t``."""
+        if p and not cyc.paused:
+            if cyc.pauses:
+                cyc.pauses.append([t, None])
+            else:
+                cyc.pauses = [[t, None]]
+            cyc.paused = True
+        elif not p and cyc.paused:
+            cyc.pauses[-1][1] = t
+            cyc.paused = False
+
+    def _fields_only(self, rec, t, state, fields, notes) -> None:
+        """An event that is no trigger (a `state` event into an undeclared state, §11) but
+        whose fields applied (or by which the lead is first seen): `start when` and the
+        pauses judge the lead's fields as of it (§13), as after any other event."""
+        for rf in self.rules:
+            rp = rf.plan
+            if rp.start_when is not None:
+                now = bool(rp.start_when(fields, state, notes))
+                fired = now and not rf.when_prev
+                rf.when_prev = now
+                if fired and rf.open is None:
+                    self._open(rf, rec, t, fields, state, notes)
+            cyc = rf.open
+            if cyc is not None and rp.pause is not None:
+                self._pause(cyc, rp.pause(fields, state, notes), t)
 
     def _open(self, rf: RuleFold, rec, t, fields, state, notes) -> Cycle | None:
         """Open a cycle if a target line applies (§6: `for` lines in order, else the default)."""

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import orjson
 
-from slacode.evaluate import VERDICT_KEYS
+from slacode.evaluate import VERDICT_KEYS, as_text
 
 
 def _json(obj) -> str:
@@ -47,7 +47,7 @@ def table(result, rows, color: bool = False) -> str:
         d = v.to_dict()
         due = d["due_at"] or ""
         data.append([d["lead"] or "", d["rule"], d["clause"], "" if d["cycle"] is None else str(d["cycle"]),
-                     d["period"] or "", d["status"], d["assignee"] or "", due, d["reason"]])
+                     d["period"] or "", d["status"], as_text(d["assignee"]) or "", due, d["reason"]])
     if not any(r[4] for r in data):
         head.pop(4)
         data = [r[:4] + r[5:] for r in data]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from slacode.evaluate import as_of_us, from_us
+from slacode.evaluate import as_of_us, as_text, from_us
 
 OPEN = frozenset({"pending", "at_risk", "paused"})
 TIMED = frozenset({"within", "at_least_within"})
@@ -113,7 +113,7 @@ def _due(v, nxt: int, kind: str, as_of: int) -> Due:
     zone = v.zone
     left_working = max((v.target_seconds or 0) - (v.elapsed_seconds or 0), 0)
     return Due(lead=v.lead, rule=v.rule, clause=v.clause, cycle=v.cycle, status=v.status, owner=v.owner,
-               assignee=v.assignee, segment=v.segment, started_at=from_us(v.started_at, zone),
+               assignee=as_text(v.assignee), segment=v.segment, started_at=from_us(v.started_at, zone),
                due_at=from_us(v.due_at, zone), warn_at=from_us(v.warn_at, zone) if v.warn_at else None,
                next_at=from_us(nxt, zone), next=kind,
                time_left=timedelta(microseconds=v.due_at - as_of),

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from slacode.aggregate import period_of
+from slacode.evaluate import as_text
 from slacode.report.tables import Cell
 
 PERFECT_WEEK_BONUS = 5
@@ -60,9 +61,10 @@ def standings(result, rules=None) -> list[Standing]:
             continue
         if wanted is not None and v.rule not in wanted:
             continue
-        s = board.get(v.assignee)
+        rep = as_text(v.assignee)
+        s = board.get(rep)
         if s is None:
-            s = board[v.assignee] = Standing(v.assignee)
+            s = board[rep] = Standing(rep)
         if v.status == "met":
             s.met += 1
         elif v.status == "breached":
@@ -71,7 +73,7 @@ def standings(result, rules=None) -> list[Standing]:
             s.open += 1
         s.responses.add(v)
         label, _ = period_of(v.started_at, "week", zone)
-        w = weeks.setdefault((v.assignee, label), [0, 0])
+        w = weeks.setdefault((rep, label), [0, 0])
         w[0] += v.status == "met"
         w[1] += v.status == "breached"
     ended = _ended_weeks({label for _, label in weeks}, result.as_of, zone)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from slacode.aggregate import period_of, periods as period_spans
-from slacode.evaluate import from_us, iso
+from slacode.evaluate import as_text, from_us, iso
 
 GROUPINGS = ("rule", "owner", "assignee", "segment")
 PERIODS = ("day", "week", "month", "quarter")
@@ -193,7 +193,7 @@ def group_of(v, by: str) -> str:
     if by == "owner":
         return v.owner or NO_OWNER
     if by == "assignee":
-        return v.assignee or UNASSIGNED
+        return as_text(v.assignee) or UNASSIGNED
     if by == "segment":
         return v.segment or DEFAULT_LINE
     raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
