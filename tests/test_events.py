@@ -797,11 +797,11 @@ def read_fixture(path: Path) -> tuple[list[tuple[int, int]], EventBatch]:
     """A fixture's ``# expect: CODE LINE:COL`` lines and the batch read from it.
 
     The leading ``#`` lines are read as blank lines, so line numbers stay those of the file;
-    ``# as-of: T`` sets ``as_of``.
+    ``# as-of: T`` sets ``as_of``, ``# tz: ZONE`` the default zone.
     """
     import re
 
-    expected, as_of, lines = [], None, path.read_bytes().splitlines(keepends=True)
+    expected, as_of, tz, lines = [], None, None, path.read_bytes().splitlines(keepends=True)
     for i, raw in enumerate(lines):
         if not raw.startswith(b"#"):
             break
@@ -811,15 +811,17 @@ def read_fixture(path: Path) -> tuple[list[tuple[int, int]], EventBatch]:
             expected.append((int(m[2]), int(m[3])))
         elif m := re.fullmatch(r"# as-of: (\S+)", text):
             as_of = parse_timestamp(m[1])
+        elif m := re.fullmatch(r"# tz: (\S+)", text):
+            tz = m[1]
         lines[i] = b"\n"
     stream = io.BytesIO(b"".join(lines))
     stream.name_for_refs = path.name
-    batch = read(stream, input_format=path.suffix[1:], as_of_us=as_of)
+    batch = read(stream, input_format=path.suffix[1:], as_of_us=as_of, default_tz=tz)
     return expected, batch
 
 
 def test_every_event_code_has_a_fixture():
-    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA50{i}" for i in range(1, 10)]
+    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA5{i:02d}" for i in range(1, 11)]
 
 
 @pytest.mark.parametrize("path", EVENT_FIXTURES, ids=lambda p: p.stem)
@@ -836,9 +838,29 @@ def test_fixture_triggers_its_code_exactly(path):
 
 def test_event_codes_are_documented():
     ours = {c: i for c, i in CODES.items() if c.startswith("SLA5")}
-    assert sorted(ours) == [f"SLA50{i}" for i in range(1, 10)]
+    assert sorted(ours) == [f"SLA5{i:02d}" for i in range(1, 11)]
     for info in ours.values():
         assert info.summary and not info.summary.startswith("#")
         for section in ("## Why", "## Avoid", "## Prefer"):
             assert section in info.doc, (info.code, section)
     assert CODES["SLA505"].severity == "warning" and CODES["SLA506"].severity == "info"
+
+
+def test_local_times_a_clock_change_repeats_or_skips_are_reported_in_every_reader(tmp_path):
+    """SLA510: read (first occurrence / offset before the change) and said, never silent."""
+    from slacode.events import records_from_objects
+
+    path = write(tmp_path, "e.csv", "lead,at,type\nA,2026-11-01T01:30:00,x\nA,2026-03-08T02:30:00,x\n"
+                                    "A,2026-03-08T01:30:00,x\n")
+    batch = read(path, default_tz="America/New_York")
+    assert [(d.code, d.line) for d in batch.diagnostics] == [("SLA510", 2), ("SLA510", 3)]
+    assert [r.at for r in batch.records] == [parse_timestamp("2026-11-01T01:30:00-04:00"),
+                                             parse_timestamp("2026-03-08T02:30:00-05:00"),
+                                             parse_timestamp("2026-03-08T01:30:00-05:00")]
+    assert "does not exist" in batch.diagnostics[1].message and "03:30:00-04:00" in batch.diagnostics[1].message
+    diagnostics: list = []
+    records = records_from_objects([{"lead": "A", "at": "2026-11-01T01:30:00", "type": "x"},
+                                    {"lead": "A", "at": "2026-11-01T01:30:00", "type": 5}],
+                                   default_tz="America/New_York", diagnostics=diagnostics)
+    assert len(records) == 1 and [(d.code, d.line) for d in diagnostics] == [("SLA510", 1), ("SLA507", 2)]
+    assert diagnostics[0].message.startswith("event 1: '2026-11-01T01:30:00' happens twice")

@@ -373,6 +373,29 @@ class _Reader:
             f"id {eid!r} was already used by the event at {first}; this event is ignored",
             name, line))
 
+    def shifts(self, name: str | None, line: int, us: int | None, raw: bytes | None = None,
+               what: str = "line") -> None:
+        """SLA510 for the local time just read (into ``us``; None: the event is refused for
+        another reason, and only that is said) that a daylight saving change repeats or
+        skips in the default zone."""
+        shifted = self.clock.shifted
+        if us is not None:
+            zone = self.clock.tz
+            for text, offset, kind in shifted:
+                read = datetime.fromtimestamp(us // 1_000_000, zone).replace(microsecond=us % 1_000_000).isoformat()
+                if kind == "repeated":
+                    message = (f"{text!r} happens twice in {zone} (the clocks go back); it was read as "
+                               f"its first occurrence, {read}")
+                else:
+                    message = (f"{text!r} does not exist in {zone} (the clocks skip it); it was read "
+                               f"with the offset before the change, as {read}")
+                where = f"event {line}: " if what != "line" else ""
+                column = _column_of_key(raw, "at") if raw is not None else 1
+                self.diagnostics.append(_diag(codes.SHIFTED_LOCAL_TIME, where + message, name, line, column,
+                                              "write the offset in the timestamp (…-05:00 or …Z) to name "
+                                              "the instant"))
+        shifted.clear()
+
     def after_as_of(self, count: int, first: int, name: str | None, what: str = "line") -> None:
         self.diagnostics.append(after_as_of_diagnostic(count, first, name, self.as_of, what))
 
@@ -458,12 +481,16 @@ class _Reader:
                             us = slow_us(at)
                         except ValueError:
                             us = None
+                        if clock.shifted:
+                            self.shifts(name, lineno, us, raw)
                     if us is None:
                         problems, _, _ = _check_event(lead, at, typ, state, eid, fields, clock)
                         self.problems(problems, name, lineno, raw)
                         continue
                 else:
                     problems, us, eid = _check_event(lead, at, typ, state, eid, fields, clock)
+                    if clock.shifted:
+                        self.shifts(name, lineno, None if problems else us, raw)
                     if problems:
                         self.problems(problems, name, lineno, raw)
                         continue
@@ -643,6 +670,8 @@ class _Reader:
             if not ok:
                 problems, us, eid = _check_event(lead or None, at or None, typ or None, state,
                                                  eid, fields, clock)
+                if clock.shifted:
+                    self.shifts(name, lineno, None if problems else us)
                 if problems:
                     self.problems(problems, name, lineno)
                     continue
@@ -937,8 +966,12 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                     us = clock_us(at)
                 except ValueError:
                     pass
+                if clock.shifted:
+                    reader.shifts(None, position, us, what="position")
         if us is None:                  # anything else: _check_event says what is wrong, or converts
             problems, us, eid = _check_event(lead, at, typ, state, eid, fields, reader.clock)
+            if clock.shifted:
+                reader.shifts(None, position, None if problems else us, what="position")
             if problems:
                 for p in problems:
                     diagnostics.append(_diag(p.code, f"event {position}: {p.message}", None,

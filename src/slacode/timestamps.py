@@ -63,7 +63,7 @@ class _Clock:
     depends on the zone and the moment.
     """
 
-    __slots__ = ("hours", "minutes", "tails", "tz")
+    __slots__ = ("hours", "minutes", "tails", "tz", "shifted")
 
     _MAX_HOURS = 250_000  # about 28 years of hours
     _MAX_TAILS = 200_000
@@ -75,6 +75,10 @@ class _Clock:
         self.minutes: dict[str, int] = _MINUTES  # ":05:09" -> µs
         self.tails: dict[str, int] = _TAILS    # ".250-03:00" -> fraction µs minus offset µs
         self.tz = tz
+        # (text, offset µs used, "repeated" | "skipped") of each local time read without an
+        # offset that a daylight saving change repeats or skips in ``tz`` (the reader reports
+        # and empties it)
+        self.shifted: list[tuple[str, int, str]] = []
 
     def us(self, text: str) -> int:
         """Epoch microseconds of ``text``; ``ValueError`` saying what is wrong."""
@@ -161,6 +165,9 @@ class _Clock:
         offset = local.replace(fold=0).utcoffset()
         if offset is None:
             raise ValueError(f"the time zone {self.tz!r} gives no offset for {text!r}")
+        other = local.replace(fold=1).utcoffset()
+        if other is not None and other != offset:      # a change repeats (or skips) this time
+            self.shifted.append((text, offset // _ONE_US, "repeated" if offset > other else "skipped"))
         return offset // _ONE_US
 
 

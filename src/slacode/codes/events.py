@@ -191,3 +191,29 @@ CSV_HEADER = define("SLA509", "csv-header", "error", """
     A,2026-11-09T16:00:00-03:00,assigned,rep-1,90
     ```
     """)
+
+SHIFTED_LOCAL_TIME = define("SLA510", "ambiguous-local-time", "warning", """
+    A timestamp without an offset, read in the default zone (`--tz`, `default_tz=`), names a
+    local time that a daylight saving change repeats or skips there; the event is read with
+    the earlier offset and evaluated.
+
+    ## Why
+    When the clocks go back, a local time such as `01:30` happens twice, an hour apart; when
+    they go forward, a time such as `02:30` never happens. The text alone cannot say which
+    instant was meant. slacode reads a repeated time as its first occurrence and a skipped
+    time with the offset in effect before the change (`02:30` becomes `03:30` of the new
+    offset), and says so for each such event, since the instant may be an hour off.
+
+    ## Avoid
+    ```
+    lead,at,type
+    L1,2026-11-01T01:30:00,contact_attempt
+    ```
+
+    ## Prefer
+    Export timestamps with their offset:
+    ```
+    lead,at,type
+    L1,2026-11-01T01:30:00-05:00,contact_attempt
+    ```
+    """)
