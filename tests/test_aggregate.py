@@ -464,3 +464,28 @@ def test_aggregate_bounds_are_in_the_agreement_offset_and_null_in_the_output():
         assert d["started_at"] is None and d["due_at"] is None and d["period"] == v.period
         for key in ("started_at", "due_at"):
             assert v.instant(key).utcoffset().total_seconds() == -3 * 3600
+
+
+def test_a_target_on_the_flow_rule_measures_its_transition_clause():
+    """`rule flow` names no clause: the built-in rule has one, `transition` (there is no
+    `within` to measure), so it is the default."""
+    body = '''
+flow {
+  mql -> sql, disqualified
+}
+
+target clean {
+  owner sales
+  rule flow
+  at least 50% met per month
+}
+'''
+    events = [E("A", "2026-11-02 10:00", "state", "a1", state="mql"),
+              E("A", "2026-11-03 10:00", "state", "a2", state="disqualified"),      # allowed, final: met
+              E("B", "2026-11-02 10:00", "state", "b1", state="sql"),
+              E("B", "2026-11-04 10:00", "state", "b2", state="mql"),               # not allowed: breached
+              E("C", "2026-12-01 10:00", "state", "c1", state="mql")]               # open: pending
+    r = run(body, events, "2026-12-02 00:00")
+    assert periods(r, "clean") == [("2026-11", "met", 0.5), ("2026-12", "pending", None)]
+    assert agg(r, "clean", "2026-11")["clause"] == "ratio"
+    assert [d for d in slacode.lint(HEAD.replace("@TZ@", "UTC") + body) if d.severity == "error"] == []

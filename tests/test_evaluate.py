@@ -1497,6 +1497,27 @@ class TestInput:
         with pytest.raises((ValueError, TypeError)):
             agreement.evaluate([], as_of=datetime(2026, 11, 2, 12, 0))
 
+    @pytest.mark.parametrize("as_of", [1795446000, 1795446000.0, True])
+    def test_a_number_as_of_is_refused_seconds_or_microseconds_unknown(self, as_of):
+        agreement = slacode.loads(spec(FIRST_TOUCH))
+        for call in (agreement.evaluate, agreement.evaluate_many, agreement.upcoming):
+            with pytest.raises(TypeError, match="fromtimestamp"):
+                call([], as_of=as_of)
+
+    @pytest.mark.parametrize("events", [None, "events.jsonl", {"lead": "A"}])
+    def test_events_that_are_not_a_list_are_refused_clearly(self, events):
+        agreement = slacode.loads(spec(FIRST_TOUCH))
+        with pytest.raises(TypeError, match="events must be"):
+            agreement.evaluate(events, as_of="2026-11-02T14:00:00Z")
+
+    def test_text_with_a_byte_order_mark_reads_as_from_a_file(self):
+        text = spec(FIRST_TOUCH)
+        assert slacode.loads("\ufeff" + text).model_dump() == slacode.loads(text).model_dump()
+        assert slacode.lint("\ufeff" + text) == slacode.lint(text)
+        assert slacode.format("\ufeff" + text) == slacode.format(text)
+        with pytest.raises(TypeError, match="decode it first"):
+            slacode.loads(text.encode())
+
     def test_as_of_as_datetime(self):
         agreement = slacode.loads(spec(FIRST_TOUCH))
         r = agreement.evaluate([E("A", "2026-11-02 10:00", "assigned", "a1", owner="r")],

@@ -476,3 +476,20 @@ def test_per_day_warning_is_need_above_max_dates(n, per_day, hours, on_calendar,
     dates = max_dates(ctx, r, line, cap, target_minutes(ctx, line))
     expected = dates is not None and math.ceil(n / per_day) > dates
     assert ("SLA323" in codes(text)) is expected
+
+
+@pytest.mark.parametrize("zone, found", [("EST", "no daylight saving"), ("EST5EDT", "legacy"), ("CET", "legacy"),
+                                         ("localtime", "depends on the machine"), ("posixrules", "internal"),
+                                         ("posix/Asia/Tokyo", "'Asia/Tokyo'"), ("right/UTC", "'UTC'")])
+def test_zone_names_that_are_no_place_are_refused(zone, found):
+    """The zone database opens these, but none is the time of a place (or is the same on
+    every machine): each would make verdicts depend on a misunderstanding."""
+    for text in (HEADER.replace('"UTC"', f'"{zone}"'),
+                 HEADER + f'calendar c {{\n  timezone "{zone}"\n  hours mon-fri 09:00-18:00\n}}\n'):
+        (d,) = [d for d in lint(text) if d.code == "SLA215"]
+        assert found in d.hint and "not the time zone of a place" in d.message and d.severity == "error"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Etc/GMT+3", "America/New_York", "US/Eastern"])
+def test_place_zones_and_utc_are_accepted(zone):
+    assert "SLA215" not in codes(HEADER.replace('"UTC"', f'"{zone}"'))

@@ -13,6 +13,7 @@ def analyse(text: str, file: str | None = None):
     from slacode.checks import check
     from slacode.parse import parse
 
+    text = source_text(text)
     tree, diags = parse(text, file)
     agreement = None
     if tree is not None:
@@ -21,6 +22,15 @@ def analyse(text: str, file: str | None = None):
         if agreement is not None and not has_errors(more):
             diags = diags + check(agreement)
     return agreement, sort_diagnostics(diags)
+
+
+def source_text(text) -> str:
+    """An agreement's text as given to the library: ``str`` (``TypeError`` otherwise, saying
+    what to do), without the byte order mark some editors write first (as files are read)."""
+    if not isinstance(text, str):
+        hint = "; decode it first, or use slacode.load(path)" if isinstance(text, (bytes, bytearray)) else ""
+        raise TypeError(f"an agreement is text (str), not {type(text).__name__}{hint}")
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def lint(text: str, file: str | None = None) -> list[Diagnostic]:

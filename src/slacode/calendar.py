@@ -753,7 +753,7 @@ def check_timezone(name: str) -> str | None:
         return "A timezone must be an IANA name such as 'America/Sao_Paulo'."
     try:
         ZoneInfo(name)
-        return None
+        return _not_a_place(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
     from zoneinfo import available_timezones
@@ -761,6 +761,29 @@ def check_timezone(name: str) -> str | None:
     zones = sorted(available_timezones())
     suggestions = _close_matches(name, zones, key=lambda z: z.rsplit("/", 1)[-1])
     return f"Unknown timezone {name!r}" + _did_you_mean(suggestions) + "."
+
+
+#: Names the zone database opens that name no place's time: the machine's own zone, tz
+#: database internals, and the legacy US/European rule zones (``EST`` is UTC-5 all year,
+#: ``EST5EDT`` follows US rules of no particular city).
+_NOT_PLACES = frozenset(("localtime", "posixrules", "Factory", "EST", "MST", "HST", "EST5EDT", "CST6CDT",
+                         "MST7MDT", "PST8PDT", "CET", "EET", "WET", "MET"))
+
+
+def _not_a_place(name: str) -> str | None:
+    """Why a name the zone database opens is still refused (None: it is a place's zone)."""
+    if name.startswith(("posix/", "right/")):
+        return (f"{name!r} is a copy of the zone database's files, not a zone name "
+                f"(did you mean {name.split('/', 1)[1]!r}?).")
+    if name in ("localtime", "posixrules", "Factory"):
+        return (f"{name!r} is not a time zone of a place (it depends on the machine or is internal "
+                "to the zone database); use an IANA name such as 'America/Sao_Paulo'.")
+    if name in _NOT_PLACES:
+        return (f"{name!r} is a legacy abbreviation zone, not the time of a place"
+                + (" (it stays at one offset all year, with no daylight saving time)" if len(name) == 3
+                   and name not in ("CET", "EET", "WET", "MET") else "")
+                + "; use an IANA name such as 'America/New_York' or 'Europe/Paris'.")
+    return None
 
 
 def check_holidays(code: str) -> str | None:

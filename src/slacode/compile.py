@@ -498,7 +498,10 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         if t.rule is None or t.goal is None:
             continue
         rule = agreement.rule(t.rule.rule.value)
-        default_clause = "at_least_within" if rule is not None and rule.rule_kind == "attempts" else "within"
+        if rule is None and t.rule.rule.value == "flow":
+            default_clause = "transition"              # the built-in rule's one clause
+        else:
+            default_clause = "at_least_within" if rule is not None and rule.rule_kind == "attempts" else "within"
         targets.append(TargetPlan(
             name=t.name.value, owner=t.owner.value if t.owner else None, rule=t.rule.rule.value,
             clause=t.rule.clause.value if t.rule.clause else default_clause,

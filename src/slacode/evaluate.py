@@ -1082,6 +1082,10 @@ def _lead_zone_of(tzfield):
         if not isinstance(tzfield, str) or not tzfield:
             raise ValueError(tzfield)
         zone = ZoneInfo(tzfield)
+        from slacode.calendar import _not_a_place
+
+        if _not_a_place(tzfield) is not None:       # `localtime`, `posix/…`, `EST`: no place's zone
+            zone = _BAD_ZONE
     except Exception:  # noqa: BLE001 - zoneinfo raises several kinds for odd names
         zone = _BAD_ZONE
     if isinstance(tzfield, str):
@@ -1126,9 +1130,18 @@ def as_of_us(as_of) -> int:
         if as_of.tzinfo is None or as_of.utcoffset() is None:
             raise ValueError("as_of must be timezone-aware (give it an offset or a zone)")
         return timestamp_us(as_of)
-    if isinstance(as_of, int):
-        return as_of
+    if isinstance(as_of, int) and not isinstance(as_of, bool):
+        return as_of                    # epoch microseconds, from inside (a Result's as_of)
     raise TypeError(f"as_of must be a datetime or RFC 3339 text, not {type(as_of).__name__}")
+
+
+def public_as_of(as_of) -> int:
+    """:func:`as_of_us` for the library's callers: a number is refused, since it could be
+    seconds or microseconds since 1970 (a Unix time in seconds would judge in 1970)."""
+    if isinstance(as_of, (int, float)):
+        raise TypeError(f"as_of must be an aware datetime or RFC 3339 text, not {type(as_of).__name__} "
+                        "(for a Unix time, give datetime.fromtimestamp(seconds, timezone.utc))")
+    return as_of_us(as_of)
 
 
 def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
@@ -1136,8 +1149,11 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
     from slacode.events import Record, records_from_objects
 
     plan = agreement.plan
-    cutoff = as_of_us(as_of)
+    cutoff = public_as_of(as_of)
     diagnostics: list = []
+    if events is None or isinstance(events, (str, bytes, dict)):
+        raise TypeError(f"events must be a list (or any iterable) of event dicts or slacode.Event, "
+                        f"not {type(events).__name__}")
     events = list(events)
     if events and all(isinstance(e, Record) for e in events):
         records = [r for r in events if r.at <= cutoff]

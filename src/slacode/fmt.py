@@ -44,6 +44,9 @@ def format(text: str, file: str | None = None) -> str:  # noqa: A001 - the docum
     Raises :class:`slacode.SpecError` when ``text`` does not parse, and
     :class:`FormatError` when the result would not read back as the same agreement (a bug).
     """
+    from slacode.api import source_text
+
+    text = source_text(text)
     agreement = _read(text, file)
     out = _Layout(agreement, text).render()
     verify(text, out, agreement, file)

@@ -355,12 +355,12 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
 
     ``events``: event files (paths; ``input_format`` as in :func:`slacode.read_events`) or an
     iterable of event dicts / :class:`slacode.Event` (validated here, then split by lead)."""
-    from slacode.evaluate import as_of_us, evaluate_records
+    from slacode.evaluate import evaluate_records, public_as_of
     from slacode.events import iter_records, records_from_objects
     from slacode.stream import evaluate_stream, result_of
 
     plan = agreement.plan
-    cutoff = as_of_us(as_of)
+    cutoff = public_as_of(as_of)
     jobs = max_jobs(available_cores() if jobs is None or jobs <= 0 else jobs)
     if isinstance(events, (str, os.PathLike)):
         events = [events]

@@ -96,9 +96,10 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         result.error = "the test has no valid `as of TIMESTAMP` line"
         return result
     events, expects = events_of(test)
-    as_of = as_of_us(as_of_items[-1].at.value)
+    as_of_text = as_of_items[-1].at.value      # RFC 3339 text (checked by the linter)
+    as_of = as_of_us(as_of_text)
     diags: list = []
-    outcome = agreement.evaluate(events, as_of=as_of)
+    outcome = agreement.evaluate(events, as_of=as_of_text)
     problems = [d for d in outcome.diagnostics if d.severity == "error"]
     if problems:
         result.error = "; ".join(d.message for d in problems)

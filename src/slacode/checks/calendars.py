@@ -51,7 +51,7 @@ def _place_key(node) -> tuple[int, int]:
 
 @rule(name_codes.UNKNOWN_TIMEZONE)
 def known_timezones(ctx: Context) -> Iterator[Diagnostic]:
-    from slacode.calendar import check_timezone
+    from slacode.calendar import _not_a_place, check_timezone
 
     zones: list[m.StringLit] = []
     for header in ctx.agreement.of("agreement"):
@@ -60,7 +60,10 @@ def known_timezones(ctx: Context) -> Iterator[Diagnostic]:
         zones.extend(i.value for i in cal.items if i.kind == "timezone")
     for zone in zones:
         problem = check_timezone(zone.value)
-        if problem is not None:
+        if problem is not None and problem == _not_a_place(zone.value):
+            yield ctx.diag(name_codes.UNKNOWN_TIMEZONE, f'timezone "{zone.value}" is not the time zone of a place',
+                           zone, hint=problem)
+        elif problem is not None:
             _, hint = _split_message(problem, "use an IANA name such as `America/Sao_Paulo` or `UTC`")
             yield ctx.diag(name_codes.UNKNOWN_TIMEZONE, f'timezone "{zone.value}" is not an IANA timezone name',
                            zone, hint=hint)

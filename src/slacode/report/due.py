@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from slacode.evaluate import as_of_us, as_text, from_us
+from slacode.evaluate import as_text, from_us, public_as_of
 
 OPEN = frozenset({"pending", "at_risk", "paused"})
 TIMED = frozenset({"within", "at_least_within"})
@@ -125,7 +125,7 @@ def upcoming(agreement, events: Iterable, *, as_of, within=None, default_tz=None
     within ``within`` (a ``timedelta`` or text such as ``"2h"``; None: every open clock),
     soonest first. Pure: no clock, no I/O; ``as_of`` is required (an aware datetime or
     RFC 3339 text)."""
-    cutoff = as_of_us(as_of)
+    cutoff = public_as_of(as_of)
     window = None if within is None else parse_window(within)
     result = agreement.evaluate(events, as_of=as_of, default_tz=default_tz)
     return due_list(result.verdicts, cutoff, window)
