@@ -131,6 +131,33 @@ def test_split_hours_line_is_restated_not_changed():
     assert [(c.kind, c.subject) for c in found] == [("restated", "office")]
 
 
+@pytest.mark.parametrize("before, after", [
+    ("  within 2h on office\n", "  within 120m on office\n"),
+    ("  within 2h on office\n", "  within 1 hour 60 minutes on office\n"),
+    ("  at least 4 within 2d on office", "  at least 4 within 18h on office"),     # 2 days of 9 hours
+    ("  at least 4 within 2d on office", "  at least 4 within 1d9h on office"),
+])
+def test_the_same_working_time_written_another_way_is_restated(before, after):
+    found = semantic_diff(slacode.loads(BASE), slacode.loads(edited((before, after))))
+    assert [c.kind for c in found] == ["restated"], [c.text for c in found]
+
+
+def test_wall_clock_days_are_24_hours_in_a_diff():
+    text = BASE.replace("  within 2h on office\n", "  within 2d\n")
+    found = semantic_diff(slacode.loads(text), slacode.loads(text.replace("  within 2d\n", "  within 48h\n")))
+    assert [c.kind for c in found] == ["restated"]
+
+
+def test_test_blocks_alone_do_not_make_the_exit_status_1(tmp_path):
+    block = '\ntest "t" {\n  as of 2026-11-02T12:00:00-03:00\n  lead "A"\n  expect routing pending\n}\n'
+    old, new = tmp_path / "old.sla", tmp_path / "new.sla"
+    old.write_text(BASE)
+    new.write_text(BASE + block)
+    proc = run("diff", str(old), str(new))
+    assert proc.returncode == 0 and "test blocks" in proc.stdout, proc.stdout + proc.stderr
+    assert run("diff", str(old), str(old), "--as-of", "yesterday").returncode == 2    # a usage error still
+
+
 # ------------------------------------------------------------------ rules
 
 def test_rule_added_and_removed():

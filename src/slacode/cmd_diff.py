@@ -111,9 +111,11 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
         names = [e if e != "-" else "<stdin>" for e in events]
         imp = d.impact(before, after, records, cutoff, sources=names, jobs=jobs)
     elif as_of is not None:
+        resolve_as_of(as_of, tz)                    # still a usage error when it is not an instant
         click.echo("slacode: --as-of has no effect without --events", err=True)
     semantic = [c for c in changes if c.semantic]
-    differs = bool(semantic) or bool(imp is not None and imp.changed)
+    # test blocks are part of the review, but change no verdict: not a difference in meaning
+    differs = any(c.area != "test" for c in semantic) or bool(imp is not None and imp.changed)
     if fmt == "json":
         doc = d.to_json_dict(before, after, changes, imp, old_source=old, new_source=new,
                              leads_limit=leads_limit)

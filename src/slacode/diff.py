@@ -805,7 +805,9 @@ class _RuleDiff:
         if cal_a != cal_b:
             self.add(f"{label}: calendar {cal_a or '(wall clock)'} → {cal_b or '(wall clock)'}",
                      cal_a, cal_b)
-        if na != nb or da.compact() != db.compact() or (cal_a == cal_b and sa != sb):
+        # the same working time written another way (`90m`, `1h30m`; `2d` and `16h` on an 8-hour
+        # calendar) is a restatement; the calendar itself is compared above
+        if na != nb or sa != sb:
             what_a = f"{_num(na)} within {da.compact()}" if na is not None else da.compact()
             what_b = f"{_num(nb)} within {db.compact()}" if nb is not None else db.compact()
             direction = None
@@ -1313,11 +1315,13 @@ def render_impact(imp: Impact, leads_limit: int = 10, events: str | None = None)
     from slacode.evaluate import _when
 
     where = f" of {events}" if events else ""
-    lines = [f"Impact on {imp.records:,} events{where} ({imp.leads_evaluated:,} leads) as of "
+    leads = f"{imp.leads_evaluated:,} lead{'s' if imp.leads_evaluated != 1 else ''}"
+    lines = [f"Impact on {imp.records:,} event{'s' if imp.records != 1 else ''}{where} ({leads}) as of "
              f"{_when(imp.as_of, imp.zone)}: "
              + (f"{imp.changed:,} verdict{'s' if imp.changed != 1 else ''} change status "
                 f"({imp.old_verdicts:,} verdicts before, {imp.new_verdicts:,} after)."
-                if imp.changed else f"no verdict changes status ({imp.old_verdicts:,} verdicts).")]
+                if imp.changed else f"no verdict changes status ({imp.old_verdicts:,} "
+                f"verdict{'s' if imp.old_verdicts != 1 else ''}).")]
     for c in imp.clauses:
         if c.changed:
             lines.append(f"  {c.text()}")
