@@ -99,3 +99,43 @@ def test_cli_exit_codes_and_formats(tmp_path):
 def test_bundled_specs_pass():
     proc = run("test", "specs/")
     assert proc.returncode == 0, proc.stdout
+
+
+def test_events_are_cited_by_their_line_in_the_file():
+    a = slacode.loads(AGREEMENT + FAILING)             # the assigned event is on line 31
+    [r] = testing.run_tests(a)
+    line = next(i for i, t in enumerate((AGREEMENT + FAILING).splitlines(), 1) if "assigned with" in t)
+    assert any(f"[line {line}]" in x for x in r.timelines["lead"])
+
+
+def test_an_event_the_test_cannot_use_fails_it_with_its_line():
+    text = AGREEMENT + '''
+test "a repeated id" {
+  as of 2026-11-10T12:00:00-03:00
+  at 2026-11-09T16:00:00-03:00 assigned with id = "e1"
+  at 2026-11-10T10:30:00-03:00 contact_attempt with id = "e1"
+  expect first_touch pending
+}
+'''
+    [r] = testing.run_tests(slacode.loads(text))
+    lines = text.splitlines()
+    first = next(i for i, t in enumerate(lines, 1) if "assigned with" in t)
+    assert not r.passed and r.error == (f"line {first + 1}: id 'e1' was already used by the event at line {first}; "
+                                        "this event is ignored")
+
+
+def test_a_target_or_quota_expectation_needs_its_period():
+    text = AGREEMENT + '''
+quota touches {
+  owner sales
+  count contact_attempt
+  at least 1 per day
+}
+test "quota" {
+  as of 2026-11-10T12:00:00-03:00
+  at 2026-11-10T10:30:00-03:00 contact_attempt
+  expect touches met
+}
+'''
+    [r] = testing.run_tests(slacode.loads(text))
+    assert "name one with `period \"P\"` (its periods: 2026-11-10)" in r.outcomes[0].actual

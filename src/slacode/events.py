@@ -137,8 +137,8 @@ class Record(_RecordBase):
 
     ``at``: epoch microseconds (UTC); ``seq``: 0-based position among all records of one
     read, across every source (so ``sorted(records)`` is timestamp order with ties in input
-    order); ``lead``, ``type``; ``state``: the ``state`` key (a non-empty string on ``state``
-    events, else the string given or ``None``); ``fields``: lead field updates or ``None``
+    order); ``lead``, ``type``; ``state``: the state a ``state`` event enters (``None`` on other
+    events, whose ``state`` key is one of their properties); ``fields``: lead field updates or ``None``
     (a value ``None`` clears the field); ``props``: the event's properties, never ``None``,
     possibly a shared empty dict (never mutate it); ``id`` or ``None``; ``ref``: how
     evidence cites the event: its id, else its line (``"12"``; ``"path:12"`` when several

@@ -85,7 +85,7 @@ def main_clause(agreement: m.Agreement, rule: str) -> str | None:
 
 
 def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
-    from slacode.evaluate import as_of_us, iso
+    from slacode.evaluate import as_of_us, evaluate_records, iso
     from slacode.events import records_from_objects
     from slacode.explain import timeline
 
@@ -96,13 +96,19 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         result.error = "the test has no valid `as of TIMESTAMP` line"
         return result
     events, expects = events_of(test)
-    as_of_text = as_of_items[-1].at.value      # RFC 3339 text (checked by the linter)
-    as_of = as_of_us(as_of_text)
+    lines = [i.span.line if i.span else None for i in test.items if i.kind == "event"]
+    as_of = as_of_us(as_of_items[-1].at.value)     # RFC 3339 text (checked by the linter)
     diags: list = []
-    outcome = agreement.evaluate(events, as_of=as_of_text)
-    problems = [d for d in outcome.diagnostics if d.severity == "error"]
+    # the test's events, cited by their line in the file (not their place in the test)
+    records = [r._replace(line=lines[r.line - 1], ref=r.ref if r.id else str(lines[r.line - 1]))
+               for r in records_from_objects(events, diagnostics=diags, as_of_us=as_of)]
+    outcome = evaluate_records(agreement.plan, list(records), as_of, diags)
+    # an event the test cannot use as written (a repeated id is ignored, §4) is a mistake
+    # in the test: it fails with the reason, never passes without that event
+    problems = [d for d in outcome.diagnostics
+                if d.severity == "error" or (d.severity == "warning" and d.code.startswith("SLA5"))]
     if problems:
-        result.error = "; ".join(d.message for d in problems)
+        result.error = "; ".join(_at_line(d, lines) for d in problems)
         return result
     verdicts = outcome.verdicts
     for lead, exp in expects:
@@ -119,6 +125,10 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
                              + (f" period {v.period}" if v.period else "")
                              for v in verdicts if v.rule == exp.rule.value and (lead is None or v.lead == lead)})
             actual = "no such verdict" + (f" (there are: {', '.join(others)})" if others else "")
+            if exp.period is None and main_clause(agreement, exp.rule.value) in ("ratio", "count"):
+                periods = sorted({v.period for v in verdicts if v.rule == exp.rule.value and v.period})
+                actual = (f"no such verdict: `{exp.rule.value}` is a target or quota, judged per period; "
+                          f"name one with `period \"P\"`" + (f" (its periods: {', '.join(periods)})" if periods else ""))
             result.outcomes.append(Outcome(line, text, False, expected, actual, lead))
             continue
         if len(found) > 1:
@@ -138,11 +148,24 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
             actual += f" — {v.reason}"
         result.outcomes.append(Outcome(line, text, ok, expected, actual, lead))
     if not result.passed:
-        records = records_from_objects(events, diagnostics=diags, as_of_us=as_of)
         for lead in sorted({o.lead for o in result.outcomes if not o.passed and o.lead}):
             mine = [r for r in records if r.lead == lead]
             result.timelines[lead] = timeline(agreement.plan, lead, mine, as_of)
     return result
+
+
+def _at_line(d, lines: list) -> str:
+    """A diagnostic about the test's events, citing lines of the file (the reader numbers
+    the events it is given: ``event 2: …``, ``the event at position 1``)."""
+    import re
+
+    def line_of(position: str) -> str:
+        n = int(position)
+        return str(lines[n - 1]) if 0 < n <= len(lines) and lines[n - 1] is not None else position
+
+    message = re.sub(r"^event \d+: ", "", d.message)
+    message = re.sub(r"position (\d+)", lambda mt: f"line {line_of(mt.group(1))}", message)
+    return f"line {line_of(str(d.line))}: {message}" if d.line else message
 
 
 def _expect_text(exp: m.Expect) -> str:
@@ -171,7 +194,8 @@ def render_text(results: list[TestResult], color: bool = False) -> str:
     for r in results:
         where = f"{r.file}:{r.line}" if r.file else f"line {r.line}"
         if r.passed:
-            lines.append(f"{paint('PASS', '32')} {r.name}  ({len(r.outcomes)} expectations, {where})")
+            n = len(r.outcomes)
+            lines.append(f"{paint('PASS', '32')} {r.name}  ({n} expectation{'s' if n != 1 else ''}, {where})")
             continue
         lines.append(f"{paint('FAIL', '1;31')} {r.name}  ({where})")
         if r.error:
