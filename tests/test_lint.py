@@ -493,3 +493,14 @@ def test_zone_names_that_are_no_place_are_refused(zone, found):
 @pytest.mark.parametrize("zone", ["UTC", "Etc/GMT+3", "America/New_York", "US/Eastern"])
 def test_place_zones_and_utc_are_accepted(zone):
     assert "SLA215" not in codes(HEADER.replace('"UTC"', f'"{zone}"'))
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("4 h", "right after the number: `4h`"), ("4H", "lowercase: `4h`"), ("1.5h", "whole, without `.` or `_`"),
+    ("1_000m", "whole, without `.` or `_`"), ("30min", "`30m` or `30 minutes`"), ("30s", "the least is `1m`"),
+    ("1w", "weeks as days"), ("1 hour 30m", "in one form"), ("4 Hours", "`4h` or `4 hours`"),
+])
+def test_a_duration_slip_gets_a_hint_that_names_it(written, hint):
+    text = HEADER + f"deadline d {{\n  owner sales\n  start on a\n  stop on b\n  within {written}\n}}\n"
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert hint in d.hint and d.line == 9

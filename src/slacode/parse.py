@@ -516,7 +516,7 @@ class _Run:
             return
         found = describe_token(tok)
         self.error(codes.UNEXPECTED_TOKEN, f"expected {expected}, found {found}", self._span(tok),
-                   hint=_hint_for(tok, expected, set(e.accepts or e.expected)))
+                   hint=_hint_for(tok, expected, set(e.accepts or e.expected), self.text))
 
     def _finish(self, pstate):
         end = self.Token("$END", "", len(self.text), None, None)
@@ -530,8 +530,42 @@ class _Run:
         return tree, self.diags
 
 
-def _hint_for(tok, expected: str, accepts: set) -> str | None:
+_DURATION_FORMS = ("compact durations are whole numbers each followed by `m`, `h` or `d`, with nothing "
+                   "between (`30m`, `4h`, `1h30m`, `2d`); spelled ones use `minutes`, `hours`, `days` "
+                   "(`1 hour 30 minutes`)")
+
+
+def _unit_hint(tok, text: str) -> str:
+    """Why a duration's unit was not read, for the usual slips (``4 h``, ``4H``, ``1.5h``)."""
     value = str(tok.value)
+    before = text[:tok.start_pos] if tok.start_pos is not None else ""
+    number = re.search(r"[\d._]+\s*$", before)
+    written = (number.group(0) if number else "") + value
+    if value in ("m", "h", "d") and before.endswith((" ", "\t")):
+        return f"write the unit right after the number: `{written.replace(' ', '')}`"
+    if value.lower() in ("m", "h", "d") and value != value.lower():
+        return f"units are lowercase: `{written.lower()}`"
+    if number and any(c in number.group(0) for c in "._"):
+        return "a compact duration's numbers are whole, without `.` or `_`: `1h30m`, `1000m`"
+    line = before[before.rfind("\n") + 1:]
+    if value in ("m", "h", "d") and re.search(r"\d\s*(minutes?|hours?|days?)\b", line):
+        return "write a duration in one form: `1h30m`, or `1 hour 30 minutes`"
+    if value.lower() in ("min", "mins", "minute", "minutes", "hr", "hrs", "hour", "hours", "day", "days"):
+        unit = value.lower()[0]
+        word = {"m": "minutes", "h": "hours", "d": "days"}[unit]
+        n = number.group(0).strip() if number else "30"
+        return f"write `{n}{unit}` or `{n} {word}`"
+    if value.lower() in ("w", "wk", "week", "weeks"):
+        return "write weeks as days: `7d`, or `5d` on a calendar of working days"
+    if value.lower() in ("s", "sec", "secs", "second", "seconds"):
+        return "durations count minutes, hours and days: the least is `1m`"
+    return _DURATION_FORMS
+
+
+def _hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
+    value = str(tok.value)
+    if "a unit" in expected and tok.type not in ("$END", "_NL"):
+        return _unit_hint(tok, text)
     if tok.type == "NAME" and "a duration" in expected and re.fullmatch(r"\d+\s*\w+", value or ""):
         return "write durations as `30m`, `4h`, `2d` or `30 minutes`"
     if tok.type == "_NL" and accepts == {"PERCENT"}:

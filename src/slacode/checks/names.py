@@ -2,6 +2,8 @@
 unused names."""
 from __future__ import annotations
 
+import dataclasses
+
 from typing import Iterator
 
 from slacode import model as m
@@ -145,7 +147,14 @@ def states_are_declared(ctx: Context) -> Iterator[Diagnostic]:
     for pred in ctx.predicates():
         for value in _state_names_in(pred):
             if value.value not in ctx.states:
-                yield _undefined_state(ctx, value, str(value.value))
+                diag = _undefined_state(ctx, value, str(value.value))
+                if value.kind == "string" and did_you_mean(str(value.value), ctx.states) is None:
+                    # `state == "SP"`: most likely a field of the lead called `state`
+                    diag = dataclasses.replace(diag, hint=(f'for a lead field called `state`, write it in '
+                                                           f'backquotes: `` `state` == "{value.value}" ``; '
+                                                           f'for a lifecycle state, declare `{value.value}` '
+                                                           'in the `states` block'))
+                yield diag
     for test in ctx.agreement.tests:
         for item in test.items:
             if item.kind == "event" and item.state is not None and item.state.value not in ctx.states:

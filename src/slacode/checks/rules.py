@@ -279,3 +279,18 @@ def start_is_stop(ctx: Context) -> Iterator[Diagnostic]:
                                    hint="each occurrence closes one cycle and opens the next; to give a fresh "
                                         "clock on a repeat, use `restart on` instead")
                     break
+
+
+@rule(codes.TYPE_NAMED_LIKE_STATE)
+def types_named_like_states(ctx: Context) -> Iterator[Diagnostic]:
+    """`start on mql` with `mql` a declared state: `enter` is most likely missing."""
+    if not ctx.has_states:
+        return
+    for trigger in ctx.triggers():
+        if trigger.kind == "event" and trigger.type is not None and trigger.type.value in ctx.states \
+                and trigger.type.value != "state":
+            name = trigger.type.value
+            yield ctx.diag(codes.TYPE_NAMED_LIKE_STATE,
+                           f"`{name}` is a state, but here it names an event type: this fires on events of "
+                           f"type `{name}`, not when a lead enters `{name}`", trigger.type,
+                           hint=f"write `enter {name}` (or `leave {name}`) for the state")

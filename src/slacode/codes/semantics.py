@@ -735,3 +735,44 @@ DAY_WITHOUT_CALENDAR = define("SLA324", "day-without-calendar", "info", """
     }
     ```
     """)
+
+TYPE_NAMED_LIKE_STATE = define("SLA325", "event-type-is-a-state", "warning", """
+    A trigger names an event type that is also a declared state (`start on mql`): it fires
+    on events whose `type` is `mql`, not when a lead enters the state `mql`.
+
+    ## Why
+    A lead enters a state through a `state` event (`{"type": "state", "state": "mql"}`), which
+    `enter mql` matches. A bare name in a trigger is an event type, so `start on mql` waits
+    for events of type `mql`, which CRMs rarely send: the rule would never start, and
+    nothing else would say so. Most often `enter` was forgotten.
+
+    ## Avoid
+    ```sla
+    states {
+      mql
+      sal
+    }
+
+    handoff routing {
+      owner marketing
+      start on mql
+      stop on assigned
+      within 30m
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    states {
+      mql
+      sal
+    }
+
+    handoff routing {
+      owner marketing
+      start on enter mql
+      stop on assigned
+      within 30m
+    }
+    ```
+    """)
