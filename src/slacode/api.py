@@ -15,13 +15,57 @@ def analyse(text: str, file: str | None = None):
 
     text = source_text(text)
     tree, diags = parse(text, file)
+    broken = tree is None and has_errors(diags)
+    if broken:                               # syntax errors: what parsed, for the other checks
+        tree = parse(text, file, partial=True)[0]
     agreement = None
     if tree is not None:
         agreement, more = build(tree, file)
         diags = diags + more
         if agreement is not None and not has_errors(more):
-            diags = diags + check(agreement)
-    return agreement, sort_diagnostics(diags)
+            checked = check(agreement)
+            diags = diags + (_independent(checked, agreement, diags, text) if broken else checked)
+    return (None if broken else agreement), sort_diagnostics(diags)
+
+
+#: Checks whose finding may only mean that a declaration or line they refer to did not parse.
+_CROSS_CODES = frozenset(("SLA201", "SLA206", "SLA207", "SLA208", "SLA209", "SLA210", "SLA211", "SLA212",
+                          "SLA214", "SLA217", "SLA218", "SLA317", "SLA318", "SLA319", "SLA320"))
+
+
+def _independent(checked: list, agreement, syntax: list, text: str) -> list:
+    """The findings of the checks that a file's syntax errors cannot have caused, so that
+    one pass reports every independent problem: nothing inside a declaration that holds a
+    syntax error (a skipped line can explain a missing clause), and no finding about a
+    name written on a line with a syntax error (`calendar `x` is not declared` when the
+    line declaring `x` was skipped)."""
+    import re
+
+    lines = text.split("\n")
+    bad_lines = {d.span.line for d in syntax if d.span is not None and d.span.line}
+    words: set[str] = set()
+    for n in bad_lines:
+        if 0 < n <= len(lines):
+            words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", lines[n - 1]))
+    spoiled = []
+    for decl in agreement.declarations:
+        if decl.span is None:
+            continue
+        a, b = decl.span.line, decl.span.end_line or decl.span.line
+        if any(a <= n <= b for n in bad_lines):
+            spoiled.append((a, b))
+            name = getattr(decl, "name", None)     # `rule `r` has no clause `gap`` when r's line broke
+            if name is not None and isinstance(getattr(name, "value", None), str):
+                words.add(name.value)
+    out = []
+    for d in checked:
+        line = d.span.line if d.span is not None else None
+        if line is not None and any(a <= line <= b for a, b in spoiled):
+            continue
+        if d.code in _CROSS_CODES and (d.code == "SLA201" or set(re.findall(r"`([^`]+)`", d.message)) & words):
+            continue
+        out.append(d)
+    return out
 
 
 def source_text(text) -> str:

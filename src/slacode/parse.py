@@ -313,8 +313,11 @@ _SKIP = object()
 
 # ------------------------------------------------------------------------- parsing
 
-def parse(text: str, file: str | None = None):
-    """Parse ``text``; returns ``(tree or None, diagnostics)``. Never raises for bad input."""
+def parse(text: str, file: str | None = None, partial: bool = False):
+    """Parse ``text``; returns ``(tree or None, diagnostics)``. Never raises for bad input.
+
+    With syntax errors the tree is None, unless ``partial``: then it is the tree of the
+    statements that parsed (the broken ones skipped), for checks that do not depend on them."""
     if len(text) > MAX_BYTES:
         return None, [dg.make(codes.TOO_LARGE, f"the text is {len(text):,} characters; agreements are read up to {MAX_BYTES:,}",
                               Span(1, 1, file=file), file=file)]
@@ -324,19 +327,19 @@ def parse(text: str, file: str | None = None):
         col = nul.start() - (text.rfind("\n", 0, nul.start()) + 1) + 1
         return None, [dg.make(codes.NOT_TEXT, "the file contains a NUL character, so it is not a text file",
                               Span(line, col, line, col + 1, file), file=file)]
-    return _Run(text, file).run()
+    return _Run(text, file, partial).run()
 
 
 class _Run:
     """One parse of one text: the token loop, checkpoints and recovery."""
 
-    def __init__(self, text: str, file: str | None):
+    def __init__(self, text: str, file: str | None, partial: bool = False):
         import slacode._lark  # noqa: F401  (Lark without regex/interegular, see there)
         from lark.exceptions import UnexpectedCharacters, UnexpectedToken
         from lark.lexer import Token
 
         self.Token, self.UnexpectedToken, self.UnexpectedCharacters = Token, UnexpectedToken, UnexpectedCharacters
-        self.text, self.file = text, file
+        self.text, self.file, self.partial = text, file, partial
         lark = parser()
         self.ip = lark.parse_interactive(text)
         self.state_lexer = state_lexer()                 # for Lark's contextual lexer
@@ -433,7 +436,7 @@ class _Run:
     # -- the loop --------------------------------------------------------------------
     def run(self):
         pstate = self.ip.parser_state
-        checkpoint = pstate.copy(deepcopy_values=False)
+        checkpoint = pstate.copy(deepcopy_values=self.partial)
         prev = None           # type of the last token fed (for line continuation)
         last_error_at = None
         tok = None
@@ -482,7 +485,7 @@ class _Run:
                 continue
             prev = tok.type
             if tok.type in ("_NL", "LBRACE", "RBRACE"):
-                checkpoint = pstate.copy(deepcopy_values=False)
+                checkpoint = pstate.copy(deepcopy_values=self.partial)
                 self.depth = 0
         return self._finish(pstate)
 
@@ -490,7 +493,7 @@ class _Run:
         """Continue from the last statement boundary, feeding the token that ended the
         broken statement when the grammar wants it there (a closing brace, or the line
         break after a closed block)."""
-        pstate = checkpoint.copy(deepcopy_values=False)
+        pstate = checkpoint.copy(deepcopy_values=self.partial)
         self.ip.parser_state = pstate
         prev = "_NL"
         if end is None or end is _SKIP:
@@ -525,7 +528,7 @@ class _Run:
         except self.UnexpectedToken as e:
             self._report(e, end)
             return None, self.diags
-        if any(d.severity == dg.ERROR for d in self.diags):
+        if any(d.severity == dg.ERROR for d in self.diags) and not self.partial:
             return None, self.diags
         return tree, self.diags
 
