@@ -206,3 +206,13 @@ def test_owners_that_are_not_text_are_shown_as_text(tmp_path):
     assert "1234" in html.read_text()
     due = run("due", str(spec), str(events), "--as-of", "2026-11-09T09:10:00Z", "--assignee", "1234")
     assert due.returncode == 0 and "A" in due.stdout and "r3" not in due.stdout, due.stderr
+
+
+def test_lint_reads_standard_input_with_files():
+    proc = run("lint", "-", "specs/northwind.sla", stdin='agreement "x" { teams s }\nsegment a = x ==\n')
+    assert proc.returncode == 1 and "<stdin>:2:17: SLA101" in proc.stdout and "2 files" in proc.stderr
+
+
+def test_a_folder_given_as_events_says_so():
+    proc = run("check", "specs/northwind.sla", "specs/")
+    assert proc.returncode == 2 and "is a directory" in proc.stderr

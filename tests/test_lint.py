@@ -446,6 +446,7 @@ def test_snake_case():
         assert not SNAKE_CASE.fullmatch(bad)
     assert to_snake_case("firstTouch") == "first_touch"
     assert to_snake_case("HTTPRequest") == "http_request"
+    assert to_snake_case("MQLs") == "mqls" and to_snake_case("hotLeads") == "hot_leads"
 
 
 def test_context_tables():
@@ -522,3 +523,11 @@ def test_findings_a_skipped_line_may_explain_are_left_out():
     assert ("SLA309", 13) in found                                   # q has no `within`: independent
     assert not any(code in ("SLA307", "SLA209") for code, _ in found), found
     assert sum(code == "SLA101" for code, _ in found) == 2
+
+
+def test_hints_for_a_trigger_after_where_and_a_share_without_percent():
+    text = HEADER + ("deadline d {\n  owner sales\n  start on a\n  stop on call where a == 1 or enter mql\n"
+                     "  within 1h\n}\ntarget t {\n  owner sales\n  rule d\n  at least 0.95 met per week\n}\n")
+    hints = [d.hint for d in lint(text) if d.code == "SLA101"]
+    assert any("runs to the end of the clause" in h for h in hints)
+    assert any("`at least 95% met per week`" in h for h in hints)

@@ -758,9 +758,10 @@ def check_timezone(name: str) -> str | None:
         pass
     from zoneinfo import available_timezones
 
-    zones = sorted(available_timezones())
-    suggestions = _close_matches(name, zones, key=lambda z: z.rsplit("/", 1)[-1])
-    return f"Unknown timezone {name!r}" + _did_you_mean(suggestions) + "."
+    zones = sorted(z for z in available_timezones() if _not_a_place(z) is None)
+    same = [z for z in zones if z.lower() == name.lower()]      # `utc`, `america/sao_paulo`
+    suggestions = same or _close_matches(name, zones, key=lambda z: z.rsplit("/", 1)[-1])
+    return f"Unknown timezone {name!r}" + _did_you_mean(suggestions)
 
 
 #: Names the zone database opens that name no place's time: the machine's own zone, tz
@@ -803,7 +804,7 @@ def check_holidays(code: str) -> str | None:
 
     if not _HOLIDAY_CODE.match(code):
         names = _country_names()
-        return shape + _did_you_mean([names[g] for g in _close_matches(code, list(names))]) + "."
+        return shape + _did_you_mean([names[g] for g in _close_matches(code, list(names))])
 
     classes = _country_classes()        # code -> class name, without importing 200 countries
     supported = classes
@@ -814,7 +815,7 @@ def check_holidays(code: str) -> str | None:
         names = _country_names()
         guess = _close_matches(country, list(supported) + list(names))
         guess = list(dict.fromkeys(names.get(g, g) for g in guess))
-        return f"The holidays package has no country {country!r}" + _did_you_mean(guess) + "."
+        return f"The holidays package has no country {country!r}" + _did_you_mean(guess)
     if not subdiv:
         return None
     codes = list(getattr(getattr(holidays_pkg, classes[country]), "subdivisions", ()))
@@ -834,7 +835,7 @@ def check_holidays(code: str) -> str | None:
     if guess:
         return (
             f"{country!r} has no subdivision {subdiv!r} in the holidays package"
-            + _did_you_mean([f"{country}-{g}" for g in guess]) + "."
+            + _did_you_mean([f"{country}-{g}" for g in guess])
         )
     shown = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
     return f"{country!r} has no subdivision {subdiv!r} in the holidays package; its subdivisions are {shown}."
@@ -891,8 +892,9 @@ def _country_classes() -> dict[str, str]:
 
 
 def _did_you_mean(suggestions: list[str]) -> str:
+    """The end of a sentence: ``; did you mean 'x'?``, or a full stop without suggestions."""
     if not suggestions:
-        return ""
+        return "."
     return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
 
 

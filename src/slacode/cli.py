@@ -132,13 +132,14 @@ def _lint_formats() -> dict:
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 def lint(paths, fmt, strict, exit_zero):
-    """Check agreements (files or folders of .sla files)."""
+    """Check agreements (files or folders of .sla files; `-` reads standard input)."""
     from slacode.api import analyse
     from slacode.diagnostics import sort_diagnostics
     from slacode.reporters import diagnostics_json, diagnostics_text, summary_line
 
-    files = agreement_files(paths)
-    if not files:
+    stdin = "-" in paths
+    files = agreement_files(tuple(p for p in paths if p != "-"))
+    if not files and not stdin:
         _fail("no .sla files found in " + ", ".join(paths))
     diags, sources = [], {}
     for path in files:
@@ -146,6 +147,14 @@ def lint(paths, fmt, strict, exit_zero):
         if text is not None:
             sources[str(path)] = text
             _, file_diags = analyse(text, str(path))
+        diags.extend(file_diags)
+    if stdin:                                   # `-`: an editor's buffer, say
+        from slacode.parse import decode
+
+        text, file_diags = decode(click.get_binary_stream("stdin").read(), "<stdin>")
+        if text is not None:
+            sources["<stdin>"] = text
+            _, file_diags = analyse(text, "<stdin>")
         diags.extend(file_diags)
     diags = sort_diagnostics(diags)
     if fmt == "json":
@@ -155,7 +164,7 @@ def lint(paths, fmt, strict, exit_zero):
     elif diags:
         click.echo(diagnostics_text(diags, sources, _color()))
     if fmt == "text":
-        click.echo(summary_line(diags, len(files)), err=True)
+        click.echo(summary_line(diags, len(files) + stdin), err=True)
     failing = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_OK
 

@@ -283,6 +283,8 @@ def _resolve(source: Any, input_format: str | None) -> _Source:
         if name == "-":
             return _Source(_STDIN_NAME, input_format or "jsonl", None, None, False)
         fmt = input_format or _format_of(name)
+        if os.path.isdir(name):
+            raise EventInputError(f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)")
         if fmt is None:
             raise EventInputError(
                 f"{name}: unknown event file format (use .jsonl, .ndjson, .json or .csv, "
@@ -291,7 +293,7 @@ def _resolve(source: Any, input_format: str | None) -> _Source:
             with open(name, "rb"):
                 pass
         except IsADirectoryError:
-            raise EventInputError(f"{name}: is a directory, not an event file") from None
+            raise EventInputError(f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)") from None
         except OSError as exc:
             raise EventInputError(f"{name}: cannot read: {exc.strerror or exc}") from None
         return _Source(name, fmt, name, None, name.lower().endswith(".gz"))

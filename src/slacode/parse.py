@@ -379,7 +379,12 @@ class _Run:
         pos = self.lstate.line_ctr.char_pos
         line, col = self.lstate.line_ctr.line, self.lstate.line_ctr.column
         ch = self.text[pos]
-        if ch in "\"`":
+        if ch == "`" and self.text.startswith("``", pos):
+            self.error(codes.UNTERMINATED_STRING, "this backquoted name is empty",
+                       Span(line, col, line, col + 2, self.file),
+                       hint="write the field's name between the backquotes: `utm-source`")
+            self.lstate.line_ctr.feed("``")
+        elif ch in "\"`":
             end = self.text.find("\n", pos)
             end = len(self.text) if end < 0 else end
             what = "string" if ch == '"' else "backquoted name"
@@ -396,6 +401,17 @@ class _Run:
                 hint = "use a plain backquote ` around names"
             elif ch == "-":
                 hint = "names with a dash go in backquotes: `utm-source`"
+            elif ch == "'":
+                hint = 'write strings in double quotes: "SP"'
+            elif ch in "&|":
+                hint = "join conditions with `and` and `or`"
+            elif ch == ":":
+                hint = "declare a segment with `=`: `segment hot = score >= 80`; a time of day is HH:MM"
+            elif ch == "!":
+                hint = "compare with `!=`, negate with `not`"
+            elif ch.isalpha():
+                hint = ("declared names are ASCII letters, digits and `_` (`primeiro_contato`); a field "
+                        "with other characters goes in backquotes: `` `região` ``")
             else:
                 hint = "names with other characters go in backquotes: `my field`"
             self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `{shown}`",
@@ -569,6 +585,12 @@ def _hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     value = str(tok.value)
     if "a unit" in expected and tok.type not in ("$END", "_NL"):
         return _unit_hint(tok, text)
+    before = text[:tok.start_pos].rstrip() if tok.start_pos is not None else ""
+    if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
+        return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
+                "with `where`, or the predicate in parentheses: `call where (a == 1) or enter mql`")
+    if value == "met" and "`%`" in expected:
+        return "write the share as a percentage: `at least 95% met per week`"
     if tok.type == "NAME" and "a duration" in expected and re.fullmatch(r"\d+\s*\w+", value or ""):
         return "write durations as `30m`, `4h`, `2d` or `30 minutes`"
     if tok.type == "_NL" and accepts == {"PERCENT"}:

@@ -52,7 +52,8 @@ def _duplicates(items, what: str, ctx: Context) -> Iterator[Diagnostic]:
             earlier = seen[name.value]
             yield ctx.diag(codes.DUPLICATE_NAME,
                            f"{first_word} `{name.value}` is already declared on {line_of(earlier)}",
-                           name, hint=f"rename one of them; every {what} needs its own name")
+                           name, hint=(f"remove the repeated {first_word}" if first_word in ("team", "state")
+                                       else f"rename one of them; every {what} needs its own name"))
         else:
             seen[name.value] = name
 

@@ -13,9 +13,9 @@ SNAKE_CASE = re.compile(r"_*[a-z][a-z0-9]*(?:_[a-z0-9]+)*_*")
 
 
 def to_snake_case(name: str) -> str:
-    """``firstTouch`` → ``first_touch``; ``First-Touch`` → ``first_touch``."""
+    """``firstTouch`` → ``first_touch``, ``HTTPServer`` → ``http_server``, ``MQLs`` → ``mqls``."""
     s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
-    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s)
+    s = re.sub(r"([A-Z]+)([A-Z][a-z]{2,})", r"\1_\2", s)     # `HTTPServer`; `MQLs` is one word
     s = re.sub(r"_+", "_", s).lower()
     return s
 
