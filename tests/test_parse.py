@@ -137,3 +137,24 @@ def test_expected_words_for_a_duration():
 @pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n", ";;;"])
 def test_empty_inputs_parse(text):
     assert parse(text)[1] == []
+
+
+def test_a_block_left_open_is_one_error_and_the_next_declaration_parses():
+    text = ('agreement "x" {\n  version "1"\n  teams sales\n\n'
+            "deadline r {\n  owner sales\n  start on a\n  stop on b\n  within 1h\n}\n")
+    d = parse(text, "t.sla")[1]
+    assert [(x.code, x.span.line, x.span.column) for x in d] == [("SLA101", 5, 1)]
+    assert "the block opened on line 1 is not closed" in d[0].message and "`}`" in d[0].hint
+    tree = parse(text, "t.sla", partial=True)[0]
+    agreement, _ = build(tree, "t.sla")
+    assert [decl.kind for decl in agreement.declarations] == ["agreement", "rule"]
+    assert agreement.rules[0].name.value == "r" and len(agreement.rules[0].clauses) == 4
+
+
+def test_a_header_without_its_brace_is_one_error_and_its_block_parses():
+    text = ("deadline r\n  owner sales\n  start on a\n  stop on b\n  within 1h\n}\n"
+            "segment hot = score >= 80\n")
+    assert diags_of(text) == [("SLA101", 1, 11)]
+    agreement, _ = build(parse(text, "t.sla", partial=True)[0], "t.sla")
+    assert [decl.kind for decl in agreement.declarations] == ["rule", "segment"]
+    assert len(agreement.rules[0].clauses) == 4

@@ -347,6 +347,8 @@ class _Run:
         self.terminals = {t.name: t for t in lark.terminals}
         self.diags: list[Diagnostic] = []
         self.depth = 0                                   # parentheses, for MAX_NESTING
+        self.braces: list[int] = []                      # lines of the open `{` …
+        self.checkpoint_braces: list[int] = []           # … and as of the checkpoint
         self.last_error_at = None
 
     # -- diagnostics ---------------------------------------------------------------
@@ -485,6 +487,15 @@ class _Run:
             try:
                 pstate.feed_token(tok)
             except self.UnexpectedToken as e:
+                closed = self._close_blocks(pstate, tok)
+                if closed is not None:              # a block left open before a declaration
+                    pstate = closed
+                    prev = tok.type
+                    continue
+                opened = self._open_block(pstate, tok, e)
+                if opened is not None:              # `attempts follow_up` without its `{`
+                    pstate, prev = opened, "LBRACE"
+                    continue
                 key = (tok.type, tok.start_pos)
                 self.last_error_at = key
                 self._report(e, tok)
@@ -500,8 +511,13 @@ class _Run:
                     break
                 continue
             prev = tok.type
+            if tok.type == "LBRACE":
+                self.braces.append(tok.line)
+            elif tok.type == "RBRACE" and self.braces:
+                self.braces.pop()
             if tok.type in ("_NL", "LBRACE", "RBRACE"):
                 checkpoint = pstate.copy(deepcopy_values=self.partial)
+                self.checkpoint_braces = list(self.braces)
                 self.depth = 0
         return self._finish(pstate)
 
@@ -511,6 +527,7 @@ class _Run:
         break after a closed block)."""
         pstate = checkpoint.copy(deepcopy_values=self.partial)
         self.ip.parser_state = pstate
+        self.braces = list(self.checkpoint_braces)
         prev = "_NL"
         if end is None or end is _SKIP:
             return pstate, prev
@@ -522,6 +539,59 @@ class _Run:
                 if (end.type, end.start_pos) != self.last_error_at:
                     self._report(e, end)
         return pstate, prev
+
+    def _close_blocks(self, pstate, tok):
+        """A declaration keyword at the start of a line inside an open block: the block's
+        `}` is missing. Report that once, close the open blocks and go on with the
+        declaration (instead of an error for every line up to the end of the file).
+        Returns the parser state with ``tok`` fed, or None when that is not the case."""
+        if tok.column != 1 or str(tok.value) not in _DECLARATION_WORDS or not self.braces:
+            return None
+        trial = pstate.copy(deepcopy_values=True)
+        opened = list(self.braces)
+        # the lexer read the word for the block it was in (as a name, say): as a declaration
+        word = str(tok.value)
+        tok = self.Token.new_borrow_pos("RULE_KIND" if word in ("handoff", "deadline", "attempts")
+                                        else word.upper(), word, tok)
+        try:
+            while opened:
+                opened.pop()
+                trial.feed_token(self.Token("RBRACE", "}", tok.start_pos, tok.line, tok.column,
+                                            tok.line, tok.column, tok.start_pos))
+                trial.feed_token(self.Token("_NL", "\n", tok.start_pos, tok.line, tok.column,
+                                            tok.line, tok.column, tok.start_pos))
+                try:
+                    trial.feed_token(tok)
+                    break
+                except self.UnexpectedToken:
+                    if not opened:
+                        return None
+        except self.UnexpectedToken:
+            return None
+        line = self.braces[len(opened)]
+        self.error(codes.UNEXPECTED_TOKEN,
+                   f"the block opened on line {line} is not closed before this `{tok.value}`",
+                   self._span(tok), hint=f"add the block's closing `}}` (the `{{` is on line {line})")
+        self.braces = opened
+        self.ip.parser_state = trial
+        return trial
+
+    def _open_block(self, pstate, tok, e):
+        """A declaration's header ends its line without the `{` its block needs: report it,
+        and read the lines below as the block (instead of an error for each of them).
+        Returns the parser state with the `{` supplied, or None when that is not the case."""
+        if tok.type != "_NL" or "LBRACE" not in set(e.accepts or e.expected):
+            return None
+        trial = pstate.copy(deepcopy_values=True)
+        try:
+            trial.feed_token(self.Token("LBRACE", "{", tok.start_pos, tok.line, tok.column,
+                                        tok.line, tok.column, tok.start_pos))
+        except self.UnexpectedToken:
+            return None
+        self._report(e, tok)
+        self.braces.append(tok.line)
+        self.ip.parser_state = trial
+        return trial
 
     def _accepts(self, pstate) -> set:
         return set(pstate.parse_conf.parse_table.states[pstate.position].keys())
@@ -579,6 +649,10 @@ def _unit_hint(tok, text: str) -> str:
     if value.lower() in ("s", "sec", "secs", "second", "seconds"):
         return "durations count minutes, hours and days: the least is `1m`"
     return _DURATION_FORMS
+
+
+_DECLARATION_WORDS = frozenset(("agreement", "calendar", "states", "flow", "segment", "handoff", "deadline",
+                                "attempts", "target", "quota", "let", "test"))
 
 
 def _hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
