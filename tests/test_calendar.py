@@ -725,3 +725,17 @@ def test_paused_laws(data):
 def test_open_each_is_is_open_us_of_each(instants):
     for clock in (nine_to_six(), WallClock()):
         assert clock.open_each(instants) == [clock.is_open_us(t) for t in instants]
+
+
+def test_an_instant_outside_the_calendar_years_is_named_as_a_date():
+    from datetime import datetime, timedelta, timezone
+
+    import slacode
+    from slacode.calendar import CalendarError
+
+    from pathlib import Path
+
+    spec = Path(__file__).resolve().parents[1] / "specs" / "northwind.sla"
+    cal = next(iter(slacode.load(spec).calendars.values()))
+    with pytest.raises(CalendarError, match=r"the instant 0001-01-01 \(UTC\) is outside the years"):
+        cal.add(datetime(1, 1, 1, tzinfo=timezone.utc), timedelta(hours=1))

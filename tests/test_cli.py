@@ -216,3 +216,11 @@ def test_lint_reads_standard_input_with_files():
 def test_a_folder_given_as_events_says_so():
     proc = run("check", "specs/northwind.sla", "specs/")
     assert proc.returncode == 2 and "is a directory" in proc.stderr
+
+
+def test_explain_shows_a_day_target_as_written_and_in_working_hours():
+    proc = run("explain", "specs/northwind.sla", "specs/events.jsonl", "--lead", "nw-0092",
+               "--as-of", "2026-11-20T18:00:00-03:00")
+    assert proc.returncode == 0, proc.stderr
+    assert "within 4h on sao_paulo, the default line)" in proc.stdout          # hours: as they are
+    assert "at least 6 within 10d on sao_paulo, the default line: 80h of working time" in proc.stdout

@@ -100,10 +100,12 @@ def _year_of(instant: int) -> int:
     """The UTC calendar year of an instant (CalendarError outside the supported years)."""
     ordinal = instant // DAY_US + _EPOCH_ORDINAL
     if not date(MIN_YEAR, 1, 1).toordinal() <= ordinal < date(MAX_YEAR + 1, 1, 1).toordinal():
-        raise CalendarError(
-            f"instant {instant} (epoch microseconds) is outside the supported years "
-            f"{MIN_YEAR}-{MAX_YEAR}"
-        )
+        try:
+            shown = f"{date.fromordinal(ordinal).isoformat()} (UTC)"
+        except (ValueError, OverflowError):
+            shown = f"{instant} (epoch microseconds)"
+        raise CalendarError(f"the instant {shown} is outside the years calendars cover, "
+                            f"{MIN_YEAR}-{MAX_YEAR}")
     return date.fromordinal(ordinal).year
 
 

@@ -303,6 +303,7 @@ class Line(NamedTuple):
     clock: Any                      # Calendar or WallClock
     target_us: int
     n: int = 0                      # attempts needed (at least N within)
+    written: str = ""               # the target as written (`10d`), for people
 
 
 class Clause(NamedTuple):
@@ -443,7 +444,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             applies = seg_preds.get(ln.segment.value, lambda f, s, n: False) if ln.segment else None
             n = int(ln.n) if line_kind == "at_least_within" else 0
             lines.append(Line(ln.segment.value if ln.segment else None, applies, clock,
-                              _duration_us(ln.duration, clock), n))
+                              _duration_us(ln.duration, clock), n, ln.duration.compact()))
         clauses: list[Clause] = []
         seen: dict[str, int] = {}
         for c in rule.clauses:

@@ -36,7 +36,10 @@ def _line_text(rp, cyc) -> str:
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
     seg = f" for {line.segment}" if line.segment else ", the default line"
-    return f"{kind} {_work_text(line.target_us)}{where}{seg}"
+    work = _work_text(line.target_us)
+    if not line.written or line.written == work:
+        return f"{kind} {work}{where}{seg}"
+    return f"{kind} {line.written}{where}{seg}: {work} of working time"    # `10d` on a calendar
 
 
 def timeline(plan, lead: str, records, as_of: int) -> list[str]:
