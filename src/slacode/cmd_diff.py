@@ -141,7 +141,8 @@ def _summary(old, new, semantic, changes, imp, read_diags) -> str:
         text = f"No change in meaning from {old} to {new}"
     if imp is not None:
         text += f"; {imp.changed:,} verdict{'s' if imp.changed != 1 else ''} change status"
-        if read_diags:
-            text += (f" ({len(read_diags)} event problem{'s' if len(read_diags) != 1 else ''}"
+        problems = sum(1 for d in read_diags if d.severity != "info")     # as `check` and `report` count
+        if problems:
+            text += (f" ({problems} input problem{'s' if problems != 1 else ''}"
                      f" while reading; `slacode check` lists them)")
     return text + "."
