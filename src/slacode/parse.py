@@ -396,28 +396,8 @@ class _Run:
             self.lstate.line_ctr.feed(self.text[pos:end])
         else:
             shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
-            hint = None
-            if ch in "“”„‟″":
-                hint = 'use plain double quotes "…"'
-            elif ch in "‘’`´":
-                hint = "use a plain backquote ` around names"
-            elif ch == "-":
-                hint = "names with a dash go in backquotes: `utm-source`"
-            elif ch == "'":
-                hint = 'write strings in double quotes: "SP"'
-            elif ch in "&|":
-                hint = "join conditions with `and` and `or`"
-            elif ch == ":":
-                hint = "declare a segment with `=`: `segment hot = score >= 80`; a time of day is HH:MM"
-            elif ch == "!":
-                hint = "compare with `!=`, negate with `not`"
-            elif ch.isalpha():
-                hint = ("declared names are ASCII letters, digits and `_` (`primeiro_contato`); a field "
-                        "with other characters goes in backquotes: `` `região` ``")
-            else:
-                hint = "names with other characters go in backquotes: `my field`"
             self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `{shown}`",
-                       Span(line, col, line, col + 1, self.file), hint=hint)
+                       Span(line, col, line, col + 1, self.file), hint=_character_hint(ch))
             self.lstate.line_ctr.feed(ch)
         return _SKIP
 
@@ -649,6 +629,28 @@ def _unit_hint(tok, text: str) -> str:
     if value.lower() in ("s", "sec", "secs", "second", "seconds"):
         return "durations count minutes, hours and days: the least is `1m`"
     return _DURATION_FORMS
+
+
+#: What a character the language has no use for was most likely meant to be.
+_CHARACTER_HINTS = (
+    ("“”„‟″", 'use plain double quotes "…"'),
+    ("‘’`´", "use a plain backquote ` around names"),
+    ("-", "names with a dash go in backquotes: `utm-source`"),
+    ("'", 'write strings in double quotes: "SP"'),
+    ("&|", "join conditions with `and` and `or`"),
+    (":", "declare a segment with `=`: `segment hot = score >= 80`; a time of day is HH:MM"),
+    ("!", "compare with `!=`, negate with `not`"),
+)
+
+
+def _character_hint(ch: str) -> str:
+    for chars, hint in _CHARACTER_HINTS:
+        if ch in chars:
+            return hint
+    if ch.isalpha():
+        return ("declared names are ASCII letters, digits and `_` (`primeiro_contato`); a field with "
+                "other characters goes in backquotes: `` `região` ``")
+    return "names with other characters go in backquotes: `my field`"
 
 
 _DECLARATION_WORDS = frozenset(("agreement", "calendar", "states", "flow", "segment", "handoff", "deadline",
