@@ -284,3 +284,21 @@ def test_state_key_of_another_event_type_is_a_property(shape, tmp_path):
     assert v.status == "met" and v.evidence == ["A-1", "A-3"]
     assert iso(v, "completed_at") == "2026-11-02T10:00:00.000000"
     assert [d.code for d in result.diagnostics if d.severity == "error"] == []
+
+
+def test_only_between_without_attempts_names_the_zone_the_lead_had_at_the_close():
+    rules = '''attempts calls {
+  owner sales
+  start on assigned
+  stop on enter done
+  only between 08:00-21:00 in lead timezone
+}
+'''
+    events = [ev("A", "2026-11-02T09:00:00Z", "assigned", 1, owner="r", fields={"timezone": "Asia/Tokyo"}),
+              ev("A", "2026-11-02T10:00:00Z", "state", 2, state="done"),
+              ev("A", "2026-11-03T10:00:00Z", "update", 3, fields={"timezone": "Europe/Lisbon"}),
+              ev("A", "2026-11-04T09:00:00Z", "assigned", 4, owner="r")]              # cycle 2, open
+    got = verdicts(rules, events, "2026-11-05T00:00:00Z", clause="only_between")
+    assert [(v.cycle, v.status, v.to_dict()["timezone"]) for v in got] == [
+        (1, "met", "Asia/Tokyo"),           # closed with no attempt: the zone when it closed
+        (2, "pending", "Europe/Lisbon")]    # open: the zone as of as_of

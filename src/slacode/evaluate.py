@@ -188,7 +188,8 @@ class Cycle:
     """One opening of a rule for a lead, from its start to its close (or as_of)."""
 
     __slots__ = ("number", "start", "start_ref", "line", "pauses", "paused", "closed_at", "close_kind",
-                 "close_ref", "assignee", "require_missing", "attempts", "before", "segments_at_start")
+                 "close_ref", "assignee", "require_missing", "attempts", "before", "segments_at_start",
+                 "close_tz")
 
     def __init__(self, number, start, start_ref, line):
         self.number = number
@@ -205,6 +206,7 @@ class Cycle:
         self.attempts: list | tuple = ()  # (at, ref, props (first attempt only), state, lead timezone field)
         self.before: dict = _NO_BEFORE    # at_least_before key -> (at, ref, attempts before)
         self.segments_at_start = _NO_SEGMENTS
+        self.close_tz = None              # the lead's `timezone` field at the close
 
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until``."""
@@ -569,6 +571,7 @@ class LeadFold:
         cyc.close_kind = kind
         cyc.close_ref = rec.ref
         cyc.assignee = self.assignee                     # before this event's own owner
+        cyc.close_tz = self.fields.get("timezone")       # the lead's zone then (only_between)
         if cyc.paused:
             cyc.pauses[-1][1] = rec.at
             cyc.paused = False
@@ -958,7 +961,11 @@ def _never_judge(c):
 
     def never(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base
-        found, used = violators(cyc.attempts, fold, local)
+        if between and not cyc.attempts and cyc.closed_at is not None:
+            # no attempt used a zone: the one the lead had when the cycle closed
+            found, used = [], [_lead_zone(cyc.close_tz, fold, c.place)[1]]
+        else:
+            found, used = violators(cyc.attempts, fold, local)
         if found:
             status, reason = "breached", f"{head}{', '.join(map(str, found))}."
         elif cyc.closed_at is not None:
