@@ -302,3 +302,29 @@ def test_only_between_without_attempts_names_the_zone_the_lead_had_at_the_close(
     assert [(v.cycle, v.status, v.to_dict()["timezone"]) for v in got] == [
         (1, "met", "Asia/Tokyo"),           # closed with no attempt: the zone when it closed
         (2, "pending", "Europe/Lisbon")]    # open: the zone as of as_of
+
+
+def test_reasons_name_wall_clock_time_without_a_calendar():
+    rules = '''calendar office {
+  timezone "UTC"
+  hours mon-fri 09:00-18:00
+}
+deadline wall {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 2h
+}
+deadline work {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 2h on office
+}
+'''
+    events = [ev("A", "2026-11-02T09:00:00Z", "assigned", 1, owner="r"),
+              ev("A", "2026-11-02T09:30:00Z", "contact_attempt", 2)]
+    wall, work = verdicts(rules, events, "2026-11-03T00:00:00Z")
+    assert "after 30m of wall-clock time" in wall.reason and "after 30m of working time" in work.reason
+    (open_wall, _) = verdicts(rules, events[:1], "2026-11-02T10:00:00Z")
+    assert "1h of wall-clock time left" in open_wall.reason

@@ -374,6 +374,8 @@ def _paused_us(paused: Iterable | None) -> list[tuple[int, int | None]] | None:
 class WallClock(_Clock):
     """No calendar: every instant is working time and a day is 24 hours."""
 
+    time_words = "wall-clock time"      # how verdict reasons name the time it counts
+
     def __init__(self, timezone: str = "UTC", name: str | None = None) -> None:
         self.tz = _load_zone(timezone)
         self.timezone = self.tz.key
@@ -424,6 +426,8 @@ class Calendar(_Clock):
     ``day_length`` is the length of ``1d``; by default the largest total of one weekday's
     intervals.
     """
+
+    time_words = "working time"         # how verdict reasons name the time it counts
 
     def __init__(
         self,

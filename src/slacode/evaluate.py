@@ -749,10 +749,10 @@ def _within_judge(rp: RulePlan):
                 if late:
                     status = "breached"
                     reason = (f"Stopped at {_when(closed, zone)}, {_span_text(closed - due)} after "
-                              f"the deadline {_when(due, zone)} (target {_work_text(target)} of working time).")
+                              f"the deadline {_when(due, zone)} (target {_work_text(target)} of {clock.time_words}).")
                 else:
                     status = "met"
-                    reason = (f"Stopped at {_when(closed, zone)} after {_span_text(elapsed, False)} of working time, "
+                    reason = (f"Stopped at {_when(closed, zone)} after {_span_text(elapsed, False)} of {clock.time_words}, "
                               f"within the {_work_text(target)} target (due {_when(due, zone)}).")
             else:
                 word = "cancelled" if cyc.close_kind == "cancel" else "restarted"
@@ -769,18 +769,18 @@ def _within_judge(rp: RulePlan):
             if warn is not None:                        # open, so it has a warn_at (in the past)
                 warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
             reason = (f"Not done: the deadline {_when(due, zone)} passed {_span_text(as_of - due)} before "
-                      f"{_when(as_of, zone)} (target {_work_text(target)} of working time).")
+                      f"{_when(as_of, zone)} (target {_work_text(target)} of {clock.time_words}).")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             left = max(target - elapsed, 0)
             if status == "paused":
-                reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {_span_text(left, False)} of working time "
+                reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {_span_text(left, False)} of {clock.time_words} "
                           f"left, due {_when(due, zone)} if it resumed now.")
             elif status == "at_risk":
                 reason = (f"Open with {_span_text(elapsed, False)} of {_work_text(target)} used "
                           f"(warning at {_percent_text(warn)}); due {_when(due, zone)}.")
             else:
-                reason = f"Open; {_span_text(left, False)} of working time left, due {_when(due, zone)}."
+                reason = f"Open; {_span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
         return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
                        warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone)
     return within
@@ -845,7 +845,7 @@ def _at_least_within_judge(rp: RulePlan):
                 warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
             made = sum(1 for a in atts if a[0] <= due)
             reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
-                      f"(target {_work_text(target)} of working time).")
+                      f"(target {_work_text(target)} of {clock.time_words}).")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"

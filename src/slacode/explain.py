@@ -39,7 +39,7 @@ def _line_text(rp, cyc) -> str:
     work = _work_text(line.target_us)
     if not line.written or line.written == work:
         return f"{kind} {work}{where}{seg}"
-    return f"{kind} {line.written}{where}{seg}: {work} of working time"    # `10d` on a calendar
+    return f"{kind} {line.written}{where}{seg}: {work} of {line.clock.time_words}"    # `10d` on a calendar
 
 
 def timeline(plan, lead: str, records, as_of: int) -> list[str]:
@@ -70,7 +70,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                 verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
                     "after the deadline (breached)" if late else "before the deadline")
                 out.append(f"    {name}: cycle {cyc.number} {word} {verdict}; "
-                           f"{_work_text(worked)} of working time counted, due was {_when(due, clock.tz)}")
+                           f"{_work_text(worked)} of {clock.time_words} counted, due was {_when(due, clock.tz)}")
             if len(rf.cycles) > n_before:
                 for cyc in rf.cycles[n_before:]:
                     clock = cyc.line.clock
