@@ -256,14 +256,13 @@ def resolve_as_of(text: str | None, tz: str | None = None) -> int:
     """``--as-of`` in epoch microseconds (now when not given); written without an offset,
     it is read in ``--tz`` like the events (an error without one)."""
     from slacode.events import parse_timestamp
+    from slacode.timestamps import MissingOffsetError
 
+    check_tz(tz)
     if text is None:
         import time
 
         return time.time_ns() // 1000
-    from slacode.timestamps import MissingOffsetError
-
-    check_tz(tz)
     try:
         return parse_timestamp(text, tz)
     except MissingOffsetError:

@@ -68,13 +68,9 @@ def load_spec(spec: str):
 
 
 def _read_records(events, cutoff: int, tz, input_format) -> tuple[list, list]:
-    from slacode.calendar import check_timezone
+    """The records of the event files (``tz`` was checked with ``--as-of``)."""
     from slacode.events import EventInputError, iter_records
 
-    if tz is not None:
-        problem = check_timezone(tz)
-        if problem:
-            _fail(f"--tz {tz}: {problem}")
     diagnostics: list = []
     try:
         records = list(iter_records(list(events), input_format=input_format, default_tz=tz,

@@ -536,10 +536,8 @@ class _Run:
         try:
             while opened:
                 opened.pop()
-                trial.feed_token(self.Token("RBRACE", "}", tok.start_pos, tok.line, tok.column,
-                                            tok.line, tok.column, tok.start_pos))
-                trial.feed_token(self.Token("_NL", "\n", tok.start_pos, tok.line, tok.column,
-                                            tok.line, tok.column, tok.start_pos))
+                trial.feed_token(self.Token.new_borrow_pos("RBRACE", "}", tok))
+                trial.feed_token(self.Token.new_borrow_pos("_NL", "\n", tok))
                 try:
                     trial.feed_token(tok)
                     break
@@ -564,8 +562,7 @@ class _Run:
             return None
         trial = pstate.copy(deepcopy_values=True)
         try:
-            trial.feed_token(self.Token("LBRACE", "{", tok.start_pos, tok.line, tok.column,
-                                        tok.line, tok.column, tok.start_pos))
+            trial.feed_token(self.Token.new_borrow_pos("LBRACE", "{", tok))
         except self.UnexpectedToken:
             return None
         self._report(e, tok)
