@@ -424,6 +424,33 @@ def test_jsonl_bom_and_crlf(tmp_path):
     assert batch.diagnostics == [] and [r.line for r in batch.records] == [1, 2]
 
 
+def test_jsonl_repeated_keys_are_reported_with_the_last_value_used(tmp_path):
+    lines = [
+        '{"lead":"A","at":"2026-11-09T16:00:00Z","type":"assigned","owner":"r1","owner":"r2"}',
+        '{"lead":"A","lead":"B","at":"2026-11-09T16:00:00Z","type":"x"}',
+        '{"lead":"C","at":"2026-11-09T16:00:00Z","type":"state","state":"mql","fields":{"s":1,"s":2}}',
+        '{"lead" : "D", "at" : "2026-11-09T16:00:00Z", "type" : "x", "type": "y"}',
+        '{"lead":"E","at":"2026-11-09T16:00:00Z","type":"x","items":[{"a":1},{"b":2,"b":3}]}',
+        # no repeat: nested objects, a `":` inside a text, spaces before colons
+        '{"lead":"F","at":"2026-11-09T16:00:00Z","type":"x","fields":{"s":1},"meta":{"lead":"G"}}',
+        '{"lead":"F","at":"2026-11-09T16:00:00Z","type":"x","note":"say \\":\\" twice"}',
+        '{"lead" : "F", "at" : "2026-11-09T16:00:00Z", "type" : "x"}',
+    ]
+    batch = read(write(tmp_path, "e.jsonl", "\n".join(lines)))
+    def second(text: str, key: str) -> int:         # 1-based column of the key's repeat
+        return text.index(f'"{key}"', text.index(f'"{key}"') + 1) + 1
+
+    assert codes_of(batch) == [("SLA511", n, second(lines[n - 1], key))
+                               for n, key in ((1, "owner"), (2, "lead"), (3, "s"), (4, "type"), (5, "b"))]
+    assert [d.severity for d in batch.diagnostics] == ["warning"] * 5
+    assert "'owner'" in batch.diagnostics[0].message and "last value" in batch.diagnostics[0].message
+    # every event is still read, each with the last value of its repeated key
+    assert [(r.lead, r.type) for r in batch.records][:5] == [
+        ("A", "assigned"), ("B", "x"), ("C", "state"), ("D", "y"), ("E", "x")]
+    assert batch.records[0].props == {"owner": "r2"} and batch.records[2].fields == {"s": 2}
+    assert len(batch.records) == 8
+
+
 def test_unicode_values(tmp_path):
     path = write(tmp_path, "e.jsonl", line(lead="São Paulo ☕", at="2026-11-09T16:00:00Z",
                                            type="x", nome="José") + "\n")
@@ -838,7 +865,7 @@ def test_fixture_triggers_its_code_exactly(path):
 
 def test_event_codes_are_documented():
     ours = {c: i for c, i in CODES.items() if c.startswith("SLA5")}
-    assert sorted(ours) == [f"SLA5{i:02d}" for i in range(1, 11)]
+    assert sorted(ours) == [f"SLA5{i:02d}" for i in range(1, 12)]
     for info in ours.values():
         assert info.summary and not info.summary.startswith("#")
         for section in ("## Why", "## Avoid", "## Prefer"):

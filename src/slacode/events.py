@@ -19,6 +19,7 @@ Readers stream: files are read a line at a time and never held in memory.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import sys
@@ -330,6 +331,55 @@ def _column_of_key(raw: bytes, key: str) -> int:
     return len(raw[:m.start()].decode("utf-8", "replace")) + 1
 
 
+def _keys_in(value) -> int:
+    """How many keys the JSON objects in ``value`` have, nested ones included."""
+    if value.__class__ is dict:
+        return len(value) + sum(_keys_in(v) for v in value.values() if v.__class__ in _NESTED)
+    return sum(_keys_in(v) for v in value if v.__class__ in _NESTED)
+
+
+_NESTED = (dict, list)
+
+
+def repeated_keys(raw: bytes, obj: dict) -> list[str]:
+    """The keys that one object of a JSON line names more than once (orjson, like most
+    readers, keeps the last value): each repeat once, in the order the repeats come.
+
+    Cheap when there are none: every key is followed by ``":`` in compact JSON, so as many
+    of those as the parsed objects have keys means no key was repeated; only a line that
+    differs (a repeat, a ``":`` inside a text, a space before a colon) is read again with
+    the standard library, which shows every key."""
+    try:
+        if raw.count(b'":') == _keys_in(obj):
+            return []
+    except RecursionError:
+        return []
+    found: list[str] = []
+
+    def pairs(items):
+        seen = set()
+        for key, _ in items:
+            if key in seen:
+                found.append(key)
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads(raw, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return []
+    return found
+
+
+def _column_of_repeat(raw: bytes, key: str) -> int:
+    """1-based character column of the second ``"key":`` of a JSON line (else the first)."""
+    found = list(re.finditer(b'"' + re.escape(orjson.dumps(key)[1:-1]) + rb'"\s*:', raw))
+    if not found:
+        return 1
+    m = found[1] if len(found) > 1 else found[0]
+    return len(raw[:m.start()].decode("utf-8", "replace")) + 1
+
+
 def after_as_of_diagnostic(count: int, first: int, name: str | None, as_of: int,
                            what: str = "line") -> Diagnostic:
     """The one ``info`` of a source about its events after ``as_of``."""
@@ -407,6 +457,15 @@ class _Reader:
             column = _column_of_key(raw, p.key) if raw is not None and p.key else 1
             self.diagnostics.append(_diag(p.code, p.message, name, line, column, p.hint))
 
+    def repeated(self, raw: bytes, obj: dict, name: str | None, line: int) -> None:
+        """SLA511 for each key that one object of the line names twice (the last value
+        is used)."""
+        for key in repeated_keys(raw, obj):
+            self.diagnostics.append(_diag(
+                codes.REPEATED_KEY, f"the key {key!r} appears more than once in one object of this "
+                f"event; its last value is used", name, line, _column_of_repeat(raw, key),
+                "give each key once (remove the value that is not meant)"))
+
     def bad_json(self, raw: bytes, exc: Exception, name: str, line: int) -> None:
         try:
             text = raw.decode("utf-8").rstrip("\r\n")
@@ -432,7 +491,7 @@ class _Reader:
         name = source.name
         with _lines_of(source) as lines:
             loads, decode_error = orjson.loads, orjson.JSONDecodeError
-            pop, new, record, dict_ = dict.pop, _new_record, Record, dict
+            pop, new, record, dict_, colons = dict.pop, _new_record, Record, dict, bytes.count
             clock = self.clock
             hours, minutes, tails, slow_us = clock.hours, clock.minutes, clock.tails, clock.us
             cut1, cut2, cut3 = _CUTS
@@ -461,6 +520,13 @@ class _Reader:
                         codes.MALFORMED_EVENT, f"expected a JSON object, found {_kind(obj)}",
                         name, lineno))
                     continue
+                # SLA511: every key of compact JSON is followed by `":`; more of those than
+                # keys (besides those of `fields`) means a nested object or a repeated key
+                extra = colons(raw, b'":') - len(obj)
+                if extra:
+                    fields = obj.get("fields")
+                    if fields.__class__ is not dict_ or extra != len(fields):
+                        self.repeated(raw, obj, name, lineno)
                 lead = pop(obj, "lead", None)
                 at = pop(obj, "at", None)
                 typ = pop(obj, "type", None)

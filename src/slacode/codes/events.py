@@ -217,3 +217,23 @@ SHIFTED_LOCAL_TIME = define("SLA510", "ambiguous-local-time", "warning", """
     L1,2026-11-01T01:30:00-05:00,contact_attempt
     ```
     """)
+
+REPEATED_KEY = define("SLA511", "repeated-event-key", "warning", """
+    A JSON event names the same key twice in one object; the last value is used.
+
+    ## Why
+    JSON leaves the meaning of a repeated key open, and readers differ: most keep the last
+    value, some the first, some refuse the line. slacode keeps the last one, as most tools
+    do, and says so for every repeated key (with its column), since the value that was
+    dropped may be the one that was meant: two `lead` keys mean two different leads.
+
+    ## Avoid
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned", "owner": "rep-1", "owner": "rep-2"}
+    ```
+
+    ## Prefer
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned", "owner": "rep-2"}
+    ```
+    """)
