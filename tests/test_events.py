@@ -848,7 +848,7 @@ def read_fixture(path: Path) -> tuple[list[tuple[int, int]], EventBatch]:
 
 
 def test_every_event_code_has_a_fixture():
-    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA5{i:02d}" for i in range(1, 11)]
+    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA5{i:02d}" for i in range(1, 12)]
 
 
 @pytest.mark.parametrize("path", EVENT_FIXTURES, ids=lambda p: p.stem)
