@@ -153,6 +153,32 @@ def test_explain_shows_clocks_and_reasons():
                "--as-of", AS_OF).returncode == 2
 
 
+def test_explain_shows_the_input_problems_of_the_leads_lines(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "x" {\n  timezone "UTC"\n  teams sales\n}\n'
+                    'deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n')
+    events = tmp_path / "e.csv"
+    events.write_text("lead,at,type,owner\n"
+                      "A,2026-11-09T09:00:00Z,assigned,ana,extra\n"      # 2: a cell too many
+                      "A,2026-11-09 09:30:00,call,\n"                    # 3: no offset
+                      "A,2026-11-09T08:00:00Z,assigned,bruno\n"
+                      "B,2026-11-09 09:30:00,call,\n"                    # 5: another lead's
+                      "Ann,2026-11-09 09:30:00,call,\n")                 # 6: a lead named like A
+    proc = run("explain", str(spec), str(events), "--lead", "A", "--as-of", "2026-11-09T12:00:00Z")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Input problems on lines of lead A" in out
+    assert "e.csv:2:1: SLA501" in out and "e.csv:3:1: SLA504" in out and ":5:" not in out and ":6:" not in out
+    assert "2 other input problems in the events" in out
+    picked = run("check", str(spec), str(events), "--lead", "A", "--lead", "B", "--as-of",
+                 "2026-11-09T12:00:00Z", "--format", "jsonl")
+    assert picked.returncode == 0 and '"lead":"A"' in picked.stdout
+    assert "no verdicts for lead 'B'" in picked.stderr and "'A'" not in picked.stderr
+    gone = run("explain", str(spec), str(events), "--lead", "B", "--as-of", "2026-11-09T12:00:00Z")
+    assert gone.returncode == 2
+    assert "e.csv:5:1: SLA504" in gone.stderr and "no usable events for lead 'B'" in gone.stderr
+
+
 def test_the_program_exits_with_mains_status_and_spares_the_last_collection(monkeypatch):
     """`slacode` (the console entry) exits with main()'s status, after gc.freeze() so that
     the interpreter's last collection does not walk every object left for nothing."""
@@ -185,7 +211,8 @@ def test_as_of_without_offset_is_read_in_tz():
 
 def test_owners_that_are_not_text_are_shown_as_text(tmp_path):
     """A CSV rep id such as 1234 is read as a number (§4); an assignee may be any JSON
-    value. Every output shows it; none fails on it."""
+    value. Every output shows it as text (the verdict schema's `assignee` is text); none
+    fails on it."""
     spec = tmp_path / "a.sla"
     spec.write_text('agreement "r" {\n  timezone "UTC"\n  teams sales\n}\n'
                     'deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n'
@@ -198,7 +225,7 @@ def test_owners_that_are_not_text_are_shown_as_text(tmp_path):
     table = run("check", str(spec), str(events), *as_of)
     assert table.returncode == 0 and "1234" in table.stdout and '["r1", "r2"]' in table.stdout, table.stderr
     data = json.loads(run("check", str(spec), str(events), *as_of, "--format", "json").stdout)
-    assert [v["assignee"] for v in data["verdicts"] if v["lead"]] == [1234, ["r1", "r2"], "r3"]   # as given
+    assert [v["assignee"] for v in data["verdicts"] if v["lead"]] == ["1234", '["r1", "r2"]', "r3"]
     by = run("report", str(spec), str(events), *as_of, "--by", "assignee")
     assert by.returncode == 0 and "1234" in by.stdout and "r3" in by.stdout, by.stderr
     html = tmp_path / "r.html"

@@ -1497,6 +1497,29 @@ class TestInput:
         with pytest.raises((ValueError, TypeError)):
             agreement.evaluate([], as_of=datetime(2026, 11, 2, 12, 0))
 
+    def test_as_of_without_offset_is_read_in_default_tz_like_the_events(self):
+        agreement = slacode.loads(spec(FIRST_TOUCH))
+        events = [E("A", "2026-11-02T10:00:00", "assigned", "a1", owner="r")]
+        zoned = "2026-11-02T10:59:00-03:00"            # a minute before the 11:00 (-03:00) deadline
+        result = agreement.evaluate(events, as_of=zoned, default_tz="America/Sao_Paulo")
+        assert pick(result, "A", "ft")["status"] in ("pending", "at_risk")
+        want = result.to_dict()
+        for as_of in ("2026-11-02T10:59:00", "2026-11-02 10:59:00", datetime(2026, 11, 2, 10, 59)):
+            for call in (agreement.evaluate, agreement.evaluate_many):
+                got = call(events, as_of=as_of, default_tz="America/Sao_Paulo").to_dict()
+                assert got == want, as_of
+            assert len(agreement.upcoming(events, as_of=as_of, default_tz="America/Sao_Paulo")) == 1
+        with pytest.raises(ValueError, match="default_tz"):
+            agreement.evaluate(events, as_of=datetime(2026, 11, 2, 10, 59))
+        with pytest.raises(ValueError, match="no offset"):
+            agreement.evaluate(events, as_of="2026-11-02T10:59:00")
+
+    def test_an_unknown_default_tz_is_a_value_error_that_names_the_likely_zone(self):
+        agreement = slacode.loads(spec(FIRST_TOUCH))
+        with pytest.raises(slacode.EventInputError, match="'UTC'") as caught:
+            agreement.evaluate([], as_of="2026-11-02T10:59:00Z", default_tz="utc")
+        assert isinstance(caught.value, ValueError)
+
     @pytest.mark.parametrize("as_of", [1795446000, 1795446000.0, True])
     def test_a_number_as_of_is_refused_seconds_or_microseconds_unknown(self, as_of):
         agreement = slacode.loads(spec(FIRST_TOUCH))
@@ -1517,6 +1540,15 @@ class TestInput:
         assert slacode.format("\ufeff" + text) == slacode.format(text)
         with pytest.raises(TypeError, match="decode it first"):
             slacode.loads(text.encode())
+
+    def test_load_and_loads_point_at_each_other(self, tmp_path):
+        path = tmp_path / "a.sla"
+        path.write_text(spec(FIRST_TOUCH))
+        with pytest.raises(TypeError, match=r"slacode.load\(path\)"):
+            slacode.loads(path)
+        with pytest.raises(FileNotFoundError, match=r"slacode.loads\(text\)"):
+            slacode.load(spec(FIRST_TOUCH))
+        assert slacode.load(str(path)).id == slacode.load(path).id
 
     def test_as_of_as_datetime(self):
         agreement = slacode.loads(spec(FIRST_TOUCH))

@@ -674,6 +674,24 @@ def test_csv_header_problems(tmp_path, header, why):
     assert why in batch.diagnostics[0].message
 
 
+@pytest.mark.parametrize("header, hint", [
+    ("Lead,At,Type", "case-sensitive"),
+    ("lead;at;type", "separated by ';'"),
+    ("lead\tat\ttype", "separated by '\\t'"),
+])
+def test_csv_header_hints_name_the_slip(tmp_path, header, hint):
+    batch = read(write(tmp_path, "e.csv", f"{header}\nA,2026-11-09T16:00:00Z,x\n"))
+    (d,) = batch.diagnostics
+    assert d.code == "SLA509" and hint in d.hint
+
+
+def test_csv_field_column_names_are_trimmed(tmp_path):
+    (record,) = read(write(tmp_path, "e.csv", "lead,at,type,fields. score\nA,2026-11-09T16:00:00Z,x,5\n")).records
+    assert record.fields == {"score": 5}
+    batch = read(write(tmp_path, "f.csv", "lead,at,type,fields. \nA,2026-11-09T16:00:00Z,x,5\n"))
+    assert [d.code for d in batch.diagnostics] == ["SLA509"] and "names no field" in batch.diagnostics[0].message
+
+
 def test_csv_header_whitespace_bom_and_blank_lines(tmp_path):
     path = write(tmp_path, "e.csv",
                  b"\xef\xbb\xbf\r\n lead , at ,type\r\nA,2026-11-09T16:00:00Z,x\r\n")
@@ -696,6 +714,46 @@ def test_csv_multiline_cells_and_utf8(tmp_path):
     assert [(r.lead, r.line, r.props["note"]) for r in batch.records] == [
         ("A", 2, "two\nlines"), ("D", 7, "ok")]
     assert codes_of(batch) == [("SLA508", 4, 29), ("SLA508", 5, 27)]
+
+
+def test_csv_stray_quotes_are_reported_and_the_rows_they_took_are_read_again(tmp_path):
+    rows = [
+        "lead,at,type,note",
+        'A,2026-11-24T09:00:00-03:00,x,"Acme, Inc',        # 2: never closed until line 4
+        "B,2026-11-24T09:05:00-03:00,x,fine",              # 3
+        'C,2026-11-24T09:10:00-03:00,x,"ok"',              # 4: its quote closes A's: `"ok` broken
+        "D,2026-11-24T09:15:00-03:00,x,fine",              # 5
+        'E,2026-11-24T09:20:00-03:00,x,"q"x',              # 6: text after a closing quote
+        "F,2026-11-24T09:25:00-03:00,x,fine",              # 7
+        'G,2026-11-24T09:30:00-03:00,x,"left open',        # 8: open to the end of the file
+        "H,2026-11-24T09:35:00-03:00,x,fine",              # 9
+    ]
+    batch = read(write(tmp_path, "e.csv", "\n".join(rows) + "\n"))
+    assert [(r.lead, r.line) for r in batch.records] == [
+        ("B", 3), ("C", 4), ("D", 5), ("F", 7), ("H", 9)]
+    assert [(c, ln) for c, ln, _ in codes_of(batch)] == [("SLA501", 2), ("SLA501", 6), ("SLA501", 8)]
+    assert all('""' in d.hint for d in batch.diagnostics)
+
+
+def test_csv_quoted_cell_over_lines_that_read_like_rows_is_a_warning(tmp_path):
+    rows = [
+        "lead,at,type,note",
+        'A,2026-11-24T09:00:00-03:00,x,"Acme, Inc',        # 2-4: one valid row, 4 cells
+        "B,2026-11-24T09:05:00-03:00,x,called",
+        "C,2026-11-24T09:05:00-03:00,x,again\"",
+        'D,2026-11-24T09:10:00-03:00,x,"a note',            # 5-6: a note over two lines
+        'over two lines, with commas, here"',
+    ]
+    batch = read(write(tmp_path, "e.csv", "\n".join(rows) + "\n"))
+    assert [(r.lead, r.line) for r in batch.records] == [("A", 2), ("D", 5)]
+    assert [(c, ln) for c, ln, _ in codes_of(batch)] == [("SLA512", 2)]
+    (warning,) = batch.diagnostics
+    assert warning.severity == "warning" and "lines 3, 4 read like events" in warning.message
+
+
+def test_csv_column_named_fields_is_a_property(tmp_path):
+    (record,) = read(write(tmp_path, "e.csv", "lead,at,type,fields\nA,2026-11-09T16:00:00Z,x,hot\n")).records
+    assert record.props == {"fields": "hot"} and record.fields is None
 
 
 def test_csv_header_not_utf8(tmp_path):
@@ -848,7 +906,7 @@ def read_fixture(path: Path) -> tuple[list[tuple[int, int]], EventBatch]:
 
 
 def test_every_event_code_has_a_fixture():
-    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA5{i:02d}" for i in range(1, 12)]
+    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA5{i:02d}" for i in range(1, 13)]
 
 
 @pytest.mark.parametrize("path", EVENT_FIXTURES, ids=lambda p: p.stem)
@@ -865,7 +923,7 @@ def test_fixture_triggers_its_code_exactly(path):
 
 def test_event_codes_are_documented():
     ours = {c: i for c, i in CODES.items() if c.startswith("SLA5")}
-    assert sorted(ours) == [f"SLA5{i:02d}" for i in range(1, 12)]
+    assert sorted(ours) == [f"SLA5{i:02d}" for i in range(1, 13)]
     for info in ours.values():
         assert info.summary and not info.summary.startswith("#")
         for section in ("## Why", "## Avoid", "## Prefer"):

@@ -324,6 +324,16 @@ def _in_a_daemon(queue):
     queue.put(len(agreement.evaluate_many(events, as_of=AS_OF, jobs=2).verdicts))
 
 
+@pytest.mark.parametrize("jobs, error", [("2", TypeError), (2.5, TypeError), (True, TypeError),
+                                         (-1, ValueError)])
+def test_evaluate_many_refuses_a_jobs_that_is_no_process_count(jobs, error):
+    agreement = slacode.load(SPEC)
+    with pytest.raises(error, match="jobs must be a whole number"):
+        agreement.evaluate_many([], as_of=AS_OF, jobs=jobs)
+    for fine in (None, 0, 1):
+        assert agreement.evaluate_many([], as_of=AS_OF, jobs=fine).verdicts == []
+
+
 def test_evaluate_many_inside_a_daemonic_process_runs_in_it():
     import multiprocessing
 

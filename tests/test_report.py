@@ -447,6 +447,15 @@ def test_upcoming_lists_open_clocks_soonest_first():
     assert doc["paused"] is True and doc["next"] == "due" and doc["working_left_seconds"] == 3600
 
 
+def test_upcoming_keeps_the_diagnostics_of_events_it_could_not_use():
+    a = slacode.loads(agreement_text("UTC"))
+    events = list(UP_EVENTS) + [{"lead": "x", "at": "2026-10-14 09:00:00", "type": "assigned"}]
+    dues = upcoming(a, events, as_of="2026-10-14T10:30:00Z")
+    assert [d.code for d in dues.diagnostics] == ["SLA504"]
+    assert list(dues) == list(upcoming(a, UP_EVENTS, as_of="2026-10-14T10:30:00Z"))
+    assert upcoming(a, UP_EVENTS, as_of="2026-10-14T10:30:00Z").diagnostics == []
+
+
 def test_upcoming_window_keeps_what_warns_or_falls_due_in_time():
     a = slacode.loads(agreement_text("UTC"))
     soon = upcoming(a, UP_EVENTS, as_of="2026-10-14T10:30:00Z", within="30m")

@@ -20,6 +20,7 @@ __all__ = [
     "Agreement",
     "Diagnostic",
     "Event",
+    "EventInputError",
     "SpecError",
     "format",
     "lint",
@@ -33,6 +34,7 @@ _WHERE = {
     "Diagnostic": "slacode.diagnostics",
     "SpecError": "slacode.diagnostics",
     "Event": "slacode.events",
+    "EventInputError": "slacode.events",
     "read_events": "slacode.events",
     "format": "slacode.fmt",
     "lint": "slacode.api",
@@ -43,7 +45,7 @@ _WHERE = {
 if TYPE_CHECKING:  # pragma: no cover
     from slacode.api import lint, load, loads
     from slacode.diagnostics import Diagnostic, SpecError
-    from slacode.events import Event, read_events
+    from slacode.events import Event, EventInputError, read_events
     from slacode.model import Agreement
 
 

@@ -72,7 +72,12 @@ def source_text(text) -> str:
     """An agreement's text as given to the library: ``str`` (``TypeError`` otherwise, saying
     what to do), without the byte order mark some editors write first (as files are read)."""
     if not isinstance(text, str):
-        hint = "; decode it first, or use slacode.load(path)" if isinstance(text, (bytes, bytearray)) else ""
+        if isinstance(text, (bytes, bytearray)):
+            hint = "; decode it first, or use slacode.load(path)"
+        elif isinstance(text, os.PathLike):
+            hint = "; for a file, use slacode.load(path)"
+        else:
+            hint = ""
         raise TypeError(f"an agreement is text (str), not {type(text).__name__}{hint}")
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -101,6 +106,9 @@ def read_source(path: str | os.PathLike) -> tuple[str | None, list[Diagnostic]]:
 
 def load(path: str | os.PathLike):
     """:func:`loads` of a file's text."""
+    if isinstance(path, str) and ("\n" in path or "{" in path) and not os.path.exists(path):
+        raise FileNotFoundError(f"slacode.load takes a file's path, and this looks like an agreement's "
+                                f"text: use slacode.loads(text) ({path[:40]!r}…)")
     text, diags = read_source(path)
     if text is None:
         raise SpecError(diags)

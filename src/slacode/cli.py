@@ -455,6 +455,7 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
         rows = _verdict_rows(result, leads)
         click.echo(CHECK_FORMATS[fmt](result, rows, agreement), nl=False)
         statuses = {v.status for v in rows}
+        found = {v.lead for v in rows}
     else:
         agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs)
         from slacode.evaluate import iso
@@ -469,6 +470,12 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
         if fmt == "table":
             click.echo(output.stream_summary(stats), err=True)
         statuses = set(stats.status)
+        found = stats.found
+    missing = [lead for lead in dict.fromkeys(leads) if lead not in found]
+    if missing:
+        click.echo(f"slacode: no verdicts for lead{'s' if len(missing) > 1 else ''} "
+                   f"{', '.join(map(repr, missing))}: no usable events at or before as_of "
+                   "(lead ids are matched exactly)", err=True)
     if fail_on:
         bad = {"breached"} if fail_on == "breached" else {"breached", "at_risk"}
         if statuses & bad:
@@ -487,7 +494,7 @@ def explain(spec, events, lead, as_of, tz, input_format):
     and why each verdict is what it is."""
     from slacode.events import EventInputError, iter_records
     from slacode.evaluate import _when
-    from slacode.explain import timeline
+    from slacode.explain import lead_problems, timeline
 
     agreement = load_agreement(spec)
     cutoff = resolve_as_of(as_of, tz)
@@ -497,14 +504,55 @@ def explain(spec, events, lead, as_of, tz, input_format):
                                            diagnostics=diagnostics, as_of_us=cutoff) if r.lead == lead]
     except EventInputError as e:
         _fail(str(e))
+    mine, others = lead_problems(diagnostics, lead, _problem_lines(diagnostics))
+    problems = ""
+    if mine:
+        from slacode.reporters import diagnostics_text
+
+        problems = f"Input problems on lines of lead {lead}:\n\n{diagnostics_text(mine)}\n"
+    if others:
+        problems += (f"{others} other input problem{'s' if others != 1 else ''} in the events; "
+                     "`slacode check` lists them.\n")
     if not records:
-        _fail(f"no events for lead {lead!r} at or before {_when(cutoff, agreement.plan.zone)}")
+        if problems:
+            click.echo(problems, err=True, nl=False)
+        _fail(f"no usable events for lead {lead!r} at or before {_when(cutoff, agreement.plan.zone)}")
     plan = agreement.plan
     click.echo(f"Lead {lead} under agreement {agreement.id or '?'} (version {agreement.version or '?'}):")
     click.echo("")
     for line in timeline(plan, lead, records, cutoff):
         click.echo(line)
+    if problems:
+        click.echo("")
+        click.echo(problems, nl=False)
     return EXIT_OK
+
+
+def _problem_lines(diagnostics: list) -> dict:
+    """The text of each line of an event file that an error or warning points at, by
+    ``(file, line)`` (files that cannot be read again, such as stdin, give none)."""
+    wanted: dict = {}
+    for d in diagnostics:
+        if d.severity != "info" and d.path and d.line:
+            wanted.setdefault(d.path, set()).add(d.line)
+    texts: dict = {}
+    for path, numbers in wanted.items():
+        try:
+            if path.endswith(".gz"):
+                import gzip
+
+                handle = gzip.open(path, "rb")
+            else:
+                handle = open(path, "rb")
+            with handle:
+                for n, raw in enumerate(handle, 1):
+                    if n in numbers:
+                        texts[(path, n)] = raw.decode("utf-8", "replace")
+                        if len(texts) == sum(map(len, wanted.values())):
+                            break
+        except OSError:
+            continue
+    return texts
 
 
 @cli.command(name="test")

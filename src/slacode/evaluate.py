@@ -448,7 +448,9 @@ class LeadFold:
             self._fields_only(rec, t, state, fields, notes)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
             # §4: the owner of the latest assigned event; one without an owner unassigns
-            self.assignee = props.get("owner")
+            owner = props.get("owner")
+            # the assignee is text in every output (a CSV rep id `1234` is read as a number)
+            self.assignee = owner if owner is None or owner.__class__ is str else as_text(owner)
 
     def _flow(self, rec, new) -> None:
         flow = self.plan.flow
@@ -1127,28 +1129,34 @@ def _diag_dict(d) -> dict:
     return out
 
 
-def as_of_us(as_of) -> int:
-    """``as_of`` (an aware datetime or RFC 3339 text) as epoch microseconds."""
+def as_of_us(as_of, default_tz=None) -> int:
+    """``as_of`` (an aware datetime or RFC 3339 text) as epoch microseconds; without an
+    offset it is read in ``default_tz`` (as the events are), an error without one."""
     from slacode.events import parse_timestamp, timestamp_us
 
     if isinstance(as_of, str):
-        return parse_timestamp(as_of)
+        return parse_timestamp(as_of, default_tz)
     if isinstance(as_of, datetime):
         if as_of.tzinfo is None or as_of.utcoffset() is None:
-            raise ValueError("as_of must be timezone-aware (give it an offset or a zone)")
+            if default_tz is None:
+                raise ValueError("as_of must be timezone-aware (give it an offset or a zone, "
+                                 "or name the zone it is in with default_tz=)")
+            from slacode.timestamps import _zone
+
+            as_of = as_of.replace(tzinfo=_zone(default_tz), fold=0)
         return timestamp_us(as_of)
     if isinstance(as_of, int) and not isinstance(as_of, bool):
         return as_of                    # epoch microseconds, from inside (a Result's as_of)
     raise TypeError(f"as_of must be a datetime or RFC 3339 text, not {type(as_of).__name__}")
 
 
-def public_as_of(as_of) -> int:
+def public_as_of(as_of, default_tz=None) -> int:
     """:func:`as_of_us` for the library's callers: a number is refused, since it could be
     seconds or microseconds since 1970 (a Unix time in seconds would judge in 1970)."""
     if isinstance(as_of, (int, float)):
         raise TypeError(f"as_of must be an aware datetime or RFC 3339 text, not {type(as_of).__name__} "
                         "(for a Unix time, give datetime.fromtimestamp(seconds, timezone.utc))")
-    return as_of_us(as_of)
+    return as_of_us(as_of, default_tz)
 
 
 def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
@@ -1156,7 +1164,7 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
     from slacode.events import Record, records_from_objects
 
     plan = agreement.plan
-    cutoff = public_as_of(as_of)
+    cutoff = public_as_of(as_of, default_tz)
     diagnostics: list = []
     if events is None or isinstance(events, (str, bytes, dict)):
         raise TypeError(f"events must be a list (or any iterable) of event dicts or slacode.Event, "

@@ -56,6 +56,8 @@ __all__ = [
 ]
 
 _RESERVED = frozenset(("lead", "at", "type", "state", "id", "fields"))
+# §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
+_CSV_RESERVED = frozenset(("lead", "at", "type", "state", "id"))
 _EMPTY: dict = {}  # shared by every record without properties: never mutate a record's props
 _STDIN_NAME = "<stdin>"
 _BOM = b"\xef\xbb\xbf"
@@ -604,21 +606,8 @@ class _Reader:
             yield from self._csv(lines, index, source.name)
 
     def _csv(self, lines: Iterable[bytes], index: int, name: str) -> Iterator[Record]:
-        bad_line = [0, None]  # last line that was not UTF-8, and its error
-
-        def text_lines() -> Iterator[str]:
-            n = 0
-            for raw in lines:
-                n += 1
-                if n == 1 and raw.startswith(_BOM):
-                    raw = raw[3:]
-                try:
-                    yield raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    bad_line[0], bad_line[1] = n, (raw, exc)
-                    yield raw.decode("utf-8", "replace")
-
-        reader = csv.reader(text_lines())
+        tape = _Tape(lines)
+        reader = csv.reader(tape, strict=True)
         prev = 0
         header = None
         while header is None:
@@ -628,11 +617,12 @@ class _Reader:
                 return
             except csv.Error as exc:
                 self.diagnostics.append(_diag(codes.CSV_HEADER,
-                                              f"the header cannot be read: {exc}", name, prev + 1))
+                                              f"the header cannot be read: {exc}", name, prev + 1,
+                                              hint=_QUOTE_HINT))
                 return
-            start, prev = prev + 1, reader.line_num
-            if bad_line[0] >= start:
-                self.bad_utf8(*bad_line[1], name, bad_line[0])
+            start, prev = prev + 1, tape.number
+            if tape.bad_line >= start:
+                self.bad_utf8(*tape.bad, name, tape.bad_line)
                 self.diagnostics.append(_diag(codes.CSV_HEADER,
                                               "the header is not valid UTF-8; no event is read",
                                               name, start))
@@ -642,7 +632,35 @@ class _Reader:
         plan = self._csv_plan(header, name, start)
         if plan is None:
             return
-        yield from self._csv_rows(reader, plan, prev, bad_line, index, name)
+        yield from self._csv_rows(reader, tape, plan, prev, index, name)
+
+    def _runaway_quote(self, taken: list[str], ncols: int, i_at: int, name: str, line: int) -> None:
+        """SLA512 when the lines that a quoted cell of the row at ``line`` took after its
+        first read like events of their own (all the header's cells, a timestamp in `at`):
+        a closing quote is probably missing, and they were read as text of that cell."""
+        rows = []
+        for offset, text in enumerate(taken[1:], 1):
+            try:
+                cells = next(csv.reader([text]))
+            except (csv.Error, StopIteration):
+                continue
+            if len(cells) == ncols:
+                try:
+                    self.clock.us(cells[i_at].strip())
+                except ValueError:
+                    continue
+                rows.append(line + offset)
+        if rows:
+            last = line + len(taken) - 1
+            if len(rows) == 1:
+                what = (f"line {rows[0]} reads like an event of its own: it was read as text of the "
+                        "cell, not as an event")
+            else:
+                what = (f"lines {', '.join(map(str, rows))} read like events of their own: they were "
+                        "read as text of the cell, not as events")
+            self.diagnostics.append(_diag(
+                codes.CSV_QUOTE_SPANS_ROWS, f"a quoted cell of this row runs on to line {last}, and {what}",
+                name, line, hint=_QUOTE_HINT))
 
     def _csv_plan(self, header: list[str], name: str, line: int):
         names = [cell.strip() for cell in header]
@@ -659,23 +677,29 @@ class _Reader:
         if repeated:
             problems.append("repeated column" + ("s " if len(repeated) > 1 else " ")
                             + ", ".join(repr(c) for c in repeated))
-        if "fields." in names:
+        if any(n.startswith("fields.") and not n[7:].strip() for n in names):
             problems.append("column 'fields.' names no field")
         if problems:
+            hint = "the header needs lead, at and type; fields.X updates lead field X; other columns are event properties"
+            lower = {n.lower() for n in names}
+            if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
+                sep = next(s for s in ";\t|" if s in names[0])
+                hint = (f"the header is one column: the file seems separated by {sep!r}; slacode reads "
+                        "comma-separated CSV (export it with commas)")
+            elif missing and all(c in lower for c in missing):
+                hint = "column names are case-sensitive: write lead, at and type in lower case"
             self.diagnostics.append(_diag(
                 codes.CSV_HEADER, f"unusable CSV header: {'; '.join(problems)}; no event of "
-                "the file is read", name, line,
-                hint="the header needs lead, at and type; fields.X updates lead field X; "
-                     "other columns are event properties"))
+                "the file is read", name, line, hint=hint))
             return None
         position = {n: i for i, n in enumerate(names)}
-        fields = tuple((i, n[7:]) for i, n in enumerate(names) if n.startswith("fields."))
+        fields = tuple((i, n[7:].strip()) for i, n in enumerate(names) if n.startswith("fields."))
         props = tuple((i, n) for i, n in enumerate(names)
-                      if n not in _RESERVED and not n.startswith("fields."))
+                      if n not in _CSV_RESERVED and not n.startswith("fields."))
         return (len(names), position["lead"], position["at"], position["type"],
                 position.get("id"), position.get("state"), fields, props)
 
-    def _csv_rows(self, reader, plan, prev: int, bad_line: list, index: int,
+    def _csv_rows(self, reader, tape: "_Tape", plan, prev: int, index: int,
                   name: str) -> Iterator[Record]:
         ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols = plan
         clock = self.clock
@@ -687,29 +711,42 @@ class _Reader:
         seq = self.seq
         after = after_first = 0
         cell = _csv_value
+        taken = tape.taken
         while True:
+            taken.clear()
             try:
                 row = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
+                # A broken row (a stray quote): reported, and the lines it took after its
+                # first are read again as rows of their own (an unclosed quote takes them all).
                 self.diagnostics.append(_diag(codes.MALFORMED_EVENT,
                                               f"the row cannot be read as CSV: {exc}",
-                                              name, prev + 1))
-                prev = reader.line_num
+                                              name, prev + 1, hint=_QUOTE_HINT))
+                prev += 1
+                tape.again(taken[1:])
                 continue
-            lineno, prev = prev + 1, reader.line_num
-            if bad_line[0] >= lineno:
-                self.bad_utf8(*bad_line[1], name, bad_line[0])
+            lineno, prev = prev + 1, tape.number
+            if tape.bad_line >= lineno:
+                self.bad_utf8(*tape.bad, name, tape.bad_line)
                 continue
             if len(row) != ncols:
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue  # a blank line
+                spread = prev > lineno
                 self.diagnostics.append(_diag(
                     codes.MALFORMED_EVENT,
                     f"the row has {len(row)} cell{'s' if len(row) != 1 else ''}, "
-                    f"the header has {ncols}", name, lineno))
+                    f"the header has {ncols}" + (f" (a quoted cell took lines {lineno}-{prev}; its "
+                                                 "later lines are read again as rows)" if spread else ""),
+                    name, lineno, hint=_QUOTE_HINT if spread else None))
+                if spread:
+                    tape.again(taken[1:])
+                    prev = lineno
                 continue
+            if prev > lineno:                       # a quoted cell over several lines: legal,
+                self._runaway_quote(taken, ncols, i_at, name, lineno)   # unless they look like rows
             lead, at, typ = row[i_lead], row[i_at], row[i_type]
             eid = row[i_id] or None if i_id is not None else None
             state = row[i_state] or None if i_state is not None else None
@@ -759,6 +796,53 @@ class _Reader:
         self.seq = seq
         if after:
             self.after_as_of(after, after_first, name)
+
+
+_QUOTE_HINT = ('a cell that starts with " must end with " (a quote inside it is written ""): '
+               'close the quote, or leave the cell unquoted')
+
+
+class _Tape:
+    """The text lines of a CSV source, as :func:`csv.reader` takes them: decoded (the
+    first line's BOM dropped), counted, and those of the row being read kept in
+    :attr:`taken`, so that the lines a broken row swallowed can be read again
+    (:meth:`again`). ``bad_line``/``bad``: the last line that was not UTF-8 and its error."""
+
+    __slots__ = ("_lines", "_back", "taken", "number", "bad_line", "bad")
+
+    def __init__(self, lines: Iterable[bytes]):
+        self._lines = iter(lines)
+        self._back: list[tuple[int, str]] = []     # lines to read again, the next one last
+        self.taken: list[str] = []
+        self.number = 0                            # lines given to the reader so far
+        self.bad_line = 0
+        self.bad = None
+
+    def __iter__(self) -> "_Tape":
+        return self
+
+    def __next__(self) -> str:
+        if self._back:
+            self.number, text = self._back.pop()
+        else:
+            raw = next(self._lines)
+            self.number += 1
+            if self.number == 1 and raw.startswith(_BOM):
+                raw = raw[3:]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.bad_line, self.bad = self.number, (raw, exc)
+                text = raw.decode("utf-8", "replace")
+        self.taken.append(text)
+        return text
+
+    def again(self, texts: list[str]) -> None:
+        """Give these lines (the last ones taken, in order) to the reader again."""
+        last = self.number
+        first = last - len(texts) + 1
+        self._back.extend(reversed(list(zip(range(first, last + 1), texts))))
+        self.number = first - 1
 
 
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?", re.ASCII).fullmatch

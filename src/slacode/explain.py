@@ -107,3 +107,33 @@ def _started_untracked(rp, rec, fold) -> bool:
 
     return bool(rp.starts) and any_match(rp.starts, rec.type, rec.props, fold.state, None, None, set()) \
         and not rp.lines
+
+
+def lead_problems(diagnostics: list, lead: str, lines: dict) -> tuple[list, int]:
+    """The input problems (errors and warnings) on lines that name ``lead``, and how many
+    other problems the read had. ``lines``: the text of each problem's line, by
+    ``(file, line)`` (a line not given counts as another lead's)."""
+    import csv
+
+    import orjson
+
+    quoted = orjson.dumps(lead).decode()
+    mine, others = [], 0
+    for d in diagnostics:
+        if d.severity == "info":
+            continue
+        text = lines.get((d.path, d.line))
+        names = False
+        if text is not None:
+            if quoted in text:
+                names = True
+            elif lead in text:                       # a CSV row: the lead is one of its cells
+                try:
+                    names = lead in next(csv.reader([text]))
+                except (csv.Error, StopIteration):
+                    names = False
+        if names:
+            mine.append(d)
+        else:
+            others += 1
+    return mine, others

@@ -100,6 +100,7 @@ class CheckStats:
         self.leads = 0
         self.verdicts = 0
         self.problems = 0
+        self.found: set = set()             # the leads asked for with --lead that have verdicts
 
 
 _VERDICT_LINE = b'{"record":"verdict",'
@@ -144,8 +145,10 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
         for outcome in run.outcomes():
             if outcome.diagnostics:
                 lead_diags.extend(outcome.diagnostics)
-            if wanted is not None and outcome.lead not in wanted:
-                continue
+            if wanted is not None:
+                if outcome.lead not in wanted:
+                    continue
+                stats.found.add(outcome.lead)
             stats.leads += 1
             statuses, blob = outcome.verdicts
             count(statuses)

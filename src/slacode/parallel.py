@@ -360,8 +360,11 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     from slacode.stream import evaluate_stream, result_of
 
     plan = agreement.plan
-    cutoff = public_as_of(as_of)
-    jobs = max_jobs(available_cores() if jobs is None or jobs <= 0 else jobs)
+    cutoff = public_as_of(as_of, default_tz)
+    if jobs is not None and (jobs.__class__ is not int or jobs < 0):
+        raise (ValueError if isinstance(jobs, int) and not isinstance(jobs, bool) else TypeError)(
+            f"jobs must be a whole number of processes, 1 or more (0 or None: one per core), not {jobs!r}")
+    jobs = max_jobs(jobs or available_cores())
     if isinstance(events, (str, os.PathLike)):
         events = [events]
     events = list(events)

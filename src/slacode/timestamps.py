@@ -24,6 +24,10 @@ class EventInputError(Exception):
     """
 
 
+class UnknownZoneError(EventInputError, ValueError):
+    """A default zone (``default_tz``, ``--tz``) that names no IANA zone."""
+
+
 class MissingOffsetError(ValueError):
     """A timestamp without an offset, read without a default time zone."""
 
@@ -206,7 +210,11 @@ def _zone(default_tz: tzinfo | str | None) -> tzinfo | None:
         try:
             return ZoneInfo(default_tz)
         except (ZoneInfoNotFoundError, ValueError):
-            raise EventInputError(f"unknown time zone {default_tz!r}") from None
+            from slacode.calendar import check_timezone
+
+            problem = (check_timezone(default_tz) or "").rstrip(".")
+            raise UnknownZoneError(f"unknown time zone {default_tz!r}: {problem or 'not an IANA name'}; "
+                                   "name one such as 'America/Sao_Paulo' or 'UTC'") from None
     raise TypeError(f"default_tz must be a tzinfo or a zone name, not {type(default_tz).__name__}")
 
 

@@ -237,3 +237,30 @@ REPEATED_KEY = define("SLA511", "repeated-event-key", "warning", """
     {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned", "owner": "rep-2"}
     ```
     """)
+
+CSV_QUOTE_SPANS_ROWS = define("SLA512", "csv-quote-spans-rows", "warning", """
+    A quoted CSV cell runs over several lines, and those lines read like events of their
+    own: a closing quote is probably missing.
+
+    ## Why
+    A cell in quotes may hold line breaks (a note over several lines), so a quote that is
+    opened and never closed takes the lines after it into that cell, up to the next quote.
+    When those lines have every column of the header and a timestamp in `at`, they were most
+    likely events, now read as text of one cell. The row is still read as written (it is
+    valid CSV), and this warning names the lines that may be lost. A row that the stray quote
+    leaves broken is an error (SLA501) instead, and the lines it took are read again as rows.
+
+    ## Avoid
+    ```
+    lead,at,type,note
+    A,2026-11-24T09:00:00-03:00,assigned,"Acme, Inc
+    B,2026-11-24T09:05:00-03:00,assigned,called"
+    ```
+
+    ## Prefer
+    ```
+    lead,at,type,note
+    A,2026-11-24T09:00:00-03:00,assigned,"Acme, Inc"
+    B,2026-11-24T09:05:00-03:00,assigned,called
+    ```
+    """)

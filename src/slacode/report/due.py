@@ -120,12 +120,22 @@ def _due(v, nxt: int, kind: str, as_of: int) -> Due:
                working_left=timedelta(seconds=left_working))
 
 
-def upcoming(agreement, events: Iterable, *, as_of, within=None, default_tz=None) -> list[Due]:
+class DueList(list):
+    """The :class:`Due` items of :func:`upcoming` (a list), with the ``diagnostics`` of the
+    evaluation behind them: events that could not be used are said there, as in
+    ``Result.diagnostics``."""
+
+    def __init__(self, items: Iterable = (), diagnostics: list | None = None):
+        super().__init__(items)
+        self.diagnostics: list = diagnostics if diagnostics is not None else []
+
+
+def upcoming(agreement, events: Iterable, *, as_of, within=None, default_tz=None) -> DueList:
     """The clocks of ``events`` that are open as of ``as_of`` and will warn or fall due
     within ``within`` (a ``timedelta`` or text such as ``"2h"``; None: every open clock),
-    soonest first. Pure: no clock, no I/O; ``as_of`` is required (an aware datetime or
-    RFC 3339 text)."""
-    cutoff = public_as_of(as_of)
+    soonest first, in a list whose ``diagnostics`` say which events could not be used.
+    Pure: no clock, no I/O; ``as_of`` is required (an aware datetime or RFC 3339 text)."""
+    cutoff = public_as_of(as_of, default_tz)
     window = None if within is None else parse_window(within)
     result = agreement.evaluate(events, as_of=as_of, default_tz=default_tz)
-    return due_list(result.verdicts, cutoff, window)
+    return DueList(due_list(result.verdicts, cutoff, window), result.diagnostics)
