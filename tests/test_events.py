@@ -657,6 +657,17 @@ def test_csv_row_problems(tmp_path):
     assert "3 cells, the header has 4" in batch.diagnostics[0].message
 
 
+def test_csv_row_problems_point_at_their_cell(tmp_path):
+    rows = ["lead,at,type,state",
+            "A,2026-11-09 16:00:00,x,",                 # the at cell: column 3
+            '"B",,x,',                                  # the empty at cell after a quoted lead: 5
+            "C,2026-11-09T16:00:00Z,,",                 # the empty type cell: 24
+            "D,2026-11-09T16:00:00Z,state,"]            # the empty state cell, last: 30
+    batch = read(write(tmp_path, "e.csv", "\n".join(rows) + "\n"))
+    assert [(c, ln, col) for c, ln, col in codes_of(batch)] == [
+        ("SLA504", 2, 3), ("SLA502", 3, 5), ("SLA502", 4, 24), ("SLA502", 5, 30)]
+
+
 @pytest.mark.parametrize("header, why", [
     ("lead,when,type", "missing column 'at'"),
     ("id,owner", "missing columns 'lead', 'at', 'type'"),

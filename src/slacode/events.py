@@ -454,9 +454,17 @@ class _Reader:
         self.diagnostics.append(after_as_of_diagnostic(count, first, name, self.as_of, what))
 
     def problems(self, problems: list[_Problem], name: str | None, line: int,
-                 raw: bytes | None = None) -> None:
+                 raw: bytes | None = None, cells: tuple[str, dict] | None = None) -> None:
+        """Report an event's problems, each at the column of its key: in a JSON line
+        (``raw``), or of its cell in a CSV row (``cells``: the row's first line and the
+        index of each reserved column)."""
         for p in problems:
-            column = _column_of_key(raw, p.key) if raw is not None and p.key else 1
+            column = 1
+            if p.key:
+                if raw is not None:
+                    column = _column_of_key(raw, p.key)
+                elif cells is not None and cells[1].get(p.key) is not None:
+                    column = _csv_column(cells[0], cells[1][p.key])
             self.diagnostics.append(_diag(p.code, p.message, name, line, column, p.hint))
 
     def repeated(self, raw: bytes, obj: dict, name: str | None, line: int) -> None:
@@ -702,6 +710,7 @@ class _Reader:
     def _csv_rows(self, reader, tape: "_Tape", plan, prev: int, index: int,
                   name: str) -> Iterator[Record]:
         ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols = plan
+        columns = {"lead": i_lead, "at": i_at, "type": i_type, "id": i_id, "state": i_state}
         clock = self.clock
         hours, minutes, tails = clock.hours, clock.minutes, clock.tails
         cut1, cut2, cut3 = _CUTS
@@ -778,7 +787,7 @@ class _Reader:
                 if clock.shifted:
                     self.shifts(name, lineno, None if problems else us)
                 if problems:
-                    self.problems(problems, name, lineno)
+                    self.problems(problems, name, lineno, cells=(taken[0], columns))
                     continue
             if eid is not None:
                 if first_use(eid, base | lineno if base else lineno) is not None:
@@ -796,6 +805,20 @@ class _Reader:
         self.seq = seq
         if after:
             self.after_as_of(after, after_first, name)
+
+
+def _csv_column(text: str, index: int) -> int:
+    """1-based character column where cell ``index`` of a CSV row starts on its first line
+    (1 when the row's quoted cells carry it onto a later line)."""
+    cell, quoted = 0, False
+    for i, ch in enumerate(text):
+        if cell == index:
+            return i + 1
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            cell += 1
+    return 1 if cell != index else len(text.rstrip("\r\n")) + 1
 
 
 _QUOTE_HINT = ('a cell that starts with " must end with " (a quote inside it is written ""): '
