@@ -168,7 +168,7 @@ def test_explain_shows_the_input_problems_of_the_leads_lines(tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Input problems on lines of lead A" in out
-    assert "e.csv:2:1: SLA501" in out and "e.csv:3:1: SLA504" in out and ":5:" not in out and ":6:" not in out
+    assert "e.csv:2:1: SLA501" in out and "e.csv:3:3: SLA504" in out and ":5:" not in out and ":6:" not in out
     assert "2 other input problems in the events" in out
     picked = run("check", str(spec), str(events), "--lead", "A", "--lead", "B", "--as-of",
                  "2026-11-09T12:00:00Z", "--format", "jsonl")
@@ -176,7 +176,15 @@ def test_explain_shows_the_input_problems_of_the_leads_lines(tmp_path):
     assert "no verdicts for lead 'B'" in picked.stderr and "'A'" not in picked.stderr
     gone = run("explain", str(spec), str(events), "--lead", "B", "--as-of", "2026-11-09T12:00:00Z")
     assert gone.returncode == 2
-    assert "e.csv:5:1: SLA504" in gone.stderr and "no usable events for lead 'B'" in gone.stderr
+    assert "e.csv:5:3: SLA504" in gone.stderr and "no usable events for lead 'B'" in gone.stderr
+
+
+def test_events_named_twice_exit_2(tmp_path):
+    events = str(CASE / "events.jsonl")
+    twice = run("check", str(CASE / "agreement.sla"), events, events, "--as-of", AS_OF)
+    assert twice.returncode == 2 and "named twice" in twice.stderr
+    stdin = run("check", str(CASE / "agreement.sla"), "-", "-", "--as-of", AS_OF, stdin="")
+    assert stdin.returncode == 2 and "standard input" in stdin.stderr
 
 
 def test_the_program_exits_with_mains_status_and_spares_the_last_collection(monkeypatch):

@@ -496,6 +496,18 @@ def test_events_after_as_of_one_info_per_file(tmp_path):
     assert "first at line 2" in batch.diagnostics[0].message
 
 
+def test_the_same_file_named_twice_is_refused(tmp_path, monkeypatch):
+    path = write(tmp_path, "e.jsonl", line(**EV) + "\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(EventInputError, match="named twice"):
+        read(path, "./e.jsonl")
+    with pytest.raises(EventInputError, match="named twice"):
+        read("-", "-")
+    (tmp_path / "link.jsonl").symlink_to(path)
+    with pytest.raises(EventInputError, match="'link.jsonl'"):
+        read("e.jsonl", "link.jsonl")
+
+
 def test_stdin(monkeypatch):
     data = (line(**EV) + "\n" + "oops\n").encode()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))

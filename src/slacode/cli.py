@@ -376,6 +376,8 @@ def spool_stdin(events: list[str]) -> list:
         except (OSError, ValueError):
             return False                            # reported by the reader
 
+    if events.count("-") > 1:
+        _fail("- (standard input) is named more than once; name it once")
     if not any(is_pipe(e) for e in events):
         return events
     import shutil

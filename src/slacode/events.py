@@ -982,7 +982,19 @@ def resolve_sources(sources: Any, input_format: str | None = None) -> list[_Sour
         fmt = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv"}.get(input_format.lower())
         if fmt is None:
             raise EventInputError(f"unknown input format {input_format!r} (use jsonl or csv)")
-    return [_resolve(s, fmt) for s in sources]
+    resolved = [_resolve(s, fmt) for s in sources]
+    seen: dict = {}
+    for src in resolved:                    # the same file twice: every event would count twice
+        key = _STDIN_NAME if src.path is None and src.stream is None else \
+            os.path.realpath(src.path) if src.path is not None else None
+        if key is None:
+            continue
+        if key in seen:
+            named = src.name if src.name == seen[key] else f"{seen[key]!r} and {src.name!r}"
+            raise EventInputError(f"{named}: the same events are named twice (their events would "
+                                  "count twice); name each file once")
+        seen[key] = src.name
+    return resolved
 
 
 def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None) -> tuple[_Reader, list[_Source]]:
