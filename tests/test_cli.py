@@ -187,6 +187,19 @@ def test_events_named_twice_exit_2(tmp_path):
     assert stdin.returncode == 2 and "standard input" in stdin.stderr
 
 
+def test_csv_has_a_timezone_column_when_the_agreement_has_quiet_hours():
+    spec, events = "specs/northwind.sla", "specs/events.jsonl"
+    proc = run("check", spec, events, "--as-of", "2026-11-20T18:00:00-03:00", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    quiet = [r for r in rows if r["clause"] == "only_between"]
+    assert quiet and all(r["timezone"] for r in quiet) and all(not r["timezone"] for r in rows
+                                                               if r["clause"] != "only_between")
+    data = json.loads(run("check", spec, events, "--as-of", "2026-11-20T18:00:00-03:00", "--format", "json").stdout)
+    assert [r["timezone"] for r in quiet] == [v["timezone"] for v in data["verdicts"] if v["clause"] == "only_between"]
+    plain = run("check", str(CASE / "agreement.sla"), str(CASE / "events.jsonl"), "--as-of", AS_OF, "--format", "csv")
+    assert plain.stdout.splitlines()[0].endswith(",evidence,reason")
+
+
 def test_the_program_exits_with_mains_status_and_spares_the_last_collection(monkeypatch):
     """`slacode` (the console entry) exits with main()'s status, after gc.freeze() so that
     the interpreter's last collection does not walk every object left for nothing."""

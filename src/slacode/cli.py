@@ -467,7 +467,7 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
         stats = output.stream_check(run, fmt, out, agreement_meta=meta,
                                     as_of_text=iso(cutoff, agreement.plan.zone),
                                     diagnostics=list(agreement.diagnostics) + diagnostics,
-                                    leads=leads, color=_color())
+                                    leads=leads, color=_color(), columns=output.csv_columns(agreement.plan))
         out.flush()
         if fmt == "table":
             click.echo(output.stream_summary(stats), err=True)

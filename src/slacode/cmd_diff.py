@@ -136,7 +136,7 @@ def _summary(old, new, semantic, changes, imp, read_diags) -> str:
     else:
         text = f"No change in meaning from {old} to {new}"
     if imp is not None:
-        text += f"; {imp.changed:,} verdict{'s' if imp.changed != 1 else ''} change status"
+        text += f"; {imp.changed:,} verdict{'s change' if imp.changed != 1 else ' changes'} status"
         problems = sum(1 for d in read_diags if d.severity != "info")     # as `check` and `report` count
         if problems:
             text += (f" ({problems} input problem{'s' if problems != 1 else ''}"

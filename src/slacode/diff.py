@@ -1318,8 +1318,8 @@ def render_impact(imp: Impact, leads_limit: int = 10, events: str | None = None)
     leads = f"{imp.leads_evaluated:,} lead{'s' if imp.leads_evaluated != 1 else ''}"
     lines = [f"Impact on {imp.records:,} event{'s' if imp.records != 1 else ''}{where} ({leads}) as of "
              f"{_when(imp.as_of, imp.zone)}: "
-             + (f"{imp.changed:,} verdict{'s' if imp.changed != 1 else ''} change status "
-                f"({imp.old_verdicts:,} verdicts before, {imp.new_verdicts:,} after)."
+             + (f"{imp.changed:,} verdict{'s change' if imp.changed != 1 else ' changes'} status "
+                f"({imp.old_verdicts:,} verdict{'s' if imp.old_verdicts != 1 else ''} before, {imp.new_verdicts:,} after)."
                 if imp.changed else f"no verdict changes status ({imp.old_verdicts:,} "
                 f"verdict{'s' if imp.old_verdicts != 1 else ''}).")]
     for c in imp.clauses:

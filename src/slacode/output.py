@@ -15,27 +15,6 @@ def _json(obj) -> str:
     return orjson.dumps(obj).decode()
 
 
-def render_check(result, rows, fmt: str, color: bool = False) -> str:
-    if fmt == "json":
-        doc = result.to_dict()
-        doc["verdicts"] = [v.to_dict() for v in rows]
-        return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
-    if fmt == "jsonl":
-        lines = [_json({"record": "verdict", **v.to_dict()}) for v in rows]
-        lines += [_json({"record": "diagnostic", **d.to_dict()}) for d in result.diagnostics]
-        return "".join(line + "\n" for line in lines)
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(VERDICT_KEYS)
-        for v in rows:
-            d = v.to_dict()
-            d["evidence"] = " ".join(str(x) for x in d["evidence"])
-            w.writerow(["" if d[k] is None else d[k] for k in VERDICT_KEYS])
-        return buf.getvalue()
-    return table(result, rows, color)
-
-
 _STATUS_COLOR = {"met": "32", "breached": "1;31", "at_risk": "33", "paused": "36", "pending": "37",
                  "cancelled": "2"}
 
@@ -129,8 +108,16 @@ def _verdict_dicts(blob: bytes) -> Iterator[dict]:
         yield d
 
 
+def csv_columns(plan) -> tuple[str, ...]:
+    """The CSV columns of ``check``: every verdict key, and ``timezone`` (the zone an
+    `only between … in lead timezone` clause used) when the agreement has such a clause."""
+    if any(c.kind == "only_between" for rp in plan.rules for c in rp.clauses):
+        return VERDICT_KEYS + ("timezone",)
+    return VERDICT_KEYS
+
+
 def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
-                 leads=None, color: bool = False) -> CheckStats:
+                 leads=None, color: bool = False, columns: tuple[str, ...] = VERDICT_KEYS) -> CheckStats:
     """Write ``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
     ``serialize=serialize_verdicts``) to the binary stream ``out`` lead by lead (table output
     is gathered first: it needs column widths)."""
@@ -184,11 +171,11 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
     elif fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(VERDICT_KEYS)
+        w.writerow(columns)
         for blob in blobs():
             for d in _verdict_dicts(blob):
                 d["evidence"] = " ".join(str(x) for x in d["evidence"])
-                w.writerow(["" if d[k] is None else d[k] for k in VERDICT_KEYS])
+                w.writerow(["" if d.get(k) is None else d[k] for k in columns])
             if buf.tell() > 1 << 16:
                 out.write(buf.getvalue().encode())
                 buf.seek(0)

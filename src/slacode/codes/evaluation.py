@@ -46,7 +46,9 @@ UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
     ## Why
     Quiet hours protect people from calls at night in *their* time zone. A misspelt zone
     (`EST5`, `Brasilia`) cannot be used; the verdict's `timezone` key says which zone was
-    used so the fallback is visible.
+    used so the fallback is visible. The warning names the lead and the zone, and points at
+    the `only between` line that needed it (once per lead, zone and line): the fix is in the
+    lead's data, on the events that set its `timezone` field.
 
     ## Avoid
     `"fields": {"timezone": "Brasilia"}`
