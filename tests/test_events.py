@@ -383,6 +383,12 @@ def test_jsonl_ids(tmp_path):
     assert "line 1" in batch.diagnostics[0].message
 
 
+def test_jsonl_id_too_large_for_an_integer_says_so(tmp_path):
+    path = write(tmp_path, "e.jsonl", '{"lead":"A","at":"2026-11-09T16:00:00Z","type":"x","id":123456789012345678901234}\n')
+    (d,) = read(path).diagnostics
+    assert d.code == "SLA507" and "last digits lost" in d.message and '"id": "' in d.hint
+
+
 def test_jsonl_timestamps(tmp_path):
     path = write(tmp_path, "e.jsonl", "\n".join([
         line(lead="A", at="2026-11-09T16:00:00", type="x"),

@@ -241,8 +241,12 @@ def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
         if type(eid) is int:
             eid = str(eid)
         elif type(eid) is not str:
+            big = type(eid) is float and eid.is_integer() and abs(eid) >= 2 ** 63
             problems.append(_Problem(codes.INVALID_VALUE, "id",
-                                     f"'id' must be text or an integer, not {_kind(eid)}"))
+                                     f"'id' must be text or an integer, not {_kind(eid)}"
+                                     + (" (an integer this large is read as a decimal number, its last "
+                                        "digits lost)" if big else ""),
+                                     'write the id as text: "id": "…"'))
         elif not eid:
             eid = None  # an empty id is no id
 
