@@ -88,6 +88,25 @@ def test_check_formats(fmt):
 
 
 @needs_shared
+def test_check_fail_on_input_and_csv_diagnostics_on_stderr(tmp_path):
+    spec = str(CASE / "agreement.sla")
+    clean = run("check", spec, str(CASE / "events.jsonl"), "--as-of", AS_OF, "--fail-on", "input",
+                "--format", "jsonl")
+    assert clean.returncode == 0, clean.stderr
+    semi = tmp_path / "export.csv"
+    semi.write_text("lead;at;type\nA;2026-11-16T09:00:00-03:00;assigned\n")       # an Excel export
+    unusable = run("check", spec, str(semi), "--as-of", AS_OF, "--fail-on", "breached", "--fail-on", "input")
+    assert unusable.returncode == 1 and "SLA509" in unusable.stdout
+    assert run("check", spec, str(semi), "--as-of", AS_OF, "--fail-on", "breached").returncode == 0
+    bad = tmp_path / "e.jsonl"
+    bad.write_text('{"lead":"A","at":"2026-11-16 09:00:00","type":"assigned"}\n')
+    as_csv = run("check", spec, str(bad), "--as-of", AS_OF, "--format", "csv")
+    assert as_csv.returncode == 0 and as_csv.stdout.startswith("lead,rule")
+    assert f"{bad}:1:" in as_csv.stderr and "SLA504" in as_csv.stderr and "1 input problem" in as_csv.stderr
+    assert run("check", spec, str(bad), "--as-of", AS_OF, "--format", "csv", "--fail-on", "input").returncode == 1
+
+
+@needs_shared
 def test_check_fail_on_and_lead_filter():
     args = ["check", str(CASE / "agreement.sla"), str(CASE / "events.jsonl"), "--as-of", AS_OF]
     assert run(*args, "--fail-on", "breached").returncode == 1

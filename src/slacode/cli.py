@@ -442,8 +442,9 @@ def _verdict_rows(result, leads):
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"] + _extra_check_formats()),
               default="table", show_default=True)
 @click.option("--lead", "leads", multiple=True, metavar="ID", help="Only this lead's verdicts (repeatable).")
-@click.option("--fail-on", type=click.Choice(["breached", "at_risk"]),
-              help="Exit 1 if any verdict is breached (or, with at_risk, at risk or breached).")
+@click.option("--fail-on", type=click.Choice(["breached", "at_risk", "input"]), multiple=True,
+              help="Exit 1 if any verdict is breached (at_risk: at risk or breached), or (input) if the "
+                   "events had a problem (an error or warning while reading them). Repeatable.")
 @_event_options
 @_jobs_option
 def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
@@ -458,6 +459,7 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
         click.echo(CHECK_FORMATS[fmt](result, rows, agreement), nl=False)
         statuses = {v.status for v in rows}
         found = {v.lead for v in rows}
+        run_diagnostics = result.diagnostics
     else:
         agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs)
         from slacode.evaluate import iso
@@ -467,20 +469,33 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
         stats = output.stream_check(run, fmt, out, agreement_meta=meta,
                                     as_of_text=iso(cutoff, agreement.plan.zone),
                                     diagnostics=list(agreement.diagnostics) + diagnostics,
-                                    leads=leads, color=_color(), columns=output.csv_columns(agreement.plan))
+                                    leads=leads, color=_color(), columns=output.csv_columns(agreement.plan),
+                                    agreement_diagnostics=len(agreement.diagnostics))
         out.flush()
-        if fmt == "table":
+        if fmt == "csv" and stats.diagnostics:       # CSV has no place for them: standard error
+            from slacode.reporters import diagnostics_text
+
+            click.echo(diagnostics_text(stats.diagnostics, color=_color()), err=True)
+        if fmt in ("table", "csv"):
             click.echo(output.stream_summary(stats), err=True)
         statuses = set(stats.status)
         found = stats.found
+        run_diagnostics = stats.diagnostics
     missing = [lead for lead in dict.fromkeys(leads) if lead not in found]
     if missing:
         click.echo(f"slacode: no verdicts for lead{'s' if len(missing) > 1 else ''} "
                    f"{', '.join(map(repr, missing))}: no usable events at or before as_of "
                    "(lead ids are matched exactly)", err=True)
-    if fail_on:
-        bad = {"breached"} if fail_on == "breached" else {"breached", "at_risk"}
-        if statuses & bad:
+    bad = set()
+    if "breached" in fail_on:
+        bad.add("breached")
+    if "at_risk" in fail_on:
+        bad |= {"breached", "at_risk"}
+    if statuses & bad:
+        return EXIT_FINDINGS
+    if "input" in fail_on:
+        own = {id(d) for d in agreement.diagnostics}
+        if any(d.severity != "info" and id(d) not in own for d in run_diagnostics):
             return EXIT_FINDINGS
     return EXIT_OK
 

@@ -80,6 +80,7 @@ class CheckStats:
         self.verdicts = 0
         self.problems = 0
         self.found: set = set()             # the leads asked for with --lead that have verdicts
+        self.diagnostics: list = []         # every diagnostic of the run (the agreement's first)
 
 
 _VERDICT_LINE = b'{"record":"verdict",'
@@ -117,10 +118,12 @@ def csv_columns(plan) -> tuple[str, ...]:
 
 
 def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
-                 leads=None, color: bool = False, columns: tuple[str, ...] = VERDICT_KEYS) -> CheckStats:
+                 leads=None, color: bool = False, columns: tuple[str, ...] = VERDICT_KEYS,
+                 agreement_diagnostics: int = 0) -> CheckStats:
     """Write ``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
     ``serialize=serialize_verdicts``) to the binary stream ``out`` lead by lead (table output
-    is gathered first: it needs column widths)."""
+    is gathered first: it needs column widths). The first ``agreement_diagnostics`` of
+    ``diagnostics`` are the agreement's: written, but not counted as input problems."""
     wanted = set(leads) if leads else None
     stats = CheckStats()
     lead_diags: list = []
@@ -190,8 +193,9 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
         r.diagnostics = all_diags()
         out.write(table(r, rows, color).encode())
     stats.verdicts = sum(stats.status.values())
-    stats.problems = sum(1 for d in all_diags() if d.severity != "info") if fmt != "table" else \
-        sum(1 for d in r.diagnostics if d.severity != "info")
+    stats.diagnostics = all_diags() if fmt != "table" else r.diagnostics
+    # input problems: those of the events (the agreement's own warnings come first)
+    stats.problems = sum(1 for d in stats.diagnostics[agreement_diagnostics:] if d.severity != "info")
     return stats
 
 
