@@ -456,6 +456,24 @@ def test_upcoming_keeps_the_diagnostics_of_events_it_could_not_use():
     assert upcoming(a, UP_EVENTS, as_of="2026-10-14T10:30:00Z").diagnostics == []
 
 
+def test_upcoming_overdue_adds_the_open_clocks_past_their_deadline_first():
+    a = slacode.loads(agreement_text("UTC"))
+    as_of = "2026-10-14T10:30:00Z"
+    plain = upcoming(a, UP_EVENTS, as_of=as_of)
+    late = upcoming(a, UP_EVENTS, as_of=as_of, overdue=True)
+    result = a.evaluate(UP_EVENTS, as_of=as_of)
+    overdue = {(v.lead, v.rule) for v in result.verdicts if v.overdue}
+    assert ("late", "first_touch") in overdue
+    # only breached clocks that are still open: a stopped or cancelled one is not overdue
+    assert all(v.status == "breached" and v.completed_at is None for v in result.verdicts if v.overdue)
+    assert [d for d in late if d.next != "overdue"] == list(plain)
+    firsts = late[:len(overdue)]
+    assert {(d.lead, d.rule) for d in firsts} == overdue and all(d.next == "overdue" for d in firsts)
+    assert all(d.status == "breached" and d.time_left.total_seconds() < 0 for d in firsts)
+    assert [d.next_at for d in late] == sorted(d.next_at for d in late)
+    assert all(d.next_at == d.due_at for d in firsts)
+
+
 def test_upcoming_window_keeps_what_warns_or_falls_due_in_time():
     a = slacode.loads(agreement_text("UTC"))
     soon = upcoming(a, UP_EVENTS, as_of="2026-10-14T10:30:00Z", within="30m")

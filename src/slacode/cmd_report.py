@@ -118,11 +118,13 @@ def _write_html(path, agreement, result, comp, by, period, rules) -> None:
               help="Only clocks whose next moment (warning, else deadline) is at most this far "
                    "ahead: 30m, 2h, 1h30m, 1d (wall clock). Default: every open clock.")
 @click.option("--assignee", "assignees", multiple=True, metavar="NAME", help="Only this rep's clocks (repeatable).")
+@click.option("--overdue", is_flag=True,
+              help="Also the clocks already past their deadline and still unfulfilled (breached, open), first.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
               show_default=True)
 @_event_options
 @_jobs_option
-def due(spec, events, as_of, window, assignees, fmt, tz, input_format, jobs):
+def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, jobs):
     """Open clocks that will warn or fall due soon, soonest first (for reminders and task queues)."""
     from slacode.report import due as up
     from slacode.report.progress import wanted
@@ -134,15 +136,22 @@ def due(spec, events, as_of, window, assignees, fmt, tz, input_format, jobs):
         except ValueError as e:
             _fail(f"--within {window}: {e}")
     result = _evaluate(load_agreement(spec), events, as_of, tz, input_format, wanted(fmt), jobs)
-    items = up.due_list(result.verdicts, result.as_of, within)
+    items = up.due_list(result.verdicts, result.as_of, within, overdue)
     if assignees:
         keep = set(assignees)
         items = [d for d in items if d.assignee in keep]
     click.echo(_render_due(items, result, fmt, within), nl=False)
     if fmt == "table":
         paused = sum(d.paused for d in items)
-        tail = f" ({paused} paused)" if paused else ""
+        late = sum(d.next == "overdue" for d in items)
+        parts = [f"{n} {word}" for n, word in ((late, "overdue"), (paused, "paused")) if n]
+        tail = f" ({', '.join(parts)})" if parts else ""
         click.echo(f"{len(items)} open clock{'s' if len(items) != 1 else ''}{tail}.", err=True)
+        if not overdue:
+            missed = sum(1 for v in result.verdicts if v.overdue)
+            if missed:
+                click.echo(f"{missed} more clock{'s are' if missed != 1 else ' is'} past {'their' if missed != 1 else 'its'} "
+                           "deadline and still open; --overdue lists them.", err=True)
     _input_problems(result)
     return EXIT_OK
 

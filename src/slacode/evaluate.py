@@ -63,6 +63,9 @@ class Verdict:
     period: str | None = None
     timezone: str | None = None           # only_between: the zone used
     zone: Any = None
+    # breached while still open: the deadline passed and the obligation is still unfulfilled
+    # (`within`: no stop yet; `at_least_within`: fewer than N attempts): `slacode due --overdue`
+    overdue: bool = False
 
     def instant(self, key: str) -> datetime | None:
         us = getattr(self, key)
@@ -784,7 +787,8 @@ def _within_judge(rp: RulePlan):
             else:
                 reason = f"Open; {_span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
         return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
-                       warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone)
+                       warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone,
+                       closed is None and status == "breached")
     return within
 
 
@@ -856,7 +860,7 @@ def _at_least_within_judge(rp: RulePlan):
             elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
         return Verdict(lead, rule, "at_least_within", cycle, status, owner, assignee, segment, started, due,
                        completed, warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None,
-                       None, zone)
+                       None, zone, closed is None and nth is None and status == "breached")
     return at_least_within
 
 

@@ -817,10 +817,11 @@ class Agreement(Node):
         return evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
                              input_format=input_format)
 
-    def upcoming(self, events, *, as_of, within=None, default_tz=None):
+    def upcoming(self, events, *, as_of, within=None, default_tz=None, overdue=False):
         """The open clocks that will warn or fall due soon (within ``within``, a timedelta or
-        text such as ``"2h"``; None: all), soonest first — what a reminder service needs.
+        text such as ``"2h"``; None: all), soonest first — what a reminder service needs;
+        ``overdue``: also those past their deadline and still unfulfilled.
         Pure, like :meth:`evaluate`. Returns :class:`slacode.report.due.Due` items."""
         from slacode.report import upcoming
 
-        return upcoming(self, events, as_of=as_of, within=within, default_tz=default_tz)
+        return upcoming(self, events, as_of=as_of, within=within, default_tz=default_tz, overdue=overdue)

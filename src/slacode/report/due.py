@@ -36,7 +36,7 @@ class Due:
     rule: str
     clause: str
     cycle: int
-    status: str                       # pending | at_risk | paused
+    status: str                       # pending | at_risk | paused (| breached: overdue)
     owner: str | None
     assignee: str | None
     segment: str | None
@@ -44,7 +44,7 @@ class Due:
     due_at: datetime
     warn_at: datetime | None
     next_at: datetime                 # warn_at while still ahead, else due_at
-    next: str                         # "warn" or "due": which of the two next_at is
+    next: str                         # "warn" or "due": which of the two next_at is ("overdue": due_at, past)
     time_left: timedelta              # wall clock, as_of -> due_at
     working_left: timedelta           # working time the clock still has
 
@@ -91,14 +91,20 @@ def parse_window(value) -> timedelta:
     return timedelta(seconds=total)
 
 
-def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None) -> list[Due]:
+def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
+             overdue: bool = False) -> list[Due]:
     """The open timed clocks among ``verdicts`` (judged as of ``as_of``, epoch
     microseconds) whose next moment falls at or before ``as_of + within`` (all of them
-    when ``within`` is None), soonest first."""
+    when ``within`` is None), soonest first; with ``overdue``, also those already past their
+    deadline and still unfulfilled (``breached``, ``next`` = ``"overdue"``), which come first."""
     horizon = None if within is None else as_of + int(within.total_seconds() * 1_000_000)
     items = []
     for v in verdicts:
-        if v.lead is None or v.status not in OPEN or v.clause not in TIMED or v.due_at is None:
+        if v.lead is None or v.clause not in TIMED or v.due_at is None:
+            continue
+        if v.status not in OPEN:
+            if overdue and v.overdue:
+                items.append((v.due_at, v.due_at, v.lead, v.rule, v.clause, v.cycle, "overdue", v))
             continue
         warn_ahead = v.warn_at is not None and v.warn_at > as_of
         nxt = v.warn_at if warn_ahead else v.due_at
@@ -130,12 +136,14 @@ class DueList(list):
         self.diagnostics: list = diagnostics if diagnostics is not None else []
 
 
-def upcoming(agreement, events: Iterable, *, as_of, within=None, default_tz=None) -> DueList:
+def upcoming(agreement, events: Iterable, *, as_of, within=None, default_tz=None,
+             overdue: bool = False) -> DueList:
     """The clocks of ``events`` that are open as of ``as_of`` and will warn or fall due
     within ``within`` (a ``timedelta`` or text such as ``"2h"``; None: every open clock),
-    soonest first, in a list whose ``diagnostics`` say which events could not be used.
+    soonest first, in a list whose ``diagnostics`` say which events could not be used;
+    ``overdue``: also the clocks already past their deadline and still unfulfilled, first.
     Pure: no clock, no I/O; ``as_of`` is required (an aware datetime or RFC 3339 text)."""
     cutoff = public_as_of(as_of, default_tz)
     window = None if within is None else parse_window(within)
     result = agreement.evaluate(events, as_of=as_of, default_tz=default_tz)
-    return DueList(due_list(result.verdicts, cutoff, window), result.diagnostics)
+    return DueList(due_list(result.verdicts, cutoff, window, overdue), result.diagnostics)
