@@ -3,6 +3,7 @@ reuse, and that every shared example agreement lints without errors."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -531,3 +532,27 @@ def test_hints_for_a_trigger_after_where_and_a_share_without_percent():
     hints = [d.hint for d in lint(text) if d.code == "SLA101"]
     assert any("runs to the end of the clause" in h for h in hints)
     assert any("`at least 95% met per week`" in h for h in hints)
+
+
+@pytest.mark.parametrize("correct, written, meant", [
+    ("deadline", "dealine", "`deadline`"), ("stop", "stpo", "`stop`"),
+    ("within", "witihn", "`within`"), ("owner", "ownr", "`owner`"),
+])
+def test_a_misspelt_keyword_gets_did_you_mean(correct, written, meant):
+    rule = "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n}\n"
+    text = HEADER + re.sub(rf"\b{correct}\b", written, rule, count=1)
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert f"found `{written}`" in d.message and d.hint == f"did you mean {meant}?"
+
+
+def test_a_word_for_a_comparison_is_answered_and_the_comparisons_are_listed_first():
+    text = HEADER + 'deadline d {\n  owner sales\n  start on a where channel is "phone"\n  stop on b\n  within 4h\n}\n'
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert d.message.startswith("expected a comparison (`==`") and "`==`" in d.hint
+
+
+def test_names_in_a_block_a_misspelt_keyword_skipped_are_not_reported_unused():
+    text = HEADER + ("calendar ny {\n  timezone \"America/New_York\"\n  hours mon-fri 09:00-18:00\n}\n"
+                     "segment us = country == \"US\"\n"
+                     "dealine d {\n  owner sales\n  start on a\n  stop on b\n  within 4h on ny for us\n}\n")
+    assert [d.code for d in lint(text)] == ["SLA101"]

@@ -43,10 +43,14 @@ def _independent(checked: list, agreement, syntax: list, text: str) -> list:
 
     lines = text.split("\n")
     bad_lines = {d.span.line for d in syntax if d.span is not None and d.span.line}
+    starts = sorted(d.span.line for d in agreement.declarations if d.span is not None)
     words: set[str] = set()
     for n in bad_lines:
-        if 0 < n <= len(lines):
-            words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", lines[n - 1]))
+        # the parser skipped from the error to the next declaration it could read: a name
+        # used anywhere in between (`on new_york` in a misspelt `dealine` block) counts too
+        end = next((a for a in starts if a > n), len(lines) + 1)
+        for k in range(n, min(end, len(lines) + 1)):
+            words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", lines[k - 1]))
     spoiled = []
     for decl in agreement.declarations:
         if decl.span is None:

@@ -260,6 +260,10 @@ def describe_expected(expected, terminals: dict) -> str:
             parts.append(phrase)
     words = sorted({_describe_terminal(n, terminals) for n in names if n not in ("COMMENT",)},
                    key=lambda w: (not w.startswith("`"), w))
+    comparison = _FRIENDLY["COMPARATOR"]
+    if comparison in words:             # say it first: a list cut short must not hide `==`
+        words.remove(comparison)
+        words.insert(0, comparison)
     if "the end of the line" in words:  # say it last: it reads as "or the end of the line"
         words.remove("the end of the line")
         words.append("the end of the line")
@@ -672,4 +676,22 @@ def _hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return "names with a dash go in backquotes: `utm-source`"
     if tok.type == "EQUAL" and "COMPARATOR" in accepts:
         return "compare with `==`"
-    return None
+    if tok.type == "NAME" and "COMPARATOR" in accepts and value.lower() in _WORD_COMPARISONS:
+        return f"compare with {_WORD_COMPARISONS[value.lower()]}"
+    return _keyword_hint(value, expected) if tok.type == "NAME" else None
+
+
+_WORD_COMPARISONS = {"is": "`==` (`!=` for not equal)", "equals": "`==`", "eq": "`==`", "ne": "`!=`",
+                     "isnt": "`!=`", "lt": "`<`", "gt": "`>`", "le": "`<=`", "ge": "`>=`", "like": "`contains`"}
+
+
+def _keyword_hint(word: str, expected: str) -> str | None:
+    """``did you mean `deadline`?`` for a misspelt keyword (`dealine`, `stpo`, `witihn`):
+    the expected words that are close to the one written."""
+    import difflib
+
+    words = [w for w in re.findall(r"`([a-z_]+)`", expected) if w != word]
+    close = difflib.get_close_matches(word.lower(), words, n=2, cutoff=0.7)
+    if not close:
+        return None
+    return "did you mean " + " or ".join(f"`{w}`" for w in close) + "?"
