@@ -9,7 +9,7 @@ from slacode import model as m
 from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.checks.context import Context, line_of
+from slacode.checks.context import Context, line_of, walk_pred
 from slacode.checks.logic import implies, is_false
 from slacode.checks.names import kind_word
 from slacode.checks.registry import rule
@@ -294,3 +294,59 @@ def types_named_like_states(ctx: Context) -> Iterator[Diagnostic]:
                            f"`{name}` is a state, but here it names an event type: this fires on events of "
                            f"type `{name}`, not when a lead enters `{name}`", trigger.type,
                            hint=f"write `enter {name}` (or `leave {name}`) for the state")
+
+
+def _lead_fields(ctx: Context) -> dict[str, str]:
+    """Names the agreement uses as lead fields, each with where it first does."""
+    found: dict[str, str] = {}
+
+    def note(pred, where: str) -> None:
+        for node in walk_pred(pred):
+            ref = getattr(node, "field", None)
+            if ref is not None and not ref.is_state:
+                found.setdefault(ref.name, where)
+
+    for name, seg in ctx.segments.items():
+        note(seg.predicate, f"segment `{name}`")
+    for r in ctx.agreement.rules:
+        for clause in r.clauses:
+            if clause.kind == "start_when":
+                note(clause.predicate, f"`start when` of `{r.name.value}`")
+            elif clause.kind == "pause_while":
+                note(clause.predicate, f"`pause while` of `{r.name.value}`")
+            elif clause.kind == "require":
+                for ref in clause.fields:
+                    found.setdefault(ref.name, f"`require` of `{r.name.value}`")
+    for test in ctx.agreement.of("test"):
+        for item in test.items:
+            if item.kind == "event":
+                for a in item.sets:
+                    found.setdefault(a.key.name, f"test \"{test.name.value}\"")
+    return found
+
+
+@rule(codes.WHERE_READS_LEAD_FIELD)
+def where_reads_lead_field(ctx: Context) -> Iterator[Diagnostic]:
+    """`start on assigned where score >= 80` with `score` a lead field elsewhere."""
+    fields = _lead_fields(ctx)
+    if not fields:
+        return
+    props = {a.key.name for test in ctx.agreement.of("test") for item in test.items
+             if item.kind == "event" for a in item.props}
+    seen: set = set()
+    for trigger in ctx.triggers():
+        if trigger.where is None:
+            continue
+        for node in walk_pred(trigger.where):
+            ref = getattr(node, "field", None)
+            if ref is None or ref.is_state or ref.name not in fields or ref.name in props:
+                continue
+            key = (ref.name, ref.span.line if ref.span else None)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield ctx.diag(codes.WHERE_READS_LEAD_FIELD,
+                           f"`{ref.name}` is a lead field in this agreement ({fields[ref.name]}); in "
+                           f"`where` it is the `{trigger.type.value}` event's own property, not the lead's field",
+                           ref, hint="if the lead's field is meant, judge it with a segment in a `for` line "
+                                     "(`within 15m for hot`) or with `start when`")

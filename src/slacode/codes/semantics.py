@@ -776,3 +776,51 @@ TYPE_NAMED_LIKE_STATE = define("SLA325", "event-type-is-a-state", "warning", """
     }
     ```
     """)
+
+WHERE_READS_LEAD_FIELD = define("SLA326", "where-reads-lead-field", "info", """
+    A `where` names a lead field of this agreement (used in a segment, `start when`, `pause
+    while` or `require`, or set in a test): in `where`, names are the event's own
+    properties, so it reads the event's property of that name, not the lead's field.
+
+    ## Why
+    `start on assigned where score >= 80` reads the `score` property of the `assigned`
+    event, which CRMs seldom send: the lead's `score` field is not looked at, so the trigger
+    never fires and nothing says why. Lead fields are judged by segments, in `for` lines and
+    targets, and by `start when` and `pause while`. It is information, not a warning: some
+    CRMs do send the same value both ways (a `team` field on the lead and a `team` property
+    on its `assigned` event), and then the `where` is right. It is left out when a test
+    gives an event a property of that name.
+
+    ## Avoid
+    ```sla
+    agreement "a" {
+      teams sales
+    }
+
+    segment hot = score >= 80
+
+    deadline hot_touch {
+      owner sales
+      start on assigned where score >= 80
+      stop on contact_attempt
+      within 15m for hot
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "a" {
+      teams sales
+    }
+
+    segment hot = score >= 80
+
+    deadline hot_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 15m for hot
+    }
+    ```
+    """)
