@@ -3,6 +3,7 @@ rule and not given twice, a start, a stop and a target, sensible numbers, `for` 
 can apply, a start that is not also the stop."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from slacode import model as m
@@ -350,3 +351,21 @@ def where_reads_lead_field(ctx: Context) -> Iterator[Diagnostic]:
                            f"`where` it is the `{trigger.type.value}` event's own property, not the lead's field",
                            ref, hint="if the lead's field is meant, judge it with a segment in a `for` line "
                                      "(`within 15m for hot`) or with `start when`")
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?(\d[\d_]*)(\.\d+)?")
+
+
+@rule(codes.NUMBER_AS_TEXT_ORDER)
+def numbers_quoted_in_order_comparisons(ctx: Context) -> Iterator[Diagnostic]:
+    """`score >= "80"`: text ordered letter by letter, not the number meant."""
+    for pred in ctx.predicates():
+        for node in walk_pred(pred):
+            if node.kind != "compare" or node.op not in ("<", "<=", ">", ">=") or node.field.is_state:
+                continue
+            value = node.value
+            if value.kind == "string" and isinstance(value.value, str) and _NUMBER_TEXT.fullmatch(value.value.strip()):
+                yield ctx.diag(codes.NUMBER_AS_TEXT_ORDER,
+                               f"`{node.field.text()} {node.op} \"{value.value}\"` orders text letter by letter "
+                               f"(\"9\" comes after \"80\"), not numbers", value,
+                               hint=f"write the number without quotes: `{node.field.text()} {node.op} {value.value.strip()}`")

@@ -824,3 +824,32 @@ WHERE_READS_LEAD_FIELD = define("SLA326", "where-reads-lead-field", "info", """
     }
     ```
     """)
+
+NUMBER_AS_TEXT_ORDER = define("SLA327", "number-as-text-order", "warning", """
+    An order comparison (`<`, `<=`, `>`, `>=`) with a number written in quotes: `score >=
+    "80"` compares text, letter by letter, so `"9"` is after `"80"` and `"100"` before it.
+
+    ## Why
+    Text is ordered like words in a dictionary. A score or an amount the CRM sends as a
+    number is never equal to, or ordered against, a text (such comparisons are false and
+    reported while evaluating), and one it sends as text is ordered letter by letter. Either
+    way `score >= "80"` does not mean "at least 80". Write the number without quotes.
+
+    ## Avoid
+    ```sla
+    agreement "a" {
+      teams sales
+    }
+
+    segment hot = score >= "80"
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "a" {
+      teams sales
+    }
+
+    segment hot = score >= 80
+    ```
+    """)
