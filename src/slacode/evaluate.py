@@ -957,7 +957,7 @@ def _never_judge(c):
         detail = f"attempts outside `{c.clock.name}` working time"
         violators = _during_violators(c.clock)
     else:
-        detail = "attempts outside the allowed hours of the lead's time zone"
+        detail = f"attempts outside {_window_text(c.window)} in the lead's time zone"
         violators = _between_violators(c)
     key = c.key
     head = f"{detail[0].upper()}{detail[1:]}: "
@@ -978,10 +978,20 @@ def _never_judge(c):
             status, reason, found = "met", met_reason, []
         else:
             status, reason, found = "pending", open_reason, []
+        if between and used:                            # which zone the times were read in
+            reason = f"{reason[:-1]} (read in {', '.join(used)})."
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, None, None,
                        None, None, None, None, found, reason, None,
                        (", ".join(used) if used else None) if between else None, zone)
     return never
+
+
+def _window_text(window: tuple) -> str:
+    """``08:00-21:00``: an `only between` window as written."""
+    def hhmm(minutes) -> str:
+        h, m = divmod(int(minutes), 60)
+        return f"{h:02d}:{m:02d}"
+    return f"{hhmm(window[0])}-{hhmm(window[1])}"
 
 
 def _per_day_violators(n: int, zone):
