@@ -556,3 +556,18 @@ def test_names_in_a_block_a_misspelt_keyword_skipped_are_not_reported_unused():
                      "segment us = country == \"US\"\n"
                      "dealine d {\n  owner sales\n  start on a\n  stop on b\n  within 4h on ny for us\n}\n")
     assert [d.code for d in lint(text)] == ["SLA101"]
+
+
+def test_warn_at_zero_and_a_segment_named_twice_in_the_untracked_warning():
+    text = HEADER + ("segment hot = score >= 80\n"
+                     "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1h for hot\n"
+                     "  within 2h for hot\n  warn at 0%\n}\n")
+    found = {d.code: d for d in lint(text)}
+    assert "`warn at 0%`" in found["SLA321"].message and found["SLA321"].severity == "warning"
+    assert "outside `hot` are not tracked" in found["SLA319"].message
+
+
+def test_a_duration_written_in_both_forms_says_so():
+    text = HEADER + "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1h 30 minutes\n}\n"
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert "one form" in d.hint

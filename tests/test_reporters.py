@@ -85,6 +85,11 @@ def test_lint_sarif_is_valid_sarif_2_1_0(broken: Path):
     assert len(log["runs"]) == 1
     assert proc.stderr == ""                                # no summary line mixed in
     assert run("lint", "--format", "sarif", "--exit-zero", "specs", cwd=broken.parent.parent).returncode == 0
+    # the base id of the relative URIs is defined, for viewers other than GitHub's
+    (run_,) = log["runs"]
+    assert {loc["physicalLocation"]["artifactLocation"]["uriBaseId"]
+            for r in run_["results"] for loc in r["locations"]} == {"SRCROOT"}
+    assert run_["originalUriBaseIds"]["SRCROOT"]["uri"] == broken.parent.parent.resolve().as_uri() + "/"
 
 
 def test_the_sarif_schema_can_reject_a_log():

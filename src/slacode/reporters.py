@@ -244,6 +244,11 @@ def sarif_log(diags: Iterable[Diagnostic], sources: Mapping | None = None,
         "rules": rules,
     }
     run = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
+    if any("uriBaseId" in loc["physicalLocation"]["artifactLocation"]
+           for r in results for loc in r.get("locations", ())):
+        # where SRCROOT is, for viewers outside GitHub (which sets it to the checkout)
+        base = Path(root) if root is not None else Path.cwd()
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": base.resolve().as_uri() + "/"}}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 

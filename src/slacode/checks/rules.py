@@ -186,6 +186,10 @@ def zero_durations(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.ZERO_DURATION, f"{what} of zero in rule `{r.name.value}`", c.duration,
                                hint="give the time the promise allows, such as `4h`" if c.kind != "gap"
                                else "give the least time between attempts, such as `2h`, or remove the line")
+            elif c.kind == "warn" and c.percent == 0:
+                yield ctx.diag(codes.ZERO_DURATION, f"`warn at 0%` makes every open cycle of `{r.name.value}` "
+                               "at_risk from its start", c, hint="warn part of the way, such as `warn at 75%`, "
+                                                                 "or remove the line")
 
 
 @rule(codes.DAY_WITHOUT_CALENDAR)
@@ -208,7 +212,7 @@ def default_lines(ctx: Context) -> Iterator[Diagnostic]:
         kind = "at_least_within" if r.rule_kind == "attempts" else "within"
         lines = r.of(kind)
         if lines and all(c.segment is not None for c in lines):
-            segs = ", ".join(f"`{c.segment.value}`" for c in lines)
+            segs = ", ".join(f"`{name}`" for name in dict.fromkeys(c.segment.value for c in lines))
             yield ctx.diag(codes.NO_DEFAULT_TARGET,
                            f"every `{clause_word(kind)}` line of `{r.name.value}` has `for`: leads outside "
                            f"{segs} are not tracked", lines[0],
