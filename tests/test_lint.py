@@ -571,3 +571,11 @@ def test_a_duration_written_in_both_forms_says_so():
     text = HEADER + "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1h 30 minutes\n}\n"
     (d,) = [d for d in lint(text) if d.code == "SLA101"]
     assert "one form" in d.hint
+
+
+def test_a_bad_literal_is_reported_beside_a_syntax_error_in_the_same_block():
+    text = HEADER + ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1h\n}\n"
+                     'test "t" {\n  as of 2026-12-01T12:00-03:00\n  lead "x"\n'
+                     "  at 2026-12-01T10:00:00 a\n  at 2026-12-01T10:10:00-03:00 b with owner = carla\n"
+                     "  expect d met\n}\n")
+    assert [(d.code, d.line) for d in lint(text)] == [("SLA108", 12), ("SLA108", 14), ("SLA101", 15)]

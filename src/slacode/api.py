@@ -33,12 +33,16 @@ _CROSS_CODES = frozenset(("SLA201", "SLA206", "SLA207", "SLA208", "SLA209", "SLA
                           "SLA214", "SLA217", "SLA218", "SLA317", "SLA318", "SLA319", "SLA320"))
 
 
+#: Checks of a literal by itself (a timestamp, a date): a line skipped elsewhere cannot cause them.
+_LOCAL_CODES = frozenset(("SLA108",))
+
+
 def _independent(checked: list, agreement, syntax: list, text: str) -> list:
     """The findings of the checks that a file's syntax errors cannot have caused, so that
     one pass reports every independent problem: nothing inside a declaration that holds a
-    syntax error (a skipped line can explain a missing clause), and no finding about a
-    name written on a line with a syntax error (`calendar `x` is not declared` when the
-    line declaring `x` was skipped)."""
+    syntax error (a skipped line can explain a missing clause), except a literal that cannot
+    be read on another line of it; and no finding about a name written on a line with a
+    syntax error (`calendar `x` is not declared` when the line declaring `x` was skipped)."""
     import re
 
     lines = text.split("\n")
@@ -64,7 +68,8 @@ def _independent(checked: list, agreement, syntax: list, text: str) -> list:
     out = []
     for d in checked:
         line = d.span.line if d.span is not None else None
-        if line is not None and any(a <= line <= b for a, b in spoiled):
+        if line is not None and any(a <= line <= b for a, b in spoiled) and \
+                not (d.code in _LOCAL_CODES and line not in bad_lines):
             continue
         if d.code in _CROSS_CODES and (d.code == "SLA201" or set(re.findall(r"`([^`]+)`", d.message)) & words):
             continue
