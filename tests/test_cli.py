@@ -219,6 +219,24 @@ def test_csv_has_a_timezone_column_when_the_agreement_has_quiet_hours():
     assert plain.stdout.splitlines()[0].endswith(",evidence,reason")
 
 
+def test_due_counts_follow_the_assignee_filter_and_leave_out_the_agreements_warnings(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "x" {\n  timezone "UTC"\n  teams sales\n}\n'
+                    'deadline firstTouch {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n')
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead":"A","at":"2026-11-24T08:00:00Z","type":"assigned","owner":"ana"}\n'
+                      '{"lead":"B","at":"2026-11-24T08:00:00Z","type":"assigned","owner":"bia"}\n'
+                      '{"lead":"C","at":"2026-11-24T08:00:00Z","type":"assigned","owner":"bia"}\n')
+    args = ["due", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z"]
+    ana = run(*args, "--assignee", "ana")
+    assert ana.returncode == 0 and "1 more clock is past its deadline" in ana.stderr, ana.stderr
+    assert "input problem" not in ana.stderr            # the agreement's SLA401 (camelCase) is not the events'
+    assert "3 more clocks are past their deadline" in run(*args).stderr
+    listed = run(*args, "--assignee", "bia", "--overdue", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(x)["lead"] for x in listed] == ["B", "C"]
+    assert "input problem" not in run("report", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z").stderr
+
+
 def test_the_program_exits_with_mains_status_and_spares_the_last_collection(monkeypatch):
     """`slacode` (the console entry) exits with main()'s status, after gc.freeze() so that
     the interpreter's last collection does not walk every object left for nothing."""

@@ -457,6 +457,40 @@ def test_jsonl_repeated_keys_are_reported_with_the_last_value_used(tmp_path):
     assert len(batch.records) == 8
 
 
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6)
+    | st.text(alphabet=st.sampled_from('ab": \\{}[],\n'), max_size=8),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(alphabet=st.sampled_from('ab": \\'), max_size=4), inner, max_size=3),
+    max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(alphabet=st.sampled_from('ab": '), max_size=4), _JSON_VALUES, max_size=5),
+       st.sampled_from([(",", ":"), (", ", ": "), (" , ", " : ")]))
+def test_repeated_keys_none_in_any_dict_and_the_scanner_only_when_needed(obj, separators):
+    import json as std_json
+
+    from slacode import events
+
+    raw = std_json.dumps(obj, separators=separators, ensure_ascii=False).encode()
+    assert events.repeated_keys(raw, obj) == []
+    if separators != (" , ", " : "):        # compact or spaced after the colon: counted, never scanned
+        calls = []
+        real, events._scan_repeats = events._scan_repeats, lambda text: calls.append(text) or []
+        try:
+            events.repeated_keys(raw, obj)
+        finally:
+            events._scan_repeats = real
+        assert calls == []
+    if obj:                                 # a key written again is always found, at its repeat
+        key = next(iter(obj))
+        text = raw.decode()
+        again = std_json.dumps(key, ensure_ascii=False) + separators[1] + "1" + separators[0]
+        doubled = "{" + again + text[1:]
+        assert events.repeated_keys(doubled.encode(), std_json.loads(doubled)) == [(key, len(again) + 2)]
+
+
 def test_unicode_values(tmp_path):
     path = write(tmp_path, "e.jsonl", line(lead="São Paulo ☕", at="2026-11-09T16:00:00Z",
                                            type="x", nome="José") + "\n")
@@ -512,6 +546,9 @@ def test_the_same_file_named_twice_is_refused(tmp_path, monkeypatch):
     (tmp_path / "link.jsonl").symlink_to(path)
     with pytest.raises(EventInputError, match="'link.jsonl'"):
         read("e.jsonl", "link.jsonl")
+    (tmp_path / "hard.jsonl").hardlink_to(path)
+    with pytest.raises(EventInputError, match="'hard.jsonl'"):
+        read("e.jsonl", "hard.jsonl")
 
 
 def test_stdin(monkeypatch):
@@ -778,6 +815,34 @@ def test_csv_quoted_cell_over_lines_that_read_like_rows_is_a_warning(tmp_path):
     assert [(c, ln) for c, ln, _ in codes_of(batch)] == [("SLA512", 2)]
     (warning,) = batch.diagnostics
     assert warning.severity == "warning" and "lines 3, 4 read like events" in warning.message
+
+
+def test_csv_a_line_not_utf8_taken_by_a_stray_quote_is_reported_once_and_no_row_is_lost(tmp_path):
+    path = write(tmp_path, "e.csv", b"\n".join([
+        b"lead,at,type,note",
+        b'A,2026-11-24T09:00:00Z,x,"Acme, Inc',          # 2: left open, takes lines 3-5
+        b"B,2026-11-24T09:05:00Z,x,called",
+        b"\xff\xfeC,2026-11-24T09:06:00Z,x,ok",          # 4: not UTF-8
+        b"D,2026-11-24T09:07:00Z,x,ok",
+    ]) + b"\n")
+    batch = read(path)
+    assert [(r.lead, r.line) for r in batch.records] == [("B", 3), ("D", 5)]
+    assert [(c, ln) for c, ln, _ in codes_of(batch)] == [("SLA501", 2), ("SLA508", 4)]
+
+
+def test_csv_quote_probe_does_not_report_a_shifted_time_for_lines_it_only_looked_at(tmp_path):
+    path = write(tmp_path, "e.csv", "\n".join([
+        "lead,at,type,note",
+        'A,2026-11-24 09:00:00,x,"a note that runs on',
+        'B,2026-03-08 02:30:00,x,into a line that reads like a row"',
+    ]) + "\n")
+    batch = read(path, default_tz="America/New_York")
+    assert [d.code for d in batch.diagnostics] == ["SLA512"]
+
+
+def test_csv_cell_columns_with_a_quote_inside_an_unquoted_cell(tmp_path):
+    path = write(tmp_path, "e.csv", 'note,lead,at,type\n5" screen,A,notatime,x\n"a ""b"", c",B,nope,x\n')
+    assert [(c, ln, col) for c, ln, col in codes_of(read(path))] == [("SLA503", 2, 13), ("SLA503", 3, 16)]
 
 
 def test_csv_column_named_fields_is_a_property(tmp_path):

@@ -579,3 +579,23 @@ def test_a_bad_literal_is_reported_beside_a_syntax_error_in_the_same_block():
                      "  at 2026-12-01T10:00:00 a\n  at 2026-12-01T10:10:00-03:00 b with owner = carla\n"
                      "  expect d met\n}\n")
     assert [(d.code, d.line) for d in lint(text)] == [("SLA108", 12), ("SLA108", 14), ("SLA101", 15)]
+
+
+def test_quoted_numbers_with_a_leading_zero_are_codes_not_numbers():
+    text = HEADER + 'segment metro = cep >= "01000000" and cep <= "09999999" or n > "007"\n' \
+                    'segment neg = balance > "-5" or balance > "+5"\n'
+    found = [(d.code, d.message) for d in lint(text) if d.code == "SLA327"]
+    assert len(found) == 1 and '"-5"' in found[0][1]
+
+
+def test_a_duration_written_in_parts_says_to_join_them():
+    text = HEADER + "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1h 30m\n}\n"
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert "`1h30m`" in d.hint
+
+
+def test_many_syntax_errors_are_filtered_in_linear_time():
+    block = "dealine d{n} {{\n  owner sales\n  start on a\n  stop on b\n  within 1h\n}}\n"
+    text = HEADER + "".join(block.format(n=n) for n in range(60))
+    codes = [d.code for d in lint(text)]
+    assert codes.count("SLA101") == 60 and set(codes) == {"SLA101"}

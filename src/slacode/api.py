@@ -48,13 +48,23 @@ def _independent(checked: list, agreement, syntax: list, text: str) -> list:
     lines = text.split("\n")
     bad_lines = {d.span.line for d in syntax if d.span is not None and d.span.line}
     starts = sorted(d.span.line for d in agreement.declarations if d.span is not None)
+    # the parser skipped from each error to the next declaration it could read: a name used
+    # anywhere in between (`on new_york` in a misspelt `dealine` block) counts too (each line
+    # read once, however many errors share it)
+    from bisect import bisect_right
+
+    skipped: set[int] = set()
+    for n in sorted(bad_lines):
+        if n in skipped:
+            continue
+        i = bisect_right(starts, n)
+        end = starts[i] if i < len(starts) else len(lines) + 1
+        skipped.update(range(n, min(end, len(lines) + 1)))
     words: set[str] = set()
-    for n in bad_lines:
-        # the parser skipped from the error to the next declaration it could read: a name
-        # used anywhere in between (`on new_york` in a misspelt `dealine` block) counts too
-        end = next((a for a in starts if a > n), len(lines) + 1)
-        for k in range(n, min(end, len(lines) + 1)):
-            words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", lines[k - 1]))
+    name = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").findall
+    for k in skipped:
+        if 0 < k <= len(lines):
+            words.update(name(lines[k - 1]))
     spoiled = []
     for decl in agreement.declarations:
         if decl.span is None:

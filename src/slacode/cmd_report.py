@@ -28,8 +28,11 @@ def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, j
         return evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs)
 
 
-def _input_problems(result) -> None:
-    problems = sum(1 for d in result.diagnostics if d.severity != "info")
+def _input_problems(result, agreement) -> None:
+    """The count of the events' problems (the agreement's own warnings, which come first in
+    ``result.diagnostics``, are not the events')."""
+    own = len(agreement.diagnostics)
+    problems = sum(1 for d in result.diagnostics[own:] if d.severity != "info")
     if problems:
         click.echo(f"{problems} input problem{'s' if problems != 1 else ''} reported while reading the "
                    "events; `slacode check` lists them.", err=True)
@@ -79,7 +82,7 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, tz, input_for
         click.echo(tables.render_text(comp), nl=False)
     if html_file:
         _write_html(html_file, agreement, result, comp, by, period, selected)
-    _input_problems(result)
+    _input_problems(result, agreement)
     return EXIT_OK
 
 
@@ -135,10 +138,11 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
             within = up.parse_window(window)
         except ValueError as e:
             _fail(f"--within {window}: {e}")
-    result = _evaluate(load_agreement(spec), events, as_of, tz, input_format, wanted(fmt), jobs)
+    agreement = load_agreement(spec)
+    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs)
+    keep = set(assignees) if assignees else None
     items = up.due_list(result.verdicts, result.as_of, within, overdue)
-    if assignees:
-        keep = set(assignees)
+    if keep is not None:
         items = [d for d in items if d.assignee in keep]
     click.echo(_render_due(items, result, fmt, within), nl=False)
     if fmt == "table":
@@ -148,11 +152,11 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
         tail = f" ({', '.join(parts)})" if parts else ""
         click.echo(f"{len(items)} open clock{'s' if len(items) != 1 else ''}{tail}.", err=True)
         if not overdue:
-            missed = sum(1 for v in result.verdicts if v.overdue)
+            missed = sum(1 for v in result.verdicts if v.overdue and (keep is None or v.assignee in keep))
             if missed:
                 click.echo(f"{missed} more clock{'s are' if missed != 1 else ' is'} past {'their' if missed != 1 else 'its'} "
                            "deadline and still open; --overdue lists them.", err=True)
-    _input_problems(result)
+    _input_problems(result, agreement)
     return EXIT_OK
 
 

@@ -337,53 +337,91 @@ def _column_of_key(raw: bytes, key: str) -> int:
     return len(raw[:m.start()].decode("utf-8", "replace")) + 1
 
 
-def _keys_in(value) -> int:
-    """How many keys the JSON objects in ``value`` have, nested ones included."""
-    if value.__class__ is dict:
-        return len(value) + sum(_keys_in(v) for v in value.values() if v.__class__ in _NESTED)
-    return sum(_keys_in(v) for v in value if v.__class__ in _NESTED)
+def _colons_of(obj: dict, spaced: bool = False) -> int:
+    """How many ``":`` the compact JSON text of ``obj`` holds: one after each key, one for
+    each ``":`` inside a key or a text (written ``\\":`` there), and one for each key or
+    text that starts with a colon (its opening quote and that colon); with ``spaced``, the
+    same for ``" :`` (the line then counts both)."""
+    marks = ('":', '" :') if spaced else ('":',)
+    n = 0
+    stack = [obj]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value = pop()
+        if value.__class__ is dict:
+            n += len(value)
+            texts = list(value)
+            items = value.values()
+        else:
+            texts, items = [], value
+        for item in items:
+            kind = item.__class__
+            if kind is str:
+                texts.append(item)
+            elif kind is dict or kind is list:
+                push(item)
+        for text in texts:
+            if '"' in text:                 # `\\":` inside the text
+                for mark in marks:
+                    n += text.count(mark)
+            if text[:1] == ":" or spaced and text[:2] == " :":
+                n += 1                      # the opening quote and the text's first colon
+    return n
 
 
-_NESTED = (dict, list)
+def repeated_keys(raw: bytes, obj: dict) -> list[tuple[str, int]]:
+    """The keys that one object of a JSON line names again (orjson, like most readers, keeps
+    the last value), each once with the 1-based character column of its first repeat.
 
-
-def repeated_keys(raw: bytes, obj: dict) -> list[str]:
-    """The keys that one object of a JSON line names more than once (orjson, like most
-    readers, keeps the last value): each repeat once, in the order the repeats come.
-
-    Cheap when there are none: every key is followed by ``":`` in compact JSON, so as many
-    of those as the parsed objects have keys means no key was repeated; only a line that
-    differs (a repeat, a ``":`` inside a text, a space before a colon) is read again with
-    the standard library, which shows every key."""
-    try:
-        if raw.count(b'":') == _keys_in(obj):
-            return []
-    except RecursionError:
+    Cheap when there are none: every key is followed by ``":`` (or ``" :``), so a line
+    holds exactly :func:`_colons_of` of them; only a line with more (a repeated key), or
+    written some other way (``"key"  :``), is scanned key by key."""
+    spaced = b'" :' in raw
+    seen = raw.count(b'":') + (raw.count(b'" :') if spaced else 0)
+    if seen == _colons_of(obj, spaced):
         return []
-    found: list[str] = []
-
-    def pairs(items):
-        seen = set()
-        for key, _ in items:
-            if key in seen:
-                found.append(key)
-            seen.add(key)
-        return dict(items)
-
-    try:
-        json.loads(raw, object_pairs_hook=pairs)
-    except (ValueError, RecursionError):
-        return []
-    return found
+    return _scan_repeats(raw.decode("utf-8", "replace"))
 
 
-def _column_of_repeat(raw: bytes, key: str) -> int:
-    """1-based character column of the second ``"key":`` of a JSON line (else the first)."""
-    found = list(re.finditer(b'"' + re.escape(orjson.dumps(key)[1:-1]) + rb'"\s*:', raw))
-    if not found:
-        return 1
-    m = found[1] if len(found) > 1 else found[0]
-    return len(raw[:m.start()].decode("utf-8", "replace")) + 1
+def _scan_repeats(text: str) -> list[tuple[str, int]]:
+    """(key, column) of each key that an object of ``text`` (one valid JSON value) names
+    again, in the order of the repeats."""
+    found: dict[str, int] = {}
+    stack: list = []                        # per open object its keys; None for an array
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while True:                     # the closing quote: one not escaped
+                j = text.find('"', j)
+                if j < 0:
+                    return list(found.items())
+                k = j - 1
+                while text[k] == "\\":
+                    k -= 1
+                if (j - 1 - k) % 2 == 0:
+                    break
+                j += 1
+            m = j + 1
+            while m < n and text[m] in " \t\r\n":
+                m += 1
+            if m < n and text[m] == ":" and stack and stack[-1] is not None:
+                key = json.loads(text[i:j + 1])
+                if key in stack[-1]:
+                    found.setdefault(key, i + 1)
+                else:
+                    stack[-1].add(key)
+            i = j + 1
+            continue
+        if ch == "{":
+            stack.append(set())
+        elif ch == "[":
+            stack.append(None)
+        elif ch in "}]" and stack:
+            stack.pop()
+        i += 1
+    return list(found.items())
 
 
 def after_as_of_diagnostic(count: int, first: int, name: str | None, as_of: int,
@@ -474,10 +512,10 @@ class _Reader:
     def repeated(self, raw: bytes, obj: dict, name: str | None, line: int) -> None:
         """SLA511 for each key that one object of the line names twice (the last value
         is used)."""
-        for key in repeated_keys(raw, obj):
+        for key, column in repeated_keys(raw, obj):
             self.diagnostics.append(_diag(
                 codes.REPEATED_KEY, f"the key {key!r} appears more than once in one object of this "
-                f"event; its last value is used", name, line, _column_of_repeat(raw, key),
+                f"event; its last value is used", name, line, column,
                 "give each key once (remove the value that is not meant)"))
 
     def bad_json(self, raw: bytes, exc: Exception, name: str, line: int) -> None:
@@ -541,6 +579,8 @@ class _Reader:
                     fields = obj.get("fields")
                     if fields.__class__ is not dict_ or extra != len(fields):
                         self.repeated(raw, obj, name, lineno)
+                elif b'" :' in raw:                     # a space before a colon: not counted
+                    self.repeated(raw, obj, name, lineno)
                 lead = pop(obj, "lead", None)
                 at = pop(obj, "at", None)
                 typ = pop(obj, "type", None)
@@ -633,8 +673,9 @@ class _Reader:
                                               hint=_QUOTE_HINT))
                 return
             start, prev = prev + 1, tape.number
-            if tape.bad_line >= start:
-                self.bad_utf8(*tape.bad, name, tape.bad_line)
+            bad = tape.bad_in(start, prev)
+            if bad:
+                self.bad_utf8(*bad[0][1], name, bad[0][0])
                 self.diagnostics.append(_diag(codes.CSV_HEADER,
                                               "the header is not valid UTF-8; no event is read",
                                               name, start))
@@ -657,10 +698,13 @@ class _Reader:
             except (csv.Error, StopIteration):
                 continue
             if len(cells) == ncols:
+                shifted = len(self.clock.shifted)
                 try:
                     self.clock.us(cells[i_at].strip())
                 except ValueError:
                     continue
+                finally:                    # only a probe: no SLA510 for a line not read as an event
+                    del self.clock.shifted[shifted:]
                 rows.append(line + offset)
         if rows:
             last = line + len(taken) - 1
@@ -741,8 +785,10 @@ class _Reader:
                 tape.again(taken[1:])
                 continue
             lineno, prev = prev + 1, tape.number
-            if tape.bad_line >= lineno:
-                self.bad_utf8(*tape.bad, name, tape.bad_line)
+            bad = tape.bad_in(lineno, prev)
+            if bad:                                 # a row with a line that was not UTF-8
+                for number, (raw, exc) in bad:
+                    self.bad_utf8(raw, exc, name, number)
                 continue
             if len(row) != ncols:
                 if not row or (len(row) == 1 and not row[0].strip()):
@@ -814,14 +860,25 @@ class _Reader:
 def _csv_column(text: str, index: int) -> int:
     """1-based character column where cell ``index`` of a CSV row starts on its first line
     (1 when the row's quoted cells carry it onto a later line)."""
-    cell, quoted = 0, False
+    cell, quoted, start, skip = 0, False, True, False
     for i, ch in enumerate(text):
         if cell == index:
             return i + 1
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "," and not quoted:
+        if skip:                                    # the second quote of a `""` in a quoted cell
+            skip = False
+        elif quoted:
+            if ch == '"':
+                if text[i + 1:i + 2] == '"':
+                    skip = True
+                else:
+                    quoted = False
+        elif ch == '"' and start:                   # only a cell's first character opens quotes
+            quoted = True
+        elif ch == ",":
             cell += 1
+            start = True
+            continue
+        start = False
     return 1 if cell != index else len(text.rstrip("\r\n")) + 1
 
 
@@ -833,17 +890,17 @@ class _Tape:
     """The text lines of a CSV source, as :func:`csv.reader` takes them: decoded (the
     first line's BOM dropped), counted, and those of the row being read kept in
     :attr:`taken`, so that the lines a broken row swallowed can be read again
-    (:meth:`again`). ``bad_line``/``bad``: the last line that was not UTF-8 and its error."""
+    (:meth:`again`). Lines that are not UTF-8 are decoded with replacement characters and
+    kept in :attr:`bad` until the row that holds them asks (:meth:`bad_in`)."""
 
-    __slots__ = ("_lines", "_back", "taken", "number", "bad_line", "bad")
+    __slots__ = ("_lines", "_back", "taken", "number", "bad")
 
     def __init__(self, lines: Iterable[bytes]):
         self._lines = iter(lines)
         self._back: list[tuple[int, str]] = []     # lines to read again, the next one last
         self.taken: list[str] = []
         self.number = 0                            # lines given to the reader so far
-        self.bad_line = 0
-        self.bad = None
+        self.bad: dict[int, tuple] = {}            # line -> (raw bytes, UnicodeDecodeError)
 
     def __iter__(self) -> "_Tape":
         return self
@@ -859,10 +916,16 @@ class _Tape:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                self.bad_line, self.bad = self.number, (raw, exc)
+                self.bad[self.number] = (raw, exc)
                 text = raw.decode("utf-8", "replace")
         self.taken.append(text)
         return text
+
+    def bad_in(self, first: int, last: int) -> list[tuple[int, tuple]]:
+        """The lines from ``first`` to ``last`` that were not UTF-8, each given once."""
+        if not self.bad:
+            return []
+        return [(n, self.bad.pop(n)) for n in range(first, last + 1) if n in self.bad]
 
     def again(self, texts: list[str]) -> None:
         """Give these lines (the last ones taken, in order) to the reader again."""
@@ -989,8 +1052,8 @@ def resolve_sources(sources: Any, input_format: str | None = None) -> list[_Sour
     resolved = [_resolve(s, fmt) for s in sources]
     seen: dict = {}
     for src in resolved:                    # the same file twice: every event would count twice
-        key = _STDIN_NAME if src.path is None and src.stream is None else \
-            os.path.realpath(src.path) if src.path is not None else None
+        key = _STDIN_NAME if src.path is None and src.stream is None else _file_key(src.path) \
+            if src.path is not None else None
         if key is None:
             continue
         if key in seen:
@@ -999,6 +1062,15 @@ def resolve_sources(sources: Any, input_format: str | None = None) -> list[_Sour
                                   "count twice); name each file once")
         seen[key] = src.name
     return resolved
+
+
+def _file_key(path: str):
+    """What names one file whatever the path to it (symbolic and hard links included)."""
+    try:
+        st = os.stat(path)
+        return (st.st_dev, st.st_ino)
+    except OSError:
+        return os.path.realpath(path)
 
 
 def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None) -> tuple[_Reader, list[_Source]]:

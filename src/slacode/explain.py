@@ -124,10 +124,16 @@ def lead_problems(diagnostics: list, lead: str, lines: dict) -> tuple[list, int]
             continue
         text = lines.get((d.path, d.line))
         names = False
-        if text is not None:
-            if quoted in text:
+        if text is not None and lead in text:
+            try:
+                obj = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                obj = None
+            if obj.__class__ is dict:                # a JSON event: its own `lead`
+                names = obj.get("lead") == lead
+            elif quoted in text:                     # a JSON line that cannot be read
                 names = True
-            elif lead in text:                       # a CSV row: the lead is one of its cells
+            else:                                    # a CSV row: the lead is one of its cells
                 try:
                     names = lead in next(csv.reader([text]))
                 except (csv.Error, StopIteration):

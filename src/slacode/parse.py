@@ -671,6 +671,9 @@ def _hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     line_before = before[before.rfind("\n") + 1:]
     if tok.type == "NUMBER" and re.search(r"\d[mhd]\Z", line_before):
         return "write a duration in one form: `1h30m`, or `1 hour 30 minutes`"
+    if tok.type == "DURATION" and re.search(r"\d[mhd]\Z", line_before):
+        joined = re.search(r"\d+[mhd]\Z", line_before).group(0) + str(tok.value)
+        return f"write the parts of a duration together: `{joined}`"
     if tok.type == "NAME" and "a duration" in expected and re.fullmatch(r"\d+\s*\w+", value or ""):
         return "write durations as `30m`, `4h`, `2d` or `30 minutes`"
     if tok.type == "_NL" and accepts == {"PERCENT"}:

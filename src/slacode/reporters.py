@@ -248,7 +248,8 @@ def sarif_log(diags: Iterable[Diagnostic], sources: Mapping | None = None,
            for r in results for loc in r.get("locations", ())):
         # where SRCROOT is, for viewers outside GitHub (which sets it to the checkout)
         base = Path(root) if root is not None else Path.cwd()
-        run["originalUriBaseIds"] = {SRCROOT: {"uri": base.resolve().as_uri() + "/"}}
+        uri = base.resolve().as_uri()
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": uri if uri.endswith("/") else uri + "/"}}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 

@@ -212,9 +212,9 @@ def _zone(default_tz: tzinfo | str | None) -> tzinfo | None:
         except (ZoneInfoNotFoundError, ValueError):
             from slacode.calendar import check_timezone
 
-            problem = (check_timezone(default_tz) or "").rstrip(".")
-            raise UnknownZoneError(f"unknown time zone {default_tz!r}: {problem or 'not an IANA name'}; "
-                                   "name one such as 'America/Sao_Paulo' or 'UTC'") from None
+            problem = check_timezone(default_tz) or "it is not an IANA name."
+            raise UnknownZoneError(f"unknown time zone {default_tz!r}: {problem} Name one such as "
+                                   "'America/Sao_Paulo' or 'UTC'.") from None
     raise TypeError(f"default_tz must be a tzinfo or a zone name, not {type(default_tz).__name__}")
 
 

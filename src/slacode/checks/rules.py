@@ -357,7 +357,9 @@ def where_reads_lead_field(ctx: Context) -> Iterator[Diagnostic]:
                                      "(`within 15m for hot`) or with `start when`")
 
 
-_NUMBER_TEXT = re.compile(r"[+-]?(\d[\d_]*)(\.\d+)?")
+# a number as the language writes one: no sign but `-`, no leading zero (`"007"`, `"01000"`
+# are codes, where ordering text is what is meant)
+_NUMBER_TEXT = re.compile(r"-?(0|[1-9][0-9]*(_[0-9]{3})*)(\.[0-9]+)?")
 
 
 @rule(codes.NUMBER_AS_TEXT_ORDER)
@@ -368,8 +370,8 @@ def numbers_quoted_in_order_comparisons(ctx: Context) -> Iterator[Diagnostic]:
             if node.kind != "compare" or node.op not in ("<", "<=", ">", ">=") or node.field.is_state:
                 continue
             value = node.value
-            if value.kind == "string" and isinstance(value.value, str) and _NUMBER_TEXT.fullmatch(value.value.strip()):
+            if value.kind == "string" and isinstance(value.value, str) and _NUMBER_TEXT.fullmatch(value.value):
                 yield ctx.diag(codes.NUMBER_AS_TEXT_ORDER,
                                f"`{node.field.text()} {node.op} \"{value.value}\"` orders text letter by letter "
                                f"(\"9\" comes after \"80\"), not numbers", value,
-                               hint=f"write the number without quotes: `{node.field.text()} {node.op} {value.value.strip()}`")
+                               hint=f"write the number without quotes: `{node.field.text()} {node.op} {value.value}`")
