@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -470,7 +471,8 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
                                     as_of_text=iso(cutoff, agreement.plan.zone),
                                     diagnostics=list(agreement.diagnostics) + diagnostics,
                                     leads=leads, color=_color(), columns=output.csv_columns(agreement.plan),
-                                    agreement_diagnostics=len(agreement.diagnostics))
+                                    agreement_diagnostics=len(agreement.diagnostics),
+                                    shown=_lead_lines(leads) if leads and fmt == "table" else None)
         out.flush()
         if fmt == "csv" and stats.diagnostics:       # CSV has no place for them: standard error
             from slacode.reporters import diagnostics_text
@@ -478,6 +480,9 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
             click.echo(diagnostics_text(stats.diagnostics, color=_color()), err=True)
         if fmt in ("table", "csv"):
             click.echo(output.stream_summary(stats), err=True)
+        if stats.hidden:
+            click.echo(f"{stats.hidden} more diagnostic{'s' if stats.hidden != 1 else ''} on other leads' "
+                       "lines (without --lead, `slacode check` lists them).", err=True)
         statuses = set(stats.status)
         found = stats.found
         run_diagnostics = stats.diagnostics
@@ -543,6 +548,18 @@ def explain(spec, events, lead, as_of, tz, input_format):
         click.echo("")
         click.echo(problems, nl=False)
     return EXIT_OK
+
+
+def _lead_lines(leads) -> Callable[[list], list]:
+    """For ``check --lead``'s table: the diagnostics on lines of those leads (and those with
+    no line: a whole file's)."""
+    from slacode.explain import lead_problems
+
+    def shown(diagnostics: list) -> list:
+        texts = _problem_lines(diagnostics)
+        mine = {id(d) for lead in leads for d in lead_problems(diagnostics, lead, texts)[0]}
+        return [d for d in diagnostics if id(d) in mine or not d.line or d.severity == "info"]
+    return shown
 
 
 def _problem_lines(diagnostics: list) -> dict:

@@ -49,12 +49,6 @@ def table(result, rows, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_summary(result, rows) -> str:
-    leads = len({v.lead for v in rows if v.lead is not None})
-    problems = sum(1 for d in result.diagnostics if d.severity != "info")
-    return _summary(len(rows), leads, Counter(v.status for v in rows), problems)
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -81,6 +75,7 @@ class CheckStats:
         self.problems = 0
         self.found: set = set()             # the leads asked for with --lead that have verdicts
         self.diagnostics: list = []         # every diagnostic of the run (the agreement's first)
+        self.hidden = 0                     # input problems left out of the table (other leads')
 
 
 _VERDICT_LINE = b'{"record":"verdict",'
@@ -119,11 +114,13 @@ def csv_columns(plan) -> tuple[str, ...]:
 
 def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
                  leads=None, color: bool = False, columns: tuple[str, ...] = VERDICT_KEYS,
-                 agreement_diagnostics: int = 0) -> CheckStats:
+                 agreement_diagnostics: int = 0, shown=None) -> CheckStats:
     """Write ``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
     ``serialize=serialize_verdicts``) to the binary stream ``out`` lead by lead (table output
     is gathered first: it needs column widths). The first ``agreement_diagnostics`` of
-    ``diagnostics`` are the agreement's: written, but not counted as input problems."""
+    ``diagnostics`` are the agreement's: written, but not counted as input problems.
+    ``shown``: for the table, which of the events' diagnostics to print (the others are
+    counted in ``stats.hidden``)."""
     wanted = set(leads) if leads else None
     stats = CheckStats()
     lead_diags: list = []
@@ -191,6 +188,10 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
             pass
         r = _R()
         r.diagnostics = all_diags()
+        if shown is not None:               # --lead: the problems of those leads' lines
+            kept = shown(r.diagnostics[agreement_diagnostics:])
+            stats.hidden = len(r.diagnostics) - agreement_diagnostics - len(kept)
+            r.diagnostics = r.diagnostics[:agreement_diagnostics] + kept
         out.write(table(r, rows, color).encode())
     stats.verdicts = sum(stats.status.values())
     stats.diagnostics = all_diags() if fmt != "table" else r.diagnostics
