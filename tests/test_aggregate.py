@@ -5,7 +5,6 @@ months and quarters of the agreement's time zone; 2026-11-02 is a Monday (ISO we
 """
 from __future__ import annotations
 
-from datetime import datetime
 
 import pytest
 

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import slacode
-from slacode.report import compliance, due_list, parse_window, standings, upcoming
+from slacode.report import compliance, parse_window, standings, upcoming
 from slacode.report.progress import Progress, wanted
 from slacode.report.tables import duration_text, percentile, render_csv, render_rich, render_text
 from tests.conftest import ROOT

@@ -216,7 +216,7 @@ def default_lines(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.diag(codes.NO_DEFAULT_TARGET,
                            f"every `{clause_word(kind)}` line of `{r.name.value}` has `for`: leads outside "
                            f"{segs} are not tracked", lines[0],
-                           hint=f"add a line without `for` as the default for every other lead")
+                           hint="add a line without `for` as the default for every other lead")
 
 
 @rule(codes.UNREACHABLE_LINE)
