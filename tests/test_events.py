@@ -779,7 +779,8 @@ def test_csv_multiline_cells_and_utf8(tmp_path):
     batch = read(path)
     assert [(r.lead, r.line, r.props["note"]) for r in batch.records] == [
         ("A", 2, "two\nlines"), ("D", 7, "ok")]
-    assert codes_of(batch) == [("SLA508", 4, 29), ("SLA508", 5, 27)]
+    assert codes_of(batch) == [("SLA508", 4, 29), ("SLA508", 5, 27), ("SLA501", 5, 1)]
+    assert "lines 5-6 is not read" in batch.diagnostics[2].message      # its note: not re-read
 
 
 def test_csv_stray_quotes_are_reported_and_the_rows_they_took_are_read_again(tmp_path):
@@ -843,6 +844,47 @@ def test_csv_quote_probe_does_not_report_a_shifted_time_for_lines_it_only_looked
 def test_csv_cell_columns_with_a_quote_inside_an_unquoted_cell(tmp_path):
     path = write(tmp_path, "e.csv", 'note,lead,at,type\n5" screen,A,notatime,x\n"a ""b"", c",B,nope,x\n')
     assert [(c, ln, col) for c, ln, col in codes_of(read(path))] == [("SLA503", 2, 13), ("SLA503", 3, 16)]
+
+
+def test_csv_a_multiline_row_with_a_line_not_utf8_is_reported_and_its_lines_read_again(tmp_path):
+    path = write(tmp_path, "e.csv", b"\n".join([
+        b"lead,at,type,note",
+        b'A,2026-11-24T09:00:00Z,x,"runs on',               # 2: the quote closes on line 4
+        b"B,2026-11-24T09:05:00Z,x,caf\xe9",                 # 3: not UTF-8
+        b'C,2026-11-24T09:06:00Z,x,ok"',                     # 4
+        b"D,2026-11-24T09:07:00Z,x,ok",                      # 5
+    ]) + b"\n")
+    batch = read(path)
+    assert [r.lead for r in batch.records] == ["C", "D"]
+    found = [(c, ln) for c, ln, _ in codes_of(batch)]
+    assert ("SLA508", 3) in found and ("SLA501", 2) in found and found.count(("SLA508", 3)) == 1
+    # every line is accounted for: read, or named by a diagnostic
+    assert {2, 3, 4, 5} <= {ln for _, ln in found} | {r.line for r in batch.records}
+
+
+def test_csv_swallowed_lines_without_an_offset_still_read_like_events(tmp_path):
+    path = write(tmp_path, "e.csv", "\n".join([
+        "lead,at,type,note",
+        'A,2026-11-24T09:00:00Z,x,"runs on',
+        "B,2026-11-24 09:05:00,x,called",
+        'C,2026-11-24 09:06:00,x,ok"',
+    ]) + "\n")
+    (d,) = read(path).diagnostics
+    assert d.code == "SLA512" and "lines 3, 4 read like events" in d.message
+
+
+def test_csv_quoted_empty_cells_are_not_blank_lines_and_a_bom_inside_is_dropped(tmp_path):
+    path = write(tmp_path, "e.csv", b'lead,at,type\n""\n\xef\xbb\xbfA,2026-11-24T09:00:00Z,x\n\n')
+    batch = read(path)
+    assert [(r.lead, r.line) for r in batch.records] == [("A", 3)]
+    assert [(c, ln) for c, ln, _ in codes_of(batch)] == [("SLA501", 2)]
+
+
+def test_jsonl_form_feed_is_not_blank_and_a_bom_inside_is_dropped(tmp_path):
+    path = write(tmp_path, "e.jsonl", b"\x0c\n\xef\xbb\xbf" + line(**EV).encode() + b"\n \t\n")
+    batch = read(path)
+    assert [r.line for r in batch.records] == [2]
+    assert [(c, ln) for c, ln, _ in codes_of(batch)] == [("SLA501", 1)]
 
 
 def test_csv_column_named_fields_is_a_property(tmp_path):

@@ -61,6 +61,7 @@ _CSV_RESERVED = frozenset(("lead", "at", "type", "state", "id"))
 _EMPTY: dict = {}  # shared by every record without properties: never mutate a record's props
 _STDIN_NAME = "<stdin>"
 _BOM = b"\xef\xbb\xbf"
+_JSON_SPACE = b" \t\r\n"          # what JSON counts as whitespace (a form feed is not)
 _LINE_BITS = 40  # a first-seen id's place: source index << 40 | line
 _READ_ERRORS = (OSError, EOFError, zlib.error)  # a file that fails while it is read
 
@@ -385,7 +386,21 @@ def repeated_keys(raw: bytes, obj: dict) -> list[tuple[str, int]]:
 
 def _scan_repeats(text: str) -> list[tuple[str, int]]:
     """(key, column) of each key that an object of ``text`` (one valid JSON value) names
-    again, in the order of the repeats."""
+    again, in the order of the repeats. The standard library's parser says first whether
+    any key repeats (fast on wide lines); only then is the text walked for the columns."""
+    repeats: list[str] = []
+
+    def pairs(items):
+        if len(items) > 1 and len({k for k, _ in items}) < len(items):
+            repeats.append(items[0][0])
+        return None
+
+    try:
+        json.loads(text, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return []
+    if not repeats:
+        return []
     found: dict[str, int] = {}
     stack: list = []                        # per open object its keys; None for an array
     i, n = 0, len(text)
@@ -637,14 +652,14 @@ class _Reader:
 
     def _recover(self, raw: bytes, exc: Exception, name: str, lineno: int):
         """The object of a line orjson refused, if it is only blank or has a BOM; else report."""
-        if not raw.strip():
+        if not raw.strip(_JSON_SPACE):
             return None
-        if lineno == 1 and raw.startswith(_BOM):
+        if raw.startswith(_BOM):            # a file's start, or files joined with `cat`
             try:
                 return orjson.loads(raw[3:])
             except orjson.JSONDecodeError as again:
                 exc, raw = again, raw[3:]
-                if not raw.strip():
+                if not raw.strip(_JSON_SPACE):
                     return None
         self.bad_json(raw, exc, name, lineno)
         return None
@@ -675,6 +690,7 @@ class _Reader:
             start, prev = prev + 1, tape.number
             bad = tape.bad_in(start, prev)
             if bad:
+                tape.reported.add(bad[0][0])
                 self.bad_utf8(*bad[0][1], name, bad[0][0])
                 self.diagnostics.append(_diag(codes.CSV_HEADER,
                                               "the header is not valid UTF-8; no event is read",
@@ -691,21 +707,7 @@ class _Reader:
         """SLA512 when the lines that a quoted cell of the row at ``line`` took after its
         first read like events of their own (all the header's cells, a timestamp in `at`):
         a closing quote is probably missing, and they were read as text of that cell."""
-        rows = []
-        for offset, text in enumerate(taken[1:], 1):
-            try:
-                cells = next(csv.reader([text]))
-            except (csv.Error, StopIteration):
-                continue
-            if len(cells) == ncols:
-                shifted = len(self.clock.shifted)
-                try:
-                    self.clock.us(cells[i_at].strip())
-                except ValueError:
-                    continue
-                finally:                    # only a probe: no SLA510 for a line not read as an event
-                    del self.clock.shifted[shifted:]
-                rows.append(line + offset)
+        rows = self._rows_like_events(taken, ncols, i_at, line)
         if rows:
             last = line + len(taken) - 1
             if len(rows) == 1:
@@ -717,6 +719,28 @@ class _Reader:
             self.diagnostics.append(_diag(
                 codes.CSV_QUOTE_SPANS_ROWS, f"a quoted cell of this row runs on to line {last}, and {what}",
                 name, line, hint=_QUOTE_HINT))
+
+    def _rows_like_events(self, taken: list[str], ncols: int, i_at: int, line: int) -> list[int]:
+        """The lines after the first of a row (``taken``, from ``line``) that read like
+        events of their own: all the header's cells, and a timestamp in `at`."""
+        rows = []
+        for offset, text in enumerate(taken[1:], 1):
+            try:
+                cells = next(csv.reader([text]))
+            except (csv.Error, StopIteration):
+                continue
+            if len(cells) == ncols:
+                shifted = len(self.clock.shifted)
+                try:
+                    self.clock.us(cells[i_at].strip())
+                except MissingOffsetError:
+                    pass                    # a timestamp all the same
+                except ValueError:
+                    continue
+                finally:                    # only a probe: no SLA510 for a line not read as an event
+                    del self.clock.shifted[shifted:]
+                rows.append(line + offset)
+        return rows
 
     def _csv_plan(self, header: list[str], name: str, line: int):
         names = [cell.strip() for cell in header]
@@ -788,11 +812,24 @@ class _Reader:
             bad = tape.bad_in(lineno, prev)
             if bad:                                 # a row with a line that was not UTF-8
                 for number, (raw, exc) in bad:
-                    self.bad_utf8(raw, exc, name, number)
+                    if number not in tape.reported:
+                        tape.reported.add(number)
+                        self.bad_utf8(raw, exc, name, number)
+                if prev > lineno:                   # a quoted cell took lines
+                    again = self._rows_like_events(taken, ncols, i_at, lineno)
+                    tail = ("; its lines after the first read like events and are read again as rows"
+                            if again else "")
+                    self.diagnostics.append(_diag(
+                        codes.MALFORMED_EVENT,
+                        f"the row over lines {lineno}-{prev} is not read (line {bad[0][0]} of it is not "
+                        f"UTF-8){tail}", name, lineno, hint=_QUOTE_HINT if again else None))
+                    if again:
+                        tape.again(taken[1:])
+                        prev = lineno
                 continue
             if len(row) != ncols:
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue  # a blank line
+                if prev == lineno and not taken[0].strip(" \t\r\n"):
+                    continue  # a blank line (`""` is an empty cell, not a blank line)
                 spread = prev > lineno
                 self.diagnostics.append(_diag(
                     codes.MALFORMED_EVENT,
@@ -893,7 +930,7 @@ class _Tape:
     (:meth:`again`). Lines that are not UTF-8 are decoded with replacement characters and
     kept in :attr:`bad` until the row that holds them asks (:meth:`bad_in`)."""
 
-    __slots__ = ("_lines", "_back", "taken", "number", "bad")
+    __slots__ = ("_lines", "_back", "taken", "number", "bad", "reported")
 
     def __init__(self, lines: Iterable[bytes]):
         self._lines = iter(lines)
@@ -901,6 +938,7 @@ class _Tape:
         self.taken: list[str] = []
         self.number = 0                            # lines given to the reader so far
         self.bad: dict[int, tuple] = {}            # line -> (raw bytes, UnicodeDecodeError)
+        self.reported: set[int] = set()            # … those already said
 
     def __iter__(self) -> "_Tape":
         return self
@@ -911,7 +949,7 @@ class _Tape:
         else:
             raw = next(self._lines)
             self.number += 1
-            if self.number == 1 and raw.startswith(_BOM):
+            if raw.startswith(_BOM):                # a file's start, or files joined with `cat`
                 raw = raw[3:]
             try:
                 text = raw.decode("utf-8")
@@ -922,10 +960,11 @@ class _Tape:
         return text
 
     def bad_in(self, first: int, last: int) -> list[tuple[int, tuple]]:
-        """The lines from ``first`` to ``last`` that were not UTF-8, each given once."""
+        """The lines from ``first`` to ``last`` that were not UTF-8 (the caller reports
+        each once: :attr:`reported`)."""
         if not self.bad:
             return []
-        return [(n, self.bad.pop(n)) for n in range(first, last + 1) if n in self.bad]
+        return [(n, self.bad[n]) for n in range(first, last + 1) if n in self.bad]
 
     def again(self, texts: list[str]) -> None:
         """Give these lines (the last ones taken, in order) to the reader again."""
