@@ -343,7 +343,6 @@ def _colons_of(obj: dict, spaced: bool = False) -> int:
     each ``":`` inside a key or a text (written ``\\":`` there), and one for each key or
     text that starts with a colon (its opening quote and that colon); with ``spaced``, the
     same for ``" :`` (the line then counts both)."""
-    marks = ('":', '" :') if spaced else ('":',)
     n = 0
     stack = [obj]
     pop, push = stack.pop, stack.append
@@ -351,22 +350,25 @@ def _colons_of(obj: dict, spaced: bool = False) -> int:
         value = pop()
         if value.__class__ is dict:
             n += len(value)
-            texts = list(value)
-            items = value.values()
-        else:
-            texts, items = [], value
-        for item in items:
+            for key in value:
+                if '"' in key or key[:1] == ":" or spaced and key[:2] == " :":
+                    n += _colons_in(key, spaced)
+            value = value.values()
+        for item in value:
             kind = item.__class__
             if kind is str:
-                texts.append(item)
+                if '"' in item or item[:1] == ":" or spaced and item[:2] == " :":
+                    n += _colons_in(item, spaced)
             elif kind is dict or kind is list:
                 push(item)
-        for text in texts:
-            if '"' in text:                 # `\\":` inside the text
-                for mark in marks:
-                    n += text.count(mark)
-            if text[:1] == ":" or spaced and text[:2] == " :":
-                n += 1                      # the opening quote and the text's first colon
+    return n
+
+
+def _colons_in(text: str, spaced: bool) -> int:
+    """The ``":`` (and, ``spaced``, ``" :``) that a key or text adds to its line."""
+    n = text.count('":') + (text[:1] == ":")
+    if spaced:
+        n += text.count('" :') + (text[:2] == " :")
     return n
 
 
