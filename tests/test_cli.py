@@ -172,10 +172,16 @@ def test_explain_shows_clocks_and_reasons():
                "--as-of", AS_OF).returncode == 2
 
 
-def test_explain_shows_the_input_problems_of_the_leads_lines(tmp_path):
+def one_hour_rule(tmp_path, name: str = "d"):
+    """An agreement file with one rule: `assigned` starts a 1h clock that `call` stops."""
     spec = tmp_path / "a.sla"
     spec.write_text('agreement "x" {\n  timezone "UTC"\n  teams sales\n}\n'
-                    'deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n')
+                    f'deadline {name} {{\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}}\n')
+    return spec
+
+
+def test_explain_shows_the_input_problems_of_the_leads_lines(tmp_path):
+    spec = one_hour_rule(tmp_path)
     events = tmp_path / "e.csv"
     events.write_text("lead,at,type,owner\n"
                       "A,2026-11-09T09:00:00Z,assigned,ana,extra\n"      # 2: a cell too many
@@ -225,9 +231,7 @@ def test_csv_has_a_timezone_column_when_the_agreement_has_quiet_hours():
 
 
 def test_due_counts_follow_the_assignee_filter_and_leave_out_the_agreements_warnings(tmp_path):
-    spec = tmp_path / "a.sla"
-    spec.write_text('agreement "x" {\n  timezone "UTC"\n  teams sales\n}\n'
-                    'deadline firstTouch {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n')
+    spec = one_hour_rule(tmp_path, "firstTouch")                 # SLA401: not snake_case
     events = tmp_path / "e.jsonl"
     events.write_text('{"lead":"A","at":"2026-11-24T08:00:00Z","type":"assigned","owner":"ana"}\n'
                       '{"lead":"B","at":"2026-11-24T08:00:00Z","type":"assigned","owner":"bia"}\n'
