@@ -887,6 +887,12 @@ def test_jsonl_form_feed_is_not_blank_and_a_bom_inside_is_dropped(tmp_path):
     assert [(c, ln) for c, ln, _ in codes_of(batch)] == [("SLA501", 1)]
 
 
+def test_csv_a_line_of_empty_cells_before_the_header_is_said(tmp_path):
+    batch = read(write(tmp_path, "e.csv", "\n,,,\n \nlead,at,type\nA,2026-11-09T16:00:00Z,x\n"))
+    assert [(r.lead, r.line) for r in batch.records] == [("A", 5)]
+    assert [(c, ln) for c, ln, _ in codes_of(batch)] == [("SLA501", 2)]
+
+
 def test_csv_column_named_fields_is_a_property(tmp_path):
     (record,) = read(write(tmp_path, "e.csv", "lead,at,type,fields\nA,2026-11-09T16:00:00Z,x,hot\n")).records
     assert record.props == {"fields": "hot"} and record.fields is None

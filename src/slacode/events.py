@@ -680,6 +680,7 @@ class _Reader:
         prev = 0
         header = None
         while header is None:
+            tape.taken.clear()
             try:
                 row = next(reader)
             except StopIteration:
@@ -700,6 +701,10 @@ class _Reader:
                 return
             if row and any(cell.strip() for cell in row):
                 header = row
+            elif tape.taken and tape.taken[0].strip(" \t\r\n"):   # `,,,,` before the header
+                self.diagnostics.append(_diag(
+                    codes.MALFORMED_EVENT, "the line has only empty cells and comes before the header; "
+                    "it is skipped, and the header is read from a later line", name, start))
         plan = self._csv_plan(header, name, start)
         if plan is None:
             return
