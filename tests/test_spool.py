@@ -349,3 +349,19 @@ def test_standard_input_is_read_again_when_an_id_comes_back_after_the_window(tmp
     got = capsys.readouterr().out
     assert got == want.replace(json.dumps(str(path)), '"<stdin>"'), "the same, but for the file's name"
     assert got.count("was already used by the event at") == want.count("was already used by the event at") > 0
+
+
+@pytest.mark.parametrize("chunk", [1, 700, 1 << 20])
+def test_jsonl_output_written_in_chunks_of_any_size_is_the_same(monkeypatch, capsys, chunk):
+    """`check --format jsonl` gathers leads' lines into pieces before writing: any piece
+    size gives the same bytes, every lead once and in order."""
+    from slacode import output
+    from slacode.cli import main
+
+    args = ["check", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--format", "jsonl", "--jobs", "1"]
+    main(args)
+    want = capsys.readouterr().out
+    monkeypatch.setattr(output, "_WRITE_CHUNK", chunk)
+    main(args)
+    got = capsys.readouterr().out
+    assert got == want and got.count('"record":"verdict"') > 10

@@ -79,6 +79,8 @@ class CheckStats:
 
 
 _VERDICT_LINE = b'{"record":"verdict",'
+#: ``check --format jsonl`` writes its output in pieces of about this many bytes.
+_WRITE_CHUNK = 1 << 20
 
 
 def serialize_verdicts(verdicts) -> tuple[tuple, bytes]:
@@ -149,9 +151,15 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
         return diagnostics + lead_diags + run.closing_diagnostics()
 
     if fmt == "jsonl":
-        write = out.write
+        # a lead's lines are a few KB: written a MB at a time, not a system call per lead
+        write, chunk, size = out.write, [], 0
         for blob in blobs():
-            write(blob)
+            chunk.append(blob)
+            size += len(blob)
+            if size >= _WRITE_CHUNK:
+                write(b"".join(chunk))
+                chunk, size = [], 0
+        write(b"".join(chunk))
         for d in all_diags():
             write(dumps({"record": "diagnostic", **d.to_dict()}) + b"\n")
     elif fmt == "json":

@@ -46,6 +46,8 @@ BUCKET_RECORDS = 50_000
 #: The first records are kept until this many: input found interleaved within them (time
 #: order, found at once) is bucketed whole instead of folding its few spooled leads again.
 PREFIX_RECORDS = 4096
+#: The spool's file buffer: a lead's outcome is a few KB, and a write per one costs a system call.
+SPOOL_BUFFER = 1 << 20
 
 
 class LeadOutcome(NamedTuple):
@@ -72,7 +74,8 @@ class Spool:
 
     def __init__(self, path: str | None = None):
         self.path = path
-        self.file = open(path, "w+b") if path is not None else tempfile.TemporaryFile()
+        self.file = (open(path, "w+b", buffering=SPOOL_BUFFER) if path is not None
+                     else tempfile.TemporaryFile(buffering=SPOOL_BUFFER))
         self.count = 0
 
     def write(self, outcome: LeadOutcome) -> None:
@@ -116,7 +119,7 @@ class Spool:
     def open(cls, path: str, count: int) -> "Spool":
         """A spool written earlier (by another process) with ``count`` outcomes."""
         spool = cls.__new__(cls)
-        spool.path, spool.file, spool.count = path, open(path, "rb"), count
+        spool.path, spool.file, spool.count = path, open(path, "rb", buffering=SPOOL_BUFFER), count
         return spool
 
 
