@@ -939,11 +939,13 @@ attempts ab {
         assert when(a, "completed_at") == inst("2026-11-02 10:30")
         b = get("B")                                   # the closing event is the trigger: checked first
         assert b["status"] == "breached" and ev(b) == ["B2"]
+        assert b["reason"].startswith("Only 1 attempt before the trigger") and b["reason"].endswith("; 2 were needed.")
         assert get("C")["status"] == "met"              # closed without the trigger
         assert get("D")["status"] == "pending"          # open, no trigger
         assert get("F")["status"] == "met"              # cancelled without the trigger
         e2 = get("E", "at_least_before_2")              # the first review decides
         assert e2["status"] == "breached" and ev(e2) == ["E1"]
+        assert e2["reason"].startswith("Only 0 attempts before") and e2["reason"].endswith("; 1 was needed.")
         assert when(e2, "completed_at") == inst("2026-11-02 10:05")
         a2 = get("A", "at_least_before_2")
         assert a2["status"] == "met" and a2["completed_at"] is None

@@ -89,11 +89,14 @@ def _span_reference(us: int, days: bool = True) -> str:
     parts += [f"{h}h"] if h else []
     parts += [f"{m}m"] if m else []
     parts += [f"{s}s"] if s and not d else []
+    if not parts and us:                    # under a second
+        parts = [f"{abs(us) // 1000}ms" if abs(us) >= 1000 else f"{abs(us)}µs"]
     return sign + (" ".join(parts) or "0m")
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(st.integers(-10 ** 13, 10 ** 13), st.integers(-10 ** 6, 10 ** 6).map(lambda s: s * 1_000_000),
+                 st.integers(-2_000_000, 2_000_000),
                  st.integers(-20_000, 20_000).map(lambda m: m * 60_000_000)), st.booleans())
 def test_span_text_equals_the_plain_rule(us, days):
     from slacode.evaluate import _span_text
@@ -113,3 +116,10 @@ def test_verdict_starts_written_one_after_another_are_each_their_own(starts):
         v = Verdict("L", "r", "within", 1, "met", started_at=us, zone=zone)
         expected = None if us is None else _datetime(us, zone or UTC).isoformat()
         assert v.to_dict()["started_at"] == expected
+
+
+def test_a_delay_under_a_second_is_not_written_as_nothing():
+    from slacode.evaluate import _span_text
+
+    assert [_span_text(us) for us in (0, 1, 999, 1000, 1500, 999_999, 1_000_000)] == \
+        ["0m", "1µs", "999µs", "1ms", "1ms", "999ms", "1s"]

@@ -161,8 +161,9 @@ _GAP_TEXTS: dict = {}
 
 def _span_text(us: int, days: bool = True) -> str:
     """A duration in words: 1d 2h 5m style (days of 24 hours, wall clock; seconds only under
-    a day; ``0m`` for nothing). Written piece by piece, without a list to join: verdicts
-    write one or two per cycle (how late, how much working time was used)."""
+    a day; under a second, milliseconds, or microseconds under a millisecond; ``0m`` for
+    nothing). Written piece by piece, without a list to join: verdicts write one or two per
+    cycle (how late, how much working time was used)."""
     total = (-us if us < 0 else us) // 1_000_000
     if days and total >= 86_400:
         d, rem = divmod(total, 86_400)
@@ -180,8 +181,9 @@ def _span_text(us: int, days: bool = True) -> str:
             text = f"{text} {m}m" if text else f"{m}m"
         if s:
             text = f"{text} {s}s" if text else f"{s}s"
-        if not text:
-            text = "0m"
+        if not text:                        # under a second: in ms (µs under a ms), never "0m"
+            part = -us if us < 0 else us
+            text = "0m" if not part else f"{part // 1000}ms" if part >= 1000 else f"{part}µs"
     return "-" + text if us < 0 else text
 
 
@@ -881,7 +883,7 @@ def _at_least_before_judge(c):
             else:
                 status = "breached"
                 reason = (f"Only {count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; "
-                          f"{n} were needed.")
+                          f"{n} {'was' if n == 1 else 'were'} needed.")
         else:
             evidence = []
             if cyc.closed_at is not None:
