@@ -201,7 +201,7 @@ def test_explain_shows_the_input_problems_of_the_leads_lines(tmp_path):
     assert "no verdicts for lead 'B'" in picked.stderr and "'A'" not in picked.stderr
     assert picked.stdout.count('"record":"diagnostic"') == 4       # machine output keeps them all
     table = run("check", str(spec), str(events), "--lead", "A", "--as-of", "2026-11-09T12:00:00Z")
-    assert "e.csv:2: SLA501" in table.stdout and "e.csv:3: SLA504" in table.stdout
+    assert "e.csv:2:1: SLA501" in table.stdout and "e.csv:3:3: SLA504" in table.stdout
     assert "e.csv:5:" not in table.stdout and "e.csv:6:" not in table.stdout
     assert "2 more diagnostics on other leads' lines" in table.stderr
     gone = run("explain", str(spec), str(events), "--lead", "B", "--as-of", "2026-11-09T12:00:00Z")

@@ -232,15 +232,68 @@ def commands(block: Block) -> list[str]:
     return out
 
 
-def _run_command(cmd: str, cwd: Path, where: str) -> None:
+def shown_outputs(block: Block) -> list[list[str]]:
+    """What a console block shows after each of its ``$ slacode …`` commands (until the next
+    ``$`` line), in the order of :func:`commands`; ``[]`` for a command shown without output."""
+    out: list[list[str]] = []
+    current: list[str] | None = None
+    lines = block.text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("$ "):
+            cmd = line[2:]
+            while cmd.endswith("\\") and i + 1 < len(lines):
+                i += 1
+                cmd = cmd[:-1] + " " + lines[i].strip()
+            current = None
+            if cmd.split() and cmd.split()[0] == "slacode":
+                current = []
+                out.append(current)
+        elif current is not None:
+            current.append(line)
+        i += 1
+    return out
+
+
+def output_matches(shown: list[str], got: list[str]) -> bool:
+    """Whether the lines a page shows are the lines printed (right-stripped): a line that is
+    only ``…`` stands for any number of lines, and ``…`` inside a line for any text."""
+    pattern = []
+    for line in shown:
+        line = line.rstrip()
+        if line.strip() in ("…", "..."):
+            pattern.append(r"(?:[^\n]*\n)*?")
+        else:
+            pattern.append(".*?".join(re.escape(part) for part in line.split("…")) + r"\n")
+    text = "".join(line.rstrip() + "\n" for line in got)
+    return re.fullmatch("".join(pattern), text) is not None
+
+
+def test_shown_output_is_compared_with_elisions():
+    assert output_matches(["a", "…", "d"], ["a", "b", "c", "d  "])
+    assert output_matches(["x … z"], ["x y y z"])
+    assert not output_matches(["a", "d"], ["a", "b", "d"])
+    assert not output_matches(["a"], ["a", "b"])
+
+
+def _run_command(cmd: str, cwd: Path, where: str, shown: list[str] | None = None) -> None:
     invocation = f"{shlex.quote(sys.executable)} -m slacode" + cmd[len("slacode"):]
-    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
+    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8", COLUMNS="200")
     env.pop("FORCE_COLOR", None)
     proc = subprocess.run(["bash", "-o", "pipefail", "-c", invocation], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     detail = f"{where}: `{cmd}` exited {proc.returncode}\nstdout:\n{proc.stdout[-2000:]}\nstderr:\n{proc.stderr[-2000:]}"
     assert proc.returncode in (0, 1), detail
     assert "Traceback (most recent call last)" not in proc.stderr, detail
+    if shown:       # the page shows standard output, then standard error
+        got = (proc.stdout + proc.stderr).splitlines()
+        if not output_matches(shown, got):
+            import difflib
+
+            diff = difflib.unified_diff([line.rstrip() for line in shown], [line.rstrip() for line in got],
+                                        "the page", "the command", lineterm="")
+            raise AssertionError(f"{where}: `{cmd}` prints what the page does not show:\n" + "\n".join(diff))
 
 
 def _is_readme(page: Path) -> bool:
@@ -271,8 +324,8 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
                 # defines; report it instead of failing the docs suite.
                 skipped.append(f"{block.where}: {e}")
         elif block.lang == "console":
-            for cmd in commands(block):
-                _run_command(cmd, work, block.where)
+            for cmd, shown in zip(commands(block), shown_outputs(block), strict=True):
+                _run_command(cmd, work, block.where, shown)
     if skipped:
         pytest.skip("python example uses undefined names: " + "; ".join(skipped))
 

@@ -44,8 +44,12 @@ def table(result, rows, color: bool = False) -> str:
 
     lines = [fmt_row(head)] + [fmt_row(r, True) for r in data]
     for d in result.diagnostics:
-        where = f"{d.path or '<events>'}:{d.line}" if d.line else (d.path or "<events>")
+        where = d.path or "<events>"
+        if d.line:
+            where += f":{d.line}:{d.column}" if d.column else f":{d.line}"
         lines.append(f"{where}: {d.code} [{d.severity}] {d.message}")
+        if d.hint:                           # what to do about it, as `lint` prints it
+            lines.append(f"  = hint: {d.hint}")
     return "\n".join(lines) + "\n"
 
 
