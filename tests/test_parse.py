@@ -102,6 +102,30 @@ def test_every_independent_problem_is_reported():
     assert diags_of(text) == [("SLA101", 2, 10), ("SLA101", 3, 8), ("SLA101", 6, 17), ("SLA101", 11, 1)]
 
 
+def test_a_keyword_is_a_whole_word_never_the_start_of_a_longer_one():
+    # §2: `order_won` is one name. Lark's lexer, where a name cannot stand, took the keyword
+    # `or` from its start: `stop on sent order_won` was read as `sent or der_won`.
+    glued = ("segment web = score > 50 origin == \"web\"\n"
+             "deadline d {\n  owner sales\n  start on assigned\n  stop on sent order_won\n  within 4h\n}\n")
+    assert diags_of(glued) == [("SLA101", 1, 26), ("SLA101", 5, 16)]
+    found = {d.span.line: d for d in parse(glued, "t.sla")[1]}
+    assert "found `origin`" in found[1].message and "found `order_won`" in found[5].message
+    assert found[1].hint is None and found[5].hint is None     # `or igin` is no missing space
+    # the same keywords, as whole words, read as before
+    model_of("segment web = score > 50 or origin == \"web\"\n"
+             "deadline d {\n  owner sales\n  start on assigned\n  stop on sent or order_won\n  within 4h\n}\n")
+
+
+@pytest.mark.parametrize("line, hint", [("ownersales", "`owner sales`"), ("starton assigned", "`start on`"),
+                                        ("within1h", "`within 1h`"), ("within 2h forhot", "`for hot`")])
+def test_a_keyword_joined_to_the_next_word_is_an_error_that_says_so(line, hint):
+    text = ("segment hot = score > 50\n"
+            f"deadline d {{\n  owner sales\n  start on assigned\n  stop on call\n  {line}\n  within 4h\n}}\n")
+    (d,) = parse(text, "t.sla")[1]
+    assert (d.code, d.span.line) == ("SLA101", 6)
+    assert d.hint == f"did you mean {hint}? (a keyword is a word of its own)"
+
+
 def test_unexpected_character_and_unterminated_string():
     assert diags_of("segment s = a == $") == [("SLA102", 1, 18)]
     assert diags_of('segment s = a == "open\n') == [("SLA105", 1, 18)]

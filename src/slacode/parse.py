@@ -79,6 +79,19 @@ def parser():
     return lark
 
 
+@lru_cache(maxsize=1)
+def _keywords() -> frozenset[str]:
+    """The grammar's keywords written as plain strings (`stop`, `on`, `or` …): the
+    terminals that :meth:`_Run._whole_word` keeps from matching the start of a longer word
+    (the others, such as the day names, say so in their own patterns)."""
+    return frozenset(t.name for t in parser().terminals
+                     if t.pattern.type == "str" and _WORD.fullmatch(t.pattern.value))
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
+
+
 class _ParserPickle:
     """The ``Lark`` object of the grammar, pickled in the temporary folder.
 
@@ -376,7 +389,10 @@ class _Run:
         # A token of the state, or if none matches, a token valid elsewhere (then it is an
         # unexpected token) ...
         try:
-            return self.state_lexer.token_or_root(self.lstate, pstate)
+            tok = self.state_lexer.token_or_root(self.lstate, pstate)
+            if tok.type in _keywords() and _WORD_CHAR.match(self.text, tok.end_pos):
+                return self._whole_word(tok, pstate)
+            return tok
         except EOFError:
             return None
         except self.UnexpectedCharacters:
@@ -404,6 +420,17 @@ class _Run:
                        Span(line, col, line, col + 1, self.file), hint=_character_hint(ch))
             self.lstate.line_ctr.feed(ch)
         return _SKIP
+
+    def _whole_word(self, tok, pstate):
+        """A keyword is a whole word (§2: a name runs on through letters, digits and `_`):
+        where Lark's lexer took the keyword `or` from the start of `order_won` (the state
+        allows the keyword and no name), the token is the whole word instead, which the
+        parser then reports as unexpected (`stop on sent order_won` is not
+        `stop on sent or der_won`)."""
+        counter = self.lstate.line_ctr
+        counter.char_pos, counter.line, counter.column = tok.start_pos, tok.line, tok.column
+        counter.line_start_pos = tok.start_pos - tok.column + 1
+        return self.state_lexer.root_token(self.lstate, pstate)
 
     def skip_statement(self, pstate, first) -> object:
         """Drop tokens from ``first`` to the end of the broken statement. Returns the token
@@ -684,19 +711,33 @@ def _hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return "compare with `==`"
     if tok.type == "NAME" and "COMPARATOR" in accepts and value.lower() in _WORD_COMPARISONS:
         return f"compare with {_WORD_COMPARISONS[value.lower()]}"
-    return _keyword_hint(value, expected) if tok.type == "NAME" else None
+    return _keyword_hint(value, expected, text) if tok.type == "NAME" else None
+
+
+def _stands_alone(rest: str, text: str) -> bool:
+    """Whether what follows a keyword joined to it (`sales` of `ownersales`) reads as a word
+    of its own: a duration or number, or a word the text uses elsewhere (a declared name, a
+    keyword). `igin` of `origin` is none of those: that was no keyword with a space missing."""
+    if re.fullmatch(r"(\d+[mhd])+|\d+", rest):
+        return True
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(rest)}(?![A-Za-z0-9_])", text) is not None
 
 
 _WORD_COMPARISONS = {"is": "`==` (`!=` for not equal)", "equals": "`==`", "eq": "`==`", "ne": "`!=`",
                      "isnt": "`!=`", "lt": "`<`", "gt": "`>`", "le": "`<=`", "ge": "`>=`", "like": "`contains`"}
 
 
-def _keyword_hint(word: str, expected: str) -> str | None:
+def _keyword_hint(word: str, expected: str, text: str = "") -> str | None:
     """``did you mean `deadline`?`` for a misspelt keyword (`dealine`, `stpo`, `witihn`):
-    the expected words that are close to the one written."""
+    the expected words that are close to the one written; ``did you mean `owner sales`?``
+    for an expected keyword joined to a word that makes sense after it."""
     import difflib
 
     words = [w for w in re.findall(r"`([a-z_]+)`", expected) if w != word]
+    for w in sorted(words, key=len, reverse=True):
+        rest = word[len(w):]
+        if word.startswith(w) and rest and _stands_alone(rest, text):
+            return f"did you mean `{w} {rest}`? (a keyword is a word of its own)"
     close = difflib.get_close_matches(word.lower(), words, n=2, cutoff=0.7)
     if not close:
         return None
