@@ -139,3 +139,22 @@ test "quota" {
 '''
     [r] = testing.run_tests(slacode.loads(text))
     assert "name one with `period \"P\"` (its periods: 2026-11-10)" in r.outcomes[0].actual
+
+
+def test_an_event_after_the_tests_as_of_is_a_lint_error_and_fails_the_test():
+    late = '''
+test "called the next day" {
+  as of 2026-11-10T12:00:00-03:00
+  at 2026-11-10T09:00:00-03:00 assigned
+  at 2026-11-11T09:30:00-03:00 contact_attempt
+  expect first_touch breached
+}
+'''
+    from slacode.api import analyse
+
+    agreement, diags = analyse(AGREEMENT + late)
+    assert [d.code for d in diags if d.severity == "error"] == ["SLA329"]
+    # run anyway (the library can): the event is not evaluated, so the test fails and says why
+    [r] = testing.run_tests(agreement)
+    line = (AGREEMENT + late).splitlines().index("  at 2026-11-11T09:30:00-03:00 contact_attempt") + 1
+    assert not r.passed and r.error.startswith(f"line {line}: 1 event is after as_of")

@@ -85,6 +85,7 @@ def main_clause(agreement: m.Agreement, rule: str) -> str | None:
 
 
 def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
+    from slacode.codes.events import AFTER_AS_OF
     from slacode.evaluate import as_of_us, evaluate_records, iso
     from slacode.events import records_from_objects
     from slacode.explain import timeline
@@ -106,7 +107,8 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
     # an event the test cannot use as written (a repeated id is ignored, §4) is a mistake
     # in the test: it fails with the reason, never passes without that event
     problems = [d for d in outcome.diagnostics
-                if d.severity == "error" or (d.severity == "warning" and d.code.startswith("SLA5"))]
+                if d.severity == "error" or (d.severity == "warning" and d.code.startswith("SLA5"))
+                or d.code == AFTER_AS_OF]          # an event of the test that is not evaluated
     if problems:
         result.error = "; ".join(_at_line(d, lines) for d in problems)
         return result

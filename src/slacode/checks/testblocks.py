@@ -61,3 +61,94 @@ def expectations(ctx: Context) -> Iterator[Diagnostic]:
             if item.cycle is not None and not whole_positive(item.cycle):
                 yield ctx.diag(codes.INVALID_COUNT, f"`cycle {item.cycle:g}` is not a cycle number", item,
                                hint="cycles are numbered 1, 2, 3 … from the first start")
+
+
+#: The keys of an event that its test line gives itself (`lead` line, `at T TYPE`, `set`).
+_OWN_KEYS = ("lead", "at", "type", "fields")
+
+
+def _event_problems(ctx: Context, item: m.TestEvent) -> Iterator[Diagnostic]:
+    if item.type.value == "state" and item.state is None:
+        yield ctx.diag(codes.TEST_EVENT_MISREAD, "a `state` event needs the state it enters", item.type,
+                       hint="write `at T enter STATE`")
+    for a in item.props:
+        if a.key.name in _OWN_KEYS:
+            own = {"lead": "the test's `lead \"…\"` line", "at": "the line's own `at T`",
+                   "type": "the event type after `at T`", "fields": "`set FIELD = VALUE`"}[a.key.name]
+            yield ctx.diag(codes.TEST_EVENT_MISREAD, f"`with {a.key.name} = …` would replace the event's own "
+                           f"`{a.key.name}`", a.key, hint=f"give it with {own}; `with` sets the event's properties")
+    for group, word in ((item.props, "with"), (item.sets, "set")):
+        seen: set[str] = set()
+        for a in group:
+            if a.key.name in seen:
+                yield ctx.diag(codes.TEST_EVENT_MISREAD, f"`{a.key.name}` is given twice on this line", a.key,
+                               hint=f"keep one `{word} {a.key.name} = …`: only the last would count")
+            seen.add(a.key.name)
+
+
+@rule(codes.TEST_EVENT_MISREAD, codes.TEST_EVENT_AFTER_AS_OF)
+def test_events(ctx: Context) -> Iterator[Diagnostic]:
+    for test in ctx.agreement.tests:
+        as_of = next((i.at.value for i in reversed(test.items) if i.kind == "as_of"), None)
+        for item in test.items:
+            if item.kind == "lead" and not item.lead.value:
+                yield ctx.diag(codes.TEST_EVENT_MISREAD, "the lead id is empty", item.lead,
+                               hint='name the lead: `lead "L-1"`')
+            elif item.kind == "event":
+                yield from _event_problems(ctx, item)
+                at = item.at.value
+                if as_of is not None and at is not None and at > as_of:
+                    yield ctx.diag(codes.TEST_EVENT_AFTER_AS_OF,
+                                   f"this event is after the test's `as of` ({as_of.isoformat()}), so it is "
+                                   "not evaluated", item.at,
+                                   hint="move the `as of` line later, or correct the event's date")
+
+
+_PERIOD_LABEL = {"day": r"\d{4}-\d{2}-\d{2}", "week": r"\d{4}-W\d{2}", "month": r"\d{4}-\d{2}",
+                 "quarter": r"\d{4}-Q[1-4]"}
+_PERIOD_EXAMPLE = {"day": "2026-11-24", "week": "2026-W48", "month": "2026-11", "quarter": "2026-Q4"}
+
+
+def is_period_label(label: str, period: str) -> bool:
+    """Whether ``label`` names a period of kind ``period`` (as verdicts write it)."""
+    import re
+    from datetime import date
+
+    if not re.fullmatch(_PERIOD_LABEL[period], label):
+        return False
+    year = int(label[:4])
+    try:
+        if period == "day":
+            date.fromisoformat(label)
+        elif period == "week":
+            date.fromisocalendar(year, int(label[6:]), 1)
+        elif period == "month":
+            date(year, int(label[5:]), 1)
+    except ValueError:
+        return False
+    return True
+
+
+@rule(codes.EXPECT_NEVER_MATCHES)
+def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
+    for test in ctx.agreement.tests:
+        for item in test.items:
+            if item.kind != "expect":
+                continue
+            decl = ctx.rules.get(item.rule.value)
+            aggregate = decl is not None and decl.kind in ("target", "quota")
+            name = item.rule.value
+            if decl is None and name != FLOW_RULE:
+                continue                                    # SLA201 says so
+            if item.period is not None and not aggregate:
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"`{name}` is judged per lead and cycle, not per "
+                               "period", item.period, hint="drop `period \"…\"` (name a cycle with `cycle N`)")
+            if item.cycle is not None and aggregate:
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"{decl.kind} `{name}` is judged per period, not per "
+                               "cycle", item, hint="drop `cycle N` (name the period with `period \"…\"`)")
+            goal = decl.goal if aggregate else None
+            if item.period is not None and goal is not None and goal.period in _PERIOD_LABEL \
+                    and not is_period_label(item.period.value, goal.period):
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES,
+                               f"\"{item.period.value}\" is not a {goal.period} of {decl.kind} `{name}`", item.period,
+                               hint=f"its periods are written like \"{_PERIOD_EXAMPLE[goal.period]}\"")

@@ -855,3 +855,111 @@ NUMBER_AS_TEXT_ORDER = define("SLA327", "number-as-text-order", "warning", """
     segment hot = score >= 80
     ```
     """)
+
+TEST_EVENT_MISREAD = define("SLA328", "test-event-misread", "error", """
+    A test's event line cannot give the event it seems to: `with` sets one of the event's
+    own keys (`lead`, `at`, `type`, `fields`), the `lead` line names an empty lead, a bare
+    `state` event names no state, or one line sets the same key twice.
+
+    ## Why
+    `with` gives an event its properties (`channel`, `outcome`, `owner` …); the lead, the
+    instant and the type come from the test's `lead` line and the event line itself, and
+    lead fields from `set`. `with at = "…"` would move the event and `with type = "…"`
+    change what it is, so the test would not judge the event it shows. A key given twice
+    keeps only one of its values.
+
+    ## Avoid
+    ```sla
+    test "called late" {
+      as of 2026-11-02T12:00:00-03:00
+      lead "a"
+      at 2026-11-02T10:00:00-03:00 assigned with at = "2026-11-02T11:30:00-03:00"
+      at 2026-11-02T11:00:00-03:00 contact_attempt set score = 90, score = 10
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    test "called late" {
+      as of 2026-11-02T12:00:00-03:00
+      lead "a"
+      at 2026-11-02T11:30:00-03:00 assigned
+      at 2026-11-02T11:00:00-03:00 contact_attempt set score = 90
+    }
+    ```
+    """)
+
+TEST_EVENT_AFTER_AS_OF = define("SLA329", "test-event-after-as-of", "error", """
+    A test's event is later than the test's `as of`, so it is not evaluated (§4: events
+    after `as_of` are left out).
+
+    ## Why
+    The verdicts of a test are judged as of its `as of`: an event after it cannot count,
+    and the test would pass or fail as if the line were not there. It is usually a typo in
+    the date or the `as of` line.
+
+    ## Avoid
+    ```sla
+    test "called the next day" {
+      as of 2026-11-02T12:00:00-03:00
+      lead "a"
+      at 2026-11-02T10:00:00-03:00 assigned
+      at 2026-11-03T09:30:00-03:00 contact_attempt
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    test "called the next day" {
+      as of 2026-11-03T12:00:00-03:00
+      lead "a"
+      at 2026-11-02T10:00:00-03:00 assigned
+      at 2026-11-03T09:30:00-03:00 contact_attempt
+    }
+    ```
+    """)
+
+EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "error", """
+    An `expect` line names a verdict that cannot exist: a `period` for a rule judged per
+    lead and cycle (a `deadline`, `handoff`, `attempts` or `flow`), a `cycle` for a target
+    or quota (judged per period), or a period that is not one of the rule's (`"2026-13"`,
+    a day for a weekly target).
+
+    ## Why
+    Lead rules give one verdict per lead, clause and cycle; targets and quotas one per
+    period, labelled `2026-11-24` (day), `2026-W48` (week), `2026-11` (month) or `2026-Q4`
+    (quarter). An expectation that can match no verdict always fails, whatever the
+    agreement does.
+
+    ## Avoid
+    ```sla
+    quota volume {
+      owner sales
+      count assigned
+      at least 1 per week
+    }
+
+    test "volume" {
+      as of 2026-11-24T12:00:00-03:00
+      lead "a"
+      at 2026-11-24T09:00:00-03:00 assigned
+      expect volume period "2026-11-24" cycle 1 met
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    quota volume {
+      owner sales
+      count assigned
+      at least 1 per week
+    }
+
+    test "volume" {
+      as of 2026-11-24T12:00:00-03:00
+      lead "a"
+      at 2026-11-24T09:00:00-03:00 assigned
+      expect volume period "2026-W48" met
+    }
+    ```
+    """)
