@@ -182,3 +182,17 @@ def test_a_header_without_its_brace_is_one_error_and_its_block_parses():
     agreement, _ = build(parse(text, "t.sla", partial=True)[0], "t.sla")
     assert [decl.kind for decl in agreement.declarations] == ["rule", "segment"]
     assert len(agreement.rules[0].clauses) == 4
+
+
+def test_lines_ended_by_a_lone_carriage_return_are_lines():
+    # a classic Mac OS file: without this, everything after the first `#` was one comment
+    from slacode.api import analyse
+    from slacode.parse import decode
+
+    text = ('agreement "s" { version "1"; timezone "UTC"; teams sales }\r# the promise\r'
+            "deadline d {\r  owner sales\r  start on a\r  stop on b\r  within 1h\r}\r")
+    for given in (decode(text.encode())[0], text):
+        agreement, diags = analyse(given)
+        assert [r.name.value for r in agreement.rules] == ["d"] and diags == []
+    broken = text.replace("within 1h", "within on")
+    assert [(d.code, d.span.line, d.span.column) for d in analyse(broken)[1]] == [("SLA101", 7, 10)]

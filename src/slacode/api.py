@@ -89,7 +89,8 @@ def _independent(checked: list, agreement, syntax: list, text: str) -> list:
 
 def source_text(text) -> str:
     """An agreement's text as given to the library: ``str`` (``TypeError`` otherwise, saying
-    what to do), without the byte order mark some editors write first (as files are read)."""
+    what to do), without the byte order mark some editors write first and with lines ended
+    by a lone carriage return made lines (as files are read)."""
     if not isinstance(text, str):
         if isinstance(text, (bytes, bytearray)):
             hint = "; decode it first, or use slacode.load(path)"
@@ -98,7 +99,9 @@ def source_text(text) -> str:
         else:
             hint = ""
         raise TypeError(f"an agreement is text (str), not {type(text).__name__}{hint}")
-    return text[1:] if text.startswith("\ufeff") else text
+    from slacode.parse import line_ends
+
+    return line_ends(text[1:] if text.startswith("\ufeff") else text)
 
 
 def lint(text: str, file: str | None = None) -> list[Diagnostic]:

@@ -318,7 +318,15 @@ def decode(data: bytes, file: str | None = None) -> tuple[str | None, list[Diagn
                               hint="save the file as UTF-8")]
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text, []
+    return line_ends(text), []
+
+
+def line_ends(text: str) -> str:
+    """``text`` of a file whose lines end with a carriage return alone (classic Mac OS: no
+    line feed anywhere) with line feeds instead, so its lines are lines (else a comment
+    would run to the end of the file). Line and column numbers stay those an editor shows.
+    In any other text a carriage return is left as it is (inside a string, say)."""
+    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
 
 
 _NUL = re.compile("\x00")
