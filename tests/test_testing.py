@@ -158,3 +158,12 @@ test "called the next day" {
     [r] = testing.run_tests(agreement)
     line = (AGREEMENT + late).splitlines().index("  at 2026-11-11T09:30:00-03:00 contact_attempt") + 1
     assert not r.passed and r.error.startswith(f"line {line}: 1 event is after as_of")
+
+
+def test_junit_is_well_formed_whatever_a_test_name_holds():
+    odd = FAILING.replace('"wrong on purpose"', '"bell\a and <tag> & \\"quote\\""')
+    [r] = testing.run_tests(slacode.loads(AGREEMENT + odd))
+    suite = ET.fromstring(testing.render_junit([r]))
+    case = suite.find("./testsuite/testcase")
+    assert case.get("name") == 'bell\\u0007 and <tag> & "quote"'
+    assert "expected: met" in case.find("failure").text

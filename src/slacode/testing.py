@@ -11,6 +11,8 @@ verdicts of the current lead (of the aggregate, with ``period``):
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from slacode import model as m
@@ -223,8 +225,24 @@ def render_json(results: list[TestResult]) -> str:
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
+#: Characters XML 1.0 does not allow, even escaped (control characters but tab and line breaks).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with each character XML cannot hold written as ``\\uXXXX`` (a test name may
+    hold any character a string can)."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def render_junit(results: list[TestResult]) -> str:
-    from xml.sax.saxutils import escape, quoteattr
+    from xml.sax.saxutils import escape as _escape, quoteattr as _quoteattr
+
+    def escape(text: str) -> str:
+        return _escape(_xml_text(text))
+
+    def quoteattr(text: str) -> str:
+        return _quoteattr(_xml_text(text))
 
     by_file: dict = {}
     for r in results:
