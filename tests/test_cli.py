@@ -318,3 +318,18 @@ def test_explain_shows_a_day_target_as_written_and_in_working_hours():
     assert proc.returncode == 0, proc.stderr
     assert "within 4h on sao_paulo, the default line)" in proc.stdout          # hours: as they are
     assert "at least 6 within 10d on sao_paulo, the default line: 80h of working time" in proc.stdout
+
+
+@needs_shared
+def test_the_librarys_document_is_the_one_check_prints():
+    # the agreement's own warnings (SLA318 here) first, then the events' problems
+    import slacode
+
+    events = CASE / "events.jsonl"
+    doc = json.loads(run("check", str(CASE / "agreement.sla"), str(events), "--as-of", AS_OF,
+                         "--format", "json", "--jobs", "1").stdout)
+    agreement = slacode.load(str(CASE / "agreement.sla"))
+    lib = json.loads(json.dumps(agreement.evaluate_many([str(events)], as_of=AS_OF, jobs=1).to_dict()))
+    assert [d["code"] for d in doc["diagnostics"]] == [d["code"] for d in lib["diagnostics"]]
+    assert doc["diagnostics"][0]["code"] == "SLA318"
+    assert lib == doc

@@ -1132,12 +1132,15 @@ class Result:
     zone: Any
     verdicts: list[Verdict]
     diagnostics: list
+    #: the agreement's own warnings and information (``Agreement.diagnostics``), which
+    #: :meth:`to_dict` lists first, as ``check --format json`` does
+    agreement_diagnostics: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"agreement": {"id": self.agreement_id, "version": self.version},
                 "as_of": iso(self.as_of, self.zone),
                 "verdicts": [v.to_dict() for v in self.verdicts],
-                "diagnostics": [_diag_dict(d) for d in self.diagnostics]}
+                "diagnostics": [_diag_dict(d) for d in [*self.agreement_diagnostics, *self.diagnostics]]}
 
 
 def _diag_dict(d) -> dict:

@@ -807,15 +807,19 @@ class Agreement(Node):
         """
         from slacode.evaluate import evaluate
 
-        return evaluate(self, events, as_of=as_of, default_tz=default_tz)
+        result = evaluate(self, events, as_of=as_of, default_tz=default_tz)
+        result.agreement_diagnostics = list(self.diagnostics)
+        return result
 
     def evaluate_many(self, events, *, as_of, jobs=None, default_tz=None, input_format=None):
         """:meth:`evaluate` for many leads, in ``jobs`` processes (default: every core), with
         the same result. ``events``: event files (paths) or dicts / :class:`slacode.Event`."""
         from slacode.parallel import evaluate_many
 
-        return evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
-                             input_format=input_format)
+        result = evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
+                               input_format=input_format)
+        result.agreement_diagnostics = list(self.diagnostics)
+        return result
 
     def upcoming(self, events, *, as_of, within=None, default_tz=None, overdue=False):
         """The open clocks that will warn or fall due soon (within ``within``, a timedelta or
