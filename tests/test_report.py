@@ -498,6 +498,12 @@ def test_parse_window_refuses_nonsense(text):
         parse_window(text)
 
 
+def test_a_window_too_long_for_a_timedelta_is_refused_plainly():
+    assert parse_window("999999999d") == timedelta(days=999_999_999)
+    with pytest.raises(ValueError, match="longer than a window can be"):
+        parse_window("1000000000d")
+
+
 def test_due_list_against_checks_verdicts(checked):
     proc = run("due", SPEC, EVENTS, "--as-of", AS_OF, "--format", "json")
     assert proc.returncode == 0, proc.stderr

@@ -88,7 +88,10 @@ def parse_window(value) -> timedelta:
         pos = m.end()
     if pos == 0:
         raise ValueError(f"{value!r} is not a duration; write it like 2h, 1h30m, 45m or 1d")
-    return timedelta(seconds=total)
+    try:
+        return timedelta(seconds=total)
+    except OverflowError:
+        raise ValueError(f"{value!r} is longer than a window can be ({timedelta.max.days:,} days at most)") from None
 
 
 def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
