@@ -113,8 +113,22 @@ def by_hand(verdicts: list[dict], by: str, period: str, zone: str) -> dict:
         cell = out[(group_label(v, by), label_of(v["started_at"], period, zone))]
         cell["counts"][v["status"]] += 1
         if v["status"] in ("met", "breached") and v["clause"] in ("within", "at_least_within"):
-            cell["responses"].append(v["elapsed_seconds"])
+            cell["responses"].append(response_by_hand(v))
     return out
+
+
+def response_by_hand(v: dict) -> float:
+    """A verdict's response time: its elapsed working time, but an `at least … within`'s
+    ends at its Nth attempt (`completed_at`) when that was made (northwind's are on the
+    `sao_paulo` calendar and never paused)."""
+    if v["clause"] != "at_least_within" or v["completed_at"] is None:
+        return v["elapsed_seconds"]
+    sao_paulo = _NORTHWIND.calendars["sao_paulo"]
+    start, nth = (datetime.fromisoformat(v[k]) for k in ("started_at", "completed_at"))
+    return sao_paulo.working_time(start, nth).total_seconds()
+
+
+_NORTHWIND = slacode.load(ROOT / SPEC)
 
 
 def hand_median(xs):

@@ -66,6 +66,9 @@ class Verdict:
     # breached while still open: the deadline passed and the obligation is still unfulfilled
     # (`within`: no stop yet; `at_least_within`: fewer than N attempts): `slacode due --overdue`
     overdue: bool = False
+    # working time from the start to the moment that answered the clause, where that is not
+    # `elapsed_seconds`'s end: an `at_least_within`'s Nth attempt (reports' response time)
+    response_seconds: float | None = None
 
     def instant(self, key: str) -> datetime | None:
         us = getattr(self, key)
@@ -862,7 +865,8 @@ def _at_least_within_judge(rp: RulePlan):
             elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
         return Verdict(lead, rule, "at_least_within", cycle, status, owner, assignee, segment, started, due,
                        completed, warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None,
-                       None, zone, closed is None and nth is None and status == "breached")
+                       None, zone, closed is None and nth is None and status == "breached",
+                       None if nth is None else clock.working_us(started, nth, pauses) / 1e6)
     return at_least_within
 
 

@@ -3,8 +3,10 @@
 A *cell* is one (group, period): how many verdicts were ``met``, ``breached``, still
 open (``pending``, ``at_risk``, ``paused``) or ``cancelled``, the compliance ``rate``
 ``met / (met + breached)``, and the median and 90th percentile of the *response time*:
-the ``elapsed_seconds`` (working time, minus pauses) of the ``met`` and ``breached``
-verdicts of timed clauses (``within``, ``at_least_within``).
+the working time (minus pauses) from the start to the answer of the ``met`` and
+``breached`` verdicts of timed clauses: a ``within``'s ``elapsed_seconds`` (to the stop,
+the close or ``as_of``), an ``at_least_within``'s to its Nth attempt when it was made (its
+``elapsed_seconds`` runs on to the close or ``as_of``).
 
 A verdict belongs to the period (day, ISO week, month or quarter of the agreement's time
 zone) that holds its cycle's ``started_at``, as targets count cycles (LANGUAGE.md §8).
@@ -66,8 +68,10 @@ class Cell:
 
     def add(self, v) -> None:
         setattr(self, v.status, getattr(self, v.status) + 1)
-        if v.status in ("met", "breached") and v.clause in TIMED_CLAUSES and v.elapsed_seconds is not None:
-            self.responses.append(float(v.elapsed_seconds))
+        if v.status in ("met", "breached") and v.clause in TIMED_CLAUSES:
+            response = v.response_seconds if v.response_seconds is not None else v.elapsed_seconds
+            if response is not None:
+                self.responses.append(float(response))
 
     def merge(self, other: "Cell") -> None:
         for s in STATUSES:
