@@ -514,6 +514,24 @@ def test_a_syntax_error_does_not_hide_independent_problems():
     assert [(d.code, d.line) for d in lint(text) if d.severity == "error"] == [("SLA208", 9), ("SLA101", 11)]
 
 
+@pytest.mark.parametrize("end", ["", "\n", "\n\n# the end\n"])
+def test_a_missing_last_brace_hides_no_other_problem(end):
+    # the file ends inside the block: nothing of it was skipped, so its findings stand
+    text = HEADER + ("calendar office {\n  hours mon-fri 09:00-25:00\n}\n"
+                     "deadline first_touch {\n  owner salse\n  start on assigned\n  stop on contact_attempt\n"
+                     "  within 4h on offfice" + end)
+    found = [(d.code, d.line) for d in lint(text) if d.severity == "error"]
+    assert found[:3] == [("SLA108", 6), ("SLA206", 9), ("SLA208", 12)] and found[3][0] == "SLA103"
+    (eof,) = [d for d in lint(text) if d.code == "SLA103"]
+    assert eof.hint == "add the closing `}` of the block opened on line 8"
+
+
+def test_a_statement_cut_off_by_the_end_still_hides_what_it_may_explain():
+    # `stop on` is unfinished at the end: "no `stop on`" would be the cut, not a mistake
+    text = HEADER + "deadline d {\n  owner sales\n  start on assigned\n  within 4h\n  stop on"
+    assert [d.code for d in lint(text) if d.severity == "error"] == ["SLA103"]
+
+
 def test_findings_a_skipped_line_may_explain_are_left_out():
     # the rule's `start` line is broken: no "missing start" for it; the segment whose line
     # broke is not reported as undeclared where it is used

@@ -11,20 +11,24 @@ def analyse(text: str, file: str | None = None):
     """Parse, build and check ``text``: ``(Agreement or None, sorted diagnostics)``."""
     from slacode.build import build
     from slacode.checks import check
-    from slacode.parse import parse
+    from slacode.codes.syntax import UNEXPECTED_END
+    from slacode.parse import parse, parse_partial
 
     text = source_text(text)
     tree, diags = parse(text, file)
     broken = tree is None and has_errors(diags)
+    skipping = diags
     if broken:                               # syntax errors: what parsed, for the other checks
-        tree = parse(text, file, partial=True)[0]
+        tree, _, closed_at_end = parse_partial(text, file)
+        if closed_at_end:                    # blocks left open at the end skip no line of theirs
+            skipping = [d for d in diags if d.code != UNEXPECTED_END]
     agreement = None
     if tree is not None:
         agreement, more = build(tree, file)
         diags = diags + more
         if agreement is not None and not has_errors(more):
             checked = check(agreement)
-            diags = diags + (_independent(checked, agreement, diags, text) if broken else checked)
+            diags = diags + (_independent(checked, agreement, skipping + more, text) if broken else checked)
     return (None if broken else agreement), sort_diagnostics(diags)
 
 

@@ -343,16 +343,30 @@ def parse(text: str, file: str | None = None, partial: bool = False):
 
     With syntax errors the tree is None, unless ``partial``: then it is the tree of the
     statements that parsed (the broken ones skipped), for checks that do not depend on them."""
+    tree, diags, _ = _parse(text, file, partial)
+    return tree, diags
+
+
+def parse_partial(text: str, file: str | None = None):
+    """``parse(text, file, partial=True)``, and whether the text's only trouble at its end
+    was blocks left open (closed there, with nothing of theirs skipped):
+    ``(tree, diagnostics, closed_at_end)``."""
+    return _parse(text, file, True)
+
+
+def _parse(text: str, file: str | None, partial: bool):
     if len(text) > MAX_BYTES:
         return None, [dg.make(codes.TOO_LARGE, f"the text is {len(text):,} characters; agreements are read up to {MAX_BYTES:,}",
-                              Span(1, 1, file=file), file=file)]
+                              Span(1, 1, file=file), file=file)], False
     nul = _NUL.search(text)
     if nul is not None:
         line = text.count("\n", 0, nul.start()) + 1
         col = nul.start() - (text.rfind("\n", 0, nul.start()) + 1) + 1
         return None, [dg.make(codes.NOT_TEXT, "the file contains a NUL character, so it is not a text file",
-                              Span(line, col, line, col + 1, file), file=file)]
-    return _Run(text, file, partial).run()
+                              Span(line, col, line, col + 1, file), file=file)], False
+    run = _Run(text, file, partial)
+    tree, diags = run.run()
+    return tree, diags, run.closed_at_end
 
 
 class _Run:
@@ -375,6 +389,7 @@ class _Run:
         self.braces: list[int] = []                      # lines of the open `{` …
         self.checkpoint_braces: list[int] = []           # … and as of the checkpoint
         self.last_error_at = None
+        self.closed_at_end = False                       # partial: open blocks closed at the end
 
     # -- diagnostics ---------------------------------------------------------------
     def _span(self, tok) -> Span:
@@ -540,6 +555,22 @@ class _Run:
                 self.depth = 0
         return self._finish(pstate)
 
+    def _closed_at_end(self, pstate, end):
+        """The tree of a text that ends inside blocks (their `}` missing), with the blocks
+        closed where the text ends, or None when its last statement is unfinished too."""
+        for first in (("_NL",), ()):                # the last line may end without a break
+            trial = pstate.copy(deepcopy_values=True)
+            try:
+                for kind in first:
+                    trial.feed_token(self.Token.new_borrow_pos(kind, "\n", end))
+                for _ in self.braces:
+                    trial.feed_token(self.Token.new_borrow_pos("RBRACE", "}", end))
+                    trial.feed_token(self.Token.new_borrow_pos("_NL", "\n", end))
+                return trial.feed_token(end, True)
+            except self.UnexpectedToken:
+                continue
+        return None
+
     def _resume(self, checkpoint, end):
         """Continue from the last statement boundary, feeding the token that ended the
         broken statement when the grammar wants it there (a closing brace, or the line
@@ -615,9 +646,12 @@ class _Run:
     def _report(self, e, tok) -> None:
         expected = describe_expected(e.accepts or e.expected, self.terminals)
         if tok.type == "$END":
+            hint = None
+            if "`}`" in expected:
+                hint = (f"add the closing `}}` of the block opened on line {self.braces[-1]}" if self.braces
+                        else "a block is probably missing its closing `}`")
             self.error(codes.UNEXPECTED_END, f"the file ends here, but {expected} was expected",
-                       self._span(tok),
-                       hint="a block is probably missing its closing `}`" if "`}`" in expected else None)
+                       self._span(tok), hint=hint)
             return
         found = describe_token(tok)
         self.error(codes.UNEXPECTED_TOKEN, f"expected {expected}, found {found}", self._span(tok),
@@ -629,6 +663,11 @@ class _Run:
             tree = pstate.feed_token(end, True)
         except self.UnexpectedToken as e:
             self._report(e, end)
+            if self.partial and self.braces:        # blocks left open at the end: close them
+                tree = self._closed_at_end(pstate, end)
+                if tree is not None:
+                    self.closed_at_end = True
+                    return tree, self.diags
             return None, self.diags
         if any(d.severity == dg.ERROR for d in self.diags) and not self.partial:
             return None, self.diags
