@@ -532,6 +532,19 @@ def test_a_statement_cut_off_by_the_end_still_hides_what_it_may_explain():
     assert [d.code for d in lint(text) if d.severity == "error"] == ["SLA103"]
 
 
+@pytest.mark.parametrize("block, inside", [("states", "  mql\n  sal\n"), ("flow", "  mql -> sal\n")])
+def test_a_block_of_names_left_open_ends_at_the_next_declaration(block, inside):
+    # `flow`, `segment` … are names a `states` or `flow` block can hold: the missing `}` is
+    # found where the line goes on as a declaration, and the rest of the file is read
+    states = "" if block == "states" else "states {\n  mql\n  sal final\n}\n"
+    text = HEADER + states + f"{block} {{\n" + inside + "\nsegment hot = score >= 80\n" + \
+        "deadline d {\n  owner sales\n  start on enter mql\n  stop on b\n  within 4h for hot\n" \
+        "  within 1d on nocal\n}\n"
+    found = [(d.code, d.message) for d in lint(text) if d.severity == "error"]
+    assert [code for code, _ in found] == ["SLA101", "SLA208"], found
+    assert "is not closed before this `segment`" in found[0][1] and "`nocal`" in found[1][1]
+
+
 def test_findings_a_skipped_line_may_explain_are_left_out():
     # the rule's `start` line is broken: no "missing start" for it; the segment whose line
     # broke is not reported as undeclared where it is used

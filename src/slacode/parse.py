@@ -492,6 +492,7 @@ class _Run:
         prev = None           # type of the last token fed (for line continuation)
         last_error_at = None
         tok = None
+        statement: list = []  # the tokens fed since the checkpoint
         while True:
             tok = self.next_token(pstate)
             if tok is None:
@@ -522,9 +523,12 @@ class _Run:
                 pstate.feed_token(tok)
             except self.UnexpectedToken as e:
                 closed = self._close_blocks(pstate, tok)
+                if closed is None and statement:    # the declaration word was read as a name
+                    closed = self._close_before(checkpoint, statement, tok)
                 if closed is not None:              # a block left open before a declaration
                     pstate = closed
                     prev = tok.type
+                    statement = []
                     continue
                 opened = self._open_block(pstate, tok, e)
                 if opened is not None:              # `attempts follow_up` without its `{`
@@ -545,6 +549,7 @@ class _Run:
                     break
                 continue
             prev = tok.type
+            statement.append(tok)
             if tok.type == "LBRACE":
                 self.braces.append(tok.line)
             elif tok.type == "RBRACE" and self.braces:
@@ -553,6 +558,7 @@ class _Run:
                 checkpoint = pstate.copy(deepcopy_values=self.partial)
                 self.checkpoint_braces = list(self.braces)
                 self.depth = 0
+                statement = []
         return self._finish(pstate)
 
     def _closed_at_end(self, pstate, end):
@@ -623,6 +629,31 @@ class _Run:
         self.braces = opened
         self.ip.parser_state = trial
         return trial
+
+    def _close_before(self, checkpoint, statement: list, tok):
+        """A declaration word at the start of a line inside an open block that the block
+        read as a name (`flow` or `segment` inside `states { …` whose `}` is missing), the
+        error coming later on the line: as :meth:`_close_blocks` for that word, from the
+        line's start, then the line's tokens again up to ``tok``. Returns the parser state,
+        or None when that is not the case."""
+        first = statement[0]
+        if first.column != 1 or str(first.value) not in _DECLARATION_WORDS or not self.checkpoint_braces:
+            return None
+        saved = (self.ip.parser_state, self.braces, len(self.diags))
+        self.braces = list(self.checkpoint_braces)
+        trial = self._close_blocks(checkpoint.copy(deepcopy_values=True), first)
+        if trial is not None:
+            try:
+                for t in statement[1:] + [tok]:
+                    trial.feed_token(t)
+                    if t.type == "LBRACE":
+                        self.braces.append(t.line)
+                return trial
+            except self.UnexpectedToken:
+                pass
+        self.ip.parser_state, self.braces = saved[0], saved[1]
+        del self.diags[saved[2]:]
+        return None
 
     def _open_block(self, pstate, tok, e):
         """A declaration's header ends its line without the `{` its block needs: report it,
