@@ -545,6 +545,31 @@ def test_a_block_of_names_left_open_ends_at_the_next_declaration(block, inside):
     assert "is not closed before this `segment`" in found[0][1] and "`nocal`" in found[1][1]
 
 
+def test_a_brace_that_closes_its_block_early_is_one_error_and_the_block_reads_on():
+    text = HEADER + ("deadline first_touch {\n  owner sales\n  start on assigned }\n  stop on contact_attempt\n"
+                     "  within 4h on ofice\n  warn at 75%\n}\n")
+    found = [(d.code, d.line, d.column) for d in lint(text) if d.severity == "error"]
+    # no error per line below the `}`, no "has no `stop on`": the calendar is still checked
+    assert found == [("SLA101", 7, 21), ("SLA208", 9, 16)], found
+    assert "closes the block opened on line 5" in lint(text)[0].message
+
+
+def test_a_string_left_open_before_the_blocks_brace_ends_there():
+    text = HEADER + ('test "late on Friday {\n  as of 2026-11-09T12:00:00-03:00\n'
+                     "  at 2026-11-06T17:00:00-03:00 assigned\n  expect first_touch met\n}\n")
+    found = [(d.code, d.line) for d in lint(text) if d.severity == "error"]
+    assert found == [("SLA105", 5), ("SLA210", 8)], found      # the test block is read: its rule is unknown
+    assert lint(text)[0].hint == 'add the closing " before the `{`'
+
+
+def test_a_brace_on_the_line_below_its_header_is_one_error_per_block():
+    text = ('agreement "t"\n{\n  timezone "UTC"\n  teams sales\n}\n\n'
+            "deadline d\n{\n  owner sales\n  start on a\n  stop on b\n  within 1h on cal\n}\n")
+    found = [(d.code, d.line, d.message) for d in lint(text) if d.severity == "error"]
+    assert [(c, n) for c, n, _ in found] == [("SLA101", 1), ("SLA101", 7), ("SLA208", 12)], found
+    assert found[0][2] == "a block's `{` goes at the end of its header line"
+
+
 def test_findings_a_skipped_line_may_explain_are_left_out():
     # the rule's `start` line is broken: no "missing start" for it; the segment whose line
     # broke is not reported as undeclared where it is used

@@ -11,7 +11,6 @@ def analyse(text: str, file: str | None = None):
     """Parse, build and check ``text``: ``(Agreement or None, sorted diagnostics)``."""
     from slacode.build import build
     from slacode.checks import check
-    from slacode.codes.syntax import UNEXPECTED_END
     from slacode.parse import parse, parse_partial
 
     text = source_text(text)
@@ -19,9 +18,9 @@ def analyse(text: str, file: str | None = None):
     broken = tree is None and has_errors(diags)
     skipping = diags
     if broken:                               # syntax errors: what parsed, for the other checks
-        tree, _, closed_at_end = parse_partial(text, file)
-        if closed_at_end:                    # blocks left open at the end skip no line of theirs
-            skipping = [d for d in diags if d.code != UNEXPECTED_END]
+        tree, _, harmless = parse_partial(text, file)
+        # errors recovered from without skipping a line (a `}` missing at the end) hide nothing
+        skipping = [d for d in diags if (d.code, d.line, d.column) not in harmless]
     agreement = None
     if tree is not None:
         agreement, more = build(tree, file)

@@ -348,25 +348,25 @@ def parse(text: str, file: str | None = None, partial: bool = False):
 
 
 def parse_partial(text: str, file: str | None = None):
-    """``parse(text, file, partial=True)``, and whether the text's only trouble at its end
-    was blocks left open (closed there, with nothing of theirs skipped):
-    ``(tree, diagnostics, closed_at_end)``."""
+    """``parse(text, file, partial=True)``, and the syntax errors recovered from without
+    skipping anything (a `}` missing at the end, a `{` on the next line, a `}` that closed
+    its block early …) as ``(code, line, column)``: ``(tree, diagnostics, harmless)``."""
     return _parse(text, file, True)
 
 
 def _parse(text: str, file: str | None, partial: bool):
     if len(text) > MAX_BYTES:
         return None, [dg.make(codes.TOO_LARGE, f"the text is {len(text):,} characters; agreements are read up to {MAX_BYTES:,}",
-                              Span(1, 1, file=file), file=file)], False
+                              Span(1, 1, file=file), file=file)], set()
     nul = _NUL.search(text)
     if nul is not None:
         line = text.count("\n", 0, nul.start()) + 1
         col = nul.start() - (text.rfind("\n", 0, nul.start()) + 1) + 1
         return None, [dg.make(codes.NOT_TEXT, "the file contains a NUL character, so it is not a text file",
-                              Span(line, col, line, col + 1, file), file=file)], False
+                              Span(line, col, line, col + 1, file), file=file)], set()
     run = _Run(text, file, partial)
     tree, diags = run.run()
-    return tree, diags, run.closed_at_end
+    return tree, diags, run.harmless
 
 
 class _Run:
@@ -389,7 +389,8 @@ class _Run:
         self.braces: list[int] = []                      # lines of the open `{` …
         self.checkpoint_braces: list[int] = []           # … and as of the checkpoint
         self.last_error_at = None
-        self.closed_at_end = False                       # partial: open blocks closed at the end
+        self.harmless: set = set()                      # (code, line, column) of errors that skipped nothing
+        self.early = None                                # before a `}` that may close too early
 
     # -- diagnostics ---------------------------------------------------------------
     def _span(self, tok) -> Span:
@@ -401,6 +402,12 @@ class _Run:
         if tok.type == "_NL":  # point at the line break itself
             return Span(tok.line, tok.column, tok.line, tok.column + 1, self.file)
         return Span(tok.line, tok.column, tok.end_line, tok.end_column, self.file)
+
+    def _harmless(self) -> None:
+        """The error just reported was recovered from without skipping anything: the checks
+        may trust the declaration it is in (see ``api._independent``)."""
+        d = self.diags[-1]
+        self.harmless.add((d.code, d.line, d.column))
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         self.diags.append(dg.make(code, message, span, hint=hint, file=self.file))
@@ -433,9 +440,20 @@ class _Run:
             end = self.text.find("\n", pos)
             end = len(self.text) if end < 0 else end
             what = "string" if ch == '"' else "backquoted name"
+            rest = self.text[pos:end].rstrip()
+            opens = ch == '"' and len(rest) > 1 and rest.endswith("{")
             self.error(codes.UNTERMINATED_STRING, f"this {what} is not closed on its line",
                        Span(line, col, line, col + (end - pos), self.file),
-                       hint=f"add the closing {ch} before the end of the line")
+                       hint=f"add the closing {ch} before the {'`{`' if opens else 'end of the line'}")
+            if opens:
+                self._harmless()
+                # `test "name {`: the string ends before the line's `{`, which opens the block
+                # (else every line of the block would be an error outside it)
+                cut = pos + len(rest) - 1
+                value = self.text[pos:cut].rstrip() + '"'
+                self.lstate.line_ctr.feed(self.text[pos:cut])
+                counter = self.lstate.line_ctr
+                return self.Token("STRING", value, pos, line, col, counter.line, counter.column, counter.char_pos)
             self.lstate.line_ctr.feed(self.text[pos:end])
         else:
             shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
@@ -519,9 +537,18 @@ class _Run:
                     return None, self.diags
             elif tok.type == "RPAR":
                 self.depth = max(0, self.depth - 1)
+            elif (tok.type == "RBRACE" and prev not in (None, "_NL", "LBRACE") and self.braces
+                    and self.braces[-1] != tok.line):
+                # `start on assigned }`: if the lines below turn out to be the block's, this
+                # `}` was a slip (see _reopen)
+                self.early = (pstate.copy(deepcopy_values=True), list(self.braces), tok)
             try:
                 pstate.feed_token(tok)
             except self.UnexpectedToken as e:
+                reopened = self._reopen(statement, tok)
+                if reopened is not None:            # a `}` closed its block too early
+                    pstate, prev, statement = reopened, tok.type, []
+                    continue
                 closed = self._close_blocks(pstate, tok)
                 if closed is None and statement:    # the declaration word was read as a name
                     closed = self._close_before(checkpoint, statement, tok)
@@ -552,6 +579,7 @@ class _Run:
             statement.append(tok)
             if tok.type == "LBRACE":
                 self.braces.append(tok.line)
+                self.early = None
             elif tok.type == "RBRACE" and self.braces:
                 self.braces.pop()
             if tok.type in ("_NL", "LBRACE", "RBRACE"):
@@ -626,7 +654,34 @@ class _Run:
         self.error(codes.UNEXPECTED_TOKEN,
                    f"the block opened on line {line} is not closed before this `{tok.value}`",
                    self._span(tok), hint=f"add the block's closing `}}` (the `{{` is on line {line})")
+        self._harmless()
         self.braces = opened
+        self.ip.parser_state = trial
+        return trial
+
+    def _reopen(self, statement: list, tok):
+        """An indented line that fails outside any block, after a `}` that ended another
+        line's content (`start on assigned }`) and closed a block opened further up: that
+        `}` closed the block too early, and the lines below are the block's. Report the `}`
+        once and read on inside the block (instead of an error for each line below, and a
+        block missing the clauses written after its `}`). Returns the parser state, or None
+        when that is not the case."""
+        if self.early is None or self.braces or tok.column == 1:
+            return None
+        state, braces, brace = self.early
+        self.early = None
+        trial = state.copy(deepcopy_values=True)
+        try:
+            trial.feed_token(self.Token.new_borrow_pos("_NL", "\n", brace))
+            for t in statement + [tok]:
+                trial.feed_token(t)
+        except self.UnexpectedToken:
+            return None
+        self.error(codes.UNEXPECTED_TOKEN,
+                   f"this `}}` closes the block opened on line {braces[-1]}, but the lines below belong to it",
+                   self._span(brace), hint="remove this `}`: the block ends at its own `}` further down")
+        self._harmless()
+        self.braces = braces
         self.ip.parser_state = trial
         return trial
 
@@ -652,6 +707,8 @@ class _Run:
             except self.UnexpectedToken:
                 pass
         self.ip.parser_state, self.braces = saved[0], saved[1]
+        for d in self.diags[saved[2]:]:
+            self.harmless.discard((d.code, d.line, d.column))
         del self.diags[saved[2]:]
         return None
 
@@ -666,7 +723,14 @@ class _Run:
             trial.feed_token(self.Token.new_borrow_pos("LBRACE", "{", tok))
         except self.UnexpectedToken:
             return None
-        self._report(e, tok)
+        below = re.match(r"[ \t\f\r\n]*\{", self.text[tok.end_pos:]) if tok.end_pos is not None else None
+        if below is not None:              # the `{` on a line of its own (Allman style): one error
+            self.error(codes.UNEXPECTED_TOKEN, "a block's `{` goes at the end of its header line",
+                       self._span(tok), hint="move the `{` up to the end of this line")
+            self._harmless()
+            self.lstate.line_ctr.feed(self.text[tok.end_pos:tok.end_pos + below.end()])
+        else:
+            self._report(e, tok)
         self.braces.append(tok.line)
         self.ip.parser_state = trial
         return trial
@@ -697,7 +761,7 @@ class _Run:
             if self.partial and self.braces:        # blocks left open at the end: close them
                 tree = self._closed_at_end(pstate, end)
                 if tree is not None:
-                    self.closed_at_end = True
+                    self._harmless()
                     return tree, self.diags
             return None, self.diags
         if any(d.severity == dg.ERROR for d in self.diags) and not self.partial:
