@@ -570,6 +570,18 @@ def test_a_brace_on_the_line_below_its_header_is_one_error_per_block():
     assert found[0][2] == "a block's `{` goes at the end of its header line"
 
 
+@pytest.mark.parametrize("line, word", [("stop on contact_attempt or", "or"),
+                                        ("stop on a where x == 1 and", "and")])
+def test_an_error_on_a_line_the_line_above_ran_into_says_so(line, word):
+    text = HEADER + f"deadline d {{\n  owner sales\n  start on assigned\n  {line}\n  within 4h\n}}\n"
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert d.line == 9 and d.hint == (f"line 8 ends with `{word}`, so this line was read as its continuation: "
+                                      f"remove the `{word}` or finish line 8")
+    text = HEADER + "calendar c {\n  hours mon-fri 09:00-18:00\n  closed 2026-12-24,\n\n  holidays \"BR\"\n}\n"
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert d.line == 9 and d.hint.startswith("line 7 ends with `,`")
+
+
 def test_findings_a_skipped_line_may_explain_are_left_out():
     # the rule's `start` line is broken: no "missing start" for it; the segment whose line
     # broke is not reported as undeclared where it is used

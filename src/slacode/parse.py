@@ -829,6 +829,9 @@ _DECLARATION_WORDS = frozenset(("agreement", "calendar", "states", "flow", "segm
 
 def _hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     value = str(tok.value)
+    wrapped = _wrapped_from(tok, text)
+    if wrapped is not None:
+        return wrapped
     if "a unit" in expected and tok.type not in ("$END", "_NL"):
         return _unit_hint(tok, text)
     before = text[:tok.start_pos].rstrip() if tok.start_pos is not None else ""
@@ -863,6 +866,29 @@ def _stands_alone(rest: str, text: str) -> bool:
     if re.fullmatch(r"(\d+[mhd])+|\d+", rest):
         return True
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(rest)}(?![A-Za-z0-9_])", text) is not None
+
+
+_DANGLING = re.compile(r"(?:\b(or|and)|(,)|(->)|(?<![=!<>])(=))[ \t]*(?:#[^\n\"]*)?\Z")
+
+
+def _wrapped_from(tok, text: str) -> str | None:
+    """``line 6 ends with `or` …`` when the error is on a line that the line above carried
+    on into, by ending with `or`, `and`, `,`, `=` or `->` (lines wrap after those): the
+    mistake is often that word, left at the end of the line above."""
+    if tok.start_pos is None or not getattr(tok, "line", None) or tok.line < 2:
+        return None
+    lines = text.split("\n")
+    n = tok.line - 1                            # the nearest line above with something on it
+    while n >= 1 and not lines[n - 1].strip():
+        n -= 1
+    if n < 1:
+        return None
+    m = _DANGLING.search(lines[n - 1].rstrip("\r"))
+    if m is None:
+        return None
+    word = next(g for g in m.groups() if g)
+    return (f"line {n} ends with `{word}`, so this line was read as its continuation: remove the `{word}` "
+            f"or finish line {n}")
 
 
 _WORD_COMPARISONS = {"is": "`==` (`!=` for not equal)", "equals": "`==`", "eq": "`==`", "ne": "`!=`",
