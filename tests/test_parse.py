@@ -196,3 +196,19 @@ def test_lines_ended_by_a_lone_carriage_return_are_lines():
         assert [r.name.value for r in agreement.rules] == ["d"] and diags == []
     broken = text.replace("within 1h", "within on")
     assert [(d.code, d.span.line, d.span.column) for d in analyse(broken)[1]] == [("SLA101", 7, 10)]
+
+
+def test_an_invisible_character_is_reported_and_read_as_a_space():
+    # a no-break space or a zero-width space pasted from a chat: one error each run, and the
+    # statement it is in is still read (its block is not skipped)
+    text = ("agreement \"a\" {\n  timezone \"UTC\"\n  teams sales\n}\n"
+            "segment hot = score >=\u00a0\u00a080\n\u200bdeadline d {\n  owner sales\n  start on a\n"
+            "  stop on b\n  within 4h for hot\n}\n")
+    tree, diags = parse(text, "t.sla", partial=True)
+    assert [(d.code, d.span.line, d.span.column) for d in diags] == [("SLA102", 5, 23), ("SLA102", 6, 1)]
+    assert "no-break space" in diags[0].hint and "(2 of them)" in diags[0].message
+    assert "zero-width space" in diags[1].hint
+    from slacode.build import build as build_tree
+
+    agreement, _ = build_tree(tree, "t.sla")
+    assert [r.name.value for r in agreement.rules] == ["d"] and agreement.segments

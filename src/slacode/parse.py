@@ -334,6 +334,8 @@ _NUL = re.compile("\x00")
 #: what :meth:`_Run.next_token` returns for text it skipped; compared by identity, since a
 #: Lark token equals any string of its text (a name `skip` is not skipped text)
 _SKIP = object()
+#: what it returns for a character it reported and read as a space (the statement goes on)
+_AGAIN = object()
 
 
 # ------------------------------------------------------------------------- parsing
@@ -455,6 +457,16 @@ class _Run:
                 counter = self.lstate.line_ctr
                 return self.Token("STRING", value, pos, line, col, counter.line, counter.column, counter.char_pos)
             self.lstate.line_ctr.feed(self.text[pos:end])
+        elif ch in _INVISIBLE:                  # reported once per run, then read as a space
+            run = pos + 1
+            while run < len(self.text) and self.text[run] == ch:
+                run += 1
+            self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `U+{ord(ch):04X}`"
+                       + (f" ({run - pos} of them)" if run - pos > 1 else ""),
+                       Span(line, col, line, col + (run - pos), self.file), hint=_character_hint(ch))
+            self.lstate.line_ctr.feed(self.text[pos:run])
+            self._harmless()
+            return _AGAIN
         else:
             shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
             self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `{shown}`",
@@ -515,6 +527,8 @@ class _Run:
             tok = self.next_token(pstate)
             if tok is None:
                 break
+            if tok is _AGAIN:
+                continue
             if tok is _SKIP:
                 tok = self.skip_statement(pstate, _SKIP)
                 pstate, prev = self._resume(checkpoint, tok)
@@ -813,7 +827,17 @@ _CHARACTER_HINTS = (
 )
 
 
+#: Characters that look like a space or like nothing (copied from a chat, a web page or a
+#: word processor): reported, then read as a space, so their statement is not lost.
+_INVISIBLE = {"\u00a0": "a no-break space", "\u2007": "a figure space", "\u202f": "a narrow no-break space",
+              "\u200b": "a zero-width space", "\u200c": "a zero-width non-joiner",
+              "\u200d": "a zero-width joiner", "\u2060": "a word joiner", "\ufeff": "a zero-width no-break space",
+              "\u00ad": "a soft hyphen"}
+
+
 def _character_hint(ch: str) -> str:
+    if ch in _INVISIBLE:
+        return f"this is {_INVISIBLE[ch]}, which looks like a space or nothing: delete it or type a plain space"
     for chars, hint in _CHARACTER_HINTS:
         if ch in chars:
             return hint
