@@ -375,3 +375,26 @@ def numbers_quoted_in_order_comparisons(ctx: Context) -> Iterator[Diagnostic]:
                                f"`{node.field.text()} {node.op} \"{value.value}\"` orders text letter by letter "
                                f"(\"9\" comes after \"80\"), not numbers", value,
                                hint=f"write the number without quotes: `{node.field.text()} {node.op} {value.value}`")
+
+
+@rule(codes.STATE_COMPARED_WRONGLY)
+def state_compared_by_name(ctx: Context) -> Iterator[Diagnostic]:
+    """`state > mql` (names ordered as text) and `state == 3` (never a state)."""
+    for pred in ctx.predicates():
+        for node in walk_pred(pred):
+            if node.kind != "compare" or not node.field.is_state:
+                continue
+            value = node.value
+            written = "null" if value.kind == "null" else (str(value.value).lower() if value.kind == "bool"
+                                                         else value.value)
+            if node.op in ("<", "<=", ">", ">="):
+                yield ctx.diag(codes.STATE_COMPARED_WRONGLY,
+                               f"`state {node.op} {written}` orders state names letter by letter: states "
+                               "have no order", node,
+                               hint="list the states meant: `state in [sal, won]`")
+            elif value.kind in ("number", "bool", "null"):
+                what = {"number": "a number", "bool": "a boolean", "null": "null"}[value.kind]
+                yield ctx.diag(codes.STATE_COMPARED_WRONGLY,
+                               f"`state {node.op} {written}` is never true: a state is a name, not {what}", value,
+                               hint="compare `state` with a state name (`state == on_hold`); "
+                                    "`state missing` is true before the first state event")

@@ -963,3 +963,45 @@ EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "error", ""
     }
     ```
     """)
+
+STATE_COMPARED_WRONGLY = define("SLA331", "state-compared-wrongly", "warning", """
+    `state` is compared with an order (`state > mql`) or with a number, boolean or null
+    (`state == 3`): states are names without an order, so the first compares the names
+    letter by letter and the second is never true.
+
+    ## Why
+    A lead's `state` is the name of its latest state (§9): it is compared with state names,
+    `state == on_hold`, `state in [mql, sal]`. `state > mql` does not mean "later in the
+    funnel than `mql`": `sal` happens to come after `mql` in the alphabet, `disqualified`
+    does not. To say "past `mql`", list the states.
+
+    ## Avoid
+    ```sla
+    agreement "a" {
+      teams sales
+    }
+
+    states {
+      mql
+      sal
+      won final
+    }
+
+    segment advanced = state > mql
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "a" {
+      teams sales
+    }
+
+    states {
+      mql
+      sal
+      won final
+    }
+
+    segment advanced = state in [sal, won]
+    ```
+    """)
