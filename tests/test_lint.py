@@ -582,6 +582,20 @@ def test_an_error_on_a_line_the_line_above_ran_into_says_so(line, word):
     assert d.line == 9 and d.hint.startswith("line 7 ends with `,`")
 
 
+def test_a_broken_line_hides_only_what_it_may_explain():
+    # `strat` skips the start line: "no start" is left out, but the owner, the calendar and
+    # the warning share are judged on their own lines
+    text = HEADER + ("deadline first_touch {\n  owner salse\n  strat on assigned\n  stop on contact_attempt\n"
+                     "  within 4h on offfice\n  warn at 150%\n}\n")
+    assert [(d.code, d.line) for d in lint(text) if d.severity == "error"] == \
+        [("SLA206", 6), ("SLA101", 7), ("SLA208", 9), ("SLA311", 10)]
+    # a broken line of a rule uses names, it declares none: another rule's undeclared
+    # calendar is still reported
+    text = HEADER + ("deadline a {\n  owner sales\n  start on x\n  stop on y\n  within 4x on office\n}\n"
+                     "deadline b {\n  owner sales\n  start on y\n  stop on z\n  within 2d on office\n}\n")
+    assert [(d.code, d.line) for d in lint(text) if d.severity == "error"] == [("SLA101", 9), ("SLA208", 15)]
+
+
 def test_findings_a_skipped_line_may_explain_are_left_out():
     # the rule's `start` line is broken: no "missing start" for it; the segment whose line
     # broke is not reported as undeclared where it is used

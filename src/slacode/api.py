@@ -36,8 +36,16 @@ _CROSS_CODES = frozenset(("SLA201", "SLA206", "SLA207", "SLA208", "SLA209", "SLA
                           "SLA214", "SLA217", "SLA218", "SLA317", "SLA318", "SLA319", "SLA320"))
 
 
-#: Checks of a literal by itself (a timestamp, a date): a line skipped elsewhere cannot cause them.
-_LOCAL_CODES = frozenset(("SLA108",))
+#: Checks of one line by itself (a literal, a count, a percentage, a name it refers to): a
+#: line skipped elsewhere in its declaration cannot cause them (a name it refers to is still
+#: left out when a skipped line may have declared it: :data:`_CROSS_CODES`).
+_LOCAL_CODES = frozenset(("SLA108", "SLA206", "SLA207", "SLA208", "SLA209", "SLA210", "SLA211", "SLA212",
+                          "SLA213", "SLA214", "SLA215", "SLA216", "SLA301", "SLA305", "SLA306", "SLA311",
+                          "SLA312", "SLA313", "SLA321", "SLA324", "SLA325", "SLA327", "SLA328", "SLA330",
+                          "SLA331", "SLA401"))
+
+#: Declarations whose lines declare nothing another declaration refers to (but their name).
+_USING_KINDS = frozenset(("rule", "target", "quota", "test"))
 
 
 def _independent(checked: list, agreement, syntax: list, text: str) -> list:
@@ -63,10 +71,15 @@ def _independent(checked: list, agreement, syntax: list, text: str) -> list:
         i = bisect_right(starts, n)
         end = starts[i] if i < len(starts) else len(lines) + 1
         skipped.update(range(n, min(end, len(lines) + 1)))
+    # the words of skipped lines may be names they declared, unless the lines are inside a
+    # rule, target, quota or test (whose lines only use names): `within 4x on office` does
+    # not make `office` undeclared elsewhere any less so
+    using = [(d.span.line, d.span.end_line or d.span.line) for d in agreement.declarations
+             if d.span is not None and d.kind in _USING_KINDS]
     words: set[str] = set()
     name = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").findall
     for k in skipped:
-        if 0 < k <= len(lines):
+        if 0 < k <= len(lines) and not any(a < k <= b for a, b in using):
             words.update(name(lines[k - 1]))
     spoiled = []
     for decl in agreement.declarations:
