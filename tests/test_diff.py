@@ -612,6 +612,18 @@ def test_exit_0_for_the_same_meaning(tmp_path):
     assert doc["differs"] is False and doc["changes"] == [] and doc["impact"]["changed"] == 0
 
 
+def test_a_change_to_test_blocks_alone_differs_in_neither_the_exit_status_nor_the_json(tmp_path):
+    text = V1.read_text(encoding="utf-8")
+    changed = tmp_path / "tests_changed.sla"
+    changed.write_text(text + '\ntest "one more" {\n  as of 2026-11-10T12:00:00-03:00\n}\n', encoding="utf-8")
+    proc = run("diff", str(V1), str(changed))
+    assert proc.returncode == 0 and "0 changes in meaning and 1 change to test blocks" in proc.stderr
+    proc = run("diff", str(V1), str(changed), "--format", "json")
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 0
+    assert (doc["differs"], doc["semantic_changes"], doc["test_changes"]) == (False, 0, 1)
+
+
 def test_exit_1_without_events_lists_the_changes():
     proc = run("diff", str(V1), str(V2))
     assert proc.returncode == 1

@@ -1354,9 +1354,12 @@ def to_json_dict(old: m.Agreement, new: m.Agreement, changes: list[Change], imp:
                  leads_limit: int | None = None) -> dict:
     """The report as a JSON-ready dict."""
     semantic = [c for c in changes if c.semantic]
+    # test blocks are part of the review, but change no verdict: not a difference in meaning
+    meaning = [c for c in semantic if c.area != "test"]
     return {"old": {"source": old_source, "id": old.id, "version": old.version},
             "new": {"source": new_source, "id": new.id, "version": new.version},
-            "differs": bool(semantic) or bool(imp and imp.changed),
-            "semantic_changes": len(semantic),
+            "differs": bool(meaning) or bool(imp and imp.changed),
+            "semantic_changes": len(meaning),
+            "test_changes": len(semantic) - len(meaning),
             "changes": [c.to_dict() for c in changes],
             "impact": imp.to_dict(leads_limit) if imp is not None else None}
