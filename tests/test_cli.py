@@ -320,6 +320,35 @@ def test_explain_shows_a_day_target_as_written_and_in_working_hours():
     assert "at least 6 within 10d on sao_paulo, the default line: 80h of working time" in proc.stdout
 
 
+def test_explain_tells_attempts_rules_as_their_verdicts_do(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "x" {\n  timezone "UTC"\n  teams sales\n}\n'
+                    "calendar office {\n  timezone \"UTC\"\n  hours mon-fri 09:00-17:00\n}\n"
+                    "segment hot = score >= 80\n"
+                    "attempts cadence {\n  owner sales\n  start on assigned\n  stop on won\n  gap at least 1h\n}\n"
+                    "attempts tries {\n  owner sales\n  start on assigned\n  stop on won\n"
+                    "  at least 2 within 2h on office\n}\n"
+                    "deadline hot_touch {\n  owner sales\n  start on assigned\n  stop on contact_attempt\n"
+                    "  within 15m on office for hot\n}\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps(e) + "\n" for e in [
+        {"id": "e1", "lead": "A", "at": "2026-11-02T09:00:00Z", "type": "assigned", "owner": "ana",
+         "fields": {"score": 10}},
+        {"id": "e2", "lead": "A", "at": "2026-11-02T09:10:00Z", "type": "contact_attempt"},
+        {"id": "e3", "lead": "A", "at": "2026-11-02T10:30:00Z", "type": "contact_attempt"},
+        {"id": "e4", "lead": "A", "at": "2026-11-02T15:00:00Z", "type": "won"}]))
+    out = run("explain", str(spec), str(events), "--lead", "A", "--as-of", "2026-11-03T12:00:00Z").stdout
+    # no deadline for a rule without `at least … within`
+    assert "cadence: cycle 1 opens (no deadline" in out and "cadence: cycle 1 stopped\n" in out
+    assert "0m" not in out.split("Verdicts as of")[0]
+    # kept by its 2nd attempt: the later stop is no delay
+    assert "tries: attempt 2 of 2 needed in cycle 1: the 2 attempts are made, by the deadline" in out
+    assert "tries: cycle 1 stopped; its 2 attempts were made by 2026-11-02 10:30 +00:00, before the deadline" in out
+    assert "after the deadline" not in out
+    # a start no line applies to is told
+    assert "hot_touch: a start, but no `within` line applies" in out
+
+
 @needs_shared
 def test_the_librarys_document_is_the_one_check_prints():
     # the agreement's own warnings (SLA318 here) first, then the events' problems

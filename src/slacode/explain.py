@@ -31,6 +31,12 @@ def _snapshot(fold: LeadFold):
     return snap
 
 
+def _has_deadline(rp) -> bool:
+    """Whether the rule's cycles have a deadline: an `attempts` rule without `at least …
+    within` has none (its cycles only group attempts for its other clauses)."""
+    return rp.kind != "attempts" or any(c.kind == "at_least_within" for c in rp.clauses)
+
+
 def _line_text(rp, cyc) -> str:
     line = cyc.line
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
@@ -60,25 +66,21 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
             rp = rf.plan
             name = rp.name
             if open_before is not None and open_before.closed_at == rec.at and open_before.close_kind:
-                cyc = open_before
-                clock = cyc.line.clock
-                pauses = cyc.pause_list(cyc.closed_at)
-                due = clock.add_us(cyc.start, cyc.line.target_us, pauses)
-                worked = clock.working_us(cyc.start, cyc.closed_at, pauses)
-                late = cyc.closed_at > due
-                word = {"stop": "stopped", "cancel": "cancelled", "restart": "restarted"}[cyc.close_kind]
-                verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
-                    "after the deadline (breached)" if late else "before the deadline")
-                out.append(f"    {name}: cycle {cyc.number} {word} {verdict}; "
-                           f"{_work_text(worked)} of {clock.time_words} counted, due was {_when(due, clock.tz)}")
+                out.append(f"    {name}: " + _closing_text(rp, open_before))
             if len(rf.cycles) > n_before:
                 for cyc in rf.cycles[n_before:]:
+                    if not _has_deadline(rp):
+                        out.append(f"    {name}: cycle {cyc.number} opens (no deadline: its attempts are judged "
+                                   "by the rule's other clauses)")
+                        continue
                     clock = cyc.line.clock
                     due = clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(cyc.start))
                     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
                                f"due {_when(due, clock.tz)} unless paused")
             elif rf.open is None and open_before is None and _started_untracked(rp, rec, fold):
-                out.append(f"    {name}: a start, but no `within` line applies: not tracked")
+                kind = "at least … within" if rp.kind == "attempts" else "within"
+                out.append(f"    {name}: a start, but no `{kind}` line applies (the lead is in none of its "
+                           "`for` segments, and it has no line without one): not tracked")
             cyc = rf.open
             if cyc is not None and cyc is open_before:
                 if cyc.paused and not paused_before:
@@ -87,8 +89,15 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                     out.append(f"    {name}: cycle {cyc.number} resumes")
                 if len(cyc.attempts) > att_before:
                     n = cyc.line.n
-                    out.append(f"    {name}: attempt {len(cyc.attempts)}" + (f" of {n} needed" if n else "")
-                               + f" in cycle {cyc.number}")
+                    text = f"    {name}: attempt {len(cyc.attempts)}" + (f" of {n} needed" if n else "") \
+                        + f" in cycle {cyc.number}"
+                    if n and len(cyc.attempts) == n:        # the Nth: on time or not
+                        clock = cyc.line.clock
+                        due = clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(rec.at))
+                        text += (f": the {n} attempts are made, by the deadline {_when(due, clock.tz)}"
+                                 if rec.at <= due else f": the {n} attempts are made, after the deadline "
+                                 f"{_when(due, clock.tz)}")
+                    out.append(text)
             elif cyc is not None and cyc.paused and cyc.start == rec.at:
                 out.append(f"    {name}: cycle {cyc.number} starts paused")
     out.append("")
@@ -102,11 +111,33 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
     return out
 
 
+def _closing_text(rp, cyc) -> str:
+    """What closing ``cyc`` meant for its deadline (the cycle closed at the event just fed)."""
+    word = {"stop": "stopped", "cancel": "cancelled", "restart": "restarted"}[cyc.close_kind]
+    if not _has_deadline(rp):
+        return f"cycle {cyc.number} {word}"
+    clock = cyc.line.clock
+    pauses = cyc.pause_list(cyc.closed_at)
+    due = clock.add_us(cyc.start, cyc.line.target_us, pauses)
+    worked = clock.working_us(cyc.start, cyc.closed_at, pauses)
+    counted = f"{_work_text(worked)} of {clock.time_words} counted, due was {_when(due, clock.tz)}"
+    n = cyc.line.n
+    if rp.kind == "attempts" and n and len(cyc.attempts) >= n and cyc.attempts[n - 1][0] <= due:
+        # `at least N within` was kept by its Nth attempt: what closes the cycle later is no delay
+        return (f"cycle {cyc.number} {word}; its {n} attempts were made by "
+                f"{_when(cyc.attempts[n - 1][0], clock.tz)}, before the deadline ({counted})")
+    late = cyc.closed_at > due
+    verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
+        "after the deadline (breached)" if late else "before the deadline")
+    return f"cycle {cyc.number} {word} {verdict}; {counted}"
+
+
 def _started_untracked(rp, rec, fold) -> bool:
+    """Whether ``rec`` matched the rule's start but opened no cycle (no target line applies:
+    the lead is in none of the `for` segments and there is no default line)."""
     from slacode.compile import any_match
 
-    return bool(rp.starts) and any_match(rp.starts, rec.type, rec.props, fold.state, None, None, set()) \
-        and not rp.lines
+    return bool(rp.starts) and any_match(rp.starts, rec.type, rec.props, fold.state, None, None, set())
 
 
 def lead_problems(diagnostics: list, lead: str, lines: dict) -> tuple[list, int]:
