@@ -371,11 +371,17 @@ def test_calendar_changes_say_what():
     assert [c.message for c in found] == ["now open on sat: 09:00-13:00"]
     found = changes_of(("  hours mon-fri 09:00-18:00\n", "  hours mon-thu 09:00-18:00\n  hours fri 09:00-17:00\n"))
     assert [c.message for c in found] == ["hours on fri: 09:00-18:00 → 09:00-17:00 (1h shorter each day)"]
-    c = only(("  hours mon-fri 09:00-18:00\n", "  hours mon-fri 09:00-18:00\n  day 8h\n"))
-    assert c.message == "a working day (`1d` on this calendar) is 8h, was 9h"
+    # a working day's length changes the rules' `d` targets on the calendar, whose own text
+    # is unchanged: said at the calendar and at each such line
+    found = changes_of(("  hours mon-fri 09:00-18:00\n", "  hours mon-fri 09:00-18:00\n  day 8h\n"))
+    assert [c.text for c in found] == [
+        "calendar office: a working day (`1d` on this calendar) is 8h, was 9h",
+        "attempts cadence: 4 within 2d on office tightened: now 16h of working time, was 18h (the default line)"]
     found = changes_of(("  hours mon-fri 09:00-18:00\n", "  hours mon-fri 09:00-19:00\n"))
     assert [c.message for c in found] == ["hours on mon-fri: 09:00-18:00 → 09:00-19:00 (1h longer each day)",
-                                          "a working day (`1d` on this calendar) is 10h, was 9h"]
+                                          "a working day (`1d` on this calendar) is 10h, was 9h",
+                                          "4 within 2d on office loosened: now 20h of working time, was 18h "
+                                          "(the default line)"]
     found = changes_of(('  holidays "BR"', '  holidays "BR-SP"'))
     assert [c.message for c in found] == ['holiday region added: "BR-SP"', 'holiday region removed: "BR"']
     assert only(("  closed 2026-12-24", "  closed 2026-12-24, 2026-12-31")).message == "now closed on 2026-12-31"
@@ -421,8 +427,10 @@ def test_header_changes():
 
 
 def test_constants_targets_and_quotas():
-    c = only(("let goal = 90", "let goal = 95"))
-    assert (c.area, c.subject, c.message) == ("let", "goal", "90 → 95")
+    # the target reads the constant: its goal changes though its own text does not
+    found = changes_of(("let goal = 90", "let goal = 95"))
+    assert [(c.area, c.subject, c.message) for c in found] == [
+        ("let", "goal", "90 → 95"), ("target", "routing_goal", "tightened from 90% to 95% met")]
 
 
 def test_constant_restated_and_target_threshold():

@@ -687,7 +687,7 @@ def _rules(ctx: _Context) -> list[Change]:
         elif b is None:
             out.append(Change(a.rule_kind, name, "removed", f"removed (owner {_owner(a)})",
                               decl_text(a), None, block=True))
-        elif a.model_dump() != b.model_dump():
+        else:       # its own text unchanged, a calendar's day or a segment it uses may still change it
             out.extend(_RuleDiff(ctx, a, b).changes())
     return out
 
@@ -985,7 +985,7 @@ def _targets(ctx: _Context) -> list[Change]:
     out = []
     for name, a, b in _aggregate_pairs(ctx, "target"):
         out.extend(_aggregate_common("target", name, a, b))
-        if a is None or b is None or a.model_dump() == b.model_dump():
+        if a is None or b is None:      # (an unchanged text still reads constants that may change)
             continue
         ra, rb = a.rule, b.rule
         ta = clause_text(ra) if ra else "(none)"
@@ -1018,7 +1018,7 @@ def _quotas(ctx: _Context) -> list[Change]:
     out = []
     for name, a, b in _aggregate_pairs(ctx, "quota"):
         out.extend(_aggregate_common("quota", name, a, b))
-        if a is None or b is None or a.model_dump() == b.model_dump():
+        if a is None or b is None:      # (an unchanged text still reads constants that may change)
             continue
         ta = dict.fromkeys(_trigger_items(a.count.triggers)) if a.count else {}
         tb = dict.fromkeys(_trigger_items(b.count.triggers)) if b.count else {}
