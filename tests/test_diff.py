@@ -131,6 +131,27 @@ def test_split_hours_line_is_restated_not_changed():
     assert [(c.kind, c.subject) for c in found] == [("restated", "office")]
 
 
+@pytest.mark.parametrize("pair, subject", [
+    # touching intervals are one stretch of working time
+    (("  hours mon-fri 09:00-18:00\n", "  hours mon-fri 09:00-13:00, 13:00-18:00\n"), "office"),
+    # a `where` is compared by meaning, its parts in any order, `in` one value as `==`
+    (("  first where channel == \"phone\"", "  first where channel in [\"phone\"]"), "cadence"),
+    (("  start on enter mql\n  stop on assigned\n",
+      "  start on enter mql\n  stop on assigned where desk == \"br\" and tier in [1]\n"), None),
+    # a target's clause written out as the rule's main one
+    (("  rule routing\n", "  rule routing clause within\n"), "routing_goal"),
+])
+def test_rewrites_that_keep_the_meaning_are_restated(pair, subject):
+    if subject is None:     # two versions that differ only in the order of a `where`'s parts
+        old = edited(pair)
+        new = old.replace('desk == "br" and tier in [1]', 'tier == 1 and desk in ["br"]')
+        found = semantic_diff(slacode.loads(old), slacode.loads(new))
+        assert [(c.kind, c.subject) for c in found] == [("restated", "routing")]
+        return
+    found = semantic_diff(slacode.loads(BASE), slacode.loads(edited(pair)))
+    assert [(c.kind, c.subject) for c in found] == [("restated", subject)]
+
+
 @pytest.mark.parametrize("before, after", [
     ("  within 2h on office\n", "  within 120m on office\n"),
     ("  within 2h on office\n", "  within 1 hour 60 minutes on office\n"),

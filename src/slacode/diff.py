@@ -399,7 +399,19 @@ def _week(decl: m.CalendarDecl) -> dict[int, tuple]:
     for h in decl.of("hours"):
         for day in h.weekdays:
             out[day].extend((r.start.minutes, r.end.minutes) for r in h.ranges)
-    return {d: tuple(sorted(set(v))) for d, v in out.items()}
+    return {d: _merged(sorted(set(v))) for d, v in out.items()}
+
+
+def _merged(ranges: list) -> tuple:
+    """Intervals of one day with those that touch joined: `09:00-13:00, 13:00-18:00` is
+    `09:00-18:00` (the same working time; an overnight interval is left as it is)."""
+    out: list = []
+    for s, e in ranges:
+        if out and e > s and out[-1][1] > out[-1][0] and out[-1][1] == s:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return tuple(out)
 
 
 def _interval_minutes(start: int, end: int) -> int:
@@ -741,16 +753,16 @@ class _RuleDiff:
         return self.out
 
     # -- triggers ----------------------------------------------------------------------
-    def _trigger_set(self, rule: m.Rule, kind: str) -> dict[str, None]:
+    def _trigger_set(self, rule: m.Rule, kind: str) -> dict:
         triggers = rule.triggers(kind)
         if kind == "count" and rule.rule_kind == "attempts" and not rule.of("count"):
-            return {"contact_attempt": None}            # the default attempt (§7)
-        return dict.fromkeys(_trigger_items(triggers))
+            return {("event", "contact_attempt", None): "contact_attempt"}   # the default attempt (§7)
+        return _trigger_keys(triggers)
 
     def _triggers(self, kind: str) -> None:
         ta, tb = self._trigger_set(self.a, kind), self._trigger_set(self.b, kind)
-        added = [t for t in tb if t not in ta]
-        removed = [t for t in ta if t not in tb]
+        added = [t for k, t in tb.items() if k not in ta]
+        removed = [t for k, t in ta.items() if k not in tb]
         yes, no = _TRIGGER_WORDS[kind]
         if added:
             self.add(f"{yes} " + ", ".join(f"`{t}`" for t in added), None, ", ".join(added))
@@ -884,8 +896,9 @@ class _RuleDiff:
         before, after = clause_text(x), clause_text(y)
         direction = None
         if kind == "at_least_before":
-            ta, tb = list(_trigger_items(x.triggers)), list(_trigger_items(y.triggers))
-            if ta != tb and set(ta) != set(tb):
+            ka, kb = _trigger_keys(x.triggers), _trigger_keys(y.triggers)
+            ta, tb = list(ka.values()), list(kb.values())
+            if set(ka) != set(kb):
                 self.add(f"{key}: trigger `{' or '.join(ta)}` → `{' or '.join(tb)}`", before, after)
             if x.n == y.n:
                 return
@@ -930,6 +943,29 @@ def _trigger_items(triggers) -> Iterable[str]:
                 yield f"{t.kind} {s.value}"
         else:
             yield one_line((t,))
+
+
+def _trigger_keys(triggers) -> dict:
+    """Each trigger's text (as :func:`_trigger_items`) by what it means: a `where` by its
+    normal form, so `a == 1 and b in ["x"]` and `b == "x" and a == 1` are one trigger."""
+    out: dict = {}
+    for t in triggers:
+        if t.kind in ("enter", "leave"):
+            for s in t.states:
+                out.setdefault((t.kind, s.value), f"{t.kind} {s.value}")
+        else:
+            where = None if t.where is None else _unordered(normal_pred(t.where, {}))
+            out.setdefault(("event", t.type.value if t.type else None, where), one_line((t,)))
+    return out
+
+
+def _unordered(n):
+    """A normal form whose `and` / `or` items are a set (their order means nothing)."""
+    if isinstance(n, tuple) and n and n[0] in ("and", "or"):
+        return (n[0], frozenset(_unordered(i) for i in n[1]))
+    if isinstance(n, tuple) and n and n[0] == "not":
+        return ("not", _unordered(n[1]))
+    return n
 
 
 def _segment_key(c) -> str | None:
@@ -981,6 +1017,20 @@ def _aggregate_common(kind, name, a, b) -> list[Change]:
     return []
 
 
+def _measured(agreement: m.Agreement, line) -> tuple | None:
+    """What a target's `rule` line measures: (rule, clause, segment), its clause the rule's
+    main one when not written (`rule r` is `rule r clause within` for a deadline)."""
+    if line is None:
+        return None
+    name = line.rule.value
+    clause = line.clause.value if line.clause is not None else None
+    if clause is None:
+        rule = agreement.rule(name)
+        clause = ("transition" if name == "flow" else
+                  "at_least_within" if rule is not None and rule.rule_kind == "attempts" else "within")
+    return name, clause, line.segment.value if line.segment is not None else None
+
+
 def _targets(ctx: _Context) -> list[Change]:
     out = []
     for name, a, b in _aggregate_pairs(ctx, "target"):
@@ -990,7 +1040,7 @@ def _targets(ctx: _Context) -> list[Change]:
         ra, rb = a.rule, b.rule
         ta = clause_text(ra) if ra else "(none)"
         tb = clause_text(rb) if rb else "(none)"
-        if ta != tb:
+        if _measured(ctx.old, ra) != _measured(ctx.new, rb):
             out.append(Change("target", name, "changed", f"measures `{tb}`, was `{ta}`", ta, tb))
         ga, gb = a.goal, b.goal
         if ga is None or gb is None:
@@ -1020,10 +1070,10 @@ def _quotas(ctx: _Context) -> list[Change]:
         out.extend(_aggregate_common("quota", name, a, b))
         if a is None or b is None:      # (an unchanged text still reads constants that may change)
             continue
-        ta = dict.fromkeys(_trigger_items(a.count.triggers)) if a.count else {}
-        tb = dict.fromkeys(_trigger_items(b.count.triggers)) if b.count else {}
-        added = [t for t in tb if t not in ta]
-        removed = [t for t in ta if t not in tb]
+        ta = _trigger_keys(a.count.triggers) if a.count else {}
+        tb = _trigger_keys(b.count.triggers) if b.count else {}
+        added = [t for k, t in tb.items() if k not in ta]
+        removed = [t for k, t in ta.items() if k not in tb]
         if added:
             out.append(Change("quota", name, "changed", "now also counts " + ", ".join(f"`{t}`" for t in added),
                               None, ", ".join(added)))
