@@ -738,3 +738,16 @@ def test_help_lists_diff():
     proc = run("--help")
     assert "diff" in proc.stdout
     assert run("diff", "--help").returncode == 0
+
+
+def test_numbers_are_compared_exactly():
+    # as floats, 10**20 and 10**20 + 1 are one number: the change would read as a restatement
+    found = changes_of(("segment hot = score >= 80 and phone exists",
+                        "segment hot = score >= 100000000000000000001 and phone exists"))
+    assert [c.subject for c in found] == ["hot"]
+    old = edited(("segment hot = score >= 80 and phone exists", "segment hot = score == 100000000000000000000"))
+    new = old.replace("100000000000000000000", "100000000000000000001")
+    found = [c for c in semantic_diff(slacode.loads(old), slacode.loads(new)) if c.semantic]
+    assert [c.subject for c in found] == ["hot"]
+    same = old.replace("100000000000000000000", "100000000000000000000.0")
+    assert not [c for c in semantic_diff(slacode.loads(old), slacode.loads(same)) if c.semantic]

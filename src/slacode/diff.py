@@ -174,8 +174,8 @@ def decl_text(d) -> str:
 # `a` satisfies `b`; "don't know" is False. Widened = old implies new and not the reverse.
 
 def _norm_value(v: m.Value):
-    if v.kind == "number":
-        return ("num", float(v.value))
+    if v.kind == "number":          # int or float as written: Python compares them exactly
+        return ("num", v.value)     # (as floats, 10**20 and 10**20 + 1 would be equal)
     return (v.kind, v.value)
 
 
