@@ -751,3 +751,8 @@ def test_numbers_are_compared_exactly():
     assert [c.subject for c in found] == ["hot"]
     same = old.replace("100000000000000000000", "100000000000000000000.0")
     assert not [c for c in semantic_diff(slacode.loads(old), slacode.loads(same)) if c.semantic]
+
+
+def test_a_folder_for_a_version_is_named_as_one(tmp_path):
+    proc = run("diff", str(tmp_path), str(V1))
+    assert proc.returncode == 2 and "is a folder; give the agreement file" in proc.stderr

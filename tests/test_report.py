@@ -671,3 +671,11 @@ def test_agreement_upcoming_is_the_library_entry_point():
     assert got == upcoming(agreement, events, as_of=as_of, within="4d")
     assert got, "the bundled example has clocks due by Tuesday (as of a Friday evening)"
     assert [d.next_at for d in got] == sorted(d.next_at for d in got)
+
+
+def test_due_with_nothing_open_says_so_with_or_without_a_window(tmp_path):
+    events = tmp_path / "none.jsonl"
+    events.write_text("")
+    assert run("due", SPEC, str(events), "--as-of", AS_OF).stdout == "No open clock.\n"
+    assert run("due", SPEC, str(events), "--as-of", AS_OF, "--within", "2h").stdout == \
+        "No open clock in that window.\n"

@@ -87,6 +87,9 @@ def test_cli_exit_codes_and_formats(tmp_path):
     assert run("test", str(good)).returncode == 0
     proc = run("test", str(bad))
     assert proc.returncode == 1 and "expected: met" in proc.stdout
+    # each failing expectation at file:line:column, as editors and CI logs link it
+    line = (AGREEMENT + FAILING).splitlines().index("  expect first_touch met") + 1
+    assert f"    {bad}:{line}:3: expect first_touch met\n" in proc.stdout
     doc = json.loads(run("test", str(tmp_path), "--format", "json").stdout)
     assert [t["passed"] for t in doc] == [False, True]
     junit = ET.fromstring(run("test", str(tmp_path), "--format", "junit").stdout)

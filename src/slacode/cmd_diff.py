@@ -28,6 +28,8 @@ def read_spec_text(spec: str) -> tuple[str | None, list, str]:
     if path.is_file():
         text, diags = read_agreement_text(path)
         return text, diags, spec
+    if path.is_dir():
+        _fail(f"{spec}: is a folder; give the agreement file (or REV:path to read it from git)")
     if ":" not in spec or path.exists():
         _fail(f"{spec}: no such file (give a file, or REV:path to read it from git)")
     return (*git_show(spec), spec)

@@ -187,7 +187,7 @@ def _render_due(items, result, fmt: str, within) -> str:
             row["paused"] = "true" if row["paused"] else "false"
             w.writerow(["" if row[k] is None else row[k] for k in DUE_COLUMNS])
         return buf.getvalue()
-    return _due_table(items)
+    return _due_table(items, within)
 
 
 def _iso(us, zone) -> str:
@@ -196,9 +196,9 @@ def _iso(us, zone) -> str:
     return iso(us, zone)
 
 
-def _due_table(items) -> str:
+def _due_table(items, within=None) -> str:
     if not items:
-        return "No open clock in that window.\n"
+        return "No open clock in that window.\n" if within is not None else "No open clock.\n"
     head = ["next", "", "in", "lead", "assignee", "rule", "cycle", "status", "due", "time left", "working left"]
     rows = []
     for d in items:

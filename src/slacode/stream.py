@@ -46,7 +46,8 @@ BUCKET_RECORDS = 50_000
 #: The first records are kept until this many: input found interleaved within them (time
 #: order, found at once) is bucketed whole instead of folding its few spooled leads again.
 PREFIX_RECORDS = 4096
-#: The spool's file buffer: a lead's outcome is a few KB, and a write per one costs a system call.
+#: The spool's file buffer: a lead's outcome is a few KB, and a write per one costs a system call
+#: (the spools of interleaved input's buckets, open together, keep the usual buffer).
 SPOOL_BUFFER = 1 << 20
 
 
@@ -72,10 +73,10 @@ class Spool:
     The file is private to one run and read by the same Python, so marshal's format, which
     may change between Python versions, is never a concern."""
 
-    def __init__(self, path: str | None = None):
+    def __init__(self, path: str | None = None, buffering: int = SPOOL_BUFFER):
         self.path = path
-        self.file = (open(path, "w+b", buffering=SPOOL_BUFFER) if path is not None
-                     else tempfile.TemporaryFile(buffering=SPOOL_BUFFER))
+        self.file = (open(path, "w+b", buffering=buffering) if path is not None
+                     else tempfile.TemporaryFile(buffering=buffering))
         self.count = 0
 
     def write(self, outcome: LeadOutcome) -> None:
@@ -119,7 +120,7 @@ class Spool:
     def open(cls, path: str, count: int) -> "Spool":
         """A spool written earlier (by another process) with ``count`` outcomes."""
         spool = cls.__new__(cls)
-        spool.path, spool.file, spool.count = path, open(path, "rb", buffering=SPOOL_BUFFER), count
+        spool.path, spool.file, spool.count = path, open(path, "rb"), count     # one per worker: the usual buffer
         return spool
 
 
@@ -373,7 +374,7 @@ class StreamEvaluation:
                 groups = buckets.take(k)
                 if not groups:
                     continue
-                spool = Spool()
+                spool = Spool(buffering=-1)     # one per bucket, all open at once: the usual buffer
                 for lead in sorted(groups):
                     spool.write(self._outcome(self._fold_sorted(lead, groups.pop(lead))))
                 spools.append(spool)

@@ -28,6 +28,7 @@ class Outcome:
     expected: str
     actual: str
     lead: str | None = None
+    column: int | None = None
 
 
 @dataclass
@@ -119,6 +120,7 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         clause = exp.clause.value if exp.clause else main_clause(agreement, exp.rule.value)
         text = _expect_text(exp)
         line = exp.span.line if exp.span else None
+        column = exp.span.column if exp.span else None
         found = [v for v in verdicts if v.rule == exp.rule.value and v.clause == clause
                  and (v.lead == lead if lead is not None else v.lead is None)
                  and (exp.period is None or v.period == exp.period.value)
@@ -133,12 +135,13 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
                 periods = sorted({v.period for v in verdicts if v.rule == exp.rule.value and v.period})
                 actual = (f"no such verdict: `{exp.rule.value}` is a target or quota, judged per period; "
                           f"name one with `period \"P\"`" + (f" (its periods: {', '.join(periods)})" if periods else ""))
-            result.outcomes.append(Outcome(line, text, False, expected, actual, lead))
+            result.outcomes.append(Outcome(line, text, False, expected, actual, lead, column))
             continue
         if len(found) > 1:
             cycles = ", ".join(str(v.cycle) for v in found)
             result.outcomes.append(Outcome(line, text, False, expected,
-                                           f"{len(found)} verdicts (cycles {cycles}); name one with `cycle N`", lead))
+                                           f"{len(found)} verdicts (cycles {cycles}); name one with `cycle N`", lead,
+                                           column))
             continue
         v = found[0]
         actual = v.status
@@ -150,7 +153,7 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
             ok = ok and due is not None and got_due is not None and due == got_due
         if not ok:
             actual += f" — {v.reason}"
-        result.outcomes.append(Outcome(line, text, ok, expected, actual, lead))
+        result.outcomes.append(Outcome(line, text, ok, expected, actual, lead, column))
     if not result.passed:
         for lead in sorted({o.lead for o in result.outcomes if not o.passed and o.lead}):
             mine = [r for r in records if r.lead == lead]
@@ -207,7 +210,9 @@ def render_text(results: list[TestResult], color: bool = False) -> str:
         for o in r.outcomes:
             if o.passed:
                 continue
-            lines.append(f"    line {o.line}: {o.text}")
+            # file:line:column, as editors and CI logs make a link of it
+            where = f"{r.file}:{o.line}:{o.column or 1}" if r.file and o.line else f"line {o.line}"
+            lines.append(f"    {where}: {o.text}")
             lines.append(f"      expected: {o.expected}")
             lines.append(f"      actual:   {o.actual}")
         for lead, tl in r.timelines.items():
@@ -220,8 +225,8 @@ def render_json(results: list[TestResult]) -> str:
     import orjson
 
     doc = [{"name": r.name, "file": r.file, "line": r.line, "passed": r.passed, "error": r.error,
-            "expectations": [{"line": o.line, "expect": o.text, "passed": o.passed, "expected": o.expected,
-                              "actual": o.actual} for o in r.outcomes]} for r in results]
+            "expectations": [{"line": o.line, "column": o.column, "expect": o.text, "passed": o.passed,
+                              "expected": o.expected, "actual": o.actual} for o in r.outcomes]} for r in results]
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
