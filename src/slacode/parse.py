@@ -89,6 +89,7 @@ def _keywords() -> frozenset[str]:
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ESCAPE_SEQ = re.compile(r"\\(.)")
 _WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
 
 
@@ -424,6 +425,8 @@ class _Run:
             tok = self.state_lexer.token_or_root(self.lstate, pstate)
             if tok.type in _keywords() and _WORD_CHAR.match(self.text, tok.end_pos):
                 return self._whole_word(tok, pstate)
+            if tok.type == "STRING" and "\\" in tok.value:
+                self._escapes(tok)
             return tok
         except EOFError:
             return None
@@ -473,6 +476,18 @@ class _Run:
                        Span(line, col, line, col + 1, self.file), hint=_character_hint(ch))
             self.lstate.line_ctr.feed(ch)
         return _SKIP
+
+    def _escapes(self, tok) -> None:
+        """A warning for each backslash in a string that escapes neither `"` nor itself (§2:
+        those are the only escapes; any other is kept as written)."""
+        for m in _ESCAPE_SEQ.finditer(tok.value, 1, len(tok.value) - 1):
+            if m.group(1) not in ('"', "\\"):
+                col = tok.column + m.start()
+                shown = m.group(0)
+                self.diags.append(dg.make(
+                    codes.UNKNOWN_ESCAPE, f"`{shown}` is not an escape: it is kept as a backslash and "
+                    f"`{m.group(1)}`", Span(tok.line, col, tok.line, col + 2, self.file), file=self.file,
+                    hint='only \\" and \\\\ are escapes; write \\\\ for a backslash'))
 
     def _whole_word(self, tok, pstate):
         """A keyword is a whole word (§2: a name runs on through letters, digits and `_`):

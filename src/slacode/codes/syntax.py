@@ -152,3 +152,24 @@ BAD_LITERAL = define("SLA108", "invalid-literal", "error", """
     closed 2026-02-27
     ```
     """)
+
+UNKNOWN_ESCAPE = define("SLA109", "unknown-escape", "warning", """
+    A backslash in a string is followed by something other than `"` or `\\`, the two
+    escapes the language has: `"\\n"` is a backslash and an `n`, not a line break.
+
+    ## Why
+    Strings hold values compared with what the CRM sends (`source == "demo\\request"`). Only
+    `\\"` and `\\\\` are escapes (§2); any other backslash is kept as it is, so a `\\n` or
+    `\\t` written for a line break or a tab compares with a backslash and a letter, and
+    never matches.
+
+    ## Avoid
+    ```
+    segment web = source == "web\\form"
+    ```
+
+    ## Prefer
+    ```
+    segment web = source == "web\\\\form"
+    ```
+    """)
