@@ -90,6 +90,19 @@ def _keywords() -> frozenset[str]:
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPE_SEQ = re.compile(r"\\(.)")
+_UNIT_OF = re.compile(r"\d+([mhd])")
+
+
+def _summed(text: str) -> str:
+    """``4h4h`` → ``8h``: a compact duration's parts added up, written largest unit first
+    (days as written: their length depends on the calendar)."""
+    total = {"d": 0, "h": 0, "m": 0}
+    for n, unit in re.findall(r"(\d+)([mhd])", text):
+        total[unit] += int(n)
+    h, m = divmod(total["m"], 60)
+    total["h"] += h
+    total["m"] = m
+    return "".join(f"{total[u]}{u}" for u in "dhm" if total[u]) or "0m"
 _WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
 
 
@@ -427,6 +440,8 @@ class _Run:
                 return self._whole_word(tok, pstate)
             if tok.type == "STRING" and "\\" in tok.value:
                 self._escapes(tok)
+            elif tok.type == "DURATION":
+                self._duration_parts(tok)
             return tok
         except EOFError:
             return None
@@ -488,6 +503,17 @@ class _Run:
                     codes.UNKNOWN_ESCAPE, f"`{shown}` is not an escape: it is kept as a backslash and "
                     f"`{m.group(1)}`", Span(tok.line, col, tok.line, col + 2, self.file), file=self.file,
                     hint='only \\" and \\\\ are escapes; write \\\\ for a backslash'))
+
+    def _duration_parts(self, tok) -> None:
+        """A warning for a compact duration whose units repeat or are not largest first."""
+        units = _UNIT_OF.findall(tok.value)
+        ranks = ["dhm".index(u) for u in units]
+        if any(b <= a for a, b in zip(ranks, ranks[1:])):
+            total = _summed(tok.value)
+            self.diags.append(dg.make(
+                codes.DURATION_PARTS, f"`{tok.value}` repeats a unit or gives its units out of order: it is "
+                f"read as {total}", self._span(tok), file=self.file,
+                hint=f"write each unit once, largest first: `{total}`"))
 
     def _whole_word(self, tok, pstate):
         """A keyword is a whole word (§2: a name runs on through letters, digits and `_`):

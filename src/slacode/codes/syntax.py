@@ -173,3 +173,23 @@ UNKNOWN_ESCAPE = define("SLA109", "unknown-escape", "warning", """
     segment web = source == "web\\\\form"
     ```
     """)
+
+DURATION_PARTS = define("SLA110", "duration-parts", "warning", """
+    A compact duration repeats a unit or gives its units out of order (`4h4h`, `30m1h`):
+    its parts are added up, which is rarely what was meant.
+
+    ## Why
+    A duration is written largest unit first, each unit once: `1d4h30m`. `4h4h` is read
+    as 8 hours and `30m1h` as 1 hour 30 minutes, but both are more likely a typo (`4h`,
+    `1h30m`) than a sum, and a deadline off by hours is hard to notice in review.
+
+    ## Avoid
+    ```
+    within 4h4h
+    ```
+
+    ## Prefer
+    ```
+    within 8h
+    ```
+    """)
