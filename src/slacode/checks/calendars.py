@@ -201,7 +201,11 @@ def day_length(ctx: Context) -> Iterator[Diagnostic]:
     for cal in ctx.agreement.of("calendar"):
         for item in cal.of("day_length"):
             seconds = item.duration.seconds()
-            if seconds == 0:
+            if item.duration.has_days:          # `day 1d`: a day's length in days says nothing
+                yield ctx.diag(codes.INVALID_DAY_LENGTH,
+                               f"a working day's length is given in days (`day {item.duration.compact()}`)",
+                               item.duration, hint="give it in hours and minutes, such as `day 8h`")
+            elif seconds == 0:
                 yield ctx.diag(codes.INVALID_DAY_LENGTH, f"calendar `{cal.name.value}` has a working day of zero length",
                                item.duration, hint="give the length of one working day, such as `day 8h`")
             elif seconds > 86_400:

@@ -113,11 +113,12 @@ CLOSED_AND_OPEN = define("SLA304", "closed-and-open", "warning", """
     """)
 
 INVALID_DAY_LENGTH = define("SLA305", "invalid-day-length", "error", """
-    A calendar's `day` length is zero or longer than 24 hours.
+    A calendar's `day` length is zero, longer than 24 hours, or given in days (`day 1d`).
 
     ## Why
     On a calendar, `Nd` means N times its working-day length. A zero-length day makes every
-    `d` target zero; a day longer than a day has no meaning.
+    `d` target zero; a day longer than a day has no meaning; and `day 1d` defines the day
+    by itself (it would be read as 24 hours, nights included).
 
     ## Avoid
     ```sla
