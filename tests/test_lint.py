@@ -596,6 +596,13 @@ def test_a_broken_line_hides_only_what_it_may_explain():
     assert [(d.code, d.line) for d in lint(text) if d.severity == "error"] == [("SLA101", 9), ("SLA208", 15)]
 
 
+def test_a_line_that_starts_with_or_says_where_the_or_goes():
+    text = HEADER + "deadline d {\n  owner sales\n  start on a\n  stop on b\n    or c\n  within 4h\n}\n"
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert (d.line, d.column) == (9, 5) and d.hint == (
+        "a line continues only after `or`, not before it: move the `or` to the end of the line above")
+
+
 def test_findings_a_skipped_line_may_explain_are_left_out():
     # the rule's `start` line is broken: no "missing start" for it; the segment whose line
     # broke is not reported as undeclared where it is used

@@ -897,6 +897,10 @@ def _hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     wrapped = _wrapped_from(tok, text)
     if wrapped is not None:
         return wrapped
+    if value in ("or", "and") and tok.start_pos is not None and \
+            not text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos].strip():
+        return (f"a line continues only after `{value}`, not before it: move the `{value}` to the end "
+                "of the line above")
     if "a unit" in expected and tok.type not in ("$END", "_NL"):
         return _unit_hint(tok, text)
     before = text[:tok.start_pos].rstrip() if tok.start_pos is not None else ""
