@@ -1963,3 +1963,13 @@ attempts g {
     g = pick(r, "A", "g", "gap")
     assert g["status"] == "breached" and ev(g) == ["a2"]
     assert pick(r, "A", "g", "first")["status"] == "met"
+
+
+def test_trigger_clauses_on_several_lines_are_one_list():
+    body = ("deadline d {\n  owner sales\n  start on a\n  start on x\n  stop on b\n  stop on c\n"
+            "  cancel on q\n  cancel on r\n  within 4h\n}\n")
+    events = [E("A", "2026-11-02 10:00", "a", "a1"), E("A", "2026-11-02 10:30", "c", "a2"),
+              E("B", "2026-11-02 10:00", "x", "b1"), E("B", "2026-11-02 10:30", "r", "b2")]
+    r = run(body, events, "2026-11-02 12:00")
+    assert pick(r, "A", "d")["status"] == "met"          # started by the first line, stopped by the second
+    assert pick(r, "B", "d")["status"] == "cancelled"    # started and cancelled by the second lines
