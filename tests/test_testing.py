@@ -97,6 +97,10 @@ def test_cli_exit_codes_and_formats(tmp_path):
     broken = tmp_path / "broken.sla"
     broken.write_text("test {")
     assert run("test", str(broken)).returncode == 2
+    # a broken file among others: its errors, and the others' tests still run
+    proc = run("test", str(good), str(broken))
+    assert proc.returncode == 2 and "PASS touched in time" in proc.stdout
+    assert "1 passed, 0 failed; 1 file not run" in proc.stderr and "SLA1" in proc.stderr
 
 
 def test_bundled_specs_pass():

@@ -600,8 +600,14 @@ def test_cmd(paths, fmt):
     if not files:
         _fail("no .sla files found in " + ", ".join(paths))
     results = []
+    broken: list[str] = []
     for path in files:
-        agreement = load_agreement(str(path))
+        try:
+            agreement = load_agreement(str(path))
+        except Abort as e:                          # its errors are printed; the other files still run
+            click.echo(f"slacode: {e}", err=True)
+            broken.append(str(path))
+            continue
         results.extend(testing.run_tests(agreement))
     if fmt == "json":
         click.echo(testing.render_json(results), nl=False)
@@ -610,5 +616,9 @@ def test_cmd(paths, fmt):
     else:
         click.echo(testing.render_text(results, _color()), nl=False)
         failed = sum(not r.passed for r in results)
-        click.echo(f"{len(results) - failed} passed, {failed} failed", err=True)
+        click.echo(f"{len(results) - failed} passed, {failed} failed"
+                   + (f"; {len(broken)} file{'s' if len(broken) != 1 else ''} not run (errors above)" if broken
+                      else ""), err=True)
+    if broken:
+        return EXIT_ERROR
     return EXIT_FINDINGS if any(not r.passed for r in results) else EXIT_OK
