@@ -375,6 +375,7 @@ def test_check_holidays():
     message = check_holidays("US-QQ")
     assert "no subdivision 'QQ'" in message and message.endswith(".")
     assert check_holidays("B R") is not None
+    assert check_holidays("BR-") is not None and check_holidays("US-") is not None     # a dash, nothing after
 
 
 # ---------------------------------------------------------------------------------------

@@ -212,3 +212,20 @@ def test_an_invisible_character_is_reported_and_read_as_a_space():
 
     agreement, _ = build_tree(tree, "t.sla")
     assert [r.name.value for r in agreement.rules] == ["d"] and agreement.segments
+
+
+def test_a_line_goes_on_inside_parentheses():
+    text = ("agreement \"a\" {\n  timezone \"UTC\"\n  teams sales\n}\n"
+            "segment s = (score > 1\n  and x == 2) or (\n  y == 3)\n"
+            "deadline d {\n  owner sales\n  start on a where (p == 1 or\n    q == 2)\n  stop on b\n  within 4h for s\n}\n")
+    model_of(text)
+    broken = text.replace("segment s = (score > 1\n", "segment s = (score > 1\nsegment t = y == 3\n", 1)
+    first = parse(broken, "t.sla")[1][0]
+    assert (first.code, first.span.line) == ("SLA101", 6)
+    assert first.hint == "the `(` on line 5 is not closed: add its `)` (a line goes on until it is)"
+
+
+def test_a_number_without_its_unit_in_a_duration_says_so():
+    text = "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h30\n}\n"
+    (d,) = parse(text, "t.sla")[1]
+    assert d.hint == "each number in `4h30` needs its unit (`1h30m`, not `1h30`)"

@@ -803,8 +803,8 @@ def check_holidays(code: str) -> str | None:
         return shape + "."
     table = _holiday_codes_table()
     if table is not None:                     # the fast path: a known code needs no import
-        country, _, subdiv = code.partition("-")
-        if country in table and (not subdiv or subdiv in table[country]):
+        country, dash, subdiv = code.partition("-")
+        if country in table and (not dash or subdiv in table[country]):
             return None
     import holidays as holidays_pkg
 

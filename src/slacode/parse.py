@@ -402,6 +402,7 @@ class _Run:
         self.terminals = {t.name: t for t in lark.terminals}
         self.diags: list[Diagnostic] = []
         self.depth = 0                                   # parentheses, for MAX_NESTING
+        self.parens: list[int] = []                      # lines of the open `(` (a line break inside goes on)
         self.braces: list[int] = []                      # lines of the open `{` …
         self.checkpoint_braces: list[int] = []           # … and as of the checkpoint
         self.last_error_at = None
@@ -576,9 +577,10 @@ class _Run:
                 if tok is None:
                     break
                 continue
-            if tok.type == "_NL" and (prev is None or prev == "_NL" or prev in _CONTINUES):
-                continue
+            if tok.type == "_NL" and (prev is None or prev == "_NL" or prev in _CONTINUES or self.parens):
+                continue                            # (inside parentheses a line always goes on)
             if tok.type == "LPAR":
+                self.parens.append(tok.line)
                 self.depth += 1
                 if self.depth > MAX_NESTING:
                     self.error(codes.TOO_DEEP, f"parentheses nested more than {MAX_NESTING} deep",
@@ -592,6 +594,8 @@ class _Run:
                     return None, self.diags
             elif tok.type == "RPAR":
                 self.depth = max(0, self.depth - 1)
+                if self.parens:
+                    self.parens.pop()
             elif (tok.type == "RBRACE" and prev not in (None, "_NL", "LBRACE") and self.braces
                     and self.braces[-1] != tok.line):
                 # `start on assigned }`: if the lines below turn out to be the block's, this
@@ -627,6 +631,7 @@ class _Run:
                 end = self.skip_statement(pstate, tok)
                 pstate, prev = self._resume(checkpoint, end)
                 self.depth = 0
+                self.parens = []
                 if end is None:
                     break
                 continue
@@ -804,8 +809,10 @@ class _Run:
                        self._span(tok), hint=hint)
             return
         found = describe_token(tok)
-        self.error(codes.UNEXPECTED_TOKEN, f"expected {expected}, found {found}", self._span(tok),
-                   hint=_hint_for(tok, expected, set(e.accepts or e.expected), self.text))
+        hint = _hint_for(tok, expected, set(e.accepts or e.expected), self.text)
+        if self.parens and getattr(tok, "line", None) and tok.line > self.parens[-1]:
+            hint = f"the `(` on line {self.parens[-1]} is not closed: add its `)` (a line goes on until it is)"
+        self.error(codes.UNEXPECTED_TOKEN, f"expected {expected}, found {found}", self._span(tok), hint=hint)
 
     def _finish(self, pstate):
         end = self.Token("$END", "", len(self.text), None, None)
@@ -837,6 +844,8 @@ def _unit_hint(tok, text: str) -> str:
     written = (number.group(0) if number else "") + value
     if value in ("m", "h", "d") and before.endswith((" ", "\t")):
         return f"write the unit right after the number: `{written.replace(' ', '')}`"
+    if re.fullmatch(r"([mhd]\d+)+", value) and number and not before.endswith((" ", "\t")):
+        return f"each number in `{written}` needs its unit (`1h30m`, not `1h30`)"   # `4h30`
     if value.lower() in ("m", "h", "d") and value != value.lower():
         return f"units are lowercase: `{written.lower()}`"
     if number and any(c in number.group(0) for c in "._"):
@@ -944,8 +953,8 @@ def _wrapped_from(tok, text: str) -> str | None:
     """``line 6 ends with `or` …`` when the error is on a line that the line above carried
     on into, by ending with `or`, `and`, `,`, `=` or `->` (lines wrap after those): the
     mistake is often that word, left at the end of the line above."""
-    if tok.start_pos is None or not getattr(tok, "line", None) or tok.line < 2:
-        return None
+    if tok.start_pos is None or not getattr(tok, "line", None) or tok.line < 2 or tok.type in ("_NL", "$END"):
+        return None             # (a line that ended too soon is no line that ran on too far)
     lines = text.split("\n")
     n = tok.line - 1                            # the nearest line above with something on it
     while n >= 1 and not lines[n - 1].strip():
