@@ -56,3 +56,17 @@ def owners(ctx: Context) -> Iterator[Diagnostic]:
             if ctx.teams:
                 hint += " (" + ", ".join(f"`{t}`" for t in ctx.teams) + ")"
             yield ctx.diag(codes.MISSING_OWNER, f"{word} `{decl.name.value}` has no owner", decl.name, hint=hint)
+
+
+#: Words that mean something of their own in a predicate, where segment and state names are used.
+_UNUSABLE = frozenset(("state", "true", "false", "null", "not"))
+
+
+@rule(codes.UNUSABLE_NAME)
+def unusable_names(ctx: Context) -> Iterator[Diagnostic]:
+    a = ctx.agreement
+    named = [("segment", d.name) for d in a.of("segment")] + [("state", s.name) for s in a.state_decls]
+    for kind, name in named:
+        if name.value in _UNUSABLE:
+            yield ctx.diag(codes.UNUSABLE_NAME, f"{kind} `{name.value}` can never be referred to in a predicate: "
+                           f"there `{name.value}` has a meaning of its own", name, hint=f"rename the {kind}")

@@ -58,3 +58,24 @@ MISSING_OWNER = define("SLA402", "missing-owner", "warning", """
     }
     ```
     """)
+
+UNUSABLE_NAME = define("SLA403", "unusable-name", "warning", """
+    A segment or state is named with a word that has its own meaning in a predicate
+    (`state`, `true`, `false`, `null`, `not`), so it can never be referred to there.
+
+    ## Why
+    In a predicate `state` is the lead's lifecycle state, `true`, `false` and `null` are
+    values and `not` negates: a segment called `state` cannot be used in another segment,
+    and a state called `true` cannot be compared (`state == true` compares with a boolean).
+    Pick another name.
+
+    ## Avoid
+    ```sla
+    segment true = score >= 80
+    ```
+
+    ## Prefer
+    ```sla
+    segment qualified = score >= 80
+    ```
+    """)
