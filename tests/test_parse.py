@@ -229,3 +229,11 @@ def test_a_number_without_its_unit_in_a_duration_says_so():
     text = "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h30\n}\n"
     (d,) = parse(text, "t.sla")[1]
     assert d.hint == "each number in `4h30` needs its unit (`1h30m`, not `1h30`)"
+
+
+def test_a_test_timestamp_with_a_space_says_to_join_it_with_t():
+    text = 'test "x" {\n  as of 2026-11-02 12:00:00Z\n  at 2026-11-02 10:00 a\n}\n'
+    found = parse(text, "t.sla")[1]
+    assert [d.hint for d in found] == [
+        "write the date and time joined by `T`, with an offset: `2026-11-02T12:00:00Z`",
+        "write the date and time joined by `T`, with an offset: `2026-11-02T10:00:00±HH:MM`"]

@@ -912,6 +912,11 @@ def _hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
                 "of the line above")
     if "a unit" in expected and tok.type not in ("$END", "_NL"):
         return _unit_hint(tok, text)
+    if "a timestamp" in expected and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and tok.end_pos is not None:
+        after = re.match(r"[ \t]+(\d{2}:\d{2}(:\d{2}(\.\d+)?)?)(\S*)", text[tok.end_pos:])
+        if after:                               # `2026-11-02 10:00:00Z`: a space for the `T`
+            clock = after.group(1) if after.group(2) else after.group(1) + ":00"
+            return f"write the date and time joined by `T`, with an offset: `{value}T{clock}{after.group(4) or '±HH:MM'}`"
     before = text[:tok.start_pos].rstrip() if tok.start_pos is not None else ""
     if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
         return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
