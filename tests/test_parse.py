@@ -237,3 +237,13 @@ def test_a_test_timestamp_with_a_space_says_to_join_it_with_t():
     assert [d.hint for d in found] == [
         "write the date and time joined by `T`, with an offset: `2026-11-02T12:00:00Z`",
         "write the date and time joined by `T`, with an offset: `2026-11-02T10:00:00±HH:MM`"]
+
+
+def test_expected_lists_name_only_what_can_come_next():
+    # LALR merges states: the table after `09:00-12:00` also lists `in` (from `only between
+    # … in lead timezone`) and after `require name` an `=`, which fail once reduced
+    text = ("calendar c {\n  hours mon-fri 09:00-12:00 13:00-18:00\n}\n"
+            "handoff h {\n  owner sales\n  start on a\n  stop on b\n  within 1h\n  require name email\n}\n")
+    messages = [d.message for d in parse(text, "t.sla")[1]]
+    assert messages == ["expected `,`, `}` or the end of the line, found `13:00`",
+                        "expected `,`, `}` or the end of the line, found `email`"]

@@ -798,8 +798,36 @@ class _Run:
     def _accepts(self, pstate) -> set:
         return set(pstate.parse_conf.parse_table.states[pstate.position].keys())
 
+    def _possible(self, e) -> set:
+        """The terminals that can really come next where ``e`` was raised: LALR merges states,
+        so a state's table may list a terminal that fails after the reductions it leads to
+        (`hours mon-fri 09:00-12:00 13:00-18:00` listed `in`). Each is tried on a copy of the
+        parser state, without callbacks, as Lark's ``InteractiveParser.accepts`` does."""
+        expected = set(e.accepts or e.expected)
+        state = getattr(e, "state", None)
+        if state is None or not hasattr(state, "copy"):
+            return expected
+        from copy import copy
+
+        conf = copy(state.parse_conf)
+        conf.callbacks = {}
+        possible = set()
+        for term in expected:
+            if term == "$END":
+                possible.add(term)
+                continue
+            trial = state.copy(deepcopy_values=False)
+            trial.parse_conf = conf
+            try:
+                trial.feed_token(self.Token(term, ""))
+            except self.UnexpectedToken:
+                continue
+            possible.add(term)
+        return possible or expected
+
     def _report(self, e, tok) -> None:
-        expected = describe_expected(e.accepts or e.expected, self.terminals)
+        possible = self._possible(e)
+        expected = describe_expected(possible, self.terminals)
         if tok.type == "$END":
             hint = None
             if "`}`" in expected:
@@ -809,7 +837,7 @@ class _Run:
                        self._span(tok), hint=hint)
             return
         found = describe_token(tok)
-        hint = _hint_for(tok, expected, set(e.accepts or e.expected), self.text)
+        hint = _hint_for(tok, expected, possible, self.text)
         if self.parens and getattr(tok, "line", None) and tok.line > self.parens[-1]:
             hint = f"the `(` on line {self.parens[-1]} is not closed: add its `)` (a line goes on until it is)"
         self.error(codes.UNEXPECTED_TOKEN, f"expected {expected}, found {found}", self._span(tok), hint=hint)
