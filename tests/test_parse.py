@@ -219,10 +219,20 @@ def test_a_line_goes_on_inside_parentheses():
             "segment s = (score > 1\n  and x == 2) or (\n  y == 3)\n"
             "deadline d {\n  owner sales\n  start on a where (p == 1 or\n    q == 2)\n  stop on b\n  within 4h for s\n}\n")
     model_of(text)
-    broken = text.replace("segment s = (score > 1\n", "segment s = (score > 1\nsegment t = y == 3\n", 1)
+    # a `(` left open: the next declaration is read as a statement of its own
+    broken = ("agreement \"a\" {\n  timezone \"UTC\"\n  teams sales\n}\n"
+              "segment s = (score > 1 and x == 2\n"
+              "deadline d {\n  owner salez\n  start on a\n  stop on b\n  within 4h for s\n}\n")
     first = parse(broken, "t.sla")[1][0]
-    assert (first.code, first.span.line) == ("SLA101", 6)
-    assert first.hint == "the `(` on line 5 is not closed: add its `)` (a line goes on until it is)"
+    assert (first.code, first.span.line, first.span.column) == ("SLA101", 5, 13)
+    assert first.message == "this `(` is not closed (line 6 begins another statement)"
+    from slacode.api import lint
+
+    assert [(d.code, d.line) for d in lint(broken) if d.severity == "error"] == [("SLA101", 5), ("SLA206", 7)]
+    # a line that goes on with an operand is a missing `and` / `or`: said so where it fails
+    d = parse(text.replace("  and x == 2) or (", "  x == 2) or ("), "t.sla")[1][0]
+    assert (d.span.line, d.hint) == (6, "the `(` on line 5 is still open, so this line goes on its statement: "
+                                        "close the `(` with `)`, or join the lines with `and` / `or`")
 
 
 def test_a_number_without_its_unit_in_a_duration_says_so():

@@ -58,6 +58,9 @@ def _independent(checked: list, agreement, syntax: list, text: str) -> list:
 
     lines = text.split("\n")
     bad_lines = {d.span.line for d in syntax if d.span is not None and d.span.line}
+    # lines that did not parse (the end of the file is no such line: what stands on the last
+    # line before it was read whole, or the file would have no tree)
+    broken_lines = {d.span.line for d in syntax if d.span is not None and d.span.line and d.code != "SLA103"}
     starts = sorted(d.span.line for d in agreement.declarations if d.span is not None)
     # the parser skipped from each error to the next declaration it could read: a name used
     # anywhere in between (`on new_york` in a misspelt `dealine` block) counts too (each line
@@ -95,7 +98,7 @@ def _independent(checked: list, agreement, syntax: list, text: str) -> list:
     for d in checked:
         line = d.span.line if d.span is not None else None
         if line is not None and any(a <= line <= b for a, b in spoiled) and \
-                not (d.code in _LOCAL_CODES and line not in bad_lines):
+                not (d.code in _LOCAL_CODES and line not in broken_lines):
             continue
         if d.code in _CROSS_CODES and (d.code == "SLA201" or set(re.findall(r"`([^`]+)`", d.message)) & words):
             continue

@@ -402,12 +402,13 @@ class _Run:
         self.terminals = {t.name: t for t in lark.terminals}
         self.diags: list[Diagnostic] = []
         self.depth = 0                                   # parentheses, for MAX_NESTING
-        self.parens: list[int] = []                      # lines of the open `(` (a line break inside goes on)
+        self.parens: list = []                           # the open `(` tokens (a line break inside goes on)
         self.braces: list[int] = []                      # lines of the open `{` …
         self.checkpoint_braces: list[int] = []           # … and as of the checkpoint
         self.last_error_at = None
         self.harmless: set = set()                      # (code, line, column) of errors that skipped nothing
         self.early = None                                # before a `}` that may close too early
+        self.after_close = None                          # the state where a declaration after closed blocks starts
 
     # -- diagnostics ---------------------------------------------------------------
     def _span(self, tok) -> Span:
@@ -462,7 +463,9 @@ class _Run:
             end = len(self.text) if end < 0 else end
             what = "string" if ch == '"' else "backquoted name"
             rest = self.text[pos:end].rstrip()
-            opens = ch == '"' and len(rest) > 1 and rest.endswith("{")
+            line_start = self.text.rfind("\n", 0, pos) + 1
+            opens = (ch == '"' and len(rest) > 1 and rest.endswith("{")      # a header's name: `test "x {`
+                     and re.fullmatch(r"[ \t]*(test|agreement)[ \t]+", self.text[line_start:pos]) is not None)
             self.error(codes.UNTERMINATED_STRING, f"this {what} is not closed on its line",
                        Span(line, col, line, col + (end - pos), self.file),
                        hint=f"add the closing {ch} before the {'`{`' if opens else 'end of the line'}")
@@ -522,9 +525,7 @@ class _Run:
         allows the keyword and no name), the token is the whole word instead, which the
         parser then reports as unexpected (`stop on sent order_won` is not
         `stop on sent or der_won`)."""
-        counter = self.lstate.line_ctr
-        counter.char_pos, counter.line, counter.column = tok.start_pos, tok.line, tok.column
-        counter.line_start_pos = tok.start_pos - tok.column + 1
+        self._rewind(tok)
         return self.state_lexer.root_token(self.lstate, pstate)
 
     def skip_statement(self, pstate, first) -> object:
@@ -580,7 +581,7 @@ class _Run:
             if tok.type == "_NL" and (prev is None or prev == "_NL" or prev in _CONTINUES or self.parens):
                 continue                            # (inside parentheses a line always goes on)
             if tok.type == "LPAR":
-                self.parens.append(tok.line)
+                self.parens.append(tok)
                 self.depth += 1
                 if self.depth > MAX_NESTING:
                     self.error(codes.TOO_DEEP, f"parentheses nested more than {MAX_NESTING} deep",
@@ -604,6 +605,15 @@ class _Run:
             try:
                 pstate.feed_token(tok)
             except self.UnexpectedToken as e:
+                if self.parens and tok.line is not None and tok.line > self.parens[-1].line and \
+                        self._line_start(tok) and (tok.column == 1 or str(tok.value) in _STATEMENT_WORDS):
+                    # a `(` left open ran into the next line's statement: the broken one is the
+                    # `(`'s; the next line is read again as a statement of its own
+                    self._unclosed_paren(e, tok)
+                    pstate, prev = self._resume(checkpoint, None)
+                    self.depth, self.parens, statement = 0, [], []
+                    self._rewind(tok)                   # lexed again, for the state it starts
+                    continue
                 reopened = self._reopen(statement, tok)
                 if reopened is not None:            # a `}` closed its block too early
                     pstate, prev, statement = reopened, tok.type, []
@@ -614,6 +624,8 @@ class _Run:
                 if closed is not None:              # a block left open before a declaration
                     pstate = closed
                     prev = tok.type
+                    # an error later in this statement resumes outside the closed blocks
+                    checkpoint, self.checkpoint_braces = self.after_close, list(self.braces)
                     statement = []
                     continue
                 opened = self._open_block(pstate, tok, e)
@@ -651,15 +663,20 @@ class _Run:
 
     def _closed_at_end(self, pstate, end):
         """The tree of a text that ends inside blocks (their `}` missing), with the blocks
-        closed where the text ends, or None when its last statement is unfinished too."""
+        closed where the text ends, or None when its last statement is unfinished too. The
+        closing tokens stand at the end of the last line, so the blocks' spans reach it."""
+        body = self.text.rstrip()
+        line = body.count("\n") + 1
+        column = len(body) - (body.rfind("\n") + 1) + 1
+        at = self.Token("$END", "", len(body), line, column, line, column, len(body))
         for first in (("_NL",), ()):                # the last line may end without a break
             trial = pstate.copy(deepcopy_values=True)
             try:
                 for kind in first:
-                    trial.feed_token(self.Token.new_borrow_pos(kind, "\n", end))
+                    trial.feed_token(self.Token.new_borrow_pos(kind, "\n", at))
                 for _ in self.braces:
-                    trial.feed_token(self.Token.new_borrow_pos("RBRACE", "}", end))
-                    trial.feed_token(self.Token.new_borrow_pos("_NL", "\n", end))
+                    trial.feed_token(self.Token.new_borrow_pos("RBRACE", "}", at))
+                    trial.feed_token(self.Token.new_borrow_pos("_NL", "\n", at))
                 return trial.feed_token(end, True)
             except self.UnexpectedToken:
                 continue
@@ -702,8 +719,10 @@ class _Run:
                 opened.pop()
                 trial.feed_token(self.Token.new_borrow_pos("RBRACE", "}", tok))
                 trial.feed_token(self.Token.new_borrow_pos("_NL", "\n", tok))
+                before = trial.copy(deepcopy_values=True)
                 try:
                     trial.feed_token(tok)
+                    self.after_close = before       # where the declaration starts: a checkpoint
                     break
                 except self.UnexpectedToken:
                     if not opened:
@@ -718,6 +737,21 @@ class _Run:
         self.braces = opened
         self.ip.parser_state = trial
         return trial
+
+    def _rewind(self, tok) -> None:
+        """Move the lexer back to the start of ``tok``."""
+        counter = self.lstate.line_ctr
+        counter.char_pos, counter.line, counter.column = tok.start_pos, tok.line, tok.column
+        counter.line_start_pos = tok.start_pos - tok.column + 1
+
+    def _line_start(self, tok) -> bool:
+        """Whether ``tok`` is the first thing on its line."""
+        return not self.text[self.text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos].strip()
+
+    def _unclosed_paren(self, e, tok) -> None:
+        paren = self.parens[-1]
+        self.error(codes.UNEXPECTED_TOKEN, f"this `(` is not closed (line {tok.line} begins another statement)",
+                   self._span(paren), hint="add its `)`: a line goes on until its parentheses are closed")
 
     def _reopen(self, statement: list, tok):
         """An indented line that fails outside any block, after a `}` that ended another
@@ -838,8 +872,9 @@ class _Run:
             return
         found = describe_token(tok)
         hint = _hint_for(tok, expected, possible, self.text)
-        if self.parens and getattr(tok, "line", None) and tok.line > self.parens[-1]:
-            hint = f"the `(` on line {self.parens[-1]} is not closed: add its `)` (a line goes on until it is)"
+        if self.parens and getattr(tok, "line", None) and tok.line > self.parens[-1].line:
+            hint = (f"the `(` on line {self.parens[-1].line} is still open, so this line goes on its statement: "
+                    "close the `(` with `)`, or join the lines with `and` / `or`")
         self.error(codes.UNEXPECTED_TOKEN, f"expected {expected}, found {found}", self._span(tok), hint=hint)
 
     def _finish(self, pstate):
@@ -850,9 +885,8 @@ class _Run:
             self._report(e, end)
             if self.partial and self.braces:        # blocks left open at the end: close them
                 tree = self._closed_at_end(pstate, end)
-                if tree is not None:
-                    self._harmless()
-                    return tree, self.diags
+                if tree is not None:            # (the last block's checks that a cut-off file
+                    return tree, self.diags     # could explain stay hidden: see api._independent)
             return None, self.diags
         if any(d.severity == dg.ERROR for d in self.diags) and not self.partial:
             return None, self.diags
@@ -925,6 +959,12 @@ def _character_hint(ch: str) -> str:
     return "names with other characters go in backquotes: `my field`"
 
 
+#: Words that begin a clause of a block: on a line of its own after a `(` left open, such a
+#: word begins a statement of its own (a continuation line begins with an operand).
+_STATEMENT_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "pause", "within", "warn",
+                              "require", "count", "gap", "first", "only", "hours", "holidays", "closed",
+                              "open", "day", "timezone", "version", "teams", "expect", "}"))
+
 _DECLARATION_WORDS = frozenset(("agreement", "calendar", "states", "flow", "segment", "handoff", "deadline",
                                 "attempts", "target", "quota", "let", "test"))
 
@@ -976,10 +1016,24 @@ def _stands_alone(rest: str, text: str) -> bool:
     keyword). `igin` of `origin` is none of those: that was no keyword with a space missing."""
     if re.fullmatch(r"(\d+[mhd])+|\d+", rest):
         return True
-    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(rest)}(?![A-Za-z0-9_])", text) is not None
+    if len(rest) < 2:                       # `met a` for `meta`: a letter is no word of its own
+        return False
+    code = re.sub(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*', " ", text)    # not in strings or comments
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(rest)}(?![A-Za-z0-9_])", code) is not None
 
 
 _DANGLING = re.compile(r"(?:\b(or|and)|(,)|(->)|(?<![=!<>])(=))[ \t]*(?:#[^\n\"]*)?\Z")
+
+
+def _without_comment(line: str) -> str:
+    """``line`` without its `#` comment (a `#` inside a string is no comment)."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"' and (i == 0 or line[i - 1] != "\\"):
+            quoted = not quoted
+        elif ch == "#" and not quoted:
+            return line[:i].rstrip()
+    return line
 
 
 def _wrapped_from(tok, text: str) -> str | None:
@@ -994,7 +1048,7 @@ def _wrapped_from(tok, text: str) -> str | None:
         n -= 1
     if n < 1:
         return None
-    m = _DANGLING.search(lines[n - 1].rstrip("\r"))
+    m = _DANGLING.search(_without_comment(lines[n - 1].rstrip("\r")))
     if m is None:
         return None
     word = next(g for g in m.groups() if g)

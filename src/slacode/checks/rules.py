@@ -394,7 +394,8 @@ def state_compared_by_name(ctx: Context) -> Iterator[Diagnostic]:
                                hint="list the states meant: `state in [sal, won]`")
             elif value.kind in ("number", "bool", "null"):
                 what = {"number": "a number", "bool": "a boolean", "null": "null"}[value.kind]
+                never = "is never true" if node.op == "==" else "is true whatever the state (once it has one)"
                 yield ctx.diag(codes.STATE_COMPARED_WRONGLY,
-                               f"`state {node.op} {written}` is never true: a state is a name, not {what}", value,
+                               f"`state {node.op} {written}` {never}: a state is a name, not {what}", value,
                                hint="compare `state` with a state name (`state == on_hold`); "
                                     "`state missing` is true before the first state event")

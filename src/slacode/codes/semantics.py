@@ -966,9 +966,9 @@ EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "error", ""
     """)
 
 STATE_COMPARED_WRONGLY = define("SLA331", "state-compared-wrongly", "warning", """
-    `state` is compared with an order (`state > mql`) or with a number, boolean or null
+    `state` is compared with an order (`state > mql`) or with a number or boolean
     (`state == 3`): states are names without an order, so the first compares the names
-    letter by letter and the second is never true.
+    letter by letter, and the second is never true (`!=`: always true).
 
     ## Why
     A lead's `state` is the name of its latest state (§9): it is compared with state names,
