@@ -148,7 +148,7 @@ test "quota" {
     assert "name one with `period \"P\"` (its periods: 2026-11-10)" in r.outcomes[0].actual
 
 
-def test_an_event_after_the_tests_as_of_is_a_lint_error_and_fails_the_test():
+def test_an_event_after_the_tests_as_of_is_a_lint_warning_and_fails_the_test():
     late = '''
 test "called the next day" {
   as of 2026-11-10T12:00:00-03:00
@@ -159,11 +159,15 @@ test "called the next day" {
 '''
     from slacode.api import analyse
 
-    agreement, diags = analyse(AGREEMENT + late)
-    assert [d.code for d in diags if d.severity == "error"] == ["SLA329"]
-    # run anyway (the library can): the event is not evaluated, so the test fails and says why
-    [r] = testing.run_tests(agreement)
     line = (AGREEMENT + late).splitlines().index("  at 2026-11-11T09:30:00-03:00 contact_attempt") + 1
+    agreement, diags = analyse(AGREEMENT + late)
+    # a warning: a slip in a test block never stops `check` from judging the events
+    assert [(d.code, d.severity) for d in diags] == [("SLA329", "warning")]
+    [r] = testing.run_tests(slacode.loads(AGREEMENT + late))
+    assert not r.passed and r.error.startswith(f"line {line}: this event is after the test's `as of`")
+    assert r.error.endswith("(SLA329)")
+    # without lint's findings (a model built directly) the run itself says why
+    [r] = testing.run_tests(agreement)
     assert not r.passed and r.error.startswith(f"line {line}: 1 event is after as_of")
 
 

@@ -87,6 +87,10 @@ def main_clause(agreement: m.Agreement, rule: str) -> str | None:
     return None
 
 
+#: Lint's findings about a test block that make the test fail (see run_test).
+_TEST_SLIPS = frozenset(("SLA328", "SLA329", "SLA330"))
+
+
 def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
     from slacode.codes.events import AFTER_AS_OF
     from slacode.evaluate import as_of_us, evaluate_records, iso
@@ -99,6 +103,15 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
     if not as_of_items or as_of_items[-1].at.value is None:
         result.error = "the test has no valid `as of TIMESTAMP` line"
         return result
+    # what lint found wrong in this test block (SLA328-330 are warnings, so that a slip in a
+    # test never stops `check`): the test fails with it rather than judge something else
+    if span is not None:
+        end = span.end_line or span.line
+        slips = [d for d in getattr(agreement, "diagnostics", ()) if d.code in _TEST_SLIPS
+                 and d.span is not None and span.line <= d.span.line <= end]
+        if slips:
+            result.error = "; ".join(f"line {d.span.line}: {d.message} ({d.code})" for d in slips)
+            return result
     events, expects = events_of(test)
     lines = [i.span.line if i.span else None for i in test.items if i.kind == "event"]
     as_of = as_of_us(as_of_items[-1].at.value)     # RFC 3339 text (checked by the linter)

@@ -857,8 +857,8 @@ NUMBER_AS_TEXT_ORDER = define("SLA327", "number-as-text-order", "warning", """
     ```
     """)
 
-TEST_EVENT_MISREAD = define("SLA328", "test-event-misread", "error", """
-    A test's event line cannot give the event it seems to: `with` sets one of the event's
+TEST_EVENT_MISREAD = define("SLA328", "test-event-misread", "warning", """
+    A test's event line cannot give the event it seems to (the test fails, saying so): `with` sets one of the event's
     own keys (`lead`, `at`, `type`, `fields`), the `lead` line names an empty lead, a bare
     `state` event names no state, or one line sets the same key twice.
 
@@ -890,7 +890,7 @@ TEST_EVENT_MISREAD = define("SLA328", "test-event-misread", "error", """
     ```
     """)
 
-TEST_EVENT_AFTER_AS_OF = define("SLA329", "test-event-after-as-of", "error", """
+TEST_EVENT_AFTER_AS_OF = define("SLA329", "test-event-after-as-of", "warning", """
     A test's event is later than the test's `as of`, so it is not evaluated (§4: events
     after `as_of` are left out).
 
@@ -920,7 +920,7 @@ TEST_EVENT_AFTER_AS_OF = define("SLA329", "test-event-after-as-of", "error", """
     ```
     """)
 
-EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "error", """
+EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "warning", """
     An `expect` line names a verdict that cannot exist: a `period` for a rule judged per
     lead and cycle (a `deadline`, `handoff`, `attempts` or `flow`), a `cycle` for a target
     or quota (judged per period), or a period that is not one of the rule's (`"2026-13"`,
