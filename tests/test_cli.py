@@ -56,6 +56,18 @@ def test_lint_missing_path_is_exit_2():
     assert proc.stderr.count("\n") == 1
 
 
+def test_lint_and_test_go_on_with_the_files_that_exist(tmp_path):
+    # a missing path among others: the others are checked, the missing one said, exit 2
+    bad = tmp_path / "bad.sla"
+    bad.write_text('agreement "a" {\n  teams sales\n}\nsegment hot = score > 1\n')
+    proc = run("lint", "--format", "json", str(bad), "no/such.sla")
+    assert proc.returncode == 2 and [d["code"] for d in json.loads(proc.stdout)] == ["SLA217"]
+    assert "no/such.sla: no such file or folder" in proc.stderr
+    proc = run("test", "specs/northwind.sla", "no/such.sla")
+    assert proc.returncode == 2 and "PASS" in proc.stdout
+    assert "no/such.sla: no such file or folder" in proc.stderr and "1 file not run" in proc.stderr
+
+
 def test_rule_prints_the_docs_page():
     proc = run("rule", "SLA101")
     assert proc.returncode == 0 and proc.stdout.startswith("# SLA101")

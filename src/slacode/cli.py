@@ -34,8 +34,10 @@ def _color(stream=None) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def agreement_files(paths: tuple[str, ...]) -> list[Path]:
-    """The ``.sla`` files named by ``paths`` (files as given, folders searched)."""
+def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list[Path]:
+    """The ``.sla`` files named by ``paths`` (files as given, folders searched). A path that
+    does not exist is a usage error, or with ``missing`` is added to it (the caller goes on
+    with the others, and says so at the end)."""
     found: list[Path] = []
     for p in paths:
         path = Path(p)
@@ -43,6 +45,8 @@ def agreement_files(paths: tuple[str, ...]) -> list[Path]:
             found.extend(sorted(q for q in path.rglob("*.sla") if q.is_file()))
         elif path.exists():
             found.append(path)
+        elif missing is not None:
+            missing.append(p)
         else:
             _fail(f"{p}: no such file or folder")
     return found
@@ -139,9 +143,11 @@ def lint(paths, fmt, strict, exit_zero):
     from slacode.reporters import diagnostics_json, diagnostics_text, summary_line
 
     stdin = "-" in paths
-    files = agreement_files(tuple(p for p in paths if p != "-"))
+    missing: list[str] = []
+    files = agreement_files(tuple(p for p in paths if p != "-"), missing)
     if not files and not stdin:
-        _fail("no .sla files found in " + ", ".join(paths))
+        _fail((f"{missing[0]}: no such file or folder" if len(missing) == len(paths) == 1
+               else "no .sla files found in " + ", ".join(paths)))
     diags, sources = [], {}
     for path in files:
         text, file_diags = read_agreement_text(path)
@@ -167,6 +173,10 @@ def lint(paths, fmt, strict, exit_zero):
     if fmt == "text":
         click.echo(summary_line(diags, len(files) + stdin), err=True)
     failing = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
+    if missing:                                 # the others were linted; these could not be
+        for p in missing:
+            click.echo(f"slacode: {p}: no such file or folder", err=True)
+        return EXIT_ERROR
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_OK
 
 
@@ -596,11 +606,14 @@ def test_cmd(paths, fmt):
     """Run the `test` blocks of agreements (files or folders)."""
     from slacode import testing
 
-    files = agreement_files(paths)
-    if not files:
-        _fail("no .sla files found in " + ", ".join(paths))
-    results = []
     broken: list[str] = []
+    files = agreement_files(paths, broken)
+    if not files:
+        _fail((f"{broken[0]}: no such file or folder" if len(broken) == len(paths) == 1
+               else "no .sla files found in " + ", ".join(paths)))
+    for p in broken:                                # said now; the others still run
+        click.echo(f"slacode: {p}: no such file or folder", err=True)
+    results = []
     for path in files:
         try:
             agreement = load_agreement(str(path))

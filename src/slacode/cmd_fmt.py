@@ -44,9 +44,13 @@ class Outcome:
               help="Print a unified diff instead of writing files; exit 1 if a file would change.")
 def fmt(paths, check, show_diff):
     """Rewrite agreements in the canonical layout, keeping every comment (`-` for stdin)."""
-    files = agreement_files(tuple(p for p in paths if p != STDIN))
+    missing: list[str] = []
+    files = agreement_files(tuple(p for p in paths if p != STDIN), missing)
     if not files and STDIN not in paths:
-        _fail("no .sla files found in " + ", ".join(paths))
+        _fail((f"{missing[0]}: no such file or folder" if len(missing) == len(paths) == 1
+               else "no .sla files found in " + ", ".join(paths)))
+    for p in missing:                   # said now; the others are still formatted
+        click.echo(f"slacode: {p}: no such file or folder", err=True)
     write = not (check or show_diff)
     outcomes = []
     if STDIN in paths:  # read once, however often it is named
@@ -64,7 +68,7 @@ def fmt(paths, check, show_diff):
     only_stdin = all(o.name == STDIN_NAME for o in outcomes)
     if not (write and only_stdin):
         click.echo(_summary(outcomes, write), err=True)
-    if any(o.error for o in outcomes):
+    if missing or any(o.error for o in outcomes):
         return EXIT_ERROR
     if not write and any(o.changed for o in outcomes):
         return EXIT_FINDINGS

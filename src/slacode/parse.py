@@ -339,8 +339,24 @@ def line_ends(text: str) -> str:
     """``text`` of a file whose lines end with a carriage return alone (classic Mac OS: no
     line feed anywhere) with line feeds instead, so its lines are lines (else a comment
     would run to the end of the file). Line and column numbers stay those an editor shows.
-    In any other text a carriage return is left as it is (inside a string, say)."""
-    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
+    A carriage return inside a string is kept, and so is every one of a text that has line
+    feeds."""
+    if "\r" not in text or "\n" in text:
+        return text
+    out = list(text)
+    quoted = comment = False
+    for i, ch in enumerate(text):
+        if ch == "\r":
+            if not quoted:
+                out[i] = "\n"
+                comment = False
+        elif comment:
+            continue
+        elif ch == '"' and not (quoted and text[i - 1] == "\\"):
+            quoted = not quoted
+        elif ch == "#" and not quoted:
+            comment = True
+    return "".join(out)
 
 
 _NUL = re.compile("\x00")
