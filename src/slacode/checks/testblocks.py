@@ -152,3 +152,12 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES,
                                f"\"{item.period.value}\" is not a {goal.period} of {decl.kind} `{name}`", item.period,
                                hint=f"its periods are written like \"{_PERIOD_EXAMPLE[goal.period]}\"")
+
+
+@rule(codes.TEST_WITHOUT_EXPECT)
+def tests_expect_something(ctx: Context) -> Iterator[Diagnostic]:
+    for test in ctx.agreement.tests:
+        if not any(item.kind == "expect" for item in test.items):
+            yield ctx.diag(codes.TEST_WITHOUT_EXPECT, f'test "{test.name.value}" has no `expect` line: it '
+                           "passes whatever the agreement does", test.name,
+                           hint="add `expect RULE STATUS` lines for the verdicts it should check")

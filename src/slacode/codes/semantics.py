@@ -1006,3 +1006,30 @@ STATE_COMPARED_WRONGLY = define("SLA331", "state-compared-wrongly", "warning", "
     segment advanced = state in [sal, won]
     ```
     """)
+
+TEST_WITHOUT_EXPECT = define("SLA332", "test-without-expectation", "warning", """
+    A `test` block has no `expect` line, so it passes whatever the agreement does.
+
+    ## Why
+    A test checks verdicts: without an expectation there is nothing to compare, and the
+    block reports a pass that proves nothing. It is usually unfinished.
+
+    ## Avoid
+    ```sla
+    test "first touch in time" {
+      as of 2026-11-02T11:00:00-03:00
+      lead "a"
+      at 2026-11-02T10:00:00-03:00 assigned
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    test "first touch in time" {
+      as of 2026-11-02T11:00:00-03:00
+      lead "a"
+      at 2026-11-02T10:00:00-03:00 assigned
+      expect first_touch pending
+    }
+    ```
+    """)
