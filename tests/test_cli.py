@@ -361,6 +361,22 @@ def test_explain_tells_attempts_rules_as_their_verdicts_do(tmp_path):
     assert "hot_touch: a start, but no `within` line applies" in out
 
 
+def test_explain_tells_a_cycle_that_opens_paused_and_its_deadline_when_it_resumes(tmp_path):
+    spec = tmp_path / "sp.sla"
+    spec.write_text('agreement "sp" {\n  timezone "UTC"\n  teams sales\n}\n'
+                    "states {\n  mql\n  on_hold\n  won final\n}\n"
+                    "deadline d {\n  owner sales\n  start on assigned\n  stop on enter won\n"
+                    "  pause while state == on_hold\n  within 4h\n}\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead":"A","at":"2026-11-02T09:00:00Z","type":"state","state":"on_hold"}\n'
+                      '{"lead":"A","at":"2026-11-02T09:10:00Z","type":"assigned","owner":"r"}\n'
+                      '{"lead":"A","at":"2026-11-02T10:00:00Z","type":"state","state":"mql"}\n')
+    out = run("explain", str(spec), str(events), "--lead", "A", "--as-of", "2026-11-02T12:00:00Z").stdout
+    assert "d: cycle 1 opens (within 4h, the default line), paused (the pause condition holds)" in out
+    assert "unless paused\n" not in out.split("resumes")[0]           # no deadline while it has not run
+    assert "d: cycle 1 resumes; due 2026-11-02 14:00 +00:00 unless paused again" in out
+
+
 @needs_shared
 def test_the_librarys_document_is_the_one_check_prints():
     # the agreement's own warnings (SLA318 here) first, then the events' problems

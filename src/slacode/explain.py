@@ -74,6 +74,10 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                                    "by the rule's other clauses)")
                         continue
                     clock = cyc.line.clock
+                    if cyc.paused and cyc is rf.open:   # paused from its start: no deadline yet
+                        out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}), paused "
+                                   "(the pause condition holds): its clock starts when the pause ends")
+                        continue
                     due = clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(cyc.start))
                     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
                                f"due {_when(due, clock.tz)} unless paused")
@@ -86,7 +90,12 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                 if cyc.paused and not paused_before:
                     out.append(f"    {name}: cycle {cyc.number} paused (the pause condition holds)")
                 elif paused_before and not cyc.paused:
-                    out.append(f"    {name}: cycle {cyc.number} resumes")
+                    text = f"    {name}: cycle {cyc.number} resumes"
+                    if _has_deadline(rp):           # the deadline, now that the clock runs again
+                        clock = cyc.line.clock
+                        due = clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(rec.at))
+                        text += f"; due {_when(due, clock.tz)} unless paused again"
+                    out.append(text)
                 if len(cyc.attempts) > att_before:
                     n = cyc.line.n
                     text = f"    {name}: attempt {len(cyc.attempts)}" + (f" of {n} needed" if n else "") \
@@ -98,8 +107,6 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                                  if rec.at <= due else f": the {n} attempts are made, after the deadline "
                                  f"{_when(due, clock.tz)}")
                     out.append(text)
-            elif cyc is not None and cyc.paused and cyc.start == rec.at:
-                out.append(f"    {name}: cycle {cyc.number} starts paused")
     out.append("")
     out.append(f"Verdicts as of {_when(as_of, zone)}:")
     verdicts = fold.verdicts(as_of)
