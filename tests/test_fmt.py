@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import slacode
@@ -542,7 +542,11 @@ def test_generated_relayout_formats_back(agreement, data):
     for line in canonical.split("\n"):
         pieces.append(" " * data.draw(st.integers(0, 3)) + line)
         pieces.append(data.draw(st.sampled_from(["\n", ";", " ; ", "\n\n"])))
-    formatted = slacode.format("".join(pieces))
+    text = "".join(pieces)
+    # a text without a line feed but with a carriage return (in a string) is read as a
+    # classic Mac file, whose carriage returns end lines: not the text meant here
+    assume("\n" in text or "\r" not in text)
+    formatted = slacode.format(text)
     assert [ln for ln in formatted.split("\n") if ln] == [ln for ln in canonical.split("\n") if ln]
 
 

@@ -603,6 +603,15 @@ def test_a_line_that_starts_with_or_says_where_the_or_goes():
         "a line continues only after `or`, not before it: move the `or` to the end of the line above")
 
 
+def test_a_declaration_after_a_block_left_open_with_an_error_of_its_own_keeps_the_rest():
+    # `flow { … ]` closes the open `states` block and fails on its own line: the parse goes
+    # on outside both, so the checks of the rest of the file still run
+    text = HEADER + ("states {\n  mql\n  sal\n\nflow { mql -> sal ]\nsegment unused = x > 1\n"
+                     "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1h\n")
+    found = [(d.code, d.line) for d in lint(text)]
+    assert ("SLA217", 10) in found and [c for c, _ in found].count("SLA101") == 2
+
+
 def test_findings_a_skipped_line_may_explain_are_left_out():
     # the rule's `start` line is broken: no "missing start" for it; the segment whose line
     # broke is not reported as undeclared where it is used

@@ -257,3 +257,21 @@ def test_expected_lists_name_only_what_can_come_next():
     messages = [d.message for d in parse(text, "t.sla")[1]]
     assert messages == ["expected `,`, `}` or the end of the line, found `13:00`",
                         "expected `,`, `}` or the end of the line, found `email`"]
+
+
+def test_classic_mac_files_end_every_line_with_their_carriage_returns():
+    from slacode.api import analyse
+
+    head = 'agreement "x" {\r  timezone "UTC"\r}\r'
+    # a string ending in an escaped backslash, then more lines
+    agreement, diags = analyse(head + 'segment a = source == "C:\\\\"\rsegment b = score > 1\r')
+    assert [d.code for d in diags] == ["SLA217", "SLA217"]
+    # a string left open ends with its line: the lines after it are still read
+    diags = analyse(head + 'segment a = source == "oops\rsegment c = score >> 1\r')[1]
+    assert [(d.code, d.span.line) for d in diags if d.severity == "error"] == [("SLA105", 4), ("SLA101", 5)]
+
+
+def test_a_line_that_closes_the_open_parenthesis_goes_on_with_it():
+    text = 'segment x = (score > 1\n  owner == "bob")\nsegment y = score > 1\n'
+    (d,) = parse(text, "t.sla")[1]
+    assert (d.span.line, d.span.column) == (2, 3) and "still open" in d.hint

@@ -146,7 +146,7 @@ def lint(paths, fmt, strict, exit_zero):
     missing: list[str] = []
     files = agreement_files(tuple(p for p in paths if p != "-"), missing)
     if not files and not stdin:
-        _fail((f"{missing[0]}: no such file or folder" if len(missing) == len(paths) == 1
+        _fail((f"{', '.join(missing)}: no such file or folder" if missing and len(missing) == len(paths)
                else "no .sla files found in " + ", ".join(paths)))
     diags, sources = [], {}
     for path in files:
@@ -609,7 +609,7 @@ def test_cmd(paths, fmt):
     broken: list[str] = []
     files = agreement_files(paths, broken)
     if not files:
-        _fail((f"{broken[0]}: no such file or folder" if len(broken) == len(paths) == 1
+        _fail((f"{', '.join(broken)}: no such file or folder" if broken and len(broken) == len(paths)
                else "no .sla files found in " + ", ".join(paths)))
     for p in broken:                                # said now; the others still run
         click.echo(f"slacode: {p}: no such file or folder", err=True)

@@ -47,7 +47,7 @@ def fmt(paths, check, show_diff):
     missing: list[str] = []
     files = agreement_files(tuple(p for p in paths if p != STDIN), missing)
     if not files and STDIN not in paths:
-        _fail((f"{missing[0]}: no such file or folder" if len(missing) == len(paths) == 1
+        _fail((f"{', '.join(missing)}: no such file or folder" if missing and len(missing) == len(paths)
                else "no .sla files found in " + ", ".join(paths)))
     for p in missing:                   # said now; the others are still formatted
         click.echo(f"slacode: {p}: no such file or folder", err=True)

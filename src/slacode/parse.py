@@ -339,24 +339,9 @@ def line_ends(text: str) -> str:
     """``text`` of a file whose lines end with a carriage return alone (classic Mac OS: no
     line feed anywhere) with line feeds instead, so its lines are lines (else a comment
     would run to the end of the file). Line and column numbers stay those an editor shows.
-    A carriage return inside a string is kept, and so is every one of a text that has line
-    feeds."""
-    if "\r" not in text or "\n" in text:
-        return text
-    out = list(text)
-    quoted = comment = False
-    for i, ch in enumerate(text):
-        if ch == "\r":
-            if not quoted:
-                out[i] = "\n"
-                comment = False
-        elif comment:
-            continue
-        elif ch == '"' and not (quoted and text[i - 1] == "\\"):
-            quoted = not quoted
-        elif ch == "#" and not quoted:
-            comment = True
-    return "".join(out)
+    As in any file, a string ends on its line. A text with line feeds is left as it is (a
+    carriage return inside one of its strings is a character of the string)."""
+    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
 
 
 _NUL = re.compile("\x00")
@@ -425,6 +410,7 @@ class _Run:
         self.harmless: set = set()                      # (code, line, column) of errors that skipped nothing
         self.early = None                                # before a `}` that may close too early
         self.after_close = None                          # the state where a declaration after closed blocks starts
+        self.after_close_braces: list[int] = []          # … and the blocks still open there
 
     # -- diagnostics ---------------------------------------------------------------
     def _span(self, tok) -> Span:
@@ -622,7 +608,8 @@ class _Run:
                 pstate.feed_token(tok)
             except self.UnexpectedToken as e:
                 if self.parens and tok.line is not None and tok.line > self.parens[-1].line and \
-                        self._line_start(tok) and (tok.column == 1 or str(tok.value) in _STATEMENT_WORDS):
+                        self._line_start(tok) and (tok.column == 1 or str(tok.value) in _STATEMENT_WORDS) \
+                        and ")" not in self._rest_of_line(tok):     # (a line closing it goes on with it)
                     # a `(` left open ran into the next line's statement: the broken one is the
                     # `(`'s; the next line is read again as a statement of its own
                     self._unclosed_paren(e, tok)
@@ -641,7 +628,7 @@ class _Run:
                     pstate = closed
                     prev = tok.type
                     # an error later in this statement resumes outside the closed blocks
-                    checkpoint, self.checkpoint_braces = self.after_close, list(self.braces)
+                    checkpoint, self.checkpoint_braces = self.after_close, list(self.after_close_braces)
                     statement = []
                     continue
                 opened = self._open_block(pstate, tok, e)
@@ -751,6 +738,7 @@ class _Run:
                    self._span(tok), hint=f"add the block's closing `}}` (the `{{` is on line {line})")
         self._harmless()
         self.braces = opened
+        self.after_close_braces = list(opened)      # the blocks open where the declaration starts
         self.ip.parser_state = trial
         return trial
 
@@ -759,6 +747,12 @@ class _Run:
         counter = self.lstate.line_ctr
         counter.char_pos, counter.line, counter.column = tok.start_pos, tok.line, tok.column
         counter.line_start_pos = tok.start_pos - tok.column + 1
+
+    def _rest_of_line(self, tok) -> str:
+        """The text from ``tok`` to the end of its line, strings and comment left out."""
+        end = self.text.find("\n", tok.start_pos)
+        line = self.text[tok.start_pos:len(self.text) if end < 0 else end]
+        return re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', _without_comment(line))
 
     def _line_start(self, tok) -> bool:
         """Whether ``tok`` is the first thing on its line."""
