@@ -178,3 +178,13 @@ def test_junit_is_well_formed_whatever_a_test_name_holds():
     case = suite.find("./testsuite/testcase")
     assert case.get("name") == 'bell\\u0007 and <tag> & "quote"'
     assert "expected: met" in case.find("failure").text
+
+
+def test_an_agreement_on_standard_input_is_tested_too():
+    from tests.conftest import ROOT
+
+    text = (ROOT / "specs" / "northwind.sla").read_text(encoding="utf-8")
+    proc = run("test", "-", stdin=text)
+    assert proc.returncode == 0 and "(11 expectations, <stdin>:" in proc.stdout
+    proc = run("test", "-", stdin="test {\n")
+    assert proc.returncode == 2 and "<stdin>:1:6: SLA101" in proc.stderr

@@ -63,20 +63,25 @@ def read_agreement_text(path: Path):
 
 def load_agreement(spec: str):
     """The agreement in ``spec``, or exit 2 printing its diagnostics."""
-    from slacode.api import analyse
-    from slacode.diagnostics import has_errors
-    from slacode.reporters import diagnostics_text
-
     path = Path(spec)
     if not path.is_file():
         _fail(f"{spec}: no such file")
     text, diags = read_agreement_text(path)
+    return _checked_agreement(text, diags, str(path), spec)
+
+
+def _checked_agreement(text: str | None, diags: list, name: str, spec: str):
+    """The agreement of ``text`` (read from ``name``), or exit 2 printing its errors."""
+    from slacode.api import analyse
+    from slacode.diagnostics import has_errors
+    from slacode.reporters import diagnostics_text
+
     agreement = None
     if text is not None:
-        agreement, diags = analyse(text, str(path))
+        agreement, diags = analyse(text, name)
     if agreement is None or has_errors(diags):
         errors = [d for d in diags if d.severity == "error"]
-        click.echo(diagnostics_text(errors, {str(path): text}, _color(sys.stderr)), err=True)
+        click.echo(diagnostics_text(errors, {name: text}, _color(sys.stderr)), err=True)
         _fail(f"{spec}: the agreement has {len(errors)} error{'s' if len(errors) != 1 else ''}; "
               f"run `slacode lint {spec}` for details")
     return agreement.model_copy(update={"diagnostics": tuple(diags)})
@@ -603,23 +608,30 @@ def _problem_lines(diagnostics: list) -> dict:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
 def test_cmd(paths, fmt):
-    """Run the `test` blocks of agreements (files or folders)."""
+    """Run the `test` blocks of agreements (files or folders; `-` reads standard input)."""
     from slacode import testing
 
     broken: list[str] = []
-    files = agreement_files(paths, broken)
-    if not files:
+    stdin = "-" in paths
+    files = agreement_files(tuple(p for p in paths if p != "-"), broken)
+    if not files and not stdin:
         _fail((f"{', '.join(broken)}: no such file or folder" if broken and len(broken) == len(paths)
                else "no .sla files found in " + ", ".join(paths)))
     for p in broken:                                # said now; the others still run
         click.echo(f"slacode: {p}: no such file or folder", err=True)
+    loaders = [(str(path), lambda path=path: load_agreement(str(path))) for path in files]
+    if stdin:                                       # `-`: an editor's buffer, say (as `lint -`)
+        from slacode.parse import decode
+
+        loaders.insert(0, ("-", lambda: _checked_agreement(
+            *decode(click.get_binary_stream("stdin").read(), "<stdin>"), "<stdin>", "-")))
     results = []
-    for path in files:
+    for name, load in loaders:
         try:
-            agreement = load_agreement(str(path))
+            agreement = load()
         except Abort as e:                          # its errors are printed; the other files still run
             click.echo(f"slacode: {e}", err=True)
-            broken.append(str(path))
+            broken.append(name)
             continue
         results.extend(testing.run_tests(agreement))
     if fmt == "json":
