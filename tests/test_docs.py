@@ -214,28 +214,10 @@ def _materialise(block: Block, work: Path) -> None:
                 f.write(block.text)
 
 
-def commands(block: Block) -> list[str]:
-    """The ``$ slacode …`` commands of a console block (``\\`` continues a line)."""
-    out: list[str] = []
-    lines = block.text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("$ "):
-            cmd = line[2:]
-            while cmd.endswith("\\") and i + 1 < len(lines):
-                i += 1
-                cmd = cmd[:-1] + " " + lines[i].strip()
-            if cmd.split() and cmd.split()[0] == "slacode":
-                out.append(cmd)
-        i += 1
-    return out
-
-
-def shown_outputs(block: Block) -> list[list[str]]:
-    """What a console block shows after each of its ``$ slacode …`` commands (until the next
-    ``$`` line), in the order of :func:`commands`; ``[]`` for a command shown without output."""
-    out: list[list[str]] = []
+def console_steps(block: Block) -> list[tuple[str, list[str]]]:
+    """The ``$ slacode …`` commands of a console block (``\\`` continues a line), each with
+    the lines the block shows after it (until the next ``$`` line; ``[]`` for none)."""
+    out: list[tuple[str, list[str]]] = []
     current: list[str] | None = None
     lines = block.text.splitlines()
     i = 0
@@ -249,11 +231,16 @@ def shown_outputs(block: Block) -> list[list[str]]:
             current = None
             if cmd.split() and cmd.split()[0] == "slacode":
                 current = []
-                out.append(current)
+                out.append((cmd, current))
         elif current is not None:
             current.append(line)
         i += 1
     return out
+
+
+def commands(block: Block) -> list[str]:
+    """The ``$ slacode …`` commands of a console block."""
+    return [cmd for cmd, _ in console_steps(block)]
 
 
 def output_matches(shown: list[str], got: list[str]) -> bool:
@@ -324,7 +311,7 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
                 # defines; report it instead of failing the docs suite.
                 skipped.append(f"{block.where}: {e}")
         elif block.lang == "console":
-            for cmd, shown in zip(commands(block), shown_outputs(block), strict=True):
+            for cmd, shown in console_steps(block):
                 _run_command(cmd, work, block.where, shown)
     if skipped:
         pytest.skip("python example uses undefined names: " + "; ".join(skipped))

@@ -37,6 +37,11 @@ def _has_deadline(rp) -> bool:
     return rp.kind != "attempts" or any(c.kind == "at_least_within" for c in rp.clauses)
 
 
+def _due(cyc, until: int) -> int:
+    """The cycle's deadline, with its pauses as known at ``until``."""
+    return cyc.line.clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(until))
+
+
 def _line_text(rp, cyc) -> str:
     line = cyc.line
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
@@ -78,7 +83,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                         out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}), paused "
                                    "(the pause condition holds): its clock starts when the pause ends")
                         continue
-                    due = clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(cyc.start))
+                    due = _due(cyc, cyc.start)
                     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
                                f"due {_when(due, clock.tz)} unless paused")
             elif rf.open is None and open_before is None and _started_untracked(rp, rec, fold):
@@ -93,7 +98,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                     text = f"    {name}: cycle {cyc.number} resumes"
                     if _has_deadline(rp):           # the deadline, now that the clock runs again
                         clock = cyc.line.clock
-                        due = clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(rec.at))
+                        due = _due(cyc, rec.at)
                         text += f"; due {_when(due, clock.tz)} unless paused again"
                     out.append(text)
                 if len(cyc.attempts) > att_before:
@@ -102,7 +107,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                         + f" in cycle {cyc.number}"
                     if n and len(cyc.attempts) == n:        # the Nth: on time or not
                         clock = cyc.line.clock
-                        due = clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(rec.at))
+                        due = _due(cyc, rec.at)
                         text += (f": the {n} attempts are made, by the deadline {_when(due, clock.tz)}"
                                  if rec.at <= due else f": the {n} attempts are made, after the deadline "
                                  f"{_when(due, clock.tz)}")
@@ -124,9 +129,8 @@ def _closing_text(rp, cyc) -> str:
     if not _has_deadline(rp):
         return f"cycle {cyc.number} {word}"
     clock = cyc.line.clock
-    pauses = cyc.pause_list(cyc.closed_at)
-    due = clock.add_us(cyc.start, cyc.line.target_us, pauses)
-    worked = clock.working_us(cyc.start, cyc.closed_at, pauses)
+    due = _due(cyc, cyc.closed_at)
+    worked = clock.working_us(cyc.start, cyc.closed_at, cyc.pause_list(cyc.closed_at))
     counted = f"{_work_text(worked)} of {clock.time_words} counted, due was {_when(due, clock.tz)}"
     n = cyc.line.n
     if rp.kind == "attempts" and n and len(cyc.attempts) >= n and cyc.attempts[n - 1][0] <= due:
