@@ -296,14 +296,49 @@ def test_attempts_clauses():
 
 # -------------------------------------------------------------- segments & logic
 
+def segment_first(*pairs: tuple[str, str]):
+    """The change of segment `hot`, and the other changes (those through it)."""
+    found = changes_of(*pairs)
+    assert (found[0].area, found[0].subject) == ("segment", "hot"), [c.text for c in found]
+    return found[0], found[1:]
+
+
 def test_segment_widened_narrowed_changed_with_texts():
-    c = only(("score >= 80 and phone exists", "score >= 70 and phone exists"))
+    c, rest = segment_first(("score >= 80 and phone exists", "score >= 70 and phone exists"))
     assert (c.area, c.subject, c.direction) == ("segment", "hot", "widened")
     assert (c.before, c.after) == ("score >= 80 and phone exists", "score >= 70 and phone exists")
-    c = only(("score >= 80 and phone exists", "score >= 80 and phone exists and country == \"BR\""))
+    c, rest = segment_first(("score >= 80 and phone exists", "score >= 80 and phone exists and country == \"BR\""))
     assert c.direction == "narrowed"
-    c = only(("score >= 80 and phone exists", "score >= 90 or email exists"))
+    c, rest = segment_first(("score >= 80 and phone exists", "score >= 90 or email exists"))
     assert c.direction is None and c.message == "changed"
+    # the rule line `for hot`, whose own text is the same, is reported through the segment
+    assert [(x.area, x.subject, x.message) for x in rest] == [
+        ("handoff", "routing", "the line `within 30m on office for hot` now applies to other leads: `hot` changed")]
+
+
+def test_what_uses_a_changed_segment_is_reported_through_it():
+    pairs = [("score >= 80 and phone exists", "score >= 90 and phone exists"),
+             ("start on assigned\n", "start on assigned where not hot\n"),
+             ("count enter mql", "count assigned where hot"),
+             ("rule routing\n", "rule routing for hot\n")]
+    old = edited(*pairs[1:])
+    new = edited(*pairs)
+    found = [c for c in semantic_diff(slacode.loads(old), slacode.loads(new)) if c.semantic]
+    assert [(c.area, c.subject, c.message) for c in found] == [
+        ("segment", "hot", "narrowed"),
+        ("handoff", "routing", "the line `within 30m on office for hot` now applies to fewer leads: `hot` narrowed"),
+        ("attempts", "cadence", "`start on assigned where not hot` now matches more events: `hot` narrowed"),
+        ("target", "routing_goal", "`rule routing for hot` now measures the cycles of fewer leads: `hot` narrowed"),
+        ("quota", "volume", "`count assigned where hot` now matches fewer events: `hot` narrowed")]
+    # a `start when` written the same way says which segment changed it
+    old = edited(("stop on enter sal", "stop on enter sal\n  pause while hot"))
+    new = edited(("stop on enter sal", "stop on enter sal\n  pause while hot"),
+                 ("score >= 80 and phone exists", "score >= 70 and phone exists"), text=BASE)
+    found = [c for c in semantic_diff(slacode.loads(old), slacode.loads(new)) if c.semantic]
+    assert ("attempts", "cadence", "`pause while hot` widened through `hot`, which it uses (its own text is "
+            "unchanged)") in [(c.area, c.subject, c.message) for c in found]
+    # a segment that did not change its meaning reports nothing through it
+    assert changes_of(("score >= 80 and phone exists", "phone exists and score >= 80")) == []
 
 
 def test_a_segment_changes_through_the_segments_it_uses():
@@ -311,7 +346,7 @@ def test_a_segment_changes_through_the_segments_it_uses():
                    "segment hot = score >= 80 and phone exists\nsegment hot_br = hot and country == \"BR\""))
     new = edited(("score >= 80 and phone", "score >= 60 and phone"), text=base)
     found = [c for c in semantic_diff(slacode.loads(base), slacode.loads(new)) if c.semantic]
-    assert [(c.subject, c.direction) for c in found] == [("hot", "widened"), ("hot_br", "widened")]
+    assert [(c.subject, c.direction) for c in found] == [("hot", "widened"), ("hot_br", "widened"), ("routing", None)]
     assert "through `hot`" in found[1].message
 
 
@@ -744,11 +779,11 @@ def test_numbers_are_compared_exactly():
     # as floats, 10**20 and 10**20 + 1 are one number: the change would read as a restatement
     found = changes_of(("segment hot = score >= 80 and phone exists",
                         "segment hot = score >= 100000000000000000001 and phone exists"))
-    assert [c.subject for c in found] == ["hot"]
+    assert [c.subject for c in found] == ["hot", "routing"]     # routing: its line `for hot`
     old = edited(("segment hot = score >= 80 and phone exists", "segment hot = score == 100000000000000000000"))
     new = old.replace("100000000000000000000", "100000000000000000001")
     found = [c for c in semantic_diff(slacode.loads(old), slacode.loads(new)) if c.semantic]
-    assert [c.subject for c in found] == ["hot"]
+    assert [c.subject for c in found] == ["hot", "routing"]     # routing: its line `for hot`
     same = old.replace("100000000000000000000", "100000000000000000000.0")
     assert not [c for c in semantic_diff(slacode.loads(old), slacode.loads(same)) if c.semantic]
 

@@ -623,9 +623,7 @@ def _segments(ctx: _Context) -> list[Change]:
             continue
         before, after = pred_text(a.predicate), pred_text(b.predicate)
         if before == after:
-            used = sorted(_segment_refs(b.predicate) & _changed_segments(ctx))
-            names = ", ".join(f"`{u}`" for u in used) or "the segments it uses"
-            message = f"{how} through {names}, which it uses (its own text is unchanged)"
+            message = f"{how} through {_used_segments(ctx, b.predicate)}, which it uses (its own text is unchanged)"
             out.append(Change("segment", name, "changed", message, before, after, _direction(how)))
         else:
             out.append(Change("segment", name, "changed", how, before, after, _direction(how), block=True))
@@ -634,6 +632,50 @@ def _segments(ctx: _Context) -> list[Change]:
 
 def _direction(how: str) -> str | None:
     return how if how in ("widened", "narrowed") else None
+
+
+_LEADS = {"widened": "more", "narrowed": "fewer", "changed": "other", "removed": "no"}
+
+
+def _segment_change(ctx: _Context, name: str | None) -> str | None:
+    """How segment ``name`` changed its meaning (``widened``, ``narrowed``, ``changed``,
+    ``removed``), or None when it did not (or a segment of that name is new)."""
+    if name is None:
+        return None
+    olds, news = ctx.old_segments, ctx.new_segments
+    if name not in olds:
+        return None
+    if name not in news:
+        return "removed"
+    return compare_preds(olds[name].predicate, olds, news[name].predicate, news)
+
+
+def _used_segments(ctx: _Context, pred) -> str:
+    """The changed segments that ``pred`` names, as text (`` `hot`, `warm` ``)."""
+    used = sorted(_segment_refs(pred) & _changed_segments(ctx))
+    return ", ".join(f"`{u}`" for u in used) or "the segments it uses"
+
+
+def _triggers_through(ctx: _Context, old_triggers, new_triggers, words: str) -> list[tuple[str, str]]:
+    """``(text, message)`` for each trigger written the same in both versions whose `where`
+    now matches other events because a segment it names changed (``words``: the clause,
+    ``start on``, ``count`` …)."""
+    olds = {k: t for k, t in _keyed_triggers(old_triggers)}
+    out = []
+    for key, t in _keyed_triggers(new_triggers):
+        before = olds.get(key)
+        if before is None or t.where is None:
+            continue
+        how = compare_preds(before.where, ctx.old_segments, t.where, ctx.new_segments)
+        if how is not None:
+            text = one_line((t,))
+            used = ", ".join(f"`{seg}` {_segment_change(ctx, seg)}"
+                             for seg in sorted(_segment_refs(t.where) & _changed_segments(ctx)))
+            out.append((text, f"`{words} {text}` now matches {_EVENTS[how]} events: {used or 'a segment it uses changed'}"))
+    return out
+
+
+_EVENTS = {"widened": "more", "narrowed": "fewer", "changed": "other"}
 
 
 def _segment_refs(p) -> set[str]:
@@ -768,6 +810,9 @@ class _RuleDiff:
             self.add(f"{yes} " + ", ".join(f"`{t}`" for t in added), None, ", ".join(added))
         if removed:
             self.add(f"{no} " + ", ".join(f"`{t}`" for t in removed), ", ".join(removed), None)
+        words = "count" if kind == "count" else kind.replace("_", " ")
+        for text, message in _triggers_through(self.ctx, self.a.triggers(kind), self.b.triggers(kind), words):
+            self.add(message, text, text)
 
     # -- predicates --------------------------------------------------------------------
     def _predicate(self, kind: str, words: str) -> None:
@@ -788,8 +833,14 @@ class _RuleDiff:
         else:
             pa, pb = getattr(ca, attr), getattr(cb, attr)
             how = compare_preds(pa, ctx.old_segments, pb, ctx.new_segments)
-            if how is not None:
-                self.add(f"`{words}` {how}", pred_text(pa), pred_text(pb), _direction(how), block=True)
+            if how is None:
+                return
+            before, after = pred_text(pa), pred_text(pb)
+            if before == after:
+                self.add(f"`{words} {after}` {how} through {_used_segments(ctx, pb)}, which it uses "
+                         "(its own text is unchanged)", before, after, _direction(how))
+            else:
+                self.add(f"`{words}` {how}", before, after, _direction(how), block=True)
 
     # -- target lines ------------------------------------------------------------------
     def _lines(self, kind: str) -> None:
@@ -805,6 +856,15 @@ class _RuleDiff:
                          if key[0] is None else None)
             else:
                 self._line_pair(label, ca, cb)
+                self._through_segment(key[0], ca, cb)
+
+    def _through_segment(self, seg: str | None, ca, cb) -> None:
+        """A `for SEG` line whose text is the same, whose segment changed its meaning: the
+        line now holds for other leads."""
+        how = _segment_change(self.ctx, seg)
+        if how is not None and clause_text(ca) == clause_text(cb):
+            self.add(f"the line `{clause_text(cb)}` now applies to {_LEADS[how]} leads: `{seg}` {how}",
+                     clause_text(ca), clause_text(cb))
 
     def _line_pair(self, label: str, ca, cb) -> None:
         ctx = self.ctx
@@ -959,6 +1019,13 @@ def _trigger_keys(triggers) -> dict:
     return out
 
 
+def _keyed_triggers(triggers) -> list[tuple]:
+    """``(key, trigger)`` of each event trigger with a `where`, keyed as :func:`_trigger_keys`
+    keys it (segments by name)."""
+    return [(("event", t.type.value if t.type else None, _unordered(normal_pred(t.where, {}))), t)
+            for t in triggers if t.kind not in ("enter", "leave") and t.where is not None]
+
+
 def _unordered(n):
     """A normal form whose `and` / `or` items are a set (their order means nothing)."""
     if isinstance(n, tuple) and n and n[0] in ("and", "or"):
@@ -1042,6 +1109,12 @@ def _targets(ctx: _Context) -> list[Change]:
         tb = clause_text(rb) if rb else "(none)"
         if _measured(ctx.old, ra) != _measured(ctx.new, rb):
             out.append(Change("target", name, "changed", f"measures `{tb}`, was `{ta}`", ta, tb))
+        elif rb is not None and rb.segment is not None:
+            seg = rb.segment.value
+            how = _segment_change(ctx, seg)
+            if how is not None:
+                out.append(Change("target", name, "changed",
+                                  f"`{tb}` now measures the cycles of {_LEADS[how]} leads: `{seg}` {how}", ta, tb))
         ga, gb = a.goal, b.goal
         if ga is None or gb is None:
             if (ga is None) != (gb is None):
@@ -1080,6 +1153,9 @@ def _quotas(ctx: _Context) -> list[Change]:
         if removed:
             out.append(Change("quota", name, "changed", "no longer counts " + ", ".join(f"`{t}`" for t in removed),
                               ", ".join(removed), None))
+        if a.count and b.count:
+            for text, message in _triggers_through(ctx, a.count.triggers, b.count.triggers, "count"):
+                out.append(Change("quota", name, "changed", message, text, text))
         ga, gb = a.goal, b.goal
         if ga is None or gb is None:
             if (ga is None) != (gb is None):
