@@ -214,6 +214,26 @@ def test_an_invisible_character_is_reported_and_read_as_a_space():
     assert [r.name.value for r in agreement.rules] == ["d"] and agreement.segments
 
 
+def test_a_zero_width_character_inside_a_word_is_reported_and_read_as_nothing():
+    # pasted from a web page: `first<ZWSP>_touch` looks like `first_touch` and reads so (one
+    # error where it is); inside a string or a comment it is left alone
+    zw, zwnj = "\u200b", "\u200c"
+    text = (f"agreement \"a{zw}b\" {{\n  timezone \"UTC\"\n  teams sales\n}}\n"
+            f"deadline first{zw}_touch {{  # a{zw}b\n  own{zw}{zwnj}er sales\n  start on a{zw}\n"
+            f"  stop on b\n  within 4h\n}}\n")
+    tree, diags = parse(text, "t.sla", partial=True)
+    assert [(d.code, d.span.line, d.span.column, d.span.end_column) for d in diags] == [
+        ("SLA102", 5, 15, 16), ("SLA102", 6, 6, 7), ("SLA102", 6, 7, 8), ("SLA102", 7, 13, 14)]
+    assert diags[0].hint.endswith("delete it (the word is read as `first_touch`)")
+    assert "read as `owner`" in diags[1].hint
+    assert "looks like a space or nothing" in diags[3].hint          # after the word: a space
+    from slacode.build import build as build_tree
+
+    agreement, _ = build_tree(tree, "t.sla")
+    assert [r.name.value for r in agreement.rules] == ["first_touch"]
+    assert agreement.id == f"a{zw}b" and agreement.rules[0].owner.value == "sales"
+
+
 def test_a_line_goes_on_inside_parentheses():
     text = ("agreement \"a\" {\n  timezone \"UTC\"\n  teams sales\n}\n"
             "segment s = (score > 1\n  and x == 2) or (\n  y == 3)\n"

@@ -381,7 +381,8 @@ def _parse(text: str, file: str | None, partial: bool):
         col = nul.start() - (text.rfind("\n", 0, nul.start()) + 1) + 1
         return None, [dg.make(codes.NOT_TEXT, "the file contains a NUL character, so it is not a text file",
                               Span(line, col, line, col + 1, file), file=file)], set()
-    run = _Run(text, file, partial)
+    text, moved = _zero_width_words(text)
+    run = _Run(text, file, partial, moved)
     tree, diags = run.run()
     return tree, diags, run.harmless
 
@@ -389,13 +390,14 @@ def _parse(text: str, file: str | None, partial: bool):
 class _Run:
     """One parse of one text: the token loop, checkpoints and recovery."""
 
-    def __init__(self, text: str, file: str | None, partial: bool = False):
+    def __init__(self, text: str, file: str | None, partial: bool = False, moved: dict | None = None):
         import slacode._lark  # noqa: F401  (Lark without regex/interegular, see there)
         from lark.exceptions import UnexpectedCharacters, UnexpectedToken
         from lark.lexer import Token
 
         self.Token, self.UnexpectedToken, self.UnexpectedCharacters = Token, UnexpectedToken, UnexpectedCharacters
         self.text, self.file, self.partial = text, file, partial
+        self.moved = moved or {}                         # see _zero_width_words
         lark = parser()
         self.ip = lark.parse_interactive(text)
         self.state_lexer = state_lexer()                 # for Lark's contextual lexer
@@ -485,9 +487,13 @@ class _Run:
             run = pos + 1
             while run < len(self.text) and self.text[run] == ch:
                 run += 1
+            hint = _character_hint(ch)
+            if pos in self.moved:               # it was inside a word, which reads as if it were not there
+                col, word = self.moved[pos]
+                hint = f"this is {_INVISIBLE[ch]}, which looks like nothing: delete it (the word is read as `{word}`)"
             self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `U+{ord(ch):04X}`"
                        + (f" ({run - pos} of them)" if run - pos > 1 else ""),
-                       Span(line, col, line, col + (run - pos), self.file), hint=_character_hint(ch))
+                       Span(line, col, line, col + (run - pos), self.file), hint=hint)
             self.lstate.line_ctr.feed(self.text[pos:run])
             self._harmless()
             return _AGAIN
@@ -955,6 +961,76 @@ _INVISIBLE = {"\u00a0": "a no-break space", "\u2007": "a figure space", "\u202f"
               "\u200b": "a zero-width space", "\u200c": "a zero-width non-joiner",
               "\u200d": "a zero-width joiner", "\u2060": "a word joiner", "\ufeff": "a zero-width no-break space",
               "\u00ad": "a soft hyphen"}
+
+
+#: Invisible characters of no width: inside a word, the word reads as if they were not there.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_SPLIT_WORD = re.compile(f"[{_ZERO_WIDTH}\"#`]")
+
+
+def _zero_width_words(text: str) -> tuple[str, dict[int, tuple[int, str]]]:
+    """``text`` with every run of zero-width characters that splits a word (outside strings,
+    backquoted names and comments) moved to just after the word, so the word reads whole:
+    ``first<U+200B>_touch`` is read as ``first_touch<U+200B>``. The run is still reported
+    (as the invisible character it is) where it was written. Also returns, by the moved
+    character's new offset, its original column and the word. Only that word's own columns
+    move."""
+    if not any(c in text for c in _ZERO_WIDTH):
+        return text, {}
+    moved: dict[int, tuple[int, str]] = {}
+    out, offset = [], 0
+    for line in text.split("\n"):
+        out.append(_join_words(line, offset, moved))
+        offset += len(line) + 1
+    return "\n".join(out), moved
+
+
+def _join_words(line: str, offset: int, moved: dict) -> str:
+    """One line of :func:`_zero_width_words`."""
+    i, n = 0, len(line)
+    word_char = _WORD_CHAR.match
+    while True:
+        m = _SPLIT_WORD.search(line, i)
+        if m is None:
+            return line
+        ch, start = m.group(), m.start()
+        if ch == "#":
+            return line
+        if ch in '"`':                                    # skip the string or backquoted name
+            end = start + 1
+            while end < n and line[end] != ch:
+                end += 2 if ch == '"' and line[end] == "\\" else 1
+            i = end + 1
+            continue
+        if start == 0 or not word_char(line, start - 1):
+            i = start + 1                                 # not inside a word: read as a space
+            continue
+        word_start = start
+        while word_start > 0 and word_char(line, word_start - 1):
+            word_start -= 1
+        letters, hidden, j = [line[word_start:start]], [], start
+        while j < n:
+            if line[j] in _ZERO_WIDTH:
+                k = j
+                while k < n and line[k] in _ZERO_WIDTH:
+                    k += 1
+                if k == n or not word_char(line, k):
+                    break                                 # after the word: read as a space
+                hidden.extend((c, at + 1) for at, c in enumerate(line[j:k], j))
+                j = k
+            elif word_char(line, j):
+                letters.append(line[j])
+                j += 1
+            else:
+                break
+        if not hidden:
+            i = start + 1
+            continue
+        word = "".join(letters)
+        line = line[:word_start] + word + "".join(c for c, _ in hidden) + line[j:]
+        for at, (_, column) in enumerate(hidden, offset + word_start + len(word)):
+            moved[at] = (column, word)
+        i = j
 
 
 def _character_hint(ch: str) -> str:

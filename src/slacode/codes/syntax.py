@@ -35,6 +35,12 @@ UNEXPECTED_CHARACTER = define("SLA102", "unexpected-character", "error", """
     pasted from a document, a smart quote or a `$`, stops the statement from being read.
     Names that need other characters (a CRM field `utm-source`) go in backquotes.
 
+    A character that looks like a space or like nothing (a no-break space, a zero-width
+    space, a soft hyphen, copied from a chat or a web page) is reported once per run and
+    then read as a space, so the rest of its statement is still checked; a zero-width one
+    inside a word (`own` U+200B `er`) is read as nothing, so the word reads whole (`owner`). Inside
+    strings and comments such characters are kept as they are.
+
     ## Avoid
     ```
     segment paid = utm-source == “ads”
