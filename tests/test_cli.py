@@ -319,6 +319,19 @@ def test_lint_reads_standard_input_with_files():
     assert proc.returncode == 1 and "<stdin>:2:17: SLA101" in proc.stdout and "2 files" in proc.stderr
 
 
+def test_the_agreement_can_come_from_standard_input():
+    spec = (ROOT / "specs" / "northwind.sla").read_text()
+    args = ["specs/events.jsonl", "--as-of", "2026-11-20T18:00:00-03:00", "--format", "jsonl"]
+    piped = run("check", "-", *args, stdin=spec)
+    assert piped.returncode == 0 and piped.stdout == run("check", "specs/northwind.sla", *args).stdout
+    lead = ["specs/events.jsonl", "--lead", "nw-0002", "--as-of", "2026-11-20T18:00:00-03:00"]
+    assert run("explain", "-", *lead, stdin=spec).stdout == run("explain", "specs/northwind.sla", *lead).stdout
+    both = run("check", "-", "-", stdin=spec)
+    assert both.returncode == 2 and "standard input can be only one of them" in both.stderr
+    broken = run("report", "-", "specs/events.jsonl", stdin='agreement "x" {\n')
+    assert broken.returncode == 2 and "<stdin>:1:16: SLA103" in broken.stderr
+
+
 def test_a_folder_given_as_events_says_so():
     proc = run("check", "specs/northwind.sla", "specs/")
     assert proc.returncode == 2 and "is a directory" in proc.stderr

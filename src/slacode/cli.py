@@ -61,8 +61,15 @@ def read_agreement_text(path: Path):
         _fail(f"{path}: cannot read: {e.strerror or e}")
 
 
-def load_agreement(spec: str):
-    """The agreement in ``spec``, or exit 2 printing its diagnostics."""
+def load_agreement(spec: str, events=()):
+    """The agreement in ``spec`` (``-``: standard input, unless ``events`` read it), or exit
+    2 printing its diagnostics."""
+    if spec == "-":
+        if "-" in events:
+            _fail("`-` is given for the agreement and for the events: standard input can be only one of them")
+        from slacode.parse import decode
+
+        return _checked_agreement(*decode(click.get_binary_stream("stdin").read(), "<stdin>"), "<stdin>", "-")
     path = Path(spec)
     if not path.is_file():
         _fail(f"{spec}: no such file")
@@ -328,7 +335,7 @@ def start_check(spec, events, as_of, tz, input_format, jobs: int = 1):
     from slacode.events import EventInputError
     from slacode.output import serialize_verdicts
 
-    agreement = load_agreement(spec)
+    agreement = load_agreement(spec, events)
     cutoff = resolve_as_of(as_of, tz)
     read = EventReader(events, cutoff, tz, input_format)
     diagnostics: list = []
@@ -360,7 +367,7 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
 def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1):
     """Load, read, evaluate: ``(agreement, result)`` with every verdict in memory (the
     agreement's diagnostics first); exit 2 on spec or input errors."""
-    agreement = load_agreement(spec)
+    agreement = load_agreement(spec, events)
     return agreement, evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs)
 
 
@@ -464,7 +471,8 @@ def _verdict_rows(result, leads):
 @_event_options
 @_jobs_option
 def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
-    """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC."""
+    """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC
+    (`-` for stdin when the events are files)."""
     from slacode import output
 
     if fmt in _extra_check_formats():                 # renderers that need the whole result
@@ -533,7 +541,7 @@ def explain(spec, events, lead, as_of, tz, input_format):
     from slacode.evaluate import _when
     from slacode.explain import lead_problems, timeline
 
-    agreement = load_agreement(spec)
+    agreement = load_agreement(spec, events)
     cutoff = resolve_as_of(as_of, tz)
     diagnostics: list = []
     try:

@@ -60,7 +60,7 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, tz, input_for
     from slacode.report import tables
     from slacode.report.progress import wanted
 
-    agreement = load_agreement(spec)
+    agreement = load_agreement(spec, events)
     known = {r.name for r in agreement.plan.rules} | ({"flow"} if agreement.plan.flow else set())
     unknown = [r for r in rules if r not in known]
     if unknown:
@@ -138,7 +138,7 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
             within = up.parse_window(window)
         except ValueError as e:
             _fail(f"--within {window}: {e}")
-    agreement = load_agreement(spec)
+    agreement = load_agreement(spec, events)
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs)
     keep = set(assignees) if assignees else None
     items = up.due_list(result.verdicts, result.as_of, within, overdue)
