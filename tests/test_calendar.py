@@ -740,3 +740,46 @@ def test_an_instant_outside_the_calendar_years_is_named_as_a_date():
     cal = next(iter(slacode.load(spec).calendars.values()))
     with pytest.raises(CalendarError, match=r"the instant 0001-01-01 \(UTC\) is outside the years"):
         cal.add(datetime(1, 1, 1, tzinfo=timezone.utc), timedelta(hours=1))
+
+
+def test_threads_building_different_years_at_once_get_the_serial_answers():
+    # a service's threads asking one fresh calendar for different years: each widens the
+    # tables, and none may lose another's years (deadlines came back years off, working time 0)
+    import concurrent.futures
+    import threading
+
+    years = [2018, 2020, 2022, 2024, 2026, 2028, 2030, 2032]
+    zone = ZoneInfo("America/Sao_Paulo")
+
+    def make():
+        return Calendar("America/Sao_Paulo", hours=[(WEEKDAYS, [(540, 1080)])], holidays=["BR-SP"])
+
+    def ask(cal, year):
+        start = datetime(year, 6, 10, 16, 0, tzinfo=zone)
+        return cal.add(start, timedelta(hours=4)), cal.working_time(start, start + timedelta(days=3))
+
+    expected = {y: ask(make(), y) for y in years}
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)                     # switch threads often: the race shows at once
+    try:
+        for _ in range(15):
+            cal, barrier = make(), threading.Barrier(len(years))
+
+            def job(year, cal=cal, barrier=barrier):
+                barrier.wait()
+                return ask(cal, year)
+            with concurrent.futures.ThreadPoolExecutor(len(years)) as pool:
+                assert dict(zip(years, pool.map(job, years))) == expected
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def test_a_calendar_pickles_with_its_built_years():
+    import pickle
+
+    cal = Calendar("America/Sao_Paulo", hours=[(WEEKDAYS, [(540, 1080)])])
+    start = datetime(2026, 11, 9, 17, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))
+    due = cal.add(start, timedelta(hours=2))
+    again = pickle.loads(pickle.dumps(cal))
+    assert again.add(start, timedelta(hours=2)) == due and again._ylo == cal._ylo
+    again._ensure(int(datetime(2030, 1, 1, tzinfo=timezone.utc).timestamp() * 1_000_000))   # its own lock works

@@ -26,6 +26,7 @@ the first time it builds a year that needs public holidays.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -457,6 +458,16 @@ class Calendar(_Clock):
         self._lo_us = 0
         self._hi_us = 0
         self._tab: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
+        self._lock = threading.Lock()       # one thread at a time widens the tables (_ensure)
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     # -- public properties --------------------------------------------------------------
     @property
@@ -569,22 +580,28 @@ class Calendar(_Clock):
         self._ensure(_year_start_us(nxt))
 
     def _ensure(self, t_us: int) -> None:
-        """Build the tables for the UTC year of ``t`` and every year between it and the range."""
+        """Build the tables for the UTC year of ``t`` and every year between it and the range.
+
+        Thread-safe: the range is read and widened under the calendar's lock (so two threads
+        building different years cannot leave it without one of them), and readers, which
+        take no lock, only ever see a table that covers the bounds they read: it only grows,
+        and :meth:`_flatten` replaces the table before the bounds."""
         year = _year_of(t_us)
-        lo, hi = self._ylo, self._yhi
-        if lo is None or hi is None:
-            lo = hi = year
-            todo = [year]
-        elif year < lo:
-            todo, lo = list(range(year, lo)), year
-        elif year > hi:
-            todo, hi = list(range(hi + 1, year + 1)), year
-        else:
-            return
-        built = {y: self._build_year(y) for y in todo}  # may raise: commit nothing before
-        self._years.update(built)
-        self._ylo, self._yhi = lo, hi
-        self._flatten()
+        with self._lock:
+            lo, hi = self._ylo, self._yhi
+            if lo is None or hi is None:
+                lo = hi = year
+                todo = [year]
+            elif year < lo:
+                todo, lo = list(range(year, lo)), year
+            elif year > hi:
+                todo, hi = list(range(hi + 1, year + 1)), year
+            else:
+                return
+            built = {y: self._build_year(y) for y in todo}  # may raise: commit nothing before
+            self._years.update(built)
+            self._ylo, self._yhi = lo, hi
+            self._flatten()
 
     def _flatten(self) -> None:
         starts: list[int] = []
@@ -600,7 +617,7 @@ class Calendar(_Clock):
             cum.append(acc)
             acc += e - s
             cum_end.append(acc)
-        self._tab = (starts, ends, cum, cum_end)
+        self._tab = (starts, ends, cum, cum_end)     # the table first: it covers the bounds below
         self._lo_us = _year_start_us(self._ylo)  # type: ignore[arg-type]
         self._hi_us = _year_start_us(self._yhi + 1)  # type: ignore[operator]
 
