@@ -11,6 +11,8 @@ with a string (reported once per place). Triggers become ``match(ev, entered, le
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
+from numbers import Real
 from typing import Any, Callable, NamedTuple
 
 from slacode import model as m
@@ -22,8 +24,13 @@ DEFAULT_COUNT_TYPE = "contact_attempt"
 
 # ----------------------------------------------------------------------- predicates
 
+#: What a number is in a lead's fields: Python's own, and those a library caller may pass
+#: (``Decimal`` from a database driver's NUMERIC column, numpy's integers and floats).
+_NUMBERS = (int, float, Decimal, Real)
+
+
 def _is_num(v) -> bool:
-    return (isinstance(v, (int, float))) and not isinstance(v, bool)
+    return isinstance(v, _NUMBERS) and not isinstance(v, bool)
 
 
 def _equal(a, b) -> bool | None:
@@ -31,7 +38,7 @@ def _equal(a, b) -> bool | None:
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if _is_num(a) and _is_num(b):
-        return a == b
+        return bool(a == b)
     if isinstance(a, str) and isinstance(b, str):
         return a == b
     if (_is_num(a) and isinstance(b, str)) or (isinstance(a, str) and _is_num(b)):
@@ -43,13 +50,16 @@ def _order(a, b, op: str) -> bool | None:
     if isinstance(a, bool) or isinstance(b, bool):
         return False
     if (_is_num(a) and _is_num(b)) or (isinstance(a, str) and isinstance(b, str)):
-        if op == "<":
-            return a < b
-        if op == "<=":
-            return a <= b
-        if op == ">":
-            return a > b
-        return a >= b
+        try:
+            if op == "<":
+                return bool(a < b)
+            if op == "<=":
+                return bool(a <= b)
+            if op == ">":
+                return bool(a > b)
+            return bool(a >= b)
+        except ArithmeticError:         # Decimal("NaN") refuses to be ordered: as a float NaN, false
+            return False
     if (_is_num(a) and isinstance(b, str)) or (isinstance(a, str) and _is_num(b)):
         return None
     return False
