@@ -36,6 +36,7 @@ def test_wheel_ships_and_loads_the_grammar(tmp_path):
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         assert "slacode/grammar/slacode.lark" in names
+        assert "slacode/py.typed" in names          # type checkers read the package's hints
         zf.extractall(tmp_path / "site")
     site = tmp_path / "site"
     probe = f"import sys; sys.path.insert(0, {str(site)!r})\n" + PROBE

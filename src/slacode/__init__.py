@@ -18,10 +18,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Agreement",
+    "Calendar",
     "Diagnostic",
     "Event",
     "EventInputError",
+    "Result",
     "SpecError",
+    "Verdict",
     "format",
     "lint",
     "load",
@@ -31,6 +34,9 @@ __all__ = [
 
 _WHERE = {
     "Agreement": "slacode.model",
+    "Calendar": "slacode.calendar",
+    "Result": "slacode.evaluate",
+    "Verdict": "slacode.evaluate",
     "Diagnostic": "slacode.diagnostics",
     "SpecError": "slacode.diagnostics",
     "Event": "slacode.events",
@@ -44,7 +50,9 @@ _WHERE = {
 
 if TYPE_CHECKING:  # pragma: no cover
     from slacode.api import lint, load, loads
+    from slacode.calendar import Calendar
     from slacode.diagnostics import Diagnostic, SpecError
+    from slacode.evaluate import Result, Verdict
     from slacode.events import Event, EventInputError, read_events
     from slacode.model import Agreement
 
@@ -61,4 +69,4 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return sorted(list(globals()) + __all__)
+    return sorted(set(globals()) | set(__all__))

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slacode.diagnostics import Diagnostic, SpecError, has_errors, sort_diagnostics
+
+if TYPE_CHECKING:  # pragma: no cover
+    from slacode.model import Agreement
 
 
 def analyse(text: str, file: str | None = None):
@@ -128,7 +132,7 @@ def lint(text: str, file: str | None = None) -> list[Diagnostic]:
     return analyse(text, file)[1]
 
 
-def loads(text: str, file: str | None = None):
+def loads(text: str, file: str | None = None) -> Agreement:
     """The :class:`~slacode.model.Agreement` in ``text``; raises :class:`SpecError` with
     every diagnostic when it has errors. Warnings are kept on ``agreement.diagnostics``."""
     agreement, diags = analyse(text, file)
@@ -145,7 +149,7 @@ def read_source(path: str | os.PathLike) -> tuple[str | None, list[Diagnostic]]:
     return decode(data, str(path))
 
 
-def load(path: str | os.PathLike):
+def load(path: str | os.PathLike) -> Agreement:
     """:func:`loads` of a file's text."""
     if isinstance(path, str) and ("\n" in path or "{" in path) and not os.path.exists(path):
         raise FileNotFoundError(f"slacode.load takes a file's path, and this looks like an agreement's "

@@ -128,6 +128,10 @@ class SpecError(Exception):
                 text += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
         super().__init__(text)
 
+    def __reduce__(self):
+        # unpickled from its diagnostics, not its message (a process pool sends it back)
+        return (SpecError, (self.diagnostics,))
+
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity == ERROR)

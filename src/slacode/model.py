@@ -17,7 +17,7 @@ import importlib.util
 import sys
 import types
 from functools import cached_property
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Iterable, Literal, Union
 
 
 def _import_pydantic() -> None:
@@ -69,6 +69,9 @@ _import_pydantic()
 from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
 
 from slacode.diagnostics import Span  # noqa: E402
+
+if TYPE_CHECKING:  # pragma: no cover
+    from slacode.evaluate import Result
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -787,11 +790,18 @@ class Agreement(Node):
 
     # -- runtime -----------------------------------------------------------------
     @cached_property
-    def calendars(self) -> dict:
-        """Working-time calendars by name (:class:`slacode.calendar.Calendar`)."""
+    def calendars(self) -> "types.MappingProxyType":
+        """Working-time calendars by name (:class:`slacode.calendar.Calendar`), read-only."""
         from slacode.compile import build_calendars
 
-        return build_calendars(self)
+        return types.MappingProxyType(build_calendars(self))
+
+    def __getstate__(self) -> dict:
+        """Pickled without what it builds on first use (the plan holds functions); a copy
+        builds them again."""
+        state = super().__getstate__()
+        kept = {k: v for k, v in state["__dict__"].items() if k not in ("calendars", "plan")}
+        return {**state, "__dict__": kept}
 
     @cached_property
     def plan(self):
@@ -800,7 +810,8 @@ class Agreement(Node):
 
         return compile_agreement(self)
 
-    def evaluate(self, events, *, as_of, default_tz=None):
+    def evaluate(self, events: "Iterable", *, as_of: "str | _dt.datetime",
+                 default_tz: "str | _dt.tzinfo | None" = None) -> "Result":
         """Verdicts for ``events`` (dicts or :class:`slacode.Event`) as of ``as_of``.
 
         Pure: no clock, no I/O. Returns a :class:`slacode.evaluate.Result`.
@@ -811,7 +822,8 @@ class Agreement(Node):
         result.agreement_diagnostics = list(self.diagnostics)
         return result
 
-    def evaluate_many(self, events, *, as_of, jobs=None, default_tz=None, input_format=None):
+    def evaluate_many(self, events: "Iterable", *, as_of: "str | _dt.datetime", jobs: "int | None" = None,
+                      default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None) -> "Result":
         """:meth:`evaluate` for many leads, in ``jobs`` processes (default: every core), with
         the same result. ``events``: event files (paths) or dicts / :class:`slacode.Event`."""
         from slacode.parallel import evaluate_many

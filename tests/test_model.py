@@ -1,0 +1,31 @@
+"""model.py: the agreement model as library callers hold it (pickling, read-only parts)."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import slacode
+from tests.conftest import ROOT
+
+EVENTS = [{"lead": "L", "at": "2026-11-09T10:00:00-03:00", "type": "assigned", "owner": "ana"}]
+AS_OF = "2026-11-09T12:00:00-03:00"
+
+
+def test_an_agreement_pickles_after_it_has_evaluated():
+    # a batch job hands its (used) agreement to its own process pool: the plan it built,
+    # which holds functions, is left out and built again by the copy
+    agreement = slacode.load(ROOT / "specs" / "northwind.sla")
+    before = agreement.evaluate(EVENTS, as_of=AS_OF).to_dict()
+    copy = pickle.loads(pickle.dumps(agreement))
+    assert "plan" not in copy.__dict__ and copy == agreement
+    assert copy.evaluate(EVENTS, as_of=AS_OF).to_dict() == before
+
+
+def test_an_agreements_calendars_are_read_only():
+    agreement = slacode.load(ROOT / "specs" / "northwind.sla")
+    with pytest.raises(TypeError):
+        agreement.calendars["sao_paulo"] = agreement.calendars["new_york"]
+    with pytest.raises(TypeError):
+        del agreement.calendars["sao_paulo"]
+    assert sorted(agreement.calendars) == ["new_york", "sao_paulo"]
