@@ -1973,3 +1973,84 @@ def test_trigger_clauses_on_several_lines_are_one_list():
     r = run(body, events, "2026-11-02 12:00")
     assert pick(r, "A", "d")["status"] == "met"          # started by the first line, stopped by the second
     assert pick(r, "B", "d")["status"] == "cancelled"    # started and cancelled by the second lines
+
+
+# ------------------------------------------------------------ the library's boundary
+
+_BOUNDARY = """
+agreement "b" { timezone "UTC"; teams sales }
+deadline d {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 4h
+}
+"""
+
+
+def test_text_of_a_str_subclass_is_its_text():
+    # a service models event types as a StrEnum and ids as a str subclass
+    import enum
+
+    class Kind(str, enum.Enum):
+        ASSIGNED = "assigned"
+
+    class LeadId(str):
+        pass
+
+    agreement = slacode.loads(_BOUNDARY)
+    events = [{"lead": LeadId("L1"), "at": LeadId("2026-11-09T10:00:00Z"), "type": Kind.ASSIGNED, "id": LeadId("e1")}]
+    result = agreement.evaluate(events, as_of="2026-11-09T11:00:00Z")
+    assert [(v.lead, v.status, v.evidence) for v in result.verdicts] == [("L1", "pending", ["e1"])]
+    assert result.diagnostics == [] and type(result.verdicts[0].lead) is str
+
+
+def test_records_of_read_events_alone_or_with_dicts(tmp_path):
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"lead": "L", "at": "2026-11-09T10:00:00Z", "type": "assigned", "id": "a"}\n'
+                    '{"lead": "L", "at": "2026-11-09T13:00:00Z", "type": "contact_attempt", "id": "b"}\n')
+    agreement = slacode.loads(_BOUNDARY)
+    records = slacode.read_events([str(path)]).records
+    # the events after as_of are counted, as for dicts (nothing dropped silently)
+    early = agreement.evaluate(records, as_of="2026-11-09T12:00:00Z")
+    assert [v.status for v in early.verdicts] == ["pending"]
+    assert [(d.code, d.line) for d in early.diagnostics] == [("SLA506", 2)]
+    # a history read from a file, and the webhook's new event as a dict
+    webhook = {"lead": "L", "at": "2026-11-09T11:00:00Z", "type": "contact_attempt", "id": "c"}
+    both = agreement.evaluate(records[:1] + [webhook], as_of="2026-11-09T12:00:00Z")
+    assert [(v.status, v.evidence) for v in both.verdicts] == [("met", ["a", "c"])] and both.diagnostics == []
+    again = agreement.evaluate(records + [dict(webhook, id="a")], as_of="2026-11-09T14:00:00Z")
+    assert [d.code for d in again.diagnostics] == ["SLA505"]     # the id of a record, used again
+    assert agreement.evaluate_many(records[:1] + [webhook], as_of="2026-11-09T12:00:00Z", jobs=1).to_dict() \
+        == both.to_dict()
+
+
+@pytest.mark.parametrize("events", [None, 5, b"{}", {"lead": "L"}])
+def test_events_that_are_no_list_of_events_are_refused(events):
+    agreement = slacode.loads(_BOUNDARY)
+    for call in (agreement.evaluate, agreement.evaluate_many):
+        with pytest.raises(TypeError, match="events must be"):
+            call(events, as_of="2026-11-09T12:00:00Z")
+
+
+@pytest.mark.parametrize("zone", ["localtime", "EST", "posix/America/Sao_Paulo"])
+def test_default_tz_is_the_zone_of_a_place(zone):
+    agreement = slacode.loads(_BOUNDARY)
+    events = [{"lead": "L", "at": "2026-11-09 10:00:00", "type": "assigned"}]
+    with pytest.raises(slacode.EventInputError, match="unknown time zone"):
+        agreement.evaluate(events, as_of="2026-11-09T12:00:00Z", default_tz=zone)
+
+
+def test_a_naive_datetime_in_a_clock_change_is_reported_as_its_text_is():
+    # a TIMESTAMP WITHOUT TIME ZONE column: 01:30 on the night New York's clocks go back
+    agreement = slacode.loads(_BOUNDARY)
+    for at in (datetime(2026, 11, 1, 1, 30), "2026-11-01 01:30:00", datetime(2026, 3, 8, 2, 30)):
+        result = agreement.evaluate([{"lead": "L", "at": at, "type": "assigned"}],
+                                    as_of="2026-12-01T00:00:00Z", default_tz="America/New_York")
+        assert [d.code for d in result.diagnostics] == ["SLA510"]
+    text = agreement.evaluate([{"lead": "L", "at": "2026-11-01 01:30:00", "type": "assigned"}],
+                              as_of="2026-12-01T00:00:00Z", default_tz="America/New_York")
+    assert result.verdicts[0].started_at != text.verdicts[0].started_at     # (the skipped one is another)
+    naive = agreement.evaluate([{"lead": "L", "at": datetime(2026, 11, 1, 1, 30), "type": "assigned"}],
+                               as_of="2026-12-01T00:00:00Z", default_tz="America/New_York")
+    assert naive.verdicts[0].started_at == text.verdicts[0].started_at      # the first 01:30 (EDT)

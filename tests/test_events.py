@@ -1091,3 +1091,22 @@ def test_local_times_a_clock_change_repeats_or_skips_are_reported_in_every_reade
                                    default_tz="America/New_York", diagnostics=diagnostics)
     assert len(records) == 1 and [(d.code, d.line) for d in diagnostics] == [("SLA510", 1), ("SLA507", 2)]
     assert diagnostics[0].message.startswith("event 1: '2026-11-01T01:30:00' happens twice")
+
+
+def test_records_without_properties_do_not_share_a_dict(tmp_path):
+    # a batch job that tags one record in place must not tag every other record of the process
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"lead": "A", "at": "2026-11-09T10:00:00Z", "type": "state", "state": "mql"}\n'
+                    '{"lead": "B", "at": "2026-11-09T10:00:00Z", "type": "state", "state": "mql"}\n')
+    csv_path = tmp_path / "e.csv"
+    csv_path.write_text("lead,at,type,state\nC,2026-11-09T10:00:00Z,state,mql\nD,2026-11-09T10:00:00Z,state,mql\n")
+    dicts = [{"lead": "E", "at": "2026-11-09T10:00:00Z", "type": "x"},
+             {"lead": "F", "at": "2026-11-09T10:00:00Z", "type": "x"}]
+    from slacode.events import records_from_objects
+
+    for records in (read_events([str(path)]).records, read_events([str(csv_path)]).records,
+                    records_from_objects(dicts, diagnostics=[])):
+        first, second = records
+        assert first.props == second.props == {}
+        first.props["tag"] = 1
+        assert second.props == {}

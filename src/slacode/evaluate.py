@@ -1184,20 +1184,16 @@ def public_as_of(as_of, default_tz=None) -> int:
 
 def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
     """Verdicts of ``events`` (dicts, :class:`slacode.Event` or records) as of ``as_of``."""
-    from slacode.events import Record, records_from_objects
+    from slacode.events import records_from_objects
 
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     diagnostics: list = []
-    if events is None or isinstance(events, (str, bytes, dict)):
-        raise TypeError(f"events must be a list (or any iterable) of event dicts or slacode.Event, "
-                        f"not {type(events).__name__}")
-    events = list(events)
-    if events and all(isinstance(e, Record) for e in events):
-        records = [r for r in events if r.at <= cutoff]
-    else:
-        records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics,
-                                       as_of_us=cutoff)
+    if events is None or isinstance(events, (str, bytes, dict)) or not hasattr(events, "__iter__"):
+        raise TypeError(f"events must be a list (or any iterable) of event dicts, slacode.Event or "
+                        f"records of slacode.read_events, not {type(events).__name__}")
+    # records of read_events too, alone or with dicts: the events after as_of are counted
+    records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff)
     return evaluate_records(plan, records, cutoff, diagnostics, sources=None)
 
 

@@ -58,7 +58,6 @@ __all__ = [
 _RESERVED = frozenset(("lead", "at", "type", "state", "id", "fields"))
 # §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
 _CSV_RESERVED = frozenset(("lead", "at", "type", "state", "id"))
-_EMPTY: dict = {}  # shared by every record without properties: never mutate a record's props
 _STDIN_NAME = "<stdin>"
 _BOM = b"\xef\xbb\xbf"
 _JSON_SPACE = b" \t\r\n"          # what JSON counts as whitespace (a form feed is not)
@@ -144,7 +143,7 @@ class Record(_RecordBase):
     order); ``lead``, ``type``; ``state``: the state a ``state`` event enters (``None`` on other
     events, whose ``state`` key is one of their properties); ``fields``: lead field updates or ``None``
     (a value ``None`` clears the field); ``props``: the event's properties, never ``None``,
-    possibly a shared empty dict (never mutate it); ``id`` or ``None``; ``ref``: how
+    a dict of its own; ``id`` or ``None``; ``ref``: how
     evidence cites the event: its id, else its line (``"12"``; ``"path:12"`` when several
     sources are read; the 1-based position for library events); ``source``: index of the
     source; ``line``: 1-based line (CSV: the row's first line; library: the position).
@@ -206,7 +205,9 @@ def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
         elif at.tzinfo is not None and at.utcoffset() is not None:
             us = (at - EPOCH) // _ONE_US
         elif clock.tz is not None:
-            us = (at.replace(tzinfo=clock.tz, fold=0) - EPOCH) // _ONE_US
+            # read as a text without an offset is: in default_tz, a repeated or skipped time noted
+            wall = (at.replace(tzinfo=EPOCH.tzinfo) - EPOCH) // _ONE_US
+            us = wall - clock._offset(at.isoformat(), wall)
         else:
             problems.append(_Problem(codes.NO_OFFSET, "at",
                                      f"'at' {at.isoformat()} has no time zone", _TZ_HINT))
@@ -564,7 +565,7 @@ class _Reader:
             clock = self.clock
             hours, minutes, tails, slow_us = clock.hours, clock.minutes, clock.tails, clock.us
             cut1, cut2, cut3 = _CUTS
-            as_of, first_use, empty = self.as_of, self.seen.first, _EMPTY
+            as_of, first_use = self.as_of, self.seen.first
             prefix = name + ":" if self.multi else ""
             base = index << _LINE_BITS
             seq = self.seq
@@ -642,7 +643,7 @@ class _Reader:
                         after_first = lineno
                     continue
                 yield new(record, (us, seq, lead, typ, state or None, fields or None,
-                                   obj or empty, eid,
+                                   obj, eid,
                                    eid or (prefix + str(lineno) if prefix else str(lineno)),
                                    index, lineno))
                 seq += 1
@@ -793,7 +794,7 @@ class _Reader:
         clock = self.clock
         hours, minutes, tails = clock.hours, clock.minutes, clock.tails
         cut1, cut2, cut3 = _CUTS
-        as_of, first_use, empty, new, record = self.as_of, self.seen.first, _EMPTY, _new_record, Record
+        as_of, first_use, new, record = self.as_of, self.seen.first, _new_record, Record
         prefix = name + ":" if self.multi else ""
         base = index << _LINE_BITS
         seq = self.seq
@@ -854,9 +855,9 @@ class _Reader:
             eid = row[i_id] or None if i_id is not None else None
             state = row[i_state] or None if i_state is not None else None
             fields = None
-            props = empty
+            props = {}                              # each record its own (a caller may change one)
             if state is not None and typ != "state":
-                props = {"state": state}            # §4: any other event's `state` is a property
+                props["state"] = state              # §4: any other event's `state` is a property
                 state = None
             for i, key in field_cols:
                 value = row[i]
@@ -867,8 +868,6 @@ class _Reader:
             for i, key in prop_cols:
                 value = row[i]
                 if value:
-                    if props is empty:
-                        props = {}
                     props[key] = cell(value)
             try:
                 us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]
@@ -1243,24 +1242,37 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 state = None
             eid = pop(props, "id", None)
             fields = pop(props, "fields", None)
-            if not props:
-                props = _EMPTY
         elif isinstance(event, Event):
             lead, at, typ, state, eid, fields = (event.lead, event.at, event.type, event.state,
                                                  event.id, event.fields)
-            props = dict(event.model_extra or ()) or _EMPTY
+            props = dict(event.model_extra or ())
             if state is not None and typ != "state":
                 props, state = {**props, "state": state}, None
         elif isinstance(event, Mapping):
             get = event.get
             lead, at, typ, state, eid, fields = (get("lead"), get("at"), get("type"),
                                                  get("state"), get("id"), get("fields"))
-            props = {k: v for k, v in event.items() if k not in _RESERVED} or _EMPTY
+            props = {k: v for k, v in event.items() if k not in _RESERVED}
             if state is not None and typ != "state":
                 props, state = {**props, "state": state}, None
+        elif isinstance(event, Record):     # read before (read_events), given with other events
+            us, lead, typ, state, eid = event.at, event.lead, event.type, event.state, event.id
+            if eid is not None:
+                if eid in seen:
+                    reader.duplicate(eid, None, position, what="position")
+                    continue
+                seen[eid] = position
+            if as_of is not None and us > as_of:
+                after += 1
+                if after == 1:
+                    after_first = position
+                continue
+            out.append(_new_record(Record, (us, len(out), lead, typ, state, event.fields,
+                                            dict(event.props), eid, event.ref, event.source, event.line)))
+            continue
         else:
             diagnostics.append(_diag(codes.MALFORMED_EVENT,
-                                     f"event {position} is {_kind(event)}, not a dict or Event",
+                                     f"event {position} is {_kind(event)}, not a dict, Event or record",
                                      None, position))
             continue
         us = None
@@ -1278,6 +1290,9 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 if clock.shifted:
                     reader.shifts(None, position, us, what="position")
         if us is None:                  # anything else: _check_event says what is wrong, or converts
+            # text of a str subclass (a StrEnum event type, a typed id) is its text
+            lead, at, typ, state, eid = (str.__str__(v) if isinstance(v, str) and v.__class__ is not str_ else v
+                                         for v in (lead, at, typ, state, eid))
             problems, us, eid = _check_event(lead, at, typ, state, eid, fields, reader.clock)
             if clock.shifted:
                 reader.shifts(None, position, None if problems else us, what="position")

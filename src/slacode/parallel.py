@@ -367,6 +367,9 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     jobs = max_jobs(jobs or available_cores())
     if isinstance(events, (str, os.PathLike)):
         events = [events]
+    if events is None or isinstance(events, (bytes, dict)) or not hasattr(events, "__iter__"):
+        raise TypeError(f"events must be event files (paths) or a list (or any iterable) of event dicts, "
+                        f"slacode.Event or records of slacode.read_events, not {type(events).__name__}")
     events = list(events)
     diagnostics: list = []
     if events and all(isinstance(e, (str, os.PathLike)) for e in events):

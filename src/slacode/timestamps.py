@@ -207,6 +207,11 @@ def _zone(default_tz: tzinfo | str | None) -> tzinfo | None:
     if isinstance(default_tz, str):
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+        from slacode.calendar import _not_a_place
+
+        refused = _not_a_place(default_tz)     # `localtime` (the machine's), `EST`: as everywhere else
+        if refused is not None:
+            raise UnknownZoneError(f"unknown time zone {default_tz!r}: {refused}")
         try:
             return ZoneInfo(default_tz)
         except (ZoneInfoNotFoundError, ValueError):
