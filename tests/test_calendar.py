@@ -783,3 +783,17 @@ def test_a_calendar_pickles_with_its_built_years():
     again = pickle.loads(pickle.dumps(cal))
     assert again.add(start, timedelta(hours=2)) == due and again._ylo == cal._ylo
     again._ensure(int(datetime(2030, 1, 1, tzinfo=timezone.utc).timestamp() * 1_000_000))   # its own lock works
+
+
+def test_a_calendar_cannot_be_changed_once_built():
+    import pickle
+
+    from slacode.calendar import WallClock
+
+    for clock in (Calendar("America/Sao_Paulo", hours=[(WEEKDAYS, [(540, 1080)])], name="office"),
+                  WallClock("UTC")):
+        for copy in (clock, pickle.loads(pickle.dumps(clock))):
+            with pytest.raises(AttributeError, match="cannot be changed"):
+                copy.tz = ZoneInfo("Asia/Tokyo")
+            with pytest.raises(AttributeError):
+                copy.name = "other"

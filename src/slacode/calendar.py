@@ -259,6 +259,12 @@ class _Clock:
     name: str | None
     timezone: str
     tz: ZoneInfo
+    _frozen = False                     # set once constructed: the public attributes are final
+
+    def __setattr__(self, name: str, value) -> None:
+        if self._frozen and not name.startswith("_"):
+            raise AttributeError(f"a calendar cannot be changed ({name!r}); build another one")
+        object.__setattr__(self, name, value)
 
     # -- integer API --------------------------------------------------------------------
     def working_us(self, a_us: int, b_us: int, paused: Paused | None = None) -> int:
@@ -381,6 +387,7 @@ class WallClock(_Clock):
         self.tz = _load_zone(timezone)
         self.timezone = self.tz.key
         self.name = name
+        self._frozen = True
 
     @property
     def day_length(self) -> timedelta:
@@ -459,6 +466,7 @@ class Calendar(_Clock):
         self._hi_us = 0
         self._tab: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
         self._lock = threading.Lock()       # one thread at a time widens the tables (_ensure)
+        self._frozen = True
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
