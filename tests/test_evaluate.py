@@ -2054,3 +2054,11 @@ def test_a_naive_datetime_in_a_clock_change_is_reported_as_its_text_is():
     naive = agreement.evaluate([{"lead": "L", "at": datetime(2026, 11, 1, 1, 30), "type": "assigned"}],
                                as_of="2026-12-01T00:00:00Z", default_tz="America/New_York")
     assert naive.verdicts[0].started_at == text.verdicts[0].started_at      # the first 01:30 (EDT)
+
+
+def test_a_verdicts_dict_is_a_copy():
+    agreement = slacode.loads(_BOUNDARY)
+    events = [{"lead": "L", "at": "2026-11-09T10:00:00Z", "type": "assigned", "id": "a"}]
+    (verdict,) = agreement.evaluate(events, as_of="2026-11-09T11:00:00Z").verdicts
+    verdict.to_dict()["evidence"].append("x")
+    assert verdict.evidence == ["a"] and verdict.to_dict()["evidence"] == ["a"]

@@ -97,7 +97,7 @@ class Verdict:
                "completed_at": None if completed is None else iso(completed, zone),
                "warn_at": None if warn is None else iso(warn, zone),
                "target_seconds": self.target_seconds, "elapsed_seconds": self.elapsed_seconds,
-               "value": self.value, "threshold": self.threshold, "evidence": self.evidence,
+               "value": self.value, "threshold": self.threshold, "evidence": list(self.evidence),
                "reason": self.reason}
         if self.timezone is not None or self.clause.startswith("only_between"):
             out["timezone"] = self.timezone
