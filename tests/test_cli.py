@@ -332,6 +332,21 @@ def test_the_agreement_can_come_from_standard_input():
     assert broken.returncode == 2 and "<stdin>:1:16: SLA103" in broken.stderr
 
 
+def test_fail_on_input_counts_other_leads_lines_in_every_format(tmp_path):
+    # with --lead, the table shows only that lead's problems, but --fail-on input still
+    # fails on a broken line of another lead, as the other formats do
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead": "L-1", "at": "2026-11-09T10:00:00-03:00", "type": "assigned", "owner": "ana"}\n'
+                      '{"lead": "L-3", "at": "2026-11-09T10:30:00", "type": "contact_attempt"}\n')
+    for fmt in ("table", "csv", "json", "jsonl"):
+        proc = run("check", "specs/northwind.sla", str(events), "--as-of", "2026-11-09T12:00:00-03:00",
+                   "--lead", "L-1", "--fail-on", "input", "--format", fmt)
+        assert proc.returncode == 1, (fmt, proc.stderr)
+    shown = run("check", "specs/northwind.sla", str(events), "--as-of", "2026-11-09T12:00:00-03:00",
+                "--lead", "L-1")
+    assert shown.returncode == 0 and "SLA504" not in shown.stdout and "1 more diagnostic" in shown.stderr
+
+
 def test_a_folder_given_as_events_says_so():
     proc = run("check", "specs/northwind.sla", "specs/")
     assert proc.returncode == 2 and "is a directory" in proc.stderr

@@ -467,7 +467,8 @@ def _verdict_rows(result, leads):
 @click.option("--lead", "leads", multiple=True, metavar="ID", help="Only this lead's verdicts (repeatable).")
 @click.option("--fail-on", type=click.Choice(["breached", "at_risk", "input"]), multiple=True,
               help="Exit 1 if any verdict is breached (at_risk: at risk or breached), or (input) if the "
-                   "events had a problem (an error or warning while reading them). Repeatable.")
+                   "events had a problem (an error or warning while reading or evaluating them, on any "
+                   "lead's line). Repeatable.")
 @_event_options
 @_jobs_option
 def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
@@ -508,7 +509,7 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
                        "lines (without --lead, `slacode check` lists them).", err=True)
         statuses = set(stats.status)
         found = stats.found
-        run_diagnostics = stats.diagnostics
+        run_diagnostics = stats.everything      # --fail-on input: those the table leaves out too
     missing = [lead for lead in dict.fromkeys(leads) if lead not in found]
     if missing:
         click.echo(f"slacode: no verdicts for lead{'s' if len(missing) > 1 else ''} "

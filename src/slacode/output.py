@@ -78,7 +78,8 @@ class CheckStats:
         self.verdicts = 0
         self.problems = 0
         self.found: set = set()             # the leads asked for with --lead that have verdicts
-        self.diagnostics: list = []         # every diagnostic of the run (the agreement's first)
+        self.diagnostics: list = []         # the diagnostics written (the agreement's first)
+        self.everything: list = []          # every diagnostic of the run, written or not (--lead)
         self.hidden = 0                     # input problems left out of the table (other leads')
 
 
@@ -206,7 +207,8 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
             r.diagnostics = r.diagnostics[:agreement_diagnostics] + kept
         out.write(table(r, rows, color).encode())
     stats.verdicts = sum(stats.status.values())
-    stats.diagnostics = all_diags() if fmt != "table" else r.diagnostics
+    stats.everything = all_diags()
+    stats.diagnostics = stats.everything if fmt != "table" else r.diagnostics
     # input problems: those of the events (the agreement's own warnings come first)
     stats.problems = sum(1 for d in stats.diagnostics[agreement_diagnostics:] if d.severity != "info")
     return stats
