@@ -797,3 +797,26 @@ def test_a_calendar_cannot_be_changed_once_built():
                 copy.tz = ZoneInfo("Asia/Tokyo")
             with pytest.raises(AttributeError):
                 copy.name = "other"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_process_forked_while_a_thread_widens_the_tables_gets_a_lock_of_its_own():
+    # evaluate_many forks; a thread of the parent may hold a calendar's lock at that moment
+    cal = Calendar("America/Sao_Paulo", hours=[(WEEKDAYS, [(540, 1080)])])
+    start = datetime(2031, 3, 3, 10, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))
+    cal._lock.acquire()                             # as a thread building a year would
+    try:
+        pid = os.fork()
+        if pid == 0:                                # the child: must not wait for the parent's thread
+            import signal
+
+            signal.alarm(20)
+            ok = False
+            try:
+                ok = cal.add(start, timedelta(hours=1)) == start + timedelta(hours=1)
+            finally:
+                os._exit(0 if ok else 1)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        cal._lock.release()
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

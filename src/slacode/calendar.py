@@ -25,6 +25,7 @@ the first time it builds a year that needs public holidays.
 """
 from __future__ import annotations
 
+import os
 import re
 import threading
 from bisect import bisect_left, bisect_right
@@ -466,6 +467,7 @@ class Calendar(_Clock):
         self._hi_us = 0
         self._tab: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
         self._lock = threading.Lock()       # one thread at a time widens the tables (_ensure)
+        self._lock_pid = os.getpid()        # … of this process (a fork makes its own)
         self._frozen = True
 
     def __getstate__(self) -> dict:
@@ -475,7 +477,7 @@ class Calendar(_Clock):
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._lock = threading.Lock()
+        self._lock, self._lock_pid = threading.Lock(), os.getpid()
 
     # -- public properties --------------------------------------------------------------
     @property
@@ -593,8 +595,11 @@ class Calendar(_Clock):
         Thread-safe: the range is read and widened under the calendar's lock (so two threads
         building different years cannot leave it without one of them), and readers, which
         take no lock, only ever see a table that covers the bounds they read: it only grows,
-        and :meth:`_flatten` replaces the table before the bounds."""
+        and the table is published before its bounds, the range of years last. A process
+        forked while another thread held the lock gets a lock of its own."""
         year = _year_of(t_us)
+        if self._lock_pid != os.getpid():
+            self._lock, self._lock_pid = threading.Lock(), os.getpid()
         with self._lock:
             lo, hi = self._ylo, self._yhi
             if lo is None or hi is None:
@@ -608,13 +613,14 @@ class Calendar(_Clock):
                 return
             built = {y: self._build_year(y) for y in todo}  # may raise: commit nothing before
             self._years.update(built)
+            self._flatten(lo, hi)
             self._ylo, self._yhi = lo, hi
-            self._flatten()
 
-    def _flatten(self) -> None:
+    def _flatten(self, lo: int, hi: int) -> None:
+        """Publish the cumulative table of years ``lo`` … ``hi`` (built), then its bounds."""
         starts: list[int] = []
         ends: list[int] = []
-        for y in range(self._ylo, self._yhi + 1):  # type: ignore[arg-type, operator]
+        for y in range(lo, hi + 1):
             ys, ye = self._years[y]
             starts.extend(ys)
             ends.extend(ye)
@@ -626,8 +632,8 @@ class Calendar(_Clock):
             acc += e - s
             cum_end.append(acc)
         self._tab = (starts, ends, cum, cum_end)     # the table first: it covers the bounds below
-        self._lo_us = _year_start_us(self._ylo)  # type: ignore[arg-type]
-        self._hi_us = _year_start_us(self._yhi + 1)  # type: ignore[operator]
+        self._lo_us = _year_start_us(lo)
+        self._hi_us = _year_start_us(hi + 1)
 
     def _build_year(self, year: int) -> tuple[list[int], list[int]]:
         """The open intervals (UTC µs, sorted, merged) inside UTC year ``year``."""
