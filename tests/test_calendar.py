@@ -797,6 +797,8 @@ def test_a_calendar_cannot_be_changed_once_built():
                 copy.tz = ZoneInfo("Asia/Tokyo")
             with pytest.raises(AttributeError):
                 copy.name = "other"
+            with pytest.raises(AttributeError, match="cannot be changed"):
+                del copy.tz
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")

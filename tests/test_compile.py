@@ -52,3 +52,19 @@ def test_a_decimal_score_picks_the_segment_line():
     events = [{"lead": "L", "at": "2026-11-09T10:00:00Z", "type": "assigned", "fields": {"score": Decimal("91.5")}}]
     (verdict,) = agreement.evaluate(events, as_of="2026-11-09T10:20:00Z").verdicts
     assert (verdict.segment, verdict.status, verdict.target_seconds) == ("hot", "breached", 900.0)
+
+
+def test_a_decimal_is_compared_with_the_agreements_decimal_number():
+    # `price <= 19.99` in the agreement is the number 19.99, which Decimal("19.99") is, even
+    # though the float's exact binary value is a little less; a signalling NaN is no number
+    agreement = slacode.loads('agreement "p" { timezone "UTC"; teams sales }\n'
+                              'segment cheap = price <= 19.99 and rate == 0.1 and rate in [0.1, 0.2]\n')
+    cheap = agreement.plan.segments["cheap"]
+    notes: set = set()
+    for price, rate in ((19.99, 0.1), (Decimal("19.99"), Decimal("0.1")), (Fraction(1999, 100), Fraction(1, 10))):
+        assert cheap({"price": price, "rate": rate}, None, notes), (price, rate)
+    assert not cheap({"price": Decimal("20"), "rate": Decimal("0.1")}, None, notes)
+    assert not cheap({"price": Decimal("sNaN"), "rate": Decimal("sNaN")}, None, notes) and notes == set()
+    big = 10**20 + 1                                  # integral values stay exact
+    assert slacode.loads(f'agreement "b" {{ timezone "UTC"; teams sales }}\nsegment s = n == {big}\n'
+                         ).plan.segments["s"]({"n": Decimal(big)}, None, notes)

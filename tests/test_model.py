@@ -29,3 +29,14 @@ def test_an_agreements_calendars_are_read_only():
     with pytest.raises(TypeError):
         del agreement.calendars["sao_paulo"]
     assert sorted(agreement.calendars) == ["new_york", "sao_paulo"]
+
+
+def test_an_agreement_deep_copies_and_its_calendars_pickle():
+    import copy
+
+    agreement = slacode.load(ROOT / "specs" / "northwind.sla")
+    before = agreement.evaluate(EVENTS, as_of=AS_OF).to_dict()
+    for twin in (copy.deepcopy(agreement), agreement.model_copy(deep=True)):
+        assert twin.evaluate(EVENTS, as_of=AS_OF).to_dict() == before
+    calendars = pickle.loads(pickle.dumps(agreement.calendars))
+    assert sorted(calendars) == ["new_york", "sao_paulo"] and dict(calendars)["sao_paulo"].name == "sao_paulo"

@@ -267,6 +267,11 @@ class _Clock:
             raise AttributeError(f"a calendar cannot be changed ({name!r}); build another one")
         object.__setattr__(self, name, value)
 
+    def __delattr__(self, name: str) -> None:
+        if self._frozen and not name.startswith("_"):
+            raise AttributeError(f"a calendar cannot be changed ({name!r}); build another one")
+        object.__delattr__(self, name)
+
     # -- integer API --------------------------------------------------------------------
     def working_us(self, a_us: int, b_us: int, paused: Paused | None = None) -> int:
         """Working µs between two instants, minus paused time; negative when ``b < a``."""

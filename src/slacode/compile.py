@@ -33,12 +33,30 @@ def _is_num(v) -> bool:
     return isinstance(v, _NUMBERS) and not isinstance(v, bool)
 
 
+def _plain_num(v):
+    """A number of another type as Python's own: ``Decimal("19.99")`` is the agreement's
+    ``19.99`` (a float), not the float's exact binary value; an integral one is an int.
+    None for a value no number equals (a signalling NaN)."""
+    if v.__class__ is int or v.__class__ is float:
+        return v
+    try:
+        if isinstance(v, float):                # numpy's float64 and the like
+            return float(v)
+        as_float = float(v)
+        if as_float.is_integer() and v == int(v):
+            return int(v)                       # exact, however large
+        return as_float
+    except (ArithmeticError, ValueError, TypeError, OverflowError):
+        return None
+
+
 def _equal(a, b) -> bool | None:
     """Equality by the language's rules; None when a number meets a string (reported)."""
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if _is_num(a) and _is_num(b):
-        return bool(a == b)
+        a, b = _plain_num(a), _plain_num(b)
+        return a is not None and b is not None and a == b
     if isinstance(a, str) and isinstance(b, str):
         return a == b
     if (_is_num(a) and isinstance(b, str)) or (isinstance(a, str) and _is_num(b)):
@@ -49,6 +67,10 @@ def _equal(a, b) -> bool | None:
 def _order(a, b, op: str) -> bool | None:
     if isinstance(a, bool) or isinstance(b, bool):
         return False
+    if _is_num(a) and _is_num(b):
+        a, b = _plain_num(a), _plain_num(b)
+        if a is None or b is None:
+            return False
     if (_is_num(a) and _is_num(b)) or (isinstance(a, str) and isinstance(b, str)):
         try:
             if op == "<":

@@ -129,8 +129,9 @@ class SpecError(Exception):
         super().__init__(text)
 
     def __reduce__(self):
-        # unpickled from its diagnostics, not its message (a process pool sends it back)
-        return (SpecError, (self.diagnostics,))
+        # unpickled from its diagnostics, not its message (a process pool sends it back);
+        # what a caller added (notes, attributes) comes along
+        return (SpecError, (self.diagnostics,), dict(self.__dict__))
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

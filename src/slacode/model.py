@@ -16,6 +16,7 @@ import datetime as _dt
 import importlib.util
 import sys
 import types
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Iterable, Literal, Union
 
@@ -74,6 +75,33 @@ if TYPE_CHECKING:  # pragma: no cover
     from slacode.evaluate import Result
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Calendars(Mapping):
+    """An agreement's calendars by name: a read-only mapping that copies and pickles."""
+
+    __slots__ = ("_by_name",)
+
+    def __init__(self, by_name: dict):
+        self._by_name = dict(by_name)
+
+    def __getitem__(self, name: str):
+        return self._by_name[name]
+
+    def __iter__(self):
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __repr__(self) -> str:
+        return f"Calendars({self._by_name!r})"
+
+    def __getstate__(self) -> dict:
+        return {"_by_name": self._by_name}
+
+    def __setstate__(self, state: dict) -> None:
+        self._by_name = state["_by_name"]
 
 
 class Node(BaseModel):
@@ -790,11 +818,11 @@ class Agreement(Node):
 
     # -- runtime -----------------------------------------------------------------
     @cached_property
-    def calendars(self) -> "types.MappingProxyType":
+    def calendars(self) -> "Calendars":
         """Working-time calendars by name (:class:`slacode.calendar.Calendar`), read-only."""
         from slacode.compile import build_calendars
 
-        return types.MappingProxyType(build_calendars(self))
+        return Calendars(build_calendars(self))
 
     def __getstate__(self) -> dict:
         """Pickled without what it builds on first use (the plan holds functions); a copy
