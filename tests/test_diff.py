@@ -791,3 +791,14 @@ def test_numbers_are_compared_exactly():
 def test_a_folder_for_a_version_is_named_as_one(tmp_path):
     proc = run("diff", str(tmp_path), str(V1))
     assert proc.returncode == 2 and "is a folder; give the agreement file" in proc.stderr
+
+
+def test_impact_counts_records_after_as_of(tmp_path):
+    from slacode.diff import impact
+
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"lead": "L", "at": "2026-11-09T10:00:00-03:00", "type": "assigned", "owner": "ana"}\n'
+                    '{"lead": "L", "at": "2026-11-30T10:00:00-03:00", "type": "contact_attempt"}\n')
+    records = slacode.read_events([str(path)]).records
+    found = impact(slacode.loads(BASE), slacode.loads(BASE), records, "2026-11-20T18:00:00-03:00")
+    assert [(d.code, d.line) for d in found.old_diagnostics] == [("SLA506", 2)]

@@ -2062,3 +2062,21 @@ def test_a_verdicts_dict_is_a_copy():
     (verdict,) = agreement.evaluate(events, as_of="2026-11-09T11:00:00Z").verdicts
     verdict.to_dict()["evidence"].append("x")
     assert verdict.evidence == ["a"] and verdict.to_dict()["evidence"] == ["a"]
+
+
+def test_many_events_leave_the_cyclic_collector_as_they_found_it():
+    import gc
+
+    from slacode.evaluate import _MANY_EVENTS
+
+    agreement = slacode.loads(_BOUNDARY)
+    events = [{"lead": f"L{i % 500}", "at": "2026-11-09T10:00:00Z", "type": "x"} for i in range(_MANY_EVENTS)]
+    assert gc.isenabled()
+    agreement.evaluate(events, as_of="2026-11-09T11:00:00Z")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        agreement.evaluate(events, as_of="2026-11-09T11:00:00Z")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

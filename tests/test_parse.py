@@ -295,3 +295,21 @@ def test_a_line_that_closes_the_open_parenthesis_goes_on_with_it():
     text = 'segment x = (score > 1\n  owner == "bob")\nsegment y = score > 1\n'
     (d,) = parse(text, "t.sla")[1]
     assert (d.span.line, d.span.column) == (2, 3) and "still open" in d.hint
+
+
+def test_a_zero_width_character_inside_a_time_or_timestamp_is_read_as_nothing():
+    # the invisible character moves past the whole number, time or timestamp, not into it
+    zw = "\u200b"
+    text = ("agreement \"a\" {\n  timezone \"UTC\"\n  teams sales\n}\n"
+            f"calendar office {{\n  timezone \"UTC\"\n  hours mon-fri 0{zw}9:00-18:00\n}}\n"
+            "deadline d {\n  owner sales\n  start on a\n  stop on b\n"
+            f"  within 4h on office\n  warn at 8{zw}0%\n}}\n"
+            f"test \"t\" {{\n  as of 202{zw}6-11-16T12:00:00Z\n}}\n")
+    tree, diags = parse(text, "t.sla", partial=True)
+    assert [(d.code, d.span.line, d.span.column) for d in diags] == [
+        ("SLA102", 7, 18), ("SLA102", 14, 12), ("SLA102", 17, 12)]
+    assert "read as `09:00-18:00`" in diags[0].hint and "read as `80%`" in diags[1].hint
+    from slacode.build import build as build_tree
+
+    agreement, _ = build_tree(tree, "t.sla")
+    assert agreement.rules[0].of("warn")[0].percent == 80

@@ -1346,11 +1346,16 @@ def _verdict_keys(verdicts) -> dict[tuple, Any]:
 
 
 def _records_of(records, as_of: int, diagnostics: list) -> list:
-    from slacode.events import Record, records_from_objects
+    from slacode.events import Record, after_as_of_diagnostic, records_from_objects
 
     records = list(records)
     if all(isinstance(r, Record) for r in records):
-        return [r for r in records if r.at <= as_of]
+        kept = [r for r in records if r.at <= as_of]
+        if len(kept) < len(records):                # counted, as evaluate counts them (SLA506)
+            first = next(i for i, r in enumerate(records, 1) if r.at > as_of)
+            diagnostics.append(after_as_of_diagnostic(len(records) - len(kept), first, None, as_of,
+                                                      what="position"))
+        return kept
     return records_from_objects(records, diagnostics=diagnostics, as_of_us=as_of)
 
 

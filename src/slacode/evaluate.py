@@ -1184,14 +1184,30 @@ def public_as_of(as_of, default_tz=None) -> int:
 
 def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
     """Verdicts of ``events`` (dicts, :class:`slacode.Event` or records) as of ``as_of``."""
-    from slacode.events import records_from_objects
-
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     diagnostics: list = []
     if events is None or isinstance(events, (str, bytes, dict)) or not hasattr(events, "__iter__"):
         raise TypeError(f"events must be a list (or any iterable) of event dicts, slacode.Event or "
                         f"records of slacode.read_events, not {type(events).__name__}")
+    if hasattr(events, "__len__") and len(events) >= _MANY_EVENTS:
+        # records and folds hold dicts, so the cyclic collector would traverse the growing
+        # lists again and again (more than half of the time of building the records)
+        from slacode.stream import paused_gc
+
+        with paused_gc():
+            return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics)
+    return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics)
+
+
+#: From this many events, :func:`evaluate` keeps the cyclic collector off while it works (a
+#: service's one lead at a time leaves it alone: other threads of the process use it).
+_MANY_EVENTS = 20_000
+
+
+def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list) -> Result:
+    from slacode.events import records_from_objects
+
     # records of read_events too, alone or with dicts: the events after as_of are counted
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff)
     return evaluate_records(plan, records, cutoff, diagnostics, sources=None)

@@ -1227,10 +1227,25 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     clock_us = clock.us
     hours, minutes, tails = clock.hours, clock.minutes, clock.tails
     cut1, cut2, cut3 = _CUTS
-    pop, dict_, str_ = dict.pop, dict, str
+    pop, dict_, str_, record_ = dict.pop, dict, str, Record
     out: list[Record] = []
     after = after_first = 0
     for position, event in enumerate(events, 1):
+        if event.__class__ is record_:      # read before (read_events), alone or with other events
+            us, eid = event.at, event.id
+            if eid is not None:
+                if eid in seen:
+                    reader.duplicate(eid, None, position, what="position")
+                    continue
+                seen[eid] = position
+            if as_of is not None and us > as_of:
+                after += 1
+                if after == 1:
+                    after_first = position
+                continue
+            out.append(_new_record(Record, (us, len(out), event.lead, event.type, event.state, event.fields,
+                                            event.props, eid, event.ref, event.source, event.line)))
+            continue
         if event.__class__ is dict_:    # the usual input: one copy, the reserved keys popped
             props = event.copy()
             lead = pop(props, "lead", None)
@@ -1255,21 +1270,6 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             props = {k: v for k, v in event.items() if k not in _RESERVED}
             if state is not None and typ != "state":
                 props, state = {**props, "state": state}, None
-        elif isinstance(event, Record):     # read before (read_events), given with other events
-            us, lead, typ, state, eid = event.at, event.lead, event.type, event.state, event.id
-            if eid is not None:
-                if eid in seen:
-                    reader.duplicate(eid, None, position, what="position")
-                    continue
-                seen[eid] = position
-            if as_of is not None and us > as_of:
-                after += 1
-                if after == 1:
-                    after_first = position
-                continue
-            out.append(_new_record(Record, (us, len(out), lead, typ, state, event.fields,
-                                            dict(event.props), eid, event.ref, event.source, event.line)))
-            continue
         else:
             diagnostics.append(_diag(codes.MALFORMED_EVENT,
                                      f"event {position} is {_kind(event)}, not a dict, Event or record",

@@ -966,6 +966,7 @@ _INVISIBLE = {"\u00a0": "a no-break space", "\u2007": "a figure space", "\u202f"
 #: Invisible characters of no width: inside a word, the word reads as if they were not there.
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _SPLIT_WORD = re.compile(f"[{_ZERO_WIDTH}\"#`]")
+_NUMBER_CHAR = re.compile(r"[A-Za-z0-9_:.+%-]")
 
 
 def _zero_width_words(text: str) -> tuple[str, dict[int, tuple[int, str]]]:
@@ -1008,17 +1009,20 @@ def _join_words(line: str, offset: int, moved: dict) -> str:
         word_start = start
         while word_start > 0 and word_char(line, word_start - 1):
             word_start -= 1
+        # a number, time, date or timestamp goes on over `:`, `-`, `.`, `+`, `%` (its
+        # invisible character moves past all of it, not into its middle); a name does not
+        goes_on = _NUMBER_CHAR.match if line[word_start].isdigit() else word_char
         letters, hidden, j = [line[word_start:start]], [], start
         while j < n:
             if line[j] in _ZERO_WIDTH:
                 k = j
                 while k < n and line[k] in _ZERO_WIDTH:
                     k += 1
-                if k == n or not word_char(line, k):
+                if k == n or not goes_on(line, k):
                     break                                 # after the word: read as a space
                 hidden.extend((c, at + 1) for at, c in enumerate(line[j:k], j))
                 j = k
-            elif word_char(line, j):
+            elif goes_on(line, j):
                 letters.append(line[j])
                 j += 1
             else:
