@@ -802,3 +802,13 @@ def test_impact_counts_records_after_as_of(tmp_path):
     records = slacode.read_events([str(path)]).records
     found = impact(slacode.loads(BASE), slacode.loads(BASE), records, "2026-11-20T18:00:00-03:00")
     assert [(d.code, d.line) for d in found.old_diagnostics] == [("SLA506", 2)]
+
+
+def test_an_at_least_before_trigger_is_reported_through_its_segment():
+    pairs = [("at least 3 before enter nurture", "at least 3 before meeting where hot")]
+    old = edited(*pairs)
+    new = edited(*pairs, ("score >= 80 and phone exists", "score >= 70 and phone exists"))
+    found = [(c.area, c.subject, c.message) for c in semantic_diff(slacode.loads(old), slacode.loads(new))
+             if c.semantic]
+    assert ("attempts", "cadence", "at_least_before: `at least 3 before meeting where hot` now matches more "
+            "events: `hot` widened") in found

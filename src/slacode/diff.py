@@ -949,8 +949,13 @@ class _RuleDiff:
                 self.add(f"removed `{clause_text(x)}` ({key})", clause_text(x), None, "loosened")
             elif kind == "first":
                 self._compare_predicates(x, y, "first where", "predicate")
-            elif x.model_dump() != y.model_dump():
-                self._single_pair(kind, key, x, y)
+            else:
+                if x.model_dump() != y.model_dump():
+                    self._single_pair(kind, key, x, y)
+                if kind == "at_least_before":           # its trigger's `where` through a segment
+                    for text, message in _triggers_through(self.ctx, x.triggers, y.triggers,
+                                                           f"at least {_num(y.n)} before"):
+                        self.add(f"{key}: {message}", text, text)
 
     def _single_pair(self, kind: str, key: str, x, y) -> None:
         before, after = clause_text(x), clause_text(y)

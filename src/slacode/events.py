@@ -643,7 +643,7 @@ class _Reader:
                         after_first = lineno
                     continue
                 yield new(record, (us, seq, lead, typ, state or None, fields or None,
-                                   obj, eid,
+                                   obj or {}, eid,      # (an emptied dict keeps its size)
                                    eid or (prefix + str(lineno) if prefix else str(lineno)),
                                    index, lineno))
                 seq += 1
