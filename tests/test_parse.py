@@ -313,3 +313,13 @@ def test_a_zero_width_character_inside_a_time_or_timestamp_is_read_as_nothing():
 
     agreement, _ = build_tree(tree, "t.sla")
     assert agreement.rules[0].of("warn")[0].percent == 80
+
+
+def test_zero_width_characters_at_two_places_in_a_word_are_two_errors():
+    zw = "\u200b"
+    text = ("agreement \"a\" {\n  timezone \"UTC\"\n  teams sales\n}\n"
+            f"deadline fi{zw}rst{zw}_touch {{\n  owner sales\n  start on a\n  stop on b\n  within 4h\n}}\n")
+    tree, diags = parse(text, "t.sla", partial=True)
+    assert [(d.span.column, d.span.end_column, d.message) for d in diags] == [
+        (12, 13, "unexpected character `U+200B`"), (16, 17, "unexpected character `U+200B`")]
+    assert all("read as `first_touch`" in d.hint for d in diags)

@@ -491,6 +491,10 @@ class _Run:
             if pos in self.moved:               # it was inside a word, which reads as if it were not there
                 col, word = self.moved[pos]
                 hint = f"this is {_INVISIBLE[ch]}, which looks like nothing: delete it (the word is read as `{word}`)"
+                side = pos + 1                  # a run is the characters that stood side by side
+                while side < run and self.moved.get(side, (None,))[0] == col + (side - pos):
+                    side += 1
+                run = side
             self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `U+{ord(ch):04X}`"
                        + (f" ({run - pos} of them)" if run - pos > 1 else ""),
                        Span(line, col, line, col + (run - pos), self.file), hint=hint)
