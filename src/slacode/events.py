@@ -1231,76 +1231,67 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     out: list[Record] = []
     after = after_first = 0
     for position, event in enumerate(events, 1):
-        if event.__class__ is record_:      # read before (read_events), alone or with other events
-            us, eid = event.at, event.id
-            if eid is not None:
-                if eid in seen:
-                    reader.duplicate(eid, None, position, what="position")
-                    continue
-                seen[eid] = position
-            if as_of is not None and us > as_of:
-                after += 1
-                if after == 1:
-                    after_first = position
-                continue
-            out.append(_new_record(Record, (us, len(out), event.lead, event.type, event.state, event.fields,
-                                            event.props, eid, event.ref, event.source, event.line)))
-            continue
-        if event.__class__ is dict_:    # the usual input: one copy, the reserved keys popped
-            props = event.copy()
-            lead = pop(props, "lead", None)
-            at = pop(props, "at", None)
-            typ = pop(props, "type", None)
-            state = pop(props, "state", None)
-            if state is not None and typ != "state":
-                props["state"] = state          # §4: any other event's `state` is a property
-                state = None
-            eid = pop(props, "id", None)
-            fields = pop(props, "fields", None)
-        elif isinstance(event, Event):
-            lead, at, typ, state, eid, fields = (event.lead, event.at, event.type, event.state,
-                                                 event.id, event.fields)
-            props = dict(event.model_extra or ())
-            if state is not None and typ != "state":
-                props, state = {**props, "state": state}, None
-        elif isinstance(event, Mapping):
-            get = event.get
-            lead, at, typ, state, eid, fields = (get("lead"), get("at"), get("type"),
-                                                 get("state"), get("id"), get("fields"))
-            props = {k: v for k, v in event.items() if k not in _RESERVED}
-            if state is not None and typ != "state":
-                props, state = {**props, "state": state}, None
+        if event.__class__ is record_:      # read before (read_events): checked then, keeps its reference
+            us, lead, typ, state, fields, props, eid = (event.at, event.lead, event.type, event.state,
+                                                        event.fields, event.props, event.id)
+            ref, source, line = event.ref, event.source, event.line
         else:
-            diagnostics.append(_diag(codes.MALFORMED_EVENT,
-                                     f"event {position} is {_kind(event)}, not a dict, Event or record",
-                                     None, position))
-            continue
-        us = None
-        if (lead.__class__ is str_ and lead and typ.__class__ is str_ and typ          # the usual event
-                and at.__class__ is str_ and (eid is None or eid.__class__ is str_ and eid)
-                and (fields is None or fields.__class__ is dict_)
-                and (state is None or state.__class__ is str_) and (state or typ != "state")):
-            try:
-                us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]
-            except KeyError:
-                try:
-                    us = clock_us(at)
-                except ValueError:
-                    pass
-                if clock.shifted:
-                    reader.shifts(None, position, us, what="position")
-        if us is None:                  # anything else: _check_event says what is wrong, or converts
-            # text of a str subclass (a StrEnum event type, a typed id) is its text
-            lead, at, typ, state, eid = (str.__str__(v) if isinstance(v, str) and v.__class__ is not str_ else v
-                                         for v in (lead, at, typ, state, eid))
-            problems, us, eid = _check_event(lead, at, typ, state, eid, fields, reader.clock)
-            if clock.shifted:
-                reader.shifts(None, position, None if problems else us, what="position")
-            if problems:
-                for p in problems:
-                    diagnostics.append(_diag(p.code, f"event {position}: {p.message}", None,
-                                             position, 1, p.hint))
+            if event.__class__ is dict_:    # the usual input: one copy, the reserved keys popped
+                props = event.copy()
+                lead = pop(props, "lead", None)
+                at = pop(props, "at", None)
+                typ = pop(props, "type", None)
+                state = pop(props, "state", None)
+                if state is not None and typ != "state":
+                    props["state"] = state          # §4: any other event's `state` is a property
+                    state = None
+                eid = pop(props, "id", None)
+                fields = pop(props, "fields", None)
+            elif isinstance(event, Event):
+                lead, at, typ, state, eid, fields = (event.lead, event.at, event.type, event.state,
+                                                     event.id, event.fields)
+                props = dict(event.model_extra or ())
+                if state is not None and typ != "state":
+                    props, state = {**props, "state": state}, None
+            elif isinstance(event, Mapping):
+                get = event.get
+                lead, at, typ, state, eid, fields = (get("lead"), get("at"), get("type"),
+                                                     get("state"), get("id"), get("fields"))
+                props = {k: v for k, v in event.items() if k not in _RESERVED}
+                if state is not None and typ != "state":
+                    props, state = {**props, "state": state}, None
+            else:
+                diagnostics.append(_diag(codes.MALFORMED_EVENT,
+                                         f"event {position} is {_kind(event)}, not a dict, Event or record",
+                                         None, position))
                 continue
+            us = None
+            if (lead.__class__ is str_ and lead and typ.__class__ is str_ and typ          # the usual event
+                    and at.__class__ is str_ and (eid is None or eid.__class__ is str_ and eid)
+                    and (fields is None or fields.__class__ is dict_)
+                    and (state is None or state.__class__ is str_) and (state or typ != "state")):
+                try:
+                    us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]
+                except KeyError:
+                    try:
+                        us = clock_us(at)
+                    except ValueError:
+                        pass
+                    if clock.shifted:
+                        reader.shifts(None, position, us, what="position")
+            if us is None:                  # anything else: _check_event says what is wrong, or converts
+                # text of a str subclass (a StrEnum event type, a typed id) is its text
+                lead, at, typ, state, eid = (str.__str__(v) if isinstance(v, str) and v.__class__ is not str_ else v
+                                             for v in (lead, at, typ, state, eid))
+                problems, us, eid = _check_event(lead, at, typ, state, eid, fields, reader.clock)
+                if clock.shifted:
+                    reader.shifts(None, position, None if problems else us, what="position")
+                if problems:
+                    for p in problems:
+                        diagnostics.append(_diag(p.code, f"event {position}: {p.message}", None,
+                                                 position, 1, p.hint))
+                    continue
+            ref, source, line = eid or str(position), 0, position
         if eid is not None:
             if eid in seen:
                 reader.duplicate(eid, None, position, what="position")
@@ -1312,7 +1303,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 after_first = position
             continue
         out.append(_new_record(Record, (us, len(out), lead, typ, state or None, fields or None,
-                                        props, eid, eid or str(position), 0, position)))
+                                        props, eid, ref, source, line)))
     if after:
         reader.after_as_of(after, after_first, None, what="position")
     return out
