@@ -839,6 +839,8 @@ def _at_least_within_judge(rp: RulePlan):
         elapsed = None
         if nth is not None and nth <= due:               # §13: the first of …
             status, completed = "met", nth
+            if closed is None and warn is not None:     # §13: every open cycle with `warn` has one
+                warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
             reason = f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, before the deadline {_when(due, zone)}."
         elif closed is not None and closed <= due:
             if cyc.close_kind == "stop":
