@@ -109,6 +109,16 @@ class Spool:
     def close(self) -> None:
         self.file.close()
 
+    def for_reading(self, buffering: int = -1) -> "Spool":
+        """The same spool, written to the end, on a reader with a buffer of its own (the
+        usual 8 KB by default): a spool written through a large buffer can be read back
+        among many open at once without each keeping that buffer."""
+        self.file.flush()
+        reader = open(os.dup(self.file.fileno()), "rb", buffering=buffering)
+        self.file.close()
+        self.file = reader
+        return self
+
     def keep(self, path: str) -> int:
         """Close the file and move it to ``path`` (the spool was opened with a path): what
         :meth:`open` reads. Returns the number of outcomes."""
@@ -374,10 +384,10 @@ class StreamEvaluation:
                 groups = buckets.take(k)
                 if not groups:
                     continue
-                spool = Spool(buffering=-1)     # one per bucket, all open at once: the usual buffer
+                spool = Spool()                 # written through the large buffer, one at a time,
                 for lead in sorted(groups):
                     spool.write(self._outcome(self._fold_sorted(lead, groups.pop(lead))))
-                spools.append(spool)
+                spools.append(spool.for_reading())   # then read among all of them: the usual buffer
         finally:
             buckets.close()
 
