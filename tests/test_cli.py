@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -272,6 +273,75 @@ def test_the_program_exits_with_mains_status_and_spares_the_last_collection(monk
         cli.console()
     assert exit_.value.code == 3 and calls == ["main", "freeze"]
     assert run("--version").returncode == 0, "the installed script still runs"
+
+
+def test_an_unhandled_exception_is_exit_2_with_one_line_not_a_traceback(monkeypatch, capsys):
+    """Status 1 means findings: a bug must not look like one (docs/cli.md: 2 is internal error)."""
+    from slacode import cli
+
+    def broken(*_a, **_k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "load_agreement", broken)
+    monkeypatch.delenv("SLACODE_TRACEBACK", raising=False)
+    code = cli.main(["check", str(ROOT / "specs" / "northwind.sla"), str(ROOT / "specs" / "events.jsonl"),
+                     "--as-of", "2026-11-20T18:00:00-03:00"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "slacode: internal error: RuntimeError: boom" in err and "Traceback" not in err
+    monkeypatch.setenv("SLACODE_TRACEBACK", "1")
+    assert cli.main(["check", str(ROOT / "specs" / "northwind.sla"), str(ROOT / "specs" / "events.jsonl"),
+                     "--as-of", "2026-11-20T18:00:00-03:00"]) == 2
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_deadline_past_the_supported_years_names_the_lead_and_exits_2(tmp_path):
+    """A target of 9,999 days lints clean; started in 9989 its deadline is past the years
+    calendars (and datetime) cover: one clear error, with or without a calendar."""
+    import slacode
+
+    for clock in ("", " on office"):
+        spec = tmp_path / "far.sla"
+        spec.write_text('agreement "far" { timezone "UTC"; teams sales }\n'
+                        'calendar office { timezone "UTC"; hours mon-fri 09:00-18:00 }\n'
+                        f'deadline first_touch {{ owner sales; start on assigned; stop on call; within 9999d{clock} }}\n',
+                        encoding="utf-8")
+        events = tmp_path / "far.jsonl"
+        events.write_text('{"lead": "L-1", "at": "9989-06-01T10:00:00Z", "type": "assigned"}\n', encoding="utf-8")
+        assert run("lint", str(spec)).returncode == 0
+        proc = run("check", str(spec), str(events), "--as-of", "9989-12-01T00:00:00Z")
+        assert proc.returncode == 2, proc.stderr
+        assert "lead 'L-1', rule `first_touch`, cycle 1" in proc.stderr and "year 9990" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        with pytest.raises(slacode.CalendarError, match="L-1"):
+            slacode.load(spec).evaluate([{"lead": "L-1", "at": "9989-06-01T10:00:00Z", "type": "assigned"}],
+                                        as_of="9989-12-01T00:00:00Z")
+
+
+def test_diagnostics_come_by_file_line_and_column_and_errors_carry_no_tag(tmp_path):
+    """STYLE.md: diagnostics sort by file and position. The input's by line (the count of
+    events after as_of at its first line), then the notes of the evaluation by their place
+    in the agreement (line 9 before line 16, not as text); the table tags all but errors,
+    as `lint` does."""
+    spec = tmp_path / "notes.sla"
+    spec.write_text('agreement "notes" { timezone "UTC"; teams sales }\n\n\n\n\n\n'
+                    'deadline first_touch {\n  owner sales\n  start on assigned where score >= 1\n'
+                    '  stop on call\n  within 2h\n}\n\n'
+                    'deadline second_touch {\n  owner sales\n  start on assigned where score >= 2\n'
+                    '  stop on call\n  within 4h\n}\n', encoding="utf-8")
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead": "L-1", "at": "2026-11-24T10:00:00Z", "type": "assigned", "score": "high"}\n'
+                      '{"lead": "L-1", "at": "2026-11-24T13:00:00Z", "type": "call"}\n'
+                      '{"lead": "L-2", "at": "2026-11-24T09:00:00", "type": "assigned"}\n'
+                      'not json\n', encoding="utf-8")
+    proc = run("check", str(spec), str(events), "--as-of", "2026-11-24T12:00:00Z", "--format", "jsonl")
+    diags = [json.loads(x) for x in proc.stdout.splitlines() if '"diagnostic"' in x]
+    assert [(d["code"], Path(d["file"]).name, d["line"]) for d in diags] == [
+        ("SLA506", "e.jsonl", 2), ("SLA504", "e.jsonl", 3), ("SLA501", "e.jsonl", 4),
+        ("SLA602", "notes.sla", 9), ("SLA602", "notes.sla", 16)]
+    table = run("check", str(spec), str(events), "--as-of", "2026-11-24T12:00:00Z").stdout
+    assert ": SLA501 the line is not valid JSON" in table and ": SLA506 [info] " in table
+    assert ": SLA602 [warning] " in table
 
 
 @needs_shared

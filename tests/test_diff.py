@@ -762,6 +762,23 @@ def test_rev_path_from_a_git_repository(tmp_path):
     assert proc.returncode == 2 and "git show failed" in proc.stderr
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_an_argument_that_looks_like_an_option_never_reaches_git(tmp_path):
+    """`REV:path` goes to `git show` as a revision only: `--output=FILE:x` is no file and no
+    revision (git would write FILE:x), and `git show` is told where its options end."""
+    old, _, _ = _small_files(tmp_path)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "agreement.sla").write_text(old.read_text(encoding="utf-8"), encoding="utf-8")
+    _git(repo, "add", "agreement.sla")
+    _git(repo, "commit", "-q", "-m", "v1")
+    proc = run("diff", "--", "--output=written:x", "agreement.sla", cwd=repo)
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+    assert not any(p.name.startswith("written") for p in repo.iterdir())
+    assert run("diff", "HEAD:agreement.sla", "agreement.sla", cwd=repo).returncode == 0
+
+
 def test_rev_path_without_git(tmp_path):
     env = dict(os.environ, PATH=str(tmp_path))                        # no git on the PATH
     cmd = [sys.executable, "-m", "slacode", "diff", "HEAD:specs/northwind.sla", str(V1)]

@@ -2080,3 +2080,17 @@ def test_many_events_leave_the_cyclic_collector_as_they_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_librarys_diagnostics_come_in_the_order_of_the_events_given():
+    """The count of events after as_of sits at the first of them, an unknown state at its
+    event: by position, as on the command line (not in the order they were found)."""
+    from tests.conftest import ROOT
+
+    agreement = slacode.load(ROOT / "specs" / "northwind.sla")
+    result = agreement.evaluate([
+        {"lead": "B", "at": "2026-11-01T00:00:00Z", "type": "state", "state": "no_such_state"},
+        {"lead": "A", "at": "2027-01-01T00:00:00Z", "type": "note"},
+        {"lead": "A", "at": "2026-11-01T00:00:00", "type": "note"},
+    ], as_of="2026-11-20T00:00:00Z")
+    assert [(d.code, d.line) for d in result.diagnostics] == [("SLA601", 1), ("SLA506", 2), ("SLA504", 3)]

@@ -294,6 +294,27 @@ def test_record_is_sortable_and_converts_back():
     assert isinstance(records[0], tuple) and isinstance(records[0], Record)
 
 
+def test_a_state_property_of_another_event_survives_record_and_event_alike(tmp_path):
+    """§4: on an event that is not a `state` event, `state` is a property: in the record's
+    props, in Event.properties, and back again through to_event."""
+    diags: list = []
+    rec, = records_from_objects([{"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "update", "state": "SP",
+                                  "channel": "x"}], diagnostics=diags)
+    assert rec.state is None and rec.props == {"state": "SP", "channel": "x"}
+    event = rec.to_event()
+    assert event.properties == {"state": "SP", "channel": "x"}
+    again, = records_from_objects([event], diagnostics=diags)
+    assert (again.state, again.props) == (None, {"state": "SP", "channel": "x"}) and not diags
+    entered = Event(lead="A", at="2026-11-09T16:00:00Z", type="state", state="sal")
+    assert entered.properties == {}
+    path = tmp_path / "e.csv"
+    path.write_text("lead,at,type,fields\nA,2026-11-09T16:00:00Z,update,x\n", encoding="utf-8")
+    rec, = read_events([str(path)]).records
+    assert rec.props == {"fields": "x"}
+    with pytest.raises(ValueError, match="property named 'fields'"):
+        rec.to_event()
+
+
 # --------------------------------------------------------------------------------------------
 # JSON Lines
 # --------------------------------------------------------------------------------------------

@@ -362,6 +362,22 @@ def test_a_worker_failure_is_raised_with_its_traceback(tmp_path, monkeypatch):
     assert stream.run_stream is not broken
 
 
+def test_a_deadline_past_the_covered_years_is_the_same_error_in_parallel(tmp_path, capsys):
+    spec = tmp_path / "far.sla"
+    spec.write_text('agreement "far" { timezone "UTC"; teams sales }\n'
+                    'deadline first_touch { owner sales; start on assigned; stop on call; within 9999d }\n',
+                    encoding="utf-8")
+    events = tmp_path / "far.jsonl"
+    lines = [f'{{"lead": "L-{i:03d}", "at": "2026-06-01T10:00:00Z", "type": "assigned"}}' for i in range(50)]
+    events.write_text("\n".join([*lines, '{"lead": "L-999", "at": "9989-06-01T10:00:00Z", "type": "assigned"}'])
+                      + "\n", encoding="utf-8")
+    for jobs in ("1", "2"):
+        code = main(["check", str(spec), str(events), "--as-of", "9989-12-01T00:00:00Z", "--jobs", jobs])
+        err = capsys.readouterr().err
+        assert code == 2 and "slacode: lead 'L-999', rule `first_touch`, cycle 1" in err, (jobs, err)
+        assert "internal error" not in err
+
+
 _keys = st.sampled_from(["lead", "at", "type", "id", "fields", "x"])
 _values = st.text(max_size=6) | st.integers() | st.none() | st.dictionaries(st.sampled_from(["lead", "a"]), st.text(max_size=3))
 

@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Agreement",
     "Calendar",
+    "CalendarError",
     "Diagnostic",
     "Event",
     "EventInputError",
@@ -35,6 +36,7 @@ __all__ = [
 _WHERE = {
     "Agreement": "slacode.model",
     "Calendar": "slacode.calendar",
+    "CalendarError": "slacode.calendar",
     "Result": "slacode.evaluate",
     "Verdict": "slacode.evaluate",
     "Diagnostic": "slacode.diagnostics",
@@ -50,7 +52,7 @@ _WHERE = {
 
 if TYPE_CHECKING:  # pragma: no cover
     from slacode.api import lint, load, loads
-    from slacode.calendar import Calendar
+    from slacode.calendar import Calendar, CalendarError
     from slacode.diagnostics import Diagnostic, SpecError
     from slacode.evaluate import Result, Verdict
     from slacode.events import Event, EventInputError, read_events

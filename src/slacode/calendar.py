@@ -98,6 +98,10 @@ def _year_start_us(year: int) -> int:
     return (date(year, 1, 1).toordinal() - _EPOCH_ORDINAL) * DAY_US
 
 
+#: The first instant after the supported years.
+_END_US = _year_start_us(MAX_YEAR + 1)
+
+
 def _year_of(instant: int) -> int:
     """The UTC calendar year of an instant (CalendarError outside the supported years)."""
     ordinal = instant // DAY_US + _EPOCH_ORDINAL
@@ -411,8 +415,12 @@ class WallClock(_Clock):
     def add_us(self, a_us: int, dur_us: int, paused: Paused | None = None) -> int:
         """:meth:`_Clock.add_us`; without pauses, the duration itself."""
         if paused or dur_us < 0:
-            return _Clock.add_us(self, a_us, dur_us, paused)
-        return a_us + dur_us
+            t = _Clock.add_us(self, a_us, dur_us, paused)
+        else:
+            t = a_us + dur_us
+        if t >= _END_US:                 # as a calendar's search stops there (and datetime soon after)
+            raise CalendarError(f"no deadline before the year {MAX_YEAR}")
+        return t
 
     def _span_us(self, a: int, b: int) -> int:
         return b - a

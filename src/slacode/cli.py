@@ -251,7 +251,30 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("slacode: interrupted", err=True)
         return 130
+    except Exception as e:  # noqa: BLE001 - a bug or a limit slacode should have caught: status 2, not 1
+        return _internal_error(e)
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _internal_error(exc: BaseException) -> int:
+    """An exception no command handled: one line saying what happened (the traceback with
+    ``SLACODE_TRACEBACK=1``), and exit status 2 ("usage, I/O or internal error"), never 1,
+    which means findings."""
+    import os
+
+    from slacode.calendar import CalendarError
+
+    if os.environ.get("SLACODE_TRACEBACK"):
+        import traceback
+
+        traceback.print_exception(exc)
+    if isinstance(exc, CalendarError):       # a working-time limit the data reached
+        click.echo(f"slacode: {exc}", err=True)
+    else:
+        click.echo(f"slacode: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("  = hint: this is a bug in slacode; run again with SLACODE_TRACEBACK=1 set "
+                   "to see where, and report it", err=True)
+    return EXIT_ERROR
 
 
 # ------------------------------------------------------------------------ check & co.

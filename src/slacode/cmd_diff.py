@@ -30,7 +30,7 @@ def read_spec_text(spec: str) -> tuple[str | None, list, str]:
         return text, diags, spec
     if path.is_dir():
         _fail(f"{spec}: is a folder; give the agreement file (or REV:path to read it from git)")
-    if ":" not in spec or path.exists():
+    if ":" not in spec or path.exists() or spec.startswith("-"):
         _fail(f"{spec}: no such file (give a file, or REV:path to read it from git)")
     return (*git_show(spec), spec)
 
@@ -40,7 +40,7 @@ def git_show(spec: str) -> tuple[str | None, list]:
     from slacode.parse import decode
 
     try:
-        proc = subprocess.run(["git", "show", spec], capture_output=True, check=False)
+        proc = subprocess.run(["git", "show", "--end-of-options", spec], capture_output=True, check=False)
     except FileNotFoundError:
         _fail(f"{spec}: git is not installed, so REV:path cannot be read")
     except OSError as e:

@@ -110,8 +110,27 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=Diagnostic.sort_key)
 
 
+def sort_by_place(diagnostics: Iterable[Diagnostic], files: Iterable[str | None] = ()) -> list[Diagnostic]:
+    """Diagnostics of inputs by file (``files`` in the order given, then any other file in
+    order of first appearance), line and column. Diagnostics at the same place keep their
+    order: the sort is stable, so two runs that found the same problems in the same order
+    (one process or several) list them alike."""
+    rank = {f: i for i, f in enumerate(files)}
+
+    def key(d: Diagnostic):
+        path = d.path
+        r = rank.get(path)
+        if r is None:
+            r = rank[path] = len(rank)
+        s = d.span
+        return (r, s.line if s else 0, s.column if s else 0)
+
+    return sorted(diagnostics, key=key)
+
+
 class SpecError(Exception):
-    """An agreement that cannot be used: carries every diagnostic found, errors first."""
+    """An agreement that cannot be used: carries every diagnostic found (errors, warnings and
+    information), sorted by file and position."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = tuple(sort_diagnostics(diagnostics))

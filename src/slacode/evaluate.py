@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from slacode import diagnostics as dg, instants
+from slacode.calendar import CalendarError
 from slacode.compile import Plan, RulePlan
 
 UTC = timezone.utc
@@ -682,7 +683,11 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges
     clock = line.clock
     closed = cyc.closed_at
     pauses = cyc.pause_list(closed if closed is not None else as_of) if cyc.pauses else ()
-    due = clock.add_us(cyc.start, line.target_us, pauses)
+    try:
+        due = clock.add_us(cyc.start, line.target_us, pauses)
+    except CalendarError as e:                          # past the years calendars cover
+        raise CalendarError(f"lead {fold.lead!r}, rule `{rp.name}`, cycle {cyc.number} (started "
+                            f"{_when(cyc.start, clock.tz)}): {e}") from e
     assignee = cyc.assignee if closed is not None else fold.assignee
     base = (fold.lead, rp.name, cyc.number, rp.owner, assignee, line.segment, cyc.start, clock.tz)
     local: dict = {}                                    # zone -> the attempts' local times
@@ -1266,6 +1271,7 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         agg.add(fold, lead_verdicts)
         diagnostics.extend(unknown_state_diagnostics(fold, sources))
     verdicts.extend(agg.verdicts())
+    diagnostics[:] = dg.sort_by_place(diagnostics, sources or ())
     diagnostics.extend(note_diagnostics(notes))
     return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)
 
@@ -1286,13 +1292,21 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
     return out
 
 
+def _note_place(note) -> tuple:
+    """Where a note points in the agreement (file, line, column), then its text: the
+    order of its diagnostic."""
+    span = note[3] if isinstance(note, tuple) and note and note[0] == "bad_zone" else getattr(note, "span", None)
+    place = (span.file or "", span.line or 0, span.column or 0) if span is not None else ("", 0, 0)
+    return place, repr(note)
+
+
 def note_diagnostics(notes: set) -> list:
     if not notes:
         return []
     from slacode.codes import evaluation as codes
 
     out = []
-    for note in sorted(notes, key=lambda n: (str(getattr(n, "span", n)))):
+    for note in sorted(notes, key=_note_place):
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
             _, zone, lead, span = note
             out.append(dg.make(codes.UNKNOWN_LEAD_ZONE,

@@ -127,8 +127,12 @@ class Event(BaseModel):
 
     @property
     def properties(self) -> dict[str, Any]:
-        """The event's own properties (every key that is not one of the six above)."""
-        return dict(self.model_extra or {})
+        """The event's own properties: every key that is not one of the six above, and
+        ``state`` on an event whose type is not ``state``."""
+        props = dict(self.model_extra or {})
+        if self.type != "state" and self.state is not None:
+            props["state"] = self.state
+        return props
 
 
 _RecordBase = namedtuple(
@@ -152,9 +156,19 @@ class Record(_RecordBase):
     __slots__ = ()
 
     def to_event(self) -> Event:
-        """The public :class:`Event` of this record (instant in UTC)."""
+        """The public :class:`Event` of this record (instant in UTC). A property named like
+        one of the event's own keys (a CSV column ``fields``) cannot be one of an
+        :class:`Event`'s properties: that raises ``ValueError``, naming it."""
+        props = dict(self.props)
+        state = self.state
+        if self.type != "state" and "state" in props:   # §4: a property here, Event.state there
+            state = props.pop("state")
+        clash = sorted(k for k in props if k in Event.model_fields)
+        if clash:
+            raise ValueError(f"the event at line {self.line} has a property named {clash[0]!r}, which an Event "
+                             f"keeps for its own key; read it from the record's props instead")
         return Event(lead=self.lead, at=datetime_from_us(self.at), type=self.type,
-                     state=self.state, id=self.id, fields=self.fields, **self.props)
+                     state=state, id=self.id, fields=self.fields, **props)
 
 
 _new_record = tuple.__new__

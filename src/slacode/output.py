@@ -8,6 +8,7 @@ from typing import Iterator
 
 import orjson
 
+from slacode.diagnostics import sort_by_place
 from slacode.evaluate import VERDICT_KEYS, as_text
 
 
@@ -47,7 +48,8 @@ def table(result, rows, color: bool = False) -> str:
         where = d.path or "<events>"
         if d.line:
             where += f":{d.line}:{d.column}" if d.column else f":{d.line}"
-        lines.append(f"{where}: {d.code} [{d.severity}] {d.message}")
+        tag = "" if d.severity == "error" else f" [{d.severity}]"     # as `lint` writes them
+        lines.append(f"{where}: {d.code}{tag} {d.message}")
         if d.hint:                           # what to do about it, as `lint` prints it
             lines.append(f"  = hint: {d.hint}")
     return "\n".join(lines) + "\n"
@@ -152,8 +154,16 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
             count(statuses)
             yield blob
 
+    finished: list = []
+
     def all_diags():
-        return diagnostics + lead_diags + run.closing_diagnostics()
+        """Every diagnostic, once the verdicts are written: the agreement's own first (sorted
+        already), then the input's by file, line and column, then the evaluation's notes."""
+        if not finished:
+            finished.append(diagnostics[:agreement_diagnostics]
+                            + sort_by_place(diagnostics[agreement_diagnostics:] + lead_diags, run.sources or ())
+                            + run.closing_diagnostics())
+        return finished[0]
 
     if fmt == "jsonl":
         # a lead's lines are a few KB: written a MB at a time, not a system call per lead

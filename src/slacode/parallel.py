@@ -33,6 +33,7 @@ import weakref
 from typing import Iterator
 
 from slacode.aggregate import Aggregates
+from slacode.calendar import CalendarError
 from slacode.evaluate import note_diagnostics
 from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, iter_range, line_lead, \
     partition_of, resolve_sources
@@ -87,8 +88,10 @@ class ParallelRun:
     """The merged result of the workers, read like a :class:`~slacode.stream.StreamEvaluation`:
     :meth:`outcomes` in lead order, then ``agg`` and :meth:`closing_diagnostics`."""
 
-    def __init__(self, plan, as_of: int, workdir: str, metas: list[dict], ranges: bool = False):
+    def __init__(self, plan, as_of: int, workdir: str, metas: list[dict], ranges: bool = False,
+                 sources: list[str] | None = None):
         self.agg = Aggregates(plan, as_of)
+        self.sources = sources              # the names of the input files, in order
         self.workdir = workdir
         self.metas = metas
         self.ranges = ranges                # byte ranges: the workers' leads follow each other
@@ -227,7 +230,7 @@ def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=Non
             return None
         if files is not None:
             diagnostics.extend(_merged_diagnostics(metas, names, as_of))
-        run = ParallelRun(plan, as_of, workdir, metas, ranges=spans is not None)  # owns the directory from here
+        run = ParallelRun(plan, as_of, workdir, metas, ranges=spans is not None, sources=names)  # owns the directory from here
         return run
     finally:
         for p in procs:
@@ -246,6 +249,8 @@ def _meta(workdir: str, k: int, exitcode: int | None) -> dict:
         raise RuntimeError(f"evaluation worker {k} stopped (exit code {exitcode}) without a result") from None
     if "error" in meta:
         raise EventInputError(meta["error"])
+    if "calendar" in meta:
+        raise CalendarError(meta["calendar"])
     if "crash" in meta:
         raise RuntimeError(f"evaluation worker {k} failed:\n{meta['crash']}")
     return meta
@@ -336,6 +341,8 @@ def _worker(k: int, job: tuple) -> None:
                         diagnostics=[(bisect.bisect_right(marks, i) - 1, d) for i, d in enumerate(diagnostics)])
     except EventInputError as e:
         meta = {"error": str(e)}
+    except CalendarError as e:                  # a deadline past the years covered: the parent raises it
+        meta = {"calendar": str(e)}
     except _NotGrouped:
         meta = {"not_grouped": True}
     except KeyboardInterrupt:                   # the parent reports the interruption

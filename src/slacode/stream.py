@@ -33,6 +33,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from slacode.aggregate import Aggregates
 from slacode.evaluate import LeadFold, Result, _order_key, note_diagnostics, target_segments, \
     unknown_state_diagnostics
+from slacode.diagnostics import sort_by_place
 from slacode.events import Record
 from slacode.ids import SpilledIds
 
@@ -531,6 +532,6 @@ def result_of(run, plan, as_of: int, diagnostics: list) -> Result:
         verdicts.extend(outcome.verdicts)
         lead_diags.extend(outcome.diagnostics)
     verdicts.extend(run.agg.verdicts())
-    diagnostics.extend(lead_diags)
+    diagnostics[:] = sort_by_place(diagnostics + lead_diags, run.sources or ())
     diagnostics.extend(run.closing_diagnostics())
     return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)
