@@ -561,6 +561,17 @@ def test_report_command_errors_exit_2(tmp_path):
     assert run("report", "missing.sla", EVENTS).returncode == 2
     proc = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", str(tmp_path / "no" / "dir" / "r.html"))
     assert proc.returncode == 2 and "cannot write" in proc.stderr
+    assert proc.stdout == "", "refused before the report is printed, not after"
+    proc = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", str(tmp_path))
+    assert proc.returncode == 2 and "is a folder" in proc.stderr and proc.stdout == ""
+
+
+def test_due_times_under_a_minute_ago_are_zero_minutes_not_minus_zero():
+    from datetime import timedelta
+
+    from slacode.cmd_report import _wall
+
+    assert [_wall(timedelta(seconds=s)) for s in (-30, 0, 59, -60, -3600 - 61)] == ["0m", "0m", "0m", "-1m", "-1h 01m"]
 
 
 def test_report_rule_filter():

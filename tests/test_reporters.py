@@ -367,3 +367,15 @@ def test_pre_commit_hooks_run_real_commands_on_sla_files(tmp_path: Path):
     (tmp_path / "bad.sla").write_text(BROKEN, encoding="utf-8")
     assert run(*entry, str(ROOT / "specs" / "northwind.sla")).returncode == 0
     assert run(*entry, str(tmp_path / "bad.sla")).returncode == 1
+
+
+def test_a_long_source_line_is_cut_around_the_place_and_the_caret_stays_under_it():
+    from slacode.diagnostics import Diagnostic, Span
+    from slacode.reporters import diagnostic_text
+
+    for column in (5, 190, 300, 498):
+        line = "a" * (column - 1) + "X" + "b" * (500 - column)
+        d = Diagnostic("SLA101", "error", "here", Span(1, column, 1, column + 1, file="f.sla"), None, "f.sla")
+        out = diagnostic_text(d, line + "\n").splitlines()
+        shown, caret = out[2].split(" | ", 1), out[3].split(" | ", 1)[1]
+        assert len(shown[1]) <= 202 and shown[1][caret.index("^")] == "X", column

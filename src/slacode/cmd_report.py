@@ -60,6 +60,8 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, tz, input_for
     from slacode.report import tables
     from slacode.report.progress import wanted
 
+    if html_file:
+        _check_writable(html_file)
     agreement = load_agreement(spec, events)
     known = {r.name for r in agreement.plan.rules} | ({"flow"} if agreement.plan.flow else set())
     unknown = [r for r in rules if r not in known]
@@ -97,6 +99,20 @@ def _width() -> int | None:
     import shutil
 
     return shutil.get_terminal_size((120, 24)).columns
+
+
+def _check_writable(path) -> None:
+    """Refuse an ``--html`` file that cannot be written before the work, not after the
+    report was printed: a missing folder, a folder given as the file, no permission."""
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        _fail(f"{path}: is a folder; give the file to write the dashboard to")
+    if not os.path.isdir(folder):
+        _fail(f"{path}: cannot write: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        _fail(f"{path}: cannot write: permission denied")
 
 
 def _write_html(path, agreement, result, comp, by, period, rules) -> None:
@@ -229,8 +245,8 @@ def _wall(delta, days: bool = True) -> str:
     """A span rounded down to the minute: 2d 3h, 4h 05m, 12m (no days for working time,
     whose days depend on the calendar)."""
     seconds = int(delta.total_seconds())
-    sign = "-" if seconds < 0 else ""
     minutes = abs(seconds) // 60
+    sign = "-" if seconds < 0 and minutes else ""      # less than a minute ago is 0m, not -0m
     d, rem = divmod(minutes, 1440) if days else (0, minutes)
     h, m = divmod(rem, 60)
     if d:

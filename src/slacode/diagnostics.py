@@ -29,9 +29,6 @@ class Span:
     end_column: int | None = None
     file: str | None = None
 
-    def with_file(self, file: str | None) -> "Span":
-        return Span(self.line, self.column, self.end_line, self.end_column, file)
-
     @classmethod
     def of_token(cls, token, file: str | None = None) -> "Span":
         """The span of a Lark token (which carries 1-based positions)."""
@@ -64,11 +61,6 @@ class Diagnostic:
     @property
     def url(self) -> str:
         return DOCS_URL.format(code=self.code)
-
-    def at_file(self, file: str | None) -> "Diagnostic":
-        """The same diagnostic, located in ``file``."""
-        span = self.span.with_file(file) if self.span is not None else None
-        return Diagnostic(self.code, self.severity, self.message, span, self.hint, file)
 
     def sort_key(self):
         s = self.span

@@ -125,10 +125,6 @@ def pred_text(p) -> str:
     return one_line(p)
 
 
-def triggers_text(triggers: Iterable[m.Trigger]) -> str:
-    return one_line(tuple(triggers))
-
-
 def expr_text(e) -> str:
     return one_line(e)
 

@@ -1,4 +1,5 @@
-"""A lead's events → verdicts: a pure fold (no clock, no I/O, no global state).
+"""A lead's events → verdicts: a pure fold (no clock, no I/O; what the module keeps between
+calls is only caches of texts, each a function of its key).
 
 :class:`LeadFold` takes one lead's records in processing order (timestamp, then input
 order) and keeps what the verdicts need: cycles with their start, pauses, attempts and

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from slacode.evaluate import LeadFold, _work_text, _when, target_segments
 
-_RESERVED_SHOWN = 4
-
-
 def _describe_event(rec) -> str:
     parts = [rec.type if rec.type != "state" else f"state → {rec.state}"]
     if rec.id:

@@ -12,10 +12,6 @@ from slacode.diagnostics import sort_by_place
 from slacode.evaluate import VERDICT_KEYS, as_text
 
 
-def _json(obj) -> str:
-    return orjson.dumps(obj).decode()
-
-
 _STATUS_COLOR = {"met": "32", "breached": "1;31", "at_risk": "33", "paused": "36", "pending": "37",
                  "cancelled": "2"}
 

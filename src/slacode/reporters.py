@@ -41,8 +41,6 @@ def diagnostic_text(d: Diagnostic, source: str | None = None, color: bool = Fals
         src_lines = source.split("\n")
         if 1 <= span.line <= len(src_lines):
             text = src_lines[span.line - 1].rstrip("\r").expandtabs(1)
-            if len(text) > 200:
-                text = text[:200] + "…"
             num = str(span.line)
             pad = " " * len(num)
             start = max(span.column, 1)
@@ -52,6 +50,7 @@ def diagnostic_text(d: Diagnostic, source: str | None = None, color: bool = Fals
                 width = max(len(text) - start + 1, 1)
             else:
                 width = 1
+            text, start = _window(text, start)
             width = max(1, min(width, max(len(text) - start + 1, 1)))
             lines.append(f"{pad} |")
             lines.append(f"{num} | {text}")
@@ -62,6 +61,21 @@ def diagnostic_text(d: Diagnostic, source: str | None = None, color: bool = Fals
     if d.hint:
         lines.append(f"  = hint: {d.hint}")
     return "\n".join(lines)
+
+
+#: The most characters of a source line shown under a diagnostic.
+_SHOWN = 200
+
+
+def _window(text: str, column: int) -> tuple[str, int]:
+    """At most :data:`_SHOWN` characters of a long line, around ``column`` (cut ends marked
+    ``…``), and where ``column`` is in them: the caret stays under the place it points at."""
+    if len(text) <= _SHOWN:
+        return text, column
+    first = 0 if column <= _SHOWN - 40 else min(column - 1 - 60, len(text) - _SHOWN)
+    head = "…" if first else ""
+    tail = "…" if first + _SHOWN < len(text) else ""
+    return head + text[first:first + _SHOWN] + tail, column - first + len(head)
 
 
 def diagnostics_text(diags: Iterable[Diagnostic], sources: Mapping[str | None, str] | None = None,

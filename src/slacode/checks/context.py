@@ -28,8 +28,6 @@ TRIGGER_KINDS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "co
 PREDICATE_KINDS = frozenset({"start_when", "pause_while", "first"})
 CALENDAR_KINDS = frozenset({"within", "at_least_within", "at_most_per_day", "only_during"})
 SEGMENT_KINDS = frozenset({"within", "at_least_within"})
-#: functions of `let` expressions
-FUNCTIONS = ("ceil", "floor", "round", "min", "max")
 
 
 def clause_keys(rule: m.Rule) -> tuple[str, ...]:
