@@ -829,3 +829,14 @@ def test_an_at_least_before_trigger_is_reported_through_its_segment():
              if c.semantic]
     assert ("attempts", "cadence", "at_least_before: `at least 3 before meeting where hot` now matches more "
             "events: `hot` widened") in found
+
+
+def test_a_states_block_added_says_what_it_does_with_and_without_a_flow():
+    head = 'agreement "t" { timezone "UTC"; teams sales }\n'
+    rule = "deadline d { owner sales; start on enter mql; stop on call; within 1h }\n"
+    states = "states { mql\n won final }\n"
+    for flow, effect in (("", "change nothing"), ("flow { mql -> won }\n", "count against `flow`")):
+        new = slacode.loads(head + states + flow + rule)
+        added = [c for c in semantic_diff(slacode.loads(head + rule), new) if c.area == "states"]
+        assert len(added) == 1 and added[0].kind == "added"
+        assert effect in added[0].text and ("flow" in added[0].text) == bool(flow)

@@ -2094,3 +2094,81 @@ def test_the_librarys_diagnostics_come_in_the_order_of_the_events_given():
         {"lead": "A", "at": "2026-11-01T00:00:00", "type": "note"},
     ], as_of="2026-11-20T00:00:00Z")
     assert [(d.code, d.line) for d in result.diagnostics] == [("SLA601", 1), ("SLA506", 2), ("SLA504", 3)]
+
+
+def test_an_open_at_least_within_past_its_deadline_keeps_its_warn_at():
+    """§13: `warn_at` for every open cycle with `warn`, even one already breached (in the past)."""
+    body = '''
+attempts cad {
+  owner sales
+  start on assigned
+  stop on enter sql
+  at least 3 within 4h
+  warn at 50%
+}
+'''
+    result = run(body, [E("A", "2026-11-02 09:00", "assigned", "a1"),
+                        E("A", "2026-11-02 09:30", "contact_attempt", "a2")], "2026-11-02 15:00")
+    d = pick(result, "A", "cad", "at_least_within")
+    assert (d["status"], when(d, "warn_at"), d["completed_at"]) == ("breached", inst("2026-11-02 11:00"), None)
+    assert d["elapsed_seconds"] == 6 * 3600
+
+
+def test_start_when_fires_on_the_fields_of_an_event_into_an_undeclared_state():
+    """§11/§13: the event changes no state and no trigger, but its fields apply, and `start
+    when` judges the lead's fields as of every event."""
+    body = '''
+deadline big {
+  owner sales
+  start when employees >= 500
+  stop on contact_attempt
+  within 2h
+}
+'''
+    result = run(body, [E("A", "2026-11-02 09:00", "state", "s1", state="bogus", fields={"employees": 800}),
+                        E("A", "2026-11-02 10:00", "contact_attempt", "s2")], "2026-11-02 15:00")
+    d = pick(result, "A", "big")
+    assert (d["status"], when(d, "started_at"), ev(d)) == ("met", inst("2026-11-02 09:00"), ["s1", "s2"])
+    assert codes(result) == ["SLA601"]
+
+
+@pytest.mark.parametrize("value, present", [
+    ([], False), ({}, False), ("   ", False), (None, False),
+    (0, True), (False, True), ([0], True), ("x", True), (0.0, True),
+])
+def test_require_treats_empty_lists_objects_and_blank_text_as_missing_and_zero_false_as_present(value, present):
+    body = '''
+handoff h {
+  owner marketing
+  start on enter mql
+  stop on assigned
+  within 1h
+  require company
+}
+'''
+    result = run(body, [E("A", "2026-11-02 09:00", "state", "r1", state="mql", fields={"company": value}),
+                        E("A", "2026-11-02 09:30", "assigned", "r2", owner="ana")], "2026-11-02 15:00")
+    d = pick(result, "A", "h", "require")
+    assert d["status"] == ("met" if present else "breached")
+    assert ("`company`" in d["reason"]) == (not present)
+
+
+@pytest.mark.parametrize("test, before, after", [("state exists", False, True), ("state missing", True, False)])
+def test_state_exists_and_missing_follow_the_first_state_event(test, before, after):
+    """§9: `state` before the first state event is missing (and then every comparison is false)."""
+    body = f'''
+deadline p {{
+  owner sales
+  start on ping where n == 1
+  stop on pong
+  within 1h for s
+  within 2h
+}}
+segment s = {test}
+'''
+    result = run(body, [E("A", "2026-11-02 09:00", "ping", "p1", n=1),
+                        E("A", "2026-11-02 09:10", "pong", "p2"),
+                        E("A", "2026-11-02 09:20", "state", "p3", state="mql"),
+                        E("A", "2026-11-02 09:30", "ping", "p4", n=1)], "2026-11-02 15:00")
+    segments = [pick(result, "A", "p", cycle=n)["segment"] for n in (1, 2)]
+    assert segments == [("s" if before else None), ("s" if after else None)]

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from slacode.codes import CODES
 from slacode.events import (
@@ -219,23 +220,23 @@ def test_event_model():
     assert event.id == "42"
     assert event.properties == {"owner": "rep-1"}
     assert event.at.utcoffset() == timedelta(hours=-3)
-    with pytest.raises(Exception):
-        event.lead = "B"  # frozen
+    with pytest.raises(ValidationError, match="frozen"):
+        event.lead = "B"
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"lead": "", "at": "2026-11-09T16:00:00Z", "type": "x"},
-    {"lead": 5, "at": "2026-11-09T16:00:00Z", "type": "x"},
-    {"lead": "A", "at": "2026-11-09T16:00:00", "type": "x"},
-    {"lead": "A", "at": datetime(2026, 11, 9), "type": "x"},
-    {"lead": "A", "at": "2026-11-09T16:00:60Z", "type": "x"},
-    {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "state"},
-    {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": ""},
-    {"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x", "fields": [1]},
-    {"lead": "A", "at": 1794250800, "type": "x"},
+@pytest.mark.parametrize("kwargs, why", [
+    ({"lead": "", "at": "2026-11-09T16:00:00Z", "type": "x"}, r"\nlead\n"),
+    ({"lead": 5, "at": "2026-11-09T16:00:00Z", "type": "x"}, r"\nlead\n"),
+    ({"lead": "A", "at": "2026-11-09T16:00:00", "type": "x"}, r"\nat\n"),
+    ({"lead": "A", "at": datetime(2026, 11, 9), "type": "x"}, r"\nat\n"),
+    ({"lead": "A", "at": "2026-11-09T16:00:60Z", "type": "x"}, r"\nat\n"),
+    ({"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "state"}, "needs a non-empty 'state'"),
+    ({"lead": "A", "at": "2026-11-09T16:00:00Z", "type": ""}, r"\ntype\n"),
+    ({"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x", "fields": [1]}, r"\nfields\n"),
+    ({"lead": "A", "at": 1794250800, "type": "x"}, r"\nat\n"),
 ])
-def test_event_model_refuses(kwargs):
-    with pytest.raises(Exception):
+def test_event_model_refuses(kwargs, why):
+    with pytest.raises(ValidationError, match=why):
         Event(**kwargs)
 
 

@@ -563,9 +563,10 @@ def _states(ctx: _Context) -> list[Change]:
     area = "states"
     if old_has != new_has:
         if new_has:
-            return [Change(area, None, "added", "a `states` block was added: events into any other state "
-                           "now count against `flow` and change nothing else", None,
-                           decl_text(ctx.new.of("states")[0]), block=True)]
+            effect = ("count against `flow` and change nothing else" if ctx.new.of("flow")
+                      else "change nothing (no trigger, no state)")
+            return [Change(area, None, "added", f"a `states` block was added: events into any other state "
+                           f"now {effect}", None, decl_text(ctx.new.of("states")[0]), block=True)]
         return [Change(area, None, "removed", "the `states` block was removed: every state is now known",
                        decl_text(ctx.old.of("states")[0]), None, block=True)]
     out = _set_changes(area, None, set(a), set(b), "state")

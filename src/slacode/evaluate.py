@@ -248,7 +248,7 @@ class LeadNotes:
 
 
 class RuleFold:
-    __slots__ = ("plan", "cycles", "open", "when_prev", "number")
+    __slots__ = ("plan", "cycles", "open", "when_prev", "number", "untracked")
 
     def __init__(self, plan: RulePlan):
         self.plan = plan
@@ -256,6 +256,7 @@ class RuleFold:
         self.open: Cycle | None = None
         self.when_prev = False
         self.number = 0
+        self.untracked = 0                      # starts that no target line took (explain shows them)
 
 
 class PlanInfo:
@@ -565,7 +566,8 @@ class LeadFold:
                 break
         line = line or default
         if line is None:
-            return None                                  # untracked: no number, blocks nothing
+            rf.untracked += 1                            # untracked: no number, blocks nothing
+            return None
         rf.number += 1
         cyc = Cycle(rf.number, t, rec.ref, line)
         segs = self.target_segments.get(rp.name)
@@ -1283,13 +1285,15 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
     from slacode.codes import evaluation as codes
 
     out = []
+    effect = ("counts as a flow violation and changes nothing else" if fold.plan.flow is not None
+              else "changes nothing")
     for rec in fold.unknown_states:
         file = sources[rec.source] if sources else None
         out.append(dg.make(codes.UNKNOWN_STATE,
                            f"lead {rec.lead!r} enters state {rec.state!r}, which the agreement does not declare",
                            dg.Span(rec.line, 1, file=file), file=file,
-                           hint="declare the state in `states { … }` or fix the event; the event counts as "
-                                "a flow violation and changes nothing else"))
+                           hint=f"declare the state in `states {{ … }}` or fix the event; the event {effect} "
+                                "(its fields still apply)"))
     return out
 
 

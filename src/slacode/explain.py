@@ -24,7 +24,8 @@ def _snapshot(fold: LeadFold):
     snap = []
     for rf in fold.rules:
         cyc = rf.open
-        snap.append((len(rf.cycles), cyc, cyc.paused if cyc else False, len(cyc.attempts) if cyc else 0))
+        snap.append((len(rf.cycles), cyc, cyc.paused if cyc else False, len(cyc.attempts) if cyc else 0,
+                     rf.untracked))
     return snap
 
 
@@ -63,8 +64,9 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
         if rec.type == "state" and fold.state == state_before and rec.state == state_before:
             out.append(f"    (already in `{rec.state}`: not a state change)")
         if rec in fold.unknown_states:
-            out.append(f"    `{rec.state}` is not a declared state: counts against `flow`, changes nothing else")
-        for rf, (n_before, open_before, paused_before, att_before) in zip(fold.rules, before):
+            effect = "counts against `flow`, changes nothing else" if plan.flow is not None else "changes nothing"
+            out.append(f"    `{rec.state}` is not a declared state: {effect} (its fields apply)")
+        for rf, (n_before, open_before, paused_before, att_before, untracked_before) in zip(fold.rules, before):
             rp = rf.plan
             name = rp.name
             if open_before is not None and open_before.closed_at == rec.at and open_before.close_kind:
@@ -83,7 +85,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                     due = _due(cyc, cyc.start)
                     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
                                f"due {_when(due, clock.tz)} unless paused")
-            elif rf.open is None and open_before is None and _started_untracked(rp, rec, fold):
+            elif rf.untracked > untracked_before:
                 kind = "at least … within" if rp.kind == "attempts" else "within"
                 out.append(f"    {name}: a start, but no `{kind}` line applies (the lead is in none of its "
                            "`for` segments, and it has no line without one): not tracked")
@@ -113,7 +115,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
     out.append(f"Verdicts as of {_when(as_of, zone)}:")
     verdicts = fold.verdicts(as_of)
     if not verdicts:
-        out.append("  (none: no rule started for this lead)")
+        out.append("  (none: no rule opened a cycle for this lead)")
     for v in verdicts:
         cycle = f" cycle {v.cycle}" if v.cycle is not None else ""
         out.append(f"  {v.rule}.{v.clause}{cycle}: {v.status.upper()}. {v.reason}")
@@ -138,14 +140,6 @@ def _closing_text(rp, cyc) -> str:
     verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
         "after the deadline (breached)" if late else "before the deadline")
     return f"cycle {cyc.number} {word} {verdict}; {counted}"
-
-
-def _started_untracked(rp, rec, fold) -> bool:
-    """Whether ``rec`` matched the rule's start but opened no cycle (no target line applies:
-    the lead is in none of the `for` segments and there is no default line)."""
-    from slacode.compile import any_match
-
-    return bool(rp.starts) and any_match(rp.starts, rec.type, rec.props, fold.state, None, None, set())
 
 
 def lead_problems(diagnostics: list, lead: str, lines: dict) -> tuple[list, int]:

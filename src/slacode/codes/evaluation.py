@@ -8,8 +8,9 @@ UNKNOWN_STATE = define("SLA601", "undeclared-state-in-events", "warning", """
     ## Why
     The lifecycle is part of the agreement. An event into an unknown state is usually a CRM
     stage that was renamed or added without updating the agreement. slacode does not guess:
-    the event changes neither the lead's state nor any trigger, and it counts as evidence
-    against the built-in `flow` rule, so the problem is visible in the verdicts too.
+    the event changes neither the lead's state nor any trigger (its `fields` still apply), and
+    when the agreement has a `flow` block it counts as evidence against the built-in `flow`
+    rule, so the problem is visible in the verdicts too.
 
     ## Avoid
     An agreement with `states { mql; sal; sql }` and an event

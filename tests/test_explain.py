@@ -1,0 +1,47 @@
+"""explain.py: a lead's timeline (the command's text is also tested in test_cli.py)."""
+from __future__ import annotations
+
+import slacode
+from slacode.events import records_from_objects
+from slacode.evaluate import as_of_us
+from slacode.explain import timeline
+
+HEAD = '''agreement "t" { timezone "UTC"; teams sales }
+segment hot = score >= 80
+'''
+
+
+def _timeline(text: str, events: list[dict], as_of: str) -> list[str]:
+    agreement = slacode.loads(text)
+    records = records_from_objects(events, diagnostics=[])
+    return timeline(agreement.plan, events[0]["lead"], records, as_of_us(as_of))
+
+
+def test_every_kind_of_start_that_no_line_takes_is_shown_as_untracked():
+    """A start on `enter`, on an event type and by `start when` alike (a `for` line only,
+    and the lead is not hot): each is named at its event, and no verdict is a "not started"."""
+    text = HEAD + '''
+handoff h { owner sales; start on enter mql; stop on assigned; within 1h for hot }
+deadline d { owner sales; start on assigned; stop on call; within 1h for hot }
+deadline w { owner sales; start when score >= 50; stop on call; within 1h for hot }
+'''
+    lines = _timeline(text, [
+        {"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "state", "state": "mql", "fields": {"score": 60}},
+        {"lead": "A", "at": "2026-11-02T10:30:00Z", "type": "assigned", "owner": "ana"},
+    ], "2026-11-02T12:00:00Z")
+    untracked = [ln.split(":")[0].strip() for ln in lines if ln.endswith("not tracked")]
+    assert untracked == ["h", "w", "d"]
+    assert "  (none: no rule opened a cycle for this lead)" in lines
+
+
+def test_an_undeclared_state_counts_against_flow_only_where_there_is_a_flow():
+    events = [{"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "state", "state": "bogus"}]
+    states = HEAD + "states { mql\n sql final }\n"
+    without = _timeline(states, events, "2026-11-02T12:00:00Z")
+    assert "    `bogus` is not a declared state: changes nothing (its fields apply)" in without
+    with_flow = _timeline(states + "flow { mql -> sql }\n", events, "2026-11-02T12:00:00Z")
+    assert "    `bogus` is not a declared state: counts against `flow`, changes nothing else (its fields apply)" \
+        in with_flow
+    hints = {flow: slacode.loads(states + flow).evaluate(events, as_of="2026-11-02T12:00:00Z").diagnostics[0].hint
+             for flow in ("", "flow { mql -> sql }\n")}
+    assert "flow violation" in hints["flow { mql -> sql }\n"] and "flow" not in hints[""]
