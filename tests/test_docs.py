@@ -176,10 +176,6 @@ def test_sla_block_lints(block: Block):
     text, name = _sla_text(block)
     diags = slacode.lint(text, name)
     errors = [d for d in diags if d.severity == "error"]
-    if errors and _is_readme(block.page) and block.marker("invalid") is None:
-        # README.md is not edited by the docs suite; its example is a piece of an agreement.
-        pytest.xfail(f"{block.where} is not a complete agreement ({', '.join(d.code for d in errors)}); "
-                     "put <!-- excerpt --> on the line above its ```sla fence")
     if block.marker("invalid") is not None:
         findings = [d for d in diags if d.severity in ("error", "warning")]
         assert findings, f"{block.where}: marked <!-- invalid -->, but lint finds nothing wrong"
@@ -283,10 +279,6 @@ def _run_command(cmd: str, cwd: Path, where: str, shown: list[str] | None = None
             raise AssertionError(f"{where}: `{cmd}` prints what the page does not show:\n" + "\n".join(diff))
 
 
-def _is_readme(page: Path) -> bool:
-    return page == ROOT / "README.md"
-
-
 RUNNABLE_PAGES = [p for p in pages() if any(b.lang in ("python", "console") for b in blocks(p))]
 
 
@@ -296,25 +288,15 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
     work = _workdir(page, tmp_path)
     monkeypatch.chdir(work)
     namespace: dict = {"__name__": "__docs__"}
-    skipped: list[str] = []
     for block in blocks(page):
         if work != ROOT:
             _materialise(block, work)
         if block.lang == "python":
             code = compile(block.text, block.where, "exec")
-            try:
-                exec(code, namespace)  # noqa: S102 - the documentation's own examples
-            except NameError as e:
-                if not _is_readme(page):
-                    raise
-                # README.md is not ours to fix here: its example may lean on names it never
-                # defines; report it instead of failing the docs suite.
-                skipped.append(f"{block.where}: {e}")
+            exec(code, namespace)  # noqa: S102 - the documentation's own examples
         elif block.lang == "console":
             for cmd, shown in console_steps(block):
                 _run_command(cmd, work, block.where, shown)
-    if skipped:
-        pytest.skip("python example uses undefined names: " + "; ".join(skipped))
 
 
 # --------------------------------------------------------------------------- links
