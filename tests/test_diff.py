@@ -840,3 +840,24 @@ def test_a_states_block_added_says_what_it_does_with_and_without_a_flow():
         added = [c for c in semantic_diff(slacode.loads(head + rule), new) if c.area == "states"]
         assert len(added) == 1 and added[0].kind == "added"
         assert effect in added[0].text and ("flow" in added[0].text) == bool(flow)
+
+
+@pytest.mark.parametrize("pairs, expected", [
+    ([("handoff routing {\n  owner marketing", "handoff routing {\n  owner sales")],
+     ["handoff routing: owner marketing → sales"]),
+    ([("target routing_goal {\n  owner marketing\n  rule routing\n  at least goal% met per week\n}\n", "")],
+     ["target routing_goal: removed (owner marketing)"]),
+    ([("quota volume {", "deadline extra {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n"
+                         "quota volume {")],
+     ["deadline extra: added (owner sales)"]),
+    ([("at least 100 per month", "at least 100 per week")], ["quota volume: period per month → per week"]),
+    ([("at least 100 per month", "at least 120 per month")], ["quota volume: tightened from at least 100 to at least 120"]),
+    ([("at least 100 per month", "at most 100 per month")], ["quota volume: changed from at least 100 to at most 100"]),
+    ([("warn at 80%", "warn at 70%")], ["handoff routing: warns at 70%, was 80% (earlier)"]),
+    ([("  warn at 80%\n", "")], ["handoff routing: no longer warns (was at 80%)"]),
+    ([('agreement "t"', 'agreement "u"')], ["agreement: id changed from 't' to 'u'"]),
+    ([("count enter mql", "count enter sal")],
+     ["quota volume: now also counts `enter sal`", "quota volume: no longer counts `enter mql`"]),
+])
+def test_each_kind_of_declaration_change_is_said_plainly(pairs, expected):
+    assert [c.text for c in changes_of(*pairs)] == expected

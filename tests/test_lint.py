@@ -697,3 +697,27 @@ def test_many_syntax_errors_are_filtered_in_linear_time():
     text = HEADER + "".join(block.format(n=n) for n in range(60))
     codes = [d.code for d in lint(text)]
     assert codes.count("SLA101") == 60 and set(codes) == {"SLA101"}
+
+
+@pytest.mark.parametrize("per, label, fine", [
+    ("day", "2026-11-02", True), ("day", "2026-11-31", False), ("day", "2026-W45", False),
+    ("month", "2026-11", True), ("month", "2026-13", False), ("month", "2026-11-02", False),
+    ("week", "2026-W53", True), ("week", "2027-W53", False), ("quarter", "2026-Q4", True),
+    ("quarter", "2026-Q5", False),
+])
+def test_a_test_blocks_period_label_must_be_one_of_the_quotas_periods(per, label, fine):
+    """SLA330: `expect QUOTA period "…"` names a real period of the quota's kind (2026 has
+    an ISO week 53, 2027 has not)."""
+    text = f'''agreement "t" {{ timezone "UTC"; teams sales }}
+quota calls {{
+  owner sales
+  count call
+  at most 2 per {per}
+}}
+test "labels" {{
+  as of 2026-11-03T12:00:00Z
+  expect calls period "{label}" met
+}}
+'''
+    found = [(d.code, d.line) for d in slacode.lint(text) if d.code == "SLA330"]
+    assert found == ([] if fine else [("SLA330", 9)])
