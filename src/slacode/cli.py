@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +22,7 @@ class Abort(Exception):
     """A usage or I/O problem: one line on stderr and exit 2."""
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     raise Abort(message)
 
 

@@ -14,12 +14,8 @@ from pathlib import Path
 
 import click
 
-from slacode.cli import (EXIT_FINDINGS, EXIT_OK, Abort, _as_of_option, _color,
-                         _event_options, _jobs_option, read_agreement_text, resolve_as_of)
-
-
-def _fail(message: str) -> None:
-    raise Abort(message)
+from slacode.cli import (EXIT_FINDINGS, EXIT_OK, _as_of_option, _color, _event_options, _fail,
+                         _jobs_option, read_agreement_text, resolve_as_of)
 
 
 def read_spec_text(spec: str) -> tuple[str | None, list, str]:

@@ -10,6 +10,7 @@ import orjson
 
 from slacode.diagnostics import sort_by_place
 from slacode.evaluate import VERDICT_KEYS, as_text
+from slacode.reporters import plural as _plural
 
 
 _STATUS_COLOR = {"met": "32", "breached": "1;31", "at_risk": "33", "paused": "36", "pending": "37",
@@ -49,10 +50,6 @@ def table(result, rows, color: bool = False) -> str:
         if d.hint:                           # what to do about it, as `lint` prints it
             lines.append(f"  = hint: {d.hint}")
     return "\n".join(lines) + "\n"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _summary(verdicts: int, leads: int, counts: Counter, problems: int) -> str:

@@ -19,8 +19,12 @@ from urllib.parse import quote
 from slacode.diagnostics import Diagnostic
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``1 file``, ``2 files``."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+_plural = plural
 
 
 def diagnostic_text(d: Diagnostic, source: str | None = None, color: bool = False) -> str:
