@@ -731,15 +731,21 @@ def _git(repo: Path, *args):
                    check=True, capture_output=True)
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_rev_path_from_a_git_repository(tmp_path):
-    old, new, events = _small_files(tmp_path)
+def _repo_with(tmp_path, agreement: Path) -> Path:
+    """A new git repository whose first commit holds ``agreement`` as agreement.sla."""
     repo = tmp_path / "repo"
     repo.mkdir()
     _git(repo, "init", "-q")
-    (repo / "agreement.sla").write_text(old.read_text(encoding="utf-8"), encoding="utf-8")
+    (repo / "agreement.sla").write_text(agreement.read_text(encoding="utf-8"), encoding="utf-8")
     _git(repo, "add", "agreement.sla")
     _git(repo, "commit", "-q", "-m", "v1")
+    return repo
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_rev_path_from_a_git_repository(tmp_path):
+    old, new, events = _small_files(tmp_path)
+    repo = _repo_with(tmp_path, old)
     (repo / "agreement.sla").write_text(new.read_text(encoding="utf-8"), encoding="utf-8")
     proc = run("diff", "HEAD:agreement.sla", "agreement.sla", cwd=repo)
     assert proc.returncode == 1, proc.stderr
@@ -767,12 +773,7 @@ def test_an_argument_that_looks_like_an_option_never_reaches_git(tmp_path):
     """`REV:path` goes to `git show` as a revision only: `--output=FILE:x` is no file and no
     revision (git would write FILE:x), and `git show` is told where its options end."""
     old, _, _ = _small_files(tmp_path)
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    (repo / "agreement.sla").write_text(old.read_text(encoding="utf-8"), encoding="utf-8")
-    _git(repo, "add", "agreement.sla")
-    _git(repo, "commit", "-q", "-m", "v1")
+    repo = _repo_with(tmp_path, old)
     proc = run("diff", "--", "--output=written:x", "agreement.sla", cwd=repo)
     assert proc.returncode == 2 and "no such file" in proc.stderr
     assert not any(p.name.startswith("written") for p in repo.iterdir())
