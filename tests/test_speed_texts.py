@@ -99,7 +99,7 @@ def _span_reference(us: int, days: bool = True) -> str:
                  st.integers(-2_000_000, 2_000_000),
                  st.integers(-20_000, 20_000).map(lambda m: m * 60_000_000)), st.booleans())
 def test_span_text_equals_the_plain_rule(us, days):
-    from slacode.evaluate import _span_text
+    from slacode.texts import span_text as _span_text
 
     assert _span_text(us, days) == _span_reference(us, days)
 
@@ -119,7 +119,7 @@ def test_verdict_starts_written_one_after_another_are_each_their_own(starts):
 
 
 def test_a_delay_under_a_second_is_not_written_as_nothing():
-    from slacode.evaluate import _span_text
+    from slacode.texts import span_text as _span_text
 
     assert [_span_text(us) for us in (0, 1, 999, 1000, 1500, 999_999, 1_000_000)] == \
         ["0m", "1µs", "999µs", "1ms", "1ms", "999ms", "1s"]

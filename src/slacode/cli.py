@@ -563,7 +563,7 @@ def explain(spec, events, lead, as_of, tz, input_format):
     """Show one lead's timeline: events, clocks opening, pausing and closing, deadlines,
     and why each verdict is what it is."""
     from slacode.events import EventInputError, iter_records
-    from slacode.evaluate import _when
+    from slacode.instants import when as _when
     from slacode.explain import lead_problems, timeline
 
     agreement = load_agreement(spec, events)

@@ -1445,7 +1445,7 @@ def render_changes(changes: list[Change]) -> list[str]:
 
 
 def render_impact(imp: Impact, leads_limit: int = 10, events: str | None = None) -> list[str]:
-    from slacode.evaluate import _when
+    from slacode.instants import when as _when
 
     where = f" of {events}" if events else ""
     leads = f"{imp.leads_evaluated:,} lead{'s' if imp.leads_evaluated != 1 else ''}"

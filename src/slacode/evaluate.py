@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from slacode import diagnostics as dg, instants
 from slacode.calendar import CalendarError
 from slacode.compile import Plan, RulePlan
+from slacode.texts import gap_text, percent_text, span_text, window_text, work_text
 
 UTC = timezone.utc
 _EMPTY: dict = {}
@@ -135,61 +136,6 @@ def from_us(us: int, zone) -> datetime:
 
 iso = instants.iso          # RFC 3339 text of an instant in a zone
 _when = instants.when      # ``2026-11-10 09:20 -03:00``: an instant for people
-
-
-def _work_text(us: int) -> str:
-    """Working time in hours and minutes (never days: a working day's length varies).
-    Targets repeat on every cycle, so the texts are kept."""
-    text = _WORK_TEXTS.get(us)
-    if text is None:
-        if len(_WORK_TEXTS) > 4096:
-            _WORK_TEXTS.clear()
-        text = _WORK_TEXTS[us] = _span_text(us, days=False)
-    return text
-
-
-_WORK_TEXTS: dict = {}
-
-
-def _gap_text(us: int) -> str:
-    """:func:`_span_text` of a `gap` clause's least gap (one per clause: kept)."""
-    text = _GAP_TEXTS.get(us)
-    if text is None:
-        if len(_GAP_TEXTS) > 1024:
-            _GAP_TEXTS.clear()
-        text = _GAP_TEXTS[us] = _span_text(us)
-    return text
-
-
-_GAP_TEXTS: dict = {}
-
-
-def _span_text(us: int, days: bool = True) -> str:
-    """A duration in words: 1d 2h 5m style (days of 24 hours, wall clock; seconds only under
-    a day; under a second, milliseconds, or microseconds under a millisecond; ``0m`` for
-    nothing). Written piece by piece, without a list to join: verdicts write one or two per
-    cycle (how late, how much working time was used)."""
-    total = (-us if us < 0 else us) // 1_000_000
-    if days and total >= 86_400:
-        d, rem = divmod(total, 86_400)
-        h, rem = divmod(rem, 3600)
-        text = f"{d}d"
-        if h:
-            text += f" {h}h"
-        if rem >= 60:
-            text += f" {rem // 60}m"
-    else:
-        h, rem = divmod(total, 3600)
-        m, s = divmod(rem, 60)
-        text = f"{h}h" if h else ""
-        if m:
-            text = f"{text} {m}m" if text else f"{m}m"
-        if s:
-            text = f"{text} {s}s" if text else f"{s}s"
-        if not text:                        # under a second: in ms (µs under a ms), never "0m"
-            part = -us if us < 0 else us
-            text = "0m" if not part else f"{part // 1000}ms" if part >= 1000 else f"{part}µs"
-    return "-" + text if us < 0 else text
 
 
 # ----------------------------------------------------------------------------- cycles
@@ -727,11 +673,6 @@ def _warn_us(target_us: int, share: tuple[int, int]) -> int:
     return -(-target_us * num // den)
 
 
-def _percent_text(share: tuple[int, int]) -> str:
-    """``55%``, ``62.5%``: a warn share as the agreement wrote it."""
-    return f"{share[0] * 100 / share[1]:g}%"
-
-
 def _open_status(rp: RulePlan, cyc: Cycle, clock, line, pauses, due, as_of) -> tuple[str, int, int | None]:
     """Status of an open, not yet due cycle: paused, at_risk or pending (§6 order)."""
     elapsed = clock.working_us(cyc.start, as_of, pauses)
@@ -766,12 +707,12 @@ def _within_judge(rp: RulePlan):
                 completed = closed
                 if late:
                     status = "breached"
-                    reason = (f"Stopped at {_when(closed, zone)}, {_span_text(closed - due)} after "
-                              f"the deadline {_when(due, zone)} (target {_work_text(target)} of {clock.time_words}).")
+                    reason = (f"Stopped at {_when(closed, zone)}, {span_text(closed - due)} after "
+                              f"the deadline {_when(due, zone)} (target {work_text(target)} of {clock.time_words}).")
                 else:
                     status = "met"
-                    reason = (f"Stopped at {_when(closed, zone)} after {_span_text(elapsed, False)} of {clock.time_words}, "
-                              f"within the {_work_text(target)} target (due {_when(due, zone)}).")
+                    reason = (f"Stopped at {_when(closed, zone)} after {span_text(elapsed, False)} of {clock.time_words}, "
+                              f"within the {work_text(target)} target (due {_when(due, zone)}).")
             else:
                 word = "cancelled" if cyc.close_kind == "cancel" else "restarted"
                 if late:
@@ -786,19 +727,19 @@ def _within_judge(rp: RulePlan):
             elapsed = clock.working_us(started, as_of, pauses)
             if warn is not None:                        # open, so it has a warn_at (in the past)
                 warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
-            reason = (f"Not done: the deadline {_when(due, zone)} passed {_span_text(as_of - due)} before "
-                      f"{_when(as_of, zone)} (target {_work_text(target)} of {clock.time_words}).")
+            reason = (f"Not done: the deadline {_when(due, zone)} passed {span_text(as_of - due)} before "
+                      f"{_when(as_of, zone)} (target {work_text(target)} of {clock.time_words}).")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             left = max(target - elapsed, 0)
             if status == "paused":
-                reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {_span_text(left, False)} of {clock.time_words} "
+                reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {span_text(left, False)} of {clock.time_words} "
                           f"left, due {_when(due, zone)} if it resumed now.")
             elif status == "at_risk":
-                reason = (f"Open with {_span_text(elapsed, False)} of {_work_text(target)} used "
-                          f"(warning at {_percent_text(warn)}); due {_when(due, zone)}.")
+                reason = (f"Open with {span_text(elapsed, False)} of {work_text(target)} used "
+                          f"(warning at {percent_text(warn)}); due {_when(due, zone)}.")
             else:
-                reason = f"Open; {_span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
+                reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
         return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
                        warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone,
                        closed is None and status == "breached")
@@ -866,7 +807,7 @@ def _at_least_within_judge(rp: RulePlan):
                 warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
             made = sum(1 for a in atts if a[0] <= due)
             reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
-                      f"(target {_work_text(target)} of {clock.time_words}).")
+                      f"(target {work_text(target)} of {clock.time_words}).")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"
@@ -967,13 +908,13 @@ def _never_judge(c):
         detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
         violators = _per_day_violators(n, c.clock.tz)
     elif kind == "gap":
-        detail = f"attempts less than {_gap_text(c.duration_us)} apart"
+        detail = f"attempts less than {gap_text(c.duration_us)} apart"
         violators = _gap_violators(c.duration_us)
     elif kind == "only_during":
         detail = f"attempts outside `{c.clock.name}` working time"
         violators = _during_violators(c.clock)
     else:
-        detail = f"attempts outside {_window_text(c.window)} in the lead's time zone"
+        detail = f"attempts outside {window_text(c.window)} in the lead's time zone"
         violators = _between_violators(c)
     key = c.key
     head = f"{detail[0].upper()}{detail[1:]}: "
@@ -1000,14 +941,6 @@ def _never_judge(c):
                        None, None, None, None, found, reason, None,
                        (", ".join(used) if used else None) if between else None, zone)
     return never
-
-
-def _window_text(window: tuple) -> str:
-    """``08:00-21:00``: an `only between` window as written."""
-    def hhmm(minutes) -> str:
-        h, m = divmod(int(minutes), 60)
-        return f"{h:02d}:{m:02d}"
-    return f"{hhmm(window[0])}-{hhmm(window[1])}"
 
 
 def _per_day_violators(n: int, zone):

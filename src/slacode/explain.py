@@ -4,7 +4,8 @@ describing what changed after each event, so it can never disagree with ``check`
 """
 from __future__ import annotations
 
-from slacode.evaluate import LeadFold, _work_text, _when, target_segments
+from slacode.evaluate import LeadFold, target_segments
+from slacode.texts import when as _when, work_text
 
 def _describe_event(rec) -> str:
     parts = [rec.type if rec.type != "state" else f"state → {rec.state}"]
@@ -45,7 +46,7 @@ def _line_text(rp, cyc) -> str:
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
     seg = f" for {line.segment}" if line.segment else ", the default line"
-    work = _work_text(line.target_us)
+    work = work_text(line.target_us)
     if not line.written or line.written == work:
         return f"{kind} {work}{where}{seg}"
     return f"{kind} {line.written}{where}{seg}: {work} of {line.clock.time_words}"    # `10d` on a calendar
@@ -130,7 +131,7 @@ def _closing_text(rp, cyc) -> str:
     clock = cyc.line.clock
     due = _due(cyc, cyc.closed_at)
     worked = clock.working_us(cyc.start, cyc.closed_at, cyc.pause_list(cyc.closed_at))
-    counted = f"{_work_text(worked)} of {clock.time_words} counted, due was {_when(due, clock.tz)}"
+    counted = f"{work_text(worked)} of {clock.time_words} counted, due was {_when(due, clock.tz)}"
     n = cyc.line.n
     if rp.kind == "attempts" and n and len(cyc.attempts) >= n and cyc.attempts[n - 1][0] <= due:
         # `at least N within` was kept by its Nth attempt: what closes the cycle later is no delay
