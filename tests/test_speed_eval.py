@@ -17,7 +17,8 @@ from hypothesis import given, settings, strategies as st
 import slacode
 from slacode import aggregate, instants
 from slacode.calendar import Calendar
-from slacode.evaluate import Cycle, LeadFold, _never, as_of_us, evaluate_records, plan_info, target_segments
+from slacode.evaluate import Cycle, LeadFold, as_of_us, evaluate_records, plan_info, target_segments
+from slacode.judges import _never
 from slacode.texts import gap_text as _gap_text, span_text as _span_text
 from slacode.events import records_from_objects
 

@@ -110,7 +110,7 @@ def test_span_text_equals_the_plain_rule(us, days):
 def test_verdict_starts_written_one_after_another_are_each_their_own(starts):
     """to_dict keeps the last start's text: a start in another zone, or another start, is
     written afresh."""
-    from slacode.evaluate import UTC, Verdict
+    from slacode.verdict import UTC, Verdict
 
     for us, zone in starts:
         v = Verdict("L", "r", "within", 1, "met", started_at=us, zone=zone)

@@ -38,7 +38,7 @@ _WHERE = {
     "Calendar": "slacode.calendar",
     "CalendarError": "slacode.calendar",
     "Result": "slacode.evaluate",
-    "Verdict": "slacode.evaluate",
+    "Verdict": "slacode.verdict",
     "Diagnostic": "slacode.diagnostics",
     "SpecError": "slacode.diagnostics",
     "Event": "slacode.events",
@@ -54,7 +54,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from slacode.api import lint, load, loads
     from slacode.calendar import Calendar, CalendarError
     from slacode.diagnostics import Diagnostic, SpecError
-    from slacode.evaluate import Result, Verdict
+    from slacode.evaluate import Result
+    from slacode.verdict import Verdict
     from slacode.events import Event, EventInputError, read_events
     from slacode.model import Agreement
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from slacode import instants
-from slacode.evaluate import Verdict, plan_info
+from slacode.evaluate import plan_info
+from slacode.verdict import Verdict
 
 UNDECIDED = frozenset({"pending", "at_risk", "paused"})
 

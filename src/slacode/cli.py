@@ -511,7 +511,7 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
         run_diagnostics = result.diagnostics
     else:
         agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs)
-        from slacode.evaluate import iso
+        from slacode.verdict import iso
 
         meta = {"id": agreement.id, "version": agreement.version}
         out = _binary_stdout()

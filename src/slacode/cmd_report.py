@@ -207,7 +207,7 @@ def _render_due(items, result, fmt: str, within) -> str:
 
 
 def _iso(us, zone) -> str:
-    from slacode.evaluate import iso
+    from slacode.verdict import iso
 
     return iso(us, zone)
 

@@ -1317,7 +1317,7 @@ class Impact:
         return next((c for c in self.clauses if c.rule == rule and c.clause == clause), None)
 
     def to_dict(self, leads_limit: int | None = None) -> dict:
-        from slacode.evaluate import iso
+        from slacode.verdict import iso
 
         names = sorted(self.leads)
         shown = names if leads_limit is None else names[:leads_limit]

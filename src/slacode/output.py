@@ -9,7 +9,7 @@ from typing import Iterator
 import orjson
 
 from slacode.diagnostics import sort_by_place
-from slacode.evaluate import VERDICT_KEYS, as_text
+from slacode.verdict import VERDICT_KEYS, as_text
 from slacode.reporters import plural as _plural
 
 

@@ -93,7 +93,8 @@ _TEST_SLIPS = frozenset(("SLA328", "SLA329", "SLA330"))
 
 def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
     from slacode.codes.events import AFTER_AS_OF
-    from slacode.evaluate import as_of_us, evaluate_records, iso
+    from slacode.evaluate import as_of_us, evaluate_records
+    from slacode.verdict import iso
     from slacode.events import records_from_objects
     from slacode.explain import timeline
 

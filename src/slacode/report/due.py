@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from slacode.evaluate import as_text, from_us, public_as_of
+from slacode.evaluate import public_as_of
+from slacode.verdict import as_text, from_us
 
 OPEN = frozenset({"pending", "at_risk", "paused"})
 TIMED = frozenset({"within", "at_least_within"})

@@ -22,7 +22,7 @@ import math
 import re
 from html import escape
 
-from slacode.evaluate import from_us
+from slacode.verdict import from_us
 from slacode.report.scoring import PERFECT_WEEK_BONUS, standings
 from slacode.report.tables import Cell, Compliance, compliance, duration_text
 from slacode.report.due import due_list

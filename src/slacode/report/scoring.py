@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from slacode.aggregate import period_of
-from slacode.evaluate import as_text
+from slacode.verdict import as_text
 from slacode.report.tables import Cell
 
 PERFECT_WEEK_BONUS = 5

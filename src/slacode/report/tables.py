@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from slacode.aggregate import period_of, periods as period_spans
-from slacode.evaluate import as_text, from_us, iso
+from slacode.verdict import as_text, from_us, iso
 
 GROUPINGS = ("rule", "owner", "assignee", "segment")
 PERIODS = ("day", "week", "month", "quarter")

@@ -1,0 +1,472 @@
+"""One cycle's verdicts: a judge per clause of a rule (LANGUAGE.md §6, §7, §11, §13).
+
+Each clause of a rule is judged by a function chosen once per plan (:func:`_judges`) and
+kept with it; the calendar arithmetic of a cycle (its deadline) is done once, in
+:func:`_cycle_verdicts`, for all its clauses.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from slacode import instants
+from slacode.calendar import CalendarError
+from slacode.compile import RulePlan
+from slacode.texts import gap_text, percent_text, span_text, window_text, work_text
+from slacode.verdict import Verdict, _when
+
+if TYPE_CHECKING:  # pragma: no cover
+    from slacode.evaluate import Cycle, LeadFold
+
+_NO_FIELD = object()      # no lead `timezone` field seen yet (None means "the field is absent")
+
+#
+# Each clause of a rule is judged by a function chosen once per plan (:func:`_judges`, kept
+# on :class:`PlanInfo`): what a clause's kind, numbers and texts are is settled when the
+# plan is first used, not tested again for every verdict. A judge is called as
+# ``judge(fold, cyc, due, pauses, as_of, base, local)``, with what the cycle's clauses share:
+# its deadline and pause intervals (worked out once per cycle), ``base`` (the verdict fields
+# every clause of the cycle has: lead, rule, cycle, owner, assignee, segment, start, zone)
+# and ``local`` (the attempts' local times by zone, made by the first clause that needs
+# them). Each judge makes its Verdict in one call, with every field known.
+
+def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges=None) -> list[Verdict]:
+    """The verdicts of one cycle, one per clause in clause order (``judges``: the rule's
+    :func:`_judges`, else made here)."""
+    line = cyc.line
+    clock = line.clock
+    closed = cyc.closed_at
+    pauses = cyc.pause_list(closed if closed is not None else as_of) if cyc.pauses else ()
+    try:
+        due = clock.add_us(cyc.start, line.target_us, pauses)
+    except CalendarError as e:                          # past the years calendars cover
+        raise CalendarError(f"lead {fold.lead!r}, rule `{rp.name}`, cycle {cyc.number} (started "
+                            f"{_when(cyc.start, clock.tz)}): {e}") from e
+    assignee = cyc.assignee if closed is not None else fold.assignee
+    base = (fold.lead, rp.name, cyc.number, rp.owner, assignee, line.segment, cyc.start, clock.tz)
+    local: dict = {}                                    # zone -> the attempts' local times
+    if judges is None:
+        judges = _judges(rp)
+    if len(judges) == 1:                                # most timed rules: no list to iterate
+        return [judges[0](fold, cyc, due, pauses, as_of, base, local)]
+    return [judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges]
+
+
+def _judges(rp: RulePlan) -> tuple:
+    out = []
+    for c in rp.clauses:
+        if c.kind == "within":
+            out.append(_within_judge(rp))
+        elif c.kind == "require":
+            out.append(_require)
+        elif c.kind == "at_least_within":
+            out.append(_at_least_within_judge(rp))
+        elif c.kind == "at_least_before":
+            out.append(_at_least_before_judge(c))
+        elif c.kind == "first":
+            out.append(_first_judge(c))
+        else:
+            out.append(_never_judge(c))
+    return tuple(out)
+
+
+def _warn_us(target_us: int, share: tuple[int, int]) -> int:
+    """The working time at which a cycle has reached ``share`` (numerator, denominator) of
+    its target: the first whole microsecond at or past it, in exact arithmetic (a float
+    share would put 55% of an hour a microsecond late, and 29% of one a microsecond early)."""
+    num, den = share
+    return -(-target_us * num // den)
+
+
+def _open_status(rp: RulePlan, cyc: Cycle, clock, line, pauses, due, as_of) -> tuple[str, int, int | None]:
+    """Status of an open, not yet due cycle: paused, at_risk or pending (§6 order)."""
+    elapsed = clock.working_us(cyc.start, as_of, pauses)
+    warn_at = None
+    if rp.warn is not None:
+        warn_us = _warn_us(line.target_us, rp.warn)
+        warn_at = clock.add_us(cyc.start, warn_us, pauses)
+        if not cyc.paused and elapsed >= warn_us:
+            return "at_risk", elapsed, warn_at
+    if cyc.paused:
+        return "paused", elapsed, warn_at
+    return "pending", elapsed, warn_at
+
+
+def _within_judge(rp: RulePlan):
+    """``within``: the deadline of a timed rule's cycle (§6)."""
+    warn = rp.warn
+
+    def within(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        line = cyc.line
+        clock = line.clock
+        target = line.target_us
+        closed = cyc.closed_at
+        completed = warn_at = None
+        evidence = [cyc.start_ref]
+        if closed is not None:
+            evidence.append(cyc.close_ref)
+            elapsed = clock.working_us(started, closed, pauses)
+            late = closed > due
+            if cyc.close_kind == "stop":
+                completed = closed
+                if late:
+                    status = "breached"
+                    reason = (f"Stopped at {_when(closed, zone)}, {span_text(closed - due)} after "
+                              f"the deadline {_when(due, zone)} (target {work_text(target)} of {clock.time_words}).")
+                else:
+                    status = "met"
+                    reason = (f"Stopped at {_when(closed, zone)} after {span_text(elapsed, False)} of {clock.time_words}, "
+                              f"within the {work_text(target)} target (due {_when(due, zone)}).")
+            else:
+                word = "cancelled" if cyc.close_kind == "cancel" else "restarted"
+                if late:
+                    status = "breached"
+                    reason = (f"The deadline {_when(due, zone)} passed before the cycle was {word} at "
+                              f"{_when(closed, zone)}.")
+                else:
+                    status = "cancelled"
+                    reason = f"The cycle was {word} at {_when(closed, zone)}, before its deadline {_when(due, zone)}."
+        elif due < as_of:
+            status = "breached"
+            elapsed = clock.working_us(started, as_of, pauses)
+            if warn is not None:                        # open, so it has a warn_at (in the past)
+                warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
+            reason = (f"Not done: the deadline {_when(due, zone)} passed {span_text(as_of - due)} before "
+                      f"{_when(as_of, zone)} (target {work_text(target)} of {clock.time_words}).")
+        else:
+            status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
+            left = max(target - elapsed, 0)
+            if status == "paused":
+                reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {span_text(left, False)} of {clock.time_words} "
+                          f"left, due {_when(due, zone)} if it resumed now.")
+            elif status == "at_risk":
+                reason = (f"Open with {span_text(elapsed, False)} of {work_text(target)} used "
+                          f"(warning at {percent_text(warn)}); due {_when(due, zone)}.")
+            else:
+                reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
+        return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
+                       warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone,
+                       closed is None and status == "breached")
+    return within
+
+
+def _require(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+    """``require``: the fields present at the stop (§6)."""
+    lead, rule, cycle, owner, assignee, segment, started, zone = base
+    evidence = [cyc.start_ref] + ([cyc.close_ref] if cyc.close_ref is not None else [])
+    completed = None
+    if cyc.closed_at is None:
+        status = "pending"
+        reason = "Not handed off yet: the required fields are checked at the stop."
+    elif cyc.close_kind != "stop":
+        status = "cancelled"
+        reason = "The cycle closed without a stop, so the required fields were not checked."
+    else:
+        completed = cyc.closed_at
+        if cyc.require_missing:
+            status = "breached"
+            reason = f"Handed off without {', '.join(f'`{f}`' for f in cyc.require_missing)}."
+        else:
+            status = "met"
+            reason = "Every required field was present at the handoff."
+    return Verdict(lead, rule, "require", cycle, status, owner, assignee, segment, started, None, completed,
+                   None, None, None, None, None, evidence, reason, None, None, zone)
+
+
+def _at_least_within_judge(rp: RulePlan):
+    """``at least N within``: N attempts by the deadline (§7)."""
+    warn = rp.warn
+
+    def at_least_within(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        line = cyc.line
+        clock = line.clock
+        n, target = line.n, line.target_us
+        atts = cyc.attempts
+        closed = cyc.closed_at
+        completed = warn_at = None
+        evidence = [a[1] for a in atts[:n]]
+        nth = atts[n - 1][0] if n >= 1 and len(atts) >= n else None
+        if n <= 0:
+            nth = started
+        elapsed = None
+        if nth is not None and nth <= due:               # §13: the first of …
+            status, completed = "met", nth
+            if closed is None and warn is not None:     # §13: every open cycle with `warn` has one
+                warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
+            reason = f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, before the deadline {_when(due, zone)}."
+        elif closed is not None and closed <= due:
+            if cyc.close_kind == "stop":
+                status = "met"
+                reason = (f"Stopped at {_when(closed, zone)} before the deadline {_when(due, zone)}, "
+                          f"after {len(atts)} attempt{'s' if len(atts) != 1 else ''}.")
+            else:
+                status = "cancelled"
+                reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
+                          f"{_when(closed, zone)}, before its deadline.")
+        elif due < as_of:
+            status = "breached"
+            completed = nth                              # §13: the Nth attempt, even late (None if not made)
+            if closed is None and warn is not None:
+                warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
+            made = sum(1 for a in atts if a[0] <= due)
+            reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
+                      f"(target {work_text(target)} of {clock.time_words}).")
+        else:
+            status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
+            reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"
+                      + (" (paused)." if status == "paused" else "."))
+        if elapsed is None:     # §11: from the start to the stop, the close or as_of, whatever decided it
+            elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
+        return Verdict(lead, rule, "at_least_within", cycle, status, owner, assignee, segment, started, due,
+                       completed, warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None,
+                       None, zone, closed is None and nth is None and status == "breached",
+                       None if nth is None else clock.working_us(started, nth, pauses) / 1e6)
+    return at_least_within
+
+
+def _at_least_before_judge(c):
+    """``at least N before TRIGGER`` (§7)."""
+    key, n = c.key, c.n
+
+    def at_least_before(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        hit = cyc.before.get(key)
+        completed = None
+        if hit is not None:
+            at, ref, count = hit
+            completed, evidence = at, [ref]
+            if count >= n:
+                status = "met"
+                reason = f"{count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {n})."
+            else:
+                status = "breached"
+                reason = (f"Only {count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; "
+                          f"{n} {'was' if n == 1 else 'were'} needed.")
+        else:
+            evidence = []
+            if cyc.closed_at is not None:
+                status = "met"
+                reason = "The cycle closed without the trigger, so nothing was due."
+            else:
+                status = "pending"
+                made = len(cyc.attempts)
+                reason = f"{made} attempt{'s' if made != 1 else ''} so far; the trigger has not happened."
+        return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, completed,
+                       None, None, None, None, None, evidence, reason, None, None, zone)
+    return at_least_before
+
+
+def _first_judge(c):
+    """``first where …``: the cycle's first attempt (§7)."""
+    key, pred = c.key, c.pred
+
+    def first(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        completed = None
+        if cyc.attempts:
+            at, ref, props, state, _ = cyc.attempts[0]
+            completed, evidence = at, [ref]
+            if pred(props, state, fold.notes):
+                status = "met"
+                reason = f"The first attempt ({ref}, {_when(at, zone)}) was as required."
+            else:
+                status = "breached"
+                reason = f"The first attempt ({ref}, {_when(at, zone)}) was not as required."
+        else:
+            evidence = []
+            if cyc.closed_at is not None:
+                status = "met"
+                reason = "The cycle closed before any attempt."
+            else:
+                status = "pending"
+                reason = "No attempt yet."
+        return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, completed,
+                       None, None, None, None, None, evidence, reason, None, None, zone)
+    return first
+
+
+def _local_times(atts, zone, memo: dict) -> list[int]:
+    """The local wall-clock times (µs) of a cycle's attempts in ``zone`` (kept in ``memo``
+    for the cycle's other clauses)."""
+    got = memo.get(zone)
+    if got is None:
+        got = memo[zone] = instants.local_each([a[0] for a in atts], zone)
+    return got
+
+
+def _never(c, cyc, fold: LeadFold, base, memo: dict | None = None) -> Verdict:
+    """``at_most_per_day``, ``gap``, ``only_during``, ``only_between``: breached from the first
+    violation (evidence: every violator), else met once closed, pending while open.
+    (Evaluation calls the clause's :func:`_never_judge`, made once per plan.)"""
+    return _never_judge(c)(fold, cyc, None, (), None, base, {} if memo is None else memo)
+
+
+def _never_judge(c):
+    """The judge of a clause that a single attempt can break (:func:`_never`). Its texts
+    are made here, once; ``violators(atts, fold, local)`` finds the attempts that break it
+    and, for ``only between``, the zones it used."""
+    kind = c.kind
+    if kind == "at_most_per_day":
+        n = c.n
+        detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
+        violators = _per_day_violators(n, c.clock.tz)
+    elif kind == "gap":
+        detail = f"attempts less than {gap_text(c.duration_us)} apart"
+        violators = _gap_violators(c.duration_us)
+    elif kind == "only_during":
+        detail = f"attempts outside `{c.clock.name}` working time"
+        violators = _during_violators(c.clock)
+    else:
+        detail = f"attempts outside {window_text(c.window)} in the lead's time zone"
+        violators = _between_violators(c)
+    key = c.key
+    head = f"{detail[0].upper()}{detail[1:]}: "
+    met_reason = f"No {detail} in this cycle."
+    open_reason = f"No {detail} so far."
+    between = kind == "only_between"
+
+    def never(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        if between and not cyc.attempts and cyc.closed_at is not None:
+            # no attempt used a zone: the one the lead had when the cycle closed
+            found, used = [], [_lead_zone(cyc.close_tz, fold, c.place)[1]]
+        else:
+            found, used = violators(cyc.attempts, fold, local)
+        if found:
+            status, reason = "breached", f"{head}{', '.join(map(str, found))}."
+        elif cyc.closed_at is not None:
+            status, reason, found = "met", met_reason, []
+        else:
+            status, reason, found = "pending", open_reason, []
+        if between and used:                            # which zone the times were read in
+            reason = f"{reason[:-1]} (read in {', '.join(used)})."
+        return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, None, None,
+                       None, None, None, None, found, reason, None,
+                       (", ".join(used) if used else None) if between else None, zone)
+    return never
+
+
+def _per_day_violators(n: int, zone):
+    """``at most N per day``: the attempts past the N-th of their local day."""
+    def violators(atts, fold, local):
+        found = []
+        if len(atts) > n:                               # else no day can have too many
+            per_day: dict = {}
+            get = per_day.get
+            for a, lu in zip(atts, _local_times(atts, zone, local)):
+                day = lu // 86_400_000_000
+                k = get(day, 0) + 1
+                per_day[day] = k
+                if k > n:
+                    found.append(a[1])
+        return found, None
+    return violators
+
+
+def _gap_violators(least: int):
+    """``gap at least D``: each attempt against the one before."""
+    def violators(atts, fold, local):
+        return [b[1] for a, b in zip(atts, atts[1:]) if b[0] - a[0] < least], None
+    return violators
+
+
+def _during_violators(clock):
+    """``only during CALENDAR``: the attempts outside its working time (one batch test)."""
+    def violators(atts, fold, local):
+        if not atts:
+            return [], None
+        return [a[1] for a, is_open in zip(atts, clock.open_each([a[0] for a in atts])) if not is_open], None
+    return violators
+
+
+def _between_violators(c):
+    """``only between HH:MM-HH:MM in lead timezone``: the attempts outside the window of
+    the lead's local time (the zone its `timezone` field held at each attempt)."""
+    start_min, end_min = c.window
+    place = c.place
+    integral = start_min.__class__ is int and end_min.__class__ is int
+    lo, hi = (start_min * 60_000_000, end_min * 60_000_000) if integral else (0, 0)
+
+    def violators(atts, fold, local):
+        if not atts:                                    # no attempt: the zone that applies now
+            return [], [_lead_zone(fold.fields.get("timezone"), fold, place)[1]]
+        used: list[str] = []
+        last_field, zone, name = _NO_FIELD, None, None
+        if len({id(a[4]) for a in atts}) == 1:  # attempts mostly share the lead's zone
+            zone, name = _lead_zone(atts[0][4], fold, place)
+            used.append(name)
+        else:
+            for a in atts:
+                tzfield = a[4]
+                if tzfield is not last_field:
+                    zone, name = _lead_zone(tzfield, fold, place)
+                    last_field = tzfield
+                    if name not in used:
+                        used.append(name)
+        if len(used) <= 1:
+            times = _local_times(atts, zone, local)
+        else:                                           # each attempt in its own zone
+            zones: list = []
+            last_field = _NO_FIELD
+            for a in atts:
+                tzfield = a[4]
+                if tzfield is not last_field:
+                    zone = _lead_zone(tzfield, fold, place)[0]
+                    last_field = tzfield
+                zones.append(zone)
+            times = [instants.local_us(a[0], z) for a, z in zip(atts, zones)]
+        if integral:
+            # in µs of the local day: the same comparisons as in minutes, without division
+            if start_min < end_min:
+                found = [a[1] for a, lu in zip(atts, times) if not lo <= lu % 86_400_000_000 < hi]
+            else:                                       # the window crosses midnight
+                found = [a[1] for a, lu in zip(atts, times) if hi <= lu % 86_400_000_000 < lo]
+        else:
+            found = []
+            for a, lu in zip(atts, times):
+                minute = lu % 86_400_000_000 / 60_000_000   # of the local day
+                if start_min < end_min:
+                    inside = start_min <= minute < end_min
+                else:                                       # the window crosses midnight
+                    inside = minute >= start_min or minute < end_min
+                if not inside:
+                    found.append(a[1])
+        return found, used
+    return violators
+
+
+def _lead_zone(tzfield, fold: LeadFold, place=None):
+    """The lead's zone from its ``timezone`` field, else the agreement's (§7, §13)."""
+    if tzfield is None:
+        return fold.plan.zone, fold.plan.timezone
+    zone = _LEAD_ZONES.get(tzfield) if tzfield.__class__ is str else None
+    if zone is None:
+        zone = _lead_zone_of(tzfield)
+    if zone is _BAD_ZONE:
+        fold.notes.add(("bad_zone", str(tzfield), fold.lead, place))
+        return fold.plan.zone, fold.plan.timezone
+    return zone, tzfield
+
+
+_LEAD_ZONES: dict = {}      # a lead's `timezone` text -> ZoneInfo, or _BAD_ZONE
+_BAD_ZONE = object()
+
+
+def _lead_zone_of(tzfield):
+    try:
+        if not isinstance(tzfield, str) or not tzfield:
+            raise ValueError(tzfield)
+        zone = ZoneInfo(tzfield)
+        from slacode.calendar import _not_a_place
+
+        if _not_a_place(tzfield) is not None:       # `localtime`, `posix/…`, `EST`: no place's zone
+            zone = _BAD_ZONE
+    except Exception:  # noqa: BLE001 - zoneinfo raises several kinds for odd names
+        zone = _BAD_ZONE
+    if isinstance(tzfield, str):
+        if len(_LEAD_ZONES) > 4096:
+            _LEAD_ZONES.clear()
+        _LEAD_ZONES[tzfield] = zone
+    return zone

@@ -1,0 +1,118 @@
+"""A verdict (LANGUAGE.md §11): one per (lead, rule, clause, cycle), or per (rule, period)
+for aggregates, and how it is written (``to_dict``: RFC 3339 instants in the zone that applied).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from slacode import instants
+
+UTC = timezone.utc
+
+VERDICT_KEYS = ("lead", "rule", "clause", "cycle", "period", "status", "owner", "assignee", "segment",
+                "started_at", "due_at", "completed_at", "warn_at", "target_seconds", "elapsed_seconds",
+                "value", "threshold", "evidence", "reason")
+
+
+
+@dataclass(slots=True)
+class Verdict:
+    """One verdict: per (lead, rule, clause, cycle), or per (rule, period) for aggregates.
+
+    Instants are epoch microseconds; ``zone`` is the zone they are written in (the
+    calendar that applied, else the agreement's).
+    """
+
+    lead: str | None
+    rule: str
+    clause: str
+    cycle: int | None
+    status: str
+    owner: str | None = None
+    assignee: str | None = None
+    segment: str | None = None
+    started_at: int | None = None
+    due_at: int | None = None
+    completed_at: int | None = None
+    warn_at: int | None = None
+    target_seconds: float | None = None
+    elapsed_seconds: float | None = None
+    value: float | None = None
+    threshold: float | None = None
+    evidence: list = field(default_factory=list)
+    reason: str = ""
+    period: str | None = None
+    timezone: str | None = None           # only_between: the zone used
+    zone: Any = None
+    # breached while still open: the deadline passed and the obligation is still unfulfilled
+    # (`within`: no stop yet; `at_least_within`: fewer than N attempts): `slacode due --overdue`
+    overdue: bool = False
+    # working time from the start to the moment that answered the clause, where that is not
+    # `elapsed_seconds`'s end: an `at_least_within`'s Nth attempt (reports' response time)
+    response_seconds: float | None = None
+
+    def instant(self, key: str) -> datetime | None:
+        us = getattr(self, key)
+        return None if us is None else from_us(us, self.zone or UTC)
+
+    def to_dict(self) -> dict:
+        global _last_start
+        zone = self.zone or UTC
+        started, due, completed, warn = self.started_at, self.due_at, self.completed_at, self.warn_at
+        if self.period is not None:     # §11: an aggregate has no start or deadline ("null where it
+            started = due = None        # does not apply"); its bounds stay on the object, for reports
+        if started is None:
+            started_text = None
+        else:
+            last = _last_start
+            if last[0] == started and last[1] is zone:
+                started_text = last[2]
+            else:
+                started_text = iso(started, zone)
+                _last_start = (started, zone, started_text)
+        out = {"lead": self.lead, "rule": self.rule, "clause": self.clause, "cycle": self.cycle,
+               "period": self.period, "status": self.status, "owner": self.owner,
+               "assignee": self.assignee, "segment": self.segment,
+               "started_at": started_text,
+               "due_at": None if due is None else iso(due, zone),
+               "completed_at": None if completed is None else iso(completed, zone),
+               "warn_at": None if warn is None else iso(warn, zone),
+               "target_seconds": self.target_seconds, "elapsed_seconds": self.elapsed_seconds,
+               "value": self.value, "threshold": self.threshold, "evidence": list(self.evidence),
+               "reason": self.reason}
+        if self.timezone is not None or self.clause.startswith("only_between"):
+            out["timezone"] = self.timezone
+        return out
+
+
+# The last start written by Verdict.to_dict, as (us, zone, text): a lead's verdicts are
+# written one after the other, and most of its rules start on the same event (every clause
+# of a cycle shares its start), so its text is usually the previous verdict's. One tuple,
+# replaced whole, so a reader never sees a text with another instant.
+_last_start: tuple = (None, None, None)
+
+
+def as_text(value) -> str | None:
+    """A property value as people read it (None stays None): an assignee may be any JSON
+    value the input gave (a CSV rep id such as ``1234`` is read as a number)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    import json
+
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def from_us(us: int, zone) -> datetime:
+    seconds, micro = divmod(us, 1_000_000)
+    t = datetime.fromtimestamp(seconds, zone)
+    return t.replace(microsecond=micro) if micro else t
+
+
+iso = instants.iso          # RFC 3339 text of an instant in a zone
+_when = instants.when      # ``2026-11-10 09:20 -03:00``: an instant for people
