@@ -40,3 +40,25 @@ def test_an_agreement_deep_copies_and_its_calendars_pickle():
         assert twin.evaluate(EVENTS, as_of=AS_OF).to_dict() == before
     calendars = pickle.loads(pickle.dumps(agreement.calendars))
     assert sorted(calendars) == ["new_york", "sao_paulo"] and dict(calendars)["sao_paulo"].name == "sao_paulo"
+
+
+def test_the_models_day_length_is_the_calendars():
+    """`1d` is one length everywhere: lint (`attempts` feasibility), diff and the calendar
+    that evaluation uses agree on every calendar of the bundled agreements and docs."""
+    from datetime import timedelta
+
+    import slacode
+    from tests.conftest import ROOT
+
+    text = '''agreement "d" { timezone "UTC" }
+calendar night { timezone "UTC"; hours mon-fri 22:00-06:00; hours sat 10:00-12:00 }
+calendar split { timezone "UTC"; hours mon-thu 09:00-12:00, 13:00-18:00; hours fri 08:00-18:00 }
+calendar fixed { timezone "UTC"; hours mon-fri 09:00-18:00; day 8h }
+'''
+    agreements = [slacode.loads(text)] + [slacode.load(p) for p in sorted((ROOT / "specs").glob("*.sla"))]
+    checked = 0
+    for agreement in agreements:
+        for decl in (d for d in agreement.declarations if d.kind == "calendar"):
+            assert agreement.calendars[decl.name.value].day_length == timedelta(minutes=decl.day_minutes())
+            checked += 1
+    assert checked >= 5

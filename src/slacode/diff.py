@@ -415,13 +415,8 @@ def _interval_minutes(start: int, end: int) -> int:
 
 
 def day_seconds(decl: m.CalendarDecl) -> int:
-    """The length of ``1d`` on a calendar: its ``day`` line, else its longest weekday."""
-    day = decl.of("day_length")
-    if day:
-        return day[0].duration.seconds(DAY_SECONDS)
-    week = _week(decl)
-    longest = max((sum(_interval_minutes(s, e) for s, e in ranges) for ranges in week.values()), default=0)
-    return longest * 60
+    """The length of ``1d`` on a calendar (:meth:`~slacode.model.CalendarDecl.day_minutes`)."""
+    return decl.day_minutes() * 60
 
 
 def _ranges_text(ranges) -> str:

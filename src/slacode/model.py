@@ -555,6 +555,24 @@ class CalendarDecl(Node):
         tz = self.of("timezone")
         return tz[0].value if tz else None
 
+    def day_minutes(self) -> int:
+        """What `1d` means on this calendar, in minutes: its `day` line, else the largest
+        total of one weekday's hours (overnight parts included, §13). Ranges without
+        valid, distinct ends count for nothing (the checks report them)."""
+        given = self.of("day_length")
+        if given:
+            return given[0].duration.seconds() // 60
+        totals = [0] * 7
+        for item in self.of("hours"):
+            for rng in item.ranges:
+                start, end = rng.start, rng.end
+                if not (start.valid and end.valid and start.hour != 24 and start.minutes != end.minutes):
+                    continue
+                length = end.minutes - start.minutes if end.minutes > start.minutes else end.minutes + 1440 - start.minutes
+                for day in item.weekdays:
+                    totals[day] += length
+        return max(totals)
+
 
 class StateDecl(Node):
     name: Name

@@ -76,22 +76,6 @@ def calendar_zone(ctx: Context, decl: m.CalendarDecl) -> str:
     return decl.timezone.value if decl.timezone is not None else ctx.timezone
 
 
-def day_minutes(decl: m.CalendarDecl) -> int:
-    """The length of `1d` on a calendar, in minutes: `day` if given, else the longest
-    weekday's total (overnight parts included)."""
-    given = decl.of("day_length")
-    if given:
-        return given[0].duration.seconds() // 60
-    totals = [0] * 7
-    for item in decl.of("hours"):
-        for rng in item.ranges:
-            if usable(rng):
-                a, b = range_minutes(rng)
-                for day in item.weekdays:
-                    totals[day] += b - a
-    return max(totals)
-
-
 def shortest_working_day(decl: m.CalendarDecl) -> int | None:
     """The fewest working minutes any working date of the calendar has (weekdays with hours
     and `open` dates); None when the calendar has overnight hours or none at all."""
@@ -122,7 +106,7 @@ def target_minutes(ctx: Context, line: m.AtLeastWithin) -> int | None:
     decl = ctx.calendars.get(line.calendar.value)
     if decl is None:
         return None
-    day = _cached(ctx, ("day", line.calendar.value), lambda: day_minutes(decl))
+    day = _cached(ctx, ("day", line.calendar.value), decl.day_minutes)
     return line.duration.seconds(day * 60) // 60
 
 
