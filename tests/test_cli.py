@@ -311,11 +311,48 @@ def test_a_deadline_past_the_supported_years_names_the_lead_and_exits_2(tmp_path
         assert run("lint", str(spec)).returncode == 0
         proc = run("check", str(spec), str(events), "--as-of", "9989-12-01T00:00:00Z")
         assert proc.returncode == 2, proc.stderr
-        assert "lead 'L-1', rule `first_touch`, cycle 1" in proc.stderr and "year 9990" in proc.stderr
+        assert "lead 'L-1', rule `first_touch`, cycle 1" in proc.stderr
+        assert "the deadline falls after 9990, the last year calendars cover" in proc.stderr
         assert "Traceback" not in proc.stderr
         with pytest.raises(slacode.CalendarError, match="L-1"):
             slacode.load(spec).evaluate([{"lead": "L-1", "at": "9989-06-01T10:00:00Z", "type": "assigned"}],
                                         as_of="9989-12-01T00:00:00Z")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_an_io_error_not_a_bug():
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "slacode", "check", "specs/northwind.sla", "specs/events.jsonl",
+                               "--as-of", "2026-11-20T18:00:00-03:00", "--format", "jsonl"],
+                              cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 2 and "No space left on device" in proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_deadline_in_the_last_covered_year_is_fine_and_one_after_it_is_named(tmp_path):
+    """9990 is the last year calendars cover: a deadline in it is given, one in 9991 is not;
+    explain and test name the lead, rule and cycle as check does."""
+    import slacode
+
+    def spec(days: int) -> str:
+        return ('agreement "far" { timezone "UTC"; teams sales }\n'
+                f'deadline first_touch {{ owner sales; start on assigned; stop on call; within {days}d }}\n')
+
+    event = [{"lead": "L-1", "at": "9989-06-01T10:00:00Z", "type": "assigned"}]
+    ok = slacode.loads(spec(500)).evaluate(event, as_of="9989-12-01T00:00:00Z").verdicts[0]
+    assert ok.to_dict()["due_at"] == "9990-10-14T10:00:00+00:00"
+    with pytest.raises(slacode.CalendarError, match="after 9990"):
+        slacode.loads(spec(600)).evaluate(event, as_of="9989-12-01T00:00:00Z")
+    path = tmp_path / "far.sla"
+    path.write_text(spec(600) + 'test "far" {\n  as of 9989-12-01T00:00:00Z\n  lead "L-1"\n'
+                    '  at 9989-06-01T10:00:00Z assigned\n  expect first_touch pending\n}\n', encoding="utf-8")
+    events = tmp_path / "far.jsonl"
+    events.write_text('{"lead": "L-1", "at": "9989-06-01T10:00:00Z", "type": "assigned"}\n', encoding="utf-8")
+    named = "lead 'L-1', rule `first_touch`, cycle 1"
+    proc = run("explain", str(path), str(events), "--lead", "L-1", "--as-of", "9989-12-01T00:00:00Z")
+    assert proc.returncode == 2 and named in proc.stderr
+    proc = run("test", str(path))
+    assert proc.returncode == 1 and named in proc.stdout
 
 
 def test_diagnostics_come_by_file_line_and_column_and_errors_carry_no_tag(tmp_path):

@@ -771,7 +771,7 @@ def test_rev_path_from_a_git_repository(tmp_path):
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_an_argument_that_looks_like_an_option_never_reaches_git(tmp_path):
     """`REV:path` goes to `git show` as a revision only: `--output=FILE:x` is no file and no
-    revision (git would write FILE:x), and `git show` is told where its options end."""
+    revision (git would write FILE:x), so it is refused before git runs."""
     old, _, _ = _small_files(tmp_path)
     repo = _repo_with(tmp_path, old)
     proc = run("diff", "--", "--output=written:x", "agreement.sla", cwd=repo)

@@ -32,7 +32,10 @@ def small_inputs_in_parallel(monkeypatch):
 
 def run(capsys, *argv) -> tuple[int, str]:
     code = main(list(argv))
-    return code, capsys.readouterr().out
+    captured = capsys.readouterr()
+    # the outputs compared must be real ones: a run that failed (2) would match another failure
+    assert code in (0, 1), captured.err
+    return code, captured.out
 
 
 def messy_events(tmp_path: Path) -> list[Path]:
@@ -356,10 +359,31 @@ def test_a_worker_failure_is_raised_with_its_traceback(tmp_path, monkeypatch):
 
     monkeypatch.setattr(parallel, "run_stream", broken)
     plan = slacode.load(SPEC).plan
-    with pytest.raises(RuntimeError, match="ZeroDivisionError: in the worker"):
+    with pytest.raises(parallel.WorkerError, match="ZeroDivisionError: in the worker") as raised:
         parallel.run_parallel(plan, parallel.parallel_sources(files, None, 2), as_of_us(AS_OF), [], 2,
                               names=files)
     assert stream.run_stream is not broken
+    assert isinstance(raised.value, RuntimeError) and "Traceback" in raised.value.worker_traceback
+    assert "\n" not in str(raised.value)
+
+
+def test_a_worker_failure_on_the_command_line_is_one_line(tmp_path, monkeypatch, capsys):
+    """docs/cli.md: an internal error is one line on standard error (the traceback, the
+    worker's included, only with SLACODE_TRACEBACK=1), exit status 2."""
+    files = [str(p) for p in messy_events(tmp_path)]
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("in the worker")
+
+    monkeypatch.setattr(parallel, "run_stream", broken)
+    monkeypatch.delenv("SLACODE_TRACEBACK", raising=False)
+    assert main(["check", str(SPEC), *files, "--as-of", AS_OF, "--jobs", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("slacode: internal error: WorkerError: evaluation worker ")
+    assert "ZeroDivisionError: in the worker" in err and "Traceback" not in err
+    monkeypatch.setenv("SLACODE_TRACEBACK", "1")
+    assert main(["check", str(SPEC), *files, "--as-of", AS_OF, "--jobs", "2"]) == 2
+    assert "in the worker:\nTraceback" in capsys.readouterr().err
 
 
 def test_a_deadline_past_the_covered_years_is_the_same_error_in_parallel(tmp_path, capsys):

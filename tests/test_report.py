@@ -564,6 +564,8 @@ def test_report_command_errors_exit_2(tmp_path):
     assert proc.stdout == "", "refused before the report is printed, not after"
     proc = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", str(tmp_path))
     assert proc.returncode == 2 and "is a folder" in proc.stderr and proc.stdout == ""
+    proc = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", "")
+    assert proc.returncode == 2 and "needs the name of the file" in proc.stderr and proc.stdout == ""
 
 
 def test_due_times_under_a_minute_ago_are_zero_minutes_not_minus_zero():

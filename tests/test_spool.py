@@ -56,6 +56,22 @@ def test_a_spool_gives_back_what_was_written_in_order(written):
     spool.close()
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.lists(outcomes(), max_size=8), st.sampled_from([-1, 0, 64]))
+def test_a_spool_written_through_its_large_buffer_reads_back_through_a_small_one(written, buffering):
+    """The spools of a time-ordered run's buckets: written through SPOOL_BUFFER, then read
+    (many open at once) through a reader of their own on the same file."""
+    spool = Spool()
+    for o in written:
+        spool.write(o)
+    large = spool.file
+    assert spool.for_reading(buffering) is spool and large.closed
+    assert [same(a, b) for a, b in zip(written, spool)] == [True] * len(written)
+    assert len(list(spool)) == len(written)                          # and again, from the start
+    spool.close()
+    assert spool.file.closed
+
+
 def test_a_lead_with_diagnostics_keeps_them(tmp_path):
     agreement = slacode.load(SPEC)
     diags = []

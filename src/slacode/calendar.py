@@ -100,6 +100,7 @@ def _year_start_us(year: int) -> int:
 
 #: The first instant after the supported years.
 _END_US = _year_start_us(MAX_YEAR + 1)
+_PAST_COVERED = f"the deadline falls after {MAX_YEAR}, the last year calendars cover"
 
 
 def _year_of(instant: int) -> int:
@@ -419,7 +420,7 @@ class WallClock(_Clock):
         else:
             t = a_us + dur_us
         if t >= _END_US:                 # as a calendar's search stops there (and datetime soon after)
-            raise CalendarError(f"no deadline before the year {MAX_YEAR}")
+            raise CalendarError(_PAST_COVERED)
         return t
 
     def _span_us(self, a: int, b: int) -> int:
@@ -599,7 +600,7 @@ class Calendar(_Clock):
                 f"{MAX_IDLE_YEARS} years after {from_us(anchor, self.tz).isoformat()}"
             )
         if nxt > MAX_YEAR:
-            raise CalendarError(f"no deadline before the year {MAX_YEAR}")
+            raise CalendarError(_PAST_COVERED)
         self._ensure(_year_start_us(nxt))
 
     def _ensure(self, t_us: int) -> None:

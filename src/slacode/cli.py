@@ -269,8 +269,14 @@ def _internal_error(exc: BaseException) -> int:
         import traceback
 
         traceback.print_exception(exc)
+        worker = getattr(exc, "worker_traceback", None)     # where a worker process failed
+        if worker:
+            click.echo(f"in the worker:\n{worker}", err=True)
     if isinstance(exc, CalendarError):       # a working-time limit the data reached
         click.echo(f"slacode: {exc}", err=True)
+    elif isinstance(exc, OSError):           # the disk is full, a pipe broke: no bug of ours
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"slacode: {where}{exc.strerror or exc}", err=True)
     else:
         click.echo(f"slacode: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("  = hint: this is a bug in slacode; run again with SLACODE_TRACEBACK=1 set "

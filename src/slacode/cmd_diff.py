@@ -36,7 +36,7 @@ def git_show(spec: str) -> tuple[str | None, list]:
     from slacode.parse import decode
 
     try:
-        proc = subprocess.run(["git", "show", "--end-of-options", spec], capture_output=True, check=False)
+        proc = subprocess.run(["git", "show", spec], capture_output=True, check=False)   # (no spec starts with "-")
     except FileNotFoundError:
         _fail(f"{spec}: git is not installed, so REV:path cannot be read")
     except OSError as e:

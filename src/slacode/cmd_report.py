@@ -60,7 +60,7 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, tz, input_for
     from slacode.report import tables
     from slacode.report.progress import wanted
 
-    if html_file:
+    if html_file is not None:
         _check_writable(html_file)
     agreement = load_agreement(spec, events)
     known = {r.name for r in agreement.plan.rules} | ({"flow"} if agreement.plan.flow else set())
@@ -106,6 +106,8 @@ def _check_writable(path) -> None:
     report was printed: a missing folder, a folder given as the file, no permission."""
     import os
 
+    if not path:
+        _fail("--html needs the name of the file to write the dashboard to")
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         _fail(f"{path}: is a folder; give the file to write the dashboard to")

@@ -1,5 +1,6 @@
-"""A lead's events → verdicts: a pure fold (no clock, no I/O; what the module keeps between
-calls is only caches of texts, each a function of its key).
+"""A lead's events → verdicts: a pure fold (no clock, no I/O, no state kept between calls
+but the per-plan :class:`PlanInfo`; the caches of texts are in :mod:`slacode.texts` and
+:mod:`slacode.verdict`, each entry a function of its key).
 
 :class:`LeadFold` takes one lead's records in processing order (timestamp, then input
 order) and keeps what the verdicts need: cycles with their start, pauses, attempts and

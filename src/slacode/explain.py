@@ -4,6 +4,7 @@ describing what changed after each event, so it can never disagree with ``check`
 """
 from __future__ import annotations
 
+from slacode.calendar import CalendarError
 from slacode.evaluate import LeadFold, target_segments
 from slacode.texts import when as _when, work_text
 
@@ -36,9 +37,14 @@ def _has_deadline(rp) -> bool:
     return rp.kind != "attempts" or any(c.kind == "at_least_within" for c in rp.clauses)
 
 
-def _due(cyc, until: int) -> int:
-    """The cycle's deadline, with its pauses as known at ``until``."""
-    return cyc.line.clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(until))
+def _due(cyc, until: int, lead: str, rule: str) -> int:
+    """The cycle's deadline, with its pauses as known at ``until`` (one past the years
+    calendars cover is named with its lead, rule and cycle, as `check` names it)."""
+    try:
+        return cyc.line.clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(until))
+    except CalendarError as e:
+        raise CalendarError(f"lead {lead!r}, rule `{rule}`, cycle {cyc.number} (started "
+                            f"{_when(cyc.start, cyc.line.clock.tz)}): {e}") from e
 
 
 def _line_text(rp, cyc) -> str:
@@ -71,7 +77,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
             rp = rf.plan
             name = rp.name
             if open_before is not None and open_before.closed_at == rec.at and open_before.close_kind:
-                out.append(f"    {name}: " + _closing_text(rp, open_before))
+                out.append(f"    {name}: " + _closing_text(rp, open_before, lead))
             if len(rf.cycles) > n_before:
                 for cyc in rf.cycles[n_before:]:
                     if not _has_deadline(rp):
@@ -83,7 +89,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                         out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}), paused "
                                    "(the pause condition holds): its clock starts when the pause ends")
                         continue
-                    due = _due(cyc, cyc.start)
+                    due = _due(cyc, cyc.start, lead, name)
                     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
                                f"due {_when(due, clock.tz)} unless paused")
             elif rf.untracked > untracked_before:
@@ -98,7 +104,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                     text = f"    {name}: cycle {cyc.number} resumes"
                     if _has_deadline(rp):           # the deadline, now that the clock runs again
                         clock = cyc.line.clock
-                        due = _due(cyc, rec.at)
+                        due = _due(cyc, rec.at, lead, name)
                         text += f"; due {_when(due, clock.tz)} unless paused again"
                     out.append(text)
                 if len(cyc.attempts) > att_before:
@@ -107,7 +113,7 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                         + f" in cycle {cyc.number}"
                     if n and len(cyc.attempts) == n:        # the Nth: on time or not
                         clock = cyc.line.clock
-                        due = _due(cyc, rec.at)
+                        due = _due(cyc, rec.at, lead, name)
                         text += (f": the {n} attempts are made, by the deadline {_when(due, clock.tz)}"
                                  if rec.at <= due else f": the {n} attempts are made, after the deadline "
                                  f"{_when(due, clock.tz)}")
@@ -123,13 +129,13 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
     return out
 
 
-def _closing_text(rp, cyc) -> str:
+def _closing_text(rp, cyc, lead: str) -> str:
     """What closing ``cyc`` meant for its deadline (the cycle closed at the event just fed)."""
     word = {"stop": "stopped", "cancel": "cancelled", "restart": "restarted"}[cyc.close_kind]
     if not _has_deadline(rp):
         return f"cycle {cyc.number} {word}"
     clock = cyc.line.clock
-    due = _due(cyc, cyc.closed_at)
+    due = _due(cyc, cyc.closed_at, lead, rp.name)
     worked = clock.working_us(cyc.start, cyc.closed_at, cyc.pause_list(cyc.closed_at))
     counted = f"{work_text(worked)} of {clock.time_words} counted, due was {_when(due, clock.tz)}"
     n = cyc.line.n

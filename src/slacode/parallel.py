@@ -252,8 +252,18 @@ def _meta(workdir: str, k: int, exitcode: int | None) -> dict:
     if "calendar" in meta:
         raise CalendarError(meta["calendar"])
     if "crash" in meta:
-        raise RuntimeError(f"evaluation worker {k} failed:\n{meta['crash']}")
+        raise WorkerError(k, meta["crash"])
     return meta
+
+
+class WorkerError(RuntimeError):
+    """An evaluation worker failed: the message is its last line (the exception), the
+    worker's whole traceback is ``worker_traceback``."""
+
+    def __init__(self, k: int, worker_traceback: str):
+        lines = worker_traceback.strip().splitlines()
+        super().__init__(f"evaluation worker {k} failed: {lines[-1] if lines else 'no traceback'}")
+        self.worker_traceback = worker_traceback
 
 
 def _ranges_disjoint(metas: list[dict]) -> bool:

@@ -93,6 +93,7 @@ _TEST_SLIPS = frozenset(("SLA328", "SLA329", "SLA330"))
 
 def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
     from slacode.codes.events import AFTER_AS_OF
+    from slacode.calendar import CalendarError
     from slacode.evaluate import as_of_us, evaluate_records
     from slacode.verdict import iso
     from slacode.events import records_from_objects
@@ -120,7 +121,11 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
     # the test's events, cited by their line in the file (not their place in the test)
     records = [r._replace(line=lines[r.line - 1], ref=r.ref if r.id else str(lines[r.line - 1]))
                for r in records_from_objects(events, diagnostics=diags, as_of_us=as_of)]
-    outcome = evaluate_records(agreement.plan, list(records), as_of, diags)
+    try:
+        outcome = evaluate_records(agreement.plan, list(records), as_of, diags)
+    except CalendarError as e:                  # a deadline past the years calendars cover
+        result.error = str(e)
+        return result
     # an event the test cannot use as written (a repeated id is ignored, §4) is a mistake
     # in the test: it fails with the reason, never passes without that event
     problems = [d for d in outcome.diagnostics
