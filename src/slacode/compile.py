@@ -492,8 +492,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         counts = compile_triggers(rule.triggers("count"), segments) if rule.of("count") else (
             Trigger("event", type=DEFAULT_COUNT_TYPE),)
         require = tuple(f.name for c in rule.of("require") for f in c.fields)
-        starts_t = compile_triggers(rule.triggers("start_on"), segments)
-        stops_t = compile_triggers(rule.triggers("stop_on"), segments)
+        starts_t = starts                       # each list compiled once: the plan's triggers
+        stops_t = compile_triggers(rule.triggers("stop_on"), segments)     # and its matchers agree
         cancels_t = compile_triggers(rule.triggers("cancel_on"), segments)
         restarts_t = compile_triggers(rule.triggers("restart_on"), segments)
         counts_t = counts if rule.rule_kind == "attempts" else ()
@@ -509,9 +509,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         rules.append(RulePlan(
             name=rule.name.value, kind=rule.rule_kind, owner=rule.owner.value if rule.owner else None,
             index=index[id(rule)], starts=starts, start_when=start_when,
-            stops=compile_triggers(rule.triggers("stop_on"), segments),
-            cancels=compile_triggers(rule.triggers("cancel_on"), segments),
-            restarts=compile_triggers(rule.triggers("restart_on"), segments),
+            stops=stops_t, cancels=cancels_t, restarts=restarts_t,
             pause=pause_pred, lines=tuple(lines),
             warn=_share(warn[0].percent) if warn else None, require=require,
             counts=counts_t, clauses=tuple(clauses),
