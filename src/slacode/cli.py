@@ -53,6 +53,18 @@ def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list
     return found
 
 
+def files_to_read(paths: tuple[str, ...], stdin: str = "-") -> tuple[list[Path], list[str], bool]:
+    """The agreement files that PATH arguments name (:func:`agreement_files`), the arguments
+    that do not exist, and whether ``stdin`` is among them; a usage error when there is
+    nothing at all to read."""
+    missing: list[str] = []
+    files = agreement_files(tuple(p for p in paths if p != stdin), missing)
+    if not files and stdin not in paths:
+        _fail(f"{', '.join(missing)}: no such file or folder" if missing and len(missing) == len(paths)
+              else "no .sla files found in " + ", ".join(paths))
+    return files, missing, stdin in paths
+
+
 def read_agreement_text(path: Path):
     from slacode.api import read_source
 
@@ -155,12 +167,7 @@ def lint(paths, fmt, strict, exit_zero):
     from slacode.diagnostics import sort_diagnostics
     from slacode.reporters import diagnostics_json, diagnostics_text, summary_line
 
-    stdin = "-" in paths
-    missing: list[str] = []
-    files = agreement_files(tuple(p for p in paths if p != "-"), missing)
-    if not files and not stdin:
-        _fail((f"{', '.join(missing)}: no such file or folder" if missing and len(missing) == len(paths)
-               else "no .sla files found in " + ", ".join(paths)))
+    files, missing, stdin = files_to_read(paths)
     diags, sources = [], {}
     for path in files:
         text, file_diags = read_agreement_text(path)
@@ -650,12 +657,7 @@ def test_cmd(paths, fmt):
     """Run the `test` blocks of agreements (files or folders; `-` reads standard input)."""
     from slacode import testing
 
-    broken: list[str] = []
-    stdin = "-" in paths
-    files = agreement_files(tuple(p for p in paths if p != "-"), broken)
-    if not files and not stdin:
-        _fail((f"{', '.join(broken)}: no such file or folder" if broken and len(broken) == len(paths)
-               else "no .sla files found in " + ", ".join(paths)))
+    files, broken, stdin = files_to_read(paths)
     for p in broken:                                # said now; the others still run
         click.echo(f"slacode: {p}: no such file or folder", err=True)
     loaders = [(str(path), lambda path=path: load_agreement(str(path))) for path in files]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from slacode.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _color, _fail, agreement_files
+from slacode.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _color, files_to_read
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -44,11 +44,7 @@ class Outcome:
               help="Print a unified diff instead of writing files; exit 1 if a file would change.")
 def fmt(paths, check, show_diff):
     """Rewrite agreements in the canonical layout, keeping every comment (`-` for stdin)."""
-    missing: list[str] = []
-    files = agreement_files(tuple(p for p in paths if p != STDIN), missing)
-    if not files and STDIN not in paths:
-        _fail((f"{', '.join(missing)}: no such file or folder" if missing and len(missing) == len(paths)
-               else "no .sla files found in " + ", ".join(paths)))
+    files, missing, _ = files_to_read(paths, STDIN)
     for p in missing:                   # said now; the others are still formatted
         click.echo(f"slacode: {p}: no such file or folder", err=True)
     write = not (check or show_diff)
