@@ -917,21 +917,32 @@ def _holiday_codes_table() -> dict[str, list[str]] | None:
     path = os.path.join(base, "slacode", f"holidays-{copy:08x}.json")
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            cached = json.load(f)
+        if _is_codes_table(cached):             # anything else (a truncated or foreign file) is rebuilt
+            return cached
     except (OSError, ValueError):
         pass
     import holidays as holidays_pkg
 
     table = {c: list(subs) for c, subs in holidays_pkg.list_supported_countries().items()}
+    tmp = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(table, f)
         os.replace(tmp, path)
-    except OSError:
-        pass
+    except OSError:                             # no cache then; leave no half-written file
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
     return table
+
+
+def _is_codes_table(value) -> bool:
+    return (isinstance(value, dict) and bool(value)
+            and all(isinstance(k, str) and isinstance(v, list) and all(isinstance(s, str) for s in v)
+                    for k, v in value.items()))
 
 
 def _country_classes() -> dict[str, str]:
