@@ -195,15 +195,10 @@ def _at_line(d, lines: list) -> str:
 
 
 def _expect_text(exp: m.Expect) -> str:
-    parts = ["expect", exp.rule.value + (f".{exp.clause.value}" if exp.clause else "")]
-    if exp.period is not None:
-        parts.append(f'period "{exp.period.value}"')
-    if exp.cycle is not None:
-        parts.append(f"cycle {exp.cycle}")
-    parts.append(exp.status)
-    if exp.due is not None:
-        parts.append(f"due {exp.due.text}")
-    return " ".join(parts)
+    """The expectation as `fmt` writes it (a period with a quote in it escaped)."""
+    from slacode.fmt import one_line
+
+    return one_line(exp)
 
 
 def run_tests(agreement: m.Agreement) -> list[TestResult]:
