@@ -721,3 +721,15 @@ test "labels" {{
 '''
     found = [(d.code, d.line) for d in slacode.lint(text) if d.code == "SLA330"]
     assert found == ([] if fine else [("SLA330", 9)])
+
+
+def test_a_check_module_imported_again_does_not_report_twice():
+    import importlib
+
+    import slacode.checks.style as style
+    from slacode.checks import registry
+
+    text = 'agreement "t" { timezone "UTC"; teams sales }\nsegment Hot = score >= 80\n'
+    before, count = slacode.lint(text), len(registry.CHECKS)
+    importlib.reload(style)
+    assert len(registry.CHECKS) == count and slacode.lint(text) == before
