@@ -1,0 +1,189 @@
+"""Predicates compared by meaning: a normal form, a sound `implies` and disjointness (LANGUAGE.md §9),
+so that a segment can be said to have widened or narrowed."""
+from __future__ import annotations
+
+
+from slacode import model as m
+
+
+# ----------------------------------------------------------------- predicate logic
+#
+# Predicates are compared by meaning where that is easy to be sure of: a normal form
+# (segments inlined, `==` as a one-value `in`, nested and/or flattened) and a sound but
+# incomplete implication test. `implies(a, b)` is True only when every lead that satisfies
+# `a` satisfies `b`; "don't know" is False. Widened = old implies new and not the reverse.
+
+def _norm_value(v: m.Value):
+    if v.kind == "number":          # int or float as written: Python compares them exactly
+        return ("num", v.value)     # (as floats, 10**20 and 10**20 + 1 would be equal)
+    return (v.kind, v.value)
+
+
+def _field_key(f: m.FieldRef):
+    return ("state",) if f.is_state else ("field", f.name)
+
+
+def normal_pred(p, segments: dict, _stack: tuple = ()):
+    """The normal form of a predicate (a nested tuple), with segment references inlined."""
+    kind = p.kind
+    if kind in ("or", "and"):
+        items: list = []
+        for i in p.items:
+            n = normal_pred(i, segments, _stack)
+            items.extend(n[1] if n[0] == kind else [n])
+        return (kind, tuple(dict.fromkeys(items)))
+    if kind == "not":
+        inner = normal_pred(p.item, segments, _stack)
+        if inner[0] == "not":                           # not not P is P
+            return inner[1]
+        if inner[0] == "exists":                        # not (x exists) is x missing
+            return ("exists", inner[1], not inner[2])
+        if inner[0] == "bool":
+            return ("bool", not inner[1])
+        return ("not", inner)
+    if kind == "bool":
+        return ("bool", bool(p.value))
+    if kind == "segment":
+        name = p.name.value
+        decl = segments.get(name)
+        if decl is None or name in _stack:
+            return ("segment?", name)
+        return normal_pred(decl.predicate, segments, _stack + (name,))
+    f = _field_key(p.field)
+    if kind == "compare":
+        if p.op == "==":
+            return ("in", f, frozenset({_norm_value(p.value)}), False)
+        if p.op == "!=":
+            return ("ne", f, _norm_value(p.value))
+        return ("cmp", f, p.op, _norm_value(p.value))
+    if kind == "member":
+        return ("in", f, frozenset(_norm_value(v) for v in p.values), p.negated)
+    if kind == "exists":
+        return ("exists", f, p.negated)
+    if kind == "text":
+        return ("text", f, p.op, p.text.value)
+    raise ValueError(kind)  # pragma: no cover
+
+
+def implies(a, b) -> bool:
+    """True when every lead satisfying normal form ``a`` satisfies ``b`` (sound, not
+    complete: False also means "cannot tell")."""
+    if a == b:
+        return True
+    if b == ("bool", True) or a == ("bool", False):
+        return True
+    if a[0] == "or":
+        return all(implies(x, b) for x in a[1])
+    if b[0] == "and":
+        return all(implies(a, y) for y in b[1])
+    if a[0] == "and" and any(implies(x, b) for x in a[1]):
+        return True
+    if b[0] == "or" and any(implies(a, y) for y in b[1]):
+        return True
+    if a[0] == "not" and b[0] == "not":
+        return implies(b[1], a[1])
+    if b[0] == "not":
+        return _disjoint(a, b[1])
+    return _atom_implies(a, b)
+
+
+def _interval(atom):
+    """The numbers (or texts) an order comparison or a finite `in` allows:
+    ``(kind, low, low_incl, high, high_incl)`` or a finite set, or None."""
+    if atom[0] == "cmp":
+        op, (vk, v) = atom[2], atom[3]
+        if vk not in ("num", "string"):
+            return None
+        if op in (">", ">="):
+            return (vk, v, op == ">=", None, False)
+        return (vk, None, False, v, op == "<=")
+    return None
+
+
+def _in_interval(kind, x, iv) -> bool:
+    vk, lo, lo_inc, hi, hi_inc = iv
+    if kind != vk:
+        return False
+    if lo is not None and (x < lo or (x == lo and not lo_inc)):
+        return False
+    if hi is not None and (x > hi or (x == hi and not hi_inc)):
+        return False
+    return True
+
+
+def _interval_within(a, b) -> bool:
+    """Interval ``a`` inside interval ``b`` (same kind of value)."""
+    if a[0] != b[0]:
+        return False
+    _, alo, alo_inc, ahi, ahi_inc = a
+    _, blo, blo_inc, bhi, bhi_inc = b
+    if blo is not None:
+        if alo is None or alo < blo or (alo == blo and alo_inc and not blo_inc):
+            return False
+    if bhi is not None:
+        if ahi is None or ahi > bhi or (ahi == bhi and ahi_inc and not bhi_inc):
+            return False
+    return True
+
+
+_NEEDS_VALUE = ("cmp", "in", "ne", "text")
+
+
+def _atom_implies(a, b) -> bool:
+    if a[0] not in _NEEDS_VALUE + ("exists",) or b[0] not in _NEEDS_VALUE + ("exists",):
+        return False
+    if a[1] != b[1]:
+        return False
+    if b[0] == "exists":
+        if b[2]:                                        # `missing`
+            return a[0] == "exists" and a[2]
+        return a[0] in _NEEDS_VALUE or (a[0] == "exists" and not a[2])
+    if a[0] == "in" and not a[3]:
+        values = a[2]
+        if b[0] == "in" and not b[3]:
+            return values <= b[2]
+        if b[0] == "cmp":
+            iv = _interval(b)
+            return iv is not None and all(_in_interval(k, v, iv) for k, v in values)
+        if b[0] == "text":
+            return all(k == "string" and _text_holds(b[2], b[3], v) for k, v in values)
+        return False
+    if a[0] == "in" and a[3] and b[0] == "in" and b[3]:
+        return b[2] <= a[2]
+    if a[0] == "cmp" and b[0] == "cmp":
+        ia, ib = _interval(a), _interval(b)
+        return ia is not None and ib is not None and _interval_within(ia, ib)
+    if a[0] == "text" and b[0] == "text":
+        if b[2] == "contains":
+            return b[3] in a[3]
+        return a[2] == "starts_with" and a[3].startswith(b[3])
+    return False
+
+
+def _text_holds(op: str, text: str, value: str) -> bool:
+    return text in value if op == "contains" else value.startswith(text)
+
+
+def _disjoint(a, b) -> bool:
+    """No lead satisfies both (sound, not complete)."""
+    if a[0] == "exists" and a[2]:                       # `missing` vs anything needing a value
+        return b[0] in _NEEDS_VALUE and a[1] == b[1] or b == ("exists", a[1], False)
+    if b[0] == "exists" and b[2]:
+        return _disjoint(b, a)
+    if a[0] == "in" and b[0] == "in" and a[1] == b[1] and not a[3] and not b[3]:
+        return not (a[2] & b[2])
+    return False
+
+
+def compare_preds(old_pred, old_segments, new_pred, new_segments) -> str | None:
+    """``None`` when equivalent, else ``widened``, ``narrowed`` or ``changed``."""
+    a = normal_pred(old_pred, old_segments)
+    b = normal_pred(new_pred, new_segments)
+    forward, backward = implies(a, b), implies(b, a)
+    if forward and backward:
+        return None
+    if forward:
+        return "widened"
+    if backward:
+        return "narrowed"
+    return "changed"
