@@ -10,7 +10,7 @@ import orjson
 
 from slacode.diagnostics import sort_by_place
 from slacode.verdict import VERDICT_KEYS, as_text
-from slacode.reporters import plural as _plural
+from slacode.texts import plural as _plural
 
 
 _STATUS_COLOR = {"met": "32", "breached": "1;31", "at_risk": "33", "paused": "36", "pending": "37",

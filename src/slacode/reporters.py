@@ -17,14 +17,7 @@ from typing import Iterable, Mapping
 from urllib.parse import quote
 
 from slacode.diagnostics import Diagnostic
-
-
-def plural(n: int, word: str) -> str:
-    """``1 file``, ``2 files``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-_plural = plural
+from slacode.texts import plural as _plural
 
 
 def diagnostic_text(d: Diagnostic, source: str | None = None, color: bool = False) -> str:

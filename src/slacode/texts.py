@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from slacode.instants import when
 
-__all__ = ["gap_text", "percent_text", "span_text", "when", "window_text", "work_text"]
+__all__ = ["gap_text", "percent_text", "plural", "span_text", "when", "window_text", "work_text"]
+
+
+def plural(n: int, word: str) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def work_text(us: int) -> str:
