@@ -481,13 +481,26 @@ class Teams(Node):
 AgreementItem = Annotated[Union[Version, Timezone, Teams], Field(discriminator="kind")]
 
 
-class AgreementDecl(Node):
-    kind: Literal["agreement"] = "agreement"
-    id: StringLit
-    items: tuple[AgreementItem, ...] = ()
+class Block(Node):
+    """A declaration whose body is a list of ``items``, each with a ``kind``."""
 
     def _first(self, kind):
         return next((i for i in self.items if i.kind == kind), None)
+
+
+class OwnedBlock(Block):
+    """A :class:`Block` with an `owner` item (targets and quotas)."""
+
+    @property
+    def owner(self) -> Name | None:
+        item = self._first("owner")
+        return item.team if item else None
+
+
+class AgreementDecl(Block):
+    kind: Literal["agreement"] = "agreement"
+    id: StringLit
+    items: tuple[AgreementItem, ...] = ()
 
     @property
     def version(self) -> str | None:
@@ -643,18 +656,10 @@ class TargetGoal(Node):
 TargetItem = Annotated[Union[Owner, TargetRule, TargetGoal], Field(discriminator="kind")]
 
 
-class TargetDecl(Node):
+class TargetDecl(OwnedBlock):
     kind: Literal["target"] = "target"
     name: Name
     items: tuple[TargetItem, ...] = ()
-
-    def _first(self, kind):
-        return next((i for i in self.items if i.kind == kind), None)
-
-    @property
-    def owner(self) -> Name | None:
-        item = self._first("owner")
-        return item.team if item else None
 
     @property
     def rule(self) -> TargetRule | None:
@@ -675,18 +680,10 @@ class QuotaGoal(Node):
 QuotaItem = Annotated[Union[Owner, Count, QuotaGoal], Field(discriminator="kind")]
 
 
-class QuotaDecl(Node):
+class QuotaDecl(OwnedBlock):
     kind: Literal["quota"] = "quota"
     name: Name
     items: tuple[QuotaItem, ...] = ()
-
-    def _first(self, kind):
-        return next((i for i in self.items if i.kind == kind), None)
-
-    @property
-    def owner(self) -> Name | None:
-        item = self._first("owner")
-        return item.team if item else None
 
     @property
     def count(self) -> Count | None:
