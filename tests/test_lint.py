@@ -18,7 +18,7 @@ from slacode.checks import registry
 from slacode.checks.context import Context, clause_keys, did_you_mean
 from slacode.checks.expr import ExprError, constant_values, evaluate_expr
 from slacode.checks.graph import cycles
-from slacode.checks.logic import implies, is_false
+from slacode.logic import never_holds, pred_implies
 from tests.conftest import ROOT, language_example, needs_shared, shared_agreements
 
 HEADER = 'agreement "t" {\n  timezone "UTC"\n  teams sales\n}\n'
@@ -295,15 +295,15 @@ def test_narrow_segment_after_a_broader_one_never_applies():
 def test_implies(p, q, expected):
     a = build(f"segment p = {p}\nsegment q = {q}\n")
     segs = a.segments
-    assert implies(segs["p"].predicate, segs["q"].predicate, segs) is expected
+    assert pred_implies(segs["p"].predicate, segs["q"].predicate, segs) is expected
 
 
 def test_implies_follows_segments_and_stops_at_circles():
     a = build("segment x = y\nsegment y = x\nsegment z = score > 1\n")
     segs = a.segments
-    assert implies(segs["z"].predicate, segs["z"].predicate, segs)
-    assert not implies(segs["x"].predicate, segs["z"].predicate, segs)   # terminates
-    assert is_false(build("segment f = x > 1 and false\n").segments["f"].predicate)
+    assert pred_implies(segs["z"].predicate, segs["z"].predicate, segs)
+    assert not pred_implies(segs["x"].predicate, segs["z"].predicate, segs)   # terminates
+    assert never_holds(build("segment f = x > 1 and false\n").segments["f"].predicate)
 
 
 # --------------------------------------------------------------------- start / stop

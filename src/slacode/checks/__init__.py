@@ -12,7 +12,8 @@ Reusable helpers:
   :func:`slacode.checks.expr.constant_values` — every constant's value;
 * :func:`slacode.checks.context.clause_keys` — a rule's verdict clause keys
   (``within``, ``require``, ``gap``, ``gap_2`` …), :func:`~slacode.checks.context.default_clause`;
-* :func:`slacode.checks.logic.implies` — does one predicate always imply another.
+* :func:`slacode.logic.pred_implies` — does one predicate always imply another
+  (:mod:`slacode.logic`, shared with the diff).
 """
 from __future__ import annotations
 

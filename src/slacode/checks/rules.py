@@ -11,7 +11,7 @@ from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
 from slacode.checks.context import Context, line_of, walk_pred
-from slacode.checks.logic import implies, is_false
+from slacode.logic import never_holds, pred_implies
 from slacode.checks.names import kind_word
 from slacode.checks.registry import rule
 
@@ -244,12 +244,12 @@ def _why_unreachable(ctx: Context, line, name: str, earlier: list, segs) -> Diag
     if name not in segs:
         return None
     pred = segs[name].predicate
-    if is_false(pred, segs):
+    if never_holds(pred, segs):
         return ctx.diag(codes.UNREACHABLE_LINE, f"this line never applies: segment `{name}` can never hold", line,
                         hint=f"fix the predicate of `{name}` or remove the line")
     for prev in earlier:
         other = prev.segment.value
-        if other in segs and implies(pred, segs[other].predicate, segs):
+        if other in segs and pred_implies(pred, segs[other].predicate, segs):
             return ctx.diag(codes.UNREACHABLE_LINE,
                             f"this `for {name}` line never applies: every lead in `{name}` is also in `{other}`, "
                             f"whose line comes first ({line_of(prev)})", line,
@@ -268,7 +268,7 @@ def _same_trigger(start: m.Trigger, stop: m.Trigger, segs) -> str | None:
         return f"{start.kind} {', '.join(common)}" if common else None
     if start.type.value != stop.type.value:
         return None
-    if implies(start.where, stop.where, segs) if start.where is not None else stop.where is None:
+    if pred_implies(start.where, stop.where, segs):
         return describe_trigger(start)
     return None
 

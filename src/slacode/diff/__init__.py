@@ -18,13 +18,13 @@ Two pure functions:
 
 Neither function reads files or the clock; :mod:`slacode.cmd_diff` is the command. The
 package holds one module per job: :mod:`~slacode.diff.changes` (the semantic diff),
-:mod:`~slacode.diff.logic` (predicates compared by meaning), :mod:`~slacode.diff.impact`
-and :mod:`~slacode.diff.render` (text and JSON).
+:mod:`~slacode.diff.impact` and :mod:`~slacode.diff.render` (text and JSON); predicates
+are compared by meaning with :mod:`slacode.logic`.
 """
 from slacode.diff.changes import Change, days_text, pred_text, semantic_diff
 from slacode.diff.impact import ClauseImpact, Impact, LeadChange, impact
-from slacode.diff.logic import compare_preds, implies, normal_pred
 from slacode.diff.render import render_text, to_json_dict
+from slacode.logic import compare_preds, implies, normal_pred
 
 __all__ = ["Change", "ClauseImpact", "Impact", "LeadChange", "compare_preds", "days_text", "impact",
            "implies", "normal_pred", "pred_text", "render_text", "semantic_diff", "to_json_dict"]

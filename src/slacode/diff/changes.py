@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from slacode import model as m
-from slacode.diff.logic import compare_preds, normal_pred
+from slacode.logic import compare_preds, normal_pred
 from slacode.fmt import one_line, string as _string   # the formatter's printer renders every line
 
 DAY_SECONDS = 86_400

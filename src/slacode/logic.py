@@ -1,21 +1,45 @@
-"""Predicates compared by meaning: a normal form, a sound `implies` and disjointness (LANGUAGE.md §9),
-so that a segment can be said to have widened or narrowed."""
+"""Predicates compared by meaning (LANGUAGE.md §9): a normal form, a sound implication
+test and disjointness. One engine serves the checks (a `for` line that never applies, a
+trigger that both starts and stops a rule) and the diff (a segment widened or narrowed).
+
+Predicates are compared by meaning where that is easy to be sure of: a normal form
+(segments inlined, a circle of segments cut off, `==` as a one-value `in`, a state name as
+the same text, nested and/or flattened, `true`/`false` folded away) and a sound but
+incomplete implication test. ``implies(a, b)`` is True only when every lead that satisfies
+``a`` satisfies ``b``, whatever its fields; False means "cannot tell". It follows §9: a
+missing field makes every comparison false, so any comparison that holds proves that its
+field exists; a number never equals a string.
+"""
 from __future__ import annotations
 
+from typing import Mapping
 
 from slacode import model as m
 
+_TRUE = ("bool", True)
+_FALSE = ("bool", False)
 
-# ----------------------------------------------------------------- predicate logic
-#
-# Predicates are compared by meaning where that is easy to be sure of: a normal form
-# (segments inlined, `==` as a one-value `in`, nested and/or flattened) and a sound but
-# incomplete implication test. `implies(a, b)` is True only when every lead that satisfies
-# `a` satisfies `b`; "don't know" is False. Widened = old implies new and not the reverse.
+
+def pred_implies(p, q, segments: Mapping | None = None) -> bool:
+    """:func:`implies` of two predicates (model nodes); None stands for "always"."""
+    if q is None:
+        return True
+    segments = segments or {}
+    a = _TRUE if p is None else normal_pred(p, segments)
+    return implies(a, normal_pred(q, segments))
+
+
+def never_holds(pred, segments: Mapping | None = None) -> bool:
+    """Whether ``pred`` can be seen never to hold (the literal `false`, possibly through
+    segments, `and` with a false part, `or` of false parts, `not true`)."""
+    return normal_pred(pred, segments or {}) == _FALSE
+
 
 def _norm_value(v: m.Value):
     if v.kind == "number":          # int or float as written: Python compares them exactly
         return ("num", v.value)     # (as floats, 10**20 and 10**20 + 1 would be equal)
+    if v.kind == "name":            # `state == on_hold` is `state == "on_hold"`
+        return ("string", v.value)
     return (v.kind, v.value)
 
 
@@ -23,15 +47,22 @@ def _field_key(f: m.FieldRef):
     return ("state",) if f.is_state else ("field", f.name)
 
 
-def normal_pred(p, segments: dict, _stack: tuple = ()):
+def normal_pred(p, segments: Mapping, _stack: tuple = ()):
     """The normal form of a predicate (a nested tuple), with segment references inlined."""
     kind = p.kind
     if kind in ("or", "and"):
+        absorbing, neutral = (_TRUE, _FALSE) if kind == "or" else (_FALSE, _TRUE)
         items: list = []
         for i in p.items:
             n = normal_pred(i, segments, _stack)
-            items.extend(n[1] if n[0] == kind else [n])
-        return (kind, tuple(dict.fromkeys(items)))
+            if n == absorbing:
+                return absorbing
+            if n != neutral:
+                items.extend(n[1] if n[0] == kind else [n])
+        items = list(dict.fromkeys(items))
+        if not items:
+            return neutral
+        return items[0] if len(items) == 1 else (kind, tuple(items))
     if kind == "not":
         inner = normal_pred(p.item, segments, _stack)
         if inner[0] == "not":                           # not not P is P
@@ -147,6 +178,8 @@ def _atom_implies(a, b) -> bool:
             return iv is not None and all(_in_interval(k, v, iv) for k, v in values)
         if b[0] == "text":
             return all(k == "string" and _text_holds(b[2], b[3], v) for k, v in values)
+        if b[0] == "ne":                                # a number never equals a string (§9)
+            return all(k == b[2][0] and v != b[2][1] for k, v in values)
         return False
     if a[0] == "in" and a[3] and b[0] == "in" and b[3]:
         return b[2] <= a[2]

@@ -1,0 +1,86 @@
+"""slacode.logic: one implication engine for the checks and the diff; it may say "cannot
+tell", never a wrong yes."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import slacode
+from slacode.compile import compile_pred
+from slacode.logic import compare_preds, never_holds, normal_pred, pred_implies
+
+HEAD = 'agreement "x" { teams s }\nstates { mql\n sal\n on_hold }\n'
+
+
+def segments(text: str) -> dict:
+    return slacode.loads(HEAD + text).segments
+
+
+def pred(text: str):
+    return segments(f"segment s1 = {text}\n")["s1"].predicate
+
+
+def test_true_and_false_fold_away():
+    assert normal_pred(pred("x > 1 and true"), {}) == normal_pred(pred("x > 1"), {})
+    assert normal_pred(pred("x > 1 or false"), {}) == normal_pred(pred("x > 1"), {})
+    assert normal_pred(pred("x > 1 or not false"), {}) == ("bool", True)
+    for never in ["false", "x > 1 and false", "false or (y == 2 and false)", "not true", "not (x > 1 or true)"]:
+        assert never_holds(pred(never), {}), never
+    for maybe in ["x > 1", "x > 1 and not false", "x > 1 or false or y == 1"]:
+        assert not never_holds(pred(maybe), {}), maybe
+
+
+def test_a_state_name_is_its_text():
+    assert compare_preds(pred("state == on_hold"), {}, pred('state == "on_hold"'), {}) is None
+    assert pred_implies(pred("state in [mql, sal]"), pred('state != "on_hold"'))
+
+
+def test_none_is_always():
+    assert pred_implies(pred("x > 1"), None)
+    assert pred_implies(None, pred("true"))
+    assert not pred_implies(None, pred("x > 1"))
+
+
+def test_equality_proves_inequality_only_with_the_same_kind_of_value():
+    assert pred_implies(pred('c == "US"'), pred('c != "BR"'))
+    assert pred_implies(pred("n == 4"), pred("n != 4.5"))
+    assert not pred_implies(pred("n == 4"), pred("n != 4.0"))
+    assert not pred_implies(pred("n == 4"), pred('n != "4"'))     # a number never equals a string: false
+
+
+_VALUES = st.one_of(st.none(), st.integers(-3, 12), st.sampled_from([2.5, True, "a", "ab", "b", "mql", ""]))
+_STATES = st.sampled_from([None, "mql", "sal", "on_hold"])
+_ATOMS = st.sampled_from(["x >= 3", "x > 3", "x <= 5", "x == 4", "x != 4", "x != 2.5", "x != \"a\"",
+                          "x in [1, 4, 9]", "x in [\"a\", 4]", "x not in [4]", "x exists", "x missing",
+                          "x == true", "x != false", "y == 1", "y in [1, 2]", "x contains \"a\"",
+                          "x starts with \"ab\"", "x < 10", "state == mql", "state != sal",
+                          "state in [mql, on_hold]", "state not in [mql]", 'state == "sal"', "state exists",
+                          "hot", "true", "false"])
+
+
+@st.composite
+def _preds(draw, depth=2):
+    if depth == 0 or draw(st.booleans()):
+        return draw(_ATOMS)
+    op = draw(st.sampled_from(["and", "or", "not"]))
+    if op == "not":
+        return f"not ({draw(_preds(depth - 1))})"
+    return f"({draw(_preds(depth - 1))}) {op} ({draw(_preds(depth - 1))})"
+
+
+_LEADS = st.lists(st.tuples(st.fixed_dictionaries({"x": _VALUES, "y": _VALUES}), _STATES), min_size=1, max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_preds(), _preds(), _LEADS)
+def test_implication_and_never_are_sound(a, b, leads):
+    segs = segments(f"segment hot = x >= 8 and y exists\nsegment p = {a}\nsegment q = {b}\n")
+    pa, pb = segs["p"].predicate, segs["q"].predicate
+    fa, fb = compile_pred(pa, segs), compile_pred(pb, segs)
+    proven, never = pred_implies(pa, pb, segs), never_holds(pa, segs)
+    for values, state in leads:
+        fields = {k: v for k, v in values.items() if v is not None}
+        if fa(fields, state, set()):
+            assert not never, (a, fields, state)
+            if proven:
+                assert fb(fields, state, set()), (a, b, fields, state)
