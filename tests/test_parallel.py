@@ -14,7 +14,7 @@ import slacode
 from slacode import parallel
 from slacode.cli import main
 from slacode.evaluate import as_of_us
-from slacode.events import partition_of
+from slacode.partition import partition_of
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
@@ -414,7 +414,7 @@ def test_each_line_belongs_to_the_partition_of_its_parsed_lead(obj, indent, asci
     """Whatever the spacing, escapes or nesting, a line is kept by exactly one partition,
     the one of its lead as a JSON parser reads it (so a lead's lines meet in one worker). A
     line without a usable lead is kept by one partition too, whichever: that worker reports it."""
-    from slacode.events import owned_lines
+    from slacode.partition import owned_lines
 
     text = json.dumps(obj, ensure_ascii=ascii_only, separators=(",", ":") if indent is None else (", ", ": "))
     raw = text.encode("utf-8") + b"\n"

@@ -14,11 +14,12 @@ Two representations:
   tuples (a ``namedtuple`` subclass, sortable by ``(at, seq)``), built without pydantic, and
   instants are integers: microseconds since 1970-01-01T00:00:00Z.
 
-Readers stream: files are read a line at a time and never held in memory.
+Readers stream: files are read a line at a time and never held in memory. CSV has a
+module of its own, :mod:`slacode.events_csv`; sharing JSON Lines out among processes by
+lead, :mod:`slacode.partition`.
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -37,6 +38,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from slacode.codes import events as codes
 from slacode.diagnostics import Diagnostic, Span, make
 from slacode.ids import IdTable, SpilledIds
+from slacode.partition import owned_lines, range_lines
 from slacode.timestamps import (  # noqa: F401  (parse_timestamp, timestamp_us: public here too)
     _CUTS, _DEFAULT_CLOCK, _ONE_US, EPOCH, EventInputError, MissingOffsetError, _Clock, _kind, _zone,
     FIRST_YEAR, LAST_YEAR, _year_problem, datetime_from_us, parse_timestamp, timestamp_us)
@@ -56,8 +58,6 @@ __all__ = [
 ]
 
 _RESERVED = frozenset(("lead", "at", "type", "state", "id", "fields"))
-# §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
-_CSV_RESERVED = frozenset(("lead", "at", "type", "state", "id"))
 _STDIN_NAME = "<stdin>"
 _BOM = b"\xef\xbb\xbf"
 _JSON_SPACE = b" \t\r\n"          # what JSON counts as whitespace (a form feed is not)
@@ -528,17 +528,16 @@ class _Reader:
         self.diagnostics.append(after_as_of_diagnostic(count, first, name, self.as_of, what))
 
     def problems(self, problems: list[_Problem], name: str | None, line: int,
-                 raw: bytes | None = None, cells: tuple[str, dict] | None = None) -> None:
+                 raw: bytes | None = None, column_of=None) -> None:
         """Report an event's problems, each at the column of its key: in a JSON line
-        (``raw``), or of its cell in a CSV row (``cells``: the row's first line and the
-        index of each reserved column)."""
+        (``raw``), or as ``column_of(key)`` gives it (a CSV row's cell)."""
         for p in problems:
             column = 1
             if p.key:
                 if raw is not None:
                     column = _column_of_key(raw, p.key)
-                elif cells is not None and cells[1].get(p.key) is not None:
-                    column = _csv_column(cells[0], cells[1][p.key])
+                elif column_of is not None:
+                    column = column_of(p.key)
             self.diagnostics.append(_diag(p.code, p.message, name, line, column, p.hint))
 
     def repeated(self, raw: bytes, obj: dict, name: str | None, line: int) -> None:
@@ -684,394 +683,12 @@ class _Reader:
     # -- CSV -----------------------------------------------------------------------------
 
     def csv(self, source: _Source, index: int) -> Iterator[Record]:
-        """Records of one CSV source."""
+        """Records of one CSV source (:mod:`slacode.events_csv`)."""
+        from slacode.events_csv import read_csv
+
         self.marks.append(len(self.diagnostics))
         with _lines_of(source) as lines:
-            yield from self._csv(lines, index, source.name)
-
-    def _csv(self, lines: Iterable[bytes], index: int, name: str) -> Iterator[Record]:
-        tape = _Tape(lines)
-        reader = csv.reader(tape, strict=True)
-        prev = 0
-        header = None
-        while header is None:
-            tape.taken.clear()
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                self.diagnostics.append(_diag(codes.CSV_HEADER,
-                                              f"the header cannot be read: {exc}", name, prev + 1,
-                                              hint=_QUOTE_HINT))
-                return
-            start, prev = prev + 1, tape.number
-            bad = tape.bad_in(start, prev)
-            if bad:
-                tape.reported.add(bad[0][0])
-                self.bad_utf8(*bad[0][1], name, bad[0][0])
-                self.diagnostics.append(_diag(codes.CSV_HEADER,
-                                              "the header is not valid UTF-8; no event is read",
-                                              name, start))
-                return
-            if row and any(cell.strip() for cell in row):
-                header = row
-            elif tape.taken and tape.taken[0].strip(" \t\r\n"):   # `,,,,` before the header
-                self.diagnostics.append(_diag(
-                    codes.MALFORMED_EVENT, "the line has only empty cells and comes before the header; "
-                    "it is skipped, and the header is read from a later line", name, start))
-        plan = self._csv_plan(header, name, start)
-        if plan is None:
-            return
-        yield from self._csv_rows(reader, tape, plan, prev, index, name)
-
-    def _runaway_quote(self, taken: list[str], ncols: int, i_at: int, name: str, line: int) -> None:
-        """SLA512 when the lines that a quoted cell of the row at ``line`` took after its
-        first read like events of their own (all the header's cells, a timestamp in `at`):
-        a closing quote is probably missing, and they were read as text of that cell."""
-        rows = self._rows_like_events(taken, ncols, i_at, line)
-        if rows:
-            last = line + len(taken) - 1
-            if len(rows) == 1:
-                what = (f"line {rows[0]} reads like an event of its own: it was read as text of the "
-                        "cell, not as an event")
-            else:
-                what = (f"lines {', '.join(map(str, rows))} read like events of their own: they were "
-                        "read as text of the cell, not as events")
-            self.diagnostics.append(_diag(
-                codes.CSV_QUOTE_SPANS_ROWS, f"a quoted cell of this row runs on to line {last}, and {what}",
-                name, line, hint=_QUOTE_HINT))
-
-    def _rows_like_events(self, taken: list[str], ncols: int, i_at: int, line: int) -> list[int]:
-        """The lines after the first of a row (``taken``, from ``line``) that read like
-        events of their own: all the header's cells, and a timestamp in `at`."""
-        rows = []
-        for offset, text in enumerate(taken[1:], 1):
-            try:
-                cells = next(csv.reader([text]))
-            except (csv.Error, StopIteration):
-                continue
-            if len(cells) == ncols:
-                shifted = len(self.clock.shifted)
-                try:
-                    self.clock.us(cells[i_at].strip())
-                except MissingOffsetError:
-                    pass                    # a timestamp all the same
-                except ValueError:
-                    continue
-                finally:                    # only a probe: no SLA510 for a line not read as an event
-                    del self.clock.shifted[shifted:]
-                rows.append(line + offset)
-        return rows
-
-    def _csv_plan(self, header: list[str], name: str, line: int):
-        names = [cell.strip() for cell in header]
-        if names and names[0].startswith("\ufeff"):
-            names[0] = names[0][1:].strip()
-        problems = []
-        missing = [c for c in ("lead", "at", "type") if c not in names]
-        if missing:
-            problems.append("missing column" + ("s " if len(missing) > 1 else " ")
-                            + ", ".join(repr(c) for c in missing))
-        if "" in names:
-            problems.append(f"column {names.index('') + 1} has no name")
-        repeated = sorted({n for n in names if n and names.count(n) > 1})
-        if repeated:
-            problems.append("repeated column" + ("s " if len(repeated) > 1 else " ")
-                            + ", ".join(repr(c) for c in repeated))
-        if any(n.startswith("fields.") and not n[7:].strip() for n in names):
-            problems.append("column 'fields.' names no field")
-        if problems:
-            hint = "the header needs lead, at and type; fields.X updates lead field X; other columns are event properties"
-            lower = {n.lower() for n in names}
-            if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
-                sep = next(s for s in ";\t|" if s in names[0])
-                hint = (f"the header is one column: the file seems separated by {sep!r}; slacode reads "
-                        "comma-separated CSV (export it with commas)")
-            elif missing and all(c in lower for c in missing):
-                hint = "column names are case-sensitive: write lead, at and type in lower case"
-            self.diagnostics.append(_diag(
-                codes.CSV_HEADER, f"unusable CSV header: {'; '.join(problems)}; no event of "
-                "the file is read", name, line, hint=hint))
-            return None
-        position = {n: i for i, n in enumerate(names)}
-        fields = tuple((i, n[7:].strip()) for i, n in enumerate(names) if n.startswith("fields."))
-        props = tuple((i, n) for i, n in enumerate(names)
-                      if n not in _CSV_RESERVED and not n.startswith("fields."))
-        return (len(names), position["lead"], position["at"], position["type"],
-                position.get("id"), position.get("state"), fields, props)
-
-    def _csv_rows(self, reader, tape: "_Tape", plan, prev: int, index: int,
-                  name: str) -> Iterator[Record]:
-        ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols = plan
-        columns = {"lead": i_lead, "at": i_at, "type": i_type, "id": i_id, "state": i_state}
-        clock = self.clock
-        hours, minutes, tails = clock.hours, clock.minutes, clock.tails
-        cut1, cut2, cut3 = _CUTS
-        as_of, first_use, new, record = self.as_of, self.seen.first, _new_record, Record
-        prefix = name + ":" if self.multi else ""
-        base = index << _LINE_BITS
-        seq = self.seq
-        after = after_first = 0
-        cell = _csv_value
-        taken = tape.taken
-        while True:
-            taken.clear()
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                # A broken row (a stray quote): reported, and the lines it took after its
-                # first are read again as rows of their own (an unclosed quote takes them all).
-                self.diagnostics.append(_diag(codes.MALFORMED_EVENT,
-                                              f"the row cannot be read as CSV: {exc}",
-                                              name, prev + 1, hint=_QUOTE_HINT))
-                prev += 1
-                tape.again(taken[1:])
-                continue
-            lineno, prev = prev + 1, tape.number
-            bad = tape.bad_in(lineno, prev)
-            if bad:                                 # a row with a line that was not UTF-8
-                for number, (raw, exc) in bad:
-                    if number not in tape.reported:
-                        tape.reported.add(number)
-                        self.bad_utf8(raw, exc, name, number)
-                if prev > lineno:                   # a quoted cell took lines
-                    again = self._rows_like_events(taken, ncols, i_at, lineno)
-                    tail = ("; its lines after the first read like events and are read again as rows"
-                            if again else "")
-                    self.diagnostics.append(_diag(
-                        codes.MALFORMED_EVENT,
-                        f"the row over lines {lineno}-{prev} is not read (line {bad[0][0]} of it is not "
-                        f"UTF-8){tail}", name, lineno, hint=_QUOTE_HINT if again else None))
-                    if again:
-                        tape.again(taken[1:])
-                        prev = lineno
-                continue
-            if len(row) != ncols:
-                if prev == lineno and not taken[0].strip(" \t\r\n"):
-                    continue  # a blank line (`""` is an empty cell, not a blank line)
-                spread = prev > lineno
-                self.diagnostics.append(_diag(
-                    codes.MALFORMED_EVENT,
-                    f"the row has {len(row)} cell{'s' if len(row) != 1 else ''}, "
-                    f"the header has {ncols}" + (f" (a quoted cell took lines {lineno}-{prev}; its "
-                                                 "later lines are read again as rows)" if spread else ""),
-                    name, lineno, hint=_QUOTE_HINT if spread else None))
-                if spread:
-                    tape.again(taken[1:])
-                    prev = lineno
-                continue
-            if prev > lineno:                       # a quoted cell over several lines: legal,
-                self._runaway_quote(taken, ncols, i_at, name, lineno)   # unless they look like rows
-            lead, at, typ = row[i_lead], row[i_at], row[i_type]
-            eid = row[i_id] or None if i_id is not None else None
-            state = row[i_state] or None if i_state is not None else None
-            fields = None
-            props = {}                              # each record its own (a caller may change one)
-            if state is not None and typ != "state":
-                props["state"] = state              # §4: any other event's `state` is a property
-                state = None
-            for i, key in field_cols:
-                value = row[i]
-                if value:
-                    if fields is None:
-                        fields = {}
-                    fields[key] = cell(value)
-            for i, key in prop_cols:
-                value = row[i]
-                if value:
-                    props[key] = cell(value)
-            try:
-                us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]
-                ok = lead and typ and (state or typ != "state")
-            except KeyError:
-                ok = False
-            if not ok:
-                problems, us, eid = _check_event(lead or None, at or None, typ or None, state,
-                                                 eid, fields, clock)
-                if clock.shifted:
-                    self.shifts(name, lineno, None if problems else us)
-                if problems:
-                    self.problems(problems, name, lineno, cells=(taken[0], columns))
-                    continue
-            if eid is not None:
-                if first_use(eid, base | lineno if base else lineno) is not None:
-                    self.duplicate(eid, name, lineno)
-                    continue
-            if as_of is not None and us > as_of:
-                after += 1
-                if after == 1:
-                    after_first = lineno
-                continue
-            yield new(record, (us, seq, lead, typ, state, fields, props, eid,
-                               eid or (prefix + str(lineno) if prefix else str(lineno)),
-                               index, lineno))
-            seq += 1
-        self.seq = seq
-        if after:
-            self.after_as_of(after, after_first, name)
-
-
-def _csv_column(text: str, index: int) -> int:
-    """1-based character column where cell ``index`` of a CSV row starts on its first line
-    (1 when the row's quoted cells carry it onto a later line)."""
-    cell, quoted, start, skip = 0, False, True, False
-    for i, ch in enumerate(text):
-        if cell == index:
-            return i + 1
-        if skip:                                    # the second quote of a `""` in a quoted cell
-            skip = False
-        elif quoted:
-            if ch == '"':
-                if text[i + 1:i + 2] == '"':
-                    skip = True
-                else:
-                    quoted = False
-        elif ch == '"' and start:                   # only a cell's first character opens quotes
-            quoted = True
-        elif ch == ",":
-            cell += 1
-            start = True
-            continue
-        start = False
-    return 1 if cell != index else len(text.rstrip("\r\n")) + 1
-
-
-_QUOTE_HINT = ('a cell that starts with " must end with " (a quote inside it is written ""): '
-               'close the quote, or leave the cell unquoted')
-
-
-class _Tape:
-    """The text lines of a CSV source, as :func:`csv.reader` takes them: decoded (the
-    first line's BOM dropped), counted, and those of the row being read kept in
-    :attr:`taken`, so that the lines a broken row swallowed can be read again
-    (:meth:`again`). Lines that are not UTF-8 are decoded with replacement characters and
-    kept in :attr:`bad` until the row that holds them asks (:meth:`bad_in`)."""
-
-    __slots__ = ("_lines", "_back", "taken", "number", "bad", "reported")
-
-    def __init__(self, lines: Iterable[bytes]):
-        self._lines = iter(lines)
-        self._back: list[tuple[int, str]] = []     # lines to read again, the next one last
-        self.taken: list[str] = []
-        self.number = 0                            # lines given to the reader so far
-        self.bad: dict[int, tuple] = {}            # line -> (raw bytes, UnicodeDecodeError)
-        self.reported: set[int] = set()            # … those already said
-
-    def __iter__(self) -> "_Tape":
-        return self
-
-    def __next__(self) -> str:
-        if self._back:
-            self.number, text = self._back.pop()
-        else:
-            raw = next(self._lines)
-            self.number += 1
-            if raw.startswith(_BOM):                # a file's start, or files joined with `cat`
-                raw = raw[3:]
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                self.bad[self.number] = (raw, exc)
-                text = raw.decode("utf-8", "replace")
-        self.taken.append(text)
-        return text
-
-    def bad_in(self, first: int, last: int) -> list[tuple[int, tuple]]:
-        """The lines from ``first`` to ``last`` that were not UTF-8 (the caller reports
-        each once: :attr:`reported`)."""
-        if not self.bad:
-            return []
-        return [(n, self.bad[n]) for n in range(first, last + 1) if n in self.bad]
-
-    def again(self, texts: list[str]) -> None:
-        """Give these lines (the last ones taken, in order) to the reader again."""
-        last = self.number
-        first = last - len(texts) + 1
-        self._back.extend(reversed(list(zip(range(first, last + 1), texts))))
-        self.number = first - 1
-
-
-_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?", re.ASCII).fullmatch
-
-
-def _csv_value(text: str):
-    """A CSV cell: a number when the whole cell is a JSON number, else the text itself."""
-    if text[0] in "-0123456789":
-        m = _JSON_NUMBER(text)
-        if m is not None:
-            try:
-                if m.group(1) is None and m.group(2) is None:
-                    return int(text)
-                value = float(text)
-            except ValueError:  # an integer too long to convert
-                return text
-            if value - value == 0:  # finite
-                return value
-    return text
-
-
-_LEAD_VALUE = re.compile(rb'\s*:\s*"([^"\\]*)"')
-
-
-def partition_of(lead: str, n: int) -> int:
-    """The partition (0 … n-1) of a lead: the same in every process and on every run."""
-    return zlib.crc32(lead.encode("utf-8", "surrogatepass")) % n
-
-
-def line_lead(raw: bytes) -> bytes | None:
-    """The UTF-8 bytes of a JSON line's ``lead``, or None when it has no usable one.
-
-    Read from the bytes when the line has no escape at all and names ``"lead"`` once, with a
-    string value (without escapes, the one ``"lead"`` is the top-level key or the event has
-    no lead); otherwise the line is parsed (a byte-order mark is skipped)."""
-    i = raw.find(b'"lead"')
-    if i >= 0 and raw.find(b'"lead"', i + 6) < 0 and raw.find(b"\\") < 0:
-        m = _LEAD_VALUE.match(raw, i + 6)
-        if m is not None:
-            return m.group(1)
-    try:
-        obj = orjson.loads(raw[3:] if raw.startswith(_BOM) else raw)
-    except orjson.JSONDecodeError:
-        return None
-    lead = obj.get("lead") if obj.__class__ is dict else None
-    return lead.encode("utf-8", "surrogatepass") if lead.__class__ is str else None
-
-
-def owned_lines(lines: Iterable[bytes], k: int, n: int) -> Iterator[tuple[int, bytes]]:
-    """``(line number, line)`` of the JSON Lines whose lead is in partition ``k`` of ``n``
-    (see :func:`line_lead`). A line without a usable lead (not JSON, no ``lead``) belongs to
-    partition 0, which reports it: every line is handled by exactly one partition."""
-    find, match, crc = bytes.find, _LEAD_VALUE.match, zlib.crc32
-    for lineno, raw in enumerate(lines, 1):
-        i = find(raw, b'"lead"')                # line_lead's fast path, inline: every line
-        if i >= 0 and find(raw, b'"lead"', i + 6) < 0 and find(raw, b"\\") < 0:
-            j = find(raw, b'"', i + 8) if raw[i + 6:i + 8] == b':"' else -1
-            if j >= 0:                          # compact JSON: the value is up to the next quote
-                if crc(raw[i + 8:j]) % n == k:
-                    yield lineno, raw
-                continue
-            m = match(raw, i + 6)
-            if m is not None:
-                if crc(m.group(1)) % n == k:
-                    yield lineno, raw
-                continue
-        lead = line_lead(raw)
-        if (crc(lead) % n if lead is not None else 0) == k:
-            yield lineno, raw
-
-
-def range_lines(handle, start: int, end: int) -> Iterator[bytes]:
-    """The lines of an open binary file from byte ``start`` (a line start) to ``end``."""
-    handle.seek(start)
-    pos = start
-    for line in handle:
-        if pos >= end:
-            return
-        yield line
-        pos += len(line)
+            yield from read_csv(self, lines, index, source.name)
 
 
 def iter_records(sources: Any, *, input_format: str | None = None,

@@ -1,7 +1,7 @@
 """Evaluation across processes, partitioned by lead, with the output of one process.
 
 Every worker reads every source but keeps only the lines of its leads (a lead's partition
-is a CRC-32 of its id, :func:`slacode.events.partition_of`), and folds them exactly as the
+is a CRC-32 of its id, :func:`slacode.partition.partition_of`), and folds them exactly as the
 serial path does (:mod:`slacode.stream`: both passes, spool, replay). It leaves in a
 temporary directory its lead outcomes, in lead order (a :class:`~slacode.stream.Spool`;
 with grouped input, the very spool of its pass), and what the merge needs: its line
@@ -35,9 +35,9 @@ from typing import Iterator
 from slacode.aggregate import Aggregates
 from slacode.calendar import CalendarError
 from slacode.evaluate import note_diagnostics
-from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, iter_range, line_lead, \
-    partition_of, resolve_sources
+from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, iter_range, resolve_sources
 from slacode.ids import SpilledIds, any_repeated
+from slacode.partition import line_lead, partition_of
 from slacode.stream import Spool, run_stream
 
 #: Inputs smaller than this are evaluated in one process: starting workers costs more.
