@@ -8,7 +8,8 @@ module drives Lark's interactive parser itself, token by token, so that it can
 * recover from a syntax error: report it, drop the broken statement (up to the next line
   break at the same brace depth, a whole block if the statement opened one) and go on, so
   one run reports every independent problem;
-* name what was expected in words ("expected a duration such as `4h`").
+* name what was expected in words ("expected a duration such as `4h`"; the words and the
+  hints are in :mod:`slacode.syntax_words`).
 
 No Lark exception escapes: :func:`parse` returns ``(tree | None, diagnostics)``.
 """
@@ -21,6 +22,8 @@ from pathlib import Path
 from slacode import diagnostics as dg
 from slacode.codes import syntax as codes
 from slacode.diagnostics import Diagnostic, Span
+from slacode.syntax_words import INVISIBLE, character_hint, describe_expected, describe_token, hint_for, \
+    without_comment
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 100
@@ -220,101 +223,6 @@ def state_lexer():
     return StateLexer(parser().parser.lexer)
 
 
-# ------------------------------------------------------------------- token naming
-
-_FRIENDLY = {
-    "NAME": "a name",
-    "QNAME": "a `backquoted` name",
-    "STRING": 'a string such as "text"',
-    "NUMBER": "a number",
-    "NEG_NUMBER": "a number",
-    "DURATION": "a duration such as `4h`",
-    "TIME": "a time of day such as `09:00`",
-    "DATE": "a date such as `2026-12-24`",
-    "TIMESTAMP": "a timestamp such as `2026-11-02T10:00:00-03:00`",
-    "DAY_NAME": "a day such as `mon` or `mon-fri`",
-    "COMPARATOR": "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
-    "UNIT_WORD": "a unit (`minutes`, `hours`, `days`)",
-    "PERIOD": "a period (`day`, `week`, `month`, `quarter`)",
-    "STATUS": "a status (`met`, `breached`, `cancelled`, `paused`, `at_risk`, `pending`)",
-    "RULE_KIND": "`handoff`, `deadline` or `attempts`",
-    "BOUND": "`least` or `most`",
-    "ADD_OP": "`+` or `-`",
-    "MUL_OP": "`*` or `/`",
-    "_NL": "the end of the line",
-    "$END": "the end of the file",
-    "STATE_KW": "`state`",
-    "FINAL": "`final`",
-    "TRUE": "`true`",
-    "FALSE": "`false`",
-    "NULL": "`null`",
-}
-
-# Sets of expected terminals that read better as one phrase.
-_PHRASES = [
-    ({"AGREEMENT", "CALENDAR", "STATES", "FLOW", "SEGMENT", "RULE_KIND", "TARGET", "QUOTA", "LET", "TEST"},
-     "a declaration (`agreement`, `calendar`, `states`, `flow`, `segment`, `handoff`, `deadline`, "
-     "`attempts`, `target`, `quota`, `let` or `test`)"),
-    ({"OWNER", "START", "STOP", "CANCEL", "RESTART", "PAUSE", "WITHIN", "WARN", "REQUIRE", "COUNT", "AT",
-      "GAP", "FIRST", "ONLY"},
-     "a clause (`owner`, `start`, `stop`, `cancel`, `restart`, `pause`, `within`, `warn`, `require`, "
-     "`count`, `at least`, `at most`, `gap`, `first`, `only`)"),
-    ({"TIMEZONE", "HOURS", "HOLIDAYS", "CLOSED", "OPEN", "DAY"},
-     "a calendar line (`timezone`, `hours`, `holidays`, `closed`, `open`, `day`)"),
-    ({"AS", "LEAD", "AT", "EXPECT"}, "a test line (`as of`, `lead`, `at`, `expect`)"),
-    ({"DURATION", "NUMBER"}, "a duration such as `4h` or `30 minutes`"),
-    ({"NAME", "QNAME", "STATE_KW"}, "a field name (or `state`)"),
-    ({"STRING", "NUMBER", "NEG_NUMBER", "TRUE", "FALSE", "NAME"}, "a value (a string, number, `true`, `false` or a state name)"),
-    ({"STRING", "NUMBER", "NEG_NUMBER", "TRUE", "FALSE", "NULL"}, "a value (a string, number, `true`, `false` or `null`)"),
-]
-
-
-def _describe_terminal(name: str, terminals: dict) -> str:
-    if name in _FRIENDLY:
-        return _FRIENDLY[name]
-    term = terminals.get(name)
-    if term is not None and term.pattern.type == "str":
-        return f"`{term.pattern.value}`"
-    return name.lower()
-
-
-def describe_expected(expected, terminals: dict) -> str:
-    names = set(expected)
-    parts: list[str] = []
-    for group, phrase in _PHRASES:
-        if group <= names:
-            names -= group
-            parts.append(phrase)
-    words = sorted({_describe_terminal(n, terminals) for n in names if n not in ("COMMENT",)},
-                   key=lambda w: (not w.startswith("`"), w))
-    comparison = _FRIENDLY["COMPARATOR"]
-    if comparison in words:             # say it first: a list cut short must not hide `==`
-        words.remove(comparison)
-        words.insert(0, comparison)
-    if "the end of the line" in words:  # say it last: it reads as "or the end of the line"
-        words.remove("the end of the line")
-        words.append("the end of the line")
-    parts.extend(w for w in words if w not in parts)
-    if not parts:
-        return "something else"
-    if len(parts) > 10:
-        parts = parts[:9] + ["…"]
-    if len(parts) == 1:
-        return parts[0]
-    return ", ".join(parts[:-1]) + " or " + parts[-1]
-
-
-def describe_token(tok) -> str:
-    if tok.type == "$END":
-        return "the end of the file"
-    if tok.type == "_NL":
-        return "the end of the line" if "\n" in tok.value else "`;`"
-    text = str(tok.value)
-    if len(text) > 40:
-        text = text[:37] + "…"
-    return f"`{text}`"
-
-
 # ------------------------------------------------------------------------ decoding
 
 def decode(data: bytes, file: str | None = None) -> tuple[str | None, list[Diagnostic]]:
@@ -483,14 +391,14 @@ class _Run:
                 counter = self.lstate.line_ctr
                 return self.Token("STRING", value, pos, line, col, counter.line, counter.column, counter.char_pos)
             self.lstate.line_ctr.feed(self.text[pos:end])
-        elif ch in _INVISIBLE:                  # reported once per run, then read as a space
+        elif ch in INVISIBLE:                  # reported once per run, then read as a space
             run = pos + 1
             while run < len(self.text) and self.text[run] == ch:
                 run += 1
-            hint = _character_hint(ch)
+            hint = character_hint(ch)
             if pos in self.moved:               # it was inside a word, which reads as if it were not there
                 col, word = self.moved[pos]
-                hint = f"this is {_INVISIBLE[ch]}, which looks like nothing: delete it (the word is read as `{word}`)"
+                hint = f"this is {INVISIBLE[ch]}, which looks like nothing: delete it (the word is read as `{word}`)"
                 side = pos + 1                  # a run is the characters that stood side by side
                 while side < run and self.moved.get(side, (None,))[0] == col + (side - pos):
                     side += 1
@@ -504,7 +412,7 @@ class _Run:
         else:
             shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
             self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `{shown}`",
-                       Span(line, col, line, col + 1, self.file), hint=_character_hint(ch))
+                       Span(line, col, line, col + 1, self.file), hint=character_hint(ch))
             self.lstate.line_ctr.feed(ch)
         return _SKIP
 
@@ -762,7 +670,7 @@ class _Run:
         """The text from ``tok`` to the end of its line, strings and comment left out."""
         end = self.text.find("\n", tok.start_pos)
         line = self.text[tok.start_pos:len(self.text) if end < 0 else end]
-        return re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', _without_comment(line))
+        return re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', without_comment(line))
 
     def _line_start(self, tok) -> bool:
         """Whether ``tok`` is the first thing on its line."""
@@ -891,7 +799,7 @@ class _Run:
                        self._span(tok), hint=hint)
             return
         found = describe_token(tok)
-        hint = _hint_for(tok, expected, possible, self.text)
+        hint = hint_for(tok, expected, possible, self.text)
         if self.parens and getattr(tok, "line", None) and tok.line > self.parens[-1].line:
             hint = (f"the `(` on line {self.parens[-1].line} is still open, so this line goes on its statement: "
                     "close the `(` with `)`, or join the lines with `and` / `or`")
@@ -911,60 +819,6 @@ class _Run:
         if any(d.severity == dg.ERROR for d in self.diags) and not self.partial:
             return None, self.diags
         return tree, self.diags
-
-
-_DURATION_FORMS = ("compact durations are whole numbers each followed by `m`, `h` or `d`, with nothing "
-                   "between (`30m`, `4h`, `1h30m`, `2d`); spelled ones use `minutes`, `hours`, `days` "
-                   "(`1 hour 30 minutes`)")
-
-
-def _unit_hint(tok, text: str) -> str:
-    """Why a duration's unit was not read, for the usual slips (``4 h``, ``4H``, ``1.5h``)."""
-    value = str(tok.value)
-    before = text[:tok.start_pos] if tok.start_pos is not None else ""
-    number = re.search(r"[\d._]+\s*$", before)
-    written = (number.group(0) if number else "") + value
-    if value in ("m", "h", "d") and before.endswith((" ", "\t")):
-        return f"write the unit right after the number: `{written.replace(' ', '')}`"
-    if re.fullmatch(r"([mhd]\d+)+", value) and number and not before.endswith((" ", "\t")):
-        return f"each number in `{written}` needs its unit (`1h30m`, not `1h30`)"   # `4h30`
-    if value.lower() in ("m", "h", "d") and value != value.lower():
-        return f"units are lowercase: `{written.lower()}`"
-    if number and any(c in number.group(0) for c in "._"):
-        return "a compact duration's numbers are whole, without `.` or `_`: `1h30m`, `1000m`"
-    line = before[before.rfind("\n") + 1:]
-    if value in ("m", "h", "d") and re.search(r"\d\s*(minutes?|hours?|days?)\b", line):
-        return "write a duration in one form: `1h30m`, or `1 hour 30 minutes`"
-    if value.lower() in ("min", "mins", "minute", "minutes", "hr", "hrs", "hour", "hours", "day", "days"):
-        unit = value.lower()[0]
-        word = {"m": "minutes", "h": "hours", "d": "days"}[unit]
-        n = number.group(0).strip() if number else "30"
-        return f"write `{n}{unit}` or `{n} {word}`"
-    if value.lower() in ("w", "wk", "week", "weeks"):
-        return "write weeks as days: `7d`, or `5d` on a calendar of working days"
-    if value.lower() in ("s", "sec", "secs", "second", "seconds"):
-        return "durations count minutes, hours and days: the least is `1m`"
-    return _DURATION_FORMS
-
-
-#: What a character the language has no use for was most likely meant to be.
-_CHARACTER_HINTS = (
-    ("“”„‟″", 'use plain double quotes "…"'),
-    ("‘’`´", "use a plain backquote ` around names"),
-    ("-", "names with a dash go in backquotes: `utm-source`"),
-    ("'", 'write strings in double quotes: "SP"'),
-    ("&|", "join conditions with `and` and `or`"),
-    (":", "declare a segment with `=`: `segment hot = score >= 80`; a time of day is HH:MM"),
-    ("!", "compare with `!=`, negate with `not`"),
-)
-
-
-#: Characters that look like a space or like nothing (copied from a chat, a web page or a
-#: word processor): reported, then read as a space, so their statement is not lost.
-_INVISIBLE = {"\u00a0": "a no-break space", "\u2007": "a figure space", "\u202f": "a narrow no-break space",
-              "\u200b": "a zero-width space", "\u200c": "a zero-width non-joiner",
-              "\u200d": "a zero-width joiner", "\u2060": "a word joiner", "\ufeff": "a zero-width no-break space",
-              "\u00ad": "a soft hyphen"}
 
 
 #: Invisible characters of no width: inside a word, the word reads as if they were not there.
@@ -1041,18 +895,6 @@ def _join_words(line: str, offset: int, moved: dict) -> str:
         i = j
 
 
-def _character_hint(ch: str) -> str:
-    if ch in _INVISIBLE:
-        return f"this is {_INVISIBLE[ch]}, which looks like a space or nothing: delete it or type a plain space"
-    for chars, hint in _CHARACTER_HINTS:
-        if ch in chars:
-            return hint
-    if ch.isalpha():
-        return ("declared names are ASCII letters, digits and `_` (`primeiro_contato`); a field with "
-                "other characters goes in backquotes: `` `região` ``")
-    return "names with other characters go in backquotes: `my field`"
-
-
 #: Words that begin a clause of a block: on a line of its own after a `(` left open, such a
 #: word begins a statement of its own (a continuation line begins with an operand).
 _STATEMENT_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "pause", "within", "warn",
@@ -1063,109 +905,3 @@ _DECLARATION_WORDS = frozenset(("agreement", "calendar", "states", "flow", "segm
                                 "attempts", "target", "quota", "let", "test"))
 
 
-def _hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
-    value = str(tok.value)
-    wrapped = _wrapped_from(tok, text)
-    if wrapped is not None:
-        return wrapped
-    if value in ("or", "and") and tok.start_pos is not None and \
-            not text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos].strip():
-        return (f"a line continues only after `{value}`, not before it: move the `{value}` to the end "
-                "of the line above")
-    if "a unit" in expected and tok.type not in ("$END", "_NL"):
-        return _unit_hint(tok, text)
-    if "a timestamp" in expected and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and tok.end_pos is not None:
-        after = re.match(r"[ \t]+(\d{2}:\d{2}(:\d{2}(\.\d+)?)?)(\S*)", text[tok.end_pos:])
-        if after:                               # `2026-11-02 10:00:00Z`: a space for the `T`
-            clock = after.group(1) if after.group(2) else after.group(1) + ":00"
-            return f"write the date and time joined by `T`, with an offset: `{value}T{clock}{after.group(4) or '±HH:MM'}`"
-    before = text[:tok.start_pos].rstrip() if tok.start_pos is not None else ""
-    if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
-        return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
-                "with `where`, or the predicate in parentheses: `call where (a == 1) or enter mql`")
-    if value == "met" and "`%`" in expected:
-        return "write the share as a percentage: `at least 95% met per week`"
-    line_before = before[before.rfind("\n") + 1:]
-    if tok.type == "NUMBER" and re.search(r"\d[mhd]\Z", line_before):
-        return "write a duration in one form: `1h30m`, or `1 hour 30 minutes`"
-    if tok.type == "DURATION" and re.search(r"\d[mhd]\Z", line_before):
-        joined = re.search(r"\d+[mhd]\Z", line_before).group(0) + str(tok.value)
-        return f"write the parts of a duration together: `{joined}`"
-    if tok.type == "NAME" and "a duration" in expected and re.fullmatch(r"\d+\s*\w+", value or ""):
-        return "write durations as `30m`, `4h`, `2d` or `30 minutes`"
-    if tok.type == "_NL" and accepts == {"PERCENT"}:
-        return "write percentages with `%`, e.g. `warn at 75%`"
-    if value == "-" and "COMPARATOR" in accepts:
-        return "names with a dash go in backquotes: `utm-source`"
-    if tok.type == "EQUAL" and "COMPARATOR" in accepts:
-        return "compare with `==`"
-    if tok.type == "NAME" and "COMPARATOR" in accepts and value.lower() in _WORD_COMPARISONS:
-        return f"compare with {_WORD_COMPARISONS[value.lower()]}"
-    return _keyword_hint(value, expected, text) if tok.type == "NAME" else None
-
-
-def _stands_alone(rest: str, text: str) -> bool:
-    """Whether what follows a keyword joined to it (`sales` of `ownersales`) reads as a word
-    of its own: a duration or number, or a word the text uses elsewhere (a declared name, a
-    keyword). `igin` of `origin` is none of those: that was no keyword with a space missing."""
-    if re.fullmatch(r"(\d+[mhd])+|\d+", rest):
-        return True
-    if len(rest) < 2:                       # `met a` for `meta`: a letter is no word of its own
-        return False
-    code = re.sub(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*', " ", text)    # not in strings or comments
-    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(rest)}(?![A-Za-z0-9_])", code) is not None
-
-
-_DANGLING = re.compile(r"(?:\b(or|and)|(,)|(->)|(?<![=!<>])(=))[ \t]*(?:#[^\n\"]*)?\Z")
-
-
-def _without_comment(line: str) -> str:
-    """``line`` without its `#` comment (a `#` inside a string is no comment)."""
-    quoted = False
-    for i, ch in enumerate(line):
-        if ch == '"' and (i == 0 or line[i - 1] != "\\"):
-            quoted = not quoted
-        elif ch == "#" and not quoted:
-            return line[:i].rstrip()
-    return line
-
-
-def _wrapped_from(tok, text: str) -> str | None:
-    """``line 6 ends with `or` …`` when the error is on a line that the line above carried
-    on into, by ending with `or`, `and`, `,`, `=` or `->` (lines wrap after those): the
-    mistake is often that word, left at the end of the line above."""
-    if tok.start_pos is None or not getattr(tok, "line", None) or tok.line < 2 or tok.type in ("_NL", "$END"):
-        return None             # (a line that ended too soon is no line that ran on too far)
-    lines = text.split("\n")
-    n = tok.line - 1                            # the nearest line above with something on it
-    while n >= 1 and not lines[n - 1].strip():
-        n -= 1
-    if n < 1:
-        return None
-    m = _DANGLING.search(_without_comment(lines[n - 1].rstrip("\r")))
-    if m is None:
-        return None
-    word = next(g for g in m.groups() if g)
-    return (f"line {n} ends with `{word}`, so this line was read as its continuation: remove the `{word}` "
-            f"or finish line {n}")
-
-
-_WORD_COMPARISONS = {"is": "`==` (`!=` for not equal)", "equals": "`==`", "eq": "`==`", "ne": "`!=`",
-                     "isnt": "`!=`", "lt": "`<`", "gt": "`>`", "le": "`<=`", "ge": "`>=`", "like": "`contains`"}
-
-
-def _keyword_hint(word: str, expected: str, text: str = "") -> str | None:
-    """``did you mean `deadline`?`` for a misspelt keyword (`dealine`, `stpo`, `witihn`):
-    the expected words that are close to the one written; ``did you mean `owner sales`?``
-    for an expected keyword joined to a word that makes sense after it."""
-    import difflib
-
-    words = [w for w in re.findall(r"`([a-z_]+)`", expected) if w != word]
-    for w in sorted(words, key=len, reverse=True):
-        rest = word[len(w):]
-        if word.startswith(w) and rest and _stands_alone(rest, text):
-            return f"did you mean `{w} {rest}`? (a keyword is a word of its own)"
-    close = difflib.get_close_matches(word.lower(), words, n=2, cutoff=0.7)
-    if not close:
-        return None
-    return "did you mean " + " or ".join(f"`{w}`" for w in close) + "?"
