@@ -53,9 +53,9 @@ _STATES = st.sampled_from([None, "mql", "sal", "on_hold"])
 _ATOMS = st.sampled_from(["x >= 3", "x > 3", "x <= 5", "x == 4", "x != 4", "x != 2.5", "x != \"a\"",
                           "x in [1, 4, 9]", "x in [\"a\", 4]", "x not in [4]", "x exists", "x missing",
                           "x == true", "x != false", "y == 1", "y in [1, 2]", "x contains \"a\"",
-                          "x starts with \"ab\"", "x < 10", "state == mql", "state != sal",
-                          "state in [mql, on_hold]", "state not in [mql]", 'state == "sal"', "state exists",
-                          "hot", "true", "false"])
+                          "x starts with \"ab\"", "x < 10", "x >= 0", "y >= 1", "state == mql",
+                          "state != sal", "state in [mql, on_hold]", "state not in [mql]", 'state == "sal"',
+                          "state exists", "hot", "true", "false"])
 
 
 @st.composite
