@@ -129,6 +129,44 @@ def test_check_fail_on_and_lead_filter():
     assert {v["lead"] for v in doc["verdicts"]} == {"A"}
 
 
+NORTHWIND = [str(ROOT / "specs" / "northwind.sla"), str(ROOT / "specs" / "events.jsonl"),
+             "--as-of", "2026-11-20T18:00:00-03:00"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_check_status_filter_prints_only_those_verdicts(jobs):
+    plain = run("check", *NORTHWIND, "--format", "jsonl", "--jobs", jobs)
+    every = [json.loads(line) for line in plain.stdout.splitlines()]
+    want = [r for r in every if r["record"] == "diagnostic" or r["status"] in ("breached", "paused")]
+    proc = run("check", *NORTHWIND, "--format", "jsonl", "--jobs", jobs, "--status", "breached", "--status", "paused")
+    got = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert got == want
+    verdicts = [r for r in got if r["record"] == "verdict"]
+    assert {r["status"] for r in verdicts} == {"breached", "paused"}
+    assert any(r["lead"] is None for r in verdicts) and any(r["lead"] for r in verdicts)   # aggregates too
+    doc = json.loads(run("check", *NORTHWIND, "--format", "json", "--jobs", jobs, "--status", "paused").stdout)
+    assert [v["status"] for v in doc["verdicts"]] == ["paused"] * 3
+    assert len(doc["diagnostics"]) == sum(r["record"] == "diagnostic" for r in every) > 0   # diagnostics all kept
+
+
+def test_check_status_filter_keeps_the_summary_and_fail_on_whole():
+    full = run("check", *NORTHWIND)
+    proc = run("check", *NORTHWIND, "--status", "paused", "--fail-on", "breached")
+    assert proc.returncode == 1                                 # the breaches still count
+    rows = proc.stdout.splitlines()
+    assert rows[0].split()[:5] == ["lead", "rule", "clause", "cycle", "status"]
+    table = [r for r in rows[1:] if r.startswith("nw-")]
+    assert len(table) == 3 and all(" paused " in r for r in table)
+    summary = full.stderr.strip().splitlines()[-1]
+    assert proc.stderr.strip().splitlines()[-1] == summary[:-1] + "; 3 shown (paused)."
+    csv_rows = list(csv.DictReader(io.StringIO(run("check", *NORTHWIND, "--format", "csv", "--status", "met").stdout)))
+    assert csv_rows and {r["status"] for r in csv_rows} == {"met"}
+    github = run("check", *NORTHWIND, "--format", "github", "--status", "met").stdout
+    assert "breached" not in github                             # no breach annotations asked for
+    assert "breached" in run("check", *NORTHWIND, "--format", "github").stdout
+    assert run("check", *NORTHWIND, "--status", "late").returncode == 2
+
+
 @needs_shared
 def test_check_reads_stdin_and_out_of_order_lines():
     lines = (CASE / "events.jsonl").read_text().splitlines()

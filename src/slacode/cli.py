@@ -495,6 +495,9 @@ def _verdict_rows(result, leads):
     return rows
 
 
+STATUSES = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
+
+
 @cli.command()
 @click.argument("spec")
 @click.argument("events", nargs=-1, required=True)
@@ -502,13 +505,16 @@ def _verdict_rows(result, leads):
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"] + _extra_check_formats()),
               default="table", show_default=True)
 @click.option("--lead", "leads", multiple=True, metavar="ID", help="Only this lead's verdicts (repeatable).")
+@click.option("--status", "statuses", type=click.Choice(STATUSES), multiple=True,
+              help="Only print verdicts with this status (repeatable); the summary and --fail-on "
+                   "still see every verdict.")
 @click.option("--fail-on", type=click.Choice(["breached", "at_risk", "input"]), multiple=True,
               help="Exit 1 if any verdict is breached (at_risk: at risk or breached), or (input) if the "
                    "events had a problem (an error or warning while reading or evaluating them, on any "
                    "lead's line). Repeatable.")
 @_event_options
 @_jobs_option
-def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
+def check(spec, events, as_of, fmt, leads, statuses, fail_on, tz, input_format, jobs):
     """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC
     (`-` for stdin when the events are files)."""
     from slacode import output
@@ -518,8 +524,9 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
 
         agreement, result = run_check(spec, events, as_of, tz, input_format, jobs=jobs)
         rows = _verdict_rows(result, leads)
-        click.echo(CHECK_FORMATS[fmt](result, rows, agreement), nl=False)
-        statuses = {v.status for v in rows}
+        shown = [v for v in rows if v.status in statuses] if statuses else rows
+        click.echo(CHECK_FORMATS[fmt](result, shown, agreement), nl=False)
+        seen = {v.status for v in rows}
         found = {v.lead for v in rows}
         run_diagnostics = result.diagnostics
     else:
@@ -533,7 +540,8 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
                                     diagnostics=list(agreement.diagnostics) + diagnostics,
                                     leads=leads, color=_color(), columns=output.csv_columns(agreement.plan),
                                     agreement_diagnostics=len(agreement.diagnostics),
-                                    shown=_lead_lines(leads) if leads and fmt == "table" else None)
+                                    shown=_lead_lines(leads) if leads and fmt == "table" else None,
+                                    statuses=statuses)
         out.flush()
         if fmt == "csv" and stats.diagnostics:       # CSV has no place for them: standard error
             from slacode.reporters import diagnostics_text
@@ -544,7 +552,7 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
         if stats.hidden:
             click.echo(f"{stats.hidden} more diagnostic{'s' if stats.hidden != 1 else ''} on other leads' "
                        "lines (without --lead, `slacode check` lists them).", err=True)
-        statuses = set(stats.status)
+        seen = set(stats.status)
         found = stats.found
         run_diagnostics = stats.everything      # --fail-on input: those the table leaves out too
     missing = [lead for lead in dict.fromkeys(leads) if lead not in found]
@@ -557,7 +565,7 @@ def check(spec, events, as_of, fmt, leads, fail_on, tz, input_format, jobs):
         bad.add("breached")
     if "at_risk" in fail_on:
         bad |= {"breached", "at_risk"}
-    if statuses & bad:
+    if seen & bad:
         return EXIT_FINDINGS
     if "input" in fail_on:
         own = {id(d) for d in agreement.diagnostics}

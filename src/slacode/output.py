@@ -52,13 +52,20 @@ def table(result, rows, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _summary(verdicts: int, leads: int, counts: Counter, problems: int) -> str:
-    """``4 verdicts for 3 leads: 2 met, 1 breached, 1 at_risk.`` (and the input problems)."""
-    order = ["met", "breached", "at_risk", "paused", "pending", "cancelled"]
-    parts = [f"{counts[s]} {s}" for s in order if counts[s]]
+_STATUS_ORDER = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
+
+
+def _summary(verdicts: int, leads: int, counts: Counter, problems: int, shown: tuple = (),
+             shown_count: int = 0) -> str:
+    """``4 verdicts for 3 leads: 2 met, 1 breached, 1 at_risk.`` (and the input problems;
+    with ``shown``, the statuses printed, how many verdicts that is)."""
+    parts = [f"{counts[s]} {s}" for s in _STATUS_ORDER if counts[s]]
     text = f"{_plural(verdicts, 'verdict')} for {_plural(leads, 'lead')}: " + (", ".join(parts) if parts else "none")
     if problems:
         text += f"; {_plural(problems, 'input problem')} reported"
+    if shown:
+        names = [s for s in _STATUS_ORDER if s in shown]
+        text += f"; {shown_count} shown ({' or '.join(names)})"
     return text + "."
 
 
@@ -76,6 +83,8 @@ class CheckStats:
         self.diagnostics: list = []         # the diagnostics written (the agreement's first)
         self.everything: list = []          # every diagnostic of the run, written or not (--lead)
         self.hidden = 0                     # input problems left out of the table (other leads')
+        self.shown: tuple = ()              # --status: the statuses printed …
+        self.shown_count = 0                # … and how many verdicts had them
 
 
 _VERDICT_LINE = b'{"record":"verdict",'
@@ -91,6 +100,17 @@ def serialize_verdicts(verdicts) -> tuple[tuple, bytes]:
     lines = [dumps(v.to_dict()).replace(b"{", _VERDICT_LINE, 1) for v in verdicts]
     lines.append(b"")
     return tuple([v.status for v in verdicts]), b"\n".join(lines)
+
+
+def _only(statuses: tuple, blob: bytes, shown: frozenset | None) -> bytes:
+    """The lines of ``blob`` (one verdict each, with these ``statuses``) whose status is
+    ``shown`` (all of them when ``shown`` is None)."""
+    if shown is None or shown.issuperset(statuses):
+        return blob
+    lines = blob.split(b"\n")
+    kept = [line for line, status in zip(lines, statuses) if status in shown]
+    kept.append(b"")
+    return b"\n".join(kept) if len(kept) > 1 else b""
 
 
 def _verdict_json(line: bytes) -> bytes:
@@ -116,15 +136,18 @@ def csv_columns(plan) -> tuple[str, ...]:
 
 def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
                  leads=None, color: bool = False, columns: tuple[str, ...] = VERDICT_KEYS,
-                 agreement_diagnostics: int = 0, shown=None) -> CheckStats:
+                 agreement_diagnostics: int = 0, shown=None, statuses=None) -> CheckStats:
     """Write ``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
     ``serialize=serialize_verdicts``) to the binary stream ``out`` lead by lead (table output
     is gathered first: it needs column widths). The first ``agreement_diagnostics`` of
     ``diagnostics`` are the agreement's: written, but not counted as input problems.
     ``shown``: for the table, which of the events' diagnostics to print (the others are
-    counted in ``stats.hidden``)."""
+    counted in ``stats.hidden``). ``statuses``: write only the verdicts with one of these
+    statuses (the counts in ``stats`` are of every verdict of the leads asked for)."""
     wanted = set(leads) if leads else None
+    shown_statuses = frozenset(statuses) if statuses else None
     stats = CheckStats()
+    stats.shown = tuple(statuses or ())
     lead_diags: list = []
     dumps = orjson.dumps
 
@@ -139,13 +162,13 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
                     continue
                 stats.found.add(outcome.lead)
             stats.leads += 1
-            statuses, blob = outcome.verdicts
-            count(statuses)
-            yield blob
+            found, blob = outcome.verdicts
+            count(found)
+            yield _only(found, blob, shown_statuses)
         if wanted is None:
-            statuses, blob = serialize_verdicts(run.agg.verdicts())
-            count(statuses)
-            yield blob
+            found, blob = serialize_verdicts(run.agg.verdicts())
+            count(found)
+            yield _only(found, blob, shown_statuses)
 
     finished: list = []
 
@@ -210,6 +233,8 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
             r.diagnostics = r.diagnostics[:agreement_diagnostics] + kept
         out.write(table(r, rows, color).encode())
     stats.verdicts = sum(stats.status.values())
+    if shown_statuses:
+        stats.shown_count = sum(n for s, n in stats.status.items() if s in shown_statuses)
     stats.everything = all_diags()
     stats.diagnostics = stats.everything if fmt != "table" else r.diagnostics
     # input problems: those of the events (the agreement's own warnings come first)
@@ -228,4 +253,4 @@ class _Row:
 
 
 def stream_summary(stats: CheckStats) -> str:
-    return _summary(stats.verdicts, stats.leads, stats.status, stats.problems)
+    return _summary(stats.verdicts, stats.leads, stats.status, stats.problems, stats.shown, stats.shown_count)
