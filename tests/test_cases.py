@@ -29,3 +29,13 @@ def test_hand_worked_case(case):
 
 def test_there_are_cases():
     assert len(CASES) >= 70
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
+def test_every_case_pins_something(case):
+    """The runner checks only the verdicts and diagnostics a case lists: a case listing none
+    would pass whatever slacode printed."""
+    import json
+
+    expected = json.loads((case / "expected.json").read_text())
+    assert expected.get("verdicts") or expected.get("diagnostics")

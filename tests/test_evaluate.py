@@ -403,6 +403,17 @@ deadline ft {
         assert c3["status"] == "met" and when(c3, "completed_at") == inst("2026-11-02 12:10")
         assert c3["assignee"] == "rep-3"
 
+    def test_a_restart_with_no_open_cycle_opens_nothing(self):
+        # §6: a restart "closes the open cycle … and opens a new one": with no cycle open
+        # there is nothing to restart, and only a start opens a cycle (docs/semantics.md)
+        body = self.RESTART.replace("restart on assigned", "restart on reassigned")
+        r = run(body, [E("A", "2026-11-02 10:00", "reassigned", "a1", owner="rep-1")], "2026-11-02 14:00")
+        assert [v for v in r.verdicts if v.lead == "A"] == []
+        events = [E("A", "2026-11-02 10:00", "assigned", "a1"), E("A", "2026-11-02 10:10", "contact_attempt", "a2"),
+                  E("A", "2026-11-02 10:20", "reassigned", "a3")]          # after the stop: nothing open
+        r = run(body, events, "2026-11-02 14:00")
+        assert cycles_of(r, "A", "ft") == [1] and pick(r, "A", "ft")["status"] == "met"
+
     def test_restart_exactly_at_the_deadline_is_cancelled(self):
         events = [E("B", "2026-11-02 10:00", "assigned", "b1", owner="rep-1"),
                   E("B", "2026-11-02 11:00", "assigned", "b2", owner="rep-2")]
@@ -1610,6 +1621,22 @@ target ta {
         aggregates = [(None, "qz", "count", None, "2026-11-02"), (None, "qz", "count", None, "2026-11-03"),
                       (None, "ta", "ratio", None, "2026-11-02"), (None, "ta", "ratio", None, "2026-11-03")]
         assert got == lead_a + lead_b + aggregates
+
+    def test_leads_by_code_point_and_flow_where_its_block_stands(self):
+        text = ('agreement "o" { timezone "UTC"; teams sales }\n'
+                'handoff aa { owner sales; start on assigned; stop on call; require email; within 4h }\n'
+                "states { new; won final }\nflow { new -> won }\n"
+                "deadline zz { owner sales; start on assigned; stop on call; within 1h }\n")
+        events = [E(lead, "2026-11-09 13:00", "assigned", f"{lead}1", owner="r") for lead in ("b", "A", "a10", "a9")]
+        events.append(E("a9", "2026-11-09 13:10", "state", "s1", state="new"))
+        r = slacode.loads(text).evaluate(events, as_of=ts("2026-11-09 14:00"))
+        got = [(v.lead, v.rule, v.clause) for v in r.verdicts]
+        # ids compare by code point ("A" < "a10" < "a9" < "b"); clauses in the order written
+        # (`require` before `within` here); `flow` between the rules, where its block is
+        per_lead = {lead: [(lead, "aa", "require"), (lead, "aa", "within"), (lead, "zz", "within")]
+                    for lead in ("A", "a10", "a9", "b")}
+        per_lead["a9"].insert(2, ("a9", "flow", "transition"))
+        assert got == per_lead["A"] + per_lead["a10"] + per_lead["a9"] + per_lead["b"]
 
     def test_every_key_is_present(self):
         r = run(self.BODY, [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r")], "2026-11-02 10:30")

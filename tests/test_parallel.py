@@ -78,6 +78,19 @@ def test_check_output_is_the_same_for_every_job_count(tmp_path, capsys, fmt):
         assert {"SLA501", "SLA502", "SLA503", "SLA505", "SLA506", "SLA601"} <= codes, codes
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "table"])
+def test_check_status_filter_is_the_same_for_every_job_count(tmp_path, capsys, fmt):
+    files = [str(p) for p in messy_events(tmp_path)]
+    args = ["check", str(SPEC), *files, "--as-of", AS_OF, "--format", fmt, "--status", "breached", "--status", "paused"]
+    serial = run(capsys, *args, "--jobs", "1")
+    assert run(capsys, *args, "--jobs", "2") == serial
+    if fmt == "jsonl":
+        _, every = run(capsys, "check", str(SPEC), *files, "--as-of", AS_OF, "--format", fmt, "--jobs", "2")
+        want = [line for line in every.splitlines()
+                if '"record":"diagnostic"' in line or json.loads(line)["status"] in ("breached", "paused")]
+        assert serial[1].splitlines() == want and len(want) > 100
+
+
 def test_partitions_really_split_the_leads(tmp_path):
     files = messy_events(tmp_path)
     names = [str(p) for p in files]

@@ -10,7 +10,6 @@ decides must agree for every (lead, rule, clause, cycle).
 from __future__ import annotations
 
 import random
-import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,15 +20,8 @@ from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from reference_timed import (
-    evaluate_timed,
-    evaluate_timed2,
-    timed2_calendar,
-    timed_calendars,
-)
-
 import slacode
+from tests.reference_timed import evaluate_timed, evaluate_timed2, timed2_calendar, timed_calendars
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reference"
 UTC = timezone.utc
