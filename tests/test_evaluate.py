@@ -1209,6 +1209,22 @@ attempts k {
 
 # =========================================================================== flow
 
+def test_a_lead_whose_state_events_are_all_undeclared_starts_its_flow_verdict_and_counts_in_a_target():
+    # review 8-d: the flow verdict had no start, and a target on `flow` crashed on it
+    text = ('agreement "f" { timezone "UTC"; teams revops }\nstates { lead; customer final }\n'
+            "flow { lead -> customer }\ntarget clean { owner revops; rule flow; at least 99% met per month }\n")
+    events = [E("y", "2026-11-03 10:00", "state", "y1", state="bogus"),
+              E("z", "2026-11-04 10:00", "state", "z1", state="lead"),
+              E("z", "2026-11-05 10:00", "state", "z2", state="customer")]
+    r = slacode.loads(text).evaluate(events, as_of=ts("2026-12-02 00:00"))
+    flow = {v.lead: v.to_dict() for v in r.verdicts if v.rule == "flow"}
+    assert flow["y"]["status"] == "breached" and when(flow["y"], "started_at") == inst("2026-11-03 10:00")
+    assert flow["z"]["status"] == "met" and when(flow["z"], "started_at") == inst("2026-11-04 10:00")
+    (target,) = [v for v in r.verdicts if v.rule == "clean" and v.period == "2026-11"]
+    assert (target.period, target.status, target.value) == ("2026-11", "breached", 0.5)
+    assert [d.code for d in r.diagnostics] == ["SLA601"]
+
+
 class TestFlow:
     BODY = '''
 flow {

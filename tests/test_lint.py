@@ -259,6 +259,19 @@ def test_calendar_bound_is_sound(n, per_day, target, expect_warning):
 
 # ---------------------------------------------------------------------- for lines
 
+@pytest.mark.parametrize("contradiction", ['country == "BR" and country == "AR"', "score > 100 and score < 50",
+                                           "hot and not hot", "score missing and score >= 1"])
+def test_a_segment_whose_parts_contradict_each_other_never_applies(contradiction):
+    text = HEADER + (
+        f"segment hot = score >= 80\nsegment odd = {contradiction}\n"
+        "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1h for hot\n  within 15m for odd\n"
+        "  within 4h\n}\n")
+    found = [d for d in slacode.lint(text) if d.code == "SLA320"]
+    assert len(found) == 1 and "`odd` can never hold" in found[0].message   # not "also in `hot`"
+    plain = text.replace(contradiction, "score >= 90 and country == \"BR\"")
+    assert "SLA320" in codes(plain) and "can never hold" not in str([d.message for d in slacode.lint(plain)])
+
+
 def test_narrow_segment_after_a_broader_one_never_applies():
     text = HEADER + (
         'segment hot = score >= 80\nsegment hot_us = hot and country == "US"\n'

@@ -26,7 +26,11 @@ def test_true_and_false_fold_away():
     assert normal_pred(pred("x > 1 or not false"), {}) == ("bool", True)
     for never in ["false", "x > 1 and false", "false or (y == 2 and false)", "not true", "not (x > 1 or true)"]:
         assert never_holds(pred(never), {}), never
-    for maybe in ["x > 1", "x > 1 and not false", "x > 1 or false or y == 1"]:
+    for never in ['c == "BR" and c == "AR"', "s > 100 and s < 50", "x > 1 and not x > 1", 'n == 4 and n != 4',
+                  'x == "a" and x > 3', 'x > 3 and x > "a"', "x == true and x >= 1", "x missing and x == 1"]:
+        assert never_holds(pred(never), {}), never
+    for maybe in ["x > 1", "x > 1 and not false", "x > 1 or false or y == 1", "s >= 80 and s <= 80",
+                  "x in [1, 2] and x >= 2", 'n == 4 and n != 4.5', "x > 1 and y < 0"]:
         assert not never_holds(pred(maybe), {}), maybe
 
 
@@ -99,6 +103,17 @@ def test_every_pair_of_atoms_and_their_negations_is_sound_on_a_grid():
                 wrong = [lead for lead, a, b in zip(leads, truth[i], truth[j]) if a and not b]
                 assert not wrong, (texts[i], texts[j], wrong[:3])
     assert proven > 300                                 # the engine does prove things here
+    # two parts that cannot both hold: `and` of every pair said never to hold
+    from slacode.model import And
+
+    never = 0
+    for i, p in enumerate(preds):
+        for j in range(i + 1, len(preds)):
+            if never_holds(And.model_construct(items=(p, preds[j])), segs):
+                never += 1
+                both = [lead for lead, a, b in zip(leads, truth[i], truth[j]) if a and b]
+                assert not both, (texts[i], texts[j], both[:3])
+    assert never > 100
 
 
 @settings(max_examples=400, deadline=None)

@@ -248,6 +248,8 @@ class LeadFold:
                 else:
                     self.unknown_states = [rec]
                 self.flow_seen = True
+                if self.flow_first is None:             # the flow verdict's start: any state event
+                    self.flow_first = t
                 self._flow_breach(rec)
             else:
                 self._flow(rec, new)

@@ -62,6 +62,8 @@ def normal_pred(p, segments: Mapping, _stack: tuple = ()):
         items = list(dict.fromkeys(items))
         if not items:
             return neutral
+        if kind == "and" and any(_disjoint(x, y) for i, x in enumerate(items) for y in items[i + 1:]):
+            return _FALSE                               # two parts that cannot both hold
         return items[0] if len(items) == 1 else (kind, tuple(items))
     if kind == "not":
         inner = normal_pred(p.item, segments, _stack)
@@ -199,13 +201,60 @@ def _text_holds(op: str, text: str, value: str) -> bool:
 
 def _disjoint(a, b) -> bool:
     """No lead satisfies both (sound, not complete)."""
+    if a == ("not", b) or b == ("not", a):
+        return True
     if a[0] == "exists" and a[2]:                       # `missing` vs anything needing a value
         return b[0] in _NEEDS_VALUE and a[1] == b[1] or b == ("exists", a[1], False)
     if b[0] == "exists" and b[2]:
         return _disjoint(b, a)
-    if a[0] == "in" and b[0] == "in" and a[1] == b[1] and not a[3] and not b[3]:
-        return not (a[2] & b[2])
+    if a[0] not in _NEEDS_VALUE or b[0] not in _NEEDS_VALUE or a[1] != b[1]:
+        return False
+    if a[0] == "in" and not a[3]:
+        return _values_excluded(a[2], b)
+    if b[0] == "in" and not b[3]:
+        return _values_excluded(b[2], a)
+    if a[0] == "cmp" and b[0] == "cmp":
+        ia, ib = _interval(a), _interval(b)
+        return ia is not None and ib is not None and not _intervals_meet(ia, ib)
     return False
+
+
+def _values_excluded(values, atom) -> bool:
+    """Whether ``atom`` (of the same field) is false for each of these values."""
+    if atom[0] == "in" and not atom[3]:
+        return not (values & atom[2])
+    if atom[0] == "ne":
+        # `x != w` is false for w itself and where a number meets a text (§9); a boolean is
+        # unequal to any number or text, so `!=` holds for it
+        wk, w = atom[2]
+        return all((k == wk and v == w) or {k, wk} == {"num", "string"} for k, v in values)
+    if atom[0] == "cmp":
+        iv = _interval(atom)
+        return iv is not None and not any(_in_interval(k, v, iv) for k, v in values)
+    return False
+
+
+def _intervals_meet(a, b) -> bool:
+    """Whether two intervals share a value (a number never meets a text)."""
+    if a[0] != b[0]:
+        return False
+    _, alo, alo_inc, ahi, ahi_inc = a
+    _, blo, blo_inc, bhi, bhi_inc = b
+    if alo is None or (blo is not None and blo > alo):
+        lo, lo_inc = blo, blo_inc
+    elif blo is not None and blo == alo:
+        lo, lo_inc = alo, alo_inc and blo_inc
+    else:
+        lo, lo_inc = alo, alo_inc
+    if ahi is None or (bhi is not None and bhi < ahi):
+        hi, hi_inc = bhi, bhi_inc
+    elif bhi is not None and bhi == ahi:
+        hi, hi_inc = ahi, ahi_inc and bhi_inc
+    else:
+        hi, hi_inc = ahi, ahi_inc
+    if lo is None or hi is None:
+        return True
+    return lo < hi or (lo == hi and lo_inc and hi_inc)
 
 
 def compare_preds(old_pred, old_segments, new_pred, new_segments) -> str | None:
