@@ -229,7 +229,13 @@ def test_predicates(written, canonical):
     ("call where (x == 1)", "call where x == 1"),
     ("call where x == 1 or y == 2", "call where x == 1 or y == 2"),
     ("call where ((a or b) and c)", "call where ((a or b) and c)"),
+    ("call where (a or b) and c", "call where ((a or b) and c)"),
+    ("call where ((a or b) or hot)", "call where ((a or b) or hot)"),
+    ("call where (a or b) or c == 1 or hot", "call where ((a or b) or c == 1 or hot)"),
     ("call where (x == 1) or mail", "call where (x == 1) or mail"),
+    ("call where (x == 1) or y == 2 or mail", "call where x == 1 or y == 2 or mail"),
+    ("call where (x == 1) or not (y == 2)", "call where x == 1 or not (y == 2)"),
+    ("mail or call where (x == 1) and y exists", "mail or call where x == 1 and y exists"),
     ("enter a,b or leave c", "enter a, b or leave c"),
 ])
 def test_triggers(written, canonical):

@@ -59,6 +59,39 @@ def test_where_predicate_runs_to_the_end_unless_parenthesised():
     assert triggers[0].where.kind == "compare"
 
 
+@pytest.mark.parametrize("written, triggers", [
+    # §6: a predicate that is not wholly in parentheses runs to the end of the clause
+    ('call where (duration >= 60) and outcome == "connected"', [("call", 'duration >= 60 and outcome == "connected"')]),
+    ("call where (a == 1 or b == 2) and c == 3", [("call", "(a == 1 or b == 2) and c == 3")]),
+    ('call where (o == "x") or (o == "y")', [("call", 'o == "x" or o == "y"')]),
+    ('call where (d >= 60) or channel == "video" or hot', [("call", 'd >= 60 or channel == "video" or hot')]),
+    ("call where (d >= 60) or not (x == 1) and y exists", [("call", "d >= 60 or not (x == 1) and y exists")]),
+    ("mail or call where (d >= 60) and x == 1", [("mail", None), ("call", "d >= 60 and x == 1")]),
+    # wholly in parentheses, it ends there: what follows `or` is another trigger
+    ("call where (d >= 60) or voicemail", [("call", "d >= 60"), ("voicemail", None)]),
+    ("call where (d >= 1) or meeting where (e == 2)", [("call", "d >= 1"), ("meeting", "e == 2")]),
+])
+def test_a_where_that_starts_with_a_parenthesis_may_go_on(written, triggers):
+    from slacode.diff import pred_text
+
+    a = model_of(f"segment hot = score >= 80\ndeadline r {{\n stop on {written}\n}}")
+    got = a.rules[0].clauses[0].triggers
+    assert [(t.type.value, pred_text(t.where) if t.where else None) for t in got] == triggers
+
+
+@pytest.mark.parametrize("written, column, words", [
+    ("call where (d >= 60) or x == 1 or enter sql", 45, "runs to the end of the clause"),
+    ("call where (d >= 60) or x == 1 or mail where (y == 2)", 45, "runs to the end of the clause"),
+    ("call or x == 1", 19, "needs an event type before it"),
+])
+def test_what_cannot_follow_a_where_that_went_on_is_an_error_where_it_stands(written, column, words):
+    import slacode
+
+    errors = [d for d in slacode.lint(f"deadline r {{\n  stop on {written}\n}}\n") if d.severity == "error"]
+    assert [(d.code, d.span.line, d.span.column) for d in errors[:1]] == [("SLA101", 2, column)]
+    assert words in errors[0].message and errors[0].hint
+
+
 def test_keywords_are_names_where_a_name_is_expected():
     a = model_of("states {\n lead\n open\n closed final\n}\nflow {\n lead -> open, closed\n}")
     assert [s.name.value for s in a.state_decls] == ["lead", "open", "closed"]

@@ -32,6 +32,13 @@ def build(tree, file: str | None = None) -> tuple[m.Agreement | None, list[Diagn
     return agreement, builder.diagnostics
 
 
+def _joined(first: Span | None, last: Span | None) -> Span | None:
+    """From the start of ``first`` to the end of ``last``."""
+    if first is None or last is None:
+        return first or last
+    return Span(first.line, first.column, last.end_line, last.end_column, first.file)
+
+
 def number(text: str) -> int | float:
     text = text.replace("_", "")
     return float(text) if "." in text else int(text)
@@ -266,7 +273,53 @@ class _Builder:
 
     # -- triggers ------------------------------------------------------------------
     def triggers(self, meta, children):
-        return tuple(c for c in children if c is not None)
+        """The triggers of a clause. A predicate piece (``pred_more``: after `or`, something
+        no trigger starts with) goes on with the `where` before it, which then runs to the
+        end of the clause (LANGUAGE.md §6): a later bare name is a segment of it."""
+        out: list = []
+        open_where = False
+        for c in children:
+            if c is None:
+                continue
+            if isinstance(c, m.Trigger) and not open_where:
+                out.append(c)
+                continue
+            if isinstance(c, m.Trigger) and c.kind == "event" and c.where is None:
+                c = m.SegmentRef.model_construct(kind="segment", name=c.type, span=c.span)
+            last = out[-1] if out else None
+            if isinstance(c, m.Trigger) or last is None or last.where is None:
+                self._piece_error(c, open_where)
+                continue
+            # the parenthesised predicate stays one item (its own `or`s are a tree of their own)
+            items = (last.where.items if open_where else (last.where,)) + (c,)
+            where = m.Or.model_construct(items=items, span=_joined(last.where.span, c.span))
+            out[-1] = last.model_copy(update={"where": where, "span": _joined(last.span, c.span)})
+            open_where = True
+        return tuple(out)
+
+    def _piece_error(self, node, open_where: bool) -> None:
+        span = node.span or Span(1, 1, file=self.file)
+        if open_where:
+            message = ("a trigger cannot follow a `where` predicate that goes on after its parentheses: "
+                       "the predicate runs to the end of the clause")
+            hint = "put the whole predicate in parentheses, `where (… or …)`, or write this trigger first"
+        else:
+            message = "a condition here needs an event type before it: `TYPE where …`"
+            hint = "join triggers with `or` (`call or meeting where …`); a condition follows `TYPE where`"
+        self.diagnostics.append(dg.make(codes.UNEXPECTED_TOKEN, message, span, file=self.file, hint=hint))
+
+    def pred_more(self, meta, children):
+        if len(children) == 1:
+            return children[0]
+        return m.And.model_construct(items=tuple(children), span=self._span(meta))
+
+    def more_not(self, meta, children):
+        return m.Not.model_construct(item=children[0], span=self._span(meta))
+
+    def where_paren_more(self, meta, children):
+        name, first, *rest = children
+        pred = first if not rest else m.Or.model_construct(items=(first, *rest), span=self._span(meta))
+        return m.Trigger.model_construct(kind="event", type=self.name(name), where=pred, span=self._span(meta))
 
     def enter(self, meta, children):
         return m.Trigger.model_construct(kind="enter", states=tuple(self.name(t) for t in children), span=self._span(meta))

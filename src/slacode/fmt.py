@@ -530,7 +530,8 @@ class _Printer:
         if t.where is None:
             return t.type.value
         where = self.pred(t.where)
-        # A bare `where` runs to the end of the clause and cannot start with `(`.
+        # A bare `where` runs to the end of the clause. One that starts with `(` is wrapped
+        # whole: after its first group, `or` and a name would begin another trigger.
         if last and not where.startswith("("):
             return f"{t.type.value} where {where}"
         return f"{t.type.value} where ({where})"
