@@ -286,6 +286,33 @@ def start_is_stop(ctx: Context) -> Iterator[Diagnostic]:
                     break
 
 
+def _covers(wider: m.Trigger, narrower: m.Trigger, segs) -> bool:
+    """Whether every event that fires ``narrower`` also fires ``wider``."""
+    if wider.kind != narrower.kind:
+        return False
+    if wider.kind in ("enter", "leave"):
+        return {s.value for s in narrower.states} <= {s.value for s in wider.states}
+    return wider.type.value == narrower.type.value and pred_implies(narrower.where, wider.where, segs)
+
+
+@rule(codes.TRIGGER_NEVER_TAKES_EFFECT)
+def trigger_never_takes_effect(ctx: Context) -> Iterator[Diagnostic]:
+    """A `cancel` or `restart` trigger that a trigger applied before it always catches."""
+    for r in ctx.agreement.rules:
+        earlier = [("stop", t) for t in r.triggers("stop_on")]
+        for kind, clause in (("cancel", "cancel_on"), ("restart", "restart_on")):
+            for t in r.triggers(clause):
+                cover = next(((k, e) for k, e in earlier if _covers(e, t, ctx.segments)), None)
+                if cover is not None:
+                    what, by = cover
+                    yield ctx.diag(codes.TRIGGER_NEVER_TAKES_EFFECT,
+                                   f"`{kind} on {describe_trigger(t)}` never takes effect in `{r.name.value}`: "
+                                   f"every such event also matches `{what} on {describe_trigger(by)}`, "
+                                   f"which is applied first", t,
+                                   hint=f"narrow the {what} trigger with `where`, or remove this one")
+            earlier += [(kind, t) for t in r.triggers(clause)]
+
+
 @rule(codes.TYPE_NAMED_LIKE_STATE)
 def types_named_like_states(ctx: Context) -> Iterator[Diagnostic]:
     """`start on mql` with `mql` a declared state: `enter` is most likely missing."""

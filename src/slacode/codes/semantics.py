@@ -1033,3 +1033,36 @@ TEST_WITHOUT_EXPECT = define("SLA332", "test-without-expectation", "warning", ""
     }
     ```
     """)
+
+TRIGGER_NEVER_TAKES_EFFECT = define("SLA333", "trigger-never-takes-effect", "warning", """
+    A `cancel` or `restart` trigger never takes effect: every event it matches also matches
+    a trigger applied before it.
+
+    ## Why
+    An event is applied as a `stop`, then a `cancel`, then a `restart` (LANGUAGE.md §6): the
+    first that matches closes the cycle, and the later ones find nothing open. A `cancel on
+    call where outcome == "wrong_number"` next to a `stop on call` is never used: every such
+    call is a `call`, so it stops the cycle first, and wrong numbers count as kept promises.
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on call
+      cancel on call where outcome == "wrong_number"
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on call where outcome != "wrong_number"
+      cancel on call where outcome == "wrong_number"
+      within 4h
+    }
+    ```
+    """)
