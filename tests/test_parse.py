@@ -92,6 +92,17 @@ def test_what_cannot_follow_a_where_that_went_on_is_an_error_where_it_stands(wri
     assert words in errors[0].message and errors[0].hint
 
 
+@pytest.mark.parametrize("clause", ["cancel on unsubscribed, bounced", "count call, meeting",
+                                    "stop on call where (x == 1), meeting"])
+def test_triggers_listed_with_commas_get_the_or_hint(clause):
+    import slacode
+
+    text = f'agreement "a" {{ timezone "UTC"; teams sales }}\nattempts d {{\n  owner sales\n  start on assigned\n  {clause}\n}}\n'
+    (error,) = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert error.code == "SLA101" and "`,`" in error.message and "join triggers with `or`" in error.hint
+    assert "comparison" not in error.message                    # a first trigger is no predicate
+
+
 def test_keywords_are_names_where_a_name_is_expected():
     a = model_of("states {\n lead\n open\n closed final\n}\nflow {\n lead -> open, closed\n}")
     assert [s.name.value for s in a.state_decls] == ["lead", "open", "closed"]

@@ -188,6 +188,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
         return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
                 "with `where`, or the predicate in parentheses: `call where (a == 1) or enter mql`")
+    if value == "," and "`or`" in expected and \
+            re.search(r"\b(start on|stop on|cancel on|restart on|count|before)\b", before[before.rfind("\n") + 1:]):
+        return "join triggers with `or` (`a or b`, not `a, b`); commas only list the states after `enter` or `leave`"
     if value == "met" and "`%`" in expected:
         return "write the share as a percentage: `at least 95% met per week`"
     line_before = before[before.rfind("\n") + 1:]
