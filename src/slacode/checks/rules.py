@@ -259,6 +259,15 @@ def _why_unreachable(ctx: Context, line, name: str, earlier: list, segs) -> Diag
 
 # ---------------------------------------------------------------- start and stop
 
+def _covers(wider: m.Trigger, narrower: m.Trigger, segs) -> bool:
+    """Whether every event that fires ``narrower`` also fires ``wider``."""
+    if wider.kind != narrower.kind:
+        return False
+    if wider.kind in ("enter", "leave"):
+        return {s.value for s in narrower.states} <= {s.value for s in wider.states}
+    return wider.type.value == narrower.type.value and pred_implies(narrower.where, wider.where, segs)
+
+
 def _same_trigger(start: m.Trigger, stop: m.Trigger, segs) -> str | None:
     """What fires both ``start`` and ``stop`` (for the message), or None."""
     if start.kind != stop.kind:
@@ -266,11 +275,7 @@ def _same_trigger(start: m.Trigger, stop: m.Trigger, segs) -> str | None:
     if start.kind in ("enter", "leave"):
         common = [s.value for s in start.states if s.value in {t.value for t in stop.states}]
         return f"{start.kind} {', '.join(common)}" if common else None
-    if start.type.value != stop.type.value:
-        return None
-    if pred_implies(start.where, stop.where, segs):
-        return describe_trigger(start)
-    return None
+    return describe_trigger(start) if _covers(stop, start, segs) else None
 
 
 @rule(codes.START_IS_STOP)
@@ -284,15 +289,6 @@ def start_is_stop(ctx: Context) -> Iterator[Diagnostic]:
                                    hint="each occurrence closes one cycle and opens the next; to give a fresh "
                                         "clock on a repeat, use `restart on` instead")
                     break
-
-
-def _covers(wider: m.Trigger, narrower: m.Trigger, segs) -> bool:
-    """Whether every event that fires ``narrower`` also fires ``wider``."""
-    if wider.kind != narrower.kind:
-        return False
-    if wider.kind in ("enter", "leave"):
-        return {s.value for s in narrower.states} <= {s.value for s in wider.states}
-    return wider.type.value == narrower.type.value and pred_implies(narrower.where, wider.where, segs)
 
 
 @rule(codes.TRIGGER_NEVER_TAKES_EFFECT)
