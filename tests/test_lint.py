@@ -746,3 +746,35 @@ def test_a_check_module_imported_again_does_not_report_twice():
     before, count = slacode.lint(text), len(registry.CHECKS)
     importlib.reload(style)
     assert len(registry.CHECKS) == count and slacode.lint(text) == before
+
+
+@pytest.mark.parametrize("line, code, hint", [
+    ("  owner: sales", "SLA102", "no colon: write `owner sales`"),
+    ("  start on: a", "SLA102", "no colon: write `start on a`"),
+    ("  warn at 80 percent", "SLA101", "with `%`: `80%`"),
+    ("  warn at 80", "SLA101", "with `%`: `80%`"),
+])
+def test_a_colon_or_a_spelt_percent_in_a_rule_gets_the_written_form(line, code, hint):
+    rule = "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n}\n"
+    if line.startswith("  warn"):
+        rule = rule.replace("  within 4h\n", f"  within 4h\n{line}\n")
+    else:
+        rule = rule.replace("  " + line.strip().replace(":", "") + "\n", line + "\n")
+    (d,) = [d for d in lint(HEADER + rule) if d.code == code]
+    assert hint in d.hint, d.hint
+
+
+@pytest.mark.parametrize("hours, hint", [
+    ("monday-friday 09:00-18:00", "first three letters, lowercase: `mon`"),
+    ("mon-fry 09:00-18:00", "did you mean `fri`?"),
+    ("mon-fri: 09:00-18:00", "no colon: write `hours mon-fri 09:00-18:00`"),
+])
+def test_a_misspelt_day_or_a_colon_in_hours_gets_the_written_form(hours, hint):
+    text = HEADER + f'calendar c {{\n  timezone "UTC"\n  hours {hours}\n}}\n'
+    (d,) = [d for d in lint(text) if d.code in ("SLA101", "SLA102")]
+    assert hint in d.hint and d.line == 7, (d.hint, d.line)
+
+
+def test_a_segment_written_with_a_colon_is_told_to_use_equals():
+    (d,) = [d for d in lint(HEADER + "segment hot: score > 3\n") if d.code == "SLA102"]
+    assert "with `=`" in d.hint

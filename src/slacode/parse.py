@@ -412,7 +412,9 @@ class _Run:
         else:
             shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
             self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `{shown}`",
-                       Span(line, col, line, col + 1, self.file), hint=character_hint(ch))
+                       Span(line, col, line, col + 1, self.file),
+                       hint=character_hint(ch, self.text[self.text.rfind("\n", 0, pos) + 1:pos],
+                                           self.text[pos + 1:(self.text.find("\n", pos) + 1 or len(self.text) + 1) - 1]))
             self.lstate.line_ctr.feed(ch)
         return _SKIP
 

@@ -156,7 +156,18 @@ INVISIBLE = {"\u00a0": "a no-break space", "\u2007": "a figure space", "\u202f":
               "\u00ad": "a soft hyphen"}
 
 
-def character_hint(ch: str) -> str:
+def character_hint(ch: str, before: str = "", after: str = "") -> str:
+    """What to do about a character the language has no use for; ``before`` and ``after``
+    are the rest of its line on either side (``owner: sales`` is a setting written with a colon)."""
+    if ch == ":":
+        statement = before[before.rfind("{") + 1:].strip()
+        if re.match(r"segment\b", statement):
+            return "declare a segment with `=`: `segment hot = score >= 80`"
+        if re.search(r"(?:(?<![\w`])[A-Za-z_][\w-]*|\d{4}-\d{2}-\d{2})\Z", statement):
+            rest = without_comment(after).strip().rstrip("}").strip()
+            shown = f"{statement} {rest}" if rest else statement
+            return ("settings and triggers take no colon: write "
+                    + (f"`{shown}`" if len(shown) <= 50 else f"`{statement} …`"))
     if ch in INVISIBLE:
         return f"this is {INVISIBLE[ch]}, which looks like a space or nothing: delete it or type a plain space"
     for chars, hint in _CHARACTER_HINTS:
@@ -201,8 +212,11 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return f"write the parts of a duration together: `{joined}`"
     if tok.type == "NAME" and "a duration" in expected and re.fullmatch(r"\d+\s*\w+", value or ""):
         return "write durations as `30m`, `4h`, `2d` or `30 minutes`"
-    if tok.type == "_NL" and accepts == {"PERCENT"}:
-        return "write percentages with `%`, e.g. `warn at 75%`"
+    if accepts == {"PERCENT"}:
+        number = re.search(r"(\d+(?:\.\d+)?)\s*\Z", line_before)
+        return f"write percentages with `%`: `{number.group(1) if number else 75}%`"
+    if tok.type == "NAME" and "a day such as" in expected:
+        return _day_hint(value)
     if value == "-" and "COMPARATOR" in accepts:
         return "names with a dash go in backquotes: `utm-source`"
     if tok.type == "EQUAL" and "COMPARATOR" in accepts:
@@ -256,6 +270,22 @@ def _wrapped_from(tok, text: str) -> str | None:
     word = next(g for g in m.groups() if g)
     return (f"line {n} ends with `{word}`, so this line was read as its continuation: remove the `{word}` "
             f"or finish line {n}")
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _day_hint(word: str) -> str | None:
+    """`monday` → `mon`, `fry` → `fri`, `Mon` → `mon`: days are three lowercase letters."""
+    import difflib
+
+    low = word.lower()
+    if low[:3] in _DAYS and (low == low[:3] or low.startswith(("monday", "tuesday", "wednesday", "thursday",
+                                                              "friday", "saturday", "sunday", "tues", "thur"))):
+        return f"days are written with their first three letters, lowercase: `{low[:3]}` (`mon-fri`)"
+    close = difflib.get_close_matches(low, _DAYS, n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`? (days: `mon` `tue` `wed` `thu` `fri` `sat` `sun`)" if close else \
+        "days are `mon` `tue` `wed` `thu` `fri` `sat` `sun`, or `daily`; a range is `mon-fri`"
 
 
 _WORD_COMPARISONS = {"is": "`==` (`!=` for not equal)", "equals": "`==`", "eq": "`==`", "ne": "`!=`",
