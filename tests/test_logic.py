@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import slacode
 from slacode.compile import compile_pred
-from slacode.logic import compare_preds, never_holds, normal_pred, pred_implies
+from slacode.logic import always_holds, compare_preds, never_holds, normal_pred, pred_implies
 
 HEAD = 'agreement "x" { teams s }\nstates { mql\n sal\n on_hold }\n'
 
@@ -32,6 +32,13 @@ def test_true_and_false_fold_away():
     for maybe in ["x > 1", "x > 1 and not false", "x > 1 or false or y == 1", "s >= 80 and s <= 80",
                   "x in [1, 2] and x >= 2", 'n == 4 and n != 4.5', "x > 1 and y < 0"]:
         assert not never_holds(pred(maybe), {}), maybe
+
+
+def test_always_holds_is_true_folded_and_nothing_less():
+    for always in ["true", "x > 1 or true", "not false", "not (x > 1 and false)", "(y == 2 or true) and true"]:
+        assert always_holds(pred(always), {}), always
+    for maybe in ["x > 1", "x > 1 or not x > 1", "x exists or x missing", "x > 1 and true", "false"]:
+        assert not always_holds(pred(maybe), {}), maybe
 
 
 def test_a_state_name_is_its_text():
@@ -97,6 +104,8 @@ def test_every_pair_of_atoms_and_their_negations_is_sound_on_a_grid():
     for i, p in enumerate(preds):
         if never_holds(p, segs):
             assert not any(truth[i]), texts[i]
+        if always_holds(p, segs):
+            assert all(truth[i]), texts[i]
         for j, q in enumerate(preds):
             if i != j and pred_implies(p, q, segs):
                 proven += 1

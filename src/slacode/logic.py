@@ -35,6 +35,12 @@ def never_holds(pred, segments: Mapping | None = None) -> bool:
     return normal_pred(pred, segments or {}) == _FALSE
 
 
+def always_holds(pred, segments: Mapping | None = None) -> bool:
+    """Whether ``pred`` can be seen always to hold (the literal `true`, possibly through
+    segments, `or` with a true part, `and` of true parts, `not false`)."""
+    return normal_pred(pred, segments or {}) == _TRUE
+
+
 def _norm_value(v: m.Value):
     if v.kind == "number":          # int or float as written: Python compares them exactly
         return ("num", v.value)     # (as floats, 10**20 and 10**20 + 1 would be equal)

@@ -217,3 +217,30 @@ def _gap(ctx: Context, r: m.Rule, line: m.AtLeastWithin, target: int) -> Diagnos
                 f"{n} attempts that far apart take {_fmt_minutes(need)}, more than {_fmt_minutes(target)}", line,
                 hint="allow more time, ask for fewer attempts, or shorten the gap")
     return None
+
+
+#: The clauses of an `attempts` rule that give verdicts (LANGUAGE.md §7).
+VERDICT_CLAUSES = ("at_least_within", "at_least_before", "at_most_per_day", "gap", "first", "only_during",
+                   "only_between")
+
+
+@rule(codes.SETTING_WITHOUT_EFFECT, codes.ATTEMPTS_WITHOUT_CLAUSES)
+def attempts_clauses(ctx: Context) -> Iterator[Diagnostic]:
+    """An `attempts` rule with nothing to judge, or with `warn`/`pause` and no deadline."""
+    for r in ctx.agreement.rules:
+        if r.rule_kind != "attempts":
+            continue
+        if not any(r.of(kind) for kind in VERDICT_CLAUSES):
+            yield ctx.diag(codes.ATTEMPTS_WITHOUT_CLAUSES,
+                           f"attempts `{r.name.value}` has no clause to judge, so it gives no verdicts", r.name,
+                           hint="add what the attempts must keep, such as `at least 6 within 10d` or "
+                                "`at most 3 per day`")
+            continue
+        if r.of("at_least_within"):
+            continue
+        for c in r.of("warn") + r.of("pause_while"):
+            written = f"warn at {c.percent:g}%" if c.kind == "warn" else "pause while"
+            yield ctx.diag(codes.SETTING_WITHOUT_EFFECT,
+                           f"`{written}` has no effect in `{r.name.value}`: in an attempts rule, pauses and "
+                           "warnings concern `at least … within`, and this rule has none", c,
+                           hint="add an `at least N within DURATION` line, or remove this one")

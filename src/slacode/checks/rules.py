@@ -11,7 +11,7 @@ from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
 from slacode.checks.context import Context, line_of, walk_pred
-from slacode.logic import never_holds, pred_implies
+from slacode.logic import always_holds, never_holds, pred_implies
 from slacode.checks.names import kind_word
 from slacode.checks.registry import rule
 
@@ -307,6 +307,23 @@ def trigger_never_takes_effect(ctx: Context) -> Iterator[Diagnostic]:
                                    f"which is applied first", t,
                                    hint=f"narrow the {what} trigger with `where`, or remove this one")
             earlier += [(kind, t) for t in r.triggers(clause)]
+
+
+@rule(codes.CONSTANT_PAUSE)
+def constant_pause(ctx: Context) -> Iterator[Diagnostic]:
+    """`pause while true` (no clock ever runs) and `pause while false` (nothing pauses)."""
+    for r in ctx.agreement.rules:
+        for c in r.of("pause_while"):
+            if always_holds(c.predicate, ctx.segments):
+                yield ctx.diag(codes.CONSTANT_PAUSE,
+                               f"`pause while` of `{r.name.value}` always holds: its clock never runs, so no "
+                               "cycle can be breached or at risk", c,
+                               hint="pause on a lead field that says the lead is on hold, such as "
+                                    "`pause while on_hold == true`")
+            elif never_holds(c.predicate, ctx.segments):
+                yield ctx.diag(codes.CONSTANT_PAUSE,
+                               f"`pause while` of `{r.name.value}` never holds: it pauses nothing", c,
+                               hint="fix the predicate, or remove the line")
 
 
 @rule(codes.TYPE_NAMED_LIKE_STATE)

@@ -1066,3 +1066,99 @@ TRIGGER_NEVER_TAKES_EFFECT = define("SLA333", "trigger-never-takes-effect", "war
     }
     ```
     """)
+
+SETTING_WITHOUT_EFFECT = define("SLA334", "setting-without-effect", "warning", """
+    `warn at` or `pause while` in an `attempts` rule that has no `at least … within` line.
+
+    ## Why
+    In an `attempts` rule, pauses and warnings concern `at least … within` (LANGUAGE.md §7):
+    they move its deadline and make its open cycles `at_risk`. The other clauses (`at most
+    N per day`, `gap`, `first`, `only during`, `only between`, `at least N before`) have no
+    deadline, so without an `at least … within` line the setting changes no verdict, and a
+    reader who trusts it is misled.
+
+    ## Avoid
+    ```sla
+    attempts cadence {
+      owner sales
+      start on assigned
+      stop on enter sql
+      warn at 80%
+      at most 3 per day
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    attempts cadence {
+      owner sales
+      start on assigned
+      stop on enter sql
+      warn at 80%
+      at least 6 within 10d
+      at most 3 per day
+    }
+    ```
+    """)
+
+ATTEMPTS_WITHOUT_CLAUSES = define("SLA335", "attempts-without-clauses", "warning", """
+    An `attempts` rule has no clause to judge, so it gives no verdicts.
+
+    ## Why
+    Each verdict of an `attempts` rule comes from one of its clauses: `at least … within`,
+    `at least … before`, `at most … per day`, `gap at least`, `first where`, `only during`,
+    `only between` (LANGUAGE.md §7). A rule with cycles but none of these is checked by
+    nobody: every lead looks compliant because nothing is reported about it.
+
+    ## Avoid
+    ```sla
+    attempts cadence {
+      owner sales
+      start on assigned
+      stop on enter sql
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    attempts cadence {
+      owner sales
+      start on assigned
+      stop on enter sql
+      at least 6 within 10d
+    }
+    ```
+    """)
+
+CONSTANT_PAUSE = define("SLA336", "constant-pause", "warning", """
+    A `pause while` predicate always holds, or never does.
+
+    ## Why
+    The clock does not run while the pause predicate holds (LANGUAGE.md §6). One that always
+    holds (`pause while true`, or a segment that is `true`) stops every clock for good: no
+    cycle can be breached or at risk, and open ones stay `paused`. One that never holds
+    (`false`, `score > 5 and score < 3`) pauses nothing. Either way the line does not say
+    what it seems to.
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      pause while true
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      pause while on_hold == true
+      within 4h
+    }
+    ```
+    """)
