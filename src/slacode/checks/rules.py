@@ -379,10 +379,12 @@ def where_reads_lead_field(ctx: Context) -> Iterator[Diagnostic]:
     props = {a.key.name for test in ctx.agreement.of("test") for item in test.items
              if item.kind == "event" for a in item.props}
     seen: set = set()
-    for trigger in ctx.triggers():
-        if trigger.where is None:
-            continue
-        for node in walk_pred(trigger.where):
+    wheres = [(t.where, f"the `{t.type.value}` event's own property", "`where`")
+              for t in ctx.triggers() if t.where is not None]
+    wheres += [(c.predicate, "a property of the first attempt", "`first where`")
+               for r in ctx.agreement.rules for c in r.of("first")]
+    for where, meaning, written in wheres:
+        for node in walk_pred(where):
             ref = getattr(node, "field", None)
             if ref is None or ref.is_state or ref.name not in fields or ref.name in props:
                 continue
@@ -392,7 +394,7 @@ def where_reads_lead_field(ctx: Context) -> Iterator[Diagnostic]:
             seen.add(key)
             yield ctx.diag(codes.WHERE_READS_LEAD_FIELD,
                            f"`{ref.name}` is a lead field in this agreement ({fields[ref.name]}); in "
-                           f"`where` it is the `{trigger.type.value}` event's own property, not the lead's field",
+                           f"{written} it is {meaning}, not the lead's field",
                            ref, hint="if the lead's field is meant, judge it with a segment in a `for` line "
                                      "(`within 15m for hot`) or with `start when`")
 

@@ -781,9 +781,10 @@ TYPE_NAMED_LIKE_STATE = define("SLA325", "event-type-is-a-state", "warning", """
     """)
 
 WHERE_READS_LEAD_FIELD = define("SLA326", "where-reads-lead-field", "info", """
-    A `where` names a lead field of this agreement (used in a segment, `start when`, `pause
-    while` or `require`, or set in a test): in `where`, names are the event's own
-    properties, so it reads the event's property of that name, not the lead's field.
+    A `where` (of a trigger, or `first where` of an attempts rule) names a lead field of this
+    agreement (used in a segment, `start when`, `pause while` or `require`, or set in a
+    test): in `where`, names are the event's own properties, so it reads the event's property
+    of that name, not the lead's field.
 
     ## Why
     `start on assigned where score >= 80` reads the `score` property of the `assigned`
