@@ -104,6 +104,24 @@ def test_events(ctx: Context) -> Iterator[Diagnostic]:
                                    hint="move the `as of` line later, or correct the event's date")
 
 
+def _main_clause(decl, name: str) -> str | None:
+    """The clause an `expect` without one names (None: the rule has none such)."""
+    if decl is None:
+        return "transition" if name == FLOW_RULE else None
+    if decl.kind in ("target", "quota"):
+        return "ratio" if decl.kind == "target" else "count"
+    if getattr(decl, "rule_kind", None) == "attempts":
+        return "at_least_within" if decl.of("at_least_within") else None
+    return "within"
+
+
+def _first_clause(decl) -> str:
+    """The key of an attempts rule's first clause that gives verdicts (for a hint)."""
+    from slacode.checks.attempts import VERDICT_CLAUSES
+
+    return next((c.kind for c in decl.clauses if c.kind in VERDICT_CLAUSES), "gap")
+
+
 _PERIOD_LABEL = {"day": r"\d{4}-\d{2}-\d{2}", "week": r"\d{4}-W\d{2}", "month": r"\d{4}-\d{2}",
                  "quarter": r"\d{4}-Q[1-4]"}
 _PERIOD_EXAMPLE = {"day": "2026-11-24", "week": "2026-W48", "month": "2026-11", "quarter": "2026-Q4"}
@@ -146,6 +164,18 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
             if item.cycle is not None and aggregate:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"{decl.kind} `{name}` is judged per period, not per "
                                "cycle", item, hint="drop `cycle N` (name the period with `period \"…\"`)")
+            if item.cycle is not None and name == FLOW_RULE and decl is None:
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES, "the `flow` rule gives one verdict per lead, with no "
+                               "cycle", item, hint="drop `cycle N`")
+            key = item.clause.value if item.clause is not None else _main_clause(decl, name)
+            if key is None and getattr(decl, "rule_kind", None) == "attempts":
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"attempts `{name}` has no `at least … within` line, "
+                               "the clause an `expect` without a clause names", item.rule,
+                               hint=f"name the clause: `expect {name}.{_first_clause(decl)} …`")
+            elif item.due is not None and key is not None and key not in ("within", "at_least_within"):
+                what = f"`{name}.{key}`" if decl is not None and not aggregate else f"`{name}`"
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"{what} has no deadline, so no verdict of it has "
+                               "a `due`", item.due, hint="drop `due …`")
             goal = decl.goal if aggregate else None
             if item.period is not None and goal is not None and goal.period in _PERIOD_LABEL \
                     and not is_period_label(item.period.value, goal.period):

@@ -924,8 +924,10 @@ TEST_EVENT_AFTER_AS_OF = define("SLA329", "test-event-after-as-of", "warning", "
 EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "warning", """
     An `expect` line names a verdict that cannot exist: a `period` for a rule judged per
     lead and cycle (a `deadline`, `handoff`, `attempts` or `flow`), a `cycle` for a target
-    or quota (judged per period), or a period that is not one of the rule's (`"2026-13"`,
-    a day for a weekly target).
+    or quota (judged per period) or for `flow` (one verdict per lead), a period that is not
+    one of the rule's (`"2026-13"`, a day for a weekly target), a `due` for a clause without
+    a deadline (only `within` and `at least … within` have one), or no clause for an
+    `attempts` rule without `at least … within` (the clause such an `expect` names).
 
     ## Why
     Lead rules give one verdict per lead, clause and cycle; targets and quotas one per
