@@ -243,7 +243,7 @@ def test_explain_shows_the_input_problems_of_the_leads_lines(tmp_path):
     proc = run("explain", str(spec), str(events), "--lead", "A", "--as-of", "2026-11-09T12:00:00Z")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "Input problems on lines of lead A" in out
+    assert "Problems for lead A" in out
     assert "e.csv:2:1: SLA501" in out and "e.csv:3:3: SLA504" in out and ":5:" not in out and ":6:" not in out
     assert "2 other input problems in the events" in out
     picked = run("check", str(spec), str(events), "--lead", "A", "--lead", "B", "--as-of",
@@ -563,3 +563,22 @@ def test_the_librarys_document_is_the_one_check_prints():
     assert [d["code"] for d in doc["diagnostics"]] == [d["code"] for d in lib["diagnostics"]]
     assert doc["diagnostics"][0]["code"] == "SLA318"
     assert lib == doc
+
+
+def test_check_lead_shows_the_evaluation_diagnostics_about_that_lead(tmp_path):
+    """review 9-a: SLA603 points at the agreement but is about one lead: `--lead` shows it
+    for that lead and counts it among the others' for another; SLA602 (about the agreement,
+    no lead) is always shown."""
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\nsegment hot = score >= 80\n'
+                    "attempts calls {\n  owner sales\n  start on assigned\n  stop on enter won\n"
+                    "  at least 1 within 4h for hot\n  at least 1 within 8h\n"
+                    "  only between 08:00-20:00 in lead timezone\n}\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead":"Z1","at":"2026-11-24T09:00:00Z","type":"assigned","fields":{"timezone":"EST"}}\n'
+                      '{"lead":"Z2","at":"2026-11-24T09:00:00Z","type":"assigned","fields":{"score":"90"}}\n')
+    args = ("check", str(spec), str(events), "--as-of", "2026-11-24T12:00:00Z", "--lead")
+    one, two = run(*args, "Z1"), run(*args, "Z2")
+    assert "SLA603" in one.stdout and "1 more diagnostic" not in one.stdout + one.stderr
+    assert "SLA603" not in two.stdout and "1 more diagnostic on other leads' lines" in two.stdout + two.stderr
+    assert "SLA602" in one.stdout and "SLA602" in two.stdout

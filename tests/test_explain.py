@@ -45,3 +45,36 @@ def test_an_undeclared_state_counts_against_flow_only_where_there_is_a_flow():
     hints = {flow: slacode.loads(states + flow).evaluate(events, as_of="2026-11-02T12:00:00Z").diagnostics[0].hint
              for flow in ("", "flow { mql -> sql }\n")}
     assert "flow violation" in hints["flow { mql -> sql }\n"] and "flow" not in hints[""]
+
+
+def test_explain_shows_the_leads_evaluation_notes_flow_breaches_json_values_and_later_events(tmp_path):
+    """review 9-a: a lead's unknown time zone (SLA603, which points at the agreement) is
+    shown for that lead; a transition the flow forbids is marked at its event; values are
+    written as JSON; the lead's events after as_of are counted."""
+    import subprocess
+    import sys
+
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\nstates {\n  mql\n  sal\n  won final\n}\n'
+                    "flow {\n  mql -> sal\n  sal -> won\n}\n"
+                    "attempts calls {\n  owner sales\n  start on assigned\n  stop on enter won\n"
+                    "  at least 1 within 4h\n  only between 08:00-20:00 in lead timezone\n}\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text(
+        '{"lead":"Z1","at":"2026-11-24T09:00:00Z","type":"state","state":"mql","fields":{"timezone":"EST","vip":null}}\n'
+        '{"lead":"Z1","at":"2026-11-24T09:05:00Z","type":"assigned","ok":true}\n'
+        '{"lead":"Z1","at":"2026-11-24T09:10:00Z","type":"state","state":"won"}\n'
+        '{"lead":"Z1","at":"2026-11-25T09:10:00Z","type":"contact_attempt"}\n'
+        '{"lead":"Z2","at":"2026-11-24T09:00:00Z","type":"state","state":"mql","fields":{"timezone":"PST"}}\n')
+
+    def explain(lead):
+        return subprocess.run([sys.executable, "-m", "slacode", "explain", str(spec), str(events), "--lead", lead,
+                               "--as-of", "2026-11-24T12:00:00Z"], capture_output=True, text=True)
+
+    out = explain("Z1").stdout
+    assert 'sets timezone="EST", vip=null' in out and "ok=true" in out
+    assert "flow: `mql` -> `won` is not an allowed transition" in out
+    assert "1 later event of lead Z1 (after as_of" in out
+    assert "Problems for lead Z1" in out and "SLA603" in out and "'EST'" in out
+    assert "'PST'" not in out
+    assert "SLA603" not in explain("Z2").stdout     # Z2 opens no cycle: no quiet hours judged

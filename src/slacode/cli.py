@@ -591,32 +591,52 @@ def explain(spec, events, lead, as_of, tz, input_format):
     cutoff = resolve_as_of(as_of, tz)
     diagnostics: list = []
     try:
-        records = [r for r in iter_records(list(events), input_format=input_format, default_tz=tz,
-                                           diagnostics=diagnostics, as_of_us=cutoff) if r.lead == lead]
+        # read without the cut, to say how many of the lead's events come after as_of
+        found = [r for r in iter_records(list(events), input_format=input_format, default_tz=tz,
+                                         diagnostics=diagnostics) if r.lead == lead]
     except EventInputError as e:
         _fail(str(e))
+    records = [r for r in found if r.at <= cutoff]
+    later = len(found) - len(records)
     mine, others = lead_problems(diagnostics, lead, _problem_lines(diagnostics))
-    problems = ""
-    if mine:
-        from slacode.reporters import diagnostics_text
-
-        problems = f"Input problems on lines of lead {lead}:\n\n{diagnostics_text(mine)}\n"
-    if others:
-        problems += (f"{others} other input problem{'s' if others != 1 else ''} in the events; "
-                     "`slacode check` lists them.\n")
     if not records:
+        problems = _lead_problems_text(lead, mine, others)
         if problems:
             click.echo(problems, err=True, nl=False)
-        _fail(f"no usable events for lead {lead!r} at or before {_when(cutoff, agreement.plan.zone)}")
+        _fail(f"no usable events for lead {lead!r} at or before {_when(cutoff, agreement.plan.zone)}"
+              + (f" ({later} after it)" if later else ""))
+    from slacode.evaluate import note_diagnostics
+
     plan = agreement.plan
+    notes: set = set()
+    lines = timeline(plan, lead, records, cutoff, notes)
+    mine += [d for d in note_diagnostics(notes) if d.lead in (None, lead)]
+    problems = _lead_problems_text(lead, mine, others)
     click.echo(f"Lead {lead} under agreement {agreement.id or '?'} (version {agreement.version or '?'}):")
     click.echo("")
-    for line in timeline(plan, lead, records, cutoff):
+    for line in lines:
         click.echo(line)
+    if later:
+        click.echo("")
+        click.echo(f"{later} later event{'s' if later != 1 else ''} of lead {lead} (after as_of "
+                   f"{_when(cutoff, plan.zone)}) {'are' if later != 1 else 'is'} not evaluated.")
     if problems:
         click.echo("")
         click.echo(problems, nl=False)
     return EXIT_OK
+
+
+def _lead_problems_text(lead: str, mine: list, others: int) -> str:
+    """`explain`'s list of the problems about one lead, and how many others the read had."""
+    problems = ""
+    if mine:
+        from slacode.reporters import diagnostics_text
+
+        problems = f"Problems for lead {lead}:\n\n{diagnostics_text(mine)}\n"
+    if others:
+        problems += (f"{others} other input problem{'s' if others != 1 else ''} in the events; "
+                     "`slacode check` lists them.\n")
+    return problems
 
 
 def _lead_lines(leads) -> Callable[[list], list]:
@@ -627,7 +647,8 @@ def _lead_lines(leads) -> Callable[[list], list]:
     def shown(diagnostics: list) -> list:
         texts = _problem_lines(diagnostics)
         mine = {id(d) for lead in leads for d in lead_problems(diagnostics, lead, texts)[0]}
-        return [d for d in diagnostics if id(d) in mine or not d.line or d.severity == "info"]
+        return [d for d in diagnostics if id(d) in mine or d.lead is None and (
+            not d.line or d.severity == "info" or d.code.startswith("SLA6"))]   # SLA602: the agreement's
     return shown
 
 

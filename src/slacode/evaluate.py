@@ -665,7 +665,7 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
                            f"lead {rec.lead!r} enters state {rec.state!r}, which the agreement does not declare",
                            dg.Span(rec.line, 1, file=file), file=file,
                            hint=f"declare the state in `states {{ … }}` or fix the event; the event {effect} "
-                                "(its fields still apply)"))
+                                "(its fields still apply)", lead=rec.lead))
     return out
 
 
@@ -690,7 +690,8 @@ def note_diagnostics(notes: set) -> list:
                                f"lead {lead!r} has time zone {zone!r}, which is not an IANA zone; "
                                "the agreement's zone was used for its quiet hours",
                                span, file=span.file if span else None,
-                               hint="use IANA names such as `America/Sao_Paulo` in the lead's `timezone` field"))
+                               hint="use IANA names such as `America/Sao_Paulo` in the lead's `timezone` field",
+                               lead=lead))
         else:
             out.append(dg.make(codes.NUMBER_STRING_COMPARISON,
                                "a number was compared with a string here; such comparisons are false",

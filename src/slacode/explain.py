@@ -14,12 +14,23 @@ def _describe_event(rec) -> str:
         parts.append(f"[{rec.id}]")
     else:
         parts.append(f"[line {rec.ref}]")
-    props = ", ".join(f"{k}={v!r}" for k, v in list(rec.props.items())[:6])
+    props = ", ".join(f"{k}={_json(v)}" for k, v in list(rec.props.items())[:6])
     if props:
         parts.append(props)
     if rec.fields:
-        parts.append("sets " + ", ".join(f"{k}={v!r}" for k, v in list(rec.fields.items())[:6]))
+        parts.append("sets " + ", ".join(f"{k}={_json(v)}" for k, v in list(rec.fields.items())[:6]))
     return "  ".join(parts)
+
+
+def _json(value) -> str:
+    """A value as the event wrote it (JSON: `null`, `true`, `"EST"`), shortened past 60 characters."""
+    import orjson
+
+    try:
+        text = orjson.dumps(value).decode()
+    except TypeError:                               # a value of a library event that JSON has no form for
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _snapshot(fold: LeadFold):
@@ -58,14 +69,16 @@ def _line_text(rp, cyc) -> str:
     return f"{kind} {line.written}{where}{seg}: {work} of {line.clock.time_words}"    # `10d` on a calendar
 
 
-def timeline(plan, lead: str, records, as_of: int) -> list[str]:
-    """The text lines of a lead's timeline (records: the lead's, any order)."""
+def timeline(plan, lead: str, records, as_of: int, notes: set | None = None) -> list[str]:
+    """The text lines of a lead's timeline (records: the lead's, any order). ``notes``
+    collects what the evaluation noted (see :func:`slacode.evaluate.note_diagnostics`)."""
     zone = plan.zone
-    fold = LeadFold(plan, lead, set(), target_segments(plan))
+    fold = LeadFold(plan, lead, set() if notes is None else notes, target_segments(plan))
     out: list[str] = []
     for rec in sorted(records, key=lambda r: (r.at, r.seq)):
         before = _snapshot(fold)
         state_before = fold.state
+        breaches = len(fold.flow_evidence)
         fold.feed(rec)
         out.append(f"{_when(rec.at, zone)}  {_describe_event(rec)}")
         if rec.type == "state" and fold.state == state_before and rec.state == state_before:
@@ -73,6 +86,8 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
         if rec in fold.unknown_states:
             effect = "counts against `flow`, changes nothing else" if plan.flow is not None else "changes nothing"
             out.append(f"    `{rec.state}` is not a declared state: {effect} (its fields apply)")
+        elif len(fold.flow_evidence) > breaches:
+            out.append(f"    flow: `{state_before}` -> `{rec.state}` is not an allowed transition (a flow breach)")
         for rf, (n_before, open_before, paused_before, att_before, untracked_before) in zip(fold.rules, before):
             rp = rf.plan
             name = rp.name
@@ -114,9 +129,9 @@ def timeline(plan, lead: str, records, as_of: int) -> list[str]:
                     if n and len(cyc.attempts) == n:        # the Nth: on time or not
                         clock = cyc.line.clock
                         due = _due(cyc, rec.at, lead, name)
-                        text += (f": the {n} attempts are made, by the deadline {_when(due, clock.tz)}"
-                                 if rec.at <= due else f": the {n} attempts are made, after the deadline "
-                                 f"{_when(due, clock.tz)}")
+                        made = "the attempt is made" if n == 1 else f"the {n:g} attempts are made"
+                        text += (f": {made}, by the deadline {_when(due, clock.tz)}" if rec.at <= due
+                                 else f": {made}, after the deadline {_when(due, clock.tz)}")
                     out.append(text)
     out.append("")
     out.append(f"Verdicts as of {_when(as_of, zone)}:")
@@ -164,7 +179,9 @@ def lead_problems(diagnostics: list, lead: str, lines: dict) -> tuple[list, int]
             continue
         text = lines.get((d.path, d.line))
         names = False
-        if text is not None and lead in text:
+        if d.lead is not None:                       # a diagnostic of the evaluation, about a lead
+            names = d.lead == lead
+        elif text is not None and lead in text:
             try:
                 obj = orjson.loads(text)
             except orjson.JSONDecodeError:
