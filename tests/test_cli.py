@@ -582,3 +582,18 @@ def test_check_lead_shows_the_evaluation_diagnostics_about_that_lead(tmp_path):
     assert "SLA603" in one.stdout and "1 more diagnostic" not in one.stdout + one.stderr
     assert "SLA603" not in two.stdout and "1 more diagnostic on other leads' lines" in two.stdout + two.stderr
     assert "SLA602" in one.stdout and "SLA602" in two.stdout
+
+
+@pytest.mark.parametrize("args", [("check", "specs/northwind.sla", "specs/events.jsonl", "--format", "jsonl",
+                                   "--as-of", "2026-11-20T18:00:00-03:00"),
+                                  ("check", "specs/northwind.sla", "specs/events.jsonl",     # table
+                                   "--as-of", "2026-11-20T18:00:00-03:00")])
+def test_a_reader_that_closes_the_pipe_early_gets_status_0_and_no_noise(args):
+    """review 9-b: click turns a write into a closed pipe into exit 1 (findings)."""
+    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
+    proc = subprocess.Popen(cmd + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 0, err
+    assert "Traceback" not in err and "Exception ignored" not in err

@@ -251,17 +251,40 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as e:
         e.show()
         return EXIT_ERROR
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as e:
+        if isinstance(e.__cause__, KeyboardInterrupt):      # click turns Ctrl-C into Abort
+            click.echo("slacode: interrupted", err=True)
+            return 130
         click.echo("slacode: aborted", err=True)
         return EXIT_ERROR
     except BrokenPipeError:
-        return EXIT_OK
+        return _pipe_closed()
+    except SystemExit as e:
+        # click turns a write into a closed pipe (`slacode check … | head -1`) into exit 1,
+        # the status of findings; the reader had what it wanted: 0, as for every format
+        from click.utils import PacifyFlushWrapper
+
+        if e.code == 1 and isinstance(sys.stdout, PacifyFlushWrapper):
+            return EXIT_OK
+        raise
     except KeyboardInterrupt:
         click.echo("slacode: interrupted", err=True)
         return 130
     except Exception as e:  # noqa: BLE001 - a bug or a limit slacode should have caught: status 2, not 1
         return _internal_error(e)
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _pipe_closed() -> int:
+    """The reader of standard output went away (`| head -1`): stop quietly, status 0, with
+    standard output pointed at the null device so that the final flush raises nothing."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_OK
 
 
 def _internal_error(exc: BaseException) -> int:
