@@ -778,3 +778,13 @@ def test_a_misspelt_day_or_a_colon_in_hours_gets_the_written_form(hours, hint):
 def test_a_segment_written_with_a_colon_is_told_to_use_equals():
     (d,) = [d for d in lint(HEADER + "segment hot: score > 3\n") if d.code == "SLA102"]
     assert "with `=`" in d.hint
+
+
+def test_a_syntax_error_elsewhere_keeps_the_ends_of_the_other_spans():
+    """review 9-b: recovering from a syntax error copied the parse with Lark's deepcopy,
+    which drops each token's end: SLA208 then had no end, and one `^` under `ofice`."""
+    rule = "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h on ofice\n}\n"
+    broken = "quota q {\n  owner sales\n  count assigned\n  at least 10 per fortnight\n}\n"
+    for text in (HEADER + rule, HEADER + rule + broken, HEADER + broken + rule):
+        (d,) = [d for d in lint(text) if d.code == "SLA208"]
+        assert (d.span.end_line, d.span.end_column - d.span.column) == (d.line, len("ofice")), text

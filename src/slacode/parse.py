@@ -322,6 +322,28 @@ class _Run:
         self.after_close = None                          # the state where a declaration after closed blocks starts
         self.after_close_braces: list[int] = []          # … and the blocks still open there
 
+    def _copy(self, pstate, values: bool = True):
+        """A copy of a parser state to go back to; with ``values``, of its value stack too
+        (the trees), as ``pstate.copy(deepcopy_values=True)`` but keeping each token as it is:
+        Lark's ``Token.__deepcopy__`` drops a token's end, and the spans built from the copy
+        would then have none. (Tokens are immutable, so sharing them is safe.)"""
+        if not values:
+            return pstate.copy(deepcopy_values=False)
+        from copy import copy, deepcopy
+
+        from lark import Tree
+
+        memo: dict = {}
+        todo = list(pstate.value_stack)
+        while todo:
+            value = todo.pop()
+            if isinstance(value, self.Token):
+                memo[id(value)] = value
+            elif isinstance(value, Tree):
+                todo.extend(value.children)
+        return type(pstate)(pstate.parse_conf, pstate.lexer, copy(pstate.state_stack),
+                            deepcopy(pstate.value_stack, memo))
+
     # -- diagnostics ---------------------------------------------------------------
     def _span(self, tok) -> Span:
         if tok.type == "$END" or getattr(tok, "line", None) is None:
@@ -483,7 +505,7 @@ class _Run:
     # -- the loop --------------------------------------------------------------------
     def run(self):
         pstate = self.ip.parser_state
-        checkpoint = pstate.copy(deepcopy_values=self.partial)
+        checkpoint = self._copy(pstate, self.partial)
         prev = None           # type of the last token fed (for line continuation)
         last_error_at = None
         tok = None
@@ -523,7 +545,7 @@ class _Run:
                     and self.braces[-1] != tok.line):
                 # `start on assigned }`: if the lines below turn out to be the block's, this
                 # `}` was a slip (see _reopen)
-                self.early = (pstate.copy(deepcopy_values=True), list(self.braces), tok)
+                self.early = (self._copy(pstate), list(self.braces), tok)
             try:
                 pstate.feed_token(tok)
             except self.UnexpectedToken as e:
@@ -578,7 +600,7 @@ class _Run:
             elif tok.type == "RBRACE" and self.braces:
                 self.braces.pop()
             if tok.type in ("_NL", "LBRACE", "RBRACE"):
-                checkpoint = pstate.copy(deepcopy_values=self.partial)
+                checkpoint = self._copy(pstate, self.partial)
                 self.checkpoint_braces = list(self.braces)
                 self.depth = 0
                 statement = []
@@ -593,7 +615,7 @@ class _Run:
         column = len(body) - (body.rfind("\n") + 1) + 1
         at = self.Token("$END", "", len(body), line, column, line, column, len(body))
         for first in (("_NL",), ()):                # the last line may end without a break
-            trial = pstate.copy(deepcopy_values=True)
+            trial = self._copy(pstate)
             try:
                 for kind in first:
                     trial.feed_token(self.Token.new_borrow_pos(kind, "\n", at))
@@ -609,7 +631,7 @@ class _Run:
         """Continue from the last statement boundary, feeding the token that ended the
         broken statement when the grammar wants it there (a closing brace, or the line
         break after a closed block)."""
-        pstate = checkpoint.copy(deepcopy_values=self.partial)
+        pstate = self._copy(checkpoint, self.partial)
         self.ip.parser_state = pstate
         self.braces = list(self.checkpoint_braces)
         prev = "_NL"
@@ -631,7 +653,7 @@ class _Run:
         Returns the parser state with ``tok`` fed, or None when that is not the case."""
         if tok.column != 1 or str(tok.value) not in _DECLARATION_WORDS or not self.braces:
             return None
-        trial = pstate.copy(deepcopy_values=True)
+        trial = self._copy(pstate)
         opened = list(self.braces)
         # the lexer read the word for the block it was in (as a name, say): as a declaration
         word = str(tok.value)
@@ -642,7 +664,7 @@ class _Run:
                 opened.pop()
                 trial.feed_token(self.Token.new_borrow_pos("RBRACE", "}", tok))
                 trial.feed_token(self.Token.new_borrow_pos("_NL", "\n", tok))
-                before = trial.copy(deepcopy_values=True)
+                before = self._copy(trial)
                 try:
                     trial.feed_token(tok)
                     self.after_close = before       # where the declaration starts: a checkpoint
@@ -694,7 +716,7 @@ class _Run:
             return None
         state, braces, brace = self.early
         self.early = None
-        trial = state.copy(deepcopy_values=True)
+        trial = self._copy(state)
         try:
             trial.feed_token(self.Token.new_borrow_pos("_NL", "\n", brace))
             for t in statement + [tok]:
@@ -720,7 +742,7 @@ class _Run:
             return None
         saved = (self.ip.parser_state, self.braces, len(self.diags))
         self.braces = list(self.checkpoint_braces)
-        trial = self._close_blocks(checkpoint.copy(deepcopy_values=True), first)
+        trial = self._close_blocks(self._copy(checkpoint), first)
         if trial is not None:
             try:
                 for t in statement[1:] + [tok]:
@@ -742,7 +764,7 @@ class _Run:
         Returns the parser state with the `{` supplied, or None when that is not the case."""
         if tok.type != "_NL" or "LBRACE" not in set(e.accepts or e.expected):
             return None
-        trial = pstate.copy(deepcopy_values=True)
+        trial = self._copy(pstate)
         try:
             trial.feed_token(self.Token.new_borrow_pos("LBRACE", "{", tok))
         except self.UnexpectedToken:
