@@ -788,3 +788,25 @@ def test_a_syntax_error_elsewhere_keeps_the_ends_of_the_other_spans():
     for text in (HEADER + rule, HEADER + rule + broken, HEADER + broken + rule):
         (d,) = [d for d in lint(text) if d.code == "SLA208"]
         assert (d.span.end_line, d.span.end_column - d.span.column) == (d.line, len("ofice")), text
+
+
+def test_lint_checks_the_rest_of_a_file_with_bytes_that_are_not_utf8(tmp_path):
+    """review 9-b: one Latin-1 `é` stopped every other check; now each line with such a
+    byte is an error (with the character it reads as in Windows-1252) and the rest is
+    linted. Loading the agreement still refuses it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "latin1.sla"
+    path.write_bytes(b'agreement "d" { version "1"; timezone "UTC"; teams sales }\n# Caf\xe9 team \xe9\n'
+                     b"deadline d {\n  owner salez\n  start on assigned # na\xefve\n  stop on contact_attempt\n"
+                     b"  within 4h on ofice\n}\n")
+    proc = subprocess.run([sys.executable, "-m", "slacode", "lint", "--format", "json", str(path)],
+                          capture_output=True, text=True)
+    import json
+
+    found = [(d["code"], d["line"], d["column"]) for d in json.loads(proc.stdout)]
+    assert found == [("SLA104", 2, 6), ("SLA206", 4, 9), ("SLA104", 5, 25), ("SLA208", 7, 16)], found
+    assert "`é`" in json.loads(proc.stdout)[0]["hint"] and proc.returncode == 1
+    with pytest.raises(slacode.SpecError):
+        slacode.load(path)

@@ -141,12 +141,13 @@ def loads(text: str, file: str | None = None) -> Agreement:
     return agreement.model_copy(update={"diagnostics": tuple(diags)})
 
 
-def read_source(path: str | os.PathLike) -> tuple[str | None, list[Diagnostic]]:
-    """The text of an agreement file (OSError propagates: the caller reports exit 2)."""
+def read_source(path: str | os.PathLike, lenient: bool = False) -> tuple[str | None, list[Diagnostic]]:
+    """The text of an agreement file (OSError propagates: the caller reports exit 2);
+    ``lenient``: see :func:`slacode.parse.decode`."""
     from slacode.parse import decode
 
     data = Path(path).read_bytes()
-    return decode(data, str(path))
+    return decode(data, str(path), lenient)
 
 
 def load(path: str | os.PathLike) -> Agreement:

@@ -65,11 +65,11 @@ def files_to_read(paths: tuple[str, ...], stdin: str = "-") -> tuple[list[Path],
     return files, missing, stdin in paths
 
 
-def read_agreement_text(path: Path):
+def read_agreement_text(path: Path, lenient: bool = False):
     from slacode.api import read_source
 
     try:
-        return read_source(path)
+        return read_source(path, lenient)
     except OSError as e:
         _fail(f"{path}: cannot read: {e.strerror or e}")
 
@@ -170,18 +170,18 @@ def lint(paths, fmt, strict, exit_zero):
     files, missing, stdin = files_to_read(paths)
     diags, sources = [], {}
     for path in files:
-        text, file_diags = read_agreement_text(path)
+        text, file_diags = read_agreement_text(path, lenient=True)
         if text is not None:
             sources[str(path)] = text
-            _, file_diags = analyse(text, str(path))
+            file_diags += analyse(text, str(path))[1]
         diags.extend(file_diags)
     if stdin:                                   # `-`: an editor's buffer, say
         from slacode.parse import decode
 
-        text, file_diags = decode(click.get_binary_stream("stdin").read(), "<stdin>")
+        text, file_diags = decode(click.get_binary_stream("stdin").read(), "<stdin>", lenient=True)
         if text is not None:
             sources["<stdin>"] = text
-            _, file_diags = analyse(text, "<stdin>")
+            file_diags += analyse(text, "<stdin>")[1]
         diags.extend(file_diags)
     diags = sort_diagnostics(diags)
     if fmt == "json":

@@ -225,22 +225,55 @@ def state_lexer():
 
 # ------------------------------------------------------------------------ decoding
 
-def decode(data: bytes, file: str | None = None) -> tuple[str | None, list[Diagnostic]]:
-    """UTF-8 text of ``data``, or None with a diagnostic locating the first bad byte."""
+def decode(data: bytes, file: str | None = None, lenient: bool = False) -> tuple[str | None, list[Diagnostic]]:
+    """UTF-8 text of ``data``, or None with a diagnostic locating the first bad byte.
+
+    ``lenient`` (for `lint`, which reports every problem): the text with each byte that is
+    not UTF-8 read as U+FFFD, and a diagnostic (an error) for each line that has one, so
+    that the rest of the file is still checked."""
     if len(data) > MAX_BYTES:
         return None, [dg.make(codes.TOO_LARGE, f"the file is {len(data):,} bytes; agreements are read up to {MAX_BYTES:,}",
                               Span(1, 1, file=file), file=file)]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        return None, [dg.make(codes.NOT_TEXT, f"the file is not UTF-8 text: byte 0x{data[e.start]:02x} cannot be decoded",
-                              Span(line, col, line, col + 1, file), file=file,
-                              hint="save the file as UTF-8")]
+        if not lenient:
+            return None, [_not_utf8(data, e.start, file)]
+        diags = []
+        start = e.start
+        while start is not None:
+            diags.append(_not_utf8(data, start, file, "; the rest of the file was checked with this byte "
+                                                      "read as `\ufffd`"))
+            start = _next_bad_line(data, data.find(b"\n", start) + 1 or len(data))
+        text = data.decode("utf-8", "replace")
+        return line_ends(text[1:] if text.startswith("\ufeff") else text), diags
     if text.startswith("\ufeff"):
         text = text[1:]
     return line_ends(text), []
+
+
+def _not_utf8(data: bytes, at: int, file: str | None, more: str = "") -> Diagnostic:
+    line = data.count(b"\n", 0, at) + 1
+    start = data.rfind(b"\n", 0, at) + 1
+    col = len(data[start:at].decode("utf-8", "replace")) + 1
+    try:
+        legacy = data[at:at + 1].decode("cp1252")
+    except UnicodeDecodeError:
+        legacy = ""
+    hint = "save the file as UTF-8"
+    if legacy.isprintable() and legacy:            # an editor's Windows-1252 (or Latin-1) text
+        hint += f" (it reads as Windows-1252, `{legacy}`: `iconv -f windows-1252 -t utf-8` converts it)"
+    return dg.make(codes.NOT_TEXT, f"the file is not UTF-8 text: byte 0x{data[at]:02x} cannot be decoded",
+                   Span(line, col, line, col + 1, file), file=file, hint=hint + more)
+
+
+def _next_bad_line(data: bytes, start: int) -> int | None:
+    """Where the first byte that is not UTF-8 at or after ``start`` is, or None."""
+    try:
+        data[start:].decode("utf-8")
+    except UnicodeDecodeError as e:
+        return start + e.start
+    return None
 
 
 def line_ends(text: str) -> str:
