@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import gzip
 import io
+import json
 import sys
 import tracemalloc
 from datetime import datetime, timedelta, timezone
@@ -1132,3 +1133,31 @@ def test_records_without_properties_do_not_share_a_dict(tmp_path):
         assert first.props == second.props == {}
         first.props["tag"] = 1
         assert second.props == {}
+
+
+@pytest.mark.parametrize("line, column, hint", [
+    ('{"Lead": "A", "at": "2026-11-24T10:00:00Z", "type": "x"}', 2, "case-sensitive: write `lead`, not `Lead`"),
+    ('{"lead_id": "A", "at": "2026-11-24T10:00:00Z", "type": "x"}', 2, "rename `lead_id` to `lead`"),
+    ('{"lead": "A", "timestamp": "2026-11-24T10:00:00Z", "type": "x"}', 15, "rename `timestamp` to `at`"),
+    ('{"lead": "A", "at": "2026-11-24T10:00:00Z", "event_type": "x"}', 45, "rename `event_type` to `type`"),
+    ('{"lead": "A", "at": "2026-11-24T10:00:00Z", "other": "x"}', 1, None),
+])
+def test_a_missing_key_written_under_another_name_gets_a_hint_at_that_key(line, column, hint):
+    """review 9-b: an export's `Lead`, `lead_id`, `timestamp` gave hint-less SLA502s."""
+    batch = read_events(io.BytesIO(line.encode() + b"\n"))
+    (d,) = batch.diagnostics
+    assert (d.code, d.column) == ("SLA502", column)
+    assert (hint is None and d.hint is None) or hint in d.hint, d.hint
+
+
+def test_a_json_array_or_an_indented_document_is_told_to_become_json_lines():
+    events = [{"lead": "A", "at": "2026-11-24T10:00:00Z", "type": "x"}]
+    for text in (json.dumps(events), json.dumps(events, indent=2)):
+        batch = read_events(io.BytesIO(text.encode() + b"\n"))
+        assert batch.diagnostics and all("jq -c" in d.hint for d in batch.diagnostics), text
+
+
+def test_csv_header_with_other_names_for_lead_at_type_says_which_to_rename():
+    batch = read_events(io.BytesIO(b"lead_id,timestamp,event\nA,2026-11-24T10:00:00Z,x\n"), input_format="csv")
+    (d,) = batch.diagnostics
+    assert d.code == "SLA509" and "`lead_id` to `lead`, `timestamp` to `at`, `event` to `type`" in d.hint

@@ -456,6 +456,41 @@ def _scan_repeats(text: str) -> list[tuple[str, int]]:
     return list(found.items())
 
 
+_JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; a JSON array or an indented "
+                    "document converts with `jq -c '.[]' FILE > events.jsonl`")
+
+#: Names exports give the three keys every event needs (compared lowercased, without `_`,
+#: `-` or spaces).
+_KEY_NAMES = {
+    "lead": ("leadid", "leadkey", "idlead", "contactid", "contact", "prospectid", "prospect", "personid",
+             "recordid", "customerid"),
+    "at": ("timestamp", "time", "ts", "datetime", "date", "createdat", "occurredat", "eventtime", "eventat",
+           "when", "happenedat", "eventdate", "eventtimestamp"),
+    "type": ("event", "eventtype", "eventname", "kind", "action", "activity", "activitytype", "name"),
+}
+
+
+def misnamed_key(key: str, keys) -> str | None:
+    """The key of ``keys`` that most likely meant ``key`` (``Lead``, ``lead_id`` for
+    ``lead``; ``timestamp`` for ``at``), or None."""
+    for k in keys:
+        if k.__class__ is str and k.lower() == key:
+            return k
+    aliases = _KEY_NAMES[key]
+    for k in keys:
+        if k.__class__ is str and k.lower().replace("_", "").replace("-", "").replace(" ", "") in aliases:
+            return k
+    return None
+
+
+def key_hint(key: str, found: str) -> str:
+    """What to do about ``found``, which most likely meant the key ``key``."""
+    if found.lower() == key:
+        return f"keys are case-sensitive: write `{key}`, not `{found}`"
+    what = {"lead": "the lead's id", "at": "the event's time", "type": "the event's type"}[key]
+    return f"slacode reads {what} from `{key}`: rename `{found}` to `{key}` (or map it when exporting)"
+
+
 def after_as_of_diagnostic(count: int, first: int, name: str | None, as_of: int,
                            what: str = "line") -> Diagnostic:
     """The one ``info`` of a source about its events after ``as_of``."""
@@ -528,17 +563,24 @@ class _Reader:
         self.diagnostics.append(after_as_of_diagnostic(count, first, name, self.as_of, what))
 
     def problems(self, problems: list[_Problem], name: str | None, line: int,
-                 raw: bytes | None = None, column_of=None) -> None:
+                 raw: bytes | None = None, column_of=None, keys=()) -> None:
         """Report an event's problems, each at the column of its key: in a JSON line
-        (``raw``), or as ``column_of(key)`` gives it (a CSV row's cell)."""
+        (``raw``), or as ``column_of(key)`` gives it (a CSV row's cell). ``keys``: the
+        line's other keys, one of which may be a missing key misnamed (``Lead``, ``timestamp``)."""
         for p in problems:
-            column = 1
-            if p.key:
+            column, hint = 1, p.hint
+            if p.code == codes.MISSING_KEY and keys and p.key in _KEY_NAMES:
+                found = misnamed_key(p.key, keys)
+                if found is not None:
+                    hint = key_hint(p.key, found)
+                    if raw is not None:
+                        column = _column_of_key(raw, found)
+            elif p.key:
                 if raw is not None:
                     column = _column_of_key(raw, p.key)
                 elif column_of is not None:
                     column = column_of(p.key)
-            self.diagnostics.append(_diag(p.code, p.message, name, line, column, p.hint))
+            self.diagnostics.append(_diag(p.code, p.message, name, line, column, hint))
 
     def repeated(self, raw: bytes, obj: dict, name: str | None, line: int) -> None:
         """SLA511 for each key that one object of the line names twice (the last value
@@ -557,8 +599,10 @@ class _Reader:
             return
         msg = getattr(exc, "msg", None) or str(exc)
         column = min(getattr(exc, "pos", 0) or 0, len(text)) + 1
-        self.diagnostics.append(_diag(codes.MALFORMED_EVENT,
-                                      f"the line is not valid JSON: {msg}", name, line, column))
+        bare = text.strip()
+        document = bare in ("[", "{", "]", "}", "},", "],") or (bare.startswith('"') and ('":' in bare or bare.endswith(",")))
+        self.diagnostics.append(_diag(codes.MALFORMED_EVENT, f"the line is not valid JSON: {msg}", name, line, column,
+                                      _JSON_LINES_HINT if document else None))
 
     def bad_utf8(self, raw: bytes, exc: UnicodeDecodeError, name: str, line: int) -> None:
         column = len(raw[:exc.start].decode("utf-8", "replace")) + 1
@@ -601,7 +645,7 @@ class _Reader:
                 if obj.__class__ is not dict_:
                     self.diagnostics.append(_diag(
                         codes.MALFORMED_EVENT, f"expected a JSON object, found {_kind(obj)}",
-                        name, lineno))
+                        name, lineno, 1, _JSON_LINES_HINT if obj.__class__ is list else None))
                     continue
                 # SLA511: every key of compact JSON is followed by `":`; more of those than
                 # keys (besides those of `fields`) means a nested object, a `":` in a text or
@@ -638,14 +682,14 @@ class _Reader:
                             self.shifts(name, lineno, us, raw)
                     if us is None:
                         problems, _, _ = _check_event(lead, at, typ, state, eid, fields, clock)
-                        self.problems(problems, name, lineno, raw)
+                        self.problems(problems, name, lineno, raw, keys=obj)
                         continue
                 else:
                     problems, us, eid = _check_event(lead, at, typ, state, eid, fields, clock)
                     if clock.shifted:
                         self.shifts(name, lineno, None if problems else us, raw)
                     if problems:
-                        self.problems(problems, name, lineno, raw)
+                        self.problems(problems, name, lineno, raw, keys=obj)
                         continue
                 if eid is not None and first_use(eid, base | lineno if base else lineno) is not None:
                     self.duplicate(eid, name, lineno)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from slacode.events import (_BOM, _CUTS, _LINE_BITS, MissingOffsetError, Record, _check_event, _diag, _new_record,
+                            misnamed_key,
                             _Reader, codes)
 
 # §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
@@ -125,6 +126,10 @@ def _csv_plan(reader, header: list[str], name: str, line: int):
                     "comma-separated CSV (export it with commas)")
         elif missing and all(c in lower for c in missing):
             hint = "column names are case-sensitive: write lead, at and type in lower case"
+        elif missing and all(misnamed_key(c, names) for c in missing):
+            hint = "rename the column" + ("s " if len(missing) > 1 else " ") + ", ".join(
+                f"`{misnamed_key(c, names)}` to `{c}`" for c in missing) + " (slacode reads the lead, the time " \
+                "and the type of an event from `lead`, `at` and `type`)"
         reader.diagnostics.append(_diag(
             codes.CSV_HEADER, f"unusable CSV header: {'; '.join(problems)}; no event of "
             "the file is read", name, line, hint=hint))
