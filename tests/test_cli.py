@@ -597,3 +597,11 @@ def test_a_reader_that_closes_the_pipe_early_gets_status_0_and_no_noise(args):
     err = proc.stderr.read().decode()
     assert proc.wait() == 0, err
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_events_given_where_the_agreement_goes_are_named_as_such():
+    """review 9-b: `check events.jsonl desk.sla` printed 100 syntax errors of the events."""
+    proc = run("check", "specs/events.jsonl", "specs/northwind.sla", "--as-of", "2026-11-20T18:00:00-03:00")
+    assert proc.returncode == 2 and "SLA101" not in proc.stdout + proc.stderr
+    assert "specs/events.jsonl is an event file (JSONL), not an agreement" in proc.stderr
+    assert "`slacode check specs/northwind.sla specs/events.jsonl`" in proc.stderr
