@@ -35,3 +35,13 @@ def test_evaluation_code_at_its_place(path):
     got = sorted((d.code, d.line, d.column) for d in diags if d.code == path.stem)
     assert got == sorted(expected), [(d.code, d.line, d.column, d.message) for d in diags]
     assert all(d.path for d in diags if d.code == path.stem)
+
+
+def test_sla602_names_the_field_it_met_with_the_other_type():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\nsegment hot = score >= 80\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n"
+                              "  within 4h for hot\n  within 8h\n}\n")
+    result = agreement.evaluate([{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned",
+                                  "fields": {"score": "90"}}], as_of="2026-11-20T12:00:00Z")
+    (d,) = [d for d in result.diagnostics if d.code == "SLA602"]
+    assert d.message.startswith("`score` was compared here") and "`score`" in d.hint

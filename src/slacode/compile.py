@@ -134,9 +134,9 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
             return lambda f, s, n: False
         return compile_pred(decl.predicate, segments, _stack + (name,))
     fref: m.FieldRef = pred.field
-    place = Place(pred.span, "")
     is_state = fref.is_state
     key = fref.name
+    place = Place(pred.span, "state" if is_state else key)
     if kind == "exists":
         want = not pred.negated
         if is_state:

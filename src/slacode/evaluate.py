@@ -693,8 +693,11 @@ def note_diagnostics(notes: set) -> list:
                                hint="use IANA names such as `America/Sao_Paulo` in the lead's `timezone` field",
                                lead=lead))
         else:
+            field = f"`{note.text}`" if note.text else "a field"
             out.append(dg.make(codes.NUMBER_STRING_COMPARISON,
-                               "a number was compared with a string here; such comparisons are false",
+                               f"{field} was compared here with a value of the other type (a number with text, "
+                               "such as 85 with \"85\"); such comparisons are false",
                                note.span, file=note.span.file if note.span else None,
-                               hint="make the field and the value the same type (quote the value, or send numbers)"))
+                               hint=f"send {field} as the same type as the value here (a JSON number is "
+                                    "written without quotes), or compare it with the other type"))
     return out
