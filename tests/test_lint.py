@@ -810,3 +810,21 @@ def test_lint_checks_the_rest_of_a_file_with_bytes_that_are_not_utf8(tmp_path):
     assert "`é`" in json.loads(proc.stdout)[0]["hint"] and proc.returncode == 1
     with pytest.raises(slacode.SpecError):
         slacode.load(path)
+
+
+@pytest.mark.parametrize("text, code, column, hint", [
+    ('agreement "d" { version: "1"; timezone: "UTC"; teams: sales }\n', "SLA102", 24, "write `version \"1\"`"),
+    ('agreement "d" { version "1"; timezone: "UTC"; teams sales }\n', "SLA102", 38, "write `timezone \"UTC\"`"),
+    (HEADER + 'calendar c {\n  timezone "UTC"\n  hours mon-fri 09:00–18:00\n}\n', "SLA102", 22, "plain `-`"),
+    (HEADER + "segment warm = score => 80\n", "SLA101", 22, "write `>=`"),
+    (HEADER + "segment warm = score =< 80\n", "SLA101", 22, "write `<=`"),
+    (HEADER + 'deadline d {\n  owner "sales"\n  start on a\n  stop on b\n  within 4h\n}\n', "SLA101", 9,
+     "without quotes: `sales`"),
+    (HEADER + 'calendar c {\n  timezone UTC\n  hours mon-fri 09:00-18:00\n}\n', "SLA101", 12, 'double quotes: "UTC"'),
+    ('agreement "d { version "1"; timezone "UTC"; teams sales }\n', "SLA101", 25, "column 11 runs on"),
+    ('agreement "d" { version = "1"; timezone "UTC"; teams sales }\n', "SLA101", 25, "no `=`"),
+])
+def test_slips_copied_from_other_languages_get_the_hint_that_fixes_them(text, code, column, hint):
+    """review 9-b: each hint must name the fix for its own slip (not text that is still wrong)."""
+    found = [d for d in lint(text) if d.code == code]
+    assert found and found[0].column == column and hint in found[0].hint, [(d.column, d.hint) for d in found]

@@ -139,6 +139,7 @@ def _unit_hint(tok, text: str) -> str:
 #: What a character the language has no use for was most likely meant to be.
 _CHARACTER_HINTS = (
     ("“”„‟″", 'use plain double quotes "…"'),
+    ("–—‒―−", "this is a typographic dash (copied from a document): write a plain `-`"),
     ("‘’`´", "use a plain backquote ` around names"),
     ("-", "names with a dash go in backquotes: `utm-source`"),
     ("'", 'write strings in double quotes: "SP"'),
@@ -160,11 +161,12 @@ def character_hint(ch: str, before: str = "", after: str = "") -> str:
     """What to do about a character the language has no use for; ``before`` and ``after``
     are the rest of its line on either side (``owner: sales`` is a setting written with a colon)."""
     if ch == ":":
-        statement = before[before.rfind("{") + 1:].strip()
+        statement = re.split(r"[{;]", before)[-1].strip()
+        after = re.split(r"[;}]", after)[0]
         if re.match(r"segment\b", statement):
             return "declare a segment with `=`: `segment hot = score >= 80`"
         if re.search(r"(?:(?<![\w`])[A-Za-z_][\w-]*|\d{4}-\d{2}-\d{2})\Z", statement):
-            rest = without_comment(after).strip().rstrip("}").strip()
+            rest = without_comment(after).strip()
             shown = f"{statement} {rest}" if rest else statement
             return ("settings and triggers take no colon: write "
                     + (f"`{shown}`" if len(shown) <= 50 else f"`{statement} …`"))
@@ -220,7 +222,23 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if value == "-" and "COMPARATOR" in accepts:
         return "names with a dash go in backquotes: `utm-source`"
     if tok.type == "EQUAL" and "COMPARATOR" in accepts:
+        following = text[tok.end_pos:tok.end_pos + 1] if tok.end_pos is not None else ""
+        if following in ("<", ">"):
+            return f"write `{following}=` (`=` comes second)"
         return "compare with `==`"
+    if tok.type == "STRING" and "a name" in expected:
+        return f"names are written without quotes: `{value[1:-1]}`" if re.fullmatch(r'"[A-Za-z_]\w*"', value) \
+            else None
+    if tok.type == "NAME" and "a string" in expected and "a name" not in expected:
+        return f'write it in double quotes: "{value}"'
+    if tok.type == "EQUAL" and "a string" in expected:
+        word = re.search(r"(\w+)\s*\Z", line_before)
+        return f'settings take no `=`: write `{word.group(1) if word else "version"} "…"`'
+    unclosed = re.search(r'"([^"\n]*)"\s*\Z', line_before)
+    if unclosed and re.search(r"[{};]|\s(version|timezone|teams|owner)\b", unclosed.group(1)):
+        col = len(line_before) - len(unclosed.group(0)) + 1
+        return (f"the text opened with `\"` at column {col} runs on to the next `\"`: is a closing `\"` "
+                "missing?")
     if tok.type == "NAME" and "COMPARATOR" in accepts and value.lower() in _WORD_COMPARISONS:
         return f"compare with {_WORD_COMPARISONS[value.lower()]}"
     return _keyword_hint(value, expected, text) if tok.type == "NAME" else None
