@@ -746,21 +746,22 @@ def test_csv_row_problems_point_at_their_cell(tmp_path):
         ("SLA504", 2, 3), ("SLA502", 3, 5), ("SLA502", 4, 24), ("SLA502", 5, 30)]
 
 
-@pytest.mark.parametrize("header, why", [
-    ("lead,when,type", "missing column 'at'"),
-    ("id,owner", "missing columns 'lead', 'at', 'type'"),
-    ("lead,at,type,,x", "column 4 has no name"),
-    ("lead,at,type,owner,owner", "repeated column 'owner'"),
-    ("lead,at,type,fields.", "names no field"),
+@pytest.mark.parametrize("header, why, column, hint", [
+    ("lead,when,type", "missing column 'at'", 1, "rename the column `when` to `at`"),
+    ("id,owner", "missing columns 'lead', 'at', 'type'", 1, "the header needs lead"),
+    ("lead,at,type,,x", "column 4 has no name", 14, "name column 4"),
+    ("lead,at,type,", "column 4 has no name", 14, "ends with a comma"),
+    ("lead,at,type,owner,owner", "repeated column 'owner'", 20, "name each column once"),
+    ("lead,at,type,fields.", "names no field", 1, "the header needs lead"),
 ])
-def test_csv_header_problems(tmp_path, header, why):
+def test_csv_header_problems(tmp_path, header, why, column, hint):
     ncols = header.count(",") + 1
     row = ",".join(["A", "2026-11-09T16:00:00Z", "x"] + [""] * (ncols - 3))
     path = write(tmp_path, "e.csv", f"{header}\n{row}\n{row}\n")
     batch = read(path)
     assert batch.records == []
-    assert codes_of(batch) == [("SLA509", 1, 1)]
-    assert why in batch.diagnostics[0].message
+    assert codes_of(batch) == [("SLA509", 1, column)]
+    assert why in batch.diagnostics[0].message and hint in batch.diagnostics[0].hint
 
 
 @pytest.mark.parametrize("header, hint", [
@@ -1161,3 +1162,12 @@ def test_csv_header_with_other_names_for_lead_at_type_says_which_to_rename():
     batch = read_events(io.BytesIO(b"lead_id,timestamp,event\nA,2026-11-24T10:00:00Z,x\n"), input_format="csv")
     (d,) = batch.diagnostics
     assert d.code == "SLA509" and "`lead_id` to `lead`, `timestamp` to `at`, `event` to `type`" in d.hint
+
+
+def test_csv_cells_are_located_for_sla510_and_a_state_row_gets_a_csv_hint(tmp_path):
+    """review 9-b: SLA510 pointed at column 1 of a CSV row; a `state` row without its state
+    was told to add `"state": "mql"` (JSON)."""
+    path = write(tmp_path, "e.csv", "lead,at,type,state\nA,2026-03-08 02:30:00,assigned,\nB,2026-03-09T10:00:00Z,state,\n")
+    batch = read_events(path, default_tz="America/New_York")
+    assert [(d.code, d.line, d.column) for d in batch.diagnostics] == [("SLA510", 2, 3), ("SLA502", 3, 30)]
+    assert "fill the row's `state` cell" in batch.diagnostics[1].hint

@@ -474,7 +474,7 @@ def misnamed_key(key: str, keys) -> str | None:
     """The key of ``keys`` that most likely meant ``key`` (``Lead``, ``lead_id`` for
     ``lead``; ``timestamp`` for ``at``), or None."""
     for k in keys:
-        if k.__class__ is str and k.lower() == key:
+        if k.__class__ is str and k != key and k.lower() == key:
             return k
     aliases = _KEY_NAMES[key]
     for k in keys:
@@ -537,7 +537,7 @@ class _Reader:
             name, line))
 
     def shifts(self, name: str | None, line: int, us: int | None, raw: bytes | None = None,
-               what: str = "line") -> None:
+               what: str = "line", column: int | None = None) -> None:
         """SLA510 for the local time just read (into ``us``; None: the event is refused for
         another reason, and only that is said) that a daylight saving change repeats or
         skips in the default zone."""
@@ -553,8 +553,8 @@ class _Reader:
                     message = (f"{text!r} does not exist in {zone} (the clocks skip it); it was read "
                                f"with the offset before the change, as {read}")
                 where = f"event {line}: " if what != "line" else ""
-                column = _column_of_key(raw, "at") if raw is not None else 1
-                self.diagnostics.append(_diag(codes.SHIFTED_LOCAL_TIME, where + message, name, line, column,
+                at_column = _column_of_key(raw, "at") if raw is not None else column or 1
+                self.diagnostics.append(_diag(codes.SHIFTED_LOCAL_TIME, where + message, name, line, at_column,
                                               "write the offset in the timestamp (…-05:00 or …Z) to name "
                                               "the instant"))
         shifted.clear()
@@ -569,12 +569,15 @@ class _Reader:
         line's other keys, one of which may be a missing key misnamed (``Lead``, ``timestamp``)."""
         for p in problems:
             column, hint = 1, p.hint
-            if p.code == codes.MISSING_KEY and keys and p.key in _KEY_NAMES:
-                found = misnamed_key(p.key, keys)
-                if found is not None:
-                    hint = key_hint(p.key, found)
-                    if raw is not None:
-                        column = _column_of_key(raw, found)
+            if column_of is not None and p.hint and p.hint.startswith('add it: "state"'):
+                hint = "fill the row's `state` cell with the state it enters, such as `mql`" \
+                    if "state" in keys else "add a `state` column with the state it enters, such as `mql`"
+            found = misnamed_key(p.key, keys) if p.code == codes.MISSING_KEY and keys and p.key in _KEY_NAMES \
+                else None
+            if found is not None:
+                hint = key_hint(p.key, found)
+                if raw is not None:
+                    column = _column_of_key(raw, found)
             elif p.key:
                 if raw is not None:
                     column = _column_of_key(raw, p.key)

@@ -53,7 +53,7 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str) -> 
             reader.diagnostics.append(_diag(
                 codes.MALFORMED_EVENT, "the line has only empty cells and comes before the header; "
                 "it is skipped, and the header is read from a later line", name, start))
-    plan = _csv_plan(reader, header, name, start)
+    plan = _csv_plan(reader, header, name, start, tape.taken[0] if tape.taken else "")
     if plan is None:
         return
     yield from _csv_rows(reader, table, tape, plan, prev, index, name)
@@ -100,25 +100,36 @@ def _rows_like_events(reader, taken: list[str], ncols: int, i_at: int, line: int
     return rows
 
 
-def _csv_plan(reader, header: list[str], name: str, line: int):
+def _csv_plan(reader, header: list[str], name: str, line: int, text: str = ""):
     names = [cell.strip() for cell in header]
     if names and names[0].startswith("\ufeff"):
         names[0] = names[0][1:].strip()
     problems = []
+    at = None                                           # the index of the first cell at fault
     missing = [c for c in ("lead", "at", "type") if c not in names]
     if missing:
         problems.append("missing column" + ("s " if len(missing) > 1 else " ")
                         + ", ".join(repr(c) for c in missing))
+    hint = "the header needs lead, at and type; fields.X updates lead field X; other columns are event properties"
     if "" in names:
-        problems.append(f"column {names.index('') + 1} has no name")
+        at = names.index("")
+        problems.append(f"column {at + 1} has no name")
+        if not any(names[at:]):
+            hint = ("the header ends with a comma (as spreadsheets write it): remove the last comma, or name "
+                    f"column {at + 1}")
+        else:
+            hint = f"name column {at + 1} (a column without a name cannot be read)"
     repeated = sorted({n for n in names if n and names.count(n) > 1})
     if repeated:
         problems.append("repeated column" + ("s " if len(repeated) > 1 else " ")
                         + ", ".join(repr(c) for c in repeated))
+        second = min(i for i, n in enumerate(names) if n in repeated and names.index(n) < i)
+        at = second if at is None else min(at, second)
+        if len(problems) == 1:
+            hint = "name each column once (the values of two columns of one name cannot both be read)"
     if any(n.startswith("fields.") and not n[7:].strip() for n in names):
         problems.append("column 'fields.' names no field")
     if problems:
-        hint = "the header needs lead, at and type; fields.X updates lead field X; other columns are event properties"
         lower = {n.lower() for n in names}
         if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
             sep = next(s for s in ";\t|" if s in names[0])
@@ -130,9 +141,10 @@ def _csv_plan(reader, header: list[str], name: str, line: int):
             hint = "rename the column" + ("s " if len(missing) > 1 else " ") + ", ".join(
                 f"`{misnamed_key(c, names)}` to `{c}`" for c in missing) + " (slacode reads the lead, the time " \
                 "and the type of an event from `lead`, `at` and `type`)"
+        column = csv_column(text, at) if at is not None and text else 1
         reader.diagnostics.append(_diag(
             codes.CSV_HEADER, f"unusable CSV header: {'; '.join(problems)}; no event of "
-            "the file is read", name, line, hint=hint))
+            "the file is read", name, line, column, hint=hint))
         return None
     position = {n: i for i, n in enumerate(names)}
     fields = tuple((i, n[7:].strip()) for i, n in enumerate(names) if n.startswith("fields."))
@@ -233,9 +245,10 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
             problems, us, eid = _check_event(lead or None, at or None, typ or None, state,
                                              eid, fields, clock)
             if clock.shifted:
-                reader.shifts(name, lineno, None if problems else us)
+                reader.shifts(name, lineno, None if problems else us, column=_cell_column(taken[0], columns, "at"))
             if problems:
-                reader.problems(problems, name, lineno, column_of=lambda key: _cell_column(taken[0], columns, key))
+                reader.problems(problems, name, lineno, column_of=lambda key: _cell_column(taken[0], columns, key),
+                                keys=tuple(k for k, i in columns.items() if i is not None))
                 continue
         if eid is not None:
             if first_use(eid, base | lineno if base else lineno) is not None:
