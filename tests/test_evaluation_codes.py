@@ -45,3 +45,16 @@ def test_sla602_names_the_field_it_met_with_the_other_type():
                                   "fields": {"score": "90"}}], as_of="2026-11-20T12:00:00Z")
     (d,) = [d for d in result.diagnostics if d.code == "SLA602"]
     assert d.message.startswith("`score` was compared here") and "`score`" in d.hint
+
+
+def test_sla604_an_owner_that_names_no_rep_is_used_as_text_and_reported():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")
+    result = agreement.evaluate([
+        {"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": ["ana", "bo"]},
+        {"lead": "B", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": 1234},
+        {"lead": "C", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": True}],
+        as_of="2026-11-20T12:00:00Z")
+    assert [(v.lead, v.assignee) for v in result.verdicts] == [("A", '["ana", "bo"]'), ("B", "1234"), ("C", "true")]
+    found = [(d.code, d.lead, d.line) for d in result.diagnostics]
+    assert found == [("SLA604", "A", 1), ("SLA604", "C", 3)], found

@@ -198,7 +198,7 @@ class LeadFold:
     """The fold over one lead's events (feed them in processing order)."""
 
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
-                 "flow_final_at", "flow_evidence", "unknown_states", "quota_hits", "target_segments",
+                 "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
                  "events", "first_at", "info")
 
     def __init__(self, plan: Plan, lead: str, notes: set | None = None,
@@ -217,6 +217,7 @@ class LeadFold:
         # and with time-ordered input every lead's fold is held until the end.
         self.flow_evidence: list | tuple = ()
         self.unknown_states: list | tuple = ()   # records into undeclared states
+        self.odd_owners: list | tuple = ()       # `assigned` records whose owner is a list, object or boolean
         self.quota_hits: list | tuple = ()       # (quota index, at)
         self.target_segments = target_segments or _EMPTY
         self.events = 0
@@ -299,7 +300,15 @@ class LeadFold:
             # §4: the owner of the latest assigned event; one without an owner unassigns
             owner = props.get("owner")
             # the assignee is text in every output (a CSV rep id `1234` is read as a number)
-            self.assignee = owner if owner is None or owner.__class__ is str else as_text(owner)
+            if owner is None or owner.__class__ is str:
+                self.assignee = owner
+            else:
+                self.assignee = as_text(owner)
+                if owner.__class__ in (list, dict, bool):    # no rep's id: reported (SLA604)
+                    if self.odd_owners:
+                        self.odd_owners.append(rec)
+                    else:
+                        self.odd_owners = [rec]
 
     def _flow(self, rec, new) -> None:
         flow = self.plan.flow
@@ -652,11 +661,22 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
 
 
 def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
-    if not fold.unknown_states:
+    """SLA601 for each event into a state the agreement does not declare, SLA604 for each
+    `assigned` event whose owner is no rep's id (a list, an object, a boolean)."""
+    if not fold.unknown_states and not fold.odd_owners:
         return []
     from slacode.codes import evaluation as codes
 
     out = []
+    for rec in fold.odd_owners:
+        file = sources[rec.source] if sources else None
+        owner = rec.props.get("owner")
+        kind = "a list" if owner.__class__ is list else "an object" if owner.__class__ is dict else "a boolean"
+        out.append(dg.make(codes.OWNER_NOT_TEXT,
+                           f"lead {rec.lead!r} is assigned to an `owner` that is {kind}; it is used as the "
+                           f"assignee {as_text(owner)!r}",
+                           dg.Span(rec.line, 1, file=file), file=file,
+                           hint='send the rep\'s id as text: "owner": "ana"', lead=rec.lead))
     effect = ("counts as a flow violation and changes nothing else" if fold.plan.flow is not None
               else "changes nothing")
     for rec in fold.unknown_states:
