@@ -828,3 +828,12 @@ def test_slips_copied_from_other_languages_get_the_hint_that_fixes_them(text, co
     """review 9-b: each hint must name the fix for its own slip (not text that is still wrong)."""
     found = [d for d in lint(text) if d.code == code]
     assert found and found[0].column == column and hint in found[0].hint, [(d.column, d.hint) for d in found]
+
+
+def test_a_syntax_error_in_a_test_block_keeps_its_event_after_as_of_warning():
+    """review 9-b: a broken `expect` line hid SLA329 of an event line of the same block."""
+    rule = "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n}\n"
+    block = ('test "t" {\n  as of 2026-11-24T12:00:00Z\n  at 2026-11-24T13:00:00Z a\n  expect d pending\n'
+             "  expect d finished\n}\n")
+    found = [(d.code, d.line) for d in lint(HEADER + rule + block)]
+    assert ("SLA329", 13) in found and ("SLA101", 15) in found, found

@@ -45,8 +45,8 @@ _CROSS_CODES = frozenset(("SLA201", "SLA206", "SLA207", "SLA208", "SLA209", "SLA
 #: left out when a skipped line may have declared it: :data:`_CROSS_CODES`).
 _LOCAL_CODES = frozenset(("SLA108", "SLA206", "SLA207", "SLA208", "SLA209", "SLA210", "SLA211", "SLA212",
                           "SLA213", "SLA214", "SLA215", "SLA216", "SLA301", "SLA305", "SLA306", "SLA311",
-                          "SLA312", "SLA313", "SLA321", "SLA324", "SLA325", "SLA327", "SLA328", "SLA330",
-                          "SLA331", "SLA401"))
+                          "SLA312", "SLA313", "SLA321", "SLA324", "SLA325", "SLA327", "SLA328", "SLA329",
+                          "SLA330", "SLA331", "SLA336", "SLA401"))
 
 #: Declarations whose lines declare nothing another declaration refers to (but their name).
 _USING_KINDS = frozenset(("rule", "target", "quota", "test"))
