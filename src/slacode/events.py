@@ -594,6 +594,15 @@ class _Reader:
                 f"event; its last value is used", name, line, column,
                 "give each key once (remove the value that is not meant)"))
 
+    def dotted(self, raw: bytes, obj: dict, name: str | None, line: int) -> None:
+        """SLA513 for each property named `fields.NAME` (in JSON, a property, not a field)."""
+        for key in obj:
+            if key.startswith("fields.") and key[7:]:
+                self.diagnostics.append(_diag(
+                    codes.DOTTED_FIELD_KEY, f"the key {key!r} is read as a property of the event, not as "
+                    f"the lead's field {key[7:]!r}", name, line, _column_of_key(raw, key),
+                    f'to update the field, write "fields": {{"{key[7:]}": …}}'))
+
     def bad_json(self, raw: bytes, exc: Exception, name: str, line: int) -> None:
         try:
             text = raw.decode("utf-8").rstrip("\r\n")
@@ -626,6 +635,7 @@ class _Reader:
             hours, minutes, tails, slow_us = clock.hours, clock.minutes, clock.tails, clock.us
             cut1, cut2, cut3 = _CUTS
             as_of, first_use = self.as_of, self.seen.first
+            dotted = b'"fields.'
             prefix = name + ":" if self.multi else ""
             base = index << _LINE_BITS
             seq = self.seq
@@ -697,6 +707,8 @@ class _Reader:
                 if eid is not None and first_use(eid, base | lineno if base else lineno) is not None:
                     self.duplicate(eid, name, lineno)
                     continue
+                if dotted in raw:                       # `"fields.score": 95`, the CSV spelling
+                    self.dotted(raw, obj, name, lineno)
                 if as_of is not None and us > as_of:
                     after += 1
                     if after == 1:

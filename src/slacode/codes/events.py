@@ -266,3 +266,25 @@ CSV_QUOTE_SPANS_ROWS = define("SLA512", "csv-quote-spans-rows", "warning", """
     B,2026-11-24T09:05:00-03:00,assigned,called
     ```
     """)
+
+DOTTED_FIELD_KEY = define("SLA513", "dotted-field-key", "warning", """
+    A JSON event has a key written `fields.NAME`: it is read as a property of the event,
+    not as an update of the lead's field `NAME`.
+
+    ## Why
+    In CSV a column `fields.score` updates the lead's field `score` (a header has no
+    nesting). In JSON the lead's fields are an object, `"fields": {"score": 95}`; a key
+    `"fields.score"` is one more property of the event, with a dot in its name, and no
+    segment sees it. The event is used as written, and this warning says why `score` did
+    not change.
+
+    ## Avoid
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "update", "fields.score": 95}
+    ```
+
+    ## Prefer
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "update", "fields": {"score": 95}}
+    ```
+    """)
