@@ -605,3 +605,15 @@ def test_events_given_where_the_agreement_goes_are_named_as_such():
     assert proc.returncode == 2 and "SLA101" not in proc.stdout + proc.stderr
     assert "specs/events.jsonl is an event file (JSONL), not an agreement" in proc.stderr
     assert "`slacode check specs/northwind.sla specs/events.jsonl`" in proc.stderr
+
+
+def test_stdin_named_twice_is_refused_by_lint_too():
+    proc = run("lint", "-", "-", stdin='agreement "a" { teams s }\n')
+    assert proc.returncode == 2 and "standard input can be read only once" in proc.stderr
+
+
+@pytest.mark.parametrize("zone, fixed", [("+03:00", "Etc/GMT-3"), ("UTC-3", "Etc/GMT+3"), ("-05:30", None)])
+def test_an_offset_given_as_tz_is_told_to_name_a_place(zone, fixed):
+    proc = run("check", "specs/northwind.sla", "specs/events.jsonl", "--tz", zone)
+    assert proc.returncode == 2 and "is an offset, not a time zone" in proc.stderr
+    assert (fixed is None and "Etc/GMT" not in proc.stderr) or fixed in proc.stderr

@@ -1171,3 +1171,17 @@ def test_csv_cells_are_located_for_sla510_and_a_state_row_gets_a_csv_hint(tmp_pa
     batch = read_events(path, default_tz="America/New_York")
     assert [(d.code, d.line, d.column) for d in batch.diagnostics] == [("SLA510", 2, 3), ("SLA502", 3, 30)]
     assert "fill the row's `state` cell" in batch.diagnostics[1].hint
+
+
+@pytest.mark.parametrize("line, hint", [
+    (b"{'lead': 'A'}", "double quotes"),
+    (b'{"lead": "A", "x": True}', "`true` in lower case"),
+    (b'{"lead": "A", "x": None}', "`null` in lower case"),
+    (b'{"lead": "A",}', "no trailing comma"),
+    (b'{"x": 1e400}', "no NaN or infinite"),
+    (b'{"x": NaN}', "no NaN or infinite"),
+    (b'{"lead": "A" "x": 1}', None),
+])
+def test_json_slips_get_a_hint(line, hint):
+    (d,) = read_events(io.BytesIO(line + b"\n")).diagnostics
+    assert d.code == "SLA501" and ((hint is None and d.hint is None) or hint in d.hint), d.hint

@@ -837,3 +837,27 @@ def test_a_syntax_error_in_a_test_block_keeps_its_event_after_as_of_warning():
              "  expect d finished\n}\n")
     found = [(d.code, d.line) for d in lint(HEADER + rule + block)]
     assert ("SLA329", 13) in found and ("SLA101", 15) in found, found
+
+
+@pytest.mark.parametrize("clause, hint", [
+    ("within -4h", "never negative"),
+    ("within four hours", "in digits: `4h`"),
+    ("within 1 hour and 30 minutes", "without `and`"),
+    ("within 4h\n  warn at 1e5%", "a plain number"),
+])
+def test_durations_and_shares_written_in_words_or_other_notations_get_a_hint(clause, hint):
+    text = HEADER + f"deadline d {{\n  owner sales\n  start on a\n  stop on b\n  {clause}\n}}\n"
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert hint in d.hint, d.hint
+
+
+def test_a_block_opened_on_the_next_line_or_not_at_all_is_told_where_the_brace_goes():
+    text = HEADER + "deadline d\n  owner sales\n  start on a\n  stop on b\n  within 4h\n}\n"
+    found = [d for d in lint(text) if d.code == "SLA101"]
+    assert found[0].line == 5 and "put `{` at the end of this line" in found[0].hint
+
+
+def test_a_segment_of_an_empty_list_never_holds():
+    text = HEADER + ("segment s = country in []\ndeadline d {\n  owner sales\n  start on a\n  stop on b\n"
+                     "  within 4h for s\n  within 8h\n}\n")
+    assert "SLA320" in codes(text)

@@ -24,6 +24,9 @@ def test_true_and_false_fold_away():
     assert normal_pred(pred("x > 1 and true"), {}) == normal_pred(pred("x > 1"), {})
     assert normal_pred(pred("x > 1 or false"), {}) == normal_pred(pred("x > 1"), {})
     assert normal_pred(pred("x > 1 or not false"), {}) == ("bool", True)
+    for never in ["x in []", "x in [] or false", "not (x exists or true)"]:
+        assert never_holds(pred(never), {}), never
+    assert not never_holds(pred("x not in []"), {}) and not always_holds(pred("x not in []"), {})
     for never in ["false", "x > 1 and false", "false or (y == 2 and false)", "not true", "not (x > 1 or true)"]:
         assert never_holds(pred(never), {}), never
     for never in ['c == "BR" and c == "AR"', "s > 100 and s < 50", "x > 1 and not x > 1", 'n == 4 and n != 4',
@@ -66,7 +69,7 @@ ATOM_TEXTS = ["x >= 3", "x > 3", "x <= 5", "x == 4", "x != 4", "x != 2.5", "x !=
               "x == true", "x != false", "y == 1", "y in [1, 2]", "x contains \"a\"",
               "x starts with \"ab\"", "x < 10", "x >= 0", "y >= 1", "state == mql",
               "state != sal", "state in [mql, on_hold]", "state not in [mql]", 'state == "sal"',
-              "state exists", "hot", "true", "false"]
+              "state exists", "hot", "true", "false", "x in []", "x not in []"]
 _ATOMS = st.sampled_from(ATOM_TEXTS)
 
 

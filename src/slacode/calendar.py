@@ -807,6 +807,15 @@ def check_timezone(name: str) -> str | None:
         return _not_a_place(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
+    import re
+
+    offset = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", name.strip(), re.I)
+    if offset:                                  # `+03:00`, `UTC-3`: an offset, not a zone
+        sign, hours, minutes = offset.groups()
+        fixed = f" (a fixed offset is 'Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}', sign reversed)" \
+            if not minutes or minutes == "00" else ""
+        return (f"{name!r} is an offset, not a time zone: name the place whose clock it is, such as "
+                f"'America/Sao_Paulo'{fixed}.")
     from zoneinfo import available_timezones
 
     zones = sorted(z for z in available_timezones() if _not_a_place(z) is None)

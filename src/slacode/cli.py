@@ -57,6 +57,8 @@ def files_to_read(paths: tuple[str, ...], stdin: str = "-") -> tuple[list[Path],
     """The agreement files that PATH arguments name (:func:`agreement_files`), the arguments
     that do not exist, and whether ``stdin`` is among them; a usage error when there is
     nothing at all to read."""
+    if paths.count(stdin) > 1:
+        _fail(f"`{stdin}` is given {paths.count(stdin)} times: standard input can be read only once")
     missing: list[str] = []
     files = agreement_files(tuple(p for p in paths if p != stdin), missing)
     if not files and stdin not in paths:

@@ -459,6 +459,25 @@ def _scan_repeats(text: str) -> list[tuple[str, int]]:
 _JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; a JSON array or an indented "
                     "document converts with `jq -c '.[]' FILE > events.jsonl`")
 
+def _json_hint(text: str, pos: int, msg: str) -> str | None:
+    """What to do about a line that is not JSON, for the usual slips of hand-written or
+    exported JSON (Python's literals, single quotes, a trailing comma, a pretty-printed file)."""
+    bare = text.strip()
+    if bare in ("[", "{", "]", "}", "},", "],") or (bare.startswith('"') and ('":' in bare or bare.endswith(","))):
+        return _JSON_LINES_HINT
+    rest = text[pos:]
+    if "trailing comma" in msg:
+        return "remove the comma before the closing bracket: JSON allows no trailing comma"
+    if rest.startswith(("True", "False", "None")):
+        word = {"T": "true", "F": "false", "N": "null"}[rest[0]]
+        return f"JSON writes `{word}` in lower case (this looks like Python's `{rest.split(',')[0].split('}')[0]}`)"
+    if rest.startswith("'"):
+        return "JSON strings and keys are in double quotes: \"lead\", not 'lead'"
+    if rest.startswith(("NaN", "Infinity", "-Infinity")) or "infinity" in msg:
+        return "JSON has no NaN or infinite numbers: leave the key out, or write null"
+    return None
+
+
 #: Names exports give the three keys every event needs (compared lowercased, without `_`,
 #: `-` or spaces).
 _KEY_NAMES = {
@@ -611,10 +630,8 @@ class _Reader:
             return
         msg = getattr(exc, "msg", None) or str(exc)
         column = min(getattr(exc, "pos", 0) or 0, len(text)) + 1
-        bare = text.strip()
-        document = bare in ("[", "{", "]", "}", "},", "],") or (bare.startswith('"') and ('":' in bare or bare.endswith(",")))
         self.diagnostics.append(_diag(codes.MALFORMED_EVENT, f"the line is not valid JSON: {msg}", name, line, column,
-                                      _JSON_LINES_HINT if document else None))
+                                      _json_hint(text, column - 1, msg)))
 
     def bad_utf8(self, raw: bytes, exc: UnicodeDecodeError, name: str, line: int) -> None:
         column = len(raw[:exc.start].decode("utf-8", "replace")) + 1

@@ -96,6 +96,8 @@ def normal_pred(p, segments: Mapping, _stack: tuple = ()):
             return ("ne", f, _norm_value(p.value))
         return ("cmp", f, p.op, _norm_value(p.value))
     if kind == "member":
+        if not p.values and not p.negated:         # `x in []`: no value is one of none
+            return _FALSE
         return ("in", f, frozenset(_norm_value(v) for v in p.values), p.negated)
     if kind == "exists":
         return ("exists", f, p.negated)

@@ -214,6 +214,16 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return f"write the parts of a duration together: `{joined}`"
     if tok.type == "NAME" and "a duration" in expected and re.fullmatch(r"\d+\s*\w+", value or ""):
         return "write durations as `30m`, `4h`, `2d` or `30 minutes`"
+    if "a duration" in expected and value.startswith("-"):
+        return "a duration is never negative: `4h`"
+    if "a duration" in expected and value.lower() in _NUMBER_WORDS:
+        return f"write the number in digits: `{_NUMBER_WORDS[value.lower()]}h` or `{_NUMBER_WORDS[value.lower()]} hours`"
+    if value == "and" and re.search(r"\d\s*(minutes?|hours?|days?)\s*\Z", line_before):
+        return "write the parts of a duration one after the other, without `and`: `1 hour 30 minutes` or `1h30m`"
+    if tok.type == "_NL" and "LBRACE" in accepts:
+        return "open the block on the same line: put `{` at the end of this line"
+    if accepts == {"PERCENT"} and re.fullmatch(r"[eE][+-]?\d*", value) and not line_before.endswith((" ", "\t")):
+        return "a percentage is a plain number: `75%`, `12.5%`"
     if accepts == {"PERCENT"}:
         number = re.search(r"(\d+(?:\.\d+)?)\s*\Z", line_before)
         return f"write percentages with `%`: `{number.group(1) if number else 75}%`"
@@ -289,6 +299,9 @@ def _wrapped_from(tok, text: str) -> str | None:
     return (f"line {n} ends with `{word}`, so this line was read as its continuation: remove the `{word}` "
             f"or finish line {n}")
 
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30}
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
