@@ -11,6 +11,7 @@ import random
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -2215,3 +2216,16 @@ segment s = {test}
                         E("A", "2026-11-02 09:30", "ping", "p4", n=1)], "2026-11-02 15:00")
     segments = [pick(result, "A", "p", cycle=n)["segment"] for n in (1, 2)]
     assert segments == [("s" if before else None), ("s" if after else None)]
+
+
+def test_aggregates_false_leaves_out_targets_and_quotas_of_one_leads_evaluation():
+    """review 9-c: a service evaluating one lead got quota breaches computed from that lead."""
+    agreement = slacode.load(Path(__file__).resolve().parents[1] / "specs" / "northwind.sla")
+    events = [{"lead": "L1", "at": "2026-10-16T10:00:00-03:00", "type": "state", "state": "mql",
+               "fields": {"score": 50}}]
+    full = agreement.evaluate(events, as_of="2026-11-20T12:00:00-03:00")
+    lean = agreement.evaluate(events, as_of="2026-11-20T12:00:00-03:00", aggregates=False)
+    assert any(v.lead is None and v.status == "breached" for v in full.verdicts)
+    assert lean.verdicts == [v for v in full.verdicts if v.lead is not None] and lean.verdicts
+    many = agreement.evaluate_many(events, as_of="2026-11-20T12:00:00-03:00", jobs=1, aggregates=False)
+    assert [v.to_dict() for v in many.verdicts] == [v.to_dict() for v in lean.verdicts]

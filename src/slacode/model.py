@@ -854,19 +854,22 @@ class Agreement(Node):
         return compile_agreement(self)
 
     def evaluate(self, events: "Iterable", *, as_of: "str | _dt.datetime",
-                 default_tz: "str | _dt.tzinfo | None" = None) -> "Result":
+                 default_tz: "str | _dt.tzinfo | None" = None, aggregates: bool = True) -> "Result":
         """Verdicts for ``events`` (dicts or :class:`slacode.Event`) as of ``as_of``.
 
-        Pure: no clock, no I/O. Returns a :class:`slacode.evaluate.Result`.
+        Pure: no clock, no I/O. Returns a :class:`slacode.evaluate.Result`. ``aggregates=False``
+        leaves out the target and quota verdicts (judged per period over every lead given: from
+        one lead's events, as a service evaluates them, they say nothing about the team).
         """
         from slacode.evaluate import evaluate
 
         result = evaluate(self, events, as_of=as_of, default_tz=default_tz)
         result.agreement_diagnostics = list(self.diagnostics)
-        return result
+        return result if aggregates else _without_aggregates(result)
 
     def evaluate_many(self, events: "Iterable", *, as_of: "str | _dt.datetime", jobs: "int | None" = None,
-                      default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None) -> "Result":
+                      default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
+                      aggregates: bool = True) -> "Result":
         """:meth:`evaluate` for many leads, in ``jobs`` processes (default: every core), with
         the same result. ``events``: event files (paths) or dicts / :class:`slacode.Event`."""
         from slacode.parallel import evaluate_many
@@ -874,7 +877,7 @@ class Agreement(Node):
         result = evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
                                input_format=input_format)
         result.agreement_diagnostics = list(self.diagnostics)
-        return result
+        return result if aggregates else _without_aggregates(result)
 
     def upcoming(self, events, *, as_of, within=None, default_tz=None, overdue=False):
         """The open clocks that will warn or fall due soon (within ``within``, a timedelta or
@@ -884,3 +887,9 @@ class Agreement(Node):
         from slacode.report import upcoming
 
         return upcoming(self, events, as_of=as_of, within=within, default_tz=default_tz, overdue=overdue)
+
+
+def _without_aggregates(result: "Result") -> "Result":
+    """``result`` without its target and quota verdicts (those of no lead)."""
+    result.verdicts = [v for v in result.verdicts if v.lead is not None]
+    return result
