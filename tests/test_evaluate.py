@@ -2229,3 +2229,17 @@ def test_aggregates_false_leaves_out_targets_and_quotas_of_one_leads_evaluation(
     assert lean.verdicts == [v for v in full.verdicts if v.lead is not None] and lean.verdicts
     many = agreement.evaluate_many(events, as_of="2026-11-20T12:00:00-03:00", jobs=1, aggregates=False)
     assert [v.to_dict() for v in many.verdicts] == [v.to_dict() for v in lean.verdicts]
+
+
+def test_evaluate_refuses_paths_and_cites_a_late_record_by_its_reference():
+    """review 9-c: `evaluate(["events.jsonl"])` gave 0 verdicts and an SLA501 per path;
+    a record after as_of was cited by its list position only."""
+    root = Path(__file__).resolve().parents[1]
+    agreement = slacode.load(root / "specs" / "northwind.sla")
+    with pytest.raises(TypeError, match="evaluate_many"):
+        agreement.evaluate([str(root / "specs" / "events.jsonl")], as_of="2026-11-20T18:00:00-03:00")
+    batch = slacode.read_events([root / "specs" / "events.jsonl"])
+    result = agreement.evaluate(batch.records, as_of="2026-11-16T10:01:00-03:00")
+    (late,) = [d for d in result.diagnostics if d.code == "SLA506"]
+    first = next(r for r in batch.records if r.at > slacode.events.parse_timestamp("2026-11-16T10:01:00-03:00"))
+    assert f"first at event {first.ref!r}, position" in late.message

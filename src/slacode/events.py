@@ -937,6 +937,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     pop, dict_, str_, record_ = dict.pop, dict, str, Record
     out: list[Record] = []
     after = after_first = 0
+    first_ref = None
     for position, event in enumerate(events, 1):
         if event.__class__ is record_:      # read before (read_events): checked then, keeps its reference
             us, lead, typ, state, fields, props, eid = (event.at, event.lead, event.type, event.state,
@@ -967,6 +968,10 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 props = {k: v for k, v in event.items() if k not in _RESERVED}
                 if state is not None and typ != "state":
                     props, state = {**props, "state": state}, None
+            elif isinstance(event, (str, os.PathLike)):     # a caller's slip, not a datum: say so at once
+                raise TypeError(f"event {position} is a path or text ({str(event)[:60]!r}), not an event: "
+                                "evaluate takes events (dicts, Event objects or records); for event files use "
+                                "agreement.evaluate_many([path], …) or slacode.read_events(path)")
             else:
                 diagnostics.append(_diag(codes.MALFORMED_EVENT,
                                          f"event {position} is {_kind(event)}, not a dict, Event or record",
@@ -1007,10 +1012,12 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
         if as_of is not None and us > as_of:
             after += 1
             if after == 1:
-                after_first = position
+                after_first, first_ref = position, (ref if event.__class__ is record_ else None)
             continue
         out.append(_new_record(Record, (us, len(out), lead, typ, state or None, fields or None,
                                         props, eid, ref, source, line)))
     if after:
-        reader.after_as_of(after, after_first, None, what="position")
+        # a record read from a file is cited as its evidence is (its id, else its line)
+        reader.after_as_of(after, after_first, None,
+                           what="position" if first_ref is None else f"event {first_ref!r}, position")
     return out
