@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,25 @@ calendar fixed { timezone "UTC"; hours mon-fri 09:00-18:00; day 8h }
             assert agreement.calendars[decl.name.value].day_length == timedelta(minutes=decl.day_minutes())
             checked += 1
     assert checked >= 5
+
+
+def test_the_api_values_print_as_people_read_them():
+    """review 9-c: repr(agreement) was the whole tree (40,000 characters); str(diagnostic)
+    the dataclass; Verdict.instant of a key that is no instant a TypeError; slacode.diff an
+    AttributeError after `import slacode`."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    agreement = slacode.load(root / "specs" / "northwind.sla")
+    assert repr(agreement).startswith("<Agreement 'northwind-inbound' version '2026.11' from ") and \
+        len(repr(agreement)) < 300 and "4 rules" in repr(agreement)
+    (d,) = slacode.lint('agreement "a" { teams s }\ndeadline d {\n  owner s\n  start on a\n  stop on b\n}\n', "a.sla")
+    assert str(d) == "a.sla:2:10: SLA309 deadline `d` has no `within` line"
+    verdict = agreement.evaluate([{"lead": "L", "at": "2026-11-20T10:00:00-03:00", "type": "assigned"}],
+                                 as_of="2026-11-20T12:00:00-03:00").verdicts[0]
+    with pytest.raises(ValueError, match="not an instant"):
+        verdict.instant("lead")
+    code = "import slacode; print(slacode.diff.impact.__name__, slacode.report.upcoming.__name__, slacode.fmt.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split() == ["impact", "upcoming", "slacode.fmt"], out.stderr

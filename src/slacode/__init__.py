@@ -60,12 +60,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from slacode.model import Agreement
 
 
+#: Public submodules, imported on first use too (``slacode.diff.impact(…)`` after ``import slacode``).
+_SUBMODULES = frozenset(("calendar", "diff", "events", "explain", "fmt", "report", "testing"))
+
+
 def __getattr__(name: str):
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f"slacode.{name}")   # (the import binds it here)
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'slacode' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

@@ -65,6 +65,12 @@ class Diagnostic:
     def url(self) -> str:
         return DOCS_URL.format(code=self.code)
 
+    def __str__(self) -> str:
+        """``file:line:col: CODE [severity] message`` — the form a log line or an editor reads."""
+        place = ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+        severity = "" if self.severity == "error" else f" [{self.severity}]"
+        return f"{place + ': ' if place else ''}{self.code}{severity} {self.message}"
+
     def sort_key(self):
         s = self.span
         return (self.path or "", s.line if s else 0, s.column if s else 0,

@@ -765,6 +765,18 @@ class Agreement(Node):
     #: warnings and information found when the agreement was loaded
     diagnostics: tuple[Any, ...] = Field(default=(), exclude=True, repr=False)
 
+    def __repr__(self) -> str:
+        """A line for logs (the whole tree is ``model_dump()``'s): id, version, file, sizes."""
+        counts: dict[str, int] = {}
+        for d in self.declarations:
+            counts[d.kind] = counts.get(d.kind, 0) + 1
+        what = ", ".join(f"{k} block" if k in ("states", "flow") else f"{n} {k}{'s' if n != 1 else ''}"
+                         for k, n in counts.items() if k != "agreement")
+        file = f" from {self.file!r}" if self.file else ""
+        return f"<Agreement {self.id!r} version {self.version!r}{file}: {what or 'no declarations'}>"
+
+    __str__ = __repr__
+
     # -- declarations by kind ----------------------------------------------------
     def of(self, kind: str) -> tuple:
         return tuple(d for d in self.declarations if d.kind == kind)

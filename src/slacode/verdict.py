@@ -17,6 +17,9 @@ VERDICT_KEYS = ("lead", "rule", "clause", "cycle", "period", "status", "owner", 
 
 
 
+_INSTANT_KEYS = ("started_at", "due_at", "completed_at", "warn_at")
+
+
 @dataclass(slots=True)
 class Verdict:
     """One verdict: per (lead, rule, clause, cycle), or per (rule, period) for aggregates.
@@ -54,6 +57,10 @@ class Verdict:
     response_seconds: float | None = None
 
     def instant(self, key: str) -> datetime | None:
+        """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an
+        aware datetime in the verdict's zone, or None."""
+        if key not in _INSTANT_KEYS:
+            raise ValueError(f"{key!r} is not an instant of a verdict: use one of {', '.join(_INSTANT_KEYS)}")
         us = getattr(self, key)
         return None if us is None else from_us(us, self.zone or UTC)
 
