@@ -582,6 +582,18 @@ def test_report_rule_filter():
     assert [g["rule"] for g in rep["groups"]] == ["first_touch.within", "disposition.within"]
 
 
+def test_report_owner_filter_keeps_the_rules_of_that_team():
+    """review 9-a: a rep's leaderboard counted marketing's handoffs (recycled cycles carry the
+    previous rep); `--owner sales` keeps the rules sales owns."""
+    agreement = slacode.load(ROOT / SPEC)
+    sales = {rp.name for rp in agreement.plan.rules if rp.owner == "sales"}
+    assert sales and sales != {rp.name for rp in agreement.plan.rules}
+    rep = json.loads(run("report", SPEC, EVENTS, "--as-of", AS_OF, "--owner", "sales", "--format", "json").stdout)
+    assert {g["rule"].split(".")[0] for g in rep["groups"]} == sales
+    bad = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--owner", "legal")
+    assert bad.returncode == 2 and "--owner legal: no rule of the agreement is owned by that team" in bad.stderr
+
+
 def test_report_reads_stdin():
     data = (ROOT / EVENTS).read_text(encoding="utf-8")
     a = run("report", SPEC, "-", "--as-of", AS_OF, "--format", "json", stdin=data)

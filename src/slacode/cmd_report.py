@@ -52,9 +52,12 @@ def _input_problems(result, agreement) -> None:
 @click.option("--html", "html_file", metavar="FILE", help="Also write a self-contained HTML dashboard to FILE.")
 @click.option("--rule", "rules", multiple=True, metavar="NAME",
               help="Only this rule's verdicts (repeatable); targets and quotas are always shown.")
+@click.option("--owner", "owners", multiple=True, metavar="TEAM",
+              help="Only the verdicts of rules this team owns (repeatable): a sales leaderboard without "
+                   "marketing's handoffs.")
 @_event_options
 @_jobs_option
-def report(spec, events, as_of, by, period, fmt, html_file, rules, tz, input_format, jobs):
+def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, input_format, jobs):
     """Compliance per group and period: met, breached, rate, response times, open clocks;
     targets and quotas; optionally an HTML dashboard."""
     from slacode.report import tables
@@ -68,6 +71,15 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, tz, input_for
     if unknown:
         _fail(f"--rule {unknown[0]}: the agreement has no rule of that name "
               f"(rules: {', '.join(sorted(known))})")
+    teams = {rp.owner for rp in agreement.plan.rules}
+    strange = [t for t in owners if t not in teams]
+    if strange:
+        _fail(f"--owner {strange[0]}: no rule of the agreement is owned by that team "
+              f"(owners: {', '.join(sorted(t for t in teams if t))})")
+    if owners:                                  # the rules those teams own, within --rule's
+        rules = tuple(rp.name for rp in agreement.plan.rules if rp.owner in owners and (not rules or rp.name in rules))
+        if not rules:
+            _fail("--owner and --rule select no rule together")
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs)
     selected = list(rules) or None
     comp = tables.compliance(result, by=by, period=period, plan=agreement.plan, rules=selected)
