@@ -488,3 +488,48 @@ target clean {
     assert periods(r, "clean") == [("2026-11", "met", 0.5), ("2026-12", "pending", None)]
     assert agg(r, "clean", "2026-11")["clause"] == "ratio"
     assert [d for d in slacode.lint(HEAD.replace("@TZ@", "UTC") + body) if d.severity == "error"] == []
+
+
+QUOTA_FOR = '''agreement "q" { version "1"; timezone "UTC"; teams marketing }
+segment icp = employees >= 200
+quota icp_mqls {
+  owner marketing
+  count enter mql or form where source == "web" for icp
+  at least 2 per month
+}
+'''
+
+
+def test_a_quota_for_a_segment_counts_the_events_of_leads_in_it_at_that_moment():
+    """Extension `count TRIGGER for SEGMENT`: the segment is judged at the counted event,
+    with the fields that event sets already in place (as for triggers, §6); a lead that
+    joins the segment later is not counted back."""
+    agreement = slacode.loads(QUOTA_FOR)
+    events = [
+        {"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "state", "state": "mql", "fields": {"employees": 500}},
+        {"lead": "B", "at": "2026-11-03T10:00:00Z", "type": "state", "state": "mql", "fields": {"employees": 20}},
+        {"lead": "C", "at": "2026-11-04T10:00:00Z", "type": "update", "fields": {"employees": 300}},
+        {"lead": "C", "at": "2026-11-05T10:00:00Z", "type": "form", "source": "web"},
+        {"lead": "C", "at": "2026-11-05T11:00:00Z", "type": "form", "source": "ad"},
+        {"lead": "D", "at": "2026-11-06T10:00:00Z", "type": "state", "state": "mql", "fields": {"employees": 10}},
+        {"lead": "D", "at": "2026-11-07T10:00:00Z", "type": "update", "fields": {"employees": 1000}},
+        {"lead": "E", "at": "2026-11-08T10:00:00Z", "type": "state", "state": "mql"},        # no field: not in
+    ]
+    result = agreement.evaluate(events, as_of="2026-12-01T00:00:00Z")
+    (november,) = [v for v in result.verdicts if v.period == "2026-11"]
+    assert (november.value, november.status, november.segment) == (2, "met", "icp")
+    assert "(leads in `icp`)" in november.reason
+    many = agreement.evaluate_many(events, as_of="2026-12-01T00:00:00Z", jobs=2)
+    assert many.to_dict() == result.to_dict()
+
+
+def test_a_quota_for_a_segment_is_linted_formatted_and_diffed():
+    from slacode.diff import semantic_diff
+
+    assert slacode.lint(QUOTA_FOR) == []                    # `icp` is used: no SLA217
+    undeclared = QUOTA_FOR.replace("for icp", "for icpp")
+    assert [(d.code, d.line) for d in slacode.lint(undeclared)] == [("SLA217", 2), ("SLA209", 5)]
+    assert slacode.format(QUOTA_FOR).count('count enter mql or form where source == "web" for icp') == 1
+    changes = semantic_diff(slacode.loads(QUOTA_FOR.replace(" for icp", "")), slacode.loads(QUOTA_FOR))
+    (change,) = [c for c in changes if c.subject == "icp_mqls"]
+    assert (change.message, change.direction) == ("now counts only leads in `icp`", "tightened")

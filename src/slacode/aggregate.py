@@ -206,10 +206,12 @@ class Aggregates:
                 status = "breached" if count > n else ("met" if ended else "pending")
                 words = f"{count}, at most {amount} allowed"
             tail = "" if ended else " so far (the period has not ended)"
+            if q.segment_name is not None:
+                words += f" (leads in `{q.segment_name}`)"
             # positional (lead, rule, clause, cycle, status, owner, assignee, segment, started_at,
             # due_at, completed_at, warn_at, target_seconds, elapsed_seconds, value, threshold,
             # evidence, reason, period, timezone, zone): one per period and rule
-            out.append(Verdict(None, q.name, "count", None, status, q.owner, None, None, start, end, None,
+            out.append(Verdict(None, q.name, "count", None, status, q.owner, None, q.segment_name, start, end, None,
                                None, None, None, count, n, [], f"{words} in {label}{tail}.", label, None,
                                zone))
         return out

@@ -246,6 +246,10 @@ class _Builder:
     def count(self, meta, children):
         return m.Count.model_construct(triggers=children[0], span=self._span(meta))
 
+    def quota_count(self, meta, children):
+        triggers, segment = children
+        return m.Count.model_construct(triggers=triggers, segment=segment, span=self._span(meta))
+
     def at_least_within(self, meta, children):
         n, duration, calendar, segment = children
         return m.AtLeastWithin.model_construct(n=self.num(n), duration=duration, calendar=calendar, segment=segment,

@@ -409,6 +409,8 @@ class QuotaPlan(NamedTuple):
     index: int
     types: frozenset = frozenset()   # the event types that can be counted
     match: Any = None                # matcher(counts)
+    segment: Any = None              # `count … for SEGMENT`: pred(fields, state, notes) of the lead, or None
+    segment_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,7 +550,9 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             name=q.name.value, owner=q.owner.value if q.owner else None,
             counts=counts, bound=q.goal.bound,
             amount=evaluate_expr(q.goal.amount, constants), period=q.goal.period, index=index[id(q)],
-            types=_types_of(counts), match=matcher(counts)))
+            types=_types_of(counts), match=matcher(counts),
+            segment=seg_preds.get(q.count.segment.value, lambda f, s, n: False) if q.count.segment else None,
+            segment_name=q.count.segment.value if q.count.segment else None))
     order = [(r.index, i) for i, r in enumerate(rules)] + ([(flow.index, None)] if flow is not None else [])
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),

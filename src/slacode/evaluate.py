@@ -265,7 +265,9 @@ class LeadFold:
                 if counted is None:
                     counted = info.quotas_for(ev_type)
                 for i in counted:
-                    if plan.quotas[i].match(ev_type, props, state, entered, left, notes):
+                    q = plan.quotas[i]
+                    if q.match(ev_type, props, state, entered, left, notes) and (
+                            q.segment is None or q.segment(fields, state, notes)):
                         if self.quota_hits:
                             self.quota_hits.append((i, t))
                         else:

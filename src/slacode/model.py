@@ -376,6 +376,8 @@ class Require(Node):
 class Count(Node):
     kind: Literal["count"] = "count"
     triggers: tuple[Trigger, ...]
+    #: a quota's `count … for SEGMENT`: only events of leads in the segment (extension)
+    segment: Name | None = None
 
 
 class AtLeastWithin(Node):

@@ -192,6 +192,10 @@ def segments_are_declared(ctx: Context) -> Iterator[Diagnostic]:
         line = target.rule
         if line is not None and line.segment is not None and line.segment.value not in ctx.segments:
             yield _undefined_segment(ctx, line.segment)
+    for quota in ctx.agreement.quotas:
+        count = quota.count
+        if count is not None and count.segment is not None and count.segment.value not in ctx.segments:
+            yield _undefined_segment(ctx, count.segment)
     for pred in ctx.predicates():
         for name in segment_refs(pred):
             if name.value not in ctx.segments:
@@ -281,6 +285,9 @@ def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
     for t in ctx.agreement.targets:
         if t.rule is not None and t.rule.segment is not None:
             used.add(t.rule.segment.value)
+    for q in ctx.agreement.quotas:
+        if q.count is not None and q.count.segment is not None:
+            used.add(q.count.segment.value)
     for decl in ctx.agreement.of("segment"):
         if decl.name.value not in used and ctx.segments.get(decl.name.value) is decl:
             yield ctx.diag(codes.UNUSED_SEGMENT, f"segment `{decl.name.value}` is not used", decl.name,

@@ -950,6 +950,18 @@ def _quotas(ctx: _Context) -> list[Change]:
         if a.count and b.count:
             for text, message in _triggers_through(ctx, a.count.triggers, b.count.triggers, "count"):
                 out.append(Change("quota", name, "changed", message, text, text))
+            sa = a.count.segment.value if a.count.segment else None
+            sb = b.count.segment.value if b.count.segment else None
+            if sa != sb:
+                message = (f"now counts only leads in `{sb}`" if sa is None else
+                           f"now counts leads of every segment, not only `{sa}`" if sb is None else
+                           f"now counts leads in `{sb}`, not `{sa}`")
+                at_least = b.goal is None or b.goal.bound == "least"   # fewer events counted: harder
+                direction = None
+                if sa is None or sb is None:
+                    fewer = sa is None
+                    direction = "tightened" if fewer == at_least else "loosened"
+                out.append(Change("quota", name, "changed", message, sa, sb, direction))
         ga, gb = a.goal, b.goal
         if ga is None or gb is None:
             if (ga is None) != (gb is None):
