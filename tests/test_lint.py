@@ -861,3 +861,10 @@ def test_a_segment_of_an_empty_list_never_holds():
     text = HEADER + ("segment s = country in []\ndeadline d {\n  owner sales\n  start on a\n  stop on b\n"
                      "  within 4h for s\n  within 8h\n}\n")
     assert "SLA320" in codes(text)
+
+
+def test_count_for_a_segment_in_an_attempts_rule_says_it_is_a_quotas():
+    text = HEADER + ("segment hot = x > 1\nattempts a {\n  owner sales\n  start on a\n  stop on b\n"
+                     "  count call for hot\n  at least 2 within 1d\n}\n")
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert "belongs to a quota" in d.hint

@@ -204,6 +204,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if value == "," and "`or`" in expected and \
             re.search(r"\b(start on|stop on|cancel on|restart on|count|before)\b", before[before.rfind("\n") + 1:]):
         return "join triggers with `or` (`a or b`, not `a, b`); commas only list the states after `enter` or `leave`"
+    if value == "for" and re.match(r"\s*count\b", before[before.rfind("\n") + 1:]):
+        return ("`count … for SEGMENT` belongs to a quota; an attempts rule picks a segment per line: "
+                "`at least 6 within 10d for hot`, or counts with `where`")
     if value == "met" and "`%`" in expected:
         return "write the share as a percentage: `at least 95% met per week`"
     line_before = before[before.rfind("\n") + 1:]
