@@ -2243,3 +2243,11 @@ def test_evaluate_refuses_paths_and_cites_a_late_record_by_its_reference():
     (late,) = [d for d in result.diagnostics if d.code == "SLA506"]
     first = next(r for r in batch.records if r.at > slacode.events.parse_timestamp("2026-11-16T10:01:00-03:00"))
     assert f"first at event {first.ref!r}, position" in late.message
+
+
+def test_result_instant_gives_as_of_in_the_agreements_zone():
+    agreement = slacode.load(Path(__file__).resolve().parents[1] / "specs" / "northwind.sla")
+    result = agreement.evaluate([], as_of="2026-11-20T21:00:00Z")
+    assert result.instant("as_of").isoformat() == "2026-11-20T18:00:00-03:00"
+    with pytest.raises(ValueError, match="one instant is 'as_of'"):
+        result.instant("due_at")

@@ -528,10 +528,17 @@ class Result:
     as_of: int
     zone: Any
     verdicts: list[Verdict]
-    diagnostics: list
+    diagnostics: list[dg.Diagnostic]
     #: the agreement's own warnings and information (``Agreement.diagnostics``), which
     #: :meth:`to_dict` lists first, as ``check --format json`` does
-    agreement_diagnostics: list = field(default_factory=list)
+    agreement_diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+
+    def instant(self, key: str = "as_of") -> datetime:
+        """``as_of`` as an aware datetime in the agreement's zone (as :meth:`Verdict.instant`
+        gives a verdict's instants)."""
+        if key != "as_of":
+            raise ValueError(f"{key!r} is not an instant of a result: its one instant is 'as_of'")
+        return from_us(self.as_of, self.zone)
 
     def to_dict(self) -> dict:
         return {"agreement": {"id": self.agreement_id, "version": self.version},
