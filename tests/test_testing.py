@@ -188,3 +188,23 @@ def test_an_agreement_on_standard_input_is_tested_too():
     assert proc.returncode == 0 and "(11 expectations, <stdin>:" in proc.stdout
     proc = run("test", "-", stdin="test {\n")
     assert proc.returncode == 2 and "<stdin>:1:6: SLA101" in proc.stderr
+
+
+def test_a_failing_test_shows_what_the_evaluation_warned_about():
+    """review 8-d: `set score = "90"` against `score >= 80` made a test fail with no word of
+    the number compared with text (SLA602)."""
+    from slacode.testing import render_json, render_text, run_test
+
+    agreement = slacode.loads('agreement "a" { version "1"; timezone "UTC"; teams sales }\n'
+                              "segment hot = score >= 80\n"
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n"
+                              "  within 1h for hot\n  within 4h\n}\n"
+                              'test "t" {\n  as of 2026-11-24T18:00:00Z\n  lead "L"\n'
+                              '  at 2026-11-24T09:00:00Z assigned set score = "90"\n'
+                              "  at 2026-11-24T11:00:00Z call\n  expect d breached\n}\n", "t.sla")
+    result = run_test(agreement, agreement.tests[0])
+    assert not result.passed and len(result.notes) == 1 and result.notes[0].startswith("SLA602 line 2: `score`")
+    assert "    warning: SLA602 line 2" in render_text([result])
+    import json
+
+    assert json.loads(render_json([result]))[0]["warnings"] == result.notes

@@ -39,6 +39,8 @@ class TestResult:
     outcomes: list[Outcome] = field(default_factory=list)
     error: str | None = None
     timelines: dict[str, list[str]] = field(default_factory=dict)
+    #: warnings of the evaluation (a number compared with text, SLA602 …), shown with a failure
+    notes: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -177,6 +179,10 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         for lead in sorted({o.lead for o in result.outcomes if not o.passed and o.lead}):
             mine = [r for r in records if r.lead == lead]
             result.timelines[lead] = timeline(agreement.plan, lead, mine, as_of)
+        # what the evaluation warned about may be why (`set score = "90"` against `score >= 80`)
+        result.notes = [f"{d.code} " + (f"line {d.line}: {d.message}" if d.code in ("SLA602", "SLA603")
+                                        else _at_line(d, lines))       # (those two point at the agreement)
+                        for d in outcome.diagnostics if d.code.startswith("SLA6")]
     return result
 
 
@@ -229,6 +235,8 @@ def render_text(results: list[TestResult], color: bool = False) -> str:
             lines.append(f"    {where}: {o.text}")
             lines.append(f"      expected: {o.expected}")
             lines.append(f"      actual:   {o.actual}")
+        for note in r.notes:
+            lines.append(f"    warning: {note}")
         for lead, tl in r.timelines.items():
             lines.append(f"    timeline of lead {lead!r}:")
             lines.extend("      " + x for x in tl)
@@ -239,6 +247,7 @@ def render_json(results: list[TestResult]) -> str:
     import orjson
 
     doc = [{"name": r.name, "file": r.file, "line": r.line, "passed": r.passed, "error": r.error,
+            "warnings": r.notes,
             "expectations": [{"line": o.line, "column": o.column, "expect": o.text, "passed": o.passed,
                               "expected": o.expected, "actual": o.actual} for o in r.outcomes]} for r in results]
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
