@@ -589,6 +589,7 @@ def test_check_lead_shows_the_evaluation_diagnostics_about_that_lead(tmp_path):
                                   ("check", "specs/northwind.sla", "specs/events.jsonl",     # table
                                    "--as-of", "2026-11-20T18:00:00-03:00")])
 def test_a_reader_that_closes_the_pipe_early_gets_status_0_and_no_noise(args):
+    """… and with --fail-on, the status that answers it (review 9-e)."""
     """review 9-b: click turns a write into a closed pipe into exit 1 (findings)."""
     cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
     proc = subprocess.Popen(cmd + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
@@ -617,3 +618,16 @@ def test_an_offset_given_as_tz_is_told_to_name_a_place(zone, fixed):
     proc = run("check", "specs/northwind.sla", "specs/events.jsonl", "--tz", zone)
     assert proc.returncode == 2 and "is an offset, not a time zone" in proc.stderr
     assert (fixed is None and "Etc/GMT" not in proc.stderr) or fixed in proc.stderr
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "table", "github"])
+def test_fail_on_still_answers_when_the_reader_closes_the_pipe(fmt):
+    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
+    proc = subprocess.Popen(cmd + ["check", "specs/northwind.sla", "specs/events.jsonl", "--format", fmt,
+                                   "--as-of", "2026-11-20T18:00:00-03:00", "--fail-on", "breached"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 1, err
+    assert "Traceback" not in err and "Exception ignored" not in err

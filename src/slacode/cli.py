@@ -512,6 +512,32 @@ def _binary_stdout():
     return _TextAdapter(sys.stdout)
 
 
+class _KeepGoing:
+    """Standard output for `check --fail-on`: when its reader goes away (`| head`), the rest
+    is dropped but the evaluation goes on, so that the exit status still answers --fail-on."""
+
+    def __init__(self, out):
+        self.out, self.gone = out, False
+
+    def write(self, data: bytes) -> None:
+        if not self.gone:
+            try:
+                self.out.write(data)
+            except BrokenPipeError:
+                self._away()
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.out.flush()
+            except BrokenPipeError:
+                self._away()
+
+    def _away(self) -> None:
+        self.gone = True
+        _pipe_closed()                          # the interpreter's last flush must not fail either
+
+
 def _extra_check_formats() -> list[str]:
     from slacode.reporters import CHECK_FORMATS
 
@@ -556,7 +582,12 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, tz, input_format, 
         agreement, result = run_check(spec, events, as_of, tz, input_format, jobs=jobs)
         rows = _verdict_rows(result, leads)
         shown = [v for v in rows if v.status in statuses] if statuses else rows
-        click.echo(CHECK_FORMATS[fmt](result, shown, agreement), nl=False)
+        try:
+            click.echo(CHECK_FORMATS[fmt](result, shown, agreement), nl=False)
+        except BrokenPipeError:
+            if not fail_on:
+                raise
+            _pipe_closed()                      # the status below still answers --fail-on
         seen = {v.status for v in rows}
         found = {v.lead for v in rows}
         run_diagnostics = result.diagnostics
@@ -566,6 +597,8 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, tz, input_format, 
 
         meta = {"id": agreement.id, "version": agreement.version}
         out = _binary_stdout()
+        if fail_on:
+            out = _KeepGoing(out)
         stats = output.stream_check(run, fmt, out, agreement_meta=meta,
                                     as_of_text=iso(cutoff, agreement.plan.zone),
                                     diagnostics=list(agreement.diagnostics) + diagnostics,
