@@ -868,3 +868,35 @@ def test_count_for_a_segment_in_an_attempts_rule_says_it_is_a_quotas():
                      "  count call for hot\n  at least 2 within 1d\n}\n")
     (d,) = [d for d in lint(text) if d.code == "SLA101"]
     assert "belongs to a quota" in d.hint
+
+
+@pytest.mark.parametrize("body, hint", [
+    ('calendar c {\n  timezone America/Sao_Paulo\n  hours mon-fri 09:00-18:00\n}\n', '"America/Sao_Paulo"'),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within two days\n}\n", "`2d` or `2 days`"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within thirty minutes\n}\n", "`30m` or `30 minutes`"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within one hour\n}\n", "`1h` or `1 hour`"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n  warn at 0.8\n}\n", "`80%`"),
+    ('deadline d {\n  owner sales\n  start on form where utm:source == "x"\n  stop on b\n  within 4h\n}\n',
+     "`` `utm:source` ``"),
+    ('segment a = utm:source == "x"\n', "`` `utm:source` ``"),
+    ('calendar c {\n  timezone "UTC"\n  hours weekend 09:00-18:00\n}\n', "`sat-sun`"),
+    ('calendar c {\n  timezone "UTC"\n  hours weekdays 09:00-18:00\n}\n', "`mon-fri`"),
+])
+def test_hints_give_the_right_advice_for_inputs_that_meet_their_conditions(body, hint):
+    """review 9-e: each of these got advice that was itself wrong (`"America"`, `2h` for two
+    days, `0.8%`, `utm source`, `wed` for weekend)."""
+    found = [d for d in lint(HEADER + body) if d.code in ("SLA101", "SLA102")]
+    assert found and hint in (found[0].hint or ""), [(d.message, d.hint) for d in found]
+
+
+@pytest.mark.parametrize("body", [
+    "segment a = score === 5\n",
+    "segment a = score >= = 5\n",
+    'segment a = note == "call the owner" foo\n',
+    'segment a = note == "a;b" foo\n',
+    "quota q {\n  owner sales\n  count enter mql for icp for icp\n  at least 1 per week\n}\nsegment icp = x > 1\n",
+])
+def test_hints_stay_silent_where_their_advice_would_be_wrong(body):
+    for d in lint(HEADER + body):
+        if d.code in ("SLA101", "SLA102") and d.hint:
+            assert "no `=`" not in d.hint and "closing `\"`" not in d.hint and "belongs to a quota" not in d.hint, d.hint

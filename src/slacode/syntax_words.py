@@ -163,6 +163,13 @@ def character_hint(ch: str, before: str = "", after: str = "") -> str:
     if ch == ":":
         statement = re.split(r"[{;]", before)[-1].strip()
         after = re.split(r"[;}]", after)[0]
+        word = re.search(r"([A-Za-z_][\w-]*)\Z", before)
+        if word and re.match(r"\w", after) and (re.search(r"[=<>!]|\bwhere\b", statement) or
+                                                 re.match(r"segment\b.*=", statement)):
+            name = word.group(1) + ":" + re.match(r"[\w:.-]*", after).group(0)
+            return f"a name with `:` goes in backquotes: `` `{name}` ``"
+        if re.search(r"\bwhere\b|[=<>!]", statement):
+            return "compare with `==` (or `!=`, `<`, `>` …); a name with `:` goes in backquotes"
         if re.match(r"segment\b", statement):
             return "declare a segment with `=`: `segment hot = score >= 80`"
         if re.search(r"(?:(?<![\w`])[A-Za-z_][\w-]*|\d{4}-\d{2}-\d{2})\Z", statement):
@@ -204,7 +211,8 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if value == "," and "`or`" in expected and \
             re.search(r"\b(start on|stop on|cancel on|restart on|count|before)\b", before[before.rfind("\n") + 1:]):
         return "join triggers with `or` (`a or b`, not `a, b`); commas only list the states after `enter` or `leave`"
-    if value == "for" and re.match(r"\s*count\b", before[before.rfind("\n") + 1:]):
+    if value == "for" and re.match(r"\s*count\b", before[before.rfind("\n") + 1:]) and \
+            _enclosing_block(before) == "attempts":
         return ("`count … for SEGMENT` belongs to a quota; an attempts rule picks a segment per line: "
                 "`at least 6 within 10d for hot`, or counts with `where`")
     if value == "met" and "`%`" in expected:
@@ -220,7 +228,10 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if "a duration" in expected and value.startswith("-"):
         return "a duration is never negative: `4h`"
     if "a duration" in expected and value.lower() in _NUMBER_WORDS:
-        return f"write the number in digits: `{_NUMBER_WORDS[value.lower()]}h` or `{_NUMBER_WORDS[value.lower()]} hours`"
+        n = _NUMBER_WORDS[value.lower()]
+        unit = re.match(r"\s*(minute|hour|day)s?\b", text[tok.end_pos:] if tok.end_pos is not None else "")
+        word = unit.group(1) if unit else "hour"
+        return f"write the number in digits: `{n}{word[0]}` or `{n} {word}{'s' if n != 1 else ''}`"
     if value == "and" and re.search(r"\d\s*(minutes?|hours?|days?)\s*\Z", line_before):
         return "write the parts of a duration one after the other, without `and`: `1 hour 30 minutes` or `1h30m`"
     if tok.type == "_NL" and "LBRACE" in accepts:
@@ -229,6 +240,8 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return "a percentage is a plain number: `75%`, `12.5%`"
     if accepts == {"PERCENT"}:
         number = re.search(r"(\d+(?:\.\d+)?)\s*\Z", line_before)
+        if number and float(number.group(1)) < 1:       # `warn at 0.8`: a fraction, not 0.8%
+            return f"write the share as a percentage: `{float(number.group(1)) * 100:g}%`"
         return f"write percentages with `%`: `{number.group(1) if number else 75}%`"
     if tok.type == "NAME" and "a day such as" in expected:
         return _day_hint(value)
@@ -243,12 +256,15 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return f"names are written without quotes: `{value[1:-1]}`" if re.fullmatch(r'"[A-Za-z_]\w*"', value) \
             else None
     if tok.type == "NAME" and "a string" in expected and "a name" not in expected:
-        return f'write it in double quotes: "{value}"'
-    if tok.type == "EQUAL" and "a string" in expected:
-        word = re.search(r"(\w+)\s*\Z", line_before)
-        return f'settings take no `=`: write `{word.group(1) if word else "version"} "…"`'
+        rest = re.match(r"[^{;#\n]*", text[tok.start_pos:]).group(0).strip() if tok.start_pos is not None else value
+        return f'write it in double quotes: "{rest or value}"'
+    statement = re.split(r"[{;]", line_before)[-1].strip()
+    if tok.type == "EQUAL" and "a string" in expected and re.fullmatch(r"[a-z_]+", statement):
+        return f'settings take no `=`: write `{statement} "…"`'
     unclosed = re.search(r'"([^"\n]*)"\s*\Z', line_before)
-    if unclosed and re.search(r"[{};]|\s(version|timezone|teams|owner)\b", unclosed.group(1)):
+    whole_line = text[text.rfind("\n", 0, tok.start_pos or 0) + 1:].split("\n", 1)[0]
+    if unclosed and re.search(r"[{};]|\s(version|timezone|teams|owner)\b", unclosed.group(1)) and \
+            len(re.findall(r'(?<!\\)"', whole_line)) % 2:
         col = len(line_before) - len(unclosed.group(0)) + 1
         return (f"the text opened with `\"` at column {col} runs on to the next `\"`: is a closing `\"` "
                 "missing?")
@@ -303,6 +319,13 @@ def _wrapped_from(tok, text: str) -> str | None:
             f"or finish line {n}")
 
 
+def _enclosing_block(before: str) -> str | None:
+    """The keyword of the declaration the text ``before`` ends inside (`attempts`, `quota` …)."""
+    found = re.findall(r"^[ \t]*(agreement|calendar|states|flow|segment|handoff|deadline|attempts|target|quota|"
+                       r"let|test)\b", before, re.M)
+    return found[-1] if found else None
+
+
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30}
 
@@ -314,10 +337,14 @@ def _day_hint(word: str) -> str | None:
     import difflib
 
     low = word.lower()
+    if low in ("weekend", "weekends", "wkd", "wknd"):
+        return "write the days of the weekend: `sat-sun`"
+    if low in ("weekday", "weekdays", "workday", "workdays", "businessdays", "wkdays"):
+        return "write the working days: `mon-fri`"
     if low[:3] in _DAYS and (low == low[:3] or low.startswith(("monday", "tuesday", "wednesday", "thursday",
                                                               "friday", "saturday", "sunday", "tues", "thur"))):
         return f"days are written with their first three letters, lowercase: `{low[:3]}` (`mon-fri`)"
-    close = difflib.get_close_matches(low, _DAYS, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(low, _DAYS, n=1, cutoff=0.66)
     return f"did you mean `{close[0]}`? (days: `mon` `tue` `wed` `thu` `fri` `sat` `sun`)" if close else \
         "days are `mon` `tue` `wed` `thu` `fri` `sat` `sun`, or `daily`; a range is `mon-fri`"
 
