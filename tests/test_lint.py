@@ -900,3 +900,23 @@ def test_hints_stay_silent_where_their_advice_would_be_wrong(body):
     for d in lint(HEADER + body):
         if d.code in ("SLA101", "SLA102") and d.hint:
             assert "no `=`" not in d.hint and "closing `\"`" not in d.hint and "belongs to a quota" not in d.hint, d.hint
+
+
+def test_not_utf8_advice_fits_the_file():
+    """review 9-e: the iconv advice spoilt a UTF-8 file with one stray byte, a UTF-16 file was
+    told it read as Windows-1252, and each bad line cost a decode of the rest of the file."""
+    from slacode.parse import decode
+
+    latin = 'agreement "d" { teams s }\n# caf\xe9\n'.encode("latin-1")
+    mixed = 'agreement "d" { teams s }\n# São\n'.encode("utf-8") + b"# caf\xe9\n"
+    (d,) = decode(latin, "a.sla", lenient=True)[1]
+    assert "iconv -f windows-1252" in d.hint and (d.line, d.column) == (2, 6)
+    (d,) = decode(mixed, "a.sla", lenient=True)[1]
+    assert "iconv" not in d.hint and (d.line, d.column) == (3, 6)
+    text, (d,) = decode('agreement "d" { teams s }\n'.encode("utf-16"), "a.sla", lenient=True)
+    assert text is None and "UTF-16" in d.message and "iconv -f utf-16" in d.hint
+    (d,) = slacode.lint('agreement "d" { teams s }\n'.encode("utf-16-be").decode("utf-8"))   # no mark: NULs
+    assert "UTF-16" in d.message and "iconv -f utf-16" in d.hint
+    many = b"".join(b"# caf\xe9 %d\n" % i for i in range(20_000))
+    text, found = decode(many, "a.sla", lenient=True)
+    assert len(found) == 20_000 and found[-1].line == 20_000 and text.count("\ufffd") == 20_000

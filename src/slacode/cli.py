@@ -67,6 +67,13 @@ def files_to_read(paths: tuple[str, ...], stdin: str = "-") -> tuple[list[Path],
     return files, missing, stdin in paths
 
 
+def _besides(undecoded: list, found: list) -> list:
+    """``found`` without the SLA102 of each byte that ``undecoded`` (SLA104) already reports:
+    read as U+FFFD, such a byte inside a name is an unexpected character too."""
+    places = {(d.line, d.column) for d in undecoded}
+    return [d for d in found if not (d.code == "SLA102" and (d.line, d.column) in places)]
+
+
 def read_agreement_text(path: Path, lenient: bool = False):
     from slacode.api import read_source
 
@@ -181,7 +188,7 @@ def lint(paths, fmt, strict, exit_zero):
         text, file_diags = read_agreement_text(path, lenient=True)
         if text is not None:
             sources[str(path)] = text
-            file_diags += analyse(text, str(path))[1]
+            file_diags += _besides(file_diags, analyse(text, str(path))[1])
         diags.extend(file_diags)
     if stdin:                                   # `-`: an editor's buffer, say
         from slacode.parse import decode
@@ -189,7 +196,7 @@ def lint(paths, fmt, strict, exit_zero):
         text, file_diags = decode(click.get_binary_stream("stdin").read(), "<stdin>", lenient=True)
         if text is not None:
             sources["<stdin>"] = text
-            file_diags += analyse(text, "<stdin>")[1]
+            file_diags += _besides(file_diags, analyse(text, "<stdin>")[1])
         diags.extend(file_diags)
     diags = sort_diagnostics(diags)
     if fmt == "json":

@@ -230,21 +230,28 @@ def decode(data: bytes, file: str | None = None, lenient: bool = False) -> tuple
 
     ``lenient`` (for `lint`, which reports every problem): the text with each byte that is
     not UTF-8 read as U+FFFD, and a diagnostic (an error) for each line that has one, so
-    that the rest of the file is still checked."""
+    that the rest of the file is still checked. A UTF-16 file is refused either way."""
     if len(data) > MAX_BYTES:
         return None, [dg.make(codes.TOO_LARGE, f"the file is {len(data):,} bytes; agreements are read up to {MAX_BYTES:,}",
                               Span(1, 1, file=file), file=file)]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:200].count(b"\x00") > 10:
+            return None, [dg.make(codes.NOT_TEXT, "the file is UTF-16 text, not UTF-8", Span(1, 1, 1, 2, file),
+                                  file=file, hint="save it as UTF-8 (`iconv -f utf-16 -t utf-8` converts it)")]
+        legacy = _legacy_encoding(data)
         if not lenient:
-            return None, [_not_utf8(data, e.start, file)]
+            return None, [_not_utf8(data, e.start, 0, 0, file, legacy)]
         diags = []
-        start = e.start
-        while start is not None:
-            diags.append(_not_utf8(data, start, file, "; the rest of the file was checked with this byte "
-                                                      "read as `\ufffd`"))
-            start = _next_bad_line(data, data.find(b"\n", start) + 1 or len(data))
+        offset = 0
+        for number, raw in enumerate(data.split(b"\n"), 1):     # one pass: a diagnostic per line
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as bad:
+                diags.append(_not_utf8(data, offset + bad.start, number, offset, file, legacy,
+                                       "; the rest of the file was checked with this byte read as `\ufffd`"))
+            offset += len(raw) + 1
         text = data.decode("utf-8", "replace")
         return line_ends(text[1:] if text.startswith("\ufeff") else text), diags
     if text.startswith("\ufeff"):
@@ -252,28 +259,38 @@ def decode(data: bytes, file: str | None = None, lenient: bool = False) -> tuple
     return line_ends(text), []
 
 
-def _not_utf8(data: bytes, at: int, file: str | None, more: str = "") -> Diagnostic:
-    line = data.count(b"\n", 0, at) + 1
-    start = data.rfind(b"\n", 0, at) + 1
-    col = len(data[start:at].decode("utf-8", "replace")) + 1
+def _legacy_encoding(data: bytes) -> bool:
+    """Whether a text that is not UTF-8 reads as Windows-1252 (an editor's Latin text): it
+    decodes so, and has no valid UTF-8 sequence of several bytes (a UTF-8 file with one stray
+    byte would be spoilt by converting it whole)."""
     try:
-        legacy = data[at:at + 1].decode("cp1252")
+        data.decode("cp1252")
     except UnicodeDecodeError:
-        legacy = ""
+        return False
+    return not any(_valid_utf8(m.group(0)) for m in re.finditer(rb"[\xc2-\xf4][\x80-\xbf]+", data))
+
+
+def _valid_utf8(chunk: bytes) -> bool:
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _not_utf8(data: bytes, at: int, line: int, start: int, file: str | None, legacy: bool,
+              more: str = "") -> Diagnostic:
+    """SLA104 for the byte at ``at``, on ``line`` that starts at ``start`` (0, 0: found here)."""
+    if not line:
+        line = data.count(b"\n", 0, at) + 1
+        start = data.rfind(b"\n", 0, at) + 1
+    col = len(data[start:at].decode("utf-8", "replace")) + 1
     hint = "save the file as UTF-8"
-    if legacy.isprintable() and legacy:            # an editor's Windows-1252 (or Latin-1) text
-        hint += f" (it reads as Windows-1252, `{legacy}`: `iconv -f windows-1252 -t utf-8` converts it)"
+    if legacy:
+        char = data[at:at + 1].decode("cp1252")
+        hint += f" (it reads as Windows-1252, `{char}`: `iconv -f windows-1252 -t utf-8` converts it)"
     return dg.make(codes.NOT_TEXT, f"the file is not UTF-8 text: byte 0x{data[at]:02x} cannot be decoded",
                    Span(line, col, line, col + 1, file), file=file, hint=hint + more)
-
-
-def _next_bad_line(data: bytes, start: int) -> int | None:
-    """Where the first byte that is not UTF-8 at or after ``start`` is, or None."""
-    try:
-        data[start:].decode("utf-8")
-    except UnicodeDecodeError as e:
-        return start + e.start
-    return None
 
 
 def line_ends(text: str) -> str:
@@ -320,8 +337,12 @@ def _parse(text: str, file: str | None, partial: bool):
     if nul is not None:
         line = text.count("\n", 0, nul.start()) + 1
         col = nul.start() - (text.rfind("\n", 0, nul.start()) + 1) + 1
-        return None, [dg.make(codes.NOT_TEXT, "the file contains a NUL character, so it is not a text file",
-                              Span(line, col, line, col + 1, file), file=file)], set()
+        utf16 = text.count("\x00", 0, 400) > 10              # every other byte: UTF-16 without its mark
+        refused = dg.make(codes.NOT_TEXT, "the file is UTF-16 text, not UTF-8" if utf16 else
+                          "the file contains a NUL character, so it is not a text file",
+                          Span(line, col, line, col + 1, file), file=file,
+                          hint="save it as UTF-8 (`iconv -f utf-16 -t utf-8` converts it)" if utf16 else None)
+        return None, [refused], set()
     text, moved = _zero_width_words(text)
     run = _Run(text, file, partial, moved)
     tree, diags = run.run()
