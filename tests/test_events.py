@@ -1142,6 +1142,10 @@ def test_records_without_properties_do_not_share_a_dict(tmp_path):
     ('{"lead": "A", "timestamp": "2026-11-24T10:00:00Z", "type": "x"}', 15, "rename `timestamp` to `at`"),
     ('{"lead": "A", "at": "2026-11-24T10:00:00Z", "event_type": "x"}', 45, "rename `event_type` to `type`"),
     ('{"lead": "A", "at": "2026-11-24T10:00:00Z", "other": "x"}', 1, None),
+    ('{"lead": "B", "at": "2026-11-24T10:00:00Z", "name": "Ana", "event": "assigned"}', 60, "rename `event` to `type`"),
+    ('{"lead": "C", "at": "2026-11-24T10:00:00Z", "name": "Ana Souza"}', 1, None),
+    ('{"lead": "", "lead_id": "A", "at": "2026-11-24T10:00:00Z", "type": "x"}', 2, None),
+    ('{"lead": "A", "at": null, "timestamp": "2026-11-24T10:00:00Z", "type": "x"}', 15, None),
 ])
 def test_a_missing_key_written_under_another_name_gets_a_hint_at_that_key(line, column, hint):
     """review 9-b: an export's `Lead`, `lead_id`, `timestamp` gave hint-less SLA502s."""

@@ -485,7 +485,7 @@ _KEY_NAMES = {
              "recordid", "customerid"),
     "at": ("timestamp", "time", "ts", "datetime", "date", "createdat", "occurredat", "eventtime", "eventat",
            "when", "happenedat", "eventdate", "eventtimestamp"),
-    "type": ("event", "eventtype", "eventname", "kind", "action", "activity", "activitytype", "name"),
+    "type": ("eventtype", "event", "eventname", "activitytype", "activity", "action", "kind"),
 }
 
 
@@ -495,11 +495,11 @@ def misnamed_key(key: str, keys) -> str | None:
     for k in keys:
         if k.__class__ is str and k != key and k.lower() == key:
             return k
-    aliases = _KEY_NAMES[key]
+    plain = {}
     for k in keys:
-        if k.__class__ is str and k.lower().replace("_", "").replace("-", "").replace(" ", "") in aliases:
-            return k
-    return None
+        if k.__class__ is str:
+            plain.setdefault(k.lower().replace("_", "").replace("-", "").replace(" ", ""), k)
+    return next((plain[a] for a in _KEY_NAMES[key] if a in plain), None)   # the likeliest name first
 
 
 def key_hint(key: str, found: str) -> str:
@@ -591,7 +591,9 @@ class _Reader:
             if column_of is not None and p.hint and p.hint.startswith('add it: "state"'):
                 hint = "fill the row's `state` cell with the state it enters, such as `mql`" \
                     if "state" in keys else "add a `state` column with the state it enters, such as `mql`"
-            found = misnamed_key(p.key, keys) if p.code == codes.MISSING_KEY and keys and p.key in _KEY_NAMES \
+            # the key written under another name (`Lead`, `timestamp`), when the line lacks it
+            found = misnamed_key(p.key, keys) if (p.code == codes.MISSING_KEY and keys and p.key in _KEY_NAMES
+                                                  and raw is not None and b'"%s"' % p.key.encode() not in raw) \
                 else None
             if found is not None:
                 hint = key_hint(p.key, found)
