@@ -590,8 +590,12 @@ def test_report_owner_filter_keeps_the_rules_of_that_team():
     assert sales and sales != {rp.name for rp in agreement.plan.rules}
     rep = json.loads(run("report", SPEC, EVENTS, "--as-of", AS_OF, "--owner", "sales", "--format", "json").stdout)
     assert {g["rule"].split(".")[0] for g in rep["groups"]} == sales
+    assert {v["owner"] for v in rep["quotas"] + rep["targets"]} == {"sales"}
+    marketing = json.loads(run("report", SPEC, EVENTS, "--as-of", AS_OF, "--owner", "marketing", "--format",
+                               "json").stdout)
+    assert {v["owner"] for v in marketing["quotas"] + marketing["targets"]} == {"marketing"}
     bad = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--owner", "legal")
-    assert bad.returncode == 2 and "--owner legal: no rule of the agreement is owned by that team" in bad.stderr
+    assert bad.returncode == 2 and "--owner legal: no rule, target or quota of the agreement" in bad.stderr
 
 
 def test_report_reads_stdin():

@@ -53,8 +53,8 @@ def _input_problems(result, agreement) -> None:
 @click.option("--rule", "rules", multiple=True, metavar="NAME",
               help="Only this rule's verdicts (repeatable); targets and quotas are always shown.")
 @click.option("--owner", "owners", multiple=True, metavar="TEAM",
-              help="Only the verdicts of rules this team owns (repeatable): a sales leaderboard without "
-                   "marketing's handoffs.")
+              help="Only the verdicts of the rules, targets and quotas this team owns (repeatable): a "
+                   "sales leaderboard without marketing's handoffs.")
 @_event_options
 @_jobs_option
 def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, input_format, jobs):
@@ -71,17 +71,20 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
     if unknown:
         _fail(f"--rule {unknown[0]}: the agreement has no rule of that name "
               f"(rules: {', '.join(sorted(known))})")
-    teams = {rp.owner for rp in agreement.plan.rules}
+    plan = agreement.plan
+    teams = {x.owner for x in (*plan.rules, *plan.targets, *plan.quotas) if x.owner}
     strange = [t for t in owners if t not in teams]
     if strange:
-        _fail(f"--owner {strange[0]}: no rule of the agreement is owned by that team "
-              f"(owners: {', '.join(sorted(t for t in teams if t))})")
+        _fail(f"--owner {strange[0]}: no rule, target or quota of the agreement is owned by that team "
+              f"(owners: {', '.join(sorted(teams))})")
+    selected = list(rules) or None
     if owners:                                  # the rules those teams own, within --rule's
-        rules = tuple(rp.name for rp in agreement.plan.rules if rp.owner in owners and (not rules or rp.name in rules))
-        if not rules:
+        selected = [rp.name for rp in plan.rules if rp.owner in owners and (not rules or rp.name in rules)]
+        if rules and not selected:
             _fail("--owner and --rule select no rule together")
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs)
-    selected = list(rules) or None
+    if owners:                                  # and the targets and quotas they own
+        result.verdicts = [v for v in result.verdicts if v.lead is not None or v.owner in owners]
     comp = tables.compliance(result, by=by, period=period, plan=agreement.plan, rules=selected)
     if fmt == "json":
         from slacode.report.scoring import standings

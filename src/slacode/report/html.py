@@ -53,7 +53,7 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
     per_rule = comp if comp.by == "rule" else compliance(result, by="rule", period=comp.period, plan=plan,
                                                          rules=rules)
     board = standings(result, rules=rules)
-    wanted = set(rules) if rules else None
+    wanted = set(rules) if rules is not None else None
     verdicts = [v for v in result.verdicts if v.lead is not None and (wanted is None or v.rule in wanted)]
     dues = due_list(verdicts, result.as_of)
     parts = [
