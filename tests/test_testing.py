@@ -208,3 +208,20 @@ def test_a_failing_test_shows_what_the_evaluation_warned_about():
     import json
 
     assert json.loads(render_json([result]))[0]["warnings"] == result.notes
+
+
+def test_due_of_a_quota_never_matches_as_its_json_has_none():
+    """review 9-e: the runner compared the period's end kept on the object, so `due` on a
+    quota passed although its verdict's `due_at` is null (§11) and lint says SLA330."""
+    from slacode.testing import run_test
+
+    text = ('agreement "a" { version "1"; timezone "UTC"; teams sales }\n'
+            "quota calls {\n  owner sales\n  count call\n  at least 1 per month\n}\n"
+            'test "t" {\n  as of 2026-12-02T00:00:00Z\n  at 2026-11-24T09:00:00Z call\n'
+            '  expect calls period "2026-11" met due 2026-12-01T00:00:00Z\n}\n')
+    agreement = slacode.loads(text)
+    assert any(d.code == "SLA330" for d in agreement.diagnostics)
+    assert run_test(agreement, agreement.tests[0]).error             # lint's slip fails the test …
+    quiet = agreement.model_copy(update={"diagnostics": ()})
+    (outcome,) = run_test(quiet, quiet.tests[0]).outcomes          # … and so does the comparison
+    assert not outcome.passed and outcome.actual.startswith("met due none")
