@@ -78,3 +78,19 @@ def test_explain_shows_the_leads_evaluation_notes_flow_breaches_json_values_and_
     assert "Problems for lead Z1" in out and "SLA603" in out and "'EST'" in out
     assert "'PST'" not in out
     assert "SLA603" not in explain("Z2").stdout     # Z2 opens no cycle: no quiet hours judged
+
+
+def test_explain_lists_the_leads_undeclared_states_and_odd_owners(tmp_path):
+    """review 9-e: SLA601 and SLA604 were listed by `check --lead`, not by explain."""
+    import subprocess
+    import sys
+
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\nstates {\n  mql\n  won final\n}\n'
+                    "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead":"A","at":"2026-11-24T09:00:00Z","type":"state","state":"bogus"}\n'
+                      '{"lead":"A","at":"2026-11-24T09:05:00Z","type":"assigned","owner":["ana"]}\n')
+    out = subprocess.run([sys.executable, "-m", "slacode", "explain", str(spec), str(events), "--lead", "A",
+                          "--as-of", "2026-11-24T12:00:00Z"], capture_output=True, text=True).stdout
+    assert out.index("e.jsonl:1:1: SLA601") < out.index("e.jsonl:2:1: SLA604"), out

@@ -654,7 +654,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, tz, input_format, 
 def explain(spec, events, lead, as_of, tz, input_format):
     """Show one lead's timeline: events, clocks opening, pausing and closing, deadlines,
     and why each verdict is what it is."""
-    from slacode.events import EventInputError, iter_records
+    from slacode.events import EventInputError, iter_records, resolve_sources
     from slacode.instants import when as _when
     from slacode.explain import lead_problems, timeline
 
@@ -680,8 +680,10 @@ def explain(spec, events, lead, as_of, tz, input_format):
 
     plan = agreement.plan
     notes: set = set()
-    lines = timeline(plan, lead, records, cutoff, notes)
-    mine += [d for d in note_diagnostics(notes) if d.lead in (None, lead)]
+    found_here: list = []
+    names = [s.name for s in resolve_sources(list(events), input_format)]
+    lines = timeline(plan, lead, records, cutoff, notes, found_here, names)
+    mine += found_here + [d for d in note_diagnostics(notes) if d.lead in (None, lead)]
     problems = _lead_problems_text(lead, mine, others)
     click.echo(f"Lead {lead} under agreement {agreement.id or '?'} (version {agreement.version or '?'}):")
     click.echo("")

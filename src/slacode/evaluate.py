@@ -695,6 +695,7 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
                            dg.Span(rec.line, 1, file=file), file=file,
                            hint=f"declare the state in `states {{ … }}` or fix the event; the event {effect} "
                                 "(its fields still apply)", lead=rec.lead))
+    out.sort(key=lambda d: (d.path or "", d.line or 0))    # the file's order, states and owners mixed
     return out
 
 

@@ -5,7 +5,7 @@ describing what changed after each event, so it can never disagree with ``check`
 from __future__ import annotations
 
 from slacode.calendar import CalendarError
-from slacode.evaluate import LeadFold, target_segments
+from slacode.evaluate import LeadFold, target_segments, unknown_state_diagnostics
 from slacode.texts import when as _when, work_text
 
 def _describe_event(rec) -> str:
@@ -69,9 +69,12 @@ def _line_text(rp, cyc) -> str:
     return f"{kind} {line.written}{where}{seg}: {work} of {line.clock.time_words}"    # `10d` on a calendar
 
 
-def timeline(plan, lead: str, records, as_of: int, notes: set | None = None) -> list[str]:
+def timeline(plan, lead: str, records, as_of: int, notes: set | None = None,
+             problems: list | None = None, sources=None) -> list[str]:
     """The text lines of a lead's timeline (records: the lead's, any order). ``notes``
-    collects what the evaluation noted (see :func:`slacode.evaluate.note_diagnostics`)."""
+    collects what the evaluation noted (see :func:`slacode.evaluate.note_diagnostics`);
+    ``problems`` gets the diagnostics about the lead's events (SLA601, SLA604), their files
+    named by ``sources``."""
     zone = plan.zone
     fold = LeadFold(plan, lead, set() if notes is None else notes, target_segments(plan))
     out: list[str] = []
@@ -141,6 +144,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: set | None = None) -> 
     for v in verdicts:
         cycle = f" cycle {v.cycle}" if v.cycle is not None else ""
         out.append(f"  {v.rule}.{v.clause}{cycle}: {v.status.upper()}. {v.reason}")
+    if problems is not None:
+        problems.extend(unknown_state_diagnostics(fold, sources))
     return out
 
 

@@ -313,11 +313,13 @@ def trigger_never_takes_effect(ctx: Context) -> Iterator[Diagnostic]:
 def constant_pause(ctx: Context) -> Iterator[Diagnostic]:
     """`pause while true` (no clock ever runs) and `pause while false` (nothing pauses)."""
     for r in ctx.agreement.rules:
+        if r.rule_kind == "attempts" and not r.of("at_least_within"):
+            continue                                    # SLA334 says the pause has no effect at all
         for c in r.of("pause_while"):
             if always_holds(c.predicate, ctx.segments):
                 yield ctx.diag(codes.CONSTANT_PAUSE,
-                               f"`pause while` of `{r.name.value}` always holds: its clock never runs, so no "
-                               "cycle can be breached or at risk", c,
+                               f"`pause while` of `{r.name.value}` always holds: its clock never runs, so its "
+                               "deadline never passes (no cycle is breached for lateness or at risk)", c,
                                hint="pause on a lead field that says the lead is on hold, such as "
                                     "`pause while on_hold == true`")
             elif never_holds(c.predicate, ctx.segments):

@@ -1139,7 +1139,8 @@ CONSTANT_PAUSE = define("SLA336", "constant-pause", "warning", """
     ## Why
     The clock does not run while the pause predicate holds (LANGUAGE.md §6). One that always
     holds (`pause while true`, or a segment that is `true`) stops every clock for good: no
-    cycle can be breached or at risk, and open ones stay `paused`. One that never holds
+    deadline ever passes, so no cycle is breached for lateness or at risk, and open ones stay
+    `paused` (clauses without a deadline, such as `require` or `gap`, are judged as before). One that never holds
     (`false`, `score > 5 and score < 3`) pauses nothing. Either way the line does not say
     what it seems to.
 
