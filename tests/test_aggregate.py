@@ -519,8 +519,17 @@ def test_a_quota_for_a_segment_counts_the_events_of_leads_in_it_at_that_moment()
     (november,) = [v for v in result.verdicts if v.period == "2026-11"]
     assert (november.value, november.status, november.segment) == (2, "met", "icp")
     assert "(leads in `icp`)" in november.reason
-    many = agreement.evaluate_many(events, as_of="2026-12-01T00:00:00Z", jobs=2)
-    assert many.to_dict() == result.to_dict()
+    from slacode import parallel
+
+    patch, split = pytest.MonkeyPatch(), []
+    patch.setattr(parallel, "MIN_PARALLEL_RECORDS", 0)      # split even these few events
+    real = parallel.run_records_parallel
+    patch.setattr(parallel, "run_records_parallel", lambda *a, **k: split.append(1) or real(*a, **k))
+    try:
+        many = agreement.evaluate_many(events, as_of="2026-12-01T00:00:00Z", jobs=2)
+    finally:
+        patch.undo()
+    assert split and many.to_dict() == result.to_dict()
 
 
 def test_a_quota_for_a_segment_is_linted_formatted_and_diffed():

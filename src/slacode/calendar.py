@@ -813,7 +813,7 @@ def check_timezone(name: str) -> str | None:
     if offset:                                  # `+03:00`, `UTC-3`: an offset, not a zone
         sign, hours, minutes = offset.groups()
         fixed = f" (a fixed offset is 'Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}', sign reversed)" \
-            if not minutes or minutes == "00" else ""
+            if (not minutes or minutes == "00") and int(hours) <= (14 if sign == "+" else 12) else ""
         return (f"{name!r} is an offset, not a time zone: name the place whose clock it is, such as "
                 f"'America/Sao_Paulo'{fixed}.")
     from zoneinfo import available_timezones

@@ -95,11 +95,11 @@ def load_agreement(spec: str, events=()):
     path = Path(spec)
     if not path.is_file():
         _fail(f"{spec}: no such file")
-    from slacode.events import _format_of
+    from slacode.events import format_of
 
-    if _format_of(spec) is not None:             # `slacode check events.jsonl desk.sla`
+    if format_of(spec) is not None:             # `slacode check events.jsonl desk.sla`
         sla = next((e for e in events if e.endswith(".sla")), None)
-        _fail(f"{spec} is an event file ({_format_of(spec).upper()}), not an agreement: the agreement comes first"
+        _fail(f"{spec} is an event file ({format_of(spec).upper()}), not an agreement: the agreement comes first"
               + (f", as in `slacode {click.get_current_context().info_name} {sla} {spec}`" if sla else ""))
     text, diags = read_agreement_text(path)
     return _checked_agreement(text, diags, str(path), spec)

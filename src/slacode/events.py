@@ -289,7 +289,8 @@ class _Source(NamedTuple):
     gzip: bool
 
 
-def _format_of(name: str) -> str | None:
+def format_of(name: str) -> str | None:
+    """The event format a file's name says (`jsonl` or `csv`, `.gz` looked through), or None."""
     lower = name.lower()
     if lower.endswith(".gz"):
         lower = lower[:-3]
@@ -305,7 +306,7 @@ def _resolve(source: Any, input_format: str | None) -> _Source:
             name = os.fsdecode(name)
         if name == "-":
             return _Source(_STDIN_NAME, input_format or "jsonl", None, None, False)
-        fmt = input_format or _format_of(name)
+        fmt = input_format or format_of(name)
         if os.path.isdir(name):
             raise EventInputError(f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)")
         if fmt is None:
@@ -323,7 +324,7 @@ def _resolve(source: Any, input_format: str | None) -> _Source:
     if hasattr(source, "read"):
         raw_name = getattr(source, "name_for_refs", None) or getattr(source, "name", None)
         name = raw_name if isinstance(raw_name, str) else "<stream>"
-        fmt = input_format or _format_of(name) or "jsonl"
+        fmt = input_format or format_of(name) or "jsonl"
         return _Source(name, fmt, None, source, False)
     raise TypeError(f"an event source is a path, '-' or a stream, not {type(source).__name__}")
 
@@ -459,6 +460,7 @@ def _scan_repeats(text: str) -> list[tuple[str, int]]:
 _JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; a JSON array or an indented "
                     "document converts with `jq -c '.[]' FILE > events.jsonl`")
 
+
 def _json_hint(text: str, pos: int, msg: str) -> str | None:
     """What to do about a line that is not JSON, for the usual slips of hand-written or
     exported JSON (Python's literals, single quotes, a trailing comma, a pretty-printed file)."""
@@ -468,7 +470,7 @@ def _json_hint(text: str, pos: int, msg: str) -> str | None:
     rest = text[pos:]
     if "trailing comma" in msg:
         return "remove the comma before the closing bracket: JSON allows no trailing comma"
-    if rest.startswith(("True", "False", "None")):
+    if re.match(r"(True|False|None)\b", rest):
         word = {"T": "true", "F": "false", "N": "null"}[rest[0]]
         return f"JSON writes `{word}` in lower case (this looks like Python's `{rest.split(',')[0].split('}')[0]}`)"
     if rest.startswith("'"):
@@ -588,7 +590,7 @@ class _Reader:
         line's other keys, one of which may be a missing key misnamed (``Lead``, ``timestamp``)."""
         for p in problems:
             column, hint = 1, p.hint
-            if column_of is not None and p.hint and p.hint.startswith('add it: "state"'):
+            if column_of is not None and p.code == codes.MISSING_KEY and p.key == "state":     # CSV words
                 hint = "fill the row's `state` cell with the state it enters, such as `mql`" \
                     if "state" in keys else "add a `state` column with the state it enters, such as `mql`"
             # the key written under another name (`Lead`, `timestamp`), when the line lacks it
@@ -971,9 +973,12 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 if state is not None and typ != "state":
                     props, state = {**props, "state": state}, None
             elif isinstance(event, (str, os.PathLike)):     # a caller's slip, not a datum: say so at once
-                raise TypeError(f"event {position} is a path or text ({str(event)[:60]!r}), not an event: "
-                                "evaluate takes events (dicts, Event objects or records); for event files use "
-                                "agreement.evaluate_many([path], …) or slacode.read_events(path)")
+                if isinstance(event, str) and event.lstrip().startswith("{"):
+                    advice = "parse each JSON line first (json.loads), or read a file with slacode.read_events"
+                else:
+                    advice = "for event files use agreement.evaluate_many([path], …) or slacode.read_events(path)"
+                raise TypeError(f"event {position} is text ({str(event)[:60]!r}), not an event: evaluate takes "
+                                f"events (dicts, Event objects or records); {advice}")
             else:
                 diagnostics.append(_diag(codes.MALFORMED_EVENT,
                                          f"event {position} is {_kind(event)}, not a dict, Event or record",

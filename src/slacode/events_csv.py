@@ -14,8 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from slacode.events import (_BOM, _CUTS, _LINE_BITS, MissingOffsetError, Record, _check_event, _diag, _new_record,
-                            misnamed_key,
-                            _Reader, codes)
+                            _Reader, codes, misnamed_key)
 
 # §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
 _CSV_RESERVED = frozenset(("lead", "at", "type", "state", "id"))

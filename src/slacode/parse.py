@@ -487,10 +487,12 @@ class _Run:
             return _AGAIN
         else:
             shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
+            line_start = self.text.rfind("\n", 0, pos) + 1
+            line_end = self.text.find("\n", pos)
+            after = self.text[pos + 1:] if line_end < 0 else self.text[pos + 1:line_end]
             self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `{shown}`",
                        Span(line, col, line, col + 1, self.file),
-                       hint=character_hint(ch, self.text[self.text.rfind("\n", 0, pos) + 1:pos],
-                                           self.text[pos + 1:(self.text.find("\n", pos) + 1 or len(self.text) + 1) - 1]))
+                       hint=character_hint(ch, self.text[line_start:pos], after))
             self.lstate.line_ctr.feed(ch)
         return _SKIP
 

@@ -232,7 +232,8 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         unit = re.match(r"\s*(minute|hour|day)s?\b", text[tok.end_pos:] if tok.end_pos is not None else "")
         word = unit.group(1) if unit else "hour"
         return f"write the number in digits: `{n}{word[0]}` or `{n} {word}{'s' if n != 1 else ''}`"
-    if value == "and" and re.search(r"\d\s*(minutes?|hours?|days?)\s*\Z", line_before):
+    if value == "and" and re.search(r"\d\s*(minutes?|hours?|days?|[mhd])\s*\Z", line_before) and \
+            re.search(r"\bwithin\b|\bgap\b|\bday\b", line_before):
         return "write the parts of a duration one after the other, without `and`: `1 hour 30 minutes` or `1h30m`"
     if tok.type == "_NL" and "LBRACE" in accepts:
         return "open the block on the same line: put `{` at the end of this line"
