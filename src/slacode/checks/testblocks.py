@@ -10,7 +10,7 @@ from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
 from slacode.checks.context import (FLOW_CLAUSE, FLOW_RULE, QUOTA_CLAUSE, TARGET_CLAUSE, Context, clause_keys,
-                                  did_you_mean)
+                                  did_you_mean, walk_pred)
 from slacode.checks.registry import rule
 from slacode.checks.rules import whole_positive
 
@@ -191,3 +191,66 @@ def tests_expect_something(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.diag(codes.TEST_WITHOUT_EXPECT, f'test "{test.name.value}" has no `expect` line: it '
                            "passes whatever the agreement does", test.name,
                            hint="add `expect RULE STATUS` lines for the verdicts it should check")
+
+
+def _compared_types(preds) -> dict[str, tuple[set, str]]:
+    """Per field name: the kinds (``number``, ``string``) it is compared with, and the first
+    place that does (for the message)."""
+    found: dict[str, tuple[set, str]] = {}
+    for pred, where in preds:
+        for node in walk_pred(pred):
+            if node.kind not in ("compare", "member") or node.field.is_state:
+                continue
+            values = (node.value,) if node.kind == "compare" else node.values
+            kinds = {v.kind for v in values if v.kind in ("number", "string")}
+            if kinds:
+                entry = found.setdefault(node.field.name, (set(), where))
+                entry[0].update(kinds)
+    return found
+
+
+def _looks_numeric(value: m.Value) -> bool:
+    import re
+
+    return value.kind == "string" and re.fullmatch(r"-?\d+(\.\d+)?", str(value.value)) is not None
+
+
+@rule(codes.TEST_VALUE_TYPE)
+def test_values_have_the_compared_type(ctx: Context) -> Iterator[Diagnostic]:
+    """`set score = "90"` where the agreement compares `score` with numbers (and back)."""
+    if not ctx.agreement.tests:
+        return
+    lead_preds = [(d.predicate, f"segment `{d.name.value}`") for d in ctx.agreement.of("segment")]
+    for r in ctx.agreement.rules:
+        lead_preds += [(c.predicate, f"`{c.kind.replace('_', ' ')}` of `{r.name.value}`") for c in r.clauses
+                       if c.kind in ("start_when", "pause_while")]
+    fields = _compared_types(lead_preds)
+    props: dict[str, dict] = {}
+    for t in ctx.triggers():
+        if t.kind == "event" and t.where is not None:
+            props.setdefault(t.type.value, {}).update(
+                (k, v) for k, v in _compared_types([(t.where, f"a `where` of `{t.type.value}`")]).items()
+                if k not in props.get(t.type.value, {}))
+    for test in ctx.agreement.tests:
+        for item in test.items:
+            if item.kind != "event":
+                continue
+            checks = [(a, fields, "set") for a in item.sets]
+            checks += [(a, props.get(item.type.value, {}), "with") for a in item.props]
+            for a, compared, word in checks:
+                entry = compared.get(a.key.name)
+                if entry is None:
+                    continue
+                kinds, where = entry
+                name, value = a.key.name, a.value
+                whose = "lead" if word == "set" else "event"
+                if _looks_numeric(value) and kinds == {"number"}:
+                    yield ctx.diag(codes.TEST_VALUE_TYPE,
+                                   f"`{name}` is given the text \"{value.value}\" here, but {where} compares it "
+                                   f"with numbers: that comparison is false for this {whose}", value,
+                                   hint=f"write the number without quotes: `{word} {name} = {value.value}`")
+                elif value.kind == "number" and kinds == {"string"}:
+                    yield ctx.diag(codes.TEST_VALUE_TYPE,
+                                   f"`{name}` is given the number {value.value} here, but {where} compares it "
+                                   f"with text: that comparison is false for this {whose}", value,
+                                   hint=f'write it as text: `{word} {name} = "{value.value}"`')

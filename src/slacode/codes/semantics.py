@@ -1166,3 +1166,53 @@ CONSTANT_PAUSE = define("SLA336", "constant-pause", "warning", """
     }
     ```
     """)
+
+TEST_VALUE_TYPE = define("SLA337", "test-value-type", "warning", """
+    A test gives a field or a property a value of the other type than the agreement compares
+    it with: `set score = "90"` where a segment says `score >= 80`, or `with zip = 1310`
+    where a `where` says `zip == "01310"`.
+
+    ## Why
+    A number never equals a string, nor is ordered against one (LANGUAGE.md §9): with the
+    value in quotes, `score >= 80` is false for the test's lead, and the test judges a lead
+    the agreement never meant. CRMs send what they send; a test should send the same, so
+    the value is most likely mistyped. (The evaluation then warns with SLA602 as well.)
+
+    ## Avoid
+    ```sla
+    agreement "tests" { version "1"; timezone "UTC"; teams sales }
+    segment hot = score >= 80
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on call
+      within 1h for hot
+      within 4h
+    }
+    test "a hot lead" {
+      as of 2026-11-24T18:00:00Z
+      at 2026-11-24T09:00:00Z assigned set score = "90"
+      at 2026-11-24T09:30:00Z call
+      expect first_touch met
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "tests" { version "1"; timezone "UTC"; teams sales }
+    segment hot = score >= 80
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on call
+      within 1h for hot
+      within 4h
+    }
+    test "a hot lead" {
+      as of 2026-11-24T18:00:00Z
+      at 2026-11-24T09:00:00Z assigned set score = 90
+      at 2026-11-24T09:30:00Z call
+      expect first_touch met
+    }
+    ```
+    """)
