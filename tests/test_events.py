@@ -1189,3 +1189,13 @@ def test_csv_cells_are_located_for_sla510_and_a_state_row_gets_a_csv_hint(tmp_pa
 def test_json_slips_get_a_hint(line, hint):
     (d,) = read_events(io.BytesIO(line + b"\n")).diagnostics
     assert d.code == "SLA501" and ((hint is None and d.hint is None) or hint in d.hint), d.hint
+
+
+def test_a_csv_rows_problem_points_at_its_cell_on_a_later_line_of_the_row(tmp_path):
+    """review 9-b: a row whose quoted note spans two lines had its bad `at` reported at the
+    row's first line, column 1."""
+    path = write(tmp_path, "e.csv", 'note,lead,at,type\n"hello\nworld",A,2026-13-08T02:30:00Z,x\n'
+                                    '"one\ntwo",B,2026-03-08 02:30:00,x\n')
+    batch = read_events(path, default_tz="America/New_York")
+    assert [(d.code, d.line, d.column) for d in batch.diagnostics] == [
+        ("SLA503", 3, 10), ("SLA512", 4, 1), ("SLA510", 5, 8)]

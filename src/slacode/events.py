@@ -586,8 +586,9 @@ class _Reader:
     def problems(self, problems: list[_Problem], name: str | None, line: int,
                  raw: bytes | None = None, column_of=None, keys=()) -> None:
         """Report an event's problems, each at the column of its key: in a JSON line
-        (``raw``), or as ``column_of(key)`` gives it (a CSV row's cell). ``keys``: the
-        line's other keys, one of which may be a missing key misnamed (``Lead``, ``timestamp``)."""
+        (``raw``), or where ``column_of(key)`` says (a CSV row's cell: lines below the row's
+        first, column). ``keys``: the line's other keys, one of which may be a missing key
+        misnamed (``Lead``, ``timestamp``)."""
         for p in problems:
             column, hint = 1, p.hint
             if column_of is not None and p.code == codes.MISSING_KEY and p.key == "state":     # CSV words
@@ -601,12 +602,13 @@ class _Reader:
                 hint = key_hint(p.key, found)
                 if raw is not None:
                     column = _column_of_key(raw, found)
-            elif p.key:
+            below = 0
+            if found is None and p.key:
                 if raw is not None:
                     column = _column_of_key(raw, p.key)
-                elif column_of is not None:
-                    column = column_of(p.key)
-            self.diagnostics.append(_diag(p.code, p.message, name, line, column, hint))
+                elif column_of is not None:             # a CSV cell: (lines below the row's first, column)
+                    below, column = column_of(p.key)
+            self.diagnostics.append(_diag(p.code, p.message, name, line + below, column, hint))
 
     def repeated(self, raw: bytes, obj: dict, name: str | None, line: int) -> None:
         """SLA511 for each key that one object of the line names twice (the last value

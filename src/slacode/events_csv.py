@@ -244,9 +244,10 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
             problems, us, eid = _check_event(lead or None, at or None, typ or None, state,
                                              eid, fields, clock)
             if clock.shifted:
-                reader.shifts(name, lineno, None if problems else us, column=_cell_column(taken[0], columns, "at"))
+                below, column = _cell_place(taken, columns, "at")
+                reader.shifts(name, lineno + below, None if problems else us, column=column)
             if problems:
-                reader.problems(problems, name, lineno, column_of=lambda key: _cell_column(taken[0], columns, key),
+                reader.problems(problems, name, lineno, column_of=lambda key: _cell_place(taken, columns, key),
                                 keys=tuple(k for k, i in columns.items() if i is not None))
                 continue
         if eid is not None:
@@ -270,10 +271,20 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
 def csv_column(text: str, index: int) -> int:
     """1-based character column where cell ``index`` of a CSV row starts on its first line
     (1 when the row's quoted cells carry it onto a later line)."""
+    offset, column = csv_place(text, index)
+    return column if offset == 0 else 1
+
+
+def csv_place(text: str, index: int) -> tuple[int, int]:
+    """Where cell ``index`` of a CSV row (``text``: its lines joined, line breaks kept)
+    starts: the number of lines after the row's first, and the 1-based column on that line."""
     cell, quoted, start, skip = 0, False, True, False
+    line_start, offset = 0, 0
     for i, ch in enumerate(text):
         if cell == index:
-            return i + 1
+            return offset, i - line_start + 1
+        if ch == "\n":                             # inside a quoted cell: the row goes on
+            offset, line_start = offset + 1, i + 1
         if skip:                                    # the second quote of a `""` in a quoted cell
             skip = False
         elif quoted:
@@ -289,7 +300,9 @@ def csv_column(text: str, index: int) -> int:
             start = True
             continue
         start = False
-    return 1 if cell != index else len(text.rstrip("\r\n")) + 1
+    if cell != index:
+        return 0, 1
+    return offset, len(text[line_start:].rstrip("\r\n")) + 1
 
 
 _QUOTE_HINT = ('a cell that starts with " must end with " (a quote inside it is written ""): '
@@ -366,7 +379,8 @@ def _csv_value(text: str):
     return text
 
 
-def _cell_column(first_line: str, columns: dict, key: str) -> int:
-    """1-based column of the cell of reserved column ``key`` (1 when there is none)."""
+def _cell_place(taken: list[str], columns: dict, key: str) -> tuple[int, int]:
+    """Where the cell of reserved column ``key`` starts: lines after the row's first, and
+    the 1-based column ((0, 1) when there is no such column)."""
     index = columns.get(key)
-    return 1 if index is None else csv_column(first_line, index)
+    return (0, 1) if index is None else csv_place("".join(taken), index)
