@@ -94,3 +94,10 @@ def test_explain_lists_the_leads_undeclared_states_and_odd_owners(tmp_path):
     out = subprocess.run([sys.executable, "-m", "slacode", "explain", str(spec), str(events), "--lead", "A",
                           "--as-of", "2026-11-24T12:00:00Z"], capture_output=True, text=True).stdout
     assert out.index("e.jsonl:1:1: SLA601") < out.index("e.jsonl:2:1: SLA604"), out
+
+
+def test_explain_says_how_many_more_fields_an_event_sets_than_it_shows():
+    from slacode.explain import _pairs
+
+    assert _pairs({f"f{i}": i for i in range(10)}) == ", ".join(f"f{i}={i}" for i in range(8)) + ", … (2 more)"
+    assert _pairs({"owner": "ana"}) == 'owner="ana"'

@@ -708,3 +708,46 @@ def test_due_with_nothing_open_says_so_with_or_without_a_window(tmp_path):
     assert run("due", SPEC, str(events), "--as-of", AS_OF).stdout == "No open clock.\n"
     assert run("due", SPEC, str(events), "--as-of", AS_OF, "--within", "2h").stdout == \
         "No open clock in that window.\n"
+
+
+def test_rates_are_never_shown_as_100_percent_with_a_breach_nor_0_with_a_met():
+    from slacode.texts import rate_text
+
+    assert [rate_text(r) for r in (0.9996, 1.0, 0.0004, 0.0, 0.875)] == [">99.9%", "100.0%", "<0.1%", "0.0%", "87.5%"]
+    assert [rate_text(r, 0) for r in (0.996, 0.004, 0.5)] == [">99%", "<1%", "50%"]
+
+
+def test_report_of_an_agreement_with_only_quotas_says_where_they_are(tmp_path):
+    """review 9-f: "No verdicts to report." while two quota periods were breached."""
+    spec = tmp_path / "q.sla"
+    spec.write_text('agreement "q" { version "1"; timezone "UTC"; teams sales }\n'
+                    "quota calls {\n  owner sales\n  count call\n  at least 5 per week\n}\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead":"A","at":"2026-11-10T10:00:00Z","type":"call"}\n')
+    out = run("report", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z").stdout
+    assert "No lead verdicts to report. 3 target and quota verdicts (2 breached)" in out
+    page = tmp_path / "q.html"
+    run("report", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z", "--html", str(page))
+    assert "No lead verdict was breached; 2 target or quota periods were" in page.read_text()
+
+
+def test_html_shows_text_reordering_characters_by_name_and_each_due_time_with_its_offset(tmp_path):
+    from slacode.report.html import _dt, escape
+
+    assert escape("\u202eevil<b>") == "[U+202E]evil&lt;b&gt;"
+    from datetime import datetime, timezone, timedelta
+
+    assert _dt(datetime(2026, 11, 23, 11, 2, tzinfo=timezone(timedelta(hours=-5)))) == "Mon 23 Nov 11:02 -05:00"
+
+
+def test_due_names_an_assignee_it_does_not_know_and_html_refuses_dash():
+    proc = run("due", SPEC, EVENTS, "--as-of", AS_OF, "--assignee", "carla.mendez")
+    assert "no lead is assigned to 'carla.mendez' (did you mean 'carla.mendes'?)" in proc.stderr
+    proc = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", "-")
+    assert proc.returncode == 2 and "--html writes a file" in proc.stderr
+
+
+def test_the_plain_table_pads_wide_characters_by_their_width():
+    from slacode.report.tables import display_width
+
+    assert [display_width(s) for s in ("ana", "李小龍", "José", "😀", "e\u0301")] == [3, 6, 4, 2, 1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from slacode import instants
+from slacode.texts import rate_text
 from slacode.evaluate import plan_info
 from slacode.verdict import Verdict
 
@@ -266,4 +267,4 @@ def _share_text(met: int, judged: int) -> str:
 
 
 _GOALS = instants.Kept(lambda threshold: f"goal {threshold:.0%}", 1024)
-_SHARES = instants.Kept(lambda key: f"{key[0] / key[1]:.1%}", 4096)
+_SHARES = instants.Kept(lambda key: rate_text(key[0] / key[1]), 4096)

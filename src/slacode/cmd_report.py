@@ -6,6 +6,7 @@ on standard error only when it is a terminal and the output format is for people
 """
 from __future__ import annotations
 
+import difflib
 import sys
 
 import click
@@ -123,6 +124,8 @@ def _check_writable(path) -> None:
 
     if not path:
         _fail("--html needs the name of the file to write the dashboard to")
+    if path == "-":
+        _fail("--html writes a file beside the table: give its name (`-`, standard output, holds the table)")
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         _fail(f"{path}: is a folder; give the file to write the dashboard to")
@@ -177,6 +180,11 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
     items = up.due_list(result.verdicts, result.as_of, within, overdue)
     if keep is not None:
         items = [d for d in items if d.assignee in keep]
+        known = {v.assignee for v in result.verdicts if v.assignee}
+        for name in sorted(keep - known):       # a typo would silently send no reminder
+            hint = difflib.get_close_matches(name, sorted(known), n=1)
+            click.echo(f"slacode: no lead is assigned to {name!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                       + "; assignee names are matched exactly", err=True)
     click.echo(_render_due(items, result, fmt, within), nl=False)
     if fmt == "table":
         paused = sum(d.paused for d in items)

@@ -14,12 +14,17 @@ def _describe_event(rec) -> str:
         parts.append(f"[{rec.id}]")
     else:
         parts.append(f"[line {rec.ref}]")
-    props = ", ".join(f"{k}={_json(v)}" for k, v in list(rec.props.items())[:6])
-    if props:
-        parts.append(props)
+    if rec.props:
+        parts.append(_pairs(rec.props))
     if rec.fields:
-        parts.append("sets " + ", ".join(f"{k}={_json(v)}" for k, v in list(rec.fields.items())[:6]))
+        parts.append("sets " + _pairs(rec.fields))
     return "  ".join(parts)
+
+
+def _pairs(values: dict, most: int = 8) -> str:
+    """``owner="ana", score=83``; past ``most`` pairs, how many more."""
+    shown = ", ".join(f"{k}={_json(v)}" for k, v in list(values.items())[:most])
+    return shown + (f", … ({len(values) - most} more)" if len(values) > most else "")
 
 
 def _json(value) -> str:

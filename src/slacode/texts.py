@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from slacode.instants import when
 
-__all__ = ["gap_text", "percent_text", "plural", "span_text", "when", "window_text", "work_text"]
+__all__ = ["gap_text", "percent_text", "plural", "rate_text", "span_text", "when", "window_text", "work_text"]
 
 
 def plural(n: int, word: str) -> str:
@@ -73,6 +73,18 @@ def span_text(us: int, days: bool = True) -> str:
 def percent_text(share: tuple[int, int]) -> str:
     """``55%``, ``62.5%``: a warn share as the agreement wrote it."""
     return f"{share[0] * 100 / share[1]:g}%"
+
+
+def rate_text(rate: float, decimals: int = 1) -> str:
+    """``87.5%``: a share of kept promises, rounded, but never shown as 100% when some were
+    broken, nor as 0% when some were kept (``>99.9%``, ``<0.1%``)."""
+    text = f"{rate:.{decimals}%}"
+    step = 10 ** -decimals
+    if rate < 1 and float(text[:-1]) >= 100:
+        return f">{100 - step:.{decimals}f}%"
+    if rate > 0 and float(text[:-1]) <= 0:
+        return f"<{step:.{decimals}f}%"
+    return text
 
 
 def window_text(window: tuple) -> str:

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 import re
-from html import escape
+from html import escape as _escape
 
+from slacode.texts import rate_text
 from slacode.verdict import from_us
 from slacode.report.scoring import PERFECT_WEEK_BONUS, standings
 from slacode.report.tables import Cell, Compliance, compliance, duration_text
@@ -65,7 +66,8 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  "a pale bar is a period still in progress.",
                  _rule_charts(per_rule, plan)),
         '<div class="two">',
-        _section("Breaches by reason", "Breached verdicts, by clause and what went wrong.", _breaches(verdicts)),
+        _section("Breaches by reason", "Breached verdicts, by clause and what went wrong.",
+                 _breaches(verdicts, sum(v.status == "breached" for v in comp.targets + comp.quotas))),
         _section("Targets", "Each period's share of met cycles against the goal.", _targets(comp, plan)),
         "</div>",
         _section("Quotas", "Matching events per period against the goal; the last period may still be running.",
@@ -118,7 +120,7 @@ def _kpis(per_rule: Compliance, dues, comp: Compliance) -> str:
         ("Compliance", _pct(total.rate), f"{total.met:,} of {total.judged:,} judged verdicts met",
          _rate_colour(total.rate)),
         ("Promises kept", f"{total.met:,}", "met verdicts", GREEN),
-        ("Breaches", f"{total.breached:,}", "breached verdicts", RED if total.breached else GREEN),
+        ("Breaches", f"{total.breached:,}", "breached lead verdicts", RED if total.breached else GREEN),
         ("Open clocks", f"{len(dues):,}", f"{at_risk} at risk · {paused} paused", AMBER if at_risk else GREY),
         ("Targets", _status_counts(ended_t), _ended_words(ended_t, bool(comp.targets)), _worst(ended_t)),
         ("Quotas", _status_counts(latest_q), _latest_words(latest_q, "quota"), _worst(latest_q)),
@@ -258,12 +260,15 @@ def breach_reason(v) -> str:
     return BREACH_REASONS.get(kind, "breached")
 
 
-def _breaches(verdicts) -> str:
+def _breaches(verdicts, aggregates_breached: int = 0) -> str:
     counts: dict[tuple[str, str, str], int] = {}
     for v in verdicts:
         if v.status == "breached":
             key = (v.rule, v.clause, breach_reason(v))
             counts[key] = counts.get(key, 0) + 1
+    if not counts and aggregates_breached:
+        return (f'<p class="empty">No lead verdict was breached; {aggregates_breached} target or quota '
+                f'period{"s were" if aggregates_breached != 1 else " was"} (below).</p>')
     if not counts:
         return '<p class="empty">No breach. Every judged promise was kept.</p>'
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -318,7 +323,7 @@ def _targets(comp: Compliance, plan) -> str:
 
 def _target_chip(v, period: str) -> str:
     label = _short_labels([v.period], period)[0]
-    value = "—" if v.value is None else f"{v.value:.0%}"
+    value = "—" if v.value is None else rate_text(v.value, 0)
     tip = v.reason
     return (f'<div class="chip {escape(v.status)}" title="{escape(tip)}"><div class="c-period">{escape(label)}</div>'
             f'<div class="c-value">{escape(value)}</div></div>')
@@ -465,7 +470,7 @@ def _heat_cell(cell: Cell, label: str, bold: bool = False) -> str:
         return f'<td class="num heat-empty" title="{escape(tip)}">—</td>'
     weight = "font-weight:600;" if bold else ""
     return (f'<td class="num" style="background:{_heat_bg(cell.rate)};{weight}" title="{escape(tip)}">'
-            f'{cell.rate:.0%}<span class="n">{cell.judged:,}</span></td>')
+            f'{rate_text(cell.rate, 0)}<span class="n">{cell.judged:,}</span></td>')
 
 
 def _heat_bg(rate: float) -> str:
@@ -555,7 +560,7 @@ def _rate_colour(rate: float | None, goal: float | None = None) -> str:
 
 
 def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.1%}"
+    return "—" if rate is None else rate_text(rate)
 
 
 def _num(x) -> str:
@@ -570,8 +575,20 @@ def _when(us: int, zone) -> str:
     return t.strftime("%a %d %b %Y, %H:%M") + (f" ({off[:3]}:{off[3:]})" if off else "")
 
 
+#: Characters that reorder the text around them (right-to-left overrides, isolates): in a
+#: rep's name or a lead id they would make "evil" read "live", so they are shown by name.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+
+
+def escape(text, quote: bool = True) -> str:
+    """HTML-escaped text, with the characters that reorder text shown as ``[U+202E]``."""
+    return _escape(_BIDI.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", str(text)), quote)
+
+
 def _dt(t) -> str:
-    return t.strftime("%a %d %b %H:%M")
+    """``Mon 23 Nov 11:02 -05:00``: clocks of several calendars mix zones, so each says its own."""
+    off = t.strftime("%z")
+    return t.strftime("%a %d %b %H:%M") + (f" {off[:3]}:{off[3:]}" if off else "")
 
 
 def _wall(seconds: float) -> str:

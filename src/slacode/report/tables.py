@@ -279,7 +279,9 @@ def duration_text(seconds: float | None) -> str:
 
 
 def rate_text(rate: float | None) -> str:
-    return "" if rate is None else f"{rate:.1%}"
+    from slacode.texts import rate_text as share
+
+    return "" if rate is None else share(rate)
 
 
 _COLUMNS = ("period", "met", "breached", "rate", "median", "p90", "pending", "at_risk", "paused", "cancelled")
@@ -302,19 +304,29 @@ def _table_rows(comp: Compliance) -> list[tuple[str, list[str], str]]:
     return out
 
 
+def _nothing(comp: Compliance) -> str:
+    """What the table says when no lead verdict is counted (targets and quotas may be judged)."""
+    aggregates = comp.targets + comp.quotas
+    if not aggregates:
+        return "No verdicts to report.\n"
+    breached = sum(v.status == "breached" for v in aggregates)
+    return (f"No lead verdicts to report. {len(aggregates)} target and quota verdicts ({breached} breached) are "
+            "listed by `--format json`, `--html` and `slacode check`.\n")
+
+
 def render_text(comp: Compliance) -> str:
     """The plain-text table: one block per group, its periods and an ``all`` line."""
     head = [comp.by] + list(_COLUMNS)
     rows = _table_rows(comp)
     if not rows:
-        return "No verdicts to report.\n"
+        return _nothing(comp)
     data = [[g if (k == "grand" or i == 0) else "", *c] for i, (k, c, g) in _numbered(rows)]
-    widths = [max(len(r[i]) for r in [head] + data) for i in range(len(head))]
+    widths = [max(display_width(r[i]) for r in [head] + data) for i in range(len(head))]
     numeric = set(range(2, len(head)))
 
     def line(cells):
-        return "  ".join(c.rjust(widths[i]) if i in numeric else c.ljust(widths[i])
-                         for i, c in enumerate(cells)).rstrip()
+        pads = [" " * (widths[i] - display_width(c)) for i, c in enumerate(cells)]
+        return "  ".join(pads[i] + c if i in numeric else c + pads[i] for i, c in enumerate(cells)).rstrip()
 
     lines = [line(head)]
     prev = None
@@ -325,6 +337,17 @@ def render_text(comp: Compliance) -> str:
         prev = g
     lines.extend(_footnotes(comp))
     return "\n".join(lines) + "\n"
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK, emoji) characters two, combining
+    marks and zero-width characters none."""
+    import unicodedata
+
+    if text.isascii():
+        return len(text)
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 def _numbered(rows):
@@ -359,7 +382,7 @@ def render_rich(comp: Compliance, width: int | None = None, color: bool = True) 
 
     rows = _table_rows(comp)
     if not rows:
-        return "No verdicts to report.\n"
+        return _nothing(comp)
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     table.add_column(comp.by)
     for name in _COLUMNS:
