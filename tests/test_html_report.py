@@ -242,3 +242,20 @@ def _keep(shot: Path) -> None:
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(target) / shot.name)
+
+
+def test_the_page_lists_late_open_clocks_first():
+    """review 9-f: `due --overdue` listed 23 late clocks the page never showed."""
+    import re
+
+    import slacode
+    from slacode.report.html import render_html
+
+    root = Path(__file__).resolve().parents[1]
+    agreement = slacode.load(root / "specs" / "northwind.sla")
+    result = agreement.evaluate_many([root / "specs" / "events.jsonl"], as_of="2026-11-20T18:00:00-03:00", jobs=1)
+    page = render_html(agreement, result)
+    late = sum(v.overdue for v in result.verdicts)
+    assert late and re.search(rf"{late} late · \d+ at risk", page)
+    due = page[page.index("Due next"):]
+    assert due.index("overdue") < due.index("</tbody>")

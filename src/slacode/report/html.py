@@ -56,7 +56,7 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
     board = standings(result, rules=rules)
     wanted = set(rules) if rules is not None else None
     verdicts = [v for v in result.verdicts if v.lead is not None and (wanted is None or v.rule in wanted)]
-    dues = due_list(verdicts, result.as_of)
+    dues = due_list(verdicts, result.as_of, overdue=True)        # the late ones first: a review starts there
     parts = [
         _header(agreement, result, comp),
         _kpis(per_rule, dues, comp),
@@ -81,9 +81,10 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  "Rate = met / (met + breached); the number under it is how many were judged. "
                  "Median and p90: working time to respond (within / at least … within clauses).",
                  _heat_table(comp)),
-        _section("Due next", f"Open clocks, soonest first (the next {due_limit} of {len(dues)}): the warning "
-                 "moment while it is ahead, else the deadline. Paused clocks show the deadline they "
-                 "would have if the pause ended now.", _due_table(dues[:due_limit])),
+        _section("Due next", f"Open clocks, late ones first, then soonest first (the first {due_limit} of "
+                 f"{len(dues)}): a late clock shows its passed deadline; the others the warning moment while "
+                 "it is ahead, else the deadline. Paused clocks show the deadline they would have if the "
+                 "pause ended now.", _due_table(dues[:due_limit])),
         _footer(result),
     ]
     title = f"{agreement.id or 'agreement'} — service-level review"
@@ -114,6 +115,7 @@ def _kpis(per_rule: Compliance, dues, comp: Compliance) -> str:
     total = per_rule.total
     at_risk = sum(d.status == "at_risk" for d in dues)
     paused = sum(d.paused for d in dues)
+    late = sum(d.next == "overdue" for d in dues)
     ended_t = _latest([v for v in comp.targets if v.due_at <= comp.as_of])
     latest_q = _latest(comp.quotas)
     cards = [
@@ -121,7 +123,8 @@ def _kpis(per_rule: Compliance, dues, comp: Compliance) -> str:
          _rate_colour(total.rate)),
         ("Promises kept", f"{total.met:,}", "met verdicts", GREEN),
         ("Breaches", f"{total.breached:,}", "breached lead verdicts", RED if total.breached else GREEN),
-        ("Open clocks", f"{len(dues):,}", f"{at_risk} at risk · {paused} paused", AMBER if at_risk else GREY),
+        ("Open clocks", f"{len(dues):,}", f"{late} late · {at_risk} at risk · {paused} paused",
+         RED if late else AMBER if at_risk else GREY),
         ("Targets", _status_counts(ended_t), _ended_words(ended_t, bool(comp.targets)), _worst(ended_t)),
         ("Quotas", _status_counts(latest_q), _latest_words(latest_q, "quota"), _worst(latest_q)),
     ]
