@@ -1199,3 +1199,10 @@ def test_a_csv_rows_problem_points_at_its_cell_on_a_later_line_of_the_row(tmp_pa
     batch = read_events(path, default_tz="America/New_York")
     assert [(d.code, d.line, d.column) for d in batch.diagnostics] == [
         ("SLA503", 3, 10), ("SLA512", 4, 1), ("SLA510", 5, 8)]
+
+
+def test_a_key_given_only_inside_fields_is_told_to_move_to_the_top_level():
+    """review 9-g: SLA502 pointed at the nested `lead` with no word about it."""
+    line = b'{"at": "2026-11-02T10:00:00Z", "type": "assigned", "fields": {"x": 1, "lead": "B"}}\n'
+    (d,) = read_events(io.BytesIO(line)).diagnostics
+    assert d.code == "SLA502" and "at the top level" in d.hint

@@ -920,3 +920,12 @@ def test_not_utf8_advice_fits_the_file():
     many = b"".join(b"# caf\xe9 %d\n" % i for i in range(20_000))
     text, found = decode(many, "a.sla", lenient=True)
     assert len(found) == 20_000 and found[-1].line == 20_000 and text.count("\ufffd") == 20_000
+
+
+def test_an_invisible_character_inside_a_backquoted_name_is_reported():
+    """review 9-g: `` `\u200bscore` `` is another field than `score`, silently."""
+    (d,) = lint(HEADER + "segment s = `\u200bscore` >= 2\ndeadline d {\n  owner sales\n  start on a\n  stop on b\n"
+                         "  within 4h for s\n  within 8h\n}\n")
+    assert (d.code, d.line, d.column) == ("SLA102", 5, 14) and "not `score`" in d.hint
+    assert not lint(HEADER + "segment s = `região` == \"SP\"\ndeadline d {\n  owner sales\n  start on a\n"
+                             "  stop on b\n  within 4h for s\n  within 8h\n}\n")

@@ -602,6 +602,9 @@ class _Reader:
                 hint = key_hint(p.key, found)
                 if raw is not None:
                     column = _column_of_key(raw, found)
+            elif (p.code == codes.MISSING_KEY and raw is not None and p.key in _KEY_NAMES and p.message.startswith(
+                    "the event has no") and b'"%s"' % p.key.encode() in raw):     # only inside an object
+                hint = f"`{p.key}` is inside an object of the event (such as `fields`) here: give it at the top level"
             below = 0
             if found is None and p.key:
                 if raw is not None:

@@ -432,6 +432,8 @@ class _Run:
                 self._escapes(tok)
             elif tok.type == "DURATION":
                 self._duration_parts(tok)
+            elif tok.type == "QNAME" and not tok.value.isascii():
+                self._invisible_in_name(tok)
             return tok
         except EOFError:
             return None
@@ -527,6 +529,22 @@ class _Run:
         `stop on sent or der_won`)."""
         self._rewind(tok)
         return self.state_lexer.root_token(self.lstate, pstate)
+
+    def _invisible_in_name(self, tok) -> None:
+        """SLA102 for a character that looks like nothing inside a backquoted name: `` `\u200bscore` ``
+        is another field than `score`, so its comparisons would silently be false."""
+        import unicodedata
+
+        for i, ch in enumerate(tok.value):
+            if ch in INVISIBLE or unicodedata.category(ch) == "Cf":
+                what = INVISIBLE.get(ch, f"the invisible character U+{ord(ch):04X}")
+                col = tok.column + i
+                self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `U+{ord(ch):04X}` in a backquoted name",
+                           Span(tok.line, col, tok.line, col + 1, self.file),
+                           hint=f"this is {what}, which looks like nothing: delete it (as written, the "
+                                f"name is not `{''.join(c for c in tok.value[1:-1] if c.isprintable())}`)")
+                self._harmless()
+                return
 
     def skip_statement(self, pstate, first) -> object:
         """Drop tokens from ``first`` to the end of the broken statement. Returns the token
