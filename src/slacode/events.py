@@ -461,6 +461,15 @@ _JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; a JSON
                     "document converts with `jq -c '.[]' FILE > events.jsonl`")
 
 
+def _top_keys(raw: bytes) -> dict:
+    """The top-level object of a JSON line (a byte order mark before it allowed), or {}."""
+    try:
+        obj = orjson.loads(raw[3:] if raw.startswith(_BOM) else raw)
+    except orjson.JSONDecodeError:
+        return {}
+    return obj if obj.__class__ is dict else {}
+
+
 def _json_hint(text: str, pos: int, msg: str) -> str | None:
     """What to do about a line that is not JSON, for the usual slips of hand-written or
     exported JSON (Python's literals, single quotes, a trailing comma, a pretty-printed file)."""
@@ -602,8 +611,8 @@ class _Reader:
                 hint = key_hint(p.key, found)
                 if raw is not None:
                     column = _column_of_key(raw, found)
-            elif (p.code == codes.MISSING_KEY and raw is not None and p.key in _KEY_NAMES and p.message.startswith(
-                    "the event has no") and b'"%s"' % p.key.encode() in raw):     # only inside an object
+            elif (p.code == codes.MISSING_KEY and raw is not None and p.key in _KEY_NAMES
+                  and b'"%s"' % p.key.encode() in raw and p.key not in _top_keys(raw)):   # only nested
                 hint = f"`{p.key}` is inside an object of the event (such as `fields`) here: give it at the top level"
             below = 0
             if found is None and p.key:
