@@ -259,3 +259,13 @@ def test_the_page_lists_late_open_clocks_first():
     assert late and re.search(rf"{late} late · \d+ at risk", page)
     due = page[page.index("Due next"):]
     assert due.index("overdue") < due.index("</tbody>")
+
+
+def test_period_labels_are_spaced_so_that_they_do_not_overlap():
+    """review 9-f: over a long range, labels of several years ran into each other."""
+    from slacode.report.html import _label_step
+
+    for label, n in (("W45", 12), ("2025-W45", 60), ("2025-11-02", 365), ("Nov", 3)):
+        step = _label_step([label] * n, n, 500)
+        assert 500 / n * step >= len(label) * 6.5, (label, n, step)      # the room between two shown labels
+        assert step == 1 or 500 / n * (step - 1) < max(34, len(label) * 6.5 + 8), (label, n, step)

@@ -216,7 +216,7 @@ def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, widt
     slot = pw / n
     bw = min(30.0, slot * 0.64)
     labels = _short_labels([p.label for p in periods], period)
-    every = max(1, math.ceil(n / max(1, int(pw // 34))))
+    every = _label_step(labels, n, pw)
     out = [_svg_open(width, height, "compliance per period")]
     for frac in (0, 0.5, 1):
         y = top + ph * (1 - frac)
@@ -368,7 +368,7 @@ def quota_chart(vs, goal: float, bound: str, period: str, as_of: int, width: int
     slot = pw / n
     bw = min(34.0, slot * 0.64)
     labels = _short_labels([v.period for v in vs], period)
-    every = max(1, math.ceil(n / max(1, int(pw // 34))))
+    every = _label_step(labels, n, pw)
     out = [_svg_open(width, height, "quota per period")]
     out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}"/>')
     goal_y = top + ph * (1 - goal / top_value)
@@ -530,6 +530,13 @@ def _footer(result) -> str:
 def _svg_open(width: int, height: int, label: str) -> str:
     return (f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
             f'role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">')
+
+
+def _label_step(labels: list[str], n: int, width: float) -> int:
+    """Label every how many bars so that the labels do not overlap: a label is about 6.5 px a
+    character (11 px type) plus a gap, and never less than 34 px."""
+    room = max(34.0, max((len(lab) for lab in labels), default=0) * 6.5 + 8)
+    return max(1, math.ceil(n / max(1, int(width // room))))
 
 
 def _short_labels(labels: list[str], period: str) -> list[str]:
