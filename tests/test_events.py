@@ -1206,3 +1206,10 @@ def test_a_key_given_only_inside_fields_is_told_to_move_to_the_top_level():
     line = b'{"at": "2026-11-02T10:00:00Z", "type": "assigned", "fields": {"x": 1, "lead": "B"}}\n'
     (d,) = read_events(io.BytesIO(line)).diagnostics
     assert d.code == "SLA502" and "at the top level" in d.hint
+
+
+def test_the_nested_key_hint_needs_the_key_as_a_key_not_a_value():
+    """review 9-h: `"role": "lead"` inside `fields` is no nested `lead` key."""
+    line = b'{"at": "2026-11-02T10:00:00Z", "type": "assigned", "fields": {"role": "lead"}}\n'
+    (d,) = read_events(io.BytesIO(line)).diagnostics
+    assert d.code == "SLA502" and (d.hint is None or "top level" not in d.hint)

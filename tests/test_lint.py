@@ -917,6 +917,9 @@ def test_not_utf8_advice_fits_the_file():
     assert text is None and "UTF-16" in d.message and "iconv -f utf-16" in d.hint
     (d,) = slacode.lint('agreement "d" { teams s }\n'.encode("utf-16-be").decode("utf-8"))   # no mark: NULs
     assert "UTF-16" in d.message and "iconv -f utf-16" in d.hint
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00" * 10
+    (d,) = decode(png, "a.sla", lenient=True)[1]
+    assert "UTF-16" not in d.message and "byte 0x89" in d.message                     # review 9-h: no UTF-16
     many = b"".join(b"# caf\xe9 %d\n" % i for i in range(20_000))
     text, found = decode(many, "a.sla", lenient=True)
     assert len(found) == 20_000 and found[-1].line == 20_000 and text.count("\ufffd") == 20_000
@@ -926,6 +929,36 @@ def test_an_invisible_character_inside_a_backquoted_name_is_reported():
     """review 9-g: `` `\u200bscore` `` is another field than `score`, silently."""
     (d,) = lint(HEADER + "segment s = `\u200bscore` >= 2\ndeadline d {\n  owner sales\n  start on a\n  stop on b\n"
                          "  within 4h for s\n  within 8h\n}\n")
-    assert (d.code, d.line, d.column) == ("SLA102", 5, 14) and "not `score`" in d.hint
+    assert (d.code, d.line, d.column) == ("SLA102", 5, 14) and "delete it" in d.hint
     assert not lint(HEADER + "segment s = `região` == \"SP\"\ndeadline d {\n  owner sales\n  start on a\n"
                              "  stop on b\n  within 4h for s\n  within 8h\n}\n")
+
+
+@pytest.mark.parametrize("name", ["`می\u200cخواهم`", "`👩\u200d💻 owner`", "`região`"])
+def test_joiners_that_belong_to_words_are_fine_in_backquoted_names(name):
+    """review 9-h: the joiners of Persian words and emoji sequences are no slip."""
+    text = HEADER + (f'segment s = {name} == "x"\ndeadline d {{\n  owner sales\n  start on a\n  stop on b\n'
+                     "  within 4h for s\n  within 8h\n}\n")
+    assert not lint(text)
+
+
+@pytest.mark.parametrize("body, hint", [
+    ('agreement "fx" { version "1"; timezone UTC }\n', 'double quotes: "UTC"'),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within two weeks\n}\n", "`14d`"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within ten mins\n}\n", "`10m`"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within two business days\n}\n", "with a unit"),
+])
+def test_hints_read_the_whole_context_review_9h(body, hint):
+    found = [d for d in lint(body if body.startswith("agreement") else HEADER + body) if d.code == "SLA101"]
+    assert found and hint in found[0].hint and '"UTC }"' not in found[0].hint, [(d.message, d.hint) for d in found]
+
+
+def test_sla337_merges_the_comparisons_of_every_trigger():
+    """review 9-h: a quota comparing `zip` with a number and a rule comparing it with text:
+    a test's number is right for one of them, so no warning."""
+    text = HEADER.replace("teams sales", "teams sales") + (
+        'deadline d {\n  owner sales\n  start on assigned\n  stop on call where zip == "01310"\n  within 4h\n}\n'
+        "quota q {\n  owner sales\n  count call where zip == 1310\n  at least 1 per week\n}\n"
+        'test "t" {\n  as of 2026-11-24T18:00:00Z\n  at 2026-11-24T09:00:00Z assigned\n'
+        "  at 2026-11-24T09:30:00Z call with zip = 1310\n  expect d met\n}\n")
+    assert "SLA337" not in codes(text)

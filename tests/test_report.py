@@ -725,7 +725,7 @@ def test_report_of_an_agreement_with_only_quotas_says_where_they_are(tmp_path):
     events = tmp_path / "e.jsonl"
     events.write_text('{"lead":"A","at":"2026-11-10T10:00:00Z","type":"call"}\n')
     out = run("report", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z").stdout
-    assert "No lead verdicts to report. 3 target and quota verdicts (2 breached)" in out
+    assert "No lead verdicts to report. 3 quota verdicts (2 breached) are listed" in out
     page = tmp_path / "q.html"
     run("report", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z", "--html", str(page))
     assert "No lead verdict was breached; 2 target or quota periods were" in page.read_text()
@@ -751,3 +751,17 @@ def test_the_plain_table_pads_wide_characters_by_their_width():
     from slacode.report.tables import display_width
 
     assert [display_width(s) for s in ("ana", "李小龍", "José", "😀", "e\u0301")] == [3, 6, 4, 2, 1]
+
+
+def test_late_clocks_show_how_late_with_a_minus_and_goals_keep_their_decimals():
+    """review 9-h: -1800 s read `-1d 23h` (floor division of a negative number); a goal of
+    99.5% read `goal 100%`."""
+    from slacode.report.html import _wall
+
+    assert [_wall(s) for s in (-1800, -60, -104400, 0, 59, 7500)] == ["-30m", "-1m", "-1d 5h", "0m", "0m", "2h 05m"]
+    agreement = slacode.loads('agreement "a" { version "1"; timezone "UTC"; teams sales }\n'
+                              "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1h\n}\n"
+                              "target t {\n  owner sales\n  rule d\n  at least 99.5% met per week\n}\n")
+    result = agreement.evaluate([{"lead": "L", "at": "2026-11-02T10:00:00Z", "type": "a"},
+                                 {"lead": "L", "at": "2026-11-02T10:30:00Z", "type": "b"}], as_of="2026-11-10T00:00:00Z")
+    assert any("goal 99.5%" in v.reason for v in result.verdicts if v.rule == "t")

@@ -266,5 +266,5 @@ def _share_text(met: int, judged: int) -> str:
     return _SHARES[met, judged]
 
 
-_GOALS = instants.Kept(lambda threshold: f"goal {threshold:.0%}", 1024)
+_GOALS = instants.Kept(lambda threshold: f"goal {threshold * 100:g}%", 1024)
 _SHARES = instants.Kept(lambda key: rate_text(key[0] / key[1]), 4096)

@@ -470,6 +470,20 @@ def _top_keys(raw: bytes) -> dict:
     return obj if obj.__class__ is dict else {}
 
 
+def _nested_key(obj: dict, key: str) -> bool:
+    """Whether ``key`` is a key of an object inside ``obj`` (not of ``obj`` itself)."""
+    todo = [v for v in obj.values() if v.__class__ in (dict, list)]
+    while todo:
+        value = todo.pop()
+        if value.__class__ is dict:
+            if key in value:
+                return True
+            todo.extend(value.values())
+        elif value.__class__ is list:
+            todo.extend(v for v in value if v.__class__ in (dict, list))
+    return False
+
+
 def _json_hint(text: str, pos: int, msg: str) -> str | None:
     """What to do about a line that is not JSON, for the usual slips of hand-written or
     exported JSON (Python's literals, single quotes, a trailing comma, a pretty-printed file)."""
@@ -612,7 +626,7 @@ class _Reader:
                 if raw is not None:
                     column = _column_of_key(raw, found)
             elif (p.code == codes.MISSING_KEY and raw is not None and p.key in _KEY_NAMES
-                  and b'"%s"' % p.key.encode() in raw and p.key not in _top_keys(raw)):   # only nested
+                  and b'"%s"' % p.key.encode() in raw and _nested_key(_top_keys(raw), p.key)):
                 hint = f"`{p.key}` is inside an object of the event (such as `fields`) here: give it at the top level"
             below = 0
             if found is None and p.key:

@@ -237,7 +237,7 @@ def decode(data: bytes, file: str | None = None, lenient: bool = False) -> tuple
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:200].count(b"\x00") > 10:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _alternating_nuls(data):
             return None, [dg.make(codes.NOT_TEXT, "the file is UTF-16 text, not UTF-8", Span(1, 1, 1, 2, file),
                                   file=file, hint="save it as UTF-8 (`iconv -f utf-16 -t utf-8` converts it)")]
         legacy = _legacy_encoding(data)
@@ -257,6 +257,17 @@ def decode(data: bytes, file: str | None = None, lenient: bool = False) -> tuple
     if text.startswith("\ufeff"):
         text = text[1:]
     return line_ends(text), []
+
+
+def _alternating_nuls(data) -> bool:
+    """Whether every other byte (or character) of the start is NUL, as in UTF-16 text of
+    Latin letters (a binary file has NULs too, but not in step)."""
+    head = data[:200]
+    nul = b"\x00" if isinstance(head, bytes) else "\x00"
+    for half in (head[0::2], head[1::2]):
+        if len(half) >= 8 and half.count(nul) >= 0.9 * len(half):
+            return True
+    return False
 
 
 def _legacy_encoding(data: bytes) -> bool:
@@ -337,7 +348,7 @@ def _parse(text: str, file: str | None, partial: bool):
     if nul is not None:
         line = text.count("\n", 0, nul.start()) + 1
         col = nul.start() - (text.rfind("\n", 0, nul.start()) + 1) + 1
-        utf16 = text.count("\x00", 0, 400) > 10              # every other byte: UTF-16 without its mark
+        utf16 = _alternating_nuls(text)                        # every other character: UTF-16 without its mark
         refused = dg.make(codes.NOT_TEXT, "the file is UTF-16 text, not UTF-8" if utf16 else
                           "the file contains a NUL character, so it is not a text file",
                           Span(line, col, line, col + 1, file), file=file,
@@ -531,18 +542,19 @@ class _Run:
         return self.state_lexer.root_token(self.lstate, pstate)
 
     def _invisible_in_name(self, tok) -> None:
-        """SLA102 for a character that looks like nothing inside a backquoted name: `` `\u200bscore` ``
-        is another field than `score`, so its comparisons would silently be false."""
-        import unicodedata
-
+        """SLA102 for a character inside a backquoted name that looks like nothing or like a
+        plain space: `` `\u200bscore` `` is another field than `score`, so its comparisons would
+        silently be false. (The joiners of Persian words and emoji sequences are letters' own.)"""
         for i, ch in enumerate(tok.value):
-            if ch in INVISIBLE or unicodedata.category(ch) == "Cf":
-                what = INVISIBLE.get(ch, f"the invisible character U+{ord(ch):04X}")
+            if ch in _LOOKALIKE:
                 col = tok.column + i
+                spacelike = ch in _SPACELIKE
+                fix = "type a plain space instead" if spacelike else "delete it"
                 self.error(codes.UNEXPECTED_CHARACTER, f"unexpected character `U+{ord(ch):04X}` in a backquoted name",
                            Span(tok.line, col, tok.line, col + 1, self.file),
-                           hint=f"this is {what}, which looks like nothing: delete it (as written, the "
-                                f"name is not `{''.join(c for c in tok.value[1:-1] if c.isprintable())}`)")
+                           hint=f"this is {INVISIBLE.get(ch, f'the control character U+{ord(ch):04X}')}, which "
+                                f"looks like {'a space' if spacelike else 'nothing'}: {fix}, or the name is "
+                                "another field than the one it shows")
                 self._harmless()
                 return
 
@@ -918,6 +930,12 @@ class _Run:
             return None, self.diags
         return tree, self.diags
 
+
+#: Characters that make a backquoted name another one than it shows: spaces that are not
+#: spaces, characters of no width, and the controls that reorder text.
+_SPACELIKE = frozenset("\u00a0\u2007\u202f")
+_LOOKALIKE = _SPACELIKE | frozenset("\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                    "\u2066\u2067\u2068\u2069")
 
 #: Invisible characters of no width: inside a word, the word reads as if they were not there.
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"

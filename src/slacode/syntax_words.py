@@ -229,8 +229,13 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return "a duration is never negative: `4h`"
     if "a duration" in expected and value.lower() in _NUMBER_WORDS:
         n = _NUMBER_WORDS[value.lower()]
-        unit = re.match(r"\s*(minute|hour|day)s?\b", text[tok.end_pos:] if tok.end_pos is not None else "")
-        word = unit.group(1) if unit else "hour"
+        after = text[tok.end_pos:] if tok.end_pos is not None else ""
+        unit = re.match(r"\s*(min|minute|hr|hour|day|week|wk)s?\b", after)
+        if unit is None:
+            return f"write the number in digits, with a unit: `{n}h`, `{n}d` or `{n} hours`"
+        word = {"min": "minute", "hr": "hour", "wk": "week"}.get(unit.group(1), unit.group(1))
+        if word == "week":
+            return f"write weeks as days, in digits: `{7 * n}d`"
         return f"write the number in digits: `{n}{word[0]}` or `{n} {word}{'s' if n != 1 else ''}`"
     if value == "and" and re.search(r"\d\s*(minutes?|hours?|days?|[mhd])\s*\Z", line_before) and \
             re.search(r"\bwithin\b|\bgap\b|\bday\b", line_before):
@@ -257,7 +262,7 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return f"names are written without quotes: `{value[1:-1]}`" if re.fullmatch(r'"[A-Za-z_]\w*"', value) \
             else None
     if tok.type == "NAME" and "a string" in expected and "a name" not in expected:
-        rest = re.match(r"[^{;#\n]*", text[tok.start_pos:]).group(0).strip() if tok.start_pos is not None else value
+        rest = re.match(r"[^{};#\n]*", text[tok.start_pos:]).group(0).strip() if tok.start_pos is not None else value
         return f'write it in double quotes: "{rest or value}"'
     statement = re.split(r"[{;]", line_before)[-1].strip()
     if tok.type == "EQUAL" and "a string" in expected and re.fullmatch(r"[a-z_]+", statement):

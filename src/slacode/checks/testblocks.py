@@ -228,9 +228,9 @@ def test_values_have_the_compared_type(ctx: Context) -> Iterator[Diagnostic]:
     props: dict[str, dict] = {}
     for t in ctx.triggers():
         if t.kind == "event" and t.where is not None:
-            props.setdefault(t.type.value, {}).update(
-                (k, v) for k, v in _compared_types([(t.where, f"a `where` of `{t.type.value}`")]).items()
-                if k not in props.get(t.type.value, {}))
+            mine = props.setdefault(t.type.value, {})
+            for k, (kinds, where) in _compared_types([(t.where, f"a `where` of `{t.type.value}`")]).items():
+                mine.setdefault(k, (set(), where))[0].update(kinds)     # every trigger's comparisons
     for test in ctx.agreement.tests:
         for item in test.items:
             if item.kind != "event":
@@ -253,4 +253,4 @@ def test_values_have_the_compared_type(ctx: Context) -> Iterator[Diagnostic]:
                     yield ctx.diag(codes.TEST_VALUE_TYPE,
                                    f"`{name}` is given the number {value.value} here, but {where} compares it "
                                    f"with text: that comparison is false for this {whose}", value,
-                                   hint=f'write it as text: `{word} {name} = "{value.value}"`')
+                                   hint=f'write it as text, in double quotes, as the data sends it: `{word} {name} = "…"`')

@@ -33,7 +33,10 @@ UNEXPECTED_CHARACTER = define("SLA102", "unexpected-character", "error", """
     Agreements use letters, digits, `_`, quotes, backquotes and a few symbols
     (`{ } [ ] ( ) , ; = -> == != < <= > >= % - :`). Anything else, often a stray character
     pasted from a document, a smart quote or a `$`, stops the statement from being read.
-    Names that need other characters (a CRM field `utm-source`) go in backquotes.
+    Names that need other characters (a CRM field `utm-source`) go in backquotes. Inside
+    backquotes, a character that looks like a space or like nothing (a no-break or
+    zero-width space, a mark that reorders text) is reported too: it would make the name
+    another field than the one it shows.
 
     A character that looks like a space or like nothing (a no-break space, a zero-width
     space, a soft hyphen, copied from a chat or a web page) is reported once per run and

@@ -81,7 +81,7 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  "Rate = met / (met + breached); the number under it is how many were judged. "
                  "Median and p90: working time to respond (within / at least … within clauses).",
                  _heat_table(comp)),
-        _section("Due next", f"Open clocks, late ones first, then soonest first (the first {due_limit} of "
+        _section("Due next", f"Open clocks, late ones first, then soonest first (the first {min(due_limit, len(dues))} of "
                  f"{len(dues)}): a late clock shows its passed deadline; the others the warning moment while "
                  "it is ahead, else the deadline. Paused clocks show the deadline they would have if the "
                  "pause ended now.", _due_table(dues[:due_limit])),
@@ -602,12 +602,14 @@ def _dt(t) -> str:
 
 
 def _wall(seconds: float) -> str:
-    minutes = int(seconds) // 60
+    """``2h 05m``, ``1d 5h``; a time in the past (a late clock) with a ``-`` in front."""
+    sign = "-" if seconds <= -60 else ""
+    minutes = int(abs(seconds)) // 60
     d, rem = divmod(minutes, 1440)
     h, m = divmod(rem, 60)
     if d:
-        return f"{d}d {h}h"
-    return f"{h}h {m:02d}m" if h else f"{m}m"
+        return f"{sign}{d}d {h}h"
+    return sign + (f"{h}h {m:02d}m" if h else f"{m}m")
 
 
 _CSS = """

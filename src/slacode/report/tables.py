@@ -310,8 +310,10 @@ def _nothing(comp: Compliance) -> str:
     if not aggregates:
         return "No verdicts to report.\n"
     breached = sum(v.status == "breached" for v in aggregates)
-    return (f"No lead verdicts to report. {len(aggregates)} target and quota verdicts ({breached} breached) are "
-            "listed by `--format json`, `--html` and `slacode check`.\n")
+    kinds = " and ".join(k for k, vs in (("target", comp.targets), ("quota", comp.quotas)) if vs)
+    many = len(aggregates) != 1
+    return (f"No lead verdicts to report. {len(aggregates)} {kinds} verdict{'s' if many else ''} ({breached} breached) "
+            f"{'are' if many else 'is'} listed by `--format json`, `--html` and `slacode check`.\n")
 
 
 def render_text(comp: Compliance) -> str:
