@@ -309,10 +309,12 @@ def test_never_clauses_equal_their_definition(offsets_ms, tzfields, same_zone):
 
 @given(st.integers(0, 500), st.integers(1, 500), st.floats(0, 1))
 def test_kept_aggregate_texts_equal_fresh_ones(met, judged, threshold):
-    assert aggregate._share_text(met, judged) == f"{met / judged:.1%}"
-    assert aggregate._share_text(met, judged) == f"{met / judged:.1%}"
-    assert aggregate._goal_text(threshold) == f"goal {threshold:.0%}"
-    assert aggregate._goal_text(threshold) == f"goal {threshold:.0%}"
+    from slacode.texts import rate_text
+
+    assert aggregate._share_text(met, judged) == rate_text(met / judged)
+    assert aggregate._share_text(met, judged) == rate_text(met / judged)
+    assert aggregate._goal_text(threshold) == f"goal {threshold * 100:g}%"
+    assert aggregate._goal_text(threshold) == f"goal {threshold * 100:g}%"
 
 
 # ------------------------------------------------ trigger lists a quiet event may fire
