@@ -765,3 +765,24 @@ def test_late_clocks_show_how_late_with_a_minus_and_goals_keep_their_decimals():
     result = agreement.evaluate([{"lead": "L", "at": "2026-11-02T10:00:00Z", "type": "a"},
                                  {"lead": "L", "at": "2026-11-02T10:30:00Z", "type": "b"}], as_of="2026-11-10T00:00:00Z")
     assert any("goal 99.5%" in v.reason for v in result.verdicts if v.rule == "t")
+
+
+def test_terminal_tables_show_text_reordering_characters_by_name():
+    """review 9-h: `due` and the text tables printed U+202E raw, and the terminal reordered the line."""
+    import tempfile
+    from pathlib import Path
+
+    from slacode.texts import visible
+
+    assert visible("\u202eevil") == "[U+202E]evil" and visible("José") == "José"
+    with tempfile.TemporaryDirectory() as folder:
+        spec, events = Path(folder) / "a.sla", Path(folder) / "e.jsonl"
+        spec.write_text('agreement "a" { version "1"; timezone "UTC"; teams sales }\n'
+                        "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")
+        events.write_text('{"lead":"L","at":"2026-11-24T09:00:00Z","type":"assigned","owner":"\u202eevil"}\n'
+                          '{"lead":"M","at":"2026-11-23T09:00:00Z","type":"assigned","owner":"\u202eevil"}\n'
+                          '{"lead":"M","at":"2026-11-23T10:00:00Z","type":"call"}\n', encoding="utf-8")
+        due = run("due", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z").stdout
+        table = run("report", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z", "--by", "assignee").stdout
+    assert "[U+202E]evil" in due and "\u202e" not in due
+    assert "[U+202E]evil" in table and "\u202e" not in table

@@ -238,21 +238,24 @@ def _iso(us, zone) -> str:
 
 
 def _due_table(items, within=None) -> str:
+    from slacode.report.tables import display_width
+    from slacode.texts import visible
+
     if not items:
         return "No open clock in that window.\n" if within is not None else "No open clock.\n"
     head = ["next", "", "in", "lead", "assignee", "rule", "cycle", "status", "due", "time left", "working left"]
     rows = []
     for d in items:
-        rows.append([_short(d.next_at), d.next, _wall(d.until_next), d.lead,
-                     d.assignee or "", f"{d.rule}.{d.clause}", str(d.cycle),
+        rows.append([_short(d.next_at), d.next, _wall(d.until_next), visible(d.lead),
+                     visible(d.assignee or ""), f"{d.rule}.{d.clause}", str(d.cycle),
                      d.status, _short(d.due_at), _wall(d.time_left),
                      _wall(d.working_left, days=False)])
-    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    widths = [max(display_width(r[i]) for r in [head] + rows) for i in range(len(head))]
     right = {2, 6, 9, 10}
 
     def line(cells):
-        return "  ".join(c.rjust(widths[i]) if i in right else c.ljust(widths[i])
-                         for i, c in enumerate(cells)).rstrip()
+        pads = [" " * (widths[i] - display_width(c)) for i, c in enumerate(cells)]
+        return "  ".join(pads[i] + c if i in right else c + pads[i] for i, c in enumerate(cells)).rstrip()
 
     out = [line(head)] + [line(r) for r in rows]
     if any(d.paused for d in items):

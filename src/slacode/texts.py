@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from slacode.instants import when
 
-__all__ = ["gap_text", "percent_text", "plural", "rate_text", "span_text", "when", "window_text", "work_text"]
+__all__ = ["gap_text", "percent_text", "plural", "rate_text", "span_text", "visible", "when", "window_text",
+           "work_text"]
 
 
 def plural(n: int, word: str) -> str:
@@ -85,6 +86,18 @@ def rate_text(rate: float, decimals: int = 1) -> str:
     if rate > 0 and float(text[:-1]) <= 0:
         return f"<{step:.{decimals}f}%"
     return text
+
+
+#: Characters that reorder the text around them (right-to-left overrides, isolates, marks):
+#: in a rep's name or a lead id they would make "evil" read "live" in a table.
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
+
+
+def visible(text: str) -> str:
+    """``text`` with each character that reorders text shown by name, ``[U+202E]``."""
+    if text.isascii():
+        return text
+    return "".join(f"[U+{ord(c):04X}]" if ord(c) in _BIDI else c for c in text)
 
 
 def window_text(window: tuple) -> str:

@@ -22,7 +22,7 @@ import math
 import re
 from html import escape as _escape
 
-from slacode.texts import rate_text
+from slacode.texts import rate_text, visible
 from slacode.verdict import from_us
 from slacode.report.scoring import PERFECT_WEEK_BONUS, standings
 from slacode.report.tables import Cell, Compliance, compliance, duration_text
@@ -585,14 +585,9 @@ def _when(us: int, zone) -> str:
     return t.strftime("%a %d %b %Y, %H:%M") + (f" ({off[:3]}:{off[3:]})" if off else "")
 
 
-#: Characters that reorder the text around them (right-to-left overrides, isolates): in a
-#: rep's name or a lead id they would make "evil" read "live", so they are shown by name.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
-
-
 def escape(text, quote: bool = True) -> str:
     """HTML-escaped text, with the characters that reorder text shown as ``[U+202E]``."""
-    return _escape(_BIDI.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", str(text)), quote)
+    return _escape(visible(str(text)), quote)
 
 
 def _dt(t) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from slacode.aggregate import period_of, periods as period_spans
+from slacode.texts import visible
 from slacode.verdict import as_text, from_us, iso
 
 GROUPINGS = ("rule", "owner", "assignee", "segment")
@@ -322,7 +323,7 @@ def render_text(comp: Compliance) -> str:
     rows = _table_rows(comp)
     if not rows:
         return _nothing(comp)
-    data = [[g if (k == "grand" or i == 0) else "", *c] for i, (k, c, g) in _numbered(rows)]
+    data = [[visible(g) if (k == "grand" or i == 0) else "", *c] for i, (k, c, g) in _numbered(rows)]
     widths = [max(display_width(r[i]) for r in [head] + data) for i in range(len(head))]
     numeric = set(range(2, len(head)))
 
