@@ -13,6 +13,7 @@ from slacode.checks.context import (FLOW_CLAUSE, FLOW_RULE, QUOTA_CLAUSE, TARGET
                                   did_you_mean, walk_pred)
 from slacode.checks.registry import rule
 from slacode.checks.rules import whole_positive
+from slacode.testing import main_clause
 
 
 @rule(codes.TEST_WITHOUT_AS_OF)
@@ -104,17 +105,6 @@ def test_events(ctx: Context) -> Iterator[Diagnostic]:
                                    hint="move the `as of` line later, or correct the event's date")
 
 
-def _main_clause(decl, name: str) -> str | None:
-    """The clause an `expect` without one names (None: the rule has none such)."""
-    if decl is None:
-        return "transition" if name == FLOW_RULE else None
-    if decl.kind in ("target", "quota"):
-        return "ratio" if decl.kind == "target" else "count"
-    if getattr(decl, "rule_kind", None) == "attempts":
-        return "at_least_within" if decl.of("at_least_within") else None
-    return "within"
-
-
 def _first_clause(decl) -> str:
     """The key of an attempts rule's first clause that gives verdicts (for a hint)."""
     from slacode.checks.attempts import VERDICT_CLAUSES
@@ -167,8 +157,8 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
             if item.cycle is not None and name == FLOW_RULE and decl is None:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, "the `flow` rule gives one verdict per lead, with no "
                                "cycle", item, hint="drop `cycle N`")
-            key = item.clause.value if item.clause is not None else _main_clause(decl, name)
-            if key is None and getattr(decl, "rule_kind", None) == "attempts":
+            key = item.clause.value if item.clause is not None else main_clause(ctx.agreement, name)
+            if item.clause is None and key == "at_least_within" and not decl.of("at_least_within"):
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"attempts `{name}` has no `at least … within` line, "
                                "the clause an `expect` without a clause names", item.rule,
                                hint=f"name the clause: `expect {name}.{_first_clause(decl)} …`")
