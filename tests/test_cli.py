@@ -492,9 +492,30 @@ def test_fail_on_input_counts_other_leads_lines_in_every_format(tmp_path):
     assert shown.returncode == 0 and "SLA504" not in shown.stdout and "1 more diagnostic" in shown.stderr
 
 
-def test_a_folder_given_as_events_says_so():
-    proc = run("check", "specs/northwind.sla", "specs/")
-    assert proc.returncode == 2 and "is a directory" in proc.stderr
+def test_a_folder_given_as_events_reads_its_event_files_in_path_order(tmp_path):
+    lines = (ROOT / "specs" / "events.jsonl").read_text().splitlines(keepends=True)
+    (tmp_path / "2026-11").mkdir()
+    (tmp_path / ".old").mkdir()
+    (tmp_path / "2026-11" / "b.jsonl").write_text("".join(lines[1000:]))
+    (tmp_path / "2026-10.jsonl").write_text("".join(lines[:1000]))
+    (tmp_path / ".old" / "x.jsonl").write_text("not json\n")        # hidden: not read
+    (tmp_path / "README.md").write_text("# exports\n")             # not an event file
+    (tmp_path / ".partial.jsonl").write_text("not json\n")
+    as_of = ("--as-of", "2026-11-20T18:00:00-03:00", "--format", "jsonl", "--jobs", "1")
+    folder = run("check", "specs/northwind.sla", str(tmp_path), *as_of)
+    files = run("check", "specs/northwind.sla", str(tmp_path / "2026-10.jsonl"),
+                str(tmp_path / "2026-11" / "b.jsonl"), *as_of)
+    assert folder.returncode == files.returncode == 0, folder.stderr
+    assert folder.stdout == files.stdout and '2026-10.jsonl:' in folder.stdout
+    swapped = run("check", "specs/northwind.sla", str(tmp_path / "2026-11" / "b.jsonl"),
+                  str(tmp_path / "2026-10.jsonl"), *as_of)
+    assert swapped.stdout != folder.stdout          # the order of the files is the order of the paths
+
+
+def test_a_folder_without_event_files_says_so(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing\n")
+    proc = run("check", "specs/northwind.sla", str(tmp_path), "--as-of", "2026-11-20T18:00:00Z")
+    assert proc.returncode == 2 and "no event files" in proc.stderr and str(tmp_path) in proc.stderr
 
 
 def test_explain_shows_a_day_target_as_written_and_in_working_hours():

@@ -1213,3 +1213,23 @@ def test_the_nested_key_hint_needs_the_key_as_a_key_not_a_value():
     line = b'{"at": "2026-11-02T10:00:00Z", "type": "assigned", "fields": {"role": "lead"}}\n'
     (d,) = read_events(io.BytesIO(line)).diagnostics
     assert d.code == "SLA502" and (d.hint is None or "top level" not in d.hint)
+
+
+def test_a_folder_of_event_files_is_its_files_in_path_order(tmp_path):
+    import slacode
+
+    from tests.conftest import ROOT
+
+    agreement = slacode.load(ROOT / "specs" / "northwind.sla")
+    lines = (ROOT / "specs" / "events.jsonl").read_text().splitlines(keepends=True)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.jsonl.gz").write_bytes(gzip.compress("".join(lines[1500:]).encode()))
+    (tmp_path / "a.jsonl").write_text("".join(lines[:1500]))
+    (tmp_path / "notes.txt").write_text("not events")
+    as_of = "2026-11-20T18:00:00-03:00"
+    folder = agreement.evaluate_many(tmp_path, as_of=as_of, jobs=1)
+    files = agreement.evaluate_many([tmp_path / "a.jsonl", tmp_path / "b" / "2.jsonl.gz"], as_of=as_of, jobs=1)
+    assert folder.to_dict() == files.to_dict() and folder.verdicts
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EventInputError, match="no event files"):
+        read_events([tmp_path / "empty"])

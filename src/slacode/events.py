@@ -833,7 +833,7 @@ def resolve_sources(sources: Any, input_format: str | None = None) -> list[_Sour
         fmt = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv"}.get(input_format.lower())
         if fmt is None:
             raise EventInputError(f"unknown input format {input_format!r} (use jsonl or csv)")
-    resolved = [_resolve(s, fmt) for s in sources]
+    resolved = [_resolve(s, fmt) for s in _expand_folders(sources)]
     seen: dict = {}
     for src in resolved:                    # the same file twice: every event would count twice
         key = _STDIN_NAME if src.path is None and src.stream is None else _file_key(src.path) \
@@ -846,6 +846,28 @@ def resolve_sources(sources: Any, input_format: str | None = None) -> list[_Sour
                                   "count twice); name each file once")
         seen[key] = src.name
     return resolved
+
+
+def _expand_folders(sources) -> list:
+    """``sources`` with each folder replaced by the event files in it and its subfolders
+    (``.jsonl``, ``.ndjson``, ``.json``, ``.csv``, each optionally ``.gz``; hidden ones
+    skipped), sorted by path: the order of same-instant ties is the order of the names."""
+    out: list = []
+    for source in sources:
+        if not isinstance(source, (str, os.PathLike)) or not os.path.isdir(source):
+            out.append(source)
+            continue
+        name = os.fsdecode(os.fspath(source))
+        found = []
+        for folder, subfolders, files in os.walk(name):
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+            found.extend(os.path.join(folder, f) for f in files
+                         if not f.startswith(".") and format_of(f) is not None)
+        if not found:
+            raise EventInputError(f"{name}: a folder with no event files in it (slacode reads its "
+                                  ".jsonl, .ndjson, .json and .csv files, .gz too); name the files")
+        out.extend(sorted(found, key=lambda f: f.split(os.sep)))
+    return out
 
 
 def _file_key(path: str):
