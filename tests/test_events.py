@@ -624,7 +624,7 @@ def test_input_errors(tmp_path):
     with pytest.raises(EventInputError, match="cannot read"):
         read(tmp_path / "missing.jsonl")
     (tmp_path / "dir.jsonl").mkdir()
-    with pytest.raises(EventInputError, match="directory"):
+    with pytest.raises(EventInputError, match="a folder with no event files"):
         read(tmp_path / "dir.jsonl")
     with pytest.raises(EventInputError, match="input format"):
         read(write(tmp_path, "e.jsonl", ""), input_format="xml")
