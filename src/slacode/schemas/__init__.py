@@ -4,11 +4,17 @@
 * ``verdicts``: ``slacode check --format json`` (``#/$defs/document``) and each line of
   ``--format jsonl`` (``#/$defs/record``); ``#/$defs/verdict`` is one verdict;
 * ``diagnostics``: ``slacode lint --format json``; ``#/$defs/diagnostic`` is one
-  diagnostic as :meth:`slacode.Diagnostic.to_dict` gives it.
+  diagnostic as :meth:`slacode.Diagnostic.to_dict` gives it;
+* ``report``: ``slacode report --format json``; ``#/$defs/compliance`` is the compliance
+  tables without ``recognition`` (``#/$defs/complianceDocument``: ``Compliance.to_dict()``);
+* ``due``: ``slacode due --format json``; ``#/$defs/clock`` is one clock, and one line of
+  ``--format jsonl``;
+* ``diff``: ``slacode diff --format json``, with or without ``--events``;
+* ``tests``: ``slacode test --format json``.
 
 The files ship inside the package; ``slacode schema NAME`` prints one. Each schema is
-self-contained (the diagnostic definition is repeated in ``verdicts``) so that a consumer
-needs only the one file.
+self-contained (the diagnostic definition is repeated in ``verdicts``, the verdict
+definition in ``report``) so that a consumer needs only the one file.
 """
 from __future__ import annotations
 
@@ -20,6 +26,10 @@ SCHEMAS = {
     "events": "one event: a line of a JSON Lines event file",
     "verdicts": "`slacode check --format json` and each line of `--format jsonl`",
     "diagnostics": "`slacode lint --format json`, and each diagnostic elsewhere",
+    "report": "`slacode report --format json`: compliance per group and period, targets, quotas, standings",
+    "due": "`slacode due --format json`; `#/$defs/clock` is each line of `--format jsonl`",
+    "diff": "`slacode diff --format json`, with or without `--events`",
+    "tests": "`slacode test --format json`: one result per test block",
 }
 
 
