@@ -322,3 +322,28 @@ def test_the_event_schema_and_the_reader_agree(obj):
 ])
 def test_documented_examples(obj, ok):
     assert validator("events").is_valid(obj) is ok is _reader_accepts(obj)
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_every_clause_key_the_language_has_matches_the_schemas_clause_patterns(name):
+    """A clause kind added to the language is added to every schema that lists clause keys."""
+    import re
+
+    from slacode.checks.context import ATTEMPTS_KEYS, TIMED_KEYS
+
+    def patterns(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "pattern" and "at_least_within" in value:
+                    yield value
+                else:
+                    yield from patterns(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from patterns(value)
+
+    for pattern in patterns(load_schema(name)):
+        prefix = "rule." if pattern.startswith("^.+") else ""
+        for key in TIMED_KEYS + ATTEMPTS_KEYS:
+            for numbered in (key, f"{key}_2"):
+                assert re.search(pattern, prefix + numbered), (pattern, numbered)

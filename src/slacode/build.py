@@ -263,6 +263,9 @@ class _Builder:
         n, calendar = children
         return m.AtMostPerDay.model_construct(n=self.num(n), calendar=calendar, span=self._span(meta))
 
+    def at_most_per_cycle(self, meta, children):
+        return m.AtMostPerCycle.model_construct(n=self.num(children[0]), span=self._span(meta))
+
     def gap(self, meta, children):
         return m.Gap.model_construct(duration=children[0], span=self._span(meta))
 

@@ -483,7 +483,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         seen: dict[str, int] = {}
         for c in rule.clauses:
             if c.kind in ("within", "at_least_within", "require", "at_least_before", "at_most_per_day",
-                          "gap", "first", "only_during", "only_between"):
+                          "at_most_per_cycle", "gap", "first", "only_during", "only_between"):
                 if c.kind in ("within", "at_least_within", "require") and c.kind in seen:
                     continue            # one verdict: target lines choose one; `require` lines add up
                 if rule.rule_kind != "attempts" and c.kind not in ("within", "require"):
@@ -575,6 +575,8 @@ def _clause(c, key, clock_of, segments, wall) -> Clause:
         return Clause(key, c.kind, n=int(c.n), triggers=compile_triggers(c.triggers, segments))
     if c.kind == "at_most_per_day":
         return Clause(key, c.kind, n=int(c.n), clock=clock_of(c.calendar) if c.calendar else wall)
+    if c.kind == "at_most_per_cycle":
+        return Clause(key, c.kind, n=int(c.n))
     if c.kind == "gap":
         return Clause(key, c.kind, duration_us=c.duration.seconds(86_400) * 1_000_000)
     if c.kind == "first":

@@ -663,6 +663,7 @@ _STATEMENTS = {
                                    f"{_on(c.calendar)}{_for(c.segment)}"),
     m.AtLeastBefore: lambda p, c: f"at least {number(c.n)} before {p.triggers(c.triggers)}",
     m.AtMostPerDay: lambda p, c: f"at most {number(c.n)} per day{_on(c.calendar)}",
+    m.AtMostPerCycle: lambda p, c: f"at most {number(c.n)} per cycle",
     m.Gap: lambda p, c: f"gap at least {_duration(c.duration)}",
     m.First: lambda p, c: f"first where {p.pred(c.predicate)}",
     m.OnlyDuring: lambda p, c: f"only during {c.calendar.value}",

@@ -297,7 +297,7 @@ def _local_times(atts, zone, memo: dict) -> list[int]:
 
 
 def _never(c, cyc, fold: LeadFold, base, memo: dict | None = None) -> Verdict:
-    """``at_most_per_day``, ``gap``, ``only_during``, ``only_between``: breached from the first
+    """``at_most_per_day``, ``at_most_per_cycle``, ``gap``, ``only_during``, ``only_between``: breached from the first
     violation (evidence: every violator), else met once closed, pending while open.
     (Evaluation calls the clause's :func:`_never_judge`, made once per plan.)"""
     return _never_judge(c)(fold, cyc, None, (), None, base, {} if memo is None else memo)
@@ -312,6 +312,10 @@ def _never_judge(c):
         n = c.n
         detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
         violators = _per_day_violators(n, c.clock.tz)
+    elif kind == "at_most_per_cycle":
+        n = c.n
+        detail = f"more than {n} attempt{'s' if n != 1 else ''} in the cycle"
+        violators = _per_cycle_violators(n)
     elif kind == "gap":
         detail = f"attempts less than {gap_text(c.duration_us)} apart"
         violators = _gap_violators(c.duration_us)
@@ -326,6 +330,9 @@ def _never_judge(c):
     met_reason = f"No {detail} in this cycle."
     open_reason = f"No {detail} so far."
     between = kind == "only_between"
+    per_cycle = kind == "at_most_per_cycle"
+    if per_cycle:
+        allowed = f"(at most {c.n} allowed)"
 
     def never(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base
@@ -340,6 +347,10 @@ def _never_judge(c):
             status, reason, found = "met", met_reason, []
         else:
             status, reason, found = "pending", open_reason, []
+        if per_cycle and not found:
+            made = len(cyc.attempts)
+            reason = (f"{made} attempt{'s' if made != 1 else ''} in this cycle {allowed}." if status == "met"
+                      else f"{made} attempt{'s' if made != 1 else ''} so far {allowed}.")
         if between and used:                            # which zone the times were read in
             reason = f"{reason[:-1]} (read in {', '.join(used)})."
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, None, None,
@@ -362,6 +373,13 @@ def _per_day_violators(n: int, zone):
                 if k > n:
                     found.append(a[1])
         return found, None
+    return violators
+
+
+def _per_cycle_violators(n: int):
+    """``at most N per cycle``: the attempts past the N-th of the cycle."""
+    def violators(atts, fold, local):
+        return [a[1] for a in atts[n:]], None
     return violators
 
 

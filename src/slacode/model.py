@@ -400,6 +400,11 @@ class AtMostPerDay(Node):
     calendar: Name | None = None
 
 
+class AtMostPerCycle(Node):
+    kind: Literal["at_most_per_cycle"] = "at_most_per_cycle"
+    n: int | float
+
+
 class Gap(Node):
     kind: Literal["gap"] = "gap"
     duration: Duration
@@ -422,12 +427,12 @@ class OnlyBetween(Node):
 
 Clause = Annotated[Union[Owner, StartOn, StartWhen, StopOn, CancelOn, RestartOn, PauseWhile,
                          Within, Warn, Require, Count, AtLeastWithin, AtLeastBefore, AtMostPerDay,
-                         Gap, First, OnlyDuring, OnlyBetween],
+                         AtMostPerCycle, Gap, First, OnlyDuring, OnlyBetween],
                    Field(discriminator="kind")]
 
 #: clause kinds that only make sense in an `attempts` rule
 ATTEMPTS_ONLY = frozenset({"count", "at_least_within", "at_least_before", "at_most_per_day",
-                           "gap", "first", "only_during", "only_between"})
+                           "at_most_per_cycle", "gap", "first", "only_during", "only_between"})
 
 
 # ---------------------------------------------------------------------- expressions

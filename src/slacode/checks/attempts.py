@@ -28,7 +28,7 @@ from slacode.diagnostics import Diagnostic
 from slacode.checks.calendars import range_minutes, usable
 from slacode.checks.context import Context, line_of
 from slacode.checks.registry import rule
-from slacode.checks.rules import whole_positive
+from slacode.checks.rules import whole, whole_positive
 
 DAY_MINUTES = 1440
 
@@ -166,7 +166,13 @@ def _line_text(line: m.AtLeastWithin) -> str:
 @rule(codes.IMPOSSIBLE_ATTEMPTS)
 def feasible_attempts(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
-        if r.rule_kind != "attempts" or r.of("pause_while"):
+        if r.rule_kind != "attempts":
+            continue
+        for line in r.of("at_least_within"):
+            diag = _per_cycle(ctx, r, line)
+            if diag is not None:
+                yield diag
+        if r.of("pause_while"):
             continue
         for line in r.of("at_least_within"):
             target = target_minutes(ctx, line)
@@ -175,6 +181,19 @@ def feasible_attempts(ctx: Context) -> Iterator[Diagnostic]:
             diag = _per_day(ctx, r, line, target) or _gap(ctx, r, line, target)
             if diag is not None:
                 yield diag
+
+
+def _per_cycle(ctx: Context, r: m.Rule, line: m.AtLeastWithin) -> Diagnostic | None:
+    """`at least N within …` asks for more attempts than `at most M per cycle` allows."""
+    for cap in r.of("at_most_per_cycle"):
+        if whole_positive(line.n) and whole(cap.n) and line.n > cap.n:
+            return ctx.diag(
+                codes.IMPOSSIBLE_ATTEMPTS,
+                f"`{_line_text(line)}` cannot be kept with `at most {cap.n:g} per cycle` ({line_of(cap)}): "
+                f"{'every attempt breaches' if cap.n == 0 else f'an attempt past the {int(cap.n)} allowed breaches'} "
+                "that line", line,
+                hint="ask for fewer attempts, or allow more per cycle")
+    return None
 
 
 def _per_day(ctx: Context, r: m.Rule, line: m.AtLeastWithin, target: int) -> Diagnostic | None:
@@ -220,7 +239,7 @@ def _gap(ctx: Context, r: m.Rule, line: m.AtLeastWithin, target: int) -> Diagnos
 
 
 #: The clauses of an `attempts` rule that give verdicts (LANGUAGE.md §7).
-VERDICT_CLAUSES = ("at_least_within", "at_least_before", "at_most_per_day", "gap", "first", "only_during",
+VERDICT_CLAUSES = ("at_least_within", "at_least_before", "at_most_per_day", "at_most_per_cycle", "gap", "first", "only_during",
                    "only_between")
 
 

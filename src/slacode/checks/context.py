@@ -16,7 +16,7 @@ from slacode.diagnostics import Diagnostic, Span
 
 #: clause kinds that give a verdict, per rule kind, in the order of LANGUAGE.md
 TIMED_KEYS = ("within", "require")
-ATTEMPTS_KEYS = ("at_least_within", "at_least_before", "at_most_per_day", "gap", "first",
+ATTEMPTS_KEYS = ("at_least_within", "at_least_before", "at_most_per_day", "at_most_per_cycle", "gap", "first",
                  "only_during", "only_between")
 #: kinds whose several lines form one clause (one line applies per cycle)
 LINE_KINDS = frozenset({"within", "at_least_within"})

@@ -20,7 +20,7 @@ _CLAUSE_WORDS = {
     "cancel_on": "cancel on", "restart_on": "restart on", "pause_while": "pause while",
     "within": "within", "warn": "warn at", "require": "require", "count": "count",
     "at_least_within": "at least … within", "at_least_before": "at least … before",
-    "at_most_per_day": "at most … per day", "gap": "gap at least", "first": "first where",
+    "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "gap": "gap at least", "first": "first where",
     "only_during": "only during", "only_between": "only between",
     "version": "version", "timezone": "timezone", "day_length": "day",
     "target_rule": "rule", "target_goal": "at least …% met per …", "quota_goal": "at least|at most … per …",
@@ -170,7 +170,7 @@ def attempt_counts(ctx: Context) -> Iterator[Diagnostic]:
                                f"`{clause_word(c.kind).replace('…', f'{c.n:g}')}` needs a positive whole number "
                                f"of attempts, not {c.n:g}", c,
                                hint="count attempts as 1, 2, 3 …")
-            elif c.kind == "at_most_per_day" and not whole(c.n):     # `at most 0`: no attempt at all
+            elif c.kind in ("at_most_per_day", "at_most_per_cycle") and not whole(c.n):     # `at most 0`: no attempt at all
                 yield ctx.diag(codes.INVALID_COUNT,
                                f"`{clause_word(c.kind).replace('…', f'{c.n:g}')}` needs a whole number "
                                f"of attempts, not {c.n:g}", c,

@@ -672,9 +672,10 @@ START_IS_STOP = define("SLA322", "start-is-stop", "warning", """
 
 IMPOSSIBLE_ATTEMPTS = define("SLA323", "impossible-attempts", "warning", """
     An `at least N within T` promise cannot be kept without breaking another clause of the
-    same rule (`at most M per day`, `gap at least G`).
+    same rule (`at most M per day`, `at most M per cycle`, `gap at least G`).
 
     ## Why
+    N attempts cannot be made when `at most M per cycle` allows fewer (M < N).
     N attempts at no more than M per local date need ceil(N/M) dates, and N attempts at
     least G apart need (N - 1) × G of time. When the window the deadline allows cannot hold
     that, every lead that is not stopped early breaches one clause or the other. slacode

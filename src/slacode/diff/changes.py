@@ -548,7 +548,7 @@ _TRIGGER_WORDS = {
     "count": ("now also counts", "no longer counts"),
 }
 
-_SINGLE_KINDS = ("at_least_before", "at_most_per_day", "gap", "first", "only_during", "only_between")
+_SINGLE_KINDS = ("at_least_before", "at_most_per_day", "at_most_per_cycle", "gap", "first", "only_during", "only_between")
 
 
 class _RuleDiff:
@@ -768,6 +768,12 @@ class _RuleDiff:
             if x.n != y.n:
                 direction = "tightened" if y.n < x.n else "loosened"
                 self.add(f"{key}: {direction} from at most {_num(x.n)} to at most {_num(y.n)} a day",
+                         before, after, direction)
+            return
+        if kind == "at_most_per_cycle":
+            if x.n != y.n:
+                direction = "tightened" if y.n < x.n else "loosened"
+                self.add(f"{key}: {direction} from at most {_num(x.n)} to at most {_num(y.n)} attempts a cycle",
                          before, after, direction)
             return
         if kind == "gap":

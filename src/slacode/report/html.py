@@ -38,6 +38,7 @@ BREACH_REASONS = {
     "require": "required fields missing at the handoff",
     "at_least_before": "gave up before enough attempts",
     "at_most_per_day": "too many attempts in one day",
+    "at_most_per_cycle": "too many attempts in one cycle",
     "gap": "attempts too close together",
     "first": "first attempt not as required",
     "only_during": "attempt outside working hours",
