@@ -443,3 +443,24 @@ def state_compared_by_name(ctx: Context) -> Iterator[Diagnostic]:
                                f"`state {node.op} {written}` {never}: a state is a name, not {what}", value,
                                hint="compare `state` with a state name (`state == on_hold`); "
                                     "`state missing` is true before the first state event")
+
+
+_REP_WORDS = frozenset({"assignee", "assigned_to"})
+
+
+@rule(codes.ASSIGNEE_AS_FIELD)
+def assignee_as_field(ctx: Context) -> Iterator[Diagnostic]:
+    """`assignee == "ana"` in a predicate over lead fields: a field, not the rep."""
+    roots = [d.predicate for d in ctx.agreement.of("segment")]
+    roots += [c.predicate for r in ctx.agreement.rules for c in r.clauses if c.kind in ("start_when", "pause_while")]
+    for pred in roots:
+        for node in walk_pred(pred):
+            ref = getattr(node, "field", None)
+            if isinstance(ref, m.FieldRef) and not ref.quoted and not ref.is_state and ref.name in _REP_WORDS:
+                yield ctx.diag(codes.ASSIGNEE_AS_FIELD,
+                               f"`{ref.name}` here is the lead field of that name (set by events' `fields`), "
+                               "not the rep of the latest `assigned` event", ref,
+                               hint="to test the rep, use the assigned event's property in a trigger: "
+                                    "`start on assigned where owner == \"ana\"`; if your events do set this "
+                                    f"field, write it in backquotes: `{ref.name}`".replace(f": `{ref.name}`",
+                                                                                          f": `` `{ref.name}` ``"))

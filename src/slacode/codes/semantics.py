@@ -1217,3 +1217,44 @@ TEST_VALUE_TYPE = define("SLA337", "test-value-type", "warning", """
     }
     ```
     """)
+
+
+ASSIGNEE_AS_FIELD = define("SLA338", "assignee-as-field", "warning", """
+    A segment, `start when` or `pause while` tests `assignee` (or `assigned_to`), which there
+    is the lead field of that name, not the rep the lead is assigned to.
+
+    ## Why
+    Those predicates read the lead's **fields** (LANGUAGE.md §9): what events set with
+    `fields`. The rep is the `owner` property of the latest `assigned` event (§4), which
+    verdicts report as `assignee` but which is no field: unless your events also set a field
+    `assignee`, `assignee == "ana"` is false for every lead, and the segment, start or pause
+    silently never applies. To act on the rep, test the `assigned` event's own property in a
+    trigger (`start on assigned where owner == "ana"`); to keep a field of that name, write
+    it in backquotes, which says it is meant.
+
+    ## Avoid
+    ```sla
+    agreement "reps" { version "1"; timezone "UTC"; teams sales }
+    segment anas_leads = assignee == "ana"
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on call
+      within 1h for anas_leads
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "reps" { version "1"; timezone "UTC"; teams sales }
+    segment anas_leads = `assignee` == "ana"
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on call
+      within 1h for anas_leads
+      within 4h
+    }
+    ```
+    """)
