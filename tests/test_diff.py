@@ -259,6 +259,17 @@ def test_warn_and_require():
     c = only(("  warn at 80%", "  warn at 60%"))
     assert (c.direction, c.message) == ("earlier", "warns at 60%, was 80% (earlier)")
     assert only(("  warn at 80%\n", "")).message == "no longer warns (was at 80%)"
+    c = only(("  warn at 80%", "  warn 30m before"))
+    assert (c.direction, c.message) == (None, "warns `warn 30m before`, was `warn at 80%`")
+
+    def between(a: str, b: str) -> list:
+        old, new = (slacode.loads(edited(("  warn at 80%", f"  {w}"))) for w in (a, b))
+        return [(c.message, c.direction) for c in semantic_diff(old, new) if c.semantic]
+
+    assert between("warn 30m before", "warn 1h before") == [
+        ("warns `warn 1h before`, was `warn 30m before` (earlier)", "earlier")]
+    assert between("warn at 30m before", "warn 30 minutes before") == []
+    assert between("warn 30m before", "warn at 75%")[0][1] is None
     c = only(("  require company, email", "  require company, email, phone"))
     assert (c.message, c.direction) == ("now requires `phone`", "tightened")
     c = only(("  require company, email", "  require email"))

@@ -255,6 +255,16 @@ def test_windows_line_endings_become_unix():
     assert slacode.format('states {\r\n  a  # x\r\n}\r\n') == "states {\n  a  # x\n}\n"
 
 
+@pytest.mark.parametrize("written, canonical", [
+    ("warn at 30m before", "warn 30m before"),
+    ("warn   1 hour 30 minutes   before", "warn 1h30m before"),
+    ("warn at 62.5%", "warn at 62.5%"),
+])
+def test_warn_lines(written, canonical):
+    text = f"deadline r {{\n  within 4h\n  {written}\n}}\n"
+    assert slacode.format(text) == f"deadline r {{\n  within 4h\n  {canonical}\n}}\n"
+
+
 def test_syntax_errors_raise_spec_error():
     with pytest.raises(SpecError) as e:
         slacode.format("deadline r {\n  within on\n}\n")

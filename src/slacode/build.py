@@ -237,6 +237,9 @@ class _Builder:
     def warn(self, meta, children):
         return m.Warn.model_construct(percent=self.num(children[0]), span=self._span(meta))
 
+    def warn_before(self, meta, children):
+        return m.Warn.model_construct(before=children[0], span=self._span(meta))
+
     def require(self, meta, children):
         return m.Require.model_construct(fields=tuple(children), span=self._span(meta))
 

@@ -336,6 +336,7 @@ class Line(NamedTuple):
     target_us: int
     n: int = 0                      # attempts needed (at least N within)
     written: str = ""               # the target as written (`10d`), for people
+    warn_us: int | None = None      # working time at which an open cycle is at risk (`warn`)
 
 
 class Clause(NamedTuple):
@@ -363,8 +364,8 @@ class RulePlan:
     restarts: tuple
     pause: Pred | None
     lines: tuple[Line, ...]         # within (timed) or at least N within (attempts)
-    warn: tuple[int, int] | None    # share of the target as (numerator, denominator): exact, where
-                                    # the float 0.55 would put 55% of an hour a microsecond late
+    warn: str | None                # the `warn` line in words (`warning at 75%`), None without one;
+                                    # each line's own threshold is its `warn_us`
     require: tuple[str, ...]
     counts: tuple                   # attempts: count triggers
     clauses: tuple[Clause, ...]     # output order of clause keys (timed: within, require)
@@ -432,6 +433,26 @@ class Plan:
     info: Any = field(default=None, init=False, compare=False, repr=False)
 
 
+def _warn_words(warn: m.Warn) -> str:
+    """``warning at 75%``, ``warning 30m before the deadline``: for reasons."""
+    if warn.before is not None:
+        return f"warning {warn.before.compact()} before the deadline"
+    return f"warning at {warn.percent:g}%"
+
+
+def _warn_at_us(warn: list, target_us: int, clock) -> int | None:
+    """The working time at which a line's open cycle is at risk: ``P%`` of its target (the
+    first whole microsecond at or past it, in exact arithmetic: the float 0.55 would put 55%
+    of an hour a microsecond late), or the target less ``D before`` (``d`` in the line's
+    calendar's days), never below zero. None without `warn`."""
+    if not warn:
+        return None
+    if warn[0].before is not None:
+        return max(target_us - _duration_us(warn[0].before, clock), 0)
+    num, den = _share(warn[0].percent)
+    return -(-target_us * num // den)
+
+
 def _duration_us(d: m.Duration, clock) -> int:
     day_s = int(clock.day_length.total_seconds())
     return d.seconds(day_s) * 1_000_000
@@ -477,8 +498,9 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             clock = clock_of(ln.calendar)
             applies = seg_preds.get(ln.segment.value, lambda f, s, n: False) if ln.segment else None
             n = int(ln.n) if line_kind == "at_least_within" else 0
+            target_us = _duration_us(ln.duration, clock)
             lines.append(Line(ln.segment.value if ln.segment else None, applies, clock,
-                              _duration_us(ln.duration, clock), n, ln.duration.compact()))
+                              target_us, n, ln.duration.compact(), _warn_at_us(warn, target_us, clock)))
         clauses: list[Clause] = []
         seen: dict[str, int] = {}
         for c in rule.clauses:
@@ -513,7 +535,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             index=index[id(rule)], starts=starts, start_when=start_when,
             stops=stops_t, cancels=cancels_t, restarts=restarts_t,
             pause=pause_pred, lines=tuple(lines),
-            warn=_share(warn[0].percent) if warn else None, require=require,
+            warn=_warn_words(warn[0]) if warn else None, require=require,
             counts=counts_t, clauses=tuple(clauses),
             default_zone=wall.tz, start_fn=matcher(starts_t), stop_fn=matcher(stops_t),
             cancel_fn=matcher(cancels_t), restart_fn=matcher(restarts_t), count_fn=matcher(counts_t),

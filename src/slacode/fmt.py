@@ -656,7 +656,7 @@ _STATEMENTS = {
     m.RestartOn: lambda p, c: f"restart on {p.triggers(c.triggers)}",
     m.PauseWhile: lambda p, c: f"pause while {p.pred(c.predicate)}",
     m.Within: lambda p, c: f"within {_duration(c.duration)}{_on(c.calendar)}{_for(c.segment)}",
-    m.Warn: lambda p, c: f"warn at {number(c.percent)}%",
+    m.Warn: lambda p, c: f"warn {c.before.compact()} before" if c.before is not None else f"warn at {number(c.percent)}%",
     m.Require: lambda p, c: "require " + ", ".join(_field(f) for f in c.fields),
     m.Count: lambda p, c: f"count {p.triggers(c.triggers)}" + (f" for {c.segment.value}" if c.segment else ""),
     m.AtLeastWithin: lambda p, c: (f"at least {number(c.n)} within {_duration(c.duration)}"

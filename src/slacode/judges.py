@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from slacode import instants
 from slacode.calendar import CalendarError
 from slacode.compile import RulePlan
-from slacode.texts import gap_text, percent_text, span_text, window_text, work_text
+from slacode.texts import gap_text, span_text, window_text, work_text
 from slacode.verdict import Verdict, _when
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,20 +70,12 @@ def _judges(rp: RulePlan) -> tuple:
     return tuple(out)
 
 
-def _warn_us(target_us: int, share: tuple[int, int]) -> int:
-    """The working time at which a cycle has reached ``share`` (numerator, denominator) of
-    its target: the first whole microsecond at or past it, in exact arithmetic (a float
-    share would put 55% of an hour a microsecond late, and 29% of one a microsecond early)."""
-    num, den = share
-    return -(-target_us * num // den)
-
-
 def _open_status(rp: RulePlan, cyc: Cycle, clock, line, pauses, due, as_of) -> tuple[str, int, int | None]:
     """Status of an open, not yet due cycle: paused, at_risk or pending (§6 order)."""
     elapsed = clock.working_us(cyc.start, as_of, pauses)
     warn_at = None
     if rp.warn is not None:
-        warn_us = _warn_us(line.target_us, rp.warn)
+        warn_us = line.warn_us
         warn_at = clock.add_us(cyc.start, warn_us, pauses)
         if not cyc.paused and elapsed >= warn_us:
             return "at_risk", elapsed, warn_at
@@ -131,7 +123,7 @@ def _within_judge(rp: RulePlan):
             status = "breached"
             elapsed = clock.working_us(started, as_of, pauses)
             if warn is not None:                        # open, so it has a warn_at (in the past)
-                warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
+                warn_at = clock.add_us(started, line.warn_us, pauses)
             reason = (f"Not done: the deadline {_when(due, zone)} passed {span_text(as_of - due)} before "
                       f"{_when(as_of, zone)} (target {work_text(target)} of {clock.time_words}).")
         else:
@@ -142,7 +134,7 @@ def _within_judge(rp: RulePlan):
                           f"left, due {_when(due, zone)} if it resumed now.")
             elif status == "at_risk":
                 reason = (f"Open with {span_text(elapsed, False)} of {work_text(target)} used "
-                          f"(warning at {percent_text(warn)}); due {_when(due, zone)}.")
+                          f"({warn}); due {_when(due, zone)}.")
             else:
                 reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
         return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
@@ -194,7 +186,7 @@ def _at_least_within_judge(rp: RulePlan):
         if nth is not None and nth <= due:               # §13: the first of …
             status, completed = "met", nth
             if closed is None and warn is not None:     # §13: every open cycle with `warn` has one
-                warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
+                warn_at = clock.add_us(started, line.warn_us, pauses)
             reason = f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, before the deadline {_when(due, zone)}."
         elif closed is not None and closed <= due:
             if cyc.close_kind == "stop":
@@ -209,7 +201,7 @@ def _at_least_within_judge(rp: RulePlan):
             status = "breached"
             completed = nth                              # §13: the Nth attempt, even late (None if not made)
             if closed is None and warn is not None:
-                warn_at = clock.add_us(started, _warn_us(target, warn), pauses)
+                warn_at = clock.add_us(started, line.warn_us, pauses)
             made = sum(1 for a in atts if a[0] <= due)
             reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
                       f"(target {work_text(target)} of {clock.time_words}).")

@@ -364,8 +364,18 @@ class Within(Node):
 
 
 class Warn(Node):
+    """`warn at P%` (``percent``) or `warn DURATION before` (``before``: the working time
+    left at which the clock is at risk)."""
+
     kind: Literal["warn"] = "warn"
-    percent: int | float
+    percent: int | float | None = None
+    before: Duration | None = None
+
+    def text(self) -> str:
+        """The line as `fmt` writes it."""
+        if self.before is not None:
+            return f"warn {self.before.compact()} before"
+        return f"warn at {self.percent:g}%"
 
 
 class Require(Node):

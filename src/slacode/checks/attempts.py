@@ -258,8 +258,38 @@ def attempts_clauses(ctx: Context) -> Iterator[Diagnostic]:
         if r.of("at_least_within"):
             continue
         for c in r.of("warn") + r.of("pause_while"):
-            written = f"warn at {c.percent:g}%" if c.kind == "warn" else "pause while"
+            written = c.text() if c.kind == "warn" else "pause while"
             yield ctx.diag(codes.SETTING_WITHOUT_EFFECT,
                            f"`{written}` has no effect in `{r.name.value}`: in an attempts rule, pauses and "
                            "warnings concern `at least … within`, and this rule has none", c,
                            hint="add an `at least N within DURATION` line, or remove this one")
+
+
+def _minutes_on(ctx: Context, duration: m.Duration, calendar: m.Name | None) -> int | None:
+    """``duration`` in minutes, a `d` counted in ``calendar``'s working days (else 24h)."""
+    if calendar is None:
+        return duration.seconds() // 60
+    decl = ctx.calendars.get(calendar.value)
+    if decl is None:
+        return None
+    return duration.seconds(_cached(ctx, ("day", calendar.value), decl.day_minutes) * 60) // 60
+
+
+@rule(codes.ZERO_DURATION)
+def warn_before_the_start(ctx: Context) -> Iterator[Diagnostic]:
+    """`warn D before` with D at least a line's target: at risk from the start."""
+    for r in ctx.agreement.rules:
+        kind = "at_least_within" if r.rule_kind == "attempts" else "within"
+        for w in r.of("warn"):
+            if w.before is None:
+                continue
+            for line in r.of(kind):
+                target = _minutes_on(ctx, line.duration, line.calendar)
+                before = _minutes_on(ctx, w.before, line.calendar)
+                if target and before is not None and before >= target:
+                    yield ctx.diag(codes.ZERO_DURATION,
+                                   f"`{w.text()}` is at least the whole target of `{kind.replace('_', ' ')} "
+                                   f"{line.duration.compact()}` ({line_of(line)}): its cycles are at_risk from "
+                                   "their start", w, hint="warn with less time left than the target, such as "
+                                   f"`warn {max(target // 4, 1)}m before`, or as a share: `warn at 75%`")
+                    break

@@ -147,7 +147,7 @@ def required_clauses(ctx: Context) -> Iterator[Diagnostic]:
 def warn_percent(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
         for c in r.of("warn"):
-            if not 0 <= c.percent <= 100:
+            if c.percent is not None and not 0 <= c.percent <= 100:
                 yield ctx.diag(codes.PERCENT_OUT_OF_RANGE,
                                f"`warn at {c.percent:g}%` is outside 0–100% of the target", c,
                                hint="warn before the deadline, such as `warn at 75%`")
@@ -186,7 +186,7 @@ def zero_durations(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.ZERO_DURATION, f"{what} of zero in rule `{r.name.value}`", c.duration,
                                hint="give the time the promise allows, such as `4h`" if c.kind != "gap"
                                else "give the least time between attempts, such as `2h`, or remove the line")
-            elif c.kind == "warn" and c.percent == 0:
+            elif c.kind == "warn" and c.percent is not None and c.percent == 0:
                 yield ctx.diag(codes.ZERO_DURATION, f"`warn at 0%` makes every open cycle of `{r.name.value}` "
                                "at_risk from its start", c, hint="warn part of the way, such as `warn at 75%`, "
                                                                  "or remove the line")

@@ -609,13 +609,14 @@ UNREACHABLE_LINE = define("SLA320", "unreachable-line", "warning", """
     """)
 
 ZERO_DURATION = define("SLA321", "zero-duration", "warning", """
-    A target, gap or warning share is zero (`within 0m`, `gap at least 0m`, `warn at 0%`).
+    A target, gap or warning share is zero (`within 0m`, `gap at least 0m`, `warn at 0%`), or
+    a warning comes as early as the start (`warn 30m before` with `within 15m`).
 
     ## Why
     A zero target is due at its start, so every cycle not stopped by the very start event
-    is breached; a zero gap allows everything; a warning at 0% makes every open cycle
-    `at_risk` from its start, so the status no longer tells anything. All are usually
-    placeholders.
+    is breached; a zero gap allows everything; a warning at 0% (or with at least the whole
+    target left) makes every open cycle `at_risk` from its start, so the status no longer
+    tells anything. All are usually placeholders or slips.
 
     ## Avoid
     ```sla

@@ -704,6 +704,22 @@ class _RuleDiff:
         wa, wb = self.a.of("warn"), self.b.of("warn")
         pa = wa[0].percent if wa else None
         pb = wb[0].percent if wb else None
+        if (wa and wa[0].before is not None) or (wb and wb[0].before is not None):
+            ta, tb = (wa[0].text() if wa else None), (wb[0].text() if wb else None)
+            sa = wa[0].before.seconds(DAY_SECONDS) if wa and wa[0].before is not None else None
+            sb = wb[0].before.seconds(DAY_SECONDS) if wb and wb[0].before is not None else None
+            if ta == tb or (sa is not None and sa == sb):
+                return
+            if ta is None:
+                self.add(f"now warns: `{tb}`", None, tb)
+            elif tb is None:
+                self.add(f"no longer warns (was `{ta}`)", ta, None)
+            elif sa is not None and sb is not None:
+                direction = "earlier" if sb > sa else "later"
+                self.add(f"warns `{tb}`, was `{ta}` ({direction})", ta, tb, direction)
+            else:
+                self.add(f"warns `{tb}`, was `{ta}`", ta, tb)
+            return
         if pa == pb:
             return
         if pa is None:
