@@ -433,6 +433,11 @@ class Plan:
     info: Any = field(default=None, init=False, compare=False, repr=False)
 
 
+def _whole(n: float) -> int | float:
+    """A count as a count: ``180.0`` -> ``180`` (a quota's threshold is written as the goal)."""
+    return int(n) if isinstance(n, float) and n.is_integer() else n
+
+
 def _warn_words(warn: m.Warn) -> str:
     """``warning at 75%``, ``warning 30m before the deadline``: for reasons."""
     if warn.before is not None:
@@ -571,7 +576,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         quotas.append(QuotaPlan(
             name=q.name.value, owner=q.owner.value if q.owner else None,
             counts=counts, bound=q.goal.bound,
-            amount=evaluate_expr(q.goal.amount, constants), period=q.goal.period, index=index[id(q)],
+            amount=_whole(evaluate_expr(q.goal.amount, constants)), period=q.goal.period, index=index[id(q)],
             types=_types_of(counts), match=matcher(counts),
             segment=seg_preds.get(q.count.segment.value, lambda f, s, n: False) if q.count.segment else None,
             segment_name=q.count.segment.value if q.count.segment else None))
