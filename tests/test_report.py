@@ -182,6 +182,9 @@ def test_report_numbers_match_checks_verdicts(checked, by, period):
     per_lead = [v for v in checked["verdicts"] if v["lead"] is not None]
     statuses = Counter(v["status"] for v in per_lead)
     assert {s: rep["total"][s] for s in statuses} == dict(statuses)
+    # nothing left out silently: check's diagnostics, and no verdict without a period
+    assert rep["diagnostics"] == checked["diagnostics"] and rep["diagnostics"]
+    assert rep["undated"] == 0
     # targets and quotas are check's aggregate verdicts, unchanged
     aggregates = [v for v in checked["verdicts"] if v["lead"] is None]
     assert rep["targets"] + rep["quotas"] == [v for v in aggregates if v["clause"] == "ratio"] + \
@@ -210,6 +213,24 @@ def test_recognition_points_match_checks_verdicts(checked):
     assert any(s["perfect_weeks"] for s in board.values()), "the example should show at least one badge"
     points = [s["points"] for s in rep["recognition"]]
     assert points == sorted(points, reverse=True)
+
+
+def test_an_empty_owner_is_nobody_on_the_board_as_in_the_assignee_table():
+    import slacode
+    from slacode.report.scoring import standings
+    from slacode.report.tables import UNASSIGNED, compliance
+
+    agreement = slacode.loads("""
+agreement "e" { version "1"; timezone "UTC"; teams sales }
+deadline first_touch { owner sales; start on assigned; stop on call; within 1h }
+""")
+    events = [{"lead": "a", "at": "2026-11-02T09:00:00Z", "type": "assigned", "owner": ""},
+              {"lead": "a", "at": "2026-11-02T09:10:00Z", "type": "call"},
+              {"lead": "b", "at": "2026-11-02T09:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "b", "at": "2026-11-02T09:10:00Z", "type": "call"}]
+    result = agreement.evaluate(events, as_of="2026-11-20T00:00:00Z")
+    assert [s.assignee for s in standings(result)] == ["ana"]
+    assert set(compliance(result, by="assignee").groups) == {"ana", UNASSIGNED}
 
 
 def test_report_table_and_csv_agree_with_json():

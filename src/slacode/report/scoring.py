@@ -10,7 +10,8 @@ The scoring, in full (it is printed on the HTML report too):
   :data:`PERFECT_WEEK_BONUS` extra points.
 
 Breaches cost no points: the board rewards kept promises; the compliance tables show the
-misses. Verdicts without an assignee (a lead nobody was given yet) score for nobody.
+misses. Verdicts without an assignee (a lead nobody was given yet, or given to an empty
+`owner`) score for nobody.
 """
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ def standings(result, rules=None) -> list[Standing]:
         if wanted is not None and v.rule not in wanted:
             continue
         rep = as_text(v.assignee)
+        if not rep:                                 # `"owner": ""`: nobody, as in `--by assignee`
+            continue
         s = board.get(rep)
         if s is None:
             s = board[rep] = Standing(rep)

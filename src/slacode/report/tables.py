@@ -186,6 +186,8 @@ class Compliance:
             "total": self.total.to_dict(),
             "targets": [v.to_dict() for v in self.targets],
             "quotas": [v.to_dict() for v in self.quotas],
+            "undated": self.undated,
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
 
 
