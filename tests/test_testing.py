@@ -92,6 +92,10 @@ def test_cli_exit_codes_and_formats(tmp_path):
     assert f"    {bad}:{line}:3: expect first_touch met\n" in proc.stdout
     doc = json.loads(run("test", str(tmp_path), "--format", "json").stdout)
     assert [t["passed"] for t in doc] == [False, True]
+    # which lead each expectation is about, and the timeline of a failing one, as the text shows
+    assert {e["lead"] for t in doc for e in t["expectations"]} == {"lead", "A"}
+    assert list(doc[0]["timelines"]) == ["lead"] and any("assigned" in x for x in doc[0]["timelines"]["lead"])
+    assert doc[1]["timelines"] == {}
     junit = ET.fromstring(run("test", str(tmp_path), "--format", "junit").stdout)
     assert junit.get("tests") == "2" and junit.get("failures") == "1"
     broken = tmp_path / "broken.sla"

@@ -249,8 +249,10 @@ def render_json(results: list[TestResult]) -> str:
 
     doc = [{"name": r.name, "file": r.file, "line": r.line, "passed": r.passed, "error": r.error,
             "warnings": r.notes,
-            "expectations": [{"line": o.line, "column": o.column, "expect": o.text, "passed": o.passed,
-                              "expected": o.expected, "actual": o.actual} for o in r.outcomes]} for r in results]
+            "expectations": [{"line": o.line, "column": o.column, "expect": o.text, "lead": o.lead,
+                              "passed": o.passed, "expected": o.expected, "actual": o.actual}
+                             for o in r.outcomes],
+            "timelines": {lead: list(tl) for lead, tl in r.timelines.items()}} for r in results]
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
