@@ -76,7 +76,12 @@ def test_the_page_tells_the_same_numbers_as_check(page, example):
     per_lead = [v for v in verdicts if v["lead"] is not None]
     met = sum(v["status"] == "met" for v in per_lead)
     breached = sum(v["status"] == "breached" for v in per_lead)
-    assert f"{met / (met + breached):.1%}" in page              # the compliance card
+    assert f"every clause: {met / (met + breached):.1%}" in page    # the compliance card, all clauses
+    main = [v for v in per_lead if v["clause"] in ("within", "at_least_within")]
+    kept = sum(v["status"] == "met" for v in main)
+    judged = sum(v["status"] in ("met", "breached") for v in main)
+    assert f'<div class="k-value">{kept / judged:.1%}</div>' in page          # and its deadlines
+    assert f"{kept:,} of {judged:,} judged deadlines" in page
     assert f">{met:,}<" in page and f">{breached:,}<" in page    # promises kept, breaches
     # every breach reason bar adds up to the breaches
     bars = re.findall(r'<text class="val" x="[^"]+" y="[^"]+">(\d+)</text></g>', page)

@@ -119,9 +119,14 @@ def _kpis(per_rule: Compliance, dues, comp: Compliance) -> str:
     late = sum(d.next == "overdue" for d in dues)
     ended_t = _latest([v for v in comp.targets if v.due_at <= comp.as_of])
     latest_q = _latest(comp.quotas)
+    deadlines = Cell()                      # the main clause of each rule: its deadline
+    for group in per_rule.groups:
+        if group.endswith((".within", ".at_least_within")):
+            deadlines.merge(per_rule.group_total(group))
     cards = [
-        ("Compliance", _pct(total.rate), f"{total.met:,} of {total.judged:,} judged verdicts met",
-         _rate_colour(total.rate)),
+        ("Deadlines met", _pct(deadlines.rate),
+         f"{deadlines.met:,} of {deadlines.judged:,} judged deadlines (within, at least … within); "
+         f"every clause: {_pct(total.rate)}", _rate_colour(deadlines.rate)),
         ("Promises kept", f"{total.met:,}", "met verdicts", GREEN),
         ("Breaches", f"{total.breached:,}", "breached lead verdicts", RED if total.breached else GREEN),
         ("Open clocks", f"{len(dues):,}", f"{late} late · {at_risk} at risk · {paused} paused",
