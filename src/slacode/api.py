@@ -12,7 +12,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def analyse(text: str, file: str | None = None):
-    """Parse, build and check ``text``: ``(Agreement or None, sorted diagnostics)``."""
+    """Parse, build and check ``text``: ``(Agreement or None, sorted diagnostics)``, with
+    the suppression comments of the text applied (:mod:`slacode.suppress`)."""
     from slacode.build import build
     from slacode.checks import check
     from slacode.parse import parse, parse_partial
@@ -32,7 +33,9 @@ def analyse(text: str, file: str | None = None):
         if agreement is not None and not has_errors(more):
             checked = check(agreement)
             diags = diags + (_independent(checked, agreement, skipping + more, text) if broken else checked)
-    return (None if broken else agreement), sort_diagnostics(diags)
+    from slacode.suppress import apply_comments
+
+    return (None if broken else agreement), sort_diagnostics(apply_comments(text, diags, file))
 
 
 #: Checks whose finding may only mean that a declaration or line they refer to did not parse.
@@ -127,9 +130,17 @@ def source_text(text) -> str:
     return line_ends(text[1:] if text.startswith("\ufeff") else text)
 
 
-def lint(text: str, file: str | None = None) -> list[Diagnostic]:
-    """Every diagnostic of an agreement's text (errors, warnings, information)."""
-    return analyse(text, file)[1]
+def lint(text: str, file: str | None = None, *, select=None, ignore=()) -> list[Diagnostic]:
+    """Every diagnostic of an agreement's text (errors, warnings, information) that its
+    suppression comments leave. ``select``/``ignore``: codes, names or prefixes (``SLA4``)
+    of the warnings and information to report, as ``slacode lint --select/--ignore`` (a
+    ``ValueError`` for one that matches no code); errors are always reported."""
+    diags = analyse(text, file)[1]
+    if select is None and not ignore:
+        return diags
+    from slacode.suppress import Selection
+
+    return Selection.of(select, ignore).filter(diags)
 
 
 def loads(text: str, file: str | None = None) -> Agreement:

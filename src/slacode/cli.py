@@ -176,12 +176,24 @@ def _lint_formats() -> dict:
 @click.option("--format", "fmt", type=click.Choice(list(_lint_formats())), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
-def lint(paths, fmt, strict, exit_zero):
+@click.option("--select", multiple=True, metavar="CODE",
+              help="Report only these warnings and information: codes, names or prefixes such as SLA4 "
+                   "(repeatable or comma-separated; replaces [tool.slacode.lint] select). Errors are "
+                   "always reported.")
+@click.option("--ignore", multiple=True, metavar="CODE",
+              help="Do not report these warnings and information: codes, names or prefixes (repeatable or "
+                   "comma-separated; added to [tool.slacode.lint] ignore).")
+@click.option("--statistics", is_flag=True, help="Print how many diagnostics of each code were found, "
+                                                 "instead of the diagnostics (text or json).")
+def lint(paths, fmt, strict, exit_zero, select, ignore, statistics):
     """Check agreements (files or folders of .sla files; `-` reads standard input)."""
     from slacode.api import analyse
     from slacode.diagnostics import sort_diagnostics
     from slacode.reporters import diagnostics_json, diagnostics_text, summary_line
 
+    if statistics and fmt not in ("text", "json"):
+        _fail(f"--statistics prints text or json, not {fmt}")
+    selection = _lint_selection(select, ignore)
     files, missing, stdin = files_to_read(paths)
     diags, sources = [], {}
     for path in files:
@@ -198,8 +210,10 @@ def lint(paths, fmt, strict, exit_zero):
             sources["<stdin>"] = text
             file_diags += _besides(file_diags, analyse(text, "<stdin>")[1])
         diags.extend(file_diags)
-    diags = sort_diagnostics(diags)
-    if fmt == "json":
+    diags = sort_diagnostics(selection.filter(diags))
+    if statistics:
+        click.echo(_lint_statistics(diags, fmt), nl=False)
+    elif fmt == "json":
         click.echo(diagnostics_json(diags))
     elif fmt != "text":
         click.echo(_lint_formats()[fmt](diags, sources), nl=False)
@@ -213,6 +227,43 @@ def lint(paths, fmt, strict, exit_zero):
             click.echo(f"slacode: {p}: no such file or folder", err=True)
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_OK
+
+
+def _lint_selection(select: tuple, ignore: tuple):
+    """``lint``'s :class:`~slacode.suppress.Selection`: ``--select`` (else the nearest
+    pyproject.toml's ``[tool.slacode.lint] select``) and both ignores; exit 2 on a bad one."""
+    from slacode.suppress import Selection, project_settings
+
+    try:
+        where, settings = project_settings()
+    except ValueError as e:
+        _fail(str(e))
+    try:
+        config = Selection.of(settings.get("select"), settings.get("ignore", ()))
+    except ValueError as e:
+        _fail(f"{where}: [tool.slacode.lint]: {e}")
+    try:
+        given = Selection.of(select or None, ignore)
+    except ValueError as e:
+        _fail(str(e))
+    return Selection(given.select if select else config.select, config.ignore + given.ignore)
+
+
+def _lint_statistics(diags: list, fmt: str) -> str:
+    """``lint --statistics``: how many diagnostics of each code, most frequent first."""
+    from collections import Counter
+
+    from slacode.codes import CODES
+
+    counts = Counter(d.code for d in diags)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if fmt == "json":
+        import json
+
+        return json.dumps([{"code": c, "name": CODES[c].name, "severity": CODES[c].severity, "count": n}
+                           for c, n in rows], indent=2) + "\n"
+    width = max((len(str(n)) for _, n in rows), default=1)
+    return "".join(f"{n:>{width}}  {c}  {CODES[c].severity:<7}  {CODES[c].name}\n" for c, n in rows)
 
 
 @cli.command()

@@ -202,3 +202,67 @@ DURATION_PARTS = define("SLA110", "duration-parts", "warning", """
     within 8h
     ```
     """)
+
+INVALID_SUPPRESSION = define("SLA111", "invalid-suppression", "warning", """
+    A suppression comment cannot do what it says: it names a code or name that does not
+    exist, names an error (errors cannot be suppressed), or is not written as slacode reads
+    it.
+
+    ## Why
+    `# slacode: ignore[CODE, …]` at the end of a line (or on its own line, for the next
+    statement), `# slacode: ignore-file[CODE, …]` for the whole file and ruff's
+    `# noqa: CODE, …` hide the warnings and information they name. A misspelt code hides
+    nothing, and silently so: the warning it was meant for still fails `lint --strict`,
+    or a later, real warning of the code it does name goes unseen. Errors are never
+    suppressed, because an agreement with errors cannot be evaluated: fix them instead.
+
+    ## Avoid
+    ```sla
+    agreement "fx" { timezone "UTC"; teams sales }
+    segment hot = score >= 80  # slacode: ignore[unused-segmnet]
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "fx" { timezone "UTC"; teams sales }
+    segment hot = score >= 80  # slacode: ignore[unused-segment]
+    ```
+    """)
+
+UNUSED_SUPPRESSION = define("SLA112", "unused-suppression", "warning", """
+    A suppression comment suppresses nothing: no diagnostic of the code it names starts on
+    its line (or in the file, for `ignore-file`).
+
+    ## Why
+    A suppression outlives the warning it was written for: once the segment is used or
+    the calendar removed, the comment stays and would hide the next, unrelated warning of
+    that code on the line. Removing stale suppressions keeps each one meaningful, as
+    ruff's `RUF100` does for `# noqa`. Unused suppressions are not reported in a file with
+    errors, whose checks may not all have run. A comment that names this code as well
+    (`# slacode: ignore[SLA217, unused-suppression]`) is not reported when it suppresses
+    nothing; `# slacode: ignore-file[unused-suppression]` stops the report for the file.
+
+    ## Avoid
+    ```sla
+    agreement "fx" { timezone "UTC"; teams sales }
+    segment hot = score >= 80
+    deadline first_touch {  # slacode: ignore[unused-segment]
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h for hot
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "fx" { timezone "UTC"; teams sales }
+    segment hot = score >= 80
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h for hot
+    }
+    ```
+    """)
