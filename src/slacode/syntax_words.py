@@ -102,6 +102,9 @@ def describe_token(tok) -> str:
     return f"`{text}`"
 
 
+#: Words (singular) that a duration's unit may have been meant as.
+_UNIT_WORDS = frozenset({"m", "h", "d", "min", "minute", "hr", "hour", "day", "w", "wk", "week", "sec", "second"})
+
 _DURATION_FORMS = ("compact durations are whole numbers each followed by `m`, `h` or `d`, with nothing "
                    "between (`30m`, `4h`, `1h30m`, `2d`); spelled ones use `minutes`, `hours`, `days` "
                    "(`1 hour 30 minutes`)")
@@ -197,8 +200,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
             not text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos].strip():
         return (f"a line continues only after `{value}`, not before it: move the `{value}` to the end "
                 "of the line above")
-    if "a unit" in expected and tok.type not in ("$END", "_NL"):
-        return _unit_hint(tok, text)
+    if "a unit" in expected and tok.type not in ("$END", "_NL") and \
+            ("PERCENT" not in accepts or value.lower().rstrip("s") in _UNIT_WORDS):
+        return _unit_hint(tok, text)        # (after `warn at 80`, `percent` is a `%` spelled out)
     if "a timestamp" in expected and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and tok.end_pos is not None:
         after = re.match(r"[ \t]+(\d{2}:\d{2}(:\d{2}(\.\d+)?)?)(\S*)", text[tok.end_pos:])
         if after:                               # `2026-11-02 10:00:00Z`: a space for the `T`
@@ -242,9 +246,10 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return "write the parts of a duration one after the other, without `and`: `1 hour 30 minutes` or `1h30m`"
     if tok.type == "_NL" and "LBRACE" in accepts:
         return "open the block on the same line: put `{` at the end of this line"
-    if accepts == {"PERCENT"} and re.fullmatch(r"[eE][+-]?\d*", value) and not line_before.endswith((" ", "\t")):
+    share = "PERCENT" in accepts and accepts <= {"PERCENT", "UNIT_WORD"}     # `warn at 80`: `%` or a unit
+    if share and re.fullmatch(r"[eE][+-]?\d*", value) and not line_before.endswith((" ", "\t")):
         return "a percentage is a plain number: `75%`, `12.5%`"
-    if accepts == {"PERCENT"}:
+    if share:
         number = re.search(r"(\d+(?:\.\d+)?)\s*\Z", line_before)
         if number and float(number.group(1)) < 1:       # `warn at 0.8`: a fraction, not 0.8%
             return f"write the share as a percentage: `{float(number.group(1)) * 100:g}%`"
