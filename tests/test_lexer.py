@@ -13,6 +13,8 @@ Three comparisons, each against Lark's lexers on the same grammar:
 """
 from __future__ import annotations
 
+import bisect
+
 from pathlib import Path
 
 import pytest
@@ -131,11 +133,20 @@ class _ParserState:
         self.position = position
 
 
+_NEWLINES: dict = {}        # id(text) -> (text, offsets of its line breaks)
+
+
 def _counter_at(text, pos):
+    """A line counter at ``pos`` (the line found by bisection: the corpus is large)."""
+    got = _NEWLINES.get(id(text))
+    if got is None or got[0] is not text:
+        got = _NEWLINES[id(text)] = (text, [i for i, ch in enumerate(text) if ch == "\n"])
+    breaks = got[1]
+    before = bisect.bisect_left(breaks, pos)            # line breaks before pos
     counter = LineCounter("\n")
     counter.char_pos = pos
-    counter.line = text.count("\n", 0, pos) + 1
-    counter.line_start_pos = text.rfind("\n", 0, pos) + 1
+    counter.line = before + 1
+    counter.line_start_pos = breaks[before - 1] + 1 if before else 0
     counter.column = pos - counter.line_start_pos + 1
     return counter
 

@@ -334,7 +334,7 @@ def test_every_clause_key_the_language_has_matches_the_schemas_clause_patterns(n
     def patterns(node):
         if isinstance(node, dict):
             for key, value in node.items():
-                if key == "pattern" and "at_least_within" in value:
+                if key == "pattern" and "at_least_within" in value and "gap" in value:   # every clause key
                     yield value
                 else:
                     yield from patterns(value)

@@ -266,6 +266,11 @@ class _Builder:
         n, calendar = children
         return m.AtMostPerDay.model_construct(n=self.num(n), calendar=calendar, span=self._span(meta))
 
+    def at_least_per_day(self, meta, children):
+        n, duration, calendar = children
+        return m.AtLeastPerDay.model_construct(n=self.num(n), duration=duration, calendar=calendar,
+                                               span=self._span(meta))
+
     def at_most_per_cycle(self, meta, children):
         return m.AtMostPerCycle.model_construct(n=self.num(children[0]), span=self._span(meta))
 

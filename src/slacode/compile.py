@@ -509,7 +509,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         clauses: list[Clause] = []
         seen: dict[str, int] = {}
         for c in rule.clauses:
-            if c.kind in ("within", "at_least_within", "require", "at_least_before", "at_most_per_day",
+            if c.kind in ("within", "at_least_within", "require", "at_least_before", "at_least_per_day", "at_most_per_day",
                           "at_most_per_cycle", "gap", "first", "only_during", "only_between"):
                 if c.kind in ("within", "at_least_within", "require") and c.kind in seen:
                     continue            # one verdict: target lines choose one; `require` lines add up
@@ -602,6 +602,9 @@ def _clause(c, key, clock_of, segments, wall) -> Clause:
         return Clause(key, c.kind, n=int(c.n), triggers=compile_triggers(c.triggers, segments))
     if c.kind == "at_most_per_day":
         return Clause(key, c.kind, n=int(c.n), clock=clock_of(c.calendar) if c.calendar else wall)
+    if c.kind == "at_least_per_day":
+        clock = clock_of(c.calendar) if c.calendar else wall
+        return Clause(key, c.kind, n=int(c.n), duration_us=_duration_us(c.duration, clock), clock=clock)
     if c.kind == "at_most_per_cycle":
         return Clause(key, c.kind, n=int(c.n))
     if c.kind == "gap":

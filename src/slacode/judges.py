@@ -65,6 +65,8 @@ def _judges(rp: RulePlan) -> tuple:
             out.append(_at_least_before_judge(c))
         elif c.kind == "first":
             out.append(_first_judge(c))
+        elif c.kind == "at_least_per_day":
+            out.append(_at_least_per_day_judge(c))
         else:
             out.append(_never_judge(c))
     return tuple(out)
@@ -216,6 +218,71 @@ def _at_least_within_judge(rp: RulePlan):
                        None, zone, closed is None and nth is None and status == "breached",
                        None if nth is None else clock.working_us(started, nth, pauses) / 1e6)
     return at_least_within
+
+
+def _at_least_per_day_judge(c):
+    """``at least N per day within D [on CAL]``: from the start, every working day of the
+    first ``D`` of working time (minus pauses) holds N attempts. Day k is the slice from the
+    end of day k-1 (the start, for day 1) through the instant a clock started with the cycle
+    would reach k working days (at most ``D``), its end included, as a deadline's is.
+    ``due_at`` is the end of the day that decided (the day running, the day that fell short,
+    the last day), ``target_seconds`` the working time from the start to it."""
+    key, n, clock, window = c.key, c.n, c.clock, c.duration_us
+    day = int(clock.day_length.total_seconds()) * 1_000_000
+    days = max(1, -(-window // day))
+    own_zone = clock.tz if clock.name else None
+    every = f"{n} attempt{'s' if n != 1 else ''} every {'working ' if clock.name else ''}day"
+
+    def at_least_per_day(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        if own_zone is not None:                         # its own calendar's offsets
+            zone = own_zone
+        atts = cyc.attempts
+        closed = cyc.closed_at
+        i, count = 0, len(atts)
+        evidence: list = []
+        completed = end = None
+        status = "met"
+        for k in range(1, days + 1):
+            target = min(k * day, window)                   # working time from the start to day k's end
+            end = clock.add_us(started, target, pauses)
+            first = i
+            while i < count and atts[i][0] <= end:
+                i += 1
+            if i - first >= n:
+                evidence.extend(a[1] for a in atts[first:first + n])
+                completed = atts[first + n - 1][0]
+                continue
+            made = i - first
+            if closed is not None and closed <= end:         # closed before this day fell short
+                if cyc.close_kind == "stop":                 # evidence: the days kept, and the stop
+                    evidence.append(cyc.close_ref)
+                    reason = (f"Stopped at {_when(closed, zone)} with {every} kept until then "
+                              f"(day {k} of {days} had {made}).")
+                else:
+                    status, evidence = "cancelled", [cyc.close_ref]
+                    reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
+                              f"{_when(closed, zone)}, with {every} kept until then.")
+                completed = None
+            elif end < as_of:
+                status = "breached"
+                evidence = [a[1] for a in atts[first:i]] or [cyc.start_ref]
+                completed = None
+                reason = (f"Day {k} of {days}, to {_when(end, zone)}, had {made} of {n} "
+                          f"attempt{'s' if n != 1 else ''}.")
+            else:
+                status = "paused" if cyc.paused else "pending"
+                evidence, completed = [], None
+                reason = (f"Day {k} of {days}: {made} of {n} attempt{'s' if n != 1 else ''} so far, "
+                          f"due {_when(end, zone)}" + (" (paused)." if cyc.paused else "."))
+            break
+        else:
+            reason = f"{every} for {days} day{'s' if days != 1 else ''}, the last by {_when(completed, zone)}."
+        elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
+        return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, end, completed,
+                       None, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None,
+                       zone, closed is None and status == "breached")
+    return at_least_per_day
 
 
 def _at_least_before_judge(c):

@@ -410,6 +410,13 @@ class AtMostPerDay(Node):
     calendar: Name | None = None
 
 
+class AtLeastPerDay(Node):
+    kind: Literal["at_least_per_day"] = "at_least_per_day"
+    n: int | float
+    duration: Duration
+    calendar: Name | None = None
+
+
 class AtMostPerCycle(Node):
     kind: Literal["at_most_per_cycle"] = "at_most_per_cycle"
     n: int | float
@@ -437,12 +444,12 @@ class OnlyBetween(Node):
 
 Clause = Annotated[Union[Owner, StartOn, StartWhen, StopOn, CancelOn, RestartOn, PauseWhile,
                          Within, Warn, Require, Count, AtLeastWithin, AtLeastBefore, AtMostPerDay,
-                         AtMostPerCycle, Gap, First, OnlyDuring, OnlyBetween],
+                         AtLeastPerDay, AtMostPerCycle, Gap, First, OnlyDuring, OnlyBetween],
                    Field(discriminator="kind")]
 
 #: clause kinds that only make sense in an `attempts` rule
 ATTEMPTS_ONLY = frozenset({"count", "at_least_within", "at_least_before", "at_most_per_day",
-                           "at_most_per_cycle", "gap", "first", "only_during", "only_between"})
+                           "at_least_per_day", "at_most_per_cycle", "gap", "first", "only_during", "only_between"})
 
 
 # ---------------------------------------------------------------------- expressions

@@ -179,7 +179,7 @@ def _read(directive: str, line: int, column: int, noqa: bool, file: str | None) 
     p = _Pragma(line, column, column + len(text), text, line, None)
     head = text.index(":") + 1 if not noqa else text.lower().index("noqa") + 4
     body = text[head:]
-    if noqa:                                # `# noqa` or `# noqa: CODE, …` (ruff's form)
+    if noqa:                                # the bare form, or with a colon and codes (ruff's form)
         if not body.strip():
             return p
         if not body.startswith(":"):

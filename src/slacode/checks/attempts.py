@@ -172,6 +172,10 @@ def feasible_attempts(ctx: Context) -> Iterator[Diagnostic]:
             diag = _per_cycle(ctx, r, line)
             if diag is not None:
                 yield diag
+        for floor in r.of("at_least_per_day"):
+            diag = _daily_floor(ctx, r, floor)
+            if diag is not None:
+                yield diag
         if r.of("pause_while"):
             continue
         for line in r.of("at_least_within"):
@@ -194,6 +198,37 @@ def _per_cycle(ctx: Context, r: m.Rule, line: m.AtLeastWithin) -> Diagnostic | N
                 "that line", line,
                 hint="ask for fewer attempts, or allow more per cycle")
     return None
+
+
+def _daily_floor(ctx: Context, r: m.Rule, floor: m.AtLeastPerDay) -> Diagnostic | None:
+    """`at least N per day within …` against `at most M per day` (M < N) or `at most M per
+    cycle` (fewer than N attempts for each day of the window)."""
+    if not whole_positive(floor.n):
+        return None
+    text = f"at least {floor.n:g} per day within {floor.duration.compact()}{_on(floor)}"
+    for cap in r.of("at_most_per_day"):
+        if whole(cap.n) and cap.n < floor.n:
+            return ctx.diag(codes.IMPOSSIBLE_ATTEMPTS,
+                            f"`{text}` cannot be kept with `at most {cap.n:g} per day{_on(cap)}` ({line_of(cap)}): "
+                            f"a day needs {floor.n:g} attempts and a date allows {cap.n:g}", floor,
+                            hint="ask for fewer attempts a day, or allow more")
+    window, day = _minutes_on(ctx, floor.duration, floor.calendar), _day_minutes(ctx, floor.calendar)
+    for cap in r.of("at_most_per_cycle"):
+        if whole(cap.n) and window and day:
+            need = int(floor.n) * -(-window // day)
+            if need > cap.n:
+                return ctx.diag(codes.IMPOSSIBLE_ATTEMPTS,
+                                f"`{text}` cannot be kept with `at most {cap.n:g} per cycle` ({line_of(cap)}): "
+                                f"its {-(-window // day)} days need {need} attempts", floor,
+                                hint="ask for fewer attempts or fewer days, or allow more per cycle")
+    return None
+
+
+def _day_minutes(ctx: Context, calendar: m.Name | None) -> int | None:
+    if calendar is None:
+        return 24 * 60
+    decl = ctx.calendars.get(calendar.value)
+    return None if decl is None else _cached(ctx, ("day", calendar.value), decl.day_minutes)
 
 
 def _per_day(ctx: Context, r: m.Rule, line: m.AtLeastWithin, target: int) -> Diagnostic | None:
@@ -239,7 +274,7 @@ def _gap(ctx: Context, r: m.Rule, line: m.AtLeastWithin, target: int) -> Diagnos
 
 
 #: The clauses of an `attempts` rule that give verdicts (LANGUAGE.md §7).
-VERDICT_CLAUSES = ("at_least_within", "at_least_before", "at_most_per_day", "at_most_per_cycle", "gap", "first", "only_during",
+VERDICT_CLAUSES = ("at_least_within", "at_least_before", "at_least_per_day", "at_most_per_day", "at_most_per_cycle", "gap", "first", "only_during",
                    "only_between")
 
 

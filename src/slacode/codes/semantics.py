@@ -673,10 +673,13 @@ START_IS_STOP = define("SLA322", "start-is-stop", "warning", """
 
 IMPOSSIBLE_ATTEMPTS = define("SLA323", "impossible-attempts", "warning", """
     An `at least N within T` promise cannot be kept without breaking another clause of the
-    same rule (`at most M per day`, `at most M per cycle`, `gap at least G`).
+    same rule (`at most M per day`, `at most M per cycle`, `gap at least G`), or an
+    `at least N per day within T` cannot be kept with `at most M per day` (M < N) or with
+    `at most M per cycle` (fewer than N for each day of T).
 
     ## Why
-    N attempts cannot be made when `at most M per cycle` allows fewer (M < N).
+    N attempts cannot be made when `at most M per cycle` allows fewer (M < N); N attempts
+    a day cannot be made when a date allows M < N.
     N attempts at no more than M per local date need ceil(N/M) dates, and N attempts at
     least G apart need (N - 1) × G of time. When the window the deadline allows cannot hold
     that, every lead that is not stopped early breaches one clause or the other. slacode

@@ -548,7 +548,7 @@ _TRIGGER_WORDS = {
     "count": ("now also counts", "no longer counts"),
 }
 
-_SINGLE_KINDS = ("at_least_before", "at_most_per_day", "at_most_per_cycle", "gap", "first", "only_during", "only_between")
+_SINGLE_KINDS = ("at_least_before", "at_least_per_day", "at_most_per_day", "at_most_per_cycle", "gap", "first", "only_during", "only_between")
 
 
 class _RuleDiff:
@@ -784,6 +784,21 @@ class _RuleDiff:
             if x.n != y.n:
                 direction = "tightened" if y.n < x.n else "loosened"
                 self.add(f"{key}: {direction} from at most {_num(x.n)} to at most {_num(y.n)} a day",
+                         before, after, direction)
+            return
+        if kind == "at_least_per_day":
+            ca, cb = (x.calendar.value if x.calendar else None), (y.calendar.value if y.calendar else None)
+            if ca != cb:
+                self.add(f"{key}: days counted on {ca or 'wall-clock time'} → {cb or 'wall-clock time'}",
+                         before, after)
+            if x.n != y.n:
+                direction = "tightened" if y.n > x.n else "loosened"
+                self.add(f"{key}: {direction} from at least {_num(x.n)} to at least {_num(y.n)} a day",
+                         before, after, direction)
+            sa, sb = x.duration.seconds(DAY_SECONDS), y.duration.seconds(DAY_SECONDS)
+            if sa != sb:
+                direction = "tightened" if sb > sa else "loosened"
+                self.add(f"{key}: {direction}: every day for {x.duration.compact()} → {y.duration.compact()}",
                          before, after, direction)
             return
         if kind == "at_most_per_cycle":

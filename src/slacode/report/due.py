@@ -1,8 +1,8 @@
 """Clocks about to warn or breach: what a reminder service or a CRM task queue needs.
 
 :func:`upcoming` evaluates the events as of an instant and lists the open timed clauses
-(``within`` and ``at_least_within`` verdicts that are ``pending``, ``at_risk`` or
-``paused``), soonest first. For each it gives the *next moment* worth a reminder: the
+(``within``, ``at_least_within`` and ``at_least_per_day`` verdicts that are ``pending``,
+``at_risk`` or ``paused``), soonest first. For each it gives the *next moment* worth a reminder: the
 ``warn_at`` instant while it is still ahead, else the deadline ``due_at``. A paused clock
 is listed with its conditional deadline (the one it would have if the pause ended at
 ``as_of``) and ``paused`` set: it only becomes urgent once the pause ends.
@@ -21,7 +21,7 @@ from slacode.evaluate import public_as_of
 from slacode.verdict import as_text, from_us
 
 OPEN = frozenset({"pending", "at_risk", "paused"})
-TIMED = frozenset({"within", "at_least_within"})
+TIMED = frozenset({"within", "at_least_within", "at_least_per_day"})
 
 _UNIT_SECONDS = {"d": 86_400, "day": 86_400, "days": 86_400, "h": 3600, "hour": 3600, "hours": 3600,
                  "m": 60, "min": 60, "minute": 60, "minutes": 60, "s": 1, "second": 1, "seconds": 1}
@@ -104,7 +104,7 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
     horizon = None if within is None else as_of + int(within.total_seconds() * 1_000_000)
     items = []
     for v in verdicts:
-        if v.lead is None or v.clause not in TIMED or v.due_at is None:
+        if v.lead is None or v.clause.rstrip("0123456789").rstrip("_") not in TIMED or v.due_at is None:
             continue
         if v.status not in OPEN:
             if overdue and v.overdue:

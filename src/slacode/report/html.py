@@ -39,6 +39,7 @@ BREACH_REASONS = {
     "at_least_before": "gave up before enough attempts",
     "at_most_per_day": "too many attempts in one day",
     "at_most_per_cycle": "too many attempts in one cycle",
+    "at_least_per_day": "a day without enough attempts",
     "gap": "attempts too close together",
     "first": "first attempt not as required",
     "only_during": "attempt outside working hours",
