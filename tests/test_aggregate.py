@@ -542,3 +542,116 @@ def test_a_quota_for_a_segment_is_linted_formatted_and_diffed():
     changes = semantic_diff(slacode.loads(QUOTA_FOR.replace(" for icp", "")), slacode.loads(QUOTA_FOR))
     (change,) = [c for c in changes if c.subject == "icp_mqls"]
     assert (change.message, change.direction) == ("now counts only leads in `icp`", "tightened")
+
+
+# ------------------------------------------------------------------ `by assignee` (extension)
+
+PER_REP = """
+agreement "per-rep" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+deadline first_touch { owner sales; start on assigned; stop on contact_attempt; restart on assigned; within 1h }
+target ft_rep { owner sales; rule first_touch; by assignee; at least 50% met per week }
+quota dials { owner sales; count contact_attempt; by assignee; at least 2 per day }
+quota handoffs { owner sales; count assigned; by assignee; at most 1 per week }
+"""
+
+
+def _ev(lead, at, type_, eid, **props):
+    return {"lead": lead, "at": f"2026-11-02T{at}:00-03:00", "type": type_, "id": eid, **props}
+
+
+PER_REP_EVENTS = [
+    _ev("L1", "09:00", "assigned", "l1a", owner="ana"), _ev("L1", "09:30", "contact_attempt", "l1b"),
+    _ev("L1", "11:00", "contact_attempt", "l1c"),
+    _ev("L2", "09:00", "assigned", "l2a", owner="bruno"), _ev("L2", "10:30", "contact_attempt", "l2b"),
+    _ev("L3", "10:00", "assigned", "l3a", owner="ana"), _ev("L3", "10:20", "assigned", "l3b", owner="bruno"),
+    _ev("L3", "10:40", "contact_attempt", "l3c"),
+    _ev("L4", "12:00", "contact_attempt", "l4a"),
+]
+
+
+def test_by_assignee_goals_are_judged_per_rep_as_worked_out_by_hand():
+    """Worked by hand (as of Mon 2026-11-09 12:00 -03:00, weeks 2026-W45 and W46):
+    first_touch: L1 met (ana), L2 breached (bruno), L3 cycle 1 cancelled by the reassignment
+    (ana, the rep just before the close), L3 cycle 2 met (bruno). ft_rep W45: ana 1 of 1
+    judged (the cancelled cycle is not judged), bruno 1 of 2 = 50%: both met. dials: on
+    11-02 ana 2 (l1b, l1c), bruno 2 (l2b, and l3c: L3 was bruno's then), nobody 1 (l4a: L4
+    was never assigned) — shown only on the days it has events; then 0 a day. handoffs:
+    each rep got two leads in W45 (an `assigned` event counts for its own owner)."""
+    agreement = slacode.loads(PER_REP)
+    result = agreement.evaluate(PER_REP_EVENTS, as_of="2026-11-09T12:00:00-03:00")
+    got = [(v.rule, v.period, v.assignee, v.status, v.value) for v in result.verdicts if v.lead is None]
+    days = [f"2026-11-0{d}" for d in range(3, 9)]
+    assert got == (
+        [("ft_rep", "2026-W45", "ana", "met", 1.0), ("ft_rep", "2026-W45", "bruno", "met", 0.5),
+         ("ft_rep", "2026-W46", "ana", "pending", None), ("ft_rep", "2026-W46", "bruno", "pending", None)]
+        + [("dials", "2026-11-02", "ana", "met", 2), ("dials", "2026-11-02", "bruno", "met", 2),
+           ("dials", "2026-11-02", None, "breached", 1)]
+        + [("dials", d, rep, "breached", 0) for d in days for rep in ("ana", "bruno")]
+        + [("dials", "2026-11-09", "ana", "pending", 0), ("dials", "2026-11-09", "bruno", "pending", 0)]
+        + [("handoffs", "2026-W45", "ana", "breached", 2), ("handoffs", "2026-W45", "bruno", "breached", 2),
+           ("handoffs", "2026-W46", "ana", "pending", 0), ("handoffs", "2026-W46", "bruno", "pending", 0)])
+    nobody = next(v for v in result.verdicts if v.rule == "dials" and v.assignee is None)
+    assert nobody.reason == "(unassigned): 1 of at least 2 in 2026-11-02."
+    assert result.to_dict()["verdicts"][4]["assignee"] == "ana"       # the rep is the verdict's `assignee`
+
+
+def test_by_assignee_is_linted_formatted_tested_and_diffed():
+    from slacode.diff import semantic_diff
+
+    text = PER_REP + """
+test "reps" {
+  as of 2026-11-03T12:00:00-03:00
+  lead "L1"
+  at 2026-11-02T09:00:00-03:00 assigned with owner = "ana"
+  at 2026-11-02T09:30:00-03:00 contact_attempt
+  expect dials period "2026-11-02" assignee "ana" breached
+  expect dials period "2026-11-02" breached
+}
+"""
+    assert not [d for d in slacode.lint(text) if d.severity != "info"]
+    assert "  by assignee\n" in slacode.format(text)
+    assert 'expect dials period "2026-11-02" assignee "ana" breached' in slacode.format(text)
+    twice = slacode.lint(text.replace("by assignee;", "by assignee; by assignee;", 1))
+    assert [d.code for d in twice if d.severity == "error"] == ["SLA205"]
+    from slacode.testing import run_tests
+
+    (result,) = run_tests(slacode.loads(text))
+    assert [o.passed for o in result.outcomes] == [True, True]
+    text2 = text.replace("at 2026-11-02T09:30:00-03:00 contact_attempt\n",
+                         "at 2026-11-02T09:30:00-03:00 contact_attempt\n  lead \"L2\"\n"
+                         "  at 2026-11-02T09:00:00-03:00 assigned with owner = \"bruno\"\n"
+                         "  at 2026-11-02T09:10:00-03:00 contact_attempt\n")
+    (result,) = run_tests(slacode.loads(text2))
+    assert not result.outcomes[1].passed and 'name one with `assignee "NAME"`' in result.outcomes[1].actual
+    changes = [c.message for c in semantic_diff(slacode.loads(PER_REP), slacode.loads(
+        PER_REP.replace("count contact_attempt; by assignee;", "count contact_attempt;")))]
+    assert changes == ["no longer one goal per rep: one for the whole team"]
+
+
+def test_by_assignee_goals_are_the_same_in_several_processes():
+    import random
+
+    from slacode.parallel import MIN_PARALLEL_RECORDS, can_fork
+
+    if not can_fork():
+        pytest.skip("no fork")
+    agreement = slacode.loads(PER_REP)
+    rng = random.Random(7)
+    events, n = [], 0
+    while len(events) <= MIN_PARALLEL_RECORDS:
+        lead, day, minute = f"L{n:05d}", 2 + n % 5, rng.randrange(540, 1000)
+        rep = rng.choice(["ana", "bruno", "caio", None])
+        if rep is not None:
+            events.append({"lead": lead, "at": f"2026-11-{day:02d}T{minute // 60:02d}:{minute % 60:02d}:00-03:00",
+                           "type": "assigned", "owner": rep})
+        for k in range(rng.randrange(1, 8)):
+            minute += rng.randrange(5, 120)
+            if minute < 1440:
+                events.append({"lead": lead, "at": f"2026-11-{day:02d}T{minute // 60:02d}:{minute % 60:02d}:00-03:00",
+                               "type": "contact_attempt"})
+        n += 1
+    one = agreement.evaluate_many(events, as_of="2026-11-09T12:00:00-03:00", jobs=1).to_dict()
+    two = agreement.evaluate_many(events, as_of="2026-11-09T12:00:00-03:00", jobs=2).to_dict()
+    assert one == two
+    reps = {v["assignee"] for v in one["verdicts"] if v["lead"] is None and v["rule"] == "dials"}
+    assert reps == {"ana", "bruno", "caio", None}

@@ -122,9 +122,14 @@ class Aggregates:
         self.plan = plan
         self.as_of = as_of
         self.first_event: int | None = None
-        self.quota_counts: list[dict] = [{} for _ in plan.quotas]          # period start -> count
+        # period start (and rep, `by assignee`) -> count
+        self.quota_counts: list[dict] = [{} for _ in plan.quotas]
         self.target_first: list[int | None] = [None for _ in plan.targets]
-        self.target_counts: list[dict] = [{} for _ in plan.targets]        # period start -> [met, breached, open]
+        # period start (and rep, `by assignee`) -> [met, breached, open]
+        self.target_counts: list[dict] = [{} for _ in plan.targets]
+        # `by assignee`: rep -> the instant of their first counted event or cycle
+        self.quota_reps: list[dict] = [{} for _ in plan.quotas]
+        self.target_reps: list[dict] = [{} for _ in plan.targets]
         self._info = plan_info(plan)
         self._wanted: dict = self._info.wanted
 
@@ -147,7 +152,7 @@ class Aggregates:
                     # every cycle of the rule fixes where the periods start; only the target's
                     # segment's cycles are judged (status None: not judged by this target)
                     judged = segment is None or segment in segments.get((v.rule, v.cycle), ())
-                    cycles.append((i, v.started_at, v.status if judged else None))
+                    cycles.append((i, v.started_at, v.status if judged else None, v.assignee or None))
         first = fold.first_at if fold.events else None
         return first, tuple(fold.quota_hits), tuple(cycles)
 
@@ -158,17 +163,26 @@ class Aggregates:
         zone = self.plan.zone
         if first is not None and (self.first_event is None or first < self.first_event):
             self.first_event = first
-        for i, at in hits:
-            _, start = period_of(at, self.plan.quotas[i].period, zone)
+        quotas = self.plan.quotas
+        for hit in hits:
+            i, at = hit[0], hit[1]
+            _, start = period_of(at, quotas[i].period, zone)
+            if len(hit) > 2:                                # `by assignee`: (i, at, rep)
+                start = (start, hit[2])
+                _earliest(self.quota_reps[i], hit[2], at)
             counts = self.quota_counts[i]
             counts[start] = counts.get(start, 0) + 1
-        for i, started, status in cycles:
+        for i, started, status, rep in cycles:
             t = self.plan.targets[i]
             if self.target_first[i] is None or started < self.target_first[i]:
                 self.target_first[i] = started
+            if t.by_assignee:
+                _earliest(self.target_reps[i], rep, started)
             if status is None:
                 continue
             _, start = period_of(started, t.period, zone)
+            if t.by_assignee:
+                start = (start, rep)
             row = self.target_counts[i].get(start)
             if row is None:
                 row = self.target_counts[i][start] = [0, 0, 0]
@@ -190,15 +204,25 @@ class Aggregates:
 
     def _quota(self, i: int) -> list[Verdict]:
         q = self.plan.quotas[i]
-        zone = self.plan.zone
         if self.first_event is None:
             return []
-        counts = self.quota_counts[i]
+        if not q.by_assignee:
+            return self._quota_periods(q, self.first_event, self.quota_counts[i], None, False)
+        return _by_rep([self._quota_periods(q, first, self.quota_counts[i], rep, True)
+                        for rep, first in _reps(self.quota_reps[i])])
+
+    def _quota_periods(self, q, first: int, counts: dict, rep, by_rep: bool) -> list[Verdict]:
+        """A quota's verdict per period from the one holding ``first`` (for one rep of a
+        `by assignee` quota)."""
+        zone = self.plan.zone
         out = []
         n = q.amount
         amount = _num(n)
-        for label, start_date, start, end in periods(self.first_event, self.as_of, q.period, zone):
-            count = counts.get(start_date, 0)
+        who = f"{_rep_text(rep)}: " if by_rep else ""
+        for label, start_date, start, end in periods(first, self.as_of, q.period, zone):
+            count = counts.get((start_date, rep) if by_rep else start_date, 0)
+            if by_rep and rep is None and not count:
+                continue                        # nobody's events: shown where there are some
             ended = end <= self.as_of
             if q.bound == "least":
                 status = "met" if count >= n else ("breached" if ended else "pending")
@@ -212,22 +236,33 @@ class Aggregates:
             # positional (lead, rule, clause, cycle, status, owner, assignee, segment, started_at,
             # due_at, completed_at, warn_at, target_seconds, elapsed_seconds, value, threshold,
             # evidence, reason, period, timezone, zone): one per period and rule
-            out.append(Verdict(None, q.name, "count", None, status, q.owner, None, q.segment_name, start, end, None,
-                               None, None, None, count, n, [], f"{words} in {label}{tail}.", label, None,
+            out.append(Verdict(None, q.name, "count", None, status, q.owner, rep, q.segment_name, start, end, None,
+                               None, None, None, count, n, [], f"{who}{words} in {label}{tail}.", label, None,
                                zone))
         return out
 
     def _target(self, i: int) -> list[Verdict]:
         t = self.plan.targets[i]
-        zone = self.plan.zone
         first = self.target_first[i]
         if first is None:
             return []
+        if not t.by_assignee:
+            return self._target_periods(t, first, self.target_counts[i], None, False)
+        return _by_rep([self._target_periods(t, rep_first, self.target_counts[i], rep, True)
+                        for rep, rep_first in _reps(self.target_reps[i])])
+
+    def _target_periods(self, t, first: int, counts: dict, rep, by_rep: bool) -> list[Verdict]:
+        """A target's verdict per period from the one holding ``first`` (for one rep of a
+        `by assignee` target)."""
+        zone = self.plan.zone
         out = []
         goal = _goal_text(t.threshold)
-        counts = self.target_counts[i]
+        who = f"{_rep_text(rep)}, " if by_rep else ""
         for label, start_date, start, end in periods(first, self.as_of, t.period, zone):
-            met, breached, undecided = counts.get(start_date, (0, 0, 0))
+            row = counts.get((start_date, rep) if by_rep else start_date)
+            if row is None and by_rep and rep is None:
+                continue                        # nobody's cycles: shown where there are some
+            met, breached, undecided = row or (0, 0, 0)
             judged = met + breached
             value = met / judged if judged else None
             ended = end <= self.as_of
@@ -245,10 +280,30 @@ class Aggregates:
                 words += f", {undecided} still open"
             if not ended:
                 words += ", period in progress"
-            out.append(Verdict(None, t.name, "ratio", None, status, t.owner, None, t.segment, start, end,
-                               None, None, None, None, value, t.threshold, [], f"{label}: {words}.", label,
+            out.append(Verdict(None, t.name, "ratio", None, status, t.owner, rep, t.segment, start, end,
+                               None, None, None, None, value, t.threshold, [], f"{who}{label}: {words}.", label,
                                None, zone))
         return out
+
+
+def _earliest(firsts: dict, rep, at: int) -> None:
+    known = firsts.get(rep)
+    if known is None or at < known:
+        firsts[rep] = at
+
+
+def _reps(firsts: dict) -> list:
+    """``(rep, first instant)`` by rep name, nobody (``None``) last."""
+    return sorted(firsts.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+
+
+def _by_rep(per_rep: list[list[Verdict]]) -> list[Verdict]:
+    """The verdicts of every rep, by period, then in the order of ``per_rep`` (stable sort)."""
+    return sorted((v for verdicts in per_rep for v in verdicts), key=lambda v: v.started_at)
+
+
+def _rep_text(rep) -> str:
+    return rep if rep is not None else "(unassigned)"
 
 
 def _num(n) -> str:

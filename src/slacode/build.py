@@ -440,6 +440,9 @@ class _Builder:
         percent, period = children
         return m.TargetGoal.model_construct(percent=percent, period=str(period), span=self._span(meta))
 
+    def by_assignee(self, meta, children):
+        return m.ByAssignee.model_construct(span=self._span(meta))
+
     def quota(self, meta, children):
         name, *items = children
         return m.QuotaDecl.model_construct(name=self.name(name), items=tuple(items), span=self._span(meta))
@@ -505,8 +508,9 @@ class _Builder:
         return m.Assignment.model_construct(key=key, value=value, span=self._span(meta))
 
     def expect(self, meta, children):
-        rule, clause, period, cycle, status, due = children
+        rule, clause, period, assignee, cycle, status, due = children
         return m.Expect.model_construct(rule=self.name(rule), clause=self.name(clause) if clause is not None else None,
                         period=self.string(period) if period is not None else None,
+                        assignee=self.string(assignee) if assignee is not None else None,
                         cycle=self.num(cycle) if cycle is not None else None, status=str(status),
                         due=self.timestamp(due) if due is not None else None, span=self._span(meta))

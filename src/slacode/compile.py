@@ -398,6 +398,7 @@ class TargetPlan(NamedTuple):
     threshold: float                # share 0..1
     period: str
     index: int
+    by_assignee: bool = False       # one goal per rep (`by assignee`)
 
 
 class QuotaPlan(NamedTuple):
@@ -412,6 +413,7 @@ class QuotaPlan(NamedTuple):
     match: Any = None                # matcher(counts)
     segment: Any = None              # `count … for SEGMENT`: pred(fields, state, notes) of the lead, or None
     segment_name: str | None = None
+    by_assignee: bool = False        # one goal per rep (`by assignee`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -567,7 +569,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             clause=t.rule.clause.value if t.rule.clause else default_clause,
             segment=t.rule.segment.value if t.rule.segment else None,
             threshold=evaluate_expr(t.goal.percent, constants) / 100.0, period=t.goal.period,
-            index=index[id(t)]))
+            index=index[id(t)], by_assignee=t.by_assignee))
     quotas = []
     for q in agreement.quotas:
         if q.count is None or q.goal is None:
@@ -579,7 +581,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             amount=_whole(evaluate_expr(q.goal.amount, constants)), period=q.goal.period, index=index[id(q)],
             types=_types_of(counts), match=matcher(counts),
             segment=seg_preds.get(q.count.segment.value, lambda f, s, n: False) if q.count.segment else None,
-            segment_name=q.count.segment.value if q.count.segment else None))
+            segment_name=q.count.segment.value if q.count.segment else None, by_assignee=q.by_assignee))
     order = [(r.index, i) for i, r in enumerate(rules)] + ([(flow.index, None)] if flow is not None else [])
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),

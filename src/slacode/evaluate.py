@@ -218,7 +218,7 @@ class LeadFold:
         self.flow_evidence: list | tuple = ()
         self.unknown_states: list | tuple = ()   # records into undeclared states
         self.odd_owners: list | tuple = ()       # `assigned` records whose owner is a list, object or boolean
-        self.quota_hits: list | tuple = ()       # (quota index, at)
+        self.quota_hits: list | tuple = ()       # (quota index, at[, rep of a `by assignee` quota])
         self.target_segments = target_segments or _EMPTY
         self.events = 0
         self.first_at = None
@@ -268,10 +268,11 @@ class LeadFold:
                     q = plan.quotas[i]
                     if q.match(ev_type, props, state, entered, left, notes) and (
                             q.segment is None or q.segment(fields, state, notes)):
+                        hit = (i, t, self._rep(ev_type, props)) if q.by_assignee else (i, t)
                         if self.quota_hits:
-                            self.quota_hits.append((i, t))
+                            self.quota_hits.append(hit)
                         else:
-                            self.quota_hits = [(i, t)]
+                            self.quota_hits = [hit]
             # Skip rules this event cannot touch. A rule with `start when` / `pause while`
             # reads the lead's fields and state, which only an event with fields or a state
             # event changes; anything else gives those predicates the answer they gave before.
@@ -311,6 +312,15 @@ class LeadFold:
                         self.odd_owners.append(rec)
                     else:
                         self.odd_owners = [rec]
+
+    def _rep(self, ev_type: str, props: dict):
+        """Whom an event counts for in a `by assignee` quota: the rep holding the lead, an
+        `assigned` event's own `owner` for that event (the rep it gives the lead to)."""
+        rep = self.assignee
+        if ev_type == "assigned":
+            owner = props.get("owner")
+            rep = owner if owner is None or owner.__class__ is str else as_text(owner)
+        return rep or None                              # `"owner": ""` gives the lead to nobody
 
     def _flow(self, rec, new) -> None:
         flow = self.plan.flow

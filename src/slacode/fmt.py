@@ -610,6 +610,8 @@ def _expect(p: _Printer, e: m.Expect) -> str:
     parts = ["expect", e.rule.value + (f".{e.clause.value}" if e.clause is not None else "")]
     if e.period is not None:
         parts.append(f"period {string(e.period.value)}")
+    if e.assignee is not None:
+        parts.append(f"assignee {string(e.assignee.value)}")
     if e.cycle is not None:
         parts.append(f"cycle {number(e.cycle)}")
     parts.append(e.status)
@@ -680,4 +682,5 @@ _STATEMENTS = {
     m.TestLead: lambda p, t: f"lead {string(t.lead.value)}",
     m.TestEvent: _test_event,
     m.Expect: _expect,
+    m.ByAssignee: lambda p, c: "by assignee",
 }

@@ -256,7 +256,8 @@ def _at_least_per_day_judge(c):
             made = i - first
             if closed is not None and closed <= end:         # closed before this day fell short
                 if cyc.close_kind == "stop":                 # evidence: the days kept, and the stop
-                    evidence.append(cyc.close_ref)
+                    if cyc.close_ref not in evidence:        # (once, when the stop is an attempt too)
+                        evidence.append(cyc.close_ref)
                     reason = (f"Stopped at {_when(closed, zone)} with {every} kept until then "
                               f"(day {k} of {days} had {made}).")
                 else:

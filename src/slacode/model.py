@@ -677,7 +677,13 @@ class TargetGoal(Node):
     period: str
 
 
-TargetItem = Annotated[Union[Owner, TargetRule, TargetGoal], Field(discriminator="kind")]
+class ByAssignee(Node):
+    """`by assignee` in a target or quota: one goal per rep (extension)."""
+
+    kind: Literal["by_assignee"] = "by_assignee"
+
+
+TargetItem = Annotated[Union[Owner, TargetRule, TargetGoal, ByAssignee], Field(discriminator="kind")]
 
 
 class TargetDecl(OwnedBlock):
@@ -693,6 +699,10 @@ class TargetDecl(OwnedBlock):
     def goal(self) -> TargetGoal | None:
         return self._first("target_goal")
 
+    @property
+    def by_assignee(self) -> bool:
+        return self._first("by_assignee") is not None
+
 
 class QuotaGoal(Node):
     kind: Literal["quota_goal"] = "quota_goal"
@@ -701,7 +711,7 @@ class QuotaGoal(Node):
     period: str
 
 
-QuotaItem = Annotated[Union[Owner, Count, QuotaGoal], Field(discriminator="kind")]
+QuotaItem = Annotated[Union[Owner, Count, QuotaGoal, ByAssignee], Field(discriminator="kind")]
 
 
 class QuotaDecl(OwnedBlock):
@@ -716,6 +726,10 @@ class QuotaDecl(OwnedBlock):
     @property
     def goal(self) -> QuotaGoal | None:
         return self._first("quota_goal")
+
+    @property
+    def by_assignee(self) -> bool:
+        return self._first("by_assignee") is not None
 
 
 # ---------------------------------------------------------------------------- tests
@@ -751,6 +765,7 @@ class Expect(Node):
     rule: Name
     clause: Name | None = None
     period: StringLit | None = None
+    assignee: StringLit | None = None       # of a `by assignee` target's or quota's verdict
     cycle: int | float | None = None
     status: Literal["met", "breached", "cancelled", "paused", "at_risk", "pending"]
     due: TimestampLit | None = None

@@ -145,6 +145,7 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         found = [v for v in verdicts if v.rule == exp.rule.value and v.clause == clause
                  and (v.lead == lead if lead is not None else v.lead is None)
                  and (exp.period is None or v.period == exp.period.value)
+                 and (exp.assignee is None or (v.lead is None and v.assignee == exp.assignee.value))
                  and (exp.cycle is None or v.cycle == exp.cycle)]
         expected = exp.status + (f" due {exp.due.text}" if exp.due else "")
         if not found:
@@ -157,6 +158,12 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
                 actual = (f"no such verdict: `{exp.rule.value}` is a target or quota, judged per period; "
                           f"name one with `period \"P\"`" + (f" (its periods: {', '.join(periods)})" if periods else ""))
             result.outcomes.append(Outcome(line, text, False, expected, actual, lead, column))
+            continue
+        if len(found) > 1 and found[0].lead is None:       # a `by assignee` target or quota
+            reps = ", ".join(f'"{v.assignee}"' if v.assignee is not None else "(unassigned)" for v in found)
+            result.outcomes.append(Outcome(line, text, False, expected,
+                                           f"{len(found)} verdicts, one per rep ({reps}); name one with "
+                                           '`assignee "NAME"`', lead, column))
             continue
         if len(found) > 1:
             cycles = ", ".join(str(v.cycle) for v in found)

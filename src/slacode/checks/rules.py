@@ -91,10 +91,10 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
         yield from _default_lines(ctx, r, "within")
         yield from _default_lines(ctx, r, "at_least_within")
     for t in a.targets:
-        for kind in ("owner", "target_rule", "target_goal"):
+        for kind in ("owner", "target_rule", "target_goal", "by_assignee"):
             yield from _once(ctx, t.items, (kind,), f"target `{t.name.value}`")
     for q in a.quotas:
-        for kind in ("owner", "count", "quota_goal"):
+        for kind in ("owner", "count", "quota_goal", "by_assignee"):
             yield from _once(ctx, q.items, (kind,), f"quota `{q.name.value}`")
     for test in a.tests:
         yield from _once(ctx, test.items, ("as_of",), f'test "{test.name.value}"')
@@ -186,6 +186,10 @@ def zero_durations(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.ZERO_DURATION, f"{what} of zero in rule `{r.name.value}`", c.duration,
                                hint="give the time the promise allows, such as `4h`" if c.kind != "gap"
                                else "give the least time between attempts, such as `2h`, or remove the line")
+            elif c.kind == "warn" and c.before is not None and c.before.seconds() == 0:
+                yield ctx.diag(codes.ZERO_DURATION, f"`{c.text()}` warns only when the deadline is reached: the "
+                               f"cycles of `{r.name.value}` are never at risk ahead of it", c,
+                               hint="warn with some time left, such as `warn 30m before`, or remove the line")
             elif c.kind == "warn" and c.percent is not None and c.percent == 0:
                 yield ctx.diag(codes.ZERO_DURATION, f"`warn at 0%` makes every open cycle of `{r.name.value}` "
                                "at_risk from its start", c, hint="warn part of the way, such as `warn at 75%`, "

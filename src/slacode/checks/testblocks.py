@@ -151,6 +151,11 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
             if item.period is not None and not aggregate:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"`{name}` is judged per lead and cycle, not per "
                                "period", item.period, hint="drop `period \"…\"` (name a cycle with `cycle N`)")
+            if item.assignee is not None and not (aggregate and decl.by_assignee):
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES,
+                               f"`{name}` has no verdict per rep: only a target or quota with `by assignee` has",
+                               item.assignee, hint="drop `assignee \"…\"`" if not aggregate else
+                               f"drop `assignee \"…\"`, or add `by assignee` to {decl.kind} `{name}`")
             if item.cycle is not None and aggregate:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"{decl.kind} `{name}` is judged per period, not per "
                                "cycle", item, hint="drop `cycle N` (name the period with `period \"…\"`)")
@@ -162,7 +167,8 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"attempts `{name}` has no `at least … within` line, "
                                "the clause an `expect` without a clause names", item.rule,
                                hint=f"name the clause: `expect {name}.{_first_clause(decl)} …`")
-            elif item.due is not None and key is not None and key not in ("within", "at_least_within"):
+            elif item.due is not None and key is not None and \
+                    key.rstrip("0123456789").rstrip("_") not in ("within", "at_least_within", "at_least_per_day"):
                 what = f"`{name}.{key}`" if decl is not None and not aggregate else f"`{name}`"
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"{what} has no deadline, so no verdict of it has "
                                "a `due`", item.due, hint="drop `due …`")

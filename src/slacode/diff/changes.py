@@ -910,9 +910,14 @@ def _aggregate_common(kind, name, a, b) -> list[Change]:
         return [Change(kind, name, "added", f"added (owner {_owner(b)})", None, decl_text(b), block=True)]
     if b is None:
         return [Change(kind, name, "removed", f"removed (owner {_owner(a)})", decl_text(a), None, block=True)]
+    out = []
     if _owner(a) != _owner(b):
-        return [Change(kind, name, "changed", f"owner {_owner(a)} → {_owner(b)}", _owner(a), _owner(b))]
-    return []
+        out.append(Change(kind, name, "changed", f"owner {_owner(a)} → {_owner(b)}", _owner(a), _owner(b)))
+    if a.by_assignee != b.by_assignee:
+        out.append(Change(kind, name, "changed", "now one goal per rep (`by assignee`)" if b.by_assignee
+                          else "no longer one goal per rep: one for the whole team",
+                          "by assignee" if a.by_assignee else None, "by assignee" if b.by_assignee else None))
+    return out
 
 
 def _measured(agreement: m.Agreement, line) -> tuple | None:

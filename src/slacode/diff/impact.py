@@ -109,12 +109,12 @@ class Impact:
 
 def _verdict_keys(verdicts) -> dict[tuple, Any]:
     """Each verdict under its pairing key: (lead, rule, clause, start, n) for a lead's
-    verdicts, (None, rule, clause, period) for aggregates."""
+    verdicts, (None, rule, clause, period, rep) for aggregates."""
     out: dict[tuple, Any] = {}
     seen: Counter = Counter()
     for v in verdicts:
         if v.lead is None:
-            key = (None, v.rule, v.clause, v.period)
+            key = (None, v.rule, v.clause, v.period, v.assignee)       # (a `by assignee` goal's rep)
         else:
             base = (v.lead, v.rule, v.clause, v.started_at)
             key = base + (seen[base],)
