@@ -101,3 +101,20 @@ def test_explain_says_how_many_more_fields_an_event_sets_than_it_shows():
 
     assert _pairs({f"f{i}": i for i in range(10)}) == ", ".join(f"f{i}={i}" for i in range(8)) + ", … (2 more)"
     assert _pairs({"owner": "ana"}) == 'owner="ana"'
+
+
+def test_a_stop_before_the_first_start_is_pointed_out_once():
+    """A call logged seconds before the assignment (a CRM export's order) stops nothing: the
+    timeline says so at that event, and not for the calls after the cycle closed."""
+    text = HEAD + '''
+deadline d { owner sales; start on assigned; stop on call or enter sql; within 1h }
+'''
+    lines = _timeline(text, [
+        {"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "call"},
+        {"lead": "A", "at": "2026-11-02T10:00:01Z", "type": "state", "state": "sql"},
+        {"lead": "A", "at": "2026-11-02T10:00:02Z", "type": "assigned", "owner": "ana"},
+        {"lead": "A", "at": "2026-11-02T10:10:00Z", "type": "call"},
+        {"lead": "A", "at": "2026-11-02T10:20:00Z", "type": "call"},
+    ], "2026-11-02T12:00:00Z")
+    notes = [i for i, ln in enumerate(lines) if "a stop before the start counts for nothing" in ln]
+    assert notes == [1, 3]          # under the first call and under `enter sql`, nowhere else

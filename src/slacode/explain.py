@@ -115,6 +115,9 @@ def timeline(plan, lead: str, records, as_of: int, notes: set | None = None,
                     due = _due(cyc, cyc.start, lead, name)
                     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
                                f"due {_when(due, clock.tz)} unless paused")
+            elif n_before == 0 and open_before is None and rp.stop_fn is not None and _stops(rp, rec, fold, state_before):
+                out.append(f"    {name}: this event would stop it, but no cycle has started yet: a stop before "
+                           "the start counts for nothing")
             elif rf.untracked > untracked_before:
                 kind = "at least … within" if rp.kind == "attempts" else "within"
                 out.append(f"    {name}: a start, but no `{kind}` line applies (the lead is in none of its "
@@ -152,6 +155,13 @@ def timeline(plan, lead: str, records, as_of: int, notes: set | None = None,
     if problems is not None:
         problems.extend(unknown_state_diagnostics(fold, sources))
     return out
+
+
+def _stops(rp, rec, fold: LeadFold, state_before) -> bool:
+    """Whether ``rec`` (just fed) matches ``rp``'s stop triggers."""
+    moved = rec.type == "state" and fold.state != state_before
+    entered, left = (fold.state, state_before) if moved else (None, None)
+    return bool(rp.stop_fn(rec.type, rec.props, fold.state, entered, left, fold.notes))
 
 
 def _closing_text(rp, cyc, lead: str) -> str:
