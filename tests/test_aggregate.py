@@ -655,3 +655,31 @@ def test_by_assignee_goals_are_the_same_in_several_processes():
     assert one == two
     reps = {v["assignee"] for v in one["verdicts"] if v["lead"] is None and v["rule"] == "dials"}
     assert reps == {"ana", "bruno", "caio", None}
+
+
+def test_a_per_rep_target_for_a_segment_starts_a_reps_periods_at_their_first_cycle_in_it():
+    """Review 10-g: a rep whose leads are all outside the target's segment has no verdict."""
+    text = PER_REP.replace("segment_placeholder", "") + """
+segment hot = score >= 80
+target hot_rep { owner sales; rule first_touch for hot; by assignee; at least 50% met per day }
+"""
+    events = [_ev("L1", "09:00", "assigned", "h1", owner="ana", fields={"score": 90}),
+              _ev("L1", "09:30", "contact_attempt", "h2"),
+              _ev("L2", "09:00", "assigned", "c1", owner="carla", fields={"score": 10}),
+              _ev("L2", "09:30", "contact_attempt", "c2")]
+    result = slacode.loads(text).evaluate(events, as_of="2026-11-03T12:00:00-03:00")
+    got = [(v.period, v.assignee, v.status) for v in result.verdicts if v.rule == "hot_rep"]
+    assert got == [("2026-11-02", "ana", "met"), ("2026-11-03", "ana", "pending")]
+    expect_text = text + """
+test "unknown rep" {
+  as of 2026-11-03T12:00:00-03:00
+  lead "L1"
+  at 2026-11-02T09:00:00-03:00 assigned with owner = "ana" set score = 90
+  at 2026-11-02T09:30:00-03:00 contact_attempt
+  expect hot_rep period "2026-11-02" assignee "carla" met
+}
+"""
+    from slacode.testing import run_tests
+
+    (result,) = run_tests(slacode.loads(expect_text))
+    assert result.outcomes[0].actual == 'no verdict of rep "carla" in 2026-11-02 (its reps then: ana)'

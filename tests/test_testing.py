@@ -229,3 +229,17 @@ def test_due_of_a_quota_never_matches_as_its_json_has_none():
     quiet = agreement.model_copy(update={"diagnostics": ()})
     (outcome,) = run_test(quiet, quiet.tests[0]).outcomes          # … and so does the comparison
     assert not outcome.passed and outcome.actual.startswith("met due none")
+
+
+def test_k_runs_only_the_tests_whose_name_matches(tmp_path):
+    both = tmp_path / "both.sla"
+    both.write_text(AGREEMENT + PASSING + FAILING)
+    proc = run("test", str(both), "-k", "TOUCHED")            # case-insensitive: only the passing one
+    assert proc.returncode == 0 and "PASS touched in time" in proc.stdout and "wrong on purpose" not in proc.stdout
+    assert "1 passed, 0 failed, 1 not selected" in proc.stderr
+    proc = run("test", str(both), "-k", "touched", "--match", "purpose")     # any of them
+    assert proc.returncode == 1 and "2 passed" not in proc.stderr and "1 passed, 1 failed" in proc.stderr
+    proc = run("test", str(both), "-k", "nothing like it")
+    assert proc.returncode == 2 and "no test name contains it (of 2 tests)" in proc.stderr
+    doc = json.loads(run("test", str(both), "-k", "purpose", "--format", "json").stdout)
+    assert [t["name"] for t in doc] == ["wrong on purpose"]

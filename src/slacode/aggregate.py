@@ -176,10 +176,10 @@ class Aggregates:
             t = self.plan.targets[i]
             if self.target_first[i] is None or started < self.target_first[i]:
                 self.target_first[i] = started
-            if t.by_assignee:
-                _earliest(self.target_reps[i], rep, started)
             if status is None:
-                continue
+                continue                                # (not in the target's segment)
+            if t.by_assignee:                           # a rep's periods start at their first cycle counted
+                _earliest(self.target_reps[i], rep, started)
             _, start = period_of(started, t.period, zone)
             if t.by_assignee:
                 start = (start, rep)

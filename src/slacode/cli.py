@@ -806,7 +806,9 @@ def _problem_lines(diagnostics: list) -> dict:
 @cli.command(name="test")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
-def test_cmd(paths, fmt):
+@click.option("-k", "--match", "match", multiple=True, metavar="TEXT",
+              help="Only the tests whose name contains TEXT (case-insensitive; repeatable: any of them).")
+def test_cmd(paths, fmt, match):
     """Run the `test` blocks of agreements (files or folders; `-` reads standard input)."""
     from slacode import testing
 
@@ -820,6 +822,7 @@ def test_cmd(paths, fmt):
         loaders.insert(0, ("-", lambda: _checked_agreement(
             *decode(click.get_binary_stream("stdin").read(), "<stdin>"), "<stdin>", "-")))
     results = []
+    found = 0
     for name, load in loaders:
         try:
             agreement = load()
@@ -827,7 +830,10 @@ def test_cmd(paths, fmt):
             click.echo(f"slacode: {e}", err=True)
             broken.append(name)
             continue
-        results.extend(testing.run_tests(agreement))
+        found += len(agreement.tests)
+        results.extend(testing.run_tests(agreement, match))
+    if match and found and not results:             # a filter that selects nothing is a mistake
+        _fail(f"-k {' -k '.join(match)}: no test name contains it (of {found} test{'s' if found != 1 else ''})")
     if fmt == "json":
         click.echo(testing.render_json(results), nl=False)
     elif fmt == "junit":
@@ -835,7 +841,8 @@ def test_cmd(paths, fmt):
     else:
         click.echo(testing.render_text(results, _color()), nl=False)
         failed = sum(not r.passed for r in results)
-        click.echo(f"{len(results) - failed} passed, {failed} failed"
+        skipped = f", {found - len(results)} not selected" if match and found > len(results) else ""
+        click.echo(f"{len(results) - failed} passed, {failed} failed{skipped}"
                    + (f"; {len(broken)} file{'s' if len(broken) != 1 else ''} not run (errors above)" if broken
                       else ""), err=True)
     if broken:

@@ -153,6 +153,11 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
                              + (f" period {v.period}" if v.period else "")
                              for v in verdicts if v.rule == exp.rule.value and (lead is None or v.lead == lead)})
             actual = "no such verdict" + (f" (there are: {', '.join(others)})" if others else "")
+            if exp.assignee is not None and exp.period is not None:
+                reps = sorted({v.assignee or "(unassigned)" for v in verdicts
+                               if v.rule == exp.rule.value and v.lead is None and v.period == exp.period.value})
+                actual = (f"no verdict of rep \"{exp.assignee.value}\" in {exp.period.value}"
+                          + (f" (its reps then: {', '.join(reps)})" if reps else ""))
             if exp.period is None and main_clause(agreement, exp.rule.value) in ("ratio", "count"):
                 periods = sorted({v.period for v in verdicts if v.rule == exp.rule.value and v.period})
                 actual = (f"no such verdict: `{exp.rule.value}` is a target or quota, judged per period; "
@@ -215,8 +220,12 @@ def _expect_text(exp: m.Expect) -> str:
     return one_line(exp)
 
 
-def run_tests(agreement: m.Agreement) -> list[TestResult]:
-    return [run_test(agreement, t) for t in agreement.tests]
+def run_tests(agreement: m.Agreement, match: tuple[str, ...] = ()) -> list[TestResult]:
+    """The results of ``agreement``'s test blocks, in file order; with ``match``, only those
+    whose name contains one of its texts (case-insensitive)."""
+    wanted = [text.casefold() for text in match]
+    return [run_test(agreement, t) for t in agreement.tests
+            if not wanted or any(w in t.name.value.casefold() for w in wanted)]
 
 
 # ------------------------------------------------------------------------------ output

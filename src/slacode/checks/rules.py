@@ -20,7 +20,7 @@ _CLAUSE_WORDS = {
     "cancel_on": "cancel on", "restart_on": "restart on", "pause_while": "pause while",
     "within": "within", "warn": "warn at", "require": "require", "count": "count",
     "at_least_within": "at least … within", "at_least_before": "at least … before",
-    "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "gap": "gap at least", "first": "first where",
+    "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "gap": "gap at least", "first": "first where",
     "only_during": "only during", "only_between": "only between",
     "version": "version", "timezone": "timezone", "day_length": "day",
     "target_rule": "rule", "target_goal": "at least …% met per …", "quota_goal": "at least|at most … per …",
