@@ -275,3 +275,15 @@ def test_period_labels_are_spaced_so_that_they_do_not_overlap():
         assert 500 / n * step >= len(label) * 6.5, (label, n, step)      # the room between two shown labels
         fit = int(500 // max(34, len(label) * 6.5 + 8))
         assert -(-n // step) >= min(n, fit) - 1                                # and no fewer labels than fit
+
+
+def test_per_rep_goals_get_a_block_per_rep():
+    import slacode
+    from slacode.report.html import render_html
+    from tests.test_aggregate import PER_REP, PER_REP_EVENTS
+
+    agreement = slacode.loads(PER_REP)
+    result = agreement.evaluate(PER_REP_EVENTS, as_of="2026-11-09T12:00:00-03:00")
+    page = render_html(agreement, result)
+    assert page.count('<b>ft_rep</b> <span class="k-sub">· ') == 2               # ana, bruno
+    assert re.findall(r'card-title">dials <span class="k-sub">· ([^<]+)<', page) == ["ana", "bruno", "(unassigned)"]

@@ -308,12 +308,9 @@ def hbar_chart(items: list[tuple[str, str, int]], width: int = 540) -> str:
 def _targets(comp: Compliance, plan) -> str:
     if not comp.targets:
         return '<p class="empty">The agreement sets no target, or no cycle has started yet.</p>'
-    by_name: dict[str, list] = {}
-    for v in comp.targets:
-        by_name.setdefault(v.rule, []).append(v)
     plans = {t.name: t for t in plan.targets}
     blocks = []
-    for name, vs in by_name.items():
+    for (name, rep), vs in _by_goal(comp.targets, plans).items():
         t = plans.get(name)
         what = ""
         if t is not None:
@@ -322,13 +319,27 @@ def _targets(comp: Compliance, plan) -> str:
             what += f" · at least {t.threshold:.0%} met per {t.period}"
         owner = vs[0].owner
         chips = "".join(_target_chip(v, t.period if t else "week") for v in vs)
-        blocks.append(f'<div class="target"><div class="t-head"><b>{escape(name)}</b>'
+        blocks.append(f'<div class="target"><div class="t-head"><b>{escape(name)}</b>{_rep_label(rep)}'
                       + (f' <span class="pill">{escape(owner)}</span>' if owner else "")
                       + f'<div class="card-sub">{escape(what)}</div></div><div class="chips">{chips}</div></div>')
     legend = ('<div class="legend"><span class="sw" style="background:#dcfce4"></span>met'
               '<span class="sw" style="background:#fde2e1"></span>breached'
               '<span class="sw dashed"></span>in progress or still open</div>')
     return "".join(blocks) + legend
+
+
+def _by_goal(verdicts, plans: dict) -> dict:
+    """A goal's verdicts, in order; a `by assignee` goal's by rep (one block each)."""
+    out: dict[tuple, list] = {}
+    for v in verdicts:
+        goal = plans.get(v.rule)
+        rep = (v.assignee or "(unassigned)") if goal is not None and goal.by_assignee else None
+        out.setdefault((v.rule, rep), []).append(v)
+    return out
+
+
+def _rep_label(rep: str | None) -> str:
+    return f' <span class="k-sub">· {escape(rep)}</span>' if rep is not None else ""
 
 
 def _target_chip(v, period: str) -> str:
@@ -342,12 +353,9 @@ def _target_chip(v, period: str) -> str:
 def _quotas(comp: Compliance, plan) -> str:
     if not comp.quotas:
         return '<p class="empty">The agreement sets no quota, or no event has been read yet.</p>'
-    by_name: dict[str, list] = {}
-    for v in comp.quotas:
-        by_name.setdefault(v.rule, []).append(v)
     plans = {q.name: q for q in plan.quotas}
     cards = []
-    for name, vs in by_name.items():
+    for (name, rep), vs in _by_goal(comp.quotas, plans).items():
         q = plans.get(name)
         bound = q.bound if q else "least"
         period = q.period if q else "month"
@@ -357,7 +365,7 @@ def _quotas(comp: Compliance, plan) -> str:
         state = {"met": "met", "breached": "breached", "pending": "in progress"}.get(last.status, last.status)
         current = f"{_num(last.value)} in {last.period} so far" if last.due_at > comp.as_of else \
             f"{_num(last.value)} in {last.period}"
-        cards.append(f'<div class="card"><div class="card-head"><div><div class="card-title">{escape(name)} '
+        cards.append(f'<div class="card"><div class="card-head"><div><div class="card-title">{escape(name)}{_rep_label(rep)} '
                      + (f'<span class="pill">{escape(vs[0].owner)}</span>' if vs[0].owner else "")
                      + f'</div><div class="card-sub">{escape(words)} · {escape(current)}</div></div>'
                      f'<div class="big" style="color:{STATUS_COLOURS.get(last.status, GREY)}">{escape(state)}</div>'
