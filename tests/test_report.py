@@ -738,7 +738,7 @@ def test_rates_are_never_shown_as_100_percent_with_a_breach_nor_0_with_a_met():
     assert [rate_text(r, 0) for r in (0.996, 0.004, 0.5)] == [">99%", "<1%", "50%"]
 
 
-def test_report_of_an_agreement_with_only_quotas_says_where_they_are(tmp_path):
+def test_report_of_an_agreement_with_only_quotas_shows_them(tmp_path):
     """review 9-f: "No verdicts to report." while two quota periods were breached."""
     spec = tmp_path / "q.sla"
     spec.write_text('agreement "q" { version "1"; timezone "UTC"; teams sales }\n'
@@ -746,7 +746,10 @@ def test_report_of_an_agreement_with_only_quotas_says_where_they_are(tmp_path):
     events = tmp_path / "e.jsonl"
     events.write_text('{"lead":"A","at":"2026-11-10T10:00:00Z","type":"call"}\n')
     out = run("report", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z").stdout
-    assert "No lead verdicts to report. 3 quota verdicts (2 breached) are listed" in out
+    assert out.startswith("No lead verdicts to report.\n")
+    rows = [ln.split() for ln in out.splitlines() if ln.startswith("calls ")]
+    assert rows == [["calls", "2026-W46", "breached", "1", ">=", "5"], ["calls", "2026-W47", "breached", "0", ">=", "5"],
+                    ["calls", "2026-W48", "*", "pending", "0", ">=", "5"]]
     page = tmp_path / "q.html"
     run("report", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z", "--html", str(page))
     assert "No lead verdict was breached; 2 target or quota periods were" in page.read_text()
@@ -807,3 +810,13 @@ def test_terminal_tables_show_text_reordering_characters_by_name():
         table = run("report", str(spec), str(events), "--as-of", "2026-11-24T10:00:00Z", "--by", "assignee").stdout
     assert "[U+202E]evil" in due and "\u202e" not in due
     assert "[U+202E]evil" in table and "\u202e" not in table
+
+
+def test_the_text_report_ends_with_the_targets_and_quotas_as_check_judges_them(checked):
+    out = run("report", SPEC, EVENTS, "--as-of", AS_OF).stdout
+    table = out[out.index("targets and quotas"):].splitlines()[2:]
+    aggregates = [v for v in checked["verdicts"] if v["lead"] is None]
+    assert len(table) == len(aggregates)
+    for line, v in zip(table, aggregates):
+        cells = line.split()
+        assert cells[0] == v["rule"] and cells[1] == v["period"] and v["status"] in cells

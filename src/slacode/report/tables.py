@@ -139,6 +139,7 @@ class Compliance:
     quotas: list = field(default_factory=list)
     diagnostics: list = field(default_factory=list)
     undated: int = 0                     # per-lead verdicts without a start (not counted)
+    at_most: frozenset = frozenset()     # the quotas whose goal is `at most` (from the plan)
 
     def cell(self, group: str, label: str) -> Cell:
         return self.cells.get((group, label)) or Cell()
@@ -212,7 +213,8 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
 
     ``by``: ``rule`` (groups ``rule.clause``), ``owner``, ``assignee`` or ``segment``;
     ``period``: ``day``, ``week``, ``month`` or ``quarter``; ``plan`` (the agreement's
-    compiled plan) orders the rule groups as the agreement does; ``rules``, if given,
+    compiled plan) orders the rule groups as the agreement does and gives the quotas'
+    bounds for the goals' table; ``rules``, if given,
     keeps only those rules' verdicts (targets and quotas are kept whatever they judge).
     """
     if by not in GROUPINGS:
@@ -247,9 +249,10 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
     if first is not None:
         spans = [Period(label, s, e, e <= result.as_of)
                  for label, _, s, e in period_spans(first, max(first, result.as_of), period, zone)]
+    at_most = frozenset(q.name for q in plan.quotas if q.bound == "most") if plan is not None else frozenset()
     return Compliance(result.agreement_id, result.version, result.as_of, zone, by, period, spans,
                       _order_groups(list(groups), by, plan), cells, targets, quotas,
-                      list(result.diagnostics), undated)
+                      list(result.diagnostics), undated, at_most)
 
 
 def _order_groups(groups: list[str], by: str, plan) -> list[str]:
@@ -312,11 +315,7 @@ def _nothing(comp: Compliance) -> str:
     aggregates = comp.targets + comp.quotas
     if not aggregates:
         return "No verdicts to report.\n"
-    breached = sum(v.status == "breached" for v in aggregates)
-    kinds = " and ".join(k for k, vs in (("target", comp.targets), ("quota", comp.quotas)) if vs)
-    many = len(aggregates) != 1
-    return (f"No lead verdicts to report. {len(aggregates)} {kinds} verdict{'s' if many else ''} ({breached} breached) "
-            f"{'are' if many else 'is'} listed by `--format json`, `--html` and `slacode check`.\n")
+    return "No lead verdicts to report.\n" + "\n".join(goals_lines(comp)[1:]) + "\n"
 
 
 def render_text(comp: Compliance) -> str:
@@ -341,7 +340,40 @@ def render_text(comp: Compliance) -> str:
         lines.append(line(cells))
         prev = g
     lines.extend(_footnotes(comp))
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + goals_lines(comp)) + "\n"
+
+
+def goals_lines(comp: Compliance) -> list[str]:
+    """The targets' and quotas' verdicts as a plain table (a blank line first), one line per
+    goal, period (``*`` while running) and, for a `by assignee` goal, rep; none without."""
+    verdicts = comp.targets + comp.quotas
+    if not verdicts:
+        return []
+    per_rep = any(v.assignee is not None for v in verdicts)
+    head = ["goal", "period"] + (["assignee"] if per_rep else []) + ["status", "value", "goal "]
+    rows = []
+    for v in verdicts:
+        share = v.clause == "ratio"
+        value = ("—" if v.value is None else rate_text(v.value)) if share else _count(v.value)
+        goal = (f">= {v.threshold * 100:g}%" if share else
+                f"{'<=' if v.rule in comp.at_most else '>='} {_count(v.threshold)}")
+        running = v.due_at is not None and v.due_at > comp.as_of
+        rows.append([visible(v.rule), f"{v.period} *" if running else v.period]
+                    + ([visible(v.assignee) if v.assignee is not None else "(unassigned)" if per_rep else ""]
+                       if per_rep else []) + [v.status, value, goal])
+    widths = [max(display_width(r[i]) for r in [head] + rows) for i in range(len(head))]
+    right = {len(head) - 2}
+
+    def line(cells):
+        return "  ".join(" " * (widths[i] - display_width(c)) + c if i in right else
+                         c + " " * (widths[i] - display_width(c)) for i, c in enumerate(cells)).rstrip()
+
+    return ["", "targets and quotas (value: share of judged cycles met, or count of events)", line(head)] + \
+        [line(r) for r in rows]
+
+
+def _count(n) -> str:
+    return "—" if n is None else str(int(n)) if float(n).is_integer() else f"{n:g}"
 
 
 def display_width(text: str) -> int:
@@ -410,7 +442,7 @@ def render_rich(comp: Compliance, width: int | None = None, color: bool = True) 
     console = Console(file=buf, width=width or 200, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False)
     console.print(table)
-    for note in _footnotes(comp)[1:]:
+    for note in _footnotes(comp)[1:] + goals_lines(comp):
         console.print(note, markup=False, highlight=False)
     return buf.getvalue()
 
