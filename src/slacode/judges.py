@@ -244,6 +244,7 @@ def _at_least_per_day_judge(c):
         completed = end = None
         status = "met"
         for k in range(1, days + 1):
+            begin = started if end is None else end         # day k runs after day k-1's end
             target = min(k * day, window)                   # working time from the start to day k's end
             end = clock.add_us(started, target, pauses)
             first = i
@@ -274,8 +275,12 @@ def _at_least_per_day_judge(c):
             else:
                 status = "paused" if cyc.paused else "pending"
                 evidence, completed = [], None
-                reason = (f"Day {k} of {days}: {made} of {n} attempt{'s' if n != 1 else ''} so far, "
-                          f"due {_when(end, zone)}" + (" (paused)." if cyc.paused else "."))
+                if as_of <= begin:                       # today's attempts are made: the next day's are owed
+                    reason = (f"Day {k - 1} of {days} kept; day {k} runs from {_when(begin, zone)} to "
+                              f"{_when(end, zone)}" + (" (paused)." if cyc.paused else "."))
+                else:
+                    reason = (f"Day {k} of {days}: {made} of {n} attempt{'s' if n != 1 else ''} so far, "
+                              f"due {_when(end, zone)}" + (" (paused)." if cyc.paused else "."))
             break
         else:
             reason = f"{every} for {days} day{'s' if days != 1 else ''}, the last by {_when(completed, zone)}."
