@@ -1233,3 +1233,24 @@ def test_a_folder_of_event_files_is_its_files_in_path_order(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(EventInputError, match="no event files"):
         read_events([tmp_path / "empty"])
+
+
+def test_the_count_of_events_after_as_of_writes_as_of_in_the_agreements_zone(tmp_path):
+    import slacode
+
+    agreement = slacode.loads('agreement "z" { version "1"; timezone "America/Sao_Paulo"; teams sales }\n'
+                              "deadline d { owner sales; start on assigned; stop on call; within 1h }\n")
+    events = [{"lead": "A", "at": "2026-11-09T10:00:00Z", "type": "assigned"},
+              {"lead": "A", "at": "2026-11-09T20:00:00Z", "type": "call"}]
+    as_of = "2026-11-09T12:00:00Z"
+    said = {d.message for d in agreement.evaluate(events, as_of=as_of).diagnostics if d.code == "SLA506"}
+    assert said == {"1 event is after as_of 2026-11-09T09:00:00-03:00 and not evaluated (first at position 2)"}
+    path = tmp_path / "e.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    for jobs in (1, 2):
+        result = agreement.evaluate_many([path], as_of=as_of, jobs=jobs)
+        assert [d.message for d in result.diagnostics if d.code == "SLA506"] == [
+            "1 event is after as_of 2026-11-09T09:00:00-03:00 and not evaluated (first at line 2)"]
+    # without an agreement (read_events), in UTC
+    assert read_events([path], as_of_us=parse_timestamp(as_of)).diagnostics[0].message.startswith(
+        "1 event is after as_of 2026-11-09T12:00:00Z")

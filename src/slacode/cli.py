@@ -435,8 +435,10 @@ class EventReader:
     (callable again: standard input is spooled, so a second pass can re-read it; ``ids``
     as in :func:`slacode.events.iter_records`)."""
 
-    def __init__(self, events, as_of_us: int, tz: str | None, input_format: str | None, wrap=None):
+    def __init__(self, events, as_of_us: int, tz: str | None, input_format: str | None, wrap=None,
+                 zone=None):
         check_tz(tz)
+        self.zone = zone                  # the agreement's: how the count of later events writes as_of
         self.sources = spool_stdin(list(events))
         self.names = [s if isinstance(s, str) else s.name_for_refs for s in self.sources]
         self.as_of, self.tz, self.input_format = as_of_us, tz, input_format
@@ -451,7 +453,7 @@ class EventReader:
                 s.seek(0)
         self.passes += 1
         records = iter_records(self.sources, input_format=self.input_format, default_tz=self.tz,
-                               diagnostics=diagnostics, as_of_us=self.as_of, ids=ids)
+                               diagnostics=diagnostics, as_of_us=self.as_of, ids=ids, as_of_zone=self.zone)
         return self.wrap(records, self.passes) if self.wrap else records
 
 
@@ -463,7 +465,7 @@ def start_check(spec, events, as_of, tz, input_format, jobs: int = 1):
 
     agreement = load_agreement(spec, events)
     cutoff = resolve_as_of(as_of, tz)
-    read = EventReader(events, cutoff, tz, input_format)
+    read = EventReader(events, cutoff, tz, input_format, zone=agreement.plan.zone)
     diagnostics: list = []
     try:
         run = _run(agreement.plan, read, cutoff, diagnostics, jobs, serialize_verdicts)
@@ -503,7 +505,7 @@ def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs:
     from slacode.stream import result_of
 
     cutoff = resolve_as_of(as_of, tz)
-    read = EventReader(events, cutoff, tz, input_format, wrap)
+    read = EventReader(events, cutoff, tz, input_format, wrap, zone=agreement.plan.zone)
     diagnostics: list = []
     try:
         run = _run(agreement.plan, read, cutoff, diagnostics, jobs)

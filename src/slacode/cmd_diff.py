@@ -65,14 +65,14 @@ def load_spec(spec: str):
     return agreement
 
 
-def _read_records(events, cutoff: int, tz, input_format) -> tuple[list, list]:
+def _read_records(events, cutoff: int, tz, input_format, zone=None) -> tuple[list, list]:
     """The records of the event files (``tz`` was checked with ``--as-of``)."""
     from slacode.events import EventInputError, iter_records
 
     diagnostics: list = []
     try:
         records = list(iter_records(list(events), input_format=input_format, default_tz=tz,
-                                    diagnostics=diagnostics, as_of_us=cutoff))
+                                    diagnostics=diagnostics, as_of_us=cutoff, as_of_zone=zone))
     except EventInputError as e:
         _fail(str(e))
     return records, diagnostics
@@ -101,7 +101,7 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
     read_diags: list = []
     if events:
         cutoff = resolve_as_of(as_of, tz)
-        records, read_diags = _read_records(events, cutoff, tz, input_format)
+        records, read_diags = _read_records(events, cutoff, tz, input_format, after.plan.zone)
         names = [e if e != "-" else "<stdin>" for e in events]
         imp = d.impact(before, after, records, cutoff, sources=names, jobs=jobs)
     elif as_of is not None:

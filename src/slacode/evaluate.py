@@ -619,7 +619,8 @@ def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list) 
     from slacode.events import records_from_objects
 
     # records of read_events too, alone or with dicts: the events after as_of are counted
-    records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff)
+    records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
+                                   as_of_zone=plan.zone)
     return evaluate_records(plan, records, cutoff, diagnostics, sources=None)
 
 

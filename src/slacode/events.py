@@ -536,9 +536,11 @@ def key_hint(key: str, found: str) -> str:
 
 
 def after_as_of_diagnostic(count: int, first: int, name: str | None, as_of: int,
-                           what: str = "line") -> Diagnostic:
-    """The one ``info`` of a source about its events after ``as_of``."""
-    when = datetime_from_us(as_of).isoformat().replace("+00:00", "Z")
+                           what: str = "line", zone: tzinfo | None = None) -> Diagnostic:
+    """The one ``info`` of a source about its events after ``as_of`` (written in ``zone``,
+    the agreement's, when given: as the verdicts write their instants; else in UTC)."""
+    moment = datetime_from_us(as_of)
+    when = (moment.astimezone(zone) if zone is not None else moment).isoformat().replace("+00:00", "Z")
     noun = "event is" if count == 1 else "events are"
     return _diag(codes.AFTER_AS_OF,
                  f"{count} {noun} after as_of {when} and not evaluated (first at {what} {first})",
@@ -549,10 +551,11 @@ class _Reader:
     """State shared by the sources of one read: diagnostics, ids seen, order, as_of."""
 
     def __init__(self, diagnostics: list, default_tz: tzinfo | None, as_of_us: int | None,
-                 multi: bool, ids: IdTable | SpilledIds | None = None):
+                 multi: bool, ids: IdTable | SpilledIds | None = None, as_of_zone: tzinfo | None = None):
         self.diagnostics = diagnostics
         self.clock = _Clock(default_tz)
         self.as_of = as_of_us
+        self.as_of_zone = as_of_zone                # how the SLA506 info writes as_of
         self.multi = multi
         # id -> its place (source << 40 | line)
         self.seen: IdTable | SpilledIds | dict = ids if ids is not None else IdTable()
@@ -604,7 +607,7 @@ class _Reader:
         shifted.clear()
 
     def after_as_of(self, count: int, first: int, name: str | None, what: str = "line") -> None:
-        self.diagnostics.append(after_as_of_diagnostic(count, first, name, self.as_of, what))
+        self.diagnostics.append(after_as_of_diagnostic(count, first, name, self.as_of, what, self.as_of_zone))
 
     def problems(self, problems: list[_Problem], name: str | None, line: int,
                  raw: bytes | None = None, column_of=None, keys=()) -> None:
@@ -801,7 +804,8 @@ class _Reader:
 
 def iter_records(sources: Any, *, input_format: str | None = None,
                  default_tz: tzinfo | str | None = None, diagnostics: list,
-                 as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None) -> Iterator[Record]:
+                 as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None,
+                 as_of_zone: tzinfo | None = None) -> Iterator[Record]:
     """Stream the records of event files, in input order (source order, then line).
 
     ``sources``: paths (``str``/``Path``), ``"-"`` for standard input, or open streams
@@ -815,12 +819,13 @@ def iter_records(sources: Any, *, input_format: str | None = None,
     events later than ``as_of_us`` are left out and counted, one ``info`` per source.
     ``ids`` is the table of ids to judge them with (default: a new exact :class:`IdTable`;
     a :class:`SpilledIds` keeps memory flat, and its ``repeats()`` then says whether the
-    read must be done again with an exact table).
+    read must be done again with an exact table). ``as_of_zone``: the zone the count of
+    events after ``as_of`` writes it in (the agreement's; default UTC).
 
     Raises :class:`EventInputError` at once for an unknown format or an unreadable file
     (and while iterating if a file fails to read).
     """
-    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids)
+    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone)
     return _iterate(reader, resolved)
 
 
@@ -879,14 +884,16 @@ def _file_key(path: str):
         return os.path.realpath(path)
 
 
-def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None) -> tuple[_Reader, list[_Source]]:
+def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None,
+          as_of_zone=None) -> tuple[_Reader, list[_Source]]:
     resolved = resolve_sources(sources, input_format)
-    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=len(resolved) > 1, ids=ids)
+    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=len(resolved) > 1, ids=ids,
+                     as_of_zone=as_of_zone)
     reader.names = [s.name for s in resolved]
     return reader, resolved
 
 
-def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = None,
+def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = None, as_of_zone=None,
                    default_tz: tzinfo | str | None = None, diagnostics: list,
                    as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None) -> tuple[_Reader, Iterator[Record]]:
     """:func:`iter_records` restricted to the leads of partition ``k`` of ``n`` (JSON Lines
@@ -894,7 +901,7 @@ def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = N
     (per source) instead of reported: the caller adds up the partitions. ``reader.seen`` holds
     the ids this partition used (``ids`` as in :func:`iter_records`), ``reader.marks`` where
     each source's diagnostics begin."""
-    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids)
+    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone)
     if any(s.fmt != "jsonl" for s in resolved):
         raise ValueError("partitioned reading needs JSON Lines sources")
     reader.part, reader.late = (k, n), {}
@@ -902,11 +909,12 @@ def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = N
 
 
 def iter_range(path: str, start: int, end: int, first_line: int, *, input_format: str | None = None,
+               as_of_zone=None,
                default_tz: tzinfo | str | None = None, diagnostics: list,
                as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None) -> tuple[_Reader, Iterator[Record]]:
     """:func:`iter_partition` for the lines of one plain JSON Lines file between two byte
     offsets (line starts); ``first_line`` is the number of the line at ``start``."""
-    reader, resolved = _open([path], input_format, default_tz, diagnostics, as_of_us, ids)
+    reader, resolved = _open([path], input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone)
     if resolved[0].fmt != "jsonl" or resolved[0].gzip:
         raise ValueError("range reading needs a plain JSON Lines file")
     reader.span, reader.late = (start, end, first_line), {}
@@ -952,13 +960,13 @@ def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
 
 def read_events(sources: Any, *, input_format: str | None = None,
                 default_tz: tzinfo | str | None = None,
-                as_of_us: int | None = None) -> EventBatch:
+                as_of_us: int | None = None, as_of_zone: tzinfo | None = None) -> EventBatch:
     """Every record of ``sources`` and the diagnostics of reading them (see iter_records)."""
     import gc
 
     diagnostics: list[Diagnostic] = []
     records = iter_records(sources, input_format=input_format, default_tz=default_tz,
-                           diagnostics=diagnostics, as_of_us=as_of_us)
+                           diagnostics=diagnostics, as_of_us=as_of_us, as_of_zone=as_of_zone)
     # Records hold dicts, so the cyclic collector would scan the growing list again and
     # again while it is built (nearly halving the speed); nothing read here forms a cycle.
     was_enabled = gc.isenabled()
@@ -972,7 +980,7 @@ def read_events(sources: Any, *, input_format: str | None = None,
 
 def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                          default_tz: tzinfo | str | None = None, diagnostics: list,
-                         as_of_us: int | None = None) -> list[Record]:
+                         as_of_us: int | None = None, as_of_zone: tzinfo | None = None) -> list[Record]:
     """Records of events given as dicts or :class:`Event` objects (the library's input).
 
     Dicts follow the JSON Lines rules (``at`` may also be an aware ``datetime``); they are
@@ -982,7 +990,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     """
     # the events are in memory already (their ids too): a plain dict is the fastest table
     seen: dict[str, int] = {}
-    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False, ids=seen)
+    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False, ids=seen, as_of_zone=as_of_zone)
     as_of = as_of_us
     clock = reader.clock
     clock_us = clock.us

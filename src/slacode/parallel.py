@@ -229,7 +229,7 @@ def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=Non
         if any_repeated([m["ids"] for m in metas if m["ids"] is not None]):
             return None
         if files is not None:
-            diagnostics.extend(_merged_diagnostics(metas, names, as_of))
+            diagnostics.extend(_merged_diagnostics(metas, names, as_of, plan.zone))
         run = ParallelRun(plan, as_of, workdir, metas, ranges=spans is not None, sources=names)  # owns the directory from here
         return run
     finally:
@@ -282,7 +282,7 @@ def _ranges_disjoint(metas: list[dict]) -> bool:
     return True
 
 
-def _merged_diagnostics(metas: list[dict], names: list[str], as_of: int) -> list:
+def _merged_diagnostics(metas: list[dict], names: list[str], as_of: int, zone=None) -> list:
     """Reading diagnostics as one process writes them: each source's in line order, then its
     count of events after ``as_of``."""
     per_source: list[list] = [[] for _ in names]
@@ -296,7 +296,7 @@ def _merged_diagnostics(metas: list[dict], names: list[str], as_of: int) -> list
         late = [meta["late"][index] for meta in metas if meta["late"].get(index, (0, 0))[0]]
         if late:
             out.append(after_as_of_diagnostic(sum(c for c, _ in late), min(f for _, f in late),
-                                              names[index], as_of))
+                                              names[index], as_of, zone=zone))
     return out
 
 
@@ -331,11 +331,13 @@ def _worker(k: int, job: tuple) -> None:
             if spans is not None:
                 start, end, line = spans[k]
                 reader, records = iter_range(paths[0], start, end, line, input_format=input_format,
-                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids)
+                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids,
+                                             as_of_zone=plan.zone)
                 first.setdefault("reader", reader)
                 return _ascending(records, leads)
             reader, records = iter_partition(paths, k, n, input_format=input_format,
-                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids)
+                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids,
+                                             as_of_zone=plan.zone)
             first.setdefault("reader", reader)
             return records
 
@@ -401,10 +403,11 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
 
             def read(diags, ids=None):
                 return iter_records(events, input_format=input_format, default_tz=default_tz,
-                                    diagnostics=diags, as_of_us=cutoff, ids=ids)
+                                    diagnostics=diags, as_of_us=cutoff, ids=ids, as_of_zone=plan.zone)
             return evaluate_stream(plan, read, cutoff, diagnostics, sources=names, rereadable=True)
         return result_of(run, plan, cutoff, diagnostics)
-    records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff)
+    records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
+                                   as_of_zone=plan.zone)
     if jobs <= 1 or len(records) < MIN_PARALLEL_RECORDS or not can_fork():
         return evaluate_records(plan, records, cutoff, diagnostics)
     return result_of(run_records_parallel(plan, records, cutoff, jobs), plan, cutoff, diagnostics)

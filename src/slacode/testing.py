@@ -122,7 +122,8 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
     diags: list = []
     # the test's events, cited by their line in the file (not their place in the test)
     records = [r._replace(line=lines[r.line - 1], ref=r.ref if r.id else str(lines[r.line - 1]))
-               for r in records_from_objects(events, diagnostics=diags, as_of_us=as_of)]
+               for r in records_from_objects(events, diagnostics=diags, as_of_us=as_of,
+                                             as_of_zone=agreement.plan.zone)]
     try:
         outcome = evaluate_records(agreement.plan, list(records), as_of, diags)
     except CalendarError as e:                  # a deadline past the years calendars cover

@@ -123,7 +123,7 @@ def _verdict_keys(verdicts) -> dict[tuple, Any]:
     return out
 
 
-def _records_of(records, as_of: int, diagnostics: list) -> list:
+def _records_of(records, as_of: int, diagnostics: list, zone=None) -> list:
     from slacode.events import Record, after_as_of_diagnostic, records_from_objects
 
     records = list(records)
@@ -132,9 +132,9 @@ def _records_of(records, as_of: int, diagnostics: list) -> list:
         if len(kept) < len(records):                # counted, as evaluate counts them (SLA506)
             first = next(i for i, r in enumerate(records, 1) if r.at > as_of)
             diagnostics.append(after_as_of_diagnostic(len(records) - len(kept), first, None, as_of,
-                                                      what="position"))
+                                                      what="position", zone=zone))
         return kept
-    return records_from_objects(records, diagnostics=diagnostics, as_of_us=as_of)
+    return records_from_objects(records, diagnostics=diagnostics, as_of_us=as_of, as_of_zone=zone)
 
 
 def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, jobs: int = 1) -> Impact:
@@ -149,7 +149,7 @@ def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, 
 
     cutoff = as_of_us(as_of)
     read_diags: list = []
-    recs = _records_of(records, cutoff, read_diags)
+    recs = _records_of(records, cutoff, read_diags, new.plan.zone)
     diags_old, diags_new = list(read_diags), list(read_diags)
     from slacode import parallel
 
