@@ -962,3 +962,19 @@ def test_sla337_merges_the_comparisons_of_every_trigger():
         'test "t" {\n  as of 2026-11-24T18:00:00Z\n  at 2026-11-24T09:00:00Z assigned\n'
         "  at 2026-11-24T09:30:00Z call with zip = 1310\n  expect d met\n}\n")
     assert "SLA337" not in codes(text)
+
+
+def test_nth_attempt_triggers_name_an_attempts_rule_and_stand_where_they_can_match():
+    text = '''agreement "x" { version "1"; timezone "UTC"; teams sales }
+deadline first_touch { owner sales; start on assigned; stop on call; within 1h }
+attempts follow_up { owner sales; start on assigned; stop on enter sql; at least 3 within 24h }
+deadline a { owner sales; start on 6th attempt of nothing; stop on call; within 1h }
+deadline b { owner sales; start on 2nd attempt of first_touch; stop on call; within 1h }
+deadline c { owner sales; start on 0th attempt of follow_up; stop on call; within 1h }
+quota q { owner sales; count 3rd attempt of follow_up; at least 1 per day }
+deadline fine { owner sales; start on 3rd attempt of follow_up or enter mql; stop on call; within 1h }
+attempts own { owner sales; start on assigned; restart on 2nd attempt of own; at least 3 within 24h }
+'''
+    found = [(d.code, d.line) for d in slacode.lint(text) if d.code in ("SLA210", "SLA312", "SLA334")]
+    assert found == [("SLA210", 4), ("SLA210", 5), ("SLA312", 6), ("SLA334", 7), ("SLA334", 9)]
+    assert "start on 2nd attempt of first_touch" in slacode.format(text.replace("2nd attempt", "2th attempt"))

@@ -345,6 +345,13 @@ class _Builder:
     def event(self, meta, children):
         return m.Trigger.model_construct(kind="event", type=self.name(children[0]), span=self._span(meta))
 
+    def nth_attempt(self, meta, children):
+        ordinal, rule = children
+        n = int(str(ordinal).rstrip("stndrh"))
+        name = self.name(rule)
+        text = m.Name.model_construct(value=m.nth_type(n, name.value), span=self._span(meta))
+        return m.Trigger.model_construct(kind="event", type=text, nth=(n, name), span=self._span(meta))
+
     def event_where_paren(self, meta, children):
         name, pred = children
         return m.Trigger.model_construct(kind="event", type=self.name(name), where=pred, span=self._span(meta))

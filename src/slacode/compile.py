@@ -431,6 +431,8 @@ class Plan:
     segments: dict = field(default_factory=dict)
     needs_fields_history: bool = False
     output_order: tuple = ()        # indices into rules, None for the flow, in declaration order
+    # `Nth attempt of RULE` triggers: (index of RULE in rules, N, the event kind they match)
+    nth_watch: tuple = ()
     # what evaluation derives from the plan once (slacode.evaluate.PlanInfo), made on first use
     info: Any = field(default=None, init=False, compare=False, repr=False)
 
@@ -586,7 +588,21 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),
                 quotas=tuple(quotas), segments=seg_preds,
-                output_order=tuple(i for _, i in sorted(order, key=lambda x: x[0])))
+                output_order=tuple(i for _, i in sorted(order, key=lambda x: x[0])),
+                nth_watch=_nth_watch(agreement, rules))
+
+
+def _nth_watch(agreement: m.Agreement, rules: list) -> tuple:
+    """The `Nth attempt of RULE` triggers of the rules' start, stop, cancel and restart
+    lists whose RULE is an `attempts` rule: ``(its index, N, the event kind)``, once each."""
+    index = {rp.name: i for i, rp in enumerate(rules) if rp.kind == "attempts"}
+    found: dict = {}
+    for rule in agreement.rules:
+        for kind in ("start_on", "stop_on", "cancel_on", "restart_on"):
+            for t in rule.triggers(kind):
+                if t.nth is not None and t.nth[1].value in index and t.nth[0] >= 1:
+                    found.setdefault(t.type.value, (index[t.nth[1].value], t.nth[0], t.type.value))
+    return tuple(found.values())
 
 
 def _types_of(triggers) -> frozenset:

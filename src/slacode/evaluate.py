@@ -297,6 +297,8 @@ class LeadFold:
                 elif ev_type not in types:
                     continue
                 self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asks)
+            if plan.nth_watch:
+                self._nth_attempts(rec, t, props, state, fields, notes)
         elif rec.fields is not None or self.events == 1:
             self._fields_only(rec, t, state, fields, notes)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
@@ -312,6 +314,20 @@ class LeadFold:
                         self.odd_owners.append(rec)
                     else:
                         self.odd_owners = [rec]
+
+    def _nth_attempts(self, rec, t, props, state, fields, notes) -> None:
+        """`Nth attempt of RULE` (extension): when this event, just fed, became the Nth
+        attempt of a cycle of RULE (the cycle still open, or closed by this very event), the
+        rules with such a trigger take it once more, as an event of that kind."""
+        rules = self.rules
+        for i, n, kind in self.plan.nth_watch:
+            for cyc in rules[i].cycles[-2:]:
+                atts = cyc.attempts
+                if len(atts) >= n and atts[n - 1][0] == t and atts[n - 1][1] == rec.ref:
+                    for j, asks in self.info.quiet_rules_for(kind):
+                        if j != i:                      # (a rule on its own count: linted, SLA334)
+                            self._rule_event(rules[j], rec, t, kind, props, state, None, None, fields, notes, asks)
+                    break
 
     def _rep(self, ev_type: str, props: dict):
         """Whom an event counts for in a `by assignee` quota: the rep holding the lead, an

@@ -310,13 +310,23 @@ Pred = Annotated[Union[Or, And, Not, Compare, Member, Exists, TextTest, SegmentR
 
 # ------------------------------------------------------------------------- triggers
 
+def nth_type(n: int, rule: str) -> str:
+    """The text of the trigger ``Nth attempt of RULE`` (``6th attempt of follow_up``): also
+    the event kind the evaluation gives it, which no event's ``type`` can equal."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix} attempt of {rule}"
+
+
 class Trigger(Node):
-    """``enter a, b`` / ``leave a`` / ``TYPE`` / ``TYPE where PREDICATE``."""
+    """``enter a, b`` / ``leave a`` / ``TYPE`` / ``TYPE where PREDICATE`` / ``Nth attempt of
+    RULE`` (extension: an event kind of its own, the event that is that rule's Nth attempt
+    in a cycle; ``type`` holds its text, which no event type can be, and ``nth`` its parts)."""
 
     kind: Literal["enter", "leave", "event"]
     states: tuple[Name, ...] = ()
     type: Name | None = None
     where: Pred | None = None
+    nth: tuple[int, Name] | None = None
 
 
 # -------------------------------------------------------------------------- clauses

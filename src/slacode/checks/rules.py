@@ -468,3 +468,36 @@ def assignee_as_field(ctx: Context) -> Iterator[Diagnostic]:
                                     "`start on assigned where owner == \"ana\"`; if your events do set this "
                                     f"field, write it in backquotes: `{ref.name}`".replace(f": `{ref.name}`",
                                                                                           f": `` `{ref.name}` ``"))
+
+
+@rule(name_codes.UNDEFINED_RULE, codes.INVALID_COUNT, codes.SETTING_WITHOUT_EFFECT)
+def nth_attempt_triggers(ctx: Context) -> Iterator[Diagnostic]:
+    """`Nth attempt of RULE`: RULE must be an `attempts` rule, N at least 1, and the trigger
+    in a `start on`, `stop on`, `cancel on` or `restart on` line (nothing counts it)."""
+    attempts = {r.name.value for r in ctx.agreement.rules if r.rule_kind == "attempts"}
+    kinds = ("start_on", "stop_on", "cancel_on", "restart_on")
+    placed = [(t, c.kind in kinds and (t.nth is None or t.nth[1].value != r.name.value))
+              for r in ctx.agreement.rules for c in r.clauses if c.kind in TRIGGER_LISTS for t in c.triggers]
+    placed += [(t, False) for q in ctx.agreement.quotas if q.count is not None for t in q.count.triggers]
+    for t, usable in placed:
+        if t.nth is None:
+            continue
+        n, name = t.nth
+        if name.value not in attempts:
+            others = sorted(attempts)
+            yield ctx.diag(name_codes.UNDEFINED_RULE,
+                           f"`{t.type.value}` names no `attempts` rule: `{name.value}` is "
+                           + ("not declared" if ctx.agreement.rule(name.value) is None else "not an `attempts` rule"),
+                           name, hint=f"attempts rules: {', '.join(others)}" if others else
+                           "count attempts in an `attempts` rule, then name it here")
+        elif n < 1:
+            yield ctx.diag(codes.INVALID_COUNT, f"`{t.type.value}`: attempts are counted from the 1st", t,
+                           hint="write `1st attempt of …` or a later one")
+        elif not usable:
+            yield ctx.diag(codes.SETTING_WITHOUT_EFFECT,
+                           f"`{t.type.value}` matches nothing here: it can start, stop, cancel or restart another "
+                           "rule, but is not counted, nor does it act on its own rule", t,
+                           hint="use it in `start on`, `stop on`, `cancel on` or `restart on` of another rule")
+
+
+TRIGGER_LISTS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "count", "at_least_before"})
