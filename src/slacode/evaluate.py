@@ -102,7 +102,7 @@ class PlanInfo:
     Kept on the plan by :func:`plan_info`."""
 
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quota_dispatch", "segments",
-                 "wanted", "aggregate_order", "segmented", "asks", "judges")
+                 "wanted", "aggregate_order", "segmented", "asks", "judges", "nth")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -121,6 +121,7 @@ class PlanInfo:
         self.aggregate_order = tuple((kind, i) for _, kind, i in sorted(items))
         self.segmented = any(t.segment is not None for t in plan.targets)
         self.judges = tuple(_judges(rp) for rp in plan.rules)   # each rule's clause judges
+        self.nth = _nth_info(plan) if plan.nth_watch else None
 
     def rules_for(self, ev_type: str) -> tuple[int, ...]:
         """Indices of the rules an event of ``ev_type`` may touch, open or not (the fold
@@ -163,6 +164,50 @@ class PlanInfo:
             if len(self.quota_dispatch) < 4096:
                 self.quota_dispatch[ev_type] = got
         return got
+
+
+def _nth_info(plan: Plan) -> tuple:
+    """For `Nth attempt of RULE` triggers: ``(order, listens, watched)`` — the rules in an
+    order where each rule comes after the rules whose attempts it waits for (else in plan
+    order), the kinds each rule's trigger lists name, and the (N, kind) of each watched rule."""
+    kinds = {kind for _, _, kind in plan.nth_watch}
+    listens = {}
+    for j, rp in enumerate(plan.rules):
+        named = {t.type for ts in (rp.starts, rp.stops, rp.cancels, rp.restarts) for t in ts
+                 if t.kind == "event" and t.type in kinds}
+        if named:
+            listens[j] = frozenset(named)
+    watched: dict[int, list] = {}
+    source = {}
+    for i, n, kind in plan.nth_watch:
+        watched.setdefault(i, []).append((n, kind))
+        source[kind] = i
+    order: list[int] = []
+    done: set = set()
+
+    def visit(j: int, path: frozenset) -> None:
+        if j in done or j in path:                  # (a loop of rules: plan order decides)
+            return
+        for kind in sorted(listens.get(j, ())):
+            visit(source[kind], path | {j})
+        done.add(j)
+        order.append(j)
+
+    for j in range(len(plan.rules)):
+        visit(j, frozenset())
+    return tuple(order), listens, {i: tuple(v) for i, v in watched.items()}
+
+
+def _either(fn, kinds: tuple):
+    """A trigger matcher that also matches events of ``kinds`` (the Nth-attempt roles an
+    event took), or None."""
+    if fn is None:
+        return None
+
+    def match(ev_type, props, state, entered, left, notes):
+        return fn(ev_type, props, state, entered, left, notes) or any(
+            fn(k, props, state, None, None, notes) for k in kinds)
+    return match
 
 
 def _asks(rp: RulePlan) -> tuple:
@@ -286,6 +331,9 @@ class LeadFold:
                 if which is None:
                     which = info.moved_rules_for(ev_type)
             rules = self.rules
+            if info.nth is not None:                    # `Nth attempt of RULE`: RULE first
+                self._rules_nth(which, rec, t, ev_type, props, state, entered, left, fields, notes, touched)
+                which = ()
             for i, asks in which:
                 rf = rules[i]
                 rp = rf.plan
@@ -297,8 +345,6 @@ class LeadFold:
                 elif ev_type not in types:
                     continue
                 self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asks)
-            if plan.nth_watch:
-                self._nth_attempts(rec, t, props, state, fields, notes)
         elif rec.fields is not None or self.events == 1:
             self._fields_only(rec, t, state, fields, notes)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
@@ -315,19 +361,38 @@ class LeadFold:
                     else:
                         self.odd_owners = [rec]
 
-    def _nth_attempts(self, rec, t, props, state, fields, notes) -> None:
-        """`Nth attempt of RULE` (extension): when this event, just fed, became the Nth
-        attempt of a cycle of RULE (the cycle still open, or closed by this very event), the
-        rules with such a trigger take it once more, as an event of that kind."""
+    def _rules_nth(self, which, rec, t, ev_type, props, state, entered, left, fields, notes, touched) -> None:
+        """The rules' pass over one event when some trigger is `Nth attempt of RULE`
+        (extension): each rule after the rules whose attempts it waits for, so that when this
+        event has just become the Nth attempt of a cycle of RULE (the cycle still open, or
+        closed by this very event), a rule naming it takes the event in both roles at once,
+        in the order of §6 (stop, cancel, restart, start), counting it as any other event."""
+        order, listens, watched = self.info.nth
+        asked = dict(which)
         rules = self.rules
-        for i, n, kind in self.plan.nth_watch:
-            for cyc in rules[i].cycles[-2:]:
-                atts = cyc.attempts
-                if len(atts) >= n and atts[n - 1][0] == t and atts[n - 1][1] == rec.ref:
-                    for j, asks in self.info.quiet_rules_for(kind):
-                        if j != i:                      # (a rule on its own count: linted, SLA334)
-                            self._rule_event(rules[j], rec, t, kind, props, state, None, None, fields, notes, asks)
-                    break
+        hits: list = []
+        for i in order:
+            rf = rules[i]
+            also = tuple(k for k in hits if k in listens[i]) if hits and i in listens else ()
+            if also:
+                self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, None, also)
+            elif i in asked:
+                rp = rf.plan
+                types = rp.types if rf.open is not None else rp.start_types
+                if types is None:
+                    types = rp.watch_types
+                    if types is not None and not touched and ev_type not in types:
+                        types = ()
+                if types == () or (types is not None and ev_type not in types):
+                    pass
+                else:
+                    self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asked[i])
+            for n, kind in watched.get(i, ()):
+                for cyc in rf.cycles[-2:]:
+                    atts = cyc.attempts
+                    if len(atts) >= n and atts[n - 1][0] == t and atts[n - 1][1] == rec.ref:
+                        hits.append(kind)
+                        break
 
     def _rep(self, ev_type: str, props: dict):
         """Whom an event counts for in a `by assignee` quota: the rep holding the lead, an
@@ -356,12 +421,18 @@ class LeadFold:
             self.flow_evidence = [rec.ref]
 
     def _rule_event(self, rf: RuleFold, rec, t, ev_type, props, state, entered, left, fields, notes,
-                    asks: tuple | None = None):
+                    asks: tuple | None = None, also: tuple = ()):
         """One event for one rule; ``asks``: the trigger lists that may fire (:func:`_asks`;
-        the others cannot match this event). None: all of them."""
+        the others cannot match this event). None: all of them. ``also``: the `Nth attempt
+        of RULE` kinds the event is as well (its start, stop, cancel and restart triggers
+        match those too)."""
         rp = rf.plan
         cyc = rf.open
         count_fn, befores, stop_fn, cancel_fn, restart_fn = asks if asks is not None else _asks(rp)
+        start_fn = rp.start_fn
+        if also:
+            stop_fn, cancel_fn, restart_fn, start_fn = (_either(fn, also) for fn in (stop_fn, cancel_fn, restart_fn,
+                                                                                     start_fn))
         is_attempt = count_fn is not None and count_fn(ev_type, props, state, entered, left, notes)
         new = None
         if cyc is not None:
@@ -386,7 +457,7 @@ class LeadFold:
             fired = now and not rf.when_prev
             rf.when_prev = now
         if rf.open is None:
-            fn = rp.start_fn
+            fn = start_fn
             if fired or (fn is not None and fn(ev_type, props, state, entered, left, notes)):
                 new = self._open(rf, rec, t, fields, state, notes)
         if new is not None and rp.kind == "attempts":    # the start event belongs to the new cycle
