@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
 from slacode.schemas import SCHEMAS, load_schema
 from tests.conftest import ROOT
+from tests.test_schemas import problems as schema_problems
+from tests.test_schemas import validator
 
 AS_OF = "2026-11-20T18:00:00-03:00"
 SLACODE = shutil.which("slacode")
@@ -42,19 +43,8 @@ def output(*args, cwd=ROOT, codes=(0,)):
     return json.loads(proc.stdout)
 
 
-def validator(name: str, pointer: str = "") -> Draft202012Validator:
-    """A validator of schema ``name`` (or of the part at ``#pointer``), checking formats."""
-    schema = load_schema(name)
-    if not pointer:
-        return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    registry = Registry().with_resource(schema["$id"], Resource.from_contents(schema))
-    return Draft202012Validator({"$ref": f"{schema['$id']}#{pointer}"}, registry=registry,
-                                format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
 def problems(name: str, instance, pointer: str = "") -> list[str]:
-    v = validator(name, pointer)
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in v.iter_errors(instance)]
+    return schema_problems(validator(name, pointer), instance)
 
 
 def valid(name: str, instance, pointer: str = "") -> bool:
