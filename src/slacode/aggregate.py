@@ -217,7 +217,7 @@ class Aggregates:
         zone = self.plan.zone
         out = []
         n = q.amount
-        amount = _num(n)
+        amount = count_text(n)
         who = f"{_rep_text(rep)}: " if by_rep else ""
         for label, start_date, start, end in periods(first, self.as_of, q.period, zone):
             count = counts.get((start_date, rep) if by_rep else start_date, 0)
@@ -306,7 +306,8 @@ def _rep_text(rep) -> str:
     return rep if rep is not None else "(unassigned)"
 
 
-def _num(n) -> str:
+def count_text(n) -> str:
+    """A count or goal as written: `180`, `2.5`."""
     return str(int(n)) if float(n).is_integer() else f"{n:g}"
 
 

@@ -198,6 +198,19 @@ def _nth_info(plan: Plan) -> tuple:
     return tuple(order), listens, {i: tuple(v) for i, v in watched.items()}
 
 
+def _may_touch(rf, ev_type: str, touched: bool) -> bool:
+    """Whether an event of ``ev_type`` can change rule ``rf`` (``touched``: the event sets
+    fields, changes the state or is the lead's first, which `start when` and `pause while`
+    see): with no open cycle, only its start triggers' types can; with one, the types of
+    all its triggers and counts."""
+    rp = rf.plan
+    types = rp.types if rf.open is not None else rp.start_types
+    if types is None:
+        types = rp.watch_types
+        return types is None or touched or ev_type in types
+    return ev_type in types
+
+
 def _either(fn, kinds: tuple):
     """A trigger matcher that also matches events of ``kinds`` (the Nth-attempt roles an
     event took), or None."""
@@ -334,7 +347,7 @@ class LeadFold:
             if info.nth is not None:                    # `Nth attempt of RULE`: RULE first
                 self._rules_nth(which, rec, t, ev_type, props, state, entered, left, fields, notes, touched)
                 which = ()
-            for i, asks in which:
+            for i, asks in which:                       # (_may_touch, inline: the hottest loop)
                 rf = rules[i]
                 rp = rf.plan
                 types = rp.types if rf.open is not None else rp.start_types
@@ -376,17 +389,8 @@ class LeadFold:
             also = tuple(k for k in hits if k in listens[i]) if hits and i in listens else ()
             if also:
                 self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, None, also)
-            elif i in asked:
-                rp = rf.plan
-                types = rp.types if rf.open is not None else rp.start_types
-                if types is None:
-                    types = rp.watch_types
-                    if types is not None and not touched and ev_type not in types:
-                        types = ()
-                if types == () or (types is not None and ev_type not in types):
-                    pass
-                else:
-                    self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asked[i])
+            elif i in asked and _may_touch(rf, ev_type, touched):
+                self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asked[i])
             for n, kind in watched.get(i, ()):
                 for cyc in rf.cycles[-2:]:
                     atts = cyc.attempts

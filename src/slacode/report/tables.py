@@ -24,7 +24,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from slacode.aggregate import period_of, periods as period_spans
+from slacode.aggregate import count_text, period_of, periods as period_spans
 from slacode.texts import visible
 from slacode.verdict import as_text, from_us, iso
 
@@ -359,8 +359,8 @@ def goals_lines(comp: Compliance) -> list[str]:
                 f"{'<=' if v.rule in comp.at_most else '>='} {_count(v.threshold)}")
         running = v.due_at is not None and v.due_at > comp.as_of
         rows.append([visible(v.rule), f"{v.period} *" if running else v.period]
-                    + ([visible(v.assignee) if v.assignee is not None else "(unassigned)" if per_rep else ""]
-                       if per_rep else []) + [v.status, value, goal])
+                    + ([visible(v.assignee) if v.assignee is not None else UNASSIGNED] if per_rep else [])
+                    + [v.status, value, goal])
     widths = [max(display_width(r[i]) for r in [head] + rows) for i in range(len(head))]
     right = {len(head) - 2}
 
@@ -373,7 +373,7 @@ def goals_lines(comp: Compliance) -> list[str]:
 
 
 def _count(n) -> str:
-    return "—" if n is None else str(int(n)) if float(n).is_integer() else f"{n:g}"
+    return "—" if n is None else count_text(n)
 
 
 def display_width(text: str) -> int:
