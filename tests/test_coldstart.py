@@ -25,6 +25,35 @@ def test_a_cold_load_does_not_import_asyncio():
     assert out.strip() == "[]"
 
 
+def test_a_load_imports_the_suppressions_only_for_a_file_with_a_directive_and_never_the_test_runner(tmp_path):
+    plain = tmp_path / "plain.sla"
+    plain.write_text(textwrap.dedent("""\
+        # checked by `slacode check`, nightly
+        agreement "a" {
+          version "1"
+          timezone "UTC"
+          teams sales
+        }
+        deadline d {
+          owner sales
+          start on assigned
+          stop on qualified
+          within 1h
+        }
+    """))
+    directive = tmp_path / "directive.sla"
+    directive.write_text(plain.read_text().replace("nightly", "nightly  # noqa"))
+    probe = """
+        import sys
+        import slacode
+        slacode.load({path!r}).plan
+        print("slacode.suppress" in sys.modules, "slacode.testing" in sys.modules)
+    """
+    assert run(probe.format(path=str(plain))).split() == ["False", "False"]
+    assert run(probe.format(path=str(directive))).split() == ["True", "False"]
+    assert run(probe.format(path="specs/northwind.sla")).split() == ["False", "False"]  # tests, no directive
+
+
 def test_a_later_import_asyncio_is_the_complete_package():
     out = run("""
         import sys

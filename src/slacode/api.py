@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slacode.diagnostics import Diagnostic, SpecError, has_errors, sort_diagnostics
+from slacode.diagnostics import SUPPRESSION_MARK, Diagnostic, SpecError, has_errors, sort_diagnostics
 
 if TYPE_CHECKING:  # pragma: no cover
     from slacode.model import Agreement
@@ -33,9 +33,11 @@ def analyse(text: str, file: str | None = None):
         if agreement is not None and not has_errors(more):
             checked = check(agreement)
             diags = diags + (_independent(checked, agreement, skipping + more, text) if broken else checked)
-    from slacode.suppress import apply_comments
+    if SUPPRESSION_MARK.search(text):
+        from slacode.suppress import apply_comments  # only a file that may hold a directive needs it
 
-    return (None if broken else agreement), sort_diagnostics(apply_comments(text, diags, file))
+        diags = apply_comments(text, diags, file)
+    return (None if broken else agreement), sort_diagnostics(diags)
 
 
 #: Checks whose finding may only mean that a declaration or line they refer to did not parse.

@@ -7,6 +7,7 @@ they return diagnostics, and :mod:`slacode.reporters` renders them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -17,6 +18,10 @@ WARNING = "warning"
 INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 _SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
+
+#: What every suppression comment holds (``slacode: ignore[…]`` or ``noqa`` after a ``#``):
+#: a text without it has none, and loading it need not import :mod:`slacode.suppress`.
+SUPPRESSION_MARK = re.compile(r"slacode\s*:|noqa", re.I)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from slacode.diagnostics import ERROR, Diagnostic, Span, has_errors, make
+from slacode.diagnostics import ERROR, SUPPRESSION_MARK, Diagnostic, Span, has_errors, make
 
 INVALID = "SLA111"
 UNUSED = "SLA112"
@@ -40,7 +40,6 @@ _META = frozenset((INVALID, UNUSED))
 #: where a directive may start in a comment: its `#`, or a later `#` after white space
 #: (``# legacy calendar  # slacode: ignore[SLA218]``)
 _DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*(?:(?P<slacode>slacode\s*:)|(?P<noqa>noqa)(?![\w-]))", re.I)
-_QUICK = re.compile(r"slacode\s*:|noqa", re.I)
 _SLACODE = re.compile(r"\s*(?P<kind>ignore-file|ignore)(?![\w-])(?:\[(?P<list>[^\]]*)\](?P<after>.*)|(?P<rest>.*))$",
                       re.I)
 _WORD = re.compile(r"[^\s,\[\]]+")
@@ -79,7 +78,7 @@ def apply_comments(text: str, diagnostics: list[Diagnostic], file: str | None = 
     suppression comments suppress, plus SLA111/SLA112 about those comments. Errors are
     always kept. Unused suppressions are not reported when there are errors: checks that
     errors stop might have used them."""
-    if not _QUICK.search(text):
+    if not SUPPRESSION_MARK.search(text):
         return list(diagnostics)
     pragmas = _pragmas(text, file)
     if not pragmas:

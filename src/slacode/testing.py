@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from slacode import model as m
+from slacode.checks.context import main_clause
 
 
 @dataclass
@@ -74,19 +75,6 @@ def events_of(test: m.TestDecl) -> tuple[list[dict], list[tuple[str | None, m.Ex
         elif item.kind == "expect":
             expects.append((None if item.period is not None else lead, item))
     return events, expects
-
-
-def main_clause(agreement: m.Agreement, rule: str) -> str | None:
-    if rule == "flow":
-        return "transition"
-    r = agreement.rule(rule)
-    if r is not None:
-        return "at_least_within" if r.rule_kind == "attempts" else "within"
-    if any(t.name.value == rule for t in agreement.targets):
-        return "ratio"
-    if any(q.name.value == rule for q in agreement.quotas):
-        return "count"
-    return None
 
 
 #: Lint's findings about a test block that make the test fail (see run_test).

@@ -52,6 +52,22 @@ def default_clause(rule: m.Rule) -> str:
     return "at_least_within" if rule.rule_kind == "attempts" else "within"
 
 
+def main_clause(agreement: m.Agreement, rule: str) -> str | None:
+    """The clause an expectation (``expect RULE …``) names when it names none: the built-in
+    rule's transition, a rule's main clause, a target's ratio, a quota's count; None for a
+    name that is none of these."""
+    if rule == FLOW_RULE:
+        return FLOW_CLAUSE
+    r = agreement.rule(rule)
+    if r is not None:
+        return default_clause(r)
+    if any(t.name.value == rule for t in agreement.targets):
+        return TARGET_CLAUSE
+    if any(q.name.value == rule for q in agreement.quotas):
+        return QUOTA_CLAUSE
+    return None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """``did you mean `x`?`` for close matches of ``word`` (difflib: at most three, the best
     and those nearly as good), else None."""

@@ -10,10 +10,9 @@ from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
 from slacode.checks.context import (FLOW_CLAUSE, FLOW_RULE, QUOTA_CLAUSE, TARGET_CLAUSE, Context, clause_keys,
-                                  did_you_mean, walk_pred)
+                                  did_you_mean, main_clause, walk_pred)
 from slacode.checks.registry import rule
 from slacode.checks.rules import whole_positive
-from slacode.testing import main_clause
 
 
 @rule(codes.TEST_WITHOUT_AS_OF)

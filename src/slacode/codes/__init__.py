@@ -18,7 +18,6 @@ text (a test keeps them equal). A code is never reused for another meaning.
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass
 
 _CODE_RE = re.compile(r"^SLA[1-9]\d\d$")
@@ -29,7 +28,15 @@ class CodeInfo:
     code: str
     name: str
     severity: str
-    doc: str
+    text: str  # the documentation as written in the source (indented); ``doc`` is it dedented
+
+    @property
+    def doc(self) -> str:
+        """The documentation (Markdown): dedented when asked for, not when every code is
+        registered on import (a millisecond of every cold start, for text few runs show)."""
+        import textwrap
+
+        return textwrap.dedent(self.text).strip()
 
     @property
     def summary(self) -> str:
@@ -52,7 +59,7 @@ def define(code: str, name: str, severity: str, doc: str) -> str:
         raise ValueError(f"code {code} defined twice")
     if severity not in ("error", "warning", "info"):
         raise ValueError(f"bad severity {severity!r} for {code}")
-    CODES[code] = CodeInfo(code, name, severity, textwrap.dedent(doc).strip())
+    CODES[code] = CodeInfo(code, name, severity, doc)
     return code
 
 
