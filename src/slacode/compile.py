@@ -91,8 +91,7 @@ def _value(v: m.Value):
     return v.value
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """Where in the agreement a predicate stands (for diagnostics about it)."""
 
     span: Any
@@ -351,8 +350,7 @@ class Clause(NamedTuple):
     place: Any = None
 
 
-@dataclass(frozen=True, slots=True)
-class RulePlan:
+class RulePlan(NamedTuple):
     name: str
     kind: str                       # handoff | deadline | attempts
     owner: str | None

@@ -6,16 +6,14 @@ code's documentation always describes the function that reports it).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from slacode.diagnostics import Diagnostic
 
 CheckFn = Callable[["object"], Iterable[Diagnostic]]
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(NamedTuple):
     codes: tuple[str, ...]
     func: CheckFn
 

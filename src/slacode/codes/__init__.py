@@ -18,13 +18,12 @@ text (a test keeps them equal). A code is never reused for another meaning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _CODE_RE = re.compile(r"^SLA[1-9]\d\d$")
 
 
-@dataclass(frozen=True, slots=True)
-class CodeInfo:
+class CodeInfo(NamedTuple):
     code: str
     name: str
     severity: str
