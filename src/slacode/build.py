@@ -271,6 +271,9 @@ class _Builder:
         return m.AtLeastPerDay.model_construct(n=self.num(n), duration=duration, calendar=calendar,
                                                span=self._span(meta))
 
+    def retarget(self, meta, children):
+        return m.Retarget.model_construct(span=self._span(meta))
+
     def at_most_per_cycle(self, meta, children):
         return m.AtMostPerCycle.model_construct(n=self.num(children[0]), span=self._span(meta))
 

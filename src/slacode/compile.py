@@ -380,6 +380,9 @@ class RulePlan(NamedTuple):
     # lead's fields and state): the trigger types; any other event matters only if it
     # carries fields, is a state event or is the lead's first (None: every event matters).
     watch_types: frozenset | None = None
+    # `retarget when segment changes` (extension), with more than one line to choose from:
+    # an open cycle's line is chosen again at every event that sets fields or the state
+    retarget: bool = False
 
 
 class FlowPlan(NamedTuple):
@@ -533,7 +536,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             t for c in clauses if c.kind == "at_least_before" for t in c.triggers)
         types = start_types = None
         watch_types = _types_of(every)
-        if start_when is None and pause_pred is None:
+        retarget = bool(rule.of("retarget")) and len(lines) > 1
+        if start_when is None and pause_pred is None and not retarget:
             types = watch_types
         if start_when is None:                  # closed, only a start trigger can act
             start_types = _types_of(starts_t)
@@ -546,7 +550,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             counts=counts_t, clauses=tuple(clauses),
             default_zone=wall.tz, start_fn=matcher(starts_t), stop_fn=matcher(stops_t),
             cancel_fn=matcher(cancels_t), restart_fn=matcher(restarts_t), count_fn=matcher(counts_t),
-            befores=befores, types=types, start_types=start_types, watch_types=watch_types))
+            befores=befores, types=types, start_types=start_types, watch_types=watch_types,
+            retarget=retarget))
     flow = None
     flows = agreement.of("flow")
     if flows:

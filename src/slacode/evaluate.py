@@ -18,9 +18,10 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from slacode import diagnostics as dg
+from slacode.calendar import CalendarError
 from slacode.compile import Plan, RulePlan
 from slacode.judges import _cycle_verdicts, _judges
-from slacode.verdict import VERDICT_KEYS, Verdict, as_text, from_us, iso  # noqa: F401 (also imported from here)
+from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
 
 UTC = timezone.utc
 _EMPTY: dict = {}
@@ -35,7 +36,7 @@ class Cycle:
 
     __slots__ = ("number", "start", "start_ref", "line", "pauses", "paused", "closed_at", "close_kind",
                  "close_ref", "assignee", "require_missing", "attempts", "before", "segments_at_start",
-                 "close_tz")
+                 "close_tz", "retargets")
 
     def __init__(self, number, start, start_ref, line):
         self.number = number
@@ -53,6 +54,7 @@ class Cycle:
         self.before: dict = _NO_BEFORE    # at_least_before key -> (at, ref, attempts before)
         self.segments_at_start = _NO_SEGMENTS
         self.close_tz = None              # the lead's `timezone` field at the close
+        self.retargets: list | tuple = ()  # `retarget`: (at, ref, the line it replaced) per change
 
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until``."""
@@ -196,6 +198,19 @@ def _nth_info(plan: Plan) -> tuple:
     for j in range(len(plan.rules)):
         visit(j, frozenset())
     return tuple(order), listens, {i: tuple(v) for i, v in watched.items()}
+
+
+def _line_for(rp: RulePlan, fields, state, notes):
+    """The target line that applies to a lead with these fields and state (§6: the first
+    `for` line whose segment holds, else the first line without `for`), or None."""
+    default = None
+    for ln in rp.lines:
+        if ln.applies is None:
+            if default is None:
+                default = ln
+        elif ln.applies(fields, state, notes):
+            return ln
+    return default
 
 
 def _may_touch(rf, ev_type: str, touched: bool) -> bool:
@@ -440,6 +455,8 @@ class LeadFold:
         is_attempt = count_fn is not None and count_fn(ev_type, props, state, entered, left, notes)
         new = None
         if cyc is not None:
+            if rp.retarget:                             # with this event's fields, before its triggers
+                self._retarget(rf, cyc, rec, t, fields, state, notes)
             if befores:
                 self._before(befores, cyc, rec, ev_type, props, state, entered, left, notes)
             if is_attempt:                              # _attempt, inline: most events of a cadence
@@ -499,22 +516,15 @@ class LeadFold:
                 if fired and rf.open is None:
                     self._open(rf, rec, t, fields, state, notes)
             cyc = rf.open
+            if cyc is not None and rp.retarget:
+                self._retarget(rf, cyc, rec, t, fields, state, notes)
             if cyc is not None and rp.pause is not None:
                 self._pause(cyc, rp.pause(fields, state, notes), t)
 
     def _open(self, rf: RuleFold, rec, t, fields, state, notes) -> Cycle | None:
         """Open a cycle if a target line applies (§6: `for` lines in order, else the default)."""
         rp = rf.plan
-        line = None
-        default = None
-        for ln in rp.lines:
-            if ln.applies is None:
-                if default is None:
-                    default = ln
-            elif ln.applies(fields, state, notes):
-                line = ln
-                break
-        line = line or default
+        line = _line_for(rp, fields, state, notes)
         if line is None:
             rf.untracked += 1                            # untracked: no number, blocks nothing
             return None
@@ -529,6 +539,32 @@ class LeadFold:
             rf.cycles = [cyc]
         rf.open = cyc
         return cyc
+
+    def _retarget(self, rf: RuleFold, cyc: Cycle, rec, t: int, fields, state, notes) -> None:
+        """`retarget when segment changes` (extension): the line that applies now, chosen as
+        at the start, replaces the cycle's line; its deadline counts from the cycle's start,
+        in its own calendar, with the cycle's pauses. A line whose outcome is decided stays:
+        its deadline passed before this event (a breach is never undone), or, in an
+        `attempts` rule, its N attempts were made by it. No line applying keeps the current."""
+        line = _line_for(rf.plan, fields, state, notes)
+        current = cyc.line
+        if line is None or line is current:
+            return
+        try:
+            due = current.clock.add_us(cyc.start, current.target_us, cyc.pause_list(t) if cyc.pauses else ())
+        except CalendarError as e:                      # past the years calendars cover
+            raise CalendarError(f"lead {self.lead!r}, rule `{rf.plan.name}`, cycle {cyc.number} (started "
+                                f"{_when(cyc.start, current.clock.tz)}): {e}") from e
+        if due < t:
+            return
+        n = current.n
+        if rf.plan.kind == "attempts" and (n <= 0 or (len(cyc.attempts) >= n and cyc.attempts[n - 1][0] <= due)):
+            return
+        cyc.line = line
+        if cyc.retargets:
+            cyc.retargets.append((t, rec.ref, current))
+        else:
+            cyc.retargets = [(t, rec.ref, current)]
 
     def _close(self, rf: RuleFold, cyc: Cycle, rec, kind: str) -> None:
         cyc.closed_at = rec.at

@@ -5,7 +5,7 @@ describing what changed after each event, so it can never disagree with ``check`
 from __future__ import annotations
 
 from slacode.calendar import CalendarError
-from slacode.evaluate import LeadFold, target_segments, unknown_state_diagnostics
+from slacode.evaluate import LeadFold, _line_for, target_segments, unknown_state_diagnostics
 from slacode.texts import when as _when, work_text
 
 def _describe_event(rec) -> str:
@@ -43,7 +43,7 @@ def _snapshot(fold: LeadFold):
     for rf in fold.rules:
         cyc = rf.open
         snap.append((len(rf.cycles), cyc, cyc.paused if cyc else False, len(cyc.attempts) if cyc else 0,
-                     rf.untracked))
+                     rf.untracked, cyc.line if cyc else None))
     return snap
 
 
@@ -63,8 +63,8 @@ def _due(cyc, until: int, lead: str, rule: str) -> int:
                             f"{_when(cyc.start, cyc.line.clock.tz)}): {e}") from e
 
 
-def _line_text(rp, cyc) -> str:
-    line = cyc.line
+def _line_text(rp, cyc, line=None) -> str:
+    line = line or cyc.line
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
     seg = f" for {line.segment}" if line.segment else ", the default line"
@@ -96,7 +96,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: set | None = None,
             out.append(f"    `{rec.state}` is not a declared state: {effect} (its fields apply)")
         elif len(fold.flow_evidence) > breaches:
             out.append(f"    flow: `{state_before}` -> `{rec.state}` is not an allowed transition (a flow breach)")
-        for rf, (n_before, open_before, paused_before, att_before, untracked_before) in zip(fold.rules, before):
+        for rf, (n_before, open_before, paused_before, att_before, untracked_before, line_before) in zip(
+                fold.rules, before):
             rp = rf.plan
             name = rp.name
             if open_before is not None and open_before.closed_at == rec.at and open_before.close_kind:
@@ -123,6 +124,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: set | None = None,
                 out.append(f"    {name}: a start, but no `{kind}` line applies (the lead is in none of its "
                            "`for` segments, and it has no line without one): not tracked")
             cyc = rf.open
+            if cyc is not None and cyc is open_before and rp.retarget:
+                out.extend(_retarget_lines(rp, cyc, line_before, fold, rec.at, lead))
             if cyc is not None and cyc is open_before:
                 if cyc.paused and not paused_before:
                     out.append(f"    {name}: cycle {cyc.number} paused (the pause condition holds)")
@@ -155,6 +158,25 @@ def timeline(plan, lead: str, records, as_of: int, notes: set | None = None,
     if problems is not None:
         problems.extend(unknown_state_diagnostics(fold, sources))
     return out
+
+
+def _retarget_lines(rp, cyc, line_before, fold: LeadFold, at: int, lead: str) -> list[str]:
+    """`retarget when segment changes`: the cycle's new line and deadline, or why a line
+    the lead now falls under does not replace a line whose outcome is decided."""
+    name = rp.name
+    if cyc.line is not line_before:
+        due = _due(cyc, at, lead, name)
+        return [f"    {name}: cycle {cyc.number} retargeted ({_line_text(rp, cyc)}, was "
+                f"{_line_text(rp, cyc, line_before)}); due {_when(due, cyc.line.clock.tz)}"
+                + (", already past" if due < at else "")]
+    now = _line_for(rp, fold.fields, fold.state, fold.notes)
+    if now is None or now is cyc.line or cyc.closed_at is not None:
+        return []
+    due = _due(cyc, at, lead, name)
+    why = (f"its deadline {_when(due, cyc.line.clock.tz)} has passed (a breach stays)" if due < at
+           else "its attempts were made in time")
+    return [f"    {name}: the lead now falls under {_line_text(rp, cyc, now)}, but cycle {cyc.number} keeps "
+            f"its line: {why}"]
 
 
 def _stops(rp, rec, fold: LeadFold, state_before) -> bool:

@@ -666,6 +666,7 @@ _STATEMENTS = {
     m.AtLeastBefore: lambda p, c: f"at least {number(c.n)} before {p.triggers(c.triggers)}",
     m.AtMostPerDay: lambda p, c: f"at most {number(c.n)} per day{_on(c.calendar)}",
     m.AtMostPerCycle: lambda p, c: f"at most {number(c.n)} per cycle",
+    m.Retarget: lambda p, c: "retarget when segment changes",
     m.AtLeastPerDay: lambda p, c: f"at least {number(c.n)} per day within {_duration(c.duration)}{_on(c.calendar)}",
     m.Gap: lambda p, c: f"gap at least {_duration(c.duration)}",
     m.First: lambda p, c: f"first where {p.pred(c.predicate)}",

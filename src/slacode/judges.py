@@ -139,10 +139,29 @@ def _within_judge(rp: RulePlan):
                           f"({warn}); due {_when(due, zone)}.")
             else:
                 reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
+        if cyc.retargets:
+            reason += _retargeted(rp, cyc, zone)
+            evidence[1:1] = [r[1] for r in cyc.retargets]
         return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
                        warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone,
                        closed is None and status == "breached")
     return within
+
+
+def _line_words(rp: RulePlan, line) -> str:
+    """A target line as written: `within 1h for hot`, `at least 3 within 2d on br_sales`."""
+    kind = f"at least {line.n} within" if rp.kind == "attempts" else "within"
+    where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
+    return f"`{kind} {line.written}{where}{f' for {line.segment}' if line.segment else ''}`"
+
+
+def _retargeted(rp: RulePlan, cyc: Cycle, zone) -> str:
+    """What `retarget when segment changes` did to a cycle, for its reason: `` The target
+    line changed at T (`within 4h` → `within 1h for hot`).``"""
+    lines = [line for _, _, line in cyc.retargets] + [cyc.line]
+    changes = [f"at {_when(at, zone)} ({_line_words(rp, lines[i])} → {_line_words(rp, lines[i + 1])})"
+               for i, (at, _, _) in enumerate(cyc.retargets)]
+    return f" The target line changed {' and '.join(changes)}."
 
 
 def _require(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
@@ -213,6 +232,10 @@ def _at_least_within_judge(rp: RulePlan):
                       + (" (paused)." if status == "paused" else "."))
         if elapsed is None:     # §11: from the start to the stop, the close or as_of, whatever decided it
             elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
+        if cyc.retargets:
+            reason += _retargeted(rp, cyc, zone)
+            evidence = [ref for _, ref in sorted([(a[0], a[1]) for a in atts[:n]] + [r[:2] for r in cyc.retargets],
+                                                 key=lambda p: p[0])]
         return Verdict(lead, rule, "at_least_within", cycle, status, owner, assignee, segment, started, due,
                        completed, warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None,
                        None, zone, closed is None and nth is None and status == "breached",

@@ -373,6 +373,13 @@ class Within(Node):
     segment: Name | None = None
 
 
+class Retarget(Node):
+    """`retarget when segment changes` (extension): while a cycle is open, the target line
+    is chosen again at every event, as at the start (docs/extensions.md)."""
+
+    kind: Literal["retarget"] = "retarget"
+
+
 class Warn(Node):
     """`warn at P%` (``percent``) or `warn DURATION before` (``before``: the working time
     left at which the clock is at risk)."""
@@ -453,7 +460,7 @@ class OnlyBetween(Node):
 
 
 Clause = Annotated[Union[Owner, StartOn, StartWhen, StopOn, CancelOn, RestartOn, PauseWhile,
-                         Within, Warn, Require, Count, AtLeastWithin, AtLeastBefore, AtMostPerDay,
+                         Within, Warn, Retarget, Require, Count, AtLeastWithin, AtLeastBefore, AtMostPerDay,
                          AtLeastPerDay, AtMostPerCycle, Gap, First, OnlyDuring, OnlyBetween],
                    Field(discriminator="kind")]
 

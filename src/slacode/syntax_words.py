@@ -42,10 +42,10 @@ _PHRASES = [
     ({"AGREEMENT", "CALENDAR", "STATES", "FLOW", "SEGMENT", "RULE_KIND", "TARGET", "QUOTA", "LET", "TEST"},
      "a declaration (`agreement`, `calendar`, `states`, `flow`, `segment`, `handoff`, `deadline`, "
      "`attempts`, `target`, `quota`, `let` or `test`)"),
-    ({"OWNER", "START", "STOP", "CANCEL", "RESTART", "PAUSE", "WITHIN", "WARN", "REQUIRE", "COUNT", "AT",
-      "GAP", "FIRST", "ONLY"},
-     "a clause (`owner`, `start`, `stop`, `cancel`, `restart`, `pause`, `within`, `warn`, `require`, "
-     "`count`, `at least`, `at most`, `gap`, `first`, `only`)"),
+    ({"OWNER", "START", "STOP", "CANCEL", "RESTART", "PAUSE", "WITHIN", "WARN", "RETARGET", "REQUIRE", "COUNT",
+      "AT", "GAP", "FIRST", "ONLY"},
+     "a clause (`owner`, `start`, `stop`, `cancel`, `restart`, `pause`, `within`, `warn`, `retarget`, "
+     "`require`, `count`, `at least`, `at most`, `gap`, `first`, `only`)"),
     ({"TIMEZONE", "HOURS", "HOLIDAYS", "CLOSED", "OPEN", "DAY"},
      "a calendar line (`timezone`, `hours`, `holidays`, `closed`, `open`, `day`)"),
     ({"AS", "LEAD", "AT", "EXPECT"}, "a test line (`as of`, `lead`, `at`, `expect`)"),

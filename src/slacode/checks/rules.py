@@ -18,7 +18,7 @@ from slacode.checks.registry import rule
 _CLAUSE_WORDS = {
     "owner": "owner", "start_on": "start on", "start_when": "start when", "stop_on": "stop on",
     "cancel_on": "cancel on", "restart_on": "restart on", "pause_while": "pause while",
-    "within": "within", "warn": "warn at", "require": "require", "count": "count",
+    "within": "within", "warn": "warn at", "retarget": "retarget when segment changes", "require": "require", "count": "count",
     "at_least_within": "at least … within", "at_least_before": "at least … before",
     "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "gap": "gap at least", "first": "first where",
     "only_during": "only during", "only_between": "only between",
@@ -83,7 +83,7 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
             yield from _once(ctx, cal.items, (kind,), f"calendar `{cal.name.value}`")
     for r in a.rules:
         where = f"rule `{r.name.value}`"
-        for kinds in (("owner",), ("warn",), ("pause_while",)):
+        for kinds in (("owner",), ("warn",), ("pause_while",), ("retarget",)):
             yield from _once(ctx, r.clauses, kinds, where)
         starts = r.of("start_when") + r.of("start_on")
         if r.of("start_when"):  # several `start on` lines add up; `start when` stands alone
@@ -501,3 +501,20 @@ def nth_attempt_triggers(ctx: Context) -> Iterator[Diagnostic]:
 
 
 TRIGGER_LISTS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "count", "at_least_before"})
+
+
+@rule(codes.SETTING_WITHOUT_EFFECT)
+def retarget_has_lines(ctx: Context) -> Iterator[Diagnostic]:
+    """`retarget when segment changes` needs two target lines to choose between."""
+    for r in ctx.agreement.rules:
+        kind = "at_least_within" if r.rule_kind == "attempts" else "within"
+        lines = r.of(kind)
+        if len(lines) >= 2:
+            continue
+        word = "at least … within" if kind == "at_least_within" else "within"
+        for c in r.of("retarget"):
+            yield ctx.diag(codes.SETTING_WITHOUT_EFFECT,
+                           f"`retarget when segment changes` has no effect in `{r.name.value}`: it has "
+                           f"{'one' if lines else 'no'} `{word}` line, so there is no other line to change to", c,
+                           hint=f"add a `{word} … for SEGMENT` line for the leads that get another target, or "
+                                "remove this one")

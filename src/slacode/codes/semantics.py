@@ -1077,14 +1077,24 @@ TRIGGER_NEVER_TAKES_EFFECT = define("SLA333", "trigger-never-takes-effect", "war
     """)
 
 SETTING_WITHOUT_EFFECT = define("SLA334", "setting-without-effect", "warning", """
-    `warn at` or `pause while` in an `attempts` rule that has no `at least … within` line.
+    A setting that cannot change any verdict where it stands.
 
     ## Why
-    In an `attempts` rule, pauses and warnings concern `at least … within` (LANGUAGE.md §7):
-    they move its deadline and make its open cycles `at_risk`. The other clauses (`at most
-    N per day`, `gap`, `first`, `only during`, `only between`, `at least N before`) have no
-    deadline, so without an `at least … within` line the setting changes no verdict, and a
-    reader who trusts it is misled.
+    Three settings only act through something else in their rule:
+
+    - `warn at` and `pause while` in an `attempts` rule concern its `at least … within`
+      deadline (LANGUAGE.md §7): they move it and make open cycles `at_risk`. The other
+      clauses (`at most N per day`, `gap`, `first`, `only during`, `only between`, `at least
+      N before`) have no deadline, so without an `at least … within` line the setting
+      changes nothing.
+    - `Nth attempt of RULE` (an extension) is an event another rule can start, stop, cancel
+      or restart on; in a `count` line, in `at least N before`, in a quota or in RULE's own
+      lines it matches nothing.
+    - `retarget when segment changes` (an extension) chooses an open cycle's target line
+      again when the lead's fields change; a rule with one `within` (`at least … within`)
+      line has nothing to choose between.
+
+    A reader who trusts the setting is misled: remove it, or add what it acts on.
 
     ## Avoid
     ```sla
@@ -1094,6 +1104,14 @@ SETTING_WITHOUT_EFFECT = define("SLA334", "setting-without-effect", "warning", "
       stop on enter sql
       warn at 80%
       at most 3 per day
+    }
+
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+      retarget when segment changes
     }
     ```
 
@@ -1106,6 +1124,15 @@ SETTING_WITHOUT_EFFECT = define("SLA334", "setting-without-effect", "warning", "
       warn at 80%
       at least 6 within 10d
       at most 3 per day
+    }
+
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 1h for hot
+      within 4h
+      retarget when segment changes
     }
     ```
     """)

@@ -578,6 +578,7 @@ class _RuleDiff:
         self._lines("at_least_within")
         self._order(line_kind)
         self._warn()
+        self._retarget()
         self._require()
         for kind in _SINGLE_KINDS:
             self._singles(kind)
@@ -730,6 +731,15 @@ class _RuleDiff:
             direction = "earlier" if pb < pa else "later"
             self.add(f"warns at {_num(pb)}%, was {_num(pa)}% ({direction})", f"{_num(pa)}%", f"{_num(pb)}%",
                      direction)
+
+    def _retarget(self) -> None:
+        ra, rb = bool(self.a.of("retarget")), bool(self.b.of("retarget"))
+        if rb and not ra:
+            self.add("now chooses an open cycle's target line again when the lead's segment changes "
+                     "(`retarget when segment changes`)", None, "retarget when segment changes")
+        elif ra and not rb:
+            self.add("no longer chooses an open cycle's target line again: the line chosen at the start "
+                     "stays (was `retarget when segment changes`)", "retarget when segment changes", None)
 
     def _require(self) -> None:
         fa = {f.name for c in self.a.of("require") for f in c.fields}
