@@ -2251,3 +2251,43 @@ def test_result_instant_gives_as_of_in_the_agreements_zone():
     assert result.instant("as_of").isoformat() == "2026-11-20T18:00:00-03:00"
     with pytest.raises(ValueError, match="one instant is 'as_of'"):
         result.instant("due_at")
+
+
+def test_reasons_say_at_the_deadline_when_the_close_or_the_nth_attempt_is_exactly_then():
+    body = '''
+deadline ft {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  cancel on dropped
+  within 1h
+}
+
+attempts tries {
+  owner sales
+  start on assigned
+  stop on enter sql
+  cancel on dropped
+  at least 2 within 1h
+}
+'''
+    events = [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r"),
+              E("A", "2026-11-02 11:00", "dropped", "a2"),
+              E("B", "2026-11-02 10:00", "assigned", "b1", owner="r"),
+              E("B", "2026-11-02 10:30", "contact_attempt", "b2"),
+              E("B", "2026-11-02 11:00", "state", "b3", state="sql"),
+              E("C", "2026-11-02 10:00", "assigned", "c1", owner="r"),
+              E("C", "2026-11-02 10:59", "contact_attempt", "c2"),
+              E("C", "2026-11-02 11:00", "contact_attempt", "c3"),
+              E("D", "2026-11-02 10:00", "assigned", "d1", owner="r"),
+              E("D", "2026-11-02 10:40", "dropped", "d2")]
+    r = run(body, events, "2026-11-02 12:00")
+    assert pick(r, "A", "ft")["reason"] == ("The cycle was cancelled at 2026-11-02 11:00 +00:00, at its deadline "
+                                            "2026-11-02 11:00 +00:00.")
+    assert pick(r, "A", "tries", "at_least_within")["reason"] == "The cycle was cancelled at 2026-11-02 11:00 +00:00, at its deadline."
+    assert pick(r, "B", "tries", "at_least_within")["reason"].startswith(
+        "Stopped at 2026-11-02 11:00 +00:00, at the deadline 2026-11-02 11:00 +00:00, after 1 attempt")
+    assert pick(r, "C", "tries", "at_least_within")["reason"] == ("2 attempts by 2026-11-02 11:00 +00:00, at the "
+                                                                  "deadline 2026-11-02 11:00 +00:00.")
+    assert pick(r, "D", "ft")["reason"] == ("The cycle was cancelled at 2026-11-02 10:40 +00:00, before its deadline "
+                                            "2026-11-02 11:00 +00:00.")

@@ -198,11 +198,12 @@ def _closing_text(rp, cyc, lead: str) -> str:
     n = cyc.line.n
     if rp.kind == "attempts" and n and len(cyc.attempts) >= n and cyc.attempts[n - 1][0] <= due:
         # `at least N within` was kept by its Nth attempt: what closes the cycle later is no delay
+        nth = cyc.attempts[n - 1][0]
         return (f"cycle {cyc.number} {word}; its {n} attempts were made by "
-                f"{_when(cyc.attempts[n - 1][0], clock.tz)}, before the deadline ({counted})")
+                f"{_when(nth, clock.tz)}, {'at' if nth == due else 'before'} the deadline ({counted})")
     late = cyc.closed_at > due
     verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
-        "after the deadline (breached)" if late else "before the deadline")
+        "after the deadline (breached)" if late else "at the deadline" if cyc.closed_at == due else "before the deadline")
     return f"cycle {cyc.number} {word} {verdict}; {counted}"
 
 

@@ -120,7 +120,8 @@ def _within_judge(rp: RulePlan):
                               f"{_when(closed, zone)}.")
                 else:
                     status = "cancelled"
-                    reason = f"The cycle was {word} at {_when(closed, zone)}, before its deadline {_when(due, zone)}."
+                    reason = (f"The cycle was {word} at {_when(closed, zone)}, "
+                              f"{'at' if closed == due else 'before'} its deadline {_when(due, zone)}.")
         elif due < as_of:
             status = "breached"
             elapsed = clock.working_us(started, as_of, pauses)
@@ -208,16 +209,18 @@ def _at_least_within_judge(rp: RulePlan):
             status, completed = "met", nth
             if closed is None and warn is not None:     # §13: every open cycle with `warn` has one
                 warn_at = clock.add_us(started, line.warn_us, pauses)
-            reason = f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, before the deadline {_when(due, zone)}."
+            reason = (f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, "
+                      f"{'at' if nth == due else 'before'} the deadline {_when(due, zone)}.")
         elif closed is not None and closed <= due:
             if cyc.close_kind == "stop":
                 status = "met"
-                reason = (f"Stopped at {_when(closed, zone)} before the deadline {_when(due, zone)}, "
+                reason = (f"Stopped at {_when(closed, zone)}, {'at' if closed == due else 'before'} the deadline "
+                          f"{_when(due, zone)}, "
                           f"after {len(atts)} attempt{'s' if len(atts) != 1 else ''}.")
             else:
                 status = "cancelled"
                 reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
-                          f"{_when(closed, zone)}, before its deadline.")
+                          f"{_when(closed, zone)}, {'at' if closed == due else 'before'} its deadline.")
         elif due < as_of:
             status = "breached"
             completed = nth                              # §13: the Nth attempt, even late (None if not made)
