@@ -820,3 +820,58 @@ def test_the_text_report_ends_with_the_targets_and_quotas_as_check_judges_them(c
     for line, v in zip(table, aggregates):
         cells = line.split()
         assert cells[0] == v["rule"] and cells[1] == v["period"] and v["status"] in cells
+
+
+def test_attempts_clocks_say_how_many_attempts_are_made_and_needed(tmp_path):
+    text = '''agreement "t" {
+  version "1"
+  timezone "UTC"
+  teams sales
+}
+segment hot = score >= 80
+attempts cadence {
+  owner sales
+  start on assigned
+  stop on enter sql
+  at least 3 within 1d for hot
+  at least 4 within 2d
+}
+attempts daily {
+  owner sales
+  start on assigned
+  stop on enter sql
+  at least 2 per day within 3d
+}
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 4h
+}
+'''
+    a = slacode.loads(text)
+    events = [ev("A", "2026-11-02T10:00:00Z", "assigned", owner="ana"),
+              ev("A", "2026-11-02T11:00:00Z", "contact_attempt"),
+              ev("A", "2026-11-03T09:00:00Z", "contact_attempt"),
+              ev("A", "2026-11-03T09:30:00Z", "contact_attempt"),
+              ev("B", "2026-11-01T08:00:00Z", "assigned", owner="bo", fields={"score": 90}),
+              ev("B", "2026-11-01T09:00:00Z", "contact_attempt")]
+    as_of = "2026-11-03T12:00:00Z"
+    dues = upcoming(a, events, as_of=as_of, overdue=True)
+    got = {(d.lead, d.rule, d.clause): (d.status, d.attempts_made, d.attempts_needed) for d in dues}
+    # A: 3 of the default line's 4 in the cycle; on day 2 of `daily` (from 10:00 on the 3rd) none yet
+    assert got[("A", "cadence", "at_least_within")] == ("pending", 3, 4)
+    assert got[("A", "daily", "at_least_per_day")] == ("pending", 0, 2)
+    # B: hot, 1 of 3 and its day ended: overdue, and the count says how far it got
+    assert got[("B", "cadence", "at_least_within")] == ("breached", 1, 3)
+    assert all(d.attempts_made is None and d.attempts_needed is None for d in dues if d.clause == "within")
+    doc = next(d for d in dues if d.lead == "A" and d.rule == "cadence").to_dict()
+    assert (doc["attempts_made"], doc["attempts_needed"]) == (3, 4)
+    (tmp_path / "a.sla").write_text(text)
+    (tmp_path / "e.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+    out = subprocess.run([sys.executable, "-m", "slacode", "due", "a.sla", "e.jsonl", "--as-of", as_of],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    head, *rows = out.stdout.splitlines()
+    assert head.rstrip().endswith("attempts")
+    assert next(r for r in rows if "cadence" in r).rstrip().endswith("3 of 4")

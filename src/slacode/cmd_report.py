@@ -202,7 +202,8 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
 
 
 DUE_COLUMNS = ("next_at", "next", "lead", "assignee", "rule", "clause", "cycle", "status", "paused", "owner",
-               "segment", "started_at", "warn_at", "due_at", "time_left_seconds", "working_left_seconds")
+               "segment", "started_at", "warn_at", "due_at", "time_left_seconds", "working_left_seconds",
+               "attempts_made", "attempts_needed")
 
 
 def _render_due(items, result, fmt: str, within) -> str:
@@ -244,14 +245,20 @@ def _due_table(items, within=None) -> str:
     if not items:
         return "No open clock in that window.\n" if within is not None else "No open clock.\n"
     head = ["next", "", "in", "lead", "assignee", "rule", "cycle", "status", "due", "time left", "working left"]
+    counted = any(d.attempts_needed is not None for d in items)
+    if counted:
+        head.append("attempts")
     rows = []
     for d in items:
-        rows.append([_short(d.next_at), d.next, _wall(d.until_next), visible(d.lead),
-                     visible(d.assignee or ""), f"{d.rule}.{d.clause}", str(d.cycle),
-                     d.status, _short(d.due_at), _wall(d.time_left),
-                     _wall(d.working_left, days=False)])
+        row = [_short(d.next_at), d.next, _wall(d.until_next), visible(d.lead),
+               visible(d.assignee or ""), f"{d.rule}.{d.clause}", str(d.cycle),
+               d.status, _short(d.due_at), _wall(d.time_left),
+               _wall(d.working_left, days=False)]
+        if counted:
+            row.append("" if d.attempts_needed is None else f"{d.attempts_made} of {d.attempts_needed}")
+        rows.append(row)
     widths = [max(display_width(r[i]) for r in [head] + rows) for i in range(len(head))]
-    right = {2, 6, 9, 10}
+    right = {2, 6, 9, 10, 11}
 
     def line(cells):
         pads = [" " * (widths[i] - display_width(c)) for i, c in enumerate(cells)]

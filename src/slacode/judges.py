@@ -242,7 +242,8 @@ def _at_least_within_judge(rp: RulePlan):
         return Verdict(lead, rule, "at_least_within", cycle, status, owner, assignee, segment, started, due,
                        completed, warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None,
                        None, zone, closed is None and nth is None and status == "breached",
-                       None if nth is None else clock.working_us(started, nth, pauses) / 1e6)
+                       None if nth is None else clock.working_us(started, nth, pauses) / 1e6,
+                       (len(atts), n) if closed is None and nth is None else None)
     return at_least_within
 
 
@@ -313,7 +314,8 @@ def _at_least_per_day_judge(c):
         elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, end, completed,
                        None, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None,
-                       zone, closed is None and status == "breached")
+                       zone, closed is None and status == "breached", None,
+                       (made, n) if closed is None and status != "met" else None)
     return at_least_per_day
 
 

@@ -55,6 +55,9 @@ class Verdict:
     # working time from the start to the moment that answered the clause, where that is not
     # `elapsed_seconds`'s end: an `at_least_within`'s Nth attempt (reports' response time)
     response_seconds: float | None = None
+    # attempts made and needed, for an open (or overdue) `at_least_within` or `at_least_per_day`
+    # clock (the day running): what `slacode due` shows a rep
+    attempts: tuple | None = None
 
     def instant(self, key: str) -> datetime | None:
         """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an

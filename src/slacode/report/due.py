@@ -8,7 +8,9 @@ is listed with its conditional deadline (the one it would have if the pause ende
 ``as_of``) and ``paused`` set: it only becomes urgent once the pause ends.
 
 ``time_left`` is wall-clock time from ``as_of`` to the deadline; ``working_left`` is the
-working time the clock still has (its target minus the working time already used).
+working time the clock still has (its target minus the working time already used). An
+attempts clock also says how many attempts are made and needed (``at_least_per_day``: on
+the day running).
 """
 from __future__ import annotations
 
@@ -48,6 +50,8 @@ class Due:
     next: str                         # "warn" or "due": which of the two next_at is ("overdue": due_at, past)
     time_left: timedelta              # wall clock, as_of -> due_at
     working_left: timedelta           # working time the clock still has
+    attempts_made: int | None = None  # attempts clocks: made so far (at_least_per_day: on the day running)
+    attempts_needed: int | None = None  # … and needed by due_at (None for `within`)
 
     @property
     def paused(self) -> bool:
@@ -67,7 +71,8 @@ class Due:
                 "warn_at": self.warn_at.isoformat() if self.warn_at else None,
                 "next_at": self.next_at.isoformat(), "next": self.next,
                 "time_left_seconds": self.time_left.total_seconds(),
-                "working_left_seconds": self.working_left.total_seconds()}
+                "working_left_seconds": self.working_left.total_seconds(),
+                "attempts_made": self.attempts_made, "attempts_needed": self.attempts_needed}
 
 
 def parse_window(value) -> timedelta:
@@ -122,12 +127,13 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
 def _due(v, nxt: int, kind: str, as_of: int) -> Due:
     zone = v.zone
     left_working = max((v.target_seconds or 0) - (v.elapsed_seconds or 0), 0)
+    made, needed = v.attempts if v.attempts is not None else (None, None)
     return Due(lead=v.lead, rule=v.rule, clause=v.clause, cycle=v.cycle, status=v.status, owner=v.owner,
                assignee=as_text(v.assignee), segment=v.segment, started_at=from_us(v.started_at, zone),
                due_at=from_us(v.due_at, zone), warn_at=from_us(v.warn_at, zone) if v.warn_at else None,
                next_at=from_us(nxt, zone), next=kind,
                time_left=timedelta(microseconds=v.due_at - as_of),
-               working_left=timedelta(seconds=left_working))
+               working_left=timedelta(seconds=left_working), attempts_made=made, attempts_needed=needed)
 
 
 class DueList(list):

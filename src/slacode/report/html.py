@@ -518,9 +518,11 @@ def _due_table(dues) -> str:
                     f"<td>{escape(d.lead)}</td><td>{escape(d.assignee or '—')}</td>"
                     f"<td>{escape(d.rule)} <span class=\"clause\">{escape(d.clause)}</span></td>"
                     f"<td>{_status_pill(d.status)}</td><td>{escape(_dt(d.due_at))}</td>"
-                    f'<td class="num">{escape(duration_text(d.working_left.total_seconds()))}</td></tr>')
+                    f'<td class="num">{escape(duration_text(d.working_left.total_seconds()))}</td>'
+                    f'<td class="num">{"" if d.attempts_needed is None else f"{d.attempts_made} of {d.attempts_needed}"}'
+                    "</td></tr>")
     head = ("<tr><th>next</th><th></th><th class=\"num\">in</th><th>lead</th><th>rep</th><th>rule</th>"
-            "<th>status</th><th>due</th><th class=\"num\">working time left</th></tr>")
+            "<th>status</th><th>due</th><th class=\"num\">working time left</th><th class=\"num\">attempts</th></tr>")
     return f'<table class="due"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
