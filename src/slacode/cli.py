@@ -810,10 +810,21 @@ def _problem_lines(diagnostics: list) -> dict:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
 @click.option("-k", "--match", "match", multiple=True, metavar="TEXT",
               help="Only the tests whose name contains TEXT (case-insensitive; repeatable: any of them).")
-def test_cmd(paths, fmt, match):
+@click.option("--coverage", is_flag=True,
+              help="Print what the tests cover instead of their results: each clause with the statuses the "
+                   "tests expect of it and those it had, and the target lines no test used (--format text or "
+                   "json). The exit code still says whether the tests passed.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT",
+              help="With --coverage: exit 1 when an agreement has an expectation for less than PCT% of its "
+                   "clauses.")
+def test_cmd(paths, fmt, match, coverage, fail_under):
     """Run the `test` blocks of agreements (files or folders; `-` reads standard input)."""
     from slacode import testing
 
+    if fail_under is not None and not coverage:
+        _fail("--fail-under needs --coverage")
+    if coverage and fmt == "junit":
+        _fail("--coverage prints text or json, not junit")
     files, broken, stdin = files_to_read(paths)
     for p in broken:                                # said now; the others still run
         click.echo(f"slacode: {p}: no such file or folder", err=True)
@@ -824,6 +835,7 @@ def test_cmd(paths, fmt, match):
         loaders.insert(0, ("-", lambda: _checked_agreement(
             *decode(click.get_binary_stream("stdin").read(), "<stdin>"), "<stdin>", "-")))
     results = []
+    covers = []
     found = 0
     for name, load in loaders:
         try:
@@ -833,16 +845,30 @@ def test_cmd(paths, fmt, match):
             broken.append(name)
             continue
         found += len(agreement.tests)
-        results.extend(testing.run_tests(agreement, match))
+        mine = testing.run_tests(agreement, match)
+        results.extend(mine)
+        if coverage:
+            covers.append(testing.coverage(agreement, mine))
     if match and found and not results:             # a filter that selects nothing is a mistake
         _fail(f"-k {' -k '.join(match)}: no test name contains it (of {found} test{'s' if found != 1 else ''})")
+    failed = sum(not r.passed for r in results)
+    if coverage:
+        click.echo(testing.render_coverage_json(covers) if fmt == "json" else testing.render_coverage_text(covers),
+                   nl=False)
+        click.echo(f"{len(results) - failed} passed, {failed} failed", err=True)
+        low = [c for c in covers if fail_under is not None and c.percent < fail_under]
+        for c in low:
+            click.echo(f"slacode: {c.file}: {c.percent:.0f}% of clauses have an expectation, under "
+                       f"--fail-under {fail_under:g}", err=True)
+        if broken:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if failed or low else EXIT_OK
     if fmt == "json":
         click.echo(testing.render_json(results), nl=False)
     elif fmt == "junit":
         click.echo(testing.render_junit(results), nl=False)
     else:
         click.echo(testing.render_text(results, _color()), nl=False)
-        failed = sum(not r.passed for r in results)
         skipped = f", {found - len(results)} not selected" if match and found > len(results) else ""
         click.echo(f"{len(results) - failed} passed, {failed} failed{skipped}"
                    + (f"; {len(broken)} file{'s' if len(broken) != 1 else ''} not run (errors above)" if broken

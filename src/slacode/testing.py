@@ -42,6 +42,10 @@ class TestResult:
     timelines: dict[str, list[str]] = field(default_factory=dict)
     #: warnings of the evaluation (a number compared with text, SLA602 …), shown with a failure
     notes: list[str] = field(default_factory=list)
+    #: for coverage: (rule, clause, status) of each expectation, and (rule, clause, segment,
+    #: status) of every verdict the test's evaluation gave
+    expected: set = field(default_factory=set)
+    judged: set = field(default_factory=set)
 
     @property
     def passed(self) -> bool:
@@ -126,8 +130,10 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         result.error = "; ".join(_at_line(d, lines) for d in problems)
         return result
     verdicts = outcome.verdicts
+    result.judged = {(v.rule, v.clause, v.segment if v.lead is not None else None, v.status) for v in verdicts}
     for lead, exp in expects:
         clause = exp.clause.value if exp.clause else main_clause(agreement, exp.rule.value)
+        result.expected.add((exp.rule.value, clause, exp.status))
         text = _expect_text(exp)
         line = exp.span.line if exp.span else None
         column = exp.span.column if exp.span else None
@@ -215,6 +221,102 @@ def run_tests(agreement: m.Agreement, match: tuple[str, ...] = ()) -> list[TestR
     wanted = [text.casefold() for text in match]
     return [run_test(agreement, t) for t in agreement.tests
             if not wanted or any(w in t.name.value.casefold() for w in wanted)]
+
+
+# ---------------------------------------------------------------------------- coverage
+
+@dataclass
+class Coverage:
+    """What an agreement's tests cover: each clause that gives verdicts (a rule's clause
+    keys, ``flow.transition``, each target's ratio and quota's count), with the statuses the
+    tests expect of it and those its verdicts had in the tests; and each target line of a
+    rule (``within … for SEGMENT``, the default line) with whether a test's cycle used it."""
+
+    file: str | None
+    tests: int
+    clauses: list[dict]
+    lines: list[dict]
+
+    @property
+    def expected(self) -> int:
+        return sum(1 for c in self.clauses if c["expected"])
+
+    @property
+    def percent(self) -> float:
+        """The share of clauses with an expectation, 0–100 (100 for an agreement with none)."""
+        return 100.0 * self.expected / len(self.clauses) if self.clauses else 100.0
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "tests": self.tests, "clauses": self.clauses, "lines": self.lines,
+                "expected": self.expected, "total": len(self.clauses), "percent": round(self.percent, 1)}
+
+
+_STATUS_ORDER = ("met", "breached", "cancelled", "paused", "at_risk", "pending")
+
+
+def coverage(agreement: m.Agreement, results: list[TestResult]) -> Coverage:
+    """The coverage of ``agreement`` by ``results`` (its tests' results; those that could
+    not run count for nothing)."""
+    plan = agreement.plan
+    expected: set = set().union(*(r.expected for r in results)) if results else set()
+    judged: set = set().union(*(r.judged for r in results)) if results else set()
+
+    def statuses(found: set, rule: str, clause: str) -> list[str]:
+        got = {item[-1] for item in found if item[0] == rule and item[1] == clause}
+        return [s for s in _STATUS_ORDER if s in got]
+
+    keys: list[tuple[str, str, str]] = []          # (rule, clause, kind) in output order
+    by_index = {}
+    for rp in plan.rules:
+        by_index[rp.index] = [(rp.name, c.key, rp.kind) for c in rp.clauses]
+    if plan.flow is not None:
+        by_index[plan.flow.index] = [("flow", "transition", "flow")]
+    for order in sorted(by_index):
+        keys.extend(by_index[order])
+    keys += [(t.name, "ratio", "target") for t in plan.targets]
+    keys += [(q.name, "count", "quota") for q in plan.quotas]
+    clauses = [{"rule": rule, "clause": clause, "kind": kind,
+                "expected": statuses(expected, rule, clause), "judged": statuses(judged, rule, clause)}
+               for rule, clause, kind in keys]
+    lines = []
+    for rp in plan.rules:
+        clause = "at_least_within" if rp.kind == "attempts" else "within"
+        if not any(c.key == clause for c in rp.clauses):
+            continue                                # an attempts rule with no `at least … within`
+        for ln in rp.lines:
+            used = any(item[0] == rp.name and item[1] == clause and item[2] == ln.segment for item in judged)
+            kind = f"at least {ln.n} within" if rp.kind == "attempts" else "within"
+            where = f" on {ln.clock.name}" if getattr(ln.clock, "name", None) else ""
+            text = f"{kind} {ln.written}{where}" + (f" for {ln.segment}" if ln.segment else "")
+            lines.append({"rule": rp.name, "segment": ln.segment, "line": text, "applied": used})
+    return Coverage(agreement.file, len(results), clauses, lines)
+
+
+def render_coverage_text(reports: list[Coverage]) -> str:
+    out = []
+    for cov in reports:
+        out.append(f"Coverage of {cov.file or 'the agreement'} by {cov.tests} test{'s' if cov.tests != 1 else ''}:")
+        names = [f"{c['rule']}.{c['clause']}" if c["kind"] not in ("target", "quota") else f"{c['rule']} ({c['kind']})"
+                 for c in cov.clauses]
+        width = max([len(n) for n in names] + [6])
+        exp_width = max([len(", ".join(c["expected"])) for c in cov.clauses] + [8])
+        out.append(f"  {'clause':<{width}}  {'expected':<{exp_width}}  judged in the tests")
+        for name, c in zip(names, cov.clauses):
+            out.append(f"  {name:<{width}}  {', '.join(c['expected']) or '-':<{exp_width}}  "
+                       f"{', '.join(c['judged']) or '-'}".rstrip())
+        unused = [f"{ln['rule']} `{ln['line']}`" for ln in cov.lines if not ln["applied"]]
+        if unused:
+            out.append(f"  target line{'s' if len(unused) != 1 else ''} no test's cycle used: {'; '.join(unused)}")
+        out.append(f"  {cov.expected} of {len(cov.clauses)} clause{'s' if len(cov.clauses) != 1 else ''} "
+                   f"have an expectation ({cov.percent:.0f}%)")
+        out.append("")
+    return "\n".join(out)
+
+
+def render_coverage_json(reports: list[Coverage]) -> str:
+    import orjson
+
+    return orjson.dumps([c.to_dict() for c in reports], option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 # ------------------------------------------------------------------------------ output

@@ -10,7 +10,8 @@
 * ``due``: ``slacode due --format json``; ``#/$defs/clock`` is one clock, and one line of
   ``--format jsonl``;
 * ``diff``: ``slacode diff --format json``, with or without ``--events``;
-* ``tests``: ``slacode test --format json``.
+* ``tests``: ``slacode test --format json``;
+* ``coverage``: ``slacode test --coverage --format json``.
 
 The files ship inside the package; ``slacode schema NAME`` prints one. Each schema is
 self-contained (the diagnostic definition is repeated in ``verdicts``, the verdict
@@ -30,6 +31,7 @@ SCHEMAS = {
     "due": "`slacode due --format json`; `#/$defs/clock` is each line of `--format jsonl`",
     "diff": "`slacode diff --format json`, with or without `--events`",
     "tests": "`slacode test --format json`: one result per test block",
+    "coverage": "`slacode test --coverage --format json`: what each agreement's tests cover",
 }
 
 
