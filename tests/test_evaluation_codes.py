@@ -37,14 +37,21 @@ def test_evaluation_code_at_its_place(path):
     assert all(d.path for d in diags if d.code == path.stem)
 
 
-def test_sla602_names_the_field_it_met_with_the_other_type():
+def test_sla602_names_the_field_and_the_type_the_comparison_needs():
     agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\nsegment hot = score >= 80\n'
+                              'segment br = country == "BR"\nsegment mixed = tier in [1, "gold"]\n'
                               "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n"
-                              "  within 4h for hot\n  within 8h\n}\n")
+                              "  within 4h for hot\n  within 2h for br\n  within 1h for mixed\n  within 8h\n}\n")
     result = agreement.evaluate([{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned",
-                                  "fields": {"score": "90"}}], as_of="2026-11-20T12:00:00Z")
-    (d,) = [d for d in result.diagnostics if d.code == "SLA602"]
-    assert d.message.startswith("`score` was compared here") and "`score`" in d.hint
+                                  "fields": {"score": "90", "country": 55, "tier": 2.5}}],
+                                as_of="2026-11-20T12:00:00Z")
+    found = {d.message.split("`")[1]: d for d in result.diagnostics if d.code == "SLA602"}
+    assert found["score"].message.startswith("`score` held text where this comparison needs a number")
+    assert found["score"].hint == "send `score` as a JSON number (without quotes), or compare it with text here"
+    assert found["country"].message.startswith("`country` held a number where this comparison needs text")
+    assert found["country"].hint == "send `country` as text (in quotes), or compare it with a number here"
+    # a list of both types needs neither in particular
+    assert found["tier"].message.startswith("`tier` was compared here with a value of the other type")
 
 
 def test_sla604_an_owner_that_names_no_rep_is_used_as_text_and_reported():

@@ -863,6 +863,18 @@ def test_a_segment_of_an_empty_list_never_holds():
     assert "SLA320" in codes(text)
 
 
+def test_a_rule_clause_in_a_target_or_quota_says_where_it_belongs():
+    text = HEADER + ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n}\n"
+                     "target t {\n  owner sales\n  rule d\n  warn at 50%\n  at least 90% met per week\n}\n"
+                     "quota q {\n  owner sales\n  count a\n  within 4h\n  at least 3 per week\n}\n")
+    found = [d for d in lint(text) if d.code == "SLA101"]
+    assert [(d.message.split(", found ")[1], d.hint) for d in found] == [
+        ("`warn`", "`warn` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of a `target`: "
+                   "move it into the rule it is about"),
+        ("`within`", "`within` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of a `quota`: "
+                     "move it into the rule it is about")]
+
+
 def test_count_for_a_segment_in_an_attempts_rule_says_it_is_a_quotas():
     text = HEADER + ("segment hot = x > 1\nattempts a {\n  owner sales\n  start on a\n  stop on b\n"
                      "  count call for hot\n  at least 2 within 1d\n}\n")

@@ -80,13 +80,19 @@ class TestTimed:
         v = pick(r, "A", "ft")
         assert (v["status"], when(v, "due_at")) == ("pending", inst("2026-11-02 14:00"))
 
-    def test_the_event_that_stops_the_cycle_sets_its_line_first(self):
-        # fields are in place before the event's triggers (§6): the stop is judged on the hot line
+    def test_the_event_that_closes_the_cycle_does_not_change_its_line(self):
+        # the stop is judged on the line in force before it: a call at 11:30 that also makes
+        # the lead hot is on time for the 4h line, not late for a 1h line it never had
         r = run(TIMED, [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r", fields={"score": 10}),
                         E("A", "2026-11-02 11:30", "contact_attempt", "a2", fields={"score": 90})],
                 "2026-11-03 00:00")
         v = pick(r, "A", "ft")
-        assert (v["status"], v["segment"]) == ("breached", "hot")
+        assert (v["status"], v["segment"], v["evidence"]) == ("met", None, ["a1", "a2"])
+        r = run(TIMED, [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r", fields={"score": 90}),
+                        E("A", "2026-11-02 10:30", "state", "a2", state="disqualified", fields={"score": 5})],
+                "2026-11-03 00:00")
+        v = pick(r, "A", "ft")
+        assert (v["status"], v["segment"]) == ("cancelled", "hot")
 
     def test_pauses_count_on_the_new_line(self):
         r = run(TIMED, [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r", fields={"score": 10}),
@@ -116,8 +122,8 @@ class TestTimed:
                         E("A", "2026-11-02 10:30", "reassigned", "a3", fields={"score": 10})],
                 "2026-11-02 12:00")
         first, second = pick(r, "A", "ft"), pick(r, "A", "ft", cycle=2)
-        # a3 sets the score first: cycle 1 goes back to 4h before the restart closes it
-        assert (first["status"], first["segment"]) == ("cancelled", None)
+        # a3 restarts cycle 1 on the hot line it had; cycle 2 chooses with a3's fields
+        assert (first["status"], first["segment"]) == ("cancelled", "hot")
         assert (second["status"], second["segment"], when(second, "due_at")) == \
             ("pending", None, inst("2026-11-02 14:30"))
         assert "target line changed" not in second["reason"]
@@ -199,6 +205,20 @@ class TestAttempts:
         v = pick(r, "A", "cadence", "at_least_within")
         assert (v["status"], v["segment"], when(v, "completed_at")) == ("met", None, inst("2026-11-02 11:30"))
 
+    def test_an_attempt_that_changes_the_line_counts_first_and_is_cited_once(self):
+        r = run(ATTEMPTS, [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r", fields={"score": 10}),
+                           E("A", "2026-11-02 11:00", "contact_attempt", "a2", fields={"score": 90})],
+                "2026-11-02 12:00")
+        v = pick(r, "A", "cadence", "at_least_within")
+        assert (v["status"], v["segment"], v["evidence"]) == ("pending", "hot", ["a2"])
+        # the attempt that makes the default line's 2 is counted before the change: decided, kept
+        r = run(ATTEMPTS, [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r", fields={"score": 10}),
+                           E("A", "2026-11-02 10:30", "contact_attempt", "a2"),
+                           E("A", "2026-11-02 11:00", "contact_attempt", "a3", fields={"score": 90})],
+                "2026-11-02 12:00")
+        v = pick(r, "A", "cadence", "at_least_within")
+        assert (v["status"], v["segment"], v["evidence"]) == ("met", None, ["a2", "a3"])
+
     def test_a_cooler_lead_needs_fewer_attempts(self):
         r = run(ATTEMPTS, [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r", fields={"score": 90}),
                            E("A", "2026-11-02 11:00", "contact_attempt", "a2"),
@@ -270,6 +290,21 @@ def test_explain_tells_each_change_and_each_line_kept(tmp_path):
             "due 2026-11-02 11:00 +00:00") in out.stdout
     assert ("ft: the lead now falls under within 4h, the default line, but cycle 1 keeps its line: its "
             "deadline 2026-11-02 11:00 +00:00 has passed (a breach stays)") in out.stdout
+
+
+def test_explain_tells_a_change_while_paused_as_the_deadline_if_it_resumed_now(tmp_path):
+    (tmp_path / "a.sla").write_text(spec(TIMED))
+    (tmp_path / "e.jsonl").write_text("\n".join([
+        '{"lead":"A","at":"2026-11-02T10:00:00Z","type":"assigned","id":"a1","owner":"r","fields":{"score":10}}',
+        '{"lead":"A","at":"2026-11-02T10:10:00Z","type":"state","id":"a2","state":"on_hold"}',
+        '{"lead":"A","at":"2026-11-02T10:40:00Z","type":"note","id":"a3","fields":{"score":90}}',
+    ]) + "\n")
+    out = subprocess.run([sys.executable, "-m", "slacode", "explain", str(tmp_path / "a.sla"), str(tmp_path / "e.jsonl"),
+                          "--lead", "A", "--as-of", "2026-11-02T11:00:00Z"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    # 10 minutes ran before the hold: 50 left of the hot hour if the clock ran again at 10:40
+    assert ("ft: cycle 1 retargeted (within 1h for hot, was within 4h, the default line); paused, due "
+            "2026-11-02 11:30 +00:00 if it resumed now") in out.stdout
 
 
 def test_diff_names_the_setting_and_the_verdicts_it_moves(tmp_path):

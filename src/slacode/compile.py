@@ -96,6 +96,7 @@ class Place(NamedTuple):
 
     span: Any
     text: str
+    wants: str = ""         # what the comparison needs: "a number", "text" ("": either, a mixed list)
 
 
 def _both(a: Pred, b: Pred) -> Pred:
@@ -135,7 +136,7 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
     fref: m.FieldRef = pred.field
     is_state = fref.is_state
     key = fref.name
-    place = Place(pred.span, "state" if is_state else key)
+    place = Place(pred.span, "state" if is_state else key, _wants(pred, kind))
     if kind == "exists":
         want = not pred.negated
         if is_state:
@@ -180,6 +181,24 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
             return text in v if contains else v.startswith(text)
         return text_test
     raise ValueError(f"unknown predicate kind {kind}")  # pragma: no cover
+
+
+def _wants(pred, kind: str) -> str:
+    """What type a field must hold for the comparison ``pred`` to be true: "a number" or
+    "text" ("" for a list of both, and predicates that compare nothing)."""
+    if kind == "text":
+        return "text"
+    if kind == "compare":
+        consts = (_value(pred.value),)
+    elif kind == "member":
+        consts = tuple(_value(v) for v in pred.values)
+    else:
+        return ""
+    if consts and all(_is_num(c) for c in consts):
+        return "a number"
+    if consts and all(isinstance(c, str) for c in consts):
+        return "text"
+    return ""
 
 
 def _compare(op: str, const, is_state: bool, key: str, place) -> Pred:

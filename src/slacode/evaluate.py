@@ -455,8 +455,6 @@ class LeadFold:
         is_attempt = count_fn is not None and count_fn(ev_type, props, state, entered, left, notes)
         new = None
         if cyc is not None:
-            if rp.retarget:                             # with this event's fields, before its triggers
-                self._retarget(rf, cyc, rec, t, fields, state, notes)
             if befores:
                 self._before(befores, cyc, rec, ev_type, props, state, entered, left, notes)
             if is_attempt:                              # _attempt, inline: most events of a cadence
@@ -472,6 +470,8 @@ class LeadFold:
             elif restart_fn is not None and restart_fn(ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "restart")
                 new = self._open(rf, rec, t, fields, state, notes)
+            if rp.retarget and rf.open is cyc:          # after its triggers: a close keeps the line
+                self._retarget(rf, cyc, rec, t, fields, state, notes)
         fired = False
         if rp.start_when is not None:
             now = bool(rp.start_when(fields, state, notes))
@@ -541,11 +541,12 @@ class LeadFold:
         return cyc
 
     def _retarget(self, rf: RuleFold, cyc: Cycle, rec, t: int, fields, state, notes) -> None:
-        """`retarget when segment changes` (extension): the line that applies now, chosen as
-        at the start, replaces the cycle's line; its deadline counts from the cycle's start,
-        in its own calendar, with the cycle's pauses. A line whose outcome is decided stays:
-        its deadline passed before this event (a breach is never undone), or, in an
-        `attempts` rule, its N attempts were made by it. No line applying keeps the current."""
+        """`retarget when segment changes` (extension), after an event's triggers left the
+        cycle open: the line that applies now, chosen as at the start, replaces the cycle's
+        line; its deadline counts from the cycle's start, in its own calendar, with the
+        cycle's pauses. A line whose outcome is decided stays: its deadline passed before
+        this event (a breach is never undone), or, in an `attempts` rule, its N attempts were
+        made by it (this event's included). No line applying keeps the current."""
         line = _line_for(rf.plan, fields, state, notes)
         current = cyc.line
         if line is None or line is current:
@@ -862,10 +863,20 @@ def note_diagnostics(notes: set) -> list:
                                lead=lead))
         else:
             field = f"`{note.text}`" if note.text else "a field"
-            out.append(dg.make(codes.NUMBER_STRING_COMPARISON,
-                               f"{field} was compared here with a value of the other type (a number with text, "
-                               "such as 85 with \"85\"); such comparisons are false",
-                               note.span, file=note.span.file if note.span else None,
-                               hint=f"send {field} as the same type as the value here (a JSON number is "
-                                    "written without quotes), or compare it with the other type"))
+            wants = getattr(note, "wants", "")
+            if wants == "a number":
+                message = (f"{field} held text where this comparison needs a number (\"85\" is text, 85 a "
+                           "number); such comparisons are false")
+                hint = f"send {field} as a JSON number (without quotes), or compare it with text here"
+            elif wants == "text":
+                message = (f"{field} held a number where this comparison needs text (85 is a number, \"85\" "
+                           "text); such comparisons are false")
+                hint = f"send {field} as text (in quotes), or compare it with a number here"
+            else:
+                message = (f"{field} was compared here with a value of the other type (a number with text, "
+                           "such as 85 with \"85\"); such comparisons are false")
+                hint = (f"send {field} as the same type as the value here (a JSON number is written without "
+                        "quotes), or compare it with the other type")
+            out.append(dg.make(codes.NUMBER_STRING_COMPARISON, message, note.span,
+                               file=note.span.file if note.span else None, hint=hint))
     return out

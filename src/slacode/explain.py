@@ -166,9 +166,10 @@ def _retarget_lines(rp, cyc, line_before, fold: LeadFold, at: int, lead: str) ->
     name = rp.name
     if cyc.line is not line_before:
         due = _due(cyc, at, lead, name)
+        when = "if it resumed now" if cyc.paused else "already past" if due < at else ""
         return [f"    {name}: cycle {cyc.number} retargeted ({_line_text(rp, cyc)}, was "
-                f"{_line_text(rp, cyc, line_before)}); due {_when(due, cyc.line.clock.tz)}"
-                + (", already past" if due < at else "")]
+                f"{_line_text(rp, cyc, line_before)}); {'paused, ' if cyc.paused else ''}due "
+                f"{_when(due, cyc.line.clock.tz)}" + (f" {when}" if cyc.paused else f", {when}" if when else "")]
     now = _line_for(rp, fold.fields, fold.state, fold.notes)
     if now is None or now is cyc.line or cyc.closed_at is not None:
         return []

@@ -142,7 +142,7 @@ def _within_judge(rp: RulePlan):
                 reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
         if cyc.retargets:
             reason += _retargeted(rp, cyc, zone)
-            evidence[1:1] = [r[1] for r in cyc.retargets]
+            evidence[1:1] = [r[1] for r in cyc.retargets]         # never the start or the close
         return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
                        warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone,
                        closed is None and status == "breached")
@@ -237,8 +237,9 @@ def _at_least_within_judge(rp: RulePlan):
             elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
         if cyc.retargets:
             reason += _retargeted(rp, cyc, zone)
-            evidence = [ref for _, ref in sorted([(a[0], a[1]) for a in atts[:n]] + [r[:2] for r in cyc.retargets],
-                                                 key=lambda p: p[0])]
+            # an attempt that also changed the line is cited once
+            evidence = list(dict.fromkeys(ref for _, ref in sorted(
+                [(a[0], a[1]) for a in atts[:n]] + [r[:2] for r in cyc.retargets], key=lambda p: p[0])))
         return Verdict(lead, rule, "at_least_within", cycle, status, owner, assignee, segment, started, due,
                        completed, warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None,
                        None, zone, closed is None and nth is None and status == "breached",

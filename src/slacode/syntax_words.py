@@ -219,6 +219,13 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
             _enclosing_block(before) == "attempts":
         return ("`count … for SEGMENT` belongs to a quota; an attempts rule picks a segment per line: "
                 "`at least 6 within 10d for hot`, or counts with `where`")
+    if value in _RULE_ONLY_WORDS and tok.start_pos is not None and \
+            not text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos].strip():
+        block = _enclosing_block(before)
+        if block in ("target", "quota", "calendar", "agreement"):
+            kind = "the agreement block" if block == "agreement" else f"a `{block}`"
+            return (f"`{value}` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of "
+                    f"{kind}: move it into the rule it is about")
     if value == "met" and "`%`" in expected:
         return "write the share as a percentage: `at least 95% met per week`"
     line_before = before[before.rfind("\n") + 1:]
@@ -328,6 +335,12 @@ def _wrapped_from(tok, text: str) -> str | None:
     word = next(g for g in m.groups() if g)
     return (f"line {n} ends with `{word}`, so this line was read as its continuation: remove the `{word}` "
             f"or finish line {n}")
+
+
+#: Words that begin a clause only a rule has (`owner`, `count` and `at least` begin lines
+#: of targets and quotas as well).
+_RULE_ONLY_WORDS = frozenset(("start", "stop", "cancel", "restart", "pause", "within", "warn", "retarget",
+                              "require", "gap", "first", "only"))
 
 
 def _enclosing_block(before: str) -> str | None:

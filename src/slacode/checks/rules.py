@@ -516,5 +516,6 @@ def retarget_has_lines(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.diag(codes.SETTING_WITHOUT_EFFECT,
                            f"`retarget when segment changes` has no effect in `{r.name.value}`: it has "
                            f"{'one' if lines else 'no'} `{word}` line, so there is no other line to change to", c,
-                           hint=f"add a `{word} … for SEGMENT` line for the leads that get another target, or "
+                           hint=f"add {'an' if word.startswith('at') else 'a'} `{word} … for SEGMENT` line for the "
+                                "leads that get another target, or "
                                 "remove this one")
