@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -990,3 +992,40 @@ attempts own { owner sales; start on assigned; restart on 2nd attempt of own; at
     found = [(d.code, d.line) for d in slacode.lint(text) if d.code in ("SLA210", "SLA312", "SLA334")]
     assert found == [("SLA210", 4), ("SLA210", 5), ("SLA312", 6), ("SLA334", 7), ("SLA334", 9)]
     assert "start on 2nd attempt of first_touch" in slacode.format(text.replace("2nd attempt", "2th attempt"))
+
+
+def test_a_name_used_only_on_a_broken_or_misspelt_line_is_not_also_unused():
+    calendar = 'calendar br_sales {\n  hours mon-fri 09:00-18:00\n}\nsegment hot = score >= 80\n'
+    broken = HEADER + calendar + ("deadline d {\n  owner sales\n  start on a\n  stop on b\n"
+                                  "  within 4 hrs on br_sales for hot\n  within 8h\n}\n")
+    assert [c for c in codes(broken) if c in ("SLA217", "SLA218")] == []
+    assert "SLA101" in codes(broken)
+    misspelt = HEADER + calendar + ("deadline d {\n  owner sales\n  start on a\n  stop on b\n"
+                                    "  within 4h on br_sale for hott\n  within 8h\n}\n")
+    assert sorted(c for c in codes(misspelt) if c.startswith("SLA2")) == ["SLA208", "SLA209"]
+    # a name nothing resembles is still unused
+    unrelated = misspelt.replace("segment hot", "segment enterprise")
+    assert "SLA217" in codes(unrelated)
+
+
+def test_a_stray_nul_is_shown_as_its_picture_and_the_rest_is_checked(tmp_path):
+    path = tmp_path / "a.sla"
+    path.write_bytes((HEADER + "segment hot = score >= 80\ndeadline d {\n  owner \x00sales\n  start on a\n"
+                      "  stop on b\n  within 4h for hott\n}\n").encode())
+    out = subprocess.run([sys.executable, "-m", "slacode", "lint", str(path)], capture_output=True, text=True)
+    assert "\x00" not in out.stdout and "owner \u2400sales" in out.stdout
+    assert "SLA104" in out.stdout and "SLA209" in out.stdout
+
+
+def test_reading_stops_after_too_many_syntax_errors_and_says_where(monkeypatch):
+    import slacode.parse
+
+    monkeypatch.setattr(slacode.parse, "MAX_SYNTAX_ERRORS", 5)
+    text = HEADER + "".join(f"segmnt s{i} = score >= {i}\n" for i in range(20))
+    found = [d for d in lint(text) if d.code.startswith("SLA1")]
+    assert [d.code for d in found] == ["SLA101"] * 5 + ["SLA113"]
+    stop = found[-1]
+    first = HEADER.count("\n") + 1
+    assert stop.line == first + 4
+    assert stop.message == (f"stopped reading after 5 syntax errors at line {first + 4}; lines {first + 5}–"
+                            f"{first + 19} were not checked")

@@ -186,7 +186,10 @@ def test_stray_closing_brace_is_one_error():
 
 
 def test_nul_and_deep_nesting_are_refused():
-    assert diags_of("a\x00") == [("SLA104", 1, 2)]
+    # a stray NUL is said and read as a space, so the rest is still checked; many make a binary file
+    assert diags_of("a\x00") == [("SLA104", 1, 2), ("SLA101", 1, 1)]
+    assert diags_of("segment s = a exists\nsegment t = b\x00 exists\n") == [("SLA104", 2, 14)]
+    assert diags_of("x" + "\x00y" * 20) == [("SLA104", 1, 2)]
     assert [c for c, *_ in diags_of("segment s = " + "(" * 200 + "a" + ")" * 200)] == ["SLA106"]
     assert [c for c, *_ in diags_of("segment s = " + "not " * 200 + "a")] == ["SLA106"]
 

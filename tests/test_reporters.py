@@ -54,6 +54,10 @@ deadline firstTouch {
   stop on contact_attempt
   within 4h on ofice
 }
+
+calendar spare {
+  hours mon-fri 09:00-18:00
+}
 """
 
 
@@ -139,8 +143,8 @@ def test_sarif_results_point_at_the_problem(broken: Path):
     assert level == "error"
     assert region == {"startLine": 16, "startColumn": 16, "endLine": 16, "endColumn": 21}
     assert text == "calendar `ofice` is not declared\nhint: did you mean `office`?"
-    assert found["SLA218"][0] == "warning"
-    assert found["SLA218"][1] == {"startLine": 7, "startColumn": 10, "endLine": 7, "endColumn": 16}
+    assert found["SLA218"][0] == "warning"      # `spare`; not `office`, which `ofice` surely meant
+    assert found["SLA218"][1] == {"startLine": 19, "startColumn": 10, "endLine": 19, "endColumn": 15}
     assert run_["columnKind"] == "unicodeCodePoints"
 
 
@@ -231,12 +235,12 @@ def test_lint_github_format(broken: Path):
     proc = run("lint", "--format", "github", "specs/broken.sla", cwd=broken.parent.parent)
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
-        "::warning file=specs/broken.sla,line=7,col=10,endLine=7,endColumn=16,title=SLA218::"
-        "calendar `office` is not used%0Ahint: use it with `on office` or `only during office`, or remove it",
         "::warning file=specs/broken.sla,line=12,col=10,endLine=12,endColumn=20,title=SLA401::"
         "deadline name `firstTouch` is not snake_case%0Ahint: rename it `first_touch` (lower case words joined by `_`)",
         "::error file=specs/broken.sla,line=16,col=16,endLine=16,endColumn=21,title=SLA208::"
         "calendar `ofice` is not declared%0Ahint: did you mean `office`?",
+        "::warning file=specs/broken.sla,line=19,col=10,endLine=19,endColumn=15,title=SLA218::"
+        "calendar `spare` is not used%0Ahint: use it with `on spare` or `only during spare`, or remove it",
     ]
     assert run("lint", "--format", "github", "--exit-zero", "specs", cwd=broken.parent.parent).returncode == 0
 

@@ -53,6 +53,9 @@ _LOCAL_CODES = frozenset(("SLA108", "SLA206", "SLA207", "SLA208", "SLA209", "SLA
                           "SLA312", "SLA313", "SLA321", "SLA324", "SLA325", "SLA327", "SLA328", "SLA329",
                           "SLA330", "SLA331", "SLA336", "SLA401"))
 
+#: "Declared but not used" findings: a skipped line anywhere may be where the name was used.
+_UNUSED_CODES = frozenset(("SLA217", "SLA218"))
+
 #: Declarations whose lines declare nothing another declaration refers to (but their name).
 _USING_KINDS = frozenset(("rule", "target", "quota", "test"))
 
@@ -89,10 +92,14 @@ def _independent(checked: list, agreement, syntax: list, text: str) -> list:
     using = [(d.span.line, d.span.end_line or d.span.line) for d in agreement.declarations
              if d.span is not None and d.kind in _USING_KINDS]
     words: set[str] = set()
+    used: set[str] = set()          # any skipped line may have used a name: "`x` is not used" is no finding
     name = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").findall
     for k in skipped:
-        if 0 < k <= len(lines) and not any(a < k <= b for a, b in using):
-            words.update(name(lines[k - 1]))
+        if 0 < k <= len(lines):
+            found = name(lines[k - 1])
+            used.update(found)
+            if not any(a < k <= b for a, b in using):
+                words.update(found)
     spoiled = []
     for decl in agreement.declarations:
         if decl.span is None:
@@ -110,6 +117,8 @@ def _independent(checked: list, agreement, syntax: list, text: str) -> list:
                 not (d.code in _LOCAL_CODES and line not in broken_lines):
             continue
         if d.code in _CROSS_CODES and (d.code == "SLA201" or set(re.findall(r"`([^`]+)`", d.message)) & words):
+            continue
+        if d.code in _UNUSED_CODES and set(re.findall(r"`([^`]+)`", d.message)) & used:
             continue
         out.append(d)
     return out

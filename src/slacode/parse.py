@@ -27,7 +27,7 @@ from slacode.syntax_words import INVISIBLE, character_hint, describe_expected, d
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 100
-MAX_SYNTAX_ERRORS = 100
+MAX_SYNTAX_ERRORS = 10_000
 
 #: tokens after which a `-` is a sign (counted towards the nesting limit)
 _PREFIX = frozenset({"MINUS", "NOT", "LPAR", "ADD_OP", "MUL_OP", "EQUAL", "COMMA"})
@@ -345,18 +345,33 @@ def _parse(text: str, file: str | None, partial: bool):
         return None, [dg.make(codes.TOO_LARGE, f"the text is {len(text):,} characters; agreements are read up to {MAX_BYTES:,}",
                               Span(1, 1, file=file), file=file)], set()
     nul = _NUL.search(text)
+    stray: list = []
     if nul is not None:
         line = text.count("\n", 0, nul.start()) + 1
         col = nul.start() - (text.rfind("\n", 0, nul.start()) + 1) + 1
         utf16 = _alternating_nuls(text)                        # every other character: UTF-16 without its mark
-        refused = dg.make(codes.NOT_TEXT, "the file is UTF-16 text, not UTF-8" if utf16 else
-                          "the file contains a NUL character, so it is not a text file",
-                          Span(line, col, line, col + 1, file), file=file,
-                          hint="save it as UTF-8 (`iconv -f utf-16 -t utf-8` converts it)" if utf16 else None)
-        return None, [refused], set()
+        if utf16 or text.count("\x00") > max(8, len(text) // 1000):
+            refused = dg.make(codes.NOT_TEXT, "the file is UTF-16 text, not UTF-8" if utf16 else
+                              "the file contains NUL characters, so it is not a text file",
+                              Span(line, col, line, col + 1, file), file=file,
+                              hint="save it as UTF-8 (`iconv -f utf-16 -t utf-8` converts it)" if utf16 else
+                              "check that this is the agreement, not a binary file")
+            return None, [refused], set()
+        # a few NULs in a text (a bad paste, a damaged copy): each said, the rest still read
+        for m in _NUL.finditer(text):
+            at = m.start()
+            line = text.count("\n", 0, at) + 1
+            col = at - (text.rfind("\n", 0, at) + 1) + 1
+            stray.append(dg.make(codes.NOT_TEXT, "a NUL character (byte 0x00) is not text; the rest of the file "
+                                 "was checked with it read as a space", Span(line, col, line, col + 1, file),
+                                 file=file, hint="delete the character (an editor may show it as `^@` or `␀`)"))
+        text = text.replace("\x00", " ")
     text, moved = _zero_width_words(text)
     run = _Run(text, file, partial, moved)
     tree, diags = run.run()
+    if stray:
+        diags = stray + diags
+        tree = None if tree is not None and not partial else tree    # an error: no agreement from it
     return tree, diags, run.harmless
 
 
@@ -425,6 +440,15 @@ class _Run:
         may trust the declaration it is in (see ``api._independent``)."""
         d = self.diags[-1]
         self.harmless.add((d.code, d.line, d.column))
+
+    def _stopped(self, tok) -> None:
+        """Say that reading stops at ``tok`` (too many syntax errors) and what is left unread."""
+        line = getattr(tok, "line", None) or 1
+        last = self.text.count("\n", 0, len(self.text.rstrip("\n"))) + 1
+        rest = f"lines {line + 1}–{last} were not checked" if last > line else "nothing after it was checked"
+        self.error(codes.TOO_MANY_ERRORS, f"stopped reading after {MAX_SYNTAX_ERRORS:,} syntax errors at line {line}; "
+                   f"{rest}", self._span(tok),
+                   hint="fix the first errors (often one slip, repeated) and run slacode lint again")
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         self.diags.append(dg.make(code, message, span, hint=hint, file=self.file))
@@ -596,6 +620,7 @@ class _Run:
         last_error_at = None
         tok = None
         statement: list = []  # the tokens fed since the checkpoint
+        syntax_errors = 0
         while True:
             tok = self.next_token(pstate)
             if tok is None:
@@ -665,8 +690,11 @@ class _Run:
                     continue
                 key = (tok.type, tok.start_pos)
                 self.last_error_at = key
+                before = len(self.diags)
                 self._report(e, tok)
-                if len([d for d in self.diags if d.code.startswith("SLA1")]) >= MAX_SYNTAX_ERRORS:
+                syntax_errors += sum(1 for d in self.diags[before:] if d.code.startswith("SLA1"))
+                if syntax_errors >= MAX_SYNTAX_ERRORS:
+                    self._stopped(tok)
                     break
                 if key == last_error_at or (tok.type == "RBRACE" and checkpoint is None):
                     tok = self._raw_next(pstate)   # the same token failed twice: drop it

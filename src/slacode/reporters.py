@@ -20,8 +20,9 @@ from slacode.diagnostics import Diagnostic
 from slacode.texts import plural as _plural
 
 
-def diagnostic_text(d: Diagnostic, source: str | None = None, color: bool = False) -> str:
-    """One diagnostic, ruff style, with the source line when ``source`` is given."""
+def diagnostic_text(d: Diagnostic, source: "str | list[str] | None" = None, color: bool = False) -> str:
+    """One diagnostic, ruff style, with the source line when ``source`` (the text, or its
+    lines) is given."""
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
@@ -35,9 +36,10 @@ def diagnostic_text(d: Diagnostic, source: str | None = None, color: bool = Fals
         head = f"{paint(where, '1')}: {paint(d.code, sev)} [{d.severity}] {d.message}"
     lines = [head]
     if source is not None and span is not None:
-        src_lines = source.split("\n")
+        src_lines = source.split("\n") if isinstance(source, str) else source
         if 1 <= span.line <= len(src_lines):
-            text = src_lines[span.line - 1].rstrip("\r").expandtabs(1)
+            # control characters as their pictures (a NUL would reach the terminal), one column each
+            text = src_lines[span.line - 1].rstrip("\r").expandtabs(1).translate(_PICTURES)
             num = str(span.line)
             pad = " " * len(num)
             start = max(span.column, 1)
@@ -60,6 +62,9 @@ def diagnostic_text(d: Diagnostic, source: str | None = None, color: bool = Fals
     return "\n".join(lines)
 
 
+#: C0 control characters and DEL -> the Unicode pictures of them (``␀``), for source lines.
+_PICTURES = {c: 0x2400 + c for c in range(32)} | {0x7F: 0x2421}
+
 #: The most characters of a source line shown under a diagnostic.
 _SHOWN = 200
 
@@ -78,7 +83,14 @@ def _window(text: str, column: int) -> tuple[str, int]:
 def diagnostics_text(diags: Iterable[Diagnostic], sources: Mapping[str | None, str] | None = None,
                      color: bool = False) -> str:
     sources = sources or {}
-    return "\n\n".join(diagnostic_text(d, sources.get(d.path), color) for d in diags)
+    split: dict = {}                        # each file's lines, split once (not per diagnostic)
+
+    def lines_of(path):
+        if path not in split:
+            text = sources.get(path)
+            split[path] = text.split("\n") if text is not None else None
+        return split[path]
+    return "\n\n".join(diagnostic_text(d, lines_of(d.path), color) for d in diags)
 
 
 def summary_line(diags: list[Diagnostic], files: int) -> str:

@@ -113,7 +113,7 @@ _DURATION_FORMS = ("compact durations are whole numbers each followed by `m`, `h
 def _unit_hint(tok, text: str) -> str:
     """Why a duration's unit was not read, for the usual slips (``4 h``, ``4H``, ``1.5h``)."""
     value = str(tok.value)
-    before = text[:tok.start_pos] if tok.start_pos is not None else ""
+    before = _line_before(tok, text)
     number = re.search(r"[\d._]+\s*$", before)
     written = (number.group(0) if number else "") + value
     if value in ("m", "h", "d") and before.endswith((" ", "\t")):
@@ -208,7 +208,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         if after:                               # `2026-11-02 10:00:00Z`: a space for the `T`
             clock = after.group(1) if after.group(2) else after.group(1) + ":00"
             return f"write the date and time joined by `T`, with an offset: `{value}T{clock}{after.group(4) or '±HH:MM'}`"
-    before = text[:tok.start_pos].rstrip() if tok.start_pos is not None else ""
+    # what comes before the token: its statement's last lines are enough, and the patterns
+    # below anchored at its end would otherwise scan the whole file for every error
+    before = text[max(0, tok.start_pos - _WINDOW):tok.start_pos].rstrip() if tok.start_pos is not None else ""
     if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
         return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
                 "with `where`, or the predicate in parentheses: `call where (a == 1) or enter mql`")
@@ -216,12 +218,12 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
             re.search(r"\b(start on|stop on|cancel on|restart on|count|before)\b", before[before.rfind("\n") + 1:]):
         return "join triggers with `or` (`a or b`, not `a, b`); commas only list the states after `enter` or `leave`"
     if value == "for" and re.match(r"\s*count\b", before[before.rfind("\n") + 1:]) and \
-            _enclosing_block(before) == "attempts":
+            _enclosing_block(text, tok.start_pos) == "attempts":
         return ("`count … for SEGMENT` belongs to a quota; an attempts rule picks a segment per line: "
                 "`at least 6 within 10d for hot`, or counts with `where`")
     if value in _RULE_ONLY_WORDS and tok.start_pos is not None and \
             not text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos].strip():
-        block = _enclosing_block(before)
+        block = _enclosing_block(text, tok.start_pos)
         if block in ("target", "quota", "calendar", "agreement"):
             kind = "the agreement block" if block == "agreement" else f"a `{block}`"
             return (f"`{value}` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of "
@@ -323,13 +325,17 @@ def _wrapped_from(tok, text: str) -> str | None:
     mistake is often that word, left at the end of the line above."""
     if tok.start_pos is None or not getattr(tok, "line", None) or tok.line < 2 or tok.type in ("_NL", "$END"):
         return None             # (a line that ended too soon is no line that ran on too far)
-    lines = text.split("\n")
     n = tok.line - 1                            # the nearest line above with something on it
-    while n >= 1 and not lines[n - 1].strip():
-        n -= 1
+    end = text.rfind("\n", 0, tok.start_pos)   # (read backwards: not the whole file per error)
+    while n >= 1:
+        start = text.rfind("\n", 0, end) + 1
+        above = text[start:end]
+        if above.strip():
+            break
+        n, end = n - 1, start - 1
     if n < 1:
         return None
-    m = _DANGLING.search(without_comment(lines[n - 1].rstrip("\r")))
+    m = _DANGLING.search(without_comment(above.rstrip("\r")))
     if m is None:
         return None
     word = next(g for g in m.groups() if g)
@@ -343,11 +349,30 @@ _RULE_ONLY_WORDS = frozenset(("start", "stop", "cancel", "restart", "pause", "wi
                               "require", "gap", "first", "only"))
 
 
-def _enclosing_block(before: str) -> str | None:
-    """The keyword of the declaration the text ``before`` ends inside (`attempts`, `quota` …)."""
-    found = re.findall(r"^[ \t]*(agreement|calendar|states|flow|segment|handoff|deadline|attempts|target|quota|"
-                       r"let|test)\b", before, re.M)
-    return found[-1] if found else None
+_WINDOW = 4096      # characters before a token that its hint looks at
+
+_DECLARATION = re.compile(r"[ \t]*(agreement|calendar|states|flow|segment|handoff|deadline|attempts|target|quota|"
+                          r"let|test)\b")
+
+
+def _line_before(tok, text: str) -> str:
+    """The text of the token's line before it."""
+    if tok.start_pos is None:
+        return ""
+    return text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos]
+
+
+def _enclosing_block(text: str, pos: int | None) -> str | None:
+    """The keyword of the declaration that the text before ``pos`` ends inside (`attempts`,
+    `quota` …): the nearest line above that begins one (read backwards, line by line)."""
+    end = len(text) if pos is None else pos
+    while end >= 0:
+        start = text.rfind("\n", 0, end) + 1
+        m = _DECLARATION.match(text, start, end)
+        if m is not None:
+            return m.group(1)
+        end = start - 1
+    return None
 
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

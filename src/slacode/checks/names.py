@@ -273,6 +273,13 @@ def bare_names_compared(ctx: Context) -> Iterator[Diagnostic]:
 
 # ------------------------------------------------------------------------------ unused
 
+def _meant(name: str, misspelt: set[str]) -> bool:
+    """Whether a reference to an undeclared name is probably ``name`` misspelt: the error
+    about that reference suggests ``name`` already, and "``name`` is not used" would say the
+    same mistake twice."""
+    return any(did_you_mean(word, [name]) for word in misspelt)
+
+
 @rule(codes.UNUSED_SEGMENT)
 def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
     used: set[str] = set()
@@ -288,8 +295,10 @@ def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
     for q in ctx.agreement.quotas:
         if q.count is not None and q.count.segment is not None:
             used.add(q.count.segment.value)
+    misspelt = used - set(ctx.segments)                 # SLA209 says each, with a did-you-mean
     for decl in ctx.agreement.of("segment"):
-        if decl.name.value not in used and ctx.segments.get(decl.name.value) is decl:
+        if decl.name.value not in used and ctx.segments.get(decl.name.value) is decl and \
+                not _meant(decl.name.value, misspelt):
             yield ctx.diag(codes.UNUSED_SEGMENT, f"segment `{decl.name.value}` is not used", decl.name,
                            hint="use it in a `for` line, a target or a predicate, or remove it")
 
@@ -298,7 +307,9 @@ def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
 def unused_calendars(ctx: Context) -> Iterator[Diagnostic]:
     used = {c.calendar.value for r in ctx.agreement.rules for c in r.clauses
             if c.kind in CALENDAR_KINDS and c.calendar is not None}
+    misspelt = used - set(ctx.calendars)                # SLA208 says each, with a did-you-mean
     for decl in ctx.agreement.of("calendar"):
-        if decl.name.value not in used and ctx.calendars.get(decl.name.value) is decl:
+        if decl.name.value not in used and ctx.calendars.get(decl.name.value) is decl and \
+                not _meant(decl.name.value, misspelt):
             yield ctx.diag(codes.UNUSED_CALENDAR, f"calendar `{decl.name.value}` is not used", decl.name,
                            hint=f"use it with `on {decl.name.value}` or `only during {decl.name.value}`, or remove it")

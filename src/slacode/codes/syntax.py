@@ -266,3 +266,20 @@ UNUSED_SUPPRESSION = define("SLA112", "unused-suppression", "warning", """
     }
     ```
     """)
+
+TOO_MANY_ERRORS = define("SLA113", "too-many-syntax-errors", "error", """
+    slacode stopped reading the file after 10,000 syntax errors; the rest was not checked.
+
+    ## Why
+    Each syntax error is reported and the parser goes on with the next statement, so one
+    run shows every independent problem. A file with this many errors is almost never an
+    agreement being edited (a file of another kind, or a generated one gone wrong), and
+    listing every line of it would only bury the first problems. The diagnostic says where
+    reading stopped, so nothing is left out silently.
+
+    ## Avoid
+    `slacode lint export.csv`, or an agreement written by a generator with a systematic slip.
+
+    ## Prefer
+    Fix the first errors (usually one slip repeated) and run `slacode lint` again.
+    """)
