@@ -1029,3 +1029,20 @@ def test_reading_stops_after_too_many_syntax_errors_and_says_where(monkeypatch):
     assert stop.line == first + 4
     assert stop.message == (f"stopped reading after 5 syntax errors at line {first + 4}; lines {first + 5}–"
                             f"{first + 19} were not checked")
+
+
+def test_a_bare_state_name_as_a_predicate_suggests_comparing_the_state():
+    text = HEADER.replace("}\n", "}\nstates {\n  new\n  on_hold\n  done final\n}\n", 1) + (
+        "deadline d {\n  owner sales\n  start on assigned\n  stop on enter done\n  pause while on_hold\n"
+        "  within 1h\n}\n")
+    (d,) = [d for d in lint(text) if d.code == "SLA209"]
+    assert d.hint == "`on_hold` is a state: to test the lead's state, write `state == on_hold`"
+
+
+def test_negative_counts_and_warnings_get_a_hint():
+    body = "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n  warn at -10%\n}\n"
+    (d,) = [d for d in lint(HEADER + body) if d.code == "SLA101"]
+    assert d.hint.startswith("a warning is a share of the target from 0 to 100%")
+    body = "attempts c {\n  owner sales\n  start on a\n  stop on b\n  at most -1 per day\n}\n"
+    (d,) = [d for d in lint(HEADER + body) if d.code == "SLA101"]
+    assert d.hint.startswith("a count is never negative")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+import slacode
+
 from slacode.parse import parse
 from slacode.build import build
 from tests.conftest import language_example, needs_shared, shared_agreements
@@ -370,3 +372,12 @@ def test_zero_width_characters_at_two_places_in_a_word_are_two_errors():
     assert [(d.span.column, d.span.end_column, d.message) for d in diags] == [
         (12, 13, "unexpected character `U+200B`"), (16, 17, "unexpected character `U+200B`")]
     assert all("read as `first_touch`" in d.hint for d in diags)
+
+
+def test_crlf_lines_give_the_columns_of_lf_lines():
+    body = 'agreement "x" {\n  timezone "UTC"\n  teams sales\n}\ndeadline d {\n  owner sales\n  start on\n  within 1h\n}\n'
+    for text in (body, 'agreement "x {\n  timezone "UTC"\n}\n'):
+        lf = [(d.code, d.span.line, d.span.column, d.span.end_line, d.span.end_column) for d in slacode.lint(text)]
+        crlf = [(d.code, d.span.line, d.span.column, d.span.end_line, d.span.end_column)
+                for d in slacode.lint(text.replace("\n", "\r\n"))]
+        assert lf == crlf and lf

@@ -431,8 +431,11 @@ class _Run:
             body = self.text.rstrip()
             lines = body.split("\n")
             return Span(len(lines), len(lines[-1]) + 1, file=self.file)
-        if tok.type == "_NL":  # point at the line break itself
-            return Span(tok.line, tok.column, tok.line, tok.column + 1, self.file)
+        if tok.type == "_NL":  # point at the line break itself (its `\r`, which is read as white space)
+            back = 0
+            while tok.start_pos - back > 0 and self.text[tok.start_pos - back - 1] == "\r":
+                back += 1
+            return Span(tok.line, tok.column - back, tok.line, tok.column - back + 1, self.file)
         return Span(tok.line, tok.column, tok.end_line, tok.end_column, self.file)
 
     def _harmless(self) -> None:
@@ -486,6 +489,8 @@ class _Run:
         elif ch in "\"`":
             end = self.text.find("\n", pos)
             end = len(self.text) if end < 0 else end
+            if end > pos and self.text[end - 1] == "\r":      # (a CRLF line: its `\r` is no part of it)
+                end -= 1
             what = "string" if ch == '"' else "backquoted name"
             rest = self.text[pos:end].rstrip()
             line_start = self.text.rfind("\n", 0, pos) + 1

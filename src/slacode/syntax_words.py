@@ -238,8 +238,12 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return f"write the parts of a duration together: `{joined}`"
     if tok.type == "NAME" and "a duration" in expected and re.fullmatch(r"\d+\s*\w+", value or ""):
         return "write durations as `30m`, `4h`, `2d` or `30 minutes`"
+    if "a duration" in expected and value.startswith("-") and "PERCENT" in accepts | _after_warn(tok, text):
+        return "a warning is a share of the target from 0 to 100% (`warn at 75%`) or a time before it (`warn 30m before`)"
     if "a duration" in expected and value.startswith("-"):
         return "a duration is never negative: `4h`"
+    if tok.type == "NEG_NUMBER" and "a number" in expected:
+        return "a count is never negative: write 0 or more (`at most 0 per day` allows no attempt)"
     if "a duration" in expected and value.lower() in _NUMBER_WORDS:
         n = _NUMBER_WORDS[value.lower()]
         after = text[tok.end_pos:] if tok.end_pos is not None else ""
@@ -353,6 +357,11 @@ _WINDOW = 4096      # characters before a token that its hint looks at
 
 _DECLARATION = re.compile(r"[ \t]*(agreement|calendar|states|flow|segment|handoff|deadline|attempts|target|quota|"
                           r"let|test)\b")
+
+
+def _after_warn(tok, text: str) -> set:
+    """{"PERCENT"} when the token follows `warn at` (where a share or a duration may come)."""
+    return {"PERCENT"} if re.search(r"\bwarn\s+at\s*\Z", _line_before(tok, text)) else set()
 
 
 def _line_before(tok, text: str) -> str:

@@ -176,8 +176,11 @@ def calendars_are_declared(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _undefined_segment(ctx: Context, name: m.Name) -> Diagnostic:
-    hint = did_you_mean(name.value, ctx.segments) or (
-        f"declare it with `segment {name.value} = …`; to test a field, write `{name.value} exists`")
+    if name.value in ctx.states:                    # `pause while on_hold`: the lead's state, surely
+        hint = f"`{name.value}` is a state: to test the lead's state, write `state == {name.value}`"
+    else:
+        hint = did_you_mean(name.value, ctx.segments) or (
+            f"declare it with `segment {name.value} = …`; to test a field, write `{name.value} exists`")
     return ctx.diag(codes.UNDEFINED_SEGMENT, f"segment `{name.value}` is not declared", name, hint=hint)
 
 

@@ -311,8 +311,9 @@ PERCENT_OUT_OF_RANGE = define("SLA311", "percent-out-of-range", "error", """
 
 INVALID_COUNT = define("SLA312", "invalid-count", "error", """
     A count is not a positive whole number (`at least 2.5 within 1d`, `at least 0 before …`,
-    `cycle 0`), an `at most … per day` is negative or fractional (`at most 0 per day`, no
-    attempt at all, is allowed), or a quota's amount is negative or fractional.
+    `cycle 0`), an `at most … per day` is fractional (`at most 0 per day`, no attempt at
+    all, is allowed), or a quota's amount is negative or fractional (a `let` expression can
+    make it so; a count written with a minus sign is a syntax error, SLA101).
 
     ## Why
     Attempts, events and cycles are counted in whole numbers. A fractional or zero count
