@@ -1046,3 +1046,23 @@ def test_negative_counts_and_warnings_get_a_hint():
     body = "attempts c {\n  owner sales\n  start on a\n  stop on b\n  at most -1 per day\n}\n"
     (d,) = [d for d in lint(HEADER + body) if d.code == "SLA101"]
     assert d.hint.startswith("a count is never negative")
+
+
+@pytest.mark.parametrize("body, hint", [
+    ('calendar c {\n  hours mon-fri 9am-6pm\n}\n', "write times of day on a 24-hour clock: `09:00-18:00`, not `9am-6pm`"),
+    ("deadline d {\n  owner sales start on a\n  stop on b\n  within 4h\n}\n",
+     "one clause per line: start `start` on a line of its own (or separate the two with `;`)"),
+    ("attempts a {\n  owner sales\n  start on a\n  stop on b\n  gap at least 2\n}\n",
+     "add a unit to the number: `2m`, `2h` or `2d`"),
+    ("deadline first-touch {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n}\n",
+     "names are letters, digits and `_`: `first_touch`"),
+])
+def test_common_slips_get_a_hint(body, hint):
+    found = [d for d in lint(HEADER + body) if d.code == "SLA101"]
+    assert found and found[0].hint == hint, [(d.message, d.hint) for d in found]
+
+
+def test_an_unquoted_version_is_told_to_take_quotes():
+    text = 'agreement "x" {\n  version 2026.11\n  timezone "UTC"\n  teams sales\n}\n'
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert d.hint == 'write it in double quotes: "2026.11"'

@@ -279,6 +279,23 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if tok.type == "STRING" and "a name" in expected:
         return f"names are written without quotes: `{value[1:-1]}`" if re.fullmatch(r'"[A-Za-z_]\w*"', value) \
             else None
+    if tok.type in ("NUMBER", "DURATION", "DATE") and "a string" in expected and "a name" not in expected:
+        rest = re.match(r"[^{};#\s]*", text[tok.start_pos:]).group(0) if tok.start_pos is not None else value
+        return f'write it in double quotes: "{rest or value}"'                 # `version 2026.11`
+    if tok.type == "NUMBER" and "a time of day" in expected and tok.end_pos is not None and \
+            re.match(r"\s*[ap]\.?m\b", text[tok.end_pos:], re.I):
+        return "write times of day on a 24-hour clock: `09:00-18:00`, not `9am-6pm`"
+    if tok.type == "_NL" and "a unit" in expected and re.search(r"\d\s*\Z", line_before):
+        number = re.search(r"(\d+)\s*\Z", line_before).group(1)
+        return f"add a unit to the number: `{number}m`, `{number}h` or `{number}d`"
+    if value == "-" and tok.type != "_NL" and "`{`" in expected and \
+            re.search(r"\b(handoff|deadline|attempts|target|quota|calendar)\s+[A-Za-z_]\w*\Z", line_before.rstrip()):
+        name = re.search(r"([A-Za-z_]\w*)\Z", line_before.rstrip()).group(1)
+        after = re.match(r"-([A-Za-z_][\w-]*)", text[tok.start_pos:]) if tok.start_pos is not None else None
+        joined = f"{name}_{after.group(1).replace('-', '_')}" if after else f"{name}_…"
+        return f"names are letters, digits and `_`: `{joined}`"
+    if "end of the line" in expected and value in _CLAUSE_WORDS and line_before.strip():
+        return f"one clause per line: start `{value}` on a line of its own (or separate the two with `;`)"
     if tok.type == "NAME" and "a string" in expected and "a name" not in expected:
         rest = re.match(r"[^{};#\n]*", text[tok.start_pos:]).group(0).strip() if tok.start_pos is not None else value
         return f'write it in double quotes: "{rest or value}"'
@@ -346,6 +363,11 @@ def _wrapped_from(tok, text: str) -> str | None:
     return (f"line {n} ends with `{word}`, so this line was read as its continuation: remove the `{word}` "
             f"or finish line {n}")
 
+
+#: Words that begin a clause of a rule, target, quota or calendar.
+_CLAUSE_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "pause", "within", "warn", "retarget",
+                           "require", "count", "gap", "first", "only", "rule", "hours", "holidays", "closed",
+                           "timezone", "version", "teams"))
 
 #: Words that begin a clause only a rule has (`owner`, `count` and `at least` begin lines
 #: of targets and quotas as well).
