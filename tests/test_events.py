@@ -1254,3 +1254,17 @@ def test_the_count_of_events_after_as_of_writes_as_of_in_the_agreements_zone(tmp
     # without an agreement (read_events), in UTC
     assert read_events([path], as_of_us=parse_timestamp(as_of)).diagnostics[0].message.startswith(
         "1 event is after as_of 2026-11-09T12:00:00Z")
+
+
+@pytest.mark.parametrize("text, said", [
+    ("2026-11-02 10:05", "'2026-11-02 10:05' gives the time of day without seconds; write HH:MM:SS"),
+    ("2026-11-02T10:05Z", "'2026-11-02T10:05Z' gives the time of day without seconds; write HH:MM:SS"),
+    ("2026-11-02", "'2026-11-02' is a date without a time of day"),
+    ("2026-11-02T10", "'2026-11-02T10' does not have a time of day HH:MM:SS"),
+    ("2026-11-02T10:05:00-0300", "'2026-11-02T10:05:00-0300' has an offset without a colon; write it ±HH:MM"),
+    ("nope", "'nope' does not start with a date YYYY-MM-DD"),
+])
+def test_a_refused_timestamp_says_what_is_wrong_with_it(text, said):
+    from slacode.timestamps import _explain_timestamp
+
+    assert _explain_timestamp(text).startswith(said)

@@ -190,6 +190,8 @@ def _explain_timestamp(text: str) -> str:
         return f"{text!r} does not start with a date YYYY-MM-DD (expected {_SHAPE})"
     if len(text) == 10:
         return f"{text!r} is a date without a time of day (expected {_SHAPE})"
+    if re.match(r".{10}[Tt ]\d\d:\d\d(?!:)", text, re.ASCII):
+        return f"{text!r} gives the time of day without seconds; write HH:MM:SS (expected {_SHAPE})"
     if not re.match(r".{10}[Tt ]\d\d:\d\d:\d\d", text, re.ASCII):
         return f"{text!r} does not have a time of day HH:MM:SS (expected {_SHAPE})"
     if re.search(r"[+-]\d{4}\Z", text, re.ASCII):
