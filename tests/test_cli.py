@@ -512,6 +512,30 @@ def test_a_folder_given_as_events_reads_its_event_files_in_path_order(tmp_path):
     assert swapped.stdout != folder.stdout          # the order of the files is the order of the paths
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_evaluation_warnings_about_events_in_a_folder_name_their_own_file(tmp_path, jobs):
+    lines = (ROOT / "specs" / "events.jsonl").read_text().splitlines(keepends=True)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "2026-10.jsonl").write_text("".join(lines[:1400]))
+    late = '{"lead": "nw-9999", "at": "2026-11-19T10:00:00-03:00", "type": "state", "state": "MQL"}\n'
+    (tmp_path / "exports" / "2026-11.jsonl").write_text("".join(lines[1400:]) + late)
+    (tmp_path / "other.jsonl").write_text('{"lead": "x", "at": "2026-11-19T10:00:00-03:00", "type": "state", '
+                                          '"state": "BOGUS"}\n')
+    as_of = ("--as-of", "2026-11-20T18:00:00-03:00", "--jobs", jobs)
+    proc = run("check", "specs/northwind.sla", str(tmp_path / "exports"), str(tmp_path / "other.jsonl"),
+               "--format", "jsonl", *as_of)
+    assert proc.returncode == 0, proc.stderr
+    found = [json.loads(x) for x in proc.stdout.splitlines() if '"SLA601"' in x]
+    assert [(d["file"], d["line"]) for d in found] == [
+        (str(tmp_path / "exports" / "2026-11.jsonl"), len(lines) - 1400 + 1), (str(tmp_path / "other.jsonl"), 1)]
+    for command in (("report",), ("due",)):
+        other = run(*command, "specs/northwind.sla", str(tmp_path / "exports"), *as_of)
+        assert other.returncode == 0 and "internal error" not in other.stderr, other.stderr
+    changed = run("diff", "specs/northwind.sla", "specs/northwind_v2.sla", "--events", str(tmp_path / "exports"),
+                  *as_of)
+    assert changed.returncode == 1 and "internal error" not in changed.stderr, changed.stderr
+
+
 def test_a_folder_without_event_files_says_so(tmp_path):
     (tmp_path / "notes.txt").write_text("nothing\n")
     proc = run("check", "specs/northwind.sla", str(tmp_path), "--as-of", "2026-11-20T18:00:00Z")

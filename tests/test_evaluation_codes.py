@@ -65,3 +65,21 @@ def test_sla604_an_owner_that_names_no_rep_is_used_as_text_and_reported():
     assert [(v.lead, v.assignee) for v in result.verdicts] == [("A", '["ana", "bo"]'), ("B", "1234"), ("C", "true")]
     found = [(d.code, d.lead, d.line) for d in result.diagnostics]
     assert found == [("SLA604", "A", 1), ("SLA604", "C", 3)], found
+
+
+def test_an_owner_of_another_number_type_is_the_same_rep_as_the_plain_number():
+    from decimal import Decimal
+    from enum import IntEnum
+
+    class Rep(IntEnum):
+        BO = 1234
+
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")
+    owners = {"A": 1234, "B": Decimal("1234"), "C": Rep.BO, "D": Decimal("12.50"), "E": ("ana", "bo"),
+              "F": {"ana"}}
+    result = agreement.evaluate([{"lead": lead, "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": owner}
+                                 for lead, owner in owners.items()], as_of="2026-11-20T12:00:00Z")
+    assert [(v.lead, v.assignee) for v in result.verdicts] == [
+        ("A", "1234"), ("B", "1234"), ("C", "1234"), ("D", "12.5"), ("E", '["ana", "bo"]'), ("F", '["ana"]')]
+    assert [(d.code, d.lead) for d in result.diagnostics] == [("SLA604", "E"), ("SLA604", "F")]

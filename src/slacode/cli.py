@@ -439,8 +439,13 @@ class EventReader:
                  zone=None):
         check_tz(tz)
         self.zone = zone                  # the agreement's: how the count of later events writes as_of
+        from slacode.events import EventInputError, source_names
+
         self.sources = spool_stdin(list(events))
-        self.names = [s if isinstance(s, str) else s.name_for_refs for s in self.sources]
+        try:                                # a folder stands for its files: each is named as itself
+            self.names = source_names(self.sources)
+        except EventInputError as e:
+            _fail(str(e))
         self.as_of, self.tz, self.input_format = as_of_us, tz, input_format
         self.wrap = wrap                  # e.g. a progress counter: wrap(records, pass_number)
         self.passes = 0

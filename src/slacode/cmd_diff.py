@@ -102,7 +102,9 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
     if events:
         cutoff = resolve_as_of(as_of, tz)
         records, read_diags = _read_records(events, cutoff, tz, input_format, after.plan.zone)
-        names = [e if e != "-" else "<stdin>" for e in events]
+        from slacode.events import source_names
+
+        names = source_names(list(events))          # a folder stands for its files (read without error above)
         imp = d.impact(before, after, records, cutoff, sources=names, jobs=jobs)
     elif as_of is not None:
         resolve_as_of(as_of, tz)                    # still a usage error when it is not an instant

@@ -383,7 +383,7 @@ class LeadFold:
                 self.assignee = owner
             else:
                 self.assignee = as_text(owner)
-                if owner.__class__ in (list, dict, bool):    # no rep's id: reported (SLA604)
+                if owner.__class__ in (list, tuple, dict, set, frozenset, bool):    # no rep's id: SLA604
                     if self.odd_owners:
                         self.odd_owners.append(rec)
                     else:

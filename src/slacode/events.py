@@ -853,6 +853,24 @@ def resolve_sources(sources: Any, input_format: str | None = None) -> list[_Sour
     return resolved
 
 
+def source_names(sources: Any) -> list[str]:
+    """The name each event source is cited by in diagnostics and refs, folders expanded
+    into their files, in reading order: what :func:`iter_records` names them (the index of
+    a record's ``source`` is into this list). ``EventInputError`` for a folder with no
+    event files."""
+    if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "read"):
+        sources = [sources]
+    names = []
+    for source in _expand_folders(sources):
+        if isinstance(source, (str, os.PathLike)):
+            name = os.fsdecode(os.fspath(source))
+            names.append(_STDIN_NAME if name == "-" else name)
+        else:
+            raw = getattr(source, "name_for_refs", None) or getattr(source, "name", None)
+            names.append(raw if isinstance(raw, str) else "<stream>")
+    return names
+
+
 def _expand_folders(sources) -> list:
     """``sources`` with each folder replaced by the event files in it and its subfolders
     (``.jsonl``, ``.ndjson``, ``.json``, ``.csv``, each optionally ``.gz``; hidden ones

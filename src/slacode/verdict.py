@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from numbers import Number
 from typing import Any
 
 from slacode import instants
@@ -107,14 +108,22 @@ _last_start: tuple = (None, None, None)
 def as_text(value) -> str | None:
     """A property value as people read it (None stays None): an assignee may be any JSON
     value the input gave (a CSV rep id such as ``1234`` is read as a number)."""
-    if value is None or isinstance(value, str):
+    if value is None or value.__class__ is str:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
+    if isinstance(value, str):                          # a str subclass (an enum of text): its text
+        return str.__str__(value)
+    if isinstance(value, Number):                       # int subclasses, Decimal, numpy: as Python's own
+        from slacode.compile import _plain_num
+
+        plain = _plain_num(value)
+        if plain is not None:
+            return repr(plain)
     import json
 
+    if isinstance(value, (set, frozenset)):              # a JSON array, in a stable order
+        value = sorted(value, key=repr)
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 

@@ -59,12 +59,14 @@ UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
     """)
 
 OWNER_NOT_TEXT = define("SLA604", "owner-not-text", "warning", """
-    The `owner` of an `assigned` event is a list, an object or a boolean, not a rep's id.
+    The `owner` of an `assigned` event is a list, an object or a boolean (from the library,
+    also a tuple or a set), not a rep's id.
 
     ## Why
     A lead's assignee is the `owner` of its latest `assigned` event (LANGUAGE.md §4): it
     labels verdicts and groups `report --by assignee`. A number is a rep's id written
-    without quotes and is read as its text (`1234`); a list or an object names no single
+    without quotes and is read as its text (`1234`; from the library, a `Decimal` or numpy
+    number too, as the plain number's text); a list or an object names no single
     rep, and a boolean none at all. Such an owner is used as its JSON text
     (`["ana", "bo"]`), so nothing is lost, and reported, because a report grouped by that
     text is most likely not what was meant.
