@@ -676,3 +676,18 @@ def test_fail_on_still_answers_when_the_reader_closes_the_pipe(fmt):
     err = proc.stderr.read().decode()
     assert proc.wait() == 1, err
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_a_folder_as_the_agreement_and_stdin_for_diff_are_said_plainly(tmp_path):
+    proc = run("check", str(tmp_path), "specs/events.jsonl")
+    assert proc.returncode == 2 and "is a folder; give the agreement file first" in proc.stderr
+    proc = run("diff", "-", "specs/northwind.sla")
+    assert proc.returncode == 2 and "not from standard input" in proc.stderr
+
+
+def test_loads_given_a_path_says_to_use_load():
+    import slacode
+
+    with pytest.raises(slacode.SpecError) as caught:
+        slacode.loads("specs/northwind.sla")
+    assert "use slacode.load(path)" in "".join(getattr(caught.value, "__notes__", []))

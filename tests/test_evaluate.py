@@ -2233,7 +2233,7 @@ def test_aggregates_false_leaves_out_targets_and_quotas_of_one_leads_evaluation(
 
 def test_evaluate_refuses_paths_and_cites_a_late_record_by_its_reference():
     """review 9-c: `evaluate(["events.jsonl"])` gave 0 verdicts and an SLA501 per path;
-    a record after as_of was cited by its list position only."""
+    a record after as_of was cited by its list position only (now: its id and its file line)."""
     root = Path(__file__).resolve().parents[1]
     agreement = slacode.load(root / "specs" / "northwind.sla")
     with pytest.raises(TypeError, match="evaluate_many"):
@@ -2242,7 +2242,8 @@ def test_evaluate_refuses_paths_and_cites_a_late_record_by_its_reference():
     result = agreement.evaluate(batch.records, as_of="2026-11-16T10:01:00-03:00")
     (late,) = [d for d in result.diagnostics if d.code == "SLA506"]
     first = next(r for r in batch.records if r.at > slacode.events.parse_timestamp("2026-11-16T10:01:00-03:00"))
-    assert f"first at event {first.ref!r}, position" in late.message
+    assert f"first at event {first.ref!r}, line {first.line})" in late.message
+    assert late.line == first.line          # its line in the file (review 11-f), not its place in the list
 
 
 def test_result_instant_gives_as_of_in_the_agreements_zone():

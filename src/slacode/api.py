@@ -159,7 +159,10 @@ def loads(text: str, file: str | None = None) -> Agreement:
     every diagnostic when it has errors. Warnings are kept on ``agreement.diagnostics``."""
     agreement, diags = analyse(text, file)
     if agreement is None or has_errors(diags):
-        raise SpecError(diags)
+        error = SpecError(diags)
+        if "\n" not in text.strip() and text.strip().endswith(".sla"):     # `loads("desk.sla")`
+            error.add_note("slacode.loads takes an agreement's text; for a file, use slacode.load(path)")
+        raise error
     return agreement.model_copy(update={"diagnostics": tuple(diags)})
 
 

@@ -93,6 +93,8 @@ def load_agreement(spec: str, events=()):
 
         return _checked_agreement(*decode(click.get_binary_stream("stdin").read(), "<stdin>"), "<stdin>", "-")
     path = Path(spec)
+    if path.is_dir():
+        _fail(f"{spec}: is a folder; give the agreement file first, then the events")
     if not path.is_file():
         _fail(f"{spec}: no such file")
     from slacode.events import format_of

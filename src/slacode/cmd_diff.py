@@ -26,6 +26,8 @@ def read_spec_text(spec: str) -> tuple[str | None, list, str]:
         return text, diags, spec
     if path.is_dir():
         _fail(f"{spec}: is a folder; give the agreement file (or REV:path to read it from git)")
+    if spec == "-":
+        _fail("-: diff reads both versions from files or git (REV:path), not from standard input")
     if ":" not in spec or path.exists() or spec.startswith("-"):
         _fail(f"{spec}: no such file (give a file, or REV:path to read it from git)")
     return (*git_show(spec), spec)

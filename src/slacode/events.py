@@ -1052,7 +1052,8 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 if isinstance(event, str) and event.lstrip().startswith("{"):
                     advice = "parse each JSON line first (json.loads), or read a file with slacode.read_events"
                 else:
-                    advice = "for event files use agreement.evaluate_many([path], …) or slacode.read_events(path)"
+                    advice = ("for event files use agreement.evaluate_many([path], …) or slacode.read_events(path), "
+                              "with no events of other kinds beside them")
                 raise TypeError(f"event {position} is text ({str(event)[:60]!r}), not an event: evaluate takes "
                                 f"events (dicts, Event objects or records); {advice}")
             else:
@@ -1096,11 +1097,13 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             after += 1
             if after == 1:
                 after_first, first_ref = position, (ref if event.__class__ is record_ else None)
+                if first_ref is not None and line:      # a record read from a file: its line there
+                    after_first = line
             continue
         out.append(_new_record(Record, (us, len(out), lead, typ, state or None, fields or None,
                                         props, eid, ref, source, line)))
     if after:
         # a record read from a file is cited as its evidence is (its id, else its line)
         reader.after_as_of(after, after_first, None,
-                           what="position" if first_ref is None else f"event {first_ref!r}, position")
+                           what="position" if first_ref is None else f"event {first_ref!r}, line")
     return out
