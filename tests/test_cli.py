@@ -691,3 +691,16 @@ def test_loads_given_a_path_says_to_use_load():
     with pytest.raises(slacode.SpecError) as caught:
         slacode.loads("specs/northwind.sla")
     assert "use slacode.load(path)" in "".join(getattr(caught.value, "__notes__", []))
+
+
+def test_junit_counts_an_agreement_that_cannot_load_as_an_error(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    (tmp_path / "brk.sla").write_text('agreement "x" {\n  timezone "UTC"\n  teams sales\n}\n'
+                                      "deadline d {\n  owner sales\n  strat on a\n}\n")
+    proc = run("test", str(tmp_path / "brk.sla"), "specs/northwind.sla", "--format", "junit")
+    assert proc.returncode == 2
+    root = ET.fromstring(proc.stdout)
+    assert root.get("errors") == "1" and root.get("failures") == "0"
+    (error,) = root.iter("error")
+    assert "the agreement has 1 error" in error.get("message")

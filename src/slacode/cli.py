@@ -844,12 +844,14 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
     results = []
     covers = []
     found = 0
+    why: dict = {}                                  # file -> why its tests did not run (for JUnit)
     for name, load in loaders:
         try:
             agreement = load()
         except Abort as e:                          # its errors are printed; the other files still run
             click.echo(f"slacode: {e}", err=True)
             broken.append(name)
+            why[name] = str(e)
             continue
         found += len(agreement.tests)
         mine = testing.run_tests(agreement, match)
@@ -873,7 +875,7 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
     if fmt == "json":
         click.echo(testing.render_json(results), nl=False)
     elif fmt == "junit":
-        click.echo(testing.render_junit(results), nl=False)
+        click.echo(testing.render_junit(results, why), nl=False)
     else:
         click.echo(testing.render_text(results, _color()), nl=False)
         skipped = f", {found - len(results)} not selected" if match and found > len(results) else ""

@@ -373,7 +373,9 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
-def render_junit(results: list[TestResult]) -> str:
+def render_junit(results: list[TestResult], broken: dict | None = None) -> str:
+    """JUnit XML of ``results``; ``broken``: file -> why its tests could not run (an
+    agreement with errors), each an errored test case so that CI shows it as not passing."""
     from xml.sax.saxutils import escape as _escape, quoteattr as _quoteattr
 
     def escape(text: str) -> str:
@@ -385,8 +387,10 @@ def render_junit(results: list[TestResult]) -> str:
     by_file: dict = {}
     for r in results:
         by_file.setdefault(r.file or "agreement", []).append(r)
+    broken = broken or {}
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f'<testsuites tests="{len(results)}" failures="{sum(not r.passed for r in results)}">']
+           f'<testsuites tests="{len(results) + len(broken)}" failures="{sum(not r.passed for r in results)}"'
+           f' errors="{len(broken)}">']
     for file, rs in by_file.items():
         fails = sum(not r.passed for r in rs)
         out.append(f'  <testsuite name={quoteattr(file)} tests="{len(rs)}" failures="{fails}">')
@@ -398,6 +402,12 @@ def render_junit(results: list[TestResult]) -> str:
                 body = render_text([r])
                 out.append(f'      <failure message={quoteattr(msg[:500])}>{escape(body)}</failure>')
             out.append("    </testcase>")
+        out.append("  </testsuite>")
+    for file, why in broken.items():
+        out.append(f'  <testsuite name={quoteattr(file)} tests="1" failures="0" errors="1">')
+        out.append(f'    <testcase classname={quoteattr(file)} name="the agreement loads">')
+        out.append(f'      <error message={quoteattr(why[:500])}>{escape(why)}</error>')
+        out.append("    </testcase>")
         out.append("  </testsuite>")
     out.append("</testsuites>")
     return "\n".join(out) + "\n"
