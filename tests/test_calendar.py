@@ -846,3 +846,22 @@ def test_a_process_forked_while_a_thread_widens_the_tables_gets_a_lock_of_its_ow
     finally:
         cal._lock.release()
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def test_a_long_clock_builds_its_years_in_few_steps_and_gives_the_same_deadline():
+    hours = [((0, 1, 2, 3, 4), [(540, 1080)])]
+    start = datetime(2026, 11, 2, 13, tzinfo=UTC)
+    jumping = Calendar("America/Sao_Paulo", hours=hours, holidays=["BR"])
+    stepping = Calendar("America/Sao_Paulo", hours=hours, holidays=["BR"])
+    for year in range(2026, 2130):                  # year by year, as the tables used to grow
+        stepping._ensure(int(datetime(year, 6, 1, tzinfo=UTC).timestamp() * 1_000_000))  # noqa: SLF001
+    for days in (1, 400, 4000, 36500 // 3):
+        assert jumping.add(start, timedelta(days=days)) == stepping.add(start, timedelta(days=days))
+    assert jumping.working_time(start, jumping.add(start, timedelta(days=4000))) == timedelta(days=4000)
+
+
+def test_a_clock_no_calendar_year_could_finish_is_refused_at_once():
+    cal = Calendar("UTC", hours=[((0,), [(540, 541)])])          # one minute a week
+    with pytest.raises(CalendarError, match="after 9990"):
+        cal.add(datetime(2026, 11, 2, tzinfo=UTC), timedelta(days=36000))
+    assert len(cal._years) < 5  # noqa: SLF001 - refused from a bound, not by building 8,000 years

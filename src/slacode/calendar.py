@@ -101,6 +101,7 @@ def _year_start_us(year: int) -> int:
 #: The first instant after the supported years.
 _END_US = _year_start_us(MAX_YEAR + 1)
 _PAST_COVERED = f"the deadline falls after {MAX_YEAR}, the last year calendars cover"
+_YEAR_US_MOST = 366 * 86_400_000_000       # the most working time a year can hold: all of it
 
 
 def _year_of(instant: int) -> int:
@@ -473,6 +474,11 @@ class Calendar(_Clock):
         self._closed_ord = frozenset(d.toordinal() for d in self.closed)
         self._open_ord = {d.toordinal(): tuple(_span(i) for i in ivs) for d, ivs in self.open.items()}
         self._weekly_spans = tuple(tuple(_span(i) for i in self._weekly[w]) for w in range(7))
+        # the most working time a year can hold: each weekday 53 times, with an hour more for a
+        # day that gains one at a daylight-saving change, and every special opening in full
+        minutes = sum(53 * (sum(e - s for s, e in spans) + (60 if spans else 0)) for spans in self._weekly_spans)
+        minutes += sum(e - s for spans in self._open_ord.values() for s, e in spans)
+        self._year_us_most = min(minutes * MINUTE_US, _YEAR_US_MOST)
         self._holiday_years: dict[int, frozenset[int]] = {}
         self._years: dict[int, tuple[list[int], list[int]]] = {}
         self._ylo: int | None = None
@@ -584,11 +590,16 @@ class Calendar(_Clock):
             i = bisect_left(cum_end, target)
             if i < len(cum_end):
                 return starts[i] + (target - cum[i])
-            self._extend_forward(a)
+            self._extend_forward(a, target - (cum_end[-1] if cum_end else 0))
 
     # -- tables -------------------------------------------------------------------------
-    def _extend_forward(self, since: int) -> None:
-        """Build the next year, unless working time has been missing for too long."""
+    def _extend_forward(self, since: int, missing: int = 0) -> None:
+        """Build the next year, unless working time has been missing for too long; with
+        ``missing`` working time still to find past the table, as many years as the years
+        built so far suggest it needs, at once (each extension rebuilds the whole table: a
+        year at a time, a clock of a century costs a century of rebuilds), and refuse at once
+        a clock that cannot end before the last year covered, which only a year of wall
+        time per year could reach."""
         starts, ends, _, _ = self._tab
         anchor = since
         if ends and ends[-1] > anchor:
@@ -601,7 +612,15 @@ class Calendar(_Clock):
             )
         if nxt > MAX_YEAR:
             raise CalendarError(_PAST_COVERED)
-        self._ensure(_year_start_us(nxt))
+        years = 1
+        if missing > 0:
+            if self._year_us_most and missing > (MAX_YEAR - nxt + 1) * self._year_us_most:
+                raise CalendarError(_PAST_COVERED)
+            cum_end = self._tab[3]
+            per_year = (cum_end[-1] if cum_end else 0) / (nxt - self._ylo)  # type: ignore[operator]
+            if per_year > 0:
+                years = max(1, min(-(-missing // int(per_year) if per_year >= 1 else missing), MAX_YEAR - nxt + 1))
+        self._ensure(_year_start_us(nxt + years - 1))
 
     def _ensure(self, t_us: int) -> None:
         """Build the tables for the UTC year of ``t`` and every year between it and the range.
