@@ -704,3 +704,17 @@ def test_junit_counts_an_agreement_that_cannot_load_as_an_error(tmp_path):
     assert root.get("errors") == "1" and root.get("failures") == "0"
     (error,) = root.iter("error")
     assert "the agreement has 1 error" in error.get("message")
+
+
+def test_a_file_named_twice_is_formatted_and_linted_once(tmp_path):
+    path = tmp_path / "a.sla"
+    path.write_text((ROOT / "specs" / "northwind.sla").read_text())
+    proc = run("lint", str(path), str(path), str(tmp_path))
+    assert proc.returncode == 0 and "(1 file)" in proc.stdout + proc.stderr
+
+
+def test_the_package_lists_only_its_public_names():
+    import slacode
+
+    public = [n for n in dir(slacode) if not n.startswith("_")]
+    assert public == sorted(slacode.__all__)

@@ -78,4 +78,6 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    # the public names and the module's own dunders, not the helpers of this file
+    # (`annotations`, `TYPE_CHECKING`) that importing for type checking leaves behind
+    return sorted({n for n in globals() if n.startswith("__")} | set(__all__))

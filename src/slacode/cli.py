@@ -61,10 +61,21 @@ def files_to_read(paths: tuple[str, ...], stdin: str = "-") -> tuple[list[Path],
         _fail(f"`{stdin}` is given {paths.count(stdin)} times: standard input can be read only once")
     missing: list[str] = []
     files = agreement_files(tuple(p for p in paths if p != stdin), missing)
+    seen: set = set()                   # a file named twice (or by its folder too) is read once
+    files = [f for f in files if not ((key := _same_file(f)) in seen or seen.add(key))]
     if not files and stdin not in paths:
         _fail(f"{', '.join(missing)}: no such file or folder" if missing and len(missing) == len(paths)
               else "no .sla files found in " + ", ".join(paths))
     return files, missing, stdin in paths
+
+
+def _same_file(path: Path):
+    """What names one file whatever the path to it."""
+    try:
+        st = path.stat()
+        return (st.st_dev, st.st_ino)
+    except OSError:
+        return str(path.resolve())
 
 
 def _besides(undecoded: list, found: list) -> list:
