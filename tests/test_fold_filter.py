@@ -78,7 +78,7 @@ quota touches {
 
 AGREEMENT = slacode.loads(SPEC)
 UNFILTERED = dataclasses.replace(AGREEMENT.plan, rules=tuple(
-    r._replace(types=None, start_types=None, watch_types=None) for r in AGREEMENT.plan.rules))
+    dataclasses.replace(r, types=None, start_types=None, watch_types=None) for r in AGREEMENT.plan.rules))
 
 event = st.one_of(
     st.builds(lambda s: {"type": "state", "state": s}, st.sampled_from(["mql", "sal", "on_hold", "sql", "nurture"])),

@@ -369,7 +369,11 @@ class Clause(NamedTuple):
     place: Any = None
 
 
-class RulePlan(NamedTuple):
+# A dataclass with slots, not a NamedTuple like the plan's smaller records: the fold reads a
+# rule plan's attributes for every event, and slot reads are specialised by the interpreter
+# where a NamedTuple's field getters are not (about 0.1 µs of the fold's 1.4 per event).
+@dataclass(frozen=True, slots=True)
+class RulePlan:
     name: str
     kind: str                       # handoff | deadline | attempts
     owner: str | None
