@@ -82,7 +82,7 @@ def test_clauses_list_the_statuses_expected_and_judged():
     assert _clause(cov, "cadence", "at_least_within")["expected"] == []
     assert _clause(cov, "cadence", "at_least_within")["judged"] == ["pending"]
     assert _clause(cov, "touch_rate", "ratio")["judged"] == ["pending"]       # the week is not over
-    assert (cov.expected, len(cov.clauses), cov.percent) == (1, 4, 25.0)
+    assert (cov.expected, len(cov.clauses), cov.percent, cov.not_run) == (1, 4, 25.0, 0)
     assert cov.lines == [
         {"rule": "first_touch", "segment": "hot", "line": "within 1h for hot", "applied": False},
         {"rule": "first_touch", "segment": None, "line": "within 4h", "applied": True},
@@ -107,7 +107,7 @@ def test_the_command_prints_coverage_and_fails_under_the_threshold(tmp_path):
     out = run()
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0] == "Coverage of desk.sla by 2 tests:"
-    assert "target line no test's cycle used: first_touch `within 1h for hot`" in out.stdout
+    assert "target line no test's cycle used:\n    first_touch `within 1h for hot`\n" in out.stdout
     assert "2 of 4 clauses have an expectation (50%)" in out.stdout
     assert "2 passed, 0 failed" in out.stderr
     low = run("--fail-under", "60")
@@ -140,3 +140,42 @@ def test_altered_coverage_is_refused(change):
     doc = json.loads(testing.render_coverage_json([_cov(TWO_TESTS)]))
     assert valid("coverage", doc)
     assert not valid("coverage", altered(doc, change))
+
+
+RETARGETED = DESK.replace("  within 4h\n}", "  within 4h\n  retarget when segment changes\n}", 1).replace(
+    "  at 2026-11-02T11:00:00Z contact_attempt\n",
+    "  at 2026-11-02T10:20:00Z scored set score = 90\n  at 2026-11-02T10:50:00Z contact_attempt\n", 1)
+
+
+def test_a_retargeted_cycle_used_both_its_lines():
+    assert "retarget when segment changes" in RETARGETED and "set score = 90" in RETARGETED
+    cov = _cov(RETARGETED)
+    assert [(ln["line"], ln["applied"]) for ln in cov.lines if ln["rule"] == "first_touch"] == [
+        ("within 1h for hot", True), ("within 4h", True)]
+
+
+def test_a_test_that_cannot_run_still_counts_its_expectations_and_is_named(tmp_path):
+    text = DESK.replace("as of 2026-11-02T18:00:00Z", "as of 2026-11-02T10:30:00Z")   # an event after it
+    cov = _cov(text)
+    assert (cov.not_run, cov.expected) == (1, 1)
+    assert _clause(cov, "first_touch", "within")["judged"] == []
+    (tmp_path / "desk.sla").write_text(text)
+    out = subprocess.run([sys.executable, "-m", "slacode", "test", "desk.sla", "--coverage"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "by 1 test (1 could not run: only their expectations count)" in out.stdout
+    assert "FAIL a cold lead called in time  (desk.sla:" in out.stderr
+
+
+def test_the_gate_compares_the_share_as_shown_and_refuses_nan(tmp_path):
+    start = TWO_TESTS.index("target touch_rate")
+    three = TWO_TESTS[:start] + TWO_TESTS[TWO_TESTS.index("test ", start):]     # 2 of 3 clauses expected
+    assert _cov(three).percent == 66.7
+    (tmp_path / "desk.sla").write_text(three)
+
+    def gate(value):
+        return subprocess.run([sys.executable, "-m", "slacode", "test", "desk.sla", "--coverage", "--fail-under",
+                               value], cwd=tmp_path, capture_output=True, text=True).returncode
+
+    assert (gate("66.7"), gate("66.8")) == (0, 1)        # 66.7 as shown passes a gate of 66.7
+    assert gate("nan") == 2

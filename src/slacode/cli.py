@@ -69,6 +69,13 @@ def files_to_read(paths: tuple[str, ...], stdin: str = "-") -> tuple[list[Path],
     return files, missing, stdin in paths
 
 
+def _a_number(value):
+    """``value`` unless it is NaN (which every comparison passes: a gate that never shuts)."""
+    if value is not None and value != value:
+        raise click.BadParameter("not a number; give a percentage from 0 to 100")
+    return value
+
+
 def _same_file(path: Path):
     """What names one file whatever the path to it."""
     try:
@@ -832,7 +839,7 @@ def _problem_lines(diagnostics: list) -> dict:
               help="Print what the tests cover instead of their results: each clause with the statuses the "
                    "tests expect of it and those it had, and the target lines no test used (--format text or "
                    "json). The exit code still says whether the tests passed.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT",
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT", callback=lambda c, p, v: _a_number(v),
               help="With --coverage: exit 1 when an agreement has an expectation for less than PCT% of its "
                    "clauses.")
 def test_cmd(paths, fmt, match, coverage, fail_under):
@@ -875,10 +882,16 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
     if coverage:
         click.echo(testing.render_coverage_json(covers) if fmt == "json" else testing.render_coverage_text(covers),
                    nl=False)
-        click.echo(f"{len(results) - failed} passed, {failed} failed", err=True)
+        for r in results:                            # which tests failed: the results are not shown
+            if not r.passed:
+                click.echo(f"FAIL {r.name}  ({r.file or '<stdin>'}:{r.line})", err=True)
+        skipped = f", {found - len(results)} not selected" if match and found > len(results) else ""
+        click.echo(f"{len(results) - failed} passed, {failed} failed{skipped}"
+                   + (f"; {len(broken)} file{'s' if len(broken) != 1 else ''} not run (errors above)" if broken
+                      else ""), err=True)
         low = [c for c in covers if fail_under is not None and c.percent < fail_under]
         for c in low:
-            click.echo(f"slacode: {c.file}: {c.percent:.0f}% of clauses have an expectation, under "
+            click.echo(f"slacode: {c.file}: {c.percent:g}% of clauses have an expectation, under "
                        f"--fail-under {fail_under:g}", err=True)
         if broken:
             return EXIT_ERROR

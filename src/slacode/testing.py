@@ -42,10 +42,13 @@ class TestResult:
     timelines: dict[str, list[str]] = field(default_factory=dict)
     #: warnings of the evaluation (a number compared with text, SLA602 …), shown with a failure
     notes: list[str] = field(default_factory=list)
-    #: for coverage: (rule, clause, status) of each expectation, and (rule, clause, segment,
-    #: status) of every verdict the test's evaluation gave
+    #: for coverage: (rule, clause, status) of each expectation (of a test that could not
+    #: run too: what it asks for is written), (rule, clause, segment, status) of every verdict
+    #: the test's evaluation gave, and (rule, segment) of every target line a cycle had (the
+    #: one it started on and each it was retargeted to)
     expected: set = field(default_factory=set)
     judged: set = field(default_factory=set)
+    lines: set = field(default_factory=set)
 
     @property
     def passed(self) -> bool:
@@ -95,6 +98,10 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
 
     span = test.span
     result = TestResult(test.name.value, agreement.file, span.line if span else None)
+    for item in test.items:
+        if item.kind == "expect":
+            clause = item.clause.value if item.clause else main_clause(agreement, item.rule.value)
+            result.expected.add((item.rule.value, clause, item.status))
     as_of_items = [i for i in test.items if i.kind == "as_of"]
     if not as_of_items or as_of_items[-1].at.value is None:
         result.error = "the test has no valid `as of TIMESTAMP` line"
@@ -131,9 +138,9 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         return result
     verdicts = outcome.verdicts
     result.judged = {(v.rule, v.clause, v.segment if v.lead is not None else None, v.status) for v in verdicts}
+    result.lines = _lines_used(agreement.plan, records, as_of)
     for lead, exp in expects:
         clause = exp.clause.value if exp.clause else main_clause(agreement, exp.rule.value)
-        result.expected.add((exp.rule.value, clause, exp.status))
         text = _expect_text(exp)
         line = exp.span.line if exp.span else None
         column = exp.span.column if exp.span else None
@@ -194,6 +201,21 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
     return result
 
 
+def _lines_used(plan, records, as_of: int) -> set:
+    """(rule, segment) of each target line some cycle of the test had: the line it started
+    on and each `retarget` gave it (a verdict names only the last)."""
+    from slacode.evaluate import fold_lead, group_by_lead, target_segments
+
+    used = set()
+    for lead, mine in group_by_lead(records).items():
+        fold = fold_lead(plan, lead, list(mine), set(), target_segments(plan))
+        for rf in fold.rules:
+            for cyc in rf.cycles:
+                used.add((rf.plan.name, cyc.line.segment))
+                used.update((rf.plan.name, line.segment) for _, _, line in cyc.retargets)
+    return used
+
+
 def _at_line(d, lines: list) -> str:
     """A diagnostic about the test's events, citing lines of the file (the reader numbers
     the events it is given: ``event 2: …``, ``the event at position 1``)."""
@@ -236,6 +258,7 @@ class Coverage:
     tests: int
     clauses: list[dict]
     lines: list[dict]
+    not_run: int = 0            # tests that could not run (their expectations still count)
 
     @property
     def expected(self) -> int:
@@ -243,23 +266,26 @@ class Coverage:
 
     @property
     def percent(self) -> float:
-        """The share of clauses with an expectation, 0–100 (100 for an agreement with none)."""
-        return 100.0 * self.expected / len(self.clauses) if self.clauses else 100.0
+        """The share of clauses with an expectation, 0–100, to one decimal, as shown and as
+        ``--fail-under`` compares it (100 for an agreement with none)."""
+        return round(100.0 * self.expected / len(self.clauses), 1) if self.clauses else 100.0
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "tests": self.tests, "clauses": self.clauses, "lines": self.lines,
-                "expected": self.expected, "total": len(self.clauses), "percent": round(self.percent, 1)}
+        return {"file": self.file, "tests": self.tests, "not_run": self.not_run, "clauses": self.clauses,
+                "lines": self.lines, "expected": self.expected, "total": len(self.clauses),
+                "percent": self.percent}
 
 
 _STATUS_ORDER = ("met", "breached", "cancelled", "paused", "at_risk", "pending")
 
 
 def coverage(agreement: m.Agreement, results: list[TestResult]) -> Coverage:
-    """The coverage of ``agreement`` by ``results`` (its tests' results; those that could
-    not run count for nothing)."""
+    """The coverage of ``agreement`` by ``results`` (its tests' results: the expectations of
+    each count, and the verdicts and target lines of those that ran)."""
     plan = agreement.plan
     expected: set = set().union(*(r.expected for r in results)) if results else set()
     judged: set = set().union(*(r.judged for r in results)) if results else set()
+    lines_used: set = set().union(*(r.lines for r in results)) if results else set()
 
     def statuses(found: set, rule: str, clause: str) -> list[str]:
         got = {item[-1] for item in found if item[0] == rule and item[1] == clause}
@@ -284,18 +310,21 @@ def coverage(agreement: m.Agreement, results: list[TestResult]) -> Coverage:
         if not any(c.key == clause for c in rp.clauses):
             continue                                # an attempts rule with no `at least … within`
         for ln in rp.lines:
-            used = any(item[0] == rp.name and item[1] == clause and item[2] == ln.segment for item in judged)
+            used = (rp.name, ln.segment) in lines_used
             kind = f"at least {ln.n} within" if rp.kind == "attempts" else "within"
             where = f" on {ln.clock.name}" if getattr(ln.clock, "name", None) else ""
             text = f"{kind} {ln.written}{where}" + (f" for {ln.segment}" if ln.segment else "")
             lines.append({"rule": rp.name, "segment": ln.segment, "line": text, "applied": used})
-    return Coverage(agreement.file, len(results), clauses, lines)
+    not_run = sum(1 for r in results if r.error is not None)
+    return Coverage(agreement.file, len(results), clauses, lines, not_run)
 
 
 def render_coverage_text(reports: list[Coverage]) -> str:
     out = []
     for cov in reports:
-        out.append(f"Coverage of {cov.file or 'the agreement'} by {cov.tests} test{'s' if cov.tests != 1 else ''}:")
+        broken = f" ({cov.not_run} could not run: only their expectations count)" if cov.not_run else ""
+        out.append(f"Coverage of {cov.file or 'the agreement'} by {cov.tests} test{'s' if cov.tests != 1 else ''}"
+                   f"{broken}:")
         names = [f"{c['rule']}.{c['clause']}" if c["kind"] not in ("target", "quota") else f"{c['rule']} ({c['kind']})"
                  for c in cov.clauses]
         width = max([len(n) for n in names] + [6])
@@ -306,9 +335,11 @@ def render_coverage_text(reports: list[Coverage]) -> str:
                        f"{', '.join(c['judged']) or '-'}".rstrip())
         unused = [f"{ln['rule']} `{ln['line']}`" for ln in cov.lines if not ln["applied"]]
         if unused:
-            out.append(f"  target line{'s' if len(unused) != 1 else ''} no test's cycle used: {'; '.join(unused)}")
-        out.append(f"  {cov.expected} of {len(cov.clauses)} clause{'s' if len(cov.clauses) != 1 else ''} "
-                   f"have an expectation ({cov.percent:.0f}%)")
+            out.append(f"  target line{'s' if len(unused) != 1 else ''} no test's cycle used:")
+            out.extend(f"    {u}" for u in unused)
+        total = len(cov.clauses)
+        out.append(f"  {cov.expected} of {total} clause{'s' if total != 1 else ''} "
+                   f"{'has' if total == 1 else 'have'} an expectation ({cov.percent:g}%)")
         out.append("")
     return "\n".join(out)
 

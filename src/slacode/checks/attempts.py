@@ -292,7 +292,9 @@ def attempts_clauses(ctx: Context) -> Iterator[Diagnostic]:
             continue
         if r.of("at_least_within"):
             continue
-        for c in r.of("warn") + r.of("pause_while"):
+        # pauses lengthen the days of `at least N per day within D` too (warnings do not)
+        pauses = () if r.of("at_least_per_day") else r.of("pause_while")
+        for c in r.of("warn") + pauses:
             written = c.text() if c.kind == "warn" else "pause while"
             yield ctx.diag(codes.SETTING_WITHOUT_EFFECT,
                            f"`{written}` has no effect in `{r.name.value}`: in an attempts rule, pauses and "

@@ -1084,10 +1084,10 @@ SETTING_WITHOUT_EFFECT = define("SLA334", "setting-without-effect", "warning", "
     Three settings only act through something else in their rule:
 
     - `warn at` and `pause while` in an `attempts` rule concern its `at least … within`
-      deadline (LANGUAGE.md §7): they move it and make open cycles `at_risk`. The other
-      clauses (`at most N per day`, `gap`, `first`, `only during`, `only between`, `at least
-      N before`) have no deadline, so without an `at least … within` line the setting
-      changes nothing.
+      deadline (LANGUAGE.md §7): they move it and make open cycles `at_risk` (a pause also
+      lengthens the days of `at least N per day within D`, an extension). The other clauses
+      (`at most N per day`, `gap`, `first`, `only during`, `only between`, `at least N
+      before`) have no deadline, so without those lines the setting changes nothing.
     - `Nth attempt of RULE` (an extension) is an event another rule can start, stop, cancel
       or restart on; in a `count` line, in `at least N before`, in a quota or in RULE's own
       lines it matches nothing.
