@@ -319,3 +319,19 @@ def test_diff_names_the_setting_and_the_verdicts_it_moves(tmp_path):
     assert out.returncode == 1, out.stderr
     assert "now chooses an open cycle's target line again when the lead's segment changes" in out.stdout
     assert "A  ft/within cycle 1: at_risk → breached" in out.stdout      # 2h of 4h: at risk at 50%
+
+
+def test_explain_tells_an_attempt_on_the_line_it_counted_on_then_the_change(tmp_path):
+    (tmp_path / "a.sla").write_text(spec(ATTEMPTS))
+    (tmp_path / "e.jsonl").write_text("\n".join([
+        '{"lead":"A","at":"2026-11-02T10:00:00Z","type":"assigned","id":"a1","owner":"r","fields":{"score":10}}',
+        '{"lead":"A","at":"2026-11-02T10:30:00Z","type":"contact_attempt","id":"a2"}',
+        '{"lead":"A","at":"2026-11-02T11:00:00Z","type":"contact_attempt","id":"a3","fields":{"score":90}}',
+    ]) + "\n")
+    out = subprocess.run([sys.executable, "-m", "slacode", "explain", str(tmp_path / "a.sla"), str(tmp_path / "e.jsonl"),
+                          "--lead", "A", "--as-of", "2026-11-02T12:00:00Z"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    made = next(i for i, x in enumerate(lines) if "attempt 2 of 2 needed in cycle 1: the 2 attempts are made" in x)
+    kept = next(i for i, x in enumerate(lines) if "but cycle 1 keeps its line: its attempts were made in time" in x)
+    assert made < kept

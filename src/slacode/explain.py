@@ -53,14 +53,16 @@ def _has_deadline(rp) -> bool:
     return rp.kind != "attempts" or any(c.kind == "at_least_within" for c in rp.clauses)
 
 
-def _due(cyc, until: int, lead: str, rule: str) -> int:
-    """The cycle's deadline, with its pauses as known at ``until`` (one past the years
-    calendars cover is named with its lead, rule and cycle, as `check` names it)."""
+def _due(cyc, until: int, lead: str, rule: str, line=None) -> int:
+    """The cycle's deadline on ``line`` (its own by default), with its pauses as known at
+    ``until`` (one past the years calendars cover is named with its lead, rule and cycle,
+    as `check` names it)."""
+    line = line or cyc.line
     try:
-        return cyc.line.clock.add_us(cyc.start, cyc.line.target_us, cyc.pause_list(until))
+        return line.clock.add_us(cyc.start, line.target_us, cyc.pause_list(until))
     except CalendarError as e:
         raise CalendarError(f"lead {lead!r}, rule `{rule}`, cycle {cyc.number} (started "
-                            f"{_when(cyc.start, cyc.line.clock.tz)}): {e}") from e
+                            f"{_when(cyc.start, line.clock.tz)}): {e}") from e
 
 
 def _line_text(rp, cyc, line=None) -> str:
@@ -124,8 +126,6 @@ def timeline(plan, lead: str, records, as_of: int, notes: set | None = None,
                 out.append(f"    {name}: a start, but no `{kind}` line applies (the lead is in none of its "
                            "`for` segments, and it has no line without one): not tracked")
             cyc = rf.open
-            if cyc is not None and cyc is open_before and rp.retarget:
-                out.extend(_retarget_lines(rp, cyc, line_before, fold, rec.at, lead))
             if cyc is not None and cyc is open_before:
                 if cyc.paused and not paused_before:
                     out.append(f"    {name}: cycle {cyc.number} paused (the pause condition holds)")
@@ -136,17 +136,20 @@ def timeline(plan, lead: str, records, as_of: int, notes: set | None = None,
                         due = _due(cyc, rec.at, lead, name)
                         text += f"; due {_when(due, clock.tz)} unless paused again"
                     out.append(text)
-                if len(cyc.attempts) > att_before:
-                    n = cyc.line.n
+                if len(cyc.attempts) > att_before:      # counted on the line it had (then `retarget`)
+                    line = line_before or cyc.line
+                    n = line.n
                     text = f"    {name}: attempt {len(cyc.attempts)}" + (f" of {n} needed" if n else "") \
                         + f" in cycle {cyc.number}"
                     if n and len(cyc.attempts) == n:        # the Nth: on time or not
-                        clock = cyc.line.clock
-                        due = _due(cyc, rec.at, lead, name)
+                        clock = line.clock
+                        due = _due(cyc, rec.at, lead, name, line)
                         made = "the attempt is made" if n == 1 else f"the {n:g} attempts are made"
                         text += (f": {made}, by the deadline {_when(due, clock.tz)}" if rec.at <= due
                                  else f": {made}, after the deadline {_when(due, clock.tz)}")
                     out.append(text)
+                if rp.retarget:
+                    out.extend(_retarget_lines(rp, cyc, line_before, fold, rec.at, lead))
     out.append("")
     out.append(f"Verdicts as of {_when(as_of, zone)}:")
     verdicts = fold.verdicts(as_of)
