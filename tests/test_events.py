@@ -1268,3 +1268,10 @@ def test_a_refused_timestamp_says_what_is_wrong_with_it(text, said):
     from slacode.timestamps import _explain_timestamp
 
     assert _explain_timestamp(text).startswith(said)
+
+
+def test_csv_read_as_json_lines_is_told_to_name_its_format():
+    diags: list = []
+    list(iter_records([io.BytesIO(b"lead,at,type\nA,2026-11-02T10:00:00Z,assigned\n")], diagnostics=diags))
+    assert [d.code for d in diags] == ["SLA501", "SLA501"]
+    assert all("this looks like CSV" in d.hint and "--input-format csv" in d.hint for d in diags)

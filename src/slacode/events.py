@@ -500,6 +500,9 @@ def _json_hint(text: str, pos: int, msg: str) -> str | None:
         return "JSON strings and keys are in double quotes: \"lead\", not 'lead'"
     if rest.startswith(("NaN", "Infinity", "-Infinity")) or "infinity" in msg:
         return "JSON has no NaN or infinite numbers: leave the key out, or write null"
+    if "{" not in bare and bare.count(",") >= 2:        # `lead,at,type` / `L1,2026-…,assigned`
+        return ("this looks like CSV: name the file `….csv`, or give --input-format csv (standard input and "
+                "`.jsonl` files are read as JSON Lines)")
     return None
 
 
