@@ -276,6 +276,12 @@ deadline ft {
     assert slacode.loads(spec(TIMED)).plan.rules[0].retarget
 
 
+def _explain(tmp_path, as_of: str):
+    """`slacode explain` of lead A in ``tmp_path``'s a.sla and e.jsonl."""
+    return subprocess.run([sys.executable, "-m", "slacode", "explain", str(tmp_path / "a.sla"),
+                           str(tmp_path / "e.jsonl"), "--lead", "A", "--as-of", as_of], capture_output=True, text=True)
+
+
 def test_explain_tells_each_change_and_each_line_kept(tmp_path):
     (tmp_path / "a.sla").write_text(spec(TIMED))
     (tmp_path / "e.jsonl").write_text("\n".join([
@@ -283,8 +289,7 @@ def test_explain_tells_each_change_and_each_line_kept(tmp_path):
         '{"lead":"A","at":"2026-11-02T10:30:00Z","type":"note","id":"a2","fields":{"score":90}}',
         '{"lead":"A","at":"2026-11-02T11:30:00Z","type":"note","id":"a3","fields":{"score":10}}',
     ]) + "\n")
-    out = subprocess.run([sys.executable, "-m", "slacode", "explain", str(tmp_path / "a.sla"), str(tmp_path / "e.jsonl"),
-                          "--lead", "A", "--as-of", "2026-11-02T12:00:00Z"], capture_output=True, text=True)
+    out = _explain(tmp_path, "2026-11-02T12:00:00Z")
     assert out.returncode == 0, out.stderr
     assert ("ft: cycle 1 retargeted (within 1h for hot, was within 4h, the default line); "
             "due 2026-11-02 11:00 +00:00") in out.stdout
@@ -299,8 +304,7 @@ def test_explain_tells_a_change_while_paused_as_the_deadline_if_it_resumed_now(t
         '{"lead":"A","at":"2026-11-02T10:10:00Z","type":"state","id":"a2","state":"on_hold"}',
         '{"lead":"A","at":"2026-11-02T10:40:00Z","type":"note","id":"a3","fields":{"score":90}}',
     ]) + "\n")
-    out = subprocess.run([sys.executable, "-m", "slacode", "explain", str(tmp_path / "a.sla"), str(tmp_path / "e.jsonl"),
-                          "--lead", "A", "--as-of", "2026-11-02T11:00:00Z"], capture_output=True, text=True)
+    out = _explain(tmp_path, "2026-11-02T11:00:00Z")
     assert out.returncode == 0, out.stderr
     # 10 minutes ran before the hold: 50 left of the hot hour if the clock ran again at 10:40
     assert ("ft: cycle 1 retargeted (within 1h for hot, was within 4h, the default line); paused, due "
@@ -328,8 +332,7 @@ def test_explain_tells_an_attempt_on_the_line_it_counted_on_then_the_change(tmp_
         '{"lead":"A","at":"2026-11-02T10:30:00Z","type":"contact_attempt","id":"a2"}',
         '{"lead":"A","at":"2026-11-02T11:00:00Z","type":"contact_attempt","id":"a3","fields":{"score":90}}',
     ]) + "\n")
-    out = subprocess.run([sys.executable, "-m", "slacode", "explain", str(tmp_path / "a.sla"), str(tmp_path / "e.jsonl"),
-                          "--lead", "A", "--as-of", "2026-11-02T12:00:00Z"], capture_output=True, text=True)
+    out = _explain(tmp_path, "2026-11-02T12:00:00Z")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     made = next(i for i, x in enumerate(lines) if "attempt 2 of 2 needed in cycle 1: the 2 attempts are made" in x)

@@ -149,18 +149,18 @@ def _within_judge(rp: RulePlan):
     return within
 
 
-def _line_words(rp: RulePlan, line) -> str:
-    """A target line as written: `within 1h for hot`, `at least 3 within 2d on br_sales`."""
-    kind = f"at least {line.n} within" if rp.kind == "attempts" else "within"
+def line_words(rule_kind: str, line) -> str:
+    """A target line as written: ``within 1h for hot``, ``at least 3 within 2d on br_sales``."""
+    kind = f"at least {line.n} within" if rule_kind == "attempts" else "within"
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
-    return f"`{kind} {line.written}{where}{f' for {line.segment}' if line.segment else ''}`"
+    return f"{kind} {line.written}{where}{f' for {line.segment}' if line.segment else ''}"
 
 
 def _retargeted(rp: RulePlan, cyc: Cycle, zone) -> str:
     """What `retarget when segment changes` did to a cycle, for its reason: `` The target
     line changed at T (`within 4h` → `within 1h for hot`).``"""
     lines = [line for _, _, line in cyc.retargets] + [cyc.line]
-    changes = [f"at {_when(at, zone)} ({_line_words(rp, lines[i])} → {_line_words(rp, lines[i + 1])})"
+    changes = [f"at {_when(at, zone)} (`{line_words(rp.kind, lines[i])}` → `{line_words(rp.kind, lines[i + 1])}`)"
                for i, (at, _, _) in enumerate(cyc.retargets)]
     return f" The target line changed {' and '.join(changes)}."
 

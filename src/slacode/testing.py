@@ -282,6 +282,8 @@ _STATUS_ORDER = ("met", "breached", "cancelled", "paused", "at_risk", "pending")
 def coverage(agreement: m.Agreement, results: list[TestResult]) -> Coverage:
     """The coverage of ``agreement`` by ``results`` (its tests' results: the expectations of
     each count, and the verdicts and target lines of those that ran)."""
+    from slacode.judges import line_words
+
     plan = agreement.plan
     expected: set = set().union(*(r.expected for r in results)) if results else set()
     judged: set = set().union(*(r.judged for r in results)) if results else set()
@@ -311,10 +313,7 @@ def coverage(agreement: m.Agreement, results: list[TestResult]) -> Coverage:
             continue                                # an attempts rule with no `at least … within`
         for ln in rp.lines:
             used = (rp.name, ln.segment) in lines_used
-            kind = f"at least {ln.n} within" if rp.kind == "attempts" else "within"
-            where = f" on {ln.clock.name}" if getattr(ln.clock, "name", None) else ""
-            text = f"{kind} {ln.written}{where}" + (f" for {ln.segment}" if ln.segment else "")
-            lines.append({"rule": rp.name, "segment": ln.segment, "line": text, "applied": used})
+            lines.append({"rule": rp.name, "segment": ln.segment, "line": line_words(rp.kind, ln), "applied": used})
     not_run = sum(1 for r in results if r.error is not None)
     return Coverage(agreement.file, len(results), clauses, lines, not_run)
 
