@@ -54,6 +54,24 @@ def test_sla602_names_the_field_and_the_type_the_comparison_needs():
     assert found["tier"].message.startswith("`tier` was compared here with a value of the other type")
 
 
+def test_sla602_names_the_first_lead_in_lead_order_its_value_and_how_many_leads():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\nsegment hot = score >= 80\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n"
+                              "  within 4h for hot\n  within 8h\n}\n")
+    events = [{"lead": lead, "at": f"2026-11-20T10:0{i}:00Z", "type": "assigned", "fields": {"score": score}}
+              for i, (lead, score) in enumerate([("L2", "95"), ("L1", "x" * 60), ("L3", 90), ("L0", "70")])]
+    for given in (events, events[::-1]):
+        notes = [d.message for d in agreement.evaluate(given, as_of="2026-11-20T12:00:00Z").diagnostics
+                 if d.code == "SLA602"]
+        # L3's number compares; L0 comes first among the three leads whose score is text
+        assert notes == ['`score` held text where this comparison needs a number (lead \'L0\' has "70"; '
+                         "3 leads in all); such comparisons are false"]
+    one = agreement.evaluate(events[1:2], as_of="2026-11-20T12:00:00Z").diagnostics
+    assert [d.message for d in one if d.code == "SLA602"] == [
+        '`score` held text where this comparison needs a number (lead \'L1\' has "' + "x" * 36 + '…); '
+        "such comparisons are false"]
+
+
 def test_sla604_an_owner_that_names_no_rep_is_used_as_text_and_reported():
     agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
                               "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")

@@ -314,6 +314,18 @@ def test_notes_of_a_discarded_fold_are_not_reported(tmp_path, capsys):
         agreement.evaluate(events, as_of=AS_OF).to_dict()
 
 
+def test_the_lead_a_type_mismatch_names_is_the_same_with_any_number_of_processes(tmp_path, capsys):
+    lines = [json.dumps({"lead": f"L{i:02d}", "at": f"2026-11-10T1{i % 10}:00:00Z", "type": "state", "state": "mql",
+                         "fields": {"score": str(60 + i)}}) for i in range(40, 0, -3)]
+    path = tmp_path / "e.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    outs = [run(capsys, "check", str(SPEC), str(path), "--as-of", AS_OF, "--format", "jsonl", "--jobs", j)
+            for j in ("1", "2", "3")]
+    assert outs[0] == outs[1] == outs[2]
+    notes = [json.loads(line)["message"] for line in outs[0][1].splitlines() if '"SLA602"' in line]
+    assert [n for n in notes if "(lead 'L01' has \"61\"; 14 leads in all)" in n] == notes != []
+
+
 @pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
 def test_a_named_pipe_among_the_sources_is_read_once_and_completely(tmp_path, capsys):
     import os

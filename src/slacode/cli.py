@@ -754,14 +754,16 @@ def explain(spec, events, lead, as_of, tz, input_format):
             click.echo(problems, err=True, nl=False)
         _fail(f"no usable events for lead {lead!r} at or before {_when(cutoff, agreement.plan.zone)}"
               + (f" ({later} after it)" if later else ""))
-    from slacode.evaluate import note_diagnostics
+    from slacode.evaluate import LeadNotes, RunNotes, note_diagnostics
 
     plan = agreement.plan
-    notes: set = set()
+    notes = LeadNotes()
     found_here: list = []
     names = [s.name for s in resolve_sources(list(events), input_format)]
     lines = timeline(plan, lead, records, cutoff, notes, found_here, names)
-    mine += found_here + [d for d in note_diagnostics(notes) if d.lead in (None, lead)]
+    run_notes = RunNotes()
+    run_notes.take(lead, notes)
+    mine += found_here + [d for d in note_diagnostics(run_notes) if d.lead in (None, lead)]
     problems = _lead_problems_text(lead, mine, others)
     click.echo(f"Lead {lead} under agreement {agreement.id or '?'} (version {agreement.version or '?'}):")
     click.echo("")

@@ -3,8 +3,9 @@
 The plan is built once per agreement and shared by batch evaluation, one-lead service
 calls and parallel workers. Predicates become closures ``pred(fields, state, notes)``:
 ``fields`` is the lead's field dict (or an event's properties, for ``where``), ``state`` the
-lead's lifecycle state, ``notes`` a set that collects the places where a number was compared
-with a string (reported once per place). Triggers become ``match(ev, entered, left, notes)``.
+lead's lifecycle state, ``notes`` the fold's :class:`~slacode.evaluate.LeadNotes`, which
+collects the places where a number was compared with a string, with the value met there
+(reported once per place). Triggers become ``match(ev, entered, left, notes)``.
 """
 # No ``from __future__ import annotations``: the plan's record classes are NamedTuples, which
 # would turn every annotation text into a ForwardRef (compiling it) when each class is made.
@@ -163,7 +164,7 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
             for c in consts:
                 r = _equal(v, c)
                 if r is None:
-                    n.add(place)
+                    n.add(place, v)
                     mixed = True
                 elif r:
                     return not negated
@@ -176,7 +177,7 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
             v = s if is_state else f.get(key)
             if not isinstance(v, str):
                 if _is_num(v):                          # a number meets a string (§9): reported
-                    n.add(place)
+                    n.add(place, v)
                 return False
             return text in v if contains else v.startswith(text)
         return text_test
@@ -216,7 +217,7 @@ def _compare(op: str, const, is_state: bool, key: str, place) -> Pred:
                 return (v == const) == eq
             r = _equal(v, const)
             if r is None:
-                n.add(place)
+                n.add(place, v)
                 return False
             return r == eq
         return compare_eq
@@ -233,7 +234,7 @@ def _compare(op: str, const, is_state: bool, key: str, place) -> Pred:
             return cmp(v, const)
         r = _order(v, const, op)
         if r is None:
-            n.add(place)
+            n.add(place, v)
             return False
         return r
     return compare_order

@@ -62,18 +62,19 @@ class Cycle:
 
 
 class LeadNotes:
-    """A fold's notes (compile-time places of odd comparisons, bad zones): a set made on
-    the first note, since most leads have none and an empty set costs 216 bytes per lead."""
+    """A fold's notes (compile-time places of odd comparisons, bad zones), each with the
+    first value met there: a dict made on the first note, since most leads have none and an
+    empty dict costs 64 bytes per lead."""
 
     __slots__ = ("items",)
 
     def __init__(self):
-        self.items: set | None = None
+        self.items: dict | None = None
 
-    def add(self, note) -> None:
+    def add(self, note, value=None) -> None:
         if self.items is None:
-            self.items = set()
-        self.items.add(note)
+            self.items = {}
+        self.items.setdefault(note, value)
 
     def __iter__(self):
         return iter(self.items or ())
@@ -83,6 +84,31 @@ class LeadNotes:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+class RunNotes:
+    """The notes of a run's leads, taken in lead order: per note, how many leads have it,
+    the first of them and the value it met there (the same whatever the number of
+    processes, since outcomes are merged in lead order)."""
+
+    __slots__ = ("places",)
+
+    def __init__(self):
+        self.places: dict = {}
+
+    def take(self, lead: str, notes) -> None:
+        if not notes:
+            return
+        places = self.places
+        for note, value in notes.items.items():
+            seen = places.get(note)
+            if seen is None:
+                places[note] = [1, lead, value]
+            else:
+                seen[0] += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.places)
 
 
 class RuleFold:
@@ -274,7 +300,7 @@ class LeadFold:
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
                  "events", "first_at", "info")
 
-    def __init__(self, plan: Plan, lead: str, notes: set | None = None,
+    def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
         self.plan = plan
         self.lead = lead
@@ -776,8 +802,8 @@ def _target_segments(plan: Plan) -> dict[str, tuple]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def fold_lead(plan: Plan, lead: str, records, notes: set, segs) -> LeadFold:
-    fold = LeadFold(plan, lead, notes, segs)
+def fold_lead(plan: Plan, lead: str, records, segs) -> LeadFold:
+    fold = LeadFold(plan, lead, None, segs)
     records.sort(key=_order_key)
     for r in records:
         fold.feed(r)
@@ -791,13 +817,14 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
     """The verdicts of records (any order; grouped by lead and sorted here)."""
     from slacode.aggregate import Aggregates
 
-    notes: set = set()
+    notes = RunNotes()
     segs = target_segments(plan)
     agg = Aggregates(plan, as_of)
     verdicts: list[Verdict] = []
     groups = group_by_lead(records)
     for lead in sorted(groups):
-        fold = fold_lead(plan, lead, groups[lead], notes, segs)
+        fold = fold_lead(plan, lead, groups[lead], segs)
+        notes.take(lead, fold.notes)
         lead_verdicts = fold.verdicts(as_of)
         verdicts.extend(lead_verdicts)
         agg.add(fold, lead_verdicts)
@@ -846,13 +873,17 @@ def _note_place(note) -> tuple:
     return place, repr(note)
 
 
-def note_diagnostics(notes: set) -> list:
+def note_diagnostics(notes: RunNotes) -> list:
+    """SLA602 once per place of the agreement where a number met a string, naming the first
+    lead (in lead order) and the value it had there, and how many leads did; SLA603 once
+    per lead, zone and `only between` line."""
     if not notes:
         return []
     from slacode.codes import evaluation as codes
 
     out = []
-    for note in sorted(notes, key=_note_place):
+    places = notes.places
+    for note in sorted(places, key=_note_place):
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
             _, zone, lead, span = note
             out.append(dg.make(codes.UNKNOWN_LEAD_ZONE,
@@ -861,22 +892,36 @@ def note_diagnostics(notes: set) -> list:
                                span, file=span.file if span else None,
                                hint="use IANA names such as `America/Sao_Paulo` in the lead's `timezone` field",
                                lead=lead))
+            continue
+        count, lead, value = places[note]
+        field = f"`{note.text}`" if note.text else "a field"
+        wants = getattr(note, "wants", "")
+        seen = _seen_words(lead, value, count)
+        if wants == "a number":
+            message = f"{field} held text where this comparison needs a number ({seen}); such comparisons are false"
+            hint = f"send {field} as a JSON number (without quotes), or compare it with text here"
+        elif wants == "text":
+            message = f"{field} held a number where this comparison needs text ({seen}); such comparisons are false"
+            hint = f"send {field} as text (in quotes), or compare it with a number here"
         else:
-            field = f"`{note.text}`" if note.text else "a field"
-            wants = getattr(note, "wants", "")
-            if wants == "a number":
-                message = (f"{field} held text where this comparison needs a number (\"85\" is text, 85 a "
-                           "number); such comparisons are false")
-                hint = f"send {field} as a JSON number (without quotes), or compare it with text here"
-            elif wants == "text":
-                message = (f"{field} held a number where this comparison needs text (85 is a number, \"85\" "
-                           "text); such comparisons are false")
-                hint = f"send {field} as text (in quotes), or compare it with a number here"
-            else:
-                message = (f"{field} was compared here with a value of the other type (a number with text, "
-                           "such as 85 with \"85\"); such comparisons are false")
-                hint = (f"send {field} as the same type as the value here (a JSON number is written without "
-                        "quotes), or compare it with the other type")
-            out.append(dg.make(codes.NUMBER_STRING_COMPARISON, message, note.span,
-                               file=note.span.file if note.span else None, hint=hint))
+            message = (f"{field} was compared here with a value of the other type, a number with text ({seen}); "
+                       "such comparisons are false")
+            hint = (f"send {field} as the same type as the value here (a JSON number is written without "
+                    "quotes), or compare it with the other type")
+        out.append(dg.make(codes.NUMBER_STRING_COMPARISON, message, note.span,
+                           file=note.span.file if note.span else None, hint=hint))
     return out
+
+
+def _seen_words(lead: str, value, count: int) -> str:
+    """Where a comparison of a number with a string was first met: `lead 'L7' has "85"; 12
+    leads in all`, the value as JSON writes it (a long text cut)."""
+    import json
+
+    try:
+        shown = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "…"
+    return f"lead {lead!r} has {shown}" + (f"; {count:,} leads in all" if count > 1 else "")

@@ -5,7 +5,7 @@ describing what changed after each event, so it can never disagree with ``check`
 from __future__ import annotations
 
 from slacode.calendar import CalendarError
-from slacode.evaluate import LeadFold, _line_for, target_segments, unknown_state_diagnostics
+from slacode.evaluate import LeadFold, LeadNotes, _line_for, target_segments, unknown_state_diagnostics
 from slacode.texts import when as _when, work_text
 
 def _describe_event(rec) -> str:
@@ -76,14 +76,15 @@ def _line_text(rp, cyc, line=None) -> str:
     return f"{kind} {line.written}{where}{seg}: {work} of {line.clock.time_words}"    # `10d` on a calendar
 
 
-def timeline(plan, lead: str, records, as_of: int, notes: set | None = None,
+def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = None,
              problems: list | None = None, sources=None) -> list[str]:
     """The text lines of a lead's timeline (records: the lead's, any order). ``notes``
-    collects what the evaluation noted (see :func:`slacode.evaluate.note_diagnostics`);
+    collects what the evaluation noted (a :class:`~slacode.evaluate.LeadNotes`; see
+    :func:`slacode.evaluate.note_diagnostics`);
     ``problems`` gets the diagnostics about the lead's events (SLA601, SLA604), their files
     named by ``sources``."""
     zone = plan.zone
-    fold = LeadFold(plan, lead, set() if notes is None else notes, target_segments(plan))
+    fold = LeadFold(plan, lead, notes, target_segments(plan))
     out: list[str] = []
     for rec in sorted(records, key=lambda r: (r.at, r.seq)):
         before = _snapshot(fold)

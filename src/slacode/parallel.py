@@ -34,7 +34,7 @@ from typing import Iterator
 
 from slacode.aggregate import Aggregates
 from slacode.calendar import CalendarError
-from slacode.evaluate import note_diagnostics
+from slacode.evaluate import RunNotes, note_diagnostics
 from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, iter_range, resolve_sources
 from slacode.ids import SpilledIds, any_repeated
 from slacode.partition import line_lead, partition_of
@@ -95,7 +95,7 @@ class ParallelRun:
         self.workdir = workdir
         self.metas = metas
         self.ranges = ranges                # byte ranges: the workers' leads follow each other
-        self.notes: set = set()             # of the outcomes given so far
+        self.notes = RunNotes()             # of the outcomes given so far
         # removed after the merge, or when the run is dropped unread (an error before output)
         self._cleanup = weakref.finalize(self, shutil.rmtree, workdir, True)
 
@@ -110,7 +110,7 @@ class ParallelRun:
             for outcome in merged:
                 add(outcome.contribution)
                 if outcome.notes:
-                    notes.update(outcome.notes)
+                    notes.take(outcome.lead, outcome.notes)
                 yield outcome
         finally:
             for spool in spools:

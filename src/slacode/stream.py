@@ -31,7 +31,7 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from slacode.aggregate import Aggregates
-from slacode.evaluate import LeadFold, Result, _order_key, note_diagnostics, target_segments, \
+from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, note_diagnostics, target_segments, \
     unknown_state_diagnostics
 from slacode.diagnostics import sort_by_place
 from slacode.events import Record
@@ -59,7 +59,7 @@ class LeadOutcome(NamedTuple):
     verdicts: object                # its Verdicts, or what ``serialize`` made of them
     contribution: tuple | None      # to the aggregates
     diagnostics: list
-    notes: set                      # the lead's notes (compile-time places, bad zones)
+    notes: object                   # the lead's LeadNotes (compile-time places, bad zones), or None
 
 
 _FRAME = struct.Struct("<cI")       # kind (b"M" marshal, b"P" pickle), payload length
@@ -102,7 +102,7 @@ class Spool:
             payload = read(n)
             if kind == b"M":
                 lead, verdicts, contribution, extra = loads(payload)
-                diagnostics, notes = pickle.loads(extra) if extra is not None else ([], set())
+                diagnostics, notes = pickle.loads(extra) if extra is not None else ([], None)
                 yield outcome(lead, verdicts, contribution, diagnostics, notes)
             else:
                 yield pickle.loads(payload)
@@ -237,7 +237,7 @@ class StreamEvaluation:
         self.plan = plan
         self.as_of = as_of
         self.sources = sources
-        self.notes: set = set()             # of the outcomes given so far (each fold has its own)
+        self.notes = RunNotes()             # of the outcomes given so far (each fold has its own)
         self.segs = target_segments(plan)
         self.agg = Aggregates(plan, as_of)
         self.grouped = True                 # still looks grouped by ascending lead id
@@ -416,7 +416,7 @@ class StreamEvaluation:
             try:
                 for outcome in heapq.merge(self._spool_read(), late, *buckets, key=lambda o: o.lead):
                     self.agg.add_contribution(outcome.contribution)
-                    self.notes.update(outcome.notes)    # only kept folds: a retracted one takes its notes along
+                    self.notes.take(outcome.lead, outcome.notes)    # only kept folds: a retracted one takes its notes along
                     yield outcome
             finally:
                 for spool in buckets:
