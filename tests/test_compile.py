@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 
 import slacode
+from slacode.evaluate import LeadNotes
 
 AGREEMENT = """
 agreement "n" { timezone "UTC"; teams sales }
@@ -33,18 +34,19 @@ def plan():
 def test_numbers_of_other_types_compare_as_numbers(plan, score):
     # a database driver gives Decimal for a NUMERIC column, numpy its own integers: a score
     # of 90 is hot whatever its Python type, and nothing is reported
-    notes: set = set()
+    notes = LeadNotes()
     fields = {"score": score}
     assert [plan.segments[s](fields, None, notes) for s in ("hot", "exact", "listed")] == [True, True, True]
-    assert notes == set()
-    assert not plan.segments["hot"]({"score": type(score)(79)}, None, notes) and notes == set()
+    assert not notes
+    assert not plan.segments["hot"]({"score": type(score)(79)}, None, notes) and not notes
 
 
 def test_a_decimal_nan_is_never_in_order_and_a_number_text_is_reported(plan):
-    notes: set = set()
-    assert not plan.segments["hot"]({"score": Decimal("NaN")}, None, notes) and notes == set()
+    notes = LeadNotes()
+    assert not plan.segments["hot"]({"score": Decimal("NaN")}, None, notes) and not notes
     assert not plan.segments["hot"]({"score": "90"}, None, notes) and len(notes) == 1
     assert not plan.segments["named"]({"tier": Decimal("1")}, None, notes) and len(notes) == 2
+    assert sorted(map(repr, notes.items.values())) == ["'90'", "Decimal('1')"]      # the value met
 
 
 def test_a_decimal_score_picks_the_segment_line():
@@ -60,11 +62,11 @@ def test_a_decimal_is_compared_with_the_agreements_decimal_number():
     agreement = slacode.loads('agreement "p" { timezone "UTC"; teams sales }\n'
                               'segment cheap = price <= 19.99 and rate == 0.1 and rate in [0.1, 0.2]\n')
     cheap = agreement.plan.segments["cheap"]
-    notes: set = set()
+    notes = LeadNotes()
     for price, rate in ((19.99, 0.1), (Decimal("19.99"), Decimal("0.1")), (Fraction(1999, 100), Fraction(1, 10))):
         assert cheap({"price": price, "rate": rate}, None, notes), (price, rate)
     assert not cheap({"price": Decimal("20"), "rate": Decimal("0.1")}, None, notes)
-    assert not cheap({"price": Decimal("sNaN"), "rate": Decimal("sNaN")}, None, notes) and notes == set()
+    assert not cheap({"price": Decimal("sNaN"), "rate": Decimal("sNaN")}, None, notes) and not notes
     big = 10**20 + 1                                  # integral values stay exact
     assert slacode.loads(f'agreement "b" {{ timezone "UTC"; teams sales }}\nsegment s = n == {big}\n'
                          ).plan.segments["s"]({"n": Decimal(big)}, None, notes)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import slacode
 from slacode.compile import compile_pred
+from slacode.evaluate import LeadNotes
 from slacode.logic import always_holds, compare_preds, never_holds, normal_pred, pred_implies
 
 HEAD = 'agreement "x" { teams s }\nstates { mql\n sal\n on_hold }\n'
@@ -101,7 +102,7 @@ def test_every_pair_of_atoms_and_their_negations_is_sound_on_a_grid():
     preds = [segs[f"p{i}"].predicate for i in range(len(texts))]
     leads = [({k: v for k, v in (("x", x), ("y", y)) if v is not None}, state)
              for x in _GRID_X for y in _GRID_Y for state in _GRID_STATES]
-    truth = [[bool(fn(fields, state, set())) for fields, state in leads]
+    truth = [[bool(fn(fields, state, LeadNotes())) for fields, state in leads]
              for fn in (compile_pred(p, segs) for p in preds)]
     proven = 0
     for i, p in enumerate(preds):
@@ -137,7 +138,7 @@ def test_implication_and_never_are_sound(a, b, leads):
     proven, never = pred_implies(pa, pb, segs), never_holds(pa, segs)
     for values, state in leads:
         fields = {k: v for k, v in values.items() if v is not None}
-        if fa(fields, state, set()):
+        if fa(fields, state, LeadNotes()):
             assert not never, (a, fields, state)
             if proven:
-                assert fb(fields, state, set()), (a, b, fields, state)
+                assert fb(fields, state, LeadNotes()), (a, b, fields, state)

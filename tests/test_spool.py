@@ -80,7 +80,7 @@ def test_a_lead_with_diagnostics_keeps_them(tmp_path):
     diags = [d for d in result.diagnostics]
     assert diags, "an unknown state is reported"
     spool = Spool(str(tmp_path / "s"))
-    spool.write(LeadOutcome("L1", serialize_verdicts(result.verdicts), None, diags, set()))
+    spool.write(LeadOutcome("L1", serialize_verdicts(result.verdicts), None, diags, None))
     count = spool.keep(str(tmp_path / "kept"))
     assert not (tmp_path / "s").exists()
     (back,) = list(Spool.open(str(tmp_path / "kept"), count))

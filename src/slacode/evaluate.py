@@ -824,8 +824,8 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
     groups = group_by_lead(records)
     for lead in sorted(groups):
         fold = fold_lead(plan, lead, groups[lead], segs)
-        notes.take(lead, fold.notes)
         lead_verdicts = fold.verdicts(as_of)
+        notes.take(lead, fold.notes)            # after the verdicts: judging notes bad zones
         verdicts.extend(lead_verdicts)
         agg.add(fold, lead_verdicts)
         diagnostics.extend(unknown_state_diagnostics(fold, sources))

@@ -59,7 +59,7 @@ class LeadOutcome(NamedTuple):
     verdicts: object                # its Verdicts, or what ``serialize`` made of them
     contribution: tuple | None      # to the aggregates
     diagnostics: list
-    notes: object                   # the lead's LeadNotes (compile-time places, bad zones), or None
+    notes: object                   # the lead's LeadNotes (compile-time places, bad zones), or an empty set
 
 
 _FRAME = struct.Struct("<cI")       # kind (b"M" marshal, b"P" pickle), payload length
@@ -102,7 +102,7 @@ class Spool:
             payload = read(n)
             if kind == b"M":
                 lead, verdicts, contribution, extra = loads(payload)
-                diagnostics, notes = pickle.loads(extra) if extra is not None else ([], None)
+                diagnostics, notes = pickle.loads(extra) if extra is not None else ([], set())
                 yield outcome(lead, verdicts, contribution, diagnostics, notes)
             else:
                 yield pickle.loads(payload)
