@@ -72,6 +72,23 @@ def test_sla602_names_the_first_lead_in_lead_order_its_value_and_how_many_leads(
         "such comparisons are false"]
 
 
+def test_sla605_a_type_nearly_one_the_agreement_reads_is_reported_once_with_its_leads():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call_made\n  within 4h\n}\n")
+    events = [{"lead": lead, "at": "2026-11-20T10:00:00Z", "type": typ}
+              for lead, typ in [("B", "call_mad"), ("A", "Call Made"), ("C", "call_mad"), ("A", "call_mad"),
+                                ("D", "reassigned"), ("D", "note"), ("D", "call_made2"), ("D", "Assigned")]]
+    found = [(d.line, d.lead, d.message) for d in agreement.evaluate(events, as_of="2026-11-20T12:00:00Z").diagnostics
+             if d.code == "SLA605"]
+    assert found == [
+        (8, "D", "lead 'D' has an event of type 'Assigned', which nothing in the agreement reads; did you mean "
+                 "`assigned`?"),
+        (2, "A", "lead 'A' has an event of type 'Call Made', which nothing in the agreement reads; did you mean "
+                 "`call_made`?"),
+        (4, "A", "lead 'A' has an event of type 'call_mad', which nothing in the agreement reads; did you mean "
+                 "`call_made`? (3 leads have one)")]
+
+
 def test_sla604_an_owner_that_names_no_rep_is_used_as_text_and_reported():
     agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
                               "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")
@@ -101,3 +118,24 @@ def test_an_owner_of_another_number_type_is_the_same_rep_as_the_plain_number():
     assert [(v.lead, v.assignee) for v in result.verdicts] == [
         ("A", "1234"), ("B", "1234"), ("C", "1234"), ("D", "12.5"), ("E", '["ana", "bo"]'), ("F", '["ana"]')]
     assert [(d.code, d.lead) for d in result.diagnostics] == [("SLA604", "E"), ("SLA604", "F")]
+
+
+@pytest.mark.parametrize("word, meant", [
+    ("asigned", "assigned"), ("assignde", "assigned"), ("Assigned", "assigned"),
+    ("Contact Attempt", "contact_attempt"), ("contact-attempt", "contact_attempt"),
+    ("contact_atempt", "contact_attempt"), ("contact_attempts", "contact_attempt"),
+    ("emial_sent", "email_sent"),
+    # different events, not typos: another word, a number, a prefix, short words, two edits
+    ("email_open", None), ("reassigned", None), ("assigned2", None), ("stat", None), ("note", None),
+    ("contcat_atempt", None), ("assigned", None)])
+def test_typo_of_finds_only_a_near_spelling_of_one_type(word, meant):
+    from slacode.texts import typo_of
+
+    assert typo_of(word, ["state", "assigned", "contact_attempt", "email_sent", "Contact_Attempt"]) == meant
+
+
+def test_typo_of_gives_nothing_when_two_types_are_equally_near():
+    from slacode.texts import typo_of
+
+    assert typo_of("call_mode", ["call_made", "call_node"]) is None
+    assert typo_of("call_mode", ["call_made", "call_nodes"]) == "call_made"

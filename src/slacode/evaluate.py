@@ -21,6 +21,7 @@ from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
 from slacode.compile import Plan, RulePlan
 from slacode.judges import _cycle_verdicts, _judges
+from slacode.texts import typo_of
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
 
 UTC = timezone.utc
@@ -130,7 +131,7 @@ class PlanInfo:
     Kept on the plan by :func:`plan_info`."""
 
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quota_dispatch", "segments",
-                 "wanted", "aggregate_order", "segmented", "asks", "judges", "nth")
+                 "wanted", "aggregate_order", "segmented", "asks", "judges", "nth", "read_types", "typos")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -150,6 +151,23 @@ class PlanInfo:
         self.segmented = any(t.segment is not None for t in plan.targets)
         self.judges = tuple(_judges(rp) for rp in plan.rules)   # each rule's clause judges
         self.nth = _nth_info(plan) if plan.nth_watch else None
+        # the event types some trigger, count or quota names, and those the language reads
+        read = {"state", "assigned"}
+        for rp in plan.rules:
+            read |= rp.watch_types or ()
+        for q in plan.quotas:
+            read |= q.types
+        self.read_types = frozenset(read)
+        self.typos: dict[str, str | None] = {}      # an unread type -> the read type it misspells
+
+    def typo(self, ev_type: str) -> str | None:
+        """The read type that ``ev_type`` (read by nothing) most likely misspells, or None."""
+        got = self.typos.get(ev_type, False)
+        if got is False:
+            got = typo_of(ev_type, sorted(self.read_types))
+            if len(self.typos) < 4096:
+                self.typos[ev_type] = got
+        return got
 
     def rules_for(self, ev_type: str) -> tuple[int, ...]:
         """Indices of the rules an event of ``ev_type`` may touch, open or not (the fold
@@ -359,6 +377,10 @@ class LeadFold:
         state, fields, notes = self.state, self.fields, self.notes
         if known:
             info = self.info
+            if ev_type not in info.read_types:
+                typo = info.typo(ev_type)
+                if typo is not None:                    # SLA605: once per type, at its first event
+                    notes.add(("typo", ev_type, typo), (rec.source, rec.line))
             if plan.quotas:
                 counted = info.quota_dispatch.get(ev_type)
                 if counted is None:
@@ -831,7 +853,7 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         diagnostics.extend(unknown_state_diagnostics(fold, sources))
     verdicts.extend(agg.verdicts())
     diagnostics[:] = dg.sort_by_place(diagnostics, sources or ())
-    diagnostics.extend(note_diagnostics(notes))
+    diagnostics.extend(note_diagnostics(notes, sources))
     return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)
 
 
@@ -873,10 +895,11 @@ def _note_place(note) -> tuple:
     return place, repr(note)
 
 
-def note_diagnostics(notes: RunNotes) -> list:
+def note_diagnostics(notes: RunNotes, sources=None) -> list:
     """SLA602 once per place of the agreement where a number met a string, naming the first
     lead (in lead order) and the value it had there, and how many leads did; SLA603 once
-    per lead, zone and `only between` line."""
+    per lead, zone and `only between` line; SLA605 once per misspelt event type, at the
+    first lead's first such event (its file from ``sources``, the names of the inputs)."""
     if not notes:
         return []
     from slacode.codes import evaluation as codes
@@ -884,6 +907,18 @@ def note_diagnostics(notes: RunNotes) -> list:
     out = []
     places = notes.places
     for note in sorted(places, key=_note_place):
+        if isinstance(note, tuple) and note and note[0] == "typo":
+            _, ev_type, meant = note
+            count, lead, (source, line) = places[note]
+            file = sources[source] if sources else None
+            many = f" ({count:,} leads have one)" if count > 1 else ""
+            out.append(dg.make(codes.UNREAD_EVENT_TYPE,
+                               f"lead {lead!r} has an event of type {ev_type!r}, which nothing in the agreement "
+                               f"reads; did you mean `{meant}`?{many}",
+                               dg.Span(line, 1, file=file), file=file,
+                               hint=f"fix the type where the events are made (\"type\": \"{meant}\"); if it is "
+                                    "another kind of event, name it in a trigger", lead=lead))
+            continue
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
             _, zone, lead, span = note
             out.append(dg.make(codes.UNKNOWN_LEAD_ZONE,

@@ -118,7 +118,7 @@ class ParallelRun:
             self.close()
 
     def closing_diagnostics(self) -> list:
-        return note_diagnostics(self.notes)
+        return note_diagnostics(self.notes, self.sources)
 
     def close(self) -> None:
         self._cleanup()

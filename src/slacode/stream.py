@@ -455,7 +455,7 @@ class StreamEvaluation:
 
     def closing_diagnostics(self) -> list:
         """Diagnostics that are known only at the end (after :meth:`outcomes`)."""
-        return note_diagnostics(self.notes)
+        return note_diagnostics(self.notes, self.sources)
 
 
 def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,

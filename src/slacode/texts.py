@@ -106,3 +106,61 @@ def window_text(window: tuple) -> str:
         h, m = divmod(int(minutes), 60)
         return f"{h:02d}:{m:02d}"
     return f"{hhmm(window[0])}-{hhmm(window[1])}"
+
+
+def same_type(word: str, other: str) -> bool:
+    """Whether two event types differ only in case or in how words are joined
+    (``Contact Attempt``, ``contact-attempt`` and ``contact_attempt``)."""
+    return _joined(word) == _joined(other)
+
+
+def _joined(word: str) -> str:
+    return "_".join(word.replace("-", " ").replace(".", " ").replace("_", " ").lower().split())
+
+
+def typo_of(word: str, choices) -> str | None:
+    """The one of ``choices`` that ``word`` most likely misspells: the same words written
+    otherwise (:func:`same_type`), or one edit away (a letter added, left out, changed or
+    two swapped) for a word of 5 letters or more, but for a digit (``call2`` numbers
+    another event); None when no choice, or more than one equally near, is. Stricter than
+    a name's "did you mean": event types such as ``email_sent`` and ``email_open``, or
+    ``assigned`` and ``reassigned``, are different events, not typos."""
+    choices = [c for c in dict.fromkeys(choices) if c != word]
+    same = [c for c in choices if same_type(word, c)]
+    if same:
+        return same[0]                  # all spell the same words: the first (a known type, say)
+    if len(word) < 5:
+        return None
+    most = 1
+    bare = _undigited(word)
+    found = [(d, c) for c in choices if abs(len(c) - len(word)) <= most and _undigited(c) != bare
+             for d in (_edits(word.lower(), c.lower(), most),) if d <= most]
+    if not found:
+        return None
+    found = list({_joined(c): (d, c) for d, c in reversed(found)}.values())   # the first spelling of each
+    found.sort()
+    if len(found) > 1 and found[1][0] == found[0][0]:
+        return None
+    return found[0][1]
+
+
+def _undigited(word: str) -> str:
+    return "".join(c for c in word.lower() if not c.isdigit())
+
+
+def _edits(a: str, b: str, most: int) -> int:
+    """Edits (insert, delete, replace, swap of neighbours) from ``a`` to ``b``; ``most + 1``
+    as soon as it is sure to be more than ``most``."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > most:
+            return most + 1
+        prev2, prev = prev, cur
+    return prev[-1]

@@ -470,6 +470,41 @@ def assignee_as_field(ctx: Context) -> Iterator[Diagnostic]:
                                                                                           f": `` `{ref.name}` ``"))
 
 
+@rule(codes.MISSPELT_EVENT_TYPE)
+def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
+    """A trigger's or test event's type that is nearly one the language reads (`state`,
+    `assigned`, and `contact_attempt` when an `attempts` rule counts it by default) or one
+    named elsewhere (`asigned`, `contact_atempt`): once per place, the type named less
+    often reported."""
+    from slacode.compile import DEFAULT_COUNT_TYPE
+    from slacode.texts import typo_of
+
+    known = {"state": "a type the language reads (a lead's state changes)",
+             "assigned": "a type the language reads (the lead's assignee)"}
+    if any(r.rule_kind == "attempts" and not r.of("count") for r in ctx.agreement.rules):
+        known[DEFAULT_COUNT_TYPE] = "the type `attempts` rules count by default"
+    places: list[m.Name] = [t.type for t in ctx.triggers()
+                            if t.kind == "event" and t.type is not None and t.nth is None]
+    places += [item.type for test in ctx.agreement.of("test") for item in test.items
+               if item.kind == "event" and item.type is not None]
+    uses: dict[str, int] = {}
+    for name in places:
+        uses[name.value] = uses.get(name.value, 0) + 1
+    for name in places:
+        word = name.value
+        if word in known:
+            continue
+        meant = typo_of(word, [t for t in (*known, *uses) if t in known or uses[t] >= uses[word]])
+        if meant is None:
+            continue
+        where = known.get(meant) or f"the type named {uses[meant]} time{'s' if uses[meant] > 1 else ''} elsewhere"
+        yield ctx.diag(codes.MISSPELT_EVENT_TYPE,
+                       f"event type `{word}` is nearly `{meant}`, {where}; types are matched exactly, so "
+                       f"events of type `{meant}` do not match here", name,
+                       hint=f"write `{meant}`; if `{word}` is another kind of event, "
+                            "silence this line with `# slacode: ignore[SLA339]`")
+
+
 @rule(name_codes.UNDEFINED_RULE, codes.INVALID_COUNT, codes.SETTING_WITHOUT_EFFECT)
 def nth_attempt_triggers(ctx: Context) -> Iterator[Diagnostic]:
     """`Nth attempt of RULE`: RULE must be an `attempts` rule, N at least 1, and the trigger

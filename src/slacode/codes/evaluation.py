@@ -78,3 +78,26 @@ OWNER_NOT_TEXT = define("SLA604", "owner-not-text", "warning", """
     ## Prefer
     `{"lead": "L1", "at": "2026-11-24T09:00:00Z", "type": "assigned", "owner": "ana"}`
     """)
+
+UNREAD_EVENT_TYPE = define("SLA605", "misspelt-event-type", "warning", """
+    Events of a type that nothing in the agreement reads, and that looks like a type it
+    does read: the same words written otherwise (`Contact Attempt`, `contact-attempt`), or
+    one letter off (`contact_atempt`, `asigned`).
+
+    ## Why
+    Events of types the agreement does not name are normal (a CRM logs page views and
+    notes that no promise is about) and are passed over without a word. But a type that
+    is *nearly* one the agreement reads is most likely that event misspelt by an export or
+    an integration: the call was made, yet no clock stops and the lead is breached. slacode
+    reports it once per type, at the first lead's (in lead order) first such event, with
+    the type it probably means and how many leads have one. Types are compared exactly, so
+    nothing is guessed: the events still count for nothing.
+
+    ## Avoid
+    An agreement with `stop on contact_attempt` and an event
+    `{"lead": "L1", "at": "2026-11-02T10:00:00Z", "type": "Contact Attempt"}`.
+
+    ## Prefer
+    Fix the type where the events are made (`"type": "contact_attempt"`); or, if it is
+    really another kind of event, name it in the agreement's triggers.
+    """)

@@ -1291,3 +1291,41 @@ ASSIGNEE_AS_FIELD = define("SLA338", "assignee-as-field", "warning", """
     }
     ```
     """)
+
+MISSPELT_EVENT_TYPE = define("SLA339", "misspelt-event-type", "warning", """
+    An event type in a trigger or a test event is nearly, but not exactly, a type that the
+    language reads (`state`, `assigned`; `contact_attempt` when an `attempts` rule counts it
+    by default) or that another line of the agreement names: the same words written
+    otherwise (`Contact_Attempt`), or one letter off (`asigned`, `contact_atempt`).
+
+    ## Why
+    Event types are matched exactly. A rule that starts on `asigned` never starts (no CRM
+    sends that type), and a rule that stops on `contact_atempt` never stops: every lead is
+    breached, and nothing else says why. A test event with the misspelt type passes the
+    misspelling on to the test, which then fails for a reason that is hard to see. When two
+    lines name close types, the one named less often is reported.
+
+    ## Avoid
+    ```sla
+    agreement "typo" { version "1"; timezone "UTC"; teams sales }
+    deadline first_touch {
+      owner sales
+      start on asigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "typo" { version "1"; timezone "UTC"; teams sales }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+    If the two types really are different events, keep both and silence the line with
+    `# slacode: ignore[SLA339]`.
+    """)
