@@ -80,13 +80,44 @@ def test_sla605_a_type_nearly_one_the_agreement_reads_is_reported_once_with_its_
                                 ("D", "reassigned"), ("D", "note"), ("D", "call_made2"), ("D", "Assigned")]]
     found = [(d.line, d.lead, d.message) for d in agreement.evaluate(events, as_of="2026-11-20T12:00:00Z").diagnostics
              if d.code == "SLA605"]
-    assert found == [
-        (8, "D", "lead 'D' has an event of type 'Assigned', which nothing in the agreement reads; did you mean "
-                 "`assigned`?"),
+    assert found == [       # in the input's order
         (2, "A", "lead 'A' has an event of type 'Call Made', which nothing in the agreement reads; did you mean "
                  "`call_made`?"),
         (4, "A", "lead 'A' has an event of type 'call_mad', which nothing in the agreement reads; did you mean "
-                 "`call_made`? (3 leads have one)")]
+                 "`call_made`? (3 leads have one)"),
+        (8, "D", "lead 'D' has an event of type 'Assigned', which nothing in the agreement reads; did you mean "
+                 "`assigned`?")]
+
+
+@pytest.mark.parametrize("event, words", [
+    ({"assignee": "ana"}, "with no `owner`, but a property `assignee`"),
+    ({"Sales Rep": "ana"}, "with no `owner`, but a property `Sales Rep`"),
+    ({"fields": {"owner": "ana"}}, "with no `owner` property, but a lead field `owner` in `fields`"),
+    ({"owner": ""}, "with an empty or null `owner`"),
+    ({"owner": None}, "with an empty or null `owner`")])
+def test_sla606_an_assigned_event_that_names_no_rep_is_reported_with_what_it_has_instead(event, words):
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")
+    events = [{"lead": lead, "at": "2026-11-20T10:00:00Z", "type": "assigned", **event} for lead in ("B", "A")]
+    events.append({"lead": "C", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "bo"})
+    result = agreement.evaluate(events, as_of="2026-11-20T12:00:00Z")
+    (found,) = [d for d in result.diagnostics if d.code == "SLA606"]
+    assert (found.lead, found.line, found.severity) == ("A", 2, "warning")
+    assert f"lead 'A' has an `assigned` event {words}" in found.message
+    assert found.message.endswith("; 2 leads have such an event")
+    # the assignee is the owner property as sent (§4): none, or the empty text
+    assert [v.assignee for v in result.verdicts] == [event.get("owner")] * 2 + ["bo"]
+
+
+def test_sla606_an_assigned_event_with_nothing_like_an_owner_only_unassigns():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")
+    events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "A", "at": "2026-11-20T10:30:00Z", "type": "assigned", "channel": "web",
+               "fields": {"score": 5}}]
+    result = agreement.evaluate(events, as_of="2026-11-20T12:00:00Z")
+    assert not result.diagnostics
+    assert [v.assignee for v in result.verdicts] == [None]
 
 
 def test_sla604_an_owner_that_names_no_rep_is_used_as_text_and_reported():

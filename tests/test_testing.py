@@ -243,3 +243,20 @@ def test_k_runs_only_the_tests_whose_name_matches(tmp_path):
     assert proc.returncode == 2 and "no test name contains it (of 2 tests)" in proc.stderr
     doc = json.loads(run("test", str(both), "-k", "purpose", "--format", "json").stdout)
     assert [t["name"] for t in doc] == ["wrong on purpose"]
+
+
+def test_an_expected_due_in_the_hour_a_clock_change_repeats_is_compared_as_an_instant():
+    """review 12-b: `expect … due 2026-11-01T01:30:00-04:00` failed though the deadline was
+    that instant (Python never finds datetimes of two zones equal in a repeated hour)."""
+    from slacode.testing import run_test
+
+    def passes(due: str) -> bool:
+        agreement = slacode.loads('agreement "r" { version "1"; timezone "America/New_York"; teams sales }\n'
+                                  "deadline ft {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n"
+                                  'test "t" {\n  as of 2026-11-02T12:00:00Z\n  lead "L"\n'
+                                  "  at 2026-11-01T00:30:00-04:00 assigned\n"
+                                  f"  expect ft.within breached due {due}\n}}\n")
+        return run_test(agreement, agreement.tests[0]).passed
+
+    assert passes("2026-11-01T01:30:00-04:00") and passes("2026-11-01T05:30:00Z")
+    assert not passes("2026-11-01T01:30:00-05:00")          # the second 01:30, an hour later

@@ -112,6 +112,27 @@ class RunNotes:
         return bool(self.places)
 
 
+#: Property names that most likely hold the rep where `owner` was meant (SLA606).
+_REP_KEYS = ("assignee", "assigned_to", "assignedto", "owner_id", "ownerid", "owner_name", "rep", "rep_id",
+             "sales_rep", "salesrep", "user", "user_id", "agent", "seller", "salesperson", "to")
+
+
+def _ownerless(props: dict, fields) -> tuple | None:
+    """What an `assigned` event without a rep has instead, as a note's key: ``("empty",)``
+    for an empty or null `owner`, ``("key", K)`` when the rep seems to be under another
+    property ``K``, ``("field",)`` when `owner` is a lead field of the event; None when
+    nothing says a rep was meant (an event that only unassigns, a test's `at T assigned`)."""
+    if "owner" in props:
+        return ("empty",)
+    for key in props:
+        low = key.lower().replace("-", "_").replace(" ", "_")
+        if low in _REP_KEYS or low.replace("_", "") in _REP_KEYS:
+            return ("key", key)
+    if fields and "owner" in fields:
+        return ("field",)
+    return None
+
+
 class RuleFold:
     __slots__ = ("plan", "cycles", "open", "when_prev", "number", "untracked")
 
@@ -154,9 +175,9 @@ class PlanInfo:
         # the event types some trigger, count or quota names, and those the language reads
         read = {"state", "assigned"}
         for rp in plan.rules:
-            read |= rp.watch_types or ()
+            read.update(rp.watch_types or ())
         for q in plan.quotas:
-            read |= q.types
+            read.update(q.types)
         self.read_types = frozenset(read)
         self.typos: dict[str, str | None] = {}      # an unread type -> the read type it misspells
 
@@ -429,6 +450,10 @@ class LeadFold:
             # the assignee is text in every output (a CSV rep id `1234` is read as a number)
             if owner is None or owner.__class__ is str:
                 self.assignee = owner
+                if not owner:                           # SLA606: once per kind, at its first event
+                    why = _ownerless(props, rec.fields)
+                    if why is not None:
+                        notes.add(("no_owner", why), (rec.source, rec.line))
             else:
                 self.assignee = as_text(owner)
                 if owner.__class__ in (list, tuple, dict, set, frozenset, bool):    # no rep's id: SLA604
@@ -906,7 +931,15 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
 
     out = []
     places = notes.places
-    for note in sorted(places, key=_note_place):
+
+    def order(note) -> tuple:
+        """The agreement's places first, then events in the input's order."""
+        if note[0] in ("typo", "no_owner"):
+            source, line = places[note][2]
+            return (1, source, line), repr(note)
+        return (0, *_note_place(note)[0]), repr(note)
+
+    for note in sorted(places, key=order):
         if isinstance(note, tuple) and note and note[0] == "typo":
             _, ev_type, meant = note
             count, lead, (source, line) = places[note]
@@ -918,6 +951,9 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                                dg.Span(line, 1, file=file), file=file,
                                hint=f"fix the type where the events are made (\"type\": \"{meant}\"); if it is "
                                     "another kind of event, name it in a trigger", lead=lead))
+            continue
+        if isinstance(note, tuple) and note and note[0] == "no_owner":
+            out.append(_ownerless_diagnostic(note[1], places[note], sources, codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
             _, zone, lead, span = note
@@ -946,6 +982,24 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
         out.append(dg.make(codes.NUMBER_STRING_COMPARISON, message, note.span,
                            file=note.span.file if note.span else None, hint=hint))
     return out
+
+
+def _ownerless_diagnostic(why: tuple, seen: list, sources, codes):
+    """SLA606 for the `assigned` events that name no rep for one reason (:func:`_ownerless`)."""
+    count, lead, (source, line) = seen
+    file = sources[source] if sources else None
+    many = f"; {count:,} leads have such an event" if count > 1 else ""
+    if why[0] == "empty":
+        what, hint = "an empty or null `owner`", "send the rep's id as text in `owner`"
+    elif why[0] == "key":
+        what = f"no `owner`, but a property `{why[1]}`"
+        hint = f"the lead's assignee is the event's `owner` property: rename `{why[1]}` to `owner`"
+    else:
+        what = "no `owner` property, but a lead field `owner` in `fields`"
+        hint = "send the rep as a property of the event, beside `type` (\"owner\": \"ana\"), not in `fields`"
+    return dg.make(codes.ASSIGNED_WITHOUT_OWNER,
+                   f"lead {lead!r} has an `assigned` event with {what}: the lead is unassigned from then "
+                   f"on{many}", dg.Span(line, 1, file=file), file=file, hint=hint, lead=lead)
 
 
 def _seen_words(lead: str, value, count: int) -> str:

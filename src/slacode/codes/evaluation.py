@@ -101,3 +101,24 @@ UNREAD_EVENT_TYPE = define("SLA605", "misspelt-event-type", "warning", """
     Fix the type where the events are made (`"type": "contact_attempt"`); or, if it is
     really another kind of event, name it in the agreement's triggers.
     """)
+
+ASSIGNED_WITHOUT_OWNER = define("SLA606", "assigned-without-owner", "warning", """
+    An `assigned` event names no rep, though it seems meant to: its `owner` is empty or
+    null, or missing while another property (`assignee`, `rep`, `owner_id` …) or a lead field
+    `owner` holds a value. The lead is unassigned from then on. (An `assigned` event with no
+    `owner` and nothing of the kind simply unassigns, and is not reported.)
+
+    ## Why
+    A lead's assignee is the `owner` property of its latest `assigned` event (LANGUAGE.md
+    §4): it labels verdicts, groups `report --by assignee` and ranks the reps. An export
+    that writes the rep under another key (`assignee`, `rep`, `owner_id`), or as a lead
+    field (`"fields": {"owner": …}`), leaves every lead in `(unassigned)` without a word.
+    slacode reports it once per kind of mistake, at the first lead's (in lead order) first
+    such event, with the key it found instead and how many leads have one.
+
+    ## Avoid
+    `{"lead": "L1", "at": "2026-11-24T09:00:00Z", "type": "assigned", "assignee": "ana"}`
+
+    ## Prefer
+    `{"lead": "L1", "at": "2026-11-24T09:00:00Z", "type": "assigned", "owner": "ana"}`
+    """)

@@ -1292,7 +1292,7 @@ ASSIGNEE_AS_FIELD = define("SLA338", "assignee-as-field", "warning", """
     ```
     """)
 
-MISSPELT_EVENT_TYPE = define("SLA339", "misspelt-event-type", "warning", """
+MISSPELT_EVENT_TYPE = define("SLA339", "misspelt-trigger-type", "warning", """
     An event type in a trigger or a test event is nearly, but not exactly, a type that the
     language reads (`state`, `assigned`; `contact_attempt` when an `attempts` rule counts it
     by default) or that another line of the agreement names: the same words written
