@@ -112,7 +112,9 @@ def by_hand(verdicts: list[dict], by: str, period: str, zone: str) -> dict:
             continue
         cell = out[(group_label(v, by), label_of(v["started_at"], period, zone))]
         cell["counts"][v["status"]] += 1
-        if v["status"] in ("met", "breached") and v["clause"] in ("within", "at_least_within"):
+        # a response time is to an answer: not of a breached clock that has none yet
+        if v["clause"] in ("within", "at_least_within") and (
+                v["status"] == "met" or v["status"] == "breached" and v["completed_at"] is not None):
             cell["responses"].append(response_by_hand(v))
     return out
 

@@ -69,7 +69,10 @@ class Cell:
 
     def add(self, v) -> None:
         setattr(self, v.status, getattr(self, v.status) + 1)
-        if v.status in ("met", "breached") and v.clause in TIMED_CLAUSES:
+        # a response time is a time to an answer: a breached clock with none yet (no stop,
+        # no Nth attempt) has no response time, and its working time so far would only say
+        # how long ago it started
+        if v.clause in TIMED_CLAUSES and (v.status == "met" or v.status == "breached" and v.completed_at is not None):
             response = v.response_seconds if v.response_seconds is not None else v.elapsed_seconds
             if response is not None:
                 self.responses.append(float(response))
@@ -401,7 +404,7 @@ def _footnotes(comp: Compliance) -> list[str]:
     if comp.periods and not comp.periods[-1].complete:
         notes.append(f"* period still in progress as of {_local(comp.as_of, comp.zone)}")
     notes.append("rate = met / (met + breached); median and p90: working time to respond "
-                 "(met and breached within / at_least_within verdicts)")
+                 "(within / at_least_within verdicts with an answer)")
     return [""] + notes
 
 
