@@ -930,8 +930,31 @@ def test_csv_header_not_utf8(tmp_path):
 
 
 def test_csv_empty_file(tmp_path):
-    assert read(write(tmp_path, "e.csv", "")) == EventBatch([], [])
-    assert read(write(tmp_path, "h.csv", "lead,at,type\n")) == EventBatch([], [])
+    # nothing to evaluate, and said (SLA515): a failed export must not pass a CI gate unseen
+    for name, text, words in (("e.csv", "", "it is empty"), ("h.csv", "lead,at,type\n", "a header and no row")):
+        batch = read(write(tmp_path, name, text))
+        assert batch.records == []
+        assert [(d.code, d.severity, d.line) for d in batch.diagnostics] == [("SLA515", "warning", 1)]
+        assert words in batch.diagnostics[0].message
+
+
+def test_an_empty_or_blank_jsonl_input_is_said_once_and_a_json_array_refused_once(tmp_path):
+    for text in ("", "\n\n  \n"):
+        batch = read(write(tmp_path, "e.jsonl", text))
+        assert [(d.code, d.line) for d in batch.diagnostics] == [("SLA515", 1)]
+        batch = read(io.BytesIO(text.encode()))
+        assert [(d.code, d.line) for d in batch.diagnostics] == [("SLA515", 1)]
+    array = ('\n[\n' + line(lead="A", at="2026-11-09T16:00:00Z", type="assigned") + ',\n'
+             + line(lead="B", at="2026-11-09T16:00:00Z", type="assigned") + '\n]\n')
+    for source in (write(tmp_path, "a.json", array), io.BytesIO(array.encode())):
+        batch = read(source)
+        assert batch.records == []
+        assert [(d.code, d.severity, d.line) for d in batch.diagnostics] == [("SLA514", "error", 2)]
+    # an input with events only after as_of, or only broken lines, is not said to be empty
+    late = read(write(tmp_path, "l.jsonl", line(lead="A", at="2027-11-09T16:00:00Z", type="assigned") + "\n"),
+                as_of_us=parse_timestamp("2026-12-01T00:00:00Z"))
+    assert [d.code for d in late.diagnostics] == ["SLA506"]
+    assert [d.code for d in read(write(tmp_path, "b.jsonl", "{x\n")).diagnostics] == ["SLA501"]
 
 
 def test_csv_and_jsonl_agree(tmp_path):
@@ -1000,7 +1023,9 @@ def test_jsonl_matches_objects(tmp_path, events):
     diags: list = []
     from_objects = records_from_objects(events, diagnostics=diags)
     assert from_file.records == from_objects
-    assert [(d.code, d.line) for d in from_file.diagnostics] == [(d.code, d.line) for d in diags]
+    # (a file with no line at all is said to be empty: a list of no events is not)
+    assert [(d.code, d.line) for d in from_file.diagnostics if events or d.code != "SLA515"] == \
+        [(d.code, d.line) for d in diags]
 
 
 def test_huge_file_is_streamed(tmp_path):
@@ -1072,7 +1097,7 @@ def read_fixture(path: Path) -> tuple[list[tuple[int, int]], EventBatch]:
 
 
 def test_every_event_code_has_a_fixture():
-    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA5{i:02d}" for i in range(1, 14)]
+    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA5{i:02d}" for i in range(1, 16)]
 
 
 @pytest.mark.parametrize("path", EVENT_FIXTURES, ids=lambda p: p.stem)
@@ -1089,7 +1114,7 @@ def test_fixture_triggers_its_code_exactly(path):
 
 def test_event_codes_are_documented():
     ours = {c: i for c, i in CODES.items() if c.startswith("SLA5")}
-    assert sorted(ours) == [f"SLA5{i:02d}" for i in range(1, 14)]
+    assert sorted(ours) == [f"SLA5{i:02d}" for i in range(1, 16)]
     for info in ours.values():
         assert info.summary and not info.summary.startswith("#")
         for section in ("## Why", "## Avoid", "## Prefer"):

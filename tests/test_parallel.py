@@ -314,6 +314,21 @@ def test_notes_of_a_discarded_fold_are_not_reported(tmp_path, capsys):
         agreement.evaluate(events, as_of=AS_OF).to_dict()
 
 
+def test_an_empty_input_and_a_json_array_are_said_once_with_any_number_of_processes(tmp_path, capsys):
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps({"lead": f"L{i}", "at": f"2026-11-10T1{i}:00:00Z", "type": "state",
+                                          "state": "mql"}) + "\n" for i in range(8)))
+    (tmp_path / "empty.jsonl").write_text("")
+    (tmp_path / "array.json").write_text("[\n" + events.read_text().replace("\n", ",\n").rstrip(",\n") + "\n]\n")
+    paths = [str(events), str(tmp_path / "empty.jsonl"), str(tmp_path / "array.json")]
+    outs = [run(capsys, "check", str(SPEC), *paths, "--as-of", AS_OF, "--format", "jsonl", "--jobs", j)
+            for j in ("1", "2", "3")]
+    assert outs[0] == outs[1] == outs[2]
+    said = [(d["code"], d["file"], d["line"]) for d in map(json.loads, outs[0][1].splitlines())
+            if d["record"] == "diagnostic" and d["code"] in ("SLA514", "SLA515")]
+    assert said == [("SLA515", paths[1], 1), ("SLA514", paths[2], 1)]
+
+
 def test_the_lead_a_type_mismatch_names_is_the_same_with_any_number_of_processes(tmp_path, capsys):
     lines = [json.dumps({"lead": f"L{i:02d}", "at": f"2026-11-10T1{i % 10}:00:00Z", "type": "state", "state": "mql",
                          "fields": {"score": str(60 + i)}}) for i in range(40, 0, -3)]

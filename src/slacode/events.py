@@ -696,6 +696,15 @@ class _Reader:
             seq = self.seq
             after = after_first = 0
             self.marks.append(len(self.diagnostics))
+            peeked = source.path is not None and lines.seekable()     # (not a named pipe)
+            if peeked:
+                first, first_line = _first_byte(lines)
+                if first == b"[":
+                    self._array(source, index, first_line)      # SLA514: the file once, no event
+                    return
+                if not first and first is not None and self._first_reader():
+                    self.empty(name)                    # SLA515
+            mark, seq_start = len(self.diagnostics), seq
             if self.span is not None:                  # a byte range of one file
                 start, end, first_line = self.span
                 numbered = enumerate(range_lines(lines, start, end), first_line)
@@ -707,6 +716,10 @@ class _Reader:
                 try:
                     obj = loads(raw)
                 except decode_error as exc:
+                    if (not peeked and seq == seq_start and len(self.diagnostics) == mark
+                            and raw.lstrip(_JSON_SPACE + _BOM)[:1] == b"["):
+                        self._array(source, index, lineno)      # a stream: its first line that is not blank
+                        return
                     obj = self._recover(raw, exc, name, lineno)
                     if obj is None:
                         continue
@@ -775,10 +788,33 @@ class _Reader:
                                    index, lineno))
                 seq += 1
             self.seq = seq
+            if not peeked and seq == seq_start and not after and len(self.diagnostics) == mark:
+                self.empty(name)                        # a stream (one reader): no line but blank ones
             if self.late is not None:           # a partition: the caller adds up the counts
                 self.late[index] = (after, after_first)
             elif after:
                 self.after_as_of(after, after_first, name)
+
+    def _array(self, source: _Source, index: int, line: int) -> None:
+        """SLA514 for a JSON Lines input that holds one JSON array (once: by the reader of
+        its first line, when it is read in parts)."""
+        if self.late is not None:
+            self.late[index] = (0, 0)
+        if self._first_reader():
+            self.diagnostics.append(_diag(
+                codes.JSON_ARRAY_FILE, "the file holds a JSON array (it starts with `[`), not JSON Lines, one "
+                "event object a line: none of its events is read", source.name, line, 1,
+                "convert it with `jq -c '.[]' FILE > events.jsonl`"))
+
+    def _first_reader(self) -> bool:
+        """Whether this reader reads a file's first line (the one to report what is said
+        of the whole file, when processes read it in parts)."""
+        return (self.span is None or self.span[0] == 0) and (self.part is None or self.part[0] == 0)
+
+    def empty(self, name: str) -> None:
+        """SLA515 for an input with no line at all."""
+        self.diagnostics.append(_diag(codes.EMPTY_EVENTS_FILE, "the input holds no events (it is empty, or only blank lines)", name, 1, 1,
+                                      "check the export that made it"))
 
     def _recover(self, raw: bytes, exc: Exception, name: str, lineno: int):
         """The object of a line orjson refused, if it is only blank or has a BOM; else report."""
@@ -940,6 +976,17 @@ def iter_range(path: str, start: int, end: int, first_line: int, *, input_format
         raise ValueError("range reading needs a plain JSON Lines file")
     reader.span, reader.late = (start, end, first_line), {}
     return reader, _iterate(reader, resolved)
+
+
+def _first_byte(handle) -> tuple[bytes | None, int]:
+    """An open file's first byte that is not blank (`[` for a JSON array, not JSON Lines)
+    and its line; ``b""`` if the file holds nothing else, None if its first 4 KB are blank.
+    The file is left at its start."""
+    head = handle.read(4096)
+    handle.seek(0)
+    rest = head.lstrip(_JSON_SPACE + _BOM)
+    line = head[:len(head) - len(rest)].count(b"\n") + 1
+    return (rest[:1] if rest or len(head) < 4096 else None), line
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 
 from slacode.events import (_BOM, _CUTS, _LINE_BITS, MissingOffsetError, Record, _check_event, _diag, _new_record,
                             _Reader, codes, misnamed_key)
@@ -31,6 +31,7 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str) -> 
         try:
             row = next(table)
         except StopIteration:
+            reader.empty(name)                      # SLA515: no header, nothing
             return
         except csv.Error as exc:
             reader.diagnostics.append(_diag(codes.CSV_HEADER,
@@ -55,7 +56,10 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str) -> 
     plan = _csv_plan(reader, header, name, start, tape.taken[0] if tape.taken else "")
     if plan is None:
         return
-    yield from _csv_rows(reader, table, tape, plan, prev, index, name)
+    last = yield from _csv_rows(reader, table, tape, plan, prev, index, name)
+    if last == prev:                                # a header and no row
+        reader.diagnostics.append(_diag(codes.EMPTY_EVENTS_FILE, "the input holds no events (a header and no row)",
+                                        name, start, hint="check the export that made it"))
 
 
 def _runaway_quote(reader, taken: list[str], ncols: int, i_at: int, name: str, line: int) -> None:
@@ -154,7 +158,7 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = ""):
 
 
 def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
-              name: str) -> Iterator[Record]:
+              name: str) -> Generator[Record, None, int]:
     ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols = plan
     columns = {"lead": i_lead, "at": i_at, "type": i_type, "id": i_id, "state": i_state}
     clock = reader.clock
@@ -266,6 +270,7 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
     reader.seq = seq
     if after:
         reader.after_as_of(after, after_first, name)
+    return prev
 
 
 def csv_column(text: str, index: int) -> int:

@@ -288,3 +288,46 @@ DOTTED_FIELD_KEY = define("SLA513", "dotted-field-key", "warning", """
     {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "update", "fields": {"score": 95}}
     ```
     """)
+
+JSON_ARRAY_FILE = define("SLA514", "json-array-file", "error", """
+    A JSON Lines input holds one JSON array (it starts with `[`), as many APIs and CRM
+    exports write, instead of one event object a line.
+
+    ## Why
+    slacode streams events line by line, so that a history of millions of events never
+    has to fit in memory. An array is one document: read line by line, every line of it
+    would be a broken event. slacode reports the file once, at its first line, reads none
+    of its events, and goes on with the other inputs.
+
+    ## Avoid
+    ```
+    [
+      {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned", "owner": "ana"},
+      {"lead": "A", "at": "2026-11-10T10:30:00-03:00", "type": "contact_attempt"}
+    ]
+    ```
+
+    ## Prefer
+    ```
+    {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned", "owner": "ana"}
+    {"lead": "A", "at": "2026-11-10T10:30:00-03:00", "type": "contact_attempt"}
+    ```
+    (`jq -c '.[]' export.json > events.jsonl` converts one into the other.)
+    """)
+
+EMPTY_EVENTS_FILE = define("SLA515", "empty-events-file", "warning", """
+    An events input holds nothing: no byte, or only blank lines (a CSV file: a header and
+    no rows).
+
+    ## Why
+    An export that failed half-way, or a path that points at yesterday's truncated file,
+    gives an empty input; the evaluation then has nothing to judge and every verdict is
+    missing, not breached, so a CI gate on breaches would pass. slacode says so, once per
+    input, so that `--fail-on input` can stop the run.
+
+    ## Avoid
+    An empty `events.jsonl` from a failed export.
+
+    ## Prefer
+    Check the export; leave an input out rather than pass an empty one.
+    """)
