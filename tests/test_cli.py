@@ -718,3 +718,26 @@ def test_the_package_lists_only_its_public_names():
 
     public = [n for n in dir(slacode) if not n.startswith("_")]
     assert public == sorted(slacode.__all__)
+
+
+def test_help_lists_every_command_with_a_whole_sentence():
+    proc = run("--help")
+    rows = {ln.split()[0]: ln.split(None, 1)[1] for ln in proc.stdout.split("Commands:")[1].splitlines() if ln.strip()}
+    assert sorted(rows) == ["check", "diff", "due", "explain", "fmt", "lint", "report", "rule", "schema", "test"]
+    assert all(text.endswith(".") and "..." not in text for text in rows.values()), rows
+
+
+def test_a_misspelt_schema_name_is_answered_with_the_one_meant():
+    proc = run("schema", "verdict")
+    assert proc.returncode == 2 and "no schema named 'verdict'; did you mean `verdicts`?" in proc.stderr
+
+
+def test_a_lead_asked_for_in_the_wrong_case_is_answered_with_the_id_meant(tmp_path):
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead": "L-1", "at": "2026-11-09T16:00:00-03:00", "type": "assigned", "owner": "ana"}\n')
+    spec = str(CASE / "agreement.sla")
+    for fmt in ("table", "json"):
+        proc = run("check", spec, str(events), "--as-of", AS_OF, "--lead", "l-1", "--lead", "x", "--format", fmt)
+        assert "did you mean 'L-1' for 'l-1'?" in proc.stderr, proc.stderr
+    proc = run("explain", spec, str(events), "--as-of", AS_OF, "--lead", " l-1")
+    assert proc.returncode == 2 and "did you mean 'L-1'?" in proc.stderr

@@ -109,7 +109,7 @@ def load_agreement(spec: str, events=()):
             _fail("`-` is given for the agreement and for the events: standard input can be only one of them")
         from slacode.parse import decode
 
-        return _checked_agreement(*decode(click.get_binary_stream("stdin").read(), "<stdin>"), "<stdin>", "-")
+        return _checked_agreement(*decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", "-")
     path = Path(spec)
     if path.is_dir():
         _fail(f"{spec}: is a folder; give the agreement file first, then the events")
@@ -152,9 +152,53 @@ LAZY_COMMANDS = {
 }
 
 
+#: What `slacode --help` says of each command, in one line (its own help has the rest).
+SUMMARIES = {
+    "check": "Judge events against an agreement: verdicts and input problems.",
+    "diff": "What changed between two versions, and which verdicts it changes.",
+    "due": "Open clocks that will warn or fall due soon, soonest first.",
+    "explain": "One lead's timeline: events, clocks, pauses, why each verdict.",
+    "fmt": "Rewrite agreements in the canonical layout, comments kept.",
+    "lint": "Check agreements: syntax, names, calendars, unkeepable promises.",
+    "report": "Compliance per group and period; an HTML dashboard.",
+    "rule": "Print the documentation of a diagnostic code (SLA301, or a name).",
+    "schema": "Print the JSON Schema of a machine-readable output.",
+    "test": "Run the `test` blocks written in agreements.",
+}
+
+
+def _near_leads(wanted, ids) -> dict:
+    """Each lead of ``wanted`` that no id equals, with an id that differs from it only in
+    case or spaces around it (the first in sorted order)."""
+    from slacode.output import lead_key
+
+    keys = {lead_key(w): w for w in wanted if w not in ids}
+    near: dict = {}
+    for i in sorted(ids):
+        w = keys.get(lead_key(i))
+        if w is not None:
+            near.setdefault(w, i)
+    return near
+
+
+def _lead_ids(events, input_format, tz) -> set:
+    """The lead ids of the events (read again: only after a lead was not found)."""
+    from slacode.events import iter_records
+
+    return {r.lead for r in iter_records(list(events), input_format=input_format, default_tz=tz, diagnostics=[])}
+
+
 class LazyGroup(click.Group):
     """A group whose extra commands are imported on first use (``--help`` stays fast);
     a command whose module is not installed is simply not offered."""
+
+    def format_commands(self, ctx, formatter) -> None:
+        """The commands with their one-line :data:`SUMMARIES`, without importing any."""
+        rows = [(name, SUMMARIES.get(name) or self.get_command(ctx, name).get_short_help_str(80))
+                for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def list_commands(self, ctx):
         names = set(super().list_commands(ctx))
@@ -225,7 +269,7 @@ def lint(paths, fmt, strict, exit_zero, select, ignore, statistics):
     if stdin:                                   # `-`: an editor's buffer, say
         from slacode.parse import decode
 
-        text, file_diags = decode(click.get_binary_stream("stdin").read(), "<stdin>", lenient=True)
+        text, file_diags = decode(sys.stdin.buffer.read(), "<stdin>", lenient=True)
         if text is not None:
             sources["<stdin>"] = text
             file_diags += _besides(file_diags, analyse(text, "<stdin>")[1])
@@ -675,6 +719,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, tz, input_format, 
             _pipe_closed()                      # the status below still answers --fail-on
         seen = {v.status for v in rows}
         found = {v.lead for v in rows}
+        near = _near_leads(leads, {v.lead for v in result.verdicts if v.lead is not None})
         run_diagnostics = result.diagnostics
     else:
         agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs)
@@ -703,12 +748,15 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, tz, input_format, 
                        "lines (without --lead, `slacode check` lists them).", err=True)
         seen = set(stats.status)
         found = stats.found
+        near = stats.near
         run_diagnostics = stats.everything      # --fail-on input: those the table leaves out too
     missing = [lead for lead in dict.fromkeys(leads) if lead not in found]
     if missing:
+        meant = [f"{near[lead]!r} for {lead!r}" for lead in missing if lead in near]
         click.echo(f"slacode: no verdicts for lead{'s' if len(missing) > 1 else ''} "
                    f"{', '.join(map(repr, missing))}: no usable events at or before as_of "
-                   "(lead ids are matched exactly)", err=True)
+                   "(lead ids are matched exactly" + (f"; did you mean {', '.join(meant)}?)" if meant else ")"),
+                   err=True)
     bad = set()
     if "breached" in fail_on:
         bad.add("breached")
@@ -747,6 +795,10 @@ def explain(spec, events, lead, as_of, tz, input_format):
         _fail(str(e))
     records = [r for r in found if r.at <= cutoff]
     later = len(found) - len(records)
+    if not found:
+        near = _near_leads([lead], _lead_ids(events, input_format, tz))
+        if lead in near:
+            _fail(f"no events for lead {lead!r} (lead ids are matched exactly); did you mean {near[lead]!r}?")
     mine, others = lead_problems(diagnostics, lead, _problem_lines(diagnostics))
     if not records:
         problems = _lead_problems_text(lead, mine, others)
@@ -860,7 +912,7 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
         from slacode.parse import decode
 
         loaders.insert(0, ("-", lambda: _checked_agreement(
-            *decode(click.get_binary_stream("stdin").read(), "<stdin>"), "<stdin>", "-")))
+            *decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", "-")))
     results = []
     covers = []
     found = 0

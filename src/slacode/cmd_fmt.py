@@ -87,7 +87,7 @@ def _format_file(path: Path) -> Outcome:
 def _format_stdin(write: bool) -> Outcome:
     from slacode.parse import decode
 
-    data = click.get_binary_stream("stdin").read()
+    data = sys.stdin.buffer.read()
     outcome = _format_text(STDIN_NAME, *decode(data, STDIN_NAME))
     if write and not outcome.error:
         _out(outcome.after)
@@ -153,7 +153,7 @@ def _diff(o: Outcome) -> str:
 
 
 def _out(text: str) -> None:
-    stream = click.get_binary_stream("stdout")
+    stream = sys.stdout.buffer
     stream.write(text.encode("utf-8"))
     stream.flush()
 

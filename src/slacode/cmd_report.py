@@ -35,8 +35,8 @@ def _input_problems(result, agreement) -> None:
     own = len(agreement.diagnostics)
     problems = sum(1 for d in result.diagnostics[own:] if d.severity != "info")
     if problems:
-        click.echo(f"{problems} input problem{'s' if problems != 1 else ''} reported while reading the "
-                   "events; `slacode check` lists them.", err=True)
+        click.echo(f"{problems} input problem{'s' if problems != 1 else ''} reported while reading or "
+                   "evaluating the events; `slacode check` lists them.", err=True)
 
 
 # --------------------------------------------------------------------------- report

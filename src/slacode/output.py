@@ -80,11 +80,18 @@ class CheckStats:
         self.verdicts = 0
         self.problems = 0
         self.found: set = set()             # the leads asked for with --lead that have verdicts
+        self.near: dict = {}                # a lead asked for -> a lead id that differs in case or spaces
         self.diagnostics: list = []         # the diagnostics written (the agreement's first)
         self.everything: list = []          # every diagnostic of the run, written or not (--lead)
         self.hidden = 0                     # input problems left out of the table (other leads')
         self.shown: tuple = ()              # --status: the statuses printed …
         self.shown_count = 0                # … and how many verdicts had them
+
+
+def lead_key(lead: str) -> str:
+    """A lead id as `--lead` matches it when no id is equal: case and spaces around it
+    aside (to say "did you mean")."""
+    return lead.strip().casefold()
 
 
 _VERDICT_LINE = b'{"record":"verdict",'
@@ -145,6 +152,7 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
     counted in ``stats.hidden``). ``statuses``: write only the verdicts with one of these
     statuses (the counts in ``stats`` are of every verdict of the leads asked for)."""
     wanted = set(leads) if leads else None
+    near = {lead_key(w): w for w in wanted} if wanted else {}
     shown_statuses = frozenset(statuses) if statuses else None
     stats = CheckStats()
     stats.shown = tuple(statuses or ())
@@ -159,6 +167,9 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
                 lead_diags.extend(outcome.diagnostics)
             if wanted is not None:
                 if outcome.lead not in wanted:
+                    meant = near.get(lead_key(outcome.lead))
+                    if meant is not None:
+                        stats.near.setdefault(meant, outcome.lead)
                     continue
                 stats.found.add(outcome.lead)
             stats.leads += 1
