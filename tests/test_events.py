@@ -1300,3 +1300,10 @@ def test_csv_read_as_json_lines_is_told_to_name_its_format():
     list(iter_records([io.BytesIO(b"lead,at,type\nA,2026-11-02T10:00:00Z,assigned\n")], diagnostics=diags))
     assert [d.code for d in diags] == ["SLA501", "SLA501"]
     assert all("this looks like CSV" in d.hint and "--input-format csv" in d.hint for d in diags)
+
+
+def test_a_line_in_windows_1252_is_told_how_to_convert_the_file(tmp_path):
+    for name, text in (("l.csv", b"lead,at,type,name\nA,2026-11-02T10:00:00Z,assigned,Jos\xe9\n"),
+                       ("l.jsonl", b'{"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "assigned", "name": "Jos\xe9"}\n')):
+        (d,) = read(write(tmp_path, name, text)).diagnostics
+        assert d.code == "SLA508" and "iconv -f WINDOWS-1252 -t UTF-8" in d.hint

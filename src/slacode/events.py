@@ -457,6 +457,8 @@ def _scan_repeats(text: str) -> list[tuple[str, int]]:
     return list(found.items())
 
 
+_LATIN1_HINT = ("the file is probably in Windows-1252 or Latin-1, as spreadsheets export accented names: "
+                "convert it with `iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW_FILE`, or save it as UTF-8")
 _JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; a JSON array or an indented "
                     "document converts with `jq -c '.[]' FILE > events.jsonl`")
 
@@ -676,7 +678,7 @@ class _Reader:
         self.diagnostics.append(_diag(
             codes.INVALID_UTF8,
             f"the line is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column})",
-            name, line, column))
+            name, line, column, _LATIN1_HINT if raw[exc.start] >= 0x80 else None))
 
     # -- JSON Lines ----------------------------------------------------------------------
 
