@@ -171,6 +171,7 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
     after = after_first = 0
     cell = _csv_value
     taken = tape.taken
+    spaced: dict = {}                           # SLA516: column -> [cells, (line, column), text]
     while True:
         taken.clear()
         try:
@@ -224,6 +225,8 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
         lead, at, typ = row[i_lead], row[i_at], row[i_type]
         eid = row[i_id] or None if i_id is not None else None
         state = row[i_state] or None if i_state is not None else None
+        if lead.strip() != lead or typ.strip() != typ or eid and eid.strip() != eid or state and state.strip() != state:
+            _spaced(spaced, row, columns, taken, lineno)
         fields = None
         props = {}                              # each record its own (a caller may change one)
         if state is not None and typ != "state":
@@ -268,9 +271,30 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
                            index, lineno))
         seq += 1
     reader.seq = seq
+    for key, (count, (line, column), text) in spaced.items():
+        reader.diagnostics.append(_diag(
+            codes.SPACED_CSV_CELL,
+            f"{count:,} `{key}` cell{'s have' if count > 1 else ' has'} spaces around the text (the first: "
+            f"{text!r}); they are used as written, so {text!r} is not {text.strip()!r}",
+            name, line, column, "trim the cells where the file is made (a spreadsheet's TRIM), or fix the export"))
     if after:
         reader.after_as_of(after, after_first, name)
     return prev
+
+
+def _spaced(spaced: dict, row: list, columns: dict, taken: list, lineno: int) -> None:
+    """Count the cells of ``lead``, ``type``, ``id`` and ``state`` with spaces around their
+    text (SLA516), keeping where the first of each column was."""
+    for key in ("lead", "type", "id", "state"):
+        index = columns.get(key)
+        text = row[index] if index is not None else ""
+        if text and text.strip() != text:
+            seen = spaced.get(key)
+            if seen is None:
+                below, column = _cell_place(taken, columns, key)
+                spaced[key] = [1, (lineno + below, column), text]
+            else:
+                seen[0] += 1
 
 
 def csv_column(text: str, index: int) -> int:

@@ -331,3 +331,27 @@ EMPTY_EVENTS_FILE = define("SLA515", "empty-events-file", "warning", """
     ## Prefer
     Check the export; leave an input out rather than pass an empty one.
     """)
+
+SPACED_CSV_CELL = define("SLA516", "spaced-csv-cell", "warning", """
+    Cells of a CSV file's `lead`, `type`, `id` or `state` column have spaces before or
+    after their text (`L-2 `, ` assigned`).
+
+    ## Why
+    Those cells are names, matched exactly: ` assigned` is not the type `assigned` (no rule
+    starts), `L-2 ` is another lead than `L-2` (its events are split between two leads). A
+    spreadsheet or a hand edit adds such spaces without anyone seeing them. slacode uses
+    the cells as written, as it must, and reports each column once per file, with how
+    many cells and where the first is.
+
+    ## Avoid
+    ```
+    lead,at,type
+    L-2 ,2026-11-09T16:00:00-03:00, assigned
+    ```
+
+    ## Prefer
+    ```
+    lead,at,type
+    L-2,2026-11-09T16:00:00-03:00,assigned
+    ```
+    """)
