@@ -348,6 +348,18 @@ def test_cli_check(tmp_path, capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_cli_keeps_the_line_ends_of_a_windows_checkout(tmp_path, capsys):
+    path = tmp_path / "a.sla"
+    path.write_bytes(CLEAN.replace("\n", "\r\n").encode())
+    assert main(["fmt", "--check", str(path)]) == 0          # canonical, in CRLF
+    path.write_bytes(MESSY.replace("\n", "\r\n").encode())
+    assert main(["fmt", str(path)]) == 0
+    assert path.read_bytes() == CLEAN.replace("\n", "\r\n").encode()
+    path.write_bytes(MESSY.encode())                          # LF stays LF
+    assert main(["fmt", str(path)]) == 0 and path.read_bytes() == CLEAN.encode()
+    capsys.readouterr()
+
+
 def test_cli_diff(tmp_path, capsys):
     path = tmp_path / "a.sla"
     path.write_text(MESSY)

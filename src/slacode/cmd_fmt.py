@@ -104,7 +104,10 @@ def _format_text(name: str, text: str | None, problems: list) -> Outcome:
         _report(problems, name, None)
         return Outcome(name, error=True)
     try:
-        return Outcome(name, text, format(text, name))
+        after = format(text, name)
+        if _crlf(text):                     # a Windows checkout stays as it is (as ruff does)
+            after = after.replace("\n", "\r\n")
+        return Outcome(name, text, after)
     except SpecError as e:
         _report(e.errors or e.diagnostics, name, text)
         click.echo(f"slacode: {name}: not formatted: it has syntax errors", err=True)
@@ -112,6 +115,12 @@ def _format_text(name: str, text: str | None, problems: list) -> Outcome:
         click.echo(f"slacode: {name}: refused to reformat: {e}. The file is left as it was; "
                    "this is a bug in `slacode fmt`, please report it with the file.", err=True)
     return Outcome(name, text, error=True)
+
+
+def _crlf(text: str) -> bool:
+    """Whether the text's first line ends with `\r\n`: its line ends are kept."""
+    i = text.find("\n")
+    return i > 0 and text[i - 1] == "\r"
 
 
 def _report(diags: list, name: str, text: str | None) -> None:
