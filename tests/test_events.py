@@ -1307,3 +1307,21 @@ def test_a_line_in_windows_1252_is_told_how_to_convert_the_file(tmp_path):
                        ("l.jsonl", b'{"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "assigned", "name": "Jos\xe9"}\n')):
         (d,) = read(write(tmp_path, name, text)).diagnostics
         assert d.code == "SLA508" and "iconv -f WINDOWS-1252 -t UTF-8" in d.hint
+
+
+def test_a_batch_given_to_evaluate_names_its_files_in_the_evaluations_diagnostics(tmp_path):
+    import slacode
+
+    first = write(tmp_path, "a.jsonl", line(lead="A", at="2026-11-09T16:00:00Z", type="assigned", owner="ana") + "\n")
+    second = write(tmp_path, "b.jsonl", line(lead="B", at="2026-11-09T16:00:00Z", type="state", state="won") + "\n"
+                   + line(lead="B", at="2027-01-09T16:00:00Z", type="assigned", owner="bo") + "\n")
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\nstates {\n  mql\n}\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")
+    batch = read_events([str(first), str(second)])
+    assert batch.sources == (str(first), str(second))
+    named = agreement.evaluate(batch, as_of="2026-12-01T00:00:00Z")
+    assert [(d.code, d.path, d.line) for d in named.diagnostics] == [("SLA601", str(second), 1),
+                                                                     ("SLA506", str(second), 2)]
+    bare = agreement.evaluate(batch.records, as_of="2026-12-01T00:00:00Z")
+    assert [(d.code, d.path, d.line) for d in bare.diagnostics] == [("SLA601", None, 1), ("SLA506", None, 2)]
+    assert named.to_dict()["verdicts"] == bare.to_dict()["verdicts"]

@@ -794,14 +794,17 @@ def public_as_of(as_of, default_tz=None) -> int:
 
 
 def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
-    """Verdicts of ``events`` (dicts, :class:`slacode.Event` or records) as of ``as_of``."""
+    """Verdicts of ``events`` (dicts, :class:`slacode.Event` or records, or an
+    :class:`~slacode.events.EventBatch` of :func:`slacode.read_events`, whose files the
+    diagnostics then name) as of ``as_of``."""
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     diagnostics: list = []
     if events is None or isinstance(events, (str, bytes, dict)) or not hasattr(events, "__iter__"):
         raise TypeError(f"events must be a list (or any iterable) of event dicts, slacode.Event or "
                         f"records of slacode.read_events, not {type(events).__name__}")
-    if hasattr(events, "__len__") and len(events) >= _MANY_EVENTS:
+    size = len(getattr(events, "records", events)) if hasattr(events, "__len__") else 0    # a batch's records
+    if size >= _MANY_EVENTS:
         # records and folds hold dicts, so the cyclic collector would traverse the growing
         # lists again and again (more than half of the time of building the records)
         from slacode.stream import paused_gc
@@ -817,12 +820,15 @@ _MANY_EVENTS = 20_000
 
 
 def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list) -> Result:
-    from slacode.events import records_from_objects
+    from slacode.events import EventBatch, records_from_objects
 
+    sources = None
+    if isinstance(events, EventBatch):      # its records, whose files it names
+        events, sources = events.records, events.sources or None
     # records of read_events too, alone or with dicts: the events after as_of are counted
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
-                                   as_of_zone=plan.zone)
-    return evaluate_records(plan, records, cutoff, diagnostics, sources=None)
+                                   as_of_zone=plan.zone, sources=sources or ())
+    return evaluate_records(plan, records, cutoff, diagnostics, sources=sources)
 
 
 def group_by_lead(records) -> dict[str, list]:

@@ -175,10 +175,13 @@ _new_record = tuple.__new__
 
 
 class EventBatch(NamedTuple):
-    """Every record of a read, in input order, and what was reported while reading."""
+    """Every record of a read, in input order, what was reported while reading, and the
+    names of the inputs (a record's ``source`` is its index there). Give the batch itself
+    to ``agreement.evaluate`` for the evaluation's diagnostics to name the files too."""
 
     records: list[Record]
     diagnostics: list[Diagnostic]
+    sources: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -1035,14 +1038,14 @@ def read_events(sources: Any, *, input_format: str | None = None,
     import gc
 
     diagnostics: list[Diagnostic] = []
-    records = iter_records(sources, input_format=input_format, default_tz=default_tz,
-                           diagnostics=diagnostics, as_of_us=as_of_us, as_of_zone=as_of_zone)
+    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, None, as_of_zone)
+    records = _iterate(reader, resolved)
     # Records hold dicts, so the cyclic collector would scan the growing list again and
     # again while it is built (nearly halving the speed); nothing read here forms a cycle.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return EventBatch(list(records), diagnostics)
+        return EventBatch(list(records), diagnostics, tuple(s.name for s in resolved))
     finally:
         if was_enabled:
             gc.enable()
@@ -1050,13 +1053,16 @@ def read_events(sources: Any, *, input_format: str | None = None,
 
 def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                          default_tz: tzinfo | str | None = None, diagnostics: list,
-                         as_of_us: int | None = None, as_of_zone: tzinfo | None = None) -> list[Record]:
+                         as_of_us: int | None = None, as_of_zone: tzinfo | None = None,
+                         sources: tuple[str, ...] = ()) -> list[Record]:
     """Records of events given as dicts or :class:`Event` objects (the library's input).
 
     Dicts follow the JSON Lines rules (``at`` may also be an aware ``datetime``); they are
     not modified. Refs of events without an id, and diagnostic lines, are 1-based positions
     (diagnostics have no file). Duplicate ids and ``as_of_us`` work as in
-    :func:`iter_records` (one ``info`` for all events after ``as_of_us``).
+    :func:`iter_records` (one ``info`` for all events after ``as_of_us``). ``sources``: the
+    names of the files that records of :func:`read_events` among the events come from (an
+    :class:`EventBatch`'s), to name the file of the first event after ``as_of_us``.
     """
     # the events are in memory already (their ids too): a plain dict is the fastest table
     seen: dict[str, int] = {}
@@ -1069,7 +1075,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     pop, dict_, str_, record_ = dict.pop, dict, str, Record
     out: list[Record] = []
     after = after_first = 0
-    first_ref = None
+    first_ref = first_file = None
     for position, event in enumerate(events, 1):
         if event.__class__ is record_:      # read before (read_events): checked then, keeps its reference
             us, lead, typ, state, fields, props, eid = (event.at, event.lead, event.type, event.state,
@@ -1151,11 +1157,13 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 after_first, first_ref = position, (ref if event.__class__ is record_ else None)
                 if first_ref is not None and line:      # a record read from a file: its line there
                     after_first = line
+                    if 0 <= source < len(sources):
+                        first_file = sources[source]
             continue
         out.append(_new_record(Record, (us, len(out), lead, typ, state or None, fields or None,
                                         props, eid, ref, source, line)))
     if after:
         # a record read from a file is cited as its evidence is (its id, else its line)
-        reader.after_as_of(after, after_first, None,
+        reader.after_as_of(after, after_first, first_file,
                            what="position" if first_ref is None else f"event {first_ref!r}, line")
     return out
