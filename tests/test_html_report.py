@@ -287,3 +287,22 @@ def test_per_rep_goals_get_a_block_per_rep():
     page = render_html(agreement, result)
     assert page.count('<b>ft_rep</b> <span class="k-sub">· ') == 2               # ana, bruno
     assert re.findall(r'card-title">dials <span class="k-sub">· ([^<]+)<', page) == ["ana", "bruno", "(unassigned)"]
+
+
+def test_the_page_says_at_its_top_how_many_input_problems_it_leaves_out():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call_made\n  within 4h\n}\n")
+    events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "A", "at": "2026-11-20T10:10:00Z", "type": "call_mad"}]
+    page = render_html(agreement, agreement.evaluate(events, as_of="2026-11-20T12:00:00Z"))
+    assert '<div class="notice" role="note">1 input problem was reported' in page
+    assert page.index('class="notice"') < page.index("</header>")
+    clean = agreement.evaluate(events[:1], as_of="2026-11-20T12:00:00Z")
+    assert 'class="notice"' not in render_html(agreement, clean)
+
+
+def test_the_report_command_says_the_events_problems_on_the_page(tmp_path):
+    out = tmp_path / "r.html"
+    proc = run("report", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--html", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r'<div class="notice" role="note">\d+ input problems were reported', out.read_text())

@@ -550,6 +550,8 @@ def test_due_list_against_checks_verdicts(checked):
                 and v["clause"] in ("within", "at_least_within")}
     got = [(d["lead"], d["rule"], d["clause"], d["cycle"]) for d in doc["due"]]
     assert set(got) == expected and len(got) == len(expected)
+    # the input's problems are said, as check says them (the example's events have some)
+    assert doc["diagnostics"] == checked["diagnostics"] != []
     instants = [datetime.fromisoformat(d["next_at"]) for d in doc["due"]]
     assert instants == sorted(instants)
     paused = [d for d in doc["due"] if d["paused"]]

@@ -107,10 +107,17 @@ def _header(agreement, result, comp: Compliance) -> str:
     span = ""
     if comp.periods:
         span = f" · {escape(comp.periods[0].label)} to {escape(comp.periods[-1].label)}"
+    # the events' problems (SLA5xx reading them, SLA6xx evaluating them; not the agreement's
+    # warnings): said where the figures are read, since they leave out what could not be used
+    problems = sum(1 for d in result.diagnostics if d.severity != "info" and d.code[:4] in ("SLA5", "SLA6"))
+    notice = (f'<div class="notice" role="note">{problems:,} input problem{"s were" if problems != 1 else " was"} '
+              "reported while reading or evaluating the events (lines that could not be used, repeated ids, "
+              "misspelt types …): the figures below leave out what could not be used. "
+              "<code>slacode check</code> lists them.</div>" if problems else "")
     return (f'<header><div class="eyebrow">Service-level review</div>'
             f"<h1>{escape(agreement.id or 'agreement')}</h1>"
             f'<div class="meta">as of {escape(_when(result.as_of, result.zone))}{version}'
-            f" · periods of {escape(str(result.zone))}{span}</div></header>")
+            f" · periods of {escape(str(result.zone))}{span}</div>{notice}</header>")
 
 
 def _kpis(per_rule: Compliance, dues, comp: Compliance) -> str:
@@ -633,6 +640,7 @@ header{margin-bottom:18px}
 .eyebrow{text-transform:uppercase;letter-spacing:.08em;font-size:12px;color:var(--muted);font-weight:600}
 h1{margin:2px 0 4px;font-size:28px;letter-spacing:-.01em}
 .meta{color:var(--muted)}
+.notice{margin-top:10px;padding:8px 12px;border:1px solid #d4a72c;border-left:4px solid #d4a72c;border-radius:6px;background:#fff8c5}
 h2{font-size:18px;margin:0 0 2px}
 section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:16px 0}
 .intro{color:var(--muted);margin:0 0 14px;font-size:13px;max-width:900px}
