@@ -376,6 +376,10 @@ def test_check_holidays():
     assert "no subdivision 'QQ'" in message and message.endswith(".")
     assert check_holidays("B R") is not None
     assert check_holidays("BR-") is not None and check_holidays("US-") is not None     # a dash, nothing after
+    # three letters for two (ISO alpha-3, or a sports code), and an underscore for the dash
+    assert check_holidays("GER").endswith("did you mean 'DE'?") and "two-letter ISO code" in check_holidays("GER")
+    assert check_holidays("SUI-ZH").endswith("did you mean 'CH-ZH'?")
+    assert check_holidays("BR_SP").endswith("did you mean 'BR-SP'?")
 
 
 def test_the_holiday_codes_cache_is_rebuilt_when_it_is_not_a_table_and_never_left_half_written(tmp_path,

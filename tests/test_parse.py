@@ -105,6 +105,29 @@ def test_triggers_listed_with_commas_get_the_or_hint(clause):
     assert "comparison" not in error.message                    # a first trigger is no predicate
 
 
+@pytest.mark.parametrize("lines, hint", [
+    ("  hours mon-fri 9-17", "write times of day as HH:MM: `09:00-17:00`"),
+    ("  hours mon-fri 9:30-17", "write times of day as HH:MM: `09:30-17:00`"),
+    ('  hours mon-fri 09:00-17:00\n  holidays "US" "US-NY"',
+     'separate the holiday codes with commas: `holidays "US", "US-NY"`')])
+def test_calendar_lines_written_as_people_say_them_get_the_form_meant(lines, hint):
+    import slacode
+
+    text = f'agreement "a" {{ timezone "UTC"; teams sales }}\ncalendar c {{\n  timezone "UTC"\n{lines}\n}}\n'
+    errors = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert errors[0].code == "SLA101" and errors[0].hint == hint
+
+
+def test_a_calendar_after_a_segment_is_told_the_order_of_the_two():
+    import slacode
+
+    text = ('agreement "a" { timezone "UTC"; teams sales }\ncalendar c {\n  timezone "UTC"\n'
+            "  hours mon-fri 09:00-17:00\n}\nsegment hot = score > 5\n"
+            "deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h for hot on c\n  within 8h on c\n}\n")
+    (error,) = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert error.hint == "`on CALENDAR` comes before `for SEGMENT`: `within 4h on c for hot`"
+
+
 def test_keywords_are_names_where_a_name_is_expected():
     a = model_of("states {\n lead\n open\n closed final\n}\nflow {\n lead -> open, closed\n}")
     assert [s.name.value for s in a.state_decls] == ["lead", "open", "closed"]

@@ -882,6 +882,9 @@ def check_holidays(code: str) -> str | None:
     import holidays as holidays_pkg
 
     if not _HOLIDAY_CODE.match(code):
+        dashed = code.replace("_", "-").replace(" ", "-")
+        if dashed != code and check_holidays(dashed) is None:       # `BR_SP`, `BR SP`
+            return shape + _did_you_mean([dashed])
         names = _country_names()
         return shape + _did_you_mean([names[g] for g in _close_matches(code, list(names))])
 
@@ -891,6 +894,11 @@ def check_holidays(code: str) -> str | None:
     if country not in supported:
         if country.upper() in supported:
             return f"Unknown holiday country {country!r}; codes are upper case: {code.upper()!r}."
+        two = _alpha3().get(country.upper())
+        if two is not None and two in supported:    # `DEU`, `GER`: three letters for two
+            rest = f"-{subdiv}" if subdiv else ""
+            return (f"The holidays package has no country {country!r}: countries are named by their two-letter "
+                    f"ISO code" + _did_you_mean([two + rest]))
         names = _country_names()
         guess = _close_matches(country, list(supported) + list(names))
         guess = list(dict.fromkeys(names.get(g, g) for g in guess))
@@ -1002,6 +1010,25 @@ def _close_matches(word: str, choices: list[str], key=None) -> list[str]:
         return [lowered[w]]
     found = difflib.get_close_matches(w, list(lowered), n=3, cutoff=0.75)
     return list(dict.fromkeys(lowered[f] for f in found))
+
+
+#: Three-letter country codes of sport and vehicle plates that differ from ISO 3166 alpha-3,
+#: as people write them for a country (`GER` for Germany): their ISO alpha-2 code.
+_OTHER_ALPHA3 = {"GER": "DE", "SUI": "CH", "NED": "NL", "POR": "PT", "DEN": "DK", "CRO": "HR", "RSA": "ZA",
+                 "UAE": "AE", "GRE": "GR", "BUL": "BG", "CHI": "CL", "PUR": "PR", "URU": "UY", "PAR": "PY",
+                 "INA": "ID", "MAS": "MY", "PHI": "PH", "SIN": "SG", "VIE": "VN", "KSA": "SA", "ENG": "GB",
+                 "UK": "GB", "LAT": "LV", "SLO": "SI", "ALG": "DZ", "NGR": "NG", "ZAM": "ZM", "ZIM": "ZW"}
+
+
+def _alpha3() -> dict[str, str]:
+    """Three-letter country codes (ISO 3166 alpha-3, from the holidays registry, and the
+    usual others) -> the two-letter code the package names countries by."""
+    try:
+        from holidays.registry import COUNTRIES
+    except ImportError:  # pragma: no cover - registry layout changed
+        return dict(_OTHER_ALPHA3)
+    found = {entry[2]: entry[1] for entry in COUNTRIES.values() if len(entry) > 2 and len(entry[2]) == 3}
+    return {**_OTHER_ALPHA3, **found}
 
 
 def _country_names() -> dict[str, str]:

@@ -285,6 +285,22 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if tok.type == "NUMBER" and "a time of day" in expected and tok.end_pos is not None and \
             re.match(r"\s*[ap]\.?m\b", text[tok.end_pos:], re.I):
         return "write times of day on a 24-hour clock: `09:00-18:00`, not `9am-6pm`"
+    if tok.type in ("NUMBER", "NEG_NUMBER") and "a time of day" in expected and tok.start_pos is not None:
+        hours = re.match(r"(\d{1,2})(?:[:.h](\d{2}))?\s*-\s*(\d{1,2})(?:[:.h](\d{2}))?\b", text[tok.start_pos:])
+        if hours and int(hours.group(1)) < 25 and int(hours.group(3)) < 25:      # `9-17`: whole hours
+            h1, m1, h2, m2 = hours.groups()
+            return f"write times of day as HH:MM: `{int(h1):02d}:{m1 or '00'}-{int(h2):02d}:{m2 or '00'}`"
+        start = re.search(r"(\d{1,2}):(\d{2})\s*-\s*\Z", line_before)
+        if start and tok.type == "NUMBER" and re.fullmatch(r"\d{1,2}", value) and int(value) < 25:
+            return f"write times of day as HH:MM: `{int(start.group(1)):02d}:{start.group(2)}-{int(value):02d}:00`"
+    if tok.type == "STRING" and "`,`" in expected and re.search(r'\bholidays\s+"[^"\n]*"(\s*,\s*"[^"\n]*")*\s*\Z',
+                                                                 line_before):
+        return f'separate the holiday codes with commas: `{line_before.strip()}, {value}`'
+    if value == "on" and re.search(r"\b(within|at least|at most)\b.*\bfor\s+[A-Za-z_]\w*\s*\Z", line_before):
+        head, segment = re.match(r"(.*?)\s+for\s+([A-Za-z_]\w*)\s*\Z", line_before.strip()).groups()
+        calendar = re.match(r"on\s+([A-Za-z_]\w*)", text[tok.start_pos:]) if tok.start_pos is not None else None
+        return (f"`on CALENDAR` comes before `for SEGMENT`: `{head} on {calendar.group(1) if calendar else '…'} "
+                f"for {segment}`")
     if tok.type == "_NL" and "a unit" in expected and re.search(r"\d\s*\Z", line_before):
         number = re.search(r"(\d+)\s*\Z", line_before).group(1)
         return f"add a unit to the number: `{number}m`, `{number}h` or `{number}d`"
