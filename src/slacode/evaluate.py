@@ -21,7 +21,6 @@ from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
 from slacode.compile import Plan, RulePlan
 from slacode.judges import _cycle_verdicts, _judges
-from slacode.texts import typo_of
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
 
 UTC = timezone.utc
@@ -185,6 +184,8 @@ class PlanInfo:
         """The read type that ``ev_type`` (read by nothing) most likely misspells, or None."""
         got = self.typos.get(ev_type, False)
         if got is False:
+            from slacode.texts import typo_of   # (not at import: a service's cold start)
+
             got = typo_of(ev_type, sorted(self.read_types))
             if len(self.typos) < 4096:
                 self.typos[ev_type] = got
