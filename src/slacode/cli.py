@@ -673,6 +673,23 @@ def _extra_check_formats() -> list[str]:
     return list(CHECK_FORMATS)
 
 
+def _ignoring(ignored) -> "Callable | None":
+    """The filter of ``check --ignore`` (errors always pass), or None without the option."""
+    if not ignored:
+        return None
+    from slacode.suppress import Selection, SelectionError
+
+    try:
+        return Selection.of(None, ignored).filter
+    except SelectionError as e:
+        raise click.BadParameter(str(e), param_hint="'--ignore'") from None
+
+
+def _say_ignored(count: int) -> None:
+    if count:
+        click.echo(f"{count:,} diagnostic{'s' if count != 1 else ''} left out by --ignore.", err=True)
+
+
 def _verdict_rows(result, leads):
     rows = result.verdicts
     if leads:
@@ -698,17 +715,26 @@ STATUSES = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
               help="Exit 1 if any verdict is breached (at_risk: at risk or breached), or (input) if the "
                    "events had a problem (an error or warning while reading or evaluating them, on any "
                    "lead's line). Repeatable.")
+@click.option("--ignore", "ignored", multiple=True, metavar="CODE",
+              help="Leave out the warnings and information with this code, name or prefix (SLA505, "
+                   "duplicate-event-id, SLA5): not shown, not counted by --fail-on input; how many were "
+                   "left out goes to standard error. Errors are always shown. Repeatable or comma-separated.")
 @_event_options
 @_jobs_option
-def check(spec, events, as_of, fmt, leads, statuses, fail_on, tz, input_format, jobs):
+def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs):
     """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC
     (`-` for stdin when the events are files)."""
     from slacode import output
 
+    keep = _ignoring(ignored)
     if fmt in _extra_check_formats():                 # renderers that need the whole result
         from slacode.reporters import CHECK_FORMATS
 
         agreement, result = run_check(spec, events, as_of, tz, input_format, jobs=jobs)
+        if keep is not None:
+            every = result.diagnostics
+            result.diagnostics = keep(every)
+            _say_ignored(len(every) - len(result.diagnostics))
         rows = _verdict_rows(result, leads)
         shown = [v for v in rows if v.status in statuses] if statuses else rows
         try:
@@ -735,8 +761,9 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, tz, input_format, 
                                     leads=leads, color=_color(), columns=output.csv_columns(agreement.plan),
                                     agreement_diagnostics=len(agreement.diagnostics),
                                     shown=_lead_lines(leads) if leads and fmt == "table" else None,
-                                    statuses=statuses)
+                                    statuses=statuses, keep=keep)
         out.flush()
+        _say_ignored(stats.ignored)
         if fmt == "csv" and stats.diagnostics:       # CSV has no place for them: standard error
             from slacode.reporters import diagnostics_text
 

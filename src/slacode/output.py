@@ -84,6 +84,7 @@ class CheckStats:
         self.diagnostics: list = []         # the diagnostics written (the agreement's first)
         self.everything: list = []          # every diagnostic of the run, written or not (--lead)
         self.hidden = 0                     # input problems left out of the table (other leads')
+        self.ignored = 0                    # diagnostics left out by --ignore
         self.shown: tuple = ()              # --status: the statuses printed …
         self.shown_count = 0                # … and how many verdicts had them
 
@@ -143,14 +144,16 @@ def csv_columns(plan) -> tuple[str, ...]:
 
 def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
                  leads=None, color: bool = False, columns: tuple[str, ...] = VERDICT_KEYS,
-                 agreement_diagnostics: int = 0, shown=None, statuses=None) -> CheckStats:
+                 agreement_diagnostics: int = 0, shown=None, statuses=None, keep=None) -> CheckStats:
     """Write ``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
     ``serialize=serialize_verdicts``) to the binary stream ``out`` lead by lead (table output
     is gathered first: it needs column widths). The first ``agreement_diagnostics`` of
     ``diagnostics`` are the agreement's: written, but not counted as input problems.
     ``shown``: for the table, which of the events' diagnostics to print (the others are
     counted in ``stats.hidden``). ``statuses``: write only the verdicts with one of these
-    statuses (the counts in ``stats`` are of every verdict of the leads asked for)."""
+    statuses (the counts in ``stats`` are of every verdict of the leads asked for).
+    ``keep``: the diagnostics to write of a list (``--ignore``; those left out are counted
+    in ``stats.ignored``)."""
     wanted = set(leads) if leads else None
     near = {lead_key(w): w for w in wanted} if wanted else {}
     shown_statuses = frozenset(statuses) if statuses else None
@@ -186,10 +189,16 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
     def all_diags():
         """Every diagnostic, once the verdicts are written: the agreement's own first (sorted
         already), then the input's by file, line and column, then the evaluation's notes."""
+        nonlocal agreement_diagnostics
         if not finished:
-            finished.append(diagnostics[:agreement_diagnostics]
-                            + sort_by_place(diagnostics[agreement_diagnostics:] + lead_diags, run.sources or ())
-                            + run.closing_diagnostics())
+            own = diagnostics[:agreement_diagnostics]
+            rest = (sort_by_place(diagnostics[agreement_diagnostics:] + lead_diags, run.sources or ())
+                    + run.closing_diagnostics())
+            if keep is not None:
+                kept_own, kept_rest = keep(own), keep(rest)
+                stats.ignored = len(own) + len(rest) - len(kept_own) - len(kept_rest)
+                own, rest, agreement_diagnostics = kept_own, kept_rest, len(kept_own)
+            finished.append(own + rest)
         return finished[0]
 
     if fmt == "jsonl":
