@@ -170,3 +170,21 @@ def test_typo_of_gives_nothing_when_two_types_are_equally_near():
 
     assert typo_of("call_mode", ["call_made", "call_node"]) is None
     assert typo_of("call_mode", ["call_made", "call_nodes"]) == "call_made"
+
+
+def test_sla607_a_stop_just_before_its_start_at_the_same_instant_is_said_once_per_rule():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")
+    at = "2026-11-20T10:00:00Z"
+    events = [{"lead": "B", "at": at, "type": "call"}, {"lead": "B", "at": at, "type": "assigned"},
+              {"lead": "A", "at": at, "type": "call"}, {"lead": "A", "at": at, "type": "assigned"},
+              # the start first, or a call a second earlier: nothing to say
+              {"lead": "C", "at": at, "type": "assigned"}, {"lead": "C", "at": at, "type": "call"},
+              {"lead": "E", "at": "2026-11-20T09:59:59Z", "type": "call"}, {"lead": "E", "at": at, "type": "assigned"}]
+    result = agreement.evaluate(events, as_of="2026-11-20T18:00:00Z")
+    (found,) = [d for d in result.diagnostics if d.code == "SLA607"]
+    assert (found.lead, found.line, found.severity) == ("A", 3, "warning")
+    assert "stops `d`, but comes before the event that starts it at the same instant" in found.message
+    assert found.message.endswith("(in 2 leads)")
+    assert {v.lead: v.status for v in result.verdicts} == {"A": "breached", "B": "breached", "C": "met",
+                                                            "E": "breached"}

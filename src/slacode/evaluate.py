@@ -338,7 +338,7 @@ class LeadFold:
 
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
-                 "events", "first_at", "info")
+                 "events", "first_at", "info", "last")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -361,6 +361,7 @@ class LeadFold:
         self.target_segments = target_segments or _EMPTY
         self.events = 0
         self.first_at = None
+        self.last = None                        # the event before the one being fed
         self.info = plan_info(plan)
 
     # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
@@ -462,6 +463,7 @@ class LeadFold:
                         self.odd_owners.append(rec)
                     else:
                         self.odd_owners = [rec]
+        self.last = rec
 
     def _rules_nth(self, which, rec, t, ev_type, props, state, entered, left, fields, notes, touched) -> None:
         """The rules' pass over one event when some trigger is `Nth attempt of RULE`
@@ -602,6 +604,9 @@ class LeadFold:
         if line is None:
             rf.untracked += 1                            # untracked: no number, blocks nothing
             return None
+        prev = self.last
+        if prev is not None and prev.at == t and rp.stop_fn is not None:
+            self._stop_before_start(rf, prev, state, notes)
         rf.number += 1
         cyc = Cycle(rf.number, t, rec.ref, line)
         segs = self.target_segments.get(rp.name)
@@ -613,6 +618,16 @@ class LeadFold:
             rf.cycles = [cyc]
         rf.open = cyc
         return cyc
+
+    def _stop_before_start(self, rf: RuleFold, prev, state, notes) -> None:
+        """SLA607: the event just before a cycle's start, at the same instant, is one of the
+        rule's stops, which counted for nothing since no cycle of the rule was open (§4:
+        events of one instant keep their input order) — unless it closed the cycle before."""
+        last = rf.cycles[-1] if rf.cycles else None
+        if last is not None and last.closed_at == prev.at and last.close_ref == prev.ref:
+            return                                      # it stopped (or closed) the cycle before
+        if rf.plan.stop_fn(prev.type, prev.props, state, None, None, notes):
+            notes.add(("stop_first", rf.plan.name), (prev.source, prev.line))
 
     def _retarget(self, rf: RuleFold, cyc: Cycle, rec, t: int, fields, state, notes) -> None:
         """`retarget when segment changes` (extension), after an event's triggers left the
@@ -941,7 +956,7 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
 
     def order(note) -> tuple:
         """The agreement's places first, then events in the input's order."""
-        if note[0] in ("typo", "no_owner"):
+        if note[0] in ("typo", "no_owner", "stop_first"):
             source, line = places[note][2]
             return (1, source, line), repr(note)
         return (0, *_note_place(note)[0]), repr(note)
@@ -958,6 +973,17 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                                dg.Span(line, 1, file=file), file=file,
                                hint=f"fix the type where the events are made (\"type\": \"{meant}\"); if it is "
                                     "another kind of event, name it in a trigger", lead=lead))
+            continue
+        if isinstance(note, tuple) and note and note[0] == "stop_first":
+            count, lead, (source, line) = places[note]
+            file = sources[source] if sources else None
+            many = f" (in {count:,} leads)" if count > 1 else ""
+            out.append(dg.make(
+                codes.STOP_BEFORE_START,
+                f"lead {lead!r}: this event stops `{note[1]}`, but comes before the event that starts it at the "
+                f"same instant, so it counted for nothing{many}", dg.Span(line, 1, file=file), file=file,
+                hint="events of one instant are taken in the input's order (LANGUAGE.md §4): put the start "
+                     "first, or give the events their real times (milliseconds)", lead=lead))
             continue
         if isinstance(note, tuple) and note and note[0] == "no_owner":
             out.append(_ownerless_diagnostic(note[1], places[note], sources, codes))

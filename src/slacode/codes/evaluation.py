@@ -122,3 +122,29 @@ ASSIGNED_WITHOUT_OWNER = define("SLA606", "assigned-without-owner", "warning", "
     ## Prefer
     `{"lead": "L1", "at": "2026-11-24T09:00:00Z", "type": "assigned", "owner": "ana"}`
     """)
+
+STOP_BEFORE_START = define("SLA607", "stop-before-start", "warning", """
+    An event that would stop a rule's clock comes at the same instant as the event that
+    starts it, but before it in the input, so it counted for nothing.
+
+    ## Why
+    Events of one instant are taken in the order of the input (LANGUAGE.md §4). A call
+    logged in the same second as the assignment, but on the line above it, is read before
+    the clock exists: the clock then starts and waits for another call, and the lead may
+    be breached for a call that was made. CRMs that write whole seconds make this common.
+    slacode judges by the rule, and says so once per rule, at the first lead's (in lead
+    order) event, with how many leads had one.
+
+    ## Avoid
+    ```
+    {"lead": "L1", "at": "2026-11-24T09:00:00Z", "type": "contact_attempt"}
+    {"lead": "L1", "at": "2026-11-24T09:00:00Z", "type": "assigned", "owner": "ana"}
+    ```
+
+    ## Prefer
+    The start first, or times with milliseconds that tell the order:
+    ```
+    {"lead": "L1", "at": "2026-11-24T09:00:00.000Z", "type": "assigned", "owner": "ana"}
+    {"lead": "L1", "at": "2026-11-24T09:00:00.400Z", "type": "contact_attempt"}
+    ```
+    """)
