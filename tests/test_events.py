@@ -931,15 +931,16 @@ def test_csv_header_not_utf8(tmp_path):
 
 def test_csv_empty_file(tmp_path):
     # nothing to evaluate, and said (SLA515): a failed export must not pass a CI gate unseen
-    for name, text, words in (("e.csv", "", "it is empty"), ("h.csv", "lead,at,type\n", "a header and no row")):
+    for name, text, words, line in (("e.csv", "", "it is empty", 1), ("h.csv", "lead,at,type\n", "a header and no row", 1),
+                                    ("b.csv", "\r\nlead,at,type\r\n\r\n\r\n", "a header and no row", 2)):
         batch = read(write(tmp_path, name, text))
         assert batch.records == []
-        assert [(d.code, d.severity, d.line) for d in batch.diagnostics] == [("SLA515", "warning", 1)]
+        assert [(d.code, d.severity, d.line) for d in batch.diagnostics] == [("SLA515", "warning", line)]
         assert words in batch.diagnostics[0].message
 
 
 def test_an_empty_or_blank_jsonl_input_is_said_once_and_a_json_array_refused_once(tmp_path):
-    for text in ("", "\n\n  \n"):
+    for text in ("", "\n\n  \n", "\n" * 5000):                  # (past the 4 KB looked at first)
         batch = read(write(tmp_path, "e.jsonl", text))
         assert [(d.code, d.line) for d in batch.diagnostics] == [("SLA515", 1)]
         batch = read(io.BytesIO(text.encode()))

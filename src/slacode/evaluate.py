@@ -118,11 +118,11 @@ _REP_KEYS = ("assignee", "assigned_to", "assignedto", "owner_id", "ownerid", "ow
 
 def _ownerless(props: dict, fields) -> tuple | None:
     """What an `assigned` event without a rep has instead, as a note's key: ``("empty",)``
-    for an empty or null `owner`, ``("key", K)`` when the rep seems to be under another
+    for an empty `owner` (a null one unassigns, as a missing one does), ``("key", K)`` when the rep seems to be under another
     property ``K``, ``("field",)`` when `owner` is a lead field of the event; None when
     nothing says a rep was meant (an event that only unassigns, a test's `at T assigned`)."""
-    if "owner" in props:
-        return ("empty",)
+    if "owner" in props:                            # `null` unassigns on purpose; `""` names no one
+        return ("empty",) if props["owner"] is not None else None
     for key in props:
         low = key.lower().replace("-", "_").replace(" ", "_")
         if low in _REP_KEYS or low.replace("_", "") in _REP_KEYS:
@@ -971,8 +971,9 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                                f"lead {lead!r} has an event of type {ev_type!r}, which nothing in the agreement "
                                f"reads; did you mean `{meant}`?{many}",
                                dg.Span(line, 1, file=file), file=file,
-                               hint=f"fix the type where the events are made (\"type\": \"{meant}\"); if it is "
-                                    "another kind of event, name it in a trigger", lead=lead))
+                               hint=f"fix the type where the events are made (`{meant}`); if `{ev_type}` is "
+                                    "another kind of event, leave this warning out with `--ignore SLA605`",
+                               lead=lead))
             continue
         if isinstance(note, tuple) and note and note[0] == "stop_first":
             count, lead, (source, line) = places[note]
@@ -1023,7 +1024,7 @@ def _ownerless_diagnostic(why: tuple, seen: list, sources, codes):
     file = sources[source] if sources else None
     many = f"; {count:,} leads have such an event" if count > 1 else ""
     if why[0] == "empty":
-        what, hint = "an empty or null `owner`", "send the rep's id as text in `owner`"
+        what, hint = "an empty `owner`", "send the rep's id as text in `owner` (`null`, or no `owner`, unassigns)"
     elif why[0] == "key":
         what = f"no `owner`, but a property `{why[1]}`"
         hint = f"the lead's assignee is the event's `owner` property: rename `{why[1]}` to `owner`"

@@ -702,13 +702,15 @@ class _Reader:
             after = after_first = 0
             self.marks.append(len(self.diagnostics))
             peeked = source.path is not None and lines.seekable()     # (not a named pipe)
+            blank = False                               # the first 4 KB of a file are blank
             if peeked:
                 first, first_line = _first_byte(lines)
                 if first == b"[":
                     self._array(source, index, first_line)      # SLA514: the file once, no event
                     return
-                if not first and first is not None and self._first_reader():
+                if first == b"" and self._first_reader():
                     self.empty(name)                    # SLA515
+                blank = first is None and self.span is None and self.part is None
             mark, seq_start = len(self.diagnostics), seq
             if self.span is not None:                  # a byte range of one file
                 start, end, first_line = self.span
@@ -793,8 +795,8 @@ class _Reader:
                                    index, lineno))
                 seq += 1
             self.seq = seq
-            if not peeked and seq == seq_start and not after and len(self.diagnostics) == mark:
-                self.empty(name)                        # a stream (one reader): no line but blank ones
+            if (not peeked or blank) and seq == seq_start and not after and len(self.diagnostics) == mark:
+                self.empty(name)                        # one reader of it all: no line but blank ones
             if self.late is not None:           # a partition: the caller adds up the counts
                 self.late[index] = (after, after_first)
             elif after:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from slacode.events import (_BOM, _CUTS, _LINE_BITS, MissingOffsetError, Record, _check_event, _diag, _new_record,
                             _Reader, codes, misnamed_key)
@@ -56,8 +56,9 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str) -> 
     plan = _csv_plan(reader, header, name, start, tape.taken[0] if tape.taken else "")
     if plan is None:
         return
-    last = yield from _csv_rows(reader, table, tape, plan, prev, index, name)
-    if last == prev:                                # a header and no row
+    mark, seq = len(reader.diagnostics), reader.seq
+    yield from _csv_rows(reader, table, tape, plan, prev, index, name)
+    if reader.seq == seq and len(reader.diagnostics) == mark:   # no event, no problem: no row (blank lines)
         reader.diagnostics.append(_diag(codes.EMPTY_EVENTS_FILE, "the input holds no events (a header and no row)",
                                         name, start, hint="check the export that made it"))
 
@@ -158,7 +159,7 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = ""):
 
 
 def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
-              name: str) -> Generator[Record, None, int]:
+              name: str) -> Iterator[Record]:
     ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols = plan
     columns = {"lead": i_lead, "at": i_at, "type": i_type, "id": i_id, "state": i_state}
     clock = reader.clock
@@ -279,7 +280,6 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
             name, line, column, "trim the cells where the file is made (a spreadsheet's TRIM), or fix the export"))
     if after:
         reader.after_as_of(after, after_first, name)
-    return prev
 
 
 def _spaced(spaced: dict, row: list, columns: dict, taken: list, lineno: int) -> None:

@@ -121,7 +121,7 @@ def _joined(word: str) -> str:
 def typo_of(word: str, choices) -> str | None:
     """The one of ``choices`` that ``word`` most likely misspells: the same words written
     otherwise (:func:`same_type`), or one edit away (a letter added, left out, changed or
-    two swapped) for a word of 5 letters or more, but for a digit (``call2`` numbers
+    two swapped) for a word of 6 letters or more, but for a digit (``call2`` numbers
     another event); None when no choice, or more than one equally near, is. Stricter than
     a name's "did you mean": event types such as ``email_sent`` and ``email_open``, or
     ``assigned`` and ``reassigned``, are different events, not typos."""
@@ -129,7 +129,7 @@ def typo_of(word: str, choices) -> str | None:
     same = [c for c in choices if same_type(word, c)]
     if same:
         return same[0]                  # all spell the same words: the first (a known type, say)
-    if len(word) < 5:
+    if len(word) < 6:                   # `stage` is no `state`, nor `calls` a `call`
         return None
     most = 1
     bare = _undigited(word)

@@ -10,7 +10,7 @@ from slacode import model as m
 from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.checks.context import Context, line_of, walk_pred
+from slacode.checks.context import TRIGGER_KINDS, Context, line_of, walk_pred
 from slacode.logic import always_holds, never_holds, pred_implies
 from slacode.checks.names import kind_word
 from slacode.checks.registry import rule
@@ -483,18 +483,27 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
              "assigned": "a type the language reads (the lead's assignee)"}
     if any(r.rule_kind == "attempts" and not r.of("count") for r in ctx.agreement.rules):
         known[DEFAULT_COUNT_TYPE] = "the type `attempts` rules count by default"
-    places: list[m.Name] = [t.type for t in ctx.triggers()
-                            if t.kind == "event" and t.type is not None and t.nth is None]
-    places += [item.type for test in ctx.agreement.of("test") for item in test.items
+    places: list[tuple[m.Name, int]] = []        # each type written, with the rule or quota it is in
+    for decl in ctx.rule_likes:
+        for clause in (decl.clauses if decl.kind == "rule" else decl.items):
+            if clause.kind in TRIGGER_KINDS:
+                places += [(t.type, id(decl)) for t in clause.triggers
+                           if t.kind == "event" and t.type is not None and t.nth is None]
+    places += [(item.type, id(test)) for test in ctx.agreement.of("test") for item in test.items
                if item.kind == "event" and item.type is not None]
     uses: dict[str, int] = {}
-    for name in places:
+    within: dict[str, set] = {}
+    for name, decl in places:
         uses[name.value] = uses.get(name.value, 0) + 1
-    for name in places:
+        within.setdefault(name.value, set()).add(decl)
+    for name, decl in places:
         word = name.value
         if word in known:
             continue
-        meant = typo_of(word, [t for t in (*known, *uses) if t in known or uses[t] >= uses[word]])
+        # two close types in one rule (`stop on reply or replay`, `start on meeting_set` …
+        # `stop on meeting_met`) are meant as two events
+        meant = typo_of(word, [t for t in (*known, *uses) if t in known or uses[t] >= uses[word]
+                               and decl not in within[t]])
         if meant is None:
             continue
         where = known.get(meant) or f"the type named {uses[meant]} time{'s' if uses[meant] > 1 else ''} elsewhere"

@@ -98,15 +98,16 @@ UNREAD_EVENT_TYPE = define("SLA605", "misspelt-event-type", "warning", """
     `{"lead": "L1", "at": "2026-11-02T10:00:00Z", "type": "Contact Attempt"}`.
 
     ## Prefer
-    Fix the type where the events are made (`"type": "contact_attempt"`); or, if it is
-    really another kind of event, name it in the agreement's triggers.
+    Fix the type where the events are made (`"type": "contact_attempt"`); if it really is
+    another kind of event, leave the warning out with `slacode check --ignore SLA605`.
     """)
 
 ASSIGNED_WITHOUT_OWNER = define("SLA606", "assigned-without-owner", "warning", """
-    An `assigned` event names no rep, though it seems meant to: its `owner` is empty or
-    null, or missing while another property (`assignee`, `rep`, `owner_id` …) or a lead field
-    `owner` holds a value. The lead is unassigned from then on. (An `assigned` event with no
-    `owner` and nothing of the kind simply unassigns, and is not reported.)
+    An `assigned` event names no rep, though it seems meant to: its `owner` is the empty
+    text, or missing while another property (`assignee`, `rep`, `owner_id` …) or a lead
+    field `owner` holds a value. The lead is unassigned from then on. (An `assigned` event
+    with a `null` owner, or no `owner` and nothing of the kind, unassigns on purpose and is
+    not reported.)
 
     ## Why
     A lead's assignee is the `owner` property of its latest `assigned` event (LANGUAGE.md
