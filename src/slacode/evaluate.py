@@ -964,8 +964,7 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
     for note in sorted(places, key=order):
         if isinstance(note, tuple) and note and note[0] == "typo":
             _, ev_type, meant = note
-            count, lead, (source, line) = places[note]
-            file = sources[source] if sources else None
+            count, lead, line, file = _first_seen(places[note], sources)
             many = f" ({count:,} leads have one)" if count > 1 else ""
             out.append(dg.make(codes.UNREAD_EVENT_TYPE,
                                f"lead {lead!r} has an event of type {ev_type!r}, which nothing in the agreement "
@@ -976,8 +975,7 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                                lead=lead))
             continue
         if isinstance(note, tuple) and note and note[0] == "stop_first":
-            count, lead, (source, line) = places[note]
-            file = sources[source] if sources else None
+            count, lead, line, file = _first_seen(places[note], sources)
             many = f" (in {count:,} leads)" if count > 1 else ""
             out.append(dg.make(
                 codes.STOP_BEFORE_START,
@@ -1018,10 +1016,16 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
     return out
 
 
+def _first_seen(seen: list, sources) -> tuple:
+    """``(leads, first lead, line, file)`` of a note kept with the event it was first met
+    at (its file named from ``sources``, the names of the inputs, when given)."""
+    count, lead, (source, line) = seen
+    return count, lead, line, sources[source] if sources else None
+
+
 def _ownerless_diagnostic(why: tuple, seen: list, sources, codes):
     """SLA606 for the `assigned` events that name no rep for one reason (:func:`_ownerless`)."""
-    count, lead, (source, line) = seen
-    file = sources[source] if sources else None
+    count, lead, line, file = _first_seen(seen, sources)
     many = f"; {count:,} leads have such an event" if count > 1 else ""
     if why[0] == "empty":
         what, hint = "an empty `owner`", "send the rep's id as text in `owner` (`null`, or no `owner`, unassigns)"
