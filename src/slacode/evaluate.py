@@ -823,7 +823,7 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
     if size >= _MANY_EVENTS:
         # records and folds hold dicts, so the cyclic collector would traverse the growing
         # lists again and again (more than half of the time of building the records)
-        from slacode.stream import paused_gc
+        from slacode._collector import paused_gc
 
         with paused_gc():
             return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics)

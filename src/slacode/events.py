@@ -1037,20 +1037,15 @@ def read_events(sources: Any, *, input_format: str | None = None,
                 default_tz: tzinfo | str | None = None,
                 as_of_us: int | None = None, as_of_zone: tzinfo | None = None) -> EventBatch:
     """Every record of ``sources`` and the diagnostics of reading them (see iter_records)."""
-    import gc
+    from slacode._collector import paused_gc
 
     diagnostics: list[Diagnostic] = []
     reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, None, as_of_zone)
     records = _iterate(reader, resolved)
     # Records hold dicts, so the cyclic collector would scan the growing list again and
     # again while it is built (nearly halving the speed); nothing read here forms a cycle.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return EventBatch(list(records), diagnostics, tuple(s.name for s in resolved))
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,

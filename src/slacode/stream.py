@@ -19,17 +19,16 @@ them.
 """
 from __future__ import annotations
 
-import gc
 import heapq
 import marshal
 import os
 import pickle
 import struct
 import tempfile
-from contextlib import contextmanager
 from itertools import islice
 from typing import Callable, Iterable, Iterator, NamedTuple
 
+from slacode._collector import paused_gc
 from slacode.aggregate import Aggregates
 from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, note_diagnostics, target_segments, \
     unknown_state_diagnostics
@@ -500,21 +499,6 @@ def _with_spilled_ids(work: Callable) -> bool:
         return not ids.repeats()
     finally:
         ids.close()
-
-
-@contextmanager
-def paused_gc():
-    """The cyclic collector off for the block. Folds and records hold dicts, so with many
-    leads open (time-ordered input) the collector would traverse them again and again (a
-    third of the time at 20,000 leads); what the fold builds has no cycles, and anything
-    cyclic left over is collected when the collector is back on."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def evaluate_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,
