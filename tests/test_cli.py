@@ -746,7 +746,8 @@ def test_a_lead_asked_for_in_the_wrong_case_is_answered_with_the_id_meant(tmp_pa
 def test_check_ignore_leaves_out_warnings_by_code_but_never_errors(tmp_path):
     events = tmp_path / "e.jsonl"
     one = '{"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned", "owner": "ana", "id": "a1"}\n'
-    events.write_text(one + one + one + "{not json\n")      # two repeats of a1 (SLA505), a broken line (SLA501)
+    two, three = one.replace("ana", "bea"), one.replace("ana", "caio")
+    events.write_text(one + two + three + "{not json\n")   # two clashes with a1 (SLA505), a broken line (SLA501)
     spec = str(CASE / "agreement.sla")
 
     def codes(*extra):
@@ -758,7 +759,7 @@ def test_check_ignore_leaves_out_warnings_by_code_but_never_errors(tmp_path):
     code, found, err = codes("--ignore", "duplicate-event-id")
     assert (code, found) == (1, ["SLA501"]) and "2 diagnostics left out by --ignore." in err
     assert codes("--ignore", "SLA5")[:2] == (1, ["SLA501"])          # an error is never left out
-    events.write_text(one + one)
+    events.write_text(one + two)
     assert codes("--ignore", "SLA505")[:2] == (0, [])                # what is left out fails nothing
     proc = run("check", spec, str(events), "--as-of", AS_OF, "--ignore", "SLA5O5")
     assert proc.returncode == 2 and "--ignore" in proc.stderr and "SLA505" in proc.stderr

@@ -1767,7 +1767,7 @@ class TestCheckCommand:
     def test_jsonl_records(self, tmp_path):
         (tmp_path / "a.sla").write_text(spec(FIRST_TOUCH), encoding="utf-8")
         self.write(tmp_path, "e.jsonl", [E("A", "2026-11-02 10:00", "assigned", "a1", owner="r"),
-                                         E("A", "2026-11-02 10:00", "assigned", "a1", owner="r")])
+                                         E("A", "2026-11-02 10:00", "assigned", "a1", owner="s")])
         out = self.check(tmp_path, "e.jsonl", as_of="2026-11-02T12:00:00Z", fmt="jsonl")
         assert out.returncode == 0, out.stderr
         rows = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]

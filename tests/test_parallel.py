@@ -54,6 +54,8 @@ def messy_events(tmp_path: Path) -> list[Path]:
     head.insert(18, json.dumps({"lead": "Lé" + "x", "at": "2026-11-10T11:00:00Z", "type": "state", "state": "limbo"}))
     head.insert(20, json.dumps({"fields": {"lead": "other"}, "lead": "L-nested", "at": "2026-11-10T11:00:00Z",
                                 "type": "assigned", "owner": "rep-9"}))
+    tail.insert(40, head[30])                      # an exact repeat, in the other file (SLA517)
+    tail.insert(60, json.dumps(dict(json.loads(head[31]), extra="x")))     # a clash (SLA505)
     tail.append(json.dumps({"lead": "L-late", "at": "2027-02-01T10:00:00Z", "type": "note"}))
     tail.append("")
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
@@ -75,7 +77,9 @@ def test_check_output_is_the_same_for_every_job_count(tmp_path, capsys, fmt):
         doc = json.loads(outputs["1"][1])
         codes = {d["code"] for d in doc["diagnostics"]}
         assert len(doc["verdicts"]) > 100
-        assert {"SLA501", "SLA502", "SLA503", "SLA505", "SLA506", "SLA601"} <= codes, codes
+        assert {"SLA501", "SLA502", "SLA503", "SLA505", "SLA506", "SLA517", "SLA601"} <= codes, codes
+        repeats = [d for d in doc["diagnostics"] if d["code"] == "SLA517"]
+        assert [d["file"].rsplit("/", 1)[-1] for d in repeats] == ["a.jsonl", "b.jsonl"], repeats
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "table"])

@@ -286,7 +286,7 @@ def test_check_github_annotates_input_problems_at_their_lines(northwind_github):
         got.append((props["title"], int(props["line"])))
     assert got == wanted and len(wanted) >= 3
     levels = {_props(line)[1]["title"]: _props(line)[0] for line in lines[:len(wanted)]}
-    assert levels["SLA501"] == "error" and levels["SLA505"] == "warning" and levels["SLA506"] == "notice"
+    assert levels["SLA501"] == "error" and levels["SLA517"] == "warning" and levels["SLA506"] == "notice"
 
 
 def test_check_github_has_one_error_per_breach_on_the_promise(northwind_github):

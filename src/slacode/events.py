@@ -62,6 +62,9 @@ _STDIN_NAME = "<stdin>"
 _BOM = b"\xef\xbb\xbf"
 _JSON_SPACE = b" \t\r\n"          # what JSON counts as whitespace (a form feed is not)
 _LINE_BITS = 40  # a first-seen id's place: source index << 40 | line
+_LINE_MASK = (1 << _LINE_BITS) - 1
+#: Repeated ids kept before they are compared with their first copies (then again from there).
+_PENDING_REPEATS = 1 << 16
 _READ_ERRORS = (OSError, EOFError, zlib.error)  # a file that fails while it is read
 
 
@@ -290,6 +293,11 @@ class _Source(NamedTuple):
     path: str | None   # a file to open, or None for a stream
     stream: Any        # an open stream (stdin or given), or None
     gzip: bool
+    start: int | None = None   # a binary stream that can be read again: where it starts
+
+    @property
+    def rereadable(self) -> bool:
+        return self.path is not None or self.start is not None
 
 
 def format_of(name: str) -> str | None:
@@ -328,8 +336,21 @@ def _resolve(source: Any, input_format: str | None) -> _Source:
         raw_name = getattr(source, "name_for_refs", None) or getattr(source, "name", None)
         name = raw_name if isinstance(raw_name, str) else "<stream>"
         fmt = input_format or format_of(name) or "jsonl"
-        return _Source(name, fmt, None, source, False)
+        return _Source(name, fmt, None, source, False, _start_of(source))
     raise TypeError(f"an event source is a path, '-' or a stream, not {type(source).__name__}")
+
+
+def _start_of(stream: Any) -> int | None:
+    """Where a binary stream that can seek is now (its events start there: it can be read
+    again from there, as standard input spooled to a file is), else None."""
+    import io
+
+    if isinstance(stream, io.TextIOBase) or getattr(stream, "buffer", None) is not None:
+        return None
+    try:
+        return stream.tell() if stream.seekable() else None
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def _binary_lines(stream: Any) -> Iterable[bytes]:
@@ -555,6 +576,53 @@ def after_as_of_diagnostic(count: int, first: int, name: str | None, as_of: int,
                  name, first)
 
 
+def event_content(lead: str, at: int, typ: str, state: str | None, fields: dict | None, props: dict | None) -> int:
+    """What an event says, as one number: equal for two events with the same lead,
+    instant, type, state, fields and properties, however their keys were ordered or their
+    time written (a hash: different events give equal numbers once in 2**64 pairs)."""
+    return hash((lead, at, typ, state or None, _canonical(fields), _canonical(props)))
+
+
+def _canonical(values: dict | None):
+    if not values:
+        return None
+    try:
+        return orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
+    except TypeError:                   # a library caller's value JSON has no word for
+        return repr(sorted(values.items(), key=repr))
+
+
+def _contents_at(source: _Source, index: int, lines: set[int], default_tz) -> Iterator[tuple[int, int]]:
+    """(line, :func:`event_content`) of the events on ``lines`` of a file, read again
+    (JSON Lines: the other lines are not parsed)."""
+    reader = _Reader([], default_tz, None, multi=False, ids=_Unjudged())
+    reader.only = lines
+    last = max(lines)
+    stream = source.stream if source.path is None else None
+    if stream is not None:                     # read from its start, then left where it was
+        back = stream.tell()
+        stream.seek(source.start)
+    records = reader.jsonl(source, index) if source.fmt == "jsonl" else reader.csv(source, index)
+    try:
+        for r in records:
+            if r.line in lines:
+                yield r.line, event_content(r.lead, r.at, r.type, r.state, r.fields, r.props)
+            if r.line >= last:
+                break
+    finally:
+        records.close()
+        if stream is not None:
+            stream.seek(back)
+
+
+class _Unjudged:
+    """An id table for reading a file again: every id is new."""
+
+    @staticmethod
+    def first(eid: str, place: int) -> None:
+        return None
+
+
 class _Reader:
     """State shared by the sources of one read: diagnostics, ids seen, order, as_of."""
 
@@ -573,23 +641,70 @@ class _Reader:
         self.span: tuple[int, int, int] | None = None  # (start, end, first line): a byte range
         self.marks: list[int] = []                  # len(diagnostics) when each source began
         self.late: dict[int, tuple[int, int]] | None = None  # source -> (after as_of, first line)
+        self.default_tz = default_tz
+        self.sources: list[_Source] = []            # to read the first copy of a repeated id again
+        # the repeated ids of the source being read, judged at its end (see _judge):
+        # (len(diagnostics) then, id, line, place of the first, content)
+        self.pending: list[tuple[int, str, int, int, int]] = []
+        self.only: set[int] | None = None           # reading again: only these lines
 
     # -- reports -------------------------------------------------------------------------
 
     def _where(self, place: int) -> str:
-        source, line = place >> _LINE_BITS, place & ((1 << _LINE_BITS) - 1)
+        source, line = place >> _LINE_BITS, place & _LINE_MASK
         if self.multi:
             return f"{self.names[source]}:{line}"
         return f"line {line}"
 
-    def duplicate(self, eid: str, name: str | None, line: int, what: str = "line") -> None:
-        first = self._where(self.seen[eid])
+    def duplicate(self, eid: str, name: str | None, line: int, what: str = "line",
+                  content: int | None = None) -> None:
+        """An event whose id an earlier one has (it is ignored): with its ``content``
+        (:func:`event_content`) and a first copy that can be read again, compared with that
+        copy at the end of its source (:meth:`_judge`); otherwise SLA505 now."""
+        place = self.seen[eid]
+        if content is not None and self.sources[place >> _LINE_BITS].rereadable:
+            self.pending.append((len(self.diagnostics), eid, line, place, content))
+            if len(self.pending) >= _PENDING_REPEATS:      # memory that does not grow with the repeats
+                self._judge(name)
+            return
+        self.diagnostics.append(self._clash(eid, name, line, place, what, None))
+
+    def _clash(self, eid: str, name: str | None, line: int, place: int, what: str,
+               differs: bool | None) -> Diagnostic:
+        """SLA505 for an event whose id the event at ``place`` had (``differs``: it is known
+        to have other content; None: not compared)."""
+        first = self._where(place)
         if what != "line":
             first = first.replace("line", what)
-        self.diagnostics.append(_diag(
-            codes.DUPLICATE_ID,
-            f"id {eid!r} was already used by the event at {first}; this event is ignored",
-            name, line))
+        used = "was already used by another event, with other content," if differs else \
+            "was already used by the event"
+        return _diag(codes.DUPLICATE_ID, f"id {eid!r} {used} at {first}; this event is ignored", name, line)
+
+    def _repeat(self, eid: str, name: str | None, line: int, place: int, what: str) -> Diagnostic:
+        """SLA517 for an event that repeats the one at ``place`` exactly."""
+        first = self._where(place)
+        if what != "line":
+            first = first.replace("line", what)
+        return _diag(codes.REPEATED_EVENT, f"the event repeats the one at {first} exactly (id {eid!r}, same "
+                     "content); this copy is ignored", name, line)
+
+    def _judge(self, name: str | None) -> None:
+        """Compare the pending repeated ids with their first copies, read again (each file
+        once, only the lines needed), and report each where it was found, in line order:
+        an exact repeat (SLA517) or a clash (SLA505)."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        wanted: dict[int, set[int]] = {}
+        for _, _, _, place, _ in pending:
+            wanted.setdefault(place >> _LINE_BITS, set()).add(place & _LINE_MASK)
+        known: dict[int, int] = {}
+        for src, lines in wanted.items():
+            for line, content in _contents_at(self.sources[src], src, lines, self.default_tz):
+                known[src << _LINE_BITS | line] = content
+        for at, eid, line, place, content in reversed(pending):    # inserted from the last
+            self.diagnostics.insert(at, self._repeat(eid, name, line, place, "line") if known.get(place) == content
+                                    else self._clash(eid, name, line, place, "line", place in known))
 
     def shifts(self, name: str | None, line: int, us: int | None, raw: bytes | None = None,
                what: str = "line", column: int | None = None) -> None:
@@ -719,6 +834,9 @@ class _Reader:
                 numbered = owned_lines(lines, *self.part)
             else:
                 numbered = enumerate(lines, 1)
+            if self.only is not None:                  # reading again: only the lines asked for
+                only = self.only
+                numbered = (item for item in numbered if item[0] in only)
             for lineno, raw in numbered:
                 try:
                     obj = loads(raw)
@@ -780,7 +898,7 @@ class _Reader:
                         self.problems(problems, name, lineno, raw, keys=obj)
                         continue
                 if eid is not None and first_use(eid, base | lineno if base else lineno) is not None:
-                    self.duplicate(eid, name, lineno)
+                    self.duplicate(eid, name, lineno, content=event_content(lead, us, typ, state, fields, obj))
                     continue
                 if dotted in raw:                       # `"fields.score": 95`, the CSV spelling
                     self.dotted(raw, obj, name, lineno)
@@ -795,12 +913,14 @@ class _Reader:
                                    index, lineno))
                 seq += 1
             self.seq = seq
-            if (not peeked or blank) and seq == seq_start and not after and len(self.diagnostics) == mark:
+            if (not peeked or blank) and seq == seq_start and not after and len(self.diagnostics) == mark \
+                    and not self.pending:
                 self.empty(name)                        # one reader of it all: no line but blank ones
             if self.late is not None:           # a partition: the caller adds up the counts
                 self.late[index] = (after, after_first)
             elif after:
                 self.after_as_of(after, after_first, name)
+            self._judge(name)
 
     def _array(self, source: _Source, index: int, line: int) -> None:
         """SLA514 for a JSON Lines input that holds one JSON array (once: by the reader of
@@ -846,6 +966,7 @@ class _Reader:
         self.marks.append(len(self.diagnostics))
         with _lines_of(source) as lines:
             yield from read_csv(self, lines, index, source.name)
+        self._judge(source.name)
 
 
 def iter_records(sources: Any, *, input_format: str | None = None,
@@ -954,6 +1075,7 @@ def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None,
     reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=len(resolved) > 1, ids=ids,
                      as_of_zone=as_of_zone)
     reader.names = [s.name for s in resolved]
+    reader.sources = resolved
     return reader, resolved
 
 
@@ -1145,7 +1267,12 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             ref, source, line = eid or str(position), 0, position
         if eid is not None:
             if eid in seen:
-                reader.duplicate(eid, None, position, what="position")
+                first = seen[eid]
+                known = _object_content(events, first, default_tz)
+                if known is not None and known == event_content(lead, us, typ, state, fields, props):
+                    diagnostics.append(reader._repeat(eid, None, position, first, "position"))
+                else:
+                    diagnostics.append(reader._clash(eid, None, position, first, "position", known is not None))
                 continue
             seen[eid] = position
         if as_of is not None and us > as_of:
@@ -1164,3 +1291,12 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
         reader.after_as_of(after, after_first, first_file,
                            what="position" if first_ref is None else f"event {first_ref!r}, line")
     return out
+
+
+def _object_content(events, position: int, default_tz) -> int | None:
+    """:func:`event_content` of the event at 1-based ``position`` of the library's
+    ``events``, read again (None when they cannot be: an iterator)."""
+    if not isinstance(events, (list, tuple)):
+        return None
+    (r,) = records_from_objects([events[position - 1]], default_tz=default_tz, diagnostics=[])
+    return event_content(r.lead, r.at, r.type, r.state, r.fields, r.props)

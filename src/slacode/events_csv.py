@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from slacode.events import (_BOM, _CUTS, _LINE_BITS, MissingOffsetError, Record, _check_event, _diag, _new_record,
-                            _Reader, codes, misnamed_key)
+                            _Reader, codes, event_content, misnamed_key)
 
 # §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
 _CSV_RESERVED = frozenset(("lead", "at", "type", "state", "id"))
@@ -58,7 +58,7 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str) -> 
         return
     mark, seq = len(reader.diagnostics), reader.seq
     yield from _csv_rows(reader, table, tape, plan, prev, index, name)
-    if reader.seq == seq and len(reader.diagnostics) == mark:   # no event, no problem: no row (blank lines)
+    if reader.seq == seq and len(reader.diagnostics) == mark and not reader.pending:   # no event, no problem, no repeat
         reader.diagnostics.append(_diag(codes.EMPTY_EVENTS_FILE, "the input holds no events (a header and no row)",
                                         name, start, hint="check the export that made it"))
 
@@ -260,7 +260,7 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
                 continue
         if eid is not None:
             if first_use(eid, base | lineno if base else lineno) is not None:
-                reader.duplicate(eid, name, lineno)
+                reader.duplicate(eid, name, lineno, content=event_content(lead, us, typ, state, fields, props))
                 continue
         if as_of is not None and us > as_of:
             after += 1

@@ -98,13 +98,17 @@ NO_OFFSET = define("SLA504", "timestamp-without-offset", "error", """
     """)
 
 DUPLICATE_ID = define("SLA505", "duplicate-event-id", "warning", """
-    A second event has the `id` of an earlier one; it is ignored.
+    A second event has the `id` of an earlier, different event; it is ignored.
 
     ## Why
     Ids make event exports safe to re-send: when the same event arrives twice (an overlapping
     export, a retried webhook), only the first counts, judged across all input files in the
-    order they are given. The skipped event is reported with the place of the first one, so
-    a real clash of two different events under one id can be found and fixed.
+    order they are given. An exact repeat (same id, same content) is its own warning,
+    [SLA517](SLA517.md); an event whose id an event with another time, type, lead, state,
+    fields or properties had first is a clash of two events under one id: it is reported
+    with the place of the first one, so that it can be found and fixed. (When the first
+    event cannot be read again to compare, from a stream that cannot seek or a one-pass
+    iterator given to the library, every repeated id is reported with this code.)
 
     ## Avoid
     ```
@@ -354,4 +358,31 @@ SPACED_CSV_CELL = define("SLA516", "spaced-csv-cell", "warning", """
     lead,at,type
     L-2,2026-11-09T16:00:00-03:00,assigned
     ```
+    """)
+
+REPEATED_EVENT = define("SLA517", "repeated-event", "warning", """
+    An event repeats an earlier one exactly (same id, same content); the copy is ignored.
+
+    ## Why
+    Overlapping exports (yesterday's file and today's share a day) and retried webhooks
+    send the same event again. Its id says it is the same event and its content agrees, so
+    it counts once, as §13 wants, and nothing in the data is wrong; it is still said on its
+    line, as every event that is not used is (§4). When overlapping inputs are expected,
+    `--ignore SLA517` leaves these out and keeps the clashes of two different events under
+    one id ([SLA505](SLA505.md)), which are mistakes. Events compare by what slacode reads
+    from them (lead, instant, type, state, fields and properties), not by their text: the
+    same event written with its keys in another order, or its time with another offset, is
+    the same event.
+
+    ## Avoid
+    ```
+    {"id": "e1", "lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+    {"id": "e1", "lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+    ```
+
+    ## Prefer
+    ```
+    {"id": "e1", "lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned"}
+    ```
+    (or `--ignore SLA517` for exports that overlap on purpose)
     """)
