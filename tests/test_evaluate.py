@@ -2292,3 +2292,85 @@ attempts tries {
                                                                   "deadline 2026-11-02 11:00 +00:00.")
     assert pick(r, "D", "ft")["reason"] == ("The cycle was cancelled at 2026-11-02 10:40 +00:00, before its deadline "
                                             "2026-11-02 11:00 +00:00.")
+
+
+def test_a_batch_gives_one_result_with_the_readings_problems_by_evaluate_and_evaluate_many():
+    """review 13-b: evaluate_many(batch) read the batch's three fields as three events (0
+    verdicts, three SLA501); evaluate(batch) left out what reading had found. Now both give
+    the result evaluate_many(paths) gives, diagnostics by file and line."""
+    root = Path(__file__).resolve().parents[1]
+    agreement = slacode.load(root / "specs" / "northwind.sla")
+    path = root / "specs" / "events.jsonl"
+    batch = slacode.read_events([path])
+    as_of = "2026-11-20T18:00:00-03:00"
+    one = agreement.evaluate(batch, as_of=as_of)
+    assert len(one.verdicts) > 3000
+    codes = [d.code for d in one.diagnostics]
+    assert {"SLA501", "SLA504", "SLA517", "SLA506"} <= set(codes)
+    assert [d.line for d in one.diagnostics] == sorted(d.line for d in one.diagnostics)
+    for jobs in (1, 2):
+        assert agreement.evaluate_many(batch, as_of=as_of, jobs=jobs).to_dict() == one.to_dict()
+    from_paths = agreement.evaluate_many([path], as_of=as_of, jobs=1)
+    assert from_paths.to_dict()["verdicts"] == one.to_dict()["verdicts"]
+    # the same problems at the same places (records after as_of are cited by id and line)
+    assert [(d.code, d.path, d.line) for d in from_paths.diagnostics] == [(d.code, d.path, d.line) for d in one.diagnostics]
+    assert [d.code for d in agreement.evaluate(batch.records, as_of=as_of).diagnostics] == ["SLA506"]
+
+
+def test_every_exception_for_what_slacode_was_given_is_a_slacode_error(tmp_path):
+    """review 13-b: one `except slacode.SlacodeError` for a service's bad input; each keeps
+    its built-in base."""
+    agreement = slacode.load(Path(__file__).resolve().parents[1] / "specs" / "northwind.sla")
+    attempts = [
+        lambda: slacode.loads("agreement {"),
+        lambda: slacode.read_events([tmp_path / "none.jsonl"]),
+        lambda: agreement.evaluate([], as_of="2026-11-09T10:00:00"),
+        lambda: agreement.evaluate([], as_of="2026-11-09T10:00:00", default_tz="utc"),
+        lambda: agreement.calendars["sao_paulo"].add(datetime(2026, 11, 9), timedelta(hours=1)),
+        lambda: slacode.lint(_BOUNDARY, ignore=["SLA999"]),
+    ]
+    for attempt in attempts:
+        with pytest.raises(slacode.SlacodeError):
+            attempt()
+    assert issubclass(slacode.CalendarError, ValueError) and issubclass(slacode.EventInputError, Exception)
+    assert not issubclass(TypeError, slacode.SlacodeError)
+
+
+def test_loads_names_a_path_given_as_file_as_text():
+    """review 13-b: `loads(text, file=Path(...))` kept the Path: diagnostics JSON could not write."""
+    import json
+
+    with pytest.raises(slacode.SpecError) as caught:
+        slacode.loads("agreement {", file=Path("crm") / "agreement.sla")
+    d = caught.value.diagnostics[0]
+    assert d.path == str(Path("crm") / "agreement.sla")
+    json.dumps(d.to_dict())
+
+
+def test_the_collector_is_paused_only_while_no_other_thread_runs():
+    """review 13-b: a nightly evaluation in a thread turned the collector off for the threads
+    answering requests beside it."""
+    import gc
+    import threading
+
+    from slacode._collector import paused_gc
+
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with paused_gc():
+            assert gc.isenabled()
+    finally:
+        stop.set()
+        other.join()
+    gc.disable()
+    try:
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

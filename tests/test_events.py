@@ -888,8 +888,8 @@ def test_csv_multiline_cells_and_utf8(tmp_path):
     batch = read(path)
     assert [(r.lead, r.line, r.props["note"]) for r in batch.records] == [
         ("A", 2, "two\nlines"), ("D", 7, "ok")]
-    assert codes_of(batch) == [("SLA508", 4, 29), ("SLA508", 5, 27), ("SLA501", 5, 1)]
-    assert "lines 5-6 is not read" in batch.diagnostics[2].message      # its note: not re-read
+    assert codes_of(batch) == [("SLA508", 4, 29), ("SLA501", 5, 1), ("SLA508", 5, 27)]     # by place
+    assert "lines 5-6 is not read" in batch.diagnostics[1].message      # its note: not re-read
 
 
 def test_csv_stray_quotes_are_reported_and_the_rows_they_took_are_read_again(tmp_path):
@@ -1011,7 +1011,7 @@ def test_csv_header_not_utf8(tmp_path):
     path = write(tmp_path, "e.csv", b"lead,at,type,caf\xe9\nA,2026-11-09T16:00:00Z,x,1\n")
     batch = read(path)
     assert batch.records == []
-    assert [d.code for d in batch.diagnostics] == ["SLA508", "SLA509"]
+    assert [d.code for d in batch.diagnostics] == ["SLA509", "SLA508"]    # by place: the header's column 1 first
 
 
 def test_csv_empty_file(tmp_path):
@@ -1412,3 +1412,26 @@ def test_a_batch_given_to_evaluate_names_its_files_in_the_evaluations_diagnostic
     bare = agreement.evaluate(batch.records, as_of="2026-12-01T00:00:00Z")
     assert [(d.code, d.path, d.line) for d in bare.diagnostics] == [("SLA601", None, 1), ("SLA506", None, 2)]
     assert named.to_dict()["verdicts"] == bare.to_dict()["verdicts"]
+
+
+def test_read_events_lists_diagnostics_by_file_then_line(tmp_path):
+    """Reading finds a file's count of events after as_of at its end, and a repeat's
+    judgement at the end of its file; the batch lists them where they are."""
+    a = write(tmp_path, "a.jsonl", "\n".join([
+        line(lead="A", at="2027-01-01T00:00:00Z", type="x", id="e1"),       # after as_of
+        line(lead="A", at="2026-11-09T16:00:00Z", type="x", id="e1"),       # a clash with line 1
+        "not json"]) + "\n")
+    b = write(tmp_path, "b.jsonl", "not json either\n")
+    batch = read(a, b, as_of_us=parse_timestamp("2026-12-01T00:00:00Z"))
+    assert [(d.path.rsplit("/", 1)[-1], d.line, d.code) for d in batch.diagnostics] == [
+        ("a.jsonl", 1, "SLA506"), ("a.jsonl", 2, "SLA505"), ("a.jsonl", 3, "SLA501"), ("b.jsonl", 1, "SLA501")]
+
+
+def test_fields_may_be_any_mapping_in_the_library():
+    from types import MappingProxyType
+
+    events = [MappingProxyType({"lead": "A", "at": "2026-11-09T16:00:00Z", "type": "x",
+                                "fields": MappingProxyType({"score": 90})})]
+    diagnostics: list = []
+    (record,) = records_from_objects(events, diagnostics=diagnostics)
+    assert record.fields == {"score": 90} and type(record.fields) is dict and diagnostics == []

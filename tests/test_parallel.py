@@ -467,3 +467,32 @@ def test_each_line_belongs_to_the_partition_of_its_parsed_lead(obj, indent, asci
     assert len(owners) == 1, (text, owners)
     if isinstance(lead, str):
         assert owners == [partition_of(lead, n)], (text, owners)
+
+
+def test_a_process_with_other_threads_evaluates_in_itself(tmp_path, monkeypatch):
+    """review 13-b: forking a process with threads (a web server's) can hang the children
+    on a lock another thread held; workers started otherwise would run the caller's main
+    module again. So there, evaluate_many works in its own process, with the same result."""
+    import threading
+
+    files = [str(p) for p in messy_events(tmp_path)]
+    agreement = slacode.load(SPEC)
+    want = agreement.evaluate_many(files, as_of=AS_OF, jobs=1).to_dict()
+    assert parallel.can_fork()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not parallel.can_fork()
+
+        def no_workers(*args, **kwargs):
+            raise AssertionError("workers were forked beside another thread")
+        monkeypatch.setattr(parallel, "_run", no_workers)
+        assert agreement.evaluate_many(files, as_of=AS_OF, jobs=2).to_dict() == want
+        events = [json.loads(x) for x in (ROOT / "specs" / "events.jsonl").read_text().splitlines()[:300]
+                  if x.startswith("{") and '"at": "2026-10-17T23:46:51"' not in x]
+        assert agreement.evaluate_many(events, as_of=AS_OF, jobs=2).to_dict() == \
+            agreement.evaluate(events, as_of=AS_OF).to_dict()
+    finally:
+        stop.set()
+        other.join()

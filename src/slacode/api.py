@@ -19,6 +19,8 @@ def analyse(text: str, file: str | None = None):
     from slacode.parse import parse, parse_partial
 
     text = source_text(text)
+    if file is not None:
+        file = os.fspath(file)              # a Path names the file as text, as load does
     tree, diags = parse(text, file)
     broken = tree is None and has_errors(diags)
     skipping = diags

@@ -34,6 +34,8 @@ from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from slacode.errors import SlacodeError
+
 __all__ = ["Calendar", "WallClock", "CalendarError", "check_timezone", "check_holidays"]
 
 SECOND_US = 1_000_000
@@ -62,7 +64,7 @@ Interval = tuple[int, int]
 Paused = Sequence[tuple[int, "int | None"]]
 
 
-class CalendarError(ValueError):
+class CalendarError(SlacodeError, ValueError):
     """A calendar was defined or queried wrongly (bad zone, naive datetime, no deadline…)."""
 
 

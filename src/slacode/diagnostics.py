@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from slacode.errors import SlacodeError
+
 DOCS_URL = "https://slacode.dev/docs/rules/{code}"
 
 ERROR = "error"
@@ -42,6 +44,11 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One finding, of an agreement or of events: its ``code`` (``SLA505``), ``severity``
+    (``error``, ``warning`` or ``info``), ``message``, where it is (``path``, ``line``,
+    ``column``; ``span`` for the range), a ``hint`` saying what to do, and for a finding of
+    the evaluation about one lead, that ``lead``. ``to_dict()`` is its JSON form."""
+
     code: str
     severity: str
     message: str
@@ -134,7 +141,7 @@ def sort_by_place(diagnostics: Iterable[Diagnostic], files: Iterable[str | None]
     return sorted(diagnostics, key=key)
 
 
-class SpecError(Exception):
+class SpecError(SlacodeError):
     """An agreement that cannot be used: carries every diagnostic found (errors, warnings and
     information), sorted by file and position."""
 

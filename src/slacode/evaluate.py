@@ -811,8 +811,8 @@ def public_as_of(as_of, default_tz=None) -> int:
 
 def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
     """Verdicts of ``events`` (dicts, :class:`slacode.Event` or records, or an
-    :class:`~slacode.events.EventBatch` of :func:`slacode.read_events`, whose files the
-    diagnostics then name) as of ``as_of``."""
+    :class:`~slacode.events.EventBatch` of :func:`slacode.read_events`, whose reading
+    diagnostics the result keeps, and whose files its diagnostics name) as of ``as_of``."""
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     diagnostics: list = []
@@ -839,7 +839,8 @@ def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list) 
     from slacode.events import EventBatch, records_from_objects
 
     sources = None
-    if isinstance(events, EventBatch):      # its records, whose files it names
+    if isinstance(events, EventBatch):      # its records, whose files it names, and what reading them found
+        diagnostics.extend(events.diagnostics)
         events, sources = events.records, events.sources or None
     # records of read_events too, alone or with dicts: the events after as_of are counted
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,

@@ -36,7 +36,7 @@ import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from slacode.codes import events as codes
-from slacode.diagnostics import Diagnostic, Span, make
+from slacode.diagnostics import Diagnostic, Span, make, sort_by_place
 from slacode.ids import IdTable, SpilledIds
 from slacode.partition import owned_lines, range_lines
 from slacode.timestamps import (  # noqa: F401  (parse_timestamp, timestamp_us: public here too)
@@ -178,9 +178,11 @@ _new_record = tuple.__new__
 
 
 class EventBatch(NamedTuple):
-    """Every record of a read, in input order, what was reported while reading, and the
-    names of the inputs (a record's ``source`` is its index there). Give the batch itself
-    to ``agreement.evaluate`` for the evaluation's diagnostics to name the files too."""
+    """Every record of a read, in input order, what was reported while reading (by file,
+    in the order given, then line), and the names of the inputs (a record's ``source`` is
+    its index there). Give the batch itself to ``agreement.evaluate`` (or
+    ``evaluate_many``): the result then holds the reading's diagnostics with the
+    evaluation's, and names the files in them."""
 
     records: list[Record]
     diagnostics: list[Diagnostic]
@@ -1158,7 +1160,17 @@ def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
 def read_events(sources: Any, *, input_format: str | None = None,
                 default_tz: tzinfo | str | None = None,
                 as_of_us: int | None = None, as_of_zone: tzinfo | None = None) -> EventBatch:
-    """Every record of ``sources`` and the diagnostics of reading them (see iter_records)."""
+    """The :class:`EventBatch` of ``sources``: every usable event's record, and a
+    diagnostic for every line that is not used.
+
+    ``sources``: a path, ``"-"`` for standard input, an open stream, a folder (its event
+    files), or a list of them, read in that order (ids are judged across all of them). The
+    format comes from each name (``.jsonl``, ``.ndjson``, ``.json``, ``.csv``, each may end in
+    ``.gz``) or ``input_format``. ``default_tz``: the zone of timestamps written without an
+    offset. ``as_of_us`` (epoch microseconds; see :func:`parse_timestamp`): events later
+    than it are counted (one ``info`` a file) and left out; ``as_of_zone`` is the zone that
+    count writes it in. Raises :class:`EventInputError` for an input that cannot be read at
+    all (a missing file, an unknown format)."""
     from slacode._collector import paused_gc
 
     diagnostics: list[Diagnostic] = []
@@ -1167,7 +1179,10 @@ def read_events(sources: Any, *, input_format: str | None = None,
     # Records hold dicts, so the cyclic collector would scan the growing list again and
     # again while it is built (nearly halving the speed); nothing read here forms a cycle.
     with paused_gc():
-        return EventBatch(list(records), diagnostics, tuple(s.name for s in resolved))
+        kept = list(records)
+    # in the order of the files given, then lines (a file's count of events after as_of
+    # is found at its end, and cited at its first such line)
+    return EventBatch(kept, sort_by_place(diagnostics, reader.names), tuple(s.name for s in resolved))
 
 
 def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
@@ -1238,6 +1253,8 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                                          f"event {position} is {_kind(event)}, not a dict, Event or record",
                                          None, position))
                 continue
+            if fields is not None and fields.__class__ is not dict_ and isinstance(fields, Mapping):
+                fields = dict(fields)           # a read-only or ordered mapping of a caller's payload
             us = None
             if (lead.__class__ is str_ and lead and typ.__class__ is str_ and typ          # the usual event
                     and at.__class__ is str_ and (eid is None or eid.__class__ is str_ and eid)

@@ -923,9 +923,11 @@ class Agreement(Node):
 
     def evaluate(self, events: "Iterable", *, as_of: "str | _dt.datetime",
                  default_tz: "str | _dt.tzinfo | None" = None, aggregates: bool = True) -> "Result":
-        """Verdicts for ``events`` (dicts or :class:`slacode.Event`) as of ``as_of``.
+        """Verdicts for ``events`` as of ``as_of``: dicts shaped like JSON Lines events,
+        :class:`slacode.Event` objects, records of :func:`slacode.read_events`, or the
+        ``EventBatch`` it returns (whose reading diagnostics the result then holds).
 
-        Pure: no clock, no I/O. Returns a :class:`slacode.evaluate.Result`. ``aggregates=False``
+        Pure: no clock, no I/O. Returns a :class:`slacode.Result`. ``aggregates=False``
         leaves out the target and quota verdicts (judged per period over every lead given: from
         one lead's events, as a service evaluates them, they say nothing about the team).
         """
@@ -939,7 +941,7 @@ class Agreement(Node):
                       default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
                       aggregates: bool = True) -> "Result":
         """:meth:`evaluate` for many leads, in ``jobs`` processes (default: every core), with
-        the same result. ``events``: event files (paths) or dicts / :class:`slacode.Event`."""
+        the same result. ``events``: event files (paths), or what :meth:`evaluate` takes."""
         from slacode.parallel import evaluate_many
 
         result = evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,

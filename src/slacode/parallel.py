@@ -29,6 +29,7 @@ import pickle
 import shutil
 import stat
 import tempfile
+import threading
 import weakref
 from typing import Iterator
 
@@ -47,9 +48,15 @@ MIN_PARALLEL_RECORDS = 20_000
 
 
 def can_fork() -> bool:
-    """Whether workers can be started here: ``fork`` exists, and this process may have
-    children (a ``multiprocessing`` pool's workers, being daemons, may not)."""
-    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+    """Whether workers can be started here: ``fork`` exists, this process may have children
+    (a ``multiprocessing`` pool's workers, being daemons, may not), and it has no other
+    thread: a forked child gets only the thread that forked, and a lock another thread
+    held at that moment (the import lock, a logging handler's) stays locked in it for ever
+    (Python 3.12 warns of it). Workers started any other way would run the caller's main
+    module again, which a script without ``if __name__ == "__main__"`` does not survive;
+    so a process with threads evaluates in itself."""
+    return ("fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+            and threading.active_count() == 1)
 
 
 def max_jobs(jobs: int) -> int:
@@ -372,10 +379,12 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     """The :class:`~slacode.evaluate.Result` of many leads' events, in ``jobs`` processes
     (default: every core), identical to one process's.
 
-    ``events``: event files (paths; ``input_format`` as in :func:`slacode.read_events`) or an
-    iterable of event dicts / :class:`slacode.Event` (validated here, then split by lead)."""
+    ``events``: event files (paths; ``input_format`` as in :func:`slacode.read_events`), an
+    iterable of event dicts / :class:`slacode.Event` / records (validated here, then split
+    by lead), or the ``EventBatch`` of :func:`slacode.read_events` (its reading diagnostics
+    kept, as :func:`slacode.evaluate.evaluate` keeps them)."""
     from slacode.evaluate import evaluate_records, public_as_of
-    from slacode.events import iter_records, records_from_objects
+    from slacode.events import EventBatch, iter_records, records_from_objects
     from slacode.stream import evaluate_stream, result_of
 
     plan = agreement.plan
@@ -389,9 +398,13 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     if events is None or isinstance(events, (bytes, dict)) or not hasattr(events, "__iter__"):
         raise TypeError(f"events must be event files (paths) or a list (or any iterable) of event dicts, "
                         f"slacode.Event or records of slacode.read_events, not {type(events).__name__}")
-    events = list(events)
     diagnostics: list = []
-    if events and all(isinstance(e, (str, os.PathLike)) for e in events):
+    sources = None
+    if isinstance(events, EventBatch):      # as evaluate takes it: its records, files and reading problems
+        diagnostics.extend(events.diagnostics)
+        events, sources = events.records, events.sources or None
+    events = list(events)
+    if sources is None and events and all(isinstance(e, (str, os.PathLike)) for e in events):
         names = [s.name for s in resolve_sources(events, input_format)]
         resolved = parallel_sources(events, input_format, jobs)
         run = None
@@ -407,7 +420,7 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
             return evaluate_stream(plan, read, cutoff, diagnostics, sources=names, rereadable=True)
         return result_of(run, plan, cutoff, diagnostics)
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
-                                   as_of_zone=plan.zone)
+                                   as_of_zone=plan.zone, sources=sources or ())
     if jobs <= 1 or len(records) < MIN_PARALLEL_RECORDS or not can_fork():
-        return evaluate_records(plan, records, cutoff, diagnostics)
-    return result_of(run_records_parallel(plan, records, cutoff, jobs), plan, cutoff, diagnostics)
+        return evaluate_records(plan, records, cutoff, diagnostics, sources=sources)
+    return result_of(run_records_parallel(plan, records, cutoff, jobs, sources=sources), plan, cutoff, diagnostics)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterable
 
 from slacode.diagnostics import ERROR, SUPPRESSION_MARK, Diagnostic, Span, has_errors, make
+from slacode.errors import SlacodeError
 
 INVALID = "SLA111"
 UNUSED = "SLA112"
@@ -259,7 +260,7 @@ def resolve(word: str) -> str | None:
 
 # ---------------------------------------------------------------------- selections
 
-class SelectionError(ValueError):
+class SelectionError(SlacodeError, ValueError):
     """A selector that is no code, name or prefix of a code."""
 
 

@@ -11,13 +11,15 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from slacode.errors import SlacodeError
+
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ONE_US = timedelta(microseconds=1)
 _US_PER_DAY = 86_400_000_000
 _ORDINAL_1970 = 719_163  # date(1970, 1, 1).toordinal()
 
 
-class EventInputError(Exception):
+class EventInputError(SlacodeError):
     """An event input that cannot be read at all (unknown format, unreadable file).
 
     A usage or I/O error: the command line reports the one-line message and exits with 2.
@@ -28,7 +30,7 @@ class UnknownZoneError(EventInputError, ValueError):
     """A default zone (``default_tz``, ``--tz``) that names no IANA zone."""
 
 
-class MissingOffsetError(ValueError):
+class MissingOffsetError(SlacodeError, ValueError):
     """A timestamp without an offset, read without a default time zone."""
 
 

@@ -141,8 +141,8 @@ def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, 
     """Evaluate ``old`` and ``new`` over the same ``records`` as of ``as_of`` and compare
     (in ``jobs`` processes, 0 for one per core: the same result).
 
-    ``records``: :class:`slacode.events.Record` objects (as :func:`slacode.events.iter_records`
-    yields them; read them once and pass the list), or event dicts / :class:`slacode.Event`.
+    ``records``: :class:`slacode.events.Record` objects (``slacode.read_events(paths).records``:
+    read them once and pass the list), or event dicts / :class:`slacode.Event`.
     ``as_of``: an aware datetime, RFC 3339 text or epoch microseconds. Pure: no I/O, no clock.
     """
     from slacode.evaluate import as_of_us, evaluate_records
