@@ -25,6 +25,27 @@ def test_a_cold_load_does_not_import_asyncio():
     assert out.strip() == "[]"
 
 
+def test_prepare_leaves_nothing_for_the_first_evaluation_to_import_or_build():
+    """review 13-b: the first request after a load paid ~100 ms (the `holidays` package
+    and the year's holiday tables); `prepare` pays it at start-up, with the same verdicts."""
+    out = run("""
+        import sys
+        import slacode
+        from slacode import calendar
+
+        agreement = slacode.load("specs/northwind.sla")
+        assert "holidays" not in sys.modules
+        assert agreement.prepare(as_of="2026-11-20T12:00:00-03:00") is agreement
+        before, built = set(sys.modules), calendar._holiday_ordinals.cache_info().currsize
+        event = {"lead": "L", "at": "2026-11-20T10:00:00-03:00", "type": "state", "state": "mql",
+                 "fields": {"score": 90, "source": "web", "company": "x", "email": "e", "country": "BR"}}
+        result = agreement.evaluate([event], as_of="2026-11-20T12:00:00-03:00")
+        print(sorted(set(sys.modules) - before), calendar._holiday_ordinals.cache_info().currsize == built,
+              "holidays" in sys.modules, len(result.verdicts) > 0)
+    """)
+    assert out.split() == ["[]", "True", "True", "True"]
+
+
 def test_a_load_imports_the_suppressions_only_for_a_file_with_a_directive_and_never_the_test_runner(tmp_path):
     plain = tmp_path / "plain.sla"
     plain.write_text(textwrap.dedent("""\

@@ -921,6 +921,20 @@ class Agreement(Node):
 
         return compile_agreement(self)
 
+    def prepare(self, *, as_of: "str | _dt.datetime", default_tz: "str | _dt.tzinfo | None" = None) -> "Agreement":
+        """Build now what a first evaluation as of about ``as_of`` would: the plan, the
+        evaluation's modules, and each calendar's working time for that year (importing
+        ``holidays`` for a calendar that names them: about 100 ms, once per process). A
+        service calls it after loading, so that no request pays for it. Returns the
+        agreement; evaluating without it gives the same verdicts."""
+        from slacode.evaluate import evaluate, public_as_of
+
+        cutoff = public_as_of(as_of, default_tz)
+        evaluate(self, [], as_of=as_of, default_tz=default_tz)
+        for calendar in self.calendars.values():
+            calendar.is_open_us(cutoff)
+        return self
+
     def evaluate(self, events: "Iterable", *, as_of: "str | _dt.datetime",
                  default_tz: "str | _dt.tzinfo | None" = None, aggregates: bool = True) -> "Result":
         """Verdicts for ``events`` as of ``as_of``: dicts shaped like JSON Lines events,
