@@ -1435,3 +1435,25 @@ def test_fields_may_be_any_mapping_in_the_library():
     diagnostics: list = []
     (record,) = records_from_objects(events, diagnostics=diagnostics)
     assert record.fields == {"score": 90} and type(record.fields) is dict and diagnostics == []
+
+
+def test_a_problem_of_an_event_line_names_the_lead_of_the_line(tmp_path):
+    """review 13-b: a CRM told of a bad event needs its lead; a line whose lead cannot be
+    read (broken JSON, an empty or non-text lead) has none."""
+    path = write(tmp_path, "e.jsonl", "\n".join([
+        line(lead="A", at="2026-11-09T16:00:00", type="x"),                 # SLA504
+        "{broken",                                                          # SLA501
+        line(lead="", at="2026-11-09T16:00:00Z", type="x"),                 # SLA502
+        line(lead="B", at="2026-11-09T16:00:00Z", type="x", id="e1"),
+        line(lead="B", at="2026-11-09T17:00:00Z", type="x", id="e1"),       # SLA505
+        line(lead="C", at="2026-11-09T16:00:00Z", type="x", **{"fields.n": 1}),  # SLA513
+    ]) + "\n")
+    batch = read(path)
+    assert [(d.code, d.lead) for d in batch.diagnostics] == [
+        ("SLA504", "A"), ("SLA501", None), ("SLA502", None), ("SLA505", "B"), ("SLA513", "C")]
+    assert batch.diagnostics[0].to_dict()["lead"] == "A"
+    csv_path = write(tmp_path, "e.csv", "lead,at,type\nD,2026-11-09T16:00:00,x\n")
+    assert [(d.code, d.lead) for d in read(csv_path).diagnostics] == [("SLA504", "D")]
+    diagnostics: list = []
+    records_from_objects([{"lead": "E", "at": "2026-11-09T16:00:00", "type": "x"}], diagnostics=diagnostics)
+    assert [(d.code, d.lead) for d in diagnostics] == [("SLA504", "E")]

@@ -101,6 +101,7 @@ class Diagnostic:
             "end_column": s.end_column if s else None,
             "hint": self.hint,
             "url": self.url,
+            "lead": self.lead,
         }
 
 

@@ -368,8 +368,11 @@ def _binary_lines(stream: Any) -> Iterable[bytes]:
 
 
 def _diag(code: str, message: str, file: str | None, line: int, column: int = 1,
-          hint: str | None = None) -> Diagnostic:
-    return make(code, message, Span(line, column, file=file), hint=hint, file=file)
+          hint: str | None = None, lead: Any = None) -> Diagnostic:
+    """A diagnostic of an event line; ``lead``: the lead the line names, when it names one
+    (not an empty or non-text value)."""
+    return make(code, message, Span(line, column, file=file), hint=hint, file=file,
+                lead=lead if lead.__class__ is str and lead else None)
 
 
 def _column_of_key(raw: bytes, key: str) -> int:
@@ -646,8 +649,8 @@ class _Reader:
         self.default_tz = default_tz
         self.sources: list[_Source] = []            # to read the first copy of a repeated id again
         # the repeated ids of the source being read, judged at its end (see _judge):
-        # (len(diagnostics) then, id, line, place of the first, content)
-        self.pending: list[tuple[int, str, int, int, int]] = []
+        # (len(diagnostics) then, id, line, place of the first, content, lead)
+        self.pending: list[tuple[int, str, int, int, int, Any]] = []
         self.only: set[int] | None = None           # reading again: only these lines
 
     # -- reports -------------------------------------------------------------------------
@@ -659,20 +662,20 @@ class _Reader:
         return f"line {line}"
 
     def duplicate(self, eid: str, name: str | None, line: int, what: str = "line",
-                  content: int | None = None) -> None:
+                  content: int | None = None, lead: Any = None) -> None:
         """An event whose id an earlier one has (it is ignored): with its ``content``
         (:func:`event_content`) and a first copy that can be read again, compared with that
         copy at the end of its source (:meth:`_judge`); otherwise SLA505 now."""
         place = self.seen[eid]
         if content is not None and self.sources[place >> _LINE_BITS].rereadable:
-            self.pending.append((len(self.diagnostics), eid, line, place, content))
+            self.pending.append((len(self.diagnostics), eid, line, place, content, lead))
             if len(self.pending) >= _PENDING_REPEATS:      # memory that does not grow with the repeats
                 self._judge(name)
             return
-        self.diagnostics.append(self._clash(eid, name, line, place, what, None))
+        self.diagnostics.append(self._clash(eid, name, line, place, what, None, lead))
 
     def _clash(self, eid: str, name: str | None, line: int, place: int, what: str,
-               differs: bool | None) -> Diagnostic:
+               differs: bool | None, lead: Any = None) -> Diagnostic:
         """SLA505 for an event whose id the event at ``place`` had (``differs``: it is known
         to have other content; None: not compared)."""
         first = self._where(place)
@@ -680,15 +683,16 @@ class _Reader:
             first = first.replace("line", what)
         used = "was already used by another event, with other content," if differs else \
             "was already used by the event"
-        return _diag(codes.DUPLICATE_ID, f"id {eid!r} {used} at {first}; this event is ignored", name, line)
+        return _diag(codes.DUPLICATE_ID, f"id {eid!r} {used} at {first}; this event is ignored", name, line,
+                     lead=lead)
 
-    def _repeat(self, eid: str, name: str | None, line: int, place: int, what: str) -> Diagnostic:
+    def _repeat(self, eid: str, name: str | None, line: int, place: int, what: str, lead: Any = None) -> Diagnostic:
         """SLA517 for an event that repeats the one at ``place`` exactly."""
         first = self._where(place)
         if what != "line":
             first = first.replace("line", what)
         return _diag(codes.REPEATED_EVENT, f"the event repeats the one at {first} exactly (id {eid!r}, same "
-                     "content); this copy is ignored", name, line)
+                     "content); this copy is ignored", name, line, lead=lead)
 
     def _judge(self, name: str | None) -> None:
         """Compare the pending repeated ids with their first copies, read again (each file
@@ -698,18 +702,18 @@ class _Reader:
         if not pending:
             return
         wanted: dict[int, set[int]] = {}
-        for _, _, _, place, _ in pending:
+        for _, _, _, place, _, _ in pending:
             wanted.setdefault(place >> _LINE_BITS, set()).add(place & _LINE_MASK)
         known: dict[int, int] = {}
         for src, lines in wanted.items():
             for line, content in _contents_at(self.sources[src], src, lines, self.default_tz):
                 known[src << _LINE_BITS | line] = content
-        for at, eid, line, place, content in reversed(pending):    # inserted from the last
-            self.diagnostics.insert(at, self._repeat(eid, name, line, place, "line") if known.get(place) == content
-                                    else self._clash(eid, name, line, place, "line", place in known))
+        for at, eid, line, place, content, lead in reversed(pending):    # inserted from the last
+            self.diagnostics.insert(at, self._repeat(eid, name, line, place, "line", lead) if known.get(place) == content
+                                    else self._clash(eid, name, line, place, "line", place in known, lead))
 
     def shifts(self, name: str | None, line: int, us: int | None, raw: bytes | None = None,
-               what: str = "line", column: int | None = None) -> None:
+               what: str = "line", column: int | None = None, lead: Any = None) -> None:
         """SLA510 for the local time just read (into ``us``; None: the event is refused for
         another reason, and only that is said) that a daylight saving change repeats or
         skips in the default zone."""
@@ -728,14 +732,14 @@ class _Reader:
                 at_column = _column_of_key(raw, "at") if raw is not None else column or 1
                 self.diagnostics.append(_diag(codes.SHIFTED_LOCAL_TIME, where + message, name, line, at_column,
                                               "write the offset in the timestamp (…-05:00 or …Z) to name "
-                                              "the instant"))
+                                              "the instant", lead))
         shifted.clear()
 
     def after_as_of(self, count: int, first: int, name: str | None, what: str = "line") -> None:
         self.diagnostics.append(after_as_of_diagnostic(count, first, name, self.as_of, what, self.as_of_zone))
 
     def problems(self, problems: list[_Problem], name: str | None, line: int,
-                 raw: bytes | None = None, column_of=None, keys=()) -> None:
+                 raw: bytes | None = None, column_of=None, keys=(), lead: Any = None) -> None:
         """Report an event's problems, each at the column of its key: in a JSON line
         (``raw``), or where ``column_of(key)`` says (a CSV row's cell: lines below the row's
         first, column). ``keys``: the line's other keys, one of which may be a missing key
@@ -762,7 +766,7 @@ class _Reader:
                     column = _column_of_key(raw, p.key)
                 elif column_of is not None:             # a CSV cell: (lines below the row's first, column)
                     below, column = column_of(p.key)
-            self.diagnostics.append(_diag(p.code, p.message, name, line + below, column, hint))
+            self.diagnostics.append(_diag(p.code, p.message, name, line + below, column, hint, lead))
 
     def repeated(self, raw: bytes, obj: dict, name: str | None, line: int) -> None:
         """SLA511 for each key that one object of the line names twice (the last value
@@ -771,16 +775,16 @@ class _Reader:
             self.diagnostics.append(_diag(
                 codes.REPEATED_KEY, f"the key {key!r} appears more than once in one object of this "
                 f"event; its last value is used", name, line, column,
-                "give each key once (remove the value that is not meant)"))
+                "give each key once (remove the value that is not meant)", obj.get("lead")))
 
-    def dotted(self, raw: bytes, obj: dict, name: str | None, line: int) -> None:
+    def dotted(self, raw: bytes, obj: dict, name: str | None, line: int, lead: Any = None) -> None:
         """SLA513 for each property named `fields.NAME` (in JSON, a property, not a field)."""
         for key in obj:
             if key.startswith("fields.") and key[7:]:
                 self.diagnostics.append(_diag(
                     codes.DOTTED_FIELD_KEY, f"the key {key!r} is read as a property of the event, not as "
                     f"the lead's field {key[7:]!r}", name, line, _column_of_key(raw, key),
-                    f'to update the field, write "fields": {{"{key[7:]}": …}}'))
+                    f'to update the field, write "fields": {{"{key[7:]}": …}}', lead))
 
     def bad_json(self, raw: bytes, exc: Exception, name: str, line: int) -> None:
         try:
@@ -887,23 +891,24 @@ class _Reader:
                         except ValueError:
                             us = None
                         if clock.shifted:
-                            self.shifts(name, lineno, us, raw)
+                            self.shifts(name, lineno, us, raw, lead=lead)
                     if us is None:
                         problems, _, _ = _check_event(lead, at, typ, state, eid, fields, clock)
-                        self.problems(problems, name, lineno, raw, keys=obj)
+                        self.problems(problems, name, lineno, raw, keys=obj, lead=lead)
                         continue
                 else:
                     problems, us, eid = _check_event(lead, at, typ, state, eid, fields, clock)
                     if clock.shifted:
-                        self.shifts(name, lineno, None if problems else us, raw)
+                        self.shifts(name, lineno, None if problems else us, raw, lead=lead)
                     if problems:
-                        self.problems(problems, name, lineno, raw, keys=obj)
+                        self.problems(problems, name, lineno, raw, keys=obj, lead=lead)
                         continue
                 if eid is not None and first_use(eid, base | lineno if base else lineno) is not None:
-                    self.duplicate(eid, name, lineno, content=event_content(lead, us, typ, state, fields, obj))
+                    self.duplicate(eid, name, lineno, content=event_content(lead, us, typ, state, fields, obj),
+                                   lead=lead)
                     continue
                 if dotted in raw:                       # `"fields.score": 95`, the CSV spelling
-                    self.dotted(raw, obj, name, lineno)
+                    self.dotted(raw, obj, name, lineno, lead)
                 if as_of is not None and us > as_of:
                     after += 1
                     if after == 1:
@@ -1268,18 +1273,18 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                     except ValueError:
                         pass
                     if clock.shifted:
-                        reader.shifts(None, position, us, what="position")
+                        reader.shifts(None, position, us, what="position", lead=lead)
             if us is None:                  # anything else: _check_event says what is wrong, or converts
                 # text of a str subclass (a StrEnum event type, a typed id) is its text
                 lead, at, typ, state, eid = (str.__str__(v) if isinstance(v, str) and v.__class__ is not str_ else v
                                              for v in (lead, at, typ, state, eid))
                 problems, us, eid = _check_event(lead, at, typ, state, eid, fields, reader.clock)
                 if clock.shifted:
-                    reader.shifts(None, position, None if problems else us, what="position")
+                    reader.shifts(None, position, None if problems else us, what="position", lead=lead)
                 if problems:
                     for p in problems:
                         diagnostics.append(_diag(p.code, f"event {position}: {p.message}", None,
-                                                 position, 1, p.hint))
+                                                 position, 1, p.hint, lead))
                     continue
             ref, source, line = eid or str(position), 0, position
         if eid is not None:
@@ -1287,9 +1292,9 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 first = seen[eid]
                 known = _object_content(events, first, default_tz)
                 if known is not None and known == event_content(lead, us, typ, state, fields, props):
-                    diagnostics.append(reader._repeat(eid, None, position, first, "position"))
+                    diagnostics.append(reader._repeat(eid, None, position, first, "position", lead))
                 else:
-                    diagnostics.append(reader._clash(eid, None, position, first, "position", known is not None))
+                    diagnostics.append(reader._clash(eid, None, position, first, "position", known is not None, lead))
                 continue
             seen[eid] = position
         if as_of is not None and us > as_of:

@@ -253,14 +253,15 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
                                              eid, fields, clock)
             if clock.shifted:
                 below, column = _cell_place(taken, columns, "at")
-                reader.shifts(name, lineno + below, None if problems else us, column=column)
+                reader.shifts(name, lineno + below, None if problems else us, column=column, lead=lead)
             if problems:
                 reader.problems(problems, name, lineno, column_of=lambda key: _cell_place(taken, columns, key),
-                                keys=tuple(k for k, i in columns.items() if i is not None))
+                                keys=tuple(k for k, i in columns.items() if i is not None), lead=lead)
                 continue
         if eid is not None:
             if first_use(eid, base | lineno if base else lineno) is not None:
-                reader.duplicate(eid, name, lineno, content=event_content(lead, us, typ, state, fields, props))
+                reader.duplicate(eid, name, lineno, content=event_content(lead, us, typ, state, fields, props),
+                                 lead=lead)
                 continue
         if as_of is not None and us > as_of:
             after += 1
