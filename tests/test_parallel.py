@@ -496,3 +496,24 @@ def test_a_process_with_other_threads_evaluates_in_itself(tmp_path, monkeypatch)
     finally:
         stop.set()
         other.join()
+
+
+def test_the_librarys_stream_keeps_outcomes_in_memory_with_the_output_of_the_spool(tmp_path, monkeypatch):
+    """evaluate_many in one process keeps every verdict in its Result, so the outcomes on
+    their way are kept in lists, not pickled to a spool file (a third faster, and no more
+    memory): the result is the spooled run's, for grouped and interleaved input."""
+    from slacode import stream
+
+    files = [str(p) for p in messy_events(tmp_path)]
+    agreement = slacode.load(SPEC)
+    kept = agreement.evaluate_many(files, as_of=AS_OF, jobs=1).to_dict()
+    spooled_runs = []
+    original = stream.run_stream
+
+    def spooled(*args, in_memory=False, **kwargs):
+        spooled_runs.append(in_memory)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(stream, "run_stream", spooled)
+    assert agreement.evaluate_many(files, as_of=AS_OF, jobs=1).to_dict() == kept
+    assert spooled_runs == [True]
+    assert isinstance(stream.OutcomeList(), list) and len(kept["verdicts"]) > 100

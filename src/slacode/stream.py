@@ -227,11 +227,30 @@ class Buckets:
         self.files = [None] * self.n
 
 
+class OutcomeList(list):
+    """A :class:`Spool` kept in memory, for a run whose caller keeps every outcome anyway
+    (the library's ``Result`` holds all verdicts): no pickling, nothing written."""
+
+    path = None
+
+    write = list.append
+
+    @property
+    def count(self) -> int:
+        return len(self)
+
+    def close(self) -> None:
+        self.clear()
+
+    def for_reading(self) -> "OutcomeList":
+        return self
+
+
 class StreamEvaluation:
     """One pass over records in input order, then the replay of leads that came back."""
 
     def __init__(self, plan, as_of: int, sources: list[str] | None, serialize=None,
-                 spool_path: str | None = None):
+                 spool_path: str | None = None, in_memory: bool = False):
         self.serialize = serialize          # a lead's verdicts -> what outcomes carry (default: the list)
         self.plan = plan
         self.as_of = as_of
@@ -250,6 +269,7 @@ class StreamEvaluation:
         self.late: dict[str, LeadOutcome] = {}
         self._spool: Spool | None = None
         self._spool_path = spool_path       # a named spool (a worker's, kept as its result)
+        self._spool_type = OutcomeList if in_memory else Spool
 
     # -- first pass -------------------------------------------------------------------
     def feed_all(self, records: Iterable) -> None:
@@ -384,7 +404,7 @@ class StreamEvaluation:
                 groups = buckets.take(k)
                 if not groups:
                     continue
-                spool = Spool()                 # written through the large buffer, one at a time,
+                spool = self._spool_type()      # written through the large buffer, one at a time,
                 for lead in sorted(groups):
                     spool.write(self._outcome(self._fold_sorted(lead, groups.pop(lead))))
                 spools.append(spool.for_reading())   # then read among all of them: the usual buffer
@@ -393,7 +413,7 @@ class StreamEvaluation:
 
     def _spool_write(self, outcome: LeadOutcome) -> None:
         if self._spool is None:
-            self._spool = Spool(self._spool_path)
+            self._spool = self._spool_type() if self._spool_path is None else Spool(self._spool_path)
         self._spool.write(outcome)
 
     def _spool_read(self) -> Iterator[LeadOutcome]:
@@ -459,7 +479,7 @@ class StreamEvaluation:
 
 def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,
                sources: list[str] | None, serialize=None, spool_path: str | None = None,
-               rereadable: bool = False) -> StreamEvaluation:
+               rereadable: bool = False, in_memory: bool = False) -> StreamEvaluation:
     """Both passes over ``read(diagnostics)`` (called again, with a throw-away list, only if
     some lead needs it). Then iterate :meth:`StreamEvaluation.outcomes`; ``serialize``
     turns a lead's verdicts into what the outcomes carry (to keep the spool small and fast);
@@ -469,8 +489,10 @@ def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: lis
     its sources again. Ids are then judged by a :class:`~slacode.ids.SpilledIds`, whose
     memory does not grow with the input; in the rare run where it cannot vouch for every
     judgement (an id used again long after its first use), the run is done again from the
-    start with an exact table, so the output never depends on which table was used."""
-    run = StreamEvaluation(plan, as_of, sources, serialize, spool_path)
+    start with an exact table, so the output never depends on which table was used.
+    ``in_memory``: the outcomes are kept in lists rather than spooled to files (for a
+    caller that keeps them all)."""
+    run = StreamEvaluation(plan, as_of, sources, serialize, spool_path, in_memory)
     with paused_gc():
         windowed = False
         if rereadable:
@@ -479,7 +501,7 @@ def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: lis
             if not windowed:             # an id came back after its window: again, with every id kept
                 run.close()
                 del diagnostics[mark:]
-                run = StreamEvaluation(plan, as_of, sources, serialize, spool_path)
+                run = StreamEvaluation(plan, as_of, sources, serialize, spool_path, in_memory)
         if not windowed:
             run.feed_all(read(diagnostics))
         if run.needs_replay:             # judging ids as the first pass did, which was exact
@@ -503,8 +525,9 @@ def _with_spilled_ids(work: Callable) -> bool:
 
 def evaluate_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,
                     sources: list[str] | None, rereadable: bool = False) -> Result:
-    """The whole :class:`~slacode.evaluate.Result` of a stream (verdicts held in memory)."""
-    return result_of(run_stream(plan, read, as_of, diagnostics, sources, rereadable=rereadable),
+    """The whole :class:`~slacode.evaluate.Result` of a stream (verdicts held in memory: so
+    are the outcomes on their way, rather than spooled)."""
+    return result_of(run_stream(plan, read, as_of, diagnostics, sources, rereadable=rereadable, in_memory=True),
                      plan, as_of, diagnostics)
 
 
