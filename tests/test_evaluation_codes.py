@@ -202,3 +202,24 @@ def test_sla339_leaves_close_types_of_one_rule_alone():
     # `meeting_met` and `meeting_set` are each used in one rule with no other; `repyl` is
     # nearly `reply`/`replay` from another rule: both equally near, so no guess
     assert found == [(16, "meeting_met")]
+
+
+def test_sla608_an_attempt_just_before_its_start_at_the_same_instant_is_said_once_per_rule():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "attempts f {\n  owner sales\n  start on assigned\n  restart on reassigned\n"
+                              "  stop on won\n  at least 2 within 1d\n}\n")
+    at = "2026-11-20T10:00:00Z"
+    events = [{"lead": "B", "at": at, "type": "contact_attempt"}, {"lead": "B", "at": at, "type": "assigned"},
+              {"lead": "A", "at": at, "type": "contact_attempt"}, {"lead": "A", "at": at, "type": "assigned"},
+              # the start first, an attempt a second earlier, or one counted in the cycle a restart closes
+              {"lead": "C", "at": at, "type": "assigned"}, {"lead": "C", "at": at, "type": "contact_attempt"},
+              {"lead": "E", "at": "2026-11-20T09:59:59Z", "type": "contact_attempt"},
+              {"lead": "E", "at": at, "type": "assigned"},
+              {"lead": "R", "at": "2026-11-20T09:00:00Z", "type": "assigned"},
+              {"lead": "R", "at": at, "type": "contact_attempt"}, {"lead": "R", "at": at, "type": "reassigned"}]
+    result = agreement.evaluate(events, as_of="2026-11-20T18:00:00Z")
+    assert [d.code for d in result.diagnostics] == ["SLA608"]
+    (found,) = result.diagnostics
+    assert (found.lead, found.line, found.severity) == ("A", 3, "warning")
+    assert "`f` counts this event as an attempt, but it comes before the event that starts the cycle" in found.message
+    assert found.message.endswith("(in 2 leads)")

@@ -605,8 +605,8 @@ class LeadFold:
             rf.untracked += 1                            # untracked: no number, blocks nothing
             return None
         prev = self.last
-        if prev is not None and prev.at == t and rp.stop_fn is not None:
-            self._stop_before_start(rf, prev, state, notes)
+        if prev is not None and prev.at == t:
+            self._before_start(rf, prev, rec, state, notes)
         rf.number += 1
         cyc = Cycle(rf.number, t, rec.ref, line)
         segs = self.target_segments.get(rp.name)
@@ -619,15 +619,21 @@ class LeadFold:
         rf.open = cyc
         return cyc
 
-    def _stop_before_start(self, rf: RuleFold, prev, state, notes) -> None:
-        """SLA607: the event just before a cycle's start, at the same instant, is one of the
-        rule's stops, which counted for nothing since no cycle of the rule was open (§4:
-        events of one instant keep their input order) — unless it closed the cycle before."""
+    def _before_start(self, rf: RuleFold, prev, rec, state, notes) -> None:
+        """The event just before a cycle's start, at the same instant, counted for nothing
+        since no cycle of the rule was open (§4: events of one instant keep their input
+        order): SLA607 if it is one of the rule's stops, SLA608 if the rule counts it as an
+        attempt — unless a cycle was open when it came: it closed that cycle, or the start
+        does (a restart), and it counted there."""
         last = rf.cycles[-1] if rf.cycles else None
-        if last is not None and last.closed_at == prev.at and last.close_ref == prev.ref:
-            return                                      # it stopped (or closed) the cycle before
-        if rf.plan.stop_fn(prev.type, prev.props, state, None, None, notes):
-            notes.add(("stop_first", rf.plan.name), (prev.source, prev.line))
+        if last is not None and last.closed_at == prev.at and last.close_ref in (prev.ref, rec.ref):
+            return                                      # a cycle was open when it came
+        rp = rf.plan
+        if rp.stop_fn is not None and rp.stop_fn(prev.type, prev.props, state, None, None, notes):
+            notes.add(("stop_first", rp.name), (prev.source, prev.line))
+        elif rp.kind == "attempts" and rp.count_fn is not None \
+                and rp.count_fn(prev.type, prev.props, state, None, None, notes):
+            notes.add(("attempt_first", rp.name), (prev.source, prev.line))
 
     def _retarget(self, rf: RuleFold, cyc: Cycle, rec, t: int, fields, state, notes) -> None:
         """`retarget when segment changes` (extension), after an event's triggers left the
@@ -984,6 +990,16 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                 f"same instant, so it counted for nothing{many}", dg.Span(line, 1, file=file), file=file,
                 hint="events of one instant are taken in the input's order (LANGUAGE.md §4): put the start "
                      "first, or give the events their real times (milliseconds)", lead=lead))
+            continue
+        if isinstance(note, tuple) and note and note[0] == "attempt_first":
+            count, lead, line, file = _first_seen(places[note], sources)
+            many = f" (in {count:,} leads)" if count > 1 else ""
+            out.append(dg.make(
+                codes.ATTEMPT_BEFORE_START,
+                f"lead {lead!r}: `{note[1]}` counts this event as an attempt, but it comes before the event that "
+                f"starts the cycle at the same instant, so it was not counted{many}", dg.Span(line, 1, file=file),
+                file=file, hint="events of one instant are taken in the input's order (LANGUAGE.md §4): put the "
+                                "start first, or give the events their real times (milliseconds)", lead=lead))
             continue
         if isinstance(note, tuple) and note and note[0] == "no_owner":
             out.append(_ownerless_diagnostic(note[1], places[note], sources, codes))

@@ -149,3 +149,30 @@ STOP_BEFORE_START = define("SLA607", "stop-before-start", "warning", """
     {"lead": "L1", "at": "2026-11-24T09:00:00.400Z", "type": "contact_attempt"}
     ```
     """)
+
+ATTEMPT_BEFORE_START = define("SLA608", "attempt-before-start", "warning", """
+    An event that an `attempts` rule counts comes at the same instant as the event that
+    starts the rule's cycle, but before it in the input, so it was not counted.
+
+    ## Why
+    A cycle's attempts are the counted events from its start event through its closing
+    event (LANGUAGE.md §7), and events of one instant are taken in the order of the input
+    (§4). A call logged in the same second as the assignment, but on the line above it, is
+    read before the cycle exists: the cycle then misses its first attempt, and `first`,
+    `at least N within` or the spacing of attempts may be judged without it. CRMs that
+    write whole seconds make this common. slacode judges by the rule, and says so once per
+    rule, at the first lead's (in lead order) event, with how many leads had one.
+
+    ## Avoid
+    ```
+    {"lead": "L1", "at": "2026-11-24T09:00:00Z", "type": "contact_attempt"}
+    {"lead": "L1", "at": "2026-11-24T09:00:00Z", "type": "assigned", "owner": "ana"}
+    ```
+
+    ## Prefer
+    The start first, or times with milliseconds that tell the order:
+    ```
+    {"lead": "L1", "at": "2026-11-24T09:00:00.000Z", "type": "assigned", "owner": "ana"}
+    {"lead": "L1", "at": "2026-11-24T09:00:00.400Z", "type": "contact_attempt"}
+    ```
+    """)
