@@ -815,10 +815,11 @@ def public_as_of(as_of, default_tz=None) -> int:
     return as_of_us(as_of, default_tz)
 
 
-def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
+def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates: bool = True) -> Result:
     """Verdicts of ``events`` (dicts, :class:`slacode.Event` or records, or an
     :class:`~slacode.events.EventBatch` of :func:`slacode.read_events`, whose reading
-    diagnostics the result keeps, and whose files its diagnostics name) as of ``as_of``."""
+    diagnostics the result keeps, and whose files its diagnostics name) as of ``as_of``;
+    ``aggregates=False``: without the target and quota verdicts (not computed)."""
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     diagnostics: list = []
@@ -832,8 +833,8 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
         from slacode._collector import paused_gc
 
         with paused_gc():
-            return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics)
-    return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics)
+            return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates)
+    return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates)
 
 
 #: From this many events, :func:`evaluate` keeps the cyclic collector off while it works (a
@@ -841,7 +842,7 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None) -> Result:
 _MANY_EVENTS = 20_000
 
 
-def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list) -> Result:
+def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list, aggregates: bool = True) -> Result:
     from slacode.events import EventBatch, records_from_objects
 
     sources = None
@@ -851,7 +852,7 @@ def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list) 
     # records of read_events too, alone or with dicts: the events after as_of are counted
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
                                    as_of_zone=plan.zone, sources=sources or ())
-    return evaluate_records(plan, records, cutoff, diagnostics, sources=sources)
+    return evaluate_records(plan, records, cutoff, diagnostics, sources=sources, aggregates=aggregates)
 
 
 def group_by_lead(records) -> dict[str, list]:
@@ -889,13 +890,15 @@ def fold_lead(plan: Plan, lead: str, records, segs) -> LeadFold:
 _order_key = operator.itemgetter(0, 1)    # a record's (at, seq): processing order
 
 
-def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources=None) -> Result:
-    """The verdicts of records (any order; grouped by lead and sorted here)."""
+def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources=None,
+                     aggregates: bool = True) -> Result:
+    """The verdicts of records (any order; grouped by lead and sorted here); the targets'
+    and quotas' too unless ``aggregates`` is False."""
     from slacode.aggregate import Aggregates
 
     notes = RunNotes()
     segs = target_segments(plan)
-    agg = Aggregates(plan, as_of)
+    agg = Aggregates(plan, as_of) if aggregates and (plan.targets or plan.quotas) else None
     verdicts: list[Verdict] = []
     groups = group_by_lead(records)
     for lead in sorted(groups):
@@ -903,9 +906,11 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         lead_verdicts = fold.verdicts(as_of)
         notes.take(lead, fold.notes)            # after the verdicts: judging notes bad zones
         verdicts.extend(lead_verdicts)
-        agg.add(fold, lead_verdicts)
+        if agg is not None:
+            agg.add(fold, lead_verdicts)
         diagnostics.extend(unknown_state_diagnostics(fold, sources))
-    verdicts.extend(agg.verdicts())
+    if agg is not None:
+        verdicts.extend(agg.verdicts())
     diagnostics[:] = dg.sort_by_place(diagnostics, sources or ())
     diagnostics.extend(note_diagnostics(notes, sources))
     return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)

@@ -947,9 +947,9 @@ class Agreement(Node):
         """
         from slacode.evaluate import evaluate
 
-        result = evaluate(self, events, as_of=as_of, default_tz=default_tz)
+        result = evaluate(self, events, as_of=as_of, default_tz=default_tz, aggregates=aggregates)
         result.agreement_diagnostics = list(self.diagnostics)
-        return result if aggregates else _without_aggregates(result)
+        return result
 
     def evaluate_many(self, events: "Iterable", *, as_of: "str | _dt.datetime", jobs: "int | None" = None,
                       default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
