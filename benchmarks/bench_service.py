@@ -62,10 +62,13 @@ def main(argv=None) -> int:
     agreement.evaluate(events, as_of=as_of)
     base = median_us(lambda: records_from_objects(events, diagnostics=[]), a.repeats)
     full = median_us(lambda: agreement.evaluate(events, as_of=as_of), a.repeats)
+    lead_only = median_us(lambda: agreement.evaluate(events, as_of=as_of, aggregates=False), a.repeats)
     print(f"one lead, {len(events)} events, {len(agreement.evaluate(events, as_of=as_of).verdicts)} verdicts")
     print("| measure | median µs | baseline µs | ratio |")
     print("|---|---:|---:|---:|")
     print(f"| agreement.evaluate (one lead) | {full:.1f} | {base:.1f} (records only) | {full / base:.1f}x |")
+    print(f"| … with aggregates=False (the API page's service) | {lead_only:.1f} | {base:.1f} (records only) "
+          f"| {lead_only / base:.1f}x |")
 
     seg = agreement.plan.segments["hot"]
     fields = events[0]["fields"]
