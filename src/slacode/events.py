@@ -708,9 +708,16 @@ class _Reader:
         for src, lines in wanted.items():
             for line, content in _contents_at(self.sources[src], src, lines, self.default_tz):
                 known[src << _LINE_BITS | line] = content
-        for at, eid, line, place, content, lead in reversed(pending):    # inserted from the last
-            self.diagnostics.insert(at, self._repeat(eid, name, line, place, "line", lead) if known.get(place) == content
-                                    else self._clash(eid, name, line, place, "line", place in known, lead))
+        # each where it was found: merged into the list in one pass (inserting them one by
+        # one would move the rest of the list each time)
+        diagnostics, merged, done = self.diagnostics, [], 0
+        for at, eid, line, place, content, lead in pending:
+            merged += diagnostics[done:at]
+            done = at
+            merged.append(self._repeat(eid, name, line, place, "line", lead) if known.get(place) == content
+                          else self._clash(eid, name, line, place, "line", place in known, lead))
+        merged += diagnostics[done:]
+        diagnostics[:] = merged
 
     def shifts(self, name: str | None, line: int, us: int | None, raw: bytes | None = None,
                what: str = "line", column: int | None = None, lead: Any = None) -> None:
