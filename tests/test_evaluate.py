@@ -2374,3 +2374,17 @@ def test_the_collector_is_paused_only_while_no_other_thread_runs():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_an_as_of_that_names_no_instant_is_a_slacode_error():
+    """review 13-c: only the missing offset was; the others were plain ValueErrors."""
+    agreement = slacode.loads(_BOUNDARY)
+    for as_of in ("yesterday", "2026-02-30T00:00:00Z", "2026-01-01T25:00:00Z", "1000-01-01T00:00:00Z",
+                  datetime(2026, 1, 1), "2026-01-01T00:00:00"):
+        with pytest.raises(slacode.SlacodeError) as caught:
+            agreement.evaluate([], as_of=as_of)
+        assert isinstance(caught.value, ValueError) and "as_of" in str(caught.value) or "offset" in str(caught.value)
+    with pytest.raises(slacode.SlacodeError):
+        agreement.prepare(as_of="x")
+    with pytest.raises(TypeError):
+        agreement.evaluate([], as_of=1_700_000_000)

@@ -91,7 +91,7 @@ def test_the_reader_reports_the_same_duplicates_from_arrays(tmp_path):
         return [tuple(r) for r in recs], [d.message for d in diags]
 
     want_records, want_diags = read()
-    assert len(want_diags) == 15 and "a.jsonl:1; this event is ignored" in want_diags[0]
+    assert len(want_diags) == 15 and "a.jsonl:1 (its lead differs); this event is ignored" in want_diags[0]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(ids, "DICT_IDS", 3)
         assert read() == (want_records, want_diags)

@@ -131,7 +131,7 @@ test "a repeated id" {
     [r] = testing.run_tests(slacode.loads(text))
     lines = text.splitlines()
     first = next(i for i, t in enumerate(lines, 1) if "assigned with" in t)
-    assert not r.passed and r.error == (f"line {first + 1}: id 'e1' was already used by another event, with other content, at line {first}; "
+    assert not r.passed and r.error == (f"line {first + 1}: id 'e1' was already used by another event, at line {first} (its time differs); "
                                         "this event is ignored")
 
 

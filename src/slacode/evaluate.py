@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
 from slacode.compile import Plan, RulePlan
+from slacode.errors import SlacodeError
 from slacode.judges import _cycle_verdicts, _judges
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
 
@@ -808,11 +809,20 @@ def as_of_us(as_of, default_tz=None) -> int:
 
 def public_as_of(as_of, default_tz=None) -> int:
     """:func:`as_of_us` for the library's callers: a number is refused, since it could be
-    seconds or microseconds since 1970 (a Unix time in seconds would judge in 1970)."""
+    seconds or microseconds since 1970 (a Unix time in seconds would judge in 1970). An
+    ``as_of`` that names no instant raises a :class:`~slacode.errors.SlacodeError`."""
     if isinstance(as_of, (int, float)):
         raise TypeError(f"as_of must be an aware datetime or RFC 3339 text, not {type(as_of).__name__} "
                         "(for a Unix time, give datetime.fromtimestamp(seconds, timezone.utc))")
-    return as_of_us(as_of, default_tz)
+    try:
+        return as_of_us(as_of, default_tz)
+    except ValueError as e:
+        if isinstance(e, SlacodeError):
+            raise
+        from slacode.timestamps import InvalidAsOfError
+
+        message = str(e)
+        raise InvalidAsOfError(message if message.startswith("as_of") else f"as_of: {message}") from None
 
 
 def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates: bool = True) -> Result:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import re
 import sys
 import zlib
@@ -36,7 +37,7 @@ import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from slacode.codes import events as codes
-from slacode.diagnostics import Diagnostic, Span, make, sort_by_place
+from slacode.diagnostics import Diagnostic, Span, make
 from slacode.ids import IdTable, SpilledIds
 from slacode.partition import owned_lines, range_lines
 from slacode.timestamps import (  # noqa: F401  (parse_timestamp, timestamp_us: public here too)
@@ -295,11 +296,14 @@ class _Source(NamedTuple):
     path: str | None   # a file to open, or None for a stream
     stream: Any        # an open stream (stdin or given), or None
     gzip: bool
-    start: int | None = None   # a binary stream that can be read again: where it starts
+    start: int | None = None   # where it can be read again from: 0 for a regular file, the start
+    #                            of a binary stream that can seek; None: it cannot
 
     @property
     def rereadable(self) -> bool:
-        return self.path is not None or self.start is not None
+        """Whether its lines can be read again: a regular file, or a binary stream that can
+        seek (a named pipe cannot: opening it again would wait for a writer)."""
+        return self.start is not None
 
 
 def format_of(name: str) -> str | None:
@@ -333,7 +337,8 @@ def _resolve(source: Any, input_format: str | None) -> _Source:
             raise EventInputError(f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)") from None
         except OSError as exc:
             raise EventInputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-        return _Source(name, fmt, name, None, name.lower().endswith(".gz"))
+        regular = stat.S_ISREG(os.stat(name).st_mode)
+        return _Source(name, fmt, name, None, name.lower().endswith(".gz"), 0 if regular else None)
     if hasattr(source, "read"):
         raw_name = getattr(source, "name_for_refs", None) or getattr(source, "name", None)
         name = raw_name if isinstance(raw_name, str) else "<stream>"
@@ -581,23 +586,34 @@ def after_as_of_diagnostic(count: int, first: int, name: str | None, as_of: int,
                  name, first)
 
 
-def event_content(lead: str, at: int, typ: str, state: str | None, fields: dict | None, props: dict | None) -> int:
-    """What an event says, as one number: equal for two events with the same lead,
-    instant, type, state, fields and properties, however their keys were ordered or their
-    time written (a hash: different events give equal numbers once in 2**64 pairs)."""
-    return hash((lead, at, typ, state or None, _canonical(fields), _canonical(props)))
+#: The parts of :func:`event_content`, as a clash names the first that differs.
+CONTENT_PARTS = ("lead", "time", "type", "state", "fields", "properties")
+
+
+def event_content(lead: str, at: int, typ: str, state: str | None, fields: dict | None, props: dict | None) -> tuple:
+    """What an event says, compared exactly: equal for two events with the same lead,
+    instant, type, state, fields and properties, however their keys were ordered, their
+    time written or a whole number written (``5`` and ``5.0``, which slacode compares
+    alike)."""
+    return (lead, at, typ, state or None, _canonical(fields), _canonical(props))
 
 
 def _canonical(values: dict | None):
     if not values:
         return None
+    whole = {k: int(v) if v.__class__ is float and v.is_integer() else v for k, v in values.items()}
     try:
-        return orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps(whole, option=orjson.OPT_SORT_KEYS)
     except TypeError:                   # a library caller's value JSON has no word for
-        return repr(sorted(values.items(), key=repr))
+        return repr(sorted(whole.items(), key=repr))
 
 
-def _contents_at(source: _Source, index: int, lines: set[int], default_tz) -> Iterator[tuple[int, int]]:
+def content_difference(first: tuple, other: tuple) -> str:
+    """The first part of two events' contents that differs (``"fields"``), for a clash."""
+    return next((name for name, a, b in zip(CONTENT_PARTS, first, other) if a != b), "content")
+
+
+def _contents_at(source: _Source, index: int, lines: set[int], default_tz) -> Iterator[tuple[int, tuple]]:
     """(line, :func:`event_content`) of the events on ``lines`` of a file, read again
     (JSON Lines: the other lines are not parsed)."""
     reader = _Reader([], default_tz, None, multi=False, ids=_Unjudged())
@@ -650,7 +666,7 @@ class _Reader:
         self.sources: list[_Source] = []            # to read the first copy of a repeated id again
         # the repeated ids of the source being read, judged at its end (see _judge):
         # (len(diagnostics) then, id, line, place of the first, content, lead)
-        self.pending: list[tuple[int, str, int, int, int, Any]] = []
+        self.pending: list[tuple[int, str, int, int, tuple, Any]] = []
         self.only: set[int] | None = None           # reading again: only these lines
 
     # -- reports -------------------------------------------------------------------------
@@ -662,7 +678,7 @@ class _Reader:
         return f"line {line}"
 
     def duplicate(self, eid: str, name: str | None, line: int, what: str = "line",
-                  content: int | None = None, lead: Any = None) -> None:
+                  content: tuple | None = None, lead: Any = None) -> None:
         """An event whose id an earlier one has (it is ignored): with its ``content``
         (:func:`event_content`) and a first copy that can be read again, compared with that
         copy at the end of its source (:meth:`_judge`); otherwise SLA505 now."""
@@ -675,16 +691,19 @@ class _Reader:
         self.diagnostics.append(self._clash(eid, name, line, place, what, None, lead))
 
     def _clash(self, eid: str, name: str | None, line: int, place: int, what: str,
-               differs: bool | None, lead: Any = None) -> Diagnostic:
-        """SLA505 for an event whose id the event at ``place`` had (``differs``: it is known
-        to have other content; None: not compared)."""
+               differs: str | None, lead: Any = None) -> Diagnostic:
+        """SLA505 for an event whose id the event at ``place`` had: ``differs`` names the
+        first part of its content that is not the same (None: they could not be compared)."""
         first = self._where(place)
         if what != "line":
             first = first.replace("line", what)
-        used = "was already used by another event, with other content," if differs else \
-            "was already used by the event"
-        return _diag(codes.DUPLICATE_ID, f"id {eid!r} {used} at {first}; this event is ignored", name, line,
-                     lead=lead)
+        if differs is not None:
+            said = f"id {eid!r} was already used by another event, at {first} (its {differs} differ" \
+                   f"{'s' if differs in ('lead', 'time', 'type', 'state') else ''})"
+        else:
+            said = (f"id {eid!r} was already used by the event at {first} (not compared: that input "
+                    "cannot be read again)")
+        return _diag(codes.DUPLICATE_ID, f"{said}; this event is ignored", name, line, lead=lead)
 
     def _repeat(self, eid: str, name: str | None, line: int, place: int, what: str, lead: Any = None) -> Diagnostic:
         """SLA517 for an event that repeats the one at ``place`` exactly."""
@@ -704,7 +723,7 @@ class _Reader:
         wanted: dict[int, set[int]] = {}
         for _, _, _, place, _, _ in pending:
             wanted.setdefault(place >> _LINE_BITS, set()).add(place & _LINE_MASK)
-        known: dict[int, int] = {}
+        known: dict[int, tuple] = {}
         for src, lines in wanted.items():
             for line, content in _contents_at(self.sources[src], src, lines, self.default_tz):
                 known[src << _LINE_BITS | line] = content
@@ -714,8 +733,10 @@ class _Reader:
         for at, eid, line, place, content, lead in pending:
             merged += diagnostics[done:at]
             done = at
-            merged.append(self._repeat(eid, name, line, place, "line", lead) if known.get(place) == content
-                          else self._clash(eid, name, line, place, "line", place in known, lead))
+            seen = known.get(place)
+            merged.append(self._repeat(eid, name, line, place, "line", lead) if seen == content
+                          else self._clash(eid, name, line, place, "line",
+                                           None if seen is None else content_difference(seen, content), lead))
         merged += diagnostics[done:]
         diagnostics[:] = merged
 
@@ -854,8 +875,8 @@ class _Reader:
                 try:
                     obj = loads(raw)
                 except decode_error as exc:
-                    if (not peeked and seq == seq_start and len(self.diagnostics) == mark
-                            and raw.lstrip(_JSON_SPACE + _BOM)[:1] == b"["):
+                    if (not peeked and seq == seq_start and len(self.diagnostics) == mark and not self.pending
+                            and not after and raw.lstrip(_JSON_SPACE + _BOM)[:1] == b"["):
                         self._array(source, index, lineno)      # a stream: its first line that is not blank
                         return
                     obj = self._recover(raw, exc, name, lineno)
@@ -1192,9 +1213,17 @@ def read_events(sources: Any, *, input_format: str | None = None,
     # again while it is built (nearly halving the speed); nothing read here forms a cycle.
     with paused_gc():
         kept = list(records)
-    # in the order of the files given, then lines (a file's count of events after as_of
-    # is found at its end, and cited at its first such line)
-    return EventBatch(kept, sort_by_place(diagnostics, reader.names), tuple(s.name for s in resolved))
+    # in the order of the inputs given, then lines (a file's count of events after as_of is
+    # found at its end, and cited at its first such line); by input, not by name: two
+    # streams without a name are both `<stream>`
+    marks = reader.marks + [len(diagnostics)]
+    by_place = [d for k in range(len(marks) - 1)
+                for d in sorted(diagnostics[marks[k]:marks[k + 1]], key=_line_column)]
+    return EventBatch(kept, diagnostics[:marks[0]] + by_place, tuple(s.name for s in resolved))
+
+
+def _line_column(d: Diagnostic) -> tuple[int, int]:
+    return (d.line or 0, d.column or 0)
 
 
 def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
@@ -1298,10 +1327,13 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             if eid in seen:
                 first = seen[eid]
                 known = _object_content(events, first, default_tz)
-                if known is not None and known == event_content(lead, us, typ, state, fields, props):
+                content = event_content(lead, us, typ, state, fields, props)
+                if known is not None and known == content:
                     diagnostics.append(reader._repeat(eid, None, position, first, "position", lead))
                 else:
-                    diagnostics.append(reader._clash(eid, None, position, first, "position", known is not None, lead))
+                    diagnostics.append(reader._clash(eid, None, position, first, "position",
+                                                     None if known is None else content_difference(known, content),
+                                                     lead))
                 continue
             seen[eid] = position
         if as_of is not None and us > as_of:
@@ -1322,7 +1354,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     return out
 
 
-def _object_content(events, position: int, default_tz) -> int | None:
+def _object_content(events, position: int, default_tz) -> tuple | None:
     """:func:`event_content` of the event at 1-based ``position`` of the library's
     ``events``, read again (None when they cannot be: an iterator)."""
     if not isinstance(events, (list, tuple)):

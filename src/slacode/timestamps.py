@@ -34,6 +34,11 @@ class MissingOffsetError(SlacodeError, ValueError):
     """A timestamp without an offset, read without a default time zone."""
 
 
+class InvalidAsOfError(SlacodeError, ValueError):
+    """An ``as_of`` given to the library that names no instant (not a timestamp, a date
+    that does not exist, a year outside 1001–9989)."""
+
+
 # --------------------------------------------------------------------------------------------
 # Timestamps
 # --------------------------------------------------------------------------------------------
