@@ -1456,6 +1456,8 @@ def test_a_problem_of_an_event_line_names_the_lead_of_the_line(tmp_path):
     assert batch.diagnostics[0].to_dict()["lead"] == "A"
     csv_path = write(tmp_path, "e.csv", "lead,at,type\nD,2026-11-09T16:00:00,x\n")
     assert [(d.code, d.lead) for d in read(csv_path).diagnostics] == [("SLA504", "D")]
+    spaced = write(tmp_path, "s.csv", "lead,at,type\nL-2 ,2026-11-09T16:00:00Z,x\n")
+    assert [(d.code, d.lead) for d in read(spaced).diagnostics] == [("SLA516", "L-2 ")]    # the lead as written
     diagnostics: list = []
     records_from_objects([{"lead": "E", "at": "2026-11-09T16:00:00", "type": "x"}], diagnostics=diagnostics)
     assert [(d.code, d.lead) for d in diagnostics] == [("SLA504", "E")]

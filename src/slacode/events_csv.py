@@ -273,12 +273,13 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
                            index, lineno))
         seq += 1
     reader.seq = seq
-    for key, (count, (line, column), text) in spaced.items():
+    for key, (count, (line, column), text, lead) in spaced.items():
         reader.diagnostics.append(_diag(
             codes.SPACED_CSV_CELL,
             f"{count:,} `{key}` cell{'s have' if count > 1 else ' has'} spaces around the text (the first: "
             f"{text!r}); they are used as written, so {text!r} is not {text.strip()!r}",
-            name, line, column, "trim the cells where the file is made (a spreadsheet's TRIM), or fix the export"))
+            name, line, column, "trim the cells where the file is made (a spreadsheet's TRIM), or fix the export",
+            lead))
     if after:
         reader.after_as_of(after, after_first, name)
 
@@ -293,7 +294,8 @@ def _spaced(spaced: dict, row: list, columns: dict, taken: list, lineno: int) ->
             seen = spaced.get(key)
             if seen is None:
                 below, column = _cell_place(taken, columns, key)
-                spaced[key] = [1, (lineno + below, column), text]
+                lead = columns.get("lead")
+                spaced[key] = [1, (lineno + below, column), text, row[lead] if lead is not None else None]
             else:
                 seen[0] += 1
 
