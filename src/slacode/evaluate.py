@@ -996,25 +996,20 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                                     "another kind of event, leave this warning out with `--ignore SLA605`",
                                lead=lead))
             continue
-        if isinstance(note, tuple) and note and note[0] == "stop_first":
+        if isinstance(note, tuple) and note and note[0] in ("stop_first", "attempt_first"):
             count, lead, line, file = _first_seen(places[note], sources)
             many = f" (in {count:,} leads)" if count > 1 else ""
+            if note[0] == "stop_first":
+                code, said = codes.STOP_BEFORE_START, (f"this event stops `{note[1]}`, but comes before the event "
+                                                       "that starts it at the same instant, so it counted for nothing")
+            else:
+                code, said = codes.ATTEMPT_BEFORE_START, (f"`{note[1]}` counts this event as an attempt, but it comes "
+                                                          "before the event that starts the cycle at the same "
+                                                          "instant, so it was not counted")
             out.append(dg.make(
-                codes.STOP_BEFORE_START,
-                f"lead {lead!r}: this event stops `{note[1]}`, but comes before the event that starts it at the "
-                f"same instant, so it counted for nothing{many}", dg.Span(line, 1, file=file), file=file,
+                code, f"lead {lead!r}: {said}{many}", dg.Span(line, 1, file=file), file=file,
                 hint="events of one instant are taken in the input's order (LANGUAGE.md §4): put the start "
                      "first, or give the events their real times (milliseconds)", lead=lead))
-            continue
-        if isinstance(note, tuple) and note and note[0] == "attempt_first":
-            count, lead, line, file = _first_seen(places[note], sources)
-            many = f" (in {count:,} leads)" if count > 1 else ""
-            out.append(dg.make(
-                codes.ATTEMPT_BEFORE_START,
-                f"lead {lead!r}: `{note[1]}` counts this event as an attempt, but it comes before the event that "
-                f"starts the cycle at the same instant, so it was not counted{many}", dg.Span(line, 1, file=file),
-                file=file, hint="events of one instant are taken in the input's order (LANGUAGE.md §4): put the "
-                                "start first, or give the events their real times (milliseconds)", lead=lead))
             continue
         if isinstance(note, tuple) and note and note[0] == "no_owner":
             out.append(_ownerless_diagnostic(note[1], places[note], sources, codes))

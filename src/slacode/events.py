@@ -671,11 +671,13 @@ class _Reader:
 
     # -- reports -------------------------------------------------------------------------
 
-    def _where(self, place: int) -> str:
+    def _where(self, place: int, what: str = "line") -> str:
+        """How a diagnostic cites an event's place: ``path:line`` when several inputs are
+        read, else ``line N`` (``position N`` for the library's events: ``what``)."""
         source, line = place >> _LINE_BITS, place & _LINE_MASK
         if self.multi:
             return f"{self.names[source]}:{line}"
-        return f"line {line}"
+        return f"{what} {line}"
 
     def duplicate(self, eid: str, name: str | None, line: int, what: str = "line",
                   content: tuple | None = None, lead: Any = None) -> None:
@@ -694,9 +696,7 @@ class _Reader:
                differs: str | None, lead: Any = None) -> Diagnostic:
         """SLA505 for an event whose id the event at ``place`` had: ``differs`` names the
         first part of its content that is not the same (None: they could not be compared)."""
-        first = self._where(place)
-        if what != "line":
-            first = first.replace("line", what)
+        first = self._where(place, what)
         if differs is not None:
             said = f"id {eid!r} was already used by another event, at {first} (its {differs} differ" \
                    f"{'s' if differs in ('lead', 'time', 'type', 'state') else ''})"
@@ -707,9 +707,7 @@ class _Reader:
 
     def _repeat(self, eid: str, name: str | None, line: int, place: int, what: str, lead: Any = None) -> Diagnostic:
         """SLA517 for an event that repeats the one at ``place`` exactly."""
-        first = self._where(place)
-        if what != "line":
-            first = first.replace("line", what)
+        first = self._where(place, what)
         return _diag(codes.REPEATED_EVENT, f"the event repeats the one at {first} exactly (id {eid!r}, same "
                      "content); this copy is ignored", name, line, lead=lead)
 
