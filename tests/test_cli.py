@@ -231,6 +231,19 @@ def one_hour_rule(tmp_path, name: str = "d"):
     return spec
 
 
+def test_explain_keeps_standard_input_to_read_it_again(tmp_path):
+    spec = one_hour_rule(tmp_path)
+    lines = ['{"lead": "Acme-1", "at": "2026-11-09T09:00:00Z", "type": "assigned", "owner": "ana", "id": "e1"}',
+             '{"lead": "Acme-1", "at": "2026-11-09T09:20:00Z", "type": "call", "id": "e2"}']
+    text = "\n".join(lines + [lines[0]]) + "\n"              # line 3 repeats line 1 exactly
+    proc = run("explain", str(spec), "-", "--lead", "Acme-1", "--as-of", "2026-11-09T12:00:00Z", stdin=text)
+    assert proc.returncode == 0, proc.stderr
+    assert "<stdin>:3:1: SLA517" in proc.stdout and "not compared" not in proc.stdout
+    # a lead id not found: the input is read again for the one meant
+    wrong = run("explain", str(spec), "-", "--lead", "acme-1", "--as-of", "2026-11-09T12:00:00Z", stdin=text)
+    assert wrong.returncode == 2 and "did you mean 'Acme-1'?" in wrong.stderr, wrong.stderr
+
+
 def test_explain_shows_the_input_problems_of_the_leads_lines(tmp_path):
     spec = one_hour_rule(tmp_path)
     events = tmp_path / "e.csv"

@@ -700,6 +700,21 @@ def test_events_from_stdin_and_leads_limit(tmp_path):
     assert "Leads whose verdicts change: 1 (showing 0; --leads-limit N to see more)." in proc.stdout
 
 
+def test_events_from_stdin_are_kept_so_that_a_repeat_is_compared(tmp_path):
+    old, new, events = _small_files(tmp_path)
+    lines = [json.dumps({**json.loads(line), "id": f"e{n}"}) for n, line in enumerate(events.read_text().splitlines())]
+    events.write_text("\n".join(lines) + "\n")
+    first = lines[0]
+    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
+    proc = subprocess.run(cmd + ["diff", str(old), str(new), "--events", "-", "--as-of", "2026-11-16T13:00:00-03:00",
+                                 "--format", "json"], input=events.read_text() + first + "\n",
+                          capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    repeat = json.loads(proc.stdout)["diagnostics"]
+    assert [d["code"] for d in repeat] == ["SLA517"] and repeat[0]["file"] == "<stdin>", repeat
+    assert "not compared" not in repeat[0]["message"]
+
+
 def _git(repo: Path, *args):
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
                    check=True, capture_output=True)

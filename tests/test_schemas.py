@@ -76,8 +76,9 @@ def test_schema_command_lists_names_and_refuses_unknown_ones():
         schema_text("nope")
 
 
-def test_the_diagnostic_definition_is_the_same_in_both_schemas():
-    a, b = load_schema("diagnostics")["$defs"], load_schema("verdicts")["$defs"]
+@pytest.mark.parametrize("name", ["verdicts", "due", "diff"])
+def test_the_diagnostic_definition_is_the_same_in_every_schema(name):
+    a, b = load_schema("diagnostics")["$defs"], load_schema(name)["$defs"]
     assert a["diagnosticFields"] == b["diagnosticFields"]
     assert a["diagnostic"] == b["diagnostic"]
 

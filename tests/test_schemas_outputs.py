@@ -341,6 +341,10 @@ def diff_json() -> dict:
 
 def test_diff_of_the_example_validates(diff_json):
     assert problems("diff", diff_json) == []
+    # the example's events have broken lines on purpose: the reading's diagnostics come along
+    codes = {d["code"] for d in diff_json["diagnostics"]}
+    assert {"SLA501", "SLA517"} <= codes, codes
+    assert not valid("diff", {**diff_json, "diagnostics": [{"code": "SLA501"}]})
     assert diff_json["differs"] is True and diff_json["impact"]["changed"] > 0
     assert {c["kind"] for c in diff_json["changes"]} >= {"added", "removed", "changed"}
     assert any(c["subject"] is None for c in diff_json["changes"])
@@ -349,7 +353,7 @@ def test_diff_of_the_example_validates(diff_json):
 
 def test_diff_without_events_validates():
     doc = output("diff", SPEC, SPEC_V2, "--format", "json", codes=(1,))
-    assert problems("diff", doc) == [] and doc["impact"] is None
+    assert problems("diff", doc) == [] and doc["impact"] is None and doc["diagnostics"] == []
     assert not valid("diff", {**doc, "differs": False})                # a change in meaning differs
 
 

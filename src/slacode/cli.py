@@ -182,9 +182,13 @@ def _near_leads(wanted, ids) -> dict:
 
 
 def _lead_ids(events, input_format, tz) -> set:
-    """The lead ids of the events (read again: only after a lead was not found)."""
+    """The lead ids of the events (read again: only after a lead was not found; a spooled
+    standard input is read from its start)."""
     from slacode.events import iter_records
 
+    for e in events:
+        if hasattr(e, "name_for_refs"):
+            e.seek(0)
     return {r.lead for r in iter_records(list(events), input_format=input_format, default_tz=tz, diagnostics=[])}
 
 
@@ -813,6 +817,7 @@ def explain(spec, events, lead, as_of, tz, input_format):
 
     agreement = load_agreement(spec, events)
     cutoff = resolve_as_of(as_of, tz)
+    events = spool_stdin(list(events))      # read more than once: repeats compared, lead ids suggested
     diagnostics: list = []
     try:
         # read without the cut, to say how many of the lead's events come after as_of

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from slacode.cli import (EXIT_FINDINGS, EXIT_OK, _as_of_option, _color, _event_options, _fail,
-                         _jobs_option, read_agreement_text, resolve_as_of)
+                         _jobs_option, read_agreement_text, resolve_as_of, spool_stdin)
 
 
 def read_spec_text(spec: str) -> tuple[str | None, list, str]:
@@ -103,10 +103,11 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
     read_diags: list = []
     if events:
         cutoff = resolve_as_of(as_of, tz)
-        records, read_diags = _read_records(events, cutoff, tz, input_format, after.plan.zone)
+        sources = spool_stdin(list(events))         # so that a repeated id is compared with its first copy
+        records, read_diags = _read_records(sources, cutoff, tz, input_format, after.plan.zone)
         from slacode.events import source_names
 
-        names = source_names(list(events))          # a folder stands for its files (read without error above)
+        names = source_names(sources)               # a folder stands for its files (read without error above)
         imp = d.impact(before, after, records, cutoff, sources=names, jobs=jobs)
     elif as_of is not None:
         resolve_as_of(as_of, tz)                    # still a usage error when it is not an instant
@@ -116,7 +117,7 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
     differs = any(c.area != "test" for c in semantic) or bool(imp is not None and imp.changed)
     if fmt == "json":
         doc = d.to_json_dict(before, after, changes, imp, old_source=old, new_source=new,
-                             leads_limit=leads_limit)
+                             leads_limit=leads_limit, diagnostics=read_diags)
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         text = d.render_text(changes, imp, leads_limit=leads_limit, events=", ".join(events) or None)

@@ -80,8 +80,8 @@ def render_text(changes: list[Change], imp: Impact | None = None, *, leads_limit
 
 def to_json_dict(old: m.Agreement, new: m.Agreement, changes: list[Change], imp: Impact | None,
                  *, old_source: str | None = None, new_source: str | None = None,
-                 leads_limit: int | None = None) -> dict:
-    """The report as a JSON-ready dict."""
+                 leads_limit: int | None = None, diagnostics: list | None = None) -> dict:
+    """The report as a JSON-ready dict; ``diagnostics``: those of reading the events."""
     semantic = [c for c in changes if c.semantic]
     # test blocks are part of the review, but change no verdict: not a difference in meaning
     meaning = [c for c in semantic if c.area != "test"]
@@ -91,4 +91,5 @@ def to_json_dict(old: m.Agreement, new: m.Agreement, changes: list[Change], imp:
             "semantic_changes": len(meaning),
             "test_changes": len(semantic) - len(meaning),
             "changes": [c.to_dict() for c in changes],
-            "impact": imp.to_dict(leads_limit) if imp is not None else None}
+            "impact": imp.to_dict(leads_limit) if imp is not None else None,
+            "diagnostics": [d.to_dict() for d in diagnostics or ()]}
