@@ -879,3 +879,22 @@ deadline first_touch {
     head, *rows = out.stdout.splitlines()
     assert head.rstrip().endswith("attempts")
     assert next(r for r in rows if "cadence" in r).rstrip().endswith("3 of 4")
+
+
+def test_a_team_goal_beside_per_rep_goals_names_no_rep(tmp_path):
+    """A team-wide target listed beside a `by assignee` one: its row has no rep ("—"), and
+    `(unassigned)` stays the leads nobody held (review 14-b)."""
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "a" { version "1"; timezone "UTC"; teams sales }\n'
+                    "deadline d {\n  owner sales\n  start on enter mql\n  stop on call\n  within 4h\n}\n"
+                    "target team { owner sales; rule d; at least 50% met per month }\n"
+                    "target reps { owner sales; rule d; by assignee; at least 50% met per month }\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps(e) + "\n" for e in [
+        ev("L", "2026-11-02T09:00:00Z", "assigned", owner="ana"), ev("L", "2026-11-02T09:00:00Z", "state", state="mql"),
+        ev("L", "2026-11-02T10:00:00Z", "call"),
+        ev("M", "2026-11-03T09:00:00Z", "state", state="mql")]))           # nobody holds M
+    out = run("report", str(spec), str(events), "--as-of", "2026-11-30T23:00:00Z").stdout
+    cells = {tuple(line.split()[:4]) for line in out[out.index("targets and quotas"):].splitlines()[2:]}
+    assert cells == {("team", "2026-11", "*", "—"), ("reps", "2026-11", "*", "ana"),
+                     ("reps", "2026-11", "*", "(unassigned)")}, out

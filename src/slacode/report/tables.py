@@ -143,6 +143,7 @@ class Compliance:
     diagnostics: list = field(default_factory=list)
     undated: int = 0                     # per-lead verdicts without a start (not counted)
     at_most: frozenset = frozenset()     # the quotas whose goal is `at most` (from the plan)
+    per_rep: frozenset | None = None     # the goals written `by assignee` (None: those with a rep)
 
     def cell(self, group: str, label: str) -> Cell:
         return self.cells.get((group, label)) or Cell()
@@ -253,9 +254,11 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
         spans = [Period(label, s, e, e <= result.as_of)
                  for label, _, s, e in period_spans(first, max(first, result.as_of), period, zone)]
     at_most = frozenset(q.name for q in plan.quotas if q.bound == "most") if plan is not None else frozenset()
+    per_rep = (frozenset(g.name for g in (*plan.targets, *plan.quotas) if g.by_assignee)
+               if plan is not None else None)
     return Compliance(result.agreement_id, result.version, result.as_of, zone, by, period, spans,
                       _order_groups(list(groups), by, plan), cells, targets, quotas,
-                      list(result.diagnostics), undated, at_most)
+                      list(result.diagnostics), undated, at_most, per_rep)
 
 
 def _order_groups(groups: list[str], by: str, plan) -> list[str]:
@@ -352,7 +355,8 @@ def goals_lines(comp: Compliance) -> list[str]:
     verdicts = comp.targets + comp.quotas
     if not verdicts:
         return []
-    per_rep = any(v.assignee is not None for v in verdicts)
+    by_rep = comp.per_rep if comp.per_rep is not None else {v.rule for v in verdicts if v.assignee is not None}
+    per_rep = any(v.rule in by_rep for v in verdicts)
     head = ["goal", "period"] + (["assignee"] if per_rep else []) + ["status", "value", "goal "]
     rows = []
     for v in verdicts:
@@ -361,9 +365,10 @@ def goals_lines(comp: Compliance) -> list[str]:
         goal = (f">= {v.threshold * 100:g}%" if share else
                 f"{'<=' if v.rule in comp.at_most else '>='} {_count(v.threshold)}")
         running = v.due_at is not None and v.due_at > comp.as_of
-        rows.append([visible(v.rule), f"{v.period} *" if running else v.period]
-                    + ([visible(v.assignee) if v.assignee is not None else UNASSIGNED] if per_rep else [])
-                    + [v.status, value, goal])
+        rep = []
+        if per_rep:                 # a team-wide goal beside `by assignee` ones: no rep ("—")
+            rep = [(visible(v.assignee) if v.assignee is not None else UNASSIGNED) if v.rule in by_rep else "—"]
+        rows.append([visible(v.rule), f"{v.period} *" if running else v.period] + rep + [v.status, value, goal])
     widths = [max(display_width(r[i]) for r in [head] + rows) for i in range(len(head))]
     right = {len(head) - 2}
 
