@@ -994,6 +994,19 @@ attempts own { owner sales; start on assigned; restart on 2nd attempt of own; at
     assert "start on 2nd attempt of first_touch" in slacode.format(text.replace("2nd attempt", "2th attempt"))
 
 
+def test_an_attempts_rule_used_only_as_a_counter_is_not_one_without_clauses():
+    counter = '''agreement "x" { version "1"; timezone "UTC"; teams sales }
+attempts assignments { owner sales; start on enter mql; stop on enter sql; count assigned }
+deadline first_assignment { owner sales; start on 1st attempt of assignments; stop on call; within 1h }
+'''
+    assert "SLA335" not in codes(counter)
+    # counted by nobody (its own restart does not count): nothing judges it
+    alone = counter.replace("start on 1st attempt of assignments", "start on assigned")
+    assert [(d.code, d.line) for d in slacode.lint(alone) if d.code == "SLA335"] == [("SLA335", 2)]
+    own = alone.replace("count assigned }", "count assigned; restart on 3rd attempt of assignments }")
+    assert "SLA335" in codes(own)
+
+
 def test_a_name_used_only_on_a_broken_or_misspelt_line_is_not_also_unused():
     calendar = 'calendar br_sales {\n  hours mon-fri 09:00-18:00\n}\nsegment hot = score >= 80\n'
     broken = HEADER + calendar + ("deadline d {\n  owner sales\n  start on a\n  stop on b\n"

@@ -280,11 +280,15 @@ VERDICT_CLAUSES = ("at_least_within", "at_least_before", "at_least_per_day", "at
 
 @rule(codes.SETTING_WITHOUT_EFFECT, codes.ATTEMPTS_WITHOUT_CLAUSES)
 def attempts_clauses(ctx: Context) -> Iterator[Diagnostic]:
-    """An `attempts` rule with nothing to judge, or with `warn`/`pause` and no deadline."""
+    """An `attempts` rule with nothing to judge (and no other rule's `Nth attempt of` it:
+    a counter), or with `warn`/`pause` and no deadline."""
+    counted = {t.nth[1].value for r in ctx.agreement.rules for c in r.clauses
+               if c.kind in ("start_on", "stop_on", "cancel_on", "restart_on") for t in c.triggers
+               if t.nth is not None and t.nth[1].value != r.name.value}
     for r in ctx.agreement.rules:
         if r.rule_kind != "attempts":
             continue
-        if not any(r.of(kind) for kind in VERDICT_CLAUSES):
+        if not any(r.of(kind) for kind in VERDICT_CLAUSES) and r.name.value not in counted:
             yield ctx.diag(codes.ATTEMPTS_WITHOUT_CLAUSES,
                            f"attempts `{r.name.value}` has no clause to judge, so it gives no verdicts", r.name,
                            hint="add what the attempts must keep, such as `at least 6 within 10d` or "

@@ -1145,7 +1145,9 @@ ATTEMPTS_WITHOUT_CLAUSES = define("SLA335", "attempts-without-clauses", "warning
     Each verdict of an `attempts` rule comes from one of its clauses: `at least … within`,
     `at least … before`, `at most … per day`, `gap at least`, `first where`, `only during`,
     `only between` (LANGUAGE.md §7). A rule with cycles but none of these is checked by
-    nobody: every lead looks compliant because nothing is reported about it.
+    nobody: every lead looks compliant because nothing is reported about it. A rule that
+    another rule's `start on`, `stop on`, `cancel on` or `restart on` names in `Nth attempt
+    of` is a counter, and is left alone.
 
     ## Avoid
     ```sla
