@@ -117,4 +117,20 @@ deadline d { owner sales; start on assigned; stop on call or enter sql; within 1
         {"lead": "A", "at": "2026-11-02T10:20:00Z", "type": "call"},
     ], "2026-11-02T12:00:00Z")
     notes = [i for i, ln in enumerate(lines) if "a stop before the start counts for nothing" in ln]
-    assert notes == [1, 3]          # under the first call and under `enter sql`, nowhere else
+    assert notes == [1]             # under the first call, not again (`enter sql`) nor after the close
+
+
+def test_stops_of_a_rule_that_never_starts_for_the_lead_are_not_pointed_out():
+    """Calls of a lead the rule never applies to (review 14-b): no note under each of them."""
+    text = HEAD + '''
+deadline demo { owner sales; start on assigned where demo == true; stop on call; within 5m }
+deadline d { owner sales; start on enter mql; stop on call; within 1h }
+'''
+    lines = _timeline(text, [
+        {"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "call"},
+        {"lead": "A", "at": "2026-11-02T10:00:01Z", "type": "assigned", "owner": "ana"},
+        {"lead": "A", "at": "2026-11-02T10:05:00Z", "type": "state", "state": "mql"},
+        {"lead": "A", "at": "2026-11-02T10:10:00Z", "type": "call"},
+    ], "2026-11-02T12:00:00Z")
+    notes = [ln.split(":")[0].strip() for ln in lines if "a stop before the start counts for nothing" in ln]
+    assert notes == ["d"], lines    # `demo` never started for A: its stops are no news

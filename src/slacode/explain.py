@@ -86,6 +86,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     zone = plan.zone
     fold = LeadFold(plan, lead, notes, target_segments(plan))
     out: list[str] = []
+    early_stops: dict[int, int] = {}        # rule -> the line of its first stop before any start
     for rec in sorted(records, key=lambda r: (r.at, r.seq)):
         before = _snapshot(fold)
         state_before = fold.state
@@ -120,8 +121,10 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
                                f"due {_when(due, clock.tz)} unless paused")
             elif n_before == 0 and open_before is None and rp.stop_fn is not None and _stops(rp, rec, fold, state_before):
-                out.append(f"    {name}: this event would stop it, but no cycle has started yet: a stop before "
-                           "the start counts for nothing")
+                if id(rf) not in early_stops:       # said once; dropped below if the rule never starts
+                    early_stops[id(rf)] = len(out)
+                    out.append(f"    {name}: this event would stop it, but no cycle has started yet: a stop "
+                               "before the start counts for nothing")
             elif rf.untracked > untracked_before:
                 kind = "at least … within" if rp.kind == "attempts" else "within"
                 out.append(f"    {name}: a start, but no `{kind}` line applies (the lead is in none of its "
@@ -151,6 +154,10 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                     out.append(text)
                 if rp.retarget:
                     out.extend(_retarget_lines(rp, cyc, line_before, fold, rec.at, lead))
+    # a rule that never started for this lead: its stops are no news (a call under every rule
+    # the lead was never in), only a stop before a start that came is
+    idle = {early_stops[id(rf)] for rf in fold.rules if id(rf) in early_stops and not rf.cycles}
+    out = [text for i, text in enumerate(out) if i not in idle]
     out.append("")
     out.append(f"Verdicts as of {_when(as_of, zone)}:")
     verdicts = fold.verdicts(as_of)
