@@ -223,3 +223,35 @@ def test_sla608_an_attempt_just_before_its_start_at_the_same_instant_is_said_onc
     assert (found.lead, found.line, found.severity) == ("A", 3, "warning")
     assert "`f` counts this event as an attempt, but it comes before the event that starts the cycle" in found.message
     assert found.message.endswith("(in 2 leads)")
+
+
+def test_sla609_a_boolean_against_its_spelling_as_text_is_said_and_keeps_its_meaning():
+    agreement = slacode.loads(
+        'agreement "x" { timezone "UTC"; teams sales }\n'
+        "deadline held {\n  owner sales\n  start on assigned\n  stop on call\n  pause while on_hold == true\n"
+        "  within 1h\n}\n"
+        "deadline vip {\n  owner sales\n  start on assigned where vip != \"true\"\n  stop on call\n  within 1h\n}\n"
+        "deadline tier {\n  owner sales\n  start on assigned where tier in [true, \"gold\"]\n  stop on call\n"
+        "  within 1h\n}\n")
+    events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "x", "vip": True,
+               "tier": "True", "fields": {"on_hold": "TRUE"}},
+              {"lead": "B", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "x", "vip": "yes",
+               "tier": "yes", "fields": {"on_hold": "yes"}},
+              {"lead": "C", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "x", "vip": False,
+               "fields": {"on_hold": True}}]
+    result = agreement.evaluate(events, as_of="2026-11-20T12:00:00Z")
+    status = {(v.lead, v.rule): v.status for v in result.verdicts}
+    # the text "TRUE" is not the boolean: A's clock never paused; C's did
+    assert status[("A", "held")] == "breached" and status[("C", "held")] == "paused"
+    # `!=` keeps the language's meaning (a boolean equals no text), the warning only explains
+    assert status[("A", "vip")] == "breached" and status[("C", "vip")] == "breached"
+    assert ("A", "tier") not in status                 # "True" is not `true`
+    found = sorted((d.line, d.message.split("`")[1], d.hint) for d in result.diagnostics if d.code == "SLA609")
+    assert found == [
+        (6, "on_hold", 'compare `on_hold` with the text the export writes ("TRUE", in quotes), or send it as '
+                       "a JSON true/false"),
+        (11, "vip", "compare `vip` with `true`, without quotes"),
+        (17, "tier", 'compare `tier` with the text the export writes ("True", in quotes), or send it as '
+                     "a JSON true/false")], result.diagnostics
+    # other text (B's "yes") is no boolean's spelling: nothing said about it
+    assert not any("'B'" in d.message for d in result.diagnostics)

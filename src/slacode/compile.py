@@ -65,6 +65,17 @@ def _equal(a, b) -> bool | None:
     return False
 
 
+_BOOL_TEXTS = frozenset({"true", "false"})
+
+
+def _bool_text(a, b) -> bool:
+    """Whether one of ``a``, ``b`` is a boolean and the other its spelling as text (`true`
+    against a CSV cell `"TRUE"`): false by the language's rules, and worth saying (SLA609)."""
+    if isinstance(a, bool):
+        return isinstance(b, str) and b.strip().lower() in _BOOL_TEXTS
+    return isinstance(b, bool) and isinstance(a, str) and a.strip().lower() in _BOOL_TEXTS
+
+
 def _order(a, b, op: str) -> bool | None:
     if isinstance(a, bool) or isinstance(b, bool):
         return False
@@ -97,7 +108,8 @@ class Place(NamedTuple):
 
     span: Any
     text: str
-    wants: str = ""         # what the comparison needs: "a number", "text" ("": either, a mixed list)
+    wants: str = ""         # what the comparison needs: "a number", "text" ("": either, a mixed list);
+    #                         "a boolean" / "boolean text": a boolean met its spelling as text (SLA609)
 
 
 def _both(a: Pred, b: Pred) -> Pred:
@@ -168,6 +180,8 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
                     mixed = True
                 elif r:
                     return not negated
+                elif _bool_text(v, c):              # unequal all the same (§9), but said
+                    n.add(place._replace(wants="a boolean" if isinstance(c, bool) else "boolean text"), v)
             return negated and not mixed
         return member
     if kind == "text":
@@ -219,7 +233,10 @@ def _compare(op: str, const, is_state: bool, key: str, place) -> Pred:
             if r is None:
                 n.add(place, v)
                 return False
+            if _bool_text(v, const):        # unequal all the same (§9); said once per place
+                n.add(bool_place, v)
             return r == eq
+        bool_place = place._replace(wants="a boolean" if isinstance(const, bool) else "boolean text")
         return compare_eq
     import operator
 

@@ -965,7 +965,8 @@ def _note_place(note) -> tuple:
 
 
 def note_diagnostics(notes: RunNotes, sources=None) -> list:
-    """SLA602 once per place of the agreement where a number met a string, naming the first
+    """SLA602 (SLA609) once per place of the agreement where a number met a string (a boolean
+    its spelling as text), naming the first
     lead (in lead order) and the value it had there, and how many leads did; SLA603 once
     per lead, zone and `only between` line; SLA605 once per misspelt event type, at the
     first lead's first such event (its file from ``sources``, the names of the inputs)."""
@@ -1027,6 +1028,9 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
         field = f"`{note.text}`" if note.text else "a field"
         wants = getattr(note, "wants", "")
         seen = _seen_words(lead, value, count)
+        if wants in ("a boolean", "boolean text"):
+            out.append(_boolean_text_diagnostic(note, field, seen, wants, value, codes))
+            continue
         if wants == "a number":
             message = f"{field} held text where this comparison needs a number ({seen}); such comparisons are false"
             hint = f"send {field} as a JSON number (without quotes), or compare it with text here"
@@ -1041,6 +1045,23 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
         out.append(dg.make(codes.NUMBER_STRING_COMPARISON, message, note.span,
                            file=note.span.file if note.span else None, hint=hint))
     return out
+
+
+def _boolean_text_diagnostic(note, field: str, seen: str, wants: str, value, codes):
+    """SLA609: a boolean met its spelling as text (``value``, the first seen) at ``note``'s
+    predicate."""
+    if wants == "a boolean":
+        message = (f"{field} held text where this comparison needs a boolean ({seen}): a boolean never "
+                   "equals text (CSV cells are never booleans)")
+        shown = value if isinstance(value, str) and len(value) <= 20 else "true"
+        hint = (f"compare {field} with the text the export writes (\"{shown}\", in quotes), "
+                "or send it as a JSON true/false")
+    else:
+        message = (f"{field} held a boolean where this comparison needs text ({seen}): a boolean never "
+                   "equals text")
+        hint = f"compare {field} with `{'true' if value else 'false'}`, without quotes"
+    return dg.make(codes.BOOLEAN_TEXT_COMPARISON, message, note.span,
+                   file=note.span.file if note.span else None, hint=hint)
 
 
 def _first_seen(seen: list, sources) -> tuple:

@@ -198,7 +198,7 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
             mine = [r for r in records if r.lead == lead]
             result.timelines[lead] = timeline(agreement.plan, lead, mine, as_of)
         # what the evaluation warned about may be why (`set score = "90"` against `score >= 80`)
-        result.notes = [f"{d.code} " + (f"line {d.line}: {d.message}" if d.code in ("SLA602", "SLA603")
+        result.notes = [f"{d.code} " + (f"line {d.line}: {d.message}" if d.code in ("SLA602", "SLA603", "SLA609")
                                         else _at_line(d, lines))       # (those two point at the agreement)
                         for d in outcome.diagnostics if d.code.startswith("SLA6")]
     return result

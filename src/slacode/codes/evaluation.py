@@ -176,3 +176,42 @@ ATTEMPT_BEFORE_START = define("SLA608", "attempt-before-start", "warning", """
     {"lead": "L1", "at": "2026-11-24T09:00:00.400Z", "type": "contact_attempt"}
     ```
     """)
+
+BOOLEAN_TEXT_COMPARISON = define("SLA609", "boolean-text-comparison", "warning", """
+    A predicate compared a boolean with its spelling as text while evaluating events (for
+    example `pause while on_hold == true` where the lead's `on_hold` arrived as the text
+    `"true"`, as every CSV cell does).
+
+    ## Why
+    Booleans equal neither numbers nor strings (LANGUAGE.md §9), so `on_hold == true` is
+    false for the text `"true"` and the clock never pauses: nothing fails, the rule just
+    stops doing what it says. CSV cannot carry a boolean (a cell is a number or text), and
+    many exports write checkboxes as `TRUE`/`FALSE`. slacode reports it once per place in
+    the agreement, pointing at the predicate, and names the first lead (in lead order) that
+    had such a value there, the value, and how many leads did. The comparison keeps its
+    meaning: the warning only says why it did not match.
+
+    ## Avoid
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      pause while on_hold == true
+      within 4h
+    }
+    ```
+    with a CSV export whose `on_hold` column holds `true` or `TRUE`.
+
+    ## Prefer
+    Compare with the text the export writes, or send JSON booleans (JSON Lines):
+    ```sla
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      pause while on_hold in ["true", "TRUE"]
+      within 4h
+    }
+    ```
+    """)
