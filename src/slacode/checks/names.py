@@ -251,8 +251,15 @@ def _target_line(ctx: Context, line: m.TargetRule) -> Iterator[Diagnostic]:
     yield ctx.diag(codes.UNDEFINED_CLAUSE, message, where, hint=hint)
 
 
+#: Words that name who holds the lead: a comparison with one of them is meant to compare
+#: two people, which a predicate cannot do (quoting it would compare with the word).
+_PEOPLE = frozenset({"assignee", "owner", "rep", "assigned_to", "owner_id"})
+
+
 @rule(codes.UNQUOTED_VALUE)
 def bare_names_compared(ctx: Context) -> Iterator[Diagnostic]:
+    fields = {node.field.name for pred in ctx.predicates() for node in walk_pred(pred)
+              if node.kind in ("compare", "member", "exists", "text") and not node.field.is_state}
     for pred in ctx.predicates():
         for node in walk_pred(pred):
             if node.kind == "compare":
@@ -266,7 +273,12 @@ def bare_names_compared(ctx: Context) -> Iterator[Diagnostic]:
             for value in values:
                 if value.kind != "name":
                     continue
-                hint = f'quote it: `"{value.value}"`'
+                hint = f'quote it: `"{value.value}"` (the right side of a comparison is a value)'
+                if value.value in fields or value.value in _PEOPLE:
+                    what = "the lead's assignee" if value.value in _PEOPLE else "another field"
+                    hint = (f"`{value.value}` reads like a field, but the right side of a comparison is a value: "
+                            f"a predicate cannot compare a field with {what}; quote it only if you mean "
+                            f'the text `"{value.value}"`')
                 if value.value in ctx.states:
                     hint += f"; to test the lifecycle state write `state == {value.value}`"
                 yield ctx.diag(codes.UNQUOTED_VALUE,
