@@ -118,6 +118,47 @@ def test_calendar_lines_written_as_people_say_them_get_the_form_meant(lines, hin
     assert errors[0].code == "SLA101" and errors[0].hint == hint
 
 
+_SLIPS_HEAD = ('agreement "a" { timezone "UTC"; teams sales }\ncalendar amer {\n  hours mon-fri 09:00-17:00\n}\n'
+               'segment ent = tier == "ent"\nsegment smb = tier == "smb"\n')
+
+
+@pytest.mark.parametrize("body, hint", [
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1 business hour on amer\n}\n",
+     "working time comes from the calendar named with `on`: write `within 1h on amer` (on a calendar, `h` and "
+     "`d` count its working hours and days)"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 2 working days on amer\n}\n",
+     "working time comes from the calendar named with `on`: write `within 2d on amer` (on a calendar, `h` and "
+     "`d` count its working hours and days)"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h on amer for ent or smb\n}\n",
+     "`for` takes one segment's name: declare one that joins them, `segment ent_or_smb = ent or smb`, and "
+     "write `for ent_or_smb`"),
+    ('deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h for region == "APAC"\n}\n',
+     '`for` takes a segment\'s name: declare `segment NAME = region == "APAC"` and write `for NAME`'),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n  warn at 50%, 80%\n}\n",
+     "a rule has one `warn`: keep one share (`warn at 80%`); `slacode due` lists the clocks nearing their "
+     "deadline for earlier reminders"),
+    ("attempts f {\n  owner sales\n  start on a\n  stop on b\n  at most 2 per business day\n}\n",
+     "write `per day` (days are counted in the rule's time zone); `only during CALENDAR` keeps attempts to "
+     "working time"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n}\n"
+     "target t {\n  owner sales\n  rule d\n  at least 95% met per month for ent\n}\n",
+     "a target's segment goes on its `rule` line: `rule d for ent`"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n}\n"
+     'test "t" {\n  as of 2026-11-24T18:00:00Z\n  at 2026-11-24T09:00:00Z state mql\n  expect d met\n}\n',
+     "a state event is written with `enter` in a test: `at … enter mql`"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n}\n"
+     'test "t" {\n  as of 2026-11-24T18:00:00Z\n  at 2026-11-24T09:00:00Z a set employees = 1,000\n'
+     "  expect d met\n}\n",
+     "write numbers without a thousands separator: `1000` (a decimal takes `.`: `2.5`)"),
+])
+def test_slips_of_people_used_to_other_sla_tools_get_the_form_meant(body, hint):
+    """What a Zendesk, Jira or Salesforce user writes first (review 14-b)."""
+    import slacode
+
+    errors = [d for d in slacode.lint(_SLIPS_HEAD + body) if d.severity == "error"]
+    assert errors and errors[0].code == "SLA101" and errors[0].hint == hint, errors
+
+
 def test_a_calendar_after_a_segment_is_told_the_order_of_the_two():
     import slacode
 

@@ -132,12 +132,25 @@ def _unit_hint(tok, text: str) -> str:
         word = {"m": "minutes", "h": "hours", "d": "days"}[unit]
         n = number.group(0).strip() if number else "30"
         return f"write `{n}{unit}` or `{n} {word}`"
+    if value.lower() in _BUSINESS_WORDS:          # `within 1 business hour on amer`
+        unit = re.match(r"\s*(?:business|working|work|biz)\s+(min|minute|hr|hour|day)s?\b",
+                        text[tok.start_pos:] if tok.start_pos is not None else "", re.I)
+        n = number.group(0).strip() if number else "1"
+        shown = f"{n}{unit.group(1)[0].lower()}" if unit else f"{n}h"
+        after = text[tok.end_pos:].split("\n", 1)[0] if tok.end_pos is not None else ""
+        calendar = re.search(r"\bon\s+([A-Za-z_]\w*)", after)
+        return (f"working time comes from the calendar named with `on`: write `within {shown} on "
+                f"{calendar.group(1) if calendar else 'CALENDAR'}` "
+                "(on a calendar, `h` and `d` count its working hours and days)")
     if value.lower() in ("w", "wk", "week", "weeks"):
         return "write weeks as days: `7d`, or `5d` on a calendar of working days"
     if value.lower() in ("s", "sec", "secs", "second", "seconds"):
         return "durations count minutes, hours and days: the least is `1m`"
     return _DURATION_FORMS
 
+
+#: Words written before a unit to mean working time (`1 business hour`).
+_BUSINESS_WORDS = frozenset({"business", "working", "work", "biz"})
 
 #: What a character the language has no use for was most likely meant to be.
 _CHARACTER_HINTS = (
@@ -310,6 +323,33 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         after = re.match(r"-([A-Za-z_][\w-]*)", text[tok.start_pos:]) if tok.start_pos is not None else None
         joined = f"{name}_{after.group(1).replace('-', '_')}" if after else f"{name}_…"
         return f"names are letters, digits and `_`: `{joined}`"
+    if "end of the line" in expected and re.search(r"\bfor\s+[A-Za-z_]\w*\s*\Z", line_before):
+        segment = re.search(r"\bfor\s+([A-Za-z_]\w*)\s*\Z", line_before).group(1)
+        if value in ("or", "and"):              # `within 4h for ent or smb`
+            other = re.match(r"\s*([A-Za-z_]\w*)", text[tok.end_pos:]) if tok.end_pos is not None else None
+            joined = f"{segment}_{value}_{other.group(1)}" if other else f"{segment}_{value}_…"
+            return (f"`for` takes one segment's name: declare one that joins them, `segment {joined} = "
+                    f"{segment} {value} {other.group(1) if other else '…'}`, and write `for {joined}`")
+        if tok.type in ("EQUAL", "COMPARATOR") or value in ("==", "!=", "in", "<", ">", "<=", ">="):
+            rest = re.match(r"[^\n;}#]*", text[tok.start_pos:]).group(0).strip() if tok.start_pos is not None else ""
+            return (f"`for` takes a segment's name: declare `segment NAME = {segment} {rest}` and write "
+                    "`for NAME`")
+    if value == "for" and "end of the line" in expected and _enclosing_block(text, tok.start_pos) == "target" \
+            and re.search(r"\bper\s+\w+\s*\Z", line_before):
+        rules = re.findall(r"\brule\s+([A-Za-z_]\w*)", text[text.rfind("{", 0, tok.start_pos):tok.start_pos])
+        segment = re.match(r"for\s+([A-Za-z_]\w*)", text[tok.start_pos:])
+        return (f"a target's segment goes on its `rule` line: `rule {rules[-1] if rules else 'RULE'} for "
+                f"{segment.group(1) if segment else 'SEGMENT'}`")
+    if value == "," and "end of the line" in expected and re.search(r"\bwarn\s+at\s+[\d.]+\s*%\s*\Z", line_before):
+        return ("a rule has one `warn`: keep one share (`warn at 80%`); `slacode due` lists the clocks "
+                "nearing their deadline for earlier reminders")
+    if value.lower() in _BUSINESS_WORDS and "`day`" in expected:
+        return ("write `per day` (days are counted in the rule's time zone); `only during CALENDAR` "
+                "keeps attempts to working time")
+    if tok.type == "NAME" and "`set`" in expected and re.search(r"\bat\s+\S+\s+state\s*\Z", line_before):
+        return f"a state event is written with `enter` in a test: `at … enter {value}`"
+    if tok.type == "NUMBER" and re.search(r"\bset\b.*=\s*-?\d+,\Z", line_before):
+        return "write numbers without a thousands separator: `1000` (a decimal takes `.`: `2.5`)"
     if "end of the line" in expected and value in _CLAUSE_WORDS and line_before.strip():
         return f"one clause per line: start `{value}` on a line of its own (or separate the two with `;`)"
     if tok.type == "NAME" and "a string" in expected and "a name" not in expected:
