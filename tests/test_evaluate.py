@@ -2388,3 +2388,26 @@ def test_an_as_of_that_names_no_instant_is_a_slacode_error():
         agreement.prepare(as_of="x")
     with pytest.raises(TypeError):
         agreement.evaluate([], as_of=1_700_000_000)
+
+
+def test_at_most_per_day_names_the_days_and_the_zone_they_are_read_in():
+    """The third attempt at 04:30Z on Nov 4 falls on Nov 3 in New York: the reason says
+    which day broke the limit, in which zone (review 14-b C6)."""
+    text = ('agreement "x" { timezone "UTC"; teams sales }\n'
+            'calendar amer { timezone "America/New_York"; hours mon-fri 09:00-17:00 }\n'
+            "attempts f {\n  owner sales\n  start on assigned\n  stop on enter sql\n"
+            "  at most 2 per day on amer\n  only during amer\n}\n")
+    agreement = slacode.loads(text)
+    at = ["2026-11-03T14:00:00Z", "2026-11-03T20:00:00Z", "2026-11-04T04:30:00Z", "2026-11-04T14:00:00Z",
+          "2026-11-05T14:00:00Z", "2026-11-05T15:00:00Z", "2026-11-05T16:00:00Z"]
+    events = [{"lead": "A", "at": "2026-11-03T13:00:00Z", "type": "assigned", "owner": "ana"}] + [
+        {"lead": "A", "at": t, "type": "contact_attempt", "id": f"c{i}"} for i, t in enumerate(at)]
+    result = agreement.evaluate(events, as_of="2026-11-06T12:00:00Z")
+    (v,) = [v for v in result.verdicts if v.clause == "at_most_per_day"]
+    assert v.status == "breached" and v.evidence == ["c2", "c6"]
+    assert v.reason == "More than 2 attempts on 2026-11-03 and 2026-11-05 (America/New_York): c2, c6."
+    # without `on amer`, days are the agreement's (UTC): Nov 3 and 4 have two each
+    utc = slacode.loads(text.replace("per day on amer", "per day")).evaluate(
+        events, as_of="2026-11-06T12:00:00Z")
+    (v,) = [v for v in utc.verdicts if v.clause == "at_most_per_day"]
+    assert v.reason == "More than 2 attempts on 2026-11-05 (UTC): c6."

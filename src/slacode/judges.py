@@ -6,6 +6,7 @@ kept with it; the calendar arithmetic of a cycle (its deadline) is done once, in
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -424,6 +425,8 @@ def _never_judge(c):
     met_reason = f"No {detail} in this cycle."
     open_reason = f"No {detail} so far."
     between = kind == "only_between"
+    per_day = kind == "at_most_per_day"
+    day_zone = c.clock.timezone if per_day else None
     per_cycle = kind == "at_most_per_cycle"
     if per_cycle:
         allowed = f"(at most {c.n} allowed)"
@@ -435,7 +438,11 @@ def _never_judge(c):
             found, used = [], [_lead_zone(cyc.close_tz, fold, c.place)[1]]
         else:
             found, used = violators(cyc.attempts, fold, local)
-        if found:
+        if found and per_day:                           # the days, read in the rule's zone
+            status = "breached"
+            reason = (f"More than {c.n} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): "
+                      f"{', '.join(map(str, found))}.")
+        elif found:
             status, reason = "breached", f"{head}{', '.join(map(str, found))}."
         elif cyc.closed_at is not None:
             status, reason, found = "met", met_reason, []
@@ -453,10 +460,19 @@ def _never_judge(c):
     return never
 
 
+_EPOCH_DATE = date(1970, 1, 1)
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _per_day_violators(n: int, zone):
-    """``at most N per day``: the attempts past the N-th of their local day."""
+    """``at most N per day``: the attempts past the N-th of their local day, and those
+    days (local dates, as text)."""
     def violators(atts, fold, local):
-        found = []
+        found, days = [], []
         if len(atts) > n:                               # else no day can have too many
             per_day: dict = {}
             get = per_day.get
@@ -466,7 +482,9 @@ def _per_day_violators(n: int, zone):
                 per_day[day] = k
                 if k > n:
                     found.append(a[1])
-        return found, None
+                    if k == n + 1:
+                        days.append(day)
+        return found, [str(_EPOCH_DATE + timedelta(days=d)) for d in days]
     return violators
 
 
