@@ -1091,3 +1091,21 @@ def test_a_bare_name_that_reads_like_a_field_is_not_told_to_be_quoted_first():
     assert hints["country"].startswith("`country` reads like a field") and "another field" in hints["country"]
     assert "the lead's assignee" in hints["assignee"] and '`"assignee"`' in hints["assignee"]
     assert hints["gold"] == 'quote it: `"gold"` (the right side of a comparison is a value)'
+
+
+def test_an_expected_assignee_of_a_lead_rule_is_told_what_assignee_picks():
+    text = '''agreement "t" { timezone "UTC"; teams sales }
+deadline d { owner sales; start on assigned; stop on call; within 1h }
+target t { owner sales; rule d; at least 90% met per month }
+test "who" {
+  as of 2026-11-03T12:00:00Z
+  at 2026-11-03T09:00:00Z assigned with owner = "ana"
+  expect d assignee "ana" cycle 1 breached
+  expect t period "2026-11" assignee "ana" pending
+}
+'''
+    found = {d.line: d for d in slacode.lint(text) if d.code == "SLA330"}
+    assert sorted(found) == [7, 8]
+    assert found[7].message.startswith("`d` is judged per lead and cycle: `assignee \"…\"` picks the rep's verdict")
+    assert found[7].hint == "drop `assignee \"…\"`: an expectation of a lead rule checks its status and `due`"
+    assert found[8].hint == "drop `assignee \"…\"`, or add `by assignee` to target `t`"

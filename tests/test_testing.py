@@ -225,7 +225,8 @@ def test_due_of_a_quota_never_matches_as_its_json_has_none():
             '  expect calls period "2026-11" met due 2026-12-01T00:00:00Z\n}\n')
     agreement = slacode.loads(text)
     assert any(d.code == "SLA330" for d in agreement.diagnostics)
-    assert run_test(agreement, agreement.tests[0]).error             # lint's slip fails the test …
+    (slip,) = run_test(agreement, agreement.tests[0]).outcomes      # lint's slip fails the expectation …
+    assert not slip.passed and slip.actual.startswith("never matches: ") and slip.actual.endswith("(SLA330)")
     quiet = agreement.model_copy(update={"diagnostics": ()})
     (outcome,) = run_test(quiet, quiet.tests[0]).outcomes          # … and so does the comparison
     assert not outcome.passed and outcome.actual.startswith("met due none")
@@ -260,3 +261,20 @@ def test_an_expected_due_in_the_hour_a_clock_change_repeats_is_compared_as_an_in
 
     assert passes("2026-11-01T01:30:00-04:00") and passes("2026-11-01T05:30:00Z")
     assert not passes("2026-11-01T01:30:00-05:00")          # the second 01:30, an hour later
+
+
+def test_an_expectation_that_never_matches_fails_alone_and_the_others_are_still_judged(tmp_path):
+    """review 14-b: one SLA330 slip used to fail the whole test with that message alone,
+    hiding what the test's other expectations found."""
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "t" { timezone "UTC"; teams sales }\n'
+                    "deadline d { owner sales; start on assigned; stop on call; within 1h }\n"
+                    "target t { owner sales; rule d; at least 90% met per month }\n"
+                    'test "who" {\n  as of 2026-11-03T12:00:00Z\n  at 2026-11-03T09:00:00Z assigned\n'
+                    '  expect d cycle 1 met\n  expect t period "2026-W45" pending\n}\n')
+    doc = json.loads(run("test", str(spec), "--format", "json").stdout)
+    (test,) = doc
+    assert test["error"] is None and not test["passed"]
+    got = {e["line"]: (e["passed"], e["actual"]) for e in test["expectations"]}
+    assert got[7][0] is False and got[7][1].startswith("breached — Not done")          # judged all the same
+    assert got[8] == (False, 'never matches: "2026-W45" is not a month of target `t` (SLA330)')

@@ -109,10 +109,16 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         return result
     # what lint found wrong in this test block (SLA328-330 are warnings, so that a slip in a
     # test never stops `check`): the test fails with it rather than judge something else
+    # An expectation that can never match (SLA330) fails on its own line, and the test's
+    # other expectations are still judged and shown; a slip in its events fails it whole.
+    never: dict = {}
     if span is not None:
         end = span.end_line or span.line
         slips = [d for d in getattr(agreement, "diagnostics", ()) if d.code in _TEST_SLIPS
                  and d.span is not None and span.line <= d.span.line <= end]
+        never = {d.span.line: d for d in slips if d.code == "SLA330"}
+        slips = [d for d in slips if d.code != "SLA330"
+                 or not any(i.kind == "expect" and i.span and i.span.line == d.span.line for i in test.items)]
         if slips:
             result.error = "; ".join(f"line {d.span.line}: {d.message} ({d.code})" for d in slips)
             return result
@@ -151,6 +157,11 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
                  and (exp.assignee is None or (v.lead is None and v.assignee == exp.assignee.value))
                  and (exp.cycle is None or v.cycle == exp.cycle)]
         expected = exp.status + (f" due {exp.due.text}" if exp.due else "")
+        if line in never:
+            d = never[line]
+            result.outcomes.append(Outcome(line, text, False, expected, f"never matches: {d.message} ({d.code})",
+                                           lead, column))
+            continue
         if not found:
             others = sorted({f"{v.rule}.{v.clause}" + (f" cycle {v.cycle}" if v.cycle else "")
                              + (f" period {v.period}" if v.period else "")

@@ -150,11 +150,17 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
             if item.period is not None and not aggregate:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"`{name}` is judged per lead and cycle, not per "
                                "period", item.period, hint="drop `period \"…\"` (name a cycle with `cycle N`)")
-            if item.assignee is not None and not (aggregate and decl.by_assignee):
+            if item.assignee is not None and not aggregate:
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES,
+                               f"`{name}` is judged per lead and cycle: `assignee \"…\"` picks the rep's verdict of "
+                               "a target or quota with `by assignee`, and checks no lead verdict's assignee",
+                               item.assignee, hint="drop `assignee \"…\"`: an expectation of a lead rule checks "
+                                                   "its status and `due`")
+            elif item.assignee is not None and not decl.by_assignee:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES,
                                f"`{name}` has no verdict per rep: only a target or quota with `by assignee` has",
-                               item.assignee, hint="drop `assignee \"…\"`" if not aggregate else
-                               f"drop `assignee \"…\"`, or add `by assignee` to {decl.kind} `{name}`")
+                               item.assignee,
+                               hint=f"drop `assignee \"…\"`, or add `by assignee` to {decl.kind} `{name}`")
             if item.cycle is not None and aggregate:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"{decl.kind} `{name}` is judged per period, not per "
                                "cycle", item, hint="drop `cycle N` (name the period with `period \"…\"`)")
