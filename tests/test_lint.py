@@ -1082,14 +1082,17 @@ def test_an_unquoted_version_is_told_to_take_quotes():
 
 
 def test_a_bare_name_that_reads_like_a_field_is_not_told_to_be_quoted_first():
-    """Quoting `assignee` would compare with the word (review 14-b): the hint says a
-    predicate cannot compare two fields; a plain word is still told to be quoted."""
+    """Quoting `owner` would compare with the word (review 14-b): the hint says a predicate
+    cannot compare two fields (and what bare `assignee` is); a plain word is still told to
+    be quoted."""
     text = HEADER + ("segment mine = region == country\nsegment z = tier == gold\nsegment c = country exists\n"
-                     "deadline d {\n  owner sales\n  start on assigned\n  stop on call where rep == assignee\n"
+                     "deadline d {\n  owner sales\n  start on assigned\n  stop on call where rep == owner\n"
                      "  within 1h for mine\n  within 2h for z\n  within 3h for c\n  within 4h\n}\n")
     hints = {d.message.split("`")[-2]: d.hint for d in slacode.lint(text) if d.code == "SLA214"}
-    assert hints["country"].startswith("`country` reads like a field") and "another field" in hints["country"]
-    assert "the lead's assignee" in hints["assignee"] and '`"assignee"`' in hints["assignee"]
+    assert sorted(hints) == ["country", "gold", "owner"]
+    for word in ("country", "owner"):
+        assert hints[word].startswith(f"`{word}` reads like a field") and "cannot compare two fields" in hints[word]
+        assert "`assignee`, bare, is the lead's rep in a `where`" in hints[word]
     assert hints["gold"] == 'quote it: `"gold"` (the right side of a comparison is a value)'
 
 

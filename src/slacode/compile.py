@@ -156,6 +156,8 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
             return lambda f, s, n: (s is not None) == want
         return lambda f, s, n: (f.get(key) is not None) == want
     if kind == "compare":
+        if pred.value.kind == "name" and pred.value.value == m.ASSIGNEE and not is_state and pred.op in ("==", "!="):
+            return _compare_assignee(pred.op == "==", key)
         return _compare(pred.op, _value(pred.value), is_state, key, place)
     if kind == "member":
         consts = tuple(_value(v) for v in pred.values)
@@ -196,6 +198,22 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
             return text in v if contains else v.startswith(text)
         return text_test
     raise ValueError(f"unknown predicate kind {kind}")  # pragma: no cover
+
+
+def _compare_assignee(eq: bool, key: str) -> Pred:
+    """``FIELD == assignee`` / ``FIELD != assignee``: the field against the lead's assignee
+    just before the event (the fold keeps it on ``notes``), both as text (a CSV rep id `1234`
+    is read as a number, the assignee is its text). No assignee, or no field, makes either
+    comparison false, as a missing field does (§9)."""
+    from slacode.verdict import as_text
+
+    def compare_assignee(f, s, n):
+        v = f.get(key)
+        who = getattr(n, "assignee", None)
+        if v is None or who is None:
+            return False
+        return ((v if v.__class__ is str else as_text(v)) == who) == eq
+    return compare_assignee
 
 
 def _wants(pred, kind: str) -> str:

@@ -67,10 +67,11 @@ class LeadNotes:
     first value met there: a dict made on the first note, since most leads have none and an
     empty dict costs 64 bytes per lead."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "assignee")
 
     def __init__(self):
         self.items: dict | None = None
+        self.assignee: str | None = None    # the lead's, for `FIELD == assignee` (the fold sets it)
 
     def add(self, note, value=None) -> None:
         if self.items is None:
@@ -452,13 +453,13 @@ class LeadFold:
             owner = props.get("owner")
             # the assignee is text in every output (a CSV rep id `1234` is read as a number)
             if owner is None or owner.__class__ is str:
-                self.assignee = owner
+                self.assignee = notes.assignee = owner
                 if not owner:                           # SLA606: once per kind, at its first event
                     why = _ownerless(props, rec.fields)
                     if why is not None:
                         notes.add(("no_owner", why), (rec.source, rec.line))
             else:
-                self.assignee = as_text(owner)
+                self.assignee = notes.assignee = as_text(owner)
                 if owner.__class__ in (list, tuple, dict, set, frozenset, bool):    # no rep's id: SLA604
                     if self.odd_owners:
                         self.odd_owners.append(rec)

@@ -243,6 +243,11 @@ class FieldRef(Node):
         return f"`{self.name}`" if self.quoted else self.name
 
 
+#: The bare name that stands for the lead's assignee on the right of `==` / `!=` in a
+#: `where` (an extension: `restart on assigned where owner != assignee`).
+ASSIGNEE = "assignee"
+
+
 class Value(Node):
     kind: Literal["string", "number", "bool", "name", "null"]
     value: str | int | float | bool | None

@@ -252,14 +252,33 @@ def _target_line(ctx: Context, line: m.TargetRule) -> Iterator[Diagnostic]:
 
 
 #: Words that name who holds the lead: a comparison with one of them is meant to compare
-#: two people, which a predicate cannot do (quoting it would compare with the word).
-_PEOPLE = frozenset({"assignee", "owner", "rep", "assigned_to", "owner_id"})
+#: two people (quoting it would compare with the word); `assignee` itself is the lead's rep.
+_PEOPLE = frozenset({"owner", "rep", "assigned_to", "owner_id"})
+
+
+def _assignee_misuse(node, value, in_where: bool) -> tuple[str, str] | None:
+    """``(message, hint)`` when the bare name `assignee` (the lead's rep, an extension) is
+    used where it cannot be: only `FIELD == assignee` / `!=` in a `where` (of a trigger, a
+    `count` or `first`), where the fold knows the assignee just before the event."""
+    if node.kind != "compare" or node.op not in ("==", "!="):
+        return (f"`assignee` (the lead's rep) is compared only with `==` or `!=`, not in `{node.op}`"
+                if node.kind == "compare" else "`assignee` (the lead's rep) cannot stand in a list",
+                f"write `{node.field.name} == assignee` (or `!=`); quote it only if you mean the text "
+                f'`"assignee"`')
+    if not in_where:
+        return ("`assignee` (the lead's rep) can be compared only in a `where` (of a trigger, a `count` or "
+                "`first`): it is the rep just before that event",
+                f'write `… where {node.field.name} == assignee` on the trigger; quote it only if you mean the '
+                f'text `"assignee"`')
+    return None
 
 
 @rule(codes.UNQUOTED_VALUE)
 def bare_names_compared(ctx: Context) -> Iterator[Diagnostic]:
     fields = {node.field.name for pred in ctx.predicates() for node in walk_pred(pred)
               if node.kind in ("compare", "member", "exists", "text") and not node.field.is_state}
+    wheres = {id(t.where) for t in ctx.triggers() if t.where is not None}
+    wheres |= {id(c.predicate) for r in ctx.agreement.rules for c in r.clauses if c.kind == "first"}
     for pred in ctx.predicates():
         for node in walk_pred(pred):
             if node.kind == "compare":
@@ -273,12 +292,16 @@ def bare_names_compared(ctx: Context) -> Iterator[Diagnostic]:
             for value in values:
                 if value.kind != "name":
                     continue
+                if value.value == m.ASSIGNEE:
+                    misuse = _assignee_misuse(node, value, id(pred) in wheres)
+                    if misuse is not None:
+                        yield ctx.diag(codes.UNQUOTED_VALUE, misuse[0], value, hint=misuse[1])
+                    continue
                 hint = f'quote it: `"{value.value}"` (the right side of a comparison is a value)'
                 if value.value in fields or value.value in _PEOPLE:
-                    what = "the lead's assignee" if value.value in _PEOPLE else "another field"
                     hint = (f"`{value.value}` reads like a field, but the right side of a comparison is a value: "
-                            f"a predicate cannot compare a field with {what}; quote it only if you mean "
-                            f'the text `"{value.value}"`')
+                            "a predicate cannot compare two fields (`assignee`, bare, is the lead's rep in a "
+                            f'`where`); quote it only if you mean the text `"{value.value}"`')
                 if value.value in ctx.states:
                     hint += f"; to test the lifecycle state write `state == {value.value}`"
                 yield ctx.diag(codes.UNQUOTED_VALUE,

@@ -445,6 +445,9 @@ UNQUOTED_VALUE = define("SLA214", "unquoted-value", "error", """
     Only the lifecycle `state` is compared with bare names (`state == on_hold`), because
     those are declared state names. Any other field holds data: `source == demo_request`
     is almost certainly meant as the text `"demo_request"`, and slacode does not guess.
+    One bare name has a meaning of its own (an extension): `assignee`, the lead's rep, in
+    `FIELD == assignee` or `FIELD != assignee` inside a `where` (of a trigger, a `count` or
+    `first`); elsewhere, in a list or with `<`, `>` it is this error too.
 
     ## Avoid
     ```sla
