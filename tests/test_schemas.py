@@ -335,7 +335,7 @@ def test_every_clause_key_the_language_has_matches_the_schemas_clause_patterns(n
     def patterns(node):
         if isinstance(node, dict):
             for key, value in node.items():
-                if key == "pattern" and "at_least_within" in value and "gap" in value:   # every clause key
+                if key == "pattern" and "at_least_within" in value and "only_between" in value:   # every key
                     yield value
                 else:
                     yield from patterns(value)
@@ -348,3 +348,18 @@ def test_every_clause_key_the_language_has_matches_the_schemas_clause_patterns(n
         for key in TIMED_KEYS + ATTEMPTS_KEYS:
             for numbered in (key, f"{key}_2"):
                 assert re.search(pattern, prefix + numbered), (pattern, numbered)
+
+
+def test_the_due_schema_names_every_clause_due_lists():
+    """`slacode due` lists the open clocks of the clauses in report.due.TIMED: each (and its
+    numbered form where a rule may have several) fits the due schema's clause pattern."""
+    import re
+
+    from slacode.report.due import TIMED
+
+    pattern = load_schema("due")["$defs"]["clock"]["properties"]["clause"]["pattern"]
+    for key in TIMED:
+        assert re.search(pattern, key), key
+    for key in ("at_least_per_day_2", "gap_at_most_2"):
+        assert re.search(pattern, key), key
+    assert not re.search(pattern, "gap") and not re.search(pattern, "require")

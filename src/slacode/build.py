@@ -280,6 +280,10 @@ class _Builder:
     def gap(self, meta, children):
         return m.Gap.model_construct(duration=children[0], span=self._span(meta))
 
+    def gap_at_most(self, meta, children):
+        duration, calendar = children
+        return m.GapAtMost.model_construct(duration=duration, calendar=calendar, span=self._span(meta))
+
     def first(self, meta, children):
         return m.First.model_construct(predicate=children[0], span=self._span(meta))
 

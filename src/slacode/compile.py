@@ -403,6 +403,7 @@ class Clause(NamedTuple):
     triggers: tuple = ()
     window: tuple[int, int] = (0, 0)  # only_between, minutes
     place: Any = None
+    written: str = ""               # the duration as written (`2d` of a `gap at most 2d on CAL`)
 
 
 # A dataclass with slots, not a NamedTuple like the plan's smaller records: the fold reads a
@@ -574,7 +575,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         seen: dict[str, int] = {}
         for c in rule.clauses:
             if c.kind in ("within", "at_least_within", "require", "at_least_before", "at_least_per_day", "at_most_per_day",
-                          "at_most_per_cycle", "gap", "first", "only_during", "only_between"):
+                          "at_most_per_cycle", "gap", "gap_at_most", "first", "only_during", "only_between"):
                 if c.kind in ("within", "at_least_within", "require") and c.kind in seen:
                     continue            # one verdict: target lines choose one; `require` lines add up
                 if rule.rule_kind != "attempts" and c.kind not in ("within", "require"):
@@ -689,6 +690,10 @@ def _clause(c, key, clock_of, segments, wall) -> Clause:
         return Clause(key, c.kind, n=int(c.n))
     if c.kind == "gap":
         return Clause(key, c.kind, duration_us=c.duration.seconds(86_400) * 1_000_000)
+    if c.kind == "gap_at_most":
+        clock = clock_of(c.calendar) if c.calendar else wall
+        return Clause(key, c.kind, duration_us=_duration_us(c.duration, clock), clock=clock,
+                      written=c.duration.compact())
     if c.kind == "first":
         return Clause(key, c.kind, pred=compile_pred(c.predicate, segments))
     if c.kind == "only_during":

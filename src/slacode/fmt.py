@@ -669,6 +669,7 @@ _STATEMENTS = {
     m.Retarget: lambda p, c: "retarget when segment changes",
     m.AtLeastPerDay: lambda p, c: f"at least {number(c.n)} per day within {_duration(c.duration)}{_on(c.calendar)}",
     m.Gap: lambda p, c: f"gap at least {_duration(c.duration)}",
+    m.GapAtMost: lambda p, c: f"gap at most {_duration(c.duration)}{_on(c.calendar)}",
     m.First: lambda p, c: f"first where {p.pred(c.predicate)}",
     m.OnlyDuring: lambda p, c: f"only during {c.calendar.value}",
     m.OnlyBetween: lambda p, c: f"only between {c.window.text()} in lead timezone",

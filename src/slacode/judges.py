@@ -68,6 +68,8 @@ def _judges(rp: RulePlan) -> tuple:
             out.append(_first_judge(c))
         elif c.kind == "at_least_per_day":
             out.append(_at_least_per_day_judge(c))
+        elif c.kind == "gap_at_most":
+            out.append(_gap_at_most_judge(c))
         else:
             out.append(_never_judge(c))
     return tuple(out)
@@ -319,6 +321,70 @@ def _at_least_per_day_judge(c):
                        zone, closed is None and status == "breached", None,
                        (made, n) if closed is None and status != "met" else None)
     return at_least_per_day
+
+
+def _gap_at_most_judge(c):
+    """``gap at most D [on CAL]`` (extension): from the cycle's start to its first attempt,
+    between attempts, and from the last attempt to the close (or ``as_of``), never more than
+    ``D`` of working time (minus pauses). The first silence that runs past ``D`` breaches it
+    (``due_at``: when it ran out; ``completed_at``: the attempt or close that ended it, none
+    while it goes on); an open cycle is pending with ``due_at`` the latest moment for the next
+    attempt; a closed one within every ``D`` is met (a cancel or restart that came in time,
+    cancelled). ``target_seconds`` is the working time from the start to ``due_at``."""
+    key, clock, most = c.key, c.clock, c.duration_us
+    own_zone = clock.tz if clock.name else None
+    work = work_text(most)
+    limit = f"{work} of {clock.time_words}" if c.written in ("", work) else \
+        f"{c.written} ({work} of {clock.time_words})"
+
+    def gap_at_most(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        lead, rule, cycle, owner, assignee, segment, started, zone = base
+        if own_zone is not None:                         # its own calendar's offsets
+            zone = own_zone
+        closed = cyc.closed_at
+        last_at, last_ref = started, None                # the silence runs from the start …
+        completed = None
+        evidence: list = []
+        for at, ref in ((a[0], a[1]) for a in cyc.attempts):
+            end = clock.add_us(last_at, most, pauses)
+            if at > end:                                 # … and this attempt came too late
+                status, completed, evidence = "breached", at, [ref]
+                since = f"after {last_ref}" if last_ref is not None else "after the start"
+                reason = (f"No attempt for more than {limit}: {ref} at {_when(at, zone)} came {since} at "
+                          f"{_when(last_at, zone)}, past {_when(end, zone)}.")
+                break
+            last_at, last_ref = at, ref
+        else:
+            end = clock.add_us(last_at, most, pauses)
+            since = f"{last_ref} at {_when(last_at, zone)}" if last_ref is not None else \
+                f"the start at {_when(last_at, zone)}"
+            if closed is not None and closed <= end:
+                if cyc.close_kind == "stop":
+                    status = "met"
+                    made = len(cyc.attempts)
+                    reason = (f"No silence longer than {limit}: {made} attempt{'s' if made != 1 else ''}, "
+                              f"stopped at {_when(closed, zone)}.")
+                else:
+                    status, evidence = "cancelled", [cyc.close_ref]
+                    reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
+                              f"{_when(closed, zone)}, within {limit} of {since}.")
+            elif closed is not None or end < as_of:       # the silence ran out before the close or as_of
+                status = "breached"
+                completed = closed
+                evidence = [last_ref] if last_ref is not None else [cyc.start_ref]
+                after = (f"the cycle closed at {_when(closed, zone)}" if closed is not None
+                         else f"none by {_when(as_of, zone)}")
+                reason = f"No attempt for more than {limit} after {since}: due by {_when(end, zone)}, {after}."
+            else:
+                status = "paused" if cyc.paused else "pending"
+                reason = (f"Next attempt due by {_when(end, zone)}, at most {limit} after {since}"
+                          + (" (paused)." if cyc.paused else "."))
+        elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
+        target = clock.working_us(started, end, pauses)   # to `due_at`, as `at_least_per_day` gives it
+        return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, end, completed,
+                       None, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None,
+                       zone, closed is None and status == "breached" and completed is None)
+    return gap_at_most
 
 
 def _at_least_before_judge(c):

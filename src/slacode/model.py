@@ -449,6 +449,14 @@ class Gap(Node):
     duration: Duration
 
 
+class GapAtMost(Node):
+    """``gap at most D [on CAL]`` (extension): no longer than ``D`` without an attempt."""
+
+    kind: Literal["gap_at_most"] = "gap_at_most"
+    duration: Duration
+    calendar: Name | None = None
+
+
 class First(Node):
     kind: Literal["first"] = "first"
     predicate: Pred
@@ -466,12 +474,13 @@ class OnlyBetween(Node):
 
 Clause = Annotated[Union[Owner, StartOn, StartWhen, StopOn, CancelOn, RestartOn, PauseWhile,
                          Within, Warn, Retarget, Require, Count, AtLeastWithin, AtLeastBefore, AtMostPerDay,
-                         AtLeastPerDay, AtMostPerCycle, Gap, First, OnlyDuring, OnlyBetween],
+                         AtLeastPerDay, AtMostPerCycle, Gap, GapAtMost, First, OnlyDuring, OnlyBetween],
                    Field(discriminator="kind")]
 
 #: clause kinds that only make sense in an `attempts` rule
 ATTEMPTS_ONLY = frozenset({"count", "at_least_within", "at_least_before", "at_most_per_day",
-                           "at_least_per_day", "at_most_per_cycle", "gap", "first", "only_during", "only_between"})
+                           "at_least_per_day", "at_most_per_cycle", "gap", "gap_at_most", "first", "only_during",
+                           "only_between"})
 
 
 # ---------------------------------------------------------------------- expressions

@@ -176,6 +176,7 @@ def feasible_attempts(ctx: Context) -> Iterator[Diagnostic]:
             diag = _daily_floor(ctx, r, floor)
             if diag is not None:
                 yield diag
+        yield from _gaps_apart(ctx, r)
         if r.of("pause_while"):
             continue
         for line in r.of("at_least_within"):
@@ -185,6 +186,23 @@ def feasible_attempts(ctx: Context) -> Iterator[Diagnostic]:
             diag = _per_day(ctx, r, line, target) or _gap(ctx, r, line, target)
             if diag is not None:
                 yield diag
+
+
+def _gaps_apart(ctx: Context, r: m.Rule) -> Iterator[Diagnostic]:
+    """`gap at least A` with `gap at most B` on wall-clock time, B no longer than A: the
+    second attempt can be neither soon enough nor late enough (working time on a calendar
+    is not compared: its hours decide)."""
+    for most in r.of("gap_at_most"):
+        if most.calendar is not None:
+            continue
+        for least in r.of("gap"):
+            if most.duration.seconds() <= least.duration.seconds():
+                yield ctx.diag(
+                    codes.IMPOSSIBLE_ATTEMPTS,
+                    f"`gap at most {most.duration.compact()}` cannot be kept with `gap at least "
+                    f"{least.duration.compact()}` ({line_of(least)}): no next attempt is both that soon and that "
+                    "late", most, hint="make the longest silence longer than the shortest gap between attempts")
+                break
 
 
 def _per_cycle(ctx: Context, r: m.Rule, line: m.AtLeastWithin) -> Diagnostic | None:
@@ -274,7 +292,8 @@ def _gap(ctx: Context, r: m.Rule, line: m.AtLeastWithin, target: int) -> Diagnos
 
 
 #: The clauses of an `attempts` rule that give verdicts (LANGUAGE.md §7).
-VERDICT_CLAUSES = ("at_least_within", "at_least_before", "at_least_per_day", "at_most_per_day", "at_most_per_cycle", "gap", "first", "only_during",
+VERDICT_CLAUSES = ("at_least_within", "at_least_before", "at_least_per_day", "at_most_per_day", "at_most_per_cycle", "gap",
+                   "gap_at_most", "first", "only_during",
                    "only_between")
 
 
@@ -296,8 +315,9 @@ def attempts_clauses(ctx: Context) -> Iterator[Diagnostic]:
             continue
         if r.of("at_least_within"):
             continue
-        # pauses lengthen the days of `at least N per day within D` too (warnings do not)
-        pauses = () if r.of("at_least_per_day") else r.of("pause_while")
+        # pauses lengthen the days of `at least N per day within D` and the silences of `gap at
+        # most D` too (warnings do not)
+        pauses = () if r.of("at_least_per_day") or r.of("gap_at_most") else r.of("pause_while")
         for c in r.of("warn") + pauses:
             written = c.text() if c.kind == "warn" else "pause while"
             yield ctx.diag(codes.SETTING_WITHOUT_EFFECT,

@@ -16,7 +16,8 @@ from slacode.diagnostics import Diagnostic, Span
 
 #: clause kinds that give a verdict, per rule kind, in the order of LANGUAGE.md
 TIMED_KEYS = ("within", "require")
-ATTEMPTS_KEYS = ("at_least_within", "at_least_before", "at_least_per_day", "at_most_per_day", "at_most_per_cycle", "gap", "first",
+ATTEMPTS_KEYS = ("at_least_within", "at_least_before", "at_least_per_day", "at_most_per_day", "at_most_per_cycle", "gap",
+                 "gap_at_most", "first",
                  "only_during", "only_between")
 #: kinds whose several lines form one clause (one line applies per cycle)
 LINE_KINDS = frozenset({"within", "at_least_within"})
@@ -26,7 +27,8 @@ TARGET_CLAUSE, QUOTA_CLAUSE = "ratio", "count"
 #: clause kinds that hold triggers, predicates, a calendar, a segment
 TRIGGER_KINDS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "count", "at_least_before"})
 PREDICATE_KINDS = frozenset({"start_when", "pause_while", "first"})
-CALENDAR_KINDS = frozenset({"within", "at_least_within", "at_least_per_day", "at_most_per_day", "only_during"})
+CALENDAR_KINDS = frozenset({"within", "at_least_within", "at_least_per_day", "at_most_per_day", "gap_at_most",
+                            "only_during"})
 SEGMENT_KINDS = frozenset({"within", "at_least_within"})
 
 

@@ -20,7 +20,7 @@ _CLAUSE_WORDS = {
     "cancel_on": "cancel on", "restart_on": "restart on", "pause_while": "pause while",
     "within": "within", "warn": "warn at", "retarget": "retarget when segment changes", "require": "require", "count": "count",
     "at_least_within": "at least … within", "at_least_before": "at least … before",
-    "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "gap": "gap at least", "first": "first where",
+    "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "gap": "gap at least", "gap_at_most": "gap at most", "first": "first where",
     "only_during": "only during", "only_between": "only between",
     "version": "version", "timezone": "timezone", "day_length": "day",
     "target_rule": "rule", "target_goal": "at least …% met per …", "quota_goal": "at least|at most … per …",
@@ -181,8 +181,9 @@ def attempt_counts(ctx: Context) -> Iterator[Diagnostic]:
 def zero_durations(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
         for c in r.clauses:
-            if c.kind in ("within", "at_least_within", "at_least_per_day", "gap") and c.duration.seconds() == 0:
-                what = "a gap" if c.kind == "gap" else "a target"
+            if c.kind in ("within", "at_least_within", "at_least_per_day", "gap", "gap_at_most") and \
+                    c.duration.seconds() == 0:
+                what = "a gap" if c.kind in ("gap", "gap_at_most") else "a target"
                 yield ctx.diag(codes.ZERO_DURATION, f"{what} of zero in rule `{r.name.value}`", c.duration,
                                hint="give the time the promise allows, such as `4h`" if c.kind != "gap"
                                else "give the least time between attempts, such as `2h`, or remove the line")

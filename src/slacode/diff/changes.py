@@ -548,7 +548,8 @@ _TRIGGER_WORDS = {
     "count": ("now also counts", "no longer counts"),
 }
 
-_SINGLE_KINDS = ("at_least_before", "at_least_per_day", "at_most_per_day", "at_most_per_cycle", "gap", "first", "only_during", "only_between")
+_SINGLE_KINDS = ("at_least_before", "at_least_per_day", "at_most_per_day", "at_most_per_cycle", "gap", "gap_at_most",
+                 "first", "only_during", "only_between")
 
 
 class _RuleDiff:
@@ -823,6 +824,17 @@ class _RuleDiff:
                 direction = "tightened" if sb > sa else "loosened"
                 self.add(f"{key}: {direction} from {x.duration.compact()} to {y.duration.compact()} "
                          "between attempts", before, after, direction)
+            return
+        if kind == "gap_at_most":
+            ca, cb = (x.calendar.value if x.calendar else None), (y.calendar.value if y.calendar else None)
+            if ca != cb:
+                self.add(f"{key}: silence counted on {ca or 'wall-clock time'} → {cb or 'wall-clock time'}",
+                         before, after)
+            sa, sb = x.duration.seconds(DAY_SECONDS), y.duration.seconds(DAY_SECONDS)
+            if sa != sb:
+                direction = "tightened" if sb < sa else "loosened"
+                self.add(f"{key}: {direction} from at most {x.duration.compact()} to at most "
+                         f"{y.duration.compact()} without an attempt", before, after, direction)
             return
         if kind == "only_during":
             self.add(f"{key}: calendar {x.calendar.value} → {y.calendar.value}", before, after)

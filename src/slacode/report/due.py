@@ -23,7 +23,7 @@ from slacode.evaluate import public_as_of
 from slacode.verdict import as_text, from_us
 
 OPEN = frozenset({"pending", "at_risk", "paused"})
-TIMED = frozenset({"within", "at_least_within", "at_least_per_day"})
+TIMED = frozenset({"within", "at_least_within", "at_least_per_day", "gap_at_most"})
 
 _UNIT_SECONDS = {"d": 86_400, "day": 86_400, "days": 86_400, "h": 3600, "hour": 3600, "hours": 3600,
                  "m": 60, "min": 60, "minute": 60, "minutes": 60, "s": 1, "second": 1, "seconds": 1}

@@ -41,6 +41,7 @@ BREACH_REASONS = {
     "at_most_per_cycle": "too many attempts in one cycle",
     "at_least_per_day": "a day without enough attempts",
     "gap": "attempts too close together",
+    "gap_at_most": "too long without an attempt",
     "first": "first attempt not as required",
     "only_during": "attempt outside working hours",
     "only_between": "attempt outside the lead's allowed hours",
