@@ -136,6 +136,14 @@ class _Builder:
         name, *items = children
         return m.CalendarDecl.model_construct(name=self.name(name), items=tuple(items), span=self._span(meta))
 
+    def calendar_choice(self, meta, children):
+        name, *picks = children
+        return m.CalendarChoice.model_construct(name=self.name(name), picks=tuple(picks), span=self._span(meta))
+
+    def calendar_pick(self, meta, children):
+        calendar, segment = children
+        return m.CalendarPick.model_construct(calendar=self.name(calendar), segment=segment, span=self._span(meta))
+
     def hours(self, meta, children):
         days, *ranges = children
         return m.Hours.model_construct(days=days, ranges=tuple(ranges), span=self._span(meta))

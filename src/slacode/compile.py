@@ -391,6 +391,17 @@ class Line(NamedTuple):
     n: int = 0                      # attempts needed (at least N within)
     written: str = ""               # the target as written (`10d`), for people
     warn_us: int | None = None      # working time at which an open cycle is at risk (`warn`)
+    # `on CHOICE` (a calendar choice): ((segment predicate or None, this line on that calendar), …),
+    # one of which a cycle takes at its start; ``clock`` is then a :class:`ChoiceName`
+    choose: tuple = ()
+
+
+class ChoiceName(NamedTuple):
+    """The clock of a line written `on CHOICE`: only its name (a cycle runs on the line its
+    choice picked, see :attr:`Line.choose`)."""
+
+    name: str
+    time_words: str = "working time"
 
 
 class Clause(NamedTuple):
@@ -542,6 +553,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
     tzname = agreement.timezone
     wall = WallClock(tzname)
     calendars = agreement.calendars
+    choices = agreement.calendar_choices
     segments = agreement.segments
     seg_preds = {name: compile_pred(d.predicate, segments) for name, d in segments.items()}
     index = {id(d): i for i, d in enumerate(agreement.declarations)}
@@ -565,12 +577,21 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             # no `at least … within`: every start opens a cycle for the other clauses (§7)
             lines.append(Line(None, None, wall, 0, 0))
         for ln in rule.of(line_kind):
-            clock = clock_of(ln.calendar)
             applies = seg_preds.get(ln.segment.value, lambda f, s, n: False) if ln.segment else None
             n = int(ln.n) if line_kind == "at_least_within" else 0
-            target_us = _duration_us(ln.duration, clock)
-            lines.append(Line(ln.segment.value if ln.segment else None, applies, clock,
-                              target_us, n, ln.duration.compact(), _warn_at_us(warn, target_us, clock)))
+
+            def on(clock, choose=()):
+                target_us = _duration_us(ln.duration, clock) if not choose else 0
+                return Line(ln.segment.value if ln.segment else None, applies, clock, target_us, n,
+                            ln.duration.compact(), _warn_at_us(warn, target_us, clock) if not choose else None,
+                            choose)
+            choice = choices.get(ln.calendar.value) if ln.calendar is not None else None
+            if choice is None:
+                lines.append(on(clock_of(ln.calendar)))
+            else:                       # one line per calendar it may pick
+                picks = tuple((seg_preds.get(p.segment.value, lambda f, s, n: False) if p.segment else None,
+                               on(clock_of(p.calendar))) for p in choice.picks)
+                lines.append(on(ChoiceName(choice.name.value), picks))
         clauses: list[Clause] = []
         seen: dict[str, int] = {}
         for c in rule.clauses:

@@ -270,14 +270,30 @@ def _nth_info(plan: Plan) -> tuple:
 
 def _line_for(rp: RulePlan, fields, state, notes):
     """The target line that applies to a lead with these fields and state (§6: the first
-    `for` line whose segment holds, else the first line without `for`), or None."""
+    `for` line whose segment holds, else the first line without `for`), or None; a line
+    `on CHOICE` (a calendar choice) gives the line on the calendar it picks, chosen the same
+    way among its picks (None when none holds and it has no default)."""
     default = None
     for ln in rp.lines:
         if ln.applies is None:
             if default is None:
                 default = ln
         elif ln.applies(fields, state, notes):
-            return ln
+            return _picked(ln.choose, fields, state, notes) if ln.choose else ln
+    if default is not None and default.choose:
+        return _picked(default.choose, fields, state, notes)
+    return default
+
+
+def _picked(choose: tuple, fields, state, notes):
+    """The line of the first pick whose segment holds, else of the pick without one."""
+    default = None
+    for applies, line in choose:
+        if applies is None:
+            if default is None:
+                default = line
+        elif applies(fields, state, notes):
+            return line
     return default
 
 

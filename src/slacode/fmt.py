@@ -637,6 +637,8 @@ _STATEMENTS = {
     # declarations
     m.SegmentDecl: lambda p, d: f"segment {d.name.value} = {p.pred(d.predicate)}",
     m.LetDecl: lambda p, d: f"let {d.name.value} = {p.expr(d.expr)}",
+    m.CalendarChoice: lambda p, d: f"calendar {d.name.value} = " + ", ".join(
+        k.calendar.value + (f" for {k.segment.value}" if k.segment else "") for k in d.picks),
     # agreement and calendar items
     m.Version: lambda p, i: f"version {string(i.value.value)}",
     m.Timezone: lambda p, i: f"timezone {string(i.value.value)}",

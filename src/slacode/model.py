@@ -662,6 +662,23 @@ class FlowDecl(Node):
     lines: tuple[FlowLine, ...] = ()
 
 
+class CalendarPick(Node):
+    """One choice of a :class:`CalendarChoice`: a calendar, for a segment (None: the default)."""
+
+    calendar: Name
+    segment: Name | None = None
+
+
+class CalendarChoice(Node):
+    """``calendar NAME = CAL for SEGMENT, …, CAL`` (extension): a name for one of several
+    calendars, picked per lead when a cycle starts (the first pick whose segment holds, else
+    the one without `for`), in `within` and `at least … within` lines."""
+
+    kind: Literal["calendar_choice"] = "calendar_choice"
+    name: Name
+    picks: tuple[CalendarPick, ...] = ()
+
+
 class SegmentDecl(Node):
     kind: Literal["segment"] = "segment"
     name: Name
@@ -811,7 +828,7 @@ class TestDecl(Node):
     items: tuple[TestItem, ...] = ()
 
 
-Decl = Annotated[Union[AgreementDecl, CalendarDecl, StatesDecl, FlowDecl, SegmentDecl, LetDecl,
+Decl = Annotated[Union[AgreementDecl, CalendarDecl, CalendarChoice, StatesDecl, FlowDecl, SegmentDecl, LetDecl,
                        Rule, TargetDecl, QuotaDecl, TestDecl],
                  Field(discriminator="kind")]
 
@@ -877,6 +894,10 @@ class Agreement(Node):
     @property
     def calendar_decls(self) -> dict[str, CalendarDecl]:
         return _first_by_name(self.of("calendar"))
+
+    @property
+    def calendar_choices(self) -> dict[str, CalendarChoice]:
+        return _first_by_name(self.of("calendar_choice"))
 
     @property
     def state_decls(self) -> tuple[StateDecl, ...]:

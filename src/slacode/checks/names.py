@@ -62,7 +62,8 @@ def _duplicates(items, what: str, ctx: Context) -> Iterator[Diagnostic]:
 def duplicate_names(ctx: Context) -> Iterator[Diagnostic]:
     a = ctx.agreement
     yield from _duplicates(((d.name, kind_word(d)) for d in ctx.rule_likes), "rule, target and quota", ctx)
-    yield from _duplicates(((d.name, "calendar") for d in a.of("calendar")), "calendar", ctx)
+    yield from _duplicates(((d.name, "calendar") for d in (*a.of("calendar"), *a.of("calendar_choice"))),
+                           "calendar", ctx)
     yield from _duplicates(((d.name, "segment") for d in a.of("segment")), "segment", ctx)
     yield from _duplicates(((d.name, "constant") for d in a.of("let")), "constant", ctx)
     yield from _duplicates(((s.name, "state") for s in a.state_decls), "state", ctx)
@@ -164,12 +165,35 @@ def states_are_declared(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule(codes.UNDEFINED_CALENDAR)
 def calendars_are_declared(ctx: Context) -> Iterator[Diagnostic]:
+    choices = ctx.agreement.calendar_choices
     for r in ctx.agreement.rules:
         for clause in r.clauses:
             if clause.kind not in CALENDAR_KINDS:
                 continue
             name = clause.calendar
             if name is None or name.value in ctx.calendars:
+                continue
+            if name.value in choices:               # a choice: only where a line is picked per cycle
+                if clause.kind in SEGMENT_KINDS:
+                    continue
+                yield ctx.diag(codes.UNDEFINED_CALENDAR,
+                               f"`{name.value}` is a calendar choice, which picks a calendar per lead when a cycle "
+                               "starts: it can stand only in `within` and `at least … within` lines", name,
+                               hint="name one calendar here (`on " + choices[name.value].picks[0].calendar.value
+                                    + "`)" if choices[name.value].picks else None)
+                continue
+            known = list(ctx.calendars) + list(choices)
+            hint = did_you_mean(name.value, known) or f"declare it with `calendar {name.value} {{ … }}`"
+            yield ctx.diag(codes.UNDEFINED_CALENDAR, f"calendar `{name.value}` is not declared", name, hint=hint)
+    for choice in ctx.agreement.of("calendar_choice"):
+        for pick in choice.picks:
+            name = pick.calendar
+            if name.value in ctx.calendars:
+                continue
+            if name.value in choices:
+                yield ctx.diag(codes.UNDEFINED_CALENDAR,
+                               f"`{name.value}` is a calendar choice: a choice picks among calendars", name,
+                               hint="name the calendars themselves")
                 continue
             hint = did_you_mean(name.value, ctx.calendars) or f"declare it with `calendar {name.value} {{ … }}`"
             yield ctx.diag(codes.UNDEFINED_CALENDAR, f"calendar `{name.value}` is not declared", name, hint=hint)
@@ -199,6 +223,10 @@ def segments_are_declared(ctx: Context) -> Iterator[Diagnostic]:
         count = quota.count
         if count is not None and count.segment is not None and count.segment.value not in ctx.segments:
             yield _undefined_segment(ctx, count.segment)
+    for choice in ctx.agreement.of("calendar_choice"):
+        for pick in choice.picks:
+            if pick.segment is not None and pick.segment.value not in ctx.segments:
+                yield _undefined_segment(ctx, pick.segment)
     for pred in ctx.predicates():
         for name in segment_refs(pred):
             if name.value not in ctx.segments:
@@ -333,6 +361,7 @@ def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
     for q in ctx.agreement.quotas:
         if q.count is not None and q.count.segment is not None:
             used.add(q.count.segment.value)
+    used.update(p.segment.value for c in ctx.agreement.of("calendar_choice") for p in c.picks if p.segment is not None)
     misspelt = used - set(ctx.segments)                 # SLA209 says each, with a did-you-mean
     for decl in ctx.agreement.of("segment"):
         if decl.name.value not in used and ctx.segments.get(decl.name.value) is decl and \
@@ -345,9 +374,17 @@ def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
 def unused_calendars(ctx: Context) -> Iterator[Diagnostic]:
     used = {c.calendar.value for r in ctx.agreement.rules for c in r.clauses
             if c.kind in CALENDAR_KINDS and c.calendar is not None}
-    misspelt = used - set(ctx.calendars)                # SLA208 says each, with a did-you-mean
-    for decl in ctx.agreement.of("calendar"):
-        if decl.name.value not in used and ctx.calendars.get(decl.name.value) is decl and \
-                not _meant(decl.name.value, misspelt):
-            yield ctx.diag(codes.UNUSED_CALENDAR, f"calendar `{decl.name.value}` is not used", decl.name,
-                           hint=f"use it with `on {decl.name.value}` or `only during {decl.name.value}`, or remove it")
+    choices = ctx.agreement.calendar_choices
+    used |= {p.calendar.value for name in used & set(choices) for p in choices[name].picks}
+    misspelt = used - set(ctx.calendars) - set(choices)     # SLA208 says each, with a did-you-mean
+    for decl in (*ctx.agreement.of("calendar"), *ctx.agreement.of("calendar_choice")):
+        name = decl.name.value
+        first = ctx.calendars.get(name) or choices.get(name)
+        if name in used or first is not decl or _meant(name, misspelt):
+            continue
+        if decl.kind == "calendar_choice":
+            yield ctx.diag(codes.UNUSED_CALENDAR, f"calendar choice `{name}` is not used", decl.name,
+                           hint=f"use it in a `within` or `at least … within` line with `on {name}`, or remove it")
+        else:
+            yield ctx.diag(codes.UNUSED_CALENDAR, f"calendar `{name}` is not used", decl.name,
+                           hint=f"use it with `on {name}` or `only during {name}`, or remove it")

@@ -222,6 +222,14 @@ def default_lines(ctx: Context) -> Iterator[Diagnostic]:
                            f"every `{clause_word(kind)}` line of `{r.name.value}` has `for`: leads outside "
                            f"{segs} are not tracked", lines[0],
                            hint="add a line without `for` as the default for every other lead")
+    for choice in ctx.agreement.of("calendar_choice"):
+        picks = choice.picks
+        if picks and all(p.segment is not None for p in picks):
+            segs = ", ".join(f"`{p.segment.value}`" for p in picks)
+            yield ctx.diag(codes.NO_DEFAULT_TARGET,
+                           f"every pick of calendar choice `{choice.name.value}` has `for`: a line on it does not "
+                           f"track leads outside {segs}", choice.name,
+                           hint="end the list with a calendar without `for`, the default for every other lead")
 
 
 @rule(codes.UNREACHABLE_LINE)

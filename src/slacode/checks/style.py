@@ -29,7 +29,7 @@ def declared_names(ctx: Context):
         yield "state", s.name
     for d in a.of("segment"):
         yield "segment", d.name
-    for d in a.of("calendar"):
+    for d in (*a.of("calendar"), *a.of("calendar_choice")):
         yield "calendar", d.name
     for d in a.of("let"):
         yield "constant", d.name

@@ -229,7 +229,10 @@ UNDEFINED_CALENDAR = define("SLA208", "undefined-calendar", "error", """
 
     ## Why
     The calendar decides what counts as working time, so a deadline on an unknown calendar
-    has no meaning. Declare it with `calendar NAME { … }` or fix the spelling.
+    has no meaning. Declare it with `calendar NAME { … }` or fix the spelling. A calendar
+    choice (`calendar desk = apac for in_apac, amer`, an extension) is picked per cycle, so
+    it may stand only in `within` and `at least … within` lines, and picks among calendars,
+    not other choices: elsewhere it is this error too.
 
     ## Avoid
     ```sla

@@ -68,7 +68,7 @@ def semantic_diff(old: m.Agreement, new: m.Agreement) -> list[Change]:
         return []
     ctx = _Context(old, new)
     changes: list[Change] = []
-    for part in (_header, _calendars, _states, _flow, _segments, _constants, _rules, _targets,
+    for part in (_header, _calendars, _calendar_choices, _states, _flow, _segments, _constants, _rules, _targets,
                  _quotas, _tests):
         changes.extend(part(ctx))
     changes.extend(_restated(ctx, changes))
@@ -122,6 +122,8 @@ def decl_text(d) -> str:
         return f"segment {d.name.value} = {pred_text(d.predicate)}"
     if k == "let":
         return f"let {d.name.value} = {expr_text(d.expr)}"
+    if k == "calendar_choice":
+        return one_line(d)
     if k == "test":
         events = sum(1 for i in d.items if i.kind == "event")
         expects = sum(1 for i in d.items if i.kind == "expect")
@@ -265,6 +267,23 @@ def _calendars(ctx: _Context) -> list[Change]:
             out.append(Change("calendar", name, "removed", "removed", decl_text(a), None, block=True))
         elif a.model_dump() != b.model_dump():
             out.extend(_calendar_changes(ctx, name, a, b))
+    return out
+
+
+def _calendar_choices(ctx: _Context) -> list[Change]:
+    """``calendar NAME = CAL for SEGMENT, …`` added, removed or changed (its picks, in order)."""
+    olds, news = ctx.old.calendar_choices, ctx.new.calendar_choices
+    out = []
+    for name in _ordered_names(olds, news):
+        a, b = olds.get(name), news.get(name)
+        before = decl_text(a).split(" = ", 1)[1] if a is not None else None
+        after = decl_text(b).split(" = ", 1)[1] if b is not None else None
+        if a is None:
+            out.append(Change("calendar", name, "added", f"added: a choice of {after}", None, after))
+        elif b is None:
+            out.append(Change("calendar", name, "removed", f"removed (was a choice of {before})", before, None))
+        elif before != after:
+            out.append(Change("calendar", name, "changed", f"picks {before} → {after}", before, after))
     return out
 
 
@@ -1088,6 +1107,7 @@ def _restated(ctx: _Context, changes: list[Change]) -> list[Change]:
     touched = {(c.area, c.subject) for c in changes}
     rule_kinds = {"handoff", "deadline", "attempts"}
     touched |= {("rule", s) for a, s in touched if a in rule_kinds}
+    touched |= {("calendar_choice", s) for a, s in touched if a == "calendar"}     # area `calendar` too
     out = []
     for key in list(gb) + [k for k in ga if k not in gb]:
         if key in ga and key in gb and ga[key] != gb[key] and key not in touched:
@@ -1095,6 +1115,8 @@ def _restated(ctx: _Context, changes: list[Change]) -> list[Change]:
             area = kind
             if kind == "rule":
                 area = next(d.rule_kind for d in ctx.new.rules if d.name.value == name)
+            elif kind == "calendar_choice":
+                area = "calendar"
             out.append(Change(area, name, "restated", "written differently, same meaning"))
     if not out and ga == gb and not changes:
         out.append(Change("file", None, "restated", "declarations in another order, same meaning"))
