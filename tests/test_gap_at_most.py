@@ -80,3 +80,19 @@ def test_explain_replays_a_lead_with_it():
     records = records_from_objects([ev("2026-11-02T10:00:00Z", "assigned", owner="ana")], diagnostics=[])
     lines = timeline(agreement.plan, "L", records, as_of_us("2026-11-04T10:00:00Z"))
     assert any(line.startswith("  cadence.gap_at_most cycle 1: BREACHED.") for line in lines), lines
+
+
+def test_a_test_block_may_expect_its_due():
+    from slacode.testing import run_tests
+
+    text = RULE + '''test "next touch" {
+  as of 2026-11-03T09:00:00Z
+  at 2026-11-02T10:00:00Z assigned with owner = "ana"
+  at 2026-11-02T15:00:00Z contact_attempt
+  expect cadence.gap_at_most pending due 2026-11-03T15:00:00Z
+}
+'''
+    agreement = slacode.loads(text)
+    assert "SLA330" not in [d.code for d in agreement.diagnostics]
+    (result,) = run_tests(agreement)
+    assert result.passed, result.outcomes

@@ -278,3 +278,19 @@ def test_an_expectation_that_never_matches_fails_alone_and_the_others_are_still_
     got = {e["line"]: (e["passed"], e["actual"]) for e in test["expectations"]}
     assert got[7][0] is False and got[7][1].startswith("breached — Not done")          # judged all the same
     assert got[8] == (False, 'never matches: "2026-W45" is not a month of target `t` (SLA330)')
+
+
+def test_an_expectation_checks_who_held_a_lead_verdict(tmp_path):
+    """`expect RULE assignee "REP" …` on a lead rule checks the verdict's assignee (review
+    14-b): the rep held responsible for the cycle."""
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "t" { timezone "UTC"; teams sales }\n'
+                    "deadline d { owner sales; start on assigned; stop on call; within 1h }\n"
+                    'test "who" {\n  as of 2026-11-03T12:00:00Z\n  at 2026-11-03T09:00:00Z assigned with owner = "ana"\n'
+                    '  expect d assignee "ana" breached\n  expect d assignee "bo" breached\n'
+                    '  expect d assignee "ana" met\n}\n')
+    (test,) = json.loads(run("test", str(spec), "--format", "json").stdout)
+    got = [(e["line"], e["passed"], e["expected"], e["actual"].split(" — ")[0]) for e in test["expectations"]]
+    assert got == [(6, True, 'breached assignee "ana"', 'breached assignee "ana"'),
+                   (7, False, 'breached assignee "bo"', 'breached assignee "ana"'),
+                   (8, False, 'met assignee "ana"', 'breached assignee "ana"')]

@@ -151,12 +151,15 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         text = _expect_text(exp)
         line = exp.span.line if exp.span else None
         column = exp.span.column if exp.span else None
+        # a goal's `assignee` picks the rep's verdict; a lead verdict's is checked (who held it)
         found = [v for v in verdicts if v.rule == exp.rule.value and v.clause == clause
                  and (v.lead == lead if lead is not None else v.lead is None)
                  and (exp.period is None or v.period == exp.period.value)
-                 and (exp.assignee is None or (v.lead is None and v.assignee == exp.assignee.value))
+                 and (exp.assignee is None or v.lead is not None or v.assignee == exp.assignee.value)
                  and (exp.cycle is None or v.cycle == exp.cycle)]
-        expected = exp.status + (f" due {exp.due.text}" if exp.due else "")
+        rep = exp.assignee.value if exp.assignee is not None and lead is not None else None
+        expected = (exp.status + (f' assignee "{rep}"' if rep is not None else "")
+                    + (f" due {exp.due.text}" if exp.due else ""))
         if line in never:
             d = never[line]
             result.outcomes.append(Outcome(line, text, False, expected, f"never matches: {d.message} ({d.code})",
@@ -193,6 +196,9 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         v = found[0]
         actual = v.status
         ok = v.status == exp.status
+        if rep is not None:                             # the rep held responsible for the cycle
+            actual += f" assignee {_quoted(v.assignee) if v.assignee is not None else '(unassigned)'}"
+            ok = ok and v.assignee == rep
         if exp.due is not None:
             due = exp.due.value
             # §11: an aggregate has no deadline (the object keeps its period's end, for reports)
@@ -228,6 +234,10 @@ def _lines_used(plan, records, as_of: int) -> set:
                 used.add((rf.plan.name, cyc.line.segment))
                 used.update((rf.plan.name, line.segment) for _, _, line in cyc.retargets)
     return used
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _at_line(d, lines: list) -> str:

@@ -150,13 +150,7 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
             if item.period is not None and not aggregate:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"`{name}` is judged per lead and cycle, not per "
                                "period", item.period, hint="drop `period \"…\"` (name a cycle with `cycle N`)")
-            if item.assignee is not None and not aggregate:
-                yield ctx.diag(codes.EXPECT_NEVER_MATCHES,
-                               f"`{name}` is judged per lead and cycle: `assignee \"…\"` picks the rep's verdict of "
-                               "a target or quota with `by assignee`, and checks no lead verdict's assignee",
-                               item.assignee, hint="drop `assignee \"…\"`: an expectation of a lead rule checks "
-                                                   "its status and `due`")
-            elif item.assignee is not None and not decl.by_assignee:
+            if item.assignee is not None and aggregate and not decl.by_assignee:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES,
                                f"`{name}` has no verdict per rep: only a target or quota with `by assignee` has",
                                item.assignee,
@@ -173,7 +167,8 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
                                "the clause an `expect` without a clause names", item.rule,
                                hint=f"name the clause: `expect {name}.{_first_clause(decl)} …`")
             elif item.due is not None and key is not None and \
-                    key.rstrip("0123456789").rstrip("_") not in ("within", "at_least_within", "at_least_per_day"):
+                    key.rstrip("0123456789").rstrip("_") not in ("within", "at_least_within", "at_least_per_day",
+                                                                  "gap_at_most"):
                 what = f"`{name}.{key}`" if decl is not None and not aggregate else f"`{name}`"
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"{what} has no deadline, so no verdict of it has "
                                "a `due`", item.due, hint="drop `due …`")

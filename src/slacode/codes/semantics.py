@@ -936,8 +936,8 @@ EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "warning", 
     lead and cycle (a `deadline`, `handoff`, `attempts` or `flow`), a `cycle` for a target
     or quota (judged per period) or for `flow` (one verdict per lead), a period that is not
     one of the rule's (`"2026-13"`, a day for a weekly target), a `due` for a clause without
-    a deadline (only `within`, `at least … within` and `at least … per day within` have
-    one), an `assignee` for a goal without `by assignee`, or no clause for an `attempts`
+    a deadline (only `within`, `at least … within`, `at least … per day within` and `gap at
+    most` have one), an `assignee` for a goal without `by assignee`, or no clause for an `attempts`
     rule without `at least … within` (the clause such an `expect` names).
 
     ## Why
