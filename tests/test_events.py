@@ -998,6 +998,18 @@ def test_jsonl_form_feed_is_not_blank_and_a_bom_inside_is_dropped(tmp_path):
     assert [(c, ln) for c, ln, _ in codes_of(batch)] == [("SLA501", 1)]
 
 
+@pytest.mark.parametrize("value, kind", [(b"null", "null"), (b"1", "a number"), (b'"x"', "text"),
+                                         (b"[]", "an array")])
+def test_jsonl_a_bom_before_a_value_that_is_no_event_is_said(tmp_path, value, kind):
+    """Files joined with `cat` put a BOM on a middle line: `null` after it was dropped without
+    a word (review 14-a), as a blank line is."""
+    path = write(tmp_path, "e.jsonl", line(**EV).encode() + b"\n\xef\xbb\xbf" + value + b"\r\n\xef\xbb\xbf \n")
+    batch = read(path)
+    assert [r.line for r in batch.records] == [1]
+    found = [(c, ln, d.message) for c, ln, d in ((d.code, d.line, d) for d in batch.diagnostics)]
+    assert found == [("SLA501", 2, f"expected a JSON object, found {kind}")], found
+
+
 def test_csv_a_line_of_empty_cells_before_the_header_is_said(tmp_path):
     batch = read(write(tmp_path, "e.csv", "\n,,,\n \nlead,at,type\nA,2026-11-09T16:00:00Z,x\n"))
     assert [(r.lead, r.line) for r in batch.records] == [("A", 5)]

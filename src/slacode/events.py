@@ -644,6 +644,9 @@ class _Unjudged:
         return None
 
 
+_NOTHING = object()      # what `_Reader._recover` gives for a line with nothing to use
+
+
 class _Reader:
     """State shared by the sources of one read: diagnostics, ids seen, order, as_of."""
 
@@ -878,7 +881,7 @@ class _Reader:
                         self._array(source, index, lineno)      # a stream: its first line that is not blank
                         return
                     obj = self._recover(raw, exc, name, lineno)
-                    if obj is None:
+                    if obj is _NOTHING:                         # blank, or reported
                         continue
                 if obj.__class__ is not dict_:
                     self.diagnostics.append(_diag(
@@ -977,18 +980,20 @@ class _Reader:
                                       "check the export that made it"))
 
     def _recover(self, raw: bytes, exc: Exception, name: str, lineno: int):
-        """The object of a line orjson refused, if it is only blank or has a BOM; else report."""
+        """The value of a line orjson refused, when it only had a BOM before it (a file's
+        start, or files joined with `cat`): any JSON value, `null` too, which the caller
+        judges; :data:`_NOTHING` for a blank line or one reported here."""
         if not raw.strip(_JSON_SPACE):
-            return None
-        if raw.startswith(_BOM):            # a file's start, or files joined with `cat`
+            return _NOTHING
+        if raw.startswith(_BOM):
             try:
                 return orjson.loads(raw[3:])
             except orjson.JSONDecodeError as again:
                 exc, raw = again, raw[3:]
                 if not raw.strip(_JSON_SPACE):
-                    return None
+                    return _NOTHING
         self.bad_json(raw, exc, name, lineno)
-        return None
+        return _NOTHING
 
     # -- CSV -----------------------------------------------------------------------------
 
