@@ -445,3 +445,35 @@ def test_crlf_lines_give_the_columns_of_lf_lines():
         crlf = [(d.code, d.span.line, d.span.column, d.span.end_line, d.span.end_column)
                 for d in slacode.lint(text.replace("\n", "\r\n"))]
         assert lf == crlf and lf
+
+
+@pytest.mark.parametrize("line, column, message", [
+    ("  at least 1{z} within 2h", 12, "`100000000000…0000` (401 characters) is too large for a count, a share or a "
+                                      "goal (at most 999,999,999,999,999)"),
+    ("  at least 2 within 1{z}m", 21, "`100000000000…000m` (402 characters) is too long for a duration"),
+    ("  at least 2 within 1{z} hours", 21, "`100000000000…0000` (401 characters) is too large for a duration (at "
+                                           "most 999,999,999,999,999)"),
+    ("  first where score >= 9{n}", 24, "`999999999999…9999` (4,301 characters) has more digits than any number "
+                                        "slacode reads"),
+])
+def test_a_number_too_large_is_one_diagnostic_at_the_literal_not_a_crash(line, column, message):
+    """review 14-a: integers past a float's range crashed lint, check and load (OverflowError),
+    and past 4,300 digits every command (ValueError)."""
+    import slacode
+
+    body = line.format(z="0" * 400, n="9" * 4300)
+    text = ('agreement "a" { timezone "UTC"; teams sales }\nattempts f {\n  owner sales\n  start on assigned\n'
+            f"  stop on call\n{body}\n}}\n")
+    errors = [(d.code, d.line, d.column, d.message) for d in slacode.lint(text) if d.severity == "error"]
+    assert errors == [("SLA108", 6, column, message)]
+
+
+def test_a_long_number_compared_in_a_predicate_is_read_as_it_is():
+    import slacode
+
+    text = ('agreement "a" { timezone "UTC"; teams sales }\nsegment big = account == 12345678901234567890123\n'
+            "deadline d { owner sales; start on assigned; stop on call; within 1h for big; within 2h }\n")
+    agreement = slacode.loads(text)
+    (v,) = agreement.evaluate([{"lead": "L", "at": "2026-11-02T09:00:00Z", "type": "assigned",
+                                "fields": {"account": 12345678901234567890123}}], as_of="2026-11-02T09:30:00Z").verdicts
+    assert v.segment == "big"

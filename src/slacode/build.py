@@ -39,6 +39,10 @@ def _joined(first: Span | None, last: Span | None) -> Span | None:
     return Span(first.line, first.column, last.end_line, last.end_column, first.file)
 
 
+#: No count, share, goal or duration is this large (see :meth:`_Builder.num`).
+_LARGEST = 10 ** 15
+
+
 def number(text: str) -> int | float:
     text = text.replace("_", "")
     return float(text) if "." in text else int(text)
@@ -88,8 +92,26 @@ class _Builder:
         y, mo, d = (int(x) for x in str(tok).split("-"))
         return m.DateLit.model_construct(year=y, month=mo, day=d, span=self._tok_span(tok))
 
-    def num(self, tok: Token) -> int | float:
-        return number(str(tok))
+    def num(self, tok: Token, bounded: bool = True, what: str = "a count, a share or a goal") -> int | float:
+        """A number literal. ``bounded`` (a count, a share, a goal): at most
+        999,999,999,999,999, so that no check or clock works on an absurd value; a value
+        compared in a predicate may be larger (an id), though not of more digits than Python
+        reads. Too large: SLA108 at the literal, and the largest value allowed instead."""
+        text = str(tok)
+        try:
+            value = number(text)
+        except ValueError:                  # more than 4,300 digits: Python refuses to read it
+            self._too_large(tok, text, "has more digits than any number slacode reads")
+            return _LARGEST if bounded else float("inf")
+        if bounded and not abs(value) < _LARGEST:
+            self._too_large(tok, text, f"is too large for {what} (at most 999,999,999,999,999)")
+            return _LARGEST if value > 0 else -_LARGEST
+        return value
+
+    def _too_large(self, tok: Token, text: str, why: str) -> None:
+        shown = text if len(text) <= 24 else f"{text[:12]}…{text[-4:]}` ({len(text):,} characters) `"
+        self.diagnostics.append(dg.make(codes.BAD_LITERAL, f"`{shown}` {why}".replace("`` ", ""),
+                                        self._tok_span(tok), hint="write the number the promise means", file=self.file))
 
     # -- file and declarations -----------------------------------------------------
     def start(self, meta, children):
@@ -188,7 +210,11 @@ class _Builder:
         if len(children) == 1 and isinstance(children[0], Token):
             for value, unit in _DURATION_PART.findall(str(children[0])):
                 key = {"d": "days", "h": "hours", "m": "minutes"}[unit]
-                parts[key] += int(value)
+                n = number(value) if len(value) < 16 else _LARGEST
+                if n >= _LARGEST:
+                    self._too_large(children[0], str(children[0]), "is too long for a duration")
+                    n = _LARGEST
+                parts[key] += n
         else:
             for value, unit in children:
                 parts[unit] += value
@@ -196,7 +222,7 @@ class _Builder:
 
     def spelled_part(self, meta, children):
         value, unit = children
-        n = self.num(value)
+        n = self.num(value, what="a duration")
         if not isinstance(n, int):
             self.diagnostics.append(dg.make(
                 codes.BAD_LITERAL, f"durations count whole units; `{value}` is not a whole number",
@@ -404,7 +430,7 @@ class _Builder:
         if tok.type == "STRING":
             return m.Value.model_construct(kind="string", value=unescape(str(tok)), span=span)
         if tok.type in ("NUMBER", "NEG_NUMBER"):
-            return m.Value.model_construct(kind="number", value=self.num(tok), span=span)
+            return m.Value.model_construct(kind="number", value=self.num(tok, bounded=False), span=span)
         if tok.type in ("TRUE", "FALSE"):
             return m.Value.model_construct(kind="bool", value=tok.type == "TRUE", span=span)
         if tok.type == "NULL":
