@@ -477,3 +477,31 @@ def test_a_long_number_compared_in_a_predicate_is_read_as_it_is():
     (v,) = agreement.evaluate([{"lead": "L", "at": "2026-11-02T09:00:00Z", "type": "assigned",
                                 "fields": {"account": 12345678901234567890123}}], as_of="2026-11-02T09:30:00Z").verdicts
     assert v.segment == "big"
+
+
+def test_recovery_after_a_syntax_error_does_not_copy_every_declaration_again(monkeypatch):
+    """review 14-a: after an error every statement boundary deep-copied the trees of all the
+    declarations before it (one typo in 2,000 segments: 40 s). Counted in trees copied, not
+    timed: doubling the file must not quadruple them."""
+    import lark
+
+    import slacode
+
+    copied = [0]
+    original = lark.Tree.__deepcopy__
+
+    def counting(self, memo):
+        copied[0] += 1
+        return original(self, memo)
+
+    monkeypatch.setattr(lark.Tree, "__deepcopy__", counting)
+
+    def trees_copied(n: int) -> int:
+        copied[0] = 0
+        text = ('agreement "a" { timezone "UTC"; teams sales }\nsegment broken = score >=\n'
+                + "".join(f"segment s{i} = score >= {i} and source == \"web\"\n" for i in range(n)))
+        assert [d.code for d in slacode.lint(text) if d.severity == "error"] == ["SLA101"]
+        return copied[0]
+
+    small, large = trees_copied(100), trees_copied(200)
+    assert large < 2.5 * small, (small, large)
