@@ -505,3 +505,14 @@ def test_recovery_after_a_syntax_error_does_not_copy_every_declaration_again(mon
 
     small, large = trees_copied(100), trees_copied(200)
     assert large < 2.5 * small, (small, large)
+
+
+def test_a_colon_after_a_very_long_word_gets_its_hint():
+    """review 14-a: the colon's hint searched the text before it with patterns anchored at
+    its end, in time growing with the square of a long word (32,000 letters: 9 s)."""
+    import slacode
+
+    text = 'agreement "a" { timezone "UTC"; teams sales }\nsegment hot = ' + "x" * 20_000 + " :>= 80\n"
+    (error,) = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert error.code == "SLA102" and error.column == 20_016
+    assert error.hint == "compare with `==` (or `!=`, `<`, `>` …); a name with `:` goes in backquotes"

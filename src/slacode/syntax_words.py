@@ -173,13 +173,19 @@ INVISIBLE = {"\u00a0": "a no-break space", "\u2007": "a figure space", "\u202f":
               "\u00ad": "a soft hyphen"}
 
 
+_CHAR_WINDOW = 256  # characters on either side of a character that its hint looks at
+
+
 def character_hint(ch: str, before: str = "", after: str = "") -> str:
     """What to do about a character the language has no use for; ``before`` and ``after``
     are the rest of its line on either side (``owner: sales`` is a setting written with a colon)."""
+    # patterns anchored at the end of ``before`` look at its last few hundred characters: on a
+    # long word they would otherwise take time growing with the square of its length
+    after = after[:_CHAR_WINDOW]
     if ch == ":":
         statement = re.split(r"[{;]", before)[-1].strip()
         after = re.split(r"[;}]", after)[0]
-        word = re.search(r"([A-Za-z_][\w-]*)\Z", before)
+        word = re.search(r"([A-Za-z_][\w-]*)\Z", before[-_CHAR_WINDOW:])
         if word and re.match(r"\w", after) and (re.search(r"[=<>!]|\bwhere\b", statement) or
                                                  re.match(r"segment\b.*=", statement)):
             name = word.group(1) + ":" + re.match(r"[\w:.-]*", after).group(0)
@@ -188,7 +194,7 @@ def character_hint(ch: str, before: str = "", after: str = "") -> str:
             return "compare with `==` (or `!=`, `<`, `>` …); a name with `:` goes in backquotes"
         if re.match(r"segment\b", statement):
             return "declare a segment with `=`: `segment hot = score >= 80`"
-        if re.search(r"(?:(?<![\w`])[A-Za-z_][\w-]*|\d{4}-\d{2}-\d{2})\Z", statement):
+        if re.search(r"(?:(?<![\w`])[A-Za-z_][\w-]*|\d{4}-\d{2}-\d{2})\Z", statement[-_CHAR_WINDOW:]):
             rest = without_comment(after).strip()
             shown = f"{statement} {rest}" if rest else statement
             return ("settings and triggers take no colon: write "
