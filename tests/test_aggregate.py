@@ -685,3 +685,45 @@ test "unknown rep" {
 
     (result,) = run_tests(slacode.loads(expect_text))
     assert result.outcomes[0].actual == 'no verdict of rep "carla" in 2026-11-02 (its reps then: ana)'
+
+
+def test_count_periods_matches_the_periods_listed():
+    from datetime import date
+
+    from slacode.aggregate import count_periods, period_of_date, periods
+    from slacode.evaluate import as_of_us
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("America/Sao_Paulo")
+    first, last = as_of_us("2019-12-30T12:00:00-03:00"), as_of_us("2026-11-24T12:00:00-03:00")
+    for period in ("day", "week", "month", "quarter"):
+        spans = periods(first, last, period, zone)
+        start, end = period_of_date(date(2019, 12, 30), period)[1], period_of_date(date(2026, 11, 24), period)[1]
+        assert count_periods(start, end, period) == len(spans), period
+
+
+def test_an_event_decades_before_as_of_is_said_and_an_absurd_span_is_refused():
+    """review 14-a: a placeholder date made the goals report tens of thousands of periods
+    with no word, and an as_of in 9989 ran out of memory."""
+    from datetime import date
+
+    import pytest
+
+    from slacode import SlacodeError
+
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "quota calls { owner sales; count call; at least 1 per day }\n")
+    events = [{"lead": "A", "at": "2026-11-23T10:00:00Z", "type": "call"},
+              {"lead": "B", "at": "1900-01-01T00:00:00Z", "type": "call"}]
+    result = agreement.evaluate(events, as_of="2026-11-24T12:00:00Z")
+    days = (date(2026, 11, 24) - date(1900, 1, 1)).days + 1     # §8: every day since, as the contract says
+    assert len(result.verdicts) == days == 46_349
+    (warning,) = [d for d in result.diagnostics if d.code == "SLA610"]
+    assert warning.lead == "B" and warning.line == 2
+    assert warning.message == ("lead 'B' has an event on 1900-01-01, 126 years before as_of: targets and quotas "
+                               "report every period since (46,349 of quota `calls`)")
+    recent = agreement.evaluate(events[:1], as_of="2026-11-24T12:00:00Z")
+    assert not recent.diagnostics
+    with pytest.raises(SlacodeError, match=r"quota `calls` would report 2,\d{3},\d{3} periods, from its first "
+                                           r"event \(lead 'B'\) on 1900-01-01 to as_of"):
+        agreement.evaluate(events, as_of="9989-01-01T00:00:00Z")

@@ -114,6 +114,25 @@ def _spans(start: date, last_start: date, period: str, zone):
         start, start_us = nxt, end_us
 
 
+#: One target or quota never reports more periods than this (274 years of days): past it,
+#: the run stops with a clear error rather than run out of memory (a year 1001 event, an
+#: `as_of` in 9989).
+MAX_PERIODS = 100_000
+#: A first period further back than this before `as_of` is said (a placeholder date?).
+LONG_SPAN_YEARS = 20
+
+
+def count_periods(first: date, last: date, period: str) -> int:
+    """How many periods run from the one starting on ``first`` to the one starting on
+    ``last`` (both period starts), both included."""
+    if period == "day":
+        return (last - first).days + 1
+    if period == "week":
+        return (last - first).days // 7 + 1
+    months = (last.year - first.year) * 12 + last.month - first.month
+    return (months // 3 if period == "quarter" else months) + 1
+
+
 class Aggregates:
     """Targets and quotas, accumulated lead by lead into per-period counters (memory grows
     with the number of periods, not of leads or events)."""
@@ -132,6 +151,7 @@ class Aggregates:
         self.target_reps: list[dict] = [{} for _ in plan.targets]
         self._info = plan_info(plan)
         self._wanted: dict = self._info.wanted
+        self.first_place: tuple | None = None    # (lead, source, line) of the earliest event
 
     def contribution(self, fold, verdicts) -> tuple | None:
         """What one lead adds: (first event, quota hits, target cycles) — small and picklable."""
@@ -154,15 +174,16 @@ class Aggregates:
                     judged = segment is None or segment in segments.get((v.rule, v.cycle), ())
                     cycles.append((i, v.started_at, v.status if judged else None, v.assignee or None))
         first = fold.first_at if fold.events else None
-        return first, tuple(fold.quota_hits), tuple(cycles)
+        place = (fold.lead, *fold.first_place) if first is not None else None
+        return first, tuple(fold.quota_hits), tuple(cycles), place
 
     def add_contribution(self, contrib) -> None:
         if contrib is None:
             return
-        first, hits, cycles = contrib
+        first, hits, cycles, place = contrib
         zone = self.plan.zone
         if first is not None and (self.first_event is None or first < self.first_event):
-            self.first_event = first
+            self.first_event, self.first_place = first, place
         quotas = self.plan.quotas
         for hit in hits:
             i, at = hit[0], hit[1]
@@ -196,7 +217,54 @@ class Aggregates:
     def add(self, fold, verdicts) -> None:
         self.add_contribution(self.contribution(fold, verdicts))
 
+    def spans(self) -> list[tuple[str, str, int, int]]:
+        """``(kind, name, first us, periods)`` of each target and quota with periods: from the
+        one holding its first event or cycle to the one holding ``as_of``."""
+        zone, out = self.plan.zone, []
+        for kind, i in self._info.aggregate_order:
+            goal = self.plan.targets[i] if kind == "target" else self.plan.quotas[i]
+            first = self.target_first[i] if kind == "target" else self.first_event
+            if first is None:
+                continue
+            start, last = period_of(first, goal.period, zone)[1], period_of(self.as_of, goal.period, zone)[1]
+            out.append((kind, goal.name, first, count_periods(start, last, goal.period)))
+        return out
+
+    def span_diagnostics(self, sources=None) -> list:
+        """SLA610 when the first period of the targets and quotas is more than
+        :data:`LONG_SPAN_YEARS` before ``as_of`` (every period since is reported, §8), naming
+        the earliest event."""
+        from slacode import diagnostics as dg
+        from slacode.codes import evaluation as codes
+
+        if self.first_event is None or self.first_place is None:
+            return []
+        zone = self.plan.zone
+        first_day, last_day = instants.local_day(self.first_event, zone), instants.local_day(self.as_of, zone)
+        if last_day - first_day <= LONG_SPAN_YEARS * 366:
+            return []
+        lead, source, line = self.first_place
+        longest = max(self.spans(), key=lambda s: s[3])
+        when = datetime.fromtimestamp(self.first_event / 1e6, zone).date().isoformat()
+        years = (last_day - first_day) // 365
+        file = sources[source] if sources and source is not None and source < len(sources) else None
+        return [dg.make(codes.LONG_AGGREGATE_SPAN,
+                        f"lead {lead!r} has an event on {when}, {years:,} years before as_of: targets and quotas "
+                        f"report every period since ({longest[3]:,} of {longest[0]} `{longest[1]}`)",
+                        dg.Span(line, 1, file=file) if line else None, file=file,
+                        hint="if the date is a placeholder (1900-01-01) or a typo, fix it in the data; if as_of is "
+                             "wrong, fix --as-of", lead=lead)]
+
     def verdicts(self) -> list[Verdict]:
+        for kind, name, first, count in self.spans():
+            if count > MAX_PERIODS:
+                from slacode.calendar import CalendarError
+
+                lead = f" (lead {self.first_place[0]!r})" if self.first_place and kind == "quota" else ""
+                when = datetime.fromtimestamp(first / 1e6, self.plan.zone).date().isoformat()
+                raise CalendarError(
+                    f"{kind} `{name}` would report {count:,} periods, from its first event{lead} on {when} to "
+                    f"as_of, more than the {MAX_PERIODS:,} slacode reports: fix that date or as_of")
         out: list[Verdict] = []
         for kind, i in self._info.aggregate_order:     # declaration order
             out.extend(self._target(i) if kind == "target" else self._quota(i))

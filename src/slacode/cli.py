@@ -438,6 +438,10 @@ def _internal_error(exc: BaseException) -> int:
             click.echo(f"in the worker:\n{worker}", err=True)
     if isinstance(exc, CalendarError):       # a working-time limit the data reached
         click.echo(f"slacode: {exc}", err=True)
+    elif isinstance(exc, MemoryError):       # more verdicts than the machine holds
+        click.echo("slacode: out of memory: the run needs more memory than this machine gives it", err=True)
+        click.echo("  = hint: check --as-of and the oldest events (a placeholder date makes goals report "
+                   "every period since); give the process more memory, or evaluate fewer events at once", err=True)
     elif isinstance(exc, OSError):           # the disk is full, a pipe broke: no bug of ours
         where = f"{exc.filename}: " if exc.filename else ""
         click.echo(f"slacode: {where}{exc.strerror or exc}", err=True)

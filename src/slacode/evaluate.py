@@ -356,7 +356,7 @@ class LeadFold:
 
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
-                 "events", "first_at", "info", "last")
+                 "events", "first_at", "first_place", "info", "last")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -379,6 +379,7 @@ class LeadFold:
         self.target_segments = target_segments or _EMPTY
         self.events = 0
         self.first_at = None
+        self.first_place = None                 # (source, line) of the first event (SLA610)
         self.last = None                        # the event before the one being fed
         self.info = plan_info(plan)
 
@@ -388,7 +389,7 @@ class LeadFold:
         self.events += 1
         t, ev_type, props = rec.at, rec.type, rec.props
         if self.first_at is None:
-            self.first_at = t
+            self.first_at, self.first_place = t, (rec.source, rec.line)
         if rec.fields:                                  # fields first
             fields = self.fields
             for k, v in rec.fields.items():
@@ -940,6 +941,8 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         verdicts.extend(agg.verdicts())
     diagnostics[:] = dg.sort_by_place(diagnostics, sources or ())
     diagnostics.extend(note_diagnostics(notes, sources))
+    if agg is not None:
+        diagnostics.extend(agg.span_diagnostics(sources))
     return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)
 
 

@@ -474,7 +474,7 @@ class StreamEvaluation:
 
     def closing_diagnostics(self) -> list:
         """Diagnostics that are known only at the end (after :meth:`outcomes`)."""
-        return note_diagnostics(self.notes, self.sources)
+        return note_diagnostics(self.notes, self.sources) + self.agg.span_diagnostics(self.sources)
 
 
 def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,

@@ -215,3 +215,26 @@ BOOLEAN_TEXT_COMPARISON = define("SLA609", "boolean-text-comparison", "warning",
     }
     ```
     """)
+
+LONG_AGGREGATE_SPAN = define("SLA610", "long-aggregate-span", "warning", """
+    The earliest event of the input is more than 20 years before `as_of`, so the targets and
+    quotas report every period since: often thousands of `breached` periods that nobody
+    meant to judge.
+
+    ## Why
+    A quota reports every period from the one holding the earliest input event to the one
+    holding `as_of`, and a target from its rule's earliest cycle (LANGUAGE.md §8): an empty
+    month is a real shortfall. One event with a placeholder date (`1900-01-01`, a CRM's
+    "no date") or a typo in the year, or an `as_of` far in the future, turns that into
+    decades of periods. slacode says so once, naming the lead and the line of the earliest
+    event and how many periods the longest goal reports. Past 100,000 periods for one goal
+    the run stops with an error instead.
+
+    ## Avoid
+    ```
+    {"lead": "L7", "at": "1900-01-01T00:00:00Z", "type": "state", "state": "mql"}
+    ```
+
+    ## Prefer
+    The event's real date, or leave out events whose date is unknown.
+    """)
