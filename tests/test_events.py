@@ -1010,6 +1010,23 @@ def test_jsonl_a_bom_before_a_value_that_is_no_event_is_said(tmp_path, value, ki
     assert found == [("SLA501", 2, f"expected a JSON object, found {kind}")], found
 
 
+def test_line_ends_of_carriage_returns_alone_are_told_with_how_to_convert_them(tmp_path):
+    """Old Mac exports end lines with `\\r` alone (review 14-a): the reader said what Python's
+    csv module says, or 'unexpected content after document'."""
+    events = [line(**EV), line(**{**EV, "id": "e2"}), line(**{**EV, "id": "e3"})]
+    batch = read(write(tmp_path, "e.jsonl", "\r".join(events) + "\r"))
+    (d,) = batch.diagnostics
+    assert (d.code, d.line) == ("SLA501", 1) and "2 carriage returns (\\r)" in d.message
+    assert "up to 3 events are on this line" in d.message and "tr '\\r' '\\n'" in d.hint
+    header = read(write(tmp_path, "e.csv", "lead,at,type\rA,2026-11-09T16:00:00Z,x\r"))
+    (d,) = header.diagnostics
+    assert d.code == "SLA509" and "carriage return (\\r) stands inside an unquoted cell" in d.message
+    assert "new-line character" not in d.message and "tr '\\r' '\\n'" in d.hint
+    # a raw carriage return inside a JSON text is no line end: the usual message
+    inside = read(write(tmp_path, "f.jsonl", line(**{**EV, "note": "x"}).replace('"x"', '"a\rb"') + "\n"))
+    assert "carriage" not in inside.diagnostics[0].message
+
+
 def test_csv_a_line_of_empty_cells_before_the_header_is_said(tmp_path):
     batch = read(write(tmp_path, "e.csv", "\n,,,\n \nlead,at,type\nA,2026-11-09T16:00:00Z,x\n"))
     assert [(r.lead, r.line) for r in batch.records] == [("A", 5)]

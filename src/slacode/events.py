@@ -823,6 +823,14 @@ class _Reader:
             return
         msg = getattr(exc, "msg", None) or str(exc)
         column = min(getattr(exc, "pos", 0) or 0, len(text)) + 1
+        if "\r" in text and "after document" in msg:  # events joined by carriage returns: old Mac line ends
+            events = text.count("\r") + 1
+            self.diagnostics.append(_diag(
+                codes.MALFORMED_EVENT, f"the line is not valid JSON: it holds {events - 1} carriage return"
+                f"{'s' if events > 2 else ''} (\\r), which end lines in old Mac files: up to {events} events are "
+                "on this line", name, line, column,
+                "convert the line ends to line feeds, e.g. `tr '\\r' '\\n' < events.jsonl > fixed.jsonl`"))
+            return
         self.diagnostics.append(_diag(codes.MALFORMED_EVENT, f"the line is not valid JSON: {msg}", name, line, column,
                                       _json_hint(text, column - 1, msg)))
 

@@ -34,9 +34,9 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str) -> 
             reader.empty(name)                      # SLA515: no header, nothing
             return
         except csv.Error as exc:
-            reader.diagnostics.append(_diag(codes.CSV_HEADER,
-                                            f"the header cannot be read: {exc}", name, prev + 1,
-                                            hint=_QUOTE_HINT))
+            what, hint = _csv_problem(exc)
+            reader.diagnostics.append(_diag(codes.CSV_HEADER, f"the header cannot be read: {what}", name, prev + 1,
+                                            hint=hint))
             return
         start, prev = prev + 1, tape.number
         bad = tape.bad_in(start, prev)
@@ -61,6 +61,18 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str) -> 
     if reader.seq == seq and len(reader.diagnostics) == mark and not reader.pending:   # no event, no problem, no repeat
         reader.diagnostics.append(_diag(codes.EMPTY_EVENTS_FILE, "the input holds no events (a header and no row)",
                                         name, start, hint="check the export that made it"))
+
+
+def _csv_problem(exc: csv.Error) -> tuple[str, str]:
+    """What a :mod:`csv` error means for a person, and what to do about it: a carriage
+    return alone (the line end of old Mac exports) is told as such, not in the module's words."""
+    text = str(exc)
+    if "new-line character seen in unquoted field" in text:
+        return ("a carriage return (\\r) stands inside an unquoted cell: the line end of old Mac exports, or a "
+                "stray one",
+                "if the file's lines end with carriage returns, convert them to line feeds (`tr '\\r' '\\n' < "
+                "export.csv > fixed.csv`, or save the file again as CSV UTF-8); else quote the cell")
+    return text, _QUOTE_HINT
 
 
 def _runaway_quote(reader, taken: list[str], ncols: int, i_at: int, name: str, line: int) -> None:
@@ -182,9 +194,9 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
         except csv.Error as exc:
             # A broken row (a stray quote): reported, and the lines it took after its
             # first are read again as rows of their own (an unclosed quote takes them all).
-            reader.diagnostics.append(_diag(codes.MALFORMED_EVENT,
-                                            f"the row cannot be read as CSV: {exc}",
-                                            name, prev + 1, hint=_QUOTE_HINT))
+            what, hint = _csv_problem(exc)
+            reader.diagnostics.append(_diag(codes.MALFORMED_EVENT, f"the row cannot be read as CSV: {what}",
+                                            name, prev + 1, hint=hint))
             prev += 1
             tape.again(taken[1:])
             continue
