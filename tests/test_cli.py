@@ -776,3 +776,24 @@ def test_check_ignore_leaves_out_warnings_by_code_but_never_errors(tmp_path):
     assert codes("--ignore", "SLA505")[:2] == (0, [])                # what is left out fails nothing
     proc = run("check", spec, str(events), "--as-of", AS_OF, "--ignore", "SLA5O5")
     assert proc.returncode == 2 and "--ignore" in proc.stderr and "SLA505" in proc.stderr
+
+
+def test_an_agreement_read_from_a_pipe_or_a_device(tmp_path):
+    """`slacode check <(git show main:desk.sla) events.jsonl` reads the pipe; /dev/null is
+    an empty agreement, as lint reads it, not 'no such file' (review 14-a)."""
+    import os
+    import threading
+
+    spec = one_hour_rule(tmp_path)
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead": "A", "at": "2026-11-09T09:00:00Z", "type": "assigned", "owner": "ana"}\n')
+    fifo = tmp_path / "agreement.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text(spec.read_text()))
+    writer.start()
+    proc = run("check", str(fifo), str(events), "--as-of", "2026-11-09T12:00:00Z")
+    writer.join()
+    assert proc.returncode == 0 and "1 verdict for 1 lead" in proc.stderr, proc.stderr
+    empty = run("check", os.devnull, str(events), "--as-of", "2026-11-09T12:00:00Z")
+    assert empty.returncode == 2 and "no such file" not in empty.stderr and "the agreement has 1 error" in empty.stderr
+    assert "no such file" not in run("diff", os.devnull, str(spec)).stderr

@@ -113,7 +113,7 @@ def load_agreement(spec: str, events=()):
     path = Path(spec)
     if path.is_dir():
         _fail(f"{spec}: is a folder; give the agreement file first, then the events")
-    if not path.is_file():
+    if not path.exists():                       # (a device or a pipe, `<(git show …)`, is read)
         _fail(f"{spec}: no such file")
     from slacode.events import format_of
 

@@ -21,7 +21,7 @@ from slacode.cli import (EXIT_FINDINGS, EXIT_OK, _as_of_option, _color, _event_o
 def read_spec_text(spec: str) -> tuple[str | None, list, str]:
     """``(text, diagnostics, name)`` of a file or of ``REV:path`` (via ``git show``)."""
     path = Path(spec)
-    if path.is_file():
+    if path.exists() and not path.is_dir():         # a file, or a pipe such as `<(git show …)`
         text, diags = read_agreement_text(path)
         return text, diags, spec
     if path.is_dir():
