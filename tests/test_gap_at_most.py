@@ -80,6 +80,15 @@ def test_explain_replays_a_lead_with_it():
     records = records_from_objects([ev("2026-11-02T10:00:00Z", "assigned", owner="ana")], diagnostics=[])
     lines = timeline(agreement.plan, "L", records, as_of_us("2026-11-04T10:00:00Z"))
     assert any(line.startswith("  cadence.gap_at_most cycle 1: BREACHED.") for line in lines), lines
+    assert ("    cadence: cycle 1 opens; next attempt due by 2026-11-03 10:00 +00:00 unless paused (gap at most 1d "
+            "on office)") in lines
+    records = records_from_objects([ev("2026-11-02T10:00:00Z", "assigned", owner="ana"),
+                                    ev("2026-11-02T15:00:00Z", "contact_attempt", id="a1")], diagnostics=[])
+    lines = timeline(agreement.plan, "L", records, as_of_us("2026-11-03T09:00:00Z"))
+    assert ("    cadence: attempt 1 in cycle 1; next attempt due by 2026-11-03 15:00 +00:00 unless paused (gap at "
+            "most 1d on office)") in lines
+    assert ("  cadence.gap_at_most cycle 1: PENDING. Next attempt due by 2026-11-03 15:00 +00:00, at most 1d (8h of "
+            "working time) after attempt a1 at 2026-11-02 15:00 +00:00.") in lines
 
 
 def test_a_test_block_may_expect_its_due():

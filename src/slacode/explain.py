@@ -65,6 +65,20 @@ def _due(cyc, until: int, lead: str, rule: str, line=None) -> int:
                             f"{_when(cyc.start, line.clock.tz)}): {e}") from e
 
 
+def _silence(rp):
+    """The rule's first `gap at most` clause, or None."""
+    return next((c for c in rp.clauses if c.kind == "gap_at_most"), None)
+
+
+def _next_attempt(rp, cyc, since: int) -> str:
+    """`gap at most D`: when the next attempt is due, counted from ``since`` (the start or
+    the attempt just made)."""
+    c = _silence(rp)
+    due = c.clock.add_us(since, c.duration_us, cyc.pause_list(since))
+    on = f" on {c.clock.name}" if getattr(c.clock, "name", None) else ""
+    return f"next attempt due by {_when(due, c.clock.tz)} unless paused (gap at most {c.written}{on})"
+
+
 def _line_text(rp, cyc, line=None) -> str:
     line = line or cyc.line
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
@@ -108,6 +122,9 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                 out.append(f"    {name}: " + _closing_text(rp, open_before, lead))
             if len(rf.cycles) > n_before:
                 for cyc in rf.cycles[n_before:]:
+                    if not _has_deadline(rp) and _silence(rp) is not None:     # `gap at most`
+                        out.append(f"    {name}: cycle {cyc.number} opens; {_next_attempt(rp, cyc, cyc.start)}")
+                        continue
                     if not _has_deadline(rp):
                         out.append(f"    {name}: cycle {cyc.number} opens (no deadline: its attempts are judged "
                                    "by the rule's other clauses)")
@@ -151,6 +168,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                         made = "the attempt is made" if n == 1 else f"the {n:g} attempts are made"
                         text += (f": {made}, by the deadline {_when(due, clock.tz)}" if rec.at <= due
                                  else f": {made}, after the deadline {_when(due, clock.tz)}")
+                    if _silence(rp) is not None and cyc.closed_at is None:
+                        text += f"; {_next_attempt(rp, cyc, rec.at)}"
                     out.append(text)
                 if rp.retarget:
                     out.extend(_retarget_lines(rp, cyc, line_before, fold, rec.at, lead))

@@ -349,14 +349,14 @@ def _gap_at_most_judge(c):
             end = clock.add_us(last_at, most, pauses)
             if at > end:                                 # … and this attempt came too late
                 status, completed, evidence = "breached", at, [ref]
-                since = f"after {last_ref}" if last_ref is not None else "after the start"
-                reason = (f"No attempt for more than {limit}: {ref} at {_when(at, zone)} came {since} at "
+                since = f"after attempt {last_ref}" if last_ref is not None else "after the start"
+                reason = (f"No attempt for more than {limit}: attempt {ref} at {_when(at, zone)} came {since} at "
                           f"{_when(last_at, zone)}, past {_when(end, zone)}.")
                 break
             last_at, last_ref = at, ref
         else:
             end = clock.add_us(last_at, most, pauses)
-            since = f"{last_ref} at {_when(last_at, zone)}" if last_ref is not None else \
+            since = f"attempt {last_ref} at {_when(last_at, zone)}" if last_ref is not None else \
                 f"the start at {_when(last_at, zone)}"
             if closed is not None and closed <= end:
                 if cyc.close_kind == "stop":
