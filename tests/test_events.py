@@ -1523,3 +1523,30 @@ def test_review_13c_repeats_on_streams_pipes_and_near_values(tmp_path):
     assert [(d.code, d.line) for d in read(epoch).diagnostics] == [("SLA505", 2), ("SLA517", 4)]
     bad = b'{"lead": "A", "at": "x", "type": "t"}\n' * 2
     assert [d.line for d in read(io.BytesIO(bad), io.BytesIO(bad)).diagnostics] == [1, 2, 1, 2]
+
+
+def test_a_named_pipe_is_opened_once(tmp_path, monkeypatch):
+    """Checking that a source can be read opened a named pipe once more before reading it:
+    a writer that met that open lost its data or the read waited forever (seen in CI)."""
+    import builtins
+    import os
+    import threading
+
+    fifo = tmp_path / "p.jsonl"
+    os.mkfifo(fifo)
+    opened = []
+    real_open = builtins.open
+
+    def counting_open(file, *args, **kwargs):
+        if os.fspath(file) == str(fifo):
+            opened.append(file)
+        return real_open(file, *args, **kwargs)
+
+    writer = threading.Thread(target=lambda: real_open(fifo, "w").write(line(**EV) + "\n"))
+    writer.start()
+    monkeypatch.setattr(builtins, "open", counting_open)
+    try:
+        batch = read(fifo)
+    finally:
+        writer.join()
+    assert len(batch.records) == 1 and len(opened) == 1

@@ -331,13 +331,16 @@ def _resolve(source: Any, input_format: str | None) -> _Source:
                 f"{name}: unknown event file format (use .jsonl, .ndjson, .json or .csv, "
                 "or give the input format: --input-format jsonl|csv)")
         try:
-            with open(name, "rb"):
-                pass
+            regular = stat.S_ISREG(os.stat(name).st_mode)
+            if regular:                     # can it be opened? (a pipe is not opened twice: a
+                with open(name, "rb"):      # writer that met this open would lose its data)
+                    pass
+            elif not os.access(name, os.R_OK):
+                raise PermissionError(13, "Permission denied", name)
         except IsADirectoryError:
             raise EventInputError(f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)") from None
         except OSError as exc:
             raise EventInputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-        regular = stat.S_ISREG(os.stat(name).st_mode)
         return _Source(name, fmt, name, None, name.lower().endswith(".gz"), 0 if regular else None)
     if hasattr(source, "read"):
         raw_name = getattr(source, "name_for_refs", None) or getattr(source, "name", None)
