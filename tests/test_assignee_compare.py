@@ -127,3 +127,60 @@ deadline d {
     listed = TOUCH.replace("where owner != assignee", 'where owner in [assignee, "x"]')
     assert [d.message for d in slacode.lint(listed) if d.code == "SLA214"] == [
         "`assignee` (the lead's rep) cannot stand in a list"]
+
+
+def test_first_where_reads_the_assignee_just_before_the_first_attempt():
+    """review 14-c: `first where` was judged with the lead's last assignee."""
+    text = HEAD + """attempts touch {
+  owner sales
+  start on enter mql
+  stop on enter sql
+  first where rep == assignee
+}
+"""
+    events = [ev("09:00", "state", state="mql"), ev("09:10", "assigned", owner="ana"),
+              ev("09:20", "contact_attempt", rep="ana"), ev("09:30", "assigned", owner="bo")]
+    result = slacode.loads(text).evaluate(events, as_of="2026-11-02T18:00:00Z")
+    assert [(v.clause, v.status) for v in result.verdicts] == [("first", "met")]
+    # made while nobody held the lead, then given to that rep: not by the assignee
+    early = [events[0], ev("09:05", "contact_attempt", rep="ana"), events[1]]
+    result = slacode.loads(text).evaluate(early, as_of="2026-11-02T18:00:00Z")
+    assert [(v.clause, v.status) for v in result.verdicts] == [("first", "breached")]
+
+
+def test_an_empty_owner_is_nobody_in_a_comparison_with_the_assignee():
+    """review 14-c: `owner ""` unassigns (SLA606), so it is no rep to compare with."""
+    events = [ev("09:00", "assigned", owner="ana"), ev("09:10", "assigned", owner=""),
+              ev("09:20", "assigned", owner="bo"), ev("09:40", "call")]
+    # "" -> bo is not a change of hands between two reps: no restart; ana -> "" neither
+    assert statuses(TOUCH, events) == [("first_touch", 1, "met", "bo")]
+    text = HEAD + """deadline d {
+  owner sales
+  start on assigned
+  stop on call where rep == assignee
+  within 1h
+}
+"""
+    nobody = [ev("09:00", "assigned", owner=""), ev("09:10", "call", rep="")]
+    assert statuses(text, nobody, "2026-11-02T09:30:00Z") == [("d", 1, "pending", "")]       # not stopped
+
+
+def test_lint_and_diff_tell_the_assignee_from_the_word():
+    """review 14-c: the bare name and the text "assignee" had one normal form, so lint said a
+    trigger never takes effect and diff called a change of meaning a restatement."""
+    shadowed = HEAD + """deadline d {
+  owner sales
+  start on assigned
+  stop on call where rep == "assignee"
+  cancel on call where rep == assignee
+  within 1h
+}
+"""
+    assert "SLA333" not in [d.code for d in slacode.lint(shadowed)]
+    same = shadowed.replace('rep == "assignee"', "rep == assignee")
+    assert "SLA333" in [d.code for d in slacode.lint(same)]         # the same trigger twice: shadowed
+    from slacode.diff import semantic_diff
+
+    old, new = slacode.loads(TOUCH), slacode.loads(TOUCH.replace("owner != assignee", 'owner != "assignee"'))
+    kinds = {c.kind for c in semantic_diff(old, new)}
+    assert "changed" in kinds and "restated" not in kinds

@@ -110,3 +110,28 @@ def test_test_coverage_lists_the_line_as_written():
     agreement = slacode.loads(text)
     cov = coverage(agreement, run_tests(agreement))
     assert [(ln["line"], ln["applied"]) for ln in cov.lines] == [("within 4h on desk", True)]
+
+
+def test_retarget_picks_again_on_a_single_line_on_a_choice():
+    """review 14-c: with one line `on desk`, `retarget` never picked again (and lint called it
+    useless, SLA334)."""
+    text = RULE.replace("  within 4h on desk\n", "  within 4h on desk\n  retarget when segment changes\n")
+    assert "SLA334" not in [d.code for d in slacode.lint(text)]
+    events = [ev("2026-11-02T06:00:00Z", "assigned", owner="ana", fields={"region": "APAC"}),
+              ev("2026-11-02T07:00:00Z", "update", fields={"region": "AMER"})]
+    (v,) = slacode.loads(text).evaluate(events, as_of="2026-11-02T08:00:00Z").verdicts
+    assert v.to_dict()["due_at"] == "2026-11-02T13:00:00-05:00"
+    assert "(`within 4h on apac` → `within 4h on amer`)" in v.reason
+
+
+def test_explain_says_a_choice_has_no_calendar_for_the_lead():
+    from slacode.evaluate import as_of_us
+    from slacode.events import records_from_objects
+    from slacode.explain import timeline
+
+    agreement = slacode.loads(RULE.replace("apac for in_apac, amer", "apac for in_apac"))
+    records = records_from_objects([ev("2026-11-02T14:00:00Z", "assigned", owner="ana")], diagnostics=[])
+    lines = timeline(agreement.plan, "L", records, as_of_us("2026-11-02T15:00:00Z"))
+    assert ("    first_touch: a start, but calendar choice `desk` of its line `within 4h on desk` has no calendar for "
+            "the lead (it is in none of the picks' segments, and the choice has no calendar without `for`): not "
+            "tracked") in lines

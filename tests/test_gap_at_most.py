@@ -36,6 +36,12 @@ def test_lint_says_when_it_cannot_be_kept_or_is_zero():
     text = RULE.replace("  gap at most 1d on office\n", "  gap at least 3h\n  gap at most 2h\n  gap at most 0m\n")
     found = [(d.code, d.line) for d in slacode.lint(text) if d.code in ("SLA321", "SLA323")]
     assert sorted(found) == [("SLA321", 14), ("SLA323", 13), ("SLA323", 14)]
+    # equal bounds leave exactly that gap (both include their end): no SLA323 (review 14-c)
+    equal = RULE.replace("  gap at most 1d on office\n", "  gap at least 2h\n  gap at most 2h\n")
+    assert "SLA323" not in [d.code for d in slacode.lint(equal)]
+    # longer than a hundred years: no deadline can be placed (check crashed, review 14-c)
+    far = [(d.code, d.line) for d in slacode.lint(RULE.replace("gap at most 1d", "gap at most 3000000d"))]
+    assert ("SLA108", 12) in far
     # on a calendar the working hours decide: not compared
     assert "SLA323" not in [d.code for d in slacode.lint(text.replace("gap at most 2h", "gap at most 2h on office"))
                             if d.line == 13]
@@ -50,6 +56,11 @@ def test_diff_says_which_way_it_moved():
     texts = [c.message for c in semantic_diff(before, after)]
     assert "gap_at_most: silence counted on office → wall-clock time" in texts
     assert "gap_at_most: tightened from at most 1d to at most 4h without an attempt" in texts
+    # `1d` is a working day of the calendar, 8h on `office` (review 14-c: it was 24h)
+    same = semantic_diff(before, slacode.loads(RULE.replace("gap at most 1d", "gap at most 8h")))
+    assert [c.kind for c in same] == ["restated"]
+    looser = semantic_diff(before, slacode.loads(RULE.replace("gap at most 1d", "gap at most 9h")))
+    assert [c.message for c in looser] == ["gap_at_most: loosened from at most 1d to at most 9h without an attempt"]
 
 
 def test_due_lists_the_next_attempt_it_waits_for():

@@ -294,3 +294,16 @@ def test_an_expectation_checks_who_held_a_lead_verdict(tmp_path):
     assert got == [(6, True, 'breached assignee "ana"', 'breached assignee "ana"'),
                    (7, False, 'breached assignee "bo"', 'breached assignee "ana"'),
                    (8, False, 'met assignee "ana"', 'breached assignee "ana"')]
+
+
+def test_two_expectations_on_one_line_are_judged_each_on_its_own(tmp_path):
+    """review 14-c: with `;`, an expectation that can never match (SLA330) made the other
+    one on its line fail with its message."""
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "t" { timezone "UTC"; teams sales }\n'
+                    "deadline d { owner sales; start on assigned; stop on call; within 1h }\n"
+                    'test "both" {\n  as of 2026-11-03T12:00:00Z\n  at 2026-11-03T09:00:00Z assigned\n'
+                    '  expect d period "2026-11" met; expect d breached\n}\n')
+    (test,) = json.loads(run("test", str(spec), "--format", "json").stdout)
+    got = [(e["column"], e["passed"], e["actual"].split(" — ")[0][:14]) for e in test["expectations"]]
+    assert got == [(3, False, "never matches:"), (34, True, "breached")], got

@@ -203,14 +203,15 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
 def _compare_assignee(eq: bool, key: str) -> Pred:
     """``FIELD == assignee`` / ``FIELD != assignee``: the field against the lead's assignee
     just before the event (the fold keeps it on ``notes``), both as text (a CSV rep id `1234`
-    is read as a number, the assignee is its text). No assignee, or no field, makes either
+    is read as a number, the assignee is its text). No assignee (none yet, or an empty or
+    null `owner`: nobody, as SLA606 says), or no value (missing, null or empty), makes either
     comparison false, as a missing field does (§9)."""
     from slacode.verdict import as_text
 
     def compare_assignee(f, s, n):
         v = f.get(key)
         who = getattr(n, "assignee", None)
-        if v is None or who is None:
+        if v is None or not who or v == "":
             return False
         return ((v if v.__class__ is str else as_text(v)) == who) == eq
     return compare_assignee
@@ -617,7 +618,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             t for c in clauses if c.kind == "at_least_before" for t in c.triggers)
         types = start_types = None
         watch_types = _types_of(every)
-        retarget = bool(rule.of("retarget")) and len(lines) > 1
+        retarget = bool(rule.of("retarget")) and (len(lines) > 1 or any(len(ln.choose) > 1 for ln in lines))
         if start_when is None and pause_pred is None and not retarget:
             types = watch_types
         if start_when is None:                  # closed, only a start trigger can act

@@ -697,12 +697,13 @@ class LeadFold:
 
     def _attempt(self, cyc: Cycle, rec) -> None:
         tzfield = self.fields.get("timezone")
-        # Only the first attempt's properties are ever read (`first where …`): holding the
-        # others would keep every attempt's dict alive while the lead is open.
+        # Only the first attempt's properties are ever read (`first where …`, with the lead's
+        # assignee just before it for `== assignee`): holding the others would keep every
+        # attempt's dict alive while the lead is open.
         if cyc.attempts:
             cyc.attempts.append((rec.at, rec.ref, None, self.state, tzfield))
         else:
-            cyc.attempts = [(rec.at, rec.ref, rec.props, self.state, tzfield)]
+            cyc.attempts = [(rec.at, rec.ref, rec.props, self.state, tzfield, self.assignee)]
 
     def _before(self, befores, cyc, rec, ev_type, props, state, entered, left, notes) -> None:
         for key, fn in befores:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from slacode.calendar import CalendarError
 from slacode.evaluate import LeadFold, LeadNotes, _line_for, target_segments, unknown_state_diagnostics
+from slacode.judges import line_words
 from slacode.texts import when as _when, work_text
+
 
 def _describe_event(rec) -> str:
     parts = [rec.type if rec.type != "state" else f"state → {rec.state}"]
@@ -63,6 +65,19 @@ def _due(cyc, until: int, lead: str, rule: str, line=None) -> int:
     except CalendarError as e:
         raise CalendarError(f"lead {lead!r}, rule `{rule}`, cycle {cyc.number} (started "
                             f"{_when(cyc.start, line.clock.tz)}): {e}") from e
+
+
+def _line_without_pick(rp, fold):
+    """The line (written `on CHOICE`) that applies to the lead but whose choice picks no
+    calendar for it, or None (§6 order: the first `for` line that holds, else the default)."""
+    state, fields, notes = fold.state, fold.fields, fold.notes
+    default = None
+    for ln in rp.lines:
+        if ln.applies is None:
+            default = default or ln
+        elif ln.applies(fields, state, notes):
+            return ln if ln.choose else None
+    return default if default is not None and default.choose else None
 
 
 def _silence(rp):
@@ -144,8 +159,14 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                                "before the start counts for nothing")
             elif rf.untracked > untracked_before:
                 kind = "at least … within" if rp.kind == "attempts" else "within"
-                out.append(f"    {name}: a start, but no `{kind}` line applies (the lead is in none of its "
-                           "`for` segments, and it has no line without one): not tracked")
+                line = _line_without_pick(rp, fold)
+                if line is not None:                # its line is on a choice with no calendar for the lead
+                    out.append(f"    {name}: a start, but calendar choice `{line.clock.name}` of its line "
+                               f"`{line_words(rp.kind, line)}` has no calendar for the lead (it is in none of the "
+                               "picks' segments, and the choice has no calendar without `for`): not tracked")
+                else:
+                    out.append(f"    {name}: a start, but no `{kind}` line applies (the lead is in none of its "
+                               "`for` segments, and it has no line without one): not tracked")
             cyc = rf.open
             if cyc is not None and cyc is open_before:
                 if cyc.paused and not paused_before:

@@ -427,9 +427,15 @@ def _first_judge(c):
         lead, rule, cycle, owner, assignee, segment, started, zone = base
         completed = None
         if cyc.attempts:
-            at, ref, props, state, _ = cyc.attempts[0]
+            at, ref, props, state, _, who = cyc.attempts[0]
             completed, evidence = at, [ref]
-            if pred(props, state, fold.notes):
+            notes = fold.notes
+            now, notes.assignee = notes.assignee, who      # `== assignee`: the rep just before it
+            try:
+                held = pred(props, state, notes)
+            finally:
+                notes.assignee = now
+            if held:
                 status = "met"
                 reason = f"The first attempt ({ref}, {_when(at, zone)}) was as required."
             else:

@@ -89,6 +89,8 @@ def normal_pred(p, segments: Mapping, _stack: tuple = ()):
             return ("segment?", name)
         return normal_pred(decl.predicate, segments, _stack + (name,))
     f = _field_key(p.field)
+    if kind == "compare" and p.value.kind == "name" and p.value.value == m.ASSIGNEE and not p.field.is_state:
+        return ("rep", f, p.op)                         # against the lead's rep: no constant (extension)
     if kind == "compare":
         if p.op == "==":
             return ("in", f, frozenset({_norm_value(p.value)}), False)
@@ -167,7 +169,7 @@ def _interval_within(a, b) -> bool:
     return True
 
 
-_NEEDS_VALUE = ("cmp", "in", "ne", "text")
+_NEEDS_VALUE = ("cmp", "in", "ne", "text", "rep")
 
 
 def _atom_implies(a, b) -> bool:
@@ -217,6 +219,8 @@ def _disjoint(a, b) -> bool:
         return _disjoint(b, a)
     if a[0] not in _NEEDS_VALUE or b[0] not in _NEEDS_VALUE or a[1] != b[1]:
         return False
+    if a[0] == "rep" and b[0] == "rep":                 # `x == assignee` and `x != assignee`
+        return a[2] != b[2]
     if a[0] == "in" and not a[3]:
         return _values_excluded(a[2], b)
     if b[0] == "in" and not b[3]:

@@ -116,9 +116,10 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         end = span.end_line or span.line
         slips = [d for d in getattr(agreement, "diagnostics", ()) if d.code in _TEST_SLIPS
                  and d.span is not None and span.line <= d.span.line <= end]
-        never = {d.span.line: d for d in slips if d.code == "SLA330"}
+        never = {id(i): d for d in slips if d.code == "SLA330" for i in test.items
+                 if i.kind == "expect" and _within(d.span, i.span)}
         slips = [d for d in slips if d.code != "SLA330"
-                 or not any(i.kind == "expect" and i.span and i.span.line == d.span.line for i in test.items)]
+                 or not any(i.kind == "expect" and _within(d.span, i.span) for i in test.items)]
         if slips:
             result.error = "; ".join(f"line {d.span.line}: {d.message} ({d.code})" for d in slips)
             return result
@@ -160,8 +161,8 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         rep = exp.assignee.value if exp.assignee is not None and lead is not None else None
         expected = (exp.status + (f' assignee "{rep}"' if rep is not None else "")
                     + (f" due {exp.due.text}" if exp.due else ""))
-        if line in never:
-            d = never[line]
+        if id(exp) in never:                    # (two `expect`s may share a line, with `;`)
+            d = never[id(exp)]
             result.outcomes.append(Outcome(line, text, False, expected, f"never matches: {d.message} ({d.code})",
                                            lead, column))
             continue
@@ -234,6 +235,15 @@ def _lines_used(plan, records, as_of: int) -> set:
                 used.add((rf.plan.name, cyc.line.segment))
                 used.update((rf.plan.name, line.segment) for _, _, line in cyc.retargets)
     return used
+
+
+def _within(inner, outer) -> bool:
+    """Whether span ``inner`` starts inside span ``outer`` (an expectation's)."""
+    if inner is None or outer is None:
+        return False
+    start = (inner.line, inner.column or 0)
+    end = (outer.end_line or outer.line, outer.end_column or 1 << 30)
+    return (outer.line, outer.column or 0) <= start <= end
 
 
 def _quoted(text: str) -> str:

@@ -189,19 +189,20 @@ def feasible_attempts(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _gaps_apart(ctx: Context, r: m.Rule) -> Iterator[Diagnostic]:
-    """`gap at least A` with `gap at most B` on wall-clock time, B no longer than A: the
-    second attempt can be neither soon enough nor late enough (working time on a calendar
-    is not compared: its hours decide)."""
+    """`gap at least A` with `gap at most B` on wall-clock time, B shorter than A: the second
+    attempt can be neither soon enough nor late enough (both bounds include their end, so
+    B equal to A leaves exactly A; working time on a calendar is not compared: its hours
+    decide)."""
     for most in r.of("gap_at_most"):
         if most.calendar is not None:
             continue
         for least in r.of("gap"):
-            if most.duration.seconds() <= least.duration.seconds():
+            if most.duration.seconds() < least.duration.seconds():
                 yield ctx.diag(
                     codes.IMPOSSIBLE_ATTEMPTS,
                     f"`gap at most {most.duration.compact()}` cannot be kept with `gap at least "
                     f"{least.duration.compact()}` ({line_of(least)}): no next attempt is both that soon and that "
-                    "late", most, hint="make the longest silence longer than the shortest gap between attempts")
+                    "late", most, hint="make the longest silence at least as long as the shortest gap between attempts")
                 break
 
 

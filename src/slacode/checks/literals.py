@@ -106,7 +106,8 @@ def literal_values(ctx: Context) -> Iterator[Diagnostic]:
         for c in r.clauses:
             # a deadline past the years instants are evaluated in cannot be placed (and no
             # promise between teams runs for a century): refused here, not a crash in `check`
-            if c.kind in ("within", "at_least_within") and c.duration.seconds() > _LONGEST_TARGET:
+            if c.kind in ("within", "at_least_within", "at_least_per_day", "gap_at_most") and \
+                    c.duration.seconds() > _LONGEST_TARGET:
                 yield ctx.diag(codes.BAD_LITERAL,
                                f"`{c.duration.compact()}` is longer than a hundred years: no deadline that far "
                                "can be placed", c.duration, hint="give the time the promise allows, such as `2d`")

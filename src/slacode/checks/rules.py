@@ -558,11 +558,15 @@ TRIGGER_LISTS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "co
 
 @rule(codes.SETTING_WITHOUT_EFFECT)
 def retarget_has_lines(ctx: Context) -> Iterator[Diagnostic]:
-    """`retarget when segment changes` needs two target lines to choose between."""
+    """`retarget when segment changes` needs two target lines to choose between (or a line on
+    a calendar choice of two picks or more)."""
+    choices = ctx.agreement.calendar_choices
     for r in ctx.agreement.rules:
         kind = "at_least_within" if r.rule_kind == "attempts" else "within"
         lines = r.of(kind)
-        if len(lines) >= 2:
+        picks = sum(len(choices[ln.calendar.value].picks) for ln in lines
+                    if ln.calendar is not None and ln.calendar.value in choices)
+        if len(lines) >= 2 or picks >= 2:
             continue
         word = "at least … within" if kind == "at_least_within" else "within"
         for c in r.of("retarget"):

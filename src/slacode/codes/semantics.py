@@ -680,7 +680,7 @@ IMPOSSIBLE_ATTEMPTS = define("SLA323", "impossible-attempts", "warning", """
     same rule (`at most M per day`, `at most M per cycle`, `gap at least G`), or an
     `at least N per day within T` cannot be kept with `at most M per day` (M < N) or with
     `at most M per cycle` (fewer than N for each day of T), or a `gap at most B` (on
-    wall-clock time) is no longer than a `gap at least A` of the same rule.
+    wall-clock time) is shorter than a `gap at least A` of the same rule.
 
     ## Why
     N attempts cannot be made when `at most M per cycle` allows fewer (M < N); N attempts

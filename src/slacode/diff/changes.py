@@ -849,7 +849,9 @@ class _RuleDiff:
             if ca != cb:
                 self.add(f"{key}: silence counted on {ca or 'wall-clock time'} → {cb or 'wall-clock time'}",
                          before, after)
-            sa, sb = x.duration.seconds(DAY_SECONDS), y.duration.seconds(DAY_SECONDS)
+            # `1d` is a working day of the calendar (`1d` and `8h` on an 8h day mean the same)
+            sa = x.duration.seconds(self.ctx.day_seconds("old", x.calendar))
+            sb = y.duration.seconds(self.ctx.day_seconds("new", y.calendar))
             if sa != sb:
                 direction = "tightened" if sb < sa else "loosened"
                 self.add(f"{key}: {direction} from at most {x.duration.compact()} to at most "
