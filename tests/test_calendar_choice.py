@@ -135,3 +135,17 @@ def test_explain_says_a_choice_has_no_calendar_for_the_lead():
     assert ("    first_touch: a start, but calendar choice `desk` of its line `within 4h on desk` has no calendar for "
             "the lead (it is in none of the picks' segments, and the choice has no calendar without `for`): not "
             "tracked") in lines
+
+
+def test_lint_says_which_picks_never_apply():
+    text = HEAD + '''segment apac_big = region == "APAC" and employees >= 1000
+calendar desk = apac for in_apac, amer for in_apac, amer for apac_big, apac, amer
+deadline d { owner sales; start on assigned; stop on call; within 4h on desk }
+'''
+    found = [(d.column, d.message) for d in slacode.lint(text) if d.code == "SLA320"]
+    assert found == [
+        (35, "this `for in_apac` pick never applies: `apac for in_apac` has the same segment"),
+        (53, "this `for apac_big` pick never applies: every lead in `apac_big` is also in `in_apac`, whose pick "
+             "comes first (line 12)"),
+        (78, "this calendar never applies: the pick without `for` before it (`apac`) takes every lead no `for` "
+             "pick takes")], found

@@ -246,27 +246,43 @@ def unreachable_lines(ctx: Context) -> Iterator[Diagnostic]:
                 if diag is not None:
                     yield diag
                 earlier.append(c)
+    for choice in ctx.agreement.of("calendar_choice"):      # its picks are tried in the same order
+        earlier, default = [], None
+        for pick in choice.picks:
+            if pick.segment is None:
+                if default is not None:
+                    yield ctx.diag(codes.UNREACHABLE_LINE, "this calendar never applies: the pick without `for` "
+                                   f"before it (`{default.calendar.value}`) takes every lead no `for` pick takes",
+                                   pick, hint="keep one calendar without `for`, the last")
+                default = default or pick
+                continue
+            diag = _why_unreachable(ctx, pick, pick.segment.value, earlier, segs, "pick")
+            if diag is not None:
+                yield diag
+            earlier.append(pick)
 
 
-def _why_unreachable(ctx: Context, line, name: str, earlier: list, segs) -> Diagnostic | None:
+def _why_unreachable(ctx: Context, line, name: str, earlier: list, segs, what: str = "line") -> Diagnostic | None:
+    """Why a `for` line (or a calendar choice's pick, ``what``) never applies, or None."""
+    where = (lambda prev: line_of(prev)) if what == "line" else (lambda prev: f"`{prev.calendar.value} for {name}`")
     for prev in earlier:
         if prev.segment.value == name:
             return ctx.diag(codes.UNREACHABLE_LINE,
-                            f"this `for {name}` line never applies: {line_of(prev)} has the same segment", line,
-                            hint="remove one of the two lines")
+                            f"this `for {name}` {what} never applies: {where(prev)} has the same segment", line,
+                            hint=f"remove one of the two {what}s")
     if name not in segs:
         return None
     pred = segs[name].predicate
     if never_holds(pred, segs):
-        return ctx.diag(codes.UNREACHABLE_LINE, f"this line never applies: segment `{name}` can never hold", line,
-                        hint=f"fix the predicate of `{name}` or remove the line")
+        return ctx.diag(codes.UNREACHABLE_LINE, f"this {what} never applies: segment `{name}` can never hold", line,
+                        hint=f"fix the predicate of `{name}` or remove the {what}")
     for prev in earlier:
         other = prev.segment.value
         if other in segs and pred_implies(pred, segs[other].predicate, segs):
             return ctx.diag(codes.UNREACHABLE_LINE,
-                            f"this `for {name}` line never applies: every lead in `{name}` is also in `{other}`, "
-                            f"whose line comes first ({line_of(prev)})", line,
-                            hint=f"move this line above the `for {other}` line: the first line that holds wins")
+                            f"this `for {name}` {what} never applies: every lead in `{name}` is also in `{other}`, "
+                            f"whose {what} comes first ({line_of(prev)})", line,
+                            hint=f"move this {what} before the `for {other}` {what}: the first that holds wins")
     return None
 
 

@@ -574,6 +574,8 @@ NO_DEFAULT_TARGET = define("SLA319", "no-default-target", "warning", """
 UNREACHABLE_LINE = define("SLA320", "unreachable-line", "warning", """
     A `for SEGMENT` line can never apply: it repeats an earlier line's segment, its segment
     can never hold, or every lead in its segment is also in the segment of an earlier line.
+    The same for the picks of a calendar choice (an extension), and a second pick without
+    `for`.
 
     ## Why
     The `for` lines are tried in order and the first whose segment holds wins. With
