@@ -556,8 +556,21 @@ def _per_day_violators(n: int, zone):
                     found.append(a[1])
                     if k == n + 1:
                         days.append(day)
-        return found, [str(_EPOCH_DATE + timedelta(days=d)) for d in days]
+        return found, [_day_text(d) for d in days]
     return violators
+
+
+_DAY_TEXTS: dict = {}
+
+
+def _day_text(day: int) -> str:
+    """``2026-11-03`` for a local day number (days since 1970-01-01), kept."""
+    text = _DAY_TEXTS.get(day)
+    if text is None:
+        if len(_DAY_TEXTS) > 4096:
+            _DAY_TEXTS.clear()
+        text = _DAY_TEXTS[day] = str(_EPOCH_DATE + timedelta(days=day))
+    return text
 
 
 def _per_cycle_violators(n: int):
