@@ -184,3 +184,23 @@ def test_lint_and_diff_tell_the_assignee_from_the_word():
     old, new = slacode.loads(TOUCH), slacode.loads(TOUCH.replace("owner != assignee", 'owner != "assignee"'))
     kinds = {c.kind for c in semantic_diff(old, new)}
     assert "changed" in kinds and "restated" not in kinds
+
+
+def test_explain_judges_a_stop_with_the_assignee_before_the_event():
+    """The 'stop before the start' note of explain read the assignee the event itself set."""
+    from slacode.evaluate import as_of_us
+    from slacode.events import records_from_objects
+    from slacode.explain import timeline
+
+    text = HEAD + """deadline handover {
+  owner sales
+  start on enter mql
+  stop on assigned where owner != assignee
+  within 1h
+}
+"""
+    records = records_from_objects([ev("09:00", "assigned", owner="ana"), ev("09:10", "assigned", owner="bo"),
+                                    ev("09:20", "state", state="mql")], diagnostics=[])
+    lines = timeline(slacode.loads(text).plan, "L", records, as_of_us("2026-11-02T10:00:00Z"))
+    notes = [i for i, line in enumerate(lines) if "a stop before the start counts for nothing" in line]
+    assert len(notes) == 1 and "owner=\"bo\"" in lines[notes[0] - 1], lines     # ana -> bo, not ana itself

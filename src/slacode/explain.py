@@ -118,7 +118,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     early_stops: dict[int, int] = {}        # rule -> the line of its first stop before any start
     for rec in sorted(records, key=lambda r: (r.at, r.seq)):
         before = _snapshot(fold)
-        state_before = fold.state
+        state_before, assignee_before = fold.state, fold.notes.assignee
         breaches = len(fold.flow_evidence)
         fold.feed(rec)
         out.append(f"{_when(rec.at, zone)}  {_describe_event(rec)}")
@@ -152,7 +152,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                     due = _due(cyc, cyc.start, lead, name)
                     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
                                f"due {_when(due, clock.tz)} unless paused")
-            elif n_before == 0 and open_before is None and rp.stop_fn is not None and _stops(rp, rec, fold, state_before):
+            elif n_before == 0 and open_before is None and rp.stop_fn is not None and \
+                    _stops(rp, rec, fold, state_before, assignee_before):
                 if id(rf) not in early_stops:       # said once; dropped below if the rule never starts
                     early_stops[id(rf)] = len(out)
                     out.append(f"    {name}: this event would stop it, but no cycle has started yet: a stop "
@@ -231,11 +232,17 @@ def _retarget_lines(rp, cyc, line_before, fold: LeadFold, at: int, lead: str) ->
             f"its line: {why}"]
 
 
-def _stops(rp, rec, fold: LeadFold, state_before) -> bool:
-    """Whether ``rec`` (just fed) matches ``rp``'s stop triggers."""
+def _stops(rp, rec, fold: LeadFold, state_before, assignee_before) -> bool:
+    """Whether ``rec`` (just fed) matches ``rp``'s stop triggers, as the fold judged them:
+    with the lead's assignee before the event (`== assignee`)."""
     moved = rec.type == "state" and fold.state != state_before
     entered, left = (fold.state, state_before) if moved else (None, None)
-    return bool(rp.stop_fn(rec.type, rec.props, fold.state, entered, left, fold.notes))
+    notes = fold.notes
+    now, notes.assignee = notes.assignee, assignee_before
+    try:
+        return bool(rp.stop_fn(rec.type, rec.props, fold.state, entered, left, notes))
+    finally:
+        notes.assignee = now
 
 
 def _closing_text(rp, cyc, lead: str) -> str:
