@@ -146,6 +146,22 @@ deadline d { owner sales; start on assigned; stop on call; within 4h on desk }
     assert found == [
         (35, "this `for in_apac` pick never applies: `apac for in_apac` has the same segment"),
         (53, "this `for apac_big` pick never applies: every lead in `apac_big` is also in `in_apac`, whose pick "
-             "comes first (line 12)"),
+             "comes first (`apac for in_apac`)"),
         (78, "this calendar never applies: the pick without `for` before it (`apac`) takes every lead no `for` "
              "pick takes")], found
+
+
+def test_diff_of_a_line_on_a_choice_gives_no_direction_when_its_days_differ():
+    """review 14-d: `1d` on a choice of calendars of different day lengths was read as 24h,
+    so `9h` → `1d` was called loosened though a day is 8h on one of them."""
+    from slacode.diff import semantic_diff
+
+    nine = slacode.loads(RULE.replace("within 4h on desk", "within 9h on desk"))
+    day = slacode.loads(RULE.replace("within 4h on desk", "within 1d on desk"))
+    (change,) = [c for c in semantic_diff(nine, day) if c.kind == "changed"]
+    assert change.direction is None and change.message.startswith("target changed from 9h to 1d")
+    # one day length for every calendar of the choice: compared in it (apac 9h, amer 8h here differ)
+    same = RULE.replace("hours mon-fri 09:00-17:00", "hours mon-fri 09:00-18:00")
+    eight = semantic_diff(slacode.loads(same.replace("within 4h on desk", "within 9h on desk")),
+                          slacode.loads(same.replace("within 4h on desk", "within 1d on desk")))
+    assert [c.kind for c in eight] == ["restated"]

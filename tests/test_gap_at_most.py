@@ -55,7 +55,8 @@ def test_diff_says_which_way_it_moved():
     before, after = slacode.loads(RULE), slacode.loads(RULE.replace("gap at most 1d on office", "gap at most 4h"))
     texts = [c.message for c in semantic_diff(before, after)]
     assert "gap_at_most: silence counted on office → wall-clock time" in texts
-    assert "gap_at_most: tightened from at most 1d to at most 4h without an attempt" in texts
+    # across two calendars no direction: 8 working hours can span a weekend (review 14-d)
+    assert "gap_at_most: changed from at most 1d to at most 4h without an attempt" in texts
     # `1d` is a working day of the calendar, 8h on `office` (review 14-c: it was 24h)
     same = semantic_diff(before, slacode.loads(RULE.replace("gap at most 1d", "gap at most 8h")))
     assert [c.kind for c in same] == ["restated"]

@@ -616,3 +616,21 @@ def test_library_test_results_validate():
     doc = orjson.loads(testing.render_json(results))
     assert doc[0]["file"] is None                                      # no file: null
     assert problems("tests", doc) == []
+
+
+def test_due_of_the_extensions_validates(tmp_path):
+    """review 14-d: a `gap at most` clock has no attempt counts, which the schema asked of every
+    clause but `within`."""
+    spec = tmp_path / "a.sla"
+    spec.write_text(Path(ROOT / "tests" / "cases" / "947-gap-at-most" / "agreement.sla").read_text())
+    events = ROOT / "tests" / "cases" / "947-gap-at-most" / "events.jsonl"
+    doc = output("due", str(spec), str(events), "--as-of", "2026-11-05T12:00:00-03:00", "--format", "json",
+                 "--overdue")
+    assert problems("due", doc) == []
+    clauses = {(c["clause"], c["attempts_made"]) for c in doc["due"]}
+    assert ("gap_at_most", None) in clauses
+    assert not valid("due", {**doc, "due": [{**doc["due"][0], "attempts_made": 1}]})
+    choice = ROOT / "tests" / "cases" / "948-calendar-choice"
+    doc = output("due", str(choice / "agreement.sla"), str(choice / "events.jsonl"), "--as-of",
+                 "2026-11-03T12:00:00Z", "--format", "json", "--overdue")
+    assert problems("due", doc) == [] and doc["due"]

@@ -264,7 +264,7 @@ def unreachable_lines(ctx: Context) -> Iterator[Diagnostic]:
 
 def _why_unreachable(ctx: Context, line, name: str, earlier: list, segs, what: str = "line") -> Diagnostic | None:
     """Why a `for` line (or a calendar choice's pick, ``what``) never applies, or None."""
-    where = (lambda prev: line_of(prev)) if what == "line" else (lambda prev: f"`{prev.calendar.value} for {name}`")
+    where = line_of if what == "line" else (lambda prev: f"`{prev.calendar.value} for {prev.segment.value}`")
     for prev in earlier:
         if prev.segment.value == name:
             return ctx.diag(codes.UNREACHABLE_LINE,
@@ -281,7 +281,7 @@ def _why_unreachable(ctx: Context, line, name: str, earlier: list, segs, what: s
         if other in segs and pred_implies(pred, segs[other].predicate, segs):
             return ctx.diag(codes.UNREACHABLE_LINE,
                             f"this `for {name}` {what} never applies: every lead in `{name}` is also in `{other}`, "
-                            f"whose {what} comes first ({line_of(prev)})", line,
+                            f"whose {what} comes first ({where(prev)})", line,
                             hint=f"move this {what} before the `for {other}` {what}: the first that holds wins")
     return None
 

@@ -1099,7 +1099,8 @@ SETTING_WITHOUT_EFFECT = define("SLA334", "setting-without-effect", "warning", "
       lines it matches nothing.
     - `retarget when segment changes` (an extension) chooses an open cycle's target line
       again when the lead's fields change; a rule with one `within` (`at least … within`)
-      line has nothing to choose between.
+      line has nothing to choose between (unless that line is on a calendar choice of two
+      calendars or more, which picks again).
 
     A reader who trusts the setting is misled: remove it, or add what it acts on.
 

@@ -83,12 +83,21 @@ class _Context:
         self.old_segments, self.new_segments = old.segments, new.segments
         self.old_constants, self.new_constants = old.constants, new.constants
 
-    def day_seconds(self, which: str, calendar: m.Name | None) -> int:
+    def day_seconds(self, which: str, calendar: m.Name | None) -> int | None:
+        """The length of `1d` on ``calendar`` (24h without one); on a calendar choice, that of
+        its calendars when they agree, else None (it depends on the calendar picked)."""
         agreement = self.old if which == "old" else self.new
         if calendar is None:
             return DAY_SECONDS
         decl = agreement.calendar_decls.get(calendar.value)
-        return day_seconds(decl) if decl is not None else DAY_SECONDS
+        if decl is not None:
+            return day_seconds(decl)
+        choice = agreement.calendar_choices.get(calendar.value)
+        if choice is None:
+            return DAY_SECONDS
+        days = {day_seconds(d) for d in (agreement.calendar_decls.get(p.calendar.value) for p in choice.picks)
+                if d is not None}
+        return days.pop() if len(days) == 1 else None
 
 
 # ------------------------------------------------------------------------ rendering
@@ -682,8 +691,12 @@ class _RuleDiff:
         cal_a = ca.calendar.value if ca.calendar else None
         cal_b = cb.calendar.value if cb.calendar else None
         na, nb = getattr(ca, "n", None), getattr(cb, "n", None)
-        sa = da.seconds(ctx.day_seconds("old", ca.calendar))
-        sb = db.seconds(ctx.day_seconds("new", cb.calendar))
+        day_a, day_b = ctx.day_seconds("old", ca.calendar), ctx.day_seconds("new", cb.calendar)
+        # on a choice of calendars with days of different lengths, `1d` has no one length
+        unknown = (day_a is None and da.days) or (day_b is None and db.days)
+        sa, sb = da.seconds(day_a or DAY_SECONDS), db.seconds(day_b or DAY_SECONDS)
+        if unknown and da.compact() != db.compact():
+            sa, sb = da.compact(), db.compact()             # unequal, and no direction
         if cal_a != cal_b:
             self.add(f"{label}: calendar {cal_a or '(wall clock)'} → {cal_b or '(wall clock)'}",
                      cal_a, cal_b)
@@ -693,7 +706,7 @@ class _RuleDiff:
             what_a = f"{_num(na)} within {da.compact()}" if na is not None else da.compact()
             what_b = f"{_num(nb)} within {db.compact()}" if nb is not None else db.compact()
             direction = None
-            if cal_a == cal_b:
+            if cal_a == cal_b and not unknown:
                 more_time = (sb > sa) - (sb < sa)
                 more_work = 0 if na is None else (nb > na) - (nb < na)
                 if more_time <= 0 and more_work >= 0 and (more_time, more_work) != (0, 0):
@@ -849,10 +862,15 @@ class _RuleDiff:
             if ca != cb:
                 self.add(f"{key}: silence counted on {ca or 'wall-clock time'} → {cb or 'wall-clock time'}",
                          before, after)
-            # `1d` is a working day of the calendar (`1d` and `8h` on an 8h day mean the same)
-            sa = x.duration.seconds(self.ctx.day_seconds("old", x.calendar))
-            sb = y.duration.seconds(self.ctx.day_seconds("new", y.calendar))
-            if sa != sb:
+            # `1d` is a working day of the calendar (`1d` and `8h` on an 8h day mean the same);
+            # across two calendars (8 working hours can span a weekend) there is no direction
+            sa = x.duration.seconds(self.ctx.day_seconds("old", x.calendar) or DAY_SECONDS)
+            sb = y.duration.seconds(self.ctx.day_seconds("new", y.calendar) or DAY_SECONDS)
+            if ca != cb:
+                if x.duration.compact() != y.duration.compact():
+                    self.add(f"{key}: changed from at most {x.duration.compact()} to at most {y.duration.compact()} "
+                             "without an attempt", before, after)
+            elif sa != sb:
                 direction = "tightened" if sb < sa else "loosened"
                 self.add(f"{key}: {direction} from at most {x.duration.compact()} to at most "
                          f"{y.duration.compact()} without an attempt", before, after, direction)
