@@ -269,19 +269,24 @@ def _nth_info(plan: Plan) -> tuple:
 
 
 def _line_for(rp: RulePlan, fields, state, notes):
+    """The line a cycle of a lead with these fields and state runs on: the line that applies
+    (:func:`applying_line`), or for a line `on CHOICE` (a calendar choice) the line on the
+    calendar it picks, chosen the same way among its picks (None when none holds and it has
+    no default)."""
+    ln = applying_line(rp, fields, state, notes)
+    return _picked(ln.choose, fields, state, notes) if ln is not None and ln.choose else ln
+
+
+def applying_line(rp: RulePlan, fields, state, notes):
     """The target line that applies to a lead with these fields and state (§6: the first
-    `for` line whose segment holds, else the first line without `for`), or None; a line
-    `on CHOICE` (a calendar choice) gives the line on the calendar it picks, chosen the same
-    way among its picks (None when none holds and it has no default)."""
+    `for` line whose segment holds, else the first line without `for`), or None."""
     default = None
     for ln in rp.lines:
         if ln.applies is None:
             if default is None:
                 default = ln
         elif ln.applies(fields, state, notes):
-            return _picked(ln.choose, fields, state, notes) if ln.choose else ln
-    if default is not None and default.choose:
-        return _picked(default.choose, fields, state, notes)
+            return ln
     return default
 
 

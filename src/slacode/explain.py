@@ -5,7 +5,8 @@ describing what changed after each event, so it can never disagree with ``check`
 from __future__ import annotations
 
 from slacode.calendar import CalendarError
-from slacode.evaluate import LeadFold, LeadNotes, _line_for, target_segments, unknown_state_diagnostics
+from slacode.evaluate import (LeadFold, LeadNotes, _line_for, applying_line, target_segments,
+                               unknown_state_diagnostics)
 from slacode.judges import line_words
 from slacode.texts import when as _when, work_text
 
@@ -69,15 +70,9 @@ def _due(cyc, until: int, lead: str, rule: str, line=None) -> int:
 
 def _line_without_pick(rp, fold):
     """The line (written `on CHOICE`) that applies to the lead but whose choice picks no
-    calendar for it, or None (§6 order: the first `for` line that holds, else the default)."""
-    state, fields, notes = fold.state, fold.fields, fold.notes
-    default = None
-    for ln in rp.lines:
-        if ln.applies is None:
-            default = default or ln
-        elif ln.applies(fields, state, notes):
-            return ln if ln.choose else None
-    return default if default is not None and default.choose else None
+    calendar for it, or None."""
+    ln = applying_line(rp, fold.fields, fold.state, fold.notes)
+    return ln if ln is not None and ln.choose else None
 
 
 def _silence(rp):
