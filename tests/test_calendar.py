@@ -384,24 +384,27 @@ def test_check_holidays():
 
 def test_the_holiday_codes_cache_is_rebuilt_when_it_is_not_a_table_and_never_left_half_written(tmp_path,
                                                                                                monkeypatch):
-    import json
+    import marshal
 
     from slacode import calendar as cal
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     table = cal._holiday_codes_table()
     assert "BR" in table and "SP" in table["BR"]
-    (path,) = (tmp_path / "slacode").glob("holidays-*.json")
-    for foreign in ('{"BR": 5}', "[]", "{}", '{"BR": ["SP", 7]}', "{trunc"):
-        path.write_text(foreign, encoding="utf-8")
+    (path,) = (tmp_path / "slacode").glob("holidays-*.marshal")
+    assert marshal.loads(path.read_bytes()) == table
+    foreigns = [marshal.dumps(v) for v in ({"BR": 5}, [], {}, {"BR": ["SP", 7]}, {5: ["SP"]})]
+    foreigns += [marshal.dumps(table)[:40], b"", b"\xff\xfe garbage", b'{"BR": ["SP"]}']
+    for foreign in foreigns:
+        path.write_bytes(foreign)
         assert cal._holiday_codes_table() == table, foreign
     path.unlink()
 
-    def full_disk(obj, f, **kwargs):
-        f.write("{")
+    def full_disk(obj, f, *args):
+        f.write(b"{")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(json, "dump", full_disk)            # written half, then the disk is full
+    monkeypatch.setattr(marshal, "dump", full_disk)         # written half, then the disk is full
     assert cal._holiday_codes_table() == table              # the table all the same, no cache,
     assert list((tmp_path / "slacode").iterdir()) == []     # and no half-written file left
 

@@ -215,7 +215,7 @@ def test_the_pickle_keeps_larks_actions_as_the_same_objects(tmp_path):
 
     cache = _pickle_at(tmp_path / "p.pickle")
     cache.save(_fresh_lark())
-    states = cache.load().parser.parser.parser.parse_table.states
+    states = cache.load().lalr.parse_table.states
     actions = {id(a) for row in states.values() for a, _ in row.values()}
     assert actions == {id(Shift), id(Reduce)}
 

@@ -1,4 +1,5 @@
-"""slacode._lark: Lark imported without regex/interegular, and nothing lost by it.
+"""slacode._lark: only the parts of Lark that parsing uses are imported, and nothing is lost
+by it (the rest of Lark, regex and interegular all work when someone asks for them).
 
 Each test runs in a fresh interpreter (this one has imported Lark long ago), with this
 checkout's ``src`` first on the path.
@@ -20,6 +21,83 @@ def test_a_cold_load_imports_neither_regex_nor_interegular():
         print(sorted(n for n in ("regex", "interegular") if n in sys.modules))
     """)
     assert out.strip() == "[]"
+
+
+def test_a_cold_load_leaves_out_what_only_building_a_parser_needs():
+    out = run("""
+        import sys
+        import slacode
+        slacode.load("specs/northwind.sla").plan
+        lark = sys.modules["lark"]
+        print(sorted(n for n in ("lark.lark", "lark.load_grammar", "lark.parser_frontends", "lark.parsers.earley")
+                     if n in sys.modules), "Lark" in vars(lark))
+    """)
+    assert out.strip() == "[] False"
+
+
+def test_the_rest_of_lark_is_there_when_asked_for_after_a_load():
+    out = run("""
+        import sys
+        import slacode
+        slacode.load("specs/northwind.sla").plan
+        import lark
+        import lark.lexer, lark.tree
+        assert lark.Tree is lark.tree.Tree and lark.Token is lark.lexer.Token
+        assert lark.__version__ and lark.Lark.__module__ == "lark.lark"
+        from lark import Lark, Transformer, UnexpectedInput, v_args
+        from lark.lark import Lark as Same
+        assert Lark is Same
+        tree = Lark('start: WORD+\\n%import common.WORD\\n%ignore " "', parser="lalr").parse("a b")
+        assert isinstance(tree, lark.tree.Tree)
+        ns = {}
+        exec("from lark import *", ns)
+        assert ns["Lark"] is Lark and ns["Tree"] is lark.Tree
+        # the slacode parser goes on working, with the same classes
+        assert slacode.loads(open("specs/northwind.sla", encoding="utf-8").read()).plan is not None
+        print([str(c) for c in tree.children])
+    """)
+    assert out.strip() == "['a', 'b']"
+
+
+def test_slacode_uses_a_lark_imported_before_it():
+    out = run("""
+        import lark
+        import slacode
+        from slacode import parse
+        a = slacode.load("specs/northwind.sla")
+        assert type(lark) is type(lark.lexer)                 # the ordinary package, left alone
+        assert isinstance(parse.parser().lexer, lark.lexer.Lexer)
+        print(a.plan is not None)
+    """)
+    assert out.strip() == "True"
+
+
+def test_threads_that_ask_for_lark_at_once_all_get_it():
+    out = run("""
+        import threading
+        import slacode
+        slacode.load("specs/northwind.sla")
+        import lark
+        start, got = threading.Barrier(8), []
+        def ask():
+            start.wait()
+            got.append(lark.Lark)
+        threads = [threading.Thread(target=ask) for _ in range(8)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        print(len(got), len({id(c) for c in got}))
+    """)
+    assert out.strip() == "8 1"
+
+
+def test_a_name_lark_does_not_have_is_an_attribute_error():
+    out = run("""
+        import slacode
+        slacode.load("specs/northwind.sla")
+        import lark
+        print(hasattr(lark, "no_such_name"), hasattr(lark, "Lark"), hasattr(lark, "no_such_name"))
+    """)
+    assert out.strip() == "False True False"
 
 
 @pytest.mark.skipif(importlib.util.find_spec("regex") is None, reason="regex is not installed (optional for Lark)")

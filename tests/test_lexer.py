@@ -55,7 +55,7 @@ class _LarkLexers:
     """Lark's contextual lexer behind the interface of StateLexer."""
 
     def __init__(self):
-        self.contextual = P.parser().parser.lexer
+        self.contextual = P.parser().lexer
 
     def next_token(self, lex_state, parser_state):
         return self.contextual.lexers[parser_state.position].next_token(lex_state, parser_state)
@@ -182,7 +182,7 @@ def _places(text):
 
 
 def _one_state_per_lexer():
-    contextual = P.parser().parser.lexer
+    contextual = P.parser().lexer
     first = {}
     for position, basic in contextual.lexers.items():
         first.setdefault(id(basic), position)
@@ -237,7 +237,7 @@ def test_mutated_agreement_parses_the_same(mutations):
 def test_random_state_at_random_place(data):
     text = data.draw(st.one_of(st.text(max_size=60),
                                st.lists(st.sampled_from(TOKENS), max_size=20).map("".join)))
-    positions = sorted(P.parser().parser.lexer.lexers)
+    positions = sorted(P.parser().lexer.lexers)
     position = data.draw(st.sampled_from(positions))
     pos = data.draw(st.integers(0, len(text)))
     mine, lark = P.state_lexer(), _LarkLexers()

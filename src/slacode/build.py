@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
-import slacode._lark  # noqa: F401,I001  (first: Lark without regex/interegular, see there)
-from lark import Token, Tree
+import slacode._lark  # noqa: F401,I001  (first: only the parts of Lark that parsing uses, see there)
+from lark.lexer import Token
+from lark.tree import Tree
 
 from slacode import diagnostics as dg
 from slacode import model as m

@@ -937,8 +937,9 @@ def _holiday_codes_table() -> dict[str, list[str]] | None:
 
     The copy is named by its location and its ``__init__.py``'s size and time: finding the
     package is instant, where asking for its version through ``importlib.metadata`` costs
-    tens of milliseconds at start-up."""
-    import json
+    tens of milliseconds at start-up. It is written with ``marshal`` (built in), where
+    ``json`` is one more module to import before the first agreement is loaded."""
+    import marshal
     import os
     import zlib
     from importlib.util import find_spec
@@ -952,13 +953,13 @@ def _holiday_codes_table() -> dict[str, list[str]] | None:
         return None
     copy = zlib.crc32(f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}".encode())
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(base, "slacode", f"holidays-{copy:08x}.json")
+    path = os.path.join(base, "slacode", f"holidays-{copy:08x}.marshal")
     try:
-        with open(path, encoding="utf-8") as f:
-            cached = json.load(f)
+        with open(path, "rb") as f:
+            cached = marshal.load(f)
         if _is_codes_table(cached):             # anything else (a truncated or foreign file) is rebuilt
             return cached
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError, TypeError):
         pass
     import holidays as holidays_pkg
 
@@ -966,8 +967,8 @@ def _holiday_codes_table() -> dict[str, list[str]] | None:
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(table, f)
+        with open(tmp, "wb") as f:
+            marshal.dump(table, f)
         os.replace(tmp, path)
     except OSError:                             # no cache then; leave no half-written file
         try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from slacode import diagnostics as dg
 from slacode.codes import syntax as codes
@@ -59,31 +60,56 @@ def grammar_text() -> str:
     return grammar_path().read_text(encoding="utf-8")
 
 
+class Parser(NamedTuple):
+    """What parsing uses of the ``Lark`` object for the grammar: its LALR parser (the parse
+    table and the callbacks that build the trees), its contextual lexer (whose states and
+    terminals :class:`slacode.lexer.StateLexer` follows) and its terminals. Kept apart from
+    the ``Lark`` object so that a process that reads them from the pickle needs neither
+    ``lark.lark`` nor the modules it imports (see :mod:`slacode._lark`)."""
+
+    lalr: Any
+    lexer: Any
+    terminals: tuple
+
+    def interactive(self, text: str):
+        """Lark's interactive parser at the start of ``text``, as ``Lark.parse_interactive``
+        makes it."""
+        from lark.lexer import LexerThread
+
+        return self.lalr.parse(LexerThread.from_text(self.lexer, text), "start", start_interactive=True)
+
+    @classmethod
+    def of(cls, lark) -> "Parser":
+        return cls(lark.parser.parser.parser, lark.parser.lexer, tuple(lark.terminals))
+
+
 @lru_cache(maxsize=1)
-def parser():
+def parser() -> Parser:
     """The LALR parser, built once per process. ``strict`` only acts when the parser is
     built; a parser read from a cache skips its checks.
 
     Two caches on disk hold the grammar's parser (never an agreement): Lark's own
     (``cache=True``: its tables, from which ``Lark`` remakes some 3,000 objects one attribute
-    at a time, ~12 ms) and, in front of it, :class:`_ParserPickle`, the ``Lark`` object itself
-    as ``pickle`` stores it (~5 ms to read)."""
-    import slacode._lark  # noqa: F401  (Lark without regex/interegular, see there)
-    from lark import Lark
+    at a time, ~12 ms, after importing all of Lark) and, in front of it,
+    :class:`_ParserPickle`, the :class:`Parser` as ``pickle`` stores it (~5 ms to read, with
+    only the parts of Lark that parsing uses)."""
+    import slacode._lark  # noqa: F401  (only the parts of Lark that parsing uses, see there)
 
     text = grammar_text()
     options = dict(parser="lalr", lexer="contextual", strict=True, propagate_positions=True,
                    maybe_placeholders=True, start="start")
     cache = _ParserPickle(text, options)
-    lark = cache.load()
-    if lark is not None:
-        return lark
+    found = cache.load()
+    if found is not None:
+        return found
+    from lark import Lark
+
     try:
         lark = Lark(text, cache=True, **options)
     except OSError:  # unwritable temp folder: build without the caches
-        return Lark(text, **options)
+        return Parser.of(Lark(text, **options))
     cache.save(lark)                 # before its first use: no lexer state in the pickle
-    return lark
+    return Parser.of(lark)
 
 
 @lru_cache(maxsize=1)
@@ -114,43 +140,52 @@ _WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
 
 
 class _ParserPickle:
-    """The ``Lark`` object of the grammar, pickled in the temporary folder.
+    """The grammar's :class:`Parser`, pickled in the temporary folder.
 
-    The file's name holds a hash of everything the object depends on: the grammar text, the
-    options, Lark's and Python's versions and :data:`FORMAT`. Lark's two actions are stored as
-    the call that returns them, since its parser tells them apart by identity (``action is
-    Shift``), and so are modules (the lexer holds ``re``). Like Lark's own cache this is a
-    pickle, so a file is only read when it belongs to the current user and nobody else can
-    write it. Any failure (no file, an unreadable or foreign one, a temp folder that cannot be
-    written, an object that does not pickle) leaves the caller on Lark's own cache, as if this
-    one did not exist.
+    The file's name holds a hash of everything the parser depends on: the grammar text, the
+    options, Lark's ``__init__.py`` (which names its version), Python's version and
+    :data:`FORMAT`. Lark's two actions are stored as the call that returns them, since its
+    parser tells them apart by identity (``action is Shift``), and so are modules (the lexer
+    holds ``re``). Like Lark's own cache this is a pickle, so a file is only read when it
+    belongs to the current user and nobody else can write it. Any failure (no file, an
+    unreadable or foreign one, a temp folder that cannot be written, an object that does not
+    pickle) leaves the caller on Lark's own cache, as if this one did not exist.
     """
 
-    FORMAT = "2"
+    FORMAT = "3"
 
     def __init__(self, text: str, options: dict):
         import getpass
-        import hashlib
         import os
         import sys
         import tempfile
 
-        import lark
+        import lark      # the package's file, not its names: they would run its __init__
+        try:             # as `random` does: `hashlib` loads OpenSSL (~2.5 ms), `tempfile` this
+            from _sha512 import sha512
+        except ImportError:
+            from hashlib import sha512
 
-        key = "\n".join([self.FORMAT, lark.__version__, sys.version, repr(sorted(options.items())), text])
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        try:
+            with open(lark.__file__, "rb") as f:
+                version = f.read()
+        except (OSError, TypeError):
+            version = b"?"
+        key = "\n".join([self.FORMAT, sys.version, repr(sorted(options.items())), text])
+        digest = sha512(version + b"\n" + key.encode("utf-8")).hexdigest()[:32]
         try:
             user = getpass.getuser()
         except Exception:  # no user name to be had: still one file per grammar
             user = "unknown"
         self.path = os.path.join(tempfile.gettempdir(), f".slacode_parser_{user}_{digest}.pickle")
 
-    def load(self):
-        """The pickled ``Lark`` object, or None."""
+    def load(self) -> Parser | None:
+        """The pickled :class:`Parser`, or None."""
         import os
         import pickle
 
-        from lark import Lark
+        from lark.lexer import Lexer
+        from lark.parsers.lalr_parser import _Parser
 
         try:
             # not through a link (someone else's link to a file of ours is not our cache)
@@ -159,17 +194,21 @@ class _ParserPickle:
                 st = os.fstat(f.fileno())
                 if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
                     return None
-                lark = pickle.load(f)
+                found = pickle.load(f)
         except Exception:  # missing, damaged, or made by another Lark: build it again
             return None
-        return lark if isinstance(lark, Lark) else None
+        if (isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], _Parser)
+                and isinstance(found[1], Lexer) and isinstance(found[2], tuple)):
+            return Parser(*found)
+        return None
 
     def save(self, lark) -> None:
-        """Write ``lark`` (atomically: a reader sees the old file or the whole new one).
+        """Write the parts of the ``Lark`` object ``lark`` that parsing uses (atomically: a
+        reader sees the old file or the whole new one).
 
-        Not a parser Lark has just built rather than read from its cache: that one also holds
-        the grammar's definitions (a quarter more to pickle, read and keep, for nothing), so
-        the next process, which reads Lark's cache, writes the file instead."""
+        Not those of a parser Lark has just built rather than read from its cache: that one
+        also holds the grammar's definitions (a quarter more to pickle, read and keep, for
+        nothing), so the next process, which reads Lark's cache, writes the file instead."""
         import os
         import pickle
         import tempfile
@@ -183,7 +222,7 @@ class _ParserPickle:
             return
         try:
             with os.fdopen(fd, "wb") as f:
-                _pickler(pickle, f).dump(lark)
+                _pickler(pickle, f).dump(tuple(Parser.of(lark)))
             os.replace(tmp, self.path)
         except Exception:  # an object that does not pickle, a full disk: no cache
             try:
@@ -224,7 +263,7 @@ def state_lexer():
     without compiling one regular expression per state (see :mod:`slacode.lexer`)."""
     from slacode.lexer import StateLexer
 
-    return StateLexer(parser().parser.lexer)
+    return StateLexer(parser().lexer)
 
 
 # ------------------------------------------------------------------------ decoding
@@ -383,18 +422,18 @@ class _Run:
     """One parse of one text: the token loop, checkpoints and recovery."""
 
     def __init__(self, text: str, file: str | None, partial: bool = False, moved: dict | None = None):
-        import slacode._lark  # noqa: F401  (Lark without regex/interegular, see there)
+        import slacode._lark  # noqa: F401  (only the parts of Lark that parsing uses, see there)
         from lark.exceptions import UnexpectedCharacters, UnexpectedToken
         from lark.lexer import Token
 
         self.Token, self.UnexpectedToken, self.UnexpectedCharacters = Token, UnexpectedToken, UnexpectedCharacters
         self.text, self.file, self.partial = text, file, partial
         self.moved = moved or {}                         # see _zero_width_words
-        lark = parser()
-        self.ip = lark.parse_interactive(text)
+        grammar = parser()
+        self.ip = grammar.interactive(text)
         self.state_lexer = state_lexer()                 # for Lark's contextual lexer
         self.lstate = self.ip.lexer_thread.state
-        self.terminals = {t.name: t for t in lark.terminals}
+        self.terminals = {t.name: t for t in grammar.terminals}
         self.diags: list[Diagnostic] = []
         self.depth = 0                                   # parentheses, for MAX_NESTING
         self.parens: list = []                           # the open `(` tokens (a line break inside goes on)
@@ -415,7 +454,7 @@ class _Run:
             return pstate.copy(deepcopy_values=False)
         from copy import copy, deepcopy
 
-        from lark import Tree
+        from lark.tree import Tree
 
         # A whole declaration's tree, once reduced, is never changed again (a reduction only
         # changes the trees it takes as its first children, and those of `?` rules): shared,
