@@ -930,10 +930,12 @@ def check_holidays(code: str) -> str | None:
     return f"{country!r} has no subdivision {subdiv!r} in the holidays package; its subdivisions are {shown}."
 
 
+@lru_cache(maxsize=1)
 def _holiday_codes_table() -> dict[str, list[str]] | None:
     """Country code -> subdivision codes of the installed ``holidays`` package, cached on
     disk per installed copy of the package (importing the package's countries costs ~0.2 s;
-    a cached table lets a valid agreement load without it). None when no table can be had.
+    a cached table lets a valid agreement load without it), and read once per process (the
+    caller must not change it). None when no table can be had.
 
     The copy is named by its location and its ``__init__.py``'s size and time: finding the
     package is instant, where asking for its version through ``importlib.metadata`` costs
