@@ -7,8 +7,9 @@ from __future__ import annotations
 from slacode.calendar import CalendarError
 from slacode.evaluate import (LeadFold, LeadNotes, _line_for, applying_line, target_segments,
                                unknown_state_diagnostics)
+from slacode.instants import when as _when
 from slacode.judges import line_words
-from slacode.texts import when as _when, work_text
+from slacode.texts import work_text
 
 
 def _describe_event(rec) -> str:

@@ -1,14 +1,12 @@
 """Texts of verdict reasons and explanations: durations, targets, shares and windows as
-people read them (instants are :func:`slacode.instants.when`).
+people read them (instants are :func:`slacode.instants.when`, not imported here: the checks
+of a load use these texts, and the instants' tables are for evaluating).
 
 Targets and gaps repeat on every cycle, so their texts are kept (bounded caches whose
 entries depend only on their keys)."""
 from __future__ import annotations
 
-from slacode.instants import when
-
-__all__ = ["gap_text", "percent_text", "plural", "rate_text", "span_text", "visible", "when", "window_text",
-           "work_text"]
+__all__ = ["gap_text", "percent_text", "plural", "rate_text", "span_text", "visible", "window_text", "work_text"]
 
 
 def plural(n: int, word: str) -> str:
