@@ -274,3 +274,17 @@ def test_a_parser_lark_has_just_built_is_not_pickled(tmp_path):
     assert cache.load() is None
     cache.save(_fresh_lark())
     assert cache.load() is not None
+
+
+def test_a_cold_load_leaves_out_what_only_evaluating_needs():
+    """The instants' text tables, the event readers and `json` are for evaluating and
+    writing verdicts; the holiday countries' list is read once, with `marshal`."""
+    out = run("""
+        import sys
+        before = set(sys.modules)           # what the interpreter's start-up imported (site, .pth files)
+        import slacode
+        slacode.load("specs/northwind.sla").plan
+        print(sorted(n for n in ("slacode.instants", "slacode.events", "slacode.evaluate", "json", "hashlib",
+                                 "orjson", "lark.lark") if n in set(sys.modules) - before))
+    """)
+    assert out.strip() == "[]"
