@@ -486,7 +486,8 @@ maybe_names = st.none() | names
 
 clauses = st.one_of(
     st.builds(m.Owner, team=names),
-    st.builds(m.StartOn, triggers=triggers), st.builds(m.StartWhen, predicate=preds),
+    st.builds(m.StartOn, triggers=triggers, once=st.booleans()),
+    st.builds(m.StartWhen, predicate=preds, once=st.booleans()),
     st.builds(m.StopOn, triggers=triggers), st.builds(m.CancelOn, triggers=triggers),
     st.builds(m.RestartOn, triggers=triggers), st.builds(m.PauseWhile, predicate=preds),
     st.builds(m.Within, duration=durations, calendar=maybe_names, segment=maybe_names),

@@ -242,10 +242,12 @@ class _Builder:
         return m.Owner.model_construct(team=self.name(children[0]), span=self._span(meta))
 
     def start_on(self, meta, children):
-        return m.StartOn.model_construct(triggers=children[0], span=self._span(meta))
+        once, triggers = children
+        return m.StartOn.model_construct(triggers=triggers, once=once is not None, span=self._span(meta))
 
     def start_when(self, meta, children):
-        return m.StartWhen.model_construct(predicate=children[0], span=self._span(meta))
+        once, predicate = children
+        return m.StartWhen.model_construct(predicate=predicate, once=once is not None, span=self._span(meta))
 
     def stop_on(self, meta, children):
         return m.StopOn.model_construct(triggers=children[0], span=self._span(meta))

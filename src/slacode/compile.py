@@ -455,6 +455,9 @@ class RulePlan:
     # `retarget when segment changes` (extension), with more than one line to choose from:
     # an open cycle's line is chosen again at every event that sets fields or the state
     retarget: bool = False
+    # `start once on …` / `start once when …` (extension): a start opens a cycle only while
+    # the lead has had none of this rule (a restart still opens the next)
+    once: bool = False
 
 
 class FlowPlan(NamedTuple):
@@ -633,7 +636,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             default_zone=wall.tz, start_fn=matcher(starts_t), stop_fn=matcher(stops_t),
             cancel_fn=matcher(cancels_t), restart_fn=matcher(restarts_t), count_fn=matcher(counts_t),
             befores=befores, types=types, start_types=start_types, watch_types=watch_types,
-            retarget=retarget))
+            retarget=retarget, once=any(c.once for c in rule.of("start_on") + rule.of("start_when"))))
     flow = None
     flows = agreement.of("flow")
     if flows:

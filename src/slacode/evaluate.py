@@ -135,7 +135,7 @@ def _ownerless(props: dict, fields) -> tuple | None:
 
 
 class RuleFold:
-    __slots__ = ("plan", "cycles", "open", "when_prev", "number", "untracked")
+    __slots__ = ("plan", "cycles", "open", "when_prev", "number", "untracked", "once_skipped")
 
     def __init__(self, plan: RulePlan):
         self.plan = plan
@@ -144,6 +144,7 @@ class RuleFold:
         self.when_prev = False
         self.number = 0
         self.untracked = 0                      # starts that no target line took (explain shows them)
+        self.once_skipped = 0                   # starts after the lead's cycle of a `start once` rule
 
 
 class PlanInfo:
@@ -580,7 +581,10 @@ class LeadFold:
         if rf.open is None:
             fn = start_fn
             if fired or (fn is not None and fn(ev_type, props, state, entered, left, notes)):
-                new = self._open(rf, rec, t, fields, state, notes)
+                if rp.once and rf.number:                # `start once`: the lead had its cycle
+                    rf.once_skipped += 1
+                else:
+                    new = self._open(rf, rec, t, fields, state, notes)
         if new is not None and rp.kind == "attempts":    # the start event belongs to the new cycle
             if rp.befores:
                 self._before(rp.befores, new, rec, ev_type, props, state, entered, left, notes)

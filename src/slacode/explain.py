@@ -47,7 +47,7 @@ def _snapshot(fold: LeadFold):
     for rf in fold.rules:
         cyc = rf.open
         snap.append((len(rf.cycles), cyc, cyc.paused if cyc else False, len(cyc.attempts) if cyc else 0,
-                     rf.untracked, cyc.line if cyc else None))
+                     rf.untracked, cyc.line if cyc else None, rf.once_skipped))
     return snap
 
 
@@ -125,8 +125,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
             out.append(f"    `{rec.state}` is not a declared state: {effect} (its fields apply)")
         elif len(fold.flow_evidence) > breaches:
             out.append(f"    flow: `{state_before}` -> `{rec.state}` is not an allowed transition (a flow breach)")
-        for rf, (n_before, open_before, paused_before, att_before, untracked_before, line_before) in zip(
-                fold.rules, before):
+        for rf, (n_before, open_before, paused_before, att_before, untracked_before, line_before,
+                 once_before) in zip(fold.rules, before):
             rp = rf.plan
             name = rp.name
             if open_before is not None and open_before.closed_at == rec.at and open_before.close_kind:
@@ -154,6 +154,10 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                     early_stops[id(rf)] = len(out)
                     out.append(f"    {name}: this event would stop it, but no cycle has started yet: a stop "
                                "before the start counts for nothing")
+            elif rf.once_skipped > once_before:
+                first = rf.cycles[0]
+                out.append(f"    {name}: a start, but the rule starts once per lead (`start once`) and cycle "
+                           f"{first.number} opened at {_when(first.start, zone)}: no new cycle")
             elif rf.untracked > untracked_before:
                 kind = "at least … within" if rp.kind == "attempts" else "within"
                 line = _line_without_pick(rp, fold)

@@ -653,8 +653,8 @@ _STATEMENTS = {
     m.FlowLine: lambda p, f: f"{f.source.value} -> {_names(f.targets)}",
     # rule clauses
     m.Owner: lambda p, c: f"owner {c.team.value}",
-    m.StartOn: lambda p, c: f"start on {p.triggers(c.triggers)}",
-    m.StartWhen: lambda p, c: f"start when {p.pred(c.predicate)}",
+    m.StartOn: lambda p, c: f"start {'once ' if c.once else ''}on {p.triggers(c.triggers)}",
+    m.StartWhen: lambda p, c: f"start {'once ' if c.once else ''}when {p.pred(c.predicate)}",
     m.StopOn: lambda p, c: f"stop on {p.triggers(c.triggers)}",
     m.CancelOn: lambda p, c: f"cancel on {p.triggers(c.triggers)}",
     m.RestartOn: lambda p, c: f"restart on {p.triggers(c.triggers)}",

@@ -344,11 +344,13 @@ class Owner(Node):
 class StartOn(Node):
     kind: Literal["start_on"] = "start_on"
     triggers: tuple[Trigger, ...]
+    once: bool = False              # `start once on …` (extension): one cycle per lead
 
 
 class StartWhen(Node):
     kind: Literal["start_when"] = "start_when"
     predicate: Pred
+    once: bool = False              # `start once when …` (extension): one cycle per lead
 
 
 class StopOn(Node):

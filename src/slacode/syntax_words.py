@@ -31,6 +31,7 @@ _FRIENDLY = {
     "$END": "the end of the file",
     "STATE_KW": "`state`",
     "FINAL": "`final`",
+    "ONCE": "`once`",
     "TRUE": "`true`",
     "FALSE": "`false`",
     "NULL": "`null`",

@@ -592,3 +592,20 @@ def retarget_has_lines(ctx: Context) -> Iterator[Diagnostic]:
                            hint=f"add {'an' if word.startswith('at') else 'a'} `{word} … for SEGMENT` line for the "
                                 "leads that get another target, or "
                                 "remove this one")
+
+
+@rule(codes.START_ONCE_MIXED)
+def start_once_agrees(ctx: Context) -> Iterator[Diagnostic]:
+    """`once` on every `start on` line of a rule, or on none."""
+    for r in ctx.agreement.rules:
+        starts = sorted(r.of("start_on"), key=_pos)
+        once = [s for s in starts if s.once]
+        if not once or len(once) == len(starts):
+            continue
+        first = once[0]
+        for s in starts:
+            if not s.once:
+                yield ctx.diag(codes.START_ONCE_MIXED,
+                               f"`start on` without `once` in `{r.name.value}`, whose {line_of(first)} says "
+                               "`start once`: a rule starts once per lead or every time", s,
+                               hint="write `start once on` on every start line of the rule, or `once` on none")

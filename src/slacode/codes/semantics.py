@@ -1338,3 +1338,38 @@ MISSPELT_EVENT_TYPE = define("SLA339", "misspelt-trigger-type", "warning", """
     If the two types really are different events, keep both and silence the line with
     `# slacode: ignore[SLA339]`.
     """)
+
+START_ONCE_MIXED = define("SLA340", "start-once-mixed", "error", """
+    A rule has several `start on` lines and only some of them say `once`.
+
+    ## Why
+    `start once` (an extension) is a property of the rule, not of one trigger: the rule
+    opens one cycle per lead, whatever starts it. When one `start on` line says `once` and
+    another does not, the agreement does not say whether a later start of the second kind
+    opens a new cycle.
+
+    ## Avoid
+    ```sla
+    agreement "mixed" { version "1"; timezone "UTC"; teams sales }
+    deadline first_touch {
+      owner sales
+      start once on assigned
+      start on enter mql
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "mixed" { version "1"; timezone "UTC"; teams sales }
+    deadline first_touch {
+      owner sales
+      start once on assigned
+      start once on enter mql
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+    or `start on assigned or enter mql` on one line, with or without `once`.
+    """)

@@ -608,6 +608,7 @@ class _RuleDiff:
         self._order(line_kind)
         self._warn()
         self._retarget()
+        self._once()
         self._require()
         for kind in _SINGLE_KINDS:
             self._singles(kind)
@@ -773,6 +774,17 @@ class _RuleDiff:
         elif ra and not rb:
             self.add("no longer chooses an open cycle's target line again: the line chosen at the start "
                      "stays (was `retarget when segment changes`)", "retarget when segment changes", None)
+
+    def _once(self) -> None:
+        """`start once` (extension) on or off: fewer cycles or more, with no direction (a
+        target's share of met cycles may go either way)."""
+        oa, ob = (any(c.once for c in r.of("start_on") + r.of("start_when")) for r in (self.a, self.b))
+        if ob and not oa:
+            self.add("now starts once per lead: a start after the lead's first cycle opens no new one "
+                     "(`start once`)", None, "start once")
+        elif oa and not ob:
+            self.add("now starts a new cycle at every start after the last one closed (was `start once`: "
+                     "one cycle per lead)", "start once", None)
 
     def _require(self) -> None:
         fa = {f.name for c in self.a.of("require") for f in c.fields}
