@@ -1110,3 +1110,38 @@ test "who" {
     found = {d.line: d for d in slacode.lint(text) if d.code == "SLA330"}
     assert sorted(found) == [8]                         # a lead verdict's assignee can be checked
     assert found[8].hint == "drop `assignee \"…\"`, or add `by assignee` to target `t`"
+
+
+def test_warn_before_the_whole_target_is_found_on_each_pick_of_a_calendar_choice():
+    """review 15-c: a line on a calendar choice was not checked (SLA321) at all."""
+    text = """agreement "w" { version "1"; timezone "UTC"; teams sales }
+calendar apac {
+  timezone "Asia/Singapore"
+  hours mon-fri 09:00-18:00
+}
+calendar amer {
+  timezone "America/New_York"
+  hours mon-fri 09:00-17:00
+}
+segment in_apac = region == "APAC"
+calendar desk = apac for in_apac, amer
+deadline d {
+  owner sales
+  start on assigned
+  stop on call
+  within WITHIN on desk
+  warn BEFORE before
+}
+"""
+
+    def found(within: str, before: str) -> list[str]:
+        return [d.message for d in slacode.lint(text.replace("WITHIN", within).replace("BEFORE", before))
+                if d.code == "SLA321"]
+
+    (message,) = found("2h", "3h")
+    assert message.startswith("`warn 3h before` is at least the whole target of `within 2h` (line 16)")
+    # a day is 9h on apac and 8h on amer: 8h30m is the whole day on amer only, 9h on both
+    assert found("1d", "8h30m")[0].startswith("`warn 8h30m before` is at least the whole target of `within 1d` on "
+                                               "`amer` (line 16)")
+    assert "on `apac`" in found("1d", "9h")[0]
+    assert found("1d", "7h") == [] and found("2h", "1h") == []

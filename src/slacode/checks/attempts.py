@@ -346,12 +346,26 @@ def warn_before_the_start(ctx: Context) -> Iterator[Diagnostic]:
             if w.before is None:
                 continue
             for line in r.of(kind):
-                target = _minutes_on(ctx, line.duration, line.calendar)
-                before = _minutes_on(ctx, w.before, line.calendar)
-                if target and before is not None and before >= target:
+                found = _warned_from_start(ctx, line, w)
+                if found is not None:
+                    target, picked = found
+                    days = line.duration.has_days or w.before.has_days      # then the pick's day decides
+                    on = f" on `{picked.value}`" if days and picked is not None and picked != line.calendar else ""
                     yield ctx.diag(codes.ZERO_DURATION,
                                    f"`{w.text()}` is at least the whole target of `{kind.replace('_', ' ')} "
-                                   f"{line.duration.compact()}` ({line_of(line)}): its cycles are at_risk from "
-                                   "their start", w, hint="warn with less time left than the target, such as "
-                                   f"`warn {max(target // 4, 1)}m before`, or as a share: `warn at 75%`")
+                                   f"{line.duration.compact()}`{on} ({line_of(line)}): its cycles are at_risk "
+                                   "from their start", w, hint="warn with less time left than the target, such "
+                                   f"as `warn {max(target // 4, 1)}m before`, or as a share: `warn at 75%`")
                     break
+
+
+def _warned_from_start(ctx: Context, line, warn) -> tuple[int, m.Name | None] | None:
+    """``(target minutes, calendar)`` of the first calendar ``line`` may run on (each pick of
+    a calendar choice, in order) where ``warn``'s time before is the whole target or more."""
+    choice = ctx.agreement.calendar_choices.get(line.calendar.value) if line.calendar is not None else None
+    for calendar in ([p.calendar for p in choice.picks] if choice is not None else [line.calendar]):
+        target = _minutes_on(ctx, line.duration, calendar)
+        before = _minutes_on(ctx, warn.before, calendar)
+        if target and before is not None and before >= target:
+            return target, calendar
+    return None
