@@ -148,3 +148,43 @@ def test_diff_says_when_a_rule_starts_once():
     assert off == ["now starts a new cycle at every start after the last one closed (was `start once`: one cycle "
                    "per lead)"]
     assert semantic_diff(agreement(), agreement()) == []
+
+
+def test_explain_says_untracked_when_a_restart_opens_nothing():
+    """review 15-d: an event that restarts the cycle, whose new cycle no line takes, and is
+    also the rule's start, was said to be ignored for `start once`."""
+    from slacode.evaluate import as_of_us
+    from slacode.events import records_from_objects
+    from slacode.explain import timeline
+
+    text = RULES.replace("RULE", "touch").replace("START", "start once").replace(
+        "  within 1h\n", "  restart on assigned\n  within 30m for hot\n")
+    records = records_from_objects([ev("09:00", "assigned", owner="ana", fields={"score": 90}),
+                                    ev("09:10", "assigned", owner="bo", fields={"score": 10})], diagnostics=[])
+    lines = timeline(slacode.loads(text).plan, "L", records, as_of_us("2026-11-02T18:00:00Z"))
+    assert ("    touch: a start, but no `within` line applies (the lead is in none of its `for` segments, and it "
+            "has no line without one): not tracked") in lines
+    assert not any("start once" in line for line in lines)
+
+
+def test_once_out_of_place_is_told_where_it_goes():
+    def found(clause: str) -> list[tuple[str, str | None]]:
+        text = RULES.replace("RULE", "t").replace("START on assigned", clause).replace(
+            "segment hot = score >= 80\n", "")
+        return [(d.code, d.hint) for d in slacode.lint(text)]
+
+    where = "`once` comes right after `start`: `start once on assigned`, `start once when score >= 80`"
+    for clause in ("start on assigned once", "once start on assigned", "start on once assigned"):
+        assert found(clause) == [("SLA101", where)], clause
+    ((code, hint),) = found("start on once")                # an event type `once`: valid, but hardly meant
+    assert code == "SLA339" and hint.startswith("write `start once on TRIGGER`")
+    assert found("start once on assigned") == []
+
+
+def test_sla340_points_at_the_other_start():
+    one_line = RULES.replace("RULE", "t").replace("START on assigned", "start once on assigned; start on enter mql")
+    (d,) = [d for d in slacode.lint(one_line) if d.code == "SLA340"]
+    assert "where another start on this line says `start once`" in d.message
+    two = RULES.replace("RULE", "t").replace("START on assigned", "start on enter mql\n  start once on assigned")
+    (d,) = [d for d in slacode.lint(two) if d.code == "SLA340"]
+    assert (d.line, d.column) == (5, 3) and "where the start on line 6 says `start once`" in d.message

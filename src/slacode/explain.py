@@ -154,10 +154,6 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                     early_stops[id(rf)] = len(out)
                     out.append(f"    {name}: this event would stop it, but no cycle has started yet: a stop "
                                "before the start counts for nothing")
-            elif rf.once_skipped > once_before:
-                first = rf.cycles[0]
-                out.append(f"    {name}: a start, but the rule starts once per lead (`start once`) and cycle "
-                           f"{first.number} opened at {_when(first.start, zone)}: no new cycle")
             elif rf.untracked > untracked_before:
                 kind = "at least … within" if rp.kind == "attempts" else "within"
                 line = _line_without_pick(rp, fold)
@@ -168,6 +164,10 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                 else:
                     out.append(f"    {name}: a start, but no `{kind}` line applies (the lead is in none of its "
                                "`for` segments, and it has no line without one): not tracked")
+            elif rf.once_skipped > once_before:
+                first = rf.cycles[0]
+                out.append(f"    {name}: a start, but the rule starts once per lead (`start once`) and cycle "
+                           f"{first.number} opened at {_when(first.start, zone)}: no new cycle")
             cyc = rf.open
             if cyc is not None and cyc is open_before:
                 if cyc.paused and not paused_before:

@@ -248,6 +248,10 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
             kind = "the agreement block" if block == "agreement" else f"a `{block}`"
             return (f"`{value}` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of "
                     f"{kind}: move it into the rule it is about")
+    if value == "once" or re.search(r"\bstart\s+on\s+once\Z", before):        # `once` out of place
+        line_start = before[before.rfind("\n") + 1:]
+        if value == "once" or line_start.strip().startswith("start"):
+            return "`once` comes right after `start`: `start once on assigned`, `start once when score >= 80`"
     if value == "met" and "`%`" in expected:
         return "write the share as a percentage: `at least 95% met per week`"
     line_before = before[before.rfind("\n") + 1:]

@@ -516,6 +516,15 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
                            if t.kind == "event" and t.type is not None and t.nth is None]
     places += [(item.type, id(test)) for test in ctx.agreement.of("test") for item in test.items
                if item.kind == "event" and item.type is not None]
+    for r in ctx.agreement.rules:               # `start on once`: the word of `start once on` misplaced
+        for clause in r.of("start_on"):
+            for t in clause.triggers:
+                if t.kind == "event" and t.type is not None and t.type.value == "once" and t.nth is None:
+                    yield ctx.diag(codes.MISSPELT_EVENT_TYPE,
+                                   f"`start on once` starts `{r.name.value}` on events of type `once`; a rule that "
+                                   "starts once per lead says `start once on …`", t.type,
+                                   hint="write `start once on TRIGGER`; if `once` really is an event type, "
+                                        "silence this line with `# slacode: ignore[SLA339]`")
     uses: dict[str, int] = {}
     within: dict[str, set] = {}
     for name, decl in places:
@@ -605,7 +614,9 @@ def start_once_agrees(ctx: Context) -> Iterator[Diagnostic]:
         first = once[0]
         for s in starts:
             if not s.once:
+                where = ("another start on this line" if first.span.line == s.span.line
+                         else f"the start on {line_of(first)}")
                 yield ctx.diag(codes.START_ONCE_MIXED,
-                               f"`start on` without `once` in `{r.name.value}`, whose {line_of(first)} says "
+                               f"`start on` without `once` in `{r.name.value}`, where {where} says "
                                "`start once`: a rule starts once per lead or every time", s,
                                hint="write `start once on` on every start line of the rule, or `once` on none")
