@@ -385,6 +385,7 @@ def test_check_holidays():
 def test_the_holiday_codes_cache_is_rebuilt_when_it_is_not_a_table_and_never_left_half_written(tmp_path,
                                                                                                monkeypatch):
     import marshal
+    import zlib
 
     from slacode import calendar as cal
 
@@ -397,20 +398,27 @@ def test_the_holiday_codes_cache_is_rebuilt_when_it_is_not_a_table_and_never_lef
     assert "BR" in table and "SP" in table["BR"]
     assert cal._holiday_codes_table() is table              # read once per process
     (path,) = (tmp_path / "slacode").glob("holidays-*.marshal")
-    assert marshal.loads(path.read_bytes()) == table
-    foreigns = [marshal.dumps(v) for v in ({"BR": 5}, [], {}, {"BR": ["SP", 7]}, {5: ["SP"]})]
-    foreigns += [marshal.dumps(table)[:40], b"", b"\xff\xfe garbage", b'{"BR": ["SP"]}']
+
+    def written(value) -> bytes:                            # as the cache writes: marshal, then its CRC-32
+        data = marshal.dumps(value)
+        return data + zlib.crc32(data).to_bytes(4, "little")
+
+    assert path.read_bytes() == written(table)
+    good = written(table)
+    foreigns = [written(v) for v in ({"BR": 5}, [], {}, {"BR": ["SP", 7]}, {5: ["SP"]})]
+    foreigns += [marshal.dumps(table), good[:40], good[:-1], b"", b"\xff\xfe garbage", b'{"BR": ["SP"]}']
+    # review 15-a: a few bytes changed made marshal raise SystemError, every load failed
+    foreigns += [good[:i] + bytes([good[i] ^ 0x5A]) + good[i + 1:] for i in (0, 1, 7, len(good) // 2, len(good) - 2)]
     for foreign in foreigns:
         path.write_bytes(foreign)
-        assert fresh() == table, foreign
-        assert marshal.loads(path.read_bytes()) == table     # and the file is made again
+        assert fresh() == table, foreign[:60]
+        assert path.read_bytes() == good                     # and the file is made again
     path.unlink()
 
-    def full_disk(obj, f, *args):
-        f.write(b"{")
+    def full_disk(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(marshal, "dump", full_disk)         # written half, then the disk is full
+    monkeypatch.setattr(os, "replace", full_disk)           # written, then the disk is full
     assert fresh() == table                                 # the table all the same, no cache,
     assert list((tmp_path / "slacode").iterdir()) == []     # and no half-written file left
 

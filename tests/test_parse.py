@@ -516,3 +516,36 @@ def test_a_colon_after_a_very_long_word_gets_its_hint():
     (error,) = [d for d in slacode.lint(text) if d.severity == "error"]
     assert error.code == "SLA102" and error.column == 20_016
     assert error.hint == "compare with `==` (or `!=`, `<`, `>` …); a name with `:` goes in backquotes"
+
+
+def test_threads_that_parse_first_at_once_share_one_parser(monkeypatch):
+    """review 15-a: with no parser cached yet, threads that parsed at once each built a parser,
+    whose states Lark numbers differently from the one the lexer was made from: errors that
+    were not there. The parser is now made once, by one thread."""
+    import threading
+    import time
+
+    from slacode import parse as P
+
+    made = []
+    real = P._make_parser()
+
+    def slow():
+        made.append(1)
+        time.sleep(0.05)                    # every thread is waiting by now
+        return real
+
+    monkeypatch.setattr(P, "_PARSER", None)
+    monkeypatch.setattr(P, "_make_parser", slow)
+    start, got = threading.Barrier(6), []
+
+    def first_parse():
+        start.wait()
+        got.append(P.parser())
+
+    threads = [threading.Thread(target=first_parse) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(made) == 1 and len(got) == 6 and all(g is real for g in got)

@@ -940,7 +940,9 @@ def _holiday_codes_table() -> dict[str, list[str]] | None:
     The copy is named by its location and its ``__init__.py``'s size and time: finding the
     package is instant, where asking for its version through ``importlib.metadata`` costs
     tens of milliseconds at start-up. It is written with ``marshal`` (built in), where
-    ``json`` is one more module to import before the first agreement is loaded."""
+    ``json`` is one more module to import before the first agreement is loaded, after the
+    CRC-32 of those bytes: ``marshal`` is not meant to read damaged data (a few bytes changed
+    can make it fail in any way), so a file whose bytes do not match is never given to it."""
     import marshal
     import os
     import zlib
@@ -958,10 +960,13 @@ def _holiday_codes_table() -> dict[str, list[str]] | None:
     path = os.path.join(base, "slacode", f"holidays-{copy:08x}.marshal")
     try:
         with open(path, "rb") as f:
-            cached = marshal.load(f)
-        if _is_codes_table(cached):             # anything else (a truncated or foreign file) is rebuilt
-            return cached
-    except (OSError, ValueError, EOFError, TypeError):
+            data = f.read()
+        body, crc = data[:-4], data[-4:]
+        if body and zlib.crc32(body).to_bytes(4, "little") == crc:     # the bytes as written
+            cached = marshal.loads(body)
+            if _is_codes_table(cached):         # anything else (a foreign file) is rebuilt
+                return cached
+    except Exception:                           # unreadable, or bytes marshal will not read
         pass
     import holidays as holidays_pkg
 
@@ -969,8 +974,9 @@ def _holiday_codes_table() -> dict[str, list[str]] | None:
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = marshal.dumps(table)
         with open(tmp, "wb") as f:
-            marshal.dump(table, f)
+            f.write(data + zlib.crc32(data).to_bytes(4, "little"))
         os.replace(tmp, path)
     except OSError:                             # no cache then; leave no half-written file
         try:

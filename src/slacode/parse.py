@@ -16,6 +16,7 @@ No Lark exception escapes: :func:`parse` returns ``(tree | None, diagnostics)``.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -83,16 +84,33 @@ class Parser(NamedTuple):
         return cls(lark.parser.parser.parser, lark.parser.lexer, tuple(lark.terminals))
 
 
-@lru_cache(maxsize=1)
+_PARSER: Parser | None = None
+_PARSER_LOCK = threading.Lock()
+
+
 def parser() -> Parser:
-    """The LALR parser, built once per process. ``strict`` only acts when the parser is
-    built; a parser read from a cache skips its checks.
+    """The LALR parser, made once per process, by one thread: two builds number Lark's parser
+    states differently, and each parse pairs this parser with the :func:`state_lexer` made
+    from the first (threads that parsed for the first time at once reported errors that were
+    not there). ``strict`` only acts when the parser is built; a parser read from a cache
+    skips its checks.
 
     Two caches on disk hold the grammar's parser (never an agreement): Lark's own
     (``cache=True``: its tables, from which ``Lark`` remakes some 3,000 objects one attribute
     at a time, ~12 ms, after importing all of Lark) and, in front of it,
     :class:`_ParserPickle`, the :class:`Parser` as ``pickle`` stores it (~5 ms to read, with
     only the parts of Lark that parsing uses)."""
+    global _PARSER
+    found = _PARSER
+    if found is None:
+        with _PARSER_LOCK:
+            if _PARSER is None:
+                _PARSER = _make_parser()
+            found = _PARSER
+    return found
+
+
+def _make_parser() -> Parser:
     import slacode._lark  # noqa: F401  (only the parts of Lark that parsing uses, see there)
 
     text = grammar_text()
