@@ -145,3 +145,47 @@ def test_strict_still_refuses_colliding_terminals():
             print("refused", "collision" in str(e).lower())
     """)
     assert out.strip() == "refused True"
+
+
+def test_dir_of_lark_after_a_load_lists_every_name():
+    """review 15-a: `dir(lark)` (inspect, tab completion) listed only the submodules."""
+    out = run("""
+        import slacode
+        slacode.load("specs/northwind.sla")
+        import lark
+        names = dir(lark)
+        print(all(n in names for n in ("Lark", "Tree", "Token", "__version__", "__all__", "lexer")))
+    """)
+    assert out.strip() == "True"
+
+
+def test_no_usable_temporary_folder_still_parses():
+    """review 15-a: on a read-only file system `tempfile.gettempdir()` raises, and `lint`
+    failed with an internal error; the parser is then built without the caches."""
+    out = run("""
+        import tempfile
+        def nowhere():
+            raise FileNotFoundError(2, "No usable temporary directory found")
+        tempfile.gettempdir = nowhere
+        import slacode
+        print([d.code for d in slacode.lint(open("specs/northwind.sla", encoding="utf-8").read())])
+    """)
+    assert out.strip() == "[]"
+
+
+def test_a_lark_whose_files_cannot_be_read_gets_no_parser_pickle(monkeypatch):
+    """review 15-a: in a zip or frozen install, opening lark/__init__.py failed and every Lark
+    version shared one pickle name; now the loader reads it, and without it there is no pickle."""
+    import sys
+    import types
+
+    from slacode import parse
+
+    lark = sys.modules["lark"]
+
+    class Frozen:
+        pass
+
+    monkeypatch.setattr(lark, "__spec__", types.SimpleNamespace(loader=Frozen()))
+    with pytest.raises(OSError):
+        parse._ParserPickle(parse.grammar_text(), {"parser": "lalr"})

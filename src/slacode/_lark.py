@@ -19,7 +19,10 @@ built later still runs the strict checks, and ``Lark(regex=True)`` still works).
 stand-ins are in ``sys.modules`` only meanwhile, and only for modules that are installed and
 not yet imported: afterwards ``import regex`` anywhere is the ordinary import.
 
-Nothing of this happens when Lark was imported already.
+Nothing of this happens when Lark was imported already. One consequence: the ``__init__``
+runs from the files on disk when it is first asked for, so a process in which Lark is
+replaced by another version meanwhile (``pip install`` in a running notebook) gets that
+version's ``__init__`` over the first one's submodules; restart such a process.
 """
 from __future__ import annotations
 
@@ -60,13 +63,22 @@ class _LazyPackage(types.ModuleType):
     the ``__init__`` in it, once."""
 
     def __getattr__(self, attr: str):
-        with _INIT_LOCK:
-            if not self.__dict__.get("_slacode_init_ran"):
-                _run_init(self)
+        self._slacode_complete()
         try:
             return self.__dict__[attr]
         except KeyError:
             raise AttributeError(f"module {self.__name__!r} has no attribute {attr!r}") from None
+
+    def __dir__(self):
+        """Every name of the package (``dir``, ``inspect``, tab completion), not only the
+        submodules imported so far."""
+        self._slacode_complete()
+        return sorted(self.__dict__)
+
+    def _slacode_complete(self) -> None:
+        with _INIT_LOCK:
+            if not self.__dict__.get("_slacode_init_ran"):
+                _run_init(self)
 
 
 def _run_init(package: _LazyPackage) -> None:

@@ -116,8 +116,11 @@ def _make_parser() -> Parser:
     text = grammar_text()
     options = dict(parser="lalr", lexer="contextual", strict=True, propagate_positions=True,
                    maybe_placeholders=True, start="start")
-    cache = _ParserPickle(text, options)
-    found = cache.load()
+    try:
+        cache = _ParserPickle(text, options)
+    except OSError:  # no usable temporary folder at all (a read-only file system)
+        cache = None
+    found = cache.load() if cache is not None else None
     if found is not None:
         return found
     from lark import Lark
@@ -126,7 +129,8 @@ def _make_parser() -> Parser:
         lark = Lark(text, cache=True, **options)
     except OSError:  # unwritable temp folder: build without the caches
         return Parser.of(Lark(text, **options))
-    cache.save(lark)                 # before its first use: no lexer state in the pickle
+    if cache is not None:
+        cache.save(lark)             # before its first use: no lexer state in the pickle
     return Parser.of(lark)
 
 
@@ -182,13 +186,17 @@ class _ParserPickle:
         try:             # as `random` does: `hashlib` loads OpenSSL (~2.5 ms), `tempfile` this
             from _sha512 import sha512
         except ImportError:
-            from hashlib import sha512
+            try:
+                from _sha2 import sha512        # Python 3.12 and later
+            except ImportError:
+                from hashlib import sha512
 
+        # through the loader, which reads a file in a zip (zipapp, pex) as well; without the
+        # bytes that name Lark's version, no pickle: another Lark's parser must never be read
         try:
-            with open(lark.__file__, "rb") as f:
-                version = f.read()
-        except (OSError, TypeError):
-            version = b"?"
+            version = lark.__spec__.loader.get_data(lark.__file__)
+        except Exception as exc:    # a frozen Lark, a loader without files: the caller goes without
+            raise OSError("the bytes of Lark's __init__ cannot be read") from exc
         key = "\n".join([self.FORMAT, sys.version, repr(sorted(options.items())), text])
         digest = sha512(version + b"\n" + key.encode("utf-8")).hexdigest()[:32]
         try:
