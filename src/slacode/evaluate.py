@@ -21,7 +21,9 @@ from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
 from slacode.compile import Plan, RulePlan
 from slacode.errors import SlacodeError
+from slacode.events import EventBatch, records_from_objects
 from slacode.judges import _cycle_verdicts, _judges
+from slacode.timestamps import parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
 
 UTC = timezone.utc
@@ -153,14 +155,18 @@ class PlanInfo:
 
     Kept on the plan by :func:`plan_info`."""
 
-    __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quota_dispatch", "segments",
-                 "wanted", "aggregate_order", "segmented", "asks", "judges", "nth", "read_types", "typos")
+    __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quiet_steps", "moved_steps",
+                 "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "asks", "judges", "nth",
+                 "read_types", "typos")
 
     def __init__(self, plan: Plan):
         self.plan = plan
         self.dispatch: dict[str, tuple[int, ...]] = {}
         self.quiet_dispatch: dict[str, tuple[tuple[int, tuple], ...]] = {}
         self.moved_dispatch: dict[str, tuple[tuple[int, tuple], ...]] = {}
+        # the same with each rule's `_counts_only` (what the fold reads)
+        self.quiet_steps: dict[str, tuple[tuple[int, tuple, bool], ...]] = {}
+        self.moved_steps: dict[str, tuple[tuple[int, tuple, bool], ...]] = {}
         self.asks = tuple(_asks(rp) for rp in plan.rules)      # every trigger list of each rule
         self.quota_dispatch: dict[str, tuple[int, ...]] = {}
         self.segments = _target_segments(plan)
@@ -226,6 +232,28 @@ class PlanInfo:
             if len(self.moved_dispatch) < 4096:
                 self.moved_dispatch[ev_type] = got
         return got
+
+    def quiet_steps_for(self, ev_type: str) -> tuple[tuple[int, tuple, bool], ...]:
+        """:meth:`quiet_rules_for`, each rule with :func:`_counts_only` of its lists."""
+        got = self.quiet_steps.get(ev_type)
+        if got is None:
+            got = self._steps(self.quiet_rules_for(ev_type))
+            if len(self.quiet_steps) < 4096:
+                self.quiet_steps[ev_type] = got
+        return got
+
+    def moved_steps_for(self, ev_type: str) -> tuple[tuple[int, tuple, bool], ...]:
+        """:meth:`moved_rules_for`, each rule with :func:`_counts_only` of its lists."""
+        got = self.moved_steps.get(ev_type)
+        if got is None:
+            got = self._steps(self.moved_rules_for(ev_type))
+            if len(self.moved_steps) < 4096:
+                self.moved_steps[ev_type] = got
+        return got
+
+    def _steps(self, which: tuple) -> tuple[tuple[int, tuple, bool], ...]:
+        rules = self.plan.rules
+        return tuple((i, asks, _counts_only(rules[i], asks)) for i, asks in which)
 
     def quotas_for(self, ev_type: str) -> tuple[int, ...]:
         """Indices of the quotas that may count an event of ``ev_type``."""
@@ -347,6 +375,17 @@ def _quiet_asks(rp: RulePlan, ev_type: str) -> tuple:
             rp.restart_fn if fires(rp.restarts) else None)
 
 
+def _counts_only(rp: RulePlan, asks: tuple) -> bool:
+    """Whether all that an event can do to rule ``rp`` while a cycle is open is to be counted
+    as an attempt (``asks``: the rule's trigger lists for the event, :func:`_asks`): it
+    has a count and no other list, and the rule has no `start when`, `pause while` or
+    `retarget`. The fold then asks the count itself, without :meth:`LeadFold._rule_event`
+    (which would take the same steps)."""
+    count_fn, befores, stop_fn, cancel_fn, restart_fn = asks
+    return (count_fn is not None and not befores and stop_fn is None and cancel_fn is None
+            and restart_fn is None and rp.start_when is None and rp.pause is None and not rp.retarget)
+
+
 def plan_info(plan: Plan) -> PlanInfo:
     """The :class:`PlanInfo` of ``plan``, kept on the plan itself (made on first use: it is
     derived from the plan, which is otherwise immutable)."""
@@ -447,26 +486,35 @@ class LeadFold:
             # event changes; anything else gives those predicates the answer they gave before.
             touched = rec.fields is not None or ev_type == "state" or self.events == 1
             if entered is None:                         # no state change: fewer triggers can fire
-                which = info.quiet_dispatch.get(ev_type)
+                which = info.quiet_steps.get(ev_type)
                 if which is None:
-                    which = info.quiet_rules_for(ev_type)
+                    which = info.quiet_steps_for(ev_type)
             else:
-                which = info.moved_dispatch.get(ev_type)
+                which = info.moved_steps.get(ev_type)
                 if which is None:
-                    which = info.moved_rules_for(ev_type)
+                    which = info.moved_steps_for(ev_type)
             rules = self.rules
             if info.nth is not None:                    # `Nth attempt of RULE`: RULE first
                 self._rules_nth(which, rec, t, ev_type, props, state, entered, left, fields, notes, touched)
                 which = ()
-            for i, asks in which:                       # (_may_touch, inline: the hottest loop)
+            for i, asks, counts_only in which:          # (_may_touch, inline: the hottest loop)
                 rf = rules[i]
                 rp = rf.plan
-                types = rp.types if rf.open is not None else rp.start_types
+                cyc = rf.open
+                types = rp.types if cyc is not None else rp.start_types
                 if types is None:
                     types = rp.watch_types
                     if types is not None and not touched and ev_type not in types:
                         continue
                 elif ev_type not in types:
+                    continue
+                if counts_only and cyc is not None:     # _rule_event's steps for such an event
+                    if asks[0](ev_type, props, state, entered, left, notes):
+                        atts = cyc.attempts
+                        if atts:
+                            atts.append((t, rec.ref, None, state, fields.get("timezone")))
+                        else:
+                            self._attempt(cyc, rec)
                     continue
                 self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asks)
         elif rec.fields is not None or self.events == 1:
@@ -497,7 +545,7 @@ class LeadFold:
         closed by this very event), a rule naming it takes the event in both roles at once,
         in the order of §6 (stop, cancel, restart, start), counting it as any other event."""
         order, listens, watched = self.info.nth
-        asked = dict(which)
+        asked = {i: asks for i, asks, _ in which}
         rules = self.rules
         hits: list = []
         for i in order:
@@ -817,8 +865,6 @@ def _diag_dict(d) -> dict:
 def as_of_us(as_of, default_tz=None) -> int:
     """``as_of`` (an aware datetime or RFC 3339 text) as epoch microseconds; without an
     offset it is read in ``default_tz`` (as the events are), an error without one."""
-    from slacode.events import parse_timestamp, timestamp_us
-
     if isinstance(as_of, str):
         return parse_timestamp(as_of, default_tz)
     if isinstance(as_of, datetime):
@@ -881,8 +927,6 @@ _MANY_EVENTS = 20_000
 
 
 def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list, aggregates: bool = True) -> Result:
-    from slacode.events import EventBatch, records_from_objects
-
     sources = None
     if isinstance(events, EventBatch):      # its records, whose files it names, and what reading them found
         diagnostics.extend(events.diagnostics)
@@ -932,11 +976,13 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
                      aggregates: bool = True) -> Result:
     """The verdicts of records (any order; grouped by lead and sorted here); the targets'
     and quotas' too unless ``aggregates`` is False."""
-    from slacode.aggregate import Aggregates
-
     notes = RunNotes()
     segs = target_segments(plan)
-    agg = Aggregates(plan, as_of) if aggregates and (plan.targets or plan.quotas) else None
+    agg = None
+    if aggregates and (plan.targets or plan.quotas):
+        from slacode.aggregate import Aggregates    # (it imports this module)
+
+        agg = Aggregates(plan, as_of)
     verdicts: list[Verdict] = []
     groups = group_by_lead(records)
     for lead in sorted(groups):
@@ -949,7 +995,8 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         diagnostics.extend(unknown_state_diagnostics(fold, sources))
     if agg is not None:
         verdicts.extend(agg.verdicts())
-    diagnostics[:] = dg.sort_by_place(diagnostics, sources or ())
+    if diagnostics:
+        diagnostics[:] = dg.sort_by_place(diagnostics, sources or ())
     diagnostics.extend(note_diagnostics(notes, sources))
     if agg is not None:
         diagnostics.extend(agg.span_diagnostics(sources))

@@ -6,7 +6,9 @@ kept with it; the calendar arithmetic of a cycle (its deadline) is done once, in
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -229,7 +231,7 @@ def _at_least_within_judge(rp: RulePlan):
             completed = nth                              # §13: the Nth attempt, even late (None if not made)
             if closed is None and warn is not None:
                 warn_at = clock.add_us(started, line.warn_us, pauses)
-            made = sum(1 for a in atts if a[0] <= due)
+            made = bisect_right(atts, due, key=_AT)       # (attempts are in time order)
             reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
                       f"(target {work_text(target)} of {clock.time_words}).")
         else:
@@ -533,6 +535,7 @@ def _never_judge(c):
 
 
 _EPOCH_DATE = date(1970, 1, 1)
+_AT = itemgetter(0)                 # an attempt's instant
 
 
 def _and(items: list[str]) -> str:
@@ -609,7 +612,8 @@ def _between_violators(c):
             return [], [_lead_zone(fold.fields.get("timezone"), fold, place)[1]]
         used: list[str] = []
         last_field, zone, name = _NO_FIELD, None, None
-        if len({id(a[4]) for a in atts}) == 1:  # attempts mostly share the lead's zone
+        tz0 = atts[0][4]
+        if all(a[4] is tz0 for a in atts):             # attempts mostly share the lead's zone
             zone, name = _lead_zone(atts[0][4], fold, place)
             used.append(name)
         else:

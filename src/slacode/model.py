@@ -982,9 +982,9 @@ class Agreement(Node):
         leaves out the target and quota verdicts (judged per period over every lead given: from
         one lead's events, as a service evaluates them, they say nothing about the team).
         """
-        from slacode.evaluate import evaluate
+        import slacode.evaluate     # (not at load: a cold start needs no evaluation)
 
-        result = evaluate(self, events, as_of=as_of, default_tz=default_tz, aggregates=aggregates)
+        result = slacode.evaluate.evaluate(self, events, as_of=as_of, default_tz=default_tz, aggregates=aggregates)
         result.agreement_diagnostics = list(self.diagnostics)
         return result
 
