@@ -1114,17 +1114,9 @@ test "who" {
 
 def test_warn_before_the_whole_target_is_found_on_each_pick_of_a_calendar_choice():
     """review 15-c: a line on a calendar choice was not checked (SLA321) at all."""
-    text = """agreement "w" { version "1"; timezone "UTC"; teams sales }
-calendar apac {
-  timezone "Asia/Singapore"
-  hours mon-fri 09:00-18:00
-}
-calendar amer {
-  timezone "America/New_York"
-  hours mon-fri 09:00-17:00
-}
-segment in_apac = region == "APAC"
-calendar desk = apac for in_apac, amer
+    from tests.test_calendar_choice import HEAD
+
+    text = HEAD + """calendar desk = apac for in_apac, amer
 deadline d {
   owner sales
   start on assigned

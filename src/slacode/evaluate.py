@@ -235,25 +235,21 @@ class PlanInfo:
 
     def quiet_steps_for(self, ev_type: str) -> tuple[tuple[int, tuple, bool], ...]:
         """:meth:`quiet_rules_for`, each rule with :func:`_counts_only` of its lists."""
-        got = self.quiet_steps.get(ev_type)
-        if got is None:
-            got = self._steps(self.quiet_rules_for(ev_type))
-            if len(self.quiet_steps) < 4096:
-                self.quiet_steps[ev_type] = got
-        return got
+        return self._steps(self.quiet_steps, ev_type, self.quiet_rules_for)
 
     def moved_steps_for(self, ev_type: str) -> tuple[tuple[int, tuple, bool], ...]:
         """:meth:`moved_rules_for`, each rule with :func:`_counts_only` of its lists."""
-        got = self.moved_steps.get(ev_type)
-        if got is None:
-            got = self._steps(self.moved_rules_for(ev_type))
-            if len(self.moved_steps) < 4096:
-                self.moved_steps[ev_type] = got
-        return got
+        return self._steps(self.moved_steps, ev_type, self.moved_rules_for)
 
-    def _steps(self, which: tuple) -> tuple[tuple[int, tuple, bool], ...]:
-        rules = self.plan.rules
-        return tuple((i, asks, _counts_only(rules[i], asks)) for i, asks in which)
+    def _steps(self, table: dict, ev_type: str, rules_for) -> tuple[tuple[int, tuple, bool], ...]:
+        """``rules_for(ev_type)`` with each rule's :func:`_counts_only`, kept in ``table``."""
+        got = table.get(ev_type)
+        if got is None:
+            rules = self.plan.rules
+            got = tuple((i, asks, _counts_only(rules[i], asks)) for i, asks in rules_for(ev_type))
+            if len(table) < 4096:
+                table[ev_type] = got
+        return got
 
     def quotas_for(self, ev_type: str) -> tuple[int, ...]:
         """Indices of the quotas that may count an event of ``ev_type``."""
