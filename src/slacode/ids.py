@@ -192,6 +192,7 @@ class SpilledIds(_Places):
             if got is None:
                 cur[eid] = place
                 if len(cur) >= WINDOW_IDS:
+                    self._old = None        # freed before the spill's sort needs memory
                     self._spill()
                     self._old, self._cur = cur, {}
         return got
