@@ -188,3 +188,28 @@ def test_sla340_points_at_the_other_start():
     two = RULES.replace("RULE", "t").replace("START on assigned", "start on enter mql\n  start once on assigned")
     (d,) = [d for d in slacode.lint(two) if d.code == "SLA340"]
     assert (d.line, d.column) == (5, 3) and "where the start on line 6 says `start once`" in d.message
+
+
+TEST_BLOCK = """
+test "t" {
+  as of 2026-11-03T12:00:00Z
+  lead "L"
+  at 2026-11-02T09:00:00Z assigned
+  expect touch cycle N breached
+}
+"""
+
+
+def _never_matches(text: str) -> list:
+    return [(d.line, d.column, d.message) for d in slacode.lint(text) if d.code == "SLA330"]
+
+
+def test_an_expected_second_cycle_of_a_once_rule_without_restart_can_never_match():
+    base = RULES.replace("RULE", "touch").replace("START", "start once") + TEST_BLOCK
+    (found,) = _never_matches(base.replace("cycle N", "cycle 2"))
+    assert found[:2] == (15, 3) and "starts once and has no `restart on`" in found[2]
+    assert _never_matches(base.replace("cycle N", "cycle 1")) == []
+    restarted = base.replace("  within 1h\n", "  restart on assigned where owner != assignee\n  within 1h\n")
+    assert _never_matches(restarted.replace("cycle N", "cycle 2")) == []
+    plain = RULES.replace("RULE", "touch").replace("START", "start") + TEST_BLOCK
+    assert _never_matches(plain.replace("cycle N", "cycle 2")) == []

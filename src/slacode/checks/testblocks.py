@@ -161,6 +161,10 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
             if item.cycle is not None and name == FLOW_RULE and decl is None:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, "the `flow` rule gives one verdict per lead, with no "
                                "cycle", item, hint="drop `cycle N`")
+            if item.cycle is not None and item.cycle >= 2 and whole_positive(item.cycle) and _one_cycle(decl):
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"`{name}` starts once and has no `restart on`, so a "
+                               "lead has only its cycle 1", item,
+                               hint=f"drop `cycle {item.cycle:g}`, or add a `restart on` line to `{name}`")
             key = item.clause.value if item.clause is not None else main_clause(ctx.agreement, name)
             if item.clause is None and key == "at_least_within" and not decl.of("at_least_within"):
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"attempts `{name}` has no `at least … within` line, "
@@ -178,6 +182,15 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES,
                                f"\"{item.period.value}\" is not a {goal.period} of {decl.kind} `{name}`", item.period,
                                hint=f"its periods are written like \"{_PERIOD_EXAMPLE[goal.period]}\"")
+
+
+def _one_cycle(decl) -> bool:
+    """Whether a lead rule can open only one cycle per lead: every start line says `once`
+    (lines that disagree are SLA340's) and nothing restarts it."""
+    if decl is None or decl.kind != "rule" or decl.of("restart_on"):
+        return False
+    starts = decl.of("start_on") + decl.of("start_when")
+    return bool(starts) and all(s.once for s in starts)
 
 
 @rule(codes.TEST_WITHOUT_EXPECT)

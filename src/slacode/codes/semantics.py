@@ -939,8 +939,9 @@ EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "warning", 
     or quota (judged per period) or for `flow` (one verdict per lead), a period that is not
     one of the rule's (`"2026-13"`, a day for a weekly target), a `due` for a clause without
     a deadline (only `within`, `at least … within`, `at least … per day within` and `gap at
-    most` have one), an `assignee` for a goal without `by assignee`, or no clause for an `attempts`
-    rule without `at least … within` (the clause such an `expect` names).
+    most` have one), an `assignee` for a goal without `by assignee`, no clause for an `attempts`
+    rule without `at least … within` (the clause such an `expect` names), or a cycle after the
+    first of a rule that starts once and has no `restart on` (it opens one cycle per lead).
 
     ## Why
     Lead rules give one verdict per lead, clause and cycle; targets and quotas one per
