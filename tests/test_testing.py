@@ -307,3 +307,15 @@ def test_two_expectations_on_one_line_are_judged_each_on_its_own(tmp_path):
     (test,) = json.loads(run("test", str(spec), "--format", "json").stdout)
     got = [(e["column"], e["passed"], e["actual"].split(" — ")[0][:14]) for e in test["expectations"]]
     assert got == [(3, False, "never matches:"), (34, True, "breached")], got
+
+
+def test_notes_about_events_cite_their_line_in_the_file():
+    # a warning of the evaluation about an event (here a misspelt type, SLA605) names the
+    # line that wrote the event, however many events the test has before it
+    events = "\n".join(f"  at 2026-11-09T12:{i:02d}:00-03:00 noted" for i in range(30)) + "\n"
+    block = ('test "typo" {\n  as of 2026-11-10T12:00:00-03:00\n  at 2026-11-09T09:00:00-03:00 assigned\n'
+             '  at 2026-11-09T09:30:00-03:00 contact_atempt\n' + events + '  expect first_touch met\n}\n')
+    text = AGREEMENT + block
+    [r] = testing.run_tests(slacode.loads(text))
+    typo_line = text.splitlines().index("  at 2026-11-09T09:30:00-03:00 contact_atempt") + 1
+    assert not r.passed and any(n.startswith(f"SLA605 line {typo_line}:") for n in r.notes), r.notes

@@ -538,6 +538,9 @@ class _Builder:
     def test_lead(self, meta, children):
         return m.TestLead.model_construct(lead=self.string(children[0]), span=self._span(meta))
 
+    def test_events_from(self, meta, children):
+        return m.TestEventsFrom.model_construct(path=self.string(children[0]), span=self._span(meta))
+
     def test_event(self, meta, children):
         at, type_, props, sets = children
         return m.TestEvent.model_construct(at=self.timestamp(at), type=self.name(type_), props=props or (),

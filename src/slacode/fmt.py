@@ -684,6 +684,7 @@ _STATEMENTS = {
     # tests
     m.TestAsOf: lambda p, t: f"as of {t.at.text}",
     m.TestLead: lambda p, t: f"lead {string(t.lead.value)}",
+    m.TestEventsFrom: lambda p, t: f"events from {string(t.path.value)}",
     m.TestEvent: _test_event,
     m.Expect: _expect,
     m.ByAssignee: lambda p, c: "by assignee",

@@ -810,6 +810,14 @@ class TestEvent(Node):
     sets: tuple[Assignment, ...] = ()
 
 
+class TestEventsFrom(Node):
+    """``events from "PATH"`` (extension): the events of a JSON Lines or CSV file, read where
+    the line stands (a relative path is from the agreement's folder)."""
+
+    kind: Literal["events_from"] = "events_from"
+    path: StringLit
+
+
 class Expect(Node):
     kind: Literal["expect"] = "expect"
     rule: Name
@@ -821,7 +829,7 @@ class Expect(Node):
     due: TimestampLit | None = None
 
 
-TestItem = Annotated[Union[TestAsOf, TestLead, TestEvent, Expect], Field(discriminator="kind")]
+TestItem = Annotated[Union[TestAsOf, TestLead, TestEvent, TestEventsFrom, Expect], Field(discriminator="kind")]
 
 
 class TestDecl(Node):

@@ -90,11 +90,9 @@ _TEST_SLIPS = frozenset(("SLA328", "SLA329", "SLA330"))
 
 
 def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
-    from slacode.codes.events import AFTER_AS_OF
     from slacode.calendar import CalendarError
     from slacode.evaluate import as_of_us, evaluate_records
     from slacode.verdict import iso
-    from slacode.events import records_from_objects
     from slacode.explain import timeline
 
     span = test.span
@@ -124,25 +122,26 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
             result.error = "; ".join(f"line {d.span.line}: {d.message} ({d.code})" for d in slips)
             return result
     events, expects = events_of(test)
-    lines = [i.span.line if i.span else None for i in test.items if i.kind == "event"]
     as_of = as_of_us(as_of_items[-1].at.value)     # RFC 3339 text (checked by the linter)
-    diags: list = []
-    # the test's events, cited by their line in the file (not their place in the test)
-    records = [r._replace(line=lines[r.line - 1], ref=r.ref if r.id else str(lines[r.line - 1]))
-               for r in records_from_objects(events, diagnostics=diags, as_of_us=as_of,
-                                             as_of_zone=agreement.plan.zone)]
+    try:
+        records, problems, diags = _test_records(agreement, test, events, as_of)
+    except _Unreadable as e:
+        result.error = str(e)
+        return result
+    # an event the test cannot use as written (a repeated id is ignored, §4) is a mistake
+    # in the test: it fails with the reason, never passes without that event
+    if problems:
+        result.error = "; ".join(problems)
+        return result
     try:
         outcome = evaluate_records(agreement.plan, list(records), as_of, diags)
     except CalendarError as e:                  # a deadline past the years calendars cover
         result.error = str(e)
         return result
-    # an event the test cannot use as written (a repeated id is ignored, §4) is a mistake
-    # in the test: it fails with the reason, never passes without that event
-    problems = [d for d in outcome.diagnostics
-                if d.severity == "error" or (d.severity == "warning" and d.code.startswith("SLA5"))
-                or d.code == AFTER_AS_OF]          # an event of the test that is not evaluated
+    problems = [f"line {d.line}: {d.message}" if d.line else d.message
+                for d in outcome.diagnostics if _is_problem(d)]
     if problems:
-        result.error = "; ".join(_at_line(d, lines) for d in problems)
+        result.error = "; ".join(problems)
         return result
     verdicts = outcome.verdicts
     result.judged = {(v.rule, v.clause, v.segment if v.lead is not None else None, v.status) for v in verdicts}
@@ -216,10 +215,100 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
             mine = [r for r in records if r.lead == lead]
             result.timelines[lead] = timeline(agreement.plan, lead, mine, as_of)
         # what the evaluation warned about may be why (`set score = "90"` against `score >= 80`)
-        result.notes = [f"{d.code} " + (f"line {d.line}: {d.message}" if d.code in ("SLA602", "SLA603", "SLA609")
-                                        else _at_line(d, lines))       # (those two point at the agreement)
+        # (SLA602, SLA603 and SLA609 point at the agreement; the others at the events, whose
+        # records carry their line in the agreement's file or in an `events from` file)
+        result.notes = [f"{d.code} " + (f"line {d.line}: {d.message}" if d.line else d.message)
                         for d in outcome.diagnostics if d.code.startswith("SLA6")]
     return result
+
+
+class _Unreadable(Exception):
+    """A test's `events from` file that cannot be read at all (the test's error)."""
+
+
+def _is_problem(d) -> bool:
+    """Whether a diagnostic about a test's events fails the test: an event it cannot use as
+    written (an error, a reading warning) or one after its `as of`, never evaluated."""
+    from slacode.codes.events import AFTER_AS_OF
+
+    return d.severity == "error" or (d.severity == "warning" and d.code.startswith("SLA5")) or d.code == AFTER_AS_OF
+
+
+def _test_records(agreement: m.Agreement, test: m.TestDecl, events: list[dict],
+                  as_of: int) -> tuple[list, list[str], list]:
+    """The records a test evaluates, the problems that fail it (as text) and the other
+    diagnostics of reading its events.
+
+    Its own events are cited by their line in the agreement's file (not their place in the
+    test). With `events from "PATH"` lines (a relative path is from the agreement's folder),
+    each file's records come where its line stands, keeping their own line, and the ids of
+    all of them are judged together (§13: the first wins, a repeat is a problem). Events of
+    a file after the test's `as of` are left out without failing it: one export serves
+    tests at several dates."""
+    from slacode.events import records_from_objects
+
+    zone = agreement.plan.zone
+    first: list = []
+    lines = [i.span.line if i.span else None for i in test.items if i.kind == "event"]
+    own = [r._replace(line=lines[r.line - 1], ref=r.ref if r.id else str(lines[r.line - 1]))
+           for r in records_from_objects(events, diagnostics=first, as_of_us=as_of, as_of_zone=zone)]
+    problems = [_at_line(d, lines) for d in first if _is_problem(d)]
+    others = [d for d in first if not _is_problem(d)]
+    if problems or not any(i.kind == "events_from" for i in test.items):
+        return own, problems, others
+    given: list = []
+    labels: list[str] = []              # per record given: where it was written
+    mine = iter(own)
+    for item in test.items:
+        if item.kind == "event":
+            r = next(mine)
+            given.append(r)
+            labels.append(f"line {r.line}")
+        elif item.kind == "events_from":
+            name = item.path.value
+            batch = _read_fixture(agreement, item)
+            kept = [r for r in batch.records if r.at <= as_of]
+            given.extend(kept)
+            labels.extend(f"{name}:{r.line}" for r in kept)
+            problems += [f"{name}:{d.line}: {d.message} ({d.code})" if d.line else f"{name}: {d.message} ({d.code})"
+                         for d in batch.diagnostics if d.severity != "info"]
+    if problems:
+        return [], problems, others
+    second: list = []
+    records = records_from_objects(given, diagnostics=second, as_of_us=as_of, as_of_zone=zone)
+    problems = [_cited(d, labels) for d in second if _is_problem(d)]
+    return records, problems, others + [d for d in second if not _is_problem(d)]
+
+
+def _read_fixture(agreement: m.Agreement, item: m.TestEventsFrom):
+    """The :class:`~slacode.events.EventBatch` of an `events from` line's file (all of it:
+    the caller leaves out what is after the test's `as of`)."""
+    import os
+
+    from slacode.events import EventInputError, read_events
+
+    where = f"line {item.span.line}: " if item.span else ""
+    name = item.path.value
+    if not name.strip():
+        raise _Unreadable(f"{where}`events from` names no file")
+    base = os.path.dirname(os.path.abspath(agreement.file)) if agreement.file else os.getcwd()
+    try:
+        return read_events(os.path.join(base, name))
+    except (EventInputError, OSError) as e:
+        raise _Unreadable(f"{where}cannot read the events of \"{name}\": {e}") from None
+
+
+def _cited(d, labels: list[str]) -> str:
+    """A diagnostic of the second reading of a test's records (whose positions are those of
+    ``labels``), citing where each event was written."""
+    import re
+
+    def label(n: int) -> str:
+        return labels[n - 1] if 0 < n <= len(labels) else f"position {n}"
+
+    message = re.sub(r"^event \d+: ", "", d.message)
+    message = re.sub(r"position (\d+)", lambda mt: label(int(mt.group(1))), message)
+    return f"{label(d.line)}: {message}" if d.line else message
 
 
 def _lines_used(plan, records, as_of: int) -> set:

@@ -94,6 +94,10 @@ def test_events(ctx: Context) -> Iterator[Diagnostic]:
             if item.kind == "lead" and not item.lead.value:
                 yield ctx.diag(codes.TEST_EVENT_MISREAD, "the lead id is empty", item.lead,
                                hint='name the lead: `lead "L-1"`')
+            elif item.kind == "events_from" and not item.path.value.strip():
+                yield ctx.diag(codes.TEST_EVENT_MISREAD, "`events from` names no file", item.path,
+                               hint='name a JSON Lines or CSV file, from the agreement\'s folder: '
+                                    '`events from "fixtures/november.jsonl"`')
             elif item.kind == "event":
                 yield from _event_problems(ctx, item)
                 at = item.at.value

@@ -873,7 +873,8 @@ NUMBER_AS_TEXT_ORDER = define("SLA327", "number-as-text-order", "warning", """
 TEST_EVENT_MISREAD = define("SLA328", "test-event-misread", "warning", """
     A test's event line cannot give the event it seems to (the test fails, saying so): `with` sets one of the event's
     own keys (`lead`, `at`, `type`, `fields`), the `lead` line names an empty lead, a bare
-    `state` event names no state, or one line sets the same key twice.
+    `state` event names no state, one line sets the same key twice, or `events from` names
+    no file.
 
     ## Why
     `with` gives an event its properties (`channel`, `outcome`, `owner` …); the lead, the

@@ -136,7 +136,8 @@ def decl_text(d) -> str:
     if k == "test":
         events = sum(1 for i in d.items if i.kind == "event")
         expects = sum(1 for i in d.items if i.kind == "expect")
-        return f"test {_string(d.name.value)} {{ {events} events, {expects} expectations }}"
+        files = "".join(f"events from {_string(i.path.value)}, " for i in d.items if i.kind == "events_from")
+        return f"test {_string(d.name.value)} {{ {events} events, {files}{expects} expectations }}"
     if k == "agreement":
         head, items = f"agreement {_string(d.id.value)}", [clause_text(i) for i in d.items]
     elif k == "calendar":
