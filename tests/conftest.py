@@ -15,8 +15,12 @@ SHARED = ROOT.parent / "shared"
 
 
 def language_example() -> str:
-    """The complete agreement of LANGUAGE.md §1."""
-    text = (SHARED / "LANGUAGE.md").read_text(encoding="utf-8")
+    """The complete agreement of LANGUAGE.md §1 (without ../shared beside the checkout, the
+    test or module that asks for it is skipped, as :data:`needs_shared` skips; in CI it fails)."""
+    path = SHARED / "LANGUAGE.md"
+    if not path.is_file() and not os.environ.get("CI"):
+        pytest.skip("../shared is not beside the checkout", allow_module_level=True)
+    text = path.read_text(encoding="utf-8")
     return re.search(r"```\n(# Acme.*?)```", text, re.S).group(1)
 
 

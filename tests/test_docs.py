@@ -328,6 +328,44 @@ def test_relative_links_resolve(page: Path):
     assert not missing, f"{page.relative_to(ROOT)}: links to missing files: {missing}"
 
 
+def _anchors(page: Path) -> set[str]:
+    """The ``#anchors`` of a page's headings, as GitHub makes them: lower case, punctuation
+    dropped (hyphens and underscores kept), spaces as hyphens, ``-1``, ``-2`` … for repeats."""
+    text = re.sub(r"^(`{3,}|~{3,}).*?^\1", "", page.read_text(encoding="utf-8"), flags=re.S | re.M)
+    found: set[str] = set()
+    for m in re.finditer(r"^#{1,6}\s+(.+?)\s*#*\s*$", text, re.M):
+        slug = re.sub(r"[^\w\- ]", "", m.group(1).strip().lower()).replace(" ", "-")
+        n, candidate = 0, slug
+        while candidate in found:
+            n += 1
+            candidate = f"{slug}-{n}"
+        found.add(candidate)
+    return found
+
+
+@pytest.mark.parametrize("page", [p for p in pages() if not p.is_relative_to(RULES)],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_anchors_name_headings(page: Path):
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+    broken = []
+    for m in _LINK.finditer(text):
+        target = m.group("target")
+        if re.match(r"^[a-z]+:", target) or "#" not in target:
+            continue
+        file, anchor = target.split("#", 1)
+        path = (page.parent / file).resolve() if file else page
+        if path.suffix == ".md" and path.is_file() and anchor not in _anchors(path):
+            broken.append(target)
+    assert not broken, f"{page.relative_to(ROOT)}: links to headings that do not exist: {broken}"
+
+
+def test_anchors_follow_githubs_rules(tmp_path: Path):
+    page = tmp_path / "p.md"
+    page.write_text("# Title\n## `check`: the verdicts!\n```\n# not a heading\n```\n## Title\n### A_b c-d\n",
+                    encoding="utf-8")
+    assert _anchors(page) == {"title", "check-the-verdicts", "title-1", "a_b-c-d"}
+
+
 # --------------------------------------------------------------------- the harness
 
 def test_harness_finds_blocks_and_markers(tmp_path: Path):

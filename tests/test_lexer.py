@@ -41,8 +41,8 @@ def corpus() -> dict[str, str]:
         texts[str(path.relative_to(ROOT))] = _read(path)
     for block in all_blocks("sla"):
         texts[block.where] = block.text
-    texts["LANGUAGE.md §1"] = language_example()
     if SHARED.is_dir():
+        texts["LANGUAGE.md §1"] = language_example()
         for path in sorted(SHARED.rglob("*.sla")):
             texts[str(path)] = _read(path)
     return {name: text for name, text in texts.items() if text is not None}

@@ -5,8 +5,9 @@
 (:class:`~slacode.timestamps.EventInputError`, and its unknown zone), ``as_of`` without an
 offset or zone (:class:`~slacode.timestamps.MissingOffsetError`), calendar arithmetic asked
 what it cannot do (:class:`~slacode.calendar.CalendarError`), a selection of codes that
-matches none (:class:`~slacode.suppress.SelectionError`). Each keeps the built-in base it
-had (``ValueError`` for most), so existing ``except ValueError`` clauses still work.
+matches none (:class:`~slacode.suppress.SelectionError`). Those of a value (a calendar, an
+``as_of``, a zone, a selection) are also ``ValueError``s, so existing ``except ValueError``
+clauses still work; ``SpecError`` and ``EventInputError`` derive from ``Exception`` only.
 Arguments of the wrong type (a path where events belong) raise ``TypeError``: a mistake in
 the calling code, not in its input.
 """
