@@ -1,5 +1,5 @@
 """Checks of targets and quotas: both parts present (their references and goals are checked
-in :mod:`slacode.checks.names` and :mod:`slacode.checks.expressions`)."""
+in :mod:`slacode.checks.names` and :mod:`slacode.checks.expressions`), one key after `by`."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -28,3 +28,18 @@ def complete_aggregates(ctx: Context) -> Iterator[Diagnostic]:
         if q.goal is None:
             yield ctx.diag(codes.INCOMPLETE_AGGREGATE, f"quota `{name}` has no goal", q.name,
                            hint="add a line such as `at least 400 per month`")
+
+
+@rule(codes.GROUP_BY_SEVERAL)
+def one_group_key(ctx: Context) -> Iterator[Diagnostic]:
+    """SLA341: `by region, assignee` (a goal is grouped by one key)."""
+    for goal in (*ctx.agreement.targets, *ctx.agreement.quotas):
+        for by in goal.items:
+            if by.kind != "by_field" or len(by.fields) < 2:
+                continue
+            keys = ", ".join(f"`{f.text()}`" for f in by.fields)
+            yield ctx.diag(codes.GROUP_BY_SEVERAL,
+                           f"{goal.kind} `{goal.name.value}` is grouped by {len(by.fields)} keys ({keys}); "
+                           "a goal is grouped by one", by,
+                           hint=f"keep one key (`by {by.fields[0].text()}`), and declare another {goal.kind} "
+                                "for each other key")
