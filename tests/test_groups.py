@@ -441,3 +441,16 @@ def test_diff_pairs_grouped_verdicts_by_period_and_group_and_says_when_the_group
     changes = [c.message for c in semantic_diff(old, slacode.loads(GOALS.replace("by region; at least 2",
                                                                                    "by assignee; at least 2")))]
     assert changes == ["now one goal per rep (`by assignee`)"]
+
+
+def test_the_documented_example_passes_its_test_block():
+    """docs/extensions.md, "Goals grouped by a lead field": the ```sla example's test runs
+    and passes (the docs harness parses and lints `sla` blocks; this runs the test)."""
+    from slacode.testing import run_tests
+
+    page = (Path(__file__).parents[1] / "docs" / "extensions.md").read_text(encoding="utf-8")
+    section = page[page.index("### Goals grouped by a lead field"):]
+    example = section[section.index("```sla\n") + 7:]
+    example = example[:example.index("```")]
+    (result,) = run_tests(slacode.loads(example))
+    assert result.passed and len(result.outcomes) == 4
