@@ -326,6 +326,10 @@ def test_by_twice_several_keys_and_by_in_a_rule_are_diagnosed():
     assert "`region`, `assignee`" in d.message and "by region" in d.hint
     with pytest.raises(slacode.SpecError):
         slacode.loads(several)
+    state = HEAD + "quota q {\n  owner sales\n  count call\n  by state\n  at least 1 per day\n}\n"
+    (d,) = [d for d in slacode.lint(state) if d.severity == "error"]
+    assert (d.code, d.line, d.column) == ("SLA342", 5, 6) and "by `state`" in d.hint
+    assert _codes(state.replace("by state", "by `state`")) == []
     rule = HEAD + "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n  by region\n}\n"
     (d,) = slacode.lint(rule)
     assert (d.code, d.line, d.column) == ("SLA101", 7, 3) and "`by` groups a `target` or `quota`" in d.hint

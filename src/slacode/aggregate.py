@@ -326,7 +326,7 @@ class Aggregates:
             # evidence, reason, period, timezone, zone): one per period and rule
             out.append(Verdict(None, q.name, "count", None, status, q.owner, assignee, q.segment_name, start, end,
                                None, None, None, None, count, n, [], f"{who}{words} in {label}{tail}.", label, None,
-                               zone, group=group))
+                               zone, group=dict(group) if group else None))
         return out
 
     def _target(self, i: int) -> list[Verdict]:
@@ -371,7 +371,7 @@ class Aggregates:
                 words += ", period in progress"
             out.append(Verdict(None, t.name, "ratio", None, status, t.owner, assignee, t.segment, start, end,
                                None, None, None, None, value, t.threshold, [], f"{who}{label}: {words}.", label,
-                               None, zone, group=group))
+                               None, zone, group=dict(group) if group else None))
         return out
 
 

@@ -30,12 +30,21 @@ def complete_aggregates(ctx: Context) -> Iterator[Diagnostic]:
                            hint="add a line such as `at least 400 per month`")
 
 
-@rule(codes.GROUP_BY_SEVERAL)
+@rule(codes.GROUP_BY_SEVERAL, codes.GROUP_BY_STATE)
 def one_group_key(ctx: Context) -> Iterator[Diagnostic]:
-    """SLA341: `by region, assignee` (a goal is grouped by one key)."""
+    """SLA341: `by region, assignee` (a goal is grouped by one key); SLA342: `by state`
+    (the lifecycle keyword, where a field of that name is backquoted)."""
     for goal in (*ctx.agreement.targets, *ctx.agreement.quotas):
         for by in goal.items:
-            if by.kind != "by_field" or len(by.fields) < 2:
+            if by.kind != "by_field":
+                continue
+            for f in by.fields:
+                if f.name == "state" and not f.quoted:
+                    yield ctx.diag(codes.GROUP_BY_STATE,
+                                   f"{goal.kind} `{goal.name.value}` says `by state`: `state` is the lifecycle "
+                                   "state, which a goal is not grouped by", f,
+                                   hint="for a lead field called `state`, write its name in backquotes: by `state`")
+            if len(by.fields) < 2:
                 continue
             keys = ", ".join(f"`{f.text()}`" for f in by.fields)
             yield ctx.diag(codes.GROUP_BY_SEVERAL,

@@ -1418,3 +1418,40 @@ GROUP_BY_SEVERAL = define("SLA341", "group-by-several-keys", "error", """
     or a goal `for` a segment of one region, grouped by rep. When the events carry a field
     that combines both (`region_rep`), `by region_rep` groups by it.
     """)
+
+GROUP_BY_STATE = define("SLA342", "group-by-state-keyword", "error", """
+    A target or quota says `by state`: the word `state` is the lead's lifecycle state, which
+    a goal cannot be grouped by.
+
+    ## Why
+    `by FIELD` (an extension) groups a goal by a lead **field**. Elsewhere in the language
+    the bare word `state` is the lifecycle state (`state == on_hold`), and a CRM field of
+    that name is written in backquotes (LANGUAGE.md §2). `by state` could mean either: a goal
+    per lifecycle state (which slacode does not do: a cycle or event is counted once, at
+    one moment, while the state moves) or a goal per value of a field called `state` (a
+    Brazilian state, say). Rather than guess, slacode refuses the line.
+
+    ## Avoid
+    ```sla
+    agreement "states" { version "1"; timezone "UTC"; teams sales }
+    quota calls_per_state {
+      owner sales
+      count contact_attempt
+      by state
+      at least 40 per day
+    }
+    ```
+
+    ## Prefer
+    The field, in backquotes:
+    ```sla
+    agreement "states" { version "1"; timezone "UTC"; teams sales }
+    quota calls_per_state {
+      owner sales
+      count contact_attempt
+      by `state`
+      at least 40 per day
+    }
+    ```
+    or, for the lifecycle, one goal per state with a `count enter STATE` line each.
+    """)
