@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from slacode import instants
+from slacode.groups import group_text, group_value, order as group_order
 from slacode.texts import rate_text
 from slacode.evaluate import plan_info
 from slacode.verdict import Verdict
@@ -142,14 +143,15 @@ class Aggregates:
         self.plan = plan
         self.as_of = as_of
         self.first_event: int | None = None
-        # period start (and rep, `by assignee`) -> count
+        # period start (and group: rep of `by assignee`, key of `by FIELD`) -> count
         self.quota_counts: list[dict] = [{} for _ in plan.quotas]
         self.target_first: list[int | None] = [None for _ in plan.targets]
-        # period start (and rep, `by assignee`) -> [met, breached, open]
+        # period start (and group) -> [met, breached, open]
         self.target_counts: list[dict] = [{} for _ in plan.targets]
-        # `by assignee`: rep -> the instant of their first counted event or cycle
+        # grouped goals: group -> the instant of its first counted event or cycle
         self.quota_reps: list[dict] = [{} for _ in plan.quotas]
         self.target_reps: list[dict] = [{} for _ in plan.targets]
+        self._target_grouped = tuple(t.by_assignee or t.by_field is not None for t in plan.targets)
         self._info = plan_info(plan)
         self._wanted: dict = self._info.wanted
         self.first_place: tuple | None = None    # (lead, source, line) of the earliest event
@@ -162,18 +164,30 @@ class Aggregates:
         wanted = self._wanted
         if wanted:
             segments = {}
+            groups = {}
             if self._info.segmented:
                 for rf in fold.rules:
                     for cyc in rf.cycles:
                         segments[(rf.plan.name, cyc.number)] = cyc.segments_at_start
+            if self._info.grouped:                      # `by FIELD`: the groups at each cycle's start
+                for rf in fold.rules:
+                    for cyc in rf.cycles:
+                        groups[(rf.plan.name, cyc.number)] = cyc.groups
+                groups[("flow", None)] = fold.flow_groups
             targets = self.plan.targets
             for v in verdicts:
                 for i in wanted.get((v.rule, v.clause), ()):
-                    segment = targets[i].segment
+                    t = targets[i]
+                    segment = t.segment
                     # every cycle of the rule fixes where the periods start; only the target's
                     # segment's cycles are judged (status None: not judged by this target)
                     judged = segment is None or segment in segments.get((v.rule, v.cycle), ())
-                    cycles.append((i, v.started_at, v.status if judged else None, v.assignee or None))
+                    if t.by_field is None:
+                        group = v.assignee or None          # (read by `by assignee` only)
+                    else:
+                        at_start = groups.get((v.rule, v.cycle))
+                        group = at_start.get(t.by_field) if at_start else None
+                    cycles.append((i, v.started_at, v.status if judged else None, group))
         first = fold.first_at if fold.events else None
         place = (fold.lead, *fold.first_place) if first is not None else None
         return first, tuple(fold.quota_hits), tuple(cycles), place
@@ -189,21 +203,22 @@ class Aggregates:
         for hit in hits:
             i, at = hit[0], hit[1]
             _, start = period_of(at, quotas[i].period, zone)
-            if len(hit) > 2:                                # `by assignee`: (i, at, rep)
+            if len(hit) > 2:                                # grouped: (i, at, rep or group key)
                 start = (start, hit[2])
                 _earliest(self.quota_reps[i], hit[2], at)
             counts = self.quota_counts[i]
             counts[start] = counts.get(start, 0) + 1
+        grouped = self._target_grouped
         for i, started, status, rep in cycles:
             t = self.plan.targets[i]
             if self.target_first[i] is None or started < self.target_first[i]:
                 self.target_first[i] = started
             if status is None:
                 continue                                # (not in the target's segment)
-            if t.by_assignee:                           # a rep's periods start at their first cycle counted
+            if grouped[i]:                              # a group's periods start at its first cycle counted
                 _earliest(self.target_reps[i], rep, started)
             _, start = period_of(started, t.period, zone)
-            if t.by_assignee:
+            if grouped[i]:
                 start = (start, rep)
             row = self.target_counts[i].get(start)
             if row is None:
@@ -278,19 +293,20 @@ class Aggregates:
         q = self.plan.quotas[i]
         if self.first_event is None:
             return []
-        if not q.by_assignee:
+        if not q.grouped:
             return self._quota_periods(q, self.first_event, self.quota_counts[i], None, False)
         return _by_rep([self._quota_periods(q, first, self.quota_counts[i], rep, True)
-                        for rep, first in _reps(self.quota_reps[i])])
+                        for rep, first in _reps(self.quota_reps[i], q.by_field)])
 
     def _quota_periods(self, q, first: int, counts: dict, rep, by_rep: bool) -> list[Verdict]:
-        """A quota's verdict per period from the one holding ``first`` (for one rep of a
-        `by assignee` quota)."""
+        """A quota's verdict per period from the one holding ``first`` (for one group of a
+        grouped quota: ``rep`` is the rep of `by assignee`, the group key of `by FIELD`)."""
         zone = self.plan.zone
         out = []
         n = q.amount
         amount = count_text(n)
-        who = f"{_rep_text(rep)}: " if by_rep else ""
+        who = f"{_who(rep, q.by_field)}: " if by_rep else ""
+        assignee, group = _labels(rep, q.by_field, by_rep)
         for label, start_date, start, end in periods(first, self.as_of, q.period, zone):
             count = counts.get((start_date, rep) if by_rep else start_date, 0)
             if by_rep and rep is None and not count:
@@ -308,9 +324,9 @@ class Aggregates:
             # positional (lead, rule, clause, cycle, status, owner, assignee, segment, started_at,
             # due_at, completed_at, warn_at, target_seconds, elapsed_seconds, value, threshold,
             # evidence, reason, period, timezone, zone): one per period and rule
-            out.append(Verdict(None, q.name, "count", None, status, q.owner, rep, q.segment_name, start, end, None,
-                               None, None, None, count, n, [], f"{who}{words} in {label}{tail}.", label, None,
-                               zone))
+            out.append(Verdict(None, q.name, "count", None, status, q.owner, assignee, q.segment_name, start, end,
+                               None, None, None, None, count, n, [], f"{who}{words} in {label}{tail}.", label, None,
+                               zone, group=dict(group) if group else None))
         return out
 
     def _target(self, i: int) -> list[Verdict]:
@@ -318,18 +334,19 @@ class Aggregates:
         first = self.target_first[i]
         if first is None:
             return []
-        if not t.by_assignee:
+        if not self._target_grouped[i]:
             return self._target_periods(t, first, self.target_counts[i], None, False)
         return _by_rep([self._target_periods(t, rep_first, self.target_counts[i], rep, True)
-                        for rep, rep_first in _reps(self.target_reps[i])])
+                        for rep, rep_first in _reps(self.target_reps[i], t.by_field)])
 
     def _target_periods(self, t, first: int, counts: dict, rep, by_rep: bool) -> list[Verdict]:
-        """A target's verdict per period from the one holding ``first`` (for one rep of a
-        `by assignee` target)."""
+        """A target's verdict per period from the one holding ``first`` (for one group of a
+        grouped target: ``rep`` is the rep of `by assignee`, the group key of `by FIELD`)."""
         zone = self.plan.zone
         out = []
         goal = _goal_text(t.threshold)
-        who = f"{_rep_text(rep)}, " if by_rep else ""
+        who = f"{_who(rep, t.by_field)}, " if by_rep else ""
+        assignee, group = _labels(rep, t.by_field, by_rep)
         for label, start_date, start, end in periods(first, self.as_of, t.period, zone):
             row = counts.get((start_date, rep) if by_rep else start_date)
             if row is None and by_rep and rep is None:
@@ -352,9 +369,9 @@ class Aggregates:
                 words += f", {undecided} still open"
             if not ended:
                 words += ", period in progress"
-            out.append(Verdict(None, t.name, "ratio", None, status, t.owner, rep, t.segment, start, end,
+            out.append(Verdict(None, t.name, "ratio", None, status, t.owner, assignee, t.segment, start, end,
                                None, None, None, None, value, t.threshold, [], f"{who}{label}: {words}.", label,
-                               None, zone))
+                               None, zone, group=dict(group) if group else None))
         return out
 
 
@@ -364,9 +381,27 @@ def _earliest(firsts: dict, rep, at: int) -> None:
         firsts[rep] = at
 
 
-def _reps(firsts: dict) -> list:
-    """``(rep, first instant)`` by rep name, nobody (``None``) last."""
+def _reps(firsts: dict, by_field: str | None = None) -> list:
+    """``(group, first instant)``: reps by name, nobody (``None``) last; the groups of a `by
+    FIELD` goal by kind of value and value (:func:`slacode.groups.order`), missing last."""
+    if by_field is not None:
+        return sorted(firsts.items(), key=lambda kv: group_order(kv[0]))
     return sorted(firsts.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+
+
+def _who(rep, by_field: str | None) -> str:
+    """The group as a reason names it: the rep, ``(unassigned)``, ``region "APAC"``."""
+    return _rep_text(rep) if by_field is None else group_text(by_field, rep)
+
+
+def _labels(rep, by_field: str | None, grouped: bool) -> tuple:
+    """A verdict's ``assignee`` and ``group``: the rep of a `by assignee` goal, the
+    ``{field: value}`` of a `by FIELD` goal."""
+    if not grouped:
+        return None, None
+    if by_field is None:
+        return rep, None
+    return None, {by_field: group_value(rep)}
 
 
 def _by_rep(per_rep: list[list[Verdict]]) -> list[Verdict]:

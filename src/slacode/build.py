@@ -491,8 +491,16 @@ class _Builder:
         percent, period = children
         return m.TargetGoal.model_construct(percent=percent, period=str(period), span=self._span(meta))
 
-    def by_assignee(self, meta, children):
-        return m.ByAssignee.model_construct(span=self._span(meta))
+    def group_by(self, meta, children):
+        """`by assignee` (one goal per rep) or `by FIELD` (one per value of a lead field)."""
+        span = self._span(meta)
+        if len(children) == 1 and children[0].name == m.ASSIGNEE and not children[0].quoted:
+            return m.ByAssignee.model_construct(span=span)
+        return m.ByField.model_construct(fields=tuple(children), span=span)
+
+    def by_rep(self, meta, children):
+        """The word `assignee` after `by`: the rep (a lead field of that name is backquoted)."""
+        return m.FieldRef.model_construct(name=m.ASSIGNEE, span=self._span(meta))
 
     def quota(self, meta, children):
         name, *items = children
@@ -562,9 +570,9 @@ class _Builder:
         return m.Assignment.model_construct(key=key, value=value, span=self._span(meta))
 
     def expect(self, meta, children):
-        rule, clause, period, assignee, cycle, status, due = children
+        rule, clause, period, assignee, group, cycle, status, due = children
         return m.Expect.model_construct(rule=self.name(rule), clause=self.name(clause) if clause is not None else None,
                         period=self.string(period) if period is not None else None,
-                        assignee=self.string(assignee) if assignee is not None else None,
+                        assignee=self.string(assignee) if assignee is not None else None, group=group,
                         cycle=self.num(cycle) if cycle is not None else None, status=str(status),
                         due=self.timestamp(due) if due is not None else None, span=self._span(meta))

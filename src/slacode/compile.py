@@ -475,6 +475,7 @@ class TargetPlan(NamedTuple):
     period: str
     index: int
     by_assignee: bool = False       # one goal per rep (`by assignee`)
+    by_field: str | None = None     # one goal per value of this lead field (`by FIELD`)
 
 
 class QuotaPlan(NamedTuple):
@@ -490,6 +491,8 @@ class QuotaPlan(NamedTuple):
     segment: Any = None              # `count … for SEGMENT`: pred(fields, state, notes) of the lead, or None
     segment_name: str | None = None
     by_assignee: bool = False        # one goal per rep (`by assignee`)
+    by_field: str | None = None      # one goal per value of this lead field (`by FIELD`)
+    grouped: bool = False            # by_assignee or by_field: its hits carry their group
 
 
 @dataclass(frozen=True, slots=True)
@@ -659,7 +662,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             clause=t.rule.clause.value if t.rule.clause else default_clause,
             segment=t.rule.segment.value if t.rule.segment else None,
             threshold=evaluate_expr(t.goal.percent, constants) / 100.0, period=t.goal.period,
-            index=index[id(t)], by_assignee=t.by_assignee))
+            index=index[id(t)], by_assignee=t.by_assignee, by_field=t.by_field))
     quotas = []
     for q in agreement.quotas:
         if q.count is None or q.goal is None:
@@ -671,7 +674,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             amount=_whole(evaluate_expr(q.goal.amount, constants)), period=q.goal.period, index=index[id(q)],
             types=_types_of(counts), match=matcher(counts),
             segment=seg_preds.get(q.count.segment.value, lambda f, s, n: False) if q.count.segment else None,
-            segment_name=q.count.segment.value if q.count.segment else None, by_assignee=q.by_assignee))
+            segment_name=q.count.segment.value if q.count.segment else None, by_assignee=q.by_assignee,
+            by_field=q.by_field, grouped=q.by_assignee or q.by_field is not None))
     order = [(r.index, i) for i, r in enumerate(rules)] + ([(flow.index, None)] if flow is not None else [])
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),

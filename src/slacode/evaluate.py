@@ -22,6 +22,7 @@ from slacode.calendar import CalendarError
 from slacode.compile import Plan, RulePlan
 from slacode.errors import SlacodeError
 from slacode.events import EventBatch, records_from_objects
+from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
 from slacode.timestamps import parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
@@ -39,7 +40,7 @@ class Cycle:
 
     __slots__ = ("number", "start", "start_ref", "line", "pauses", "paused", "closed_at", "close_kind",
                  "close_ref", "assignee", "require_missing", "attempts", "before", "segments_at_start",
-                 "close_tz", "retargets")
+                 "close_tz", "retargets", "groups")
 
     def __init__(self, number, start, start_ref, line):
         self.number = number
@@ -58,6 +59,7 @@ class Cycle:
         self.segments_at_start = _NO_SEGMENTS
         self.close_tz = None              # the lead's `timezone` field at the close
         self.retargets: list | tuple = ()  # `retarget`: (at, ref, the line it replaced) per change
+        self.groups = None                # `by FIELD` targets of the rule: field -> group key at the start
 
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until``."""
@@ -156,7 +158,7 @@ class PlanInfo:
     Kept on the plan by :func:`plan_info`."""
 
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quiet_steps", "moved_steps",
-                 "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "asks", "judges", "nth",
+                 "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "typos")
 
     def __init__(self, plan: Plan):
@@ -178,6 +180,7 @@ class PlanInfo:
         items += [(q.index, "quota", i) for i, q in enumerate(plan.quotas)]
         self.aggregate_order = tuple((kind, i) for _, kind, i in sorted(items))
         self.segmented = any(t.segment is not None for t in plan.targets)
+        self.grouped = any(t.by_field is not None for t in plan.targets)     # `by FIELD` targets
         self.judges = tuple(_judges(rp) for rp in plan.rules)   # each rule's clause judges
         self.nth = _nth_info(plan) if plan.nth_watch else None
         # the event types some trigger, count or quota names, and those the language reads
@@ -397,7 +400,7 @@ class LeadFold:
 
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
-                 "events", "first_at", "first_place", "info", "last")
+                 "events", "first_at", "first_place", "info", "last", "flow_groups")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -410,6 +413,7 @@ class LeadFold:
         self.notes = notes if notes is not None else LeadNotes()
         self.flow_seen = False
         self.flow_first = None
+        self.flow_groups = None                 # `by FIELD` targets on `flow`: the groups at its start
         self.flow_final_at = None
         # The three lists below are () until their first item: most leads never get one,
         # and with time-ordered input every lead's fold is held until the end.
@@ -450,7 +454,7 @@ class LeadFold:
                     self.unknown_states = [rec]
                 self.flow_seen = True
                 if self.flow_first is None:             # the flow verdict's start: any state event
-                    self.flow_first = t
+                    self._flow_start(t)
                 self._flow_breach(rec)
             else:
                 self._flow(rec, new)
@@ -472,7 +476,7 @@ class LeadFold:
                     q = plan.quotas[i]
                     if q.match(ev_type, props, state, entered, left, notes) and (
                             q.segment is None or q.segment(fields, state, notes)):
-                        hit = (i, t, self._rep(ev_type, props)) if q.by_assignee else (i, t)
+                        hit = (i, t, self._group(q, ev_type, props, fields)) if q.grouped else (i, t)
                         if self.quota_hits:
                             self.quota_hits.append(hit)
                         else:
@@ -558,6 +562,20 @@ class LeadFold:
                         hits.append(kind)
                         break
 
+    def _flow_start(self, t: int) -> None:
+        """The `flow` verdict starts: the groups of its `by FIELD` targets are taken now."""
+        self.flow_first = t
+        judged = self.target_segments.get("flow")
+        if judged is not None and judged[1]:
+            self.flow_groups = {f: group_key(self.fields.get(f)) for f in judged[1]}
+
+    def _group(self, q, ev_type: str, props: dict, fields: dict):
+        """The group an event counts in for a grouped quota: the rep (`by assignee`), or the
+        key of the lead field's value after the event's own fields (`by FIELD`)."""
+        if q.by_assignee:
+            return self._rep(ev_type, props)
+        return group_key(fields.get(q.by_field))
+
     def _rep(self, ev_type: str, props: dict):
         """Whom an event counts for in a `by assignee` quota: the rep holding the lead, an
         `assigned` event's own `owner` for that event (the rep it gives the lead to)."""
@@ -571,7 +589,7 @@ class LeadFold:
         flow = self.plan.flow
         self.flow_seen = True
         if self.flow_first is None:
-            self.flow_first = rec.at
+            self._flow_start(rec.at)
         if flow is not None and self.state is not None and new != self.state:
             if (self.state, new) not in flow.allowed:
                 self._flow_breach(rec)
@@ -681,9 +699,13 @@ class LeadFold:
             self._before_start(rf, prev, rec, state, notes)
         rf.number += 1
         cyc = Cycle(rf.number, t, rec.ref, line)
-        segs = self.target_segments.get(rp.name)
-        if segs:
-            cyc.segments_at_start = frozenset(name for name, pred in segs if pred(fields, state, notes))
+        judged = self.target_segments.get(rp.name)
+        if judged is not None:                          # what the rule's targets judge at the start
+            segs, by = judged
+            if segs:
+                cyc.segments_at_start = frozenset(name for name, pred in segs if pred(fields, state, notes))
+            if by:
+                cyc.groups = {f: group_key(fields.get(f)) for f in by}
         if rf.cycles:
             rf.cycles.append(cyc)
         else:
@@ -944,17 +966,21 @@ def group_by_lead(records) -> dict[str, list]:
 
 
 def target_segments(plan: Plan) -> dict[str, tuple]:
-    """Rule name -> ((segment name, predicate), …) of the targets with a segment (shared:
-    do not modify)."""
+    """Rule name -> (((segment name, predicate), …), (field, …)): what the targets of the
+    rule judge at a cycle's start, their segments and the lead fields of `by FIELD`; only
+    rules with such a target have an entry (shared: do not modify)."""
     return plan_info(plan).segments
 
 
 def _target_segments(plan: Plan) -> dict[str, tuple]:
-    out: dict[str, list] = {}
+    segs: dict[str, list] = {}
+    by: dict[str, list] = {}
     for t in plan.targets:
         if t.segment is not None and t.segment in plan.segments:
-            out.setdefault(t.rule, []).append((t.segment, plan.segments[t.segment]))
-    return {k: tuple(v) for k, v in out.items()}
+            segs.setdefault(t.rule, []).append((t.segment, plan.segments[t.segment]))
+        if t.by_field is not None and t.by_field not in by.get(t.rule, ()):
+            by.setdefault(t.rule, []).append(t.by_field)
+    return {k: (tuple(segs.get(k, ())), tuple(by.get(k, ()))) for k in (*segs, *by)}
 
 
 def fold_lead(plan: Plan, lead: str, records, segs) -> LeadFold:

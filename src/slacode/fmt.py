@@ -612,6 +612,8 @@ def _expect(p: _Printer, e: m.Expect) -> str:
         parts.append(f"period {string(e.period.value)}")
     if e.assignee is not None:
         parts.append(f"assignee {string(e.assignee.value)}")
+    if e.group is not None:
+        parts.append(f"group {p.value(e.group)}")
     if e.cycle is not None:
         parts.append(f"cycle {number(e.cycle)}")
     parts.append(e.status)
@@ -688,4 +690,5 @@ _STATEMENTS = {
     m.TestEvent: _test_event,
     m.Expect: _expect,
     m.ByAssignee: lambda p, c: "by assignee",
+    m.ByField: lambda p, c: "by " + ", ".join(_field(f) for f in c.fields),
 }

@@ -733,7 +733,20 @@ class ByAssignee(Node):
     kind: Literal["by_assignee"] = "by_assignee"
 
 
-TargetItem = Annotated[Union[Owner, TargetRule, TargetGoal, ByAssignee], Field(discriminator="kind")]
+class ByField(Node):
+    """`by FIELD` in a target or quota: one goal per value of a lead field (extension).
+    ``fields`` holds every key written; more than one is refused by the checks (SLA341), and
+    a key written as the bare word `assignee` beside others is kept as a field of that name."""
+
+    kind: Literal["by_field"] = "by_field"
+    fields: tuple[FieldRef, ...]
+
+    @property
+    def field(self) -> FieldRef:
+        return self.fields[0]
+
+
+TargetItem = Annotated[Union[Owner, TargetRule, TargetGoal, ByAssignee, ByField], Field(discriminator="kind")]
 
 
 class TargetDecl(OwnedBlock):
@@ -753,6 +766,12 @@ class TargetDecl(OwnedBlock):
     def by_assignee(self) -> bool:
         return self._first("by_assignee") is not None
 
+    @property
+    def by_field(self) -> str | None:
+        """The lead field a `by FIELD` line groups by (its first key), or None."""
+        by = self._first("by_field")
+        return by.field.name if by is not None else None
+
 
 class QuotaGoal(Node):
     kind: Literal["quota_goal"] = "quota_goal"
@@ -761,7 +780,7 @@ class QuotaGoal(Node):
     period: str
 
 
-QuotaItem = Annotated[Union[Owner, Count, QuotaGoal, ByAssignee], Field(discriminator="kind")]
+QuotaItem = Annotated[Union[Owner, Count, QuotaGoal, ByAssignee, ByField], Field(discriminator="kind")]
 
 
 class QuotaDecl(OwnedBlock):
@@ -780,6 +799,12 @@ class QuotaDecl(OwnedBlock):
     @property
     def by_assignee(self) -> bool:
         return self._first("by_assignee") is not None
+
+    @property
+    def by_field(self) -> str | None:
+        """The lead field a `by FIELD` line groups by (its first key), or None."""
+        by = self._first("by_field")
+        return by.field.name if by is not None else None
 
 
 # ---------------------------------------------------------------------------- tests
@@ -824,6 +849,7 @@ class Expect(Node):
     clause: Name | None = None
     period: StringLit | None = None
     assignee: StringLit | None = None       # of a `by assignee` target's or quota's verdict
+    group: Value | None = None              # of a `by FIELD` target's or quota's verdict (null: no value)
     cycle: int | float | None = None
     status: Literal["met", "breached", "cancelled", "paused", "at_risk", "pending"]
     due: TimestampLit | None = None

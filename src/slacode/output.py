@@ -18,13 +18,17 @@ _STATUS_COLOR = {"met": "32", "breached": "1;31", "at_risk": "33", "paused": "36
 
 
 def table(result, rows, color: bool = False) -> str:
-    head = ["lead", "rule", "clause", "cycle", "period", "status", "assignee", "due", "reason"]
+    head = ["lead", "rule", "clause", "cycle", "period", "status", "assignee", "group", "due", "reason"]
     data = []
     for v in rows:
         d = v.to_dict()
         due = d["due_at"] or ""
         data.append([d["lead"] or "", d["rule"], d["clause"], "" if d["cycle"] is None else str(d["cycle"]),
-                     d["period"] or "", d["status"], as_text(d["assignee"]) or "", due, d["reason"]])
+                     d["period"] or "", d["status"], as_text(d["assignee"]) or "", _group_cell(d.get("group")),
+                     due, d["reason"]])
+    if not any(r[7] for r in data):             # a `by FIELD` goal's group (extension)
+        head.pop(7)
+        data = [r[:7] + r[8:] for r in data]
     if not any(r[4] for r in data):
         head.pop(4)
         data = [r[:4] + r[5:] for r in data]
@@ -50,6 +54,21 @@ def table(result, rows, color: bool = False) -> str:
         if d.hint:                           # what to do about it, as `lint` prints it
             lines.append(f"  = hint: {d.hint}")
     return "\n".join(lines) + "\n"
+
+
+def _group_cell(group: dict | None) -> str:
+    """A `by FIELD` verdict's group in a table: ``region "APAC"``, ``(no region)``."""
+    if not group:
+        return ""
+    from slacode.groups import group_key, group_text
+
+    (name, value), = group.items()
+    return group_text(name, group_key(value))
+
+
+def _group_json(group: dict | None) -> str | None:
+    """A `by FIELD` verdict's group in a CSV cell: its JSON object, ``{"region":"APAC"}``."""
+    return None if group is None else orjson.dumps(group).decode()
 
 
 _STATUS_ORDER = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
@@ -135,11 +154,15 @@ def _verdict_dicts(blob: bytes) -> Iterator[dict]:
 
 
 def csv_columns(plan) -> tuple[str, ...]:
-    """The CSV columns of ``check``: every verdict key, and ``timezone`` (the zone an
-    `only between … in lead timezone` clause used) when the agreement has such a clause."""
+    """The CSV columns of ``check``: every verdict key, ``timezone`` (the zone an `only
+    between … in lead timezone` clause used) when the agreement has such a clause, and
+    ``group`` (a `by FIELD` goal's group, as a JSON object) when it has such a goal."""
+    columns = VERDICT_KEYS
     if any(c.kind == "only_between" for rp in plan.rules for c in rp.clauses):
-        return VERDICT_KEYS + ("timezone",)
-    return VERDICT_KEYS
+        columns += ("timezone",)
+    if any(g.by_field is not None for g in (*plan.targets, *plan.quotas)):
+        columns += ("group",)
+    return columns
 
 
 def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
@@ -234,6 +257,8 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
         for blob in blobs():
             for d in _verdict_dicts(blob):
                 d["evidence"] = " ".join(str(x) for x in d["evidence"])
+                if "group" in d:
+                    d["group"] = _group_json(d["group"])
                 w.writerow(["" if d.get(k) is None else d[k] for k in columns])
             if buf.tell() > 1 << 16:
                 out.write(buf.getvalue().encode())

@@ -248,6 +248,13 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
             kind = "the agreement block" if block == "agreement" else f"a `{block}`"
             return (f"`{value}` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of "
                     f"{kind}: move it into the rule it is about")
+    if value == "by" and tok.start_pos is not None and \
+            not text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos].strip():
+        block = _enclosing_block(text, tok.start_pos)
+        if block in ("handoff", "deadline", "attempts"):
+            return (f"`by` groups a `target` or `quota` (`by assignee`, `by region`), not a {block}, whose "
+                    "verdicts are per lead and cycle: declare a target with `rule NAME` and `by …` to judge "
+                    "this rule per group")
     if value == "once" or re.search(r"\bstart\s+on\s+once\Z", before):        # `once` out of place
         line_start = before[before.rfind("\n") + 1:]
         if value == "once" or line_start.strip().startswith("start"):

@@ -156,6 +156,7 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
                  and (v.lead == lead if lead is not None else v.lead is None)
                  and (exp.period is None or v.period == exp.period.value)
                  and (exp.assignee is None or v.lead is not None or v.assignee == exp.assignee.value)
+                 and (exp.group is None or _in_group(v, exp.group.value))
                  and (exp.cycle is None or v.cycle == exp.cycle)]
         rep = exp.assignee.value if exp.assignee is not None and lead is not None else None
         expected = (exp.status + (f' assignee "{rep}"' if rep is not None else "")
@@ -175,11 +176,24 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
                                if v.rule == exp.rule.value and v.lead is None and v.period == exp.period.value})
                 actual = (f"no verdict of rep \"{exp.assignee.value}\" in {exp.period.value}"
                           + (f" (its reps then: {', '.join(reps)})" if reps else ""))
+            if exp.group is not None and exp.period is not None:
+                groups = [v for v in verdicts
+                          if v.rule == exp.rule.value and v.lead is None and v.period == exp.period.value]
+                named = ", ".join(_group_label(v) for v in groups if v.group is not None)
+                actual = (f"no verdict of the group {_value_text(exp.group.value)} in {exp.period.value}"
+                          + (f" (its groups then: {named})" if named else ""))
             if exp.period is None and main_clause(agreement, exp.rule.value) in ("ratio", "count"):
                 periods = sorted({v.period for v in verdicts if v.rule == exp.rule.value and v.period})
                 actual = (f"no such verdict: `{exp.rule.value}` is a target or quota, judged per period; "
                           f"name one with `period \"P\"`" + (f" (its periods: {', '.join(periods)})" if periods else ""))
             result.outcomes.append(Outcome(line, text, False, expected, actual, lead, column))
+            continue
+        if len(found) > 1 and found[0].lead is None and found[0].group is not None:     # a `by FIELD` goal
+            named = ", ".join(_group_label(v) for v in found)
+            result.outcomes.append(Outcome(line, text, False, expected,
+                                           f"{len(found)} verdicts, one per group ({named}); name one with "
+                                           "`group VALUE` (`group null` for the leads without a value)", lead,
+                                           column))
             continue
         if len(found) > 1 and found[0].lead is None:       # a `by assignee` target or quota
             reps = ", ".join(f'"{v.assignee}"' if v.assignee is not None else "(unassigned)" for v in found)
@@ -351,6 +365,29 @@ def _at_line(d, lines: list) -> str:
     message = re.sub(r"^event \d+: ", "", d.message)
     message = re.sub(r"position (\d+)", lambda mt: f"line {line_of(mt.group(1))}", message)
     return f"line {line_of(str(d.line))}: {message}" if d.line else message
+
+
+def _in_group(v, value) -> bool:
+    """Whether ``v`` is the verdict of the group of ``value`` (a `by FIELD` goal's; the
+    group is told apart as the evaluation tells it: 1 and 1.0 are one, "1" another)."""
+    from slacode.groups import group_key
+
+    return v.group is not None and group_key(next(iter(v.group.values()))) == group_key(value)
+
+
+def _group_label(v) -> str:
+    """A `by FIELD` verdict's group as its reason names it: ``region "APAC"``, ``(no region)``."""
+    from slacode.groups import group_key, group_text
+
+    (field_name, value), = v.group.items()
+    return group_text(field_name, group_key(value))
+
+
+def _value_text(value) -> str:
+    """A test value as written: ``"APAC"``, ``1``, ``true``, ``null``."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _expect_text(exp: m.Expect) -> str:

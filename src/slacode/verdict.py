@@ -59,6 +59,9 @@ class Verdict:
     # attempts made and needed, for an open (or overdue) `at_least_within` or `at_least_per_day`
     # clock (the day running): what `slacode due` shows a rep
     attempts: tuple | None = None
+    # a `by FIELD` target's or quota's verdict: {field: the group's value} (the value null for
+    # the leads without one); None on every other verdict, and then not written
+    group: dict | None = None
 
     def instant(self, key: str) -> datetime | None:
         """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an
@@ -95,6 +98,8 @@ class Verdict:
                "reason": self.reason}
         if self.timezone is not None or self.clause.startswith("only_between"):
             out["timezone"] = self.timezone
+        if self.group is not None:
+            out["group"] = dict(self.group)
         return out
 
 

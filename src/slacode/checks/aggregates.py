@@ -1,5 +1,5 @@
 """Checks of targets and quotas: both parts present (their references and goals are checked
-in :mod:`slacode.checks.names` and :mod:`slacode.checks.expressions`)."""
+in :mod:`slacode.checks.names` and :mod:`slacode.checks.expressions`), one key after `by`."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -28,3 +28,27 @@ def complete_aggregates(ctx: Context) -> Iterator[Diagnostic]:
         if q.goal is None:
             yield ctx.diag(codes.INCOMPLETE_AGGREGATE, f"quota `{name}` has no goal", q.name,
                            hint="add a line such as `at least 400 per month`")
+
+
+@rule(codes.GROUP_BY_SEVERAL, codes.GROUP_BY_STATE)
+def one_group_key(ctx: Context) -> Iterator[Diagnostic]:
+    """SLA341: `by region, assignee` (a goal is grouped by one key); SLA342: `by state`
+    (the lifecycle keyword, where a field of that name is backquoted)."""
+    for goal in (*ctx.agreement.targets, *ctx.agreement.quotas):
+        for by in goal.items:
+            if by.kind != "by_field":
+                continue
+            for f in by.fields:
+                if f.name == "state" and not f.quoted:
+                    yield ctx.diag(codes.GROUP_BY_STATE,
+                                   f"{goal.kind} `{goal.name.value}` says `by state`: `state` is the lifecycle "
+                                   "state, which a goal is not grouped by", f,
+                                   hint="for a lead field called `state`, write its name in backquotes: by `state`")
+            if len(by.fields) < 2:
+                continue
+            keys = ", ".join(f"`{f.text()}`" for f in by.fields)
+            yield ctx.diag(codes.GROUP_BY_SEVERAL,
+                           f"{goal.kind} `{goal.name.value}` is grouped by {len(by.fields)} keys ({keys}); "
+                           "a goal is grouped by one", by,
+                           hint=f"keep one key (`by {by.fields[0].text()}`), and declare another {goal.kind} "
+                                "for each other key")

@@ -20,7 +20,7 @@ _CLAUSE_WORDS = {
     "cancel_on": "cancel on", "restart_on": "restart on", "pause_while": "pause while",
     "within": "within", "warn": "warn at", "retarget": "retarget when segment changes", "require": "require", "count": "count",
     "at_least_within": "at least … within", "at_least_before": "at least … before",
-    "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "gap": "gap at least", "gap_at_most": "gap at most", "first": "first where",
+    "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "by_field": "by FIELD", "gap": "gap at least", "gap_at_most": "gap at most", "first": "first where",
     "only_during": "only during", "only_between": "only between",
     "version": "version", "timezone": "timezone", "day_length": "day",
     "target_rule": "rule", "target_goal": "at least …% met per …", "quota_goal": "at least|at most … per …",
@@ -57,6 +57,28 @@ def _once(ctx: Context, items, kinds: tuple[str, ...], where: str) -> Iterator[D
         yield ctx.diag(name_codes.DUPLICATE_CLAUSE, message, item, hint="keep one of them")
 
 
+def _one_by(ctx: Context, items, where: str) -> Iterator[Diagnostic]:
+    """SLA205 for a second `by` line (`by assignee` or `by FIELD`) in a target or quota."""
+    first = None
+    for item in items:
+        if item.kind not in ("by_assignee", "by_field"):
+            continue
+        if first is None:
+            first = item
+            continue
+        yield ctx.diag(name_codes.DUPLICATE_CLAUSE,
+                       f"`{_by_text(item)}` is a second `by` in {where}; the first, `{_by_text(first)}`, is on "
+                       f"{line_of(first)}", item,
+                       hint="a goal is grouped by one key: keep one `by` line, and declare another goal for the "
+                            "other key")
+
+
+def _by_text(item) -> str:
+    if item.kind == "by_assignee":
+        return "by assignee"
+    return "by " + ", ".join(f.text() for f in item.fields)
+
+
 def _default_lines(ctx: Context, r: m.Rule, kind: str) -> Iterator[Diagnostic]:
     first = None
     for c in r.of(kind):
@@ -91,11 +113,13 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
         yield from _default_lines(ctx, r, "within")
         yield from _default_lines(ctx, r, "at_least_within")
     for t in a.targets:
-        for kind in ("owner", "target_rule", "target_goal", "by_assignee"):
+        for kind in ("owner", "target_rule", "target_goal"):
             yield from _once(ctx, t.items, (kind,), f"target `{t.name.value}`")
+        yield from _one_by(ctx, t.items, f"target `{t.name.value}`")
     for q in a.quotas:
-        for kind in ("owner", "count", "quota_goal", "by_assignee"):
+        for kind in ("owner", "count", "quota_goal"):
             yield from _once(ctx, q.items, (kind,), f"quota `{q.name.value}`")
+        yield from _one_by(ctx, q.items, f"quota `{q.name.value}`")
     for test in a.tests:
         yield from _once(ctx, test.items, ("as_of",), f'test "{test.name.value}"')
 

@@ -159,6 +159,17 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
                                f"`{name}` has no verdict per rep: only a target or quota with `by assignee` has",
                                item.assignee,
                                hint=f"drop `assignee \"…\"`, or add `by assignee` to {decl.kind} `{name}`")
+            if item.group is not None and not (aggregate and decl.by_field is not None):
+                if aggregate:
+                    message = (f"`{name}` has no verdict per group: only a target or quota with `by FIELD` has"
+                               + (" (a `by assignee` goal's rep is named with `assignee \"…\"`)"
+                                  if decl.by_assignee else ""))
+                    hint = (f"drop `group …`, or add `by FIELD` to {decl.kind} `{name}`" if not decl.by_assignee
+                            else "write `assignee \"REP\"` for a rep's verdict")
+                else:
+                    message = f"`{name}` is judged per lead and cycle, not per group"
+                    hint = "drop `group …` (groups are a target's or quota's, with `by FIELD`)"
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES, message, item.group, hint=hint)
             if item.cycle is not None and aggregate:
                 yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"{decl.kind} `{name}` is judged per period, not per "
                                "cycle", item, hint="drop `cycle N` (name the period with `period \"…\"`)")

@@ -940,9 +940,10 @@ EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "warning", 
     or quota (judged per period) or for `flow` (one verdict per lead), a period that is not
     one of the rule's (`"2026-13"`, a day for a weekly target), a `due` for a clause without
     a deadline (only `within`, `at least … within`, `at least … per day within` and `gap at
-    most` have one), an `assignee` for a goal without `by assignee`, no clause for an `attempts`
-    rule without `at least … within` (the clause such an `expect` names), or a cycle after the
-    first of a rule that starts once and has no `restart on` (it opens one cycle per lead).
+    most` have one), an `assignee` for a goal without `by assignee`, a `group` for anything but
+    a goal with `by FIELD`, no clause for an `attempts` rule without `at least … within` (the
+    clause such an `expect` names), or a cycle after the first of a rule that starts once and
+    has no `restart on` (it opens one cycle per lead).
 
     ## Why
     Lead rules give one verdict per lead, clause and cycle; targets and quotas one per
@@ -1376,4 +1377,83 @@ START_ONCE_MIXED = define("SLA340", "start-once-mixed", "error", """
     }
     ```
     or `start on assigned or enter mql` on one line, with or without `once`.
+    """)
+
+GROUP_BY_SEVERAL = define("SLA341", "group-by-several-keys", "error", """
+    A target or quota says `by` with more than one key (`by region, assignee`).
+
+    ## Why
+    `by assignee` makes a goal one per rep and `by FIELD` (an extension) one per value of a
+    lead field. A goal is grouped by one key: slacode does not cross two keys into one
+    verdict per pair (each pair would hold a handful of cycles, too few to judge a share,
+    and every period would list the product of both keys' values). Rather than guess which
+    key was meant, it refuses the line.
+
+    ## Avoid
+    ```sla
+    agreement "regions" { version "1"; timezone "UTC"; teams sales }
+    quota calls {
+      owner sales
+      count contact_attempt
+      by region, assignee
+      at least 40 per day
+    }
+    ```
+
+    ## Prefer
+    One goal per key, each with one `by`:
+    ```sla
+    agreement "regions" { version "1"; timezone "UTC"; teams sales }
+    quota calls_per_region {
+      owner sales
+      count contact_attempt
+      by region
+      at least 40 per day
+    }
+    quota calls_per_rep {
+      owner sales
+      count contact_attempt
+      by assignee
+      at least 40 per day
+    }
+    ```
+    or a goal `for` a segment of one region, grouped by rep. When the events carry a field
+    that combines both (`region_rep`), `by region_rep` groups by it.
+    """)
+
+GROUP_BY_STATE = define("SLA342", "group-by-state-keyword", "error", """
+    A target or quota says `by state`: the word `state` is the lead's lifecycle state, which
+    a goal cannot be grouped by.
+
+    ## Why
+    `by FIELD` (an extension) groups a goal by a lead **field**. Elsewhere in the language
+    the bare word `state` is the lifecycle state (`state == on_hold`), and a CRM field of
+    that name is written in backquotes (LANGUAGE.md §2). `by state` could mean either: a goal
+    per lifecycle state (which slacode does not do: a cycle or event is counted once, at
+    one moment, while the state moves) or a goal per value of a field called `state` (a
+    Brazilian state, say). Rather than guess, slacode refuses the line.
+
+    ## Avoid
+    ```sla
+    agreement "states" { version "1"; timezone "UTC"; teams sales }
+    quota calls_per_state {
+      owner sales
+      count contact_attempt
+      by state
+      at least 40 per day
+    }
+    ```
+
+    ## Prefer
+    The field, in backquotes:
+    ```sla
+    agreement "states" { version "1"; timezone "UTC"; teams sales }
+    quota calls_per_state {
+      owner sales
+      count contact_attempt
+      by `state`
+      at least 40 per day
+    }
+    ```
+    or, for the lifecycle, one goal per state with a `count enter STATE` line each.
     """)

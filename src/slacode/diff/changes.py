@@ -987,11 +987,25 @@ def _aggregate_common(kind, name, a, b) -> list[Change]:
     out = []
     if _owner(a) != _owner(b):
         out.append(Change(kind, name, "changed", f"owner {_owner(a)} → {_owner(b)}", _owner(a), _owner(b)))
-    if a.by_assignee != b.by_assignee:
-        out.append(Change(kind, name, "changed", "now one goal per rep (`by assignee`)" if b.by_assignee
-                          else "no longer one goal per rep: one for the whole team",
-                          "by assignee" if a.by_assignee else None, "by assignee" if b.by_assignee else None))
+    by_a, by_b = _by(a), _by(b)
+    if by_a != by_b:
+        if by_b is None:
+            words = ("no longer one goal per rep: one for the whole team" if a.by_assignee
+                     else f"no longer one goal per `{a.by_field}`: one for all leads")
+        elif b.by_assignee:
+            words = "now one goal per rep (`by assignee`)"
+        else:
+            words = f"now one goal per value of `{b.by_field}` (`{by_b}`)"
+        out.append(Change(kind, name, "changed", words, by_a, by_b))
     return out
+
+
+def _by(goal) -> str | None:
+    """A goal's `by` line as written (`by assignee`, `` by `utm-source` ``), or None."""
+    if goal.by_assignee:
+        return "by assignee"
+    by = goal._first("by_field")
+    return None if by is None else "by " + ", ".join(f.text() for f in by.fields)
 
 
 def _measured(agreement: m.Agreement, line) -> tuple | None:

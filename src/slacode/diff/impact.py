@@ -109,18 +109,29 @@ class Impact:
 
 def _verdict_keys(verdicts) -> dict[tuple, Any]:
     """Each verdict under its pairing key: (lead, rule, clause, start, n) for a lead's
-    verdicts, (None, rule, clause, period, rep) for aggregates."""
+    verdicts, (None, rule, clause, period, rep, group) for aggregates (the rep of a `by
+    assignee` goal, the (field, group key) of a `by FIELD` goal)."""
     out: dict[tuple, Any] = {}
     seen: Counter = Counter()
     for v in verdicts:
         if v.lead is None:
-            key = (None, v.rule, v.clause, v.period, v.assignee)       # (a `by assignee` goal's rep)
+            key = (None, v.rule, v.clause, v.period, v.assignee, _group_id(v.group))
         else:
             base = (v.lead, v.rule, v.clause, v.started_at)
             key = base + (seen[base],)
             seen[base] += 1
         out[key] = v
     return out
+
+
+def _group_id(group: dict | None) -> tuple | None:
+    """A `by FIELD` verdict's group as a key: (field, group key); None without a group."""
+    if group is None:
+        return None
+    from slacode.groups import group_key
+
+    (name, value), = group.items()
+    return name, group_key(value)
 
 
 def _records_of(records, as_of: int, diagnostics: list, zone=None) -> list:

@@ -337,11 +337,17 @@ def _targets(comp: Compliance, plan) -> str:
 
 
 def _by_goal(verdicts, plans: dict) -> dict:
-    """A goal's verdicts, in order; a `by assignee` goal's by rep (one block each)."""
+    """A goal's verdicts, in order; a `by assignee` goal's by rep, a `by FIELD` goal's by
+    group (one block each, in the verdicts' order)."""
+    from slacode.report.tables import group_label
+
     out: dict[tuple, list] = {}
     for v in verdicts:
         goal = plans.get(v.rule)
-        rep = (v.assignee or "(unassigned)") if goal is not None and goal.by_assignee else None
+        if v.group is not None:
+            rep = group_label(v.group)
+        else:
+            rep = (v.assignee or "(unassigned)") if goal is not None and goal.by_assignee else None
         out.setdefault((v.rule, rep), []).append(v)
     return out
 

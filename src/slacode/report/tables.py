@@ -351,13 +351,16 @@ def render_text(comp: Compliance) -> str:
 
 def goals_lines(comp: Compliance) -> list[str]:
     """The targets' and quotas' verdicts as a plain table (a blank line first), one line per
-    goal, period (``*`` while running) and, for a `by assignee` goal, rep; none without."""
+    goal, period (``*`` while running) and, for a `by assignee` goal, rep (for a `by FIELD`
+    goal, group); none without."""
     verdicts = comp.targets + comp.quotas
     if not verdicts:
         return []
     by_rep = comp.per_rep if comp.per_rep is not None else {v.rule for v in verdicts if v.assignee is not None}
     per_rep = any(v.rule in by_rep for v in verdicts)
-    head = ["goal", "period"] + (["assignee"] if per_rep else []) + ["status", "value", "goal "]
+    per_group = any(v.group is not None for v in verdicts)
+    head = (["goal", "period"] + (["assignee"] if per_rep else []) + (["group"] if per_group else [])
+            + ["status", "value", "goal "])
     rows = []
     for v in verdicts:
         share = v.clause == "ratio"
@@ -368,6 +371,8 @@ def goals_lines(comp: Compliance) -> list[str]:
         rep = []
         if per_rep:                 # a team-wide goal beside `by assignee` ones: no rep ("—")
             rep = [(visible(v.assignee) if v.assignee is not None else UNASSIGNED) if v.rule in by_rep else "—"]
+        if per_group:               # a goal without `by FIELD` beside grouped ones: no group ("—")
+            rep.append(visible(group_label(v.group)) if v.group is not None else "—")
         rows.append([visible(v.rule), f"{v.period} *" if running else v.period] + rep + [v.status, value, goal])
     widths = [max(display_width(r[i]) for r in [head] + rows) for i in range(len(head))]
     right = {len(head) - 2}
@@ -378,6 +383,14 @@ def goals_lines(comp: Compliance) -> list[str]:
 
     return ["", "targets and quotas (value: share of judged cycles met, or count of events)", line(head)] + \
         [line(r) for r in rows]
+
+
+def group_label(group: dict) -> str:
+    """A `by FIELD` verdict's group as its reason names it: ``region "APAC"``, ``(no region)``."""
+    from slacode.groups import group_key, group_text
+
+    (name, value), = group.items()
+    return group_text(name, group_key(value))
 
 
 def _count(n) -> str:
