@@ -88,7 +88,7 @@ def test_csv_fixtures_and_paths_from_the_agreements_folder(tmp_path, monkeypatch
      "fixtures/nov.jsonl:2: '2026-11-02 09:30' gives the time of day without seconds"),
     # ids are judged across the test's own events and its files: the first wins (§13)
     (line("L1", "09:05", "contact_attempt", id="own") + "\n",
-     "fixtures/nov.jsonl:1: id 'own' was already used by another event, at line 11"),
+     "fixtures/nov.jsonl:1: id 'own' was already used by another event, at a.sla:11"),
 ])
 def test_problems_in_a_fixture_fail_the_test_where_they_are(tmp_path, fixture, message):
     [r] = results(tmp_path, """test "t" {
@@ -137,3 +137,39 @@ def test_lint_and_the_command_line(tmp_path):
     (tmp_path / "fixtures/nov.jsonl").unlink()
     proc = run("test", str(tmp_path / "a.sla"))
     assert proc.returncode == 1 and "cannot read the events of" in proc.stdout
+
+
+def test_a_folder_is_refused_and_messages_name_only_what_a_test_can_do(tmp_path):
+    (tmp_path / "fixtures" / "nov").mkdir(parents=True)
+    folder, naive, odd = results(tmp_path, """test "folder" {
+  as of 2026-11-03T12:00:00Z
+  events from "fixtures/nov"
+  expect touch met
+}
+test "naive" {
+  as of 2026-11-03T12:00:00Z
+  events from "fixtures/naive.jsonl"
+  expect touch met
+}
+test "odd" {
+  as of 2026-11-03T12:00:00Z
+  events from "fixtures/export.txt"
+  expect touch met
+}
+""", {"fixtures/naive.jsonl": '{"lead":"L","at":"2026-11-02T09:00:00","type":"assigned"}\n',
+      "fixtures/export.txt": EXPORT})
+    assert folder.error == 'line 10: "fixtures/nov" is a folder: `events from` reads one file (a line per file)'
+    # a test has no --tz and no --input-format: the messages do not send people there
+    assert "has no offset (add Z or ±HH:MM) (SLA504)" in naive.error and "time zone" not in naive.error
+    assert "(use .jsonl, .ndjson, .json or .csv)" in odd.error and "--input-format" not in odd.error
+
+
+def test_an_undeclared_state_in_a_fixture_fails_the_test(tmp_path):
+    # written in the test itself, the same event is an error of the agreement (SLA207)
+    states = RULE.replace("teams sales }", "teams sales }\nstates { mql; sql final }")
+    spec = tmp_path / "a.sla"
+    spec.write_text(states + 'test "t" {\n  as of 2026-11-03T12:00:00Z\n  events from "f.jsonl"\n'
+                    '  lead "L1"\n  expect touch met\n}\n')
+    (tmp_path / "f.jsonl").write_text(EXPORT + line("L1", "10:00", "state", state="won") + "\n")
+    [r] = testing.run_tests(slacode.load(str(spec)))
+    assert not r.passed and r.error.startswith("f.jsonl:5: ") and "(SLA601)" in r.error

@@ -333,6 +333,10 @@ def test_by_twice_several_keys_and_by_in_a_rule_are_diagnosed():
     rule = HEAD + "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n  by region\n}\n"
     (d,) = slacode.lint(rule)
     assert (d.code, d.line, d.column) == ("SLA101", 7, 3) and "`by` groups a `target` or `quota`" in d.hint
+    # on one line too (`;` is a line break), with the rule's kind named as such
+    one_line = HEAD + "attempts a { owner sales; start on assigned; by region; at least 2 within 1d }\n"
+    (d,) = [d for d in slacode.lint(one_line) if d.code == "SLA101"]
+    assert "not an `attempts` rule" in d.hint
 
 
 TESTED = GOALS + """
@@ -441,10 +445,13 @@ def test_diff_pairs_grouped_verdicts_by_period_and_group_and_says_when_the_group
     assert changes == ["no longer one goal per `region`: one for all leads"]
     changes = [c.message for c in semantic_diff(old, slacode.loads(GOALS.replace("by region; at least 2",
                                                                                    "by tier; at least 2")))]
-    assert changes == ["now one goal per value of `tier` (`by tier`)"]
+    assert changes == ["now one goal per value of `tier` (`by tier`), was `by region`"]
     changes = [c.message for c in semantic_diff(old, slacode.loads(GOALS.replace("by region; at least 2",
                                                                                    "by assignee; at least 2")))]
-    assert changes == ["now one goal per rep (`by assignee`)"]
+    assert changes == ["now one goal per rep (`by assignee`), was `by region`"]
+    changes = [c.message for c in semantic_diff(old, slacode.loads(GOALS.replace("by region; at least 2",
+                                                                                   "by `utm-source`; at least 2")))]
+    assert changes == ["now one goal per value of `utm-source` (`` by `utm-source` ``), was `by region`"]
 
 
 def test_the_documented_example_passes_its_test_block():
@@ -458,3 +465,29 @@ def test_the_documented_example_passes_its_test_block():
     example = example[:example.index("```")]
     (result,) = run_tests(slacode.loads(example))
     assert result.passed and len(result.outcomes) == 4
+
+
+def test_an_unquoted_group_or_rep_in_an_expectation_is_told_to_quote_that_word_only():
+    text = HEAD + """quota q { owner sales; count call; by region; at least 1 per day }
+quota r { owner sales; count call; by assignee; at least 1 per day }
+test "t" {
+  as of 2026-11-03T12:00:00Z
+  at 2026-11-02T09:00:00Z call set region = "APAC"
+  expect q period "2026-11-02" group APAC met
+  expect r period "2026-11-02" assignee ana met
+}
+"""
+    hints = [d.hint for d in slacode.lint(text) if d.code == "SLA101"]
+    assert hints == ['write it in double quotes: "APAC"', 'write it in double quotes: "ana"']
+
+
+def test_html_cards_come_in_group_order_with_the_missing_group_last():
+    from slacode.report.html import render_html
+
+    agreement = slacode.loads(GOALS)
+    events = [_ev("N", "02T09:00", "contact_attempt"),                                   # no region, day 1
+              _ev("E", "03T09:00", "contact_attempt", fields={"region": "EMEA"}),        # day 2
+              _ev("A", "03T09:00", "contact_attempt", fields={"region": "APAC"})]
+    page = render_html(agreement, agreement.evaluate(events, as_of="2026-11-03T12:00:00Z"))
+    shown = [page.index(label) for label in ("region &quot;APAC&quot;", "region &quot;EMEA&quot;", "(no region)")]
+    assert shown == sorted(shown)

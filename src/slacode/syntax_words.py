@@ -241,20 +241,19 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
             _enclosing_block(text, tok.start_pos) == "attempts":
         return ("`count … for SEGMENT` belongs to a quota; an attempts rule picks a segment per line: "
                 "`at least 6 within 10d for hot`, or counts with `where`")
-    if value in _RULE_ONLY_WORDS and tok.start_pos is not None and \
-            not text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos].strip():
+    if value in _RULE_ONLY_WORDS and _starts_statement(text, tok.start_pos):
         block = _enclosing_block(text, tok.start_pos)
         if block in ("target", "quota", "calendar", "agreement"):
             kind = "the agreement block" if block == "agreement" else f"a `{block}`"
             return (f"`{value}` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of "
                     f"{kind}: move it into the rule it is about")
-    if value == "by" and tok.start_pos is not None and \
-            not text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos].strip():
+    if value == "by" and _starts_statement(text, tok.start_pos):
         block = _enclosing_block(text, tok.start_pos)
         if block in ("handoff", "deadline", "attempts"):
-            return (f"`by` groups a `target` or `quota` (`by assignee`, `by region`), not a {block}, whose "
-                    "verdicts are per lead and cycle: declare a target with `rule NAME` and `by …` to judge "
-                    "this rule per group")
+            article = "an" if block[0] in "aeiou" else "a"
+            return (f"`by` groups a `target` or `quota` (`by assignee`, `by region`), not {article} `{block}` "
+                    "rule, whose verdicts are per lead and cycle: declare a target with `rule NAME` and "
+                    "`by …` to judge this rule per group")
     if value == "once" or re.search(r"\bstart\s+on\s+once\Z", before):        # `once` out of place
         line_start = before[before.rfind("\n") + 1:]
         if value == "once" or line_start.strip().startswith("start"):
@@ -371,7 +370,10 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if "end of the line" in expected and value in _CLAUSE_WORDS and line_before.strip():
         return f"one clause per line: start `{value}` on a line of its own (or separate the two with `;`)"
     if tok.type == "NAME" and "a string" in expected and "a name" not in expected:
-        rest = re.match(r"[^{};#\n]*", text[tok.start_pos:]).group(0).strip() if tok.start_pos is not None else value
+        if re.search(r"\bexpect\b.*\b(period|assignee|group)\s*\Z", line_before):
+            rest = value                        # one word: the expectation goes on after it
+        else:
+            rest = re.match(r"[^{};#\n]*", text[tok.start_pos:]).group(0).strip() if tok.start_pos is not None else value
         return f'write it in double quotes: "{rest or value}"'
     statement = re.split(r"[{;]", line_before)[-1].strip()
     if tok.type == "EQUAL" and "a string" in expected and re.fullmatch(r"[a-z_]+", statement):
@@ -465,6 +467,15 @@ def _line_before(tok, text: str) -> str:
     if tok.start_pos is None:
         return ""
     return text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos]
+
+
+def _starts_statement(text: str, pos: int | None) -> bool:
+    """Whether the token at ``pos`` begins a statement: nothing but blanks before it on its
+    line, or a `;` or `{` (a line break and a block's start, §2)."""
+    if pos is None:
+        return False
+    before = text[text.rfind("\n", 0, pos) + 1:pos].rstrip()
+    return not before or before.endswith((";", "{"))
 
 
 def _enclosing_block(text: str, pos: int | None) -> str | None:

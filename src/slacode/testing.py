@@ -90,6 +90,7 @@ _TEST_SLIPS = frozenset(("SLA328", "SLA329", "SLA330"))
 
 
 def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
+    from slacode.codes.evaluation import UNKNOWN_STATE
     from slacode.calendar import CalendarError
     from slacode.evaluate import as_of_us, evaluate_records
     from slacode.verdict import iso
@@ -124,7 +125,7 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
     events, expects = events_of(test)
     as_of = as_of_us(as_of_items[-1].at.value)     # RFC 3339 text (checked by the linter)
     try:
-        records, problems, diags = _test_records(agreement, test, events, as_of)
+        records, problems, diags, sources = _test_records(agreement, test, events, as_of)
     except _Unreadable as e:
         result.error = str(e)
         return result
@@ -134,12 +135,14 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         result.error = "; ".join(problems)
         return result
     try:
-        outcome = evaluate_records(agreement.plan, list(records), as_of, diags)
+        outcome = evaluate_records(agreement.plan, list(records), as_of, diags, sources=sources)
     except CalendarError as e:                  # a deadline past the years calendars cover
         result.error = str(e)
         return result
-    problems = [f"line {d.line}: {d.message}" if d.line else d.message
-                for d in outcome.diagnostics if _is_problem(d)]
+    # (an event of an `events from` file into a state the agreement does not declare: written
+    # in the test itself, the same event is an error of the agreement, SLA207)
+    problems = [_where(d, sources) + d.message + (f" ({d.code})" if sources else "")
+                for d in outcome.diagnostics if _is_problem(d) or (sources and d.code == UNKNOWN_STATE)]
     if problems:
         result.error = "; ".join(problems)
         return result
@@ -231,7 +234,7 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
         # what the evaluation warned about may be why (`set score = "90"` against `score >= 80`)
         # (SLA602, SLA603 and SLA609 point at the agreement; the others at the events, whose
         # records carry their line in the agreement's file or in an `events from` file)
-        result.notes = [f"{d.code} " + (f"line {d.line}: {d.message}" if d.line else d.message)
+        result.notes = [f"{d.code} " + _where(d, sources) + d.message
                         for d in outcome.diagnostics if d.code.startswith("SLA6")]
     return result
 
@@ -269,29 +272,37 @@ def _test_records(agreement: m.Agreement, test: m.TestDecl, events: list[dict],
     problems = [_at_line(d, lines) for d in first if _is_problem(d)]
     others = [d for d in first if not _is_problem(d)]
     if problems or not any(i.kind == "events_from" for i in test.items):
-        return own, problems, others
+        return own, problems, others, None
+    import os
+
     given: list = []
     labels: list[str] = []              # per record given: where it was written
+    # the inputs, as the diagnostics of the evaluation name them: the agreement's file (the
+    # test's own events), then each `events from` line's file
+    sources = [os.path.basename(agreement.file) if agreement.file else "the test"]
     mine = iter(own)
     for item in test.items:
         if item.kind == "event":
             r = next(mine)
             given.append(r)
-            labels.append(f"line {r.line}")
+            labels.append(f"{sources[0]}:{r.line}" if agreement.file else f"line {r.line}")
         elif item.kind == "events_from":
             name = item.path.value
             batch = _read_fixture(agreement, item)
-            kept = [r for r in batch.records if r.at <= as_of]
+            index = len(sources)
+            sources.append(name)
+            kept = [r._replace(source=index) for r in batch.records if r.at <= as_of]
             given.extend(kept)
             labels.extend(f"{name}:{r.line}" for r in kept)
-            problems += [f"{name}:{d.line}: {d.message} ({d.code})" if d.line else f"{name}: {d.message} ({d.code})"
+            problems += [f"{name}:{d.line}: {_in_a_test(d.message)} ({d.code})" if d.line
+                         else f"{name}: {_in_a_test(d.message)} ({d.code})"
                          for d in batch.diagnostics if d.severity != "info"]
     if problems:
-        return [], problems, others
+        return [], problems, others, None
     second: list = []
     records = records_from_objects(given, diagnostics=second, as_of_us=as_of, as_of_zone=zone)
     problems = [_cited(d, labels) for d in second if _is_problem(d)]
-    return records, problems, others + [d for d in second if not _is_problem(d)]
+    return records, problems, others + [d for d in second if not _is_problem(d)], tuple(sources)
 
 
 def _read_fixture(agreement: m.Agreement, item: m.TestEventsFrom):
@@ -306,10 +317,34 @@ def _read_fixture(agreement: m.Agreement, item: m.TestEventsFrom):
     if not name.strip():
         raise _Unreadable(f"{where}`events from` names no file")
     base = os.path.dirname(os.path.abspath(agreement.file)) if agreement.file else os.getcwd()
+    path = os.path.join(base, name)
+    if os.path.isdir(path):
+        raise _Unreadable(f"{where}\"{name}\" is a folder: `events from` reads one file (a line per file)")
     try:
-        return read_events(os.path.join(base, name))
+        return read_events(path)
     except (EventInputError, OSError) as e:
-        raise _Unreadable(f"{where}cannot read the events of \"{name}\": {e}") from None
+        raise _Unreadable(f"{where}cannot read the events of \"{name}\": {_in_a_test(str(e))}") from None
+
+
+#: The parts of reading messages that name what only `check` has (a test gives no zone for
+#: timestamps without an offset and no input format: its files are named by extension).
+_CHECK_ONLY = ((", or name a default time zone)", ")"),
+               (", or give the input format: --input-format jsonl|csv)", ")"))
+
+
+def _in_a_test(message: str) -> str:
+    for said, meant in _CHECK_ONLY:
+        message = message.replace(said, meant)
+    return message
+
+
+def _where(d, sources) -> str:
+    """Where a diagnostic of a test's evaluation is: ``line N: `` in the agreement's file,
+    ``FILE:N: `` in an `events from` file (``sources``: the names of the inputs, the
+    agreement's file first)."""
+    if not d.line:
+        return ""
+    return f"{d.file}:{d.line}: " if sources and d.file and d.file in sources[1:] else f"line {d.line}: "
 
 
 def _cited(d, labels: list[str]) -> str:
@@ -322,7 +357,7 @@ def _cited(d, labels: list[str]) -> str:
 
     message = re.sub(r"^event \d+: ", "", d.message)
     message = re.sub(r"position (\d+)", lambda mt: label(int(mt.group(1))), message)
-    return f"{label(d.line)}: {message}" if d.line else message
+    return (f"{label(d.line)}: {message}" if d.line else message) + f" ({d.code})"
 
 
 def _lines_used(plan, records, as_of: int) -> set:

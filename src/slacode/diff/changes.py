@@ -995,9 +995,16 @@ def _aggregate_common(kind, name, a, b) -> list[Change]:
         elif b.by_assignee:
             words = "now one goal per rep (`by assignee`)"
         else:
-            words = f"now one goal per value of `{b.by_field}` (`{by_b}`)"
+            words = f"now one goal per value of `{b.by_field}` ({_code(by_b)})"
+        if by_a is not None and by_b is not None:           # regrouped: say what it was
+            words += f", was {_code(by_a)}"
         out.append(Change(kind, name, "changed", words, by_a, by_b))
     return out
+
+
+def _code(text: str) -> str:
+    """``text`` as inline code in Markdown: fenced with two backquotes when it holds one."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def _by(goal) -> str | None:

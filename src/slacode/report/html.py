@@ -338,18 +338,25 @@ def _targets(comp: Compliance, plan) -> str:
 
 def _by_goal(verdicts, plans: dict) -> dict:
     """A goal's verdicts, in order; a `by assignee` goal's by rep, a `by FIELD` goal's by
-    group (one block each, in the verdicts' order)."""
+    group: one block each, the goals in the verdicts' order and, within a goal, the blocks
+    in the verdicts' order of reps and groups (names; groups by value), nobody and the
+    missing group last."""
+    from slacode.groups import group_key, order
     from slacode.report.tables import group_label
 
     out: dict[tuple, list] = {}
+    rank: dict[tuple, tuple] = {}
     for v in verdicts:
         goal = plans.get(v.rule)
         if v.group is not None:
             rep = group_label(v.group)
+            rank.setdefault((v.rule, rep), order(group_key(next(iter(v.group.values())))))
         else:
             rep = (v.assignee or "(unassigned)") if goal is not None and goal.by_assignee else None
+            rank.setdefault((v.rule, rep), (v.assignee is None, v.assignee or ""))
         out.setdefault((v.rule, rep), []).append(v)
-    return out
+    goals = list(dict.fromkeys(rule for rule, _ in out))
+    return {k: out[k] for k in sorted(out, key=lambda k: (goals.index(k[0]), rank[k]))}
 
 
 def _rep_label(rep: str | None) -> str:
