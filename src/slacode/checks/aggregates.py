@@ -30,6 +30,38 @@ def complete_aggregates(ctx: Context) -> Iterator[Diagnostic]:
                            hint="add a line such as `at least 400 per month`")
 
 
+@rule(codes.GROUP_BY_NOT_A_FIELD)
+def group_by_a_lead_field(ctx: Context) -> Iterator[Diagnostic]:
+    """SLA343: `by NAME` where NAME is a segment or `owner` (not a lead field; backquoted,
+    the name is meant as a field's)."""
+    for goal in (*ctx.agreement.targets, *ctx.agreement.quotas):
+        for by in goal.items:
+            if by.kind != "by_field":
+                continue
+            for f in by.fields:
+                if f.quoted:
+                    continue
+                if f.name in ctx.segments:
+                    where = (f"`rule {_rule_of(goal)} for {f.name}`" if goal.kind == "target"
+                             else f"`count … for {f.name}`")
+                    yield ctx.diag(codes.GROUP_BY_NOT_A_FIELD,
+                                   f"`by {f.name}` groups {goal.kind} `{goal.name.value}` by a lead field called "
+                                   f"`{f.name}`, but `{f.name}` is a segment: no event sets such a field", f,
+                                   hint=f"to judge the segment's leads alone, write {where}; for a lead field of "
+                                        f"that name, write it in backquotes: by `{f.name}`")
+                elif f.name == "owner":
+                    yield ctx.diag(codes.GROUP_BY_NOT_A_FIELD,
+                                   f"`by owner` groups {goal.kind} `{goal.name.value}` by a lead field called "
+                                   "`owner`; the rep of an `assigned` event is not a lead field", f,
+                                   hint="one goal per rep is `by assignee`; for a lead field called `owner`, write "
+                                        "it in backquotes: by `owner`")
+
+
+def _rule_of(goal) -> str:
+    line = goal._first("target_rule")
+    return line.rule.value if line is not None else "RULE"
+
+
 @rule(codes.GROUP_BY_SEVERAL, codes.GROUP_BY_STATE)
 def one_group_key(ctx: Context) -> Iterator[Diagnostic]:
     """SLA341: `by region, assignee` (a goal is grouped by one key); SLA342: `by state`

@@ -1457,3 +1457,42 @@ GROUP_BY_STATE = define("SLA342", "group-by-state-keyword", "error", """
     ```
     or, for the lifecycle, one goal per state with a `count enter STATE` line each.
     """)
+
+
+GROUP_BY_NOT_A_FIELD = define("SLA343", "group-by-not-a-lead-field", "warning", """
+    A target or quota says `by NAME` where `NAME` is a segment of the agreement, or `owner`:
+    `by` groups by a lead **field** of that name, which is likely not what was meant.
+
+    ## Why
+    `by FIELD` (an extension) makes one goal per value of a lead field. A segment is not a
+    field: `by hot` with a segment `hot` groups by a field called `hot`, which no event
+    sets, so every lead lands in the one group `(no hot)`. `owner` is the property of an
+    `assigned` event that names the rep, not a lead field: the goal per rep is `by
+    assignee`. Write the name in backquotes when a lead field really has that name.
+
+    ## Avoid
+    ```sla
+    agreement "seg" { version "1"; timezone "UTC"; teams sales }
+    segment hot = score >= 80
+    deadline first_touch { owner sales; start on assigned; stop on contact_attempt; within 1h }
+    target hot_touch {
+      owner sales
+      rule first_touch
+      by hot
+      at least 90% met per week
+    }
+    ```
+
+    ## Prefer
+    The segment's leads alone, on the `rule` line:
+    ```sla
+    agreement "seg" { version "1"; timezone "UTC"; teams sales }
+    segment hot = score >= 80
+    deadline first_touch { owner sales; start on assigned; stop on contact_attempt; within 1h }
+    target hot_touch {
+      owner sales
+      rule first_touch for hot
+      at least 90% met per week
+    }
+    ```
+    """)
