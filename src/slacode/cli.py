@@ -137,8 +137,9 @@ def _checked_agreement(text: str | None, diags: list, name: str, spec: str):
     if agreement is None or has_errors(diags):
         errors = [d for d in diags if d.severity == "error"]
         click.echo(diagnostics_text(errors, {name: text}, _color(sys.stderr)), err=True)
-        _fail(f"{spec}: the agreement has {len(errors)} error{'s' if len(errors) != 1 else ''}; "
-              f"run `slacode lint {spec}` for details")
+        again = "run `slacode lint` on it" if spec == "-" else f"run `slacode lint {spec}`"   # (stdin is read)
+        _fail(f"{spec}: the agreement has {len(errors)} error{'s' if len(errors) != 1 else ''} (shown above); "
+              f"{again} for its warnings too")
     return agreement.model_copy(update={"diagnostics": tuple(diags)})
 
 
