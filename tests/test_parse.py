@@ -134,9 +134,9 @@ _SLIPS_HEAD = ('agreement "a" { timezone "UTC"; teams sales }\ncalendar amer {\n
      "write `for ent_or_smb`"),
     ('deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h for region == "APAC"\n}\n',
      '`for` takes a segment\'s name: declare `segment NAME = region == "APAC"` and write `for NAME`'),
-    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n  warn at 50%, 80%\n}\n",
-     "a rule has one `warn`: keep one share (`warn at 80%`); `slacode due` lists the clocks nearing their "
-     "deadline for earlier reminders"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n  warn at 50%, 30m before\n}\n",
+     "the levels listed after `warn at` are shares (`warn at 50%, 80%`); a time before the deadline goes on a "
+     "line of its own: `warn 30m before`"),
     ("attempts f {\n  owner sales\n  start on a\n  stop on b\n  at most 2 per business day\n}\n",
      "write `per day` (days are counted in the rule's time zone); `only during CALENDAR` keeps attempts to "
      "working time"),

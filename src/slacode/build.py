@@ -234,7 +234,13 @@ class _Builder:
 
     # -- rules ---------------------------------------------------------------------
     def rule(self, meta, children):
-        kind, name, *clauses = children
+        kind, name, *found = children
+        clauses = []
+        for c in found:                 # `warn at 50%, 80%` is one clause a level
+            if c.__class__ is tuple:
+                clauses.extend(c)
+            else:
+                clauses.append(c)
         return m.Rule.model_construct(rule_kind=str(kind), name=self.name(name), clauses=tuple(clauses),
                       span=self._span(meta))
 
@@ -272,7 +278,19 @@ class _Builder:
         return self.name(children[0])
 
     def warn(self, meta, children):
-        return m.Warn.model_construct(percent=self.num(children[0]), span=self._span(meta))
+        """`warn at P%`, or `warn at P%, Q%, …` (several warning levels, docs/extensions.md):
+        one :class:`~slacode.model.Warn` a level, as if each were on its own line. The first
+        spans `warn at P%`, each further one its `Q%`."""
+        first, *more = children
+        span = self._span(meta)
+        if span is not None and first[1] is not None:
+            span = Span(span.line, span.column, first[1].end_line, first[1].end_column, self.file)
+        nodes = [m.Warn.model_construct(percent=first[0], span=span)]
+        nodes.extend(m.Warn.model_construct(percent=n, span=s) for n, s in more)
+        return nodes[0] if not more else tuple(nodes)
+
+    def warn_level(self, meta, children):
+        return self.num(children[0]), self._span(meta)
 
     def warn_before(self, meta, children):
         return m.Warn.model_construct(before=children[0], span=self._span(meta))

@@ -395,6 +395,9 @@ class Line(NamedTuple):
     # `on CHOICE` (a calendar choice): ((segment predicate or None, this line on that calendar), …),
     # one of which a cycle takes at its start; ``clock`` is then a :class:`ChoiceName`
     choose: tuple = ()
+    # a rule with several warning levels (extension): ((level as written, its working time), …)
+    # in time order (ties in the order written); ``warn_us`` is the first's. Empty with one `warn`.
+    levels: tuple = ()
 
 
 class ChoiceName(NamedTuple):
@@ -434,8 +437,9 @@ class RulePlan:
     restarts: tuple
     pause: Pred | None
     lines: tuple[Line, ...]         # within (timed) or at least N within (attempts)
-    warn: str | None                # the `warn` line in words (`warning at 75%`), None without one;
-                                    # each line's own threshold is its `warn_us`
+    warn: str | None                # the `warn` line in words (`warning at 75%`), None without one
+                                    # (with several levels, the first written); each line's own
+                                    # threshold is its `warn_us`, its levels its `levels`
     require: tuple[str, ...]
     counts: tuple                   # attempts: count triggers
     clauses: tuple[Clause, ...]     # output order of clause keys (timed: within, require)
@@ -532,13 +536,37 @@ def _warn_at_us(warn: list, target_us: int, clock) -> int | None:
     """The working time at which a line's open cycle is at risk: ``P%`` of its target (the
     first whole microsecond at or past it, in exact arithmetic: the float 0.55 would put 55%
     of an hour a microsecond late), or the target less ``D before`` (``d`` in the line's
-    calendar's days), never below zero. None without `warn`."""
+    calendar's days), never below zero; with several levels, the earliest. None without
+    `warn`."""
     if not warn:
         return None
-    if warn[0].before is not None:
-        return max(target_us - _duration_us(warn[0].before, clock), 0)
-    num, den = _share(warn[0].percent)
+    return min(_level_us(w, target_us, clock) for w in warn)
+
+
+def _level_us(w: m.Warn, target_us: int, clock) -> int:
+    """The working time at which one warning level is reached on a line (see _warn_at_us)."""
+    if w.before is not None:
+        return max(target_us - _duration_us(w.before, clock), 0)
+    num, den = _share(w.percent)
     return -(-target_us * num // den)
+
+
+def _warn_levels(warn: list, target_us: int, clock) -> tuple:
+    """A line's warning levels, ``((written, working time), …)`` in time order (ties in the
+    order written; the same level twice counts once): empty for fewer than two levels."""
+    if len(warn) < 2:
+        return ()
+    found: dict = {}
+    for w in warn:
+        found.setdefault(_level_words(w), _level_us(w, target_us, clock))
+    if len(found) < 2:
+        return ()
+    return tuple(sorted(found.items(), key=lambda item: item[1]))
+
+
+def _level_words(w: m.Warn) -> str:
+    """A level as the verdict's ``warnings`` names it: ``80%``, ``30m before``."""
+    return f"{w.before.compact()} before" if w.before is not None else f"{w.percent:g}%"
 
 
 def _duration_us(d: m.Duration, clock) -> int:
@@ -591,7 +619,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                 target_us = _duration_us(ln.duration, clock) if not choose else 0
                 return Line(ln.segment.value if ln.segment else None, applies, clock, target_us, n,
                             ln.duration.compact(), _warn_at_us(warn, target_us, clock) if not choose else None,
-                            choose)
+                            choose, _warn_levels(warn, target_us, clock) if not choose else ())
             choice = choices.get(ln.calendar.value) if ln.calendar is not None else None
             if choice is None:
                 lines.append(on(clock_of(ln.calendar)))

@@ -142,16 +142,41 @@ def _within_judge(rp: RulePlan):
                           f"left, due {_when(due, zone)} if it resumed now.")
             elif status == "at_risk":
                 reason = (f"Open with {span_text(elapsed, False)} of {work_text(target)} used "
-                          f"({warn}); due {_when(due, zone)}.")
+                          f"({_passed_words(line, elapsed) if line.levels else warn}); due {_when(due, zone)}.")
             else:
                 reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
         if cyc.retargets:
             reason += _retargeted(rp, cyc, zone)
             evidence[1:1] = [r[1] for r in cyc.retargets]         # never the start or the close
-        return Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
-                       warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone,
-                       closed is None and status == "breached")
+        v = Verdict(lead, rule, "within", cycle, status, owner, assignee, segment, started, due, completed,
+                    warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None, zone,
+                    closed is None and status == "breached")
+        if line.levels:
+            v.warnings = _warnings(line, started, pauses, as_of) if warn_at is not None else ()
+        return v
     return within
+
+
+def _warnings(line, started: int, pauses, as_of: int) -> tuple:
+    """An open cycle's warning levels (several `warn` lines): ``((written, instant, passed),
+    …)`` in time order, each instant worked out as ``warn_at`` is (a paused clock's as if the
+    pause ended at ``as_of``)."""
+    add = line.clock.add_us
+    out = []
+    for words, us in line.levels:
+        at = add(started, us, pauses)
+        out.append((words, at, at <= as_of))
+    return tuple(out)
+
+
+def _passed_words(line, elapsed: int) -> str:
+    """The latest warning level an at_risk cycle has passed, for its reason: ``past the 80%
+    warning``."""
+    words = line.levels[0][0]
+    for written, us in line.levels:
+        if us <= elapsed:
+            words = written
+    return f"past the {words} warning"
 
 
 def line_words(rule_kind: str, line) -> str:
@@ -237,7 +262,8 @@ def _at_least_within_judge(rp: RulePlan):
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"
-                      + (" (paused)." if status == "paused" else "."))
+                      + (" (paused)." if status == "paused" else
+                         f" ({_passed_words(line, elapsed)})." if status == "at_risk" and line.levels else "."))
         if elapsed is None:     # §11: from the start to the stop, the close or as_of, whatever decided it
             elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
         if cyc.retargets:
@@ -245,11 +271,14 @@ def _at_least_within_judge(rp: RulePlan):
             # an attempt that also changed the line is cited once
             evidence = list(dict.fromkeys(ref for _, ref in sorted(
                 [(a[0], a[1]) for a in atts[:n]] + [r[:2] for r in cyc.retargets], key=lambda p: p[0])))
-        return Verdict(lead, rule, "at_least_within", cycle, status, owner, assignee, segment, started, due,
-                       completed, warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None,
-                       None, zone, closed is None and nth is None and status == "breached",
-                       None if nth is None else clock.working_us(started, nth, pauses) / 1e6,
-                       (len(atts), n) if closed is None and nth is None else None)
+        v = Verdict(lead, rule, "at_least_within", cycle, status, owner, assignee, segment, started, due,
+                    completed, warn_at, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None,
+                    None, zone, closed is None and nth is None and status == "breached",
+                    None if nth is None else clock.working_us(started, nth, pauses) / 1e6,
+                    (len(atts), n) if closed is None and nth is None else None)
+        if line.levels:
+            v.warnings = _warnings(line, started, pauses, as_of) if warn_at is not None else ()
+        return v
     return at_least_within
 
 

@@ -156,12 +156,15 @@ def _verdict_dicts(blob: bytes) -> Iterator[dict]:
 def csv_columns(plan) -> tuple[str, ...]:
     """The CSV columns of ``check``: every verdict key, ``timezone`` (the zone an `only
     between … in lead timezone` clause used) when the agreement has such a clause, and
-    ``group`` (a `by FIELD` goal's group, as a JSON object) when it has such a goal."""
+    ``group`` (a `by FIELD` goal's group, as a JSON object) when it has such a goal, and
+    ``warnings`` (a rule's several warning levels, as a JSON array) when it has such a rule."""
     columns = VERDICT_KEYS
     if any(c.kind == "only_between" for rp in plan.rules for c in rp.clauses):
         columns += ("timezone",)
     if any(g.by_field is not None for g in (*plan.targets, *plan.quotas)):
         columns += ("group",)
+    if any(line.levels or any(p[1].levels for p in line.choose) for rp in plan.rules for line in rp.lines):
+        columns += ("warnings",)
     return columns
 
 
@@ -259,6 +262,8 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
                 d["evidence"] = " ".join(str(x) for x in d["evidence"])
                 if "group" in d:
                     d["group"] = _group_json(d["group"])
+                if d.get("warnings") is not None:
+                    d["warnings"] = orjson.dumps(d["warnings"]).decode()
                 w.writerow(["" if d.get(k) is None else d[k] for k in columns])
             if buf.tell() > 1 << 16:
                 out.write(buf.getvalue().encode())

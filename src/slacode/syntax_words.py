@@ -294,6 +294,10 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return "a percentage is a plain number: `75%`, `12.5%`"
     if share:
         number = re.search(r"(\d+(?:\.\d+)?)\s*\Z", line_before)
+        if number and re.search(r"\bwarn\s+at\s+[\d.]+\s*%\s*,[\d.%,\s]*\Z", line_before) and \
+                value.lower().rstrip("s") in ("m", "h", "d", "min", "minute", "hr", "hour", "day"):
+            return ("the levels listed after `warn at` are shares (`warn at 50%, 80%`); a time before the "
+                    f"deadline goes on a line of its own: `warn {number.group(1)}{value.lower()[0]} before`")
         if number and float(number.group(1)) < 1:       # `warn at 0.8`: a fraction, not 0.8%
             return f"write the share as a percentage: `{float(number.group(1)) * 100:g}%`"
         return f"write percentages with `%`: `{number.group(1) if number else 75}%`"
@@ -357,9 +361,6 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         segment = re.match(r"for\s+([A-Za-z_]\w*)", text[tok.start_pos:])
         return (f"a target's segment goes on its `rule` line: `rule {rules[-1] if rules else 'RULE'} for "
                 f"{segment.group(1) if segment else 'SEGMENT'}`")
-    if value == "," and "end of the line" in expected and re.search(r"\bwarn\s+at\s+[\d.]+\s*%\s*\Z", line_before):
-        return ("a rule has one `warn`: keep one share (`warn at 80%`); `slacode due` lists the clocks "
-                "nearing their deadline for earlier reminders")
     if value.lower() in _BUSINESS_WORDS and "`day`" in expected:
         return ("write `per day` (days are counted in the rule's time zone); `only during CALENDAR` "
                 "keeps attempts to working time")

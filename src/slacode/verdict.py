@@ -62,6 +62,10 @@ class Verdict:
     # a `by FIELD` target's or quota's verdict: {field: the group's value} (the value null for
     # the leads without one); None on every other verdict, and then not written
     group: dict | None = None
+    # a rule with several warning levels (extension): ((level as written, instant, passed), …)
+    # for an open cycle, in time order; ``()`` where ``warn_at`` is null (written as null);
+    # None on the verdicts of every other rule, and then not written
+    warnings: tuple | None = None
 
     def instant(self, key: str) -> datetime | None:
         """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an
@@ -100,6 +104,9 @@ class Verdict:
             out["timezone"] = self.timezone
         if self.group is not None:
             out["group"] = dict(self.group)
+        if self.warnings is not None:
+            out["warnings"] = [{"level": words, "at": iso(at, zone), "passed": passed}
+                               for words, at, passed in self.warnings] or None
         return out
 
 

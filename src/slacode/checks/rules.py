@@ -105,7 +105,7 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
             yield from _once(ctx, cal.items, (kind,), f"calendar `{cal.name.value}`")
     for r in a.rules:
         where = f"rule `{r.name.value}`"
-        for kinds in (("owner",), ("warn",), ("pause_while",), ("retarget",)):
+        for kinds in (("owner",), ("pause_while",), ("retarget",)):     # several `warn`: levels
             yield from _once(ctx, r.clauses, kinds, where)
         starts = r.of("start_when") + r.of("start_on")
         if r.of("start_when"):  # several `start on` lines add up; `start when` stands alone
@@ -175,6 +175,20 @@ def warn_percent(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.PERCENT_OUT_OF_RANGE,
                                f"`warn at {c.percent:g}%` is outside 0–100% of the target", c,
                                hint="warn before the deadline, such as `warn at 75%`")
+
+
+@rule(codes.DUPLICATE_WARN_LEVEL)
+def duplicate_warn_levels(ctx: Context) -> Iterator[Diagnostic]:
+    """The same warning level twice in a rule (several `warn` lines are levels)."""
+    for r in ctx.agreement.rules:
+        seen: dict = {}
+        for c in r.of("warn"):
+            level = ("%", c.percent) if c.before is None else ("before", c.before.seconds(), c.before.has_days)
+            first = seen.setdefault(level, c)
+            if first is not c:
+                yield ctx.diag(codes.DUPLICATE_WARN_LEVEL,
+                               f"`{c.text()}` is the same warning level as `{first.text()}` ({line_of(first)}) "
+                               f"in rule `{r.name.value}`", c, hint="remove it, or give another level")
 
 
 def whole_positive(n) -> bool:

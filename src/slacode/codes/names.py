@@ -115,12 +115,14 @@ RESERVED_NAME = define("SLA204", "reserved-name", "error", """
     """)
 
 DUPLICATE_CLAUSE = define("SLA205", "duplicate-clause", "error", """
-    A clause that may appear once is given twice (two `owner` lines, two `warn` lines, two
-    `within` lines without `for`, both `start on` and `start when`, two `timezone` lines …).
+    A clause that may appear once is given twice (two `owner` lines, two `within` lines
+    without `for`, both `start on` and `start when`, two `timezone` lines …). Several `warn`
+    lines are allowed: each is a warning level (the same level twice is
+    [SLA344](SLA344.md)).
 
     ## Why
-    Only one owner answers for a rule, one warning level applies, and one default target
-    applies to leads in no segment. When two are written, one of them would be silently
+    Only one owner answers for a rule, and one default target applies to leads in no
+    segment. When two are written, one of them would be silently
     ignored; slacode asks you to say which one you mean.
 
     ## Avoid

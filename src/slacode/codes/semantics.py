@@ -1496,3 +1496,39 @@ GROUP_BY_NOT_A_FIELD = define("SLA343", "group-by-not-a-lead-field", "warning", 
     }
     ```
     """)
+
+
+DUPLICATE_WARN_LEVEL = define("SLA344", "duplicate-warn-level", "warning", """
+    A rule gives the same warning level twice (`warn at 80%` on two lines, or `warn at 80%,
+    80%`, or `warn 30m before` twice).
+
+    ## Why
+    A rule may have several warning levels (an extension): each is a moment at which an open
+    cycle has used that share of its target, or has that little time left. Two equal levels
+    are one moment: the second adds nothing to the verdict's `warnings` or to `slacode due`,
+    and is likely a typo for another level.
+
+    ## Avoid
+    ```sla
+    agreement "levels" { version "1"; timezone "UTC"; teams sales }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+      warn at 50%, 50%
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "levels" { version "1"; timezone "UTC"; teams sales }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+      warn at 50%, 80%
+    }
+    ```
+    """)

@@ -738,6 +738,9 @@ class _RuleDiff:
     # -- warn, require -----------------------------------------------------------------
     def _warn(self) -> None:
         wa, wb = self.a.of("warn"), self.b.of("warn")
+        if len(wa) > 1 or len(wb) > 1:             # several warning levels: which came, which went
+            self._warn_levels(wa, wb)
+            return
         pa = wa[0].percent if wa else None
         pb = wb[0].percent if wb else None
         if (wa and wa[0].before is not None) or (wb and wb[0].before is not None):
@@ -766,6 +769,23 @@ class _RuleDiff:
             direction = "earlier" if pb < pa else "later"
             self.add(f"warns at {_num(pb)}%, was {_num(pa)}% ({direction})", f"{_num(pa)}%", f"{_num(pb)}%",
                      direction)
+
+    def _warn_levels(self, wa: list, wb: list) -> None:
+        """The warning levels added and removed, where either side has several (a level is
+        the same when its share, or its time before the deadline, is)."""
+        def levels(ws: list) -> dict:
+            found: dict = {}
+            for w in ws:
+                key = ("%", w.percent) if w.before is None else ("before", w.before.seconds(DAY_SECONDS))
+                found.setdefault(key, w.text())
+            return found
+        la, lb = levels(wa), levels(wb)
+        for key, text in la.items():
+            if key not in lb:
+                self.add(f"no longer warns `{text}`", text, None)
+        for key, text in lb.items():
+            if key not in la:
+                self.add(f"now also warns `{text}`" if la else f"now warns: `{text}`", None, text)
 
     def _retarget(self) -> None:
         ra, rb = bool(self.a.of("retarget")), bool(self.b.of("retarget"))

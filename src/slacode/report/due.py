@@ -5,7 +5,9 @@
 ``at_risk`` or ``paused``), soonest first. For each it gives the *next moment* worth a reminder: the
 ``warn_at`` instant while it is still ahead, else the deadline ``due_at``. A paused clock
 is listed with its conditional deadline (the one it would have if the pause ended at
-``as_of``) and ``paused`` set: it only becomes urgent once the pause ends.
+``as_of``) and ``paused`` set: it only becomes urgent once the pause ends. A rule with several
+warning levels (several `warn` lines) is reminded at each: its next moment is the first of
+its levels still ahead (``warn_at`` stays the earliest level, when it becomes ``at_risk``).
 
 ``time_left`` is wall-clock time from ``as_of`` to the deadline; ``working_left`` is the
 working time the clock still has (its target minus the working time already used). An
@@ -46,7 +48,7 @@ class Due:
     started_at: datetime
     due_at: datetime
     warn_at: datetime | None
-    next_at: datetime                 # warn_at while still ahead, else due_at
+    next_at: datetime                 # warn_at (several levels: the next one) while ahead, else due_at
     next: str                         # "warn" or "due": which of the two next_at is ("overdue": due_at, past)
     time_left: timedelta              # wall clock, as_of -> due_at
     working_left: timedelta           # working time the clock still has
@@ -115,8 +117,11 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
             if overdue and v.overdue:
                 items.append((v.due_at, v.due_at, v.lead, v.rule, v.clause, v.cycle, "overdue", v))
             continue
-        warn_ahead = v.warn_at is not None and v.warn_at > as_of
-        nxt = v.warn_at if warn_ahead else v.due_at
+        warn = v.warn_at
+        if v.warnings:                          # several levels: the next one not yet passed
+            warn = next((at for _, at, passed in v.warnings if not passed), None)
+        warn_ahead = warn is not None and warn > as_of
+        nxt = warn if warn_ahead else v.due_at
         if horizon is not None and nxt > horizon:
             continue
         items.append((nxt, v.due_at, v.lead, v.rule, v.clause, v.cycle, "warn" if warn_ahead else "due", v))
