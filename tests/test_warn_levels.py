@@ -92,6 +92,15 @@ def test_one_warn_writes_no_warnings_key():
     assert "warnings" not in v and v["reason"].endswith("(warning at 50%); due 2026-11-09 13:00 +00:00.")
 
 
+def test_the_same_level_in_other_units_counts_once():
+    # `1h before` and `60m before` are one level (SLA344 says so): one warn, as written first
+    v = verdict(rule("warn 1h before\n  warn 60m before"), [ev("09:00", "assigned")], "2026-11-09T12:30:00Z")
+    assert "warnings" not in v and "(warning 1h before the deadline)" in v["reason"]
+    v = verdict(rule("warn 90 minutes before\n  warn 1h30m before\n  warn at 25%"), [ev("09:00", "assigned")],
+                "2026-11-09T12:30:00Z")
+    assert [w["level"] for w in v["warnings"]] == ["25%", "90m before"]      # as written first
+
+
 def test_attempts_levels_concern_at_least_within():
     text = rule("warn at 50%, 90%", kind="attempts", target="at least 2 within 4h on biz")
     v = verdict(text, [ev("09:00", "assigned"), ev("09:10", "call")], "2026-11-09T12:40:00Z")

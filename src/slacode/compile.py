@@ -556,12 +556,13 @@ def _warn_levels(warn: list, target_us: int, clock) -> tuple:
     order written; the same level twice counts once): empty for fewer than two levels."""
     if len(warn) < 2:
         return ()
-    found: dict = {}
+    found: dict = {}            # the level (its kind and amount, as the clock counts it) -> (written, working time)
     for w in warn:
-        found.setdefault(_level_words(w), _level_us(w, target_us, clock))
+        same = ("before", _duration_us(w.before, clock)) if w.before is not None else ("share", w.percent)
+        found.setdefault(same, (_level_words(w), _level_us(w, target_us, clock)))
     if len(found) < 2:
         return ()
-    return tuple(sorted(found.items(), key=lambda item: item[1]))
+    return tuple(sorted(found.values(), key=lambda item: item[1]))
 
 
 def _level_words(w: m.Warn) -> str:
