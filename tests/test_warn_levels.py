@@ -43,6 +43,8 @@ def test_levels_in_time_order_whatever_order_written():
         ("50%", "11:00", True), ("75%", "12:00", True), ("30m before", "12:30", False)]
     assert v["status"] == "at_risk" and v["warn_at"] == "2026-11-09T11:00:00+00:00"
     assert "(past the 75% warning)" in v["reason"]
+    later = verdict(rule("warn 30m before\n  warn at 75%, 50%"), [ev("09:00", "assigned")], "2026-11-09T12:40:00Z")
+    assert "(past the warning 30m before the deadline)" in later["reason"]
 
 
 def test_before_any_level_pending_and_no_level_passed():

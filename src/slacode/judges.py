@@ -176,6 +176,8 @@ def _passed_words(line, elapsed: int) -> str:
     for written, us in line.levels:
         if us <= elapsed:
             words = written
+    if words.endswith(" before"):                       # `30m before`: the warning 30m before the deadline
+        return f"past the warning {words} the deadline"
     return f"past the {words} warning"
 
 
