@@ -269,7 +269,8 @@ def _test_records(agreement: m.Agreement, test: m.TestDecl, events: list[dict],
     lines = [i.span.line if i.span else None for i in test.items if i.kind == "event"]
     own = [r._replace(line=lines[r.line - 1], ref=r.ref if r.id else str(lines[r.line - 1]))
            for r in records_from_objects(events, diagnostics=first, as_of_us=as_of, as_of_zone=zone)]
-    problems = [_at_line(d, lines) for d in first if _is_problem(d)]
+    inline = [None if n is None else f"line {n}" for n in lines]
+    problems = [_cited(d, inline, "line", code=False) for d in first if _is_problem(d)]
     others = [d for d in first if not _is_problem(d)]
     if problems or not any(i.kind == "events_from" for i in test.items):
         return own, problems, others, None
@@ -347,17 +348,21 @@ def _where(d, sources) -> str:
     return f"{d.file}:{d.line}: " if sources and d.file and d.file in sources[1:] else f"line {d.line}: "
 
 
-def _cited(d, labels: list[str]) -> str:
-    """A diagnostic of the second reading of a test's records (whose positions are those of
-    ``labels``), citing where each event was written."""
+def _cited(d, labels: list, otherwise: str = "position", code: bool = True) -> str:
+    """A diagnostic about a test's events, citing where each was written: the reader
+    numbers the events it is given (``event 2: …``, ``the event at position 1``), and
+    ``labels`` says, per position, where that event is (``line 12``, ``fixtures/nov.jsonl:3``;
+    a position without one is cited as ``{otherwise} N``)."""
     import re
 
     def label(n: int) -> str:
-        return labels[n - 1] if 0 < n <= len(labels) else f"position {n}"
+        got = labels[n - 1] if 0 < n <= len(labels) else None
+        return got if got is not None else f"{otherwise} {n}"
 
     message = re.sub(r"^event \d+: ", "", d.message)
     message = re.sub(r"position (\d+)", lambda mt: label(int(mt.group(1))), message)
-    return (f"{label(d.line)}: {message}" if d.line else message) + f" ({d.code})"
+    text = f"{label(d.line)}: {message}" if d.line else message
+    return f"{text} ({d.code})" if code else text
 
 
 def _lines_used(plan, records, as_of: int) -> set:
@@ -386,20 +391,6 @@ def _within(inner, outer) -> bool:
 
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _at_line(d, lines: list) -> str:
-    """A diagnostic about the test's events, citing lines of the file (the reader numbers
-    the events it is given: ``event 2: …``, ``the event at position 1``)."""
-    import re
-
-    def line_of(position: str) -> str:
-        n = int(position)
-        return str(lines[n - 1]) if 0 < n <= len(lines) and lines[n - 1] is not None else position
-
-    message = re.sub(r"^event \d+: ", "", d.message)
-    message = re.sub(r"position (\d+)", lambda mt: f"line {line_of(mt.group(1))}", message)
-    return f"line {line_of(str(d.line))}: {message}" if d.line else message
 
 
 def _in_group(v, value) -> bool:

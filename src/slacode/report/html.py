@@ -355,8 +355,8 @@ def _by_goal(verdicts, plans: dict) -> dict:
             rep = (v.assignee or "(unassigned)") if goal is not None and goal.by_assignee else None
             rank.setdefault((v.rule, rep), (v.assignee is None, v.assignee or ""))
         out.setdefault((v.rule, rep), []).append(v)
-    goals = list(dict.fromkeys(rule for rule, _ in out))
-    return {k: out[k] for k in sorted(out, key=lambda k: (goals.index(k[0]), rank[k]))}
+    goals = {rule: i for i, rule in enumerate(dict.fromkeys(rule for rule, _ in out))}
+    return {k: out[k] for k in sorted(out, key=lambda k: (goals[k[0]], rank[k]))}
 
 
 def _rep_label(rep: str | None) -> str:
