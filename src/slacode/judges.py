@@ -71,6 +71,8 @@ def _escalated(verdicts: list, cyc: Cycle, zone) -> list:
     for v in verdicts:
         v.escalates = {"rule": rule, "clause": clause, "cycle": number, "role": role}
         v.reason = f"{v.reason} {' '.join(said)}"
+        if len(v.evidence) > 1:             # a breach cites its cycle's start: maybe this cycle's own start too
+            v.evidence = list(dict.fromkeys(v.evidence))
     return verdicts
 
 
