@@ -351,3 +351,20 @@ def test_escalations_start_at_the_breaches_up_to_as_of(history, cut):
     quota = slacode.loads(SPEC + "quota q { owner sales; count breach of first_touch; at most 99 per month }\n")
     counted = [v for v in quota.evaluate(events, as_of=as_of).verdicts if v.rule == "q"]
     assert sum(v.value for v in counted) == len(breaches)
+
+
+def test_breaches_of_one_instant_come_in_the_order_of_the_rules():
+    """Two rules breached at the same instant: the earlier rule's breach comes first. `x`
+    starts on `b`'s breach and stops on `a`'s: with `a` first, the stop finds nothing open
+    and the start opens a cycle; with `b` first, the start opens it and the stop closes it
+    at once."""
+    rules = {name: f"deadline {name} {{ owner sales; start on assigned; stop on done; within 1h }}\n"
+             for name in ("a", "b")}
+    x = "deadline x { owner sales_mgmt; start on breach of b; stop on breach of a; within 2h }\n"
+    events = [ev("09:00", "assigned")]
+    (open_x,) = verdicts(HEAD + rules["a"] + rules["b"] + x, events, as_of="2026-11-09T10:30:00Z", rule="x")
+    assert (open_x["status"], open_x["completed_at"]) == ("pending", None)
+    (closed,) = verdicts(HEAD + rules["b"] + rules["a"] + x, events, as_of="2026-11-09T10:30:00Z", rule="x")
+    assert (closed["status"], closed["completed_at"]) == ("met", "2026-11-09T10:00:00+00:00")
+    assert closed["escalates"]["role"] == "start" and closed["escalates"]["rule"] == "b"
+    assert "Stopped by the breach of a (cycle 1)" in closed["reason"]

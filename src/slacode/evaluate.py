@@ -727,6 +727,8 @@ class LeadFold:
         last = rf.cycles[-1] if rf.cycles else None
         if last is not None and last.closed_at == prev.at and last.close_ref in (prev.ref, rec.ref):
             return                                      # a cycle was open when it came
+        if prev.__class__ is BreachRecord:              # a breach is no event of the input to reorder
+            return
         rp = rf.plan
         if rp.stop_fn is not None and rp.stop_fn(prev.type, prev.props, state, None, None, notes):
             notes.add(("stop_first", rp.name), (prev.source, prev.line))
