@@ -368,3 +368,42 @@ def test_breaches_of_one_instant_come_in_the_order_of_the_rules():
     assert (closed["status"], closed["completed_at"]) == ("met", "2026-11-09T10:00:00+00:00")
     assert closed["escalates"]["role"] == "start" and closed["escalates"]["rule"] == "b"
     assert "Stopped by the breach of a (cycle 1)" in closed["reason"]
+
+
+def test_check_json_with_escalations_validates_and_a_wrong_escalates_does_not(tmp_path, capsys):
+    from tests.test_schemas import validator
+
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SPEC)
+    events.write_text(json.dumps(ev("09:00", "assigned")) + "\n")
+    main(["check", str(spec), str(events), "--as-of", "2026-11-09T12:00:00Z", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    check = validator("verdicts", "")
+    assert doc["verdicts"][1]["escalates"]["role"] == "start"
+    assert check.is_valid(doc)
+    doc["verdicts"][1]["escalates"]["role"] = "begin"
+    assert not check.is_valid(doc)
+
+
+def test_diff_sees_a_changed_breach_trigger_and_not_a_restated_one(tmp_path, capsys):
+    old, same, other = tmp_path / "old.sla", tmp_path / "same.sla", tmp_path / "other.sla"
+    old.write_text(SPEC)
+    same.write_text(SPEC.replace("breach of first_touch", "breach of first_touch clause within"))
+    other.write_text(SPEC.replace("start on breach of first_touch", "start on assigned"))
+    assert main(["diff", str(old), str(same)]) == 0
+    capsys.readouterr()
+    assert main(["diff", str(old), str(other)]) == 1
+    out = capsys.readouterr().out
+    assert "no longer starts on `breach of first_touch`" in out and "now also starts on `assigned`" in out
+
+
+def test_report_and_its_html_take_escalations(tmp_path, capsys):
+    spec, events, page = tmp_path / "a.sla", tmp_path / "e.jsonl", tmp_path / "r.html"
+    spec.write_text(SPEC)
+    events.write_text("\n".join(json.dumps(e) for e in [ev("09:00", "assigned"), ev("10:20", "reassigned")]) + "\n")
+    assert main(["report", str(spec), str(events), "--as-of", "2026-11-09T12:00:00Z", "--by", "rule",
+                 "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    row = next(ln for ln in out.splitlines() if ln.startswith("manager_reassign"))
+    assert row.split()[3:5] == ["1", "0"]                                  # one met, none breached
+    assert "manager_reassign" in page.read_text()
