@@ -407,3 +407,24 @@ def test_report_and_its_html_take_escalations(tmp_path, capsys):
     row = next(ln for ln in out.splitlines() if ln.startswith("manager_reassign"))
     assert row.split()[3:5] == ["1", "0"]                                  # one met, none breached
     assert "manager_reassign" in page.read_text()
+
+
+def test_due_names_the_escalation_a_breach_would_start(tmp_path, capsys):
+    from tests.test_schemas import validator
+
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SPEC + DIRECTOR)
+    events.write_text("\n".join(json.dumps(e) for e in [ev("09:00", "assigned", "A"), ev("08:00", "assigned", "B")])
+                      + "\n")
+    assert main(["due", str(spec), str(events), "--as-of", "2026-11-09T09:10:00Z", "--format", "json",
+                 "--overdue"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert validator("due", "").is_valid(doc)
+    got = {(d["lead"], d["rule"]): d.get("escalates_to") for d in doc["due"]}
+    # A's first touch is open: its breach would start the manager's rule; B's escalation is
+    # open (its breach would start the director's); B's first touch is overdue: already escalated
+    assert got == {("A", "first_touch"): ["manager_reassign"], ("B", "manager_reassign"): ["director_review"],
+                   ("B", "first_touch"): None}
+    main(["due", str(spec), str(events), "--as-of", "2026-11-09T09:10:00Z"])
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].rstrip().endswith("escalates to") and table[1].rstrip().endswith("director_review")
