@@ -87,7 +87,9 @@ def test_another_word_before_of_is_refused():
 
 def test_a_where_on_a_breach_is_a_syntax_error():
     found = slacode.lint(HEAD + FIRST + MANAGER.replace("breach of first_touch", "breach of first_touch where x == 1"))
-    assert any(d.code.startswith("SLA1") for d in found)
+    (d,) = [d for d in found if d.severity == "error"]
+    assert (d.code, d.line, d.column) == ("SLA101", 13, 34)
+    assert "takes no `where`" in d.hint
 
 
 # -- lint -------------------------------------------------------------------------------
