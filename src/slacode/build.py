@@ -414,6 +414,21 @@ class _Builder:
         text = m.Name.model_construct(value=m.nth_type(n, name.value), span=self._span(meta))
         return m.Trigger.model_construct(kind="event", type=text, nth=(n, name), span=self._span(meta))
 
+    def breach_of(self, meta, children):
+        """`breach of RULE [clause KEY]` (extension); the grammar reads its first word as a
+        name, so that `breach` stays an event type elsewhere: any other word is an error."""
+        word, rule, clause = children
+        span = self._span(meta)
+        if str(word) != "breach":
+            self.diagnostics.append(dg.make(
+                codes.UNEXPECTED_TOKEN, f"`{word} of {rule}` is no trigger: the trigger at a rule's breach is "
+                f"`breach of {rule}`", self._tok_span(word), file=self.file,
+                hint=f"write `breach of {rule}` (or `breach of {rule} clause KEY`)"))
+        name = self.name(rule)
+        key = self.name(clause) if clause is not None else None
+        text = m.Name.model_construct(value=m.breach_type(name.value, key.value if key else None), span=span)
+        return m.Trigger.model_construct(kind="event", type=text, breach=(name, key), span=span)
+
     def event_where_paren(self, meta, children):
         name, pred = children
         return m.Trigger.model_construct(kind="event", type=self.name(name), where=pred, span=self._span(meta))

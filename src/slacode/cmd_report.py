@@ -177,7 +177,7 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
     agreement = load_agreement(spec, events)
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs)
     keep = set(assignees) if assignees else None
-    items = up.due_list(result.verdicts, result.as_of, within, overdue)
+    items = up.due_list(result.verdicts, result.as_of, within, overdue, up.escalations(agreement.plan))
     if keep is not None:
         items = [d for d in items if d.assignee in keep]
         known = {v.assignee for v in result.verdicts if v.assignee}
@@ -249,6 +249,9 @@ def _due_table(items, within=None) -> str:
     counted = any(d.attempts_needed is not None for d in items)
     if counted:
         head.append("attempts")
+    escalating = any(d.escalates_to for d in items)     # `breach of RULE` (extension)
+    if escalating:
+        head.append("escalates to")
     rows = []
     for d in items:
         row = [_short(d.next_at), d.next, _wall(d.until_next), visible(d.lead),
@@ -257,9 +260,11 @@ def _due_table(items, within=None) -> str:
                _wall(d.working_left, days=False)]
         if counted:
             row.append("" if d.attempts_needed is None else f"{d.attempts_made} of {d.attempts_needed}")
+        if escalating:
+            row.append(", ".join(d.escalates_to))
         rows.append(row)
     widths = [max(display_width(r[i]) for r in [head] + rows) for i in range(len(head))]
-    right = {2, 6, 9, 10, 11}
+    right = {2, 6, 9, 10, 11} if counted else {2, 6, 9, 10}     # (attempts: column 11)
 
     def line(cells):
         pads = [" " * (widths[i] - display_width(c)) for i, c in enumerate(cells)]

@@ -302,11 +302,25 @@ def _share(percent: int | float) -> tuple[int, int]:
     return num, den * 100
 
 
-def compile_triggers(triggers, segments) -> tuple[Trigger, ...]:
+def breach_kind(rule: str, clause: str) -> str:
+    """The event kind of the virtual event at a breach of ``rule``'s ``clause`` (extension,
+    `breach of RULE [clause KEY]`): ``breach of RULE clause KEY``, the clause always named,
+    so `breach of first_touch` and `breach of first_touch clause within` are one kind. It
+    has spaces, as no event type of a CRM has."""
+    return f"breach of {rule} clause {clause}"
+
+
+def compile_triggers(triggers, segments, defaults: dict | None = None) -> tuple[Trigger, ...]:
+    """The plan's triggers; ``defaults``: each rule's default clause (a `breach of RULE`
+    trigger matches the event kind :func:`breach_kind` of RULE's clause)."""
     out = []
     for t in triggers:
         if t.kind in ("enter", "leave"):
             out.append(Trigger(t.kind, frozenset(s.value for s in t.states)))
+        elif t.breach is not None:
+            rule, clause = t.breach
+            key = clause.value if clause is not None else (defaults or {}).get(rule.value, "within")
+            out.append(Trigger("event", type=breach_kind(rule.value, key)))
         else:
             where = compile_pred(t.where, segments) if t.where is not None else None
             out.append(Trigger("event", type=t.type.value, where=where))
@@ -516,6 +530,9 @@ class Plan:
     output_order: tuple = ()        # indices into rules, None for the flow, in declaration order
     # `Nth attempt of RULE` triggers: (index of RULE in rules, N, the event kind they match)
     nth_watch: tuple = ()
+    # `breach of RULE [clause KEY]` triggers (extension), anywhere (rules and quotas): one
+    # (index of RULE in rules, clause key, clause kind, the event kind they match) per kind
+    breach_watch: tuple = ()
     # what evaluation derives from the plan once (slacode.evaluate.PlanInfo), made on first use
     info: Any = field(default=None, init=False, compare=False, repr=False)
 
@@ -593,6 +610,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
     segments = agreement.segments
     seg_preds = {name: compile_pred(d.predicate, segments) for name, d in segments.items()}
     index = {id(d): i for i, d in enumerate(agreement.declarations)}
+    defaults = {r.name.value: "at_least_within" if r.rule_kind == "attempts" else "within" for r in agreement.rules}
 
     def clock_of(name: m.Name | None):
         if name is None:
@@ -601,7 +619,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
 
     rules = []
     for rule in agreement.rules:
-        starts = compile_triggers(rule.triggers("start_on"), segments)
+        starts = compile_triggers(rule.triggers("start_on"), segments, defaults)
         sw = rule.of("start_when")
         start_when = compile_pred(sw[0].predicate, segments) if sw else None
         pause = rule.of("pause_while")
@@ -639,14 +657,14 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                     continue
                 seen[c.kind] = seen.get(c.kind, 0) + 1
                 key = c.kind if seen[c.kind] == 1 else f"{c.kind}_{seen[c.kind]}"
-                clauses.append(_clause(c, key, clock_of, segments, wall))
-        counts = compile_triggers(rule.triggers("count"), segments) if rule.of("count") else (
+                clauses.append(_clause(c, key, clock_of, segments, wall, defaults))
+        counts = compile_triggers(rule.triggers("count"), segments, defaults) if rule.of("count") else (
             Trigger("event", type=DEFAULT_COUNT_TYPE),)
         require = tuple(f.name for c in rule.of("require") for f in c.fields)
         starts_t = starts                       # each list compiled once: the plan's triggers
-        stops_t = compile_triggers(rule.triggers("stop_on"), segments)     # and its matchers agree
-        cancels_t = compile_triggers(rule.triggers("cancel_on"), segments)
-        restarts_t = compile_triggers(rule.triggers("restart_on"), segments)
+        stops_t = compile_triggers(rule.triggers("stop_on"), segments, defaults)     # and its matchers agree
+        cancels_t = compile_triggers(rule.triggers("cancel_on"), segments, defaults)
+        restarts_t = compile_triggers(rule.triggers("restart_on"), segments, defaults)
         counts_t = counts if rule.rule_kind == "attempts" else ()
         befores = tuple((c.key, matcher(c.triggers)) for c in clauses if c.kind == "at_least_before")
         every = starts_t + stops_t + cancels_t + restarts_t + counts_t + tuple(
@@ -696,7 +714,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
     for q in agreement.quotas:
         if q.count is None or q.goal is None:
             continue
-        counts = compile_triggers(q.count.triggers, segments)
+        counts = compile_triggers(q.count.triggers, segments, defaults)
         quotas.append(QuotaPlan(
             name=q.name.value, owner=q.owner.value if q.owner else None,
             counts=counts, bound=q.goal.bound,
@@ -710,7 +728,29 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),
                 quotas=tuple(quotas), segments=seg_preds,
                 output_order=tuple(i for _, i in sorted(order, key=lambda x: x[0])),
-                nth_watch=_nth_watch(agreement, rules))
+                nth_watch=_nth_watch(agreement, rules), breach_watch=_breach_watch(agreement, rules, defaults))
+
+
+def _breach_watch(agreement: m.Agreement, rules: list, defaults: dict) -> tuple:
+    """The `breach of RULE [clause KEY]` triggers of every trigger list (rules' and quotas')
+    whose RULE and clause exist: ``(RULE's index, key, clause kind, event kind)``, once each
+    (the checks report the others)."""
+    index = {rp.name: i for i, rp in enumerate(rules)}
+    lists = [c.triggers for r in agreement.rules for c in r.clauses if getattr(c, "triggers", None)]
+    lists += [q.count.triggers for q in agreement.quotas if q.count is not None]
+    found: dict = {}
+    for triggers in lists:
+        for t in triggers:
+            if t.breach is None or t.breach[0].value not in index:
+                continue
+            rule, clause = t.breach
+            i = index[rule.value]
+            key = clause.value if clause is not None else defaults[rule.value]
+            kinds = {c.key: c.kind for c in rules[i].clauses}
+            if key in kinds:
+                kind = breach_kind(rule.value, key)
+                found.setdefault(kind, (i, key, kinds[key], kind))
+    return tuple(found.values())
 
 
 def _nth_watch(agreement: m.Agreement, rules: list) -> tuple:
@@ -734,11 +774,11 @@ def _types_of(triggers) -> frozenset:
     return types
 
 
-def _clause(c, key, clock_of, segments, wall) -> Clause:
+def _clause(c, key, clock_of, segments, wall, defaults=None) -> Clause:
     if c.kind in ("within", "at_least_within", "require"):
         return Clause(key, c.kind)
     if c.kind == "at_least_before":
-        return Clause(key, c.kind, n=int(c.n), triggers=compile_triggers(c.triggers, segments))
+        return Clause(key, c.kind, n=int(c.n), triggers=compile_triggers(c.triggers, segments, defaults))
     if c.kind == "at_most_per_day":
         return Clause(key, c.kind, n=int(c.n), clock=clock_of(c.calendar) if c.calendar else wall)
     if c.kind == "at_least_per_day":

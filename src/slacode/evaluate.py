@@ -21,6 +21,7 @@ from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
 from slacode.compile import Plan, RulePlan
 from slacode.errors import SlacodeError
+from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
@@ -40,7 +41,7 @@ class Cycle:
 
     __slots__ = ("number", "start", "start_ref", "line", "pauses", "paused", "closed_at", "close_kind",
                  "close_ref", "assignee", "require_missing", "attempts", "before", "segments_at_start",
-                 "close_tz", "retargets", "groups")
+                 "close_tz", "retargets", "groups", "escalates", "closed_by")
 
     def __init__(self, number, start, start_ref, line):
         self.number = number
@@ -60,6 +61,8 @@ class Cycle:
         self.close_tz = None              # the lead's `timezone` field at the close
         self.retargets: list | tuple = ()  # `retarget`: (at, ref, the line it replaced) per change
         self.groups = None                # `by FIELD` targets of the rule: field -> group key at the start
+        self.escalates = None             # `breach of`: (rule, clause, cycle) of the breach that started it
+        self.closed_by = None             # … of the breach that closed it
 
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until``."""
@@ -699,6 +702,8 @@ class LeadFold:
             self._before_start(rf, prev, rec, state, notes)
         rf.number += 1
         cyc = Cycle(rf.number, t, rec.ref, line)
+        if rec.__class__ is BreachRecord:               # `breach of RULE` (extension)
+            cyc.escalates = rec.escalates
         judged = self.target_segments.get(rp.name)
         if judged is not None:                          # what the rule's targets judge at the start
             segs, by = judged
@@ -722,6 +727,8 @@ class LeadFold:
         last = rf.cycles[-1] if rf.cycles else None
         if last is not None and last.closed_at == prev.at and last.close_ref in (prev.ref, rec.ref):
             return                                      # a cycle was open when it came
+        if prev.__class__ is BreachRecord:              # a breach is no event of the input to reorder
+            return
         rp = rf.plan
         if rp.stop_fn is not None and rp.stop_fn(prev.type, prev.props, state, None, None, notes):
             notes.add(("stop_first", rp.name), (prev.source, prev.line))
@@ -758,6 +765,8 @@ class LeadFold:
 
     def _close(self, rf: RuleFold, cyc: Cycle, rec, kind: str) -> None:
         cyc.closed_at = rec.at
+        if rec.__class__ is BreachRecord:               # `breach of RULE` (extension)
+            cyc.closed_by = rec.escalates
         cyc.close_kind = kind
         cyc.close_ref = rec.ref
         cyc.assignee = self.assignee                     # before this event's own owner
@@ -983,12 +992,26 @@ def _target_segments(plan: Plan) -> dict[str, tuple]:
     return {k: (tuple(segs.get(k, ())), tuple(by.get(k, ()))) for k in (*segs, *by)}
 
 
-def fold_lead(plan: Plan, lead: str, records, segs) -> LeadFold:
+def fold_lead(plan: Plan, lead: str, records, segs, as_of: int | None = None) -> LeadFold:
+    """The fold of one lead's records (sorted here, in place). With `breach of` triggers
+    (extension) the lead is folded again with its breaches as of ``as_of``
+    (:mod:`slacode.escalate`): ``as_of`` is then required."""
     fold = LeadFold(plan, lead, None, segs)
     records.sort(key=_order_key)
     for r in records:
         fold.feed(r)
+    if plan.breach_watch:
+        fold = escalate(fold, records, segs, as_of)
     return fold
+
+
+def escalate(fold: LeadFold, records: list, segs, as_of: int | None) -> LeadFold:
+    """``fold`` (over ``records``, sorted) folded again with the virtual records of its
+    breaches as of ``as_of`` (:func:`slacode.escalate.escalated_fold`)."""
+    if as_of is None:
+        raise ValueError("a plan with `breach of` triggers folds a lead as of an instant: give as_of")
+    plan, lead = fold.plan, fold.lead
+    return escalated_fold(fold, records, as_of, lambda: LeadFold(plan, lead, None, segs))[0]
 
 
 _order_key = operator.itemgetter(0, 1)    # a record's (at, seq): processing order
@@ -1008,7 +1031,7 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
     verdicts: list[Verdict] = []
     groups = group_by_lead(records)
     for lead in sorted(groups):
-        fold = fold_lead(plan, lead, groups[lead], segs)
+        fold = fold_lead(plan, lead, groups[lead], segs, as_of)
         lead_verdicts = fold.verdicts(as_of)
         notes.take(lead, fold.notes)            # after the verdicts: judging notes bad zones
         verdicts.extend(lead_verdicts)

@@ -13,6 +13,11 @@ from slacode.texts import work_text
 
 
 def _describe_event(rec) -> str:
+    escalates = getattr(rec, "escalates", None)
+    if escalates is not None:                       # `breach of RULE` (extension): a virtual event
+        rule, clause, cycle = escalates
+        return (f"BREACH of {rule}.{clause}, cycle {cycle}  (virtual: not an input event; "
+                f"the trigger `breach of {rule}`)")
     parts = [rec.type if rec.type != "state" else f"state → {rec.state}"]
     if rec.id:
         parts.append(f"[{rec.id}]")
@@ -112,7 +117,10 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     fold = LeadFold(plan, lead, notes, target_segments(plan))
     out: list[str] = []
     early_stops: dict[int, int] = {}        # rule -> the line of its first stop before any start
-    for rec in sorted(records, key=lambda r: (r.at, r.seq)):
+    ordered = sorted(records, key=lambda r: (r.at, r.seq))
+    if plan.breach_watch:                   # `breach of RULE` (extension): the breaches, as virtual events
+        ordered = _with_breaches(plan, lead, ordered, as_of)
+    for rec in ordered:
         before = _snapshot(fold)
         state_before, assignee_before = fold.state, fold.notes.assignee
         breaches = len(fold.flow_evidence)
@@ -210,6 +218,21 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     if problems is not None:
         problems.extend(unknown_state_diagnostics(fold, sources))
     return out
+
+
+def _with_breaches(plan, lead: str, ordered: list, as_of: int) -> list:
+    """A lead's records (sorted) with the virtual records of its breaches among them, in
+    processing order, as evaluation folds them (:mod:`slacode.escalate`)."""
+    import heapq
+
+    from slacode.escalate import escalated_fold
+
+    segs = target_segments(plan)
+    first = LeadFold(plan, lead, None, segs)
+    for rec in ordered:
+        first.feed(rec)
+    _, virtual = escalated_fold(first, ordered, as_of, lambda: LeadFold(plan, lead, None, segs))
+    return list(heapq.merge(ordered, virtual, key=lambda r: (r.at, r.seq)))
 
 
 def _retarget_lines(rp, cyc, line_before, fold: LeadFold, at: int, lead: str) -> list[str]:

@@ -322,16 +322,27 @@ def nth_type(n: int, rule: str) -> str:
     return f"{n}{suffix} attempt of {rule}"
 
 
+def breach_type(rule: str, clause: str | None) -> str:
+    """The text of the trigger ``breach of RULE [clause KEY]`` as written (also what ``fmt``
+    writes); the evaluation matches the canonical ``breach of RULE clause KEY``, the default
+    clause filled in (:func:`slacode.compile.breach_kind`)."""
+    return f"breach of {rule}" + (f" clause {clause}" if clause is not None else "")
+
+
 class Trigger(Node):
     """``enter a, b`` / ``leave a`` / ``TYPE`` / ``TYPE where PREDICATE`` / ``Nth attempt of
     RULE`` (extension: an event kind of its own, the event that is that rule's Nth attempt
-    in a cycle; ``type`` holds its text, which no event type can be, and ``nth`` its parts)."""
+    in a cycle; ``type`` holds its text, which no event type can be, and ``nth`` its parts) /
+    ``breach of RULE [clause KEY]`` (extension: the virtual event at the instant a cycle of
+    RULE breached that clause; ``type`` holds its text, ``breach`` the rule and the clause
+    as written, None for the rule's default clause)."""
 
     kind: Literal["enter", "leave", "event"]
     states: tuple[Name, ...] = ()
     type: Name | None = None
     where: Pred | None = None
     nth: tuple[int, Name] | None = None
+    breach: tuple[Name, Name | None] | None = None
 
 
 # -------------------------------------------------------------------------- clauses

@@ -157,7 +157,9 @@ def csv_columns(plan) -> tuple[str, ...]:
     """The CSV columns of ``check``: every verdict key, ``timezone`` (the zone an `only
     between … in lead timezone` clause used) when the agreement has such a clause, and
     ``group`` (a `by FIELD` goal's group, as a JSON object) when it has such a goal, and
-    ``warnings`` (a rule's several warning levels, as a JSON array) when it has such a rule."""
+    ``warnings`` (a rule's several warning levels, as a JSON array) when it has such a rule,
+    and ``escalates`` (the breach that started or closed a cycle, as a JSON object) when it
+    has `breach of` triggers."""
     columns = VERDICT_KEYS
     if any(c.kind == "only_between" for rp in plan.rules for c in rp.clauses):
         columns += ("timezone",)
@@ -165,6 +167,8 @@ def csv_columns(plan) -> tuple[str, ...]:
         columns += ("group",)
     if any(line.levels or any(p[1].levels for p in line.choose) for rp in plan.rules for line in rp.lines):
         columns += ("warnings",)
+    if plan.breach_watch:
+        columns += ("escalates",)
     return columns
 
 
@@ -264,6 +268,8 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
                     d["group"] = _group_json(d["group"])
                 if d.get("warnings") is not None:
                     d["warnings"] = orjson.dumps(d["warnings"]).decode()
+                if d.get("escalates") is not None:
+                    d["escalates"] = orjson.dumps(d["escalates"]).decode()
                 w.writerow(["" if d.get(k) is None else d[k] for k in columns])
             if buf.tell() > 1 << 16:
                 out.write(buf.getvalue().encode())

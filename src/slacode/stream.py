@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 from slacode._collector import paused_gc
 from slacode.aggregate import Aggregates
-from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, note_diagnostics, target_segments, \
+from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, escalate, note_diagnostics, target_segments, \
     unknown_state_diagnostics
 from slacode.diagnostics import sort_by_place
 from slacode.events import Record
@@ -375,6 +375,8 @@ class StreamEvaluation:
         fold = LeadFold(self.plan, lead, None, self.segs)
         for r in records:
             fold.feed(r)
+        if self.plan.breach_watch:               # `breach of` (extension): folded again with its breaches
+            fold = escalate(fold, records, self.segs, self.as_of)
         return fold
 
     def _outcome(self, fold: LeadFold) -> LeadOutcome:

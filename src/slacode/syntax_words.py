@@ -231,6 +231,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     # what comes before the token: its statement's last lines are enough, and the patterns
     # below anchored at its end would otherwise scan the whole file for every error
     before = text[max(0, tok.start_pos - _WINDOW):tok.start_pos].rstrip() if tok.start_pos is not None else ""
+    if value == "where" and re.search(r"\bbreach\s+of\s+[A-Za-z_]\w*(\s+clause\s+[A-Za-z_]\w*)?\Z", before):
+        return ("a breach has no properties to test: `breach of RULE` takes no `where` (name the clause "
+                "with `breach of RULE clause KEY`)")
     if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
         return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
                 "with `where`, or the predicate in parentheses: `call where (a == 1) or enter mql`")

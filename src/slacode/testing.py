@@ -372,7 +372,7 @@ def _lines_used(plan, records, as_of: int) -> set:
 
     used = set()
     for lead, mine in group_by_lead(records).items():
-        fold = fold_lead(plan, lead, list(mine), target_segments(plan))
+        fold = fold_lead(plan, lead, list(mine), target_segments(plan), as_of)
         for rf in fold.rules:
             for cyc in rf.cycles:
                 used.add((rf.plan.name, cyc.line.segment))

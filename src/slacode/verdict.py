@@ -66,6 +66,10 @@ class Verdict:
     # for an open cycle, in time order; ``()`` where ``warn_at`` is null (written as null);
     # None on the verdicts of every other rule, and then not written
     warnings: tuple | None = None
+    # a cycle started or closed by a breach (extension, `breach of RULE`): {"rule", "clause",
+    # "cycle", "role"} of that breach (role: `start`, or the close: `stop`, `cancel`, `restart`;
+    # the start's when both); None on every other verdict, and then not written
+    escalates: dict | None = None
 
     def instant(self, key: str) -> datetime | None:
         """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an
@@ -107,6 +111,8 @@ class Verdict:
         if self.warnings is not None:
             out["warnings"] = [{"level": words, "at": iso(at, zone), "passed": passed}
                                for words, at, passed in self.warnings] or None
+        if self.escalates is not None:
+            out["escalates"] = dict(self.escalates)
         return out
 
 

@@ -551,7 +551,7 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
         for clause in (decl.clauses if decl.kind == "rule" else decl.items):
             if clause.kind in TRIGGER_KINDS:
                 places += [(t.type, id(decl)) for t in clause.triggers
-                           if t.kind == "event" and t.type is not None and t.nth is None]
+                           if t.kind == "event" and t.type is not None and t.nth is None and t.breach is None]
     places += [(item.type, id(test)) for test in ctx.agreement.of("test") for item in test.items
                if item.kind == "event" and item.type is not None]
     for r in ctx.agreement.rules:               # `start on once`: the word of `start once on` misplaced
@@ -617,6 +617,85 @@ def nth_attempt_triggers(ctx: Context) -> Iterator[Diagnostic]:
 
 
 TRIGGER_LISTS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "count", "at_least_before"})
+
+
+def _breach_triggers(ctx: Context) -> list[tuple]:
+    """``(trigger, the rule or quota it is in)`` of every `breach of RULE` trigger."""
+    found = [(t, r) for r in ctx.agreement.rules for c in r.clauses if c.kind in TRIGGER_LISTS
+             for t in c.triggers if t.breach is not None]
+    found += [(t, q) for q in ctx.agreement.quotas if q.count is not None for t in q.count.triggers
+              if t.breach is not None]
+    return found
+
+
+@rule(name_codes.UNDEFINED_RULE, name_codes.UNDEFINED_CLAUSE)
+def breach_references(ctx: Context) -> Iterator[Diagnostic]:
+    """`breach of RULE [clause KEY]` (extension): RULE is a `handoff`, `deadline` or
+    `attempts` rule, and KEY (else its default clause) one of its clauses."""
+    from slacode.checks.context import clause_keys, default_clause, did_you_mean
+
+    rules = {r.name.value: r for r in ctx.agreement.rules}
+    for t, _ in _breach_triggers(ctx):
+        name, clause = t.breach
+        decl = rules.get(name.value)
+        if decl is None:
+            other = ctx.rules.get(name.value)
+            what = (f"`{name.value}` is a {kind_word(other)}" if other is not None
+                    else "the built-in `flow` rule has no cycles to breach" if name.value == "flow"
+                    else f"rule `{name.value}` is not declared")
+            yield ctx.diag(name_codes.UNDEFINED_RULE, f"`{t.type.value}`: {what}", name,
+                           hint=did_you_mean(name.value, rules) or
+                           "`breach of` names a `handoff`, `deadline` or `attempts` rule")
+            continue
+        keys = clause_keys(decl)
+        key = clause.value if clause is not None else default_clause(decl)
+        if key in keys:
+            continue
+        shown = ", ".join(f"`{k}`" for k in keys) or "none"
+        if clause is None:
+            yield ctx.diag(name_codes.UNDEFINED_CLAUSE, f"rule `{name.value}` has no `{key}` clause to breach", name,
+                           hint=f"name one with `breach of {name.value} clause KEY` (its clauses: {shown})")
+        else:
+            yield ctx.diag(name_codes.UNDEFINED_CLAUSE, f"rule `{name.value}` has no clause `{key}`", clause,
+                           hint=did_you_mean(key, keys) or f"its clauses are {shown}")
+
+
+@rule(codes.BREACH_LOOP)
+def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
+    """A rule that waits, through `breach of` triggers, for its own breach (extension)."""
+    waits: dict[str, set] = {}
+    for t, decl in _breach_triggers(ctx):
+        if decl.kind == "rule":
+            waits.setdefault(decl.name.value, set()).add(t.breach[0].value)
+
+    def reaches(start: str, goal: str) -> list[str] | None:
+        """The rules from ``start`` to ``goal`` along the waits, or None."""
+        stack, seen = [(start, [start])], set()
+        while stack:
+            at, path = stack.pop()
+            if at == goal:
+                return path
+            if at in seen:
+                continue
+            seen.add(at)
+            stack.extend((n, path + [n]) for n in sorted(waits.get(at, ())))
+        return None
+
+    for t, decl in _breach_triggers(ctx):
+        if decl.kind != "rule":
+            continue
+        me, named = decl.name.value, t.breach[0].value
+        path = reaches(named, me)
+        if path is None:
+            continue
+        if len(path) == 1:
+            message = f"`{me}` waits for its own breach: `{t.type.value}` in `{me}` itself"
+        else:
+            chain = " on the breach of ".join(f"`{n}`" for n in [me, *path])
+            message = f"`{me}` waits for its own breach: {chain}"
+        yield ctx.diag(codes.BREACH_LOOP, message, t,
+                       hint="a breach may start, stop, cancel or restart only rules that do not lead back to it; "
+                            "to give a breached cycle a fresh clock, let another rule escalate it")
 
 
 @rule(codes.SETTING_WITHOUT_EFFECT)

@@ -1532,3 +1532,45 @@ DUPLICATE_WARN_LEVEL = define("SLA344", "duplicate-warn-level", "warning", """
     }
     ```
     """)
+
+
+BREACH_LOOP = define("SLA345", "breach-loop", "error", """
+    A `breach of RULE` trigger makes a rule wait for its own breach: the rule names its own
+    breach, or the rules it names wait, through their own `breach of` triggers, for its
+    breach.
+
+    ## Why
+    `breach of RULE` (an extension) is the instant a cycle of RULE breached: it is known
+    only once RULE's verdicts are. A rule started, stopped, cancelled or restarted by its own
+    breach, directly or through other rules (`a` on the breach of `b`, `b` on the breach of
+    `a`), would change the very verdicts that give the breach: there is no one answer.
+
+    ## Avoid
+    ```sla
+    agreement "loop" { version "1"; timezone "UTC"; teams sales }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      restart on breach of first_touch
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "loop" { version "1"; timezone "UTC"; teams sales, sales_mgmt }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    deadline manager_reassign {
+      owner sales_mgmt
+      start on breach of first_touch
+      stop on assigned
+      within 1h
+    }
+    ```
+    """)

@@ -620,7 +620,7 @@ class _RuleDiff:
         triggers = rule.triggers(kind)
         if kind == "count" and rule.rule_kind == "attempts" and not rule.of("count"):
             return {("event", "contact_attempt", None): "contact_attempt"}   # the default attempt (§7)
-        return _trigger_keys(triggers)
+        return _trigger_keys(triggers, self.ctx.old if rule is self.a else self.ctx.new)
 
     def _triggers(self, kind: str) -> None:
         ta, tb = self._trigger_set(self.a, kind), self._trigger_set(self.b, kind)
@@ -842,7 +842,7 @@ class _RuleDiff:
         before, after = clause_text(x), clause_text(y)
         direction = None
         if kind == "at_least_before":
-            ka, kb = _trigger_keys(x.triggers), _trigger_keys(y.triggers)
+            ka, kb = _trigger_keys(x.triggers, self.ctx.old), _trigger_keys(y.triggers, self.ctx.new)
             ta, tb = list(ka.values()), list(kb.values())
             if set(ka) != set(kb):
                 self.add(f"{key}: trigger `{' or '.join(ta)}` → `{' or '.join(tb)}`", before, after)
@@ -930,12 +930,21 @@ def _trigger_items(triggers) -> Iterable[str]:
             yield one_line((t,))
 
 
-def _trigger_keys(triggers) -> dict:
+def _trigger_keys(triggers, agreement: m.Agreement | None = None) -> dict:
     """Each trigger's text (as :func:`_trigger_items`) by what it means: a `where` by its
-    normal form, so `a == 1 and b in ["x"]` and `b == "x" and a == 1` are one trigger."""
+    normal form, so `a == 1 and b in ["x"]` and `b == "x" and a == 1` are one trigger; a
+    `breach of RULE` by the clause it names, the default filled in from ``agreement`` (so
+    `breach of r` and `breach of r clause within` are one trigger)."""
     out: dict = {}
     for t in triggers:
-        if t.kind in ("enter", "leave"):
+        if t.breach is not None:
+            rule, clause = t.breach
+            key = clause.value if clause is not None else None
+            decl = agreement.rule(rule.value) if agreement is not None and key is None else None
+            if decl is not None:
+                key = "at_least_within" if decl.rule_kind == "attempts" else "within"
+            out.setdefault(("breach", rule.value, key), one_line((t,)))
+        elif t.kind in ("enter", "leave"):
             for s in t.states:
                 out.setdefault((t.kind, s.value), f"{t.kind} {s.value}")
         else:
@@ -1094,8 +1103,8 @@ def _quotas(ctx: _Context) -> list[Change]:
         out.extend(_aggregate_common("quota", name, a, b))
         if a is None or b is None:      # (an unchanged text still reads constants that may change)
             continue
-        ta = _trigger_keys(a.count.triggers) if a.count else {}
-        tb = _trigger_keys(b.count.triggers) if b.count else {}
+        ta = _trigger_keys(a.count.triggers, ctx.old) if a.count else {}
+        tb = _trigger_keys(b.count.triggers, ctx.new) if b.count else {}
         added = [t for k, t in tb.items() if k not in ta]
         removed = [t for k, t in ta.items() if k not in tb]
         if added:

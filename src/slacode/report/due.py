@@ -54,6 +54,9 @@ class Due:
     working_left: timedelta           # working time the clock still has
     attempts_made: int | None = None  # attempts clocks: made so far (at_least_per_day: on the day running)
     attempts_needed: int | None = None  # … and needed by due_at (None for `within`)
+    # `breach of RULE` (extension): the rules whose cycle this clock's breach would start
+    # (a clock not yet past its deadline); empty when none, and then not written
+    escalates_to: tuple = ()
 
     @property
     def paused(self) -> bool:
@@ -74,7 +77,23 @@ class Due:
                 "next_at": self.next_at.isoformat(), "next": self.next,
                 "time_left_seconds": self.time_left.total_seconds(),
                 "working_left_seconds": self.working_left.total_seconds(),
-                "attempts_made": self.attempts_made, "attempts_needed": self.attempts_needed}
+                "attempts_made": self.attempts_made, "attempts_needed": self.attempts_needed,
+                **({"escalates_to": list(self.escalates_to)} if self.escalates_to else {})}
+
+
+def escalations(plan) -> dict:
+    """``(rule, clause) -> (rule, …)``: the rules that a breach of that clause starts
+    (`start on breach of RULE [clause KEY]`, extension), in the file's order; empty without
+    such triggers."""
+    if not plan.breach_watch:
+        return {}
+    kinds = {kind: (plan.rules[i].name, key) for i, key, _, kind in plan.breach_watch}
+    out: dict = {}
+    for rp in sorted(plan.rules, key=lambda r: r.index):
+        for t in rp.starts:
+            if t.kind == "event" and t.type in kinds and rp.name not in out.get(kinds[t.type], ()):
+                out[kinds[t.type]] = out.get(kinds[t.type], ()) + (rp.name,)
+    return out
 
 
 def parse_window(value) -> timedelta:
@@ -103,11 +122,13 @@ def parse_window(value) -> timedelta:
 
 
 def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
-             overdue: bool = False) -> list[Due]:
+             overdue: bool = False, escalating: dict | None = None) -> list[Due]:
     """The open timed clocks among ``verdicts`` (judged as of ``as_of``, epoch
     microseconds) whose next moment falls at or before ``as_of + within`` (all of them
     when ``within`` is None), soonest first; with ``overdue``, also those already past their
-    deadline and still unfulfilled (``breached``, ``next`` = ``"overdue"``), which come first."""
+    deadline and still unfulfilled (``breached``, ``next`` = ``"overdue"``), which come first.
+    ``escalating``: :func:`escalations` of the plan, to name on each clock not yet past its
+    deadline the rules its breach would start."""
     horizon = None if within is None else as_of + int(within.total_seconds() * 1_000_000)
     items = []
     for v in verdicts:
@@ -126,10 +147,12 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
             continue
         items.append((nxt, v.due_at, v.lead, v.rule, v.clause, v.cycle, "warn" if warn_ahead else "due", v))
     items.sort(key=lambda x: x[:6])
-    return [_due(v, nxt, kind, as_of) for nxt, *_, kind, v in items]
+    escalating = escalating or {}
+    return [_due(v, nxt, kind, as_of, escalating.get((v.rule, v.clause), ()) if kind != "overdue" else ())
+            for nxt, *_, kind, v in items]
 
 
-def _due(v, nxt: int, kind: str, as_of: int) -> Due:
+def _due(v, nxt: int, kind: str, as_of: int, escalates_to: tuple = ()) -> Due:
     zone = v.zone
     left_working = max((v.target_seconds or 0) - (v.elapsed_seconds or 0), 0)
     made, needed = v.attempts if v.attempts is not None else (None, None)
@@ -138,7 +161,8 @@ def _due(v, nxt: int, kind: str, as_of: int) -> Due:
                due_at=from_us(v.due_at, zone), warn_at=from_us(v.warn_at, zone) if v.warn_at else None,
                next_at=from_us(nxt, zone), next=kind,
                time_left=timedelta(microseconds=v.due_at - as_of),
-               working_left=timedelta(seconds=left_working), attempts_made=made, attempts_needed=needed)
+               working_left=timedelta(seconds=left_working), attempts_made=made, attempts_needed=needed,
+               escalates_to=escalates_to)
 
 
 class DueList(list):
@@ -161,4 +185,5 @@ def upcoming(agreement, events: Iterable, *, as_of, within=None, default_tz=None
     cutoff = public_as_of(as_of, default_tz)
     window = None if within is None else parse_window(within)
     result = agreement.evaluate(events, as_of=as_of, default_tz=default_tz)
-    return DueList(due_list(result.verdicts, cutoff, window, overdue), result.diagnostics)
+    return DueList(due_list(result.verdicts, cutoff, window, overdue, escalations(agreement.plan)),
+                   result.diagnostics)

@@ -1,0 +1,139 @@
+"""Escalation: `breach of RULE [clause KEY]` triggers (extension), by folding a lead again.
+
+A breach is not an input event: it is the instant a cycle of RULE breached one of its
+clauses, known only once RULE's verdicts are. So a lead of a plan with such triggers is
+folded in strata: first over its real events; then the named rules' verdicts as of
+``as_of`` give the breach instants, a *virtual* record is made for each, and the lead is
+folded again over its real records and those, in processing order. A chain (C on the
+breach of B, B on the breach of A) needs one more fold per link; the loop ends when a fold
+finds exactly the breaches it was fed (the checks refuse loops of rules, SLA345, so that
+happens after at most one fold more than the longest chain).
+
+The instant of a breach, per clause kind (each the instant the verdict's own keys give):
+
+* deadlines (``within``, ``at_least_within``, ``at_least_per_day``, ``gap_at_most``): the
+  verdict's ``due_at``, the deadline that passed (pauses already moved it);
+* clauses decided by one event (``require``: the stop; ``first``: the first attempt;
+  ``at_least_before``: the trigger): the verdict's ``completed_at``;
+* "never" clauses (``at_most_per_day``, ``at_most_per_cycle``, ``gap``, ``only_during``,
+  ``only_between``): the first violating attempt (the earliest of the verdict's evidence).
+
+Only breached verdicts as of ``as_of`` give one (a deadline equal to ``as_of`` is not yet
+breached, LANGUAGE.md §6), so every breach is at or before ``as_of``. A virtual record
+sorts after every real event of its instant (a stop exactly at a deadline is on time,
+§5, and stops the cycle before its breach could act), breaches of one instant in rule
+order (the file's), then clause, then cycle. It has no properties and no fields, and
+changes neither the lead's state nor its assignee; its ``ref`` (what evidence cites) is the
+breached cycle's start event, a real event, and it carries :attr:`BreachRecord.escalates`.
+
+Plans without `breach of` never come here (:func:`slacode.evaluate.fold_lead` tests one
+attribute of the plan).
+"""
+from __future__ import annotations
+
+import heapq
+from operator import itemgetter
+
+from slacode.events import Record
+
+#: Deadline clauses: a breach at the verdict's ``due_at``.
+DUE_KINDS = frozenset({"within", "at_least_within", "at_least_per_day", "gap_at_most"})
+#: Clauses decided by one event: a breach at the verdict's ``completed_at``.
+EVENT_KINDS = frozenset({"require", "first", "at_least_before"})
+#: "Never" clauses: a breach at the first violating attempt.
+NEVER_KINDS = frozenset({"at_most_per_day", "at_most_per_cycle", "gap", "only_during", "only_between"})
+
+#: Virtual records' ``seq``: after every real record of their instant (a read's positions
+#: are far smaller).
+VIRTUAL_SEQ = 1 << 62
+
+
+class BreachRecord(Record):
+    """A virtual event: the breach of a rule's clause in one cycle (not an input event).
+
+    A :class:`~slacode.events.Record` (so the fold takes it as any other) with
+    ``escalates``: ``(rule, clause key, cycle number)`` of the breach."""
+
+    # no __slots__: the instance holds `escalates`
+    def __repr__(self) -> str:      # pragma: no cover - debugging aid
+        rule, clause, cycle = self.escalates
+        return f"BreachRecord({rule}.{clause} cycle {cycle} at {self.at})"
+
+
+def breach_instant(kind: str, verdict, cyc) -> int | None:
+    """The instant of a breached ``verdict`` of a clause of ``kind`` in cycle ``cyc``
+    (epoch microseconds), or None when it is not breached (or gives no instant)."""
+    if verdict.status != "breached":
+        return None
+    if kind in DUE_KINDS:
+        return verdict.due_at
+    if kind in EVENT_KINDS:
+        return verdict.completed_at
+    cited = set(verdict.evidence)
+    times = [a[0] for a in cyc.attempts if a[1] in cited]
+    return min(times) if times else None
+
+
+def breaches(fold, as_of: int) -> list[tuple]:
+    """The breaches a fold's verdicts give for the plan's `breach of` triggers, in
+    processing order: ``(at, rule index, clause position, cycle, event kind, rule, key,
+    the cycle's start ref)``."""
+    from slacode.judges import _cycle_verdicts
+
+    plan = fold.plan
+    judges = fold.info.judges
+    found = []
+    wanted: dict[int, list] = {}
+    for i, key, kind, ev_kind in plan.breach_watch:
+        wanted.setdefault(i, []).append((key, kind, ev_kind))
+    for i, keys in wanted.items():
+        rf = fold.rules[i]
+        rp = rf.plan
+        position = {c.key: n for n, c in enumerate(rp.clauses)}
+        for cyc in rf.cycles:
+            verdicts = {v.clause: v for v in _cycle_verdicts(fold, rp, cyc, as_of, judges[i])}
+            for key, kind, ev_kind in keys:
+                v = verdicts.get(key)
+                at = None if v is None else breach_instant(kind, v, cyc)
+                if at is None or at > as_of:
+                    continue
+                found.append((at, i, position[key], cyc.number, ev_kind, rp.name, key, cyc.start_ref))
+    found.sort(key=itemgetter(0, 1, 2, 3))
+    return found
+
+
+def virtual_records(lead: str, found: list, places: dict) -> list[BreachRecord]:
+    """A :class:`BreachRecord` per breach of :func:`breaches` (in that order); ``places``:
+    ref -> (source, line) of the real records (a virtual record has the breached cycle's
+    start event's, where diagnostics would point)."""
+    out = []
+    for k, (at, _, _, cycle, ev_kind, rule, key, ref) in enumerate(found):
+        source, line = places.get(ref, (0, 0))
+        rec = BreachRecord(at, VIRTUAL_SEQ + k, lead, ev_kind, None, None, {}, None, ref, source, line)
+        rec.escalates = (rule, key, cycle)
+        out.append(rec)
+    return out
+
+
+_order_key = itemgetter(0, 1)
+
+
+def escalated_fold(fold, records: list, as_of: int, make):
+    """The fold of a lead with its breaches: ``fold`` is the lead's fold over its real
+    ``records`` (sorted); ``make()`` gives a new, empty fold of the same lead. Returns the
+    final fold and the virtual records it took."""
+    used: list = []
+    virtual: list = []
+    places = None
+    for _ in range(len(fold.plan.rules) + 1):
+        found = breaches(fold, as_of)
+        if found == used:
+            break
+        used = found
+        if places is None:
+            places = {r.ref: (r.source, r.line) for r in records}
+        virtual = virtual_records(fold.lead, found, places)
+        fold = make()
+        for rec in heapq.merge(records, virtual, key=_order_key):
+            fold.feed(rec)
+    return fold, virtual

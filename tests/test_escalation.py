@@ -1,0 +1,432 @@
+"""Escalation on a breach: the trigger `breach of RULE [clause KEY]` (extension,
+docs/extensions.md "Escalation on a breach"): parsing, fmt, lint, the stratified fold,
+the `escalates` key, explain, CSV, `--jobs`, and a property on random histories."""
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import slacode
+from slacode import parallel
+from slacode.cli import main
+
+UTC = timezone.utc
+HEAD = 'agreement "esc" { version "1"; timezone "UTC"; teams sales, sales_mgmt, direction }\n'
+FIRST = '''
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  restart on requeued
+  within 1h
+}
+'''
+MANAGER = '''
+deadline manager_reassign {
+  owner sales_mgmt
+  start on breach of first_touch
+  stop on reassigned
+  within 30m
+}
+'''
+DIRECTOR = '''
+deadline director_review {
+  owner direction
+  start on breach of manager_reassign
+  stop on director_ack
+  within 2h
+}
+'''
+SPEC = HEAD + FIRST + MANAGER
+
+
+def ev(at: str, type_: str, lead: str = "L", **props) -> dict:
+    return {"lead": lead, "at": f"2026-11-09T{at}:00Z", "type": type_, "id": f"{lead}-{at}-{type_}", **props}
+
+
+def verdicts(text: str, events: list, as_of: str = "2026-11-09T18:00:00Z", rule: str | None = None) -> list[dict]:
+    result = slacode.loads(text).evaluate(events, as_of=as_of)
+    return [v.to_dict() for v in result.verdicts if rule is None or v.rule == rule]
+
+
+def codes(text: str) -> list[tuple[str, int, int]]:
+    return [(d.code, d.line, d.column) for d in slacode.lint(text) if d.severity == "error"]
+
+
+# -- parsing, fmt -----------------------------------------------------------------------
+
+def test_the_trigger_parses_and_fmt_keeps_it():
+    text = HEAD + FIRST + MANAGER.replace("start on breach of first_touch",
+                                          "start on breach of first_touch clause within or escalate_now")
+    assert codes(text) == []
+    out = slacode.format(text)
+    assert "start on breach of first_touch clause within or escalate_now" in out
+    assert slacode.format(out) == out
+    rule = slacode.loads(out).rule("manager_reassign")
+    (t, other) = rule.triggers("start_on")
+    assert (t.breach[0].value, t.breach[1].value) == ("first_touch", "within")
+    assert other.breach is None and other.type.value == "escalate_now"
+
+
+def test_breach_stays_an_event_type():
+    text = HEAD + FIRST.replace("stop on contact_attempt", "stop on contact_attempt or breach")
+    assert codes(text) == []
+    got = verdicts(text, [ev("09:00", "assigned"), ev("09:30", "breach")])
+    assert got[0]["status"] == "met" and got[0]["completed_at"].startswith("2026-11-09T09:30")
+
+
+def test_another_word_before_of_is_refused():
+    found = slacode.lint(HEAD + FIRST + MANAGER.replace("breach of first_touch", "breech of first_touch"))
+    assert [(d.code, d.line, d.column) for d in found if d.severity == "error"] == [("SLA101", 13, 12)]
+
+
+def test_a_where_on_a_breach_is_a_syntax_error():
+    found = slacode.lint(HEAD + FIRST + MANAGER.replace("breach of first_touch", "breach of first_touch where x == 1"))
+    (d,) = [d for d in found if d.severity == "error"]
+    assert (d.code, d.line, d.column) == ("SLA101", 13, 34)
+    assert "takes no `where`" in d.hint
+
+
+# -- lint -------------------------------------------------------------------------------
+
+def test_unknown_rule_and_clause_use_the_reference_codes():
+    bad = HEAD + FIRST + MANAGER.replace("breach of first_touch", "breach of frist_touch")
+    (code, line, col), = codes(bad)
+    assert (code, line, col) == ("SLA210", 13, 22)
+    assert "did you mean `first_touch`?" in str(slacode.lint(bad)[0].hint)
+    bad = HEAD + FIRST + MANAGER.replace("breach of first_touch", "breach of first_touch clause gap")
+    assert codes(bad) == [("SLA211", 13, 41)]
+    quota = HEAD + FIRST + "quota q { owner sales; count assigned; at most 3 per month }\n" + \
+        MANAGER.replace("breach of first_touch", "breach of q")
+    assert [c for c, _, _ in codes(quota)] == ["SLA210"]
+
+
+def test_an_attempts_rule_without_at_least_within_has_no_default_clause():
+    text = HEAD + '''
+attempts cadence {
+  owner sales
+  start on assigned
+  stop on won
+  gap at least 1h
+}
+''' + MANAGER.replace("breach of first_touch", "breach of cadence")
+    assert [c for c, _, _ in codes(text)] == ["SLA211"]
+    assert codes(text.replace("breach of cadence", "breach of cadence clause gap")) == []
+
+
+def test_loops_are_refused():
+    assert [c for c, _, _ in codes(HEAD + FIRST.replace("restart on requeued", "restart on breach of first_touch"))] \
+        == ["SLA345"]
+    loop = HEAD + FIRST.replace("stop on contact_attempt", "stop on breach of manager_reassign") + MANAGER
+    assert [c for c, _, _ in codes(loop)] == ["SLA345", "SLA345"]
+    assert codes(HEAD + FIRST + MANAGER + DIRECTOR) == []          # a chain is no loop
+
+
+# -- evaluation -------------------------------------------------------------------------
+
+def test_a_breach_starts_the_escalation_at_the_deadline():
+    got = verdicts(SPEC, [ev("09:00", "assigned"), ev("10:20", "reassigned"), ev("11:00", "contact_attempt")])
+    first, manager = got
+    assert (first["status"], first["due_at"], first["completed_at"]) == (
+        "breached", "2026-11-09T10:00:00+00:00", "2026-11-09T11:00:00+00:00")
+    assert manager["started_at"] == "2026-11-09T10:00:00+00:00" and manager["status"] == "met"
+    assert manager["escalates"] == {"rule": "first_touch", "clause": "within", "cycle": 1, "role": "start"}
+    assert manager["evidence"] == ["L-09:00-assigned", "L-10:20-reassigned"]
+    assert manager["reason"].endswith("Started by the breach of first_touch (cycle 1) at 2026-11-09 10:00 +00:00.")
+    assert "escalates" not in first
+
+
+def test_no_breach_no_escalation():
+    assert verdicts(SPEC, [ev("09:00", "assigned"), ev("09:59", "contact_attempt")], rule="manager_reassign") == []
+    assert verdicts(SPEC, [ev("09:00", "assigned"), ev("10:00", "contact_attempt")], rule="manager_reassign") == []
+
+
+def test_a_breach_after_as_of_or_at_it_does_not_exist():
+    events = [ev("09:00", "assigned")]
+    assert verdicts(SPEC, events, as_of="2026-11-09T10:00:00Z", rule="manager_reassign") == []
+    (v,) = verdicts(SPEC, events, as_of="2026-11-09T10:00:00.000001Z", rule="manager_reassign")
+    assert v["status"] == "pending" and v["started_at"] == "2026-11-09T10:00:00+00:00"
+
+
+def test_a_stop_at_the_breach_instant_comes_first():
+    """A real event at the breach's instant is taken before the breach: a `reassigned` at
+    10:00 finds no open escalation, and the one the breach opens right after stays open."""
+    (v,) = verdicts(SPEC, [ev("09:00", "assigned"), ev("10:00", "reassigned")], rule="manager_reassign")
+    assert v["started_at"] == "2026-11-09T10:00:00+00:00" and v["completed_at"] is None
+    assert v["status"] == "breached"
+
+
+def test_a_chain_escalates_step_by_step_and_stops_where_met():
+    text = HEAD + DIRECTOR + MANAGER + FIRST               # declared in reverse: order does not matter
+    got = verdicts(text, [ev("09:00", "assigned"), ev("11:00", "director_ack")])
+    assert [(v["rule"], v["status"], v["started_at"][11:16]) for v in got] == [
+        ("director_review", "met", "10:30"), ("manager_reassign", "breached", "10:00"),
+        ("first_touch", "breached", "09:00")]
+    assert got[0]["escalates"]["rule"] == "manager_reassign"
+    assert got[0]["evidence"] == ["L-09:00-assigned", "L-11:00-director_ack"]
+    assert verdicts(text, [ev("09:00", "assigned"), ev("10:10", "reassigned")], rule="director_review") == []
+
+
+def test_a_breach_can_stop_another_rule():
+    text = SPEC + '''
+deadline courtesy {
+  owner sales
+  start on assigned
+  stop on breach of first_touch
+  within 30m
+}
+'''
+    (v,) = verdicts(text, [ev("09:00", "assigned")], rule="courtesy")
+    assert (v["status"], v["completed_at"]) == ("breached", "2026-11-09T10:00:00+00:00")
+    assert v["escalates"] == {"rule": "first_touch", "clause": "within", "cycle": 1, "role": "stop"}
+    assert v["evidence"] == ["L-09:00-assigned"]
+    assert "Stopped by the breach of first_touch (cycle 1)" in v["reason"]
+
+
+def test_require_breaches_at_the_stop_and_first_at_the_first_attempt():
+    text = HEAD + '''
+handoff to_sales {
+  owner sales
+  start on enter mql
+  stop on assigned
+  require phone
+  within 1d
+}
+attempts calls {
+  owner sales
+  start on assigned
+  stop on won
+  first where channel == "phone"
+}
+deadline fix_data {
+  owner sales_mgmt
+  start on breach of to_sales clause require
+  stop on updated
+  within 1h
+}
+deadline coach {
+  owner sales_mgmt
+  start on breach of calls clause first
+  stop on coached
+  within 1h
+}
+'''
+    events = [ev("09:00", "state", state="mql"), ev("09:30", "assigned"), ev("10:15", "contact_attempt", channel="email")]
+    fix = verdicts(text, events, rule="fix_data")
+    assert [v["started_at"][11:16] for v in fix] == ["09:30"]
+    coach = verdicts(text, events, rule="coach")
+    assert [v["started_at"][11:16] for v in coach] == ["10:15"]
+    assert coach[0]["escalates"]["clause"] == "first"
+
+
+def test_a_quota_counts_breaches_in_the_period_of_the_breach():
+    text = SPEC + "quota late { owner sales; count breach of first_touch; at most 1 per day }\n"
+    events = [ev("09:00", "assigned", "A"), ev("22:00", "assigned", "B"), ev("23:00", "assigned", "C")]
+    got = [v for v in verdicts(text, events, as_of="2026-11-10T01:00:00Z") if v["rule"] == "late"]
+    # A breached on the 9th (10:00), B on the 9th at 23:00, C on the 10th at 00:00
+    assert [(v["period"], v["value"]) for v in got] == [("2026-11-09", 2), ("2026-11-10", 1)]
+
+
+def test_attempts_count_breaches():
+    text = SPEC + '''
+attempts reminders {
+  owner sales_mgmt
+  start on assigned
+  stop on won
+  count breach of first_touch
+  at least 2 within 1d
+}
+'''
+    events = [ev("09:00", "assigned"), ev("12:00", "requeued")]
+    (v,) = verdicts(text, events, rule="reminders")
+    assert v["status"] == "met" and v["completed_at"] == "2026-11-09T13:00:00+00:00"    # breaches at 10:00, 13:00
+
+
+# -- outputs ----------------------------------------------------------------------------
+
+def test_explain_shows_the_virtual_event(tmp_path, capsys):
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SPEC)
+    events.write_text("\n".join(json.dumps(e) for e in [ev("09:00", "assigned"), ev("10:20", "reassigned")]) + "\n")
+    assert main(["explain", str(spec), str(events), "--lead", "L", "--as-of", "2026-11-09T12:00:00Z"]) == 0
+    out = capsys.readouterr().out
+    line = next(ln for ln in out.splitlines() if "BREACH" in ln)
+    assert line.startswith("2026-11-09 10:00") and "not an input event" in line
+    assert out.index("BREACH") < out.index("manager_reassign: cycle 1 opens")
+
+
+def test_csv_has_an_escalates_column(tmp_path, capsys):
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SPEC)
+    events.write_text(json.dumps(ev("09:00", "assigned")) + "\n")
+    main(["check", str(spec), str(events), "--as-of", "2026-11-09T12:00:00Z", "--format", "csv"])
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].endswith(",escalates")
+    assert rows[2].endswith('"{""rule"":""first_touch"",""clause"":""within"",""cycle"":1,""role"":""start""}"')
+
+
+def test_a_test_block_checks_an_escalation(tmp_path, capsys):
+    spec = tmp_path / "a.sla"
+    spec.write_text(SPEC + '''
+test "late touch escalates" {
+  as of 2026-11-09T12:00:00Z
+  at 2026-11-09T09:00:00Z assigned with owner = "ana"
+  at 2026-11-09T10:20:00Z reassigned
+  expect first_touch breached
+  expect manager_reassign cycle 1 met due 2026-11-09T10:30:00Z
+}
+''')
+    assert main(["test", str(spec)]) == 0
+
+
+def many_events(seed: int = 3, leads: int = 60) -> list[dict]:
+    rnd = random.Random(seed)
+    out = []
+    for i in range(leads):
+        t = datetime(2026, 11, 9, 8, tzinfo=UTC) + timedelta(minutes=rnd.randrange(600))
+        for k in range(rnd.randrange(1, 6)):
+            kind = rnd.choice(["assigned", "contact_attempt", "requeued", "reassigned", "director_ack"])
+            out.append({"lead": f"L{i}", "at": t.isoformat(), "type": kind, "id": f"L{i}-{k}"})
+            t += timedelta(minutes=rnd.randrange(0, 90))
+    rnd.shuffle(out)                                    # interleaved leads
+    return out
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="parallel evaluation needs fork")
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
+def test_jobs_give_the_same_output(tmp_path, capsys, monkeypatch, fmt):
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_RECORDS", 0)
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(HEAD + FIRST + MANAGER + DIRECTOR + "quota late { owner sales; count breach of first_touch; "
+                    "at most 5 per day }\n")
+    events.write_text("\n".join(json.dumps(e) for e in many_events()) + "\n")
+    outs = []
+    for jobs in ("1", "2"):
+        code = main(["check", str(spec), str(events), "--as-of", "2026-11-10T06:00:00Z", "--format", fmt,
+                     "--jobs", jobs])
+        outs.append((code, capsys.readouterr().out))
+    assert outs[0] == outs[1]
+    assert "escalates" in outs[0][1] or fmt == "table"
+    assert "Started by the breach" in outs[0][1]
+
+
+# -- a property on random histories ---------------------------------------------------
+
+_TYPES = ["assigned", "contact_attempt", "requeued", "reassigned"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 600), st.sampled_from(_TYPES)), max_size=14),
+       st.integers(0, 700))
+def test_escalations_start_at_the_breaches_up_to_as_of(history, cut):
+    """The escalation's cycles start exactly at the `due_at` of `first_touch`'s breached
+    verdicts (≤ as_of), each unless a cycle of it is still open then (a start while open is
+    ignored); a `reassigned` at the very instant a cycle starts comes before the breach and
+    does not close it."""
+    base = datetime(2026, 11, 9, 8, tzinfo=UTC)
+    events = [{"lead": "L", "at": (base + timedelta(minutes=m)).isoformat(), "type": t, "id": f"e{i}"}
+              for i, (m, t) in enumerate(history)]
+    as_of = base + timedelta(minutes=cut)
+    got = slacode.loads(SPEC).evaluate(events, as_of=as_of)
+    first = [v for v in got.verdicts if v.rule == "first_touch"]
+    manager = [v for v in got.verdicts if v.rule == "manager_reassign"]
+    as_of_us = int(as_of.timestamp() * 1_000_000)
+    breaches = sorted((v.due_at, v.cycle) for v in first if v.status == "breached")
+    assert all(at < as_of_us for at, _ in breaches)
+    stops = sorted(int(datetime.fromisoformat(e["at"]).timestamp() * 1_000_000)
+                   for e in events if e["type"] == "reassigned" and datetime.fromisoformat(e["at"]) <= as_of)
+    want, closes = [], None
+    for at, cycle in breaches:
+        if closes is not None and at < closes:
+            continue                                     # the escalation is still open: ignored
+        want.append((at, cycle))
+        closes = next((s for s in stops if s > at), float("inf"))
+    assert [(v.started_at, v.escalates["cycle"]) for v in manager] == want
+    assert all(v.escalates == {"rule": "first_touch", "clause": "within", "cycle": c, "role": "start"}
+               for v, (_, c) in zip(manager, want))
+    quota = slacode.loads(SPEC + "quota q { owner sales; count breach of first_touch; at most 99 per month }\n")
+    counted = [v for v in quota.evaluate(events, as_of=as_of).verdicts if v.rule == "q"]
+    assert sum(v.value for v in counted) == len(breaches)
+
+
+def test_breaches_of_one_instant_come_in_the_order_of_the_rules():
+    """Two rules breached at the same instant: the earlier rule's breach comes first. `x`
+    starts on `b`'s breach and stops on `a`'s: with `a` first, the stop finds nothing open
+    and the start opens a cycle; with `b` first, the start opens it and the stop closes it
+    at once."""
+    rules = {name: f"deadline {name} {{ owner sales; start on assigned; stop on done; within 1h }}\n"
+             for name in ("a", "b")}
+    x = "deadline x { owner sales_mgmt; start on breach of b; stop on breach of a; within 2h }\n"
+    events = [ev("09:00", "assigned")]
+    (open_x,) = verdicts(HEAD + rules["a"] + rules["b"] + x, events, as_of="2026-11-09T10:30:00Z", rule="x")
+    assert (open_x["status"], open_x["completed_at"]) == ("pending", None)
+    (closed,) = verdicts(HEAD + rules["b"] + rules["a"] + x, events, as_of="2026-11-09T10:30:00Z", rule="x")
+    assert (closed["status"], closed["completed_at"]) == ("met", "2026-11-09T10:00:00+00:00")
+    assert closed["escalates"]["role"] == "start" and closed["escalates"]["rule"] == "b"
+    assert "Stopped by the breach of a (cycle 1)" in closed["reason"]
+
+
+def test_check_json_with_escalations_validates_and_a_wrong_escalates_does_not(tmp_path, capsys):
+    from tests.test_schemas import validator
+
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SPEC)
+    events.write_text(json.dumps(ev("09:00", "assigned")) + "\n")
+    main(["check", str(spec), str(events), "--as-of", "2026-11-09T12:00:00Z", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    check = validator("verdicts", "")
+    assert doc["verdicts"][1]["escalates"]["role"] == "start"
+    assert check.is_valid(doc)
+    doc["verdicts"][1]["escalates"]["role"] = "begin"
+    assert not check.is_valid(doc)
+
+
+def test_diff_sees_a_changed_breach_trigger_and_not_a_restated_one(tmp_path, capsys):
+    old, same, other = tmp_path / "old.sla", tmp_path / "same.sla", tmp_path / "other.sla"
+    old.write_text(SPEC)
+    same.write_text(SPEC.replace("breach of first_touch", "breach of first_touch clause within"))
+    other.write_text(SPEC.replace("start on breach of first_touch", "start on assigned"))
+    assert main(["diff", str(old), str(same)]) == 0
+    capsys.readouterr()
+    assert main(["diff", str(old), str(other)]) == 1
+    out = capsys.readouterr().out
+    assert "no longer starts on `breach of first_touch`" in out and "now also starts on `assigned`" in out
+
+
+def test_report_and_its_html_take_escalations(tmp_path, capsys):
+    spec, events, page = tmp_path / "a.sla", tmp_path / "e.jsonl", tmp_path / "r.html"
+    spec.write_text(SPEC)
+    events.write_text("\n".join(json.dumps(e) for e in [ev("09:00", "assigned"), ev("10:20", "reassigned")]) + "\n")
+    assert main(["report", str(spec), str(events), "--as-of", "2026-11-09T12:00:00Z", "--by", "rule",
+                 "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    row = next(ln for ln in out.splitlines() if ln.startswith("manager_reassign"))
+    assert row.split()[3:5] == ["1", "0"]                                  # one met, none breached
+    assert "manager_reassign" in page.read_text()
+
+
+def test_due_names_the_escalation_a_breach_would_start(tmp_path, capsys):
+    from tests.test_schemas import validator
+
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SPEC + DIRECTOR)
+    events.write_text("\n".join(json.dumps(e) for e in [ev("09:00", "assigned", "A"), ev("08:00", "assigned", "B")])
+                      + "\n")
+    assert main(["due", str(spec), str(events), "--as-of", "2026-11-09T09:10:00Z", "--format", "json",
+                 "--overdue"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert validator("due", "").is_valid(doc)
+    got = {(d["lead"], d["rule"]): d.get("escalates_to") for d in doc["due"]}
+    # A's first touch is open: its breach would start the manager's rule; B's escalation is
+    # open (its breach would start the director's); B's first touch is overdue: already escalated
+    assert got == {("A", "first_touch"): ["manager_reassign"], ("B", "manager_reassign"): ["director_review"],
+                   ("B", "first_touch"): None}
+    main(["due", str(spec), str(events), "--as-of", "2026-11-09T09:10:00Z"])
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].rstrip().endswith("escalates to") and table[1].rstrip().endswith("director_review")
