@@ -157,7 +157,8 @@ def csv_columns(plan) -> tuple[str, ...]:
     """The CSV columns of ``check``: every verdict key, ``timezone`` (the zone an `only
     between … in lead timezone` clause used) when the agreement has such a clause, and
     ``group`` (a `by FIELD` goal's group, as a JSON object) when it has such a goal, and
-    ``warnings`` (a rule's several warning levels, as a JSON array) when it has such a rule."""
+    ``warnings`` (a rule's several warning levels, as a JSON array) when it has such a rule,
+    and ``count`` (the events a `sum PROP of …` quota added up) when it has such a quota."""
     columns = VERDICT_KEYS
     if any(c.kind == "only_between" for rp in plan.rules for c in rp.clauses):
         columns += ("timezone",)
@@ -165,6 +166,8 @@ def csv_columns(plan) -> tuple[str, ...]:
         columns += ("group",)
     if any(line.levels or any(p[1].levels for p in line.choose) for rp in plan.rules for line in rp.lines):
         columns += ("warnings",)
+    if any(q.prop is not None for q in plan.quotas):
+        columns += ("count",)
     return columns
 
 

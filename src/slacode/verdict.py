@@ -66,6 +66,9 @@ class Verdict:
     # for an open cycle, in time order; ``()`` where ``warn_at`` is null (written as null);
     # None on the verdicts of every other rule, and then not written
     warnings: tuple | None = None
+    # a `sum PROP of …` quota's verdict (extension): how many events were added up in the
+    # period (and group); None on every other verdict, and then not written
+    count: int | None = None
 
     def instant(self, key: str) -> datetime | None:
         """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an
@@ -104,6 +107,8 @@ class Verdict:
             out["timezone"] = self.timezone
         if self.group is not None:
             out["group"] = dict(self.group)
+        if self.count is not None:
+            out["count"] = self.count
         if self.warnings is not None:
             out["warnings"] = [{"level": words, "at": iso(at, zone), "passed": passed}
                                for words, at, passed in self.warnings] or None
