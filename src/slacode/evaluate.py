@@ -595,7 +595,8 @@ class LeadFold:
         if v is None:
             why = "null" if q.prop in props else "missing"
         else:
-            why = "text" if isinstance(v, str) else "number" if _is_num(v) else "other"
+            why = ("text" if isinstance(v, str) else "boolean" if isinstance(v, bool) else "number" if _is_num(v)
+                   else "other")
         notes.add(("sum_value", q.name, q.prop, why), (rec.source, rec.line, rec.type, v))
         return None
 
@@ -1227,9 +1228,8 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
     elif why == "null":
         what = f"`{prop}` null"
     else:
-        kind = {"text": "text", "number": "a number that is not finite"}.get(why) or (
-            "a boolean" if isinstance(value, bool) else "a list" if isinstance(value, (list, tuple))
-            else "an object" if isinstance(value, dict) else "no number")
+        kind = {"text": "text", "boolean": "a boolean", "number": "a number that is not finite"}.get(why) or (
+            "a list" if isinstance(value, (list, tuple)) else "an object" if isinstance(value, dict) else "no number")
         what = f"`{prop}` {_seen_value(value)} ({kind})"
     many = f"; {count:,} leads have such an event" if count > 1 else ""
     written = prop if prop.isidentifier() and prop.isascii() else f"`{prop}`"

@@ -1096,7 +1096,7 @@ def _quotas(ctx: _Context) -> list[Change]:
             continue
         ma, mb = a.measure, b.measure
         out.extend(_measure_change(name, ma, mb))
-        verb = "adds up" if mb is not None and mb.kind == "sum" else "counts"
+        verb = f"adds up `{mb.prop.name}` of" if mb is not None and mb.kind == "sum" else "counts"
         ta = _trigger_keys(ma.triggers) if ma else {}
         tb = _trigger_keys(mb.triggers) if mb else {}
         added = [t for k, t in tb.items() if k not in ta]
@@ -1113,9 +1113,10 @@ def _quotas(ctx: _Context) -> list[Change]:
             sa = ma.segment.value if ma.segment else None
             sb = mb.segment.value if mb.segment else None
             if sa != sb:
-                message = (f"now {verb} only leads in `{sb}`" if sa is None else
-                           f"now {verb} leads of every segment, not only `{sa}`" if sb is None else
-                           f"now {verb} leads in `{sb}`, not `{sa}`")
+                whose = "counts" if verb == "counts" else "adds up events of"
+                message = (f"now {whose} only leads in `{sb}`" if sa is None else
+                           f"now {whose} leads of every segment, not only `{sa}`" if sb is None else
+                           f"now {whose} leads in `{sb}`, not `{sa}`")
                 at_least = b.goal is None or b.goal.bound == "least"   # fewer events counted: harder
                 direction = None
                 if sa is None or sb is None:
