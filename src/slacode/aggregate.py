@@ -153,6 +153,7 @@ class Aggregates:
         self.quota_reps: list[dict] = [{} for _ in plan.quotas]
         self.target_reps: list[dict] = [{} for _ in plan.targets]
         self._target_grouped = tuple(t.by_assignee or t.by_field is not None for t in plan.targets)
+        self._quota_grouped = tuple(q.grouped for q in plan.quotas)
         self._info = plan_info(plan)
         self._wanted: dict = self._info.wanted
         self.first_place: tuple | None = None    # (lead, source, line) of the earliest event
@@ -203,19 +204,15 @@ class Aggregates:
         quotas = self.plan.quotas
         for hit in hits:
             i, at = hit[0], hit[1]
-            q = quotas[i]
-            _, start = period_of(at, q.period, zone)
-            if q.grouped:                                   # (i, at, rep or group key[, value])
-                start = (start, hit[2])
+            _, start = period_of(at, quotas[i].period, zone)
+            if len(hit) > 2:
+                if len(hit) > 3:                            # `sum PROP of …`: (i, at, group, value)
+                    self._add_sum(i, start, hit)
+                    continue
+                start = (start, hit[2])                     # grouped: (i, at, rep or group key)
                 _earliest(self.quota_reps[i], hit[2], at)
             counts = self.quota_counts[i]
-            if q.prop is None:
-                counts[start] = counts.get(start, 0) + 1
-            else:                                           # `sum PROP of …`: (i, at, group, value)
-                row = counts.get(start)
-                if row is None:
-                    row = counts[start] = Sum()
-                row.add(hit[3])
+            counts[start] = counts.get(start, 0) + 1
         grouped = self._target_grouped
         for i, started, status, rep in cycles:
             t = self.plan.targets[i]
@@ -237,6 +234,17 @@ class Aggregates:
                 row[1] += 1
             elif status in UNDECIDED:
                 row[2] += 1
+
+    def _add_sum(self, i: int, start, hit: tuple) -> None:
+        """One event of a `sum PROP of …` quota into its period's (and group's) :class:`Sum`."""
+        if self._quota_grouped[i]:
+            start = (start, hit[2])
+            _earliest(self.quota_reps[i], hit[2], hit[1])
+        counts = self.quota_counts[i]
+        row = counts.get(start)
+        if row is None:
+            row = counts[start] = Sum()
+        row.add(hit[3])
 
     def add(self, fold, verdicts) -> None:
         self.add_contribution(self.contribution(fold, verdicts))
