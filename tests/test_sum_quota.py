@@ -413,3 +413,14 @@ def test_the_sum_is_the_exact_sum_of_the_matching_values_in_any_order(events, rn
     again = agreement.evaluate(shuffled, as_of="2026-11-30T23:00:00Z")
     assert [v.to_dict() for v in again.verdicts if v.lead is None] == \
         [v.to_dict() for v in result.verdicts if v.lead is None]
+
+
+def test_a_property_that_is_a_lead_field_elsewhere_gets_an_info():
+    text = HEAD + "segment big = amount > 5\nquota q { owner marketing; sum amount of deal for big; at least 1 per day }\n"
+    (d,) = [d for d in slacode.lint(text) if d.code == "SLA326"]
+    assert (d.line, d.column, d.severity) == (3, 32, "info")
+    assert "quota `q` adds up the matching events' own property `amount`" in d.message
+    given_in_a_test = text + ('test "t" {\n  as of 2026-11-02T00:00:00Z\n'
+                              '  at 2026-11-01T10:00:00Z deal with amount = 9 set amount = 9\n'
+                              '  expect q period "2026-11-01" met\n}\n')
+    assert not [d for d in slacode.lint(given_in_a_test) if d.code == "SLA326"]

@@ -443,7 +443,8 @@ def _lead_fields(ctx: Context) -> dict[str, str]:
 
 @rule(codes.WHERE_READS_LEAD_FIELD)
 def where_reads_lead_field(ctx: Context) -> Iterator[Diagnostic]:
-    """`start on assigned where score >= 80` with `score` a lead field elsewhere."""
+    """`start on assigned where score >= 80` with `score` a lead field elsewhere; a quota's
+    `sum PROP of …` with PROP a lead field elsewhere."""
     fields = _lead_fields(ctx)
     if not fields:
         return
@@ -468,6 +469,17 @@ def where_reads_lead_field(ctx: Context) -> Iterator[Diagnostic]:
                            f"{written} it is {meaning}, not the lead's field",
                            ref, hint="if the lead's field is meant, judge it with a segment in a `for` line "
                                      "(`within 15m for hot`) or with `start when`")
+    for q in ctx.agreement.quotas:                      # `sum PROP of …` adds the event's property
+        for line in q.items:
+            ref = line.prop if line.kind == "sum" else None
+            if ref is None or ref.name not in fields or ref.name in props:
+                continue
+            yield ctx.diag(codes.WHERE_READS_LEAD_FIELD,
+                           f"`{ref.name}` is a lead field in this agreement ({fields[ref.name]}); quota "
+                           f"`{q.name.value}` adds up the matching events' own property `{ref.name}`, not the "
+                           "lead's field", ref,
+                           hint=f"send the amount as a property of each event the quota adds up, beside `type` "
+                                f"(\"{ref.name}\": 1500), not only in `fields`")
 
 
 # a number as the language writes one: no sign but `-`, no leading zero (`"007"`, `"01000"`
