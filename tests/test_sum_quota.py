@@ -424,3 +424,18 @@ def test_a_property_that_is_a_lead_field_elsewhere_gets_an_info():
                               '  at 2026-11-01T10:00:00Z deal with amount = 9 set amount = 9\n'
                               '  expect q period "2026-11-01" met\n}\n')
     assert not [d for d in slacode.lint(given_in_a_test) if d.code == "SLA326"]
+
+
+def test_report_and_diff_json_validate_with_sum_quotas(files, capsys, tmp_path):
+    spec, events = files
+    assert main(["report", str(spec), str(events), "--as-of", "2026-12-01T00:00:00Z", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [v["clause"] for v in doc["quotas"]].count("sum") == 4
+    assert problems(validator("report"), doc) == []
+    old = tmp_path / "old.sla"
+    old.write_text(spec.read_text().replace("sum amount of deal", "count deal"))
+    code = main(["diff", str(old), str(spec), "--events", str(events), "--as-of", "2026-12-01T00:00:00Z",
+                 "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1 and problems(validator("diff"), out) == []
+    assert "now adds up `amount` of its events instead of counting them" in json.dumps(out)
