@@ -7,8 +7,8 @@ while any of its cycles is undecided.
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
-from fractions import Fraction
 
 from slacode import instants
 from slacode.groups import group_text, group_value, order as group_order
@@ -404,16 +404,22 @@ class Aggregates:
         return out
 
 
+#: Every finite float is a whole multiple of 2**-1074 (the smallest subnormal): floats are
+#: added as whole numbers of that unit, exactly.
+_UNIT_BITS = 1074
+
+
 class Sum:
     """One period's (and group's) sum of a `sum PROP of …` quota, added exactly: ints as
-    ints, floats as the exact fractions they are, so that neither the order of the events
-    nor how the leads were split between processes changes a bit of it; a float is rounded
-    once, when the value is written (:meth:`value`)."""
+    ints, floats as whole numbers of 2**-1074 (what each float is, exactly), so that
+    neither the order of the events nor how the leads were split between processes
+    changes a bit of it; a float is rounded once, when the value is written (:meth:`value`)."""
 
-    __slots__ = ("total", "added", "skipped", "floats")
+    __slots__ = ("ints", "units", "added", "skipped", "floats")
 
     def __init__(self):
-        self.total = 0              # int, or a Fraction once a float was added
+        self.ints = 0               # the ints added
+        self.units = 0              # the floats added, in units of 2**-1074
         self.added = 0              # events added
         self.skipped = 0            # matching events without a number (SLA615)
         self.floats = False
@@ -424,15 +430,23 @@ class Sum:
             return
         self.added += 1
         if value.__class__ is int:
-            self.total += value
+            self.ints += value
         else:
-            self.total += Fraction(value)
+            n, d = value.as_integer_ratio()             # d a power of two, at most 2**1074
+            self.units += n << (_UNIT_BITS + 1 - d.bit_length())
             self.floats = True
 
     def value(self) -> int | float:
         """The sum as written: an int when every value added was an int, else the float
-        nearest the exact sum."""
-        return float(self.total) if self.floats else self.total
+        nearest the exact sum (Python divides ints correctly rounded); past the largest
+        float, an infinity of its sign."""
+        if not self.floats:
+            return self.ints
+        exact = (self.ints << _UNIT_BITS) + self.units
+        try:
+            return exact / (1 << _UNIT_BITS)
+        except OverflowError:
+            return math.inf if exact > 0 else -math.inf
 
     def words(self, prop: str, segment: str | None) -> str:
         """```amount` of 12 events of leads in `hot`; 2 more without a number in `amount`,
