@@ -1232,7 +1232,8 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
             "a list" if isinstance(value, (list, tuple)) else "an object" if isinstance(value, dict) else "no number")
         what = f"`{prop}` {_seen_value(value)} ({kind})"
     many = f"; {count:,} leads have such an event" if count > 1 else ""
-    written = prop if prop.isidentifier() and prop.isascii() else f"`{prop}`"
+    bare = prop.isidentifier() and prop.isascii() and prop not in ("state", "not", "true", "false", "null")
+    written = prop if bare else f"`{prop}`"
     hint = (f"send `{prop}` as a JSON number (without quotes or thousands separators)" if why == "text"
             else f"give every `{ev_type}` event the quota adds up a number in `{prop}`"
             + ("" if why not in ("missing", "null") else f", or narrow its trigger with `where {written} exists`"))
@@ -1256,12 +1257,4 @@ def _seen_value(value) -> str:
 def _seen_words(lead: str, value, count: int) -> str:
     """Where a comparison of a number with a string was first met: `lead 'L7' has "85"; 12
     leads in all`, the value as JSON writes it (a long text cut)."""
-    import json
-
-    try:
-        shown = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        shown = repr(value)
-    if len(shown) > 40:
-        shown = shown[:37] + "…"
-    return f"lead {lead!r} has {shown}" + (f"; {count:,} leads in all" if count > 1 else "")
+    return f"lead {lead!r} has {_seen_value(value)}" + (f"; {count:,} leads in all" if count > 1 else "")
