@@ -532,6 +532,7 @@ declarations = st.one_of(
         st.builds(m.TargetGoal, percent=exprs, period=periods)), 0, 3)),
     st.builds(m.QuotaDecl, name=names, items=tuples(st.one_of(
         st.builds(m.Owner, team=names), st.builds(m.Count, triggers=triggers),
+        st.builds(m.Sum, prop=field_names, triggers=triggers, segment=maybe_names),
         st.builds(m.QuotaGoal, bound=st.sampled_from(["least", "most"]), amount=exprs, period=periods)), 0, 3)),
     st.builds(m.TestDecl, name=strings, items=tuples(test_items, 0, 4)),
 )

@@ -7,6 +7,7 @@ while any of its cycles is undecided.
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 
 from slacode import instants
@@ -152,6 +153,7 @@ class Aggregates:
         self.quota_reps: list[dict] = [{} for _ in plan.quotas]
         self.target_reps: list[dict] = [{} for _ in plan.targets]
         self._target_grouped = tuple(t.by_assignee or t.by_field is not None for t in plan.targets)
+        self._quota_grouped = tuple(q.grouped for q in plan.quotas)
         self._info = plan_info(plan)
         self._wanted: dict = self._info.wanted
         self.first_place: tuple | None = None    # (lead, source, line) of the earliest event
@@ -203,8 +205,11 @@ class Aggregates:
         for hit in hits:
             i, at = hit[0], hit[1]
             _, start = period_of(at, quotas[i].period, zone)
-            if len(hit) > 2:                                # grouped: (i, at, rep or group key)
-                start = (start, hit[2])
+            if len(hit) > 2:
+                if len(hit) > 3:                            # `sum PROP of …`: (i, at, group, value)
+                    self._add_sum(i, start, hit)
+                    continue
+                start = (start, hit[2])                     # grouped: (i, at, rep or group key)
                 _earliest(self.quota_reps[i], hit[2], at)
             counts = self.quota_counts[i]
             counts[start] = counts.get(start, 0) + 1
@@ -229,6 +234,17 @@ class Aggregates:
                 row[1] += 1
             elif status in UNDECIDED:
                 row[2] += 1
+
+    def _add_sum(self, i: int, start, hit: tuple) -> None:
+        """One event of a `sum PROP of …` quota into its period's (and group's) :class:`Sum`."""
+        if self._quota_grouped[i]:
+            start = (start, hit[2])
+            _earliest(self.quota_reps[i], hit[2], hit[1])
+        counts = self.quota_counts[i]
+        row = counts.get(start)
+        if row is None:
+            row = counts[start] = Sum()
+        row.add(hit[3])
 
     def add(self, fold, verdicts) -> None:
         self.add_contribution(self.contribution(fold, verdicts))
@@ -304,29 +320,42 @@ class Aggregates:
         zone = self.plan.zone
         out = []
         n = q.amount
-        amount = count_text(n)
+        summed = q.prop is not None
+        amount = amount_text(n) if summed else count_text(n)
         who = f"{_who(rep, q.by_field)}: " if by_rep else ""
         assignee, group = _labels(rep, q.by_field, by_rep)
+        clause = "count" if not summed else "sum"
         for label, start_date, start, end in periods(first, self.as_of, q.period, zone):
-            count = counts.get((start_date, rep) if by_rep else start_date, 0)
-            if by_rep and rep is None and not count:
-                continue                        # nobody's events: shown where there are some
+            found = counts.get((start_date, rep) if by_rep else start_date)
+            if summed:
+                row = found if found is not None else _NO_SUM
+                count = row.value()
+                if by_rep and rep is None and found is None:
+                    continue                    # nobody's events: shown where there are some
+                shown = amount_text(count)
+            else:
+                count = found or 0
+                if by_rep and rep is None and not count:
+                    continue                    # nobody's events: shown where there are some
+                shown = count
             ended = end <= self.as_of
             if q.bound == "least":
                 status = "met" if count >= n else ("breached" if ended else "pending")
-                words = f"{count} of at least {amount}"
+                words = f"{shown} of at least {amount}"
             else:
                 status = "breached" if count > n else ("met" if ended else "pending")
-                words = f"{count}, at most {amount} allowed"
+                words = f"{shown}, at most {amount} allowed"
             tail = "" if ended else " so far (the period has not ended)"
-            if q.segment_name is not None:
+            if summed:
+                words += f" ({row.words(q.prop, q.segment_name)})"
+            elif q.segment_name is not None:
                 words += f" (leads in `{q.segment_name}`)"
             # positional (lead, rule, clause, cycle, status, owner, assignee, segment, started_at,
             # due_at, completed_at, warn_at, target_seconds, elapsed_seconds, value, threshold,
             # evidence, reason, period, timezone, zone): one per period and rule
-            out.append(Verdict(None, q.name, "count", None, status, q.owner, assignee, q.segment_name, start, end,
+            out.append(Verdict(None, q.name, clause, None, status, q.owner, assignee, q.segment_name, start, end,
                                None, None, None, None, count, n, [], f"{who}{words} in {label}{tail}.", label, None,
-                               zone, group=dict(group) if group else None))
+                               zone, group=dict(group) if group else None, count=row.added if summed else None))
         return out
 
     def _target(self, i: int) -> list[Verdict]:
@@ -373,6 +402,71 @@ class Aggregates:
                                None, None, None, None, value, t.threshold, [], f"{who}{label}: {words}.", label,
                                None, zone, group=dict(group) if group else None))
         return out
+
+
+#: Every finite float is a whole multiple of 2**-1074 (the smallest subnormal): floats are
+#: added as whole numbers of that unit, exactly.
+_UNIT_BITS = 1074
+
+
+class Sum:
+    """One period's (and group's) sum of a `sum PROP of …` quota, added exactly: ints as
+    ints, floats as whole numbers of 2**-1074 (what each float is, exactly), so that
+    neither the order of the events nor how the leads were split between processes
+    changes a bit of it; a float is rounded once, when the value is written (:meth:`value`)."""
+
+    __slots__ = ("ints", "units", "added", "skipped", "floats")
+
+    def __init__(self):
+        self.ints = 0               # the ints added
+        self.units = 0              # the floats added, in units of 2**-1074
+        self.added = 0              # events added
+        self.skipped = 0            # matching events without a number (SLA615)
+        self.floats = False
+
+    def add(self, value) -> None:
+        if value is None:
+            self.skipped += 1
+            return
+        self.added += 1
+        if value.__class__ is int:
+            self.ints += value
+        else:
+            n, d = value.as_integer_ratio()             # d a power of two, at most 2**1074
+            self.units += n << (_UNIT_BITS + 1 - d.bit_length())
+            self.floats = True
+
+    def value(self) -> int | float:
+        """The sum as written: an int when every value added was an int, else the float
+        nearest the exact sum (Python divides ints correctly rounded); past the largest
+        float, an infinity of its sign."""
+        if not self.floats:
+            return self.ints
+        exact = (self.ints << _UNIT_BITS) + self.units
+        try:
+            return exact / (1 << _UNIT_BITS)
+        except OverflowError:
+            return math.inf if exact > 0 else -math.inf
+
+    def words(self, prop: str, segment: str | None) -> str:
+        """```amount` of 12 events of leads in `hot`; 2 more without a number in `amount`,
+        not added``; ``no event to add up``."""
+        leads = f" of leads in `{segment}`" if segment is not None else ""
+        if not self.added and not self.skipped:
+            return f"no event{leads} to add up"
+        events = "1 event" if self.added == 1 else f"{self.added:,} events"
+        text = f"`{prop}` of {events}{leads}"
+        if self.skipped:
+            text += f"; {self.skipped:,} more without a number in `{prop}`, not added"
+        return text
+
+
+_NO_SUM = Sum()             # an empty period (never added to)
+
+
+def amount_text(n) -> str:
+    """A sum or a sum's goal as people read it: ``1,250,000``, ``1,234.5``, ``-20``."""
+    return f"{n:,}"
 
 
 def _earliest(firsts: dict, rep, at: int) -> None:

@@ -308,6 +308,10 @@ class _Builder:
         triggers, segment = children
         return m.Count.model_construct(triggers=triggers, segment=segment, span=self._span(meta))
 
+    def quota_sum(self, meta, children):
+        prop, triggers, segment = children
+        return m.Sum.model_construct(prop=prop, triggers=triggers, segment=segment, span=self._span(meta))
+
     def at_least_within(self, meta, children):
         n, duration, calendar, segment = children
         return m.AtLeastWithin.model_construct(n=self.num(n), duration=duration, calendar=calendar, segment=segment,

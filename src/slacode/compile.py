@@ -511,6 +511,7 @@ class QuotaPlan(NamedTuple):
     by_assignee: bool = False        # one goal per rep (`by assignee`)
     by_field: str | None = None      # one goal per value of this lead field (`by FIELD`)
     grouped: bool = False            # by_assignee or by_field: its hits carry their group
+    prop: str | None = None          # `sum PROP of …` (extension): the event property added up; None counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -712,17 +713,19 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             index=index[id(t)], by_assignee=t.by_assignee, by_field=t.by_field))
     quotas = []
     for q in agreement.quotas:
-        if q.count is None or q.goal is None:
+        measure = q.measure
+        if measure is None or q.goal is None:
             continue
-        counts = compile_triggers(q.count.triggers, segments, defaults)
+        counts = compile_triggers(measure.triggers, segments, defaults)
         quotas.append(QuotaPlan(
             name=q.name.value, owner=q.owner.value if q.owner else None,
             counts=counts, bound=q.goal.bound,
             amount=_whole(evaluate_expr(q.goal.amount, constants)), period=q.goal.period, index=index[id(q)],
             types=_types_of(counts), match=matcher(counts),
-            segment=seg_preds.get(q.count.segment.value, lambda f, s, n: False) if q.count.segment else None,
-            segment_name=q.count.segment.value if q.count.segment else None, by_assignee=q.by_assignee,
-            by_field=q.by_field, grouped=q.by_assignee or q.by_field is not None))
+            segment=seg_preds.get(measure.segment.value, lambda f, s, n: False) if measure.segment else None,
+            segment_name=measure.segment.value if measure.segment else None, by_assignee=q.by_assignee,
+            by_field=q.by_field, grouped=q.by_assignee or q.by_field is not None,
+            prop=measure.prop.name if measure.kind == "sum" else None))
     order = [(r.index, i) for i, r in enumerate(rules)] + ([(flow.index, None)] if flow is not None else [])
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),
@@ -737,7 +740,7 @@ def _breach_watch(agreement: m.Agreement, rules: list, defaults: dict) -> tuple:
     (the checks report the others)."""
     index = {rp.name: i for i, rp in enumerate(rules)}
     lists = [c.triggers for r in agreement.rules for c in r.clauses if getattr(c, "triggers", None)]
-    lists += [q.count.triggers for q in agreement.quotas if q.count is not None]
+    lists += [q.measure.triggers for q in agreement.quotas if q.measure is not None]
     found: dict = {}
     for triggers in lists:
         for t in triggers:

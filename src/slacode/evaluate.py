@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
-from slacode.compile import Plan, RulePlan
+from slacode.compile import Plan, RulePlan, _is_num, _plain_num
 from slacode.errors import SlacodeError
 from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, records_from_objects
@@ -479,7 +479,11 @@ class LeadFold:
                     q = plan.quotas[i]
                     if q.match(ev_type, props, state, entered, left, notes) and (
                             q.segment is None or q.segment(fields, state, notes)):
-                        hit = (i, t, self._group(q, ev_type, props, fields)) if q.grouped else (i, t)
+                        if q.prop is not None:              # `sum PROP of …`: (i, at, group, value)
+                            hit = (i, t, self._group(q, ev_type, props, fields) if q.grouped else None,
+                                   self._summand(q, rec, props, notes))
+                        else:
+                            hit = (i, t, self._group(q, ev_type, props, fields)) if q.grouped else (i, t)
                         if self.quota_hits:
                             self.quota_hits.append(hit)
                         else:
@@ -578,6 +582,26 @@ class LeadFold:
         if q.by_assignee:
             return self._rep(ev_type, props)
         return group_key(fields.get(q.by_field))
+
+    @staticmethod
+    def _summand(q, rec, props: dict, notes):
+        """What an event adds to a `sum PROP of …` quota: PROP's number (an int, or a finite
+        float), or None when it has none, noted (SLA615) with the event's place."""
+        v = props.get(q.prop)
+        cls = v.__class__
+        if cls is int or (cls is float and v - v == 0):     # (inf - inf and nan - nan are nan)
+            return v
+        if v is not None and cls is not bool and _is_num(v):
+            plain = _plain_num(v)                        # Decimal, numpy: as Python's own
+            if plain is not None and plain - plain == 0:
+                return plain
+        if v is None:
+            why = "null" if q.prop in props else "missing"
+        else:
+            why = ("text" if isinstance(v, str) else "boolean" if isinstance(v, bool) else "number" if _is_num(v)
+                   else "other")
+        notes.add(("sum_value", q.name, q.prop, why), (rec.source, rec.line, rec.type, v))
+        return None
 
     def _rep(self, ev_type: str, props: dict):
         """Whom an event counts for in a `by assignee` quota: the rep holding the lead, an
@@ -1104,6 +1128,9 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
         if note[0] in ("typo", "no_owner", "stop_first"):
             source, line = places[note][2]
             return (1, source, line), repr(note)
+        if note[0] == "sum_value":
+            source, line = places[note][2][:2]
+            return (1, source, line), repr(note)
         return (0, *_note_place(note)[0]), repr(note)
 
     for note in sorted(places, key=order):
@@ -1136,6 +1163,9 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
             continue
         if isinstance(note, tuple) and note and note[0] == "no_owner":
             out.append(_ownerless_diagnostic(note[1], places[note], sources, codes))
+            continue
+        if isinstance(note, tuple) and note and note[0] == "sum_value":
+            out.append(_sum_value_diagnostic(note, places[note], sources, codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
             _, zone, lead, span = note
@@ -1210,15 +1240,44 @@ def _ownerless_diagnostic(why: tuple, seen: list, sources, codes):
                    f"on{many}", dg.Span(line, 1, file=file), file=file, hint=hint, lead=lead)
 
 
-def _seen_words(lead: str, value, count: int) -> str:
-    """Where a comparison of a number with a string was first met: `lead 'L7' has "85"; 12
-    leads in all`, the value as JSON writes it (a long text cut)."""
+def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
+    """SLA615 for the events of one kind (missing, null, text …) that a `sum PROP of …`
+    quota matched but could not add: the first lead's event, and how many leads had one."""
+    _, quota, prop, why = note
+    count, lead, (source, line, ev_type, value) = seen
+    file = sources[source] if sources and source is not None and source < len(sources) else None
+    if why == "missing":
+        what = f"no `{prop}`"
+    elif why == "null":
+        what = f"`{prop}` null"
+    else:
+        kind = {"text": "text", "boolean": "a boolean", "number": "a number that is not finite"}.get(why) or (
+            "a list" if isinstance(value, (list, tuple)) else "an object" if isinstance(value, dict) else "no number")
+        what = f"`{prop}` {_seen_value(value)} ({kind})"
+    many = f"; {count:,} leads have such an event" if count > 1 else ""
+    bare = prop.isidentifier() and prop.isascii() and prop not in ("state", "not", "true", "false", "null")
+    written = prop if bare else f"`{prop}`"
+    hint = (f"send `{prop}` as a JSON number (without quotes or thousands separators)" if why == "text"
+            else f"give every `{ev_type}` event the quota adds up a number in `{prop}`"
+            + ("" if why not in ("missing", "null") else f", or narrow its trigger with `where {written} exists`"))
+    return dg.make(codes.SUM_VALUE_NOT_A_NUMBER,
+                   f"lead {lead!r}: an event of type `{ev_type}` has {what}, so quota `{quota}` did not add "
+                   f"it{many}",
+                   dg.Span(line, 1, file=file) if line else None, file=file, hint=hint, lead=lead)
+
+
+def _seen_value(value) -> str:
+    """A value as JSON writes it, a long one cut."""
     import json
 
     try:
         shown = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         shown = repr(value)
-    if len(shown) > 40:
-        shown = shown[:37] + "…"
-    return f"lead {lead!r} has {shown}" + (f"; {count:,} leads in all" if count > 1 else "")
+    return shown if len(shown) <= 40 else shown[:37] + "…"
+
+
+def _seen_words(lead: str, value, count: int) -> str:
+    """Where a comparison of a number with a string was first met: `lead 'L7' has "85"; 12
+    leads in all`, the value as JSON writes it (a long text cut)."""
+    return f"lead {lead!r} has {_seen_value(value)}" + (f"; {count:,} leads in all" if count > 1 else "")

@@ -665,6 +665,8 @@ _STATEMENTS = {
     m.Warn: lambda p, c: f"warn {c.before.compact()} before" if c.before is not None else f"warn at {number(c.percent)}%",
     m.Require: lambda p, c: "require " + ", ".join(_field(f) for f in c.fields),
     m.Count: lambda p, c: f"count {p.triggers(c.triggers)}" + (f" for {c.segment.value}" if c.segment else ""),
+    m.Sum: lambda p, c: (f"sum {_field(c.prop)} of {p.triggers(c.triggers)}"
+                         + (f" for {c.segment.value}" if c.segment else "")),
     m.AtLeastWithin: lambda p, c: (f"at least {number(c.n)} within {_duration(c.duration)}"
                                    f"{_on(c.calendar)}{_for(c.segment)}"),
     m.AtLeastBefore: lambda p, c: f"at least {number(c.n)} before {p.triggers(c.triggers)}",

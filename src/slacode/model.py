@@ -425,6 +425,16 @@ class Count(Node):
     segment: Name | None = None
 
 
+class Sum(Node):
+    """A quota's `sum PROP of TRIGGER… [for SEGMENT]` (extension): adds up the event
+    property ``prop`` of the matching events instead of counting them."""
+
+    kind: Literal["sum"] = "sum"
+    prop: FieldRef
+    triggers: tuple[Trigger, ...]
+    segment: Name | None = None
+
+
 class AtLeastWithin(Node):
     kind: Literal["at_least_within"] = "at_least_within"
     n: int | float
@@ -791,7 +801,7 @@ class QuotaGoal(Node):
     period: str
 
 
-QuotaItem = Annotated[Union[Owner, Count, QuotaGoal, ByAssignee, ByField], Field(discriminator="kind")]
+QuotaItem = Annotated[Union[Owner, Count, Sum, QuotaGoal, ByAssignee, ByField], Field(discriminator="kind")]
 
 
 class QuotaDecl(OwnedBlock):
@@ -801,7 +811,18 @@ class QuotaDecl(OwnedBlock):
 
     @property
     def count(self) -> Count | None:
+        """The `count` line (None for a quota that sums: see :attr:`measure`)."""
         return self._first("count")
+
+    @property
+    def sum(self) -> Sum | None:
+        """The `sum PROP of …` line (extension), or None."""
+        return self._first("sum")
+
+    @property
+    def measure(self) -> Count | Sum | None:
+        """What the quota measures: its first `count` or `sum` line (triggers and segment)."""
+        return next((i for i in self.items if i.kind in ("count", "sum")), None)
 
     @property
     def goal(self) -> QuotaGoal | None:

@@ -159,7 +159,8 @@ def csv_columns(plan) -> tuple[str, ...]:
     ``group`` (a `by FIELD` goal's group, as a JSON object) when it has such a goal, and
     ``warnings`` (a rule's several warning levels, as a JSON array) when it has such a rule,
     and ``escalates`` (the breach that started or closed a cycle, as a JSON object) when it
-    has `breach of` triggers."""
+    has `breach of` triggers, and ``count`` (the events a `sum PROP of …` quota added up)
+    when it has such a quota."""
     columns = VERDICT_KEYS
     if any(c.kind == "only_between" for rp in plan.rules for c in rp.clauses):
         columns += ("timezone",)
@@ -169,6 +170,8 @@ def csv_columns(plan) -> tuple[str, ...]:
         columns += ("warnings",)
     if plan.breach_watch:
         columns += ("escalates",)
+    if any(q.prop is not None for q in plan.quotas):
+        columns += ("count",)
     return columns
 
 

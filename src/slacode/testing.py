@@ -185,7 +185,7 @@ def run_test(agreement: m.Agreement, test: m.TestDecl) -> TestResult:
                 named = ", ".join(_group_label(v) for v in groups if v.group is not None)
                 actual = (f"no verdict of the group {_value_text(exp.group.value)} in {exp.period.value}"
                           + (f" (its groups then: {named})" if named else ""))
-            if exp.period is None and main_clause(agreement, exp.rule.value) in ("ratio", "count"):
+            if exp.period is None and main_clause(agreement, exp.rule.value) in ("ratio", "count", "sum"):
                 periods = sorted({v.period for v in verdicts if v.rule == exp.rule.value and v.period})
                 actual = (f"no such verdict: `{exp.rule.value}` is a target or quota, judged per period; "
                           f"name one with `period \"P\"`" + (f" (its periods: {', '.join(periods)})" if periods else ""))
@@ -488,7 +488,7 @@ def coverage(agreement: m.Agreement, results: list[TestResult]) -> Coverage:
     for order in sorted(by_index):
         keys.extend(by_index[order])
     keys += [(t.name, "ratio", "target") for t in plan.targets]
-    keys += [(q.name, "count", "quota") for q in plan.quotas]
+    keys += [(q.name, "count" if q.prop is None else "sum", "quota") for q in plan.quotas]
     clauses = [{"rule": rule, "clause": clause, "kind": kind,
                 "expected": statuses(expected, rule, clause), "judged": statuses(judged, rule, clause)}
                for rule, clause, kind in keys]

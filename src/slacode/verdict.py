@@ -70,6 +70,9 @@ class Verdict:
     # "cycle", "role"} of that breach (role: `start`, or the close: `stop`, `cancel`, `restart`;
     # the start's when both); None on every other verdict, and then not written
     escalates: dict | None = None
+    # a `sum PROP of …` quota's verdict (extension): how many events were added up in the
+    # period (and group); None on every other verdict, and then not written
+    count: int | None = None
 
     def instant(self, key: str) -> datetime | None:
         """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an
@@ -108,6 +111,8 @@ class Verdict:
             out["timezone"] = self.timezone
         if self.group is not None:
             out["group"] = dict(self.group)
+        if self.count is not None:
+            out["count"] = self.count
         if self.warnings is not None:
             out["warnings"] = [{"level": words, "at": iso(at, zone), "passed": passed}
                                for words, at, passed in self.warnings] or None

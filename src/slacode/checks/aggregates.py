@@ -22,9 +22,10 @@ def complete_aggregates(ctx: Context) -> Iterator[Diagnostic]:
                            hint="add a line such as `at least 95% met per week`")
     for q in ctx.agreement.quotas:
         name = q.name.value
-        if q.count is None:
-            yield ctx.diag(codes.INCOMPLETE_AGGREGATE, f"quota `{name}` has no `count` line", q.name,
-                           hint="say which events it counts, such as `count enter mql`")
+        if q.measure is None:
+            yield ctx.diag(codes.INCOMPLETE_AGGREGATE, f"quota `{name}` has no `count` or `sum` line", q.name,
+                           hint="say which events it counts, such as `count enter mql`, or what it adds up, "
+                                "such as `sum amount of opportunity_created`")
         if q.goal is None:
             yield ctx.diag(codes.INCOMPLETE_AGGREGATE, f"quota `{name}` has no goal", q.name,
                            hint="add a line such as `at least 400 per month`")
@@ -43,7 +44,7 @@ def group_by_a_lead_field(ctx: Context) -> Iterator[Diagnostic]:
                     continue
                 if f.name in ctx.segments:
                     where = (f"`rule {_rule_of(goal)} for {f.name}`" if goal.kind == "target"
-                             else f"`count … for {f.name}`")
+                             else f"`{goal.measure.kind if goal.measure else 'count'} … for {f.name}`")
                     yield ctx.diag(codes.GROUP_BY_NOT_A_FIELD,
                                    f"`by {f.name}` groups {goal.kind} `{goal.name.value}` by a lead field called "
                                    f"`{f.name}`, but `{f.name}` is a segment: no event sets such a field", f,

@@ -24,8 +24,10 @@ LINE_KINDS = frozenset({"within", "at_least_within"})
 #: the built-in rule of the `flow` block and its clause; the clause of targets and quotas
 FLOW_RULE, FLOW_CLAUSE = "flow", "transition"
 TARGET_CLAUSE, QUOTA_CLAUSE = "ratio", "count"
+#: the clause of a quota that adds up a property (`sum PROP of …`, extension)
+SUM_CLAUSE = "sum"
 #: clause kinds that hold triggers, predicates, a calendar, a segment
-TRIGGER_KINDS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "count", "at_least_before"})
+TRIGGER_KINDS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "count", "sum", "at_least_before"})
 PREDICATE_KINDS = frozenset({"start_when", "pause_while", "first"})
 CALENDAR_KINDS = frozenset({"within", "at_least_within", "at_least_per_day", "at_most_per_day", "gap_at_most",
                             "only_during"})
@@ -56,8 +58,8 @@ def default_clause(rule: m.Rule) -> str:
 
 def main_clause(agreement: m.Agreement, rule: str) -> str | None:
     """The clause an expectation (``expect RULE …``) names when it names none: the built-in
-    rule's transition, a rule's main clause, a target's ratio, a quota's count; None for a
-    name that is none of these."""
+    rule's transition, a rule's main clause, a target's ratio, a quota's count (its sum for
+    a quota that adds up a property); None for a name that is none of these."""
     if rule == FLOW_RULE:
         return FLOW_CLAUSE
     r = agreement.rule(rule)
@@ -65,9 +67,16 @@ def main_clause(agreement: m.Agreement, rule: str) -> str | None:
         return default_clause(r)
     if any(t.name.value == rule for t in agreement.targets):
         return TARGET_CLAUSE
-    if any(q.name.value == rule for q in agreement.quotas):
-        return QUOTA_CLAUSE
+    for q in agreement.quotas:
+        if q.name.value == rule:
+            return quota_clause(q)
     return None
+
+
+def quota_clause(quota: m.QuotaDecl) -> str:
+    """The clause key of a quota's verdicts: ``sum`` for `sum PROP of …`, else ``count``."""
+    measure = quota.measure
+    return SUM_CLAUSE if measure is not None and measure.kind == "sum" else QUOTA_CLAUSE
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

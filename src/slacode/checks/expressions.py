@@ -114,8 +114,11 @@ def division_by_zero(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule(codes.PERCENT_OUT_OF_RANGE, codes.INVALID_COUNT)
 def goal_ranges(ctx: Context) -> Iterator[Diagnostic]:
+    # a quota that adds up a property (`sum PROP of …`) may have any goal: amounts are not
+    # whole, and a sum with refunds in it may be negative
+    summed = {id(q.goal) for q in ctx.agreement.quotas if q.measure is not None and q.measure.kind == "sum"}
     for goal, value, _ in goal_values(ctx):
-        if value is None or goal.kind == "let":
+        if value is None or goal.kind == "let" or id(goal) in summed:
             continue
         if goal.kind == "target_goal" and not 0 <= value <= 100:
             yield ctx.diag(codes.PERCENT_OUT_OF_RANGE, f"a target of {value:g}% is outside 0–100%", goal.percent,

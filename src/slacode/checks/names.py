@@ -220,7 +220,7 @@ def segments_are_declared(ctx: Context) -> Iterator[Diagnostic]:
         if line is not None and line.segment is not None and line.segment.value not in ctx.segments:
             yield _undefined_segment(ctx, line.segment)
     for quota in ctx.agreement.quotas:
-        count = quota.count
+        count = quota.measure
         if count is not None and count.segment is not None and count.segment.value not in ctx.segments:
             yield _undefined_segment(ctx, count.segment)
     for choice in ctx.agreement.of("calendar_choice"):
@@ -359,8 +359,8 @@ def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
         if t.rule is not None and t.rule.segment is not None:
             used.add(t.rule.segment.value)
     for q in ctx.agreement.quotas:
-        if q.count is not None and q.count.segment is not None:
-            used.add(q.count.segment.value)
+        if q.measure is not None and q.measure.segment is not None:
+            used.add(q.measure.segment.value)
     used.update(p.segment.value for c in ctx.agreement.of("calendar_choice") for p in c.picks if p.segment is not None)
     misspelt = used - set(ctx.segments)                 # SLA209 says each, with a did-you-mean
     for decl in ctx.agreement.of("segment"):

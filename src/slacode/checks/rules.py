@@ -18,7 +18,7 @@ from slacode.checks.registry import rule
 _CLAUSE_WORDS = {
     "owner": "owner", "start_on": "start on", "start_when": "start when", "stop_on": "stop on",
     "cancel_on": "cancel on", "restart_on": "restart on", "pause_while": "pause while",
-    "within": "within", "warn": "warn at", "retarget": "retarget when segment changes", "require": "require", "count": "count",
+    "within": "within", "warn": "warn at", "retarget": "retarget when segment changes", "require": "require", "count": "count", "sum": "sum … of",
     "at_least_within": "at least … within", "at_least_before": "at least … before",
     "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "by_field": "by FIELD", "gap": "gap at least", "gap_at_most": "gap at most", "first": "first where",
     "only_during": "only during", "only_between": "only between",
@@ -40,8 +40,10 @@ def describe_trigger(t: m.Trigger) -> str:
 
 # ------------------------------------------------------------------ duplicate clauses
 
-def _once(ctx: Context, items, kinds: tuple[str, ...], where: str) -> Iterator[Diagnostic]:
-    """SLA205 for the second and later items whose kind is one of ``kinds``."""
+def _once(ctx: Context, items, kinds: tuple[str, ...], where: str, says: str = "how {where} starts"
+          ) -> Iterator[Diagnostic]:
+    """SLA205 for the second and later items whose kind is one of ``kinds`` (``says``: what
+    two items of different kinds both say, such as `start on` and `start when`)."""
     first = None
     for item in items:
         if item.kind not in kinds:
@@ -53,7 +55,7 @@ def _once(ctx: Context, items, kinds: tuple[str, ...], where: str) -> Iterator[D
             message = f"`{clause_word(item.kind)}` is given twice in {where}; the first is on {line_of(first)}"
         else:
             message = (f"`{clause_word(item.kind)}` and `{clause_word(first.kind)}` ({line_of(first)}) "
-                       f"both say how {where} starts")
+                       f"both say {says.format(where=where)}")
         yield ctx.diag(name_codes.DUPLICATE_CLAUSE, message, item, hint="keep one of them")
 
 
@@ -117,8 +119,8 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
             yield from _once(ctx, t.items, (kind,), f"target `{t.name.value}`")
         yield from _one_by(ctx, t.items, f"target `{t.name.value}`")
     for q in a.quotas:
-        for kind in ("owner", "count", "quota_goal"):
-            yield from _once(ctx, q.items, (kind,), f"quota `{q.name.value}`")
+        for kinds in (("owner",), ("count", "sum"), ("quota_goal",)):
+            yield from _once(ctx, q.items, kinds, f"quota `{q.name.value}`", "what {where} measures")
         yield from _one_by(ctx, q.items, f"quota `{q.name.value}`")
     for test in a.tests:
         yield from _once(ctx, test.items, ("as_of",), f'test "{test.name.value}"')
@@ -441,7 +443,8 @@ def _lead_fields(ctx: Context) -> dict[str, str]:
 
 @rule(codes.WHERE_READS_LEAD_FIELD)
 def where_reads_lead_field(ctx: Context) -> Iterator[Diagnostic]:
-    """`start on assigned where score >= 80` with `score` a lead field elsewhere."""
+    """`start on assigned where score >= 80` with `score` a lead field elsewhere; a quota's
+    `sum PROP of …` with PROP a lead field elsewhere."""
     fields = _lead_fields(ctx)
     if not fields:
         return
@@ -466,6 +469,17 @@ def where_reads_lead_field(ctx: Context) -> Iterator[Diagnostic]:
                            f"{written} it is {meaning}, not the lead's field",
                            ref, hint="if the lead's field is meant, judge it with a segment in a `for` line "
                                      "(`within 15m for hot`) or with `start when`")
+    for q in ctx.agreement.quotas:                      # `sum PROP of …` adds the event's property
+        for line in q.items:
+            ref = line.prop if line.kind == "sum" else None
+            if ref is None or ref.name not in fields or ref.name in props:
+                continue
+            yield ctx.diag(codes.WHERE_READS_LEAD_FIELD,
+                           f"`{ref.name}` is a lead field in this agreement ({fields[ref.name]}); quota "
+                           f"`{q.name.value}` adds up the matching events' own property `{ref.name}`, not the "
+                           "lead's field", ref,
+                           hint=f"send the amount as a property of each event the quota adds up, beside `type` "
+                                f"(\"{ref.name}\": 1500), not only in `fields`")
 
 
 # a number as the language writes one: no sign but `-`, no leading zero (`"007"`, `"01000"`
@@ -594,7 +608,7 @@ def nth_attempt_triggers(ctx: Context) -> Iterator[Diagnostic]:
     kinds = ("start_on", "stop_on", "cancel_on", "restart_on")
     placed = [(t, c.kind in kinds and (t.nth is None or t.nth[1].value != r.name.value))
               for r in ctx.agreement.rules for c in r.clauses if c.kind in TRIGGER_LISTS for t in c.triggers]
-    placed += [(t, False) for q in ctx.agreement.quotas if q.count is not None for t in q.count.triggers]
+    placed += [(t, False) for q in ctx.agreement.quotas if q.measure is not None for t in q.measure.triggers]
     for t, usable in placed:
         if t.nth is None:
             continue
@@ -623,7 +637,7 @@ def _breach_triggers(ctx: Context) -> list[tuple]:
     """``(trigger, the rule or quota it is in)`` of every `breach of RULE` trigger."""
     found = [(t, r) for r in ctx.agreement.rules for c in r.clauses if c.kind in TRIGGER_LISTS
              for t in c.triggers if t.breach is not None]
-    found += [(t, q) for q in ctx.agreement.quotas if q.count is not None for t in q.count.triggers
+    found += [(t, q) for q in ctx.agreement.quotas if q.measure is not None for t in q.measure.triggers
               if t.breach is not None]
     return found
 

@@ -9,8 +9,8 @@ from slacode import model as m
 from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.checks.context import (FLOW_CLAUSE, FLOW_RULE, QUOTA_CLAUSE, TARGET_CLAUSE, Context, clause_keys,
-                                  did_you_mean, main_clause, walk_pred)
+from slacode.checks.context import (FLOW_CLAUSE, FLOW_RULE, TARGET_CLAUSE, Context, clause_keys, did_you_mean,
+                                  main_clause, quota_clause, walk_pred)
 from slacode.checks.registry import rule
 from slacode.checks.rules import whole_positive
 
@@ -31,7 +31,7 @@ def expect_keys(ctx: Context, name: str) -> tuple[str, ...] | None:
     if decl.kind == "target":
         return (TARGET_CLAUSE,)
     if decl.kind == "quota":
-        return (QUOTA_CLAUSE,)
+        return (quota_clause(decl),)
     return clause_keys(decl)
 
 

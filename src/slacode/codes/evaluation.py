@@ -238,3 +238,32 @@ LONG_AGGREGATE_SPAN = define("SLA610", "long-aggregate-span", "warning", """
     ## Prefer
     The event's real date, or leave out events whose date is unknown.
     """)
+
+SUM_VALUE_NOT_A_NUMBER = define("SLA615", "sum-value-not-a-number", "warning", """
+    An event that a `sum PROP of …` quota matched has no number in PROP (the property is
+    missing or null, or holds text, a boolean, a list or an object): the quota did not add it.
+
+    ## Why
+    A quota that adds up an amount (extension: `sum amount of opportunity_created`) reads a
+    number from each matching event. An event without one adds nothing, and a sum that is
+    quietly short is worse than no sum: R$ 50,000 of pipeline sent as the text `"50.000"`
+    or left empty would vanish from the quarter. slacode adds what it can, says how many
+    events it did not add in the reason of each period's verdict, and gives this warning
+    once per quota, property and kind of value, naming the first lead (in lead order), the
+    place of its event and how many leads had such an event. Text is not read as a number,
+    as in comparisons (LANGUAGE.md §9): `"1500"` and `"1.500,00"` are texts. A CSV cell
+    that is a whole JSON number is a number already (§13).
+
+    ## Avoid
+    ```
+    {"lead": "L7", "at": "2026-11-03T10:00:00Z", "type": "opportunity_created", "amount": "50.000"}
+    {"lead": "L8", "at": "2026-11-03T11:00:00Z", "type": "opportunity_created"}
+    ```
+
+    ## Prefer
+    The amount as a JSON number (without quotes or thousands separators) on every event the
+    quota adds up:
+    ```
+    {"lead": "L7", "at": "2026-11-03T10:00:00Z", "type": "opportunity_created", "amount": 50000}
+    ```
+    """)

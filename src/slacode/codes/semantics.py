@@ -796,7 +796,8 @@ WHERE_READS_LEAD_FIELD = define("SLA326", "where-reads-lead-field", "info", """
     A `where` (of a trigger, or `first where` of an attempts rule) names a lead field of this
     agreement (used in a segment, `start when`, `pause while` or `require`, or set in a
     test): in `where`, names are the event's own properties, so it reads the event's property
-    of that name, not the lead's field.
+    of that name, not the lead's field. The same for the property a quota adds up
+    (`sum PROP of …`, an extension): it is the event's own.
 
     ## Why
     `start on assigned where score >= 80` reads the `score` property of the `assigned`

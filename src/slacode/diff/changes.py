@@ -1103,25 +1103,29 @@ def _quotas(ctx: _Context) -> list[Change]:
         out.extend(_aggregate_common("quota", name, a, b))
         if a is None or b is None:      # (an unchanged text still reads constants that may change)
             continue
-        ta = _trigger_keys(a.count.triggers, ctx.old) if a.count else {}
-        tb = _trigger_keys(b.count.triggers, ctx.new) if b.count else {}
+        ma, mb = a.measure, b.measure
+        out.extend(_measure_change(name, ma, mb))
+        verb = f"adds up `{mb.prop.name}` of" if mb is not None and mb.kind == "sum" else "counts"
+        ta = _trigger_keys(ma.triggers, ctx.old) if ma else {}
+        tb = _trigger_keys(mb.triggers, ctx.new) if mb else {}
         added = [t for k, t in tb.items() if k not in ta]
         removed = [t for k, t in ta.items() if k not in tb]
         if added:
-            out.append(Change("quota", name, "changed", "now also counts " + ", ".join(f"`{t}`" for t in added),
+            out.append(Change("quota", name, "changed", f"now also {verb} " + ", ".join(f"`{t}`" for t in added),
                               None, ", ".join(added)))
         if removed:
-            out.append(Change("quota", name, "changed", "no longer counts " + ", ".join(f"`{t}`" for t in removed),
+            out.append(Change("quota", name, "changed", f"no longer {verb} " + ", ".join(f"`{t}`" for t in removed),
                               ", ".join(removed), None))
-        if a.count and b.count:
-            for text, message in _triggers_through(ctx, a.count.triggers, b.count.triggers, "count"):
+        if ma and mb:
+            for text, message in _triggers_through(ctx, ma.triggers, mb.triggers, "count"):
                 out.append(Change("quota", name, "changed", message, text, text))
-            sa = a.count.segment.value if a.count.segment else None
-            sb = b.count.segment.value if b.count.segment else None
+            sa = ma.segment.value if ma.segment else None
+            sb = mb.segment.value if mb.segment else None
             if sa != sb:
-                message = (f"now counts only leads in `{sb}`" if sa is None else
-                           f"now counts leads of every segment, not only `{sa}`" if sb is None else
-                           f"now counts leads in `{sb}`, not `{sa}`")
+                whose = "counts" if verb == "counts" else "adds up events of"
+                message = (f"now {whose} only leads in `{sb}`" if sa is None else
+                           f"now {whose} leads of every segment, not only `{sa}`" if sb is None else
+                           f"now {whose} leads in `{sb}`, not `{sa}`")
                 at_least = b.goal is None or b.goal.bound == "least"   # fewer events counted: harder
                 direction = None
                 if sa is None or sb is None:
@@ -1148,6 +1152,25 @@ def _quotas(ctx: _Context) -> list[Change]:
             out.append(Change("quota", name, "changed", f"period per {ga.period} → per {gb.period}",
                               ga.period, gb.period))
     return out
+
+
+def _measure_change(name: str, a, b) -> list[Change]:
+    """A quota that now adds up a property where it counted events, or the other way round,
+    or adds up another property (`sum PROP of …`, extension): its values mean something
+    else, so the change has no direction."""
+    if a is None or b is None:
+        return []
+    pa = a.prop.name if a.kind == "sum" else None
+    pb = b.prop.name if b.kind == "sum" else None
+    if pa == pb:
+        return []
+    if pa is None:
+        message = f"now adds up `{pb}` of its events instead of counting them"
+    elif pb is None:
+        message = f"now counts its events instead of adding up `{pa}`"
+    else:
+        message = f"now adds up `{pb}`, not `{pa}`"
+    return [Change("quota", name, "changed", message, clause_text(a), clause_text(b))]
 
 
 def _tests(ctx: _Context) -> list[Change]:

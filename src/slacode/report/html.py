@@ -381,7 +381,8 @@ def _quotas(comp: Compliance, plan) -> str:
         bound = q.bound if q else "least"
         period = q.period if q else "month"
         goal = vs[0].threshold
-        words = f"at {'least' if bound == 'least' else 'most'} {_num(goal)} per {period}"
+        summed = f" of {q.prop}" if q is not None and q.prop is not None else ""    # `sum PROP of …`
+        words = f"at {'least' if bound == 'least' else 'most'} {_num(goal)}{summed} per {period}"
         last = vs[-1]
         state = {"met": "met", "breached": "breached", "pending": "in progress"}.get(last.status, last.status)
         current = f"{_num(last.value)} in {last.period} so far" if last.due_at > comp.as_of else \
@@ -399,7 +400,7 @@ def quota_chart(vs, goal: float, bound: str, period: str, as_of: int, width: int
     period in progress is pale unless already met (or, for ``at most``, breached)."""
     left, right, top, bottom = 34, 8, 16, 22
     pw, ph = width - left - right, height - top - bottom
-    top_value = max([goal] + [v.value or 0 for v in vs]) * 1.12 or 1
+    top_value = max([goal, 0] + [v.value or 0 for v in vs]) * 1.12 or 1     # (a sum may be negative)
     n = max(len(vs), 1)
     slot = pw / n
     bw = min(34.0, slot * 0.64)
@@ -411,7 +412,7 @@ def quota_chart(vs, goal: float, bound: str, period: str, as_of: int, width: int
     for i, v in enumerate(vs):
         cx = left + slot * (i + 0.5)
         value = v.value or 0
-        h = max(ph * value / top_value, 1.5)
+        h = max(ph * max(value, 0) / top_value, 1.5)
         running = v.due_at > as_of
         colour = STATUS_COLOURS.get(v.status, GREY)
         if v.status == "pending":

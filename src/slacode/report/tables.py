@@ -24,7 +24,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from slacode.aggregate import count_text, period_of, periods as period_spans
+from slacode.aggregate import amount_text, count_text, period_of, periods as period_spans
 from slacode.texts import visible
 from slacode.verdict import as_text, from_us, iso
 
@@ -364,9 +364,10 @@ def goals_lines(comp: Compliance) -> list[str]:
     rows = []
     for v in verdicts:
         share = v.clause == "ratio"
-        value = ("—" if v.value is None else rate_text(v.value)) if share else _count(v.value)
+        number = _amount if v.clause == "sum" else _count
+        value = ("—" if v.value is None else rate_text(v.value)) if share else number(v.value)
         goal = (f">= {v.threshold * 100:g}%" if share else
-                f"{'<=' if v.rule in comp.at_most else '>='} {_count(v.threshold)}")
+                f"{'<=' if v.rule in comp.at_most else '>='} {number(v.threshold)}")
         running = v.due_at is not None and v.due_at > comp.as_of
         rep = []
         if per_rep:                 # a team-wide goal beside `by assignee` ones: no rep ("—")
@@ -381,7 +382,8 @@ def goals_lines(comp: Compliance) -> list[str]:
         return "  ".join(" " * (widths[i] - display_width(c)) + c if i in right else
                          c + " " * (widths[i] - display_width(c)) for i, c in enumerate(cells)).rstrip()
 
-    return ["", "targets and quotas (value: share of judged cycles met, or count of events)", line(head)] + \
+    what = "count of events" + (", or their sum" if any(v.clause == "sum" for v in comp.quotas) else "")
+    return ["", f"targets and quotas (value: share of judged cycles met, or {what})", line(head)] + \
         [line(r) for r in rows]
 
 
@@ -395,6 +397,11 @@ def group_label(group: dict) -> str:
 
 def _count(n) -> str:
     return "—" if n is None else count_text(n)
+
+
+def _amount(n) -> str:
+    """A sum quota's value or goal: ``1,250,000.5``."""
+    return "—" if n is None else amount_text(n)
 
 
 def display_width(text: str) -> int:
