@@ -13,6 +13,7 @@ The semantics are LANGUAGE.md §4–§7, §11 and §13; the comments name the ru
 from __future__ import annotations
 
 import operator
+from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -591,8 +592,10 @@ class LeadFold:
         cls = v.__class__
         if cls is int or (cls is float and v - v == 0):     # (inf - inf and nan - nan are nan)
             return v
+        if cls is Decimal and v.is_finite():            # (a NUMERIC column): added as the decimal it is
+            return v
         if v is not None and cls is not bool and _is_num(v):
-            plain = _plain_num(v)                        # Decimal, numpy: as Python's own
+            plain = _plain_num(v)                        # numpy: as Python's own
             if plain is not None and plain - plain == 0:
                 return plain
         if v is None:
