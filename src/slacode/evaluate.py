@@ -29,6 +29,9 @@ from slacode.judges import _cycle_verdicts, _judges
 from slacode.timestamps import parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
 
+#: JSON Lines reads an int at or past 2**64, or below -2**63, as a float (its last digits lost).
+_INT_TOP, _INT_BOTTOM = float(2 ** 64), -float(2 ** 63)
+
 UTC = timezone.utc
 _EMPTY: dict = {}
 _NO_BEFORE: dict = {}     # a cycle's `before` until its first trigger (never written to)
@@ -482,7 +485,7 @@ class LeadFold:
                             q.segment is None or q.segment(fields, state, notes)):
                         if q.prop is not None:              # `sum PROP of …`: (i, at, group, value)
                             hit = (i, t, self._group(q, ev_type, props, fields) if q.grouped else None,
-                                   self._summand(q, rec, props, notes))
+                                   self._summand(q, rec, props, notes, fields))
                         else:
                             hit = (i, t, self._group(q, ev_type, props, fields)) if q.grouped else (i, t)
                         if self.quota_hits:
@@ -585,12 +588,16 @@ class LeadFold:
         return group_key(fields.get(q.by_field))
 
     @staticmethod
-    def _summand(q, rec, props: dict, notes):
-        """What an event adds to a `sum PROP of …` quota: PROP's number (an int, or a finite
-        float), or None when it has none, noted (SLA615) with the event's place."""
+    def _summand(q, rec, props: dict, notes, fields=None):
+        """What an event adds to a `sum PROP of …` quota: PROP's number (an int, a finite
+        float or Decimal), or None when it has none, noted (SLA615) with the event's place;
+        a whole float of 2**64 or more, or below -2**63 (JSON Lines reads an int that
+        large as a float, its last digits lost) is added and noted too."""
         v = props.get(q.prop)
         cls = v.__class__
         if cls is int or (cls is float and v - v == 0):     # (inf - inf and nan - nan are nan)
+            if cls is float and (v >= _INT_TOP or v < _INT_BOTTOM) and v.is_integer():
+                notes.add(("sum_value", q.name, q.prop, "big"), (rec.source, rec.line, rec.type, v))
             return v
         if cls is Decimal and v.is_finite():            # (a NUMERIC column): added as the decimal it is
             return v
@@ -599,10 +606,11 @@ class LeadFold:
             if plain is not None and plain - plain == 0:
                 return plain
         if v is None:
-            why = "null" if q.prop in props else "missing"
+            why = "null" if q.prop in props else ("in_fields" if fields and fields.get(q.prop) is not None
+                                                  else "missing")
         else:
             why = ("text" if isinstance(v, str) else "boolean" if isinstance(v, bool) else "number" if _is_num(v)
-                   else "other")
+                   else "list" if isinstance(v, (list, tuple)) else "object" if isinstance(v, dict) else "other")
         notes.add(("sum_value", q.name, q.prop, why), (rec.source, rec.line, rec.type, v))
         return None
 
@@ -1249,20 +1257,40 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
     _, quota, prop, why = note
     count, lead, (source, line, ev_type, value) = seen
     file = sources[source] if sources and source is not None and source < len(sources) else None
+    many = f"; {count:,} leads have such an event" if count > 1 else ""
+    if why == "big":
+        return dg.make(codes.SUM_VALUE_NOT_A_NUMBER,
+                       f"lead {lead!r}: an event of type `{ev_type}` has `{prop}` {value!r}, a whole number "
+                       f"beyond 64 bits read as a float: quota `{quota}` added it, but if it was written as "
+                       f"an integer in JSON Lines, its digits past the 17th were lost{many}",
+                       dg.Span(line, 1, file=file) if line else None, file=file,
+                       hint=f"send `{prop}` in a smaller unit, or the events as CSV, where an integer of any size "
+                            "is read exactly", lead=lead)
     if why == "missing":
         what = f"no `{prop}`"
+    elif why == "in_fields":
+        what = f"no `{prop}` of its own (only in `fields`, which `sum` does not read)"
     elif why == "null":
         what = f"`{prop}` null"
     else:
-        kind = {"text": "text", "boolean": "a boolean", "number": "a number that is not finite"}.get(why) or (
-            "a list" if isinstance(value, (list, tuple)) else "an object" if isinstance(value, dict) else "no number")
+        kind = {"text": "text", "boolean": "a boolean", "number": "a number that is not finite",
+                "list": "a list", "object": "an object"}.get(why, "no number")
         what = f"`{prop}` {_seen_value(value)} ({kind})"
-    many = f"; {count:,} leads have such an event" if count > 1 else ""
     bare = prop.isidentifier() and prop.isascii() and prop not in ("state", "not", "true", "false", "null")
     written = prop if bare else f"`{prop}`"
-    hint = (f"send `{prop}` as a JSON number (without quotes or thousands separators)" if why == "text"
-            else f"give every `{ev_type}` event the quota adds up a number in `{prop}`"
-            + ("" if why not in ("missing", "null") else f", or narrow its trigger with `where {written} exists`"))
+    if why == "text":
+        hint = f"send `{prop}` as a JSON number (without quotes or thousands separators)"
+    elif why == "in_fields":
+        hint = (f"`sum` adds up the event's own top-level property: send \"{prop}\": 1500 beside `type`, not "
+                "inside `fields`")
+    elif why == "object":
+        hint = (f"`sum` cannot add a nested value: send `{prop}` as a number, and a currency in a property of its "
+                f"own, to add up one currency with `where currency == \"BRL\"`")
+    else:
+        hint = f"give every `{ev_type}` event the quota adds up a number in `{prop}`"
+        if why in ("missing", "null"):
+            hint += (f", or leave such events out with `where {written} exists` on that trigger (a `where` "
+                     "belongs to the one trigger before it, and comes before `for SEGMENT`)")
     return dg.make(codes.SUM_VALUE_NOT_A_NUMBER,
                    f"lead {lead!r}: an event of type `{ev_type}` has {what}, so quota `{quota}` did not add "
                    f"it{many}",
