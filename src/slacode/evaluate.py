@@ -13,6 +13,7 @@ The semantics are LANGUAGE.md §4–§7, §11 and §13; the comments name the ru
 from __future__ import annotations
 
 import operator
+import re
 from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -29,6 +30,8 @@ from slacode.judges import _cycle_verdicts, _judges
 from slacode.timestamps import parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
 
+#: A number as JSON writes one (a CSV cell like `1e999` that no float holds stays text).
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 #: JSON Lines reads an int at or past 2**64, or below -2**63, as a float (its last digits lost).
 _INT_TOP, _INT_BOTTOM = float(2 ** 64), -float(2 ** 63)
 
@@ -1176,7 +1179,9 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
             out.append(_ownerless_diagnostic(note[1], places[note], sources, codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "sum_value":
-            out.append(_sum_value_diagnostic(note, places[note], sources, codes))
+            found = _sum_value_diagnostic(note, places[note], sources, codes)
+            if found is not None:
+                out.append(found)
             continue
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
             _, zone, lead, span = note
@@ -1259,6 +1264,8 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
     file = sources[source] if sources and source is not None and source < len(sources) else None
     many = f"; {count:,} leads have such an event" if count > 1 else ""
     if why == "big":
+        if file is not None and str(file).lower().endswith(".csv"):
+            return None             # (CSV reads whole numbers exactly: this one was written as a float)
         return dg.make(codes.SUM_VALUE_NOT_A_NUMBER,
                        f"lead {lead!r}: an event of type `{ev_type}` has `{prop}` {value!r}, a whole number "
                        f"beyond 64 bits read as a float: quota `{quota}` added it, but if it was written as "
@@ -1278,7 +1285,11 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
         what = f"`{prop}` {_seen_value(value)} ({kind})"
     bare = prop.isidentifier() and prop.isascii() and prop not in ("state", "not", "true", "false", "null")
     written = prop if bare else f"`{prop}`"
-    if why == "text":
+    huge = why == "text" and isinstance(value, str) and _JSON_NUMBER.fullmatch(value) is not None
+    if huge:                    # `1e999` in a CSV cell: a number past the largest float, kept as text
+        what = f"`{prop}` {_seen_value(value)} (a number beyond the largest float, read as text)"
+        hint = f"send `{prop}` in a unit that keeps it below 1.8e308, or as a whole number without an exponent"
+    elif why == "text":
         hint = f"send `{prop}` as a JSON number (without quotes or thousands separators)"
     elif why == "in_fields":
         hint = (f"`sum` adds up the event's own top-level property: send \"{prop}\": 1500 beside `type`, not "
