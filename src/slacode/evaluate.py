@@ -30,6 +30,7 @@ from slacode.judges import _cycle_verdicts, _judges
 from slacode.timestamps import parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
 
+_INF = float("inf")
 #: A number as JSON writes one (a CSV cell like `1e999` that no float holds stays text).
 _JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 #: JSON Lines reads an int at or past 2**64, or below -2**63, as a float (its last digits lost).
@@ -1264,8 +1265,8 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
     file = sources[source] if sources and source is not None and source < len(sources) else None
     many = f"; {count:,} leads have such an event" if count > 1 else ""
     if why == "big":
-        if file is not None and str(file).lower().endswith(".csv"):
-            return None             # (CSV reads whole numbers exactly: this one was written as a float)
+        if file is None or str(file).lower().endswith(".csv"):
+            return None             # (Python's own float, or CSV, which reads whole numbers exactly)
         return dg.make(codes.SUM_VALUE_NOT_A_NUMBER,
                        f"lead {lead!r}: an event of type `{ev_type}` has `{prop}` {value!r}, a whole number "
                        f"beyond 64 bits read as a float: quota `{quota}` added it, but if it was written as "
@@ -1285,7 +1286,8 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
         what = f"`{prop}` {_seen_value(value)} ({kind})"
     bare = prop.isidentifier() and prop.isascii() and prop not in ("state", "not", "true", "false", "null")
     written = prop if bare else f"`{prop}`"
-    huge = why == "text" and isinstance(value, str) and _JSON_NUMBER.fullmatch(value) is not None
+    huge = (why == "text" and isinstance(value, str) and _JSON_NUMBER.fullmatch(value) is not None
+            and float(value) in (_INF, -_INF))
     if huge:                    # `1e999` in a CSV cell: a number past the largest float, kept as text
         what = f"`{prop}` {_seen_value(value)} (a number beyond the largest float, read as text)"
         hint = f"send `{prop}` in a unit that keeps it below 1.8e308, or as a whole number without an exponent"
