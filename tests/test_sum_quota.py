@@ -614,3 +614,29 @@ def test_cost_of_adding_an_amount_is_small():
     per_event = (time.perf_counter() - start) / len(values)
     assert per_event < 20e-6
     assert s.value() == float(sum(Fraction(repr(v)) for v in values))
+
+
+def test_fmt_keeps_digit_separators_in_a_decimal_goal_as_in_an_integer():
+    from slacode.fmt import format as format_text
+
+    text = _quota("1_000.50", "at least") + "quota n { owner marketing; count deal; at least 1_000 per day }\n"
+    out = format_text(text)
+    assert "at least 1_000.50 per month" in out and "at least 1_000 per day" in out
+    assert format_text(out) == out
+
+
+def test_the_html_chart_hangs_a_negative_sum_below_zero_and_draws_a_huge_one():
+    import re
+
+    from slacode.report.html import quota_chart
+
+    r = _run(_quota("100", "at least"), [_ev("A", 2, 50), _ev("B", 2, 60, month=10), _ev("C", 3, -80, month=10),
+                                         _ev("D", 2, 10 ** 400, month=12)], as_of="2026-12-20T00:00:00Z")
+    vs = [v for v in r.verdicts if v.lead is None]
+    assert [v.value for v in vs] == [-20, 50, 10 ** 400]
+    svg = quota_chart(vs[:2], 100, "least", "month", r.as_of)
+    (zero,) = re.findall(r'<line class="grid" x1="\S+" x2="\S+" y1="([\d.]+)"', svg)
+    (neg_y, _), (pos_y, pos_h) = [(float(y), float(h)) for y, h in re.findall(r'<rect x="\S+" y="([\d.-]+)" '
+                                                                             r'width="\S+" height="([\d.]+)"', svg)]
+    assert neg_y == float(zero) and abs(pos_y + pos_h - float(zero)) < 0.11
+    assert "10,000,000" in quota_chart(vs, 100, "least", "month", r.as_of)
