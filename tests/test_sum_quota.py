@@ -1,7 +1,7 @@
 """Quotas that add up an amount: `sum PROP of TRIGGER… [for SEGMENT]` (extension).
 
-Worked by hand: exact sums (ints stay ints, floats are added as the exact fractions they
-are and rounded once), values that are not added (missing, null, text, booleans, NaN),
+Worked by hand: exact sums (ints stay ints, floats are added as the decimals they are
+written as, exactly, and rounded once; goals are decimal too), values that are not added (missing, null, text, booleans, NaN),
 SLA615, the `count` key, grouping, periods, lint, fmt, diff, test blocks, schemas, the
 same output for any `--jobs`; and a hypothesis property against an independent sum.
 """
@@ -179,7 +179,7 @@ def test_big_ints_decimals_and_numpy_like_numbers_are_exact():
     r = _run(PIPELINE, [_ev("A", 2, 2 ** 70, stage="x"), _ev("A", 3, 1, stage="x"),
                         _ev("B", 4, Decimal("19.99"), stage="x")], as_of="2026-11-30T00:00:00Z")
     (v,) = [v for v in r.verdicts]
-    assert v.value == float(Fraction(2 ** 70 + 1) + Fraction(19.99)) and v.count == 3
+    assert v.value == float(Fraction(2 ** 70 + 1) + Fraction("19.99")) and v.count == 3
     only_ints = _run(PIPELINE, [_ev("A", 2, 2 ** 70, stage="x"), _ev("A", 3, 1, stage="x")],
                      as_of="2026-11-30T00:00:00Z")
     assert only_ints.verdicts[0].value == 2 ** 70 + 1
@@ -374,7 +374,7 @@ def _independent(events) -> dict:
         month = ("2026-09", "2026-10", "2026-11")[day // 30]
         row = out.setdefault(month, [Fraction(0), 0, False])
         if type(amount) in (int, float):
-            row[0] += Fraction(amount)
+            row[0] += Fraction(repr(amount)) if type(amount) is float else amount   # the decimal written
             row[1] += 1
             row[2] |= type(amount) is float
     return out
@@ -439,3 +439,204 @@ def test_report_and_diff_json_validate_with_sum_quotas(files, capsys, tmp_path):
     out = json.loads(capsys.readouterr().out)
     assert code == 1 and problems(validator("diff"), out) == []
     assert "now adds up `amount` of its events instead of counting them" in json.dumps(out)
+
+
+# ------------------------------------------------------------- review 17b fixes
+
+BIG = HEAD + """
+quota wei {
+  owner marketing
+  sum amount of deal
+  at least 1 per month
+}
+
+let big = 999_999_999_999_999 * 100_000
+
+quota deals {
+  owner marketing
+  count deal
+  at most big per month
+}
+"""
+
+
+@pytest.fixture()
+def big_files(tmp_path):
+    spec = tmp_path / "big.sla"
+    spec.write_text(BIG)
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps(_ev(lead, 2, 9_000_000_000_000_000_000)) + "\n" for lead in "ABC"))
+    return spec, events
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
+def test_sums_and_goals_beyond_64_bits_are_written_exactly(big_files, capsys, monkeypatch, fmt):
+    spec, events = big_files
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_RECORDS", 0)
+    outs = []
+    for jobs in ("1", "2") if parallel.can_fork() else ("1",):
+        code = main(["check", str(spec), str(events), "--as-of", "2026-12-01T00:00:00Z", "--format", fmt,
+                     "--jobs", jobs])
+        outs.append((code, capsys.readouterr().out))
+    assert outs[0][0] == 0 and all(o == outs[0] for o in outs)
+    out = outs[0][1]
+    assert "27000000000000000000" in out or "27,000,000,000,000,000,000" in out
+    if fmt == "json":
+        doc = json.loads(out)
+        wei, deals = [v for v in doc["verdicts"] if v["lead"] is None and v["period"] == "2026-11"]
+        assert wei["value"] == 27 * 10 ** 18 and type(wei["value"]) is int
+        assert deals["threshold"] == 99_999_999_999_999_900_000 and deals["value"] == 3
+        assert problems(validator("verdicts"), doc) == []
+    if fmt == "csv":
+        assert ",wei,sum,,2026-11,met,marketing,,,,,,,,,27000000000000000000,1," in out
+        assert ",99999999999999900000," in out
+
+
+def test_report_json_writes_sums_beyond_64_bits(big_files, capsys):
+    spec, events = big_files
+    assert main(["report", str(spec), str(events), "--as-of", "2026-12-01T00:00:00Z", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert 27 * 10 ** 18 in [v["value"] for v in doc["quotas"]]
+    assert problems(validator("report"), doc) == []
+
+
+def _quota(goal, bound="at most", prop="amount"):
+    return HEAD + f"quota pipeline {{ owner marketing; sum {prop} of deal; {bound} {goal} per month }}\n"
+
+
+def test_amounts_and_goals_are_decimals():
+    r = _run(_quota("0.3"), [_ev("A", 2, 0.1), _ev("B", 3, 0.2)])
+    assert _sums(r)[:1] == [("2026-11", "met", 0.3, 2)]
+    assert r.verdicts[0].reason.startswith("0.3, at most 0.3 allowed")
+    r = _run(_quota("0.8", "at least"), [_ev("A", 2, 0.7), _ev("B", 3, 0.1)])
+    assert _sums(r)[:1] == [("2026-11", "met", 0.8, 2)]
+    r = _run(_quota("0.3"), [_ev("A", 2, Decimal("0.1")), _ev("B", 3, Decimal("0.2"))])
+    assert _sums(r)[:1] == [("2026-11", "met", 0.3, 2)]
+    # the status is judged on the exact sum; the value written is its nearest float
+    r = _run(_quota("1", "at least"), [_ev("A", 2, 1), _ev("B", 3, -1e-17)])
+    assert _sums(r)[:1] == [("2026-11", "breached", 1.0, 2)]
+
+
+def test_let_goals_are_computed_exactly():
+    text = HEAD + """
+let share = 0.1
+let per_rep = 1_000 / 3
+quota tenth { owner marketing; sum amount of deal; at least share * 3 per month }
+quota all { owner marketing; sum amount of deal; at most per_rep * 3 per month }
+quota huge { owner marketing; count deal; at most 999_999_999_999_999 * 1000 per month }
+"""
+    r = _run(text, [_ev("A", 2, 0.1), _ev("B", 3, 0.2), _ev("C", 4, 999.7)])
+    tenth, every, huge = [v for v in r.verdicts if v.lead is None and v.period == "2026-11"]
+    assert (tenth.threshold, tenth.status) == (0.3, "met") and "of at least 0.3 " in tenth.reason
+    assert (every.threshold, every.value, every.status) == (1000, 1000.0, "met")
+    assert huge.threshold == 999_999_999_999_999_000 and type(huge.threshold) is int
+
+
+def test_a_sum_past_the_largest_float_is_written_as_the_whole_number_it_is():
+    r = _run(_quota("1"), [_ev("A", 2, 1.7e308), _ev("B", 3, 1.7e308), _ev("C", 4, Decimal("1E+400"))])
+    (v,) = [v for v in r.verdicts if v.lead is None and v.period == "2026-11"]
+    assert v.value == 34 * 10 ** 307 + 10 ** 400 and v.status == "breached"
+    assert problems(validator("verdicts", "/$defs/verdict"), v.to_dict()) == []
+    assert not r.diagnostics                             # (Decimal("1E+400") is a finite number)
+
+
+def _check_json(spec, events, capsys) -> dict:
+    main(["check", str(spec), str(events), "--as-of", "2026-12-01T00:00:00Z", "--format", "json"])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_json_lines_ints_beyond_64_bits_are_reported_not_silently_rounded(tmp_path, capsys):
+    spec = tmp_path / "a.sla"
+    spec.write_text(_quota("1", "at least"))
+    jsonl = tmp_path / "e.jsonl"
+    jsonl.write_text('{"lead":"A","at":"2026-11-02T12:00:00Z","type":"deal","amount":1}\n'
+                     '{"lead":"B","at":"2026-11-02T12:00:00Z","type":"deal","amount":18446744073709551616}\n')
+    doc = _check_json(spec, jsonl, capsys)
+    (d,) = doc["diagnostics"]
+    assert (d["code"], d["line"], d["lead"]) == ("SLA615", 2, "B") and d["file"].endswith("e.jsonl")
+    assert "beyond 64 bits read as a float" in d["message"] and "CSV" in d["hint"]
+    csv_file = tmp_path / "e.csv"
+    csv_file.write_text("lead,at,type,amount\nA,2026-11-02T12:00:00Z,deal,1\nB,2026-11-02T12:00:00Z,deal,"
+                        "18446744073709551616\n")
+    doc = _check_json(spec, csv_file, capsys)
+    assert doc["diagnostics"] == [] and doc["verdicts"][0]["value"] == 2 ** 64 + 1
+
+
+def test_sla615_tells_lists_objects_and_amounts_in_fields_apart():
+    r = _run(_quota("1", "at least"), [_ev("A", 2, [1]), _ev("B", 2, {"value": 5}),
+                                       _ev("C", 2, fields={"amount": 5})])
+    found = {d.lead: d for d in r.diagnostics}
+    assert "(a list)" in found["A"].message and "(an object)" in found["B"].message
+    assert "currency" in found["B"].hint
+    assert "only in `fields`" in found["C"].message and "beside `type`" in found["C"].hint
+
+
+def test_a_sum_of_a_breach_or_of_an_events_own_key_is_an_error():
+    text = HEAD + """
+deadline first_touch { owner marketing; start on assigned; stop on contact_attempt; within 4h }
+quota lost { owner marketing; sum amount of breach of first_touch; at most 1 per day }
+quota ids { owner marketing; sum id of deal; at least 1 per day }
+"""
+    found = [(d.code, d.line, d.severity) for d in slacode.lint(text) if d.code in ("SLA360", "SLA361")]
+    assert found == [("SLA360", 4, "error"), ("SLA361", 5, "error")]
+
+
+@pytest.mark.parametrize("line, message, hint", [
+    ("sum of deal", "`sum` needs the name of the property to add up", "`sum amount of deal`"),
+    ("sum of amount of deal", "`sum` needs the name of the property to add up", "`sum amount of deal`"),
+    ("sum demo-hours of deal", "expected `of`", "backquotes: sum `demo-hours` of"),
+    ("sum fields.amount of deal", "expected `of`", "top-level property"),
+])
+def test_likely_mistakes_in_a_sum_line_get_a_message_that_says_what_to_do(line, message, hint):
+    text = HEAD + f"quota q {{\n  owner marketing\n  {line}\n  at least 5 per day\n}}\n"
+    d = slacode.lint(text)[0]
+    assert d.code == "SLA101" and d.line == 4 and message in d.message and hint in d.hint
+
+
+def test_a_percent_goal_in_a_quota_hints_at_a_target():
+    text = HEAD + "quota q {\n  owner marketing\n  count deal\n  at least 95% per day\n}\n"
+    d = slacode.lint(text)[0]
+    assert d.line == 5 and "`target`" in d.hint
+
+
+def test_cost_of_adding_an_amount_is_small():
+    """Each event's amount is added as a decimal: a few microseconds at most."""
+    import time
+
+    from slacode.aggregate import Sum
+
+    values = [random.Random(1).uniform(0, 1e6) for _ in range(20_000)]
+    s = Sum()
+    start = time.perf_counter()
+    for v in values:
+        s.add(v)
+    per_event = (time.perf_counter() - start) / len(values)
+    assert per_event < 20e-6
+    assert s.value() == float(sum(Fraction(repr(v)) for v in values))
+
+
+def test_fmt_keeps_digit_separators_in_a_decimal_goal_as_in_an_integer():
+    from slacode.fmt import format as format_text
+
+    text = _quota("1_000.50", "at least") + "quota n { owner marketing; count deal; at least 1_000 per day }\n"
+    out = format_text(text)
+    assert "at least 1_000.50 per month" in out and "at least 1_000 per day" in out
+    assert format_text(out) == out
+
+
+def test_the_html_chart_hangs_a_negative_sum_below_zero_and_draws_a_huge_one():
+    import re
+
+    from slacode.report.html import quota_chart
+
+    r = _run(_quota("100", "at least"), [_ev("A", 2, 50), _ev("B", 2, 60, month=10), _ev("C", 3, -80, month=10),
+                                         _ev("D", 2, 10 ** 400, month=12)], as_of="2026-12-20T00:00:00Z")
+    vs = [v for v in r.verdicts if v.lead is None]
+    assert [v.value for v in vs] == [-20, 50, 10 ** 400]
+    svg = quota_chart(vs[:2], 100, "least", "month", r.as_of)
+    (zero,) = re.findall(r'<line class="grid" x1="\S+" x2="\S+" y1="([\d.]+)"', svg)
+    (neg_y, _), (pos_y, pos_h) = [(float(y), float(h)) for y, h in re.findall(r'<rect x="\S+" y="([\d.-]+)" '
+                                                                             r'width="\S+" height="([\d.]+)"', svg)]
+    assert neg_y == float(zero) and abs(pos_y + pos_h - float(zero)) < 0.11
+    assert "10,000,000" in quota_chart(vs, 100, "least", "month", r.as_of)

@@ -7,10 +7,11 @@ while any of its cycles is undecided.
 """
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from slacode import instants
+from slacode.checks.expr import EXACT as _EXACT, as_decimal
 from slacode.groups import group_text, group_value, order as group_order
 from slacode.texts import rate_text
 from slacode.evaluate import plan_info
@@ -329,7 +330,7 @@ class Aggregates:
             found = counts.get((start_date, rep) if by_rep else start_date)
             if summed:
                 row = found if found is not None else _NO_SUM
-                count = row.value()
+                count, exact = row.value(), row.exact()
                 if by_rep and rep is None and found is None:
                     continue                    # nobody's events: shown where there are some
                 shown = amount_text(count)
@@ -339,11 +340,13 @@ class Aggregates:
                     continue                    # nobody's events: shown where there are some
                 shown = count
             ended = end <= self.as_of
+            reached = exact if summed else count         # a sum: exactly, with the decimal goal
+            goal = q.goal if summed and q.goal is not None else n
             if q.bound == "least":
-                status = "met" if count >= n else ("breached" if ended else "pending")
+                status = "met" if reached >= goal else ("breached" if ended else "pending")
                 words = f"{shown} of at least {amount}"
             else:
-                status = "breached" if count > n else ("met" if ended else "pending")
+                status = "breached" if reached > goal else ("met" if ended else "pending")
                 words = f"{shown}, at most {amount} allowed"
             tail = "" if ended else " so far (the period has not ended)"
             if summed:
@@ -404,22 +407,19 @@ class Aggregates:
         return out
 
 
-#: Every finite float is a whole multiple of 2**-1074 (the smallest subnormal): floats are
-#: added as whole numbers of that unit, exactly.
-_UNIT_BITS = 1074
-
-
 class Sum:
-    """One period's (and group's) sum of a `sum PROP of …` quota, added exactly: ints as
-    ints, floats as whole numbers of 2**-1074 (what each float is, exactly), so that
-    neither the order of the events nor how the leads were split between processes
-    changes a bit of it; a float is rounded once, when the value is written (:meth:`value`)."""
+    """One period's (and group's) sum of a `sum PROP of …` quota, added exactly in decimal:
+    ints as ints, each float as the decimal it is written as (the shortest one that reads
+    back as the same float, ``repr``: ``0.1`` is 1/10), a :class:`~decimal.Decimal` as
+    itself; so neither the order of the events nor how the leads were split between
+    processes changes a digit of it. A float is rounded once, when the value is written
+    (:meth:`value`); the status compares the exact sum (:meth:`exact`) with the goal."""
 
-    __slots__ = ("ints", "units", "added", "skipped", "floats")
+    __slots__ = ("ints", "decimals", "added", "skipped", "floats")
 
     def __init__(self):
         self.ints = 0               # the ints added
-        self.units = 0              # the floats added, in units of 2**-1074
+        self.decimals = _ZERO       # the floats and Decimals added, exactly
         self.added = 0              # events added
         self.skipped = 0            # matching events without a number (SLA615)
         self.floats = False
@@ -432,21 +432,24 @@ class Sum:
         if value.__class__ is int:
             self.ints += value
         else:
-            n, d = value.as_integer_ratio()             # d a power of two, at most 2**1074
-            self.units += n << (_UNIT_BITS + 1 - d.bit_length())
+            self.decimals = _EXACT.add(self.decimals, as_decimal(value))
             self.floats = True
+
+    def exact(self) -> int | Decimal:
+        """The sum, exactly: an int, or a Decimal when a float or Decimal was added."""
+        return _EXACT.add(self.decimals, self.ints) if self.floats else self.ints
 
     def value(self) -> int | float:
         """The sum as written: an int when every value added was an int, else the float
-        nearest the exact sum (Python divides ints correctly rounded); past the largest
-        float, an infinity of its sign."""
+        nearest the exact decimal sum (its shortest form: ``0.3``); past the largest float,
+        the whole number nearest it, exactly (a JSON number has no size limit)."""
         if not self.floats:
             return self.ints
-        exact = (self.ints << _UNIT_BITS) + self.units
-        try:
-            return exact / (1 << _UNIT_BITS)
-        except OverflowError:
-            return math.inf if exact > 0 else -math.inf
+        exact = self.exact()
+        shown = float(exact)
+        if shown - shown == 0:
+            return shown
+        return int(exact.to_integral_value(ROUND_HALF_EVEN))
 
     def words(self, prop: str, segment: str | None) -> str:
         """```amount` of 12 events of leads in `hot`; 2 more without a number in `amount`,
@@ -461,6 +464,7 @@ class Sum:
         return text
 
 
+_ZERO = Decimal(0)
 _NO_SUM = Sum()             # an empty period (never added to)
 
 

@@ -209,15 +209,17 @@ DUE_COLUMNS = ("next_at", "next", "lead", "assignee", "rule", "clause", "cycle",
 def _render_due(items, result, fmt: str, within) -> str:
     import orjson
 
+    from slacode.output import dumps
+
     if fmt == "json":
         doc = {"agreement": {"id": result.agreement_id, "version": result.version},
                "as_of": _iso(result.as_of, result.zone),
                "within_seconds": None if within is None else within.total_seconds(),
                "due": [d.to_dict() for d in items],
                "diagnostics": [d.to_dict() for d in result.diagnostics]}
-        return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
+        return dumps(doc, orjson.OPT_INDENT_2).decode() + "\n"
     if fmt == "jsonl":
-        return "".join(orjson.dumps(d.to_dict()).decode() + "\n" for d in items)
+        return "".join(dumps(d.to_dict()).decode() + "\n" for d in items)
     if fmt == "csv":
         import csv
         import io

@@ -512,6 +512,7 @@ class QuotaPlan(NamedTuple):
     by_field: str | None = None      # one goal per value of this lead field (`by FIELD`)
     grouped: bool = False            # by_assignee or by_field: its hits carry their group
     prop: str | None = None          # `sum PROP of …` (extension): the event property added up; None counts
+    goal: Any = None                 # the goal in decimal, exactly (a Fraction; ``amount`` is as written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,11 +594,23 @@ def _duration_us(d: m.Duration, clock) -> int:
     return d.seconds(day_s) * 1_000_000
 
 
-def evaluate_expr(expr, constants) -> float:
-    """The value of a goal expression (the linter's evaluator: one meaning everywhere)."""
+def evaluate_expr(expr, constants, exact: bool = False) -> float:
+    """The value of a goal expression (the linter's evaluator: one meaning everywhere);
+    ``exact``: in decimal (a quota's goal)."""
     from slacode.checks.expr import evaluate_expr as value
 
-    return value(expr, constants)
+    return value(expr, constants, exact=exact)
+
+
+def _written(goal) -> int | float:
+    """A quota's decimal goal as verdicts write it: an int when whole (exactly, however
+    large), else the nearest float (``0.3``)."""
+    if goal.denominator == 1:
+        return int(goal)
+    try:
+        return float(goal)
+    except OverflowError:           # (a fraction past the largest float: its whole part)
+        return round(goal)
 
 
 def compile_agreement(agreement: m.Agreement) -> Plan:
@@ -720,7 +733,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         quotas.append(QuotaPlan(
             name=q.name.value, owner=q.owner.value if q.owner else None,
             counts=counts, bound=q.goal.bound,
-            amount=_whole(evaluate_expr(q.goal.amount, constants)), period=q.goal.period, index=index[id(q)],
+            amount=_written(goal := evaluate_expr(q.goal.amount, constants, exact=True)), goal=goal,
+            period=q.goal.period, index=index[id(q)],
             types=_types_of(counts), match=matcher(counts),
             segment=seg_preds.get(measure.segment.value, lambda f, s, n: False) if measure.segment else None,
             segment_name=measure.segment.value if measure.segment else None, by_assignee=q.by_assignee,

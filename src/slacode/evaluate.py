@@ -13,6 +13,8 @@ The semantics are LANGUAGE.md §4–§7, §11 and §13; the comments name the ru
 from __future__ import annotations
 
 import operator
+import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -27,6 +29,12 @@ from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
 from slacode.timestamps import parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
+
+_INF = float("inf")
+#: A number as JSON writes one (a CSV cell like `1e999` that no float holds stays text).
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+#: JSON Lines reads an int at or past 2**64, or below -2**63, as a float (its last digits lost).
+_INT_TOP, _INT_BOTTOM = float(2 ** 64), -float(2 ** 63)
 
 UTC = timezone.utc
 _EMPTY: dict = {}
@@ -481,7 +489,7 @@ class LeadFold:
                             q.segment is None or q.segment(fields, state, notes)):
                         if q.prop is not None:              # `sum PROP of …`: (i, at, group, value)
                             hit = (i, t, self._group(q, ev_type, props, fields) if q.grouped else None,
-                                   self._summand(q, rec, props, notes))
+                                   self._summand(q, rec, props, notes, fields))
                         else:
                             hit = (i, t, self._group(q, ev_type, props, fields)) if q.grouped else (i, t)
                         if self.quota_hits:
@@ -584,22 +592,29 @@ class LeadFold:
         return group_key(fields.get(q.by_field))
 
     @staticmethod
-    def _summand(q, rec, props: dict, notes):
-        """What an event adds to a `sum PROP of …` quota: PROP's number (an int, or a finite
-        float), or None when it has none, noted (SLA615) with the event's place."""
+    def _summand(q, rec, props: dict, notes, fields=None):
+        """What an event adds to a `sum PROP of …` quota: PROP's number (an int, a finite
+        float or Decimal), or None when it has none, noted (SLA615) with the event's place;
+        a whole float of 2**64 or more, or below -2**63 (JSON Lines reads an int that
+        large as a float, its last digits lost) is added and noted too."""
         v = props.get(q.prop)
         cls = v.__class__
         if cls is int or (cls is float and v - v == 0):     # (inf - inf and nan - nan are nan)
+            if cls is float and (v >= _INT_TOP or v < _INT_BOTTOM) and v.is_integer():
+                notes.add(("sum_value", q.name, q.prop, "big"), (rec.source, rec.line, rec.type, v))
+            return v
+        if cls is Decimal and v.is_finite():            # (a NUMERIC column): added as the decimal it is
             return v
         if v is not None and cls is not bool and _is_num(v):
-            plain = _plain_num(v)                        # Decimal, numpy: as Python's own
+            plain = _plain_num(v)                        # numpy: as Python's own
             if plain is not None and plain - plain == 0:
                 return plain
         if v is None:
-            why = "null" if q.prop in props else "missing"
+            why = "null" if q.prop in props else ("in_fields" if fields and fields.get(q.prop) is not None
+                                                  else "missing")
         else:
             why = ("text" if isinstance(v, str) else "boolean" if isinstance(v, bool) else "number" if _is_num(v)
-                   else "other")
+                   else "list" if isinstance(v, (list, tuple)) else "object" if isinstance(v, dict) else "other")
         notes.add(("sum_value", q.name, q.prop, why), (rec.source, rec.line, rec.type, v))
         return None
 
@@ -1165,7 +1180,9 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
             out.append(_ownerless_diagnostic(note[1], places[note], sources, codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "sum_value":
-            out.append(_sum_value_diagnostic(note, places[note], sources, codes))
+            found = _sum_value_diagnostic(note, places[note], sources, codes)
+            if found is not None:
+                out.append(found)
             continue
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
             _, zone, lead, span = note
@@ -1246,20 +1263,47 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
     _, quota, prop, why = note
     count, lead, (source, line, ev_type, value) = seen
     file = sources[source] if sources and source is not None and source < len(sources) else None
+    many = f"; {count:,} leads have such an event" if count > 1 else ""
+    if why == "big":
+        if file is None or str(file).lower().endswith(".csv"):
+            return None             # (Python's own float, or CSV, which reads whole numbers exactly)
+        return dg.make(codes.SUM_VALUE_NOT_A_NUMBER,
+                       f"lead {lead!r}: an event of type `{ev_type}` has `{prop}` {value!r}, a whole number "
+                       f"beyond 64 bits read as a float: quota `{quota}` added it, but if it was written as "
+                       f"an integer in JSON Lines, its digits past the 17th were lost{many}",
+                       dg.Span(line, 1, file=file) if line else None, file=file,
+                       hint=f"send `{prop}` in a smaller unit, or the events as CSV, where an integer of any size "
+                            "is read exactly", lead=lead)
     if why == "missing":
         what = f"no `{prop}`"
+    elif why == "in_fields":
+        what = f"no `{prop}` of its own (only in `fields`, which `sum` does not read)"
     elif why == "null":
         what = f"`{prop}` null"
     else:
-        kind = {"text": "text", "boolean": "a boolean", "number": "a number that is not finite"}.get(why) or (
-            "a list" if isinstance(value, (list, tuple)) else "an object" if isinstance(value, dict) else "no number")
+        kind = {"text": "text", "boolean": "a boolean", "number": "a number that is not finite",
+                "list": "a list", "object": "an object"}.get(why, "no number")
         what = f"`{prop}` {_seen_value(value)} ({kind})"
-    many = f"; {count:,} leads have such an event" if count > 1 else ""
     bare = prop.isidentifier() and prop.isascii() and prop not in ("state", "not", "true", "false", "null")
     written = prop if bare else f"`{prop}`"
-    hint = (f"send `{prop}` as a JSON number (without quotes or thousands separators)" if why == "text"
-            else f"give every `{ev_type}` event the quota adds up a number in `{prop}`"
-            + ("" if why not in ("missing", "null") else f", or narrow its trigger with `where {written} exists`"))
+    huge = (why == "text" and isinstance(value, str) and _JSON_NUMBER.fullmatch(value) is not None
+            and float(value) in (_INF, -_INF))
+    if huge:                    # `1e999` in a CSV cell: a number past the largest float, kept as text
+        what = f"`{prop}` {_seen_value(value)} (a number beyond the largest float, read as text)"
+        hint = f"send `{prop}` in a unit that keeps it below 1.8e308, or as a whole number without an exponent"
+    elif why == "text":
+        hint = f"send `{prop}` as a JSON number (without quotes or thousands separators)"
+    elif why == "in_fields":
+        hint = (f"`sum` adds up the event's own top-level property: send \"{prop}\": 1500 beside `type`, not "
+                "inside `fields`")
+    elif why == "object":
+        hint = (f"`sum` cannot add a nested value: send `{prop}` as a number, and a currency in a property of its "
+                f"own, to add up one currency with `where currency == \"BRL\"`")
+    else:
+        hint = f"give every `{ev_type}` event the quota adds up a number in `{prop}`"
+        if why in ("missing", "null"):
+            hint += (f", or leave such events out with `where {written} exists` on that trigger (a `where` "
+                     "belongs to the one trigger before it, and comes before `for SEGMENT`)")
     return dg.make(codes.SUM_VALUE_NOT_A_NUMBER,
                    f"lead {lead!r}: an event of type `{ev_type}` has {what}, so quota `{quota}` did not add "
                    f"it{many}",

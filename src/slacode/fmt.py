@@ -439,8 +439,9 @@ def _plain_number(value: int | float) -> str:
 def number(value: int | float, source: str | None = None) -> str:
     """A number as slacode writes it: plain digits, or the author's ``1_000`` grouping."""
     plain = _plain_number(value)
-    if source is not None and _GROUPED.fullmatch(source) and source.replace("_", "") == plain:
-        return source
+    if source is not None and _GROUPED.fullmatch(source) and (
+            source.replace("_", "") == plain or Decimal(source.replace("_", "")) == Decimal(plain)):
+        return source                   # (`1_000.50` as written: the same number, grouped)
     return plain
 
 

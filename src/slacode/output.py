@@ -13,6 +13,35 @@ from slacode.verdict import VERDICT_KEYS, as_text
 from slacode.texts import plural as _plural
 
 
+def dumps(obj, option: int | None = None) -> bytes:
+    """``obj`` as JSON (orjson), or, for the rare object holding an int beyond 64 bits (a sum
+    of big amounts, a goal from a `let`), as :mod:`json` writes it: the int exactly, as a JSON
+    number. ``option``: only :data:`orjson.OPT_INDENT_2` (two-space indent) is understood."""
+    try:
+        return orjson.dumps(obj) if option is None else orjson.dumps(obj, option=option)
+    except TypeError as e:
+        if "64-bit" not in str(e):
+            raise
+    import json
+
+    if option:
+        return json.dumps(obj, ensure_ascii=False, indent=2, default=str).encode()
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def loads(line: bytes | str):
+    """JSON read back as :func:`dumps` wrote it: orjson, unless a number read as a whole float
+    of 2**63 or more, which orjson gives for an int beyond 64 bits; :mod:`json` then reads it
+    exactly."""
+    obj = orjson.loads(line)
+    if isinstance(obj, dict) and any(v.__class__ is float and abs(v) >= 2 ** 63 and v.is_integer()
+                                     for v in obj.values()):
+        import json
+
+        return json.loads(line)
+    return obj
+
+
 _STATUS_COLOR = {"met": "32", "breached": "1;31", "at_risk": "33", "paused": "36", "pending": "37",
                  "cancelled": "2"}
 
@@ -68,7 +97,7 @@ def _group_cell(group: dict | None) -> str:
 
 def _group_json(group: dict | None) -> str | None:
     """A `by FIELD` verdict's group in a CSV cell: its JSON object, ``{"region":"APAC"}``."""
-    return None if group is None else orjson.dumps(group).decode()
+    return None if group is None else dumps(group).decode()
 
 
 _STATUS_ORDER = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
@@ -122,7 +151,6 @@ _WRITE_CHUNK = 1 << 20
 def serialize_verdicts(verdicts) -> tuple[tuple, bytes]:
     """What the spool keeps of a lead's verdicts for ``check``: their statuses, and their
     JSON Lines (``{"record":"verdict",…}``, one per line), ready to be written as they are."""
-    dumps = orjson.dumps
     # the object's opening brace becomes the record's: one copy, where slicing and adding make two
     lines = [dumps(v.to_dict()).replace(b"{", _VERDICT_LINE, 1) for v in verdicts]
     lines.append(b"")
@@ -146,7 +174,6 @@ def _verdict_json(line: bytes) -> bytes:
 
 
 def _verdict_dicts(blob: bytes) -> Iterator[dict]:
-    loads = orjson.loads
     for line in blob.splitlines():
         d = loads(line)
         del d["record"]
@@ -193,7 +220,6 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
     stats = CheckStats()
     stats.shown = tuple(statuses or ())
     lead_diags: list = []
-    dumps = orjson.dumps
 
     def blobs() -> Iterator[bytes]:
         """Each lead's JSON Lines of verdicts (counted), then the aggregates' verdicts."""
@@ -270,9 +296,9 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
                 if "group" in d:
                     d["group"] = _group_json(d["group"])
                 if d.get("warnings") is not None:
-                    d["warnings"] = orjson.dumps(d["warnings"]).decode()
+                    d["warnings"] = dumps(d["warnings"]).decode()
                 if d.get("escalates") is not None:
-                    d["escalates"] = orjson.dumps(d["escalates"]).decode()
+                    d["escalates"] = dumps(d["escalates"]).decode()
                 w.writerow(["" if d.get(k) is None else d[k] for k in columns])
             if buf.tell() > 1 << 16:
                 out.write(buf.getvalue().encode())

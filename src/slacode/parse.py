@@ -25,7 +25,7 @@ from slacode import diagnostics as dg
 from slacode.codes import syntax as codes
 from slacode.diagnostics import Diagnostic, Span
 from slacode.syntax_words import INVISIBLE, character_hint, describe_expected, describe_token, hint_for, \
-    without_comment
+    sum_without_property, without_comment
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 100
@@ -1028,7 +1028,11 @@ class _Run:
         if self.parens and getattr(tok, "line", None) and tok.line > self.parens[-1].line:
             hint = (f"the `(` on line {self.parens[-1].line} is still open, so this line goes on its statement: "
                     "close the `(` with `)`, or join the lines with `and` / `or`")
-        self.error(codes.UNEXPECTED_TOKEN, f"expected {expected}, found {found}", self._span(tok), hint=hint)
+        message = f"expected {expected}, found {found}"
+        missing = sum_without_property(tok, expected, self.text)
+        if missing is not None:
+            message, hint = missing
+        self.error(codes.UNEXPECTED_TOKEN, message, self._span(tok), hint=hint)
 
     def _finish(self, pstate):
         end = self.Token("$END", "", len(self.text), None, None)

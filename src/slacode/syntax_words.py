@@ -231,6 +231,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     # what comes before the token: its statement's last lines are enough, and the patterns
     # below anchored at its end would otherwise scan the whole file for every error
     before = text[max(0, tok.start_pos - _WINDOW):tok.start_pos].rstrip() if tok.start_pos is not None else ""
+    quota_hint = _quota_line_hint(tok, value, expected, before[before.rfind("\n") + 1:], text)
+    if quota_hint is not None:
+        return quota_hint
     if value == "where" and re.search(r"\bbreach\s+of\s+[A-Za-z_]\w*(\s+clause\s+[A-Za-z_]\w*)?\Z", before):
         return ("a breach has no properties to test: `breach of RULE` takes no `where` (name the clause "
                 "with `breach of RULE clause KEY`)")
@@ -392,6 +395,40 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if tok.type == "NAME" and "COMPARATOR" in accepts and value.lower() in _WORD_COMPARISONS:
         return f"compare with {_WORD_COMPARISONS[value.lower()]}"
     return _keyword_hint(value, expected, text) if tok.type == "NAME" else None
+
+
+def sum_without_property(tok, expected: str, text: str) -> tuple[str, str] | None:
+    """``(message, hint)`` for `sum of deal` and `sum of amount of deal`: the property to add
+    up is missing (the parser took `of` for its name)."""
+    if "`of`" not in expected or tok.start_pos is None:
+        return None
+    line = text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos]
+    if not re.fullmatch(r"\s*sum\s+of\s*", line):
+        return None
+    rest = re.match(r"[^\n;}#]*", text[tok.start_pos:]).group(0).strip()
+    named = re.fullmatch(r"([A-Za-z_]\w*)\s+of\s+(.+)", rest)      # `sum of amount of deal`
+    written = f"sum {named.group(1)} of {named.group(2)}" if named else f"sum amount of {rest or 'TRIGGER'}"
+    return ("`sum` needs the name of the property to add up before `of`: `sum PROP of TRIGGER`",
+            f"write `{written}`")
+
+
+def _quota_line_hint(tok, value: str, expected: str, line_before: str, text: str) -> str | None:
+    """Hints for likely mistakes in a quota's `sum PROP of …` and goal lines."""
+    summing = re.fullmatch(r"\s*sum\s+([A-Za-z_]\w*|`[^`\n]*`)\s*", line_before)
+    if summing and "`of`" in expected:
+        prop = summing.group(1)
+        if value == "-":                        # `sum demo-hours of …`
+            after = re.match(r"-[\w-]*", text[tok.start_pos:]) if tok.start_pos is not None else None
+            return f"names with a dash go in backquotes: sum `{prop}{after.group(0) if after else '-…'}` of …"
+        if value == ".":                        # `sum fields.amount of …`, `sum amount.usd of …`
+            return ("`sum` adds up a top-level property of each matching event, beside `type` (`sum amount of "
+                    "deal`): a lead's `fields` and nested values cannot be added up; send the amount as a "
+                    "number of its own (`\"amount_usd\": 1500`)")
+    if value == "%" and re.search(r"\bat\s+(least|most)\s+[\d_.]+\s*\Z", line_before) and \
+            _enclosing_block(text, tok.start_pos) == "quota":
+        return ("a quota's goal is an amount per period (`at least 20 per day`): a share of cycles met is "
+                "the goal of a `target` (`rule RULE` and `at least 95% met per week`)")
+    return None
 
 
 def _stands_alone(rest: str, text: str) -> bool:

@@ -751,3 +751,31 @@ def start_once_agrees(ctx: Context) -> Iterator[Diagnostic]:
                                f"`start on` without `once` in `{r.name.value}`, where {where} says "
                                "`start once`: a rule starts once per lead or every time", s,
                                hint="write `start once on` on every start line of the rule, or `once` on none")
+
+
+#: The keys of an event that are never one of its properties (LANGUAGE.md §4).
+_EVENT_KEYS = ("lead", "at", "type", "id", "fields")
+
+
+@rule(codes.SUM_OF_BREACH, codes.SUM_OF_RESERVED_KEY)
+def sum_of_nothing(ctx: Context) -> Iterator[Diagnostic]:
+    """`sum amount of breach of RULE` (a breach has no properties) and `sum id of deal` (a
+    key of the event itself, never a property): sums that can add nothing."""
+    for q in ctx.agreement.quotas:
+        for line in q.items:
+            if line.kind != "sum":
+                continue
+            ref = line.prop
+            if ref.name in _EVENT_KEYS and not ref.is_state:
+                yield ctx.diag(codes.SUM_OF_RESERVED_KEY,
+                               f"quota `{q.name.value}` adds up `{ref.name}`, which every event uses for "
+                               "itself: it is never a property to add up", ref,
+                               hint="name the property that holds the amount (`sum amount of …`), or count "
+                                    "the events with `count …`")
+            for t in line.triggers:
+                if t.breach is not None:
+                    yield ctx.diag(codes.SUM_OF_BREACH,
+                                   f"quota `{q.name.value}` adds up `{ref.name}` of `{t.type.value}`, but a "
+                                   "breach has no properties: it can never add anything", t,
+                                   hint=f"count the breaches (`count {t.type.value}`), or add up `{ref.name}` "
+                                        "of the events that carry it")

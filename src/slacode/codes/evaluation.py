@@ -241,7 +241,9 @@ LONG_AGGREGATE_SPAN = define("SLA610", "long-aggregate-span", "warning", """
 
 SUM_VALUE_NOT_A_NUMBER = define("SLA615", "sum-value-not-a-number", "warning", """
     An event that a `sum PROP of …` quota matched has no number in PROP (the property is
-    missing or null, or holds text, a boolean, a list or an object): the quota did not add it.
+    missing or null, or holds text, a boolean, a list, an object or a number that is not
+    finite): the quota did not add it. Also: an amount in JSON Lines that is a whole number
+    beyond 64 bits, which JSON Lines readers read as a float (added, its last digits lost).
 
     ## Why
     A quota that adds up an amount (extension: `sum amount of opportunity_created`) reads a
@@ -252,7 +254,11 @@ SUM_VALUE_NOT_A_NUMBER = define("SLA615", "sum-value-not-a-number", "warning", "
     once per quota, property and kind of value, naming the first lead (in lead order), the
     place of its event and how many leads had such an event. Text is not read as a number,
     as in comparisons (LANGUAGE.md §9): `"1500"` and `"1.500,00"` are texts. A CSV cell
-    that is a whole JSON number is a number already (§13).
+    that is a whole JSON number is a number already (§13), unless no float holds it
+    (`1e999`: kept as text, and named as such). An amount sent only in `fields` is not the
+    event's own property: the message says so. A JSON Lines integer at or past 2^64 (or
+    below -2^63) is read as a float, its digits past the 17th lost: it is added, and
+    reported, with its file and line (CSV reads integers of any size exactly).
 
     ## Avoid
     ```

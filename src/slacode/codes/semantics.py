@@ -1575,3 +1575,81 @@ BREACH_LOOP = define("SLA345", "breach-loop", "error", """
     }
     ```
     """)
+
+
+SUM_OF_BREACH = define("SLA360", "sum-of-breach", "error", """
+    A quota's `sum PROP of …` line adds up a `breach of RULE` trigger: a breach has no
+    properties, so it can never add anything.
+
+    ## Why
+    `breach of RULE` (an extension) is the instant a cycle of RULE breached, not an event
+    someone sent: it carries no `amount` or any other property, and it takes no `where`.
+    A sum of breaches would be 0 in every period (an `at least` goal always breached) and
+    every breach would be reported as an event without the property (SLA615).
+
+    ## Avoid
+    ```sla
+    agreement "sum" { version "1"; timezone "UTC"; teams sales }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    quota lost {
+      owner sales
+      sum amount of breach of first_touch
+      at most 1000 per day
+    }
+    ```
+
+    ## Prefer
+    Count the breaches, or add up the amount of the events people send:
+    ```sla
+    agreement "sum" { version "1"; timezone "UTC"; teams sales }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    quota lost {
+      owner sales
+      count breach of first_touch
+      at most 3 per day
+    }
+    ```
+    """)
+
+
+SUM_OF_RESERVED_KEY = define("SLA361", "sum-of-reserved-key", "error", """
+    A quota's `sum PROP of …` line adds up `lead`, `at`, `type`, `id` or `fields`: keys that
+    every event uses for itself (LANGUAGE.md §4), never a property to add up.
+
+    ## Why
+    `sum` adds up a property of each matching event, beside `type`. The keys `lead`, `at`,
+    `type`, `id` and `fields` are read by slacode for the event itself (whose lead, when,
+    what, which event, the lead's fields): none of them is a property, so the quota would
+    add nothing and report every event as having no such property (SLA615).
+
+    ## Avoid
+    ```sla
+    agreement "sum" { version "1"; timezone "UTC"; teams sales }
+    quota deals {
+      owner sales
+      sum id of deal
+      at least 10 per day
+    }
+    ```
+
+    ## Prefer
+    Count the events, or add up a property of their own:
+    ```sla
+    agreement "sum" { version "1"; timezone "UTC"; teams sales }
+    quota deals {
+      owner sales
+      sum amount of deal
+      at least 10000 per day
+    }
+    ```
+    """)

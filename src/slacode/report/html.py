@@ -73,7 +73,8 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  _breaches(verdicts, sum(v.status == "breached" for v in comp.targets + comp.quotas))),
         _section("Targets", "Each period's share of met cycles against the goal.", _targets(comp, plan)),
         "</div>",
-        _section("Quotas", "Matching events per period against the goal; the last period may still be running.",
+        _section("Quotas", "Matching events per period, counted or their amount added up, against the goal; the last "
+                 "period may still be running.",
                  _quotas(comp, plan)),
         _section("Promises kept: recognition",
                  f"1 point per met verdict while the rep held the lead; a perfect week (an ended week "
@@ -395,36 +396,50 @@ def _quotas(comp: Compliance, plan) -> str:
     return f'<div class="grid">{"".join(cards)}</div>'
 
 
+def _plottable(x) -> float:
+    """A value as a float to draw, within ±1e307 (room to scale a sum past the largest float)."""
+    try:
+        return max(-1e307, min(float(x), 1e307))
+    except OverflowError:
+        return 1e307 if x > 0 else -1e307
+
+
 def quota_chart(vs, goal: float, bound: str, period: str, as_of: int, width: int = 360, height: int = 160) -> str:
     """Bars of the count per period against a dashed goal line, coloured by status; the
     period in progress is pale unless already met (or, for ``at most``, breached)."""
     left, right, top, bottom = 34, 8, 16, 22
     pw, ph = width - left - right, height - top - bottom
-    top_value = max([goal, 0] + [v.value or 0 for v in vs]) * 1.12 or 1     # (a sum may be negative)
+    values = [_plottable(v.value or 0) for v in vs]
+    goal = _plottable(goal)
+    top_value = max([goal, 0] + values) * 1.12 or 1
+    low = min([goal, 0] + values) * 1.12                # a sum may be negative: its bar hangs below 0
+    span = (top_value - low) or 1
+    zero_y = top + ph * top_value / span
     n = max(len(vs), 1)
     slot = pw / n
     bw = min(34.0, slot * 0.64)
     labels = _short_labels([v.period for v in vs], period)
     every = _label_step(labels, n, pw)
     out = [_svg_open(width, height, "quota per period")]
-    out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}"/>')
-    goal_y = top + ph * (1 - goal / top_value)
+    out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{zero_y:.1f}" y2="{zero_y:.1f}"/>')
+    goal_y = zero_y - ph * goal / span
     for i, v in enumerate(vs):
         cx = left + slot * (i + 0.5)
         value = v.value or 0
-        h = max(ph * max(value, 0) / top_value, 1.5)
+        h = max(ph * abs(values[i]) / span, 1.5)
+        bar_y = zero_y - h if values[i] >= 0 else zero_y
         running = v.due_at > as_of
         colour = STATUS_COLOURS.get(v.status, GREY)
         if v.status == "pending":
             colour = BLUE
         opacity = "0.5" if running and v.status == "pending" else "1"
         tip = v.reason
-        out.append(f'<g><title>{escape(tip)}</title><rect x="{cx - bw / 2:.1f}" y="{top + ph - h:.1f}" '
+        out.append(f'<g><title>{escape(tip)}</title><rect x="{cx - bw / 2:.1f}" y="{bar_y:.1f}" '
                    f'width="{bw:.1f}" height="{h:.1f}" rx="2" fill="{colour}" fill-opacity="{opacity}"/></g>')
         if slot >= 26:
-            y = top + ph - h - 3
-            inside = abs(y - 3 - goal_y) < 8 and h > 18      # keep the number off the goal line
-            y = top + ph - h + 12 if inside else y
+            y = bar_y - 3 if values[i] >= 0 else bar_y + h + 11
+            inside = values[i] >= 0 and abs(y - 3 - goal_y) < 8 and h > 18      # keep the number off the goal line
+            y = bar_y + 12 if inside else y
             cls = "val inside" if inside and opacity == "1" else "val"
             out.append(f'<text class="{cls}" x="{cx:.1f}" y="{y:.1f}" text-anchor="middle">{_num(value)}</text>')
         if i % every == 0:
@@ -615,6 +630,8 @@ def _pct(rate: float | None) -> str:
 def _num(x) -> str:
     if x is None:
         return "—"
+    if isinstance(x, int):
+        return f"{x:,}"                 # (exactly, however large: a sum beyond 64 bits)
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.1f}"
 
 

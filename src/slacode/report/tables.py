@@ -497,7 +497,9 @@ def render_csv(comp: Compliance) -> str:
 def render_json(comp: Compliance, extra: dict | None = None) -> str:
     import orjson
 
+    from slacode.output import dumps
+
     doc = comp.to_dict()
     if extra:
         doc.update(extra)
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return dumps(doc, orjson.OPT_INDENT_2).decode() + "\n"
