@@ -127,6 +127,47 @@ def test_loops_are_refused():
     assert codes(HEAD + FIRST + MANAGER + DIRECTOR) == []          # a chain is no loop
 
 
+NTH_LOOP = HEAD + '''
+attempts touches {
+  owner sales
+  start on assigned
+  stop on won
+  count contact_attempt or breach of checker
+  at least 5 within 1d
+}
+deadline checker {
+  owner sales_mgmt
+  start on 2nd attempt of touches
+  stop on 3rd attempt of touches
+  within 1h
+}
+'''
+
+
+def test_a_loop_through_nth_attempt_of_is_refused():
+    # `checker` starts and stops on attempts of `touches`, which counts checker's breach
+    found = [d for d in slacode.lint(NTH_LOOP) if d.severity == "error"]
+    assert [(d.code, d.line, d.column) for d in found] == [("SLA345", 7, 28)]
+    assert "on an attempt of `touches`" in found[0].message
+    # the same triggers without the breach counted: no loop
+    assert codes(NTH_LOOP.replace(" or breach of checker", "")) == []
+    # nor is a chain that only reads attempts of a rule the breach does not reach
+    chain = NTH_LOOP.replace("breach of checker", "breach of first_touch") + FIRST
+    assert codes(chain) == []
+
+
+def test_a_fold_that_does_not_settle_is_an_internal_error():
+    from slacode.api import analyse
+    from slacode.escalate import EscalationLoopError
+    from slacode.evaluate import evaluate
+
+    agreement, diags = analyse(NTH_LOOP)           # past the checks (SLA345 refuses it)
+    assert "SLA345" in [d.code for d in diags]
+    events = [ev("09:00", "assigned"), ev("10:00", "contact_attempt"), ev("11:00", "contact_attempt")]
+    with pytest.raises(EscalationLoopError, match="`checker`"):
+        evaluate(agreement, events, as_of="2026-11-09T23:00:00Z")
+
+
 # -- evaluation -------------------------------------------------------------------------
 
 def test_a_breach_starts_the_escalation_at_the_deadline():

@@ -118,17 +118,37 @@ def virtual_records(lead: str, found: list, places: dict) -> list[BreachRecord]:
 _order_key = itemgetter(0, 1)
 
 
+class EscalationLoopError(RuntimeError):
+    """Internal error: the folds of a lead with its breaches did not settle (a rule waits
+    for its own breach, which the checks refuse, SLA345)."""
+
+
 def escalated_fold(fold, records: list, as_of: int, make):
     """The fold of a lead with its breaches: ``fold`` is the lead's fold over its real
     ``records`` (sorted); ``make()`` gives a new, empty fold of the same lead. Returns the
-    final fold and the virtual records it took."""
+    final fold and the virtual records it took.
+
+    Each refold settles at least one more link of the longest chain, so the breaches are
+    those a fold was fed after at most ``len(rules) + 1`` refolds. That they still change
+    then means a loop of rules (a rule waiting for its own breach): unreachable once the
+    checks refuse loops (SLA345), and an :class:`EscalationLoopError` naming the rules
+    rather than verdicts that contradict themselves."""
     used: list = []
     virtual: list = []
     places = None
-    for _ in range(len(fold.plan.rules) + 1):
+    limit = len(fold.plan.rules) + 1
+    rounds = 0
+    while True:
         found = breaches(fold, as_of)
         if found == used:
-            break
+            return fold, virtual
+        if rounds == limit:
+            names = sorted({b[5] for b in set(found) ^ set(used)})
+            raise EscalationLoopError(
+                f"internal error: lead {fold.lead!r}: the breaches of {', '.join(f'`{n}`' for n in names)} do not "
+                f"settle after {limit} folds; a rule waits for its own breach (SLA345, which the checks "
+                "should have refused)")
+        rounds += 1
         used = found
         if places is None:
             places = {r.ref: (r.source, r.line) for r in records}
@@ -136,4 +156,3 @@ def escalated_fold(fold, records: list, as_of: int, make):
         fold = make()
         for rec in heapq.merge(records, virtual, key=_order_key):
             fold.feed(rec)
-    return fold, virtual
