@@ -288,6 +288,41 @@ attempts reminders {
     assert v["status"] == "met" and v["completed_at"] == "2026-11-09T13:00:00+00:00"    # breaches at 10:00, 13:00
 
 
+@pytest.mark.parametrize("never", ["gap at least 2h", "at most 1 per cycle"])
+def test_a_never_clause_breaches_at_its_violator_even_a_counted_breach(never):
+    # the breach of first_touch (10:30) is an attempt of `touches` citing c1, the event that
+    # started first_touch and is an attempt itself: the violator is the breach, not c1
+    key = "gap" if never.startswith("gap") else "at_most_per_cycle"
+    text = HEAD + f'''
+deadline first_touch {{
+  owner sales
+  start on contact_attempt
+  stop on meeting_booked
+  within 1h
+}}
+attempts touches {{
+  owner sales
+  start on assigned
+  stop on won
+  count contact_attempt or breach of first_touch
+  {never}
+}}
+deadline esc {{
+  owner sales_mgmt
+  start on breach of touches clause {key}
+  stop on won
+  within 1h
+}}
+'''
+    events = [ev("09:00", "assigned"), ev("09:30", "contact_attempt")]
+    (touches,) = verdicts(text, events, as_of="2026-11-09T16:00:00Z", rule="touches")
+    assert touches["status"] == "breached"
+    (esc,) = verdicts(text, events, as_of="2026-11-09T16:00:00Z", rule="esc")
+    assert (esc["started_at"], esc["due_at"]) == ("2026-11-09T10:30:00+00:00", "2026-11-09T11:30:00+00:00")
+    # as of 10:00 nothing has violated the clause yet
+    assert verdicts(text, events, as_of="2026-11-09T10:00:00Z", rule="esc") == []
+
+
 # -- outputs ----------------------------------------------------------------------------
 
 def test_explain_shows_the_virtual_event(tmp_path, capsys):

@@ -16,7 +16,8 @@ The instant of a breach, per clause kind (each the instant the verdict's own key
 * clauses decided by one event (``require``: the stop; ``first``: the first attempt;
   ``at_least_before``: the trigger): the verdict's ``completed_at``;
 * "never" clauses (``at_most_per_day``, ``at_most_per_cycle``, ``gap``, ``only_during``,
-  ``only_between``): the first violating attempt (the earliest of the verdict's evidence).
+  ``only_between``): the first violating attempt's own instant (a counted breach shares its
+  ref with a real event, so not found through the evidence).
 
 Only breached verdicts as of ``as_of`` give one (a deadline equal to ``as_of`` is not yet
 breached, LANGUAGE.md §6), so every breach is at or before ``as_of``. A virtual record
@@ -60,18 +61,22 @@ class BreachRecord(Record):
         return f"BreachRecord({rule}.{clause} cycle {cycle} at {self.at})"
 
 
-def breach_instant(kind: str, verdict, cyc) -> int | None:
-    """The instant of a breached ``verdict`` of a clause of ``kind`` in cycle ``cyc``
-    (epoch microseconds), or None when it is not breached (or gives no instant)."""
+def breach_instant(clause, verdict, cyc, fold) -> int | None:
+    """The instant of a breached ``verdict`` of ``clause`` (a clause of the plan) in cycle
+    ``cyc`` of ``fold`` (epoch microseconds), or None when it is not breached (or gives no
+    instant). A "never" clause's is its first violating attempt's own instant, found again
+    among the cycle's attempts: not through the evidence, whose refs a counted breach shares
+    with the real event that started the breached cycle."""
     if verdict.status != "breached":
         return None
+    kind = clause.kind
     if kind in DUE_KINDS:
         return verdict.due_at
     if kind in EVENT_KINDS:
         return verdict.completed_at
-    cited = set(verdict.evidence)
-    times = [a[0] for a in cyc.attempts if a[1] in cited]
-    return min(times) if times else None
+    from slacode.judges import first_violation
+
+    return first_violation(clause, cyc, fold)
 
 
 def breaches(fold, as_of: int) -> list[tuple]:
@@ -90,11 +95,12 @@ def breaches(fold, as_of: int) -> list[tuple]:
         rf = fold.rules[i]
         rp = rf.plan
         position = {c.key: n for n, c in enumerate(rp.clauses)}
+        clauses = rp.clauses
         for cyc in rf.cycles:
             verdicts = {v.clause: v for v in _cycle_verdicts(fold, rp, cyc, as_of, judges[i])}
             for key, kind, ev_kind in keys:
                 v = verdicts.get(key)
-                at = None if v is None else breach_instant(kind, v, cyc)
+                at = None if v is None else breach_instant(clauses[position[key]], v, cyc, fold)
                 if at is None or at > as_of:
                     continue
                 found.append((at, i, position[key], cyc.number, ev_kind, rp.name, key, cyc.start_ref))
