@@ -323,6 +323,21 @@ deadline esc {{
     assert verdicts(text, events, as_of="2026-11-09T10:00:00Z", rule="esc") == []
 
 
+def test_an_input_event_typed_like_a_breach_is_no_breach(tmp_path, capsys):
+    spoof = [ev("09:00", "breach of first_touch clause within")]
+    assert verdicts(SPEC, spoof) == []                      # it starts no escalation
+    real = [ev("09:00", "assigned")]
+    (manager,) = verdicts(SPEC, real, rule="manager_reassign")
+    assert manager["started_at"] == "2026-11-09T10:00:00+00:00"
+    # the same through the CLI with --jobs 2 (plans and records cross processes)
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SPEC)
+    events.write_text("\n".join(json.dumps(e) for e in [*spoof, ev("09:00", "assigned", "B")]) + "\n")
+    main(["check", str(spec), str(events), "--as-of", "2026-11-09T18:00:00Z", "--format", "json", "--jobs", "2"])
+    got = [(v["lead"], v["rule"]) for v in json.loads(capsys.readouterr().out)["verdicts"]]
+    assert got == [("B", "first_touch"), ("B", "manager_reassign")]
+
+
 # -- outputs ----------------------------------------------------------------------------
 
 def test_explain_shows_the_virtual_event(tmp_path, capsys):

@@ -201,7 +201,8 @@ class PlanInfo:
         if got is False:
             from slacode.texts import typo_of   # (not at import: a service's cold start)
 
-            got = typo_of(ev_type, sorted(self.read_types))
+            # (a breach's kind is no type an event could mean: `breach of …` is no typo of it)
+            got = typo_of(ev_type, sorted(t for t in self.read_types if t.__class__ is str))
             if len(self.typos) < 4096:
                 self.typos[ev_type] = got
         return got
