@@ -338,6 +338,31 @@ def test_an_input_event_typed_like_a_breach_is_no_breach(tmp_path, capsys):
     assert got == [("B", "first_touch"), ("B", "manager_reassign")]
 
 
+def test_sla607_and_608_at_a_breach_say_the_breach_comes_after_the_events_of_its_instant():
+    text = SPEC + '''
+attempts chase {
+  owner sales_mgmt
+  start on breach of first_touch
+  stop on won
+  count reassigned
+  at least 1 within 1h
+}
+'''
+    # the reassignment at the breach instant (10:00) comes before the breach
+    result = slacode.loads(text).evaluate([ev("09:00", "assigned"), ev("10:00", "reassigned")],
+                                          as_of="2026-11-09T18:00:00Z")
+    found = {d.code: d for d in result.diagnostics}
+    assert set(found) == {"SLA607", "SLA608"}
+    for d in found.values():
+        assert "before the breach that starts" in d.message
+        assert "put the start first" not in d.hint and "a breach comes after every event of its instant" in d.hint
+    # a real start keeps the input-order hint
+    plain = slacode.loads(SPEC).evaluate([ev("09:00", "contact_attempt"), ev("09:00", "assigned")],
+                                         as_of="2026-11-09T18:00:00Z")
+    (d,) = [d for d in plain.diagnostics if d.code == "SLA607"]
+    assert "put the start first" in d.hint and "before the event that starts it" in d.message
+
+
 # -- outputs ----------------------------------------------------------------------------
 
 def test_explain_shows_the_virtual_event(tmp_path, capsys):
