@@ -546,3 +546,30 @@ def test_due_names_the_escalation_a_breach_would_start(tmp_path, capsys):
     main(["due", str(spec), str(events), "--as-of", "2026-11-09T09:10:00Z"])
     table = capsys.readouterr().out.splitlines()
     assert table[0].rstrip().endswith("escalates to") and table[1].rstrip().endswith("director_review")
+
+
+def test_due_names_only_the_rules_the_breach_would_start_for_this_lead():
+    from slacode.report.due import upcoming
+
+    text = SPEC + '''
+deadline once_review {
+  owner sales_mgmt
+  start once on breach of first_touch
+  stop on reviewed
+  within 1d
+}
+'''
+    spec = slacode.loads(text)
+    # A: first touch open, nothing escalated yet: both rules would start
+    # B: breached at 10:00 (both escalations started), restarted at 10:30: the manager's
+    #    cycle is still open (it would ignore the start), the `once` rule has had its cycle
+    # C: as B, but the manager reassigned in time: its cycle closed, a breach starts it again
+    events = [ev("11:00", "assigned", "A"),
+              ev("09:00", "assigned", "B"), ev("10:30", "requeued", "B"),
+              ev("09:00", "assigned", "C"), ev("10:20", "reassigned", "C"), ev("10:30", "requeued", "C")]
+    got = {(d.lead, d.rule, d.cycle): d.escalates_to
+           for d in upcoming(spec, events, as_of="2026-11-09T11:10:00Z") if d.rule == "first_touch"}
+    assert got == {("A", "first_touch", 1): ("manager_reassign", "once_review"),
+                   ("B", "first_touch", 2): (),
+                   ("C", "first_touch", 2): ("manager_reassign",)}
+

@@ -268,6 +268,14 @@ class PlanInfo:
         return got
 
 
+def _mark_open(verdicts: list) -> None:
+    """`breach of RULE` (extension): the verdicts of a cycle open as of ``as_of`` say so
+    (``cycle_open``, never written: `due`'s ``escalates_to`` leaves out a rule that would
+    ignore a start)."""
+    for v in verdicts:
+        v.cycle_open = True
+
+
 def _nth_info(plan: Plan) -> tuple:
     """For `Nth attempt of RULE` triggers: ``(order, listens, watched)`` — the rules in an
     order where each rule comes after the rules whose attempts it waits for (else in plan
@@ -841,11 +849,17 @@ class LeadFold:
             rp = rf.plan
             judges = self.info.judges[i]
             if len(cycles) == 1:                    # already in clause order
-                out.extend(_cycle_verdicts(self, rp, cycles[0], as_of, judges))
+                got = _cycle_verdicts(self, rp, cycles[0], as_of, judges)
+                if rf.open is not None and self.plan.breach_watch:
+                    _mark_open(got)
+                out.extend(got)
                 continue
             per_clause: dict[str, list] = {}
             for cyc in cycles:
-                for v in _cycle_verdicts(self, rp, cyc, as_of, judges):
+                got = _cycle_verdicts(self, rp, cyc, as_of, judges)
+                if cyc is rf.open and self.plan.breach_watch:
+                    _mark_open(got)
+                for v in got:
                     per_clause.setdefault(v.clause, []).append(v)
             for c in rp.clauses:
                 out.extend(per_clause.get(c.key, ()))
