@@ -573,3 +573,27 @@ deadline once_review {
                    ("B", "first_touch", 2): (),
                    ("C", "first_touch", 2): ("manager_reassign",)}
 
+
+@pytest.mark.parametrize("line, col, says", [
+    ("start when breach of first_touch", 21, "is a trigger, not a condition"),
+    ("start on breach of first_touch.within", 33, "`breach of first_touch clause within`"),
+    ("start on breach of first_touch clause", 40, "`clause` names one of `first_touch`'s clauses"),
+])
+def test_breach_written_otherwise_gets_a_hint(line, col, says):
+    text = HEAD + FIRST + MANAGER.replace("start on breach of first_touch", line)
+    (d,) = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert (d.code, d.line, d.column) == ("SLA101", 13, col)
+    assert says in (d.hint or "")
+
+
+def test_explain_says_why_a_breach_started_nothing(tmp_path, capsys):
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SPEC.replace("within 30m\n}", "within 3h\n}"))
+    # breach at 10:00 starts the manager's cycle (due 13:00); the restart's breach at 12:00
+    # finds it open
+    events.write_text("\n".join(json.dumps(e) for e in [ev("09:00", "assigned"), ev("11:00", "requeued")]) + "\n")
+    assert main(["explain", str(spec), str(events), "--lead", "L", "--as-of", "2026-11-09T12:30:00Z"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    at = next(i for i, ln in enumerate(out) if ln.startswith("2026-11-09 12:00") and "BREACH" in ln)
+    assert out[at + 1].strip() == "manager_reassign: start ignored, cycle 1 still open"
+
