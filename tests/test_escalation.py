@@ -127,6 +127,47 @@ def test_loops_are_refused():
     assert codes(HEAD + FIRST + MANAGER + DIRECTOR) == []          # a chain is no loop
 
 
+NTH_LOOP = HEAD + '''
+attempts touches {
+  owner sales
+  start on assigned
+  stop on won
+  count contact_attempt or breach of checker
+  at least 5 within 1d
+}
+deadline checker {
+  owner sales_mgmt
+  start on 2nd attempt of touches
+  stop on 3rd attempt of touches
+  within 1h
+}
+'''
+
+
+def test_a_loop_through_nth_attempt_of_is_refused():
+    # `checker` starts and stops on attempts of `touches`, which counts checker's breach
+    found = [d for d in slacode.lint(NTH_LOOP) if d.severity == "error"]
+    assert [(d.code, d.line, d.column) for d in found] == [("SLA345", 7, 28)]
+    assert "on an attempt of `touches`" in found[0].message
+    # the same triggers without the breach counted: no loop
+    assert codes(NTH_LOOP.replace(" or breach of checker", "")) == []
+    # nor is a chain that only reads attempts of a rule the breach does not reach
+    chain = NTH_LOOP.replace("breach of checker", "breach of first_touch") + FIRST
+    assert codes(chain) == []
+
+
+def test_a_fold_that_does_not_settle_is_an_internal_error():
+    from slacode.api import analyse
+    from slacode.escalate import EscalationLoopError
+    from slacode.evaluate import evaluate
+
+    agreement, diags = analyse(NTH_LOOP)           # past the checks (SLA345 refuses it)
+    assert "SLA345" in [d.code for d in diags]
+    events = [ev("09:00", "assigned"), ev("10:00", "contact_attempt"), ev("11:00", "contact_attempt")]
+    with pytest.raises(EscalationLoopError, match="`checker`"):
+        evaluate(agreement, events, as_of="2026-11-09T23:00:00Z")
+
+
 # -- evaluation -------------------------------------------------------------------------
 
 def test_a_breach_starts_the_escalation_at_the_deadline():
@@ -245,6 +286,81 @@ attempts reminders {
     events = [ev("09:00", "assigned"), ev("12:00", "requeued")]
     (v,) = verdicts(text, events, rule="reminders")
     assert v["status"] == "met" and v["completed_at"] == "2026-11-09T13:00:00+00:00"    # breaches at 10:00, 13:00
+
+
+@pytest.mark.parametrize("never", ["gap at least 2h", "at most 1 per cycle"])
+def test_a_never_clause_breaches_at_its_violator_even_a_counted_breach(never):
+    # the breach of first_touch (10:30) is an attempt of `touches` citing c1, the event that
+    # started first_touch and is an attempt itself: the violator is the breach, not c1
+    key = "gap" if never.startswith("gap") else "at_most_per_cycle"
+    text = HEAD + f'''
+deadline first_touch {{
+  owner sales
+  start on contact_attempt
+  stop on meeting_booked
+  within 1h
+}}
+attempts touches {{
+  owner sales
+  start on assigned
+  stop on won
+  count contact_attempt or breach of first_touch
+  {never}
+}}
+deadline esc {{
+  owner sales_mgmt
+  start on breach of touches clause {key}
+  stop on won
+  within 1h
+}}
+'''
+    events = [ev("09:00", "assigned"), ev("09:30", "contact_attempt")]
+    (touches,) = verdicts(text, events, as_of="2026-11-09T16:00:00Z", rule="touches")
+    assert touches["status"] == "breached"
+    (esc,) = verdicts(text, events, as_of="2026-11-09T16:00:00Z", rule="esc")
+    assert (esc["started_at"], esc["due_at"]) == ("2026-11-09T10:30:00+00:00", "2026-11-09T11:30:00+00:00")
+    # as of 10:00 nothing has violated the clause yet
+    assert verdicts(text, events, as_of="2026-11-09T10:00:00Z", rule="esc") == []
+
+
+def test_an_input_event_typed_like_a_breach_is_no_breach(tmp_path, capsys):
+    spoof = [ev("09:00", "breach of first_touch clause within")]
+    assert verdicts(SPEC, spoof) == []                      # it starts no escalation
+    real = [ev("09:00", "assigned")]
+    (manager,) = verdicts(SPEC, real, rule="manager_reassign")
+    assert manager["started_at"] == "2026-11-09T10:00:00+00:00"
+    # the same through the CLI with --jobs 2 (plans and records cross processes)
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SPEC)
+    events.write_text("\n".join(json.dumps(e) for e in [*spoof, ev("09:00", "assigned", "B")]) + "\n")
+    main(["check", str(spec), str(events), "--as-of", "2026-11-09T18:00:00Z", "--format", "json", "--jobs", "2"])
+    got = [(v["lead"], v["rule"]) for v in json.loads(capsys.readouterr().out)["verdicts"]]
+    assert got == [("B", "first_touch"), ("B", "manager_reassign")]
+
+
+def test_sla607_and_608_at_a_breach_say_the_breach_comes_after_the_events_of_its_instant():
+    text = SPEC + '''
+attempts chase {
+  owner sales_mgmt
+  start on breach of first_touch
+  stop on won
+  count reassigned
+  at least 1 within 1h
+}
+'''
+    # the reassignment at the breach instant (10:00) comes before the breach
+    result = slacode.loads(text).evaluate([ev("09:00", "assigned"), ev("10:00", "reassigned")],
+                                          as_of="2026-11-09T18:00:00Z")
+    found = {d.code: d for d in result.diagnostics}
+    assert set(found) == {"SLA607", "SLA608"}
+    for d in found.values():
+        assert "before the breach that starts" in d.message
+        assert "put the start first" not in d.hint and "a breach comes after every event of its instant" in d.hint
+    # a real start keeps the input-order hint
+    plain = slacode.loads(SPEC).evaluate([ev("09:00", "contact_attempt"), ev("09:00", "assigned")],
+                                         as_of="2026-11-09T18:00:00Z")
+    (d,) = [d for d in plain.diagnostics if d.code == "SLA607"]
+    assert "put the start first" in d.hint and "before the event that starts it" in d.message
 
 
 # -- outputs ----------------------------------------------------------------------------
@@ -430,3 +546,54 @@ def test_due_names_the_escalation_a_breach_would_start(tmp_path, capsys):
     main(["due", str(spec), str(events), "--as-of", "2026-11-09T09:10:00Z"])
     table = capsys.readouterr().out.splitlines()
     assert table[0].rstrip().endswith("escalates to") and table[1].rstrip().endswith("director_review")
+
+
+def test_due_names_only_the_rules_the_breach_would_start_for_this_lead():
+    from slacode.report.due import upcoming
+
+    text = SPEC + '''
+deadline once_review {
+  owner sales_mgmt
+  start once on breach of first_touch
+  stop on reviewed
+  within 1d
+}
+'''
+    spec = slacode.loads(text)
+    # A: first touch open, nothing escalated yet: both rules would start
+    # B: breached at 10:00 (both escalations started), restarted at 10:30: the manager's
+    #    cycle is still open (it would ignore the start), the `once` rule has had its cycle
+    # C: as B, but the manager reassigned in time: its cycle closed, a breach starts it again
+    events = [ev("11:00", "assigned", "A"),
+              ev("09:00", "assigned", "B"), ev("10:30", "requeued", "B"),
+              ev("09:00", "assigned", "C"), ev("10:20", "reassigned", "C"), ev("10:30", "requeued", "C")]
+    got = {(d.lead, d.rule, d.cycle): d.escalates_to
+           for d in upcoming(spec, events, as_of="2026-11-09T11:10:00Z") if d.rule == "first_touch"}
+    assert got == {("A", "first_touch", 1): ("manager_reassign", "once_review"),
+                   ("B", "first_touch", 2): (),
+                   ("C", "first_touch", 2): ("manager_reassign",)}
+
+
+@pytest.mark.parametrize("line, col, says", [
+    ("start when breach of first_touch", 21, "is a trigger, not a condition"),
+    ("start on breach of first_touch.within", 33, "`breach of first_touch clause within`"),
+    ("start on breach of first_touch clause", 40, "`clause` names one of `first_touch`'s clauses"),
+])
+def test_breach_written_otherwise_gets_a_hint(line, col, says):
+    text = HEAD + FIRST + MANAGER.replace("start on breach of first_touch", line)
+    (d,) = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert (d.code, d.line, d.column) == ("SLA101", 13, col)
+    assert says in (d.hint or "")
+
+
+def test_explain_says_why_a_breach_started_nothing(tmp_path, capsys):
+    spec, events = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SPEC.replace("within 30m\n}", "within 3h\n}"))
+    # breach at 10:00 starts the manager's cycle (due 13:00); the restart's breach at 12:00
+    # finds it open
+    events.write_text("\n".join(json.dumps(e) for e in [ev("09:00", "assigned"), ev("11:00", "requeued")]) + "\n")
+    assert main(["explain", str(spec), str(events), "--lead", "L", "--as-of", "2026-11-09T12:30:00Z"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    at = next(i for i, ln in enumerate(out) if ln.startswith("2026-11-09 12:00") and "BREACH" in ln)
+    assert out[at + 1].strip() == "manager_reassign: start ignored, cycle 1 still open"
+

@@ -302,12 +302,34 @@ def _share(percent: int | float) -> tuple[int, int]:
     return num, den * 100
 
 
-def breach_kind(rule: str, clause: str) -> str:
+class BreachKind(str):
+    """The kind of a virtual breach event (:func:`breach_kind`): its text, as every output
+    shows it, but equal only to another :class:`BreachKind` of the same text. An input
+    event's type is a plain ``str``, so an event whose ``type`` is ``breach of RULE clause
+    KEY`` is an event of that type like any other, never a breach (a trigger's frozenset
+    or a dispatch table never takes one for the other)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other) -> bool:
+        return other.__class__ is BreachKind and str.__eq__(self, other)
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash((BreachKind, str.__str__(self)))
+
+    def __reduce__(self):
+        return BreachKind, (str.__str__(self),)
+
+
+def breach_kind(rule: str, clause: str) -> BreachKind:
     """The event kind of the virtual event at a breach of ``rule``'s ``clause`` (extension,
     `breach of RULE [clause KEY]`): ``breach of RULE clause KEY``, the clause always named,
-    so `breach of first_touch` and `breach of first_touch clause within` are one kind. It
-    has spaces, as no event type of a CRM has."""
-    return f"breach of {rule} clause {clause}"
+    so `breach of first_touch` and `breach of first_touch clause within` are one kind; a
+    :class:`BreachKind`, which no input event's type equals."""
+    return BreachKind(f"breach of {rule} clause {clause}")
 
 
 def compile_triggers(triggers, segments, defaults: dict | None = None) -> tuple[Trigger, ...]:

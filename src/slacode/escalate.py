@@ -16,7 +16,8 @@ The instant of a breach, per clause kind (each the instant the verdict's own key
 * clauses decided by one event (``require``: the stop; ``first``: the first attempt;
   ``at_least_before``: the trigger): the verdict's ``completed_at``;
 * "never" clauses (``at_most_per_day``, ``at_most_per_cycle``, ``gap``, ``only_during``,
-  ``only_between``): the first violating attempt (the earliest of the verdict's evidence).
+  ``only_between``): the first violating attempt's own instant (a counted breach shares its
+  ref with a real event, so not found through the evidence).
 
 Only breached verdicts as of ``as_of`` give one (a deadline equal to ``as_of`` is not yet
 breached, LANGUAGE.md §6), so every breach is at or before ``as_of``. A virtual record
@@ -60,18 +61,22 @@ class BreachRecord(Record):
         return f"BreachRecord({rule}.{clause} cycle {cycle} at {self.at})"
 
 
-def breach_instant(kind: str, verdict, cyc) -> int | None:
-    """The instant of a breached ``verdict`` of a clause of ``kind`` in cycle ``cyc``
-    (epoch microseconds), or None when it is not breached (or gives no instant)."""
+def breach_instant(clause, verdict, cyc, fold) -> int | None:
+    """The instant of a breached ``verdict`` of ``clause`` (a clause of the plan) in cycle
+    ``cyc`` of ``fold`` (epoch microseconds), or None when it is not breached (or gives no
+    instant). A "never" clause's is its first violating attempt's own instant, found again
+    among the cycle's attempts: not through the evidence, whose refs a counted breach shares
+    with the real event that started the breached cycle."""
     if verdict.status != "breached":
         return None
+    kind = clause.kind
     if kind in DUE_KINDS:
         return verdict.due_at
     if kind in EVENT_KINDS:
         return verdict.completed_at
-    cited = set(verdict.evidence)
-    times = [a[0] for a in cyc.attempts if a[1] in cited]
-    return min(times) if times else None
+    from slacode.judges import first_violation
+
+    return first_violation(clause, cyc, fold)
 
 
 def breaches(fold, as_of: int) -> list[tuple]:
@@ -90,11 +95,12 @@ def breaches(fold, as_of: int) -> list[tuple]:
         rf = fold.rules[i]
         rp = rf.plan
         position = {c.key: n for n, c in enumerate(rp.clauses)}
+        clauses = rp.clauses
         for cyc in rf.cycles:
             verdicts = {v.clause: v for v in _cycle_verdicts(fold, rp, cyc, as_of, judges[i])}
             for key, kind, ev_kind in keys:
                 v = verdicts.get(key)
-                at = None if v is None else breach_instant(kind, v, cyc)
+                at = None if v is None else breach_instant(clauses[position[key]], v, cyc, fold)
                 if at is None or at > as_of:
                     continue
                 found.append((at, i, position[key], cyc.number, ev_kind, rp.name, key, cyc.start_ref))
@@ -118,17 +124,37 @@ def virtual_records(lead: str, found: list, places: dict) -> list[BreachRecord]:
 _order_key = itemgetter(0, 1)
 
 
+class EscalationLoopError(RuntimeError):
+    """Internal error: the folds of a lead with its breaches did not settle (a rule waits
+    for its own breach, which the checks refuse, SLA345)."""
+
+
 def escalated_fold(fold, records: list, as_of: int, make):
     """The fold of a lead with its breaches: ``fold`` is the lead's fold over its real
     ``records`` (sorted); ``make()`` gives a new, empty fold of the same lead. Returns the
-    final fold and the virtual records it took."""
+    final fold and the virtual records it took.
+
+    Each refold settles at least one more link of the longest chain, so the breaches are
+    those a fold was fed after at most ``len(rules) + 1`` refolds. That they still change
+    then means a loop of rules (a rule waiting for its own breach): unreachable once the
+    checks refuse loops (SLA345), and an :class:`EscalationLoopError` naming the rules
+    rather than verdicts that contradict themselves."""
     used: list = []
     virtual: list = []
     places = None
-    for _ in range(len(fold.plan.rules) + 1):
+    limit = len(fold.plan.rules) + 1
+    rounds = 0
+    while True:
         found = breaches(fold, as_of)
         if found == used:
-            break
+            return fold, virtual
+        if rounds == limit:
+            names = sorted({b[5] for b in set(found) ^ set(used)})
+            raise EscalationLoopError(
+                f"internal error: lead {fold.lead!r}: the breaches of {', '.join(f'`{n}`' for n in names)} do not "
+                f"settle after {limit} folds; a rule waits for its own breach (SLA345, which the checks "
+                "should have refused)")
+        rounds += 1
         used = found
         if places is None:
             places = {r.ref: (r.source, r.line) for r in records}
@@ -136,4 +162,3 @@ def escalated_fold(fold, records: list, as_of: int, make):
         fold = make()
         for rec in heapq.merge(records, virtual, key=_order_key):
             fold.feed(rec)
-    return fold, virtual

@@ -209,7 +209,8 @@ class PlanInfo:
         if got is False:
             from slacode.texts import typo_of   # (not at import: a service's cold start)
 
-            got = typo_of(ev_type, sorted(self.read_types))
+            # (a breach's kind is no type an event could mean: `breach of …` is no typo of it)
+            got = typo_of(ev_type, sorted(t for t in self.read_types if t.__class__ is str))
             if len(self.typos) < 4096:
                 self.typos[ev_type] = got
         return got
@@ -273,6 +274,14 @@ class PlanInfo:
             if len(self.quota_dispatch) < 4096:
                 self.quota_dispatch[ev_type] = got
         return got
+
+
+def _mark_open(verdicts: list) -> None:
+    """`breach of RULE` (extension): the verdicts of a cycle open as of ``as_of`` say so
+    (``cycle_open``, never written: `due`'s ``escalates_to`` leaves out a rule that would
+    ignore a start)."""
+    for v in verdicts:
+        v.cycle_open = True
 
 
 def _nth_info(plan: Plan) -> tuple:
@@ -769,11 +778,14 @@ class LeadFold:
         if prev.__class__ is BreachRecord:              # a breach is no event of the input to reorder
             return
         rp = rf.plan
+        # a start that is a breach comes after every event of its instant by rule, not by
+        # the input's order: the note says so (its own hint)
+        how = ("breach",) if rec.__class__ is BreachRecord else ()
         if rp.stop_fn is not None and rp.stop_fn(prev.type, prev.props, state, None, None, notes):
-            notes.add(("stop_first", rp.name), (prev.source, prev.line))
+            notes.add(("stop_first", rp.name, *how), (prev.source, prev.line))
         elif rp.kind == "attempts" and rp.count_fn is not None \
                 and rp.count_fn(prev.type, prev.props, state, None, None, notes):
-            notes.add(("attempt_first", rp.name), (prev.source, prev.line))
+            notes.add(("attempt_first", rp.name, *how), (prev.source, prev.line))
 
     def _retarget(self, rf: RuleFold, cyc: Cycle, rec, t: int, fields, state, notes) -> None:
         """`retarget when segment changes` (extension), after an event's triggers left the
@@ -852,11 +864,17 @@ class LeadFold:
             rp = rf.plan
             judges = self.info.judges[i]
             if len(cycles) == 1:                    # already in clause order
-                out.extend(_cycle_verdicts(self, rp, cycles[0], as_of, judges))
+                got = _cycle_verdicts(self, rp, cycles[0], as_of, judges)
+                if rf.open is not None and self.plan.breach_watch:
+                    _mark_open(got)
+                out.extend(got)
                 continue
             per_clause: dict[str, list] = {}
             for cyc in cycles:
-                for v in _cycle_verdicts(self, rp, cyc, as_of, judges):
+                got = _cycle_verdicts(self, rp, cyc, as_of, judges)
+                if cyc is rf.open and self.plan.breach_watch:
+                    _mark_open(got)
+                for v in got:
                     per_clause.setdefault(v.clause, []).append(v)
             for c in rp.clauses:
                 out.extend(per_clause.get(c.key, ()))
@@ -1164,17 +1182,23 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
         if isinstance(note, tuple) and note and note[0] in ("stop_first", "attempt_first"):
             count, lead, line, file = _first_seen(places[note], sources)
             many = f" (in {count:,} leads)" if count > 1 else ""
+            breach = len(note) > 2                      # the start is a breach (extension)
+            start = "the breach that starts it" if breach else "the event that starts it"
             if note[0] == "stop_first":
-                code, said = codes.STOP_BEFORE_START, (f"this event stops `{note[1]}`, but comes before the event "
-                                                       "that starts it at the same instant, so it counted for nothing")
+                code, said = codes.STOP_BEFORE_START, (f"this event stops `{note[1]}`, but comes before {start} "
+                                                       "at the same instant, so it counted for nothing")
             else:
                 code, said = codes.ATTEMPT_BEFORE_START, (f"`{note[1]}` counts this event as an attempt, but it comes "
-                                                          "before the event that starts the cycle at the same "
+                                                          f"before {start.replace('it', 'the cycle')} at the same "
                                                           "instant, so it was not counted")
-            out.append(dg.make(
-                code, f"lead {lead!r}: {said}{many}", dg.Span(line, 1, file=file), file=file,
-                hint="events of one instant are taken in the input's order (LANGUAGE.md §4): put the start "
-                     "first, or give the events their real times (milliseconds)", lead=lead))
+            hint = ("a breach comes after every event of its instant, whatever the input's order (as a stop "
+                    "exactly at a deadline is on time, LANGUAGE.md §5; docs/extensions.md, Escalation on a breach): "
+                    "this event came before the cycle existed; if it happened after the breach, give it its real "
+                    "time" if breach else
+                    "events of one instant are taken in the input's order (LANGUAGE.md §4): put the start "
+                    "first, or give the events their real times (milliseconds)")
+            out.append(dg.make(code, f"lead {lead!r}: {said}{many}", dg.Span(line, 1, file=file), file=file,
+                               hint=hint, lead=lead))
             continue
         if isinstance(note, tuple) and note and note[0] == "no_owner":
             out.append(_ownerless_diagnostic(note[1], places[note], sources, codes))

@@ -176,6 +176,9 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                 first = rf.cycles[0]
                 out.append(f"    {name}: a start, but the rule starts once per lead (`start once`) and cycle "
                            f"{first.number} opened at {_when(first.start, zone)}: no new cycle")
+            elif open_before is not None and rf.open is open_before and _breach_starts(rp, rec, fold):
+                # `breach of RULE` (extension): a start while a cycle is open is ignored (§6)
+                out.append(f"    {name}: start ignored, cycle {open_before.number} still open")
             cyc = rf.open
             if cyc is not None and cyc is open_before:
                 if cyc.paused and not paused_before:
@@ -253,6 +256,14 @@ def _retarget_lines(rp, cyc, line_before, fold: LeadFold, at: int, lead: str) ->
            else "its attempts were made in time")
     return [f"    {name}: the lead now falls under {_line_text(rp, cyc, now)}, but cycle {cyc.number} keeps "
             f"its line: {why}"]
+
+
+def _breach_starts(rp, rec, fold: LeadFold) -> bool:
+    """Whether ``rec`` (just fed) is a breach (a virtual record) that ``rp``'s `start on`
+    names (a breach changes no state: no `enter` / `leave` to test)."""
+    if getattr(rec, "escalates", None) is None or rp.start_fn is None:
+        return False
+    return bool(rp.start_fn(rec.type, rec.props, fold.state, None, None, fold.notes))
 
 
 def _stops(rp, rec, fold: LeadFold, state_before, assignee_before) -> bool:

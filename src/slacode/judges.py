@@ -539,20 +539,16 @@ def _never_judge(c):
     if kind == "at_most_per_day":
         n = c.n
         detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
-        violators = _per_day_violators(n, c.clock.tz)
     elif kind == "at_most_per_cycle":
         n = c.n
         detail = f"more than {n} attempt{'s' if n != 1 else ''} in the cycle"
-        violators = _per_cycle_violators(n)
     elif kind == "gap":
         detail = f"attempts less than {gap_text(c.duration_us)} apart"
-        violators = _gap_violators(c.duration_us)
     elif kind == "only_during":
         detail = f"attempts outside `{c.clock.name}` working time"
-        violators = _during_violators(c.clock)
     else:
         detail = f"attempts outside {window_text(c.window)} in the lead's time zone"
-        violators = _between_violators(c)
+    violators = _violators(c)
     key = c.key
     head = f"{detail[0].upper()}{detail[1:]}: "
     met_reason = f"No {detail} in this cycle."
@@ -571,6 +567,7 @@ def _never_judge(c):
             found, used = [], [_lead_zone(cyc.close_tz, fold, c.place)[1]]
         else:
             found, used = violators(cyc.attempts, fold, local)
+            found = [a[1] for a in found]
         if found and per_day:                           # the days, read in the rule's zone
             status = "breached"
             reason = (f"More than {c.n} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): "
@@ -597,6 +594,30 @@ _EPOCH_DATE = date(1970, 1, 1)
 _AT = itemgetter(0)                 # an attempt's instant
 
 
+def _violators(c):
+    """``violators(atts, fold, local)`` of a "never" clause: the attempts (records of the
+    cycle's ``attempts``, in their order) that break it, and what the reason names with
+    them (the days of ``at most N per day``, the zones of ``only between``)."""
+    kind = c.kind
+    if kind == "at_most_per_day":
+        return _per_day_violators(c.n, c.clock.tz)
+    if kind == "at_most_per_cycle":
+        return _per_cycle_violators(c.n)
+    if kind == "gap":
+        return _gap_violators(c.duration_us)
+    if kind == "only_during":
+        return _during_violators(c.clock)
+    return _between_violators(c)
+
+
+def first_violation(c, cyc: Cycle, fold: LeadFold) -> int | None:
+    """The instant of the first attempt of ``cyc`` that breaks the "never" clause ``c``
+    (`breach of RULE clause KEY`, extension), or None. Read from the attempts themselves,
+    not from the evidence's refs: a counted breach cites a real event's id."""
+    found, _ = _violators(c)(cyc.attempts, fold, {})
+    return min(a[0] for a in found) if found else None
+
+
 def _and(items: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
@@ -615,7 +636,7 @@ def _per_day_violators(n: int, zone):
                 k = get(day, 0) + 1
                 per_day[day] = k
                 if k > n:
-                    found.append(a[1])
+                    found.append(a)
                     if k == n + 1:
                         days.append(day)
         return found, [_day_text(d) for d in days]
@@ -638,14 +659,14 @@ def _day_text(day: int) -> str:
 def _per_cycle_violators(n: int):
     """``at most N per cycle``: the attempts past the N-th of the cycle."""
     def violators(atts, fold, local):
-        return [a[1] for a in atts[n:]], None
+        return atts[n:], None
     return violators
 
 
 def _gap_violators(least: int):
     """``gap at least D``: each attempt against the one before."""
     def violators(atts, fold, local):
-        return [b[1] for a, b in zip(atts, atts[1:]) if b[0] - a[0] < least], None
+        return [b for a, b in zip(atts, atts[1:]) if b[0] - a[0] < least], None
     return violators
 
 
@@ -654,7 +675,7 @@ def _during_violators(clock):
     def violators(atts, fold, local):
         if not atts:
             return [], None
-        return [a[1] for a, is_open in zip(atts, clock.open_each([a[0] for a in atts])) if not is_open], None
+        return [a for a, is_open in zip(atts, clock.open_each([a[0] for a in atts])) if not is_open], None
     return violators
 
 
@@ -698,9 +719,9 @@ def _between_violators(c):
         if integral:
             # in µs of the local day: the same comparisons as in minutes, without division
             if start_min < end_min:
-                found = [a[1] for a, lu in zip(atts, times) if not lo <= lu % 86_400_000_000 < hi]
+                found = [a for a, lu in zip(atts, times) if not lo <= lu % 86_400_000_000 < hi]
             else:                                       # the window crosses midnight
-                found = [a[1] for a, lu in zip(atts, times) if hi <= lu % 86_400_000_000 < lo]
+                found = [a for a, lu in zip(atts, times) if hi <= lu % 86_400_000_000 < lo]
         else:
             found = []
             for a, lu in zip(atts, times):
@@ -710,7 +731,7 @@ def _between_violators(c):
                 else:                                       # the window crosses midnight
                     inside = minute >= start_min or minute < end_min
                 if not inside:
-                    found.append(a[1])
+                    found.append(a)
         return found, used
     return violators
 

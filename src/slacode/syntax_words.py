@@ -237,6 +237,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if value == "where" and re.search(r"\bbreach\s+of\s+[A-Za-z_]\w*(\s+clause\s+[A-Za-z_]\w*)?\Z", before):
         return ("a breach has no properties to test: `breach of RULE` takes no `where` (name the clause "
                 "with `breach of RULE clause KEY`)")
+    breach = _breach_hint(value, before, text[tok.start_pos:tok.start_pos + 80] if tok.start_pos is not None else "")
+    if breach is not None:
+        return breach
     if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
         return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
                 "with `where`, or the predicate in parentheses: `call where (a == 1) or enter mql`")
@@ -444,6 +447,26 @@ def _stands_alone(rest: str, text: str) -> bool:
 
 
 _DANGLING = re.compile(r"(?:\b(or|and)|(,)|(->)|(?<![=!<>])(=))[ \t]*(?:#[^\n\"]*)?\Z")
+
+
+def _breach_hint(value: str, before: str, after: str) -> str | None:
+    """Hints for `breach of RULE [clause KEY]` (extension) written otherwise: after `when`
+    or `while` (a condition), as `RULE.CLAUSE` (how `expect` and outputs write it), or with
+    `clause` and no key. ``after``: the text from the token on."""
+    if value == "of" and re.search(r"\b(when|while)\s+breach\Z", before):
+        return ("`breach of RULE` is a trigger, not a condition: write it after `start on` (or `stop on`, "
+                "`cancel on`, `restart on`); `when` and `while` test the lead's fields and state")
+    rule = re.search(r"\bbreach\s+of\s+([A-Za-z_]\w*)\Z", before)
+    if value == "." and rule:
+        key = re.match(r"\.\s*([A-Za-z_]\w*)", after)
+        key = key.group(1) if key else "KEY"
+        return (f"name the clause with `clause`: `breach of {rule.group(1)} clause {key}` (`RULE.CLAUSE` is "
+                "how `expect` lines and outputs write it)")
+    rule = re.search(r"\bbreach\s+of\s+([A-Za-z_]\w*)\s+clause\Z", before)
+    if rule and not re.match(r"[A-Za-z_`]", value):
+        return (f"`clause` names one of `{rule.group(1)}`'s clauses: `breach of {rule.group(1)} clause within` "
+                "(a clause's key: `within`, `gap`, `first` …), or leave `clause` out for its main clause")
+    return None
 
 
 def without_comment(line: str) -> str:

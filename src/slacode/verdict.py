@@ -73,6 +73,10 @@ class Verdict:
     # a `sum PROP of …` quota's verdict (extension): how many events were added up in the
     # period (and group); None on every other verdict, and then not written
     count: int | None = None
+    # the cycle was still open as of `as_of`: set only by plans with `breach of` triggers
+    # (extension), for `due`'s `escalates_to` (a rule with an open cycle ignores a start);
+    # never written
+    cycle_open: bool = False
 
     def instant(self, key: str) -> datetime | None:
         """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an

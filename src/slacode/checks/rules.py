@@ -676,11 +676,20 @@ def breach_references(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule(codes.BREACH_LOOP)
 def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
-    """A rule that waits, through `breach of` triggers, for its own breach (extension)."""
-    waits: dict[str, set] = {}
+    """A rule that waits, through `breach of` triggers, for its own breach (extension). A
+    rule waits for RULE when it names `breach of RULE` in any trigger list (a `count` or an
+    `at least N before` too), and when its start, stop, cancel or restart names `Nth attempt
+    of RULE` (RULE's attempts may be breaches); a loop is reported at its `breach of`
+    triggers (a loop of `Nth attempt of` alone waits for no breach)."""
+    waits: dict[str, dict[str, str]] = {}
     for t, decl in _breach_triggers(ctx):
         if decl.kind == "rule":
-            waits.setdefault(decl.name.value, set()).add(t.breach[0].value)
+            waits.setdefault(decl.name.value, {})[t.breach[0].value] = "the breach of"
+    for r in ctx.agreement.rules:
+        for kind in ("start_on", "stop_on", "cancel_on", "restart_on"):
+            for t in r.triggers(kind):
+                if t.nth is not None:
+                    waits.setdefault(r.name.value, {}).setdefault(t.nth[1].value, "an attempt of")
 
     def reaches(start: str, goal: str) -> list[str] | None:
         """The rules from ``start`` to ``goal`` along the waits, or None."""
@@ -705,11 +714,15 @@ def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
         if len(path) == 1:
             message = f"`{me}` waits for its own breach: `{t.type.value}` in `{me}` itself"
         else:
-            chain = " on the breach of ".join(f"`{n}`" for n in [me, *path])
+            chain = f"`{me}` on the breach of `{path[0]}`"
+            for a, b in zip(path, path[1:]):
+                chain += f" on {waits[a][b]} `{b}`"
             message = f"`{me}` waits for its own breach: {chain}"
         yield ctx.diag(codes.BREACH_LOOP, message, t,
-                       hint="a breach may start, stop, cancel or restart only rules that do not lead back to it; "
-                            "to give a breached cycle a fresh clock, let another rule escalate it")
+                       hint="a breach may start, stop, cancel or restart a rule, or count in it, only if that rule "
+                            "does not lead back to it (through `breach of`, `Nth attempt of`, `count` or "
+                            "`at least N before`); to give a breached cycle a fresh clock, let another rule "
+                            "escalate it")
 
 
 @rule(codes.SETTING_WITHOUT_EFFECT)

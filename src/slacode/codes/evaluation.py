@@ -134,7 +134,10 @@ STOP_BEFORE_START = define("SLA607", "stop-before-start", "warning", """
     the clock exists: the clock then starts and waits for another call, and the lead may
     be breached for a call that was made. CRMs that write whole seconds make this common.
     slacode judges by the rule, and says so once per rule, at the first lead's (in lead
-    order) event, with how many leads had one.
+    order) event, with how many leads had one. When the start is a breach (`start on breach
+    of RULE`, an extension), no order of the input changes it: a breach comes after every
+    event of its instant (docs/extensions.md, "Escalation on a breach"), and the warning
+    says so.
 
     ## Avoid
     ```
@@ -161,7 +164,10 @@ ATTEMPT_BEFORE_START = define("SLA608", "attempt-before-start", "warning", """
     read before the cycle exists: the cycle then misses its first attempt, and `first`,
     `at least N within` or the spacing of attempts may be judged without it. CRMs that
     write whole seconds make this common. slacode judges by the rule, and says so once per
-    rule, at the first lead's (in lead order) event, with how many leads had one.
+    rule, at the first lead's (in lead order) event, with how many leads had one. When the
+    start is a breach (`start on breach of RULE`, an extension), no order of the input
+    changes it: a breach comes after every event of its instant (docs/extensions.md,
+    "Escalation on a breach"), and the warning says so.
 
     ## Avoid
     ```

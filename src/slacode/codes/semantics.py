@@ -1537,14 +1537,17 @@ DUPLICATE_WARN_LEVEL = define("SLA344", "duplicate-warn-level", "warning", """
 
 BREACH_LOOP = define("SLA345", "breach-loop", "error", """
     A `breach of RULE` trigger makes a rule wait for its own breach: the rule names its own
-    breach, or the rules it names wait, through their own `breach of` triggers, for its
-    breach.
+    breach, or the rules it names wait, through their own `breach of` or `Nth attempt of`
+    triggers, for its breach.
 
     ## Why
     `breach of RULE` (an extension) is the instant a cycle of RULE breached: it is known
     only once RULE's verdicts are. A rule started, stopped, cancelled or restarted by its own
-    breach, directly or through other rules (`a` on the breach of `b`, `b` on the breach of
-    `a`), would change the very verdicts that give the breach: there is no one answer.
+    breach, or counting it (`count`, `at least N before`), directly or through other rules
+    (`a` on the breach of `b`, `b` on the breach of `a`; or `b` on the `2nd attempt of a`
+    where `a` counts the breach of `b`), would change the very verdicts that give the
+    breach: there is no one answer. A rule waits for another when it names its breach in any
+    trigger list, or its `Nth attempt of` in its start, stop, cancel or restart.
 
     ## Avoid
     ```sla

@@ -55,7 +55,9 @@ class Due:
     attempts_made: int | None = None  # attempts clocks: made so far (at_least_per_day: on the day running)
     attempts_needed: int | None = None  # … and needed by due_at (None for `within`)
     # `breach of RULE` (extension): the rules whose cycle this clock's breach would start
-    # (a clock not yet past its deadline); empty when none, and then not written
+    # (a clock not yet past its deadline), as the lead stands as of `as_of`: not a rule with
+    # a cycle open then, nor a `start once` rule that had its cycle; empty when none, and
+    # then not written
     escalates_to: tuple = ()
 
     @property
@@ -82,17 +84,44 @@ class Due:
 
 
 def escalations(plan) -> dict:
-    """``(rule, clause) -> (rule, …)``: the rules that a breach of that clause starts
-    (`start on breach of RULE [clause KEY]`, extension), in the file's order; empty without
-    such triggers."""
+    """``(rule, clause) -> ((rule, once), …)``: the rules that a breach of that clause
+    starts (`start on breach of RULE [clause KEY]`, extension), in the file's order, each
+    with whether it starts `once`; empty without such triggers."""
     if not plan.breach_watch:
         return {}
     kinds = {kind: (plan.rules[i].name, key) for i, key, _, kind in plan.breach_watch}
     out: dict = {}
     for rp in sorted(plan.rules, key=lambda r: r.index):
         for t in rp.starts:
-            if t.kind == "event" and t.type in kinds and rp.name not in out.get(kinds[t.type], ()):
-                out[kinds[t.type]] = out.get(kinds[t.type], ()) + (rp.name,)
+            if t.kind == "event" and t.type in kinds:
+                have = out.get(kinds[t.type], ())
+                if all(name != rp.name for name, _ in have):
+                    out[kinds[t.type]] = (*have, (rp.name, bool(rp.once)))
+    return out
+
+
+def _escalates_to(v, escalating: dict, leads: dict) -> tuple:
+    """The rules a breach of ``v``'s clock would start for its lead, as the lead stands as
+    of ``as_of``: not a rule with a cycle still open then (it ignores a start), nor a
+    `start once` rule that has had its cycle. ``leads``: lead -> (rules with an open
+    cycle, rules with a cycle)."""
+    started = escalating.get((v.rule, v.clause))
+    if not started:
+        return ()
+    opened, had = leads.get(v.lead, ((), ()))
+    return tuple(name for name, once in started if name not in opened and not (once and name in had))
+
+
+def _lead_rules(verdicts: list, names: set) -> dict:
+    """lead -> (the rules among ``names`` with a cycle open as of ``as_of``, those with a
+    cycle), from the verdicts."""
+    out: dict = {}
+    for v in verdicts:
+        if v.rule in names and v.cycle is not None:
+            opened, had = out.setdefault(v.lead, (set(), set()))
+            had.add(v.rule)
+            if v.cycle_open:
+                opened.add(v.rule)
     return out
 
 
@@ -128,8 +157,13 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
     when ``within`` is None), soonest first; with ``overdue``, also those already past their
     deadline and still unfulfilled (``breached``, ``next`` = ``"overdue"``), which come first.
     ``escalating``: :func:`escalations` of the plan, to name on each clock not yet past its
-    deadline the rules its breach would start."""
+    deadline the rules its breach would start for its lead (:func:`_escalates_to`)."""
     horizon = None if within is None else as_of + int(within.total_seconds() * 1_000_000)
+    escalating = escalating or {}
+    leads: dict = {}
+    if escalating:
+        verdicts = list(verdicts)
+        leads = _lead_rules(verdicts, {name for started in escalating.values() for name, _ in started})
     items = []
     for v in verdicts:
         if v.lead is None or v.clause.rstrip("0123456789").rstrip("_") not in TIMED or v.due_at is None:
@@ -147,8 +181,7 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
             continue
         items.append((nxt, v.due_at, v.lead, v.rule, v.clause, v.cycle, "warn" if warn_ahead else "due", v))
     items.sort(key=lambda x: x[:6])
-    escalating = escalating or {}
-    return [_due(v, nxt, kind, as_of, escalating.get((v.rule, v.clause), ()) if kind != "overdue" else ())
+    return [_due(v, nxt, kind, as_of, _escalates_to(v, escalating, leads) if kind != "overdue" else ())
             for nxt, *_, kind, v in items]
 
 
