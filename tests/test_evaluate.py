@@ -2411,3 +2411,36 @@ def test_at_most_per_day_names_the_days_and_the_zone_they_are_read_in():
         events, as_of="2026-11-06T12:00:00Z")
     (v,) = [v for v in utc.verdicts if v.clause == "at_most_per_day"]
     assert v.reason == "More than 2 attempts on 2026-11-05 (UTC): c6."
+
+
+def test_an_input_event_typed_like_an_nth_attempt_is_no_attempt():
+    """`Nth attempt of RULE` matches the event that became RULE's Nth attempt, never an
+    input event whose type merely reads `2nd attempt of follow_up` (the fold's kind is one
+    no input type equals, as for `breach of`)."""
+    text = '''agreement "nth" { version "1"; timezone "UTC"; teams sales }
+attempts follow_up {
+  owner sales
+  start on assigned
+  stop on won
+  count call
+  at least 3 within 1d
+}
+deadline after_two {
+  owner sales
+  start on 2nd attempt of follow_up
+  stop on won
+  within 1h
+}
+'''
+    agreement = slacode.loads(text)
+
+    def rule_starts(events):
+        result = agreement.evaluate(events, as_of="2026-11-09T18:00:00Z")
+        return [v.to_dict()["started_at"] for v in result.verdicts if v.rule == "after_two"]
+
+    def ev(at, type_):
+        return {"lead": "L", "at": f"2026-11-09T{at}:00Z", "type": type_, "id": f"{at}-{type_}"}
+
+    assert rule_starts([ev("09:00", "assigned"), ev("09:10", "2nd attempt of follow_up")]) == []
+    real = [ev("09:00", "assigned"), ev("09:10", "call"), ev("09:20", "call")]
+    assert rule_starts(real) == ["2026-11-09T09:20:00+00:00"]

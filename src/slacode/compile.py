@@ -302,26 +302,39 @@ def _share(percent: int | float) -> tuple[int, int]:
     return num, den * 100
 
 
-class BreachKind(str):
-    """The kind of a virtual breach event (:func:`breach_kind`): its text, as every output
-    shows it, but equal only to another :class:`BreachKind` of the same text. An input
-    event's type is a plain ``str``, so an event whose ``type`` is ``breach of RULE clause
-    KEY`` is an event of that type like any other, never a breach (a trigger's frozenset
-    or a dispatch table never takes one for the other)."""
+class VirtualKind(str):
+    """The kind of a virtual event, one the fold makes rather than reads (a breach, an Nth
+    attempt): its text, as every output shows it, but equal only to a kind of the same class
+    and text. An input event's type is a plain ``str``, so an event whose ``type`` is
+    ``breach of RULE clause KEY`` or ``6th attempt of follow_up`` is an event of that type
+    like any other, never the virtual one (a trigger's frozenset or a dispatch table never
+    takes one for the other)."""
 
     __slots__ = ()
 
     def __eq__(self, other) -> bool:
-        return other.__class__ is BreachKind and str.__eq__(self, other)
+        return other.__class__ is self.__class__ and str.__eq__(self, other)
 
     def __ne__(self, other) -> bool:
         return not self.__eq__(other)
 
     def __hash__(self) -> int:
-        return hash((BreachKind, str.__str__(self)))
+        return hash((self.__class__, str.__str__(self)))
 
     def __reduce__(self):
-        return BreachKind, (str.__str__(self),)
+        return self.__class__, (str.__str__(self),)
+
+
+class BreachKind(VirtualKind):
+    """The kind of a virtual breach event (:func:`breach_kind`)."""
+
+    __slots__ = ()
+
+
+class NthKind(VirtualKind):
+    """The kind an event takes on as the Nth attempt of a cycle (`Nth attempt of RULE`)."""
+
+    __slots__ = ()
 
 
 def breach_kind(rule: str, clause: str) -> BreachKind:
@@ -343,6 +356,8 @@ def compile_triggers(triggers, segments, defaults: dict | None = None) -> tuple[
             rule, clause = t.breach
             key = clause.value if clause is not None else (defaults or {}).get(rule.value, "within")
             out.append(Trigger("event", type=breach_kind(rule.value, key)))
+        elif t.nth is not None:
+            out.append(Trigger("event", type=NthKind(t.type.value)))
         else:
             where = compile_pred(t.where, segments) if t.where is not None else None
             out.append(Trigger("event", type=t.type.value, where=where))
@@ -801,7 +816,7 @@ def _nth_watch(agreement: m.Agreement, rules: list) -> tuple:
         for kind in ("start_on", "stop_on", "cancel_on", "restart_on"):
             for t in rule.triggers(kind):
                 if t.nth is not None and t.nth[1].value in index and t.nth[0] >= 1:
-                    found.setdefault(t.type.value, (index[t.nth[1].value], t.nth[0], t.type.value))
+                    found.setdefault(t.type.value, (index[t.nth[1].value], t.nth[0], NthKind(t.type.value)))
     return tuple(found.values())
 
 

@@ -332,7 +332,8 @@ def breach_type(rule: str, clause: str | None) -> str:
 class Trigger(Node):
     """``enter a, b`` / ``leave a`` / ``TYPE`` / ``TYPE where PREDICATE`` / ``Nth attempt of
     RULE`` (extension: an event kind of its own, the event that is that rule's Nth attempt
-    in a cycle; ``type`` holds its text, which no event type can be, and ``nth`` its parts) /
+    in a cycle; ``type`` holds its text, and ``nth`` its parts: the plan matches a kind no
+    input event's type equals) /
     ``breach of RULE [clause KEY]`` (extension: the virtual event at the instant a cycle of
     RULE breached that clause; ``type`` holds its text, ``breach`` the rule and the clause
     as written, None for the rule's default clause)."""
