@@ -543,7 +543,16 @@ def test_a_quota_for_a_segment_is_linted_formatted_and_diffed():
     assert slacode.format(QUOTA_FOR).count('count enter mql or form where source == "web" for icp') == 1
     changes = semantic_diff(slacode.loads(QUOTA_FOR.replace(" for icp", "")), slacode.loads(QUOTA_FOR))
     (change,) = [c for c in changes if c.subject == "icp_mqls"]
-    assert (change.message, change.direction) == ("now counts only leads in `icp`", "tightened")
+    assert (change.message, change.direction) == ("now counts only the events of leads in `icp`", "tightened")
+    changes = semantic_diff(slacode.loads(QUOTA_FOR), slacode.loads(QUOTA_FOR.replace(" for icp", "")))
+    (change,) = [c for c in changes if c.subject == "icp_mqls"]
+    assert (change.message, change.direction) == (
+        "now counts the events of leads in any segment, not only `icp`", "loosened")
+    summed = QUOTA_FOR.replace("count enter mql or form", "sum amount of form")
+    other = summed.replace("for icp", "for big").replace("segment icp", "segment big = score > 90\nsegment icp")
+    changes = semantic_diff(slacode.loads(summed), slacode.loads(other))
+    assert [c.message for c in changes if c.subject == "icp_mqls"] == [
+        "now adds up the events of leads in `big`, not `icp`"]
 
 
 # ------------------------------------------------------------------ `by assignee` (extension)

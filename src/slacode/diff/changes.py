@@ -1122,10 +1122,10 @@ def _quotas(ctx: _Context) -> list[Change]:
             sa = ma.segment.value if ma.segment else None
             sb = mb.segment.value if mb.segment else None
             if sa != sb:
-                whose = "counts" if verb == "counts" else "adds up events of"
-                message = (f"now {whose} only leads in `{sb}`" if sa is None else
-                           f"now {whose} leads of every segment, not only `{sa}`" if sb is None else
-                           f"now {whose} leads in `{sb}`, not `{sa}`")
+                whose = "counts" if verb == "counts" else "adds up"
+                message = (f"now {whose} only the events of leads in `{sb}`" if sa is None else
+                           f"now {whose} the events of leads in any segment, not only `{sa}`" if sb is None else
+                           f"now {whose} the events of leads in `{sb}`, not `{sa}`")
                 at_least = b.goal is None or b.goal.bound == "least"   # fewer events counted: harder
                 direction = None
                 if sa is None or sb is None:
