@@ -1,6 +1,7 @@
 """Checks of `let` constants and computed goals, and of circles among definitions."""
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Iterator
 
 from slacode.codes import names as name_codes
@@ -84,16 +85,29 @@ def _problem(node, ctx: Context) -> ExprError | None:
     return None
 
 
+def _shown(value: Fraction) -> str:
+    """An exact value as a message shows it: a whole or decimal one with every digit
+    (``10000000000000000.5``; ``0.1 * 3`` is exactly ``0.3``), another as its float."""
+    for places in range(31):
+        scaled = value * 10 ** places
+        if scaled.denominator == 1:
+            digits = str(abs(scaled.numerator)).rjust(places + 1, "0")
+            sign = "-" if value < 0 else ""
+            return sign + (digits if not places else f"{digits[:-places]}.{digits[-places:]}")
+    return repr(float(value))
+
+
 def _as_diag(ctx: Context, e: ExprError) -> Diagnostic:
     return ctx.diag(e.code, e.message, e.span, hint=e.hint)
 
 
-def goal_values(ctx: Context) -> Iterator[tuple[object, float | None, ExprError | None]]:
-    """``(owner, value, error)`` of every expression (value None when it has none)."""
+def goal_values(ctx: Context) -> Iterator[tuple[object, Fraction | None, ExprError | None]]:
+    """``(owner, value, error)`` of every expression (value None when it has none), worked
+    out exactly, as the plan works out a quota's goal (a whole count is whole exactly)."""
     for owner, expr in expressions(ctx):
         stack = (owner.name.value,) if owner.kind == "let" else ()
         try:
-            yield owner, evaluate_expr(expr, ctx.constants, stack), None
+            yield owner, evaluate_expr(expr, ctx.constants, stack, exact=True), None
         except ExprError as e:
             yield owner, None, e
 
@@ -121,10 +135,10 @@ def goal_ranges(ctx: Context) -> Iterator[Diagnostic]:
         if value is None or goal.kind == "let" or id(goal) in summed:
             continue
         if goal.kind == "target_goal" and not 0 <= value <= 100:
-            yield ctx.diag(codes.PERCENT_OUT_OF_RANGE, f"a target of {value:g}% is outside 0–100%", goal.percent,
+            yield ctx.diag(codes.PERCENT_OUT_OF_RANGE, f"a target of {float(value):g}% is outside 0–100%", goal.percent,
                            hint="a share of met cycles is between 0% and 100%, such as `at least 95% met`")
-        elif goal.kind == "quota_goal" and (value < 0 or not float(value).is_integer()):
+        elif goal.kind == "quota_goal" and (value < 0 or value.denominator != 1):
             what = "negative" if value < 0 else "not a whole number"
-            yield ctx.diag(codes.INVALID_COUNT, f"a quota of {value:g} events is {what}", goal.amount,
+            yield ctx.diag(codes.INVALID_COUNT, f"a quota of {_shown(value)} events is {what}", goal.amount,
                            hint="events are counted whole: round a computed amount with `ceil(…)` or `floor(…)`"
                            if value >= 0 else "a quota counts events, from 0 up")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Iterable
 
 from slacode import model as m
@@ -104,6 +105,12 @@ class _Context:
 
 
 def _num(v) -> str:
+    """A number as verdicts write it; a goal or constant worked out exactly (a fraction, as
+    :func:`_goal_value` gives it) as a quota's ``threshold`` is written."""
+    if isinstance(v, Fraction):
+        from slacode.compile import _written
+
+        v = _written(v)
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return str(v)
@@ -513,11 +520,12 @@ def _changed_segments(ctx: _Context) -> set[str]:
             or compare_preds(olds[n].predicate, olds, news[n].predicate, news) is not None}
 
 
-def _const_value(decl, constants) -> float | None:
+def _const_value(decl, constants) -> Fraction | None:
+    """A constant's value, exactly (as quota goals are computed), or None."""
     from slacode.compile import evaluate_expr
 
     try:
-        return evaluate_expr(decl.expr, constants)
+        return evaluate_expr(decl.expr, constants, exact=True)
     except Exception:  # noqa: BLE001 - an expression without a value shows as text only
         return None
 
@@ -992,11 +1000,12 @@ def _line_label(key: tuple) -> str:
 
 # --------------------------------------------------------------- targets & quotas
 
-def _goal_value(expr, constants) -> float | None:
+def _goal_value(expr, constants) -> Fraction | None:
+    """A goal's value, exactly (as a quota's goal is computed), or None."""
     from slacode.compile import evaluate_expr
 
     try:
-        return evaluate_expr(expr, constants)
+        return evaluate_expr(expr, constants, exact=True)
     except Exception:  # noqa: BLE001
         return None
 
