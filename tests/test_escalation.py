@@ -374,6 +374,21 @@ def test_explain_shows_the_virtual_event(tmp_path, capsys):
     line = next(ln for ln in out.splitlines() if "BREACH" in ln)
     assert line.startswith("2026-11-09 10:00") and "not an input event" in line
     assert out.index("BREACH") < out.index("manager_reassign: cycle 1 opens")
+    assert line.endswith("the trigger `breach of first_touch`)")        # the default clause
+
+
+def test_explain_names_the_clause_of_a_breach_of_another_clause():
+    """(review 17c M2) `breach of R` alone means R's default clause: the timeline writes the
+    trigger of any other clause with its `clause KEY`."""
+    from slacode.escalate import BreachRecord
+    from slacode.explain import _describe_event
+
+    plan = slacode.loads(SPEC).plan
+    rec = BreachRecord(0, 0, "L", "x", None, None, {}, None, "r", 0, 0)
+    rec.escalates = ("first_touch", "require", 1)
+    assert _describe_event(rec, plan).endswith("the trigger `breach of first_touch clause require`)")
+    rec.escalates = ("first_touch", "within", 2)
+    assert _describe_event(rec, plan).endswith("the trigger `breach of first_touch`)")
 
 
 def test_csv_has_an_escalates_column(tmp_path, capsys):

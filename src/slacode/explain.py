@@ -12,12 +12,22 @@ from slacode.judges import line_words
 from slacode.texts import work_text
 
 
-def _describe_event(rec) -> str:
+def _default_clause(plan, rule: str) -> str | None:
+    """The clause `breach of RULE` means without `clause`: `at_least_within` for an
+    `attempts` rule, else `within`."""
+    for rp in plan.rules if plan is not None else ():
+        if rp.name == rule:
+            return "at_least_within" if rp.kind == "attempts" else "within"
+    return None
+
+
+def _describe_event(rec, plan=None) -> str:
     escalates = getattr(rec, "escalates", None)
     if escalates is not None:                       # `breach of RULE` (extension): a virtual event
         rule, clause, cycle = escalates
+        trigger = f"breach of {rule}" if clause == _default_clause(plan, rule) else f"breach of {rule} clause {clause}"
         return (f"BREACH of {rule}.{clause}, cycle {cycle}  (virtual: not an input event; "
-                f"the trigger `breach of {rule}`)")
+                f"the trigger `{trigger}`)")
     parts = [rec.type if rec.type != "state" else f"state → {rec.state}"]
     if rec.id:
         parts.append(f"[{rec.id}]")
@@ -125,7 +135,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
         state_before, assignee_before = fold.state, fold.notes.assignee
         breaches = len(fold.flow_evidence)
         fold.feed(rec)
-        out.append(f"{_when(rec.at, zone)}  {_describe_event(rec)}")
+        out.append(f"{_when(rec.at, zone)}  {_describe_event(rec, plan)}")
         if rec.type == "state" and fold.state == state_before and rec.state == state_before:
             out.append(f"    (already in `{rec.state}`: not a state change)")
         if rec in fold.unknown_states:
