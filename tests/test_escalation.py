@@ -612,3 +612,31 @@ def test_explain_says_why_a_breach_started_nothing(tmp_path, capsys):
     at = next(i for i, ln in enumerate(out) if ln.startswith("2026-11-09 12:00") and "BREACH" in ln)
     assert out[at + 1].strip() == "manager_reassign: start ignored, cycle 1 still open"
 
+
+
+def test_an_input_event_typed_like_a_virtual_one_gets_a_warning_that_says_so():
+    """(review 17c M7) An input event whose type is the text of a breach or an Nth attempt
+    the agreement reads is an ordinary event: SLA605 says why nothing reads it."""
+    text = SPEC + '''
+attempts chase {
+  owner sales
+  start on assigned
+  stop on won
+  count call
+  at least 3 within 1d
+}
+deadline after_two {
+  owner sales
+  start on 2nd attempt of chase
+  stop on won
+  within 1h
+}
+'''
+    events = [ev("09:00", "breach of first_touch clause within"), ev("09:05", "2nd attempt of chase", "M")]
+    result = slacode.loads(text).evaluate(events, as_of="2026-11-09T18:00:00Z")
+    found = [d for d in result.diagnostics if d.code == "SLA605"]
+    assert [d.message.split(":")[0] for d in found] == [
+        "lead 'L' has an input event of type 'breach of first_touch clause within'",
+        "lead 'M' has an input event of type '2nd attempt of chase'"]
+    assert "only the rules' own verdicts make those events" in found[0].message
+    assert [v for v in result.verdicts if v.rule in ("manager_reassign", "after_two")] == []

@@ -204,13 +204,17 @@ class PlanInfo:
         self.typos: dict[str, str | None] = {}      # an unread type -> the read type it misspells
 
     def typo(self, ev_type: str) -> str | None:
-        """The read type that ``ev_type`` (read by nothing) most likely misspells, or None."""
+        """The read type that ``ev_type`` (read by nothing) most likely misspells, or None;
+        ``ev_type`` itself when it is the text of a virtual kind the plan reads (`breach of
+        …`, `Nth attempt of …`), which only the fold makes: an input event never is one."""
         got = self.typos.get(ev_type, False)
         if got is False:
             from slacode.texts import typo_of   # (not at import: a service's cold start)
 
-            # (a breach's kind is no type an event could mean: `breach of …` is no typo of it)
-            got = typo_of(ev_type, sorted(t for t in self.read_types if t.__class__ is str))
+            if any(t.__class__ is not str and str.__eq__(t, ev_type) for t in self.read_types):
+                got = ev_type
+            else:   # (a virtual kind is no type an event could mean: `breach of …` is no typo of it)
+                got = typo_of(ev_type, sorted(t for t in self.read_types if t.__class__ is str))
             if len(self.typos) < 4096:
                 self.typos[ev_type] = got
         return got
@@ -1171,6 +1175,16 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
             _, ev_type, meant = note
             count, lead, line, file = _first_seen(places[note], sources)
             many = f" ({count:,} leads have one)" if count > 1 else ""
+            if meant == ev_type:                        # the text of a virtual event (extension)
+                out.append(dg.make(codes.UNREAD_EVENT_TYPE,
+                                   f"lead {lead!r} has an input event of type {ev_type!r}: that is what the "
+                                   f"trigger `{ev_type}` matches, but only the rules' own "
+                                   f"verdicts make those events, so this one is an ordinary event that nothing "
+                                   f"reads{many}", dg.Span(line, 1, file=file), file=file,
+                                   hint="leave such events out of the input (slacode works out breaches and "
+                                        "attempts itself), or give them a type of their own and name it in a trigger",
+                                   lead=lead))
+                continue
             out.append(dg.make(codes.UNREAD_EVENT_TYPE,
                                f"lead {lead!r} has an event of type {ev_type!r}, which nothing in the agreement "
                                f"reads; did you mean `{meant}`?{many}",

@@ -93,6 +93,11 @@ UNREAD_EVENT_TYPE = define("SLA605", "misspelt-event-type", "warning", """
     the type it probably means and how many leads have one. Types are compared exactly, so
     nothing is guessed: the events still count for nothing.
 
+    The same warning names an input event whose type is the very text of a virtual event the
+    agreement reads, `breach of first_touch clause within` or `2nd attempt of follow_up`
+    (extensions): only the rules' own verdicts and attempts make those, so such an input
+    event is an ordinary one that nothing reads.
+
     ## Avoid
     An agreement with `stop on contact_attempt` and an event
     `{"lead": "L1", "at": "2026-11-02T10:00:00Z", "type": "Contact Attempt"}`.
