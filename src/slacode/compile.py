@@ -661,7 +661,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
     segments = agreement.segments
     seg_preds = {name: compile_pred(d.predicate, segments) for name, d in segments.items()}
     index = {id(d): i for i, d in enumerate(agreement.declarations)}
-    defaults = {r.name.value: "at_least_within" if r.rule_kind == "attempts" else "within" for r in agreement.rules}
+    defaults = {r.name.value: m.default_clause_of(r.rule_kind) for r in agreement.rules}
 
     def clock_of(name: m.Name | None):
         if name is None:
@@ -676,7 +676,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         pause = rule.of("pause_while")
         pause_pred = compile_pred(pause[0].predicate, segments) if pause else None
         warn = rule.of("warn")
-        line_kind = "at_least_within" if rule.rule_kind == "attempts" else "within"
+        line_kind = m.default_clause_of(rule.rule_kind)
         lines = []
         if rule.rule_kind == "attempts" and not rule.of("at_least_within"):
             # no `at least … within`: every start opens a cycle for the other clauses (§7)
@@ -754,7 +754,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         if rule is None and t.rule.rule.value == "flow":
             default_clause = "transition"              # the built-in rule's one clause
         else:
-            default_clause = "at_least_within" if rule is not None and rule.rule_kind == "attempts" else "within"
+            default_clause = m.default_clause_of(rule.rule_kind if rule is not None else None)
         targets.append(TargetPlan(
             name=t.name.value, owner=t.owner.value if t.owner else None, rule=t.rule.rule.value,
             clause=t.rule.clause.value if t.rule.clause else default_clause,

@@ -8,16 +8,16 @@ from slacode.calendar import CalendarError
 from slacode.evaluate import (LeadFold, LeadNotes, _line_for, applying_line, target_segments,
                                unknown_state_diagnostics)
 from slacode.instants import when as _when
+from slacode.model import default_clause_of
 from slacode.judges import line_words
 from slacode.texts import work_text
 
 
 def _default_clause(plan, rule: str) -> str | None:
-    """The clause `breach of RULE` means without `clause`: `at_least_within` for an
-    `attempts` rule, else `within`."""
+    """The clause `breach of RULE` means without `clause` (None for a rule not in ``plan``)."""
     for rp in plan.rules if plan is not None else ():
         if rp.name == rule:
-            return "at_least_within" if rp.kind == "attempts" else "within"
+            return default_clause_of(rp.kind)
     return None
 
 

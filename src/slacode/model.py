@@ -315,6 +315,12 @@ Pred = Annotated[Union[Or, And, Not, Compare, Member, Exists, TextTest, SegmentR
 
 # ------------------------------------------------------------------------- triggers
 
+def default_clause_of(rule_kind: str) -> str:
+    """The clause a rule of ``rule_kind`` is measured by when none is named (a target's
+    `rule R`, a trigger's `breach of R`): `at_least_within` for `attempts`, else `within`."""
+    return "at_least_within" if rule_kind == "attempts" else "within"
+
+
 def nth_type(n: int, rule: str) -> str:
     """The text of the trigger ``Nth attempt of RULE`` (``6th attempt of follow_up``): also
     the event kind the evaluation gives it, which no event's ``type`` can equal."""

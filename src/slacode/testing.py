@@ -494,7 +494,7 @@ def coverage(agreement: m.Agreement, results: list[TestResult]) -> Coverage:
                for rule, clause, kind in keys]
     lines = []
     for rp in plan.rules:
-        clause = "at_least_within" if rp.kind == "attempts" else "within"
+        clause = m.default_clause_of(rp.kind)
         if not any(c.key == clause for c in rp.clauses):
             continue                                # an attempts rule with no `at least … within`
         for ln in rp.lines:

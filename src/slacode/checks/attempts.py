@@ -341,7 +341,7 @@ def _minutes_on(ctx: Context, duration: m.Duration, calendar: m.Name | None) -> 
 def warn_before_the_start(ctx: Context) -> Iterator[Diagnostic]:
     """`warn D before` with D at least a line's target: at risk from the start."""
     for r in ctx.agreement.rules:
-        kind = "at_least_within" if r.rule_kind == "attempts" else "within"
+        kind = m.default_clause_of(r.rule_kind)
         for w in r.of("warn"):
             if w.before is None:
                 continue

@@ -53,7 +53,7 @@ def clause_keys(rule: m.Rule) -> tuple[str, ...]:
 
 def default_clause(rule: m.Rule) -> str:
     """The clause a target measures when it names none."""
-    return "at_least_within" if rule.rule_kind == "attempts" else "within"
+    return m.default_clause_of(rule.rule_kind)
 
 
 def main_clause(agreement: m.Agreement, rule: str) -> str | None:

@@ -254,7 +254,7 @@ def days_without_calendar(ctx: Context) -> Iterator[Diagnostic]:
 @rule(codes.NO_DEFAULT_TARGET)
 def default_lines(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
-        kind = "at_least_within" if r.rule_kind == "attempts" else "within"
+        kind = m.default_clause_of(r.rule_kind)
         lines = r.of(kind)
         if lines and all(c.segment is not None for c in lines):
             segs = ", ".join(f"`{name}`" for name in dict.fromkeys(c.segment.value for c in lines))
@@ -731,7 +731,7 @@ def retarget_has_lines(ctx: Context) -> Iterator[Diagnostic]:
     a calendar choice of two picks or more)."""
     choices = ctx.agreement.calendar_choices
     for r in ctx.agreement.rules:
-        kind = "at_least_within" if r.rule_kind == "attempts" else "within"
+        kind = m.default_clause_of(r.rule_kind)
         lines = r.of(kind)
         picks = sum(len(choices[ln.calendar.value].picks) for ln in lines
                     if ln.calendar is not None and ln.calendar.value in choices)

@@ -611,7 +611,7 @@ class _RuleDiff:
             self._triggers(kind)
         self._predicate("start_when", "start when")
         self._predicate("pause_while", "pause while")
-        line_kind = "at_least_within" if b.rule_kind == "attempts" else "within"
+        line_kind = m.default_clause_of(b.rule_kind)
         self._lines("within")
         self._lines("at_least_within")
         self._order(line_kind)
@@ -950,7 +950,7 @@ def _trigger_keys(triggers, agreement: m.Agreement | None = None) -> dict:
             key = clause.value if clause is not None else None
             decl = agreement.rule(rule.value) if agreement is not None and key is None else None
             if decl is not None:
-                key = "at_least_within" if decl.rule_kind == "attempts" else "within"
+                key = m.default_clause_of(decl.rule_kind)
             out.setdefault(("breach", rule.value, key), one_line((t,)))
         elif t.kind in ("enter", "leave"):
             for s in t.states:
@@ -1063,7 +1063,7 @@ def _measured(agreement: m.Agreement, line) -> tuple | None:
     if clause is None:
         rule = agreement.rule(name)
         clause = ("transition" if name == "flow" else
-                  "at_least_within" if rule is not None and rule.rule_kind == "attempts" else "within")
+                  m.default_clause_of(rule.rule_kind if rule is not None else None))
     return name, clause, line.segment.value if line.segment is not None else None
 
 
