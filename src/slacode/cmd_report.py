@@ -254,6 +254,9 @@ def _due_table(items, within=None) -> str:
     escalating = any(d.escalates_to for d in items)     # `breach of RULE` (extension)
     if escalating:
         head.append("escalates to")
+    warning = any(d.warns_to for d in items)            # `warning of RULE` (extension)
+    if warning:
+        head.append("warns to")
     rows = []
     for d in items:
         row = [_short(d.next_at), d.next, _wall(d.until_next), visible(d.lead),
@@ -264,6 +267,8 @@ def _due_table(items, within=None) -> str:
             row.append("" if d.attempts_needed is None else f"{d.attempts_made} of {d.attempts_needed}")
         if escalating:
             row.append(", ".join(d.escalates_to))
+        if warning:
+            row.append(", ".join(d.warns_to))
         rows.append(row)
     widths = [max(display_width(r[i]) for r in [head] + rows) for i in range(len(head))]
     right = {2, 6, 9, 10, 11} if counted else {2, 6, 9, 10}     # (attempts: column 11)

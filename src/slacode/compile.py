@@ -331,6 +331,12 @@ class BreachKind(VirtualKind):
     __slots__ = ()
 
 
+class WarningKind(VirtualKind):
+    """The kind of a virtual warning event (:func:`warning_kind`)."""
+
+    __slots__ = ()
+
+
 class NthKind(VirtualKind):
     """The kind an event takes on as the Nth attempt of a cycle (`Nth attempt of RULE`)."""
 
@@ -345,9 +351,23 @@ def breach_kind(rule: str, clause: str) -> BreachKind:
     return BreachKind(f"breach of {rule} clause {clause}")
 
 
+def warning_kind(rule: str, clause: str) -> WarningKind:
+    """The event kind of the virtual event at the warning of ``rule``'s ``clause``
+    (extension, `warning of RULE [clause KEY]`): ``warning of RULE clause KEY``, the clause
+    always named, as :func:`breach_kind`; a :class:`WarningKind`, which no input event's
+    type equals (nor a breach's kind)."""
+    return WarningKind(f"warning of {rule} clause {clause}")
+
+
+#: The clause kinds that have warnings (`warn` concerns the target lines): what `warning
+#: of RULE clause KEY` may name.
+WARNING_KINDS = frozenset({"within", "at_least_within"})
+
+
 def compile_triggers(triggers, segments, defaults: dict | None = None) -> tuple[Trigger, ...]:
     """The plan's triggers; ``defaults``: each rule's default clause (a `breach of RULE`
-    trigger matches the event kind :func:`breach_kind` of RULE's clause)."""
+    trigger matches the event kind :func:`breach_kind` of RULE's clause, a `warning of
+    RULE` trigger :func:`warning_kind`)."""
     out = []
     for t in triggers:
         if t.kind in ("enter", "leave"):
@@ -356,6 +376,10 @@ def compile_triggers(triggers, segments, defaults: dict | None = None) -> tuple[
             rule, clause = t.breach
             key = clause.value if clause is not None else (defaults or {}).get(rule.value, "within")
             out.append(Trigger("event", type=breach_kind(rule.value, key)))
+        elif t.warning is not None:
+            rule, clause = t.warning
+            key = clause.value if clause is not None else (defaults or {}).get(rule.value, "within")
+            out.append(Trigger("event", type=warning_kind(rule.value, key)))
         elif t.nth is not None:
             out.append(Trigger("event", type=NthKind(t.type.value)))
         else:
@@ -569,8 +593,9 @@ class Plan:
     output_order: tuple = ()        # indices into rules, None for the flow, in declaration order
     # `Nth attempt of RULE` triggers: (index of RULE in rules, N, the event kind they match)
     nth_watch: tuple = ()
-    # `breach of RULE [clause KEY]` triggers (extension), anywhere (rules and quotas): one
-    # (index of RULE in rules, clause key, clause kind, the event kind they match) per kind
+    # `breach of RULE [clause KEY]` and `warning of RULE [clause KEY]` triggers (extension),
+    # anywhere (rules and quotas): one (index of RULE in rules, clause key, clause kind, the
+    # event kind they match: a BreachKind or a WarningKind) per kind
     breach_watch: tuple = ()
     # what evaluation derives from the plan once (slacode.evaluate.PlanInfo), made on first use
     info: Any = field(default=None, init=False, compare=False, repr=False)
@@ -786,24 +811,32 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
 
 
 def _breach_watch(agreement: m.Agreement, rules: list, defaults: dict) -> tuple:
-    """The `breach of RULE [clause KEY]` triggers of every trigger list (rules' and quotas')
-    whose RULE and clause exist: ``(RULE's index, key, clause kind, event kind)``, once each
-    (the checks report the others)."""
+    """The `breach of RULE [clause KEY]` and `warning of RULE [clause KEY]` triggers of
+    every trigger list (rules' and quotas') whose RULE and clause exist (for a warning, a
+    clause with warnings: :data:`WARNING_KINDS`): ``(RULE's index, key, clause kind, event
+    kind)``, once each (the checks report the others)."""
     index = {rp.name: i for i, rp in enumerate(rules)}
     lists = [c.triggers for r in agreement.rules for c in r.clauses if getattr(c, "triggers", None)]
     lists += [q.measure.triggers for q in agreement.quotas if q.measure is not None]
     found: dict = {}
     for triggers in lists:
         for t in triggers:
-            if t.breach is None or t.breach[0].value not in index:
+            named = t.breach if t.breach is not None else t.warning
+            if named is None or named[0].value not in index:
                 continue
-            rule, clause = t.breach
+            rule, clause = named
             i = index[rule.value]
             key = clause.value if clause is not None else defaults[rule.value]
             kinds = {c.key: c.kind for c in rules[i].clauses}
-            if key in kinds:
+            if key not in kinds:
+                continue
+            if t.breach is not None:
                 kind = breach_kind(rule.value, key)
-                found.setdefault(kind, (i, key, kinds[key], kind))
+            elif kinds[key] in WARNING_KINDS:
+                kind = warning_kind(rule.value, key)
+            else:
+                continue
+            found.setdefault(kind, (i, key, kinds[key], kind))
     return tuple(found.values())
 
 

@@ -69,8 +69,10 @@ class Cycle:
         self.close_tz = None              # the lead's `timezone` field at the close
         self.retargets: list | tuple = ()  # `retarget`: (at, ref, the line it replaced) per change
         self.groups = None                # `by FIELD` targets of the rule: field -> group key at the start
-        self.escalates = None             # `breach of`: (rule, clause, cycle) of the breach that started it
-        self.closed_by = None             # … of the breach that closed it
+        # `breach of` / `warning of`: (rule, clause, cycle, "breach" or "warning") of the virtual
+        # event that started it
+        self.escalates = None
+        self.closed_by = None             # … of the one that closed it
 
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until``."""
@@ -754,8 +756,8 @@ class LeadFold:
             self._before_start(rf, prev, rec, state, notes)
         rf.number += 1
         cyc = Cycle(rf.number, t, rec.ref, line)
-        if rec.__class__ is BreachRecord:               # `breach of RULE` (extension)
-            cyc.escalates = rec.escalates
+        if rec.__class__ is BreachRecord:               # `breach of RULE` / `warning of RULE` (extension)
+            cyc.escalates = (*rec.escalates, rec.event)
         judged = self.target_segments.get(rp.name)
         if judged is not None:                          # what the rule's targets judge at the start
             segs, by = judged
@@ -782,9 +784,9 @@ class LeadFold:
         if prev.__class__ is BreachRecord:              # a breach is no event of the input to reorder
             return
         rp = rf.plan
-        # a start that is a breach comes after every event of its instant by rule, not by
-        # the input's order: the note says so (its own hint)
-        how = ("breach",) if rec.__class__ is BreachRecord else ()
+        # a start that is a breach (or a warning) comes after every event of its instant by
+        # rule, not by the input's order: the note says so (its own hint)
+        how = (rec.event,) if rec.__class__ is BreachRecord else ()
         if rp.stop_fn is not None and rp.stop_fn(prev.type, prev.props, state, None, None, notes):
             notes.add(("stop_first", rp.name, *how), (prev.source, prev.line))
         elif rp.kind == "attempts" and rp.count_fn is not None \
@@ -820,8 +822,8 @@ class LeadFold:
 
     def _close(self, rf: RuleFold, cyc: Cycle, rec, kind: str) -> None:
         cyc.closed_at = rec.at
-        if rec.__class__ is BreachRecord:               # `breach of RULE` (extension)
-            cyc.closed_by = rec.escalates
+        if rec.__class__ is BreachRecord:               # `breach of RULE` / `warning of RULE` (extension)
+            cyc.closed_by = (*rec.escalates, rec.event)
         cyc.close_kind = kind
         cyc.close_ref = rec.ref
         cyc.assignee = self.assignee                     # before this event's own owner
@@ -1181,8 +1183,8 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                                    f"trigger `{ev_type}` matches, but only the rules' own "
                                    f"verdicts make those events, so this one is an ordinary event that nothing "
                                    f"reads{many}", dg.Span(line, 1, file=file), file=file,
-                                   hint="leave such events out of the input (slacode works out breaches and "
-                                        "attempts itself), or give them a type of their own and name it in a trigger",
+                                   hint="leave such events out of the input (slacode works out breaches, "
+                                        "warnings and attempts itself), or give them a type of their own and name it in a trigger",
                                    lead=lead))
                 continue
             out.append(dg.make(codes.UNREAD_EVENT_TYPE,
@@ -1196,8 +1198,9 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
         if isinstance(note, tuple) and note and note[0] in ("stop_first", "attempt_first"):
             count, lead, line, file = _first_seen(places[note], sources)
             many = f" (in {count:,} leads)" if count > 1 else ""
-            breach = len(note) > 2                      # the start is a breach (extension)
-            start = "the breach that starts it" if breach else "the event that starts it"
+            virtual = note[2] if len(note) > 2 else None    # the start is a breach or a warning (extension)
+            breach = virtual is not None
+            start = f"the {virtual} that starts it" if breach else "the event that starts it"
             if note[0] == "stop_first":
                 code, said = codes.STOP_BEFORE_START, (f"this event stops `{note[1]}`, but comes before {start} "
                                                        "at the same instant, so it counted for nothing")
@@ -1205,10 +1208,10 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                 code, said = codes.ATTEMPT_BEFORE_START, (f"`{note[1]}` counts this event as an attempt, but it comes "
                                                           f"before {start.replace('it', 'the cycle')} at the same "
                                                           "instant, so it was not counted")
-            hint = ("a breach comes after every event of its instant, whatever the input's order (as a stop "
-                    "exactly at a deadline is on time, LANGUAGE.md §5; docs/extensions.md, Escalation on a breach): "
-                    "this event came before the cycle existed; if it happened after the breach, give it its real "
-                    "time" if breach else
+            hint = (f"a {virtual} comes after every event of its instant, whatever the input's order (as a stop "
+                    "exactly at a deadline is on time, LANGUAGE.md §5; docs/extensions.md, Escalation on a "
+                    f"{virtual}): this event came before the cycle existed; if it happened after the {virtual}, "
+                    "give it its real time" if breach else
                     "events of one instant are taken in the input's order (LANGUAGE.md §4): put the start "
                     "first, or give the events their real times (milliseconds)")
             out.append(dg.make(code, f"lead {lead!r}: {said}{many}", dg.Span(line, 1, file=file), file=file,

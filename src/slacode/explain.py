@@ -14,7 +14,8 @@ from slacode.texts import work_text
 
 
 def _default_clause(plan, rule: str) -> str | None:
-    """The clause `breach of RULE` means without `clause` (None for a rule not in ``plan``)."""
+    """The clause `breach of RULE` (`warning of RULE`) means without `clause` (None for a
+    rule not in ``plan``)."""
     for rp in plan.rules if plan is not None else ():
         if rp.name == rule:
             return default_clause_of(rp.kind)
@@ -23,10 +24,11 @@ def _default_clause(plan, rule: str) -> str | None:
 
 def _describe_event(rec, plan=None) -> str:
     escalates = getattr(rec, "escalates", None)
-    if escalates is not None:                       # `breach of RULE` (extension): a virtual event
+    if escalates is not None:                       # `breach of` / `warning of` (extension): a virtual event
         rule, clause, cycle = escalates
-        trigger = f"breach of {rule}" if clause == _default_clause(plan, rule) else f"breach of {rule} clause {clause}"
-        return (f"BREACH of {rule}.{clause}, cycle {cycle}  (virtual: not an input event; "
+        word = getattr(rec, "event", "breach")
+        trigger = f"{word} of {rule}" + ("" if clause == _default_clause(plan, rule) else f" clause {clause}")
+        return (f"{word.upper()} of {rule}.{clause}, cycle {cycle}  (virtual: not an input event; "
                 f"the trigger `{trigger}`)")
     parts = [rec.type if rec.type != "state" else f"state → {rec.state}"]
     if rec.id:
@@ -128,7 +130,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     out: list[str] = []
     early_stops: dict[int, int] = {}        # rule -> the line of its first stop before any start
     ordered = sorted(records, key=lambda r: (r.at, r.seq))
-    if plan.breach_watch:                   # `breach of RULE` (extension): the breaches, as virtual events
+    if plan.breach_watch:                   # `breach of` / `warning of` (extension): virtual events
         ordered = _with_breaches(plan, lead, ordered, as_of)
     for rec in ordered:
         before = _snapshot(fold)
@@ -187,7 +189,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                 out.append(f"    {name}: a start, but the rule starts once per lead (`start once`) and cycle "
                            f"{first.number} opened at {_when(first.start, zone)}: no new cycle")
             elif open_before is not None and rf.open is open_before and _breach_starts(rp, rec, fold):
-                # `breach of RULE` (extension): a start while a cycle is open is ignored (§6)
+                # `breach of` / `warning of` (extension): a start while a cycle is open is ignored (§6)
                 out.append(f"    {name}: start ignored, cycle {open_before.number} still open")
             cyc = rf.open
             if cyc is not None and cyc is open_before:
@@ -234,8 +236,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
 
 
 def _with_breaches(plan, lead: str, ordered: list, as_of: int) -> list:
-    """A lead's records (sorted) with the virtual records of its breaches among them, in
-    processing order, as evaluation folds them (:mod:`slacode.escalate`)."""
+    """A lead's records (sorted) with the virtual records of its breaches and warnings among
+    them, in processing order, as evaluation folds them (:mod:`slacode.escalate`)."""
     import heapq
 
     from slacode.escalate import escalated_fold
@@ -269,8 +271,8 @@ def _retarget_lines(rp, cyc, line_before, fold: LeadFold, at: int, lead: str) ->
 
 
 def _breach_starts(rp, rec, fold: LeadFold) -> bool:
-    """Whether ``rec`` (just fed) is a breach (a virtual record) that ``rp``'s `start on`
-    names (a breach changes no state: no `enter` / `leave` to test)."""
+    """Whether ``rec`` (just fed) is a breach or a warning (a virtual record) that ``rp``'s
+    `start on` names (it changes no state: no `enter` / `leave` to test)."""
     if getattr(rec, "escalates", None) is None or rp.start_fn is None:
         return False
     return bool(rp.start_fn(rec.type, rec.props, fold.state, None, None, fold.notes))

@@ -50,7 +50,7 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges
     local: dict = {}                                    # zone -> the attempts' local times
     if judges is None:
         judges = _judges(rp)
-    if cyc.escalates is not None or cyc.closed_by is not None:     # `breach of RULE` (extension)
+    if cyc.escalates is not None or cyc.closed_by is not None:     # `breach of` / `warning of` (extension)
         return _escalated([judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges], cyc, clock.tz)
     if len(judges) == 1:                                # most timed rules: no list to iterate
         return [judges[0](fold, cyc, due, pauses, as_of, base, local)]
@@ -58,18 +58,23 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges
 
 
 def _escalated(verdicts: list, cyc: Cycle, zone) -> list:
-    """The verdicts of a cycle started or closed by a breach (`breach of RULE`, extension),
-    with their ``escalates`` key and the breach in their reason."""
+    """The verdicts of a cycle started or closed by a breach or a warning (`breach of RULE`,
+    `warning of RULE`, extensions), with their ``escalates`` key and the breach (warning) in
+    their reason."""
     said = []
     if cyc.escalates is not None:
-        said.append(f"Started by the breach of {_breach_words(cyc.escalates)} at {_when(cyc.start, zone)}.")
+        said.append(f"Started by the {cyc.escalates[3]} of {_breach_words(cyc.escalates)} at "
+                    f"{_when(cyc.start, zone)}.")
     if cyc.closed_by is not None:
         word = {"stop": "Stopped", "cancel": "Cancelled", "restart": "Restarted"}[cyc.close_kind]
-        said.append(f"{word} by the breach of {_breach_words(cyc.closed_by)} at {_when(cyc.closed_at, zone)}.")
-    rule, clause, number = cyc.escalates if cyc.escalates is not None else cyc.closed_by
+        said.append(f"{word} by the {cyc.closed_by[3]} of {_breach_words(cyc.closed_by)} at "
+                    f"{_when(cyc.closed_at, zone)}.")
+    rule, clause, number, event = cyc.escalates if cyc.escalates is not None else cyc.closed_by
     role = "start" if cyc.escalates is not None else cyc.close_kind
     for v in verdicts:
         v.escalates = {"rule": rule, "clause": clause, "cycle": number, "role": role}
+        if event == "warning":                  # (a breach's key is as it was before warnings)
+            v.escalates["event"] = "warning"
         v.reason = f"{v.reason} {' '.join(said)}"
         if len(v.evidence) > 1:             # a breach cites its cycle's start: maybe this cycle's own start too
             v.evidence = list(dict.fromkeys(v.evidence))
@@ -77,8 +82,9 @@ def _escalated(verdicts: list, cyc: Cycle, zone) -> list:
 
 
 def _breach_words(escalates: tuple) -> str:
-    """``first_touch (cycle 1)``, ``follow_up.gap (cycle 2)``: a breach, for reasons."""
-    rule, clause, number = escalates
+    """``first_touch (cycle 1)``, ``follow_up.gap (cycle 2)``: a breach (or warning), for
+    reasons."""
+    rule, clause, number = escalates[:3]
     name = rule if clause in ("within", "at_least_within") else f"{rule}.{clause}"
     return f"{name} (cycle {number})"
 

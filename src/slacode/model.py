@@ -335,6 +335,13 @@ def breach_type(rule: str, clause: str | None) -> str:
     return f"breach of {rule}" + (f" clause {clause}" if clause is not None else "")
 
 
+def warning_type(rule: str, clause: str | None) -> str:
+    """The text of the trigger ``warning of RULE [clause KEY]`` as written (also what ``fmt``
+    writes); the evaluation matches the canonical ``warning of RULE clause KEY``, the default
+    clause filled in (:func:`slacode.compile.warning_kind`)."""
+    return f"warning of {rule}" + (f" clause {clause}" if clause is not None else "")
+
+
 class Trigger(Node):
     """``enter a, b`` / ``leave a`` / ``TYPE`` / ``TYPE where PREDICATE`` / ``Nth attempt of
     RULE`` (extension: an event kind of its own, the event that is that rule's Nth attempt
@@ -342,7 +349,10 @@ class Trigger(Node):
     input event's type equals) /
     ``breach of RULE [clause KEY]`` (extension: the virtual event at the instant a cycle of
     RULE breached that clause; ``type`` holds its text, ``breach`` the rule and the clause
-    as written, None for the rule's default clause)."""
+    as written, None for the rule's default clause) /
+    ``warning of RULE [clause KEY]`` (extension: the virtual event at the instant a cycle of
+    RULE reached its (earliest) warning; ``warning`` holds the rule and the clause as
+    ``breach`` does)."""
 
     kind: Literal["enter", "leave", "event"]
     states: tuple[Name, ...] = ()
@@ -350,6 +360,7 @@ class Trigger(Node):
     where: Pred | None = None
     nth: tuple[int, Name] | None = None
     breach: tuple[Name, Name | None] | None = None
+    warning: tuple[Name, Name | None] | None = None
 
 
 # -------------------------------------------------------------------------- clauses

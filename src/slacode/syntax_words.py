@@ -234,9 +234,11 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     quota_hint = _quota_line_hint(tok, value, expected, before[before.rfind("\n") + 1:], text)
     if quota_hint is not None:
         return quota_hint
-    if value == "where" and re.search(r"\bbreach\s+of\s+[A-Za-z_]\w*(\s+clause\s+[A-Za-z_]\w*)?\Z", before):
-        return ("a breach has no properties to test: `breach of RULE` takes no `where` (name the clause "
-                "with `breach of RULE clause KEY`)")
+    virtual = re.search(r"\b(breach|warning)\s+of\s+[A-Za-z_]\w*(\s+clause\s+[A-Za-z_]\w*)?\Z", before)
+    if value == "where" and virtual:
+        word = virtual.group(1)
+        return (f"a {word} has no properties to test: `{word} of RULE` takes no `where` (name the clause "
+                f"with `{word} of RULE clause KEY`)")
     breach = _breach_hint(value, before, text[tok.start_pos:tok.start_pos + 80] if tok.start_pos is not None else "")
     if breach is not None:
         return breach
@@ -450,21 +452,27 @@ _DANGLING = re.compile(r"(?:\b(or|and)|(,)|(->)|(?<![=!<>])(=))[ \t]*(?:#[^\n\"]
 
 
 def _breach_hint(value: str, before: str, after: str) -> str | None:
-    """Hints for `breach of RULE [clause KEY]` (extension) written otherwise: after `when`
-    or `while` (a condition), as `RULE.CLAUSE` (how `expect` and outputs write it), or with
-    `clause` and no key. ``after``: the text from the token on."""
-    if value == "of" and re.search(r"\b(when|while)\s+breach\Z", before):
-        return ("`breach of RULE` is a trigger, not a condition: write it after `start on` (or `stop on`, "
+    """Hints for `breach of RULE [clause KEY]` and `warning of RULE [clause KEY]`
+    (extensions) written otherwise: after `when` or `while` (a condition), as `RULE.CLAUSE`
+    (how `expect` and outputs write it), or with `clause` and no key. ``after``: the text
+    from the token on."""
+    word = re.search(r"\b(when|while)\s+(breach|warning)\Z", before)
+    if value == "of" and word:
+        return (f"`{word.group(2)} of RULE` is a trigger, not a condition: write it after `start on` (or `stop on`, "
                 "`cancel on`, `restart on`); `when` and `while` test the lead's fields and state")
-    rule = re.search(r"\bbreach\s+of\s+([A-Za-z_]\w*)\Z", before)
+    rule = re.search(r"\b(breach|warning)\s+of\s+([A-Za-z_]\w*)\Z", before)
     if value == "." and rule:
         key = re.match(r"\.\s*([A-Za-z_]\w*)", after)
         key = key.group(1) if key else "KEY"
-        return (f"name the clause with `clause`: `breach of {rule.group(1)} clause {key}` (`RULE.CLAUSE` is "
-                "how `expect` lines and outputs write it)")
-    rule = re.search(r"\bbreach\s+of\s+([A-Za-z_]\w*)\s+clause\Z", before)
+        return (f"name the clause with `clause`: `{rule.group(1)} of {rule.group(2)} clause {key}` (`RULE.CLAUSE` "
+                "is how `expect` lines and outputs write it)")
+    rule = re.search(r"\b(breach|warning)\s+of\s+([A-Za-z_]\w*)\s+clause\Z", before)
     if rule and not re.match(r"[A-Za-z_`]", value):
-        return (f"`clause` names one of `{rule.group(1)}`'s clauses: `breach of {rule.group(1)} clause within` "
+        if rule.group(1) == "warning":
+            return (f"`clause` names one of `{rule.group(2)}`'s clauses with warnings: `warning of {rule.group(2)} "
+                    "clause within` (`at_least_within` in an `attempts` rule), or leave `clause` out for its main "
+                    "clause")
+        return (f"`clause` names one of `{rule.group(2)}`'s clauses: `breach of {rule.group(2)} clause within` "
                 "(a clause's key: `within`, `gap`, `first` …), or leave `clause` out for its main clause")
     return None
 

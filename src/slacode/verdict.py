@@ -68,13 +68,15 @@ class Verdict:
     warnings: tuple | None = None
     # a cycle started or closed by a breach (extension, `breach of RULE`): {"rule", "clause",
     # "cycle", "role"} of that breach (role: `start`, or the close: `stop`, `cancel`, `restart`;
-    # the start's when both); None on every other verdict, and then not written
+    # the start's when both), and "event": "warning" besides when it was a warning (`warning
+    # of RULE`); None on every other verdict, and then not written
     escalates: dict | None = None
     # a `sum PROP of …` quota's verdict (extension): how many events were added up in the
     # period (and group); None on every other verdict, and then not written
     count: int | None = None
-    # the cycle was still open as of `as_of`: set only by plans with `breach of` triggers
-    # (extension), for `due`'s `escalates_to` (a rule with an open cycle ignores a start);
+    # the cycle was still open as of `as_of`: set only by plans with `breach of` (`warning
+    # of`) triggers (extension), for `due`'s `escalates_to` and `warns_to` (a rule with an
+    # open cycle ignores a start);
     # never written
     cycle_open: bool = False
 

@@ -565,7 +565,8 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
         for clause in (decl.clauses if decl.kind == "rule" else decl.items):
             if clause.kind in TRIGGER_KINDS:
                 places += [(t.type, id(decl)) for t in clause.triggers
-                           if t.kind == "event" and t.type is not None and t.nth is None and t.breach is None]
+                           if t.kind == "event" and t.type is not None and t.nth is None and t.breach is None
+                           and t.warning is None]
     places += [(item.type, id(test)) for test in ctx.agreement.of("test") for item in test.items
                if item.kind == "event" and item.type is not None]
     for r in ctx.agreement.rules:               # `start on once`: the word of `start once on` misplaced
@@ -633,58 +634,118 @@ def nth_attempt_triggers(ctx: Context) -> Iterator[Diagnostic]:
 TRIGGER_LISTS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "count", "at_least_before"})
 
 
-def _breach_triggers(ctx: Context) -> list[tuple]:
-    """``(trigger, the rule or quota it is in)`` of every `breach of RULE` trigger."""
+def _breach_triggers(ctx: Context, warnings: bool = False) -> list[tuple]:
+    """``(trigger, the rule or quota it is in)`` of every `breach of RULE` trigger (with
+    ``warnings``, also of every `warning of RULE` trigger)."""
+    def wanted(t) -> bool:
+        return t.breach is not None or (warnings and t.warning is not None)
+
     found = [(t, r) for r in ctx.agreement.rules for c in r.clauses if c.kind in TRIGGER_LISTS
-             for t in c.triggers if t.breach is not None]
+             for t in c.triggers if wanted(t)]
     found += [(t, q) for q in ctx.agreement.quotas if q.measure is not None for t in q.measure.triggers
-              if t.breach is not None]
+              if wanted(t)]
     return found
+
+
+def _named(t: m.Trigger) -> tuple[str, tuple]:
+    """``("breach", (RULE, KEY))`` or ``("warning", (RULE, KEY))`` of a `breach of` or
+    `warning of` trigger."""
+    return ("breach", t.breach) if t.breach is not None else ("warning", t.warning)
 
 
 @rule(name_codes.UNDEFINED_RULE, name_codes.UNDEFINED_CLAUSE)
 def breach_references(ctx: Context) -> Iterator[Diagnostic]:
-    """`breach of RULE [clause KEY]` (extension): RULE is a `handoff`, `deadline` or
-    `attempts` rule, and KEY (else its default clause) one of its clauses."""
+    """`breach of RULE [clause KEY]` and `warning of RULE [clause KEY]` (extensions): RULE
+    is a `handoff`, `deadline` or `attempts` rule, and KEY (else its default clause) one of
+    its clauses."""
     from slacode.checks.context import clause_keys, default_clause, did_you_mean
 
     rules = {r.name.value: r for r in ctx.agreement.rules}
-    for t, _ in _breach_triggers(ctx):
-        name, clause = t.breach
+    for t, _ in _breach_triggers(ctx, warnings=True):
+        word, (name, clause) = _named(t)
         decl = rules.get(name.value)
         if decl is None:
             other = ctx.rules.get(name.value)
             what = (f"`{name.value}` is a {kind_word(other)}" if other is not None
-                    else "the built-in `flow` rule has no cycles to breach" if name.value == "flow"
+                    else f"the built-in `flow` rule has no cycles to {'breach' if word == 'breach' else 'warn'}"
+                    if name.value == "flow"
                     else f"rule `{name.value}` is not declared")
             yield ctx.diag(name_codes.UNDEFINED_RULE, f"`{t.type.value}`: {what}", name,
                            hint=did_you_mean(name.value, rules) or
-                           "`breach of` names a `handoff`, `deadline` or `attempts` rule")
+                           f"`{word} of` names a `handoff`, `deadline` or `attempts` rule")
             continue
         keys = clause_keys(decl)
         key = clause.value if clause is not None else default_clause(decl)
         if key in keys:
             continue
         shown = ", ".join(f"`{k}`" for k in keys) or "none"
+        about = "to breach" if word == "breach" else "to warn about"
         if clause is None:
-            yield ctx.diag(name_codes.UNDEFINED_CLAUSE, f"rule `{name.value}` has no `{key}` clause to breach", name,
-                           hint=f"name one with `breach of {name.value} clause KEY` (its clauses: {shown})")
+            yield ctx.diag(name_codes.UNDEFINED_CLAUSE, f"rule `{name.value}` has no `{key}` clause {about}", name,
+                           hint=f"name one with `{word} of {name.value} clause KEY` (its clauses: {shown})"
+                           if word == "breach" else
+                           f"give `{name.value}` {'an `at least … within`' if key == 'at_least_within' else 'a `within`'} "
+                           "line: a warning is a share of its target, or a time before its deadline")
         else:
             yield ctx.diag(name_codes.UNDEFINED_CLAUSE, f"rule `{name.value}` has no clause `{key}`", clause,
                            hint=did_you_mean(key, keys) or f"its clauses are {shown}")
 
 
+@rule(codes.WARNING_OF_CLAUSE_WITHOUT_WARNING, codes.WARNING_NEVER_FIRES)
+def warning_references(ctx: Context) -> Iterator[Diagnostic]:
+    """`warning of RULE [clause KEY]` (extension): KEY names a clause with warnings (the
+    target lines: `within`, `at least … within`), SLA346; and RULE has a `warn` line, else
+    the trigger never fires, SLA347. (An unknown rule or clause: SLA210, SLA211 above.)"""
+    from slacode.checks.context import clause_keys, default_clause
+    from slacode.compile import WARNING_KINDS
+
+    rules = {r.name.value: r for r in ctx.agreement.rules}
+    for t, _ in _breach_triggers(ctx, warnings=True):
+        if t.warning is None:
+            continue
+        name, clause = t.warning
+        decl = rules.get(name.value)
+        if decl is None:
+            continue
+        keys = clause_keys(decl)
+        key = clause.value if clause is not None else default_clause(decl)
+        if key not in keys:
+            continue
+        if key not in WARNING_KINDS:
+            main = default_clause(decl)
+            yield ctx.diag(codes.WARNING_OF_CLAUSE_WITHOUT_WARNING,
+                           f"`{t.type.value}`: clause `{key}` of `{name.value}` has no warning; only its "
+                           f"`{main}` clause warns (`warn` is about its target lines)", clause or name,
+                           hint=(f"write `warning of {name.value}` for the warning before its deadline, or "
+                                 f"`breach of {name.value} clause {key}` for the moment `{key}` is broken"
+                                 if main in keys else
+                                 f"use `breach of {name.value} clause {key}` for the moment `{key}` is broken"))
+            continue
+        if not decl.of("warn"):
+            yield ctx.diag(codes.WARNING_NEVER_FIRES,
+                           f"`{t.type.value}` never happens: `{name.value}` has no `warn` line, so its cycles "
+                           "never reach a warning", t,
+                           hint=f"give `{name.value}` a warning level (`warn at 80%` or `warn 30m before`), or "
+                                f"escalate on `breach of {name.value}`")
+
+
 @rule(codes.BREACH_LOOP)
 def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
-    """A rule that waits, through `breach of` triggers, for its own breach (extension). A
-    rule waits for RULE when it names `breach of RULE` in any trigger list (a `count` or an
-    `at least N before` too), and when its start, stop, cancel or restart names `Nth attempt
-    of RULE` (RULE's attempts may be breaches); a loop is reported at its `breach of`
-    triggers (a loop of `Nth attempt of` alone waits for no breach)."""
+    """A rule that waits, through `breach of` or `warning of` triggers, for its own breach
+    or warning (extensions). A rule waits for RULE when it names `breach of RULE` or
+    `warning of RULE` in any trigger list (a `count` or an `at least N before` too), and
+    when its start, stop, cancel or restart names `Nth attempt of RULE` (RULE's attempts
+    may be breaches); a loop is reported at its `breach of` and `warning of` triggers (a
+    loop of `Nth attempt of` alone waits for no breach)."""
     waits: dict[str, dict[str, str]] = {}
-    for t, decl in _breach_triggers(ctx):
+    for t, decl in _breach_triggers(ctx, warnings=True):
         if decl.kind == "rule":
-            waits.setdefault(decl.name.value, {})[t.breach[0].value] = "the breach of"
+            word, (named, _) = _named(t)
+            edges = waits.setdefault(decl.name.value, {})
+            if word == "breach":
+                edges[named.value] = "the breach of"
+            else:
+                edges.setdefault(named.value, "the warning of")
     for r in ctx.agreement.rules:
         for kind in ("start_on", "stop_on", "cancel_on", "restart_on"):
             for t in r.triggers(kind):
@@ -704,25 +765,27 @@ def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
             stack.extend((n, path + [n]) for n in sorted(waits.get(at, ())))
         return None
 
-    for t, decl in _breach_triggers(ctx):
+    for t, decl in _breach_triggers(ctx, warnings=True):
         if decl.kind != "rule":
             continue
-        me, named = decl.name.value, t.breach[0].value
-        path = reaches(named, me)
+        word, (named, _) = _named(t)
+        me = decl.name.value
+        path = reaches(named.value, me)
         if path is None:
             continue
         if len(path) == 1:
-            message = f"`{me}` waits for its own breach: `{t.type.value}` in `{me}` itself"
+            message = f"`{me}` waits for its own {word}: `{t.type.value}` in `{me}` itself"
         else:
-            chain = f"`{me}` on the breach of `{path[0]}`"
+            chain = f"`{me}` on the {word} of `{path[0]}`"
             for a, b in zip(path, path[1:]):
                 chain += f" on {waits[a][b]} `{b}`"
-            message = f"`{me}` waits for its own breach: {chain}"
+            last = "warning" if waits[path[-2]][path[-1]] == "the warning of" else "breach"
+            message = f"`{me}` waits for its own {last}: {chain}"
         yield ctx.diag(codes.BREACH_LOOP, message, t,
-                       hint="a breach may start, stop, cancel or restart a rule, or count in it, only if that rule "
-                            "does not lead back to it (through `breach of`, `Nth attempt of`, `count` or "
-                            "`at least N before`); to give a breached cycle a fresh clock, let another rule "
-                            "escalate it")
+                       hint="a breach or a warning may start, stop, cancel or restart a rule, or count in it, only "
+                            "if that rule does not lead back to it (through `breach of`, `warning of`, `Nth attempt "
+                            "of`, `count` or `at least N before`); to give a breached cycle a fresh clock, let "
+                            "another rule escalate it")
 
 
 @rule(codes.SETTING_WITHOUT_EFFECT)
@@ -772,8 +835,9 @@ _EVENT_KEYS = ("lead", "at", "type", "id", "fields")
 
 @rule(codes.SUM_OF_BREACH, codes.SUM_OF_RESERVED_KEY)
 def sum_of_nothing(ctx: Context) -> Iterator[Diagnostic]:
-    """`sum amount of breach of RULE` (a breach has no properties) and `sum id of deal` (a
-    key of the event itself, never a property): sums that can add nothing."""
+    """`sum amount of breach of RULE` (a breach has no properties, nor has a warning) and
+    `sum id of deal` (a key of the event itself, never a property): sums that can add
+    nothing."""
     for q in ctx.agreement.quotas:
         for line in q.items:
             if line.kind != "sum":
@@ -786,9 +850,10 @@ def sum_of_nothing(ctx: Context) -> Iterator[Diagnostic]:
                                hint="name the property that holds the amount (`sum amount of …`), or count "
                                     "the events with `count …`")
             for t in line.triggers:
-                if t.breach is not None:
+                if t.breach is not None or t.warning is not None:
+                    word = "breach" if t.breach is not None else "warning"
                     yield ctx.diag(codes.SUM_OF_BREACH,
                                    f"quota `{q.name.value}` adds up `{ref.name}` of `{t.type.value}`, but a "
-                                   "breach has no properties: it can never add anything", t,
-                                   hint=f"count the breaches (`count {t.type.value}`), or add up `{ref.name}` "
+                                   f"{word} has no properties: it can never add anything", t,
+                                   hint=f"count the {word}s (`count {t.type.value}`), or add up `{ref.name}` "
                                         "of the events that carry it")

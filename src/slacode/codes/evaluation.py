@@ -94,9 +94,9 @@ UNREAD_EVENT_TYPE = define("SLA605", "misspelt-event-type", "warning", """
     nothing is guessed: the events still count for nothing.
 
     The same warning names an input event whose type is the very text of a virtual event the
-    agreement reads, `breach of first_touch clause within` or `2nd attempt of follow_up`
-    (extensions): only the rules' own verdicts and attempts make those, so such an input
-    event is an ordinary one that nothing reads.
+    agreement reads, `breach of first_touch clause within`, `warning of first_touch clause
+    within` or `2nd attempt of follow_up` (extensions): only the rules' own verdicts, cycles
+    and attempts make those, so such an input event is an ordinary one that nothing reads.
 
     ## Avoid
     An agreement with `stop on contact_attempt` and an event
@@ -170,9 +170,10 @@ ATTEMPT_BEFORE_START = define("SLA608", "attempt-before-start", "warning", """
     `at least N within` or the spacing of attempts may be judged without it. CRMs that
     write whole seconds make this common. slacode judges by the rule, and says so once per
     rule, at the first lead's (in lead order) event, with how many leads had one. When the
-    start is a breach (`start on breach of RULE`, an extension), no order of the input
-    changes it: a breach comes after every event of its instant (docs/extensions.md,
-    "Escalation on a breach"), and the warning says so.
+    start is a breach (`start on breach of RULE`, an extension) or a warning (`start on
+    warning of RULE`), no order of the input changes it: a breach or a warning comes after
+    every event of its instant (docs/extensions.md, "Escalation on a breach"), and the
+    warning says so.
 
     ## Avoid
     ```

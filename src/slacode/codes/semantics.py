@@ -1536,18 +1536,20 @@ DUPLICATE_WARN_LEVEL = define("SLA344", "duplicate-warn-level", "warning", """
 
 
 BREACH_LOOP = define("SLA345", "breach-loop", "error", """
-    A `breach of RULE` trigger makes a rule wait for its own breach: the rule names its own
-    breach, or the rules it names wait, through their own `breach of` or `Nth attempt of`
-    triggers, for its breach.
+    A `breach of RULE` (or `warning of RULE`) trigger makes a rule wait for its own breach
+    (or warning): the rule names its own breach or warning, or the rules it names wait,
+    through their own `breach of`, `warning of` or `Nth attempt of` triggers, for it.
 
     ## Why
     `breach of RULE` (an extension) is the instant a cycle of RULE breached: it is known
-    only once RULE's verdicts are. A rule started, stopped, cancelled or restarted by its own
-    breach, or counting it (`count`, `at least N before`), directly or through other rules
-    (`a` on the breach of `b`, `b` on the breach of `a`; or `b` on the `2nd attempt of a`
-    where `a` counts the breach of `b`), would change the very verdicts that give the
-    breach: there is no one answer. A rule waits for another when it names its breach in any
-    trigger list, or its `Nth attempt of` in its start, stop, cancel or restart.
+    only once RULE's verdicts are; `warning of RULE` is the instant a cycle reached its
+    warning, known only once RULE's cycles are. A rule started, stopped, cancelled or
+    restarted by its own breach (or warning), or counting it (`count`, `at least N before`),
+    directly or through other rules (`a` on the breach of `b`, `b` on the warning of `a`; or
+    `b` on the `2nd attempt of a` where `a` counts the breach of `b`), would change the very
+    cycles that give the breach: there is no one answer. A rule waits for another when it
+    names its breach or warning in any trigger list, or its `Nth attempt of` in its start,
+    stop, cancel or restart.
 
     ## Avoid
     ```sla
@@ -1580,15 +1582,115 @@ BREACH_LOOP = define("SLA345", "breach-loop", "error", """
     """)
 
 
+WARNING_OF_CLAUSE_WITHOUT_WARNING = define("SLA346", "warning-of-clause-without-warning", "error", """
+    A `warning of RULE clause KEY` trigger names a clause that has no warning: only a rule's
+    target lines (`within`, or `at least … within` in an `attempts` rule) warn.
+
+    ## Why
+    `warning of RULE` (an extension) is the instant a cycle of RULE reached its warning:
+    the `warn` lines (`warn at 80%`, `warn 30m before`) are a share of the target of its
+    `within` (or `at least … within`) line, or a time before that deadline. The other
+    clauses (`require`, `gap`, `first`, `at most … per day` …) have no target to warn
+    before: they are kept or broken, and `breach of RULE clause KEY` is the moment one is
+    broken.
+
+    ## Avoid
+    ```sla
+    agreement "warn" { version "1"; timezone "UTC"; teams sales, sales_mgmt }
+    attempts follow_up {
+      owner sales
+      start on assigned
+      stop on won
+      at least 3 within 2d
+      gap at least 2h
+      warn at 80%
+    }
+    deadline coach {
+      owner sales_mgmt
+      start on warning of follow_up clause gap
+      stop on coached
+      within 1h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "warn" { version "1"; timezone "UTC"; teams sales, sales_mgmt }
+    attempts follow_up {
+      owner sales
+      start on assigned
+      stop on won
+      at least 3 within 2d
+      gap at least 2h
+      warn at 80%
+    }
+    deadline coach {
+      owner sales_mgmt
+      start on warning of follow_up
+      stop on coached
+      within 1h
+    }
+    ```
+    """)
+
+
+WARNING_NEVER_FIRES = define("SLA347", "warning-never-fires", "warning", """
+    A `warning of RULE` trigger names a rule that has no `warn` line: its cycles never
+    reach a warning, so the trigger never happens.
+
+    ## Why
+    `warning of RULE` (an extension) is the instant a cycle of RULE reached its earliest
+    warning level (`warn at 80%`, `warn 30m before`): the instant its verdicts' `warn_at`
+    names. Without a `warn` line RULE has no such instant, and the rule waiting for it never
+    starts (or never stops, or never counts anything).
+
+    ## Avoid
+    ```sla
+    agreement "warn" { version "1"; timezone "UTC"; teams sales, sales_mgmt }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    deadline heads_up {
+      owner sales_mgmt
+      start on warning of first_touch
+      stop on contact_attempt
+      within 30m
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "warn" { version "1"; timezone "UTC"; teams sales, sales_mgmt }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+      warn at 75%
+    }
+    deadline heads_up {
+      owner sales_mgmt
+      start on warning of first_touch
+      stop on contact_attempt
+      within 30m
+    }
+    ```
+    """)
+
+
 SUM_OF_BREACH = define("SLA360", "sum-of-breach", "error", """
-    A quota's `sum PROP of …` line adds up a `breach of RULE` trigger: a breach has no
-    properties, so it can never add anything.
+    A quota's `sum PROP of …` line adds up a `breach of RULE` (or `warning of RULE`)
+    trigger: a breach has no properties, nor has a warning, so it can never add anything.
 
     ## Why
     `breach of RULE` (an extension) is the instant a cycle of RULE breached, not an event
-    someone sent: it carries no `amount` or any other property, and it takes no `where`.
-    A sum of breaches would be 0 in every period (an `at least` goal always breached) and
-    every breach would be reported as an event without the property (SLA615).
+    someone sent (`warning of RULE`, the instant it reached its warning, neither): it carries
+    no `amount` or any other property, and it takes no `where`. A sum of breaches would be
+    0 in every period (an `at least` goal always breached) and every breach would be
+    reported as an event without the property (SLA615).
 
     ## Avoid
     ```sla

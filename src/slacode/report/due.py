@@ -59,6 +59,9 @@ class Due:
     # a cycle open then, nor a `start once` rule that had its cycle; empty when none, and
     # then not written
     escalates_to: tuple = ()
+    # `warning of RULE` (extension): the same, for the rules its warning would start, on a
+    # clock whose warning (its earliest level, ``warn_at``) is still ahead
+    warns_to: tuple = ()
 
     @property
     def paused(self) -> bool:
@@ -80,16 +83,21 @@ class Due:
                 "time_left_seconds": self.time_left.total_seconds(),
                 "working_left_seconds": self.working_left.total_seconds(),
                 "attempts_made": self.attempts_made, "attempts_needed": self.attempts_needed,
-                **({"escalates_to": list(self.escalates_to)} if self.escalates_to else {})}
+                **({"escalates_to": list(self.escalates_to)} if self.escalates_to else {}),
+                **({"warns_to": list(self.warns_to)} if self.warns_to else {})}
 
 
 def escalations(plan) -> dict:
-    """``(rule, clause) -> ((rule, once), …)``: the rules that a breach of that clause
-    starts (`start on breach of RULE [clause KEY]`, extension), in the file's order, each
-    with whether it starts `once`; empty without such triggers."""
+    """``(rule, clause, event) -> ((rule, once), …)``: the rules that a breach (``event``
+    ``"breach"``) or a warning (``"warning"``) of that clause starts (`start on breach of
+    RULE [clause KEY]`, `start on warning of RULE [clause KEY]`, extensions), in the file's
+    order, each with whether it starts `once`; empty without such triggers."""
     if not plan.breach_watch:
         return {}
-    kinds = {kind: (plan.rules[i].name, key) for i, key, _, kind in plan.breach_watch}
+    from slacode.compile import WarningKind
+
+    kinds = {kind: (plan.rules[i].name, key, "warning" if kind.__class__ is WarningKind else "breach")
+             for i, key, _, kind in plan.breach_watch}
     out: dict = {}
     for rp in sorted(plan.rules, key=lambda r: r.index):
         for t in rp.starts:
@@ -100,12 +108,12 @@ def escalations(plan) -> dict:
     return out
 
 
-def _escalates_to(v, escalating: dict, leads: dict) -> tuple:
-    """The rules a breach of ``v``'s clock would start for its lead, as the lead stands as
-    of ``as_of``: not a rule with a cycle still open then (it ignores a start), nor a
-    `start once` rule that has had its cycle. ``leads``: lead -> (rules with an open
-    cycle, rules with a cycle)."""
-    started = escalating.get((v.rule, v.clause))
+def _escalates_to(v, escalating: dict, leads: dict, event: str = "breach") -> tuple:
+    """The rules a breach (``event`` ``"warning"``: a warning) of ``v``'s clock would start
+    for its lead, as the lead stands as of ``as_of``: not a rule with a cycle still open then
+    (it ignores a start), nor a `start once` rule that has had its cycle. ``leads``: lead ->
+    (rules with an open cycle, rules with a cycle)."""
+    started = escalating.get((v.rule, v.clause, event))
     if not started:
         return ()
     opened, had = leads.get(v.lead, ((), ()))
@@ -157,7 +165,8 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
     when ``within`` is None), soonest first; with ``overdue``, also those already past their
     deadline and still unfulfilled (``breached``, ``next`` = ``"overdue"``), which come first.
     ``escalating``: :func:`escalations` of the plan, to name on each clock not yet past its
-    deadline the rules its breach would start for its lead (:func:`_escalates_to`)."""
+    deadline the rules its breach would start for its lead (:func:`_escalates_to`), and on
+    each whose warning is still ahead the rules its warning would start."""
     horizon = None if within is None else as_of + int(within.total_seconds() * 1_000_000)
     escalating = escalating or {}
     leads: dict = {}
@@ -181,11 +190,13 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
             continue
         items.append((nxt, v.due_at, v.lead, v.rule, v.clause, v.cycle, "warn" if warn_ahead else "due", v))
     items.sort(key=lambda x: x[:6])
-    return [_due(v, nxt, kind, as_of, _escalates_to(v, escalating, leads) if kind != "overdue" else ())
+    return [_due(v, nxt, kind, as_of, _escalates_to(v, escalating, leads) if kind != "overdue" else (),
+                 _escalates_to(v, escalating, leads, "warning")
+                 if kind != "overdue" and v.warn_at is not None and v.warn_at > as_of else ())
             for nxt, *_, kind, v in items]
 
 
-def _due(v, nxt: int, kind: str, as_of: int, escalates_to: tuple = ()) -> Due:
+def _due(v, nxt: int, kind: str, as_of: int, escalates_to: tuple = (), warns_to: tuple = ()) -> Due:
     zone = v.zone
     left_working = max((v.target_seconds or 0) - (v.elapsed_seconds or 0), 0)
     made, needed = v.attempts if v.attempts is not None else (None, None)
@@ -195,7 +206,7 @@ def _due(v, nxt: int, kind: str, as_of: int, escalates_to: tuple = ()) -> Due:
                next_at=from_us(nxt, zone), next=kind,
                time_left=timedelta(microseconds=v.due_at - as_of),
                working_left=timedelta(seconds=left_working), attempts_made=made, attempts_needed=needed,
-               escalates_to=escalates_to)
+               escalates_to=escalates_to, warns_to=warns_to)
 
 
 class DueList(list):
