@@ -63,7 +63,9 @@ class Cycle:
         self.close_ref = None
         self.assignee = None
         self.require_missing = None
-        self.attempts: list | tuple = ()  # (at, ref, props (first attempt only), state, lead timezone field)
+        # (at, ref, props (first attempt only), state, lead timezone field[, assignee just before
+        # (first attempt only)[, the breach (rule, clause, cycle) of a counted breach]])
+        self.attempts: list | tuple = ()
         self.before: dict = _NO_BEFORE    # at_least_before key -> (at, ref, attempts before)
         self.segments_at_start = _NO_SEGMENTS
         self.close_tz = None              # the lead's `timezone` field at the close
@@ -564,7 +566,34 @@ class LeadFold:
                         self.odd_owners.append(rec)
                     else:
                         self.odd_owners = [rec]
+        if rec.__class__ is BreachRecord:               # `breach of RULE` (extension), rare
+            self._mark_breach_attempts(rec)
         self.last = rec
+
+    def _mark_breach_attempts(self, rec) -> None:
+        """After a breach (a virtual record) was fed: the attempts it just became (an
+        `attempts` rule's `count breach of …`) get the breach, ``(rule, clause, cycle)``, as a
+        7th item (the first attempt's ``who`` slot kept; ``None`` for the others), so reasons
+        name the breach, not the real event its ``ref`` cites (the breached cycle's start).
+
+        The breach comes after every real event of its instant and adds at most one attempt
+        to a cycle: a cycle open when it came (still open, opened by it, or closed by it)
+        whose last attempt has its instant and ref, and whose rule counts it, took it."""
+        t, ref, escalates = rec.at, rec.ref, rec.escalates
+        state, notes = self.state, self.notes
+        for rf in self.rules:
+            rp = rf.plan
+            if rp.kind != "attempts" or rp.count_fn is None or not rf.cycles:
+                continue
+            if not rp.count_fn(rec.type, rec.props, state, None, None, notes):
+                continue
+            for cyc in rf.cycles[-2:]:
+                atts = cyc.attempts
+                if not atts or (cyc.closed_at is not None and cyc.closed_by is not escalates):
+                    continue
+                last = atts[-1]
+                if last[0] == t and last[1] == ref and len(last) < 7:
+                    atts[-1] = (last + (escalates,)) if len(last) == 6 else (last + (None, escalates))
 
     def _rules_nth(self, which, rec, t, ev_type, props, state, entered, left, fields, notes, touched) -> None:
         """The rules' pass over one event when some trigger is `Nth attempt of RULE`

@@ -83,6 +83,24 @@ def _breach_words(escalates: tuple) -> str:
     return f"{name} (cycle {number})"
 
 
+def attempt_name(a, zone) -> str:
+    """How a reason names an attempt (a record of a cycle's ``attempts``): its ref (id or
+    line), or, for a counted breach (`count breach of RULE`, extension), the breach itself,
+    ``the breach of first_touch (cycle 2) at 2026-11-09 13:00 +00:00`` (its ref, which the
+    evidence cites, is the breached cycle's start event: another event, at another time)."""
+    if len(a) == 7:
+        return f"the breach of {_breach_words(a[6])} at {_when(a[0], zone)}"
+    return str(a[1])
+
+
+def _attempt_at(a, zone) -> str:
+    """``attempt c2 at 2026-11-09 10:00 +00:00``, or a counted breach as :func:`attempt_name`
+    names it (its instant included)."""
+    if len(a) == 7:
+        return attempt_name(a, zone)
+    return f"attempt {a[1]} at {_when(a[0], zone)}"
+
+
 def _judges(rp: RulePlan) -> tuple:
     out = []
     for c in rp.clauses:
@@ -403,22 +421,24 @@ def _gap_at_most_judge(c):
         if own_zone is not None:                         # its own calendar's offsets
             zone = own_zone
         closed = cyc.closed_at
-        last_at, last_ref = started, None                # the silence runs from the start …
+        last_at, last = started, None                    # the silence runs from the start …
         completed = None
         evidence: list = []
-        for at, ref in ((a[0], a[1]) for a in cyc.attempts):
+        for a in cyc.attempts:
+            at = a[0]
             end = clock.add_us(last_at, most, pauses)
             if at > end:                                 # … and this attempt came too late
-                status, completed, evidence = "breached", at, [ref]
-                since = f"after attempt {last_ref}" if last_ref is not None else "after the start"
-                reason = (f"No attempt for more than {limit}: attempt {ref} at {_when(at, zone)} came {since} at "
-                          f"{_when(last_at, zone)}, past {_when(end, zone)}.")
+                status, completed, evidence = "breached", at, [a[1]]
+                since = f"after {_attempt_at(last, zone)}" if last is not None else \
+                    f"after the start at {_when(last_at, zone)}"
+                reason = (f"No attempt for more than {limit}: {_attempt_at(a, zone)} came {since}, "
+                          f"past {_when(end, zone)}.")
                 break
-            last_at, last_ref = at, ref
+            last_at, last = at, a
         else:
             end = clock.add_us(last_at, most, pauses)
-            since = f"attempt {last_ref} at {_when(last_at, zone)}" if last_ref is not None else \
-                f"the start at {_when(last_at, zone)}"
+            since = _attempt_at(last, zone) if last is not None else f"the start at {_when(last_at, zone)}"
+            last_ref = last[1] if last is not None else None
             if closed is not None and closed <= end:
                 if cyc.close_kind == "stop":
                     status = "met"
@@ -488,8 +508,10 @@ def _first_judge(c):
         lead, rule, cycle, owner, assignee, segment, started, zone = base
         completed = None
         if cyc.attempts:
-            at, ref, props, state, _, who = cyc.attempts[0]
+            att = cyc.attempts[0]
+            at, ref, props, state, _, who = att[:6]
             completed, evidence = at, [ref]
+            which = attempt_name(att, zone) if len(att) == 7 else f"{ref}, {_when(at, zone)}"
             notes = fold.notes
             now, notes.assignee = notes.assignee, who      # `== assignee`: the rep just before it
             try:
@@ -498,10 +520,10 @@ def _first_judge(c):
                 notes.assignee = now
             if held:
                 status = "met"
-                reason = f"The first attempt ({ref}, {_when(at, zone)}) was as required."
+                reason = f"The first attempt ({which}) was as required."
             else:
                 status = "breached"
-                reason = f"The first attempt ({ref}, {_when(at, zone)}) was not as required."
+                reason = f"The first attempt ({which}) was not as required."
         else:
             evidence = []
             if cyc.closed_at is not None:
@@ -567,13 +589,13 @@ def _never_judge(c):
             found, used = [], [_lead_zone(cyc.close_tz, fold, c.place)[1]]
         else:
             found, used = violators(cyc.attempts, fold, local)
+            named = ", ".join(attempt_name(a, zone) for a in found)
             found = [a[1] for a in found]
         if found and per_day:                           # the days, read in the rule's zone
             status = "breached"
-            reason = (f"More than {c.n} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): "
-                      f"{', '.join(map(str, found))}.")
+            reason = f"More than {c.n} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): {named}."
         elif found:
-            status, reason = "breached", f"{head}{', '.join(map(str, found))}."
+            status, reason = "breached", f"{head}{named}."
         elif cyc.closed_at is not None:
             status, reason, found = "met", met_reason, []
         else:
