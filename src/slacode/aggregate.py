@@ -338,7 +338,7 @@ class Aggregates:
                 count = found or 0
                 if by_rep and rep is None and not count:
                     continue                    # nobody's events: shown where there are some
-                shown = count
+                shown = f"{count:,}"
             ended = end <= self.as_of
             reached = exact if summed else count         # a sum: exactly, with the decimal goal
             goal = q.goal if summed and q.goal is not None else n
@@ -394,11 +394,11 @@ class Aggregates:
             else:
                 status = "breached"
             if judged:
-                words = f"{met} of {judged} judged cycles met ({_share_text(met, judged)}; {goal})"
+                words = f"{met:,} of {judged:,} judged cycles met ({_share_text(met, judged)}; {goal})"
             else:
                 words = f"no cycle to judge ({goal})"
             if undecided:
-                words += f", {undecided} still open"
+                words += f", {undecided:,} still open"
             if not ended:
                 words += ", period in progress"
             out.append(Verdict(None, t.name, "ratio", None, status, t.owner, assignee, t.segment, start, end,
@@ -512,8 +512,11 @@ def _rep_text(rep) -> str:
 
 
 def count_text(n) -> str:
-    """A count or goal as written: `180`, `2.5`."""
-    return str(int(n)) if float(n).is_integer() else f"{n:g}"
+    """A count or a count's goal as people read it, as :func:`amount_text` writes a sum:
+    ``180``, ``2,000``, ``2.5``."""
+    if n.__class__ is int:                  # exactly, however large (a goal of `let`s)
+        return f"{n:,}"
+    return f"{int(n):,}" if float(n).is_integer() else f"{n:,g}"
 
 
 def _goal_text(threshold: float) -> str:

@@ -919,7 +919,7 @@ class LeadFold:
         zone = self.plan.zone
         if self.flow_evidence:
             status = "breached"
-            reason = (f"{len(self.flow_evidence)} state change{'s' if len(self.flow_evidence) > 1 else ''} "
+            reason = (f"{len(self.flow_evidence):,} state change{'s' if len(self.flow_evidence) > 1 else ''} "
                       f"not allowed by the flow (or into an undeclared state): {', '.join(map(str, self.flow_evidence))}.")
         elif self.state in self.plan.finals:
             status = "met"

@@ -287,14 +287,14 @@ def _at_least_within_judge(rp: RulePlan):
             status, completed = "met", nth
             if closed is None and warn is not None:     # §13: every open cycle with `warn` has one
                 warn_at = clock.add_us(started, line.warn_us, pauses)
-            reason = (f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, "
+            reason = (f"{n:,} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, "
                       f"{'at' if nth == due else 'before'} the deadline {_when(due, zone)}.")
         elif closed is not None and closed <= due:
             if cyc.close_kind == "stop":
                 status = "met"
                 reason = (f"Stopped at {_when(closed, zone)}, {'at' if closed == due else 'before'} the deadline "
                           f"{_when(due, zone)}, "
-                          f"after {len(atts)} attempt{'s' if len(atts) != 1 else ''}.")
+                          f"after {len(atts):,} attempt{'s' if len(atts) != 1 else ''}.")
             else:
                 status = "cancelled"
                 reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
@@ -305,11 +305,11 @@ def _at_least_within_judge(rp: RulePlan):
             if closed is None and warn is not None:
                 warn_at = clock.add_us(started, line.warn_us, pauses)
             made = bisect_right(atts, due, key=_AT)       # (attempts are in time order)
-            reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
+            reason = (f"Only {made:,} of {n:,} attempts by the deadline {_when(due, zone)} "
                       f"(target {work_text(target)} of {clock.time_words}).")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
-            reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"
+            reason = (f"{len(atts):,} of {n:,} attempts so far; due {_when(due, zone)}"
                       + (" (paused)." if status == "paused" else
                          f" ({_passed_words(line, elapsed)})." if status == "at_risk" and line.levels else "."))
         if elapsed is None:     # §11: from the start to the stop, the close or as_of, whatever decided it
@@ -341,7 +341,7 @@ def _at_least_per_day_judge(c):
     day = int(clock.day_length.total_seconds()) * 1_000_000
     days = max(1, -(-window // day))
     own_zone = clock.tz if clock.name else None
-    every = f"{n} attempt{'s' if n != 1 else ''} every {'working ' if clock.name else ''}day"
+    every = f"{n:,} attempt{'s' if n != 1 else ''} every {'working ' if clock.name else ''}day"
 
     def at_least_per_day(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base
@@ -370,7 +370,7 @@ def _at_least_per_day_judge(c):
                     if cyc.close_ref not in evidence:        # (once, when the stop is an attempt too)
                         evidence.append(cyc.close_ref)
                     reason = (f"Stopped at {_when(closed, zone)} with {every} kept until then "
-                              f"(day {k} of {days} had {made}).")
+                              f"(day {k:,} of {days:,} had {made:,}).")
                 else:
                     status, evidence = "cancelled", [cyc.close_ref]
                     reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
@@ -380,20 +380,20 @@ def _at_least_per_day_judge(c):
                 status = "breached"
                 evidence = [a[1] for a in atts[first:i]] or [cyc.start_ref]
                 completed = None
-                reason = (f"Day {k} of {days}, to {_when(end, zone)}, had {made} of {n} "
+                reason = (f"Day {k:,} of {days:,}, to {_when(end, zone)}, had {made:,} of {n:,} "
                           f"attempt{'s' if n != 1 else ''}.")
             else:
                 status = "paused" if cyc.paused else "pending"
                 evidence, completed = [], None
                 if as_of <= begin:                       # today's attempts are made: the next day's are owed
-                    reason = (f"Day {k - 1} of {days} kept; day {k} runs from {_when(begin, zone)} to "
+                    reason = (f"Day {k - 1:,} of {days:,} kept; day {k:,} runs from {_when(begin, zone)} to "
                               f"{_when(end, zone)}" + (" (paused)." if cyc.paused else "."))
                 else:
-                    reason = (f"Day {k} of {days}: {made} of {n} attempt{'s' if n != 1 else ''} so far, "
+                    reason = (f"Day {k:,} of {days:,}: {made:,} of {n:,} attempt{'s' if n != 1 else ''} so far, "
                               f"due {_when(end, zone)}" + (" (paused)." if cyc.paused else "."))
             break
         else:
-            reason = f"{every} for {days} day{'s' if days != 1 else ''}, the last by {_when(completed, zone)}."
+            reason = f"{every} for {days:,} day{'s' if days != 1 else ''}, the last by {_when(completed, zone)}."
         elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, end, completed,
                        None, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None,
@@ -443,7 +443,7 @@ def _gap_at_most_judge(c):
                 if cyc.close_kind == "stop":
                     status = "met"
                     made = len(cyc.attempts)
-                    reason = (f"No silence longer than {limit}: {made} attempt{'s' if made != 1 else ''}, "
+                    reason = (f"No silence longer than {limit}: {made:,} attempt{'s' if made != 1 else ''}, "
                               f"stopped at {_when(closed, zone)}.")
                 else:
                     status, evidence = "cancelled", [cyc.close_ref]
@@ -481,11 +481,11 @@ def _at_least_before_judge(c):
             completed, evidence = at, [ref]
             if count >= n:
                 status = "met"
-                reason = f"{count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {n})."
+                reason = f"{count:,} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {n:,})."
             else:
                 status = "breached"
-                reason = (f"Only {count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; "
-                          f"{n} {'was' if n == 1 else 'were'} needed.")
+                reason = (f"Only {count:,} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; "
+                          f"{n:,} {'was' if n == 1 else 'were'} needed.")
         else:
             evidence = []
             if cyc.closed_at is not None:
@@ -494,7 +494,7 @@ def _at_least_before_judge(c):
             else:
                 status = "pending"
                 made = len(cyc.attempts)
-                reason = f"{made} attempt{'s' if made != 1 else ''} so far; the trigger has not happened."
+                reason = f"{made:,} attempt{'s' if made != 1 else ''} so far; the trigger has not happened."
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, completed,
                        None, None, None, None, None, evidence, reason, None, None, zone)
     return at_least_before
@@ -560,10 +560,10 @@ def _never_judge(c):
     kind = c.kind
     if kind == "at_most_per_day":
         n = c.n
-        detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
+        detail = f"more than {n:,} attempt{'s' if n != 1 else ''} on one day"
     elif kind == "at_most_per_cycle":
         n = c.n
-        detail = f"more than {n} attempt{'s' if n != 1 else ''} in the cycle"
+        detail = f"more than {n:,} attempt{'s' if n != 1 else ''} in the cycle"
     elif kind == "gap":
         detail = f"attempts less than {gap_text(c.duration_us)} apart"
     elif kind == "only_during":
@@ -580,7 +580,7 @@ def _never_judge(c):
     day_zone = c.clock.timezone if per_day else None
     per_cycle = kind == "at_most_per_cycle"
     if per_cycle:
-        allowed = f"(at most {c.n} allowed)"
+        allowed = f"(at most {c.n:,} allowed)"
 
     def never(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base
@@ -593,7 +593,7 @@ def _never_judge(c):
             found = [a[1] for a in found]
         if found and per_day:                           # the days, read in the rule's zone
             status = "breached"
-            reason = f"More than {c.n} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): {named}."
+            reason = f"More than {c.n:,} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): {named}."
         elif found:
             status, reason = "breached", f"{head}{named}."
         elif cyc.closed_at is not None:
@@ -602,8 +602,8 @@ def _never_judge(c):
             status, reason, found = "pending", open_reason, []
         if per_cycle and not found:
             made = len(cyc.attempts)
-            reason = (f"{made} attempt{'s' if made != 1 else ''} in this cycle {allowed}." if status == "met"
-                      else f"{made} attempt{'s' if made != 1 else ''} so far {allowed}.")
+            reason = (f"{made:,} attempt{'s' if made != 1 else ''} in this cycle {allowed}." if status == "met"
+                      else f"{made:,} attempt{'s' if made != 1 else ''} so far {allowed}.")
         if between and used:                            # which zone the times were read in
             reason = f"{reason[:-1]} (read in {', '.join(used)})."
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, None, None,
