@@ -706,3 +706,51 @@ attempts touches {
     (v,) = verdicts(text, events, as_of="2026-11-09T16:00:00Z", rule="touches")
     assert v["reason"] == ("More than 1 attempt in the cycle: the breach of first_touch (cycle 1) at "
                            "2026-11-09 10:00 +00:00, L-11:00-contact_attempt.")
+
+
+# -- `breach of` after a `where`: the predicate runs to the end of the clause (review M6) --
+
+@pytest.mark.parametrize("block", [
+    "deadline d { owner sales; start on deal where amount > 1 or breach of first_touch; stop on won; within 1h }",
+    "deadline d { owner sales; start on deal; stop on won where amount > 1 or breach of first_touch; within 1h }",
+    "deadline d { owner sales; start on deal; cancel on lost where x == 1 or breach of first_touch; within 1h }",
+    "deadline d { owner sales; start on deal; restart on moved where x == 1 or breach of first_touch; within 1h }",
+    "attempts d { owner sales; start on deal; count call where x == 1 or breach of first_touch clause within }",
+    "attempts d { owner sales; start on deal; at least 1 before won where x == 1 or breach of first_touch }",
+    "quota q { owner sales; count deal where amount > 1 or breach of first_touch; at least 5 per day }",
+    "quota q { owner sales; sum amount of deal where amount > 1 or breach of first_touch; at least 5 per day }",
+    "quota q { owner sales; sum `deal-amount` of deal where amount > 1 or breach of first_touch; at most 5 per day }",
+    "quota q {\n  owner sales\n  sum amount of deal where amount > 1 or\n    breach of first_touch\n  at least 5 per day\n}",
+])
+def test_a_breach_after_a_where_gets_the_parentheses_hint(block):
+    text = HEAD + FIRST + block + "\n"
+    errors = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert errors and errors[0].code == "SLA101", errors
+    hint = errors[0].hint or ""
+    assert "runs to the end of the clause" in hint, hint
+    assert "or breach of first_touch" in hint and "where (" in hint, hint
+
+
+def test_a_breach_after_a_where_in_parentheses_is_a_trigger():
+    text = HEAD + FIRST + ("quota q { owner sales; count deal where (amount > 1) or breach of first_touch; "
+                           "at least 5 per day }\n")
+    assert [d for d in slacode.lint(text) if d.severity == "error"] == []
+
+
+@pytest.mark.parametrize("clause", ["count deal, call", "sum amount of deal, call"])
+def test_a_quota_line_listed_with_commas_gets_the_or_hint_for_sum_as_for_count(clause):
+    text = HEAD + f"quota q {{ owner sales; {clause}; at least 5 per day }}\n"
+    (d,) = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert d.code == "SLA101" and "join triggers with `or`" in (d.hint or ""), d
+
+
+@pytest.mark.parametrize("trigger", ["breach of first_touch", "2nd attempt of first_touch"])
+def test_a_breach_after_a_where_that_went_on_is_no_segment(trigger):
+    # `where (P) or Q or breach of R`: the predicate went on after its parentheses, so runs to
+    # the end of the clause; the trigger after it is the error a trigger there is, not an
+    # undeclared segment called `breach of first_touch`
+    text = HEAD + FIRST + (f"deadline d {{ owner sales; start on deal; stop on won where (amount > 1) or x == 2 "
+                           f"or {trigger}; within 1h }}\n")
+    errors = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert [d.code for d in errors] == ["SLA101"], errors
+    assert "runs to the end of the clause" in errors[0].message and "parentheses" in errors[0].hint
