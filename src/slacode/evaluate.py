@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import operator
 import re
+import sys
 from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -143,6 +144,8 @@ def _ownerless(props: dict, fields) -> tuple | None:
     if "owner" in props:                            # `null` unassigns on purpose; `""` names no one
         return ("empty",) if props["owner"] is not None else None
     for key in props:
+        if key.__class__ is not str:                # (a library event's dict may have any keys)
+            continue
         low = key.lower().replace("-", "_").replace(" ", "_")
         if low in _REP_KEYS or low.replace("_", "") in _REP_KEYS:
             return ("key", key)
@@ -1355,7 +1358,12 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
     written = prop if bare else f"`{prop}`"
     huge = (why == "text" and isinstance(value, str) and _JSON_NUMBER.fullmatch(value) is not None
             and float(value) in (_INF, -_INF))
-    if huge:                    # `1e999` in a CSV cell: a number past the largest float, kept as text
+    if huge and value.lstrip("-").isdigit():    # a whole number past the digits Python reads
+        limit = sys.get_int_max_str_digits() or 4300
+        what = (f"`{prop}` {_seen_value(value)} (a whole number of {len(value.lstrip('-')):,} digits, more "
+                f"than the {limit:,} slacode reads, read as text)")
+        hint = f"send `{prop}` in a unit that keeps it to {limit:,} digits"
+    elif huge:                  # `1e999` in a CSV cell: a number past the largest float, kept as text
         what = f"`{prop}` {_seen_value(value)} (a number beyond the largest float, read as text)"
         hint = f"send `{prop}` in a unit that keeps it below 1.8e308, or as a whole number without an exponent"
     elif why == "text":
@@ -1384,8 +1392,21 @@ def _seen_value(value) -> str:
     try:
         shown = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
-        shown = repr(value)
+        try:
+            shown = repr(value)
+        except ValueError:                  # an int past Python's digit limit (in a list …)
+            shown = _huge_repr(value)
     return shown if len(shown) <= 40 else shown[:37] + "…"
+
+
+def _huge_repr(value) -> str:
+    """A value holding an int past Python's digit limit, as JSON writes it."""
+    from slacode.output import json_text
+
+    try:
+        return json_text(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return f"<{type(value).__name__}>"
 
 
 def _seen_words(lead: str, value, count: int) -> str:
