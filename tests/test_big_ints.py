@@ -168,7 +168,7 @@ let e = d * d * d * d
 def test_a_goal_past_the_limit_is_an_error_at_the_goal(line, where):
     text = BIG_LETS + line + "\n"
     errors = [d for d in slacode.lint(text) if d.severity == "error"]
-    assert [d.code for d in errors] == ["SLA346"], errors
+    assert [d.code for d in errors] == ["SLA348"], errors
     (d,) = errors
     assert (d.line, d.column) == (8, line.index(f" {where} per") + 2)
     assert f"{LIMIT:,}" in d.message and "digits" in d.message
@@ -210,7 +210,7 @@ def test_the_commands_say_so_with_exit_2_not_a_traceback(tmp_path, capsys, comma
     captured = capsys.readouterr()
     assert "internal error" not in captured.err + captured.out and "Traceback" not in captured.err
     assert code in (1, 2) if command in ("lint", "fmt") else code == 2
-    assert "SLA346" in captured.err + captured.out or command == "fmt"
+    assert "SLA348" in captured.err + captured.out or command == "fmt"
 
 
 def test_a_literal_past_the_limit_is_sla108_and_fmt_says_so(tmp_path, capsys):

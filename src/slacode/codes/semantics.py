@@ -1580,7 +1580,7 @@ BREACH_LOOP = define("SLA345", "breach-loop", "error", """
     """)
 
 
-GOAL_TOO_LARGE = define("SLA346", "goal-too-large", "error", """
+GOAL_TOO_LARGE = define("SLA348", "goal-too-large", "error", """
     A quota's goal, worked out from `let` constants, is a number of more digits than
     slacode writes in a verdict (4,300, the most Python turns into text).
 
