@@ -365,7 +365,8 @@ class _Builder:
             if isinstance(c, m.Trigger) and not open_where:
                 out.append(c)
                 continue
-            if isinstance(c, m.Trigger) and c.kind == "event" and c.where is None:
+            if isinstance(c, m.Trigger) and c.kind == "event" and c.where is None \
+                    and c.breach is None and c.nth is None:    # (`breach of R`, `2nd attempt of R`: triggers)
                 c = m.SegmentRef.model_construct(kind="segment", name=c.type, span=c.span)
             last = out[-1] if out else None
             if isinstance(c, m.Trigger) or last is None or last.where is None:

@@ -89,6 +89,24 @@ def _breach_words(escalates: tuple) -> str:
     return f"{name} (cycle {number})"
 
 
+def attempt_name(a, zone) -> str:
+    """How a reason names an attempt (a record of a cycle's ``attempts``): its ref (id or
+    line), or, for a counted breach (`count breach of RULE`, extension), the breach itself,
+    ``the breach of first_touch (cycle 2) at 2026-11-09 13:00 +00:00`` (its ref, which the
+    evidence cites, is the breached cycle's start event: another event, at another time)."""
+    if len(a) == 7:
+        return f"the breach of {_breach_words(a[6])} at {_when(a[0], zone)}"
+    return str(a[1])
+
+
+def _attempt_at(a, zone) -> str:
+    """``attempt c2 at 2026-11-09 10:00 +00:00``, or a counted breach as :func:`attempt_name`
+    names it (its instant included)."""
+    if len(a) == 7:
+        return attempt_name(a, zone)
+    return f"attempt {a[1]} at {_when(a[0], zone)}"
+
+
 def _judges(rp: RulePlan) -> tuple:
     out = []
     for c in rp.clauses:
@@ -275,14 +293,14 @@ def _at_least_within_judge(rp: RulePlan):
             status, completed = "met", nth
             if closed is None and warn is not None:     # §13: every open cycle with `warn` has one
                 warn_at = clock.add_us(started, line.warn_us, pauses)
-            reason = (f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, "
+            reason = (f"{n:,} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, "
                       f"{'at' if nth == due else 'before'} the deadline {_when(due, zone)}.")
         elif closed is not None and closed <= due:
             if cyc.close_kind == "stop":
                 status = "met"
                 reason = (f"Stopped at {_when(closed, zone)}, {'at' if closed == due else 'before'} the deadline "
                           f"{_when(due, zone)}, "
-                          f"after {len(atts)} attempt{'s' if len(atts) != 1 else ''}.")
+                          f"after {len(atts):,} attempt{'s' if len(atts) != 1 else ''}.")
             else:
                 status = "cancelled"
                 reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
@@ -293,11 +311,11 @@ def _at_least_within_judge(rp: RulePlan):
             if closed is None and warn is not None:
                 warn_at = clock.add_us(started, line.warn_us, pauses)
             made = bisect_right(atts, due, key=_AT)       # (attempts are in time order)
-            reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
+            reason = (f"Only {made:,} of {n:,} attempts by the deadline {_when(due, zone)} "
                       f"(target {work_text(target)} of {clock.time_words}).")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
-            reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"
+            reason = (f"{len(atts):,} of {n:,} attempts so far; due {_when(due, zone)}"
                       + (" (paused)." if status == "paused" else
                          f" ({_passed_words(line, elapsed)})." if status == "at_risk" and line.levels else "."))
         if elapsed is None:     # §11: from the start to the stop, the close or as_of, whatever decided it
@@ -329,7 +347,7 @@ def _at_least_per_day_judge(c):
     day = int(clock.day_length.total_seconds()) * 1_000_000
     days = max(1, -(-window // day))
     own_zone = clock.tz if clock.name else None
-    every = f"{n} attempt{'s' if n != 1 else ''} every {'working ' if clock.name else ''}day"
+    every = f"{n:,} attempt{'s' if n != 1 else ''} every {'working ' if clock.name else ''}day"
 
     def at_least_per_day(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base
@@ -358,7 +376,7 @@ def _at_least_per_day_judge(c):
                     if cyc.close_ref not in evidence:        # (once, when the stop is an attempt too)
                         evidence.append(cyc.close_ref)
                     reason = (f"Stopped at {_when(closed, zone)} with {every} kept until then "
-                              f"(day {k} of {days} had {made}).")
+                              f"(day {k:,} of {days:,} had {made:,}).")
                 else:
                     status, evidence = "cancelled", [cyc.close_ref]
                     reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
@@ -368,20 +386,20 @@ def _at_least_per_day_judge(c):
                 status = "breached"
                 evidence = [a[1] for a in atts[first:i]] or [cyc.start_ref]
                 completed = None
-                reason = (f"Day {k} of {days}, to {_when(end, zone)}, had {made} of {n} "
+                reason = (f"Day {k:,} of {days:,}, to {_when(end, zone)}, had {made:,} of {n:,} "
                           f"attempt{'s' if n != 1 else ''}.")
             else:
                 status = "paused" if cyc.paused else "pending"
                 evidence, completed = [], None
                 if as_of <= begin:                       # today's attempts are made: the next day's are owed
-                    reason = (f"Day {k - 1} of {days} kept; day {k} runs from {_when(begin, zone)} to "
+                    reason = (f"Day {k - 1:,} of {days:,} kept; day {k:,} runs from {_when(begin, zone)} to "
                               f"{_when(end, zone)}" + (" (paused)." if cyc.paused else "."))
                 else:
-                    reason = (f"Day {k} of {days}: {made} of {n} attempt{'s' if n != 1 else ''} so far, "
+                    reason = (f"Day {k:,} of {days:,}: {made:,} of {n:,} attempt{'s' if n != 1 else ''} so far, "
                               f"due {_when(end, zone)}" + (" (paused)." if cyc.paused else "."))
             break
         else:
-            reason = f"{every} for {days} day{'s' if days != 1 else ''}, the last by {_when(completed, zone)}."
+            reason = f"{every} for {days:,} day{'s' if days != 1 else ''}, the last by {_when(completed, zone)}."
         elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, end, completed,
                        None, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None,
@@ -409,27 +427,29 @@ def _gap_at_most_judge(c):
         if own_zone is not None:                         # its own calendar's offsets
             zone = own_zone
         closed = cyc.closed_at
-        last_at, last_ref = started, None                # the silence runs from the start …
+        last_at, last = started, None                    # the silence runs from the start …
         completed = None
         evidence: list = []
-        for at, ref in ((a[0], a[1]) for a in cyc.attempts):
+        for a in cyc.attempts:
+            at = a[0]
             end = clock.add_us(last_at, most, pauses)
             if at > end:                                 # … and this attempt came too late
-                status, completed, evidence = "breached", at, [ref]
-                since = f"after attempt {last_ref}" if last_ref is not None else "after the start"
-                reason = (f"No attempt for more than {limit}: attempt {ref} at {_when(at, zone)} came {since} at "
-                          f"{_when(last_at, zone)}, past {_when(end, zone)}.")
+                status, completed, evidence = "breached", at, [a[1]]
+                since = f"after {_attempt_at(last, zone)}" if last is not None else \
+                    f"after the start at {_when(last_at, zone)}"
+                reason = (f"No attempt for more than {limit}: {_attempt_at(a, zone)} came {since}, "
+                          f"past {_when(end, zone)}.")
                 break
-            last_at, last_ref = at, ref
+            last_at, last = at, a
         else:
             end = clock.add_us(last_at, most, pauses)
-            since = f"attempt {last_ref} at {_when(last_at, zone)}" if last_ref is not None else \
-                f"the start at {_when(last_at, zone)}"
+            since = _attempt_at(last, zone) if last is not None else f"the start at {_when(last_at, zone)}"
+            last_ref = last[1] if last is not None else None
             if closed is not None and closed <= end:
                 if cyc.close_kind == "stop":
                     status = "met"
                     made = len(cyc.attempts)
-                    reason = (f"No silence longer than {limit}: {made} attempt{'s' if made != 1 else ''}, "
+                    reason = (f"No silence longer than {limit}: {made:,} attempt{'s' if made != 1 else ''}, "
                               f"stopped at {_when(closed, zone)}.")
                 else:
                     status, evidence = "cancelled", [cyc.close_ref]
@@ -467,11 +487,11 @@ def _at_least_before_judge(c):
             completed, evidence = at, [ref]
             if count >= n:
                 status = "met"
-                reason = f"{count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {n})."
+                reason = f"{count:,} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {n:,})."
             else:
                 status = "breached"
-                reason = (f"Only {count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; "
-                          f"{n} {'was' if n == 1 else 'were'} needed.")
+                reason = (f"Only {count:,} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; "
+                          f"{n:,} {'was' if n == 1 else 'were'} needed.")
         else:
             evidence = []
             if cyc.closed_at is not None:
@@ -480,7 +500,7 @@ def _at_least_before_judge(c):
             else:
                 status = "pending"
                 made = len(cyc.attempts)
-                reason = f"{made} attempt{'s' if made != 1 else ''} so far; the trigger has not happened."
+                reason = f"{made:,} attempt{'s' if made != 1 else ''} so far; the trigger has not happened."
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, completed,
                        None, None, None, None, None, evidence, reason, None, None, zone)
     return at_least_before
@@ -494,8 +514,10 @@ def _first_judge(c):
         lead, rule, cycle, owner, assignee, segment, started, zone = base
         completed = None
         if cyc.attempts:
-            at, ref, props, state, _, who = cyc.attempts[0]
+            att = cyc.attempts[0]
+            at, ref, props, state, _, who = att[:6]
             completed, evidence = at, [ref]
+            which = attempt_name(att, zone) if len(att) == 7 else f"{ref}, {_when(at, zone)}"
             notes = fold.notes
             now, notes.assignee = notes.assignee, who      # `== assignee`: the rep just before it
             try:
@@ -504,10 +526,10 @@ def _first_judge(c):
                 notes.assignee = now
             if held:
                 status = "met"
-                reason = f"The first attempt ({ref}, {_when(at, zone)}) was as required."
+                reason = f"The first attempt ({which}) was as required."
             else:
                 status = "breached"
-                reason = f"The first attempt ({ref}, {_when(at, zone)}) was not as required."
+                reason = f"The first attempt ({which}) was not as required."
         else:
             evidence = []
             if cyc.closed_at is not None:
@@ -544,10 +566,10 @@ def _never_judge(c):
     kind = c.kind
     if kind == "at_most_per_day":
         n = c.n
-        detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
+        detail = f"more than {n:,} attempt{'s' if n != 1 else ''} on one day"
     elif kind == "at_most_per_cycle":
         n = c.n
-        detail = f"more than {n} attempt{'s' if n != 1 else ''} in the cycle"
+        detail = f"more than {n:,} attempt{'s' if n != 1 else ''} in the cycle"
     elif kind == "gap":
         detail = f"attempts less than {gap_text(c.duration_us)} apart"
     elif kind == "only_during":
@@ -564,7 +586,7 @@ def _never_judge(c):
     day_zone = c.clock.timezone if per_day else None
     per_cycle = kind == "at_most_per_cycle"
     if per_cycle:
-        allowed = f"(at most {c.n} allowed)"
+        allowed = f"(at most {c.n:,} allowed)"
 
     def never(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base
@@ -573,21 +595,21 @@ def _never_judge(c):
             found, used = [], [_lead_zone(cyc.close_tz, fold, c.place)[1]]
         else:
             found, used = violators(cyc.attempts, fold, local)
+            named = ", ".join(attempt_name(a, zone) for a in found)
             found = [a[1] for a in found]
         if found and per_day:                           # the days, read in the rule's zone
             status = "breached"
-            reason = (f"More than {c.n} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): "
-                      f"{', '.join(map(str, found))}.")
+            reason = f"More than {c.n:,} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): {named}."
         elif found:
-            status, reason = "breached", f"{head}{', '.join(map(str, found))}."
+            status, reason = "breached", f"{head}{named}."
         elif cyc.closed_at is not None:
             status, reason, found = "met", met_reason, []
         else:
             status, reason, found = "pending", open_reason, []
         if per_cycle and not found:
             made = len(cyc.attempts)
-            reason = (f"{made} attempt{'s' if made != 1 else ''} in this cycle {allowed}." if status == "met"
-                      else f"{made} attempt{'s' if made != 1 else ''} so far {allowed}.")
+            reason = (f"{made:,} attempt{'s' if made != 1 else ''} in this cycle {allowed}." if status == "met"
+                      else f"{made:,} attempt{'s' if made != 1 else ''} so far {allowed}.")
         if between and used:                            # which zone the times were read in
             reason = f"{reason[:-1]} (read in {', '.join(used)})."
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, None, None,

@@ -1681,6 +1681,45 @@ WARNING_NEVER_FIRES = define("SLA347", "warning-never-fires", "warning", """
     """)
 
 
+GOAL_TOO_LARGE = define("SLA348", "goal-too-large", "error", """
+    A quota's goal, worked out from `let` constants, is a number of more digits than
+    slacode writes in a verdict (4,300, the most Python turns into text).
+
+    ## Why
+    A verdict's `threshold` is the goal, written with every digit, and its reason says
+    it. A number that long is no amount of events or money any promise means: it comes from
+    constants multiplied by each other by mistake. (A number written in the agreement is at
+    most 999,999,999,999,999, SLA108; only an expression can be larger.)
+
+    ## Avoid
+    ```sla
+    agreement "huge" { version "1"; timezone "UTC"; teams marketing }
+    let a = 999_999_999_999_999
+    let b = a * a * a * a * a
+    let c = b * b * b * b * b
+    let d = c * c * c * c * c
+    let e = d * d * d
+    quota mql_volume {
+      owner marketing
+      count enter mql
+      at least e per month
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "huge" { version "1"; timezone "UTC"; teams marketing }
+    let per_rep = 40
+    let reps = 10
+    quota mql_volume {
+      owner marketing
+      count enter mql
+      at least per_rep * reps per month
+    }
+    ```
+    """)
+
+
 SUM_OF_BREACH = define("SLA360", "sum-of-breach", "error", """
     A quota's `sum PROP of …` line adds up a `breach of RULE` (or `warning of RULE`)
     trigger: a breach has no properties, nor has a warning, so it can never add anything.

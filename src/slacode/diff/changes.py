@@ -113,6 +113,10 @@ def _num(v) -> str:
         v = _written(v)
     if isinstance(v, float) and v.is_integer():
         v = int(v)
+    if v.__class__ is int:                  # every digit, however many (past Python's str() limit)
+        from slacode.texts import int_digits
+
+        return int_digits(v)
     return str(v)
 
 
