@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
-from slacode.compile import Plan, RulePlan, _is_num, _plain_num
+from slacode.compile import Plan, RulePlan, _is_num, _plain_num, line_at, same_line
 from slacode.errors import SlacodeError
 from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, records_from_objects
@@ -783,6 +783,8 @@ class LeadFold:
         if line is None:
             rf.untracked += 1                            # untracked: no number, blocks nothing
             return None
+        if line.day is not None:                        # by the working day: its target from this start
+            line = self._line_at(rp, line, t, rf.number + 1)
         prev = self.last
         if prev is not None and prev.at == t:
             self._before_start(rf, prev, rec, state, notes)
@@ -834,7 +836,7 @@ class LeadFold:
         made by it (this event's included). No line applying keeps the current."""
         line = _line_for(rf.plan, fields, state, notes)
         current = cyc.line
-        if line is None or line is current:
+        if line is None or same_line(line, current):
             return
         try:
             due = current.clock.add_us(cyc.start, current.target_us, cyc.pause_list(t) if cyc.pauses else ())
@@ -846,11 +848,22 @@ class LeadFold:
         n = current.n
         if rf.plan.kind == "attempts" and (n <= 0 or (len(cyc.attempts) >= n and cyc.attempts[n - 1][0] <= due)):
             return
+        if line.day is not None:                        # as if it had applied from the start
+            line = self._line_at(rf.plan, line, cyc.start, cyc.number)
         cyc.line = line
         if cyc.retargets:
             cyc.retargets.append((t, rec.ref, current))
         else:
             cyc.retargets = [(t, rec.ref, current)]
+
+    def _line_at(self, rp: RulePlan, line, start: int, number: int):
+        """:func:`~slacode.compile.line_at` (a target by the working day, from ``start``),
+        with the lead, rule and cycle named when the calendar has no working day left."""
+        try:
+            return line_at(line, start)
+        except CalendarError as e:
+            raise CalendarError(f"lead {self.lead!r}, rule `{rp.name}`, cycle {number} (started "
+                                f"{_when(start, line.clock.tz)}): {e}") from e
 
     def _close(self, rf: RuleFold, cyc: Cycle, rec, kind: str) -> None:
         cyc.closed_at = rec.at

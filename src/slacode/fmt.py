@@ -611,6 +611,14 @@ def _on(name: m.Name | None) -> str:
     return f" on {name.value}" if name is not None else ""
 
 
+def _target(c) -> str:
+    """A `within` / `at least N within` line's target and calendar: ``4h on br``, or (a target
+    by the working day) ``same working day on br, after 15:00 next working day``."""
+    if c.day is not None:
+        return c.day.text(_on(c.calendar))
+    return f"{_duration(c.duration)}{_on(c.calendar)}"
+
+
 def _for(name: m.Name | None) -> str:
     return f" for {name.value}" if name is not None else ""
 
@@ -691,14 +699,13 @@ _STATEMENTS = {
     m.CancelOn: lambda p, c: f"cancel on {p.triggers(c.triggers)}",
     m.RestartOn: lambda p, c: f"restart on {p.triggers(c.triggers)}",
     m.PauseWhile: lambda p, c: f"pause while {p.pred(c.predicate)}",
-    m.Within: lambda p, c: f"within {_duration(c.duration)}{_on(c.calendar)}{_for(c.segment)}",
+    m.Within: lambda p, c: f"within {_target(c)}{_for(c.segment)}",
     m.Warn: lambda p, c: f"warn {c.before.compact()} before" if c.before is not None else f"warn at {_warn_percent(p, c)}%",
     m.Require: lambda p, c: "require " + ", ".join(_field(f) for f in c.fields),
     m.Count: lambda p, c: f"count {p.triggers(c.triggers)}" + (f" for {c.segment.value}" if c.segment else ""),
     m.Sum: lambda p, c: (f"sum {_field(c.prop)} of {p.triggers(c.triggers)}"
                          + (f" for {c.segment.value}" if c.segment else "")),
-    m.AtLeastWithin: lambda p, c: (f"at least {number(c.n)} within {_duration(c.duration)}"
-                                   f"{_on(c.calendar)}{_for(c.segment)}"),
+    m.AtLeastWithin: lambda p, c: f"at least {number(c.n)} within {_target(c)}{_for(c.segment)}",
     m.AtLeastBefore: lambda p, c: f"at least {number(c.n)} before {p.triggers(c.triggers)}",
     m.AtMostPerDay: lambda p, c: f"at most {number(c.n)} per day{_on(c.calendar)}",
     m.AtMostPerCycle: lambda p, c: f"at most {number(c.n)} per cycle",

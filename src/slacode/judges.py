@@ -155,6 +155,7 @@ def _within_judge(rp: RulePlan):
         closed = cyc.closed_at
         completed = warn_at = None
         evidence = [cyc.start_ref]
+        words = _day_words(line, due, started, pauses, zone) if line.due_words else ""
         if closed is not None:
             evidence.append(cyc.close_ref)
             elapsed = clock.working_us(started, closed, pauses)
@@ -164,7 +165,11 @@ def _within_judge(rp: RulePlan):
                 if late:
                     status = "breached"
                     reason = (f"Stopped at {_when(closed, zone)}, {span_text(closed - due)} after "
-                              f"the deadline {_when(due, zone)} (target {work_text(target)} of {clock.time_words}).")
+                              f"the deadline {_when(due, zone)}{_target_note(words, target, clock)}.")
+                elif words:                # by the working day (extension)
+                    status = "met"
+                    reason = (f"Stopped at {_when(closed, zone)} after {span_text(elapsed, False)} of {clock.time_words}, "
+                              f"in time for the deadline {_when(due, zone)}: {words}.")
                 else:
                     status = "met"
                     reason = (f"Stopped at {_when(closed, zone)} after {span_text(elapsed, False)} of {clock.time_words}, "
@@ -185,7 +190,7 @@ def _within_judge(rp: RulePlan):
             if warn is not None:                        # open, so it has a warn_at (in the past)
                 warn_at = clock.add_us(started, line.warn_us, pauses)
             reason = (f"Not done: the deadline {_when(due, zone)} passed {span_text(as_of - due)} before "
-                      f"{_when(as_of, zone)} (target {work_text(target)} of {clock.time_words}).")
+                      f"{_when(as_of, zone)}{_target_note(words, target, clock)}.")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             left = max(target - elapsed, 0)
@@ -194,9 +199,10 @@ def _within_judge(rp: RulePlan):
                           f"left, due {_when(due, zone)} if it resumed now.")
             elif status == "at_risk":
                 reason = (f"Open with {span_text(elapsed, False)} of {work_text(target)} used "
-                          f"({_passed_words(line, elapsed) if line.levels else warn}); due {_when(due, zone)}.")
+                          f"({_passed_words(line, elapsed) if line.levels else warn}); due {_when(due, zone)}"
+                          f"{_due_note(words)}.")
             else:
-                reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
+                reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}{_due_note(words)}."
         if cyc.retargets:
             reason += _retargeted(rp, cyc, zone)
             evidence[1:1] = [r[1] for r in cyc.retargets]         # never the start or the close
@@ -207,6 +213,32 @@ def _within_judge(rp: RulePlan):
             v.warnings = _warnings(line, started, pauses, as_of) if warn_at is not None else ()
         return v
     return within
+
+
+def _day_words(line, due: int, started: int, pauses, zone) -> str:
+    """A target by the working day in words, for reasons (``""`` for a duration): ``the
+    close of its working day, Mon 2026-11-02``, and when pauses moved the deadline, where it
+    was without them."""
+    words = line.due_words
+    if words and pauses:
+        plain = line.clock.add_us(started, line.target_us)
+        if plain != due:
+            words += f" ({_when(plain, zone)} before pauses moved it)"
+    return words
+
+
+def _target_note(words: str, target: int, clock) -> str:
+    """A breached deadline's target, for reasons: `` (target 4h of working time)``, or by the
+    working day ``: the close of its working day, Mon 2026-11-02 (8h of working time)``."""
+    if words:
+        return f": {words} ({work_text(target)} of {clock.time_words})"
+    return f" (target {work_text(target)} of {clock.time_words})"
+
+
+def _due_note(words: str) -> str:
+    """What an open deadline by the working day is, for reasons: ``: the close of its working
+    day, Mon 2026-11-02`` (nothing for a duration)."""
+    return f": {words}" if words else ""
 
 
 def _warnings(line, started: int, pauses, as_of: int) -> tuple:
@@ -234,10 +266,21 @@ def _passed_words(line, elapsed: int) -> str:
 
 
 def line_words(rule_kind: str, line) -> str:
-    """A target line as written: ``within 1h for hot``, ``at least 3 within 2d on br_sales``."""
+    """A target line as written: ``within 1h for hot``, ``at least 3 within 2d on br_sales``,
+    ``within same working day on office, after 15:00 next working day``."""
     kind = f"at least {line.n} within" if rule_kind == "attempts" else "within"
+    return f"{kind} {line_target(line)}{f' for {line.segment}' if line.segment else ''}"
+
+
+def line_target(line) -> str:
+    """A line's target and calendar as written: ``2d on br_sales``, ``same working day on
+    office, after 15:00 next working day`` (`on` before a cut-off part)."""
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
-    return f"{kind} {line.written}{where}{f' for {line.segment}' if line.segment else ''}"
+    if line.day is not None:
+        return line.day.spec.text(where)
+    if line.choose and line.choose[0][1].day is not None:    # on a calendar choice
+        return line.choose[0][1].day.spec.text(where)
+    return f"{line.written}{where}"
 
 
 def _retargeted(rp: RulePlan, cyc: Cycle, zone) -> str:
@@ -283,6 +326,7 @@ def _at_least_within_judge(rp: RulePlan):
         n, target = line.n, line.target_us
         atts = cyc.attempts
         closed = cyc.closed_at
+        words = _day_words(line, due, started, pauses, zone) if line.due_words else ""
         completed = warn_at = None
         evidence = [a[1] for a in atts[:n]]
         nth = atts[n - 1][0] if n >= 1 and len(atts) >= n else None
@@ -311,11 +355,11 @@ def _at_least_within_judge(rp: RulePlan):
             if closed is None and warn is not None:
                 warn_at = clock.add_us(started, line.warn_us, pauses)
             made = bisect_right(atts, due, key=_AT)       # (attempts are in time order)
-            reason = (f"Only {made:,} of {n:,} attempts by the deadline {_when(due, zone)} "
-                      f"(target {work_text(target)} of {clock.time_words}).")
+            reason = (f"Only {made:,} of {n:,} attempts by the deadline {_when(due, zone)}"
+                      f"{_target_note(words, target, clock)}.")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
-            reason = (f"{len(atts):,} of {n:,} attempts so far; due {_when(due, zone)}"
+            reason = (f"{len(atts):,} of {n:,} attempts so far; due {_when(due, zone)}{_due_note(words)}"
                       + (" (paused)." if status == "paused" else
                          f" ({_passed_words(line, elapsed)})." if status == "at_risk" and line.levels else "."))
         if elapsed is None:     # §11: from the start to the stop, the close or as_of, whatever decided it

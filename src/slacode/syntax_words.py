@@ -50,6 +50,8 @@ _PHRASES = [
     ({"TIMEZONE", "HOURS", "HOLIDAYS", "CLOSED", "OPEN", "DAY"},
      "a calendar line (`timezone`, `hours`, `holidays`, `closed`, `open`, `day`)"),
     ({"AS", "LEAD", "AT", "EXPECT"}, "a test line (`as of`, `lead`, `at`, `expect`)"),
+    ({"DURATION", "NUMBER", "SAME", "NEXT"},
+     "a duration such as `4h` or `30 minutes`, `same working day` or `next working day`"),
     ({"DURATION", "NUMBER"}, "a duration such as `4h` or `30 minutes`"),
     ({"NAME", "QNAME", "STATE_KW"}, "a field name (or `state`)"),
     ({"STRING", "NUMBER", "NEG_NUMBER", "TRUE", "FALSE", "NAME"}, "a value (a string, number, `true`, `false` or a state name)"),
@@ -248,6 +250,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     breach = _breach_hint(value, before, text[tok.start_pos:tok.start_pos + 80] if tok.start_pos is not None else "")
     if breach is not None:
         return breach
+    working = _working_day_hint(tok, value, before[before.rfind("\n") + 1:])
+    if working is not None:
+        return working
     if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
         return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
                 "with `where`, or the predicate in parentheses: `call where (a == 1) or enter mql`")
@@ -458,13 +463,6 @@ def _stands_alone(rest: str, text: str) -> bool:
 _DANGLING = re.compile(r"(?:\b(or|and)|(,)|(->)|(?<![=!<>])(=))[ \t]*(?:#[^\n\"]*)?\Z")
 
 
-#: What a clause's triggers follow: `start on` … `restart on`, an attempts rule's `count`
-#: and `at least N before`, a quota's `count` and `sum PROP of`.
-_TRIGGERS_BEGIN = re.compile(r"\b(?:(?:start|stop|cancel|restart)\s+on|count|before|"
-                             r"sum\s+(?:[A-Za-z_]\w*|`[^`\n]*`)\s+of)\s")
-_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`\n]*`')
-
-
 def _trigger_after_where(tok, value: str, text: str) -> str | None:
     """The hint for a trigger written after `TYPE where P or` — `enter STATE`, `leave STATE`
     or `breach of RULE` — which the predicate, running to the end of the clause (LANGUAGE.md
@@ -525,6 +523,28 @@ def _clause_before(text: str, pos: int) -> tuple[str, str]:
     masked = _QUOTED.sub(lambda q: "_" * len(q.group(0)), joined)
     cut = max(masked.rfind(";"), masked.rfind("{")) + 1
     return joined[cut:].rstrip(), masked[cut:].rstrip()
+
+
+_WORKING_LINE = re.compile(r"\bwithin\s+(same|next)\s+working\s+day\b")
+
+
+def _working_day_hint(tok, value: str, line: str) -> str | None:
+    """Hints for a target by the working day (extension) written otherwise: `same day`, a
+    cut-off without its comma or without what applies after it, `by` after `on CAL`."""
+    if value == "day" and re.search(r"\bwithin\s+(same|next)\Z", line):
+        return "write `same working day` or `next working day`"
+    if not _WORKING_LINE.search(line):
+        return None
+    if value == "after":
+        return ("a cut-off follows a comma: `within same working day on CAL, after 15:00 next working day`")
+    if value == "by" and re.search(r"\bnext\s+working\s+day\s+on\s+[A-Za-z_]\w*\Z", line):
+        return "`by` comes before `on`: `within next working day by 12:00 on CAL`"
+    if value == "before" and line.endswith(","):
+        return "a cut-off is written `after HH:MM`: `, after 15:00 next working day`"
+    if tok.type in ("_NL", "$END", "RBRACE") and re.search(r",\s*after\s+\d\d?:\d\d\Z", line):
+        return ("say what a clock that starts after the cut-off gets: `, after 15:00 next working day` or `, after "
+                "15:00 by 12:00 next working day`")
+    return None
 
 
 def _breach_hint(value: str, before: str, after: str) -> str | None:
