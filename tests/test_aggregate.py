@@ -736,3 +736,34 @@ def test_an_event_decades_before_as_of_is_said_and_an_absurd_span_is_refused():
     with pytest.raises(SlacodeError, match=r"quota `calls` would report 2,\d{3},\d{3} periods, from its first "
                                            r"event \(lead 'B'\) on 1900-01-01 to as_of"):
         agreement.evaluate(events, as_of="9989-01-01T00:00:00Z")
+
+
+# -- counts in reasons are written as amounts are: with thousands separators (review M5) --
+
+def test_count_quota_and_target_reasons_write_counts_with_thousands_separators():
+    body = '''
+deadline touch { owner sales; start on assigned; stop on contact_attempt; within 1h }
+target touch_rate { owner sales; rule touch; at least 90% met per month }
+quota calls { owner sales; count contact_attempt; at least 2_000 per month }
+quota capped { owner sales; count contact_attempt; at most 1_000 per month }
+'''
+    events = []
+    for k in range(1_500):
+        minute = f"{k // 60 % 24:02d}:{k % 60:02d}"
+        events.append(E(f"L{k}", f"2026-11-02 {minute}", "assigned", f"a{k}"))
+        events.append(E(f"L{k}", f"2026-11-02 {minute}", "contact_attempt", f"c{k}"))
+    got = {v.rule: v for v in run(body, events, "2026-12-01T00:00:00Z").verdicts if v.period == "2026-11"}
+    assert got["calls"].reason == "1,500 of at least 2,000 in 2026-11."
+    assert got["capped"].reason == "1,500, at most 1,000 allowed in 2026-11."
+    assert got["touch_rate"].reason == "2026-11: 1,500 of 1,500 judged cycles met (100.0%; goal 90%)."
+
+
+def test_attempts_reasons_write_counts_with_thousands_separators():
+    body = '''
+attempts dial { owner sales; start on assigned; count call; at least 1_200 within 1d; at most 1_000 per cycle }
+'''
+    events = [E("L", "2026-11-02 00:00", "assigned", "a")]
+    events += [E("L", f"2026-11-02 {k // 60:02d}:{k % 60:02d}", "call", f"c{k}") for k in range(1_100)]
+    got = {v.clause: v for v in run(body, events, "2026-11-02T23:59:00Z").verdicts}
+    assert got["at_least_within"].reason == "1,100 of 1,200 attempts so far; due 2026-11-03 00:00 +00:00."
+    assert got["at_most_per_cycle"].reason.startswith("More than 1,000 attempts in the cycle: c1000, ")

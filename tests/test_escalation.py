@@ -640,3 +640,117 @@ deadline after_two {
         "lead 'M' has an input event of type '2nd attempt of chase'"]
     assert "only the rules' own verdicts make those events" in found[0].message
     assert [v for v in result.verdicts if v.rule in ("manager_reassign", "after_two")] == []
+
+
+# -- a counted breach named as the breach it is, in reasons (review M1) -----------------
+
+COUNTED = HEAD + FIRST + '''
+attempts breaches {
+  owner sales_mgmt
+  start on created
+  stop on won
+  count breach of first_touch
+  CLAUSE
+}
+'''
+BREACH_2 = "the breach of first_touch (cycle 2) at 2026-11-09 13:00 +00:00"
+
+
+@pytest.mark.parametrize("clause, key", [
+    ("at most 1 per day", "at_most_per_day"),
+    ("gap at least 4h", "gap"),
+    ("only between 08:00-12:00 in lead timezone", "only_between"),
+    ("at most 1 per cycle", "at_most_per_cycle"),
+    ("only during office", "only_during"),
+])
+def test_a_never_clause_names_a_violating_counted_breach_as_the_breach(clause, key):
+    # first_touch breaches at 10:00 (cycle 1, restarted at 12:00 by `requeued`) and at 13:00
+    # (cycle 2, started by `requeued`): the 13:00 breach violates each clause; it cites the
+    # `requeued` event (evidence cites real events), but the reason names the breach
+    text = COUNTED.replace("CLAUSE", clause)
+    if key == "only_during":
+        text += 'calendar office { timezone "UTC"; hours mon-fri 09:00-12:00 }\n'
+    events = [ev("08:00", "created"), ev("09:00", "assigned"), ev("12:00", "requeued")]
+    (v,) = [v for v in verdicts(text, events, as_of="2026-11-09T16:00:00Z", rule="breaches") if v["clause"] == key]
+    assert v["status"] == "breached"
+    assert v["evidence"] == ["L-12:00-requeued"]
+    assert BREACH_2 in v["reason"], v["reason"]
+    assert "L-12:00-requeued" not in v["reason"]
+
+
+def test_first_and_gap_at_most_name_a_counted_breach_as_the_breach():
+    text = COUNTED.replace("CLAUSE", 'first where channel == "phone"\n  gap at most 2h')
+    events = [ev("08:00", "created"), ev("12:00", "assigned")]       # breach at 13:00 (cycle 1)
+    got = {v["clause"]: v for v in verdicts(text, events, as_of="2026-11-09T16:00:00Z", rule="breaches")}
+    once = "the breach of first_touch (cycle 1) at 2026-11-09 13:00 +00:00"
+    assert got["first"]["status"] == "breached" and got["first"]["evidence"] == ["L-12:00-assigned"]
+    assert got["first"]["reason"] == f"The first attempt ({once}) was not as required."
+    gap = got["gap_at_most"]
+    assert gap["status"] == "breached" and gap["completed_at"] == "2026-11-09T13:00:00+00:00"
+    assert once in gap["reason"] and "L-12:00-assigned" not in gap["reason"], gap["reason"]
+
+
+def test_a_real_attempt_is_still_named_by_its_id_beside_a_counted_breach():
+    # `count contact_attempt or breach of first_touch`: c2 (real) and the breach both violate
+    text = HEAD + FIRST + '''
+attempts touches {
+  owner sales_mgmt
+  start on created
+  stop on won
+  count contact_attempt or breach of first_touch
+  at most 1 per cycle
+}
+'''
+    events = [ev("08:00", "created"), ev("08:30", "contact_attempt"), ev("09:00", "assigned"),
+              ev("11:00", "contact_attempt")]
+    (v,) = verdicts(text, events, as_of="2026-11-09T16:00:00Z", rule="touches")
+    assert v["reason"] == ("More than 1 attempt in the cycle: the breach of first_touch (cycle 1) at "
+                           "2026-11-09 10:00 +00:00, L-11:00-contact_attempt.")
+
+
+# -- `breach of` after a `where`: the predicate runs to the end of the clause (review M6) --
+
+@pytest.mark.parametrize("block", [
+    "deadline d { owner sales; start on deal where amount > 1 or breach of first_touch; stop on won; within 1h }",
+    "deadline d { owner sales; start on deal; stop on won where amount > 1 or breach of first_touch; within 1h }",
+    "deadline d { owner sales; start on deal; cancel on lost where x == 1 or breach of first_touch; within 1h }",
+    "deadline d { owner sales; start on deal; restart on moved where x == 1 or breach of first_touch; within 1h }",
+    "attempts d { owner sales; start on deal; count call where x == 1 or breach of first_touch clause within }",
+    "attempts d { owner sales; start on deal; at least 1 before won where x == 1 or breach of first_touch }",
+    "quota q { owner sales; count deal where amount > 1 or breach of first_touch; at least 5 per day }",
+    "quota q { owner sales; sum amount of deal where amount > 1 or breach of first_touch; at least 5 per day }",
+    "quota q { owner sales; sum `deal-amount` of deal where amount > 1 or breach of first_touch; at most 5 per day }",
+    "quota q {\n  owner sales\n  sum amount of deal where amount > 1 or\n    breach of first_touch\n  at least 5 per day\n}",
+])
+def test_a_breach_after_a_where_gets_the_parentheses_hint(block):
+    text = HEAD + FIRST + block + "\n"
+    errors = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert errors and errors[0].code == "SLA101", errors
+    hint = errors[0].hint or ""
+    assert "runs to the end of the clause" in hint, hint
+    assert "or breach of first_touch" in hint and "where (" in hint, hint
+
+
+def test_a_breach_after_a_where_in_parentheses_is_a_trigger():
+    text = HEAD + FIRST + ("quota q { owner sales; count deal where (amount > 1) or breach of first_touch; "
+                           "at least 5 per day }\n")
+    assert [d for d in slacode.lint(text) if d.severity == "error"] == []
+
+
+@pytest.mark.parametrize("clause", ["count deal, call", "sum amount of deal, call"])
+def test_a_quota_line_listed_with_commas_gets_the_or_hint_for_sum_as_for_count(clause):
+    text = HEAD + f"quota q {{ owner sales; {clause}; at least 5 per day }}\n"
+    (d,) = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert d.code == "SLA101" and "join triggers with `or`" in (d.hint or ""), d
+
+
+@pytest.mark.parametrize("trigger", ["breach of first_touch", "2nd attempt of first_touch"])
+def test_a_breach_after_a_where_that_went_on_is_no_segment(trigger):
+    # `where (P) or Q or breach of R`: the predicate went on after its parentheses, so runs to
+    # the end of the clause; the trigger after it is the error a trigger there is, not an
+    # undeclared segment called `breach of first_touch`
+    text = HEAD + FIRST + (f"deadline d {{ owner sales; start on deal; stop on won where (amount > 1) or x == 2 "
+                           f"or {trigger}; within 1h }}\n")
+    errors = [d for d in slacode.lint(text) if d.severity == "error"]
+    assert [d.code for d in errors] == ["SLA101"], errors
+    assert "runs to the end of the clause" in errors[0].message and "parentheses" in errors[0].hint

@@ -220,7 +220,7 @@ def test_durations_are_compact(written, canonical):
     ("not not (a or b)", "not not (a or b)"),
     ("x in [ 1,2 ,\"t\" ]", 'x in [1, 2, "t"]'),
     ('s == "a\\"b\\\\c\\d"', 's == "a\\"b\\\\c\\\\d"'),
-    ("n > 1_000 and m > 1000 and o > 1__0 and p > 007 and q > 0.50", "n > 1_000 and m > 1000 and o > 10 and p > 7 and q > 0.5"),
+    ("n > 1_000 and m > 1000 and o > 1__0 and p > 007 and q > 0.50", "n > 1_000 and m > 1000 and o > 10 and p > 7 and q > 0.50"),
 ])
 def test_predicates(written, canonical):
     assert slacode.format(f"segment s = {written}\n") == f"segment s = {canonical}\n"
@@ -249,6 +249,77 @@ def test_triggers(written, canonical):
 ])
 def test_expressions(written, canonical):
     assert slacode.format(f"let x = {written}\n") == f"let x = {canonical}\n"
+
+
+NUMBERS_AS_WRITTEN = """\
+agreement "money" {
+  version "1"
+  timezone "UTC"
+  teams sales
+}
+
+let fee = 0.10
+let neg = -0.10
+let twice = (0.50 + 1_250.250) * 2.0
+segment cheap = price <= 0.10 and ratio in [0.50, -1.50, 2.0, 2] and `n` != 1.000
+
+deadline d {
+  owner sales
+  start on deal where amount > 0.10
+  stop on won
+  within 1h
+  warn at 50.0%
+  warn at 80.50%
+}
+
+quota q {
+  owner sales
+  sum amount of deal where amount >= 1.50
+  at least 2.50 per day
+}
+
+quota q2 {
+  owner sales
+  sum amount of deal
+  at least fee * 2.0 per day
+}
+
+target t {
+  owner sales
+  rule d
+  at least 95.50% met per week
+}
+
+test "t" {
+  as of 2026-11-09T16:00:00Z
+  at 2026-11-09T10:00:00Z deal with amount = 1.50, n = -2.10
+  expect d met
+  expect q period "2026-11-09" group 1.0 met
+}
+"""
+
+
+def test_decimals_keep_the_digits_the_author_wrote():
+    # review M4: `0.10` stayed `0.1` in every place a decimal is written
+    assert slacode.format(NUMBERS_AS_WRITTEN) == NUMBERS_AS_WRITTEN
+    messy = NUMBERS_AS_WRITTEN.replace("warn at 50.0%\n  warn at 80.50%", "warn at 50.0 %, 80.50 %")
+    assert slacode.format(messy) == NUMBERS_AS_WRITTEN
+    # the same values as the plain spelling (fmt checks that too): only the text differs
+    plain = NUMBERS_AS_WRITTEN
+    for written, value in [("0.10", "0.1"), ("0.50", "0.5"), ("1_250.250", "1_250.25"), ("1.000", "1.0"),
+                           ("1.50", "1.5"), ("2.50", "2.5"), ("95.50", "95.5"), ("80.50", "80.5"),
+                           ("2.10", "2.1")]:
+        plain = plain.replace(written, value)
+    assert plain != NUMBERS_AS_WRITTEN
+    assert fmt._read(plain, None).model_dump() == fmt._read(NUMBERS_AS_WRITTEN, None).model_dump()
+
+
+@pytest.mark.parametrize("written, canonical", [
+    ("0.10", "0.10"), ("1_000.50", "1_000.50"), ("1.0", "1.0"), ("100", "100"), ("0.0", "0.0"),
+    ("00.10", "0.10"), ("1_0.10", "10.10"), ("007.50", "7.50"), ("-0.10", "-0.10"),
+])
+def test_a_number_is_kept_unless_its_spelling_is_odd(written, canonical):
+    assert slacode.format(f"segment s = x > {written}\n") == f"segment s = x > {canonical}\n"
 
 
 def test_windows_line_endings_become_unix():

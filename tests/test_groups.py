@@ -240,16 +240,16 @@ def _events(leads) -> list[dict]:
     return events
 
 
-_JUDGED = re.compile(r"(\d+) of (\d+) judged cycles met")
-_OPEN = re.compile(r"(\d+) still open")
+_JUDGED = re.compile(r"([\d,]+) of ([\d,]+) judged cycles met")
+_OPEN = re.compile(r"([\d,]+) still open")
 
 
 def _target_counts(v) -> tuple[int, int, int]:
     """(met, breached, open) of a target verdict, read from its reason."""
     judged = _JUDGED.search(v.reason)
     still = _OPEN.search(v.reason)
-    met, total = (int(judged.group(1)), int(judged.group(2))) if judged else (0, 0)
-    return met, total - met, int(still.group(1)) if still else 0
+    met, total = (int(judged.group(1).replace(",", "")), int(judged.group(2).replace(",", ""))) if judged else (0, 0)
+    return met, total - met, int(still.group(1).replace(",", "")) if still else 0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

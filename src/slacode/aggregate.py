@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from slacode import instants
 from slacode.checks.expr import EXACT as _EXACT, as_decimal
 from slacode.groups import group_text, group_value, order as group_order
-from slacode.texts import rate_text
+from slacode.texts import grouped, rate_text
 from slacode.evaluate import plan_info
 from slacode.verdict import Verdict
 
@@ -338,7 +338,7 @@ class Aggregates:
                 count = found or 0
                 if by_rep and rep is None and not count:
                     continue                    # nobody's events: shown where there are some
-                shown = count
+                shown = grouped(count)
             ended = end <= self.as_of
             reached = exact if summed else count         # a sum: exactly, with the decimal goal
             goal = q.goal if summed and q.goal is not None else n
@@ -394,11 +394,11 @@ class Aggregates:
             else:
                 status = "breached"
             if judged:
-                words = f"{met} of {judged} judged cycles met ({_share_text(met, judged)}; {goal})"
+                words = f"{met:,} of {judged:,} judged cycles met ({_share_text(met, judged)}; {goal})"
             else:
                 words = f"no cycle to judge ({goal})"
             if undecided:
-                words += f", {undecided} still open"
+                words += f", {undecided:,} still open"
             if not ended:
                 words += ", period in progress"
             out.append(Verdict(None, t.name, "ratio", None, status, t.owner, assignee, t.segment, start, end,
@@ -469,8 +469,9 @@ _NO_SUM = Sum()             # an empty period (never added to)
 
 
 def amount_text(n) -> str:
-    """A sum or a sum's goal as people read it: ``1,250,000``, ``1,234.5``, ``-20``."""
-    return f"{n:,}"
+    """A sum or a sum's goal as people read it: ``1,250,000``, ``1,234.5``, ``-20`` (an int
+    of any size exactly: :func:`~slacode.texts.grouped`)."""
+    return grouped(n)
 
 
 def _earliest(firsts: dict, rep, at: int) -> None:
@@ -512,8 +513,11 @@ def _rep_text(rep) -> str:
 
 
 def count_text(n) -> str:
-    """A count or goal as written: `180`, `2.5`."""
-    return str(int(n)) if float(n).is_integer() else f"{n:g}"
+    """A count or a count's goal as people read it, as :func:`amount_text` writes a sum:
+    ``180``, ``2,000``, ``2.5``."""
+    if n.__class__ is int:                  # exactly, however large (a goal of `let`s)
+        return grouped(n)
+    return f"{int(n):,}" if float(n).is_integer() else f"{n:,g}"
 
 
 def _goal_text(threshold: float) -> str:

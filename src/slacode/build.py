@@ -271,6 +271,33 @@ class _Builder:
         duration, calendar, segment = children
         return m.Within.model_construct(duration=duration, calendar=calendar, segment=segment, span=self._span(meta))
 
+    def within_day(self, meta, children):
+        """`within same working day …` / `within next working day …` (extension)."""
+        day, calendar, cutoff, segment = children
+        return m.Within.model_construct(day=self._working_day(day, cutoff), calendar=calendar, segment=segment,
+                                        span=self._span(meta))
+
+    def same_working_day(self, meta, children):
+        return ("same", None, self._span(meta))
+
+    def next_working_day(self, meta, children):
+        return ("next", children[0], self._span(meta))
+
+    def cutoff(self, meta, children):
+        time, by = children
+        return self._time(time), by
+
+    def by_time(self, meta, children):
+        return self._time(children[0])
+
+    def _working_day(self, day, cutoff) -> m.WorkingDay:
+        """The :class:`~slacode.model.WorkingDay` of a line's `same|next working day` part and
+        its cut-off part (None when it has none); it spans the whole target."""
+        first, by, span = day
+        late = cutoff is not None
+        cut, late_by = cutoff if late else (None, None)
+        return m.WorkingDay.model_construct(first=first, by=by, late=late, cutoff=cut, late_by=late_by, span=span)
+
     def on_calendar(self, meta, children):
         return self.name(children[0])
 
@@ -317,6 +344,12 @@ class _Builder:
         n, duration, calendar, segment = children
         return m.AtLeastWithin.model_construct(n=self.num(n), duration=duration, calendar=calendar, segment=segment,
                                span=self._span(meta))
+
+    def at_least_within_day(self, meta, children):
+        """`at least N within same working day …` (extension)."""
+        n, day, calendar, cutoff, segment = children
+        return m.AtLeastWithin.model_construct(n=self.num(n), day=self._working_day(day, cutoff), calendar=calendar,
+                                               segment=segment, span=self._span(meta))
 
     def at_least_before(self, meta, children):
         n, triggers = children
@@ -366,7 +399,8 @@ class _Builder:
             if isinstance(c, m.Trigger) and not open_where:
                 out.append(c)
                 continue
-            if isinstance(c, m.Trigger) and c.kind == "event" and c.where is None:
+            if isinstance(c, m.Trigger) and c.kind == "event" and c.where is None \
+                    and c.breach is None and c.nth is None:    # (`breach of R`, `2nd attempt of R`: triggers)
                 c = m.SegmentRef.model_construct(kind="segment", name=c.type, span=c.span)
             last = out[-1] if out else None
             if isinstance(c, m.Trigger) or last is None or last.where is None:

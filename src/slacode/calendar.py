@@ -349,6 +349,82 @@ class _Clock:
         """``t`` itself when open, else the next instant working time starts (calendar zone)."""
         return from_us(self.next_open_us(to_us(t)), self.tz)
 
+    # -- working days (targets by the working day, an extension) ---------------------------
+    def _spans_of(self, ordinal: int) -> tuple[Interval, ...]:  # pragma: no cover - abstract
+        """A date's intervals in minutes from its midnight (overnight ones end past 1440)."""
+        raise NotImplementedError
+
+    def date_intervals_us(self, ordinal: int) -> list[Interval]:
+        """The working intervals that belong to the local date ``ordinal`` (a proleptic
+        Gregorian ordinal, ``date.toordinal()``), as sorted ``(start, end)`` epoch µs: its
+        hours mapped through the zone as the tables map them (a local time the clocks skip
+        is none, a repeated one counts twice). An overnight interval belongs to the date it
+        starts (§5); a holiday or ``closed`` date has none. Kept per date once worked out."""
+        cache = self.__dict__.get("_dates")
+        if cache is None:
+            cache = self._dates = {}
+        found = cache.get(ordinal)
+        if found is None:
+            found = cache[ordinal] = tuple(self._date_intervals(ordinal))
+        return list(found)
+
+    def _date_intervals(self, ordinal: int) -> list[Interval]:
+        spans = self._spans_of(ordinal)
+        if not spans:
+            return []
+        midnight = (ordinal - _EPOCH_ORDINAL) * DAY_US          # the date's 00:00 as wall µs
+        lo, hi = midnight - _MAX_OFFSET_US, midnight + 2 * DAY_US + _MAX_OFFSET_US
+        if not _year_start_us(MIN_YEAR) <= lo or hi >= _END_US:
+            raise CalendarError(f"the date {date.fromordinal(ordinal).isoformat()} is outside the years "
+                                f"calendars cover, {MIN_YEAR}-{MAX_YEAR}")
+        seg_starts, seg_offsets = _segments(self.tz, lo, hi)
+        out: list[Interval] = []
+        for s, e in spans:
+            out.extend(_wall_to_instants(midnight + s * MINUTE_US, midnight + e * MINUTE_US,
+                                         seg_starts, seg_offsets, hi))
+        out.sort()
+        return out
+
+    def working_date_us(self, t_us: int) -> tuple[int, int]:
+        """The working date a clock started at ``t`` counts in, and the first working instant
+        at or after ``t``: ``(the date's ordinal, instant)``. That instant belongs to one of
+        the date's intervals; an overnight interval's after-midnight part belongs to the date
+        it started (where a special opening overlaps the previous night, the earlier date)."""
+        first = self.next_open_us(t_us)
+        local = from_us(first, self.tz).date().toordinal()
+        for ordinal in (local - 1, local):
+            if any(a <= first < b for a, b in self.date_intervals_us(ordinal)):
+                return ordinal, first
+        return local, first                                 # pragma: no cover - an open instant has a date
+
+    def next_working_date(self, ordinal: int) -> int:
+        """The first date after ``ordinal`` with working time (its ordinal)."""
+        for k in range(1, MAX_IDLE_YEARS * 366 + 1):
+            if self.date_intervals_us(ordinal + k):
+                return ordinal + k
+        raise CalendarError(f"calendar {self.name or self.timezone!r} has no working day in the {MAX_IDLE_YEARS} "
+                            f"years after {date.fromordinal(ordinal).isoformat()}")
+
+    def close_us(self, ordinal: int) -> int:
+        """The close of a working date: the end of its last interval (the next morning for an
+        overnight one)."""
+        return max(b for _, b in self.date_intervals_us(ordinal))
+
+    def time_on_us(self, ordinal: int, minutes: int) -> int:
+        """The instant a working date's local clock shows ``minutes`` (after its midnight,
+        ``1440`` = 24:00): on that date, or on the next one when only that falls inside the
+        date's hours (``04:00`` of a night shift ``22:00-06:00`` is the next morning's).
+        A local time the clocks skip is read with the offset before the change."""
+        spans = self._spans_of(ordinal)
+        if spans:
+            first, last = min(s for s, _ in spans), max(e for _, e in spans)
+            if not first <= minutes <= last and first <= minutes + MINUTES_PER_DAY <= last:
+                minutes += MINUTES_PER_DAY
+        day = date.fromordinal(ordinal + minutes // MINUTES_PER_DAY)
+        rest = minutes % MINUTES_PER_DAY
+        local = datetime(day.year, day.month, day.day, rest // 60, rest % 60, tzinfo=self.tz)
+        return to_us(local)
+
     # -- to implement -------------------------------------------------------------------
     def _span_us(self, a: int, b: int) -> int:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -376,6 +452,8 @@ def _check_pause(ps: int, pe: int | None, previous_end: object) -> None:
 
 
 _NO_PAUSE = object()
+#: Every date of the wall clock: one working day from midnight to midnight.
+_WHOLE_DAY: tuple[Interval, ...] = ((0, MINUTES_PER_DAY),)
 
 
 def _paused_us(paused: Iterable | None) -> list[tuple[int, int | None]] | None:
@@ -434,6 +512,9 @@ class WallClock(_Clock):
 
     def is_open_us(self, t_us: int) -> bool:
         return True
+
+    def _spans_of(self, ordinal: int) -> tuple[Interval, ...]:
+        return _WHOLE_DAY
 
     def next_open_us(self, t_us: int) -> int:
         return t_us
@@ -701,6 +782,9 @@ class Calendar(_Clock):
                 starts.append(s)
                 ends.append(e)
         return starts, ends
+
+    def _spans_of(self, ordinal: int) -> tuple[Interval, ...]:
+        return self._day_spans(ordinal)
 
     def _day_spans(self, ordinal: int) -> tuple[Interval, ...]:
         """A date's intervals in minutes from its midnight (special, none, or regular)."""

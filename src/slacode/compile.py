@@ -474,6 +474,45 @@ class Line(NamedTuple):
     # a rule with several warning levels (extension): ((level as written, its working time), …)
     # in time order (ties in the order written); ``warn_us`` is the first's. Empty with one `warn`.
     levels: tuple = ()
+    # a target by the working day (extension): its :class:`DayTarget`. The line as compiled has
+    # no target yet (``target_us`` 0, ``warn_us`` None); each cycle runs on the copy
+    # :func:`line_at` makes at its start, whose ``template`` is this line and ``due_words``
+    # the deadline in words
+    day: Any = None
+    template: Any = None
+    due_words: str = ""
+
+
+class DayTarget(NamedTuple):
+    """What a line by the working day needs to work out a cycle's target at its start."""
+
+    spec: Any                       # slacode.workday.DaySpec
+    warn: tuple                     # the rule's `warn` lines (model nodes)
+
+
+def line_at(line: Line, start_us: int) -> Line:
+    """The line a cycle started at ``start_us`` runs on: ``line`` itself, or for a target by
+    the working day a copy whose target is the working time from the start to the deadline
+    instant (:mod:`slacode.workday`), with its warning thresholds worked out from it as for
+    any line; the cycle is then judged exactly as a ``within`` line with that target."""
+    day = line.day
+    if day is None or line.template is not None:
+        return line
+    from slacode import workday
+
+    clock = line.clock
+    due = workday.due_of(clock, day.spec, start_us)
+    target = clock.working_us(start_us, due.instant)
+    return line._replace(target_us=target, warn_us=_warn_at_us(day.warn, target, clock),
+                         levels=_warn_levels(day.warn, target, clock), template=line,
+                         due_words=workday.due_words(day.spec, due))
+
+
+def same_line(a, b) -> bool:
+    """Whether two lines (as compiled, or as :func:`line_at` made them) are one line."""
+    if a is None or b is None:
+        return a is b
+    return (a.template if a.template is not None else a) is (b.template if b.template is not None else b)
 
 
 class ChoiceName(NamedTuple):
@@ -605,6 +644,13 @@ class Plan:
     info: Any = field(default=None, init=False, compare=False, repr=False)
 
 
+def workday_spec(day: m.WorkingDay):
+    """The compiled form of a target by the working day (:class:`slacode.workday.DaySpec`)."""
+    from slacode.workday import spec_of
+
+    return spec_of(day)
+
+
 def _whole(n: float) -> int | float:
     """A count as a count: ``180.0`` -> ``180`` (a quota's threshold is written as the goal)."""
     return int(n) if isinstance(n, float) and n.is_integer() else n
@@ -715,8 +761,15 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             n = int(ln.n) if line_kind == "at_least_within" else 0
 
             def on(clock, choose=()):
+                segment = ln.segment.value if ln.segment else None
+                if ln.day is not None:          # by the working day: its target is worked out per cycle
+                    spec = workday_spec(ln.day)
+                    day = DayTarget(spec, tuple(warn)) if not choose else None
+                    # (the levels, against no target, only say that the line has several)
+                    return Line(segment, applies, clock, 0, n, spec.text(), None, choose,
+                                _warn_levels(warn, 0, clock) if not choose else (), day)
                 target_us = _duration_us(ln.duration, clock) if not choose else 0
-                return Line(ln.segment.value if ln.segment else None, applies, clock, target_us, n,
+                return Line(segment, applies, clock, target_us, n,
                             ln.duration.compact(), _warn_at_us(warn, target_us, clock) if not choose else None,
                             choose, _warn_levels(warn, target_us, clock) if not choose else ())
             choice = choices.get(ln.calendar.value) if ln.calendar is not None else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import operator
 import re
+import sys
 from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,7 +22,7 @@ from typing import Any, Iterable
 
 from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
-from slacode.compile import Plan, RulePlan, _is_num, _plain_num
+from slacode.compile import Plan, RulePlan, _is_num, _plain_num, line_at, same_line
 from slacode.errors import SlacodeError
 from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, records_from_objects
@@ -65,7 +66,9 @@ class Cycle:
         self.assignee = None
         self.require_missing = None
         self.require_failed = None        # `require … where`: (text, why) of each failed condition
-        self.attempts: list | tuple = ()  # (at, ref, props (first attempt only), state, lead timezone field)
+        # (at, ref, props (first attempt only), state, lead timezone field[, assignee just before
+        # (first attempt only)[, the breach (rule, clause, cycle) of a counted breach]])
+        self.attempts: list | tuple = ()
         self.before: dict = _NO_BEFORE    # at_least_before key -> (at, ref, attempts before)
         self.segments_at_start = _NO_SEGMENTS
         self.close_tz = None              # the lead's `timezone` field at the close
@@ -145,6 +148,8 @@ def _ownerless(props: dict, fields) -> tuple | None:
     if "owner" in props:                            # `null` unassigns on purpose; `""` names no one
         return ("empty",) if props["owner"] is not None else None
     for key in props:
+        if key.__class__ is not str:                # (a library event's dict may have any keys)
+            continue
         low = key.lower().replace("-", "_").replace(" ", "_")
         if low in _REP_KEYS or low.replace("_", "") in _REP_KEYS:
             return ("key", key)
@@ -568,7 +573,34 @@ class LeadFold:
                         self.odd_owners.append(rec)
                     else:
                         self.odd_owners = [rec]
+        if rec.__class__ is BreachRecord:               # `breach of RULE` (extension), rare
+            self._mark_breach_attempts(rec)
         self.last = rec
+
+    def _mark_breach_attempts(self, rec) -> None:
+        """After a breach (a virtual record) was fed: the attempts it just became (an
+        `attempts` rule's `count breach of …`) get the breach, ``(rule, clause, cycle)``, as a
+        7th item (the first attempt's ``who`` slot kept; ``None`` for the others), so reasons
+        name the breach, not the real event its ``ref`` cites (the breached cycle's start).
+
+        The breach comes after every real event of its instant and adds at most one attempt
+        to a cycle: a cycle open when it came (still open, opened by it, or closed by it)
+        whose last attempt has its instant and ref, and whose rule counts it, took it."""
+        t, ref, escalates = rec.at, rec.ref, rec.escalates
+        state, notes = self.state, self.notes
+        for rf in self.rules:
+            rp = rf.plan
+            if rp.kind != "attempts" or rp.count_fn is None or not rf.cycles:
+                continue
+            if not rp.count_fn(rec.type, rec.props, state, None, None, notes):
+                continue
+            for cyc in rf.cycles[-2:]:
+                atts = cyc.attempts
+                if not atts or (cyc.closed_at is not None and cyc.closed_by is not escalates):
+                    continue
+                last = atts[-1]
+                if last[0] == t and last[1] == ref and len(last) < 7:
+                    atts[-1] = (last + (escalates,)) if len(last) == 6 else (last + (None, escalates))
 
     def _rules_nth(self, which, rec, t, ev_type, props, state, entered, left, fields, notes, touched) -> None:
         """The rules' pass over one event when some trigger is `Nth attempt of RULE`
@@ -753,6 +785,8 @@ class LeadFold:
         if line is None:
             rf.untracked += 1                            # untracked: no number, blocks nothing
             return None
+        if line.day is not None:                        # by the working day: its target from this start
+            line = self._line_at(rp, line, t, rf.number + 1)
         prev = self.last
         if prev is not None and prev.at == t:
             self._before_start(rf, prev, rec, state, notes)
@@ -804,7 +838,7 @@ class LeadFold:
         made by it (this event's included). No line applying keeps the current."""
         line = _line_for(rf.plan, fields, state, notes)
         current = cyc.line
-        if line is None or line is current:
+        if line is None or same_line(line, current):
             return
         try:
             due = current.clock.add_us(cyc.start, current.target_us, cyc.pause_list(t) if cyc.pauses else ())
@@ -816,11 +850,22 @@ class LeadFold:
         n = current.n
         if rf.plan.kind == "attempts" and (n <= 0 or (len(cyc.attempts) >= n and cyc.attempts[n - 1][0] <= due)):
             return
+        if line.day is not None:                        # as if it had applied from the start
+            line = self._line_at(rf.plan, line, cyc.start, cyc.number)
         cyc.line = line
         if cyc.retargets:
             cyc.retargets.append((t, rec.ref, current))
         else:
             cyc.retargets = [(t, rec.ref, current)]
+
+    def _line_at(self, rp: RulePlan, line, start: int, number: int):
+        """:func:`~slacode.compile.line_at` (a target by the working day, from ``start``),
+        with the lead, rule and cycle named when the calendar has no working day left."""
+        try:
+            return line_at(line, start)
+        except CalendarError as e:
+            raise CalendarError(f"lead {self.lead!r}, rule `{rp.name}`, cycle {number} (started "
+                                f"{_when(start, line.clock.tz)}): {e}") from e
 
     def _close(self, rf: RuleFold, cyc: Cycle, rec, kind: str) -> None:
         cyc.closed_at = rec.at
@@ -896,7 +941,7 @@ class LeadFold:
         zone = self.plan.zone
         if self.flow_evidence:
             status = "breached"
-            reason = (f"{len(self.flow_evidence)} state change{'s' if len(self.flow_evidence) > 1 else ''} "
+            reason = (f"{len(self.flow_evidence):,} state change{'s' if len(self.flow_evidence) > 1 else ''} "
                       f"not allowed by the flow (or into an undeclared state): {', '.join(map(str, self.flow_evidence))}.")
         elif self.state in self.plan.finals:
             status = "met"
@@ -1333,7 +1378,12 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
     written = prop if bare else f"`{prop}`"
     huge = (why == "text" and isinstance(value, str) and _JSON_NUMBER.fullmatch(value) is not None
             and float(value) in (_INF, -_INF))
-    if huge:                    # `1e999` in a CSV cell: a number past the largest float, kept as text
+    if huge and value.lstrip("-").isdigit():    # a whole number past the digits Python reads
+        limit = sys.get_int_max_str_digits() or 4300
+        what = (f"`{prop}` {_seen_value(value)} (a whole number of {len(value.lstrip('-')):,} digits, more "
+                f"than the {limit:,} slacode reads, read as text)")
+        hint = f"send `{prop}` in a unit that keeps it to {limit:,} digits"
+    elif huge:                  # `1e999` in a CSV cell: a number past the largest float, kept as text
         what = f"`{prop}` {_seen_value(value)} (a number beyond the largest float, read as text)"
         hint = f"send `{prop}` in a unit that keeps it below 1.8e308, or as a whole number without an exponent"
     elif why == "text":
@@ -1362,8 +1412,21 @@ def _seen_value(value) -> str:
     try:
         shown = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
-        shown = repr(value)
+        try:
+            shown = repr(value)
+        except ValueError:                  # an int past Python's digit limit (in a list …)
+            shown = _huge_repr(value)
     return shown if len(shown) <= 40 else shown[:37] + "…"
+
+
+def _huge_repr(value) -> str:
+    """A value holding an int past Python's digit limit, as JSON writes it."""
+    from slacode.output import json_text
+
+    try:
+        return json_text(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return f"<{type(value).__name__}>"
 
 
 def _seen_words(lead: str, value, count: int) -> str:

@@ -264,7 +264,13 @@ def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
 
     if eid is not None:
         if type(eid) is int:
-            eid = str(eid)
+            try:
+                eid = str(eid)
+            except ValueError:                  # more digits than Python writes (4,300)
+                problems.append(_Problem(codes.INVALID_VALUE, "id",
+                                         f"'id' is an integer of more digits than slacode reads "
+                                         f"({sys.get_int_max_str_digits() or 4300:,})",
+                                         'write the id as text: "id": "…"'))
         elif type(eid) is not str:
             big = type(eid) is float and eid.is_integer() and abs(eid) >= 2 ** 63
             problems.append(_Problem(codes.INVALID_VALUE, "id",
@@ -521,6 +527,22 @@ def _nested_key(obj: dict, key: str) -> bool:
         elif value.__class__ is list:
             todo.extend(v for v in value if v.__class__ in (dict, list))
     return False
+
+
+#: A JSON integer (no fraction, no exponent), its digits in group 1.
+_JSON_INTEGER = re.compile(r"-?([0-9]+)(?![0-9.eE])")
+_HUGE_INTEGER_HINT = ("send the number as text (in quotes), in a smaller unit, or the events as CSV, where a whole "
+                      "number of up to 4,300 digits is read exactly")
+
+
+def _huge_integer_words(text: str, found: re.Match) -> str:
+    """Why a JSON line with an integer past the largest float cannot be read: JSON Lines
+    are read with a parser that takes an integer past 64 bits as a float, and there is no
+    float that large."""
+    key = re.search(r'"((?:[^"\\]|\\.)*)"\s*:\s*\Z', text[:found.start()])
+    what = f"`{key.group(1)}` is an integer" if key else "an integer"
+    return (f"the line cannot be read: {what} of {len(found.group(1)):,} digits, beyond the largest number "
+            "a float holds (about 1.8e308), and JSON Lines are read with integers past 64 bits as floats")
 
 
 def _json_hint(text: str, pos: int, msg: str) -> str | None:
@@ -833,6 +855,11 @@ class _Reader:
                 f"{'s' if events > 2 else ''} (\\r), which end lines in old Mac files: up to {events} events are "
                 "on this line", name, line, column,
                 "convert the line ends to line feeds, e.g. `tr '\\r' '\\n' < events.jsonl > fixed.jsonl`"))
+            return
+        whole = _JSON_INTEGER.match(text, column - 1) if "infinity" in msg else None
+        if whole is not None:       # an integer past the largest float: no NaN or infinity was written
+            self.diagnostics.append(_diag(codes.MALFORMED_EVENT, _huge_integer_words(text, whole), name, line,
+                                          column, _HUGE_INTEGER_HINT))
             return
         self.diagnostics.append(_diag(codes.MALFORMED_EVENT, f"the line is not valid JSON: {msg}", name, line, column,
                                       _json_hint(text, column - 1, msg)))

@@ -9,7 +9,8 @@ from slacode.evaluate import (LeadFold, LeadNotes, _line_for, applying_line, tar
                                unknown_state_diagnostics)
 from slacode.instants import when as _when
 from slacode.model import default_clause_of
-from slacode.judges import line_words
+from slacode.compile import same_line
+from slacode.judges import line_target, line_words
 from slacode.texts import work_text
 
 
@@ -112,6 +113,11 @@ def _line_text(rp, cyc, line=None) -> str:
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
     seg = f" for {line.segment}" if line.segment else ", the default line"
+    if line.day is not None:                # by the working day: its deadline for this cycle in words
+        text = f"{kind} {line_target(line)}{seg}"
+        if line.template is None:           # a line the lead falls under, not worked out for a cycle
+            return text
+        return f"{text}: {line.due_words}, {work_text(line.target_us)} of {line.clock.time_words}"
     work = work_text(line.target_us)
     if not line.written or line.written == work:
         return f"{kind} {work}{where}{seg}"
@@ -263,7 +269,7 @@ def _retarget_lines(rp, cyc, line_before, fold: LeadFold, at: int, lead: str) ->
                 f"{_line_text(rp, cyc, line_before)}); {'paused, ' if cyc.paused else ''}due "
                 f"{_when(due, cyc.line.clock.tz)}" + (f" {when}" if cyc.paused else f", {when}" if when else "")]
     now = _line_for(rp, fold.fields, fold.state, fold.notes)
-    if now is None or now is cyc.line or cyc.closed_at is not None:
+    if now is None or same_line(now, cyc.line) or cyc.closed_at is not None:
         return []
     due = _due(cyc, at, lead, name)
     why = (f"its deadline {_when(due, cyc.line.clock.tz)} has passed (a breach stays)" if due < at

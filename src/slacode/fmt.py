@@ -424,7 +424,10 @@ def _join(lines: list[_Line | None]) -> str:
 
 # -------------------------------------------------------------------------- printer
 
-_GROUPED = re.compile(r"-?\d{1,3}(?:_\d{3})+(?:\.\d+)?")
+#: A number literal as the lexer reads it: its sign, integer digits and fraction digits.
+_LITERAL = re.compile(r"(-?)(\d[\d_]*)(?:\.(\d+))?")
+#: Integer digits fmt keeps as written: no leading zero, and no `_` but a grouping of thousands.
+_INTEGER_AS_WRITTEN = re.compile(r"0|[1-9]\d*|[1-9]\d{0,2}(?:_\d{3})+")
 
 
 def _plain_number(value: int | float) -> str:
@@ -437,12 +440,27 @@ def _plain_number(value: int | float) -> str:
 
 
 def number(value: int | float, source: str | None = None) -> str:
-    """A number as slacode writes it: plain digits, or the author's ``1_000`` grouping."""
+    """A number as slacode writes it: as the author wrote it (``source``), when that reads
+    back as ``value`` itself, of its type: a fraction keeps every digit written (``0.10``
+    stays ``0.10``: trailing zeros mean something to people, in money), the integer part its
+    grouping of thousands (``1_000``); only an odd integer part is written plainly (``007.50``
+    → ``7.50``, ``1__0`` → ``10``). Without a source (or another value), plain digits."""
     plain = _plain_number(value)
-    if source is not None and _GROUPED.fullmatch(source) and (
-            source.replace("_", "") == plain or Decimal(source.replace("_", "")) == Decimal(plain)):
-        return source                   # (`1_000.50` as written: the same number, grouped)
-    return plain
+    found = _LITERAL.fullmatch(source) if source is not None and source != plain else None
+    if found is None:
+        return plain
+    from slacode.build import number as read
+
+    try:
+        again = read(source)
+    except ValueError:                  # more digits than Python reads: not the value
+        return plain
+    if again.__class__ is not value.__class__ or again != value:
+        return plain
+    sign, whole, fraction = found.groups()
+    if not _INTEGER_AS_WRITTEN.fullmatch(whole):
+        whole = str(int(whole.replace("_", "")))
+    return f"{sign}{whole}.{fraction}" if fraction is not None else f"{sign}{whole}"
 
 
 def string(value: str) -> str:
@@ -578,8 +596,27 @@ def _percent(p: _Printer, e: Any) -> str:
     return f"({text})" if isinstance(e, (m.Binary, m.Negate)) else text
 
 
+_PERCENT_WRITTEN = re.compile(r"(-?[\d_]+(?:\.\d+)?)\s*%$")
+
+
+def _warn_percent(p: _Printer, c: m.Warn) -> str:
+    """A `warn at P%` level's ``P``, as the author wrote it (:func:`number`; the statement's
+    text ends with it: ``warn at 80.50%``, or ``80.50%`` for a further level)."""
+    text = p._source(c)
+    found = _PERCENT_WRITTEN.search(text) if text is not None else None
+    return number(c.percent, found.group(1) if found else None)
+
+
 def _on(name: m.Name | None) -> str:
     return f" on {name.value}" if name is not None else ""
+
+
+def _target(c) -> str:
+    """A `within` / `at least N within` line's target and calendar: ``4h on br``, or (a target
+    by the working day) ``same working day on br, after 15:00 next working day``."""
+    if c.day is not None:
+        return c.day.text(_on(c.calendar))
+    return f"{_duration(c.duration)}{_on(c.calendar)}"
 
 
 def _for(name: m.Name | None) -> str:
@@ -662,15 +699,14 @@ _STATEMENTS = {
     m.CancelOn: lambda p, c: f"cancel on {p.triggers(c.triggers)}",
     m.RestartOn: lambda p, c: f"restart on {p.triggers(c.triggers)}",
     m.PauseWhile: lambda p, c: f"pause while {p.pred(c.predicate)}",
-    m.Within: lambda p, c: f"within {_duration(c.duration)}{_on(c.calendar)}{_for(c.segment)}",
-    m.Warn: lambda p, c: f"warn {c.before.compact()} before" if c.before is not None else f"warn at {number(c.percent)}%",
+    m.Within: lambda p, c: f"within {_target(c)}{_for(c.segment)}",
+    m.Warn: lambda p, c: f"warn {c.before.compact()} before" if c.before is not None else f"warn at {_warn_percent(p, c)}%",
     m.Require: lambda p, c: ("require " + ", ".join(_field(f) for f in c.fields)
                              + (f" where {p.pred(c.predicate)}" if c.predicate is not None else "")),
     m.Count: lambda p, c: f"count {p.triggers(c.triggers)}" + (f" for {c.segment.value}" if c.segment else ""),
     m.Sum: lambda p, c: (f"sum {_field(c.prop)} of {p.triggers(c.triggers)}"
                          + (f" for {c.segment.value}" if c.segment else "")),
-    m.AtLeastWithin: lambda p, c: (f"at least {number(c.n)} within {_duration(c.duration)}"
-                                   f"{_on(c.calendar)}{_for(c.segment)}"),
+    m.AtLeastWithin: lambda p, c: f"at least {number(c.n)} within {_target(c)}{_for(c.segment)}",
     m.AtLeastBefore: lambda p, c: f"at least {number(c.n)} before {p.triggers(c.triggers)}",
     m.AtMostPerDay: lambda p, c: f"at most {number(c.n)} per day{_on(c.calendar)}",
     m.AtMostPerCycle: lambda p, c: f"at most {number(c.n)} per cycle",

@@ -15,6 +15,8 @@ import json
 import math
 from numbers import Number
 
+from slacode.texts import int_digits
+
 _BIG = 2 ** 53      # integral floats below this are written as integers: 2.0 is the group 2
 
 
@@ -55,9 +57,16 @@ def _other_key(value) -> tuple:
         if plain is None:
             return (3, "NaN")
         return (1, plain) if plain.__class__ is int else _float_key(plain)
-    if isinstance(value, (set, frozenset)):
-        value = sorted(value, key=repr)
-    return (3, json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, allow_nan=True))
+    try:
+        if isinstance(value, (set, frozenset)):
+            value = sorted(value, key=repr)
+        return (3, json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, allow_nan=True))
+    except ValueError:                  # an int past Python's digit limit in it: its digits
+        from slacode.output import json_text
+
+        if isinstance(value, (set, frozenset)):
+            value = sorted(value, key=lambda v: json_text(v, sort_keys=True, default=str))
+        return (3, json_text(value, sort_keys=True, ensure_ascii=False, default=str, allow_nan=True))
 
 
 def group_value(key: tuple | None):
@@ -70,7 +79,9 @@ def group_value(key: tuple | None):
         return value
     if value in ("NaN", "Infinity", "-Infinity"):
         return value
-    return json.loads(value)
+    from slacode.output import read_int         # (an int of any size: its digits were written)
+
+    return json.loads(value, parse_int=read_int)
 
 
 def group_text(field: str, key: tuple | None) -> str:
@@ -83,8 +94,8 @@ def group_text(field: str, key: tuple | None) -> str:
         return f"{field} {json.dumps(value, ensure_ascii=False)}"
     if rank == 0:
         return f"{field} {'true' if value else 'false'}"
-    if rank == 1:
-        return f"{field} {value!r}"
+    if rank == 1:                                       # (an int of any size exactly)
+        return f"{field} {int_digits(value) if value.__class__ is int else repr(value)}"
     return f"{field} {value}"
 
 

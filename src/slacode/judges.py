@@ -90,6 +90,24 @@ def _breach_words(escalates: tuple) -> str:
     return f"{name} (cycle {number})"
 
 
+def attempt_name(a, zone) -> str:
+    """How a reason names an attempt (a record of a cycle's ``attempts``): its ref (id or
+    line), or, for a counted breach (`count breach of RULE`, extension), the breach itself,
+    ``the breach of first_touch (cycle 2) at 2026-11-09 13:00 +00:00`` (its ref, which the
+    evidence cites, is the breached cycle's start event: another event, at another time)."""
+    if len(a) == 7:
+        return f"the breach of {_breach_words(a[6])} at {_when(a[0], zone)}"
+    return str(a[1])
+
+
+def _attempt_at(a, zone) -> str:
+    """``attempt c2 at 2026-11-09 10:00 +00:00``, or a counted breach as :func:`attempt_name`
+    names it (its instant included)."""
+    if len(a) == 7:
+        return attempt_name(a, zone)
+    return f"attempt {a[1]} at {_when(a[0], zone)}"
+
+
 def _judges(rp: RulePlan) -> tuple:
     out = []
     for c in rp.clauses:
@@ -138,6 +156,7 @@ def _within_judge(rp: RulePlan):
         closed = cyc.closed_at
         completed = warn_at = None
         evidence = [cyc.start_ref]
+        words = _day_words(line, due, started, pauses, zone) if line.due_words else ""
         if closed is not None:
             evidence.append(cyc.close_ref)
             elapsed = clock.working_us(started, closed, pauses)
@@ -147,7 +166,11 @@ def _within_judge(rp: RulePlan):
                 if late:
                     status = "breached"
                     reason = (f"Stopped at {_when(closed, zone)}, {span_text(closed - due)} after "
-                              f"the deadline {_when(due, zone)} (target {work_text(target)} of {clock.time_words}).")
+                              f"the deadline {_when(due, zone)}{_target_note(words, target, clock)}.")
+                elif words:                # by the working day (extension)
+                    status = "met"
+                    reason = (f"Stopped at {_when(closed, zone)} after {span_text(elapsed, False)} of {clock.time_words}, "
+                              f"in time for the deadline {_when(due, zone)}: {words}.")
                 else:
                     status = "met"
                     reason = (f"Stopped at {_when(closed, zone)} after {span_text(elapsed, False)} of {clock.time_words}, "
@@ -168,7 +191,7 @@ def _within_judge(rp: RulePlan):
             if warn is not None:                        # open, so it has a warn_at (in the past)
                 warn_at = clock.add_us(started, line.warn_us, pauses)
             reason = (f"Not done: the deadline {_when(due, zone)} passed {span_text(as_of - due)} before "
-                      f"{_when(as_of, zone)} (target {work_text(target)} of {clock.time_words}).")
+                      f"{_when(as_of, zone)}{_target_note(words, target, clock)}.")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             left = max(target - elapsed, 0)
@@ -177,9 +200,10 @@ def _within_judge(rp: RulePlan):
                           f"left, due {_when(due, zone)} if it resumed now.")
             elif status == "at_risk":
                 reason = (f"Open with {span_text(elapsed, False)} of {work_text(target)} used "
-                          f"({_passed_words(line, elapsed) if line.levels else warn}); due {_when(due, zone)}.")
+                          f"({_passed_words(line, elapsed) if line.levels else warn}); due {_when(due, zone)}"
+                          f"{_due_note(words)}.")
             else:
-                reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}."
+                reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}{_due_note(words)}."
         if cyc.retargets:
             reason += _retargeted(rp, cyc, zone)
             evidence[1:1] = [r[1] for r in cyc.retargets]         # never the start or the close
@@ -190,6 +214,32 @@ def _within_judge(rp: RulePlan):
             v.warnings = _warnings(line, started, pauses, as_of) if warn_at is not None else ()
         return v
     return within
+
+
+def _day_words(line, due: int, started: int, pauses, zone) -> str:
+    """A target by the working day in words, for reasons (``""`` for a duration): ``the
+    close of its working day, Mon 2026-11-02``, and when pauses moved the deadline, where it
+    was without them."""
+    words = line.due_words
+    if words and pauses:
+        plain = line.clock.add_us(started, line.target_us)
+        if plain != due:
+            words += f" ({_when(plain, zone)} before pauses moved it)"
+    return words
+
+
+def _target_note(words: str, target: int, clock) -> str:
+    """A breached deadline's target, for reasons: `` (target 4h of working time)``, or by the
+    working day ``: the close of its working day, Mon 2026-11-02 (8h of working time)``."""
+    if words:
+        return f": {words} ({work_text(target)} of {clock.time_words})"
+    return f" (target {work_text(target)} of {clock.time_words})"
+
+
+def _due_note(words: str) -> str:
+    """What an open deadline by the working day is, for reasons: ``: the close of its working
+    day, Mon 2026-11-02`` (nothing for a duration)."""
+    return f": {words}" if words else ""
 
 
 def _warnings(line, started: int, pauses, as_of: int) -> tuple:
@@ -217,10 +267,21 @@ def _passed_words(line, elapsed: int) -> str:
 
 
 def line_words(rule_kind: str, line) -> str:
-    """A target line as written: ``within 1h for hot``, ``at least 3 within 2d on br_sales``."""
+    """A target line as written: ``within 1h for hot``, ``at least 3 within 2d on br_sales``,
+    ``within same working day on office, after 15:00 next working day``."""
     kind = f"at least {line.n} within" if rule_kind == "attempts" else "within"
+    return f"{kind} {line_target(line)}{f' for {line.segment}' if line.segment else ''}"
+
+
+def line_target(line) -> str:
+    """A line's target and calendar as written: ``2d on br_sales``, ``same working day on
+    office, after 15:00 next working day`` (`on` before a cut-off part)."""
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
-    return f"{kind} {line.written}{where}{f' for {line.segment}' if line.segment else ''}"
+    if line.day is not None:
+        return line.day.spec.text(where)
+    if line.choose and line.choose[0][1].day is not None:    # on a calendar choice
+        return line.choose[0][1].day.spec.text(where)
+    return f"{line.written}{where}"
 
 
 def _retargeted(rp: RulePlan, cyc: Cycle, zone) -> str:
@@ -280,6 +341,7 @@ def _at_least_within_judge(rp: RulePlan):
         n, target = line.n, line.target_us
         atts = cyc.attempts
         closed = cyc.closed_at
+        words = _day_words(line, due, started, pauses, zone) if line.due_words else ""
         completed = warn_at = None
         evidence = [a[1] for a in atts[:n]]
         nth = atts[n - 1][0] if n >= 1 and len(atts) >= n else None
@@ -290,14 +352,14 @@ def _at_least_within_judge(rp: RulePlan):
             status, completed = "met", nth
             if closed is None and warn is not None:     # §13: every open cycle with `warn` has one
                 warn_at = clock.add_us(started, line.warn_us, pauses)
-            reason = (f"{n} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, "
+            reason = (f"{n:,} attempt{'s' if n != 1 else ''} by {_when(nth, zone)}, "
                       f"{'at' if nth == due else 'before'} the deadline {_when(due, zone)}.")
         elif closed is not None and closed <= due:
             if cyc.close_kind == "stop":
                 status = "met"
                 reason = (f"Stopped at {_when(closed, zone)}, {'at' if closed == due else 'before'} the deadline "
                           f"{_when(due, zone)}, "
-                          f"after {len(atts)} attempt{'s' if len(atts) != 1 else ''}.")
+                          f"after {len(atts):,} attempt{'s' if len(atts) != 1 else ''}.")
             else:
                 status = "cancelled"
                 reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
@@ -308,11 +370,11 @@ def _at_least_within_judge(rp: RulePlan):
             if closed is None and warn is not None:
                 warn_at = clock.add_us(started, line.warn_us, pauses)
             made = bisect_right(atts, due, key=_AT)       # (attempts are in time order)
-            reason = (f"Only {made} of {n} attempts by the deadline {_when(due, zone)} "
-                      f"(target {work_text(target)} of {clock.time_words}).")
+            reason = (f"Only {made:,} of {n:,} attempts by the deadline {_when(due, zone)}"
+                      f"{_target_note(words, target, clock)}.")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
-            reason = (f"{len(atts)} of {n} attempts so far; due {_when(due, zone)}"
+            reason = (f"{len(atts):,} of {n:,} attempts so far; due {_when(due, zone)}{_due_note(words)}"
                       + (" (paused)." if status == "paused" else
                          f" ({_passed_words(line, elapsed)})." if status == "at_risk" and line.levels else "."))
         if elapsed is None:     # §11: from the start to the stop, the close or as_of, whatever decided it
@@ -344,7 +406,7 @@ def _at_least_per_day_judge(c):
     day = int(clock.day_length.total_seconds()) * 1_000_000
     days = max(1, -(-window // day))
     own_zone = clock.tz if clock.name else None
-    every = f"{n} attempt{'s' if n != 1 else ''} every {'working ' if clock.name else ''}day"
+    every = f"{n:,} attempt{'s' if n != 1 else ''} every {'working ' if clock.name else ''}day"
 
     def at_least_per_day(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base
@@ -373,7 +435,7 @@ def _at_least_per_day_judge(c):
                     if cyc.close_ref not in evidence:        # (once, when the stop is an attempt too)
                         evidence.append(cyc.close_ref)
                     reason = (f"Stopped at {_when(closed, zone)} with {every} kept until then "
-                              f"(day {k} of {days} had {made}).")
+                              f"(day {k:,} of {days:,} had {made:,}).")
                 else:
                     status, evidence = "cancelled", [cyc.close_ref]
                     reason = (f"The cycle was {'cancelled' if cyc.close_kind == 'cancel' else 'restarted'} at "
@@ -383,20 +445,20 @@ def _at_least_per_day_judge(c):
                 status = "breached"
                 evidence = [a[1] for a in atts[first:i]] or [cyc.start_ref]
                 completed = None
-                reason = (f"Day {k} of {days}, to {_when(end, zone)}, had {made} of {n} "
+                reason = (f"Day {k:,} of {days:,}, to {_when(end, zone)}, had {made:,} of {n:,} "
                           f"attempt{'s' if n != 1 else ''}.")
             else:
                 status = "paused" if cyc.paused else "pending"
                 evidence, completed = [], None
                 if as_of <= begin:                       # today's attempts are made: the next day's are owed
-                    reason = (f"Day {k - 1} of {days} kept; day {k} runs from {_when(begin, zone)} to "
+                    reason = (f"Day {k - 1:,} of {days:,} kept; day {k:,} runs from {_when(begin, zone)} to "
                               f"{_when(end, zone)}" + (" (paused)." if cyc.paused else "."))
                 else:
-                    reason = (f"Day {k} of {days}: {made} of {n} attempt{'s' if n != 1 else ''} so far, "
+                    reason = (f"Day {k:,} of {days:,}: {made:,} of {n:,} attempt{'s' if n != 1 else ''} so far, "
                               f"due {_when(end, zone)}" + (" (paused)." if cyc.paused else "."))
             break
         else:
-            reason = f"{every} for {days} day{'s' if days != 1 else ''}, the last by {_when(completed, zone)}."
+            reason = f"{every} for {days:,} day{'s' if days != 1 else ''}, the last by {_when(completed, zone)}."
         elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, end, completed,
                        None, target / 1e6, elapsed / 1e6, None, None, evidence, reason, None, None,
@@ -424,27 +486,29 @@ def _gap_at_most_judge(c):
         if own_zone is not None:                         # its own calendar's offsets
             zone = own_zone
         closed = cyc.closed_at
-        last_at, last_ref = started, None                # the silence runs from the start …
+        last_at, last = started, None                    # the silence runs from the start …
         completed = None
         evidence: list = []
-        for at, ref in ((a[0], a[1]) for a in cyc.attempts):
+        for a in cyc.attempts:
+            at = a[0]
             end = clock.add_us(last_at, most, pauses)
             if at > end:                                 # … and this attempt came too late
-                status, completed, evidence = "breached", at, [ref]
-                since = f"after attempt {last_ref}" if last_ref is not None else "after the start"
-                reason = (f"No attempt for more than {limit}: attempt {ref} at {_when(at, zone)} came {since} at "
-                          f"{_when(last_at, zone)}, past {_when(end, zone)}.")
+                status, completed, evidence = "breached", at, [a[1]]
+                since = f"after {_attempt_at(last, zone)}" if last is not None else \
+                    f"after the start at {_when(last_at, zone)}"
+                reason = (f"No attempt for more than {limit}: {_attempt_at(a, zone)} came {since}, "
+                          f"past {_when(end, zone)}.")
                 break
-            last_at, last_ref = at, ref
+            last_at, last = at, a
         else:
             end = clock.add_us(last_at, most, pauses)
-            since = f"attempt {last_ref} at {_when(last_at, zone)}" if last_ref is not None else \
-                f"the start at {_when(last_at, zone)}"
+            since = _attempt_at(last, zone) if last is not None else f"the start at {_when(last_at, zone)}"
+            last_ref = last[1] if last is not None else None
             if closed is not None and closed <= end:
                 if cyc.close_kind == "stop":
                     status = "met"
                     made = len(cyc.attempts)
-                    reason = (f"No silence longer than {limit}: {made} attempt{'s' if made != 1 else ''}, "
+                    reason = (f"No silence longer than {limit}: {made:,} attempt{'s' if made != 1 else ''}, "
                               f"stopped at {_when(closed, zone)}.")
                 else:
                     status, evidence = "cancelled", [cyc.close_ref]
@@ -482,11 +546,11 @@ def _at_least_before_judge(c):
             completed, evidence = at, [ref]
             if count >= n:
                 status = "met"
-                reason = f"{count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {n})."
+                reason = f"{count:,} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {n:,})."
             else:
                 status = "breached"
-                reason = (f"Only {count} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; "
-                          f"{n} {'was' if n == 1 else 'were'} needed.")
+                reason = (f"Only {count:,} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; "
+                          f"{n:,} {'was' if n == 1 else 'were'} needed.")
         else:
             evidence = []
             if cyc.closed_at is not None:
@@ -495,7 +559,7 @@ def _at_least_before_judge(c):
             else:
                 status = "pending"
                 made = len(cyc.attempts)
-                reason = f"{made} attempt{'s' if made != 1 else ''} so far; the trigger has not happened."
+                reason = f"{made:,} attempt{'s' if made != 1 else ''} so far; the trigger has not happened."
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, completed,
                        None, None, None, None, None, evidence, reason, None, None, zone)
     return at_least_before
@@ -509,8 +573,10 @@ def _first_judge(c):
         lead, rule, cycle, owner, assignee, segment, started, zone = base
         completed = None
         if cyc.attempts:
-            at, ref, props, state, _, who = cyc.attempts[0]
+            att = cyc.attempts[0]
+            at, ref, props, state, _, who = att[:6]
             completed, evidence = at, [ref]
+            which = attempt_name(att, zone) if len(att) == 7 else f"{ref}, {_when(at, zone)}"
             notes = fold.notes
             now, notes.assignee = notes.assignee, who      # `== assignee`: the rep just before it
             try:
@@ -519,10 +585,10 @@ def _first_judge(c):
                 notes.assignee = now
             if held:
                 status = "met"
-                reason = f"The first attempt ({ref}, {_when(at, zone)}) was as required."
+                reason = f"The first attempt ({which}) was as required."
             else:
                 status = "breached"
-                reason = f"The first attempt ({ref}, {_when(at, zone)}) was not as required."
+                reason = f"The first attempt ({which}) was not as required."
         else:
             evidence = []
             if cyc.closed_at is not None:
@@ -559,10 +625,10 @@ def _never_judge(c):
     kind = c.kind
     if kind == "at_most_per_day":
         n = c.n
-        detail = f"more than {n} attempt{'s' if n != 1 else ''} on one day"
+        detail = f"more than {n:,} attempt{'s' if n != 1 else ''} on one day"
     elif kind == "at_most_per_cycle":
         n = c.n
-        detail = f"more than {n} attempt{'s' if n != 1 else ''} in the cycle"
+        detail = f"more than {n:,} attempt{'s' if n != 1 else ''} in the cycle"
     elif kind == "gap":
         detail = f"attempts less than {gap_text(c.duration_us)} apart"
     elif kind == "only_during":
@@ -579,7 +645,7 @@ def _never_judge(c):
     day_zone = c.clock.timezone if per_day else None
     per_cycle = kind == "at_most_per_cycle"
     if per_cycle:
-        allowed = f"(at most {c.n} allowed)"
+        allowed = f"(at most {c.n:,} allowed)"
 
     def never(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base
@@ -588,21 +654,21 @@ def _never_judge(c):
             found, used = [], [_lead_zone(cyc.close_tz, fold, c.place)[1]]
         else:
             found, used = violators(cyc.attempts, fold, local)
+            named = ", ".join(attempt_name(a, zone) for a in found)
             found = [a[1] for a in found]
         if found and per_day:                           # the days, read in the rule's zone
             status = "breached"
-            reason = (f"More than {c.n} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): "
-                      f"{', '.join(map(str, found))}.")
+            reason = f"More than {c.n:,} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): {named}."
         elif found:
-            status, reason = "breached", f"{head}{', '.join(map(str, found))}."
+            status, reason = "breached", f"{head}{named}."
         elif cyc.closed_at is not None:
             status, reason, found = "met", met_reason, []
         else:
             status, reason, found = "pending", open_reason, []
         if per_cycle and not found:
             made = len(cyc.attempts)
-            reason = (f"{made} attempt{'s' if made != 1 else ''} in this cycle {allowed}." if status == "met"
-                      else f"{made} attempt{'s' if made != 1 else ''} so far {allowed}.")
+            reason = (f"{made:,} attempt{'s' if made != 1 else ''} in this cycle {allowed}." if status == "met"
+                      else f"{made:,} attempt{'s' if made != 1 else ''} so far {allowed}.")
         if between and used:                            # which zone the times were read in
             reason = f"{reason[:-1]} (read in {', '.join(used)})."
         return Verdict(lead, rule, key, cycle, status, owner, assignee, segment, started, None, None, None,

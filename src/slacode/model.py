@@ -402,11 +402,46 @@ class PauseWhile(Node):
     predicate: Pred
 
 
+class WorkingDay(Node):
+    """A target by the working day (extension, docs/extensions.md): `same working day`, with
+    an optional cut-off (`, after 15:00 [by 12:00] next working day`), or `next working day
+    [by 12:00]`. ``first`` is the form, ``by`` the time of `next working day by T`; ``late``
+    says the line has a cut-off part, ``cutoff`` its time and ``late_by`` its `by` time
+    (None: the close of the next working day)."""
+
+    first: Literal["same", "next"]
+    by: TimeOfDay | None = None
+    late: bool = False
+    cutoff: TimeOfDay | None = None
+    late_by: TimeOfDay | None = None
+
+    def head(self) -> str:
+        """``same working day``, ``next working day by 12:00``: the part before `on CAL`."""
+        by = f" by {self.by.text()}" if self.by is not None else ""
+        return f"{self.first} working day{by}"
+
+    def tail(self) -> str:
+        """``, after 15:00 by 12:00 next working day`` (the cut-off part, after `on CAL`), or ``""``."""
+        if not self.late or self.cutoff is None:
+            return ""
+        by = f" by {self.late_by.text()}" if self.late_by is not None else ""
+        return f", after {self.cutoff.text()}{by} next working day"
+
+    def text(self, on: str = "") -> str:
+        """The target as `fmt` writes it, with `` on CAL`` (``on``) in its place."""
+        return f"{self.head()}{on}{self.tail()}"
+
+
 class Within(Node):
+    """``within DURATION [on CAL] [for SEGMENT]``, or (extension) a target by the working
+    day: ``within same working day [on CAL][, after …] [for SEGMENT]`` (``day`` set,
+    ``duration`` None)."""
+
     kind: Literal["within"] = "within"
-    duration: Duration
+    duration: Duration | None = None
     calendar: Name | None = None
     segment: Name | None = None
+    day: WorkingDay | None = None
 
 
 class Retarget(Node):
@@ -458,11 +493,32 @@ class Sum(Node):
 
 
 class AtLeastWithin(Node):
+    """``at least N within DURATION [on CAL] [for SEGMENT]``, or by the working day (``day``
+    set, ``duration`` None; see :class:`Within`)."""
+
     kind: Literal["at_least_within"] = "at_least_within"
     n: int | float
-    duration: Duration
+    duration: Duration | None = None
     calendar: Name | None = None
     segment: Name | None = None
+    day: WorkingDay | None = None
+
+
+def target_text(line) -> str:
+    """The target of a `within` / `at least N within` line with its calendar, as `fmt` writes
+    it: ``4h on br``, ``same working day on br, after 15:00 next working day``."""
+    on = f" on {line.calendar.value}" if line.calendar is not None else ""
+    if line.day is not None:
+        return line.day.text(on)
+    return f"{line.duration.compact()}{on}"
+
+
+def day_times(line) -> tuple:
+    """The times of day a target by the working day names (`by`, `after`), else ``()``."""
+    day = line.day
+    if day is None:
+        return ()
+    return tuple(t for t in (day.by, day.cutoff, day.late_by) if t is not None)
 
 
 class AtLeastBefore(Node):

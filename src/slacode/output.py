@@ -11,7 +11,7 @@ import orjson
 
 from slacode.diagnostics import sort_by_place
 from slacode.verdict import VERDICT_KEYS, as_text
-from slacode.texts import plural as _plural
+from slacode.texts import int_digits, plural as _plural
 
 
 def dumps(obj, option: int | None = None) -> bytes:
@@ -23,11 +23,42 @@ def dumps(obj, option: int | None = None) -> bytes:
     except TypeError as e:
         if "64-bit" not in str(e):
             raise
+    if option:
+        return json_text(obj, ensure_ascii=False, indent=2, default=str).encode()
+    return json_text(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def json_text(obj, **options) -> str:
+    """``json.dumps(obj, **options)``, also for an object holding an int of more digits than
+    Python writes with ``str()`` (``sys.get_int_max_str_digits()``, 4,300 by default: a sum
+    of such amounts, a library event's value): each int beyond 64 bits is then written as a
+    unique placeholder string, replaced by its digits (:func:`~slacode.texts.int_digits`)."""
     import json
 
-    if option:
-        return json.dumps(obj, ensure_ascii=False, indent=2, default=str).encode()
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    try:
+        return json.dumps(obj, **options)
+    except ValueError:
+        pass
+    import uuid
+
+    mark = f"\ue000{uuid.uuid4().hex}:"
+    found: list[int] = []
+
+    def swap(x):
+        cls = x.__class__
+        if cls is dict:
+            return {k: swap(v) for k, v in x.items()}
+        if cls in (list, tuple):
+            return [swap(v) for v in x]
+        if isinstance(x, int) and not isinstance(x, bool) and not -(1 << 63) <= x < 1 << 64:
+            found.append(int(x))
+            return f"{mark}{len(found) - 1}"
+        return x
+
+    text = json.dumps(swap(obj), **{**options, "ensure_ascii": False})
+    for k, n in enumerate(found):
+        text = text.replace(f'"{mark}{k}"', int_digits(n), 1)
+    return text
 
 
 #: A run of 19 digits: every int beyond 64 bits has one (2**63 has 19 digits).
@@ -44,8 +75,24 @@ def loads(line: bytes | str):
         return orjson.loads(line)
     import json
 
-    return json.loads(line)
+    return json.loads(line, parse_int=read_int)
 
+
+def read_int(text: str) -> int:
+    """An int of JSON text that :func:`dumps` wrote, of any number of digits (``int()``
+    refuses more than ``sys.get_int_max_str_digits()``; the decimal module reads them)."""
+    try:
+        return int(text)
+    except ValueError:
+        from decimal import Decimal
+
+        return int(Decimal(text))
+
+
+#: The verdict keys that may hold an int past Python's digit limit (a sum, its goal), and
+#: the ints :func:`stream_check` writes as they are in CSV (smaller than 10**18: never past it).
+_HUGE_KEYS = ("value", "threshold")
+_SMALL = 10 ** 18
 
 _STATUS_COLOR = {"met": "32", "breached": "1;31", "at_risk": "33", "paused": "36", "pending": "37",
                  "cancelled": "2"}
@@ -304,6 +351,9 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
                     d["warnings"] = dumps(d["warnings"]).decode()
                 if d.get("escalates") is not None:
                     d["escalates"] = dumps(d["escalates"]).decode()
+                for k in _HUGE_KEYS:        # an int past Python's digit limit: csv's str() refuses it
+                    if d.get(k).__class__ is int and not -_SMALL < d[k] < _SMALL:
+                        d[k] = int_digits(d[k])
                 w.writerow(["" if d.get(k) is None else d[k] for k in columns])
             if buf.tell() > 1 << 16:
                 out.write(buf.getvalue().encode())

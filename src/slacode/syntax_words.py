@@ -50,6 +50,8 @@ _PHRASES = [
     ({"TIMEZONE", "HOURS", "HOLIDAYS", "CLOSED", "OPEN", "DAY"},
      "a calendar line (`timezone`, `hours`, `holidays`, `closed`, `open`, `day`)"),
     ({"AS", "LEAD", "AT", "EXPECT"}, "a test line (`as of`, `lead`, `at`, `expect`)"),
+    ({"DURATION", "NUMBER", "SAME", "NEXT"},
+     "a duration such as `4h` or `30 minutes`, `same working day` or `next working day`"),
     ({"DURATION", "NUMBER"}, "a duration such as `4h` or `30 minutes`"),
     ({"NAME", "QNAME", "STATE_KW"}, "a field name (or `state`)"),
     ({"STRING", "NUMBER", "NEG_NUMBER", "TRUE", "FALSE", "NAME"}, "a value (a string, number, `true`, `false` or a state name)"),
@@ -230,6 +232,12 @@ def _require_hint(value: str, line: str) -> str | None:
 
 def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     value = str(tok.value)
+    # a trigger after `TYPE where P or` (on this line or one `or` wrapped into it): read as
+    # part of P, which runs to the end of the clause (said before "line N ends with `or`":
+    # that `or` was meant)
+    after_where = _trigger_after_where(tok, value, text)
+    if after_where is not None:
+        return after_where
     wrapped = _wrapped_from(tok, text)
     if wrapped is not None:
         return wrapped
@@ -262,11 +270,15 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     breach = _breach_hint(value, before, text[tok.start_pos:tok.start_pos + 80] if tok.start_pos is not None else "")
     if breach is not None:
         return breach
+    working = _working_day_hint(tok, value, before[before.rfind("\n") + 1:])
+    if working is not None:
+        return working
     if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
         return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
                 "with `where`, or the predicate in parentheses: `call where (a == 1) or enter mql`")
-    if value == "," and "`or`" in expected and \
-            re.search(r"\b(start on|stop on|cancel on|restart on|count|before)\b", before[before.rfind("\n") + 1:]):
+    if value == "," and "`or`" in expected and re.search(
+            r"\b(start on|stop on|cancel on|restart on|count|before|sum\s+(?:[A-Za-z_]\w*|`[^`\n]*`)\s+of)\b",
+            before[before.rfind("\n") + 1:]):
         return "join triggers with `or` (`a or b`, not `a, b`); commas only list the states after `enter` or `leave`"
     if value == "for" and re.match(r"\s*count\b", before[before.rfind("\n") + 1:]) and \
             _enclosing_block(text, tok.start_pos) == "attempts":
@@ -469,6 +481,90 @@ def _stands_alone(rest: str, text: str) -> bool:
 
 
 _DANGLING = re.compile(r"(?:\b(or|and)|(,)|(->)|(?<![=!<>])(=))[ \t]*(?:#[^\n\"]*)?\Z")
+
+
+def _trigger_after_where(tok, value: str, text: str) -> str | None:
+    """The hint for a trigger written after `TYPE where P or` — `enter STATE`, `leave STATE`
+    or `breach of RULE` — which the predicate, running to the end of the clause (LANGUAGE.md
+    §6), read as a name of its own (an error at the state, or at `of`)."""
+    if tok.start_pos is None or tok.type in ("$END", "_NL"):
+        return None
+    clause, masked = _clause_before(text, tok.start_pos)
+    if value == "of" and re.search(r"\bbreach\Z", masked):
+        written = re.match(r"of\s+([A-Za-z_]\w*)(\s+clause\s+[A-Za-z_]\w*)?", text[tok.start_pos:tok.start_pos + 200])
+        trigger = f"breach of {written.group(1)}{written.group(2) or ''}" if written else "breach of RULE"
+        what = f"`{trigger}`"
+    elif re.search(r"\b(enter|leave)\Z", masked):
+        trigger, what = "enter mql", "this trigger"
+    else:
+        return None
+    begins = None
+    for begins in _TRIGGERS_BEGIN.finditer(masked):
+        pass
+    if begins is None:
+        return None
+    where = _WHERE_OR.search(masked, begins.end())
+    if where is None:
+        return None
+    if trigger == "enter mql":
+        example = "call where (a == 1) or enter mql"
+    else:
+        pred = " ".join(clause[where.start(2):where.end(2)].split())
+        example = f"{clause[where.start(1):where.end(1)]} where ({pred if len(pred) <= 40 else '…'}) or {trigger}"
+    return (f"a `where` predicate runs to the end of the clause: put {what} before the one with `where`, "
+            f"or the predicate in parentheses: `{example}`")
+
+
+#: What a clause's triggers follow: `start on` … `restart on`, an attempts rule's `count`
+#: and `at least N before`, a quota's `count` and `sum PROP of` (in masked text: a
+#: backquoted name is `_`s).
+_TRIGGERS_BEGIN = re.compile(r"\b(?:(?:start|stop|cancel|restart)\s+on|count|before|sum\s+\w+\s+of)\s")
+#: `TYPE where P or ` and the trigger's first word, at the end of a clause (masked).
+_WHERE_OR = re.compile(r"(?<![\w])(\w+)\s+where\s+(.*?)\s+or\s+(?:enter|leave|breach)\Z", re.S)
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`\n]*`')
+
+
+def _clause_before(text: str, pos: int) -> tuple[str, str]:
+    """The clause the text before ``pos`` ends in, as far as a hint needs it: its line,
+    with the lines that ran into it (those ending with `or`, `and`, `,` …, comments out),
+    from after the last `;` or `{`; and the same text masked (strings and backquoted names
+    as `_`s, so that no `;`, `{` or keyword inside them counts)."""
+    end = pos
+    start = text.rfind("\n", 0, end) + 1
+    lines = [text[start:end]]
+    while start > 0 and len(lines) < 20:                # the lines that carried on into it
+        above = text.rfind("\n", 0, start - 1) + 1
+        line = without_comment(text[above:start - 1])
+        if not _DANGLING.search(line):
+            break
+        lines.insert(0, line)
+        start = above
+    joined = " ".join(lines)
+    masked = _QUOTED.sub(lambda q: "_" * len(q.group(0)), joined)
+    cut = max(masked.rfind(";"), masked.rfind("{")) + 1
+    return joined[cut:].rstrip(), masked[cut:].rstrip()
+
+
+_WORKING_LINE = re.compile(r"\bwithin\s+(same|next)\s+working\s+day\b")
+
+
+def _working_day_hint(tok, value: str, line: str) -> str | None:
+    """Hints for a target by the working day (extension) written otherwise: `same day`, a
+    cut-off without its comma or without what applies after it, `by` after `on CAL`."""
+    if value == "day" and re.search(r"\bwithin\s+(same|next)\Z", line):
+        return "write `same working day` or `next working day`"
+    if not _WORKING_LINE.search(line):
+        return None
+    if value == "after":
+        return ("a cut-off follows a comma: `within same working day on CAL, after 15:00 next working day`")
+    if value == "by" and re.search(r"\bnext\s+working\s+day\s+on\s+[A-Za-z_]\w*\Z", line):
+        return "`by` comes before `on`: `within next working day by 12:00 on CAL`"
+    if value == "before" and line.endswith(","):
+        return "a cut-off is written `after HH:MM`: `, after 15:00 next working day`"
+    if tok.type in ("_NL", "$END", "RBRACE") and re.search(r",\s*after\s+\d\d?:\d\d\Z", line):
+        return ("say what a clock that starts after the cut-off gets: `, after 15:00 next working day` or `, after "
+                "15:00 by 12:00 next working day`")
+    return None
 
 
 def _breach_hint(value: str, before: str, after: str) -> str | None:

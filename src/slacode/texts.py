@@ -6,7 +6,32 @@ Targets and gaps repeat on every cycle, so their texts are kept (bounded caches 
 entries depend only on their keys)."""
 from __future__ import annotations
 
-__all__ = ["gap_text", "percent_text", "plural", "rate_text", "span_text", "visible", "window_text", "work_text"]
+__all__ = ["gap_text", "grouped", "int_digits", "percent_text", "plural", "rate_text", "span_text", "visible",
+           "window_text", "work_text"]
+
+
+def int_digits(n: int) -> str:
+    """The digits of an int, exactly, however many. Python's ``str()`` refuses an int of
+    more than ``sys.get_int_max_str_digits()`` digits (4,300 by default): a sum of big
+    amounts, a value of an event given to the library may pass that; the decimal module
+    writes it."""
+    try:
+        return str(int(n))
+    except ValueError:
+        from decimal import Decimal
+
+        return format(Decimal(int(n)), "f")
+
+
+def grouped(n) -> str:
+    """A number with thousands separators, as reasons write counts and amounts:
+    ``1,250,000``, ``1,234.5``, ``-20``; an int of any size exactly (:func:`int_digits`)."""
+    try:
+        return f"{n:,}"
+    except ValueError:          # an int past Python's digit limit
+        from decimal import Decimal
+
+        return format(Decimal(int(n)), ",")
 
 
 def plural(n: int, word: str) -> str:

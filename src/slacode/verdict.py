@@ -9,6 +9,7 @@ from numbers import Number
 from typing import Any
 
 from slacode import instants
+from slacode.texts import int_digits
 
 UTC = timezone.utc
 
@@ -147,13 +148,20 @@ def as_text(value) -> str | None:
         from slacode.compile import _plain_num
 
         plain = _plain_num(value)
-        if plain is not None:
-            return repr(plain)
+        if plain is not None:                           # (an int of any size exactly)
+            return int_digits(plain) if plain.__class__ is int else repr(plain)
     import json
 
-    if isinstance(value, (set, frozenset)):              # a JSON array, in a stable order
-        value = sorted(value, key=repr)
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    try:
+        if isinstance(value, (set, frozenset)):          # a JSON array, in a stable order
+            value = sorted(value, key=repr)
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    except ValueError:                                  # an int past Python's digit limit in it
+        from slacode.output import json_text
+
+        if isinstance(value, (set, frozenset)):
+            value = sorted(value, key=lambda v: json_text(v, sort_keys=True, default=str))
+        return json_text(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def from_us(us: int, zone) -> datetime:

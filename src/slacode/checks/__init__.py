@@ -32,4 +32,4 @@ def check(agreement) -> list[Diagnostic]:
 def _load_checks() -> None:
     """Import the modules whose functions register themselves (once)."""
     from slacode.checks import (aggregates, attempts, calendars, expressions, flow, literals,  # noqa: F401
-                              names, rules, style, testblocks)
+                              names, rules, style, testblocks, workday)

@@ -100,7 +100,10 @@ def shortest_working_day(decl: m.CalendarDecl) -> int | None:
 
 
 def target_minutes(ctx: Context, line: m.AtLeastWithin) -> int | None:
-    """The target of an `at least … within` line in minutes (working minutes on a calendar)."""
+    """The target of an `at least … within` line in minutes (working minutes on a calendar);
+    None for a target by the working day (it depends on the start)."""
+    if line.duration is None:
+        return None
     if line.calendar is None:
         return line.duration.seconds() // 60
     decl = ctx.calendars.get(line.calendar.value)
@@ -160,7 +163,7 @@ def _on(clause) -> str:
 
 
 def _line_text(line: m.AtLeastWithin) -> str:
-    return f"at least {line.n:g} within {line.duration.compact()}{_on(line)}"
+    return f"at least {line.n:g} within {m.target_text(line)}"
 
 
 @rule(codes.IMPOSSIBLE_ATTEMPTS)
@@ -362,6 +365,8 @@ def warn_before_the_start(ctx: Context) -> Iterator[Diagnostic]:
 def _warned_from_start(ctx: Context, line, warn) -> tuple[int, m.Name | None] | None:
     """``(target minutes, calendar)`` of the first calendar ``line`` may run on (each pick of
     a calendar choice, in order) where ``warn``'s time before is the whole target or more."""
+    if line.duration is None:                   # by the working day: the target depends on the start
+        return None
     choice = ctx.agreement.calendar_choices.get(line.calendar.value) if line.calendar is not None else None
     for calendar in ([p.calendar for p in choice.picks] if choice is not None else [line.calendar]):
         target = _minutes_on(ctx, line.duration, calendar)

@@ -11,6 +11,7 @@ from slacode.checks.context import Context, segment_refs, walk_expr
 from slacode.checks.expr import ExprError, evaluate_expr
 from slacode.checks.graph import cycles
 from slacode.checks.registry import rule
+from slacode.texts import int_digits
 
 
 def _names(items: list[str]) -> str:
@@ -91,7 +92,7 @@ def _shown(value: Fraction) -> str:
     for places in range(31):
         scaled = value * 10 ** places
         if scaled.denominator == 1:
-            digits = str(abs(scaled.numerator)).rjust(places + 1, "0")
+            digits = int_digits(abs(scaled.numerator)).rjust(places + 1, "0")
             sign = "-" if value < 0 else ""
             return sign + (digits if not places else f"{digits[:-places]}.{digits[-places:]}")
     return repr(float(value))
@@ -135,10 +136,54 @@ def goal_ranges(ctx: Context) -> Iterator[Diagnostic]:
         if value is None or goal.kind == "let" or id(goal) in summed:
             continue
         if goal.kind == "target_goal" and not 0 <= value <= 100:
-            yield ctx.diag(codes.PERCENT_OUT_OF_RANGE, f"a target of {float(value):g}% is outside 0–100%", goal.percent,
+            yield ctx.diag(codes.PERCENT_OUT_OF_RANGE, f"a target of {_approx(value)}% is outside 0–100%", goal.percent,
                            hint="a share of met cycles is between 0% and 100%, such as `at least 95% met`")
+        elif goal.kind == "quota_goal" and _too_many_digits(value):
+            continue                    # GOAL_TOO_LARGE says so (its digits cannot be written)
         elif goal.kind == "quota_goal" and (value < 0 or value.denominator != 1):
             what = "negative" if value < 0 else "not a whole number"
             yield ctx.diag(codes.INVALID_COUNT, f"a quota of {_shown(value)} events is {what}", goal.amount,
                            hint="events are counted whole: round a computed amount with `ceil(…)` or `floor(…)`"
                            if value >= 0 else "a quota counts events, from 0 up")
+
+
+@rule(codes.GOAL_TOO_LARGE)
+def goals_python_writes(ctx: Context) -> Iterator[Diagnostic]:
+    """A quota's goal (a `let` expression: a written number is at most 15 digits, SLA108)
+    whose whole part has more digits than Python writes (``sys.get_int_max_str_digits()``,
+    4,300 by default): no verdict could hold it as a number."""
+    for goal, value, _ in goal_values(ctx):
+        if value is None or goal.kind != "quota_goal" or not _too_many_digits(value):
+            continue
+        digits = len(int_digits(abs(value.numerator) // value.denominator))
+        yield ctx.diag(codes.GOAL_TOO_LARGE,
+                       f"this goal is a number of {digits:,} digits, more than the {_digit_limit():,} slacode "
+                       "writes in a verdict", goal.amount,
+                       hint="a goal is an amount per period: check the constants it is computed from")
+
+
+def _digit_limit() -> int:
+    """The most digits of an int Python writes and reads (``sys.get_int_max_str_digits()``;
+    0, no limit, is taken as its default, 4,300)."""
+    import sys
+
+    return sys.get_int_max_str_digits() or 4300
+
+
+def _too_many_digits(value: Fraction) -> bool:
+    """Whether ``value``'s whole part has more digits than :func:`_digit_limit`."""
+    whole = abs(value.numerator) // value.denominator
+    return whole.bit_length() > 3 * _digit_limit() and whole >= 10 ** _digit_limit()
+
+
+def _approx(value: Fraction) -> str:
+    """``150``, ``1e+375``: a value as ``{:g}`` writes its float, also past the largest float."""
+    try:
+        return f"{float(value):g}"
+    except OverflowError:
+        from decimal import Decimal
+
+        text = f"{Decimal(value.numerator) / Decimal(value.denominator):.6g}"
+        mantissa, _, exponent = text.partition("e")
+        mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+        return f"{mantissa}e{exponent}" if exponent else mantissa

@@ -95,6 +95,12 @@ def literal_values(ctx: Context) -> Iterator[Diagnostic]:
             diag = _bad_time(ctx, t, as_start)
             if diag is not None:
                 yield diag
+    for r in ctx.agreement.rules:                  # `by 12:00`, `after 15:00` (targets by the working day)
+        for c in r.of("within") + r.of("at_least_within"):
+            for t in m.day_times(c):
+                diag = _bad_time(ctx, t, False)
+                if diag is not None:
+                    yield diag
     for d in calendar_dates(ctx):
         if d.value is None:
             yield ctx.diag(codes.BAD_LITERAL, f"`{d.text()}` is not a date", d, hint=_date_hint(d))
@@ -107,7 +113,7 @@ def literal_values(ctx: Context) -> Iterator[Diagnostic]:
             # a deadline past the years instants are evaluated in cannot be placed (and no
             # promise between teams runs for a century): refused here, not a crash in `check`
             if c.kind in ("within", "at_least_within", "at_least_per_day", "gap_at_most") and \
-                    c.duration.seconds() > _LONGEST_TARGET:
+                    c.duration is not None and c.duration.seconds() > _LONGEST_TARGET:
                 yield ctx.diag(codes.BAD_LITERAL,
                                f"`{c.duration.compact()}` is longer than a hundred years: no deadline that far "
                                "can be placed", c.duration, hint="give the time the promise allows, such as `2d`")

@@ -222,7 +222,7 @@ def zero_durations(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
         for c in r.clauses:
             if c.kind in ("within", "at_least_within", "at_least_per_day", "gap", "gap_at_most") and \
-                    c.duration.seconds() == 0:
+                    c.duration is not None and c.duration.seconds() == 0:
                 what = "a gap" if c.kind in ("gap", "gap_at_most") else "a target"
                 yield ctx.diag(codes.ZERO_DURATION, f"{what} of zero in rule `{r.name.value}`", c.duration,
                                hint="give the time the promise allows, such as `4h`" if c.kind != "gap"
@@ -241,7 +241,8 @@ def zero_durations(ctx: Context) -> Iterator[Diagnostic]:
 def days_without_calendar(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
         for c in r.clauses:
-            if c.kind in ("within", "at_least_within") and c.calendar is None and c.duration.has_days:
+            if c.kind in ("within", "at_least_within") and c.calendar is None and c.duration is not None \
+                    and c.duration.has_days:
                 hours = c.duration.seconds() / 3600
                 yield ctx.diag(codes.DAY_WITHOUT_CALENDAR,
                                f"`{c.duration.compact()}` without a calendar is wall-clock time: "

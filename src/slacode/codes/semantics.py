@@ -1681,6 +1681,45 @@ WARNING_NEVER_FIRES = define("SLA347", "warning-never-fires", "warning", """
     """)
 
 
+GOAL_TOO_LARGE = define("SLA348", "goal-too-large", "error", """
+    A quota's goal, worked out from `let` constants, is a number of more digits than
+    slacode writes in a verdict (4,300, the most Python turns into text).
+
+    ## Why
+    A verdict's `threshold` is the goal, written with every digit, and its reason says
+    it. A number that long is no amount of events or money any promise means: it comes from
+    constants multiplied by each other by mistake. (A number written in the agreement is at
+    most 999,999,999,999,999, SLA108; only an expression can be larger.)
+
+    ## Avoid
+    ```sla
+    agreement "huge" { version "1"; timezone "UTC"; teams marketing }
+    let a = 999_999_999_999_999
+    let b = a * a * a * a * a
+    let c = b * b * b * b * b
+    let d = c * c * c * c * c
+    let e = d * d * d
+    quota mql_volume {
+      owner marketing
+      count enter mql
+      at least e per month
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "huge" { version "1"; timezone "UTC"; teams marketing }
+    let per_rep = 40
+    let reps = 10
+    quota mql_volume {
+      owner marketing
+      count enter mql
+      at least per_rep * reps per month
+    }
+    ```
+    """)
+
+
 CONSTANT_REQUIRE_CONDITION = define("SLA350", "constant-require-condition", "warning", """
     A condition of `require … where` always holds, or the conditions never can.
 
@@ -1792,6 +1831,171 @@ SUM_OF_RESERVED_KEY = define("SLA361", "sum-of-reserved-key", "error", """
       owner sales
       sum amount of deal
       at least 10000 per day
+    }
+    ```
+    """)
+
+
+CUTOFF_OUTSIDE_HOURS = define("SLA370", "cutoff-outside-hours", "warning", """
+    The cut-off of a target by the working day (`after 15:00`) lies outside the calendar's
+    hours, so either every clock or no clock starts after it.
+
+    ## Why
+    `within same working day on office, after 15:00 next working day` gives a clock whose
+    first working moment is at or after 15:00 until the close of the next working day. A
+    cut-off at or after the desk's last close (`after 19:00` on `09:00-18:00`) is never
+    reached: the late form never applies. One at or before its opening (`after 08:00`)
+    is always passed: every lead gets the late form, and the line says `next working day`
+    in a roundabout way. Both are usually a slip of the time or of the calendar. The check
+    looks at the calendar's weekly hours (every calendar of a calendar choice).
+
+    ## Avoid
+    ```sla
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within same working day on office, after 19:00 next working day
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within same working day on office, after 15:00 next working day
+    }
+    ```
+    """)
+
+
+BY_OUTSIDE_HOURS = define("SLA371", "by-outside-hours", "warning", """
+    The `by HH:MM` time of a target by the working day is outside the calendar's hours on
+    some working days, so on those days the deadline is not at that time.
+
+    ## Why
+    `by 12:00 next working day` is due when the next working day's local clock shows 12:00.
+    When the desk has closed for that day by then (`by 19:00` on `09:00-18:00`, or a
+    Saturday open `09:00-12:00` with `by 15:00`), the deadline is that day's close. When
+    12:00 comes at or before the day's opening (`by 09:00` or `by 08:00` on `09:00-18:00`),
+    no working time of that day is left before it, and working time puts the deadline at
+    the close of the working day before: the lead is due the day it arrived. Either may be
+    intended, but is rarely what the time says. The check looks at the calendar's weekly
+    hours (every calendar of a calendar choice); a time in a break between two intervals
+    (a lunch break) is fine: the deadline is the start of the break.
+
+    ## Avoid
+    ```sla
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within next working day by 08:00 on office
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within next working day by 10:00 on office
+    }
+    ```
+    """)
+
+
+CUTOFF_ON_NEXT_DAY = define("SLA372", "cutoff-on-next-working-day", "error", """
+    A cut-off (`, after 15:00 …`) follows `next working day`, where it has no meaning.
+
+    ## Why
+    A cut-off splits the leads of a working day in two: those in before it are due that
+    same working day, the later ones the next. A line that already gives every lead until
+    the next working day has nothing to split: `within next working day on office, after
+    15:00 next working day` would say the same thing twice, or hide a slip for `same`.
+
+    ## Avoid
+    ```sla
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within next working day on office, after 15:00 by 12:00 next working day
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within same working day on office, after 15:00 by 12:00 next working day
+    }
+    ```
+    """)
+
+
+WORKING_DAY_WITHOUT_CALENDAR = define("SLA373", "working-day-without-calendar", "info", """
+    A target by the working day (`within same working day`) names no calendar, so every
+    day counts, from midnight to midnight in the agreement's timezone.
+
+    ## Why
+    Without `on CAL` there are no working hours: slacode reads every date of the
+    agreement's timezone as a working day open 00:00-24:00. `same working day` is then
+    "by midnight", `next working day` "by the next midnight", weekends and nights included.
+    That may be intended; this note makes sure it is.
+
+    ## Avoid
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within same working day
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within same working day on office
     }
     ```
     """)

@@ -113,6 +113,10 @@ def _num(v) -> str:
         v = _written(v)
     if isinstance(v, float) and v.is_integer():
         v = int(v)
+    if v.__class__ is int:                  # every digit, however many (past Python's str() limit)
+        from slacode.texts import int_digits
+
+        return int_digits(v)
     return str(v)
 
 
@@ -257,6 +261,49 @@ def days_text(days: Iterable[int]) -> str:
         else:
             parts.extend(m.DAY_NAMES[d] for d in run)
     return ", ".join(parts)
+
+
+def _target_words(line) -> str:
+    """A target line's target in words (without its calendar): ``4h``, ``the close of the
+    working day it starts in (from 15:00: 12:00 on the next working day)``."""
+    day = line.day
+    if day is None:
+        return line.duration.compact()
+    if day.first == "next":
+        return _next_day_words(day.by)
+    if day.late and day.cutoff is not None:
+        late = _next_day_words(day.late_by)
+        return f"the close of the working day it starts in (from {day.cutoff.text()}: {late})"
+    return "the close of the working day it starts in"
+
+
+def _next_day_words(by) -> str:
+    return "the close of the next working day" if by is None else f"{by.text()} on the next working day"
+
+
+def _day_rank(day, late: bool) -> tuple:
+    """How late a deadline by the working day falls, for a start before (``late`` False) or
+    after the cut-off: its close (0) < the next day by T (1, T) < the next day's close."""
+    if day.first == "same" and not (late and day.late and day.cutoff is not None):
+        return (0, 0)
+    by = day.by if day.first == "next" else day.late_by
+    return (1, by.minutes if by is not None else 1 << 20)
+
+
+def _later_day(a, b) -> int | None:
+    """1 when ``b``'s deadline is never earlier than ``a``'s and sometimes later (for the
+    same start, on the same calendar), -1 the other way round, 0 when they are always the
+    same, None when neither holds."""
+    cuts = [d.cutoff.minutes for d in (a, b) if d.first == "same" and d.late and d.cutoff is not None]
+    signs = set()
+    for p in [-1] + cuts:                       # a start before both cut-offs, at each cut-off
+        ra = _day_rank(a, a.first == "same" and a.late and a.cutoff is not None and p >= a.cutoff.minutes)
+        rb = _day_rank(b, b.first == "same" and b.late and b.cutoff is not None and p >= b.cutoff.minutes)
+        signs.add((rb > ra) - (rb < ra))
+    signs.discard(0)
+    if not signs:
+        return 0
+    return signs.pop() if len(signs) == 1 else None
 
 
 def _duration_words(seconds: int) -> str:
@@ -728,6 +775,9 @@ class _RuleDiff:
                      clause_text(ca), clause_text(cb))
 
     def _line_pair(self, label: str, ca, cb) -> None:
+        if ca.day is not None or cb.day is not None:     # a target by the working day (extension)
+            self._day_pair(label, ca, cb)
+            return
         ctx = self.ctx
         da, db = ca.duration, cb.duration
         cal_a = ca.calendar.value if ca.calendar else None
@@ -764,6 +814,32 @@ class _RuleDiff:
             else:
                 self.add(f"target {verb} from {what_a} to {what_b}: {texts}", clause_text(ca), clause_text(cb),
                          direction)
+
+    def _day_pair(self, label: str, ca, cb) -> None:
+        """Two lines of one key, one or both by the working day: the calendar, and the target
+        in words, loosened or tightened where one deadline is never earlier than the other
+        (on the same calendar, for every start)."""
+        cal_a = ca.calendar.value if ca.calendar else None
+        cal_b = cb.calendar.value if cb.calendar else None
+        if cal_a != cal_b:
+            self.add(f"{label}: calendar {cal_a or '(wall clock)'} → {cal_b or '(wall clock)'}", cal_a, cal_b)
+        na, nb = getattr(ca, "n", None), getattr(cb, "n", None)
+        wa, wb = _target_words(ca), _target_words(cb)
+        if wa == wb and na == nb:
+            return
+        direction = None
+        if cal_a == cal_b and ca.day is not None and cb.day is not None:
+            later = _later_day(ca.day, cb.day)
+            more_work = 0 if na is None else (nb > na) - (nb < na)
+            if later is not None and (later, more_work) != (0, 0):
+                if later <= 0 and more_work >= 0:
+                    direction = "tightened"
+                elif later >= 0 and more_work <= 0:
+                    direction = "loosened"
+        what_a = f"{_num(na)} within {wa}" if na is not None else wa
+        what_b = f"{_num(nb)} within {wb}" if nb is not None else wb
+        self.add(f"target {direction or 'changed'} from {what_a} to {what_b}: `{clause_text(ca)}` → "
+                 f"`{clause_text(cb)}` ({label})", clause_text(ca), clause_text(cb), direction)
 
     def _order(self, kind: str) -> None:
         seq_a = [c.segment.value for c in self.a.of(kind) if c.segment is not None]

@@ -630,8 +630,10 @@ def _pct(rate: float | None) -> str:
 def _num(x) -> str:
     if x is None:
         return "—"
-    if isinstance(x, int):
-        return f"{x:,}"                 # (exactly, however large: a sum beyond 64 bits)
+    if isinstance(x, int):                # exactly, however large: a sum beyond 64 bits, or
+        from slacode.texts import grouped   # past Python's digit limit
+
+        return grouped(x)
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.1f}"
 
 

@@ -1,0 +1,160 @@
+"""Checks of targets by the working day (extension): `within same working day on CAL,
+after 15:00 by 12:00 next working day` and `within next working day by 12:00 on CAL`.
+
+The times are read against the calendar's weekly hours as evaluation reads them on a date
+(:meth:`slacode.calendar.Calendar.time_on_us`): a time of day belongs to a working day
+whose hours run from its first opening to its last close, the next morning's included for
+an overnight interval.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from slacode import model as m
+from slacode.codes import semantics as codes
+from slacode.diagnostics import Diagnostic
+from slacode.checks.context import Context
+from slacode.checks.registry import rule
+
+_DAY = 1440
+_WHOLE_WEEK = {w: (0, _DAY) for w in range(7)}
+
+
+def _lines(ctx: Context) -> Iterator[tuple[m.Rule, object]]:
+    for r in ctx.agreement.rules:
+        for c in r.of("within") + r.of("at_least_within"):
+            if c.day is not None:
+                yield r, c
+
+
+def _week(decl: m.CalendarDecl) -> dict[int, tuple[int, int]]:
+    """Weekday -> (first opening, last close) in minutes of the day (an overnight close past
+    1440), from the calendar's `hours` lines; days without hours are left out."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for item in decl.of("hours"):
+        for rng in item.ranges:
+            s, e = rng.start, rng.end
+            if not (s.valid and e.valid and s.hour != 24 and s.minutes != e.minutes):
+                continue                            # (reported by the literal and calendar checks)
+            end = e.minutes if e.minutes > s.minutes else e.minutes + _DAY
+            for w in item.weekdays:
+                spans.setdefault(w, []).append((s.minutes, end))
+    return {w: (min(a for a, _ in v), max(b for _, b in v)) for w, v in spans.items()}
+
+
+def _calendars(ctx: Context, line) -> list[tuple[str | None, dict]]:
+    """``(calendar name, weekly hours)`` of each calendar the line may run on: its calendar,
+    each pick of a calendar choice, or the wall clock (None: every day 00:00-24:00)."""
+    if line.calendar is None:
+        return [(None, _WHOLE_WEEK)]
+    name = line.calendar.value
+    choice = ctx.agreement.calendar_choices.get(name)
+    names = [p.calendar.value for p in choice.picks] if choice is not None else [name]
+    out = []
+    for n in dict.fromkeys(names):
+        decl = ctx.calendars.get(n)
+        if decl is not None:
+            week = _week(decl)
+            if week:
+                out.append((n, week))
+    return out
+
+
+def _on_day(minutes: int, first: int, last: int) -> int:
+    """A time of day on a working day that runs from ``first`` to ``last``: the next
+    morning's when only that falls inside (as evaluation reads it)."""
+    if not first <= minutes <= last and first <= minutes + _DAY <= last:
+        return minutes + _DAY
+    return minutes
+
+
+def _days(weekdays: list[int]) -> str:
+    """``mon-fri``, ``sat``, ``mon, wed``: weekdays as `hours` lines write them."""
+    runs: list[list[int]] = []
+    for w in sorted(weekdays):
+        if runs and runs[-1][-1] == w - 1:
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    names = m.DAY_NAMES
+    return ", ".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}-{names[r[-1]]}" for r in runs)
+
+
+def _which(name: str | None) -> str:
+    return f"calendar `{name}`" if name is not None else "the wall clock (every day 00:00-24:00)"
+
+
+@rule(codes.CUTOFF_ON_NEXT_DAY)
+def cutoff_on_next_day(ctx: Context) -> Iterator[Diagnostic]:
+    for _, c in _lines(ctx):
+        day = c.day
+        if day.first == "next" and day.late:
+            yield ctx.diag(codes.CUTOFF_ON_NEXT_DAY,
+                           "a cut-off has no meaning after `next working day`: every lead already has until "
+                           "the next working day", day.cutoff or c,
+                           hint="write `same working day` before the cut-off (`within same working day on CAL, "
+                                "after 15:00 next working day`), or remove the cut-off")
+
+
+@rule(codes.CUTOFF_OUTSIDE_HOURS)
+def cutoff_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
+    for _, c in _lines(ctx):
+        day = c.day
+        if day.first != "same" or not day.late or day.cutoff is None or not day.cutoff.valid:
+            continue
+        cut = day.cutoff.minutes
+        for name, week in _calendars(ctx, c):
+            spans = [(first, last, _on_day(cut, first, last)) for first, last in week.values()]
+            if not any(t < last for first, last, t in spans):
+                yield ctx.diag(codes.CUTOFF_OUTSIDE_HOURS,
+                               f"the cut-off `after {day.cutoff.text()}` is at or after the close of {_which(name)} "
+                               "on every working day: no clock starts after it, so the late form never applies",
+                               day.cutoff, hint="give a time during the calendar's hours, such as `after 15:00`")
+                break
+            if not any(t > first for first, last, t in spans):
+                yield ctx.diag(codes.CUTOFF_OUTSIDE_HOURS,
+                               f"the cut-off `after {day.cutoff.text()}` is at or before the opening of {_which(name)} "
+                               "on every working day: every clock starts after it, so every lead gets the late form",
+                               day.cutoff, hint="give a time during the calendar's hours, such as `after 15:00`, "
+                                                "or write `within next working day` if that is the promise")
+                break
+
+
+@rule(codes.BY_OUTSIDE_HOURS)
+def by_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
+    for _, c in _lines(ctx):
+        day = c.day
+        by = day.by if day.first == "next" else day.late_by if day.late else None
+        if by is None or not by.valid:
+            continue
+        for name, week in _calendars(ctx, c):
+            early, late = [], []
+            for w, (first, last) in week.items():
+                t = _on_day(by.minutes, first, last)
+                if t <= first:
+                    early.append(w)
+                elif t > last:
+                    late.append(w)
+            if early:
+                yield ctx.diag(codes.BY_OUTSIDE_HOURS,
+                               f"`by {by.text()}` is not after the opening of {_which(name)} on {_days(early)}: no "
+                               "working time of such a day comes before it, so the deadline is the close of the "
+                               "working day before", by,
+                               hint="give a time after the opening, or drop `by` for the close of the next working day")
+                break
+            if late:
+                yield ctx.diag(codes.BY_OUTSIDE_HOURS,
+                               f"`by {by.text()}` is after the close of {_which(name)} on {_days(late)}: on such a "
+                               "day the deadline is the close", by,
+                               hint="give a time during the calendar's hours, or drop `by` for the close of the day")
+                break
+
+
+@rule(codes.WORKING_DAY_WITHOUT_CALENDAR)
+def working_day_without_calendar(ctx: Context) -> Iterator[Diagnostic]:
+    for _, c in _lines(ctx):
+        if c.calendar is None:
+            yield ctx.diag(codes.WORKING_DAY_WITHOUT_CALENDAR,
+                           f"`{m.target_text(c)}` names no calendar: every day is a working day, from midnight to "
+                           "midnight in the agreement's timezone", c,
+                           hint="add `on CALENDAR` to count the calendar's working days and hours")
