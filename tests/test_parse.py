@@ -389,7 +389,7 @@ def test_expected_lists_name_only_what_can_come_next():
             "handoff h {\n  owner sales\n  start on a\n  stop on b\n  within 1h\n  require name email\n}\n")
     messages = [d.message for d in parse(text, "t.sla")[1]]
     assert messages == ["expected `,`, `}` or the end of the line, found `13:00`",
-                        "expected `,`, `}` or the end of the line, found `email`"]
+                        "expected `,`, `where`, `}` or the end of the line, found `email`"]
 
 
 def test_classic_mac_files_end_every_line_with_their_carriage_returns():

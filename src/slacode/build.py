@@ -323,7 +323,8 @@ class _Builder:
         return m.Warn.model_construct(before=children[0], span=self._span(meta))
 
     def require(self, meta, children):
-        return m.Require.model_construct(fields=tuple(children), span=self._span(meta))
+        *fields, predicate = children           # `where PREDICATE` (extension), else None
+        return m.Require.model_construct(fields=tuple(fields), predicate=predicate, span=self._span(meta))
 
     def field_name(self, meta, children):
         return self._field(children[0])

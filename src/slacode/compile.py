@@ -17,6 +17,7 @@ from numbers import Real
 from typing import Any, Callable, NamedTuple
 
 from slacode import model as m
+from slacode.requirement import compile_conditions
 
 Pred = Callable[[dict, Any, set], bool]
 _MISSING = object()
@@ -576,6 +577,9 @@ class RulePlan:
     # `start once on …` / `start once when …` (extension): a start opens a cycle only while
     # the lead has had none of this rule (a restart still opens the next)
     once: bool = False
+    # `require … where PREDICATE` (extension): the conditions of every `require` line
+    # (slacode.requirement.Condition), judged at the stop with the fields present
+    conditions: tuple = ()
 
 
 class FlowPlan(NamedTuple):
@@ -789,7 +793,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                 clauses.append(_clause(c, key, clock_of, segments, wall, defaults))
         counts = compile_triggers(rule.triggers("count"), segments, defaults) if rule.of("count") else (
             Trigger("event", type=DEFAULT_COUNT_TYPE),)
-        require = tuple(f.name for c in rule.of("require") for f in c.fields)
+        require = tuple(dict.fromkeys(f.name for c in rule.of("require") for f in c.fields))   # each once
         starts_t = starts                       # each list compiled once: the plan's triggers
         stops_t = compile_triggers(rule.triggers("stop_on"), segments, defaults)     # and its matchers agree
         cancels_t = compile_triggers(rule.triggers("cancel_on"), segments, defaults)
@@ -815,7 +819,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             default_zone=wall.tz, start_fn=matcher(starts_t), stop_fn=matcher(stops_t),
             cancel_fn=matcher(cancels_t), restart_fn=matcher(restarts_t), count_fn=matcher(counts_t),
             befores=befores, types=types, start_types=start_types, watch_types=watch_types,
-            retarget=retarget, once=any(c.once for c in rule.of("start_on") + rule.of("start_when"))))
+            retarget=retarget, once=any(c.once for c in rule.of("start_on") + rule.of("start_when")),
+            conditions=compile_conditions(rule, segments) if rule.rule_kind == "handoff" else ()))
     flow = None
     flows = agreement.of("flow")
     if flows:

@@ -28,6 +28,7 @@ from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
+from slacode.requirement import failed_conditions
 from slacode.timestamps import parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
 
@@ -49,8 +50,8 @@ class Cycle:
     """One opening of a rule for a lead, from its start to its close (or as_of)."""
 
     __slots__ = ("number", "start", "start_ref", "line", "pauses", "paused", "closed_at", "close_kind",
-                 "close_ref", "assignee", "require_missing", "attempts", "before", "segments_at_start",
-                 "close_tz", "retargets", "groups", "escalates", "closed_by")
+                 "close_ref", "assignee", "require_missing", "require_failed", "attempts", "before",
+                 "segments_at_start", "close_tz", "retargets", "groups", "escalates", "closed_by")
 
     def __init__(self, number, start, start_ref, line):
         self.number = number
@@ -64,6 +65,7 @@ class Cycle:
         self.close_ref = None
         self.assignee = None
         self.require_missing = None
+        self.require_failed = None        # `require … where`: (text, why) of each failed condition
         # (at, ref, props (first attempt only), state, lead timezone field[, assignee just before
         # (first attempt only)[, the breach (rule, clause, cycle) of a counted breach]])
         self.attempts: list | tuple = ()
@@ -879,6 +881,8 @@ class LeadFold:
         if kind == "stop" and rf.plan.require:
             fields = self.fields
             cyc.require_missing = [f for f in rf.plan.require if not _present(fields.get(f))]
+            if rf.plan.conditions:                      # `require … where` (extension): at the stop
+                cyc.require_failed = failed_conditions(rf.plan.conditions, fields, self.state, self.notes) or None
         rf.open = None
 
     def _attempt(self, cyc: Cycle, rec) -> None:

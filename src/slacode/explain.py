@@ -157,6 +157,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
             name = rp.name
             if open_before is not None and open_before.closed_at == rec.at and open_before.close_kind:
                 out.append(f"    {name}: " + _closing_text(rp, open_before, lead))
+                if open_before.close_kind == "stop" and rp.require:
+                    out.append(f"    {name}: " + _require_text(rp, open_before))
             if len(rf.cycles) > n_before:
                 for cyc in rf.cycles[n_before:]:
                     if not _has_deadline(rp) and _silence(rp) is not None:     # `gap at most`
@@ -316,6 +318,20 @@ def _closing_text(rp, cyc, lead: str) -> str:
     verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
         "after the deadline (breached)" if late else "at the deadline" if cyc.closed_at == due else "before the deadline")
     return f"cycle {cyc.number} {word} {verdict}; {counted}"
+
+
+def _require_text(rp, cyc) -> str:
+    """What the handoff's `require` lines found at the stop (the fields, and the conditions
+    of `require … where`, an extension)."""
+    conditions = len(rp.conditions)
+    checked = f"{len(rp.require)} required field{'s' if len(rp.require) != 1 else ''}" + (
+        f" and {conditions} condition{'s' if conditions != 1 else ''}" if conditions else "")
+    missing, failed = cyc.require_missing or (), cyc.require_failed or ()
+    if not missing and not failed:
+        return f"require met: {checked} checked at the stop, all present" + (" and holding" if conditions else "")
+    said = [f"without {', '.join(f'`{f}`' for f in missing)}"] if missing else []
+    said += [f"`{text}` does not hold ({why})" for text, why in failed]
+    return f"require breached: {checked} checked at the stop; " + "; ".join(said)
 
 
 def lead_problems(diagnostics: list, lead: str, lines: dict) -> tuple[list, int]:

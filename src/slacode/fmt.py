@@ -701,7 +701,8 @@ _STATEMENTS = {
     m.PauseWhile: lambda p, c: f"pause while {p.pred(c.predicate)}",
     m.Within: lambda p, c: f"within {_target(c)}{_for(c.segment)}",
     m.Warn: lambda p, c: f"warn {c.before.compact()} before" if c.before is not None else f"warn at {_warn_percent(p, c)}%",
-    m.Require: lambda p, c: "require " + ", ".join(_field(f) for f in c.fields),
+    m.Require: lambda p, c: ("require " + ", ".join(_field(f) for f in c.fields)
+                             + (f" where {p.pred(c.predicate)}" if c.predicate is not None else "")),
     m.Count: lambda p, c: f"count {p.triggers(c.triggers)}" + (f" for {c.segment.value}" if c.segment else ""),
     m.Sum: lambda p, c: (f"sum {_field(c.prop)} of {p.triggers(c.triggers)}"
                          + (f" for {c.segment.value}" if c.segment else "")),

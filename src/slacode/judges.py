@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from slacode import instants
 from slacode.calendar import CalendarError
 from slacode.compile import RulePlan
+from slacode.requirement import reason_part
 from slacode.texts import gap_text, span_text, window_text, work_text
 from slacode.verdict import Verdict, _when
 
@@ -113,7 +114,7 @@ def _judges(rp: RulePlan) -> tuple:
         if c.kind == "within":
             out.append(_within_judge(rp))
         elif c.kind == "require":
-            out.append(_require)
+            out.append(_require_judge(rp))
         elif c.kind == "at_least_within":
             out.append(_at_least_within_judge(rp))
         elif c.kind == "at_least_before":
@@ -292,25 +293,39 @@ def _retargeted(rp: RulePlan, cyc: Cycle, zone) -> str:
     return f" The target line changed {' and '.join(changes)}."
 
 
-def _require(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
-    """``require``: the fields present at the stop (§6)."""
+def _require_judge(rp: RulePlan):
+    """``require``: the fields present at the stop (§6) and, with `require … where`
+    (extension), every condition holding there."""
+    checked = "the required fields and conditions" if rp.conditions else "the required fields"
+
+    def judge(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
+        return _require(cyc, base, checked, bool(rp.conditions))
+    return judge
+
+
+def _require(cyc, base, checked: str, conditions: bool) -> Verdict:
     lead, rule, cycle, owner, assignee, segment, started, zone = base
     evidence = [cyc.start_ref] + ([cyc.close_ref] if cyc.close_ref is not None else [])
     completed = None
     if cyc.closed_at is None:
         status = "pending"
-        reason = "Not handed off yet: the required fields are checked at the stop."
+        reason = f"Not handed off yet: {checked} are checked at the stop."
     elif cyc.close_kind != "stop":
         status = "cancelled"
-        reason = "The cycle closed without a stop, so the required fields were not checked."
+        reason = f"The cycle closed without a stop, so {checked} were not checked."
     else:
         completed = cyc.closed_at
-        if cyc.require_missing:
+        missing, failed = cyc.require_missing, cyc.require_failed
+        if missing or failed:
             status = "breached"
-            reason = f"Handed off without {', '.join(f'`{f}`' for f in cyc.require_missing)}."
+            said = [f"Handed off without {', '.join(f'`{f}`' for f in missing)}."] if missing else []
+            if failed:
+                said.append(reason_part(failed))
+            reason = " ".join(said)
         else:
             status = "met"
-            reason = "Every required field was present at the handoff."
+            reason = ("Every required field was present and every condition held at the handoff." if conditions
+                      else "Every required field was present at the handoff.")
     return Verdict(lead, rule, "require", cycle, status, owner, assignee, segment, started, None, completed,
                    None, None, None, None, None, evidence, reason, None, None, zone)
 

@@ -467,8 +467,12 @@ class Warn(Node):
 
 
 class Require(Node):
+    """`require FIELD, … [where PREDICATE]`: the fields present and non-empty at the stop,
+    and (extension) the predicate over the lead's fields holding there."""
+
     kind: Literal["require"] = "require"
     fields: tuple[FieldRef, ...]
+    predicate: Pred | None = None
 
 
 class Count(Node):

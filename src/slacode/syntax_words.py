@@ -213,6 +213,23 @@ def character_hint(ch: str, before: str = "", after: str = "") -> str:
     return "names with other characters go in backquotes: `my field`"
 
 
+#: `require email, budget` so far on the line (a condition without `where` comes next)
+_REQUIRE_LIST = re.compile(r"(?:^|[{;])\s*require\s+(?:[A-Za-z_]\w*|`[^`\n]+`)(?:\s*,\s*(?:[A-Za-z_]\w*|`[^`\n]+`))*\Z")
+#: what begins the test of a condition after a field
+_CONDITION_WORDS = frozenset({"==", "!=", "<", "<=", ">", ">=", "contains", "starts", "in", "not", "exists",
+                              "missing", "and", "or"})
+
+
+def _require_hint(value: str, line: str) -> str | None:
+    """`require email contains "@"`: the condition of a `require` line (an extension)
+    comes after `where`."""
+    if value not in _CONDITION_WORDS or not _REQUIRE_LIST.search(line):
+        return None
+    field = re.search(r"([A-Za-z_]\w*|`[^`\n]+`)\Z", line).group(1)
+    return (f"a condition on required fields comes after `where`: `require {field} where {field} {value} …` "
+            "(the fields before `where` must be present; the predicate after it must hold at the stop)")
+
+
 def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     value = str(tok.value)
     # a trigger after `TYPE where P or` (on this line or one `or` wrapped into it): read as
@@ -239,6 +256,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     # what comes before the token: its statement's last lines are enough, and the patterns
     # below anchored at its end would otherwise scan the whole file for every error
     before = text[max(0, tok.start_pos - _WINDOW):tok.start_pos].rstrip() if tok.start_pos is not None else ""
+    require = _require_hint(value, before[before.rfind("\n") + 1:])
+    if require is not None:
+        return require
     quota_hint = _quota_line_hint(tok, value, expected, before[before.rfind("\n") + 1:], text)
     if quota_hint is not None:
         return quota_hint

@@ -109,6 +109,15 @@ def line_of(where) -> str:
     return f"line {span.line}" if span is not None else "elsewhere"
 
 
+def lead_predicates(rule: m.Rule, with_start_pause: bool = True) -> list:
+    """A rule's predicates over the lead's fields (not an event's properties): `start
+    when`, `pause while` (unless ``with_start_pause`` is false) and the `where` of its
+    `require` lines (extension)."""
+    kinds = ("start_when", "pause_while") if with_start_pause else ()
+    return [c.predicate for c in rule.clauses
+            if c.kind in kinds or (c.kind == "require" and c.predicate is not None)]
+
+
 def walk_pred(pred) -> Iterator:
     """Every node of a predicate tree, parents first."""
     stack = [pred]
@@ -230,11 +239,12 @@ class Context:
         out = [t.where for t in self._triggers if t.where is not None]
         for rule in self.agreement.rules:
             out.extend(c.predicate for c in rule.clauses if c.kind in PREDICATE_KINDS)
+            out.extend(lead_predicates(rule, with_start_pause=False))
         return tuple(out)
 
     def predicates(self, segments: bool = True) -> tuple:
         """Every predicate root: segments (unless ``segments`` is false), `where` of
-        triggers, `start when`, `pause while`, `first where`."""
+        triggers, `start when`, `pause while`, `first where`, `require … where`."""
         if not segments:
             return self._clause_predicates
         return tuple(d.predicate for d in self.agreement.of("segment")) + self._clause_predicates

@@ -10,7 +10,7 @@ from slacode import model as m
 from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.checks.context import TRIGGER_KINDS, Context, line_of, walk_pred
+from slacode.checks.context import TRIGGER_KINDS, Context, lead_predicates, line_of, walk_pred
 from slacode.logic import always_holds, never_holds, pred_implies
 from slacode.checks.names import kind_word
 from slacode.checks.registry import rule
@@ -398,6 +398,40 @@ def constant_pause(ctx: Context) -> Iterator[Diagnostic]:
                                hint="fix the predicate, or remove the line")
 
 
+@rule(codes.CONSTANT_REQUIRE_CONDITION)
+def constant_require_condition(ctx: Context) -> Iterator[Diagnostic]:
+    """`require … where` (extension): conditions that can never all hold (each line, then
+    the lines together), and a condition (a part of a `where` joined by `and`) that always
+    holds."""
+    from slacode.requirement import conjuncts
+
+    for r in ctx.agreement.rules:
+        if r.rule_kind != "handoff":
+            continue                                    # SLA306 says `require` is misplaced
+        so_far = []
+        for c in r.of("require"):
+            if c.predicate is None:
+                continue
+            if never_holds(c.predicate, ctx.segments):
+                yield ctx.diag(codes.CONSTANT_REQUIRE_CONDITION,
+                               f"the condition of this `require` line of `{r.name.value}` never holds: every "
+                               "handoff is breached", c.predicate,
+                               hint="fix the predicate, or remove the `where`")
+                continue
+            if so_far and never_holds(m.And.model_construct(items=(*so_far, c.predicate)), ctx.segments):
+                yield ctx.diag(codes.CONSTANT_REQUIRE_CONDITION,
+                               f"the conditions of the `require` lines of `{r.name.value}` never hold together "
+                               f"(this line's and those of {', '.join(line_of(p) for p in so_far)}): every handoff is "
+                               "breached", c.predicate,
+                               hint="`require` lines add up: every condition must hold at once")
+            so_far.append(c.predicate)
+            for part in conjuncts(c.predicate):
+                if always_holds(part, ctx.segments):
+                    yield ctx.diag(codes.CONSTANT_REQUIRE_CONDITION,
+                                   f"this condition of `{r.name.value}`'s `require` always holds: it checks nothing",
+                                   part, hint="fix the predicate, or remove it")
+
+
 @rule(codes.TYPE_NAMED_LIKE_STATE)
 def types_named_like_states(ctx: Context) -> Iterator[Diagnostic]:
     """`start on mql` with `mql` a declared state: `enter` is most likely missing."""
@@ -434,6 +468,8 @@ def _lead_fields(ctx: Context) -> dict[str, str]:
             elif clause.kind == "require":
                 for ref in clause.fields:
                     found.setdefault(ref.name, f"`require` of `{r.name.value}`")
+                if clause.predicate is not None:
+                    note(clause.predicate, f"`require … where` of `{r.name.value}`")
     for test in ctx.agreement.of("test"):
         for item in test.items:
             if item.kind == "event":
@@ -534,7 +570,7 @@ _REP_WORDS = frozenset({"assignee", "assigned_to"})
 def assignee_as_field(ctx: Context) -> Iterator[Diagnostic]:
     """`assignee == "ana"` in a predicate over lead fields: a field, not the rep."""
     roots = [d.predicate for d in ctx.agreement.of("segment")]
-    roots += [c.predicate for r in ctx.agreement.rules for c in r.clauses if c.kind in ("start_when", "pause_while")]
+    roots += [p for r in ctx.agreement.rules for p in lead_predicates(r)]
     for pred in roots:
         for node in walk_pred(pred):
             ref = getattr(node, "field", None)

@@ -248,6 +248,8 @@ def test_values_have_the_compared_type(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
         lead_preds += [(c.predicate, f"`{c.kind.replace('_', ' ')}` of `{r.name.value}`") for c in r.clauses
                        if c.kind in ("start_when", "pause_while")]
+        lead_preds += [(c.predicate, f"`require … where` of `{r.name.value}`") for c in r.of("require")
+                       if c.predicate is not None]
     fields = _compared_types(lead_preds)
     props: dict[str, dict] = {}
     for t in ctx.triggers():

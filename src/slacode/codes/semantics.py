@@ -1720,6 +1720,43 @@ GOAL_TOO_LARGE = define("SLA348", "goal-too-large", "error", """
     """)
 
 
+CONSTANT_REQUIRE_CONDITION = define("SLA350", "constant-require-condition", "warning", """
+    A condition of `require … where` always holds, or the conditions never can.
+
+    ## Why
+    `require FIELD, … where PREDICATE` (an extension) judges a handoff by its fields at the
+    stop: the `require` verdict is `met` only when every listed field is present and every
+    condition holds. Conditions that can never all hold (`budget > 5 and budget < 3`, a
+    segment that is `false`, or two `require` lines that contradict each other) breach
+    every handoff, however good its lead. A condition that always holds (`true`, `score > 3
+    or true`) checks nothing. Either way the line does not say what it seems to.
+
+    ## Avoid
+    ```sla
+    agreement "req" { version "1"; timezone "UTC"; teams marketing }
+    handoff mql_to_sales {
+      owner marketing
+      start on enter mql
+      stop on assigned
+      within 30m
+      require budget where budget > 5000 and budget < 500
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "req" { version "1"; timezone "UTC"; teams marketing }
+    handoff mql_to_sales {
+      owner marketing
+      start on enter mql
+      stop on assigned
+      within 30m
+      require budget where budget >= 500
+    }
+    ```
+    """)
+
+
 SUM_OF_BREACH = define("SLA360", "sum-of-breach", "error", """
     A quota's `sum PROP of …` line adds up a `breach of RULE` (or `warning of RULE`)
     trigger: a breach has no properties, nor has a warning, so it can never add anything.

@@ -632,6 +632,38 @@ _TRIGGER_WORDS = {
     "count": ("now also counts", "no longer counts"),
 }
 
+#: a `require` condition that holds for fewer leads asks more of a handoff
+_REQUIRE_DIRECTION = {"narrowed": "tightened", "widened": "loosened"}
+
+
+def _paired(removed: list, added: list, old: dict, new: dict) -> list[tuple[str, str]]:
+    """Removed and added `require` conditions that are one condition changed: the only
+    removed one and the only added one that read the same fields (`budget > 0` and
+    `budget >= 100`), or the only one of each."""
+    if len(removed) == 1 and len(added) == 1:
+        return [(removed[0], added[0])]
+
+    def reads(p) -> frozenset:
+        return frozenset(("state",) if n.field.is_state else ("field", n.field.name)
+                         for n in _walk(p) if getattr(n, "field", None) is not None)
+    ra = {t: reads(old[t]) for t in removed}
+    rb = {t: reads(new[t]) for t in added}
+    pairs = []
+    for t, fields in ra.items():
+        mine = [u for u, f in rb.items() if f == fields]
+        if len(mine) == 1 and [x for x, f in ra.items() if f == fields] == [t]:
+            pairs.append((t, mine[0]))
+    return pairs
+
+
+def _walk(p):
+    yield p
+    if p.kind in ("or", "and"):
+        for i in p.items:
+            yield from _walk(i)
+    elif p.kind == "not":
+        yield from _walk(p.item)
+
 _SINGLE_KINDS = ("at_least_before", "at_least_per_day", "at_most_per_day", "at_most_per_cycle", "gap", "gap_at_most",
                  "first", "only_during", "only_between")
 
@@ -900,6 +932,42 @@ class _RuleDiff:
         if fa - fb:
             names = ", ".join(f"`{f}`" for f in sorted(fa - fb))
             self.add(f"no longer requires {names}", ", ".join(sorted(fa - fb)), None, "loosened")
+        self._conditions()
+
+    def _conditions(self) -> None:
+        """`require … where` (extension): the conditions (parts joined by `and`, of every
+        line) added, removed or changed; written the same but changed through a segment."""
+        from slacode.requirement import conditions_of
+
+        ctx = self.ctx
+        ta = {pred_text(p): p for p in conditions_of(self.a)}
+        tb = {pred_text(p): p for p in conditions_of(self.b)}
+        removed = [t for t in ta if t not in tb]
+        added = [t for t in tb if t not in ta]
+        for t in list(removed):                 # written otherwise, the same meaning (`x in [1]`, `x == 1`)
+            same = next((u for u in added if compare_preds(ta[t], ctx.old_segments, tb[u], ctx.new_segments)
+                         is None), None)
+            if same is not None:
+                removed.remove(t)
+                added.remove(same)
+        for before, after in _paired(removed, added, ta, tb):
+            removed.remove(before)
+            added.remove(after)
+            how = compare_preds(ta[before], ctx.old_segments, tb[after], ctx.new_segments)
+            direction = _REQUIRE_DIRECTION.get(how)
+            self.add(f"the `require` condition `{before}` became `{after}`" + (f" ({direction})" if direction else ""),
+                     before, after, direction)
+        for t in added:
+            self.add(f"now requires the condition `{t}` at the handoff", None, t, "tightened")
+        for t in removed:
+            self.add(f"no longer requires the condition `{t}` at the handoff", t, None, "loosened")
+        for t in ta:
+            if t in tb:
+                how = compare_preds(ta[t], ctx.old_segments, tb[t], ctx.new_segments)
+                if how is not None:
+                    self.add(f"the `require` condition `{t}` now holds for {_LEADS[how]} leads: "
+                             f"{_used_segments(ctx, tb[t])} {how} (its own text is unchanged)", t, t,
+                             _REQUIRE_DIRECTION.get(how))
 
     # -- attempts clauses --------------------------------------------------------------
     def _singles(self, kind: str) -> None:

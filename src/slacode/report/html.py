@@ -35,7 +35,7 @@ STATUS_COLOURS = {"met": GREEN, "breached": RED, "at_risk": AMBER, "pending": GR
 #: why a breached verdict is breached, by clause kind (``within`` splits in two)
 BREACH_REASONS = {
     "at_least_within": "too few attempts before the deadline",
-    "require": "required fields missing at the handoff",
+    "require": "required fields missing (or not as required) at the handoff",
     "at_least_before": "gave up before enough attempts",
     "at_most_per_day": "too many attempts in one day",
     "at_most_per_cycle": "too many attempts in one cycle",
