@@ -148,7 +148,8 @@ def test_a_loop_through_nth_attempt_of_is_refused():
     # `checker` starts and stops on attempts of `touches`, which counts checker's breach
     found = [d for d in slacode.lint(NTH_LOOP) if d.severity == "error"]
     assert [(d.code, d.line, d.column) for d in found] == [("SLA345", 7, 28)]
-    assert "on an attempt of `touches`" in found[0].message
+    assert found[0].message == ("`touches` waits for its own 2nd attempt or 3rd attempt: `touches` on the breach "
+                                "of `checker` on the 2nd attempt or the 3rd attempt of `touches`")
     # the same triggers without the breach counted: no loop
     assert codes(NTH_LOOP.replace(" or breach of checker", "")) == []
     # nor is a chain that only reads attempts of a rule the breach does not reach

@@ -9,8 +9,8 @@ folded again over its real records and those, in processing order. A chain (C on
 breach of B, B on the breach of A) needs one more fold per link; the loop ends when a fold
 finds exactly the breaches it was fed (the checks refuse loops of rules, SLA345, so that
 happens after at most one fold more than the longest chain). A warning is such a virtual
-event too, at the instant a cycle of RULE reached its warning (:func:`warning_instant`),
-and goes through the same folds.
+event too, at the first instant a cycle of RULE, judged as of that instant, had passed its
+warning (:func:`warning_instant`), and goes through the same folds.
 
 The instant of a breach, per clause kind (each the instant the verdict's own keys give):
 
@@ -25,8 +25,11 @@ The instant of a breach, per clause kind (each the instant the verdict's own key
 Only breached verdicts as of ``as_of`` give one (a deadline equal to ``as_of`` is not yet
 breached, LANGUAGE.md §6), so every breach is at or before ``as_of``. A virtual record
 sorts after every real event of its instant (a stop exactly at a deadline is on time,
-§5, and stops the cycle before its breach could act), breaches and warnings of one instant
-in rule order (the file's), then clause, then cycle (a cycle's warning before its breach).
+§5, and stops the cycle before its breach could act); of one instant, those that have
+happened as of it (warnings, breaches decided by an event) before those that happen only
+after it (a deadline's breach: ``late``), a record of a cycle another one of that instant
+opened after that one (``depth``), then rule order (the file's), clause, cycle (a cycle's
+warning before its breach): :func:`breaches`.
 It has no properties and no fields, and
 changes neither the lead's state nor its assignee; its ``ref`` (what evidence cites) is the
 breached (or warned) cycle's start event, a real event, and it carries
@@ -38,6 +41,7 @@ tests one attribute of the plan).
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from operator import itemgetter
 
 from slacode.calendar import CalendarError
@@ -63,8 +67,20 @@ class BreachRecord(Record):
     A :class:`~slacode.events.Record` (so the fold takes it as any other) with
     ``escalates``: ``(rule, clause key, cycle number)`` of the breach (or warning)."""
 
-    # no __slots__: the instance holds `escalates` (and, for a warning, `event`)
+    # no __slots__: the instance holds `escalates` (and, for a warning, `event`; `late` and
+    # `depth` when not 0)
     event = "breach"
+    #: 1 when it happens only after its instant (:func:`_later`): a deadline's breach, or an
+    #: event of a cycle such a breach opened at that instant
+    late = 0
+    #: how many virtual events of its instant it follows from: 0, or one more than the one
+    #: that opened its cycle at that instant
+    depth = 0
+
+    def tag(self) -> tuple:
+        """What a cycle it starts, closes or counts in keeps of it: ``(rule, clause, cycle,
+        "breach" or "warning", late, depth)``."""
+        return (*self.escalates, self.event, self.late, self.depth)
 
     def __repr__(self) -> str:      # pragma: no cover - debugging aid
         rule, clause, cycle = self.escalates
@@ -91,38 +107,127 @@ def breach_instant(clause, verdict, cyc, fold) -> int | None:
 
 def warning_instant(rp, cyc, as_of: int) -> int | None:
     """The instant a cycle ``cyc`` of ``rp`` (a rule of the plan) reached its warning, as of
-    ``as_of`` (epoch microseconds), or None when it did not. The instant is the one the
-    verdicts' ``warn_at`` is worked out as (the earliest level of the cycle's own target
-    line, pauses moving it), for a closed cycle as judged when it closed: the cycle warned
-    if that instant is at or before ``as_of`` (the cycle is ``at_risk`` from it, §6) and the
-    cycle was still undecided then — not closed at or before it (a stop at that very
-    instant comes first, as a real event before a virtual one), and in an `attempts` rule
-    its Nth attempt not made at or before it (its `at least … within` is met)."""
-    line = cyc.line
-    warn_us = line.warn_us
-    if warn_us is None:                                 # the rule has no `warn`
+    ``as_of`` (epoch microseconds), or None when it did not: the first instant ``t <= as_of``
+    at which the cycle, judged as of ``t`` (as `check --as-of t` would: every event at or
+    before ``t``, and the virtual ones that have happened by then), has passed its warning —
+    open, not paused, with the working time its line in force then warns at used (``at_risk``,
+    or already breached). So:
+
+    * each line the cycle had (``retarget``) warns in its own time: the cycle's lines in
+      force from its start, then from each change (:func:`_line_spans`); a line's warning
+      instant is counted from the start (its ``warn_at``, pauses moving it), and one already
+      behind the change that made it the line warns at the change. A warning that happened
+      on an earlier line stays: the first one is the warning;
+    * a pause at that instant holds the warning until the clock runs again (as of the
+      instant the cycle is ``paused``, not ``at_risk``): the resume, or no warning while the
+      pause lasts;
+    * a close at or before it means no warning (a real event at that very instant comes
+      first, as a stop at the deadline is on time), except a close by a virtual event that
+      has not happened as of that instant: a deadline's breach at that instant (a deadline
+      equal to ``as_of`` is not yet breached, §6);
+    * in an `attempts` rule, its `at least … within` met (the Nth attempt made by its
+      deadline, at or before the instant) means nothing left to warn of.
+
+    A cycle opened by a virtual event warns at its start at the earliest (its records come
+    after the one that opened it, :func:`breaches`)."""
+    if cyc.line.warn_us is None:                        # the rule has no `warn`
         return None
     closed = cyc.closed_at
     pauses = cyc.pause_list(closed if closed is not None else as_of) if cyc.pauses else ()
-    clock = line.clock
-    try:
-        at = clock.add_us(cyc.start, warn_us, pauses)
-    except CalendarError:                               # past the years calendars cover: the
-        return None                                     # verdicts say so (_cycle_verdicts)
-    if at > as_of or (closed is not None and closed <= at):
-        return None
-    if rp.kind == "attempts":
-        n = line.n
-        atts = cyc.attempts
-        if n <= 0 or (len(atts) >= n and atts[n - 1][0] <= at):
+    for begin, end, line in _line_spans(cyc):
+        try:
+            at = line.clock.add_us(cyc.start, line.warn_us, pauses)
+        except CalendarError:                           # past the years calendars cover: the
+            return None                                 # verdicts say so (_cycle_verdicts)
+        if at < begin:                                  # a line already past its warning: at the change
+            at = begin
+        if end is not None and at >= end:               # the next line came first
+            continue
+        at = _unpaused(cyc.pauses, at)
+        if at is None:                                  # paused from then on (so are the later lines)
             return None
+        if end is not None and at >= end:               # paused until the next line came
+            continue
+        if at > as_of:                                  # not yet
+            return None
+        if closed is not None and (closed < at or (closed == at and not _later(cyc.closed_by))):
+            return None
+        if rp.kind == "attempts" and _met(line, cyc, at, pauses):
+            return None
+        return at
+    return None
+
+
+def _later(tag) -> bool:
+    """Whether a virtual event (its :meth:`BreachRecord.tag`, None for a real event) has
+    happened only after its instant, as of which it is not there yet: a deadline's breach
+    (a deadline equal to ``as_of`` is not yet breached), or an event of a cycle such a
+    breach opened at that instant."""
+    return tag is not None and tag[4]
+
+
+def _line_spans(cyc) -> list[tuple]:
+    """The target lines a cycle had, each with the span it was in force: ``(from, until or
+    None, line)``, from the start (`retarget`: each change at an event's instant, the line
+    it replaced recorded with it)."""
+    if not cyc.retargets:
+        return [(cyc.start, None, cyc.line)]
+    out = []
+    begin = cyc.start
+    for at, _, replaced in cyc.retargets:
+        out.append((begin, at, replaced))
+        begin = at
+    out.append((begin, None, cyc.line))
+    return out
+
+
+def _unpaused(pauses, at: int) -> int | None:
+    """The first instant from ``at`` at which the cycle's clock runs (``pauses``: its raw
+    ``[start, end or None]`` intervals, in time order; a pause is in force from its start
+    and over at its end), or None when a pause holds from then on (ongoing as of ``as_of``,
+    or until the cycle closed)."""
+    for ps, pe in pauses:
+        if pe is not None and pe <= at:
+            continue
+        if ps > at:
+            break
+        if pe is None:
+            return None
+        at = pe
     return at
+
+
+def _met(line, cyc, at: int, pauses) -> bool:
+    """Whether an `attempts` cycle's `at least … within` on ``line`` is met as of ``at``: its
+    Nth attempt made by the deadline, at or before ``at`` (not a counted breach of a deadline
+    at ``at``, which has not happened as of ``at``)."""
+    n = line.n
+    if n <= 0:
+        return True
+    atts = cyc.attempts
+    if len(atts) < n:
+        return False
+    nth = atts[n - 1]
+    if nth[0] > at or (nth[0] == at and len(nth) == 7 and _later(nth[6])):
+        return False
+    try:
+        return nth[0] <= line.clock.add_us(cyc.start, line.target_us, pauses)
+    except CalendarError:
+        return False
 
 
 def breaches(fold, as_of: int) -> list[tuple]:
     """The breaches and warnings a fold's cycles give for the plan's `breach of` and
-    `warning of` triggers, in processing order: ``(at, rule index, clause position, cycle,
-    0 for a warning or 1 for a breach, event kind, rule, key, the cycle's start ref)``."""
+    `warning of` triggers, in processing order: ``(at, late, depth, rule index, clause
+    position, cycle, 0 for a warning or 1 for a breach, event kind, rule, key, the cycle's
+    start ref)``.
+
+    At one instant: first what has happened as of that instant (warnings, breaches decided
+    by an event), then what happens only after it (``late``: a deadline's breach, §6, and
+    what a cycle it opened gives at once), so that judging as of a later instant only adds
+    records after those already taken; within each, a record of a cycle opened at that
+    instant by another after it (``depth``: cause before effect); then the rules' order in
+    the file, clause, cycle, a cycle's warning before its breach."""
     from slacode.judges import _cycle_verdicts
 
     plan = fold.plan
@@ -142,8 +247,10 @@ def breaches(fold, as_of: int) -> list[tuple]:
             if warning_keys:
                 at = warning_instant(rp, cyc, as_of)
                 if at is not None:
+                    late, depth = _rank(cyc, at, 0)
                     for key, _, ev_kind in warning_keys:
-                        found.append((at, i, position[key], cyc.number, 0, ev_kind, rp.name, key, cyc.start_ref))
+                        found.append((at, late, depth, i, position[key], cyc.number, 0, ev_kind, rp.name, key,
+                                      cyc.start_ref))
             if not breach_keys:
                 continue
             verdicts = {v.clause: v for v in _cycle_verdicts(fold, rp, cyc, as_of, judges[i])}
@@ -152,9 +259,38 @@ def breaches(fold, as_of: int) -> list[tuple]:
                 at = None if v is None else breach_instant(clauses[position[key]], v, cyc, fold)
                 if at is None or at > as_of:
                     continue
-                found.append((at, i, position[key], cyc.number, 1, ev_kind, rp.name, key, cyc.start_ref))
-    found.sort(key=itemgetter(0, 1, 2, 3, 4))
+                late, depth = _rank(cyc, at, kind in DUE_KINDS or _decided_late(cyc, at))
+                found.append((at, late, depth, i, position[key], cyc.number, 1, ev_kind, rp.name, key,
+                              cyc.start_ref))
+    found.sort(key=itemgetter(0, 1, 2, 3, 4, 5, 6))
     return found
+
+
+def _decided_late(cyc, at: int) -> bool:
+    """Whether a breach decided by an event at ``at`` (``require``'s stop, ``first``'s first
+    attempt, a "never" clause's violating attempt) was decided by a virtual event that
+    happens only after ``at``: every record of the cycle at ``at`` (its attempts, its close)
+    is one (a real one, or one that has happened, would come first and decide it). (An `at
+    least N before` trigger is no attempt: its breach counts as having happened.)"""
+    atts = cyc.attempts
+    k = bisect_left(atts, at, key=itemgetter(0)) if atts else 0
+    tags = []
+    while k < len(atts) and atts[k][0] == at:
+        tags.append(atts[k][6] if len(atts[k]) == 7 else None)
+        k += 1
+    if cyc.closed_at == at:
+        tags.append(cyc.closed_by)
+    return bool(tags) and all(_later(t) for t in tags)
+
+
+def _rank(cyc, at: int, late: bool) -> tuple[int, int]:
+    """``(late, depth)`` of a record of ``cyc`` at ``at`` (:func:`breaches`): a cycle opened
+    at that very instant by a virtual event makes it follow that event (and happen after
+    the instant when that one does)."""
+    tag = cyc.escalates
+    if tag is not None and cyc.start == at:
+        return (1 if late or tag[4] else 0), tag[5] + 1
+    return (1 if late else 0), 0
 
 
 def virtual_records(lead: str, found: list, places: dict) -> list[BreachRecord]:
@@ -162,12 +298,16 @@ def virtual_records(lead: str, found: list, places: dict) -> list[BreachRecord]:
     ``places``: ref -> (source, line) of the real records (a virtual record has the
     breached cycle's start event's, where diagnostics would point)."""
     out = []
-    for k, (at, _, _, cycle, order, ev_kind, rule, key, ref) in enumerate(found):
+    for k, (at, late, depth, _, _, cycle, order, ev_kind, rule, key, ref) in enumerate(found):
         source, line = places.get(ref, (0, 0))
         rec = BreachRecord(at, VIRTUAL_SEQ + k, lead, ev_kind, None, None, {}, None, ref, source, line)
         rec.escalates = (rule, key, cycle)
         if order == 0:
             rec.event = "warning"
+        if late:
+            rec.late = 1
+        if depth:
+            rec.depth = depth
         out.append(rec)
     return out
 
@@ -200,7 +340,7 @@ def escalated_fold(fold, records: list, as_of: int, make):
         if found == used:
             return fold, virtual
         if rounds == limit:
-            names = sorted({b[6] for b in set(found) ^ set(used)})
+            names = sorted({b[8] for b in set(found) ^ set(used)})
             raise EscalationLoopError(
                 f"internal error: lead {fold.lead!r}: the breaches of {', '.join(f'`{n}`' for n in names)} do not "
                 f"settle after {limit} folds; a rule waits for its own breach (SLA345, which the checks "

@@ -28,6 +28,7 @@ from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
+from slacode.model import default_clause_of
 from slacode.requirement import failed_conditions
 from slacode.timestamps import parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
@@ -74,13 +75,15 @@ class Cycle:
         self.close_tz = None              # the lead's `timezone` field at the close
         self.retargets: list | tuple = ()  # `retarget`: (at, ref, the line it replaced) per change
         self.groups = None                # `by FIELD` targets of the rule: field -> group key at the start
-        # `breach of` / `warning of`: (rule, clause, cycle, "breach" or "warning") of the virtual
-        # event that started it
+        # `breach of` / `warning of`: the virtual event that started it, as
+        # :meth:`~slacode.escalate.BreachRecord.tag` (rule, clause, cycle, "breach" or
+        # "warning", late, depth)
         self.escalates = None
         self.closed_by = None             # … of the one that closed it
 
     def pause_list(self, until: int) -> list:
-        """Pause intervals with an ongoing one ended at ``until``."""
+        """Pause intervals with an ongoing one ended at ``until`` (a cycle closed while paused
+        keeps its last pause without an end: ``until`` is then its close)."""
         return [(s, e if e is not None else until) for s, e in self.pauses]
 
 
@@ -179,7 +182,7 @@ class PlanInfo:
 
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quiet_steps", "moved_steps",
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
-                 "read_types", "typos")
+                 "read_types", "typos", "short_virtual")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -211,16 +214,24 @@ class PlanInfo:
             read.update(q.types)
         self.read_types = frozenset(read)
         self.typos: dict[str, str | None] = {}      # an unread type -> the read type it misspells
+        # `breach of RULE` / `warning of RULE` as a trigger is written without its default
+        # clause: an input event typed so is as likely a mistake as the kind's full text
+        self.short_virtual = frozenset(
+            str.__str__(ev_kind).rsplit(" clause ", 1)[0] for i, key, _, ev_kind in plan.breach_watch
+            if key == default_clause_of(plan.rules[i].kind))
 
     def typo(self, ev_type: str) -> str | None:
         """The read type that ``ev_type`` (read by nothing) most likely misspells, or None;
         ``ev_type`` itself when it is the text of a virtual kind the plan reads (`breach of
-        …`, `Nth attempt of …`), which only the fold makes: an input event never is one."""
+        …`, `Nth attempt of …`), which only the fold makes: an input event never is one
+        (also `breach of RULE` and `warning of RULE` as written, without their default
+        clause)."""
         got = self.typos.get(ev_type, False)
         if got is False:
             from slacode.texts import typo_of   # (not at import: a service's cold start)
 
-            if any(t.__class__ is not str and str.__eq__(t, ev_type) for t in self.read_types):
+            if ev_type in self.short_virtual or any(
+                    t.__class__ is not str and str.__eq__(t, ev_type) for t in self.read_types):
                 got = ev_type
             else:   # (a virtual kind is no type an event could mean: `breach of …` is no typo of it)
                 got = typo_of(ev_type, sorted(t for t in self.read_types if t.__class__ is str))
@@ -578,15 +589,16 @@ class LeadFold:
         self.last = rec
 
     def _mark_breach_attempts(self, rec) -> None:
-        """After a breach (a virtual record) was fed: the attempts it just became (an
-        `attempts` rule's `count breach of …`) get the breach, ``(rule, clause, cycle)``, as a
-        7th item (the first attempt's ``who`` slot kept; ``None`` for the others), so reasons
-        name the breach, not the real event its ``ref`` cites (the breached cycle's start).
+        """After a breach or a warning (a virtual record) was fed: the attempts it just became
+        (an `attempts` rule's `count breach of …`, `count warning of …`) get its
+        :meth:`~slacode.escalate.BreachRecord.tag` as a 7th item (the first attempt's ``who``
+        slot kept; ``None`` for the others), so reasons name the breach (warning), not the
+        real event its ``ref`` cites (the breached cycle's start).
 
         The breach comes after every real event of its instant and adds at most one attempt
         to a cycle: a cycle open when it came (still open, opened by it, or closed by it)
         whose last attempt has its instant and ref, and whose rule counts it, took it."""
-        t, ref, escalates = rec.at, rec.ref, rec.escalates
+        t, ref, escalates = rec.at, rec.ref, rec.tag()
         state, notes = self.state, self.notes
         for rf in self.rules:
             rp = rf.plan
@@ -596,7 +608,7 @@ class LeadFold:
                 continue
             for cyc in rf.cycles[-2:]:
                 atts = cyc.attempts
-                if not atts or (cyc.closed_at is not None and cyc.closed_by is not escalates):
+                if not atts or (cyc.closed_at is not None and (cyc.closed_at != t or cyc.closed_by != escalates)):
                     continue
                 last = atts[-1]
                 if last[0] == t and last[1] == ref and len(last) < 7:
@@ -793,7 +805,7 @@ class LeadFold:
         rf.number += 1
         cyc = Cycle(rf.number, t, rec.ref, line)
         if rec.__class__ is BreachRecord:               # `breach of RULE` / `warning of RULE` (extension)
-            cyc.escalates = (*rec.escalates, rec.event)
+            cyc.escalates = rec.tag()
         judged = self.target_segments.get(rp.name)
         if judged is not None:                          # what the rule's targets judge at the start
             segs, by = judged
@@ -870,14 +882,15 @@ class LeadFold:
     def _close(self, rf: RuleFold, cyc: Cycle, rec, kind: str) -> None:
         cyc.closed_at = rec.at
         if rec.__class__ is BreachRecord:               # `breach of RULE` / `warning of RULE` (extension)
-            cyc.closed_by = (*rec.escalates, rec.event)
+            cyc.closed_by = rec.tag()
         cyc.close_kind = kind
         cyc.close_ref = rec.ref
         cyc.assignee = self.assignee                     # before this event's own owner
         cyc.close_tz = self.fields.get("timezone")       # the lead's zone then (only_between)
-        if cyc.paused:
-            cyc.pauses[-1][1] = rec.at
-            cyc.paused = False
+        # paused until it closed: the pause keeps no end of its own (every reader ends it at
+        # the close, `pause_list`), so the warning instant tells a resume at the close's
+        # instant from a pause the close ended (escalate.warning_instant)
+        cyc.paused = False
         if kind == "stop" and rf.plan.require:
             fields = self.fields
             cyc.require_missing = [f for f in rf.plan.require if not _present(fields.get(f))]

@@ -70,7 +70,7 @@ def _escalated(verdicts: list, cyc: Cycle, zone) -> list:
         word = {"stop": "Stopped", "cancel": "Cancelled", "restart": "Restarted"}[cyc.close_kind]
         said.append(f"{word} by the {cyc.closed_by[3]} of {_breach_words(cyc.closed_by)} at "
                     f"{_when(cyc.closed_at, zone)}.")
-    rule, clause, number, event = cyc.escalates if cyc.escalates is not None else cyc.closed_by
+    rule, clause, number, event = (cyc.escalates if cyc.escalates is not None else cyc.closed_by)[:4]
     role = "start" if cyc.escalates is not None else cyc.close_kind
     for v in verdicts:
         v.escalates = {"rule": rule, "clause": clause, "cycle": number, "role": role}
@@ -92,17 +92,18 @@ def _breach_words(escalates: tuple) -> str:
 
 def attempt_name(a, zone) -> str:
     """How a reason names an attempt (a record of a cycle's ``attempts``): its ref (id or
-    line), or, for a counted breach (`count breach of RULE`, extension), the breach itself,
-    ``the breach of first_touch (cycle 2) at 2026-11-09 13:00 +00:00`` (its ref, which the
-    evidence cites, is the breached cycle's start event: another event, at another time)."""
+    line), or, for a counted breach or warning (`count breach of RULE`, `count warning of
+    RULE`, extensions), the breach (warning) itself, ``the breach of first_touch (cycle 2)
+    at 2026-11-09 13:00 +00:00`` (its ref, which the evidence cites, is the breached
+    cycle's start event: another event, at another time)."""
     if len(a) == 7:
-        return f"the breach of {_breach_words(a[6])} at {_when(a[0], zone)}"
+        return f"the {a[6][3]} of {_breach_words(a[6])} at {_when(a[0], zone)}"
     return str(a[1])
 
 
 def _attempt_at(a, zone) -> str:
-    """``attempt c2 at 2026-11-09 10:00 +00:00``, or a counted breach as :func:`attempt_name`
-    names it (its instant included)."""
+    """``attempt c2 at 2026-11-09 10:00 +00:00``, or a counted breach (warning) as
+    :func:`attempt_name` names it (its instant included)."""
     if len(a) == 7:
         return attempt_name(a, zone)
     return f"attempt {a[1]} at {_when(a[0], zone)}"

@@ -484,15 +484,17 @@ _DANGLING = re.compile(r"(?:\b(or|and)|(,)|(->)|(?<![=!<>])(=))[ \t]*(?:#[^\n\"]
 
 
 def _trigger_after_where(tok, value: str, text: str) -> str | None:
-    """The hint for a trigger written after `TYPE where P or` — `enter STATE`, `leave STATE`
-    or `breach of RULE` — which the predicate, running to the end of the clause (LANGUAGE.md
+    """The hint for a trigger written after `TYPE where P or` — `enter STATE`, `leave STATE`,
+    `breach of RULE` or `warning of RULE` — which the predicate, running to the end of the clause (LANGUAGE.md
     §6), read as a name of its own (an error at the state, or at `of`)."""
     if tok.start_pos is None or tok.type in ("$END", "_NL"):
         return None
     clause, masked = _clause_before(text, tok.start_pos)
-    if value == "of" and re.search(r"\bbreach\Z", masked):
+    virtual = re.search(r"\b(breach|warning)\Z", masked) if value == "of" else None
+    if virtual is not None:
         written = re.match(r"of\s+([A-Za-z_]\w*)(\s+clause\s+[A-Za-z_]\w*)?", text[tok.start_pos:tok.start_pos + 200])
-        trigger = f"breach of {written.group(1)}{written.group(2) or ''}" if written else "breach of RULE"
+        word = virtual.group(1)
+        trigger = f"{word} of {written.group(1)}{written.group(2) or ''}" if written else f"{word} of RULE"
         what = f"`{trigger}`"
     elif re.search(r"\b(enter|leave)\Z", masked):
         trigger, what = "enter mql", "this trigger"
@@ -520,7 +522,7 @@ def _trigger_after_where(tok, value: str, text: str) -> str | None:
 #: backquoted name is `_`s).
 _TRIGGERS_BEGIN = re.compile(r"\b(?:(?:start|stop|cancel|restart)\s+on|count|before|sum\s+\w+\s+of)\s")
 #: `TYPE where P or ` and the trigger's first word, at the end of a clause (masked).
-_WHERE_OR = re.compile(r"(?<![\w])(\w+)\s+where\s+(.*?)\s+or\s+(?:enter|leave|breach)\Z", re.S)
+_WHERE_OR = re.compile(r"(?<![\w])(\w+)\s+where\s+(.*?)\s+or\s+(?:enter|leave|breach|warning)\Z", re.S)
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`\n]*`')
 
 

@@ -753,10 +753,7 @@ def warning_references(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.diag(codes.WARNING_OF_CLAUSE_WITHOUT_WARNING,
                            f"`{t.type.value}`: clause `{key}` of `{name.value}` has no warning; only its "
                            f"`{main}` clause warns (`warn` is about its target lines)", clause or name,
-                           hint=(f"write `warning of {name.value}` for the warning before its deadline, or "
-                                 f"`breach of {name.value} clause {key}` for the moment `{key}` is broken"
-                                 if main in keys else
-                                 f"use `breach of {name.value} clause {key}` for the moment `{key}` is broken"))
+                           hint=_no_warning_hint(name.value, key, main in keys, bool(decl.of("warn"))))
             continue
         if not decl.of("warn"):
             yield ctx.diag(codes.WARNING_NEVER_FIRES,
@@ -764,6 +761,19 @@ def warning_references(ctx: Context) -> Iterator[Diagnostic]:
                            "never reach a warning", t,
                            hint=f"give `{name.value}` a warning level (`warn at 80%` or `warn 30m before`), or "
                                 f"escalate on `breach of {name.value}`")
+
+
+def _no_warning_hint(name: str, key: str, has_main: bool, warns: bool) -> str:
+    """SLA346's hint: `breach of` for the moment the clause is broken, and the warning the
+    rule does have (`warning of RULE`), or would have with a `warn` line (without one,
+    `warning of RULE` never fires, SLA347)."""
+    breach = f"`breach of {name} clause {key}` for the moment `{key}` is broken"
+    if not has_main:
+        return f"use {breach}"
+    if warns:
+        return f"write `warning of {name}` for the warning before its deadline, or {breach}"
+    return (f"use {breach}; `{name}` has no `warn` line, so it has no warning either: give it one (`warn at "
+            f"80%` or `warn 30m before`) to escalate on `warning of {name}` before its deadline")
 
 
 @rule(codes.BREACH_LOOP)
@@ -774,20 +784,24 @@ def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
     when its start, stop, cancel or restart names `Nth attempt of RULE` (RULE's attempts
     may be breaches); a loop is reported at its `breach of` and `warning of` triggers (a
     loop of `Nth attempt of` alone waits for no breach)."""
-    waits: dict[str, dict[str, str]] = {}
+    waits: dict[str, dict[str, dict[tuple, str]]] = {}     # rule -> rule it waits for -> what of it
+
+    def wait(me: str, named: str, order: tuple, what: str) -> None:
+        waits.setdefault(me, {}).setdefault(named, {})[order] = what
+
     for t, decl in _breach_triggers(ctx, warnings=True):
         if decl.kind == "rule":
             word, (named, _) = _named(t)
-            edges = waits.setdefault(decl.name.value, {})
-            if word == "breach":
-                edges[named.value] = "the breach of"
-            else:
-                edges.setdefault(named.value, "the warning of")
+            wait(decl.name.value, named.value, (0, 0) if word == "breach" else (1, 0), word)
     for r in ctx.agreement.rules:
         for kind in ("start_on", "stop_on", "cancel_on", "restart_on"):
             for t in r.triggers(kind):
-                if t.nth is not None:
-                    waits.setdefault(r.name.value, {}).setdefault(t.nth[1].value, "an attempt of")
+                if t.nth is not None:           # `2nd attempt of RULE`: its attempt
+                    wait(r.name.value, t.nth[1].value, (2, t.nth[0]), t.type.value.rsplit(" of ", 1)[0])
+
+    def whats(a: str, b: str) -> list[str]:
+        """What of ``b`` rule ``a`` waits for: ``["breach", "warning", "2nd attempt"]``."""
+        return [w for _, w in sorted(waits[a][b].items())]
 
     def reaches(start: str, goal: str) -> list[str] | None:
         """The rules from ``start`` to ``goal`` along the waits, or None."""
@@ -811,18 +825,34 @@ def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
         if path is None:
             continue
         if len(path) == 1:
+            own = [word]
             message = f"`{me}` waits for its own {word}: `{t.type.value}` in `{me}` itself"
         else:
             chain = f"`{me}` on the {word} of `{path[0]}`"
             for a, b in zip(path, path[1:]):
-                chain += f" on {waits[a][b]} `{b}`"
-            last = "warning" if waits[path[-2]][path[-1]] == "the warning of" else "breach"
-            message = f"`{me}` waits for its own {last}: {chain}"
-        yield ctx.diag(codes.BREACH_LOOP, message, t,
-                       hint="a breach or a warning may start, stop, cancel or restart a rule, or count in it, only "
-                            "if that rule does not lead back to it (through `breach of`, `warning of`, `Nth attempt "
-                            "of`, `count` or `at least N before`); to give a breached cycle a fresh clock, let "
-                            "another rule escalate it")
+                chain += f" on the {' or the '.join(whats(a, b))} of `{b}`"
+            own = whats(path[-2], path[-1])
+            message = f"`{me}` waits for its own {' or '.join(own)}: {chain}"
+        yield ctx.diag(codes.BREACH_LOOP, message, t, hint=_loop_hint(me, own))
+
+
+def _loop_hint(me: str, own: list[str]) -> str:
+    """SLA345's hint: why, and what to write instead for what ``me`` waits for of its own
+    (``own``: ``breach``, ``warning``, ``2nd attempt`` …)."""
+    instead = []
+    if "breach" in own:
+        instead.append(f"to act on a breach of `{me}` (or give the lead a fresh clock), start another rule on it "
+                       f"(`start on breach of {me}`) that `{me}` does not wait for")
+    if "warning" in own:
+        instead.append(f"to act on the warning of `{me}`, start another rule on it (`start on warning of {me}`, "
+                       f"with its own owner and clock) that `{me}` does not wait for, and leave `{me}`'s cycle as "
+                       "it is (a later `warn` level, or a looser target, gives the rep more time)")
+    if any(w not in ("breach", "warning") for w in own):
+        instead.append(f"to act on an attempt of `{me}`, name it (`Nth attempt of {me}`) in a rule whose breaches "
+                       f"and warnings `{me}` does not wait for")
+    return ("a breach or a warning may start, stop, cancel or restart a rule, or count in it, only if that rule "
+            "does not lead back to it (through `breach of`, `warning of`, `Nth attempt of`, `count` or `at "
+            "least N before`); " + "; ".join(instead))
 
 
 @rule(codes.SETTING_WITHOUT_EFFECT)

@@ -1549,7 +1549,9 @@ BREACH_LOOP = define("SLA345", "breach-loop", "error", """
     `b` on the `2nd attempt of a` where `a` counts the breach of `b`), would change the very
     cycles that give the breach: there is no one answer. A rule waits for another when it
     names its breach or warning in any trigger list, or its `Nth attempt of` in its start,
-    stop, cancel or restart.
+    stop, cancel or restart. The message says what of its own the rule waits for (its
+    breach, its warning, its `2nd attempt`) and through which rules; the hint, what to
+    write instead: act on it in a rule of its own, one the first does not wait for (below).
 
     ## Avoid
     ```sla
@@ -1592,7 +1594,8 @@ WARNING_OF_CLAUSE_WITHOUT_WARNING = define("SLA346", "warning-of-clause-without-
     `within` (or `at least … within`) line, or a time before that deadline. The other
     clauses (`require`, `gap`, `first`, `at most … per day` …) have no target to warn
     before: they are kept or broken, and `breach of RULE clause KEY` is the moment one is
-    broken.
+    broken. The hint offers `warning of RULE` only when RULE has a `warn` line (without one
+    it never warns, SLA347): else it says to add one.
 
     ## Avoid
     ```sla
