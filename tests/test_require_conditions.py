@@ -259,6 +259,36 @@ def test_diff_names_added_removed_and_changed_conditions():
                     spec("require email", "require email where budget > 0", "require email where email exists")) == []
 
 
+@pytest.mark.parametrize("old, new", [
+    ("require a where a > 0", "require a where a > 0 and a > -5"),            # implied by `a > 0`
+    ("require a where a > 0 and a > 10", "require a where a > 5 and a > 10"),   # `a > 10` rules both
+    ("require a where not (a > 0 or b > 0)", "require a where not (a > 0) and not (b > 0)"),   # De Morgan
+    ("require a where a > 0", "require a where a > 0 and a exists"),
+    ("require a", "require a where a exists"),                                  # a listed field exists
+])
+def test_diff_compares_the_requirement_as_a_whole(old, new, tmp_path, capsys):
+    assert _changes(spec(old), spec(new)) == []
+    assert _changes(spec(new), spec(old)) == []
+    a, b = tmp_path / "a.sla", tmp_path / "b.sla"
+    a.write_text(spec(old))
+    b.write_text(spec(new))
+    assert main(["diff", str(a), str(b)]) == 0
+    assert "written differently, same meaning" in capsys.readouterr().out
+
+
+def test_diff_names_only_what_the_other_conditions_do_not_ensure():
+    # `a > 0` → `a > 5` is no change while `a > 10` stays; dropping `b > 0` is
+    assert _changes(spec("require a where a > 0 and a > 10 and b > 0"), spec("require a where a > 5 and a > 10")) == [
+        ("no longer requires the condition `b > 0` at the handoff", "loosened")]
+    # a condition the new one makes redundant is not named as removed
+    assert _changes(spec("require a where a > 0"), spec("require a where a > 10 and a > 5")) == [
+        ("the `require` condition `a > 0` became `a > 10` (tightened)", "tightened")]
+    # one way tighter, the other looser: each named with its own direction
+    assert _changes(spec("require a where a > 0 and b > 0 and c > 0"), spec("require a where a > 1 and b > 0")) == [
+        ("the `require` condition `a > 0` became `a > 1` (tightened)", "tightened"),
+        ("no longer requires the condition `c > 0` at the handoff", "loosened")]
+
+
 def test_diff_a_condition_through_a_changed_segment():
     old = spec("require score where hot")
     new = old.replace("segment hot = score >= 80", "segment hot = score >= 70")
