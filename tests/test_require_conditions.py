@@ -230,6 +230,28 @@ def test_a_field_list_is_needed_before_where():
         slacode.loads(spec('require where email contains "@"'))
 
 
+@pytest.mark.parametrize("line, message, hint", [
+    ("require where x > 1", "`require` lists its fields before `where`",
+     "list the fields before `where`: `require x where x > 1`"),
+    ("require where", "`require` lists its fields before `where`", "list the fields before `where`: `require FIELD where …`"),
+    ('require email, where email contains "@"', "`where` after a comma",
+     'drop the comma before `where`: `require email where email contains "@"`'),
+    ("require email, budget, where", "`where` after a comma", "drop the comma before `where`: `require email, budget where …`"),
+])
+def test_where_is_not_a_field_after_require_or_a_comma(line, message, hint):
+    diags = [d for d in slacode.lint(spec(line)) if d.code.startswith("SLA1")]
+    assert [(d.code, d.line, d.column) for d in diags] == [("SLA101", 10, line.index("where") + 3)]
+    assert diags[0].message.startswith(message) and diags[0].hint.startswith(hint)
+    assert "`` `where` ``" in diags[0].hint
+
+
+def test_a_field_named_where_is_backquoted():
+    text = spec("require `where`, email where `where` > 1")
+    assert not [d for d in slacode.lint(text) if d.severity == "error"]
+    require, = slacode.loads(text).rules[0].of("require")
+    assert [f.name for f in require.fields] == ["where", "email"]
+
+
 @pytest.mark.parametrize("line, word", [('require email contains "@"', "contains"),
                                         ("require name, budget > 0", ">"),
                                         ("require `utm-source` in [\"ads\"]", "in")])
