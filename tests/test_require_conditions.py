@@ -258,8 +258,25 @@ def test_a_field_named_where_is_backquoted():
 def test_a_condition_without_where_is_a_syntax_error_with_a_hint(line, word):
     diag, = [d for d in slacode.lint(spec(line)) if d.code.startswith("SLA1")]
     assert diag.code == "SLA101" and diag.line == 10
-    assert diag.hint.startswith("a condition on required fields comes after `where`: `require ")
-    assert " where " in diag.hint and f" {word} …`" in diag.hint
+    assert diag.hint.startswith("a condition on required fields comes after `where`: `")
+    assert " where " in diag.hint and f" {word} …" in diag.hint
+
+
+@pytest.mark.parametrize("line, hint", [
+    ("require email and budget", "list fields with commas: `require email, budget`"),
+    ("require email and budget and phone", "list fields with commas: `require email, budget, phone`"),
+    ("require name, email and budget > 0",
+     "list fields with commas, and put a condition after `where`: `require name, email, budget where budget > …`"),
+    ("require email or phone", '`require` has no "one of": every field it lists must be present; for either of '
+                               "two, write `require … where email exists or phone exists`"),
+    ("require email, budget > 0", "a condition on required fields comes after `where`: "
+                                  "`require email, budget where budget > …`"),
+    ('require email == "x"', "a condition on required fields comes after `where`: `require email where email == …`"),
+    ("require email and `utm-source`", "list fields with commas: `` require email, `utm-source` ``"),
+])
+def test_hints_for_near_misses_of_a_require_line(line, hint):
+    diag, = [d for d in slacode.lint(spec(line)) if d.code.startswith("SLA1")]
+    assert diag.code == "SLA101" and diag.hint.startswith(hint), diag.hint
 
 
 def _changes(old: str, new: str) -> list:
