@@ -39,10 +39,13 @@ def test_true_and_false_fold_away():
         assert not never_holds(pred(maybe), {}), maybe
 
 
-def test_always_holds_is_true_folded_and_nothing_less():
-    for always in ["true", "x > 1 or true", "not false", "not (x > 1 and false)", "(y == 2 or true) and true"]:
+def test_always_holds_is_true_folded_or_a_part_with_its_negation():
+    for always in ["true", "x > 1 or true", "not false", "not (x > 1 and false)", "(y == 2 or true) and true",
+                   "x > 1 or not x > 1", "x exists or x missing", "not (x exists) or x exists",
+                   "y == 1 or (x > 1 or not (x > 1))"]:
         assert always_holds(pred(always), {}), always
-    for maybe in ["x > 1", "x > 1 or not x > 1", "x exists or x missing", "x > 1 and true", "false"]:
+    for maybe in ["x > 1", "x > 1 and true", "false", "x > 1 or x <= 1", "x != 1 or x == 1",
+                  "x in [1, 2] or x not in [1, 2]", "x exists or not (x > 1 and y > 1)"]:
         assert not always_holds(pred(maybe), {}), maybe
 
 

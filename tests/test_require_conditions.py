@@ -402,6 +402,32 @@ def test_constant_conditions_are_reported():
     assert ("SLA350", 11) in _codes(spec("require budget where budget > 10", "require budget where budget < 5"))
 
 
+@pytest.mark.parametrize("lines", [("require a where a missing",), ("require a where not (a exists)",),
+                                   ('require a where a == ""',), ("require a", "require b where a missing")])
+def test_a_condition_against_the_listed_fields_is_reported(lines):
+    diag, = [d for d in slacode.lint(spec(*lines)) if d.code == "SLA350"]
+    assert diag.line == 9 + len(lines)
+    assert "never holds with the fields `require` lists: `a` must be present and not empty" in diag.message
+
+
+@pytest.mark.parametrize("line, message", [
+    ("require a where a exists or a missing", "always holds: it checks nothing"),
+    ("require a where a > 5 or not (a > 5)", "always holds: it checks nothing"),
+    ("require a where b > 0 and a exists", "always holds once the fields `require` lists are present"),
+])
+def test_a_condition_that_always_holds_is_reported(line, message):
+    diag, = [d for d in slacode.lint(spec(line)) if d.code == "SLA350"]
+    assert message in diag.message
+
+
+@pytest.mark.parametrize("line", ["require a where a > 5 or a <= 5", "require a where a != 1 or a == 1",
+                                  'require a where a != ""', 'require a where a in ["", "x"]',
+                                  "require a where b exists", "require a where a missing or b > 1",
+                                  "require a where a in [1, 2] or a not in [1, 2]"])
+def test_conditions_that_can_go_either_way_are_not_reported(line):
+    assert "SLA350" not in [c for c, _ in _codes(spec(line))]
+
+
 def test_require_where_outside_a_handoff_is_misplaced():
     text = spec("require email where email exists").replace("handoff h", "deadline h")
     assert ("SLA306", 10) in _codes(text)

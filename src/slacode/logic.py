@@ -37,7 +37,8 @@ def never_holds(pred, segments: Mapping | None = None) -> bool:
 
 def always_holds(pred, segments: Mapping | None = None) -> bool:
     """Whether ``pred`` can be seen always to hold (the literal `true`, possibly through
-    segments, `or` with a true part, `and` of true parts, `not false`)."""
+    segments, `or` with a true part or with a part and its negation, `x exists or x
+    missing`, `and` of true parts, `not false`)."""
     return normal_pred(pred, segments or {}) == _TRUE
 
 
@@ -91,7 +92,7 @@ def normal_pred(p, segments: Mapping, _stack: tuple = ()):
 def _join(kind: str, normals) -> tuple:
     """The normal form of the `and` (or `or`) of parts already in normal form: nested ones
     flattened, repeats dropped, `true`/`false` folded; an `and` of two parts that cannot
-    both hold is `false`."""
+    both hold is `false`, an `or` of a part and its negation is `true`."""
     absorbing, neutral = (_TRUE, _FALSE) if kind == "or" else (_FALSE, _TRUE)
     items: list = []
     for n in normals:
@@ -104,6 +105,8 @@ def _join(kind: str, normals) -> tuple:
         return neutral
     if kind == "and" and any(_disjoint(x, y) for i, x in enumerate(items) for y in items[i + 1:]):
         return _FALSE                                   # two parts that cannot both hold
+    if kind == "or" and any(negation(x) in items for x in items):
+        return _TRUE                                    # `x exists or x missing`, `P or not P`
     return items[0] if len(items) == 1 else (kind, tuple(items))
 
 
