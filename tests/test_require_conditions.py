@@ -156,6 +156,20 @@ def test_several_require_lines_add_up_fields_and_conditions():
     assert one(text, [mql(name="Jo", country="AR", budget=100), ev("09:30", "assigned", owner="ana")]).status == "met"
 
 
+def test_a_condition_written_twice_is_judged_and_named_once(tmp_path, capsys):
+    text = spec('require email where email contains "@"', "require email, budget where budget > 0",
+                'require budget where budget > 0 and email contains "@" and budget > 0')
+    events = [mql(email="ax.com"), ev("09:30", "assigned", owner="ana")]
+    v = one(text, events)
+    assert v.reason == ('Handed off without `budget`. Not as required at the handoff: '
+                        '`email contains "@"` (email "ax.com" does not contain "@"); `budget > 0` (budget is missing).')
+    sla, log = tmp_path / "req.sla", tmp_path / "events.jsonl"
+    sla.write_text(text)
+    log.write_text("\n".join(json.dumps(e) for e in events) + "\n")
+    assert main(["explain", str(sla), str(log), "--lead", "L", "--as-of", "2026-11-09T12:00:00Z"]) == 0
+    assert "2 required fields and 2 conditions checked at the stop" in capsys.readouterr().out
+
+
 def test_cancelled_and_pending_as_without_a_condition():
     plain = spec("require name, email, budget")
     for events in ([mql(**GOOD)],                                              # no stop yet

@@ -37,8 +37,18 @@ def conjuncts(pred) -> tuple:
 
 def conditions_of(rule: m.Rule) -> tuple:
     """The model predicates of a rule's conditions, in the order written (every `require`
-    line's `where`, split at `and`)."""
-    return tuple(p for c in rule.of("require") if c.predicate is not None for p in conjuncts(c.predicate))
+    line's `where`, split at `and`), each canonical text once: a condition written twice
+    (on two lines, or twice in one `and`) is judged and named once, as a field listed twice
+    is."""
+    preds = tuple(p for c in rule.of("require") if c.predicate is not None for p in conjuncts(c.predicate))
+    if not preds:
+        return ()
+    from slacode.fmt import one_line
+
+    first: dict = {}
+    for p in preds:
+        first.setdefault(one_line(p), p)
+    return tuple(first.values())
 
 
 def compile_conditions(rule: m.Rule, segments: Mapping) -> tuple[Condition, ...]:
