@@ -144,6 +144,21 @@ def test_number_compared_with_text_is_false_and_reported_once_per_place():
         '  require email, budget where email contains "@" and budget > 0') + 1, 54)
 
 
+def test_the_type_note_inside_compound_conditions():
+    text = spec('require budget, country where budget > 0 and (hot or budget > 5) and '
+                '(budget > 9 or country == "BR") and not (country in [1, 2])')
+    v = one(text, [mql(budget="500", score="90", country=3), ev("09:30", "assigned", owner="ana")])
+    assert v.reason == (
+        'Not as required at the handoff: `budget > 0` (budget is "500": text, compared with a number); '
+        '`hot or budget > 5` (score is "90": text, compared with a number, budget is "500": text, compared with a '
+        'number); `budget > 9 or country == "BR"` (budget is "500": text, compared with a number, country is 3: a '
+        'number, compared with text).')
+    # compared with a number and with text in the same condition: no note, the value only
+    v = one(spec('require budget where budget > 5 or budget == "x"'),
+            [mql(budget="500"), ev("09:30", "assigned", owner="ana")])
+    assert v.reason == 'Not as required at the handoff: `budget > 5 or budget == "x"` (budget is "500").'
+
+
 def test_several_require_lines_add_up_fields_and_conditions():
     text = spec("require name", "require country where country in [\"BR\", \"AR\"]",
                 "require budget where budget >= 100")

@@ -159,11 +159,51 @@ def why_not(pred, fields: dict, state, segments: Mapping) -> str:
     if kind == "bool":
         return "`false` never holds"
     refs = list(_fields_read(pred, segments))
-    said = ", ".join(_is(f, fields, state) for f in refs)
+    said = ", ".join(_seen_in(f, fields, state, pred, segments) for f in refs)
     if kind == "segment":
         lead = f"the lead is not in segment `{pred.name.value}`"
         return f"{lead}: {said}" if said else lead
     return said or "it does not hold"
+
+
+def _seen_in(f: m.FieldRef, fields: dict, state, pred, segments: Mapping) -> str:
+    """A field read by a compound condition (`or`, `not`, a segment), as :func:`_is` says
+    it, or with the note that its value is of the other type than every constant the
+    condition compares it with (``budget is "500": text, compared with a number``)."""
+    present, v = _has(f, fields, state)
+    if present and not f.is_state:
+        consts = tuple(c for atom in _walk_atoms(pred, segments, ()) if atom.field.name == f.name
+                       and not atom.field.is_state for c in _constants(atom))
+        odd = _mismatch(f, v, consts) if consts else None
+        if odd is not None:
+            return odd
+    return _is(f, fields, state)
+
+
+def _constants(atom) -> tuple:
+    """The constants a comparison, `in` or text test holds its field against."""
+    if atom.kind == "compare":
+        return () if atom.value.kind == "name" else (atom.value.value,)
+    if atom.kind == "member":
+        return tuple(x.value for x in atom.values)
+    return (atom.text.value,)
+
+
+def _walk_atoms(pred, segments: Mapping, stack: tuple) -> Iterator:
+    """The comparisons, `in` and text tests of a predicate, segments followed."""
+    kind = pred.kind
+    if kind in ("or", "and"):
+        for item in pred.items:
+            yield from _walk_atoms(item, segments, stack)
+    elif kind == "not":
+        yield from _walk_atoms(pred.item, segments, stack)
+    elif kind == "segment":
+        name = pred.name.value
+        decl = segments.get(name)
+        if decl is not None and name not in stack:
+            yield from _walk_atoms(decl.predicate, segments, stack + (name,))
+    elif kind in ("compare", "member", "text"):
+        yield pred
 
 
 def _fields_read(pred, segments: Mapping, _stack: tuple = ()) -> Iterator[m.FieldRef]:
