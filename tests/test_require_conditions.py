@@ -159,6 +159,21 @@ def test_the_type_note_inside_compound_conditions():
     assert v.reason == 'Not as required at the handoff: `budget > 5 or budget == "x"` (budget is "500").'
 
 
+def test_a_backquoted_name_in_a_condition_is_fenced_with_two_backquotes(tmp_path, capsys):
+    text = spec('require `utm-source`, `state` where `state` == "SP" and `utm-source` contains "ads" and state == mql')
+    events = [mql(**{"utm-source": "web", "state": "RJ"}), ev("09:30", "assigned", owner="ana")]
+    v = one(text, events)
+    assert v.reason == ('Not as required at the handoff: `` `state` == "SP" `` (`state` is "RJ"); '
+                        '`` `utm-source` contains "ads" `` (`utm-source` "web" does not contain "ads").')
+    sla, log = tmp_path / "req.sla", tmp_path / "events.jsonl"
+    sla.write_text(text)
+    log.write_text("\n".join(json.dumps(e) for e in events) + "\n")
+    assert main(["explain", str(sla), str(log), "--lead", "L", "--as-of", "2026-11-09T12:00:00Z"]) == 0
+    assert '`` `state` == "SP" `` does not hold (`state` is "RJ")' in capsys.readouterr().out
+    assert _changes(text, text.replace('`state` == "SP"', '`state` == "BA"')) == [
+        ('the `require` condition `` `state` == "SP" `` became `` `state` == "BA" ``', None)]
+
+
 def test_several_require_lines_add_up_fields_and_conditions():
     text = spec("require name", "require country where country in [\"BR\", \"AR\"]",
                 "require budget where budget >= 100")
@@ -266,6 +281,8 @@ def test_a_field_list_is_needed_before_where():
     ('require email, where email contains "@"', "`where` after a comma",
      'drop the comma before `where`: `require email where email contains "@"`'),
     ("require email, budget, where", "`where` after a comma", "drop the comma before `where`: `require email, budget where …`"),
+    ("require `utm-source`, where `utm-source` exists", "`where` after a comma",
+     "drop the comma before `where`: `` require `utm-source` where `utm-source` exists ``"),
 ])
 def test_where_is_not_a_field_after_require_or_a_comma(line, message, hint):
     diags = [d for d in slacode.lint(spec(line)) if d.code.startswith("SLA1")]

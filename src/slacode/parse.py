@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from slacode import diagnostics as dg
 from slacode.codes import syntax as codes
 from slacode.diagnostics import Diagnostic, Span
+from slacode.texts import code
 from slacode.syntax_words import INVISIBLE, character_hint, describe_expected, describe_token, hint_for, \
     sum_without_property, without_comment
 
@@ -1035,12 +1036,12 @@ class _Run:
             shown = field.group(1) if field and field.group(1) not in ("not", "true", "false") else "FIELD"
             example = f"require {shown} where {rest}" if rest and len(rest) <= 50 else f"require {shown} where …"
             message = "`require` lists its fields before `where`: `where` here is not a field"
-            hint = f"list the fields before `where`: `{example}`"
+            hint = "list the fields before `where`: " + code(example)
         else:
             fields = " ".join(str(t.value) for t in statement[1:-1]).replace(" ,", ",")
             shown = f"{fields} where {rest}" if rest and len(fields) + len(rest) <= 60 else f"{fields} where …"
             message = "`where` after a comma: the list of fields ends before `where`, which is not a field"
-            hint = f"drop the comma before `where`: `require {shown}`"
+            hint = "drop the comma before `where`: " + code(f"require {shown}")
         self.error(codes.UNEXPECTED_TOKEN, message, self._span(tok),
                    hint=hint + " (a field named `where` goes in backquotes: `` `where` ``)")
 

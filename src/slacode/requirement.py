@@ -234,5 +234,8 @@ def _walk_fields(pred, segments: Mapping, stack: tuple) -> Iterator[m.FieldRef]:
 
 
 def reason_part(failed: list[tuple[str, str]]) -> str:
-    """The sentence of a `require` reason about its failed conditions."""
-    return "Not as required at the handoff: " + "; ".join(f"`{text}` ({why})" for text, why in failed) + "."
+    """The sentence of a `require` reason about its failed conditions (a condition that
+    holds a backquoted name is fenced with two backquotes: `` `utm-source` == "ads" ``)."""
+    from slacode.texts import code
+
+    return "Not as required at the handoff: " + "; ".join(f"{code(text)} ({why})" for text, why in failed) + "."

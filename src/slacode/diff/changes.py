@@ -1000,19 +1000,20 @@ class _RuleDiff:
                 continue
             how = compare_preds(ta[before], ctx.old_segments, tb[after], ctx.new_segments)
             direction = told(_REQUIRE_DIRECTION.get(how))
-            self.add(f"the `require` condition `{before}` became `{after}`" + (f" ({direction})" if direction else ""),
+            self.add(f"the `require` condition {_code(before)} became {_code(after)}"
+                     + (f" ({direction})" if direction else ""),
                      before, after, direction)
         for t in added:
             if t not in ensured_by_old:
-                self.add(f"now requires the condition `{t}` at the handoff", None, t, told("tightened"))
+                self.add(f"now requires the condition {_code(t)} at the handoff", None, t, told("tightened"))
         for t in removed:
             if t not in ensured_by_new:
-                self.add(f"no longer requires the condition `{t}` at the handoff", t, None, told("loosened"))
+                self.add(f"no longer requires the condition {_code(t)} at the handoff", t, None, told("loosened"))
         for t in ta:
             if t in tb:
                 how = compare_preds(ta[t], ctx.old_segments, tb[t], ctx.new_segments)
                 if how is not None:
-                    self.add(f"the `require` condition `{t}` now holds for {_LEADS[how]} leads: "
+                    self.add(f"the `require` condition {_code(t)} now holds for {_LEADS[how]} leads: "
                              f"{_used_segments(ctx, tb[t])} {how} (its own text is unchanged)", t, t,
                              told(_REQUIRE_DIRECTION.get(how)))
         if len(self.out) == said:               # no one condition to name: the whole changed
