@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 import slacode
 from slacode.compile import compile_pred
 from slacode.evaluate import LeadNotes
-from slacode.logic import always_holds, compare_preds, never_holds, normal_pred, pred_implies
+from slacode.logic import (always_holds, compare_preds, conjunction, filled, implies, never_holds, normal_pred,
+                           pred_implies)
 
 HEAD = 'agreement "x" { teams s }\nstates { mql\n sal\n on_hold }\n'
 
@@ -38,16 +39,37 @@ def test_true_and_false_fold_away():
         assert not never_holds(pred(maybe), {}), maybe
 
 
-def test_always_holds_is_true_folded_and_nothing_less():
-    for always in ["true", "x > 1 or true", "not false", "not (x > 1 and false)", "(y == 2 or true) and true"]:
+def test_always_holds_is_true_folded_or_a_part_with_its_negation():
+    for always in ["true", "x > 1 or true", "not false", "not (x > 1 and false)", "(y == 2 or true) and true",
+                   "x > 1 or not x > 1", "x exists or x missing", "not (x exists) or x exists",
+                   "y == 1 or (x > 1 or not (x > 1))"]:
         assert always_holds(pred(always), {}), always
-    for maybe in ["x > 1", "x > 1 or not x > 1", "x exists or x missing", "x > 1 and true", "false"]:
+    for maybe in ["x > 1", "x > 1 and true", "false", "x > 1 or x <= 1", "x != 1 or x == 1",
+                  "x in [1, 2] or x not in [1, 2]", "x exists or not (x > 1 and y > 1)"]:
         assert not always_holds(pred(maybe), {}), maybe
 
 
 def test_a_state_name_is_its_text():
     assert compare_preds(pred("state == on_hold"), {}, pred('state == "on_hold"'), {}) is None
     assert pred_implies(pred("state in [mql, sal]"), pred('state != "on_hold"'))
+
+
+def test_de_morgan_is_the_same_meaning():
+    assert compare_preds(pred("not (x > 1 or y > 1)"), {}, pred("not (x > 1) and not (y > 1)"), {}) is None
+    assert compare_preds(pred("not (x > 1 and y > 1)"), {}, pred("not (x > 1) or not (y > 1)"), {}) is None
+    assert compare_preds(pred("not (x > 1 or y > 1)"), {}, pred("not (x > 1)"), {}) == "widened"
+
+
+def test_a_filled_field_exists_and_is_not_empty():
+    x = filled("x")
+    assert implies(x, normal_pred(pred("x exists"), {}))
+    assert not implies(normal_pred(pred("x exists"), {}), x)         # `exists` holds for ""
+    assert implies(normal_pred(pred("x > 3"), {}), x) and implies(normal_pred(pred('x == "a"'), {}), x)
+    assert not implies(normal_pred(pred('x >= "a"'), {}), x)
+    for never in ["x missing", "not (x exists)", 'x == ""', 'x in [""]']:
+        assert conjunction([x, normal_pred(pred(never), {})]) == ("bool", False), never
+    for maybe in ['x != ""', 'x in ["", "a"]', "x > 3", "y missing"]:
+        assert conjunction([x, normal_pred(pred(maybe), {})]) != ("bool", False), maybe
 
 
 def test_none_is_always():

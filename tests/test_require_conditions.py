@@ -144,6 +144,36 @@ def test_number_compared_with_text_is_false_and_reported_once_per_place():
         '  require email, budget where email contains "@" and budget > 0') + 1, 54)
 
 
+def test_the_type_note_inside_compound_conditions():
+    text = spec('require budget, country where budget > 0 and (hot or budget > 5) and '
+                '(budget > 9 or country == "BR") and not (country in [1, 2])')
+    v = one(text, [mql(budget="500", score="90", country=3), ev("09:30", "assigned", owner="ana")])
+    assert v.reason == (
+        'Not as required at the handoff: `budget > 0` (budget is "500": text, compared with a number); '
+        '`hot or budget > 5` (score is "90": text, compared with a number, budget is "500": text, compared with a '
+        'number); `budget > 9 or country == "BR"` (budget is "500": text, compared with a number, country is 3: a '
+        'number, compared with text).')
+    # compared with a number and with text in the same condition: no note, the value only
+    v = one(spec('require budget where budget > 5 or budget == "x"'),
+            [mql(budget="500"), ev("09:30", "assigned", owner="ana")])
+    assert v.reason == 'Not as required at the handoff: `budget > 5 or budget == "x"` (budget is "500").'
+
+
+def test_a_backquoted_name_in_a_condition_is_fenced_with_two_backquotes(tmp_path, capsys):
+    text = spec('require `utm-source`, `state` where `state` == "SP" and `utm-source` contains "ads" and state == mql')
+    events = [mql(**{"utm-source": "web", "state": "RJ"}), ev("09:30", "assigned", owner="ana")]
+    v = one(text, events)
+    assert v.reason == ('Not as required at the handoff: `` `state` == "SP" `` (`state` is "RJ"); '
+                        '`` `utm-source` contains "ads" `` (`utm-source` "web" does not contain "ads").')
+    sla, log = tmp_path / "req.sla", tmp_path / "events.jsonl"
+    sla.write_text(text)
+    log.write_text("\n".join(json.dumps(e) for e in events) + "\n")
+    assert main(["explain", str(sla), str(log), "--lead", "L", "--as-of", "2026-11-09T12:00:00Z"]) == 0
+    assert '`` `state` == "SP" `` does not hold (`state` is "RJ")' in capsys.readouterr().out
+    assert _changes(text, text.replace('`state` == "SP"', '`state` == "BA"')) == [
+        ('the `require` condition `` `state` == "SP" `` became `` `state` == "BA" ``', None)]
+
+
 def test_several_require_lines_add_up_fields_and_conditions():
     text = spec("require name", "require country where country in [\"BR\", \"AR\"]",
                 "require budget where budget >= 100")
@@ -154,6 +184,20 @@ def test_several_require_lines_add_up_fields_and_conditions():
     assert v.reason == ('Handed off without `name`. Not as required at the handoff: '
                         '`country in ["BR", "AR"]` (country is "US"); `budget >= 100` (budget is 50).')
     assert one(text, [mql(name="Jo", country="AR", budget=100), ev("09:30", "assigned", owner="ana")]).status == "met"
+
+
+def test_a_condition_written_twice_is_judged_and_named_once(tmp_path, capsys):
+    text = spec('require email where email contains "@"', "require email, budget where budget > 0",
+                'require budget where budget > 0 and email contains "@" and budget > 0')
+    events = [mql(email="ax.com"), ev("09:30", "assigned", owner="ana")]
+    v = one(text, events)
+    assert v.reason == ('Handed off without `budget`. Not as required at the handoff: '
+                        '`email contains "@"` (email "ax.com" does not contain "@"); `budget > 0` (budget is missing).')
+    sla, log = tmp_path / "req.sla", tmp_path / "events.jsonl"
+    sla.write_text(text)
+    log.write_text("\n".join(json.dumps(e) for e in events) + "\n")
+    assert main(["explain", str(sla), str(log), "--lead", "L", "--as-of", "2026-11-09T12:00:00Z"]) == 0
+    assert "2 required fields and 2 conditions checked at the stop" in capsys.readouterr().out
 
 
 def test_cancelled_and_pending_as_without_a_condition():
@@ -230,14 +274,55 @@ def test_a_field_list_is_needed_before_where():
         slacode.loads(spec('require where email contains "@"'))
 
 
+@pytest.mark.parametrize("line, message, hint", [
+    ("require where x > 1", "`require` lists its fields before `where`",
+     "list the fields before `where`: `require x where x > 1`"),
+    ("require where", "`require` lists its fields before `where`", "list the fields before `where`: `require FIELD where …`"),
+    ('require email, where email contains "@"', "`where` after a comma",
+     'drop the comma before `where`: `require email where email contains "@"`'),
+    ("require email, budget, where", "`where` after a comma", "drop the comma before `where`: `require email, budget where …`"),
+    ("require `utm-source`, where `utm-source` exists", "`where` after a comma",
+     "drop the comma before `where`: `` require `utm-source` where `utm-source` exists ``"),
+])
+def test_where_is_not_a_field_after_require_or_a_comma(line, message, hint):
+    diags = [d for d in slacode.lint(spec(line)) if d.code.startswith("SLA1")]
+    assert [(d.code, d.line, d.column) for d in diags] == [("SLA101", 10, line.index("where") + 3)]
+    assert diags[0].message.startswith(message) and diags[0].hint.startswith(hint)
+    assert "`` `where` ``" in diags[0].hint
+
+
+def test_a_field_named_where_is_backquoted():
+    text = spec("require `where`, email where `where` > 1")
+    assert not [d for d in slacode.lint(text) if d.severity == "error"]
+    require, = slacode.loads(text).rules[0].of("require")
+    assert [f.name for f in require.fields] == ["where", "email"]
+
+
 @pytest.mark.parametrize("line, word", [('require email contains "@"', "contains"),
                                         ("require name, budget > 0", ">"),
                                         ("require `utm-source` in [\"ads\"]", "in")])
 def test_a_condition_without_where_is_a_syntax_error_with_a_hint(line, word):
     diag, = [d for d in slacode.lint(spec(line)) if d.code.startswith("SLA1")]
     assert diag.code == "SLA101" and diag.line == 10
-    assert diag.hint.startswith("a condition on required fields comes after `where`: `require ")
-    assert " where " in diag.hint and f" {word} …`" in diag.hint
+    assert diag.hint.startswith("a condition on required fields comes after `where`: `")
+    assert " where " in diag.hint and f" {word} …" in diag.hint
+
+
+@pytest.mark.parametrize("line, hint", [
+    ("require email and budget", "list fields with commas: `require email, budget`"),
+    ("require email and budget and phone", "list fields with commas: `require email, budget, phone`"),
+    ("require name, email and budget > 0",
+     "list fields with commas, and put a condition after `where`: `require name, email, budget where budget > …`"),
+    ("require email or phone", '`require` has no "one of": every field it lists must be present; for either of '
+                               "two, write `require … where email exists or phone exists`"),
+    ("require email, budget > 0", "a condition on required fields comes after `where`: "
+                                  "`require email, budget where budget > …`"),
+    ('require email == "x"', "a condition on required fields comes after `where`: `require email where email == …`"),
+    ("require email and `utm-source`", "list fields with commas: `` require email, `utm-source` ``"),
+])
+def test_hints_for_near_misses_of_a_require_line(line, hint):
+    diag, = [d for d in slacode.lint(spec(line)) if d.code.startswith("SLA1")]
+    assert diag.code == "SLA101" and diag.hint.startswith(hint), diag.hint
 
 
 def _changes(old: str, new: str) -> list:
@@ -257,6 +342,36 @@ def test_diff_names_added_removed_and_changed_conditions():
     # the same conditions on other lines, or in another order, mean the same
     assert _changes(spec("require email where email exists and budget > 0"),
                     spec("require email", "require email where budget > 0", "require email where email exists")) == []
+
+
+@pytest.mark.parametrize("old, new", [
+    ("require a where a > 0", "require a where a > 0 and a > -5"),            # implied by `a > 0`
+    ("require a where a > 0 and a > 10", "require a where a > 5 and a > 10"),   # `a > 10` rules both
+    ("require a where not (a > 0 or b > 0)", "require a where not (a > 0) and not (b > 0)"),   # De Morgan
+    ("require a where a > 0", "require a where a > 0 and a exists"),
+    ("require a", "require a where a exists"),                                  # a listed field exists
+])
+def test_diff_compares_the_requirement_as_a_whole(old, new, tmp_path, capsys):
+    assert _changes(spec(old), spec(new)) == []
+    assert _changes(spec(new), spec(old)) == []
+    a, b = tmp_path / "a.sla", tmp_path / "b.sla"
+    a.write_text(spec(old))
+    b.write_text(spec(new))
+    assert main(["diff", str(a), str(b)]) == 0
+    assert "written differently, same meaning" in capsys.readouterr().out
+
+
+def test_diff_names_only_what_the_other_conditions_do_not_ensure():
+    # `a > 0` → `a > 5` is no change while `a > 10` stays; dropping `b > 0` is
+    assert _changes(spec("require a where a > 0 and a > 10 and b > 0"), spec("require a where a > 5 and a > 10")) == [
+        ("no longer requires the condition `b > 0` at the handoff", "loosened")]
+    # a condition the new one makes redundant is not named as removed
+    assert _changes(spec("require a where a > 0"), spec("require a where a > 10 and a > 5")) == [
+        ("the `require` condition `a > 0` became `a > 10` (tightened)", "tightened")]
+    # one way tighter, the other looser: each named with its own direction
+    assert _changes(spec("require a where a > 0 and b > 0 and c > 0"), spec("require a where a > 1 and b > 0")) == [
+        ("the `require` condition `a > 0` became `a > 1` (tightened)", "tightened"),
+        ("no longer requires the condition `c > 0` at the handoff", "loosened")]
 
 
 def test_diff_a_condition_through_a_changed_segment():
@@ -331,6 +446,32 @@ def test_constant_conditions_are_reported():
     assert ("SLA350", 10) in _codes(spec("require budget where budget > 10 and budget < 5"))
     assert ("SLA350", 10) in _codes(spec("require budget where budget > 0 and true"))
     assert ("SLA350", 11) in _codes(spec("require budget where budget > 10", "require budget where budget < 5"))
+
+
+@pytest.mark.parametrize("lines", [("require a where a missing",), ("require a where not (a exists)",),
+                                   ('require a where a == ""',), ("require a", "require b where a missing")])
+def test_a_condition_against_the_listed_fields_is_reported(lines):
+    diag, = [d for d in slacode.lint(spec(*lines)) if d.code == "SLA350"]
+    assert diag.line == 9 + len(lines)
+    assert "never holds with the fields `require` lists: `a` must be present and not empty" in diag.message
+
+
+@pytest.mark.parametrize("line, message", [
+    ("require a where a exists or a missing", "always holds: it checks nothing"),
+    ("require a where a > 5 or not (a > 5)", "always holds: it checks nothing"),
+    ("require a where b > 0 and a exists", "always holds once the fields `require` lists are present"),
+])
+def test_a_condition_that_always_holds_is_reported(line, message):
+    diag, = [d for d in slacode.lint(spec(line)) if d.code == "SLA350"]
+    assert message in diag.message
+
+
+@pytest.mark.parametrize("line", ["require a where a > 5 or a <= 5", "require a where a != 1 or a == 1",
+                                  'require a where a != ""', 'require a where a in ["", "x"]',
+                                  "require a where b exists", "require a where a missing or b > 1",
+                                  "require a where a in [1, 2] or a not in [1, 2]"])
+def test_conditions_that_can_go_either_way_are_not_reported(line):
+    assert "SLA350" not in [c for c, _ in _codes(spec(line))]
 
 
 def test_require_where_outside_a_handoff_is_misplaced():

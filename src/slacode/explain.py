@@ -11,7 +11,7 @@ from slacode.instants import when as _when
 from slacode.model import default_clause_of
 from slacode.compile import same_line
 from slacode.judges import line_target, line_words
-from slacode.texts import work_text
+from slacode.texts import code, work_text
 
 
 def _default_clause(plan, rule: str) -> str | None:
@@ -330,7 +330,7 @@ def _require_text(rp, cyc) -> str:
     if not missing and not failed:
         return f"require met: {checked} checked at the stop, all present" + (" and holding" if conditions else "")
     said = [f"without {', '.join(f'`{f}`' for f in missing)}"] if missing else []
-    said += [f"`{text}` does not hold ({why})" for text, why in failed]
+    said += [f"{code(text)} does not hold ({why})" for text, why in failed]
     return f"require breached: {checked} checked at the stop; " + "; ".join(said)
 
 

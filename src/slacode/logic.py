@@ -37,7 +37,8 @@ def never_holds(pred, segments: Mapping | None = None) -> bool:
 
 def always_holds(pred, segments: Mapping | None = None) -> bool:
     """Whether ``pred`` can be seen always to hold (the literal `true`, possibly through
-    segments, `or` with a true part, `and` of true parts, `not false`)."""
+    segments, `or` with a true part or with a part and its negation, `x exists or x
+    missing`, `and` of true parts, `not false`)."""
     return normal_pred(pred, segments or {}) == _TRUE
 
 
@@ -57,29 +58,9 @@ def normal_pred(p, segments: Mapping, _stack: tuple = ()):
     """The normal form of a predicate (a nested tuple), with segment references inlined."""
     kind = p.kind
     if kind in ("or", "and"):
-        absorbing, neutral = (_TRUE, _FALSE) if kind == "or" else (_FALSE, _TRUE)
-        items: list = []
-        for i in p.items:
-            n = normal_pred(i, segments, _stack)
-            if n == absorbing:
-                return absorbing
-            if n != neutral:
-                items.extend(n[1] if n[0] == kind else [n])
-        items = list(dict.fromkeys(items))
-        if not items:
-            return neutral
-        if kind == "and" and any(_disjoint(x, y) for i, x in enumerate(items) for y in items[i + 1:]):
-            return _FALSE                               # two parts that cannot both hold
-        return items[0] if len(items) == 1 else (kind, tuple(items))
+        return _join(kind, (normal_pred(i, segments, _stack) for i in p.items))
     if kind == "not":
-        inner = normal_pred(p.item, segments, _stack)
-        if inner[0] == "not":                           # not not P is P
-            return inner[1]
-        if inner[0] == "exists":                        # not (x exists) is x missing
-            return ("exists", inner[1], not inner[2])
-        if inner[0] == "bool":
-            return ("bool", not inner[1])
-        return ("not", inner)
+        return negation(normal_pred(p.item, segments, _stack))
     if kind == "bool":
         return ("bool", bool(p.value))
     if kind == "segment":
@@ -108,6 +89,59 @@ def normal_pred(p, segments: Mapping, _stack: tuple = ()):
     raise ValueError(kind)  # pragma: no cover
 
 
+def _join(kind: str, normals) -> tuple:
+    """The normal form of the `and` (or `or`) of parts already in normal form: nested ones
+    flattened, repeats dropped, `true`/`false` folded; an `and` of two parts that cannot
+    both hold is `false`, an `or` of a part and its negation is `true`."""
+    absorbing, neutral = (_TRUE, _FALSE) if kind == "or" else (_FALSE, _TRUE)
+    items: list = []
+    for n in normals:
+        if n == absorbing:
+            return absorbing
+        if n != neutral:
+            items.extend(n[1] if n[0] == kind else [n])
+    items = list(dict.fromkeys(items))
+    if not items:
+        return neutral
+    if kind == "and" and any(_disjoint(x, y) for i, x in enumerate(items) for y in items[i + 1:]):
+        return _FALSE                                   # two parts that cannot both hold
+    if kind == "or" and any(negation(x) in items for x in items):
+        return _TRUE                                    # `x exists or x missing`, `P or not P`
+    return items[0] if len(items) == 1 else (kind, tuple(items))
+
+
+def conjunction(normals) -> tuple:
+    """The normal form of the `and` of parts already in normal form (``true`` for none)."""
+    return _join("and", normals)
+
+
+def negation(n) -> tuple:
+    """The normal form of `not` of a normal form: `not not P` is P, `not (x exists)` is
+    `x missing`, `not true` is `false`; anything else is wrapped."""
+    if n[0] == "not":
+        return n[1]
+    if n[0] == "exists":
+        return ("exists", n[1], not n[2])
+    if n[0] == "bool":
+        return ("bool", not n[1])
+    return ("not", n)
+
+
+def filled(name: str) -> tuple:
+    """The normal form of "field ``name`` is present and not empty": what a field listed
+    by `require` promises at the handoff (§6; `""` counts as missing there, although
+    `exists` holds for it, §9). It implies `name exists` and excludes `name == ""`."""
+    return ("filled", ("field", name))
+
+
+def _push_not(n) -> tuple:
+    """De Morgan, one level: `not (P or Q)` as `not P and not Q`, `not (P and Q)` as
+    `not P or not Q` (any other form unchanged)."""
+    if n[0] == "not" and n[1][0] in ("or", "and"):
+        return (("and" if n[1][0] == "or" else "or"), tuple(negation(x) for x in n[1][1]))
+    return n
+
+
 def implies(a, b) -> bool:
     """True when every lead satisfying normal form ``a`` satisfies ``b`` (sound, not
     complete: False also means "cannot tell")."""
@@ -115,6 +149,9 @@ def implies(a, b) -> bool:
         return True
     if b == ("bool", True) or a == ("bool", False):
         return True
+    pa, pb = _push_not(a), _push_not(b)
+    if pa is not a or pb is not b:
+        return implies(pa, pb)
     if a[0] == "or":
         return all(implies(x, b) for x in a[1])
     if b[0] == "and":
@@ -169,7 +206,7 @@ def _interval_within(a, b) -> bool:
     return True
 
 
-_NEEDS_VALUE = ("cmp", "in", "ne", "text", "rep")
+_NEEDS_VALUE = ("cmp", "in", "ne", "text", "rep", "filled")
 
 
 def _atom_implies(a, b) -> bool:
@@ -181,6 +218,9 @@ def _atom_implies(a, b) -> bool:
         if b[2]:                                        # `missing`
             return a[0] == "exists" and a[2]
         return a[0] in _NEEDS_VALUE or (a[0] == "exists" and not a[2])
+    if b[0] == "filled":                                # a value that is not `""`
+        return a[0] == "filled" or (a[0] == "in" and not a[3] and ("string", "") not in a[2]) \
+            or (a[0] == "cmp" and a[3][0] == "num")
     if a[0] == "in" and not a[3]:
         values = a[2]
         if b[0] == "in" and not b[3]:
@@ -233,6 +273,8 @@ def _disjoint(a, b) -> bool:
 
 def _values_excluded(values, atom) -> bool:
     """Whether ``atom`` (of the same field) is false for each of these values."""
+    if atom[0] == "filled":
+        return values <= {("string", "")}
     if atom[0] == "in" and not atom[3]:
         return not (values & atom[2])
     if atom[0] == "ne":

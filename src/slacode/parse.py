@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from slacode import diagnostics as dg
 from slacode.codes import syntax as codes
 from slacode.diagnostics import Diagnostic, Span
+from slacode.texts import code
 from slacode.syntax_words import INVISIBLE, character_hint, describe_expected, describe_token, hint_for, \
     sum_without_property, without_comment
 
@@ -744,6 +745,19 @@ class _Run:
                 # `start on assigned }`: if the lines below turn out to be the block's, this
                 # `}` was a slip (see _reopen)
                 self.early = (self._copy(pstate), list(self.braces), tok)
+            if tok.type == "NAME" and tok.value == "where" and prev in ("REQUIRE", "COMMA") and statement \
+                    and statement[0].type == "REQUIRE":
+                self._where_as_field(tok, prev, statement)     # `require where …`, `require a, where …`
+                syntax_errors += 1
+                if syntax_errors >= MAX_SYNTAX_ERRORS:
+                    self._stopped(tok)
+                    break
+                end = self.skip_statement(pstate, tok)
+                pstate, prev = self._resume(checkpoint, end)
+                self.depth, self.parens = 0, []
+                if end is None:
+                    break
+                continue
             try:
                 pstate.feed_token(tok)
             except self.UnexpectedToken as e:
@@ -1011,6 +1025,25 @@ class _Run:
                 continue
             possible.add(term)
         return possible or expected
+
+    def _where_as_field(self, tok, prev: str, statement: list) -> None:
+        """`where` right after `require` or after a comma of its list (extension): the
+        keyword that ends the list, not a field (a field named `where` is backquoted, §2)."""
+        end = self.text.find("\n", tok.end_pos)
+        rest = without_comment(self.text[tok.end_pos:len(self.text) if end < 0 else end]).strip()
+        if prev == "REQUIRE":
+            field = re.match(r"(?:not\s+|\(\s*)*([A-Za-z_]\w*|`[^`\n]+`)", rest)
+            shown = field.group(1) if field and field.group(1) not in ("not", "true", "false") else "FIELD"
+            example = f"require {shown} where {rest}" if rest and len(rest) <= 50 else f"require {shown} where …"
+            message = "`require` lists its fields before `where`: `where` here is not a field"
+            hint = "list the fields before `where`: " + code(example)
+        else:
+            fields = " ".join(str(t.value) for t in statement[1:-1]).replace(" ,", ",")
+            shown = f"{fields} where {rest}" if rest and len(fields) + len(rest) <= 60 else f"{fields} where …"
+            message = "`where` after a comma: the list of fields ends before `where`, which is not a field"
+            hint = "drop the comma before `where`: " + code(f"require {shown}")
+        self.error(codes.UNEXPECTED_TOKEN, message, self._span(tok),
+                   hint=hint + " (a field named `where` goes in backquotes: `` `where` ``)")
 
     def _report(self, e, tok) -> None:
         possible = self._possible(e)

@@ -37,8 +37,18 @@ def conjuncts(pred) -> tuple:
 
 def conditions_of(rule: m.Rule) -> tuple:
     """The model predicates of a rule's conditions, in the order written (every `require`
-    line's `where`, split at `and`)."""
-    return tuple(p for c in rule.of("require") if c.predicate is not None for p in conjuncts(c.predicate))
+    line's `where`, split at `and`), each canonical text once: a condition written twice
+    (on two lines, or twice in one `and`) is judged and named once, as a field listed twice
+    is."""
+    preds = tuple(p for c in rule.of("require") if c.predicate is not None for p in conjuncts(c.predicate))
+    if not preds:
+        return ()
+    from slacode.fmt import one_line
+
+    first: dict = {}
+    for p in preds:
+        first.setdefault(one_line(p), p)
+    return tuple(first.values())
 
 
 def compile_conditions(rule: m.Rule, segments: Mapping) -> tuple[Condition, ...]:
@@ -149,11 +159,51 @@ def why_not(pred, fields: dict, state, segments: Mapping) -> str:
     if kind == "bool":
         return "`false` never holds"
     refs = list(_fields_read(pred, segments))
-    said = ", ".join(_is(f, fields, state) for f in refs)
+    said = ", ".join(_seen_in(f, fields, state, pred, segments) for f in refs)
     if kind == "segment":
         lead = f"the lead is not in segment `{pred.name.value}`"
         return f"{lead}: {said}" if said else lead
     return said or "it does not hold"
+
+
+def _seen_in(f: m.FieldRef, fields: dict, state, pred, segments: Mapping) -> str:
+    """A field read by a compound condition (`or`, `not`, a segment), as :func:`_is` says
+    it, or with the note that its value is of the other type than every constant the
+    condition compares it with (``budget is "500": text, compared with a number``)."""
+    present, v = _has(f, fields, state)
+    if present and not f.is_state:
+        consts = tuple(c for atom in _walk_atoms(pred, segments, ()) if atom.field.name == f.name
+                       and not atom.field.is_state for c in _constants(atom))
+        odd = _mismatch(f, v, consts) if consts else None
+        if odd is not None:
+            return odd
+    return _is(f, fields, state)
+
+
+def _constants(atom) -> tuple:
+    """The constants a comparison, `in` or text test holds its field against."""
+    if atom.kind == "compare":
+        return () if atom.value.kind == "name" else (atom.value.value,)
+    if atom.kind == "member":
+        return tuple(x.value for x in atom.values)
+    return (atom.text.value,)
+
+
+def _walk_atoms(pred, segments: Mapping, stack: tuple) -> Iterator:
+    """The comparisons, `in` and text tests of a predicate, segments followed."""
+    kind = pred.kind
+    if kind in ("or", "and"):
+        for item in pred.items:
+            yield from _walk_atoms(item, segments, stack)
+    elif kind == "not":
+        yield from _walk_atoms(pred.item, segments, stack)
+    elif kind == "segment":
+        name = pred.name.value
+        decl = segments.get(name)
+        if decl is not None and name not in stack:
+            yield from _walk_atoms(decl.predicate, segments, stack + (name,))
+    elif kind in ("compare", "member", "text"):
+        yield pred
 
 
 def _fields_read(pred, segments: Mapping, _stack: tuple = ()) -> Iterator[m.FieldRef]:
@@ -184,5 +234,8 @@ def _walk_fields(pred, segments: Mapping, stack: tuple) -> Iterator[m.FieldRef]:
 
 
 def reason_part(failed: list[tuple[str, str]]) -> str:
-    """The sentence of a `require` reason about its failed conditions."""
-    return "Not as required at the handoff: " + "; ".join(f"`{text}` ({why})" for text, why in failed) + "."
+    """The sentence of a `require` reason about its failed conditions (a condition that
+    holds a backquoted name is fenced with two backquotes: `` `utm-source` == "ads" ``)."""
+    from slacode.texts import code
+
+    return "Not as required at the handoff: " + "; ".join(f"{code(text)} ({why})" for text, why in failed) + "."

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from slacode.texts import code
+
 
 _FRIENDLY = {
     "NAME": "a name",
@@ -217,17 +219,40 @@ def character_hint(ch: str, before: str = "", after: str = "") -> str:
 _REQUIRE_LIST = re.compile(r"(?:^|[{;])\s*require\s+(?:[A-Za-z_]\w*|`[^`\n]+`)(?:\s*,\s*(?:[A-Za-z_]\w*|`[^`\n]+`))*\Z")
 #: what begins the test of a condition after a field
 _CONDITION_WORDS = frozenset({"==", "!=", "<", "<=", ">", ">=", "contains", "starts", "in", "not", "exists",
-                              "missing", "and", "or"})
+                              "missing", "=", "and", "or"})
+_A_NAME = re.compile(r"\s*([A-Za-z_]\w*|`[^`\n]+`)")
+_NAMES_AND = re.compile(r"(?:[A-Za-z_]\w*|`[^`\n]+`)(?:\s*(?:,|\band\b)\s*(?:[A-Za-z_]\w*|`[^`\n]+`))*")
+_A_TEST = re.compile(r"\s*(==|!=|[<>]=?|=|contains\b|starts\b|not\b|in\b|exists\b|missing\b)")
 
 
-def _require_hint(value: str, line: str) -> str | None:
+def _require_hint(value: str, line: str, after: str = "") -> str | None:
     """`require email contains "@"`: the condition of a `require` line (an extension)
-    comes after `where`."""
+    comes after `where`; `require email and budget` lists fields with commas; `require
+    email or phone` has no "one of". ``line`` is the line before the token, ``after`` the
+    rest of the line after it."""
     if value not in _CONDITION_WORDS or not _REQUIRE_LIST.search(line):
         return None
+    listed = re.sub(r"\s*,\s*", ", ", re.search(r"require\s+(.*)\Z", line).group(1).strip())
     field = re.search(r"([A-Za-z_]\w*|`[^`\n]+`)\Z", line).group(1)
-    return (f"a condition on required fields comes after `where`: `require {field} where {field} {value} …` "
-            "(the fields before `where` must be present; the predicate after it must hold at the stop)")
+    if value in ("and", "or"):
+        nxt = _A_NAME.match(after)
+        name = nxt.group(1) if nxt else "FIELD"
+        test = _A_TEST.match(after[nxt.end():]) if nxt else None
+        if value == "and":
+            if test:                            # `require email and budget > 0`
+                return ("list fields with commas, and put a condition after `where`: "
+                        + code(f"require {listed}, {name} where {name} {test.group(1)} …"))
+            rest = without_comment(after).strip().rstrip(";}").strip()
+            if _NAMES_AND.fullmatch(rest):      # `require email and budget and phone`
+                name = ", ".join(re.split(r"\s*(?:,|\band\b)\s*", rest))
+            return "list fields with commas: " + code(f"require {listed}, {name}")
+        either = f"{name} {test.group(1)} …" if test else f"{name} exists"
+        return ("`require` has no \"one of\": every field it lists must be present; for either of two, "
+                "write " + code(f"require … where {field} exists or {either}"))
+    if value == "=":                            # (`==` reaches the parser as two `=`)
+        value = "=="
+    return ("a condition on required fields comes after `where`: " + code(f"require {listed} where {field} {value} …")
+            + " (the fields before `where` must be present; the predicate after it must hold at the stop)")
 
 
 def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
@@ -256,7 +281,8 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     # what comes before the token: its statement's last lines are enough, and the patterns
     # below anchored at its end would otherwise scan the whole file for every error
     before = text[max(0, tok.start_pos - _WINDOW):tok.start_pos].rstrip() if tok.start_pos is not None else ""
-    require = _require_hint(value, before[before.rfind("\n") + 1:])
+    rest = text[tok.end_pos:text.find("\n", tok.end_pos) % (len(text) + 1)] if tok.end_pos is not None else ""
+    require = _require_hint(value, before[before.rfind("\n") + 1:], rest)
     if require is not None:
         return require
     quota_hint = _quota_line_hint(tok, value, expected, before[before.rfind("\n") + 1:], text)

@@ -6,8 +6,15 @@ Targets and gaps repeat on every cycle, so their texts are kept (bounded caches 
 entries depend only on their keys)."""
 from __future__ import annotations
 
-__all__ = ["gap_text", "grouped", "int_digits", "percent_text", "plural", "rate_text", "span_text", "visible",
+__all__ = ["code", "gap_text", "grouped", "int_digits", "percent_text", "plural", "rate_text", "span_text", "visible",
            "window_text", "work_text"]
+
+
+def code(text: str) -> str:
+    """``text`` as inline code in Markdown, as reasons and hints write it: in single
+    backquotes, or fenced with two (and a space inside) when it holds a backquote itself (a
+    backquoted field name): ``require `utm-source` `` is written `` `` require `utm-source` `` ``."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def int_digits(n: int) -> str:

@@ -401,13 +401,17 @@ def constant_pause(ctx: Context) -> Iterator[Diagnostic]:
 @rule(codes.CONSTANT_REQUIRE_CONDITION)
 def constant_require_condition(ctx: Context) -> Iterator[Diagnostic]:
     """`require … where` (extension): conditions that can never all hold (each line, then
-    the lines together), and a condition (a part of a `where` joined by `and`) that always
-    holds."""
+    the lines together, then with the fields the rule's `require` lines list, which are
+    present and not empty at the handoff), and a condition (a part of a `where` joined by
+    `and`) that always holds, on its own or once the listed fields are there."""
+    from slacode.logic import conjunction, filled, implies, normal_pred
     from slacode.requirement import conjuncts
 
     for r in ctx.agreement.rules:
         if r.rule_kind != "handoff":
             continue                                    # SLA306 says `require` is misplaced
+        listed = list(dict.fromkeys(f.name for c in r.of("require") for f in c.fields))
+        fields = [filled(f) for f in listed]
         so_far = []
         for c in r.of("require"):
             if c.predicate is None:
@@ -417,6 +421,17 @@ def constant_require_condition(ctx: Context) -> Iterator[Diagnostic]:
                                f"the condition of this `require` line of `{r.name.value}` never holds: every "
                                "handoff is breached", c.predicate,
                                hint="fix the predicate, or remove the `where`")
+                continue
+            normal = normal_pred(c.predicate, ctx.segments)
+            against = [f for f in listed if conjunction([filled(f), normal]) == ("bool", False)]
+            if against:
+                names = ", ".join(f"`{f}`" for f in against)
+                yield ctx.diag(codes.CONSTANT_REQUIRE_CONDITION,
+                               f"the condition of this `require` line of `{r.name.value}` never holds with the "
+                               f"fields `require` lists: {names} must be present and not empty at the handoff, "
+                               "so every handoff is breached", c.predicate,
+                               hint="a listed field is present and not empty (`\"\"` counts as missing): fix "
+                                    "the condition, or take the field off the list")
                 continue
             if so_far and never_holds(m.And.model_construct(items=(*so_far, c.predicate)), ctx.segments):
                 yield ctx.diag(codes.CONSTANT_REQUIRE_CONDITION,
@@ -430,6 +445,11 @@ def constant_require_condition(ctx: Context) -> Iterator[Diagnostic]:
                     yield ctx.diag(codes.CONSTANT_REQUIRE_CONDITION,
                                    f"this condition of `{r.name.value}`'s `require` always holds: it checks nothing",
                                    part, hint="fix the predicate, or remove it")
+                elif fields and implies(conjunction(fields), normal_pred(part, ctx.segments)):
+                    yield ctx.diag(codes.CONSTANT_REQUIRE_CONDITION,
+                                   f"this condition of `{r.name.value}`'s `require` always holds once the fields "
+                                   "`require` lists are present: it checks nothing more", part,
+                                   hint="remove it (a listed field is already required to be present and not empty)")
 
 
 @rule(codes.TYPE_NAMED_LIKE_STATE)

@@ -1730,9 +1730,16 @@ CONSTANT_REQUIRE_CONDITION = define("SLA350", "constant-require-condition", "war
     `require FIELD, … where PREDICATE` (an extension) judges a handoff by its fields at the
     stop: the `require` verdict is `met` only when every listed field is present and every
     condition holds. Conditions that can never all hold (`budget > 5 and budget < 3`, a
-    segment that is `false`, or two `require` lines that contradict each other) breach
-    every handoff, however good its lead. A condition that always holds (`true`, `score > 3
-    or true`) checks nothing. Either way the line does not say what it seems to.
+    segment that is `false`, two `require` lines that contradict each other, or a condition
+    against the fields the lines list, such as `require budget where budget missing` or
+    `budget == ""`: a listed field is present and not empty) breach every handoff, however
+    good its lead. A condition that always holds (`true`, `score > 3 or true`, `score exists
+    or score missing`, `score > 3 or not (score > 3)`), or holds whenever the listed fields
+    are present (`require email where email exists`), checks nothing. Either way the line
+    does not say what it seems to. (The check proves what it reports; it does not find
+    every such condition: `score > 3 or score <= 3` is not reported, rightly, since it is
+    false for a text or a missing score, but neither is `score in [1] or score not in [1]`
+    with `score` listed.)
 
     ## Avoid
     ```sla

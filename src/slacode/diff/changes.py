@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any, Iterable
 
 from slacode import model as m
-from slacode.logic import compare_preds, normal_pred
+from slacode.logic import compare_preds, conjunction, filled, implies, normal_pred
 from slacode.fmt import one_line, string as _string   # the formatter's printer renders every line
 
 DAY_SECONDS = 86_400
@@ -656,6 +656,25 @@ def _paired(removed: list, added: list, old: dict, new: dict) -> list[tuple[str,
     return pairs
 
 
+def _unneeded_dropped(candidates: list, normals: dict, listed: set) -> list:
+    """``candidates`` (texts of conditions) less those that the other conditions of
+    ``normals`` (and the ``listed`` fields) kept so far ensure, dropped one at a time."""
+    kept = dict(normals)
+    out = []
+    for t in candidates:
+        rest = [n for u, n in kept.items() if u != t]
+        if implies(conjunction([filled(f) for f in sorted(listed)] + rest), kept[t]):
+            del kept[t]
+        else:
+            out.append(t)
+    return out
+
+
+def _listed(rule: m.Rule) -> set[str]:
+    """The fields a rule's `require` lines list (present and not empty at the handoff)."""
+    return {f.name for c in rule.of("require") for f in c.fields}
+
+
 def _walk(p):
     yield p
     if p.kind in ("or", "and"):
@@ -935,39 +954,72 @@ class _RuleDiff:
         self._conditions()
 
     def _conditions(self) -> None:
-        """`require … where` (extension): the conditions (parts joined by `and`, of every
-        line) added, removed or changed; written the same but changed through a segment."""
+        """`require … where` (extension): the requirement is compared as a whole first (the
+        `and` of every condition of every line, with the fields both versions list as
+        present): equivalent, nothing changed. Otherwise the conditions (parts joined by
+        `and`) added, removed or changed are named, leaving out those the other version's
+        requirement already ensures, and one written the same but changed through a segment.
+        A direction is claimed where implication holds one way."""
         from slacode.requirement import conditions_of
 
         ctx = self.ctx
         ta = {pred_text(p): p for p in conditions_of(self.a)}
         tb = {pred_text(p): p for p in conditions_of(self.b)}
+        if not ta and not tb:
+            return
+        na = {t: normal_pred(p, ctx.old_segments) for t, p in ta.items()}
+        nb = {t: normal_pred(p, ctx.new_segments) for t, p in tb.items()}
+        listed = _listed(self.a) & _listed(self.b)
+        whole_a = conjunction([filled(f) for f in sorted(listed)] + list(na.values()))
+        whole_b = conjunction([filled(f) for f in sorted(listed)] + list(nb.values()))
+        looser, stricter = implies(whole_a, whole_b), implies(whole_b, whole_a)
+        if looser and stricter:
+            return                              # the same requirement, written otherwise
+        overall = "tightened" if stricter else "loosened" if looser else None
+
+        def told(direction):                    # no direction against the whole's
+            return direction if overall is None or direction == overall else None
+
+        ensured_by_new = {t for t in ta if implies(whole_b, na[t])}
+        ensured_by_old = {u for u in tb if implies(whole_a, nb[u])}
         removed = [t for t in ta if t not in tb]
         added = [t for t in tb if t not in ta]
         for t in list(removed):                 # written otherwise, the same meaning (`x in [1]`, `x == 1`)
-            same = next((u for u in added if compare_preds(ta[t], ctx.old_segments, tb[u], ctx.new_segments)
-                         is None), None)
+            same = next((u for u in added if implies(na[t], nb[u]) and implies(nb[u], na[t])), None)
             if same is not None:
                 removed.remove(t)
                 added.remove(same)
+        # a condition its own version's other conditions ensure says nothing: left out
+        removed = _unneeded_dropped(removed, na, listed)
+        added = _unneeded_dropped(added, nb, listed)
+        said = len(self.out)
         for before, after in _paired(removed, added, ta, tb):
             removed.remove(before)
             added.remove(after)
+            if before in ensured_by_new and after in ensured_by_old:
+                continue
             how = compare_preds(ta[before], ctx.old_segments, tb[after], ctx.new_segments)
-            direction = _REQUIRE_DIRECTION.get(how)
-            self.add(f"the `require` condition `{before}` became `{after}`" + (f" ({direction})" if direction else ""),
+            direction = told(_REQUIRE_DIRECTION.get(how))
+            self.add(f"the `require` condition {_code(before)} became {_code(after)}"
+                     + (f" ({direction})" if direction else ""),
                      before, after, direction)
         for t in added:
-            self.add(f"now requires the condition `{t}` at the handoff", None, t, "tightened")
+            if t not in ensured_by_old:
+                self.add(f"now requires the condition {_code(t)} at the handoff", None, t, told("tightened"))
         for t in removed:
-            self.add(f"no longer requires the condition `{t}` at the handoff", t, None, "loosened")
+            if t not in ensured_by_new:
+                self.add(f"no longer requires the condition {_code(t)} at the handoff", t, None, told("loosened"))
         for t in ta:
             if t in tb:
                 how = compare_preds(ta[t], ctx.old_segments, tb[t], ctx.new_segments)
                 if how is not None:
-                    self.add(f"the `require` condition `{t}` now holds for {_LEADS[how]} leads: "
+                    self.add(f"the `require` condition {_code(t)} now holds for {_LEADS[how]} leads: "
                              f"{_used_segments(ctx, tb[t])} {how} (its own text is unchanged)", t, t,
-                             _REQUIRE_DIRECTION.get(how))
+                             told(_REQUIRE_DIRECTION.get(how)))
+        if len(self.out) == said:               # no one condition to name: the whole changed
+            before, after = " and ".join(ta), " and ".join(tb)
+            self.add("the `require` conditions changed" + (f" ({overall})" if overall else ""),
+                     before or None, after or None, overall, block=True)
 
     # -- attempts clauses --------------------------------------------------------------
     def _singles(self, kind: str) -> None:
