@@ -114,22 +114,42 @@ def test_the_next_working_day_skips_weekends_and_closed_dates(line, start, due, 
 
 
 @pytest.mark.parametrize("line, start, due, hours", [
-    # an evening start counts from the next opening: its working day is Tuesday
+    # an evening start arrives on Monday after its close: the next working day is Tuesday
     (SAME, at(2, "20:00"), at(3, "18:00"), 9),
-    (NEXT, at(2, "20:00"), at(4, "18:00"), 18),
+    (NEXT, at(2, "20:00"), at(3, "18:00"), 9),
     # before the opening: the same day, from 09:00
     (SAME, at(2, "07:00"), at(2, "18:00"), 9),
-    # a weekend: Monday is its working day, and Monday 09:00 is before the cut-off
+    (NEXT, at(2, "07:00"), at(3, "18:00"), 9 + 9),
+    # a weekend: no working day; the clock counts from Monday 09:00 and is early
     (SAME, at(7, "10:00"), at(9, "18:00"), 9),
     (CUT_BY, at(8, "23:00"), at(9, "18:00"), 9),
-    (NEXT_BY, at(7, "10:00"), at(10, "12:00"), 9 + 3),
+    (NEXT_BY, at(7, "10:00"), at(9, "12:00"), 3),
     # a closed date: Friday 20 is no working day; Monday 23 is
     (SAME, at(20, "10:00"), at(23, "18:00"), 9),
     (CUT, at(20, "16:00"), at(23, "18:00"), 9),
+    (NEXT, at(20, "16:00"), at(23, "18:00"), 9),
 ])
 def test_a_start_outside_working_time_counts_from_the_next_opening(line, start, due, hours):
     got_due, got_hours = deadline(line, start)
     assert got_due == due and got_hours == pytest.approx(hours)
+
+
+@pytest.mark.parametrize("start, cut_by, next_by", [
+    # the table of docs/extensions.md: (due, hours) of CUT_BY and of NEXT_BY, by hand
+    (at(2, "10:00"), (at(2, "18:00"), 8), (at(3, "12:00"), 8 + 3)),
+    (at(2, "14:59"), (at(2, "18:00"), 3 + 1 / 60), (at(3, "12:00"), 6 + 1 / 60)),
+    (at(2, "15:00"), (at(3, "12:00"), 3 + 3), (at(3, "12:00"), 6)),
+    (at(2, "17:59"), (at(3, "12:00"), 3 + 1 / 60), (at(3, "12:00"), 3 + 1 / 60)),
+    (at(2, "18:00"), (at(3, "12:00"), 3), (at(3, "12:00"), 3)),          # after the close: late
+    (at(2, "23:00"), (at(3, "12:00"), 3), (at(3, "12:00"), 3)),
+    (at(7, "10:00"), (at(9, "18:00"), 9), (at(9, "12:00"), 3)),          # Saturday: early, Monday
+    (at(20, "10:00"), (at(23, "18:00"), 9), (at(23, "12:00"), 3)),       # a closed Friday
+    (at(2, "07:00"), (at(2, "18:00"), 9), (at(3, "12:00"), 9 + 3)),      # before the opening
+    (at(6, "16:00"), (at(9, "12:00"), 2 + 3), (at(9, "12:00"), 2 + 3)),  # Friday late: Monday
+])
+def test_the_arrival_day_decides(start, cut_by, next_by):
+    assert deadline(CUT_BY, start) == (cut_by[0], pytest.approx(cut_by[1]))
+    assert deadline(NEXT_BY, start) == (next_by[0], pytest.approx(next_by[1]))
 
 
 def test_reasons_say_the_deadline_in_words():
@@ -146,12 +166,14 @@ def test_reasons_say_the_deadline_in_words():
     assert weekend["reason"] == ("Stopped at 2026-11-09 17:00 -03:00 after 8h of working time, in time for the "
                                  "deadline 2026-11-09 18:00 -03:00: the close of its working day, Mon 2026-11-09, "
                                  "as it started outside working time.")
-    stopped_late = one(rule(NEXT), [ev("L", at(7, "10:00"), "assigned"), ev("L", at(10, "18:30"), "call")],
-                       at(10, "19:00"))
+    stopped_late = one(rule(NEXT), [ev("L", at(7, "10:00"), "assigned"), ev("L", at(9, "18:30"), "call")],
+                       at(9, "19:00"))
     assert stopped_late["reason"] == (
-        "Stopped at 2026-11-10 18:30 -03:00, 30m after the deadline 2026-11-10 18:00 -03:00: the close of the next "
-        "working day, Tue 2026-11-10, as it started outside working time and counts from Mon 2026-11-09 (18h of "
-        "working time).")
+        "Stopped at 2026-11-09 18:30 -03:00, 30m after the deadline 2026-11-09 18:00 -03:00: the close of the next "
+        "working day, Mon 2026-11-09, as it started outside working time (9h of working time).")
+    evening = one(rule(SAME), [ev("L", at(2, "19:00"), "assigned")], at(3, "10:00"))
+    assert evening["reason"] == ("Open; 8h of working time left, due 2026-11-03 18:00 -03:00: the close of the next "
+                                 "working day, Tue 2026-11-03, as it started after the close of Mon 2026-11-02.")
 
 
 # ----------------------------------------------------------------- overnight and DST
@@ -441,8 +463,8 @@ def test_lint_checks_the_times_against_the_calendar():
 
     assert found(CUT_BY) == []
     assert found("within same working day on office, after 18:00 next working day") == [(
-        "SLA370", "the cut-off `after 18:00` is at or after the close of calendar `office` on every working day: no "
-                  "clock starts after it, so the late form never applies")]
+        "SLA370", "the cut-off `after 18:00` is at or after the close of calendar `office` on every working day: it "
+                  "splits no working day, and only leads in after the close are late, as with any cut-off")]
     assert [c for c, _ in found("within same working day on office, after 09:00 next working day")] == ["SLA370"]
     assert found("within next working day by 19:00 on office") == [(
         "SLA371", "`by 19:00` is after the close of calendar `office` on mon-fri: on such a day the deadline is the "
@@ -586,20 +608,35 @@ class RefCalendar:
 def reference(cal: RefCalendar, form: tuple, start: datetime) -> tuple[datetime, timedelta]:
     """``(deadline, target)`` of a clock started at ``start`` by stepping through dates."""
     first_kind, cutoff, by = form
-    day = start.astimezone(cal.tz).date() - timedelta(days=2)
+    local = start.astimezone(cal.tz).date()
+    holding = [d for d in (local - timedelta(days=1), local) if any(a <= start < b for a, b in cal.intervals(d))]
+    arrival = holding[0] if holding else local          # the arrival day
+    day = local - timedelta(days=2)
     while True:                                        # the first interval not over at the start
         found = next(((a, b) for a, b in cal.intervals(day) if b > start), None)
         if found is not None:
             break
         day += timedelta(days=1)
-    counted, first = day, max(found[0], start)
-    late = cutoff is not None and first >= cal.time_on(counted, cutoff)
-    target_day, by_time = counted, None
-    if first_kind == "next" or late:
-        target_day = counted + timedelta(days=1)
-        while not cal.intervals(target_day):
-            target_day += timedelta(days=1)
-        by_time = by
+    opened = day                                       # the working date of the next opening
+
+    def after(d: date) -> date:
+        d += timedelta(days=1)
+        while not cal.intervals(d):
+            d += timedelta(days=1)
+        return d
+
+    counted, by_time = arrival, None
+    if not cal.intervals(arrival):
+        target_day = opened if first_kind == "same" else after(arrival)
+        by_time = by if first_kind == "next" else None
+        counted = min(opened, arrival)
+    elif first_kind == "next":
+        target_day, by_time = after(arrival), by
+    else:
+        beyond = start >= max(b for _, b in cal.intervals(arrival))
+        late = cutoff is not None and (beyond or start >= cal.time_on(arrival, cutoff))
+        target_day = after(arrival) if late or beyond else arrival
+        by_time = by if late else None
     close = max(b for _, b in cal.intervals(target_day))
     instant = close if by_time is None else min(cal.time_on(target_day, by_time), close)
     pieces = []

@@ -108,13 +108,14 @@ def cutoff_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
             if not any(t < last for first, last, t in spans):
                 yield ctx.diag(codes.CUTOFF_OUTSIDE_HOURS,
                                f"the cut-off `after {day.cutoff.text()}` is at or after the close of {_which(name)} "
-                               "on every working day: no clock starts after it, so the late form never applies",
+                               "on every working day: it splits no working day, and only leads in after the close are late, "
+                               "as with any cut-off",
                                day.cutoff, hint="give a time during the calendar's hours, such as `after 15:00`")
                 break
             if not any(t > first for first, last, t in spans):
                 yield ctx.diag(codes.CUTOFF_OUTSIDE_HOURS,
                                f"the cut-off `after {day.cutoff.text()}` is at or before the opening of {_which(name)} "
-                               "on every working day: every clock starts after it, so every lead gets the late form",
+                               "on every working day: every lead that arrives in working hours is late",
                                day.cutoff, hint="give a time during the calendar's hours, such as `after 15:00`, "
                                                 "or write `within next working day` if that is the promise")
                 break

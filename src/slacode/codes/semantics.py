@@ -1838,16 +1838,18 @@ SUM_OF_RESERVED_KEY = define("SLA361", "sum-of-reserved-key", "error", """
 
 CUTOFF_OUTSIDE_HOURS = define("SLA370", "cutoff-outside-hours", "warning", """
     The cut-off of a target by the working day (`after 15:00`) lies outside the calendar's
-    hours, so either every clock or no clock starts after it.
+    hours, so it splits no working day.
 
     ## Why
-    `within same working day on office, after 15:00 next working day` gives a clock whose
-    first working moment is at or after 15:00 until the close of the next working day. A
-    cut-off at or after the desk's last close (`after 19:00` on `09:00-18:00`) is never
-    reached: the late form never applies. One at or before its opening (`after 08:00`)
-    is always passed: every lead gets the late form, and the line says `next working day`
-    in a roundabout way. Both are usually a slip of the time or of the calendar. The check
-    looks at the calendar's weekly hours (every calendar of a calendar choice).
+    `within same working day on office, after 15:00 next working day` gives a lead that
+    arrives on a working day at or after 15:00 (or after its close) until the close of the
+    next working day. A cut-off at or after the desk's last close (`after 19:00` on
+    `09:00-18:00`) does nothing the close does not: only leads in after the close are late,
+    as with any cut-off. One at or before its opening (`after 08:00`) makes every lead that
+    arrives in working hours late: the line says `next working day` in a roundabout way
+    for them, while a lead in before the opening is still due that day. Both are usually a
+    slip of the time or of the calendar. The check looks at the calendar's weekly hours
+    (every calendar of a calendar choice).
 
     ## Avoid
     ```sla
