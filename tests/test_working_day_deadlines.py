@@ -288,16 +288,33 @@ def test_stop_exactly_at_the_close_is_on_time_and_a_deadline_at_as_of_is_not_bre
     assert one(text, [ev("L", at(2, "10:00"), "assigned")], at(2, "18:01"))["status"] == "breached"
 
 
-def test_by_a_time_in_a_break_is_due_when_the_break_starts():
+def test_by_is_the_promised_instant_even_in_a_break():
     text = '''agreement "b" { version "1"; timezone "UTC"; teams sales }
 calendar lunch { timezone "UTC"; hours mon-fri 09:00-12:00, 13:00-18:00 }
-deadline r { owner sales; start on assigned; stop on call; within next working day by 12:30 on lunch }
+deadline r { owner sales; start on assigned; stop on call; pause while waiting == true
+  within next working day by 12:30 on lunch }
 '''
     v = one(text, [ev("L", "2026-11-02T10:00:00Z", "assigned")], "2026-11-02T10:00:00Z")
-    assert (v["due_at"], v["target_seconds"]) == ("2026-11-03T12:00:00+00:00", (7 + 3) * 3600)
+    assert (v["due_at"], v["target_seconds"]) == ("2026-11-03T12:30:00+00:00", (7 + 3) * 3600)
+    # a call at 12:15, in the lunch break, keeps the promise; one at 12:31 does not
+    met = one(text, [ev("L", "2026-11-02T10:00:00Z", "assigned"), ev("L", "2026-11-03T12:15:00Z", "call")],
+              "2026-11-03T14:00:00Z")
+    late = one(text, [ev("L", "2026-11-02T10:00:00Z", "assigned"), ev("L", "2026-11-03T12:31:00Z", "call")],
+               "2026-11-03T14:00:00Z")
+    assert (met["status"], late["status"]) == ("met", "breached")
+    # an hour of working time paused moves the deadline an hour of working time past 12:00
+    paused = one(text, [ev("L", "2026-11-02T10:00:00Z", "assigned"),
+                        ev("L", "2026-11-02T11:00:00Z", "hold", waiting=True),
+                        ev("L", "2026-11-02T12:30:00Z", "resume", waiting=False)], "2026-11-02T14:00:00Z")
+    assert paused["due_at"] == "2026-11-03T14:00:00+00:00"
+    # a pause in the night covers no working time: the deadline stays 12:30
+    night = one(text, [ev("L", "2026-11-02T10:00:00Z", "assigned"),
+                       ev("L", "2026-11-02T20:00:00Z", "hold", waiting=True),
+                       ev("L", "2026-11-02T21:00:00Z", "resume", waiting=False)], "2026-11-02T22:00:00Z")
+    assert night["due_at"] == "2026-11-03T12:30:00+00:00"
 
 
-def test_by_a_time_after_the_days_close_is_due_at_the_close():
+def test_by_a_time_after_the_days_close_is_that_time():
     text = '''agreement "b" { version "1"; timezone "UTC"; teams sales }
 calendar short { timezone "UTC"; hours mon-fri 09:00-18:00; hours sat 09:00-12:00 }
 deadline r { owner sales; start on assigned; stop on call; within next working day by 15:00 on short }
@@ -305,7 +322,15 @@ deadline r { owner sales; start on assigned; stop on call; within next working d
     agreement = slacode.loads(text)
     assert [d.code for d in agreement.diagnostics] == ["SLA371"]                   # `15:00` is after Saturday's close
     v = one(text, [ev("L", "2026-11-06T10:00:00Z", "assigned")], "2026-11-06T10:00:00Z")
-    assert v["due_at"] == "2026-11-07T12:00:00+00:00"
+    assert (v["due_at"], v["target_seconds"]) == ("2026-11-07T15:00:00+00:00", (8 + 3) * 3600)
+    early = '''agreement "b" { version "1"; timezone "UTC"; teams sales }
+calendar office { timezone "UTC"; hours mon-fri 09:00-18:00 }
+deadline r { owner sales; start on assigned; stop on call; within next working day by 08:00 on office }
+'''
+    # before the opening: 08:00 itself, with no working time of that day; a call at 07:30 is on time
+    v = one(early, [ev("L", "2026-11-02T10:00:00Z", "assigned"), ev("L", "2026-11-03T07:30:00Z", "call")],
+            "2026-11-03T10:00:00Z")
+    assert (v["status"], v["due_at"], v["target_seconds"]) == ("met", "2026-11-03T08:00:00+00:00", 8 * 3600)
 
 
 # ----------------------------------------------------------- lines, segments, rules
@@ -467,8 +492,8 @@ def test_lint_checks_the_times_against_the_calendar():
                   "splits no working day, and only leads in after the close are late, as with any cut-off")]
     assert [c for c, _ in found("within same working day on office, after 09:00 next working day")] == ["SLA370"]
     assert found("within next working day by 19:00 on office") == [(
-        "SLA371", "`by 19:00` is after the close of calendar `office` on mon-fri: on such a day the deadline is the "
-                  "close")]
+        "SLA371", "`by 19:00` is after the close of calendar `office` on mon-fri: on such a day the deadline is "
+                  "19:00 itself, after the desk has closed")]
     assert [c for c, _ in found("within next working day by 09:00 on office")] == ["SLA371"]
     assert [c for c, _ in found("within next working day on office, after 15:00 next working day")] == ["SLA372"]
     assert [c for c, _ in found("within same working day")] == ["SLA373"]
@@ -638,7 +663,7 @@ def reference(cal: RefCalendar, form: tuple, start: datetime) -> tuple[datetime,
         target_day = after(arrival) if late or beyond else arrival
         by_time = by if late else None
     close = max(b for _, b in cal.intervals(target_day))
-    instant = close if by_time is None else min(cal.time_on(target_day, by_time), close)
+    instant = close if by_time is None else max(cal.time_on(target_day, by_time), start)
     pieces = []
     d = counted - timedelta(days=1)
     while d <= target_day + timedelta(days=1):
@@ -646,13 +671,7 @@ def reference(cal: RefCalendar, form: tuple, start: datetime) -> tuple[datetime,
         d += timedelta(days=1)
     pieces.sort()
     target = sum((b - a for a, b in pieces), timedelta(0))
-    due, left = start, target
-    for a, b in pieces:                                # the earliest instant with that much working time
-        if left <= timedelta(0):
-            break
-        due = a + min(left, b - a)
-        left -= b - a
-    return due, target
+    return instant, target                             # the instant itself (no pauses here)
 
 
 _MONFRI = {w: [(9 * 60, 12 * 60), (13 * 60, 18 * 60)] for w in range(5)}

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from slacode import instants
 from slacode.calendar import CalendarError
-from slacode.compile import RulePlan
+from slacode.compile import RulePlan, line_due_us
 from slacode.requirement import reason_part
 from slacode.texts import gap_text, span_text, window_text, work_text
 from slacode.verdict import Verdict, _when
@@ -42,7 +42,7 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges
     closed = cyc.closed_at
     pauses = cyc.pause_list(closed if closed is not None else as_of) if cyc.pauses else ()
     try:
-        due = clock.add_us(cyc.start, line.target_us, pauses)
+        due = line_due_us(line, cyc.start, pauses)
     except CalendarError as e:                          # past the years calendars cover
         raise CalendarError(f"lead {fold.lead!r}, rule `{rp.name}`, cycle {cyc.number} (started "
                             f"{_when(cyc.start, clock.tz)}): {e}") from e
@@ -222,7 +222,7 @@ def _day_words(line, due: int, started: int, pauses, zone) -> str:
     was without them."""
     words = line.due_words
     if words and pauses:
-        plain = line.clock.add_us(started, line.target_us)
+        plain = line.due_us if line.due_us is not None else line.clock.add_us(started, line.target_us)
         if plain != due:
             words += f" ({_when(plain, zone)} before pauses moved it)"
     return words

@@ -13,12 +13,13 @@ falls for a clock that starts at a given instant.
   date (a weekend, a holiday, ``closed``) the clock counts from the next opening, on
   working date W, and is due at W's close.
 * ``next working day [by HH:MM]``: the first working date after D.
-* The **deadline instant** is that date's close, or the time ``by HH:MM`` shows on it.
+* The **deadline instant** is that date's close, or the instant ``by HH:MM`` shows on it,
+  in working time or not (a promise of 12:30 is kept by a call at 12:15 in a lunch break).
 
-That instant is turned into a working time once per cycle, from the start to it, and the
-cycle is judged as a ``within`` line with that target (:func:`slacode.compile.line_at`): the
-ordinary deadline arithmetic of :mod:`slacode.calendar` does the rest (pauses move the
-deadline, ``warn at P%`` is a share of that working time).
+That instant is turned into a working time ``T`` once per cycle, from the start to it, and
+the cycle is judged as a ``within T`` line (:func:`slacode.compile.line_at`), except for
+where its deadline falls: without pauses it is the instant itself, and pauses move it later
+by the working time they cover (:func:`slacode.compile.line_due_us`).
 
 Without a calendar the wall clock stands in: every date of the agreement's timezone is a
 working day from 00:00 to 24:00.
@@ -100,8 +101,7 @@ def due_of(clock, spec: DaySpec, start_us: int) -> DayDue:
             day = clock.next_working_date(arrival)
         else:
             day = arrival
-    close = clock.close_us(day)
-    instant = close if by is None else min(clock.time_on_us(day, by), close)
+    instant = clock.close_us(day) if by is None else max(clock.time_on_us(day, by), start_us)
     return DayDue(instant, day, counted, late, outside, by, after)
 
 

@@ -138,16 +138,16 @@ def by_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
                     late.append(w)
             if early:
                 yield ctx.diag(codes.BY_OUTSIDE_HOURS,
-                               f"`by {by.text()}` is not after the opening of {_which(name)} on {_days(early)}: no "
-                               "working time of such a day comes before it, so the deadline is the close of the "
-                               "working day before", by,
+                               f"`by {by.text()}` is not after the opening of {_which(name)} on {_days(early)}: on "
+                               f"such a day the deadline is {by.text()} itself, before the opening, so a lead gets "
+                               "none of that day's working time", by,
                                hint="give a time after the opening, or drop `by` for the close of the next working day")
-                break
             if late:
                 yield ctx.diag(codes.BY_OUTSIDE_HOURS,
                                f"`by {by.text()}` is after the close of {_which(name)} on {_days(late)}: on such a "
-                               "day the deadline is the close", by,
+                               f"day the deadline is {by.text()} itself, after the desk has closed", by,
                                hint="give a time during the calendar's hours, or drop `by` for the close of the day")
+            if early or late:
                 break
 
 
