@@ -213,6 +213,43 @@ def test_an_overnight_interval_belongs_to_the_date_it_starts(line, start, due):
     assert v["due_at"] == due.replace("Z", "+00:00")
 
 
+UNEVEN = '''agreement "u" { version "1"; timezone "UTC"; teams sales }
+calendar night {
+  timezone "UTC"
+  hours mon-thu 22:00-06:00
+  hours fri 22:00-02:00
+}
+deadline r { owner sales; start on assigned; stop on call; LINE }
+'''
+
+
+@pytest.mark.parametrize("line, start, due, hours", [
+    # Thursday's lead, next working day Friday: its `by 04:00` is Saturday 04:00 (after Friday's
+    # 02:00 close), not Friday 04:00 inside Thursday's own shift; 7h + 4h of working time
+    ("within next working day by 04:00 on night", "2026-11-05T23:00:00Z", "2026-11-07T04:00:00Z", 7 + 4),
+    ("within next working day by 04:00 on night", "2026-11-04T23:00:00Z", "2026-11-06T04:00:00Z", 7 + 6),
+    # Friday's shift ends at 02:00, before the 03:00 cut-off: a lead in at 23:00 is early
+    ("within same working day on night, after 03:00 next working day", "2026-11-06T23:00:00Z",
+     "2026-11-07T02:00:00Z", 3),
+    ("within same working day on night, after 03:00 next working day", "2026-11-05T23:00:00Z",
+     "2026-11-06T06:00:00Z", 7),
+    ("within same working day on night, after 03:00 next working day", "2026-11-06T03:30:00Z",
+     "2026-11-07T02:00:00Z", 2.5 + 4),                   # Thursday's shift, after its 03:00: late
+])
+def test_night_shifts_of_different_lengths_read_times_on_their_own_night(line, start, due, hours):
+    v = one(UNEVEN.replace("LINE", line), [ev("L", start, "assigned")], start)
+    assert (v["due_at"], v["target_seconds"] / 3600) == (due.replace("Z", "+00:00"), pytest.approx(hours))
+
+
+def test_lint_reads_night_shifts_of_different_lengths_as_evaluation_does():
+    found = [(d.code, d.message) for d in slacode.lint(UNEVEN.replace("LINE", "within next working day by 04:00 on night"))
+             if d.code.startswith("SLA37")]
+    assert found == [("SLA371", "`by 04:00` is after the close of calendar `night` on fri: on such a day the deadline "
+                                "is 04:00 itself, after the desk has closed")]
+    cut = UNEVEN.replace("LINE", "within same working day on night, after 03:00 next working day")
+    assert not [d for d in slacode.lint(cut) if d.code.startswith("SLA37")]
+
+
 def test_the_working_day_of_a_dst_change_is_as_long_as_it_really_is():
     text = '''agreement "d" { version "1"; timezone "America/New_York"; teams sales }
 calendar whole { timezone "America/New_York"; hours daily 00:00-24:00 }
@@ -619,15 +656,13 @@ class RefCalendar:
         return [(self._local(d, s), self._local(d, e if e > s else e + 1440)) for s, e in spans]
 
     def time_on(self, d: date, minutes: int) -> datetime:
-        """A time of day on working day ``d``: on ``d``, or the next morning's when only that
-        lies between the day's first opening and last close."""
-        ivs = self.intervals(d)
-        first, last = min(a for a, _ in ivs), max(b for _, b in ivs)
-        here = self._local(d, minutes)
-        if first <= here <= last:
-            return here
-        there = self._local(d + timedelta(days=1), minutes)
-        return there if first <= there <= last else here
+        """A time of day on working day ``d``: the next morning's when ``d``'s hours run
+        past midnight and the time is before its first opening; else on ``d``."""
+        spans = self.opened[d] if d in self.opened else [] if d in self.closed else self.weekly.get(d.weekday(), [])
+        overnight = any(e <= s for s, e in spans)
+        if overnight and minutes < min(s for s, _ in spans):
+            return self._local(d + timedelta(days=1), minutes)
+        return self._local(d, minutes)
 
 
 def reference(cal: RefCalendar, form: tuple, start: datetime) -> tuple[datetime, timedelta]:

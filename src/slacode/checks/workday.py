@@ -2,9 +2,8 @@
 after 15:00 by 12:00 next working day` and `within next working day by 12:00 on CAL`.
 
 The times are read against the calendar's weekly hours as evaluation reads them on a date
-(:meth:`slacode.calendar.Calendar.time_on_us`): a time of day belongs to a working day
-whose hours run from its first opening to its last close, the next morning's included for
-an overnight interval.
+(:meth:`slacode.calendar.Calendar.time_on_us`): on a day whose hours run past midnight, a
+time before its first opening is the next morning's; on any other day, the day's own.
 """
 from __future__ import annotations
 
@@ -61,9 +60,10 @@ def _calendars(ctx: Context, line) -> list[tuple[str | None, dict]]:
 
 
 def _on_day(minutes: int, first: int, last: int) -> int:
-    """A time of day on a working day that runs from ``first`` to ``last``: the next
-    morning's when only that falls inside (as evaluation reads it)."""
-    if not first <= minutes <= last and first <= minutes + _DAY <= last:
+    """A time of day on a working day that runs from ``first`` to ``last``, as evaluation
+    reads it: on a day whose hours run past midnight, a time before its first opening is
+    the next morning's (``+ 1440``), even past the close; else the day's own."""
+    if last > _DAY and minutes < first:
         return minutes + _DAY
     return minutes
 
