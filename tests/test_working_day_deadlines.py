@@ -157,23 +157,52 @@ def test_reasons_say_the_deadline_in_words():
     late = one(text, [ev("L", at(6, "16:00"), "assigned")], at(9, "13:00"))
     assert late["status"] == "breached"
     assert late["reason"] == ("Not done: the deadline 2026-11-09 12:00 -03:00 passed 1h before 2026-11-09 13:00 "
-                              "-03:00: 12:00 on the next working day, Mon 2026-11-09, as it started after 15:00 "
-                              "(5h of working time).")
+                              "-03:00: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started after "
+                              "15:00 (5h of working time).")
     early = one(text, [ev("L", at(2, "10:00"), "assigned")], at(2, "11:00"))
-    assert early["reason"] == ("Open; 7h of working time left, due 2026-11-02 18:00 -03:00: the close of its "
-                               "working day, Mon 2026-11-02.")
+    assert early["reason"] == ("Open; 7h of working time left, due 2026-11-02 18:00 -03:00: Mon 2026-11-02 "
+                               "18:00, the close of its working day.")
     weekend = one(text, [ev("L", at(7, "10:00"), "assigned"), ev("L", at(9, "17:00"), "call")], at(9, "18:00"))
     assert weekend["reason"] == ("Stopped at 2026-11-09 17:00 -03:00 after 8h of working time, in time for the "
-                                 "deadline 2026-11-09 18:00 -03:00: the close of its working day, Mon 2026-11-09, "
-                                 "as it started outside working time.")
+                                 "deadline 2026-11-09 18:00 -03:00: Mon 2026-11-09 18:00, the close of the next "
+                                 "working day, as it arrived on Sat 2026-11-07, not a working day.")
     stopped_late = one(rule(NEXT), [ev("L", at(7, "10:00"), "assigned"), ev("L", at(9, "18:30"), "call")],
                        at(9, "19:00"))
     assert stopped_late["reason"] == (
-        "Stopped at 2026-11-09 18:30 -03:00, 30m after the deadline 2026-11-09 18:00 -03:00: the close of the next "
-        "working day, Mon 2026-11-09, as it started outside working time (9h of working time).")
+        "Stopped at 2026-11-09 18:30 -03:00, 30m after the deadline 2026-11-09 18:00 -03:00: Mon 2026-11-09 18:00, "
+        "the close of the next working day, as it arrived on Sat 2026-11-07, not a working day (9h of working time).")
     evening = one(rule(SAME), [ev("L", at(2, "19:00"), "assigned")], at(3, "10:00"))
-    assert evening["reason"] == ("Open; 8h of working time left, due 2026-11-03 18:00 -03:00: the close of the next "
-                                 "working day, Tue 2026-11-03, as it started after the close of Mon 2026-11-02.")
+    assert evening["reason"] == ("Open; 8h of working time left, due 2026-11-03 18:00 -03:00: Tue 2026-11-03 18:00, "
+                                 "the close of the next working day, as it started after the close of Mon 2026-11-02.")
+
+
+def test_reasons_name_the_instant_the_deadline_is():
+    lunch = '''agreement "b" { version "1"; timezone "UTC"; teams sales }
+calendar lunch { timezone "UTC"; hours mon-fri 09:00-12:00, 13:00-18:00 }
+deadline r { owner sales; start on assigned; stop on call; pause while waiting == true
+  within same working day on lunch, after 15:00 by 12:30 next working day }
+'''
+    # a call at 12:45 in the break, after 12:30: the words say 12:30, the deadline it is
+    v = one(lunch, [ev("L", "2026-11-02T16:00:00Z", "assigned"), ev("L", "2026-11-03T12:45:00Z", "call")],
+            "2026-11-03T14:00:00Z")
+    assert v["reason"] == ("Stopped at 2026-11-03 12:45 +00:00, 15m after the deadline 2026-11-03 12:30 +00:00: "
+                           "Tue 2026-11-03 12:30, by 12:30 on the next working day, as it started after 15:00 "
+                           "(5h of working time).")
+    # a night shift's close falls on the next date: the working day is named after the instant
+    night = one(NIGHT.replace("LINE", "within same working day on night"), [ev("L", "2026-11-06T23:00:00Z", "assigned")],
+                "2026-11-07T07:00:00Z")
+    assert night["reason"].endswith(": Sat 2026-11-07 06:00, the close of its working day, Fri 2026-11-06 "
+                                    "(7h of working time).")
+    # pauses: one pair of parentheses, and the instant named is where the deadline was
+    paused = one(lunch, [ev("L", "2026-11-02T16:00:00Z", "assigned"), ev("L", "2026-11-02T16:30:00Z", "hold", waiting=True),
+                         ev("L", "2026-11-02T17:00:00Z", "resume", waiting=False)], "2026-11-03T14:00:00Z")
+    assert paused["reason"] == ("Not done: the deadline 2026-11-03 13:30 +00:00 passed 30m before 2026-11-03 14:00 "
+                                "+00:00: Tue 2026-11-03 12:30 before pauses moved it, by 12:30 on the next working "
+                                "day, as it started after 15:00 (5h of working time).")
+    # a lead in during the break, on a working day: no "counts from" the same day
+    inbreak = one(rule(SAME), [ev("L", at(2, "07:00"), "assigned")], at(2, "07:00"))
+    assert inbreak["reason"].endswith(": Mon 2026-11-02 18:00, the close of its working day, as it started outside "
+                                      "working time.")
 
 
 # ----------------------------------------------------------------- overnight and DST
@@ -289,8 +318,7 @@ def test_a_pause_moves_the_deadline_by_the_working_time_paused():
     v = one(text, events, at(4, "17:00"))
     # the target is the working time to the close (4h); an hour paused moves it to Thu 10:00
     assert (v["status"], v["due_at"], v["target_seconds"]) == ("pending", at(5, "10:00"), 4 * 3600)
-    assert v["reason"].endswith("the close of its working day, Wed 2026-11-04 (2026-11-04 18:00 -03:00 before "
-                                "pauses moved it).")
+    assert v["reason"].endswith(": Wed 2026-11-04 18:00 before pauses moved it, the close of its working day.")
     # paused at as_of: the deadline if the pause ended then
     paused = one(text, events[:2], at(4, "16:30"))
     assert (paused["status"], paused["due_at"]) == ("paused", at(5, "10:30"))
@@ -304,8 +332,8 @@ def test_warn_at_a_share_is_a_share_of_the_cycles_own_target():
     assert (late["status"], late["warn_at"]) == ("pending", at(3, "12:30"))
     risky = one(text, [ev("L", at(2, "16:00"), "assigned")], at(3, "12:30"))
     assert risky["status"] == "at_risk"
-    assert risky["reason"] == ("Open with 5h 30m of 11h used (warning at 50%); due 2026-11-03 18:00 -03:00: the "
-                               "close of the next working day, Tue 2026-11-03, as it started after 15:00.")
+    assert risky["reason"] == ("Open with 5h 30m of 11h used (warning at 50%); due 2026-11-03 18:00 -03:00: Tue "
+                               "2026-11-03 18:00, the close of the next working day, as it started after 15:00.")
 
 
 def test_warn_before_and_several_levels():
@@ -420,8 +448,8 @@ def test_attempts_at_least_n_within_a_working_day():
     assert (v["clause"], v["status"], v["due_at"], v["completed_at"]) == (
         "at_least_within", "met", at(3, "18:00"), at(3, "10:00"))
     pending = one(text, events[:2], at(3, "11:00"))
-    assert pending["reason"] == ("1 of 2 attempts so far; due 2026-11-03 18:00 -03:00: the close of the next working "
-                                 "day, Tue 2026-11-03, as it started after 15:00.")
+    assert pending["reason"] == ("1 of 2 attempts so far; due 2026-11-03 18:00 -03:00: Tue 2026-11-03 18:00, the "
+                                 "close of the next working day, as it started after 15:00.")
     # 4h of the 11h target used by Tuesday 11:00; 50% is 5h30m in: Tuesday 12:30
     assert (pending["status"], pending["warn_at"], pending["target_seconds"]) == ("pending", at(3, "12:30"), 11 * 3600)
 
@@ -572,8 +600,8 @@ def test_explain_shows_the_cycles_deadline():
     agreement = slacode.loads(rule(CUT_BY))
     lines = timeline(agreement.plan, "L", records_from_objects(events, diagnostics=[]), as_of_us(at(9, "12:00")))
     assert ("    r: cycle 1 opens (within same working day on office, after 15:00 by 12:00 next working day, the "
-            "default line: 12:00 on the next working day, Mon 2026-11-09, as it started after 15:00, 5h of working "
-            "time); due 2026-11-09 12:00 -03:00 unless paused") in lines
+            "default line: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started after 15:00, 5h of "
+            "working time); due 2026-11-09 12:00 -03:00 unless paused") in lines
 
 
 def test_json_csv_and_due_need_nothing_new(tmp_path):

@@ -506,7 +506,7 @@ def line_at(line: Line, start_us: int) -> Line:
     target = clock.working_us(start_us, due.instant)
     return line._replace(target_us=target, warn_us=_warn_at_us(day.warn, target, clock),
                          levels=_warn_levels(day.warn, target, clock), template=line,
-                         due_words=workday.due_words(day.spec, due), due_us=due.instant)
+                         due_words=workday.due_words(day.spec, due, clock.tz), due_us=due.instant)
 
 
 def line_due_us(line: Line, start_us: int, pauses=()) -> int:

@@ -50,13 +50,14 @@ class DaySpec(NamedTuple):
 class DayDue(NamedTuple):
     """Where one clock's deadline falls."""
 
-    instant: int                    # the deadline instant (epoch µs)
-    day: int                        # the date it falls on (an ordinal)
-    counted: int                    # the arrival day D (an ordinal; W for a start on no working date)
+    instant: int                    # the deadline instant (epoch µs), without pauses
+    day: int                        # the working date it belongs to (an ordinal)
+    arrival: int                    # the arrival day D (an ordinal)
     late: bool                      # the start was at or after the cut-off (or after D's close)
     outside: bool                   # the start was outside working time
     by: int | None                  # the `by` time that applied (None: the close)
     after_close: bool = False       # the start was after the close of its (working) arrival day
+    off: bool = False               # the arrival day is no working date
 
 
 def spec_of(day) -> DaySpec:
@@ -83,10 +84,11 @@ def due_of(clock, spec: DaySpec, start_us: int) -> DayDue:
     :class:`~slacode.calendar.CalendarError` when the calendar has no working day left)."""
     outside = clock.next_open_us(start_us) != start_us
     arrival = arrival_day(clock, start_us)
-    counted, late, by, after = arrival, False, None, False
-    if not clock.date_intervals_us(arrival):            # a weekend, a holiday, `closed`
+    off = not clock.date_intervals_us(arrival)          # a weekend, a holiday, `closed`
+    late, by, after = False, None, False
+    if off:
         if spec.first == "same":
-            counted = day = clock.working_date_us(start_us)[0]
+            day = clock.working_date_us(start_us)[0]
         else:
             day, by = clock.next_working_date(arrival), spec.by
     elif spec.first == "next":
@@ -97,12 +99,12 @@ def due_of(clock, spec: DaySpec, start_us: int) -> DayDue:
         late = spec.cutoff is not None and (after or start_us >= clock.time_on_us(arrival, spec.cutoff))
         if late:
             day, by = clock.next_working_date(arrival), spec.late_by
-        elif start_us >= close:
+        elif after:
             day = clock.next_working_date(arrival)
         else:
             day = arrival
     instant = clock.close_us(day) if by is None else max(clock.time_on_us(day, by), start_us)
-    return DayDue(instant, day, counted, late, outside, by, after)
+    return DayDue(instant, day, arrival, late, outside, by, after, off)
 
 
 def day_label(ordinal: int) -> str:
@@ -115,17 +117,26 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def due_words(spec: DaySpec, due: DayDue) -> str:
-    """The deadline in words, for reasons: ``the close of its working day, Mon 2026-11-02``,
-    ``12:00 on the next working day, Tue 2026-11-03, as it started after 15:00``."""
-    where = "its working day" if due.day == due.counted else "the next working day"
-    what = f"the close of {where}" if due.by is None else f"{_hhmm(due.by)} on {where}"
+def due_words(spec: DaySpec, due: DayDue, tz) -> str:
+    """The deadline in words, for reasons: the instant it is (local date and time in
+    ``tz``), then what it is: ``Mon 2026-11-02 18:00, the close of its working day``,
+    ``Tue 2026-11-03 12:00, by 12:00 on the next working day, as it started after 15:00``;
+    with the working date when the instant falls on another date (a night shift)."""
+    from slacode.calendar import from_us
+    local = from_us(due.instant, tz)
+    where = "its working day" if due.day == due.arrival else "the next working day"
+    what = f"the close of {where}" if due.by is None else f"by {_hhmm(due.by)} on {where}"
+    if local.date().toordinal() != due.day:
+        what += f", {day_label(due.day)}"
     if due.after_close:
-        why = f"it started after the close of {day_label(due.counted)}"
+        why = f"it started after the close of {day_label(due.arrival)}"
     elif due.late:
         why = f"it started after {_hhmm(spec.cutoff)}"
-    elif due.outside:
+    elif due.off:
+        why = f"it arrived on {day_label(due.arrival)}, not a working day"
+    elif due.outside and spec.first == "same":
         why = "it started outside working time"
     else:
         why = ""
-    return f"{what}, {day_label(due.day)}" + (f", as {why}" if why else "")
+    return (f"{_DAYS[local.weekday()]} {local.date().isoformat()} {local:%H:%M}, {what}"
+            + (f", as {why}" if why else ""))
