@@ -296,6 +296,21 @@ deadline c { owner sales; start on assigned; stop on call; within next working d
         ("2026-11-02T00:00:00-05:00", 25), ("2026-11-01T17:00:00-05:00", 8), ("2026-11-02T12:00:00-05:00", 37)]
 
 
+def test_a_skipped_local_time_is_the_first_instant_after_the_gap():
+    """2026-03-08 in New York jumps from 02:00 EST to 03:00 EDT: 02:30 is never shown, and
+    is read as 03:00 EDT (as a calendar's hours read it); 01:30 is an ordinary time."""
+    text = '''agreement "d" { version "1"; timezone "America/New_York"; teams sales }
+deadline a { owner sales; start on assigned; stop on call; within same working day, after 02:30 next working day }
+deadline b { owner sales; start on assigned; stop on call; within next working day by 02:30 }
+'''
+    after_gap, before = (verdicts(text, [ev("L", t, "assigned")], t)
+                         for t in ("2026-03-08T03:10:00-04:00", "2026-03-08T01:50:00-05:00"))
+    assert after_gap[0]["due_at"] == "2026-03-10T00:00:00-04:00"             # late: Monday's close
+    assert before[0]["due_at"] == "2026-03-09T00:00:00-04:00"                # early: Sunday's close
+    saturday = verdicts(text, [ev("L", "2026-03-07T10:00:00-05:00", "assigned")], "2026-03-07T10:00:00-05:00")
+    assert (saturday[1]["due_at"], saturday[1]["target_seconds"]) == ("2026-03-08T03:00:00-04:00", 16 * 3600)
+
+
 def test_without_a_calendar_every_day_runs_from_midnight_to_midnight():
     text = '''agreement "w" { version "1"; timezone "America/Sao_Paulo"; teams sales }
 deadline r { owner sales; start on assigned; stop on call; within same working day, after 18:00 by 09:00 next working day }

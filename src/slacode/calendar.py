@@ -258,6 +258,19 @@ def _load_zone(name: object) -> ZoneInfo:
 # clocks
 # ---------------------------------------------------------------------------------------
 
+def _gap_end_us(tz: ZoneInfo, lo: int, hi: int) -> int:
+    """The instant the clocks jump forward, between ``lo`` and ``hi`` (a skipped local time
+    read with the offset after and before the change): the first one with the later offset."""
+    after = from_us(hi, tz).utcoffset()
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if from_us(mid, tz).utcoffset() == after:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
 class _Clock:
     """What a calendar and the wall clock share: the datetime API and paused intervals.
 
@@ -416,14 +429,18 @@ class _Clock:
         times in the 24 hours from its first opening: a time before that opening is the next
         morning's (``04:00`` of a shift ``22:00-06:00`` or ``22:00-02:00`` is the morning
         after, even past the close). Any other date reads them on the date itself.
-        A local time the clocks skip is read with the offset before the change."""
+        A local time the clocks skip (a spring-forward gap) is the first instant after the
+        gap, as the calendar's hours read it; one the clocks show twice is its first."""
         spans = self._spans_of(ordinal)
         if spans and minutes < min(s for s, _ in spans) and max(e for _, e in spans) > MINUTES_PER_DAY:
             minutes += MINUTES_PER_DAY
         day = date.fromordinal(ordinal + minutes // MINUTES_PER_DAY)
         rest = minutes % MINUTES_PER_DAY
         local = datetime(day.year, day.month, day.day, rest // 60, rest % 60, tzinfo=self.tz)
-        return to_us(local)
+        t = to_us(local)
+        if from_us(t, self.tz).replace(tzinfo=None) == local.replace(tzinfo=None):
+            return t
+        return _gap_end_us(self.tz, to_us(local.replace(fold=1)), t)
 
     # -- to implement -------------------------------------------------------------------
     def _span_us(self, a: int, b: int) -> int:  # pragma: no cover - abstract
