@@ -591,13 +591,16 @@ def _diff(old: str, new: str) -> list[tuple[str, str | None]]:
 
 
 def test_diff_names_a_change_of_such_a_line():
+    # a lead in at 15:00 gets more time, one in at 18:30 less (Tue 18:00 → Tue 12:00): neither way
     assert _diff(SAME, CUT_BY) == [(
-        "target loosened from the close of the working day it starts in to the close of the working day it starts "
+        "target changed from the close of the working day it starts in to the close of the working day it starts "
         "in (from 15:00: 12:00 on the next working day): `within same working day on office` → `within same "
-        "working day on office, after 15:00 by 12:00 next working day` (the default line)", "loosened")]
+        "working day on office, after 15:00 by 12:00 next working day` (the default line)", None)]
     assert _diff(CUT, CUT_BY)[0][1] == "tightened"
     assert _diff(NEXT_BY, NEXT)[0][1] == "loosened"
-    assert _diff(CUT_BY, NEXT_BY)[0][1] == "loosened"               # early leads: the close → the next day
+    # early leads: the close → the next day, but a Saturday lead: Monday's close → Monday 12:00
+    assert _diff(CUT_BY, NEXT_BY)[0][1] is None
+    assert _diff(SAME, NEXT)[0][1] == "loosened"
     assert _diff(CUT, "within same working day on office, after 14:00 next working day")[0][1] == "loosened"
     assert _diff("within same working day on office, after 14:00 by 10:00 next working day",
                  "within same working day on office, after 15:00 next working day")[0][1] is None
@@ -608,6 +611,25 @@ def test_diff_names_a_change_of_such_a_line():
     # the same line in another layout is no change
     assert semantic_diff(slacode.loads(rule(CUT_BY)), slacode.loads(rule(CUT_BY.replace(
         "after 15:00 by 12:00 next working day", "after 15:00 next working day by 12:00")))) == []
+
+
+def test_diff_reads_night_desks_as_evaluation_does():
+    def direction(old: str, new: str):
+        texts = [NIGHT.replace("LINE", line) for line in (old, new)]
+        (change,) = [c for c in semantic_diff(slacode.loads(texts[0]), slacode.loads(texts[1])) if c.semantic]
+        return change.direction
+
+    # by 04:00 is the morning after the shift starts, by 23:00 the evening it starts: earlier
+    assert direction("within next working day by 04:00 on night", "within next working day by 23:00 on night") \
+        == "tightened"
+    # after 03:00 is late in the shift, after 23:00 early: fewer leads are late, none due earlier
+    assert direction("within same working day on night, after 03:00 next working day",
+                     "within same working day on night, after 23:00 next working day") == "loosened"
+    # another calendar's hours in the new version: the direction cannot be told
+    old = NIGHT.replace("LINE", "within next working day by 04:00 on night")
+    new = old.replace("22:00-06:00", "21:00-05:00").replace("by 04:00", "by 03:00")
+    (change,) = [c for c in semantic_diff(slacode.loads(old), slacode.loads(new)) if c.semantic and "target" in c.message]
+    assert change.direction is None
 
 
 def test_explain_shows_the_cycles_deadline():
