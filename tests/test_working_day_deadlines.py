@@ -581,6 +581,23 @@ def test_lint_checks_the_times_against_the_calendar():
         slacode.loads(rule("within next working day on office, after 15:00 next working day"))
 
 
+def test_the_cut_off_hint_suggests_a_time_inside_the_calendars_hours():
+    def hint(text: str) -> str:
+        (d,) = [d for d in slacode.lint(text) if d.code == "SLA370"]
+        return d.hint
+
+    assert "`after 15:00`" in hint(rule("within same working day on office, after 19:00 next working day"))
+    night = NIGHT.replace("LINE", "within same working day on night, after 15:00 next working day")
+    assert "`after 03:00`" in hint(night)                     # 15:00 is outside a 22:00-06:00 desk's hours
+    late = HEAD.replace("09:00-18:00", "09:00-15:00") + "deadline r { owner sales; start on assigned; stop on call\n" \
+        "  within same working day on office, after 15:00 next working day }\n"
+    assert "`after 12:00`" in hint(late)                      # never the flagged time itself
+    for text in (rule("within same working day on office, after 19:00 next working day"), night, late):
+        suggested = hint(text).split("`after ")[1].split("`")[0]
+        fixed = text.replace("after 19:00", f"after {suggested}").replace("after 15:00", f"after {suggested}")
+        assert not [d for d in slacode.lint(fixed) if d.code == "SLA370"], suggested
+
+
 def test_a_bad_time_is_a_bad_literal():
     assert "SLA108" in {d.code for d in slacode.lint(rule("within next working day by 25:00 on office"))}
 

@@ -68,6 +68,18 @@ def _on_day(minutes: int, first: int, last: int) -> int:
     return minutes
 
 
+def _inside(week: dict[int, tuple[int, int]], avoid: int) -> str:
+    """A cut-off inside the hours of the calendar's most common working day (three hours
+    before its close, or half-way through a shorter day), never ``avoid``."""
+    shapes = list(week.values())
+    first, last = max(set(shapes), key=lambda sh: (shapes.count(sh), sh))
+    t = last - 180 if last - 180 > first else (first + last) // 2
+    if t % _DAY == avoid:
+        t = (t + first) // 2
+    t %= _DAY
+    return f"{t // 60:02d}:{t % 60:02d}"
+
+
 def _days(weekdays: list[int]) -> str:
     """``mon-fri``, ``sat``, ``mon, wed``: weekdays as `hours` lines write them."""
     runs: list[list[int]] = []
@@ -110,14 +122,16 @@ def cutoff_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
                                f"the cut-off `after {day.cutoff.text()}` is at or after the close of {_which(name)} "
                                "on every working day: it splits no working day, and only leads in after the close are late, "
                                "as with any cut-off",
-                               day.cutoff, hint="give a time during the calendar's hours, such as `after 15:00`")
+                               day.cutoff, hint=f"give a time during the calendar's hours, such as "
+                                                f"`after {_inside(week, cut)}`")
                 break
             if not any(t > first for first, last, t in spans):
                 yield ctx.diag(codes.CUTOFF_OUTSIDE_HOURS,
                                f"the cut-off `after {day.cutoff.text()}` is at or before the opening of {_which(name)} "
                                "on every working day: every lead that arrives in working hours is late",
-                               day.cutoff, hint="give a time during the calendar's hours, such as `after 15:00`, "
-                                                "or write `within next working day` if that is the promise")
+                               day.cutoff, hint=f"give a time during the calendar's hours, such as "
+                                                f"`after {_inside(week, cut)}`, or write `within next working day` "
+                                                "if that is the promise")
                 break
 
 
