@@ -743,8 +743,13 @@ class RefCalendar:
         spans = self.opened[d] if d in self.opened else [] if d in self.closed else self.weekly.get(d.weekday(), [])
         overnight = any(e <= s for s, e in spans)
         if overnight and minutes < min(s for s, _ in spans):
-            return self._local(d + timedelta(days=1), minutes)
-        return self._local(d, minutes)
+            d, minutes = d + timedelta(days=1), minutes
+        while True:                                    # a skipped time: the first local minute after it
+            here = self._local(d, minutes)
+            wall = here.astimezone(self.tz)
+            if (wall.date(), wall.hour * 60 + wall.minute) == (d + timedelta(days=minutes // 1440), minutes % 1440):
+                return here
+            minutes += 1
 
 
 def reference(cal: RefCalendar, form: tuple, start: datetime) -> tuple[datetime, timedelta]:
