@@ -114,22 +114,42 @@ def test_the_next_working_day_skips_weekends_and_closed_dates(line, start, due, 
 
 
 @pytest.mark.parametrize("line, start, due, hours", [
-    # an evening start counts from the next opening: its working day is Tuesday
+    # an evening start arrives on Monday after its close: the next working day is Tuesday
     (SAME, at(2, "20:00"), at(3, "18:00"), 9),
-    (NEXT, at(2, "20:00"), at(4, "18:00"), 18),
+    (NEXT, at(2, "20:00"), at(3, "18:00"), 9),
     # before the opening: the same day, from 09:00
     (SAME, at(2, "07:00"), at(2, "18:00"), 9),
-    # a weekend: Monday is its working day, and Monday 09:00 is before the cut-off
+    (NEXT, at(2, "07:00"), at(3, "18:00"), 9 + 9),
+    # a weekend: no working day; the clock counts from Monday 09:00 and is early
     (SAME, at(7, "10:00"), at(9, "18:00"), 9),
     (CUT_BY, at(8, "23:00"), at(9, "18:00"), 9),
-    (NEXT_BY, at(7, "10:00"), at(10, "12:00"), 9 + 3),
+    (NEXT_BY, at(7, "10:00"), at(9, "12:00"), 3),
     # a closed date: Friday 20 is no working day; Monday 23 is
     (SAME, at(20, "10:00"), at(23, "18:00"), 9),
     (CUT, at(20, "16:00"), at(23, "18:00"), 9),
+    (NEXT, at(20, "16:00"), at(23, "18:00"), 9),
 ])
 def test_a_start_outside_working_time_counts_from_the_next_opening(line, start, due, hours):
     got_due, got_hours = deadline(line, start)
     assert got_due == due and got_hours == pytest.approx(hours)
+
+
+@pytest.mark.parametrize("start, cut_by, next_by", [
+    # the table of docs/extensions.md: (due, hours) of CUT_BY and of NEXT_BY, by hand
+    (at(2, "10:00"), (at(2, "18:00"), 8), (at(3, "12:00"), 8 + 3)),
+    (at(2, "14:59"), (at(2, "18:00"), 3 + 1 / 60), (at(3, "12:00"), 6 + 1 / 60)),
+    (at(2, "15:00"), (at(3, "12:00"), 3 + 3), (at(3, "12:00"), 6)),
+    (at(2, "17:59"), (at(3, "12:00"), 3 + 1 / 60), (at(3, "12:00"), 3 + 1 / 60)),
+    (at(2, "18:00"), (at(3, "12:00"), 3), (at(3, "12:00"), 3)),          # after the close: late
+    (at(2, "23:00"), (at(3, "12:00"), 3), (at(3, "12:00"), 3)),
+    (at(7, "10:00"), (at(9, "18:00"), 9), (at(9, "12:00"), 3)),          # Saturday: early, Monday
+    (at(20, "10:00"), (at(23, "18:00"), 9), (at(23, "12:00"), 3)),       # a closed Friday
+    (at(2, "07:00"), (at(2, "18:00"), 9), (at(3, "12:00"), 9 + 3)),      # before the opening
+    (at(6, "16:00"), (at(9, "12:00"), 2 + 3), (at(9, "12:00"), 2 + 3)),  # Friday late: Monday
+])
+def test_the_arrival_day_decides(start, cut_by, next_by):
+    assert deadline(CUT_BY, start) == (cut_by[0], pytest.approx(cut_by[1]))
+    assert deadline(NEXT_BY, start) == (next_by[0], pytest.approx(next_by[1]))
 
 
 def test_reasons_say_the_deadline_in_words():
@@ -137,21 +157,52 @@ def test_reasons_say_the_deadline_in_words():
     late = one(text, [ev("L", at(6, "16:00"), "assigned")], at(9, "13:00"))
     assert late["status"] == "breached"
     assert late["reason"] == ("Not done: the deadline 2026-11-09 12:00 -03:00 passed 1h before 2026-11-09 13:00 "
-                              "-03:00: 12:00 on the next working day, Mon 2026-11-09, as it started after 15:00 "
-                              "(5h of working time).")
+                              "-03:00: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started after "
+                              "15:00 (5h of working time).")
     early = one(text, [ev("L", at(2, "10:00"), "assigned")], at(2, "11:00"))
-    assert early["reason"] == ("Open; 7h of working time left, due 2026-11-02 18:00 -03:00: the close of its "
-                               "working day, Mon 2026-11-02.")
+    assert early["reason"] == ("Open; 7h of working time left, due 2026-11-02 18:00 -03:00: Mon 2026-11-02 "
+                               "18:00, the close of its working day.")
     weekend = one(text, [ev("L", at(7, "10:00"), "assigned"), ev("L", at(9, "17:00"), "call")], at(9, "18:00"))
     assert weekend["reason"] == ("Stopped at 2026-11-09 17:00 -03:00 after 8h of working time, in time for the "
-                                 "deadline 2026-11-09 18:00 -03:00: the close of its working day, Mon 2026-11-09, "
-                                 "as it started outside working time.")
-    stopped_late = one(rule(NEXT), [ev("L", at(7, "10:00"), "assigned"), ev("L", at(10, "18:30"), "call")],
-                       at(10, "19:00"))
+                                 "deadline 2026-11-09 18:00 -03:00: Mon 2026-11-09 18:00, the close of the next "
+                                 "working day, as it arrived on Sat 2026-11-07, not a working day.")
+    stopped_late = one(rule(NEXT), [ev("L", at(7, "10:00"), "assigned"), ev("L", at(9, "18:30"), "call")],
+                       at(9, "19:00"))
     assert stopped_late["reason"] == (
-        "Stopped at 2026-11-10 18:30 -03:00, 30m after the deadline 2026-11-10 18:00 -03:00: the close of the next "
-        "working day, Tue 2026-11-10, as it started outside working time and counts from Mon 2026-11-09 (18h of "
-        "working time).")
+        "Stopped at 2026-11-09 18:30 -03:00, 30m after the deadline 2026-11-09 18:00 -03:00: Mon 2026-11-09 18:00, "
+        "the close of the next working day, as it arrived on Sat 2026-11-07, not a working day (9h of working time).")
+    evening = one(rule(SAME), [ev("L", at(2, "19:00"), "assigned")], at(3, "10:00"))
+    assert evening["reason"] == ("Open; 8h of working time left, due 2026-11-03 18:00 -03:00: Tue 2026-11-03 18:00, "
+                                 "the close of the next working day, as it started after the close of Mon 2026-11-02.")
+
+
+def test_reasons_name_the_instant_the_deadline_is():
+    lunch = '''agreement "b" { version "1"; timezone "UTC"; teams sales }
+calendar lunch { timezone "UTC"; hours mon-fri 09:00-12:00, 13:00-18:00 }
+deadline r { owner sales; start on assigned; stop on call; pause while waiting == true
+  within same working day on lunch, after 15:00 by 12:30 next working day }
+'''
+    # a call at 12:45 in the break, after 12:30: the words say 12:30, the deadline it is
+    v = one(lunch, [ev("L", "2026-11-02T16:00:00Z", "assigned"), ev("L", "2026-11-03T12:45:00Z", "call")],
+            "2026-11-03T14:00:00Z")
+    assert v["reason"] == ("Stopped at 2026-11-03 12:45 +00:00, 15m after the deadline 2026-11-03 12:30 +00:00: "
+                           "Tue 2026-11-03 12:30, by 12:30 on the next working day, as it started after 15:00 "
+                           "(5h of working time).")
+    # a night shift's close falls on the next date: the working day is named after the instant
+    night = one(NIGHT.replace("LINE", "within same working day on night"), [ev("L", "2026-11-06T23:00:00Z", "assigned")],
+                "2026-11-07T07:00:00Z")
+    assert night["reason"].endswith(": Sat 2026-11-07 06:00, the close of its working day, Fri 2026-11-06 "
+                                    "(7h of working time).")
+    # pauses: one pair of parentheses, and the instant named is where the deadline was
+    paused = one(lunch, [ev("L", "2026-11-02T16:00:00Z", "assigned"), ev("L", "2026-11-02T16:30:00Z", "hold", waiting=True),
+                         ev("L", "2026-11-02T17:00:00Z", "resume", waiting=False)], "2026-11-03T14:00:00Z")
+    assert paused["reason"] == ("Not done: the deadline 2026-11-03 13:30 +00:00 passed 30m before 2026-11-03 14:00 "
+                                "+00:00: Tue 2026-11-03 12:30 before pauses moved it, by 12:30 on the next working "
+                                "day, as it started after 15:00 (5h of working time).")
+    # a lead in during the break, on a working day: no "counts from" the same day
+    inbreak = one(rule(SAME), [ev("L", at(2, "07:00"), "assigned")], at(2, "07:00"))
+    assert inbreak["reason"].endswith(": Mon 2026-11-02 18:00, the close of its working day, as it started outside "
+                                      "working time.")
 
 
 # ----------------------------------------------------------------- overnight and DST
@@ -191,6 +242,43 @@ def test_an_overnight_interval_belongs_to_the_date_it_starts(line, start, due):
     assert v["due_at"] == due.replace("Z", "+00:00")
 
 
+UNEVEN = '''agreement "u" { version "1"; timezone "UTC"; teams sales }
+calendar night {
+  timezone "UTC"
+  hours mon-thu 22:00-06:00
+  hours fri 22:00-02:00
+}
+deadline r { owner sales; start on assigned; stop on call; LINE }
+'''
+
+
+@pytest.mark.parametrize("line, start, due, hours", [
+    # Thursday's lead, next working day Friday: its `by 04:00` is Saturday 04:00 (after Friday's
+    # 02:00 close), not Friday 04:00 inside Thursday's own shift; 7h + 4h of working time
+    ("within next working day by 04:00 on night", "2026-11-05T23:00:00Z", "2026-11-07T04:00:00Z", 7 + 4),
+    ("within next working day by 04:00 on night", "2026-11-04T23:00:00Z", "2026-11-06T04:00:00Z", 7 + 6),
+    # Friday's shift ends at 02:00, before the 03:00 cut-off: a lead in at 23:00 is early
+    ("within same working day on night, after 03:00 next working day", "2026-11-06T23:00:00Z",
+     "2026-11-07T02:00:00Z", 3),
+    ("within same working day on night, after 03:00 next working day", "2026-11-05T23:00:00Z",
+     "2026-11-06T06:00:00Z", 7),
+    ("within same working day on night, after 03:00 next working day", "2026-11-06T03:30:00Z",
+     "2026-11-07T02:00:00Z", 2.5 + 4),                   # Thursday's shift, after its 03:00: late
+])
+def test_night_shifts_of_different_lengths_read_times_on_their_own_night(line, start, due, hours):
+    v = one(UNEVEN.replace("LINE", line), [ev("L", start, "assigned")], start)
+    assert (v["due_at"], v["target_seconds"] / 3600) == (due.replace("Z", "+00:00"), pytest.approx(hours))
+
+
+def test_lint_reads_night_shifts_of_different_lengths_as_evaluation_does():
+    found = [(d.code, d.message) for d in slacode.lint(UNEVEN.replace("LINE", "within next working day by 04:00 on night"))
+             if d.code.startswith("SLA37")]
+    assert found == [("SLA371", "`by 04:00` is after the close of calendar `night` on fri: on such a day the deadline "
+                                "is 04:00 itself, after the desk has closed")]
+    cut = UNEVEN.replace("LINE", "within same working day on night, after 03:00 next working day")
+    assert not [d for d in slacode.lint(cut) if d.code.startswith("SLA37")]
+
+
 def test_the_working_day_of_a_dst_change_is_as_long_as_it_really_is():
     text = '''agreement "d" { version "1"; timezone "America/New_York"; teams sales }
 calendar whole { timezone "America/New_York"; hours daily 00:00-24:00 }
@@ -206,6 +294,21 @@ deadline c { owner sales; start on assigned; stop on call; within next working d
     autumn = verdicts(text, [ev("L", "2026-11-01T00:00:00-04:00", "assigned")], "2026-11-01T00:00:00-04:00")
     assert [(v["due_at"], v["target_seconds"] / 3600) for v in autumn] == [
         ("2026-11-02T00:00:00-05:00", 25), ("2026-11-01T17:00:00-05:00", 8), ("2026-11-02T12:00:00-05:00", 37)]
+
+
+def test_a_skipped_local_time_is_the_first_instant_after_the_gap():
+    """2026-03-08 in New York jumps from 02:00 EST to 03:00 EDT: 02:30 is never shown, and
+    is read as 03:00 EDT (as a calendar's hours read it); 01:30 is an ordinary time."""
+    text = '''agreement "d" { version "1"; timezone "America/New_York"; teams sales }
+deadline a { owner sales; start on assigned; stop on call; within same working day, after 02:30 next working day }
+deadline b { owner sales; start on assigned; stop on call; within next working day by 02:30 }
+'''
+    after_gap, before = (verdicts(text, [ev("L", t, "assigned")], t)
+                         for t in ("2026-03-08T03:10:00-04:00", "2026-03-08T01:50:00-05:00"))
+    assert after_gap[0]["due_at"] == "2026-03-10T00:00:00-04:00"             # late: Monday's close
+    assert before[0]["due_at"] == "2026-03-09T00:00:00-04:00"                # early: Sunday's close
+    saturday = verdicts(text, [ev("L", "2026-03-07T10:00:00-05:00", "assigned")], "2026-03-07T10:00:00-05:00")
+    assert (saturday[1]["due_at"], saturday[1]["target_seconds"]) == ("2026-03-08T03:00:00-04:00", 16 * 3600)
 
 
 def test_without_a_calendar_every_day_runs_from_midnight_to_midnight():
@@ -230,8 +333,7 @@ def test_a_pause_moves_the_deadline_by_the_working_time_paused():
     v = one(text, events, at(4, "17:00"))
     # the target is the working time to the close (4h); an hour paused moves it to Thu 10:00
     assert (v["status"], v["due_at"], v["target_seconds"]) == ("pending", at(5, "10:00"), 4 * 3600)
-    assert v["reason"].endswith("the close of its working day, Wed 2026-11-04 (2026-11-04 18:00 -03:00 before "
-                                "pauses moved it).")
+    assert v["reason"].endswith(": Wed 2026-11-04 18:00 before pauses moved it, the close of its working day.")
     # paused at as_of: the deadline if the pause ended then
     paused = one(text, events[:2], at(4, "16:30"))
     assert (paused["status"], paused["due_at"]) == ("paused", at(5, "10:30"))
@@ -245,8 +347,8 @@ def test_warn_at_a_share_is_a_share_of_the_cycles_own_target():
     assert (late["status"], late["warn_at"]) == ("pending", at(3, "12:30"))
     risky = one(text, [ev("L", at(2, "16:00"), "assigned")], at(3, "12:30"))
     assert risky["status"] == "at_risk"
-    assert risky["reason"] == ("Open with 5h 30m of 11h used (warning at 50%); due 2026-11-03 18:00 -03:00: the "
-                               "close of the next working day, Tue 2026-11-03, as it started after 15:00.")
+    assert risky["reason"] == ("Open with 5h 30m of 11h used (warning at 50%); due 2026-11-03 18:00 -03:00: Tue "
+                               "2026-11-03 18:00, the close of the next working day, as it started after 15:00.")
 
 
 def test_warn_before_and_several_levels():
@@ -266,16 +368,33 @@ def test_stop_exactly_at_the_close_is_on_time_and_a_deadline_at_as_of_is_not_bre
     assert one(text, [ev("L", at(2, "10:00"), "assigned")], at(2, "18:01"))["status"] == "breached"
 
 
-def test_by_a_time_in_a_break_is_due_when_the_break_starts():
+def test_by_is_the_promised_instant_even_in_a_break():
     text = '''agreement "b" { version "1"; timezone "UTC"; teams sales }
 calendar lunch { timezone "UTC"; hours mon-fri 09:00-12:00, 13:00-18:00 }
-deadline r { owner sales; start on assigned; stop on call; within next working day by 12:30 on lunch }
+deadline r { owner sales; start on assigned; stop on call; pause while waiting == true
+  within next working day by 12:30 on lunch }
 '''
     v = one(text, [ev("L", "2026-11-02T10:00:00Z", "assigned")], "2026-11-02T10:00:00Z")
-    assert (v["due_at"], v["target_seconds"]) == ("2026-11-03T12:00:00+00:00", (7 + 3) * 3600)
+    assert (v["due_at"], v["target_seconds"]) == ("2026-11-03T12:30:00+00:00", (7 + 3) * 3600)
+    # a call at 12:15, in the lunch break, keeps the promise; one at 12:31 does not
+    met = one(text, [ev("L", "2026-11-02T10:00:00Z", "assigned"), ev("L", "2026-11-03T12:15:00Z", "call")],
+              "2026-11-03T14:00:00Z")
+    late = one(text, [ev("L", "2026-11-02T10:00:00Z", "assigned"), ev("L", "2026-11-03T12:31:00Z", "call")],
+               "2026-11-03T14:00:00Z")
+    assert (met["status"], late["status"]) == ("met", "breached")
+    # an hour of working time paused moves the deadline an hour of working time past 12:00
+    paused = one(text, [ev("L", "2026-11-02T10:00:00Z", "assigned"),
+                        ev("L", "2026-11-02T11:00:00Z", "hold", waiting=True),
+                        ev("L", "2026-11-02T12:30:00Z", "resume", waiting=False)], "2026-11-02T14:00:00Z")
+    assert paused["due_at"] == "2026-11-03T14:00:00+00:00"
+    # a pause in the night covers no working time: the deadline stays 12:30
+    night = one(text, [ev("L", "2026-11-02T10:00:00Z", "assigned"),
+                       ev("L", "2026-11-02T20:00:00Z", "hold", waiting=True),
+                       ev("L", "2026-11-02T21:00:00Z", "resume", waiting=False)], "2026-11-02T22:00:00Z")
+    assert night["due_at"] == "2026-11-03T12:30:00+00:00"
 
 
-def test_by_a_time_after_the_days_close_is_due_at_the_close():
+def test_by_a_time_after_the_days_close_is_that_time():
     text = '''agreement "b" { version "1"; timezone "UTC"; teams sales }
 calendar short { timezone "UTC"; hours mon-fri 09:00-18:00; hours sat 09:00-12:00 }
 deadline r { owner sales; start on assigned; stop on call; within next working day by 15:00 on short }
@@ -283,7 +402,15 @@ deadline r { owner sales; start on assigned; stop on call; within next working d
     agreement = slacode.loads(text)
     assert [d.code for d in agreement.diagnostics] == ["SLA371"]                   # `15:00` is after Saturday's close
     v = one(text, [ev("L", "2026-11-06T10:00:00Z", "assigned")], "2026-11-06T10:00:00Z")
-    assert v["due_at"] == "2026-11-07T12:00:00+00:00"
+    assert (v["due_at"], v["target_seconds"]) == ("2026-11-07T15:00:00+00:00", (8 + 3) * 3600)
+    early = '''agreement "b" { version "1"; timezone "UTC"; teams sales }
+calendar office { timezone "UTC"; hours mon-fri 09:00-18:00 }
+deadline r { owner sales; start on assigned; stop on call; within next working day by 08:00 on office }
+'''
+    # before the opening: 08:00 itself, with no working time of that day; a call at 07:30 is on time
+    v = one(early, [ev("L", "2026-11-02T10:00:00Z", "assigned"), ev("L", "2026-11-03T07:30:00Z", "call")],
+            "2026-11-03T10:00:00Z")
+    assert (v["status"], v["due_at"], v["target_seconds"]) == ("met", "2026-11-03T08:00:00+00:00", 8 * 3600)
 
 
 # ----------------------------------------------------------- lines, segments, rules
@@ -336,8 +463,8 @@ def test_attempts_at_least_n_within_a_working_day():
     assert (v["clause"], v["status"], v["due_at"], v["completed_at"]) == (
         "at_least_within", "met", at(3, "18:00"), at(3, "10:00"))
     pending = one(text, events[:2], at(3, "11:00"))
-    assert pending["reason"] == ("1 of 2 attempts so far; due 2026-11-03 18:00 -03:00: the close of the next working "
-                                 "day, Tue 2026-11-03, as it started after 15:00.")
+    assert pending["reason"] == ("1 of 2 attempts so far; due 2026-11-03 18:00 -03:00: Tue 2026-11-03 18:00, the "
+                                 "close of the next working day, as it started after 15:00.")
     # 4h of the 11h target used by Tuesday 11:00; 50% is 5h30m in: Tuesday 12:30
     assert (pending["status"], pending["warn_at"], pending["target_seconds"]) == ("pending", at(3, "12:30"), 11 * 3600)
 
@@ -441,17 +568,34 @@ def test_lint_checks_the_times_against_the_calendar():
 
     assert found(CUT_BY) == []
     assert found("within same working day on office, after 18:00 next working day") == [(
-        "SLA370", "the cut-off `after 18:00` is at or after the close of calendar `office` on every working day: no "
-                  "clock starts after it, so the late form never applies")]
+        "SLA370", "the cut-off `after 18:00` is at or after the close of calendar `office` on every working day: it "
+                  "splits no working day, and only leads in after the close are late, as with any cut-off")]
     assert [c for c, _ in found("within same working day on office, after 09:00 next working day")] == ["SLA370"]
     assert found("within next working day by 19:00 on office") == [(
-        "SLA371", "`by 19:00` is after the close of calendar `office` on mon-fri: on such a day the deadline is the "
-                  "close")]
+        "SLA371", "`by 19:00` is after the close of calendar `office` on mon-fri: on such a day the deadline is "
+                  "19:00 itself, after the desk has closed")]
     assert [c for c, _ in found("within next working day by 09:00 on office")] == ["SLA371"]
     assert [c for c, _ in found("within next working day on office, after 15:00 next working day")] == ["SLA372"]
     assert [c for c, _ in found("within same working day")] == ["SLA373"]
     with pytest.raises(slacode.SpecError):                                           # SLA372 is an error
         slacode.loads(rule("within next working day on office, after 15:00 next working day"))
+
+
+def test_the_cut_off_hint_suggests_a_time_inside_the_calendars_hours():
+    def hint(text: str) -> str:
+        (d,) = [d for d in slacode.lint(text) if d.code == "SLA370"]
+        return d.hint
+
+    assert "`after 15:00`" in hint(rule("within same working day on office, after 19:00 next working day"))
+    night = NIGHT.replace("LINE", "within same working day on night, after 15:00 next working day")
+    assert "`after 03:00`" in hint(night)                     # 15:00 is outside a 22:00-06:00 desk's hours
+    late = HEAD.replace("09:00-18:00", "09:00-15:00") + "deadline r { owner sales; start on assigned; stop on call\n" \
+        "  within same working day on office, after 15:00 next working day }\n"
+    assert "`after 12:00`" in hint(late)                      # never the flagged time itself
+    for text in (rule("within same working day on office, after 19:00 next working day"), night, late):
+        suggested = hint(text).split("`after ")[1].split("`")[0]
+        fixed = text.replace("after 19:00", f"after {suggested}").replace("after 15:00", f"after {suggested}")
+        assert not [d for d in slacode.lint(fixed) if d.code == "SLA370"], suggested
 
 
 def test_a_bad_time_is_a_bad_literal():
@@ -464,13 +608,16 @@ def _diff(old: str, new: str) -> list[tuple[str, str | None]]:
 
 
 def test_diff_names_a_change_of_such_a_line():
+    # a lead in at 15:00 gets more time, one in at 18:30 less (Tue 18:00 → Tue 12:00): neither way
     assert _diff(SAME, CUT_BY) == [(
-        "target loosened from the close of the working day it starts in to the close of the working day it starts "
+        "target changed from the close of the working day it starts in to the close of the working day it starts "
         "in (from 15:00: 12:00 on the next working day): `within same working day on office` → `within same "
-        "working day on office, after 15:00 by 12:00 next working day` (the default line)", "loosened")]
+        "working day on office, after 15:00 by 12:00 next working day` (the default line)", None)]
     assert _diff(CUT, CUT_BY)[0][1] == "tightened"
     assert _diff(NEXT_BY, NEXT)[0][1] == "loosened"
-    assert _diff(CUT_BY, NEXT_BY)[0][1] == "loosened"               # early leads: the close → the next day
+    # early leads: the close → the next day, but a Saturday lead: Monday's close → Monday 12:00
+    assert _diff(CUT_BY, NEXT_BY)[0][1] is None
+    assert _diff(SAME, NEXT)[0][1] == "loosened"
     assert _diff(CUT, "within same working day on office, after 14:00 next working day")[0][1] == "loosened"
     assert _diff("within same working day on office, after 14:00 by 10:00 next working day",
                  "within same working day on office, after 15:00 next working day")[0][1] is None
@@ -483,13 +630,32 @@ def test_diff_names_a_change_of_such_a_line():
         "after 15:00 by 12:00 next working day", "after 15:00 next working day by 12:00")))) == []
 
 
+def test_diff_reads_night_desks_as_evaluation_does():
+    def direction(old: str, new: str):
+        texts = [NIGHT.replace("LINE", line) for line in (old, new)]
+        (change,) = [c for c in semantic_diff(slacode.loads(texts[0]), slacode.loads(texts[1])) if c.semantic]
+        return change.direction
+
+    # by 04:00 is the morning after the shift starts, by 23:00 the evening it starts: earlier
+    assert direction("within next working day by 04:00 on night", "within next working day by 23:00 on night") \
+        == "tightened"
+    # after 03:00 is late in the shift, after 23:00 early: fewer leads are late, none due earlier
+    assert direction("within same working day on night, after 03:00 next working day",
+                     "within same working day on night, after 23:00 next working day") == "loosened"
+    # another calendar's hours in the new version: the direction cannot be told
+    old = NIGHT.replace("LINE", "within next working day by 04:00 on night")
+    new = old.replace("22:00-06:00", "21:00-05:00").replace("by 04:00", "by 03:00")
+    (change,) = [c for c in semantic_diff(slacode.loads(old), slacode.loads(new)) if c.semantic and "target" in c.message]
+    assert change.direction is None
+
+
 def test_explain_shows_the_cycles_deadline():
     events = [ev("L", at(6, "16:00"), "assigned", score=10), ev("L", at(9, "11:00"), "call")]
     agreement = slacode.loads(rule(CUT_BY))
     lines = timeline(agreement.plan, "L", records_from_objects(events, diagnostics=[]), as_of_us(at(9, "12:00")))
     assert ("    r: cycle 1 opens (within same working day on office, after 15:00 by 12:00 next working day, the "
-            "default line: 12:00 on the next working day, Mon 2026-11-09, as it started after 15:00, 5h of working "
-            "time); due 2026-11-09 12:00 -03:00 unless paused") in lines
+            "default line: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started after 15:00, 5h of "
+            "working time); due 2026-11-09 12:00 -03:00 unless paused") in lines
 
 
 def test_json_csv_and_due_need_nothing_new(tmp_path):
@@ -572,36 +738,54 @@ class RefCalendar:
         return [(self._local(d, s), self._local(d, e if e > s else e + 1440)) for s, e in spans]
 
     def time_on(self, d: date, minutes: int) -> datetime:
-        """A time of day on working day ``d``: on ``d``, or the next morning's when only that
-        lies between the day's first opening and last close."""
-        ivs = self.intervals(d)
-        first, last = min(a for a, _ in ivs), max(b for _, b in ivs)
-        here = self._local(d, minutes)
-        if first <= here <= last:
-            return here
-        there = self._local(d + timedelta(days=1), minutes)
-        return there if first <= there <= last else here
+        """A time of day on working day ``d``: the next morning's when ``d``'s hours run
+        past midnight and the time is before its first opening; else on ``d``."""
+        spans = self.opened[d] if d in self.opened else [] if d in self.closed else self.weekly.get(d.weekday(), [])
+        overnight = any(e <= s for s, e in spans)
+        if overnight and minutes < min(s for s, _ in spans):
+            d, minutes = d + timedelta(days=1), minutes
+        while True:                                    # a skipped time: the first local minute after it
+            here = self._local(d, minutes)
+            wall = here.astimezone(self.tz)
+            if (wall.date(), wall.hour * 60 + wall.minute) == (d + timedelta(days=minutes // 1440), minutes % 1440):
+                return here
+            minutes += 1
 
 
 def reference(cal: RefCalendar, form: tuple, start: datetime) -> tuple[datetime, timedelta]:
     """``(deadline, target)`` of a clock started at ``start`` by stepping through dates."""
     first_kind, cutoff, by = form
-    day = start.astimezone(cal.tz).date() - timedelta(days=2)
+    local = start.astimezone(cal.tz).date()
+    holding = [d for d in (local - timedelta(days=1), local) if any(a <= start < b for a, b in cal.intervals(d))]
+    arrival = holding[0] if holding else local          # the arrival day
+    day = local - timedelta(days=2)
     while True:                                        # the first interval not over at the start
         found = next(((a, b) for a, b in cal.intervals(day) if b > start), None)
         if found is not None:
             break
         day += timedelta(days=1)
-    counted, first = day, max(found[0], start)
-    late = cutoff is not None and first >= cal.time_on(counted, cutoff)
-    target_day, by_time = counted, None
-    if first_kind == "next" or late:
-        target_day = counted + timedelta(days=1)
-        while not cal.intervals(target_day):
-            target_day += timedelta(days=1)
-        by_time = by
+    opened = day                                       # the working date of the next opening
+
+    def after(d: date) -> date:
+        d += timedelta(days=1)
+        while not cal.intervals(d):
+            d += timedelta(days=1)
+        return d
+
+    counted, by_time = arrival, None
+    if not cal.intervals(arrival):
+        target_day = opened if first_kind == "same" else after(arrival)
+        by_time = by if first_kind == "next" else None
+        counted = min(opened, arrival)
+    elif first_kind == "next":
+        target_day, by_time = after(arrival), by
+    else:
+        beyond = start >= max(b for _, b in cal.intervals(arrival))
+        late = cutoff is not None and (beyond or start >= cal.time_on(arrival, cutoff))
+        target_day = after(arrival) if late or beyond else arrival
+        by_time = by if late else None
     close = max(b for _, b in cal.intervals(target_day))
-    instant = close if by_time is None else min(cal.time_on(target_day, by_time), close)
+    instant = close if by_time is None else max(cal.time_on(target_day, by_time), start)
     pieces = []
     d = counted - timedelta(days=1)
     while d <= target_day + timedelta(days=1):
@@ -609,13 +793,7 @@ def reference(cal: RefCalendar, form: tuple, start: datetime) -> tuple[datetime,
         d += timedelta(days=1)
     pieces.sort()
     target = sum((b - a for a, b in pieces), timedelta(0))
-    due, left = start, target
-    for a, b in pieces:                                # the earliest instant with that much working time
-        if left <= timedelta(0):
-            break
-        due = a + min(left, b - a)
-        left -= b - a
-    return due, target
+    return instant, target                             # the instant itself (no pauses here)
 
 
 _MONFRI = {w: [(9 * 60, 12 * 60), (13 * 60, 18 * 60)] for w in range(5)}

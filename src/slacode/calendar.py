@@ -258,6 +258,19 @@ def _load_zone(name: object) -> ZoneInfo:
 # clocks
 # ---------------------------------------------------------------------------------------
 
+def _gap_end_us(tz: ZoneInfo, lo: int, hi: int) -> int:
+    """The instant the clocks jump forward, between ``lo`` and ``hi`` (a skipped local time
+    read with the offset after and before the change): the first one with the later offset."""
+    after = from_us(hi, tz).utcoffset()
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if from_us(mid, tz).utcoffset() == after:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
 class _Clock:
     """What a calendar and the wall clock share: the datetime API and paused intervals.
 
@@ -412,18 +425,22 @@ class _Clock:
 
     def time_on_us(self, ordinal: int, minutes: int) -> int:
         """The instant a working date's local clock shows ``minutes`` (after its midnight,
-        ``1440`` = 24:00): on that date, or on the next one when only that falls inside the
-        date's hours (``04:00`` of a night shift ``22:00-06:00`` is the next morning's).
-        A local time the clocks skip is read with the offset before the change."""
+        ``1440`` = 24:00). A date whose hours run past midnight (a night shift) reads its
+        times in the 24 hours from its first opening: a time before that opening is the next
+        morning's (``04:00`` of a shift ``22:00-06:00`` or ``22:00-02:00`` is the morning
+        after, even past the close). Any other date reads them on the date itself.
+        A local time the clocks skip (a spring-forward gap) is the first instant after the
+        gap, as the calendar's hours read it; one the clocks show twice is its first."""
         spans = self._spans_of(ordinal)
-        if spans:
-            first, last = min(s for s, _ in spans), max(e for _, e in spans)
-            if not first <= minutes <= last and first <= minutes + MINUTES_PER_DAY <= last:
-                minutes += MINUTES_PER_DAY
+        if spans and minutes < min(s for s, _ in spans) and max(e for _, e in spans) > MINUTES_PER_DAY:
+            minutes += MINUTES_PER_DAY
         day = date.fromordinal(ordinal + minutes // MINUTES_PER_DAY)
         rest = minutes % MINUTES_PER_DAY
         local = datetime(day.year, day.month, day.day, rest // 60, rest % 60, tzinfo=self.tz)
-        return to_us(local)
+        t = to_us(local)
+        if from_us(t, self.tz).replace(tzinfo=None) == local.replace(tzinfo=None):
+            return t
+        return _gap_end_us(self.tz, to_us(local.replace(fold=1)), t)
 
     # -- to implement -------------------------------------------------------------------
     def _span_us(self, a: int, b: int) -> int:  # pragma: no cover - abstract

@@ -481,6 +481,7 @@ class Line(NamedTuple):
     day: Any = None
     template: Any = None
     due_words: str = ""
+    due_us: int | None = None       # by the working day, for a cycle: its deadline instant without pauses
 
 
 class DayTarget(NamedTuple):
@@ -505,7 +506,20 @@ def line_at(line: Line, start_us: int) -> Line:
     target = clock.working_us(start_us, due.instant)
     return line._replace(target_us=target, warn_us=_warn_at_us(day.warn, target, clock),
                          levels=_warn_levels(day.warn, target, clock), template=line,
-                         due_words=workday.due_words(day.spec, due))
+                         due_words=workday.due_words(day.spec, due, clock.tz), due_us=due.instant)
+
+
+def line_due_us(line: Line, start_us: int, pauses=()) -> int:
+    """The deadline of a cycle started at ``start_us`` on ``line`` (as :func:`line_at` made
+    it), with its pause intervals: the working time target added to the start, pauses
+    moving it. By the working day, the deadline instant itself (``by 12:30`` is 12:30 even
+    in a lunch break or after the close) unless pauses moved the deadline: then it is
+    ``T`` of unpaused working time from the start, later than that instant."""
+    clock = line.clock
+    due = clock.add_us(start_us, line.target_us, pauses)
+    if line.due_us is None or (pauses and due != clock.add_us(start_us, line.target_us)):
+        return due
+    return line.due_us
 
 
 def same_line(a, b) -> bool:

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
-from slacode.compile import Plan, RulePlan, _is_num, _plain_num, line_at, same_line
+from slacode.compile import Plan, RulePlan, _is_num, _plain_num, line_at, line_due_us, same_line
 from slacode.errors import SlacodeError
 from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, records_from_objects
@@ -853,7 +853,7 @@ class LeadFold:
         if line is None or same_line(line, current):
             return
         try:
-            due = current.clock.add_us(cyc.start, current.target_us, cyc.pause_list(t) if cyc.pauses else ())
+            due = line_due_us(current, cyc.start, cyc.pause_list(t) if cyc.pauses else ())
         except CalendarError as e:                      # past the years calendars cover
             raise CalendarError(f"lead {self.lead!r}, rule `{rf.plan.name}`, cycle {cyc.number} (started "
                                 f"{_when(cyc.start, current.clock.tz)}): {e}") from e

@@ -9,7 +9,7 @@ from slacode.evaluate import (LeadFold, LeadNotes, _line_for, applying_line, tar
                                unknown_state_diagnostics)
 from slacode.instants import when as _when
 from slacode.model import default_clause_of
-from slacode.compile import same_line
+from slacode.compile import line_due_us, same_line
 from slacode.judges import line_target, line_words
 from slacode.texts import code, work_text
 
@@ -81,7 +81,7 @@ def _due(cyc, until: int, lead: str, rule: str, line=None) -> int:
     as `check` names it)."""
     line = line or cyc.line
     try:
-        return line.clock.add_us(cyc.start, line.target_us, cyc.pause_list(until))
+        return line_due_us(line, cyc.start, cyc.pause_list(until))
     except CalendarError as e:
         raise CalendarError(f"lead {lead!r}, rule `{rule}`, cycle {cyc.number} (started "
                             f"{_when(cyc.start, line.clock.tz)}): {e}") from e

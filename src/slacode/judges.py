@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from slacode import instants
 from slacode.calendar import CalendarError
-from slacode.compile import RulePlan
+from slacode.compile import RulePlan, line_due_us
 from slacode.requirement import reason_part
 from slacode.texts import gap_text, span_text, window_text, work_text
 from slacode.verdict import Verdict, _when
@@ -42,7 +42,7 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges
     closed = cyc.closed_at
     pauses = cyc.pause_list(closed if closed is not None else as_of) if cyc.pauses else ()
     try:
-        due = clock.add_us(cyc.start, line.target_us, pauses)
+        due = line_due_us(line, cyc.start, pauses)
     except CalendarError as e:                          # past the years calendars cover
         raise CalendarError(f"lead {fold.lead!r}, rule `{rp.name}`, cycle {cyc.number} (started "
                             f"{_when(cyc.start, clock.tz)}): {e}") from e
@@ -218,28 +218,29 @@ def _within_judge(rp: RulePlan):
 
 
 def _day_words(line, due: int, started: int, pauses, zone) -> str:
-    """A target by the working day in words, for reasons (``""`` for a duration): ``the
-    close of its working day, Mon 2026-11-02``, and when pauses moved the deadline, where it
-    was without them."""
+    """A target by the working day in words, for reasons (``""`` for a duration): ``Mon
+    2026-11-02 18:00, the close of its working day``; when pauses moved the deadline, that
+    instant is where it was without them (``Mon 2026-11-02 18:00 before pauses moved it, …``)."""
     words = line.due_words
     if words and pauses:
-        plain = line.clock.add_us(started, line.target_us)
+        plain = line.due_us if line.due_us is not None else line.clock.add_us(started, line.target_us)
         if plain != due:
-            words += f" ({_when(plain, zone)} before pauses moved it)"
+            when, _, what = words.partition(", ")
+            words = f"{when} before pauses moved it, {what}"
     return words
 
 
 def _target_note(words: str, target: int, clock) -> str:
     """A breached deadline's target, for reasons: `` (target 4h of working time)``, or by the
-    working day ``: the close of its working day, Mon 2026-11-02 (8h of working time)``."""
+    working day ``: Mon 2026-11-02 18:00, the close of its working day (8h of working time)``."""
     if words:
         return f": {words} ({work_text(target)} of {clock.time_words})"
     return f" (target {work_text(target)} of {clock.time_words})"
 
 
 def _due_note(words: str) -> str:
-    """What an open deadline by the working day is, for reasons: ``: the close of its working
-    day, Mon 2026-11-02`` (nothing for a duration)."""
+    """What an open deadline by the working day is, for reasons: ``: Mon 2026-11-02 18:00, the
+    close of its working day`` (nothing for a duration)."""
     return f": {words}" if words else ""
 
 

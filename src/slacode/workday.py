@@ -2,20 +2,24 @@
 line such as ``within same working day on office, after 15:00 by 12:00 next working day``
 falls for a clock that starts at a given instant.
 
-* The clock's **working day** is the working date whose hours hold its first working
-  instant at or after the start (:meth:`~slacode.calendar.Calendar.working_date_us`): a start
-  outside working time counts from the next opening (§5), and the after-midnight part of an
-  overnight interval belongs to the date the interval starts.
-* **After the cut-off** (``after 15:00``): that first working instant is at or after 15:00
-  of its working day's local clock; the line's late form then applies.
-* The **deadline instant** is the close of the working day (``same working day``), or of the
-  next working date after it (``next working day``), or the time ``by HH:MM`` shows on that
-  next working date — the close, if the desk closes before.
+* The clock's **arrival day** D: the working date whose hours hold the start when it is
+  in working time (the after-midnight part of an overnight interval belongs to the date
+  the interval starts, §5), else the local date of the start.
+* ``same working day``: when D is a working date and the start is before the cut-off
+  (``after 15:00``, read on D's clock), the close of D (a start before D's opening counts
+  from the opening). At or after the cut-off, or after D's close, the start is **late**:
+  the line's late form applies on the first working date after D. Without a cut-off a
+  start after D's close is due at the next working date's close. When D is no working
+  date (a weekend, a holiday, ``closed``) the clock counts from the next opening, on
+  working date W, and is due at W's close.
+* ``next working day [by HH:MM]``: the first working date after D.
+* The **deadline instant** is that date's close, or the instant ``by HH:MM`` shows on it,
+  in working time or not (a promise of 12:30 is kept by a call at 12:15 in a lunch break).
 
-That instant is turned into a working time once per cycle, from the start to it, and the
-cycle is judged as a ``within`` line with that target (:func:`slacode.compile.line_at`): the
-ordinary deadline arithmetic of :mod:`slacode.calendar` does the rest (pauses move the
-deadline, ``warn at P%`` is a share of that working time).
+That instant is turned into a working time ``T`` once per cycle, from the start to it, and
+the cycle is judged as a ``within T`` line (:func:`slacode.compile.line_at`), except for
+where its deadline falls: without pauses it is the instant itself, and pauses move it later
+by the working time they cover (:func:`slacode.compile.line_due_us`).
 
 Without a calendar the wall clock stands in: every date of the agreement's timezone is a
 working day from 00:00 to 24:00.
@@ -46,12 +50,14 @@ class DaySpec(NamedTuple):
 class DayDue(NamedTuple):
     """Where one clock's deadline falls."""
 
-    instant: int                    # the deadline instant (epoch µs)
-    day: int                        # the date it falls on (an ordinal)
-    counted: int                    # the working day the clock counts in (an ordinal)
-    late: bool                      # the start was at or after the cut-off
+    instant: int                    # the deadline instant (epoch µs), without pauses
+    day: int                        # the working date it belongs to (an ordinal)
+    arrival: int                    # the arrival day D (an ordinal)
+    late: bool                      # the start was at or after the cut-off (or after D's close)
     outside: bool                   # the start was outside working time
     by: int | None                  # the `by` time that applied (None: the close)
+    after_close: bool = False       # the start was after the close of its (working) arrival day
+    off: bool = False               # the arrival day is no working date
 
 
 def spec_of(day) -> DaySpec:
@@ -64,18 +70,41 @@ def spec_of(day) -> DaySpec:
                    day.head(), day.tail() if late else "")
 
 
+def arrival_day(clock, start_us: int) -> int:
+    """The arrival day of a clock started at ``start_us`` (an ordinal): the working date
+    whose hours hold the start, or the start's local date when it is outside working time."""
+    if clock.next_open_us(start_us) == start_us:
+        return clock.working_date_us(start_us)[0]
+    from slacode.calendar import from_us
+    return from_us(start_us, clock.tz).date().toordinal()
+
+
 def due_of(clock, spec: DaySpec, start_us: int) -> DayDue:
     """Where the deadline of a clock on ``clock`` started at ``start_us`` falls (raises
     :class:`~slacode.calendar.CalendarError` when the calendar has no working day left)."""
-    counted, first = clock.working_date_us(start_us)
-    late = spec.cutoff is not None and first >= clock.time_on_us(counted, spec.cutoff)
-    if spec.first == "same" and not late:
-        day, by = counted, None
+    outside = clock.next_open_us(start_us) != start_us
+    arrival = arrival_day(clock, start_us)
+    off = not clock.date_intervals_us(arrival)          # a weekend, a holiday, `closed`
+    late, by, after = False, None, False
+    if off:
+        if spec.first == "same":
+            day = clock.working_date_us(start_us)[0]
+        else:
+            day, by = clock.next_working_date(arrival), spec.by
+    elif spec.first == "next":
+        day, by = clock.next_working_date(arrival), spec.by
     else:
-        day, by = clock.next_working_date(counted), spec.late_by if late else spec.by
-    close = clock.close_us(day)
-    instant = close if by is None else min(clock.time_on_us(day, by), close)
-    return DayDue(instant, day, counted, late, first != start_us, by)
+        close = clock.close_us(arrival)
+        after = start_us >= close
+        late = spec.cutoff is not None and (after or start_us >= clock.time_on_us(arrival, spec.cutoff))
+        if late:
+            day, by = clock.next_working_date(arrival), spec.late_by
+        elif after:
+            day = clock.next_working_date(arrival)
+        else:
+            day = arrival
+    instant = clock.close_us(day) if by is None else max(clock.time_on_us(day, by), start_us)
+    return DayDue(instant, day, arrival, late, outside, by, after, off)
 
 
 def day_label(ordinal: int) -> str:
@@ -88,15 +117,26 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def due_words(spec: DaySpec, due: DayDue) -> str:
-    """The deadline in words, for reasons: ``the close of its working day, Mon 2026-11-02``,
-    ``12:00 on the next working day, Tue 2026-11-03, as it started after 15:00``."""
-    where = "its working day" if due.day == due.counted else "the next working day"
-    what = f"the close of {where}" if due.by is None else f"{_hhmm(due.by)} on {where}"
-    why = []
-    if due.outside:
-        why.append("it started outside working time" + (
-            f" and counts from {day_label(due.counted)}" if due.day != due.counted else ""))
-    if due.late:
-        why.append(f"{'its clock' if due.outside else 'it'} started after {_hhmm(spec.cutoff)}")
-    return f"{what}, {day_label(due.day)}" + (f", as {' and '.join(why)}" if why else "")
+def due_words(spec: DaySpec, due: DayDue, tz) -> str:
+    """The deadline in words, for reasons: the instant it is (local date and time in
+    ``tz``), then what it is: ``Mon 2026-11-02 18:00, the close of its working day``,
+    ``Tue 2026-11-03 12:00, by 12:00 on the next working day, as it started after 15:00``;
+    with the working date when the instant falls on another date (a night shift)."""
+    from slacode.calendar import from_us
+    local = from_us(due.instant, tz)
+    where = "its working day" if due.day == due.arrival else "the next working day"
+    what = f"the close of {where}" if due.by is None else f"by {_hhmm(due.by)} on {where}"
+    if local.date().toordinal() != due.day:
+        what += f", {day_label(due.day)}"
+    if due.after_close:
+        why = f"it started after the close of {day_label(due.arrival)}"
+    elif due.late:
+        why = f"it started after {_hhmm(spec.cutoff)}"
+    elif due.off:
+        why = f"it arrived on {day_label(due.arrival)}, not a working day"
+    elif due.outside and spec.first == "same":
+        why = "it started outside working time"
+    else:
+        why = ""
+    return (f"{_DAYS[local.weekday()]} {local.date().isoformat()} {local:%H:%M}, {what}"
+            + (f", as {why}" if why else ""))

@@ -2,9 +2,8 @@
 after 15:00 by 12:00 next working day` and `within next working day by 12:00 on CAL`.
 
 The times are read against the calendar's weekly hours as evaluation reads them on a date
-(:meth:`slacode.calendar.Calendar.time_on_us`): a time of day belongs to a working day
-whose hours run from its first opening to its last close, the next morning's included for
-an overnight interval.
+(:meth:`slacode.calendar.Calendar.time_on_us`): on a day whose hours run past midnight, a
+time before its first opening is the next morning's; on any other day, the day's own.
 """
 from __future__ import annotations
 
@@ -61,11 +60,24 @@ def _calendars(ctx: Context, line) -> list[tuple[str | None, dict]]:
 
 
 def _on_day(minutes: int, first: int, last: int) -> int:
-    """A time of day on a working day that runs from ``first`` to ``last``: the next
-    morning's when only that falls inside (as evaluation reads it)."""
-    if not first <= minutes <= last and first <= minutes + _DAY <= last:
+    """A time of day on a working day that runs from ``first`` to ``last``, as evaluation
+    reads it: on a day whose hours run past midnight, a time before its first opening is
+    the next morning's (``+ 1440``), even past the close; else the day's own."""
+    if last > _DAY and minutes < first:
         return minutes + _DAY
     return minutes
+
+
+def _inside(week: dict[int, tuple[int, int]], avoid: int) -> str:
+    """A cut-off inside the hours of the calendar's most common working day (three hours
+    before its close, or half-way through a shorter day), never ``avoid``."""
+    shapes = list(week.values())
+    first, last = max(set(shapes), key=lambda sh: (shapes.count(sh), sh))
+    t = last - 180 if last - 180 > first else (first + last) // 2
+    if t % _DAY == avoid:
+        t = (t + first) // 2
+    t %= _DAY
+    return f"{t // 60:02d}:{t % 60:02d}"
 
 
 def _days(weekdays: list[int]) -> str:
@@ -108,15 +120,18 @@ def cutoff_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
             if not any(t < last for first, last, t in spans):
                 yield ctx.diag(codes.CUTOFF_OUTSIDE_HOURS,
                                f"the cut-off `after {day.cutoff.text()}` is at or after the close of {_which(name)} "
-                               "on every working day: no clock starts after it, so the late form never applies",
-                               day.cutoff, hint="give a time during the calendar's hours, such as `after 15:00`")
+                               "on every working day: it splits no working day, and only leads in after the close are late, "
+                               "as with any cut-off",
+                               day.cutoff, hint=f"give a time during the calendar's hours, such as "
+                                                f"`after {_inside(week, cut)}`")
                 break
             if not any(t > first for first, last, t in spans):
                 yield ctx.diag(codes.CUTOFF_OUTSIDE_HOURS,
                                f"the cut-off `after {day.cutoff.text()}` is at or before the opening of {_which(name)} "
-                               "on every working day: every clock starts after it, so every lead gets the late form",
-                               day.cutoff, hint="give a time during the calendar's hours, such as `after 15:00`, "
-                                                "or write `within next working day` if that is the promise")
+                               "on every working day: every lead that arrives in working hours is late",
+                               day.cutoff, hint=f"give a time during the calendar's hours, such as "
+                                                f"`after {_inside(week, cut)}`, or write `within next working day` "
+                                                "if that is the promise")
                 break
 
 
@@ -137,16 +152,16 @@ def by_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
                     late.append(w)
             if early:
                 yield ctx.diag(codes.BY_OUTSIDE_HOURS,
-                               f"`by {by.text()}` is not after the opening of {_which(name)} on {_days(early)}: no "
-                               "working time of such a day comes before it, so the deadline is the close of the "
-                               "working day before", by,
+                               f"`by {by.text()}` is not after the opening of {_which(name)} on {_days(early)}: on "
+                               f"such a day the deadline is {by.text()} itself, before the opening, so a lead gets "
+                               "none of that day's working time", by,
                                hint="give a time after the opening, or drop `by` for the close of the next working day")
-                break
             if late:
                 yield ctx.diag(codes.BY_OUTSIDE_HOURS,
                                f"`by {by.text()}` is after the close of {_which(name)} on {_days(late)}: on such a "
-                               "day the deadline is the close", by,
+                               f"day the deadline is {by.text()} itself, after the desk has closed", by,
                                hint="give a time during the calendar's hours, or drop `by` for the close of the day")
+            if early or late:
                 break
 
 

@@ -1848,16 +1848,18 @@ SUM_OF_RESERVED_KEY = define("SLA361", "sum-of-reserved-key", "error", """
 
 CUTOFF_OUTSIDE_HOURS = define("SLA370", "cutoff-outside-hours", "warning", """
     The cut-off of a target by the working day (`after 15:00`) lies outside the calendar's
-    hours, so either every clock or no clock starts after it.
+    hours, so it splits no working day.
 
     ## Why
-    `within same working day on office, after 15:00 next working day` gives a clock whose
-    first working moment is at or after 15:00 until the close of the next working day. A
-    cut-off at or after the desk's last close (`after 19:00` on `09:00-18:00`) is never
-    reached: the late form never applies. One at or before its opening (`after 08:00`)
-    is always passed: every lead gets the late form, and the line says `next working day`
-    in a roundabout way. Both are usually a slip of the time or of the calendar. The check
-    looks at the calendar's weekly hours (every calendar of a calendar choice).
+    `within same working day on office, after 15:00 next working day` gives a lead that
+    arrives on a working day at or after 15:00 (or after its close) until the close of the
+    next working day. A cut-off at or after the desk's last close (`after 19:00` on
+    `09:00-18:00`) does nothing the close does not: only leads in after the close are late,
+    as with any cut-off. One at or before its opening (`after 08:00`) makes every lead that
+    arrives in working hours late: the line says `next working day` in a roundabout way
+    for them, while a lead in before the opening is still due that day. Both are usually a
+    slip of the time or of the calendar. The check looks at the calendar's weekly hours
+    (every calendar of a calendar choice).
 
     ## Avoid
     ```sla
@@ -1891,18 +1893,20 @@ CUTOFF_OUTSIDE_HOURS = define("SLA370", "cutoff-outside-hours", "warning", """
 
 BY_OUTSIDE_HOURS = define("SLA371", "by-outside-hours", "warning", """
     The `by HH:MM` time of a target by the working day is outside the calendar's hours on
-    some working days, so on those days the deadline is not at that time.
+    some working days: the deadline is still that time, outside working time.
 
     ## Why
-    `by 12:00 next working day` is due when the next working day's local clock shows 12:00.
-    When the desk has closed for that day by then (`by 19:00` on `09:00-18:00`, or a
-    Saturday open `09:00-12:00` with `by 15:00`), the deadline is that day's close. When
-    12:00 comes at or before the day's opening (`by 09:00` or `by 08:00` on `09:00-18:00`),
-    no working time of that day is left before it, and working time puts the deadline at
-    the close of the working day before: the lead is due the day it arrived. Either may be
-    intended, but is rarely what the time says. The check looks at the calendar's weekly
-    hours (every calendar of a calendar choice); a time in a break between two intervals
-    (a lunch break) is fine: the deadline is the start of the break.
+    `by 12:00 next working day` is due at the instant the next working day's local clock
+    shows 12:00. That is the promise, even when the desk is closed then: `by 19:00` on
+    `09:00-18:00` is due at 19:00, so a lead has the whole of that day's working time and
+    an hour more in which nobody works; `by 08:00` is due at 08:00, before the opening, so
+    the lead has none of that day's working time, only what was left of the day it
+    arrived. Either may be intended, but it is rarely what the time suggests to a reader
+    who thinks of the desk's hours. Each kind is reported once per calendar (both when a
+    time is before one day's opening and after another's close). The check looks at the
+    calendar's weekly hours (every calendar of a calendar choice); a time in a break
+    between two intervals (a lunch break) is not reported: the deadline is that time, and
+    a call in the break is on time.
 
     ## Avoid
     ```sla

@@ -281,25 +281,97 @@ def _next_day_words(by) -> str:
     return "the close of the next working day" if by is None else f"{by.text()} on the next working day"
 
 
-def _day_rank(day, late: bool) -> tuple:
-    """How late a deadline by the working day falls, for a start before (``late`` False) or
-    after the cut-off: its close (0) < the next day by T (1, T) < the next day's close."""
-    if day.first == "same" and not (late and day.late and day.cutoff is not None):
-        return (0, 0)
-    by = day.by if day.first == "next" else day.late_by
-    return (1, by.minutes if by is not None else 1 << 20)
+_WHOLE_DAY = ((((0, 1440),), False),)         # the wall clock: every date 00:00-24:00
 
 
-def _later_day(a, b) -> int | None:
-    """1 when ``b``'s deadline is never earlier than ``a``'s and sometimes later (for the
-    same start, on the same calendar), -1 the other way round, 0 when they are always the
-    same, None when neither holds."""
-    cuts = [d.cutoff.minutes for d in (a, b) if d.first == "same" and d.late and d.cutoff is not None]
+def _day_shapes(agreement: m.Agreement, calendar) -> tuple | None:
+    """The working days a line on ``calendar`` may meet, per calendar (each pick of a calendar
+    choice): ``(((first opening, last close), …), has days off)``, in minutes of the date
+    (an overnight close past 1440), from the weekly hours and the `open` dates. None when a
+    calendar is unknown or has no hours."""
+    from slacode.checks.workday import _week
+
+    if calendar is None:
+        return _WHOLE_DAY
+    name = calendar.value
+    choice = agreement.calendar_choices.get(name)
+    names = [p.calendar.value for p in choice.picks] if choice is not None else [name]
+    out = []
+    for n in dict.fromkeys(names):
+        decl = agreement.calendar_decls.get(n)
+        if decl is None:
+            return None
+        week = _week(decl)
+        shapes = set(week.values())
+        for item in decl.of("open"):
+            spans = [(r.start.minutes, r.end.minutes if r.end.minutes > r.start.minutes else r.end.minutes + 1440)
+                     for r in item.ranges if r.start.valid and r.end.valid and r.start.minutes != r.end.minutes]
+            if spans:
+                shapes.add((min(x for x, _ in spans), max(y for _, y in spans)))
+        if not shapes:
+            return None
+        off = len(week) < 7 or bool(decl.of("holidays") or decl.of("closed"))
+        out.append((tuple(sorted(shapes)), off))
+    return tuple(out)
+
+
+def _pos(minutes: int, shape: tuple) -> int:
+    """A time of day on a working day of ``shape``, as evaluation reads it: on a night shift
+    (hours past midnight) a time before the opening is the next morning's."""
+    first, last = shape
+    return minutes + 1440 if last > 1440 and minutes < first else minutes
+
+
+def _on_next(by, shape: tuple) -> int:
+    return shape[1] if by is None else _pos(by.minutes, shape)
+
+
+def _deadline_at(day, p: int, sd: tuple, sn: tuple) -> tuple[str, int]:
+    """Where a line's deadline falls for a start at minute ``p`` of a working arrival day of
+    shape ``sd``, the next working day having shape ``sn``: ``("D", minute of the arrival
+    day)`` or ``("N", minute of the next working day)``."""
+    if day.first == "next":
+        return "N", _on_next(day.by, sn)
+    after = p >= sd[1]
+    cut = day.cutoff if day.late and day.cutoff is not None and day.cutoff.valid else None
+    if cut is not None and (after or p >= _pos(cut.minutes, sd)):
+        return "N", _on_next(day.late_by, sn)
+    return ("N", sn[1]) if after else ("D", sd[1])
+
+
+def _compare(x: tuple[str, int], y: tuple[str, int]) -> int | None:
+    """The sign of ``y``'s deadline minus ``x``'s whatever the gap to the next working day
+    (one day or more); None when it depends on that gap."""
+    (kx, vx), (ky, vy) = x, y
+    if kx == ky:
+        return (vy > vx) - (vy < vx)
+    if kx == "D":                          # y on the next working day: 1440 or more minutes on
+        return None if 1440 + vy < vx else 1
+    return None if 1440 + vx < vy else -1
+
+
+def _later_day(a, b, calendars) -> int | None:
+    """1 when ``b``'s deadline is never earlier than ``a``'s and sometimes later, for the
+    same start on each working day ``calendars`` (:func:`_day_shapes`) has, -1 the other way
+    round, 0 when they are always the same, None when neither holds (or it cannot be told)."""
+    if calendars is None:
+        return None
     signs = set()
-    for p in [-1] + cuts:                       # a start before both cut-offs, at each cut-off
-        ra = _day_rank(a, a.first == "same" and a.late and a.cutoff is not None and p >= a.cutoff.minutes)
-        rb = _day_rank(b, b.first == "same" and b.late and b.cutoff is not None and p >= b.cutoff.minutes)
-        signs.add((rb > ra) - (rb < ra))
+    for shapes, off in calendars:
+        for sd in shapes:
+            cuts = {_pos(d.cutoff.minutes, sd) for d in (a, b)
+                    if d.first == "same" and d.late and d.cutoff is not None and d.cutoff.valid}
+            starts = [-1] + sorted(p for p in cuts | {sd[1]} if p < max(1440, sd[1]))
+            for sn in shapes:
+                for p in starts:
+                    signs.add(_compare(_deadline_at(a, p, sd, sn), _deadline_at(b, p, sd, sn)))
+        if off:                            # in on no working date: the close of the next one, W,
+            for sw in shapes:              # or `next working day [by]` on W
+                va = sw[1] if a.first == "same" else _on_next(a.by, sw)
+                vb = sw[1] if b.first == "same" else _on_next(b.by, sw)
+                signs.add((vb > va) - (vb < va))
+    if None in signs:
+        return None
     signs.discard(0)
     if not signs:
         return 0
@@ -848,7 +920,9 @@ class _RuleDiff:
             return
         direction = None
         if cal_a == cal_b and ca.day is not None and cb.day is not None:
-            later = _later_day(ca.day, cb.day)
+            shapes = _day_shapes(self.ctx.new, cb.calendar)
+            same_hours = shapes == _day_shapes(self.ctx.old, ca.calendar)
+            later = _later_day(ca.day, cb.day, shapes) if same_hours else None
             more_work = 0 if na is None else (nb > na) - (nb < na)
             if later is not None and (later, more_work) != (0, 0):
                 if later <= 0 and more_work >= 0:
