@@ -552,7 +552,8 @@ deadline r { owner sales; start on after where same == 1; stop on working; withi
     ("within same working day on office after 15:00 next working day", "a cut-off follows a comma"),
     ("within same working day on office, after 15:00", "say what a clock that starts after the cut-off gets"),
     ("within same working day on office, before 15:00 next working day", "a cut-off is written `after HH:MM`"),
-    ("within next working day on office by 12:00", "`by` comes before `on`"),
+    ("within next working day on office by 12:00", "write `within next working day by 12:00 on office`: `by` comes "
+                                                   "before `on`"),
     ("within same working day on office, after 15:00 by 12:00 next working day by 13:00", None),
 ])
 def test_broken_lines_are_syntax_errors_with_hints(text, hint):
@@ -560,6 +561,59 @@ def test_broken_lines_are_syntax_errors_with_hints(text, hint):
     assert (syntax.hint or "").startswith(hint or ""), syntax.hint
     if hint is None:
         assert syntax.message == "expected `for`, `}` or the end of the line, found `by`"
+
+
+_NEAR_MISSES = [       # (as written, the token the parser stops at, the line written the right way)
+    ("within same business day on office", "business", "within same working day on office"),
+    ("within next business day on office for hot", "business", "within next working day on office for hot"),
+    ("within same workday on office", "workday", "within same working day on office"),
+    ("within next workday by 12:00 on office", "workday", "within next working day by 12:00 on office"),
+    ("within next working day by noon on office", "noon", "within next working day by 12:00 on office"),
+    ("within next working day by 12 on office", "12", "within next working day by 12:00 on office"),
+    ("within same working day on office, after 15:00 by noon next working day", "noon", CUT_BY),
+    ("within same working day on office, after 3pm by 12 next working day", "3", CUT_BY),
+    ("within same working day on office, after 15:00 by 12:00 next business day", "business", CUT_BY),
+    ("within same working day on office, after 15:00 by 12:00 the next working day", "the", CUT_BY),
+    ("within the next working day on office", "the", NEXT),
+    ("within the same workday on office", "the", SAME),
+    ("within same working day on office for hot, after 15:00 next working day", ",", CUT + " for hot"),
+    ("within same working day on office for hot, after 15:00 by 12:00 next working day", ",", CUT_BY + " for hot"),
+    ("within next working day on office by noon", "by", NEXT_BY),
+    ("within 1 working day on office", "working", "within 1d on office"),
+    ("within 1 business day on office for hot", "business", "within 1d on office for hot"),
+]
+
+
+@pytest.mark.parametrize("written, token, right", _NEAR_MISSES)
+def test_near_miss_spellings_get_the_line_written_the_right_way(written, token, right):
+    """The hint is at the place of the error and shows the whole line written the right way,
+    and that line is read."""
+    text = rule(written)
+    (syntax,) = [d for d in slacode.lint(text) if d.code.startswith("SLA1")]
+    line = text.splitlines()[syntax.span.line - 1]
+    assert line[syntax.span.column - 1:].startswith(token), (line, syntax.span)
+    assert f"write `{right}`" in (syntax.hint or ""), syntax.hint
+    assert not [d for d in slacode.lint(rule(right)) if d.severity == "error"]
+
+
+def test_near_miss_hints_read_the_whole_statement():
+    """On a one-line rule (clauses split by `;`) and in an attempts rule, the line shown is
+    the target's own statement, nothing of the clauses around it."""
+    text = HEAD + "deadline r { owner sales; start on assigned; stop on call; within same workday on office; warn at 50% }\n"
+    (syntax,) = [d for d in slacode.lint(text) if d.code.startswith("SLA1")]
+    assert syntax.hint.startswith("write `within same working day on office`: the words are `working day`"), syntax.hint
+    (syntax,) = [d for d in slacode.lint(rule("at least 3 within 1 working day on office", kind="attempts"))
+                 if d.code.startswith("SLA1")]
+    assert "`at least 3 within 1d on office`" in syntax.hint
+    assert "or `at least 3 within next working day on office` for the close of the next working day" in syntax.hint
+    (syntax,) = [d for d in slacode.lint(rule("within same working day by 16:00 on office")) if d.code.startswith("SLA1")]
+    assert syntax.hint == ("`same working day` is due at the close of the day and takes no `by`: write `within same "
+                           "working day on office`, or `within next working day by 16:00 on office` for a time on the "
+                           "next working day")
+    # a near-miss elsewhere on the line than where the parser stopped gives no rewrite of it
+    (syntax,) = [d for d in slacode.lint(rule("within same working day on office, after 15:00 by 12:00 next working "
+                                              "day by noon")) if d.code.startswith("SLA1")]
+    assert not (syntax.hint or "").startswith("write `"), syntax.hint
 
 
 def test_lint_checks_the_times_against_the_calendar():
