@@ -635,6 +635,56 @@ def test_lint_checks_the_times_against_the_calendar():
         slacode.loads(rule("within next working day on office, after 15:00 next working day"))
 
 
+@pytest.mark.parametrize("line, longest, start", [
+    (SAME, 9, at(2, "09:00")),                         # the longest working day
+    (CUT_BY, 9, at(2, "09:00")),                       # 3h after 15:00 and 3h up to 12:00: less than a day
+    ("within same working day on office, after 10:00 by 17:00 next working day", 16, at(2, "10:00")),  # 8h + 8h
+    (CUT, 12, at(2, "15:00")),                         # 3h after 15:00 and the next whole day
+    (NEXT, 18, at(2, "07:00")),                        # a start before the opening: two whole days
+    (NEXT_BY, 12, at(2, "09:00")),
+])
+def test_a_warning_before_the_longest_working_day_target_is_sla321(line, longest, start):
+    """`warn D before` with D at least the longest target the line can give on the
+    calendar's hours: every cycle is at_risk from its start (SLA321, as for `within 2h` and
+    `warn 2h before`). The bound is reached: a start gets exactly that target, and is
+    at_risk from its start with D, not with a minute less."""
+    def warned(warn: str) -> list[str]:
+        return [d.message for d in slacode.lint(rule(line, f"  {warn}\n")) if d.code == "SLA321"]
+
+    (message,) = warned(f"warn {longest}h before")
+    assert message.startswith(f"`warn {longest}h before` is at least the longest target `{line}` can give (line 12): "
+                              f"{longest}h, "), message
+    assert warned(f"warn {longest * 60 - 1}m before") == []
+    v = one(rule(line, f"  warn {longest}h before\n"), [ev("L", start, "assigned")], start)
+    assert (v["target_seconds"], v["status"], v["warn_at"]) == (longest * 3600, "at_risk", start)
+    v = one(rule(line, f"  warn {longest * 60 - 1}m before\n"), [ev("L", start, "assigned")], start)
+    assert v["status"] == "pending"
+
+
+def test_the_longest_working_day_target_reads_each_calendar_of_a_choice_and_the_wall_clock():
+    # a night desk: a whole shift (8h) and the next one's up to 04:00 the morning after (6h)
+    night = NIGHT.replace("LINE", "within next working day by 04:00 on night; warn WARN before")
+    (message,) = [d.message for d in slacode.lint(night.replace("WARN", "14h")) if d.code == "SLA321"]
+    assert ": 14h, the longest working day and the next one's hours up to 04:00" in message
+    assert not [d for d in slacode.lint(night.replace("WARN", "13h59m")) if d.code == "SLA321"]
+    start = "2026-11-09T22:00:00+00:00"                 # Monday's shift opens: due Wednesday 04:00
+    v = one(night.replace("WARN", "14h"), [ev("L", start, "assigned")], start)
+    assert (v["due_at"], v["target_seconds"], v["warn_at"]) == ("2026-11-11T04:00:00+00:00", 14 * 3600, start)
+    wall = rule("within same working day", "  warn 1d before\n")
+    (message,) = [d.message for d in slacode.lint(wall) if d.code == "SLA321"]
+    assert "24h, the longest working day" in message
+    assert not [d for d in slacode.lint(rule("within same working day", "  warn 23h before\n")) if d.code == "SLA321"]
+    choice = '''agreement "c" { version "1"; timezone "UTC"; teams sales }
+calendar long { timezone "UTC"; hours mon-fri 08:00-20:00 }
+calendar short { timezone "UTC"; hours mon-fri 09:00-13:00 }
+segment small = size < 10
+calendar desk = short for small, long
+deadline r { owner sales; start on assigned; stop on call; within same working day on desk; warn 5h before }
+'''
+    (message,) = [d.message for d in slacode.lint(choice) if d.code == "SLA321"]
+    assert "`within same working day on desk` on `short` can give" in message and ": 4h, " in message
+
+
 def test_the_cut_off_hint_suggests_a_time_inside_the_calendars_hours():
     def hint(text: str) -> str:
         (d,) = [d for d in slacode.lint(text) if d.code == "SLA370"]
