@@ -80,7 +80,7 @@ def deadline(line: str, start: str) -> tuple[str, float]:
 # ------------------------------------------------------------------------- the forms
 
 @pytest.mark.parametrize("line, start, due, hours", [
-    # same working day: the close of the day the clock starts in
+    # same working day: the close of the day the clock arrives on
     (SAME, at(2, "10:00"), at(2, "18:00"), 8),
     (SAME, at(2, "17:59"), at(2, "18:00"), 1 / 60),
     # with a cut-off: before 15:00 the same day; at or after it the next working day
@@ -714,9 +714,9 @@ def _diff(old: str, new: str) -> list[tuple[str, str | None]]:
 def test_diff_names_a_change_of_such_a_line():
     # a lead in at 15:00 gets more time, one in at 18:30 less (Tue 18:00 → Tue 12:00): neither way
     assert _diff(SAME, CUT_BY) == [(
-        "target changed from the close of the working day it starts in to the close of the working day it starts "
-        "in (from 15:00: 12:00 on the next working day): `within same working day on office` → `within same "
-        "working day on office, after 15:00 by 12:00 next working day` (the default line)", None)]
+        "target changed from the close of the working day it arrives on to the close of the working day it "
+        "arrives on (in at 15:00 or later: 12:00 on the next working day): `within same working day on office` → "
+        "`within same working day on office, after 15:00 by 12:00 next working day` (the default line)", None)]
     assert _diff(CUT, CUT_BY)[0][1] == "tightened"
     assert _diff(NEXT_BY, NEXT)[0][1] == "loosened"
     # early leads: the close → the next day, but a Saturday lead: Monday's close → Monday 12:00
@@ -726,7 +726,7 @@ def test_diff_names_a_change_of_such_a_line():
     assert _diff("within same working day on office, after 14:00 by 10:00 next working day",
                  "within same working day on office, after 15:00 next working day")[0][1] is None
     assert _diff("within 4h on office", SAME) == [(
-        "target changed from 4h to the close of the working day it starts in: `within 4h on office` → `within same "
+        "target changed from 4h to the close of the working day it arrives on: `within 4h on office` → `within same "
         "working day on office` (the default line)", None)]
     assert _diff(CUT_BY, CUT_BY.replace("by 12:00", "by 12:00")) == []
     # the same line in another layout is no change
