@@ -80,7 +80,7 @@ def deadline(line: str, start: str) -> tuple[str, float]:
 # ------------------------------------------------------------------------- the forms
 
 @pytest.mark.parametrize("line, start, due, hours", [
-    # same working day: the close of the day the clock starts in
+    # same working day: the close of the day the clock arrives on
     (SAME, at(2, "10:00"), at(2, "18:00"), 8),
     (SAME, at(2, "17:59"), at(2, "18:00"), 1 / 60),
     # with a cut-off: before 15:00 the same day; at or after it the next working day
@@ -552,7 +552,8 @@ deadline r { owner sales; start on after where same == 1; stop on working; withi
     ("within same working day on office after 15:00 next working day", "a cut-off follows a comma"),
     ("within same working day on office, after 15:00", "say what a clock that starts after the cut-off gets"),
     ("within same working day on office, before 15:00 next working day", "a cut-off is written `after HH:MM`"),
-    ("within next working day on office by 12:00", "`by` comes before `on`"),
+    ("within next working day on office by 12:00", "write `within next working day by 12:00 on office`: `by` comes "
+                                                   "before `on`"),
     ("within same working day on office, after 15:00 by 12:00 next working day by 13:00", None),
 ])
 def test_broken_lines_are_syntax_errors_with_hints(text, hint):
@@ -560,6 +561,59 @@ def test_broken_lines_are_syntax_errors_with_hints(text, hint):
     assert (syntax.hint or "").startswith(hint or ""), syntax.hint
     if hint is None:
         assert syntax.message == "expected `for`, `}` or the end of the line, found `by`"
+
+
+_NEAR_MISSES = [       # (as written, the token the parser stops at, the line written the right way)
+    ("within same business day on office", "business", "within same working day on office"),
+    ("within next business day on office for hot", "business", "within next working day on office for hot"),
+    ("within same workday on office", "workday", "within same working day on office"),
+    ("within next workday by 12:00 on office", "workday", "within next working day by 12:00 on office"),
+    ("within next working day by noon on office", "noon", "within next working day by 12:00 on office"),
+    ("within next working day by 12 on office", "12", "within next working day by 12:00 on office"),
+    ("within same working day on office, after 15:00 by noon next working day", "noon", CUT_BY),
+    ("within same working day on office, after 3pm by 12 next working day", "3", CUT_BY),
+    ("within same working day on office, after 15:00 by 12:00 next business day", "business", CUT_BY),
+    ("within same working day on office, after 15:00 by 12:00 the next working day", "the", CUT_BY),
+    ("within the next working day on office", "the", NEXT),
+    ("within the same workday on office", "the", SAME),
+    ("within same working day on office for hot, after 15:00 next working day", ",", CUT + " for hot"),
+    ("within same working day on office for hot, after 15:00 by 12:00 next working day", ",", CUT_BY + " for hot"),
+    ("within next working day on office by noon", "by", NEXT_BY),
+    ("within 1 working day on office", "working", "within 1d on office"),
+    ("within 1 business day on office for hot", "business", "within 1d on office for hot"),
+]
+
+
+@pytest.mark.parametrize("written, token, right", _NEAR_MISSES)
+def test_near_miss_spellings_get_the_line_written_the_right_way(written, token, right):
+    """The hint is at the place of the error and shows the whole line written the right way,
+    and that line is read."""
+    text = rule(written)
+    (syntax,) = [d for d in slacode.lint(text) if d.code.startswith("SLA1")]
+    line = text.splitlines()[syntax.span.line - 1]
+    assert line[syntax.span.column - 1:].startswith(token), (line, syntax.span)
+    assert f"write `{right}`" in (syntax.hint or ""), syntax.hint
+    assert not [d for d in slacode.lint(rule(right)) if d.severity == "error"]
+
+
+def test_near_miss_hints_read_the_whole_statement():
+    """On a one-line rule (clauses split by `;`) and in an attempts rule, the line shown is
+    the target's own statement, nothing of the clauses around it."""
+    text = HEAD + "deadline r { owner sales; start on assigned; stop on call; within same workday on office; warn at 50% }\n"
+    (syntax,) = [d for d in slacode.lint(text) if d.code.startswith("SLA1")]
+    assert syntax.hint.startswith("write `within same working day on office`: the words are `working day`"), syntax.hint
+    (syntax,) = [d for d in slacode.lint(rule("at least 3 within 1 working day on office", kind="attempts"))
+                 if d.code.startswith("SLA1")]
+    assert "`at least 3 within 1d on office`" in syntax.hint
+    assert "or `at least 3 within next working day on office` for the close of the next working day" in syntax.hint
+    (syntax,) = [d for d in slacode.lint(rule("within same working day by 16:00 on office")) if d.code.startswith("SLA1")]
+    assert syntax.hint == ("`same working day` is due at the close of the day and takes no `by`: write `within same "
+                           "working day on office`, or `within next working day by 16:00 on office` for a time on the "
+                           "next working day")
+    # a near-miss elsewhere on the line than where the parser stopped gives no rewrite of it
+    (syntax,) = [d for d in slacode.lint(rule("within same working day on office, after 15:00 by 12:00 next working "
+                                              "day by noon")) if d.code.startswith("SLA1")]
+    assert not (syntax.hint or "").startswith("write `"), syntax.hint
 
 
 def test_lint_checks_the_times_against_the_calendar():
@@ -579,6 +633,56 @@ def test_lint_checks_the_times_against_the_calendar():
     assert [c for c, _ in found("within same working day")] == ["SLA373"]
     with pytest.raises(slacode.SpecError):                                           # SLA372 is an error
         slacode.loads(rule("within next working day on office, after 15:00 next working day"))
+
+
+@pytest.mark.parametrize("line, longest, start", [
+    (SAME, 9, at(2, "09:00")),                         # the longest working day
+    (CUT_BY, 9, at(2, "09:00")),                       # 3h after 15:00 and 3h up to 12:00: less than a day
+    ("within same working day on office, after 10:00 by 17:00 next working day", 16, at(2, "10:00")),  # 8h + 8h
+    (CUT, 12, at(2, "15:00")),                         # 3h after 15:00 and the next whole day
+    (NEXT, 18, at(2, "07:00")),                        # a start before the opening: two whole days
+    (NEXT_BY, 12, at(2, "09:00")),
+])
+def test_a_warning_before_the_longest_working_day_target_is_sla321(line, longest, start):
+    """`warn D before` with D at least the longest target the line can give on the
+    calendar's hours: every cycle is at_risk from its start (SLA321, as for `within 2h` and
+    `warn 2h before`). The bound is reached: a start gets exactly that target, and is
+    at_risk from its start with D, not with a minute less."""
+    def warned(warn: str) -> list[str]:
+        return [d.message for d in slacode.lint(rule(line, f"  {warn}\n")) if d.code == "SLA321"]
+
+    (message,) = warned(f"warn {longest}h before")
+    assert message.startswith(f"`warn {longest}h before` is at least the longest target `{line}` can give (line 12): "
+                              f"{longest}h, "), message
+    assert warned(f"warn {longest * 60 - 1}m before") == []
+    v = one(rule(line, f"  warn {longest}h before\n"), [ev("L", start, "assigned")], start)
+    assert (v["target_seconds"], v["status"], v["warn_at"]) == (longest * 3600, "at_risk", start)
+    v = one(rule(line, f"  warn {longest * 60 - 1}m before\n"), [ev("L", start, "assigned")], start)
+    assert v["status"] == "pending"
+
+
+def test_the_longest_working_day_target_reads_each_calendar_of_a_choice_and_the_wall_clock():
+    # a night desk: a whole shift (8h) and the next one's up to 04:00 the morning after (6h)
+    night = NIGHT.replace("LINE", "within next working day by 04:00 on night; warn WARN before")
+    (message,) = [d.message for d in slacode.lint(night.replace("WARN", "14h")) if d.code == "SLA321"]
+    assert ": 14h, the longest working day and the next one's hours up to 04:00" in message
+    assert not [d for d in slacode.lint(night.replace("WARN", "13h59m")) if d.code == "SLA321"]
+    start = "2026-11-09T22:00:00+00:00"                 # Monday's shift opens: due Wednesday 04:00
+    v = one(night.replace("WARN", "14h"), [ev("L", start, "assigned")], start)
+    assert (v["due_at"], v["target_seconds"], v["warn_at"]) == ("2026-11-11T04:00:00+00:00", 14 * 3600, start)
+    wall = rule("within same working day", "  warn 1d before\n")
+    (message,) = [d.message for d in slacode.lint(wall) if d.code == "SLA321"]
+    assert "24h, the longest working day" in message
+    assert not [d for d in slacode.lint(rule("within same working day", "  warn 23h before\n")) if d.code == "SLA321"]
+    choice = '''agreement "c" { version "1"; timezone "UTC"; teams sales }
+calendar long { timezone "UTC"; hours mon-fri 08:00-20:00 }
+calendar short { timezone "UTC"; hours mon-fri 09:00-13:00 }
+segment small = size < 10
+calendar desk = short for small, long
+deadline r { owner sales; start on assigned; stop on call; within same working day on desk; warn 5h before }
+'''
+    (message,) = [d.message for d in slacode.lint(choice) if d.code == "SLA321"]
+    assert "`within same working day on desk` on `short` can give" in message and ": 4h, " in message
 
 
 def test_the_cut_off_hint_suggests_a_time_inside_the_calendars_hours():
@@ -610,9 +714,9 @@ def _diff(old: str, new: str) -> list[tuple[str, str | None]]:
 def test_diff_names_a_change_of_such_a_line():
     # a lead in at 15:00 gets more time, one in at 18:30 less (Tue 18:00 → Tue 12:00): neither way
     assert _diff(SAME, CUT_BY) == [(
-        "target changed from the close of the working day it starts in to the close of the working day it starts "
-        "in (from 15:00: 12:00 on the next working day): `within same working day on office` → `within same "
-        "working day on office, after 15:00 by 12:00 next working day` (the default line)", None)]
+        "target changed from the close of the working day it arrives on to the close of the working day it "
+        "arrives on (in at 15:00 or later: 12:00 on the next working day): `within same working day on office` → "
+        "`within same working day on office, after 15:00 by 12:00 next working day` (the default line)", None)]
     assert _diff(CUT, CUT_BY)[0][1] == "tightened"
     assert _diff(NEXT_BY, NEXT)[0][1] == "loosened"
     # early leads: the close → the next day, but a Saturday lead: Monday's close → Monday 12:00
@@ -622,7 +726,7 @@ def test_diff_names_a_change_of_such_a_line():
     assert _diff("within same working day on office, after 14:00 by 10:00 next working day",
                  "within same working day on office, after 15:00 next working day")[0][1] is None
     assert _diff("within 4h on office", SAME) == [(
-        "target changed from 4h to the close of the working day it starts in: `within 4h on office` → `within same "
+        "target changed from 4h to the close of the working day it arrives on: `within 4h on office` → `within same "
         "working day on office` (the default line)", None)]
     assert _diff(CUT_BY, CUT_BY.replace("by 12:00", "by 12:00")) == []
     # the same line in another layout is no change

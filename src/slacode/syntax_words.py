@@ -144,6 +144,16 @@ def _unit_hint(tok, text: str) -> str:
         shown = f"{n}{unit.group(1)[0].lower()}" if unit else f"{n}h"
         after = text[tok.end_pos:].split("\n", 1)[0] if tok.end_pos is not None else ""
         calendar = re.search(r"\bon\s+([A-Za-z_]\w*)", after)
+        line = _target_line(tok, text)
+        if unit and calendar and line is not None:         # the whole line, written the right way
+            fixed = re.sub(r"\b\d+\s+(?:business|working|work|biz)\s+(min|minute|hr|hour|day)s?\b", shown,
+                           line[0], count=1, flags=re.I)
+            hint = (f"working time comes from the calendar named with `on`: write {code(fixed)} (on a calendar, "
+                    "`h` and `d` count its working hours and days)")
+            if shown == "1d" and f"within {shown}" in fixed:
+                hint += (", or " + code(fixed.replace(f"within {shown}", "within next working day", 1))
+                         + " for the close of the next working day")
+            return hint
         return (f"working time comes from the calendar named with `on`: write `within {shown} on "
                 f"{calendar.group(1) if calendar else 'CALENDAR'}` "
                 "(on a calendar, `h` and `d` count its working hours and days)")
@@ -296,7 +306,7 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     breach = _breach_hint(value, before, text[tok.start_pos:tok.start_pos + 80] if tok.start_pos is not None else "")
     if breach is not None:
         return breach
-    working = _working_day_hint(tok, value, before[before.rfind("\n") + 1:])
+    working = _working_day_hint(tok, value, before[before.rfind("\n") + 1:], text)
     if working is not None:
         return working
     if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
@@ -576,11 +586,112 @@ def _clause_before(text: str, pos: int) -> tuple[str, str]:
 _WORKING_LINE = re.compile(r"\bwithin\s+(same|next)\s+working\s+day\b")
 
 
-def _working_day_hint(tok, value: str, line: str) -> str | None:
+def _clock_time(m: re.Match) -> str | None:
+    """``by 3pm``, ``after 12:30 pm``, ``by 12``: the time on a 24-hour clock, as HH:MM."""
+    hour, minute, half = int(m.group(2)), int(m.group(3) or 0), (m.group(4) or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return f"{m.group(1)} {hour:02d}:{minute:02d}"
+
+
+#: Near-miss spellings of a target by the working day: (pattern, replacement, why). The
+#: hint applies them all to the line, once one of them covers the token the parser stopped at.
+_WORKING_FIXES: tuple[tuple[re.Pattern, object, str], ...] = (
+    (re.compile(r"\bthe\s+(?=(?:same|next)\s+(?:working\s+day|business[\s-]*day|work[\s-]*day|day)\b)", re.I),
+     "", "`same working day` and `next working day` take no `the`"),
+    (re.compile(r"\b(same|next)\s+(?:business[\s-]*day|work[\s-]*day|day)\b", re.I),
+     lambda m: f"{m.group(1).lower()} working day",
+     "the words are `working day` (the calendar named with `on` says which days are working days)"),
+    (re.compile(r"\b(by|after)\s+(?:noon|midday)\b", re.I), lambda m: f"{m.group(1)} 12:00",
+     "times of day are written HH:MM on a 24-hour clock"),
+    (re.compile(r"\b(by|after)\s+(\d{1,2})(?:[:.](\d\d))?\s*([ap])\.?m\b\.?", re.I),
+     lambda m: _clock_time(m) or m.group(0), "times of day are written HH:MM on a 24-hour clock"),
+    (re.compile(r"\b(by|after)\s+(\d{1,2})()()(?![\w:.])"), lambda m: _clock_time(m) or m.group(0),
+     "times of day are written HH:MM on a 24-hour clock"),
+    (re.compile(r"\s+(for\s+[A-Za-z_]\w*)\s*(,\s*after\b.*)\Z"), lambda m: f"{m.group(2)} {m.group(1)}",
+     "`for SEGMENT` comes last, after the cut-off part"),
+    (re.compile(r"\b(next\s+working\s+day)(\s+on\s+[A-Za-z_]\w*)\s+(by\s+\S+)"),
+     lambda m: f"{m.group(1)} {m.group(3)}{m.group(2)}", "`by` comes before `on`"),
+)
+
+
+_HHMM = r"(?:[01]\d|2[0-3]):[0-5]\d"
+#: A target by the working day as the grammar reads it (docs/extensions.md), for the hint's
+#: line: shown only when it is right.
+_A_WORKING_LINE = re.compile(
+    rf"(?:at\s+least\s+\d+\s+)?within\s+(?:same\s+working\s+day(?:\s+on\s+[A-Za-z_]\w*)?"
+    rf"(?:\s*,\s*after\s+{_HHMM}\s+(?:by\s+{_HHMM}\s+next\s+working\s+day|next\s+working\s+day(?:\s+by\s+{_HHMM})?))?"
+    rf"|next\s+working\s+day(?:\s+by\s+{_HHMM})?(?:\s+on\s+[A-Za-z_]\w*)?)(?:\s+for\s+[A-Za-z_]\w*)?")
+
+
+def _replaced(m: re.Match, replacement) -> str:
+    return replacement if isinstance(replacement, str) else replacement(m)
+
+
+def _target_line(tok, text: str) -> tuple[str, int] | None:
+    """The target line the token is in (from `within` or `at least N within` to the end of
+    its statement, with the lines that ran into it) and the token's offset in it."""
+    if tok.start_pos is None or not text:
+        return None
+    clause = _clause_before(text, tok.start_pos)[0].strip()
+    head = re.search(r"(?:\bat\s+least\s+\d+\s+)?\bwithin\b", clause)
+    if head is None:
+        return None
+    rest = re.match(r"[^;{}#\n]*", text[tok.start_pos:]).group(0).rstrip()
+    if tok.type in ("_NL", "$END", "RBRACE"):
+        rest = ""
+    prefix = clause[head.start():]
+    prefix += " " if prefix and rest and tok.start_pos > 0 and text[tok.start_pos - 1] in " \t\n" else ""
+    return prefix + rest, len(prefix)
+
+
+def _fixed_target_line(tok, text: str) -> str | None:
+    """The hint for a target by the working day written with a near-miss spelling
+    (`business day`, `workday`, `the next working day`, `by noon`, `by 12`, `for hot,
+    after 15:00 …`): the line written the right way, when one of the fixes covers the
+    token the parser stopped at."""
+    found = _target_line(tok, text)
+    if found is None:
+        return None
+    line, at = found
+    if not any(m.start() <= at < m.end() and _replaced(m, replacement) != m.group(0)
+               for pattern, replacement, _ in _WORKING_FIXES for m in pattern.finditer(line)):
+        return None
+    fixed, why = line, []
+    for pattern, replacement, reason in _WORKING_FIXES:
+        new = pattern.sub(replacement, fixed)
+        if new != fixed:
+            fixed = new
+            if reason not in why:
+                why.append(reason)
+    if fixed == line or not why or not _A_WORKING_LINE.fullmatch(fixed):
+        return None                         # (another mistake too: no line to show)
+    return f"write {code(fixed)}: " + "; ".join(why)
+
+
+def _working_day_hint(tok, value: str, line: str, text: str = "") -> str | None:
     """Hints for a target by the working day (extension) written otherwise: `same day`, a
-    cut-off without its comma or without what applies after it, `by` after `on CAL`."""
+    cut-off without its comma or without what applies after it, `by` after `on CAL`,
+    near-miss spellings (:func:`_fixed_target_line`), a `by` on `same working day`."""
     if value == "day" and re.search(r"\bwithin\s+(same|next)\Z", line):
         return "write `same working day` or `next working day`"
+    fixed = _fixed_target_line(tok, text)
+    if fixed is not None:
+        return fixed
+    same_by = _target_line(tok, text) if value == "by" and \
+        re.search(r"\bwithin\s+same\s+working\s+day(\s+on\s+[A-Za-z_]\w*)?\Z", line) else None
+    if same_by is not None:
+        written = same_by[0]
+        close = re.sub(r"\s+by\s+\S+", "", written, count=1)
+        promised = re.sub(r"\bsame\s+working\s+day\b", "next working day", written, count=1)
+        for pattern, replacement, _ in _WORKING_FIXES:
+            promised = pattern.sub(replacement, promised)
+        return (f"`same working day` is due at the close of the day and takes no `by`: write {code(close)}, "
+                f"or {code(promised)} for a time on the next working day")
     if not _WORKING_LINE.search(line):
         return None
     if value == "after":

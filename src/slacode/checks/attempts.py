@@ -349,6 +349,12 @@ def warn_before_the_start(ctx: Context) -> Iterator[Diagnostic]:
             if w.before is None:
                 continue
             for line in r.of(kind):
+                if line.day is not None:
+                    found = _warned_from_start_by_day(ctx, line, w)
+                    if found is not None:
+                        yield ctx.diag(codes.ZERO_DURATION, found[0], w, hint=found[1])
+                        break
+                    continue
                 found = _warned_from_start(ctx, line, w)
                 if found is not None:
                     target, picked = found
@@ -360,6 +366,33 @@ def warn_before_the_start(ctx: Context) -> Iterator[Diagnostic]:
                                    "from their start", w, hint="warn with less time left than the target, such "
                                    f"as `warn {max(target // 4, 1)}m before`, or as a share: `warn at 75%`")
                     break
+
+
+def _warned_from_start_by_day(ctx: Context, line, warn) -> tuple[str, str] | None:
+    """``(message, hint)`` when ``warn``'s time before is at least the longest target a line
+    by the working day can give on a calendar it may run on (each pick of a choice, in
+    order): every cycle is then at_risk from its start, as with a duration line."""
+    from slacode.checks.workday import longest_target
+    from slacode.texts import work_text
+
+    choice = ctx.agreement.calendar_choices.get(line.calendar.value) if line.calendar is not None else None
+    for calendar in ([p.calendar for p in choice.picks] if choice is not None else [line.calendar]):
+        decl = ctx.calendars.get(calendar.value) if calendar is not None else None
+        if calendar is not None and decl is None:
+            continue
+        bound = longest_target(line.day, decl)
+        before = _minutes_on(ctx, warn.before, calendar)
+        if bound is None or before is None or before < bound[0]:
+            continue
+        on = f" on `{calendar.value}`" if choice is not None else ""
+        most = work_text(bound[0] * 60_000_000)
+        lead = f"at least {line.n:g} within" if line.kind == "at_least_within" else "within"
+        less = "1h" if bound[0] >= 240 else f"{max(bound[0] // 4, 1)}m"
+        return (f"`{warn.text()}` is at least the longest target `{lead} {m.target_text(line)}`{on} can give "
+                f"({line_of(line)}): {most}, {bound[1]}, so its cycles are at_risk from their start",
+                "warn as a share of each cycle's own target, such as `warn at 75%`, or with less time left, "
+                f"such as `warn {less} before`")
+    return None
 
 
 def _warned_from_start(ctx: Context, line, warn) -> tuple[int, m.Name | None] | None:

@@ -59,6 +59,65 @@ def _calendars(ctx: Context, line) -> list[tuple[str | None, dict]]:
     return out
 
 
+def _shapes(decl: m.CalendarDecl | None) -> list[list[tuple[int, int]]]:
+    """The intervals (minutes of the day, an overnight end past 1440) of each weekday with
+    hours and of each `open` date: the day shapes a working date of the calendar can have
+    (None: the wall clock, every day 00:00-24:00)."""
+    if decl is None:
+        return [[(0, _DAY)]]
+    days: dict[object, list[tuple[int, int]]] = {}
+    for item in decl.of("hours") + decl.of("open"):
+        for rng in item.ranges:
+            s, e = rng.start, rng.end
+            if not (s.valid and e.valid and s.hour != 24 and s.minutes != e.minutes):
+                continue                            # (reported by the literal and calendar checks)
+            end = e.minutes if e.minutes > s.minutes else e.minutes + _DAY
+            for key in (item.weekdays if item.kind == "hours" else (item.date.value,)):
+                days.setdefault((item.kind, key), []).append((s.minutes, end))
+    return list(days.values())
+
+
+def longest_target(day: m.WorkingDay, decl: m.CalendarDecl | None) -> tuple[int, str] | None:
+    """An upper bound of the working time (minutes) a line by the working day can give a
+    cycle on the calendar ``decl`` (None: the wall clock), from its hours, with the words
+    that say how it is made; None when the calendar has no hours.
+
+    * `same working day`: the longest working day (a start before the opening counts from
+      it; one after the close, or on no working date, gets a whole working day at most).
+    * its late form (`, after C …`): also what a late start can get, the most working time
+      a day's hours hold after C plus the next one's up to the `by` time or its close.
+    * `next working day [by T]`: the longest working day plus the most a day's hours hold
+      up to T (read as evaluation reads it) or its close.
+
+    A day the clocks go back on can be an hour longer: the checks read the hours as written."""
+    shapes = [sh for sh in _shapes(decl) if sh]
+    if not shapes:
+        return None
+    longest = max(sum(e - s for s, e in sh) for sh in shapes)
+    late = day.first == "same" and day.late and day.cutoff is not None and day.cutoff.valid
+    if day.first == "same" and not late:
+        return longest, "the longest working day"
+    by = day.by if day.first == "next" else day.late_by
+    if by is not None and not by.valid:
+        return None
+    part, up_to = longest, "its close"
+    if by is not None:
+        part, up_to = 0, by.text()
+        for sh in shapes:
+            t = _on_day(by.minutes, min(s for s, _ in sh), max(e for _, e in sh))
+            part = max(part, sum(max(0, min(e, t) - s) for s, e in sh))
+    if not late:
+        return longest + part, f"the longest working day and the next one's hours up to {up_to}"
+    after = 0
+    for sh in shapes:
+        t = _on_day(day.cutoff.minutes, min(s for s, _ in sh), max(e for _, e in sh))
+        after = max(after, sum(max(0, e - max(s, t)) for s, e in sh))
+    if longest >= after + part:
+        return longest, "the longest working day (a lead in after the cut-off gets less)"
+    return after + part, (f"the most working time after {day.cutoff.text()} on a working day and the next "
+                          f"one's hours up to {up_to}")
+
+
 def _on_day(minutes: int, first: int, last: int) -> int:
     """A time of day on a working day that runs from ``first`` to ``last``, as evaluation
     reads it: on a day whose hours run past midnight, a time before its first opening is

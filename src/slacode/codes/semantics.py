@@ -616,13 +616,23 @@ UNREACHABLE_LINE = define("SLA320", "unreachable-line", "warning", """
 
 ZERO_DURATION = define("SLA321", "zero-duration", "warning", """
     A target, gap or warning share is zero (`within 0m`, `gap at least 0m`, `warn at 0%`), or
-    a warning comes as early as the start (`warn 30m before` with `within 15m`).
+    a warning comes as early as the start (`warn 30m before` with `within 15m`, or `warn 10h
+    before` with `within same working day on office` on 9-hour days).
 
     ## Why
     A zero target is due at its start, so every cycle not stopped by the very start event
     is breached; a zero gap allows everything; a warning at 0% (or with at least the whole
     target left) makes every open cycle `at_risk` from its start, so the status no longer
     tells anything. All are usually placeholders or slips.
+
+    A target by the working day (`within same working day on CAL …`, `within next working
+    day …`) differs from cycle to cycle; lint compares `warn D before` with the longest
+    target the line can give on the calendar's hours: the longest working day for `same
+    working day`; for its late form, also the most working time after the cut-off plus
+    the next day's hours up to the `by` time or the close; for `next working day`, the
+    longest working day plus the next day's hours up to the `by` time or the close. (A day
+    the clocks go back on is an hour longer than its hours say.) To warn ahead on such a
+    line, a share (`warn at 75%`) follows each cycle's own target.
 
     ## Avoid
     ```sla

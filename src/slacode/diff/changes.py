@@ -264,8 +264,11 @@ def days_text(days: Iterable[int]) -> str:
 
 
 def _target_words(line) -> str:
-    """A target line's target in words (without its calendar): ``4h``, ``the close of the
-    working day it starts in (from 15:00: 12:00 on the next working day)``."""
+    """A target line's target in words (without its calendar), as docs/extensions.md says
+    it: ``4h``, ``the close of the working day it arrives on (in at 15:00 or later: 12:00 on
+    the next working day)``. The working day a lead arrives on is its arrival day (the
+    working date whose hours hold the start, else the start's date); "next" is the first
+    working date after it."""
     day = line.day
     if day is None:
         return line.duration.compact()
@@ -273,8 +276,8 @@ def _target_words(line) -> str:
         return _next_day_words(day.by)
     if day.late and day.cutoff is not None:
         late = _next_day_words(day.late_by)
-        return f"the close of the working day it starts in (from {day.cutoff.text()}: {late})"
-    return "the close of the working day it starts in"
+        return f"the close of the working day it arrives on (in at {day.cutoff.text()} or later: {late})"
+    return "the close of the working day it arrives on"
 
 
 def _next_day_words(by) -> str:
