@@ -413,6 +413,49 @@ deadline r { owner sales; start on assigned; stop on call; within next working d
     assert (v["status"], v["due_at"], v["target_seconds"]) == ("met", "2026-11-03T08:00:00+00:00", 8 * 3600)
 
 
+NIGHT_SAT = '''agreement "n" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+calendar night { timezone "America/Sao_Paulo"; hours mon-fri 22:00-06:00; hours sat 10:00-14:00
+  open 2026-12-25 10:00-14:00 }
+deadline r { owner sales; start on assigned; stop on call; %s }
+'''
+
+
+@pytest.mark.parametrize("line, start, due, hours, passed", [
+    # Friday's shift runs to Sat 06:00; Saturday (a day shape) reads 04:00 on itself: passed at 04:30,
+    # so Monday's shift's 04:00 (Tue 04:00): 1h30m of Friday's shift, Saturday's 4h, Monday's 6h
+    ("within same working day on night, after 03:00 by 04:00 next working day", at(14, "04:30"), at(17, "04:00"),
+     1.5 + 4 + 6, "Sat 2026-11-14"),
+    ("within next working day by 04:00 on night", at(14, "04:30"), at(17, "04:00"), 1.5 + 4 + 6, "Sat 2026-11-14"),
+    # exactly at the `by` instant is not after the start either
+    ("within next working day by 04:00 on night", at(14, "04:00"), at(17, "04:00"), 2 + 4 + 6, "Sat 2026-11-14"),
+    # still ahead: Sat 04:00 itself, with none of Saturday's working time
+    ("within next working day by 04:00 on night", at(14, "03:59"), at(14, "04:00"), 1 / 60, None),
+    # an `open` day-shape date after a night shift (Thursday's shift runs into Christmas Friday 2026-12-25)
+    # and the next working date, Saturday, has its 04:00 ahead: Sat 2026-12-26 04:00
+    ("within next working day by 04:00 on night", "2026-12-25T04:59:00-03:00", "2026-12-26T04:00:00-03:00",
+     1 + 1 / 60 + 4, "Fri 2026-12-25"),
+])
+def test_a_deadline_is_never_at_or_before_the_start(line, start, due, hours, passed):
+    v = one(NIGHT_SAT % line, [ev("L", start, "assigned")], start)
+    assert (v["status"], v["due_at"]) == ("pending", due)
+    assert v["target_seconds"] / 3600 == pytest.approx(hours)
+    words = f"04:00 on the next working day, {passed}, was not after its start."
+    assert v["reason"].endswith(words) == (passed is not None), v["reason"]
+    if passed is not None:                  # the reason names the date the deadline is on, not "the next"
+        on = "Sat 2026-12-26" if passed.endswith("12-25") else "Mon 2026-11-16"
+        assert f"by 04:00 on the working day {on}, as " in v["reason"]
+        assert "by 04:00 on the next working day" not in v["reason"]
+
+
+def test_sla371_says_what_happens_when_the_by_time_can_be_past_on_arrival():
+    (d,) = [d for d in slacode.lint(NIGHT_SAT % "within next working day by 04:00 on night") if d.code == "SLA371"]
+    assert d.message.endswith("none of that day's working time; a lead in at or after 04:00 that morning, on a "
+                              "night shift, is due at 04:00 of the next working day whose 04:00 is after its arrival")
+    # without a night shift no lead can arrive after it: the message stops at the working time
+    (d,) = [d for d in slacode.lint(rule("within next working day by 08:00 on office")) if d.code == "SLA371"]
+    assert d.message.endswith("none of that day's working time")
+
+
 # ----------------------------------------------------------- lines, segments, rules
 
 def test_segment_lines_mix_a_duration_and_a_working_day():
@@ -889,7 +932,10 @@ def reference(cal: RefCalendar, form: tuple, start: datetime) -> tuple[datetime,
         target_day = after(arrival) if late or beyond else arrival
         by_time = by if late else None
     close = max(b for _, b in cal.intervals(target_day))
-    instant = close if by_time is None else max(cal.time_on(target_day, by_time), start)
+    instant = close if by_time is None else cal.time_on(target_day, by_time)
+    while instant <= start:                            # already past: the next working date's `by`
+        target_day = after(target_day)
+        instant = cal.time_on(target_day, by_time)
     pieces = []
     d = counted - timedelta(days=1)
     while d <= target_day + timedelta(days=1):
@@ -913,6 +959,10 @@ CALENDARS = {
                           closed=[date(2026, 11, 5), date(2026, 3, 9)])),
     "berlin": ("calendar berlin {\n  timezone \"Europe/Berlin\"\n  hours mon-fri 08:00-17:00\n  closed 2026-10-26\n}\n",
                RefCalendar("Europe/Berlin", {w: [(8 * 60, 17 * 60)] for w in range(5)}, closed=[date(2026, 10, 26)])),
+    "mixed": ("calendar mixed {\n  timezone \"America/New_York\"\n  hours mon-fri 22:00-06:00\n"
+              "  hours sat 10:00-14:00\n  closed 2026-11-05\n  open 2026-11-26 09:00-17:00\n}\n",
+              RefCalendar("America/New_York", {**{w: [(22 * 60, 6 * 60)] for w in range(5)}, 5: [(600, 840)]},
+                          closed=[date(2026, 11, 5)], opened={date(2026, 11, 26): [(540, 1020)]})),
     None: ("", RefCalendar("America/New_York", {w: [(0, 1440)] for w in range(7)})),
 }
 

@@ -151,6 +151,16 @@ def _days(weekdays: list[int]) -> str:
     return ", ".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}-{names[r[-1]]}" for r in runs)
 
 
+def _passed_words(week: dict[int, tuple[int, int]], early: list[int], by: str) -> str:
+    """What SLA371 adds when a night shift's lead can arrive after a day's early `by`: a
+    day shape among ``early`` and a night shift in the week (the shift's morning runs into
+    that date, so its `by` can be at or before the lead's arrival)."""
+    if any(week[w][1] <= _DAY for w in early) and any(last > _DAY for _, last in week.values()):
+        return (f"; a lead in at or after {by} that morning, on a night shift, is due at {by} of the next "
+                f"working day whose {by} is after its arrival")
+    return ""
+
+
 def _which(name: str | None) -> str:
     return f"calendar `{name}`" if name is not None else "the wall clock (every day 00:00-24:00)"
 
@@ -213,7 +223,7 @@ def by_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.BY_OUTSIDE_HOURS,
                                f"`by {by.text()}` is not after the opening of {_which(name)} on {_days(early)}: on "
                                f"such a day the deadline is {by.text()} itself, before the opening, so a lead gets "
-                               "none of that day's working time", by,
+                               "none of that day's working time" + _passed_words(week, early, by.text()), by,
                                hint="give a time after the opening, or drop `by` for the close of the next working day")
             if late:
                 yield ctx.diag(codes.BY_OUTSIDE_HOURS,
