@@ -678,6 +678,22 @@ def test_lint_checks_the_times_against_the_calendar():
         slacode.loads(rule("within next working day on office, after 15:00 next working day"))
 
 
+def test_sla370_and_sla371_report_every_calendar_of_a_choice_that_has_the_problem():
+    text = '''agreement "c" { version "1"; timezone "UTC"; teams sales }
+calendar a { timezone "UTC"; hours mon-fri 08:00-16:00 }
+calendar b { timezone "UTC"; hours mon-fri 09:00-12:00 }
+calendar c { timezone "UTC"; hours mon-fri 08:00-20:00 }
+segment x = region == "x"
+segment y = region == "y"
+calendar desk = a for x, c for y, b
+deadline r { owner sales; start on assigned; stop on call
+  within same working day on desk, after 17:00 by 19:00 next working day }
+'''
+    found = [(d.code, d.message.split("calendar `")[1][0]) for d in slacode.lint(text) if d.code.startswith("SLA37")]
+    # past the close of `a` (16:00) and `b` (12:00), inside `c`'s hours (08:00-20:00)
+    assert found == [("SLA370", "a"), ("SLA370", "b"), ("SLA371", "a"), ("SLA371", "b")]
+
+
 @pytest.mark.parametrize("line, longest, start", [
     (SAME, 9, at(2, "09:00")),                         # the longest working day
     (CUT_BY, 9, at(2, "09:00")),                       # 3h after 15:00 and 3h up to 12:00: less than a day

@@ -193,15 +193,13 @@ def cutoff_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
                                "as with any cut-off",
                                day.cutoff, hint=f"give a time during the calendar's hours, such as "
                                                 f"`after {_inside(week, cut)}`")
-                break
-            if not any(t > first for first, last, t in spans):
+            elif not any(t > first for first, last, t in spans):
                 yield ctx.diag(codes.CUTOFF_OUTSIDE_HOURS,
                                f"the cut-off `after {day.cutoff.text()}` is at or before the opening of {_which(name)} "
                                "on every working day: every lead that arrives in working hours is late",
                                day.cutoff, hint=f"give a time during the calendar's hours, such as "
                                                 f"`after {_inside(week, cut)}`, or write `within next working day` "
                                                 "if that is the promise")
-                break
 
 
 @rule(codes.BY_OUTSIDE_HOURS)
@@ -230,8 +228,6 @@ def by_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
                                f"`by {by.text()}` is after the close of {_which(name)} on {_days(late)}: on such a "
                                f"day the deadline is {by.text()} itself, after the desk has closed", by,
                                hint="give a time during the calendar's hours, or drop `by` for the close of the day")
-            if early or late:
-                break
 
 
 @rule(codes.WORKING_DAY_WITHOUT_CALENDAR)

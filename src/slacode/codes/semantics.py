@@ -1869,7 +1869,7 @@ CUTOFF_OUTSIDE_HOURS = define("SLA370", "cutoff-outside-hours", "warning", """
     arrives in working hours late: the line says `next working day` in a roundabout way
     for them, while a lead in before the opening is still due that day. Both are usually a
     slip of the time or of the calendar. The check looks at the calendar's weekly hours
-    (every calendar of a calendar choice).
+    (every calendar of a calendar choice, each one reported that has the problem).
 
     ## Avoid
     ```sla
@@ -1919,7 +1919,8 @@ BY_OUTSIDE_HOURS = define("SLA371", "by-outside-hours", "warning", """
     intended, but it is rarely what the time suggests to a reader
     who thinks of the desk's hours. Each kind is reported once per calendar (both when a
     time is before one day's opening and after another's close). The check looks at the
-    calendar's weekly hours (every calendar of a calendar choice); a time in a break
+    calendar's weekly hours (every calendar of a calendar choice, each one reported that
+    has the problem); a time in a break
     between two intervals (a lunch break) is not reported: the deadline is that time, and
     a call in the break is on time.
 
