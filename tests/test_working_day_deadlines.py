@@ -821,6 +821,20 @@ def test_explain_shows_the_cycles_deadline():
             "working time); due 2026-11-09 12:00 -03:00 unless paused") in lines
 
 
+def test_explain_says_a_retargeted_deadline_moved_by_pauses_as_reasons_do():
+    text = rule("within 1h on office for hot\n  " + CUT_BY, "  pause while waiting == true\n  retarget when segment changes\n")
+    events = [ev("L", at(9, "16:00"), "assigned", score=90), ev("L", at(9, "16:10"), "u", waiting=True),
+              ev("L", at(9, "16:40"), "u", waiting=False), ev("L", at(9, "16:50"), "scored", score=10)]
+    lines = timeline(slacode.loads(text).plan, "L", records_from_objects(events, diagnostics=[]),
+                     as_of_us(at(10, "13:00")))
+    (line,) = [x for x in lines if "retargeted" in x]
+    # 5h of working time from 16:00, 30m of it paused: due 12:30, and 12:00 is where it was without the pause
+    assert "the default line: Tue 2026-11-10 12:00 before pauses moved it, by 12:00 on the next working day" in line
+    assert line.endswith("due 2026-11-10 12:30 -03:00")
+    (v,) = verdicts(text, events, at(10, "13:00"))
+    assert "Tue 2026-11-10 12:00 before pauses moved it, by 12:00 on the next working day" in v["reason"]
+
+
 def test_json_csv_and_due_need_nothing_new(tmp_path):
     spec = tmp_path / "a.sla"
     spec.write_text(rule(CUT_BY))
