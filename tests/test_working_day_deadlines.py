@@ -157,7 +157,7 @@ def test_reasons_say_the_deadline_in_words():
     late = one(text, [ev("L", at(6, "16:00"), "assigned")], at(9, "13:00"))
     assert late["status"] == "breached"
     assert late["reason"] == ("Not done: the deadline 2026-11-09 12:00 -03:00 passed 1h before 2026-11-09 13:00 "
-                              "-03:00: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started after "
+                              "-03:00: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started at or after "
                               "15:00 (5h of working time).")
     early = one(text, [ev("L", at(2, "10:00"), "assigned")], at(2, "11:00"))
     assert early["reason"] == ("Open; 7h of working time left, due 2026-11-02 18:00 -03:00: Mon 2026-11-02 "
@@ -186,7 +186,7 @@ deadline r { owner sales; start on assigned; stop on call; pause while waiting =
     v = one(lunch, [ev("L", "2026-11-02T16:00:00Z", "assigned"), ev("L", "2026-11-03T12:45:00Z", "call")],
             "2026-11-03T14:00:00Z")
     assert v["reason"] == ("Stopped at 2026-11-03 12:45 +00:00, 15m after the deadline 2026-11-03 12:30 +00:00: "
-                           "Tue 2026-11-03 12:30, by 12:30 on the next working day, as it started after 15:00 "
+                           "Tue 2026-11-03 12:30, by 12:30 on the next working day, as it started at or after 15:00 "
                            "(5h of working time).")
     # a night shift's close falls on the next date: the working day is named after the instant
     night = one(NIGHT.replace("LINE", "within same working day on night"), [ev("L", "2026-11-06T23:00:00Z", "assigned")],
@@ -198,10 +198,10 @@ deadline r { owner sales; start on assigned; stop on call; pause while waiting =
                          ev("L", "2026-11-02T17:00:00Z", "resume", waiting=False)], "2026-11-03T14:00:00Z")
     assert paused["reason"] == ("Not done: the deadline 2026-11-03 13:30 +00:00 passed 30m before 2026-11-03 14:00 "
                                 "+00:00: Tue 2026-11-03 12:30 before pauses moved it, by 12:30 on the next working "
-                                "day, as it started after 15:00 (5h of working time).")
+                                "day, as it started at or after 15:00 (5h of working time).")
     # a lead in during the break, on a working day: no "counts from" the same day
     inbreak = one(rule(SAME), [ev("L", at(2, "07:00"), "assigned")], at(2, "07:00"))
-    assert inbreak["reason"].endswith(": Mon 2026-11-02 18:00, the close of its working day, as it started outside "
+    assert inbreak["reason"].endswith(": Mon 2026-11-02 18:00, the close of its working day, as it arrived outside "
                                       "working time.")
 
 
@@ -348,7 +348,7 @@ def test_warn_at_a_share_is_a_share_of_the_cycles_own_target():
     risky = one(text, [ev("L", at(2, "16:00"), "assigned")], at(3, "12:30"))
     assert risky["status"] == "at_risk"
     assert risky["reason"] == ("Open with 5h 30m of 11h used (warning at 50%); due 2026-11-03 18:00 -03:00: Tue "
-                               "2026-11-03 18:00, the close of the next working day, as it started after 15:00.")
+                               "2026-11-03 18:00, the close of the next working day, as it started at or after 15:00.")
 
 
 def test_warn_before_and_several_levels():
@@ -507,9 +507,12 @@ def test_attempts_at_least_n_within_a_working_day():
         "at_least_within", "met", at(3, "18:00"), at(3, "10:00"))
     pending = one(text, events[:2], at(3, "11:00"))
     assert pending["reason"] == ("1 of 2 attempts so far; due 2026-11-03 18:00 -03:00: Tue 2026-11-03 18:00, the "
-                                 "close of the next working day, as it started after 15:00.")
+                                 "close of the next working day, as it started at or after 15:00.")
     # 4h of the 11h target used by Tuesday 11:00; 50% is 5h30m in: Tuesday 12:30
     assert (pending["status"], pending["warn_at"], pending["target_seconds"]) == ("pending", at(3, "12:30"), 11 * 3600)
+    # the summary's `at least N within next working day [by HH:MM]` form: Tuesday 12:00, 2h + 3h
+    nxt = one(rule("at least 2 within next working day by 12:00 on office", kind="attempts"), events[:2], at(3, "11:00"))
+    assert (nxt["status"], nxt["due_at"], nxt["target_seconds"]) == ("pending", at(3, "12:00"), 5 * 3600)
 
 
 def test_cycles_each_get_their_own_target():
@@ -817,7 +820,7 @@ def test_explain_shows_the_cycles_deadline():
     agreement = slacode.loads(rule(CUT_BY))
     lines = timeline(agreement.plan, "L", records_from_objects(events, diagnostics=[]), as_of_us(at(9, "12:00")))
     assert ("    r: cycle 1 opens (within same working day on office, after 15:00 by 12:00 next working day, the "
-            "default line: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started after 15:00, 5h of "
+            "default line: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started at or after 15:00, 5h of "
             "working time); due 2026-11-09 12:00 -03:00 unless paused") in lines
 
 

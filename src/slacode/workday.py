@@ -130,7 +130,7 @@ def _hhmm(minutes: int) -> str:
 def due_words(spec: DaySpec, due: DayDue, tz) -> str:
     """The deadline in words, for reasons: the instant it is (local date and time in
     ``tz``), then what it is: ``Mon 2026-11-02 18:00, the close of its working day``,
-    ``Tue 2026-11-03 12:00, by 12:00 on the next working day, as it started after 15:00``;
+    ``Tue 2026-11-03 12:00, by 12:00 on the next working day, as it started at or after 15:00``;
     with the working date when the instant falls on another date (a night shift), or when
     the next working day's ``by`` was not after the start, the working date it is on and
     why (``…, by 04:00 on the working day Mon 2026-11-16, as … 04:00 on the next working
@@ -147,11 +147,11 @@ def due_words(spec: DaySpec, due: DayDue, tz) -> str:
     if due.after_close:
         why = f"it started after the close of {day_label(due.arrival)}"
     elif due.late:
-        why = f"it started after {_hhmm(spec.cutoff)}"
+        why = f"it started at or after {_hhmm(spec.cutoff)}"
     elif due.off:
         why = f"it arrived on {day_label(due.arrival)}, not a working day"
     elif due.outside and spec.first == "same":
-        why = "it started outside working time"
+        why = "it arrived outside working time"
     else:
         why = ""
     if due.passed is not None:
