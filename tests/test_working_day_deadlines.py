@@ -157,8 +157,8 @@ def test_reasons_say_the_deadline_in_words():
     late = one(text, [ev("L", at(6, "16:00"), "assigned")], at(9, "13:00"))
     assert late["status"] == "breached"
     assert late["reason"] == ("Not done: the deadline 2026-11-09 12:00 -03:00 passed 1h before 2026-11-09 13:00 "
-                              "-03:00: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started at or after "
-                              "15:00 (5h of working time).")
+                              "-03:00: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started at or "
+                              "after 15:00 (5h of working time).")
     early = one(text, [ev("L", at(2, "10:00"), "assigned")], at(2, "11:00"))
     assert early["reason"] == ("Open; 7h of working time left, due 2026-11-02 18:00 -03:00: Mon 2026-11-02 "
                                "18:00, the close of its working day.")
@@ -511,7 +511,8 @@ def test_attempts_at_least_n_within_a_working_day():
     # 4h of the 11h target used by Tuesday 11:00; 50% is 5h30m in: Tuesday 12:30
     assert (pending["status"], pending["warn_at"], pending["target_seconds"]) == ("pending", at(3, "12:30"), 11 * 3600)
     # the summary's `at least N within next working day [by HH:MM]` form: Tuesday 12:00, 2h + 3h
-    nxt = one(rule("at least 2 within next working day by 12:00 on office", kind="attempts"), events[:2], at(3, "11:00"))
+    nxt = one(rule("at least 2 within next working day by 12:00 on office", kind="attempts"), events[:2],
+              at(3, "11:00"))
     assert (nxt["status"], nxt["due_at"], nxt["target_seconds"]) == ("pending", at(3, "12:00"), 5 * 3600)
 
 
@@ -766,6 +767,17 @@ def test_the_cut_off_hint_suggests_a_time_inside_the_calendars_hours():
 
 def test_a_bad_time_is_a_bad_literal():
     assert "SLA108" in {d.code for d in slacode.lint(rule("within next working day by 25:00 on office"))}
+    # `24:00` only ends an interval: refused as a `by` time or a cut-off, and only SLA108 says so
+    for line, hint in (("within next working day by 24:00 on office", "drop `by 24:00`"),
+                       ("within same working day on office, after 15:00 by 24:00 next working day", "drop `by 24:00`"),
+                       ("within same working day on office, after 24:00 next working day",
+                        "drop the `, after …` part")):
+        found = [d for d in slacode.lint(rule(line)) if d.code.startswith(("SLA1", "SLA37"))]
+        assert [(d.code, d.severity) for d in found] == [("SLA108", "error")], line
+        assert "`24:00` can only end an interval" in found[0].message and hint in found[0].hint
+        with pytest.raises(slacode.SpecError):
+            slacode.loads(rule(line))
+    assert not [d for d in slacode.lint(rule("within next working day by 00:00 on office")) if d.code == "SLA108"]
 
 
 def _diff(old: str, new: str) -> list[tuple[str, str | None]]:
@@ -820,12 +832,13 @@ def test_explain_shows_the_cycles_deadline():
     agreement = slacode.loads(rule(CUT_BY))
     lines = timeline(agreement.plan, "L", records_from_objects(events, diagnostics=[]), as_of_us(at(9, "12:00")))
     assert ("    r: cycle 1 opens (within same working day on office, after 15:00 by 12:00 next working day, the "
-            "default line: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started at or after 15:00, 5h of "
-            "working time); due 2026-11-09 12:00 -03:00 unless paused") in lines
+            "default line: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started at or after 15:00, "
+            "5h of working time); due 2026-11-09 12:00 -03:00 unless paused") in lines
 
 
 def test_explain_says_a_retargeted_deadline_moved_by_pauses_as_reasons_do():
-    text = rule("within 1h on office for hot\n  " + CUT_BY, "  pause while waiting == true\n  retarget when segment changes\n")
+    text = rule("within 1h on office for hot\n  " + CUT_BY,
+                "  pause while waiting == true\n  retarget when segment changes\n")
     events = [ev("L", at(9, "16:00"), "assigned", score=90), ev("L", at(9, "16:10"), "u", waiting=True),
               ev("L", at(9, "16:40"), "u", waiting=False), ev("L", at(9, "16:50"), "scored", score=10)]
     lines = timeline(slacode.loads(text).plan, "L", records_from_objects(events, diagnostics=[]),

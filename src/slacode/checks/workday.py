@@ -181,7 +181,7 @@ def cutoff_on_next_day(ctx: Context) -> Iterator[Diagnostic]:
 def cutoff_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
     for _, c in _lines(ctx):
         day = c.day
-        if day.first != "same" or not day.late or day.cutoff is None or not day.cutoff.valid:
+        if day.first != "same" or not day.late or day.cutoff is None or not day.cutoff.valid or day.cutoff.hour == 24:
             continue
         cut = day.cutoff.minutes
         for name, week in _calendars(ctx, c):
@@ -207,7 +207,7 @@ def by_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
     for _, c in _lines(ctx):
         day = c.day
         by = day.by if day.first == "next" else day.late_by if day.late else None
-        if by is None or not by.valid:
+        if by is None or not by.valid or by.hour == 24:        # `24:00`: SLA108
             continue
         for name, week in _calendars(ctx, c):
             early, late = [], []
