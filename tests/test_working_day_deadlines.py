@@ -157,8 +157,8 @@ def test_reasons_say_the_deadline_in_words():
     late = one(text, [ev("L", at(6, "16:00"), "assigned")], at(9, "13:00"))
     assert late["status"] == "breached"
     assert late["reason"] == ("Not done: the deadline 2026-11-09 12:00 -03:00 passed 1h before 2026-11-09 13:00 "
-                              "-03:00: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started after "
-                              "15:00 (5h of working time).")
+                              "-03:00: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started at or "
+                              "after 15:00 (5h of working time).")
     early = one(text, [ev("L", at(2, "10:00"), "assigned")], at(2, "11:00"))
     assert early["reason"] == ("Open; 7h of working time left, due 2026-11-02 18:00 -03:00: Mon 2026-11-02 "
                                "18:00, the close of its working day.")
@@ -186,7 +186,7 @@ deadline r { owner sales; start on assigned; stop on call; pause while waiting =
     v = one(lunch, [ev("L", "2026-11-02T16:00:00Z", "assigned"), ev("L", "2026-11-03T12:45:00Z", "call")],
             "2026-11-03T14:00:00Z")
     assert v["reason"] == ("Stopped at 2026-11-03 12:45 +00:00, 15m after the deadline 2026-11-03 12:30 +00:00: "
-                           "Tue 2026-11-03 12:30, by 12:30 on the next working day, as it started after 15:00 "
+                           "Tue 2026-11-03 12:30, by 12:30 on the next working day, as it started at or after 15:00 "
                            "(5h of working time).")
     # a night shift's close falls on the next date: the working day is named after the instant
     night = one(NIGHT.replace("LINE", "within same working day on night"), [ev("L", "2026-11-06T23:00:00Z", "assigned")],
@@ -198,10 +198,10 @@ deadline r { owner sales; start on assigned; stop on call; pause while waiting =
                          ev("L", "2026-11-02T17:00:00Z", "resume", waiting=False)], "2026-11-03T14:00:00Z")
     assert paused["reason"] == ("Not done: the deadline 2026-11-03 13:30 +00:00 passed 30m before 2026-11-03 14:00 "
                                 "+00:00: Tue 2026-11-03 12:30 before pauses moved it, by 12:30 on the next working "
-                                "day, as it started after 15:00 (5h of working time).")
+                                "day, as it started at or after 15:00 (5h of working time).")
     # a lead in during the break, on a working day: no "counts from" the same day
     inbreak = one(rule(SAME), [ev("L", at(2, "07:00"), "assigned")], at(2, "07:00"))
-    assert inbreak["reason"].endswith(": Mon 2026-11-02 18:00, the close of its working day, as it started outside "
+    assert inbreak["reason"].endswith(": Mon 2026-11-02 18:00, the close of its working day, as it arrived outside "
                                       "working time.")
 
 
@@ -348,7 +348,7 @@ def test_warn_at_a_share_is_a_share_of_the_cycles_own_target():
     risky = one(text, [ev("L", at(2, "16:00"), "assigned")], at(3, "12:30"))
     assert risky["status"] == "at_risk"
     assert risky["reason"] == ("Open with 5h 30m of 11h used (warning at 50%); due 2026-11-03 18:00 -03:00: Tue "
-                               "2026-11-03 18:00, the close of the next working day, as it started after 15:00.")
+                               "2026-11-03 18:00, the close of the next working day, as it started at or after 15:00.")
 
 
 def test_warn_before_and_several_levels():
@@ -413,6 +413,49 @@ deadline r { owner sales; start on assigned; stop on call; within next working d
     assert (v["status"], v["due_at"], v["target_seconds"]) == ("met", "2026-11-03T08:00:00+00:00", 8 * 3600)
 
 
+NIGHT_SAT = '''agreement "n" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+calendar night { timezone "America/Sao_Paulo"; hours mon-fri 22:00-06:00; hours sat 10:00-14:00
+  open 2026-12-25 10:00-14:00 }
+deadline r { owner sales; start on assigned; stop on call; %s }
+'''
+
+
+@pytest.mark.parametrize("line, start, due, hours, passed", [
+    # Friday's shift runs to Sat 06:00; Saturday (a day shape) reads 04:00 on itself: passed at 04:30,
+    # so Monday's shift's 04:00 (Tue 04:00): 1h30m of Friday's shift, Saturday's 4h, Monday's 6h
+    ("within same working day on night, after 03:00 by 04:00 next working day", at(14, "04:30"), at(17, "04:00"),
+     1.5 + 4 + 6, "Sat 2026-11-14"),
+    ("within next working day by 04:00 on night", at(14, "04:30"), at(17, "04:00"), 1.5 + 4 + 6, "Sat 2026-11-14"),
+    # exactly at the `by` instant is not after the start either
+    ("within next working day by 04:00 on night", at(14, "04:00"), at(17, "04:00"), 2 + 4 + 6, "Sat 2026-11-14"),
+    # still ahead: Sat 04:00 itself, with none of Saturday's working time
+    ("within next working day by 04:00 on night", at(14, "03:59"), at(14, "04:00"), 1 / 60, None),
+    # an `open` day-shape date after a night shift (Thursday's shift runs into Christmas Friday 2026-12-25)
+    # and the next working date, Saturday, has its 04:00 ahead: Sat 2026-12-26 04:00
+    ("within next working day by 04:00 on night", "2026-12-25T04:59:00-03:00", "2026-12-26T04:00:00-03:00",
+     1 + 1 / 60 + 4, "Fri 2026-12-25"),
+])
+def test_a_deadline_is_never_at_or_before_the_start(line, start, due, hours, passed):
+    v = one(NIGHT_SAT % line, [ev("L", start, "assigned")], start)
+    assert (v["status"], v["due_at"]) == ("pending", due)
+    assert v["target_seconds"] / 3600 == pytest.approx(hours)
+    words = f"04:00 on the next working day, {passed}, was not after its start."
+    assert v["reason"].endswith(words) == (passed is not None), v["reason"]
+    if passed is not None:                  # the reason names the date the deadline is on, not "the next"
+        on = "Sat 2026-12-26" if passed.endswith("12-25") else "Mon 2026-11-16"
+        assert f"by 04:00 on the working day {on}, as " in v["reason"]
+        assert "by 04:00 on the next working day" not in v["reason"]
+
+
+def test_sla371_says_what_happens_when_the_by_time_can_be_past_on_arrival():
+    (d,) = [d for d in slacode.lint(NIGHT_SAT % "within next working day by 04:00 on night") if d.code == "SLA371"]
+    assert d.message.endswith("none of that day's working time; a lead in at or after 04:00 that morning, on a "
+                              "night shift, is due at 04:00 of the next working day whose 04:00 is after its arrival")
+    # without a night shift no lead can arrive after it: the message stops at the working time
+    (d,) = [d for d in slacode.lint(rule("within next working day by 08:00 on office")) if d.code == "SLA371"]
+    assert d.message.endswith("none of that day's working time")
+
+
 # ----------------------------------------------------------- lines, segments, rules
 
 def test_segment_lines_mix_a_duration_and_a_working_day():
@@ -464,9 +507,13 @@ def test_attempts_at_least_n_within_a_working_day():
         "at_least_within", "met", at(3, "18:00"), at(3, "10:00"))
     pending = one(text, events[:2], at(3, "11:00"))
     assert pending["reason"] == ("1 of 2 attempts so far; due 2026-11-03 18:00 -03:00: Tue 2026-11-03 18:00, the "
-                                 "close of the next working day, as it started after 15:00.")
+                                 "close of the next working day, as it started at or after 15:00.")
     # 4h of the 11h target used by Tuesday 11:00; 50% is 5h30m in: Tuesday 12:30
     assert (pending["status"], pending["warn_at"], pending["target_seconds"]) == ("pending", at(3, "12:30"), 11 * 3600)
+    # the summary's `at least N within next working day [by HH:MM]` form: Tuesday 12:00, 2h + 3h
+    nxt = one(rule("at least 2 within next working day by 12:00 on office", kind="attempts"), events[:2],
+              at(3, "11:00"))
+    assert (nxt["status"], nxt["due_at"], nxt["target_seconds"]) == ("pending", at(3, "12:00"), 5 * 3600)
 
 
 def test_cycles_each_get_their_own_target():
@@ -635,6 +682,22 @@ def test_lint_checks_the_times_against_the_calendar():
         slacode.loads(rule("within next working day on office, after 15:00 next working day"))
 
 
+def test_sla370_and_sla371_report_every_calendar_of_a_choice_that_has_the_problem():
+    text = '''agreement "c" { version "1"; timezone "UTC"; teams sales }
+calendar a { timezone "UTC"; hours mon-fri 08:00-16:00 }
+calendar b { timezone "UTC"; hours mon-fri 09:00-12:00 }
+calendar c { timezone "UTC"; hours mon-fri 08:00-20:00 }
+segment x = region == "x"
+segment y = region == "y"
+calendar desk = a for x, c for y, b
+deadline r { owner sales; start on assigned; stop on call
+  within same working day on desk, after 17:00 by 19:00 next working day }
+'''
+    found = [(d.code, d.message.split("calendar `")[1][0]) for d in slacode.lint(text) if d.code.startswith("SLA37")]
+    # past the close of `a` (16:00) and `b` (12:00), inside `c`'s hours (08:00-20:00)
+    assert found == [("SLA370", "a"), ("SLA370", "b"), ("SLA371", "a"), ("SLA371", "b")]
+
+
 @pytest.mark.parametrize("line, longest, start", [
     (SAME, 9, at(2, "09:00")),                         # the longest working day
     (CUT_BY, 9, at(2, "09:00")),                       # 3h after 15:00 and 3h up to 12:00: less than a day
@@ -704,6 +767,17 @@ def test_the_cut_off_hint_suggests_a_time_inside_the_calendars_hours():
 
 def test_a_bad_time_is_a_bad_literal():
     assert "SLA108" in {d.code for d in slacode.lint(rule("within next working day by 25:00 on office"))}
+    # `24:00` only ends an interval: refused as a `by` time or a cut-off, and only SLA108 says so
+    for line, hint in (("within next working day by 24:00 on office", "drop `by 24:00`"),
+                       ("within same working day on office, after 15:00 by 24:00 next working day", "drop `by 24:00`"),
+                       ("within same working day on office, after 24:00 next working day",
+                        "drop the `, after …` part")):
+        found = [d for d in slacode.lint(rule(line)) if d.code.startswith(("SLA1", "SLA37"))]
+        assert [(d.code, d.severity) for d in found] == [("SLA108", "error")], line
+        assert "`24:00` can only end an interval" in found[0].message and hint in found[0].hint
+        with pytest.raises(slacode.SpecError):
+            slacode.loads(rule(line))
+    assert not [d for d in slacode.lint(rule("within next working day by 00:00 on office")) if d.code == "SLA108"]
 
 
 def _diff(old: str, new: str) -> list[tuple[str, str | None]]:
@@ -758,8 +832,23 @@ def test_explain_shows_the_cycles_deadline():
     agreement = slacode.loads(rule(CUT_BY))
     lines = timeline(agreement.plan, "L", records_from_objects(events, diagnostics=[]), as_of_us(at(9, "12:00")))
     assert ("    r: cycle 1 opens (within same working day on office, after 15:00 by 12:00 next working day, the "
-            "default line: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started after 15:00, 5h of "
-            "working time); due 2026-11-09 12:00 -03:00 unless paused") in lines
+            "default line: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started at or after 15:00, "
+            "5h of working time); due 2026-11-09 12:00 -03:00 unless paused") in lines
+
+
+def test_explain_says_a_retargeted_deadline_moved_by_pauses_as_reasons_do():
+    text = rule("within 1h on office for hot\n  " + CUT_BY,
+                "  pause while waiting == true\n  retarget when segment changes\n")
+    events = [ev("L", at(9, "16:00"), "assigned", score=90), ev("L", at(9, "16:10"), "u", waiting=True),
+              ev("L", at(9, "16:40"), "u", waiting=False), ev("L", at(9, "16:50"), "scored", score=10)]
+    lines = timeline(slacode.loads(text).plan, "L", records_from_objects(events, diagnostics=[]),
+                     as_of_us(at(10, "13:00")))
+    (line,) = [x for x in lines if "retargeted" in x]
+    # 5h of working time from 16:00, 30m of it paused: due 12:30, and 12:00 is where it was without the pause
+    assert "the default line: Tue 2026-11-10 12:00 before pauses moved it, by 12:00 on the next working day" in line
+    assert line.endswith("due 2026-11-10 12:30 -03:00")
+    (v,) = verdicts(text, events, at(10, "13:00"))
+    assert "Tue 2026-11-10 12:00 before pauses moved it, by 12:00 on the next working day" in v["reason"]
 
 
 def test_json_csv_and_due_need_nothing_new(tmp_path):
@@ -889,7 +978,10 @@ def reference(cal: RefCalendar, form: tuple, start: datetime) -> tuple[datetime,
         target_day = after(arrival) if late or beyond else arrival
         by_time = by if late else None
     close = max(b for _, b in cal.intervals(target_day))
-    instant = close if by_time is None else max(cal.time_on(target_day, by_time), start)
+    instant = close if by_time is None else cal.time_on(target_day, by_time)
+    while instant <= start:                            # already past: the next working date's `by`
+        target_day = after(target_day)
+        instant = cal.time_on(target_day, by_time)
     pieces = []
     d = counted - timedelta(days=1)
     while d <= target_day + timedelta(days=1):
@@ -913,6 +1005,10 @@ CALENDARS = {
                           closed=[date(2026, 11, 5), date(2026, 3, 9)])),
     "berlin": ("calendar berlin {\n  timezone \"Europe/Berlin\"\n  hours mon-fri 08:00-17:00\n  closed 2026-10-26\n}\n",
                RefCalendar("Europe/Berlin", {w: [(8 * 60, 17 * 60)] for w in range(5)}, closed=[date(2026, 10, 26)])),
+    "mixed": ("calendar mixed {\n  timezone \"America/New_York\"\n  hours mon-fri 22:00-06:00\n"
+              "  hours sat 10:00-14:00\n  closed 2026-11-05\n  open 2026-11-26 09:00-17:00\n}\n",
+              RefCalendar("America/New_York", {**{w: [(22 * 60, 6 * 60)] for w in range(5)}, 5: [(600, 840)]},
+                          closed=[date(2026, 11, 5)], opened={date(2026, 11, 26): [(540, 1020)]})),
     None: ("", RefCalendar("America/New_York", {w: [(0, 1440)] for w in range(7)})),
 }
 

@@ -10,7 +10,7 @@ from slacode.evaluate import (LeadFold, LeadNotes, _line_for, applying_line, tar
 from slacode.instants import when as _when
 from slacode.model import default_clause_of
 from slacode.compile import line_due_us, same_line
-from slacode.judges import line_target, line_words
+from slacode.judges import line_target, line_words, moved_words
 from slacode.texts import code, work_text
 
 
@@ -108,7 +108,9 @@ def _next_attempt(rp, cyc, since: int) -> str:
     return f"next attempt due by {_when(due, c.clock.tz)} unless paused (gap at most {c.written}{on})"
 
 
-def _line_text(rp, cyc, line=None) -> str:
+def _line_text(rp, cyc, line=None, due: int | None = None) -> str:
+    """A cycle's line (``line``, by default its own) in words; by the working day with its
+    deadline, said as reasons say it when pauses moved ``due`` (the deadline shown beside)."""
     line = line or cyc.line
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
@@ -117,7 +119,8 @@ def _line_text(rp, cyc, line=None) -> str:
         text = f"{kind} {line_target(line)}{seg}"
         if line.template is None:           # a line the lead falls under, not worked out for a cycle
             return text
-        return f"{text}: {line.due_words}, {work_text(line.target_us)} of {line.clock.time_words}"
+        words = moved_words(line.due_words, due is not None and line.due_us is not None and due != line.due_us)
+        return f"{text}: {words}, {work_text(line.target_us)} of {line.clock.time_words}"
     work = work_text(line.target_us)
     if not line.written or line.written == work:
         return f"{kind} {work}{where}{seg}"
@@ -265,7 +268,7 @@ def _retarget_lines(rp, cyc, line_before, fold: LeadFold, at: int, lead: str) ->
     if cyc.line is not line_before:
         due = _due(cyc, at, lead, name)
         when = "if it resumed now" if cyc.paused else "already past" if due < at else ""
-        return [f"    {name}: cycle {cyc.number} retargeted ({_line_text(rp, cyc)}, was "
+        return [f"    {name}: cycle {cyc.number} retargeted ({_line_text(rp, cyc, due=due)}, was "
                 f"{_line_text(rp, cyc, line_before)}); {'paused, ' if cyc.paused else ''}due "
                 f"{_when(due, cyc.line.clock.tz)}" + (f" {when}" if cyc.paused else f", {when}" if when else "")]
     now = _line_for(rp, fold.fields, fold.state, fold.notes)

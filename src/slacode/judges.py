@@ -224,10 +224,17 @@ def _day_words(line, due: int, started: int, pauses, zone) -> str:
     words = line.due_words
     if words and pauses:
         plain = line.due_us if line.due_us is not None else line.clock.add_us(started, line.target_us)
-        if plain != due:
-            when, _, what = words.partition(", ")
-            words = f"{when} before pauses moved it, {what}"
+        words = moved_words(words, plain != due)
     return words
+
+
+def moved_words(words: str, moved: bool) -> str:
+    """A working-day deadline in words (``Mon 2026-11-02 18:00, the close of its working
+    day``), said as its instant before pauses moved it when ``moved``."""
+    if not moved:
+        return words
+    when, _, what = words.partition(", ")
+    return f"{when} before pauses moved it, {what}"
 
 
 def _target_note(words: str, target: int, clock) -> str:

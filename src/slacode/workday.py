@@ -15,6 +15,9 @@ falls for a clock that starts at a given instant.
 * ``next working day [by HH:MM]``: the first working date after D.
 * The **deadline instant** is that date's close, or the instant ``by HH:MM`` shows on it,
   in working time or not (a promise of 12:30 is kept by a call at 12:15 in a lunch break).
+  A ``by`` instant at or before the start (a night shift's lead at Sat 04:30 whose next
+  working date is a day shift's Saturday, ``by 04:00``) is passed over for the ``by``
+  instant of the next working date after it whose instant is after the start.
 
 That instant is turned into a working time ``T`` once per cycle, from the start to it, and
 the cycle is judged as a ``within T`` line (:func:`slacode.compile.line_at`), except for
@@ -58,6 +61,7 @@ class DayDue(NamedTuple):
     by: int | None                  # the `by` time that applied (None: the close)
     after_close: bool = False       # the start was after the close of its (working) arrival day
     off: bool = False               # the arrival day is no working date
+    passed: int | None = None       # the working date whose `by` instant was at or before the start
 
 
 def spec_of(day) -> DaySpec:
@@ -103,8 +107,14 @@ def due_of(clock, spec: DaySpec, start_us: int) -> DayDue:
             day = clock.next_working_date(arrival)
         else:
             day = arrival
-    instant = clock.close_us(day) if by is None else max(clock.time_on_us(day, by), start_us)
-    return DayDue(instant, day, arrival, late, outside, by, after, off)
+    if by is None:
+        return DayDue(clock.close_us(day), day, arrival, late, outside, by, after, off)
+    instant, passed = clock.time_on_us(day, by), None
+    while instant <= start_us:                          # already past: a later date's `by`
+        passed = day if passed is None else passed
+        day = clock.next_working_date(day)
+        instant = clock.time_on_us(day, by)
+    return DayDue(instant, day, arrival, late, outside, by, after, off, passed)
 
 
 def day_label(ordinal: int) -> str:
@@ -120,23 +130,32 @@ def _hhmm(minutes: int) -> str:
 def due_words(spec: DaySpec, due: DayDue, tz) -> str:
     """The deadline in words, for reasons: the instant it is (local date and time in
     ``tz``), then what it is: ``Mon 2026-11-02 18:00, the close of its working day``,
-    ``Tue 2026-11-03 12:00, by 12:00 on the next working day, as it started after 15:00``;
-    with the working date when the instant falls on another date (a night shift)."""
+    ``Tue 2026-11-03 12:00, by 12:00 on the next working day, as it started at or after 15:00``;
+    with the working date when the instant falls on another date (a night shift), or when
+    the next working day's ``by`` was not after the start, the working date it is on and
+    why (``…, by 04:00 on the working day Mon 2026-11-16, as … 04:00 on the next working
+    day, Sat 2026-11-14, was not after its start``)."""
     from slacode.calendar import from_us
     local = from_us(due.instant, tz)
     where = "its working day" if due.day == due.arrival else "the next working day"
-    what = f"the close of {where}" if due.by is None else f"by {_hhmm(due.by)} on {where}"
-    if local.date().toordinal() != due.day:
-        what += f", {day_label(due.day)}"
+    if due.passed is not None:
+        what = f"by {_hhmm(due.by)} on the working day {day_label(due.day)}"
+    else:
+        what = f"the close of {where}" if due.by is None else f"by {_hhmm(due.by)} on {where}"
+        if local.date().toordinal() != due.day:
+            what += f", {day_label(due.day)}"
     if due.after_close:
         why = f"it started after the close of {day_label(due.arrival)}"
     elif due.late:
-        why = f"it started after {_hhmm(spec.cutoff)}"
+        why = f"it started at or after {_hhmm(spec.cutoff)}"
     elif due.off:
         why = f"it arrived on {day_label(due.arrival)}, not a working day"
     elif due.outside and spec.first == "same":
-        why = "it started outside working time"
+        why = "it arrived outside working time"
     else:
         why = ""
+    if due.passed is not None:
+        why += (" and " if why else "") + (f"{_hhmm(due.by)} on the next working day, {day_label(due.passed)}, "
+                                           "was not after its start")
     return (f"{_DAYS[local.weekday()]} {local.date().isoformat()} {local:%H:%M}, {what}"
             + (f", as {why}" if why else ""))

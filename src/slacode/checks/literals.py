@@ -36,6 +36,20 @@ def _bad_time(ctx: Context, t: m.TimeOfDay, as_start: bool) -> Diagnostic | None
     return None
 
 
+def _midnight_end(ctx: Context, day: m.WorkingDay, t: m.TimeOfDay) -> Diagnostic | None:
+    """`by 24:00` or `after 24:00` on a working-day line: `24:00` only ends an interval, and
+    the end of a working day is its close, which the line says without a time."""
+    if t.hour != 24:
+        return None
+    if t is day.cutoff:
+        return ctx.diag(codes.BAD_LITERAL, "`after 24:00` is not a cut-off: `24:00` can only end an interval", t,
+                        hint="a cut-off at the end of the day makes no lead late that a close does not: drop the "
+                             "`, after …` part, or give a time during the calendar's hours, such as `after 15:00`")
+    return ctx.diag(codes.BAD_LITERAL, "`by 24:00` is not a time of day: `24:00` can only end an interval", t,
+                    hint="for the end of the working day drop `by 24:00` (the deadline is then the day's close, "
+                         "24:00 on a desk that closes at midnight); `by 00:00` is the start of the day, not its end")
+
+
 def _date_hint(d: m.DateLit) -> str:
     if 1 <= d.month <= 12 and d.year >= 1:
         import calendar as _stdcal  # only for a date that does not exist
@@ -98,7 +112,7 @@ def literal_values(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:                  # `by 12:00`, `after 15:00` (targets by the working day)
         for c in r.of("within") + r.of("at_least_within"):
             for t in m.day_times(c):
-                diag = _bad_time(ctx, t, False)
+                diag = _bad_time(ctx, t, False) or _midnight_end(ctx, c.day, t)
                 if diag is not None:
                     yield diag
     for d in calendar_dates(ctx):

@@ -151,6 +151,16 @@ def _days(weekdays: list[int]) -> str:
     return ", ".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}-{names[r[-1]]}" for r in runs)
 
 
+def _passed_words(week: dict[int, tuple[int, int]], early: list[int], by: str) -> str:
+    """What SLA371 adds when a night shift's lead can arrive after a day's early `by`: a
+    day shape among ``early`` and a night shift in the week (the shift's morning runs into
+    that date, so its `by` can be at or before the lead's arrival)."""
+    if any(week[w][1] <= _DAY for w in early) and any(last > _DAY for _, last in week.values()):
+        return (f"; a lead in at or after {by} that morning, on a night shift, is due at {by} of the next "
+                f"working day whose {by} is after its arrival")
+    return ""
+
+
 def _which(name: str | None) -> str:
     return f"calendar `{name}`" if name is not None else "the wall clock (every day 00:00-24:00)"
 
@@ -171,7 +181,7 @@ def cutoff_on_next_day(ctx: Context) -> Iterator[Diagnostic]:
 def cutoff_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
     for _, c in _lines(ctx):
         day = c.day
-        if day.first != "same" or not day.late or day.cutoff is None or not day.cutoff.valid:
+        if day.first != "same" or not day.late or day.cutoff is None or not day.cutoff.valid or day.cutoff.hour == 24:
             continue
         cut = day.cutoff.minutes
         for name, week in _calendars(ctx, c):
@@ -183,15 +193,13 @@ def cutoff_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
                                "as with any cut-off",
                                day.cutoff, hint=f"give a time during the calendar's hours, such as "
                                                 f"`after {_inside(week, cut)}`")
-                break
-            if not any(t > first for first, last, t in spans):
+            elif not any(t > first for first, last, t in spans):
                 yield ctx.diag(codes.CUTOFF_OUTSIDE_HOURS,
                                f"the cut-off `after {day.cutoff.text()}` is at or before the opening of {_which(name)} "
                                "on every working day: every lead that arrives in working hours is late",
                                day.cutoff, hint=f"give a time during the calendar's hours, such as "
                                                 f"`after {_inside(week, cut)}`, or write `within next working day` "
                                                 "if that is the promise")
-                break
 
 
 @rule(codes.BY_OUTSIDE_HOURS)
@@ -199,7 +207,7 @@ def by_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
     for _, c in _lines(ctx):
         day = c.day
         by = day.by if day.first == "next" else day.late_by if day.late else None
-        if by is None or not by.valid:
+        if by is None or not by.valid or by.hour == 24:        # `24:00`: SLA108
             continue
         for name, week in _calendars(ctx, c):
             early, late = [], []
@@ -213,15 +221,13 @@ def by_outside_hours(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.BY_OUTSIDE_HOURS,
                                f"`by {by.text()}` is not after the opening of {_which(name)} on {_days(early)}: on "
                                f"such a day the deadline is {by.text()} itself, before the opening, so a lead gets "
-                               "none of that day's working time", by,
+                               "none of that day's working time" + _passed_words(week, early, by.text()), by,
                                hint="give a time after the opening, or drop `by` for the close of the next working day")
             if late:
                 yield ctx.diag(codes.BY_OUTSIDE_HOURS,
                                f"`by {by.text()}` is after the close of {_which(name)} on {_days(late)}: on such a "
                                f"day the deadline is {by.text()} itself, after the desk has closed", by,
                                hint="give a time during the calendar's hours, or drop `by` for the close of the day")
-            if early or late:
-                break
 
 
 @rule(codes.WORKING_DAY_WITHOUT_CALENDAR)

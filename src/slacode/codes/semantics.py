@@ -1869,7 +1869,7 @@ CUTOFF_OUTSIDE_HOURS = define("SLA370", "cutoff-outside-hours", "warning", """
     arrives in working hours late: the line says `next working day` in a roundabout way
     for them, while a lead in before the opening is still due that day. Both are usually a
     slip of the time or of the calendar. The check looks at the calendar's weekly hours
-    (every calendar of a calendar choice).
+    (every calendar of a calendar choice, each one reported that has the problem).
 
     ## Avoid
     ```sla
@@ -1911,10 +1911,16 @@ BY_OUTSIDE_HOURS = define("SLA371", "by-outside-hours", "warning", """
     `09:00-18:00` is due at 19:00, so a lead has the whole of that day's working time and
     an hour more in which nobody works; `by 08:00` is due at 08:00, before the opening, so
     the lead has none of that day's working time, only what was left of the day it
-    arrived. Either may be intended, but it is rarely what the time suggests to a reader
+    arrived. On a calendar with night shifts and day shifts (`hours mon-fri 22:00-06:00`,
+    `hours sat 10:00-14:00`) an early time can even be past when the lead arrives: Friday's
+    shift runs to Saturday 06:00, so a lead in at Saturday 04:30 has Saturday 04:00 behind
+    it; the deadline is then the `by` time of the next working day whose `by` is after the
+    arrival (Monday's shift, Tuesday 04:00), and the message says so. Either may be
+    intended, but it is rarely what the time suggests to a reader
     who thinks of the desk's hours. Each kind is reported once per calendar (both when a
     time is before one day's opening and after another's close). The check looks at the
-    calendar's weekly hours (every calendar of a calendar choice); a time in a break
+    calendar's weekly hours (every calendar of a calendar choice, each one reported that
+    has the problem); a time in a break
     between two intervals (a lunch break) is not reported: the deadline is that time, and
     a call in the break is on time.
 

@@ -146,7 +146,9 @@ BAD_LITERAL = define("SLA108", "invalid-literal", "error", """
 
     ## Why
     Dates are `YYYY-MM-DD`, times of day `HH:MM` (24 h; `24:00` only as the end of an
-    interval), timestamps RFC 3339 with an offset, durations `30m`, `4h`, `1h30m`, `2d`.
+    interval, so not as the `by` time or the cut-off of a target by the working day: the
+    end of a working day is its close, which the line says without a time), timestamps
+    RFC 3339 with an offset, durations `30m`, `4h`, `1h30m`, `2d`.
     A value that only looks right would silently move a deadline.
 
     ## Avoid
