@@ -1068,3 +1068,38 @@ def test_deadlines_agree_with_a_day_by_day_reference(data, cal, form):
     (v,) = _agreement(cal, form).evaluate([{"lead": "L", "at": when, "type": "assigned"}], as_of=when).verdicts
     assert v.instant("due_at").timestamp() == due.timestamp(), (line_of(cal, form), when)
     assert v.target_seconds == target.total_seconds(), (line_of(cal, form), when)
+
+
+MIXED_DESK = """agreement "mixed" { version "1"; timezone "UTC"; teams sales }
+calendar desk {
+  timezone "UTC"
+  hours mon-thu 22:00-06:00
+  hours fri 09:00-17:00
+}
+deadline d {
+  owner sales
+  start on assigned
+  stop on call
+  LINE
+}
+"""
+
+
+def test_a_passed_over_by_time_is_in_the_sla321_bound_and_diff_does_not_guess_its_direction():
+    """On a desk with night shifts and a day shift, a lead in on Friday 04:30 (Thursday's
+    shift) finds Friday's `by 04:00` behind it and is due Tuesday 04:00: more than the
+    longest day plus the next day's hours up to 04:00 (14h). SLA321 must not say such a
+    line's cycles are all at risk from their start, and diff cannot call `by 04:00` →
+    `by 05:00` a loosening (that lead's deadline moves from Tuesday 04:00 to Friday 05:00)."""
+    line = "within next working day by 04:00 on desk"
+    text = MIXED_DESK.replace("LINE", line)
+    start = "2026-11-13T04:30:00Z"                                       # a Friday
+    v = one(text, [ev("L", start, "assigned")], start)
+    assert v["due_at"] == "2026-11-17T04:00:00+00:00" and v["target_seconds"] > 14 * 3600
+    warned = text.replace(line, line + "\n  warn 14h30m before")
+    assert [d for d in slacode.lint(warned) if d.code == "SLA321"] == []
+    later = text.replace("by 04:00", "by 05:00")
+    v2 = one(later, [ev("L", start, "assigned")], start)
+    assert v2["due_at"] == "2026-11-13T05:00:00+00:00"                   # earlier for this lead
+    (change,) = [c for c in semantic_diff(slacode.loads(text), slacode.loads(later)) if c.semantic]
+    assert change.direction is None and change.message.startswith("target changed from")

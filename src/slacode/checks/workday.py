@@ -106,6 +106,12 @@ def longest_target(day: m.WorkingDay, decl: m.CalendarDecl | None) -> tuple[int,
         for sh in shapes:
             t = _on_day(by.minutes, min(s for s, _ in sh), max(e for _, e in sh))
             part = max(part, sum(max(0, min(e, t) - s) for s, e in sh))
+        ends = [max(e for _, e in sh) for sh in shapes]
+        if any(e > _DAY for e in ends) and any(e <= _DAY for e in ends):
+            # a lead in on a night shift's morning may find the next working date's `by`
+            # behind it and be due on the working date after: up to one more working day
+            part += longest
+            up_to += " (or a working day later, when a night shift's lead finds it passed)"
     if not late:
         return longest + part, f"the longest working day and the next one's hours up to {up_to}"
     after = 0

@@ -630,8 +630,9 @@ ZERO_DURATION = define("SLA321", "zero-duration", "warning", """
     target the line can give on the calendar's hours: the longest working day for `same
     working day`; for its late form, also the most working time after the cut-off plus
     the next day's hours up to the `by` time or the close; for `next working day`, the
-    longest working day plus the next day's hours up to the `by` time or the close. (A day
-    the clocks go back on is an hour longer than its hours say.) To warn ahead on such a
+    longest working day plus the next day's hours up to the `by` time or the close; one
+    more working day on a calendar with both night shifts and day shifts, where a lead in on
+    a night shift's morning can find the `by` time behind it. (A day the clocks go back on is an hour longer than its hours say.) To warn ahead on such a
     line, a share (`warn at 75%`) follows each cycle's own target.
 
     ## Avoid

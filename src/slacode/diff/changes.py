@@ -353,14 +353,25 @@ def _compare(x: tuple[str, int], y: tuple[str, int]) -> int | None:
     return None if 1440 + vx < vy else -1
 
 
+def _passes_over(shapes) -> bool:
+    """Whether a `by` time can be passed over on these day shapes: a lead in on a night
+    shift's morning may find the next working date's `by` (on a day shift, read on its own
+    date) already behind it, and is then due a working day later (extension docs), which the
+    comparison below does not model."""
+    return any(sh[1] > 1440 for sh in shapes) and any(sh[1] <= 1440 for sh in shapes)
+
+
 def _later_day(a, b, calendars) -> int | None:
     """1 when ``b``'s deadline is never earlier than ``a``'s and sometimes later, for the
     same start on each working day ``calendars`` (:func:`_day_shapes`) has, -1 the other way
     round, 0 when they are always the same, None when neither holds (or it cannot be told)."""
     if calendars is None:
         return None
+    bys = [d.by if d.first == "next" else d.late_by for d in (a, b)]
     signs = set()
     for shapes, off in calendars:
+        if any(by is not None for by in bys) and _passes_over(shapes):
+            return None
         for sd in shapes:
             cuts = {_pos(d.cutoff.minutes, sd) for d in (a, b)
                     if d.first == "same" and d.late and d.cutoff is not None and d.cutoff.valid}
