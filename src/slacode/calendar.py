@@ -410,10 +410,23 @@ class _Clock:
                 return ordinal, first
         return local, first                                 # pragma: no cover - an open instant has a date
 
+    def _memo(self, name: str) -> dict:
+        """A dict kept on the calendar for one of the working-day lookups below, which are
+        pure functions of the date (all leads share the calendar; a year has 365 dates)."""
+        cache = self.__dict__.get(name)
+        if cache is None:
+            cache = self.__dict__[name] = {}
+        return cache
+
     def next_working_date(self, ordinal: int) -> int:
         """The first date after ``ordinal`` with working time (its ordinal)."""
+        memo = self._memo("_next_working")
+        found = memo.get(ordinal)
+        if found is not None:
+            return found
         for k in range(1, MAX_IDLE_YEARS * 366 + 1):
             if self.date_intervals_us(ordinal + k):
+                memo[ordinal] = ordinal + k
                 return ordinal + k
         raise CalendarError(f"calendar {self.name or self.timezone!r} has no working day in the {MAX_IDLE_YEARS} "
                             f"years after {date.fromordinal(ordinal).isoformat()}")
@@ -421,7 +434,11 @@ class _Clock:
     def close_us(self, ordinal: int) -> int:
         """The close of a working date: the end of its last interval (the next morning for an
         overnight one)."""
-        return max(b for _, b in self.date_intervals_us(ordinal))
+        memo = self._memo("_closes")
+        found = memo.get(ordinal)
+        if found is None:
+            found = memo[ordinal] = max(b for _, b in self.date_intervals_us(ordinal))
+        return found
 
     def time_on_us(self, ordinal: int, minutes: int) -> int:
         """The instant a working date's local clock shows ``minutes`` (after its midnight,
@@ -431,6 +448,13 @@ class _Clock:
         after, even past the close). Any other date reads them on the date itself.
         A local time the clocks skip (a spring-forward gap) is the first instant after the
         gap, as the calendar's hours read it; one the clocks show twice is its first."""
+        memo = self._memo("_times_on")
+        found = memo.get((ordinal, minutes))
+        if found is None:
+            found = memo[ordinal, minutes] = self._time_on_us(ordinal, minutes)
+        return found
+
+    def _time_on_us(self, ordinal: int, minutes: int) -> int:
         spans = self._spans_of(ordinal)
         if spans and minutes < min(s for s, _ in spans) and max(e for _, e in spans) > MINUTES_PER_DAY:
             minutes += MINUTES_PER_DAY

@@ -30,8 +30,10 @@ working day from 00:00 to 24:00.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -74,20 +76,23 @@ def spec_of(day) -> DaySpec:
                    day.head(), day.tail() if late else "")
 
 
-def arrival_day(clock, start_us: int) -> int:
+def arrival_day(clock, start_us: int, outside: bool | None = None) -> int:
     """The arrival day of a clock started at ``start_us`` (an ordinal): the working date
-    whose hours hold the start, or the start's local date when it is outside working time."""
-    if clock.next_open_us(start_us) == start_us:
+    whose hours hold the start, or the start's local date when it is outside working time
+    (``outside``, when the caller knows it already)."""
+    if outside is None:
+        outside = clock.next_open_us(start_us) != start_us
+    if not outside:
         return clock.working_date_us(start_us)[0]
-    from slacode.calendar import from_us
-    return from_us(start_us, clock.tz).date().toordinal()
+    from slacode.instants import local_day
+    return local_day(start_us, clock.tz) + _EPOCH_ORDINAL
 
 
 def due_of(clock, spec: DaySpec, start_us: int) -> DayDue:
     """Where the deadline of a clock on ``clock`` started at ``start_us`` falls (raises
     :class:`~slacode.calendar.CalendarError` when the calendar has no working day left)."""
     outside = clock.next_open_us(start_us) != start_us
-    arrival = arrival_day(clock, start_us)
+    arrival = arrival_day(clock, start_us, outside)
     off = not clock.date_intervals_us(arrival)          # a weekend, a holiday, `closed`
     late, by, after = False, None, False
     if off:
@@ -127,6 +132,7 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@lru_cache(maxsize=4096)
 def due_words(spec: DaySpec, due: DayDue, tz) -> str:
     """The deadline in words, for reasons: the instant it is (local date and time in
     ``tz``), then what it is: ``Mon 2026-11-02 18:00, the close of its working day``,
