@@ -325,6 +325,15 @@ def test_hints_for_near_misses_of_a_require_line(line, hint):
     assert diag.code == "SLA101" and diag.hint.startswith(hint), diag.hint
 
 
+@pytest.mark.parametrize("line, found", [('require email == "x"', "`==`"), ('require email <= 3', "`<=`"),
+                                         ('require email = "x"', "`=`")])
+def test_the_error_names_a_comparison_as_written(line, found):
+    """A comparison where none can stand is lexed one `=` at a time; the message names
+    what the line says (`==`, not `=`)."""
+    diag, = [d for d in slacode.lint(spec(line)) if d.code.startswith("SLA1")]
+    assert diag.message.endswith(f"found {found}"), diag.message
+
+
 def _changes(old: str, new: str) -> list:
     return [(c.message, c.direction) for c in semantic_diff(slacode.loads(old), slacode.loads(new)) if c.semantic]
 

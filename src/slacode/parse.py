@@ -1057,6 +1057,9 @@ class _Run:
                        self._span(tok), hint=hint)
             return
         found = describe_token(tok)
+        end = getattr(tok, "end_pos", None)
+        if tok.value in ("=", "<", ">") and end is not None and self.text[end:end + 1] == "=":
+            found = f"`{tok.value}=`"               # a comparison where none can stand: lexed as `=` alone
         hint = hint_for(tok, expected, possible, self.text)
         if self.parens and getattr(tok, "line", None) and tok.line > self.parens[-1].line:
             hint = (f"the `(` on line {self.parens[-1].line} is still open, so this line goes on its statement: "
