@@ -828,6 +828,22 @@ def test_due_names_the_rules_a_warning_would_start(tmp_path, capsys):
     assert next(r for r in table if " B " in r).rstrip().endswith("manager_heads_up")
 
 
+def test_due_names_no_warning_the_cycle_already_had_on_an_earlier_line():
+    """Hot from 09:00 (warned 09:30, on the hot line), the heads-up stopped at 09:40, cooled at
+    09:45: as of 09:50 the cold line's `warn_at` (11:00) is ahead, but the cycle has warned
+    and will not again, so `warns_to` is empty (the heads-up is closed, so it would say so)."""
+    events = [ev("09:00", "assigned", fields={"score": 90}), ev("09:40", "reassigned"), _scored("09:45", 10)]
+    spec = slacode.loads(RETARGET)
+    (d,) = [d for d in spec.upcoming(events, as_of="2026-11-09T09:50:00Z") if d.rule == "first_touch"]
+    assert (d.status, d.warn_at.strftime("%H:%M"), d.next) == ("pending", "11:00", "warn")
+    assert d.warns_to == ()
+    assert heads_up(RETARGET, events, as_of="2026-11-09T09:50:00Z") == ["09:30"]
+    # not yet warned (cold from the start, hot at 09:20 before the hot line's 09:30): it will
+    events = [ev("09:00", "assigned"), _scored("09:20", 90)]
+    (d,) = [d for d in spec.upcoming(events, as_of="2026-11-09T09:25:00Z") if d.rule == "first_touch"]
+    assert (d.warn_at.strftime("%H:%M"), d.warns_to) == ("09:30", ("manager_heads_up",))
+
+
 # -- a property on random histories ---------------------------------------------------
 
 LOG = '''
