@@ -707,6 +707,76 @@ def test_loops_through_warnings_are_refused():
     assert errors(SPEC) == []                                          # a chain is no loop
 
 
+#: an `attempts` rule whose `at least 1 before` names its own warning (review: SLA345 refused it)
+OWN_BEFORE = HEAD + '''
+attempts fu {
+  owner sales
+  start on assigned
+  stop on won
+  count contact_attempt
+  at least 2 within 4h on office
+  warn at 50%
+  at least 1 before warning of fu
+}
+'''
+
+
+def _fu(text: str, events: list, as_of: str) -> list[tuple]:
+    return [(v["clause"], v["status"], v["completed_at"])
+            for v in verdicts(text, events, as_of=f"2026-11-09T{as_of}:00Z", rule="fu")]
+
+
+@pytest.mark.parametrize("calls, as_of, before", [
+    (["10:00"], "10:59", ("pending", None)),                               # warns at 11:00, not yet
+    (["10:00"], "11:00", ("met", "2026-11-09T11:00:00+00:00")),            # one attempt before it
+    ([], "11:00", ("breached", "2026-11-09T11:00:00+00:00")),              # none
+    (["11:00"], "16:00", ("met", "2026-11-09T11:00:00+00:00")),            # a real one at 11:00 comes first
+    (["09:30", "10:00"], "16:00", ("pending", None)),                      # met by 10:00: never warned
+])
+def test_an_at_least_before_may_wait_for_the_rules_own_warning(calls, as_of, before):
+    assert errors(OWN_BEFORE) == []
+    events = [ev("09:00", "assigned"), *(ev(c, "contact_attempt") for c in calls)]
+    within, got = _fu(OWN_BEFORE, events, as_of)
+    assert got == ("at_least_before", *before)
+    assert within[0] == "at_least_within"
+
+
+def test_an_at_least_before_may_wait_for_the_rules_own_breach_of_another_clause():
+    text = OWN_BEFORE.replace("warning of fu", "breach of fu")      # its at_least_within, due 13:00
+    assert errors(text) == []
+    events = [ev("09:00", "assigned"), ev("10:00", "contact_attempt")]
+    assert _fu(text, events, "13:00")[1] == ("at_least_before", "pending", None)   # due 13:00: not yet breached
+    assert _fu(text, events, "13:01") == [("at_least_within", "breached", None),
+                                          ("at_least_before", "met", "2026-11-09T13:00:00+00:00")]
+
+
+def test_a_chain_through_own_at_least_before_clauses_settles():
+    """Each rule adds a link of its own (its warning, then its `at least 1 before` on it,
+    whose breach starts the next): the folds settle past `len(rules) + 1` refolds."""
+    def fu(name: str, start: str) -> str:
+        return OWN_BEFORE.replace(HEAD, "").replace("attempts fu", f"attempts {name}").replace(
+            "warning of fu", f"warning of {name}").replace("start on assigned", f"start on {start}").replace(
+            "within 4h", "within 1h")
+
+    text = HEAD + fu("a", "assigned") + "".join(
+        fu(b, f"breach of {a} clause at_least_before") for a, b in zip("abc", "bcd"))
+    assert errors(text) == []
+    got = [(v["rule"], v["started_at"][11:16], v["completed_at"][11:16])
+           for v in verdicts(text, [ev("09:00", "assigned")]) if v["clause"] == "at_least_before"]
+    assert got == [("a", "09:00", "09:30"), ("b", "09:30", "10:00"), ("c", "10:00", "10:30"),
+                   ("d", "10:30", "11:00")]
+
+
+@pytest.mark.parametrize("old, new", [
+    ("warning of fu", "breach of fu clause at_least_before"),   # its own verdict's instant: a loop
+    ("stop on won", "stop on won or warning of fu"),
+    ("count contact_attempt", "count contact_attempt or warning of fu"),
+    ("start on assigned", "start on assigned or breach of fu"),
+])
+def test_real_loops_on_a_rules_own_warning_or_breach_are_still_refused(old, new):
+    assert [c for c, _, _ in errors(OWN_BEFORE.replace(old, new))] == ["SLA345"]
+
+
 def test_a_loop_that_slips_past_the_checks_is_an_internal_error():
     from slacode.api import analyse
     from slacode.escalate import EscalationLoopError
@@ -826,6 +896,22 @@ def test_due_names_the_rules_a_warning_would_start(tmp_path, capsys):
     table = capsys.readouterr().out.splitlines()
     assert table[0].rstrip().endswith("warns to")
     assert next(r for r in table if " B " in r).rstrip().endswith("manager_heads_up")
+
+
+def test_due_names_no_warning_the_cycle_already_had_on_an_earlier_line():
+    """Hot from 09:00 (warned 09:30, on the hot line), the heads-up stopped at 09:40, cooled at
+    09:45: as of 09:50 the cold line's `warn_at` (11:00) is ahead, but the cycle has warned
+    and will not again, so `warns_to` is empty (the heads-up is closed, so it would say so)."""
+    events = [ev("09:00", "assigned", fields={"score": 90}), ev("09:40", "reassigned"), _scored("09:45", 10)]
+    spec = slacode.loads(RETARGET)
+    (d,) = [d for d in spec.upcoming(events, as_of="2026-11-09T09:50:00Z") if d.rule == "first_touch"]
+    assert (d.status, d.warn_at.strftime("%H:%M"), d.next) == ("pending", "11:00", "warn")
+    assert d.warns_to == ()
+    assert heads_up(RETARGET, events, as_of="2026-11-09T09:50:00Z") == ["09:30"]
+    # not yet warned (cold from the start, hot at 09:20 before the hot line's 09:30): it will
+    events = [ev("09:00", "assigned"), _scored("09:20", 90)]
+    (d,) = [d for d in spec.upcoming(events, as_of="2026-11-09T09:25:00Z") if d.rule == "first_touch"]
+    assert (d.warn_at.strftime("%H:%M"), d.warns_to) == ("09:30", ("manager_heads_up",))
 
 
 # -- a property on random histories ---------------------------------------------------

@@ -8,7 +8,8 @@ folded in strata: first over its real events; then the named rules' verdicts as 
 folded again over its real records and those, in processing order. A chain (C on the
 breach of B, B on the breach of A) needs one more fold per link; the loop ends when a fold
 finds exactly the breaches it was fed (the checks refuse loops of rules, SLA345, so that
-happens after at most one fold more than the longest chain). A warning is such a virtual
+happens after at most one fold more than the longest chain, in which a rule's `at least N
+before` on its own warning or breach is a link of its own). A warning is such a virtual
 event too, at the first instant a cycle of RULE, judged as of that instant, had passed its
 warning (:func:`warning_instant`), and goes through the same folds.
 
@@ -326,14 +327,16 @@ def escalated_fold(fold, records: list, as_of: int, make):
     final fold and the virtual records it took.
 
     Each refold settles at least one more link of the longest chain, so the breaches are
-    those a fold was fed after at most ``len(rules) + 1`` refolds. That they still change
-    then means a loop of rules (a rule waiting for its own breach): unreachable once the
-    checks refuse loops (SLA345), and an :class:`EscalationLoopError` naming the rules
-    rather than verdicts that contradict themselves."""
+    those a fold was fed after at most ``2 * len(rules) + 1`` refolds (a chain passes each
+    rule once, and a rule can add a link of its own: an `at least N before` on its own
+    warning or breach, whose breach a further rule may wait for, SLA345 allows). That they
+    still change then means a loop of rules (a rule waiting for its own breach):
+    unreachable once the checks refuse loops (SLA345), and an :class:`EscalationLoopError`
+    naming the rules rather than verdicts that contradict themselves."""
     used: list = []
     virtual: list = []
     places = None
-    limit = len(fold.plan.rules) + 1
+    limit = 2 * len(fold.plan.rules) + 1
     rounds = 0
     while True:
         found = breaches(fold, as_of)

@@ -300,12 +300,27 @@ class PlanInfo:
         return got
 
 
-def _mark_open(verdicts: list) -> None:
+def _mark_open(verdicts: list, warned: bool = False) -> None:
     """`breach of RULE` (extension): the verdicts of a cycle open as of ``as_of`` say so
     (``cycle_open``, never written: `due`'s ``escalates_to`` leaves out a rule that would
-    ignore a start)."""
+    ignore a start), and whether it has warned (``warned``, `warning of RULE`: `due`'s
+    ``warns_to`` names no warning that has happened)."""
     for v in verdicts:
         v.cycle_open = True
+        if warned:
+            v.warned = True
+
+
+def _warned(plan: Plan, i: int, rp, cyc, as_of: int) -> bool:
+    """Whether the open cycle ``cyc`` of rule ``i`` has reached its warning as of ``as_of``,
+    for a rule a `warning of` trigger names (False for every other rule: never asked)."""
+    from slacode.compile import WarningKind
+
+    if not any(j == i and kind.__class__ is WarningKind for j, _, _, kind in plan.breach_watch):
+        return False
+    from slacode.escalate import warning_instant
+
+    return warning_instant(rp, cyc, as_of) is not None
 
 
 def _nth_info(plan: Plan) -> tuple:
@@ -934,14 +949,14 @@ class LeadFold:
             if len(cycles) == 1:                    # already in clause order
                 got = _cycle_verdicts(self, rp, cycles[0], as_of, judges)
                 if rf.open is not None and self.plan.breach_watch:
-                    _mark_open(got)
+                    _mark_open(got, _warned(self.plan, i, rp, rf.open, as_of))
                 out.extend(got)
                 continue
             per_clause: dict[str, list] = {}
             for cyc in cycles:
                 got = _cycle_verdicts(self, rp, cyc, as_of, judges)
                 if cyc is rf.open and self.plan.breach_watch:
-                    _mark_open(got)
+                    _mark_open(got, _warned(self.plan, i, rp, cyc, as_of))
                 for v in got:
                     per_clause.setdefault(v.clause, []).append(v)
             for c in rp.clauses:

@@ -80,6 +80,11 @@ class Verdict:
     # open cycle ignores a start);
     # never written
     cycle_open: bool = False
+    # that open cycle has reached its warning as of `as_of` (escalate.warning_instant): set
+    # only on the open cycles of rules a `warning of` trigger names (extension), for `due`'s
+    # `warns_to` (after a `retarget` the line's `warn_at` may be ahead of a warning that
+    # happened on an earlier line: it will not happen again); never written
+    warned: bool = False
 
     def instant(self, key: str) -> datetime | None:
         """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an

@@ -803,14 +803,21 @@ def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
     `warning of RULE` in any trigger list (a `count` or an `at least N before` too), and
     when its start, stop, cancel or restart names `Nth attempt of RULE` (RULE's attempts
     may be breaches); a loop is reported at its `breach of` and `warning of` triggers (a
-    loop of `Nth attempt of` alone waits for no breach)."""
+    loop of `Nth attempt of` alone waits for no breach).
+
+    An `at least N before` of a rule may name the rule's own warning, or the breach of one
+    of its own clauses that is no `at least N before` (:func:`_own_before`): that trigger
+    only decides the `at least N before` verdicts, which neither the warning nor those
+    clauses' breaches depend on, so the folds settle (no wait, no loop)."""
     waits: dict[str, dict[str, dict[tuple, str]]] = {}     # rule -> rule it waits for -> what of it
+    befores = {id(t) for r in ctx.agreement.rules for c in r.clauses if c.kind == "at_least_before"
+               for t in c.triggers}
 
     def wait(me: str, named: str, order: tuple, what: str) -> None:
         waits.setdefault(me, {}).setdefault(named, {})[order] = what
 
     for t, decl in _breach_triggers(ctx, warnings=True):
-        if decl.kind == "rule":
+        if decl.kind == "rule" and not (id(t) in befores and _own_before(t, decl)):
             word, (named, _) = _named(t)
             wait(decl.name.value, named.value, (0, 0) if word == "breach" else (1, 0), word)
     for r in ctx.agreement.rules:
@@ -837,7 +844,7 @@ def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
         return None
 
     for t, decl in _breach_triggers(ctx, warnings=True):
-        if decl.kind != "rule":
+        if decl.kind != "rule" or (id(t) in befores and _own_before(t, decl)):
             continue
         word, (named, _) = _named(t)
         me = decl.name.value
@@ -854,6 +861,25 @@ def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
             own = whats(path[-2], path[-1])
             message = f"`{me}` waits for its own {' or '.join(own)}: {chain}"
         yield ctx.diag(codes.BREACH_LOOP, message, t, hint=_loop_hint(me, own))
+
+
+def _own_before(t: m.Trigger, decl: m.Rule) -> bool:
+    """Whether a trigger of an `at least N before` of rule ``decl`` names what of ``decl``
+    itself does not depend on that trigger: its warning (its `at least … within`'s, never
+    an `at least N before`'s), or the breach of a clause that is no `at least N before`
+    (the trigger's instant is recorded for those clauses alone; the warning, deadlines,
+    attempts, pauses and closes do not read it). The breach of an `at least N before` of
+    its own stays a loop: that clause's breach is the instant of its trigger (or of another
+    such clause's, which may name it back)."""
+    from slacode.checks.context import default_clause
+
+    word, (named, clause) = _named(t)
+    if named.value != decl.name.value:
+        return False
+    if word == "warning":
+        return True
+    key = clause.value if clause is not None else default_clause(decl)
+    return key.rstrip("0123456789").rstrip("_") != "at_least_before"
 
 
 def _loop_hint(me: str, own: list[str]) -> str:

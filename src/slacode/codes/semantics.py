@@ -1564,6 +1564,14 @@ BREACH_LOOP = define("SLA345", "breach-loop", "error", """
     breach, its warning, its `2nd attempt`) and through which rules; the hint, what to
     write instead: act on it in a rule of its own, one the first does not wait for (below).
 
+    One case is no loop: an `attempts` rule's `at least N before` may name the rule's own
+    warning (`at least 1 before warning of follow_up` in `follow_up`: an attempt before the
+    warning), or the breach of one of its own clauses that is no `at least N before`. That
+    trigger decides the `at least N before` verdict alone, and neither the warning nor
+    those clauses' breaches depend on it (they come from the start, the target line, the
+    attempts, the pauses and the close). The breach of its own `at least N before` stays a
+    loop, as does its own warning or breach in its `count`, start, stop, cancel or restart.
+
     ## Avoid
     ```sla
     agreement "loop" { version "1"; timezone "UTC"; teams sales }

@@ -60,7 +60,8 @@ class Due:
     # then not written
     escalates_to: tuple = ()
     # `warning of RULE` (extension): the same, for the rules its warning would start, on a
-    # clock whose warning (its earliest level, ``warn_at``) is still ahead
+    # clock whose warning (its earliest level, ``warn_at``) is still ahead and whose cycle has
+    # not warned already (after a `retarget`, on an earlier line: it warns once)
     warns_to: tuple = ()
 
     @property
@@ -166,7 +167,8 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
     deadline and still unfulfilled (``breached``, ``next`` = ``"overdue"``), which come first.
     ``escalating``: :func:`escalations` of the plan, to name on each clock not yet past its
     deadline the rules its breach would start for its lead (:func:`_escalates_to`), and on
-    each whose warning is still ahead the rules its warning would start."""
+    each whose warning is still ahead the rules its warning would start (none where the
+    cycle has warned already, ``warned``: on an earlier line, after a `retarget`)."""
     horizon = None if within is None else as_of + int(within.total_seconds() * 1_000_000)
     escalating = escalating or {}
     leads: dict = {}
@@ -192,7 +194,7 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
     items.sort(key=lambda x: x[:6])
     return [_due(v, nxt, kind, as_of, _escalates_to(v, escalating, leads) if kind != "overdue" else (),
                  _escalates_to(v, escalating, leads, "warning")
-                 if kind != "overdue" and v.warn_at is not None and v.warn_at > as_of else ())
+                 if kind != "overdue" and v.warn_at is not None and v.warn_at > as_of and not v.warned else ())
             for nxt, *_, kind, v in items]
 
 
