@@ -189,21 +189,27 @@ def _constants(atom) -> tuple:
     return (atom.text.value,)
 
 
-def _walk_atoms(pred, segments: Mapping, stack: tuple) -> Iterator:
-    """The comparisons, `in` and text tests of a predicate, segments followed."""
+def _leaves(pred, segments: Mapping, stack: tuple) -> Iterator:
+    """The leaves of a predicate (comparisons, `in`, text tests, `exists`/`missing`,
+    `true`/`false`), segments followed (each once along a path; an undeclared one has none)."""
     kind = pred.kind
     if kind in ("or", "and"):
         for item in pred.items:
-            yield from _walk_atoms(item, segments, stack)
+            yield from _leaves(item, segments, stack)
     elif kind == "not":
-        yield from _walk_atoms(pred.item, segments, stack)
+        yield from _leaves(pred.item, segments, stack)
     elif kind == "segment":
         name = pred.name.value
         decl = segments.get(name)
         if decl is not None and name not in stack:
-            yield from _walk_atoms(decl.predicate, segments, stack + (name,))
-    elif kind in ("compare", "member", "text"):
+            yield from _leaves(decl.predicate, segments, stack + (name,))
+    else:
         yield pred
+
+
+def _walk_atoms(pred, segments: Mapping, stack: tuple) -> Iterator:
+    """The comparisons, `in` and text tests of a predicate, segments followed."""
+    return (leaf for leaf in _leaves(pred, segments, stack) if leaf.kind in ("compare", "member", "text"))
 
 
 def _fields_read(pred, segments: Mapping, _stack: tuple = ()) -> Iterator[m.FieldRef]:
@@ -218,19 +224,7 @@ def _fields_read(pred, segments: Mapping, _stack: tuple = ()) -> Iterator[m.Fiel
 
 
 def _walk_fields(pred, segments: Mapping, stack: tuple) -> Iterator[m.FieldRef]:
-    kind = pred.kind
-    if kind in ("or", "and"):
-        for item in pred.items:
-            yield from _walk_fields(item, segments, stack)
-    elif kind == "not":
-        yield from _walk_fields(pred.item, segments, stack)
-    elif kind == "segment":
-        name = pred.name.value
-        decl = segments.get(name)
-        if decl is not None and name not in stack:
-            yield from _walk_fields(decl.predicate, segments, stack + (name,))
-    elif kind != "bool":
-        yield pred.field
+    return (leaf.field for leaf in _leaves(pred, segments, stack) if leaf.kind != "bool")
 
 
 def reason_part(failed: list[tuple[str, str]]) -> str:
