@@ -373,9 +373,7 @@ class _Clock:
         hours mapped through the zone as the tables map them (a local time the clocks skip
         is none, a repeated one counts twice). An overnight interval belongs to the date it
         starts (§5); a holiday or ``closed`` date has none. Kept per date once worked out."""
-        cache = self.__dict__.get("_dates")
-        if cache is None:
-            cache = self._dates = {}
+        cache = self._memo("_dates")
         found = cache.get(ordinal)
         if found is None:
             found = cache[ordinal] = tuple(self._date_intervals(ordinal))
