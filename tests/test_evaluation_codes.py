@@ -80,11 +80,12 @@ def test_sla605_a_type_nearly_one_the_agreement_reads_is_reported_once_with_its_
                                 ("D", "reassigned"), ("D", "note"), ("D", "call_made2"), ("D", "Assigned")]]
     found = [(d.line, d.lead, d.message) for d in agreement.evaluate(events, as_of="2026-11-20T12:00:00Z").diagnostics
              if d.code == "SLA605"]
+    read = "which the agreement reads (line 5, column 11)"
     assert found == [       # in the input's order
         (2, "A", "lead 'A' has an event of type 'Call Made', which nothing in the agreement reads; did you mean "
-                 "`call_made`?"),
+                 f"`call_made`, {read}?"),
         (4, "A", "lead 'A' has an event of type 'call_mad', which nothing in the agreement reads; did you mean "
-                 "`call_made`? (3 leads have one)"),
+                 f"`call_made`, {read}? (3 leads have one)"),
         (8, "D", "lead 'D' has an event of type 'Assigned', which nothing in the agreement reads; did you mean "
                  "`assigned`?")]
 
@@ -255,3 +256,68 @@ def test_sla609_a_boolean_against_its_spelling_as_text_is_said_and_keeps_its_mea
                      "a JSON true/false")], result.diagnostics
     # other text (B's "yes") is no boolean's spelling: nothing said about it
     assert not any("'B'" in d.message for d in result.diagnostics)
+
+
+def test_sla605_says_either_name_may_be_misspelt_but_never_the_language_s_own_types():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on contact_atempt\n"
+                              "  within 4h\n}\nquota q {\n  owner sales\n  count contact_atempt\n  at least 1 per month\n}\n")
+    events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "contact_attempt"},
+              {"lead": "A", "at": "2026-11-20T10:05:00Z", "type": "Assigned"}]
+    found = {d.line: d for d in agreement.evaluate(events, as_of="2026-11-20T12:00:00Z").diagnostics
+             if d.code == "SLA605"}
+    # the first trigger of the file naming the type: the rule's, not the quota's
+    assert "`contact_atempt`, which the agreement reads (line 5, column 11)?" in found[1].message
+    assert found[1].hint.startswith("one of the two is misspelt: fix the type where the events are made "
+                                    "(`contact_atempt`), or, if the events have it right, write `contact_attempt` "
+                                    "in the agreement (line 5, column 11)")
+    # `assigned` means what the language says: the events are wrong
+    assert found[2].message.endswith("did you mean `assigned`?")
+    assert found[2].hint.startswith("fix the type where the events are made (`assigned`)")
+
+
+def test_sla616_a_field_read_by_the_agreement_that_leads_never_had_beside_one_nearly_so_named():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "segment big = employes >= 1000\n"
+                              "handoff h {\n  owner sales\n  start on enter mql\n  stop on enter sal\n"
+                              "  within 1h\n  require emial, name where region != \"X\"\n}\n"
+                              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h for big\n"
+                              "  within 8h\n}\n")
+    def ev(lead, fields, t="assigned"):
+        return {"lead": lead, "at": "2026-11-20T10:00:00Z", "type": t, "fields": fields}
+
+    events = [ev("B", {"employees": 5000, "email": "b@x", "nmae": "B", "Region": "EU"}),
+              ev("A", {"employees": 20, "email": None}),           # a field set to null was still had
+              ev("C", {"employees": 3, "employes": 3}),            # had both: two fields, no note
+              ev("D", {"mail": "d@x", "regions": "EU"})]           # `mail`: too short; `regions`: one letter off
+    diags = [d for d in agreement.evaluate(events, as_of="2026-11-20T12:00:00Z").diagnostics if d.code == "SLA616"]
+    got = [(d.line, d.column, d.lead, d.message) for d in diags]
+    assert got == [
+        (2, 15, "A", "segment `big` reads the lead field `employes`, which lead 'A' never had, but it had a field "
+                     "`employees`: did you mean `employees`? (2 leads have `employees` and no `employes`)"),
+        (8, 11, "A", "`require` of `h` reads the lead field `emial`, which lead 'A' never had, but it had a field "
+                     "`email`: did you mean `email`? (2 leads have `email` and no `emial`)"),
+        (8, 18, "B", "`require` of `h` reads the lead field `name`, which lead 'B' never had, but it had a field "
+                     "`nmae`: did you mean `nmae`?"),
+        (8, 29, "B", "`require … where` of `h` reads the lead field `region`, which lead 'B' never had, but it had a "
+                     "field `Region`: did you mean `Region`?"),
+        (8, 29, "D", "`require … where` of `h` reads the lead field `region`, which lead 'D' never had, but it had a "
+                     "field `regions`: did you mean `regions`?")]
+    assert diags[0].hint.startswith("one of the two names is misspelt: write `employees` here if the events have "
+                                    "it right, or fix the field where the events are made (`employes`)")
+    # the same notes whatever the input's order, and none when the names are right
+    again = agreement.evaluate(events[::-1], as_of="2026-11-20T12:00:00Z").diagnostics
+    assert [(d.line, d.column, d.lead, d.message) for d in again if d.code == "SLA616"] == got
+    right = [ev("A", {"employes": 1, "emial": "x", "name": "n", "region": "r", "other": 1})]
+    assert not [d for d in agreement.evaluate(right, as_of="2026-11-20T12:00:00Z").diagnostics
+                if d.code == "SLA616"]
+
+
+def test_sla601_suggests_the_declared_state_an_unknown_one_misspells():
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\nstates {\n  mql\n  working\n}\n')
+    events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "state", "state": s}
+              for s in ("MQL", "workng", "lost")]
+    found = [d for d in agreement.evaluate(events, as_of="2026-11-20T12:00:00Z").diagnostics if d.code == "SLA601"]
+    assert [d.message.split("declare")[1] for d in found] == ["; did you mean `mql`?", "; did you mean `working`?", ""]
+    assert found[0].hint.startswith("fix the state where the events are made (`mql`), or declare `MQL` in `states")
+    assert found[2].hint.startswith("declare the state in `states { … }` or fix the event")

@@ -17,6 +17,7 @@ from numbers import Real
 from typing import Any, Callable, NamedTuple
 
 from slacode import model as m
+from slacode.checks.context import lead_field_reads
 from slacode.requirement import compile_conditions
 
 Pred = Callable[[dict, Any, set], bool]
@@ -654,6 +655,11 @@ class Plan:
     # anywhere (rules and quotas): one (index of RULE in rules, clause key, clause kind, the
     # event kind they match: a BreachKind or a WarningKind) per kind
     breach_watch: tuple = ()
+    # where the agreement reads each lead field and each event type first, for the warnings
+    # that tell a misspelt name in the agreement from one in the events (SLA605, SLA616):
+    # ((name, words for a message, Span), ...) and ((type, Span), ...)
+    field_reads: tuple = ()
+    type_reads: tuple = ()
     # what evaluation derives from the plan once (slacode.evaluate.PlanInfo), made on first use
     info: Any = field(default=None, init=False, compare=False, repr=False)
 
@@ -879,7 +885,28 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),
                 quotas=tuple(quotas), segments=seg_preds,
                 output_order=tuple(i for _, i in sorted(order, key=lambda x: x[0])),
-                nth_watch=_nth_watch(agreement, rules), breach_watch=_breach_watch(agreement, rules, defaults))
+                nth_watch=_nth_watch(agreement, rules), breach_watch=_breach_watch(agreement, rules, defaults),
+                field_reads=tuple((name, where, ref.span) for name, (where, ref) in lead_field_reads(agreement).items()),
+                type_reads=_type_reads(agreement))
+
+
+def _type_reads(agreement: m.Agreement) -> tuple:
+    """``(type, Span)`` of the first trigger of the file naming each plain event type (not
+    `enter`, `leave`, nor the extensions' virtual kinds)."""
+    lists = [c.triggers for r in agreement.rules for c in r.clauses if getattr(c, "triggers", None)]
+    lists += [q.measure.triggers for q in agreement.quotas if q.measure is not None]
+    def place(span) -> tuple:
+        return (span.line or 0, span.column or 0) if span is not None else (0, 0)
+
+    found: dict = {}
+    for triggers in lists:
+        for t in triggers:
+            if t.kind == "event" and t.type is not None and t.nth is None and t.breach is None \
+                    and t.warning is None:
+                had = found.get(t.type.value, False)
+                if had is False or place(t.type.span) < place(had):
+                    found[t.type.value] = t.type.span
+    return tuple(found.items())
 
 
 def _breach_watch(agreement: m.Agreement, rules: list, defaults: dict) -> tuple:

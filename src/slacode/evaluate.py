@@ -182,7 +182,8 @@ class PlanInfo:
 
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quiet_steps", "moved_steps",
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
-                 "read_types", "typos", "short_virtual")
+                 "read_types", "typos", "short_virtual", "type_places", "read_fields", "field_places",
+                 "field_typos")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -214,6 +215,12 @@ class PlanInfo:
             read.update(q.types)
         self.read_types = frozenset(read)
         self.typos: dict[str, str | None] = {}      # an unread type -> the read type it misspells
+        self.type_places = dict(plan.type_reads)    # a read type -> where a trigger first names it
+        # the lead fields the agreement reads, where it first does, and per field name that
+        # none reads, the read one it may misspell (SLA616)
+        self.field_places = {name: (where, span) for name, where, span in plan.field_reads}
+        self.read_fields = frozenset(self.field_places)
+        self.field_typos: dict[str, str | None] = {}
         # `breach of RULE` / `warning of RULE` as a trigger is written without its default
         # clause: an input event typed so is as likely a mistake as the kind's full text
         self.short_virtual = frozenset(
@@ -237,6 +244,23 @@ class PlanInfo:
                 got = typo_of(ev_type, sorted(t for t in self.read_types if t.__class__ is str))
             if len(self.typos) < 4096:
                 self.typos[ev_type] = got
+        return got
+
+    def field_typo(self, name: str) -> str | None:
+        """The lead field read by the agreement that ``name`` (read by nothing) most likely
+        misspells, or None: as :meth:`typo` judges types, and also two neighbouring letters
+        swapped in a shorter name (`emial`, `naem`)."""
+        got = self.field_typos.get(name, False)
+        if got is False:
+            from slacode.texts import swapped, typo_of
+
+            read = sorted(self.read_fields)
+            got = typo_of(name, read) if name.__class__ is str else None
+            if got is None and name.__class__ is str and 4 <= len(name) < 6:
+                near = [r for r in read if swapped(name, r)]
+                got = near[0] if len(near) == 1 else None
+            if len(self.field_typos) < 4096:
+                self.field_typos[name] = got
         return got
 
     def rules_for(self, ev_type: str) -> tuple[int, ...]:
@@ -459,7 +483,7 @@ class LeadFold:
 
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
-                 "events", "first_at", "first_place", "info", "last", "flow_groups")
+                 "events", "first_at", "first_place", "info", "last", "flow_groups", "nulled")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -486,6 +510,7 @@ class LeadFold:
         self.first_place = None                 # (source, line) of the first event (SLA610)
         self.last = None                        # the event before the one being fed
         self.info = plan_info(plan)
+        self.nulled: set | tuple = ()           # fields set to null (gone from `fields`): SLA616
 
     # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
     def feed(self, rec) -> None:
@@ -499,6 +524,10 @@ class LeadFold:
             for k, v in rec.fields.items():
                 if v is None:
                     fields.pop(k, None)
+                    if self.nulled:
+                        self.nulled.add(k)
+                    else:
+                        self.nulled = {k}
                 else:
                     fields[k] = v
         entered = left = None
@@ -526,7 +555,7 @@ class LeadFold:
             if ev_type not in info.read_types:
                 typo = info.typo(ev_type)
                 if typo is not None:                    # SLA605: once per type, at its first event
-                    notes.add(("typo", ev_type, typo), (rec.source, rec.line))
+                    notes.add(("typo", ev_type, typo, info.type_places.get(typo)), (rec.source, rec.line))
             if plan.quotas:
                 counted = info.quota_dispatch.get(ev_type)
                 if counted is None:
@@ -932,6 +961,8 @@ class LeadFold:
 
     # -- verdicts -------------------------------------------------------------------------
     def verdicts(self, as_of: int) -> list[Verdict]:
+        if self.info.read_fields and (self.fields or self.nulled):
+            self._field_notes()
         out: list[Verdict] = []
         rules = self.rules
         for i in self.plan.output_order:            # declaration order, the flow block included
@@ -962,6 +993,17 @@ class LeadFold:
             for c in rp.clauses:
                 out.extend(per_clause.get(c.key, ()))
         return out
+
+    def _field_notes(self) -> None:
+        """SLA616: a note for each field the lead had (a value or null) that the agreement
+        does not read but that looks like a field it reads and the lead never had."""
+        info = self.info
+        had = self.fields.keys() | self.nulled if self.nulled else self.fields.keys()
+        for name in had - info.read_fields:
+            meant = info.field_typo(name)
+            if meant is not None and meant not in had:
+                where, span = info.field_places[meant]
+                self.notes.add(("field_typo", name, meant, where, span))
 
     def _flow_verdict(self) -> Verdict | None:
         if not self.flow_seen:
@@ -1194,6 +1236,7 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
     if not fold.unknown_states and not fold.odd_owners:
         return []
     from slacode.codes import evaluation as codes
+    from slacode.texts import typo_of
 
     out = []
     for rec in fold.odd_owners:
@@ -1207,13 +1250,18 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
                            hint='send the rep\'s id as text: "owner": "ana"', lead=rec.lead))
     effect = ("counts as a flow violation and changes nothing else" if fold.plan.flow is not None
               else "changes nothing")
+    declared = sorted(s for s in fold.plan.states or () if s.__class__ is str)
     for rec in fold.unknown_states:
         file = sources[rec.source] if sources else None
+        meant = typo_of(rec.state, declared) if rec.state.__class__ is str else None
+        mean = f"; did you mean `{meant}`?" if meant is not None else ""
         out.append(dg.make(codes.UNKNOWN_STATE,
-                           f"lead {rec.lead!r} enters state {rec.state!r}, which the agreement does not declare",
+                           f"lead {rec.lead!r} enters state {rec.state!r}, which the agreement does not declare{mean}",
                            dg.Span(rec.line, 1, file=file), file=file,
-                           hint=f"declare the state in `states {{ … }}` or fix the event; the event {effect} "
-                                "(its fields still apply)", lead=rec.lead))
+                           hint=(f"fix the state where the events are made (`{meant}`), or declare "
+                                 f"`{rec.state}` in `states {{ … }}`" if meant is not None else
+                                 "declare the state in `states { … }` or fix the event")
+                                + f"; the event {effect} (its fields still apply)", lead=rec.lead))
     out.sort(key=lambda d: (d.path or "", d.line or 0))    # the file's order, states and owners mixed
     return out
 
@@ -1221,7 +1269,10 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
 def _note_place(note) -> tuple:
     """Where a note points in the agreement (file, line, column), then its text: the
     order of its diagnostic."""
-    span = note[3] if isinstance(note, tuple) and note and note[0] == "bad_zone" else getattr(note, "span", None)
+    if isinstance(note, tuple) and note and note[0] in ("bad_zone", "field_typo"):
+        span = note[3] if note[0] == "bad_zone" else note[4]
+    else:
+        span = getattr(note, "span", None)
     place = (span.file or "", span.line or 0, span.column or 0) if span is not None else ("", 0, 0)
     return place, repr(note)
 
@@ -1250,8 +1301,11 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
         return (0, *_note_place(note)[0]), repr(note)
 
     for note in sorted(places, key=order):
+        if isinstance(note, tuple) and note and note[0] == "field_typo":
+            out.append(_field_typo_diagnostic(note, places[note], codes))
+            continue
         if isinstance(note, tuple) and note and note[0] == "typo":
-            _, ev_type, meant = note
+            _, ev_type, meant, read_at = note
             count, lead, line, file = _first_seen(places[note], sources)
             many = f" ({count:,} leads have one)" if count > 1 else ""
             if meant == ev_type:                        # the text of a virtual event (extension)
@@ -1264,12 +1318,24 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                                         "warnings and attempts itself), or give them a type of their own and name it in a trigger",
                                    lead=lead))
                 continue
+            if read_at is None or meant in _LANGUAGE_TYPES:     # (the language's own: the events are wrong)
+                out.append(dg.make(codes.UNREAD_EVENT_TYPE,
+                                   f"lead {lead!r} has an event of type {ev_type!r}, which nothing in the agreement "
+                                   f"reads; did you mean `{meant}`?{many}",
+                                   dg.Span(line, 1, file=file), file=file,
+                                   hint=f"fix the type where the events are made (`{meant}`); if `{ev_type}` is "
+                                        "another kind of event, leave this warning out with `--ignore SLA605`",
+                                   lead=lead))
+                continue
+            where = f" ({_place_words(read_at)})"
             out.append(dg.make(codes.UNREAD_EVENT_TYPE,
                                f"lead {lead!r} has an event of type {ev_type!r}, which nothing in the agreement "
-                               f"reads; did you mean `{meant}`?{many}",
+                               f"reads; did you mean `{meant}`, which the agreement reads{where}?{many}",
                                dg.Span(line, 1, file=file), file=file,
-                               hint=f"fix the type where the events are made (`{meant}`); if `{ev_type}` is "
-                                    "another kind of event, leave this warning out with `--ignore SLA605`",
+                               hint=f"one of the two is misspelt: fix the type where the events are made "
+                                    f"(`{meant}`), or, if the events have it right, write `{ev_type}` in the "
+                                    f"agreement{where}; if `{ev_type}` is another kind of event, leave this "
+                                    "warning out with `--ignore SLA605`",
                                lead=lead))
             continue
         if isinstance(note, tuple) and note and note[0] in ("stop_first", "attempt_first"):
@@ -1332,6 +1398,31 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
         out.append(dg.make(codes.NUMBER_STRING_COMPARISON, message, note.span,
                            file=note.span.file if note.span else None, hint=hint))
     return out
+
+
+#: the event types whose meaning the language gives (§4): never misspelt in an agreement
+_LANGUAGE_TYPES = frozenset({"state", "assigned"})
+
+
+def _place_words(span) -> str:
+    """``northwind.sla:25:11``, or ``line 25, column 11`` without a file name."""
+    if span.file:
+        return f"{span.file}:{span.line}:{span.column}"
+    return f"line {span.line}, column {span.column}"
+
+
+def _field_typo_diagnostic(note: tuple, seen: list, codes):
+    """SLA616 at the place the agreement reads a field that leads never had, while they had
+    a field of nearly that name (``seen``: how many leads, the first)."""
+    _, name, meant, where, span = note
+    count, lead, _ = seen
+    others = f" ({count:,} leads have `{name}` and no `{meant}`)" if count > 1 else ""
+    return dg.make(codes.MISSPELT_LEAD_FIELD,
+                   f"{where} reads the lead field `{meant}`, which lead {lead!r} never had, but it had a field "
+                   f"`{name}`: did you mean `{name}`?{others}", span, file=span.file if span else None,
+                   hint=f"one of the two names is misspelt: write `{name}` here if the events have it right, "
+                        f"or fix the field where the events are made (`{meant}`); if they are two fields, "
+                        "leave this warning out with `--ignore SLA616`", lead=lead)
 
 
 def _boolean_text_diagnostic(note, field: str, seen: str, wants: str, value, codes):

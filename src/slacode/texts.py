@@ -174,6 +174,16 @@ def typo_of(word: str, choices) -> str | None:
     return found[0][1]
 
 
+def swapped(word: str, other: str) -> bool:
+    """Whether ``other`` is ``word`` with two neighbouring letters swapped (`emial`,
+    `email`), case aside."""
+    a, b = word.lower(), other.lower()
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
 def _undigited(word: str) -> str:
     return "".join(c for c in word.lower() if not c.isdigit())
 

@@ -118,6 +118,40 @@ def lead_predicates(rule: m.Rule, with_start_pause: bool = True) -> list:
             if c.kind in kinds or (c.kind == "require" and c.predicate is not None)]
 
 
+def lead_field_reads(agreement: m.Agreement) -> dict[str, tuple[str, m.FieldRef]]:
+    """The names the agreement reads as lead fields, each with where it first does (words
+    for a message: ``segment `hot```) and the reference there (its span): segments, `start
+    when`, `pause while`, `require` (and its `where`), `by FIELD` of targets and quotas, in
+    the file's order within each kind. Not `where` of triggers: those read an event's own
+    properties."""
+    found: dict[str, tuple[str, m.FieldRef]] = {}
+
+    def note(pred, where: str) -> None:
+        for node in walk_pred(pred):
+            ref = getattr(node, "field", None)
+            if ref is not None and not ref.is_state:
+                found.setdefault(ref.name, (where, ref))
+
+    for name, seg in agreement.segments.items():
+        note(seg.predicate, f"segment `{name}`")
+    for r in agreement.rules:
+        for clause in r.clauses:
+            if clause.kind == "start_when":
+                note(clause.predicate, f"`start when` of `{r.name.value}`")
+            elif clause.kind == "pause_while":
+                note(clause.predicate, f"`pause while` of `{r.name.value}`")
+            elif clause.kind == "require":
+                for ref in clause.fields:
+                    found.setdefault(ref.name, (f"`require` of `{r.name.value}`", ref))
+                if clause.predicate is not None:
+                    note(clause.predicate, f"`require … where` of `{r.name.value}`")
+    for goal in (*agreement.targets, *agreement.quotas):
+        for item in goal.items:
+            if item.kind == "by_field":
+                found.setdefault(item.field.name, (f"`by` of `{goal.name.value}`", item.field))
+    return found
+
+
 def walk_pred(pred) -> Iterator:
     """Every node of a predicate tree, parents first."""
     stack = [pred]

@@ -10,7 +10,7 @@ from slacode import model as m
 from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.checks.context import TRIGGER_KINDS, Context, lead_predicates, line_of, walk_pred
+from slacode.checks.context import TRIGGER_KINDS, Context, lead_field_reads, lead_predicates, line_of, walk_pred
 from slacode.logic import always_holds, never_holds, pred_implies
 from slacode.checks.names import kind_word
 from slacode.checks.registry import rule
@@ -468,28 +468,9 @@ def types_named_like_states(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _lead_fields(ctx: Context) -> dict[str, str]:
-    """Names the agreement uses as lead fields, each with where it first does."""
-    found: dict[str, str] = {}
-
-    def note(pred, where: str) -> None:
-        for node in walk_pred(pred):
-            ref = getattr(node, "field", None)
-            if ref is not None and not ref.is_state:
-                found.setdefault(ref.name, where)
-
-    for name, seg in ctx.segments.items():
-        note(seg.predicate, f"segment `{name}`")
-    for r in ctx.agreement.rules:
-        for clause in r.clauses:
-            if clause.kind == "start_when":
-                note(clause.predicate, f"`start when` of `{r.name.value}`")
-            elif clause.kind == "pause_while":
-                note(clause.predicate, f"`pause while` of `{r.name.value}`")
-            elif clause.kind == "require":
-                for ref in clause.fields:
-                    found.setdefault(ref.name, f"`require` of `{r.name.value}`")
-                if clause.predicate is not None:
-                    note(clause.predicate, f"`require … where` of `{r.name.value}`")
+    """Names the agreement uses as lead fields, each with where it first does (those its
+    `test` blocks set included)."""
+    found = {name: where for name, (where, _) in lead_field_reads(ctx.agreement).items()}
     for test in ctx.agreement.of("test"):
         for item in test.items:
             if item.kind == "event":

@@ -285,3 +285,29 @@ SUM_VALUE_NOT_A_NUMBER = define("SLA615", "sum-value-not-a-number", "warning", "
     {"lead": "L7", "at": "2026-11-03T10:00:00Z", "type": "opportunity_created", "amount": 50000}
     ```
     """)
+
+MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
+    The agreement reads a lead field that a lead never had, while the lead had a field of
+    nearly that name: `employes` read by a segment, `employees` set by the events.
+
+    ## Why
+    `slacode lint` cannot know which fields your CRM sends, so a misspelt field name in
+    the agreement passes it, and every comparison with the field is then false (§9): the
+    lead silently gets the wrong line of a deadline, or every handoff is breached for a
+    field that no event sets. `slacode check` sees the events: when a lead had a field that
+    nothing reads and that is one letter off a field the agreement reads (or the same words
+    written otherwise, `Employees`, `employee-count`), and the lead never had the field that
+    is read, one of the two names is most likely misspelt. It is reported once per pair of
+    names, at the place the agreement first reads the field, naming the first lead (in lead
+    order) and how many leads are alike. Names are compared exactly, so nothing is guessed:
+    the verdicts are those of the names as written.
+
+    ## Avoid
+    `segment enterprise = employes >= 1000` with events that set
+    `"fields": {"employees": 5000}`.
+
+    ## Prefer
+    Write the name the events use (`segment enterprise = employees >= 1000`), or fix the
+    field where the events are made. If they really are two fields, leave the warning out
+    with `slacode check --ignore SLA616`.
+    """)
