@@ -440,10 +440,28 @@ def test_as_of_without_offset_is_read_in_tz():
     assert with_offset.returncode == local.returncode == 0
     assert json.loads(local.stdout)["as_of"] == json.loads(with_offset.stdout)["as_of"]
     assert json.loads(local.stdout)["verdicts"] == json.loads(with_offset.stdout)["verdicts"]
-    bare = run("check", spec, events, "--as-of", AS_OF[:19])
-    assert bare.returncode == 2 and "--as-of" in bare.stderr and "--tz" in bare.stderr
     wrong = run("check", spec, events, "--as-of", AS_OF[:19], "--tz", "Mars/Olympus")
     assert wrong.returncode == 2 and "--tz Mars/Olympus" in wrong.stderr
+    # without --tz: the agreement's time zone (America/Sao_Paulo); the seconds may be left out
+    for bare in (AS_OF[:19], AS_OF[:16]):
+        got = run("check", spec, events, "--as-of", bare, "--format", "json")
+        assert got.returncode == 0, got.stderr
+        assert json.loads(got.stdout)["as_of"] == json.loads(with_offset.stdout)["as_of"]
+    utc = run("check", spec, events, "--as-of", AS_OF[:16], "--tz", "UTC", "--format", "json")
+    assert json.loads(utc.stdout)["as_of"] == "2026-11-16T09:05:00-03:00"     # (written in the agreement's zone)
+    short = run("check", spec, events, "--as-of", "2026-11-16T12:05-03:00", "--format", "json")
+    assert json.loads(short.stdout)["as_of"] == json.loads(with_offset.stdout)["as_of"]
+
+
+@needs_shared
+def test_as_of_a_date_alone_is_refused_with_the_instants_it_may_mean():
+    spec, events = str(CASE / "agreement.sla"), str(CASE / "events.jsonl")
+    got = run("check", spec, events, "--as-of", "2026-11-30")
+    assert got.returncode == 2
+    assert ("--as-of 2026-11-30: a date alone is no instant; write 2026-11-30T00:00 for the start of that day or "
+            "2026-12-01T00:00 for its end (read in America/Sao_Paulo)") in got.stderr
+    bad = run("check", spec, events, "--as-of", "2026-13-01")
+    assert bad.returncode == 2 and "--as-of 2026-13-01:" in bad.stderr and "a date alone" not in bad.stderr
 
 
 def test_owners_that_are_not_text_are_shown_as_text(tmp_path):

@@ -8,6 +8,7 @@ commands, so ``slacode --help`` stays fast.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import NoReturn
 from collections.abc import Callable
@@ -457,7 +458,8 @@ def _internal_error(exc: BaseException) -> int:
 
 def _as_of_option(f):
     return click.option("--as-of", "as_of", metavar="T",
-                        help="Judge as of this RFC 3339 instant (default: now); without an offset, read in --tz.")(f)
+                        help="Judge as of this RFC 3339 instant (default: now); without an offset, read in "
+                             "--tz, else in the agreement's time zone.")(f)
 
 
 def _event_options(f):
@@ -474,9 +476,15 @@ def _jobs_option(f):
                                           "The output is the same for every N.")(f)
 
 
-def resolve_as_of(text: str | None, tz: str | None = None) -> int:
-    """``--as-of`` in epoch microseconds (now when not given); written without an offset,
-    it is read in ``--tz`` like the events (an error without one)."""
+#: ``2026-12-04T17:00`` with or without an offset: a time of day without seconds
+_NO_SECONDS = re.compile(r"(\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d)((?:[Zz]|[+-]\d\d:\d\d)?)")
+_DATE_ONLY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def resolve_as_of(text: str | None, tz: str | None = None, zone: str | None = None) -> int:
+    """``--as-of`` in epoch microseconds (now when not given). Written without an offset,
+    it is read in ``--tz``, else in ``zone`` (the agreement's time zone); a time of day may
+    leave out its seconds. A date alone is refused with the instants it may mean."""
     from slacode.events import parse_timestamp
     from slacode.timestamps import MissingOffsetError
 
@@ -485,11 +493,23 @@ def resolve_as_of(text: str | None, tz: str | None = None) -> int:
         import time
 
         return time.time_ns() // 1000
+    short = _NO_SECONDS.fullmatch(text.strip())
+    written = f"{short.group(1)}:00{short.group(2)}" if short else text
     try:
-        return parse_timestamp(text, tz)
+        return parse_timestamp(written, tz or zone)
     except MissingOffsetError:
         _fail(f"--as-of {text}: the instant has no offset; add Z or ±HH:MM, or give --tz ZONE to read it in")
     except ValueError as e:
+        if _DATE_ONLY.fullmatch(text.strip()):
+            import datetime as _dt
+
+            try:
+                day = _dt.date.fromisoformat(text.strip())
+            except ValueError:
+                _fail(f"--as-of {text}: {e}")
+            in_zone = f" (read in {tz or zone})" if tz or zone else ""
+            _fail(f"--as-of {text}: a date alone is no instant; write {day}T00:00 for the start of that day or "
+                  f"{day + _dt.timedelta(days=1)}T00:00 for its end{in_zone}")
         _fail(f"--as-of {text}: {e}")
 
 
@@ -542,7 +562,7 @@ def start_check(spec, events, as_of, tz, input_format, jobs: int = 1):
     from slacode.output import serialize_verdicts
 
     agreement = load_agreement(spec, events)
-    cutoff = resolve_as_of(as_of, tz)
+    cutoff = resolve_as_of(as_of, tz, agreement.plan.timezone)
     read = EventReader(events, cutoff, tz, input_format, zone=agreement.plan.zone)
     diagnostics: list = []
     try:
@@ -582,7 +602,7 @@ def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs:
     from slacode.events import EventInputError
     from slacode.stream import result_of
 
-    cutoff = resolve_as_of(as_of, tz)
+    cutoff = resolve_as_of(as_of, tz, agreement.plan.timezone)
     read = EventReader(events, cutoff, tz, input_format, wrap, zone=agreement.plan.zone)
     diagnostics: list = []
     try:
@@ -821,7 +841,7 @@ def explain(spec, events, lead, as_of, tz, input_format):
     from slacode.explain import lead_problems, timeline
 
     agreement = load_agreement(spec, events)
-    cutoff = resolve_as_of(as_of, tz)
+    cutoff = resolve_as_of(as_of, tz, agreement.plan.timezone)
     events = spool_stdin(list(events))      # read more than once: repeats compared, lead ids suggested
     diagnostics: list = []
     try:

@@ -102,7 +102,7 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
     imp = None
     read_diags: list = []
     if events:
-        cutoff = resolve_as_of(as_of, tz)
+        cutoff = resolve_as_of(as_of, tz, after.plan.timezone)
         sources = spool_stdin(list(events))         # so that a repeated id is compared with its first copy
         records, read_diags = _read_records(sources, cutoff, tz, input_format, after.plan.zone)
         from slacode.events import source_names
@@ -110,7 +110,7 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
         names = source_names(sources)               # a folder stands for its files (read without error above)
         imp = d.impact(before, after, records, cutoff, sources=names, jobs=jobs)
     elif as_of is not None:
-        resolve_as_of(as_of, tz)                    # still a usage error when it is not an instant
+        resolve_as_of(as_of, tz, after.plan.timezone)   # still a usage error when it is not an instant
         click.echo("slacode: --as-of has no effect without --events", err=True)
     semantic = [c for c in changes if c.semantic]
     # test blocks are part of the review, but change no verdict: not a difference in meaning
