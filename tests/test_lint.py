@@ -1137,3 +1137,19 @@ deadline d {
                                                "`amer` (line 16)")
     assert "on `apac`" in found("1d", "9h")[0]
     assert found("1d", "7h") == [] and found("2h", "1h") == []
+
+
+def test_sla380_an_interval_from_the_morning_that_runs_overnight_suggests_the_afternoon():
+    text = ('agreement "x" { timezone "UTC"; teams sales }\n'
+            "calendar c {\n  timezone \"UTC\"\n  hours mon-fri 8:00-5:00\n  hours sat 11:30-11:00\n"
+            "  hours sun 22:00-06:00, 12:00-13:00\n}\n"
+            "attempts a {\n  owner sales\n  start on assigned\n  stop on won\n  only between 9:00-8:30 in lead timezone\n}\n"
+            "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h on c\n}\n")
+    found = [d for d in lint(text) if d.code == "SLA380"]
+    assert [(d.line, d.column, d.message, d.hint) for d in found] == [
+        (4, 17, "`08:00-05:00` starts in the morning and runs overnight to 05:00 the next day (21h)",
+         "did you mean `08:00-17:00`? Times of day are on the 24-hour clock"),
+        (5, 13, "`11:30-11:00` starts in the morning and runs overnight to 11:00 the next day (23h 30m)",
+         "did you mean `11:30-23:00`? Times of day are on the 24-hour clock"),
+        (12, 16, "`09:00-08:30` starts in the morning and runs overnight to 08:30 the next day (23h 30m)",
+         "did you mean `09:00-20:30`? Times of day are on the 24-hour clock")]

@@ -93,6 +93,26 @@ def empty_intervals(ctx: Context) -> Iterator[Diagnostic]:
                            rng, hint="write `00:00-24:00` for a whole day, or remove the interval")
 
 
+@rule(codes.MORNING_OVERNIGHT)
+def morning_overnight(ctx: Context) -> Iterator[Diagnostic]:
+    """`8:00-5:00`: an interval that starts before noon and ends at an earlier time of the
+    next day, most likely eight to five on the 12-hour clock."""
+    for rng in time_ranges(ctx):
+        if not usable(rng) or not rng.overnight or rng.start.minutes >= 12 * 60:
+            continue
+        length = DAY_MINUTES - rng.start.minutes + rng.end.minutes
+        hours = f"{length // 60}h" + (f" {length % 60:02d}m" if length % 60 else "")
+        pm = rng.end.minutes + 12 * 60
+        if rng.end.minutes < 12 * 60 and pm > rng.start.minutes:
+            meant = m.TimeRange(start=rng.start, end=m.TimeOfDay(hour=pm // 60, minute=pm % 60))
+            hint = f"did you mean `{meant.text()}`? Times of day are on the 24-hour clock"
+        else:
+            hint = "times of day are on the 24-hour clock; an interval that ends before it starts runs overnight"
+        yield ctx.diag(codes.MORNING_OVERNIGHT,
+                       f"`{rng.text()}` starts in the morning and runs overnight to {rng.end.text()} the next day "
+                       f"({hours})", rng, hint=hint)
+
+
 def _weekly_spans(cal: m.CalendarDecl) -> list[tuple[int, int, int, m.TimeRange]]:
     """``(start, end, weekday, range)`` on the circular week, in minutes from Monday 00:00;
     an overnight Sunday range is split at the end of the week."""

@@ -2038,3 +2038,34 @@ WORKING_DAY_WITHOUT_CALENDAR = define("SLA373", "working-day-without-calendar", 
     }
     ```
     """)
+
+MORNING_OVERNIGHT = define("SLA380", "overnight-from-the-morning", "warning", """
+    A time interval that starts in the morning and ends at an earlier time of day, so that
+    it runs overnight for more than twelve hours (`8:00-5:00`, 21 hours).
+
+    ## Why
+    Times of day are on the 24-hour clock, and an interval whose end comes before its start
+    runs overnight (`22:00-06:00`, a night shift). A working day written with the 12-hour
+    habit, `8:00-5:00` for eight to five, is therefore read as 21 hours from 08:00 to 05:00
+    the next morning: every deadline on the calendar moves, and so does a `1d` measured by
+    the day's length. A shift that starts in the morning and runs past midnight is rare
+    enough to be worth a second look.
+
+    ## Avoid
+    ```sla
+    calendar desk {
+      timezone "America/Chicago"
+      hours mon-fri 8:00-5:00
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    calendar desk {
+      timezone "America/Chicago"
+      hours mon-fri 08:00-17:00
+    }
+    ```
+    If the shift really runs overnight from the morning, leave the warning out with a
+    `# slacode: ignore SLA380` comment on the line.
+    """)
