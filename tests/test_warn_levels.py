@@ -162,6 +162,59 @@ def test_due_reminds_at_the_next_level_not_yet_passed():
     assert (item.next, item.next_at.hour) == ("due", 13)
 
 
+def test_due_names_the_level_it_reminds_at():
+    """`warn_level` (JSON, CSV) and the table's `next` (`warn 75%`, `warn 30m before`) say
+    which level `next_at` is; `null` for a deadline, and with one level (`warn_at` is it)."""
+    from slacode.report import upcoming
+
+    agreement = slacode.loads(rule("warn at 50%, 75%\n  warn 30m before"))
+    events = [ev("09:00", "assigned")]
+    at = datetime(2026, 11, 9, 10, 0, tzinfo=timezone.utc)
+    said = []
+    for minutes in (0, 90, 149, 150, 179):           # 11:00 50%, 12:00 75%, 12:30 30m before, 13:00 due
+        (item,) = upcoming(agreement, events, as_of=at + timedelta(minutes=minutes))
+        said.append((item.next_at.strftime("%H:%M"), item.warn_level, item.next_words, item.to_dict()["warn_level"]))
+    assert said == [("11:00", "50%", "warn 50%", "50%"), ("12:00", "75%", "warn 75%", "75%"),
+                    ("12:30", "30m before", "warn 30m before", "30m before"),
+                    ("13:00", None, "due", None), ("13:00", None, "due", None)]
+    (one,) = upcoming(slacode.loads(rule("warn at 50%")), events, as_of=at)
+    assert (one.next, one.warn_level, one.next_words, one.to_dict()["warn_level"]) == ("warn", None, "warn", None)
+
+
+def test_due_cli_writes_the_level(tmp_path, capsys):
+    import csv
+    import io
+    import json
+
+    from slacode.cli import main
+    from slacode.schemas import load_schema
+    from slacode.cmd_report import DUE_COLUMNS
+
+    (tmp_path / "w.sla").write_text(rule("warn at 50%, 75%\n  warn 30m before"), encoding="utf-8")
+    (tmp_path / "e.jsonl").write_text(
+        '{"lead": "A", "at": "2026-11-09T09:00:00Z", "type": "assigned"}\n'
+        '{"lead": "B", "at": "2026-11-09T11:00:00Z", "type": "assigned"}\n', encoding="utf-8")
+    args = ["due", str(tmp_path / "w.sla"), str(tmp_path / "e.jsonl"), "--as-of", "2026-11-09T11:30:00Z"]
+
+    def out(*more: str) -> str:
+        assert main(args + list(more)) == 0
+        return capsys.readouterr().out
+
+    table = out()
+    rows = [line.split("  ")[1] for line in table.splitlines()[1:3]]
+    assert rows == ["warn 75%", "warn 50%"], table
+    doc = json.loads(out("--format", "json"))
+    assert [(d["lead"], d["next"], d["warn_level"]) for d in doc["due"]] == [("A", "warn", "75%"), ("B", "warn", "50%")]
+    from jsonschema import Draft202012Validator
+
+    assert not list(Draft202012Validator(load_schema("due")).iter_errors(doc))
+    doc["due"][0]["next"] = "due"                 # a level on a deadline: refused
+    assert list(Draft202012Validator(load_schema("due")).iter_errors(doc))
+    got = list(csv.DictReader(io.StringIO(out("--format", "csv"))))
+    assert tuple(got[0]) == DUE_COLUMNS and DUE_COLUMNS[-1] == "warn_level"
+    assert [(r["lead"], r["next"], r["warn_level"]) for r in got] == [("A", "warn", "75%"), ("B", "warn", "50%")]
+
+
 def test_diff_names_levels_added_and_removed():
     from slacode.cli import main
 

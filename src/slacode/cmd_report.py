@@ -203,7 +203,7 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
 
 DUE_COLUMNS = ("next_at", "next", "lead", "assignee", "rule", "clause", "cycle", "status", "paused", "owner",
                "segment", "started_at", "warn_at", "due_at", "time_left_seconds", "working_left_seconds",
-               "attempts_made", "attempts_needed")
+               "attempts_made", "attempts_needed", "warn_level")
 
 
 def _render_due(items, result, fmt: str, within) -> str:
@@ -259,7 +259,7 @@ def _due_table(items, within=None) -> str:
         head.append("warns to")
     rows = []
     for d in items:
-        row = [_short(d.next_at), d.next, _wall(d.until_next), visible(d.lead),
+        row = [_short(d.next_at), d.next_words, _wall(d.until_next), visible(d.lead),
                visible(d.assignee or ""), f"{d.rule}.{d.clause}", str(d.cycle),
                d.status, _short(d.due_at), _wall(d.time_left),
                _wall(d.working_left, days=False)]

@@ -70,7 +70,7 @@ class Cycle:
         # (at, ref, props (first attempt only), state, lead timezone field[, assignee just before
         # (first attempt only)[, the breach (rule, clause, cycle) of a counted breach]])
         self.attempts: list | tuple = ()
-        self.before: dict = _NO_BEFORE    # at_least_before key -> (at, ref, attempts before)
+        self.before: dict = _NO_BEFORE    # at_least_before key -> (at, ref, attempts before, what)
         self.segments_at_start = _NO_SEGMENTS
         self.close_tz = None              # the lead's `timezone` field at the close
         self.retargets: list | tuple = ()  # `retarget`: (at, ref, the line it replaced) per change
@@ -957,7 +957,9 @@ class LeadFold:
             if key not in cyc.before and fn(ev_type, props, state, entered, left, notes):
                 if cyc.before is _NO_BEFORE:
                     cyc.before = {}
-                cyc.before[key] = (rec.at, rec.ref, len(cyc.attempts))
+                # what happened, for the reason: a breach's (warning's) tag, or the event
+                what = rec.tag() if rec.__class__ is BreachRecord else (ev_type, entered, left)
+                cyc.before[key] = (rec.at, rec.ref, len(cyc.attempts), what)
 
     # -- verdicts -------------------------------------------------------------------------
     def verdicts(self, as_of: int) -> list[Verdict]:

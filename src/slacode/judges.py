@@ -542,23 +542,42 @@ def _gap_at_most_judge(c):
     return gap_at_most
 
 
+def _trigger_words(triggers, what) -> str:
+    """What happened when an ``at least N before`` trigger fired, for its reason: a breach
+    or warning as other reasons name it (``the warning of first_touch (cycle 1)``), an
+    event by its type (``qualified``), a state change (``the lead entered mql``, ``the lead
+    left new``). ``what``: the fold's note of it (:meth:`Fold._before`), a breach record's
+    tag or ``(type, entered, left)``."""
+    if len(what) != 3:
+        return f"the {what[3]} of {_breach_words(what)}"
+    ev_type, entered, left = what
+    if any(t.kind == "event" and t.type == ev_type for t in triggers):
+        return str(ev_type)
+    if entered is not None and any(t.kind == "enter" and entered in t.states for t in triggers):
+        return f"the lead entered {entered}"
+    if left is not None and any(t.kind == "leave" and left in t.states for t in triggers):
+        return f"the lead left {left}"
+    return str(ev_type)
+
+
 def _at_least_before_judge(c):
     """``at least N before TRIGGER`` (§7)."""
-    key, n = c.key, c.n
+    key, n, triggers = c.key, c.n, c.triggers
 
     def at_least_before(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base
         hit = cyc.before.get(key)
         completed = None
         if hit is not None:
-            at, ref, count = hit
+            at, ref, count, what = hit
             completed, evidence = at, [ref]
+            happened = _trigger_words(triggers, what)
             if count >= n:
                 status = "met"
-                reason = f"{count:,} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)} (needed {n:,})."
+                reason = f"{count:,} attempt{'s' if count != 1 else ''} before {happened} at {_when(at, zone)} (needed {n:,})."
             else:
                 status = "breached"
-                reason = (f"Only {count:,} attempt{'s' if count != 1 else ''} before the trigger at {_when(at, zone)}; "
+                reason = (f"Only {count:,} attempt{'s' if count != 1 else ''} before {happened} at {_when(at, zone)}; "
                           f"{n:,} {'was' if n == 1 else 'were'} needed.")
         else:
             evidence = []

@@ -397,6 +397,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return f'write it in double quotes: "{rest or value}"'                 # `version 2026.11`
     if tok.type == "NUMBER" and "a time of day" in expected and tok.end_pos is not None and \
             re.match(r"\s*[ap]\.?m\b", text[tok.end_pos:], re.I):
+        one = _fixed_intervals(tok, line_before, text)
+        if one is not None:                         # `9am-5pm`: that range, on a 24-hour clock
+            return f"write times of day on a 24-hour clock: `{one[3]}`, not `{one[2]}`"
         return "write times of day on a 24-hour clock: `09:00-18:00`, not `9am-6pm`"
     if tok.type in ("NUMBER", "NEG_NUMBER") and "a time of day" in expected and tok.start_pos is not None:
         hours = re.match(r"(\d{1,2})(?:[:.h](\d{2}))?\s*-\s*(\d{1,2})(?:[:.h](\d{2}))?\b", text[tok.start_pos:])
@@ -406,6 +409,10 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         start = re.search(r"(\d{1,2}):(\d{2})\s*-\s*\Z", line_before)
         if start and tok.type == "NUMBER" and re.fullmatch(r"\d{1,2}", value) and int(value) < 25:
             return f"write times of day as HH:MM: `{int(start.group(1)):02d}:{start.group(2)}-{int(value):02d}:00`"
+    if "a time of day" in expected:
+        intervals = _fixed_intervals(tok, line_before, text)
+        if intervals is not None:
+            return f"write {code(intervals[0])}: {intervals[1]}"
     if tok.type == "STRING" and "`,`" in expected and re.search(r'\bholidays\s+"[^"\n]*"(\s*,\s*"[^"\n]*")*\s*\Z',
                                                                  line_before):
         return f'separate the holiday codes with commas: `{line_before.strip()}, {value}`'
@@ -586,9 +593,11 @@ def _clause_before(text: str, pos: int) -> tuple[str, str]:
 _WORKING_LINE = re.compile(r"\bwithin\s+(same|next)\s+working\s+day\b")
 
 
-def _clock_time(m: re.Match) -> str | None:
-    """``by 3pm``, ``after 12:30 pm``, ``by 12``: the time on a 24-hour clock, as HH:MM."""
-    hour, minute, half = int(m.group(2)), int(m.group(3) or 0), (m.group(4) or "").lower()
+def _clock_time(m: re.Match, minute: str | None = None) -> str | None:
+    """``by 3pm``, ``after 12:30 pm``, ``by 12``, ``by 15.00``, ``by 15h``: the time on a
+    24-hour clock, as HH:MM (``minute``: where the pattern keeps the minutes elsewhere)."""
+    hour, half = int(m.group(2)), (m.group(4) or "").lower() if minute is None else ""
+    minute = int((m.group(3) if minute is None else minute) or 0)
     if half:
         if not 1 <= hour <= 12:
             return None
@@ -596,6 +605,13 @@ def _clock_time(m: re.Match) -> str | None:
     if hour > 23 or minute > 59:
         return None
     return f"{m.group(1)} {hour:02d}:{minute:02d}"
+
+
+#: Why `by midnight` is dropped: the end of a working day is its close, said without `by`
+#: (docs/extensions.md; SLA108 says the same of `by 24:00`).
+_BY_MIDNIGHT = ("the end of a working day is its close, which the line says without `by` (midnight on a desk "
+                "that closes at 24:00): `24:00` only ends an interval, and `by 00:00` is the midnight that starts "
+                "the day (on a night shift, the one during the shift)")
 
 
 #: Near-miss spellings of a target by the working day: (pattern, replacement, why). The
@@ -606,12 +622,18 @@ _WORKING_FIXES: tuple[tuple[re.Pattern, object, str], ...] = (
     (re.compile(r"\b(same|next)\s+(?:business[\s-]*day|work[\s-]*day|day)\b", re.I),
      lambda m: f"{m.group(1).lower()} working day",
      "the words are `working day` (the calendar named with `on` says which days are working days)"),
+    (re.compile(r"\bafter\s+(?:12\s+)?midnight\b", re.I), "after 00:00",
+     "times of day are written HH:MM on a 24-hour clock, midnight as `00:00`"),
+    (re.compile(r"\s*\bby\s+(?:(?:12\s+)?midnight\b|24(?:\.00|h(?:00)?)?(?![\w:.]))", re.I), "", _BY_MIDNIGHT),
     (re.compile(r"\b(by|after)\s+(?:noon|midday)\b", re.I), lambda m: f"{m.group(1)} 12:00",
      "times of day are written HH:MM on a 24-hour clock"),
     (re.compile(r"\b(by|after)\s+(\d{1,2})(?:[:.](\d\d))?\s*([ap])\.?m\b\.?", re.I),
      lambda m: _clock_time(m) or m.group(0), "times of day are written HH:MM on a 24-hour clock"),
     (re.compile(r"\b(by|after)\s+(\d{1,2})()()(?![\w:.])"), lambda m: _clock_time(m) or m.group(0),
      "times of day are written HH:MM on a 24-hour clock"),
+    (re.compile(r"\b(by|after)\s+(\d{1,2})(?:\.(\d\d)|h(\d\d)?)()(?![\w:.])", re.I),
+     lambda m: _clock_time(m, minute=m.group(3) or m.group(4)) or m.group(0),
+     "times of day are written HH:MM, with a colon"),
     (re.compile(r"\s+(for\s+[A-Za-z_]\w*)\s*(,\s*after\b.*)\Z"), lambda m: f"{m.group(2)} {m.group(1)}",
      "`for SEGMENT` comes last, after the cut-off part"),
     (re.compile(r"\b(next\s+working\s+day)(\s+on\s+[A-Za-z_]\w*)\s+(by\s+\S+)"),
@@ -704,6 +726,73 @@ def _working_day_hint(tok, value: str, line: str, text: str = "") -> str | None:
         return ("say what a clock that starts after the cut-off gets: `, after 15:00 next working day` or `, after "
                 "15:00 by 12:00 next working day`")
     return None
+
+
+#: A time of day as people write it: `9`, `9:30`, `9.30`, `9h30`, `9h`, `9am`, `9:30 pm`,
+#: `noon`, `midday`, `midnight`.
+_LOOSE_TIME = r"(?:\d{1,2}(?:[:.h]\d\d|h)?(?:\s*[ap]\.?m\b\.?)?|noon\b|midday\b|midnight\b)"
+#: An interval of them, `A-B` (a time range of `hours`, `open` or `only between`).
+_LOOSE_INTERVAL = re.compile(rf"(?<![\w:.-])({_LOOSE_TIME})\s*-\s*({_LOOSE_TIME})(?![\w:.])", re.I)
+
+
+def _loose_time(written: str, end: bool) -> str | None:
+    """``written`` (one side of a :data:`_LOOSE_INTERVAL`) as HH:MM on a 24-hour clock, or
+    None when it is no time of day: midnight is `00:00` at the start of an interval and
+    `24:00` at its end (`12am` too, at the end: `21:00-24:00` for `9pm-12am`)."""
+    w = re.sub(r"[\s.]+(?=[ap]|m\b)|\.(?=$)", "", written.strip().lower())
+    if w in ("noon", "midday"):
+        return "12:00"
+    if w == "midnight":
+        return "24:00" if end else "00:00"
+    m = re.fullmatch(r"(\d{1,2})(?:[:.h](\d\d)|h)?(?:([ap])\.?m\.?)?", w)
+    if m is None:
+        return None
+    hour, minute, half = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)
+        if end and hour == 0 and minute == 0:
+            hour = 24
+    if minute > 59 or hour > 24 or (hour == 24 and (minute or not end)):
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _fixed_intervals(tok, line_before: str, text: str) -> tuple[str, str, str, str] | None:
+    """``(line, why, range, fixed range)``: the time ranges of the line the token is in (`hours mon-fri 9.00-18.00`,
+    `hours mon-fri 09:00-midnight`, `open 2026-12-24 9am-1pm`) written as HH:MM, from the
+    first range to the end of the line, when one of them covers the token and all of them
+    read as times of day; None otherwise."""
+    if tok.start_pos is None or tok.type in ("_NL", "$END"):
+        return None
+    rest = re.match(r"[^;{}#\n]*", text[tok.start_pos:]).group(0).rstrip()
+    line = line_before + (" " if line_before and text[tok.start_pos - 1:tok.start_pos] in (" ", "\t") else "") + rest
+    at = len(line) - len(rest)
+    head = re.search(r"(?:^|[;{])\s*((?:hours|open|only\s+between)\b[^;{]*)\Z", line)
+    if head is None:
+        return None
+    stmt, at = head.group(1), at - head.start(1)
+    ranges = list(_LOOSE_INTERVAL.finditer(stmt))
+    covering = [r for r in ranges if r.start() <= at < r.end()]
+    if not covering:
+        return None
+    fixed, last, mine = [], 0, ""
+    for r in ranges:
+        start, end = _loose_time(r.group(1), False), _loose_time(r.group(2), True)
+        if start is None or end is None:
+            return None
+        fixed += [stmt[last:r.start()], f"{start}-{end}"]
+        last = r.end()
+        mine = f"{start}-{end}" if r is covering[0] else mine
+    fixed.append(stmt[last:])
+    written = "".join(fixed)
+    if written == stmt:
+        return None
+    why = "times of day are written HH:MM on a 24-hour clock"
+    if re.search(r"midnight|12\s*\.?a", stmt, re.I):
+        why += "; midnight starts a day as `00:00` and ends one as `24:00`"
+    return written, why, covering[0].group(0), mine
 
 
 def _breach_hint(value: str, before: str, after: str) -> str | None:

@@ -7,7 +7,8 @@
 is listed with its conditional deadline (the one it would have if the pause ended at
 ``as_of``) and ``paused`` set: it only becomes urgent once the pause ends. A rule with several
 warning levels (several `warn` lines) is reminded at each: its next moment is the first of
-its levels still ahead (``warn_at`` stays the earliest level, when it becomes ``at_risk``).
+its levels still ahead (``warn_at`` stays the earliest level, when it becomes ``at_risk``),
+and ``warn_level`` says which (``50%``, ``30m before``).
 
 ``time_left`` is wall-clock time from ``as_of`` to the deadline; ``working_left`` is the
 working time the clock still has (its target minus the working time already used). An
@@ -63,10 +64,19 @@ class Due:
     # clock whose warning (its earliest level, ``warn_at``) is still ahead and whose cycle has
     # not warned already (after a `retarget`, on an earlier line: it warns once)
     warns_to: tuple = ()
+    # several warning levels: the level ``next_at`` is when ``next`` is "warn", as the verdict's
+    # ``warnings`` name it (``50%``, ``30m before``); None otherwise (one level: ``warn_at``)
+    warn_level: str | None = None
 
     @property
     def paused(self) -> bool:
         return self.status == "paused"
+
+    @property
+    def next_words(self) -> str:
+        """:attr:`next` for a table: ``warn 50%``, ``warn 30m before`` for a level of
+        several, else ``warn``, ``due`` or ``overdue``."""
+        return f"{self.next} {self.warn_level}" if self.warn_level else self.next
 
     @property
     def until_next(self) -> timedelta:
@@ -80,7 +90,7 @@ class Due:
                 "segment": self.segment, "started_at": self.started_at.isoformat(),
                 "due_at": self.due_at.isoformat(),
                 "warn_at": self.warn_at.isoformat() if self.warn_at else None,
-                "next_at": self.next_at.isoformat(), "next": self.next,
+                "next_at": self.next_at.isoformat(), "next": self.next, "warn_level": self.warn_level,
                 "time_left_seconds": self.time_left.total_seconds(),
                 "working_left_seconds": self.working_left.total_seconds(),
                 "attempts_made": self.attempts_made, "attempts_needed": self.attempts_needed,
@@ -181,24 +191,27 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
             continue
         if v.status not in OPEN:
             if overdue and v.overdue:
-                items.append((v.due_at, v.due_at, v.lead, v.rule, v.clause, v.cycle, "overdue", v))
+                items.append((v.due_at, v.due_at, v.lead, v.rule, v.clause, v.cycle, "overdue", v, None))
             continue
-        warn = v.warn_at
+        warn, level = v.warn_at, None
         if v.warnings:                          # several levels: the next one not yet passed
-            warn = next((at for _, at, passed in v.warnings if not passed), None)
+            level, warn = next(((words, at) for words, at, passed in v.warnings if not passed), (None, None))
         warn_ahead = warn is not None and warn > as_of
         nxt = warn if warn_ahead else v.due_at
         if horizon is not None and nxt > horizon:
             continue
-        items.append((nxt, v.due_at, v.lead, v.rule, v.clause, v.cycle, "warn" if warn_ahead else "due", v))
+        items.append((nxt, v.due_at, v.lead, v.rule, v.clause, v.cycle, "warn" if warn_ahead else "due", v,
+                      level if warn_ahead else None))
     items.sort(key=lambda x: x[:6])
     return [_due(v, nxt, kind, as_of, _escalates_to(v, escalating, leads) if kind != "overdue" else (),
                  _escalates_to(v, escalating, leads, "warning")
-                 if kind != "overdue" and v.warn_at is not None and v.warn_at > as_of and not v.warned else ())
-            for nxt, *_, kind, v in items]
+                 if kind != "overdue" and v.warn_at is not None and v.warn_at > as_of and not v.warned else (),
+                 level)
+            for nxt, *_, kind, v, level in items]
 
 
-def _due(v, nxt: int, kind: str, as_of: int, escalates_to: tuple = (), warns_to: tuple = ()) -> Due:
+def _due(v, nxt: int, kind: str, as_of: int, escalates_to: tuple = (), warns_to: tuple = (),
+         warn_level: str | None = None) -> Due:
     zone = v.zone
     left_working = max((v.target_seconds or 0) - (v.elapsed_seconds or 0), 0)
     made, needed = v.attempts if v.attempts is not None else (None, None)
@@ -208,7 +221,7 @@ def _due(v, nxt: int, kind: str, as_of: int, escalates_to: tuple = (), warns_to:
                next_at=from_us(nxt, zone), next=kind,
                time_left=timedelta(microseconds=v.due_at - as_of),
                working_left=timedelta(seconds=left_working), attempts_made=made, attempts_needed=needed,
-               escalates_to=escalates_to, warns_to=warns_to)
+               escalates_to=escalates_to, warns_to=warns_to, warn_level=warn_level)
 
 
 class DueList(list):

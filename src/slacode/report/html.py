@@ -550,7 +550,7 @@ def _due_table(dues) -> str:
         return '<p class="empty">No clock is running.</p>'
     rows = []
     for d in dues:
-        rows.append(f"<tr><td>{escape(_dt(d.next_at))}</td><td class=\"muted\">{escape(d.next)}</td>"
+        rows.append(f"<tr><td>{escape(_dt(d.next_at))}</td><td class=\"muted\">{escape(d.next_words)}</td>"
                     f'<td class="num">{escape(_wall(d.until_next.total_seconds()))}</td>'
                     f"<td>{escape(d.lead)}</td><td>{escape(d.assignee or '—')}</td>"
                     f"<td>{escape(d.rule)} <span class=\"clause\">{escape(d.clause)}</span></td>"
