@@ -326,3 +326,14 @@ target first_touch_per_country {
         assert (cell.rate if cell.judged else None) == v.value, (label, v.period)
         seen += 1
     assert seen > 3 and len(comp.groups) > 2
+
+
+def test_a_group_is_shown_as_text_in_a_terminal_table():
+    from slacode.report.tables import render_rich
+
+    history = [ev(1, "L1", "16T09:00:00", "assigned", owner="ana", fields={"tier": "[bold]x"}),
+               ev(2, "L1", "16T09:10:00", "contact_attempt")]
+    agreement = slacode.loads(DESK)
+    result = agreement.evaluate(history, as_of=AS_OF, group_by="tier")
+    drawn = render_rich(compliance(result, by="tier"), width=160, color=False)
+    assert 'tier "[bold]x"' in drawn                    # not read as rich markup

@@ -517,6 +517,7 @@ def render_rich(comp: Compliance, width: int | None = None, color: bool = True) 
     """The table drawn with ``rich`` (for a terminal); rates are coloured: at least 90%
     green, at least 75% yellow, below that red."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     rows = _table_rows(comp)
@@ -530,7 +531,7 @@ def render_rich(comp: Compliance, width: int | None = None, color: bool = True) 
     for kind, cells, g in rows:
         if prev is not None and g != prev:
             table.add_section()
-        label = g if g != prev else ""
+        label = escape(g) if g != prev else ""         # (a group is text, not markup: `x [bold]`)
         styled = list(cells)
         rate = styled[3]
         if rate:
