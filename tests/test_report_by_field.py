@@ -337,3 +337,12 @@ def test_a_group_is_shown_as_text_in_a_terminal_table():
     result = agreement.evaluate(history, as_of=AS_OF, group_by="tier")
     drawn = render_rich(compliance(result, by="tier"), width=160, color=False)
     assert 'tier "[bold]x"' in drawn                    # not read as rich markup
+
+
+@pytest.mark.parametrize("bad", ["", 3, ["region"]])
+def test_group_by_must_name_a_field(bad):
+    agreement = slacode.loads(DESK)
+    with pytest.raises(TypeError, match="group_by"):
+        agreement.evaluate(HISTORY, as_of=AS_OF, group_by=bad)
+    with pytest.raises(TypeError, match="group_by"):
+        agreement.evaluate_many(HISTORY, as_of=AS_OF, group_by=bad, jobs=1)

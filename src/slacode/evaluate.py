@@ -1074,8 +1074,7 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates:
     ``aggregates=False``: without the target and quota verdicts (not computed);
     ``group_by``: a lead field whose group at each cycle's start every lead verdict carries
     (``start_groups``), for :func:`slacode.report.compliance` ``by=`` that field."""
-    if group_by is not None and (group_by.__class__ is not str or not group_by):
-        raise TypeError(f"group_by must be the name of a lead field, not {group_by!r}")
+    check_group_by(group_by)
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     diagnostics: list = []
@@ -1091,6 +1090,12 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates:
         with paused_gc():
             return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates, group_by)
     return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates, group_by)
+
+
+def check_group_by(group_by) -> None:
+    """Refuse a ``group_by`` that is no lead field's name (None: not grouped)."""
+    if group_by is not None and (group_by.__class__ is not str or not group_by):
+        raise TypeError(f"group_by must be the name of a lead field, not {group_by!r}")
 
 
 #: From this many events, :func:`evaluate` keeps the cyclic collector off while it works (a

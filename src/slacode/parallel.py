@@ -388,10 +388,11 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     by lead), or the ``EventBatch`` of :func:`slacode.read_events` (its reading diagnostics
     kept, as :func:`slacode.evaluate.evaluate` keeps them); ``group_by`` as
     :func:`slacode.evaluate.evaluate` takes it."""
-    from slacode.evaluate import evaluate_records, public_as_of
+    from slacode.evaluate import check_group_by, evaluate_records, public_as_of
     from slacode.events import EventBatch, iter_records, records_from_objects
     from slacode.stream import evaluate_stream, result_of
 
+    check_group_by(group_by)
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     if jobs is not None and (jobs.__class__ is not int or jobs < 0):
