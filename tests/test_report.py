@@ -382,8 +382,8 @@ def test_rich_table_has_the_same_numbers():
 def test_unknown_grouping_or_period_is_refused():
     a = slacode.loads(agreement_text("UTC"))
     result = a.evaluate([], as_of="2026-10-14T12:00:00Z")
-    with pytest.raises(ValueError, match="grouping"):
-        compliance(result, by="team")
+    with pytest.raises(ValueError, match="names no lead field"):      # any other name is a lead field
+        compliance(result, by="field:")
     with pytest.raises(ValueError, match="period"):
         compliance(result, period="year")
     assert compliance(result).periods == [] and render_text(compliance(result)) == "No verdicts to report.\n"
@@ -582,7 +582,7 @@ def test_due_command_formats_and_window():
 
 def test_report_command_errors_exit_2(tmp_path):
     assert run("report", SPEC, EVENTS, "--rule", "nope").returncode == 2
-    assert run("report", SPEC, EVENTS, "--by", "team").returncode == 2
+    assert run("report", SPEC, EVENTS, "--by", "field:").returncode == 2      # (`--by team`: a lead field)
     assert run("report", "missing.sla", EVENTS).returncode == 2
     proc = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", str(tmp_path / "no" / "dir" / "r.html"))
     assert proc.returncode == 2 and "cannot write" in proc.stderr

@@ -14,7 +14,7 @@ from slacode import instants
 from slacode.checks.expr import EXACT as _EXACT, as_decimal
 from slacode.groups import group_text, group_value, order as group_order
 from slacode.texts import grouped, rate_text
-from slacode.evaluate import plan_info
+from slacode.evaluate import plan_info, start_groups
 from slacode.verdict import Verdict
 
 UNDECIDED = frozenset({"pending", "at_risk", "paused"})
@@ -173,10 +173,7 @@ class Aggregates:
                     for cyc in rf.cycles:
                         segments[(rf.plan.name, cyc.number)] = cyc.segments_at_start
             if self._info.grouped:                      # `by FIELD`: the groups at each cycle's start
-                for rf in fold.rules:
-                    for cyc in rf.cycles:
-                        groups[(rf.plan.name, cyc.number)] = cyc.groups
-                groups[("flow", None)] = fold.flow_groups
+                groups = start_groups(fold)
             targets = self.plan.targets
             for v in verdicts:
                 for i in wanted.get((v.rule, v.clause), ()):

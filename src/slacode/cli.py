@@ -572,8 +572,10 @@ def start_check(spec, events, as_of, tz, input_format, jobs: int = 1):
     return agreement, run, cutoff, diagnostics
 
 
-def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, serialize=None):
-    """Both passes over the events, in ``jobs`` processes when that is possible (0: all cores)."""
+def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, serialize=None,
+         group_by: str | None = None):
+    """Both passes over the events, in ``jobs`` processes when that is possible (0: all cores);
+    ``group_by``: a lead field the verdicts carry the group of (`report --by FIELD`)."""
     from slacode.stream import run_stream
 
     if jobs != 1:
@@ -583,11 +585,12 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
         resolved = parallel_sources(read.sources, read.input_format, jobs)
         if resolved is not None:
             run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=read.names,
-                               input_format=read.input_format, default_tz=read.tz, serialize=serialize)
+                               input_format=read.input_format, default_tz=read.tz, serialize=serialize,
+                               group_by=group_by)
             if run is not None:
                 return run
     return run_stream(plan, read, cutoff, diagnostics, sources=read.names, serialize=serialize,
-                      rereadable=True)
+                      rereadable=True, group_by=group_by)
 
 
 def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1):
@@ -597,16 +600,21 @@ def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1):
     return agreement, evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs)
 
 
-def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs: int = 1):
-    """The :class:`~slacode.evaluate.Result` of event sources for a loaded agreement."""
+def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs: int = 1,
+                    group_by: str | None = None, read: "EventReader | None" = None):
+    """The :class:`~slacode.evaluate.Result` of event sources for a loaded agreement
+    (``read``: an :class:`EventReader` of them made already, to read them again after;
+    ``group_by`` as :func:`_run` takes it)."""
     from slacode.events import EventInputError
     from slacode.stream import result_of
 
-    cutoff = resolve_as_of(as_of, tz, agreement.plan.timezone)
-    read = EventReader(events, cutoff, tz, input_format, wrap, zone=agreement.plan.zone)
+    if read is None:
+        read = EventReader(events, resolve_as_of(as_of, tz, agreement.plan.timezone), tz, input_format, wrap,
+                           zone=agreement.plan.zone)
+    cutoff = read.as_of
     diagnostics: list = []
     try:
-        run = _run(agreement.plan, read, cutoff, diagnostics, jobs)
+        run = _run(agreement.plan, read, cutoff, diagnostics, jobs, group_by=group_by)
         result = result_of(run, agreement.plan, cutoff, diagnostics)
     except EventInputError as e:
         _fail(str(e))

@@ -6,7 +6,6 @@ on standard error only when it is a terminal and the output format is for people
 """
 from __future__ import annotations
 
-import difflib
 import sys
 
 import click
@@ -14,8 +13,10 @@ import click
 from slacode.cli import EXIT_OK, _as_of_option, _color, _event_options, _fail, _jobs_option, load_agreement
 
 
-def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, jobs: int = 1):
-    """Read (through the progress counter) and evaluate: the :class:`Result`."""
+def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, jobs: int = 1,
+              group_by: str | None = None, read=None):
+    """Read (through the progress counter) and evaluate: the :class:`Result` (``read``: the
+    :class:`~slacode.cli.EventReader` to read with, made here if None)."""
     from slacode.cli import evaluate_events
     from slacode.report.progress import Progress
 
@@ -25,8 +26,10 @@ def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, j
         label = "reading events" if passes == 1 else "re-reading out-of-order leads"
         return progress.wrap(records, label)
 
+    if read is not None:
+        read.wrap = wrap
     with progress:
-        return evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs)
+        return evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs, group_by=group_by, read=read)
 
 
 def _input_problems(result, agreement) -> None:
@@ -45,8 +48,10 @@ def _input_problems(result, agreement) -> None:
 @click.argument("spec")
 @click.argument("events", nargs=-1, required=True)
 @_as_of_option
-@click.option("--by", type=click.Choice(["rule", "owner", "assignee", "segment"]), default="rule",
-              show_default=True, help="Group the verdicts by rule (rule.clause), owning team, assignee or segment.")
+@click.option("--by", default="rule", show_default=True, metavar="rule|owner|assignee|segment|FIELD",
+              help="Group the verdicts by rule (rule.clause), owning team, assignee or segment; any other "
+                   "name is a lead field (its value at each cycle's start, as `by FIELD` targets group "
+                   "cycles); field:NAME for a lead field named like one of the four.")
 @click.option("--period", type=click.Choice(["day", "week", "month", "quarter"]), default="week",
               show_default=True, help="Count verdicts per period of the agreement's time zone (by cycle start).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
@@ -64,6 +69,10 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
     from slacode.report import tables
     from slacode.report.progress import wanted
 
+    try:
+        by, lead_field = tables.grouping(by)
+    except ValueError as e:
+        _fail(f"--by: {e}")
     if html_file is not None:
         _check_writable(html_file)
     agreement = load_agreement(spec, events)
@@ -83,7 +92,13 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
         selected = [rp.name for rp in plan.rules if rp.owner in owners and (not rules or rp.name in rules)]
         if rules and not selected:
             _fail("--owner and --rule select no rule together")
-    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs)
+    read = None
+    if lead_field is not None:                  # kept, to look the field names up if none has the field
+        from slacode.cli import EventReader, resolve_as_of
+
+        read = EventReader(events, resolve_as_of(as_of, tz, agreement.plan.timezone), tz, input_format,
+                           zone=agreement.plan.zone)
+    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, group_by=lead_field, read=read)
     if owners:                                  # and the targets and quotas they own
         result.verdicts = [v for v in result.verdicts if v.lead is not None or v.owner in owners]
     comp = tables.compliance(result, by=by, period=period, plan=agreement.plan, rules=selected)
@@ -100,8 +115,55 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
         click.echo(tables.render_text(comp), nl=False)
     if html_file:
         _write_html(html_file, agreement, result, comp, by, period, selected)
+    if lead_field is not None:
+        _all_missing_note(comp, read)
     _input_problems(result, agreement)
     return EXIT_OK
+
+
+def _all_missing_note(comp, read) -> None:
+    """When every counted verdict is in the missing group of ``--by FIELD`` (a misspelt
+    field, a property that is no lead field): a note on standard error, once, naming a
+    lead field of the events that is close, or a built-in grouping."""
+    name = comp.lead_field
+    if not comp.groups or any(comp.keys[g] is not None for g in comp.groups):
+        return
+    import difflib
+
+    names = _field_names(read)
+    missing = f"(no {name})"
+    if name in names:
+        click.echo(f"slacode: note: every verdict is in the group {missing}: events set the lead field "
+                   f"{name!r}, but no cycle had it when it started (a verdict is grouped by the field's value "
+                   "at its cycle's start)", err=True)
+        return
+    from slacode.report.tables import GROUPINGS
+
+    close = difflib.get_close_matches(name, sorted(names), n=1)
+    if close:
+        hint = f"; did you mean --by {_by_text(close[0])}?"
+    else:
+        close = difflib.get_close_matches(name.lower(), GROUPINGS, n=1)
+        hint = f"; did you mean --by {close[0]}?" if close else ""
+    click.echo(f"slacode: note: no event sets a lead field {name!r}, so every verdict is in the group "
+               f"{missing}{hint} (--by groups by a lead field, set in an event's `fields`)", err=True)
+
+
+def _by_text(name: str) -> str:
+    """How ``--by`` names lead field ``name``: bare, or ``field:NAME`` for a built-in's name."""
+    from slacode.report.tables import FIELD_PREFIX, GROUPINGS
+
+    return FIELD_PREFIX + name if name in GROUPINGS or name.startswith(FIELD_PREFIX) else name
+
+
+def _field_names(read) -> set:
+    """The lead field names the events set (read once more: only when a note needs them)."""
+    read.wrap = None
+    names: set = set()
+    for rec in read([]):
+        if rec.fields:
+            names.update(k for k in rec.fields if k.__class__ is str)
+    return names
 
 
 def _rich_ok() -> bool:
@@ -180,6 +242,8 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
     items = up.due_list(result.verdicts, result.as_of, within, overdue, up.escalations(agreement.plan))
     if keep is not None:
         items = [d for d in items if d.assignee in keep]
+        import difflib
+
         known = {v.assignee for v in result.verdicts if v.assignee}
         for name in sorted(keep - known):       # a typo would silently send no reminder
             hint = difflib.get_close_matches(name, sorted(known), n=1)

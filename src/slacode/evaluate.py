@@ -1110,11 +1110,15 @@ def public_as_of(as_of, default_tz=None) -> int:
         raise InvalidAsOfError(message if message.startswith("as_of") else f"as_of: {message}") from None
 
 
-def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates: bool = True) -> Result:
+def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates: bool = True,
+             group_by: str | None = None) -> Result:
     """Verdicts of ``events`` (dicts, :class:`slacode.Event` or records, or an
     :class:`~slacode.events.EventBatch` of :func:`slacode.read_events`, whose reading
     diagnostics the result keeps, and whose files its diagnostics name) as of ``as_of``;
-    ``aggregates=False``: without the target and quota verdicts (not computed)."""
+    ``aggregates=False``: without the target and quota verdicts (not computed);
+    ``group_by``: a lead field whose group at each cycle's start every lead verdict carries
+    (``start_groups``), for :func:`slacode.report.compliance` ``by=`` that field."""
+    check_group_by(group_by)
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     diagnostics: list = []
@@ -1128,8 +1132,14 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates:
         from slacode._collector import paused_gc
 
         with paused_gc():
-            return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates)
-    return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates)
+            return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates, group_by)
+    return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates, group_by)
+
+
+def check_group_by(group_by) -> None:
+    """Refuse a ``group_by`` that is no lead field's name (None: not grouped)."""
+    if group_by is not None and (group_by.__class__ is not str or not group_by):
+        raise TypeError(f"group_by must be the name of a lead field, not {group_by!r}")
 
 
 #: From this many events, :func:`evaluate` keeps the cyclic collector off while it works (a
@@ -1137,7 +1147,8 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates:
 _MANY_EVENTS = 20_000
 
 
-def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list, aggregates: bool = True) -> Result:
+def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list, aggregates: bool = True,
+                      group_by: str | None = None) -> Result:
     sources = None
     if isinstance(events, EventBatch):      # its records, whose files it names, and what reading them found
         diagnostics.extend(events.diagnostics)
@@ -1145,7 +1156,8 @@ def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list, 
     # records of read_events too, alone or with dicts: the events after as_of are counted
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
                                    as_of_zone=plan.zone, sources=sources or ())
-    return evaluate_records(plan, records, cutoff, diagnostics, sources=sources, aggregates=aggregates)
+    return evaluate_records(plan, records, cutoff, diagnostics, sources=sources, aggregates=aggregates,
+                            group_by=group_by)
 
 
 def group_by_lead(records) -> dict[str, list]:
@@ -1163,6 +1175,40 @@ def target_segments(plan: Plan) -> dict[str, tuple]:
     rule judge at a cycle's start, their segments and the lead fields of `by FIELD`; only
     rules with such a target have an entry (shared: do not modify)."""
     return plan_info(plan).segments
+
+
+def grouping_segments(plan: Plan, field: str) -> dict[str, tuple]:
+    """:func:`target_segments` with the lead field ``field`` taken at the start of every
+    rule's cycles and of the `flow` verdict, as a `by FIELD` target takes its field (for
+    `report --by FIELD`: the fold computes the group keys the same way, in the same place)."""
+    base = target_segments(plan)
+    names = [rp.name for rp in plan.rules] + (["flow"] if plan.flow is not None else [])
+    out = dict(base)
+    for name in names:
+        segs, by = base.get(name, ((), ()))
+        out[name] = (segs, by if field in by else (*by, field))
+    return out
+
+
+def start_groups(fold: LeadFold) -> dict:
+    """``(rule, cycle) -> {field: group key}`` of a fold's cycles (``("flow", None)``: the
+    `flow` verdict's), each taken at its start: what a verdict's group is, for `by FIELD`
+    targets and for `report --by FIELD` (only the fields its segments asked for)."""
+    groups: dict = {}
+    for rf in fold.rules:
+        name = rf.plan.name
+        for cyc in rf.cycles:
+            groups[(name, cyc.number)] = cyc.groups
+    groups[("flow", None)] = fold.flow_groups
+    return groups
+
+
+def stamp_groups(fold: LeadFold, verdicts: list) -> None:
+    """Each of the fold's ``verdicts`` gets its cycle's :func:`start_groups` as
+    ``start_groups`` (a fold made with :func:`grouping_segments`; `report --by FIELD`)."""
+    groups = start_groups(fold)
+    for v in verdicts:
+        v.start_groups = groups.get((v.rule, v.cycle))
 
 
 def _target_segments(plan: Plan) -> dict[str, tuple]:
@@ -1202,11 +1248,12 @@ _order_key = operator.itemgetter(0, 1)    # a record's (at, seq): processing ord
 
 
 def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources=None,
-                     aggregates: bool = True) -> Result:
+                     aggregates: bool = True, group_by: str | None = None) -> Result:
     """The verdicts of records (any order; grouped by lead and sorted here); the targets'
-    and quotas' too unless ``aggregates`` is False."""
+    and quotas' too unless ``aggregates`` is False; ``group_by``: a lead field whose group
+    at each cycle's start the verdicts carry (``start_groups``, :func:`stamp_groups`)."""
     notes = RunNotes()
-    segs = target_segments(plan)
+    segs = target_segments(plan) if group_by is None else grouping_segments(plan, group_by)
     agg = None
     if aggregates and (plan.targets or plan.quotas):
         from slacode.aggregate import Aggregates    # (it imports this module)
@@ -1217,6 +1264,8 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
     for lead in sorted(groups):
         fold = fold_lead(plan, lead, groups[lead], segs, as_of)
         lead_verdicts = fold.verdicts(as_of)
+        if group_by is not None:
+            stamp_groups(fold, lead_verdicts)
         notes.take(lead, fold.notes)            # after the verdicts: judging notes bad zones
         verdicts.extend(lead_verdicts)
         if agg is not None:

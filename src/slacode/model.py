@@ -1117,7 +1117,8 @@ class Agreement(Node):
         return self
 
     def evaluate(self, events: "Iterable", *, as_of: "str | _dt.datetime",
-                 default_tz: "str | _dt.tzinfo | None" = None, aggregates: bool = True) -> "Result":
+                 default_tz: "str | _dt.tzinfo | None" = None, aggregates: bool = True,
+                 group_by: "str | None" = None) -> "Result":
         """Verdicts for ``events`` as of ``as_of``: dicts shaped like JSON Lines events,
         :class:`slacode.Event` objects, records of :func:`slacode.read_events`, or the
         ``EventBatch`` it returns (whose reading diagnostics the result then holds).
@@ -1125,22 +1126,25 @@ class Agreement(Node):
         Pure: no clock, no I/O. Returns a :class:`slacode.Result`. ``aggregates=False``
         leaves out the target and quota verdicts (judged per period over every lead given: from
         one lead's events, as a service evaluates them, they say nothing about the team).
+        ``group_by="region"``: every lead verdict also carries the group of the lead field
+        `region` at its cycle's start, for :func:`slacode.report.compliance` ``by="region"``.
         """
         import slacode.evaluate     # (not at load: a cold start needs no evaluation)
 
-        result = slacode.evaluate.evaluate(self, events, as_of=as_of, default_tz=default_tz, aggregates=aggregates)
+        result = slacode.evaluate.evaluate(self, events, as_of=as_of, default_tz=default_tz, aggregates=aggregates,
+                                           group_by=group_by)
         result.agreement_diagnostics = list(self.diagnostics)
         return result
 
     def evaluate_many(self, events: "Iterable", *, as_of: "str | _dt.datetime", jobs: "int | None" = None,
                       default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
-                      aggregates: bool = True) -> "Result":
+                      aggregates: bool = True, group_by: "str | None" = None) -> "Result":
         """:meth:`evaluate` for many leads, in ``jobs`` processes (default: every core), with
         the same result. ``events``: event files (paths), or what :meth:`evaluate` takes."""
         from slacode.parallel import evaluate_many
 
         result = evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
-                               input_format=input_format)
+                               input_format=input_format, group_by=group_by)
         result.agreement_diagnostics = list(self.diagnostics)
         return result if aggregates else _without_aggregates(result)
 

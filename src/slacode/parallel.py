@@ -132,8 +132,10 @@ class ParallelRun:
 
 
 def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, names: list[str],
-                 input_format: str | None = None, default_tz=None, serialize=None) -> ParallelRun | None:
-    """Evaluate ``sources`` (resolved by :func:`parallel_sources`) in ``jobs`` processes.
+                 input_format: str | None = None, default_tz=None, serialize=None,
+                 group_by: str | None = None) -> ParallelRun | None:
+    """Evaluate ``sources`` (resolved by :func:`parallel_sources`) in ``jobs`` processes
+    (``group_by``: as :func:`~slacode.stream.run_stream` takes it).
 
     Appends the reading diagnostics to ``diagnostics`` in input order and returns the run, or
     None when the input needs the serial path (an id used under leads of two partitions).
@@ -142,10 +144,11 @@ def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, nam
     if len(sources) == 1 and not sources[0].gzip:
         spans = byte_ranges(sources[0].path, jobs)
         if spans is not None:                   # looks grouped by ascending lead: split the file
-            run = _run(plan, as_of, diagnostics, len(spans), names, serialize, files=files, spans=spans)
+            run = _run(plan, as_of, diagnostics, len(spans), names, serialize, files=files, spans=spans,
+                       group_by=group_by)
             if run is not _NOT_GROUPED:
                 return run
-    return _run(plan, as_of, diagnostics, jobs, names, serialize, files=files)
+    return _run(plan, as_of, diagnostics, jobs, names, serialize, files=files, group_by=group_by)
 
 
 _NOT_GROUPED = object()
@@ -209,20 +212,21 @@ def _lead_change(f, limit: int = 100_000) -> int | None:
     return None
 
 
-def run_records_parallel(plan, records: list, as_of: int, jobs: int, sources=None) -> ParallelRun:
+def run_records_parallel(plan, records: list, as_of: int, jobs: int, sources=None,
+                         group_by: str | None = None) -> ParallelRun:
     """Evaluate records already read (ids judged, as_of applied) in ``jobs`` processes."""
     parts: list[list] = [[] for _ in range(jobs)]
     for r in records:
         parts[partition_of(r.lead, jobs)].append(r)
-    run = _run(plan, as_of, [], jobs, sources, None, parts=parts)
+    run = _run(plan, as_of, [], jobs, sources, None, parts=parts, group_by=group_by)
     assert run is not None                      # no ids to judge: never falls back
     return run
 
 
-def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=None, spans=None):
+def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=None, spans=None, group_by=None):
     workdir = tempfile.mkdtemp(prefix="slacode-jobs-")
     ctx = multiprocessing.get_context("fork")
-    job = (plan, files, parts, spans, as_of, names, serialize, workdir, jobs)
+    job = (plan, files, parts, spans, as_of, names, serialize, workdir, jobs, group_by)
     procs = [ctx.Process(target=_worker, args=(k, job), daemon=True) for k in range(jobs)]
     run = None
     try:
@@ -323,7 +327,7 @@ def _ascending(records, leads: list) -> Iterator:
 
 
 def _worker(k: int, job: tuple) -> None:
-    plan, files, parts, spans, as_of, names, serialize, workdir, n = job
+    plan, files, parts, spans, as_of, names, serialize, workdir, n, group_by = job
     meta: dict
     leads: list = [None, None]
     try:
@@ -350,7 +354,7 @@ def _worker(k: int, job: tuple) -> None:
 
         diagnostics: list = []
         run = run_stream(plan, read, as_of, diagnostics, sources=names, serialize=serialize,
-                         spool_path=os.path.join(workdir, f"spool-{k}"))
+                         spool_path=os.path.join(workdir, f"spool-{k}"), group_by=group_by)
         count = run.save(os.path.join(workdir, f"outcomes-{k}"))
         meta = {"count": count, "late": {}, "ids": None, "diagnostics": [], "leads": tuple(leads)}
         reader = first.get("reader")
@@ -375,18 +379,20 @@ def _worker(k: int, job: tuple) -> None:
 
 
 def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_tz=None,
-                  input_format: str | None = None):
+                  input_format: str | None = None, group_by: str | None = None):
     """The :class:`~slacode.evaluate.Result` of many leads' events, in ``jobs`` processes
     (default: every core), identical to one process's.
 
     ``events``: event files (paths; ``input_format`` as in :func:`slacode.read_events`), an
     iterable of event dicts / :class:`slacode.Event` / records (validated here, then split
     by lead), or the ``EventBatch`` of :func:`slacode.read_events` (its reading diagnostics
-    kept, as :func:`slacode.evaluate.evaluate` keeps them)."""
-    from slacode.evaluate import evaluate_records, public_as_of
+    kept, as :func:`slacode.evaluate.evaluate` keeps them); ``group_by`` as
+    :func:`slacode.evaluate.evaluate` takes it."""
+    from slacode.evaluate import check_group_by, evaluate_records, public_as_of
     from slacode.events import EventBatch, iter_records, records_from_objects
     from slacode.stream import evaluate_stream, result_of
 
+    check_group_by(group_by)
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     if jobs is not None and (jobs.__class__ is not int or jobs < 0):
@@ -410,17 +416,19 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
         run = None
         if resolved is not None:
             run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names,
-                               input_format=input_format, default_tz=default_tz)
+                               input_format=input_format, default_tz=default_tz, group_by=group_by)
         if run is None:
             diagnostics = []
 
             def read(diags, ids=None):
                 return iter_records(events, input_format=input_format, default_tz=default_tz,
                                     diagnostics=diags, as_of_us=cutoff, ids=ids, as_of_zone=plan.zone)
-            return evaluate_stream(plan, read, cutoff, diagnostics, sources=names, rereadable=True)
+            return evaluate_stream(plan, read, cutoff, diagnostics, sources=names, rereadable=True,
+                                   group_by=group_by)
         return result_of(run, plan, cutoff, diagnostics)
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
                                    as_of_zone=plan.zone, sources=sources or ())
     if jobs <= 1 or len(records) < MIN_PARALLEL_RECORDS or not can_fork():
-        return evaluate_records(plan, records, cutoff, diagnostics, sources=sources)
-    return result_of(run_records_parallel(plan, records, cutoff, jobs, sources=sources), plan, cutoff, diagnostics)
+        return evaluate_records(plan, records, cutoff, diagnostics, sources=sources, group_by=group_by)
+    return result_of(run_records_parallel(plan, records, cutoff, jobs, sources=sources, group_by=group_by),
+                     plan, cutoff, diagnostics)

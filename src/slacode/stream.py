@@ -30,8 +30,8 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 from slacode._collector import paused_gc
 from slacode.aggregate import Aggregates
-from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, escalate, note_diagnostics, target_segments, \
-    unknown_state_diagnostics
+from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, escalate, grouping_segments, note_diagnostics, \
+    stamp_groups, target_segments, unknown_state_diagnostics
 from slacode.diagnostics import sort_by_place
 from slacode.events import Record
 from slacode.ids import SpilledIds
@@ -250,13 +250,14 @@ class StreamEvaluation:
     """One pass over records in input order, then the replay of leads that came back."""
 
     def __init__(self, plan, as_of: int, sources: list[str] | None, serialize=None,
-                 spool_path: str | None = None, in_memory: bool = False):
+                 spool_path: str | None = None, in_memory: bool = False, group_by: str | None = None):
         self.serialize = serialize          # a lead's verdicts -> what outcomes carry (default: the list)
         self.plan = plan
         self.as_of = as_of
         self.sources = sources
         self.notes = RunNotes()             # of the outcomes given so far (each fold has its own)
-        self.segs = target_segments(plan)
+        self.group_by = group_by            # a lead field the verdicts carry the group of (`report --by`)
+        self.segs = target_segments(plan) if group_by is None else grouping_segments(plan, group_by)
         self.agg = Aggregates(plan, as_of)
         self.grouped = True                 # still looks grouped by ascending lead id
         self.current: str | None = None
@@ -381,6 +382,8 @@ class StreamEvaluation:
 
     def _outcome(self, fold: LeadFold) -> LeadOutcome:
         verdicts = fold.verdicts(self.as_of)
+        if self.group_by is not None:
+            stamp_groups(fold, verdicts)
         contribution = self.agg.contribution(fold, verdicts)
         if self.serialize is not None:
             verdicts = self.serialize(verdicts)
@@ -481,7 +484,7 @@ class StreamEvaluation:
 
 def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,
                sources: list[str] | None, serialize=None, spool_path: str | None = None,
-               rereadable: bool = False, in_memory: bool = False) -> StreamEvaluation:
+               rereadable: bool = False, in_memory: bool = False, group_by: str | None = None) -> StreamEvaluation:
     """Both passes over ``read(diagnostics)`` (called again, with a throw-away list, only if
     some lead needs it). Then iterate :meth:`StreamEvaluation.outcomes`; ``serialize``
     turns a lead's verdicts into what the outcomes carry (to keep the spool small and fast);
@@ -493,8 +496,9 @@ def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: lis
     judgement (an id used again long after its first use), the run is done again from the
     start with an exact table, so the output never depends on which table was used.
     ``in_memory``: the outcomes are kept in lists rather than spooled to files (for a
-    caller that keeps them all)."""
-    run = StreamEvaluation(plan, as_of, sources, serialize, spool_path, in_memory)
+    caller that keeps them all). ``group_by``: a lead field whose group at each cycle's start
+    the verdicts carry (``start_groups``: `report --by FIELD`)."""
+    run = StreamEvaluation(plan, as_of, sources, serialize, spool_path, in_memory, group_by)
     with paused_gc():
         windowed = False
         if rereadable:
@@ -503,7 +507,7 @@ def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: lis
             if not windowed:             # an id came back after its window: again, with every id kept
                 run.close()
                 del diagnostics[mark:]
-                run = StreamEvaluation(plan, as_of, sources, serialize, spool_path, in_memory)
+                run = StreamEvaluation(plan, as_of, sources, serialize, spool_path, in_memory, group_by)
         if not windowed:
             run.feed_all(read(diagnostics))
         if run.needs_replay:             # judging ids as the first pass did, which was exact
@@ -526,11 +530,11 @@ def _with_spilled_ids(work: Callable) -> bool:
 
 
 def evaluate_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,
-                    sources: list[str] | None, rereadable: bool = False) -> Result:
+                    sources: list[str] | None, rereadable: bool = False, group_by: str | None = None) -> Result:
     """The whole :class:`~slacode.evaluate.Result` of a stream (verdicts held in memory: so
     are the outcomes on their way, rather than spooled)."""
-    return result_of(run_stream(plan, read, as_of, diagnostics, sources, rereadable=rereadable, in_memory=True),
-                     plan, as_of, diagnostics)
+    return result_of(run_stream(plan, read, as_of, diagnostics, sources, rereadable=rereadable, in_memory=True,
+                                group_by=group_by), plan, as_of, diagnostics)
 
 
 def result_of(run, plan, as_of: int, diagnostics: list) -> Result:

@@ -85,6 +85,12 @@ class Verdict:
     # `warns_to` (after a `retarget` the line's `warn_at` may be ahead of a warning that
     # happened on an earlier line: it will not happen again); never written
     warned: bool = False
+    # `report --by FIELD`: the group keys (:func:`slacode.groups.group_key`) of lead fields
+    # at the cycle's start, after the start event's own fields ({field: key}, key None for
+    # the missing group; the `flow` verdict's at the lead's first state event), as `by FIELD`
+    # targets take them; set only by an evaluation asked to group by a field (``group_by``),
+    # None on every other verdict; never written
+    start_groups: dict | None = None
 
     def instant(self, key: str) -> datetime | None:
         """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an

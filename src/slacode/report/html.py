@@ -81,7 +81,7 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  f"with no breach and at least one promise kept) earns a star and {PERFECT_WEEK_BONUS} "
                  "bonus points. Breaches cost nothing here: the tables show them.",
                  _board(board)),
-        _section(f"Compliance by {comp.by} and {comp.period}",
+        _section(f"Compliance by {comp.grouping} and {comp.period}",
                  "Rate = met / (met + breached); the number under it is how many were judged. "
                  "Median and p90: working time to respond (within / at least … within clauses).",
                  _heat_table(comp)),
@@ -514,7 +514,7 @@ def _heat_table(comp: Compliance) -> str:
                 f'<td class="num">{escape(duration_text(total.median_seconds)) or "—"}</td>'
                 f'<td class="num">{escape(duration_text(total.p90_seconds)) or "—"}</td>'
                 f'<td class="num">{total.open:,}</td></tr>')
-    return (f'<div class="scroll"><table class="heat"><thead><tr><th>{escape(comp.by)}</th>{head}'
+    return (f'<div class="scroll"><table class="heat"><thead><tr><th>{escape(comp.column)}</th>{head}'
             f'<th class="num">all</th><th class="num">median</th><th class="num">p90</th>'
             f'<th class="num">open</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 

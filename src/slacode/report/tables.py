@@ -29,6 +29,8 @@ from slacode.texts import visible
 from slacode.verdict import as_text, from_us, iso
 
 GROUPINGS = ("rule", "owner", "assignee", "segment")
+#: ``--by field:NAME``: the lead field NAME, even when NAME is one of :data:`GROUPINGS`
+FIELD_PREFIX = "field:"
 PERIODS = ("day", "week", "month", "quarter")
 TIMED_CLAUSES = frozenset({"within", "at_least_within"})
 STATUSES = ("met", "breached", "pending", "at_risk", "paused", "cancelled")
@@ -144,6 +146,28 @@ class Compliance:
     undated: int = 0                     # per-lead verdicts without a start (not counted)
     at_most: frozenset = frozenset()     # the quotas whose goal is `at most` (from the plan)
     per_rep: frozenset | None = None     # the goals written `by assignee` (None: those with a rep)
+    lead_field: str | None = None        # grouped by this lead field (``by`` is ``field:NAME``)
+    keys: dict = field(default_factory=dict)    # a lead field's group label -> its group key
+
+    @property
+    def column(self) -> str:
+        """The group column's name: the grouping, or ``group`` for a lead field (its labels,
+        ``region "APAC"``, name the field, as a `by FIELD` goal's group column does)."""
+        return self.by if self.lead_field is None else "group"
+
+    @property
+    def grouping(self) -> str:
+        """What the verdicts are grouped by, for people: ``assignee``, ``region``."""
+        return self.by if self.lead_field is None else self.lead_field
+
+    def group_value(self, group: str):
+        """A group as JSON writes it: its label; for a lead field ``{field: value}`` (the
+        value null for the missing group), as a `by FIELD` goal's verdict writes its group."""
+        if self.lead_field is None:
+            return group
+        from slacode.groups import group_value
+
+        return {self.lead_field: group_value(self.keys[group])}
 
     def cell(self, group: str, label: str) -> Cell:
         return self.cells.get((group, label)) or Cell()
@@ -172,7 +196,8 @@ class Compliance:
         out = []
         for g in self.groups:
             for p in self.periods:
-                out.append({self.by: g, "period": p.label, "complete": p.complete, **self.cell(g, p.label).to_dict()})
+                out.append({self.column: self.group_value(g), "period": p.label, "complete": p.complete,
+                            **self.cell(g, p.label).to_dict()})
         return out
 
     def to_dict(self) -> dict:
@@ -181,11 +206,12 @@ class Compliance:
             "agreement": {"id": self.agreement_id, "version": self.version},
             "as_of": iso(self.as_of, zone),
             "by": self.by,
+            **({"field": self.lead_field} if self.lead_field is not None else {}),
             "period": self.period,
             "periods": [{"period": p.label, "start": iso(p.start, zone), "end": iso(p.end, zone),
                          "complete": p.complete} for p in self.periods],
             "rows": self.rows(),
-            "groups": [{self.by: g, **self.group_total(g).to_dict()} for g in self.groups],
+            "groups": [{self.column: self.group_value(g), **self.group_total(g).to_dict()} for g in self.groups],
             "totals": [{"period": p.label, "complete": p.complete, **self.period_total(p.label).to_dict()}
                        for p in self.periods],
             "total": self.total.to_dict(),
@@ -198,8 +224,23 @@ class Compliance:
 
 # ------------------------------------------------------------------------- counting
 
+def grouping(by: str) -> tuple[str, str | None]:
+    """``(by, field)`` of a ``--by`` value: a built-in grouping (``rule``, ``owner``,
+    ``assignee``, ``segment``) with no field, or ``("field:NAME", NAME)`` for a lead field:
+    any other name, or ``field:NAME`` (a lead field named like a built-in grouping)."""
+    if by.__class__ is not str:
+        raise TypeError(f"by must be text (a grouping or a lead field's name), not {type(by).__name__}")
+    if by in GROUPINGS:
+        return by, None
+    name = by[len(FIELD_PREFIX):] if by.startswith(FIELD_PREFIX) else by
+    if not name:
+        raise ValueError(f"{by!r} names no lead field: use {', '.join(GROUPINGS)}, a lead field's name, "
+                         "or field:NAME")
+    return FIELD_PREFIX + name, name
+
+
 def group_of(v, by: str) -> str:
-    """The group label of verdict ``v`` under grouping ``by``."""
+    """The group label of verdict ``v`` under grouping ``by`` (a built-in one)."""
     if by == "rule":
         return f"{v.rule}.{v.clause}"
     if by == "owner":
@@ -215,14 +256,17 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
                rules: Iterable[str] | None = None) -> Compliance:
     """Count ``result``'s per-lead verdicts per group and period.
 
-    ``by``: ``rule`` (groups ``rule.clause``), ``owner``, ``assignee`` or ``segment``;
+    ``by``: ``rule`` (groups ``rule.clause``), ``owner``, ``assignee`` or ``segment``, or a
+    lead field (any other name, or ``field:NAME``): its value at each verdict's cycle start,
+    as a `by FIELD` target groups cycles, which ``result`` must have been evaluated to carry
+    (``group_by=NAME``); groups are named, told apart and ordered as a `by FIELD` goal's
+    (``region "APAC"``, missing or null last: ``(no region)``);
     ``period``: ``day``, ``week``, ``month`` or ``quarter``; ``plan`` (the agreement's
     compiled plan) orders the rule groups as the agreement does and gives the quotas'
     bounds for the goals' table; ``rules``, if given,
     keeps only those rules' verdicts (targets and quotas are kept whatever they judge).
     """
-    if by not in GROUPINGS:
-        raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
+    by, lead_field = grouping(by)
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
     zone = result.zone
@@ -232,6 +276,8 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
     targets, quotas = [], []
     first = None
     undated = 0
+    keys: dict = {}
+    label_of = _field_labeller(lead_field, keys) if lead_field is not None else None
     for v in result.verdicts:
         if v.lead is None:
             (targets if v.clause == "ratio" else quotas).append(v)
@@ -241,7 +287,7 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
         if v.started_at is None:
             undated += 1
             continue
-        g = group_of(v, by)
+        g = group_of(v, by) if label_of is None else label_of(v)
         groups.setdefault(g, None)
         label, _ = period_of(v.started_at, period, zone)
         cell = cells.get((g, label))
@@ -256,9 +302,37 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
     at_most = frozenset(q.name for q in plan.quotas if q.bound == "most") if plan is not None else frozenset()
     per_rep = (frozenset(g.name for g in (*plan.targets, *plan.quotas) if g.by_assignee)
                if plan is not None else None)
+    if lead_field is not None:
+        from slacode.groups import order
+
+        ordered = sorted(groups, key=lambda g: order(keys[g]))
+    else:
+        ordered = _order_groups(list(groups), by, plan)
     return Compliance(result.agreement_id, result.version, result.as_of, zone, by, period, spans,
-                      _order_groups(list(groups), by, plan), cells, targets, quotas,
-                      list(result.diagnostics), undated, at_most, per_rep)
+                      ordered, cells, targets, quotas, list(result.diagnostics), undated, at_most, per_rep,
+                      lead_field, keys)
+
+
+def _field_labeller(name: str, keys: dict):
+    """``v -> label`` of a verdict's group of lead field ``name`` (its ``start_groups``),
+    each label's key kept in ``keys``."""
+    from slacode.groups import group_text
+
+    labels: dict = {}
+
+    def label_of(v) -> str:
+        at_start = v.start_groups
+        if at_start is None or name not in at_start:
+            raise ValueError(f"the verdicts carry no group of lead field {name!r}: evaluate with "
+                             f"group_by={name!r} to report by it")
+        key = at_start[name]
+        label = labels.get(key)
+        if label is None:
+            label = labels[key] = group_text(name, key)
+            keys[label] = key
+        return label
+
+    return label_of
 
 
 def _order_groups(groups: list[str], by: str, plan) -> list[str]:
@@ -326,7 +400,7 @@ def _nothing(comp: Compliance) -> str:
 
 def render_text(comp: Compliance) -> str:
     """The plain-text table: one block per group, its periods and an ``all`` line."""
-    head = [comp.by] + list(_COLUMNS)
+    head = [comp.column] + list(_COLUMNS)
     rows = _table_rows(comp)
     if not rows:
         return _nothing(comp)
@@ -443,20 +517,21 @@ def render_rich(comp: Compliance, width: int | None = None, color: bool = True) 
     """The table drawn with ``rich`` (for a terminal); rates are coloured: at least 90%
     green, at least 75% yellow, below that red."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     rows = _table_rows(comp)
     if not rows:
         return _nothing(comp)
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column(comp.by)
+    table.add_column(comp.column)
     for name in _COLUMNS:
         table.add_column(name, justify="left" if name == "period" else "right")
     prev = None
     for kind, cells, g in rows:
         if prev is not None and g != prev:
             table.add_section()
-        label = g if g != prev else ""
+        label = escape(g) if g != prev else ""         # (a group is text, not markup: `x [bold]`)
         styled = list(cells)
         rate = styled[3]
         if rate:
@@ -483,15 +558,24 @@ def render_csv(comp: Compliance) -> str:
     """One row per (group, period); empty cells where a value does not apply."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow((comp.by,) + CSV_COLUMNS)
+    w.writerow((comp.column,) + CSV_COLUMNS)
     zone = comp.zone
     for g in comp.groups:
         for p in comp.periods:
             d = comp.cell(g, p.label).to_dict()
             d.update(period=p.label, start=iso(p.start, zone), end=iso(p.end, zone),
                      complete="true" if p.complete else "false")
-            w.writerow([g] + ["" if d[k] is None else d[k] for k in CSV_COLUMNS])
+            w.writerow([g if comp.lead_field is None else _json_cell(comp.group_value(g))]
+                       + ["" if d[k] is None else d[k] for k in CSV_COLUMNS])
     return buf.getvalue()
+
+
+def _json_cell(value) -> str:
+    """A lead field's group in a CSV cell: its JSON object, ``{"region":"APAC"}``, as
+    ``check --format csv`` writes a `by FIELD` goal's group."""
+    from slacode.output import dumps
+
+    return dumps(value).decode()
 
 
 def render_json(comp: Compliance, extra: dict | None = None) -> str:
