@@ -86,18 +86,24 @@ def test_check_formats(fmt):
     assert proc.returncode == 0, proc.stderr
     if fmt == "json":
         doc = json.loads(proc.stdout)
-        assert set(doc) == {"agreement", "as_of", "verdicts", "diagnostics"}
+        assert list(doc) == ["agreement", "as_of", "verdicts", "diagnostics", "summary"]
         v = next(v for v in doc["verdicts"] if v["lead"] == "B")
         assert v["status"] == "breached" and v["due_at"] == "2026-11-10T09:20:00-03:00"
+        statuses = {st: sum(v["status"] == st for v in doc["verdicts"]) for st in doc["summary"]["statuses"]}
+        assert doc["summary"]["statuses"] == statuses and doc["summary"]["verdicts"] == len(doc["verdicts"]) == 10
+        assert doc["summary"]["leads"] == len({v["lead"] for v in doc["verdicts"] if v["lead"]})
     elif fmt == "jsonl":
         rows = [json.loads(x) for x in proc.stdout.splitlines()]
-        assert all(r["record"] in ("verdict", "diagnostic") for r in rows)
+        assert [r["record"] for r in rows if r["record"] not in ("verdict", "diagnostic")] == ["summary"]
+        assert rows[-1]["record"] == "summary" and rows[-1]["verdicts"] == 10
         assert sum(r["record"] == "verdict" for r in rows) == 10
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(proc.stdout)))
         assert len(rows) == 10 and rows[0]["lead"] == "A" and rows[0]["status"] == "met"
     else:
-        assert "breached" in proc.stdout and "verdicts for" in proc.stderr
+        # the summary is the table's last line, on standard output with it
+        assert "breached" in proc.stdout and proc.stdout.splitlines()[-1].startswith("10 verdicts for 8 leads: ")
+        assert "verdicts for" not in proc.stderr
 
 
 @needs_shared
@@ -137,10 +143,14 @@ def test_check_status_filter_prints_only_those_verdicts():
     jobs = "1"                      # --jobs 2 (really parallel): tests/test_parallel.py
     plain = run("check", *NORTHWIND, "--format", "jsonl", "--jobs", jobs)
     every = [json.loads(line) for line in plain.stdout.splitlines()]
-    want = [r for r in every if r["record"] == "diagnostic" or r["status"] in ("breached", "paused")]
+    want = [r for r in every if r["record"] == "diagnostic"
+            or r["record"] == "verdict" and r["status"] in ("breached", "paused")]
     proc = run("check", *NORTHWIND, "--format", "jsonl", "--jobs", jobs, "--status", "breached", "--status", "paused")
     got = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert got == want
+    assert got[:-1] == want
+    # the summary counts every verdict, and says how many were written
+    assert got[-1] == {**every[-1], "written": sum(r["record"] == "verdict" for r in want)}
+    assert got[-1]["verdicts"] == sum(r["record"] == "verdict" for r in every) > got[-1]["written"]
     verdicts = [r for r in got if r["record"] == "verdict"]
     assert {r["status"] for r in verdicts} == {"breached", "paused"}
     assert any(r["lead"] is None for r in verdicts) and any(r["lead"] for r in verdicts)   # aggregates too
@@ -157,8 +167,9 @@ def test_check_status_filter_keeps_the_summary_and_fail_on_whole():
     assert rows[0].split()[:5] == ["lead", "rule", "clause", "cycle", "status"]
     table = [r for r in rows[1:] if r.startswith("nw-")]
     assert len(table) == 3 and all(" paused " in r for r in table)
-    summary = full.stderr.strip().splitlines()[-1]
-    assert proc.stderr.strip().splitlines()[-1] == summary[:-1] + "; 3 shown (paused)."
+    summary = full.stdout.strip().splitlines()[-1]
+    assert summary.startswith("3,538 verdicts for ") or summary.startswith("3538 verdicts for ")
+    assert proc.stdout.strip().splitlines()[-1] == summary[:-1] + "; 3 shown (paused)."
     csv_rows = list(csv.DictReader(io.StringIO(run("check", *NORTHWIND, "--format", "csv", "--status", "met").stdout)))
     assert csv_rows and {r["status"] for r in csv_rows} == {"met"}
     github = run("check", *NORTHWIND, "--format", "github", "--status", "met").stdout
@@ -811,7 +822,7 @@ def test_an_agreement_read_from_a_pipe_or_a_device(tmp_path):
     writer.start()
     proc = run("check", str(fifo), str(events), "--as-of", "2026-11-09T12:00:00Z")
     writer.join()
-    assert proc.returncode == 0 and "1 verdict for 1 lead" in proc.stderr, proc.stderr
+    assert proc.returncode == 0 and "1 verdict for 1 lead" in proc.stdout, proc.stderr
     empty = run("check", os.devnull, str(events), "--as-of", "2026-11-09T12:00:00Z")
     assert empty.returncode == 2 and "no such file" not in empty.stderr and "the agreement has 1 error" in empty.stderr
     assert "no such file" not in run("diff", os.devnull, str(spec)).stderr

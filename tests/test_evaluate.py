@@ -1774,7 +1774,7 @@ class TestCheckCommand:
         # the agreement's own warnings come first; this test is about the events
         rows = [r for r in rows if not str(r.get("file") or "").endswith("a.sla")]
         kinds = sorted(r["record"] for r in rows)
-        assert kinds == ["diagnostic", "verdict"]
+        assert kinds == ["diagnostic", "summary", "verdict"]
         diag = next(r for r in rows if r["record"] == "diagnostic")
         assert diag["code"] == "SLA505" and diag["line"] == 2
         assert {"severity", "code", "message", "file", "line", "column"} <= set(diag)

@@ -124,7 +124,9 @@ def test_every_jsonl_record_validates(check_jsonl):
     bad = [(i + 1, p) for i, r in enumerate(check_jsonl) for p in problems(v, r)]
     assert bad == []
     assert all(record.is_valid(r) for r in check_jsonl)
-    assert {r["record"] for r in check_jsonl} == {"verdict", "diagnostic"}
+    assert {r["record"] for r in check_jsonl} == {"verdict", "diagnostic", "summary"}
+    assert check_jsonl[-1]["record"] == "summary"
+    assert not record.is_valid({**check_jsonl[-1], "statuses": {"met": 1}})
 
 
 def _first(records, **match):

@@ -799,13 +799,15 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
                                     agreement_diagnostics=len(agreement.diagnostics),
                                     shown=_lead_lines(leads) if leads and fmt == "table" else None,
                                     statuses=statuses, keep=keep)
+        if fmt == "table":                          # the table's last line
+            out.write(output.stream_summary(stats).encode() + b"\n")
         out.flush()
         _say_ignored(stats.ignored)
         if fmt == "csv" and stats.diagnostics:       # CSV has no place for them: standard error
             from slacode.reporters import diagnostics_text
 
             click.echo(diagnostics_text(stats.diagnostics, color=_color()), err=True)
-        if fmt in ("table", "csv"):
+        if fmt == "csv":                            # (its output stays a CSV file)
             click.echo(output.stream_summary(stats), err=True)
         if stats.hidden:
             click.echo(f"{stats.hidden} more diagnostic{'s' if stats.hidden != 1 else ''} on other leads' "

@@ -1065,7 +1065,21 @@ class Result:
         return {"agreement": {"id": self.agreement_id, "version": self.version},
                 "as_of": iso(self.as_of, self.zone),
                 "verdicts": [v.to_dict() for v in self.verdicts],
-                "diagnostics": [_diag_dict(d) for d in [*self.agreement_diagnostics, *self.diagnostics]]}
+                "diagnostics": [_diag_dict(d) for d in [*self.agreement_diagnostics, *self.diagnostics]],
+                "summary": self.summary()}
+
+    def summary(self) -> dict:
+        """What ``check --format json`` writes as its ``summary``: the verdicts by status,
+        the leads with verdicts, the diagnostics by severity and the input problems among
+        them (those of the events, not the agreement's own)."""
+        from collections import Counter
+
+        from slacode.verdict import summary_of
+
+        statuses = Counter(v.status for v in self.verdicts)
+        leads = len({v.lead for v in self.verdicts if v.lead is not None})
+        return summary_of(statuses, leads, len(self.verdicts), [*self.agreement_diagnostics, *self.diagnostics],
+                          len(self.agreement_diagnostics))
 
 
 def _diag_dict(d) -> dict:

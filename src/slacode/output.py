@@ -10,7 +10,7 @@ from typing import Iterator
 import orjson
 
 from slacode.diagnostics import sort_by_place
-from slacode.verdict import VERDICT_KEYS, as_text
+from slacode.verdict import STATUS_ORDER as _STATUS_ORDER, VERDICT_KEYS, as_text, summary_of
 from slacode.texts import int_digits, plural as _plural
 
 
@@ -152,7 +152,12 @@ def _group_json(group: dict | None) -> str | None:
     return None if group is None else dumps(group).decode()
 
 
-_STATUS_ORDER = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
+def _summary_dict(stats: "CheckStats", diagnostics: list, agreement_diagnostics: int) -> dict:
+    """:func:`slacode.verdict.summary_of` for a streamed ``check``."""
+    counts = stats.status
+    shown = stats.shown
+    written = sum(n for st, n in counts.items() if st in shown) if shown else sum(counts.values())
+    return summary_of(counts, stats.leads, written, diagnostics, agreement_diagnostics, stats.ignored)
 
 
 def _summary(verdicts: int, leads: int, counts: Counter, problems: int, shown: tuple = (),
@@ -286,8 +291,9 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
                         stats.near.setdefault(meant, outcome.lead)
                     continue
                 stats.found.add(outcome.lead)
-            stats.leads += 1
             found, blob = outcome.verdicts
+            if found:
+                stats.leads += 1
             count(found)
             yield _only(found, blob, shown_statuses)
         if wanted is None:
@@ -324,6 +330,7 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
         write(b"".join(chunk))
         for d in all_diags():
             write(dumps({"record": "diagnostic", **d.to_dict()}) + b"\n")
+        write(dumps({"record": "summary", **_summary_dict(stats, all_diags(), agreement_diagnostics)}) + b"\n")
     elif fmt == "json":
         out.write(b'{\n  "agreement": ' + dumps(agreement_meta) + b',\n  "as_of": ' + dumps(as_of_text)
                   + b',\n  "verdicts": [')
@@ -337,7 +344,8 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
         for d in all_diags():
             out.write(sep + dumps(d.to_dict()))
             sep = b",\n    "
-        out.write(b"\n  ]\n}\n")
+        out.write(b"\n  ],\n  \"summary\": " + dumps(_summary_dict(stats, all_diags(), agreement_diagnostics))
+                  + b"\n}\n")
     elif fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")

@@ -183,3 +183,25 @@ def from_us(us: int, zone) -> datetime:
 
 iso = instants.iso          # RFC 3339 text of an instant in a zone
 _when = instants.when      # ``2026-11-10 09:20 -03:00``: an instant for people
+
+
+#: the statuses of verdicts, in the order summaries list them
+STATUS_ORDER = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
+
+
+def summary_of(statuses, leads: int, written: int, diagnostics, agreement_count: int, ignored: int = 0) -> dict:
+    """The ``summary`` of ``check --format json`` and of ``Result.to_dict()``: what the
+    table's last line says, as numbers. ``statuses`` counts every verdict (a mapping from
+    status to count); ``leads`` the leads with verdicts; ``written`` the verdicts written
+    (``--status`` filters them); ``diagnostics`` every diagnostic written, the agreement's
+    own (``agreement_count`` of them) first: ``input_problems`` counts the errors and
+    warnings after those; ``ignored`` those ``--ignore`` left out."""
+    severities: dict = {"error": 0, "warning": 0, "info": 0}
+    problems = 0
+    for i, d in enumerate(diagnostics):
+        severities[d.severity] = severities.get(d.severity, 0) + 1
+        if i >= agreement_count and d.severity != "info":
+            problems += 1
+    return {"verdicts": sum(statuses.values()), "leads": leads,
+            "statuses": {st: statuses.get(st, 0) for st in STATUS_ORDER},
+            "written": written, "input_problems": problems, "diagnostics": severities, "ignored": ignored}
