@@ -104,6 +104,12 @@ def _section(title: str, intro: str, body: str) -> str:
     return (f'<section><h2>{escape(title)}</h2><p class="intro">{escape(intro)}</p>{body}</section>')
 
 
+def _input_problems(result) -> int:
+    """The events' problems (SLA5xx reading them, SLA6xx evaluating them), not the
+    agreement's warnings: errors and warnings, as ``check`` counts them."""
+    return sum(1 for d in result.diagnostics if d.severity != "info" and d.code[:4] in ("SLA5", "SLA6"))
+
+
 def _header(agreement, result, comp: Compliance) -> str:
     version = f" · version {escape(agreement.version)}" if agreement.version else ""
     span = ""
@@ -111,7 +117,7 @@ def _header(agreement, result, comp: Compliance) -> str:
         span = f" · {escape(comp.periods[0].label)} to {escape(comp.periods[-1].label)}"
     # the events' problems (SLA5xx reading them, SLA6xx evaluating them; not the agreement's
     # warnings): said where the figures are read, since they leave out what could not be used
-    problems = sum(1 for d in result.diagnostics if d.severity != "info" and d.code[:4] in ("SLA5", "SLA6"))
+    problems = _input_problems(result)
     notice = (f'<div class="notice" role="note">{problems:,} input problem{"s were" if problems != 1 else " was"} '
               "reported while reading or evaluating the events (lines that could not be used, repeated ids, "
               "misspelt types …): the figures below leave out what could not be used. "
@@ -474,7 +480,7 @@ def _board(board) -> str:
                     f'<td class="num">{s.open:,}</td><td>{weeks}</td></tr>')
     head = ("<tr><th></th><th>rep</th><th class=\"num\">points</th><th></th><th class=\"num\">met</th>"
             "<th class=\"num\">breached</th><th class=\"num\">rate</th><th class=\"num\">median response</th>"
-            "<th class=\"num\">open now</th><th>perfect weeks</th></tr>")
+            "<th class=\"num\" title=\"verdicts still undecided (pending, at risk or paused), of every clause: more than the open clocks above, which count deadlines only\">undecided</th><th>perfect weeks</th></tr>")
     return f'<table class="board"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
@@ -571,9 +577,9 @@ def _status_pill(status: str) -> str:
 def _footer(result) -> str:
     import slacode
 
-    problems = sum(1 for d in result.diagnostics if d.severity != "info")
-    note = (f" {problems} event{'s' if problems != 1 else ''} could not be used; `slacode check` lists them."
-            if problems else "")
+    problems = _input_problems(result)
+    note = (f" {problems:,} input problem{'s were' if problems != 1 else ' was'} reported while reading or "
+            "evaluating the events; `slacode check` lists them." if problems else "")
     return (f"<footer>Made by slacode {escape(slacode.__version__)} from agreement "
             f"{escape(result.agreement_id or '?')} (version {escape(result.version or '?')}). Verdicts count in "
             f"the period their cycle started in. Response times are working time.{escape(note)}</footer>")

@@ -504,6 +504,10 @@ def _footnotes(comp: Compliance) -> list[str]:
         notes.append(f"* period still in progress as of {_local(comp.as_of, comp.zone)}")
     notes.append("rate = met / (met + breached); median and p90: working time to respond "
                  "(within / at_least_within verdicts with an answer)")
+    if len(comp.groups) > 1:
+        what = ("every clause of every rule (deadlines, required fields, cadences, the flow alike)"
+                if comp.column == "rule" else f"the verdicts of every {comp.column} above")
+        notes.append(f"the last line adds up {what}")
     return [""] + notes
 
 
