@@ -826,3 +826,28 @@ def test_an_agreement_read_from_a_pipe_or_a_device(tmp_path):
     empty = run("check", os.devnull, str(events), "--as-of", "2026-11-09T12:00:00Z")
     assert empty.returncode == 2 and "no such file" not in empty.stderr and "the agreement has 1 error" in empty.stderr
     assert "no such file" not in run("diff", os.devnull, str(spec)).stderr
+
+
+def test_check_table_marks_the_leads_with_an_event_that_could_not_be_used(tmp_path):
+    """review 19j #5: a breach built on a partly unreadable lead does not look like any other."""
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\n'
+                    "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead":"A","at":"2026-11-24T09:00:00Z","type":"assigned","id":"1"}\n'
+                      '{"lead":"A","at":"2026-11-24 09:30:00","type":"call","id":"2"}\n'       # no offset
+                      '{"lead":"B","at":"2026-11-24T09:00:00Z","type":"assigned","id":"3"}\n'
+                      '{"lead":"C","at":"2026-11-24T09:00:00Z","type":"assigned","id":"4"}\n'
+                      '{"lead":"C","at":"2026-11-24T09:10:00Z","type":"Call","id":"5"}\n'       # counts for nothing
+                      '{"lead":"D","at":"2026-11-24T09:00:00Z","type":"assigned","id":"6"}\n'
+                      '{"lead":"D","at":"2026-11-24T09:10:00Z","type":"call","id":"6"}\n')     # id used before
+    table = run("check", str(spec), str(events), "--as-of", "2026-11-24T12:00:00Z").stdout.splitlines()
+    leads = [line.split("  ")[0] for line in table[1:5]]
+    assert leads == ["A !", "B", "C !", "D !"]
+    assert table[5].startswith("! the lead has an event that could not be used or that counts for nothing")
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text('{"lead":"B","at":"2026-11-24T09:00:00Z","type":"assigned","id":"3"}\n')
+    out = run("check", str(spec), str(clean), "--as-of", "2026-11-24T12:00:00Z").stdout
+    assert "!" not in out
+    doc = json.loads(run("check", str(spec), str(events), "--as-of", "2026-11-24T12:00:00Z", "--format", "json").stdout)
+    assert [v["lead"] for v in doc["verdicts"]] == ["A", "B", "C", "D"]      # only the table marks them

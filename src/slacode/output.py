@@ -98,13 +98,30 @@ _STATUS_COLOR = {"met": "32", "breached": "1;31", "at_risk": "33", "paused": "36
                  "cancelled": "2"}
 
 
+#: warnings about an event that then counts for nothing: an id used before with another
+#: content (the later event is ignored), a type nearly one the agreement reads
+_LOST_WARNINGS = frozenset({"SLA505", "SLA605"})
+
+
+def lossy_leads(diagnostics) -> set:
+    """The leads that have an event that could not be used (an error reading it) or that
+    counts for nothing (:data:`_LOST_WARNINGS`): their verdicts leave it out."""
+    return {d.lead for d in diagnostics if d.lead is not None and d.code[:4] == "SLA5" and d.severity == "error"
+            or d.code in _LOST_WARNINGS and d.lead is not None}
+
+
 def table(result, rows, color: bool = False) -> str:
     head = ["lead", "rule", "clause", "cycle", "period", "status", "assignee", "group", "due", "reason"]
     data = []
+    lossy = lossy_leads(result.diagnostics)
+    marked = False
     for v in rows:
         d = v.to_dict()
         due = d["due_at"] or ""
-        data.append([d["lead"] or "", d["rule"], d["clause"], "" if d["cycle"] is None else str(d["cycle"]),
+        lead = d["lead"] or ""
+        if lead and lead in lossy:
+            lead, marked = lead + " !", True
+        data.append([lead, d["rule"], d["clause"], "" if d["cycle"] is None else str(d["cycle"]),
                      d["period"] or "", d["status"], as_text(d["assignee"]) or "", _group_cell(d.get("group")),
                      due, d["reason"]])
     if not any(r[7] for r in data):             # a `by FIELD` goal's group (extension)
@@ -126,6 +143,9 @@ def table(result, rows, color: bool = False) -> str:
         return "  ".join(parts + [cells[-1]]).rstrip()
 
     lines = [fmt_row(head)] + [fmt_row(r, True) for r in data]
+    if marked:
+        lines.append("! the lead has an event that could not be used or that counts for nothing (the problems "
+                     "below say which): its verdicts leave it out")
     for d in result.diagnostics:
         where = d.path or "<events>"
         if d.line:
