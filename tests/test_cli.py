@@ -78,6 +78,32 @@ def test_rule_prints_the_docs_page():
     assert run("rule", "SLA000").returncode == 2
 
 
+def test_rule_with_a_word_lists_the_codes_whose_name_or_summary_has_it():
+    proc = run("rule", "warn")
+    assert proc.returncode == 0, proc.stderr
+    codes = [line.split()[0] for line in proc.stdout.splitlines()]
+    # the names first (in code order), then the summaries
+    assert codes[:3] == ["SLA344", "SLA346", "SLA347"]
+    assert "SLA321" in codes[3:] and len(codes) == len(set(codes))
+    assert "warning-never-fires" in proc.stdout and "codes match 'warn'" in proc.stderr
+    # a space reads as a hyphen; a code prefix gives its group
+    assert run("rule", "never fires").stdout.split()[:3] == ["SLA347", "warning", "warning-never-fires"]
+    group = [line.split()[0] for line in run("rule", "sla1").stdout.splitlines()]
+    assert group and all(c.startswith("SLA1") for c in group)
+    # a word nothing has is still a usage error
+    proc = run("rule", "qwxz")
+    assert proc.returncode == 2 and "unknown code qwxz" in proc.stderr and not proc.stdout
+
+
+def test_rule_all_lines_the_summaries_up_past_the_longest_name():
+    from slacode.codes import CODES
+
+    lines = run("rule", "--all").stdout.splitlines()
+    assert len(lines) == len(CODES)
+    starts = {line.index(CODES[line.split()[0]].summary[:20]) for line in lines}
+    assert len(starts) == 1, starts
+
+
 @needs_shared
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
 def test_check_formats(fmt):

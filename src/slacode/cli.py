@@ -340,23 +340,61 @@ def _lint_statistics(diags: list, fmt: str) -> str:
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every code.")
 def rule(code, show_all):
-    """Print the documentation of a diagnostic code (e.g. SLA201)."""
+    """Print the documentation of a diagnostic code (e.g. SLA201), or list the codes whose
+    name or summary has a word (`slacode rule warn`)."""
     from slacode.codes import CODES, by_name
 
     if show_all or code is None:
-        for info in CODES.values():
-            click.echo(f"{info.code}  {info.severity:<7}  {info.name:<28} {info.summary}")
+        click.echo(_code_rows(CODES.values()), nl=False)
         return EXIT_OK
-    info = CODES.get(code.upper()) or by_name(code)
-    if info is None:
-        import difflib
+    info = CODES.get(code.strip().upper()) or by_name(code.strip())
+    if info is not None:
+        click.echo(info.page(), nl=False)
+        return EXIT_OK
+    found = search_codes(code)
+    if found:
+        click.echo(_code_rows(found), nl=False)
+        from slacode.texts import plural
 
-        close = difflib.get_close_matches(code.upper(), list(CODES), n=3)
-        close += difflib.get_close_matches(code, [i.name for i in CODES.values()], n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else "; `slacode rule --all` lists them"
-        _fail(f"unknown code {code}{hint}")
-    click.echo(info.page(), nl=False)
-    return EXIT_OK
+        n = len(found)
+        click.echo(f"{plural(n, 'code')} match{'es' if n == 1 else ''} {code!r}; `slacode rule CODE` prints "
+                   "a code's page.", err=True)
+        return EXIT_OK
+    import difflib
+
+    close = difflib.get_close_matches(code.upper(), list(CODES), n=3)
+    close += difflib.get_close_matches(code, [i.name for i in CODES.values()], n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else "; `slacode rule --all` lists them"
+    _fail(f"unknown code {code}, and no code's name or summary has the word{hint}")
+
+
+def search_codes(word: str) -> list:
+    """The codes a word that is no code and no name finds: a code prefix (`SLA3`) gives that
+    group; otherwise the codes whose name has the word (case ignored; spaces read as
+    hyphens), then those whose summary has a word starting with it. Each group in code order."""
+    import re
+
+    from slacode.codes import CODES
+
+    word = word.strip()
+    if not word:
+        return []
+    if re.fullmatch(r"(?i)sla\d{0,2}", word):
+        return [i for c, i in CODES.items() if c.startswith(word.upper())]
+    key = re.sub(r"[\s_]+", "-", word.lower())
+    in_name = [i for i in CODES.values() if key in i.name]
+    pattern = re.compile(r"(?<![\w-])" + re.escape(word.lower()), re.IGNORECASE)
+    in_summary = [i for i in CODES.values() if i not in in_name and pattern.search(i.summary)]
+    return in_name + in_summary
+
+
+def _code_rows(infos) -> str:
+    """One line a code: code, severity, name and summary, the name column as wide as the
+    longest name of all codes (so the summaries line up whatever is listed)."""
+    from slacode.codes import CODES
+
+    width = max(len(i.name) for i in CODES.values())
+    return "".join(f"{i.code}  {i.severity:<7}  {i.name:<{width}}  {i.summary}\n" for i in infos)
 
 
 def console() -> None:
