@@ -363,6 +363,46 @@ def test_check_timezone():
     assert check_timezone("") and check_timezone("Nowhere/Atall").startswith("Unknown timezone")
 
 
+@pytest.mark.parametrize("written, meant", [
+    ("CST", ["America/Chicago", "Asia/Shanghai"]), ("cst", ["America/Chicago"]),
+    ("EST", ["America/New_York"]), ("PST", ["America/Los_Angeles"]), ("MST", ["America/Denver", "America/Phoenix"]),
+    ("CET", ["Europe/Paris", "Europe/Berlin"]), ("BRT", ["America/Sao_Paulo"]),
+    ("IST", ["Asia/Kolkata", "Europe/Dublin"]), ("CDT", ["America/Chicago"]),
+])
+def test_check_timezone_names_the_zones_an_abbreviation_usually_means(written, meant):
+    problem = check_timezone(written)
+    assert problem and all(repr(z) in problem for z in meant), problem
+    assert "Sao_Paulo" not in problem or "America/Sao_Paulo" in meant       # not a generic example
+    # and why a zone beats it, except for the legacy rule zones that do follow a country's rules
+    says_why = "does not follow daylight saving time" in problem or "with no daylight saving time" in problem
+    assert says_why is (written != "CET"), problem
+
+
+def test_check_timezone_abbreviation_table_names_real_places():
+    from zoneinfo import ZoneInfo
+
+    from slacode.calendar import _ABBREVIATIONS, abbreviation_zones
+
+    for name in _ABBREVIATIONS:
+        for zone in abbreviation_zones(name):
+            ZoneInfo(zone)
+            assert check_timezone(zone) is None, zone
+    assert "Asia/Shanghai" not in abbreviation_zones("CDT")         # China has no daylight time
+    assert abbreviation_zones("America/Chicago") == () and abbreviation_zones(None) == ()
+
+
+@pytest.mark.parametrize("written, places", [
+    ("GMT+3", ["Europe/Moscow", "Asia/Riyadh"]), ("UTC-3", ["America/Sao_Paulo"]),
+    ("+05:30", ["Asia/Kolkata"]), ("-05:00", ["America/Bogota"]), ("+14", []),
+])
+def test_check_timezone_offsets_name_places_at_that_offset(written, places):
+    problem = check_timezone(written)
+    assert "is an offset, not a time zone" in problem and "daylight saving" in problem
+    assert all(repr(z) in problem for z in places), problem
+    if not places:
+        assert "such as" not in problem
+
+
 def test_check_holidays():
     assert check_holidays("BR") is None
     assert check_holidays("US-CA") is None

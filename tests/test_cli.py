@@ -69,6 +69,43 @@ def test_lint_and_test_go_on_with_the_files_that_exist(tmp_path):
     assert "no/such.sla: no such file or folder" in proc.stderr and "1 file not run" in proc.stderr
 
 
+def test_lint_and_fmt_without_a_path_read_the_current_folder(tmp_path):
+    # as ruff: no PATH is `.`; hidden folders, node_modules and venv are left out
+    spec = (ROOT / "specs" / "northwind.sla").read_text()
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "one.sla").write_text(spec)
+    (tmp_path / "two.sla").write_text(spec)
+    for skipped in (".git", ".venv", "node_modules", "venv"):
+        (tmp_path / skipped).mkdir()
+        (tmp_path / skipped / "broken.sla").write_text("agreement {\n")
+    proc = run("lint", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "All checks passed (2 files)." in proc.stderr
+    proc = run("fmt", "--check", cwd=tmp_path)
+    assert proc.returncode == 0 and "2 files already formatted." in proc.stderr, proc.stderr
+    # a named hidden folder is searched; a broken file there is found
+    assert run("lint", ".venv", cwd=tmp_path).returncode == 1
+    # what is found is checked: a broken file under `.` makes lint fail and fmt refuse
+    (tmp_path / "a" / "bad.sla").write_text("agreement {\n")
+    assert run("lint", cwd=tmp_path).returncode == 1
+    assert run("fmt", "--check", cwd=tmp_path).returncode == 2
+
+
+def test_lint_and_fmt_without_a_path_and_no_agreement_warn_and_exit_0(tmp_path):
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "x.sla").write_text("agreement {\n")
+    for args in (["lint"], ["fmt"], ["fmt", "--check"], ["lint", "--format", "json"]):
+        proc = run(*args, cwd=tmp_path)
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert "No .sla files found under the current folder" in proc.stderr
+        assert "All checks passed" not in proc.stderr and "formatted" not in proc.stderr
+    assert run("lint", "--format", "json", cwd=tmp_path).stdout.strip() == "[]"
+    # a folder named that holds none is still a mistake
+    (tmp_path / "empty").mkdir()
+    proc = run("lint", "empty", cwd=tmp_path)
+    assert proc.returncode == 2 and "no .sla files found in empty" in proc.stderr
+
+
 def test_rule_prints_the_docs_page():
     proc = run("rule", "SLA101")
     assert proc.returncode == 0 and proc.stdout.startswith("# SLA101")
@@ -76,6 +113,32 @@ def test_rule_prints_the_docs_page():
     if page.exists():
         assert page.read_text() == proc.stdout
     assert run("rule", "SLA000").returncode == 2
+
+
+def test_rule_with_a_word_lists_the_codes_whose_name_or_summary_has_it():
+    proc = run("rule", "warn")
+    assert proc.returncode == 0, proc.stderr
+    codes = [line.split()[0] for line in proc.stdout.splitlines()]
+    # the names first (in code order), then the summaries
+    assert codes[:3] == ["SLA344", "SLA346", "SLA347"]
+    assert "SLA321" in codes[3:] and len(codes) == len(set(codes))
+    assert "warning-never-fires" in proc.stdout and "codes match 'warn'" in proc.stderr
+    # a space reads as a hyphen; a code prefix gives its group
+    assert run("rule", "never fires").stdout.split()[:3] == ["SLA347", "warning", "warning-never-fires"]
+    group = [line.split()[0] for line in run("rule", "sla1").stdout.splitlines()]
+    assert group and all(c.startswith("SLA1") for c in group)
+    # a word nothing has is still a usage error
+    proc = run("rule", "qwxz")
+    assert proc.returncode == 2 and "unknown code qwxz" in proc.stderr and not proc.stdout
+
+
+def test_rule_all_lines_the_summaries_up_past_the_longest_name():
+    from slacode.codes import CODES
+
+    lines = run("rule", "--all").stdout.splitlines()
+    assert len(lines) == len(CODES)
+    starts = {line.index(CODES[line.split()[0]].summary[:20]) for line in lines}
+    assert len(starts) == 1, starts
 
 
 @needs_shared

@@ -1124,6 +1124,12 @@ attempts night {
         # how many warnings (per lead, per clause) the contract leaves open; at least one
         assert warn and all(d.severity == "warning" for d in warn)
 
+    def test_an_abbreviated_lead_zone_gets_the_zones_it_usually_means(self):
+        events = [E("C", "2026-11-10 10:00", "assigned", "c0", owner="r", fields={"timezone": "EST"}),
+                  E("C", "2026-11-10 10:30", "contact_attempt", "c1")]
+        warn = [d for d in self._r(events).diagnostics if d.code == "SLA603"]
+        assert warn and "`America/New_York`" in warn[0].hint and "abbreviation" in warn[0].hint
+
     def test_field_is_read_at_each_attempt(self):
         events = [E("D", "2026-11-10 02:00", "assigned", "d0", owner="r", fields={"timezone": "Asia/Tokyo"}),
                   E("D", "2026-11-10 03:00", "contact_attempt", "d1"),   # 12:00 Tokyo (22:00 New York)

@@ -820,6 +820,33 @@ def test_csv_row_problems(tmp_path):
         ("SLA501", 2), ("SLA501", 3), ("SLA502", 4), ("SLA502", 5), ("SLA502", 6),
         ("SLA502", 7), ("SLA504", 8), ("SLA503", 9)]
     assert "3 cells, the header has 4" in batch.diagnostics[0].message
+    # the hints: the columns without a cell and the commas that would end the row; a cell too many
+    short, long = batch.diagnostics[0].hint, batch.diagnostics[1].hint
+    assert "the last column (`state`) has no cell" in short and "1 comma" in short
+    assert "1 cell more than the header" in long and '`"1,500"`' in long
+    assert "trailing comma" not in long          # the extra cell is not empty
+
+
+def test_csv_rows_with_the_wrong_number_of_cells_get_a_hint_that_names_the_columns(tmp_path):
+    path = tmp_path / "e.csv"
+    head = "lead,at,type,id,state,owner,channel,fields.employees,fields.email,fields.company,fields.phone"
+    path.write_text("\n".join([
+        head,
+        "C-4,2026-12-02T10:00:00-06:00,assigned,c8,,dana",                     # 2: 6 of 11
+        "C-5,2026-12-02T10:00:00-06:00,assigned,c9,,dana,,,,,,,",              # 3: 13, two empty
+        "C-6,2026-12-02T10:00:00-06:00,state,c10,mql,,,1,500,a@b.test,A,5",    # 4: 12, `1,500` unquoted
+        "C-7",                                                                   # 5: 1 of 11
+        "C-8,2026-12-02T10:00:00-06:00,assigned,c11,,dana,,,,,",               # 6: fine
+    ]) + "\n")
+    batch = read(path)
+    assert [r.line for r in batch.records] == [6]                # the short row is still refused
+    hints = {d.span.line: d.hint for d in batch.diagnostics if d.code == "SLA501"}
+    assert sorted(hints) == [2, 3, 4, 5]
+    assert hints[2].startswith("the last 5 columns (`channel`, `fields.employees`, `fields.email`, "
+                               "`fields.company`, `fields.phone`) have no cell: end the row with 5 commas")
+    assert "2 cells more" in hints[3] and "remove the 2 trailing commas" in hints[3]
+    assert "1 cell more" in hints[4] and "double quotes" in hints[4] and "trailing" not in hints[4]
+    assert "the last 10 columns (`at`, `type`, `id`, `state`, `owner` and 5 more)" in hints[5]
 
 
 def test_csv_row_problems_point_at_their_cell(tmp_path):

@@ -507,6 +507,14 @@ def test_zone_names_that_are_no_place_are_refused(zone, found):
         assert found in d.hint and "not the time zone of a place" in d.message and d.severity == "error"
 
 
+@pytest.mark.parametrize("zone, found", [("CST", "`America/Chicago` (US Central)"), ("BRT", "`America/Sao_Paulo`"),
+                                         ("PST", "`America/Los_Angeles`")])
+def test_zone_abbreviations_get_the_zones_they_usually_mean(zone, found):
+    (d,) = [d for d in lint(HEADER.replace('"UTC"', f'"{zone}"')) if d.code == "SLA215"]
+    assert "is an abbreviation" in d.message and found in d.hint, d.hint
+    assert "daylight saving" in d.hint and "Sao_Paulo" not in d.hint.replace(found, "")
+
+
 @pytest.mark.parametrize("zone", ["UTC", "Etc/GMT+3", "America/New_York", "US/Eastern"])
 def test_place_zones_and_utc_are_accepted(zone):
     assert "SLA215" not in codes(HEADER.replace('"UTC"', f'"{zone}"'))

@@ -249,6 +249,28 @@ def test_truncated_file_says_where_it_ended():
 
 def test_stray_closing_brace_is_one_error():
     assert diags_of("}") == [("SLA101", 1, 1)]
+    (d,) = parse("}", "t.sla")[1]
+    assert d.hint.startswith("no block is open here: remove this `}`")
+
+
+def test_a_stray_closing_brace_names_the_block_closed_before_it():
+    text = ("states {\n  new\n  mql\n}\n\nflow {\n  new -> mql\n}  # done\n\n}\n"
+            "segment hot = score > 50\n")
+    (d,) = parse(text, "t.sla")[1]
+    assert (d.code, d.span.line, d.span.column) == ("SLA101", 10, 1)
+    assert "the `flow` block (line 6) was already closed on line 8" in d.hint
+    # a header's text is kept (its comment left out); the block closed last is the one named
+    text = ('test "t" { # x\n  as of 2026-01-01T00:00:00Z\n}\n\n\n}\n')
+    (d,) = parse(text, "t.sla")[1]
+    assert d.span.line == 6 and 'the `test "t"` block (line 1) was already closed on line 3' in d.hint
+
+
+def test_a_file_ending_inside_blocks_names_where_they_opened():
+    (d,) = parse("calendar desk {\n  hours mon-fri 09:00-17:00\n", "t.sla")[1]
+    assert d.code == "SLA103" and "inside the `calendar desk` block opened on line 1" in d.message
+    assert d.hint == "add the closing `}` of the block opened on line 1"
+    (d,) = parse('segment s = a exists\ntest "t" {\n  as of 2026-01-01T00:00:00Z', "t.sla")[1]
+    assert 'inside the `test "t"` block opened on line 2' in d.message and "line 2" in d.hint
 
 
 def test_nul_and_deep_nesting_are_refused():

@@ -771,6 +771,14 @@ def test_html_shows_text_reordering_characters_by_name_and_each_due_time_with_it
 def test_due_names_an_assignee_it_does_not_know_and_html_refuses_dash():
     proc = run("due", SPEC, EVENTS, "--as-of", AS_OF, "--assignee", "carla.mendez")
     assert "no lead is assigned to 'carla.mendez' (did you mean 'carla.mendes'?)" in proc.stderr
+    # a difference of case (any amount of it) or spaces, as `check --lead` matches lead ids
+    for written in ("Carla.Mendes", "CARLA.MENDES", " carla.mendes"):
+        proc = run("due", SPEC, EVENTS, "--as-of", AS_OF, "--assignee", written)
+        assert f"no lead is assigned to {written!r} (did you mean 'carla.mendes'?)" in proc.stderr, proc.stderr
+        # nothing listed: said once, not also as a count of none
+        assert proc.stdout == "No open clock.\n" and "0 open clocks" not in proc.stderr
+    proc = run("due", SPEC, EVENTS, "--as-of", AS_OF, "--assignee", "zzzz")
+    assert "(did you mean" not in proc.stderr and "no lead is assigned to 'zzzz'" in proc.stderr
     proc = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", "-")
     assert proc.returncode == 2 and "--html writes a file" in proc.stderr
 

@@ -953,13 +953,18 @@ def check_timezone(name: str) -> str | None:
         pass
     import re
 
+    if abbreviation_zones(name):                # `CST`, `BRT`: the zones it usually means
+        return (f"{name!r} is an abbreviation, not a time zone; {_abbreviation_advice(name)}")
     offset = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", name.strip(), re.I)
     if offset:                                  # `+03:00`, `UTC-3`: an offset, not a zone
         sign, hours, minutes = offset.groups()
         fixed = f" (a fixed offset is 'Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}', sign reversed)" \
             if (not minutes or minutes == "00") and int(hours) <= (14 if sign == "+" else 12) else ""
-        return (f"{name!r} is an offset, not a time zone: name the place whose clock it is, such as "
-                f"'America/Sao_Paulo'{fixed}.")
+        seconds = (int(hours) * 3600 + int(minutes or 0) * 60) * (1 if sign == "+" else -1)
+        places = _quoted(zones_at_offset(seconds))
+        such_as = f", such as {places}" if places else ""
+        return (f"{name!r} is an offset, not a time zone; name the place whose clock it is{such_as}{fixed}: "
+                "an offset does not follow daylight saving time as a place's zone does.")
     from zoneinfo import available_timezones
 
     zones = sorted(z for z in available_timezones() if _not_a_place(z) is None)
@@ -984,11 +989,115 @@ def _not_a_place(name: str) -> str | None:
         return (f"{name!r} is not a time zone of a place (it depends on the machine or is internal "
                 "to the zone database); use an IANA name such as 'America/Sao_Paulo'.")
     if name in _NOT_PLACES:
+        zones = abbreviation_zones(name)
         return (f"{name!r} is a legacy abbreviation zone, not the time of a place"
                 + (" (it stays at one offset all year, with no daylight saving time)" if len(name) == 3
                    and name not in ("CET", "EET", "WET", "MET") else "")
-                + "; use an IANA name such as 'America/New_York' or 'Europe/Paris'.")
+                + (f"; {_abbreviation_advice(name, one_offset=False)}" if zones
+                   else "; use an IANA name such as 'America/New_York' or 'Europe/Paris'."))
     return None
+
+
+#: Time zone abbreviations (and the legacy rule zones) people write for a place's time,
+#: with the IANA zones they usually mean, each with a note when the abbreviation is used
+#: in more than one part of the world. A short table on purpose: the common ones only.
+_ABBREVIATIONS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _abbr(names: str, *zones: tuple[str, str]) -> None:
+    for n in names.split():
+        _ABBREVIATIONS[n] = zones
+
+
+_abbr("EST EDT ET EST5EDT", ("America/New_York", "US Eastern"), ("America/Toronto", "Canada"))
+_abbr("CST", ("America/Chicago", "US Central"), ("America/Mexico_City", "Mexico"),
+      ("Asia/Shanghai", "China Standard Time"))
+_abbr("CDT CT CST6CDT", ("America/Chicago", "US Central"), ("America/Mexico_City", "Mexico"))
+_abbr("MST MDT MT MST7MDT", ("America/Denver", "US Mountain"),
+      ("America/Phoenix", "Arizona, no daylight saving time"))
+_abbr("PST PDT PT PST8PDT", ("America/Los_Angeles", "US Pacific"), ("America/Vancouver", "Canada"))
+_abbr("AKST AKDT", ("America/Anchorage", ""))
+_abbr("HST HDT", ("Pacific/Honolulu", ""))
+_abbr("AST", ("America/Halifax", "Atlantic"), ("America/Puerto_Rico", "Caribbean"),
+      ("Asia/Riyadh", "Arabia Standard Time"))
+_abbr("ADT", ("America/Halifax", "Atlantic"))
+_abbr("NST NDT", ("America/St_Johns", ""))
+_abbr("BRT BRST", ("America/Sao_Paulo", ""))
+_abbr("ART", ("America/Argentina/Buenos_Aires", ""))
+_abbr("CLT CLST", ("America/Santiago", ""))
+_abbr("COT", ("America/Bogota", ""))
+_abbr("PET", ("America/Lima", ""))
+_abbr("BST", ("Europe/London", "British Summer Time"))
+_abbr("WET WEST", ("Europe/Lisbon", ""), ("Europe/London", ""))
+_abbr("CET CEST MET MEST", ("Europe/Paris", ""), ("Europe/Berlin", ""), ("Europe/Madrid", ""))
+_abbr("EET EEST", ("Europe/Athens", ""), ("Europe/Helsinki", ""), ("Europe/Bucharest", ""))
+_abbr("MSK", ("Europe/Moscow", ""))
+_abbr("IST", ("Asia/Kolkata", "India"), ("Europe/Dublin", "Ireland"), ("Asia/Jerusalem", "Israel"))
+_abbr("PKT", ("Asia/Karachi", ""))
+_abbr("GST", ("Asia/Dubai", "Gulf"))
+_abbr("ICT", ("Asia/Bangkok", ""))
+_abbr("WIB", ("Asia/Jakarta", ""))
+_abbr("SGT", ("Asia/Singapore", ""))
+_abbr("HKT", ("Asia/Hong_Kong", ""))
+_abbr("JST", ("Asia/Tokyo", ""))
+_abbr("KST", ("Asia/Seoul", ""))
+_abbr("AEST AEDT", ("Australia/Sydney", ""), ("Australia/Melbourne", ""),
+      ("Australia/Brisbane", "Queensland, no daylight saving time"))
+_abbr("ACST ACDT", ("Australia/Adelaide", ""), ("Australia/Darwin", "no daylight saving time"))
+_abbr("AWST", ("Australia/Perth", ""))
+_abbr("NZST NZDT", ("Pacific/Auckland", ""))
+_abbr("SAST", ("Africa/Johannesburg", ""))
+_abbr("WAT", ("Africa/Lagos", ""))
+_abbr("CAT", ("Africa/Maputo", ""))
+_abbr("EAT", ("Africa/Nairobi", ""))
+
+
+def abbreviation_zones(name: object) -> tuple[str, ...]:
+    """The IANA zones a time zone abbreviation (``CST``, ``brt``) usually means; empty
+    when ``name`` is no abbreviation of the table."""
+    if not isinstance(name, str):
+        return ()
+    return tuple(z for z, _ in _ABBREVIATIONS.get(name.strip().upper(), ()))
+
+
+def _abbreviation_advice(name: str, one_offset: bool = True) -> str:
+    """``use the zone of the place, usually 'America/Chicago' (US Central) or …``, and with
+    ``one_offset`` why: an abbreviation is one offset (the legacy rule zones, such as
+    ``CET``, are not: they are refused as no place's time)."""
+    zones = _ABBREVIATIONS[name.strip().upper()]
+    said = [f"{z!r} ({note})" if note else repr(z) for z, note in zones]
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+    why = (": an abbreviation is one offset all year and does not follow daylight saving time as a "
+           "place's zone does") if one_offset else ""
+    return f"use the zone of the place, usually {listed}{why}."
+
+
+def zones_at_offset(seconds: int, limit: int = 4) -> list[str]:
+    """Zones of the abbreviation table whose clock is ``seconds`` ahead of UTC in January
+    or in July (those at it all year first), at most ``limit``: examples of places for an
+    offset someone wrote as a zone."""
+    from datetime import datetime
+
+    all_year, part = [], []
+    for zones in _ABBREVIATIONS.values():
+        for zone, _ in zones:
+            if zone in all_year or zone in part:
+                continue
+            try:
+                tz = ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError, OSError):
+                continue
+            offsets = {int(datetime(2025, month, 15, tzinfo=tz).utcoffset().total_seconds()) for month in (1, 7)}
+            if offsets == {seconds}:
+                all_year.append(zone)
+            elif seconds in offsets:
+                part.append(zone)
+    return (all_year + part)[:limit]
+
+
+def _quoted(zones: list[str]) -> str:
+    said = [repr(z) for z in zones]
+    return "" if not said else said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
 
 
 def check_holidays(code: str) -> str | None:

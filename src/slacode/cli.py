@@ -36,15 +36,34 @@ def _color(stream=None) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
+SKIPPED_FOLDERS = frozenset({"node_modules", "venv", "__pycache__"})
+"""Folders never searched for agreements (nor are hidden ones, such as `.git` and `.venv`)."""
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name in SKIPPED_FOLDERS
+
+
+def sla_files_under(folder: Path) -> list[Path]:
+    """The ``.sla`` files in ``folder`` and its subfolders, sorted, leaving out hidden
+    folders, ``node_modules``, ``venv`` and ``__pycache__`` below it (as ruff does); the
+    folder named itself is searched even if hidden. Links to folders are not followed."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not _skipped(d)]
+        found.extend(Path(root, n) for n in names if n.endswith(".sla"))
+    return sorted(f for f in found if f.is_file())
+
+
 def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list[Path]:
-    """The ``.sla`` files named by ``paths`` (files as given, folders searched). A path that
-    does not exist is a usage error, or with ``missing`` is added to it (the caller goes on
-    with the others, and says so at the end)."""
+    """The ``.sla`` files named by ``paths`` (files as given, folders searched with
+    :func:`sla_files_under`). A path that does not exist is a usage error, or with
+    ``missing`` is added to it (the caller goes on with the others, and says so at the end)."""
     found: list[Path] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found.extend(sorted(q for q in path.rglob("*.sla") if q.is_file()))
+            found.extend(sla_files_under(path))
         elif path.exists():
             found.append(path)
         elif missing is not None:
@@ -54,10 +73,20 @@ def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list
     return found
 
 
+NO_FILES_HERE = ("No .sla files found under the current folder (hidden folders, node_modules and venv "
+                 "are skipped); name the files or folders to check.")
+
+
 def files_to_read(paths: tuple[str, ...], stdin: str = "-") -> tuple[list[Path], list[str], bool]:
     """The agreement files that PATH arguments name (:func:`agreement_files`), the arguments
     that do not exist, and whether ``stdin`` is among them; a usage error when there is
-    nothing at all to read."""
+    nothing at all to read. No PATH at all means the current folder (as ruff does), where
+    finding nothing is no error: it is said on stderr, and the lists are empty."""
+    if not paths:
+        files = agreement_files((".",))
+        if not files:
+            click.echo(f"slacode: warning: {NO_FILES_HERE}", err=True)
+        return files, [], False
     if paths.count(stdin) > 1:
         _fail(f"`{stdin}` is given {paths.count(stdin)} times: standard input can be read only once")
     missing: list[str] = []
@@ -242,7 +271,7 @@ def _lint_formats() -> dict:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=False)
 @click.option("--format", "fmt", type=click.Choice(list(_lint_formats())), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
@@ -256,7 +285,8 @@ def _lint_formats() -> dict:
 @click.option("--statistics", is_flag=True, help="Print how many diagnostics of each code were found, "
                                                  "instead of the diagnostics (text or json).")
 def lint(paths, fmt, strict, exit_zero, select, ignore, statistics):
-    """Check agreements (files or folders of .sla files; `-` reads standard input)."""
+    """Check agreements (files or folders of .sla files, the current folder if none; `-` reads
+    standard input)."""
     from slacode.api import analyse
     from slacode.diagnostics import sort_diagnostics
     from slacode.reporters import diagnostics_json, diagnostics_text, summary_line
@@ -289,7 +319,7 @@ def lint(paths, fmt, strict, exit_zero, select, ignore, statistics):
         click.echo(_lint_formats()[fmt](diags, sources), nl=False)
     elif diags:
         click.echo(diagnostics_text(diags, sources, _color()))
-    if fmt == "text":
+    if fmt == "text" and (files or stdin or missing):
         click.echo(summary_line(diags, len(files) + stdin), err=True)
     failing = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
     if missing:                                 # the others were linted; these could not be
@@ -340,23 +370,61 @@ def _lint_statistics(diags: list, fmt: str) -> str:
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every code.")
 def rule(code, show_all):
-    """Print the documentation of a diagnostic code (e.g. SLA201)."""
+    """Print the documentation of a diagnostic code (e.g. SLA201), or list the codes whose
+    name or summary has a word (`slacode rule warn`)."""
     from slacode.codes import CODES, by_name
 
     if show_all or code is None:
-        for info in CODES.values():
-            click.echo(f"{info.code}  {info.severity:<7}  {info.name:<28} {info.summary}")
+        click.echo(_code_rows(CODES.values()), nl=False)
         return EXIT_OK
-    info = CODES.get(code.upper()) or by_name(code)
-    if info is None:
-        import difflib
+    info = CODES.get(code.strip().upper()) or by_name(code.strip())
+    if info is not None:
+        click.echo(info.page(), nl=False)
+        return EXIT_OK
+    found = search_codes(code)
+    if found:
+        click.echo(_code_rows(found), nl=False)
+        from slacode.texts import plural
 
-        close = difflib.get_close_matches(code.upper(), list(CODES), n=3)
-        close += difflib.get_close_matches(code, [i.name for i in CODES.values()], n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else "; `slacode rule --all` lists them"
-        _fail(f"unknown code {code}{hint}")
-    click.echo(info.page(), nl=False)
-    return EXIT_OK
+        n = len(found)
+        click.echo(f"{plural(n, 'code')} match{'es' if n == 1 else ''} {code!r}; `slacode rule CODE` prints "
+                   "a code's page.", err=True)
+        return EXIT_OK
+    import difflib
+
+    close = difflib.get_close_matches(code.upper(), list(CODES), n=3)
+    close += difflib.get_close_matches(code, [i.name for i in CODES.values()], n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else "; `slacode rule --all` lists them"
+    _fail(f"unknown code {code}, and no code's name or summary has the word{hint}")
+
+
+def search_codes(word: str) -> list:
+    """The codes a word that is no code and no name finds: a code prefix (`SLA3`) gives that
+    group; otherwise the codes whose name has the word (case ignored; spaces read as
+    hyphens), then those whose summary has a word starting with it. Each group in code order."""
+    import re
+
+    from slacode.codes import CODES
+
+    word = word.strip()
+    if not word:
+        return []
+    if re.fullmatch(r"(?i)sla\d{0,2}", word):
+        return [i for c, i in CODES.items() if c.startswith(word.upper())]
+    key = re.sub(r"[\s_]+", "-", word.lower())
+    in_name = [i for i in CODES.values() if key in i.name]
+    pattern = re.compile(r"(?<![\w-])" + re.escape(word.lower()), re.IGNORECASE)
+    in_summary = [i for i in CODES.values() if i not in in_name and pattern.search(i.summary)]
+    return in_name + in_summary
+
+
+def _code_rows(infos) -> str:
+    """One line a code: code, severity, name and summary, the name column as wide as the
+    longest name of all codes (so the summaries line up whatever is listed)."""
+    from slacode.codes import CODES
+
+    width = max(len(i.name) for i in CODES.values())
+    return "".join(f"{i.code}  {i.severity:<7}  {i.name:<{width}}  {i.summary}\n" for i in infos)
 
 
 def console() -> None:

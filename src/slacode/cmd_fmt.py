@@ -1,4 +1,4 @@
-"""``slacode fmt PATH… [--check] [--diff]``: rewrite agreements in the canonical layout.
+"""``slacode fmt [PATH…] [--check] [--diff]``: rewrite agreements in the canonical layout.
 
 Without options the files are rewritten in place (only those that change). ``--check``
 changes nothing and lists the files that would change; ``--diff`` prints a unified diff of
@@ -38,12 +38,13 @@ class Outcome:
 
 
 @click.command(name="fmt")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=False)
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file would be reformatted.")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print a unified diff instead of writing files; exit 1 if a file would change.")
 def fmt(paths, check, show_diff):
-    """Rewrite agreements in the canonical layout, keeping every comment (`-` for stdin)."""
+    """Rewrite agreements in the canonical layout, keeping every comment (files or folders,
+    the current folder if none; `-` for stdin)."""
     files, missing, _ = files_to_read(paths, STDIN)
     for p in missing:                   # said now; the others are still formatted
         click.echo(f"slacode: {p}: no such file or folder", err=True)
@@ -62,7 +63,7 @@ def fmt(paths, check, show_diff):
         elif o.changed and check:
             _out(f"would reformat {o.name}\n")
     only_stdin = all(o.name == STDIN_NAME for o in outcomes)
-    if not (write and only_stdin):
+    if outcomes and not (write and only_stdin):
         click.echo(_summary(outcomes, write), err=True)
     if missing or any(o.error for o in outcomes):
         return EXIT_ERROR

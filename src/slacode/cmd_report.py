@@ -246,23 +246,39 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
 
         known = {v.assignee for v in result.verdicts if v.assignee}
         for name in sorted(keep - known):       # a typo would silently send no reminder
-            hint = difflib.get_close_matches(name, sorted(known), n=1)
-            click.echo(f"slacode: no lead is assigned to {name!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            meant = _near_assignee(name, known)
+            click.echo(f"slacode: no lead is assigned to {name!r}" + (f" (did you mean {meant!r}?)" if meant else "")
                        + "; assignee names are matched exactly", err=True)
     click.echo(_render_due(items, result, fmt, within), nl=False)
-    if fmt == "table":
+    if fmt == "table" and items:                # (none: the table's line says so, once)
         paused = sum(d.paused for d in items)
         late = sum(d.next == "overdue" for d in items)
         parts = [f"{n} {word}" for n, word in ((late, "overdue"), (paused, "paused")) if n]
         tail = f" ({', '.join(parts)})" if parts else ""
         click.echo(f"{len(items)} open clock{'s' if len(items) != 1 else ''}{tail}.", err=True)
-        if not overdue:
-            missed = sum(1 for v in result.verdicts if v.overdue and (keep is None or v.assignee in keep))
-            if missed:
-                click.echo(f"{missed} more clock{'s are' if missed != 1 else ' is'} past {'their' if missed != 1 else 'its'} "
-                           "deadline and still open; --overdue lists them.", err=True)
+    if fmt == "table" and not overdue:
+        missed = sum(1 for v in result.verdicts if v.overdue and (keep is None or v.assignee in keep))
+        if missed:
+            click.echo(f"{missed} more clock{'s are' if missed != 1 else ' is'} past {'their' if missed != 1 else 'its'} "
+                       "deadline and still open; --overdue lists them.", err=True)
     _input_problems(result, agreement)
     return EXIT_OK
+
+
+def _near_assignee(name: str, known: set) -> str | None:
+    """The assignee probably meant by a ``--assignee`` no lead has: one differing only in case
+    or spaces around it, as ``check --lead`` suggests lead ids, else the closest spelling."""
+    from slacode.cli import _near_leads
+    from slacode.output import lead_key
+
+    near = _near_leads([name], known).get(name)
+    if near is not None:
+        return near
+    folded = {}
+    for k in sorted(known):
+        folded.setdefault(lead_key(k), k)
+    close = difflib.get_close_matches(lead_key(name), list(folded), n=1)
+    return folded[close[0]] if close else None
 
 
 DUE_COLUMNS = ("next_at", "next", "lead", "assignee", "rule", "clause", "cycle", "status", "paused", "owner",

@@ -1439,8 +1439,7 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                                f"lead {lead!r} has time zone {zone!r}, which is not an IANA zone; "
                                "the agreement's zone was used for its quiet hours",
                                span, file=span.file if span else None,
-                               hint="use IANA names such as `America/Sao_Paulo` in the lead's `timezone` field",
-                               lead=lead))
+                               hint=_lead_zone_hint(zone), lead=lead))
             continue
         count, lead, value = places[note]
         field = f"`{note.text}`" if note.text else "a field"
@@ -1512,6 +1511,18 @@ def _first_seen(seen: list, sources) -> tuple:
     at (its file named from ``sources``, the names of the inputs, when given)."""
     count, lead, (source, line) = seen
     return count, lead, line, sources[source] if sources else None
+
+
+def _lead_zone_hint(zone: object) -> str:
+    """SLA603's hint: the zones an abbreviation (``CST``) usually means, else an example."""
+    from slacode.calendar import abbreviation_zones
+
+    zones = abbreviation_zones(zone)
+    if zones:
+        listed = " or ".join(f"`{z}`" for z in zones)
+        return (f"`{str(zone).strip()}` is an abbreviation, one offset all year: write the zone of the place, "
+                f"usually {listed}, in the lead's `timezone` field, which follows its daylight saving time")
+    return "use IANA names such as `America/Sao_Paulo` in the lead's `timezone` field"
 
 
 def _ownerless_diagnostic(why: tuple, seen: list, sources, codes):

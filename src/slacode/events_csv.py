@@ -228,7 +228,7 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
                 f"the row has {len(row)} cell{'s' if len(row) != 1 else ''}, "
                 f"the header has {ncols}" + (f" (a quoted cell took lines {lineno}-{prev}; its "
                                              "later lines are read again as rows)" if spread else ""),
-                name, lineno, hint=_QUOTE_HINT if spread else None))
+                name, lineno, hint=_QUOTE_HINT if spread else _cell_count_hint(row, plan)))
             if spread:
                 tape.again(taken[1:])
                 prev = lineno
@@ -347,6 +347,42 @@ def csv_place(text: str, index: int) -> tuple[int, int]:
     if cell != index:
         return 0, 1
     return offset, len(text[line_start:].rstrip("\r\n")) + 1
+
+
+def _column_names(plan) -> list[str]:
+    """The header's column names, from a :func:`_csv_plan` plan."""
+    ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols = plan
+    names = [""] * ncols
+    for i, n in ((i_lead, "lead"), (i_at, "at"), (i_type, "type"), (i_id, "id"), (i_state, "state")):
+        if i is not None:
+            names[i] = n
+    for i, key in field_cols:
+        names[i] = "fields." + key
+    for i, key in prop_cols:
+        names[i] = key
+    return names
+
+
+def _cell_count_hint(row: list[str], plan) -> str:
+    """The hint of a row with too few or too many cells (SLA501). Too few: the columns left
+    without a cell, taken to be the last ones (trailing empty cells left off), and that an
+    empty cell is still written; the row stays refused, as it may be a line broken in two.
+    Too many: how many more, and that a cell with a comma is quoted."""
+    ncols = plan[0]
+    if len(row) < ncols:
+        names = _column_names(plan)[len(row):]
+        k = len(names)
+        shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {k - 5} more" if k > 5 else "")
+        columns = f"the last column ({shown}) has" if k == 1 else f"the last {k} columns ({shown}) have"
+        commas = "1 comma if that cell is" if k == 1 else f"{k} commas if those cells are"
+        return (f"{columns} no cell: end the row with {commas} empty (an empty cell is still written, as `,,`); "
+                "or, if the line was broken in two, join it")
+    extra = len(row) - ncols
+    more = "1 cell more" if extra == 1 else f"{extra} cells more"
+    trailing = (f", or remove the {'trailing comma' if extra == 1 else f'{extra} trailing commas'}"
+                if not any(c.strip() for c in row[ncols:]) else "")
+    return (f"the row has {more} than the header: a cell with a comma in it goes in double quotes "
+            f"(`\"1,500\"`, `\"Smith, Jo\"`){trailing}")
 
 
 _QUOTE_HINT = ('a cell that starts with " must end with " (a quote inside it is written ""): '

@@ -465,6 +465,8 @@ class _Run:
         self.depth = 0                                   # parentheses, for MAX_NESTING
         self.parens: list = []                           # the open `(` tokens (a line break inside goes on)
         self.braces: list[int] = []                      # lines of the open `{` …
+        self.headers: dict[int, str] = {}                # … the header each opens (`flow`) …
+        self.last_closed: tuple[int, int] | None = None  # … and the last block closed: its `{` and `}` lines
         self.checkpoint_braces: list[int] = []           # … and as of the checkpoint
         self.last_error_at = None
         self.harmless: set = set()                      # (code, line, column) of errors that skipped nothing
@@ -811,9 +813,10 @@ class _Run:
             statement.append(tok)
             if tok.type == "LBRACE":
                 self.braces.append(tok.line)
+                self._header(tok)
                 self.early = None
             elif tok.type == "RBRACE" and self.braces:
-                self.braces.pop()
+                self.last_closed = (self.braces.pop(), tok.line)
             if tok.type in ("_NL", "LBRACE", "RBRACE"):
                 checkpoint = self._copy(pstate, self.partial)
                 self.checkpoint_braces = list(self.braces)
@@ -993,8 +996,24 @@ class _Run:
         else:
             self._report(e, tok)
         self.braces.append(tok.line)
+        self._header(tok)
         self.ip.parser_state = trial
         return trial
+
+    def _header(self, tok) -> None:
+        """Keep the header of the block whose `{` (or missing `{`) is ``tok``: its line's text
+        before it (`calendar desk`), for messages about the block."""
+        if tok.line is None or tok.start_pos is None:
+            return
+        start = self.text.rfind("\n", 0, tok.start_pos) + 1
+        head = " ".join(without_comment(self.text[start:tok.start_pos]).split())
+        if head:
+            self.headers[tok.line] = head if len(head) <= 40 else head[:39] + "…"
+
+    def _block(self, line: int) -> str:
+        """``the `flow` block (line 24)``, or ``the block of line 24`` when its header is unknown."""
+        head = self.headers.get(line)
+        return f"the {code(head)} block (line {line})" if head else f"the block of line {line}"
 
     def _accepts(self, pstate) -> set:
         return set(pstate.parse_conf.parse_table.states[pstate.position].keys())
@@ -1050,11 +1069,19 @@ class _Run:
         expected = describe_expected(possible, self.terminals)
         if tok.type == "$END":
             hint = None
-            if "`}`" in expected:
-                hint = (f"add the closing `}}` of the block opened on line {self.braces[-1]}" if self.braces
-                        else "a block is probably missing its closing `}`")
-            self.error(codes.UNEXPECTED_END, f"the file ends here, but {expected} was expected",
-                       self._span(tok), hint=hint)
+            message = f"the file ends here, but {expected} was expected"
+            if "`}`" in expected and self.braces:
+                inner = self.braces[-1]
+                head = self.headers.get(inner)
+                block = f"the {code(head)} block" if head else "the block"
+                message = f"the file ends here, inside {block} opened on line {inner}: {expected} was expected"
+                lines = [str(n) for n in reversed(self.braces)]
+                hint = (f"add the closing `}}` of the block opened on line {inner}" if len(lines) == 1 else
+                        f"add the closing `}}` of the blocks opened on lines {', '.join(lines[:-1])} and {lines[-1]}, "
+                        "innermost first")
+            elif "`}`" in expected:
+                hint = "a block is probably missing its closing `}`"
+            self.error(codes.UNEXPECTED_END, message, self._span(tok), hint=hint)
             return
         found = describe_token(tok)
         end = getattr(tok, "end_pos", None)
@@ -1065,6 +1092,11 @@ class _Run:
             hint = (f"the `(` on line {self.parens[-1].line} is still open, so this line goes on its statement: "
                     "close the `(` with `)`, or join the lines with `and` / `or`")
         message = f"expected {expected}, found {found}"
+        if tok.type == "RBRACE" and not self.braces and hint is None:      # a `}` that closes nothing
+            hint = ("no block is open here: " + (
+                f"{self._block(self.last_closed[0])} was already closed on line {self.last_closed[1]}; "
+                if self.last_closed is not None and self.last_closed[1] <= (tok.line or 0) else "")
+                + "remove this `}`, or add the `{` of the block it should close")
         missing = sum_without_property(tok, expected, self.text)
         if missing is not None:
             message, hint = missing

@@ -51,7 +51,7 @@ def _place_key(node) -> tuple[int, int]:
 
 @rule(name_codes.UNKNOWN_TIMEZONE)
 def known_timezones(ctx: Context) -> Iterator[Diagnostic]:
-    from slacode.calendar import _not_a_place, check_timezone
+    from slacode.calendar import _not_a_place, abbreviation_zones, check_timezone
 
     zones: list[m.StringLit] = []
     for header in ctx.agreement.of("agreement"):
@@ -65,8 +65,9 @@ def known_timezones(ctx: Context) -> Iterator[Diagnostic]:
                            zone, hint=problem)
         elif problem is not None:
             _, hint = _split_message(problem, "use an IANA name such as `America/Sao_Paulo` or `UTC`")
-            yield ctx.diag(name_codes.UNKNOWN_TIMEZONE, f'timezone "{zone.value}" is not an IANA timezone name',
-                           zone, hint=hint)
+            what = "an abbreviation, not an IANA timezone name" if abbreviation_zones(zone.value) \
+                else "not an IANA timezone name"
+            yield ctx.diag(name_codes.UNKNOWN_TIMEZONE, f'timezone "{zone.value}" is {what}', zone, hint=hint)
 
 
 @rule(name_codes.UNKNOWN_HOLIDAYS)

@@ -14,7 +14,9 @@ MALFORMED_EVENT = define("SLA501", "malformed-event", "error", """
     as the header has columns. A line cut short, two objects on one line, a JSON array or a
     row with a missing or extra cell cannot be read as an event, so it is skipped and
     reported with its line (and, for JSON, the column where reading stopped). The rest of the
-    file is still used.
+    file is still used. A CSV row must write its empty cells too: for a row with trailing
+    cells left off, the hint names the columns without a cell and the commas that end the
+    row; for one with a cell too many, that a cell with a comma goes in double quotes.
 
     ## Avoid
     ```

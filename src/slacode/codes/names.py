@@ -471,7 +471,9 @@ UNKNOWN_TIMEZONE = define("SLA215", "unknown-timezone", "error", """
     ## Why
     Working hours, local dates (`per day`) and periods (`per week`) are read in a timezone.
     Names come from the IANA database (`America/Sao_Paulo`, `Europe/Lisbon`, `UTC`);
-    abbreviations such as `BRT` or `EST` are ambiguous and not accepted.
+    abbreviations such as `BRT` or `EST` are ambiguous and not accepted: an abbreviation is
+    one offset all year, while a place's zone follows its daylight saving time. For a common
+    abbreviation the hint names the zones it usually means (`CST`: `America/Chicago`, …).
 
     ## Avoid
     ```sla
