@@ -43,8 +43,13 @@ def snake_case_names(ctx: Context) -> Iterator[Diagnostic]:
     for word, name in declared_names(ctx):
         if SNAKE_CASE.fullmatch(name.value):
             continue
-        yield ctx.diag(codes.NOT_SNAKE_CASE, f"{word} name `{name.value}` is not snake_case", name,
-                       hint=f"rename it `{to_snake_case(name.value)}` (lower case words joined by `_`)")
+        if name.quoted:                 # a state in backquotes: the CRM's own name (extension)
+            continue
+        hint = f"rename it `{to_snake_case(name.value)}` (lower case words joined by `_`)"
+        if word == "state":
+            hint += (f"; if it is the CRM's own name of the state, write it in backquotes, "
+                     f"`` `{name.value}` ``, where it is declared")
+        yield ctx.diag(codes.NOT_SNAKE_CASE, f"{word} name `{name.value}` is not snake_case", name, hint=hint)
 
 
 @rule(codes.MISSING_OWNER)
