@@ -1322,9 +1322,11 @@ MISSPELT_EVENT_TYPE = define("SLA339", "misspelt-trigger-type", "warning", """
     by default) or that another line of the agreement names: the same words written
     otherwise (`Contact_Attempt`), or one letter off (`asigned`, `contact_atempt`). It also
     reports `start on once`, a start on events of type `once`, where `start once on …` (an
-    extension: one cycle per lead) was most likely meant, and a type in backquotes that is
-    the text of a trigger of its own (`` start on `breach of first_touch` ``): it matches input
-    events of that type, never the rule's breach, warning or Nth attempt.
+    extension: one cycle per lead) was most likely meant.
+
+    It also reports a type in backquotes (an extension) that is the text of a trigger of its
+    own, `` start on `breach of first_touch` ``: it matches input events of that type, never
+    the rule's breach, warning or Nth attempt.
 
     ## Why
     Event types are matched exactly. A rule that starts on `asigned` never starts (no CRM

@@ -3,7 +3,9 @@ from slacode.codes import define
 
 NOT_SNAKE_CASE = define("SLA401", "not-snake-case", "warning", """
     A declared name (rule, target, quota, state, segment, calendar, team or constant) is not
-    snake_case. A state declared in backquotes (an extension, `` `Working - Contacted` ``,
+    snake_case.
+
+    A state declared in backquotes (an extension, `` `Working - Contacted` ``,
     `` `Qualified` ``) is the CRM's own name and is not reported.
 
     ## Why
