@@ -72,6 +72,11 @@ def unusable_names(ctx: Context) -> Iterator[Diagnostic]:
     a = ctx.agreement
     named = [("segment", d.name) for d in a.of("segment")] + [("state", s.name) for s in a.state_decls]
     for kind, name in named:
-        if name.value in _UNUSABLE:
+        if name.value in _UNUSABLE and kind == "state":     # (a state may be backquoted there: extension)
+            yield ctx.diag(codes.UNUSABLE_NAME, f"state `{name.value}` reads as the word `{name.value}` in a "
+                           "predicate, where it has a meaning of its own", name,
+                           hint=f"rename the state, or write it in backquotes where a predicate names it: "
+                                f"`` state == `{name.value}` ``")
+        elif name.value in _UNUSABLE:
             yield ctx.diag(codes.UNUSABLE_NAME, f"{kind} `{name.value}` can never be referred to in a predicate: "
                            f"there `{name.value}` has a meaning of its own", name, hint=f"rename the {kind}")
