@@ -81,7 +81,20 @@ class _Builder:
         return Span.of_token(tok, self.file)
 
     def name(self, tok: Token) -> m.Name:
+        """A name; a backquoted one (an event type or a state, extension) is its text."""
+        if tok.type == "QNAME":
+            value = str(tok)[1:-1]
+            if not value.strip():
+                self._blank_name(tok)
+            return m.Name.model_construct(value=value, quoted=True, span=self._tok_span(tok))
         return m.Name.model_construct(value=str(tok), span=self._tok_span(tok))
+
+    def _blank_name(self, tok: Token) -> None:
+        """SLA108 for an event type or a state in backquotes that holds only spaces."""
+        self.diagnostics.append(dg.make(
+            codes.BAD_LITERAL, "this backquoted name is only white space: no event type or state is blank",
+            self._tok_span(tok), hint="write the type or the state between the backquotes: `form-fill`, "
+            "`Open - Not Contacted`", file=self.file))
 
     def string(self, tok: Token) -> m.StringLit:
         return m.StringLit.model_construct(value=unescape(str(tok)), span=self._tok_span(tok))
@@ -401,6 +414,9 @@ class _Builder:
                 continue
             if isinstance(c, m.Trigger) and c.kind == "event" and c.where is None \
                     and c.breach is None and c.nth is None:    # (`breach of R`, `2nd attempt of R`: triggers)
+                if c.type.quoted:               # a backquoted name is an event type, never a segment
+                    self._piece_error(c, open_where)
+                    continue
                 c = m.SegmentRef.model_construct(kind="segment", name=c.type, span=c.span)
             last = out[-1] if out else None
             if isinstance(c, m.Trigger) or last is None or last.where is None:
@@ -515,6 +531,10 @@ class _Builder:
             return m.Value.model_construct(kind="bool", value=tok.type == "TRUE", span=span)
         if tok.type == "NULL":
             return m.Value.model_construct(kind="null", value=None, span=span)
+        if tok.type == "QNAME":             # `state == `Working - Contacted`` (extension)
+            if not str(tok)[1:-1].strip():
+                self._blank_name(tok)
+            return m.Value.model_construct(kind="name", value=str(tok)[1:-1], quoted=True, span=span)
         return m.Value.model_construct(kind="name", value=str(tok), span=span)
 
     literal = value

@@ -1301,7 +1301,8 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
     if not fold.unknown_states and not fold.odd_owners:
         return []
     from slacode.codes import evaluation as codes
-    from slacode.texts import typo_of
+    from slacode.fmt import name_text
+    from slacode.texts import code, typo_of
 
     out = []
     for rec in fold.odd_owners:
@@ -1324,7 +1325,7 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
                            f"lead {rec.lead!r} enters state {rec.state!r}, which the agreement does not declare{mean}",
                            dg.Span(rec.line, 1, file=file), file=file,
                            hint=(f"fix the state where the events are made (`{meant}`), or declare "
-                                 f"`{rec.state}` in `states {{ … }}`" if meant is not None else
+                                 f"{code(name_text(rec.state))} in `states {{ … }}`" if meant is not None else
                                  "declare the state in `states { … }` or fix the event")
                                 + f"; the event {effect} (its fields still apply)", lead=rec.lead))
     out.sort(key=lambda d: (d.path or "", d.line or 0))    # the file's order, states and owners mixed
@@ -1351,6 +1352,8 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
     if not notes:
         return []
     from slacode.codes import evaluation as codes
+    from slacode.fmt import name_text
+    from slacode.texts import code
 
     out = []
     places = notes.places
@@ -1398,7 +1401,8 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                                f"reads; did you mean `{meant}`, which the agreement reads{where}?{many}",
                                dg.Span(line, 1, file=file), file=file,
                                hint=f"one of the two is misspelt: fix the type where the events are made "
-                                    f"(`{meant}`), or, if the events have it right, write `{ev_type}` in the "
+                                    f"(`{meant}`), or, if the events have it right, write "
+                                    f"{code(name_text(ev_type))} in the "
                                     f"agreement{where}; if `{ev_type}` is another kind of event, leave this "
                                     "warning out with `--ignore SLA605`",
                                lead=lead))

@@ -475,6 +475,37 @@ def _field(f: m.FieldRef) -> str:
     return f.text()
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SNAKE_CASE = re.compile(r"_*[a-z][a-z0-9]*(?:_[a-z0-9]+)*_*")      # (as SLA401 reads it)
+
+
+def name_text(value: str, quoted: bool = False) -> str:
+    """An event type or a state as ``fmt`` writes it. Backquotes (an extension) where the
+    text is no plain name (`` `Open - Not Contacted` ``, `` `form-fill` ``); a name written
+    plain stays plain; one written in backquotes loses them where they change nothing: a
+    snake_case name that is no keyword (`` `mql` `` → ``mql``). Others keep them: a keyword
+    (`` `enter` `` as an event type) and a name the author chose to quote that is not
+    snake_case (`` `Qualified` ``: the CRM's spelling, which spares a declared state SLA401)."""
+    if not _PLAIN_NAME.fullmatch(value):
+        return f"`{value}`"
+    if not quoted:
+        return value
+    from slacode.parse import is_keyword
+
+    if _SNAKE_CASE.fullmatch(value) and not is_keyword(value):
+        return value
+    return f"`{value}`"
+
+
+def _name(n: m.Name) -> str:
+    """:func:`name_text` of an event type or a state."""
+    return name_text(n.value, n.quoted)
+
+
+def _state_names(names) -> str:
+    return ", ".join(_name(n) for n in names)
+
+
 class _Printer:
     """One-line text of every statement, predicate, trigger and expression."""
 
@@ -503,7 +534,7 @@ class _Printer:
             return "true" if v.value else "false"
         if v.kind == "null":
             return "null"
-        return str(v.value)
+        return name_text(str(v.value), v.quoted)
 
     # -- predicates ----------------------------------------------------------------
     def pred(self, p: Any) -> str:
@@ -545,15 +576,18 @@ class _Printer:
 
     def trigger(self, t: m.Trigger, last: bool) -> str:
         if t.kind in ("enter", "leave"):
-            return f"{t.kind} " + ", ".join(s.value for s in t.states)
+            return f"{t.kind} " + _state_names(t.states)
+        # (`breach of R`, `2nd attempt of R`: their type is the trigger's text)
+        virtual = t.nth is not None or t.breach is not None or t.warning is not None
+        type_ = t.type.value if virtual else _name(t.type)
         if t.where is None:
-            return t.type.value
+            return type_
         where = self.pred(t.where)
         # A bare `where` runs to the end of the clause. One that starts with `(` is wrapped
         # whole: after its first group, `or` and a name would begin another trigger.
         if last and not where.startswith("("):
-            return f"{t.type.value} where {where}"
-        return f"{t.type.value} where ({where})"
+            return f"{type_} where {where}"
+        return f"{type_} where ({where})"
 
     # -- expressions ---------------------------------------------------------------
     def expr(self, e: Any) -> str:
@@ -639,8 +673,8 @@ def _assignments(p: _Printer, word: str, items) -> str:
 
 def _test_event(p: _Printer, e: m.TestEvent) -> str:
     if e.state is not None:
-        return f"at {e.at.text} enter {e.state.value}" + _assignments(p, "set", e.sets)
-    return (f"at {e.at.text} {e.type.value}" + _assignments(p, "with", e.props)
+        return f"at {e.at.text} enter {_name(e.state)}" + _assignments(p, "set", e.sets)
+    return (f"at {e.at.text} {_name(e.type)}" + _assignments(p, "with", e.props)
             + _assignments(p, "set", e.sets))
 
 
@@ -689,8 +723,8 @@ _STATEMENTS = {
     m.Open: lambda p, i: f"open {i.date.text()} {_ranges(i.ranges)}",
     m.DayLength: lambda p, i: f"day {_duration(i.duration)}",
     # lifecycle
-    m.StateDecl: lambda p, s: s.name.value + (" final" if s.final else ""),
-    m.FlowLine: lambda p, f: f"{f.source.value} -> {_names(f.targets)}",
+    m.StateDecl: lambda p, s: _name(s.name) + (" final" if s.final else ""),
+    m.FlowLine: lambda p, f: f"{_name(f.source)} -> {_state_names(f.targets)}",
     # rule clauses
     m.Owner: lambda p, c: f"owner {c.team.value}",
     m.StartOn: lambda p, c: f"start {'once ' if c.once else ''}on {p.triggers(c.triggers)}",

@@ -115,9 +115,16 @@ class Node(BaseModel):
 # ------------------------------------------------------------------------- literals
 
 class Name(Node):
-    """An identifier as written, with its place (declarations and references alike)."""
+    """An identifier as written, with its place (declarations and references alike).
+
+    An event type or a state may be written in backquotes (an extension: `` `form-fill` ``,
+    `` `Open - Not Contacted` ``): ``value`` is the text between them, and ``quoted`` says
+    so. ``quoted`` is layout, not meaning (excluded from dumps like the span): `` `mql` `` is
+    the state `mql`; it only spares a declared state the snake_case warning and tells ``fmt``
+    to keep the backquotes where they are not needed to read the name."""
 
     value: str
+    quoted: bool = Field(default=False, exclude=True, repr=False)
 
     def __str__(self) -> str:
         return self.value
@@ -251,6 +258,8 @@ ASSIGNEE = "assignee"
 class Value(Node):
     kind: Literal["string", "number", "bool", "name", "null"]
     value: str | int | float | bool | None
+    #: a name written in backquotes (`` state == `Working - Contacted` ``): layout only, see :class:`Name`
+    quoted: bool = Field(default=False, exclude=True, repr=False)
 
 
 class Or(Node):

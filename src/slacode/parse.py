@@ -144,6 +144,23 @@ def _keywords() -> frozenset[str]:
                      if t.pattern.type == "str" and _WORD.fullmatch(t.pattern.value))
 
 
+def is_keyword(word: str) -> bool:
+    """Whether a terminal of the grammar other than a name reads ``word`` (`enter`, `final`,
+    `state`, `met`, `mon`, `hours` …): a backquoted event type or state of that text keeps its
+    backquotes in ``fmt``, since the plain word may read as the keyword."""
+    words, patterns = _keyword_terminals()
+    return word in words or any(p.fullmatch(word) for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def _keyword_terminals() -> tuple[frozenset[str], tuple]:
+    """The plain-string keywords, and the other terminals' patterns (but a name's)."""
+    terminals = [t for t in parser().terminals if t.name not in ("NAME", "QNAME")]
+    words = frozenset(t.pattern.value for t in terminals if t.pattern.type == "str")
+    patterns = tuple(re.compile(t.pattern.to_regexp()) for t in terminals if t.pattern.type == "re")
+    return words, patterns
+
+
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPE_SEQ = re.compile(r"\\(.)")
 _UNIT_OF = re.compile(r"\d+([mhd])")
@@ -569,7 +586,8 @@ class _Run:
         if ch == "`" and self.text.startswith("``", pos):
             self.error(codes.UNTERMINATED_STRING, "this backquoted name is empty",
                        Span(line, col, line, col + 2, self.file),
-                       hint="write the field's name between the backquotes: `utm-source`")
+                       hint="write the name between the backquotes: a field (`utm-source`), an event type "
+                            "(`form-fill`) or a state (`Open - Not Contacted`)")
             self.lstate.line_ctr.feed("``")
         elif ch in "\"`":
             end = self.text.find("\n", pos)

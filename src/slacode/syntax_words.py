@@ -309,6 +309,13 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     working = _working_day_hint(tok, value, before[before.rfind("\n") + 1:], text)
     if working is not None:
         return working
+    line = before[before.rfind("\n") + 1:]
+    if re.search(r"\bor\s+`[^`\n]+`\Z", line) and re.search(r"\bwhere\b", line) and \
+            (tok.type in ("$END", "_NL") or value in ("or", "}")):
+        # `stop on `Email Sent` where channel == "email" or `Call Logged``: a field of the predicate
+        return ("a `where` predicate runs to the end of the clause, so a backquoted name after its `or` is a "
+                "field there: put this trigger before the one with `where`, or the predicate in parentheses: "
+                "`` `Email Sent` where (channel == \"email\") or `Call Logged` ``")
     if re.search(r"\b(enter|leave)\Z", before) and "where" in before[before.rfind("\n") + 1:]:
         return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
                 "with `where`, or the predicate in parentheses: `call where (a == 1) or enter mql`")

@@ -30,4 +30,14 @@ def states_in_flow(ctx: Context) -> Iterator[Diagnostic]:
                            hint=f"add the transitions into and out of `{name}`, or remove the state")
         elif name not in sources and not decl.final:
             yield ctx.diag(codes.DEAD_END_STATE, f"state `{name}` is not final but has no way out in `flow`",
-                           decl.name, hint=f"mark it `{name} final`, or add a line `{name} -> …`")
+                           decl.name, hint=_dead_end_hint(decl.name))
+
+
+def _dead_end_hint(name) -> str:
+    """`mark it `x final`, or add a line `x -> …``, the state written as in the file (a
+    backquoted one, extension, fenced: `` `Qualified` final ``)."""
+    from slacode.fmt import name_text
+    from slacode.texts import code
+
+    written = name_text(name.value, name.quoted)
+    return f"mark it {code(written + ' final')}, or add a line {code(written + ' -> …')}"

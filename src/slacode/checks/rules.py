@@ -585,6 +585,11 @@ def assignee_as_field(ctx: Context) -> Iterator[Diagnostic]:
                                                                                           f": `` `{ref.name}` ``"))
 
 
+#: The text of a virtual trigger (`breach of R [clause K]`, `warning of R …`, `2nd attempt of R`).
+_VIRTUAL_TEXT = re.compile(r"\s*(?:(?:breach|warning)\s+of\s+\w+(?:\s+clause\s+\w+)?"
+                           r"|\d+(?:st|nd|rd|th)\s+attempt\s+of\s+\w+)\s*")
+
+
 @rule(codes.MISSPELT_EVENT_TYPE)
 def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
     """A trigger's or test event's type that is nearly one the language reads (`state`,
@@ -592,7 +597,8 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
     named elsewhere (`asigned`, `contact_atempt`): once per place, the type named less
     often reported."""
     from slacode.compile import DEFAULT_COUNT_TYPE
-    from slacode.texts import typo_of
+    from slacode.fmt import name_text
+    from slacode.texts import code, typo_of
 
     known = {"state": "a type the language reads (a lead's state changes)",
              "assigned": "a type the language reads (the lead's assignee)"}
@@ -605,6 +611,7 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
                 places += [(t.type, id(decl)) for t in clause.triggers
                            if t.kind == "event" and t.type is not None and t.nth is None and t.breach is None
                            and t.warning is None]
+    in_triggers = len(places)
     places += [(item.type, id(test)) for test in ctx.agreement.of("test") for item in test.items
                if item.kind == "event" and item.type is not None]
     for r in ctx.agreement.rules:               # `start on once`: the word of `start once on` misplaced
@@ -635,8 +642,17 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
         yield ctx.diag(codes.MISSPELT_EVENT_TYPE,
                        f"event type `{word}` is nearly `{meant}`, {where}; types are matched exactly, so "
                        f"events of type `{meant}` do not match here", name,
-                       hint=f"write `{meant}`; if `{word}` is another kind of event, "
+                       hint=f"write {code(name_text(meant))}; if `{word}` is another kind of event, "
                             "silence this line with `# slacode: ignore[SLA339]`")
+    for name, _ in places[:in_triggers]:        # `` stop on `breach of first_touch` `` (extension)
+        shape = _VIRTUAL_TEXT.fullmatch(name.value) if name.quoted else None
+        if shape is not None:
+            yield ctx.diag(codes.MISSPELT_EVENT_TYPE,
+                           f"event type `{name.value}` in backquotes is an input event of that type, not the "
+                           f"trigger `{name.value}`: only the rules' verdicts and attempts make that one, and no "
+                           "input event stands for it", name,
+                           hint=f"write `{' '.join(name.value.split())}` without backquotes; if your events really "
+                                "have this type, silence this line with `# slacode: ignore[SLA339]`")
 
 
 @rule(name_codes.UNDEFINED_RULE, codes.INVALID_COUNT, codes.SETTING_WITHOUT_EFFECT)

@@ -43,8 +43,13 @@ def snake_case_names(ctx: Context) -> Iterator[Diagnostic]:
     for word, name in declared_names(ctx):
         if SNAKE_CASE.fullmatch(name.value):
             continue
-        yield ctx.diag(codes.NOT_SNAKE_CASE, f"{word} name `{name.value}` is not snake_case", name,
-                       hint=f"rename it `{to_snake_case(name.value)}` (lower case words joined by `_`)")
+        if name.quoted:                 # a state in backquotes: the CRM's own name (extension)
+            continue
+        hint = f"rename it `{to_snake_case(name.value)}` (lower case words joined by `_`)"
+        if word == "state":
+            hint += (f"; if it is the CRM's own name of the state, write it in backquotes, "
+                     f"`` `{name.value}` ``, where it is declared")
+        yield ctx.diag(codes.NOT_SNAKE_CASE, f"{word} name `{name.value}` is not snake_case", name, hint=hint)
 
 
 @rule(codes.MISSING_OWNER)
@@ -67,6 +72,11 @@ def unusable_names(ctx: Context) -> Iterator[Diagnostic]:
     a = ctx.agreement
     named = [("segment", d.name) for d in a.of("segment")] + [("state", s.name) for s in a.state_decls]
     for kind, name in named:
-        if name.value in _UNUSABLE:
+        if name.value in _UNUSABLE and kind == "state":     # (a state may be backquoted there: extension)
+            yield ctx.diag(codes.UNUSABLE_NAME, f"state `{name.value}` reads as the word `{name.value}` in a "
+                           "predicate, where it has a meaning of its own", name,
+                           hint=f"rename the state, or write it in backquotes where a predicate names it: "
+                                f"`` state == `{name.value}` ``")
+        elif name.value in _UNUSABLE:
             yield ctx.diag(codes.UNUSABLE_NAME, f"{kind} `{name.value}` can never be referred to in a predicate: "
                            f"there `{name.value}` has a meaning of its own", name, hint=f"rename the {kind}")

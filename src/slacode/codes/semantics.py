@@ -1324,6 +1324,10 @@ MISSPELT_EVENT_TYPE = define("SLA339", "misspelt-trigger-type", "warning", """
     reports `start on once`, a start on events of type `once`, where `start once on …` (an
     extension: one cycle per lead) was most likely meant.
 
+    It also reports a type in backquotes (an extension) that is the text of a trigger of its
+    own, `` start on `breach of first_touch` ``: it matches input events of that type, never
+    the rule's breach, warning or Nth attempt.
+
     ## Why
     Event types are matched exactly. A rule that starts on `asigned` never starts (no CRM
     sends that type), and a rule that stops on `contact_atempt` never stops: every lead is

@@ -5,6 +5,9 @@ NOT_SNAKE_CASE = define("SLA401", "not-snake-case", "warning", """
     A declared name (rule, target, quota, state, segment, calendar, team or constant) is not
     snake_case.
 
+    A state declared in backquotes (an extension, `` `Working - Contacted` ``,
+    `` `Qualified` ``) is the CRM's own name and is not reported.
+
     ## Why
     Names appear in verdicts, reports, CSV columns and URLs, and are typed in `expect`
     lines and queries. One convention — lower case words joined by `_` — keeps them easy to

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 from slacode import model as m
 from slacode.logic import compare_preds, conjunction, filled, implies, normal_pred
-from slacode.fmt import one_line, string as _string   # the formatter's printer renders every line
+from slacode.fmt import name_text, one_line, string as _string   # the formatter's printer renders every line
 
 DAY_SECONDS = 86_400
 
@@ -154,10 +154,10 @@ def decl_text(d) -> str:
     elif k == "calendar":
         head, items = f"calendar {d.name.value}", [clause_text(i) for i in d.items]
     elif k == "states":
-        head, items = "states", [s.name.value + (" final" if s.final else "") for s in d.states]
+        head, items = "states", [_n(s.name) + (" final" if s.final else "") for s in d.states]
     elif k == "flow":
         head = "flow"
-        items = [f"{ln.source.value} -> " + ", ".join(t.value for t in ln.targets) for ln in d.lines]
+        items = [f"{_n(ln.source)} -> " + ", ".join(_n(t) for t in ln.targets) for ln in d.lines]
     elif k == "rule":
         head, items = f"{d.rule_kind} {d.name.value}", [clause_text(c) for c in d.clauses]
     else:                                               # target, quota
@@ -555,7 +555,7 @@ def _flow(ctx: _Context) -> list[Change]:
     for pairs, word, direction in ((pairs_b - pairs_a, "now allowed", "loosened"),
                                    (pairs_a - pairs_b, "no longer allowed", "tightened")):
         if pairs:
-            text = ", ".join(f"{s} -> {t}" for s, t in sorted(pairs))
+            text = ", ".join(f"{name_text(s)} -> {name_text(t)}" for s, t in sorted(pairs))
             before, after = (None, text) if word == "now allowed" else (text, None)
             out.append(Change(area, None, "changed", f"{word}: {text}", before, after, direction))
     return out
@@ -820,9 +820,9 @@ class _RuleDiff:
         removed = [t for k, t in ta.items() if k not in tb]
         yes, no = _TRIGGER_WORDS[kind]
         if added:
-            self.add(f"{yes} " + ", ".join(f"`{t}`" for t in added), None, ", ".join(added))
+            self.add(f"{yes} " + ", ".join(_code(t) for t in added), None, ", ".join(added))
         if removed:
-            self.add(f"{no} " + ", ".join(f"`{t}`" for t in removed), ", ".join(removed), None)
+            self.add(f"{no} " + ", ".join(_code(t) for t in removed), ", ".join(removed), None)
         words = "count" if kind == "count" else kind.replace("_", " ")
         for text, message in _triggers_through(self.ctx, self.a.triggers(kind), self.b.triggers(kind), words):
             self.add(message, text, text)
@@ -1212,12 +1212,17 @@ class _RuleDiff:
                          + (f" ({direction})" if direction else ""), before, after, direction)
 
 
+def _n(name: m.Name) -> str:
+    """An event type or a state as ``fmt`` writes it (in backquotes where it needs them)."""
+    return name_text(name.value, name.quoted)
+
+
 def _trigger_items(triggers) -> Iterable[str]:
     """One text per trigger, with `enter a, b` split into `enter a`, `enter b`."""
     for t in triggers:
         if t.kind in ("enter", "leave"):
             for s in t.states:
-                yield f"{t.kind} {s.value}"
+                yield f"{t.kind} {_n(s)}"
         else:
             yield one_line((t,))
 
@@ -1245,7 +1250,7 @@ def _trigger_keys(triggers, agreement: m.Agreement | None = None) -> dict:
             out.setdefault(("warning", rule.value, key), one_line((t,)))
         elif t.kind in ("enter", "leave"):
             for s in t.states:
-                out.setdefault((t.kind, s.value), f"{t.kind} {s.value}")
+                out.setdefault((t.kind, s.value), f"{t.kind} {_n(s)}")
         else:
             where = None if t.where is None else _unordered(normal_pred(t.where, {}))
             out.setdefault(("event", t.type.value if t.type else None, where), one_line((t,)))
@@ -1411,10 +1416,10 @@ def _quotas(ctx: _Context) -> list[Change]:
         added = [t for k, t in tb.items() if k not in ta]
         removed = [t for k, t in ta.items() if k not in tb]
         if added:
-            out.append(Change("quota", name, "changed", f"now also {verb} " + ", ".join(f"`{t}`" for t in added),
+            out.append(Change("quota", name, "changed", f"now also {verb} " + ", ".join(_code(t) for t in added),
                               None, ", ".join(added)))
         if removed:
-            out.append(Change("quota", name, "changed", f"no longer {verb} " + ", ".join(f"`{t}`" for t in removed),
+            out.append(Change("quota", name, "changed", f"no longer {verb} " + ", ".join(_code(t) for t in removed),
                               ", ".join(removed), None))
         if ma and mb:
             for text, message in _triggers_through(ctx, ma.triggers, mb.triggers, "count"):
