@@ -1482,15 +1482,26 @@ def _place_words(span) -> str:
 def _field_typo_diagnostic(note: tuple, seen: list, codes):
     """SLA616 at the place the agreement reads a field that leads never had, while they had
     a field of nearly that name (``seen``: how many leads, the first)."""
+    from slacode.texts import code
+
     _, name, meant, where, span = note
     count, lead, _ = seen
     others = f" ({count:,} leads have `{name}` and no `{meant}`)" if count > 1 else ""
     return dg.make(codes.MISSPELT_LEAD_FIELD,
                    f"{where} reads the lead field `{meant}`, which lead {lead!r} never had, but it had a field "
                    f"`{name}`: did you mean `{name}`?{others}", span, file=span.file if span else None,
-                   hint=f"one of the two names is misspelt: write `{name}` here if the events have it right, "
-                        f"or fix the field where the events are made (`{meant}`); if they are two fields, "
-                        "leave this warning out with `--ignore SLA616`", lead=lead)
+                   hint=f"one of the two names is misspelt: write {code(_field_written(name))} here if the events "
+                        f"have it right, or fix the field where the events are made (`{meant}`); if they are two "
+                        "fields, leave this warning out with `--ignore SLA616`", lead=lead)
+
+
+def _field_written(name: str) -> str:
+    """A field's name as an agreement writes it: in backquotes unless it is a plain name
+    that reads as no keyword (`` `utm-source` ``, `` `state` ``)."""
+    from slacode.parse import is_keyword
+
+    plain = name.isidentifier() and name.isascii() and not is_keyword(name)
+    return name if plain else f"`{name}`"
 
 
 def _boolean_text_diagnostic(note, field: str, seen: str, wants: str, value, codes):

@@ -1052,7 +1052,8 @@ class _Run:
         possible = set()
         for term in expected:
             if term == "$END":
-                possible.add(term)
+                if not self.braces:             # (inside a block the file cannot end)
+                    possible.add(term)
                 continue
             trial = state.copy(deepcopy_values=False)
             trial.parse_conf = conf
