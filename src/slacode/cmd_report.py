@@ -242,8 +242,6 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
     items = up.due_list(result.verdicts, result.as_of, within, overdue, up.escalations(agreement.plan))
     if keep is not None:
         items = [d for d in items if d.assignee in keep]
-        import difflib
-
         known = {v.assignee for v in result.verdicts if v.assignee}
         for name in sorted(keep - known):       # a typo would silently send no reminder
             meant = _near_assignee(name, known)
@@ -268,6 +266,8 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
 def _near_assignee(name: str, known: set) -> str | None:
     """The assignee probably meant by a ``--assignee`` no lead has: one differing only in case
     or spaces around it, as ``check --lead`` suggests lead ids, else the closest spelling."""
+    import difflib
+
     from slacode.cli import _near_leads
     from slacode.output import lead_key
 
