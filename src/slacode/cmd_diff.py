@@ -140,6 +140,9 @@ def _summary(old, new, semantic, changes, imp, read_diags) -> str:
         text = f"No change in meaning from {old} to {new}"
     if imp is not None:
         text += f"; {imp.changed:,} verdict{'s change' if imp.changed != 1 else ' changes'} status"
+        if imp.due_moves:
+            moved = imp.due_summary
+            text += f", due dates move for {moved.count:,} ({moved.open:,} open)"
         problems = sum(1 for d in read_diags if d.severity != "info")     # as `check` and `report` count
         if problems:
             text += (f" ({problems} input problem{'s' if problems != 1 else ''}"
