@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import slacode
 from slacode.diff import compare_preds, days_text, impact, pred_text, semantic_diff
@@ -851,3 +852,267 @@ def test_a_states_block_added_says_what_it_does_with_and_without_a_flow():
 ])
 def test_each_kind_of_declaration_change_is_said_plainly(pairs, expected):
     assert [c.text for c in changes_of(*pairs)] == expected
+
+
+# ============================================================== due dates that move
+
+DESK = """\
+agreement "desk" {
+  version "1"
+  timezone "America/Sao_Paulo"
+  teams sales
+}
+calendar desk {
+  timezone "America/Sao_Paulo"
+  hours mon-fri 08:00-18:00
+}
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 4h on desk
+}
+deadline callback {
+  owner sales
+  start on callback_requested
+  stop on contact_attempt
+  within 30m on desk
+}
+"""
+# the desk opens an hour later and the first touch is halved: the reviewer's change
+DESK_V2 = (DESK.replace('version "1"', 'version "2"').replace("08:00-18:00", "09:00-18:00")
+           .replace("within 4h", "within 2h"))
+DESK_AS_OF = "2026-11-23T08:30:00-03:00"                   # a Monday, before either opening
+
+
+def _at(day: int, hm: str) -> str:
+    return f"2026-11-{day}T{hm}:00-03:00"
+
+
+DESK_EVENTS = [
+    {"lead": "L-1", "at": _at(19, "09:00"), "type": "assigned"},          # Thu: met in both
+    {"lead": "L-1", "at": _at(19, "10:00"), "type": "contact_attempt"},
+    {"lead": "L-2", "at": _at(19, "09:00"), "type": "assigned"},          # Thu: breached in both
+    {"lead": "L-2", "at": _at(19, "14:00"), "type": "contact_attempt"},
+    {"lead": "L-3", "at": _at(20, "16:00"), "type": "assigned"},          # Fri: met, due Mon 10:00 / Fri 18:00
+    {"lead": "L-3", "at": _at(20, "16:30"), "type": "contact_attempt"},
+    {"lead": "L-4", "at": _at(20, "17:00"), "type": "assigned"},          # Fri: pending, Mon 11:00 / 10:00
+    {"lead": "L-5", "at": _at(21, "10:00"), "type": "assigned"},          # Sat: pending, Mon 12:00 / 11:00
+    {"lead": "L-6", "at": _at(23, "08:20"), "type": "callback_requested"},   # pending, 08:50 / 09:30
+]
+HOUR = 3600 * 1_000_000
+
+
+def _us(text: str) -> int:
+    return slacode.events.parse_timestamp(text)
+
+
+def test_due_dates_that_move_earlier_and_later_with_the_open_ones():
+    imp = impact(slacode.loads(DESK), slacode.loads(DESK_V2), DESK_EVENTS, DESK_AS_OF)
+    assert imp.changed == 0                                 # no status changes...
+    moves = {(mv.lead, mv.rule): mv for mv in imp.due_moves}
+    assert len(moves) == len(imp.due_moves) == 6            # ...but every due date moves
+    expected = {("L-1", "first_touch"): (_at(19, "13:00"), _at(19, "11:00"), "met"),
+                ("L-2", "first_touch"): (_at(19, "13:00"), _at(19, "11:00"), "breached"),
+                ("L-3", "first_touch"): (_at(23, "10:00"), _at(20, "18:00"), "met"),
+                ("L-4", "first_touch"): (_at(23, "11:00"), _at(23, "10:00"), "pending"),
+                ("L-5", "first_touch"): (_at(23, "12:00"), _at(23, "11:00"), "pending"),
+                ("L-6", "callback"): (_at(23, "08:50"), _at(23, "09:30"), "pending")}
+    for key, (old_due, new_due, status) in expected.items():
+        mv = moves[key]
+        assert (mv.old_at, mv.new_at, mv.old, mv.new) == (_us(old_due), _us(new_due), status, status), key
+        assert mv.shift_us == _us(new_due) - _us(old_due)
+        assert mv.open == (status == "pending")
+    summary = imp.due_summary
+    assert (summary.count, summary.earlier, summary.later, summary.open) == (6, 5, 1, 3)
+    assert summary.most_earlier_us == 64 * HOUR             # L-3: Monday 10:00 → Friday 18:00
+    assert summary.most_later_us == 40 * 60 * 1_000_000     # L-6: the desk opens later
+    assert summary.open_largest_us == -HOUR                 # L-4 and L-5; L-6's 40m is smaller
+    # open ones first, the soonest new due date first; then the decided ones by new due date
+    assert [mv.lead for mv in imp.due_moves] == ["L-6", "L-4", "L-5", "L-1", "L-2", "L-3"]
+    assert imp.warn_moves == []                             # no warn at: no warning to move
+
+
+def test_due_moves_pair_as_status_changes_do():
+    """A verdict whose status also changes counts; one in only one version does not."""
+    events = [_ev("L1", "09:00", "assigned"), _ev("L1", "12:00", "contact_attempt"),   # met → breached
+              _ev("L2", "09:00", "assigned"), _ev("L2", "10:00", "contact_attempt")]   # met in both
+    old, new = slacode.loads(SMALL), slacode.loads(SMALL.replace("within 4h", "within 2h"))
+    imp = impact(old, new, events, "2026-11-16T18:00:00-03:00")
+    assert sorted((mv.lead, mv.old, mv.new, mv.shift_us) for mv in imp.due_moves) == [
+        ("L1", "met", "breached", -2 * HOUR), ("L2", "met", "met", -2 * HOUR)]
+    assert imp.due_summary.open == 0 and imp.due_summary.open_largest_us is None
+    # open is the new version's status: pending → breached is not open, pending → pending is
+    late = events + [_ev("L3", "11:00", "assigned"), _ev("L4", "09:00", "assigned")]
+    imp = impact(old, new, late, "2026-11-16T12:30:00-03:00")
+    states = {mv.lead: (mv.old, mv.new, mv.open) for mv in imp.due_moves}
+    assert states["L3"] == ("pending", "pending", True) and states["L4"] == ("pending", "breached", False)
+    assert imp.due_summary.open == 1 and imp.due_moves[0].lead == "L3"
+    added = slacode.loads(SMALL + SMALL[SMALL.index("deadline"):].replace("deadline touch", "deadline other"))
+    imp = impact(old, added, events, "2026-11-16T18:00:00-03:00")
+    assert imp.changed == 2 and imp.due_moves == []         # the new rule's verdicts appear: no move
+
+
+def test_no_moves_no_line(tmp_path):
+    (tmp_path / "desk.sla").write_text(DESK, encoding="utf-8")
+    (tmp_path / "owner.sla").write_text(DESK.replace("teams sales", "teams sales, ops")
+                                        .replace("owner sales\n  start on callback", "owner ops\n  start on callback"),
+                                        encoding="utf-8")
+    (tmp_path / "e.jsonl").write_text("".join(json.dumps(e) + "\n" for e in DESK_EVENTS), encoding="utf-8")
+    for other in ("desk.sla", "owner.sla"):                 # the same file; a change that moves no deadline
+        proc = run("diff", "desk.sla", other, "--events", "e.jsonl", "--as-of", DESK_AS_OF, cwd=tmp_path)
+        assert proc.returncode == (0 if other == "desk.sla" else 1), proc.stderr
+        assert "no verdict changes status (6 verdicts)." in proc.stdout
+        assert "due date" not in proc.stdout.lower() and "due date" not in proc.stderr
+        doc = json.loads(run("diff", "desk.sla", other, "--events", "e.jsonl", "--as-of", DESK_AS_OF,
+                             "--format", "json", cwd=tmp_path).stdout)
+        assert doc["impact"]["due_moves"] == {"count": 0, "earlier": {"count": 0, "largest_seconds": None},
+                                              "later": {"count": 0, "largest_seconds": None},
+                                              "open": {"count": 0, "largest_shift_seconds": None}, "listed": []}
+
+
+def _desk_files(tmp_path: Path) -> Path:
+    (tmp_path / "desk.sla").write_text(DESK, encoding="utf-8")
+    (tmp_path / "desk_v2.sla").write_text(DESK_V2, encoding="utf-8")
+    (tmp_path / "e.jsonl").write_text("".join(json.dumps(e) + "\n" for e in DESK_EVENTS), encoding="utf-8")
+    return tmp_path
+
+
+def test_due_moves_in_the_text(tmp_path):
+    _desk_files(tmp_path)
+    args = ("diff", "desk.sla", "desk_v2.sla", "--events", "e.jsonl", "--as-of", DESK_AS_OF)
+    proc = run(*args, "--leads-limit", "2", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr                # the meaning changed: as before
+    lines = proc.stdout.splitlines()
+    at = lines.index("Due dates move for 6 verdicts (5 earlier, up to 2d 16h; 1 later, up to 40m); "
+                     "3 of them open, the largest move 1h earlier.")
+    assert lines[at - 1].endswith("no verdict changes status (6 verdicts).")     # after the status summary
+    assert lines[at + 1:] == [
+        "Verdicts whose due date moves: 6 (showing 2, open ones first; --leads-limit N to see more):",
+        "  L-6  callback/within cycle 1: due 2026-11-23 08:50 -03:00 → 2026-11-23 09:30 -03:00 (40m later; pending)",
+        "  L-4  first_touch/within cycle 1: due 2026-11-23 11:00 -03:00 → 2026-11-23 10:00 -03:00 (1h earlier; pending)"]
+    assert proc.stderr.strip().endswith("0 verdicts change status, 6 due dates move, 3 open.")
+    none_listed = run(*args, "--leads-limit", "0", cwd=tmp_path).stdout.splitlines()
+    assert none_listed[-1] == "Verdicts whose due date moves: 6 (showing 0, open ones first; --leads-limit N to see more)."
+    every = run(*args, cwd=tmp_path).stdout.splitlines()
+    assert every[-7] == "Verdicts whose due date moves: 6:"
+    assert every[-1] == ("  L-3  first_touch/within cycle 1: due 2026-11-23 10:00 -03:00 → 2026-11-20 18:00 -03:00 "
+                         "(2d 16h earlier; met)")
+
+
+def test_due_moves_in_json_validate(tmp_path):
+    from tests.test_schemas import validator
+
+    _desk_files(tmp_path)
+    proc = run("diff", "desk.sla", "desk_v2.sla", "--events", "e.jsonl", "--as-of", DESK_AS_OF,
+               "--format", "json", "--leads-limit", "3", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    schema = validator("diff")
+    assert [e.message for e in schema.iter_errors(doc)] == []
+    moves = doc["impact"]["due_moves"]
+    assert {k: v for k, v in moves.items() if k != "listed"} == {
+        "count": 6, "earlier": {"count": 5, "largest_seconds": 64 * 3600},
+        "later": {"count": 1, "largest_seconds": 40 * 60}, "open": {"count": 3, "largest_shift_seconds": -3600}}
+    assert moves["listed"][0] == {"lead": "L-6", "rule": "callback", "clause": "within", "cycle_old": 1,
+                                  "cycle_new": 1, "from": "pending", "to": "pending",
+                                  "due_old": "2026-11-23T08:50:00-03:00", "due_new": "2026-11-23T09:30:00-03:00",
+                                  "shift_seconds": 2400, "open": True}
+    assert [m["lead"] for m in moves["listed"]] == ["L-6", "L-4", "L-5"]
+    assert doc["impact"]["warn_moves"]["count"] == 0 and doc["impact"]["changed"] == 0
+
+    def broken(change) -> dict:
+        out = json.loads(proc.stdout)
+        change(out["impact"])
+        return out
+
+    assert not schema.is_valid(broken(lambda i: i["due_moves"]["listed"][0].update(open=False)))   # pending: open
+    assert not schema.is_valid(broken(lambda i: i["due_moves"]["listed"][0].update(shift_seconds=0)))
+    assert not schema.is_valid(broken(lambda i: i["due_moves"]["later"].update(largest_seconds=None)))
+    assert not schema.is_valid(broken(lambda i: i["due_moves"]["open"].update(count=0)))   # with a largest move
+    assert not schema.is_valid(broken(lambda i: i.pop("warn_moves")))
+    assert not schema.is_valid(broken(lambda i: i["due_moves"].update(count=0)))          # with moves listed
+
+
+def test_warnings_that_move_without_the_due_date(tmp_path):
+    old = DESK.replace("  within 4h on desk\n", "  within 4h on desk\n  warn at 50%\n")
+    new = old.replace("warn at 50%", "warn at 75%")
+    imp = impact(slacode.loads(old), slacode.loads(new), DESK_EVENTS, DESK_AS_OF)
+    assert imp.due_moves == []
+    by_lead = {mv.lead: mv for mv in imp.warn_moves}
+    assert by_lead["L-4"].shift_us == HOUR and by_lead["L-4"].open        # 2h → 3h of the 4h: 09:00 → 10:00
+    assert imp.warn_summary.later == imp.warn_summary.count and imp.warn_summary.earlier == 0
+    (tmp_path / "a.sla").write_text(old, encoding="utf-8")
+    (tmp_path / "b.sla").write_text(new, encoding="utf-8")
+    (tmp_path / "e.jsonl").write_text("".join(json.dumps(e) + "\n" for e in DESK_EVENTS), encoding="utf-8")
+    out = run("diff", "a.sla", "b.sla", "--events", "e.jsonl", "--as-of", DESK_AS_OF, cwd=tmp_path).stdout
+    n = imp.warn_summary.count
+    assert f"Warnings move for {n} verdicts ({n} later, up to " in out and "Due dates move" not in out
+
+
+def test_due_moves_match_evaluating_both_versions(example):
+    """Against the public library: pair the verdicts of leads by (lead, rule, clause, start)
+    and compare their due dates."""
+    old, new, records, _ = example
+    events = _event_dicts(EVENTS)
+
+    def keyed(agreement):
+        res = agreement.evaluate(events, as_of=AS_OF)
+        return {(v.lead, v.rule, v.clause, v.started_at): v for v in res.verdicts if v.lead is not None}
+
+    a, b = keyed(old), keyed(new)
+    expected = sorted((k[0], k[1], k[2], b[k].due_at - a[k].due_at) for k in set(a) & set(b)
+                      if a[k].due_at is not None and b[k].due_at is not None and a[k].due_at != b[k].due_at)
+    imp = impact(old, new, records, AS_OF)
+    assert sorted((mv.lead, mv.rule, mv.clause, mv.shift_us) for mv in imp.due_moves) == expected
+    assert len(expected) > 100
+    opened = [mv for mv in imp.due_moves if mv.new in ("pending", "at_risk", "paused")]
+    assert imp.due_summary.open == len(opened) > 0
+    assert all(mv.open for mv in imp.due_moves[:len(opened)])                 # open ones first,
+    assert [mv.new_at for mv in imp.due_moves[:len(opened)]] == sorted(mv.new_at for mv in opened)   # soonest first
+
+
+def test_due_moves_are_the_same_in_parallel(example, monkeypatch, capsys):
+    from slacode import parallel
+    from slacode.cli import main
+
+    if not parallel.can_fork():
+        pytest.skip("parallel evaluation needs fork")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_RECORDS", 0)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    old, new, records, _ = example
+    one, two = impact(old, new, records, AS_OF, jobs=1), impact(old, new, records, AS_OF, jobs=2)
+    assert one.due_moves == two.due_moves and one.warn_moves == two.warn_moves and one.due_moves
+    outs = []
+    for fmt in ("text", "json"):
+        for jobs in ("1", "2"):
+            code = main(["diff", str(V1), str(V2), "--events", str(EVENTS), "--as-of", AS_OF, "--format", fmt,
+                         "--jobs", jobs])
+            outs.append((code, capsys.readouterr().out))
+    assert outs[0] == outs[1] and outs[2] == outs[3]
+    assert "Verdicts whose due date moves:" in outs[0][1] and json.loads(outs[2][1])["impact"]["due_moves"]["count"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-10**12, 10**12).filter(bool),
+                          st.sampled_from(["met", "breached", "cancelled", "pending", "at_risk", "paused"])),
+                max_size=12))
+def test_move_summary_counts_every_move_once(shifts):
+    from slacode.diff import DueMove, MoveSummary
+
+    base = _us("2026-11-16T09:00:00-03:00")
+    moves = [DueMove(f"L{i}", "r", "within", 1, 1, "met", status, base, base + shift)
+             for i, (shift, status) in enumerate(shifts)]
+    summary = MoveSummary.of(moves)
+    earlier = [-s for s, _ in shifts if s < 0]
+    later = [s for s, _ in shifts if s > 0]
+    opened = [s for s, status in shifts if status in ("pending", "at_risk", "paused")]
+    assert (summary.count, summary.earlier, summary.later, summary.open) == (
+        len(shifts), len(earlier), len(later), len(opened))
+    assert summary.most_earlier_us == max(earlier, default=0) and summary.most_later_us == max(later, default=0)
+    if opened:
+        assert abs(summary.open_largest_us) == max(abs(s) for s in opened) and summary.open_largest_us in opened
+    else:
+        assert summary.open_largest_us is None
+    doc = summary.to_dict()
+    assert doc["count"] == doc["earlier"]["count"] + doc["later"]["count"]

@@ -88,7 +88,7 @@ def _read_records(events, cutoff: int, tz, input_format, zone=None) -> tuple[lis
 @_as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--leads-limit", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
-              help="List at most N leads whose verdicts change.")
+              help="List at most N leads whose verdicts change, and N verdicts whose due date moves.")
 @_event_options
 @_jobs_option
 def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
@@ -140,6 +140,9 @@ def _summary(old, new, semantic, changes, imp, read_diags) -> str:
         text = f"No change in meaning from {old} to {new}"
     if imp is not None:
         text += f"; {imp.changed:,} verdict{'s change' if imp.changed != 1 else ' changes'} status"
+        if imp.due_moves:
+            moved = imp.due_summary
+            text += f", {moved.count:,} due date{'s move' if moved.count != 1 else ' moves'}, {moved.open:,} open"
         problems = sum(1 for d in read_diags if d.severity != "info")     # as `check` and `report` count
         if problems:
             text += (f" ({problems} input problem{'s' if problems != 1 else ''}"

@@ -15,6 +15,10 @@ Two pure functions:
   rule and clause whose cycle started at the same instant in the other (cycle numbers
   can shift when a start becomes untracked); aggregates pair by period. A verdict with no
   partner is counted as appearing (``none → met``) or disappearing (``met → none``).
+  Paired verdicts of a lead whose due date (``due_at``) differs are listed too
+  (:attr:`Impact.due_moves`, :class:`DueMove`), whether or not their status changes: a
+  tighter target or a shorter working day moves the deadlines of open cycles long before
+  any of them turns into a breach. Warnings that move are kept the same way.
 
 Neither function reads files or the clock; :mod:`slacode.cmd_diff` is the command. The
 package holds one module per job: :mod:`~slacode.diff.changes` (the semantic diff),
@@ -22,9 +26,10 @@ package holds one module per job: :mod:`~slacode.diff.changes` (the semantic dif
 are compared by meaning with :mod:`slacode.logic`.
 """
 from slacode.diff.changes import Change, days_text, pred_text, semantic_diff
-from slacode.diff.impact import ClauseImpact, Impact, LeadChange, impact
+from slacode.diff.impact import ClauseImpact, DueMove, Impact, LeadChange, MoveSummary, impact
 from slacode.diff.render import render_text, to_json_dict
 from slacode.logic import compare_preds, implies, normal_pred
 
-__all__ = ["Change", "ClauseImpact", "Impact", "LeadChange", "compare_preds", "days_text", "impact",
-           "implies", "normal_pred", "pred_text", "render_text", "semantic_diff", "to_json_dict"]
+__all__ = ["Change", "ClauseImpact", "DueMove", "Impact", "LeadChange", "MoveSummary", "compare_preds",
+           "days_text", "impact", "implies", "normal_pred", "pred_text", "render_text", "semantic_diff",
+           "to_json_dict"]

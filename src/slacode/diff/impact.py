@@ -1,5 +1,6 @@
 """The impact of a change: both versions evaluated over the same records, verdicts paired
-and counted by status change (see :mod:`slacode.diff`)."""
+and counted by status change, and the paired verdicts whose due date (or warning) moved
+(see :mod:`slacode.diff`)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -69,6 +70,142 @@ class ClauseImpact:
                 "periods": list(self.periods)}
 
 
+#: the statuses of a cycle still running as of `as_of`: the moves a RevOps lead can act on
+OPEN_STATUSES = frozenset({"pending", "at_risk", "paused"})
+
+
+@dataclass
+class DueMove:
+    """One lead's verdict, paired in both versions, whose due date (or warning) is another
+    instant: ``old_at`` and ``new_at`` in epoch microseconds, each with its verdict's zone."""
+
+    lead: str
+    rule: str
+    clause: str
+    cycle_old: int | None
+    cycle_new: int | None
+    old: str
+    new: str
+    old_at: int
+    new_at: int
+    old_zone: Any = None
+    new_zone: Any = None
+
+    @property
+    def shift_us(self) -> int:
+        """New minus old: negative when the instant comes earlier."""
+        return self.new_at - self.old_at
+
+    @property
+    def open(self) -> bool:
+        """Whether the cycle is still running in the new version (pending, at risk, paused)."""
+        return self.new in OPEN_STATUSES
+
+    def shift_text(self) -> str:
+        """``2h earlier``, ``1d 3h later`` (wall-clock time)."""
+        from slacode.texts import span_text
+
+        return f"{span_text(abs(self.shift_us))} {'earlier' if self.shift_us < 0 else 'later'}"
+
+    def text(self) -> str:
+        """``touch/within cycle 1: due 2026-11-16 13:00 -03:00 → 2026-11-16 11:00 -03:00
+        (2h earlier; pending)``."""
+        from datetime import timezone
+
+        from slacode.instants import when
+
+        cycle = (f" cycle {self.cycle_new}" if self.cycle_old == self.cycle_new
+                 else f" cycle {self.cycle_old}→{self.cycle_new}")
+        status = self.new if self.old == self.new else f"{self.old} → {self.new}"
+        return (f"{self.rule}/{self.clause}{cycle}: due {when(self.old_at, self.old_zone or timezone.utc)} → "
+                f"{when(self.new_at, self.new_zone or timezone.utc)} ({self.shift_text()}; {status})")
+
+    def to_dict(self) -> dict:
+        from datetime import timezone
+
+        from slacode.verdict import iso
+
+        return {"lead": self.lead, "rule": self.rule, "clause": self.clause, "cycle_old": self.cycle_old,
+                "cycle_new": self.cycle_new, "from": self.old, "to": self.new,
+                "due_old": iso(self.old_at, self.old_zone or timezone.utc),
+                "due_new": iso(self.new_at, self.new_zone or timezone.utc),
+                "shift_seconds": _seconds(self.shift_us), "open": self.open}
+
+
+def _seconds(us: int) -> int | float:
+    """Microseconds as seconds: a whole number when it is one."""
+    return us // 1_000_000 if us % 1_000_000 == 0 else us / 1_000_000
+
+
+@dataclass
+class MoveSummary:
+    """How many paired verdicts' instants moved, earlier and later, and how far at most."""
+
+    count: int = 0
+    earlier: int = 0
+    later: int = 0
+    most_earlier_us: int = 0            # the largest move earlier, as a positive span
+    most_later_us: int = 0
+    open: int = 0
+    open_largest_us: int | None = None  # the open verdicts' largest move, signed (new - old)
+
+    @classmethod
+    def of(cls, moves: list[DueMove]) -> MoveSummary:
+        out = cls(count=len(moves))
+        for mv in moves:
+            shift = mv.shift_us
+            if shift < 0:
+                out.earlier += 1
+                out.most_earlier_us = max(out.most_earlier_us, -shift)
+            else:
+                out.later += 1
+                out.most_later_us = max(out.most_later_us, shift)
+            if mv.open:
+                out.open += 1
+                best = out.open_largest_us
+                # the larger span wins; between equal spans, the earlier move (the one that hurts)
+                if best is None or (abs(shift), -shift) > (abs(best), -best):
+                    out.open_largest_us = shift
+        return out
+
+    def text(self, what: str = "due dates") -> str:
+        """``due dates move for 23 verdicts (20 earlier, up to 3h; 3 later, up to 1h); 18 of
+        them open, the largest move 3h earlier`` (capitalised by the caller)."""
+        from slacode.texts import span_text
+
+        parts = []
+        if self.earlier:
+            parts.append(f"{self.earlier:,} earlier, up to {span_text(self.most_earlier_us)}")
+        if self.later:
+            parts.append(f"{self.later:,} later, up to {span_text(self.most_later_us)}")
+        noun = "verdict" if self.count == 1 else "verdicts"
+        text = f"{what} move for {self.count:,} {noun} ({'; '.join(parts)})"
+        if self.open_largest_us is None:
+            return text + ("; it is not open" if self.count == 1 else "; none of them open")
+        shift = self.open_largest_us
+        largest = f"{span_text(abs(shift))} {'earlier' if shift < 0 else 'later'}"
+        if self.count == 1:
+            return text + "; it is open"
+        if self.open == 1:
+            return text + f"; 1 of them open, moved {largest}"
+        return text + f"; {self.open:,} of them open, the largest move {largest}"
+
+    def to_dict(self) -> dict:
+        def side(n: int, most: int) -> dict:
+            return {"count": n, "largest_seconds": _seconds(most) if n else None}
+
+        return {"count": self.count, "earlier": side(self.earlier, self.most_earlier_us),
+                "later": side(self.later, self.most_later_us),
+                "open": {"count": self.open,
+                         "largest_shift_seconds": None if self.open_largest_us is None
+                         else _seconds(self.open_largest_us)}}
+
+
+def _move_order(mv: DueMove) -> tuple:
+    """Open cycles first, the soonest new due date first; then the lead, rule and clause."""
+    return (not mv.open, mv.new_at, mv.lead, mv.rule, mv.clause, mv.cycle_new or 0, mv.old_at)
+
+
 @dataclass
 class Impact:
     """The verdicts both versions give for the same records as of the same instant."""
@@ -83,11 +220,26 @@ class Impact:
     leads: dict[str, list[LeadChange]]
     old_diagnostics: list = field(default_factory=list)
     new_diagnostics: list = field(default_factory=list)
+    #: the lead verdicts paired in both versions whose due date differs, open ones first
+    #: (the soonest new due date first), whatever their status does
+    due_moves: list[DueMove] = field(default_factory=list)
+    #: the same for the warning instant (`warn_at`): no due date in these
+    warn_moves: list[DueMove] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
         """How many verdicts change status (appearing and disappearing ones included)."""
         return sum(c.changed for c in self.clauses)
+
+    @property
+    def due_summary(self) -> MoveSummary:
+        """How many due dates move, earlier and later, how far, and how many are open."""
+        return MoveSummary.of(self.due_moves)
+
+    @property
+    def warn_summary(self) -> MoveSummary:
+        """The same for warnings (`warn_at`)."""
+        return MoveSummary.of(self.warn_moves)
 
     def clause(self, rule: str, clause: str) -> ClauseImpact | None:
         return next((c for c in self.clauses if c.rule == rule and c.clause == clause), None)
@@ -104,7 +256,10 @@ class Impact:
                 "by_clause": [c.to_dict() for c in self.clauses if c.changed],
                 "leads": {"count": len(names),
                           "listed": [{"lead": n, "changes": [c.to_dict() for c in self.leads[n]]}
-                                     for n in shown]}}
+                                     for n in shown]},
+                "due_moves": {**self.due_summary.to_dict(),
+                              "listed": [mv.to_dict() for mv in self.due_moves[:leads_limit]]},
+                "warn_moves": self.warn_summary.to_dict()}
 
 
 def _verdict_keys(verdicts) -> dict[tuple, Any]:
@@ -178,12 +333,17 @@ def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, 
     for v in list(res_new.verdicts) + list(res_old.verdicts):   # new file's order first
         clauses.setdefault((v.rule, v.clause), ClauseImpact(v.rule, v.clause))
     leads: dict[str, list[LeadChange]] = {}
+    due_moves: list[DueMove] = []
+    warn_moves: list[DueMove] = []
     for key in list(keyed_old) + [k for k in keyed_new if k not in keyed_old]:
         a, b = keyed_old.get(key), keyed_new.get(key)
         v = a or b
         ci = clauses[(v.rule, v.clause)]
         ci.compared += 1
         sa, sb = (a.status if a else None), (b.status if b else None)
+        if a is not None and b is not None and v.lead is not None:
+            _moved(a, b, "due_at", due_moves)
+            _moved(a, b, "warn_at", warn_moves)
         if sa == sb:
             continue
         ci.transitions[(sa, sb)] += 1
@@ -194,5 +354,19 @@ def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, 
             leads.setdefault(v.lead, []).append(LeadChange(
                 v.rule, v.clause, a.cycle if a else None, b.cycle if b else None, sa, sb))
     lead_count = len({r.lead for r in recs})
+    due_moves.sort(key=_move_order)
+    warn_moves.sort(key=_move_order)
     return Impact(cutoff, new.plan.zone, len(recs), lead_count, len(res_old.verdicts),
-                  len(res_new.verdicts), list(clauses.values()), leads, diags_old, diags_new)
+                  len(res_new.verdicts), list(clauses.values()), leads, diags_old, diags_new,
+                  due_moves, warn_moves)
+
+
+def _moved(a, b, attr: str, into: list[DueMove]) -> None:
+    """Add a :class:`DueMove` to ``into`` when the paired lead verdicts ``a`` (old) and ``b``
+    (new) both have the instant ``attr`` and it differs (one without it is no move: there
+    is nothing to compare)."""
+    at_a, at_b = getattr(a, attr), getattr(b, attr)
+    if at_a is None or at_b is None or at_a == at_b:
+        return
+    into.append(DueMove(b.lead, b.rule, b.clause, a.cycle, b.cycle, a.status, b.status, at_a, at_b,
+                        a.zone, b.zone))

@@ -64,6 +64,30 @@ def render_impact(imp: Impact, leads_limit: int = 10, events: str | None = None)
         width = max((len(n) for n in shown), default=0)
         for n in shown:
             lines.append(f"  {n:<{width}}  " + "; ".join(ch.text() for ch in imp.leads[n]))
+    lines.extend(_render_moves(imp, leads_limit))
+    return lines
+
+
+def _render_moves(imp: Impact, leads_limit: int) -> list[str]:
+    """The due dates (and warnings) that move, then the first of those verdicts: nothing when
+    none moves."""
+    lines: list[str] = []
+    if imp.due_moves:
+        text = imp.due_summary.text("due dates")
+        lines.append(text[0].upper() + text[1:] + ".")
+    if imp.warn_moves:
+        text = imp.warn_summary.text("warnings")
+        lines.append(text[0].upper() + text[1:] + ".")
+    if imp.due_moves:
+        moves = imp.due_moves
+        shown = moves[:leads_limit]
+        head = f"Verdicts whose due date moves: {len(moves):,}"
+        if len(shown) < len(moves):
+            head += f" (showing {len(shown)}, open ones first; --leads-limit N to see more)"
+        lines.append(head + ":" if shown else head + ".")
+        width = max((len(mv.lead) for mv in shown), default=0)
+        for mv in shown:
+            lines.append(f"  {mv.lead:<{width}}  {mv.text()}")
     return lines
 
 
