@@ -281,9 +281,9 @@ def _mapped(headers: list[str], columns: tuple[tuple[str, str], ...],
         if new != old and new in where and new not in moved:
             raise EventInputError(
                 f"{name}: the column mapping {mapping_text(new, old)} reads the column {old!r} as {new!r}, and the "
-                f"file has a column {new!r} of its own: leave out the mapping to read that column, or read it under "
-                f"another name too (--column {new}_2={shell_word(new)}, csv_columns={{{new + '_2'!r}: {new!r}}} "
-                "in Python)")
+                f"file has a column {new!r} of its own: leave out the mapping to read that column as {new!r}, or map "
+                f"that column to another name as well (--column {new}_2={shell_word(new)}; in Python "
+                f"csv_columns={{..., {new + '_2'!r}: {new!r}}})")
         names[i] = new
     return names, absent
 
