@@ -212,7 +212,7 @@ def _near_leads(wanted, ids) -> dict:
     return near
 
 
-def _lead_ids(events, input_format, tz) -> set:
+def _lead_ids(events, input_format, tz, csv_options=None) -> set:
     """The lead ids of the events (read again: only after a lead was not found; a spooled
     standard input is read from its start)."""
     from slacode.events import iter_records
@@ -220,7 +220,15 @@ def _lead_ids(events, input_format, tz) -> set:
     for e in events:
         if hasattr(e, "name_for_refs"):
             e.seek(0)
-    return {r.lead for r in iter_records(list(events), input_format=input_format, default_tz=tz, diagnostics=[])}
+    return {r.lead for r in iter_records(list(events), input_format=input_format, default_tz=tz, diagnostics=[],
+                                         **csv_arguments(csv_options))}
+
+
+def csv_arguments(csv_options) -> dict:
+    """The keyword arguments of :func:`slacode.events.iter_records` for CSV options."""
+    if csv_options is None:
+        return {}
+    return {"csv_delimiter": csv_options.delimiter, "csv_columns": csv_options.columns}
 
 
 class LazyGroup(click.Group):
@@ -531,11 +539,47 @@ def _as_of_option(f):
 
 
 def _event_options(f):
+    """``--tz``, ``--input-format``, and the CSV options, which the command receives as one
+    ``csv_options`` (:class:`slacode.events_csv.CsvOptions`, None when neither is given)."""
+    import functools
+
+    body = f
+
+    @functools.wraps(body)
+    def command(*args, csv_delimiter=None, columns=(), **kwargs):
+        kwargs["csv_options"] = cli_csv_options(csv_delimiter, columns)
+        return body(*args, **kwargs)
+
     f = click.option("--tz", "tz", metavar="ZONE",
-                     help="Zone for timestamps written without an offset (otherwise they are errors).")(f)
+                     help="Zone for timestamps written without an offset (otherwise they are errors).")(command)
     f = click.option("--input-format", type=click.Choice(["jsonl", "csv"]),
-                     help="Format of the event files (default: from the extension; stdin is JSON Lines).")(f)
+                     help="Format of the event files (default: from the extension; stdin is JSON Lines, or CSV "
+                          "with --csv-delimiter or --column).")(f)
+    f = click.option("--csv-delimiter", "csv_delimiter", metavar="CHAR",
+                     help="The character between CSV cells: , (default) ; | or tab (also written \\t).")(f)
+    f = click.option("--column", "columns", multiple=True, metavar="NAME=HEADER",
+                     help='Read the CSV column HEADER as NAME (lead, at, type, id, state, fields.X or a '
+                          'property): --column lead="Lead ID". Repeatable.')(f)
     return f
+
+
+def cli_csv_options(delimiter: str | None, columns) -> "object | None":
+    """The CSV options of ``--csv-delimiter`` and ``--column`` (None when neither is given);
+    exit 2 for one that cannot be read, saying what to write."""
+    if delimiter is None and not columns:
+        return None
+    from slacode.events_csv import csv_options
+
+    for text in columns:
+        if "=" not in text:
+            _fail(f"--column {text}: write NAME=HEADER, the column name slacode reads and the file's header "
+                  f'for it (--column lead="Lead ID")')
+    try:
+        return csv_options(delimiter, list(columns) or None)
+    except ValueError as e:
+        if delimiter is not None and str(e).startswith("CSV delimiter"):
+            _fail(f"--csv-delimiter {delimiter}: {str(e).split(': ', 1)[1]}")
+        _fail(f"--column: {e}")
 
 
 def _jobs_option(f):
@@ -597,7 +641,7 @@ class EventReader:
     as in :func:`slacode.events.iter_records`)."""
 
     def __init__(self, events, as_of_us: int, tz: str | None, input_format: str | None, wrap=None,
-                 zone=None):
+                 zone=None, csv_options=None):
         check_tz(tz)
         self.zone = zone                  # the agreement's: how the count of later events writes as_of
         from slacode.events import EventInputError, source_names
@@ -608,6 +652,7 @@ class EventReader:
         except EventInputError as e:
             _fail(str(e))
         self.as_of, self.tz, self.input_format = as_of_us, tz, input_format
+        self.csv_options = csv_options    # --csv-delimiter, --column (None: standard CSV)
         self.wrap = wrap                  # e.g. a progress counter: wrap(records, pass_number)
         self.passes = 0
 
@@ -619,11 +664,12 @@ class EventReader:
                 s.seek(0)
         self.passes += 1
         records = iter_records(self.sources, input_format=self.input_format, default_tz=self.tz,
-                               diagnostics=diagnostics, as_of_us=self.as_of, ids=ids, as_of_zone=self.zone)
+                               diagnostics=diagnostics, as_of_us=self.as_of, ids=ids, as_of_zone=self.zone,
+                               **csv_arguments(self.csv_options))
         return self.wrap(records, self.passes) if self.wrap else records
 
 
-def start_check(spec, events, as_of, tz, input_format, jobs: int = 1):
+def start_check(spec, events, as_of, tz, input_format, jobs: int = 1, csv_options=None):
     """Load, read and fold (both passes): ``(agreement, run, as_of, diagnostics)``; the
     verdicts are then streamed from ``run.outcomes()``. Exit 2 on spec or input errors."""
     from slacode.events import EventInputError
@@ -631,7 +677,7 @@ def start_check(spec, events, as_of, tz, input_format, jobs: int = 1):
 
     agreement = load_agreement(spec, events)
     cutoff = resolve_as_of(as_of, tz, agreement.plan.timezone)
-    read = EventReader(events, cutoff, tz, input_format, zone=agreement.plan.zone)
+    read = EventReader(events, cutoff, tz, input_format, zone=agreement.plan.zone, csv_options=csv_options)
     diagnostics: list = []
     try:
         run = _run(agreement.plan, read, cutoff, diagnostics, jobs, serialize_verdicts)
@@ -650,7 +696,7 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
         from slacode.parallel import available_cores, max_jobs, parallel_sources, run_parallel
 
         jobs = max_jobs(jobs or available_cores())
-        resolved = parallel_sources(read.sources, read.input_format, jobs)
+        resolved = parallel_sources(read.sources, read.input_format, jobs, csv=read.csv_options)
         if resolved is not None:
             run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=read.names,
                                input_format=read.input_format, default_tz=read.tz, serialize=serialize,
@@ -661,15 +707,15 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
                       rereadable=True, group_by=group_by)
 
 
-def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1):
+def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1, csv_options=None):
     """Load, read, evaluate: ``(agreement, result)`` with every verdict in memory (the
     agreement's diagnostics first); exit 2 on spec or input errors."""
     agreement = load_agreement(spec, events)
-    return agreement, evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs)
+    return agreement, evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs, csv_options=csv_options)
 
 
 def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs: int = 1,
-                    group_by: str | None = None, read: "EventReader | None" = None):
+                    group_by: str | None = None, read: "EventReader | None" = None, csv_options=None):
     """The :class:`~slacode.evaluate.Result` of event sources for a loaded agreement
     (``read``: an :class:`EventReader` of them made already, to read them again after;
     ``group_by`` as :func:`_run` takes it)."""
@@ -678,7 +724,7 @@ def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs:
 
     if read is None:
         read = EventReader(events, resolve_as_of(as_of, tz, agreement.plan.timezone), tz, input_format, wrap,
-                           zone=agreement.plan.zone)
+                           zone=agreement.plan.zone, csv_options=csv_options)
     cutoff = read.as_of
     diagnostics: list = []
     try:
@@ -826,7 +872,7 @@ STATUSES = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
                    "left out goes to standard error. Errors are always shown. Repeatable or comma-separated.")
 @_event_options
 @_jobs_option
-def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs):
+def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs, csv_options):
     """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC
     (`-` for stdin when the events are files)."""
     from slacode import output
@@ -835,7 +881,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
     if fmt in _extra_check_formats():                 # renderers that need the whole result
         from slacode.reporters import CHECK_FORMATS
 
-        agreement, result = run_check(spec, events, as_of, tz, input_format, jobs=jobs)
+        agreement, result = run_check(spec, events, as_of, tz, input_format, jobs=jobs, csv_options=csv_options)
         if keep is not None:
             every = result.diagnostics
             result.diagnostics = keep(every)
@@ -853,7 +899,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
         near = _near_leads(leads, {v.lead for v in result.verdicts if v.lead is not None})
         run_diagnostics = result.diagnostics
     else:
-        agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs)
+        agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs, csv_options)
         from slacode.verdict import iso
 
         meta = {"id": agreement.id, "version": agreement.version}
@@ -911,7 +957,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
 @click.option("--lead", "lead", required=True, metavar="ID", help="The lead to explain.")
 @_as_of_option
 @_event_options
-def explain(spec, events, lead, as_of, tz, input_format):
+def explain(spec, events, lead, as_of, tz, input_format, csv_options):
     """Show one lead's timeline: events, clocks opening, pausing and closing, deadlines,
     and why each verdict is what it is."""
     from slacode.events import EventInputError, iter_records, resolve_sources
@@ -925,13 +971,13 @@ def explain(spec, events, lead, as_of, tz, input_format):
     try:
         # read without the cut, to say how many of the lead's events come after as_of
         found = [r for r in iter_records(list(events), input_format=input_format, default_tz=tz,
-                                         diagnostics=diagnostics) if r.lead == lead]
+                                         diagnostics=diagnostics, **csv_arguments(csv_options)) if r.lead == lead]
     except EventInputError as e:
         _fail(str(e))
     records = [r for r in found if r.at <= cutoff]
     later = len(found) - len(records)
     if not found:
-        near = _near_leads([lead], _lead_ids(events, input_format, tz))
+        near = _near_leads([lead], _lead_ids(events, input_format, tz, csv_options))
         if lead in near:
             _fail(f"no events for lead {lead!r} (lead ids are matched exactly); did you mean {near[lead]!r}?")
     mine, others = lead_problems(diagnostics, lead, _problem_lines(diagnostics))

@@ -67,14 +67,16 @@ def load_spec(spec: str):
     return agreement
 
 
-def _read_records(events, cutoff: int, tz, input_format, zone=None) -> tuple[list, list]:
+def _read_records(events, cutoff: int, tz, input_format, zone=None, csv_options=None) -> tuple[list, list]:
     """The records of the event files (``tz`` was checked with ``--as-of``)."""
+    from slacode.cli import csv_arguments
     from slacode.events import EventInputError, iter_records
 
     diagnostics: list = []
     try:
         records = list(iter_records(list(events), input_format=input_format, default_tz=tz,
-                                    diagnostics=diagnostics, as_of_us=cutoff, as_of_zone=zone))
+                                    diagnostics=diagnostics, as_of_us=cutoff, as_of_zone=zone,
+                                    **csv_arguments(csv_options)))
     except EventInputError as e:
         _fail(str(e))
     return records, diagnostics
@@ -91,7 +93,7 @@ def _read_records(events, cutoff: int, tz, input_format, zone=None) -> tuple[lis
               help="List at most N leads whose verdicts change, and N verdicts whose due date moves.")
 @_event_options
 @_jobs_option
-def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
+def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs, csv_options):
     """Show what changed between two versions of an agreement (files or REV:path from git),
     and with --events which verdicts the change moves. Exit 0 same, 1 differs, 2 error."""
     from slacode import diff as d
@@ -104,7 +106,7 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
     if events:
         cutoff = resolve_as_of(as_of, tz, after.plan.timezone)
         sources = spool_stdin(list(events))         # so that a repeated id is compared with its first copy
-        records, read_diags = _read_records(sources, cutoff, tz, input_format, after.plan.zone)
+        records, read_diags = _read_records(sources, cutoff, tz, input_format, after.plan.zone, csv_options)
         from slacode.events import source_names
 
         names = source_names(sources)               # a folder stands for its files (read without error above)
@@ -112,6 +114,8 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs):
     elif as_of is not None:
         resolve_as_of(as_of, tz, after.plan.timezone)   # still a usage error when it is not an instant
         click.echo("slacode: --as-of has no effect without --events", err=True)
+    if not events and csv_options is not None:
+        click.echo("slacode: --csv-delimiter and --column have no effect without --events", err=True)
     semantic = [c for c in changes if c.semantic]
     # test blocks are part of the review, but change no verdict: not a difference in meaning
     differs = any(c.area != "test" for c in semantic) or bool(imp is not None and imp.changed)

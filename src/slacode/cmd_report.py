@@ -14,7 +14,7 @@ from slacode.cli import EXIT_OK, _as_of_option, _color, _event_options, _fail, _
 
 
 def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, jobs: int = 1,
-              group_by: str | None = None, read=None):
+              group_by: str | None = None, read=None, csv_options=None):
     """Read (through the progress counter) and evaluate: the :class:`Result` (``read``: the
     :class:`~slacode.cli.EventReader` to read with, made here if None)."""
     from slacode.cli import evaluate_events
@@ -29,7 +29,8 @@ def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, j
     if read is not None:
         read.wrap = wrap
     with progress:
-        return evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs, group_by=group_by, read=read)
+        return evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs, group_by=group_by, read=read,
+                               csv_options=csv_options)
 
 
 def _input_problems(result, agreement) -> None:
@@ -63,7 +64,7 @@ def _input_problems(result, agreement) -> None:
                    "sales leaderboard without marketing's handoffs.")
 @_event_options
 @_jobs_option
-def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, input_format, jobs):
+def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, input_format, jobs, csv_options):
     """Compliance per group and period: met, breached, rate, response times, open clocks;
     targets and quotas; optionally an HTML dashboard."""
     from slacode.report import tables
@@ -97,8 +98,9 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
         from slacode.cli import EventReader, resolve_as_of
 
         read = EventReader(events, resolve_as_of(as_of, tz, agreement.plan.timezone), tz, input_format,
-                           zone=agreement.plan.zone)
-    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, group_by=lead_field, read=read)
+                           zone=agreement.plan.zone, csv_options=csv_options)
+    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, group_by=lead_field, read=read,
+                       csv_options=csv_options)
     if owners:                                  # and the targets and quotas they own
         result.verdicts = [v for v in result.verdicts if v.lead is not None or v.owner in owners]
     comp = tables.compliance(result, by=by, period=period, plan=agreement.plan, rules=selected)
@@ -225,7 +227,7 @@ def _write_html(path, agreement, result, comp, by, period, rules) -> None:
               show_default=True)
 @_event_options
 @_jobs_option
-def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, jobs):
+def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, jobs, csv_options):
     """Open clocks that will warn or fall due soon, soonest first (for reminders and task queues)."""
     from slacode.report import due as up
     from slacode.report.progress import wanted
@@ -237,7 +239,7 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
         except ValueError as e:
             _fail(f"--within {window}: {e}")
     agreement = load_agreement(spec, events)
-    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs)
+    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, csv_options=csv_options)
     keep = set(assignees) if assignees else None
     items = up.due_list(result.verdicts, result.as_of, within, overdue, up.escalations(agreement.plan))
     if keep is not None:
@@ -274,6 +276,8 @@ def _near_assignee(name: str, known: set) -> str | None:
     near = _near_leads([name], known).get(name)
     if near is not None:
         return near
+    import difflib
+
     folded = {}
     for k in sorted(known):
         folded.setdefault(lead_key(k), k)

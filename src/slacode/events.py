@@ -304,6 +304,7 @@ class _Source(NamedTuple):
     gzip: bool
     start: int | None = None   # where it can be read again from: 0 for a regular file, the start
     #                            of a binary stream that can seek; None: it cannot
+    csv: Any = None            # CSV: its slacode.events_csv.CsvOptions (None: standard CSV)
 
     @property
     def rereadable(self) -> bool:
@@ -321,14 +322,15 @@ def format_of(name: str) -> str | None:
     return _FORMATS.get(ext)
 
 
-def _resolve(source: Any, input_format: str | None) -> _Source:
-    """Where and how to read one source; ``EventInputError`` if it cannot be read."""
+def _resolve(source: Any, input_format: str | None, csv: Any = None) -> _Source:
+    """Where and how to read one source; ``EventInputError`` if it cannot be read.
+    ``csv``: the CSV options (standard input is then CSV unless ``input_format`` says)."""
     if isinstance(source, (str, os.PathLike)):
         name = os.fspath(source)
         if isinstance(name, bytes):
             name = os.fsdecode(name)
         if name == "-":
-            return _Source(_STDIN_NAME, input_format or "jsonl", None, None, False)
+            return _Source(_STDIN_NAME, input_format or ("csv" if csv else "jsonl"), None, None, False, csv=csv)
         fmt = input_format or format_of(name)
         if os.path.isdir(name):
             raise EventInputError(f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)")
@@ -347,12 +349,12 @@ def _resolve(source: Any, input_format: str | None) -> _Source:
             raise EventInputError(f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)") from None
         except OSError as exc:
             raise EventInputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-        return _Source(name, fmt, name, None, name.lower().endswith(".gz"), 0 if regular else None)
+        return _Source(name, fmt, name, None, name.lower().endswith(".gz"), 0 if regular else None, csv)
     if hasattr(source, "read"):
         raw_name = getattr(source, "name_for_refs", None) or getattr(source, "name", None)
         name = raw_name if isinstance(raw_name, str) else "<stream>"
-        fmt = input_format or format_of(name) or "jsonl"
-        return _Source(name, fmt, None, source, False, _start_of(source))
+        fmt = input_format or format_of(name) or ("csv" if csv else "jsonl")
+        return _Source(name, fmt, None, source, False, _start_of(source), csv)
     raise TypeError(f"an event source is a path, '-' or a stream, not {type(source).__name__}")
 
 
@@ -1041,14 +1043,15 @@ class _Reader:
 
         self.marks.append(len(self.diagnostics))
         with _lines_of(source) as lines:
-            yield from read_csv(self, lines, index, source.name)
+            yield from read_csv(self, lines, index, source.name, source.csv)
         self._judge(source.name)
 
 
 def iter_records(sources: Any, *, input_format: str | None = None,
                  default_tz: tzinfo | str | None = None, diagnostics: list,
                  as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None,
-                 as_of_zone: tzinfo | None = None) -> Iterator[Record]:
+                 as_of_zone: tzinfo | None = None, csv_delimiter: str | None = None,
+                 csv_columns: Any = None) -> Iterator[Record]:
     """Stream the records of event files, in input order (source order, then line).
 
     ``sources``: paths (``str``/``Path``), ``"-"`` for standard input, or open streams
@@ -1063,17 +1066,31 @@ def iter_records(sources: Any, *, input_format: str | None = None,
     ``ids`` is the table of ids to judge them with (default: a new exact :class:`IdTable`;
     a :class:`SpilledIds` keeps memory flat, and its ``repeats()`` then says whether the
     read must be done again with an exact table). ``as_of_zone``: the zone the count of
-    events after ``as_of`` writes it in (the agreement's; default UTC).
+    events after ``as_of`` writes it in (the agreement's; default UTC). ``csv_delimiter``
+    and ``csv_columns``: how to read CSV exports, as :func:`read_events` takes them.
 
     Raises :class:`EventInputError` at once for an unknown format or an unreadable file
-    (and while iterating if a file fails to read).
+    (and while iterating if a file fails to read, or a CSV column mapping clashes with a
+    column of the file).
     """
-    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone)
+    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone,
+                             csv_options_of(csv_delimiter, csv_columns))
     return _iterate(reader, resolved)
 
 
-def resolve_sources(sources: Any, input_format: str | None = None) -> list[_Source]:
-    """Each source's name, format and path (``EventInputError`` for an unreadable one)."""
+def csv_options_of(csv_delimiter: str | None = None, csv_columns: Any = None):
+    """The :class:`slacode.events_csv.CsvOptions` of a delimiter and column mappings (None:
+    standard CSV, read without looking at options); ``ValueError`` for one that cannot be."""
+    if csv_delimiter is None and csv_columns is None:
+        return None
+    from slacode.events_csv import csv_options
+
+    return csv_options(csv_delimiter, csv_columns)
+
+
+def resolve_sources(sources: Any, input_format: str | None = None, csv: Any = None) -> list[_Source]:
+    """Each source's name, format and path (``EventInputError`` for an unreadable one);
+    ``csv``: the CSV options (:func:`csv_options_of`) its CSV sources are read with."""
     if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "read"):
         sources = [sources]
     fmt = None
@@ -1081,7 +1098,7 @@ def resolve_sources(sources: Any, input_format: str | None = None) -> list[_Sour
         fmt = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv"}.get(input_format.lower())
         if fmt is None:
             raise EventInputError(f"unknown input format {input_format!r} (use jsonl or csv)")
-    resolved = [_resolve(s, fmt) for s in _expand_folders(sources)]
+    resolved = [_resolve(s, fmt, csv) for s in _expand_folders(sources)]
     seen: dict = {}
     for src in resolved:                    # the same file twice: every event would count twice
         key = _STDIN_NAME if src.path is None and src.stream is None else _file_key(src.path) \
@@ -1146,8 +1163,8 @@ def _file_key(path: str):
 
 
 def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None,
-          as_of_zone=None) -> tuple[_Reader, list[_Source]]:
-    resolved = resolve_sources(sources, input_format)
+          as_of_zone=None, csv=None) -> tuple[_Reader, list[_Source]]:
+    resolved = resolve_sources(sources, input_format, csv)
     reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=len(resolved) > 1, ids=ids,
                      as_of_zone=as_of_zone)
     reader.names = [s.name for s in resolved]
@@ -1233,7 +1250,8 @@ def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
 
 def read_events(sources: Any, *, input_format: str | None = None,
                 default_tz: tzinfo | str | None = None,
-                as_of_us: int | None = None, as_of_zone: tzinfo | None = None) -> EventBatch:
+                as_of_us: int | None = None, as_of_zone: tzinfo | None = None,
+                csv_delimiter: str | None = None, csv_columns: Any = None) -> EventBatch:
     """The :class:`EventBatch` of ``sources``: every usable event's record, and a
     diagnostic for every line that is not used.
 
@@ -1243,12 +1261,22 @@ def read_events(sources: Any, *, input_format: str | None = None,
     ``.gz``) or ``input_format``. ``default_tz``: the zone of timestamps written without an
     offset. ``as_of_us`` (epoch microseconds; see :func:`parse_timestamp`): events later
     than it are counted (one ``info`` a file) and left out; ``as_of_zone`` is the zone that
-    count writes it in. Raises :class:`EventInputError` for an input that cannot be read at
-    all (a missing file, an unknown format)."""
+    count writes it in.
+
+    CSV exports written otherwise (an extension): ``csv_delimiter`` separates the cells
+    (``";"``, ``"|"``, ``"\\t"`` or ``"tab"``; default ``","``), and ``csv_columns``
+    (``{"lead": "Lead ID", "at": "Created Date"}``, or pairs) reads a column of the file
+    under a name slacode knows (`lead`, `at`, `type`, `id`, `state`, `fields.X`, a
+    property). They apply to the CSV sources (standard input and unnamed streams are then
+    CSV unless ``input_format`` says); ``ValueError`` for one that cannot be read.
+
+    Raises :class:`EventInputError` for an input that cannot be read at all (a missing
+    file, an unknown format, a column mapping to a name the file has a column of)."""
     from slacode._collector import paused_gc
 
     diagnostics: list[Diagnostic] = []
-    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, None, as_of_zone)
+    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, None, as_of_zone,
+                             csv_options_of(csv_delimiter, csv_columns))
     records = _iterate(reader, resolved)
     # Records hold dicts, so the cyclic collector would scan the growing list again and
     # again while it is built (nearly halving the speed); nothing read here forms a cycle.

@@ -12,18 +12,112 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
-from slacode.events import (_BOM, _CUTS, _LINE_BITS, MissingOffsetError, Record, _check_event, _diag, _new_record,
-                            _Reader, codes, event_content, misnamed_key)
+from slacode.events import (_BOM, _CUTS, _LINE_BITS, EventInputError, MissingOffsetError, Record, _check_event,
+                            _diag, _new_record, _Reader, codes, event_content, misnamed_key)
 
 # §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
 _CSV_RESERVED = frozenset(("lead", "at", "type", "state", "id"))
 
 
-def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str) -> Iterator[Record]:
-    """Records of the lines of one CSV source, its problems reported through ``reader``."""
+class CsvOptions(NamedTuple):
+    """How to read CSV files that are not written the standard way (an extension): the cell
+    ``delimiter``, and ``columns``, pairs ``(name, header)``: read the column named
+    ``header`` in the file as the column ``name`` (`lead`, `at`, `fields.X`, a property)."""
+
+    delimiter: str = ","
+    columns: tuple[tuple[str, str], ...] = ()
+
+
+#: the delimiters by name, as a shell passes them (`\t` as two characters included)
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+#: the separators a one-column header is looked at for (the first found is named)
+_SEPARATORS = ";\t|,"
+
+
+def csv_options(delimiter: str | None = None, columns=None) -> CsvOptions | None:
+    """The :class:`CsvOptions` of a delimiter and column mappings, None when neither is
+    given (then CSV is read as it always is). ``delimiter``: one character (`,`
+    `;` `|`, a tab), or `tab` / `\\t` / `comma` / `semicolon` / `pipe`. ``columns``: a
+    mapping ``{name: header}``, or pairs, or ``"NAME=HEADER"`` texts. Raises
+    :class:`ValueError` (:class:`TypeError` for a value of the wrong kind) saying what to write."""
+    pairs = _column_pairs(columns)
+    if delimiter is None and not pairs:
+        return None
+    return CsvOptions(_delimiter(delimiter), pairs)
+
+
+def _delimiter(delimiter) -> str:
+    if delimiter is None:
+        return ","
+    if not isinstance(delimiter, str):
+        raise TypeError(f"the CSV delimiter is a text of one character, not {type(delimiter).__name__}")
+    sep = _DELIMITER_NAMES.get(delimiter.lower() if len(delimiter) > 1 else delimiter, delimiter)
+    if sep != "\t" and (len(sep) != 1 or sep == '"' or sep.isalnum() or sep.isspace() or not sep.isprintable()):
+        raise ValueError(f"CSV delimiter {delimiter!r}: use one character that is not a letter, a digit, a "
+                         "space or a quote: ',' (the default), ';', '|', or a tab (written tab or \\t)")
+    return sep
+
+
+def _column_pairs(columns) -> tuple[tuple[str, str], ...]:
+    """``columns`` as checked ``(name, header)`` pairs: each name and each header once."""
+    if columns is None:
+        return ()
+    if isinstance(columns, (str, bytes)):
+        raise TypeError("CSV columns are a mapping {name: header} or a list of NAME=HEADER texts, not one text")
+    items = columns.items() if hasattr(columns, "items") else columns
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        if isinstance(item, str):
+            name, eq, header = item.partition("=")
+            if not eq:
+                raise ValueError(f"column mapping {item!r}: write NAME=HEADER, the column name slacode reads and "
+                                 f"the file's header for it (lead=\"Lead ID\")")
+        else:
+            try:
+                name, header = item
+            except (TypeError, ValueError):
+                raise TypeError(f"a CSV column mapping is a pair (name, header), not {item!r}") from None
+        if not isinstance(name, str) or not isinstance(header, str):
+            raise TypeError(f"a CSV column mapping names texts, not {name!r} and {header!r}")
+        name, header = name.strip(), header.strip()
+        shown = mapping_text(name, header)
+        if not name or not header:
+            raise ValueError(f"column mapping {shown}: write NAME=HEADER with both parts (lead=\"Lead ID\")")
+        if name.startswith("fields.") and not name[7:].strip():
+            raise ValueError(f"column mapping {shown}: 'fields.' names no field (fields.score=\"Lead Score\")")
+        pairs.append((name, header))
+    for k, (name, header) in enumerate(pairs):
+        for other, other_header in pairs[:k]:
+            if other == name:
+                raise ValueError(f"{name} is mapped twice ({mapping_text(name, other_header)} and "
+                                 f"{mapping_text(name, header)}): a column is read from one header; keep one")
+            if other_header == header:
+                raise ValueError(f"the header {header!r} is mapped twice ({mapping_text(other, header)} and "
+                                 f"{mapping_text(name, header)}): a column is read under one name; keep one")
+    return tuple(pairs)
+
+
+def mapping_text(name: str, header: str) -> str:
+    """A column mapping as written on the command line: ``lead="Lead ID"``."""
+    return f"{name}={shell_word(header)}"
+
+
+def shell_word(text: str) -> str:
+    """``text`` as a shell reads it back: bare when it is plain, else in double quotes."""
+    if text and re.fullmatch(r"[A-Za-z0-9_.,:+@%/-]+", text):
+        return text
+    return '"' + re.sub(r'(["\\$`])', r"\\\1", text) + '"'
+
+
+def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
+             options: CsvOptions | None = None) -> Iterator[Record]:
+    """Records of the lines of one CSV source, its problems reported through ``reader``
+    (``options``: another delimiter, column mappings; None: the standard CSV of §4)."""
     tape = _Tape(lines)
-    table = csv.reader(tape, strict=True)
+    table = (csv.reader(tape, strict=True) if options is None
+             else csv.reader(tape, delimiter=options.delimiter, strict=True))
     prev = 0
     header = None
     while header is None:
@@ -53,7 +147,7 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str) -> 
             reader.diagnostics.append(_diag(
                 codes.MALFORMED_EVENT, "the line has only empty cells and comes before the header; "
                 "it is skipped, and the header is read from a later line", name, start))
-    plan = _csv_plan(reader, header, name, start, tape.taken[0] if tape.taken else "")
+    plan = _csv_plan(reader, header, name, start, tape.taken[0] if tape.taken else "", options)
     if plan is None:
         return
     mark, seq = len(reader.diagnostics), reader.seq
@@ -75,11 +169,11 @@ def _csv_problem(exc: csv.Error) -> tuple[str, str]:
     return text, _QUOTE_HINT
 
 
-def _runaway_quote(reader, taken: list[str], ncols: int, i_at: int, name: str, line: int) -> None:
+def _runaway_quote(reader, taken: list[str], ncols: int, i_at: int, name: str, line: int, sep: str = ",") -> None:
     """SLA512 when the lines that a quoted cell of the row at ``line`` took after its
     first read like events of their own (all the header's cells, a timestamp in `at`):
     a closing quote is probably missing, and they were read as text of that cell."""
-    rows = _rows_like_events(reader, taken, ncols, i_at, line)
+    rows = _rows_like_events(reader, taken, ncols, i_at, line, sep)
     if rows:
         last = line + len(taken) - 1
         if len(rows) == 1:
@@ -93,13 +187,13 @@ def _runaway_quote(reader, taken: list[str], ncols: int, i_at: int, name: str, l
             name, line, hint=_QUOTE_HINT))
 
 
-def _rows_like_events(reader, taken: list[str], ncols: int, i_at: int, line: int) -> list[int]:
+def _rows_like_events(reader, taken: list[str], ncols: int, i_at: int, line: int, sep: str = ",") -> list[int]:
     """The lines after the first of a row (``taken``, from ``line``) that read like
     events of their own: all the header's cells, and a timestamp in `at`."""
     rows = []
     for offset, text in enumerate(taken[1:], 1):
         try:
-            cells = next(csv.reader([text]))
+            cells = next(csv.reader([text], delimiter=sep))
         except (csv.Error, StopIteration):
             continue
         if len(cells) == ncols:
@@ -116,13 +210,20 @@ def _rows_like_events(reader, taken: list[str], ncols: int, i_at: int, line: int
     return rows
 
 
-def _csv_plan(reader, header: list[str], name: str, line: int, text: str = ""):
-    names = [cell.strip() for cell in header]
-    if names and names[0].startswith("\ufeff"):
-        names[0] = names[0][1:].strip()
+def _csv_plan(reader, header: list[str], name: str, line: int, text: str = "", options: CsvOptions | None = None):
+    headers = [cell.strip() for cell in header]
+    if headers and headers[0].startswith("\ufeff"):
+        headers[0] = headers[0][1:].strip()
+    sep = "," if options is None else options.delimiter
+    names, absent = (headers, []) if options is None or not options.columns else \
+        _mapped(headers, options.columns, name)
     problems = []
     at = None                                           # the index of the first cell at fault
-    missing = [c for c in ("lead", "at", "type") if c not in names]
+    if absent:
+        problems.append("missing column" + ("s " if len(absent) > 1 else " ") + ", ".join(
+            f"{h!r} (of the column mapping {mapping_text(n, h)})" for n, h in absent))
+    unmapped = {n for n, _ in absent}
+    missing = [c for c in ("lead", "at", "type") if c not in names and c not in unmapped]
     if missing:
         problems.append("missing column" + ("s " if len(missing) > 1 else " ")
                         + ", ".join(repr(c) for c in missing))
@@ -131,33 +232,23 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = ""):
         at = names.index("")
         problems.append(f"column {at + 1} has no name")
         if not any(names[at:]):
-            hint = ("the header ends with a comma (as spreadsheets write it): remove the last comma, or name "
-                    f"column {at + 1}")
+            hint = (f"the header ends with a {_SEPARATOR_WORDS.get(sep, repr(sep))} (as spreadsheets write it): "
+                    f"remove the last one, or name column {at + 1}")
         else:
             hint = f"name column {at + 1} (a column without a name cannot be read)"
-    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    repeated = sorted({n for n in headers if n and headers.count(n) > 1})
     if repeated:
         problems.append("repeated column" + ("s " if len(repeated) > 1 else " ")
                         + ", ".join(repr(c) for c in repeated))
-        second = min(i for i, n in enumerate(names) if n in repeated and names.index(n) < i)
+        second = min(i for i, n in enumerate(headers) if n in repeated and headers.index(n) < i)
         at = second if at is None else min(at, second)
         if len(problems) == 1:
             hint = "name each column once (the values of two columns of one name cannot both be read)"
     if any(n.startswith("fields.") and not n[7:].strip() for n in names):
         problems.append("column 'fields.' names no field")
     if problems:
-        lower = {n.lower() for n in names}
-        if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
-            sep = next(s for s in ";\t|" if s in names[0])
-            hint = (f"the header is one column: the file seems separated by {sep!r}; slacode reads "
-                    "comma-separated CSV (export it with commas)")
-        elif missing and all(c in lower for c in missing):
-            hint = "column names are case-sensitive: write lead, at and type in lower case"
-        elif missing and all(misnamed_key(c, names) for c in missing):
-            hint = "rename the column" + ("s " if len(missing) > 1 else " ") + ", ".join(
-                f"`{misnamed_key(c, names)}` to `{c}`" for c in missing) + " (slacode reads the lead, the time " \
-                "and the type of an event from `lead`, `at` and `type`)"
-        column = csv_column(text, at) if at is not None and text else 1
+        hint = _header_hint(headers, names, missing, absent, sep) or hint
+        column = csv_column(text, at, sep) if at is not None and text else 1
         reader.diagnostics.append(_diag(
             codes.CSV_HEADER, f"unusable CSV header: {'; '.join(problems)}; no event of "
             "the file is read", name, line, column, hint=hint))
@@ -167,12 +258,151 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = ""):
     props = tuple((i, n) for i, n in enumerate(names)
                   if n not in _CSV_RESERVED and not n.startswith("fields."))
     return (len(names), position["lead"], position["at"], position["type"],
-            position.get("id"), position.get("state"), fields, props)
+            position.get("id"), position.get("state"), fields, props, _column_names(headers), sep)
+
+
+def _mapped(headers: list[str], columns: tuple[tuple[str, str], ...],
+            name: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The header's names with the column mappings applied, and the mappings whose header
+    the file does not have. A mapping to a name the file has as a column of its own (and
+    does not map away) raises :class:`EventInputError`: which of the two to read is the
+    caller's choice."""
+    where = {}
+    for i, h in enumerate(headers):
+        where.setdefault(h, i)
+    names = list(headers)
+    absent = []
+    moved = {h for _, h in columns if h in where}
+    for new, old in columns:
+        i = where.get(old)
+        if i is None:
+            absent.append((new, old))
+            continue
+        if new != old and new in where and new not in moved:
+            raise EventInputError(
+                f"{name}: the column mapping {mapping_text(new, old)} reads the column {old!r} as {new!r}, and the "
+                f"file has a column {new!r} of its own: leave out the mapping to read that column as {new!r}, or map "
+                f"that column to another name as well (--column {new}_2={shell_word(new)}; in Python "
+                f"csv_columns={{..., {new + '_2'!r}: {new!r}}})")
+        names[i] = new
+    return names, absent
+
+
+_SEPARATOR_WORDS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def delimiter_option(sep: str) -> str:
+    """The command-line option that reads cells separated by ``sep`` (not a comma: the default)."""
+    return f"--csv-delimiter {'tab' if sep == chr(9) else repr(sep)}"
+
+
+def _header_hint(headers: list[str], names: list[str], missing: list[str], absent: list[tuple[str, str]],
+                 sep: str) -> str | None:
+    """What to do about an unusable header, when something better than the general hint is
+    known: another separator, a mapping naming a header the file lacks, a near-miss name
+    (`Lead ID` for `lead`: map it with --column lead="Lead ID")."""
+    if len(headers) == 1 and any(s in headers[0] for s in _SEPARATORS if s != sep):
+        other = next(s for s in _SEPARATORS if s != sep and s in headers[0])
+        try:
+            split = [c.strip() for c in next(csv.reader([headers[0]], delimiter=other))]
+        except (csv.Error, StopIteration):
+            split = []
+        maps = _suggestions([c for c in ("lead", "at", "type") if c not in split], split)
+        then = " ".join(f"--column {mapping_text(k, h)}" for k, h in maps)
+        if other == ",":
+            return (f"the header is one column: the file seems separated by {other!r}; leave out --csv-delimiter "
+                    f"(a comma is the default){f', and read it with {then}' if then else ''}")
+        return (f"the header is one column: the file seems separated by {other!r}; read it with "
+                f"{delimiter_option(other)}{' ' + then if then else ''} (or export it with commas)")
+    hints = [_absent_hint(n, h, headers) for n, h in absent]
+    maps = _suggestions(missing, names) if missing else []
+    if maps:
+        hints.append(_missing_hint(missing, maps))
+    return "; ".join(hints) or None
+
+
+def _missing_hint(missing: list[str], maps: list[tuple[str, str]]) -> str:
+    """The hint for columns `lead`, `at` or `type` missing, with the headers likely meant."""
+    options = " ".join(f"--column {mapping_text(k, h)}" for k, h in maps)
+    if len(maps) == len(missing) and all(h.lower() == k for k, h in maps):
+        return (f"column names are case-sensitive: write {', '.join(missing[:-1])}{' and ' if len(missing) > 1 else ''}"
+                f"{missing[-1]} in lower case, or read the columns as they are with {options}")
+    renames = ", ".join(f"`{h}` to `{k}`" for k, h in maps)
+    lead = "rename the column" + ("s " if len(maps) > 1 else " ") + renames
+    return (f"{lead}, or read {'them' if len(maps) > 1 else 'it'} as written with {options} (slacode reads the "
+            "lead, the time and the type of an event from `lead`, `at` and `type`)")
+
+
+def _absent_hint(name: str, header: str, headers: list[str]) -> str:
+    """What to do about a column mapping whose header a file lacks."""
+    near = _near_header(header, [h for h in headers if h])
+    if near is not None and near != name:
+        return f"the header has {near!r}: write {mapping_text(name, near)} (a header is matched exactly)"
+    if name in headers:
+        return (f"the file has a column {name!r} already and needs no mapping for it (a mapping applies to every "
+                "CSV file read: read files with other headers in another run)")
+    shown = ", ".join(repr(h) for h in headers[:8]) + (f" and {len(headers) - 8} more" if len(headers) > 8 else "")
+    return f"{mapping_text(name, header)} names no column of the file; its columns: {shown}"
+
+
+def _near_header(header: str, headers: list[str]) -> str | None:
+    """The header of ``headers`` that nearly is ``header`` (case, spaces, a typo), or None."""
+    key = _plain(header)
+    for h in headers:
+        if _plain(h) == key:
+            return h
+    import difflib
+
+    plain = {_plain(h): h for h in headers}
+    close = difflib.get_close_matches(key, list(plain), n=1, cutoff=0.8)
+    return plain[close[0]] if close else None
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\s_\-.]+", "", text.lower())
+
+
+#: the words of a header that say it holds the event's time
+_TIME_WORDS = frozenset(("at", "date", "time", "timestamp", "datetime", "when"))
+
+
+def _suggestions(missing: list[str], names: list[str]) -> list[tuple[str, str]]:
+    """For each of ``missing`` (`lead`, `at`, `type`), the header of ``names`` most likely
+    meant for it, as pairs ``(column, header)``: a name written otherwise (`Lead`,
+    `lead_id`, `timestamp`), a header with the column's word in it (`Lead ID`, `Created
+    Date`, `Activity Type`), or one letter or two off (`laed`). None for a column no header
+    fits, or that two headers fit as well."""
+    free = [n for n in names if n and n not in _CSV_RESERVED and not n.startswith("fields.")]
+    out: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for key in missing:
+        options = [n for n in free if n not in used]
+        found = misnamed_key(key, options)
+        if found is None:
+            words = {n: set(re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", n).lower()))
+                     for n in options}
+            wanted = _TIME_WORDS if key == "at" else {key}
+            fits = [n for n in options if words[n] & wanted]
+            if len(fits) == 1:
+                found = fits[0]
+            elif not fits and len(key) > 2:
+                import difflib
+
+                plain = {}
+                for n in options:
+                    plain.setdefault(_plain(n), n)
+                close = difflib.get_close_matches(key, list(plain), n=2, cutoff=0.75)
+                if len(close) == 1:
+                    found = plain[close[0]]
+        if found is not None:
+            used.add(found)
+            out.append((key, found))
+    return out
 
 
 def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
               name: str) -> Iterator[Record]:
-    ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols = plan
+    ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols, _, sep = plan
     columns = {"lead": i_lead, "at": i_at, "type": i_type, "id": i_id, "state": i_state}
     clock = reader.clock
     hours, minutes, tails = clock.hours, clock.minutes, clock.tails
@@ -208,7 +438,7 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
                     tape.reported.add(number)
                     reader.bad_utf8(raw, exc, name, number)
             if prev > lineno:                   # a quoted cell took lines
-                again = _rows_like_events(reader, taken, ncols, i_at, lineno)
+                again = _rows_like_events(reader, taken, ncols, i_at, lineno, sep)
                 tail = ("; its lines after the first read like events and are read again as rows"
                         if again else "")
                 reader.diagnostics.append(_diag(
@@ -234,12 +464,12 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
                 prev = lineno
             continue
         if prev > lineno:                       # a quoted cell over several lines: legal,
-            _runaway_quote(reader, taken, ncols, i_at, name, lineno)   # unless they look like rows
+            _runaway_quote(reader, taken, ncols, i_at, name, lineno, sep)   # unless they look like rows
         lead, at, typ = row[i_lead], row[i_at], row[i_type]
         eid = row[i_id] or None if i_id is not None else None
         state = row[i_state] or None if i_state is not None else None
         if lead.strip() != lead or typ.strip() != typ or eid and eid.strip() != eid or state and state.strip() != state:
-            _spaced(spaced, row, columns, taken, lineno)
+            _spaced(spaced, row, columns, taken, lineno, sep)
         fields = None
         props = {}                              # each record its own (a caller may change one)
         if state is not None and typ != "state":
@@ -264,10 +494,10 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
             problems, us, eid = _check_event(lead or None, at or None, typ or None, state,
                                              eid, fields, clock)
             if clock.shifted:
-                below, column = _cell_place(taken, columns, "at")
+                below, column = _cell_place(taken, columns, "at", sep)
                 reader.shifts(name, lineno + below, None if problems else us, column=column, lead=lead)
             if problems:
-                reader.problems(problems, name, lineno, column_of=lambda key: _cell_place(taken, columns, key),
+                reader.problems(problems, name, lineno, column_of=lambda key: _cell_place(taken, columns, key, sep),
                                 keys=tuple(k for k, i in columns.items() if i is not None), lead=lead)
                 continue
         if eid is not None:
@@ -296,7 +526,7 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
         reader.after_as_of(after, after_first, name)
 
 
-def _spaced(spaced: dict, row: list, columns: dict, taken: list, lineno: int) -> None:
+def _spaced(spaced: dict, row: list, columns: dict, taken: list, lineno: int, sep: str = ",") -> None:
     """Count the cells of ``lead``, ``type``, ``id`` and ``state`` with spaces around their
     text (SLA516), keeping where the first of each column was."""
     for key in ("lead", "type", "id", "state"):
@@ -305,23 +535,24 @@ def _spaced(spaced: dict, row: list, columns: dict, taken: list, lineno: int) ->
         if text and text.strip() != text:
             seen = spaced.get(key)
             if seen is None:
-                below, column = _cell_place(taken, columns, key)
+                below, column = _cell_place(taken, columns, key, sep)
                 lead = columns.get("lead")
                 spaced[key] = [1, (lineno + below, column), text, row[lead] if lead is not None else None]
             else:
                 seen[0] += 1
 
 
-def csv_column(text: str, index: int) -> int:
+def csv_column(text: str, index: int, sep: str = ",") -> int:
     """1-based character column where cell ``index`` of a CSV row starts on its first line
-    (1 when the row's quoted cells carry it onto a later line)."""
-    offset, column = csv_place(text, index)
+    (1 when the row's quoted cells carry it onto a later line; ``sep``: the delimiter)."""
+    offset, column = csv_place(text, index, sep)
     return column if offset == 0 else 1
 
 
-def csv_place(text: str, index: int) -> tuple[int, int]:
-    """Where cell ``index`` of a CSV row (``text``: its lines joined, line breaks kept)
-    starts: the number of lines after the row's first, and the 1-based column on that line."""
+def csv_place(text: str, index: int, sep: str = ",") -> tuple[int, int]:
+    """Where cell ``index`` of a CSV row (``text``: its lines joined, line breaks kept;
+    ``sep``: the delimiter) starts: the number of lines after the row's first, and the
+    1-based column on that line."""
     cell, quoted, start, skip = 0, False, True, False
     line_start, offset = 0, 0
     for i, ch in enumerate(text):
@@ -339,7 +570,7 @@ def csv_place(text: str, index: int) -> tuple[int, int]:
                     quoted = False
         elif ch == '"' and start:                   # only a cell's first character opens quotes
             quoted = True
-        elif ch == ",":
+        elif ch == sep:
             cell += 1
             start = True
             continue
@@ -349,18 +580,9 @@ def csv_place(text: str, index: int) -> tuple[int, int]:
     return offset, len(text[line_start:].rstrip("\r\n")) + 1
 
 
-def _column_names(plan) -> list[str]:
-    """The header's column names, from a :func:`_csv_plan` plan."""
-    ncols, i_lead, i_at, i_type, i_id, i_state, field_cols, prop_cols = plan
-    names = [""] * ncols
-    for i, n in ((i_lead, "lead"), (i_at, "at"), (i_type, "type"), (i_id, "id"), (i_state, "state")):
-        if i is not None:
-            names[i] = n
-    for i, key in field_cols:
-        names[i] = "fields." + key
-    for i, key in prop_cols:
-        names[i] = key
-    return names
+def _column_names(names: list[str]) -> list[str]:
+    """The header's column names as the hints write them (``fields. x`` as ``fields.x``)."""
+    return [f"fields.{n[7:].strip()}" if n.startswith("fields.") else n for n in names]
 
 
 def _cell_count_hint(row: list[str], plan) -> str:
@@ -368,21 +590,23 @@ def _cell_count_hint(row: list[str], plan) -> str:
     without a cell, taken to be the last ones (trailing empty cells left off), and that an
     empty cell is still written; the row stays refused, as it may be a line broken in two.
     Too many: how many more, and that a cell with a comma is quoted."""
-    ncols = plan[0]
+    ncols, labels, sep = plan[0], plan[8], plan[9]
+    word = _SEPARATOR_WORDS.get(sep, repr(sep))
     if len(row) < ncols:
-        names = _column_names(plan)[len(row):]
+        names = labels[len(row):]
         k = len(names)
         shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {k - 5} more" if k > 5 else "")
         columns = f"the last column ({shown}) has" if k == 1 else f"the last {k} columns ({shown}) have"
-        commas = "1 comma if that cell is" if k == 1 else f"{k} commas if those cells are"
-        return (f"{columns} no cell: end the row with {commas} empty (an empty cell is still written, as `,,`); "
-                "or, if the line was broken in two, join it")
+        commas = (f"1 {word} if that cell is" if k == 1 else f"{k} {word}s if those cells are")
+        return (f"{columns} no cell: end the row with {commas} empty (an empty cell is still written, as "
+                f"`{sep}{sep}`); or, if the line was broken in two, join it")
     extra = len(row) - ncols
     more = "1 cell more" if extra == 1 else f"{extra} cells more"
-    trailing = (f", or remove the {'trailing comma' if extra == 1 else f'{extra} trailing commas'}"
+    trailing = (f", or remove the {f'trailing {word}' if extra == 1 else f'{extra} trailing {word}s'}"
                 if not any(c.strip() for c in row[ncols:]) else "")
-    return (f"the row has {more} than the header: a cell with a comma in it goes in double quotes "
-            f"(`\"1,500\"`, `\"Smith, Jo\"`){trailing}")
+    example = "(`\"1,500\"`, `\"Smith, Jo\"`)" if sep == "," else f"(`\"a{sep}b\"`)"
+    return (f"the row has {more} than the header: a cell with a {word} in it goes in double quotes "
+            f"{example}{trailing}")
 
 
 _QUOTE_HINT = ('a cell that starts with " must end with " (a quote inside it is written ""): '
@@ -459,8 +683,8 @@ def _csv_value(text: str):
     return text
 
 
-def _cell_place(taken: list[str], columns: dict, key: str) -> tuple[int, int]:
+def _cell_place(taken: list[str], columns: dict, key: str, sep: str = ",") -> tuple[int, int]:
     """Where the cell of reserved column ``key`` starts: lines after the row's first, and
     the 1-based column ((0, 1) when there is no such column)."""
     index = columns.get(key)
-    return (0, 1) if index is None else csv_place("".join(taken), index)
+    return (0, 1) if index is None else csv_place("".join(taken), index, sep)

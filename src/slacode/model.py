@@ -1147,13 +1147,16 @@ class Agreement(Node):
 
     def evaluate_many(self, events: "Iterable", *, as_of: "str | _dt.datetime", jobs: "int | None" = None,
                       default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
-                      aggregates: bool = True, group_by: "str | None" = None) -> "Result":
+                      aggregates: bool = True, group_by: "str | None" = None,
+                      csv_delimiter: "str | None" = None, csv_columns=None) -> "Result":
         """:meth:`evaluate` for many leads, in ``jobs`` processes (default: every core), with
-        the same result. ``events``: event files (paths), or what :meth:`evaluate` takes."""
+        the same result. ``events``: event files (paths), or what :meth:`evaluate` takes;
+        ``csv_delimiter`` and ``csv_columns`` read CSV exports as :func:`slacode.read_events` does."""
         from slacode.parallel import evaluate_many
 
         result = evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
-                               input_format=input_format, group_by=group_by)
+                               input_format=input_format, group_by=group_by,
+                               csv_delimiter=csv_delimiter, csv_columns=csv_columns)
         result.agreement_diagnostics = list(self.diagnostics)
         return result if aggregates else _without_aggregates(result)
 

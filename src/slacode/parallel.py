@@ -71,14 +71,15 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def parallel_sources(sources, input_format: str | None, jobs: int, min_bytes: int | None = None):
+def parallel_sources(sources, input_format: str | None, jobs: int, min_bytes: int | None = None, csv=None):
     """The resolved sources when evaluating them in ``jobs`` processes is possible and worth
-    it, else None (serial): JSON Lines files only, ``fork`` available, enough bytes."""
+    it, else None (serial): JSON Lines files only, ``fork`` available, enough bytes (CSV,
+    with its options ``csv`` or without, is read in one process)."""
     if jobs <= 1 or not can_fork():
         return None
     if not all(isinstance(s, (str, os.PathLike)) and os.fspath(s) != "-" for s in sources):
         return None
-    resolved = resolve_sources(list(sources), input_format)
+    resolved = resolve_sources(list(sources), input_format, csv)
     if any(s.fmt != "jsonl" or s.path is None for s in resolved):
         return None
     try:
@@ -379,7 +380,8 @@ def _worker(k: int, job: tuple) -> None:
 
 
 def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_tz=None,
-                  input_format: str | None = None, group_by: str | None = None):
+                  input_format: str | None = None, group_by: str | None = None,
+                  csv_delimiter: str | None = None, csv_columns=None):
     """The :class:`~slacode.evaluate.Result` of many leads' events, in ``jobs`` processes
     (default: every core), identical to one process's.
 
@@ -387,12 +389,15 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     iterable of event dicts / :class:`slacode.Event` / records (validated here, then split
     by lead), or the ``EventBatch`` of :func:`slacode.read_events` (its reading diagnostics
     kept, as :func:`slacode.evaluate.evaluate` keeps them); ``group_by`` as
-    :func:`slacode.evaluate.evaluate` takes it."""
+    :func:`slacode.evaluate.evaluate` takes it; ``csv_delimiter`` and ``csv_columns``: how
+    CSV files are read, as :func:`slacode.read_events` takes them (CSV files are read in
+    one process; the evaluation too, as splitting them among processes is not done)."""
     from slacode.evaluate import check_group_by, evaluate_records, public_as_of
-    from slacode.events import EventBatch, iter_records, records_from_objects
+    from slacode.events import EventBatch, csv_options_of, iter_records, records_from_objects
     from slacode.stream import evaluate_stream, result_of
 
     check_group_by(group_by)
+    csv = csv_options_of(csv_delimiter, csv_columns)       # (checked before anything is read)
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     if jobs is not None and (jobs.__class__ is not int or jobs < 0):
@@ -411,8 +416,8 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
         events, sources = events.records, events.sources or None
     events = list(events)
     if sources is None and events and all(isinstance(e, (str, os.PathLike)) for e in events):
-        names = [s.name for s in resolve_sources(events, input_format)]
-        resolved = parallel_sources(events, input_format, jobs)
+        names = [s.name for s in resolve_sources(events, input_format, csv)]
+        resolved = parallel_sources(events, input_format, jobs, csv=csv)
         run = None
         if resolved is not None:
             run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names,
@@ -422,7 +427,8 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
 
             def read(diags, ids=None):
                 return iter_records(events, input_format=input_format, default_tz=default_tz,
-                                    diagnostics=diags, as_of_us=cutoff, ids=ids, as_of_zone=plan.zone)
+                                    diagnostics=diags, as_of_us=cutoff, ids=ids, as_of_zone=plan.zone,
+                                    csv_delimiter=csv_delimiter, csv_columns=csv_columns)
             return evaluate_stream(plan, read, cutoff, diagnostics, sources=names, rereadable=True,
                                    group_by=group_by)
         return result_of(run, plan, cutoff, diagnostics)

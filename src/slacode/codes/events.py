@@ -179,13 +179,18 @@ INVALID_UTF8 = define("SLA508", "invalid-utf8-event", "error", """
 
 CSV_HEADER = define("SLA509", "csv-header", "error", """
     The header of a CSV event file is unusable: a required column (`lead`, `at`, `type`) is
-    missing, a column name is empty or repeated, or `fields.` names no field. No event of the
+    missing, a column name is empty or repeated, `fields.` names no field, or a column
+    mapping (`--column NAME=HEADER`) names a header the file does not have. No event of the
     file is read.
 
     ## Why
     Every row is read through the header: without it slacode cannot know which cell is the
     lead, the time or the type, and a repeated name would make one cell hide another. Other
-    columns become event properties, `fields.X` columns update lead field `X`.
+    columns become event properties, `fields.X` columns update lead field `X`. A header that
+    is one column usually means the cells are separated by another character (`;` in
+    spreadsheet exports where the comma is the decimal mark); the hint then gives the
+    `--csv-delimiter` to read it with, and `--column` mappings for headers that most likely
+    mean `lead`, `at` or `type` (`Lead ID`, `Created Date`, `Activity Type`).
 
     ## Avoid
     ```
@@ -198,6 +203,8 @@ CSV_HEADER = define("SLA509", "csv-header", "error", """
     lead,at,type,owner,fields.score
     A,2026-11-09T16:00:00-03:00,assigned,rep-1,90
     ```
+    or read the export as it is: `--column at=when` (`--csv-delimiter ';'` for cells
+    separated by `;`).
     """)
 
 SHIFTED_LOCAL_TIME = define("SLA510", "ambiguous-local-time", "warning", """

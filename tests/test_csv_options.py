@@ -1,0 +1,410 @@
+"""CSV exports as they come (an extension): `--csv-delimiter` / ``csv_delimiter`` and
+`--column NAME=HEADER` / ``csv_columns``, their errors, and the header hints that suggest them.
+
+The reference for every read with options is the same events written as standard CSV
+(commas, the column names of LANGUAGE.md §4): the records must be the same.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import slacode
+from slacode import parallel
+from slacode.cli import main
+from slacode.events import EventInputError, read_events
+from slacode.events_csv import csv_options, mapping_text
+from tests.conftest import ROOT
+
+AS_OF = "2026-12-01T00:00:00Z"
+SPEC = """agreement "csv" { version "1"; timezone "UTC"; teams marketing, sales }
+deadline first_touch { owner sales; start on assigned; stop on call; within 2h }
+"""
+STANDARD = ["lead", "at", "type", "id", "state", "owner", "fields.score"]
+EXPORT = ["Lead ID", "Created Date", "Activity Type", "Activity ID", "state", "Owner Name", "Lead Score"]
+MAPPING = {"lead": "Lead ID", "at": "Created Date", "type": "Activity Type", "id": "Activity ID",
+           "owner": "Owner Name", "fields.score": "Lead Score"}
+ROWS = [
+    ["A", "2026-11-09T10:00:00Z", "state", "a1", "mql", "", "90"],
+    ["A", "2026-11-09T11:00:00Z", "assigned", "a2", "", "Smith; Jo", ""],
+    ["A", "2026-11-09T12:30:00Z", "call", "a3", "", "", ""],
+    ["B", "2026-11-09T11:00:00Z", "assigned", "b1", "", "Lee, Ann", "7"],
+    ["B", "2026-11-09T15:00:00Z", "call", "b2", "", "", ""],
+    ["C", "2026-11-10T09:00:00Z", "assigned", "", "", 'Dee "DJ" | Ray', ""],
+]
+
+
+def write_csv(path, header, rows, delimiter=","):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def contents(batch):
+    """What a batch says, without where it was read from."""
+    return [(r.lead, r.at, r.type, r.state, r.fields, r.props, r.id) for r in batch.records]
+
+
+def codes(batch):
+    return [(d.code, d.line, d.column) for d in batch.diagnostics]
+
+
+@pytest.fixture()
+def standard(tmp_path):
+    return write_csv(tmp_path / "standard.csv", STANDARD, ROWS)
+
+
+# ----------------------------------------------------------------------- the delimiter
+
+@pytest.mark.parametrize("written, given", [
+    (";", ";"), (";", "semicolon"), ("\t", "\t"), ("\t", "\\t"), ("\t", "tab"), ("\t", "TAB"),
+    ("|", "|"), ("|", "pipe"), (",", ","), (",", "comma"), (":", ":"),
+])
+def test_every_form_of_a_delimiter_reads_the_events_the_standard_file_holds(tmp_path, standard, written, given):
+    path = write_csv(tmp_path / "export.csv", STANDARD, ROWS, delimiter=written)
+    batch = read_events(path, csv_delimiter=given)
+    assert batch.diagnostics == []
+    assert contents(batch) == contents(read_events(standard))
+    assert batch.records[1].props == {"owner": "Smith; Jo"}
+
+
+@pytest.mark.parametrize("bad", ["", "ab", "a", "7", '"', " ", "\n", "\r", "semi"])
+def test_a_delimiter_that_cannot_be_is_refused_with_the_choices(tmp_path, standard, bad):
+    with pytest.raises(ValueError, match="use one character"):
+        read_events(standard, csv_delimiter=bad)
+    with pytest.raises(TypeError):
+        read_events(standard, csv_delimiter=59)
+
+
+cells = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00"),
+                max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(delimiter=st.sampled_from([";", "\t", "|", ":"]), notes=st.lists(cells, min_size=1, max_size=4))
+def test_cells_with_the_delimiter_quotes_and_line_breaks_read_as_with_commas(tmp_path, delimiter, notes):
+    rows = [[f"L{k}", f"2026-11-09T1{k % 10}:00:00Z", "assigned", note] for k, note in enumerate(notes)]
+    ours = write_csv(tmp_path / "ours.csv", ["lead", "at", "type", "note"], rows, delimiter)
+    theirs = write_csv(tmp_path / "theirs.csv", ["lead", "at", "type", "note"], rows)
+    a, b = read_events(ours, csv_delimiter=delimiter), read_events(theirs)
+    assert contents(a) == contents(b)
+    assert [(d.code, d.line, d.column, d.message) for d in a.diagnostics] == \
+        [(d.code, d.line, d.column, d.message) for d in b.diagnostics]
+
+
+def test_places_and_hints_follow_the_delimiter(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("lead;note;at;type\nA;x;not a time;t\nB;y;2026-11-09T10:00:00Z\nC;z;2026-11-09T10:00:00Z;t;;\n")
+    batch = read_events(path, csv_delimiter=";")
+    assert codes(batch) == [("SLA503", 2, 5), ("SLA501", 3, 1), ("SLA501", 4, 1)]
+    short, long = batch.diagnostics[1].hint, batch.diagnostics[2].hint
+    assert "end the row with 1 semicolon" in short and "`;;`" in short
+    assert "a cell with a semicolon in it goes in double quotes" in long
+    assert "remove the 2 trailing semicolons" in long
+
+
+def test_a_header_ending_with_the_delimiter_says_so(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("lead|at|type|\nA|2026-11-09T10:00:00Z|t|\n")
+    (d,) = read_events(path, csv_delimiter="|").diagnostics
+    assert d.code == "SLA509" and d.column == 14 and "ends with a pipe" in d.hint
+
+
+# ------------------------------------------------------------------------- the columns
+
+def test_mapped_columns_read_as_the_standard_ones(tmp_path, standard):
+    path = write_csv(tmp_path / "export.csv", EXPORT, ROWS, delimiter=";")
+    for columns in (MAPPING, list(MAPPING.items()), [f"{k}={v}" for k, v in MAPPING.items()]):
+        batch = read_events(path, csv_delimiter=";", csv_columns=columns)
+        assert batch.diagnostics == []
+        assert contents(batch) == contents(read_events(standard))
+    assert batch.records[0].fields == {"score": 90}
+    assert batch.records[3].props == {"owner": "Lee, Ann"}
+
+
+def test_a_mapping_may_move_a_column_of_that_name_out_of_the_way(tmp_path):
+    """`type` in a CRM export is often the record's type; the activity's is another column."""
+    path = tmp_path / "e.csv"
+    path.write_text("lead,at,type,Activity Type\nA,2026-11-09T10:00:00Z,Lead,call\n")
+    (record,) = read_events(path, csv_columns={"type": "Activity Type", "record_type": "type"}).records
+    assert record.type == "call" and record.props == {"record_type": "Lead"}
+    with pytest.raises(EventInputError) as info:
+        read_events(path, csv_columns={"type": "Activity Type"})
+    message = str(info.value)
+    assert message.startswith(f"{path}: the column mapping type=\"Activity Type\" reads the column 'Activity Type'")
+    assert "has a column 'type' of its own" in message and "--column type_2=type" in message
+
+
+def test_a_mapped_header_the_file_lacks_is_the_header_error_naming_the_mapping(tmp_path, standard):
+    path = write_csv(tmp_path / "export.csv", EXPORT, ROWS)
+    columns = dict(MAPPING, lead="Lead Id")
+    batch = read_events(path, csv_columns=columns)
+    (d,) = batch.diagnostics
+    assert batch.records == [] and (d.code, d.line) == ("SLA509", 1)
+    assert "missing column 'Lead Id' (of the column mapping lead=\"Lead Id\")" in d.message
+    assert "missing column 'lead'" not in d.message          # said once, as the mapping's
+    assert "the header has 'Lead ID': write lead=\"Lead ID\"" in d.hint
+    # a property's header too: a mapping that reads nothing is not passed over
+    (d,) = read_events(path, csv_columns=dict(MAPPING, channel="Channel")).diagnostics
+    assert "missing column 'Channel' (of the column mapping channel=Channel)" in d.message
+    assert "names no column of the file; its columns: 'Lead ID', 'Created Date'" in d.hint
+    # a file that has the column itself
+    (d,) = read_events(standard, csv_columns={"lead": "Lead ID"}).diagnostics
+    assert "missing column 'Lead ID'" in d.message and "has a column 'lead' already" in d.hint
+
+
+@pytest.mark.parametrize("columns, words", [
+    (["lead=Lead ID", "lead=Contact"], 'lead is mapped twice (lead="Lead ID" and lead=Contact)'),
+    ([("lead", "Lead ID"), ("owner", "Lead ID")], "the header 'Lead ID' is mapped twice"),
+    (["lead"], "write NAME=HEADER"),
+    (["=Lead ID"], "with both parts"),
+    (["lead= "], "with both parts"),
+    (["fields.=Score"], "'fields.' names no field"),
+])
+def test_mappings_that_cannot_be_are_refused(standard, columns, words):
+    with pytest.raises(ValueError) as info:
+        read_events(standard, csv_columns=columns)
+    assert words in str(info.value)
+
+
+def test_mapping_kinds_that_are_not_mappings_are_type_errors(standard):
+    for columns in ("lead=Lead ID", [("lead",)], [("lead", 5)]):
+        with pytest.raises(TypeError):
+            read_events(standard, csv_columns=columns)
+
+
+def test_mapping_text_quotes_for_a_shell():
+    assert mapping_text("lead", "Lead_ID") == "lead=Lead_ID"
+    assert mapping_text("at", "Created Date") == 'at="Created Date"'
+    assert mapping_text("x", 'a "b" $c') == 'x="a \\"b\\" \\$c"'
+    assert csv_options() is None and csv_options(None, []) is None
+    assert csv_options(",").delimiter == ","
+
+
+def test_a_repeated_event_is_compared_with_its_first_copy_read_with_the_options(tmp_path):
+    """The first copy of a repeated id is read again from the file (SLA517 or SLA505)."""
+    rows = [ROWS[1], ROWS[2], ROWS[1], [*ROWS[2][:6], "5"]]
+    path = write_csv(tmp_path / "export.csv", EXPORT, rows, delimiter=";")
+    batch = read_events(path, csv_delimiter=";", csv_columns=MAPPING)
+    assert [d.code for d in batch.diagnostics] == ["SLA517", "SLA505"]
+    assert "repeats the one at line 2 exactly" in batch.diagnostics[0].message
+
+
+# ---------------------------------------------------------------------- header hints
+
+@pytest.mark.parametrize("header, delimiter, words", [
+    ("Lead ID;Created Date;Activity Type", None,
+     "the file seems separated by ';'; read it with --csv-delimiter ';' --column lead=\"Lead ID\" "
+     "--column at=\"Created Date\" --column type=\"Activity Type\" (or export it with commas)"),
+    ("lead;at;type", None, "separated by ';'; read it with --csv-delimiter ';' (or export"),
+    ("lead\tat\ttype", None, "separated by '\\t'; read it with --csv-delimiter tab"),
+    ("lead|at|type", None, "--csv-delimiter '|'"),
+    ("lead,at,type", ";", "separated by ','; leave out --csv-delimiter (a comma is the default)"),
+    ("Lead ID,Created Date,Activity Type", None,
+     "rename the columns `Lead ID` to `lead`, `Created Date` to `at`, `Activity Type` to `type`, or read them "
+     "as written with --column lead=\"Lead ID\" --column at=\"Created Date\" --column type=\"Activity Type\""),
+    ("Lead,At,Type", None, "column names are case-sensitive: write lead, at and type in lower case, or read the "
+                           "columns as they are with --column lead=Lead --column at=At --column type=Type"),
+    ("laed,at,type", None, "rename the column `laed` to `lead`, or read it as written with --column lead=laed"),
+    ("leadId,eventTime,type", None, "--column lead=leadId --column at=eventTime"),
+])
+def test_header_hints_suggest_the_options(tmp_path, header, delimiter, words):
+    path = tmp_path / "e.csv"
+    path.write_text(f"{header}\nA,2026-11-09T10:00:00Z,x\n")
+    (d,) = read_events(path, csv_delimiter=delimiter).diagnostics
+    assert d.code == "SLA509" and words in d.hint
+
+
+def test_no_suggestion_where_two_headers_fit_as_well(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("Lead ID,Created Date,Modified Date,type\nA,2026-11-09T10:00:00Z,,x\n")
+    (d,) = read_events(path).diagnostics
+    assert "--column lead=\"Lead ID\"" in d.hint and "at=" not in d.hint
+    assert "missing columns 'lead', 'at'" in d.message
+
+
+def test_hints_do_not_import_difflib_until_a_header_is_unusable(tmp_path):
+    from tests.conftest import run_fresh
+
+    path = tmp_path / "e.csv"
+    path.write_text("lead;at;type\nA;2026-11-09T10:00:00Z;x\n")
+    out = run_fresh(f"""
+        import sys
+        from slacode.events import read_events
+        batch = read_events({str(path)!r}, csv_delimiter=";", csv_columns={{"lead": "lead"}})
+        assert len(batch.records) == 1 and not batch.diagnostics
+        print("difflib" in sys.modules)
+    """)
+    assert out.strip() == "False"
+
+
+# ---------------------------------------------------------------- sources and formats
+
+def test_options_leave_json_lines_as_they_are(tmp_path):
+    path = tmp_path / "e.jsonl"
+    path.write_text(json.dumps({"lead": "A", "at": "2026-11-09T10:00:00Z", "type": "x", "Lead ID": "q"}) + "\n")
+    plain = read_events(path)
+    assert contents(read_events(path, csv_delimiter=";", csv_columns={"lead": "Lead ID"})) == contents(plain)
+
+
+def test_standard_input_is_csv_with_options(monkeypatch):
+    data = "Lead ID;at;type\nA;2026-11-09T10:00:00Z;x\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data.encode())))
+    (record,) = read_events("-", csv_delimiter=";", csv_columns={"lead": "Lead ID"}).records
+    assert record.lead == "A"
+    stream = io.BytesIO(data.encode())
+    (record,) = read_events(stream, csv_delimiter=";", csv_columns={"lead": "Lead ID"}).records
+    assert record.lead == "A"
+
+
+# ------------------------------------------------------------------- the command line
+
+def write_spec(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text(SPEC)
+    return spec
+
+
+OPTIONS = ["--csv-delimiter", ";"] + [a for k, v in MAPPING.items() for a in ("--column", f"{k}={v}")]
+
+
+def _check(capsys, *args):
+    code = main(["check", *map(str, args), "--as-of", AS_OF, "--format", "json"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _verdicts(out):
+    data = json.loads(out)
+    return data["verdicts"], [(d["code"], d["line"]) for d in data["diagnostics"]]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_check_with_options_gives_the_verdicts_of_the_standard_file(tmp_path, capsys, monkeypatch, standard, jobs):
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    spec = write_spec(tmp_path)
+    export = write_csv(tmp_path / "export.csv", EXPORT, ROWS, delimiter=";")
+    code, out, err = _check(capsys, spec, standard, "--jobs", jobs)
+    assert code == 0, err
+    expected = _verdicts(out)
+    code, out, err = _check(capsys, spec, export, "--jobs", jobs, *OPTIONS)
+    assert code == 0, err
+    assert _verdicts(out) == expected
+    assert [v["status"] for v in expected[0]] == ["met", "breached", "breached"]
+
+
+def test_check_with_options_mixes_csv_and_json_lines(tmp_path, capsys, standard):
+    spec = write_spec(tmp_path)
+    export = write_csv(tmp_path / "export.csv", EXPORT, ROWS[:3], delimiter=";")
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"lead": "Z", "at": "2026-11-09T10:00:00Z", "type": "assigned"}) + "\n")
+    code, out, err = _check(capsys, spec, export, more, *OPTIONS)
+    assert code == 0, err
+    assert [v["lead"] for v in json.loads(out)["verdicts"]] == ["A", "Z"]
+
+
+def test_the_command_line_refuses_options_that_cannot_be(tmp_path, capsys, standard):
+    spec = write_spec(tmp_path)
+    for args, words in ((["--csv-delimiter", "ab"], "--csv-delimiter ab: use one character"),
+                        (["--column", "lead"], "--column lead: write NAME=HEADER"),
+                        (["--column", "lead=A", "--column", "lead=B"], "--column: lead is mapped twice"),
+                        (["--column", "lead=type"], "has a column 'lead' of its own")):
+        code, out, err = _check(capsys, spec, standard, *args)
+        assert code == 2 and words in err and out == ""
+        assert "Traceback" not in err and "internal error" not in err
+
+
+def test_the_header_hint_on_the_command_line(tmp_path, capsys):
+    spec = write_spec(tmp_path)
+    export = write_csv(tmp_path / "export.csv", EXPORT, ROWS, delimiter=";")
+    code = main(["check", str(spec), str(export), "--as-of", AS_OF])
+    err = capsys.readouterr().out
+    assert code == 0
+    assert "SLA509" in err and "--csv-delimiter ';' --column lead=\"Lead ID\"" in err
+
+
+def test_every_command_that_reads_events_takes_the_options(tmp_path, capsys, standard):
+    spec = write_spec(tmp_path)
+    export = write_csv(tmp_path / "export.csv", EXPORT, ROWS, delimiter=";")
+    common = ["--as-of", AS_OF, *OPTIONS]
+    for argv, standard_argv in (
+        (["explain", spec, export, "--lead", "B", *common], ["explain", spec, standard, "--lead", "B", "--as-of", AS_OF]),
+        (["report", spec, export, "--format", "json", *common], ["report", spec, standard, "--format", "json",
+                                                                 "--as-of", AS_OF]),
+        (["due", spec, export, "--format", "json", *common], ["due", spec, standard, "--format", "json",
+                                                              "--as-of", AS_OF]),
+        (["diff", spec, spec, "--events", export, "--format", "json", *common],
+         ["diff", spec, spec, "--events", standard, "--format", "json", "--as-of", AS_OF]),
+    ):
+        code = main([str(a) for a in argv])
+        got = capsys.readouterr()
+        assert code == 0, got.err
+        code = main([str(a) for a in standard_argv])
+        want = capsys.readouterr()
+        assert got.out.replace(str(export), "FILE") == want.out.replace(str(standard), "FILE")
+        assert got.out.strip()
+    # explain's lead suggestion reads the events again, with the options
+    code = main(["explain", str(spec), str(export), "--lead", "b", *common])
+    assert code == 2 and "did you mean 'B'" in capsys.readouterr().err
+
+
+def test_diff_without_events_says_the_options_do_nothing(tmp_path, capsys):
+    spec = write_spec(tmp_path)
+    assert main(["diff", str(spec), str(spec), "--csv-delimiter", ";"]) == 0
+    assert "--csv-delimiter and --column have no effect without --events" in capsys.readouterr().err
+
+
+def test_help_of_check_names_the_options():
+    from click.testing import CliRunner
+
+    from slacode.cli import cli
+
+    out = CliRunner().invoke(cli, ["check", "--help"]).output
+    assert "--csv-delimiter CHAR" in out and "--column NAME=HEADER" in out
+
+
+# ------------------------------------------------------------------------ the library
+
+def test_evaluate_many_reads_csv_files_with_the_options(tmp_path, standard, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    agreement = slacode.loads(SPEC)
+    export = write_csv(tmp_path / "export.csv", EXPORT, ROWS, delimiter=";")
+    want = agreement.evaluate_many([standard], as_of=AS_OF, jobs=2)
+    got = agreement.evaluate_many([export], as_of=AS_OF, jobs=2, csv_delimiter=";", csv_columns=MAPPING)
+    assert [v.to_dict() for v in got.verdicts] == [v.to_dict() for v in want.verdicts]
+    with pytest.raises(ValueError):
+        agreement.evaluate_many([export], as_of=AS_OF, csv_delimiter="ab")
+
+
+def test_the_bundled_events_read_the_same_through_an_export(tmp_path):
+    """specs/events.jsonl's readable events, as standard CSV and as a `;` export with other names."""
+    rows, header = [], ["lead", "at", "type", "id", "state"]
+    for text in (ROOT / "specs" / "events.jsonl").read_text(encoding="utf-8").splitlines():
+        try:
+            event = json.loads(text)
+        except ValueError:
+            continue
+        if not isinstance(event, dict):
+            continue
+        flat = {k: v for k, v in event.items() if k != "fields"}
+        flat.update({f"fields.{k}": v for k, v in (event.get("fields") or {}).items()})
+        for key in flat:
+            if key not in header:
+                header.append(key)
+        rows.append(flat)
+    cells = [["" if r.get(k) is None else str(r[k]) for k in header] for r in rows]
+    standard = write_csv(tmp_path / "standard.csv", header, cells)
+    renamed = {k: f"{k.replace('.', ' ').title()} (CRM)" for k in header}
+    export = write_csv(tmp_path / "export.csv", [renamed[k] for k in header], cells, delimiter=";")
+    a = read_events(standard)
+    b = read_events(export, csv_delimiter=";", csv_columns={k: v for k, v in renamed.items()})
+    assert len(a.records) > 2000
+    assert contents(a) == contents(b)
+    assert [(d.code, d.line, d.message) for d in a.diagnostics] == [(d.code, d.line, d.message) for d in b.diagnostics]
