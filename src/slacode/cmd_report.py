@@ -268,8 +268,6 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
 def _near_assignee(name: str, known: set) -> str | None:
     """The assignee probably meant by a ``--assignee`` no lead has: one differing only in case
     or spaces around it, as ``check --lead`` suggests lead ids, else the closest spelling."""
-    import difflib
-
     from slacode.cli import _near_leads
     from slacode.output import lead_key
 
