@@ -1,6 +1,6 @@
 """An attempts rule's `at least N before TRIGGER` (LANGUAGE.md §7) says in its reason what
-happened: the event's type (`before qualified at …`), the state change (`before the lead
-entered nurture at …`), or, for the extension triggers `breach of RULE` and `warning of
+happened: the event's type (`before `qualified` at …`), the state change (`before the lead
+entered `nurture` at …`), or, for the extension triggers `breach of RULE` and `warning of
 RULE`, the breach or warning as other reasons name it (`before the warning of first_touch
 (cycle 1) at …`)."""
 from __future__ import annotations
@@ -47,18 +47,18 @@ def reason(text: str, events: list, as_of: str = "2026-11-09T18:00:00Z") -> tupl
 
 @pytest.mark.parametrize("before, extra, events, status, said", [
     ("qualified", "", [ev("09:00", "assigned"), ev("09:10", "call"), ev("09:20", "qualified")], "breached",
-     "Only 1 attempt before qualified at 2026-11-09 09:20 +00:00; 2 were needed."),
+     "Only 1 attempt before `qualified` at 2026-11-09 09:20 +00:00; 2 were needed."),
     ("demo or qualified where score > 5", "",
      [ev("09:00", "assigned"), ev("09:10", "call"), ev("09:15", "call"), ev("09:20", "demo")], "met",
-     "2 attempts before demo at 2026-11-09 09:20 +00:00 (needed 2)."),
+     "2 attempts before `demo` at 2026-11-09 09:20 +00:00 (needed 2)."),
     ("demo or qualified where score > 5", "",
      [ev("09:00", "assigned"), ev("09:10", "call"), ev("09:15", "qualified", score=1), ev("09:20", "qualified", score=9)],
-     "breached", "Only 1 attempt before qualified at 2026-11-09 09:20 +00:00; 2 were needed."),
+     "breached", "Only 1 attempt before `qualified` at 2026-11-09 09:20 +00:00; 2 were needed."),
     ("enter nurture", "", [ev("09:00", "assigned"), ev("09:10", "call"), ev("09:20", "state", state="nurture")],
-     "breached", "Only 1 attempt before the lead entered nurture at 2026-11-09 09:20 +00:00; 2 were needed."),
+     "breached", "Only 1 attempt before the lead entered `nurture` at 2026-11-09 09:20 +00:00; 2 were needed."),
     ("leave new", "", [ev("08:00", "state", state="new"), ev("09:00", "assigned"),
                        ev("09:20", "state", state="working")],
-     "breached", "Only 0 attempts before the lead left new at 2026-11-09 09:20 +00:00; 2 were needed."),
+     "breached", "Only 0 attempts before the lead left `new` at 2026-11-09 09:20 +00:00; 2 were needed."),
     ("warning of first_touch", TOUCH, [ev("09:00", "assigned"), ev("09:10", "call")], "breached",
      "Only 1 attempt before the warning of first_touch (cycle 1) at 2026-11-09 10:00 +00:00; 2 were needed."),
     ("breach of first_touch", TOUCH, [ev("09:00", "assigned"), ev("09:10", "call"), ev("10:30", "call")], "met",

@@ -951,7 +951,7 @@ attempts ab {
         assert when(a, "completed_at") == inst("2026-11-02 10:30")
         b = get("B")                                   # the closing event is the trigger: checked first
         assert b["status"] == "breached" and ev(b) == ["B2"]
-        assert b["reason"].startswith("Only 1 attempt before the lead entered nurture at") and b["reason"].endswith("; 2 were needed.")
+        assert b["reason"].startswith("Only 1 attempt before the lead entered `nurture` at") and b["reason"].endswith("; 2 were needed.")
         assert get("C")["status"] == "met"              # closed without the trigger
         assert get("D")["status"] == "pending"          # open, no trigger
         assert get("F")["status"] == "met"              # cancelled without the trigger

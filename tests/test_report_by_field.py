@@ -242,6 +242,10 @@ def test_a_field_no_event_sets_is_one_note_with_a_suggestion(desk, capsys):
     assert "note:" in err and "did you mean" not in err
     _, _, err = cli(capsys, "report", str(spec), str(events), "--as-of", AS_OF, "--by", "assignees")
     assert "did you mean --by assignee?" in err                    # the built-in grouping
+    _, _, err = cli(capsys, "report", str(spec), str(events), "--as-of", AS_OF, "--by", "field:assignees")
+    assert "note:" in err and "did you mean" not in err            # field: means no built-in one
+    _, _, err = cli(capsys, "report", str(spec), str(events), "--as-of", AS_OF, "--by", "onwer")
+    assert "did you mean --by owner?" in err                       # nearer than any field
     _, _, err = cli(capsys, "report", str(spec), str(events), "--as-of", AS_OF, "--by", "vip")
     assert "note:" not in err                                      # L6 had it at its start
 

@@ -71,6 +71,7 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
     from slacode.report.progress import wanted
 
     try:
+        by_text = by
         by, lead_field = tables.grouping(by)
     except ValueError as e:
         _fail(f"--by: {e}")
@@ -118,15 +119,16 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
     if html_file:
         _write_html(html_file, agreement, result, comp, by, period, selected)
     if lead_field is not None:
-        _all_missing_note(comp, read)
+        _all_missing_note(comp, read, forced=by_text.startswith("field:"))
     _input_problems(result, agreement)
     return EXIT_OK
 
 
-def _all_missing_note(comp, read) -> None:
+def _all_missing_note(comp, read, forced: bool = False) -> None:
     """When every counted verdict is in the missing group of ``--by FIELD`` (a misspelt
     field, a property that is no lead field): a note on standard error, once, naming a
-    lead field of the events that is close, or a built-in grouping."""
+    lead field of the events that is close, or a built-in grouping (not when the field was
+    named with ``field:``, which says that no built-in one is meant)."""
     name = comp.lead_field
     if not comp.groups or any(comp.keys[g] is not None for g in comp.groups):
         return
@@ -141,12 +143,18 @@ def _all_missing_note(comp, read) -> None:
         return
     from slacode.report.tables import GROUPINGS
 
-    close = difflib.get_close_matches(name, sorted(names), n=1)
-    if close:
-        hint = f"; did you mean --by {_by_text(close[0])}?"
+    def best(word: str, choices) -> tuple[float, str | None]:
+        scored = [(difflib.SequenceMatcher(None, word, c).ratio(), c) for c in sorted(choices)]
+        return max(scored, default=(0.0, None), key=lambda sc: sc[0])
+
+    field_score, field = best(name, names)
+    grouping_score, grouping = (0.0, None) if forced else best(name.lower(), GROUPINGS)
+    if field is not None and field_score >= 0.7 and field_score >= grouping_score:
+        hint = f"; did you mean --by {_by_text(field)}?"
+    elif grouping is not None and grouping_score >= 0.7:
+        hint = f"; did you mean --by {grouping}?"
     else:
-        close = difflib.get_close_matches(name.lower(), GROUPINGS, n=1)
-        hint = f"; did you mean --by {close[0]}?" if close else ""
+        hint = ""
     click.echo(f"slacode: note: no event sets a lead field {name!r}, so every verdict is in the group "
                f"{missing}{hint} (--by groups by a lead field, set in an event's `fields`)", err=True)
 

@@ -248,17 +248,12 @@ class PlanInfo:
 
     def field_typo(self, name: str) -> str | None:
         """The lead field read by the agreement that ``name`` (read by nothing) most likely
-        misspells, or None: as :meth:`typo` judges types, and also two neighbouring letters
-        swapped in a shorter name (`emial`, `naem`)."""
+        misspells, or None (:func:`slacode.texts.field_typo_of`)."""
         got = self.field_typos.get(name, False)
         if got is False:
-            from slacode.texts import swapped, typo_of
+            from slacode.texts import field_typo_of
 
-            read = sorted(self.read_fields)
-            got = typo_of(name, read) if name.__class__ is str else None
-            if got is None and name.__class__ is str and 4 <= len(name) < 6:
-                near = [r for r in read if swapped(name, r)]
-                got = near[0] if len(near) == 1 else None
+            got = field_typo_of(name, sorted(self.read_fields)) if name.__class__ is str else None
             if len(self.field_typos) < 4096:
                 self.field_typos[name] = got
         return got

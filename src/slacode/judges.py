@@ -545,19 +545,21 @@ def _gap_at_most_judge(c):
 def _trigger_words(triggers, what) -> str:
     """What happened when an ``at least N before`` trigger fired, for its reason: a breach
     or warning as other reasons name it (``the warning of first_touch (cycle 1)``), an
-    event by its type (``qualified``), a state change (``the lead entered mql``, ``the lead
-    left new``). ``what``: the fold's note of it (:meth:`Fold._before`), a breach record's
+    event by its type (```qualified```), a state change (``the lead entered `mql```, ``the
+    lead left `new```), names in backquotes as reasons write them. ``what``: the fold's note of it (:meth:`Fold._before`), a breach record's
     tag or ``(type, entered, left)``."""
     if len(what) != 3:
         return f"the {what[3]} of {_breach_words(what)}"
+    from slacode.texts import code
+
     ev_type, entered, left = what
     if any(t.kind == "event" and t.type == ev_type for t in triggers):
-        return str(ev_type)
+        return code(str(ev_type))
     if entered is not None and any(t.kind == "enter" and entered in t.states for t in triggers):
-        return f"the lead entered {entered}"
+        return f"the lead entered {code(str(entered))}"
     if left is not None and any(t.kind == "leave" and left in t.states for t in triggers):
-        return f"the lead left {left}"
-    return str(ev_type)
+        return f"the lead left {code(str(left))}"
+    return code(str(ev_type))
 
 
 def _at_least_before_judge(c):

@@ -174,14 +174,19 @@ def typo_of(word: str, choices) -> str | None:
     return found[0][1]
 
 
-def swapped(word: str, other: str) -> bool:
-    """Whether ``other`` is ``word`` with two neighbouring letters swapped (`emial`,
-    `email`), case aside."""
-    a, b = word.lower(), other.lower()
-    if len(a) != len(b) or a == b:
-        return False
-    diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+def field_typo_of(word: str, choices) -> str | None:
+    """The one of ``choices`` (lead field names) that ``word`` most likely misspells: as
+    :func:`typo_of` judges event types, and also one edit away (a letter added, left out,
+    changed or two neighbours swapped) when both names have four letters or more; None when
+    no choice, or more than one equally near, is. Looser than for types, since a field is
+    reported only when the lead never had the field it may misspell."""
+    got = typo_of(word, choices)
+    if got is not None or len(word) < 4:
+        return got
+    low, bare = word.lower(), _undigited(word)
+    near = [c for c in dict.fromkeys(choices) if c != word and len(c) >= 4 and abs(len(c) - len(word)) <= 1
+            and _undigited(c) != bare and _edits(low, c.lower(), 1) <= 1]
+    return near[0] if len(near) == 1 else None
 
 
 def _undigited(word: str) -> str:

@@ -295,9 +295,10 @@ MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
     the agreement passes it, and every comparison with the field is then false (§9): the
     lead silently gets the wrong line of a deadline, or every handoff is breached for a
     field that no event sets. `slacode check` sees the events: when a lead had a field that
-    nothing reads and that is one letter off a field the agreement reads (or the same words
-    written otherwise, `Employees`, `employee-count`), and the lead never had the field that
-    is read, one of the two names is most likely misspelt. It is reported once per pair of
+    nothing reads and that is one letter off a field the agreement reads (a letter added, left
+    out or changed, or two neighbours swapped, both names of four letters or more), or the
+    same words written otherwise (`Employees`, `employee-count`), and the lead never had the
+    field that is read, one of the two names is most likely misspelt. It is reported once per pair of
     names, at the place the agreement first reads the field, naming the first lead (in lead
     order) and how many leads are alike. Names are compared exactly, so nothing is guessed:
     the verdicts are those of the names as written.
