@@ -129,7 +129,10 @@ def test_rule_with_a_word_lists_the_codes_whose_name_or_summary_has_it():
     assert group and all(c.startswith("SLA1") for c in group)
     # a word nothing has is still a usage error
     proc = run("rule", "qwxz")
-    assert proc.returncode == 2 and "unknown code qwxz" in proc.stderr and not proc.stdout
+    assert proc.returncode == 2 and "unknown code 'qwxz'" in proc.stderr and not proc.stdout
+    for word in (".", "*", "[", ""):                # no word to look for: nothing matches
+        proc = run("rule", word)
+        assert proc.returncode == 2 and f"unknown code {word!r}" in proc.stderr and not proc.stdout
 
 
 def test_rule_all_lines_the_summaries_up_past_the_longest_name():

@@ -847,6 +847,9 @@ def test_csv_rows_with_the_wrong_number_of_cells_get_a_hint_that_names_the_colum
     assert "2 cells more" in hints[3] and "remove the 2 trailing commas" in hints[3]
     assert "1 cell more" in hints[4] and "double quotes" in hints[4] and "trailing" not in hints[4]
     assert "the last 10 columns (`at`, `type`, `id`, `state`, `owner` and 5 more)" in hints[5]
+    # `at` and `type` are never empty: no commas suggested for them
+    assert "and `at`, `type` cannot be empty: the line was probably broken in two" in hints[5]
+    assert "commas" not in hints[5]
 
 
 def test_csv_row_problems_point_at_their_cell(tmp_path):

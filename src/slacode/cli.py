@@ -403,7 +403,7 @@ def rule(code, show_all):
     close = difflib.get_close_matches(code.upper(), list(CODES), n=3)
     close += difflib.get_close_matches(code, [i.name for i in CODES.values()], n=3)
     hint = f" (did you mean {', '.join(close)}?)" if close else "; `slacode rule --all` lists them"
-    _fail(f"unknown code {code}, and no code's name or summary has the word{hint}")
+    _fail(f"unknown code {code!r}, and no code's name or summary has the word{hint}")
 
 
 def search_codes(word: str) -> list:
@@ -415,7 +415,7 @@ def search_codes(word: str) -> list:
     from slacode.codes import CODES
 
     word = word.strip()
-    if not word:
+    if not any(ch.isalnum() for ch in word):        # (`.`, `*`: no word to look for)
         return []
     if re.fullmatch(r"(?i)sla\d{0,2}", word):
         return [i for c, i in CODES.items() if c.startswith(word.upper())]

@@ -597,6 +597,10 @@ def _cell_count_hint(row: list[str], plan) -> str:
         k = len(names)
         shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {k - 5} more" if k > 5 else "")
         columns = f"the last column ({shown}) has" if k == 1 else f"the last {k} columns ({shown}) have"
+        needed = [n for n in names if n in ("lead", "at", "type")]
+        if needed:                  # (those cells are never empty: the row lacks more than empty cells)
+            return (f"{columns} no cell, and {', '.join(f'`{n}`' for n in needed)} cannot be empty: the line was "
+                    "probably broken in two (join it) or cells are missing from it")
         commas = (f"1 {word} if that cell is" if k == 1 else f"{k} {word}s if those cells are")
         return (f"{columns} no cell: end the row with {commas} empty (an empty cell is still written, as "
                 f"`{sep}{sep}`); or, if the line was broken in two, join it")
