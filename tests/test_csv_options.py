@@ -101,9 +101,9 @@ def test_cells_with_the_delimiter_quotes_and_line_breaks_read_as_with_commas(tmp
 
 def test_places_and_hints_follow_the_delimiter(tmp_path):
     path = tmp_path / "e.csv"
-    path.write_text("lead;note;at;type\nA;x;not a time;t\nB;y;2026-11-09T10:00:00Z\nC;z;2026-11-09T10:00:00Z;t;;\n")
+    path.write_text("lead;at;type;note\nA;not a time;t;x\nB;2026-11-09T10:00:00Z;t\nC;2026-11-09T10:00:00Z;t;z;;\n")
     batch = read_events(path, csv_delimiter=";")
-    assert codes(batch) == [("SLA503", 2, 5), ("SLA501", 3, 1), ("SLA501", 4, 1)]
+    assert codes(batch) == [("SLA503", 2, 3), ("SLA501", 3, 1), ("SLA501", 4, 1)]
     short, long = batch.diagnostics[1].hint, batch.diagnostics[2].hint
     assert "end the row with 1 semicolon" in short and "`;;`" in short
     assert "a cell with a semicolon in it goes in double quotes" in long
