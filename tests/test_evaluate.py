@@ -1130,6 +1130,14 @@ attempts night {
         warn = [d for d in self._r(events).diagnostics if d.code == "SLA603"]
         assert warn and "`America/New_York`" in warn[0].hint and "abbreviation" in warn[0].hint
 
+    def test_a_lead_zone_written_as_an_offset_gets_places_at_that_offset(self):
+        for written, place in (("GMT+3", "`Europe/Moscow`"), ("UTC-3", "`America/Sao_Paulo`"),
+                               ("+05:30", "`Asia/Kolkata`")):
+            events = [E("C", "2026-11-10 10:00", "assigned", "c0", owner="r", fields={"timezone": written}),
+                      E("C", "2026-11-10 10:30", "contact_attempt", "c1")]
+            warn = [d for d in self._r(events).diagnostics if d.code == "SLA603"]
+            assert warn and warn[0].hint.startswith(f"`{written}` is an offset, one all year") and place in warn[0].hint
+
     def test_field_is_read_at_each_attempt(self):
         events = [E("D", "2026-11-10 02:00", "assigned", "d0", owner="r", fields={"timezone": "Asia/Tokyo"}),
                   E("D", "2026-11-10 03:00", "contact_attempt", "d1"),   # 12:00 Tokyo (22:00 New York)

@@ -951,17 +951,14 @@ def check_timezone(name: str) -> str | None:
         return _not_a_place(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
-    import re
-
     if abbreviation_zones(name):                # `CST`, `BRT`: the zones it usually means
         return (f"{name!r} is an abbreviation, not a time zone; {_abbreviation_advice(name)}")
-    offset = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", name.strip(), re.I)
+    offset = _offset_parts(name)
     if offset:                                  # `+03:00`, `UTC-3`: an offset, not a zone
         sign, hours, minutes = offset.groups()
         fixed = f" (a fixed offset is 'Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}', sign reversed)" \
             if (not minutes or minutes == "00") and int(hours) <= (14 if sign == "+" else 12) else ""
-        seconds = (int(hours) * 3600 + int(minutes or 0) * 60) * (1 if sign == "+" else -1)
-        places = _quoted(zones_at_offset(seconds))
+        places = _quoted(zones_at_offset(offset_seconds(name)))
         such_as = f", such as {places}" if places else ""
         return (f"{name!r} is an offset, not a time zone; name the place whose clock it is{such_as}{fixed}: "
                 "an offset does not follow daylight saving time as a place's zone does.")
@@ -1070,6 +1067,20 @@ def _abbreviation_advice(name: str, one_offset: bool = True) -> str:
     why = (": an abbreviation is one offset all year and does not follow daylight saving time as a "
            "place's zone does") if one_offset else ""
     return f"use the zone of the place, usually {listed}{why}."
+
+
+def _offset_parts(name: str):
+    """The match of an offset written as a zone (`+03:00`, `UTC-3`, `GMT+5:30`), or None."""
+    return re.fullmatch(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", name.strip(), re.I)
+
+
+def offset_seconds(name: object) -> int | None:
+    """The seconds east of UTC of an offset written as a zone (`UTC-3`: -10800), or None."""
+    offset = _offset_parts(name) if isinstance(name, str) else None
+    if offset is None:
+        return None
+    sign, hours, minutes = offset.groups()
+    return (int(hours) * 3600 + int(minutes or 0) * 60) * (1 if sign == "+" else -1)
 
 
 def zones_at_offset(seconds: int, limit: int = 4) -> list[str]:

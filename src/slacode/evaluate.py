@@ -1525,13 +1525,19 @@ def _first_seen(seen: list, sources) -> tuple:
 
 def _lead_zone_hint(zone: object) -> str:
     """SLA603's hint: the zones an abbreviation (``CST``) usually means, else an example."""
-    from slacode.calendar import abbreviation_zones
+    from slacode.calendar import abbreviation_zones, offset_seconds, zones_at_offset
 
     zones = abbreviation_zones(zone)
     if zones:
         listed = " or ".join(f"`{z}`" for z in zones)
         return (f"`{str(zone).strip()}` is an abbreviation, one offset all year: write the zone of the place, "
                 f"usually {listed}, in the lead's `timezone` field, which follows its daylight saving time")
+    seconds = offset_seconds(zone)
+    if seconds is not None:
+        places = zones_at_offset(seconds)
+        such_as = (" such as " + " or ".join(f"`{z}`" for z in places)) if places else ""
+        return (f"`{str(zone).strip()}` is an offset, one all year: write the zone of the lead's place{such_as} "
+                "in its `timezone` field, which follows its daylight saving time")
     return "use IANA names such as `America/Sao_Paulo` in the lead's `timezone` field"
 
 
