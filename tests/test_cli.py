@@ -526,8 +526,9 @@ def test_as_of_without_offset_is_read_in_tz():
         assert json.loads(got.stdout)["as_of"] == json.loads(with_offset.stdout)["as_of"]
     utc = run("check", spec, events, "--as-of", AS_OF[:16], "--tz", "UTC", "--format", "json")
     assert json.loads(utc.stdout)["as_of"] == "2026-11-16T09:05:00-03:00"     # (written in the agreement's zone)
-    short = run("check", spec, events, "--as-of", "2026-11-16T12:05-03:00", "--format", "json")
-    assert json.loads(short.stdout)["as_of"] == json.loads(with_offset.stdout)["as_of"]
+    for short in ("2026-11-16T12:05-03:00", "2026-11-16T12:05-03", "2026-11-16T12:05:00-0300"):
+        got = run("check", spec, events, "--as-of", short, "--format", "json")
+        assert json.loads(got.stdout)["as_of"] == json.loads(with_offset.stdout)["as_of"], short
 
 
 @needs_shared

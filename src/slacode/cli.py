@@ -588,8 +588,9 @@ def _jobs_option(f):
                                           "The output is the same for every N.")(f)
 
 
-#: ``2026-12-04T17:00`` with or without an offset: a time of day without seconds
-_NO_SECONDS = re.compile(r"(\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d)((?:[Zz]|[+-]\d\d:\d\d)?)")
+#: ``2026-12-04T17:00[:00]`` with an offset of hours alone, or hours and minutes without a
+#: colon (``-03``, ``-0300``), or none: what `--as-of` reads besides RFC 3339
+_LOOSE = re.compile(r"(\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d)(:\d\d(?:\.\d+)?)?(?:([Zz])|([+-]\d\d)(?::?(\d\d))?)?")
 _DATE_ONLY = re.compile(r"\d{4}-\d\d-\d\d")
 
 
@@ -605,8 +606,12 @@ def resolve_as_of(text: str | None, tz: str | None = None, zone: str | None = No
         import time
 
         return time.time_ns() // 1000
-    short = _NO_SECONDS.fullmatch(text.strip())
-    written = f"{short.group(1)}:00{short.group(2)}" if short else text
+    loose = _LOOSE.fullmatch(text.strip())
+    if loose:                                       # seconds and the offset's minutes may be left out
+        day_time, seconds, z, hours, minutes = loose.groups()
+        written = day_time + (seconds or ":00") + (z or (f"{hours}:{minutes or '00'}" if hours else ""))
+    else:
+        written = text
     try:
         return parse_timestamp(written, tz or zone)
     except MissingOffsetError:
