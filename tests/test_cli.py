@@ -918,3 +918,20 @@ def test_check_table_marks_the_leads_with_an_event_that_could_not_be_used(tmp_pa
     assert "!" not in out
     doc = json.loads(run("check", str(spec), str(events), "--as-of", "2026-11-24T12:00:00Z", "--format", "json").stdout)
     assert [v["lead"] for v in doc["verdicts"]] == ["A", "B", "C", "D"]      # only the table marks them
+
+
+def test_as_of_without_offset_at_a_repeated_or_skipped_local_time_says_so(tmp_path):
+    """review 19b #5: as SLA510 says of such an event."""
+    spec = tmp_path / "ny.sla"
+    spec.write_text('agreement "x" { timezone "America/New_York"; teams sales }\n')
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead":"A","at":"2026-10-01T10:00:00Z","type":"x"}\n')
+    repeated = run("check", str(spec), str(events), "--as-of", "2026-11-01T01:30", "--format", "json")
+    assert repeated.returncode == 0
+    assert json.loads(repeated.stdout)["as_of"] == "2026-11-01T01:30:00-04:00"      # the earlier offset
+    assert ("--as-of 2026-11-01T01:30 is a local time that the clocks of America/New_York repeat; it was read "
+            "with the earlier offset, -04:00") in repeated.stderr
+    skipped = run("check", str(spec), str(events), "--as-of", "2026-03-08T02:30", "--format", "json")
+    assert "America/New_York skip" in skipped.stderr
+    for plain in ("2026-11-02T01:30", "2026-11-01T01:30-05:00"):
+        assert "note:" not in run("check", str(spec), str(events), "--as-of", plain, "--format", "json").stderr

@@ -613,7 +613,10 @@ def resolve_as_of(text: str | None, tz: str | None = None, zone: str | None = No
     else:
         written = text
     try:
-        return parse_timestamp(written, tz or zone)
+        us = parse_timestamp(written, tz or zone)
+        if loose and not (loose.group(3) or loose.group(4)):
+            _say_shifted_as_of(text, written, tz or zone)
+        return us
     except MissingOffsetError:
         _fail(f"--as-of {text}: the instant has no offset; add Z or ±HH:MM, or give --tz ZONE to read it in")
     except ValueError as e:
@@ -628,6 +631,27 @@ def resolve_as_of(text: str | None, tz: str | None = None, zone: str | None = No
             _fail(f"--as-of {text}: a date alone is no instant; write {day}T00:00 for the start of that day or "
                   f"{day + _dt.timedelta(days=1)}T00:00 for its end{in_zone}")
         _fail(f"--as-of {text}: {e}")
+
+
+def _say_shifted_as_of(text: str, written: str, zone: str | None) -> None:
+    """A note on standard error when ``--as-of`` without an offset names a local time that a
+    daylight saving change repeats or skips in ``zone`` (read with the earlier offset, as
+    events are: SLA510)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        local = datetime.fromisoformat(written.replace("t", "T")).replace(tzinfo=ZoneInfo(zone or "UTC"))
+    except (ValueError, OSError, KeyError):
+        return
+    first, second = local.replace(fold=0).utcoffset(), local.replace(fold=1).utcoffset()
+    if first is None or second is None or first == second:
+        return
+    how = "repeat" if first > second else "skip"
+    minutes = int(first.total_seconds()) // 60
+    offset = f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    click.echo(f"slacode: note: --as-of {text} is a local time that the clocks of {zone} {how}; it was read with "
+               f"the earlier offset, {offset}: write the offset to choose", err=True)
 
 
 def check_tz(tz: str | None) -> None:
