@@ -685,7 +685,7 @@ def test_first_and_gap_at_most_name_a_counted_breach_as_the_breach():
     got = {v["clause"]: v for v in verdicts(text, events, as_of="2026-11-09T16:00:00Z", rule="breaches")}
     once = "the breach of first_touch (cycle 1) at 2026-11-09 13:00 +00:00"
     assert got["first"]["status"] == "breached" and got["first"]["evidence"] == ["L-12:00-assigned"]
-    assert got["first"]["reason"] == f"The first attempt ({once}) was not as required."
+    assert got["first"]["reason"] == f'The first attempt ({once}) was not as required: `first where channel == "phone"`.'
     gap = got["gap_at_most"]
     assert gap["status"] == "breached" and gap["completed_at"] == "2026-11-09T13:00:00+00:00"
     assert once in gap["reason"] and "L-12:00-assigned" not in gap["reason"], gap["reason"]

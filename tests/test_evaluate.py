@@ -2458,3 +2458,15 @@ deadline after_two {
     assert rule_starts([ev("09:00", "assigned"), ev("09:10", "2nd attempt of follow_up")]) == []
     real = [ev("09:00", "assigned"), ev("09:10", "call"), ev("09:20", "call")]
     assert rule_starts(real) == ["2026-11-09T09:20:00+00:00"]
+
+
+def test_a_first_breach_says_what_the_first_attempt_had_to_be():
+    """review 19k #6: "was not as required" named no requirement."""
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\nsegment big = employees >= 100\n'
+                              "attempts a {\n  owner sales\n  start on assigned\n  stop on won\n  count attempt\n"
+                              '  first where `call-type` == "phone" or big\n}\n')
+    events = [{"lead": "L", "at": "2026-11-02T10:00:00Z", "type": "assigned", "id": "a"},
+              {"lead": "L", "at": "2026-11-02T10:05:00Z", "type": "attempt", "id": "b", "call-type": "email"}]
+    verdict = next(v for v in agreement.evaluate(events, as_of="2026-11-03T00:00:00Z").verdicts if v.clause == "first")
+    assert verdict.status == "breached"
+    assert verdict.reason.endswith('was not as required: `` first where `call-type` == "phone" or big ``.')

@@ -566,7 +566,7 @@ attempts nudges {
     (_, first) = verdicts(text, [ev("09:00", "assigned")], rule="nudges")
     assert first["status"] == "breached"
     assert first["reason"] == ("The first attempt (the warning of first_touch (cycle 1) at 2026-11-09 12:00 "
-                               "+00:00) was not as required.")
+                               "+00:00) was not as required: `first where channel == \"phone\"`.")
     assert first["evidence"] == ["L-09:00-assigned"]                 # evidence: the warned cycle's start
     # counted by a cycle it also closes, it is named so too
     stopped = text.replace("stop on won", "stop on won or warning of first_touch")

@@ -978,8 +978,8 @@ def _clause(c, key, clock_of, segments, wall, defaults=None) -> Clause:
         clock = clock_of(c.calendar) if c.calendar else wall
         return Clause(key, c.kind, duration_us=_duration_us(c.duration, clock), clock=clock,
                       written=c.duration.compact())
-    if c.kind == "first":
-        return Clause(key, c.kind, pred=compile_pred(c.predicate, segments))
+    if c.kind == "first":       # (the predicate as written, for the reason of a breach)
+        return Clause(key, c.kind, pred=compile_pred(c.predicate, segments), place=c.predicate)
     if c.kind == "only_during":
         return Clause(key, c.kind, clock=clock_of(c.calendar))
     if c.kind == "only_between":

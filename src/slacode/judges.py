@@ -598,6 +598,15 @@ def _at_least_before_judge(c):
 def _first_judge(c):
     """``first where …``: the cycle's first attempt (§7)."""
     key, pred = c.key, c.pred
+    required: list = []             # the predicate's text, made at the first breach
+
+    def requirement() -> str:
+        if not required:
+            from slacode.fmt import one_line
+            from slacode.texts import code
+
+            required.append(f": {code('first where ' + one_line(c.place))}" if c.place is not None else "")
+        return required[0]
 
     def first(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base
@@ -618,7 +627,7 @@ def _first_judge(c):
                 reason = f"The first attempt ({which}) was as required."
             else:
                 status = "breached"
-                reason = f"The first attempt ({which}) was not as required."
+                reason = f"The first attempt ({which}) was not as required{requirement()}."
         else:
             evidence = []
             if cyc.closed_at is not None:
