@@ -300,6 +300,8 @@ def test_lint_reads_tool_slacode_lint_from_the_nearest_pyproject(project):
     ('[tool.slacode.lint]\nignores = ["SLA4"]\n', "no setting ignores"),
     ('[tool.slacode.lint]\nselect = "SLA4"\n', "is a list"),
     ('[tool.slacode.lint\n', "cannot read"),
+    ('[tool.slacode]\nignore = ["SLA4"]\n', "[tool.slacode] has no setting ignore; ignore goes under [tool.slacode.lint]"),
+    ('[tool.slacode]\nline-length = 9\n', "[tool.slacode] has no setting line-length; its settings are in"),
 ])
 def test_a_bad_pyproject_setting_is_exit_2(project, toml, message):
     (project / "pyproject.toml").write_text(toml)

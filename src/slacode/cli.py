@@ -867,7 +867,8 @@ def _ignoring(ignored) -> "Callable | None":
 
 def _say_ignored(count: int) -> None:
     if count:
-        click.echo(f"{count:,} diagnostic{'s' if count != 1 else ''} left out by --ignore.", err=True)
+        click.echo(f"{count:,} diagnostic{'s' if count != 1 else ''} left out by --ignore (errors are always "
+                   "shown).", err=True)
 
 
 def _verdict_rows(result, leads):

@@ -371,7 +371,8 @@ def promise_span(agreement, verdict):
 
 def _verdict_message(v) -> str:
     if v.lead is None:
-        head = f"{v.rule}, period {v.period}" if v.period else v.rule
+        # (a goal's reason names its period, and group, first: `2026-W41: 7 of 8 …`)
+        head = f"{v.rule}, period {v.period}" if v.period and v.period not in v.reason else v.rule
     else:
         head = f"Lead {v.lead}" + (f", cycle {v.cycle}" if v.cycle is not None else "")
     text = f"{head}: {v.reason}"

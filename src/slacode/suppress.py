@@ -345,6 +345,12 @@ def project_settings(start: str | Path | None = None) -> tuple[Path | None, dict
         lint = tool.get("lint", {}) if isinstance(tool, dict) else None
         if not isinstance(lint, dict):
             raise ValueError(f"{path}: [tool.slacode.lint] is not a table")
+        stray = sorted(set(tool) - {"lint"})
+        if stray:                       # (`ignore = […]` straight under [tool.slacode], as ruff takes it)
+            moved = [k for k in stray if k in ("select", "ignore")]
+            where = (f"; {' and '.join(moved)} go{'es' if len(moved) == 1 else ''} under [tool.slacode.lint]"
+                     if moved else "; its settings are in [tool.slacode.lint] (select, ignore)")
+            raise ValueError(f"{path}: [tool.slacode] has no setting {', '.join(stray)}{where}")
         unknown = sorted(set(lint) - {"select", "ignore"})
         if unknown:
             raise ValueError(f"{path}: [tool.slacode.lint] has no setting {', '.join(unknown)} "
