@@ -134,3 +134,28 @@ deadline d { owner sales; start on enter mql; stop on call; within 1h }
     ], "2026-11-02T12:00:00Z")
     notes = [ln.split(":")[0].strip() for ln in lines if "a stop before the start counts for nothing" in ln]
     assert notes == ["d"], lines    # `demo` never started for A: its stops are no news
+
+
+def test_the_timeline_shows_each_deadline_that_passed_with_its_cycle_open():
+    """review 19k #6: a breach by the clock had no line of its own in the timeline."""
+    text = HEAD + '''
+deadline d { owner sales; start on assigned; stop on call; within 1h }
+deadline e { owner sales; start on assigned; stop on note; within 30m }
+deadline f { owner sales; start on assigned; stop on won; within 2h }
+attempts a { owner sales; start on assigned; stop on won; count call; at least 2 within 3h }
+'''
+    lines = _timeline(text, [
+        {"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "assigned", "owner": "ana"},
+        {"lead": "A", "at": "2026-11-02T10:30:00Z", "type": "note"},        # e: on time, at its deadline
+        {"lead": "A", "at": "2026-11-02T11:20:00Z", "type": "call"},        # d: 20m late
+    ], "2026-11-02T14:00:00Z")
+    rows = [ln for ln in lines if not ln.startswith("    ")]
+    assert rows[:6] == [
+        "2026-11-02 10:00 +00:00  assigned  [line 1]  owner=\"ana\"",
+        "2026-11-02 10:30 +00:00  note  [line 2]",
+        "2026-11-02 11:00 +00:00  deadline of d.within cycle 1 passes with the cycle open: breached",
+        "2026-11-02 11:20 +00:00  call  [line 3]",
+        "2026-11-02 12:00 +00:00  deadline of f.within cycle 1 passes with the cycle open: breached",
+        "2026-11-02 13:00 +00:00  deadline of a.at_least_within cycle 1 passes with the cycle open: breached",
+    ]
+    assert "deadline of e." not in "\n".join(lines)                  # a stop at the deadline is on time

@@ -141,11 +141,13 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     ordered = sorted(records, key=lambda r: (r.at, r.seq))
     if plan.breach_watch:                   # `breach of` / `warning of` (extension): virtual events
         ordered = _with_breaches(plan, lead, ordered, as_of)
+    stamps: dict[int, int] = {}             # line of each event -> its instant (deadlines go between)
     for rec in ordered:
         before = _snapshot(fold)
         state_before, assignee_before = fold.state, fold.notes.assignee
         breaches = len(fold.flow_evidence)
         fold.feed(rec)
+        stamps[len(out)] = rec.at
         out.append(f"{_when(rec.at, zone)}  {_describe_event(rec, plan)}")
         if rec.type == "state" and fold.state == state_before and rec.state == state_before:
             out.append(f"    (already in `{rec.state}`: not a state change)")
@@ -232,10 +234,10 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     # a rule that never started for this lead: its stops are no news (a call under every rule
     # the lead was never in), only a stop before a start that came is
     idle = {early_stops[id(rf)] for rf in fold.rules if id(rf) in early_stops and not rf.cycles}
-    out = [text for i, text in enumerate(out) if i not in idle]
+    verdicts = fold.verdicts(as_of)
+    out = _with_deadlines([(text, stamps.get(i)) for i, text in enumerate(out) if i not in idle], verdicts, zone)
     out.append("")
     out.append(f"Verdicts as of {_when(as_of, zone)}:")
-    verdicts = fold.verdicts(as_of)
     if not verdicts:
         out.append("  (none: no rule opened a cycle for this lead)")
     for v in verdicts:
@@ -244,6 +246,31 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     if problems is not None:
         problems.extend(unknown_state_diagnostics(fold, sources))
     return out
+
+
+def _with_deadlines(rows: list, verdicts: list, zone) -> list[str]:
+    """The timeline's lines with one more at each deadline that passed with its cycle still
+    open (a `within` or `at least … within` breached by the clock, not by a late stop made
+    already): after the events of its instant (a stop at the deadline is on time), before
+    the first later one. ``rows``: (text, the instant of an event's line or None)."""
+    passed = sorted((v.due_at, v.rule, v.clause, v.cycle) for v in verdicts
+                    if v.clause in ("within", "at_least_within") and v.status == "breached"
+                    and v.due_at is not None and (v.completed_at is None or v.completed_at > v.due_at))
+    if not passed:
+        return [text for text, _ in rows]
+    out: list[str] = []
+    waiting = list(reversed(passed))
+    for text, at in rows:
+        while waiting and at is not None and at > waiting[-1][0]:
+            out.append(_deadline_line(waiting.pop(), zone))
+        out.append(text)
+    out.extend(_deadline_line(item, zone) for item in reversed(waiting))
+    return out
+
+
+def _deadline_line(item: tuple, zone) -> str:
+    due, rule, clause, cycle = item
+    return f"{_when(due, zone)}  deadline of {rule}.{clause} cycle {cycle} passes with the cycle open: breached"
 
 
 def _with_breaches(plan, lead: str, ordered: list, as_of: int) -> list:
