@@ -935,3 +935,20 @@ def test_as_of_without_offset_at_a_repeated_or_skipped_local_time_says_so(tmp_pa
     assert "America/New_York skip" in skipped.stderr
     for plain in ("2026-11-02T01:30", "2026-11-01T01:30-05:00"):
         assert "note:" not in run("check", str(spec), str(events), "--as-of", plain, "--format", "json").stderr
+
+
+def test_explain_given_a_name_instead_of_an_id_names_the_leads_that_have_it(tmp_path):
+    """review 19k #6: `--lead "Paula Oliveira"` said only "no usable events"."""
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\n'
+                    "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead":"L-1","at":"2026-11-24T09:00:00Z","type":"assigned","fields":{"name":"Ana Lima"}}\n'
+                      '{"lead":"L-2","at":"2026-11-24T09:00:00Z","type":"assigned","fields":{"email":"ana@x.com"}}\n')
+    proc = run("explain", str(spec), str(events), "--lead", " ana lima", "--as-of", "2026-11-24T12:00:00Z")
+    assert proc.returncode == 2
+    assert "--lead takes a lead's id, and lead 'L-1' has name 'Ana Lima'" in proc.stderr
+    proc = run("explain", str(spec), str(events), "--lead", "ANA@X.COM", "--as-of", "2026-11-24T12:00:00Z")
+    assert "lead 'L-2' has email 'ana@x.com'" in proc.stderr
+    proc = run("explain", str(spec), str(events), "--lead", "zed", "--as-of", "2026-11-24T12:00:00Z")
+    assert proc.returncode == 2 and "has name" not in proc.stderr and "no usable events for lead 'zed'" in proc.stderr

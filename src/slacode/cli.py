@@ -224,6 +224,32 @@ def _lead_ids(events, input_format, tz, csv_options=None) -> set:
                                          **csv_arguments(csv_options))}
 
 
+def _leads_by_field_value(events, text: str, input_format, tz, csv_options=None, most: int = 3) -> list:
+    """``(lead, field, value)`` of up to ``most`` leads with a lead field whose text value is
+    ``text``, case and spaces around it aside (a name or an e-mail given where an id was
+    asked for); the events are read again, as :func:`_lead_ids` does."""
+    from slacode.events import iter_records
+    from slacode.output import lead_key
+
+    wanted = lead_key(text)
+    if not wanted:
+        return []
+    for e in events:
+        if hasattr(e, "name_for_refs"):
+            e.seek(0)
+    found: dict = {}
+    for r in iter_records(list(events), input_format=input_format, default_tz=tz, diagnostics=[],
+                          **csv_arguments(csv_options)):
+        if r.fields and r.lead not in found:
+            for key, value in r.fields.items():
+                if value.__class__ is str and lead_key(value) == wanted:
+                    found[r.lead] = (r.lead, key, value)
+                    break
+        if len(found) >= most:
+            break
+    return list(found.values())
+
+
 def csv_arguments(csv_options) -> dict:
     """The keyword arguments of :func:`slacode.events.iter_records` for CSV options."""
     if csv_options is None:
@@ -1010,6 +1036,10 @@ def explain(spec, events, lead, as_of, tz, input_format, csv_options):
         near = _near_leads([lead], _lead_ids(events, input_format, tz, csv_options))
         if lead in near:
             _fail(f"no events for lead {lead!r} (lead ids are matched exactly); did you mean {near[lead]!r}?")
+        named = _leads_by_field_value(events, lead, input_format, tz, csv_options)
+        if named:
+            said = "; ".join(f"lead {who!r} has {field} {value!r}" for who, field, value in named)
+            _fail(f"no events for lead {lead!r}: --lead takes a lead's id, and {said}")
     mine, others = lead_problems(diagnostics, lead, _problem_lines(diagnostics))
     if not records:
         problems = _lead_problems_text(lead, mine, others)
