@@ -906,3 +906,11 @@ def test_a_team_goal_beside_per_rep_goals_names_no_rep(tmp_path):
     cells = {tuple(line.split()[:4]) for line in out[out.index("targets and quotas"):].splitlines()[2:]}
     assert cells == {("team", "2026-11", "*", "—"), ("reps", "2026-11", "*", "ana"),
                      ("reps", "2026-11", "*", "(unassigned)")}, out
+
+
+def test_the_table_says_which_days_its_last_week_is():
+    """review 19k: `2026-W47` alone gives no dates."""
+    weekly = run("report", SPEC, EVENTS, "--as-of", AS_OF).stdout
+    assert "weeks are ISO weeks, Monday to Sunday: 2026-W47 is Mon 2026-11-16 to Sun 2026-11-22" in weekly
+    monthly = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--period", "month").stdout
+    assert "ISO weeks" not in monthly

@@ -502,6 +502,11 @@ def _footnotes(comp: Compliance) -> list[str]:
     notes = []
     if comp.periods and not comp.periods[-1].complete:
         notes.append(f"* period still in progress as of {_local(comp.as_of, comp.zone)}")
+    if comp.periods and "-W" in comp.periods[-1].label:     # ISO weeks: which days the last one is
+        last = comp.periods[-1]
+        first_day = from_us(last.start, comp.zone).strftime("%a %Y-%m-%d")
+        last_day = from_us(last.end - 1, comp.zone).strftime("%a %Y-%m-%d")
+        notes.append(f"weeks are ISO weeks, Monday to Sunday: {last.label} is {first_day} to {last_day}")
     notes.append("rate = met / (met + breached); median and p90: working time to respond "
                  "(within / at_least_within verdicts with an answer)")
     if len(comp.groups) > 1:
