@@ -952,3 +952,17 @@ def test_explain_given_a_name_instead_of_an_id_names_the_leads_that_have_it(tmp_
     assert "lead 'L-2' has email 'ana@x.com'" in proc.stderr
     proc = run("explain", str(spec), str(events), "--lead", "zed", "--as-of", "2026-11-24T12:00:00Z")
     assert proc.returncode == 2 and "has name" not in proc.stderr and "no usable events for lead 'zed'" in proc.stderr
+
+
+def test_check_lead_given_a_name_names_the_leads_that_have_it(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\n'
+                    "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 1h\n}\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead":"L-1","at":"2026-11-24T09:00:00Z","type":"assigned","fields":{"name":"Ana Lima"}}\n')
+    proc = run("check", str(spec), str(events), "--lead", "Ana Lima", "--as-of", "2026-11-24T12:00:00Z")
+    assert proc.returncode == 0
+    assert "no verdicts for lead 'Ana Lima'" in proc.stderr
+    assert "--lead takes a lead's id: lead 'L-1' has name 'Ana Lima'" in proc.stderr
+    other = run("check", str(spec), str(events), "--lead", "l-1", "--as-of", "2026-11-24T12:00:00Z")
+    assert "did you mean 'L-1' for 'l-1'?" in other.stderr and "takes a lead's id" not in other.stderr

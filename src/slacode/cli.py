@@ -993,6 +993,13 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
                    f"{', '.join(map(repr, missing))}: no usable events at or before as_of "
                    "(lead ids are matched exactly" + (f"; did you mean {', '.join(meant)}?)" if meant else ")"),
                    err=True)
+        if "-" not in events:                   # (files can be read again: a name given for an id?)
+            for lead in missing:
+                named = [] if lead in near else _leads_by_field_value(list(events), lead, input_format, tz,
+                                                                       csv_options)
+                if named:
+                    said = "; ".join(f"lead {who!r} has {field} {value!r}" for who, field, value in named)
+                    click.echo(f"slacode: --lead takes a lead's id: {said}", err=True)
     bad = set()
     if "breached" in fail_on:
         bad.add("breached")
