@@ -212,42 +212,42 @@ def _near_leads(wanted, ids) -> dict:
     return near
 
 
-def _lead_ids(events, input_format, tz, csv_options=None) -> set:
-    """The lead ids of the events (read again: only after a lead was not found; a spooled
-    standard input is read from its start)."""
+def _records_again(events, input_format, tz, csv_options=None):
+    """The events' records read once more (only after a lead was not found; a spooled
+    standard input is read from its start), their problems left out."""
     from slacode.events import iter_records
 
     for e in events:
         if hasattr(e, "name_for_refs"):
             e.seek(0)
-    return {r.lead for r in iter_records(list(events), input_format=input_format, default_tz=tz, diagnostics=[],
-                                         **csv_arguments(csv_options))}
+    return iter_records(list(events), input_format=input_format, default_tz=tz, diagnostics=[],
+                        **csv_arguments(csv_options))
 
 
-def _leads_by_field_value(events, text: str, input_format, tz, csv_options=None, most: int = 3) -> list:
-    """``(lead, field, value)`` of up to ``most`` leads with a lead field whose text value is
-    ``text``, case and spaces around it aside (a name or an e-mail given where an id was
-    asked for); the events are read again, as :func:`_lead_ids` does."""
-    from slacode.events import iter_records
+def _lead_ids(events, input_format, tz, csv_options=None) -> set:
+    """The lead ids of the events (:func:`_records_again`)."""
+    return {r.lead for r in _records_again(events, input_format, tz, csv_options)}
+
+
+def _leads_by_field_value(events, text: str, input_format, tz, csv_options=None, most: int = 3) -> str:
+    """Up to ``most`` leads with a lead field whose text value is ``text``, case and spaces
+    around it aside (a name or an e-mail given where an id was asked for), as words
+    (``lead 'L-1' has name 'Ana Lima'``); empty when none has (:func:`_records_again`)."""
     from slacode.output import lead_key
 
     wanted = lead_key(text)
     if not wanted:
-        return []
-    for e in events:
-        if hasattr(e, "name_for_refs"):
-            e.seek(0)
+        return ""
     found: dict = {}
-    for r in iter_records(list(events), input_format=input_format, default_tz=tz, diagnostics=[],
-                          **csv_arguments(csv_options)):
+    for r in _records_again(events, input_format, tz, csv_options):
         if r.fields and r.lead not in found:
             for key, value in r.fields.items():
                 if value.__class__ is str and lead_key(value) == wanted:
-                    found[r.lead] = (r.lead, key, value)
+                    found[r.lead] = f"lead {r.lead!r} has {key} {value!r}"
                     break
         if len(found) >= most:
             break
-    return list(found.values())
+    return "; ".join(found.values())
 
 
 def csv_arguments(csv_options) -> dict:
@@ -995,11 +995,10 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
                    err=True)
         if "-" not in events:                   # (files can be read again: a name given for an id?)
             for lead in missing:
-                named = [] if lead in near else _leads_by_field_value(list(events), lead, input_format, tz,
+                named = "" if lead in near else _leads_by_field_value(list(events), lead, input_format, tz,
                                                                        csv_options)
                 if named:
-                    said = "; ".join(f"lead {who!r} has {field} {value!r}" for who, field, value in named)
-                    click.echo(f"slacode: --lead takes a lead's id: {said}", err=True)
+                    click.echo(f"slacode: --lead takes a lead's id: {named}", err=True)
     bad = set()
     if "breached" in fail_on:
         bad.add("breached")
@@ -1045,8 +1044,7 @@ def explain(spec, events, lead, as_of, tz, input_format, csv_options):
             _fail(f"no events for lead {lead!r} (lead ids are matched exactly); did you mean {near[lead]!r}?")
         named = _leads_by_field_value(events, lead, input_format, tz, csv_options)
         if named:
-            said = "; ".join(f"lead {who!r} has {field} {value!r}" for who, field, value in named)
-            _fail(f"no events for lead {lead!r}: --lead takes a lead's id, and {said}")
+            _fail(f"no events for lead {lead!r}: --lead takes a lead's id, and {named}")
     mine, others = lead_problems(diagnostics, lead, _problem_lines(diagnostics))
     if not records:
         problems = _lead_problems_text(lead, mine, others)

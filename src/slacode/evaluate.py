@@ -1382,25 +1382,18 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
                                    lead=lead))
                 continue
             if read_at is None or meant in _LANGUAGE_TYPES:     # (the language's own: the events are wrong)
-                out.append(dg.make(codes.UNREAD_EVENT_TYPE,
-                                   f"lead {lead!r} has an event of type {ev_type!r}, which nothing in the agreement "
-                                   f"reads; did you mean `{meant}`?{many}",
-                                   dg.Span(line, 1, file=file), file=file,
-                                   hint=f"fix the type where the events are made (`{meant}`); if `{ev_type}` is "
-                                        "another kind of event, leave this warning out with `--ignore SLA605`",
-                                   lead=lead))
-                continue
-            where = f" ({_place_words(read_at)})"
+                mean = f"did you mean `{meant}`?"
+                fix = f"fix the type where the events are made (`{meant}`)"
+            else:
+                where = f" ({_place_words(read_at)})"
+                mean = f"did you mean `{meant}`, which the agreement reads{where}?"
+                fix = (f"one of the two is misspelt: fix the type where the events are made (`{meant}`), or, if "
+                       f"the events have it right, write {code(name_text(ev_type))} in the agreement{where}")
             out.append(dg.make(codes.UNREAD_EVENT_TYPE,
                                f"lead {lead!r} has an event of type {ev_type!r}, which nothing in the agreement "
-                               f"reads; did you mean `{meant}`, which the agreement reads{where}?{many}",
-                               dg.Span(line, 1, file=file), file=file,
-                               hint=f"one of the two is misspelt: fix the type where the events are made "
-                                    f"(`{meant}`), or, if the events have it right, write "
-                                    f"{code(name_text(ev_type))} in the "
-                                    f"agreement{where}; if `{ev_type}` is another kind of event, leave this "
-                                    "warning out with `--ignore SLA605`",
-                               lead=lead))
+                               f"reads; {mean}{many}", dg.Span(line, 1, file=file), file=file,
+                               hint=f"{fix}; if `{ev_type}` is another kind of event, leave this warning out with "
+                                    "`--ignore SLA605`", lead=lead))
             continue
         if isinstance(note, tuple) and note and note[0] in ("stop_first", "attempt_first"):
             count, lead, line, file = _first_seen(places[note], sources)
