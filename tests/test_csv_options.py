@@ -408,3 +408,16 @@ def test_the_bundled_events_read_the_same_through_an_export(tmp_path):
     assert len(a.records) > 2000
     assert contents(a) == contents(b)
     assert [(d.code, d.line, d.message) for d in a.diagnostics] == [(d.code, d.line, d.message) for d in b.diagnostics]
+
+
+def test_a_short_row_names_the_mapped_columns_that_cannot_be_empty(tmp_path):
+    # "Lead ID" is read as `lead`: a row without its date and type is broken, not short of empty cells
+    header = ["Activity Type", "Created Date", "Lead ID", "Owner Name"]
+    path = tmp_path / "e.csv"
+    path.write_text(",".join(f'"{h}"' if " " in h else h for h in header) + "\ncall\n", encoding="utf-8")
+    batch = read_events([str(path)], csv_columns={k: v for k, v in MAPPING.items() if v in header})
+    (d,) = batch.diagnostics
+    assert d.code == "SLA501"
+    assert ("`Created Date` (read as `at`), `Lead ID` (read as `lead`) cannot be empty: the line was probably "
+            "broken in two") in d.hint
+    assert "commas" not in d.hint

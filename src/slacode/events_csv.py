@@ -597,9 +597,10 @@ def _cell_count_hint(row: list[str], plan) -> str:
         k = len(names)
         shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {k - 5} more" if k > 5 else "")
         columns = f"the last column ({shown}) has" if k == 1 else f"the last {k} columns ({shown}) have"
-        needed = [n for n in names if n in ("lead", "at", "type")]
+        needed = [_as_read(labels[i], key) for i, key in sorted(zip(plan[1:4], ("lead", "at", "type")))
+                  if i >= len(row)]
         if needed:                  # (those cells are never empty: the row lacks more than empty cells)
-            return (f"{columns} no cell, and {', '.join(f'`{n}`' for n in needed)} cannot be empty: the line was "
+            return (f"{columns} no cell, and {', '.join(needed)} cannot be empty: the line was "
                     "probably broken in two (join it) or cells are missing from it")
         commas = (f"1 {word} if that cell is" if k == 1 else f"{k} {word}s if those cells are")
         return (f"{columns} no cell: end the row with {commas} empty (an empty cell is still written, as "
@@ -611,6 +612,12 @@ def _cell_count_hint(row: list[str], plan) -> str:
     example = "(`\"1,500\"`, `\"Smith, Jo\"`)" if sep == "," else f"(`\"a{sep}b\"`)"
     return (f"the row has {more} than the header: a cell with a {word} in it goes in double quotes "
             f"{example}{trailing}")
+
+
+def _as_read(label: str, key: str) -> str:
+    """A column of the header as a hint names it: ```Lead ID` (read as `lead`)`` when a
+    column mapping reads it under another name."""
+    return f"`{label}`" if label == key else f"`{label}` (read as `{key}`)"
 
 
 _QUOTE_HINT = ('a cell that starts with " must end with " (a quote inside it is written ""): '
