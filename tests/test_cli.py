@@ -966,3 +966,16 @@ def test_check_lead_given_a_name_names_the_leads_that_have_it(tmp_path):
     assert "--lead takes a lead's id: lead 'L-1' has name 'Ana Lima'" in proc.stderr
     other = run("check", str(spec), str(events), "--lead", "l-1", "--as-of", "2026-11-24T12:00:00Z")
     assert "did you mean 'L-1' for 'l-1'?" in other.stderr and "takes a lead's id" not in other.stderr
+
+
+@pytest.mark.parametrize("wanted, ids, meant", [
+    ("ANA", {"Ana ", "ana"}, "ana"),            # no spaces around it first
+    ("ANA", {" ana", "Ana"}, "Ana"),
+    ("ANA", {"ana", "Ana"}, "Ana"),             # then the fewest letters in another case
+    ("l-1", {"L-1", "l-1 "}, "L-1"),
+    ("zz", {"ana"}, None),
+])
+def test_the_near_lead_or_assignee_suggested_is_the_nearest(wanted, ids, meant):
+    from slacode.cli import _near_leads
+
+    assert _near_leads([wanted], ids).get(wanted) == meant

@@ -200,16 +200,22 @@ SUMMARIES = {
 
 def _near_leads(wanted, ids) -> dict:
     """Each lead of ``wanted`` that no id equals, with an id that differs from it only in
-    case or spaces around it (the first in sorted order)."""
+    case or spaces around it: of several, the one without spaces around it, then the one
+    with the fewest letters in another case, then the first in sorted order."""
     from slacode.output import lead_key
 
     keys = {lead_key(w): w for w in wanted if w not in ids}
-    near: dict = {}
-    for i in sorted(ids):
+    found: dict = {}
+    for i in ids:
         w = keys.get(lead_key(i))
         if w is not None:
-            near.setdefault(w, i)
-    return near
+            found.setdefault(w, []).append(i)
+    return {w: min(found[w], key=lambda i: (i != i.strip(), _case_changes(i.strip(), w.strip()), i)) for w in found}
+
+
+def _case_changes(a: str, b: str) -> int:
+    """How many characters of two texts equal but for case differ."""
+    return sum(x != y for x, y in zip(a, b))
 
 
 def _records_again(events, input_format, tz, csv_options=None):
