@@ -262,7 +262,9 @@ def default_lines(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.diag(codes.NO_DEFAULT_TARGET,
                            f"every `{clause_word(kind)}` line of `{r.name.value}` has `for`: leads outside "
                            f"{segs} are not tracked", lines[0],
-                           hint="add a line without `for` as the default for every other lead")
+                           hint="add a line without `for` as the default for every other lead; if "
+                                "leaving them untracked is the point, say so with `# slacode: "
+                                "ignore[SLA319]` at the end of the line")
     for choice in ctx.agreement.of("calendar_choice"):
         picks = choice.picks
         if picks and all(p.segment is not None for p in picks):

@@ -540,7 +540,9 @@ NO_DEFAULT_TARGET = define("SLA319", "no-default-target", "warning", """
     ## Why
     The target is chosen when a cycle starts: the first `for` line whose segment holds,
     else the line without `for`. A lead in none of the segments gets no cycle at all and is
-    silently untracked. Add a default line, unless the segments cover every lead by design.
+    silently untracked. Add a default line, unless the segments cover every lead by design
+    or leaving the others untracked is the point (a next-reply clock only for leads answered
+    before: then suppress the warning on that line with `# slacode: ignore[SLA319]`).
     The same holds for a calendar choice (`calendar desk = apac for in_apac, emea for
     in_emea`, an extension) whose every pick has `for`: a line `on desk` does not track a lead
     in none of them.
