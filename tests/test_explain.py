@@ -159,3 +159,19 @@ attempts a { owner sales; start on assigned; stop on won; count call; at least 2
         "2026-11-02 13:00 +00:00  deadline of a.at_least_within cycle 1 passes with the cycle open: breached",
     ]
     assert "deadline of e." not in "\n".join(lines)                  # a stop at the deadline is on time
+
+
+def test_a_due_date_names_the_holidays_and_closed_dates_it_skips():
+    text = '''agreement "t" { timezone "America/New_York"; teams sales }
+calendar ny { timezone "America/New_York"; hours mon-fri 09:00-17:00; holidays "US"; closed 2026-11-30 }
+deadline d { owner sales; start on assigned; stop on call; within 12h on ny }
+deadline w { owner sales; start on assigned; stop on call; within 30h }
+'''
+    lines = _timeline(text, [{"lead": "A", "at": "2026-11-25T16:00:00-05:00", "type": "assigned"}],
+                      "2026-12-04T12:00:00-05:00")
+    # Wed 16:00 + 12 working hours: 1h Wed, Thu a holiday, 8h Fri, the weekend, Mon closed, 3h Tue
+    (opens,) = [ln for ln in lines if "d: cycle 1 opens" in ln]
+    assert opens.endswith("due 2026-12-01 12:00 -05:00 unless paused (closed days skipped: "
+                          "Thu 2026-11-26 Thanksgiving Day (US); Mon 2026-11-30 closed)"), opens
+    (wall,) = [ln for ln in lines if "w: cycle 1 opens" in ln]
+    assert wall.endswith("unless paused")                   # wall-clock time skips nothing

@@ -836,6 +836,23 @@ class Calendar(_Clock):
             return ()
         return self._weekly_spans[(ordinal - 1) % 7]
 
+    def closed_days(self, first: date, last: date) -> list[tuple[date, str]]:
+        """The dates from ``first`` to ``last`` that the regular hours would open but that
+        are closed, each with why: the names of its holidays (and whose they are), or
+        ``closed`` for a date the calendar closes (for `explain`)."""
+        out = []
+        for ordinal in range(first.toordinal(), last.toordinal() + 1):
+            if not self._weekly_spans[(ordinal - 1) % 7] or self._day_spans(ordinal):
+                continue
+            day = date.fromordinal(ordinal)
+            if ordinal in self._closed_ord:
+                out.append((day, "closed"))
+                continue
+            names = [f"{name} ({code})" for code in self.holidays
+                     for name in _holiday_names(code, day.year).get(ordinal, ())]
+            out.append((day, ", ".join(dict.fromkeys(names)) or "a holiday"))
+        return out
+
     def _holidays_of(self, year: int) -> frozenset[int]:
         found = self._holiday_years.get(year)
         if found is None:
@@ -936,6 +953,18 @@ def _holiday_ordinals(code: str, year: int) -> frozenset[int]:
     except (NotImplementedError, KeyError, ValueError) as error:
         raise CalendarError(check_holidays(code) or f"holidays {code!r}: {error}") from None
     return frozenset(d.toordinal() for d in dict(found) if d.year == year)
+
+
+@lru_cache(maxsize=64)
+def _holiday_names(code: str, year: int) -> dict[int, tuple[str, ...]]:
+    """The names of the public holidays of ``code`` in ``year`` by ordinal (one date may
+    hold two, which the package joins with "; ")."""
+    import holidays as holidays_pkg
+
+    country, _, subdiv = code.partition("-")
+    found = holidays_pkg.country_holidays(country, subdiv=subdiv or None, years=year)
+    return {d.toordinal(): tuple(n.strip() for n in name.split(";"))
+            for d, name in dict(found).items() if d.year == year}
 
 
 # ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ describing what changed after each event, so it can never disagree with ``check`
 """
 from __future__ import annotations
 
-from slacode.calendar import CalendarError
+from slacode.calendar import CalendarError, from_us
 from slacode.evaluate import (LeadFold, LeadNotes, _line_for, applying_line, target_segments,
                                unknown_state_diagnostics)
 from slacode.instants import when as _when
@@ -99,6 +99,20 @@ def _silence(rp):
     return next((c for c in rp.clauses if c.kind == "gap_at_most"), None)
 
 
+def _closed_between(clock, start, due) -> str:
+    """The working days a deadline skips, as explain adds them to its due date: the dates
+    from the start to the due date that the calendar's regular hours open but a holiday or
+    a `closed` date closes ("" for none, or for a clock that is not a calendar's)."""
+    if due is None or not hasattr(clock, "closed_days"):
+        return ""
+    days = clock.closed_days(from_us(start, clock.tz).date(), from_us(due, clock.tz).date())
+    if not days:
+        return ""
+    shown = "; ".join(f"{d.strftime('%a')} {d.isoformat()} {why}" for d, why in days[:4])
+    more = f"; and {len(days) - 4} more" if len(days) > 4 else ""
+    return f" (closed days skipped: {shown}{more})"
+
+
 def _next_attempt(rp, cyc, since: int) -> str:
     """`gap at most D`: when the next attempt is due, counted from ``since`` (the start or
     the attempt just made)."""
@@ -180,7 +194,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                         continue
                     due = _due(cyc, cyc.start, lead, name)
                     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
-                               f"due {_when(due, clock.tz)} unless paused")
+                               f"due {_when(due, clock.tz)} unless paused{_closed_between(clock, cyc.start, due)}")
             elif n_before == 0 and open_before is None and rp.stop_fn is not None and \
                     _stops(rp, rec, fold, state_before, assignee_before):
                 if id(rf) not in early_stops:       # said once; dropped below if the rule never starts
@@ -213,7 +227,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                     if _has_deadline(rp):           # the deadline, now that the clock runs again
                         clock = cyc.line.clock
                         due = _due(cyc, rec.at, lead, name)
-                        text += f"; due {_when(due, clock.tz)} unless paused again"
+                        text += f"; due {_when(due, clock.tz)} unless paused again{_closed_between(clock, rec.at, due)}"
                     out.append(text)
                 if len(cyc.attempts) > att_before:      # counted on the line it had (then `retarget`)
                     line = line_before or cyc.line
