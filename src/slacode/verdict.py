@@ -3,10 +3,10 @@ for aggregates, and how it is written (``to_dict``: RFC 3339 instants in the zon
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime, timezone
 from numbers import Number
-from typing import Any
+from typing import Any, Literal
 
 from slacode import instants
 from slacode.texts import int_digits
@@ -21,20 +21,25 @@ VERDICT_KEYS = ("lead", "rule", "clause", "cycle", "period", "status", "owner", 
 
 _INSTANT_KEYS = ("started_at", "due_at", "completed_at", "warn_at")
 
+#: a verdict's status (LANGUAGE.md §11)
+Status = Literal["met", "breached", "pending", "at_risk", "paused", "cancelled"]
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, repr=False)
 class Verdict:
     """One verdict: per (lead, rule, clause, cycle), or per (rule, period) for aggregates.
 
-    Instants are epoch microseconds; ``zone`` is the zone they are written in (the
-    calendar that applied, else the agreement's).
+    Instants are epoch microseconds (:meth:`instant` gives them as datetimes, and the repr
+    writes them as RFC 3339 text); ``zone`` is the zone they are written in (the calendar
+    that applied, else the agreement's). :meth:`to_dict` is the verdict as ``check --format
+    json`` writes it, and what pydantic (a FastAPI ``response_model``) serialises it as.
     """
 
     lead: str | None
     rule: str
     clause: str
     cycle: int | None
-    status: str
+    status: Status
     owner: str | None = None
     assignee: str | None = None
     segment: str | None = None
@@ -92,6 +97,29 @@ class Verdict:
     # None on every other verdict; never written
     start_groups: dict | None = None
 
+    def __repr__(self) -> str:
+        """The fields that are set (not at their defaults), instants as RFC 3339 text in the
+        verdict's zone rather than epoch microseconds."""
+        parts = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in ("lead", "rule", "clause", "cycle", "status") or value != _DEFAULTS[f.name]:
+                if f.name in _INSTANT_KEYS and value is not None:
+                    parts.append(f"{f.name}={iso(value, self.zone or UTC)}")
+                else:
+                    parts.append(f"{f.name}={value!r}")
+        return f"Verdict({', '.join(parts)})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source, handler):
+        """A verdict in a pydantic model or a FastAPI ``response_model``: an instance is
+        taken as it is and serialised as :meth:`to_dict` gives it."""
+        return to_dict_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core, handler) -> dict:
+        return published_schema("verdicts", "verdict")
+
     def instant(self, key: str) -> datetime | None:
         """The instant ``key`` (``started_at``, ``due_at``, ``completed_at``, ``warn_at``) as an
         aware datetime in the verdict's zone, or None."""
@@ -101,6 +129,8 @@ class Verdict:
         return None if us is None else from_us(us, self.zone or UTC)
 
     def to_dict(self) -> dict:
+        """The verdict as ``check --format json`` writes it (``slacode schema verdicts``,
+        ``#/$defs/verdict``): instants as RFC 3339 text in the zone that applied."""
         global _last_start
         zone = self.zone or UTC
         started, due, completed, warn = self.started_at, self.due_at, self.completed_at, self.warn_at
@@ -137,6 +167,44 @@ class Verdict:
         if self.escalates is not None:
             out["escalates"] = dict(self.escalates)
         return out
+
+
+_DEFAULTS = {f.name: (f.default_factory() if f.default_factory is not MISSING else f.default)
+             for f in fields(Verdict)}
+
+
+def to_dict_schema(cls):
+    """The pydantic core schema of a class whose instances pydantic takes as they are and
+    serialises with their ``to_dict()`` (a verdict, a result)."""
+    from pydantic_core import core_schema
+
+    return core_schema.is_instance_schema(
+        cls, serialization=core_schema.plain_serializer_function_ser_schema(lambda obj: obj.to_dict()))
+
+
+def published_schema(name: str, definition: str) -> dict:
+    """The definition ``definition`` of the JSON schema ``name`` (``slacode schema NAME``)
+    with every reference inside it written out, so that it stands alone in another
+    schema (pydantic's, FastAPI's OpenAPI document)."""
+    import json
+
+    from slacode.schemas import schema_text
+
+    defs = json.loads(schema_text(name))["$defs"]
+
+    def inline(node):
+        if isinstance(node, list):
+            return [inline(n) for n in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: inline(v) for k, v in node.items() if k != "$ref"}
+        ref = node.get("$ref")
+        if ref is None:
+            return out
+        target = inline(defs[ref.rpartition("/")[2]])
+        return {"allOf": [target], **out} if out else target
+
+    return inline(defs[definition])
 
 
 # The last start written by Verdict.to_dict, as (us, zone, text): a lead's verdicts are
