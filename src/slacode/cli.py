@@ -61,6 +61,8 @@ def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list
     ``missing`` is added to it (the caller goes on with the others, and says so at the end)."""
     found: list[Path] = []
     for p in paths:
+        if not p:
+            _fail(EMPTY_PATH)
         path = Path(p)
         if path.is_dir():
             found.extend(sla_files_under(path))
@@ -72,6 +74,10 @@ def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list
             _fail(f"{p}: no such file or folder")
     return found
 
+
+#: An empty PATH argument (an unset shell variable) is not the current folder, as ``Path("")``
+#: would read it: `slacode fmt "$FILE"` must not rewrite every agreement of the folder.
+EMPTY_PATH = "an empty path names no file or folder (an unset variable in the command?); give the path"
 
 NO_FILES_HERE = ("No .sla files found under the current folder (hidden folders, node_modules and venv "
                  "are skipped); name the files or folders to check.")
@@ -140,6 +146,8 @@ def load_agreement(spec: str, events=()):
         from slacode.parse import decode
 
         return _checked_agreement(*decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", "-")
+    if not spec:
+        _fail(EMPTY_PATH)
     path = Path(spec)
     if path.is_dir():
         _fail(f"{spec}: is a folder; give the agreement file first, then the events")

@@ -1,0 +1,43 @@
+"""Inputs that fuzzing found mishandled: each must give a clear, located error (or be
+processed), never a traceback, and never lose or rewrite what the user gave silently."""
+from __future__ import annotations
+
+import pytest
+
+from slacode.cli import main
+from slacode.events import EventInputError, read_events
+
+SPEC = """agreement "fz" { version "1"; timezone "UTC"; teams marketing, sales }
+deadline first_touch { owner sales; start on assigned; stop on call; within 2h }
+"""
+UNFORMATTED = 'agreement "fz" { version "1"; timezone "UTC"; teams marketing, sales }\n' \
+              "deadline first_touch {owner sales\n start on assigned; stop on call; within 2h }\n"
+EVENTS = '{"lead": "A", "at": "2026-11-24T10:00:00Z", "type": "assigned"}\n'
+AS_OF = "2026-11-25T00:00:00Z"
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    (tmp_path / "a.sla").write_text(UNFORMATTED)
+    (tmp_path / "events.jsonl").write_text(EVENTS)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("argv", [
+    ["fmt", ""], ["lint", ""], ["test", ""], ["fmt", "a.sla", ""],
+    ["check", "", "events.jsonl", "--as-of", AS_OF],
+    ["check", "a.sla", "", "--as-of", AS_OF],
+    ["diff", "", "a.sla"], ["diff", "a.sla", ""],
+])
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(folder, capsys, argv):
+    # `slacode fmt "$FILE"` with FILE unset used to reformat every agreement of the folder
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "an empty path names no" in err and "is a folder" not in err
+    assert (folder / "a.sla").read_text() == UNFORMATTED
+
+
+def test_read_events_refuses_an_empty_path():
+    with pytest.raises(EventInputError, match="empty path"):
+        read_events([""])
