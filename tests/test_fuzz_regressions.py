@@ -41,3 +41,16 @@ def test_an_empty_path_is_a_usage_error_not_the_current_folder(folder, capsys, a
 def test_read_events_refuses_an_empty_path():
     with pytest.raises(EventInputError, match="empty path"):
         read_events([""])
+
+
+@pytest.mark.parametrize("argv, shown", [
+    (["check", "a.sla", "events.jsonl", "--csv-delimiter", "\n"], "--csv-delimiter \\n:"),
+    (["check", "a.sla", "events.jsonl", "--as-of", "2026-11-24\x00"], "--as-of 2026-11-24\\x00:"),
+    (["check", "a.sla", "events.jsonl", "--as-of", AS_OF, "--tz", "UTC\r"], "--tz UTC\\r:"),
+])
+def test_a_usage_error_stays_one_line_whatever_the_value(folder, capsys, argv, shown):
+    # a control character in an option's value used to be echoed raw: the line broke in two
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("slacode: ") and shown in err
+    assert "\x00" not in err and "\r" not in err

@@ -490,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = cli.main(args=args, prog_name="slacode", standalone_mode=False)
     except Abort as e:
-        click.echo(f"slacode: {e}", err=True)
+        click.echo(f"slacode: {_one_line(str(e))}", err=True)
         return EXIT_ERROR
     except click.exceptions.Exit as e:
         return e.exit_code
@@ -519,6 +519,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - a bug or a limit slacode should have caught: status 2, not 1
         return _internal_error(e)
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _one_line(message: str) -> str:
+    """``message`` with the characters that are not printable (a line end, a tab, a NUL given
+    in an option's value) written as escapes, so that it stays the one line it says."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def _pipe_closed() -> int:
