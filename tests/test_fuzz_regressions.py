@@ -54,3 +54,20 @@ def test_a_usage_error_stays_one_line_whatever_the_value(folder, capsys, argv, s
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("slacode: ") and shown in err
     assert "\x00" not in err and "\r" not in err
+
+
+def test_a_long_csv_cell_is_read_like_a_long_json_line(tmp_path):
+    # cells over 131,072 characters (the csv module's default limit) were refused with a hint
+    # about an unclosed quote, and a long cell over several lines was reported three times
+    long = "x" * 200_000
+    export = tmp_path / "notes.csv"
+    export.write_text("lead,at,type,note\n"
+                      f'A,2026-11-24T10:00:00Z,assigned,"{long}"\n'
+                      "B,2026-11-24T11:00:00Z,assigned,short\n"
+                      f'C,2026-11-24T12:00:00Z,assigned,"first line\n{long}\nlast line"\n'
+                      "D,2026-11-24T13:00:00Z,assigned,short\n")
+    batch = read_events(export)
+    assert batch.diagnostics == []
+    assert [r.lead for r in batch.records] == ["A", "B", "C", "D"]
+    assert batch.records[0].props["note"] == long
+    assert batch.records[2].props["note"] == f"first line\n{long}\nlast line"
