@@ -61,6 +61,8 @@ def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list
     ``missing`` is added to it (the caller goes on with the others, and says so at the end)."""
     found: list[Path] = []
     for p in paths:
+        if not p:
+            _fail(EMPTY_PATH)
         path = Path(p)
         if path.is_dir():
             found.extend(sla_files_under(path))
@@ -72,6 +74,10 @@ def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list
             _fail(f"{p}: no such file or folder")
     return found
 
+
+#: An empty PATH argument (an unset shell variable) is not the current folder, as ``Path("")``
+#: would read it: `slacode fmt "$FILE"` must not rewrite every agreement of the folder.
+EMPTY_PATH = "an empty path names no file or folder (an unset variable in the command?); give the path"
 
 NO_FILES_HERE = ("No .sla files found under the current folder (hidden folders, node_modules and venv "
                  "are skipped); name the files or folders to check.")
@@ -140,6 +146,8 @@ def load_agreement(spec: str, events=()):
         from slacode.parse import decode
 
         return _checked_agreement(*decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", "-")
+    if not spec:
+        _fail(EMPTY_PATH)
     path = Path(spec)
     if path.is_dir():
         _fail(f"{spec}: is a folder; give the agreement file first, then the events")
@@ -488,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = cli.main(args=args, prog_name="slacode", standalone_mode=False)
     except Abort as e:
-        click.echo(f"slacode: {e}", err=True)
+        click.echo(f"slacode: {_one_line(str(e))}", err=True)
         return EXIT_ERROR
     except click.exceptions.Exit as e:
         return e.exit_code
@@ -517,6 +525,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - a bug or a limit slacode should have caught: status 2, not 1
         return _internal_error(e)
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _one_line(message: str) -> str:
+    """``message`` with the characters that are not printable (a line end, a tab, a NUL given
+    in an option's value) written as escapes, so that it stays the one line it says."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def _pipe_closed() -> int:

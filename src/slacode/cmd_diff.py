@@ -14,12 +14,14 @@ from pathlib import Path
 
 import click
 
-from slacode.cli import (EXIT_FINDINGS, EXIT_OK, _as_of_option, _color, _event_options, _fail,
+from slacode.cli import (EMPTY_PATH, EXIT_FINDINGS, EXIT_OK, _as_of_option, _color, _event_options, _fail,
                          _jobs_option, read_agreement_text, resolve_as_of, spool_stdin)
 
 
 def read_spec_text(spec: str) -> tuple[str | None, list, str]:
     """``(text, diagnostics, name)`` of a file or of ``REV:path`` (via ``git show``)."""
+    if not spec:
+        _fail(EMPTY_PATH)
     path = Path(spec)
     if path.exists() and not path.is_dir():         # a file, or a pipe such as `<(git show …)`
         text, diags = read_agreement_text(path)

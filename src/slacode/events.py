@@ -331,6 +331,9 @@ def _resolve(source: Any, input_format: str | None, csv: Any = None) -> _Source:
             name = os.fsdecode(name)
         if name == "-":
             return _Source(_STDIN_NAME, input_format or ("csv" if csv else "jsonl"), None, None, False, csv=csv)
+        if not name:
+            raise EventInputError("an empty path names no event file (an unset variable in the command?); "
+                                  "give the path, or - for standard input")
         fmt = input_format or format_of(name)
         if os.path.isdir(name):
             raise EventInputError(f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)")

@@ -115,6 +115,7 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
              options: CsvOptions | None = None) -> Iterator[Record]:
     """Records of the lines of one CSV source, its problems reported through ``reader``
     (``options``: another delimiter, column mappings; None: the standard CSV of §4)."""
+    _lift_cell_limit()
     tape = _Tape(lines)
     table = (csv.reader(tape, strict=True) if options is None
              else csv.reader(tape, delimiter=options.delimiter, strict=True))
@@ -155,6 +156,17 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
     if reader.seq == seq and len(reader.diagnostics) == mark and not reader.pending:   # no event, no problem, no repeat
         reader.diagnostics.append(_diag(codes.EMPTY_EVENTS_FILE, "the input holds no events (a header and no row)",
                                         name, start, hint="check the export that made it"))
+
+
+#: the longest cell read: :mod:`csv` refuses cells over 131,072 characters by default (a note
+#: or an e-mail body a CRM exports), which a JSON Lines event of any length is not
+_CELL_LIMIT = 2**31 - 1
+
+
+def _lift_cell_limit() -> None:
+    """Raise :mod:`csv`'s cell length limit (process-wide) to :data:`_CELL_LIMIT`; never lower it."""
+    if csv.field_size_limit() < _CELL_LIMIT:
+        csv.field_size_limit(_CELL_LIMIT)
 
 
 def _csv_problem(exc: csv.Error) -> tuple[str, str]:

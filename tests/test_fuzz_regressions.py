@@ -1,0 +1,73 @@
+"""Inputs that fuzzing found mishandled: each must give a clear, located error (or be
+processed), never a traceback, and never lose or rewrite what the user gave silently."""
+from __future__ import annotations
+
+import pytest
+
+from slacode.cli import main
+from slacode.events import EventInputError, read_events
+
+SPEC = """agreement "fz" { version "1"; timezone "UTC"; teams marketing, sales }
+deadline first_touch { owner sales; start on assigned; stop on call; within 2h }
+"""
+UNFORMATTED = 'agreement "fz" { version "1"; timezone "UTC"; teams marketing, sales }\n' \
+              "deadline first_touch {owner sales\n start on assigned; stop on call; within 2h }\n"
+EVENTS = '{"lead": "A", "at": "2026-11-24T10:00:00Z", "type": "assigned"}\n'
+AS_OF = "2026-11-25T00:00:00Z"
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    (tmp_path / "a.sla").write_text(UNFORMATTED)
+    (tmp_path / "events.jsonl").write_text(EVENTS)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("argv", [
+    ["fmt", ""], ["lint", ""], ["test", ""], ["fmt", "a.sla", ""],
+    ["check", "", "events.jsonl", "--as-of", AS_OF],
+    ["check", "a.sla", "", "--as-of", AS_OF],
+    ["diff", "", "a.sla"], ["diff", "a.sla", ""],
+])
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(folder, capsys, argv):
+    # `slacode fmt "$FILE"` with FILE unset used to reformat every agreement of the folder
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "an empty path names no" in err and "is a folder" not in err
+    assert (folder / "a.sla").read_text() == UNFORMATTED
+
+
+def test_read_events_refuses_an_empty_path():
+    with pytest.raises(EventInputError, match="empty path"):
+        read_events([""])
+
+
+@pytest.mark.parametrize("argv, shown", [
+    (["check", "a.sla", "events.jsonl", "--csv-delimiter", "\n"], "--csv-delimiter \\n:"),
+    (["check", "a.sla", "events.jsonl", "--as-of", "2026-11-24\x00"], "--as-of 2026-11-24\\x00:"),
+    (["check", "a.sla", "events.jsonl", "--as-of", AS_OF, "--tz", "UTC\r"], "--tz UTC\\r:"),
+])
+def test_a_usage_error_stays_one_line_whatever_the_value(folder, capsys, argv, shown):
+    # a control character in an option's value used to be echoed raw: the line broke in two
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("slacode: ") and shown in err
+    assert "\x00" not in err and "\r" not in err
+
+
+def test_a_long_csv_cell_is_read_like_a_long_json_line(tmp_path):
+    # cells over 131,072 characters (the csv module's default limit) were refused with a hint
+    # about an unclosed quote, and a long cell over several lines was reported three times
+    long = "x" * 200_000
+    export = tmp_path / "notes.csv"
+    export.write_text("lead,at,type,note\n"
+                      f'A,2026-11-24T10:00:00Z,assigned,"{long}"\n'
+                      "B,2026-11-24T11:00:00Z,assigned,short\n"
+                      f'C,2026-11-24T12:00:00Z,assigned,"first line\n{long}\nlast line"\n'
+                      "D,2026-11-24T13:00:00Z,assigned,short\n")
+    batch = read_events(export)
+    assert batch.diagnostics == []
+    assert [r.lead for r in batch.records] == ["A", "B", "C", "D"]
+    assert batch.records[0].props["note"] == long
+    assert batch.records[2].props["note"] == f"first line\n{long}\nlast line"
