@@ -247,6 +247,13 @@ class TestLanguage:
         assert ("SLA209", "segment `warm` is not declared") in found
         assert ("SLA207", "state `gone` is not declared") in found
 
+    def test_a_misspelt_field_of_the_events_is_named_for_stop_when(self):
+        r = run(SAL, [E("A", "2026-11-02 09:00", "state", "a1", state="mql"),
+                      E("A", "2026-11-02 10:00", "update", "a2", fields={"sal_stauts": "Accepted"})],
+                "2026-11-03 00:00")
+        found = [d for d in r.diagnostics if d.code == "SLA616"]
+        assert len(found) == 1 and "`stop when` of `sal`" in found[0].message
+
     def test_twice_is_a_duplicate(self):
         text = spec("deadline d {\n  owner sales\n  start on assigned\n  stop when a == 1\n  stop when b == 1\n"
                     "  within 1h\n}\n")

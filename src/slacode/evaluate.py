@@ -470,8 +470,8 @@ def _counts_only(rp: RulePlan, asks: tuple) -> bool:
     """Whether all that an event can do to rule ``rp`` while a cycle is open is to be counted
     as an attempt (``asks``: the rule's trigger lists for the event, :func:`_asks`): it
     has a count and no other list, and the rule has no `start when`, `pause while`,
-    `stop when`, `cancel when` or `retarget`. The fold then asks the count itself, without :meth:`LeadFold._rule_event`
-    (which would take the same steps)."""
+    `stop when`, `cancel when` or `retarget`. The fold then asks the count itself, without
+    :meth:`LeadFold._rule_event` (which would take the same steps)."""
     count_fn, befores, stop_fn, cancel_fn, restart_fn = asks
     return (count_fn is not None and not befores and stop_fn is None and cancel_fn is None
             and restart_fn is None and rp.start_when is None and rp.pause is None and not rp.retarget
