@@ -1,5 +1,6 @@
 """The fold skips rules an event cannot touch (by event type, and for `start when` /
-`pause while` rules by whether the event changed fields or state). Skipping must never
+`pause while` / `stop when` / `cancel when` rules by whether the event changed fields or
+state). Skipping must never
 change a verdict: here every generated history is judged twice, once with the plan as
 compiled and once with every rule's filter removed (each rule sees every event)."""
 from __future__ import annotations
@@ -69,6 +70,29 @@ deadline enrich {
   within 2h on biz
 }
 
+handoff accept {
+  owner sales
+  start on enter mql or assigned
+  stop when sal_status == "Accepted" or state == sql
+  cancel when state == disqualified or paused == true
+  restart on enriched
+  pause while state == on_hold
+  within 4h on biz for hot
+  within 1d on biz
+  retarget when segment changes
+  require phone
+}
+
+attempts chase {
+  owner sales
+  start on assigned
+  stop when score >= 95
+  cancel when sal_status == "Rejected"
+  count contact_attempt
+  at least 2 within 4h on biz
+  at least 1 before enter sql
+}
+
 quota touches {
   owner sales
   count contact_attempt where channel == "email"
@@ -86,7 +110,9 @@ event = st.one_of(
               st.fixed_dictionaries({}, optional={"score": st.sampled_from([10, 85, 95, None]),
                                                   "phone": st.sampled_from(["1", None]),
                                                   "paused": st.booleans(),
-                                                  "email": st.sampled_from(["a@b.c", None])})),
+                                                  "email": st.sampled_from(["a@b.c", None]),
+                                                  "sal_status": st.sampled_from(["Accepted", "Rejected",
+                                                                                 "Working", None])})),
     st.just({"type": "update"}),
     st.builds(lambda c: {"type": "contact_attempt", "channel": c}, st.sampled_from(["phone", "email"])),
     st.just({"type": "assigned", "owner": "rep"}),

@@ -274,6 +274,12 @@ class _Builder:
     def cancel_on(self, meta, children):
         return m.CancelOn.model_construct(triggers=children[0], span=self._span(meta))
 
+    def stop_when(self, meta, children):
+        return m.StopWhen.model_construct(predicate=children[0], span=self._span(meta))
+
+    def cancel_when(self, meta, children):
+        return m.CancelWhen.model_construct(predicate=children[0], span=self._span(meta))
+
     def restart_on(self, meta, children):
         return m.RestartOn.model_construct(triggers=children[0], span=self._span(meta))
 

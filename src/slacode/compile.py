@@ -582,9 +582,10 @@ class RulePlan:
     befores: tuple = ()             # (key, matcher) of at_least_before clauses
     types: frozenset | None = None  # event types that can touch this rule (None: any event)
     start_types: frozenset | None = None  # … while it has no open cycle (None: any event)
-    # Where ``types`` is None because of ``start when`` / ``pause while`` (predicates on the
-    # lead's fields and state): the trigger types; any other event matters only if it
-    # carries fields, is a state event or is the lead's first (None: every event matters).
+    # Where ``types`` is None because of ``start when`` / ``pause while`` / ``stop when`` /
+    # ``cancel when`` (predicates on the lead's fields and state): the trigger types; any
+    # other event matters only if it carries fields, is a state event or is the lead's
+    # first (None: every event matters).
     watch_types: frozenset | None = None
     # `retarget when segment changes` (extension), with more than one line to choose from:
     # an open cycle's line is chosen again at every event that sets fields or the state
@@ -595,6 +596,14 @@ class RulePlan:
     # `require … where PREDICATE` (extension): the conditions of every `require` line
     # (slacode.requirement.Condition), judged at the stop with the fields present
     conditions: tuple = ()
+    # `stop when P` / `cancel when P` (extension): after each event (its fields, its triggers,
+    # its start), an open cycle is stopped if ``stop_when`` holds, else cancelled if
+    # ``cancel_when`` does; ``whens`` says the rule has either, ``when_texts`` the two
+    # predicates as written (for reasons), "" for the one it lacks
+    stop_when: Pred | None = None
+    cancel_when: Pred | None = None
+    whens: bool = False
+    when_texts: tuple[str, str] = ("", "")
 
 
 class FlowPlan(NamedTuple):
@@ -770,6 +779,9 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         start_when = compile_pred(sw[0].predicate, segments) if sw else None
         pause = rule.of("pause_while")
         pause_pred = compile_pred(pause[0].predicate, segments) if pause else None
+        stop_w, cancel_w = rule.of("stop_when"), rule.of("cancel_when")
+        stop_when = compile_pred(stop_w[0].predicate, segments) if stop_w else None
+        cancel_when = compile_pred(cancel_w[0].predicate, segments) if cancel_w else None
         warn = rule.of("warn")
         line_kind = m.default_clause_of(rule.rule_kind)
         lines = []
@@ -825,7 +837,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         types = start_types = None
         watch_types = _types_of(every)
         retarget = bool(rule.of("retarget")) and (len(lines) > 1 or any(len(ln.choose) > 1 for ln in lines))
-        if start_when is None and pause_pred is None and not retarget:
+        if start_when is None and pause_pred is None and not retarget and stop_when is None and cancel_when is None:
             types = watch_types
         if start_when is None:                  # closed, only a start trigger can act
             start_types = _types_of(starts_t)
@@ -840,7 +852,9 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             cancel_fn=matcher(cancels_t), restart_fn=matcher(restarts_t), count_fn=matcher(counts_t),
             befores=befores, types=types, start_types=start_types, watch_types=watch_types,
             retarget=retarget, once=any(c.once for c in rule.of("start_on") + rule.of("start_when")),
-            conditions=compile_conditions(rule, segments) if rule.rule_kind == "handoff" else ()))
+            conditions=compile_conditions(rule, segments) if rule.rule_kind == "handoff" else (),
+            stop_when=stop_when, cancel_when=cancel_when, whens=stop_when is not None or cancel_when is not None,
+            when_texts=(_when_text(stop_w), _when_text(cancel_w))))
     flow = None
     flows = agreement.of("flow")
     if flows:
@@ -888,6 +902,15 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                 nth_watch=_nth_watch(agreement, rules), breach_watch=_breach_watch(agreement, rules, defaults),
                 field_reads=tuple((name, where, ref.span) for name, (where, ref) in lead_field_reads(agreement).items()),
                 type_reads=_type_reads(agreement))
+
+
+def _when_text(clauses: tuple) -> str:
+    """The predicate of a rule's `stop when` (`cancel when`) line on one line, "" without one."""
+    if not clauses:
+        return ""
+    from slacode.fmt import one_line
+
+    return one_line(clauses[0].predicate)
 
 
 def _type_reads(agreement: m.Agreement) -> tuple:

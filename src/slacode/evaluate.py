@@ -52,7 +52,7 @@ class Cycle:
 
     __slots__ = ("number", "start", "start_ref", "line", "pauses", "paused", "closed_at", "close_kind",
                  "close_ref", "assignee", "require_missing", "require_failed", "attempts", "before",
-                 "segments_at_start", "close_tz", "retargets", "groups", "escalates", "closed_by")
+                 "segments_at_start", "close_tz", "retargets", "groups", "escalates", "closed_by", "by_when")
 
     def __init__(self, number, start, start_ref, line):
         self.number = number
@@ -80,6 +80,9 @@ class Cycle:
         # "warning", late, depth)
         self.escalates = None
         self.closed_by = None             # … of the one that closed it
+        # closed by `stop when` / `cancel when` (extension), not by a trigger: the event after
+        # which the predicate held is the closing event (``close_ref``)
+        self.by_when = False
 
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until`` (a cycle closed while paused
@@ -421,6 +424,17 @@ def _may_touch(rf, ev_type: str, touched: bool) -> bool:
     return ev_type in types
 
 
+def _when_closes(rp: RulePlan, fields, state, notes) -> str | None:
+    """``"stop"`` if the rule's `stop when` holds for the lead's fields and state, else
+    ``"cancel"`` if its `cancel when` does, else None (extension: an open cycle is closed so
+    after an event's triggers and start)."""
+    if rp.stop_when is not None and rp.stop_when(fields, state, notes):
+        return "stop"
+    if rp.cancel_when is not None and rp.cancel_when(fields, state, notes):
+        return "cancel"
+    return None
+
+
 def _either(fn, kinds: tuple):
     """A trigger matcher that also matches events of ``kinds`` (the Nth-attempt roles an
     event took), or None."""
@@ -455,12 +469,13 @@ def _quiet_asks(rp: RulePlan, ev_type: str) -> tuple:
 def _counts_only(rp: RulePlan, asks: tuple) -> bool:
     """Whether all that an event can do to rule ``rp`` while a cycle is open is to be counted
     as an attempt (``asks``: the rule's trigger lists for the event, :func:`_asks`): it
-    has a count and no other list, and the rule has no `start when`, `pause while` or
-    `retarget`. The fold then asks the count itself, without :meth:`LeadFold._rule_event`
-    (which would take the same steps)."""
+    has a count and no other list, and the rule has no `start when`, `pause while`,
+    `stop when`, `cancel when` or `retarget`. The fold then asks the count itself, without
+    :meth:`LeadFold._rule_event` (which would take the same steps)."""
     count_fn, befores, stop_fn, cancel_fn, restart_fn = asks
     return (count_fn is not None and not befores and stop_fn is None and cancel_fn is None
-            and restart_fn is None and rp.start_when is None and rp.pause is None and not rp.retarget)
+            and restart_fn is None and rp.start_when is None and rp.pause is None and not rp.retarget
+            and not rp.whens)
 
 
 def plan_info(plan: Plan) -> PlanInfo:
@@ -758,7 +773,7 @@ class LeadFold:
             stop_fn, cancel_fn, restart_fn, start_fn = (_either(fn, also) for fn in (stop_fn, cancel_fn, restart_fn,
                                                                                      start_fn))
         is_attempt = count_fn is not None and count_fn(ev_type, props, state, entered, left, notes)
-        new = None
+        new = why = None
         if cyc is not None:
             if befores:
                 self._before(befores, cyc, rec, ev_type, props, state, entered, left, notes)
@@ -776,7 +791,10 @@ class LeadFold:
                 self._close(rf, cyc, rec, "restart")
                 new = self._open(rf, rec, t, fields, state, notes)
             if rp.retarget and rf.open is cyc:          # after its triggers: a close keeps the line
-                self._retarget(rf, cyc, rec, t, fields, state, notes)
+                if rp.whens:                            # … and so does `stop when` / `cancel when`
+                    why = _when_closes(rp, fields, state, notes)
+                if why is None:
+                    self._retarget(rf, cyc, rec, t, fields, state, notes)
         fired = False
         if rp.start_when is not None:
             now = bool(rp.start_when(fields, state, notes))
@@ -795,6 +813,12 @@ class LeadFold:
             if is_attempt:
                 self._attempt(new, rec)
         cyc = rf.open
+        if cyc is not None and rp.whens:                # `stop when` / `cancel when`: after the start
+            if why is None:
+                why = _when_closes(rp, fields, state, notes)
+            if why is not None:
+                self._close(rf, cyc, rec, why, by_when=True)
+                return
         if cyc is not None and rp.pause is not None:     # pauses are checked last
             self._pause(cyc, rp.pause(fields, state, notes), t)
 
@@ -824,6 +848,11 @@ class LeadFold:
                 if fired and rf.open is None:
                     self._open(rf, rec, t, fields, state, notes)
             cyc = rf.open
+            if cyc is not None and rp.whens:            # `stop when` / `cancel when` (extension)
+                why = _when_closes(rp, fields, state, notes)
+                if why is not None:
+                    self._close(rf, cyc, rec, why, by_when=True)
+                    continue
             if cyc is not None and rp.retarget:
                 self._retarget(rf, cyc, rec, t, fields, state, notes)
             if cyc is not None and rp.pause is not None:
@@ -918,8 +947,10 @@ class LeadFold:
             raise CalendarError(f"lead {self.lead!r}, rule `{rp.name}`, cycle {number} (started "
                                 f"{_when(start, line.clock.tz)}): {e}") from e
 
-    def _close(self, rf: RuleFold, cyc: Cycle, rec, kind: str) -> None:
+    def _close(self, rf: RuleFold, cyc: Cycle, rec, kind: str, by_when: bool = False) -> None:
         cyc.closed_at = rec.at
+        if by_when:                                     # `stop when` / `cancel when` (extension)
+            cyc.by_when = True
         if rec.__class__ is BreachRecord:               # `breach of RULE` / `warning of RULE` (extension)
             cyc.closed_by = rec.tag()
         cyc.close_kind = kind

@@ -180,21 +180,11 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                     out.append(f"    {name}: " + _require_text(rp, open_before))
             if len(rf.cycles) > n_before:
                 for cyc in rf.cycles[n_before:]:
-                    if not _has_deadline(rp) and _silence(rp) is not None:     # `gap at most`
-                        out.append(f"    {name}: cycle {cyc.number} opens; {_next_attempt(rp, cyc, cyc.start)}")
-                        continue
-                    if not _has_deadline(rp):
-                        out.append(f"    {name}: cycle {cyc.number} opens (no deadline: its attempts are judged "
-                                   "by the rule's other clauses)")
-                        continue
-                    clock = cyc.line.clock
-                    if cyc.paused and cyc is rf.open:   # paused from its start: no deadline yet
-                        out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}), paused "
-                                   "(the pause condition holds): its clock starts when the pause ends")
-                        continue
-                    due = _due(cyc, cyc.start, lead, name)
-                    out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
-                               f"due {_when(due, clock.tz)} unless paused{_closed_between(clock, cyc.start, due)}")
+                    _opening(out, rp, rf, cyc, lead)
+                    if cyc.by_when and cyc.closed_at == rec.at:     # `stop when` held already: closed at once
+                        out.append(f"    {name}: " + _closing_text(rp, cyc, lead))
+                        if cyc.close_kind == "stop" and rp.require:
+                            out.append(f"    {name}: " + _require_text(rp, cyc))
             elif n_before == 0 and open_before is None and rp.stop_fn is not None and \
                     _stops(rp, rec, fold, state_before, assignee_before):
                 if id(rf) not in early_stops:       # said once; dropped below if the rule never starts
@@ -260,6 +250,28 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     if problems is not None:
         problems.extend(unknown_state_diagnostics(fold, sources))
     return out
+
+
+def _opening(out: list, rp, rf, cyc, lead: str) -> None:
+    """The timeline's line for a cycle that opened at the event just fed."""
+    name = rp.name
+    if not _has_deadline(rp) and _silence(rp) is not None:     # `gap at most`
+        out.append(f"    {name}: cycle {cyc.number} opens; {_next_attempt(rp, cyc, cyc.start)}")
+        return
+    if not _has_deadline(rp):
+        out.append(f"    {name}: cycle {cyc.number} opens (no deadline: its attempts are judged "
+                   "by the rule's other clauses)")
+        return
+    clock = cyc.line.clock
+    if cyc.paused and cyc is rf.open:   # paused from its start: no deadline yet
+        out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}), paused "
+                   "(the pause condition holds): its clock starts when the pause ends")
+        return
+    due = _due(cyc, cyc.start, lead, name)
+    at_once = cyc.by_when and cyc.closed_at == cyc.start
+    tail = "" if at_once else f" unless paused{_closed_between(clock, cyc.start, due)}"
+    out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
+               f"due {_when(due, clock.tz)}{tail}")
 
 
 def _with_deadlines(rows: list, verdicts: list, zone) -> list[str]:
@@ -347,7 +359,7 @@ def _closing_text(rp, cyc, lead: str) -> str:
     """What closing ``cyc`` meant for its deadline (the cycle closed at the event just fed)."""
     word = {"stop": "stopped", "cancel": "cancelled", "restart": "restarted"}[cyc.close_kind]
     if not _has_deadline(rp):
-        return f"cycle {cyc.number} {word}"
+        return f"cycle {cyc.number} {word}" + _because(rp, cyc)
     clock = cyc.line.clock
     due = _due(cyc, cyc.closed_at, lead, rp.name)
     worked = clock.working_us(cyc.start, cyc.closed_at, cyc.pause_list(cyc.closed_at))
@@ -357,11 +369,23 @@ def _closing_text(rp, cyc, lead: str) -> str:
         # `at least N within` was kept by its Nth attempt: what closes the cycle later is no delay
         nth = cyc.attempts[n - 1][0]
         return (f"cycle {cyc.number} {word}; its {n} attempts were made by "
-                f"{_when(nth, clock.tz)}, {'at' if nth == due else 'before'} the deadline ({counted})")
+                f"{_when(nth, clock.tz)}, {'at' if nth == due else 'before'} the deadline ({counted})"
+                + _because(rp, cyc))
     late = cyc.closed_at > due
     verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
         "after the deadline (breached)" if late else "at the deadline" if cyc.closed_at == due else "before the deadline")
-    return f"cycle {cyc.number} {word} {verdict}; {counted}"
+    return f"cycle {cyc.number} {word} {verdict}; {counted}" + _because(rp, cyc)
+
+
+def _because(rp, cyc) -> str:
+    """`` because `stop when P` became true`` for a cycle closed by `stop when` / `cancel
+    when` (extension), ``… already held`` when it closed as it opened; "" otherwise."""
+    if not cyc.by_when:
+        return ""
+    clause = f"`{cyc.close_kind} when {rp.when_texts[0 if cyc.close_kind == 'stop' else 1]}`"
+    if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
+        return f" ({clause} already holds after this event, which opened it)"
+    return f" ({clause} became true at this event)"
 
 
 def _require_text(rp, cyc) -> str:

@@ -52,7 +52,10 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges
     if judges is None:
         judges = _judges(rp)
     if cyc.escalates is not None or cyc.closed_by is not None:     # `breach of` / `warning of` (extension)
-        return _escalated([judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges], cyc, clock.tz)
+        got = _escalated([judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges], cyc, clock.tz)
+        return _closed_when(got, rp, cyc) if cyc.by_when else got
+    if cyc.by_when:                                     # `stop when` / `cancel when` (extension)
+        return _closed_when([judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges], rp, cyc)
     if len(judges) == 1:                                # most timed rules: no list to iterate
         return [judges[0](fold, cyc, due, pauses, as_of, base, local)]
     return [judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges]
@@ -78,6 +81,30 @@ def _escalated(verdicts: list, cyc: Cycle, zone) -> list:
             v.escalates["event"] = "warning"
         v.reason = f"{v.reason} {' '.join(said)}"
         if len(v.evidence) > 1:             # a breach cites its cycle's start: maybe this cycle's own start too
+            v.evidence = list(dict.fromkeys(v.evidence))
+    return verdicts
+
+
+def when_words(rp: RulePlan, cyc: Cycle) -> str:
+    """Why a cycle closed by `stop when P` / `cancel when P` (extension) closed, naming the
+    event after which P held: ``` `stop when sal_status == "Accepted"` held after event e7,
+    so the cycle was stopped then.```"""
+    kind = cyc.close_kind
+    clause = f"`{kind} when {rp.when_texts[0 if kind == 'stop' else 1]}`"
+    done = "stopped" if kind == "stop" else "cancelled"
+    if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
+        return f"{clause} already held after event {cyc.close_ref}, which opened the cycle, so it was {done} at once."
+    return f"{clause} held after event {cyc.close_ref}, so the cycle was {done} then."
+
+
+def _closed_when(verdicts: list, rp: RulePlan, cyc: Cycle) -> list:
+    """The verdicts of a cycle closed by `stop when` / `cancel when` (extension): their
+    reasons say which predicate held after which event (the closing event, in the evidence
+    once even when it is also the start)."""
+    said = when_words(rp, cyc)
+    for v in verdicts:
+        v.reason = f"{v.reason} {said}"
+        if len(v.evidence) > 1:
             v.evidence = list(dict.fromkeys(v.evidence))
     return verdicts
 

@@ -401,6 +401,22 @@ class CancelOn(Node):
     triggers: tuple[Trigger, ...]
 
 
+class StopWhen(Node):
+    """`stop when PREDICATE` (extension): after each event, an open cycle is stopped if the
+    predicate (over the lead's fields and state) holds."""
+
+    kind: Literal["stop_when"] = "stop_when"
+    predicate: Pred
+
+
+class CancelWhen(Node):
+    """`cancel when PREDICATE` (extension): as `stop when`, but the cycle is cancelled (judged
+    after `stop when`)."""
+
+    kind: Literal["cancel_when"] = "cancel_when"
+    predicate: Pred
+
+
 class RestartOn(Node):
     kind: Literal["restart_on"] = "restart_on"
     triggers: tuple[Trigger, ...]
@@ -582,7 +598,7 @@ class OnlyBetween(Node):
     window: TimeRange
 
 
-Clause = Annotated[Union[Owner, StartOn, StartWhen, StopOn, CancelOn, RestartOn, PauseWhile,
+Clause = Annotated[Union[Owner, StartOn, StartWhen, StopOn, StopWhen, CancelOn, CancelWhen, RestartOn, PauseWhile,
                          Within, Warn, Retarget, Require, Count, AtLeastWithin, AtLeastBefore, AtMostPerDay,
                          AtLeastPerDay, AtMostPerCycle, Gap, GapAtMost, First, OnlyDuring, OnlyBetween],
                    Field(discriminator="kind")]

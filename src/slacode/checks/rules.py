@@ -18,6 +18,7 @@ from slacode.checks.registry import rule
 _CLAUSE_WORDS = {
     "owner": "owner", "start_on": "start on", "start_when": "start when", "stop_on": "stop on",
     "cancel_on": "cancel on", "restart_on": "restart on", "pause_while": "pause while",
+    "stop_when": "stop when", "cancel_when": "cancel when",
     "within": "within", "warn": "warn at", "retarget": "retarget when segment changes", "require": "require", "count": "count", "sum": "sum … of",
     "at_least_within": "at least … within", "at_least_before": "at least … before",
     "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "by_field": "by FIELD", "gap": "gap at least", "gap_at_most": "gap at most", "first": "first where",
@@ -107,7 +108,7 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
             yield from _once(ctx, cal.items, (kind,), f"calendar `{cal.name.value}`")
     for r in a.rules:
         where = f"rule `{r.name.value}`"
-        for kinds in (("owner",), ("pause_while",), ("retarget",)):     # several `warn`: levels
+        for kinds in (("owner",), ("pause_while",), ("retarget",), ("stop_when",), ("cancel_when",)):  # several `warn`: levels
             yield from _once(ctx, r.clauses, kinds, where)
         starts = r.of("start_when") + r.of("start_on")
         if r.of("start_when"):  # several `start on` lines add up; `start when` stands alone
@@ -159,8 +160,8 @@ def required_clauses(ctx: Context) -> Iterator[Diagnostic]:
         if not r.of("start_on") and not r.of("start_when"):
             yield ctx.diag(codes.MISSING_START, f"{kind_word(r)} `{name}` has no `start on` or `start when`",
                            r.name, hint="say what opens a cycle, such as `start on assigned`")
-        if not r.of("stop_on") and r.rule_kind != "attempts":   # an attempts cycle may close by cancel
-            yield ctx.diag(codes.MISSING_STOP, f"{kind_word(r)} `{name}` has no `stop on`", r.name,
+        if not r.of("stop_on") and not r.of("stop_when") and r.rule_kind != "attempts":   # may close by cancel
+            yield ctx.diag(codes.MISSING_STOP, f"{kind_word(r)} `{name}` has no `stop on` or `stop when`", r.name,
                            hint="say what fulfils the obligation, such as `stop on contact_attempt`")
         if r.rule_kind != "attempts" and not r.of("within"):
             yield ctx.diag(codes.MISSING_WITHIN, f"{r.rule_kind} `{name}` has no `within` line", r.name,

@@ -199,7 +199,7 @@ MISSING_START = define("SLA307", "missing-start", "error", """
     """)
 
 MISSING_STOP = define("SLA308", "missing-stop", "error", """
-    A `handoff` or `deadline` has no `stop on` clause.
+    A `handoff` or `deadline` has no `stop on` (or `stop when`) clause.
 
     ## Why
     The stop is what fulfils the obligation: a timed rule without one can never be met, so

@@ -795,6 +795,8 @@ class _RuleDiff:
             self._triggers(kind)
         self._predicate("start_when", "start when")
         self._predicate("pause_while", "pause while")
+        self._predicate("stop_when", "stop when")
+        self._predicate("cancel_when", "cancel when")
         line_kind = m.default_clause_of(b.rule_kind)
         self._lines("within")
         self._lines("at_least_within")
