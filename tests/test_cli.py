@@ -799,7 +799,9 @@ def test_loads_given_a_path_says_to_use_load():
 
     with pytest.raises(slacode.SpecError) as caught:
         slacode.loads("specs/northwind.sla")
-    assert "use slacode.load(path)" in "".join(getattr(caught.value, "__notes__", []))
+    # the first error's hint says so, and the message shows it (review 20a: a hint, not a note)
+    assert caught.value.errors[0].hint == "this looks like a file name: use slacode.load(path)"
+    assert "hint: this looks like a file name: use slacode.load(path)" in str(caught.value)
 
 
 def test_junit_counts_an_agreement_that_cannot_load_as_an_error(tmp_path):

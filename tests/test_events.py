@@ -270,8 +270,10 @@ def test_records_from_objects():
 def test_records_from_objects_naive_datetimes_and_as_of():
     diags: list = []
     events = [{"lead": "A", "at": datetime(2026, 11, 9, 16), "type": "x"}]
-    assert records_from_objects(events, diagnostics=diags) == []
-    assert [d.code for d in diags] == ["SLA504"]
+    # a naive datetime object is the calling code's mistake (review 20a): refused, not reported
+    with pytest.raises(MissingOffsetError, match="event 1: 'at' is a datetime without a time zone"):
+        records_from_objects(events, diagnostics=diags)
+    assert diags == []
     diags = []
     records = records_from_objects(
         events + [{"lead": "A", "at": "2026-11-10T16:00:00", "type": "x"},

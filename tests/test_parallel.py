@@ -490,11 +490,14 @@ def test_a_process_with_other_threads_evaluates_in_itself(tmp_path, monkeypatch)
         def no_workers(*args, **kwargs):
             raise AssertionError("workers were forked beside another thread")
         monkeypatch.setattr(parallel, "_run", no_workers)
-        assert agreement.evaluate_many(files, as_of=AS_OF, jobs=2).to_dict() == want
+        with pytest.warns(RuntimeWarning, match=r"jobs=2\) evaluates in this one process: this process has "
+                                                r"other threads"):
+            assert agreement.evaluate_many(files, as_of=AS_OF, jobs=2).to_dict() == want
         events = [json.loads(x) for x in (ROOT / "specs" / "events.jsonl").read_text().splitlines()[:300]
                   if x.startswith("{") and '"at": "2026-10-17T23:46:51"' not in x]
-        assert agreement.evaluate_many(events, as_of=AS_OF, jobs=2).to_dict() == \
-            agreement.evaluate(events, as_of=AS_OF).to_dict()
+        with pytest.warns(RuntimeWarning, match="other threads"):
+            assert agreement.evaluate_many(events, as_of=AS_OF, jobs=2).to_dict() == \
+                agreement.evaluate(events, as_of=AS_OF).to_dict()
     finally:
         stop.set()
         other.join()

@@ -21,6 +21,7 @@ __all__ = [
     "Calendar",
     "CalendarError",
     "Diagnostic",
+    "Due",
     "Event",
     "EventInputError",
     "Result",
@@ -41,6 +42,7 @@ _WHERE = {
     "Result": "slacode.evaluate",
     "Verdict": "slacode.verdict",
     "Diagnostic": "slacode.diagnostics",
+    "Due": "slacode.report.due",
     "SpecError": "slacode.diagnostics",
     "SlacodeError": "slacode.errors",
     "Event": "slacode.events",
@@ -60,26 +62,30 @@ if TYPE_CHECKING:  # pragma: no cover
     from slacode.verdict import Verdict
     from slacode.events import Event, EventInputError, read_events
     from slacode.model import Agreement
+    from slacode.report.due import Due
 
 
 #: Public submodules, imported on first use too (``slacode.diff.impact(…)`` after ``import slacode``).
 _SUBMODULES = frozenset(("calendar", "diff", "events", "explain", "fmt", "report", "testing"))
 
 
-def __getattr__(name: str):
-    import importlib
+if not TYPE_CHECKING:
+    # Hidden from type checkers: they see the names imported above and nothing else, so a
+    # misspelt `slacode.laod` is an error for them, not `Any`.
+    def __getattr__(name: str) -> object:
+        import importlib
 
-    if name in _SUBMODULES:
-        return importlib.import_module(f"slacode.{name}")   # (the import binds it here)
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'slacode' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+        if name in _SUBMODULES:
+            return importlib.import_module(f"slacode.{name}")   # (the import binds it here)
+        module = _WHERE.get(name)
+        if module is None:
+            raise AttributeError(f"module 'slacode' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     # the public names and the module's own dunders, not the helpers of this file
     # (`annotations`, `TYPE_CHECKING`) that importing for type checking leaves behind
     return sorted({n for n in globals() if n.startswith("__")} | set(__all__))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from slacode.diagnostics import SUPPRESSION_MARK, Diagnostic, SpecError, has_errors, sort_diagnostics
 
@@ -143,7 +143,8 @@ def source_text(text) -> str:
     return line_ends(text[1:] if text.startswith("\ufeff") else text)
 
 
-def lint(text: str, file: str | None = None, *, select=None, ignore=()) -> list[Diagnostic]:
+def lint(text: str, file: str | None = None, *, select: Iterable[str] | None = None,
+         ignore: Iterable[str] = ()) -> list[Diagnostic]:
     """Every diagnostic of an agreement's text (errors, warnings, information) that its
     suppression comments leave. ``select``/``ignore``: codes, names or prefixes (``SLA4``)
     of the warnings and information to report, as ``slacode lint --select/--ignore`` (a
@@ -161,11 +162,32 @@ def loads(text: str, file: str | None = None) -> Agreement:
     every diagnostic when it has errors. Warnings are kept on ``agreement.diagnostics``."""
     agreement, diags = analyse(text, file)
     if agreement is None or has_errors(diags):
-        error = SpecError(diags)
-        if "\n" not in text.strip() and text.strip().endswith(".sla"):     # `loads("desk.sla")`
-            error.add_note("slacode.loads takes an agreement's text; for a file, use slacode.load(path)")
-        raise error
+        if _looks_like_a_path(text):             # `loads("desk.sla")`: the first error says so
+            diags = _path_hint(diags)
+        raise SpecError(diags)
     return agreement.model_copy(update={"diagnostics": tuple(diags)})
+
+
+_PATH_HINT = "this looks like a file name: use slacode.load(path)"
+
+
+def _looks_like_a_path(text: str) -> bool:
+    """Whether a text given to ``loads`` is rather a file's name: one line, no ``{``, ending
+    with ``.sla``."""
+    name = text.strip()
+    return "\n" not in name and "{" not in name and name.endswith(".sla")
+
+
+def _path_hint(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """``diags`` with :data:`_PATH_HINT` on the first error (before its own hint, if any)."""
+    from dataclasses import replace
+
+    out = list(diags)
+    for i, d in enumerate(out):
+        if d.severity == "error":
+            out[i] = replace(d, hint=_PATH_HINT if not d.hint else f"{_PATH_HINT}; {d.hint}")
+            break
+    return out
 
 
 def read_source(path: str | os.PathLike, lenient: bool = False) -> tuple[str | None, list[Diagnostic]]:

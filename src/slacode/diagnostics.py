@@ -77,13 +77,35 @@ class Diagnostic:
     def url(self) -> str:
         return DOCS_URL.format(code=self.code)
 
-    def __str__(self) -> str:
-        """``file:line:col: CODE [severity] message`` — the form a log line or an editor reads."""
-        place = ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
-        severity = "" if self.severity == "error" else f" [{self.severity}]"
-        return f"{place + ': ' if place else ''}{self.code}{severity} {self.message}"
+    @property
+    def event_position(self) -> int | None:
+        """For a diagnostic of an event given to the library as an object (no file: a dict,
+        an ``Event``), the event's 1-based position in the list, which ``line`` holds too;
+        else None (a line of a file, the agreement's own diagnostics)."""
+        s = self.span
+        if (s is not None and self.path is None and s.column == 1 and s.end_line is None
+                and self.code[:4] in ("SLA5", "SLA6")):
+            return s.line
+        return None
 
-    def sort_key(self):
+    def __str__(self) -> str:
+        """``file:line:col: CODE [severity] message`` — the form a log line or an editor reads;
+        ``event N: CODE …`` for an event given to the library (:attr:`event_position`)."""
+        position = self.event_position
+        message = self.message
+        if position is not None:
+            place = f"event {position}"
+            for said in (f"{place}: ", f"{place} "):     # a message that starts by naming it
+                if message.startswith(said):
+                    message = message[len(said):]
+                    break
+        else:
+            place = ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+        severity = "" if self.severity == "error" else f" [{self.severity}]"
+        return f"{place + ': ' if place else ''}{self.code}{severity} {message}"
+
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+        """Sorts by file, line, column, severity (errors first), code and message."""
         s = self.span
         return (self.path or "", s.line if s else 0, s.column if s else 0,
                 _SEVERITY_RANK[self.severity], self.code, self.message)
@@ -142,23 +164,34 @@ def sort_by_place(diagnostics: Iterable[Diagnostic], files: Iterable[str | None]
     return sorted(diagnostics, key=key)
 
 
+#: How many of its errors a :class:`SpecError`'s message lists (all are on ``errors``).
+_ERRORS_SHOWN = 20
+
+
+def _error_line(d: Diagnostic) -> str:
+    """``file:line:col: CODE message``, and its hint on the next line (a SpecError's message)."""
+    where = f"{d.path or '<text>'}:{d.span.line}:{d.span.column}: " if d.span is not None else ""
+    hint = f"\n    hint: {d.hint}" if d.hint else ""
+    return f"{where}{d.code} {d.message}{hint}"
+
+
 class SpecError(SlacodeError):
     """An agreement that cannot be used: carries every diagnostic found (errors, warnings and
-    information), sorted by file and position."""
+    information), sorted by file and position. Its message lists the errors (the first
+    20, then how many more), one a line as ``file:line:col: CODE message``, each followed by
+    its hint (``    hint: …``) when it has one."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = tuple(sort_diagnostics(diagnostics))
-        errors = [d for d in self.diagnostics if d.severity == ERROR]
-        first = errors[0] if errors else (self.diagnostics[0] if self.diagnostics else None)
-        if first is None:
+        errors = [d for d in self.diagnostics if d.severity == ERROR] or list(self.diagnostics[:1])
+        if not errors:
             text = "invalid agreement"
         else:
-            where = ""
-            if first.span is not None:
-                where = f"{first.path or '<text>'}:{first.span.line}:{first.span.column}: "
-            text = f"{where}{first.code} {first.message}"
-            if len(errors) > 1:
-                text += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
+            shown = errors[:_ERRORS_SHOWN]
+            text = "\n".join(_error_line(d) for d in shown)
+            if len(errors) > len(shown):
+                more = len(errors) - len(shown)
+                text += f"\n… and {more} more error{'s' if more > 1 else ''} (all in .errors)"
         super().__init__(text)
 
     def __reduce__(self):

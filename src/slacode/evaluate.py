@@ -30,7 +30,7 @@ from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
 from slacode.model import default_clause_of
 from slacode.requirement import failed_conditions
-from slacode.timestamps import parse_timestamp, timestamp_us
+from slacode.timestamps import EventInputError, parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
 
 _INF = float("inf")
@@ -1066,6 +1066,23 @@ def _present(v) -> bool:
 
 # ------------------------------------------------------------------------- the driver
 
+class EventErrors(EventInputError):
+    """Raised by :meth:`Result.raise_for_errors`: events that could not be used. ``errors``
+    holds their diagnostics; the message lists each (``event 3: SLA504 …`` or
+    ``file:line:col: CODE …``) with its hint."""
+
+    def __init__(self, errors: Iterable[dg.Diagnostic]):
+        self.errors = tuple(errors)
+        n = len(self.errors)
+        lines = [f"{n} event{'s' if n != 1 else ''} could not be used:"]
+        for d in self.errors:
+            lines.append(f"  {d}" + (f"\n    hint: {d.hint}" if d.hint else ""))
+        super().__init__("\n".join(lines))
+
+    def __reduce__(self):
+        return (EventErrors, (self.errors,), dict(self.__dict__))
+
+
 @dataclass
 class Result:
     """Verdicts and diagnostics of one evaluation."""
@@ -1079,6 +1096,22 @@ class Result:
     #: the agreement's own warnings and information (``Agreement.diagnostics``), which
     #: :meth:`to_dict` lists first, as ``check --format json`` does
     agreement_diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[dg.Diagnostic]:
+        """The diagnostics of severity ``error`` (the agreement's, then the events'): each an
+        event that could not be used at all and was left out (a missing key, a bad timestamp
+        …). Warnings and information are not among them."""
+        return [d for d in (*self.agreement_diagnostics, *self.diagnostics) if d.severity == dg.ERROR]
+
+    def raise_for_errors(self) -> "Result":
+        """Raise :class:`EventErrors` (a :class:`slacode.EventInputError`) when the result
+        has :attr:`errors`, its message listing each with its place and hint; else return
+        the result, so that ``agreement.evaluate(…).raise_for_errors().verdicts`` chains."""
+        errors = self.errors
+        if errors:
+            raise EventErrors(errors)
+        return self
 
     def instant(self, key: str = "as_of") -> datetime:
         """``as_of`` as an aware datetime in the agreement's zone (as :meth:`Verdict.instant`

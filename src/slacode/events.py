@@ -20,6 +20,7 @@ lead, :mod:`slacode.partition`.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import stat
@@ -1346,26 +1347,19 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 props = dict(event.model_extra or ())
                 if state is not None and typ != "state":
                     props, state = {**props, "state": state}, None
-            elif isinstance(event, Mapping):
-                get = event.get
+            else:
+                mapped = event if isinstance(event, Mapping) else _mapping_of(event, position)
+                if mapped is None:          # a JSON value that is no object (a list, a number, null)
+                    diagnostics.append(_diag(codes.MALFORMED_EVENT,
+                                             f"event {position} is {_kind(event)}, not a dict, Event or record",
+                                             None, position))
+                    continue
+                get = mapped.get
                 lead, at, typ, state, eid, fields = (get("lead"), get("at"), get("type"),
                                                      get("state"), get("id"), get("fields"))
-                props = {k: v for k, v in event.items() if k not in _RESERVED}
+                props = {k: v for k, v in mapped.items() if k not in _RESERVED}
                 if state is not None and typ != "state":
                     props, state = {**props, "state": state}, None
-            elif isinstance(event, (str, os.PathLike)):     # a caller's slip, not a datum: say so at once
-                if isinstance(event, str) and event.lstrip().startswith("{"):
-                    advice = "parse each JSON line first (json.loads), or read a file with slacode.read_events"
-                else:
-                    advice = ("for event files use agreement.evaluate_many([path], …) or slacode.read_events(path), "
-                              "with no events of other kinds beside them")
-                raise TypeError(f"event {position} is text ({str(event)[:60]!r}), not an event: evaluate takes "
-                                f"events (dicts, Event objects or records); {advice}")
-            else:
-                diagnostics.append(_diag(codes.MALFORMED_EVENT,
-                                         f"event {position} is {_kind(event)}, not a dict, Event or record",
-                                         None, position))
-                continue
             if fields is not None and fields.__class__ is not dict_ and isinstance(fields, Mapping):
                 fields = dict(fields)           # a read-only or ordered mapping of a caller's payload
             us = None
@@ -1386,6 +1380,8 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 # text of a str subclass (a StrEnum event type, a typed id) is its text
                 lead, at, typ, state, eid = (str.__str__(v) if isinstance(v, str) and v.__class__ is not str_ else v
                                              for v in (lead, at, typ, state, eid))
+                if isinstance(at, datetime) and clock.tz is None and at.utcoffset() is None:
+                    raise MissingOffsetError(_naive_message(position, at))
                 problems, us, eid = _check_event(lead, at, typ, state, eid, fields, reader.clock)
                 if clock.shifted:
                     reader.shifts(None, position, None if problems else us, what="position", lead=lead)
@@ -1424,6 +1420,48 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
         reader.after_as_of(after, after_first, first_file,
                            what="position" if first_ref is None else f"event {first_ref!r}, line")
     return out
+
+
+#: What the library reads an event from, said by the errors of other objects.
+_TAKES = ("evaluate takes events as dicts (or any Mapping), slacode.Event objects, records of "
+          "slacode.read_events, pydantic models (read with model_dump()) or dataclass instances")
+
+
+def _mapping_of(event: Any, position: int) -> Mapping[str, Any] | None:
+    """The keys of an event given as an object of the caller's own (``events`` of the
+    library): a pydantic model's ``model_dump()``, a dataclass instance's fields (shallow:
+    the values themselves); None for a JSON value that is no object (a list, a number,
+    ``None``: what parsing a bad line gives, reported as such). Any other object (a text,
+    a path, a tuple, an object of some class) is a mistake of the calling code: ``TypeError``."""
+    if event is None or isinstance(event, (list, bool, int, float)):
+        return None
+    if isinstance(event, (str, os.PathLike)):     # a caller's slip, not a datum: say so at once
+        if isinstance(event, str) and event.lstrip().startswith("{"):
+            advice = "parse each JSON line first (json.loads), or read a file with slacode.read_events"
+        else:
+            advice = ("for event files use agreement.evaluate_many([path], …) or slacode.read_events(path), "
+                      "with no events of other kinds beside them")
+        raise TypeError(f"event {position} is text ({str(event)[:60]!r}), not an event: evaluate takes "
+                        f"events (dicts, Event objects or records); {advice}")
+    if not isinstance(event, type):
+        dump = getattr(event, "model_dump", None)
+        if callable(dump):
+            dumped = dump()
+            if isinstance(dumped, Mapping):
+                return dumped
+        if dataclasses.is_dataclass(event):
+            return {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
+    advice = ""
+    if isinstance(event, tuple) and hasattr(event, "_asdict"):
+        advice = "; give event._asdict() for a named tuple"
+    raise TypeError(f"event {position} is a {type(event).__module__}.{type(event).__qualname__}, not an event: "
+                    f"{_TAKES}{advice}")
+
+
+def _naive_message(position: int, at: datetime) -> str:
+    return (f"event {position}: 'at' is a datetime without a time zone ({at.isoformat()}): give an aware "
+            f"datetime (tzinfo=ZoneInfo(\"America/Sao_Paulo\") or timezone.utc), or name the zone such "
+            f"times are in with default_tz=")
 
 
 def _object_content(events, position: int, default_tz) -> tuple | None:

@@ -18,7 +18,7 @@ import sys
 import types
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Iterable, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Iterable, Literal, Union
 
 
 def _import_pydantic() -> None:
@@ -73,6 +73,7 @@ from slacode.diagnostics import Span  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
     from slacode.evaluate import Result
+    from slacode.report.due import DueList
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -131,7 +132,13 @@ class Name(Node):
 
 
 class StringLit(Node):
+    """A quoted text as written (a test's name, a period …): ``value`` is the text, and so
+    is ``str()`` of it."""
+
     value: str
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class Duration(Node):
@@ -950,17 +957,23 @@ class Assignment(Node):
 
 
 class TestAsOf(Node):
+    __test__: ClassVar[bool] = False   # not a test class for pytest
+
     kind: Literal["as_of"] = "as_of"
     at: TimestampLit
 
 
 class TestLead(Node):
+    __test__: ClassVar[bool] = False   # not a test class for pytest
+
     kind: Literal["lead"] = "lead"
     lead: StringLit
 
 
 class TestEvent(Node):
     """``at T TYPE with k = v set f = v`` (``state`` set for ``at T enter STATE``)."""
+
+    __test__: ClassVar[bool] = False   # not a test class for pytest
 
     kind: Literal["event"] = "event"
     at: TimestampLit
@@ -973,6 +986,8 @@ class TestEvent(Node):
 class TestEventsFrom(Node):
     """``events from "PATH"`` (extension): the events of a JSON Lines or CSV file, read where
     the line stands (a relative path is from the agreement's folder)."""
+
+    __test__: ClassVar[bool] = False   # not a test class for pytest
 
     kind: Literal["events_from"] = "events_from"
     path: StringLit
@@ -994,6 +1009,8 @@ TestItem = Annotated[Union[TestAsOf, TestLead, TestEvent, TestEventsFrom, Expect
 
 
 class TestDecl(Node):
+    __test__: ClassVar[bool] = False   # not a test class for pytest
+
     kind: Literal["test"] = "test"
     name: StringLit
     items: tuple[TestItem, ...] = ()
@@ -1164,7 +1181,8 @@ class Agreement(Node):
     def evaluate_many(self, events: "Iterable", *, as_of: "str | _dt.datetime", jobs: "int | None" = None,
                       default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
                       aggregates: bool = True, group_by: "str | None" = None,
-                      csv_delimiter: "str | None" = None, csv_columns=None) -> "Result":
+                      csv_delimiter: "str | None" = None,
+                      csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None) -> "Result":
         """:meth:`evaluate` for many leads, in ``jobs`` processes (default: every core), with
         the same result. ``events``: event files (paths), or what :meth:`evaluate` takes;
         ``csv_delimiter`` and ``csv_columns`` read CSV exports as :func:`slacode.read_events` does."""
@@ -1176,11 +1194,16 @@ class Agreement(Node):
         result.agreement_diagnostics = list(self.diagnostics)
         return result if aggregates else _without_aggregates(result)
 
-    def upcoming(self, events, *, as_of, within=None, default_tz=None, overdue=False):
+    def upcoming(self, events: "Iterable", *, as_of: "str | _dt.datetime",
+                 within: "str | _dt.timedelta | None" = None, default_tz: "str | _dt.tzinfo | None" = None,
+                 overdue: bool = False) -> "DueList":
         """The open clocks that will warn or fall due soon (within ``within``, a timedelta or
-        text such as ``"2h"``; None: all), soonest first — what a reminder service needs;
-        ``overdue``: also those past their deadline and still unfulfilled.
-        Pure, like :meth:`evaluate`. Returns :class:`slacode.report.due.Due` items."""
+        text such as ``"2h"``; None: all), soonest first — what a reminder service needs.
+
+        Clocks already past their deadline and still open (breached, nobody acted: the most
+        urgent) are left out unless ``overdue=True``, which lists them first (as ``slacode
+        due`` without and with ``--overdue``). Pure, like :meth:`evaluate`. Returns a list of
+        :class:`slacode.Due` items whose ``diagnostics`` say which events could not be used."""
         from slacode.report import upcoming
 
         return upcoming(self, events, as_of=as_of, within=within, default_tz=default_tz, overdue=overdue)

@@ -31,7 +31,7 @@ import stat
 import tempfile
 import threading
 import weakref
-from typing import Iterator
+from typing import Any, Iterator
 
 from slacode.aggregate import Aggregates
 from slacode.calendar import CalendarError
@@ -59,6 +59,30 @@ def can_fork() -> bool:
             and threading.active_count() == 1)
 
 
+def serial_reason() -> str | None:
+    """Why workers cannot be started here (see :func:`can_fork`), or None when they can."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "this platform cannot fork processes"
+    if multiprocessing.current_process().daemon:
+        return "this process is a daemonic worker (of a multiprocessing pool), which may not have children"
+    if threading.active_count() != 1:
+        names = ", ".join(sorted(t.name for t in threading.enumerate() if t is not threading.current_thread()))
+        return (f"this process has other threads ({names}): workers are forked, and a forked child could "
+                "inherit a lock held by another thread")
+    return None
+
+
+def _warn_serial(jobs: int, reason: str) -> None:
+    """The warning of an ``evaluate_many(jobs=N)`` that runs in one process after all."""
+    import warnings
+
+    warnings.warn(f"evaluate_many(jobs={jobs}) evaluates in this one process: {reason}. The result is the "
+                  "same; to use several processes, run the evaluation as a process of its own with no other "
+                  "thread (a scheduled `slacode check --jobs N`, or a script calling evaluate_many before it "
+                  "starts any thread), or pass jobs=1 to say one process is meant",
+                  RuntimeWarning, stacklevel=4)
+
+
 def max_jobs(jobs: int) -> int:
     """``jobs`` bounded by four processes per core (more only adds reading and memory)."""
     return max(1, min(jobs, 4 * available_cores()))
@@ -71,11 +95,13 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def parallel_sources(sources, input_format: str | None, jobs: int, min_bytes: int | None = None, csv=None):
+def parallel_sources(sources, input_format: str | None, jobs: int, min_bytes: int | None = None, csv=None,
+                     forking: bool = True):
     """The resolved sources when evaluating them in ``jobs`` processes is possible and worth
     it, else None (serial): JSON Lines files only, ``fork`` available, enough bytes (CSV,
-    with its options ``csv`` or without, is read in one process)."""
-    if jobs <= 1 or not can_fork():
+    with its options ``csv`` or without, is read in one process). ``forking=False``: whether
+    they would be, leaving out whether this process can fork."""
+    if jobs <= 1 or (forking and not can_fork()):
         return None
     if not all(isinstance(s, (str, os.PathLike)) and os.fspath(s) != "-" for s in sources):
         return None
@@ -381,7 +407,7 @@ def _worker(k: int, job: tuple) -> None:
 
 def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_tz=None,
                   input_format: str | None = None, group_by: str | None = None,
-                  csv_delimiter: str | None = None, csv_columns=None):
+                  csv_delimiter: str | None = None, csv_columns: Any = None):
     """The :class:`~slacode.evaluate.Result` of many leads' events, in ``jobs`` processes
     (default: every core), identical to one process's.
 
@@ -391,7 +417,11 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     kept, as :func:`slacode.evaluate.evaluate` keeps them); ``group_by`` as
     :func:`slacode.evaluate.evaluate` takes it; ``csv_delimiter`` and ``csv_columns``: how
     CSV files are read, as :func:`slacode.read_events` takes them (CSV files are read in
-    one process; the evaluation too, as splitting them among processes is not done)."""
+    one process; the evaluation too, as splitting them among processes is not done).
+
+    An explicit ``jobs`` other than 1 that cannot be had (this process has other threads,
+    is a daemonic pool worker, or cannot fork) gives one ``RuntimeWarning`` saying why,
+    when the input is large enough to be split; the result is the same either way."""
     from slacode.evaluate import check_group_by, evaluate_records, public_as_of
     from slacode.events import EventBatch, csv_options_of, iter_records, records_from_objects
     from slacode.stream import evaluate_stream, result_of
@@ -403,7 +433,9 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     if jobs is not None and (jobs.__class__ is not int or jobs < 0):
         raise (ValueError if isinstance(jobs, int) and not isinstance(jobs, bool) else TypeError)(
             f"jobs must be a whole number of processes, 1 or more (0 or None: one per core), not {jobs!r}")
+    asked = jobs                        # an explicit number of processes, warned of if it cannot be had
     jobs = max_jobs(jobs or available_cores())
+    reason = serial_reason() if asked is not None and jobs > 1 else None
     if isinstance(events, (str, os.PathLike)):
         events = [events]
     if events is None or isinstance(events, (bytes, dict)) or not hasattr(events, "__iter__"):
@@ -418,6 +450,8 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     if sources is None and events and all(isinstance(e, (str, os.PathLike)) for e in events):
         names = [s.name for s in resolve_sources(events, input_format, csv)]
         resolved = parallel_sources(events, input_format, jobs, csv=csv)
+        if reason is not None and parallel_sources(events, input_format, jobs, csv=csv, forking=False):
+            _warn_serial(asked, reason)     # files worth splitting, in a process that cannot fork
         run = None
         if resolved is not None:
             run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names,
@@ -434,6 +468,8 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
         return result_of(run, plan, cutoff, diagnostics)
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
                                    as_of_zone=plan.zone, sources=sources or ())
+    if reason is not None and len(records) >= MIN_PARALLEL_RECORDS:
+        _warn_serial(asked, reason)
     if jobs <= 1 or len(records) < MIN_PARALLEL_RECORDS or not can_fork():
         return evaluate_records(plan, records, cutoff, diagnostics, sources=sources, group_by=group_by)
     return result_of(run_records_parallel(plan, records, cutoff, jobs, sources=sources, group_by=group_by),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from slacode import model as m
 from slacode.calendar import to_us
@@ -35,6 +36,13 @@ class Outcome:
 
 @dataclass
 class TestResult:
+    """The result of one ``test`` block: its ``name``, where it is (``file``, ``line``),
+    each expectation's :class:`Outcome`, the ``error`` that kept it from running, if any,
+    and ``passed``. ``str()`` of it is what ``slacode test`` prints for it (a failure with
+    each expectation that failed, expected and actual), for an assertion's message."""
+
+    __test__ = False            # a class pytest would otherwise try to collect where it is imported
+
     name: str
     file: str | None
     line: int | None
@@ -53,7 +61,11 @@ class TestResult:
 
     @property
     def passed(self) -> bool:
+        """Whether the test ran and every expectation held."""
         return self.error is None and all(o.passed for o in self.outcomes)
+
+    def __str__(self) -> str:
+        return render_text([self]).rstrip("\n")
 
 
 def _value(v: m.Value):
@@ -423,10 +435,15 @@ def _expect_text(exp: m.Expect) -> str:
     return one_line(exp)
 
 
-def run_tests(agreement: m.Agreement, match: tuple[str, ...] = ()) -> list[TestResult]:
-    """The results of ``agreement``'s test blocks, in file order; with ``match``, only those
-    whose name contains one of its texts (case-insensitive)."""
-    wanted = [text.casefold() for text in match]
+def run_tests(agreement: m.Agreement,
+              match: str | m.Name | m.StringLit | Iterable[str | m.Name | m.StringLit] = ()) -> list[TestResult]:
+    """Run ``agreement``'s test blocks (what ``slacode test`` does) and return their
+    :class:`TestResult` in file order. ``match``: a text, or several, to run only the tests
+    whose name contains one of them (case-insensitive); a test's own name
+    (``agreement.tests[0].name``) may be given as it is."""
+    if isinstance(match, (str, m.Name, m.StringLit)):
+        match = (match,)
+    wanted = [str(text).casefold() for text in match]
     return [run_test(agreement, t) for t in agreement.tests
             if not wanted or any(w in t.name.value.casefold() for w in wanted)]
 
@@ -538,6 +555,9 @@ def render_coverage_json(reports: list[Coverage]) -> str:
 # ------------------------------------------------------------------------------ output
 
 def render_text(results: list[TestResult], color: bool = False) -> str:
+    """The report ``slacode test`` prints: a ``PASS``/``FAIL`` line per test, and under a
+    failure its error, each failed expectation (where, expected, actual), the evaluation's
+    warnings and the timeline of each lead; ``color``: with terminal colours."""
     def paint(text, code):
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 

@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Iterable
+from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, Iterable
 
 from slacode.evaluate import public_as_of
 from slacode.verdict import as_text, from_us
+
+if TYPE_CHECKING:  # pragma: no cover
+    from slacode.diagnostics import Diagnostic
+    from slacode.model import Agreement
 
 OPEN = frozenset({"pending", "at_risk", "paused"})
 TIMED = frozenset({"within", "at_least_within", "at_least_per_day", "gap_at_most"})
@@ -144,7 +148,7 @@ def _lead_rules(verdicts: list, names: set) -> dict:
     return out
 
 
-def parse_window(value) -> timedelta:
+def parse_window(value: str | timedelta) -> timedelta:
     """A look-ahead window: a ``timedelta`` or text such as ``2h``, ``1h30m``, ``45m``,
     ``1d`` (24 hours: the window is wall-clock time) or ``90 minutes``."""
     if isinstance(value, timedelta):
@@ -224,17 +228,18 @@ def _due(v, nxt: int, kind: str, as_of: int, escalates_to: tuple = (), warns_to:
                escalates_to=escalates_to, warns_to=warns_to, warn_level=warn_level)
 
 
-class DueList(list):
+class DueList(list[Due]):
     """The :class:`Due` items of :func:`upcoming` (a list), with the ``diagnostics`` of the
     evaluation behind them: events that could not be used are said there, as in
     ``Result.diagnostics``."""
 
-    def __init__(self, items: Iterable = (), diagnostics: list | None = None):
+    def __init__(self, items: Iterable[Due] = (), diagnostics: list[Diagnostic] | None = None):
         super().__init__(items)
-        self.diagnostics: list = diagnostics if diagnostics is not None else []
+        self.diagnostics: list[Diagnostic] = diagnostics if diagnostics is not None else []
 
 
-def upcoming(agreement, events: Iterable, *, as_of, within=None, default_tz=None,
+def upcoming(agreement: Agreement, events: Iterable[Any], *, as_of: str | datetime,
+             within: str | timedelta | None = None, default_tz: str | tzinfo | None = None,
              overdue: bool = False) -> DueList:
     """The clocks of ``events`` that are open as of ``as_of`` and will warn or fall due
     within ``within`` (a ``timedelta`` or text such as ``"2h"``; None: every open clock),
