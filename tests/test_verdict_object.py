@@ -62,3 +62,23 @@ def test_a_model_takes_verdicts_as_they_are_and_refuses_anything_else(verdicts):
     assert json.loads(body.model_dump_json())["verdicts"] == [v.to_dict() for v in verdicts[:3]]
     with pytest.raises(ValidationError, match="instance of Verdict"):
         Body(verdicts=[verdicts[0].to_dict()])
+
+
+def test_a_result_is_serialised_as_its_document_and_its_rows_are_the_verdicts_dicts(verdicts):
+    from slacode.evaluate import _MANY_VERDICTS
+
+    agreement = slacode.load(ROOT / "specs" / "northwind.sla")
+    result = agreement.evaluate_many([ROOT / "specs" / "events.jsonl"], as_of="2026-11-20T18:00:00-03:00", jobs=1)
+    adapter = TypeAdapter(slacode.Result)
+    document = json.loads(adapter.dump_json(result))
+    assert document == json.loads(json.dumps(result.to_dict()))
+    jsonschema.validate(document, adapter.json_schema())
+    assert result.verdict_dicts() == document["verdicts"] == [v.to_dict() for v in verdicts]
+    # many verdicts: the same rows, with the collector paused and on again after
+    import gc
+
+    many = slacode.Result(result.agreement_id, result.version, result.as_of, result.zone,
+                          verdicts * (_MANY_VERDICTS // len(verdicts) + 1), [])
+    assert gc.isenabled()
+    assert many.verdict_dicts() == [v.to_dict() for v in many.verdicts] == many.to_dict()["verdicts"]
+    assert gc.isenabled()
