@@ -10,7 +10,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import slacode
@@ -977,6 +977,7 @@ def _when(us: int) -> datetime:
 @given(st.lists(st.tuples(st.integers(0, 600), st.sampled_from(_TYPES)), max_size=12),
        st.integers(0, 700), st.sampled_from(["warn at 75%", "warn 30m before", "warn at 100%", "warn at 0%",
                                              "warn at 90%, 50%"]))
+@example(history=[(0, "assigned"), (1, "resumed"), (121, "hot"), (0, "waiting")], cut=121, warn="warn at 75%")
 def test_the_warning_is_the_first_instant_the_cycle_is_at_risk(history, cut, warn):
     """The principle, checked directly: a cycle of `first_touch` warns (`warn_log` gets a
     cycle per warning) at the first instant ``t <= as_of`` at which `first_touch`, judged
@@ -1011,7 +1012,8 @@ def test_the_warning_is_the_first_instant_the_cycle_is_at_risk(history, cut, war
     candidates |= {t + 1 for t in candidates}
 
     def paused(t: int) -> bool:
-        said = [e["type"] for e in events if _us(e["at"]) <= t and e["type"] in ("waiting", "resumed")]
+        said = [e["type"] for e in sorted(events, key=lambda e: _us(e["at"]))     # time order (stable: input
+                if _us(e["at"]) <= t and e["type"] in ("waiting", "resumed")]       # order at one instant)
         return bool(said) and said[-1] == "waiting"
 
     def passed(v, t: int) -> bool:
