@@ -265,6 +265,30 @@ def _require_hint(value: str, line: str, after: str = "") -> str | None:
             + " (the fields before `where` must be present; the predicate after it must hold at the stop)")
 
 
+#: a name followed by what tests it: the left side of a comparison in a predicate
+_TESTED_NAME = re.compile(r"(?<![\w`])([A-Za-z_]\w*|`[^`\n]+`)\s*(?:==|!=|<=|>=|<|>|=|in\b|not\s+in\b|"
+                          r"contains\b|starts\b|exists\b)")
+_PREDICATE_WORDS = frozenset({"and", "or", "not", "in", "true", "false", "null", "exists", "missing", "contains",
+                              "starts", "with", "state", "assignee"})
+
+
+def required_field(predicate: str, text: str = "") -> str | None:
+    """The lead field to put in the list of `require where PREDICATE` (a `where` with no
+    field before it): the first plain field the predicate tests. None when there is none,
+    or when listing one would change what the line says: `state` and segments (declared in
+    ``text``) are no fields there (a listed `state` is a field named `state`), and under
+    `or`, `not` or `missing` a field the predicate tests may rightly be absent."""
+    masked = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', predicate)
+    if re.search(r"\b(or|missing)\b", masked) or re.search(r"\bnot\b(?!\s+in\b)", masked):
+        return None
+    segments = set(re.findall(r"^[ \t]*segment\s+([A-Za-z_]\w*)", text, re.M))
+    for m in _TESTED_NAME.finditer(masked):
+        name = m.group(1)
+        if name not in _PREDICATE_WORDS and name not in segments:
+            return name
+    return None
+
+
 def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     value = str(tok.value)
     # a trigger after `TYPE where P or` (on this line or one `or` wrapped into it): read as
