@@ -291,6 +291,44 @@ def test_where_is_not_a_field_after_require_or_a_comma(line, message, hint):
     assert "`` `where` ``" in diags[0].hint
 
 
+@pytest.mark.parametrize("line, shown", [
+    ("require where hot and budget > 0", "require budget where hot and budget > 0"),
+    ('require where state == sal and `utm-source` == "x"', 'require `utm-source` where state == sal and'),
+    ("require where state != nurture or rejection_reason exists", "require FIELD where state != nurture or"),
+    ("require where hot or budget > 0", "require FIELD where hot or budget > 0"),
+    ("require where state == sal", "require FIELD where state == sal"),
+    ("require where not (budget > 0)", "require FIELD where not (budget > 0)"),
+    ("require where budget missing", "require FIELD where budget missing"),
+])
+def test_the_hint_lists_only_a_plain_field_that_the_condition_needs(line, shown):
+    """Review 20b #4: `require state where …` (or a segment's name) lints clean and then
+    requires a lead field named `state`; under `or`, `not` or `missing` a listed field would
+    be required where the condition does not need it. The hint then shows the form."""
+    diag, = [d for d in slacode.lint(spec(line)) if d.code == "SLA101"]
+    assert shown in diag.hint, diag.hint
+    if "FIELD" in shown:
+        assert "required whatever the condition says" in diag.hint
+        assert "require state " not in diag.hint and "require hot " not in diag.hint
+
+
+@pytest.mark.parametrize("line, name", [("require state where state == sal", "state"),
+                                        ("require email, hot", "hot")])
+def test_a_require_list_naming_state_or_a_segment_is_warned(line, name):
+    diag, = [d for d in slacode.lint(spec(line)) if d.code == "SLA351"]
+    assert diag.severity == "warning" and f"lead field called `{name}`" in diag.message
+    assert f"require `{name}`" in diag.hint and "in the condition" in diag.hint
+    # a backquoted name says a field of that name is meant: no warning
+    quoted = spec(line.replace(f" {name}", f" `{name}`", 1))
+    assert not [d for d in slacode.lint(quoted) if d.code == "SLA351"]
+
+
+def test_a_required_state_field_is_what_the_verdict_reads():
+    """What SLA351 warns about: `require state` breaches a handoff whose lead is in a state."""
+    found = one(spec("require state where state == mql"),
+                [mql("09:00", email="a@b.c"), ev("09:30", "assigned")])
+    assert found.status == "breached"
+
+
 def test_a_field_named_where_is_backquoted():
     text = spec("require `where`, email where `where` > 1")
     assert not [d for d in slacode.lint(text) if d.severity == "error"]

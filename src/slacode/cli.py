@@ -1083,7 +1083,7 @@ def explain(spec, events, lead, as_of, tz, input_format, csv_options):
     lines = timeline(plan, lead, records, cutoff, notes, found_here, names)
     run_notes = RunNotes()
     run_notes.take(lead, notes)
-    mine += found_here + [d for d in note_diagnostics(run_notes, names) if d.lead in (None, lead)]
+    mine += found_here + [d for d in note_diagnostics(run_notes, names, plan) if d.lead in (None, lead)]
     problems = _lead_problems_text(lead, mine, others)
     click.echo(f"Lead {lead} under agreement {agreement.id or '?'} (version {agreement.version or '?'}):")
     click.echo("")

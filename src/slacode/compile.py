@@ -17,7 +17,7 @@ from numbers import Real
 from typing import Any, Callable, NamedTuple
 
 from slacode import model as m
-from slacode.checks.context import lead_field_reads
+from slacode.checks.context import lead_field_reads, walk_pred
 from slacode.requirement import compile_conditions
 
 Pred = Callable[[dict, Any, set], bool]
@@ -669,6 +669,10 @@ class Plan:
     # ((name, words for a message, Span), ...) and ((type, Span), ...)
     field_reads: tuple = ()
     type_reads: tuple = ()
+    # the event properties each `where` of a trigger, count or `first` reads (SLA617, SLA618):
+    # ((owner's words, role, event type, property, Span, predicate, its closure), ...),
+    # :func:`_where_reads`
+    where_reads: tuple = ()
     # what evaluation derives from the plan once (slacode.evaluate.PlanInfo), made on first use
     info: Any = field(default=None, init=False, compare=False, repr=False)
 
@@ -901,7 +905,60 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                 output_order=tuple(i for _, i in sorted(order, key=lambda x: x[0])),
                 nth_watch=_nth_watch(agreement, rules), breach_watch=_breach_watch(agreement, rules, defaults),
                 field_reads=tuple((name, where, ref.span) for name, (where, ref) in lead_field_reads(agreement).items()),
-                type_reads=_type_reads(agreement))
+                type_reads=_type_reads(agreement), where_reads=_where_reads(agreement))
+
+
+#: the words of a trigger list's clause in a diagnostic (`stop on`, `count`)
+_ROLE_WORDS = {"start_on": "start on", "stop_on": "stop on", "cancel_on": "cancel on", "restart_on": "restart on",
+               "count": "count", "at_least_before": "at least … before", "sum": "sum … of"}
+
+
+def _where_reads(agreement: m.Agreement) -> tuple:
+    """Each event property a `where` reads, once per (rule or quota, clause, event type,
+    property), in the file's order: ``(owner, role, type, property, Span, predicate, the
+    predicate's closure)``, the owner as words (``deadline `accept```), the role the
+    clause's words and the type (`stop on lead_updated`, `count call`, or `first where`). Only plain event types (not `enter`, `leave` nor virtual kinds); a
+    `first where` reads the properties of the rule's attempts (its `count` types)."""
+    found: dict = {}
+
+    def note(owner: str, role: str, types, pred) -> None:
+        for node in walk_pred(pred):
+            ref = getattr(node, "field", None)
+            if ref is None or ref.is_state:
+                continue
+            for ev_type in types:
+                found.setdefault((owner, role, ev_type, ref.name), (ref.span, pred))
+
+    def plain(t) -> bool:
+        return t.kind == "event" and t.type is not None and t.nth is None and t.breach is None \
+            and t.warning is None
+
+    for r in agreement.rules:
+        owner = f"{r.rule_kind} `{r.name.value}`"
+        count_types = []
+        for c in r.clauses:
+            role = _ROLE_WORDS.get(c.kind)
+            if role is None or not getattr(c, "triggers", None):
+                continue
+            for t in c.triggers:
+                if plain(t):
+                    if c.kind == "count":
+                        count_types.append(t.type.value)
+                    if t.where is not None:
+                        note(owner, f"{role} {t.type.value}", (t.type.value,), t.where)
+        for c in r.clauses:
+            if c.kind == "first":
+                note(owner, "first where", count_types or ([DEFAULT_COUNT_TYPE] if r.rule_kind == "attempts"
+                                                           else []), c.predicate)
+    for q in agreement.quotas:
+        if q.measure is None:
+            continue
+        role = "count" if q.measure.kind == "count" else "sum … of"
+        for t in q.measure.triggers:
+            if plain(t) and t.where is not None:
+                note(f"quota `{q.name.value}`", f"{role} {t.type.value}", (t.type.value,), t.where)
+    return tuple((owner, role, ev_type, prop, span, pred, compile_pred(pred, agreement.segments))
+                 for (owner, role, ev_type, prop), (span, pred) in found.items())
 
 
 def _when_text(clauses: tuple) -> str:

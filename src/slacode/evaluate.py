@@ -136,6 +136,10 @@ class RunNotes:
                 places[note] = [1, lead, value]
             else:
                 seen[0] += 1
+                if note.__class__ is tuple and note[0] == "where_prop":    # event counts add up
+                    had = seen[2]                   # (the first event without the property kept)
+                    seen[2] = (had[0] + value[0], had[1] + value[1], had[2] + value[2],
+                               had[3] if had[3] is not None else value[3])
 
     def __bool__(self) -> bool:
         return bool(self.places)
@@ -186,7 +190,7 @@ class PlanInfo:
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quiet_steps", "moved_steps",
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "typos", "short_virtual", "type_places", "read_fields", "field_places",
-                 "field_typos")
+                 "field_typos", "where_watch")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -224,6 +228,13 @@ class PlanInfo:
         self.field_places = {name: (where, span) for name, where, span in plan.field_reads}
         self.read_fields = frozenset(self.field_places)
         self.field_typos: dict[str, str | None] = {}
+        # per event type, the `where` reads of its events' properties: ((index into
+        # plan.where_reads, property), ...) (SLA617, SLA618); empty without any `where`
+        watch: dict = {}
+        for k, (_, _, ev_type, prop, *_) in enumerate(plan.where_reads):
+            # (a backquoted `fields.x` is a property of that name: the lead field it means is x)
+            watch.setdefault(ev_type, []).append((k, prop, prop[7:] if prop.startswith("fields.") else prop))
+        self.where_watch = {t: tuple(v) for t, v in watch.items()}
         # `breach of RULE` / `warning of RULE` as a trigger is written without its default
         # clause: an input event typed so is as likely a mistake as the kind's full text
         self.short_virtual = frozenset(
@@ -493,7 +504,7 @@ class LeadFold:
 
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
-                 "events", "first_at", "first_place", "info", "last", "flow_groups", "nulled")
+                 "events", "first_at", "first_place", "info", "last", "flow_groups", "nulled", "where_seen")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -521,6 +532,10 @@ class LeadFold:
         self.last = None                        # the event before the one being fed
         self.info = plan_info(plan)
         self.nulled: set | tuple = ()           # fields set to null (gone from `fields`): SLA616
+        # per `where` read (index into plan.where_reads): [events of its type, those without
+        # the property, those of them that set the lead field of that name, the first of
+        # them (source, line)]: SLA617, SLA618; () until the first such event
+        self.where_seen: dict | tuple = ()
 
     # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
     def feed(self, rec) -> None:
@@ -566,6 +581,10 @@ class LeadFold:
                 typo = info.typo(ev_type)
                 if typo is not None:                    # SLA605: once per type, at its first event
                     notes.add(("typo", ev_type, typo, info.type_places.get(typo)), (rec.source, rec.line))
+            if info.where_watch:                        # SLA617/SLA618: a `where` reads this type's events
+                where = info.where_watch.get(ev_type)
+                if where is not None:
+                    self._where_seen(where, rec, props)
             if plan.quotas:
                 counted = info.quota_dispatch.get(ev_type)
                 if counted is None:
@@ -991,6 +1010,8 @@ class LeadFold:
     def verdicts(self, as_of: int) -> list[Verdict]:
         if self.info.read_fields and (self.fields or self.nulled):
             self._field_notes()
+        if self.where_seen:
+            self._where_notes()
         out: list[Verdict] = []
         rules = self.rules
         for i in self.plan.output_order:            # declaration order, the flow block included
@@ -1021,6 +1042,36 @@ class LeadFold:
             for c in rp.clauses:
                 out.extend(per_clause.get(c.key, ()))
         return out
+
+    def _where_seen(self, where: tuple, rec, props) -> None:
+        """Count an event of a type some `where` reads: per read, whether the event had the
+        property (a null is none, §9) and, if not, whether it set a lead field of that name."""
+        seen = self.where_seen
+        if not seen:
+            seen = self.where_seen = {}
+        set_fields = rec.fields
+        for k, prop, lead_field in where:
+            counts = seen.get(k)
+            if counts is None:
+                counts = seen[k] = [0, 0, 0, None]
+            counts[0] += 1
+            if props.get(prop) is None:
+                counts[1] += 1
+                if set_fields and set_fields.get(lead_field) is not None:
+                    counts[2] += 1
+                if counts[3] is None:
+                    counts[3] = (rec.source, rec.line, self.lead)
+
+    def _where_notes(self) -> None:
+        """SLA617/SLA618: one note per `where` read this lead had events for, with its counts
+        (the run adds them up: :meth:`RunNotes.take`). The key and counts are small ints (the
+        note is pickled with the lead's outcome); the plan names the read."""
+        notes = self.notes
+        if notes.items is None:
+            notes.items = {}
+        items = notes.items                     # (set, not kept from a first call: the counts so far)
+        for k, counts in self.where_seen.items():
+            items["where_prop", k] = tuple(counts)
 
     def _field_notes(self) -> None:
         """SLA616: a note for each field the lead had (a value or null) that the agreement
@@ -1386,7 +1437,7 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         verdicts.extend(agg.verdicts())
     if diagnostics:
         diagnostics[:] = dg.sort_by_place(diagnostics, sources or ())
-    diagnostics.extend(note_diagnostics(notes, sources))
+    diagnostics.extend(note_diagnostics(notes, sources, plan))
     if agg is not None:
         diagnostics.extend(agg.span_diagnostics(sources))
     return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)
@@ -1440,12 +1491,13 @@ def _note_place(note) -> tuple:
     return place, repr(note)
 
 
-def note_diagnostics(notes: RunNotes, sources=None) -> list:
+def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
     """SLA602 (SLA609) once per place of the agreement where a number met a string (a boolean
     its spelling as text), naming the first
     lead (in lead order) and the value it had there, and how many leads did; SLA603 once
     per lead, zone and `only between` line; SLA605 once per misspelt event type, at the
-    first lead's first such event (its file from ``sources``, the names of the inputs)."""
+    first lead's first such event (its file from ``sources``, the names of the inputs);
+    SLA617/SLA618 once per `where` read of ``plan`` (the run's plan: without it, none)."""
     if not notes:
         return []
     from slacode.codes import evaluation as codes
@@ -1463,11 +1515,21 @@ def note_diagnostics(notes: RunNotes, sources=None) -> list:
         if note[0] == "sum_value":
             source, line = places[note][2][:2]
             return (1, source, line), repr(note)
+        if note[0] == "where_prop":                 # at the `where` that reads the property
+            span = plan.where_reads[note[1]][4] if plan is not None else None
+            if span is not None:
+                return (0, span.file or "", span.line or 0, span.column or 0), repr(note)
         return (0, *_note_place(note)[0]), repr(note)
 
     for note in sorted(places, key=order):
         if isinstance(note, tuple) and note and note[0] == "field_typo":
             out.append(_field_typo_diagnostic(note, places[note], codes))
+            continue
+        if isinstance(note, tuple) and note and note[0] == "where_prop":
+            if plan is not None:
+                found = _where_prop_diagnostic(plan.where_reads[note[1]], places[note][2], sources, codes)
+                if found is not None:
+                    out.append(found)
             continue
         if isinstance(note, tuple) and note and note[0] == "typo":
             _, ev_type, meant, read_at = note
@@ -1583,6 +1645,88 @@ def _field_typo_diagnostic(note: tuple, seen: list, codes):
                    hint=f"one of the two names is misspelt: write {code(_field_written(name))} here if the events "
                         f"have it right, or fix the field where the events are made (`{meant}`); if they are two "
                         "fields, leave this warning out with `--ignore SLA616`", lead=lead)
+
+
+def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
+    """SLA617 (no event of the type had the property) or SLA618 (some lacked it) at the
+    place a `where` reads an event property (``read``: its item of ``Plan.where_reads``;
+    ``seen``: the run's counts: events of the type, those without the property, those of
+    them setting a lead field of its name, the first of them); None when every event had it."""
+    from slacode.fmt import one_line
+    from slacode.texts import code
+
+    owner, role, ev_type, prop, span, pred, _ = read
+    total, lacking, set_field, first = seen
+    if not lacking:
+        return None
+    source, line, lead = first
+    file = sources[source] if sources else None
+    at = f"{file}:{line}" if file else f"line {line}"
+    name = code(_field_written(prop))
+    field = code(_field_written(prop[7:] if prop.startswith("fields.") else prop))
+    what = f"`first where` of {owner}" if role == "first where" else f"the `where` of `{role}` in {owner}"
+    events = f"`{ev_type}` event{'s' if total != 1 else ''}"
+    fields = ""
+    if set_field:
+        who = "it sets" if lacking == 1 else "all of them set" if set_field == lacking else f"{set_field:,} of them set"
+        fields = f"; {who} the lead field {field}, which a `where` does not read"
+    word = role.split(" ", 1)[0] if role.startswith(("start on", "stop on", "cancel on")) else None
+    if set_field and word is not None:
+        condition = one_line(pred)
+        if prop.startswith("fields."):          # (the lead field's name as a `when` writes it)
+            condition = condition.replace(f"`{prop}`", _field_written(prop[7:]))
+        hint = (f"a `where` reads the event's own properties (beside `type`), not the lead's fields: to {word} when "
+                f"the lead field holds, write {code(f'{word} when {condition}')}, or send {field} as a property "
+                "of the event")
+    elif set_field:
+        hint = (f"a `where` reads the event's own properties (beside `type`), not the lead's fields: send {field} "
+                "as a property of the event as well, or test the lead field where the language reads fields "
+                "(a segment, `start when`)")
+    else:
+        hint = (f"a property is a key of the event beside `type`, not inside `fields`: check the name {name} "
+                "against the events")
+    if lacking == total:
+        if total == 1:
+            message = (f"{what} reads the property {name}, which the one {events} did not have (lead {lead!r}, "
+                       f"{at}){fields}: every comparison on it was false, `!=` included (LANGUAGE.md §9)")
+        else:
+            message = (f"{what} reads the property {name}, which none of the {total:,} {events} had (first: "
+                       f"lead {lead!r}, {at}){fields}: every comparison on it was false, `!=` included (LANGUAGE.md §9)")
+        return dg.make(codes.WHERE_PROPERTY_NEVER_SENT, message, span, file=span.file if span else None,
+                       hint=hint + "; if the events will carry it later, leave this warning out with "
+                                   "`--ignore SLA617`", lead=lead)
+    first_words = f"lead {lead!r}, {at}" if lacking == 1 else f"first: lead {lead!r}, {at}"
+    message = (f"{what} reads the property {name}, which {lacking:,} of the {total:,} {events} did not have "
+               f"({first_words}){fields}: for {'that event' if lacking == 1 else 'those events'} every comparison on it, `!=` "
+               "included, is false (LANGUAGE.md §9)")
+    negated = _negated_test(pred, prop)
+    if negated is not None and not set_field:
+        hint = (f"to let events without {name} match, write {code(negated)}; to leave them out on purpose, "
+                f"{code(_field_written(prop) + ' exists and …')} says so")
+    elif not set_field:
+        hint = (f"if those events should match, send {name} on every `{ev_type}` event, or test "
+                f"{code(_field_written(prop) + ' missing')} "
+                "in the `where`")
+    return dg.make(codes.WHERE_PROPERTY_SOMETIMES_MISSING, message, span, file=span.file if span else None,
+                   hint=hint + "; leave this note out with `--ignore SLA618`", lead=lead)
+
+
+def _negated_test(pred, prop: str) -> str | None:
+    """``not (outcome == "connected")`` for the first `outcome != "connected"` (or `not in`)
+    of ``pred``: the test that holds for an event without the property; None if none."""
+    from slacode import model as m
+    from slacode.checks.context import walk_pred
+    from slacode.fmt import one_line
+
+    for node in walk_pred(pred):
+        field = getattr(node, "field", None)
+        if field is None or field.name != prop or field.is_state:
+            continue
+        if node.kind == "compare" and node.op == "!=":
+            return f"not ({one_line(m.Compare.model_construct(field=field, op='==', value=node.value))})"
+        if node.kind == "member" and node.negated:
+            return f"not ({one_line(m.Member.model_construct(field=field, values=node.values, negated=False))})"
+    return None
 
 
 def _field_written(name: str) -> str:

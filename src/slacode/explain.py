@@ -170,6 +170,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
             out.append(f"    `{rec.state}` is not a declared state: {effect} (its fields apply)")
         elif len(fold.flow_evidence) > breaches:
             out.append(f"    flow: `{state_before}` -> `{rec.state}` is not an allowed transition (a flow breach)")
+        if plan.where_reads:
+            out.extend(_where_left_out(plan, rec, fold))
         for rf, (n_before, open_before, paused_before, att_before, untracked_before, line_before,
                  once_before) in zip(fold.rules, before):
             rp = rf.plan
@@ -272,6 +274,36 @@ def _opening(out: list, rp, rf, cyc, lead: str) -> None:
     tail = "" if at_once else f" unless paused{_closed_between(clock, cyc.start, due)}"
     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
                f"due {_when(due, clock.tz)}{tail}")
+
+
+def _where_left_out(plan, rec, fold) -> list[str]:
+    """A line per `where` (of a trigger or a count, not `first where`) of this event's type
+    that left the event out while it lacks a property the `where` reads (SLA617, SLA618): a
+    missing property makes every comparison false (LANGUAGE.md §9)."""
+    from slacode.evaluate import _field_written
+    from slacode.texts import code
+
+    props = rec.props or {}
+    clauses: dict = {}
+    for owner, role, ev_type, prop, _, _, fn in plan.where_reads:
+        if ev_type == rec.type and role != "first where" and props.get(prop) is None:
+            clauses.setdefault((owner, role), [fn, []])[1].append(prop)
+    out = []
+    for (owner, role), (fn, missing) in clauses.items():
+        scratch = LeadNotes()                       # (the timeline's notes are the evaluation's)
+        scratch.assignee = fold.notes.assignee
+        if fn(props, fold.state, scratch):
+            continue                                # it matched all the same
+        names = " or ".join(code(_field_written(p)) for p in missing)
+        fields = rec.fields or {}
+        set_here = [p for p in missing if fields.get(p[7:] if p.startswith("fields.") else p) is not None]
+        sets = (" (it sets the lead field" + ("s " if len(set_here) > 1 else " ")
+                + ", ".join(code(_field_written(p[7:] if p.startswith("fields.") else p)) for p in set_here)
+                + ", which a `where` does not read)") if set_here else ""
+        name = owner.split("`")[1] if "`" in owner else owner
+        out.append(f"    {name}: the `where` of `{role}` left this event out: it has no property {names}{sets}, and "
+                   "a missing property makes every comparison false, `!=` included")
+    return out
 
 
 def _with_deadlines(rows: list, verdicts: list, zone) -> list[str]:

@@ -152,7 +152,7 @@ class ParallelRun:
             self.close()
 
     def closing_diagnostics(self) -> list:
-        return note_diagnostics(self.notes, self.sources) + self.agg.span_diagnostics(self.sources)
+        return note_diagnostics(self.notes, self.sources, self.agg.plan) + self.agg.span_diagnostics(self.sources)
 
     def close(self) -> None:
         self._cleanup()

@@ -26,7 +26,7 @@ from slacode.codes import syntax as codes
 from slacode.diagnostics import Diagnostic, Span
 from slacode.texts import code
 from slacode.syntax_words import INVISIBLE, character_hint, describe_expected, describe_token, hint_for, \
-    sum_without_property, without_comment
+    required_field, sum_without_property, without_comment
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 100
@@ -1070,11 +1070,15 @@ class _Run:
         end = self.text.find("\n", tok.end_pos)
         rest = without_comment(self.text[tok.end_pos:len(self.text) if end < 0 else end]).strip()
         if prev == "REQUIRE":
-            field = re.match(r"(?:not\s+|\(\s*)*([A-Za-z_]\w*|`[^`\n]+`)", rest)
-            shown = field.group(1) if field and field.group(1) not in ("not", "true", "false") else "FIELD"
+            field = required_field(rest, self.text)
+            shown = field or "FIELD"
             example = f"require {shown} where {rest}" if rest and len(rest) <= 50 else f"require {shown} where …"
             message = "`require` lists its fields before `where`: `where` here is not a field"
             hint = "list the fields before `where`: " + code(example)
+            if field is None and rest:
+                hint = ("list the fields that every handoff must carry before `where`: " + code(example)
+                        + "; a listed field is required whatever the condition says, so `state`, segments and "
+                        "fields needed only in some cases stay in the condition")
         else:
             fields = " ".join(str(t.value) for t in statement[1:-1]).replace(" ,", ",")
             shown = f"{fields} where {rest}" if rest and len(fields) + len(rest) <= 60 else f"{fields} where …"

@@ -479,7 +479,7 @@ class StreamEvaluation:
 
     def closing_diagnostics(self) -> list:
         """Diagnostics that are known only at the end (after :meth:`outcomes`)."""
-        return note_diagnostics(self.notes, self.sources) + self.agg.span_diagnostics(self.sources)
+        return note_diagnostics(self.notes, self.sources, self.plan) + self.agg.span_diagnostics(self.sources)
 
 
 def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,

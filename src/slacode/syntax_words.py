@@ -265,6 +265,96 @@ def _require_hint(value: str, line: str, after: str = "") -> str | None:
             + " (the fields before `where` must be present; the predicate after it must hold at the stop)")
 
 
+#: a name followed by what tests it: the left side of a comparison in a predicate
+_TESTED_NAME = re.compile(r"(?<![\w`])([A-Za-z_]\w*|`[^`\n]+`)\s*(?:==|!=|<=|>=|<|>|=|in\b|not\s+in\b|"
+                          r"contains\b|starts\b|exists\b)")
+_PREDICATE_WORDS = frozenset({"and", "or", "not", "in", "true", "false", "null", "exists", "missing", "contains",
+                              "starts", "with", "state", "assignee"})
+
+
+def required_field(predicate: str, text: str = "") -> str | None:
+    """The lead field to put in the list of `require where PREDICATE` (a `where` with no
+    field before it): the first plain field the predicate tests. None when there is none,
+    or when listing one would change what the line says: `state` and segments (declared in
+    ``text``) are no fields there (a listed `state` is a field named `state`), and under
+    `or`, `not` or `missing` a field the predicate tests may rightly be absent."""
+    masked = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', predicate)
+    if re.search(r"\b(or|missing)\b", masked) or re.search(r"\bnot\b(?!\s+in\b)", masked):
+        return None
+    segments = set(re.findall(r"^[ \t]*segment\s+([A-Za-z_]\w*)", text, re.M))
+    for m in _TESTED_NAME.finditer(masked):
+        name = m.group(1)
+        if name not in _PREDICATE_WORDS and name not in segments:
+            return name
+    return None
+
+
+#: words after `warn 30m before` that name what it is before (the deadline, already meant)
+_BEFORE_WHAT = frozenset({"breach", "breaching", "deadline", "the", "due", "target", "sla", "expiry", "violation",
+                          "expiration", "end"})
+#: words after a share saying it is of the time left (`warn at 25% remaining`)
+_REMAINING = frozenset({"remaining", "left", "remain"})
+_ELAPSED = frozenset({"elapsed", "used", "passed", "gone", "spent", "consumed"})
+_SHARE = re.compile(r"\s*([\d.]+)\s*(?:%|percent\b)\s*(\w*)")
+_TIME = re.compile(r"\s*(\d+\s*(?:m|h|d|min|mins|minutes?|hours?|hrs?|days?)\b)\s*(\w*)")
+_RECURRING = frozenset({"recurring", "recurrence", "recur", "repeat", "repeating", "every", "periodic"})
+
+
+def _level(p: str) -> str:
+    """`75%` for the share elapsed when ``p``% remains."""
+    return f"{100 - float(p):g}%"
+
+
+def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | None:
+    """Hints for spellings brought from Zendesk, Jira Service Management and Salesforce
+    (review 20b #7): `pause when P`, `pause on EVENT`, `warn 30m before breach`, a warning
+    as time remaining (`warn at 25% remaining`, `warn when 25% remaining`) and `recurring …`.
+    ``line``: the line before the token; ``rest``: the line after it."""
+    low = value.lower()
+    if re.search(r"\bpause\s*\Z", line):
+        after = without_comment(rest).strip()
+        if low == "when":
+            shown = after if after and len(after) <= 50 else "…"
+            return f"`pause` takes `while` and a condition: {code(f'pause while {shown}')}"
+        if low in ("on", "until", "after", "between", "from"):
+            event = re.match(r"[A-Za-z_]\w*", after)
+            named = f" (`{event.group(0)}` is an event)" if event and low != "until" else ""
+            return ("`pause` reads a condition on the lead, not an event" + named + ": `pause while state == "
+                    "on_hold` for a state, or `pause while FIELD == …` on a lead field that the events set (the "
+                    "event that starts the wait sets it, the one that ends it clears it)")
+    if re.search(r"\bwarn\s+(?:at\s+)?\S+\s+before\s*\Z", line) and low in _BEFORE_WHAT:
+        head = re.search(r"\bwarn\s+(?:at\s+)?(\S+)\s+before\s*\Z", line).group(1)
+        return (f"`warn {head} before` already counts back from the deadline (the breach): end the line there, "
+                f"`warn {head} before`")
+    share = re.search(r"\bwarn\s+at\s+([\d.]+)\s*%\s*\Z", line)
+    if share and low in _REMAINING:
+        p = share.group(1)
+        return (f"a warning level is the share of the target already elapsed, not the time left: {p}% remaining "
+                f"is {code(f'warn at {_level(p)}')} (for a time left, `warn 2h before`)")
+    if share and low in _ELAPSED:
+        return f"`warn at {share.group(1)}%` is already the share of the target elapsed: drop `{value}`"
+    duration = re.search(r"\bwarn\s+at\s+(\S+)\s*\Z", line)
+    if duration and low in _REMAINING and re.fullmatch(r"\d+[mhd]\w*", duration.group(1)):
+        return f"a time before the deadline is written {code(f'warn {duration.group(1)} before')}"
+    if low in ("when", "if", "with", "on") and re.search(r"\bwarn\s*\Z", line):
+        m = _SHARE.match(rest)
+        if m and m.group(2).lower() in _REMAINING:
+            return (f"a warning is `warn at P%`, P the share of the target already elapsed: {m.group(1)}% "
+                    f"remaining is {code(f'warn at {_level(m.group(1))}')}")
+        if m:
+            return f"write {code(f'warn at {m.group(1)}%')} (the share of the target elapsed)"
+        m = _TIME.match(rest)
+        if m:
+            return f"a time before the deadline is written {code(f'warn {m.group(1)} before')}"
+        return ("write `warn at 75%` (the share of the target elapsed: 25% remaining is `warn at 75%`) or "
+                "`warn 30m before` (a time before the deadline)")
+    if low in _RECURRING and tok.type == "NAME" and _starts_statement(text, tok.start_pos):
+        return ("slacode has no recurring clock: a rule has one cycle open at a time, and the next start after "
+                "it closes opens the next (`restart on …` gives a fresh clock at once); for \"an update at least "
+                "every 1d\", write an `attempts` rule with `gap at most 1d` (docs/extensions.md)")
+    return None
+
+
 def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     value = str(tok.value)
     # a trigger after `TYPE where P or` (on this line or one `or` wrapped into it): read as
@@ -298,6 +388,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     quota_hint = _quota_line_hint(tok, value, expected, before[before.rfind("\n") + 1:], text)
     if quota_hint is not None:
         return quota_hint
+    migrant = _migrant_hint(tok, value, before[before.rfind("\n") + 1:], rest, text)
+    if migrant is not None:
+        return migrant
     virtual = re.search(r"\b(breach|warning)\s+of\s+[A-Za-z_]\w*(\s+clause\s+[A-Za-z_]\w*)?\Z", before)
     if value == "where" and virtual:
         word = virtual.group(1)
@@ -511,6 +604,15 @@ def _quota_line_hint(tok, value: str, expected: str, line_before: str, text: str
             return ("`sum` adds up a top-level property of each matching event, beside `type` (`sum amount of "
                     "deal`): a lead's `fields` and nested values cannot be added up; send the amount as a "
                     "number of its own (`\"amount_usd\": 1500`)")
+    daily = re.search(r"\bat\s+(least|most)\s+.+\bper\s+day\s*\Z", line_before)
+    working = value.lower() in _BUSINESS_WORDS and re.search(r"\bat\s+(least|most)\s+.+\bper\s*\Z", line_before)
+    if ((value == "on" and daily) or working) and _enclosing_block(text, tok.start_pos) == "quota":
+        if re.search(r"\bat\s+most\b", line_before):
+            return ("a quota's `per day` is every calendar day of the agreement's time zone and takes no calendar: "
+                    "end the line at `per day` (a closed day with no events is within an `at most` goal)")
+        return ("a quota's `per day` is every calendar day of the agreement's time zone, weekends and holidays "
+                "included, and takes no calendar: to leave closed days out, set the goal `per week` (the week's "
+                "total, which a holiday week makes too high) or read past the closed days' verdicts")
     if value == "%" and re.search(r"\bat\s+(least|most)\s+[\d_.]+\s*\Z", line_before) and \
             _enclosing_block(text, tok.start_pos) == "quota":
         return ("a quota's goal is an amount per period (`at least 20 per day`): a share of cycles met is "

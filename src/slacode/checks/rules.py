@@ -455,6 +455,26 @@ def constant_require_condition(ctx: Context) -> Iterator[Diagnostic]:
                                    hint="remove it (a listed field is already required to be present and not empty)")
 
 
+@rule(codes.REQUIRE_NOT_A_FIELD)
+def require_lists_a_lead_field(ctx: Context) -> Iterator[Diagnostic]:
+    """SLA351: `require state` or `require SEGMENT`: in the list, the name is a lead field's
+    (one no event sets), not the lifecycle state or the segment's predicate; a backquoted
+    name says a field of that name is meant."""
+    for r in ctx.agreement.rules:
+        for c in r.of("require"):
+            for f in c.fields:
+                if f.quoted or (f.name != "state" and f.name not in ctx.segments):
+                    continue
+                what = ("the lifecycle state" if f.name == "state" else f"the segment `{f.name}`")
+                check = ("`where state == …`" if f.name == "state" else f"`where {f.name}`")
+                yield ctx.diag(codes.REQUIRE_NOT_A_FIELD,
+                               f"`require {f.name}` in `{r.name.value}` requires a lead field called `{f.name}`, "
+                               f"not {what}: unless the events set a field of that name, every handoff is breached", f,
+                               hint=f"list the fields that must be present and check {what} in the condition: "
+                                    f"`require FIELD {check[1:-1]}`; for a lead field called `{f.name}`, write it "
+                                    f"in backquotes: `` require `{f.name}` ``")
+
+
 @rule(codes.TYPE_NAMED_LIKE_STATE)
 def types_named_like_states(ctx: Context) -> Iterator[Diagnostic]:
     """`start on mql` with `mql` a declared state: `enter` is most likely missing."""

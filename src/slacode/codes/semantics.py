@@ -1792,6 +1792,51 @@ CONSTANT_REQUIRE_CONDITION = define("SLA350", "constant-require-condition", "war
     """)
 
 
+REQUIRE_NOT_A_FIELD = define("SLA351", "require-lists-state-or-segment", "warning", """
+    A `require` list names `state` or a segment of the agreement: in the list, that name is
+    a lead **field** of that name, which every handoff must carry.
+
+    ## Why
+    `require FIELD, …` lists lead fields that must be present and non-empty at the stop.
+    In the list, `state` is not the lifecycle state and a segment's name is not its
+    predicate: both are read as the names of lead fields. Events rarely set a field called
+    `state` (the lifecycle moves with `state` events) or one named after a segment, so
+    every handoff is then breached "without `state`". The lifecycle state and segments are
+    checked in the condition after `where` (`require email where state == sal`, `require
+    email where enterprise or budget > 0`), whose names mean what they mean everywhere else.
+    A lead field that really has that name is written in backquotes (`` require `state` ``).
+
+    ## Avoid
+    ```sla
+    agreement "req" { version "1"; timezone "UTC"; teams sales }
+    states { mql; sal; nurture }
+    handoff decision {
+      owner sales
+      start on enter mql
+      stop on enter sal, nurture
+      within 1d
+      require state where state != nurture or rejection_reason exists
+    }
+    ```
+
+    ## Prefer
+    Fields every handoff must carry in the list, the rest in the condition:
+    ```sla
+    agreement "req" { version "1"; timezone "UTC"; teams sales }
+    states { mql; sal; nurture }
+    handoff decision {
+      owner sales
+      start on enter mql
+      stop on enter sal, nurture
+      within 1d
+      require email where state != nurture or rejection_reason exists
+    }
+    ```
+    or a handoff of its own for the case that needs the field (`stop on enter nurture`,
+    `require rejection_reason`).
+    """)
+
+
 SUM_OF_BREACH = define("SLA360", "sum-of-breach", "error", """
     A quota's `sum PROP of …` line adds up a `breach of RULE` (or `warning of RULE`)
     trigger: a breach has no properties, nor has a warning, so it can never add anything.

@@ -1,0 +1,95 @@
+"""Hints for spellings brought from Zendesk, Jira Service Management and Salesforce (review
+20b #7), and for a quota's `per day` on a calendar (#6): each was a bare "expected X, found
+Y"."""
+from __future__ import annotations
+
+import pytest
+
+import slacode
+
+RULE = '''agreement "a" {{ version "1"; timezone "UTC"; teams sales }}
+states {{ new; on_hold }}
+deadline d {{
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 4h
+  {line}
+}}
+'''
+
+QUOTA = '''agreement "q" {{ version "1"; timezone "UTC"; teams sales }}
+quota q {{
+  owner sales
+  count enter mql
+  {line}
+}}
+'''
+
+
+def syntax_error(text: str):
+    diag, = [d for d in slacode.lint(text) if d.code == "SLA101"]
+    return diag
+
+
+@pytest.mark.parametrize("line, hint", [
+    ("pause when state == on_hold", "`pause` takes `while` and a condition: `pause while state == on_hold`"),
+    ("pause on waiting_started", "`pause` reads a condition on the lead, not an event (`waiting_started` is an "
+                                 "event): `pause while state == on_hold` for a state, or `pause while FIELD == …`"),
+    ("pause until replied", "`pause` reads a condition on the lead, not an event: `pause while state"),
+    ("warn 30m before breach", "`warn 30m before` already counts back from the deadline (the breach): end the "
+                               "line there, `warn 30m before`"),
+    ("warn at 2h before the deadline", "`warn 2h before` already counts back from the deadline"),
+    ("warn at 50% remaining", "a warning level is the share of the target already elapsed, not the time left: "
+                              "50% remaining is `warn at 50%`"),
+    ("warn at 10% left", "10% remaining is `warn at 90%`"),
+    ("warn at 12.5% remaining", "12.5% remaining is `warn at 87.5%`"),
+    ("warn at 80% elapsed", "`warn at 80%` is already the share of the target elapsed: drop `elapsed`"),
+    ("warn when 25% remaining", "a warning is `warn at P%`, P the share of the target already elapsed: 25% "
+                                "remaining is `warn at 75%`"),
+    ("warn when 2h remaining", "a time before the deadline is written `warn 2h before`"),
+    ("warn at 2h remaining", "a time before the deadline is written `warn 2h before`"),
+    ("warn when 80%", "write `warn at 80%` (the share of the target elapsed)"),
+    ("warn if late", "write `warn at 75%` (the share of the target elapsed: 25% remaining is `warn at 75%`)"),
+    ("recurring every 1d", "slacode has no recurring clock"),
+    ("every 1d", "slacode has no recurring clock"),
+])
+def test_a_migrants_spelling_gets_a_hint(line, hint):
+    diag = syntax_error(RULE.format(line=line))
+    assert diag.hint is not None and hint in diag.hint, diag.hint
+    assert diag.hint.startswith(hint) or hint[0].isdigit(), diag.hint
+
+
+def test_the_recurring_hint_names_what_the_language_has():
+    hint = syntax_error(RULE.format(line="recurring every 1d")).hint
+    assert "`gap at most 1d`" in hint and "`restart on …`" in hint
+
+
+@pytest.mark.parametrize("line", ["pause while state == on_hold", "warn 30m before", "warn at 75%",
+                                  "warn at 50%, 80%"])
+def test_the_forms_the_hints_suggest_are_valid(line):
+    assert not [d for d in slacode.lint(RULE.format(line=line)) if d.severity == "error"]
+
+
+@pytest.mark.parametrize("line", ["at least 2 per day on br", "at least 2 per business day",
+                                  "at least 2 per working day"])
+def test_a_quota_per_day_on_a_calendar_says_every_calendar_day_counts(line):
+    hint = syntax_error(QUOTA.format(line=line)).hint
+    assert hint.startswith("a quota's `per day` is every calendar day of the agreement's time zone, weekends "
+                           "and holidays included, and takes no calendar")
+    assert "`per week`" in hint
+
+
+def test_an_at_most_quota_per_day_on_a_calendar_ends_the_line_at_per_day():
+    hint = syntax_error(QUOTA.format(line="at most 9 per day on br")).hint
+    assert "end the line at `per day`" in hint and "`per week`" not in hint
+
+
+def test_a_quota_per_day_breaches_a_day_without_events():
+    """What the hint and docs/language.md say: every calendar day is a period of its own."""
+    agreement = slacode.loads(QUOTA.format(line="at least 1 per day"))
+    events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "state", "state": "mql"},     # a Friday
+              {"lead": "B", "at": "2026-11-23T10:00:00Z", "type": "state", "state": "mql"}]     # a Monday
+    result = agreement.evaluate(events, as_of="2026-11-23T12:00:00Z")
+    assert [(v.period, v.status) for v in result.verdicts] == [
+        ("2026-11-20", "met"), ("2026-11-21", "breached"), ("2026-11-22", "breached"), ("2026-11-23", "met")]

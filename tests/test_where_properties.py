@@ -1,0 +1,151 @@
+"""SLA617 / SLA618 (review 20b #1, #2): a `where` of a trigger, a count or `first` reads the
+event's own properties. At check time each read is reported once per run when no event of
+its type had the property (SLA617, warning) or some lacked it (SLA618, info), saying how
+many, whether those events set the lead field of that name instead, and what to write;
+`explain` says so under each event such a `where` left out."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import slacode
+from slacode import parallel
+from slacode.cli import main
+
+AS_OF = "2026-11-20T00:00:00Z"
+
+ACCEPT = '''agreement "a" { version "1"; timezone "UTC"; teams sales }
+deadline accept {
+  owner sales
+  start on enter mql
+  stop on lead_updated where status == "Accepted"
+  within 24h
+}
+'''
+
+CALLS = '''agreement "c" { version "1"; timezone "UTC"; teams sales }
+attempts follow_up {
+  owner sales
+  start on assigned
+  stop on enter sal
+  count contact_attempt where outcome != "connected"
+  at least 2 within 1d
+}
+'''
+
+
+def ev(lead: str, at: str, type_: str, fields: dict | None = None, **props) -> dict:
+    e = {"lead": lead, "at": f"2026-11-16T{at}:00Z", "type": type_, **props}
+    if fields is not None:
+        e["fields"] = fields
+    return e
+
+
+def found(text: str, events: list, code: str) -> list:
+    result = slacode.loads(text).evaluate(events, as_of=AS_OF)
+    return [d for d in result.diagnostics if d.code == code]
+
+
+def accepted_by_field(lead: str) -> list:
+    return [ev(lead, "10:00", "state", state="mql"), ev(lead, "12:00", "lead_updated", {"status": "Accepted"})]
+
+
+def test_a_where_on_a_property_no_event_has_is_a_warning_naming_the_lead_field_it_set():
+    events = [e for lead in ("B", "A", "C") for e in accepted_by_field(lead)]
+    diag, = found(ACCEPT, events, "SLA617")
+    assert diag.severity == "warning" and (diag.line, diag.column) == (5, 30) and diag.lead == "A"
+    assert diag.message.startswith("the `where` of `stop on lead_updated` in deadline `accept` reads the property "
+                                   "`status`, which none of the 3 `lead_updated` events had (first: lead 'A'")
+    assert "all of them set the lead field `status`, which a `where` does not read" in diag.message
+    assert "`!=` included" in diag.message
+    assert 'write `stop when status == "Accepted"`' in diag.hint and "--ignore SLA617" in diag.hint
+    assert not found(ACCEPT, events, "SLA618")
+
+
+def test_events_that_carry_the_property_give_no_note():
+    events = [ev("A", "10:00", "state", state="mql"), ev("A", "12:00", "lead_updated", status="Accepted")]
+    result = slacode.loads(ACCEPT).evaluate(events, as_of=AS_OF)
+    assert not [d for d in result.diagnostics if d.code in ("SLA617", "SLA618")]
+    assert [v.status for v in result.verdicts] == ["met"]
+
+
+def test_some_events_without_the_property_is_information_with_the_count():
+    events = [ev("A", "10:00", "assigned", owner="ana"), ev("A", "11:00", "contact_attempt", outcome="busy"),
+              ev("B", "10:00", "assigned", owner="ana"), ev("B", "11:00", "contact_attempt"),
+              ev("B", "12:00", "contact_attempt", outcome=None)]        # null is no value (§9)
+    diag, = found(CALLS, events, "SLA618")
+    assert diag.severity == "info" and diag.lead == "B"
+    assert "reads the property `outcome`, which 2 of the 3 `contact_attempt` events did not have" in diag.message
+    assert "for those events every comparison on it, `!=` included, is false (LANGUAGE.md §9)" in diag.message
+    assert 'write `not (outcome == "connected")`' in diag.hint and "--ignore SLA618" in diag.hint
+    assert not found(CALLS, events, "SLA617")
+    # the same whatever the input's order (one note per run, the first lead in lead order,
+    # its first such event in time order: here on the input's line 2)
+    again, = found(CALLS, events[::-1], "SLA618")
+    assert again.message == diag.message.replace("line 4)", "line 2)") != diag.message
+
+
+def test_first_where_and_quota_counts_are_read_too():
+    text = CALLS.replace("  at least 2 within 1d\n", '  at least 2 within 1d\n  first where channel != "email"\n') + \
+        'quota holds {\n  owner sales\n  count update where on_hold == true\n  at least 1 per month\n}\n'
+    events = [ev("A", "10:00", "assigned", owner="ana"), ev("A", "11:00", "contact_attempt", outcome="busy"),
+              ev("A", "12:00", "update", {"on_hold": True})]
+    diags = found(text, events, "SLA617")
+    assert [(d.line, d.message.split(" reads")[0]) for d in diags] == [
+        (8, "`first where` of attempts `follow_up`"), (12, "the `where` of `count update` in quota `holds`")]
+    assert "send `on_hold` as a property of the event" in diags[1].hint
+
+
+def test_check_reports_once_per_run_and_ignore_leaves_it_out(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    spec = tmp_path / "a.sla"
+    spec.write_text(ACCEPT)
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps(e) + "\n" for lead in "ABCDEF" for e in accepted_by_field(lead)))
+    for jobs in ("1", "2"):
+        main(["check", str(spec), str(events), "--as-of", AS_OF, "--format", "json", "--jobs", jobs])
+        diags = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["code"] == "SLA617"]
+        assert len(diags) == 1 and "none of the 6 `lead_updated` events" in diags[0]["message"], jobs
+    main(["check", str(spec), str(events), "--as-of", AS_OF, "--format", "json", "--ignore", "SLA617"])
+    assert not [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["code"] == "SLA617"]
+
+
+def test_explain_notes_each_event_the_where_left_out(tmp_path, capsys):
+    spec = tmp_path / "c.sla"
+    spec.write_text(CALLS)
+    events = tmp_path / "e.jsonl"
+    rows = [ev("B", "10:00", "assigned", owner="ana"), ev("B", "11:00", "contact_attempt", id="b1"),
+            ev("B", "12:00", "contact_attempt", id="b2", outcome="busy"),
+            ev("B", "13:00", "contact_attempt", id="b3", outcome="connected")]
+    events.write_text("".join(json.dumps(e) + "\n" for e in rows))
+    main(["explain", str(spec), str(events), "--lead", "B", "--as-of", AS_OF])
+    out = capsys.readouterr().out.splitlines()
+    note = ("    follow_up: the `where` of `count contact_attempt` left this event out: it has no property "
+            "`outcome`, and a missing property makes every comparison false, `!=` included")
+    at = [i for i, line in enumerate(out) if "contact_attempt  [" in line]
+    assert out[at[0] + 1] == note                          # b1: no outcome
+    assert note not in out[at[1] + 1:]                     # b2 counted, b3 left out by its value
+    assert out.count(note) == 1
+
+
+def test_explain_names_the_lead_field_the_event_set(tmp_path, capsys):
+    spec = tmp_path / "a.sla"
+    spec.write_text(ACCEPT)
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps(e) + "\n" for e in accepted_by_field("A")))
+    main(["explain", str(spec), str(events), "--lead", "A", "--as-of", AS_OF])
+    out = capsys.readouterr().out
+    assert ("accept: the `where` of `stop on lead_updated` left this event out: it has no property `status` (it "
+            "sets the lead field `status`, which a `where` does not read)") in out
+
+
+@pytest.mark.parametrize("where", ['not (status == "x")', 'status == "x" or kind == "y"'])
+def test_explain_says_nothing_when_the_where_matched_all_the_same(tmp_path, capsys, where):
+    spec = tmp_path / "a.sla"
+    spec.write_text(ACCEPT.replace('status == "Accepted"', where))
+    events = tmp_path / "e.jsonl"
+    rows = [ev("A", "10:00", "state", state="mql"), ev("A", "12:00", "lead_updated", kind="y")]
+    events.write_text("".join(json.dumps(e) + "\n" for e in rows))
+    main(["explain", str(spec), str(events), "--lead", "A", "--as-of", AS_OF])
+    assert "left this event out" not in capsys.readouterr().out
