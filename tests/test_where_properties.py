@@ -1,8 +1,9 @@
 """SLA617 / SLA618 (review 20b #1, #2): a `where` of a trigger, a count or `first` reads the
-event's own properties. At check time each read is reported once per run when no event of
-its type had the property (SLA617, warning) or some lacked it (SLA618, info), saying how
-many, whether those events set the lead field of that name instead, and what to write;
-`explain` says so under each event such a `where` left out."""
+event's own properties. At check time each read whose property some events of its type
+lacked is reported once per run: SLA617 (a warning) when those events set the lead field of
+that name or had a property of nearly that name, else SLA618 (information), saying how many,
+the first of them, and what to write; `explain` says so under each event such a `where` left
+out. Only events that lack the property are counted."""
 from __future__ import annotations
 
 import json
@@ -51,12 +52,12 @@ def accepted_by_field(lead: str) -> list:
     return [ev(lead, "10:00", "state", state="mql"), ev(lead, "12:00", "lead_updated", {"status": "Accepted"})]
 
 
-def test_a_where_on_a_property_no_event_has_is_a_warning_naming_the_lead_field_it_set():
+def test_a_where_on_a_property_the_events_set_as_a_lead_field_is_a_warning_naming_it():
     events = [e for lead in ("B", "A", "C") for e in accepted_by_field(lead)]
     diag, = found(ACCEPT, events, "SLA617")
     assert diag.severity == "warning" and (diag.line, diag.column) == (5, 30) and diag.lead == "A"
     assert diag.message.startswith("the `where` of `stop on lead_updated` in deadline `accept` reads the property "
-                                   "`status`, which none of the 3 `lead_updated` events had (first: lead 'A'")
+                                   "`status`, which 3 `lead_updated` events did not have (first: lead 'A'")
     assert "all of them set the lead field `status`, which a `where` does not read" in diag.message
     assert "`!=` included" in diag.message
     assert 'write `stop when status == "Accepted"`' in diag.hint and "--ignore SLA617" in diag.hint
@@ -76,8 +77,8 @@ def test_some_events_without_the_property_is_information_with_the_count():
               ev("B", "12:00", "contact_attempt", outcome=None)]        # null is no value (§9)
     diag, = found(CALLS, events, "SLA618")
     assert diag.severity == "info" and diag.lead == "B"
-    assert "reads the property `outcome`, which 2 of the 3 `contact_attempt` events did not have" in diag.message
-    assert "for those events every comparison on it, `!=` included, is false (LANGUAGE.md §9)" in diag.message
+    assert "reads the property `outcome`, which 2 `contact_attempt` events did not have" in diag.message
+    assert "for those events every comparison on it is false, `!=` included (LANGUAGE.md §9)" in diag.message
     assert 'write `not (outcome == "connected")`' in diag.hint and "--ignore SLA618" in diag.hint
     assert not found(CALLS, events, "SLA617")
     # the same whatever the input's order (one note per run, the first lead in lead order,
@@ -91,10 +92,34 @@ def test_first_where_and_quota_counts_are_read_too():
         'quota holds {\n  owner sales\n  count update where on_hold == true\n  at least 1 per month\n}\n'
     events = [ev("A", "10:00", "assigned", owner="ana"), ev("A", "11:00", "contact_attempt", outcome="busy"),
               ev("A", "12:00", "update", {"on_hold": True})]
-    diags = found(text, events, "SLA617")
-    assert [(d.line, d.message.split(" reads")[0]) for d in diags] == [
-        (8, "`first where` of attempts `follow_up`"), (12, "the `where` of `count update` in quota `holds`")]
-    assert "send `on_hold` as a property of the event" in diags[1].hint
+    (note,) = found(text, events, "SLA618")                 # no `channel`, nothing like it
+    assert (note.line, note.message.split(" reads")[0]) == (8, "`first where` of attempts `follow_up`")
+    (diag,) = found(text, events, "SLA617")                 # `on_hold` is a lead field of the update
+    assert (diag.line, diag.message.split(" reads")[0]) == (12, "the `where` of `count update` in quota `holds`")
+    assert "send `on_hold` as a property of the event" in diag.hint
+
+
+def test_a_property_of_nearly_that_name_is_a_warning_that_names_it():
+    events = [ev("A", "10:00", "assigned", owner="ana"), ev("A", "11:00", "contact_attempt", outcom="busy"),
+              ev("A", "12:00", "contact_attempt", outcom="voicemail")]
+    diag, = found(CALLS, events, "SLA617")
+    assert "which 2 `contact_attempt` events did not have (first: lead 'A', line 2); the first of them has a " \
+        "property `outcom`" in diag.message
+    assert diag.hint.startswith("check the name: the `where` reads `outcome`, the events send `outcom`")
+    assert not found(CALLS, events, "SLA618")
+
+
+def test_a_lead_whose_events_have_the_property_adds_no_note_to_its_outcome():
+    from slacode.evaluate import LeadFold
+    from slacode.events import records_from_objects
+
+    plan = slacode.loads(CALLS).plan
+    fold = LeadFold(plan, "A")
+    for rec in records_from_objects([ev("A", "10:00", "assigned", owner="ana"),
+                                     ev("A", "11:00", "contact_attempt", outcome="busy")], diagnostics=[]):
+        fold.feed(rec)
+    fold.verdicts(10**18)
+    assert not fold.notes
 
 
 def test_check_reports_once_per_run_and_ignore_leaves_it_out(tmp_path, capsys, monkeypatch):
@@ -106,7 +131,7 @@ def test_check_reports_once_per_run_and_ignore_leaves_it_out(tmp_path, capsys, m
     for jobs in ("1", "2"):
         main(["check", str(spec), str(events), "--as-of", AS_OF, "--format", "json", "--jobs", jobs])
         diags = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["code"] == "SLA617"]
-        assert len(diags) == 1 and "none of the 6 `lead_updated` events" in diags[0]["message"], jobs
+        assert len(diags) == 1 and "which 6 `lead_updated` events did not have" in diags[0]["message"], jobs
     main(["check", str(spec), str(events), "--as-of", AS_OF, "--format", "json", "--ignore", "SLA617"])
     assert not [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["code"] == "SLA617"]
 

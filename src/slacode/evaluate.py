@@ -138,8 +138,7 @@ class RunNotes:
                 seen[0] += 1
                 if note.__class__ is tuple and note[0] == "where_prop":    # event counts add up
                     had = seen[2]                   # (the first event without the property kept)
-                    seen[2] = (had[0] + value[0], had[1] + value[1], had[2] + value[2],
-                               had[3] if had[3] is not None else value[3])
+                    seen[2] = (had[0] + value[0], had[1] + value[1], had[2], had[3] or value[3])
 
     def __bool__(self) -> bool:
         return bool(self.places)
@@ -584,7 +583,10 @@ class LeadFold:
             if info.where_watch:                        # SLA617/SLA618: a `where` reads this type's events
                 where = info.where_watch.get(ev_type)
                 if where is not None:
-                    self._where_seen(where, rec, props)
+                    for read in where:
+                        if props.get(read[1]) is None:      # (a null is no value, §9)
+                            self._where_lacks(where, rec, props)
+                            break
             if plan.quotas:
                 counted = info.quota_dispatch.get(ev_type)
                 if counted is None:
@@ -1043,29 +1045,34 @@ class LeadFold:
                 out.extend(per_clause.get(c.key, ()))
         return out
 
-    def _where_seen(self, where: tuple, rec, props) -> None:
-        """Count an event of a type some `where` reads: per read, whether the event had the
-        property (a null is none, §9) and, if not, whether it set a lead field of that name."""
+    def _where_lacks(self, where: tuple, rec, props) -> None:
+        """An event of a type some `where` reads, lacking a property one of them reads: per
+        such read, count it, and whether it set a lead field of that name; the first such
+        event of the lead is kept, with a property of nearly that name it had (a misspelt
+        name in the agreement or the events). Events that have every property are not
+        counted at all, so a lead whose events do adds nothing to its outcome."""
         seen = self.where_seen
         if not seen:
             seen = self.where_seen = {}
         set_fields = rec.fields
         for k, prop, lead_field in where:
+            if props.get(prop) is not None:
+                continue
             counts = seen.get(k)
             if counts is None:
-                counts = seen[k] = [0, 0, 0, None]
+                from slacode.texts import field_typo_of
+
+                near = field_typo_of(prop, [p for p in props if props[p] is not None]) if props else None
+                counts = seen[k] = [0, 0, (rec.source, rec.line, self.lead), near]
             counts[0] += 1
-            if props.get(prop) is None:
+            if set_fields and set_fields.get(lead_field) is not None:
                 counts[1] += 1
-                if set_fields and set_fields.get(lead_field) is not None:
-                    counts[2] += 1
-                if counts[3] is None:
-                    counts[3] = (rec.source, rec.line, self.lead)
 
     def _where_notes(self) -> None:
-        """SLA617/SLA618: one note per `where` read this lead had events for, with its counts
-        (the run adds them up: :meth:`RunNotes.take`). The key and counts are small ints (the
-        note is pickled with the lead's outcome); the plan names the read."""
+        """SLA617/SLA618: one note per `where` read whose property some of the lead's events
+        lacked, with its counts (the run adds them up: :meth:`RunNotes.take`). The key and
+        counts are small ints and texts (the note goes with the lead's outcome); the plan
+        names the read."""
         notes = self.notes
         if notes.items is None:
             notes.items = {}
@@ -1648,28 +1655,35 @@ def _field_typo_diagnostic(note: tuple, seen: list, codes):
 
 
 def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
-    """SLA617 (no event of the type had the property) or SLA618 (some lacked it) at the
-    place a `where` reads an event property (``read``: its item of ``Plan.where_reads``;
-    ``seen``: the run's counts: events of the type, those without the property, those of
-    them setting a lead field of its name, the first of them); None when every event had it."""
+    """SLA617 or SLA618 at the place a `where` reads an event property some events of its
+    type lacked (``read``: its item of ``Plan.where_reads``; ``seen``: the run's counts:
+    the events without the property, those of them setting a lead field of its name, the
+    first of them, a property of nearly that name it had). SLA617, a warning, when those
+    events set the lead field of that name or had a property of nearly that name (the
+    `where` was surely meant to read it); SLA618, a note, otherwise."""
     from slacode.fmt import one_line
     from slacode.texts import code
 
     owner, role, ev_type, prop, span, pred, _ = read
-    total, lacking, set_field, first = seen
-    if not lacking:
-        return None
+    lacking, set_field, first, near = seen
     source, line, lead = first
     file = sources[source] if sources else None
     at = f"{file}:{line}" if file else f"line {line}"
     name = code(_field_written(prop))
     field = code(_field_written(prop[7:] if prop.startswith("fields.") else prop))
     what = f"`first where` of {owner}" if role == "first where" else f"the `where` of `{role}` in {owner}"
-    events = f"`{ev_type}` event{'s' if total != 1 else ''}"
+    events = f"{lacking:,} `{ev_type}` event{'s' if lacking != 1 else ''} did not have" if lacking != 1 else \
+        f"a `{ev_type}` event did not have"
+    first_words = f"lead {lead!r}, {at}" if lacking == 1 else f"first: lead {lead!r}, {at}"
+    those = "that event" if lacking == 1 else "those events"
     fields = ""
     if set_field:
         who = "it sets" if lacking == 1 else "all of them set" if set_field == lacking else f"{set_field:,} of them set"
         fields = f"; {who} the lead field {field}, which a `where` does not read"
+    elif near is not None:
+        fields = f"; {'it has' if lacking == 1 else 'the first of them has'} a property {code(_field_written(near))}"
+    message = (f"{what} reads the property {name}, which {events} ({first_words}){fields}: for {those} every "
+               "comparison on it is false, `!=` included (LANGUAGE.md §9)")
     word = role.split(" ", 1)[0] if role.startswith(("start on", "stop on", "cancel on")) else None
     if set_field and word is not None:
         condition = one_line(pred)
@@ -1682,31 +1696,20 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
         hint = (f"a `where` reads the event's own properties (beside `type`), not the lead's fields: send {field} "
                 "as a property of the event as well, or test the lead field where the language reads fields "
                 "(a segment, `start when`)")
+    elif near is not None:
+        hint = f"check the name: the `where` reads {name}, the events send {code(_field_written(near))}"
     else:
-        hint = (f"a property is a key of the event beside `type`, not inside `fields`: check the name {name} "
-                "against the events")
-    if lacking == total:
-        if total == 1:
-            message = (f"{what} reads the property {name}, which the one {events} did not have (lead {lead!r}, "
-                       f"{at}){fields}: every comparison on it was false, `!=` included (LANGUAGE.md §9)")
+        negated = _negated_test(pred, prop)
+        if negated is not None:
+            hint = (f"to let events without {name} match, write {code(negated)}; to leave them out on purpose, "
+                    f"{code(_field_written(prop) + ' exists and …')} says so")
         else:
-            message = (f"{what} reads the property {name}, which none of the {total:,} {events} had (first: "
-                       f"lead {lead!r}, {at}){fields}: every comparison on it was false, `!=` included (LANGUAGE.md §9)")
-        return dg.make(codes.WHERE_PROPERTY_NEVER_SENT, message, span, file=span.file if span else None,
+            hint = (f"if those events should match, send {name} on every `{ev_type}` event, or test "
+                    f"{code(_field_written(prop) + ' missing')} in the `where`")
+    if set_field or near is not None:
+        return dg.make(codes.WHERE_PROPERTY_MISPLACED, message, span, file=span.file if span else None,
                        hint=hint + "; if the events will carry it later, leave this warning out with "
                                    "`--ignore SLA617`", lead=lead)
-    first_words = f"lead {lead!r}, {at}" if lacking == 1 else f"first: lead {lead!r}, {at}"
-    message = (f"{what} reads the property {name}, which {lacking:,} of the {total:,} {events} did not have "
-               f"({first_words}){fields}: for {'that event' if lacking == 1 else 'those events'} every comparison on it, `!=` "
-               "included, is false (LANGUAGE.md §9)")
-    negated = _negated_test(pred, prop)
-    if negated is not None and not set_field:
-        hint = (f"to let events without {name} match, write {code(negated)}; to leave them out on purpose, "
-                f"{code(_field_written(prop) + ' exists and …')} says so")
-    elif not set_field:
-        hint = (f"if those events should match, send {name} on every `{ev_type}` event, or test "
-                f"{code(_field_written(prop) + ' missing')} "
-                "in the `where`")
     return dg.make(codes.WHERE_PROPERTY_SOMETIMES_MISSING, message, span, file=span.file if span else None,
                    hint=hint + "; leave this note out with `--ignore SLA618`", lead=lead)
 

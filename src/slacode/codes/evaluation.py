@@ -314,9 +314,10 @@ MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
     """)
 
 
-WHERE_PROPERTY_NEVER_SENT = define("SLA617", "where-property-never-sent", "warning", """
-    A `where` of a trigger, a `count` or a `first` reads an event property that no event of
-    that type had in the whole run: it never matched, whatever it compares.
+WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning", """
+    A `where` of a trigger, a `count` or a `first` reads an event property that events of
+    that type did not have, while they set a lead field of that name, or had a property of
+    nearly that name: the `where` was surely meant to read that, and never matched.
 
     ## Why
     A `where` reads the event's **own properties**, the keys beside `type` (LANGUAGE.md §4,
@@ -324,26 +325,28 @@ WHERE_PROPERTY_NEVER_SENT = define("SLA617", "where-property-never-sent", "warni
     events `{"type": "lead_updated", "fields": {"status": "Accepted"}}` reads a property
     `status` that the event does not have: every comparison with a missing property is
     false (`!=` included), so nothing stops and every cycle is breached, while `lint` has
-    nothing to say (it cannot know what the events carry). `slacode check` sees the events:
-    it reports each `where` read once per run, at the place of the agreement, with how many
-    events of the type there were, and how many set a lead field of that name instead.
+    nothing to say (it cannot know what the events carry). The same happens when the
+    agreement and the events spell the property differently (`chanel`, `channel`).
+    `slacode check` sees the events: it reports each such `where` read once per run, at the
+    place of the agreement, with how many events lacked the property and the first of them.
 
     ## Avoid
     `stop on lead_updated where status == "Accepted"` when the events set
     `"fields": {"status": "Accepted"}`.
 
     ## Prefer
-    For a condition on the lead's fields, a clause that reads them: `start when P` and a
-    segment (`within 4h for accepted`) do, and so do `stop when P` and `cancel when P` where
-    the language has them. Otherwise send the value as a property of the event
-    (`{"type": "lead_updated", "status": "Accepted"}`). If the events will carry the
-    property later, leave the warning out with `slacode check --ignore SLA617`.
+    For a condition on the lead's fields, a clause that reads them: `stop when P`, `cancel
+    when P` and `start when P`, and a segment (`within 4h for accepted`). Otherwise send
+    the value as a property of the event (`{"type": "lead_updated", "status": "Accepted"}`),
+    or correct the name. If the events will carry the property later, leave the warning out
+    with `slacode check --ignore SLA617`.
     """)
 
 
-WHERE_PROPERTY_SOMETIMES_MISSING = define("SLA618", "where-property-sometimes-missing", "info", """
-    Some events of a type that a `where` reads lack the property it reads: for them every
-    comparison on that property is false, `!=` and `not in` included.
+WHERE_PROPERTY_SOMETIMES_MISSING = define("SLA618", "where-property-missing", "info", """
+    Events of a type that a `where` reads lacked the property it reads (and neither set a
+    lead field of that name nor had a property of nearly that name, [SLA617](SLA617.md)):
+    for them every comparison on that property is false, `!=` and `not in` included.
 
     ## Why
     A missing property makes every comparison false (LANGUAGE.md §9), so
@@ -351,7 +354,8 @@ WHERE_PROPERTY_SOMETIMES_MISSING = define("SLA618", "where-property-sometimes-mi
     `outcome` was never sent, which a reader of the rule takes for "not connected". The
     attempts then vanish from the verdict without a trace. `slacode check` reports it once
     per run and `where` read, with how many events lacked the property and the first of
-    them; `slacode explain` says so under each event left out. It is information, not a
+    them (only events that lack it are counted, so that a run whose events all have it
+    pays nothing for the check); `slacode explain` says so under each event left out. It is information, not a
     warning: leaving such events out is often what was meant (a dialler that logs no
     outcome for a call that never rang).
 
