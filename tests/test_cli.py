@@ -590,7 +590,7 @@ def test_fail_on_input_counts_other_leads_lines_in_every_format(tmp_path):
     # with --lead, the table shows only that lead's problems, but --fail-on input still
     # fails on a broken line of another lead, as the other formats do
     events = tmp_path / "e.jsonl"
-    events.write_text('{"lead": "L-1", "at": "2026-11-09T10:00:00-03:00", "type": "assigned", "owner": "ana"}\n'
+    events.write_text('{"lead": "L-1", "at": "2026-11-09T10:00:00-03:00", "type": "assigned", "owner": "ana", "desk": "br"}\n'
                       '{"lead": "L-3", "at": "2026-11-09T10:30:00", "type": "contact_attempt"}\n')
     for fmt in ("table", "csv", "json", "jsonl"):
         proc = run("check", "specs/northwind.sla", str(events), "--as-of", "2026-11-09T12:00:00-03:00",

@@ -138,10 +138,21 @@ deadline ft {
         r = run(body, [E("R", "2026-11-02 09:00", "assigned", "r1", owner="a"),
                        E("R", "2026-11-02 09:20", "reassigned", "r2", owner="b", fields={"called": True})],
                 "2026-11-03 00:00")
-        assert pick(r, "R", "ft")["status"] == "cancelled"     # the restart closes cycle 1 first
-        two = pick(r, "R", "ft", cycle=2)
-        assert two["status"] == "met"
-        assert when(two, "completed_at") == when(two, "started_at") == inst("2026-11-02 09:20")
+        # the event stops cycle 1 as a `stop on` matching it would: a stop comes before a restart
+        one = pick(r, "R", "ft")
+        assert one["status"] == "met" and when(one, "completed_at") == inst("2026-11-02 09:20")
+        assert [v.cycle for v in r.verdicts] == [1]
+        # a restart while P does not hold closes cycle 1 and opens cycle 2, which `stop when` stops later
+        r = run(body.replace("stop when called == true", "stop when called == true\n  cancel on lost"),
+                [E("S", "2026-11-02 09:00", "update", "s0", fields={"called": True}),
+                 E("S", "2026-11-02 09:10", "update", "s1", fields={"called": False}),
+                 E("S", "2026-11-02 09:20", "assigned", "s2", owner="a"),
+                 E("S", "2026-11-02 09:30", "reassigned", "s3", owner="b", fields={"called": False}),
+                 E("S", "2026-11-02 09:40", "update", "s4", fields={"called": True})], "2026-11-03 00:00")
+        assert [(v.cycle, v.status) for v in r.verdicts] == [(1, "cancelled"), (2, "met")]
+        two = pick(r, "S", "ft", cycle=2)
+        assert when(two, "started_at") == inst("2026-11-02 09:30") and when(two, "completed_at") == inst(
+            "2026-11-02 09:40")
 
     def test_with_pause_while_a_paused_cycle_is_stopped_and_its_pause_ends(self):
         body = '''
@@ -274,19 +285,27 @@ deadline d {
 
 
 def _reference(events):
-    """The extension's semantics written directly: (start, close, kind) of each cycle."""
+    """The extension's semantics written directly: (start, close, kind) of each cycle. An
+    open cycle is judged where a stop or a cancel is, before the start; a cycle the event
+    opens is judged once more."""
     fields, cycles, open_ = {}, [], None
+
+    def judge(at):
+        if fields.get("x") == 1:
+            cycles.append((open_, at, "stop"))
+            return None
+        if fields.get("y") == 1:
+            cycles.append((open_, at, "cancel"))
+            return None
+        return open_
+
     for e in events:
         fields.update(e.get("fields", {}))
+        if open_ is not None:
+            open_ = judge(e["at"])
         if open_ is None and e["type"] == "assigned":
             open_ = e["at"]
-        if open_ is not None:
-            if fields.get("x") == 1:
-                cycles.append((open_, e["at"], "stop"))
-                open_ = None
-            elif fields.get("y") == 1:
-                cycles.append((open_, e["at"], "cancel"))
-                open_ = None
+            open_ = judge(e["at"])
     if open_ is not None:
         cycles.append((open_, None, None))
     return cycles
@@ -360,3 +379,27 @@ class TestExplain:
         assert any(line.startswith("    sal: cycle 1 cancelled before the deadline") and line.endswith(
             "(`cancel when state == disqualified or sal_status == \"Rejected\"` became true at this event)")
             for line in lines)
+
+
+def test_a_cycle_a_breach_opened_and_stop_when_closed_at_once_says_so():
+    body = '''
+deadline d {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 1h
+}
+deadline esc {
+  owner sales
+  start on breach of d
+  stop when st == "A"
+  within 1h
+}
+'''
+    r = run(body, [E("L", "2026-11-02 09:00", "assigned", "a1", owner="r"),
+                   E("L", "2026-11-02 09:10", "update", "a2", fields={"st": "A"})], "2026-11-03 00:00")
+    v = pick(r, "L", "esc")
+    assert v["status"] == "met" and v["escalates"]["role"] == "start"
+    assert "Stopped by the breach" not in v["reason"] and "after event a1" not in v["reason"]
+    assert v["reason"].endswith("Started by the breach of d (cycle 1) at 2026-11-02 10:00 +00:00. `stop when "
+                                'st == "A"` already held when the breach opened the cycle, so it was stopped at once.')

@@ -833,7 +833,7 @@ def test_explain_shows_the_cycles_deadline():
     lines = timeline(agreement.plan, "L", records_from_objects(events, diagnostics=[]), as_of_us(at(9, "12:00")))
     assert ("    r: cycle 1 opens (within same working day on office, after 15:00 by 12:00 next working day, the "
             "default line: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started at or after 15:00, "
-            "5h of working time); due 2026-11-09 12:00 -03:00 unless paused") in lines
+            "5h of working time); due 2026-11-09 12:00 -03:00") in lines
 
 
 def test_explain_says_a_retargeted_deadline_moved_by_pauses_as_reasons_do():

@@ -806,16 +806,17 @@ class LeadFold:
                     self._attempt(cyc, rec)
             if stop_fn is not None and stop_fn(ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "stop")
+            elif rp.whens and (why := _when_closes(rp, fields, state, notes)) == "stop":
+                self._close(rf, cyc, rec, "stop", by_when=True)     # `stop when` (extension): as a stop
             elif cancel_fn is not None and cancel_fn(ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "cancel")
+            elif why == "cancel":
+                self._close(rf, cyc, rec, "cancel", by_when=True)   # `cancel when`: as a cancel
             elif restart_fn is not None and restart_fn(ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "restart")
                 new = self._open(rf, rec, t, fields, state, notes)
             if rp.retarget and rf.open is cyc:          # after its triggers: a close keeps the line
-                if rp.whens:                            # … and so does `stop when` / `cancel when`
-                    why = _when_closes(rp, fields, state, notes)
-                if why is None:
-                    self._retarget(rf, cyc, rec, t, fields, state, notes)
+                self._retarget(rf, cyc, rec, t, fields, state, notes)
         fired = False
         if rp.start_when is not None:
             now = bool(rp.start_when(fields, state, notes))
@@ -834,9 +835,8 @@ class LeadFold:
             if is_attempt:
                 self._attempt(new, rec)
         cyc = rf.open
-        if cyc is not None and rp.whens:                # `stop when` / `cancel when`: after the start
-            if why is None:
-                why = _when_closes(rp, fields, state, notes)
+        if new is not None and cyc is new and rp.whens:     # a cycle this event opened: `stop when` /
+            why = _when_closes(rp, fields, state, notes)    # `cancel when` may hold already
             if why is not None:
                 self._close(rf, cyc, rec, why, by_when=True)
                 return
@@ -862,19 +862,26 @@ class LeadFold:
         pauses judge the lead's fields as of it (§13), as after any other event."""
         for rf in self.rules:
             rp = rf.plan
+            cyc = rf.open
+            if cyc is not None and rp.whens:            # `stop when` / `cancel when` (extension),
+                why = _when_closes(rp, fields, state, notes)    # where a stop or a cancel is judged
+                if why is not None:
+                    self._close(rf, cyc, rec, why, by_when=True)
             if rp.start_when is not None:
                 now = bool(rp.start_when(fields, state, notes))
                 fired = now and not rf.when_prev
                 rf.when_prev = now
                 if fired and rf.open is None:
-                    self._open(rf, rec, t, fields, state, notes)
+                    new = self._open(rf, rec, t, fields, state, notes)
+                    if new is not None and rp.whens:    # … and on the cycle this event opened
+                        why = _when_closes(rp, fields, state, notes)
+                        if why is not None:
+                            self._close(rf, new, rec, why, by_when=True)
+                            continue
             cyc = rf.open
-            if cyc is not None and rp.whens:            # `stop when` / `cancel when` (extension)
-                why = _when_closes(rp, fields, state, notes)
-                if why is not None:
-                    self._close(rf, cyc, rec, why, by_when=True)
-                    continue
-            if cyc is not None and rp.retarget:
+            if cyc is None or cyc.closed_at is not None:
+                continue
+            if rp.retarget:
                 self._retarget(rf, cyc, rec, t, fields, state, notes)
             if cyc is not None and rp.pause is not None:
                 self._pause(cyc, rp.pause(fields, state, notes), t)
@@ -972,8 +979,8 @@ class LeadFold:
         cyc.closed_at = rec.at
         if by_when:                                     # `stop when` / `cancel when` (extension)
             cyc.by_when = True
-        if rec.__class__ is BreachRecord:               # `breach of RULE` / `warning of RULE` (extension)
-            cyc.closed_by = rec.tag()
+        if rec.__class__ is BreachRecord and not by_when:   # `breach of RULE` / `warning of RULE` (extension);
+            cyc.closed_by = rec.tag()                   # (`stop when` closing the cycle a breach opened: not by it)
         cyc.close_kind = kind
         cyc.close_ref = rec.ref
         cyc.assignee = self.assignee                     # before this event's own owner
@@ -1673,7 +1680,7 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
     field = code(_field_written(prop[7:] if prop.startswith("fields.") else prop))
     what = f"`first where` of {owner}" if role == "first where" else f"the `where` of `{role}` in {owner}"
     events = f"{lacking:,} `{ev_type}` event{'s' if lacking != 1 else ''} did not have" if lacking != 1 else \
-        f"a `{ev_type}` event did not have"
+        f"one `{ev_type}` event did not have"
     first_words = f"lead {lead!r}, {at}" if lacking == 1 else f"first: lead {lead!r}, {at}"
     those = "that event" if lacking == 1 else "those events"
     fields = ""

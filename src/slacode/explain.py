@@ -119,7 +119,8 @@ def _next_attempt(rp, cyc, since: int) -> str:
     c = _silence(rp)
     due = c.clock.add_us(since, c.duration_us, cyc.pause_list(since))
     on = f" on {c.clock.name}" if getattr(c.clock, "name", None) else ""
-    return f"next attempt due by {_when(due, c.clock.tz)} unless paused (gap at most {c.written}{on})"
+    paused = " unless paused" if rp.pause is not None else ""
+    return f"next attempt due by {_when(due, c.clock.tz)}{paused} (gap at most {c.written}{on})"
 
 
 def _line_text(rp, cyc, line=None, due: int | None = None) -> str:
@@ -271,7 +272,8 @@ def _opening(out: list, rp, rf, cyc, lead: str) -> None:
         return
     due = _due(cyc, cyc.start, lead, name)
     at_once = cyc.by_when and cyc.closed_at == cyc.start
-    tail = "" if at_once else f" unless paused{_closed_between(clock, cyc.start, due)}"
+    tail = "" if at_once else \
+        f"{' unless paused' if rp.pause is not None else ''}{_closed_between(clock, cyc.start, due)}"
     out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
                f"due {_when(due, clock.tz)}{tail}")
 

@@ -92,6 +92,8 @@ def when_words(rp: RulePlan, cyc: Cycle) -> str:
     kind = cyc.close_kind
     clause = f"`{kind} when {rp.when_texts[0 if kind == 'stop' else 1]}`"
     done = "stopped" if kind == "stop" else "cancelled"
+    if cyc.closed_at == cyc.start and cyc.escalates is not None:    # opened by a breach (warning), no event
+        return f"{clause} already held when the {cyc.escalates[3]} opened the cycle, so it was {done} at once."
     if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
         return f"{clause} already held after event {cyc.close_ref}, which opened the cycle, so it was {done} at once."
     return f"{clause} held after event {cyc.close_ref}, so the cycle was {done} then."
