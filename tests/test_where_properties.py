@@ -55,7 +55,7 @@ def accepted_by_field(lead: str) -> list:
 def test_a_where_on_a_property_the_events_set_as_a_lead_field_is_a_warning_naming_it():
     events = [e for lead in ("B", "A", "C") for e in accepted_by_field(lead)]
     diag, = found(ACCEPT, events, "SLA617")
-    assert diag.severity == "warning" and (diag.line, diag.column) == (5, 30) and diag.lead == "A"
+    assert diag.severity == "warning" and (diag.line, diag.column) == (5, 30) and diag.lead is None   # (the run's)
     assert diag.message.startswith("the `where` of `stop on lead_updated` in deadline `accept` reads the property "
                                    "`status`, which 3 `lead_updated` events did not have (first: lead 'A'")
     assert "all of them set the lead field `status`, which a `where` does not read" in diag.message
@@ -76,7 +76,7 @@ def test_some_events_without_the_property_is_information_with_the_count():
               ev("B", "10:00", "assigned", owner="ana"), ev("B", "11:00", "contact_attempt"),
               ev("B", "12:00", "contact_attempt", outcome=None)]        # null is no value (§9)
     diag, = found(CALLS, events, "SLA618")
-    assert diag.severity == "info" and diag.lead == "B"
+    assert diag.severity == "info" and diag.lead is None
     assert "reads the property `outcome`, which 2 `contact_attempt` events did not have" in diag.message
     assert "for those events every comparison on it is false, `!=` included (LANGUAGE.md §9)" in diag.message
     assert 'write `not (outcome == "connected")`' in diag.hint and "--ignore SLA618" in diag.hint
@@ -174,3 +174,14 @@ def test_explain_says_nothing_when_the_where_matched_all_the_same(tmp_path, caps
     events.write_text("".join(json.dumps(e) + "\n" for e in rows))
     main(["explain", str(spec), str(events), "--lead", "A", "--as-of", AS_OF])
     assert "left this event out" not in capsys.readouterr().out
+
+
+def test_check_with_lead_shows_the_runs_notes_whichever_lead_came_first(tmp_path, capsys):
+    spec = tmp_path / "a.sla"
+    spec.write_text(ACCEPT)
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps(e) + "\n" for lead in "AB" for e in accepted_by_field(lead)))
+    for lead in ("A", "B"):
+        main(["check", str(spec), str(events), "--as-of", AS_OF, "--lead", lead])
+        out, err = capsys.readouterr()
+        assert "SLA617" in out and "other leads' lines" not in err, lead

@@ -1658,7 +1658,7 @@ def _field_typo_diagnostic(note: tuple, seen: list, codes):
                    f"`{name}`: did you mean `{name}`?{others}", span, file=span.file if span else None,
                    hint=f"one of the two names is misspelt: write {code(_field_written(name))} here if the events "
                         f"have it right, or fix the field where the events are made (`{meant}`); if they are two "
-                        "fields, leave this warning out with `--ignore SLA616`", lead=lead)
+                        "fields, leave this warning out with `--ignore SLA616`")
 
 
 def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
@@ -1716,9 +1716,9 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
     if set_field or near is not None:
         return dg.make(codes.WHERE_PROPERTY_MISPLACED, message, span, file=span.file if span else None,
                        hint=hint + "; if the events will carry it later, leave this warning out with "
-                                   "`--ignore SLA617`", lead=lead)
+                                   "`--ignore SLA617`")
     return dg.make(codes.WHERE_PROPERTY_SOMETIMES_MISSING, message, span, file=span.file if span else None,
-                   hint=hint + "; leave this note out with `--ignore SLA618`", lead=lead)
+                   hint=hint + "; leave this note out with `--ignore SLA618`")
 
 
 def _negated_test(pred, prop: str) -> str | None:
