@@ -58,7 +58,8 @@ def test_a_where_on_a_property_the_events_set_as_a_lead_field_is_a_warning_namin
     assert diag.severity == "warning" and (diag.line, diag.column) == (5, 30) and diag.lead is None   # (the run's)
     assert diag.message.startswith("the `where` of `stop on lead_updated` in deadline `accept` reads the property "
                                    "`status`, which 3 `lead_updated` events did not have (first: lead 'A'")
-    assert "all of them set the lead field `status`, which a `where` does not read" in diag.message
+    assert ("the leads of all of them have a field `status` (set by the event or an earlier one), which a `where` "
+            "does not read") in diag.message
     assert "`!=` included" in diag.message
     assert 'write `stop when status == "Accepted"`' in diag.hint and "--ignore SLA617" in diag.hint
     assert not found(ACCEPT, events, "SLA618")
@@ -185,3 +186,19 @@ def test_check_with_lead_shows_the_runs_notes_whichever_lead_came_first(tmp_path
         main(["check", str(spec), str(events), "--as-of", AS_OF, "--lead", lead])
         out, err = capsys.readouterr()
         assert "SLA617" in out and "other leads' lines" not in err, lead
+
+
+def test_a_lead_field_set_by_an_earlier_event_is_the_same_mistake():
+    text = ACCEPT.replace('stop on lead_updated where status == "Accepted"', 'stop on assigned where tier == "gold"')
+    events = [ev("A", "10:00", "state", {"tier": "gold"}, state="mql"), ev("A", "11:00", "assigned", owner="ana")]
+    diag, = found(text, events, "SLA617")
+    assert "its lead has a field `tier`" in diag.message and 'write `stop when tier == "gold"`' in diag.hint
+
+
+@pytest.mark.parametrize("where", ['not (outcome == "connected")', 'outcome exists and outcome != "connected"',
+                                   'outcome missing or outcome != "connected"'])
+def test_a_where_that_says_what_a_missing_property_means_is_not_reported(where):
+    events = [ev("B", "10:00", "assigned", owner="ana"), ev("B", "11:00", "contact_attempt")]
+    text = CALLS.replace('outcome != "connected"', where)
+    assert not found(text, events, "SLA618") and not found(text, events, "SLA617")
+    assert found(CALLS, events, "SLA618")                   # (the plain form is)

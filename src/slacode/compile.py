@@ -922,9 +922,10 @@ def _where_reads(agreement: m.Agreement) -> tuple:
     found: dict = {}
 
     def note(owner: str, role: str, types, pred) -> None:
+        handled = _absence_handled(pred)
         for node in walk_pred(pred):
             ref = getattr(node, "field", None)
-            if ref is None or ref.is_state:
+            if ref is None or ref.is_state or ref.name in handled:
                 continue
             for ev_type in types:
                 found.setdefault((owner, role, ev_type, ref.name), (ref.span, pred))
@@ -959,6 +960,26 @@ def _where_reads(agreement: m.Agreement) -> tuple:
                 note(f"quota `{q.name.value}`", f"{role} {t.type.value}", (t.type.value,), t.where)
     return tuple((owner, role, ev_type, prop, span, pred, compile_pred(pred, agreement.segments))
                  for (owner, role, ev_type, prop), (span, pred) in found.items())
+
+
+def _absence_handled(pred) -> set:
+    """The properties whose absence a predicate says what to do with: tested with `exists`
+    or `missing`, or read under a `not` (`not (outcome == "connected")` holds without an
+    `outcome`). A `where` that reads them so is not reported for events without them."""
+    handled: set = set()
+    stack = [(pred, False)]
+    while stack:
+        node, negated = stack.pop()
+        kind = node.kind
+        if kind in ("or", "and"):
+            stack.extend((item, negated) for item in node.items)
+        elif kind == "not":
+            stack.append((node.item, True))
+        else:
+            ref = getattr(node, "field", None)
+            if ref is not None and (negated or kind == "exists"):
+                handled.add(ref.name)
+    return handled
 
 
 def _when_text(clauses: tuple) -> str:

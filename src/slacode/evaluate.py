@@ -1054,14 +1054,15 @@ class LeadFold:
 
     def _where_lacks(self, where: tuple, rec, props) -> None:
         """An event of a type some `where` reads, lacking a property one of them reads: per
-        such read, count it, and whether it set a lead field of that name; the first such
+        such read, count it, and whether the lead had a field of that name then (set by this
+        event or an earlier one: the `where` was surely meant to read it); the first such
         event of the lead is kept, with a property of nearly that name it had (a misspelt
         name in the agreement or the events). Events that have every property are not
         counted at all, so a lead whose events do adds nothing to its outcome."""
         seen = self.where_seen
         if not seen:
             seen = self.where_seen = {}
-        set_fields = rec.fields
+        fields = self.fields                    # (this event's own in place)
         for k, prop, lead_field in where:
             if props.get(prop) is not None:
                 continue
@@ -1072,7 +1073,7 @@ class LeadFold:
                 near = field_typo_of(prop, [p for p in props if props[p] is not None]) if props else None
                 counts = seen[k] = [0, 0, (rec.source, rec.line, self.lead), near]
             counts[0] += 1
-            if set_fields and set_fields.get(lead_field) is not None:
+            if fields.get(lead_field) is not None:     # the lead has a field of that name
                 counts[1] += 1
 
     def _where_notes(self) -> None:
@@ -1685,8 +1686,9 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
     those = "that event" if lacking == 1 else "those events"
     fields = ""
     if set_field:
-        who = "it sets" if lacking == 1 else "all of them set" if set_field == lacking else f"{set_field:,} of them set"
-        fields = f"; {who} the lead field {field}, which a `where` does not read"
+        who = ("its lead has" if lacking == 1 else "the leads of all of them have" if set_field == lacking
+               else f"the leads of {set_field:,} of them have")
+        fields = f"; {who} a field {field} (set by the event or an earlier one), which a `where` does not read"
     elif near is not None:
         fields = f"; {'it has' if lacking == 1 else 'the first of them has'} a property {code(_field_written(near))}"
     message = (f"{what} reads the property {name}, which {events} ({first_words}){fields}: for {those} every "

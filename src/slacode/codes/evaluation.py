@@ -316,8 +316,9 @@ MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
 
 WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning", """
     A `where` of a trigger, a `count` or a `first` reads an event property that events of
-    that type did not have, while they set a lead field of that name, or had a property of
-    nearly that name: the `where` was surely meant to read that, and never matched.
+    that type did not have, while their lead had a field of that name (set by the event or
+    an earlier one), or they had a property of nearly that name: the `where` was surely
+    meant to read that, and did not match them.
 
     ## Why
     A `where` reads the event's **own properties**, the keys beside `type` (LANGUAGE.md §4,
@@ -366,7 +367,8 @@ WHERE_PROPERTY_SOMETIMES_MISSING = define("SLA618", "where-property-missing", "i
     ## Prefer
     Say what a missing property means: `count contact_attempt where not (outcome ==
     "connected")` counts the calls without an `outcome`; `outcome exists and outcome !=
-    "connected"` says they do not count. Leave the note out with
-    `slacode check --ignore SLA618`.
+    "connected"` says they do not count. A `where` that reads the property with `exists` or
+    `missing`, or under a `not`, says so already and is not reported. Otherwise leave the
+    note out with `slacode check --ignore SLA618`.
     """)
 
