@@ -981,3 +981,12 @@ def test_the_near_lead_or_assignee_suggested_is_the_nearest(wanted, ids, meant):
     from slacode.cli import _near_leads
 
     assert _near_leads([wanted], ids).get(wanted) == meant
+
+
+def test_check_lead_suggests_the_nearest_id_as_explain_does(tmp_path):
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead": " acme-1", "at": "2026-11-09T10:00:00Z", "type": "assigned", "owner": "a"}\n'
+                      '{"lead": "Acme-1", "at": "2026-11-09T10:00:00Z", "type": "assigned", "owner": "a"}\n')
+    for command in ("check", "explain"):
+        proc = run(command, "specs/northwind.sla", str(events), "--as-of", "2026-11-10T00:00:00Z", "--lead", "acme-1")
+        assert "did you mean 'Acme-1'" in proc.stderr, (command, proc.stderr)

@@ -208,9 +208,8 @@ SUMMARIES = {
 
 def _near_leads(wanted, ids) -> dict:
     """Each lead of ``wanted`` that no id equals, with an id that differs from it only in
-    case or spaces around it: of several, the one without spaces around it, then the one
-    with the fewest letters in another case, then the first in sorted order."""
-    from slacode.output import lead_key
+    case or spaces around it: of several, the nearest (:func:`slacode.output.nearness`)."""
+    from slacode.output import lead_key, nearness
 
     keys = {lead_key(w): w for w in wanted if w not in ids}
     found: dict = {}
@@ -218,12 +217,7 @@ def _near_leads(wanted, ids) -> dict:
         w = keys.get(lead_key(i))
         if w is not None:
             found.setdefault(w, []).append(i)
-    return {w: min(found[w], key=lambda i: (i != i.strip(), _case_changes(i.strip(), w.strip()), i)) for w in found}
-
-
-def _case_changes(a: str, b: str) -> int:
-    """How many characters of two texts equal but for case differ."""
-    return sum(x != y for x, y in zip(a, b))
+    return {w: min(found[w], key=lambda i: nearness(i, w)) for w in found}
 
 
 def _records_again(events, input_format, tz, csv_options=None):

@@ -214,6 +214,13 @@ class CheckStats:
         self.shown_count = 0                # … and how many verdicts had them
 
 
+def nearness(found: str, wanted: str) -> tuple:
+    """How near an id equal to ``wanted`` but for case or spaces around it is, the nearest
+    least: one without spaces around it first, then the fewest letters in another case,
+    then the first in sorted order ("did you mean")."""
+    return (found != found.strip(), sum(x != y for x, y in zip(found.strip(), wanted.strip())), found)
+
+
 def lead_key(lead: str) -> str:
     """A lead id as `--lead` matches it when no id is equal: case and spaces around it
     aside (to say "did you mean")."""
@@ -308,7 +315,9 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
                 if outcome.lead not in wanted:
                     meant = near.get(lead_key(outcome.lead))
                     if meant is not None:
-                        stats.near.setdefault(meant, outcome.lead)
+                        had = stats.near.get(meant)
+                        if had is None or nearness(outcome.lead, meant) < nearness(had, meant):
+                            stats.near[meant] = outcome.lead
                     continue
                 stats.found.add(outcome.lead)
             found, blob = outcome.verdicts
