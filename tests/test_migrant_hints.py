@@ -93,3 +93,10 @@ def test_a_quota_per_day_breaches_a_day_without_events():
     result = agreement.evaluate(events, as_of="2026-11-23T12:00:00Z")
     assert [(v.period, v.status) for v in result.verdicts] == [
         ("2026-11-20", "met"), ("2026-11-21", "breached"), ("2026-11-22", "breached"), ("2026-11-23", "met")]
+
+
+@pytest.mark.parametrize("line", ["warn at 100% remaining", "warn at 150% remaining", "warn when 120% remaining"])
+def test_a_share_remaining_of_all_the_target_or_more_is_no_level_and_the_hint_says_so(line):
+    hint = syntax_error(RULE.format(line=line)).hint
+    assert "at or before the start" in hint and "write a level between 0% and 100%" in hint
+    assert "warn at 0%" not in hint and "-" not in hint.split("remaining")[1]

@@ -305,6 +305,15 @@ def _level(p: str) -> str:
     return f"{100 - float(p):g}%"
 
 
+def _remaining(p: str) -> str:
+    """What ``p``% remaining is as a warning level, or why it is none (100% remaining or
+    more is the start of the cycle or before it)."""
+    if float(p) >= 100:
+        return (f"{p}% remaining is at or before the start (every cycle would be at risk from it): write a "
+                "level between 0% and 100% (25% remaining is `warn at 75%`)")
+    return f"{p}% remaining is {code(f'warn at {_level(p)}')}"
+
+
 def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | None:
     """Hints for spellings brought from Zendesk, Jira Service Management and Salesforce
     (review 20b #7): `pause when P`, `pause on EVENT`, `warn 30m before breach`, a warning
@@ -329,8 +338,8 @@ def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | Non
     share = re.search(r"\bwarn\s+at\s+([\d.]+)\s*%\s*\Z", line)
     if share and low in _REMAINING:
         p = share.group(1)
-        return (f"a warning level is the share of the target already elapsed, not the time left: {p}% remaining "
-                f"is {code(f'warn at {_level(p)}')} (for a time left, `warn 2h before`)")
+        return (f"a warning level is the share of the target already elapsed, not the time left: {_remaining(p)} "
+                "(for a time left, `warn 2h before`)")
     if share and low in _ELAPSED:
         return f"`warn at {share.group(1)}%` is already the share of the target elapsed: drop `{value}`"
     duration = re.search(r"\bwarn\s+at\s+(\S+)\s*\Z", line)
@@ -339,8 +348,7 @@ def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | Non
     if low in ("when", "if", "with", "on") and re.search(r"\bwarn\s*\Z", line):
         m = _SHARE.match(rest)
         if m and m.group(2).lower() in _REMAINING:
-            return (f"a warning is `warn at P%`, P the share of the target already elapsed: {m.group(1)}% "
-                    f"remaining is {code(f'warn at {_level(m.group(1))}')}")
+            return f"a warning is `warn at P%`, P the share of the target already elapsed: {_remaining(m.group(1))}"
         if m:
             return f"write {code(f'warn at {m.group(1)}%')} (the share of the target elapsed)"
         m = _TIME.match(rest)
