@@ -83,9 +83,9 @@ def test_some_events_without_the_property_is_information_with_the_count():
     assert 'write `not (outcome == "connected")`' in diag.hint and "--ignore SLA618" in diag.hint
     assert not found(CALLS, events, "SLA617")
     # the same whatever the input's order (one note per run, the first lead in lead order,
-    # its first such event in time order: here on the input's line 2)
+    # its first such event in time order: here on the input's event 2)
     again, = found(CALLS, events[::-1], "SLA618")
-    assert again.message == diag.message.replace("line 4)", "line 2)") != diag.message
+    assert again.message == diag.message.replace("event 4)", "event 2)") != diag.message
 
 
 def test_first_where_and_quota_counts_are_read_too():
@@ -104,7 +104,7 @@ def test_a_property_of_nearly_that_name_is_a_warning_that_names_it():
     events = [ev("A", "10:00", "assigned", owner="ana"), ev("A", "11:00", "contact_attempt", outcom="busy"),
               ev("A", "12:00", "contact_attempt", outcom="voicemail")]
     diag, = found(CALLS, events, "SLA617")
-    assert "which 2 `contact_attempt` events did not have (first: lead 'A', line 2); the first of them has a " \
+    assert "which 2 `contact_attempt` events did not have (first: lead 'A', event 2); the first of them has a " \
         "property `outcom`" in diag.message
     assert diag.hint.startswith("check the name: the `where` reads `outcome`, the events send `outcom`")
     assert not found(CALLS, events, "SLA618")

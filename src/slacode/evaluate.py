@@ -1676,7 +1676,7 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
     lacking, set_field, first, near = seen
     source, line, lead = first
     file = sources[source] if sources else None
-    at = f"{file}:{line}" if file else f"line {line}"
+    at = f"{file}:{line}" if file else f"event {line}"          # (events given as objects: their place)
     name = code(_field_written(prop))
     field = code(_field_written(prop[7:] if prop.startswith("fields.") else prop))
     what = f"`first where` of {owner}" if role == "first where" else f"the `where` of `{role}` in {owner}"
