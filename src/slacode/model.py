@@ -72,6 +72,9 @@ from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
 from slacode.diagnostics import Span  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
+    import os
+    from typing import BinaryIO, Iterator
+
     from slacode.evaluate import Result
     from slacode.report.due import DueList
 
@@ -1193,6 +1196,38 @@ class Agreement(Node):
                                csv_delimiter=csv_delimiter, csv_columns=csv_columns)
         result.agreement_diagnostics = list(self.diagnostics)
         return result if aggregates else _without_aggregates(result)
+
+    def write_verdicts(self, events: "Iterable", out: "str | os.PathLike | BinaryIO", *,
+                       as_of: "str | _dt.datetime", jobs: "int | None" = None,
+                       default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
+                       csv_delimiter: "str | None" = None,
+                       csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None,
+                       format: str = "jsonl") -> dict:
+        """Write the verdicts of event files to ``out`` (a path, written atomically, or a
+        binary file object) as `slacode check --format jsonl` writes them, byte for byte,
+        with memory that follows one lead rather than the input (``format="json"``: as
+        ``--format json``). ``events``: event files or folders, read as :meth:`evaluate_many`
+        reads them (events in memory raise TypeError: give them to :meth:`evaluate_many`),
+        with its errors. Returns the summary record as a dict (``Result.summary()``'s)."""
+        from slacode.writer import write_verdicts
+
+        return write_verdicts(self, events, out, as_of=as_of, jobs=jobs, default_tz=default_tz,
+                              input_format=input_format, csv_delimiter=csv_delimiter, csv_columns=csv_columns,
+                              format=format)
+
+    def iter_verdicts(self, events: "Iterable", *, as_of: "str | _dt.datetime", jobs: "int | None" = None,
+                      default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
+                      csv_delimiter: "str | None" = None,
+                      csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None
+                      ) -> "Iterator[dict]":
+        """The records :meth:`write_verdicts` writes, as dicts, one at a time: the verdicts
+        (``record == "verdict"``), then the diagnostics, then the summary. The events are
+        read when it is called (errors are raised then); the verdicts are made as the
+        iterator is consumed, memory following about a MB of output."""
+        from slacode.writer import iter_verdicts
+
+        return iter_verdicts(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz, input_format=input_format,
+                             csv_delimiter=csv_delimiter, csv_columns=csv_columns)
 
     def upcoming(self, events: "Iterable", *, as_of: "str | _dt.datetime",
                  within: "str | _dt.timedelta | None" = None, default_tz: "str | _dt.tzinfo | None" = None,

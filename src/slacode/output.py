@@ -5,7 +5,7 @@ import csv
 import io
 import re
 from collections import Counter
-from typing import Iterator
+from typing import Generator, Iterator
 
 import orjson
 
@@ -212,6 +212,7 @@ class CheckStats:
         self.ignored = 0                    # diagnostics left out by --ignore
         self.shown: tuple = ()              # --status: the statuses printed …
         self.shown_count = 0                # … and how many verdicts had them
+        self.summary: dict | None = None    # the summary record (JSON and JSON Lines output)
 
 
 def nearness(found: str, wanted: str) -> tuple:
@@ -286,18 +287,36 @@ def csv_columns(plan) -> tuple[str, ...]:
     return columns
 
 
-def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
-                 leads=None, color: bool = False, columns: tuple[str, ...] = VERDICT_KEYS,
-                 agreement_diagnostics: int = 0, shown=None, statuses=None, keep=None) -> CheckStats:
+def stream_check(run, fmt: str, out, **options) -> CheckStats:
     """Write ``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
-    ``serialize=serialize_verdicts``) to the binary stream ``out`` lead by lead (table output
-    is gathered first: it needs column widths). The first ``agreement_diagnostics`` of
-    ``diagnostics`` are the agreement's: written, but not counted as input problems.
+    ``serialize=serialize_verdicts``) to the binary stream ``out`` lead by lead: the pieces
+    of :func:`check_pieces` (which takes the same ``options``), each written as it comes."""
+    pieces = check_pieces(run, fmt, **options)
+    write = out.write
+    while True:
+        try:
+            piece = next(pieces)
+        except StopIteration as done:
+            return done.value
+        write(piece)
+
+
+def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
+                 leads=None, color: bool = False, columns: tuple[str, ...] = VERDICT_KEYS,
+                 agreement_diagnostics: int = 0, shown=None, statuses=None,
+                 keep=None) -> Generator[bytes, None, CheckStats]:
+    """``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
+    ``serialize=serialize_verdicts``), in pieces of bytes, lead by lead (table output is
+    gathered first: it needs column widths); the generator returns the :class:`CheckStats`.
+    JSON Lines pieces are whole lines, about a MB of them. The first
+    ``agreement_diagnostics`` of ``diagnostics`` are the agreement's: written, but not
+    counted as input problems.
     ``shown``: for the table, which of the events' diagnostics to print (the others are
     counted in ``stats.hidden``). ``statuses``: write only the verdicts with one of these
     statuses (the counts in ``stats`` are of every verdict of the leads asked for).
     ``keep``: the diagnostics to write of a list (``--ignore``; those left out are counted
-    in ``stats.ignored``)."""
+    in ``stats.ignored``). ``stats.summary`` is the summary record's dict (JSON and JSON
+    Lines)."""
     wanted = set(leads) if leads else None
     near = {lead_key(w): w for w in wanted} if wanted else {}
     shown_statuses = frozenset(statuses) if statuses else None
@@ -349,32 +368,33 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
 
     if fmt == "jsonl":
         # a lead's lines are a few KB: written a MB at a time, not a system call per lead
-        write, chunk, size = out.write, [], 0
+        chunk, size = [], 0
         for blob in blobs():
             chunk.append(blob)
             size += len(blob)
             if size >= _WRITE_CHUNK:
-                write(b"".join(chunk))
+                yield b"".join(chunk)
                 chunk, size = [], 0
-        write(b"".join(chunk))
+        yield b"".join(chunk)
         for d in all_diags():
-            write(dumps({"record": "diagnostic", **d.to_dict()}) + b"\n")
-        write(dumps({"record": "summary", **_summary_dict(stats, all_diags(), agreement_diagnostics)}) + b"\n")
+            yield dumps({"record": "diagnostic", **d.to_dict()}) + b"\n"
+        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics)
+        yield dumps({"record": "summary", **stats.summary}) + b"\n"
     elif fmt == "json":
-        out.write(b'{\n  "agreement": ' + dumps(agreement_meta) + b',\n  "as_of": ' + dumps(as_of_text)
-                  + b',\n  "verdicts": [')
+        yield (b'{\n  "agreement": ' + dumps(agreement_meta) + b',\n  "as_of": ' + dumps(as_of_text)
+               + b',\n  "verdicts": [')
         sep = b"\n    "
         for blob in blobs():
             for line in blob.splitlines():
-                out.write(sep + _verdict_json(line))
+                yield sep + _verdict_json(line)
                 sep = b",\n    "
-        out.write(b"\n  ],\n  \"diagnostics\": [")
+        yield b"\n  ],\n  \"diagnostics\": ["
         sep = b"\n    "
         for d in all_diags():
-            out.write(sep + dumps(d.to_dict()))
+            yield sep + dumps(d.to_dict())
             sep = b",\n    "
-        out.write(b"\n  ],\n  \"summary\": " + dumps(_summary_dict(stats, all_diags(), agreement_diagnostics))
-                  + b"\n}\n")
+        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics)
+        yield b"\n  ],\n  \"summary\": " + dumps(stats.summary) + b"\n}\n"
     elif fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
@@ -393,10 +413,10 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
                         d[k] = int_digits(d[k])
                 w.writerow(["" if d.get(k) is None else d[k] for k in columns])
             if buf.tell() > 1 << 16:
-                out.write(buf.getvalue().encode())
+                yield buf.getvalue().encode()
                 buf.seek(0)
                 buf.truncate()
-        out.write(buf.getvalue().encode())
+        yield buf.getvalue().encode()
     else:
         rows = [_Row(d) for blob in blobs() for d in _verdict_dicts(blob)]
 
@@ -408,7 +428,7 @@ def stream_check(run, fmt: str, out, *, agreement_meta: dict, as_of_text: str, d
             kept = shown(r.diagnostics[agreement_diagnostics:])
             stats.hidden = len(r.diagnostics) - agreement_diagnostics - len(kept)
             r.diagnostics = r.diagnostics[:agreement_diagnostics] + kept
-        out.write(table(r, rows, color).encode())
+        yield table(r, rows, color).encode()
     stats.verdicts = sum(stats.status.values())
     if shown_statuses:
         stats.shown_count = sum(n for s, n in stats.status.items() if s in shown_statuses)

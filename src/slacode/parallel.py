@@ -72,15 +72,16 @@ def serial_reason() -> str | None:
     return None
 
 
-def _warn_serial(jobs: int, reason: str) -> None:
-    """The warning of an ``evaluate_many(jobs=N)`` that runs in one process after all."""
+def _warn_serial(jobs: int, reason: str, stacklevel: int = 4, call: str = "evaluate_many") -> None:
+    """The warning of an ``evaluate_many(jobs=N)`` (or ``call``) that runs in one process
+    after all; ``stacklevel`` points at the caller's line."""
     import warnings
 
-    warnings.warn(f"evaluate_many(jobs={jobs}) evaluates in this one process: {reason}. The result is the "
+    warnings.warn(f"{call}(jobs={jobs}) evaluates in this one process: {reason}. The result is the "
                   "same; to use several processes, run the evaluation as a process of its own with no other "
                   "thread (a scheduled `slacode check --jobs N`, or a script calling evaluate_many before it "
                   "starts any thread), or pass jobs=1 to say one process is meant",
-                  RuntimeWarning, stacklevel=4)
+                  RuntimeWarning, stacklevel=stacklevel)
 
 
 def max_jobs(jobs: int) -> int:
@@ -405,6 +406,54 @@ def _worker(k: int, job: tuple) -> None:
         pickle.dump(meta, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def checked_jobs(jobs) -> tuple[int | None, int, str | None]:
+    """The ``jobs`` argument of the library's many-lead calls: ``(asked, jobs, reason)``, the
+    number given (None: not given), the processes to use (0 or None: one per core, at most
+    :func:`max_jobs`), and why several cannot be had here when they were asked for (else
+    None). A ``jobs`` that is no whole number of 0 or more raises ValueError / TypeError."""
+    if jobs is not None and (jobs.__class__ is not int or jobs < 0):
+        raise (ValueError if isinstance(jobs, int) and not isinstance(jobs, bool) else TypeError)(
+            f"jobs must be a whole number of processes, 1 or more (0 or None: one per core), not {jobs!r}")
+    asked = jobs                        # an explicit number of processes, warned of if it cannot be had
+    jobs = max_jobs(jobs or available_cores())
+    return asked, jobs, serial_reason() if asked is not None and jobs > 1 else None
+
+
+def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None = None, reason: str | None = None,
+              default_tz=None, input_format: str | None = None, csv_delimiter: str | None = None,
+              csv_columns: Any = None, group_by: str | None = None, serialize=None, in_memory: bool = False,
+              call: str = "evaluate_many"):
+    """Both passes over event files (paths, folders) in ``jobs`` processes when that is
+    possible and worth it, else in this one: ``(run, diagnostics)``, the run's outcomes
+    still to be read (:func:`slacode.stream.result_of`, or lead by lead). ``serialize`` and
+    ``in_memory`` as :func:`~slacode.stream.run_stream` takes them (in_memory: serial only;
+    the workers always spool). ``asked``/``reason`` (:func:`checked_jobs`): warn once when
+    processes were asked for, the files are worth splitting and this process cannot fork
+    (naming ``call``, the method whose caller the warning points at)."""
+    from slacode import stream       # (looked up at the call: tests replace stream.run_stream)
+    from slacode.events import csv_options_of, iter_records
+
+    csv = csv_options_of(csv_delimiter, csv_columns)
+    names = [s.name for s in resolve_sources(events, input_format, csv)]
+    resolved = parallel_sources(events, input_format, jobs, csv=csv)
+    if reason is not None and parallel_sources(events, input_format, jobs, csv=csv, forking=False):
+        _warn_serial(asked, reason, 5, call)    # files worth splitting, in a process that cannot fork
+    diagnostics: list = []
+    if resolved is not None:
+        run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names, input_format=input_format,
+                           default_tz=default_tz, serialize=serialize, group_by=group_by)
+        if run is not None:
+            return run, diagnostics
+        diagnostics = []
+
+    def read(diags, ids=None):
+        return iter_records(events, input_format=input_format, default_tz=default_tz, diagnostics=diags,
+                            as_of_us=cutoff, ids=ids, as_of_zone=plan.zone, csv_delimiter=csv_delimiter,
+                            csv_columns=csv_columns)
+    return stream.run_stream(plan, read, cutoff, diagnostics, sources=names, serialize=serialize,
+                             rereadable=True, in_memory=in_memory, group_by=group_by), diagnostics
+
+
 def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_tz=None,
                   input_format: str | None = None, group_by: str | None = None,
                   csv_delimiter: str | None = None, csv_columns: Any = None):
@@ -423,19 +472,14 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     is a daemonic pool worker, or cannot fork) gives one ``RuntimeWarning`` saying why,
     when the input is large enough to be split; the result is the same either way."""
     from slacode.evaluate import check_group_by, evaluate_records, public_as_of
-    from slacode.events import EventBatch, csv_options_of, iter_records, records_from_objects
-    from slacode.stream import evaluate_stream, result_of
+    from slacode.events import EventBatch, csv_options_of, records_from_objects
+    from slacode.stream import result_of
 
     check_group_by(group_by)
-    csv = csv_options_of(csv_delimiter, csv_columns)       # (checked before anything is read)
+    csv_options_of(csv_delimiter, csv_columns)             # (checked before anything is read)
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
-    if jobs is not None and (jobs.__class__ is not int or jobs < 0):
-        raise (ValueError if isinstance(jobs, int) and not isinstance(jobs, bool) else TypeError)(
-            f"jobs must be a whole number of processes, 1 or more (0 or None: one per core), not {jobs!r}")
-    asked = jobs                        # an explicit number of processes, warned of if it cannot be had
-    jobs = max_jobs(jobs or available_cores())
-    reason = serial_reason() if asked is not None and jobs > 1 else None
+    asked, jobs, reason = checked_jobs(jobs)
     if isinstance(events, (str, os.PathLike)):
         events = [events]
     if events is None or isinstance(events, (bytes, dict)) or not hasattr(events, "__iter__"):
@@ -448,23 +492,9 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
         events, sources = events.records, events.sources or None
     events = list(events)
     if sources is None and events and all(isinstance(e, (str, os.PathLike)) for e in events):
-        names = [s.name for s in resolve_sources(events, input_format, csv)]
-        resolved = parallel_sources(events, input_format, jobs, csv=csv)
-        if reason is not None and parallel_sources(events, input_format, jobs, csv=csv, forking=False):
-            _warn_serial(asked, reason)     # files worth splitting, in a process that cannot fork
-        run = None
-        if resolved is not None:
-            run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names,
-                               input_format=input_format, default_tz=default_tz, group_by=group_by)
-        if run is None:
-            diagnostics = []
-
-            def read(diags, ids=None):
-                return iter_records(events, input_format=input_format, default_tz=default_tz,
-                                    diagnostics=diags, as_of_us=cutoff, ids=ids, as_of_zone=plan.zone,
-                                    csv_delimiter=csv_delimiter, csv_columns=csv_columns)
-            return evaluate_stream(plan, read, cutoff, diagnostics, sources=names, rereadable=True,
-                                   group_by=group_by)
+        run, diagnostics = run_files(plan, events, cutoff, jobs, asked=asked, reason=reason, default_tz=default_tz,
+                                     input_format=input_format, csv_delimiter=csv_delimiter,
+                                     csv_columns=csv_columns, group_by=group_by, in_memory=True)
         return result_of(run, plan, cutoff, diagnostics)
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
                                    as_of_zone=plan.zone, sources=sources or ())
