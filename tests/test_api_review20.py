@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 import slacode
 from slacode.diagnostics import Diagnostic, Span, SpecError
+from tests.conftest import ROOT
 
 SPEC = '''
 agreement "r20" { version "1"; timezone "UTC"; teams marketing, sales }
@@ -321,3 +322,18 @@ def test_event_diagnostics_print_their_position(agreement):
     assert str(d) == "e.jsonl:3:1: SLA504 x" and d.event_position is None
     lint = slacode.lint(SPEC.replace("handoff routing", "handoff Routing"))
     assert str(lint[0]).startswith("3:9: SLA401") and lint[0].event_position is None
+
+
+def test_run_tests_match_none_runs_every_test_and_odd_matches_are_refused():
+    from slacode.testing import run_tests
+
+    spec = slacode.load(ROOT / "specs" / "northwind.sla")
+    assert len(run_tests(spec, match=None)) == len(run_tests(spec)) == len(spec.tests)
+    for odd in (b"hot", 3, [b"hot"]):
+        with pytest.raises(TypeError, match="match is a text"):
+            run_tests(spec, match=odd)
+
+
+def test_upcoming_refuses_an_overdue_that_is_not_a_boolean(agreement):
+    with pytest.raises(TypeError, match="overdue is True or False"):
+        agreement.upcoming([], as_of="2026-11-24T12:00:00-03:00", overdue="yes")

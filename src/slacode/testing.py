@@ -436,14 +436,23 @@ def _expect_text(exp: m.Expect) -> str:
 
 
 def run_tests(agreement: m.Agreement,
-              match: str | m.Name | m.StringLit | Iterable[str | m.Name | m.StringLit] = ()) -> list[TestResult]:
+              match: str | m.Name | m.StringLit | Iterable[str | m.Name | m.StringLit] | None = ()
+              ) -> list[TestResult]:
     """Run ``agreement``'s test blocks (what ``slacode test`` does) and return their
     :class:`TestResult` in file order. ``match``: a text, or several, to run only the tests
-    whose name contains one of them (case-insensitive); a test's own name
-    (``agreement.tests[0].name``) may be given as it is."""
+    whose name contains one of them (case-insensitive; None or none: every test); a test's
+    own name (``agreement.tests[0].name``) may be given as it is."""
+    if match is None:
+        match = ()
     if isinstance(match, (str, m.Name, m.StringLit)):
         match = (match,)
-    wanted = [str(text).casefold() for text in match]
+    if isinstance(match, (bytes, bytearray)) or not hasattr(match, "__iter__"):
+        raise TypeError(f"match is a text (or several) that test names contain, not {type(match).__name__}")
+    wanted = []
+    for text in match:
+        if not isinstance(text, (str, m.Name, m.StringLit)):
+            raise TypeError(f"match is a text (or several) that test names contain, not {type(text).__name__}")
+        wanted.append(str(text).casefold())
     return [run_test(agreement, t) for t in agreement.tests
             if not wanted or any(w in t.name.value.casefold() for w in wanted)]
 

@@ -246,6 +246,8 @@ def upcoming(agreement: Agreement, events: Iterable[Any], *, as_of: str | dateti
     soonest first, in a list whose ``diagnostics`` say which events could not be used;
     ``overdue``: also the clocks already past their deadline and still unfulfilled, first.
     Pure: no clock, no I/O; ``as_of`` is required (an aware datetime or RFC 3339 text)."""
+    if overdue.__class__ is not bool:
+        raise TypeError(f"overdue is True or False, not {overdue!r}")
     cutoff = public_as_of(as_of, default_tz)
     window = None if within is None else parse_window(within)
     result = agreement.evaluate(events, as_of=as_of, default_tz=default_tz)
