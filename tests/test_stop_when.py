@@ -8,6 +8,7 @@ Every expected value was worked out by hand. The zone is UTC; `biz` is open Mond
 """
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -403,3 +404,22 @@ deadline esc {
     assert "Stopped by the breach" not in v["reason"] and "after event a1" not in v["reason"]
     assert v["reason"].endswith("Started by the breach of d (cycle 1) at 2026-11-02 10:00 +00:00. `stop when "
                                 'st == "A"` already held when the breach opened the cycle, so it was stopped at once.')
+
+
+@pytest.mark.parametrize("lines, says", [
+    ("start on assigned\n  stop when true", "always holds"),
+    ("start on assigned\n  stop when x exists or x missing", "always holds"),
+    ("start on assigned\n  cancel when false", "never holds"),
+    ("start when score >= 80\n  stop when score >= 50", "holds whenever its `start when` fires"),
+    ("start when hot\n  cancel when score >= 80", "holds whenever its `start when` fires"),
+])
+def test_sla352_a_when_that_closes_every_cycle_at_once_or_never(lines, says):
+    text = spec("segment hot = score >= 90\ndeadline d {\n  owner sales\n  " + lines + "\n  within 1h\n}\n")
+    found = [d for d in slacode.lint(text) if d.code == "SLA352"]
+    assert len(found) == 1 and says in found[0].message
+
+
+def test_sla352_not_for_a_condition_the_start_does_not_make_true():
+    text = spec("deadline d {\n  owner sales\n  start when score >= 80\n  stop when called == true\n"
+                "  cancel when score < 50\n  within 1h\n}\n")
+    assert not [d for d in slacode.lint(text) if d.code == "SLA352"]

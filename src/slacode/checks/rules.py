@@ -401,6 +401,32 @@ def constant_pause(ctx: Context) -> Iterator[Diagnostic]:
                                hint="fix the predicate, or remove the line")
 
 
+@rule(codes.CONSTANT_WHEN)
+def constant_when(ctx: Context) -> Iterator[Diagnostic]:
+    """SLA352: a `stop when` / `cancel when` (extension) that always holds, never holds, or
+    holds whenever the rule's `start when` fires: every cycle closes as it opens, or none
+    closes by it."""
+    for r in ctx.agreement.rules:
+        start = r.of("start_when")
+        for c in r.of("stop_when") + r.of("cancel_when"):
+            word = "stop" if c.kind == "stop_when" else "cancel"
+            done = "stopped (`met`" if word == "stop" else "cancelled (`cancelled`"
+            if always_holds(c.predicate, ctx.segments):
+                yield ctx.diag(codes.CONSTANT_WHEN,
+                               f"`{word} when` of `{r.name.value}` always holds: every cycle is {done}, no time "
+                               "counted) the moment it opens", c,
+                               hint="test a field the work sets (`called == true`), or remove the line")
+            elif never_holds(c.predicate, ctx.segments):
+                yield ctx.diag(codes.CONSTANT_WHEN,
+                               f"`{word} when` of `{r.name.value}` never holds: it closes nothing", c,
+                               hint="fix the predicate, or remove the line")
+            elif start and pred_implies(start[0].predicate, c.predicate, ctx.segments):
+                yield ctx.diag(codes.CONSTANT_WHEN,
+                               f"`{word} when` of `{r.name.value}` holds whenever its `start when` fires: every "
+                               f"cycle is {done}, no time counted) the moment it opens", c,
+                               hint="stop on what the work changes, not on what started the clock")
+
+
 @rule(codes.CONSTANT_REQUIRE_CONDITION)
 def constant_require_condition(ctx: Context) -> Iterator[Diagnostic]:
     """`require … where` (extension): conditions that can never all hold (each line, then

@@ -1837,6 +1837,46 @@ REQUIRE_NOT_A_FIELD = define("SLA351", "require-lists-state-or-segment", "warnin
     """)
 
 
+CONSTANT_WHEN = define("SLA352", "constant-stop-when", "warning", """
+    A `stop when` or `cancel when` (an extension) closes every cycle the moment it opens, or
+    never closes one: its predicate always holds, never holds, or holds whenever the rule's
+    `start when` fires.
+
+    ## Why
+    `stop when P` stops an open cycle at the first event after which P holds, and a cycle
+    opened while P holds is stopped at once (`met`, no time counted). A P that always holds
+    (`stop when true`, `x exists or x missing`) or that the start itself makes true (`start
+    when score >= 80` with `stop when score >= 50`) makes every cycle a `met` of zero
+    minutes: the rule measures nothing, and its met cycles lift targets and medians. A P
+    that never holds closes nothing: the line is dead. (`cancel when` likewise, with
+    `cancelled` cycles.)
+
+    ## Avoid
+    ```sla
+    agreement "w" { version "1"; timezone "UTC"; teams sales }
+    deadline hot_call {
+      owner sales
+      start when score >= 80
+      stop when score >= 50
+      within 1h
+    }
+    ```
+
+    ## Prefer
+    A condition the start does not already make true, such as the field the rep's work
+    sets:
+    ```sla
+    agreement "w" { version "1"; timezone "UTC"; teams sales }
+    deadline hot_call {
+      owner sales
+      start when score >= 80
+      stop when called == true
+      within 1h
+    }
+    ```
+    """)
+
+
 SUM_OF_BREACH = define("SLA360", "sum-of-breach", "error", """
     A quota's `sum PROP of …` line adds up a `breach of RULE` (or `warning of RULE`)
     trigger: a breach has no properties, nor has a warning, so it can never add anything.
