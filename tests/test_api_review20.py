@@ -337,3 +337,21 @@ def test_run_tests_match_none_runs_every_test_and_odd_matches_are_refused():
 def test_upcoming_refuses_an_overdue_that_is_not_a_boolean(agreement):
     with pytest.raises(TypeError, match="overdue is True or False"):
         agreement.upcoming([], as_of="2026-11-24T12:00:00-03:00", overdue="yes")
+
+
+def test_read_events_takes_as_of_as_evaluate_does(tmp_path):
+    from slacode.events import parse_timestamp, read_events
+    from slacode.timestamps import InvalidAsOfError
+
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"lead": "A", "at": "2026-11-09T10:00:00Z", "type": "x"}\n'
+                    '{"lead": "A", "at": "2026-11-10T10:00:00Z", "type": "x"}\n')
+    cut = "2026-11-09T12:00:00Z"
+    by_text = read_events(path, as_of=cut)
+    assert len(by_text.records) == 1
+    assert by_text.records == read_events(path, as_of_us=parse_timestamp(cut)).records
+    assert read_events(path, as_of=datetime(2026, 11, 9, 12, tzinfo=timezone.utc)).records == by_text.records
+    with pytest.raises(TypeError, match="not both"):
+        read_events(path, as_of=cut, as_of_us=parse_timestamp(cut))
+    with pytest.raises(InvalidAsOfError):
+        read_events(path, as_of="2026-11-09")

@@ -1253,7 +1253,7 @@ def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
 
 
 def read_events(sources: Any, *, input_format: str | None = None,
-                default_tz: tzinfo | str | None = None,
+                default_tz: tzinfo | str | None = None, as_of: Any = None,
                 as_of_us: int | None = None, as_of_zone: tzinfo | None = None,
                 csv_delimiter: str | None = None, csv_columns: Any = None) -> EventBatch:
     """The :class:`EventBatch` of ``sources``: every usable event's record, and a
@@ -1263,9 +1263,10 @@ def read_events(sources: Any, *, input_format: str | None = None,
     files), or a list of them, read in that order (ids are judged across all of them). The
     format comes from each name (``.jsonl``, ``.ndjson``, ``.json``, ``.csv``, each may end in
     ``.gz``) or ``input_format``. ``default_tz``: the zone of timestamps written without an
-    offset. ``as_of_us`` (epoch microseconds; see :func:`parse_timestamp`): events later
-    than it are counted (one ``info`` a file) and left out; ``as_of_zone`` is the zone that
-    count writes it in.
+    offset. ``as_of`` (an aware datetime or RFC 3339 text, as :meth:`Agreement.evaluate`
+    takes it; or ``as_of_us``, epoch microseconds, see :func:`parse_timestamp`): events
+    later than it are counted (one ``info`` a file) and left out; ``as_of_zone`` is the zone
+    that count writes it in (by default a datetime ``as_of``'s own zone).
 
     CSV exports written otherwise (an extension): ``csv_delimiter`` separates the cells
     (``";"``, ``"|"``, ``"\\t"`` or ``"tab"``; default ``","``), and ``csv_columns``
@@ -1278,6 +1279,14 @@ def read_events(sources: Any, *, input_format: str | None = None,
     file, an unknown format, a column mapping to a name the file has a column of)."""
     from slacode._collector import paused_gc
 
+    if as_of is not None:
+        if as_of_us is not None:
+            raise TypeError("give as_of or as_of_us, not both")
+        from slacode.evaluate import public_as_of
+
+        as_of_us = public_as_of(as_of, default_tz)
+        if as_of_zone is None and isinstance(as_of, datetime) and isinstance(as_of.tzinfo, tzinfo):
+            as_of_zone = as_of.tzinfo
     diagnostics: list[Diagnostic] = []
     reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, None, as_of_zone,
                              csv_options_of(csv_delimiter, csv_columns))
