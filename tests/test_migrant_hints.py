@@ -100,3 +100,19 @@ def test_a_share_remaining_of_all_the_target_or_more_is_no_level_and_the_hint_sa
     hint = syntax_error(RULE.format(line=line)).hint
     assert "at or before the start" in hint and "write a level between 0% and 100%" in hint
     assert "warn at 0%" not in hint and "-" not in hint.split("remaining")[1]
+
+
+@pytest.mark.parametrize("line, hint", [
+    ("warn 30 minutes before breach", "`warn 30 minutes before` already counts back from the deadline"),
+    ("warn 25% remaining", "a warning level is written `warn at P%`, P the share of the target elapsed: 25% "
+                           "remaining is `warn at 75%`"),
+    ("warn 80%", "a warning level is written `warn at 80%` (the share of the target elapsed)"),
+])
+def test_more_spellings_of_a_warning(line, hint):
+    assert syntax_error(RULE.format(line=line)).hint.startswith(hint)
+
+
+def test_a_quota_period_on_a_calendar_says_it_takes_none():
+    text = QUOTA.format(line="at least 5 per week on office")
+    assert syntax_error(text).hint.startswith("a quota's `per week` counts every event of the period in the "
+                                              "agreement's time zone and takes no calendar")

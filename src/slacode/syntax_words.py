@@ -331,11 +331,17 @@ def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | Non
             return ("`pause` reads a condition on the lead, not an event" + named + ": `pause while state == "
                     "on_hold` for a state, or `pause while FIELD == …` on a lead field that the events set (the "
                     "event that starts the wait sets it, the one that ends it clears it)")
-    if re.search(r"\bwarn\s+(?:at\s+)?\S+\s+before\s*\Z", line) and low in _BEFORE_WHAT:
-        head = re.search(r"\bwarn\s+(?:at\s+)?(\S+)\s+before\s*\Z", line).group(1)
+    if re.search(r"\bwarn\s+(?:at\s+)?\S+(?:\s+[A-Za-z]+)?\s+before\s*\Z", line) and low in _BEFORE_WHAT:
+        head = re.search(r"\bwarn\s+(?:at\s+)?(\S+(?:\s+[A-Za-z]+)?)\s+before\s*\Z", line).group(1)
         return (f"`warn {head} before` already counts back from the deadline (the breach): end the line there, "
                 f"`warn {head} before`")
-    share = re.search(r"\bwarn\s+at\s+([\d.]+)\s*%\s*\Z", line)
+    bare = re.search(r"\bwarn\s+([\d.]+)\s*\Z", line)
+    if bare and value == "%":                   # `warn 25% remaining`, `warn 80%`: no `at`
+        p = bare.group(1)
+        if re.match(r"\s*(remaining|left|remain)\b", rest, re.IGNORECASE):
+            return f"a warning level is written `warn at P%`, P the share of the target elapsed: {_remaining(p)}"
+        return f"a warning level is written {code(f'warn at {p}%')} (the share of the target elapsed)"
+    share = re.search(r"\bwarn\s+(?:at\s+)?([\d.]+)\s*%\s*\Z", line)
     if share and low in _REMAINING:
         p = share.group(1)
         return (f"a warning level is the share of the target already elapsed, not the time left: {_remaining(p)} "
@@ -379,7 +385,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return (f"a line continues only after `{value}`, not before it: move the `{value}` to the end "
                 "of the line above")
     if "a unit" in expected and tok.type not in ("$END", "_NL") and \
-            ("PERCENT" not in accepts or value.lower().rstrip("s") in _UNIT_WORDS):
+            ("PERCENT" not in accepts or value.lower().rstrip("s") in _UNIT_WORDS) and \
+            not (value == "%" and tok.start_pos is not None and re.search(     # `warn 25%`: see below
+                r"\bwarn\s+[\d.]+\s*\Z", text[text.rfind("\n", 0, tok.start_pos) + 1:tok.start_pos])):
         return _unit_hint(tok, text)        # (after `warn at 80`, `percent` is a `%` spelled out)
     if "a timestamp" in expected and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and tok.end_pos is not None:
         after = re.match(r"[ \t]+(\d{2}:\d{2}(:\d{2}(\.\d+)?)?)(\S*)", text[tok.end_pos:])
@@ -614,6 +622,10 @@ def _quota_line_hint(tok, value: str, expected: str, line_before: str, text: str
                     "number of its own (`\"amount_usd\": 1500`)")
     daily = re.search(r"\bat\s+(least|most)\s+.+\bper\s+day\s*\Z", line_before)
     working = value.lower() in _BUSINESS_WORDS and re.search(r"\bat\s+(least|most)\s+.+\bper\s*\Z", line_before)
+    period = re.search(r"\bat\s+(least|most)\s+.+\bper\s+(week|month|quarter|year)\s*\Z", line_before)
+    if value == "on" and period and _enclosing_block(text, tok.start_pos) == "quota":
+        return (f"a quota's `per {period.group(2)}` counts every event of the period in the agreement's time zone "
+                f"and takes no calendar: end the line at `per {period.group(2)}`")
     if ((value == "on" and daily) or working) and _enclosing_block(text, tok.start_pos) == "quota":
         if re.search(r"\bat\s+most\b", line_before):
             return ("a quota's `per day` is every calendar day of the agreement's time zone and takes no calendar: "
