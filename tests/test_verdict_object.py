@@ -82,3 +82,14 @@ def test_a_result_is_serialised_as_its_document_and_its_rows_are_the_verdicts_di
     assert gc.isenabled()
     assert many.verdict_dicts() == [v.to_dict() for v in many.verdicts] == many.to_dict()["verdicts"]
     assert gc.isenabled()
+
+
+def test_a_due_clock_is_serialised_as_to_dict_with_the_published_schema():
+    agreement = slacode.load(ROOT / "specs" / "northwind.sla")
+    batch = slacode.read_events(ROOT / "specs" / "events.jsonl")
+    clocks = agreement.upcoming(batch, as_of="2026-11-20T18:00:00-03:00", overdue=True)
+    assert clocks
+    adapter = TypeAdapter(list[slacode.Due])
+    dumped = json.loads(adapter.dump_json(list(clocks)))
+    assert dumped == [json.loads(json.dumps(c.to_dict())) for c in clocks]
+    jsonschema.validate(dumped, adapter.json_schema())

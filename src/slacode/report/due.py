@@ -87,6 +87,20 @@ class Due:
         """Wall-clock time from ``as_of`` to :attr:`next_at`."""
         return self.next_at - (self.due_at - self.time_left)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source, handler):
+        """A clock in a pydantic model or a FastAPI ``response_model``: taken as it is,
+        serialised as :meth:`to_dict` gives it (`slacode schema due`, ``#/$defs/clock``)."""
+        from slacode.verdict import to_dict_schema
+
+        return to_dict_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core, handler) -> dict:
+        from slacode.verdict import published_schema
+
+        return published_schema("due", "clock")
+
     def to_dict(self) -> dict:
         """JSON-ready: instants as RFC 3339 text, durations in seconds."""
         return {"lead": self.lead, "rule": self.rule, "clause": self.clause, "cycle": self.cycle,
