@@ -116,3 +116,14 @@ def test_a_quota_period_on_a_calendar_says_it_takes_none():
     text = QUOTA.format(line="at least 5 per week on office")
     assert syntax_error(text).hint.startswith("a quota's `per week` counts every event of the period in the "
                                               "agreement's time zone and takes no calendar")
+
+
+@pytest.mark.parametrize("line, hint", [
+    ('stop on lead_updated when status == "x"', "a trigger's condition on the event's own properties is written "
+                                                "`where`; for a condition on the lead's fields, `stop when status "
+                                                '== "x"` on a line of its own'),
+    ("restart on reassigned when x == 1", "a trigger's condition on the event's own properties is written `where`"),
+    ("cancel unless score > 5", "write `cancel when not (score > 5)`"),
+])
+def test_when_after_a_trigger_and_unless(line, hint):
+    assert syntax_error(RULE.format(line=line)).hint == hint

@@ -423,3 +423,21 @@ def test_sla352_not_for_a_condition_the_start_does_not_make_true():
     text = spec("deadline d {\n  owner sales\n  start when score >= 80\n  stop when called == true\n"
                 "  cancel when score < 50\n  within 1h\n}\n")
     assert not [d for d in slacode.lint(text) if d.code == "SLA352"]
+
+
+def test_a_cycle_an_assignment_opens_and_stop_when_closes_at_once_is_the_new_reps():
+    body = '''
+deadline d {
+  owner sales
+  start on assigned
+  stop when touched == true
+  within 1h
+}
+'''
+    r = run(body, [E("A", "2026-11-02 09:00", "assigned", "a1", owner="ana"),
+                   E("A", "2026-11-02 09:30", "assigned", "a2", owner="bo", fields={"touched": True}),
+                   E("B", "2026-11-02 09:00", "assigned", "b1", owner="cy", fields={"touched": True})],
+            "2026-11-02 12:00")
+    got = [(v.lead, v.cycle, v.status, v.assignee) for v in r.verdicts]
+    # a2 stops ana's cycle (a stop wins over the start), then opens bo's, met at once
+    assert got == [("A", 1, "met", "ana"), ("A", 2, "met", "bo"), ("B", 1, "met", "cy")]

@@ -983,7 +983,10 @@ class LeadFold:
             cyc.closed_by = rec.tag()                   # (`stop when` closing the cycle a breach opened: not by it)
         cyc.close_kind = kind
         cyc.close_ref = rec.ref
-        cyc.assignee = self.assignee                     # before this event's own owner
+        cyc.assignee = self.assignee                     # before this event's own owner …
+        if by_when and rec.type == "assigned" and cyc.start_ref == rec.ref and cyc.start == rec.at:
+            owner = rec.props.get("owner")               # … unless the event opened the cycle it
+            cyc.assignee = owner if owner is None or owner.__class__ is str else as_text(owner)   # closes at once
         cyc.close_tz = self.fields.get("timezone")       # the lead's zone then (only_between)
         # paused until it closed: the pause keeps no end of its own (every reader ends it at
         # the close, `pause_list`), so the warning instant tells a resume at the close's

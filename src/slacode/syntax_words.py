@@ -320,6 +320,19 @@ def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | Non
     as time remaining (`warn at 25% remaining`, `warn when 25% remaining`) and `recurring …`.
     ``line``: the line before the token; ``rest``: the line after it."""
     low = value.lower()
+    trigger = re.search(r"\b(start|stop|cancel|restart)\s+on\s+\S.*\Z", line)
+    if low == "when" and trigger:               # `stop on lead_updated when status == "x"`
+        word = trigger.group(1)
+        shown = without_comment(rest).strip()
+        shown = shown if shown and len(shown) <= 50 else "…"
+        whens = (f"; for a condition on the lead's fields, {code(f'{word} when {shown}')} on a line of its own"
+                 if word in ("start", "stop", "cancel") else "")
+        return f"a trigger's condition on the event's own properties is written `where`{whens}"
+    if low == "unless" and re.search(r"\b(start|stop|cancel)\s*\Z", line):
+        word = re.search(r"\b(start|stop|cancel)\s*\Z", line).group(1)
+        shown = without_comment(rest).strip()
+        shown = shown if shown and len(shown) <= 50 else "…"
+        return f"write {code(f'{word} when not ({shown})')}"
     if re.search(r"\bpause\s*\Z", line):
         after = without_comment(rest).strip()
         if low == "when":
