@@ -188,7 +188,7 @@ class PlanInfo:
 
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quiet_steps", "moved_steps",
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
-                 "read_types", "typos", "short_virtual", "type_places", "read_fields", "field_places",
+                 "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
                  "field_typos", "where_watch")
 
     def __init__(self, plan: Plan):
@@ -234,6 +234,9 @@ class PlanInfo:
             # (a backquoted `fields.x` is a property of that name: the lead field it means is x)
             watch.setdefault(ev_type, []).append((k, prop, prop[7:] if prop.startswith("fields.") else prop))
         self.where_watch = {t: tuple(v) for t, v in watch.items()}
+        # per read type, its `where` reads (None: none): one lookup per event says both
+        # whether the type is read (else SLA605 asks whether it is misspelt) and what to watch
+        self.type_where = {t: self.where_watch.get(t) for t in read | set(watch)}
         # `breach of RULE` / `warning of RULE` as a trigger is written without its default
         # clause: an input event typed so is as likely a mistake as the kind's full text
         self.short_virtual = frozenset(
@@ -498,6 +501,9 @@ def plan_info(plan: Plan) -> PlanInfo:
     return info
 
 
+_UNREAD = object()          # PlanInfo.type_where's answer for a type the agreement does not read
+
+
 class LeadFold:
     """The fold over one lead's events (feed them in processing order)."""
 
@@ -576,17 +582,16 @@ class LeadFold:
         state, fields, notes = self.state, self.fields, self.notes
         if known:
             info = self.info
-            if ev_type not in info.read_types:
+            where = info.type_where.get(ev_type, _UNREAD)
+            if where is _UNREAD:
                 typo = info.typo(ev_type)
                 if typo is not None:                    # SLA605: once per type, at its first event
                     notes.add(("typo", ev_type, typo, info.type_places.get(typo)), (rec.source, rec.line))
-            if info.where_watch:                        # SLA617/SLA618: a `where` reads this type's events
-                where = info.where_watch.get(ev_type)
-                if where is not None:
-                    for read in where:
-                        if props.get(read[1]) is None:      # (a null is no value, §9)
-                            self._where_lacks(where, rec, props)
-                            break
+            elif where is not None:                     # SLA617/SLA618: a `where` reads this type's events
+                for read in where:
+                    if props.get(read[1]) is None:      # (a null is no value, §9)
+                        self._where_lacks(where, rec, props)
+                        break
             if plan.quotas:
                 counted = info.quota_dispatch.get(ev_type)
                 if counted is None:
