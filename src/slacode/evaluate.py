@@ -1199,12 +1199,11 @@ class Result:
         cyclic collector is paused while many verdicts are written (as :func:`evaluate`
         pauses it for many events): their dicts are all kept, and collecting would only
         traverse them again and again (about half the time at 80,000 verdicts)."""
-        if len(self.verdicts) >= _MANY_VERDICTS:
-            from slacode._collector import paused_gc
-
-            with paused_gc():
-                return self._document()
-        return self._document()
+        return {"agreement": {"id": self.agreement_id, "version": self.version},
+                "as_of": iso(self.as_of, self.zone),
+                "verdicts": self.verdict_dicts(),
+                "diagnostics": [_diag_dict(d) for d in [*self.agreement_diagnostics, *self.diagnostics]],
+                "summary": self.summary()}
 
     def verdict_dicts(self) -> list[dict]:
         """Every verdict as :meth:`Verdict.to_dict` gives it (the rows of a warehouse table),
@@ -1215,13 +1214,6 @@ class Result:
             with paused_gc():
                 return [v.to_dict() for v in self.verdicts]
         return [v.to_dict() for v in self.verdicts]
-
-    def _document(self) -> dict:
-        return {"agreement": {"id": self.agreement_id, "version": self.version},
-                "as_of": iso(self.as_of, self.zone),
-                "verdicts": [v.to_dict() for v in self.verdicts],
-                "diagnostics": [_diag_dict(d) for d in [*self.agreement_diagnostics, *self.diagnostics]],
-                "summary": self.summary()}
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source, handler):
