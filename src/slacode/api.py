@@ -200,11 +200,20 @@ def read_source(path: str | os.PathLike, lenient: bool = False) -> tuple[str | N
 
 
 def load(path: str | os.PathLike) -> Agreement:
-    """:func:`loads` of a file's text."""
+    """:func:`loads` of a file's text.
+
+    A file that cannot be read raises :class:`~slacode.errors.FileReadError`: a
+    :class:`~slacode.SlacodeError` that is also the ``OSError`` of its cause
+    (``FileNotFoundError``, ``IsADirectoryError``, ``PermissionError``)."""
+    from slacode.errors import MissingFileError, file_read_error
+
     if isinstance(path, str) and ("\n" in path or "{" in path) and not os.path.exists(path):
-        raise FileNotFoundError(f"slacode.load takes a file's path, and this looks like an agreement's "
-                                f"text: use slacode.loads(text) ({path[:40]!r}…)")
-    text, diags = read_source(path)
+        raise MissingFileError(f"slacode.load takes a file's path, and this looks like an agreement's "
+                               f"text: use slacode.loads(text) ({path[:40]!r}…)")
+    try:
+        text, diags = read_source(path)
+    except OSError as exc:
+        raise file_read_error(exc, f"{os.fspath(path)}: cannot read: {exc.strerror or exc}") from None
     if text is None:
         raise SpecError(diags)
     return loads(text, str(path))

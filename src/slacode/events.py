@@ -21,6 +21,7 @@ lead, :mod:`slacode.partition`.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import stat
@@ -39,6 +40,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from slacode.codes import events as codes
 from slacode.diagnostics import Diagnostic, Span, make
+from slacode.errors import FileReadError, FolderGivenError, MissingFileError, NotAllowedError, file_read_error
 from slacode.ids import IdTable, SpilledIds
 from slacode.partition import owned_lines, range_lines
 from slacode.timestamps import (  # noqa: F401  (parse_timestamp, timestamp_us: public here too)
@@ -68,6 +70,38 @@ _LINE_MASK = (1 << _LINE_BITS) - 1
 #: Repeated ids kept before they are compared with their first copies (then again from there).
 _PENDING_REPEATS = 1 << 16
 _READ_ERRORS = (OSError, EOFError, zlib.error)  # a file that fails while it is read
+
+
+class EventFileError(EventInputError, FileReadError):
+    """An event file that cannot be read: an :class:`EventInputError` that is also the
+    ``OSError`` of its cause (see :class:`~slacode.errors.FileReadError`)."""
+
+
+class MissingEventFileError(EventFileError, MissingFileError):
+    """An event file that does not exist."""
+
+
+class EventFolderGivenError(EventFileError, FolderGivenError):
+    """A folder named where an event file belongs."""
+
+
+class EventFileNotAllowedError(EventFileError, NotAllowedError):
+    """An event file this process may not read."""
+
+
+_EVENT_FILE_ERRORS = ((FileNotFoundError, MissingEventFileError), (IsADirectoryError, EventFolderGivenError),
+                      (PermissionError, EventFileNotAllowedError))
+
+
+def _file_error(cause: OSError, message: str) -> EventFileError:
+    """The :class:`EventFileError` for ``cause``."""
+    return file_read_error(cause, message, _EVENT_FILE_ERRORS, EventFileError)   # type: ignore[return-value]
+
+
+def _folder_error(name: str) -> EventFileError:
+    """A folder named as an event file."""
+    return _file_error(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name),
+                       f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)")
 
 
 def _parse_datetime(text: str) -> datetime:
@@ -337,7 +371,7 @@ def _resolve(source: Any, input_format: str | None, csv: Any = None) -> _Source:
                                   "give the path, or - for standard input")
         fmt = input_format or format_of(name)
         if os.path.isdir(name):
-            raise EventInputError(f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)")
+            raise _folder_error(name)
         if fmt is None:
             raise EventInputError(
                 f"{name}: unknown event file format (use .jsonl, .ndjson, .json or .csv, "
@@ -350,9 +384,9 @@ def _resolve(source: Any, input_format: str | None, csv: Any = None) -> _Source:
             elif not os.access(name, os.R_OK):
                 raise PermissionError(13, "Permission denied", name)
         except IsADirectoryError:
-            raise EventInputError(f"{name}: is a directory, not an event file (name the files: {name.rstrip('/')}/*.jsonl)") from None
+            raise _folder_error(name) from None
         except OSError as exc:
-            raise EventInputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+            raise _file_error(exc, f"{name}: cannot read: {exc.strerror or exc}") from None
         return _Source(name, fmt, name, None, name.lower().endswith(".gz"), 0 if regular else None, csv)
     if hasattr(source, "read"):
         raw_name = getattr(source, "name_for_refs", None) or getattr(source, "name", None)
@@ -1242,7 +1276,8 @@ def _lines_of(source: _Source) -> Iterator[Iterable[bytes]]:
 
 def _read_error(name: str, exc: BaseException) -> EventInputError:
     detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return EventInputError(f"{name}: cannot read: {detail}")
+    message = f"{name}: cannot read: {detail}"
+    return _file_error(exc, message) if isinstance(exc, OSError) else EventInputError(message)
 
 
 def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
