@@ -79,7 +79,7 @@ def test_some_events_without_the_property_is_information_with_the_count():
     diag, = found(CALLS, events, "SLA618")
     assert diag.severity == "info" and diag.lead is None
     assert "reads the property `outcome`, which 2 `contact_attempt` events did not have" in diag.message
-    assert "for those events every comparison on it is false, `!=` included (LANGUAGE.md §9)" in diag.message
+    assert "for those events every comparison on it is false, `!=` included (docs/language.md, Predicates)" in diag.message
     assert 'write `not (outcome == "connected")`' in diag.hint and "--ignore SLA618" in diag.hint
     assert not found(CALLS, events, "SLA617")
     # the same whatever the input's order (one note per run, the first lead in lead order,

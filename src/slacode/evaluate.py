@@ -1588,10 +1588,10 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
                                                           f"before {start.replace('it', 'the cycle')} at the same "
                                                           "instant, so it was not counted")
             hint = (f"a {virtual} comes after every event of its instant, whatever the input's order (as a stop "
-                    "exactly at a deadline is on time, LANGUAGE.md §5; docs/extensions.md, Escalation on a "
+                    "exactly at a deadline is on time; docs/extensions.md, Escalation on a "
                     f"{virtual}): this event came before the cycle existed; if it happened after the {virtual}, "
                     "give it its real time" if breach else
-                    "events of one instant are taken in the input's order (LANGUAGE.md §4): put the start "
+                    "events of one instant are taken in the input's order (docs/events.md): put the start "
                     "first, or give the events their real times (milliseconds)")
             out.append(dg.make(code, f"lead {lead!r}: {said}{many}", dg.Span(line, 1, file=file), file=file,
                                hint=hint, lead=lead))
@@ -1692,7 +1692,7 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
     elif near is not None:
         fields = f"; {'it has' if lacking == 1 else 'the first of them has'} a property {code(_field_written(near))}"
     message = (f"{what} reads the property {name}, which {events} ({first_words}){fields}: for {those} every "
-               "comparison on it is false, `!=` included (LANGUAGE.md §9)")
+               "comparison on it is false, `!=` included (docs/language.md, Predicates)")
     word = role.split(" ", 1)[0] if role.startswith(("start on", "stop on", "cancel on")) else None
     if set_field and word is not None:
         condition = one_line(pred)

@@ -121,7 +121,7 @@ def _parse_datetime(text: str) -> datetime:
 
 
 class Event(BaseModel):
-    """One event of a lead's history (LANGUAGE.md §4), validated.
+    """One event of a lead's history (docs/events.md), validated.
 
     ``at`` is an aware datetime (RFC 3339 text is accepted and read strictly); ``id`` may be
     given as an integer and is kept as its decimal text. Every key besides ``lead``, ``at``,

@@ -752,6 +752,7 @@ class CalendarDecl(Node):
     items: tuple[CalendarItem, ...] = ()
 
     def of(self, kind: str) -> tuple:
+        """The calendar's lines of one kind (``"hours"``, ``"holidays"`` …), in file order."""
         return tuple(i for i in self.items if i.kind == kind)
 
     @property
@@ -836,6 +837,7 @@ class Rule(Node):
     clauses: tuple[Clause, ...] = ()
 
     def of(self, kind: str) -> tuple:
+        """The rule's clauses of one kind (``"within"``, ``"warn"`` …), in file order."""
         return tuple(c for c in self.clauses if c.kind == kind)
 
     @property
@@ -1057,6 +1059,7 @@ class Agreement(Node):
 
     # -- declarations by kind ----------------------------------------------------
     def of(self, kind: str) -> tuple:
+        """The declarations of one kind (``"deadline"``, ``"calendar"``, ``"test"`` …), in file order."""
         return tuple(d for d in self.declarations if d.kind == kind)
 
     @property
