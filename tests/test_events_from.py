@@ -160,7 +160,7 @@ test "odd" {
       "fixtures/export.txt": EXPORT})
     assert folder.error == 'line 10: "fixtures/nov" is a folder: `events from` reads one file (a line per file)'
     # a test has no --tz and no --input-format: the messages do not send people there
-    assert "has no offset (add Z or ±HH:MM) (SLA504)" in naive.error and "time zone" not in naive.error
+    assert "has no offset (add Z or ±HH:MM, or give the `events from` line a `timezone` in its block) (SLA504)" in naive.error and "time zone" not in naive.error
     assert "(use .jsonl, .ndjson, .json or .csv)" in odd.error and "--input-format" not in odd.error
 
 
@@ -173,3 +173,155 @@ def test_an_undeclared_state_in_a_fixture_fails_the_test(tmp_path):
     (tmp_path / "f.jsonl").write_text(EXPORT + line("L1", "10:00", "state", state="won") + "\n")
     [r] = testing.run_tests(slacode.load(str(spec)))
     assert not r.passed and r.error.startswith("f.jsonl:5: ") and "(SLA601)" in r.error
+
+
+# -- a block saying how to read the file: CSV delimiter, columns, zone (extension) ------------
+
+EXPORT_CSV = ("Lead ID;Created Date;Activity Type;Lead Score\n"
+              "L-7;2026-11-02 09:00:00;assigned;85\n"
+              "L-7;2026-11-02 09:40:00;contact_attempt;85\n"
+              "L-8;2026-11-02 09:00:00;assigned;40\n")
+
+BLOCK = """events from "crm/export.csv" {
+    delimiter ";"
+    column lead = "Lead ID"
+    column at = "Created Date"
+    column type = "Activity Type"
+    column fields.score = "Lead Score"
+    timezone "America/Sao_Paulo"
+  }"""
+
+
+def test_a_block_reads_a_crm_export_as_it_comes(tmp_path):
+    [r] = results(tmp_path, f"""test "t" {{
+  as of 2026-11-02T13:00:00Z
+  {BLOCK}
+  lead "L-7"
+  expect touch met
+  lead "L-8"
+  expect touch pending
+}}
+""", {"crm/export.csv": EXPORT_CSV})
+    assert r.passed, r.error
+    # 09:00 in São Paulo is 12:00 UTC: at 13:00 UTC the 1h clock of L-8 is just due, not late
+    assert [o.passed for o in r.outcomes] == [True, True]
+
+
+def test_the_zone_decides_the_instants(tmp_path):
+    """Without an offset, `09:40` is read in the block's zone: the same file is late in Tokyo's."""
+    block = BLOCK.replace("America/Sao_Paulo", "Asia/Tokyo")
+    [r] = results(tmp_path, f"""test "t" {{
+  as of 2026-11-02T13:00:00Z
+  {block}
+  lead "L-8"
+  expect touch breached
+}}
+""", {"crm/export.csv": EXPORT_CSV})
+    assert r.passed, r.error
+
+
+def test_a_timezone_line_serves_json_lines_too(tmp_path):
+    lines = ('{"lead": "L1", "at": "2026-11-02 09:00:00", "type": "assigned"}\n'
+             '{"lead": "L1", "at": "2026-11-02 09:30:00", "type": "contact_attempt"}\n')
+    [zoned, bare] = results(tmp_path, """test "zoned" {
+  as of 2026-11-03T12:00:00Z
+  events from "f.jsonl" { timezone "Europe/Lisbon" }
+  lead "L1"
+  expect touch met
+}
+test "bare" {
+  as of 2026-11-03T12:00:00Z
+  events from "f.jsonl"
+  lead "L1"
+  expect touch met
+}
+""", {"f.jsonl": lines})
+    assert zoned.passed and not bare.passed
+    assert "has no offset (add Z or ±HH:MM, or give the `events from` line a `timezone` in its block)" in bare.error
+
+
+def test_without_the_block_the_failure_says_which_lines_to_write(tmp_path):
+    [r] = results(tmp_path, """test "t" {
+  as of 2026-11-03T12:00:00Z
+  events from "crm/export.csv"
+  lead "L-7"
+  expect touch met
+}
+""", {"crm/export.csv": EXPORT_CSV})
+    assert not r.passed
+    assert r.error.startswith("crm/export.csv:1: unusable CSV header")
+    assert ('in the `events from` block: the header is one column: the file seems separated by \';\'; read it with '
+            '`delimiter ";"` `column lead = "Lead ID"` `column at = "Created Date"` `column type = "Activity Type"`'
+            ) in r.error
+    assert "--" not in r.error                      # no command-line option in a test's message
+
+
+def test_a_mapping_onto_a_column_the_file_has_fails_in_the_blocks_words(tmp_path):
+    csv = "lead,at,type,Lead ID\nL1,2026-11-02T09:00:00Z,assigned,x\n"
+    [r] = results(tmp_path, """test "t" {
+  as of 2026-11-03T12:00:00Z
+  events from "f.csv" { column lead = "Lead ID" }
+  expect touch met
+}
+""", {"f.csv": csv})
+    assert not r.passed and "the file has a column 'lead' of its own" in r.error
+    assert '`column lead_2 = "lead"`' in r.error and "--column" not in r.error
+
+
+@pytest.mark.parametrize("block, where, message", [
+    ('{ delimiter "ab" }', (10, 35), "CSV delimiter 'ab': use one character"),
+    ('{ column lead = "A"; column lead = "B" }', (10, 44), "`column lead = …` is given twice"),
+    ('{ column lead = "A"; column id = "A" }', (10, 44), 'the header "A" is read twice'),
+    ('{ delimiter ";"; delimiter "|" }', (10, 40), "`delimiter` is given twice"),
+    ('{ column fields. = "A" }', None, None),          # a syntax error, not SLA328
+])
+def test_lint_checks_the_block(block, where, message):
+    text = RULE + f'test "t" {{\n  as of 2026-11-03T12:00:00Z\n  events from "x.csv" {block}\n  expect touch met\n}}\n'
+    found = slacode.lint(text)
+    if where is None:
+        assert [d.code for d in found if d.severity == "error"] == ["SLA101"]
+        return
+    [d] = [d for d in found if d.code == "SLA328"]
+    assert (d.line, d.column) == where and d.message.startswith(message)
+
+
+def test_lint_csv_lines_for_a_json_lines_file_and_an_unknown_zone():
+    text = RULE + ('test "t" {\n  as of 2026-11-03T12:00:00Z\n'
+                   '  events from "x.jsonl" { column lead = "A"; timezone "America/Sao_Paolo" }\n  expect touch met\n}\n')
+    found = {d.code: d for d in slacode.lint(text)}
+    assert "reads CSV files, and \"x.jsonl\" is not one" in found["SLA328"].message
+    assert found["SLA215"].severity == "error" and (found["SLA215"].line, found["SLA215"].column) == (10, 55)
+
+
+def test_a_bad_line_fails_the_test_at_run_time_too(tmp_path):
+    [r] = results(tmp_path, """test "t" {
+  as of 2026-11-03T12:00:00Z
+  events from "f.csv" { delimiter "ab" }
+  expect touch met
+}
+""", {"f.csv": "lead,at,type\n"})
+    # lint's warning fails the test on its line, as every SLA328 does
+    assert not r.passed and r.error.startswith("line 10: CSV delimiter 'ab': use one character")
+    assert r.error.endswith("(SLA328)")
+
+
+def test_fmt_writes_the_block_one_line_a_line_and_reads_it_back():
+    text = RULE + ('test "t" {\n  as of 2026-11-03T12:00:00Z\n'
+                   '  events from "x.csv" { delimiter ";"; column `Lead ID` = "L"; column fields.score = "S" }  # crm\n'
+                   '  events from "y.jsonl" {}\n}\n')
+    out = slacode.format(text)
+    assert ('  events from "x.csv" {\n    delimiter ";"\n    column `Lead ID` = "L"\n    column fields.score = "S"\n'
+            '  }  # crm\n  events from "y.jsonl"\n}\n') in out
+    assert slacode.format(out) == out
+    again = slacode.loads(out).tests[0].items[1]
+    assert [(o.key, o.name, o.value.value) for o in again.options] == [
+        ("delimiter", None, ";"), ("column", "Lead ID", "L"), ("column", "fields.score", "S")]
+
+
+def test_diff_sees_a_change_to_the_block():
+    old = RULE + 'test "t" {\n  as of 2026-11-03T12:00:00Z\n  events from "x.csv" { delimiter ";" }\n  expect touch met\n}\n'
+    new = old.replace('delimiter ";"', 'delimiter ";"; timezone "UTC"')
+    from slacode.diff import semantic_diff
+
+    [change] = [c for c in semantic_diff(slacode.loads(old), slacode.loads(new)) if c.area == "test"]
+    assert change.after.endswith('events from "x.csv" { delimiter ";"; timezone "UTC" }, 1 expectations }')

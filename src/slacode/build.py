@@ -650,7 +650,22 @@ class _Builder:
         return m.TestLead.model_construct(lead=self.string(children[0]), span=self._span(meta))
 
     def test_events_from(self, meta, children):
-        return m.TestEventsFrom.model_construct(path=self.string(children[0]), span=self._span(meta))
+        path, *options = children
+        return m.TestEventsFrom.model_construct(path=self.string(path), options=tuple(o for o in options if o is not None),
+                                                span=self._span(meta))
+
+    def read_delimiter(self, meta, children):
+        return m.ReadOption.model_construct(key="delimiter", name=None, value=self.string(children[0]),
+                                            span=self._span(meta))
+
+    def read_column(self, meta, children):
+        first, second, header = children
+        name = first.name if second is None else f"{first.name}.{second.name}"
+        return m.ReadOption.model_construct(key="column", name=name, value=self.string(header), span=self._span(meta))
+
+    def read_timezone(self, meta, children):
+        return m.ReadOption.model_construct(key="timezone", name=None, value=self.string(children[0]),
+                                            span=self._span(meta))
 
     def test_event(self, meta, children):
         at, type_, props, sets = children

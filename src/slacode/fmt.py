@@ -196,6 +196,8 @@ def block_items(node: Any) -> tuple | None:
         return node.lines
     if isinstance(node, m.Rule):
         return node.clauses
+    if isinstance(node, m.TestEventsFrom) and node.options:
+        return node.options
     return None
 
 
@@ -671,6 +673,13 @@ def _assignments(p: _Printer, word: str, items) -> str:
     return f" {word} " + ", ".join(f"{_field(a.key)} = {p.value(a.value)}" for a in items)
 
 
+def _column_name(name: str) -> str:
+    """The name an `events from` block's `column` line reads a header as (`fields.score`)."""
+    if name.startswith("fields.") and len(name) > 7:
+        return "fields." + name_text(name[7:])
+    return name_text(name)
+
+
 def _test_event(p: _Printer, e: m.TestEvent) -> str:
     if e.state is not None:
         return f"at {e.at.text} enter {_name(e.state)}" + _assignments(p, "set", e.sets)
@@ -704,6 +713,7 @@ _HEADERS = {
     m.TargetDecl: lambda d: f"target {d.name.value}",
     m.QuotaDecl: lambda d: f"quota {d.name.value}",
     m.TestDecl: lambda d: f"test {string(d.name.value)}",
+    m.TestEventsFrom: lambda d: f"events from {string(d.path.value)}",
 }
 
 #: the one-line text of every statement that is not a block
@@ -763,6 +773,8 @@ _STATEMENTS = {
     m.TestAsOf: lambda p, t: f"as of {t.at.text}",
     m.TestLead: lambda p, t: f"lead {string(t.lead.value)}",
     m.TestEventsFrom: lambda p, t: f"events from {string(t.path.value)}",
+    m.ReadOption: lambda p, o: (f"column {_column_name(o.name)} = {string(o.value.value)}" if o.key == "column"
+                                else f"{o.key} {string(o.value.value)}"),
     m.TestEvent: _test_event,
     m.Expect: _expect,
     m.ByAssignee: lambda p, c: "by assignee",

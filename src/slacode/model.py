@@ -988,14 +988,25 @@ class TestEvent(Node):
     sets: tuple[Assignment, ...] = ()
 
 
+class ReadOption(Node):
+    """One line of an ``events from`` block (extension): how to read the file, as the
+    command line's ``--csv-delimiter``, ``--column NAME=HEADER`` and ``--tz`` do."""
+
+    key: Literal["delimiter", "column", "timezone"]
+    name: str | None = None             # `column NAME = "HEADER"`: the name read (`fields.X` too)
+    value: StringLit
+
+
 class TestEventsFrom(Node):
     """``events from "PATH"`` (extension): the events of a JSON Lines or CSV file, read where
-    the line stands (a relative path is from the agreement's folder)."""
+    the line stands (a relative path is from the agreement's folder); ``options``: its block's
+    lines (a CSV delimiter, columns, the zone of timestamps without an offset)."""
 
     __test__: ClassVar[bool] = False   # not a test class for pytest
 
     kind: Literal["events_from"] = "events_from"
     path: StringLit
+    options: tuple[ReadOption, ...] = ()
 
 
 class Expect(Node):

@@ -307,8 +307,8 @@ def _test_records(agreement: m.Agreement, test: m.TestDecl, events: list[dict],
             kept = [r._replace(source=index) for r in batch.records if r.at <= as_of]
             given.extend(kept)
             labels.extend(f"{name}:{r.line}" for r in kept)
-            problems += [f"{name}:{d.line}: {_in_a_test(d.message)} ({d.code})" if d.line
-                         else f"{name}: {_in_a_test(d.message)} ({d.code})"
+            problems += [f"{name}:{d.line}: {_in_a_test(d.message)} ({d.code}){_block_hint(d)}" if d.line
+                         else f"{name}: {_in_a_test(d.message)} ({d.code}){_block_hint(d)}"
                          for d in batch.diagnostics if d.severity != "info"]
     if problems:
         return [], problems, others, None
@@ -334,21 +334,60 @@ def _read_fixture(agreement: m.Agreement, item: m.TestEventsFrom):
     if os.path.isdir(path):
         raise _Unreadable(f"{where}\"{name}\" is a folder: `events from` reads one file (a line per file)")
     try:
-        return read_events(path)
-    except (EventInputError, OSError) as e:
+        return read_events(path, **read_options(item))
+    except (EventInputError, OSError, ValueError) as e:
         raise _Unreadable(f"{where}cannot read the events of \"{name}\": {_in_a_test(str(e))}") from None
 
 
-#: The parts of reading messages that name what only `check` has (a test gives no zone for
-#: timestamps without an offset and no input format: its files are named by extension).
-_CHECK_ONLY = ((", or name a default time zone)", ")"),
-               (", or give the input format: --input-format jsonl|csv)", ")"))
+def read_options(item: m.TestEventsFrom) -> dict:
+    """The keyword arguments of :func:`slacode.read_events` that an ``events from`` block
+    gives: ``csv_delimiter``, ``csv_columns`` and ``default_tz`` (the last of each wins; lint
+    reports one given twice, SLA328)."""
+    options: dict = {}
+    for o in item.options:
+        if o.key == "delimiter":
+            options["csv_delimiter"] = o.value.value
+        elif o.key == "timezone":
+            options["default_tz"] = o.value.value
+        else:
+            options.setdefault("csv_columns", []).append((o.name, o.value.value))
+    return options
+
+
+#: The parts of reading messages that name what only `check` has: a test names the zone of
+#: timestamps without an offset, the CSV delimiter and columns in its `events from` block,
+#: and no input format (its files are named by extension).
+_CHECK_ONLY = ((", or name a default time zone)", ", or give the `events from` line a `timezone` in its block)"),
+               (", or give the input format: --input-format jsonl|csv)", ")"),
+               ("leave out --csv-delimiter", "leave out the `delimiter` line"))
+#: `--csv-delimiter ';'` and `--column lead="Lead ID"` as the command line writes them
+_DELIMITER_FLAG = re.compile(r"--csv-delimiter (tab|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
+_COLUMN_FLAG = re.compile(r"--column ([^=\s]+)=(\"(?:[^\"\\]|\\.)*\"|[^\s;)]+)")
 
 
 def _in_a_test(message: str) -> str:
+    """A reading message with the command line's words put as an `events from` block says them."""
     for said, meant in _CHECK_ONLY:
         message = message.replace(said, meant)
-    return message
+    message = _DELIMITER_FLAG.sub(lambda f: f"`delimiter {_unshelled(f.group(1))}`", message)
+    return _COLUMN_FLAG.sub(lambda f: f"`column {f.group(1)} = {_unshelled(f.group(2))}`", message)
+
+
+def _unshelled(word: str) -> str:
+    """A shell's or Python's word (`'x'`, `"a b"`, `tab`, `Activity`) as the language's string."""
+    from slacode.fmt import string
+
+    if len(word) >= 2 and word[0] == word[-1] and word[0] in "'\"":
+        word = re.sub(r"\\(.)", r"\1", word[1:-1])
+    return string(word)
+
+
+def _block_hint(d) -> str:
+    """What to write in the `events from` block for a file read with the wrong delimiter or
+    columns: the reading hint, when it names the command line's CSV options."""
+    if d.hint and ("--csv-delimiter" in d.hint or "--column" in d.hint):
+        return f"; in the `events from` block: {_in_a_test(d.hint)}"
+    return ""
 
 
 def _where(d, sources) -> str:

@@ -58,6 +58,8 @@ def known_timezones(ctx: Context) -> Iterator[Diagnostic]:
         zones.extend(i.value for i in header.items if i.kind == "timezone")
     for cal in ctx.agreement.of("calendar"):
         zones.extend(i.value for i in cal.items if i.kind == "timezone")
+    for test in ctx.agreement.tests:         # `events from "…" { timezone "…" }` (extension)
+        zones.extend(o.value for i in test.items if i.kind == "events_from" for o in i.options if o.key == "timezone")
     for zone in zones:
         problem = check_timezone(zone.value)
         if problem is not None and problem == _not_a_place(zone.value):

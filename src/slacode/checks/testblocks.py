@@ -86,6 +86,44 @@ def _event_problems(ctx: Context, item: m.TestEvent) -> Iterator[Diagnostic]:
             seen.add(a.key.name)
 
 
+def _read_option_problems(ctx: Context, item: m.TestEventsFrom) -> Iterator[Diagnostic]:
+    """The lines of an `events from` block that cannot be used as written (the test fails
+    on them, saying so): a delimiter or a column that cannot be read, a line given twice,
+    CSV lines for a file that is not CSV. (An unknown `timezone` is SLA215.)"""
+    from slacode.events import format_of
+    from slacode.events_csv import csv_options
+
+    seen: dict[tuple[str, str | None], m.ReadOption] = {}
+    headers: dict[str, m.ReadOption] = {}
+    csv_lines = [o for o in item.options if o.key != "timezone"]
+    for o in item.options:
+        said = f"`column {o.name} = …`" if o.key == "column" else f"`{o.key}`"
+        if (o.key, o.name) in seen:
+            yield ctx.diag(codes.TEST_EVENT_MISREAD, f"{said} is given twice in this `events from` block", o,
+                           hint="keep one: only the last would count" if o.key != "column"
+                           else "a column is read from one header; keep one")
+            continue
+        seen[o.key, o.name] = o
+        if o.key == "column" and o.value.value.strip() in headers:
+            yield ctx.diag(codes.TEST_EVENT_MISREAD, f"the header \"{o.value.value}\" is read twice in this "
+                           "`events from` block", o, hint="a column is read under one name; keep one")
+            continue
+        if o.key == "column":
+            headers[o.value.value.strip()] = o
+        try:
+            if o.key == "delimiter":
+                csv_options(o.value.value)
+            elif o.key == "column":
+                csv_options(None, [(o.name, o.value.value)])
+        except ValueError as e:
+            yield ctx.diag(codes.TEST_EVENT_MISREAD, str(e), o.value,
+                           hint='e.g. `delimiter ";"`, `column lead = "Lead ID"`, `column fields.score = "Score"`')
+    if csv_lines and item.path.value.strip() and format_of(item.path.value) != "csv":
+        yield ctx.diag(codes.TEST_EVENT_MISREAD, f"`{csv_lines[0].key}` reads CSV files, and \"{item.path.value}\" "
+                       "is not one (its name does not end in .csv or .csv.gz)", csv_lines[0],
+                       hint="leave the CSV lines out for a JSON Lines file, or name the CSV file")
+
+
 @rule(codes.TEST_EVENT_MISREAD, codes.TEST_EVENT_AFTER_AS_OF)
 def test_events(ctx: Context) -> Iterator[Diagnostic]:
     for test in ctx.agreement.tests:
@@ -94,10 +132,12 @@ def test_events(ctx: Context) -> Iterator[Diagnostic]:
             if item.kind == "lead" and not item.lead.value:
                 yield ctx.diag(codes.TEST_EVENT_MISREAD, "the lead id is empty", item.lead,
                                hint='name the lead: `lead "L-1"`')
-            elif item.kind == "events_from" and not item.path.value.strip():
-                yield ctx.diag(codes.TEST_EVENT_MISREAD, "`events from` names no file", item.path,
-                               hint='name a JSON Lines or CSV file, from the agreement\'s folder: '
-                                    '`events from "fixtures/november.jsonl"`')
+            elif item.kind == "events_from":
+                if not item.path.value.strip():
+                    yield ctx.diag(codes.TEST_EVENT_MISREAD, "`events from` names no file", item.path,
+                                   hint='name a JSON Lines or CSV file, from the agreement\'s folder: '
+                                        '`events from "fixtures/november.jsonl"`')
+                yield from _read_option_problems(ctx, item)
             elif item.kind == "event":
                 yield from _event_problems(ctx, item)
                 at = item.at.value

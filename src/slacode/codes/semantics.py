@@ -888,14 +888,18 @@ TEST_EVENT_MISREAD = define("SLA328", "test-event-misread", "warning", """
     A test's event line cannot give the event it seems to (the test fails, saying so): `with` sets one of the event's
     own keys (`lead`, `at`, `type`, `fields`), the `lead` line names an empty lead, a bare
     `state` event names no state, one line sets the same key twice, or `events from` names
-    no file.
+    no file or has a block line that cannot be used (a delimiter that cannot be one, a
+    column named twice or a header read twice, `delimiter` or `column` for a file whose name
+    is not `.csv`).
 
     ## Why
     `with` gives an event its properties (`channel`, `outcome`, `owner` …); the lead, the
     instant and the type come from the test's `lead` line and the event line itself, and
     lead fields from `set`. `with at = "…"` would move the event and `with type = "…"`
     change what it is, so the test would not judge the event it shows. A key given twice
-    keeps only one of its values.
+    keeps only one of its values. An `events from` block reads the file as the command
+    line's CSV options do: a JSON Lines file has no cells to separate, and a column is read
+    from one header under one name.
 
     ## Avoid
     ```sla

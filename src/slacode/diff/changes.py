@@ -135,6 +135,11 @@ def clause_text(c) -> str:
     return one_line(c)
 
 
+def _read_options(item) -> str:
+    """An `events from` block's lines on one line (`` { delimiter ";"; timezone "UTC" }``)."""
+    return " { " + "; ".join(one_line(o) for o in item.options) + " }" if item.options else ""
+
+
 def decl_text(d) -> str:
     """A declaration as (canonical) text; a ``test`` block is summarised in its header."""
     k = d.kind
@@ -147,7 +152,8 @@ def decl_text(d) -> str:
     if k == "test":
         events = sum(1 for i in d.items if i.kind == "event")
         expects = sum(1 for i in d.items if i.kind == "expect")
-        files = "".join(f"events from {_string(i.path.value)}, " for i in d.items if i.kind == "events_from")
+        files = "".join(f"events from {_string(i.path.value)}{_read_options(i)}, "
+                        for i in d.items if i.kind == "events_from")
         return f"test {_string(d.name.value)} {{ {events} events, {files}{expects} expectations }}"
     if k == "agreement":
         head, items = f"agreement {_string(d.id.value)}", [clause_text(i) for i in d.items]
