@@ -214,6 +214,15 @@ def test_a_repeated_event_is_compared_with_its_first_copy_read_with_the_options(
                            "columns as they are with --column lead=Lead --column at=At --column type=Type"),
     ("laed,at,type", None, "rename the column `laed` to `lead`, or read it as written with --column lead=laed"),
     ("leadId,eventTime,type", None, "--column lead=leadId --column at=eventTime"),
+    # the ids and the reps of an export, mapped too when one header fits (review 21c)
+    ("Event ID;Lead ID;Created Date;Event Type;Owner;Channel", None,
+     "--csv-delimiter ';' --column lead=\"Lead ID\" --column at=\"Created Date\" --column type=\"Event Type\" "
+     "--column id=\"Event ID\" --column owner=Owner (or export"),
+    ("Event ID,Lead ID,Created Date,Event Type,Lead Owner", None,
+     "(slacode reads the lead, the time and the type of an event from `lead`, `at` and `type`); and read the "
+     "events' ids (a repeated event is then found) and the reps with --column id=\"Event ID\" "
+     "--column owner=\"Lead Owner\""),
+    ("Lead ID,Created Date,Event Type,id,owner", None, "--column type=\"Event Type\" (slacode reads"),
 ])
 def test_header_hints_suggest_the_options(tmp_path, header, delimiter, words):
     path = tmp_path / "e.csv"
@@ -421,3 +430,20 @@ def test_a_short_row_names_the_mapped_columns_that_cannot_be_empty(tmp_path):
     assert ("`Created Date` (read as `at`), `Lead ID` (read as `lead`) cannot be empty: the line was probably "
             "broken in two") in d.hint
     assert "commas" not in d.hint
+
+
+def test_an_owner_column_under_an_exports_header_is_reported_with_its_mapping(tmp_path):
+    """review 21c: `Lead Owner` left unmapped leaves every lead unassigned; SLA606 says how to read it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "e.csv"
+    path.write_text("id,lead,at,type,Lead Owner\ne1,L-1,2026-11-24T09:00:00Z,assigned,ana\n")
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "x" { timezone "UTC"; teams sales }\n'
+                    'deadline d { owner sales; start on assigned; stop on call; within 4h }\n')
+    done = subprocess.run([sys.executable, "-m", "slacode", "check", str(spec), str(path), "--as-of",
+                           "2026-11-24T10:00:00Z", "--fail-on", "input"], capture_output=True, text=True)
+    assert done.returncode == 1
+    said = done.stdout + done.stderr
+    assert "SLA606" in said and 'or read the column as it is with --column owner="Lead Owner"' in said

@@ -93,6 +93,10 @@ def test_sla605_a_type_nearly_one_the_agreement_reads_is_reported_once_with_its_
 @pytest.mark.parametrize("event, words", [
     ({"assignee": "ana"}, "with no `owner`, but a property `assignee`"),
     ({"Sales Rep": "ana"}, "with no `owner`, but a property `Sales Rep`"),
+    # the spellings of CRM exports (review 21c): Salesforce's `Owner`, `Lead Owner`, HubSpot's `Contact owner`
+    ({"Owner": "ana"}, "with no `owner`, but a property `Owner`"),
+    ({"Lead Owner": "ana"}, "with no `owner`, but a property `Lead Owner`"),
+    ({"Contact owner": "ana"}, "with no `owner`, but a property `Contact owner`"),
     ({"fields": {"owner": "ana"}}, "with no `owner` property, but a lead field `owner` in `fields`"),
     ({"owner": ""}, "with an empty `owner`")])
 def test_sla606_an_assigned_event_that_names_no_rep_is_reported_with_what_it_has_instead(event, words):
@@ -115,10 +119,12 @@ def test_sla606_an_assigned_event_with_nothing_like_an_owner_only_unassigns():
     events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"},
               {"lead": "A", "at": "2026-11-20T10:30:00Z", "type": "assigned", "channel": "web",
                "fields": {"score": 5}},
-              {"lead": "B", "at": "2026-11-20T10:30:00Z", "type": "assigned", "owner": None, "assignee": "x"}]
+              {"lead": "B", "at": "2026-11-20T10:30:00Z", "type": "assigned", "owner": None, "assignee": "x"},
+              # a property naming the rep before this one says nothing of the new one
+              {"lead": "C", "at": "2026-11-20T10:30:00Z", "type": "assigned", "previous_owner": "ana"}]
     result = agreement.evaluate(events, as_of="2026-11-20T12:00:00Z")
     assert not result.diagnostics
-    assert [v.assignee for v in result.verdicts] == [None, None]
+    assert [v.assignee for v in result.verdicts] == [None, None, None]
 
 
 def test_sla604_an_owner_that_names_no_rep_is_used_as_text_and_reported():

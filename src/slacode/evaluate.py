@@ -145,6 +145,8 @@ class RunNotes:
 
 
 #: Property names that most likely hold the rep where `owner` was meant (SLA606).
+#: words of a property that names a rep other than the new one (`previous_owner`)
+_PAST_OWNER = frozenset(("previous", "prev", "old", "prior", "former", "from", "last"))
 _REP_KEYS = ("assignee", "assigned_to", "assignedto", "owner_id", "ownerid", "owner_name", "rep", "rep_id",
              "sales_rep", "salesrep", "user", "user_id", "agent", "seller", "salesperson", "to")
 
@@ -161,6 +163,11 @@ def _ownerless(props: dict, fields) -> tuple | None:
             continue
         low = key.lower().replace("-", "_").replace(" ", "_")
         if low in _REP_KEYS or low.replace("_", "") in _REP_KEYS:
+            return ("key", key)
+        # an export's spelling: `Owner`, `Lead Owner`, HubSpot's `Contact owner`, `hs_owner`
+        # (not one that names an earlier rep: `previous_owner`)
+        words = low.split("_")
+        if "owner" in words and not _PAST_OWNER.intersection(words):
             return ("key", key)
     if fields and "owner" in fields:
         return ("field",)
@@ -1801,6 +1808,10 @@ def _ownerless_diagnostic(why: tuple, seen: list, sources, codes):
     elif why[0] == "key":
         what = f"no `owner`, but a property `{why[1]}`"
         hint = f"the lead's assignee is the event's `owner` property: rename `{why[1]}` to `owner`"
+        if file is not None and str(file).lower().endswith((".csv", ".csv.gz")):
+            from slacode.events_csv import mapping_text
+
+            hint += f", or read the column as it is with --column {mapping_text('owner', why[1])}"
     else:
         what = "no `owner` property, but a lead field `owner` in `fields`"
         hint = "send the rep as a property of the event, beside `type` (\"owner\": \"ana\"), not in `fields`"

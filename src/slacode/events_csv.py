@@ -320,6 +320,7 @@ def _header_hint(headers: list[str], names: list[str], missing: list[str], absen
         except (csv.Error, StopIteration):
             split = []
         maps = _suggestions([c for c in ("lead", "at", "type") if c not in split], split)
+        maps += _optional_suggestions(split, {h for _, h in maps})
         then = " ".join(f"--column {mapping_text(k, h)}" for k, h in maps)
         if other == ",":
             return (f"the header is one column: the file seems separated by {other!r}; leave out --csv-delimiter "
@@ -330,6 +331,10 @@ def _header_hint(headers: list[str], names: list[str], missing: list[str], absen
     maps = _suggestions(missing, names) if missing else []
     if maps:
         hints.append(_missing_hint(missing, maps))
+        extra = _optional_suggestions(names, {h for _, h in maps})
+        if extra:
+            hints.append("and read " + " and ".join(_OPTIONAL_WORDS[k] for k, _ in extra) + " with "
+                         + " ".join(f"--column {mapping_text(k, h)}" for k, h in extra))
     return "; ".join(hints) or None
 
 
@@ -376,6 +381,28 @@ def _plain(text: str) -> str:
 
 #: the words of a header that say it holds the event's time
 _TIME_WORDS = frozenset(("at", "date", "time", "timestamp", "datetime", "when"))
+
+
+#: The columns slacode reads when a file has them, and the words of headers meant for them:
+#: an export's `Event ID` holds the ids that find an event sent twice, its `Lead Owner` the rep
+_OPTIONAL_COLUMNS = (("id", {"id"}), ("owner", {"owner", "assignee", "rep"}))
+_OPTIONAL_WORDS = {"id": "the events' ids (a repeated event is then found)", "owner": "the reps"}
+
+
+def _optional_suggestions(names: list[str], used: set[str]) -> list[tuple[str, str]]:
+    """For `id` and `owner`, when the file has no such column: the one header of ``names``
+    (not in ``used``) with the column's word in it (`Event ID`, `Lead Owner`), as pairs
+    ``(column, header)``; none where no header or several fit."""
+    out: list[tuple[str, str]] = []
+    for key, wanted in _OPTIONAL_COLUMNS:
+        if key in names:
+            continue
+        fits = [n for n in names if n and n not in used and n not in _CSV_RESERVED and not n.startswith("fields.")
+                and set(re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", n).lower())) & wanted]
+        if len(fits) == 1:
+            out.append((key, fits[0]))
+            used = used | {fits[0]}
+    return out
 
 
 def _suggestions(missing: list[str], names: list[str]) -> list[tuple[str, str]]:
