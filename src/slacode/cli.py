@@ -1129,19 +1129,15 @@ def _problem_lines(diagnostics: list) -> dict:
     texts: dict = {}
     for path, numbers in wanted.items():
         try:
-            if path.endswith(".gz"):
-                import gzip
+            from slacode.events import EventInputError, file_lines
 
-                handle = gzip.open(path, "rb")
-            else:
-                handle = open(path, "rb")
-            with handle:
+            with file_lines(path) as handle:
                 for n, raw in enumerate(handle, 1):
                     if n in numbers:
                         texts[(path, n)] = raw.decode("utf-8", "replace")
                         if len(texts) == sum(map(len, wanted.values())):
                             break
-        except OSError:
+        except (OSError, EventInputError):
             continue
     return texts
 

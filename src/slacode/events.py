@@ -340,6 +340,7 @@ class _Source(NamedTuple):
     start: int | None = None   # where it can be read again from: 0 for a regular file, the start
     #                            of a binary stream that can seek; None: it cannot
     csv: Any = None            # CSV: its slacode.events_csv.CsvOptions (None: standard CSV)
+    encoding: str | None = None    # a file in UTF-16 (or -32) by its byte order mark: read as UTF-8
 
     @property
     def rereadable(self) -> bool:
@@ -376,24 +377,70 @@ def _resolve(source: Any, input_format: str | None, csv: Any = None) -> _Source:
             raise EventInputError(
                 f"{name}: unknown event file format (use .jsonl, .ndjson, .json or .csv, "
                 "or give the input format: --input-format jsonl|csv)")
+        head = b""
         try:
             regular = stat.S_ISREG(os.stat(name).st_mode)
             if regular:                     # can it be opened? (a pipe is not opened twice: a
-                with open(name, "rb"):      # writer that met this open would lose its data)
-                    pass
+                with open(name, "rb") as handle:    # writer that met this open would lose its data)
+                    head = handle.read(4)
             elif not os.access(name, os.R_OK):
                 raise PermissionError(13, "Permission denied", name)
         except IsADirectoryError:
             raise _folder_error(name) from None
         except OSError as exc:
             raise _file_error(exc, f"{name}: cannot read: {exc.strerror or exc}") from None
-        return _Source(name, fmt, name, None, name.lower().endswith(".gz"), 0 if regular else None, csv)
+        # what the first bytes say, whatever the name: gzip data (an export saved without `.gz`),
+        # text in UTF-16 (Excel's "Unicode Text") or UTF-32, by its byte order mark
+        packed = name.lower().endswith(".gz") or head[:2] == _GZIP_MAGIC
+        encoding = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None) if not packed else None
+        return _Source(name, fmt, name, None, packed, 0 if regular else None, csv, encoding)
     if hasattr(source, "read"):
         raw_name = getattr(source, "name_for_refs", None) or getattr(source, "name", None)
         name = raw_name if isinstance(raw_name, str) else "<stream>"
         fmt = input_format or format_of(name) or ("csv" if csv else "jsonl")
-        return _Source(name, fmt, None, source, False, _start_of(source), csv)
+        start = _start_of(source)
+        packed, encoding = False, None
+        if start is not None:               # a binary stream that can seek (stdin spooled): peek
+            head = source.read(4)
+            source.seek(start)
+            packed = head[:2] == _GZIP_MAGIC
+            encoding = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None) if not packed else None
+        return _Source(name, fmt, None, source, packed, start, csv, encoding)
     raise TypeError(f"an event source is a path, '-' or a stream, not {type(source).__name__}")
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+#: byte order marks of the wide encodings (UTF-32's first: it begins as UTF-16's little-endian one)
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+              (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+class _Recoded:
+    """The lines of a file in a wide encoding, as UTF-8 bytes (the readers' input)."""
+
+    def __init__(self, handle: Any, encoding: str, owned: bool = True):
+        import io
+
+        self._text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+        self._owned = owned
+
+    def __iter__(self) -> Iterator[bytes]:
+        return (line.encode("utf-8", "surrogateescape") for line in self._text)
+
+    def seekable(self) -> bool:
+        return False                # (read as a stream is: its first line is looked at, not its bytes)
+
+    def close(self) -> None:
+        if self._owned:
+            self._text.close()
+        else:                       # a stream the caller gave: left open
+            self._text.detach()
+
+    def __enter__(self) -> "_Recoded":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 def _start_of(stream: Any) -> int | None:
@@ -1232,7 +1279,7 @@ def iter_range(path: str, start: int, end: int, first_line: int, *, input_format
     """:func:`iter_partition` for the lines of one plain JSON Lines file between two byte
     offsets (line starts); ``first_line`` is the number of the line at ``start``."""
     reader, resolved = _open([path], input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone)
-    if resolved[0].fmt != "jsonl" or resolved[0].gzip:
+    if resolved[0].fmt != "jsonl" or resolved[0].gzip or resolved[0].encoding is not None:
         raise ValueError("range reading needs a plain JSON Lines file")
     reader.span, reader.late = (start, end, first_line), {}
     return reader, _iterate(reader, resolved)
@@ -1254,7 +1301,18 @@ def _lines_of(source: _Source) -> Iterator[Iterable[bytes]]:
     """The lines (bytes) of one source, open for the duration of the block."""
     if source.path is None:
         try:
-            yield _binary_lines(source.stream if source.stream is not None else sys.stdin)
+            lines = _binary_lines(source.stream if source.stream is not None else sys.stdin)
+            if source.gzip:                 # (found by its first bytes: streams have no `.gz`)
+                import gzip
+
+                lines = gzip.GzipFile(fileobj=source.stream, mode="rb")
+            elif source.encoding is not None:
+                lines = _Recoded(source.stream, source.encoding, owned=False)
+            try:
+                yield lines
+            finally:
+                if lines.__class__ is _Recoded:
+                    lines.close()       # (detached: the stream stays open)
         except _READ_ERRORS as exc:
             raise _read_error(source.name, exc) from None
         return
@@ -1265,6 +1323,8 @@ def _lines_of(source: _Source) -> Iterator[Iterable[bytes]]:
             handle = gzip.open(source.path, "rb")
         else:
             handle = open(source.path, "rb")
+        if source.encoding is not None:
+            handle = _Recoded(handle, source.encoding)
     except OSError as exc:
         raise _read_error(source.name, exc) from None
     try:
@@ -1272,6 +1332,19 @@ def _lines_of(source: _Source) -> Iterator[Iterable[bytes]]:
             yield handle
     except _READ_ERRORS as exc:  # raised while the block read the file
         raise _read_error(source.name, exc) from None
+
+
+@contextmanager
+def file_lines(path: str) -> Iterator[Iterable[bytes]]:
+    """The lines of an event file as the readers see them (gzip data, by its name or its
+    first bytes, decompressed; UTF-16 and UTF-32 text as UTF-8), open for the block: for
+    showing a line a diagnostic points at. ``OSError`` if it cannot be read."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    packed = path.lower().endswith(".gz") or head[:2] == _GZIP_MAGIC
+    encoding = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None) if not packed else None
+    with _lines_of(_Source(path, "jsonl", path, None, packed, 0, None, encoding)) as lines:
+        yield lines
 
 
 def _read_error(name: str, exc: BaseException) -> EventInputError:

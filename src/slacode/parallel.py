@@ -169,7 +169,7 @@ def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, nam
     None when the input needs the serial path (an id used under leads of two partitions).
     Raises :class:`EventInputError` if a worker could not read its input."""
     files = ([s.path for s in sources], input_format, default_tz)
-    if len(sources) == 1 and not sources[0].gzip:
+    if len(sources) == 1 and not sources[0].gzip and sources[0].encoding is None:
         spans = byte_ranges(sources[0].path, jobs)
         if spans is not None:                   # looks grouped by ascending lead: split the file
             run = _run(plan, as_of, diagnostics, len(spans), names, serialize, files=files, spans=spans,

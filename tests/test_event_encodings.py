@@ -1,0 +1,91 @@
+"""Event files as exports come (review 21c): gzip data without a `.gz` name, text in UTF-16
+(Excel's "Unicode Text", some CRM report exports) or UTF-32 with its byte order mark. The
+first bytes say what the file is; each is read as its UTF-8, uncompressed twin."""
+from __future__ import annotations
+
+import gzip
+import io
+import subprocess
+import sys
+
+import pytest
+
+import slacode
+from slacode.events import read_events
+
+JSONL = ('{"lead": "L-1", "at": "2026-11-24T09:00:00-03:00", "type": "assigned", "owner": "Joâo"}\n'
+         '{"lead": "L-1", "at": "2026-11-24T10:00:00-03:00", "type": "contact_attempt", "note": "ligação"}\n'
+         '{"lead": "L-2", "at": "2026-11-24T09:30:00-03:00", "type": "assigned", "owner": "Zoë"}\n'
+         'not json\n')
+CSV = ("lead,at,type,owner\r\nL-1,2026-11-24T09:00:00-03:00,assigned,Joâo\r\n"
+       "L-1,2026-11-24T10:00:00-03:00,contact_attempt,\r\nL-2,2026-11-24T09:30:00-03:00,assigned,Zoë\r\n")
+
+SPEC = ('agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }\n'
+        'deadline touch { owner sales; start on assigned; stop on contact_attempt; within 2h }\n')
+
+
+def _seen(batch) -> list:
+    """What a reading gave, without where it came from."""
+    return ([(r.lead, r.at, r.type, r.props) for r in batch.records],
+            [(d.code, d.line, d.message.split(": ", 1)[-1]) for d in batch.diagnostics])
+
+
+ENCODINGS = [("utf-16", lambda t: t.encode("utf-16")),                       # the machine's order, with BOM
+             ("utf-16-le", lambda t: b"\xff\xfe" + t.encode("utf-16-le")),
+             ("utf-16-be", lambda t: b"\xfe\xff" + t.encode("utf-16-be")),
+             ("utf-32", lambda t: t.encode("utf-32")),
+             ("gzip", lambda t: gzip.compress(t.encode()))]
+
+
+@pytest.mark.parametrize("name, encode", ENCODINGS, ids=[e[0] for e in ENCODINGS])
+@pytest.mark.parametrize("suffix, text", [(".jsonl", JSONL), (".csv", CSV)])
+def test_a_file_is_read_by_what_its_first_bytes_say(tmp_path, name, encode, suffix, text):
+    plain, other = tmp_path / f"plain{suffix}", tmp_path / f"other{suffix}"
+    plain.write_text(text, encoding="utf-8", newline="")
+    other.write_bytes(encode(text))
+    expected = _seen(read_events(plain))
+    assert expected[0] and _seen(read_events(other)) == expected
+    # a stream (standard input, spooled) is looked at the same way
+    assert _seen(read_events(io.BytesIO(encode(text)), input_format=suffix[1:])) == expected
+
+
+def test_the_command_line_reads_them_in_one_process_or_several(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text(SPEC)
+    text = JSONL * 50
+    folders = {"plain": text.encode(), "wide": text.encode("utf-16"), "packed": gzip.compress(text.encode())}
+    for name, data in folders.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "events.jsonl").write_bytes(data)
+
+    def check(folder, *more):       # the same file name in each folder: the outputs can be equal
+        done = subprocess.run([sys.executable, "-m", "slacode", "check", str(spec), "events.jsonl", "--format",
+                               "jsonl", "--as-of", "2026-11-24T12:00:00-03:00", *more],
+                              capture_output=True, text=True, cwd=tmp_path / folder)
+        return done.returncode, done.stdout
+
+    expected = check("plain")
+    assert expected[0] == 0 and expected[1].count('"record":"verdict"') == 2 and '"line":200' in expected[1]
+    for folder in ("wide", "packed"):
+        assert check(folder) == expected and check(folder, "--jobs", "2") == expected
+    # from standard input, which has no name to look at
+    done = subprocess.run([sys.executable, "-m", "slacode", "check", str(spec), "-", "--format", "jsonl",
+                           "--as-of", "2026-11-24T12:00:00-03:00"], input=folders["packed"], capture_output=True)
+    assert done.returncode == 0 and done.stdout.decode().count('"record":"verdict"') == 2
+
+
+def test_a_problem_line_of_a_wide_file_is_shown_as_text(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text(SPEC)
+    wide = tmp_path / "wide.jsonl"
+    wide.write_bytes(JSONL.encode("utf-16"))
+    done = subprocess.run([sys.executable, "-m", "slacode", "check", str(spec), str(wide), "--format", "github",
+                           "--as-of", "2026-11-24T12:00:00-03:00"], capture_output=True, text=True)
+    assert "line=4" in done.stdout and "SLA501" in done.stdout
+    assert "\x00" not in done.stdout
+
+
+def test_the_library_takes_wide_text_streams_it_can_seek():
+    result = slacode.loads(SPEC).evaluate(read_events(io.BytesIO(JSONL.encode("utf-16"))).records,
+                                          as_of="2026-11-24T12:00:00-03:00")
+    assert [(v.lead, v.status) for v in result.verdicts] == [("L-1", "met"), ("L-2", "breached")]
