@@ -616,6 +616,9 @@ def test_a_folder_given_as_events_reads_its_event_files_in_path_order(tmp_path):
                 str(tmp_path / "2026-11" / "b.jsonl"), *as_of)
     assert folder.returncode == files.returncode == 0, folder.stderr
     assert folder.stdout == files.stdout and '2026-10.jsonl:' in folder.stdout
+    (tmp_path / "2026-12.tsv").write_text("lead\tat\ttype\n")       # an export under another name: said
+    said = run("check", "specs/northwind.sla", str(tmp_path), *as_of)
+    assert said.stdout.count('"code":"SLA518"') == 1 and "2026-12.tsv" in said.stdout
     swapped = run("check", "specs/northwind.sla", str(tmp_path / "2026-11" / "b.jsonl"),
                   str(tmp_path / "2026-10.jsonl"), *as_of)
     assert swapped.stdout != folder.stdout          # the order of the files is the order of the paths

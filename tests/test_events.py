@@ -1215,7 +1215,7 @@ def test_huge_file_is_streamed(tmp_path):
 # --------------------------------------------------------------------------------------------
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "codes"
-EVENT_FIXTURES = sorted(p for p in FIXTURES.glob("SLA5*") if p.suffix in (".jsonl", ".csv"))
+EVENT_FIXTURES = sorted(p for p in FIXTURES.glob("SLA5*") if p.suffix in (".jsonl", ".csv", ".tsv"))
 
 
 def read_fixture(path: Path) -> tuple[list[tuple[int, int]], EventBatch]:
@@ -1240,13 +1240,18 @@ def read_fixture(path: Path) -> tuple[list[tuple[int, int]], EventBatch]:
         elif m := re.fullmatch(r"# tz: (\S+)", text):
             tz = m[1]
         lines[i] = b"\n"
+    if path.suffix == ".tsv":               # a file no reader takes, in a folder of event files
+        Path("exports").mkdir()
+        Path("exports", "a.jsonl").write_text('{"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "x"}\n')
+        Path("exports", path.name).write_bytes(b"".join(lines))
+        return expected, read("exports", as_of_us=as_of, default_tz=tz)
     Path(path.name).write_bytes(b"".join(lines))
     batch = read(path.name, as_of_us=as_of, default_tz=tz)
     return expected, batch
 
 
 def test_every_event_code_has_a_fixture():
-    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA5{i:02d}" for i in range(1, 18)]
+    assert sorted(p.stem for p in EVENT_FIXTURES) == [f"SLA5{i:02d}" for i in range(1, 19)]
 
 
 @pytest.mark.parametrize("path", EVENT_FIXTURES, ids=lambda p: p.stem)
@@ -1258,13 +1263,13 @@ def test_fixture_triggers_its_code_exactly(path, tmp_path, monkeypatch):
     assert got == sorted(expected), [(d.code, d.line, d.column, d.message)
                                      for d in batch.diagnostics]
     for d in batch.diagnostics:
-        assert d.path == path.name and d.severity == CODES[d.code].severity
+        assert d.path in (path.name, f"exports/{path.name}") and d.severity == CODES[d.code].severity
         assert d.message[0].islower() or d.message[0] in "'0123456789", d.message
         assert not d.message.endswith(".")
 
 def test_event_codes_are_documented():
     ours = {c: i for c, i in CODES.items() if c.startswith("SLA5")}
-    assert sorted(ours) == [f"SLA5{i:02d}" for i in range(1, 18)]
+    assert sorted(ours) == [f"SLA5{i:02d}" for i in range(1, 19)]
     for info in ours.values():
         assert info.summary and not info.summary.startswith("#")
         for section in ("## Why", "## Avoid", "## Prefer"):
@@ -1404,7 +1409,11 @@ def test_a_folder_of_event_files_is_its_files_in_path_order(tmp_path):
     as_of = "2026-11-20T18:00:00-03:00"
     folder = agreement.evaluate_many(tmp_path, as_of=as_of, jobs=1)
     files = agreement.evaluate_many([tmp_path / "a.jsonl", tmp_path / "b" / "2.jsonl.gz"], as_of=as_of, jobs=1)
-    assert folder.to_dict() == files.to_dict() and folder.verdicts
+    assert folder.verdicts and folder.verdict_dicts() == files.verdict_dicts()
+    # the same problems, and the file not read is said (SLA518)
+    skipped = [d for d in folder.diagnostics if d.code == "SLA518"]
+    assert [d.path for d in skipped] == [str(tmp_path / "notes.txt")]
+    assert [d for d in folder.diagnostics if d.code != "SLA518"] == list(files.diagnostics)
     (tmp_path / "empty").mkdir()
     with pytest.raises(EventInputError, match="no event files"):
         read_events([tmp_path / "empty"])
@@ -1582,3 +1591,25 @@ def test_a_named_pipe_is_opened_once(tmp_path, monkeypatch):
     finally:
         writer.join()
     assert len(batch.records) == 1 and len(opened) == 1
+
+
+def test_a_folder_says_the_files_it_does_not_read(tmp_path):
+    """review 21c: a day's export saved as `.tsv` in the exports folder is named (SLA518), not lost."""
+    folder = tmp_path / "exports"
+    (folder / "old").mkdir(parents=True)
+    (folder / "a.jsonl").write_text('{"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "x"}\n')
+    (folder / "old" / "b.csv").write_text("lead,at,type\nB,2026-11-24T09:00:00Z,x\n")
+    (folder / "d.tsv").write_text("lead\tat\ttype\nD,2026-11-24T09:00:00Z,x\n")
+    (folder / "notes.txt").write_text("read me\n")
+    (folder / "README.md").write_text("# exports\n")             # notes stay unsaid
+    (folder / ".hidden.tsv").write_text("x\n")                   # hidden files stay unsaid
+    batch = read(folder)
+    assert [r.lead for r in batch.records] == ["A", "B"]
+    assert [(d.code, d.severity, d.path) for d in batch.diagnostics] == [
+        ("SLA518", "warning", str(folder / "d.tsv")), ("SLA518", "warning", str(folder / "notes.txt"))]
+    assert "one with tabs as .csv read with --csv-delimiter tab" in batch.diagnostics[0].hint
+    # a folder of only such files is still refused, naming what it has
+    (tmp_path / "stray").mkdir()
+    (tmp_path / "stray" / "leads.xlsx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(EventInputError, match=r"a folder with no event files in it \(it has leads.xlsx\)"):
+        read(tmp_path / "stray")

@@ -394,6 +394,8 @@ def _resolve(source: Any, input_format: str | None, csv: Any = None) -> _Source:
         packed = name.lower().endswith(".gz") or head[:2] == _GZIP_MAGIC
         encoding = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None) if not packed else None
         return _Source(name, fmt, name, None, packed, 0 if regular else None, csv, encoding)
+    if source.__class__ is _SkippedFile:
+        return _Source(source.path, "skipped", source.path, None, False)
     if hasattr(source, "read"):
         raw_name = getattr(source, "name_for_refs", None) or getattr(source, "name", None)
         name = raw_name if isinstance(raw_name, str) else "<stream>"
@@ -1099,6 +1101,19 @@ class _Reader:
         of the whole file, when processes read it in parts)."""
         return (self.span is None or self.span[0] == 0) and (self.part is None or self.part[0] == 0)
 
+    def skipped(self, source: _Source, index: int) -> Iterator[Record]:
+        """SLA518 for a file of a folder that is not read (no event file's name): no record."""
+        self.marks.append(len(self.diagnostics))
+        kind = os.path.splitext(source.name)[1].lower()
+        also = (" (a comma-separated file as .csv, one with tabs as .csv read with --csv-delimiter tab)"
+                if kind in (".tsv", ".txt", ".tab") else "")
+        self.diagnostics.append(_diag(
+            codes.FILE_NOT_READ, "not read: the name of this file of the folder is no event file's (.jsonl, "
+            ".ndjson, .json or .csv, each also .gz)", source.name, 1, 1,
+            f"rename it{also}, or move it out of the folder; a file named on its own is read with "
+            "--input-format jsonl|csv"))
+        return iter(())
+
     def empty(self, name: str) -> None:
         """SLA515 for an input with no line at all."""
         self.diagnostics.append(_diag(codes.EMPTY_EVENTS_FILE, "the input holds no events (it is empty, or only blank lines)", name, 1, 1,
@@ -1226,16 +1241,37 @@ def _expand_folders(sources) -> list:
             out.append(source)
             continue
         name = os.fsdecode(os.fspath(source))
-        found = []
+        found, other = [], []
         for folder, subfolders, files in os.walk(name):
             subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-            found.extend(os.path.join(folder, f) for f in files
-                         if not f.startswith(".") and format_of(f) is not None)
+            for f in files:
+                if f.startswith("."):
+                    continue
+                if format_of(f) is not None:
+                    found.append(os.path.join(folder, f))
+                elif not _is_documentation(f):
+                    other.append(os.path.join(folder, f))
         if not found:
-            raise EventInputError(f"{name}: a folder with no event files in it (slacode reads its "
+            seen = f" (it has {', '.join(sorted(os.path.relpath(f, name) for f in other)[:3])}" \
+                   f"{' …' if len(other) > 3 else ''})" if other else ""
+            raise EventInputError(f"{name}: a folder with no event files in it{seen} (slacode reads its "
                                   ".jsonl, .ndjson, .json and .csv files, .gz too); name the files")
         out.extend(sorted(found, key=lambda f: f.split(os.sep)))
+        # the other files are said (SLA518), not read: a day's export saved as `.tsv` is not lost unsaid
+        out.extend(_SkippedFile(f) for f in sorted(other, key=lambda f: f.split(os.sep)))
     return out
+
+
+def _is_documentation(name: str) -> bool:
+    """A folder's notes (`README`, `*.md`): not read, and not said either."""
+    lower = name.lower()
+    return lower.startswith(("readme", "license", "changelog")) or lower.endswith((".md", ".rst"))
+
+
+class _SkippedFile(NamedTuple):
+    """A file of a folder of event files that is not read: its name is no event file's."""
+
+    path: str
 
 
 def _file_key(path: str):
@@ -1356,7 +1392,8 @@ def _read_error(name: str, exc: BaseException) -> EventInputError:
 def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
     """The records of every source in turn (one generator per source, chained in C)."""
     return chain.from_iterable(
-        (reader.jsonl if source.fmt == "jsonl" else reader.csv)(source, index)
+        (reader.jsonl if source.fmt == "jsonl" else reader.csv if source.fmt == "csv" else reader.skipped)(
+            source, index)
         for index, source in enumerate(sources))
 
 

@@ -395,3 +395,26 @@ REPEATED_EVENT = define("SLA517", "repeated-event", "warning", """
     ```
     (or `--ignore SLA517` for exports that overlap on purpose)
     """)
+
+FILE_NOT_READ = define("SLA518", "file-not-read", "warning", """
+    A file in a folder of event files is not read: its name is not an event file's.
+
+    ## Why
+    A folder given as events stands for its event files: `.jsonl`, `.ndjson`, `.json` and
+    `.csv`, each also `.gz` (hidden files and folders are left out). A day's export saved as
+    `leads.tsv` or `export.csv.txt` beside them would otherwise be missed without a word,
+    and that day's leads would seem to have done nothing. Each such file is named once, so
+    that `--fail-on input` fails the run until it is renamed or moved out.
+
+    ## Avoid
+    ```
+    exports/2026-11-23.jsonl
+    exports/2026-11-24.tsv
+    ```
+
+    ## Prefer
+    ```
+    exports/2026-11-23.jsonl
+    exports/2026-11-24.csv
+    ```
+    """)
