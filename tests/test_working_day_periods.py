@@ -295,3 +295,21 @@ def test_counted_plus_left_out_is_every_matching_event_and_every_period_is_a_wor
 
 def _us(text: str) -> int:
     return int(datetime.fromisoformat(text).timestamp()) * 1_000_000
+
+
+def test_the_hand_worked_case_per_rep():
+    """tests/cases/986-…: the `by assignee` target's verdicts, matched by period and rep
+    (the shared runner matches aggregates by period only), through the command line."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    case = Path(__file__).parent / "cases" / "986-target-per-working-day-tokyo-by-assignee"
+    expected = json.loads((case / "expected.json").read_text())
+    out = subprocess.run([sys.executable, "-m", "slacode", "check", str(case / "agreement.sla"),
+                          str(case / "events.jsonl"), "--as-of", expected["as_of"], "--format", "json"],
+                         capture_output=True, text=True)
+    wants = expected["grouped_verdicts"]
+    got = [v for v in json.loads(out.stdout)["verdicts"] if v["rule"] == "touches_per_rep"]
+    assert [{k: g[k] for k in w} for w, g in zip(wants, got)] == wants and len(got) == len(wants)
