@@ -71,18 +71,19 @@ def test_the_forms_the_hints_suggest_are_valid(line):
     assert not [d for d in slacode.lint(RULE.format(line=line)) if d.severity == "error"]
 
 
-@pytest.mark.parametrize("line", ["at least 2 per day on br", "at least 2 per business day",
-                                  "at least 2 per working day"])
-def test_a_quota_per_day_on_a_calendar_says_every_calendar_day_counts(line):
+@pytest.mark.parametrize("line, calendar", [("at least 2 per day on br", "br"),
+                                            ("at least 2 per business day", "CALENDAR"),
+                                            ("at most 9 per day on br", "br")])
+def test_a_quota_per_day_on_a_calendar_offers_per_working_day(line, calendar):
     hint = syntax_error(QUOTA.format(line=line)).hint
-    assert hint.startswith("a quota's `per day` is every calendar day of the agreement's time zone, weekends "
-                           "and holidays included, and takes no calendar")
-    assert "`per week`" in hint
+    assert hint.startswith("for the working dates of a calendar (weekends, holidays and closed dates left out) "
+                           f"write `per working day on {calendar}`")
+    assert "`per day` is every calendar date of the agreement's time zone and takes no calendar" in hint
 
 
-def test_an_at_most_quota_per_day_on_a_calendar_ends_the_line_at_per_day():
-    hint = syntax_error(QUOTA.format(line="at most 9 per day on br")).hint
-    assert "end the line at `per day`" in hint and "`per week`" not in hint
+def test_a_quota_per_working_day_without_a_calendar_is_sla374():
+    (diag,) = [d for d in slacode.lint(QUOTA.format(line="at least 2 per working day")) if d.severity == "error"]
+    assert diag.code == "SLA374" and "declare a calendar" in diag.hint
 
 
 def test_a_quota_per_day_breaches_a_day_without_events():
@@ -112,10 +113,10 @@ def test_more_spellings_of_a_warning(line, hint):
     assert syntax_error(RULE.format(line=line)).hint.startswith(hint)
 
 
-def test_a_quota_period_on_a_calendar_says_it_takes_none():
+def test_a_quota_period_on_a_calendar_says_only_working_day_takes_one():
     text = QUOTA.format(line="at least 5 per week on office")
-    assert syntax_error(text).hint.startswith("a quota's `per week` counts every event of the period in the "
-                                              "agreement's time zone and takes no calendar")
+    assert syntax_error(text).hint.startswith("only `per working day` takes a calendar (`per working day on "
+                                              "office`); `per week` is a week of the agreement's time zone")
 
 
 @pytest.mark.parametrize("line, hint", [

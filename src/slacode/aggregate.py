@@ -1,7 +1,9 @@
 """Targets and quotas (LANGUAGE.md §8): verdicts per (rule, period) over many leads.
 
-Periods are days, ISO weeks (Monday), months and quarters of the agreement's time zone.
-A period is ``pending`` until it ends (a quota already at its ``at least`` is ``met``, one
+Periods are days, ISO weeks (Monday), months and quarters of the agreement's time zone, or
+(extension, `per working day on CAL`) the working dates of a calendar, each from midnight to
+midnight in the calendar's zone: an event (a cycle's start) on a date with no working time
+counts in no period, and SLA619 says how many did. A period is ``pending`` until it ends (a quota already at its ``at least`` is ``met``, one
 already over its ``at most`` is ``breached``); a target's period also stays ``pending``
 while any of its cycles is undecided.
 """
@@ -117,6 +119,82 @@ def _spans(start: date, last_start: date, period: str, zone):
         start, start_us = nxt, end_us
 
 
+_WORKING: dict = {}         # (local day number, clock) -> (label, date), or None for no working date
+_WORKING_HOURS: dict = {}   # (UTC hour number, clock) -> the same, when the whole hour is one local day
+_WORKING_SPANS: dict = {}   # (first local day, last local day, clock) -> working_periods()
+
+
+def working_period_of(us: int, clock) -> tuple[str, date] | None:
+    """The label and date of the working date of ``clock`` (a calendar) that holds instant
+    ``us`` (its local date in the calendar's zone), or None when that date has no working
+    time (a weekend, a holiday, `closed`). Kept per date and per UTC hour, as :func:`period_of`."""
+    hour_key = (us // _HOUR, clock)
+    got = _WORKING_HOURS.get(hour_key, _UNSEEN)
+    if got is not _UNSEEN:
+        return got
+    tz = clock.tz
+    day = instants.local_day(us, tz)
+    key = (day, clock)
+    got = _WORKING.get(key, _UNSEEN)
+    if got is _UNSEEN:
+        if len(_WORKING) > 1 << 16:
+            _WORKING.clear()
+        got = _WORKING[key] = _working_date(day, clock)
+    if instants.hour_day(hour_key[0], tz) == day:
+        if len(_WORKING_HOURS) > 1 << 16:
+            _WORKING_HOURS.clear()
+        _WORKING_HOURS[hour_key] = got
+    return got
+
+
+def _working_date(day: int, clock) -> tuple[str, date] | None:
+    """``(label, date)`` of local day number ``day`` when it is a working date of ``clock``."""
+    ordinal = day + _EPOCH_ORDINAL
+    if not clock.date_intervals_us(ordinal):
+        return None
+    d = date.fromordinal(ordinal)
+    return d.isoformat(), d
+
+
+def working_periods(first_us: int, last_us: int, clock) -> tuple:
+    """(label, date, start_us, end_us) of every working date of ``clock`` from the local date
+    holding ``first_us`` to the one holding ``last_us`` (dates of the calendar's zone; each
+    from its midnight to the next midnight there). Kept, as :func:`periods`."""
+    tz = clock.tz
+    first, last = instants.local_day(first_us, tz), instants.local_day(last_us, tz)
+    key = (first, last, clock)
+    spans = _WORKING_SPANS.get(key)
+    if spans is None:
+        if len(_WORKING_SPANS) > 4096:
+            _WORKING_SPANS.clear()
+        out = []
+        for day in range(first, last + 1):
+            got = _WORKING.get((day, clock), _UNSEEN)
+            if got is _UNSEEN:
+                got = _WORKING[day, clock] = _working_date(day, clock)
+            if got is not None:
+                label, d = got
+                out.append((label, d, local_midnight_us(d, tz), local_midnight_us(d + timedelta(days=1), tz)))
+        spans = _WORKING_SPANS[key] = tuple(out)
+    return spans
+
+
+def count_working_periods(first_us: int, last_us: int, clock, most: int) -> int:
+    """How many working dates :func:`working_periods` would give, counted up to ``most + 1``
+    (enough to tell that there are too many), without keeping them."""
+    tz = clock.tz
+    n = 0
+    for day in range(instants.local_day(first_us, tz), instants.local_day(last_us, tz) + 1):
+        if clock.date_intervals_us(day + _EPOCH_ORDINAL):
+            n += 1
+            if n > most:
+                break
+    return n
+
+
+_UNSEEN = object()
+
+
 #: One target or quota never reports more periods than this (274 years of days): past it,
 #: the run stops with a clear error rather than run out of memory (a year 1001 event, an
 #: `as_of` in 9989).
@@ -158,6 +236,15 @@ class Aggregates:
         self._info = plan_info(plan)
         self._wanted: dict = self._info.wanted
         self.first_place: tuple | None = None    # (lead, source, line) of the earliest event
+        # `per working day on CAL` (extension): each goal's calendar (None: another period);
+        # None when no goal has one
+        cals = tuple(q.calendar for q in plan.quotas)
+        self._quota_cals = cals if any(c is not None for c in cals) else None
+        cals = tuple(t.calendar for t in plan.targets)
+        self._target_cals = cals if any(c is not None for c in cals) else None
+        # ("quota" | "target", index) -> [events (cycles) on no working date, the first one's
+        # (instant, lead, (source, line) of a quota's event | cycle number of a target's)]: SLA619
+        self.left_out: dict = {}
 
     def contribution(self, fold, verdicts) -> tuple | None:
         """What one lead adds: (first event, quota hits, target cycles) — small and picklable."""
@@ -187,7 +274,10 @@ class Aggregates:
                     else:
                         at_start = groups.get((v.rule, v.cycle))
                         group = at_start.get(t.by_field) if at_start else None
-                    cycles.append((i, v.started_at, v.status if judged else None, group))
+                    if t.calendar is None:
+                        cycles.append((i, v.started_at, v.status if judged else None, group))
+                    else:                                   # (per working day: which cycle, for SLA619)
+                        cycles.append((i, v.started_at, v.status if judged else None, group, v.rule, v.cycle))
         first = fold.first_at if fold.events else None
         place = (fold.lead, *fold.first_place) if first is not None else None
         return first, tuple(fold.quota_hits), tuple(cycles), place
@@ -200,9 +290,18 @@ class Aggregates:
         if first is not None and (self.first_event is None or first < self.first_event):
             self.first_event, self.first_place = first, place
         quotas = self.plan.quotas
+        cals = self._quota_cals
         for hit in hits:
             i, at = hit[0], hit[1]
-            _, start = period_of(at, quotas[i].period, zone)
+            cal = cals[i] if cals is not None else None
+            if cal is None:
+                _, start = period_of(at, quotas[i].period, zone)
+            else:                                           # per working day: (…, (source, line))
+                got = working_period_of(at, cal)
+                if got is None:
+                    self._leave_out("quota", i, at, place[0], hit[-1])
+                    continue
+                start, hit = got[1], hit[:-1]
             if len(hit) > 2:
                 if len(hit) > 3:                            # `sum PROP of …`: (i, at, group, value)
                     self._add_sum(i, start, hit)
@@ -212,15 +311,26 @@ class Aggregates:
             counts = self.quota_counts[i]
             counts[start] = counts.get(start, 0) + 1
         grouped = self._target_grouped
-        for i, started, status, rep in cycles:
+        cals = self._target_cals
+        for cycle in cycles:
+            i, started, status, rep = cycle[0], cycle[1], cycle[2], cycle[3]
             t = self.plan.targets[i]
             if self.target_first[i] is None or started < self.target_first[i]:
                 self.target_first[i] = started
             if status is None:
                 continue                                # (not in the target's segment)
+            cal = cals[i] if cals is not None else None
+            if cal is None:
+                _, start = period_of(started, t.period, zone)
+            else:                                       # per working day: none on a closed date
+                got = working_period_of(started, cal)
+                if got is None:
+                    if status == "met" or status == "breached" or status in UNDECIDED:
+                        self._leave_out("target", i, started, place[0], cycle[4:])
+                    continue
+                start = got[1]
             if grouped[i]:                              # a group's periods start at its first cycle counted
                 _earliest(self.target_reps[i], rep, started)
-            _, start = period_of(started, t.period, zone)
             if grouped[i]:
                 start = (start, rep)
             row = self.target_counts[i].get(start)
@@ -232,6 +342,18 @@ class Aggregates:
                 row[1] += 1
             elif status in UNDECIDED:
                 row[2] += 1
+
+    def _leave_out(self, kind: str, i: int, at: int, lead, where) -> None:
+        """One event (cycle) of a `per working day` goal on no working date: counted in no
+        period, kept for SLA619 (how many, and the first by instant, then lead)."""
+        row = self.left_out.get((kind, i))
+        first = (at, str(lead), where)
+        if row is None:
+            self.left_out[kind, i] = [1, first]
+            return
+        row[0] += 1
+        if first[:2] < row[1][:2]:
+            row[1] = first
 
     def _add_sum(self, i: int, start, hit: tuple) -> None:
         """One event of a `sum PROP of …` quota into its period's (and group's) :class:`Sum`."""
@@ -256,11 +378,69 @@ class Aggregates:
             first = self.target_first[i] if kind == "target" else self.first_event
             if first is None:
                 continue
+            if goal.calendar is not None:               # per working day: its working dates
+                out.append((kind, goal.name, first,
+                            count_working_periods(first, self.as_of, goal.calendar, MAX_PERIODS)))
+                continue
             start, last = period_of(first, goal.period, zone)[1], period_of(self.as_of, goal.period, zone)[1]
             out.append((kind, goal.name, first, count_periods(start, last, goal.period)))
         return out
 
+    def _periods(self, goal, first: int) -> tuple:
+        """A goal's periods from the one holding ``first`` to the one holding ``as_of``, and
+        the zone their instants are written in (a `per working day` goal's calendar's)."""
+        if goal.calendar is not None:
+            return working_periods(first, self.as_of, goal.calendar), goal.calendar.tz
+        return periods(first, self.as_of, goal.period, self.plan.zone), self.plan.zone
+
     def span_diagnostics(self, sources=None) -> list:
+        """The run's notes on the targets' and quotas' periods: SLA610 (:meth:`_long_span`),
+        then SLA619 per `per working day` goal that left events out (:meth:`_left_out_notes`)."""
+        return self._long_span(sources) + self._left_out_notes(sources)
+
+    def _left_out_notes(self, sources=None) -> list:
+        """SLA619, in declaration order: how many events (cycles) of a `per working day on
+        CAL` goal fell on no working date of CAL, and the first of them."""
+        if not self.left_out:
+            return []
+        from slacode import diagnostics as dg
+        from slacode.codes import evaluation as codes
+
+        out = []
+        for kind, i in self._info.aggregate_order:
+            row = self.left_out.get((kind, i))
+            if row is None:
+                continue
+            count, (at, lead, where) = row
+            goal = self.plan.targets[i] if kind == "target" else self.plan.quotas[i]
+            cal = goal.calendar
+            local = datetime.fromtimestamp(at / 1e6, cal.tz)
+            day = f"{local:%a} {local.date().isoformat()}"
+            name = cal.name or cal.timezone
+            span = file = None
+            if kind == "quota":
+                what = ("1 matching event" if count == 1 else f"{count:,} matching events")
+                source, line = where
+                file = sources[source] if sources and source is not None and source < len(sources) else None
+                span = dg.Span(line, 1, file=file) if line else None
+                first = f"lead {lead!r} on {day}"
+                verb = "fell"
+            else:
+                rule, number = where
+                what = "1 cycle" if count == 1 else f"{count:,} cycles"
+                first = f"lead {lead!r}, `{rule}` cycle {number}, started on {day}"
+                verb = "started"
+            dates = ("a date that is not a working date" if count == 1 else "dates that are not working dates")
+            counts = "counts" if count == 1 else "count"
+            message = (f"{kind} `{goal.name}` is set per working day on `{name}`: {what} {verb} on {dates} of "
+                       f"`{name}` and {counts} in no period (the first: {first})")
+            out.append(dg.make(codes.OFF_WORKING_DAYS, message, span, file=file,
+                               hint=f"to count every date, set the goal `per day`; if such a date is a working "
+                                    f"date after all, open it in calendar `{name}` (`open {local.date().isoformat()} "
+                                    f"09:00-13:00`)", lead=lead))
+        return out
+
+    def _long_span(self, sources=None) -> list:
         """SLA610 when the first period of the targets and quotas is more than
         :data:`LONG_SPAN_YEARS` before ``as_of`` (every period since is reported, §8), naming
         the earliest event."""
@@ -315,7 +495,7 @@ class Aggregates:
     def _quota_periods(self, q, first: int, counts: dict, rep, by_rep: bool) -> list[Verdict]:
         """A quota's verdict per period from the one holding ``first`` (for one group of a
         grouped quota: ``rep`` is the rep of `by assignee`, the group key of `by FIELD`)."""
-        zone = self.plan.zone
+        spans, zone = self._periods(q, first)
         out = []
         n = q.amount
         summed = q.prop is not None
@@ -323,7 +503,7 @@ class Aggregates:
         who = f"{_who(rep, q.by_field)}: " if by_rep else ""
         assignee, group = _labels(rep, q.by_field, by_rep)
         clause = "count" if not summed else "sum"
-        for label, start_date, start, end in periods(first, self.as_of, q.period, zone):
+        for label, start_date, start, end in spans:
             found = counts.get((start_date, rep) if by_rep else start_date)
             if summed:
                 row = found if found is not None else _NO_SUM
@@ -371,12 +551,12 @@ class Aggregates:
     def _target_periods(self, t, first: int, counts: dict, rep, by_rep: bool) -> list[Verdict]:
         """A target's verdict per period from the one holding ``first`` (for one group of a
         grouped target: ``rep`` is the rep of `by assignee`, the group key of `by FIELD`)."""
-        zone = self.plan.zone
+        spans, zone = self._periods(t, first)
         out = []
         goal = _goal_text(t.threshold)
         who = f"{_who(rep, t.by_field)}, " if by_rep else ""
         assignee, group = _labels(rep, t.by_field, by_rep)
-        for label, start_date, start, end in periods(first, self.as_of, t.period, zone):
+        for label, start_date, start, end in spans:
             row = counts.get((start_date, rep) if by_rep else start_date)
             if row is None and by_rep and rep is None:
                 continue                        # nobody's cycles: shown where there are some

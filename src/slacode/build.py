@@ -592,7 +592,17 @@ class _Builder:
 
     def target_goal(self, meta, children):
         percent, period = children
-        return m.TargetGoal.model_construct(percent=percent, period=str(period), span=self._span(meta))
+        period, calendar = self._period(period)
+        return m.TargetGoal.model_construct(percent=percent, period=period, calendar=calendar, span=self._span(meta))
+
+    def working_period(self, meta, children):
+        """`working day [on CAL]` after a goal's `per` (extension): the calendar's Name or None."""
+        return (m.WORKING_DAY, children[0])
+
+    @staticmethod
+    def _period(period) -> tuple[str, m.Name | None]:
+        """A goal's period and calendar: a PERIOD token, or :meth:`working_period`'s pair."""
+        return period if isinstance(period, tuple) else (str(period), None)
 
     def group_by(self, meta, children):
         """`by assignee` (one goal per rep) or `by FIELD` (one per value of a lead field)."""
@@ -611,7 +621,9 @@ class _Builder:
 
     def quota_goal(self, meta, children):
         bound, amount, period = children
-        return m.QuotaGoal.model_construct(bound=str(bound), amount=amount, period=str(period), span=self._span(meta))
+        period, calendar = self._period(period)
+        return m.QuotaGoal.model_construct(bound=str(bound), amount=amount, period=period, calendar=calendar,
+                                           span=self._span(meta))
 
     # -- expressions ---------------------------------------------------------------
     def number(self, meta, children):

@@ -622,6 +622,7 @@ class TargetPlan(NamedTuple):
     index: int
     by_assignee: bool = False       # one goal per rep (`by assignee`)
     by_field: str | None = None     # one goal per value of this lead field (`by FIELD`)
+    calendar: Any = None            # `per working day on CAL` (extension): CAL's clock; None for other periods
 
 
 class QuotaPlan(NamedTuple):
@@ -641,6 +642,7 @@ class QuotaPlan(NamedTuple):
     grouped: bool = False            # by_assignee or by_field: its hits carry their group
     prop: str | None = None          # `sum PROP of …` (extension): the event property added up; None counts
     goal: Any = None                 # the goal in decimal, exactly (a Fraction; ``amount`` is as written)
+    calendar: Any = None             # `per working day on CAL` (extension): CAL's clock; None for other periods
 
 
 @dataclass(frozen=True, slots=True)
@@ -776,6 +778,10 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             return wall
         return calendars.get(name.value, wall)
 
+    def period_clock(goal):
+        """The clock whose working dates are a goal's periods (`per working day on CAL`), else None."""
+        return clock_of(goal.calendar) if goal.period == m.WORKING_DAY else None
+
     rules = []
     for rule in agreement.rules:
         starts = compile_triggers(rule.triggers("start_on"), segments, defaults)
@@ -881,7 +887,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             clause=t.rule.clause.value if t.rule.clause else default_clause,
             segment=t.rule.segment.value if t.rule.segment else None,
             threshold=evaluate_expr(t.goal.percent, constants) / 100.0, period=t.goal.period,
-            index=index[id(t)], by_assignee=t.by_assignee, by_field=t.by_field))
+            index=index[id(t)], by_assignee=t.by_assignee, by_field=t.by_field, calendar=period_clock(t.goal)))
     quotas = []
     for q in agreement.quotas:
         measure = q.measure
@@ -897,7 +903,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             segment=seg_preds.get(measure.segment.value, lambda f, s, n: False) if measure.segment else None,
             segment_name=measure.segment.value if measure.segment else None, by_assignee=q.by_assignee,
             by_field=q.by_field, grouped=q.by_assignee or q.by_field is not None,
-            prop=measure.prop.name if measure.kind == "sum" else None))
+            prop=measure.prop.name if measure.kind == "sum" else None, calendar=period_clock(q.goal)))
     order = [(r.index, i) for i, r in enumerate(rules)] + ([(flow.index, None)] if flow is not None else [])
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),

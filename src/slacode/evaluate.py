@@ -536,7 +536,8 @@ class LeadFold:
         self.flow_evidence: list | tuple = ()
         self.unknown_states: list | tuple = ()   # records into undeclared states
         self.odd_owners: list | tuple = ()       # `assigned` records whose owner is a list, object or boolean
-        self.quota_hits: list | tuple = ()       # (quota index, at[, rep of a `by assignee` quota])
+        self.quota_hits: list | tuple = ()       # (quota index, at[, rep of a `by assignee` quota][, (source, line)
+                                                 # for a `per working day` quota])
         self.target_segments = target_segments or _EMPTY
         self.events = 0
         self.first_at = None
@@ -612,6 +613,8 @@ class LeadFold:
                                    self._summand(q, rec, props, notes, fields))
                         else:
                             hit = (i, t, self._group(q, ev_type, props, fields)) if q.grouped else (i, t)
+                        if q.calendar is not None:          # `per working day on CAL`: where it is, should it
+                            hit += ((rec.source, rec.line),)    # fall on no working date (SLA619)
                         if self.quota_hits:
                             self.quota_hits.append(hit)
                         else:

@@ -767,8 +767,8 @@ _STATEMENTS = {
     m.TargetRule: lambda p, t: (f"rule {t.rule.value}"
                                 + (f" clause {t.clause.value}" if t.clause is not None else "")
                                 + _for(t.segment)),
-    m.TargetGoal: lambda p, g: f"at least {_percent(p, g.percent)}% met per {g.period}",
-    m.QuotaGoal: lambda p, g: f"at {g.bound} {p.expr(g.amount)} per {g.period}",
+    m.TargetGoal: lambda p, g: f"at least {_percent(p, g.percent)}% met per {g.period_text()}",
+    m.QuotaGoal: lambda p, g: f"at {g.bound} {p.expr(g.amount)} per {g.period_text()}",
     # tests
     m.TestAsOf: lambda p, t: f"as of {t.at.text}",
     m.TestLead: lambda p, t: f"lead {string(t.lead.value)}",

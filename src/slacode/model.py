@@ -858,9 +858,17 @@ class TargetRule(Node):
 
 
 class TargetGoal(Node):
+    """`at least P% met per PERIOD`; ``period`` is `day`, `week`, `month`, `quarter` or
+    (extension) `working day`, whose calendar is ``calendar`` (`per working day on CAL`)."""
+
     kind: Literal["target_goal"] = "target_goal"
     percent: Expr
     period: str
+    calendar: Name | None = None
+
+    def period_text(self) -> str:
+        """The period as written: ``week``, ``working day on office``."""
+        return period_text(self.period, self.calendar)
 
 
 class ByAssignee(Node):
@@ -910,10 +918,26 @@ class TargetDecl(OwnedBlock):
 
 
 class QuotaGoal(Node):
+    """`at least|most N per PERIOD`; ``period`` as :class:`TargetGoal`'s."""
+
     kind: Literal["quota_goal"] = "quota_goal"
     bound: Literal["least", "most"]
     amount: Expr
     period: str
+    calendar: Name | None = None
+
+    def period_text(self) -> str:
+        """The period as written: ``month``, ``working day on office``."""
+        return period_text(self.period, self.calendar)
+
+
+#: A goal's period of working dates (extension: `per working day on CAL`).
+WORKING_DAY = "working day"
+
+
+def period_text(period: str, calendar: Name | None) -> str:
+    """A goal's period as written after `per` (``working day on office``)."""
+    return f"{period} on {calendar.value}" if calendar is not None else period
 
 
 QuotaItem = Annotated[Union[Owner, Count, Sum, QuotaGoal, ByAssignee, ByField], Field(discriminator="kind")]

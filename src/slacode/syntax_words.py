@@ -633,24 +633,31 @@ def _quota_line_hint(tok, value: str, expected: str, line_before: str, text: str
             return ("`sum` adds up a top-level property of each matching event, beside `type` (`sum amount of "
                     "deal`): a lead's `fields` and nested values cannot be added up; send the amount as a "
                     "number of its own (`\"amount_usd\": 1500`)")
-    daily = re.search(r"\bat\s+(least|most)\s+.+\bper\s+day\s*\Z", line_before)
+    goal = re.search(r"\bat\s+(least|most)\s+.+\bper\s+(day|week|month|quarter|year)\s*\Z", line_before)
     working = value.lower() in _BUSINESS_WORDS and re.search(r"\bat\s+(least|most)\s+.+\bper\s*\Z", line_before)
-    period = re.search(r"\bat\s+(least|most)\s+.+\bper\s+(week|month|quarter|year)\s*\Z", line_before)
-    if value == "on" and period and _enclosing_block(text, tok.start_pos) == "quota":
-        return (f"a quota's `per {period.group(2)}` counts every event of the period in the agreement's time zone "
-                f"and takes no calendar: end the line at `per {period.group(2)}`")
-    if ((value == "on" and daily) or working) and _enclosing_block(text, tok.start_pos) == "quota":
-        if re.search(r"\bat\s+most\b", line_before):
-            return ("a quota's `per day` is every calendar day of the agreement's time zone and takes no calendar: "
-                    "end the line at `per day` (a closed day with no events is within an `at most` goal)")
-        return ("a quota's `per day` is every calendar day of the agreement's time zone, weekends and holidays "
-                "included, and takes no calendar: to leave closed days out, set the goal `per week` (the week's "
-                "total, which a holiday week makes too high) or read past the closed days' verdicts")
+    if (value == "on" and goal or working) and _enclosing_block(text, tok.start_pos) in ("quota", "target"):
+        return _working_goal_hint(tok, value, goal.group(2) if goal else None, text)
     if value == "%" and re.search(r"\bat\s+(least|most)\s+[\d_.]+\s*\Z", line_before) and \
             _enclosing_block(text, tok.start_pos) == "quota":
         return ("a quota's goal is an amount per period (`at least 20 per day`): a share of cycles met is "
                 "the goal of a `target` (`rule RULE` and `at least 95% met per week`)")
     return None
+
+
+def _working_goal_hint(tok, value: str, period: str | None, text: str) -> str:
+    """The hint for a goal's `per day on CAL`, `per week on CAL` or `per business day`: only
+    `per working day on CAL` (extension) takes a calendar, and its periods are the calendar's
+    working dates."""
+    after = re.match(r"[^\n;}#]*", text[tok.start_pos:]).group(0) if tok.start_pos is not None else ""
+    named = re.search(r"\bon\s+([A-Za-z_]\w*)", after)
+    calendars = re.findall(r"(?m)^[ \t]*calendar[ \t]+([A-Za-z_]\w*)[ \t]*\{", text)
+    cal = named.group(1) if named else (calendars[0] if calendars else "CALENDAR")
+    fix = f"`per working day on {cal}`"
+    if period is None or period == "day":           # `per day on office`, `per business day`
+        return (f"for the working dates of a calendar (weekends, holidays and closed dates left out) write {fix}; "
+                "`per day` is every calendar date of the agreement's time zone and takes no calendar")
+    return (f"only `per working day` takes a calendar ({fix}); `per {period}` is a {period} of the agreement's "
+            f"time zone: end the line at `per {period}`")
 
 
 def _stands_alone(rest: str, text: str) -> bool:

@@ -31,6 +31,27 @@ def complete_aggregates(ctx: Context) -> Iterator[Diagnostic]:
                            hint="add a line such as `at least 400 per month`")
 
 
+@rule(codes.WORKING_PERIOD_WITHOUT_CALENDAR)
+def working_period_names_a_calendar(ctx: Context) -> Iterator[Diagnostic]:
+    """SLA374: `per working day` without `on CAL` (extension: the periods are a calendar's
+    working dates). A calendar that is named but not declared is SLA304's."""
+    calendars = list(ctx.calendars)
+    for goal in (*ctx.agreement.targets, *ctx.agreement.quotas):
+        line = goal.goal
+        if line is None or line.period != "working day" or line.calendar is not None:
+            continue
+        if calendars:
+            names = ", ".join(f"`{c}`" for c in calendars)
+            hint = (f"name the calendar whose working dates are the periods: `per working day on {calendars[0]}`"
+                    + (f" (declared: {names})" if len(calendars) > 1 else ""))
+        else:
+            hint = ("declare a calendar (`calendar office { timezone \"…\"; hours mon-fri 09:00-18:00 }`) and "
+                    "write `per working day on office`, or set the goal `per day` (every date)")
+        yield ctx.diag(codes.WORKING_PERIOD_WITHOUT_CALENDAR,
+                       f"{goal.kind} `{goal.name.value}` is set `per working day` but names no calendar", line,
+                       hint=hint)
+
+
 @rule(codes.GROUP_BY_NOT_A_FIELD)
 def group_by_a_lead_field(ctx: Context) -> Iterator[Diagnostic]:
     """SLA343: `by NAME` where NAME is a segment or `owner` (not a lead field; backquoted,

@@ -185,6 +185,20 @@ def calendars_are_declared(ctx: Context) -> Iterator[Diagnostic]:
             known = list(ctx.calendars) + list(choices)
             hint = did_you_mean(name.value, known) or f"declare it with `calendar {name.value} {{ … }}`"
             yield ctx.diag(codes.UNDEFINED_CALENDAR, f"calendar `{name.value}` is not declared", name, hint=hint)
+    for goal in (*ctx.agreement.targets, *ctx.agreement.quotas):     # `per working day on CAL` (extension)
+        name = goal.goal.calendar if goal.goal is not None else None
+        if name is None or name.value in ctx.calendars:
+            continue
+        if name.value in choices:
+            yield ctx.diag(codes.UNDEFINED_CALENDAR,
+                           f"`{name.value}` is a calendar choice, which picks a calendar per lead: the working days "
+                           f"of {goal.kind} `{goal.name.value}` are one calendar's, for every lead", name,
+                           hint="name one calendar here (`on " + choices[name.value].picks[0].calendar.value
+                                + "`)" if choices[name.value].picks else None)
+            continue
+        known = list(ctx.calendars) + list(choices)
+        hint = did_you_mean(name.value, known) or f"declare it with `calendar {name.value} {{ … }}`"
+        yield ctx.diag(codes.UNDEFINED_CALENDAR, f"calendar `{name.value}` is not declared", name, hint=hint)
     for choice in ctx.agreement.of("calendar_choice"):
         for pick in choice.picks:
             name = pick.calendar
@@ -374,6 +388,8 @@ def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
 def unused_calendars(ctx: Context) -> Iterator[Diagnostic]:
     used = {c.calendar.value for r in ctx.agreement.rules for c in r.clauses
             if c.kind in CALENDAR_KINDS and c.calendar is not None}
+    used |= {g.goal.calendar.value for g in (*ctx.agreement.targets, *ctx.agreement.quotas)     # per working day on
+             if g.goal is not None and g.goal.calendar is not None}
     choices = ctx.agreement.calendar_choices
     used |= {p.calendar.value for name in used & set(choices) for p in choices[name].picks}
     misspelt = used - set(ctx.calendars) - set(choices)     # SLA208 says each, with a did-you-mean

@@ -156,8 +156,9 @@ def _first_clause(decl) -> str:
 
 
 _PERIOD_LABEL = {"day": r"\d{4}-\d{2}-\d{2}", "week": r"\d{4}-W\d{2}", "month": r"\d{4}-\d{2}",
-                 "quarter": r"\d{4}-Q[1-4]"}
-_PERIOD_EXAMPLE = {"day": "2026-11-24", "week": "2026-W48", "month": "2026-11", "quarter": "2026-Q4"}
+                 "quarter": r"\d{4}-Q[1-4]", "working day": r"\d{4}-\d{2}-\d{2}"}
+_PERIOD_EXAMPLE = {"day": "2026-11-24", "week": "2026-W48", "month": "2026-11", "quarter": "2026-Q4",
+                   "working day": "2026-11-24"}
 
 
 def is_period_label(label: str, period: str) -> bool:
@@ -169,7 +170,7 @@ def is_period_label(label: str, period: str) -> bool:
         return False
     year = int(label[:4])
     try:
-        if period == "day":
+        if period in ("day", "working day"):       # (a working date: its label is the date)
             date.fromisoformat(label)
         elif period == "week":
             date.fromisocalendar(year, int(label[6:]), 1)

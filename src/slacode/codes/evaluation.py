@@ -251,6 +251,29 @@ LONG_AGGREGATE_SPAN = define("SLA610", "long-aggregate-span", "warning", """
     The event's real date, or leave out events whose date is unknown.
     """)
 
+OFF_WORKING_DAYS = define("SLA619", "counted-on-no-working-day", "info", """
+    A goal set `per working day on CAL` (extension) left out events (a target: cycles)
+    that fell on dates that are not working dates of the calendar: a weekend, a holiday,
+    a `closed` date.
+
+    ## Why
+    The periods of such a goal are the calendar's working dates only (docs/extensions.md,
+    "Goals per working day"). An event on a Saturday belongs to no period, so no verdict
+    counts it; slacode says so once per target or quota, with how many it left out and the
+    first of them (its lead, the place of the event or the cycle, and its local date), so
+    that nothing is dropped silently. Calls made on a Saturday may be worth counting: then
+    the goal is not per working day.
+
+    ## Avoid
+    A goal per working day over a team that also works weekends, expecting the weekend's
+    calls to count.
+
+    ## Prefer
+    `per day` when every date counts (weekends are then periods of their own, judged
+    against the same goal), or open the date in the calendar (`open 2026-11-14
+    09:00-13:00`) when it is a working date after all.
+    """)
+
 SUM_VALUE_NOT_A_NUMBER = define("SLA615", "sum-value-not-a-number", "warning", """
     An event that a `sum PROP of …` quota matched has no number in PROP (the property is
     missing or null, or holds text, a boolean, a list, an object or a number that is not

@@ -2134,6 +2134,47 @@ WORKING_DAY_WITHOUT_CALENDAR = define("SLA373", "working-day-without-calendar", 
     ```
     """)
 
+WORKING_PERIOD_WITHOUT_CALENDAR = define("SLA374", "working-period-without-calendar", "error", """
+    A target's or quota's goal is set `per working day` without naming the calendar whose
+    working dates are its periods.
+
+    ## Why
+    `per working day on CAL` (extension) judges the goal on each working date of the
+    calendar `CAL`: the dates its `hours`, `holidays`, `closed` and `open` lines give working
+    time, from midnight to midnight in the calendar's timezone. Without `on CAL` there are
+    no working dates to speak of (an agreement may have several calendars, or none):
+    slacode does not guess one. A goal on every calendar date, weekends included, is
+    `per day`.
+
+    ## Avoid
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    quota calls {
+      owner sales
+      count call_logged
+      at least 50 per working day
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    quota calls {
+      owner sales
+      count call_logged
+      at least 50 per working day on office
+    }
+    ```
+    """)
+
 MORNING_OVERNIGHT = define("SLA380", "overnight-from-the-morning", "warning", """
     A time interval that starts in the morning and ends at an earlier time of day, so that
     it runs overnight for more than twelve hours (`8:00-5:00`, 21 hours).

@@ -1404,9 +1404,9 @@ def _targets(ctx: _Context) -> list[Change]:
             out.append(Change("target", name, "changed",
                               f"{direction or 'changed'} from {shown_a}% to {shown_b}% met",
                               clause_text(ga), clause_text(gb), direction))
-        if ga.period != gb.period:
-            out.append(Change("target", name, "changed", f"period per {ga.period} → per {gb.period}",
-                              ga.period, gb.period))
+        if ga.period_text() != gb.period_text():      # (`per working day on CAL`: its calendar too)
+            out.append(Change("target", name, "changed", f"period per {ga.period_text()} → per {gb.period_text()}",
+                              ga.period_text(), gb.period_text()))
     return out
 
 
@@ -1461,9 +1461,9 @@ def _quotas(ctx: _Context) -> list[Change]:
             shown_b = f"at {gb.bound} {_num(vb) if vb is not None else expr_text(gb.amount)}"
             out.append(Change("quota", name, "changed", f"{direction or 'changed'} from {shown_a} to {shown_b}",
                               clause_text(ga), clause_text(gb), direction))
-        if ga.period != gb.period:
-            out.append(Change("quota", name, "changed", f"period per {ga.period} → per {gb.period}",
-                              ga.period, gb.period))
+        if ga.period_text() != gb.period_text():      # (`per working day on CAL`: its calendar too)
+            out.append(Change("quota", name, "changed", f"period per {ga.period_text()} → per {gb.period_text()}",
+                              ga.period_text(), gb.period_text()))
     return out
 
 

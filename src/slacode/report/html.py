@@ -331,7 +331,7 @@ def _targets(comp: Compliance, plan) -> str:
         if t is not None:
             what = f"{t.rule}" + (f" {t.clause}" if t.clause not in ("within",) else "")
             what += f" for {t.segment}" if t.segment else ""
-            what += f" · at least {t.threshold:.0%} met per {t.period}"
+            what += f" · at least {t.threshold:.0%} met per {_per(t)}"
         owner = vs[0].owner
         chips = "".join(_target_chip(v, t.period if t else "week") for v in vs)
         blocks.append(f'<div class="target"><div class="t-head"><b>{escape(name)}</b>{_rep_label(rep)}'
@@ -389,7 +389,7 @@ def _quotas(comp: Compliance, plan) -> str:
         period = q.period if q else "month"
         goal = vs[0].threshold
         summed = f" of {q.prop}" if q is not None and q.prop is not None else ""    # `sum PROP of …`
-        words = f"at {'least' if bound == 'least' else 'most'} {_num(goal)}{summed} per {period}"
+        words = f"at {'least' if bound == 'least' else 'most'} {_num(goal)}{summed} per {_per(q) if q else period}"
         last = vs[-1]
         state = {"met": "met", "breached": "breached", "pending": "in progress"}.get(last.status, last.status)
         current = f"{_num(last.value)} in {last.period} so far" if last.due_at > comp.as_of else \
@@ -597,6 +597,12 @@ def _label_step(labels: list[str], n: int, width: float) -> int:
     character (11 px type) plus a gap, and never less than 34 px."""
     room = max(34.0, max((len(lab) for lab in labels), default=0) * 6.5 + 8)
     return max(1, math.ceil(n / max(1, int(width // room))))
+
+
+def _per(goal) -> str:
+    """A plan's target or quota period as written after `per` (``working day on office``)."""
+    cal = goal.calendar
+    return f"{goal.period} on {cal.name or cal.timezone}" if cal is not None else goal.period
 
 
 def _short_labels(labels: list[str], period: str) -> list[str]:
