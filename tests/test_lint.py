@@ -1161,3 +1161,13 @@ def test_sla380_an_interval_from_the_morning_that_runs_overnight_suggests_the_af
          "did you mean `11:30-23:00`? Times of day are on the 24-hour clock"),
         (12, 16, "`09:00-08:30` starts in the morning and runs overnight to 08:30 the next day (23h 30m)",
          "did you mean `09:00-20:30`? Times of day are on the 24-hour clock")]
+
+
+@pytest.mark.parametrize("last", ["segment warm = score >= 50 and", "segment warm = (score >= 50",
+                                  "segment warm = score >= 50 and\n", "let big =", "deadline z { owner"])
+def test_a_statement_cut_off_at_the_end_of_the_file_hides_no_other_problem(last):
+    """review 21c: the file ends inside an expression: the declarations before it are still checked."""
+    text = HEADER + ("deadline r {\n  owner sales\n  start on a\n  stop on b\n  within 4h on ofice\n  warn at 150%\n}\n"
+                     + last)
+    found = [d.code for d in lint(text)]
+    assert found[:2] == ["SLA208", "SLA311"] and found[-1] in ("SLA103", "SLA101"), found

@@ -840,7 +840,7 @@ class _Run:
                 self.checkpoint_braces = list(self.braces)
                 self.depth = 0
                 statement = []
-        return self._finish(pstate)
+        return self._finish(pstate, checkpoint)
 
     def _closed_at_end(self, pstate, end):
         """The tree of a text that ends inside blocks (their `}` missing), with the blocks
@@ -1125,7 +1125,7 @@ class _Run:
             message, hint = missing
         self.error(codes.UNEXPECTED_TOKEN, message, self._span(tok), hint=hint)
 
-    def _finish(self, pstate):
+    def _finish(self, pstate, checkpoint=None):
         end = self.Token("$END", "", len(self.text), None, None)
         try:
             tree = pstate.feed_token(end, True)
@@ -1135,6 +1135,14 @@ class _Run:
                 tree = self._closed_at_end(pstate, end)
                 if tree is not None:            # (the last block's checks that a cut-off file
                     return tree, self.diags     # could explain stay hidden: see api._independent)
+            if self.partial and checkpoint is not None:
+                # the last statement is cut off (`segment warm = a and` at the end): the tree
+                # without it, as a broken statement anywhere else is skipped, so the other
+                # declarations are still checked
+                self.braces = list(self.checkpoint_braces)
+                tree = self._closed_at_end(self._copy(checkpoint), end)
+                if tree is not None:
+                    return tree, self.diags
             return None, self.diags
         if any(d.severity == dg.ERROR for d in self.diags) and not self.partial:
             return None, self.diags
