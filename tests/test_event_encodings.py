@@ -89,3 +89,19 @@ def test_the_library_takes_wide_text_streams_it_can_seek():
     result = slacode.loads(SPEC).evaluate(read_events(io.BytesIO(JSONL.encode("utf-16"))).records,
                                           as_of="2026-11-24T12:00:00-03:00")
     assert [(v.lead, v.status) for v in result.verdicts] == [("L-1", "met"), ("L-2", "breached")]
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bom=st.sampled_from([b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00"]), data=st.binary(max_size=300),
+       suffix=st.sampled_from([".jsonl", ".csv"]))
+def test_arbitrary_wide_text_only_gives_diagnostics(tmp_path, bom, data, suffix):
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(bom + data)
+    batch = read_events(path)
+    for d in batch.diagnostics:
+        assert d.code.startswith("SLA5") and 1 <= d.line <= data.count(b"\n") + 1
+    for r in batch.records:
+        assert isinstance(r.at, int) and r.lead and r.type

@@ -1130,6 +1130,12 @@ def test_csv_and_jsonl_agree(tmp_path):
 def test_arbitrary_bytes_as_jsonl_only_give_diagnostics(tmp_path, data):
     path = tmp_path / "fuzz.jsonl"
     path.write_bytes(data)
+    if data[:2] == b"\x1f\x8b":         # gzip by its first bytes: damaged, it cannot be read at all
+        try:
+            batch = read(path)
+        except EventInputError as e:
+            assert "cannot read" in str(e)
+            return
     batch = read(path)
     nlines = data.count(b"\n") + 1
     for d in batch.diagnostics:
@@ -1613,3 +1619,26 @@ def test_a_folder_says_the_files_it_does_not_read(tmp_path):
     (tmp_path / "stray" / "leads.xlsx").write_bytes(b"PK\x03\x04")
     with pytest.raises(EventInputError, match=r"a folder with no event files in it \(it has leads.xlsx\)"):
         read(tmp_path / "stray")
+
+
+def test_an_api_response_saved_as_the_export_is_one_problem_with_its_jq(tmp_path):
+    """review 21c: `{"results": [...], "paging": …}` written over many lines is SLA514, once,
+    with the `jq` that takes its events out; on one line, each problem says the same."""
+    import json as _json
+
+    events = [{"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "assigned"},
+              {"lead": "A", "at": "2026-11-24T10:00:00Z", "type": "call"}]
+    pretty = write(tmp_path, "response.json", _json.dumps({"results": events, "paging": None}, indent=2))
+    batch = read(pretty)
+    assert not batch.records
+    [d] = batch.diagnostics
+    assert (d.code, d.line) == ("SLA514", 1) and "under `results` (an API response)" in d.message
+    assert d.hint == "convert it with `jq -c '.results[]' FILE > events.jsonl`"
+    quoted = write(tmp_path, "q.json", _json.dumps({"data items": events}, indent=1))
+    assert read(quoted).diagnostics[0].hint == "convert it with `jq -c '.\"data items\"[]' FILE > events.jsonl`"
+    one = write(tmp_path, "one.jsonl", _json.dumps({"results": events}) + "\n")
+    said = read(one).diagnostics
+    assert said and all("`jq -c '.results[]' FILE > events.jsonl`" in d.hint for d in said)
+    # a pretty-printed object that holds no events array is read line by line as before
+    other = write(tmp_path, "o.json", _json.dumps({"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "x"}, indent=2))
+    assert {d.code for d in read(other).diagnostics} == {"SLA501"}

@@ -417,17 +417,25 @@ _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
               (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
+_REPLACED = "\ufffd".encode("utf-8")
+
+
 class _Recoded:
     """The lines of a file in a wide encoding, as UTF-8 bytes (the readers' input)."""
 
     def __init__(self, handle: Any, encoding: str, owned: bool = True):
         import io
 
-        self._text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+        # lines end at `\n` only, as a UTF-8 file's do (a lone `\r` stays inside its line);
+        # bytes that are no character of the encoding (a damaged export) are read as U+FFFD …
+        self._text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="\n")
         self._owned = owned
 
     def __iter__(self) -> Iterator[bytes]:
-        return (line.encode("utf-8", "surrogateescape") for line in self._text)
+        # … which the line gives as a byte no UTF-8 text has (0xff): the line is refused,
+        # SLA508, as a damaged UTF-8 line is, not read with the damage in its values
+        return (line.encode("utf-8").replace(_REPLACED, b"\xff") if "\ufffd" in line else line.encode("utf-8")
+                for line in self._text)
 
     def seekable(self) -> bool:
         return False                # (read as a stream is: its first line is looked at, not its bytes)
@@ -602,6 +610,47 @@ def _top_keys(raw: bytes) -> dict:
     except orjson.JSONDecodeError:
         return {}
     return obj if obj.__class__ is dict else {}
+
+
+#: the largest file read whole to see whether it is one JSON object holding the events
+_WRAPPED_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _events_under(obj: Any) -> str | None:
+    """The key of ``obj`` (a JSON object) whose value is an array of events (objects with a
+    `lead`, `at` or `type`), when one key is: `results` of `{"results": [...], "paging": …}`."""
+    if obj.__class__ is not dict:
+        return None
+    keys = [k for k, v in obj.items() if v.__class__ is list and v and v[0].__class__ is dict
+            and not _RESERVED_TOP.isdisjoint(v[0])]
+    return keys[0] if len(keys) == 1 else None
+
+
+_RESERVED_TOP = frozenset(("lead", "at", "type"))
+
+
+def _wrapped_events(handle) -> str | None:
+    """For a file whose first line is a lone `{` (a JSON document written over many lines):
+    the key of the array of events it holds, read whole (up to 64 MiB), or None. The file is
+    left at its start."""
+    head = handle.read(4096)
+    handle.seek(0)
+    first = next((ln for ln in head.lstrip(_BOM).splitlines() if ln.strip(_JSON_SPACE)), b"")
+    if first.strip(_JSON_SPACE) != b"{":
+        return None
+    data = handle.read(_WRAPPED_MAX_BYTES + 1)
+    handle.seek(0)
+    if len(data) > _WRAPPED_MAX_BYTES:
+        return None
+    try:
+        return _events_under(orjson.loads(data.lstrip(_BOM)))
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _jq_key(key: str) -> str:
+    """``key`` as a jq path step: bare when it is a plain name, else quoted."""
+    return key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) else '"' + key.replace('"', '\\"') + '"'
 
 
 def _nested_key(obj: dict, key: str) -> bool:
@@ -785,6 +834,7 @@ class _Reader:
         # (len(diagnostics) then, id, line, place of the first, content, lead)
         self.pending: list[tuple[int, str, int, int, tuple, Any]] = []
         self.only: set[int] | None = None           # reading again: only these lines
+        self.wide: dict[str, str] = {}              # source name -> its wide encoding (UTF-16 …)
 
     # -- reports -------------------------------------------------------------------------
 
@@ -902,7 +952,11 @@ class _Reader:
                     column = _column_of_key(raw, found)
             elif (p.code == codes.MISSING_KEY and raw is not None and p.key in _KEY_NAMES
                   and b'"%s"' % p.key.encode() in raw and _nested_key(_top_keys(raw), p.key)):
-                hint = f"`{p.key}` is inside an object of the event (such as `fields`) here: give it at the top level"
+                under = _events_under(_top_keys(raw))
+                hint = (f"the line is one JSON object with the events in an array under `{under}` (an API "
+                        f"response), not an event: convert the file with `jq -c '.{_jq_key(under)}[]' FILE > "
+                        "events.jsonl`" if under is not None else
+                        f"`{p.key}` is inside an object of the event (such as `fields`) here: give it at the top level")
             below = 0
             if found is None and p.key:
                 if raw is not None:
@@ -955,6 +1009,13 @@ class _Reader:
 
     def bad_utf8(self, raw: bytes, exc: UnicodeDecodeError, name: str, line: int) -> None:
         column = len(raw[:exc.start].decode("utf-8", "replace")) + 1
+        wide = self.wide.get(name)
+        if wide is not None:                # (see _Recoded: a byte that is no character of it)
+            self.diagnostics.append(_diag(
+                codes.INVALID_UTF8, f"the line is not valid {wide.upper()} (the encoding the file's byte order "
+                f"mark names): bytes at column {column} are no character", name, line, column,
+                "the export is damaged (cut off, or text of another encoding pasted in): export it again"))
+            return
         self.diagnostics.append(_diag(
             codes.INVALID_UTF8,
             f"the line is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column})",
@@ -985,6 +1046,11 @@ class _Reader:
                 if first == b"[":
                     self._array(source, index, first_line)      # SLA514: the file once, no event
                     return
+                if first == b"{" and self.span is None and self.part is None:
+                    under = _wrapped_events(lines)
+                    if under is not None:               # SLA514: an API response's events array
+                        self._array(source, index, first_line, under)
+                        return
                 if first == b"" and self._first_reader():
                     self.empty(name)                    # SLA515
                 blank = first is None and self.span is None and self.part is None
@@ -1085,16 +1151,22 @@ class _Reader:
                 self.after_as_of(after, after_first, name)
             self._judge(name)
 
-    def _array(self, source: _Source, index: int, line: int) -> None:
+    def _array(self, source: _Source, index: int, line: int, under: str | None = None) -> None:
         """SLA514 for a JSON Lines input that holds one JSON array (once: by the reader of
-        its first line, when it is read in parts)."""
+        its first line, when it is read in parts), or one object with the events in an array
+        under the key ``under`` (an API response: `{"results": [...]}`)."""
         if self.late is not None:
             self.late[index] = (0, 0)
-        if self._first_reader():
-            self.diagnostics.append(_diag(
-                codes.JSON_ARRAY_FILE, "the file holds a JSON array (it starts with `[`), not JSON Lines, one "
-                "event object a line: none of its events is read", source.name, line, 1,
-                "convert it with `jq -c '.[]' FILE > events.jsonl`"))
+        if not self._first_reader():
+            return
+        if under is None:
+            what, path = "a JSON array (it starts with `[`)", ".[]"
+        else:
+            what, path = f"one JSON object with the events in an array under `{under}` (an API response)", \
+                f".{_jq_key(under)}[]"
+        self.diagnostics.append(_diag(
+            codes.JSON_ARRAY_FILE, f"the file holds {what}, not JSON Lines, one event object a line: none of its "
+            "events is read", source.name, line, 1, f"convert it with `jq -c '{path}' FILE > events.jsonl`"))
 
     def _first_reader(self) -> bool:
         """Whether this reader reads a file's first line (the one to report what is said
@@ -1289,6 +1361,7 @@ def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None,
     reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=len(resolved) > 1, ids=ids,
                      as_of_zone=as_of_zone)
     reader.names = [s.name for s in resolved]
+    reader.wide = {s.name: s.encoding for s in resolved if s.encoding is not None}
     reader.sources = resolved
     return reader, resolved
 

@@ -304,7 +304,9 @@ DOTTED_FIELD_KEY = define("SLA513", "dotted-field-key", "warning", """
 
 JSON_ARRAY_FILE = define("SLA514", "json-array-file", "error", """
     A JSON Lines input holds one JSON array (it starts with `[`), as many APIs and CRM
-    exports write, instead of one event object a line.
+    exports write, or one JSON object written over many lines with the events in an array
+    under a key (an API response: `{"results": [...], "paging": …}`), instead of one event
+    object a line.
 
     ## Why
     slacode streams events line by line, so that a history of millions of events never
@@ -325,7 +327,8 @@ JSON_ARRAY_FILE = define("SLA514", "json-array-file", "error", """
     {"lead": "A", "at": "2026-11-09T16:00:00-03:00", "type": "assigned", "owner": "ana"}
     {"lead": "A", "at": "2026-11-10T10:30:00-03:00", "type": "contact_attempt"}
     ```
-    (`jq -c '.[]' export.json > events.jsonl` converts one into the other.)
+    (`jq -c '.[]' export.json > events.jsonl` converts one into the other;
+    `jq -c '.results[]'` takes the events out of an API response, the hint names its key.)
     """)
 
 EMPTY_EVENTS_FILE = define("SLA515", "empty-events-file", "warning", """
