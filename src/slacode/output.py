@@ -121,9 +121,9 @@ def table(result, rows, color: bool = False) -> str:
         lead = d["lead"] or ""
         if lead and lead in lossy:
             lead, marked = lead + " !", True
-        data.append([lead, d["rule"], d["clause"], "" if d["cycle"] is None else str(d["cycle"]),
-                     d["period"] or "", d["status"], as_text(d["assignee"]) or "", _group_cell(d.get("group")),
-                     due, d["reason"]])
+        data.append([_cell(lead), d["rule"], d["clause"], "" if d["cycle"] is None else str(d["cycle"]),
+                     d["period"] or "", d["status"], _cell(as_text(d["assignee"]) or ""),
+                     _cell(_group_cell(d.get("group"))), due, _cell(d["reason"], None)])
     if not any(r[7] for r in data):             # a `by FIELD` goal's group (extension)
         head.pop(7)
         data = [r[:7] + r[8:] for r in data]
@@ -155,6 +155,25 @@ def table(result, rows, color: bool = False) -> str:
         if d.hint:                           # what to do about it, as `lint` prints it
             lines.append(f"  = hint: {d.hint}")
     return "\n".join(lines) + "\n"
+
+
+#: the longest value a table cell shows whole (a lead id, a rep): a longer one ends in `…`
+CELL_WIDTH = 60
+
+
+def _cell(text: str, width: int | None = CELL_WIDTH) -> str:
+    """A value as a table shows it: control and direction-changing characters escaped
+    (`\\n`, `\\x00`, `\\u202e`), so one row stays one line that reads as it is; cut
+    to ``width`` characters. The JSON, JSON Lines and CSV outputs keep values as they are."""
+    if not text.isprintable() or any(c in _BIDI for c in text):
+        text = "".join(c if c.isprintable() and c not in _BIDI else repr(c)[1:-1] for c in text)
+    if width is not None and len(text) > width:
+        text = text[:width - 1] + "…"
+    return text
+
+
+#: characters that reorder the text after them on a terminal
+_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _group_cell(group: dict | None) -> str:
