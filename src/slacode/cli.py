@@ -137,15 +137,16 @@ def read_agreement_text(path: Path, lenient: bool = False):
         _fail(f"{path}: cannot read: {e.strerror or e}")
 
 
-def load_agreement(spec: str, events=()):
+def load_agreement(spec: str, events=(), on_errors: "Callable | None" = None):
     """The agreement in ``spec`` (``-``: standard input, unless ``events`` read it), or exit
-    2 printing its diagnostics."""
+    2 printing its errors (``on_errors(errors, sources, agreement)`` writes them instead of
+    the text on standard error: `check --format github` and `json`)."""
     if spec == "-":
         if "-" in events:
             _fail("`-` is given for the agreement and for the events: standard input can be only one of them")
         from slacode.parse import decode
 
-        return _checked_agreement(*decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", "-")
+        return _checked_agreement(*decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", "-", on_errors)
     if not spec:
         _fail(EMPTY_PATH)
     path = Path(spec)
@@ -160,11 +161,12 @@ def load_agreement(spec: str, events=()):
         _fail(f"{spec} is an event file ({format_of(spec).upper()}), not an agreement: the agreement comes first"
               + (f", as in `slacode {click.get_current_context().info_name} {sla} {spec}`" if sla else ""))
     text, diags = read_agreement_text(path)
-    return _checked_agreement(text, diags, str(path), spec)
+    return _checked_agreement(text, diags, str(path), spec, on_errors)
 
 
-def _checked_agreement(text: str | None, diags: list, name: str, spec: str):
-    """The agreement of ``text`` (read from ``name``), or exit 2 printing its errors."""
+def _checked_agreement(text: str | None, diags: list, name: str, spec: str, on_errors: "Callable | None" = None):
+    """The agreement of ``text`` (read from ``name``), or exit 2 printing its errors (with
+    ``on_errors``, as :func:`load_agreement` says)."""
     from slacode.api import analyse
     from slacode.diagnostics import has_errors
     from slacode.reporters import diagnostics_text
@@ -174,9 +176,13 @@ def _checked_agreement(text: str | None, diags: list, name: str, spec: str):
         agreement, diags = analyse(text, name)
     if agreement is None or has_errors(diags):
         errors = [d for d in diags if d.severity == "error"]
-        click.echo(diagnostics_text(errors, {name: text}, _color(sys.stderr)), err=True)
+        where = "shown above"
+        if on_errors is not None:
+            where = on_errors(errors, {name: text}, agreement) or where
+        else:
+            click.echo(diagnostics_text(errors, {name: text}, _color(sys.stderr)), err=True)
         again = "run `slacode lint` on it" if spec == "-" else f"run `slacode lint {spec}`"   # (stdin is read)
-        _fail(f"{spec}: the agreement has {len(errors)} error{'s' if len(errors) != 1 else ''} (shown above); "
+        _fail(f"{spec}: the agreement has {len(errors)} error{'s' if len(errors) != 1 else ''} ({where}); "
               f"{again} for its warnings too")
     return agreement.model_copy(update={"diagnostics": tuple(diags)})
 
@@ -353,14 +359,15 @@ def lint(paths, fmt, strict, exit_zero, select, ignore, statistics):
             file_diags += _besides(file_diags, analyse(text, "<stdin>")[1])
         diags.extend(file_diags)
     diags = sort_diagnostics(selection.filter(diags))
-    if statistics:
-        click.echo(_lint_statistics(diags, fmt), nl=False)
-    elif fmt == "json":
-        click.echo(diagnostics_json(diags))
-    elif fmt != "text":
-        click.echo(_lint_formats()[fmt](diags, sources), nl=False)
-    elif diags:
-        click.echo(diagnostics_text(diags, sources, _color()))
+    with answering():                           # the status answers even if the reader goes away
+        if statistics:
+            click.echo(_lint_statistics(diags, fmt), nl=False)
+        elif fmt == "json":
+            click.echo(diagnostics_json(diags))
+        elif fmt != "text":
+            click.echo(_lint_formats()[fmt](diags, sources), nl=False)
+        elif diags:
+            click.echo(diagnostics_text(diags, sources, _color()))
     if fmt == "text" and (files or stdin or missing):
         click.echo(summary_line(diags, len(files) + stdin), err=True)
     failing = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
@@ -369,6 +376,22 @@ def lint(paths, fmt, strict, exit_zero, select, ignore, statistics):
             click.echo(f"slacode: {p}: no such file or folder", err=True)
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_OK
+
+
+class answering:
+    """``with answering(): …write the output…`` in a command whose exit status answers a
+    question (`lint`, `test`, `fmt --check`, `diff`): when the reader of standard output goes
+    away (`| head -1`), the rest of the output is dropped and the command goes on, so that its
+    status is the same as unpiped (the commands whose status is 0 anyway stop at once)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        if kind is not None and issubclass(kind, BrokenPipeError):
+            _pipe_closed()
+            return True
+        return False
 
 
 def _lint_selection(select: tuple, ignore: tuple):
@@ -388,7 +411,23 @@ def _lint_selection(select: tuple, ignore: tuple):
         given = Selection.of(select or None, ignore)
     except ValueError as e:
         _fail(str(e))
+    _say_error_codes(ignore, "--ignore")
+    _say_error_codes(settings.get("ignore", ()), f"{where}: [tool.slacode.lint] ignore")
     return Selection(given.select if select else config.select, config.ignore + given.ignore)
+
+
+def _say_error_codes(ignored, where: str) -> None:
+    """A warning on standard error for each code or name of ``ignored`` that is an error:
+    errors cannot be ignored (as a `# slacode: ignore[…]` comment naming one is SLA111)."""
+    from slacode.codes import CODES
+    from slacode.suppress import resolve
+
+    words = [ignored] if isinstance(ignored, str) else list(ignored)
+    for word in (w.strip() for item in words for w in str(item).split(",")):
+        code = resolve(word) if word else None
+        if code is not None and CODES[code].severity == "error":
+            click.echo(f"slacode: warning: {where} {word}: {code} `{CODES[code].name}` is an error, and errors cannot "
+                       "be ignored: it is still reported", err=True)
 
 
 def _lint_statistics(diags: list, fmt: str) -> str:
@@ -740,13 +779,15 @@ class EventReader:
         return self.wrap(records, self.passes) if self.wrap else records
 
 
-def start_check(spec, events, as_of, tz, input_format, jobs: int = 1, csv_options=None):
-    """Load, read and fold (both passes): ``(agreement, run, as_of, diagnostics)``; the
-    verdicts are then streamed from ``run.outcomes()``. Exit 2 on spec or input errors."""
+def start_check(spec, events, as_of, tz, input_format, jobs: int = 1, csv_options=None, agreement=None):
+    """Load (unless ``agreement`` is given, loaded already), read and fold (both passes):
+    ``(agreement, run, as_of, diagnostics)``; the verdicts are then streamed from
+    ``run.outcomes()``. Exit 2 on spec or input errors."""
     from slacode.events import EventInputError
     from slacode.output import serialize_verdicts
 
-    agreement = load_agreement(spec, events)
+    if agreement is None:
+        agreement = load_agreement(spec, events)
     cutoff = resolve_as_of(as_of, tz, agreement.plan.timezone)
     read = EventReader(events, cutoff, tz, input_format, zone=agreement.plan.zone, csv_options=csv_options)
     diagnostics: list = []
@@ -778,10 +819,11 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
                       rereadable=True, group_by=group_by)
 
 
-def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1, csv_options=None):
-    """Load, read, evaluate: ``(agreement, result)`` with every verdict in memory (the
-    agreement's diagnostics first); exit 2 on spec or input errors."""
-    agreement = load_agreement(spec, events)
+def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1, csv_options=None, agreement=None):
+    """Load (unless ``agreement`` is given), read, evaluate: ``(agreement, result)`` with
+    every verdict in memory (the agreement's diagnostics first); exit 2 on spec or input errors."""
+    if agreement is None:
+        agreement = load_agreement(spec, events)
     return agreement, evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs, csv_options=csv_options)
 
 
@@ -902,9 +944,11 @@ def _ignoring(ignored) -> "Callable | None":
     from slacode.suppress import Selection, SelectionError
 
     try:
-        return Selection.of(None, ignored).filter
+        keep = Selection.of(None, ignored).filter
     except SelectionError as e:
         raise click.BadParameter(str(e), param_hint="'--ignore'") from None
+    _say_error_codes(ignored, "--ignore")
+    return keep
 
 
 def _say_ignored(count: int) -> None:
@@ -947,31 +991,44 @@ STATUSES = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
 def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs, csv_options):
     """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC
     (`-` for stdin when the events are files)."""
+    from collections import Counter
+
     from slacode import output
 
+    _one_agreement(spec, events)
     keep = _ignoring(ignored)
+    agreement = load_agreement(spec, events, on_errors=_agreement_errors_writer(fmt, as_of, tz))
     if fmt in _extra_check_formats():                 # renderers that need the whole result
         from slacode.reporters import CHECK_FORMATS
 
-        agreement, result = run_check(spec, events, as_of, tz, input_format, jobs=jobs, csv_options=csv_options)
+        agreement, result = run_check(spec, events, as_of, tz, input_format, jobs=jobs, csv_options=csv_options,
+                                      agreement=agreement)
+        own = len(agreement.diagnostics)
         if keep is not None:
             every = result.diagnostics
+            own = len(keep(every[:own]))
             result.diagnostics = keep(every)
             _say_ignored(len(every) - len(result.diagnostics))
         rows = _verdict_rows(result, leads)
         shown = [v for v in rows if v.status in statuses] if statuses else rows
+        # at-risk clocks are annotated too when the run asks about them (CI must say why it fails)
+        asked = "at_risk" in fail_on or "at_risk" in statuses
         try:
-            click.echo(CHECK_FORMATS[fmt](result, shown, agreement), nl=False)
+            click.echo(CHECK_FORMATS[fmt](result, shown, agreement, at_risk=asked), nl=False)
         except BrokenPipeError:
             if not fail_on:
                 raise
             _pipe_closed()                      # the status below still answers --fail-on
-        seen = {v.status for v in rows}
+        counts = Counter(v.status for v in rows)
+        problems = sum(1 for d in result.diagnostics[own:] if d.severity != "info")
+        click.echo(output._summary(len(rows), len({v.lead for v in rows if v.lead is not None}), counts,
+                                   problems, tuple(statuses), len(shown) if statuses else 0), err=True)
         found = {v.lead for v in rows}
         near = _near_leads(leads, {v.lead for v in result.verdicts if v.lead is not None})
         run_diagnostics = result.diagnostics
     else:
-        agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs, csv_options)
+        agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs, csv_options,
+                                                          agreement=agreement)
         from slacode.verdict import iso
 
         meta = {"id": agreement.id, "version": agreement.version}
@@ -998,7 +1055,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
         if stats.hidden:
             click.echo(f"{stats.hidden} more diagnostic{'s' if stats.hidden != 1 else ''} on other leads' "
                        "lines (without --lead, `slacode check` lists them).", err=True)
-        seen = set(stats.status)
+        counts = stats.status
         found = stats.found
         near = stats.near
         run_diagnostics = stats.everything      # --fail-on input: those the table leaves out too
@@ -1015,43 +1072,150 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
                                                                        csv_options)
                 if named:
                     click.echo(f"slacode: --lead takes a lead's id: {named}", err=True)
-    bad = set()
-    if "breached" in fail_on:
-        bad.add("breached")
-    if "at_risk" in fail_on:
-        bad |= {"breached", "at_risk"}
-    if seen & bad:
+    own = {id(d) for d in agreement.diagnostics}
+    inputs = sum(1 for d in run_diagnostics if d.severity != "info" and id(d) not in own)
+    why = fail_on_reasons(fail_on, counts, inputs)
+    if why:
+        click.echo(f"slacode: exit 1: {why}", err=True)
         return EXIT_FINDINGS
-    if "input" in fail_on:
-        own = {id(d) for d in agreement.diagnostics}
-        if any(d.severity != "info" and id(d) not in own for d in run_diagnostics):
-            return EXIT_FINDINGS
     return EXIT_OK
+
+
+def fail_on_reasons(fail_on, counts, input_problems: int) -> str:
+    """Why ``check --fail-on`` makes the exit status 1, in words (empty when it does not):
+    ``1 verdict at_risk (--fail-on at_risk)``; ``counts``: the verdicts by status, of the
+    leads asked for; ``input_problems``: the errors and warnings of the events."""
+    from slacode.texts import plural
+
+    reasons = []
+    failing = [s for s in ("breached", "at_risk") if counts.get(s) and (
+        s in fail_on if s == "at_risk" else "breached" in fail_on or "at_risk" in fail_on)]
+    if failing:
+        options = " ".join(f"--fail-on {s}" for s in ("breached", "at_risk") if s in fail_on)
+        reasons.append(f"{_verdict_words(counts, failing)} ({options})")
+    if "input" in fail_on and input_problems:
+        reasons.append(f"{plural(input_problems, 'input problem')} (--fail-on input)")
+    return "; ".join(reasons)
+
+
+def _verdict_words(counts, statuses) -> str:
+    """``1 verdict at_risk``, ``2 verdicts breached, 1 at_risk``."""
+    first, *rest = statuses
+    n = counts[first]
+    text = f"{n:,} verdict{'s' if n != 1 else ''} {first}"
+    return text + "".join(f", {counts[s]:,} {s}" for s in rest)
+
+
+def _one_agreement(spec: str, events) -> None:
+    """A usage error when an agreement (``.sla``) is among the event files: `check` takes one."""
+    if spec == "-" or not spec.lower().endswith(".sla"):
+        return
+    other = next((e for e in events if e.lower().endswith(".sla") and not os.path.isdir(e)), None)
+    if other is not None:
+        _fail(f"{other} is an agreement, not an event file: check takes one agreement (SPEC) and then its event "
+              f"files; run check once per agreement (`slacode check {other} EVENTS…`)")
+
+
+def _agreement_errors_writer(fmt: str, as_of, tz) -> "Callable | None":
+    """How `check --format FMT` writes the errors of an agreement it cannot load (None: as
+    text on standard error, with jsonl, csv and table): `github` as `::error` annotations,
+    as `lint --format github` writes them, and `json` as a document with no verdicts whose
+    ``diagnostics`` hold them."""
+    if fmt == "github":
+        def annotate(errors, sources, agreement):
+            from slacode.reporters import diagnostics_github
+
+            click.echo(diagnostics_github(errors, sources), nl=False)
+            return "annotated above"
+        return annotate
+    if fmt == "json":
+        def document(errors, sources, agreement):
+            import json
+            from collections import Counter
+
+            from slacode.verdict import iso, summary_of
+
+            zone = getattr(getattr(agreement, "plan", None), "zone", None)
+            try:
+                cutoff = resolve_as_of(as_of, tz, getattr(getattr(agreement, "plan", None), "timezone", None))
+            except Abort:                       # (an --as-of without offset and no zone to read it in)
+                click.echo(diagnostics_text_of(errors, sources), err=True)
+                return None
+            doc = {"agreement": {"id": getattr(agreement, "id", None), "version": getattr(agreement, "version", None)},
+                   "as_of": iso(cutoff, zone),
+                   "verdicts": [],
+                   "diagnostics": [d.to_dict() for d in errors],
+                   "summary": summary_of(Counter(), 0, 0, errors, len(errors))}
+            click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+            return "in the JSON document's diagnostics"
+        return document
+    return None
+
+
+def diagnostics_text_of(errors, sources) -> str:
+    from slacode.reporters import diagnostics_text
+
+    return diagnostics_text(errors, sources, _color(sys.stderr))
 
 
 @cli.command()
 @click.argument("spec")
 @click.argument("events", nargs=-1, required=True)
-@click.option("--lead", "lead", required=True, metavar="ID", help="The lead to explain.")
+@click.option("--lead", "leads", required=True, multiple=True, metavar="ID",
+              help="The lead to explain; repeat it for several (explained in the order given).")
 @_as_of_option
 @_event_options
-def explain(spec, events, lead, as_of, tz, input_format, csv_options):
+def explain(spec, events, leads, as_of, tz, input_format, csv_options):
     """Show one lead's timeline: events, clocks opening, pausing and closing, deadlines,
-    and why each verdict is what it is."""
-    from slacode.events import EventInputError, iter_records, resolve_sources
-    from slacode.instants import when as _when
-    from slacode.explain import lead_problems, timeline
+    and why each verdict is what it is (several leads: one after the other)."""
+    from slacode.events import EventInputError, iter_records
 
     agreement = load_agreement(spec, events)
     cutoff = resolve_as_of(as_of, tz, agreement.plan.timezone)
     events = spool_stdin(list(events))      # read more than once: repeats compared, lead ids suggested
+    leads = list(dict.fromkeys(leads))      # (a lead given twice is explained once)
     diagnostics: list = []
+    by_lead: dict = {lead: [] for lead in leads}
     try:
         # read without the cut, to say how many of the lead's events come after as_of
-        found = [r for r in iter_records(list(events), input_format=input_format, default_tz=tz,
-                                         diagnostics=diagnostics, **csv_arguments(csv_options)) if r.lead == lead]
+        for r in iter_records(list(events), input_format=input_format, default_tz=tz,
+                              diagnostics=diagnostics, **csv_arguments(csv_options)):
+            if r.lead in by_lead:
+                by_lead[r.lead].append(r)
     except EventInputError as e:
         _fail(str(e))
+    if len(leads) == 1:
+        return _explain_lead(agreement, events, leads[0], by_lead[leads[0]], diagnostics, cutoff, tz, input_format,
+                             csv_options)
+    failed = []
+    for n, lead in enumerate(leads):
+        if n:
+            click.echo("")
+        try:
+            _explain_lead(agreement, events, lead, by_lead[lead], diagnostics, cutoff, tz, input_format,
+                          csv_options)
+        except Abort as e:                      # said in its place; the other leads are still explained
+            click.echo(f"slacode: {_one_line(str(e))}", err=True)
+            failed.append(lead)
+    if failed:
+        _fail(f"{plural_words(len(failed), 'lead')} of {len(leads)} could not be explained: "
+              f"{', '.join(map(repr, failed))}")
+    return EXIT_OK
+
+
+def plural_words(n: int, word: str) -> str:
+    from slacode.texts import plural
+
+    return plural(n, word)
+
+
+def _explain_lead(agreement, events, lead, found, diagnostics, cutoff, tz, input_format, csv_options) -> int:
+    """`explain`'s output for one lead (``found``: its records, as_of or not); exit 2 (Abort)
+    when it has no usable event."""
+    from slacode.events import resolve_sources
+    from slacode.instants import when as _when
+    from slacode.explain import lead_problems, timeline
+
     records = [r for r in found if r.at <= cutoff]
     later = len(found) - len(records)
     if not found:
@@ -1077,7 +1241,7 @@ def explain(spec, events, lead, as_of, tz, input_format, csv_options):
     lines = timeline(plan, lead, records, cutoff, notes, found_here, names)
     run_notes = RunNotes()
     run_notes.take(lead, notes)
-    mine += found_here + [d for d in note_diagnostics(run_notes, names, plan) if d.lead in (None, lead)]
+    mine = mine + found_here + [d for d in note_diagnostics(run_notes, names, plan) if d.lead in (None, lead)]
     problems = _lead_problems_text(lead, mine, others)
     click.echo(f"Lead {lead} under agreement {agreement.id or '?'} (version {agreement.version or '?'}):")
     click.echo("")
@@ -1173,7 +1337,7 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
             *decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", "-")))
     results = []
     covers = []
-    found = 0
+    found = loaded = 0
     why: dict = {}                                  # file -> why its tests did not run (for JUnit)
     for name, load in loaders:
         try:
@@ -1184,16 +1348,20 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
             why[name] = str(e)
             continue
         found += len(agreement.tests)
+        loaded += 1
         mine = testing.run_tests(agreement, match)
         results.extend(mine)
         if coverage:
             covers.append(testing.coverage(agreement, mine))
+    if loaded and not found:                        # a CI step that runs nothing should say so (still status 0)
+        click.echo(f"slacode: note: no test blocks in {plural_words(loaded, 'file')}: nothing was tested", err=True)
     if match and found and not results:             # a filter that selects nothing is a mistake
         _fail(f"-k {' -k '.join(match)}: no test name contains it (of {found} test{'s' if found != 1 else ''})")
     failed = sum(not r.passed for r in results)
     if coverage:
-        click.echo(testing.render_coverage_json(covers) if fmt == "json" else testing.render_coverage_text(covers),
-                   nl=False)
+        with answering():
+            click.echo(testing.render_coverage_json(covers) if fmt == "json" else testing.render_coverage_text(covers),
+                       nl=False)
         for r in results:                            # which tests failed: the results are not shown
             if not r.passed:
                 click.echo(f"FAIL {r.name}  ({r.file or '<stdin>'}:{r.line})", err=True)
@@ -1208,12 +1376,14 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
         if broken:
             return EXIT_ERROR
         return EXIT_FINDINGS if failed or low else EXIT_OK
-    if fmt == "json":
-        click.echo(testing.render_json(results), nl=False)
-    elif fmt == "junit":
-        click.echo(testing.render_junit(results, why), nl=False)
-    else:
-        click.echo(testing.render_text(results, _color()), nl=False)
+    with answering():
+        if fmt == "json":
+            click.echo(testing.render_json(results), nl=False)
+        elif fmt == "junit":
+            click.echo(testing.render_junit(results, why), nl=False)
+        else:
+            click.echo(testing.render_text(results, _color()), nl=False)
+    if fmt not in ("json", "junit"):
         skipped = f", {found - len(results)} not selected" if match and found > len(results) else ""
         click.echo(f"{len(results) - failed} passed, {failed} failed{skipped}"
                    + (f"; {len(broken)} file{'s' if len(broken) != 1 else ''} not run (errors above)" if broken

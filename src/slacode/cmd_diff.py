@@ -3,7 +3,7 @@ words, and (with ``--events``) which verdicts the change moves.
 
 OLD and NEW are files, or ``REV:path`` read with ``git show REV:path`` in the current
 directory. Exit status: 0 same meaning (and, with events, no verdict changes status),
-1 differs, 2 usage, I/O or agreement error.
+1 differs, 2 usage, I/O or agreement error, or an event file of which no event could be read.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from slacode.cli import (EMPTY_PATH, EXIT_FINDINGS, EXIT_OK, _as_of_option, _color, _event_options, _fail,
-                         _jobs_option, read_agreement_text, resolve_as_of, spool_stdin)
+from slacode.cli import (EMPTY_PATH, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _as_of_option, _color, _event_options, _fail,
+                         _jobs_option, answering, read_agreement_text, resolve_as_of, spool_stdin)
 
 
 def read_spec_text(spec: str) -> tuple[str | None, list, str]:
@@ -105,6 +105,7 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs, csv_
     changes = d.semantic_diff(before, after)
     imp = None
     read_diags: list = []
+    unread: list = []
     if events:
         cutoff = resolve_as_of(as_of, tz, after.plan.timezone)
         sources = spool_stdin(list(events))         # so that a repeated id is compared with its first copy
@@ -112,7 +113,9 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs, csv_
         from slacode.events import source_names
 
         names = source_names(sources)               # a folder stands for its files (read without error above)
-        imp = d.impact(before, after, records, cutoff, sources=names, jobs=jobs)
+        unread = unreadable_sources(names, records, read_diags)
+        if not unread:
+            imp = d.impact(before, after, records, cutoff, sources=names, jobs=jobs)
     elif as_of is not None:
         resolve_as_of(as_of, tz, after.plan.timezone)   # still a usage error when it is not an instant
         click.echo("slacode: --as-of has no effect without --events", err=True)
@@ -124,12 +127,58 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs, csv_
     if fmt == "json":
         doc = d.to_json_dict(before, after, changes, imp, old_source=old, new_source=new,
                              leads_limit=leads_limit, diagnostics=read_diags)
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        with answering():
+            click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         text = d.render_text(changes, imp, leads_limit=leads_limit, events=", ".join(events) or None)
-        click.echo(text, nl=False)
-        click.echo(_summary(old, new, semantic, changes, imp, read_diags), err=True)
+        if unread:
+            text += ("\n" if text else "") + _unread_text(unread, read_diags)
+        with answering():                       # `diff … | head` still answers with its status
+            click.echo(text, nl=False)
+        if not unread:
+            click.echo(_summary(old, new, semantic, changes, imp, read_diags), err=True)
+    if unread:
+        click.echo(f"slacode: no event could be read from {', '.join(unread)}: the verdicts were not compared "
+                   "(exit 2)", err=True)
+        return EXIT_ERROR
     return EXIT_FINDINGS if differs else EXIT_OK
+
+
+def unreadable_sources(names: list, records: list, diagnostics: list) -> list:
+    """The event sources (by name) of which no event could be read: none of their records is
+    among ``records``, and none was left out for being after as_of (SLA506): a file whose
+    header or shape is unusable (SLA509, SLA514), that is not UTF-8 (SLA508), that is empty
+    (SLA515) or whose every line is unusable."""
+    read = {r.source for r in records}
+    later = {d.path for d in diagnostics if d.code == "SLA506"}
+    return [name for i, name in enumerate(names) if i not in read and name not in later]
+
+
+#: the most problems of an unreadable event file `diff` prints (`slacode check` lists them all)
+_SHOWN_PROBLEMS = 5
+
+
+def _unread_text(unread: list, diagnostics: list) -> str:
+    """What `diff --events` prints for event files of which no event could be read: each
+    with its problems (the first few: those of the whole file come first), as `check` lists
+    them, in place of an impact on no events."""
+    from slacode.reporters import diagnostics_text
+
+    parts = []
+    for name in unread:
+        mine = [x for x in diagnostics if x.path == name and x.severity != "info"]
+        mine.sort(key=lambda x: x.line is not None)         # (stable: a whole file's problems first)
+        head = f"No event could be read from {name}"
+        if not mine:
+            parts.append(head + ": it holds no events.\n")
+            continue
+        shown = mine[:_SHOWN_PROBLEMS]
+        text = f"{head}:\n\n{diagnostics_text(shown)}\n"
+        if len(mine) > len(shown):
+            more = len(mine) - len(shown)
+            text += f"\n… and {more:,} more problem{'s' if more != 1 else ''} in {name} (`slacode check` lists them).\n"
+        parts.append(text)
+    return "\n".join(parts)
 
 
 def _summary(old, new, semantic, changes, imp, read_diags) -> str:

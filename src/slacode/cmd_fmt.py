@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from slacode.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _color, files_to_read
+from slacode.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _color, answering, files_to_read
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -57,11 +57,12 @@ def fmt(paths, check, show_diff):
         if outcome.changed and write:
             _write(path, outcome)
         outcomes.append(outcome)
-    for o in outcomes:
-        if o.changed and show_diff:
-            _out(_diff(o))
-        elif o.changed and check:
-            _out(f"would reformat {o.name}\n")
+    with answering():                   # `fmt --check | head -1` still exits 1 when a file would change
+        for o in outcomes:
+            if o.changed and show_diff:
+                _out(_diff(o))
+            elif o.changed and check:
+                _out(f"would reformat {o.name}\n")
     only_stdin = all(o.name == STDIN_NAME for o in outcomes)
     if outcomes and not (write and only_stdin):
         click.echo(_summary(outcomes, write), err=True)

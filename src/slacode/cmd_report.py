@@ -81,14 +81,14 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
     known = {r.name for r in agreement.plan.rules} | ({"flow"} if agreement.plan.flow else set())
     unknown = [r for r in rules if r not in known]
     if unknown:
-        _fail(f"--rule {unknown[0]}: the agreement has no rule of that name "
+        _fail(f"--rule {unknown[0]}: the agreement has no rule of that name{_meant(unknown[0], known)} "
               f"(rules: {', '.join(sorted(known))})")
     plan = agreement.plan
     teams = {x.owner for x in (*plan.rules, *plan.targets, *plan.quotas) if x.owner}
     strange = [t for t in owners if t not in teams]
     if strange:
-        _fail(f"--owner {strange[0]}: no rule, target or quota of the agreement is owned by that team "
-              f"(owners: {', '.join(sorted(teams))})")
+        _fail(f"--owner {strange[0]}: no rule, target or quota of the agreement is owned by that team"
+              f"{_meant(strange[0], teams)} (owners: {', '.join(sorted(teams))})")
     selected = list(rules) or None
     if owners:                                  # the rules those teams own, within --rule's
         selected = [rp.name for rp in plan.rules if rp.owner in owners and (not rules or rp.name in rules)]
@@ -122,6 +122,15 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
         _all_missing_note(comp, read, forced=by_text.startswith("field:"))
     _input_problems(result, agreement)
     return EXIT_OK
+
+
+def _meant(name: str, names) -> str:
+    """``; did you mean `first_touch`?`` for a name given to a filter that is close to one of
+    ``names`` (as `check --lead` and the agreement's own names do), else nothing."""
+    from slacode.checks.context import did_you_mean
+
+    hint = did_you_mean(name, sorted(names))
+    return f"; {hint}" if hint else ""
 
 
 def _all_missing_note(comp, read, forced: bool = False) -> None:
@@ -221,13 +230,22 @@ def _write_html(path, agreement, result, comp, by, period, rules) -> None:
 
 # ------------------------------------------------------------------------------ due
 
+def _once(param, values: tuple):
+    """The value of an option that may be given once (click keeps the last of several
+    silently): a usage error when it is given more than once."""
+    if len(values) > 1:
+        shown = " ".join(f"{param.opts[0]} {v}" for v in values)
+        raise click.BadParameter(f"given {len(values)} times ({shown}); give it once", param=param)
+    return values[0] if values else None
+
+
 @click.command()
 @click.argument("spec")
 @click.argument("events", nargs=-1, required=True)
 @_as_of_option
-@click.option("--within", "window", metavar="DURATION",
-              help="Only clocks whose next moment (warning, else deadline) is at most this far "
-                   "ahead: 30m, 2h, 1h30m, 1d (wall clock). Default: every open clock.")
+@click.option("--within", "window", metavar="DURATION", multiple=True, callback=lambda c, p, v: _once(p, v),
+              help="Only clocks whose next moment (warning, else deadline) is after as_of and at most this "
+                   "far ahead: 30m, 2h, 1h30m, 1d (wall clock). Default: every open clock.")
 @click.option("--assignee", "assignees", multiple=True, metavar="NAME", help="Only this rep's clocks (repeatable).")
 @click.option("--overdue", is_flag=True,
               help="Also the clocks already past their deadline and still unfulfilled (breached, open), first.")

@@ -114,17 +114,43 @@ def diagnostics_json(diags: Iterable[Diagnostic]) -> str:
 def artifact_path(path: str, root: str | None = None) -> tuple[str, bool]:
     """``path`` as CI tools want it: ``(text, relative)``.
 
-    A file inside ``root`` (default: the current folder, the repository root in CI) is
-    given relative to it with forward slashes (``specs/acme.sla``); any other file keeps
-    its absolute path. Symbolic links are not followed, so the path stays the one the user
+    A file inside ``root`` is given relative to it with forward slashes
+    (``specs/acme.sla``); any other file keeps its absolute path. Without ``root``, that is
+    the checkout of a GitHub Actions job (``GITHUB_WORKSPACE``, where annotations and code
+    scanning resolve paths) when the variable is set and the current folder is inside it
+    (a step with a `working-directory`), else the current folder (:func:`uri_base`). Symbolic links are not followed, so the path stays the one the user
     named.
     """
-    base = Path(os.path.abspath(root if root is not None else os.getcwd()))
-    full = Path(os.path.normpath(base / path))      # an absolute ``path`` replaces ``base``
+    here = Path(os.path.abspath(root if root is not None else os.getcwd()))
+    full = Path(os.path.normpath(here / path))      # an absolute ``path`` replaces ``here``
+    base = uri_base(root)
     try:
         return full.relative_to(base).as_posix(), True
     except ValueError:
         return full.as_posix(), False
+
+
+def _workspaces() -> list[Path]:
+    """The checkout of a GitHub Actions job (``GITHUB_WORKSPACE``), as written and with its
+    symbolic links resolved (the current folder is the resolved one), or none."""
+    found = os.environ.get("GITHUB_WORKSPACE")
+    if not found or not os.path.isabs(found):
+        return []
+    written = Path(os.path.normpath(found))
+    resolved = Path(os.path.realpath(found))
+    return [written] if resolved == written else [written, resolved]
+
+
+def uri_base(root: str | None = None) -> Path:
+    """The folder relative artifact paths are relative to (:func:`artifact_path`): ``root``,
+    else ``GITHUB_WORKSPACE`` when the current folder is inside it, else the current folder."""
+    if root is not None:
+        return Path(os.path.abspath(root))
+    cwd = Path(os.getcwd())
+    for base in _workspaces():
+        if cwd == base or base in cwd.parents:
+            return base
+    return cwd
 
 
 # ------------------------------------------------------------------------------ SARIF
@@ -239,7 +265,7 @@ def sarif_log(diags: Iterable[Diagnostic], sources: Mapping | None = None,
 
     Every registered code is listed as a rule (so code scanning can show its help page even
     for codes not found this time); each result names its rule by id and index. Relative
-    URIs are relative to ``root`` (default: the current folder) under the base id
+    URIs are relative to ``root`` (default: :func:`uri_base`) under the base id
     ``SRCROOT``; columns count Unicode code points, as slacode's spans do.
     """
     from slacode import __version__
@@ -270,8 +296,7 @@ def sarif_log(diags: Iterable[Diagnostic], sources: Mapping | None = None,
     if any("uriBaseId" in loc["physicalLocation"]["artifactLocation"]
            for r in results for loc in r.get("locations", ())):
         # where SRCROOT is, for viewers outside GitHub (which sets it to the checkout)
-        base = Path(root) if root is not None else Path.cwd()
-        uri = base.resolve().as_uri()
+        uri = uri_base(root).resolve().as_uri()
         run["originalUriBaseIds"] = {SRCROOT: {"uri": uri if uri.endswith("/") else uri + "/"}}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
@@ -382,18 +407,25 @@ def _verdict_message(v) -> str:
     return text
 
 
-def check_github(result, verdicts, agreement, root: str | None = None) -> str:
+#: how ``check --format github`` annotates a verdict of each status it annotates
+_VERDICT_ANNOTATION = {"breached": ("error", "breached"), "at_risk": ("warning", "at risk")}
+
+
+def check_github(result, verdicts, agreement, root: str | None = None, at_risk: bool = False) -> str:
     """``slacode check --format github``: GitHub annotations.
 
     First the diagnostics (the agreement's, at its lines; the events', at the event file's
     line where known), then one ``error`` per breached verdict, placed on the clause of
-    the agreement that was breached and titled ``rule.clause breached``.
+    the agreement that was breached and titled ``rule.clause breached``; with ``at_risk``
+    (`--fail-on at_risk` or `--status at_risk` asked about them), one ``warning`` per
+    at-risk verdict too, in the same place, titled ``rule.clause at risk``.
     """
     lines = [_diagnostic_annotation(d, root) for d in result.diagnostics]
     spans: dict = {}
     for v in verdicts:
-        if v.status != "breached":
+        if v.status != "breached" and not (at_risk and v.status == "at_risk"):
             continue
+        level, words = _VERDICT_ANNOTATION[v.status]
         key = (v.rule, v.clause, v.segment)
         if key not in spans:
             spans[key] = promise_span(agreement, v)
@@ -402,10 +434,10 @@ def check_github(result, verdicts, agreement, root: str | None = None) -> str:
         file = artifact_path(path, root)[0] if path and not path.startswith("<") else None
         placed = span is not None and file is not None
         lines.append(annotation(
-            "error", _verdict_message(v), file=file,
+            level, _verdict_message(v), file=file,
             line=span.line if placed else None, col=span.column if placed else None,
             end_line=span.end_line if placed else None, end_column=span.end_column if placed else None,
-            title=f"{v.rule}.{v.clause} breached"))
+            title=f"{v.rule}.{v.clause} {words}"))
     return "".join(line + "\n" for line in lines)
 
 

@@ -190,8 +190,9 @@ def parse_window(value: str | timedelta) -> timedelta:
 def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
              overdue: bool = False, escalating: dict | None = None) -> list[Due]:
     """The open timed clocks among ``verdicts`` (judged as of ``as_of``, epoch
-    microseconds) whose next moment falls at or before ``as_of + within`` (all of them
-    when ``within`` is None), soonest first; with ``overdue``, also those already past their
+    microseconds) whose next moment falls after ``as_of`` and at or before ``as_of + within``
+    (all of them when ``within`` is None: one window ``(as_of, as_of + within]`` for warnings
+    and deadlines, so that runs every ``within`` list each moment once), soonest first; with ``overdue``, also those already past their
     deadline and still unfulfilled (``breached``, ``next`` = ``"overdue"``), which come first.
     ``escalating``: :func:`escalations` of the plan, to name on each clock not yet past its
     deadline the rules its breach would start for its lead (:func:`_escalates_to`), and on
@@ -216,8 +217,8 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
             level, warn = next(((words, at) for words, at, passed in v.warnings if not passed), (None, None))
         warn_ahead = warn is not None and warn > as_of
         nxt = warn if warn_ahead else v.due_at
-        if horizon is not None and nxt > horizon:
-            continue
+        if horizon is not None and not as_of < nxt <= horizon:
+            continue                            # (as_of, as_of + within]: a moment at as_of was the last run's
         items.append((nxt, v.due_at, v.lead, v.rule, v.clause, v.cycle, "warn" if warn_ahead else "due", v,
                       level if warn_ahead else None))
     items.sort(key=lambda x: x[:6])
