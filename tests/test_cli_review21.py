@@ -209,6 +209,11 @@ def test_diff_on_an_export_of_which_nothing_was_read_exits_2_and_says_why(desk, 
     assert "no event could be read" in proc.stderr
     same = run("diff", "desk.sla", "desk.sla", "--events", name, "--as-of", AS_OF, cwd=desk)
     assert same.returncode == 2
+    document = run("diff", "desk.sla", "tighter.sla", "--events", name, "--as-of", AS_OF, "--format", "json",
+                   cwd=desk)
+    assert document.returncode == 2
+    said = json.loads(document.stdout)
+    assert said["impact"] is None and [d["code"] for d in said["diagnostics"]] == [code]
 
 
 def test_diff_on_an_export_with_some_events_read_keeps_its_status(desk):
