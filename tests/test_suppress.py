@@ -309,6 +309,31 @@ def test_a_bad_pyproject_setting_is_exit_2(project, toml, message):
     assert proc.returncode == 2 and message in proc.stderr and "pyproject.toml" in proc.stderr
 
 
+def test_the_other_commands_show_the_agreements_warnings_the_project_wants(project):
+    """review 21c: `[tool.slacode.lint]` is one place: a warning the repository ignores is not
+    annotated by the nightly `check --format github` either, nor listed by report."""
+    (project / "e.jsonl").write_text('{"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "assigned"}\n')
+    as_of = ("--as-of", "2026-11-24T12:00:00Z")
+
+    def codes(*args) -> list[str]:
+        proc = run(*args, cwd=project)
+        assert proc.returncode in (0, 1), proc.stderr
+        return sorted({c for c in ("SLA217", "SLA401", "SLA402") if c in proc.stdout + proc.stderr})
+
+    everything = ["SLA217", "SLA401", "SLA402"]
+    assert codes("check", "a.sla", "e.jsonl", *as_of, "--format", "github") == everything
+    (project / "pyproject.toml").write_text('[tool.slacode.lint]\nignore = ["SLA4"]\n')
+    assert codes("check", "a.sla", "e.jsonl", *as_of, "--format", "github") == ["SLA217"]
+    assert codes("check", "a.sla", "e.jsonl", *as_of, "--format", "json") == ["SLA217"]
+    assert codes("report", "a.sla", "e.jsonl", *as_of, "--format", "json") == ["SLA217"]
+    assert codes("due", "a.sla", "e.jsonl", *as_of, "--format", "json") == ["SLA217"]
+    # a setting lint refuses is said and not applied: the run goes on
+    (project / "pyproject.toml").write_text('[tool.slacode.lint]\nignore = "SLA4"\n')
+    proc = run("check", "a.sla", "e.jsonl", *as_of, cwd=project)
+    assert proc.returncode == 0 and "is a list" in proc.stderr and "not applied" in proc.stderr
+    assert "SLA401" in proc.stdout
+
+
 def test_lint_statistics(project):
     (project / "b.sla").write_text(HEAD + "segment warm = score >= 50\nsegment cold = score >= 10\n")
     proc = run("lint", "--statistics", "a.sla", "b.sla", cwd=project)

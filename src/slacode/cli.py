@@ -184,7 +184,26 @@ def _checked_agreement(text: str | None, diags: list, name: str, spec: str, on_e
         again = "run `slacode lint` on it" if spec == "-" else f"run `slacode lint {spec}`"   # (stdin is read)
         _fail(f"{spec}: the agreement has {len(errors)} error{'s' if len(errors) != 1 else ''} ({where}); "
               f"{again} for its warnings too")
-    return agreement.model_copy(update={"diagnostics": tuple(diags)})
+    return agreement.model_copy(update={"diagnostics": tuple(_project_filter(diags))})
+
+
+def _project_filter(diags: list) -> list:
+    """The agreement's diagnostics that the nearest pyproject.toml's ``[tool.slacode.lint]``
+    (``select``, ``ignore``) wants, as ``lint`` reports them: `check`, `report` and `due`
+    show the agreement's warnings a repository chose to see (errors always). A setting that cannot be read is said on standard error and not applied (lint
+    refuses it)."""
+    if not diags or all(d.severity == "error" for d in diags):
+        return diags
+    from slacode.suppress import Selection, project_settings
+
+    try:
+        where, settings = project_settings()
+        if not settings:
+            return diags
+        return Selection.of(settings.get("select"), settings.get("ignore", ())).filter(diags)
+    except ValueError as e:
+        click.echo(f"slacode: warning: {e} (not applied; `slacode lint` says more)", err=True)
+        return diags
 
 
 #: commands that live in their own modules, imported only when used: name -> "module:attr"
