@@ -388,3 +388,10 @@ def test_the_pre_commit_hook_of_ci_md_takes_names_with_spaces_and_accents(tmp_pa
     git("add", "specs/são_paulo.sla")
     proc = hook_status()
     assert proc.returncode != 0 and "specs/são_paulo.sla:16:16: SLA208" in proc.stdout
+    # a name that starts with `-` at the root is a file, not an option (review 21d: `--`)
+    (repo / "specs" / "são_paulo.sla").write_text(DESK)
+    git("add", "specs/são_paulo.sla")
+    (repo / "-y.sla").write_text(DESK)
+    git("add", "--", "-y.sla")
+    proc = hook_status()
+    assert proc.returncode == 0 and "All checks passed (3 files)." in proc.stderr, proc.stderr

@@ -105,3 +105,14 @@ def test_arbitrary_wide_text_only_gives_diagnostics(tmp_path, bom, data, suffix)
         assert d.code.startswith("SLA5") and 1 <= d.line <= data.count(b"\n") + 1
     for r in batch.records:
         assert isinstance(r.at, int) and r.lead and r.type
+
+
+def test_utf16_text_compressed_is_read_too(tmp_path):
+    """review 21d: gzip of a UTF-16 export, named `.gz` or not, and on standard input."""
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text(JSONL, encoding="utf-8")
+    expected = _seen(read_events(plain))
+    for name in ("wide.jsonl.gz", "wide.jsonl"):
+        (tmp_path / name).write_bytes(gzip.compress(JSONL.encode("utf-16")))
+        assert _seen(read_events(tmp_path / name)) == expected
+    assert _seen(read_events(io.BytesIO(gzip.compress(JSONL.encode("utf-16"))))) == expected

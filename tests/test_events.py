@@ -1642,3 +1642,15 @@ def test_an_api_response_saved_as_the_export_is_one_problem_with_its_jq(tmp_path
     # a pretty-printed object that holds no events array is read line by line as before
     other = write(tmp_path, "o.json", _json.dumps({"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "x"}, indent=2))
     assert {d.code for d in read(other).diagnostics} == {"SLA501"}
+
+
+def test_an_empty_api_page_is_one_problem_too(tmp_path):
+    """review 21d: a quiet day's page, `{"records": []}`, is the same SLA514 (not four broken lines)."""
+    pretty = write(tmp_path, "page.json", '{\n  "records": [\n  ],\n  "next": null\n}\n')
+    [d] = read(pretty).diagnostics
+    assert d.code == "SLA514" and d.hint == "convert it with `jq -c '.records[]' FILE > events.jsonl`"
+    one = write(tmp_path, "page.jsonl", '{"records": [], "next": null}\n')
+    assert all("`jq -c '.records[]' FILE" in d.hint for d in read(one).diagnostics)
+    # an event written with other names and an empty list is not taken for a page
+    odd = write(tmp_path, "odd.jsonl", '{"customer": "x", "when": "2026-11-24T09:00:00Z", "kind": "call", "tags": []}\n')
+    assert not any("API response" in (d.hint or "") for d in read(odd).diagnostics)

@@ -325,3 +325,21 @@ def test_diff_sees_a_change_to_the_block():
 
     [change] = [c for c in semantic_diff(slacode.loads(old), slacode.loads(new)) if c.area == "test"]
     assert change.after.endswith('events from "x.csv" { delimiter ";"; timezone "UTC" }, 1 expectations }')
+
+
+def test_a_misspelt_header_in_the_block_gets_the_header_meant(tmp_path):
+    """review 21d: the hint `check` gives (`the header has 'Lead ID'`), in the block's words."""
+    [r] = results(tmp_path, """test "t" {
+  as of 2026-11-03T12:00:00Z
+  events from "crm/export.csv" {
+    delimiter ";"
+    column lead = "Lead Id"
+    column at = "Created Date"
+    column type = "Activity Type"
+    timezone "America/Sao_Paulo"
+  }
+  expect touch met
+}
+""", {"crm/export.csv": EXPORT_CSV})
+    assert not r.passed
+    assert "in the `events from` block: the header has 'Lead ID': write `column lead = \"Lead ID\"`" in r.error

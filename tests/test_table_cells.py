@@ -25,7 +25,7 @@ def _check(tmp_path, fmt: str) -> str:
 def test_the_table_escapes_controls_and_cuts_long_values(tmp_path):
     out = _check(tmp_path, "table")
     rows = out.splitlines()
-    assert rows[1].startswith("L\\n9\\x00 ") and "an\\u202ea" in rows[1]
+    assert rows[1].startswith("L\\n9\\x00 ") and "an[U+202E]a" in rows[1]
     assert "\x00" not in out and "\u202e" not in out
     assert rows[2].startswith("L" * 59 + "… ")
     # the header, one line per verdict (nothing split), the summary
@@ -37,3 +37,15 @@ def test_the_machine_formats_keep_the_values(tmp_path):
                 if '"record":"verdict"' in line]
     assert [v["lead"] for v in verdicts] == ["L\n9\x00", "L" * 300]
     assert verdicts[0]["assignee"] == "an\u202ea"
+
+
+def test_due_and_report_tables_escape_them_too(tmp_path):
+    """review 21d: the same one-line rule for `due` and `report --by assignee`."""
+    (tmp_path / "a.sla").write_text(SPEC)
+    events = [{"lead": "L\n9", "at": "2026-11-24T09:00:00Z", "type": "assigned", "owner": "a\tna\x07"}]
+    (tmp_path / "e.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+    for args, said in ((["due"], "L\\n9"), (["report", "--by", "assignee"], "a\\tna\\x07")):
+        done = subprocess.run([sys.executable, "-m", "slacode", *args, "a.sla", "e.jsonl", "--as-of",
+                               "2026-11-24T09:30:00Z"], capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert said in done.stdout and "\x07" not in done.stdout and "\t" not in done.stdout

@@ -313,3 +313,20 @@ def test_the_hand_worked_case_per_rep():
     wants = expected["grouped_verdicts"]
     got = [v for v in json.loads(out.stdout)["verdicts"] if v["rule"] == "touches_per_rep"]
     assert [{k: g[k] for k in w} for w, g in zip(wants, got)] == wants and len(got) == len(wants)
+
+
+def test_a_failing_test_labels_sla619_as_information():
+    """review 21d: the notes under a failing test carry their code's severity."""
+    import slacode
+    from slacode import testing
+
+    text = ('agreement "wd4" { version "1"; timezone "UTC"; teams sales }\n'
+            'calendar office { timezone "America/Sao_Paulo"; hours mon-fri 09:00-18:00 }\n'
+            'quota calls { owner sales; count contact_attempt; at least 2 per working day on office }\n'
+            'test "weekend" {\n  as of 2026-11-23T12:00:00-03:00\n  lead "a"\n'
+            '  at 2026-11-21T10:00:00-03:00 contact_attempt\n'
+            '  at 2026-11-20T10:00:00-03:00 contact_attempt\n'
+            '  expect calls period "2026-11-20" met\n}\n')
+    [r] = testing.run_tests(slacode.loads(text))
+    shown = testing.render_text([r])
+    assert not r.passed and "    info: SLA619 " in shown and "warning: SLA619" not in shown

@@ -281,7 +281,7 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
         late = sum(d.next == "overdue" for d in items)
         parts = [f"{n} {word}" for n, word in ((late, "overdue"), (paused, "paused")) if n]
         tail = f" ({', '.join(parts)})" if parts else ""
-        click.echo(f"{len(items)} open clock{'s' if len(items) != 1 else ''}{tail}.", err=True)
+        click.echo(f"{len(items):,} open clock{'s' if len(items) != 1 else ''}{tail}.", err=True)
     if fmt == "table" and not overdue:
         missed = sum(1 for v in result.verdicts if v.overdue and (keep is None or v.assignee in keep))
         if missed:

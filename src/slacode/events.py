@@ -420,6 +420,12 @@ _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
 _REPLACED = "\ufffd".encode("utf-8")
 
 
+def _wide_inside(handle) -> str | None:
+    """The wide encoding of the text a gzip file holds, by its byte order mark, or None."""
+    head = handle.peek(4)[:4]
+    return next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None)
+
+
 class _Recoded:
     """The lines of a file in a wide encoding, as UTF-8 bytes (the readers' input)."""
 
@@ -619,14 +625,20 @@ _WRAPPED_MAX_BYTES = 64 * 1024 * 1024
 def _events_under(obj: Any) -> str | None:
     """The key of ``obj`` (a JSON object) whose value is an array of events (objects with a
     `lead`, `at` or `type`), when one key is: `results` of `{"results": [...], "paging": …}`."""
-    if obj.__class__ is not dict:
+    if obj.__class__ is not dict or not _RESERVED_TOP.isdisjoint(obj):
         return None
     keys = [k for k, v in obj.items() if v.__class__ is list and v and v[0].__class__ is dict
             and not _RESERVED_TOP.isdisjoint(v[0])]
+    if not keys:                    # a page with no events (a quiet day): its one empty array, under
+        keys = [k for k, v in obj.items() if v.__class__ is list]    # a name APIs give the results
+        keys = keys if len(keys) == 1 and not obj[keys[0]] and keys[0].lower() in _PAGE_KEYS else []
     return keys[0] if len(keys) == 1 else None
 
 
 _RESERVED_TOP = frozenset(("lead", "at", "type"))
+#: the keys under which APIs return a page of results
+_PAGE_KEYS = frozenset(("results", "records", "data", "items", "events", "rows", "value", "hits", "entries",
+                        "objects", "elements", "list"))
 
 
 def _wrapped_events(handle) -> str | None:
@@ -951,12 +963,13 @@ class _Reader:
                 if raw is not None:
                     column = _column_of_key(raw, found)
             elif (p.code == codes.MISSING_KEY and raw is not None and p.key in _KEY_NAMES
-                  and b'"%s"' % p.key.encode() in raw and _nested_key(_top_keys(raw), p.key)):
-                under = _events_under(_top_keys(raw))
+                  and (under := _events_under(_top_keys(raw))) is not None):
                 hint = (f"the line is one JSON object with the events in an array under `{under}` (an API "
                         f"response), not an event: convert the file with `jq -c '.{_jq_key(under)}[]' FILE > "
-                        "events.jsonl`" if under is not None else
-                        f"`{p.key}` is inside an object of the event (such as `fields`) here: give it at the top level")
+                        "events.jsonl`")
+            elif (p.code == codes.MISSING_KEY and raw is not None and p.key in _KEY_NAMES
+                  and b'"%s"' % p.key.encode() in raw and _nested_key(_top_keys(raw), p.key)):
+                hint = f"`{p.key}` is inside an object of the event (such as `fields`) here: give it at the top level"
             below = 0
             if found is None and p.key:
                 if raw is not None:
@@ -1415,6 +1428,9 @@ def _lines_of(source: _Source) -> Iterator[Iterable[bytes]]:
                 import gzip
 
                 lines = gzip.GzipFile(fileobj=source.stream, mode="rb")
+                wide = _wide_inside(lines)
+                if wide is not None:
+                    lines = _Recoded(lines, wide, owned=False)
             elif source.encoding is not None:
                 lines = _Recoded(source.stream, source.encoding, owned=False)
             try:
@@ -1430,11 +1446,14 @@ def _lines_of(source: _Source) -> Iterator[Iterable[bytes]]:
             import gzip
 
             handle = gzip.open(source.path, "rb")
+            wide = _wide_inside(handle)
+            if wide is not None:            # UTF-16 text, compressed
+                handle = _Recoded(handle, wide)
         else:
             handle = open(source.path, "rb")
         if source.encoding is not None:
             handle = _Recoded(handle, source.encoding)
-    except OSError as exc:
+    except _READ_ERRORS as exc:
         raise _read_error(source.name, exc) from None
     try:
         with handle:

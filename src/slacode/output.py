@@ -162,18 +162,16 @@ CELL_WIDTH = 60
 
 
 def _cell(text: str, width: int | None = CELL_WIDTH) -> str:
-    """A value as a table shows it: control and direction-changing characters escaped
-    (`\\n`, `\\x00`, `\\u202e`), so one row stays one line that reads as it is; cut
-    to ``width`` characters. The JSON, JSON Lines and CSV outputs keep values as they are."""
-    if not text.isprintable() or any(c in _BIDI for c in text):
-        text = "".join(c if c.isprintable() and c not in _BIDI else repr(c)[1:-1] for c in text)
+    """A value as a table shows it (:func:`slacode.texts.visible`: control characters
+    escaped, `\\n`, and those that reorder text named, `[U+202E]`), so one row stays one line
+    that reads as it is; cut to ``width`` characters. The JSON, JSON Lines and CSV outputs
+    keep values as they are."""
+    from slacode.texts import visible
+
+    text = visible(text)
     if width is not None and len(text) > width:
         text = text[:width - 1] + "…"
     return text
-
-
-#: characters that reorder the text after them on a terminal
-_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _group_cell(group: dict | None) -> str:
@@ -203,13 +201,13 @@ def _summary(verdicts: int, leads: int, counts: Counter, problems: int, shown: t
              shown_count: int = 0) -> str:
     """``4 verdicts for 3 leads: 2 met, 1 breached, 1 at_risk.`` (and the input problems;
     with ``shown``, the statuses printed, how many verdicts that is)."""
-    parts = [f"{counts[s]} {s}" for s in _STATUS_ORDER if counts[s]]
+    parts = [f"{counts[s]:,} {s}" for s in _STATUS_ORDER if counts[s]]
     text = f"{_plural(verdicts, 'verdict')} for {_plural(leads, 'lead')}: " + (", ".join(parts) if parts else "none")
     if problems:
         text += f"; {_plural(problems, 'input problem')} reported"
     if shown:
         names = [s for s in _STATUS_ORDER if s in shown]
-        text += f"; {shown_count} shown ({' or '.join(names)})"
+        text += f"; {shown_count:,} shown ({' or '.join(names)})"
     return text + "."
 
 

@@ -362,6 +362,8 @@ _CHECK_ONLY = ((", or name a default time zone)", ", or give the `events from` l
                ("leave out --csv-delimiter", "leave out the `delimiter` line"))
 #: `--csv-delimiter ';'` and `--column lead="Lead ID"` as the command line writes them
 _DELIMITER_FLAG = re.compile(r"--csv-delimiter (tab|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
+#: a mapping as the hints of a header write it, `lead="Lead ID"`, where it stands for a block line
+_MAPPING = re.compile(r"(write |^)([A-Za-z_][\w.]*)=(\"(?:[^\"\\]|\\.)*\"|[^\s;)]+)(?= \(a header| names no column)")
 _COLUMN_FLAG = re.compile(r"--column ([^=\s]+)=(\"(?:[^\"\\]|\\.)*\"|[^\s;)]+)")
 
 
@@ -370,7 +372,8 @@ def _in_a_test(message: str) -> str:
     for said, meant in _CHECK_ONLY:
         message = message.replace(said, meant)
     message = _DELIMITER_FLAG.sub(lambda f: f"`delimiter {_unshelled(f.group(1))}`", message)
-    return _COLUMN_FLAG.sub(lambda f: f"`column {f.group(1)} = {_unshelled(f.group(2))}`", message)
+    message = _COLUMN_FLAG.sub(lambda f: f"`column {f.group(1)} = {_unshelled(f.group(2))}`", message)
+    return _MAPPING.sub(lambda f: f"{f.group(1)}`column {f.group(2)} = {_unshelled(f.group(3))}`", message)
 
 
 def _unshelled(word: str) -> str:
@@ -385,9 +388,17 @@ def _unshelled(word: str) -> str:
 def _block_hint(d) -> str:
     """What to write in the `events from` block for a file read with the wrong delimiter or
     columns: the reading hint, when it names the command line's CSV options."""
-    if d.hint and ("--csv-delimiter" in d.hint or "--column" in d.hint):
+    if d.hint and (d.code == "SLA509" or "--csv-delimiter" in d.hint or "--column" in d.hint):
         return f"; in the `events from` block: {_in_a_test(d.hint)}"
     return ""
+
+
+def _severity_of(note: str) -> str:
+    """The severity of the code a note starts with (``warning`` when it names none)."""
+    from slacode.codes import CODES
+
+    info = CODES.get(note.split(" ", 1)[0])
+    return info.severity if info is not None else "warning"
 
 
 def _where(d, sources) -> str:
@@ -627,8 +638,8 @@ def render_text(results: list[TestResult], color: bool = False) -> str:
             lines.append(f"    {where}: {o.text}")
             lines.append(f"      expected: {o.expected}")
             lines.append(f"      actual:   {o.actual}")
-        for note in r.notes:
-            lines.append(f"    warning: {note}")
+        for note in r.notes:                # (each starts with its code: SLA619 is information)
+            lines.append(f"    {_severity_of(note)}: {note}")
         for lead, tl in r.timelines.items():
             lines.append(f"    timeline of lead {lead!r}:")
             lines.extend("      " + x for x in tl)

@@ -42,8 +42,8 @@ def grouped(n) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    """``1 file``, ``2 files``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    """``1 file``, ``2 files``, ``20,000 verdicts``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def work_text(us: int) -> str:
@@ -124,10 +124,12 @@ _BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0
 
 
 def visible(text: str) -> str:
-    """``text`` with each character that reorders text shown by name, ``[U+202E]``."""
-    if text.isascii():
+    """``text`` as one line that reads as it is: each character that reorders text shown by
+    name, ``[U+202E]``, and control characters escaped, ``\\n``, ``\\x00``."""
+    if text.isprintable() and (text.isascii() or not any(ord(c) in _BIDI for c in text)):
         return text
-    return "".join(f"[U+{ord(c):04X}]" if ord(c) in _BIDI else c for c in text)
+    return "".join(f"[U+{ord(c):04X}]" if ord(c) in _BIDI else c if c.isprintable() else repr(c)[1:-1]
+                   for c in text)
 
 
 def window_text(window: tuple) -> str:
