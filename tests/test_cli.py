@@ -179,7 +179,7 @@ def test_check_fail_on_input_and_csv_diagnostics_on_stderr(tmp_path):
                 "--format", "jsonl")
     assert clean.returncode == 0, clean.stderr
     semi = tmp_path / "export.csv"
-    semi.write_text("lead;at;type\nA;2026-11-16T09:00:00-03:00;assigned\n")       # an Excel export
+    semi.write_text("Lead;At;Type\nA;2026-11-16T09:00:00-03:00;assigned\n")       # an Excel export
     unusable = run("check", spec, str(semi), "--as-of", AS_OF, "--fail-on", "breached", "--fail-on", "input")
     assert unusable.returncode == 1 and "SLA509" in unusable.stdout
     assert run("check", spec, str(semi), "--as-of", AS_OF, "--fail-on", "breached").returncode == 0

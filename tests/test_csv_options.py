@@ -155,9 +155,10 @@ def test_a_mapped_header_the_file_lacks_is_the_header_error_naming_the_mapping(t
     (d,) = read_events(path, csv_columns=dict(MAPPING, channel="Channel")).diagnostics
     assert "missing column 'Channel' (of the column mapping channel=Channel)" in d.message
     assert "names no column of the file; its columns: 'Lead ID', 'Created Date'" in d.hint
-    # a file that has the column itself
-    (d,) = read_events(standard, csv_columns={"lead": "Lead ID"}).diagnostics
-    assert "missing column 'Lead ID'" in d.message and "has a column 'lead' already" in d.hint
+    # a file that has the column under its own name reads it: the mapping is for the files that
+    # name it otherwise (one run reads the exports of several CRMs, review 21c)
+    batch = read_events(standard, csv_columns={"lead": "Lead ID"})
+    assert batch.records and not batch.diagnostics
 
 
 @pytest.mark.parametrize("columns, words", [
@@ -203,10 +204,11 @@ def test_a_repeated_event_is_compared_with_its_first_copy_read_with_the_options(
     ("Lead ID;Created Date;Activity Type", None,
      "the file seems separated by ';'; read it with --csv-delimiter ';' --column lead=\"Lead ID\" "
      "--column at=\"Created Date\" --column type=\"Activity Type\" (or export it with commas)"),
-    ("lead;at;type", None, "separated by ';'; read it with --csv-delimiter ';' (or export"),
-    ("lead\tat\ttype", None, "separated by '\\t'; read it with --csv-delimiter tab"),
-    ("lead|at|type", None, "--csv-delimiter '|'"),
-    ("lead,at,type", ";", "separated by ','; leave out --csv-delimiter (a comma is the default)"),
+    ("Lead;At;Type", None, "separated by ';'; read it with --csv-delimiter ';' --column lead=Lead --column at=At "
+                           "--column type=Type (or export"),
+    ("Lead\tAt\tType", None, "separated by '\\t'; read it with --csv-delimiter tab"),
+    ("Lead|At|Type", None, "--csv-delimiter '|'"),
+    ("Lead,At,Type", ";", "separated by ','; leave out --csv-delimiter (a comma is the default)"),
     ("Lead ID,Created Date,Activity Type", None,
      "rename the columns `Lead ID` to `lead`, `Created Date` to `at`, `Activity Type` to `type`, or read them "
      "as written with --column lead=\"Lead ID\" --column at=\"Created Date\" --column type=\"Activity Type\""),
@@ -447,3 +449,35 @@ def test_an_owner_column_under_an_exports_header_is_reported_with_its_mapping(tm
     assert done.returncode == 1
     said = done.stdout + done.stderr
     assert "SLA606" in said and 'or read the column as it is with --column owner="Lead Owner"' in said
+
+
+
+@pytest.mark.parametrize("header, row, given, sep", [
+    ("lead;at;type", "A;2026-11-09T10:00:00Z;x", None, "';'"),
+    ("lead\tat\ttype", "A\t2026-11-09T10:00:00Z\tx", None, "a tab"),
+    ("lead|at|type", "A|2026-11-09T10:00:00Z|x", None, "'|'"),
+    ("lead,at,type", "A,2026-11-09T10:00:00Z,x", ";", "',' (not ';', as given)"),
+    ("Lead ID;Created Date;Type", "A;2026-11-09T10:00:00Z;x", None, "';'"),      # with the mappings below
+])
+def test_a_header_of_one_cell_split_by_another_separator_is_read_with_it(tmp_path, header, row, given, sep):
+    """review 21c: each file of a run is read with its own separator (SLA519 says which), so a
+    `;` export and a `,` export are read together; the mappings apply where their header is."""
+    path = tmp_path / "e.csv"
+    path.write_text(f"{header}\n{row}\n")
+    columns = {"lead": "Lead ID", "at": "Created Date", "type": "Type"} if "Lead ID" in header else None
+    batch = read_events(path, csv_delimiter=given, csv_columns=columns)
+    assert [(r.lead, r.type) for r in batch.records] == [("A", "x")]
+    [d] = batch.diagnostics
+    assert (d.code, d.severity, d.line) == ("SLA519", "info", 1)
+    assert d.message.startswith(f"the header's cells are separated by {sep}")
+
+
+def test_two_crms_exports_in_one_run(tmp_path):
+    semi = tmp_path / "sf.csv"
+    semi.write_text("Event ID;Lead ID;Created Date;Event Type\ne1;L-1;2026-11-09T10:00:00Z;assigned\n")
+    comma = tmp_path / "hs.csv"
+    comma.write_text("id,lead,at,type\nh1,L-2,2026-11-09T10:00:00Z,assigned\n")
+    batch = read_events([semi, comma], csv_delimiter=";",
+                        csv_columns={"id": "Event ID", "lead": "Lead ID", "at": "Created Date", "type": "Event Type"})
+    assert [(r.lead, r.id) for r in batch.records] == [("L-1", "e1"), ("L-2", "h1")]
+    assert [d.code for d in batch.diagnostics] == ["SLA519"]

@@ -148,7 +148,20 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
             reader.diagnostics.append(_diag(
                 codes.MALFORMED_EVENT, "the line has only empty cells and comes before the header; "
                 "it is skipped, and the header is read from a later line", name, start))
-    plan = _csv_plan(reader, header, name, start, tape.taken[0] if tape.taken else "", options)
+    text = tape.taken[0] if tape.taken else ""
+    found = _other_delimiter(header, text, options)
+    if found is not None:                       # `lead;at;type` read with commas: read with `;`
+        sep, header = found
+        said = "" if options is None or options.delimiter == "," else f" (not {_shown(options.delimiter)}, as given)"
+        options = CsvOptions(sep, options.columns if options is not None else ())
+        table = csv.reader(tape, delimiter=sep, strict=True)
+        reader.diagnostics.append(_diag(
+            codes.CSV_DELIMITER_FOUND, f"the header's cells are separated by {_shown(sep)}{said}: the file is read "
+            f"with {_shown(sep)} between its cells", name, start,
+            hint="each file of a run is read with its own separator so; when all are written with "
+                 f"{_shown(sep)}, say it with {delimiter_option(sep)} (csv_delimiter= in Python), or leave this note "
+                 "out with --ignore SLA519"))
+    plan = _csv_plan(reader, header, name, start, text, options)
     if plan is None:
         return
     mark, seq = len(reader.diagnostics), reader.seq
@@ -288,7 +301,8 @@ def _mapped(headers: list[str], columns: tuple[tuple[str, str], ...],
     for new, old in columns:
         i = where.get(old)
         if i is None:
-            absent.append((new, old))
+            if new not in where:            # (a file with the column under its own name reads it:
+                absent.append((new, old))   # a mapping is for the exports that name it otherwise)
             continue
         if new != old and new in where and new not in moved:
             raise EventInputError(
@@ -301,6 +315,34 @@ def _mapped(headers: list[str], columns: tuple[tuple[str, str], ...],
 
 
 _SEPARATOR_WORDS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _shown(sep: str) -> str:
+    """A delimiter in a message: `';'`, `a tab`."""
+    return "a tab" if sep == "\t" else repr(sep)
+
+
+def _other_delimiter(header: list[str], text: str, options: CsvOptions | None) -> tuple[str, list[str]] | None:
+    """When the header read with the delimiter given (a comma by default) is one cell that
+    another usual separator splits into a header with `lead`, `at` and `type` (after the
+    column mappings): that separator and the header it gives. A file of one column cannot
+    be read at all, so this only reads what would be refused; anything else: None."""
+    if len(header) != 1 or not text:
+        return None
+    sep = options.delimiter if options is not None else ","
+    columns = options.columns if options is not None else ()
+    mapped = {old: new for new, old in columns}
+    for other in _SEPARATORS:
+        if other == sep or other not in header[0]:
+            continue
+        try:
+            cells = next(csv.reader([text.rstrip("\r\n")], delimiter=other))
+        except (csv.Error, StopIteration):
+            continue
+        names = {mapped.get(c.strip().lstrip("\ufeff").strip(), c.strip().lstrip("\ufeff").strip()) for c in cells}
+        if {"lead", "at", "type"} <= names:
+            return other, cells
+    return None
 
 
 def delimiter_option(sep: str) -> str:
