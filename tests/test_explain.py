@@ -175,3 +175,30 @@ deadline w { owner sales; start on assigned; stop on call; within 30h }
                           "Thu 2026-11-26 Thanksgiving Day (US); Mon 2026-11-30 closed)"), opens
     (wall,) = [ln for ln in lines if "w: cycle 1 opens" in ln]
     assert wall.endswith("-05:00")                          # wall-clock time skips nothing
+
+
+def test_the_first_attempt_says_whether_first_where_holds_for_it():
+    text = HEAD + '''
+attempts touch {
+  owner sales
+  start on assigned
+  stop on sal
+  count contact_attempt
+  at least 2 within 2d
+  first where channel == "phone" and owner != assignee
+}
+attempts plain { owner sales; start on assigned; stop on sal; count contact_attempt; at least 1 within 2d }
+'''
+    events = [{"lead": "A", "at": "2026-11-02T09:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "contact_attempt", "channel": "phone",
+               "owner": "bo"},
+              {"lead": "A", "at": "2026-11-02T11:00:00Z", "type": "contact_attempt", "channel": "email"}]
+    lines = _timeline(text, events, "2026-11-03T00:00:00Z")
+    first = [ln for ln in lines if "attempt 1 of" in ln]
+    assert first == ['    touch: attempt 1 of 2 needed in cycle 1; `first where channel == "phone" and owner != '
+                     'assignee` holds for it', "    plain: attempt 1 of 1 needed in cycle 1: the attempt is made, by "
+                     "the deadline 2026-11-04 09:00 +00:00"]
+    assert not any("first where" in ln for ln in lines if "attempt 2" in ln)
+    events[1]["channel"] = "email"
+    lines = _timeline(text, events, "2026-11-03T00:00:00Z")
+    assert any(ln.endswith("` does not hold for it") for ln in lines if "touch: attempt 1" in ln)

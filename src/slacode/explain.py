@@ -235,6 +235,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                                  else f": {made}, after the deadline {_when(due, clock.tz)}")
                     if _silence(rp) is not None and cyc.closed_at is None:
                         text += f"; {_next_attempt(rp, cyc, rec.at)}"
+                    if att_before == 0:                     # the first: what `first where` asks of it
+                        text += _first_where(rp, cyc, fold)
                     out.append(text)
                 if rp.retarget:
                     out.extend(_retarget_lines(rp, cyc, line_before, fold, rec.at, lead))
@@ -253,6 +255,25 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     if problems is not None:
         problems.extend(unknown_state_diagnostics(fold, sources))
     return out
+
+
+def _first_where(rp, cyc, fold) -> str:
+    """``; `first where channel == "phone"` holds for it`` (or does not) for a cycle's first
+    attempt, judged as the `first` verdict judges it (its properties, the rep just before
+    it); "" for a rule without `first where`."""
+    clause = next((c for c in rp.clauses if c.kind == "first"), None)
+    if clause is None or clause.place is None or not cyc.attempts:
+        return ""
+    from slacode.fmt import one_line
+
+    _, _, props, state, _, who = cyc.attempts[0][:6]
+    notes = fold.notes
+    now, notes.assignee = notes.assignee, who
+    try:
+        held = clause.pred(props, state, notes)
+    finally:
+        notes.assignee = now
+    return f"; `first where {one_line(clause.place)}` {'holds' if held else 'does not hold'} for it"
 
 
 def _opening(out: list, rp, rf, cyc, lead: str) -> None:
