@@ -202,3 +202,27 @@ attempts plain { owner sales; start on assigned; stop on sal; count contact_atte
     events[1]["channel"] = "email"
     lines = _timeline(text, events, "2026-11-03T00:00:00Z")
     assert any(ln.endswith("` does not hold for it") for ln in lines if "touch: attempt 1" in ln)
+
+
+def test_an_event_a_count_where_leaves_out_is_said_once():
+    text = HEAD + '''
+attempts touch {
+  owner sales
+  start on assigned
+  stop on sal
+  count meeting or contact_attempt where outcome == "connected"
+  at least 2 within 2d
+}
+'''
+    lines = _timeline(text, [
+        {"lead": "A", "at": "2026-11-02T09:00:00Z", "type": "assigned", "owner": "ana"},
+        {"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "contact_attempt", "outcome": "no_answer"},
+        {"lead": "A", "at": "2026-11-02T10:30:00Z", "type": "meeting"},
+        {"lead": "A", "at": "2026-11-02T11:00:00Z", "type": "contact_attempt"},       # no outcome: SLA618's words
+        {"lead": "A", "at": "2026-11-02T11:30:00Z", "type": "note"}],                 # not counted by type: quiet
+        "2026-11-03T00:00:00Z")
+    said = [ln for ln in lines if "not an attempt" in ln or "left this event out" in ln]
+    assert said == ["    touch: a `contact_attempt`, but not an attempt: the `where` of its `count` does not hold "
+                    "for it",
+                    "    touch: the `where` of `count contact_attempt` left this event out: it has no property "
+                    "`outcome`, and a missing property makes every comparison false, `!=` included"]

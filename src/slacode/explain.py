@@ -171,8 +171,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
             out.append(f"    `{rec.state}` is not a declared state: {effect} (its fields apply)")
         elif len(fold.flow_evidence) > breaches:
             out.append(f"    flow: `{state_before}` -> `{rec.state}` is not an allowed transition (a flow breach)")
-        if plan.where_reads:
-            out.extend(_where_left_out(plan, rec, fold))
+        left_out = _where_left_out(plan, rec, fold) if plan.where_reads else []
+        out.extend(left_out)
         for rf, (n_before, open_before, paused_before, att_before, untracked_before, line_before,
                  once_before) in zip(fold.rules, before):
             rp = rf.plan
@@ -238,6 +238,10 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                     if att_before == 0:                     # the first: what `first where` asks of it
                         text += _first_where(rp, cyc, fold)
                     out.append(text)
+                elif (rp.kind == "attempts" and _where_refused(rp, rec.type)
+                      and not any(ln.startswith(f"    {name}: the `where` of `count") for ln in left_out)):
+                    out.append(f"    {name}: a `{rec.type}`, but not an attempt: the `where` of its `count` does not "
+                               "hold for it")
                 if rp.retarget:
                     out.extend(_retarget_lines(rp, cyc, line_before, fold, rec.at, lead))
     # a rule that never started for this lead: its stops are no news (a call under every rule
@@ -255,6 +259,18 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     if problems is not None:
         problems.extend(unknown_state_diagnostics(fold, sources))
     return out
+
+
+def _where_refused(rp, ev_type: str) -> bool:
+    """Whether an event of ``ev_type`` that was not counted was left out by a `count`'s
+    `where` (its type is counted only with a condition), not by its type."""
+    conditional = False
+    for t in rp.counts:
+        if t.kind == "event" and t.type == ev_type:
+            if t.where is None:
+                return False
+            conditional = True
+    return conditional
 
 
 def _first_where(rp, cyc, fold) -> str:
