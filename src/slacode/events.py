@@ -391,8 +391,7 @@ def _resolve(source: Any, input_format: str | None, csv: Any = None) -> _Source:
             raise _file_error(exc, f"{name}: cannot read: {exc.strerror or exc}") from None
         # what the first bytes say, whatever the name: gzip data (an export saved without `.gz`),
         # text in UTF-16 (Excel's "Unicode Text") or UTF-32, by its byte order mark
-        packed = name.lower().endswith(".gz") or head[:2] == _GZIP_MAGIC
-        encoding = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None) if not packed else None
+        packed, encoding = _what_bytes_say(head, name)
         return _Source(name, fmt, name, None, packed, 0 if regular else None, csv, encoding)
     if source.__class__ is _SkippedFile:
         return _Source(source.path, "skipped", source.path, None, False)
@@ -405,8 +404,7 @@ def _resolve(source: Any, input_format: str | None, csv: Any = None) -> _Source:
         if start is not None:               # a binary stream that can seek (stdin spooled): peek
             head = source.read(4)
             source.seek(start)
-            packed = head[:2] == _GZIP_MAGIC
-            encoding = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None) if not packed else None
+            packed, encoding = _what_bytes_say(head)
         return _Source(name, fmt, None, source, packed, start, csv, encoding)
     raise TypeError(f"an event source is a path, '-' or a stream, not {type(source).__name__}")
 
@@ -420,10 +418,21 @@ _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
 _REPLACED = "\ufffd".encode("utf-8")
 
 
+def _wide_encoding(head: bytes) -> str | None:
+    """The wide encoding (`utf-16`, `utf-32`) a text's first bytes name by its byte order mark, or None."""
+    return next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None)
+
+
+def _what_bytes_say(head: bytes, name: str = "") -> tuple[bool, str | None]:
+    """Whether a file (its first bytes, its name) is gzip data, and else its wide encoding."""
+    if name.lower().endswith(".gz") or head[:2] == _GZIP_MAGIC:
+        return True, None
+    return False, _wide_encoding(head)
+
+
 def _wide_inside(handle) -> str | None:
     """The wide encoding of the text a gzip file holds, by its byte order mark, or None."""
-    head = handle.peek(4)[:4]
-    return next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None)
+    return _wide_encoding(handle.peek(4)[:4])
 
 
 class _Recoded:
@@ -1469,8 +1478,7 @@ def file_lines(path: str) -> Iterator[Iterable[bytes]]:
     showing a line a diagnostic points at. ``OSError`` if it cannot be read."""
     with open(path, "rb") as handle:
         head = handle.read(4)
-    packed = path.lower().endswith(".gz") or head[:2] == _GZIP_MAGIC
-    encoding = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None) if not packed else None
+    packed, encoding = _what_bytes_say(head, path)
     with _lines_of(_Source(path, "jsonl", path, None, packed, 0, None, encoding)) as lines:
         yield lines
 
