@@ -1040,7 +1040,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
             _pipe_closed()                      # the status below still answers --fail-on
         counts = Counter(v.status for v in rows)
         problems = sum(1 for d in result.diagnostics[own:] if d.severity != "info")
-        click.echo(output._summary(len(rows), len({v.lead for v in rows if v.lead is not None}), counts,
+        click.echo(output.verdicts_summary(len(rows), len({v.lead for v in rows if v.lead is not None}), counts,
                                    problems, tuple(statuses), len(shown) if statuses else 0), err=True)
         found = {v.lead for v in rows}
         near = _near_leads(leads, {v.lead for v in result.verdicts if v.lead is not None})

@@ -197,8 +197,8 @@ def _summary_dict(stats: "CheckStats", diagnostics: list, agreement_diagnostics:
     return summary_of(counts, stats.leads, written, diagnostics, agreement_diagnostics, stats.ignored)
 
 
-def _summary(verdicts: int, leads: int, counts: Counter, problems: int, shown: tuple = (),
-             shown_count: int = 0) -> str:
+def verdicts_summary(verdicts: int, leads: int, counts: Counter, problems: int, shown: tuple = (),
+                     shown_count: int = 0) -> str:
     """``4 verdicts for 3 leads: 2 met, 1 breached, 1 at_risk.`` (and the input problems;
     with ``shown``, the statuses printed, how many verdicts that is)."""
     parts = [f"{counts[s]:,} {s}" for s in _STATUS_ORDER if counts[s]]
@@ -467,4 +467,4 @@ class _Row:
 
 
 def stream_summary(stats: CheckStats) -> str:
-    return _summary(stats.verdicts, stats.leads, stats.status, stats.problems, stats.shown, stats.shown_count)
+    return verdicts_summary(stats.verdicts, stats.leads, stats.status, stats.problems, stats.shown, stats.shown_count)
