@@ -395,3 +395,15 @@ def test_the_pre_commit_hook_of_ci_md_takes_names_with_spaces_and_accents(tmp_pa
     git("add", "--", "-y.sla")
     proc = hook_status()
     assert proc.returncode == 0 and "All checks passed (3 files)." in proc.stderr, proc.stderr
+
+
+def test_a_link_to_nothing_in_a_folder_is_said_not_skipped(tmp_path):
+    """review 21c (F16): a dangling `.sla` link under a folder is an I/O problem of lint,
+    fmt and test (exit 2, named with where it points), the other files still done."""
+    (tmp_path / "ok.sla").write_text(DESK)
+    (tmp_path / "gone.sla").symlink_to(tmp_path / "elsewhere" / "x.sla")
+    for args in (["lint", "."], ["lint"], ["fmt", "--check", "."], ["test", "."]):
+        proc = run(*args, cwd=tmp_path)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert f"gone.sla: a link to {tmp_path / 'elsewhere' / 'x.sla'}, which does not exist" in proc.stderr
+    assert "All checks passed (1 file)." in run("lint", ".", cwd=tmp_path).stderr

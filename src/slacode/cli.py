@@ -44,15 +44,26 @@ def _skipped(name: str) -> bool:
     return name.startswith(".") or name in SKIPPED_FOLDERS
 
 
-def sla_files_under(folder: Path) -> list[Path]:
+def sla_files_under(folder: Path, broken: list | None = None) -> list[Path]:
     """The ``.sla`` files in ``folder`` and its subfolders, sorted, leaving out hidden
     folders, ``node_modules``, ``venv`` and ``__pycache__`` below it (as ruff does); the
-    folder named itself is searched even if hidden. Links to folders are not followed."""
+    folder named itself is searched even if hidden. Links to folders are not followed.
+    ``broken``: gets the ``.sla`` links whose target does not exist (not skipped unsaid)."""
     found = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not _skipped(d)]
         found.extend(Path(root, n) for n in names if n.endswith(".sla"))
+    if broken is not None:
+        broken.extend(str(f) for f in sorted(found) if f.is_symlink() and not f.exists())
     return sorted(f for f in found if f.is_file())
+
+
+def not_found(path: str) -> str:
+    """What to say of a path that names nothing: ``x.sla: no such file or folder``, or for a
+    link whose target does not exist, where it points."""
+    if os.path.islink(path):
+        return f"{path}: a link to {os.readlink(path)}, which does not exist"
+    return f"{path}: no such file or folder"
 
 
 def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list[Path]:
@@ -65,13 +76,13 @@ def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list
             _fail(EMPTY_PATH)
         path = Path(p)
         if path.is_dir():
-            found.extend(sla_files_under(path))
+            found.extend(sla_files_under(path, missing))
         elif path.exists():
             found.append(path)
         elif missing is not None:
             missing.append(p)
         else:
-            _fail(f"{p}: no such file or folder")
+            _fail(not_found(p))
     return found
 
 
@@ -89,10 +100,11 @@ def files_to_read(paths: tuple[str, ...], stdin: str = "-") -> tuple[list[Path],
     nothing at all to read. No PATH at all means the current folder (as ruff does), where
     finding nothing is no error: it is said on stderr, and the lists are empty."""
     if not paths:
-        files = agreement_files((".",))
-        if not files:
+        broken: list[str] = []              # (`.sla` links to nothing: said, as under a folder named)
+        files = agreement_files((".",), broken)
+        if not files and not broken:
             click.echo(f"slacode: warning: {NO_FILES_HERE}", err=True)
-        return files, [], False
+        return files, broken, False
     if paths.count(stdin) > 1:
         _fail(f"`{stdin}` is given {paths.count(stdin)} times: standard input can be read only once")
     missing: list[str] = []
@@ -101,6 +113,7 @@ def files_to_read(paths: tuple[str, ...], stdin: str = "-") -> tuple[list[Path],
     files = [f for f in files if not ((key := _same_file(f)) in seen or seen.add(key))]
     if not files and stdin not in paths:
         _fail(f"{', '.join(missing)}: no such file or folder" if missing and len(missing) == len(paths)
+              else "; ".join(not_found(p) for p in missing) if missing
               else "no .sla files found in " + ", ".join(paths))
     return files, missing, stdin in paths
 
@@ -392,7 +405,7 @@ def lint(paths, fmt, strict, exit_zero, select, ignore, statistics):
     failing = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
     if missing:                                 # the others were linted; these could not be
         for p in missing:
-            click.echo(f"slacode: {p}: no such file or folder", err=True)
+            click.echo(f"slacode: {not_found(p)}", err=True)
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_OK
 
@@ -1347,7 +1360,7 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
         _fail("--coverage prints text or json, not junit")
     files, broken, stdin = files_to_read(paths)
     for p in broken:                                # said now; the others still run
-        click.echo(f"slacode: {p}: no such file or folder", err=True)
+        click.echo(f"slacode: {not_found(p)}", err=True)
     loaders = [(str(path), lambda path=path: load_agreement(str(path))) for path in files]
     if stdin:                                       # `-`: an editor's buffer, say (as `lint -`)
         from slacode.parse import decode

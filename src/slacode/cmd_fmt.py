@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from slacode.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _color, answering, files_to_read
+from slacode.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _color, answering, files_to_read, not_found
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -47,7 +47,7 @@ def fmt(paths, check, show_diff):
     the current folder if none; `-` for stdin)."""
     files, missing, _ = files_to_read(paths, STDIN)
     for p in missing:                   # said now; the others are still formatted
-        click.echo(f"slacode: {p}: no such file or folder", err=True)
+        click.echo(f"slacode: {not_found(p)}", err=True)
     write = not (check or show_diff)
     outcomes = []
     if STDIN in paths:  # read once, however often it is named
