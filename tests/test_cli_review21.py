@@ -407,3 +407,10 @@ def test_a_link_to_nothing_in_a_folder_is_said_not_skipped(tmp_path):
         assert proc.returncode == 2, (args, proc.stderr)
         assert f"gone.sla: a link to {tmp_path / 'elsewhere' / 'x.sla'}, which does not exist" in proc.stderr
     assert "All checks passed (1 file)." in run("lint", ".", cwd=tmp_path).stderr
+
+
+def test_a_folder_of_only_a_link_to_nothing_says_where_it_points(tmp_path):
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / "a.sla").symlink_to(tmp_path / "nowhere.sla")
+    proc = run("lint", "g", cwd=tmp_path)
+    assert proc.returncode == 2 and f"g/a.sla: a link to {tmp_path / 'nowhere.sla'}, which does not exist" in proc.stderr

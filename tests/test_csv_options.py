@@ -481,3 +481,28 @@ def test_two_crms_exports_in_one_run(tmp_path):
                         csv_columns={"id": "Event ID", "lead": "Lead ID", "at": "Created Date", "type": "Event Type"})
     assert [(r.lead, r.id) for r in batch.records] == [("L-1", "e1"), ("L-2", "h1")]
     assert [d.code for d in batch.diagnostics] == ["SLA519"]
+
+
+@pytest.mark.parametrize("text", [
+    "lead;at;type;Amount, net\nA;2026-11-09T10:00:00Z;x;5\n",          # a comma inside a column's name
+    '"lead";"at";"type"\n"A";"2026-11-09T10:00:00Z";"x"\n',             # every header cell quoted
+])
+def test_the_separator_is_found_whatever_the_comma_reading_gave(tmp_path, text):
+    """review 21e: the header read with commas is two cells, or cannot be read at all."""
+    path = tmp_path / "e.csv"
+    path.write_text(text)
+    batch = read_events(path)
+    assert [(r.lead, r.type) for r in batch.records] == [("A", "x")]
+    assert [d.code for d in batch.diagnostics] == ["SLA519"]
+
+
+def test_a_mapping_that_makes_room_applies_only_where_its_pair_does(tmp_path):
+    """review 21e: `--column type="Activity Type" --column record_type=type` (the docs' advice for
+    a file with both) leaves a plain `lead,at,type` file of the same run as it is."""
+    plain = tmp_path / "plain.csv"
+    plain.write_text("lead,at,type\nA,2026-11-09T10:00:00Z,x\n")
+    both = tmp_path / "both.csv"
+    both.write_text("lead,at,Activity Type,type\nB,2026-11-09T10:00:00Z,y,old\n")
+    batch = read_events([plain, both], csv_columns=[("type", "Activity Type"), ("record_type", "type")])
+    assert [(r.lead, r.type, r.props) for r in batch.records] == [("A", "x", {}), ("B", "y", {"record_type": "old"})]
+    assert not batch.diagnostics

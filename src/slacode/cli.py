@@ -112,9 +112,7 @@ def files_to_read(paths: tuple[str, ...], stdin: str = "-") -> tuple[list[Path],
     seen: set = set()                   # a file named twice (or by its folder too) is read once
     files = [f for f in files if not ((key := _same_file(f)) in seen or seen.add(key))]
     if not files and stdin not in paths:
-        _fail(f"{', '.join(missing)}: no such file or folder" if missing and len(missing) == len(paths)
-              else "; ".join(not_found(p) for p in missing) if missing
-              else "no .sla files found in " + ", ".join(paths))
+        _fail("; ".join(not_found(p) for p in missing) if missing else "no .sla files found in " + ", ".join(paths))
     return files, missing, stdin in paths
 
 

@@ -121,6 +121,7 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
              else csv.reader(tape, delimiter=options.delimiter, strict=True))
     prev = 0
     header = None
+    found = None                                    # (another separator, the header it gives)
     while header is None:
         tape.taken.clear()
         try:
@@ -128,11 +129,16 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
         except StopIteration:
             reader.empty(name)                      # SLA515: no header, nothing
             return
-        except csv.Error as exc:
-            what, hint = _csv_problem(exc)
-            reader.diagnostics.append(_diag(codes.CSV_HEADER, f"the header cannot be read: {what}", name, prev + 1,
-                                            hint=hint))
-            return
+        except csv.Error as exc:                    # (`"lead";"at";"type"` read with commas)
+            found = _other_delimiter(None, tape.taken[0] if len(tape.taken) == 1 else "", options)
+            if found is None:
+                what, hint = _csv_problem(exc)
+                reader.diagnostics.append(_diag(codes.CSV_HEADER, f"the header cannot be read: {what}", name,
+                                                prev + 1, hint=hint))
+                return
+            start, prev = prev + 1, tape.number
+            header = found[1]
+            break
         start, prev = prev + 1, tape.number
         bad = tape.bad_in(start, prev)
         if bad:
@@ -149,7 +155,8 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
                 codes.MALFORMED_EVENT, "the line has only empty cells and comes before the header; "
                 "it is skipped, and the header is read from a later line", name, start))
     text = tape.taken[0] if tape.taken else ""
-    found = _other_delimiter(header, text, options)
+    if found is None:
+        found = _other_delimiter(header, text, options)
     if found is not None:                       # `lead;at;type` read with commas: read with `;`
         sep, header = found
         said = "" if options is None or options.delimiter == "," else f" (not {_shown(options.delimiter)}, as given)"
@@ -297,12 +304,17 @@ def _mapped(headers: list[str], columns: tuple[tuple[str, str], ...],
         where.setdefault(h, i)
     names = list(headers)
     absent = []
+    # a file with the column under its own name reads it (`type`, lacking `Activity Type`): the
+    # mapping is for the exports that name it otherwise, and so is one that maps that name away
+    # to make room for it (`record_type=type`)
+    own = {new for new, old in columns if old not in where and new in where}
+    columns = tuple((new, old) for new, old in columns if old not in own)
     moved = {h for _, h in columns if h in where}
     for new, old in columns:
         i = where.get(old)
         if i is None:
-            if new not in where:            # (a file with the column under its own name reads it:
-                absent.append((new, old))   # a mapping is for the exports that name it otherwise)
+            if new not in own:
+                absent.append((new, old))
             continue
         if new != old and new in where and new not in moved:
             raise EventInputError(
@@ -322,13 +334,34 @@ def _shown(sep: str) -> str:
     return "a tab" if sep == "\t" else repr(sep)
 
 
-def _other_delimiter(header: list[str], text: str, options: CsvOptions | None) -> tuple[str, list[str]] | None:
-    """When the header read with the delimiter given (a comma by default) is one cell that
-    another usual separator splits into a header with `lead`, `at` and `type` (after the
-    column mappings): that separator and the header it gives. A file of one column cannot
-    be read at all, so this only reads what would be refused; anything else: None."""
-    if len(header) != 1 or not text:
+def _other_delimiter(header: list[str] | None, text: str, options: CsvOptions | None
+                     ) -> tuple[str, list[str]] | None:
+    """When the header read with the delimiter given (a comma by default) has no `lead`, `at`
+    and `type` (after the column mappings), or cannot be read at all (``header`` None), and
+    another usual separator splits its line (``text``) into one that has them: that separator
+    and the header it gives (`lead;at;type;Amount, net`, `"lead";"at";"type"`). Such a header
+    could not be read as it was, so this only reads what would be refused; else None."""
+    if not text:
         return None
+    sep = options.delimiter if options is not None else ","
+    mapped = {old: new for new, old in (options.columns if options is not None else ())}
+
+    def usable(cells: list[str]) -> bool:
+        names = {c.strip().lstrip("\ufeff").strip() for c in cells}
+        return {"lead", "at", "type"} <= {mapped.get(n, n) for n in names}
+
+    if header is not None and usable(header):
+        return None
+    for other in _SEPARATORS:
+        if other == sep or other not in text:
+            continue
+        try:
+            cells = next(csv.reader([text.rstrip("\r\n")], delimiter=other, strict=True))
+        except (csv.Error, StopIteration):
+            continue
+        if usable(cells):
+            return other, cells
+    return None
     sep = options.delimiter if options is not None else ","
     columns = options.columns if options is not None else ()
     mapped = {old: new for new, old in columns}

@@ -423,13 +423,14 @@ FILE_NOT_READ = define("SLA518", "file-not-read", "warning", """
     """)
 
 CSV_DELIMITER_FOUND = define("SLA519", "csv-delimiter-found", "info", """
-    A CSV file's header is one cell that another usual separator (`;`, a tab, `|`, `,`)
-    splits into the columns slacode reads, so the file is read with that separator.
+    A CSV file's header has none of the columns slacode reads with the separator given (a
+    comma by default), and another usual separator (`;`, a tab, `|`, `,`) splits it into
+    them, so the file is read with that separator.
 
     ## Why
     Spreadsheets in many countries export CSV with `;` between the cells, and a run often
-    reads exports of several CRMs at once: one written with `;`, one with commas. A header
-    of one cell cannot be read at all (it has no `lead`, `at` and `type`), so when another
+    reads exports of several CRMs at once: one written with `;`, one with commas. Such a
+    header cannot be read as it is (it has no `lead`, `at` and `type`), so when another
     separator gives those columns (after any `--column` mappings), that is how the file is
     written: each such file is read with its own separator, and this note says so once per
     file. Give `--csv-delimiter` to say it for files written so (the note then goes), or
