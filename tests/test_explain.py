@@ -226,3 +226,24 @@ attempts touch {
                     "for it",
                     "    touch: the `where` of `count contact_attempt` left this event out: it has no property "
                     "`outcome`, and a missing property makes every comparison false, `!=` included"]
+
+
+def test_a_first_attempt_that_also_stops_the_cycle_says_whether_first_where_holds():
+    """review 21e: the closing line carries the note when the first attempt closes the cycle."""
+    text = HEAD + '''
+attempts touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt where outcome == "connected"
+  count contact_attempt
+  at least 1 within 2d
+  first where channel == "phone"
+}
+'''
+    lines = _timeline(text, [
+        {"lead": "A", "at": "2026-11-02T09:00:00Z", "type": "assigned", "owner": "ana"},
+        {"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "contact_attempt", "channel": "email",
+         "outcome": "connected"}], "2026-11-03T00:00:00Z")
+    [closing] = [ln for ln in lines if "stopped" in ln]
+    assert closing.startswith("    touch: cycle 1 stopped; its attempt was made by 2026-11-02 10:00 +00:00")
+    assert closing.endswith('; `first where channel == "phone"` does not hold for it')

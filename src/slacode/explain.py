@@ -178,7 +178,10 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
             rp = rf.plan
             name = rp.name
             if open_before is not None and open_before.closed_at == rec.at and open_before.close_kind:
-                out.append(f"    {name}: " + _closing_text(rp, open_before, lead))
+                text = f"    {name}: " + _closing_text(rp, open_before, lead)
+                if att_before == 0 and open_before.attempts:    # its first attempt was this event
+                    text += _first_where(rp, open_before, fold)
+                out.append(text)
                 if open_before.close_kind == "stop" and rp.require:
                     out.append(f"    {name}: " + _require_text(rp, open_before))
             if len(rf.cycles) > n_before:
@@ -439,7 +442,7 @@ def _closing_text(rp, cyc, lead: str) -> str:
     if rp.kind == "attempts" and n and len(cyc.attempts) >= n and cyc.attempts[n - 1][0] <= due:
         # `at least N within` was kept by its Nth attempt: what closes the cycle later is no delay
         nth = cyc.attempts[n - 1][0]
-        return (f"cycle {cyc.number} {word}; its {n} attempts were made by "
+        return (f"cycle {cyc.number} {word}; {'its attempt was' if n == 1 else f'its {n} attempts were'} made by "
                 f"{_when(nth, clock.tz)}, {'at' if nth == due else 'before'} the deadline ({counted})"
                 + _because(rp, cyc))
     late = cyc.closed_at > due
