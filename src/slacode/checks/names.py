@@ -179,12 +179,9 @@ def calendars_are_declared(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.UNDEFINED_CALENDAR,
                                f"`{name.value}` is a calendar choice, which picks a calendar per lead when a cycle "
                                "starts: it can stand only in `within` and `at least … within` lines", name,
-                               hint="name one calendar here (`on " + choices[name.value].picks[0].calendar.value
-                                    + "`)" if choices[name.value].picks else None)
+                               hint=_one_calendar(choices[name.value]))
                 continue
-            known = list(ctx.calendars) + list(choices)
-            hint = did_you_mean(name.value, known) or f"declare it with `calendar {name.value} {{ … }}`"
-            yield ctx.diag(codes.UNDEFINED_CALENDAR, f"calendar `{name.value}` is not declared", name, hint=hint)
+            yield _undeclared_calendar(ctx, name, choices)
     for goal in (*ctx.agreement.targets, *ctx.agreement.quotas):     # `per working day on CAL` (extension)
         name = goal.goal.calendar if goal.goal is not None else None
         if name is None or name.value in ctx.calendars:
@@ -193,12 +190,9 @@ def calendars_are_declared(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.diag(codes.UNDEFINED_CALENDAR,
                            f"`{name.value}` is a calendar choice, which picks a calendar per lead: the working days "
                            f"of {goal.kind} `{goal.name.value}` are one calendar's, for every lead", name,
-                           hint="name one calendar here (`on " + choices[name.value].picks[0].calendar.value
-                                + "`)" if choices[name.value].picks else None)
+                           hint=_one_calendar(choices[name.value]))
             continue
-        known = list(ctx.calendars) + list(choices)
-        hint = did_you_mean(name.value, known) or f"declare it with `calendar {name.value} {{ … }}`"
-        yield ctx.diag(codes.UNDEFINED_CALENDAR, f"calendar `{name.value}` is not declared", name, hint=hint)
+        yield _undeclared_calendar(ctx, name, choices)
     for choice in ctx.agreement.of("calendar_choice"):
         for pick in choice.picks:
             name = pick.calendar
@@ -404,3 +398,15 @@ def unused_calendars(ctx: Context) -> Iterator[Diagnostic]:
         else:
             yield ctx.diag(codes.UNUSED_CALENDAR, f"calendar `{name}` is not used", decl.name,
                            hint=f"use it with `on {name}` or `only during {name}`, or remove it")
+
+
+def _one_calendar(choice) -> str | None:
+    """The hint for a calendar choice where one calendar belongs: its first pick's."""
+    return f"name one calendar here (`on {choice.picks[0].calendar.value}`)" if choice.picks else None
+
+
+def _undeclared_calendar(ctx: Context, name, choices: dict) -> Diagnostic:
+    """SLA208 for a calendar name that is neither declared nor a choice, with the nearest name."""
+    hint = did_you_mean(name.value, list(ctx.calendars) + list(choices)) or \
+        f"declare it with `calendar {name.value} {{ … }}`"
+    return ctx.diag(codes.UNDEFINED_CALENDAR, f"calendar `{name.value}` is not declared", name, hint=hint)
