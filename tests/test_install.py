@@ -45,3 +45,24 @@ def test_wheel_ships_and_loads_the_grammar(tmp_path):
     assert Path(out[0]).is_relative_to(site)
     assert Path(out[1]).is_relative_to(site)
     assert out[2] == "x"
+
+
+def _sh_blocks(text: str) -> list[str]:
+    blocks, inside = [], None
+    for line in text.splitlines():
+        if inside is None and line.strip() == "```sh":
+            inside = []
+        elif inside is not None and line.strip() == "```":
+            blocks.append("\n".join(inside))
+            inside = None
+        elif inside is not None:
+            inside.append(line)
+    return blocks
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [b.strip() for b in _sh_blocks(readme) if "pytest" in b]
+    assert len(commands) == 1, commands                 # one test command, the one CI runs
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    assert commands[0] in ci_lines
