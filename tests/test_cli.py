@@ -368,7 +368,8 @@ def test_csv_has_a_timezone_column_when_the_agreement_has_quiet_hours():
     data = json.loads(run("check", spec, events, "--as-of", "2026-11-20T18:00:00-03:00", "--format", "json").stdout)
     assert [r["timezone"] for r in quiet] == [v["timezone"] for v in data["verdicts"] if v["clause"] == "only_between"]
     plain = run("check", str(CASE / "agreement.sla"), str(CASE / "events.jsonl"), "--as-of", AS_OF, "--format", "csv")
-    assert plain.stdout.splitlines()[0].endswith(",evidence,reason")
+    assert plain.stdout.splitlines()[0] == proc.stdout.splitlines()[0]      # one header for every agreement
+    assert plain.stdout.splitlines()[0].endswith(",evidence,reason,timezone,group,warnings,escalates,count")
 
 
 def test_due_counts_follow_the_assignee_filter_and_leave_out_the_agreements_warnings(tmp_path):

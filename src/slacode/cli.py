@@ -1068,7 +1068,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
         stats = output.stream_check(run, fmt, out, agreement_meta=meta,
                                     as_of_text=iso(cutoff, agreement.plan.zone),
                                     diagnostics=list(agreement.diagnostics) + diagnostics,
-                                    leads=leads, color=_color(), columns=output.csv_columns(agreement.plan),
+                                    leads=leads, color=_color(),
                                     agreement_diagnostics=len(agreement.diagnostics),
                                     shown=_lead_lines(leads) if leads and fmt == "table" else None,
                                     statuses=statuses, keep=keep)

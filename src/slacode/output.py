@@ -282,26 +282,14 @@ def _verdict_dicts(blob: bytes) -> Iterator[dict]:
         yield d
 
 
-def csv_columns(plan) -> tuple[str, ...]:
-    """The CSV columns of ``check``: every verdict key, ``timezone`` (the zone an `only
-    between … in lead timezone` clause used) when the agreement has such a clause, and
-    ``group`` (a `by FIELD` goal's group, as a JSON object) when it has such a goal, and
-    ``warnings`` (a rule's several warning levels, as a JSON array) when it has such a rule,
-    and ``escalates`` (the breach that started or closed a cycle, as a JSON object) when it
-    has `breach of` triggers, and ``count`` (the events a `sum PROP of …` quota added up)
-    when it has such a quota."""
-    columns = VERDICT_KEYS
-    if any(c.kind == "only_between" for rp in plan.rules for c in rp.clauses):
-        columns += ("timezone",)
-    if any(g.by_field is not None for g in (*plan.targets, *plan.quotas)):
-        columns += ("group",)
-    if any(line.levels or any(p[1].levels for p in line.choose) for rp in plan.rules for line in rp.lines):
-        columns += ("warnings",)
-    if plan.breach_watch:
-        columns += ("escalates",)
-    if any(q.prop is not None for q in plan.quotas):
-        columns += ("count",)
-    return columns
+CSV_COLUMNS = VERDICT_KEYS + ("timezone", "group", "warnings", "escalates", "count")
+"""The CSV columns of ``check``, the same whatever the agreement: every verdict key, then the
+keys of the extensions (``timezone``, the zone an `only between … in lead timezone` clause
+used; ``group``, a `by FIELD` goal's group as a JSON object; ``warnings``, a rule's several
+warning levels as a JSON array; ``escalates``, the breach that started or closed a cycle as a
+JSON object; ``count``, the events a `sum PROP of …` quota added up), empty where they do not
+apply. One header for every agreement, so that the CSVs of several agreements load into one
+table."""
 
 
 def stream_check(run, fmt: str, out, **options) -> CheckStats:
@@ -319,7 +307,7 @@ def stream_check(run, fmt: str, out, **options) -> CheckStats:
 
 
 def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
-                 leads=None, color: bool = False, columns: tuple[str, ...] = VERDICT_KEYS,
+                 leads=None, color: bool = False, columns: tuple[str, ...] = CSV_COLUMNS,
                  agreement_diagnostics: int = 0, shown=None, statuses=None,
                  keep=None) -> Generator[bytes, None, CheckStats]:
     """``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with

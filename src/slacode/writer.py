@@ -63,14 +63,14 @@ def _start(agreement, events, *, as_of, jobs, default_tz, input_format, csv_deli
 def _pieces(agreement, run, diagnostics: list, cutoff: int, format: str):
     """The generator of the output's pieces (:func:`slacode.output.check_pieces`), given the
     arguments ``slacode check`` gives it for this format (no --lead, --status or --ignore)."""
-    from slacode.output import check_pieces, csv_columns
+    from slacode.output import check_pieces
     from slacode.verdict import iso
 
     plan = agreement.plan
     own = list(agreement.diagnostics)
     return check_pieces(run, format, agreement_meta={"id": agreement.id, "version": agreement.version},
                         as_of_text=iso(cutoff, plan.zone), diagnostics=own + diagnostics,
-                        columns=csv_columns(plan), agreement_diagnostics=len(own))
+                        agreement_diagnostics=len(own))
 
 
 def write_verdicts(agreement, events: Any, out: Any, *, as_of, jobs: int | None = None, default_tz=None,
