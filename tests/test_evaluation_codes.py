@@ -109,6 +109,9 @@ def test_sla606_an_assigned_event_that_names_no_rep_is_reported_with_what_it_has
     assert (found.lead, found.line, found.severity) == ("A", 2, "warning")
     assert f"lead 'A' has an `assigned` event {words}" in found.message
     assert found.message.endswith("; 2 leads have such an event")
+    after = ('the lead has no rep from then on (its verdicts show the assignee `""`)' if event.get("owner") == ""
+             else "the lead is unassigned from then on")
+    assert f": {after};" in found.message
     # the assignee is the owner property as sent (§4): none, or the empty text
     assert [v.assignee for v in result.verdicts] == [event.get("owner")] * 2 + ["bo"]
 

@@ -1806,8 +1806,10 @@ def _ownerless_diagnostic(why: tuple, seen: list, sources, codes):
     """SLA606 for the `assigned` events that name no rep for one reason (:func:`_ownerless`)."""
     count, lead, line, file = _first_seen(seen, sources)
     many = f"; {count:,} leads have such an event" if count > 1 else ""
+    after = "the lead is unassigned from then on"
     if why[0] == "empty":
         what, hint = "an empty `owner`", "send the rep's id as text in `owner` (`null`, or no `owner`, unassigns)"
+        after = 'the lead has no rep from then on (its verdicts show the assignee `""`)'
     elif why[0] == "key":
         what = f"no `owner`, but a property `{why[1]}`"
         hint = f"the lead's assignee is the event's `owner` property: rename `{why[1]}` to `owner`"
@@ -1819,8 +1821,7 @@ def _ownerless_diagnostic(why: tuple, seen: list, sources, codes):
         what = "no `owner` property, but a lead field `owner` in `fields`"
         hint = "send the rep as a property of the event, beside `type` (\"owner\": \"ana\"), not in `fields`"
     return dg.make(codes.ASSIGNED_WITHOUT_OWNER,
-                   f"lead {lead!r} has an `assigned` event with {what}: the lead is unassigned from then "
-                   f"on{many}", dg.Span(line, 1, file=file), file=file, hint=hint, lead=lead)
+                   f"lead {lead!r} has an `assigned` event with {what}: {after}{many}", dg.Span(line, 1, file=file), file=file, hint=hint, lead=lead)
 
 
 def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):

@@ -110,7 +110,9 @@ UNREAD_EVENT_TYPE = define("SLA605", "misspelt-event-type", "warning", """
 ASSIGNED_WITHOUT_OWNER = define("SLA606", "assigned-without-owner", "warning", """
     An `assigned` event names no rep, though it seems meant to: its `owner` is the empty
     text, or missing while another property (`assignee`, `rep`, `owner_id` …) or a lead
-    field `owner` holds a value. The lead is unassigned from then on. (An `assigned` event
+    field `owner` holds a value. The lead is unassigned from then on (with an empty `owner`,
+    its verdicts show the assignee as `""`; goals `by assignee` and reports count it as
+    nobody's). (An `assigned` event
     with a `null` owner, or no `owner` and nothing of the kind, unassigns on purpose and is
     not reported.)
 
