@@ -406,7 +406,7 @@ def test_a_link_to_nothing_in_a_folder_is_said_not_skipped(tmp_path):
         proc = run(*args, cwd=tmp_path)
         assert proc.returncode == 2, (args, proc.stderr)
         assert f"gone.sla: a link to {tmp_path / 'elsewhere' / 'x.sla'}, which does not exist" in proc.stderr
-    assert "All checks passed (1 file)." in run("lint", ".", cwd=tmp_path).stderr
+    assert "No problems in 1 file; 1 could not be read (named above)." in run("lint", ".", cwd=tmp_path).stderr
 
 
 def test_a_folder_of_only_a_link_to_nothing_says_where_it_points(tmp_path):
@@ -414,3 +414,76 @@ def test_a_folder_of_only_a_link_to_nothing_says_where_it_points(tmp_path):
     (tmp_path / "g" / "a.sla").symlink_to(tmp_path / "nowhere.sla")
     proc = run("lint", "g", cwd=tmp_path)
     assert proc.returncode == 2 and f"g/a.sla: a link to {tmp_path / 'nowhere.sla'}, which does not exist" in proc.stderr
+    proc = run("lint", cwd=tmp_path / "g")                        # (no PATH: nothing fails with a usage error)
+    assert proc.returncode == 2 and proc.stderr.splitlines()[-1] == "Nothing checked; 1 could not be read (named above)."
+
+
+# ------------------------------------------------- review 21e: links to nothing, said in full
+
+def _folder_with_links_to_nothing(tmp_path: Path) -> Path:
+    folder = tmp_path / "d"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "good.sla").write_text(DESK)
+    (folder / "broken.sla").symlink_to(tmp_path / "nowhere" / "x.sla")
+    (folder / "sub" / "rel.sla").symlink_to(Path("..") / "missing.sla")
+    return folder
+
+
+def test_lint_does_not_say_passed_when_a_link_could_not_be_read(tmp_path):
+    """review 21e (F6): the links are named first, and the summary counts them, so the last line
+    of a run that exits 2 does not say it passed."""
+    _folder_with_links_to_nothing(tmp_path)
+    proc = run("lint", "d", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "All checks passed" not in proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[-1] == "No problems in 1 file; 2 could not be read (named above)."
+    assert lines[0].startswith("slacode: d/broken.sla: a link to ") and lines[1].startswith("slacode: d/sub/rel.sla")
+    (tmp_path / "d" / "good.sla").write_text(BROKEN)
+    proc = run("lint", "d", "--exit-zero", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == "Found 1 error, 0 warnings in 1 file; 2 could not be read (named above)."
+    proc = run("fmt", "--check", "d", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1].endswith("; 2 could not be read (named above).")
+
+
+def test_test_junit_and_json_show_a_link_that_could_not_be_read(tmp_path):
+    """review 21e (F7): a link to nothing is an errored case in the machine output, as an
+    agreement that does not load is, so a CI report of an exit-2 run is not green and empty."""
+    import xml.etree.ElementTree as ET
+
+    _folder_with_links_to_nothing(tmp_path)
+    (tmp_path / "d" / "bad.sla").write_text(BROKEN)
+    proc = run("test", "d", "--format", "junit", cwd=tmp_path)
+    assert proc.returncode == 2
+    suites = ET.fromstring(proc.stdout)
+    assert suites.get("errors") == "3" and suites.get("tests") == "3"
+    errored = {s.get("name"): s.find("testcase/error").get("message") for s in suites.iter("testsuite")}
+    assert set(errored) == {"d/broken.sla", "d/sub/rel.sla", "d/bad.sla"}
+    assert errored["d/broken.sla"] == f"d/broken.sla: a link to {tmp_path / 'nowhere' / 'x.sla'}, which does not exist"
+    assert {c.get("name") for c in suites.iter("testcase")} == {"the agreement loads"}
+    proc = run("test", "d", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 2
+    doc = json.loads(proc.stdout)
+    assert {(r["file"], r["name"], r["passed"]) for r in doc} == {
+        (f, "the agreement loads", False) for f in ("d/broken.sla", "d/sub/rel.sla", "d/bad.sla")}
+    assert next(r for r in doc if r["file"] == "d/sub/rel.sla")["error"] == (
+        "d/sub/rel.sla: a link to ../missing.sla, which does not exist")
+    from tests.test_schemas_outputs import problems
+
+    assert problems("tests", doc) == []
+
+
+def test_a_loop_of_links_is_called_a_loop(tmp_path):
+    """review 21e (F8): not "a link to loop.sla, which does not exist"."""
+    (tmp_path / "e").mkdir()
+    (tmp_path / "e" / "good.sla").write_text(DESK)
+    (tmp_path / "e" / "loop.sla").symlink_to("loop.sla")
+    (tmp_path / "e" / "a.sla").symlink_to("b.sla")
+    (tmp_path / "e" / "b.sla").symlink_to("a.sla")
+    proc = run("lint", "e", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "slacode: e/loop.sla: a link to loop.sla, in a loop of links that reaches no file" in proc.stderr
+    assert "slacode: e/a.sla: a link to b.sla, in a loop of links that reaches no file" in proc.stderr
+    assert "does not exist" not in proc.stderr

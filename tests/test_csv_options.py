@@ -506,3 +506,61 @@ def test_a_mapping_that_makes_room_applies_only_where_its_pair_does(tmp_path):
     batch = read_events([plain, both], csv_columns=[("type", "Activity Type"), ("record_type", "type")])
     assert [(r.lead, r.type, r.props) for r in batch.records] == [("A", "x", {}), ("B", "y", {"record_type": "old"})]
     assert not batch.diagnostics
+
+
+@pytest.mark.parametrize("header, columns, message", [
+    # the mapped header is there once the line is split by `;`: at and type are what is missing
+    ("Lead ID;Created Date;Activity Type", {"lead": "Lead ID"}, "missing columns 'at', 'type'; no event"),
+    # lead and type are there split by `;`; the mapping's header is what is missing
+    ("lead;when;type", {"at": "Created Date"},
+     "missing column 'Created Date' (of the column mapping at=\"Created Date\"); no event"),
+    ("Lead ID;Created Date;Activity Type", None, "missing columns 'lead', 'at', 'type'; no event"),
+])
+def test_a_one_column_header_lists_what_the_separator_the_hint_gives_lacks(tmp_path, header, columns, message):
+    """review 21e (F12): not the columns the split has, read as missing from the one cell."""
+    path = tmp_path / "e.csv"
+    path.write_text(f"{header}\nA;2026-11-09T10:00:00Z;x\n")
+    (d,) = read_events(path, csv_columns=columns).diagnostics
+    assert d.code == "SLA509" and d.message == f"unusable CSV header: {message} of the file is read"
+    assert "--csv-delimiter ';'" in d.hint
+
+
+@pytest.mark.parametrize("lines, delimiter, hint", [
+    ('"lead;at;type"\nA;2026-11-09T10:00:00Z;x\n', None, "read it with --csv-delimiter ';'"),
+    ('"lead\tat\ttype"\nA\t2026-11-09T10:00:00Z\tx\n', None, "read it with --csv-delimiter tab"),
+    ('"lead|at|type"\nA|2026-11-09T10:00:00Z|x\n', None, "read it with --csv-delimiter '|'"),
+    ('"lead;at;type"\nA;2026-11-09T10:00:00Z;x\n', ";", ""),
+    ('"lead,at,type"\n"A,2026-11-09T10:00:00Z,x"\n', None, ""),
+    ('"lead,at,type"\nA,2026-11-09T10:00:00Z,x\n', ";", "leave out --csv-delimiter (a comma is the default)"),
+])
+def test_a_header_line_quoted_whole_gets_advice_that_works(tmp_path, lines, delimiter, hint):
+    """review 21e (F11): `"lead;at;type"` is one cell whatever the separator; the hint says to take
+    the quotes away (and which separator then reads it), and doing so reads the file."""
+    path = tmp_path / "e.csv"
+    path.write_text(lines)
+    (d,) = read_events(path, csv_delimiter=delimiter).diagnostics
+    assert d.code == "SLA509"
+    assert "the whole line is quoted, so it is one column" in d.message and "missing" not in d.message
+    assert d.hint.startswith("remove the quotes around the header line")
+    assert d.hint.endswith(f", then {hint}" if hint else ")")
+    fixed = path.with_name("fixed.csv")                            # the advice followed
+    fixed.write_text("".join(line.strip('"') + "\n" for line in lines.splitlines()))
+    sep = {"--csv-delimiter ';'": ";", "--csv-delimiter tab": "\t", "--csv-delimiter '|'": "|"}.get(
+        hint.removeprefix("read it with "), delimiter if not hint else None)
+    batch = read_events(fixed, csv_delimiter=sep)
+    assert [(r.lead, r.type) for r in batch.records] == [("A", "x")] and not batch.diagnostics
+
+
+def test_a_header_two_separators_read_says_the_other_fits_too(tmp_path):
+    """review 21e (F4): `;` is taken (the first of `;`, tab, `|`, `,`), and the note says `|` fit too."""
+    path = tmp_path / "e.csv"
+    path.write_text("lead;at;type;x|lead|at|type\nP;2026-11-09T16:00:00Z;x;1|Q|2026-11-09T16:00:00Z|y\n")
+    batch = read_events(path)
+    (d,) = batch.diagnostics
+    assert d.code == "SLA519" and d.message == (
+        "the header's cells are separated by ';': the file is read with ';' between its cells ('|' splits it into "
+        "lead, at and type as well)")
+    assert [r.lead for r in batch.records] == ["P"]
+    path.write_text("lead;at;type\nA;2026-11-09T16:00:00Z;x\n")                  # one fits: no more said
+    (d,) = read_events(path).diagnostics
+    assert d.message == "the header's cells are separated by ';': the file is read with ';' between its cells"

@@ -247,3 +247,42 @@ attempts touch {
     [closing] = [ln for ln in lines if "stopped" in ln]
     assert closing.startswith("    touch: cycle 1 stopped; its attempt was made by 2026-11-02 10:00 +00:00")
     assert closing.endswith('; `first where channel == "phone"` does not hold for it')
+
+
+def test_a_quota_says_which_events_it_counted_and_which_its_where_left_out():
+    """review 21e (F10): as attempts are said, a quota's counted events are said, and so is one
+    of a counted type that its `count`'s `where` leaves out — not only for a missing property."""
+    text = HEAD + '''
+quota meetings {
+  owner sales
+  count meeting_booked where kind == "discovery"
+  at least 2 per week
+}
+quota hot_calls { owner sales; count call for hot; at least 1 per day }
+quota revenue { owner sales; sum amount of deal; at least 100 per month }
+'''
+    lines = _timeline(text, [
+        {"lead": "Q", "at": "2026-11-09T10:00:00Z", "type": "meeting_booked", "id": "m1", "kind": "demo"},
+        {"lead": "Q", "at": "2026-11-09T11:00:00Z", "type": "meeting_booked", "id": "m2", "kind": "discovery"},
+        {"lead": "Q", "at": "2026-11-09T12:00:00Z", "type": "meeting_booked", "id": "m3"},
+        {"lead": "Q", "at": "2026-11-09T13:00:00Z", "type": "call", "id": "c1"},
+        {"lead": "Q", "at": "2026-11-09T14:00:00Z", "type": "call", "id": "c2", "fields": {"score": 90}},
+        {"lead": "Q", "at": "2026-11-09T15:00:00Z", "type": "deal", "id": "d1", "amount": 40},
+        {"lead": "Q", "at": "2026-11-09T16:00:00Z", "type": "note", "id": "n1"}],
+        "2026-11-20T00:00:00Z")
+    under = {}
+    for ln in lines:
+        if not ln.startswith(" "):
+            key = ln.split("[")[1].split("]")[0] if "[" in ln else ln
+            under[key] = []
+        else:
+            under[key].append(ln.strip())
+    assert under["m1"] == ["meetings: a `meeting_booked`, but not counted: the `where` of its `count` does not "
+                           "hold for it"]
+    assert under["m2"] == ["meetings: counted by the quota"]
+    assert under["m3"] == ["meetings: the `where` of `count meeting_booked` left this event out: it has no "
+                           "property `kind`, and a missing property makes every comparison false, `!=` included"]
+    assert under["c1"] == ["hot_calls: a `call`, but not counted: the lead is not in segment `hot`"]
+    assert under["c2"] == ["hot_calls: counted by the quota"]
+    assert under["d1"] == ["revenue: counted by the quota, adding 40"]
+    assert under["n1"] == []

@@ -202,3 +202,37 @@ def test_a_where_that_says_what_a_missing_property_means_is_not_reported(where):
     text = CALLS.replace('outcome != "connected"', where)
     assert not found(text, events, "SLA618") and not found(text, events, "SLA617")
     assert found(CALLS, events, "SLA618")                   # (the plain form is)
+
+
+FIRST = '''agreement "cad" { version "1"; timezone "UTC"; teams sales }
+attempts follow_up {
+  owner sales
+  start on assigned
+  stop on won
+  restart on reopened
+  count meeting_invite or contact_attempt where channel != "sms"
+  at least 2 within 2d
+  first where channel == "phone"
+}
+'''
+
+
+def test_first_where_counts_only_the_first_attempts_it_judges():
+    """review 21e (older note): `first where` judges a cycle's first attempt only; an attempt
+    after it (e5) or an event of a counted type that is no attempt (e6) is not what it read."""
+    events = [ev("A", "10:00", "assigned", id="e1"), ev("A", "11:00", "contact_attempt", id="e2", channel="sms"),
+              ev("A", "12:00", "contact_attempt", id="e3", channel="email"),
+              ev("A", "13:00", "contact_attempt", id="e4", channel="phone"),
+              ev("A", "14:00", "meeting_invite", id="e5"), ev("A", "15:00", "contact_attempt", id="e6")]
+    assert not [d for d in found(FIRST, events, "SLA618") if d.message.startswith("`first where`")]
+    # cycle 2's first attempt has no channel (e8), nor has the first of lead B (b2): said, with
+    # how many first attempts of each type, and the first of them
+    events += [ev("A", "16:00", "reopened", id="e7"), ev("A", "17:00", "meeting_invite", id="e8"),
+               ev("A", "18:00", "meeting_invite", id="e9"),
+               ev("B", "10:00", "assigned", id="b1"), ev("B", "11:00", "meeting_invite", id="b2")]
+    notes = [d for d in found(FIRST, events, "SLA618") if d.message.startswith("`first where`")]
+    assert [d.message.split(": for")[0] for d in notes] == [
+        "`first where` of attempts `follow_up` reads the property `channel`, which 2 first attempts "
+        "(`meeting_invite` events) did not have (first: lead 'A', event 8)"]
+    (note,) = [d for d in found(FIRST, events[:9], "SLA618") if d.message.startswith("`first where`")]   # A alone
+    assert "which one first attempt (a `meeting_invite` event) did not have (lead 'A', event 8)" in note.message

@@ -60,10 +60,23 @@ def sla_files_under(folder: Path, broken: list | None = None) -> list[Path]:
 
 def not_found(path: str) -> str:
     """What to say of a path that names nothing: ``x.sla: no such file or folder``, or for a
-    link whose target does not exist, where it points."""
+    link whose target does not exist, where it points (and for a loop of links, that it is one)."""
     if os.path.islink(path):
+        if _a_loop_of_links(path):
+            return f"{path}: a link to {os.readlink(path)}, in a loop of links that reaches no file"
         return f"{path}: a link to {os.readlink(path)}, which does not exist"
     return f"{path}: no such file or folder"
+
+
+def _a_loop_of_links(path: str) -> bool:
+    """Whether following the links from ``path`` never ends (the system gives up: ELOOP)."""
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as e:
+        return e.errno == errno.ELOOP
+    return False
 
 
 def agreement_files(paths: tuple[str, ...], missing: list | None = None) -> list[Path]:
@@ -398,12 +411,12 @@ def lint(paths, fmt, strict, exit_zero, select, ignore, statistics):
             click.echo(_lint_formats()[fmt](diags, sources), nl=False)
         elif diags:
             click.echo(diagnostics_text(diags, sources, _color()))
+    for p in missing:                           # the others were linted; these could not be
+        click.echo(f"slacode: {not_found(p)}", err=True)
     if fmt == "text" and (files or stdin or missing):
-        click.echo(summary_line(diags, len(files) + stdin), err=True)
+        click.echo(summary_line(diags, len(files) + stdin, len(missing)), err=True)
     failing = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
-    if missing:                                 # the others were linted; these could not be
-        for p in missing:
-            click.echo(f"slacode: {not_found(p)}", err=True)
+    if missing:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_OK
 
@@ -1357,8 +1370,10 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
     if coverage and fmt == "junit":
         _fail("--coverage prints text or json, not junit")
     files, broken, stdin = files_to_read(paths)
+    why: dict = {}                                  # file -> why its tests did not run (JUnit, JSON)
     for p in broken:                                # said now; the others still run
-        click.echo(f"slacode: {not_found(p)}", err=True)
+        why[p] = not_found(p)
+        click.echo(f"slacode: {why[p]}", err=True)
     loaders = [(str(path), lambda path=path: load_agreement(str(path))) for path in files]
     if stdin:                                       # `-`: an editor's buffer, say (as `lint -`)
         from slacode.parse import decode
@@ -1368,7 +1383,6 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
     results = []
     covers = []
     found = loaded = 0
-    why: dict = {}                                  # file -> why its tests did not run (for JUnit)
     for name, load in loaders:
         try:
             agreement = load()
@@ -1408,7 +1422,7 @@ def test_cmd(paths, fmt, match, coverage, fail_under):
         return EXIT_FINDINGS if failed or low else EXIT_OK
     with answering():
         if fmt == "json":
-            click.echo(testing.render_json(results), nl=False)
+            click.echo(testing.render_json(results, why), nl=False)
         elif fmt == "junit":
             click.echo(testing.render_junit(results, why), nl=False)
         else:

@@ -65,7 +65,7 @@ def fmt(paths, check, show_diff):
                 _out(f"would reformat {o.name}\n")
     only_stdin = all(o.name == STDIN_NAME for o in outcomes)
     if outcomes and not (write and only_stdin):
-        click.echo(_summary(outcomes, write), err=True)
+        click.echo(_summary(outcomes, write, len(missing)), err=True)
     if missing or any(o.error for o in outcomes):
         return EXIT_ERROR
     if not write and any(o.changed for o in outcomes):
@@ -169,7 +169,9 @@ def _out(text: str) -> None:
     stream.flush()
 
 
-def _summary(outcomes: list[Outcome], write: bool) -> str:
+def _summary(outcomes: list[Outcome], write: bool, unread: int = 0) -> str:
+    """The last line on standard error; ``unread``: the paths that could not be read (named
+    before it), counted so that a run that exits 2 does not end as if all was done."""
     def files(n: int) -> str:
         return f"{n} file{'' if n == 1 else 's'}"
 
@@ -181,4 +183,5 @@ def _summary(outcomes: list[Outcome], write: bool) -> str:
         parts.append(f"{files(same)} {'left unchanged' if write else 'already formatted'}")
     if failed:
         parts.append(f"{files(failed)} with errors")
-    return ", ".join(parts) + "." if parts else "Nothing to format."
+    besides = f"; {unread} could not be read (named above)" if unread else ""
+    return ", ".join(parts) + besides + "." if parts else "Nothing to format" + besides + "."

@@ -196,7 +196,7 @@ class PlanInfo:
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quiet_steps", "moved_steps",
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
-                 "field_typos", "where_watch")
+                 "field_typos", "where_watch", "first_reads")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -236,11 +236,20 @@ class PlanInfo:
         self.field_typos: dict[str, str | None] = {}
         # per event type, the `where` reads of its events' properties: ((index into
         # plan.where_reads, property), ...) (SLA617, SLA618); empty without any `where`
+        # A `first where` judges each cycle's first attempt only: its reads are watched there,
+        # per (rule, type) (first_reads), not on every event of the type.
         watch: dict = {}
-        for k, (_, _, ev_type, prop, *_) in enumerate(plan.where_reads):
+        first: dict = {}
+        owners = {f"{rp.kind} `{rp.name}`": rp.name for rp in plan.rules}
+        for k, (owner, role, ev_type, prop, *_) in enumerate(plan.where_reads):
             # (a backquoted `fields.x` is a property of that name: the lead field it means is x)
-            watch.setdefault(ev_type, []).append((k, prop, prop[7:] if prop.startswith("fields.") else prop))
+            item = (k, prop, prop[7:] if prop.startswith("fields.") else prop)
+            if role == "first where" and owner in owners:
+                first.setdefault((owners[owner], ev_type), []).append(item)
+            else:
+                watch.setdefault(ev_type, []).append(item)
         self.where_watch = {t: tuple(v) for t, v in watch.items()}
+        self.first_reads = {key: tuple(v) for key, v in first.items()}
         # per read type, its `where` reads (None: none): one lookup per event says both
         # whether the type is read (else SLA605 asks whether it is misspelt) and what to watch
         self.type_where = {t: self.where_watch.get(t) for t in read | set(watch)}
@@ -652,7 +661,7 @@ class LeadFold:
                         if atts:
                             atts.append((t, rec.ref, None, state, fields.get("timezone")))
                         else:
-                            self._attempt(cyc, rec)
+                            self._attempt(cyc, rec, rp.name)
                     continue
                 self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asks)
         elif rec.fields is not None or self.events == 1:
@@ -818,7 +827,7 @@ class LeadFold:
                 if atts:
                     atts.append((t, rec.ref, None, self.state, fields.get("timezone")))
                 else:
-                    self._attempt(cyc, rec)
+                    self._attempt(cyc, rec, rp.name)
             if stop_fn is not None and stop_fn(ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "stop")
             elif rp.whens and (why := _when_closes(rp, fields, state, notes)) == "stop":
@@ -848,7 +857,7 @@ class LeadFold:
             if rp.befores:
                 self._before(rp.befores, new, rec, ev_type, props, state, entered, left, notes)
             if is_attempt:
-                self._attempt(new, rec)
+                self._attempt(new, rec, rp.name)
         cyc = rf.open
         if new is not None and cyc is new and rp.whens:     # a cycle this event opened: `stop when` /
             why = _when_closes(rp, fields, state, notes)    # `cancel when` may hold already
@@ -1014,7 +1023,7 @@ class LeadFold:
                 cyc.require_failed = failed_conditions(rf.plan.conditions, fields, self.state, self.notes) or None
         rf.open = None
 
-    def _attempt(self, cyc: Cycle, rec) -> None:
+    def _attempt(self, cyc: Cycle, rec, rule: str) -> None:
         tzfield = self.fields.get("timezone")
         # Only the first attempt's properties are ever read (`first where …`, with the lead's
         # assignee just before it for `== assignee`): holding the others would keep every
@@ -1023,6 +1032,13 @@ class LeadFold:
             cyc.attempts.append((rec.at, rec.ref, None, self.state, tzfield))
         else:
             cyc.attempts = [(rec.at, rec.ref, rec.props, self.state, tzfield, self.assignee)]
+            reads = self.info.first_reads
+            if reads:                           # SLA617/SLA618 of `first where`: the attempt it judges
+                mine = reads.get((rule, rec.type))
+                if mine is not None:
+                    props = rec.props or {}
+                    if any(props.get(prop) is None for _, prop, _ in mine):
+                        self._where_lacks(mine, rec, props)
 
     def _before(self, befores, cyc, rec, ev_type, props, state, entered, left, notes) -> None:
         for key, fn in befores:
@@ -1690,8 +1706,12 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
     name = code(_field_written(prop))
     field = code(_field_written(prop[7:] if prop.startswith("fields.") else prop))
     what = f"`first where` of {owner}" if role == "first where" else f"the `where` of `{role}` in {owner}"
-    events = f"{lacking:,} `{ev_type}` event{'s' if lacking != 1 else ''} did not have" if lacking != 1 else \
-        f"one `{ev_type}` event did not have"
+    if role == "first where":                   # it reads the cycles' first attempts only
+        events = f"{lacking:,} first attempts (`{ev_type}` events) did not have" if lacking != 1 else \
+            f"one first attempt (a `{ev_type}` event) did not have"
+    else:
+        events = f"{lacking:,} `{ev_type}` events did not have" if lacking != 1 else \
+            f"one `{ev_type}` event did not have"
     first_words = f"lead {lead!r}, {at}" if lacking == 1 else f"first: lead {lead!r}, {at}"
     those = "that event" if lacking == 1 else "those events"
     fields = ""

@@ -158,13 +158,18 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
     if found is None:
         found = _other_delimiter(header, text, options)
     if found is not None:                       # `lead;at;type` read with commas: read with `;`
-        sep, header = found
+        sep, header, also = found
         said = "" if options is None or options.delimiter == "," else f" (not {_shown(options.delimiter)}, as given)"
+        if also:                                # (`lead;at;type;x|lead|at|type`: the first is taken)
+            said_too = " or ".join(_shown(s) for s in also)
+            said_too = f" ({said_too} splits it into lead, at and type as well)"
+        else:
+            said_too = ""
         options = CsvOptions(sep, options.columns if options is not None else ())
         table = csv.reader(tape, delimiter=sep, strict=True)
         reader.diagnostics.append(_diag(
             codes.CSV_DELIMITER_FOUND, f"the header's cells are separated by {_shown(sep)}{said}: the file is read "
-            f"with {_shown(sep)} between its cells", name, start,
+            f"with {_shown(sep)} between its cells{said_too}", name, start,
             hint="each file of a run is read with its own separator so; when all are written with "
                  f"{_shown(sep)}, say it with {delimiter_option(sep)} (csv_delimiter= in Python), or leave this note "
                  "out with --ignore SLA519"))
@@ -247,6 +252,36 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = "", o
     if headers and headers[0].startswith("\ufeff"):
         headers[0] = headers[0][1:].strip()
     sep = "," if options is None else options.delimiter
+    names, absent, missing, problems, at, hint = _header_problems(headers, options, name, sep)
+    if problems:
+        split = _one_column_split(headers, text, sep, options)
+        if split is not None:               # said as the separator the hint gives reads it
+            other, cells, quoted = split
+            try:
+                problems = _header_problems([c.strip() for c in cells], CsvOptions(
+                    other, options.columns if options is not None else ()), name, other)[3]
+            except EventInputError:         # (a mapping that clashes split so: said when it is read so)
+                pass
+            if quoted:
+                problems = ["the whole line is quoted, so it is one column", *problems]
+        hint = _header_hint(headers, names, missing, absent, sep, split) or hint
+        column = csv_column(text, at, sep) if at is not None and text else 1
+        reader.diagnostics.append(_diag(
+            codes.CSV_HEADER, f"unusable CSV header: {'; '.join(problems)}; no event of "
+            "the file is read", name, line, column, hint=hint))
+        return None
+    position = {n: i for i, n in enumerate(names)}
+    fields = tuple((i, n[7:].strip()) for i, n in enumerate(names) if n.startswith("fields."))
+    props = tuple((i, n) for i, n in enumerate(names)
+                  if n not in _CSV_RESERVED and not n.startswith("fields."))
+    return (len(names), position["lead"], position["at"], position["type"],
+            position.get("id"), position.get("state"), fields, props, _column_names(headers), sep)
+
+
+def _header_problems(headers: list[str], options: CsvOptions | None, name: str, sep: str):
+    """What makes ``headers`` (trimmed) unusable: ``(names after the mappings, the mappings
+    whose header it lacks, the columns lead/at/type it lacks otherwise, the problems in
+    words, the index of the first cell at fault or None, the general hint)``."""
     names, absent = (headers, []) if options is None or not options.columns else \
         _mapped(headers, options.columns, name)
     problems = []
@@ -278,19 +313,33 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = "", o
             hint = "name each column once (the values of two columns of one name cannot both be read)"
     if any(n.startswith("fields.") and not n[7:].strip() for n in names):
         problems.append("column 'fields.' names no field")
-    if problems:
-        hint = _header_hint(headers, names, missing, absent, sep) or hint
-        column = csv_column(text, at, sep) if at is not None and text else 1
-        reader.diagnostics.append(_diag(
-            codes.CSV_HEADER, f"unusable CSV header: {'; '.join(problems)}; no event of "
-            "the file is read", name, line, column, hint=hint))
+    return names, absent, missing, problems, at, hint
+
+
+def _one_column_split(headers: list[str], text: str, sep: str, options: CsvOptions | None
+                      ) -> tuple[str, list[str], bool] | None:
+    """For a header that is one column with a usual separator in it: ``(that separator, the
+    cells it splits the column into, whether the line is quoted whole)``, else None. The
+    column of a line quoted whole (`"lead;at;type"`) may hold the separator given too; the
+    first separator that gives `lead`, `at` and `type` (after the mappings) is taken, else
+    the first in it."""
+    if len(headers) != 1 or not headers[0]:
         return None
-    position = {n: i for i, n in enumerate(names)}
-    fields = tuple((i, n[7:].strip()) for i, n in enumerate(names) if n.startswith("fields."))
-    props = tuple((i, n) for i, n in enumerate(names)
-                  if n not in _CSV_RESERVED and not n.startswith("fields."))
-    return (len(names), position["lead"], position["at"], position["type"],
-            position.get("id"), position.get("state"), fields, props, _column_names(headers), sep)
+    line = text.lstrip("\ufeff").strip()
+    quoted = len(line) > 1 and line[0] == line[-1] == '"'
+    mapped = {old: new for new, old in (options.columns if options is not None else ())}
+    found = None
+    for other in _SEPARATORS:
+        if other not in headers[0] or (other == sep and not quoted):
+            continue
+        try:
+            cells = next(csv.reader([headers[0]], delimiter=other))
+        except (csv.Error, StopIteration):
+            continue
+        if {"lead", "at", "type"} <= {mapped.get(c.strip(), c.strip()) for c in cells}:
+            return other, cells, quoted
+        found = found or (other, cells, quoted)
+    return found
 
 
 def _mapped(headers: list[str], columns: tuple[tuple[str, str], ...],
@@ -335,11 +384,12 @@ def _shown(sep: str) -> str:
 
 
 def _other_delimiter(header: list[str] | None, text: str, options: CsvOptions | None
-                     ) -> tuple[str, list[str]] | None:
+                     ) -> tuple[str, list[str], list[str]] | None:
     """When the header read with the delimiter given (a comma by default) has no `lead`, `at`
     and `type` (after the column mappings), or cannot be read at all (``header`` None), and
     another usual separator splits its line (``text``) into one that has them: that separator
-    and the header it gives (`lead;at;type;Amount, net`, `"lead";"at";"type"`). Such a header
+    and the header it gives (`lead;at;type;Amount, net`, `"lead";"at";"type"`), and the other
+    separators that give one too (the first of ``;``, tab, ``|``, ``,`` is taken). Such a header
     could not be read as it was, so this only reads what would be refused; else None."""
     if not text:
         return None
@@ -352,6 +402,7 @@ def _other_delimiter(header: list[str] | None, text: str, options: CsvOptions | 
 
     if header is not None and usable(header):
         return None
+    fits = []
     for other in _SEPARATORS:
         if other == sep or other not in text:
             continue
@@ -360,22 +411,10 @@ def _other_delimiter(header: list[str] | None, text: str, options: CsvOptions | 
         except (csv.Error, StopIteration):
             continue
         if usable(cells):
-            return other, cells
-    return None
-    sep = options.delimiter if options is not None else ","
-    columns = options.columns if options is not None else ()
-    mapped = {old: new for new, old in columns}
-    for other in _SEPARATORS:
-        if other == sep or other not in header[0]:
-            continue
-        try:
-            cells = next(csv.reader([text.rstrip("\r\n")], delimiter=other))
-        except (csv.Error, StopIteration):
-            continue
-        names = {mapped.get(c.strip().lstrip("\ufeff").strip(), c.strip().lstrip("\ufeff").strip()) for c in cells}
-        if {"lead", "at", "type"} <= names:
-            return other, cells
-    return None
+            fits.append((other, cells))
+    if not fits:
+        return None
+    return fits[0][0], fits[0][1], [other for other, _ in fits[1:]]
 
 
 def delimiter_option(sep: str) -> str:
@@ -384,19 +423,25 @@ def delimiter_option(sep: str) -> str:
 
 
 def _header_hint(headers: list[str], names: list[str], missing: list[str], absent: list[tuple[str, str]],
-                 sep: str) -> str | None:
+                 sep: str, split: tuple | None = None) -> str | None:
     """What to do about an unusable header, when something better than the general hint is
-    known: another separator, a mapping naming a header the file lacks, a near-miss name
-    (`Lead ID` for `lead`: map it with --column lead="Lead ID")."""
-    if len(headers) == 1 and any(s in headers[0] for s in _SEPARATORS if s != sep):
-        other = next(s for s in _SEPARATORS if s != sep and s in headers[0])
-        try:
-            split = [c.strip() for c in next(csv.reader([headers[0]], delimiter=other))]
-        except (csv.Error, StopIteration):
-            split = []
+    known: another separator (``split``: :func:`_one_column_split`'s answer), the quotes
+    around a header line quoted whole, a mapping naming a header the file lacks, a near-miss
+    name (`Lead ID` for `lead`: map it with --column lead="Lead ID")."""
+    if split is not None:
+        other, cells, quoted = split
+        split = [c.strip() for c in cells]
         maps = _suggestions([c for c in ("lead", "at", "type") if c not in split], split)
         maps += _optional_suggestions(split, {h for _, h in maps})
         then = " ".join(f"--column {mapping_text(k, h)}" for k, h in maps)
+        if quoted:                          # one cell whatever the separator: the quotes go first
+            advice = ("remove the quotes around the header line (and around any row quoted whole: quotes go "
+                      "around a cell, not a line)")
+            if other == "," and sep != ",":
+                return advice + ", then leave out --csv-delimiter (a comma is the default)" + (
+                    f", and read it with {then}" if then else "")
+            option = " ".join(filter(None, [delimiter_option(other) if other != sep else "", then]))
+            return advice + (f", then read it with {option}" if option else "")
         if other == ",":
             return (f"the header is one column: the file seems separated by {other!r}; leave out --csv-delimiter "
                     f"(a comma is the default){f', and read it with {then}' if then else ''}")

@@ -161,6 +161,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
         before = _snapshot(fold)
         state_before, assignee_before = fold.state, fold.notes.assignee
         breaches = len(fold.flow_evidence)
+        hits = len(fold.quota_hits)
         fold.feed(rec)
         stamps[len(out)] = rec.at
         out.append(f"{_when(rec.at, zone)}  {_describe_event(rec, plan)}")
@@ -247,6 +248,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                                "hold for it")
                 if rp.retarget:
                     out.extend(_retarget_lines(rp, cyc, line_before, fold, rec.at, lead))
+        if plan.quotas:
+            out.extend(_quota_lines(plan, rec, fold, fold.quota_hits[hits:], left_out))
     # a rule that never started for this lead: its stops are no news (a call under every rule
     # the lead was never in), only a stop before a start that came is
     idle = {early_stops[id(rf)] for rf in fold.rules if id(rf) in early_stops and not rf.cycles}
@@ -264,9 +267,45 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     return out
 
 
+def _quota_lines(plan, rec, fold, hits, left_out: list) -> list[str]:
+    """A line per quota that counted the event just fed (``hits``: the hits it added), as an
+    attempt is said, with what a `sum` quota added; and per quota that counts its type but
+    left it out: by the `count`'s `where` (unless ``left_out`` already said why: a missing
+    property) or because the lead is not in the quota's segment."""
+    out = []
+    counted = {hit[0]: hit for hit in hits}
+    for i, q in enumerate(plan.quotas):
+        hit = counted.get(i)
+        if hit is not None:
+            added = ""
+            if q.prop is not None:                  # `sum PROP of …`: (i, at, group, value, …)
+                added = f", adding {_amount(hit[3])}" if hit[3] is not None else \
+                    f", adding nothing: `{q.prop}` is no number (see the problems below)"
+            out.append(f"    {q.name}: counted by the quota{added}")
+        elif getattr(rec, "escalates", None) is None and any(
+                t.kind == "event" and t.type == rec.type for t in q.counts):
+            # (the segment is judged on the lead as the event left it, as the quota judged it)
+            if q.segment is not None and not q.segment(fold.fields, fold.state, fold.notes):
+                out.append(f"    {q.name}: a `{rec.type}`, but not counted: the lead is not in segment "
+                           f"`{q.segment_name}`")
+            elif _where_refused(q, rec.type) and not any(
+                    ln.startswith(f"    {q.name}: the `where` of `") for ln in left_out):
+                out.append(f"    {q.name}: a `{rec.type}`, but not counted: the `where` of its "
+                           f"`{'count' if q.prop is None else 'sum … of'}` does not hold for it")
+    return out
+
+
+def _amount(value) -> str:
+    """What a `sum` quota added, as written (a decimal of a NUMERIC column as its digits)."""
+    from decimal import Decimal
+
+    return str(value) if isinstance(value, Decimal) else _json(value)
+
+
 def _where_refused(rp, ev_type: str) -> bool:
     """Whether an event of ``ev_type`` that was not counted was left out by a `count`'s
-    `where` (its type is counted only with a condition), not by its type."""
+    `where` (its type is counted only with a condition), not by its type (``rp``: a rule's
+    or a quota's plan)."""
     conditional = False
     for t in rp.counts:
         if t.kind == "event" and t.type == ev_type:

@@ -93,16 +93,21 @@ def diagnostics_text(diags: Iterable[Diagnostic], sources: Mapping[str | None, s
     return "\n\n".join(diagnostic_text(d, lines_of(d.path), color) for d in diags)
 
 
-def summary_line(diags: list[Diagnostic], files: int) -> str:
+def summary_line(diags: list[Diagnostic], files: int, unread: int = 0) -> str:
+    """`lint`'s last line: what was found in ``files`` files; ``unread``: how many paths
+    could not be read (named before it), so that a run that fails does not end "passed"."""
     errors = sum(d.severity == "error" for d in diags)
     warnings = sum(d.severity == "warning" for d in diags)
     infos = sum(d.severity == "info" for d in diags)
+    besides = f"; {unread} could not be read (named above)" if unread else ""
     if not diags:
+        if unread:
+            return f"No problems in {_plural(files, 'file')}{besides}." if files else f"Nothing checked{besides}."
         return f"All checks passed ({_plural(files, 'file')})."
     parts = [_plural(errors, "error"), _plural(warnings, "warning")]
     if infos:
         parts.append(f"{infos} info")
-    return f"Found {', '.join(parts)} in {_plural(files, 'file')}."
+    return f"Found {', '.join(parts)} in {_plural(files, 'file')}{besides}."
 
 
 def diagnostics_json(diags: Iterable[Diagnostic]) -> str:

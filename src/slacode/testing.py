@@ -646,7 +646,10 @@ def render_text(results: list[TestResult], color: bool = False) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render_json(results: list[TestResult]) -> str:
+def render_json(results: list[TestResult], broken: dict | None = None) -> str:
+    """The results as JSON (``slacode schema tests``); ``broken``: file -> why its tests could
+    not run (an agreement with errors, a link to nothing), each one failed result named `the
+    agreement loads` with that error, as JUnit shows it (:func:`render_junit`)."""
     import orjson
 
     doc = [{"name": r.name, "file": r.file, "line": r.line, "passed": r.passed, "error": r.error,
@@ -655,6 +658,8 @@ def render_json(results: list[TestResult]) -> str:
                               "passed": o.passed, "expected": o.expected, "actual": o.actual}
                              for o in r.outcomes],
             "timelines": {lead: list(tl) for lead, tl in r.timelines.items()}} for r in results]
+    doc.extend({"name": "the agreement loads", "file": file, "line": None, "passed": False, "error": why,
+                "warnings": [], "expectations": [], "timelines": {}} for file, why in (broken or {}).items())
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
@@ -670,7 +675,8 @@ def _xml_text(text: str) -> str:
 
 def render_junit(results: list[TestResult], broken: dict | None = None) -> str:
     """JUnit XML of ``results``; ``broken``: file -> why its tests could not run (an
-    agreement with errors), each an errored test case so that CI shows it as not passing."""
+    agreement with errors, a link to nothing), each an errored test case so that CI shows it
+    as not passing."""
     from xml.sax.saxutils import escape as _escape, quoteattr as _quoteattr
 
     def escape(text: str) -> str:

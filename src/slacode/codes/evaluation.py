@@ -354,7 +354,8 @@ WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning
     nothing to say (it cannot know what the events carry). The same happens when the
     agreement and the events spell the property differently (`chanel`, `channel`).
     `slacode check` sees the events: it reports each such `where` read once per run, at the
-    place of the agreement, with how many events lacked the property and the first of them.
+    place of the agreement, with how many events lacked the property and the first of them
+    (for a `first where`, the cycles' first attempts: the events it judges).
 
     ## Avoid
     `stop on lead_updated where status == "Accepted"` when the events set
@@ -381,7 +382,9 @@ WHERE_PROPERTY_SOMETIMES_MISSING = define("SLA618", "where-property-missing", "i
     attempts then vanish from the verdict without a trace. `slacode check` reports it once
     per run and `where` read, with how many events lacked the property and the first of
     them (only events that lack it are counted, so that a run whose events all have it
-    pays nothing for the check); `slacode explain` says so under each event left out. It is information, not a
+    pays nothing for the check). A `first where` judges each cycle's first attempt only, so
+    for it only those are counted ("first attempts"), not later attempts nor events of a
+    counted type that are no attempt. `slacode explain` says so under each event left out. It is information, not a
     warning: leaving such events out is often what was meant (a dialler that logs no
     outcome for a call that never rang).
 

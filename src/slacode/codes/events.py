@@ -190,7 +190,10 @@ CSV_HEADER = define("SLA509", "csv-header", "error", """
     is one column usually means the cells are separated by another character (`;` in
     spreadsheet exports where the comma is the decimal mark); the hint then gives the
     `--csv-delimiter` to read it with, and `--column` mappings for headers that most likely
-    mean `lead`, `at` or `type` (`Lead ID`, `Created Date`, `Activity Type`).
+    mean `lead`, `at` or `type` (`Lead ID`, `Created Date`, `Activity Type`), and the message
+    names the columns the header lacks split so. A header line quoted whole
+    (`"lead;at;type"`) is one column whatever the separator: the hint says to remove the
+    quotes first.
 
     ## Avoid
     ```
@@ -433,8 +436,10 @@ CSV_DELIMITER_FOUND = define("SLA519", "csv-delimiter-found", "info", """
     header cannot be read as it is (it has no `lead`, `at` and `type`), so when another
     separator gives those columns (after any `--column` mappings), that is how the file is
     written: each such file is read with its own separator, and this note says so once per
-    file. Give `--csv-delimiter` to say it for files written so (the note then goes), or
-    leave the note out with `--ignore SLA519`.
+    file. When two separators give those columns, the first of `;`, a tab, `|` and `,` is
+    taken and the note names the other (check that the rows read as meant). Give
+    `--csv-delimiter` to say it for files written so (the note then goes), or leave the note
+    out with `--ignore SLA519`.
 
     ## Avoid
     ```
