@@ -8,7 +8,10 @@ malformed lines, which this test ignores).
 """
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -334,3 +337,55 @@ def test_sla601_suggests_the_declared_state_an_unknown_one_misspells():
     assert [d.message.split("declare")[1] for d in found] == ["; did you mean `mql`?", "; did you mean `working`?", ""]
     assert found[0].hint.startswith("fix the state where the events are made (`mql`), or declare `MQL` in `states")
     assert found[2].hint.startswith("declare the state in `states { … }` or fix the event")
+
+
+COPY_SPEC = ('agreement "x" { timezone "UTC"; teams sales }\n'
+             "attempts cadence {\n  owner sales\n  start on assigned\n  count call\n  at most 1 per day\n}\n")
+
+
+def test_sla620_an_id_less_copy_of_the_event_before_it_is_said_once_and_still_counted():
+    agreement = slacode.loads(COPY_SPEC)
+    call = {"at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer"}
+    events = [{"lead": "B", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "B", **call}, {"lead": "B", **call},
+              {"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "A", **call}, {"lead": "A", **call}]
+    result = agreement.evaluate(events, as_of="2026-11-21T00:00:00Z")
+    (found,) = [d for d in result.diagnostics if d.code == "SLA620"]
+    assert (found.lead, found.line, found.severity) == ("A", 6, "warning")
+    assert found.message.startswith("lead 'A' has an event without an `id` that is a copy of event 5 ")
+    assert found.message.endswith("; 2 leads have such a copy")
+    assert [v.status for v in result.verdicts] == ["breached", "breached"]     # both copies count
+
+
+@pytest.mark.parametrize("second", [
+    {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "voicemail"},   # another property
+    {"lead": "A", "at": "2026-11-20T11:00:01Z", "type": "call", "outcome": "no answer"},   # another instant
+    {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer", "fields": {"x": 1}},
+    {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer", "id": "c2"}])
+def test_sla620_is_not_said_of_events_that_differ_or_have_an_id(second):
+    agreement = slacode.loads(COPY_SPEC)
+    events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer"}, second]
+    result = agreement.evaluate(events, as_of="2026-11-21T00:00:00Z")
+    assert "SLA620" not in [d.code for d in result.diagnostics]
+
+
+def test_sla620_names_the_other_export_and_says_the_same_with_two_processes(tmp_path):
+    spec, monday, week = tmp_path / "a.sla", tmp_path / "monday.jsonl", tmp_path / "week.jsonl"
+    spec.write_text(COPY_SPEC)
+    monday.write_text('{"lead":"A","at":"2026-11-20T10:00:00Z","type":"assigned","owner":"ana"}\n'
+                      '{"lead":"A","at":"2026-11-20T11:00:00Z","type":"call"}\n')
+    week.write_text('{"lead":"A","at":"2026-11-20T11:00:00Z","type":"call"}\n'
+                    '{"lead":"B","at":"2026-11-20T10:00:00Z","type":"assigned","owner":"bo"}\n')
+    outs = []
+    for jobs in ("1", "2"):
+        proc = subprocess.run([sys.executable, "-m", "slacode", "check", str(spec), str(monday), str(week),
+                               "--as-of", "2026-11-21T00:00:00Z", "--format", "json", "--jobs", jobs],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        outs.append(proc.stdout)
+    assert outs[0] == outs[1]
+    (found,) = [d for d in json.loads(outs[0])["diagnostics"] if d["code"] == "SLA620"]
+    assert (found["file"], found["line"]) == (str(week), 1)
+    assert f"a copy of {monday}:2 " in found["message"]

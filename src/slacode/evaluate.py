@@ -685,6 +685,12 @@ class LeadFold:
                         self.odd_owners = [rec]
         if rec.__class__ is BreachRecord:               # `breach of RULE` (extension), rare
             self._mark_breach_attempts(rec)
+        elif rec.id is None:                            # SLA620: a copy of the event before it?
+            last = self.last
+            if (last is not None and last.at == t and last.id is None and last.type == ev_type
+                    and last.props == props and last.fields == rec.fields and last.state == rec.state
+                    and last.__class__ is rec.__class__):
+                notes.add(("copy",), (rec.source, rec.line, last.source, last.line))
         self.last = rec
 
     def _mark_breach_attempts(self, rec) -> None:
@@ -1553,6 +1559,9 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
         if note[0] in ("typo", "no_owner", "stop_first"):
             source, line = places[note][2]
             return (1, source, line), repr(note)
+        if note[0] == "copy":
+            source, line = places[note][2][:2]
+            return (1, source, line), repr(note)
         if note[0] == "sum_value":
             source, line = places[note][2][:2]
             return (1, source, line), repr(note)
@@ -1624,6 +1633,9 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
             continue
         if isinstance(note, tuple) and note and note[0] == "no_owner":
             out.append(_ownerless_diagnostic(note[1], places[note], sources, codes))
+            continue
+        if isinstance(note, tuple) and note and note[0] == "copy":
+            out.append(_copy_diagnostic(places[note], sources, codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "sum_value":
             found = _sum_value_diagnostic(note, places[note], sources, codes)
@@ -1820,6 +1832,28 @@ def _lead_zone_hint(zone: object) -> str:
         return (f"`{str(zone).strip()}` is an offset, one all year: write the zone of the lead's place{such_as} "
                 "in its `timezone` field, which follows its daylight saving time")
     return "use IANA names such as `America/Sao_Paulo` in the lead's `timezone` field"
+
+
+def _copy_diagnostic(seen: list, sources, codes):
+    """SLA620 for the events without an id that copy the event before them: the first
+    lead's (in lead order) first copy, the event it copies, and how many leads had one."""
+    count, lead, (source, line, was_source, was_line) = seen
+    file = sources[source] if sources else None
+    if not sources:
+        copied = f"event {was_line}"                    # the library's events: positions
+    elif was_source == source:
+        copied = f"line {was_line}"
+    else:
+        copied = f"{sources[was_source]}:{was_line}"
+    many = f"; {count:,} leads have such a copy" if count > 1 else ""
+    return dg.make(codes.COPIED_EVENT,
+                   f"lead {lead!r} has an event without an `id` that is a copy of {copied} (the same instant, "
+                   f"type, properties and fields): both were evaluated, as two events{many}",
+                   dg.Span(line, 1, file=file), file=file,
+                   hint="give events the CRM's own id (an `id` key, or --column id=HEADER for a CSV export), so "
+                        "that a copy from overlapping exports is kept once; or read exports whose dates do not "
+                        "overlap. Two real events that look the same: `--ignore SLA620`",
+                   lead=lead)
 
 
 def _ownerless_diagnostic(why: tuple, seen: list, sources, codes):

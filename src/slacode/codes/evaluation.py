@@ -253,6 +253,35 @@ LONG_AGGREGATE_SPAN = define("SLA610", "long-aggregate-span", "warning", """
     The event's real date, or leave out events whose date is unknown.
     """)
 
+COPIED_EVENT = define("SLA620", "copied-event", "warning", """
+    An event without an `id` is a copy of the event just before it: the same lead,
+    instant, type, state, properties and fields, and no `id` either. Both were evaluated,
+    as two events.
+
+    ## Why
+    Events without an `id` cannot be told apart from a copy, so slacode evaluates every
+    line it is given (LANGUAGE.md §4; events with an `id` are kept once, the first,
+    SLA512). Copies come from exports read together whose date ranges overlap (Monday's
+    file and the week's file), or from a webhook retried without an id. Each copy of an
+    attempt is counted again: `at most 3 per day` is then breached by calls made once, and
+    `at least N within` met too early. slacode says so once, at the first lead's (in lead
+    order) copy, naming the event it copies and how many leads have one. Two real events
+    can look the same (two calls logged in the same minute by a CRM that writes minutes,
+    with nothing else to tell them apart): then nothing is wrong, and this warning can be
+    left out with `--ignore SLA620`.
+
+    ## Avoid
+    Reading overlapping exports of events that have no id:
+    ```
+    $ slacode check desk.sla monday.csv week.csv
+    ```
+
+    ## Prefer
+    Events with the CRM's own activity id (`--column id="Activity ID"` reads it from a
+    CSV column of another name), so that a copy is kept once; or exports that do not
+    overlap.
+    """)
+
 OFF_WORKING_DAYS = define("SLA619", "counted-on-no-working-day", "info", """
     A goal set `per working day on CAL` (extension) left out events (a target: cycles)
     that fell on dates that are not working dates of the calendar: a weekend, a holiday,
