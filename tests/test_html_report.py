@@ -262,8 +262,93 @@ def test_the_page_lists_late_open_clocks_first():
     page = render_html(agreement, result)
     late = sum(v.overdue for v in result.verdicts)
     assert late and re.search(rf"{late} late · \d+ at risk", page)
-    due = page[page.index("Due next"):]
-    assert due.index("overdue") < due.index("</tbody>")
+    assert f"{late} clocks past the deadline and still open" in page[page.index("<h2>Due next"):]
+
+
+def _due_rows(page: str, kind: str) -> list[list[str]]:
+    """The cells (text) of each row of the "Due next" card's table ``due`` or ``due late``."""
+    card = page[page.index("<h2>Due next</h2>"):]
+    m = re.search(rf'<table class="{kind}">.*?<tbody>(.*?)</tbody>', card, flags=re.S)
+    if m is None:
+        return []
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", m.group(1), flags=re.S)]
+
+
+def test_due_next_shows_what_comes_due_soonest_and_the_late_ones_apart(example):
+    """review 22c-3: the card was filled with the oldest backlog (15 disposition clocks 6–38
+    days late), so none of the 40 clocks coming due was shown."""
+    from slacode.report.due import due_list
+
+    agreement, result = example
+    page = render_html(agreement, result, by="assignee", period="week")
+    dues = due_list([v for v in result.verdicts if v.lead is not None], result.as_of, overdue=True)
+    coming = [d for d in dues if d.next != "overdue"]
+    late = [d for d in dues if d.next == "overdue"]
+    assert len(coming) > 15 and len(late) > 10
+    rows = _due_rows(page, "due")
+    assert [r[3] for r in rows] == [d.lead for d in coming[:15]]       # soonest first, none of them late
+    assert all(r[1] != "overdue" for r in rows)
+    late_rows = _due_rows(page, "due late")
+    newest = sorted(late, key=lambda d: d.due_at, reverse=True)[:10]
+    assert [r[2] for r in late_rows] == [d.lead for d in newest]       # the most recently late first
+    assert [r[1] for r in late_rows][:1] == ["5h 02m"]                 # late by, without a minus
+    assert f"… and {len(late) - 10} more overdue, the oldest due" in page
+    assert f"(15 of {len(coming)}; slacode due lists them all)" in page
+    assert "table.due td{white-space:nowrap}" in page                  # "-38d 6h" on one line
+
+
+def test_due_next_with_only_late_clocks_says_none_comes_due():
+    agreement = slacode.loads(QUOTA_SPEC)
+    events = [{"lead": "a", "at": "2026-10-12T10:00:00-03:00", "type": "assigned", "owner": "ana"}]
+    page = render_html(agreement, agreement.evaluate(events, as_of="2026-10-14T12:00:00-03:00"))
+    assert "No clock comes due: every open clock is late." in page
+    assert [r[2] for r in _due_rows(page, "due late")] == ["a"]
+    assert "more overdue" not in page
+
+
+def test_unsettled_periods_are_drawn_pale_and_dashed_and_say_why():
+    """review 22c-1: a week that had ended with 189 open clocks was a solid 100% bar."""
+    from tests.test_report import MIXED, _mixed_events
+
+    agreement = slacode.loads(MIXED)
+    events = [e for e in _mixed_events() if not (e["lead"] == "a2" and e["type"] == "won")]
+    page = render_html(agreement, agreement.evaluate(events, as_of="2026-10-14T12:00:00Z"), by="assignee")
+    bars = re.findall(r"<g><title>([^<]*)</title><rect ([^>]*)/></g>", page)
+    by_tip = {tip.split(":")[0] + "|" + ("cadence" if "1 undecided" in tip else "x"): (tip, attrs)
+              for tip, attrs in bars}
+    tip, attrs = by_tip["2026-W41|cadence"]
+    assert "not settled: the week has ended, but 1 verdict is still undecided" in tip
+    assert "stroke-dasharray" in attrs and 'fill-opacity="0.4"' in attrs
+    settled = [(t, a) for t, a in bars if t.startswith("2026-W41") and "undecided" not in t]
+    assert settled and all("stroke-dasharray" not in a and 'fill-opacity="1"' in a for _, a in settled)
+    # the heat map frames the cells not settled, and counts the undecided verdicts, not "open"
+    heat = page[page.index('<table class="heat">'):]
+    heat = heat[:heat.index("</table>")]
+    assert ">undecided</th>" in heat and ">open</th>" not in heat and " open," not in heat
+    ana = heat[heat.index(">ana<"):heat.index(">bob<")]
+    assert ana.count('class="num unsettled"') == 1 and "not settled" in ana     # W41: a2's cadence runs on
+    bob = heat[heat.index(">bob<"):]
+    bob = bob[:bob.index("</tr>")]
+    assert "unsettled" not in bob and "2026-W41: 2 met" in bob                  # every clock of bob's decided
+
+
+def test_the_median_columns_name_their_one_clause():
+    """review 22c-2: the leaderboard's "median response" mixed every rule's deadlines."""
+    from tests.test_report import MIXED, _mixed_events
+
+    agreement = slacode.loads(MIXED)
+    result = agreement.evaluate(_mixed_events(), as_of="2026-10-14T12:00:00Z")
+    page = render_html(agreement, result, by="assignee")
+    board = page[page.index('<table class="board">'):]
+    assert 'median response<br><span class="so-far">first_touch.within</span>' in board
+    ana = board[board.index("<b>ana</b>"):]
+    assert "15m" in ana[:ana.index("</tr>")]                       # 10 and 20 minutes, not 10h 10m
+    assert "working time to respond to first_touch.within alone" in page
+    by_rule = render_html(agreement, result, by="rule")
+    heat = by_rule[by_rule.index('<table class="heat">'):]
+    total = heat[heat.index('<tr class="total">'):]
+    assert 'title="several clauses: see each row">—</td>' in total[:total.index("</tr>")]
 
 
 def test_period_labels_are_spaced_so_that_they_do_not_overlap():

@@ -104,8 +104,9 @@ def group_label(v: dict, by: str) -> str:
                                              "segment": "(default)"}[by]
 
 
-def by_hand(verdicts: list[dict], by: str, period: str, zone: str) -> dict:
-    """(group, period) -> counts and sorted response times, from check's JSON verdicts."""
+def by_hand(verdicts: list[dict], by: str, period: str, zone: str, only: str | None = None) -> dict:
+    """(group, period) -> counts and sorted response times, from check's JSON verdicts;
+    ``only``: the response times of that clause (``rule.clause``) alone."""
     out: dict = defaultdict(lambda: {"counts": Counter(), "responses": []})
     for v in verdicts:
         if v["lead"] is None:
@@ -114,7 +115,8 @@ def by_hand(verdicts: list[dict], by: str, period: str, zone: str) -> dict:
         cell["counts"][v["status"]] += 1
         # a response time is to an answer: not of a breached clock that has none yet
         if v["clause"] in ("within", "at_least_within") and (
-                v["status"] == "met" or v["status"] == "breached" and v["completed_at"] is not None):
+                v["status"] == "met" or v["status"] == "breached" and v["completed_at"] is not None) and (
+                only is None or f"{v['rule']}.{v['clause']}" == only):
             cell["responses"].append(response_by_hand(v))
     return out
 
@@ -162,7 +164,10 @@ def test_report_numbers_match_checks_verdicts(checked, by, period):
     assert proc.returncode == 0, proc.stderr
     rep = json.loads(proc.stdout)
     zone = "America/Sao_Paulo"
-    expected = by_hand(checked["verdicts"], by, period, zone)
+    # northwind's first `deadline` (mql_routing, before it, is a `handoff`): a line of several
+    # rules has the response times of that one clause, never a mix of deadlines (review 22c-2)
+    assert rep["response_clause"] == "first_touch.within"
+    expected = by_hand(checked["verdicts"], by, period, zone, None if by == "rule" else "first_touch.within")
     got = {(r[by], r["period"]): r for r in rep["rows"]}
     # every non-empty cell counted by hand is in the report, with the same numbers
     for key, cell in expected.items():
@@ -914,3 +919,147 @@ def test_the_table_says_which_days_its_last_week_is():
     assert "weeks are ISO weeks, Monday to Sunday: 2026-W47 is Mon 2026-11-16 to Sun 2026-11-22" in weekly
     monthly = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--period", "month").stdout
     assert "ISO weeks" not in monthly
+
+
+# ------------------------------------------------- review 22c: settled periods, one-clause medians
+
+MIXED = '''
+agreement "mix" {
+  version "1"
+  timezone "UTC"
+  teams marketing, sales
+}
+
+handoff routing {
+  owner marketing
+  start on mql
+  stop on assigned
+  within 1h
+}
+
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 4h
+}
+
+deadline cadence {
+  owner sales
+  start on assigned where desk == "br"
+  stop on won
+  within 20d
+}
+'''
+
+
+def _mixed_events():
+    """ana (the `br` desk, so `cadence` applies) touches in 10 and 20 minutes and wins in 20
+    and 30 hours; bob (no `cadence`) touches in 60 and 90 minutes. W41 is 2026-10-05..11."""
+    out = []
+    for lead, rep, desk, day, touch, won in (("a1", "ana", "br", 5, 10, 20 * 60), ("a2", "ana", "br", 6, 20, 30 * 60),
+                                             ("b1", "bob", "us", 5, 60, None), ("b2", "bob", "us", 6, 90, None)):
+        start = datetime(2026, 10, day, 9, 0, tzinfo=ZoneInfo("UTC"))
+        out.append(ev(lead, start.isoformat(), "assigned", owner=rep, desk=desk))
+        out.append(ev(lead, (start + timedelta(minutes=touch)).isoformat(), "contact_attempt"))
+        if won is not None:
+            out.append(ev(lead, (start + timedelta(minutes=won)).isoformat(), "won"))
+    return out
+
+
+def test_a_reps_median_is_of_one_clause_not_a_mix_of_deadlines():
+    """review 22c-2: ana's 10-minute touches were mixed with her 20-hour cadences, so bob (to
+    whom no cadence applies) looked faster than her."""
+    a = slacode.loads(MIXED)
+    result = a.evaluate(_mixed_events(), as_of="2026-10-14T12:00:00Z")
+    comp = compliance(result, by="assignee", plan=a.plan)
+    assert comp.response == "first_touch.within"      # the first `deadline`: not the `handoff` before it
+    ana, bob = comp.group_total("ana"), comp.group_total("bob")
+    assert (ana.median_seconds, bob.median_seconds) == (900.0, 4500.0)          # 15m < 1h 15m
+    assert (len(ana.responses), ana.p90_seconds) == (2, 1200.0)
+    assert comp.total.median_seconds == 2400.0                 # 10, 20, 60, 90 minutes
+    assert comp.to_dict()["response_clause"] == "first_touch.within"
+    board = {s.assignee: s.to_dict()["median_seconds"] for s in standings(result, response=comp.response)}
+    assert board == {"ana": 900.0, "bob": 4500.0}
+    # another clause, by name or by rule (its first timed clause), or by choosing the rules
+    assert compliance(result, by="assignee", plan=a.plan, response="cadence").group_total("ana").median_seconds \
+        == 25 * 3600.0
+    only = compliance(result, by="assignee", plan=a.plan, rules=["cadence"])
+    assert only.response == "cadence.within" and only.group_total("bob").median_seconds is None
+    with pytest.raises(ValueError, match="no timed clause"):
+        compliance(result, by="assignee", plan=a.plan, response="first_touch.require")
+    text = render_text(comp)
+    assert "first_touch.within alone" in text and "--rule picks another" in text
+
+
+def test_by_rule_each_row_has_its_own_median_and_a_mix_has_none():
+    a = slacode.loads(MIXED)
+    result = a.evaluate(_mixed_events(), as_of="2026-10-14T12:00:00Z")
+    comp = compliance(result, by="rule", plan=a.plan)
+    assert comp.group_total("first_touch.within").median_seconds == 2400.0
+    assert comp.group_total("cadence.within").median_seconds == 25 * 3600.0
+    total = comp.total.to_dict()
+    assert total["responses"] == 6 and total["median_seconds"] is None and total["p90_seconds"] is None
+    assert "lines that add up several clauses show none" in render_text(comp)
+    # without a plan to choose by, a line of several clauses has no median either
+    loose = compliance(result, by="assignee")
+    assert loose.response is None and loose.group_total("ana").median_seconds is None
+    assert loose.group_total("bob").median_seconds == 4500.0        # bob's are of one clause
+    # with one timed clause counted, the `all` line has its median
+    one = compliance(result, by="rule", plan=a.plan, rules=["first_touch"])
+    assert one.total.median_seconds == 2400.0
+
+
+def test_an_ended_period_with_undecided_verdicts_is_not_settled():
+    """review 22c-1: a finished week whose long clocks were still open read as final and
+    better than it was (mets come early, breaches late)."""
+    a = slacode.loads(MIXED)
+    events = [e for e in _mixed_events() if not (e["lead"] == "a2" and e["type"] == "won")]
+    result = a.evaluate(events, as_of="2026-10-14T12:00:00Z")           # Wednesday of W42
+    comp = compliance(result, by="rule", plan=a.plan)
+    w41, w42 = comp.periods
+    assert (w41.complete, w42.complete) == (True, False)
+    cadence, touch = comp.cell("cadence.within", "2026-W41"), comp.cell("first_touch.within", "2026-W41")
+    assert (cadence.met, cadence.pending, cadence.rate) == (1, 1, 1.0)   # 100%, but a2's clock still runs
+    assert not cadence.settled(w41) and touch.settled(w41) and not comp.cell("cadence.within", "2026-W42").settled(w42)
+    rows = {(r["rule"], r["period"]): r for r in comp.rows()}
+    assert rows[("cadence.within", "2026-W41")]["complete"] is True
+    assert rows[("cadence.within", "2026-W41")]["settled"] is False
+    assert rows[("first_touch.within", "2026-W41")]["settled"] is True
+    assert rows[("first_touch.within", "2026-W42")]["settled"] is False      # running: never settled
+    doc = comp.to_dict()
+    assert [(p["complete"], p["settled"]) for p in doc["periods"]] == [(True, False), (False, False)]
+    assert [t["settled"] for t in doc["totals"]] == [False, False]
+    text = render_text(comp)
+    assert any(ln.split()[:3] == ["cadence.within", "2026-W41", "~"] for ln in text.splitlines()), text
+    assert any(ln.split()[:2] == ["first_touch.within", "2026-W41"] and ln.split()[2] != "~"
+               for ln in text.splitlines())
+    assert "~ period ended, but some of the line's verdicts are still undecided" in text
+    csv_rows = {(r["rule"], r["period"]): r for r in csv.DictReader(io.StringIO(render_csv(comp)))}
+    assert csv_rows[("cadence.within", "2026-W41")]["settled"] == "false"
+    assert csv_rows[("first_touch.within", "2026-W41")]["settled"] == "true"
+    # every period settled: no mark, no note
+    done = compliance(a.evaluate(_mixed_events(), as_of="2026-10-14T12:00:00Z"), by="rule", plan=a.plan,
+                      rules=["first_touch", "cadence"])
+    assert "~" not in render_text(done)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(simple_events, st.sampled_from(["day", "week"]))
+def test_settled_means_ended_with_nothing_undecided(items, period):
+    a = slacode.loads(agreement_text("America/Sao_Paulo"))
+    result = a.evaluate(_to_events(items), as_of="2026-11-03T12:00:00-03:00")
+    comp = compliance(result, by="assignee", period=period, plan=a.plan)
+    open_by_cell = Counter()
+    for v in result.verdicts:
+        if v.lead is not None and v.status in ("pending", "at_risk", "paused"):
+            label = label_of(datetime.fromtimestamp(v.started_at / 1e6, ZoneInfo("UTC")).isoformat(), period,
+                             "America/Sao_Paulo")
+            open_by_cell[(as_text_or(v.assignee), label)] += 1
+    for row in comp.rows():
+        key = (row["assignee"], row["period"])
+        assert row["settled"] == (row["complete"] and open_by_cell[key] == 0), key
+
+
+def as_text_or(assignee) -> str:
+    return assignee if assignee else "(unassigned)"

@@ -108,7 +108,7 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
     if fmt == "json":
         from slacode.report.scoring import standings
 
-        board = [s.to_dict() for s in standings(result, rules=selected)]
+        board = [s.to_dict() for s in standings(result, rules=selected, response=comp.response)]
         click.echo(tables.render_json(comp, {"recognition": board}), nl=False)
     elif fmt == "csv":
         click.echo(tables.render_csv(comp), nl=False)

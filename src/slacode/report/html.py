@@ -12,7 +12,12 @@ drawn here. Sections:
 6. recognition: points for kept promises and badges for perfect weeks
    (:mod:`slacode.report.scoring`);
 7. the compliance table by the chosen grouping (rate per group and period);
-8. the clocks that fall due next.
+8. the clocks that fall due next, soonest first, and apart from them the ones already late,
+   most recently late first.
+
+A period that has ended while some of its verdicts are still undecided is not *settled*:
+its bars and cells are drawn pale with a dashed edge, as the running period's are and as a
+target's chip is while a cycle in it is open, since its rate can still change.
 
 Every text that comes from the agreement or the events is escaped.
 """
@@ -50,23 +55,32 @@ BREACH_REASONS = {
 
 
 def render_html(agreement, result, *, by: str = "rule", period: str = "week", rules=None,
-                compliance_table: Compliance | None = None, due_limit: int = 15) -> str:
-    """The dashboard page of ``result`` (an evaluation of ``agreement``) as HTML text."""
+                compliance_table: Compliance | None = None, due_limit: int = 15, late_limit: int = 10) -> str:
+    """The dashboard page of ``result`` (an evaluation of ``agreement``) as HTML text: the
+    "Due next" card lists the first ``due_limit`` clocks coming due and the ``late_limit``
+    most recently late ones."""
     plan = agreement.plan
     comp = compliance_table or compliance(result, by=by, period=period, plan=plan, rules=rules)
     per_rule = comp if comp.by == "rule" else compliance(result, by="rule", period=comp.period, plan=plan,
                                                          rules=rules)
-    board = standings(result, rules=rules)
+    board = standings(result, rules=rules, response=comp.response)
     wanted = set(rules) if rules is not None else None
     verdicts = [v for v in result.verdicts if v.lead is not None and (wanted is None or v.rule in wanted)]
-    dues = due_list(verdicts, result.as_of, overdue=True)        # the late ones first: a review starts there
+    dues = due_list(verdicts, result.as_of, overdue=True)
+    coming = [d for d in dues if d.next != "overdue"]                       # soonest first
+    # the most recently late first (a stable sort: ties keep their order), not the oldest
+    # backlog, which would fill the card with leads nobody will work again
+    late = sorted((d for d in dues if d.next == "overdue"), key=lambda d: d.due_at, reverse=True)
     parts = [
         _header(agreement, result, comp),
         _kpis(per_rule, dues, comp),
         _section("Compliance over time",
                  f"Share of verdicts met among those judged (met or breached), per {comp.period}, "
-                 "for each rule and clause. A dashed line is the goal of a target on that clause; "
-                 "a pale bar is a period still in progress.",
+                 "for each rule and clause. A dashed line is the goal of a target on that clause. "
+                 "A pale bar with a dashed edge is not settled: its period is still running, or has "
+                 "ended with verdicts still undecided (a clock still running, a cycle still open, a lead "
+                 "not yet in a final state), so its rate can still change: a deadline met is known early, "
+                 "a long one breached only late.",
                  _rule_charts(per_rule, plan)),
         '<div class="two">',
         _section("Breaches by reason", "Breached verdicts, by clause and what went wrong.",
@@ -77,18 +91,19 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  "period may still be running.",
                  _quotas(comp, plan)),
         _section("Promises kept: recognition",
-                 f"1 point per met verdict while the rep held the lead; a perfect week (an ended week "
+                 f"1 point per met verdict of a lead the rep held (its assignee when the cycle closed, "
+                 f"or now); a perfect week (an ended week "
                  f"with no breach and at least one promise kept) earns a star and {PERFECT_WEEK_BONUS} "
-                 "bonus points. Breaches cost nothing here: the tables show them.",
-                 _board(board)),
+                 "bonus points. Breaches cost nothing here: the tables show them. "
+                 + _median_words(comp.response),
+                 _board(board, comp.response)),
         _section(f"Compliance by {comp.grouping} and {comp.period}",
-                 "Rate = met / (met + breached); the number under it is how many were judged. "
-                 "Median and p90: working time to respond (within / at least … within clauses).",
+                 "Rate = met / (met + breached); the number under it is how many were judged. A dashed "
+                 "frame: not settled, verdicts of that period are still undecided. "
+                 + _heat_median_words(comp),
                  _heat_table(comp)),
-        _section("Due next", f"Open clocks, late ones first, then soonest first (the first {min(due_limit, len(dues))} of "
-                 f"{len(dues)}): a late clock shows its passed deadline; the others the warning moment while "
-                 "it is ahead, else the deadline. Paused clocks show the deadline they would have if the "
-                 "pause ended now.", _due_table(dues[:due_limit])),
+        _section("Due next", _due_intro(coming, late, due_limit, late_limit),
+                 _due_tables(coming[:due_limit], late, late_limit)),
         _footer(result),
     ]
     title = f"{agreement.id or 'agreement'} — service-level review"
@@ -215,7 +230,7 @@ def _rule_charts(per_rule: Compliance, plan) -> str:
         chips = f'<span class="pill">{escape(owner)}</span>' if owner else ""
         sub = f"{total.met:,} met · {total.breached:,} breached"
         if total.open:
-            sub += f" · {total.open:,} open"
+            sub += f" · {total.open:,} undecided"
         if notes:
             sub += " · " + "; ".join(notes)
         chart = rate_chart(per_rule.periods, [per_rule.cell(g, p.label) for p in per_rule.periods], goal,
@@ -231,7 +246,8 @@ def _rule_charts(per_rule: Compliance, plan) -> str:
 def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, width: int = 360,
                height: int = 150) -> str:
     """Bars of the rate per period (0–100 %), a dashed goal line, the judged count under
-    each label; pale bars for periods in progress, a dash for periods with nothing judged."""
+    each label; pale bars with a dashed edge for periods not settled (in progress, or ended
+    with verdicts still undecided), a dash for periods with nothing judged."""
     left, right, top, bottom = 34, 30, 14, 32
     pw, ph = width - left - right, height - top - bottom
     n = max(len(periods), 1)
@@ -247,18 +263,20 @@ def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, widt
     for i, (p, cell) in enumerate(zip(periods, cells)):
         cx = left + slot * (i + 0.5)
         tip = f"{p.label}: {_pct(cell.rate)} ({cell.met} met, {cell.breached} breached"
-        tip += f", {cell.open} open)" if cell.open else ")"
-        if not p.complete:
-            tip += " — in progress"
+        tip += f", {cell.open} undecided)" if cell.open else ")"
+        settled = cell.settled(p)
+        tip += _unsettled_words(p, cell)
         if cell.rate is None:
             out.append(f'<g><title>{escape(tip)}</title><line class="nodata" x1="{cx - bw / 2:.1f}" '
                        f'x2="{cx + bw / 2:.1f}" y1="{top + ph:.1f}" y2="{top + ph:.1f}"/></g>')
         else:
             h = max(ph * cell.rate, 1.5)
             colour = _rate_colour(cell.rate, goal)
-            opacity = "1" if p.complete else "0.45"
+            look = ('fill-opacity="1"' if settled else
+                    f'fill-opacity="0.4" stroke="{colour}" stroke-width="1.2" stroke-dasharray="3 2" '
+                    'class="unsettled"')
             out.append(f'<g><title>{escape(tip)}</title><rect x="{cx - bw / 2:.1f}" y="{top + ph - h:.1f}" '
-                       f'width="{bw:.1f}" height="{h:.1f}" rx="2" fill="{colour}" fill-opacity="{opacity}"/></g>')
+                       f'width="{bw:.1f}" height="{h:.1f}" rx="2" fill="{colour}" {look}/></g>')
             if slot >= 26:
                 out.append(f'<text class="val" x="{cx:.1f}" y="{top + ph - h - 3:.1f}" text-anchor="middle">'
                            f"{cell.rate * 100:.0f}</text>")
@@ -273,6 +291,25 @@ def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, widt
                    f'<text class="goal-label" x="{width - right + 5}" y="{y + 3.5:.1f}">{goal:.0%}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _unsettled_words(p, cell: Cell) -> str:
+    """What a tip adds for a period not settled: still running, or ended with ``N`` verdicts
+    still undecided (its rate can still change); nothing once settled."""
+    if not p.complete:
+        return " — in progress"
+    if cell.open:
+        return (f" — not settled: the {_period_word(p.label)} has ended, but {cell.open:,} "
+                f"verdict{'s are' if cell.open != 1 else ' is'} still undecided, so the rate can still change")
+    return ""
+
+
+def _period_word(label: str) -> str:
+    if "-W" in label:
+        return "week"
+    if "-Q" in label:
+        return "quarter"
+    return "day" if label.count("-") == 2 else "month"
 
 
 # ------------------------------------------------------------------------ breaches
@@ -460,7 +497,22 @@ def quota_chart(vs, goal: float, bound: str, period: str, as_of: int, width: int
 
 # ------------------------------------------------------------------- recognition
 
-def _board(board) -> str:
+def _median_words(response: str | None) -> str:
+    """What the median response of the board and the heat map is of."""
+    if response is None:
+        return "Median response: shown only where it is of one clause."
+    return (f"Median response: working time to respond to {response} alone, one clause, since several "
+            "rules' deadlines would mix (slacode report --rule picks another rule).")
+
+
+def _heat_median_words(comp: Compliance) -> str:
+    if comp.by == "rule":
+        return ("Median and p90: working time to respond, each row of its own clause (within / at least … "
+                "within); the all row adds up several clauses and shows none.")
+    return _median_words(comp.response).replace("Median response:", "Median and p90:")
+
+
+def _board(board, response: str | None = None) -> str:
     if not board:
         return '<p class="empty">No verdict has an assignee yet.</p>'
     best = max(s.points for s in board) or 1
@@ -479,7 +531,8 @@ def _board(board) -> str:
                     f'<td class="num">{escape(duration_text(s.responses.median_seconds)) or "—"}</td>'
                     f'<td class="num">{s.open:,}</td><td>{weeks}</td></tr>')
     head = ("<tr><th></th><th>rep</th><th class=\"num\">points</th><th></th><th class=\"num\">met</th>"
-            "<th class=\"num\">breached</th><th class=\"num\">rate</th><th class=\"num\">median response</th>"
+            "<th class=\"num\">breached</th><th class=\"num\">rate</th>"
+            f"<th class=\"num\">median response{_clause_note(response)}</th>"
             "<th class=\"num\" title=\"verdicts still undecided (pending, at risk or paused), of every clause: more than the open clocks above, which count deadlines only\">undecided</th><th>perfect weeks</th></tr>")
     return f'<table class="board"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
@@ -499,6 +552,11 @@ def _medal(rank: int) -> str:
 
 # ------------------------------------------------------------------- heat table
 
+def _clause_note(response: str | None) -> str:
+    """The clause a median column is of, small under its heading (nothing without one)."""
+    return f'<br><span class="so-far">{escape(response)}</span>' if response else ""
+
+
 def _heat_table(comp: Compliance) -> str:
     if not comp.groups:
         return '<p class="empty">No verdicts yet.</p>'
@@ -508,29 +566,46 @@ def _heat_table(comp: Compliance) -> str:
                    for p, lab in zip(comp.periods, labels))
     rows = []
     for g in comp.groups:
-        cells = "".join(_heat_cell(comp.cell(g, p.label), p.label) for p in comp.periods)
+        cells = "".join(_heat_cell(comp.cell(g, p.label), p.label, period=p) for p in comp.periods)
         t = comp.group_total(g)
         rows.append(f'<tr><th class="rowhead">{escape(g)}</th>{cells}{_heat_cell(t, "all periods", True)}'
-                    f'<td class="num">{escape(duration_text(t.median_seconds)) or "—"}</td>'
-                    f'<td class="num">{escape(duration_text(t.p90_seconds)) or "—"}</td>'
+                    f"{_median_cells(t)}"
                     f'<td class="num">{t.open:,}</td></tr>')
-    foot_cells = "".join(_heat_cell(comp.period_total(p.label), p.label, True) for p in comp.periods)
+    foot_cells = "".join(_heat_cell(comp.period_total(p.label), p.label, True, p) for p in comp.periods)
     total = comp.total
     rows.append(f'<tr class="total"><th class="rowhead">all</th>{foot_cells}{_heat_cell(total, "all", True)}'
-                f'<td class="num">{escape(duration_text(total.median_seconds)) or "—"}</td>'
-                f'<td class="num">{escape(duration_text(total.p90_seconds)) or "—"}</td>'
+                f"{_median_cells(total)}"
                 f'<td class="num">{total.open:,}</td></tr>')
+    note = _clause_note(comp.response if comp.by != "rule" else None)
+    undecided = ("verdicts not decided yet (pending, at risk or paused), of every clause: more than the open "
+                 "clocks of the key numbers and of Due next, which count deadlines only")
     return (f'<div class="scroll"><table class="heat"><thead><tr><th>{escape(comp.column)}</th>{head}'
-            f'<th class="num">all</th><th class="num">median</th><th class="num">p90</th>'
-            f'<th class="num">open</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+            f'<th class="num">all</th><th class="num">median{note}</th><th class="num">p90{note}</th>'
+            f'<th class="num" title="{escape(undecided)}">undecided</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
-def _heat_cell(cell: Cell, label: str, bold: bool = False) -> str:
-    tip = f"{label}: {cell.met} met, {cell.breached} breached, {cell.open} open, {cell.cancelled} cancelled"
+def _median_cells(cell: Cell) -> str:
+    """A line's median and p90 cells: a dash without a response time, or over several clauses
+    (which one median would mix; the title says so)."""
+    if cell.mixed:
+        why = escape("several clauses: see each row")
+        return f'<td class="num muted" title="{why}">—</td><td class="num muted" title="{why}">—</td>'
+    return (f'<td class="num">{escape(duration_text(cell.median_seconds)) or "—"}</td>'
+            f'<td class="num">{escape(duration_text(cell.p90_seconds)) or "—"}</td>')
+
+
+def _heat_cell(cell: Cell, label: str, bold: bool = False, period=None) -> str:
+    """A rate cell; with its ``period``, framed dashed while not settled."""
+    tip = f"{label}: {cell.met} met, {cell.breached} breached, {cell.open} undecided, {cell.cancelled} cancelled"
+    unsettled = period is not None and not cell.settled(period)
+    if unsettled:
+        tip += _unsettled_words(period, cell)
     if cell.rate is None:
         return f'<td class="num heat-empty" title="{escape(tip)}">—</td>'
     weight = "font-weight:600;" if bold else ""
-    return (f'<td class="num" style="background:{_heat_bg(cell.rate)};{weight}" title="{escape(tip)}">'
+    cls = "num unsettled" if unsettled else "num"
+    return (f'<td class="{cls}" style="background:{_heat_bg(cell.rate)};{weight}" title="{escape(tip)}">'
             f'{rate_text(cell.rate, 0)}<span class="n">{cell.judged:,}</span></td>')
 
 
@@ -551,22 +626,67 @@ def _heat_bg(rate: float) -> str:
 
 # ----------------------------------------------------------------------- due next
 
-def _due_table(dues) -> str:
-    if not dues:
+def _due_intro(coming, late, due_limit: int, late_limit: int) -> str:
+    shown = min(due_limit, len(coming))
+    words = (f"The clocks coming due next, soonest first ({shown} of {len(coming):,}"
+             f"{'' if shown == len(coming) else '; slacode due lists them all'}): the warning moment while it is "
+             "ahead, else the deadline. Paused clocks show the deadline they would have if the pause ended now.")
+    if late:
+        words += (f" Below them, apart, the clocks already past their deadline and still open, the most recently "
+                  f"late first ({min(late_limit, len(late))} of {len(late):,}; slacode due --overdue lists them all).")
+    return words
+
+
+def _due_tables(coming, late, late_limit: int) -> str:
+    """The clocks coming due, soonest first; then, apart, the late ones (already sorted most
+    recently late first): the first ``late_limit``, and how many more there are."""
+    if not coming and not late:
         return '<p class="empty">No clock is running.</p>'
+    parts = [_due_table(coming) if coming else '<p class="empty">No clock comes due: every open clock is late.</p>']
+    if late:
+        parts.append(f'<h3>Overdue, most recently late first <span class="k-sub">{len(late):,} '
+                     f'clock{"s" if len(late) != 1 else ""} past the deadline and still open</span></h3>')
+        parts.append(_late_table(late[:late_limit]))
+        rest = late[late_limit:]
+        if rest:
+            oldest = min(d.due_at for d in rest)
+            parts.append(f'<p class="muted more">… and {len(rest):,} more overdue, the oldest due '
+                         f"{escape(_dt(oldest))}.</p>")
+    return "".join(parts)
+
+
+def _due_table(dues) -> str:
     rows = []
     for d in dues:
-        rows.append(f"<tr><td>{escape(_dt(d.next_at))}</td><td class=\"muted\">{escape(d.next_words)}</td>"
+        rows.append(f'<tr><td>{escape(_dt(d.next_at))}</td><td class="muted">{escape(d.next_words)}</td>'
                     f'<td class="num">{escape(_wall(d.until_next.total_seconds()))}</td>'
                     f"<td>{escape(d.lead)}</td><td>{escape(d.assignee or '—')}</td>"
                     f"<td>{escape(d.rule)} <span class=\"clause\">{escape(d.clause)}</span></td>"
-                    f"<td>{_status_pill(d.status)}</td><td>{escape(_dt(d.due_at))}</td>"
+                    f'<td>{_status_pill(d.status)}</td><td>{escape(_dt(d.due_at))}</td>'
                     f'<td class="num">{escape(duration_text(d.working_left.total_seconds()))}</td>'
-                    f'<td class="num">{"" if d.attempts_needed is None else f"{d.attempts_made} of {d.attempts_needed}"}'
-                    "</td></tr>")
+                    f'<td class="num">{_attempts(d)}</td></tr>')
     head = ("<tr><th>next</th><th></th><th class=\"num\">in</th><th>lead</th><th>rep</th><th>rule</th>"
             "<th>status</th><th>due</th><th class=\"num\">working time left</th><th class=\"num\">attempts</th></tr>")
-    return f'<table class="due"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<div class="scroll"><table class="due"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
+
+
+def _late_table(dues) -> str:
+    """Late clocks: their passed deadline and how long ago (wall clock), most recent first."""
+    rows = []
+    for d in dues:
+        rows.append(f'<tr><td>{escape(_dt(d.due_at))}</td>'
+                    f'<td class="num">{escape(_wall(-d.time_left.total_seconds()))}</td>'
+                    f"<td>{escape(d.lead)}</td><td>{escape(d.assignee or '—')}</td>"
+                    f"<td>{escape(d.rule)} <span class=\"clause\">{escape(d.clause)}</span></td>"
+                    f'<td>{_status_pill(d.status)}</td><td class="num">{_attempts(d)}</td></tr>')
+    head = ("<tr><th>deadline</th><th class=\"num\">late by</th><th>lead</th><th>rep</th><th>rule</th>"
+            "<th>status</th><th class=\"num\">attempts</th></tr>")
+    return (f'<div class="scroll"><table class="due late"><thead>{head}</thead><tbody>{"".join(rows)}</tbody>'
+            "</table></div>")
+
+
+def _attempts(d) -> str:
+    return "" if d.attempts_needed is None else f"{d.attempts_made} of {d.attempts_needed}"
 
 
 def _status_pill(status: str) -> str:
@@ -744,9 +864,13 @@ thead th{font-size:12px;color:var(--muted);font-weight:600;border-bottom:1px sol
 table.heat td{border:2px solid #fff;border-radius:4px;white-space:nowrap}
 table.heat .n{display:block;font-size:10px;color:var(--muted);font-weight:400}
 table.heat .heat-empty{color:#afb8c1}
+table.heat td.unsettled{outline:1.5px dashed #6e7781;outline-offset:-3px}
 .rowhead{font-weight:600;font-size:13px;white-space:nowrap}
 tr.total th,tr.total td{border-top:2px solid var(--line)}
 .so-far{font-weight:400;font-size:10px}
+table.due td{white-space:nowrap}
+h3{font-size:14px;margin:18px 0 6px}
+.more{font-size:12px;margin:6px 0 0}
 .status{color:#fff;border-radius:999px;padding:1px 8px;font-size:12px;font-weight:600;white-space:nowrap}
 .empty{color:var(--muted);font-style:italic}
 footer{color:var(--muted);font-size:12px;margin-top:18px}

@@ -10,7 +10,8 @@ The scoring, in full (it is printed on the HTML report too):
   :data:`PERFECT_WEEK_BONUS` extra points.
 
 Breaches cost no points: the board rewards kept promises; the compliance tables show the
-misses. Verdicts without an assignee (a lead nobody was given yet, or given to an empty
+misses. The median response is of one clause (``response``: by default the agreement's first
+``deadline``, :func:`slacode.report.tables.response_clause`), never a mix of deadlines. Verdicts without an assignee (a lead nobody was given yet, or given to an empty
 `owner`) score for nobody.
 """
 from __future__ import annotations
@@ -50,9 +51,11 @@ class Standing:
                 "median_seconds": self.responses.median_seconds}
 
 
-def standings(result, rules=None) -> list[Standing]:
+def standings(result, rules=None, response: str | None = None) -> list[Standing]:
     """The board, best first (points, then rate, then name). ``rules`` restricts the
-    verdicts counted, as in :func:`slacode.report.tables.compliance`."""
+    verdicts counted, as in :func:`slacode.report.tables.compliance`; ``response``
+    (``rule.clause``) is the clause whose response times the median is of (None: every
+    clause, and no median for a rep with several)."""
     wanted = set(rules) if rules is not None else None
     zone = result.zone
     board: dict[str, Standing] = {}
@@ -74,7 +77,7 @@ def standings(result, rules=None) -> list[Standing]:
             s.breached += 1
         elif v.status in ("pending", "at_risk", "paused"):
             s.open += 1
-        s.responses.add(v)
+        s.responses.add(v, response)
         label, _ = period_of(v.started_at, "week", zone)
         w = weeks.setdefault((rep, label), [0, 0])
         w[0] += v.status == "met"

@@ -8,6 +8,18 @@ the working time (minus pauses) from the start to the answer of the ``met`` and
 the close or ``as_of``), an ``at_least_within``'s to its Nth attempt when it was made (its
 ``elapsed_seconds`` runs on to the close or ``as_of``).
 
+Response times of different clauses are never mixed in one median: a 15-minute call
+promise and a ten-day cadence would rank people by which rules apply to them. Under
+``--by rule`` each row is one clause; a line that adds up several (the ``all`` lines) has
+no median. Under every other grouping, the cells count the response times of one clause
+alone, :attr:`Compliance.response` (:func:`response_clause`: the agreement's first
+``deadline``, among the rules counted).
+
+A period has *ended* (``complete``) once ``as_of`` is past it; a cell is *settled* when
+its period has ended and none of its verdicts is still undecided (``pending``,
+``at_risk``, ``paused``): until then its rate can still change (mets come early, the
+breaches of long clocks late), so every renderer marks it.
+
 A verdict belongs to the period (day, ISO week, month or quarter of the agreement's time
 zone) that holds its cycle's ``started_at``, as targets count cycles (LANGUAGE.md §8).
 Every period from the one holding the earliest counted start to the one holding
@@ -68,21 +80,29 @@ class Cell:
     paused: int = 0
     cancelled: int = 0
     responses: list[float] = field(default_factory=list)
+    #: the clauses (``rule.clause``) the response times are of: a median is taken over one only
+    clauses: set = field(default_factory=set)
 
-    def add(self, v) -> None:
+    def add(self, v, response: str | None = None) -> None:
+        """Count verdict ``v``; its response time too, if it has one and, given ``response``
+        (``rule.clause``), it is of that clause."""
         setattr(self, v.status, getattr(self, v.status) + 1)
         # a response time is a time to an answer: a breached clock with none yet (no stop,
         # no Nth attempt) has no response time, and its working time so far would only say
         # how long ago it started
         if v.clause in TIMED_CLAUSES and (v.status == "met" or v.status == "breached" and v.completed_at is not None):
-            response = v.response_seconds if v.response_seconds is not None else v.elapsed_seconds
-            if response is not None:
-                self.responses.append(float(response))
+            time = v.response_seconds if v.response_seconds is not None else v.elapsed_seconds
+            if time is not None:
+                key = f"{v.rule}.{v.clause}"
+                if response is None or key == response:
+                    self.responses.append(float(time))
+                    self.clauses.add(key)
 
     def merge(self, other: "Cell") -> None:
         for s in STATUSES:
             setattr(self, s, getattr(self, s) + getattr(other, s))
         self.responses.extend(other.responses)
+        self.clauses |= other.clauses
 
     @property
     def judged(self) -> int:
@@ -102,12 +122,23 @@ class Cell:
         return self.met / self.judged if self.judged else None
 
     @property
+    def mixed(self) -> bool:
+        """Whether the response times are of several clauses (then there is no median)."""
+        return len(self.clauses) > 1
+
+    @property
     def median_seconds(self) -> float | None:
-        return median(self.responses)
+        """The median response time; None without any, or over several clauses."""
+        return None if self.mixed else median(self.responses)
 
     @property
     def p90_seconds(self) -> float | None:
-        return percentile(self.responses, 90)
+        return None if self.mixed else percentile(self.responses, 90)
+
+    def settled(self, period: "Period") -> bool:
+        """Whether this cell of ``period`` is final: the period has ended and no verdict
+        in it is undecided."""
+        return period.complete and not self.open
 
     def to_dict(self) -> dict:
         return {"met": self.met, "breached": self.breached, "rate": self.rate,
@@ -148,6 +179,12 @@ class Compliance:
     per_rep: frozenset | None = None     # the goals written `by assignee` (None: those with a rep)
     lead_field: str | None = None        # grouped by this lead field (``by`` is ``field:NAME``)
     keys: dict = field(default_factory=dict)    # a lead field's group label -> its group key
+    #: the clause (``rule.clause``) whose response times the cells count under every grouping
+    #: but ``rule`` (whose rows are one clause each, and whose lines that add up several have
+    #: no median); None (no plan to choose by): each cell its own, and no median where mixed
+    response: str | None = None
+    #: whether the rules counted have several timed clauses (whose times one median would mix)
+    several_timed: bool = True
 
     @property
     def column(self) -> str:
@@ -196,24 +233,27 @@ class Compliance:
         out = []
         for g in self.groups:
             for p in self.periods:
+                cell = self.cell(g, p.label)
                 out.append({self.column: self.group_value(g), "period": p.label, "complete": p.complete,
-                            **self.cell(g, p.label).to_dict()})
+                            "settled": cell.settled(p), **cell.to_dict()})
         return out
 
     def to_dict(self) -> dict:
         zone = self.zone
+        totals = [(p, self.period_total(p.label)) for p in self.periods]
         return {
             "agreement": {"id": self.agreement_id, "version": self.version},
             "as_of": iso(self.as_of, zone),
             "by": self.by,
             **({"field": self.lead_field} if self.lead_field is not None else {}),
             "period": self.period,
+            "response_clause": self.response,
             "periods": [{"period": p.label, "start": iso(p.start, zone), "end": iso(p.end, zone),
-                         "complete": p.complete} for p in self.periods],
+                         "complete": p.complete, "settled": t.settled(p)} for p, t in totals],
             "rows": self.rows(),
             "groups": [{self.column: self.group_value(g), **self.group_total(g).to_dict()} for g in self.groups],
-            "totals": [{"period": p.label, "complete": p.complete, **self.period_total(p.label).to_dict()}
-                       for p in self.periods],
+            "totals": [{"period": p.label, "complete": p.complete, "settled": t.settled(p), **t.to_dict()}
+                       for p, t in totals],
             "total": self.total.to_dict(),
             "targets": [v.to_dict() for v in self.targets],
             "quotas": [v.to_dict() for v in self.quotas],
@@ -252,8 +292,37 @@ def group_of(v, by: str) -> str:
     raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
 
 
+def response_clause(plan, rules: Iterable[str] | None = None, response: str | None = None) -> str | None:
+    """The clause (``rule.clause``) whose response times a line that adds up several rules
+    shows: ``response`` when given (``rule.clause``, or a rule: its first timed clause);
+    else the agreement's first ``deadline`` among ``rules`` (all when None), its ``within``;
+    else the first timed clause (a ``handoff``'s ``within``, an ``attempts`` rule's
+    ``at_least_within``) of those rules, in the agreement's order. None without a ``plan``
+    (unless ``response`` names one) or without any timed clause."""
+    if plan is None:
+        if response is not None and "." not in response:
+            raise ValueError(f"name the clause as RULE.CLAUSE ({response}.within), or give the plan")
+        return response
+    wanted = set(rules) if rules is not None else None
+    timed = {rp.name: [f"{rp.name}.{c.key}" for c in rp.clauses if c.key in TIMED_CLAUSES]
+             for rp in sorted(plan.rules, key=lambda r: r.index)}
+    if response is not None:
+        if response in timed:
+            if not timed[response]:
+                raise ValueError(f"rule {response!r} has no within or at least … within clause to time responses by")
+            return timed[response][0]
+        if not any(response in keys for keys in timed.values()):
+            choices = ", ".join(k for keys in timed.values() for k in keys)
+            raise ValueError(f"{response!r} is no timed clause of the agreement (timed clauses: {choices or 'none'})")
+        return response
+    kinds = {rp.name: rp.kind for rp in plan.rules}
+    counted = [name for name in timed if timed[name] and (wanted is None or name in wanted)]
+    first = next((n for n in counted if kinds[n] == "deadline"), counted[0] if counted else None)
+    return timed[first][0] if first is not None else None
+
+
 def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
-               rules: Iterable[str] | None = None) -> Compliance:
+               rules: Iterable[str] | None = None, response: str | None = None) -> Compliance:
     """Count ``result``'s per-lead verdicts per group and period.
 
     ``by``: ``rule`` (groups ``rule.clause``), ``owner``, ``assignee`` or ``segment``, or a
@@ -264,13 +333,20 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
     ``period``: ``day``, ``week``, ``month`` or ``quarter``; ``plan`` (the agreement's
     compiled plan) orders the rule groups as the agreement does and gives the quotas'
     bounds for the goals' table; ``rules``, if given,
-    keeps only those rules' verdicts (targets and quotas are kept whatever they judge).
+    keeps only those rules' verdicts (targets and quotas are kept whatever they judge);
+    ``response`` (``rule.clause`` or a rule) names the clause whose response times the
+    cells count, under every grouping but ``rule``: by default the agreement's first
+    ``deadline`` among the rules counted (:func:`response_clause`).
     """
     by, lead_field = grouping(by)
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
     zone = result.zone
     wanted = set(rules) if rules is not None else None
+    named = response_clause(plan, rules, response)
+    several = plan is None or sum(1 for rp in plan.rules if wanted is None or rp.name in wanted
+                                  for c in rp.clauses if c.key in TIMED_CLAUSES) > 1
+    only = named if by != "rule" else None      # a rule's rows are one clause each
     cells: dict[tuple[str, str], Cell] = {}
     groups: dict[str, None] = {}
     targets, quotas = [], []
@@ -293,7 +369,7 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
         cell = cells.get((g, label))
         if cell is None:
             cell = cells[(g, label)] = Cell()
-        cell.add(v)
+        cell.add(v, only)
         first = v.started_at if first is None else min(first, v.started_at)
     spans = []
     if first is not None:
@@ -310,7 +386,7 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
         ordered = _order_groups(list(groups), by, plan)
     return Compliance(result.agreement_id, result.version, result.as_of, zone, by, period, spans,
                       ordered, cells, targets, quotas, list(result.diagnostics), undated, at_most, per_rep,
-                      lead_field, keys)
+                      lead_field, keys, named, several)
 
 
 def _field_labeller(name: str, keys: dict):
@@ -383,11 +459,25 @@ def _table_rows(comp: Compliance) -> list[tuple[str, list[str], str]]:
 
     for g in comp.groups:
         for p in comp.periods:
-            out.append(("row", cells(p.label + ("" if p.complete else " *"), comp.cell(g, p.label)), g))
+            cell = comp.cell(g, p.label)
+            out.append(("row", cells(period_mark(p, cell), cell), g))
         out.append(("total", cells(ALL, comp.group_total(g)), g))
     if len(comp.groups) > 1:
         out.append(("grand", cells(ALL, comp.total), ALL))
     return out
+
+
+#: the marks after a period's label: still running; ended, but with verdicts still undecided
+RUNNING_MARK, UNSETTLED_MARK = "*", "~"
+
+
+def period_mark(p: Period, cell: Cell) -> str:
+    """A row's period label with its mark: ``2026-W48 *`` while the period runs, ``2026-W47 ~``
+    once it has ended while some of the row's verdicts are still undecided (its rate can
+    still change), the bare label once settled."""
+    if not p.complete:
+        return f"{p.label} {RUNNING_MARK}"
+    return p.label if cell.settled(p) else f"{p.label} {UNSETTLED_MARK}"
 
 
 def _nothing(comp: Compliance) -> str:
@@ -501,19 +591,37 @@ def _numbered(rows):
 def _footnotes(comp: Compliance) -> list[str]:
     notes = []
     if comp.periods and not comp.periods[-1].complete:
-        notes.append(f"* period still in progress as of {_local(comp.as_of, comp.zone)}")
+        notes.append(f"{RUNNING_MARK} period still in progress as of {_local(comp.as_of, comp.zone)}")
+    if any(not comp.cell(g, p.label).settled(p) for g in comp.groups for p in comp.periods if p.complete):
+        notes.append(f"{UNSETTLED_MARK} period ended, but some of the line's verdicts are still undecided (pending, "
+                     "at_risk, paused): not settled, its rate can still change")
     if comp.periods and "-W" in comp.periods[-1].label:     # ISO weeks: which days the last one is
         last = comp.periods[-1]
         first_day = from_us(last.start, comp.zone).strftime("%a %Y-%m-%d")
         last_day = from_us(last.end - 1, comp.zone).strftime("%a %Y-%m-%d")
         notes.append(f"weeks are ISO weeks, Monday to Sunday: {last.label} is {first_day} to {last_day}")
-    notes.append("rate = met / (met + breached); median and p90: working time to respond "
-                 "(within / at_least_within verdicts with an answer)")
+    notes.append("rate = met / (met + breached); " + response_words(comp))
     if len(comp.groups) > 1:
         what = ("every clause of every rule (deadlines, required fields, cadences, the flow alike)"
                 if comp.column == "rule" else f"the verdicts of every {comp.column} above")
         notes.append(f"the last line adds up {what}")
     return [""] + notes
+
+
+def response_words(comp: Compliance) -> str:
+    """What the median and p90 columns are of: one clause each row (``--by rule``), or the
+    one clause named for every row; said so that no reader takes them for a mix."""
+    what = "working time to respond (within / at_least_within verdicts with an answer)"
+    if comp.by == "rule":
+        mixed = comp.total.mixed or any(comp.period_total(p.label).mixed for p in comp.periods)
+        return (f"median and p90: {what}, each line of its own clause"
+                + ("; lines that add up several clauses show none" if mixed else ""))
+    if comp.response is not None and not comp.several_timed:
+        return f"median and p90: {what}, of {comp.response}"
+    if comp.response is not None:
+        return (f"median and p90: {what}, of {comp.response} alone (several rules' deadlines would "
+                "mix; --rule picks another)")
+    return f"median and p90: {what}; none where a line mixes several clauses (--rule picks one)"
 
 
 def _local(us: int, zone) -> str:
@@ -559,7 +667,7 @@ def render_rich(comp: Compliance, width: int | None = None, color: bool = True) 
     return buf.getvalue()
 
 
-CSV_COLUMNS = ("period", "start", "end", "complete", "met", "breached", "rate", "median_seconds",
+CSV_COLUMNS = ("period", "start", "end", "complete", "settled", "met", "breached", "rate", "median_seconds",
                "p90_seconds", "responses", "pending", "at_risk", "paused", "cancelled")
 
 
@@ -571,9 +679,10 @@ def render_csv(comp: Compliance) -> str:
     zone = comp.zone
     for g in comp.groups:
         for p in comp.periods:
-            d = comp.cell(g, p.label).to_dict()
+            cell = comp.cell(g, p.label)
+            d = cell.to_dict()
             d.update(period=p.label, start=iso(p.start, zone), end=iso(p.end, zone),
-                     complete="true" if p.complete else "false")
+                     complete="true" if p.complete else "false", settled="true" if cell.settled(p) else "false")
             w.writerow([g if comp.lead_field is None else _json_cell(comp.group_value(g))]
                        + ["" if d[k] is None else d[k] for k in CSV_COLUMNS])
     return buf.getvalue()
