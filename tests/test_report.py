@@ -1052,7 +1052,7 @@ def test_settled_means_ended_with_nothing_undecided(items, period):
     comp = compliance(result, by="assignee", period=period, plan=a.plan)
     open_by_cell = Counter()
     for v in result.verdicts:
-        if v.lead is not None and v.status in ("pending", "at_risk", "paused"):
+        if v.lead is not None and v.status in ("pending", "at_risk", "paused") and v.clause != "transition":
             label = label_of(datetime.fromtimestamp(v.started_at / 1e6, ZoneInfo("UTC")).isoformat(), period,
                              "America/Sao_Paulo")
             open_by_cell[(as_text_or(v.assignee), label)] += 1
@@ -1063,3 +1063,19 @@ def test_settled_means_ended_with_nothing_undecided(items, period):
 
 def as_text_or(assignee) -> str:
     return assignee if assignee else "(unassigned)"
+
+
+def test_a_pending_flow_verdict_does_not_keep_a_period_from_settling():
+    """A lead that never reaches a final state keeps its `flow` verdict pending for ever:
+    counted as undecided, it does not make its week unsettled (a clock still open does)."""
+    a = slacode.loads(MIXED.replace("deadline cadence", "states {\n  new\n  won final\n}\n\nflow {\n  new -> won\n}\n\ndeadline cadence"))
+    events = [ev("f1", "2026-10-05T08:00:00+00:00", "state", state="new")] + [
+        e for e in _mixed_events() if not (e["lead"] == "a2" and e["type"] == "won")]
+    result = a.evaluate(events, as_of="2026-10-14T12:00:00Z")
+    assert [v.status for v in result.verdicts if v.lead == "f1"] == ["pending"]          # the flow
+    comp = compliance(result, by="assignee", plan=a.plan, rules=["first_touch", "flow"])
+    w41 = comp.periods[0]
+    cell = comp.cell("(unassigned)", "2026-W41")
+    assert (cell.pending, cell.lasting, cell.settled(w41)) == (1, 1, True)
+    with_clock = compliance(result, by="assignee", plan=a.plan)      # a2's cadence clock still runs
+    assert not with_clock.cell("ana", "2026-W41").settled(w41)

@@ -298,9 +298,10 @@ def _unsettled_words(p, cell: Cell) -> str:
     still undecided (its rate can still change); nothing once settled."""
     if not p.complete:
         return " — in progress"
-    if cell.open:
-        return (f" — not settled: the {_period_word(p.label)} has ended, but {cell.open:,} "
-                f"verdict{'s are' if cell.open != 1 else ' is'} still undecided, so the rate can still change")
+    left = cell.unsettled
+    if left:
+        return (f" — not settled: the {_period_word(p.label)} has ended, but {left:,} "
+                f"verdict{'s are' if left != 1 else ' is'} still undecided, so the rate can still change")
     return ""
 
 

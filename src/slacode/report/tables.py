@@ -17,8 +17,9 @@ alone, :attr:`Compliance.response` (:func:`response_clause`: the agreement's fir
 
 A period has *ended* (``complete``) once ``as_of`` is past it; a cell is *settled* when
 its period has ended and none of its verdicts is still undecided (``pending``,
-``at_risk``, ``paused``): until then its rate can still change (mets come early, the
-breaches of long clocks late), so every renderer marks it.
+``at_risk``, ``paused``; a pending ``flow`` verdict, which waits for the lead's final
+state rather than a clock, aside): until then its rate can still change (mets come early,
+the breaches of long clocks late), so every renderer marks it.
 
 A verdict belongs to the period (day, ISO week, month or quarter of the agreement's time
 zone) that holds its cycle's ``started_at``, as targets count cycles (LANGUAGE.md §8).
@@ -82,11 +83,16 @@ class Cell:
     responses: list[float] = field(default_factory=list)
     #: the clauses (``rule.clause``) the response times are of: a median is taken over one only
     clauses: set = field(default_factory=set)
+    #: of the undecided verdicts, the `flow` ones: pending until the lead reaches a final
+    #: state, which may be never, so they do not keep a period from settling
+    lasting: int = 0
 
     def add(self, v, response: str | None = None) -> None:
         """Count verdict ``v``; its response time too, if it has one and, given ``response``
         (``rule.clause``), it is of that clause."""
         setattr(self, v.status, getattr(self, v.status) + 1)
+        if v.clause == "transition" and v.status == "pending":
+            self.lasting += 1
         # a response time is a time to an answer: a breached clock with none yet (no stop,
         # no Nth attempt) has no response time, and its working time so far would only say
         # how long ago it started
@@ -103,6 +109,7 @@ class Cell:
             setattr(self, s, getattr(self, s) + getattr(other, s))
         self.responses.extend(other.responses)
         self.clauses |= other.clauses
+        self.lasting += other.lasting
 
     @property
     def judged(self) -> int:
@@ -135,10 +142,17 @@ class Cell:
     def p90_seconds(self) -> float | None:
         return None if self.mixed else percentile(self.responses, 90)
 
+    @property
+    def unsettled(self) -> int:
+        """The undecided verdicts that keep the cell's period from settling: all but the
+        pending `flow` verdicts (:attr:`lasting`)."""
+        return self.open - self.lasting
+
     def settled(self, period: "Period") -> bool:
         """Whether this cell of ``period`` is final: the period has ended and no verdict
-        in it is undecided."""
-        return period.complete and not self.open
+        in it is undecided (a pending `flow` verdict aside: it waits for the lead's final
+        state, not for a clock)."""
+        return period.complete and not self.unsettled
 
     def to_dict(self) -> dict:
         return {"met": self.met, "breached": self.breached, "rate": self.rate,
