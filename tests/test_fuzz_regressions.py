@@ -71,3 +71,40 @@ def test_a_long_csv_cell_is_read_like_a_long_json_line(tmp_path):
     assert [r.lead for r in batch.records] == ["A", "B", "C", "D"]
     assert batch.records[0].props["note"] == long
     assert batch.records[2].props["note"] == f"first line\n{long}\nlast line"
+
+
+def test_a_linked_folder_inside_a_folder_of_events_is_said_not_skipped(tmp_path):
+    """(fuzz 22) os.walk does not enter a link to a folder, so a day's exports linked into
+    the folder (`exports/daily -> /data/daily`) were left out without a word."""
+    (tmp_path / "daily").mkdir()
+    (tmp_path / "daily" / "d1.jsonl").write_text(EVENTS)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "a.jsonl").write_text(EVENTS.replace('"A"', '"B"'))
+    (tmp_path / "exports" / "daily").symlink_to(tmp_path / "daily")
+    batch = read_events(tmp_path / "exports")
+    assert [r.lead for r in batch.records] == ["B"]
+    [said] = batch.diagnostics
+    assert (said.code, said.severity, said.path, said.line) == ("SLA518", "warning", str(tmp_path / "exports" / "daily"), 1)
+    assert "link to a folder" in said.message and str(tmp_path / "daily") in said.hint
+
+
+def test_a_folder_of_only_a_linked_folder_names_it(tmp_path):
+    (tmp_path / "daily").mkdir()
+    (tmp_path / "daily" / "d1.jsonl").write_text(EVENTS)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "daily").symlink_to(tmp_path / "daily")
+    with pytest.raises(EventInputError, match=r"no event files in it \(it has daily, a link to a folder"):
+        read_events(tmp_path / "exports")
+
+
+def test_a_named_pipe_in_a_folder_of_events_is_said_not_waited_on(tmp_path):
+    """(fuzz 22) a FIFO named like an event file in a folder made the run wait forever."""
+    import os
+
+    (tmp_path / "a.jsonl").write_text(EVENTS)
+    os.mkfifo(tmp_path / "feed.jsonl")
+    batch = read_events(tmp_path)
+    assert [r.lead for r in batch.records] == ["A"]
+    [said] = batch.diagnostics
+    assert (said.code, said.path) == ("SLA518", str(tmp_path / "feed.jsonl"))
+    assert "not a regular file" in said.message
