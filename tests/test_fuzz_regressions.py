@@ -108,3 +108,20 @@ def test_a_named_pipe_in_a_folder_of_events_is_said_not_waited_on(tmp_path):
     [said] = batch.diagnostics
     assert (said.code, said.path) == ("SLA518", str(tmp_path / "feed.jsonl"))
     assert "not a regular file" in said.message
+
+
+def test_a_file_name_with_control_characters_keeps_a_diagnostic_on_one_line(tmp_path, capsys):
+    """(fuzz 22) an event file named with a newline or an escape sequence broke the
+    `file:line:col:` line of its problems in two (or recoloured the terminal)."""
+    (tmp_path / "a.sla").write_text(SPEC)
+    events = tmp_path / "day\n1\x1b[31m.jsonl"
+    events.write_text("{broken\n")
+    assert main(["check", str(tmp_path / "a.sla"), str(events), "--as-of", AS_OF]) == 0
+    shown = capsys.readouterr()
+    [said] = [line for line in shown.out.splitlines() if "SLA501" in line]
+    assert said.startswith(str(tmp_path / "day\\n1\\x1b[31m.jsonl") + ":1:2: SLA501")
+    assert "\x1b" not in shown.out + shown.err
+    (tmp_path / "lint\n.sla").write_text(SPEC + "bogus\n")
+    assert main(["lint", str(tmp_path / "lint\n.sla")]) == 1
+    [said] = [line for line in capsys.readouterr().out.splitlines() if "SLA101" in line]
+    assert said.startswith(str(tmp_path / "lint\\n.sla") + ":3:1: SLA101")
