@@ -125,3 +125,30 @@ def test_a_file_name_with_control_characters_keeps_a_diagnostic_on_one_line(tmp_
     assert main(["lint", str(tmp_path / "lint\n.sla")]) == 1
     [said] = [line for line in capsys.readouterr().out.splitlines() if "SLA101" in line]
     assert said.startswith(str(tmp_path / "lint\\n.sla") + ":3:1: SLA101")
+
+
+def test_utf16_without_a_byte_order_mark_is_named_not_called_windows_1252(tmp_path):
+    """(fuzz 22) a JSON Lines file in UTF-16 without its byte order mark got, on every line,
+    SLA508 "probably Windows-1252" (a line with an accent) or SLA501 with no hint at all."""
+    text = EVENTS + EVENTS.replace('"assigned"', '"assigned", "name": "José"')
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{encoding}.jsonl"
+        path.write_bytes(text.encode(encoding))
+        problems = read_events(path).diagnostics
+        assert problems and {d.code for d in problems} <= {"SLA501", "SLA508"}
+        for d in problems:
+            assert "UTF-16" in (d.hint or "") and "Windows-1252" not in (d.hint or ""), (encoding, d)
+            assert "iconv -f UTF-16" in d.hint
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes("lead,at,type\nA,2026-11-24T10:00:00Z,assigned\n".encode(encoding))
+        [header] = read_events(path).diagnostics
+        assert header.code == "SLA509" and "UTF-16 without a byte order mark" in header.hint
+
+
+def test_data_compressed_twice_is_named(tmp_path):
+    import gzip
+
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(gzip.compress(gzip.compress(EVENTS.encode())))
+    first = read_events(path).diagnostics[0]
+    assert (first.code, first.line) == ("SLA508", 1) and "gzip" in first.hint and "Windows-1252" not in first.hint

@@ -612,6 +612,21 @@ def _scan_repeats(text: str) -> list[tuple[str, int]]:
     return list(found.items())
 
 
+def _bytes_hint(raw: bytes) -> str | None:
+    """What the bytes of a line that cannot be read say it is, when not UTF-8 text: UTF-16
+    without its byte order mark (a NUL beside each ASCII character), or gzip data in a file
+    that was decompressed already (compressed twice)."""
+    if raw.count(0) * 3 >= len(raw.strip(b"\r\n\x00")) and 0 in raw:      # (the NUL after a file's last \n too)
+        known = raw[:1] != b"\x00" and raw[1:2] == b"\x00"      # `{\0`: little-endian (later lines can be either)
+        return ("the file seems to be UTF-16 without a byte order mark (a NUL byte beside each character): "
+                "convert it with `iconv -f UTF-16LE -t UTF-8 FILE > NEW_FILE`"
+                f"{'' if known else ' (UTF-16BE if that reads garbled)'}, or export it as UTF-8")
+    if raw.startswith(_GZIP_MAGIC):
+        return ("the line is gzip data: the file was compressed twice; decompress it once more "
+                "(`gunzip -c FILE | gunzip > NEW_FILE`)")
+    return None
+
+
 _LATIN1_HINT = ("the file is probably in Windows-1252 or Latin-1, as spreadsheets export accented names: "
                 "convert it with `iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW_FILE`, or save it as UTF-8")
 _JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; a JSON array or an indented "
@@ -1027,7 +1042,7 @@ class _Reader:
                                           column, _HUGE_INTEGER_HINT))
             return
         self.diagnostics.append(_diag(codes.MALFORMED_EVENT, f"the line is not valid JSON: {msg}", name, line, column,
-                                      _json_hint(text, column - 1, msg)))
+                                      _bytes_hint(raw) or _json_hint(text, column - 1, msg)))
 
     def bad_utf8(self, raw: bytes, exc: UnicodeDecodeError, name: str, line: int) -> None:
         column = len(raw[:exc.start].decode("utf-8", "replace")) + 1
@@ -1041,7 +1056,7 @@ class _Reader:
         self.diagnostics.append(_diag(
             codes.INVALID_UTF8,
             f"the line is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column})",
-            name, line, column, _LATIN1_HINT if raw[exc.start] >= 0x80 else None))
+            name, line, column, _bytes_hint(raw) or (_LATIN1_HINT if raw[exc.start] >= 0x80 else None)))
 
     # -- JSON Lines ----------------------------------------------------------------------
 
