@@ -152,3 +152,16 @@ def test_data_compressed_twice_is_named(tmp_path):
     path.write_bytes(gzip.compress(gzip.compress(EVENTS.encode())))
     first = read_events(path).diagnostics[0]
     assert (first.code, first.line) == ("SLA508", 1) and "gzip" in first.hint and "Windows-1252" not in first.hint
+
+
+def test_explains_heading_shows_a_lead_id_with_control_characters_escaped(tmp_path, capsys):
+    """(fuzz 22) `Lead ID under agreement …` wrote the id as it is: a newline in it broke
+    the heading in two and an escape sequence reached the terminal."""
+    import json
+
+    (tmp_path / "a.sla").write_text(SPEC)
+    lead = "L\n1\x1b[2J"
+    (tmp_path / "e.jsonl").write_text(json.dumps({"lead": lead, "at": "2026-11-24T10:00:00Z", "type": "assigned"}) + "\n")
+    assert main(["explain", str(tmp_path / "a.sla"), str(tmp_path / "e.jsonl"), "--lead", lead, "--as-of", AS_OF]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == 'Lead L\\n1\\x1b[2J under agreement fz (version 1):'
