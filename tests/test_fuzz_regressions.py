@@ -71,3 +71,97 @@ def test_a_long_csv_cell_is_read_like_a_long_json_line(tmp_path):
     assert [r.lead for r in batch.records] == ["A", "B", "C", "D"]
     assert batch.records[0].props["note"] == long
     assert batch.records[2].props["note"] == f"first line\n{long}\nlast line"
+
+
+def test_a_linked_folder_inside_a_folder_of_events_is_said_not_skipped(tmp_path):
+    """(fuzz 22) os.walk does not enter a link to a folder, so a day's exports linked into
+    the folder (`exports/daily -> /data/daily`) were left out without a word."""
+    (tmp_path / "daily").mkdir()
+    (tmp_path / "daily" / "d1.jsonl").write_text(EVENTS)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "a.jsonl").write_text(EVENTS.replace('"A"', '"B"'))
+    (tmp_path / "exports" / "daily").symlink_to(tmp_path / "daily")
+    batch = read_events(tmp_path / "exports")
+    assert [r.lead for r in batch.records] == ["B"]
+    [said] = batch.diagnostics
+    assert (said.code, said.severity, said.path, said.line) == ("SLA518", "warning", str(tmp_path / "exports" / "daily"), 1)
+    assert "link to a folder" in said.message and str(tmp_path / "daily") in said.hint
+
+
+def test_a_folder_of_only_a_linked_folder_names_it(tmp_path):
+    (tmp_path / "daily").mkdir()
+    (tmp_path / "daily" / "d1.jsonl").write_text(EVENTS)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "daily").symlink_to(tmp_path / "daily")
+    with pytest.raises(EventInputError, match=r"no event files in it \(it has daily, a link to a folder"):
+        read_events(tmp_path / "exports")
+
+
+def test_a_named_pipe_in_a_folder_of_events_is_said_not_waited_on(tmp_path):
+    """(fuzz 22) a FIFO named like an event file in a folder made the run wait forever."""
+    import os
+
+    (tmp_path / "a.jsonl").write_text(EVENTS)
+    os.mkfifo(tmp_path / "feed.jsonl")
+    batch = read_events(tmp_path)
+    assert [r.lead for r in batch.records] == ["A"]
+    [said] = batch.diagnostics
+    assert (said.code, said.path) == ("SLA518", str(tmp_path / "feed.jsonl"))
+    assert "not a regular file" in said.message
+
+
+def test_a_file_name_with_control_characters_keeps_a_diagnostic_on_one_line(tmp_path, capsys):
+    """(fuzz 22) an event file named with a newline or an escape sequence broke the
+    `file:line:col:` line of its problems in two (or recoloured the terminal)."""
+    (tmp_path / "a.sla").write_text(SPEC)
+    events = tmp_path / "day\n1\x1b[31m.jsonl"
+    events.write_text("{broken\n")
+    assert main(["check", str(tmp_path / "a.sla"), str(events), "--as-of", AS_OF]) == 0
+    shown = capsys.readouterr()
+    [said] = [line for line in shown.out.splitlines() if "SLA501" in line]
+    assert said.startswith(str(tmp_path / "day\\n1\\x1b[31m.jsonl") + ":1:2: SLA501")
+    assert "\x1b" not in shown.out + shown.err
+    (tmp_path / "lint\n.sla").write_text(SPEC + "bogus\n")
+    assert main(["lint", str(tmp_path / "lint\n.sla")]) == 1
+    [said] = [line for line in capsys.readouterr().out.splitlines() if "SLA101" in line]
+    assert said.startswith(str(tmp_path / "lint\\n.sla") + ":3:1: SLA101")
+
+
+def test_utf16_without_a_byte_order_mark_is_named_not_called_windows_1252(tmp_path):
+    """(fuzz 22) a JSON Lines file in UTF-16 without its byte order mark got, on every line,
+    SLA508 "probably Windows-1252" (a line with an accent) or SLA501 with no hint at all."""
+    text = EVENTS + EVENTS.replace('"assigned"', '"assigned", "name": "José"')
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{encoding}.jsonl"
+        path.write_bytes(text.encode(encoding))
+        problems = read_events(path).diagnostics
+        assert problems and {d.code for d in problems} <= {"SLA501", "SLA508"}
+        for d in problems:
+            assert "UTF-16" in (d.hint or "") and "Windows-1252" not in (d.hint or ""), (encoding, d)
+            assert "iconv -f UTF-16" in d.hint
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes("lead,at,type\nA,2026-11-24T10:00:00Z,assigned\n".encode(encoding))
+        [header] = read_events(path).diagnostics
+        assert header.code == "SLA509" and "UTF-16 without a byte order mark" in header.hint
+
+
+def test_data_compressed_twice_is_named(tmp_path):
+    import gzip
+
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(gzip.compress(gzip.compress(EVENTS.encode())))
+    first = read_events(path).diagnostics[0]
+    assert (first.code, first.line) == ("SLA508", 1) and "gzip" in first.hint and "Windows-1252" not in first.hint
+
+
+def test_explains_heading_shows_a_lead_id_with_control_characters_escaped(tmp_path, capsys):
+    """(fuzz 22) `Lead ID under agreement …` wrote the id as it is: a newline in it broke
+    the heading in two and an escape sequence reached the terminal."""
+    import json
+
+    (tmp_path / "a.sla").write_text(SPEC)
+    lead = "L\n1\x1b[2J"
+    (tmp_path / "e.jsonl").write_text(json.dumps({"lead": lead, "at": "2026-11-24T10:00:00Z", "type": "assigned"}) + "\n")
+    assert main(["explain", str(tmp_path / "a.sla"), str(tmp_path / "e.jsonl"), "--lead", lead, "--as-of", AS_OF]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == 'Lead L\\n1\\x1b[2J under agreement fz (version 1):'

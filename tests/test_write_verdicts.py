@@ -190,6 +190,19 @@ def test_bad_outputs_and_formats(tmp_path):
         agreement.write_verdicts([EVENTS], 3, as_of=AS_OF)
 
 
+def test_an_output_in_a_missing_folder_is_named_before_the_events_are_read(tmp_path, monkeypatch):
+    """(fuzz) The error named the temporary file beside the output (`.out.jsonl.x1y2.tmp`),
+    which the caller never gave, and came after both passes over the events."""
+    agreement = slacode.load(SPEC)
+    missing = tmp_path / "no" / "out.jsonl"
+    monkeypatch.setattr("slacode.writer._start", lambda *a, **k: pytest.fail("the events were read"))
+    with pytest.raises(FileNotFoundError) as caught:
+        agreement.write_verdicts([EVENTS], missing, as_of=AS_OF)
+    message = str(caught.value)
+    assert str(tmp_path / "no") in message and ".tmp" not in message
+    assert caught.value.filename == str(missing)
+
+
 def test_a_failed_run_keeps_the_old_file(tmp_path, monkeypatch):
     out = tmp_path / "verdicts.jsonl"
     out.write_bytes(b"yesterday\n")

@@ -1286,7 +1286,9 @@ def _explain_lead(agreement, events, lead, found, diagnostics, cutoff, tz, input
     run_notes.take(lead, notes)
     mine = mine + found_here + [d for d in note_diagnostics(run_notes, names, plan) if d.lead in (None, lead)]
     problems = _lead_problems_text(lead, mine, others)
-    click.echo(f"Lead {lead} under agreement {agreement.id or '?'} (version {agreement.version or '?'}):")
+    from slacode.texts import visible
+
+    click.echo(f"Lead {visible(lead)} under agreement {agreement.id or '?'} (version {agreement.version or '?'}):")
     click.echo("")
     for line in lines:
         click.echo(line)

@@ -612,6 +612,21 @@ def _scan_repeats(text: str) -> list[tuple[str, int]]:
     return list(found.items())
 
 
+def _bytes_hint(raw: bytes) -> str | None:
+    """What the bytes of a line that cannot be read say it is, when not UTF-8 text: UTF-16
+    without its byte order mark (a NUL beside each ASCII character), or gzip data in a file
+    that was decompressed already (compressed twice)."""
+    if raw.count(0) * 3 >= len(raw.strip(b"\r\n\x00")) and 0 in raw:      # (the NUL after a file's last \n too)
+        known = raw[:1] != b"\x00" and raw[1:2] == b"\x00"      # `{\0`: little-endian (later lines can be either)
+        return ("the file seems to be UTF-16 without a byte order mark (a NUL byte beside each character): "
+                "convert it with `iconv -f UTF-16LE -t UTF-8 FILE > NEW_FILE`"
+                f"{'' if known else ' (UTF-16BE if that reads garbled)'}, or export it as UTF-8")
+    if raw.startswith(_GZIP_MAGIC):
+        return ("the line is gzip data: the file was compressed twice; decompress it once more "
+                "(`gunzip -c FILE | gunzip > NEW_FILE`)")
+    return None
+
+
 _LATIN1_HINT = ("the file is probably in Windows-1252 or Latin-1, as spreadsheets export accented names: "
                 "convert it with `iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW_FILE`, or save it as UTF-8")
 _JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; a JSON array or an indented "
@@ -1027,7 +1042,7 @@ class _Reader:
                                           column, _HUGE_INTEGER_HINT))
             return
         self.diagnostics.append(_diag(codes.MALFORMED_EVENT, f"the line is not valid JSON: {msg}", name, line, column,
-                                      _json_hint(text, column - 1, msg)))
+                                      _bytes_hint(raw) or _json_hint(text, column - 1, msg)))
 
     def bad_utf8(self, raw: bytes, exc: UnicodeDecodeError, name: str, line: int) -> None:
         column = len(raw[:exc.start].decode("utf-8", "replace")) + 1
@@ -1041,7 +1056,7 @@ class _Reader:
         self.diagnostics.append(_diag(
             codes.INVALID_UTF8,
             f"the line is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column})",
-            name, line, column, _LATIN1_HINT if raw[exc.start] >= 0x80 else None))
+            name, line, column, _bytes_hint(raw) or (_LATIN1_HINT if raw[exc.start] >= 0x80 else None)))
 
     # -- JSON Lines ----------------------------------------------------------------------
 
@@ -1196,8 +1211,24 @@ class _Reader:
         return (self.span is None or self.span[0] == 0) and (self.part is None or self.part[0] == 0)
 
     def skipped(self, source: _Source, index: int) -> Iterator[Record]:
-        """SLA518 for a file of a folder that is not read (no event file's name): no record."""
+        """SLA518 for a file of a folder that is not read (no event file's name, a link to a
+        folder, not a regular file): no record."""
         self.marks.append(len(self.diagnostics))
+        if os.path.isdir(source.name):
+            target, here = os.path.realpath(source.name), os.path.realpath(os.path.dirname(source.name))
+            up = os.path.commonpath([target, here]) == target        # back to its own folder or above
+            self.diagnostics.append(_diag(
+                codes.FILE_NOT_READ, "not read: a link to a folder (links to folders inside a folder of "
+                "events are not followed: one could lead back up, or to files named already)", source.name,
+                1, 1, f"leave the link out: it leads back up to {target}" if up else
+                f"name the folder it points to on its own ({target}), or put its files in this folder"))
+            return iter(())
+        if os.path.exists(source.name) and not os.path.isfile(source.name):
+            self.diagnostics.append(_diag(
+                codes.FILE_NOT_READ, "not read: not a regular file (a named pipe, a device or a socket, "
+                "which reading could wait on forever)", source.name, 1, 1,
+                "name it on its own to read it (`slacode check SPEC PIPE`), or move it out of the folder"))
+            return iter(())
         kind = os.path.splitext(source.name)[1].lower()
         also = (" (a comma-separated file as .csv, one with tabs as .csv read with --csv-delimiter tab)"
                 if kind in (".tsv", ".txt", ".tab") else "")
@@ -1338,22 +1369,35 @@ def _expand_folders(sources) -> list:
         found, other = [], []
         for folder, subfolders, files in os.walk(name):
             subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+            # a link to a folder is not walked (it could lead back up, or to files named already): said
+            other.extend(_SkippedFile(os.path.join(folder, d), "link") for d in subfolders
+                         if os.path.islink(os.path.join(folder, d)))
             for f in files:
                 if f.startswith("."):
                     continue
-                if format_of(f) is not None:
-                    found.append(os.path.join(folder, f))
-                elif not _is_documentation(f):
-                    other.append(os.path.join(folder, f))
+                path = os.path.join(folder, f)
+                if format_of(f) is None:
+                    if not _is_documentation(f):
+                        other.append(_SkippedFile(path))
+                elif os.path.exists(path) and not os.path.isfile(path):    # a named pipe would be waited on
+                    other.append(_SkippedFile(path, "special"))
+                else:
+                    found.append(path)
         if not found:
-            seen = f" (it has {', '.join(sorted(os.path.relpath(f, name) for f in other)[:3])}" \
+            seen = f" (it has {', '.join(sorted(_skipped_text(s, name) for s in other)[:3])}" \
                    f"{' …' if len(other) > 3 else ''})" if other else ""
             raise EventInputError(f"{name}: a folder with no event files in it{seen} (slacode reads its "
                                   ".jsonl, .ndjson, .json and .csv files, .gz too); name the files")
         out.extend(sorted(found, key=lambda f: f.split(os.sep)))
         # the other files are said (SLA518), not read: a day's export saved as `.tsv` is not lost unsaid
-        out.extend(_SkippedFile(f) for f in sorted(other, key=lambda f: f.split(os.sep)))
+        out.extend(sorted(other, key=lambda s: s.path.split(os.sep)))
     return out
+
+
+def _skipped_text(skipped: "_SkippedFile", folder: str) -> str:
+    """A file of ``folder`` that is not read, as the folder's error names it."""
+    what = {"link": ", a link to a folder", "special": ", not a regular file"}.get(skipped.why, "")
+    return os.path.relpath(skipped.path, folder) + what
 
 
 def _is_documentation(name: str) -> bool:
@@ -1363,9 +1407,11 @@ def _is_documentation(name: str) -> bool:
 
 
 class _SkippedFile(NamedTuple):
-    """A file of a folder of event files that is not read: its name is no event file's."""
+    """A file of a folder of event files that is not read: its name is no event file's
+    (``why`` "name"), it is a link to a folder ("link"), or not a regular file ("special")."""
 
     path: str
+    why: str = "name"
 
 
 def _file_key(path: str):

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from slacode.events import (_BOM, _CUTS, _LINE_BITS, EventInputError, MissingOffsetError, Record, _check_event,
-                            _diag, _new_record, _Reader, codes, event_content, misnamed_key)
+from slacode.events import (_BOM, _CUTS, _LINE_BITS, EventInputError, MissingOffsetError, Record, _bytes_hint,
+                            _check_event, _diag, _new_record, _Reader, codes, event_content, misnamed_key)
 
 # §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
 _CSV_RESERVED = frozenset(("lead", "at", "type", "state", "id"))
@@ -264,7 +264,8 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = "", o
                 pass
             if quoted:
                 problems = ["the whole line is quoted, so it is one column", *problems]
-        hint = _header_hint(headers, names, missing, absent, sep, split) or hint
+        wide = _bytes_hint(text.encode("utf-8", "surrogatepass")) if "\x00" in text else None   # UTF-16, no BOM
+        hint = wide or _header_hint(headers, names, missing, absent, sep, split) or hint
         column = csv_column(text, at, sep) if at is not None and text else 1
         reader.diagnostics.append(_diag(
             codes.CSV_HEADER, f"unusable CSV header: {'; '.join(problems)}; no event of "

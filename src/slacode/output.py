@@ -11,7 +11,7 @@ import orjson
 
 from slacode.diagnostics import sort_by_place
 from slacode.verdict import STATUS_ORDER as _STATUS_ORDER, VERDICT_KEYS, as_text, summary_of
-from slacode.texts import int_digits, plural as _plural
+from slacode.texts import int_digits, plural as _plural, visible
 
 
 def dumps(obj, option: int | None = None) -> bytes:
@@ -147,7 +147,7 @@ def table(result, rows, color: bool = False) -> str:
         lines.append("! the lead has an event that could not be used or that counts for nothing (the problems "
                      "below say which): its verdicts leave it out")
     for d in result.diagnostics:
-        where = d.path or "<events>"
+        where = visible(d.path) if d.path else "<events>"      # a newline in a file's name keeps one line
         if d.line:
             where += f":{d.line}:{d.column}" if d.column else f":{d.line}"
         tag = "" if d.severity == "error" else f" [{d.severity}]"     # as `lint` writes them

@@ -26,8 +26,10 @@ def diagnostic_text(d: Diagnostic, source: "str | list[str] | None" = None, colo
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
+    from slacode.texts import visible
+
     span = d.span
-    where = d.path or "<text>"
+    where = visible(d.path) if d.path else "<text>"     # a newline in a file's name keeps one line
     if span is not None:
         where += f":{span.line}:{span.column}"
     sev = {"error": "1;31", "warning": "1;33", "info": "1;36"}[d.severity]

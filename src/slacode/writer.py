@@ -10,6 +10,7 @@ gives the same records as dicts, read back a piece (about a MB of lines) at a ti
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 from typing import Any, Iterable, Iterator
@@ -152,6 +153,10 @@ class _Target:
                 raise ValueError("out is an empty path; give the file to write")
             if os.path.isdir(path):
                 raise IsADirectoryError(f"out: {path} is a folder; give the file to write")
+            folder = os.path.dirname(os.path.abspath(path))
+            if not os.path.isdir(folder):      # said before the events are read, naming the path given
+                raise FileNotFoundError(errno.ENOENT, f"out: the folder {folder} does not exist; make it, "
+                                        f"or give a file in a folder that does", path)
             self.path = path
         elif isinstance(out, io.TextIOBase):
             raise TypeError("out is a text stream; open the file in binary mode (open(path, 'wb')) or give its path")

@@ -403,14 +403,18 @@ REPEATED_EVENT = define("SLA517", "repeated-event", "warning", """
     """)
 
 FILE_NOT_READ = define("SLA518", "file-not-read", "warning", """
-    A file in a folder of event files is not read: its name is not an event file's.
+    A file in a folder of event files is not read: its name is not an event file's, it is a
+    link to a folder, or it is not a regular file (a named pipe).
 
     ## Why
     A folder given as events stands for its event files: `.jsonl`, `.ndjson`, `.json` and
     `.csv`, each also `.gz` (hidden files and folders are left out). A day's export saved as
     `leads.tsv` or `export.csv.txt` beside them would otherwise be missed without a word,
     and that day's leads would seem to have done nothing. Each such file is named once, so
-    that `--fail-on input` fails the run until it is renamed or moved out.
+    that `--fail-on input` fails the run until it is renamed or moved out. Links to folders
+    inside the folder are not followed (one could lead back up, or to files named already),
+    and a named pipe would be waited on forever; each is named too, and either is read when
+    named on its own.
 
     ## Avoid
     ```
