@@ -116,3 +116,68 @@ def test_utf16_text_compressed_is_read_too(tmp_path):
         (tmp_path / name).write_bytes(gzip.compress(JSONL.encode("utf-16")))
         assert _seen(read_events(tmp_path / name)) == expected
     assert _seen(read_events(io.BytesIO(gzip.compress(JSONL.encode("utf-16"))))) == expected
+
+
+# ------------------------------------------------------------- gzip data cut short (SLA520)
+
+MANY = "".join(f'{{"lead": "L-{i % 7}", "at": "2026-11-24T{9 + i // 60:02d}:{i % 60:02d}:00Z", '
+               f'"type": "contact_attempt", "n": {i}}}\n' for i in range(400))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=2, max_value=10_000), suffix=st.sampled_from([".jsonl.gz", ".csv.gz"]))
+def test_gzip_data_cut_anywhere_gives_the_lines_before_and_one_sla520(tmp_path, cut, suffix):
+    """A download that stopped: every whole line before the cut is read, the cut line and the
+    rest are not, SLA520 says at which line, and nothing raises."""
+    text = MANY if suffix == ".jsonl.gz" else "lead,at,type,n\n" + "".join(
+        f"L-{i % 7},2026-11-24T{9 + i // 60:02d}:{i % 60:02d}:00Z,contact_attempt,{i}\n" for i in range(400))
+    packed = gzip.compress(text.encode())
+    path = tmp_path / f"cut{suffix}"
+    path.write_bytes(packed[:min(cut, len(packed) - 1)])
+    batch = read_events(path)
+    (damage,) = [d for d in batch.diagnostics if d.code == "SLA520"]
+    assert [d.code for d in batch.diagnostics] == ["SLA520"]
+    numbers = [r.props["n"] for r in batch.records]
+    assert numbers == list(range(len(numbers)))                          # a prefix, nothing half read
+    header = suffix == ".csv.gz"
+    assert damage.line == len(numbers) + 1 + (header and damage.line > 1)
+    assert "ends before its end" in damage.message
+
+
+def test_gzip_data_followed_by_other_bytes_and_a_gz_name_on_plain_text(tmp_path):
+    junk = tmp_path / "junk.jsonl.gz"
+    junk.write_bytes(gzip.compress(MANY.encode()) + b"<html>proxy error</html>")
+    batch = read_events(junk)
+    assert len(batch.records) == 400
+    assert [(d.code, d.line) for d in batch.diagnostics] == [("SLA520", 401)]
+    assert "followed by bytes that are not gzip data" in batch.diagnostics[0].message
+    # several members (files joined with cat) and zero padding are whole gzip data
+    joined = tmp_path / "joined.jsonl.gz"
+    joined.write_bytes(gzip.compress(MANY[:5000].encode()) + gzip.compress(MANY[5000:].encode()) + bytes(512))
+    assert len(read_events(joined).records) == 400 and not read_events(joined).diagnostics
+    # a `.gz` name on a file that is not compressed: read as what its bytes are
+    plain = tmp_path / "plain.jsonl.gz"
+    plain.write_text(MANY)
+    assert len(read_events(plain).records) == 400 and not read_events(plain).diagnostics
+    # a stream too (standard input, spooled), and UTF-16 text compressed
+    assert [d.code for d in read_events(io.BytesIO(junk.read_bytes())).diagnostics] == ["SLA520"]
+    wide = gzip.compress(MANY.encode("utf-16"))
+    batch = read_events(io.BytesIO(wide[:len(wide) // 2]))
+    assert [d.code for d in batch.diagnostics] == ["SLA520"] and 0 < len(batch.records) < 400
+
+
+def test_a_damaged_gzip_file_does_not_stop_the_run(tmp_path):
+    spec, good = tmp_path / "a.sla", tmp_path / "good.jsonl"
+    spec.write_text(SPEC)
+    good.write_text('{"lead": "L-9", "at": "2026-11-24T09:00:00-03:00", "type": "assigned"}\n')
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(gzip.compress(JSONL.encode())[:40])
+    for jobs in ("1", "2"):
+        proc = subprocess.run([sys.executable, "-m", "slacode", "check", str(spec), str(cut), str(good), "--as-of",
+                               "2026-11-25T00:00:00Z", "--format", "jsonl", "--jobs", jobs],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        assert '"lead":"L-9"' in proc.stdout and '"code":"SLA520"' in proc.stdout
+    failing = subprocess.run([sys.executable, "-m", "slacode", "check", str(spec), str(cut), str(good), "--as-of",
+                              "2026-11-25T00:00:00Z", "--fail-on", "input"], capture_output=True, text=True)
+    assert failing.returncode == 1

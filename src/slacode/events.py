@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import io
 import json
 import os
 import stat
@@ -424,8 +425,10 @@ def _wide_encoding(head: bytes) -> str | None:
 
 
 def _what_bytes_say(head: bytes, name: str = "") -> tuple[bool, str | None]:
-    """Whether a file (its first bytes, its name) is gzip data, and else its wide encoding."""
-    if name.lower().endswith(".gz") or head[:2] == _GZIP_MAGIC:
+    """Whether a file is gzip data, and else its wide encoding: by its first bytes, whatever
+    its name (a `.jsonl.gz` that holds plain text is read as text); an empty `.gz` file
+    is gzip (it holds nothing either way)."""
+    if head[:2] == _GZIP_MAGIC or (not head and name.lower().endswith(".gz")):
         return True, None
     return False, _wide_encoding(head)
 
@@ -433,6 +436,148 @@ def _what_bytes_say(head: bytes, name: str = "") -> tuple[bool, str | None]:
 def _wide_inside(handle) -> str | None:
     """The wide encoding of the text a gzip file holds, by its byte order mark, or None."""
     return _wide_encoding(handle.peek(4)[:4])
+
+
+class _Gunzip(io.RawIOBase):
+    """The decompressed bytes of gzip data (one member or several, as `gzip` reads them),
+    which stop, rather than raise, where the data is cut short or damaged: every byte
+    decompressed before that point is given, the error is kept in ``damage`` and the
+    number of `\\n` given in ``newlines`` (SLA520 says where the rest was lost). Seeking
+    starts again from the beginning (and reads forward to the place asked for)."""
+
+    _CHUNK = 1 << 16
+
+    def __init__(self, fileobj: Any, owned: bool):
+        super().__init__()
+        self._file, self._owned = fileobj, owned
+        self._origin = fileobj.tell() if fileobj.seekable() else None
+        self._rewind()
+
+    def _rewind(self) -> None:
+        self._inflate = zlib.decompressobj(31)
+        self._pending = memoryview(b"")
+        self._held = b""                    # a line begun, given once it ends (dropped at damage)
+        self._ended = False                 # no more data (the end, or damage)
+        self._member = False                # inside a member whose end is not reached
+        self.damage: BaseException | None = None
+        self.newlines = 0
+        self._pos = 0
+        self.newline = b"\n"
+
+    #: how a line ends in the decompressed bytes (a wide text's own, by its byte order mark:
+    #: UTF-16's `\\n\\0` …), so that a line cut by damage is not given in part
+    newline = b"\n"
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._origin is not None
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if whence == 1:
+            offset += self._pos
+        elif whence != 0:
+            raise io.UnsupportedOperation("can only seek from the start of decompressed data")
+        if offset < self._pos:
+            self._file.seek(self._origin)
+            self._rewind()
+        while self._pos < offset and self.read(min(offset - self._pos, self._CHUNK)):
+            pass
+        return self._pos
+
+    def _fill(self) -> None:
+        """Decompress more input until there is data to give or none is left."""
+        while not self._pending and not self._ended:
+            chunk = self._file.read(self._CHUNK)
+            if not chunk:
+                if self._member:
+                    self._stop(EOFError("Compressed file ended before the end-of-stream marker was reached"))
+                else:                               # the end: the last line, if it has no `\n`
+                    self._pending, self._held = memoryview(self._held), b""
+                self._ended = True
+                return
+            out = []
+            try:
+                while chunk:
+                    if not self._member:
+                        if not chunk.strip(b"\x00"):
+                            chunk = b""             # zero padding after the last member, as gzip allows
+                            break
+                        if chunk[:2] != _GZIP_MAGIC[:len(chunk[:2])]:
+                            import gzip
+
+                            raise gzip.BadGzipFile(f"Not a gzipped file ({chunk[:2]!r})")
+                        self._inflate = zlib.decompressobj(31)
+                        self._member = True
+                    out.append(self._inflate.decompress(chunk))
+                    chunk = b""
+                    if self._inflate.eof:           # a member ends: another may follow
+                        self._member = False
+                        chunk = self._inflate.unused_data
+            except (zlib.error, OSError) as exc:
+                self._give(b"".join(out))
+                self._stop(exc)
+                return
+            self._give(b"".join(out))
+
+    def _give(self, data: bytes) -> None:
+        """Make ``data`` the bytes to give, up to its last `\\n` (the rest waits for its end)."""
+        data = self._held + data
+        if self._pos == 0 and len(data) >= 4:       # the text's first bytes: a wide text's line end
+            wide = _wide_encoding(data[:4])
+            if wide is not None:
+                order = "le" if data[:1] == b"\xff" else "be"
+                self.newline = "\n".encode(f"{wide}-{order}")
+        newline, unit = self.newline, len(self.newline)
+        at = data.rfind(newline)
+        while at >= 0 and (self._pos + at) % unit:     # (a wide text's: where a character starts)
+            at = data.rfind(newline, 0, at + unit - 1)
+        cut = at + unit if at >= 0 else 0
+        self._pending, self._held = memoryview(data[:cut]), data[cut:]
+
+    def _stop(self, exc: BaseException) -> None:
+        """The data stops here: a line begun and not ended is not given (it is cut)."""
+        self.damage, self._ended, self._held = exc, True, b""
+
+    def readinto(self, buffer: Any) -> int:
+        self._fill()
+        n = min(len(buffer), len(self._pending))
+        if n:
+            given = self._pending[:n]
+            buffer[:n] = given
+            self.newlines += given.tobytes().count(self.newline)
+            self._pending = self._pending[n:]
+            self._pos += n
+        return n
+
+    def close(self) -> None:
+        if not self.closed and self._owned:
+            self._file.close()
+        super().close()
+
+
+class _GzipLines(io.BufferedReader):
+    """A :class:`_Gunzip`, buffered (lines, peeking), its ``damage`` and ``newlines`` at hand."""
+
+    @property
+    def damage(self) -> BaseException | None:
+        return self.raw.damage
+
+    @property
+    def newlines(self) -> int:
+        return self.raw.newlines
+
+
+def _gzip_file(path: str | None = None, fileobj: Any = None) -> _GzipLines:
+    """The decompressed lines of gzip data in a file (``path``) or a binary stream, which
+    end where the data is cut short or damaged (:class:`_Gunzip`) rather than failing."""
+    if path is not None:
+        return _GzipLines(_Gunzip(open(path, "rb"), owned=True), 1 << 16)
+    return _GzipLines(_Gunzip(fileobj, owned=False), 1 << 16)
 
 
 class _Recoded:
@@ -445,6 +590,7 @@ class _Recoded:
         # bytes that are no character of the encoding (a damaged export) are read as U+FFFD …
         self._text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="\n")
         self._owned = owned
+        self.inner = handle             # (a compressed file's: where its damage is kept)
 
     def __iter__(self) -> Iterator[bytes]:
         # … which the line gives as a byte no UTF-8 text has (0xff): the line is refused,
@@ -1088,8 +1234,8 @@ class _Reader:
                     if under is not None:               # SLA514: an API response's events array
                         self._array(source, index, first_line, under)
                         return
-                if first == b"" and self._first_reader():
-                    self.empty(name)                    # SLA515
+                if first == b"" and self._first_reader() and getattr(lines, "damage", None) is None:
+                    self.empty(name)                    # SLA515 (not for data cut short: SLA520)
                 blank = first is None and self.span is None and self.part is None
             mark, seq_start = len(self.diagnostics), seq
             if self.span is not None:                  # a byte range of one file
@@ -1178,6 +1324,7 @@ class _Reader:
                                    eid or (prefix + str(lineno) if prefix else str(lineno)),
                                    index, lineno))
                 seq += 1
+            self._damaged(lines, name)
             self.seq = seq
             if (not peeked or blank) and seq == seq_start and not after and len(self.diagnostics) == mark \
                     and not self.pending:
@@ -1269,7 +1416,31 @@ class _Reader:
         self.marks.append(len(self.diagnostics))
         with _lines_of(source) as lines:
             yield from read_csv(self, lines, index, source.name, source.csv)
+            self._damaged(lines, source.name)
         self._judge(source.name)
+
+    def _damaged(self, lines: Any, name: str) -> None:
+        """SLA520 when a compressed file's data stopped short of its end (:func:`_gzip_file`):
+        its lines before that were read, the rest of the file could not be."""
+        damage = getattr(getattr(lines, "inner", lines), "damage", None)
+        if damage is None:
+            return
+        line = getattr(lines, "inner", lines).newlines + 1
+        text = str(damage)
+        if isinstance(damage, EOFError):
+            what = "ends before its end (the file was cut short: a download or a copy that stopped)"
+            hint = "download or copy the export again; `gzip -t FILE` tells whether a file is whole"
+        elif text.startswith("Not a gzipped file"):
+            what = "is followed by bytes that are not gzip data"
+            hint = ("the file has something after its compressed events (two files joined, or padding): "
+                    "`gzip -t FILE` says so; decompress it with `zcat FILE > events.jsonl` and look at its end")
+        else:
+            what = f"is damaged ({text})"
+            hint = "download or copy the export again; `gzip -t FILE` tells whether a file is whole"
+        read = (f"the lines before line {line:,} were read, the rest of the file could not be" if line > 1
+                else "no line of it could be read")
+        self.diagnostics.append(_diag(codes.DAMAGED_COMPRESSED, f"the file's gzip data {what}: {read}",
+                                      name, line, 1, hint))
 
 
 def iter_records(sources: Any, *, input_format: str | None = None,
@@ -1480,9 +1651,7 @@ def _lines_of(source: _Source) -> Iterator[Iterable[bytes]]:
         try:
             lines = _binary_lines(source.stream if source.stream is not None else sys.stdin)
             if source.gzip:                 # (found by its first bytes: streams have no `.gz`)
-                import gzip
-
-                lines = gzip.GzipFile(fileobj=source.stream, mode="rb")
+                lines = _gzip_file(fileobj=source.stream)
                 wide = _wide_inside(lines)
                 if wide is not None:
                     lines = _Recoded(lines, wide, owned=False)
@@ -1498,9 +1667,7 @@ def _lines_of(source: _Source) -> Iterator[Iterable[bytes]]:
         return
     try:
         if source.gzip:
-            import gzip
-
-            handle = gzip.open(source.path, "rb")
+            handle = _gzip_file(source.path)
             wide = _wide_inside(handle)
             if wide is not None:            # UTF-16 text, compressed
                 handle = _Recoded(handle, wide)

@@ -127,7 +127,8 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
         try:
             row = next(table)
         except StopIteration:
-            reader.empty(name)                      # SLA515: no header, nothing
+            if getattr(getattr(lines, "inner", lines), "damage", None) is None:
+                reader.empty(name)                  # SLA515: no header, nothing (cut short: SLA520)
             return
         except csv.Error as exc:                    # (`"lead";"at";"type"` read with commas)
             found = _other_delimiter(None, tape.taken[0] if len(tape.taken) == 1 else "", options)
@@ -178,7 +179,8 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
         return
     mark, seq = len(reader.diagnostics), reader.seq
     yield from _csv_rows(reader, table, tape, plan, prev, index, name)
-    if reader.seq == seq and len(reader.diagnostics) == mark and not reader.pending:   # no event, no problem, no repeat
+    if (reader.seq == seq and len(reader.diagnostics) == mark and not reader.pending      # no event, no problem, no
+            and getattr(getattr(lines, "inner", lines), "damage", None) is None):         # repeat, not cut short
         reader.diagnostics.append(_diag(codes.EMPTY_EVENTS_FILE, "the input holds no events (a header and no row)",
                                         name, start, hint="check the export that made it"))
 

@@ -459,3 +459,26 @@ CSV_DELIMITER_FOUND = define("SLA519", "csv-delimiter-found", "info", """
     ```
     read as `slacode check desk.sla leads.csv --csv-delimiter ';'`
     """)
+
+
+DAMAGED_COMPRESSED = define("SLA520", "damaged-compressed-file", "error", """
+    A gzip-compressed event file stops short of its end, or its compressed data is damaged
+    or followed by bytes that are not gzip data: the lines before that point were read,
+    the rest of the file could not be.
+
+    ## Why
+    A nightly export downloaded or copied while it was still being written, a disk that
+    filled up, two files joined with `cat` after one was compressed: the file decompresses
+    up to a point and then fails. slacode reads what it can, says at which line the rest
+    was lost, and goes on with the other files, so that one broken file neither stops the
+    run nor loses events without a word. The verdicts of the leads whose events were in
+    the lost part are judged without them.
+
+    ## Avoid
+    A `.jsonl.gz` that `gzip -t` refuses (`unexpected end of file`, `trailing garbage`).
+
+    ## Prefer
+    The export downloaded or copied again, whole; `gzip -t events.jsonl.gz` prints nothing
+    for a whole file.
+    """)
+
