@@ -1631,6 +1631,28 @@ def test_a_folder_says_the_files_it_does_not_read(tmp_path):
         read(tmp_path / "stray")
 
 
+def test_a_link_to_nothing_in_a_folder_is_named_and_the_rest_is_read(tmp_path):
+    """fuzz 22: a link to a day's export that was moved failed the whole run (exit 2) without
+    saying it was a link; now SLA518 names where it points (or the loop), and the rest is read."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "x"}\n')
+    (folder / "b.jsonl").symlink_to(tmp_path / "moved" / "b.jsonl")
+    (folder / "c.jsonl").symlink_to("c.jsonl")                          # a link to itself
+    batch = read(folder)
+    assert [r.lead for r in batch.records] == ["A"]
+    found = [(d.code, d.severity, d.path, d.message) for d in batch.diagnostics]
+    assert found == [
+        ("SLA518", "warning", str(folder / "b.jsonl"),
+         f"not read: a link to {tmp_path / 'moved' / 'b.jsonl'}, which does not exist"),
+        ("SLA518", "warning", str(folder / "c.jsonl"),
+         "not read: a link to c.jsonl, in a loop of links that reaches no file")]
+    # a folder of only such links is refused, naming them and where they point
+    (folder / "a.jsonl").unlink()
+    with pytest.raises(EventInputError, match=r"it has b.jsonl, a link to .*moved/b.jsonl, which does not exist"):
+        read(folder)
+
+
 def test_an_api_response_saved_as_the_export_is_one_problem_with_its_jq(tmp_path):
     """review 21c: `{"results": [...], "paging": …}` written over many lines is SLA514, once,
     with the `jq` that takes its events out; on one line, each problem says the same."""

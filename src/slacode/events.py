@@ -1370,6 +1370,11 @@ class _Reader:
                 1, 1, f"leave the link out: it leads back up to {target}" if up else
                 f"name the folder it points to on its own ({target}), or put its files in this folder"))
             return iter(())
+        if not os.path.exists(source.name):          # a link to nothing: a day's export lost?
+            self.diagnostics.append(_diag(
+                codes.FILE_NOT_READ, f"not read: {_dangling_words(source.name)}", source.name, 1, 1,
+                "its events are not in this run: restore the file it points to, or remove the link"))
+            return iter(())
         if os.path.exists(source.name) and not os.path.isfile(source.name):
             self.diagnostics.append(_diag(
                 codes.FILE_NOT_READ, "not read: not a regular file (a named pipe, a device or a socket, "
@@ -1550,7 +1555,9 @@ def _expand_folders(sources) -> list:
                 if format_of(f) is None:
                     if not _is_documentation(f):
                         other.append(_SkippedFile(path))
-                elif os.path.exists(path) and not os.path.isfile(path):    # a named pipe would be waited on
+                elif not os.path.exists(path):          # a link to nothing (or a loop of links)
+                    other.append(_SkippedFile(path, "dangling"))
+                elif not os.path.isfile(path):          # a named pipe would be waited on
                     other.append(_SkippedFile(path, "special"))
                 else:
                     found.append(path)
@@ -1567,8 +1574,24 @@ def _expand_folders(sources) -> list:
 
 def _skipped_text(skipped: "_SkippedFile", folder: str) -> str:
     """A file of ``folder`` that is not read, as the folder's error names it."""
-    what = {"link": ", a link to a folder", "special": ", not a regular file"}.get(skipped.why, "")
+    what = {"link": ", a link to a folder", "special": ", not a regular file",
+            "dangling": f", {_dangling_words(skipped.path)}"}.get(skipped.why, "")
     return os.path.relpath(skipped.path, folder) + what
+
+
+def _dangling_words(path: str) -> str:
+    """What a link that leads to no file is: ``a link to T, which does not exist``, or a
+    loop of links."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return "a file that is not there"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"a link to {target}, in a loop of links that reaches no file"
+    return f"a link to {target}, which does not exist"
 
 
 def _is_documentation(name: str) -> bool:
@@ -1579,7 +1602,8 @@ def _is_documentation(name: str) -> bool:
 
 class _SkippedFile(NamedTuple):
     """A file of a folder of event files that is not read: its name is no event file's
-    (``why`` "name"), it is a link to a folder ("link"), or not a regular file ("special")."""
+    (``why`` "name"), it is a link to a folder ("link"), not a regular file ("special"), or
+    a link to no file ("dangling")."""
 
     path: str
     why: str = "name"

@@ -404,7 +404,8 @@ REPEATED_EVENT = define("SLA517", "repeated-event", "warning", """
 
 FILE_NOT_READ = define("SLA518", "file-not-read", "warning", """
     A file in a folder of event files is not read: its name is not an event file's, it is a
-    link to a folder, or it is not a regular file (a named pipe).
+    link to a folder, it is not a regular file (a named pipe), or it is a link to a file
+    that is not there.
 
     ## Why
     A folder given as events stands for its event files: `.jsonl`, `.ndjson`, `.json` and
@@ -414,7 +415,9 @@ FILE_NOT_READ = define("SLA518", "file-not-read", "warning", """
     that `--fail-on input` fails the run until it is renamed or moved out. Links to folders
     inside the folder are not followed (one could lead back up, or to files named already),
     and a named pipe would be waited on forever; each is named too, and either is read when
-    named on its own.
+    named on its own. A link to a file that is not there (a day's export moved or deleted,
+    or a loop of links) is named with where it points, and the run goes on with the other
+    files.
 
     ## Avoid
     ```
