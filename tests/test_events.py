@@ -1655,7 +1655,7 @@ def test_a_link_to_nothing_in_a_folder_is_named_and_the_rest_is_read(tmp_path):
 
 def test_an_api_response_saved_as_the_export_is_one_problem_with_its_jq(tmp_path):
     """review 21c: `{"results": [...], "paging": …}` written over many lines is SLA514, once,
-    with the `jq` that takes its events out; on one line, each problem says the same."""
+    with the `jq` that takes its events out, and on one line too."""
     import json as _json
 
     events = [{"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "assigned"},
@@ -1668,9 +1668,14 @@ def test_an_api_response_saved_as_the_export_is_one_problem_with_its_jq(tmp_path
     assert d.hint == "convert it with `jq -c '.results[]' FILE > events.jsonl`"
     quoted = write(tmp_path, "q.json", _json.dumps({"data items": events}, indent=1))
     assert read(quoted).diagnostics[0].hint == "convert it with `jq -c '.\"data items\"[]' FILE > events.jsonl`"
+    # on one line too (fuzz 22: it was one SLA502 per missing key, each with the jq)
     one = write(tmp_path, "one.jsonl", _json.dumps({"results": events}) + "\n")
-    said = read(one).diagnostics
-    assert said and all("`jq -c '.results[]' FILE > events.jsonl`" in d.hint for d in said)
+    [d] = read(one).diagnostics
+    assert (d.code, d.line, d.hint) == ("SLA514", 1, "convert it with `jq -c '.results[]' FILE > events.jsonl`")
+    # a file of one event, or of events on several lines, is JSON Lines as before
+    assert [r.type for r in read(write(tmp_path, "ev.jsonl", _json.dumps(events[0]))).records] == ["assigned"]
+    two = write(tmp_path, "two.jsonl", _json.dumps({"results": events}) + "\n" + _json.dumps(events[1]) + "\n")
+    assert [d.code for d in read(two).diagnostics] == ["SLA502"] * 3 and len(read(two).records) == 1
     # a pretty-printed object that holds no events array is read line by line as before
     other = write(tmp_path, "o.json", _json.dumps({"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "x"}, indent=2))
     assert {d.code for d in read(other).diagnostics} == {"SLA501"}

@@ -812,14 +812,25 @@ _PAGE_KEYS = frozenset(("results", "records", "data", "items", "events", "rows",
 
 
 def _wrapped_events(handle) -> str | None:
-    """For a file whose first line is a lone `{` (a JSON document written over many lines):
-    the key of the array of events it holds, read whole (up to 64 MiB), or None. The file is
-    left at its start."""
+    """For a file whose first line is a lone `{` (a JSON document written over many lines),
+    or that is one line (an API response saved as it came): the key of the array of events
+    it holds, read whole (up to 64 MiB), or None. The file is left at its start."""
     head = handle.read(4096)
     handle.seek(0)
-    first = next((ln for ln in head.lstrip(_BOM).splitlines() if ln.strip(_JSON_SPACE)), b"")
+    lines = [ln for ln in head.lstrip(_BOM).splitlines() if ln.strip(_JSON_SPACE)]
+    first = lines[0] if lines else b""
     if first.strip(_JSON_SPACE) != b"{":
-        return None
+        if len(lines) != 1:
+            return None                 # (JSON Lines: each line is judged on its own)
+        line = handle.readline(_WRAPPED_MAX_BYTES + 1)
+        rest = handle.read(4096)
+        handle.seek(0)
+        if len(line) > _WRAPPED_MAX_BYTES or rest.strip(_JSON_SPACE):
+            return None
+        try:
+            return _events_under(orjson.loads(line.lstrip(_BOM)))
+        except orjson.JSONDecodeError:
+            return None
     data = handle.read(_WRAPPED_MAX_BYTES + 1)
     handle.seek(0)
     if len(data) > _WRAPPED_MAX_BYTES:

@@ -307,9 +307,9 @@ DOTTED_FIELD_KEY = define("SLA513", "dotted-field-key", "warning", """
 
 JSON_ARRAY_FILE = define("SLA514", "json-array-file", "error", """
     A JSON Lines input holds one JSON array (it starts with `[`), as many APIs and CRM
-    exports write, or one JSON object written over many lines with the events in an array
-    under a key (an API response: `{"results": [...], "paging": …}`), instead of one event
-    object a line.
+    exports write, or one JSON object (written over many lines, or on one) with the events
+    in an array under a key (an API response: `{"results": [...], "paging": …}`), instead
+    of one event object a line.
 
     ## Why
     slacode streams events line by line, so that a history of millions of events never
