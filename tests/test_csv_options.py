@@ -564,3 +564,23 @@ def test_a_header_two_separators_read_says_the_other_fits_too(tmp_path):
     path.write_text("lead;at;type\nA;2026-11-09T16:00:00Z;x\n")                  # one fits: no more said
     (d,) = read_events(path).diagnostics
     assert d.message == "the header's cells are separated by ';': the file is read with ';' between its cells"
+
+
+def test_csv_options_that_apply_to_no_file_are_said(tmp_path, capsys):
+    """fuzz 22: `--column` given while every event file is JSON Lines changed nothing, unsaid."""
+    spec, events, table = tmp_path / "a.sla", tmp_path / "e.jsonl", tmp_path / "e.csv"
+    spec.write_text('agreement "x" { timezone "UTC"; teams sales }\n'
+                    "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n  within 4h\n}\n")
+    events.write_text('{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned"}\n')
+    table.write_text("Lead ID,at,type\nB,2026-11-20T10:00:00Z,assigned\n")
+    args = ["check", str(spec), "--as-of", "2026-11-20T12:00:00Z", "--format", "jsonl"]
+    assert main([*args, str(events), "--column", "lead=Lead ID"]) == 0
+    assert ("--column applies to CSV files only, and every event file here is JSON Lines: it changed nothing"
+            in capsys.readouterr().err)
+    main([*args, str(events), "--csv-delimiter", ";", "--column", "lead=Lead ID"])
+    assert "--csv-delimiter and --column apply to CSV files only" in capsys.readouterr().err
+    main([*args, str(events), str(table), "--column", "lead=Lead ID"])          # one CSV file: no note
+    out = capsys.readouterr()
+    assert "note:" not in out.err and '"lead":"B"' in out.out
+    main([*args, str(events), "--column", "lead=Lead ID", "--input-format", "jsonl"])
+    assert "changed nothing" in capsys.readouterr().err

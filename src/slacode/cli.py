@@ -806,6 +806,12 @@ class EventReader:
             _fail(str(e))
         self.as_of, self.tz, self.input_format = as_of_us, tz, input_format
         self.csv_options = csv_options    # --csv-delimiter, --column (None: standard CSV)
+        if csv_options is not None and _no_csv(self.names, input_format):
+            given = " and ".join(o for o, on in (("--csv-delimiter", csv_options.delimiter != ","),
+                                                  ("--column", bool(csv_options.columns))) if on) or "--csv-delimiter"
+            one = " and " not in given
+            click.echo(f"slacode: note: {given} appl{'ies' if one else 'y'} to CSV files only, and every event file "
+                       f"here is JSON Lines: {'it' if one else 'they'} changed nothing", err=True)
         self.wrap = wrap                  # e.g. a progress counter: wrap(records, pass_number)
         self.passes = 0
 
@@ -820,6 +826,17 @@ class EventReader:
                                diagnostics=diagnostics, as_of_us=self.as_of, ids=ids, as_of_zone=self.zone,
                                **csv_arguments(self.csv_options))
         return self.wrap(records, self.passes) if self.wrap else records
+
+
+def _no_csv(names: list[str], input_format: str | None) -> bool:
+    """Whether none of the event sources ``names`` is read as CSV (by ``input_format``, or
+    by its name: a name that says neither, standard input among them, is CSV when CSV
+    options are given)."""
+    from slacode.events import format_of
+
+    if input_format is not None:
+        return input_format != "csv"
+    return all(format_of(n) == "jsonl" for n in names)
 
 
 def start_check(spec, events, as_of, tz, input_format, jobs: int = 1, csv_options=None, agreement=None):
