@@ -1675,10 +1675,34 @@ def test_an_api_response_saved_as_the_export_is_one_problem_with_its_jq(tmp_path
     # a file of one event, or of events on several lines, is JSON Lines as before
     assert [r.type for r in read(write(tmp_path, "ev.jsonl", _json.dumps(events[0]))).records] == ["assigned"]
     two = write(tmp_path, "two.jsonl", _json.dumps({"results": events}) + "\n" + _json.dumps(events[1]) + "\n")
-    assert [d.code for d in read(two).diagnostics] == ["SLA502"] * 3 and len(read(two).records) == 1
+    assert [(d.code, d.line) for d in read(two).diagnostics] == [("SLA514", 1)] and len(read(two).records) == 1
     # a pretty-printed object that holds no events array is read line by line as before
     other = write(tmp_path, "o.json", _json.dumps({"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "x"}, indent=2))
     assert {d.code for d in read(other).diagnostics} == {"SLA501"}
+
+
+def test_an_api_response_on_a_line_of_a_stream_or_of_a_part_is_one_sla514(tmp_path):
+    """review 22d: piped in (or read in parts by --jobs), a one-line API response was one
+    SLA502 per missing key; any line that is an API response is one SLA514 now."""
+    import io as _io
+    import json as _json
+
+    from slacode import parallel
+
+    events = [{"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "assigned"}]
+    response = _json.dumps({"data": events, "paging": {"next": None}}) + "\n"
+    batch = read(_io.BytesIO(response.encode()))
+    assert [(d.code, d.line, d.hint) for d in batch.diagnostics] == [
+        ("SLA514", 1, "convert the file with `jq -c '.data[]' FILE > events.jsonl`")]
+    mixed = read(_io.BytesIO((_json.dumps(events[0]) + "\n" + response).encode()))
+    assert [r.lead for r in mixed.records] == ["A"] and [(d.code, d.line) for d in mixed.diagnostics] == [("SLA514", 2)]
+    # a file that starts as one JSON document is not split between processes (said once, at its start)
+    pretty = write(tmp_path, "pretty.jsonl", _json.dumps({"results": events * 3}, indent=2))
+    lines = write(tmp_path, "lines.jsonl", "".join(_json.dumps(e) + "\n" for e in events * 3))
+    array = write(tmp_path, "array.jsonl", "\n [" + _json.dumps(events) + "]\n")
+    assert parallel.parallel_sources([str(lines)], None, 2, min_bytes=0, forking=False) is not None
+    assert parallel.parallel_sources([str(pretty)], None, 2, min_bytes=0, forking=False) is None
+    assert parallel.parallel_sources([str(lines), str(array)], None, 2, min_bytes=0, forking=False) is None
 
 
 def test_an_empty_api_page_is_one_problem_too(tmp_path):

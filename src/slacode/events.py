@@ -1130,6 +1130,14 @@ class _Reader:
         (``raw``), or where ``column_of(key)`` says (a CSV row's cell: lines below the row's
         first, column). ``keys``: the line's other keys, one of which may be a missing key
         misnamed (``Lead``, ``timestamp``)."""
+        if raw is not None and any(p.code == codes.MISSING_KEY and p.key in _KEY_NAMES for p in problems):
+            under = _events_under(_top_keys(raw))
+            if under is not None:                   # an API response on this line: one SLA514, not
+                self.diagnostics.append(_diag(      # a problem per missing key (a stream, a part)
+                    codes.JSON_ARRAY_FILE, f"the line is one JSON object with the events in an array under "
+                    f"`{under}` (an API response), not an event: none of its events is read", name, line, 1,
+                    f"convert the file with `jq -c '.{_jq_key(under)}[]' FILE > events.jsonl`", lead))
+                return
         for p in problems:
             column, hint = 1, p.hint
             if column_of is not None and p.code == codes.MISSING_KEY and p.key == "state":     # CSV words
@@ -1143,11 +1151,6 @@ class _Reader:
                 hint = key_hint(p.key, found)
                 if raw is not None:
                     column = _column_of_key(raw, found)
-            elif (p.code == codes.MISSING_KEY and raw is not None and p.key in _KEY_NAMES
-                  and (under := _events_under(_top_keys(raw))) is not None):
-                hint = (f"the line is one JSON object with the events in an array under `{under}` (an API "
-                        f"response), not an event: convert the file with `jq -c '.{_jq_key(under)}[]' FILE > "
-                        "events.jsonl`")
             elif (p.code == codes.MISSING_KEY and raw is not None and p.key in _KEY_NAMES
                   and b'"%s"' % p.key.encode() in raw and _nested_key(_top_keys(raw), p.key)):
                 hint = f"`{p.key}` is inside an object of the event (such as `fields`) here: give it at the top level"

@@ -116,7 +116,23 @@ def parallel_sources(sources, input_format: str | None, jobs: int, min_bytes: in
     if not all(stat.S_ISREG(st.st_mode) for st in stats):   # a pipe cannot be read by every worker
         return None
     size = sum(st.st_size for st in stats)
-    return resolved if size >= (MIN_PARALLEL_BYTES if min_bytes is None else min_bytes) else None
+    if size < (MIN_PARALLEL_BYTES if min_bytes is None else min_bytes):
+        return None
+    if any(_json_document(s.path) for s in resolved):    # one JSON document: said once (SLA514), not in parts
+        return None
+    return resolved
+
+
+def _json_document(path: str) -> bool:
+    """Whether a JSON Lines file starts as one JSON document does (a `[`, or a line that is
+    a lone `{`): the reader says so once, at its start, which a split file would not."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    head = head.lstrip(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    return head[:1] == b"[" or head.split(b"\n", 1)[0].strip(b" \t\r") == b"{"
 
 
 class ParallelRun:

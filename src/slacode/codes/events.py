@@ -309,7 +309,8 @@ JSON_ARRAY_FILE = define("SLA514", "json-array-file", "error", """
     A JSON Lines input holds one JSON array (it starts with `[`), as many APIs and CRM
     exports write, or one JSON object (written over many lines, or on one) with the events
     in an array under a key (an API response: `{"results": [...], "paging": …}`), instead
-    of one event object a line.
+    of one event object a line. A line that is such an object, among event lines or on
+    standard input, is reported at that line.
 
     ## Why
     slacode streams events line by line, so that a history of millions of events never
