@@ -362,13 +362,27 @@ def test_sla620_an_id_less_copy_of_the_event_before_it_is_said_once_and_still_co
     {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "voicemail"},   # another property
     {"lead": "A", "at": "2026-11-20T11:00:01Z", "type": "call", "outcome": "no answer"},   # another instant
     {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer", "fields": {"x": 1}},
-    {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer", "id": "c2"}])
+    {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer", "id": "c2"},
+    {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer", "ok": 1}])
 def test_sla620_is_not_said_of_events_that_differ_or_have_an_id(second):
     agreement = slacode.loads(COPY_SPEC)
-    events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"},
-              {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer"}, second]
+    first = {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer"}
+    if "ok" in second:
+        first = {**first, "ok": True}                       # `true` is not `1`
+    events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"}, first, second]
     result = agreement.evaluate(events, as_of="2026-11-21T00:00:00Z")
     assert "SLA620" not in [d.code for d in result.diagnostics]
+
+
+def test_sla620_finds_a_copy_among_the_events_of_its_instant():
+    """review 22d: two exports that both hold two calls of one minute read A, B, A', B': each
+    copy comes after another event, not after its original."""
+    agreement = slacode.loads(COPY_SPEC)
+    a = {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "n": "x"}
+    b = {**a, "n": "y"}
+    events = [{"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"}, a, b, a, b]
+    (found,) = [d for d in agreement.evaluate(events, as_of="2026-11-21T00:00:00Z").diagnostics if d.code == "SLA620"]
+    assert found.line == 4 and "a copy of event 2 " in found.message
 
 
 def test_sla620_names_the_other_export_and_says_the_same_with_two_processes(tmp_path):

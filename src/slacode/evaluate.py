@@ -25,7 +25,7 @@ from slacode.calendar import CalendarError
 from slacode.compile import Plan, RulePlan, _is_num, _plain_num, line_at, line_due_us, same_line
 from slacode.errors import SlacodeError
 from slacode.escalate import BreachRecord, escalated_fold
-from slacode.events import EventBatch, records_from_objects
+from slacode.events import EventBatch, event_content, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
 from slacode.model import default_clause_of
@@ -172,6 +172,18 @@ def _ownerless(props: dict, fields) -> tuple | None:
     if fields and "owner" in fields:
         return ("field",)
     return None
+
+
+#: How many events without an id of one instant a lead's fold compares (SLA620): a copy is
+#: looked for among them (a lead with thousands of events in one second is no export overlap).
+_SAME_INSTANT_KEPT = 64
+
+
+def _same_content(a, b) -> bool:
+    """Whether two records say the same, values compared as the duplicate-id check compares
+    them (`true` is not `1`; `5` is `5.0`)."""
+    return (event_content(a.lead, a.at, a.type, a.state, a.fields, a.props)
+            == event_content(b.lead, b.at, b.type, b.state, b.fields, b.props))
 
 
 class RuleFold:
@@ -525,7 +537,8 @@ class LeadFold:
 
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
-                 "events", "first_at", "first_place", "info", "last", "flow_groups", "nulled", "where_seen")
+                 "events", "first_at", "first_place", "info", "last", "flow_groups", "nulled", "where_seen",
+                 "same_instant")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -552,6 +565,7 @@ class LeadFold:
         self.first_at = None
         self.first_place = None                 # (source, line) of the first event (SLA610)
         self.last = None                        # the event before the one being fed
+        self.same_instant: list | tuple = ()    # the id-less events of the latest instant (SLA620)
         self.info = plan_info(plan)
         self.nulled: set | tuple = ()           # fields set to null (gone from `fields`): SLA616
         # per `where` read (index into plan.where_reads): [events of its type, those without
@@ -685,12 +699,19 @@ class LeadFold:
                         self.odd_owners = [rec]
         if rec.__class__ is BreachRecord:               # `breach of RULE` (extension), rare
             self._mark_breach_attempts(rec)
-        elif rec.id is None:                            # SLA620: a copy of the event before it?
-            last = self.last
-            if (last is not None and last.at == t and last.id is None and last.type == ev_type
-                    and last.props == props and last.fields == rec.fields and last.state == rec.state
-                    and last.__class__ is rec.__class__):
-                notes.add(("copy",), (rec.source, rec.line, last.source, last.line))
+        elif rec.id is None:                            # SLA620: a copy of an earlier event of its instant?
+            same = self.same_instant
+            if same and same[0].at == t:
+                if len(same) < _SAME_INSTANT_KEPT:
+                    for prev in same:
+                        if (prev.type == ev_type and prev.props == props and prev.fields == rec.fields
+                                and prev.state == rec.state and prev.__class__ is rec.__class__
+                                and _same_content(prev, rec)):
+                            notes.add(("copy",), (rec.source, rec.line, prev.source, prev.line))
+                            break
+                    same.append(rec)
+            else:
+                self.same_instant = [rec]
         self.last = rec
 
     def _mark_breach_attempts(self, rec) -> None:

@@ -254,9 +254,9 @@ LONG_AGGREGATE_SPAN = define("SLA610", "long-aggregate-span", "warning", """
     """)
 
 COPIED_EVENT = define("SLA620", "copied-event", "warning", """
-    An event without an `id` is a copy of the event just before it: the same lead,
-    instant, type, state, properties and fields, and no `id` either. Both were evaluated,
-    as two events.
+    An event without an `id` is a copy of an earlier event of the same lead and instant:
+    the same type, state, properties and fields (values compared exactly, as repeated ids
+    are: `true` is not `1`), and no `id` either. Both were evaluated, as two events.
 
     ## Why
     Events without an `id` cannot be told apart from a copy, so slacode evaluates every
