@@ -584,3 +584,8 @@ def test_csv_options_that_apply_to_no_file_are_said(tmp_path, capsys):
     assert "note:" not in out.err and '"lead":"B"' in out.out
     main([*args, str(events), "--column", "lead=Lead ID", "--input-format", "jsonl"])
     assert "changed nothing" in capsys.readouterr().err
+    # every command that reads events says it (review 22d: explain and diff --events did not)
+    for other in (["explain", str(spec), str(events), "--lead", "A"], ["diff", str(spec), str(spec), "--events",
+                                                                          str(events)]):
+        main([*other, "--as-of", "2026-11-20T12:00:00Z", "--csv-delimiter", ","])
+        assert "--csv-delimiter applies to CSV files only" in capsys.readouterr().err, other

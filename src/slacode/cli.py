@@ -672,6 +672,8 @@ def _event_options(f):
     @functools.wraps(body)
     def command(*args, csv_delimiter=None, columns=(), **kwargs):
         kwargs["csv_options"] = cli_csv_options(csv_delimiter, columns)
+        if kwargs["csv_options"] is not None:
+            _say_unused_csv_options(csv_delimiter, columns, kwargs.get("events"), kwargs.get("input_format"))
         return body(*args, **kwargs)
 
     f = click.option("--tz", "tz", metavar="ZONE",
@@ -806,12 +808,6 @@ class EventReader:
             _fail(str(e))
         self.as_of, self.tz, self.input_format = as_of_us, tz, input_format
         self.csv_options = csv_options    # --csv-delimiter, --column (None: standard CSV)
-        if csv_options is not None and _no_csv(self.names, input_format):
-            given = " and ".join(o for o, on in (("--csv-delimiter", csv_options.delimiter != ","),
-                                                  ("--column", bool(csv_options.columns))) if on) or "--csv-delimiter"
-            one = " and " not in given
-            click.echo(f"slacode: note: {given} appl{'ies' if one else 'y'} to CSV files only, and every event file "
-                       f"here is JSON Lines: {'it' if one else 'they'} changed nothing", err=True)
         self.wrap = wrap                  # e.g. a progress counter: wrap(records, pass_number)
         self.passes = 0
 
@@ -828,15 +824,28 @@ class EventReader:
         return self.wrap(records, self.passes) if self.wrap else records
 
 
-def _no_csv(names: list[str], input_format: str | None) -> bool:
-    """Whether none of the event sources ``names`` is read as CSV (by ``input_format``, or
-    by its name: a name that says neither, standard input among them, is CSV when CSV
-    options are given)."""
-    from slacode.events import format_of
+def _say_unused_csv_options(csv_delimiter, columns, events, input_format) -> None:
+    """A note when ``--csv-delimiter`` or ``--column`` is given and none of ``events`` is
+    read as CSV (by ``--input-format``, or by its name: one that says neither, standard
+    input among them, is CSV when CSV options are given): they changed nothing."""
+    from slacode.events import EventInputError, format_of, source_names
 
-    if input_format is not None:
-        return input_format != "csv"
-    return all(format_of(n) == "jsonl" for n in names)
+    if not events:
+        return
+    if input_format is None:
+        try:
+            names = source_names(list(events) if isinstance(events, (list, tuple)) else [events])
+        except (EventInputError, OSError):
+            return                          # (the reader says what is wrong with them)
+        if not names or not all(format_of(n) == "jsonl" for n in names):
+            return
+    elif input_format == "csv":
+        return
+    given = " and ".join(o for o, on in (("--csv-delimiter", csv_delimiter is not None), ("--column", bool(columns)))
+                         if on)
+    one = " and " not in given
+    click.echo(f"slacode: note: {given} appl{'ies' if one else 'y'} to CSV files only, and every event file "
+               f"here is JSON Lines: {'it' if one else 'they'} changed nothing", err=True)
 
 
 def start_check(spec, events, as_of, tz, input_format, jobs: int = 1, csv_options=None, agreement=None):
