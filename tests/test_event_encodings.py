@@ -181,3 +181,23 @@ def test_a_damaged_gzip_file_does_not_stop_the_run(tmp_path):
     failing = subprocess.run([sys.executable, "-m", "slacode", "check", str(spec), str(cut), str(good), "--as-of",
                               "2026-11-25T00:00:00Z", "--fail-on", "input"], capture_output=True, text=True)
     assert failing.returncode == 1
+
+
+def test_gzip_data_that_fails_its_checksum_gives_every_line_and_says_so(tmp_path):
+    """review 22d: a file whose only damage is its checksum gave no line at all (the output of
+    the failing call was lost); the lines come, and SLA520 says they may be damaged."""
+    packed = bytearray(gzip.compress(MANY.encode()))
+    packed[-6] ^= 0xFF                                               # a byte of the CRC-32
+    path = tmp_path / "crc.jsonl.gz"
+    path.write_bytes(bytes(packed))
+    batch = read_events(path)
+    assert [r.props["n"] for r in batch.records] == list(range(400))
+    [d] = batch.diagnostics
+    assert (d.code, d.line) == ("SLA520", 1) and "fails its checksum" in d.message
+    # damage inside the compressed data: what came before the slice that failed is kept
+    big = "".join(MANY for _ in range(60)).encode()                  # 24,000 lines, several chunks
+    packed = bytearray(gzip.compress(big))
+    packed[len(packed) * 3 // 4:len(packed) * 3 // 4 + 64] = bytes(64)
+    path.write_bytes(bytes(packed))
+    batch = read_events(path)
+    assert len(batch.records) > 12_000 and any(d.code == "SLA520" for d in batch.diagnostics)

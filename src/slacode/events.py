@@ -454,11 +454,12 @@ class _Gunzip(io.RawIOBase):
         self._rewind()
 
     def _rewind(self) -> None:
-        self._inflate = zlib.decompressobj(31)
+        self._inflate: Any = None           # a member's deflate data being read (None: between members)
+        self._crc = self._size = self._members = 0
+        self._input = b""                   # input not read yet: a header or trailer cut by a chunk
         self._pending = memoryview(b"")
         self._held = b""                    # a line begun, given once it ends (dropped at damage)
         self._ended = False                 # no more data (the end, or damage)
-        self._member = False                # inside a member whose end is not reached
         self.damage: BaseException | None = None
         self.newlines = 0
         self._pos = 0
@@ -494,35 +495,60 @@ class _Gunzip(io.RawIOBase):
         while not self._pending and not self._ended:
             chunk = self._file.read(self._CHUNK)
             if not chunk:
-                if self._member:
+                if self._inflate is not None or self._input.strip(b"\x00"):
                     self._stop(EOFError("Compressed file ended before the end-of-stream marker was reached"))
                 else:                               # the end: the last line, if it has no `\n`
                     self._pending, self._held = memoryview(self._held), b""
                 self._ended = True
                 return
-            out = []
+            out: list[bytes] = []
             try:
-                while chunk:
-                    if not self._member:
-                        if not chunk.strip(b"\x00"):
-                            chunk = b""             # zero padding after the last member, as gzip allows
-                            break
-                        if chunk[:2] != _GZIP_MAGIC[:len(chunk[:2])]:
-                            import gzip
-
-                            raise gzip.BadGzipFile(f"Not a gzipped file ({chunk[:2]!r})")
-                        self._inflate = zlib.decompressobj(31)
-                        self._member = True
-                    out.append(self._inflate.decompress(chunk))
-                    chunk = b""
-                    if self._inflate.eof:           # a member ends: another may follow
-                        self._member = False
-                        chunk = self._inflate.unused_data
+                self._take(chunk, out)
+            except _ChecksumError as exc:           # every byte came; some may be wrong
+                self._give(b"".join(out))
+                self._pending, self._held = memoryview(self._pending.tobytes() + self._held), b""
+                self.damage, self._ended = exc, True
+                return
             except (zlib.error, OSError) as exc:
                 self._give(b"".join(out))
                 self._stop(exc)
                 return
             self._give(b"".join(out))
+
+    def _take(self, data: bytes, out: list) -> None:
+        """Read ``data``, the next input, into ``out``: members' headers, their deflate data
+        (a slice at a time, so that damage loses little of what came before it) and trailers,
+        whose checksum is checked here (the data is given before it is known)."""
+        data = self._input + data if self._input else data
+        self._input = b""
+        while data:
+            inflate = self._inflate
+            if inflate is None:                     # a member's header
+                if self._members and not data.strip(b"\x00"):
+                    return                          # zero padding after the last member, as gzip allows
+                size = _gzip_header_size(data)
+                if size is None:
+                    self._input = data              # (a header cut by the chunk: with the next one)
+                    return
+                data = data[size:]
+                self._inflate, self._crc, self._size = zlib.decompressobj(-15), 0, 0
+            elif not inflate.eof:
+                piece, data = data[:8192], data[8192:]
+                got = inflate.decompress(piece)
+                self._crc, self._size = zlib.crc32(got, self._crc), self._size + len(got)
+                out.append(got)
+                if inflate.eof:
+                    data = inflate.unused_data + data
+            elif len(data) < 8:                     # its trailer, cut by the chunk
+                self._input = data
+                return
+            else:
+                crc, size = int.from_bytes(data[:4], "little"), int.from_bytes(data[4:8], "little")
+                data = data[8:]
+                if crc != self._crc or size != self._size & 0xFFFFFFFF:
+                    raise _ChecksumError("CRC check failed")
+                self._inflate = None
+                self._members += 1
 
     def _give(self, data: bytes) -> None:
         """Make ``data`` the bytes to give, up to its last `\\n` (the rest waits for its end)."""
@@ -558,6 +584,35 @@ class _Gunzip(io.RawIOBase):
         if not self.closed and self._owned:
             self._file.close()
         super().close()
+
+
+class _ChecksumError(OSError):
+    """A gzip member's data came whole, but its checksum or length does not match."""
+
+
+def _gzip_header_size(data: bytes) -> int | None:
+    """The length of the gzip member header at the start of ``data`` (RFC 1952), None when
+    ``data`` ends inside it; ``gzip.BadGzipFile`` when it is no gzip header."""
+    if data[:2] != _GZIP_MAGIC[:len(data[:2])] or (len(data) > 2 and data[2] != 8):
+        import gzip
+
+        raise gzip.BadGzipFile(f"Not a gzipped file ({data[:2]!r})")
+    if len(data) < 10:
+        return None
+    flags, at = data[3], 10
+    if flags & 4:                           # FEXTRA
+        if len(data) < at + 2:
+            return None
+        at += 2 + int.from_bytes(data[at:at + 2], "little")
+    for flag in (8, 16):                    # FNAME, FCOMMENT: texts ended by a zero byte
+        if flags & flag:
+            end = data.find(b"\x00", at)
+            if end < 0:
+                return None
+            at = end + 1
+    if flags & 2:                           # FHCRC
+        at += 2
+    return at if len(data) >= at else None
 
 
 class _GzipLines(io.BufferedReader):
@@ -1446,6 +1501,12 @@ class _Reader:
             return
         line = getattr(lines, "inner", lines).newlines + 1
         text = str(damage)
+        if isinstance(damage, _ChecksumError):     # every line came: which is wrong cannot be known
+            self.diagnostics.append(_diag(
+                codes.DAMAGED_COMPRESSED, "the file's gzip data fails its checksum: every line of it was read, "
+                "but some may be damaged", name, 1, 1,
+                "download or copy the export again; `gzip -t FILE` tells whether a file is whole"))
+            return
         if isinstance(damage, EOFError):
             what = "ends before its end (the file was cut short: a download or a copy that stopped)"
             hint = "download or copy the export again; `gzip -t FILE` tells whether a file is whole"

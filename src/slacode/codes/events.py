@@ -476,7 +476,9 @@ DAMAGED_COMPRESSED = define("SLA520", "damaged-compressed-file", "error", """
     up to a point and then fails. slacode reads what it can, says at which line the rest
     was lost, and goes on with the other files, so that one broken file neither stops the
     run nor loses events without a word. The verdicts of the leads whose events were in
-    the lost part are judged without them.
+    the lost part are judged without them. Data that came whole but fails its checksum is
+    read, and the error says some of its lines may be damaged (those that no longer read
+    as events are reported one by one).
 
     ## Avoid
     A `.jsonl.gz` that `gzip -t` refuses (`unexpected end of file`, `trailing garbage`).
