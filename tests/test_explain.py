@@ -286,3 +286,27 @@ quota revenue { owner sales; sum amount of deal; at least 100 per month }
     assert under["c2"] == ["hot_calls: counted by the quota"]
     assert under["d1"] == ["revenue: counted by the quota, adding 40"]
     assert under["n1"] == []
+
+
+def test_an_event_a_quota_leaves_out_gets_one_reason_its_where_first():
+    """review 22d F4: an event that both the `where` and the segment would leave out got two
+    reasons; the quota judges its `where` first (so SLA618 counts the event), and so does explain."""
+    text = HEAD + (
+        "\nquota hot_calls {\n  owner sales\n  count call where channel == \"phone\" for hot\n"
+        "  at least 1 per day\n}\n")
+    lines = _timeline(text, [
+        {"lead": "Q", "at": "2026-11-09T13:00:00Z", "type": "call", "id": "c1", "channel": "phone"},
+        {"lead": "Q", "at": "2026-11-09T14:00:00Z", "type": "call", "id": "c2"},
+        {"lead": "Q", "at": "2026-11-09T15:00:00Z", "type": "call", "id": "c3", "channel": "email"}],
+        "2026-11-20T00:00:00Z")
+    under: dict = {}
+    for ln in lines:
+        if not ln.startswith(" "):
+            key = ln.split("[")[1].split("]")[0] if "[" in ln else ln
+            under[key] = []
+        else:
+            under[key].append(ln.strip())
+    assert under["c1"] == ["hot_calls: a `call`, but not counted: the lead is not in segment `hot`"]
+    assert under["c2"] == ["hot_calls: the `where` of `count call` left this event out: it has no property "
+                           "`channel`, and a missing property makes every comparison false, `!=` included"]
+    assert under["c3"] == ["hot_calls: a `call`, but not counted: the `where` of its `count` does not hold for it"]

@@ -284,14 +284,19 @@ def _quota_lines(plan, rec, fold, hits, left_out: list) -> list[str]:
             out.append(f"    {q.name}: counted by the quota{added}")
         elif getattr(rec, "escalates", None) is None and any(
                 t.kind == "event" and t.type == rec.type for t in q.counts):
-            # (the segment is judged on the lead as the event left it, as the quota judged it)
-            if q.segment is not None and not q.segment(fold.fields, fold.state, fold.notes):
+            # one reason, in the quota's own order: its `where` first, then its segment (judged
+            # on the lead as the event left it, as the quota judged it)
+            scratch = LeadNotes()                   # (the timeline's notes are the evaluation's)
+            scratch.assignee = fold.notes.assignee
+            held = any(t.kind == "event" and t.matches(rec.type, rec.props or {}, fold.state, None, None, scratch)
+                       for t in q.counts)
+            if not held:
+                if not any(ln.startswith(f"    {q.name}: the `where` of `") for ln in left_out):
+                    out.append(f"    {q.name}: a `{rec.type}`, but not counted: the `where` of its "
+                               f"`{'count' if q.prop is None else 'sum … of'}` does not hold for it")
+            elif q.segment is not None and not q.segment(fold.fields, fold.state, fold.notes):
                 out.append(f"    {q.name}: a `{rec.type}`, but not counted: the lead is not in segment "
                            f"`{q.segment_name}`")
-            elif _where_refused(q, rec.type) and not any(
-                    ln.startswith(f"    {q.name}: the `where` of `") for ln in left_out):
-                out.append(f"    {q.name}: a `{rec.type}`, but not counted: the `where` of its "
-                           f"`{'count' if q.prop is None else 'sum … of'}` does not hold for it")
     return out
 
 
