@@ -165,3 +165,11 @@ def test_explains_heading_shows_a_lead_id_with_control_characters_escaped(tmp_pa
     assert main(["explain", str(tmp_path / "a.sla"), str(tmp_path / "e.jsonl"), "--lead", lead, "--as-of", AS_OF]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == 'Lead L\\n1\\x1b[2J under agreement fz (version 1):'
+
+
+def test_fmt_check_names_a_file_with_a_newline_in_its_name_on_one_line(tmp_path, capsys):
+    """fuzz 22 (left then): `fmt --check` split "would reformat a⏎b.sla" over two lines."""
+    (tmp_path / "a\nb.sla").write_text('agreement "x" {  timezone "UTC" ; teams sales }\n')
+    assert main(["fmt", "--check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out == f"would reformat {tmp_path}/a\\nb.sla\n"

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from slacode.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _color, answering, files_to_read, not_found
+from slacode.texts import visible
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -62,7 +63,7 @@ def fmt(paths, check, show_diff):
             if o.changed and show_diff:
                 _out(_diff(o))
             elif o.changed and check:
-                _out(f"would reformat {o.name}\n")
+                _out(f"would reformat {visible(o.name)}\n")     # (a newline in a name keeps one line)
     only_stdin = all(o.name == STDIN_NAME for o in outcomes)
     if outcomes and not (write and only_stdin):
         click.echo(_summary(outcomes, write, len(missing)), err=True)
