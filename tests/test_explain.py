@@ -17,6 +17,19 @@ def _timeline(text: str, events: list[dict], as_of: str) -> list[str]:
     return timeline(agreement.plan, events[0]["lead"], records, as_of_us(as_of))
 
 
+def _lines_under(lines: list[str]) -> dict[str, list[str]]:
+    """A timeline's indented lines under each event, keyed by the event's place (`[m1]`)."""
+    under: dict[str, list[str]] = {}
+    key = ""
+    for ln in lines:
+        if not ln.startswith(" "):
+            key = ln.split("[")[1].split("]")[0] if "[" in ln else ln
+            under[key] = []
+        else:
+            under.setdefault(key, []).append(ln.strip())
+    return under
+
+
 def test_every_kind_of_start_that_no_line_takes_is_shown_as_untracked():
     """A start on `enter`, on an event type and by `start when` alike (a `for` line only,
     and the lead is not hot): each is named at its event, and no verdict is a "not started"."""
@@ -270,13 +283,7 @@ quota revenue { owner sales; sum amount of deal; at least 100 per month }
         {"lead": "Q", "at": "2026-11-09T15:00:00Z", "type": "deal", "id": "d1", "amount": 40},
         {"lead": "Q", "at": "2026-11-09T16:00:00Z", "type": "note", "id": "n1"}],
         "2026-11-20T00:00:00Z")
-    under = {}
-    for ln in lines:
-        if not ln.startswith(" "):
-            key = ln.split("[")[1].split("]")[0] if "[" in ln else ln
-            under[key] = []
-        else:
-            under[key].append(ln.strip())
+    under = _lines_under(lines)
     assert under["m1"] == ["meetings: a `meeting_booked`, but not counted: the `where` of its `count` does not "
                            "hold for it"]
     assert under["m2"] == ["meetings: counted by the quota"]
@@ -299,13 +306,7 @@ def test_an_event_a_quota_leaves_out_gets_one_reason_its_where_first():
         {"lead": "Q", "at": "2026-11-09T14:00:00Z", "type": "call", "id": "c2"},
         {"lead": "Q", "at": "2026-11-09T15:00:00Z", "type": "call", "id": "c3", "channel": "email"}],
         "2026-11-20T00:00:00Z")
-    under: dict = {}
-    for ln in lines:
-        if not ln.startswith(" "):
-            key = ln.split("[")[1].split("]")[0] if "[" in ln else ln
-            under[key] = []
-        else:
-            under[key].append(ln.strip())
+    under = _lines_under(lines)
     assert under["c1"] == ["hot_calls: a `call`, but not counted: the lead is not in segment `hot`"]
     assert under["c2"] == ["hot_calls: the `where` of `count call` left this event out: it has no property "
                            "`channel`, and a missing property makes every comparison false, `!=` included"]

@@ -656,14 +656,19 @@ def _due_tables(coming, late, late_limit: int) -> str:
     return "".join(parts)
 
 
+def _clock_cells(d) -> str:
+    """The cells both tables of clocks share: lead, rep, rule and clause, status."""
+    return (f"<td>{escape(d.lead)}</td><td>{escape(d.assignee or '—')}</td>"
+            f"<td>{escape(d.rule)} <span class=\"clause\">{escape(d.clause)}</span></td>"
+            f"<td>{_status_pill(d.status)}</td>")
+
+
 def _due_table(dues) -> str:
     rows = []
     for d in dues:
         rows.append(f'<tr><td>{escape(_dt(d.next_at))}</td><td class="muted">{escape(d.next_words)}</td>'
                     f'<td class="num">{escape(_wall(d.until_next.total_seconds()))}</td>'
-                    f"<td>{escape(d.lead)}</td><td>{escape(d.assignee or '—')}</td>"
-                    f"<td>{escape(d.rule)} <span class=\"clause\">{escape(d.clause)}</span></td>"
-                    f'<td>{_status_pill(d.status)}</td><td>{escape(_dt(d.due_at))}</td>'
+                    f'{_clock_cells(d)}<td>{escape(_dt(d.due_at))}</td>'
                     f'<td class="num">{escape(duration_text(d.working_left.total_seconds()))}</td>'
                     f'<td class="num">{_attempts(d)}</td></tr>')
     head = ("<tr><th>next</th><th></th><th class=\"num\">in</th><th>lead</th><th>rep</th><th>rule</th>"
@@ -677,9 +682,7 @@ def _late_table(dues) -> str:
     for d in dues:
         rows.append(f'<tr><td>{escape(_dt(d.due_at))}</td>'
                     f'<td class="num">{escape(_wall(-d.time_left.total_seconds()))}</td>'
-                    f"<td>{escape(d.lead)}</td><td>{escape(d.assignee or '—')}</td>"
-                    f"<td>{escape(d.rule)} <span class=\"clause\">{escape(d.clause)}</span></td>"
-                    f'<td>{_status_pill(d.status)}</td><td class="num">{_attempts(d)}</td></tr>')
+                    f'{_clock_cells(d)}<td class="num">{_attempts(d)}</td></tr>')
     head = ("<tr><th>deadline</th><th class=\"num\">late by</th><th>lead</th><th>rep</th><th>rule</th>"
             "<th>status</th><th class=\"num\">attempts</th></tr>")
     return (f'<div class="scroll"><table class="due late"><thead>{head}</thead><tbody>{"".join(rows)}</tbody>'
