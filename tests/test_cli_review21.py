@@ -139,7 +139,20 @@ def test_json_writes_a_document_of_the_errors_and_exits_2(desk):
     assert Draft202012Validator(schema).is_valid(doc)
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "csv", "table"])
+def test_jsonl_writes_the_errors_as_diagnostic_records_and_a_summary(desk):
+    from jsonschema import Draft202012Validator
+
+    proc = run("check", "broken.sla", "events.jsonl", "--as-of", AS_OF, "--format", "jsonl", cwd=desk)
+    assert proc.returncode == 2
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [(r["record"], r.get("code")) for r in records] == [("diagnostic", "SLA208"), ("summary", None)]
+    assert records[1]["diagnostics"]["error"] == 1 and records[1]["verdicts"] == 0
+    schema = json.loads(run("schema", "verdicts").stdout)
+    assert all(Draft202012Validator(schema).is_valid(r) for r in records)
+    assert "SLA208" not in proc.stderr and "diagnostic records" in proc.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
 def test_other_formats_keep_the_errors_on_stderr(desk, fmt):
     proc = run("check", "broken.sla", "events.jsonl", "--as-of", AS_OF, "--format", fmt, cwd=desk)
     assert proc.returncode == 2 and proc.stdout == ""

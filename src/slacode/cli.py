@@ -1187,9 +1187,9 @@ def _one_agreement(spec: str, events) -> None:
 
 def _agreement_errors_writer(fmt: str, as_of, tz) -> "Callable | None":
     """How `check --format FMT` writes the errors of an agreement it cannot load (None: as
-    text on standard error, with jsonl, csv and table): `github` as `::error` annotations,
-    as `lint --format github` writes them, and `json` as a document with no verdicts whose
-    ``diagnostics`` hold them."""
+    text on standard error, with csv and table): `github` as `::error` annotations, as
+    `lint --format github` writes them, `json` as a document with no verdicts whose
+    ``diagnostics`` hold them, and `jsonl` as its diagnostic records and summary."""
     if fmt == "github":
         def annotate(errors, sources, agreement):
             from slacode.reporters import diagnostics_github
@@ -1197,6 +1197,19 @@ def _agreement_errors_writer(fmt: str, as_of, tz) -> "Callable | None":
             click.echo(diagnostics_github(errors, sources), nl=False)
             return "annotated above"
         return annotate
+    if fmt == "jsonl":
+        def records(errors, sources, agreement):
+            import json
+            from collections import Counter
+
+            from slacode.verdict import summary_of
+
+            for d in errors:
+                click.echo(json.dumps({"record": "diagnostic", **d.to_dict()}, ensure_ascii=False, separators=(",", ":")))
+            summary = summary_of(Counter(), 0, 0, errors, len(errors))
+            click.echo(json.dumps({"record": "summary", **summary}, ensure_ascii=False, separators=(",", ":")))
+            return "in the diagnostic records written"
+        return records
     if fmt == "json":
         def document(errors, sources, agreement):
             import json
@@ -1204,9 +1217,9 @@ def _agreement_errors_writer(fmt: str, as_of, tz) -> "Callable | None":
 
             from slacode.verdict import iso, summary_of
 
-            zone = getattr(getattr(agreement, "plan", None), "zone", None)
+            zone, name = _usable_zone(agreement)
             try:
-                cutoff = resolve_as_of(as_of, tz, getattr(getattr(agreement, "plan", None), "timezone", None))
+                cutoff = resolve_as_of(as_of, tz, name)
             except Abort:                       # (an --as-of without offset and no zone to read it in)
                 click.echo(diagnostics_text_of(errors, sources), err=True)
                 return None
@@ -1219,6 +1232,21 @@ def _agreement_errors_writer(fmt: str, as_of, tz) -> "Callable | None":
             return "in the JSON document's diagnostics"
         return document
     return None
+
+
+def _usable_zone(agreement) -> tuple:
+    """The time zone an agreement that did not load names, and its name, to read and write
+    instants in: UTC and None when there is no agreement (a syntax error), or it names no
+    zone there is (SLA215, among the errors being written)."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    from slacode.calendar import check_timezone
+
+    name = getattr(agreement, "timezone", None)
+    if name.__class__ is not str or check_timezone(name):
+        return timezone.utc, None
+    return ZoneInfo(name), name
 
 
 def diagnostics_text_of(errors, sources) -> str:
