@@ -215,6 +215,23 @@ def count_periods(first: date, last: date, period: str) -> int:
     return (months // 3 if period == "quarter" else months) + 1
 
 
+def opening_hours(cal, day: date) -> str:
+    """The hours to propose for opening ``day`` on calendar ``cal`` (an `open DATE …` line):
+    its weekday's regular hours when it has any (a holiday, a `closed` date), else those of
+    the calendar's longest regular day (the first of the week among equals): a Saturday on a
+    `mon-fri 08:00-12:00, 13:00-17:00` calendar gets `08:00-12:00, 13:00-17:00`."""
+    week = cal.hours or {d.weekday(): ivs for d, ivs in sorted(cal.open.items(), reverse=True)}
+    if not week:                                    # (no working time at all: an office day)
+        return "09:00-17:00"
+    own = week.get(day.weekday())
+    if own is None:
+        def length(ivs) -> int:
+            return sum((e - s) % 1440 or 1440 for s, e in ivs)
+
+        own = max(week.values(), key=length)        # (max keeps the first of the week among equals)
+    return ", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in own)
+
+
 class Aggregates:
     """Targets and quotas, accumulated lead by lead into per-period counters (memory grows
     with the number of periods, not of leads or events)."""
@@ -437,7 +454,7 @@ class Aggregates:
             out.append(dg.make(codes.OFF_WORKING_DAYS, message, span, file=file,
                                hint=f"to count every date, set the goal `per day`; if such a date is a working "
                                     f"date after all, open it in calendar `{name}` (`open {local.date().isoformat()} "
-                                    f"09:00-13:00`)", lead=lead))
+                                    f"{opening_hours(cal, local.date())}`)", lead=lead))
         return out
 
     def _long_span(self, sources=None) -> list:

@@ -302,7 +302,9 @@ OFF_WORKING_DAYS = define("SLA619", "counted-on-no-working-day", "info", """
     ## Prefer
     `per day` when every date counts (weekends are then periods of their own, judged
     against the same goal), or open the date in the calendar (`open 2026-11-14
-    09:00-13:00`) when it is a working date after all.
+    09:00-13:00`) when it is a working date after all. The hint writes that line for the
+    first date left out, with the hours of its weekday (a holiday, a `closed` date), else
+    those of the calendar's longest day: set them to the hours really worked.
     """)
 
 SUM_VALUE_NOT_A_NUMBER = define("SLA615", "sum-value-not-a-number", "warning", """
