@@ -243,9 +243,11 @@ def _once(param, values: tuple):
 @click.argument("spec")
 @click.argument("events", nargs=-1, required=True)
 @_as_of_option
-@click.option("--within", "window", metavar="DURATION", multiple=True, callback=lambda c, p, v: _once(p, v),
+@click.option("--within", "window", metavar="DURATION|today|tomorrow", multiple=True,
+              callback=lambda c, p, v: _once(p, v),
               help="Only clocks whose next moment (warning, else deadline) is after as_of and at most this "
-                   "far ahead: 30m, 2h, 1h30m, 1d (wall clock). Default: every open clock.")
+                   "far ahead: 30m, 2h, 1h30m, 1d, 2w (wall clock), or today / tomorrow (until the midnight "
+                   "that ends the day, in --tz or the agreement's time zone). Default: every open clock.")
 @click.option("--assignee", "assignees", multiple=True, metavar="NAME", help="Only this rep's clocks (repeatable).")
 @click.option("--overdue", is_flag=True,
               help="Also the clocks already past their deadline and still unfulfilled (breached, open), first.")
@@ -258,14 +260,13 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
     from slacode.report import due as up
     from slacode.report.progress import wanted
 
-    within = None
-    if window is not None:
-        try:
-            within = up.parse_window(window)
-        except ValueError as e:
-            _fail(f"--within {window}: {e}")
     agreement = load_agreement(spec, events)
+    if window is not None:                      # refused before the events are read
+        from slacode.cli import resolve_as_of
+
+        _due_window(window, resolve_as_of(as_of, tz, agreement.plan.timezone), tz, agreement)
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, csv_options=csv_options)
+    within = None if window is None else _due_window(window, result.as_of, tz, agreement)
     keep = set(assignees) if assignees else None
     items = up.due_list(result.verdicts, result.as_of, within, overdue, up.escalations(agreement.plan))
     if keep is not None:
@@ -289,6 +290,24 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
                        "deadline and still open; --overdue lists them.", err=True)
     _input_problems(result, agreement)
     return EXIT_OK
+
+
+def _due_window(window: str, as_of: int, tz: str | None, agreement):
+    """``--within`` as a window from ``as_of`` (epoch µs): a duration, or `today` /
+    `tomorrow`, up to the midnight ending that day in ``--tz``, else the agreement's zone;
+    exit 2 for one that cannot be read or would end after the year 9999, saying what is
+    accepted."""
+    from slacode.report import due as up
+
+    zone = agreement.plan.zone
+    if tz is not None:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(tz)
+    try:
+        return up.window_of(window, as_of, zone)
+    except ValueError as e:
+        _fail(f"--within {window}: {e}")
 
 
 def _near_assignee(name: str, known: set) -> str | None:
