@@ -211,7 +211,81 @@ def test_the_report_schema_takes_the_new_fields(tmp_path):
     _, result, comp = _report(period="day")
     from slacode.report.scoring import standings
 
-    doc = json.loads(json.dumps({**comp.to_dict(), "recognition": [s.to_dict() for s in standings(result)]}))
+    doc = json.loads(json.dumps({**comp.to_dict(), "recognition": [s.to_dict() for s in standings(result)],
+                                 "rank": "points"}))
     assert problems("report", doc) == []
     doc["periods"][0]["weekday"] = "Monday"
     assert problems("report", doc)
+
+
+# ------------------------------------------------------------------ the board's order
+
+def _board_events() -> list[dict]:
+    """ana: 3 met, 1 breached; bruno: 1 met; carla: 2 met, 2 breached; dora: nothing judged yet."""
+    plan = [("ana", "A1", 16, "09:00", "09:10"), ("ana", "A2", 16, "10:00", "10:20"), ("ana", "A3", 17, "09:00", "09:30"),
+            ("ana", "A4", 17, "09:00", "15:00"), ("bruno", "B1", 16, "09:00", "09:05"),
+            ("carla", "C1", 16, "09:00", "09:50"), ("carla", "C2", 16, "09:00", "10:40"),
+            ("carla", "C3", 17, "09:00", "16:00"), ("carla", "C4", 18, "09:00", "17:00"), ("dora", "D1", 24, "09:30", None)]
+    out = []
+    for rep, lead, day, start, call in plan:
+        out += _events([(lead, day, start, call)])
+        out[-2 if call else -1]["owner"] = rep
+    return out
+
+
+def _order(rank: str) -> list[str]:
+    from slacode.report.scoring import standings
+
+    agreement = slacode.loads(HEAD + OFFICE + RULE)
+    result = agreement.evaluate(_board_events(), as_of=AS_OF)
+    return [s.assignee for s in standings(result, response="first_touch.within", rank=rank)]
+
+
+@pytest.mark.parametrize("rank, expected", [
+    ("points", ["bruno", "ana", "carla", "dora"]),       # 1 + 5 (a perfect week), 3, 2, 0 points
+    ("rate", ["bruno", "ana", "carla", "dora"]),         # 100% of 1, 75%, 50%; nothing judged last
+    ("met", ["ana", "carla", "bruno", "dora"]),
+    ("median", ["bruno", "ana", "carla", "dora"]),       # 5m; 25m; 1h 15m; none
+    ("breached", ["carla", "ana", "bruno", "dora"]),     # 2, 1, then 0 breaches (dora, with nothing judged, last)
+])
+def test_the_board_is_ranked_as_asked(rank, expected):
+    assert _order(rank) == expected
+
+
+def test_a_rate_ranking_puts_the_rep_with_more_judged_first_among_equal_rates():
+    from slacode.report.scoring import Standing, rank_key
+
+    one, forty = Standing("a", met=1), Standing("b", met=40)
+    assert sorted([one, forty], key=rank_key("rate")) == [forty, one]
+    with pytest.raises(ValueError, match="use one of points, rate, met, median, breached"):
+        rank_key("speed")
+
+
+def test_the_command_ranks_the_json_and_the_page_and_says_when_nothing_shows_it(tmp_path):
+    import subprocess
+    import sys
+
+    spec = tmp_path / "desk.sla"
+    spec.write_text(HEAD + OFFICE + RULE)
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps(e) + "\n" for e in _board_events()))
+    base = [sys.executable, "-m", "slacode", "report", str(spec), str(events), "--as-of", AS_OF]
+    done = subprocess.run(base + ["--format", "json", "--rank", "breached"], capture_output=True, text=True)
+    doc = json.loads(done.stdout)
+    assert doc["rank"] == "breached" and [s["assignee"] for s in doc["recognition"]] == ["carla", "ana", "bruno", "dora"]
+    assert "note" not in done.stderr
+    page = tmp_path / "r.html"
+    subprocess.run(base + ["--rank", "breached", "--html", str(page), "--format", "csv"], capture_output=True, check=True)
+    html = page.read_text()
+    board = html[html.index('<table class="board">'):]
+    board = board[:board.index("</table>")]
+    assert [m for m in re.findall(r"<b>([a-z]+)</b>", board)] == ["carla", "ana", "bruno", "dora"]
+    assert 'aria-label="rank 1"' not in board                     # most breaches: no medal
+    assert "Ranked by breaches, most first" in html
+    points = subprocess.run(base + ["--html", str(page), "--format", "csv"], capture_output=True, check=True)
+    assert 'aria-label="rank 1"' in page.read_text() and b"note" not in points.stderr
+    table = subprocess.run(base + ["--rank", "rate"], capture_output=True, text=True)
+    assert table.returncode == 0
+    assert "--rank rate orders the reps' leaderboard, which only the HTML page (--html) and --format json" in table.stderr
+    bad = subprocess.run(base + ["--rank", "speed"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "'speed' is not one of" in bad.stderr

@@ -62,9 +62,14 @@ def _input_problems(result, agreement) -> None:
 @click.option("--owner", "owners", multiple=True, metavar="TEAM",
               help="Only the verdicts of the rules, targets and quotas this team owns (repeatable): a "
                    "sales leaderboard without marketing's handoffs.")
+@click.option("--rank", type=click.Choice(["points", "rate", "met", "median", "breached"]), default="points",
+              show_default=True,
+              help="Order the reps' leaderboard (the HTML page, the JSON's recognition) by points, rate, promises "
+                   "kept, median response (fastest first) or breaches (most first).")
 @_event_options
 @_jobs_option
-def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, input_format, jobs, csv_options):
+def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, rank, tz, input_format, jobs,
+           csv_options):
     """Compliance per group and period: met, breached, rate, response times, open clocks;
     targets and quotas; optionally an HTML dashboard."""
     from slacode.report import tables
@@ -108,8 +113,8 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
     if fmt == "json":
         from slacode.report.scoring import standings
 
-        board = [s.to_dict() for s in standings(result, rules=selected, response=comp.response)]
-        click.echo(tables.render_json(comp, {"recognition": board}), nl=False)
+        board = [s.to_dict() for s in standings(result, rules=selected, response=comp.response, rank=rank)]
+        click.echo(tables.render_json(comp, {"recognition": board, "rank": rank}), nl=False)
     elif fmt == "csv":
         click.echo(tables.render_csv(comp), nl=False)
     elif _rich_ok():
@@ -117,7 +122,8 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
     else:
         click.echo(tables.render_text(comp), nl=False)
     if html_file:
-        _write_html(html_file, agreement, result, comp, by, period, selected)
+        _write_html(html_file, agreement, result, comp, by, period, selected, rank)
+    _rank_unseen(rank, fmt, html_file)
     if lead_field is not None:
         _all_missing_note(comp, read, forced=by_text.startswith("field:"))
     _input_problems(result, agreement)
@@ -216,10 +222,18 @@ def _check_writable(path) -> None:
         _fail(f"{path}: cannot write: permission denied")
 
 
-def _write_html(path, agreement, result, comp, by, period, rules) -> None:
+def _rank_unseen(rank: str, fmt: str, html_file) -> None:
+    """A note on standard error when ``--rank`` orders a board that this run does not show
+    (the table and the CSV have none: the HTML page and the JSON do)."""
+    if rank != "points" and fmt != "json" and not html_file:
+        click.echo(f"slacode: note: --rank {rank} orders the reps' leaderboard, which only the HTML page (--html) "
+                   "and --format json (recognition) show; the table keeps its order", err=True)
+
+
+def _write_html(path, agreement, result, comp, by, period, rules, rank: str = "points") -> None:
     from slacode.report.html import render_html
 
-    page = render_html(agreement, result, by=by, period=period, rules=rules, compliance_table=comp)
+    page = render_html(agreement, result, by=by, period=period, rules=rules, compliance_table=comp, rank=rank)
     try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(page)

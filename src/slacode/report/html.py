@@ -55,15 +55,17 @@ BREACH_REASONS = {
 
 
 def render_html(agreement, result, *, by: str = "rule", period: str = "week", rules=None,
-                compliance_table: Compliance | None = None, due_limit: int = 15, late_limit: int = 10) -> str:
+                compliance_table: Compliance | None = None, due_limit: int = 15, late_limit: int = 10,
+                rank: str = "points") -> str:
     """The dashboard page of ``result`` (an evaluation of ``agreement``) as HTML text: the
     "Due next" card lists the first ``due_limit`` clocks coming due and the ``late_limit``
-    most recently late ones."""
+    most recently late ones; the leaderboard is ordered by ``rank``
+    (:func:`slacode.report.scoring.rank_key`)."""
     plan = agreement.plan
     comp = compliance_table or compliance(result, by=by, period=period, plan=plan, rules=rules)
     per_rule = comp if comp.by == "rule" else compliance(result, by="rule", period=comp.period, plan=plan,
                                                          rules=rules)
-    board = standings(result, rules=rules, response=comp.response)
+    board = standings(result, rules=rules, response=comp.response, rank=rank)
     wanted = set(rules) if rules is not None else None
     verdicts = [v for v in result.verdicts if v.lead is not None and (wanted is None or v.rule in wanted)]
     dues = due_list(verdicts, result.as_of, overdue=True)
@@ -95,8 +97,8 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  f"or now); a perfect week (an ended week "
                  f"with no breach and at least one promise kept) earns a star and {PERFECT_WEEK_BONUS} "
                  "bonus points. Breaches cost nothing here: the tables show them. "
-                 + _median_words(comp.response),
-                 _board(board, comp.response)),
+                 + _median_words(comp.response) + _rank_words(rank),
+                 _board(board, comp.response, rank)),
         _section(f"Compliance by {comp.grouping} and {comp.period}",
                  "Rate = met / (met + breached); the number under it is how many were judged. A dashed "
                  "frame: not settled, verdicts of that period are still undecided. " + _ARROW_WORDS + " "
@@ -551,18 +553,45 @@ def _heat_median_words(comp: Compliance) -> str:
     return _median_words(comp.response).replace("Median response:", "Median and p90:")
 
 
-def _board(board, response: str | None = None) -> str:
+#: what a board ranked otherwise than by points is ordered by, said under its heading
+_RANK_WORDS = {"rate": "Ranked by rate (met among judged; among equal rates, more verdicts judged first).",
+               "met": "Ranked by promises kept (met verdicts).",
+               "median": "Ranked by the median response, fastest first.",
+               "breached": "Ranked by breaches, most first: who may need a hand (no medals)."}
+
+
+def _rank_words(rank: str) -> str:
+    words = _RANK_WORDS.get(rank)
+    return f" {words}" if words else ""
+
+
+def _bar_share(s, rank: str, board) -> float | None:
+    """How long a rep's bar is, a share of the longest (points, met, breaches: of the
+    board's most; rate: the rate itself); None for the median (no bar)."""
+    if rank == "rate":
+        return s.rate or 0.0
+    if rank == "median":
+        return None
+    measure = {"points": lambda x: x.points, "met": lambda x: x.met, "breached": lambda x: x.breached}[rank]
+    most = max(measure(x) for x in board) or 1
+    return measure(s) / most
+
+
+def _board(board, response: str | None = None, ranking: str = "points") -> str:
+    from slacode.report.scoring import BEST_FIRST
+
     if not board:
         return '<p class="empty">No verdict has an assignee yet.</p>'
-    best = max(s.points for s in board) or 1
     rows = []
     for rank, s in enumerate(board, 1):
-        medal = _medal(rank) if rank <= 3 and s.points else f'<span class="rank">{rank}</span>'
+        prized = ranking in BEST_FIRST and (s.points if ranking == "points" else s.met)
+        medal = _medal(rank) if rank <= 3 and prized else f'<span class="rank">{rank}</span>'
         stars = "".join(f'<span class="star" title="perfect week {escape(w)}">{_STAR}</span>'
                         for w in s.perfect_weeks)
         weeks = f'{stars}<span class="weeks">{", ".join(escape(w.split("-")[-1]) for w in s.perfect_weeks)}</span>' \
             if s.perfect_weeks else '<span class="muted">—</span>'
-        bar = f'<div class="pbar"><div style="width:{100 * s.points / best:.1f}%"></div></div>'
+        share = _bar_share(s, ranking, board)
+        bar = f'<div class="pbar"><div style="width:{100 * share:.1f}%"></div></div>' if share is not None else ""
         rows.append(f"<tr><td class=\"c\">{medal}</td><td><b>{escape(s.assignee)}</b></td>"
                     f'<td class="num"><b>{s.points:,}</b></td><td>{bar}</td>'
                     f'<td class="num">{s.met:,}</td><td class="num">{s.breached:,}</td>'
