@@ -274,11 +274,12 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
     from slacode.report import due as up
     from slacode.report.progress import wanted
 
+    if window is not None and window.strip().lower() not in up.DAY_WINDOWS:
+        try:                                    # refused before the events are read
+            up.parse_window(window)
+        except ValueError as e:
+            _fail(f"--within {window}: {e}")
     agreement = load_agreement(spec, events)
-    if window is not None:                      # refused before the events are read
-        from slacode.cli import resolve_as_of
-
-        _due_window(window, resolve_as_of(as_of, tz, agreement.plan.timezone), tz, agreement)
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, csv_options=csv_options)
     within = None if window is None else _due_window(window, result.as_of, tz, agreement)
     keep = set(assignees) if assignees else None
