@@ -274,7 +274,7 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
     from slacode.report import due as up
     from slacode.report.progress import wanted
 
-    if window is not None and window.strip().lower() not in up.DAY_WINDOWS:
+    if window is not None and not up.is_day_window(window):
         try:                                    # refused before the events are read
             up.parse_window(window)
         except ValueError as e:

@@ -213,13 +213,18 @@ def _too_far(value) -> str:
             "clock, or give a shorter one")
 
 
+def is_day_window(value) -> bool:
+    """Whether ``value`` names a day window (``today``, ``tomorrow``, in any case)."""
+    return isinstance(value, str) and value.strip().lower() in DAY_WINDOWS
+
+
 def window_of(value: str | timedelta, as_of: int, zone: tzinfo) -> timedelta:
     """The window ``(as_of, as_of + window]`` of ``value`` as of ``as_of`` (epoch
     microseconds): a duration (:func:`parse_window`), or a day: ``today``, up to the local
     midnight in ``zone`` that ends the day holding ``as_of`` (that midnight included, as any
     window's end), ``tomorrow`` up to the one after. A window that would end after the year
     9999 is refused (``ValueError``): it would not be a window."""
-    if isinstance(value, str) and value.strip().lower() in DAY_WINDOWS:
+    if is_day_window(value):
         from slacode.aggregate import local_midnight_us
 
         day = datetime.fromtimestamp(as_of / 1e6, zone).date()
@@ -325,7 +330,9 @@ def upcoming(agreement: Agreement, events: Iterable[Any], *, as_of: str | dateti
     if overdue.__class__ is not bool:
         raise TypeError(f"overdue is True or False, not {overdue!r}")
     cutoff = public_as_of(as_of, default_tz)
-    window = None if within is None else window_of(within, cutoff, _day_zone(agreement, default_tz))
+    if within is not None and not is_day_window(within):
+        parse_window(within)                    # (refused before the events are evaluated)
     result = agreement.evaluate(events, as_of=as_of, default_tz=default_tz)
+    window = None if within is None else window_of(within, cutoff, _day_zone(agreement, default_tz))
     return DueList(due_list(result.verdicts, cutoff, window, overdue, escalations(agreement.plan)),
                    result.diagnostics)
