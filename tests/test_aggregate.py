@@ -6,6 +6,7 @@ months and quarters of the agreement's time zone; 2026-11-02 is a Monday (ISO we
 from __future__ import annotations
 
 
+import json
 import pytest
 
 import slacode
@@ -716,10 +717,6 @@ def test_an_event_decades_before_as_of_is_said_and_an_absurd_span_is_refused():
     with no word, and an as_of in 9989 ran out of memory."""
     from datetime import date
 
-    import pytest
-
-    from slacode import SlacodeError
-
     agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
                               "quota calls { owner sales; count call; at least 1 per day }\n")
     events = [{"lead": "A", "at": "2026-11-23T10:00:00Z", "type": "call"},
@@ -733,9 +730,38 @@ def test_an_event_decades_before_as_of_is_said_and_an_absurd_span_is_refused():
                                "report every period since (46,349 of quota `calls`)")
     recent = agreement.evaluate(events[:1], as_of="2026-11-24T12:00:00Z")
     assert not recent.diagnostics
-    with pytest.raises(SlacodeError, match=r"quota `calls` would report 2,\d{3},\d{3} periods, from its first "
-                                           r"event \(lead 'B'\) on 1900-01-01 to as_of"):
-        agreement.evaluate(events, as_of="9989-01-01T00:00:00Z")
+
+
+def test_a_goal_past_the_periods_reported_is_left_out_with_a_diagnostic_and_the_run_goes_on(tmp_path):
+    """fuzz 23: a goal of more than 100,000 periods (an as_of in 2999) stopped the whole run with
+    a CalendarError; it is SLA611 now, at the earliest event, and the other goals and the leads'
+    verdicts are reported (the monthly quota's 97,069 periods are below the limit: SLA610)."""
+    agreement = slacode.loads('agreement "x" { timezone "UTC"; teams sales }\n'
+                              "deadline touch { owner sales; start on assigned; stop on call; within 1h }\n"
+                              "quota calls { owner sales; count call; at least 1 per day }\n"
+                              "quota monthly { owner sales; count call; at least 1 per month }\n")
+    events = [{"lead": "A", "at": "2026-11-23T10:00:00Z", "type": "assigned"},
+              {"lead": "A", "at": "2026-11-23T10:30:00Z", "type": "call"},
+              {"lead": "B", "at": "1900-01-01T00:00:00Z", "type": "call"}]
+    from datetime import date
+
+    path = tmp_path / "e.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    for jobs in (1, 2):
+        result = (agreement.evaluate(events, as_of="9989-01-01T00:00:00Z") if jobs == 1 else
+                  agreement.evaluate_many([str(path)], as_of="9989-01-01T00:00:00Z", jobs=2))
+        assert [(v.lead, v.rule, v.status) for v in result.verdicts if v.lead] == [("A", "touch", "met")]
+        assert {v.rule for v in result.verdicts if v.lead is None} == {"monthly"}
+        assert sum(v.rule == "monthly" for v in result.verdicts) == (9989 - 1900) * 12 + 1
+        (error,) = [d for d in result.diagnostics if d.code == "SLA611"]
+        assert (error.severity, error.lead, error.line) == ("error", "B", 3)
+        days = (date(9989, 1, 1) - date(1900, 1, 1)).days + 1
+        assert error.message == (f"quota `calls` would report {days:,} periods, from its first event (lead 'B') on "
+                                 "1900-01-01 to as_of 9989-01-01, more than the 100,000 slacode reports: it gives no "
+                                 "verdicts")
+        assert "fix --as-of" in error.hint
+        (warning,) = [d for d in result.diagnostics if d.code == "SLA610"]
+        assert warning.message.endswith("(97,069 of quota `monthly`)")
 
 
 # -- counts in reasons are written as amounts are: with thousands separators (review M5) --
@@ -767,3 +793,25 @@ attempts dial { owner sales; start on assigned; count call; at least 1_200 withi
     got = {v.clause: v for v in run(body, events, "2026-11-02T23:59:00Z").verdicts}
     assert got["at_least_within"].reason == "1,100 of 1,200 attempts so far; due 2026-11-03 00:00 +00:00."
     assert got["at_most_per_cycle"].reason.startswith("More than 1,000 attempts in the cycle: c1000, ")
+
+
+def test_check_with_an_as_of_centuries_ahead_reports_the_rest_and_says_which_goal_it_left_out(tmp_path):
+    """fuzz 23: `check --as-of 2999-01-01` with a goal per day exited 2 with one line; now the
+    verdicts are printed, the goal is SLA611 in the diagnostics, and the exit status is 0 (1 with
+    --fail-on input: it is an error the input caused)."""
+    import subprocess
+    import sys
+
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "x" { timezone "UTC"; teams sales }\n'
+                    "deadline touch { owner sales; start on assigned; stop on call; within 1h }\n"
+                    "quota calls { owner sales; count call; at least 1 per day }\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead": "A", "at": "2026-11-23T10:00:00Z", "type": "assigned"}\n')
+    base = [sys.executable, "-m", "slacode", "check", str(spec), str(events), "--as-of", "2999-01-01T00:00:00Z"]
+    done = subprocess.run(base + ["--format", "json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert [(v["lead"], v["status"]) for v in doc["verdicts"]] == [("A", "breached")]
+    assert [d["code"] for d in doc["diagnostics"]] == ["SLA611"]
+    assert subprocess.run(base + ["--fail-on", "input"], capture_output=True, text=True).returncode == 1

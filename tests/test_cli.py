@@ -1003,3 +1003,35 @@ def test_check_lead_suggests_the_nearest_id_as_explain_does(tmp_path):
     for command in ("check", "explain"):
         proc = run(command, "specs/northwind.sla", str(events), "--as-of", "2026-11-10T00:00:00Z", "--lead", "acme-1")
         assert "did you mean 'Acme-1'" in proc.stderr, (command, proc.stderr)
+
+
+def test_check_lead_shows_the_runs_notes_as_they_concern_that_lead(tmp_path):
+    """review 22d F5: SLA620 (an id-less copy) and SLA605 (a misspelt type) are said once per run,
+    at the first lead that has one; `check --lead L3` hid them when L1 came first, though L3 has
+    both. They are said of L3 now, at L3's lines; the run's own (of L1, counting two leads) is
+    among those left out, and `--ignore` still leaves them out."""
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\n'
+                    "deadline touch { owner sales; start on assigned; stop on call; within 2h }\n")
+    rows = [("L1", "09:00", "assigned"), ("L1", "09:00", "assigned"), ("L3", "09:30", "assigned"),
+            ("L3", "10:00", "call"), ("L3", "10:00", "call"), ("L3", "10:05", "asigned"), ("L1", "10:05", "asigned")]
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps({"lead": lead, "at": f"2026-11-24T{hhmm}:00Z", "type": kind}) + "\n"
+                              for lead, hhmm, kind in rows))
+    args = ("check", str(spec), str(events), "--as-of", "2026-11-24T12:00:00Z")
+    whole = run(*args)
+    assert "e.jsonl:2:1: SLA620" in whole.stdout and "2 leads have such a copy" in whole.stdout
+    for jobs in ("1", "2"):
+        l3 = run(*args, "--lead", "L3", "--jobs", jobs)
+        assert l3.returncode == 0, l3.stderr
+        assert "e.jsonl:5:1: SLA620 [warning] lead 'L3' has an event without an `id` that is a copy of line 4" in l3.stdout
+        assert "e.jsonl:6:1: SLA605 [warning] lead 'L3' has an event of type 'asigned'" in l3.stdout
+        assert "lead 'L1'" not in l3.stdout and "2 leads" not in l3.stdout
+        assert l3.stdout.splitlines()[1].startswith("L3 !")                 # its verdicts leave a copy in
+        assert "2 more diagnostics on other leads' lines" in l3.stderr      # the run's, of L1 too
+        assert l3.stdout.rstrip().endswith("1 verdict for 1 lead: 1 met; 2 input problems reported.")
+    quiet = run(*args, "--lead", "L3", "--ignore", "SLA620")
+    assert "SLA620" not in quiet.stdout and "SLA605" in quiet.stdout
+    both = run(*args, "--lead", "L3", "--lead", "L1")                      # the two leads asked: the run's own
+    assert "e.jsonl:2:1: SLA620" in both.stdout and "2 leads have such a copy" in both.stdout
+    assert "other leads' lines" not in both.stderr

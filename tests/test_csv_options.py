@@ -456,7 +456,6 @@ def test_an_owner_column_under_an_exports_header_is_reported_with_its_mapping(tm
     ("lead;at;type", "A;2026-11-09T10:00:00Z;x", None, "';'"),
     ("lead\tat\ttype", "A\t2026-11-09T10:00:00Z\tx", None, "a tab"),
     ("lead|at|type", "A|2026-11-09T10:00:00Z|x", None, "'|'"),
-    ("lead,at,type", "A,2026-11-09T10:00:00Z,x", ";", "',' (not ';', as given)"),
     ("Lead ID;Created Date;Type", "A;2026-11-09T10:00:00Z;x", None, "';'"),      # with the mappings below
 ])
 def test_a_header_of_one_cell_split_by_another_separator_is_read_with_it(tmp_path, header, row, given, sep):
@@ -477,10 +476,73 @@ def test_two_crms_exports_in_one_run(tmp_path):
     semi.write_text("Event ID;Lead ID;Created Date;Event Type\ne1;L-1;2026-11-09T10:00:00Z;assigned\n")
     comma = tmp_path / "hs.csv"
     comma.write_text("id,lead,at,type\nh1,L-2,2026-11-09T10:00:00Z,assigned\n")
-    batch = read_events([semi, comma], csv_delimiter=";",
-                        csv_columns={"id": "Event ID", "lead": "Lead ID", "at": "Created Date", "type": "Event Type"})
+    columns = {"id": "Event ID", "lead": "Lead ID", "at": "Created Date", "type": "Event Type"}
+    batch = read_events([semi, comma], csv_columns=columns)      # no delimiter named: each file's own
     assert [(r.lead, r.id) for r in batch.records] == [("L-1", "e1"), ("L-2", "h1")]
     assert [d.code for d in batch.diagnostics] == ["SLA519"]
+    named = read_events([semi, comma], csv_delimiter=";", csv_columns=columns)   # named: it wins, in every file
+    assert [(r.lead, r.id) for r in named.records] == [("L-1", "e1")]
+    (d,) = named.diagnostics
+    assert (d.code, d.file) == ("SLA509", str(comma))
+    assert d.hint.startswith("the header is one column: the file seems separated by ','; leave out --csv-delimiter")
+
+
+@pytest.mark.parametrize("text, given, hint", [
+    ("lead;at;type\nA;2026-11-09T10:00:00Z;x\n", ",", "read it with --csv-delimiter ';' (or export it with commas)"),
+    ("lead|at|type\nA|2026-11-09T10:00:00Z|x\n", ";", "read it with --csv-delimiter '|'"),
+    ("lead,at,type\nA,2026-11-09T10:00:00Z,x\n", "tab", "leave out --csv-delimiter (a comma is the default)"),
+    ('"lead";"at";"type"\n"A";"2026-11-09T10:00:00Z";"x"\n', ",", "read it with --csv-delimiter ';'"),
+])
+def test_a_delimiter_named_wins_over_the_one_a_header_seems_written_with(tmp_path, text, given, hint):
+    """fuzz 23: `--csv-delimiter ,` given was overridden by the separator the header seemed to
+    have (SLA519 said so). A delimiter named is the one every CSV file is read with; a header it
+    cannot read is SLA509, whose hint names the separator that reads it; left out, it is found."""
+    path = tmp_path / "e.csv"
+    path.write_text(text)
+    batch = read_events(path, csv_delimiter=given)
+    assert batch.records == []
+    (d,) = batch.diagnostics
+    assert d.code == "SLA509" and d.hint.endswith(hint)
+    if not d.message.startswith("the header cannot be read"):
+        assert "the delimiter given" in d.message and "splits it into lead, at and type" in d.message
+    found = read_events(path)                                   # not named: read, with the note
+    assert [(r.lead, r.type) for r in found.records] == [("A", "x")]
+    assert [x.code for x in found.diagnostics] == ([] if "," in text else ["SLA519"])   # (a comma: the default)
+
+
+def test_a_named_delimiter_reaches_the_cli_as_named(tmp_path):
+    """`--column` alone names no delimiter: the separator is still looked for; `--csv-delimiter ,`
+    names one (the CLI passes the options to the reader as given)."""
+    from slacode.cli import cli_csv_options, csv_arguments
+
+    assert csv_arguments(cli_csv_options(None, ("lead=Lead ID",)))["csv_delimiter"] is None
+    assert csv_arguments(cli_csv_options(",", ()))["csv_delimiter"] == ","
+
+
+@pytest.mark.parametrize("header, given, column, sep", [
+    ("lead;at;type,x", None, "`lead;at;type`", ";"),         # a `;` export with a comma in a column's name
+    ("lead,at,type;x", ";", "`lead,at,type`", ","),
+    ("Lead ID;At;Kind,net", None, "`Lead ID;At;Kind`", ";"),
+])
+def test_a_column_holding_another_separator_that_splits_the_header_cleanly_is_hinted(
+        tmp_path, header, given, column, sep):
+    """fuzz 23: a header of several columns, one of whose names holds a separator that splits the
+    whole line into more named columns, hints at that separator (it gave a rename of the column)."""
+    path = tmp_path / "e.csv"
+    path.write_text(f"{header}\nA;2026-11-09T10:00:00Z;x\n")
+    (d,) = read_events(path, csv_delimiter=given).diagnostics
+    assert d.code == "SLA509"
+    assert d.hint.startswith(f"the column {column} holds {sep!r}: the file seems separated by {sep!r}")
+    assert ("leave out --csv-delimiter" if sep == "," else f"--csv-delimiter {sep!r}") in d.hint
+
+
+@pytest.mark.parametrize("header", ["a;b,c", "x,a;b", "Lead ID,Created;Date,Kind"])
+def test_a_column_holding_a_separator_that_splits_no_better_gets_no_such_hint(tmp_path, header):
+    """`a;b,c` is two columns either way: no separator is the likelier one, so none is proposed."""
+    path = tmp_path / "e.csv"
+    path.write_text(f"{header}\n1,2,3\n")
+    (d,) = read_events(path).diagnostics
+    assert d.code == "SLA509" and "--csv-delimiter" not in (d.hint or "")
 
 
 @pytest.mark.parametrize("text", [

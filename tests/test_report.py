@@ -534,15 +534,15 @@ def test_parse_window(text, minutes):
     assert parse_window(text) == timedelta(minutes=minutes)
 
 
-@pytest.mark.parametrize("text", ["", "2", "h", "2 weeks", "-1h", "2h30"])
+@pytest.mark.parametrize("text", ["", "2", "h", "2 fortnights", "-1h", "2h30"])
 def test_parse_window_refuses_nonsense(text):
     with pytest.raises(ValueError, match="duration"):
         parse_window(text)
 
 
 def test_a_window_too_long_for_a_timedelta_is_refused_plainly():
-    assert parse_window("999999999d") == timedelta(days=999_999_999)
-    with pytest.raises(ValueError, match="longer than a window can be"):
+    assert parse_window("2900000d") == timedelta(days=2_900_000)
+    with pytest.raises(ValueError, match="would end after the year 9999"):
         parse_window("1000000000d")
 
 

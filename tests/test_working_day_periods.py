@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import slacode
@@ -330,3 +331,26 @@ def test_a_failing_test_labels_sla619_as_information():
     [r] = testing.run_tests(slacode.loads(text))
     shown = testing.render_text([r])
     assert not r.passed and "    info: SLA619 " in shown and "warning: SLA619" not in shown
+
+
+@pytest.mark.parametrize("hours, day, proposed", [
+    ("hours mon-fri 08:00-12:00, 13:00-17:00", 22, "08:00-12:00, 13:00-17:00"),   # Sunday: the longest day's
+    ("hours mon-fri 09:00-18:00\n  hours sat 09:00-12:00", 22, "09:00-18:00"),
+    ("hours tue-sat 10:00-19:00\n  hours sun 12:00-16:00", 23, "10:00-19:00"),    # Monday, closed
+    ("hours mon-fri 07:30-16:30\n  closed 2026-11-18", 18, "07:30-16:30"),         # a closed Wednesday: its own
+    ("hours mon-thu 09:00-18:00\n  hours fri 09:00-14:00\n  closed 2026-11-20", 20, "09:00-14:00"),
+    ("hours mon-fri 22:00-06:00", 22, "22:00-06:00"),                                # overnight
+])
+def test_the_opening_proposed_for_a_date_left_out_is_the_calendars_own(hours, day, proposed):
+    """fuzz 23: SLA619's hint proposed `open DATE 09:00-13:00` whatever the calendar; it proposes
+    the date's weekday's own hours (a holiday, a closed date), else the calendar's longest day's;
+    and following it counts the event."""
+    cal = f'calendar office {{\n  timezone "America/Sao_Paulo"\n  {hours}\n}}\n'
+    events = [_call("L1", 17, "10:00"), _call("L2", day, "23:00" if "22:00" in hours else "11:00")]
+    result = slacode.loads(HEAD + cal + CALLS.format(bound="least 1")).evaluate(events, as_of=AS_OF)
+    (note,) = _notes(result)
+    line = f"open 2026-11-{day} {proposed}"
+    assert f"(`{line}`)" in note.hint
+    opened = cal.replace("\n}", f"\n  {line}\n}}")
+    fixed = slacode.loads(HEAD + opened + CALLS.format(bound="least 1")).evaluate(events, as_of=AS_OF)
+    assert not _notes(fixed) and (f"2026-11-{day}", "met", 1) in _aggregates(fixed)

@@ -196,8 +196,8 @@ _UNSEEN = object()
 
 
 #: One target or quota never reports more periods than this (274 years of days): past it,
-#: the run stops with a clear error rather than run out of memory (a year 1001 event, an
-#: `as_of` in 9989).
+#: it gives no verdicts and SLA611 says why, rather than run out of memory (a year 1001
+#: event, an `as_of` in 9989); the rest of the run goes on.
 MAX_PERIODS = 100_000
 #: A first period further back than this before `as_of` is said (a placeholder date?).
 LONG_SPAN_YEARS = 20
@@ -213,6 +213,23 @@ def count_periods(first: date, last: date, period: str) -> int:
         return (last - first).days // 7 + 1
     months = (last.year - first.year) * 12 + last.month - first.month
     return (months // 3 if period == "quarter" else months) + 1
+
+
+def opening_hours(cal, day: date) -> str:
+    """The hours to propose for opening ``day`` on calendar ``cal`` (an `open DATE …` line):
+    its weekday's regular hours when it has any (a holiday, a `closed` date), else those of
+    the calendar's longest regular day (the first of the week among equals): a Saturday on a
+    `mon-fri 08:00-12:00, 13:00-17:00` calendar gets `08:00-12:00, 13:00-17:00`."""
+    week = cal.hours or {d.weekday(): ivs for d, ivs in sorted(cal.open.items(), reverse=True)}
+    if not week:                                    # (no working time at all: an office day)
+        return "09:00-17:00"
+    own = week.get(day.weekday())
+    if own is None:
+        def length(ivs) -> int:
+            return sum((e - s) % 1440 or 1440 for s, e in ivs)
+
+        own = max(week.values(), key=length)        # (max keeps the first of the week among equals)
+    return ", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in own)
 
 
 class Aggregates:
@@ -394,9 +411,9 @@ class Aggregates:
         return periods(first, self.as_of, goal.period, self.plan.zone), self.plan.zone
 
     def span_diagnostics(self, sources=None) -> list:
-        """The run's notes on the targets' and quotas' periods: SLA610 (:meth:`_long_span`),
-        then SLA619 per `per working day` goal that left events out (:meth:`_left_out_notes`)."""
-        return self._long_span(sources) + self._left_out_notes(sources)
+        """The run's notes on the targets' and quotas' periods: SLA611 (:meth:`_too_many_periods`),
+        SLA610 (:meth:`_long_span`), then SLA619 per `per working day` goal that left events out (:meth:`_left_out_notes`)."""
+        return self._too_many_periods(sources) + self._long_span(sources) + self._left_out_notes(sources)
 
     def _left_out_notes(self, sources=None) -> list:
         """SLA619, in declaration order: how many events (cycles) of a `per working day on
@@ -437,7 +454,7 @@ class Aggregates:
             out.append(dg.make(codes.OFF_WORKING_DAYS, message, span, file=file,
                                hint=f"to count every date, set the goal `per day`; if such a date is a working "
                                     f"date after all, open it in calendar `{name}` (`open {local.date().isoformat()} "
-                                    f"09:00-13:00`)", lead=lead))
+                                    f"{opening_hours(cal, local.date())}`)", lead=lead))
         return out
 
     def _long_span(self, sources=None) -> list:
@@ -453,8 +470,11 @@ class Aggregates:
         first_day, last_day = instants.local_day(self.first_event, zone), instants.local_day(self.as_of, zone)
         if last_day - first_day <= LONG_SPAN_YEARS * 366:
             return []
+        reported = [span for span in self.spans() if span[3] <= MAX_PERIODS]     # (the others: SLA611)
+        if not reported:
+            return []
         lead, source, line = self.first_place
-        longest = max(self.spans(), key=lambda s: s[3])
+        longest = max(reported, key=lambda s: s[3])
         when = datetime.fromtimestamp(self.first_event / 1e6, zone).date().isoformat()
         years = (last_day - first_day) // 365
         file = sources[source] if sources and source is not None and source < len(sources) else None
@@ -465,22 +485,50 @@ class Aggregates:
                         hint="if the date is a placeholder (1900-01-01) or a typo, fix it in the data; if as_of is "
                              "wrong, fix --as-of", lead=lead)]
 
-    def verdicts(self) -> list[Verdict]:
+    def too_long(self) -> list[tuple[str, str, int, int]]:
+        """The :meth:`spans` of the goals that would report more than :data:`MAX_PERIODS`
+        periods: they give no verdicts, and :meth:`_too_many_periods` says why."""
         # (every goal's first period is at or after the first event: 20 years since it are far
         # fewer than MAX_PERIODS periods of any kind, so a service's call counts nothing)
-        far = self.first_event is not None and self.as_of - self.first_event > _LONG_SPAN_US
-        for kind, name, first, count in self.spans() if far else ():
-            if count > MAX_PERIODS:
-                from slacode.calendar import CalendarError
+        if self.first_event is None or self.as_of - self.first_event <= _LONG_SPAN_US:
+            return []
+        return [span for span in self.spans() if span[3] > MAX_PERIODS]
 
-                lead = f" (lead {self.first_place[0]!r})" if self.first_place and kind == "quota" else ""
-                when = datetime.fromtimestamp(first / 1e6, self.plan.zone).date().isoformat()
-                raise CalendarError(
-                    f"{kind} `{name}` would report {count:,} periods, from its first event{lead} on {when} to "
-                    f"as_of, more than the {MAX_PERIODS:,} slacode reports: fix that date or as_of")
+    def verdicts(self) -> list[Verdict]:
+        skipped = {(kind, name) for kind, name, _, _ in self.too_long()}
         out: list[Verdict] = []
         for kind, i in self._info.aggregate_order:     # declaration order
-            out.extend(self._target(i) if kind == "target" else self._quota(i))
+            goal = self.plan.targets[i] if kind == "target" else self.plan.quotas[i]
+            if (kind, goal.name) not in skipped:
+                out.extend(self._target(i) if kind == "target" else self._quota(i))
+        return out
+
+    def _too_many_periods(self, sources=None) -> list:
+        """SLA611 for each goal that would report more than :data:`MAX_PERIODS` periods (a
+        placeholder date in the data, an `as_of` centuries ahead): it gives no verdicts, the
+        rest of the run goes on. A quota's is at the earliest event, which its first period holds."""
+        from slacode import diagnostics as dg
+        from slacode.codes import evaluation as codes
+
+        out = []
+        zone = self.plan.zone
+        as_of = datetime.fromtimestamp(self.as_of / 1e6, zone).date().isoformat()
+        for kind, name, first, count in self.too_long():
+            when = datetime.fromtimestamp(first / 1e6, zone).date().isoformat()
+            lead = source = line = None
+            if kind == "quota" and self.first_place is not None:
+                lead, source, line = self.first_place
+            file = sources[source] if sources and source is not None and source < len(sources) else None
+            who = f" (lead {lead!r})" if lead is not None else ""
+            what = "first event" if kind == "quota" else "rule's first cycle"
+            out.append(dg.make(
+                codes.TOO_MANY_PERIODS,
+                f"{kind} `{name}` would report {count:,} periods, from its {what}{who} on {when} to as_of "
+                f"{as_of}, more than the {MAX_PERIODS:,} slacode reports: it gives no verdicts",
+                dg.Span(line, 1, file=file) if line else None, file=file, lead=lead,
+                hint=f"one of the two dates is probably wrong: if as_of is, fix --as-of (as_of= in Python); if "
+                     f"{when} is a placeholder or a typo, fix it in the data; the other goals and every lead's "
+                     "verdicts are reported as usual"))
         return out
 
     def _quota(self, i: int) -> list[Verdict]:

@@ -311,7 +311,8 @@ def csv_arguments(csv_options) -> dict:
     """The keyword arguments of :func:`slacode.events.iter_records` for CSV options."""
     if csv_options is None:
         return {}
-    return {"csv_delimiter": csv_options.delimiter, "csv_columns": csv_options.columns}
+    return {"csv_delimiter": csv_options.delimiter if csv_options.delimiter_given else None,
+            "csv_columns": csv_options.columns}
 
 
 class LazyGroup(click.Group):

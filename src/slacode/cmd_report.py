@@ -62,9 +62,14 @@ def _input_problems(result, agreement) -> None:
 @click.option("--owner", "owners", multiple=True, metavar="TEAM",
               help="Only the verdicts of the rules, targets and quotas this team owns (repeatable): a "
                    "sales leaderboard without marketing's handoffs.")
+@click.option("--rank", type=click.Choice(["points", "rate", "met", "median", "breached"]), default="points",
+              show_default=True,
+              help="Order the reps' leaderboard (the HTML page, the JSON's recognition) by points, rate, promises "
+                   "kept, median response (fastest first) or breaches (most first).")
 @_event_options
 @_jobs_option
-def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, input_format, jobs, csv_options):
+def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, rank, tz, input_format, jobs,
+           csv_options):
     """Compliance per group and period: met, breached, rate, response times, open clocks;
     targets and quotas; optionally an HTML dashboard."""
     from slacode.report import tables
@@ -108,8 +113,8 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
     if fmt == "json":
         from slacode.report.scoring import standings
 
-        board = [s.to_dict() for s in standings(result, rules=selected, response=comp.response)]
-        click.echo(tables.render_json(comp, {"recognition": board}), nl=False)
+        board = [s.to_dict() for s in standings(result, rules=selected, response=comp.response, rank=rank)]
+        click.echo(tables.render_json(comp, {"recognition": board, "rank": rank}), nl=False)
     elif fmt == "csv":
         click.echo(tables.render_csv(comp), nl=False)
     elif _rich_ok():
@@ -117,7 +122,8 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, tz, i
     else:
         click.echo(tables.render_text(comp), nl=False)
     if html_file:
-        _write_html(html_file, agreement, result, comp, by, period, selected)
+        _write_html(html_file, agreement, result, comp, by, period, selected, rank)
+    _rank_unseen(rank, fmt, html_file)
     if lead_field is not None:
         _all_missing_note(comp, read, forced=by_text.startswith("field:"))
     _input_problems(result, agreement)
@@ -216,10 +222,18 @@ def _check_writable(path) -> None:
         _fail(f"{path}: cannot write: permission denied")
 
 
-def _write_html(path, agreement, result, comp, by, period, rules) -> None:
+def _rank_unseen(rank: str, fmt: str, html_file) -> None:
+    """A note on standard error when ``--rank`` orders a board that this run does not show
+    (the table and the CSV have none: the HTML page and the JSON do)."""
+    if rank != "points" and fmt != "json" and not html_file:
+        click.echo(f"slacode: note: --rank {rank} orders the reps' leaderboard, which only the HTML page (--html) "
+                   "and --format json (recognition) show; the table keeps its order", err=True)
+
+
+def _write_html(path, agreement, result, comp, by, period, rules, rank: str = "points") -> None:
     from slacode.report.html import render_html
 
-    page = render_html(agreement, result, by=by, period=period, rules=rules, compliance_table=comp)
+    page = render_html(agreement, result, by=by, period=period, rules=rules, compliance_table=comp, rank=rank)
     try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(page)
@@ -243,9 +257,11 @@ def _once(param, values: tuple):
 @click.argument("spec")
 @click.argument("events", nargs=-1, required=True)
 @_as_of_option
-@click.option("--within", "window", metavar="DURATION", multiple=True, callback=lambda c, p, v: _once(p, v),
+@click.option("--within", "window", metavar="DURATION|today|tomorrow", multiple=True,
+              callback=lambda c, p, v: _once(p, v),
               help="Only clocks whose next moment (warning, else deadline) is after as_of and at most this "
-                   "far ahead: 30m, 2h, 1h30m, 1d (wall clock). Default: every open clock.")
+                   "far ahead: 30m, 2h, 1h30m, 1d, 2w (wall clock), or today / tomorrow (until the midnight "
+                   "that ends the day, in --tz or the agreement's time zone). Default: every open clock.")
 @click.option("--assignee", "assignees", multiple=True, metavar="NAME", help="Only this rep's clocks (repeatable).")
 @click.option("--overdue", is_flag=True,
               help="Also the clocks already past their deadline and still unfulfilled (breached, open), first.")
@@ -258,14 +274,14 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
     from slacode.report import due as up
     from slacode.report.progress import wanted
 
-    within = None
-    if window is not None:
-        try:
-            within = up.parse_window(window)
+    if window is not None and not up.is_day_window(window):
+        try:                                    # refused before the events are read
+            up.parse_window(window)
         except ValueError as e:
             _fail(f"--within {window}: {e}")
     agreement = load_agreement(spec, events)
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, csv_options=csv_options)
+    within = None if window is None else _due_window(window, result.as_of, tz, agreement)
     keep = set(assignees) if assignees else None
     items = up.due_list(result.verdicts, result.as_of, within, overdue, up.escalations(agreement.plan))
     if keep is not None:
@@ -289,6 +305,24 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
                        "deadline and still open; --overdue lists them.", err=True)
     _input_problems(result, agreement)
     return EXIT_OK
+
+
+def _due_window(window: str, as_of: int, tz: str | None, agreement):
+    """``--within`` as a window from ``as_of`` (epoch µs): a duration, or `today` /
+    `tomorrow`, up to the midnight ending that day in ``--tz``, else the agreement's zone;
+    exit 2 for one that cannot be read or would end after the year 9999, saying what is
+    accepted."""
+    from slacode.report import due as up
+
+    zone = agreement.plan.zone
+    if tz is not None:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(tz)
+    try:
+        return up.window_of(window, as_of, zone)
+    except ValueError as e:
+        _fail(f"--within {window}: {e}")
 
 
 def _near_assignee(name: str, known: set) -> str | None:

@@ -24,10 +24,14 @@ _CSV_RESERVED = frozenset(("lead", "at", "type", "state", "id"))
 class CsvOptions(NamedTuple):
     """How to read CSV files that are not written the standard way (an extension): the cell
     ``delimiter``, and ``columns``, pairs ``(name, header)``: read the column named
-    ``header`` in the file as the column ``name`` (`lead`, `at`, `fields.X`, a property)."""
+    ``header`` in the file as the column ``name`` (`lead`, `at`, `fields.X`, a property);
+    ``delimiter_given``: the delimiter was named (`--csv-delimiter`, ``csv_delimiter=``), so
+    every CSV file is read with it and no other separator is looked for (SLA519 is for files
+    read without one named)."""
 
     delimiter: str = ","
     columns: tuple[tuple[str, str], ...] = ()
+    delimiter_given: bool = False
 
 
 #: the delimiters by name, as a shell passes them (`\t` as two characters included)
@@ -45,7 +49,7 @@ def csv_options(delimiter: str | None = None, columns=None) -> CsvOptions | None
     pairs = _column_pairs(columns)
     if delimiter is None and not pairs:
         return None
-    return CsvOptions(_delimiter(delimiter), pairs)
+    return CsvOptions(_delimiter(delimiter), pairs, delimiter is not None)
 
 
 def _delimiter(delimiter) -> str:
@@ -131,9 +135,11 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
                 reader.empty(name)                  # SLA515: no header, nothing (cut short: SLA520)
             return
         except csv.Error as exc:                    # (`"lead";"at";"type"` read with commas)
-            found = _other_delimiter(None, tape.taken[0] if len(tape.taken) == 1 else "", options)
+            found = None if _named(options) else _other_delimiter(None, tape.taken[0] if len(tape.taken) == 1 else "",
+                                                                  options)
             if found is None:
                 what, hint = _csv_problem(exc)
+                hint = _named_delimiter_hint(tape.taken[0] if len(tape.taken) == 1 else "", options) or hint
                 reader.diagnostics.append(_diag(codes.CSV_HEADER, f"the header cannot be read: {what}", name,
                                                 prev + 1, hint=hint))
                 return
@@ -156,11 +162,10 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
                 codes.MALFORMED_EVENT, "the line has only empty cells and comes before the header; "
                 "it is skipped, and the header is read from a later line", name, start))
     text = tape.taken[0] if tape.taken else ""
-    if found is None:
+    if found is None and not _named(options):   # (a delimiter named is the one every file is read with)
         found = _other_delimiter(header, text, options)
     if found is not None:                       # `lead;at;type` read with commas: read with `;`
         sep, header, also = found
-        said = "" if options is None or options.delimiter == "," else f" (not {_shown(options.delimiter)}, as given)"
         if also:                                # (`lead;at;type;x|lead|at|type`: the first is taken)
             said_too = " or ".join(_shown(s) for s in also)
             said_too = f" ({said_too} splits it into lead, at and type as well)"
@@ -169,7 +174,7 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
         options = CsvOptions(sep, options.columns if options is not None else ())
         table = csv.reader(tape, delimiter=sep, strict=True)
         reader.diagnostics.append(_diag(
-            codes.CSV_DELIMITER_FOUND, f"the header's cells are separated by {_shown(sep)}{said}: the file is read "
+            codes.CSV_DELIMITER_FOUND, f"the header's cells are separated by {_shown(sep)}: the file is read "
             f"with {_shown(sep)} between its cells{said_too}", name, start,
             hint="each file of a run is read with its own separator so; when all are written with "
                  f"{_shown(sep)}, say it with {delimiter_option(sep)} (csv_delimiter= in Python), or leave this note "
@@ -183,6 +188,25 @@ def read_csv(reader: _Reader, lines: Iterable[bytes], index: int, name: str,
             and getattr(getattr(lines, "inner", lines), "damage", None) is None):         # repeat, not cut short
         reader.diagnostics.append(_diag(codes.EMPTY_EVENTS_FILE, "the input holds no events (a header and no row)",
                                         name, start, hint="check the export that made it"))
+
+
+def _named_delimiter_hint(text: str, options: CsvOptions | None) -> str | None:
+    """For a header that the delimiter named cannot read and another separator reads
+    (`"lead";"at";"type"` with `--csv-delimiter ,`): the option that reads it."""
+    if not _named(options):
+        return None
+    found = _other_delimiter(None, text, options)
+    if found is None:
+        return None
+    other = found[0]
+    if other == ",":
+        return "the file seems separated by ','; leave out --csv-delimiter (a comma is the default)"
+    return f"the file seems separated by {_shown(other)}; read it with {delimiter_option(other)}"
+
+
+def _named(options: CsvOptions | None) -> bool:
+    """Whether the delimiter was named: then it wins, and no other separator is looked for."""
+    return options is not None and options.delimiter_given
 
 
 #: the longest cell read: :mod:`csv` refuses cells over 131,072 characters by default (a note
@@ -264,6 +288,8 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = "", o
                     other, options.columns if options is not None else ()), name, other)[3]
             except EventInputError:         # (a mapping that clashes split so: said when it is read so)
                 pass
+            if not problems:                # (read with the delimiter named, which wins)
+                problems = [_split_words(headers, sep, other)]
             if quoted:
                 problems = ["the whole line is quoted, so it is one column", *problems]
         wide = _bytes_hint(text.encode("utf-8", "surrogatepass")) if "\x00" in text else None   # UTF-16, no BOM
@@ -321,16 +347,20 @@ def _header_problems(headers: list[str], options: CsvOptions | None, name: str, 
 
 def _one_column_split(headers: list[str], text: str, sep: str, options: CsvOptions | None
                       ) -> tuple[str, list[str], bool] | None:
-    """For a header that is one column with a usual separator in it: ``(that separator, the
-    cells it splits the column into, whether the line is quoted whole)``, else None. The
-    column of a line quoted whole (`"lead;at;type"`) may hold the separator given too; the
-    first separator that gives `lead`, `at` and `type` (after the mappings) is taken, else
-    the first in it."""
+    """For a header that another usual separator splits better than the one it was read
+    with: ``(that separator, the cells it splits the line into, whether the line is quoted
+    whole)``, else None. A header of one column with a separator in it (`lead;at;type`,
+    `a;b`): the column of a line quoted whole (`"lead;at;type"`) may hold the separator given
+    too; the first separator that gives `lead`, `at` and `type` (after the mappings) is taken,
+    else the first in it. A header of several columns, one of which holds another separator
+    (`lead;at;type,x` read with commas, `lead,at,type;x` with `;`): :func:`_cleaner_split`."""
+    if len(headers) > 1:
+        return _cleaner_split(headers, text, sep, options)
     if len(headers) != 1 or not headers[0]:
         return None
     line = text.lstrip("\ufeff").strip()
     quoted = len(line) > 1 and line[0] == line[-1] == '"'
-    mapped = {old: new for new, old in (options.columns if options is not None else ())}
+    mapped = _mapping_of(options)
     found = None
     for other in _SEPARATORS:
         if other not in headers[0] or (other == sep and not quoted):
@@ -343,6 +373,56 @@ def _one_column_split(headers: list[str], text: str, sep: str, options: CsvOptio
             return other, cells, quoted
         found = found or (other, cells, quoted)
     return found
+
+
+def _cleaner_split(headers: list[str], text: str, sep: str, options: CsvOptions | None
+                   ) -> tuple[str, list[str], bool] | None:
+    """For a header of several columns read with ``sep``, one of whose names holds another
+    usual separator: that separator, when it splits the whole line cleanly (it reads as CSV,
+    into more columns than ``sep`` gives, none of them without a name) — the file is more
+    likely written with it, and a column name holding it read with ``sep`` is the sign —
+    and the cells it gives (the first that gives `lead`, `at` and `type`, else the one that
+    gives the most columns); else None."""
+    line = text.lstrip("\ufeff").rstrip("\r\n")
+    mapped = _mapping_of(options)
+    best = None
+    for other in _SEPARATORS:
+        if other == sep or not any(other in h for h in headers):
+            continue
+        try:
+            cells = next(csv.reader([line], delimiter=other, strict=True))
+        except (csv.Error, StopIteration):
+            continue
+        names = [c.strip() for c in cells]
+        if len(names) <= len(headers) or not all(names):
+            continue
+        if {"lead", "at", "type"} <= {mapped.get(n, n) for n in names}:
+            return other, cells, False
+        if best is None or len(cells) > len(best[1]):
+            best = (other, cells, False)
+    return best
+
+
+def _mapping_of(options: CsvOptions | None) -> dict:
+    """header -> the column name it is read as, by the column mappings."""
+    return {old: new for new, old in (options.columns if options is not None else ())}
+
+
+def _split_sign(headers: list[str], other: str) -> str:
+    """What shows that a header was read with the wrong separator: it is one column, or one
+    of its columns holds ``other`` (`the column `type;x` holds ';'`)."""
+    if len(headers) == 1:
+        return "the header is one column"
+    column = next(h for h in headers if other in h)
+    return f"the column `{column}` holds {other!r}"
+
+
+def _split_words(headers: list[str], sep: str, other: str) -> str:
+    """What is wrong with a header that ``other`` splits into `lead`, `at` and `type` but that
+    was read with ``sep``, the delimiter named: `its 1 column is separated by ';' …`."""
+    shown = f"{len(headers)} column{'s' if len(headers) != 1 else ''}"
+    return (f"read with {_shown(sep)}, the delimiter given, it is {shown}; {_shown(other)} splits it into lead, at "
+            "and type")
 
 
 def _mapped(headers: list[str], columns: tuple[tuple[str, str], ...],
@@ -445,11 +525,12 @@ def _header_hint(headers: list[str], names: list[str], missing: list[str], absen
                     f", and read it with {then}" if then else "")
             option = " ".join(filter(None, [delimiter_option(other) if other != sep else "", then]))
             return advice + (f", then read it with {option}" if option else "")
+        seen = _split_sign(headers, other)
         if other == ",":
-            return (f"the header is one column: the file seems separated by {other!r}; leave out --csv-delimiter "
+            return (f"{seen}: the file seems separated by {other!r}; leave out --csv-delimiter "
                     f"(a comma is the default){f', and read it with {then}' if then else ''}")
-        return (f"the header is one column: the file seems separated by {other!r}; read it with "
-                f"{delimiter_option(other)}{' ' + then if then else ''} (or export it with commas)")
+        return (f"{seen}: the file seems separated by {other!r}; read it with "
+                f"{delimiter_option(other)}{' ' + then if then else ''}{' (or export it with commas)' if sep == ',' else ''}")
     hints = [_absent_hint(n, h, headers) for n, h in absent]
     maps = _suggestions(missing, names) if missing else []
     if maps:

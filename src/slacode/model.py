@@ -1270,8 +1270,9 @@ class Agreement(Node):
     def upcoming(self, events: "Iterable", *, as_of: "str | _dt.datetime",
                  within: "str | _dt.timedelta | None" = None, default_tz: "str | _dt.tzinfo | None" = None,
                  overdue: bool = False) -> "DueList":
-        """The open clocks that will warn or fall due soon (within ``within``, a timedelta or
-        text such as ``"2h"``; None: all), soonest first — what a reminder service needs.
+        """The open clocks that will warn or fall due soon (within ``within``, a timedelta,
+        text such as ``"2h"``, or ``"today"`` / ``"tomorrow"``: until that day's midnight;
+        None: all), soonest first — what a reminder service needs.
 
         Clocks already past their deadline and still open (breached, nobody acted: the most
         urgent) are left out unless ``overdue=True``, which lists them first (as ``slacode

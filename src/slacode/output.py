@@ -328,6 +328,11 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
     stats = CheckStats()
     stats.shown = tuple(statuses or ())
     lead_diags: list = []
+    asked_notes = None
+    if wanted is not None and shown is not None:    # the run's notes as they concern the leads asked
+        from slacode.evaluate import RunNotes
+
+        asked_notes = RunNotes()
 
     def blobs() -> Iterator[bytes]:
         """Each lead's JSON Lines of verdicts (counted), then the aggregates' verdicts."""
@@ -336,6 +341,8 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
             if outcome.diagnostics:
                 lead_diags.extend(outcome.diagnostics)
             if wanted is not None:
+                if asked_notes is not None and outcome.lead in wanted:
+                    asked_notes.take(outcome.lead, outcome.notes)
                 if outcome.lead not in wanted:
                     meant = near.get(lead_key(outcome.lead))
                     if meant is not None:
@@ -430,8 +437,11 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
         r = _R()
         r.diagnostics = all_diags()
         if shown is not None:               # --lead: the problems of those leads' lines
-            kept = shown(r.diagnostics[agreement_diagnostics:])
-            stats.hidden = len(r.diagnostics) - agreement_diagnostics - len(kept)
+            candidates, shared = r.diagnostics[agreement_diagnostics:], 0
+            if asked_notes:
+                candidates, shared = _notes_of_leads(candidates, run, asked_notes, wanted, keep)
+            kept = shown(candidates)
+            stats.hidden = len(candidates) - len(kept) + shared
             r.diagnostics = r.diagnostics[:agreement_diagnostics] + kept
         yield table(r, rows, color).encode()
     stats.verdicts = sum(stats.status.values())
@@ -442,6 +452,33 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
     # input problems: those of the events (the agreement's own warnings come first)
     stats.problems = sum(1 for d in stats.diagnostics[agreement_diagnostics:] if d.severity != "info")
     return stats
+
+
+def _notes_of_leads(diagnostics: list, run, asked, wanted: set, keep=None) -> tuple[list, int]:
+    """For ``check --lead``'s table: ``diagnostics`` with the run's notes (SLA602, SLA605 to
+    SLA609, SLA615, SLA616, SLA620 …, said once per run at the first lead in lead order that
+    has one, and counting the leads) replaced by the same notes made of the leads asked
+    alone (``asked``: their :class:`~slacode.evaluate.RunNotes`; ``wanted``: those leads), so that a copy or a misspelt
+    type of lead L3 is said of L3, not hidden under the first lead's line; and how many of
+    the notes replaced also concern other leads (counted among those left out)."""
+    from slacode.evaluate import RunNotes, note_diagnostics
+
+    plan, everyone = run.agg.plan, run.notes.places
+    general, shared = [], 0
+    for key in asked.places:
+        if key not in everyone:
+            continue
+        theirs = RunNotes()
+        theirs.places = {key: everyone[key]}
+        said = note_diagnostics(theirs, run.sources, plan)
+        general += said
+        if everyone[key][0] > asked.places[key][0]:     # said of another lead too, at its line
+            shared += sum(1 for d in said if d.lead is not None and d.lead not in wanted)
+    own = note_diagnostics(asked, run.sources, plan)
+    if keep is not None:                                # (--ignore leaves them out too)
+        own = keep(own)
+    return [d for d in diagnostics if d not in general] + own, shared
+
 
 
 class _Row:

@@ -241,8 +241,8 @@ LONG_AGGREGATE_SPAN = define("SLA610", "long-aggregate-span", "warning", """
     month is a real shortfall. One event with a placeholder date (`1900-01-01`, a CRM's
     "no date") or a typo in the year, or an `as_of` far in the future, turns that into
     decades of periods. slacode says so once, naming the lead and the line of the earliest
-    event and how many periods the longest goal reports. Past 100,000 periods for one goal
-    the run stops with an error instead.
+    event and how many periods the longest goal reports. Past 100,000 periods for one goal,
+    that goal gives no verdicts and [SLA611](SLA611.md) says so instead.
 
     ## Avoid
     ```
@@ -251,6 +251,32 @@ LONG_AGGREGATE_SPAN = define("SLA610", "long-aggregate-span", "warning", """
 
     ## Prefer
     The event's real date, or leave out events whose date is unknown.
+    """)
+
+TOO_MANY_PERIODS = define("SLA611", "too-many-periods", "error", """
+    A target or quota would report more than 100,000 periods, from its first event (a
+    target: its rule's first cycle) to `as_of`: it gives no verdicts this run.
+
+    ## Why
+    A goal reports every period from the one holding its first event to the one holding
+    `as_of` (LANGUAGE.md §8). A placeholder date in the data (`1001-01-01`), a typo in a
+    year, or an `as_of` centuries ahead (`--as-of 2999-01-01`) would make that hundreds of
+    thousands of periods: days of output and more memory than a machine has, none of it
+    meant. Past 100,000 periods for one goal (274 years of days), slacode leaves that goal
+    out and says so with its first date and `as_of`, one of which is wrong; the other goals
+    and every lead's verdicts are still reported, so one bad date does not cost the whole
+    run. It is an error: `check --fail-on input` fails on it. Below that many periods,
+    [SLA610](SLA610.md) warns about a span of more than 20 years.
+
+    ## Avoid
+    ```
+    {"lead": "L7", "at": "1001-01-01T00:00:00Z", "type": "meeting_booked"}
+    ```
+    with a goal per day or per working day, or `--as-of 2999-01-01`.
+
+    ## Prefer
+    The event's real date (or leave out events whose date is unknown), and the instant you
+    mean as `--as-of` (left out, it is now).
     """)
 
 COPIED_EVENT = define("SLA620", "copied-event", "warning", """
@@ -302,7 +328,9 @@ OFF_WORKING_DAYS = define("SLA619", "counted-on-no-working-day", "info", """
     ## Prefer
     `per day` when every date counts (weekends are then periods of their own, judged
     against the same goal), or open the date in the calendar (`open 2026-11-14
-    09:00-13:00`) when it is a working date after all.
+    09:00-13:00`) when it is a working date after all. The hint writes that line for the
+    first date left out, with the hours of its weekday (a holiday, a `closed` date), else
+    those of the calendar's longest day: set them to the hours really worked.
     """)
 
 SUM_VALUE_NOT_A_NUMBER = define("SLA615", "sum-value-not-a-number", "warning", """

@@ -434,9 +434,9 @@ FILE_NOT_READ = define("SLA518", "file-not-read", "warning", """
     """)
 
 CSV_DELIMITER_FOUND = define("SLA519", "csv-delimiter-found", "info", """
-    A CSV file's header has none of the columns slacode reads with the separator given (a
-    comma by default), and another usual separator (`;`, a tab, `|`, `,`) splits it into
-    them, so the file is read with that separator.
+    No delimiter was named, a CSV file's header has none of the columns slacode reads with
+    commas, and another usual separator (`;`, a tab, `|`) splits it into them, so the file
+    is read with that separator.
 
     ## Why
     Spreadsheets in many countries export CSV with `;` between the cells, and a run often
@@ -446,8 +446,11 @@ CSV_DELIMITER_FOUND = define("SLA519", "csv-delimiter-found", "info", """
     written: each such file is read with its own separator, and this note says so once per
     file. When two separators give those columns, the first of `;`, a tab, `|` and `,` is
     taken and the note names the other (check that the rows read as meant). Give
-    `--csv-delimiter` to say it for files written so (the note then goes), or leave the note
-    out with `--ignore SLA519`.
+    `--csv-delimiter` to say it when every file is written so (the note then goes), or leave
+    the note out with `--ignore SLA519`. A delimiter named is never overridden: every CSV
+    file of the run is read with it, and one whose header it cannot read is
+    [SLA509](SLA509.md), whose hint names the separator that would read it. To read exports
+    with different separators in one run, name none.
 
     ## Avoid
     ```

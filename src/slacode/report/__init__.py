@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from slacode.report.scoring import PERFECT_WEEK_BONUS, Standing, standings
 from slacode.report.tables import Cell, Compliance, Period, compliance
-from slacode.report.due import Due, due_list, parse_window, upcoming
+from slacode.report.due import Due, due_list, parse_window, upcoming, window_of
 
 __all__ = ["Cell", "Compliance", "Due", "PERFECT_WEEK_BONUS", "Period", "Progress", "Standing",
-           "compliance", "due_list", "parse_window", "render_html", "standings", "upcoming"]
+           "compliance", "due_list", "parse_window", "render_html", "standings", "upcoming", "window_of"]
 
 
 def __getattr__(name: str):

@@ -32,8 +32,18 @@ if TYPE_CHECKING:  # pragma: no cover
 OPEN = frozenset({"pending", "at_risk", "paused"})
 TIMED = frozenset({"within", "at_least_within", "at_least_per_day", "gap_at_most"})
 
-_UNIT_SECONDS = {"d": 86_400, "day": 86_400, "days": 86_400, "h": 3600, "hour": 3600, "hours": 3600,
+_UNIT_SECONDS = {"w": 604_800, "week": 604_800, "weeks": 604_800,
+                 "d": 86_400, "day": 86_400, "days": 86_400, "h": 3600, "hour": 3600, "hours": 3600,
                  "m": 60, "min": 60, "minute": 60, "minutes": 60, "s": 1, "second": 1, "seconds": 1}
+#: the windows named by a word: up to the end of the day holding ``as_of`` (``today``) or of
+#: the day after it (``tomorrow``), local midnight in the agreement's time zone; the number
+#: is how many midnights ahead the window ends
+DAY_WINDOWS = {"today": 1, "tomorrow": 2}
+#: what a window may be, for the messages that refuse one
+WINDOW_FORMS = ("a duration (30m, 2h, 1h30m, 1d, 2w) or a day: today (until midnight) or tomorrow (until the "
+                "midnight after)")
+#: the last instant a date can hold (the end of the year 9999), in epoch microseconds
+_LAST_US = 253_402_300_799_999_999
 _PART = re.compile(r"\s*(\d+)\s*([a-z]+)")
 
 
@@ -164,7 +174,9 @@ def _lead_rules(verdicts: list, names: set) -> dict:
 
 def parse_window(value: str | timedelta) -> timedelta:
     """A look-ahead window: a ``timedelta`` or text such as ``2h``, ``1h30m``, ``45m``,
-    ``1d`` (24 hours: the window is wall-clock time) or ``90 minutes``."""
+    ``1d`` (24 hours: the window is wall-clock time), ``2w`` or ``90 minutes``. The words
+    ``today`` and ``tomorrow`` name a window that depends on ``as_of``: :func:`window_of`
+    reads them."""
     if isinstance(value, timedelta):
         if value < timedelta(0):
             raise ValueError("the window cannot be negative")
@@ -172,19 +184,59 @@ def parse_window(value: str | timedelta) -> timedelta:
     if not isinstance(value, str):
         raise TypeError(f"within must be a timedelta or text such as '2h', not {type(value).__name__}")
     text = value.strip().lower()
+    if text in DAY_WINDOWS:
+        raise ValueError(f"{value!r} ends at a midnight, which depends on as_of: read it with window_of()")
     pos, total = 0, 0
     while pos < len(text):
         m = _PART.match(text, pos)
         if m is None or m.group(2) not in _UNIT_SECONDS:
-            raise ValueError(f"{value!r} is not a duration; write it like 2h, 1h30m, 45m or 1d")
+            raise ValueError(f"{value!r} is not a window; {_window_advice(text)}")
         total += int(m.group(1)) * _UNIT_SECONDS[m.group(2)]
         pos = m.end()
     if pos == 0:
-        raise ValueError(f"{value!r} is not a duration; write it like 2h, 1h30m, 45m or 1d")
-    try:
-        return timedelta(seconds=total)
-    except OverflowError:
-        raise ValueError(f"{value!r} is longer than a window can be ({timedelta.max.days:,} days at most)") from None
+        raise ValueError(f"{value!r} is not a window; {_window_advice(text)}")
+    if total > _LAST_US // 1_000_000:
+        raise ValueError(_too_far(value))
+    return timedelta(seconds=total)
+
+
+def _window_advice(text: str) -> str:
+    """What to write instead of a window that cannot be read (``eod``: today)."""
+    if text.replace(" ", "").replace("-", "").replace("_", "") in ("eod", "endofday", "tonight", "midnight"):
+        return ("for the rest of the day, until midnight, write today (the end of a working day is the "
+                f"calendar's, not the window's); give {WINDOW_FORMS}")
+    return f"give {WINDOW_FORMS}"
+
+
+def _too_far(value) -> str:
+    return (f"{value!r} would end after the year 9999, past any date: leave the window out to list every open "
+            "clock, or give a shorter one")
+
+
+def is_day_window(value) -> bool:
+    """Whether ``value`` names a day window (``today``, ``tomorrow``, in any case)."""
+    return isinstance(value, str) and value.strip().lower() in DAY_WINDOWS
+
+
+def window_of(value: str | timedelta, as_of: int, zone: tzinfo) -> timedelta:
+    """The window ``(as_of, as_of + window]`` of ``value`` as of ``as_of`` (epoch
+    microseconds): a duration (:func:`parse_window`), or a day: ``today``, up to the local
+    midnight in ``zone`` that ends the day holding ``as_of`` (that midnight included, as any
+    window's end), ``tomorrow`` up to the one after. A window that would end after the year
+    9999 is refused (``ValueError``): it would not be a window."""
+    if is_day_window(value):
+        from slacode.aggregate import local_midnight_us
+
+        day = datetime.fromtimestamp(as_of / 1e6, zone).date()
+        try:
+            end = local_midnight_us(day + timedelta(days=DAY_WINDOWS[value.strip().lower()]), zone)
+        except (OverflowError, ValueError):
+            raise ValueError(_too_far(value)) from None
+        return timedelta(microseconds=end - as_of)
+    window = parse_window(value)
+    if as_of + window // timedelta(microseconds=1) > _LAST_US:
+        raise ValueError(_too_far(value))
+    return window
 
 
 def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
@@ -243,6 +295,18 @@ def _due(v, nxt: int, kind: str, as_of: int, escalates_to: tuple = (), warns_to:
                escalates_to=escalates_to, warns_to=warns_to, warn_level=warn_level)
 
 
+def _day_zone(agreement, default_tz) -> tzinfo:
+    """The zone whose midnights end the windows ``today`` and ``tomorrow``: ``default_tz``
+    when given (the zone the caller reads its events in), else the agreement's."""
+    if default_tz is None:
+        return agreement.plan.zone
+    if isinstance(default_tz, str):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(default_tz)
+    return default_tz
+
+
 class DueList(list[Due]):
     """The :class:`Due` items of :func:`upcoming` (a list), with the ``diagnostics`` of the
     evaluation behind them: events that could not be used are said there, as in
@@ -257,14 +321,18 @@ def upcoming(agreement: Agreement, events: Iterable[Any], *, as_of: str | dateti
              within: str | timedelta | None = None, default_tz: str | tzinfo | None = None,
              overdue: bool = False) -> DueList:
     """The clocks of ``events`` that are open as of ``as_of`` and will warn or fall due
-    within ``within`` (a ``timedelta`` or text such as ``"2h"``; None: every open clock),
+    within ``within`` (a ``timedelta`` or text such as ``"2h"``, or ``"today"`` /
+    ``"tomorrow"``: until the midnight ending that day in ``default_tz``, else the
+    agreement's time zone; None: every open clock),
     soonest first, in a list whose ``diagnostics`` say which events could not be used;
     ``overdue``: also the clocks already past their deadline and still unfulfilled, first.
     Pure: no clock, no I/O; ``as_of`` is required (an aware datetime or RFC 3339 text)."""
     if overdue.__class__ is not bool:
         raise TypeError(f"overdue is True or False, not {overdue!r}")
     cutoff = public_as_of(as_of, default_tz)
-    window = None if within is None else parse_window(within)
+    if within is not None and not is_day_window(within):
+        parse_window(within)                    # (refused before the events are evaluated)
     result = agreement.evaluate(events, as_of=as_of, default_tz=default_tz)
+    window = None if within is None else window_of(within, cutoff, _day_zone(agreement, default_tz))
     return DueList(due_list(result.verdicts, cutoff, window, overdue, escalations(agreement.plan)),
                    result.diagnostics)

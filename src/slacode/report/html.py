@@ -55,15 +55,17 @@ BREACH_REASONS = {
 
 
 def render_html(agreement, result, *, by: str = "rule", period: str = "week", rules=None,
-                compliance_table: Compliance | None = None, due_limit: int = 15, late_limit: int = 10) -> str:
+                compliance_table: Compliance | None = None, due_limit: int = 15, late_limit: int = 10,
+                rank: str = "points") -> str:
     """The dashboard page of ``result`` (an evaluation of ``agreement``) as HTML text: the
     "Due next" card lists the first ``due_limit`` clocks coming due and the ``late_limit``
-    most recently late ones."""
+    most recently late ones; the leaderboard is ordered by ``rank``
+    (:func:`slacode.report.scoring.rank_key`)."""
     plan = agreement.plan
     comp = compliance_table or compliance(result, by=by, period=period, plan=plan, rules=rules)
     per_rule = comp if comp.by == "rule" else compliance(result, by="rule", period=comp.period, plan=plan,
                                                          rules=rules)
-    board = standings(result, rules=rules, response=comp.response)
+    board = standings(result, rules=rules, response=comp.response, rank=rank)
     wanted = set(rules) if rules is not None else None
     verdicts = [v for v in result.verdicts if v.lead is not None and (wanted is None or v.rule in wanted)]
     dues = due_list(verdicts, result.as_of, overdue=True)
@@ -80,7 +82,7 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  "A pale bar with a dashed edge is not settled: its period is still running, or has "
                  "ended with verdicts still undecided (a clock still running, a cycle still open, a lead "
                  "not yet in a final state), so its rate can still change: a deadline met is known early, "
-                 "a long one breached only late.",
+                 "a long one breached only late. " + _ARROW_WORDS,
                  _rule_charts(per_rule, plan)),
         '<div class="two">',
         _section("Breaches by reason", "Breached verdicts, by clause and what went wrong.",
@@ -95,11 +97,11 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  f"or now); a perfect week (an ended week "
                  f"with no breach and at least one promise kept) earns a star and {PERFECT_WEEK_BONUS} "
                  "bonus points. Breaches cost nothing here: the tables show them. "
-                 + _median_words(comp.response),
-                 _board(board, comp.response)),
+                 + _median_words(comp.response) + _rank_words(rank),
+                 _board(board, comp.response, rank)),
         _section(f"Compliance by {comp.grouping} and {comp.period}",
                  "Rate = met / (met + breached); the number under it is how many were judged. A dashed "
-                 "frame: not settled, verdicts of that period are still undecided. "
+                 "frame: not settled, verdicts of that period are still undecided. " + _ARROW_WORDS + " "
                  + _heat_median_words(comp),
                  _heat_table(comp)),
         _section("Due next", _due_intro(coming, late, due_limit, late_limit),
@@ -234,7 +236,7 @@ def _rule_charts(per_rule: Compliance, plan) -> str:
         if notes:
             sub += " · " + "; ".join(notes)
         chart = rate_chart(per_rule.periods, [per_rule.cell(g, p.label) for p in per_rule.periods], goal,
-                           per_rule.period)
+                           per_rule.period, changes=_changes(per_rule, g))
         cards.append(f'<div class="card"><div class="card-head"><div><div class="card-title">{escape(rule)}'
                      f' <span class="clause">{escape(clause)}</span> {chips}</div>'
                      f'<div class="card-sub">{escape(sub)}</div></div>'
@@ -244,10 +246,13 @@ def _rule_charts(per_rule: Compliance, plan) -> str:
 
 
 def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, width: int = 360,
-               height: int = 150) -> str:
+               height: int = 150, changes: list | None = None) -> str:
     """Bars of the rate per period (0–100 %), a dashed goal line, the judged count under
     each label; pale bars with a dashed edge for periods not settled (in progress, or ended
-    with verdicts still undecided), a dash for periods with nothing judged."""
+    with verdicts still undecided), a dash for periods with nothing judged; with ``changes``
+    (:func:`slacode.report.trends.changes`), an arrow after each value that changed from
+    the period before."""
+    changes = changes or [None] * len(periods)
     left, right, top, bottom = 34, 30, 14, 32
     pw, ph = width - left - right, height - top - bottom
     n = max(len(periods), 1)
@@ -265,7 +270,7 @@ def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, widt
         tip = f"{p.label}: {_pct(cell.rate)} ({cell.met} met, {cell.breached} breached"
         tip += f", {cell.open} undecided)" if cell.open else ")"
         settled = cell.settled(p)
-        tip += _unsettled_words(p, cell)
+        tip += _unsettled_words(p, cell) + _change_words(changes[i], periods[i - 1] if i else None)
         if cell.rate is None:
             out.append(f'<g><title>{escape(tip)}</title><line class="nodata" x1="{cx - bw / 2:.1f}" '
                        f'x2="{cx + bw / 2:.1f}" y1="{top + ph:.1f}" y2="{top + ph:.1f}"/></g>')
@@ -279,7 +284,7 @@ def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, widt
                        f'width="{bw:.1f}" height="{h:.1f}" rx="2" fill="{colour}" {look}/></g>')
             if slot >= 26:
                 out.append(f'<text class="val" x="{cx:.1f}" y="{top + ph - h - 3:.1f}" text-anchor="middle">'
-                           f"{cell.rate * 100:.0f}</text>")
+                           f"{cell.rate * 100:.0f}{_change_arrow(changes[i], svg=True)}</text>")
         if i % every == 0:
             out.append(f'<text class="axis" x="{cx:.1f}" y="{top + ph + 13:.1f}" text-anchor="middle">'
                        f"{escape(labels[i])}</text>")
@@ -291,6 +296,41 @@ def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, widt
                    f'<text class="goal-label" x="{width - right + 5}" y="{y + 3.5:.1f}">{goal:.0%}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _changes(comp: Compliance, group: str | None = None) -> list:
+    from slacode.report.trends import changes
+
+    return changes(comp, group)
+
+
+_ARROW_WORDS = ("An arrow after a rate: up or down from the period before (hover for the points), for periods "
+                "that have ended.")
+#: the arrows of a rate's change from the period before: up, down, the same
+_ARROWS = {"up": "\u25b2", "down": "\u25bc", "same": "\u25b6"}
+
+
+def _change_arrow(change: float | None, svg: bool = False) -> str:
+    """An arrow for a change of rate (green up, red down, grey the same), as a ``tspan`` in
+    a chart or a ``span`` in a table; nothing without a change."""
+    from slacode.report.trends import direction
+
+    way = direction(change)
+    if way is None:
+        return ""
+    if svg:
+        return f'<tspan class="chg {way}" dx="1">{_ARROWS[way]}</tspan>'
+    return f'<span class="chg {way}">{_ARROWS[way]}</span>'
+
+
+def _change_words(change: float | None, before) -> str:
+    """What a tip adds about a change of rate: `` — ▲ +5.0 points from W46``."""
+    from slacode.report.trends import change_text, direction
+
+    way = direction(change)
+    if way is None or before is None:
+        return ""
+    return f" — {_ARROWS[way]} {change_text(change)} points from {before.label}"
 
 
 def _unsettled_words(p, cell: Cell) -> str:
@@ -513,18 +553,45 @@ def _heat_median_words(comp: Compliance) -> str:
     return _median_words(comp.response).replace("Median response:", "Median and p90:")
 
 
-def _board(board, response: str | None = None) -> str:
+#: what a board ranked otherwise than by points is ordered by, said under its heading
+_RANK_WORDS = {"rate": "Ranked by rate (met among judged; among equal rates, more verdicts judged first).",
+               "met": "Ranked by promises kept (met verdicts).",
+               "median": "Ranked by the median response, fastest first.",
+               "breached": "Ranked by breaches, most first: who may need a hand (no medals)."}
+
+
+def _rank_words(rank: str) -> str:
+    words = _RANK_WORDS.get(rank)
+    return f" {words}" if words else ""
+
+
+def _bar_share(s, rank: str, board) -> float | None:
+    """How long a rep's bar is, a share of the longest (points, met, breaches: of the
+    board's most; rate: the rate itself); None for the median (no bar)."""
+    if rank == "rate":
+        return s.rate or 0.0
+    if rank == "median":
+        return None
+    measure = {"points": lambda x: x.points, "met": lambda x: x.met, "breached": lambda x: x.breached}[rank]
+    most = max(measure(x) for x in board) or 1
+    return measure(s) / most
+
+
+def _board(board, response: str | None = None, ranking: str = "points") -> str:
+    from slacode.report.scoring import BEST_FIRST
+
     if not board:
         return '<p class="empty">No verdict has an assignee yet.</p>'
-    best = max(s.points for s in board) or 1
     rows = []
     for rank, s in enumerate(board, 1):
-        medal = _medal(rank) if rank <= 3 and s.points else f'<span class="rank">{rank}</span>'
+        prized = ranking in BEST_FIRST and (s.points if ranking == "points" else s.met)
+        medal = _medal(rank) if rank <= 3 and prized else f'<span class="rank">{rank}</span>'
         stars = "".join(f'<span class="star" title="perfect week {escape(w)}">{_STAR}</span>'
                         for w in s.perfect_weeks)
         weeks = f'{stars}<span class="weeks">{", ".join(escape(w.split("-")[-1]) for w in s.perfect_weeks)}</span>' \
             if s.perfect_weeks else '<span class="muted">—</span>'
-        bar = f'<div class="pbar"><div style="width:{100 * s.points / best:.1f}%"></div></div>'
+        share = _bar_share(s, ranking, board)
+        bar = f'<div class="pbar"><div style="width:{100 * share:.1f}%"></div></div>' if share is not None else ""
         rows.append(f"<tr><td class=\"c\">{medal}</td><td><b>{escape(s.assignee)}</b></td>"
                     f'<td class="num"><b>{s.points:,}</b></td><td>{bar}</td>'
                     f'<td class="num">{s.met:,}</td><td class="num">{s.breached:,}</td>'
@@ -567,12 +634,14 @@ def _heat_table(comp: Compliance) -> str:
                    for p, lab in zip(comp.periods, labels))
     rows = []
     for g in comp.groups:
-        cells = "".join(_heat_cell(comp.cell(g, p.label), p.label, period=p) for p in comp.periods)
+        cells = "".join(_heat_cell(comp.cell(g, p.label), p.label, period=p, change=c, before=b)
+                        for p, c, b in zip(comp.periods, _changes(comp, g), [None, *comp.periods]))
         t = comp.group_total(g)
         rows.append(f'<tr><th class="rowhead">{escape(g)}</th>{cells}{_heat_cell(t, "all periods", True)}'
                     f"{_median_cells(t)}"
                     f'<td class="num">{t.open:,}</td></tr>')
-    foot_cells = "".join(_heat_cell(comp.period_total(p.label), p.label, True, p) for p in comp.periods)
+    foot_cells = "".join(_heat_cell(comp.period_total(p.label), p.label, True, p, c, b)
+                         for p, c, b in zip(comp.periods, _changes(comp), [None, *comp.periods]))
     total = comp.total
     rows.append(f'<tr class="total"><th class="rowhead">all</th>{foot_cells}{_heat_cell(total, "all", True)}'
                 f"{_median_cells(total)}"
@@ -596,18 +665,21 @@ def _median_cells(cell: Cell) -> str:
             f'<td class="num">{escape(duration_text(cell.p90_seconds)) or "—"}</td>')
 
 
-def _heat_cell(cell: Cell, label: str, bold: bool = False, period=None) -> str:
-    """A rate cell; with its ``period``, framed dashed while not settled."""
+def _heat_cell(cell: Cell, label: str, bold: bool = False, period=None, change: float | None = None,
+               before=None) -> str:
+    """A rate cell; with its ``period``, framed dashed while not settled; with its ``change``
+    from the period ``before``, an arrow after the rate."""
     tip = f"{label}: {cell.met} met, {cell.breached} breached, {cell.open} undecided, {cell.cancelled} cancelled"
     unsettled = period is not None and not cell.settled(period)
     if unsettled:
         tip += _unsettled_words(period, cell)
+    tip += _change_words(change, before)
     if cell.rate is None:
         return f'<td class="num heat-empty" title="{escape(tip)}">—</td>'
     weight = "font-weight:600;" if bold else ""
     cls = "num unsettled" if unsettled else "num"
     return (f'<td class="{cls}" style="background:{_heat_bg(cell.rate)};{weight}" title="{escape(tip)}">'
-            f'{rate_text(cell.rate, 0)}<span class="n">{cell.judged:,}</span></td>')
+            f'{rate_text(cell.rate, 0)}{_change_arrow(change)}<span class="n">{cell.judged:,}</span></td>')
 
 
 def _heat_bg(rate: float) -> str:
@@ -869,6 +941,10 @@ table.heat td{border:2px solid #fff;border-radius:4px;white-space:nowrap}
 table.heat .n{display:block;font-size:10px;color:var(--muted);font-weight:400}
 table.heat .heat-empty{color:#afb8c1}
 table.heat td.unsettled{outline:1.5px dashed #6e7781;outline-offset:-3px}
+.chg{font-size:9px;margin-left:2px}
+.chg.up{color:#1a7f37;fill:#1a7f37}
+.chg.down{color:#c9302c;fill:#c9302c}
+.chg.same{color:#8c959f;fill:#8c959f}
 .rowhead{font-weight:600;font-size:13px;white-space:nowrap}
 tr.total th,tr.total td{border-top:2px solid var(--line)}
 .so-far{font-weight:400;font-size:10px}

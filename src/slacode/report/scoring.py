@@ -23,6 +23,11 @@ from slacode.verdict import as_text
 from slacode.report.tables import Cell
 
 PERFECT_WEEK_BONUS = 5
+#: how the board may be ordered (``report --rank``): by points (the default), by rate, by
+#: promises kept, by speed (the median response), or by breaches (most first)
+RANKINGS = ("points", "rate", "met", "median", "breached")
+#: the orderings that put the best first (the page gives their first three a medal)
+BEST_FIRST = frozenset({"points", "rate", "met", "median"})
 
 
 @dataclass
@@ -51,11 +56,13 @@ class Standing:
                 "median_seconds": self.responses.median_seconds}
 
 
-def standings(result, rules=None, response: str | None = None) -> list[Standing]:
-    """The board, best first (points, then rate, then name). ``rules`` restricts the
-    verdicts counted, as in :func:`slacode.report.tables.compliance`; ``response``
-    (``rule.clause``) is the clause whose response times the median is of (None: every
-    clause, and no median for a rep with several)."""
+def standings(result, rules=None, response: str | None = None, rank: str = "points") -> list[Standing]:
+    """The board, ordered by ``rank`` (:func:`rank_key`; by default best first by points,
+    then rate, then name). ``rules`` restricts the verdicts counted, as in
+    :func:`slacode.report.tables.compliance`; ``response`` (``rule.clause``) is the clause
+    whose response times the median is of (None: every clause, and no median for a rep with
+    several)."""
+    order = rank_key(rank)
     wanted = set(rules) if rules is not None else None
     zone = result.zone
     board: dict[str, Standing] = {}
@@ -86,7 +93,35 @@ def standings(result, rules=None, response: str | None = None) -> list[Standing]
     for (rep, label), (met, breached) in sorted(weeks.items()):
         if label in ended and met and not breached:
             board[rep].perfect_weeks.append(label)
-    return sorted(board.values(), key=lambda s: (-s.points, -(s.rate or 0), s.assignee))
+    return sorted(board.values(), key=order)
+
+
+def rank_key(rank: str = "points"):
+    """The sort key of a board ordered by ``rank`` (one of :data:`RANKINGS`):
+
+    * ``points``: most points first, then the higher rate, then the name;
+    * ``rate``: the highest rate first, and among equal rates the rep with more judged
+      verdicts (a 100% of 40 before a 100% of 1), then points; reps with nothing judged last;
+    * ``met``: most promises kept first, then the higher rate;
+    * ``median``: the fastest median response first (of the one clause the board times);
+      reps without one last;
+    * ``breached``: most breaches first, then the lower rate: who needs a hand, not a prize.
+
+    Ties end with the name, so the order is the same on every run."""
+    if rank == "points":
+        return lambda s: (-s.points, -(s.rate or 0), s.assignee)
+    if rank == "rate":
+        return lambda s: (s.rate is None, -(s.rate or 0), -(s.met + s.breached), -s.points, s.assignee)
+    if rank == "met":
+        return lambda s: (-s.met, -(s.rate or 0), s.assignee)
+    if rank == "median":
+        def fastest(s):
+            median = s.responses.median_seconds
+            return (median is None, median or 0, -s.points, s.assignee)
+        return fastest
+    if rank == "breached":
+        return lambda s: (-s.breached, s.rate if s.rate is not None else 2, s.assignee)
+    raise ValueError(f"unknown ranking {rank!r}; use one of {', '.join(RANKINGS)}")
 
 
 def _ended_weeks(labels: set[str], as_of: int, zone) -> set[str]:

@@ -199,6 +199,9 @@ class Compliance:
     response: str | None = None
     #: whether the rules counted have several timed clauses (whose times one median would mix)
     several_timed: bool = True
+    #: ``--period day``: the labels of the days no calendar of the rules counted works
+    #: (:func:`slacode.report.trends.closed_periods`); an empty one reads as closed
+    closed: frozenset = frozenset()
 
     @property
     def column(self) -> str:
@@ -243,14 +246,28 @@ class Compliance:
         return out
 
     def rows(self) -> list[dict]:
-        """One dict per (group, period), groups in order, periods in time order."""
+        """One dict per (group, period), groups in order, periods in time order; each with
+        ``rate_change``, the rate's change from the group's previous period
+        (:func:`slacode.report.trends.rate_change`)."""
+        from slacode.report.trends import changes
+
         out = []
         for g in self.groups:
-            for p in self.periods:
+            for p, change in zip(self.periods, changes(self, g)):
                 cell = self.cell(g, p.label)
                 out.append({self.column: self.group_value(g), "period": p.label, "complete": p.complete,
-                            "settled": cell.settled(p), **cell.to_dict()})
+                            "settled": cell.settled(p), **cell.to_dict(), "rate_change": change})
         return out
+
+    def period_fields(self, p: Period) -> dict:
+        """What a period is besides its label and bounds: for ``--period day``, its
+        ``weekday`` (``Sat``) and whether it is ``closed`` (no calendar of the rules counted
+        works that day); both None for longer periods."""
+        if self.period != "day":
+            return {"weekday": None, "closed": None}
+        from slacode.report.trends import weekday
+
+        return {"weekday": weekday(p, self.zone), "closed": p.label in self.closed}
 
     def to_dict(self) -> dict:
         zone = self.zone
@@ -263,17 +280,24 @@ class Compliance:
             "period": self.period,
             "response_clause": self.response,
             "periods": [{"period": p.label, "start": iso(p.start, zone), "end": iso(p.end, zone),
-                         "complete": p.complete, "settled": t.settled(p)} for p, t in totals],
+                         "complete": p.complete, "settled": t.settled(p), **self.period_fields(p)}
+                        for p, t in totals],
             "rows": self.rows(),
             "groups": [{self.column: self.group_value(g), **self.group_total(g).to_dict()} for g in self.groups],
-            "totals": [{"period": p.label, "complete": p.complete, "settled": t.settled(p), **t.to_dict()}
-                       for p, t in totals],
+            "totals": [{"period": p.label, "complete": p.complete, "settled": t.settled(p), **t.to_dict(),
+                        "rate_change": change} for (p, t), change in zip(totals, _total_changes(self))],
             "total": self.total.to_dict(),
             "targets": [v.to_dict() for v in self.targets],
             "quotas": [v.to_dict() for v in self.quotas],
             "undated": self.undated,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
+
+
+def _total_changes(comp: Compliance) -> list:
+    from slacode.report.trends import changes
+
+    return changes(comp)
 
 
 # ------------------------------------------------------------------------- counting
@@ -400,7 +424,13 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
         ordered = _order_groups(list(groups), by, plan)
     return Compliance(result.agreement_id, result.version, result.as_of, zone, by, period, spans,
                       ordered, cells, targets, quotas, list(result.diagnostics), undated, at_most, per_rep,
-                      lead_field, keys, named, several)
+                      lead_field, keys, named, several, _closed(plan, spans, period, rules))
+
+
+def _closed(plan, spans: list[Period], period: str, rules) -> frozenset:
+    from slacode.report.trends import closed_periods
+
+    return closed_periods(plan, spans, period, rules)
 
 
 def _field_labeller(name: str, keys: dict):
@@ -460,25 +490,48 @@ def rate_text(rate: float | None) -> str:
     return "" if rate is None else share(rate)
 
 
-_COLUMNS = ("period", "met", "breached", "rate", "median", "p90", "pending", "at_risk", "paused", "cancelled")
+_COLUMNS = ("period", "met", "breached", "rate", "change", "median", "p90", "pending", "at_risk", "paused",
+            "cancelled")
 
 
 def _table_rows(comp: Compliance) -> list[tuple[str, list[str], str]]:
     """(kind, cells, group) rows of the terminal table: ``row``, ``total`` and ``grand``."""
+    from slacode.report.trends import change_text, changes
+
     out = []
 
-    def cells(label: str, c: Cell) -> list[str]:
-        return [label, str(c.met), str(c.breached), rate_text(c.rate), duration_text(c.median_seconds),
-                duration_text(c.p90_seconds), str(c.pending), str(c.at_risk), str(c.paused), str(c.cancelled)]
+    def cells(label: str, c: Cell, change: float | None = None) -> list[str]:
+        return [label, str(c.met), str(c.breached), rate_text(c.rate), change_text(change),
+                duration_text(c.median_seconds), duration_text(c.p90_seconds), str(c.pending), str(c.at_risk),
+                str(c.paused), str(c.cancelled)]
 
     for g in comp.groups:
-        for p in comp.periods:
+        for p, change in zip(comp.periods, changes(comp, g)):
             cell = comp.cell(g, p.label)
-            out.append(("row", cells(period_mark(p, cell), cell), g))
+            if p.label in comp.closed and not cell.total:       # a weekend's empty day: closed, not quiet
+                out.append(("row", [row_label(comp, p, cell)] + [""] * (len(_COLUMNS) - 1), g))
+                continue
+            out.append(("row", cells(row_label(comp, p, cell), cell, change), g))
         out.append(("total", cells(ALL, comp.group_total(g)), g))
     if len(comp.groups) > 1:
         out.append(("grand", cells(ALL, comp.total), ALL))
     return out
+
+
+#: after the label of an empty day that no calendar of the rules counted works
+CLOSED_WORD = "closed"
+
+
+def row_label(comp: Compliance, p: Period, cell: Cell) -> str:
+    """A row's period as the table shows it: a day with its weekday (``2026-11-21 Sat``),
+    ``closed`` after an empty day no calendar works, then the mark of
+    :func:`period_mark` (``*`` running, ``~`` not settled)."""
+    from slacode.report.trends import day_label
+
+    label = day_label(p, comp.zone, comp.period)
+    if p.label in comp.closed and not cell.total:
+        label += f" {CLOSED_WORD}"
+    return label + period_mark(p, cell)[len(p.label):]
 
 
 #: the marks after a period's label: still running; ended, but with verdicts still undecided
@@ -615,6 +668,10 @@ def _footnotes(comp: Compliance) -> list[str]:
         last_day = from_us(last.end - 1, comp.zone).strftime("%a %Y-%m-%d")
         notes.append(f"weeks are ISO weeks, Monday to Sunday: {last.label} is {first_day} to {last_day}")
     notes.append("rate = met / (met + breached); " + response_words(comp))
+    notes.append(f"change: the rate's change from the {comp.period} before, in points (ended {comp.period}s with "
+                 "something judged in both)")
+    if any(p.label in comp.closed for p in comp.periods):
+        notes.append(f"{CLOSED_WORD}: no calendar of the rules counted works that day, and nothing started")
     if len(comp.groups) > 1:
         what = ("every clause of every rule (deadlines, required fields, cadences, the flow alike)"
                 if comp.column == "rule" else f"the verdicts of every {comp.column} above")
@@ -682,7 +739,8 @@ def render_rich(comp: Compliance, width: int | None = None, color: bool = True) 
 
 
 CSV_COLUMNS = ("period", "start", "end", "complete", "settled", "met", "breached", "rate", "median_seconds",
-               "p90_seconds", "responses", "pending", "at_risk", "paused", "cancelled")
+               "p90_seconds", "responses", "pending", "at_risk", "paused", "cancelled", "rate_change", "weekday",
+               "closed")
 
 
 def render_csv(comp: Compliance) -> str:
@@ -691,15 +749,26 @@ def render_csv(comp: Compliance) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow((comp.column,) + CSV_COLUMNS)
     zone = comp.zone
+    from slacode.report.trends import changes
+
     for g in comp.groups:
-        for p in comp.periods:
+        for p, change in zip(comp.periods, changes(comp, g)):
             cell = comp.cell(g, p.label)
             d = cell.to_dict()
             d.update(period=p.label, start=iso(p.start, zone), end=iso(p.end, zone),
-                     complete="true" if p.complete else "false", settled="true" if cell.settled(p) else "false")
+                     complete="true" if p.complete else "false", settled="true" if cell.settled(p) else "false",
+                     rate_change=change, **_csv_period_fields(comp, p))
             w.writerow([g if comp.lead_field is None else _json_cell(comp.group_value(g))]
                        + ["" if d[k] is None else d[k] for k in CSV_COLUMNS])
     return buf.getvalue()
+
+
+def _csv_period_fields(comp: Compliance, p: Period) -> dict:
+    """The day columns of a CSV row: ``weekday`` and ``closed`` (``true``/``false``), empty
+    for longer periods."""
+    fields = comp.period_fields(p)
+    closed = fields["closed"]
+    return {"weekday": fields["weekday"], "closed": None if closed is None else "true" if closed else "false"}
 
 
 def _json_cell(value) -> str:

@@ -1,0 +1,110 @@
+"""How the report reads periods for people: a day's weekday, the days no calendar works,
+and each period's change of rate from the one before.
+
+* :func:`weekday` names a day period's weekday (``Sat``), in English whatever the locale;
+* :func:`closed_periods` finds the day periods on which no calendar of the rules counted
+  has working time (a weekend, a holiday, a `closed` date): an empty such day is *closed*,
+  not a quiet working day;
+* :func:`rate_change` is a period's rate minus the previous period's, for a line of the
+  report (a group, or the total of every group), given only when both periods have ended
+  and both have something judged: a period still running is compared with none, since its
+  mets come in before its breaches (see ``settled`` in :mod:`slacode.report.tables`).
+
+Nothing here counts verdicts: the functions read a :class:`~slacode.report.tables.Compliance`
+(or its periods) and the agreement's plan.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from slacode.report.tables import Cell, Compliance, Period
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: below this, in points (hundredths of a share), a change is shown as none: rates are shown
+#: to one decimal, and ``+0.0`` would say a change that the rates do not show
+_NO_CHANGE = 0.0005
+
+
+def weekday(p: Period, zone) -> str:
+    """The weekday of a day period (``Sat``): of its first instant in ``zone``."""
+    return WEEKDAYS[datetime.fromtimestamp(p.start / 1e6, zone).weekday()]
+
+
+def day_label(p: Period, zone, kind: str) -> str:
+    """A period's label for a table: a day's with its weekday (``2026-10-10 Sat``), any
+    other period's as it is."""
+    return f"{p.label} {weekday(p, zone)}" if kind == "day" else p.label
+
+
+def calendars_of(plan, rules: Iterable[str] | None = None) -> list:
+    """The calendars (not wall clocks) that the rules counted (``rules``; None: every rule)
+    run on: their deadlines' and attempts' lines, and their clauses' (`only during`, `per
+    day on`), each once, in the agreement's order."""
+    from slacode.calendar import Calendar
+
+    wanted = set(rules) if rules is not None else None
+    found: dict[int, object] = {}
+    for rp in sorted(plan.rules, key=lambda r: r.index):
+        if wanted is not None and rp.name not in wanted:
+            continue
+        clocks = [line.clock for line in rp.lines] + [c.clock for c in rp.clauses]
+        for clock in clocks:
+            if isinstance(clock, Calendar):
+                found.setdefault(id(clock), clock)
+    return list(found.values())
+
+
+def closed_periods(plan, periods: Iterable[Period], kind: str, rules: Iterable[str] | None = None) -> frozenset:
+    """The labels of the day periods on which no calendar of the rules counted has any
+    working time (its weekend, a holiday, a `closed` date); none for other kinds of period,
+    nor for rules that run on no calendar (wall-clock time works every day)."""
+    if kind != "day" or plan is None:
+        return frozenset()
+    calendars = calendars_of(plan, rules)
+    if not calendars:
+        return frozenset()
+    return frozenset(p.label for p in periods
+                     if all(cal.working_us(p.start, p.end) == 0 for cal in calendars))
+
+
+def rate_change(before: Cell | None, cell: Cell, period_before: Period | None, period: Period) -> float | None:
+    """``cell``'s rate minus ``before``'s (the same line's previous period), a share (0.05
+    is 5 points); None for the first period, a period still running, or when either period
+    has nothing judged."""
+    if before is None or period_before is None or not period.complete:
+        return None
+    if cell.rate is None or before.rate is None:
+        return None
+    return cell.rate - before.rate
+
+
+def changes(comp: Compliance, group: str | None = None) -> list[float | None]:
+    """:func:`rate_change` of each period of ``comp`` for ``group`` (None: every group
+    together, the periods' totals), in time order."""
+    cells = [comp.cell(group, p.label) if group is not None else comp.period_total(p.label) for p in comp.periods]
+    out: list[float | None] = []
+    for i, (p, cell) in enumerate(zip(comp.periods, cells)):
+        out.append(rate_change(cells[i - 1] if i else None, cell, comp.periods[i - 1] if i else None, p))
+    return out
+
+
+def change_text(change: float | None) -> str:
+    """A change of rate for a table, in points with one decimal: ``+5.0``, ``-12.5``, ``0.0``
+    (a change that rounds to nothing); empty for None."""
+    if change is None:
+        return ""
+    if abs(change) < _NO_CHANGE:
+        return "0.0"
+    return f"{change * 100:+.1f}"
+
+
+def direction(change: float | None) -> str | None:
+    """``up``, ``down`` or ``same`` for a change (as :func:`change_text` rounds it); None
+    without one."""
+    if change is None:
+        return None
+    if abs(change) < _NO_CHANGE:
+        return "same"
+    return "up" if change > 0 else "down"
