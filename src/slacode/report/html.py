@@ -151,6 +151,9 @@ class Dashboard:
     is for the board). ``board``: a :class:`~slacode.report.scoring.Board` the caller adds
     the verdicts to already (else one is kept here)."""
 
+    #: the clocks kept beyond twice those shown before the lists are cut back to them
+    SLACK = 256
+
     def __init__(self, plan, zone, as_of: int, *, by: str = "rule", period: str = "week", rules=None,
                  response: str | None = None, table: bool = True, board: Board | None = None,
                  due_limit: int = 15, late_limit: int = 10):
@@ -202,7 +205,7 @@ class Dashboard:
         if d.next != "overdue":
             self.coming_count += 1
             self._coming.append((*item[:6], self._seq, d))
-            if self.due_limit >= 0 and len(self._coming) > 2 * self.due_limit + 256:
+            if self.due_limit >= 0 and len(self._coming) > 2 * self.due_limit + self.SLACK:
                 self._coming = heapq.nsmallest(self.due_limit, self._coming, key=_head)
             return
         # late: the most recently late first (ties in the order of the due list: lead, rule,
@@ -210,7 +213,7 @@ class Dashboard:
         self.late_count += 1
         key = (-item[1], *item[2:6], self._seq)
         self._late.append((*key, d))
-        if self.late_limit >= 0 and len(self._late) > 2 * self.late_limit + 256:
+        if self.late_limit >= 0 and len(self._late) > 2 * self.late_limit + self.SLACK:
             self._late = heapq.nsmallest(self.late_limit + 1, self._late, key=_head)
         oldest = (item[1], *item[2:6], self._seq)
         if self._oldest is None or oldest < self._oldest[0]:

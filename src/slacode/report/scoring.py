@@ -100,8 +100,11 @@ class Board:
             w[1] += v.status == "breached"
 
     def standings(self, as_of: int) -> list[Standing]:
-        """The board as of ``as_of``, best first (call once: the perfect weeks are added)."""
+        """The board as of ``as_of``, best first (its standings' perfect weeks worked out
+        anew at each call)."""
         board, weeks = self.board, self.weeks
+        for s in board.values():
+            s.perfect_weeks = []
         ended = _ended_weeks({label for _, label in weeks}, as_of, self.zone)
         for (rep, label), (met, breached) in sorted(weeks.items()):
             if label in ended and met and not breached:

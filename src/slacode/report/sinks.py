@@ -30,18 +30,19 @@ class ReportSink:
         zone = plan.zone
         self.counter = ComplianceCounter(zone, by=by, period=period, plan=plan, rules=rules)
         response = self.counter.named
-        self.board = Board(zone, rules=rules, response=response) if board or html else None
+        self.board = Board(zone, rules=rules, response=response) if board and not html else None
         self.dashboard = None
-        if html:
+        if html:                            # (the page's board serves JSON too)
             from slacode.report.html import Dashboard
 
             self.dashboard = Dashboard(plan, zone, as_of, by=self.counter.by, period=period, rules=rules,
-                                       response=response, table=False, board=self.board)
+                                       response=response, table=False)
+            self.board = self.dashboard.board
 
     def __call__(self, verdicts: list) -> None:
         """Count one lead's verdicts."""
         self.counter.add(verdicts)
-        if self.dashboard is not None:      # (its board is this one)
+        if self.dashboard is not None:
             self.dashboard.add(verdicts)
         elif self.board is not None:
             self.board.add(verdicts)
