@@ -148,15 +148,13 @@ class Dashboard:
     takes them; ``table``: count the table under that grouping here (False: the caller counts
     it, and hands it to :func:`render_html` as ``compliance_table``; ``response`` is then
     the clause its medians are of, :attr:`~slacode.report.tables.Compliance.response`, as it
-    is for the board). ``board``: a :class:`~slacode.report.scoring.Board` the caller adds
-    the verdicts to already (else one is kept here)."""
+    is for the board, :attr:`board`, which a JSON report shares)."""
 
     #: the clocks kept beyond twice those shown before the lists are cut back to them
     SLACK = 256
 
     def __init__(self, plan, zone, as_of: int, *, by: str = "rule", period: str = "week", rules=None,
-                 response: str | None = None, table: bool = True, board: Board | None = None,
-                 due_limit: int = 15, late_limit: int = 10):
+                 response: str | None = None, table: bool = True, due_limit: int = 15, late_limit: int = 10):
         self.plan, self.zone, self.as_of, self.rules = plan, zone, as_of, rules
         self.wanted = set(rules) if rules is not None else None
         self.counter = None
@@ -166,8 +164,7 @@ class Dashboard:
         # the charts' table by rule and clause (the table itself, when it is by rule)
         self.by_rule = (ComplianceCounter(zone, by="rule", period=period, plan=plan, rules=rules)
                         if by != "rule" else None)
-        self.own_board = board is None
-        self.board = Board(zone, rules=rules, response=response) if board is None else board
+        self.board = Board(zone, rules=rules, response=response)
         self.due_limit, self.late_limit = due_limit, late_limit
         self._clocks = DueClocks(as_of, overdue=True)
         self._coming: list = []                 # (next_at, due_at, lead, rule, clause, cycle, seq, Due)
@@ -185,8 +182,7 @@ class Dashboard:
             self.counter.add(verdicts)
         if self.by_rule is not None:
             self.by_rule.add(verdicts)
-        if self.own_board:
-            self.board.add(verdicts)
+        self.board.add(verdicts)
         wanted = self.wanted
         mine = [v for v in verdicts if v.lead is not None and (wanted is None or v.rule in wanted)]
         breaches = self.breaches
@@ -239,7 +235,9 @@ class Dashboard:
         return Clocks(coming, self.coming_count, shown, self.late_count, more, oldest, self.at_risk, self.paused)
 
     def compliance(self, result) -> Compliance:
-        """The table under the chosen grouping (counted here: no ``compliance_table`` given)."""
+        """The table under the chosen grouping (counted here: made with ``table=True``)."""
+        if self.counter is None:
+            raise ValueError("this Dashboard counts no table (table=False): give render_html the compliance_table")
         return self.counter.table(result)
 
     def per_rule(self, result) -> Compliance:
