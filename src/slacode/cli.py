@@ -898,10 +898,12 @@ def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1, c
 
 
 def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs: int = 1,
-                    group_by: str | None = None, read: "EventReader | None" = None, csv_options=None):
+                    group_by: str | None = None, read: "EventReader | None" = None, csv_options=None,
+                    sink=None):
     """The :class:`~slacode.evaluate.Result` of event sources for a loaded agreement
     (``read``: an :class:`EventReader` of them made already, to read them again after;
-    ``group_by`` as :func:`_run` takes it)."""
+    ``group_by`` as :func:`_run` takes it; ``sink``: each lead's verdicts are handed to it
+    in lead order instead of kept, as :func:`slacode.stream.result_of` takes it)."""
     from slacode.events import EventInputError
     from slacode.stream import result_of
 
@@ -912,7 +914,7 @@ def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs:
     diagnostics: list = []
     try:
         run = _run(agreement.plan, read, cutoff, diagnostics, jobs, group_by=group_by)
-        result = result_of(run, agreement.plan, cutoff, diagnostics)
+        result = result_of(run, agreement.plan, cutoff, diagnostics, sink)
     except EventInputError as e:
         _fail(str(e))
     result.diagnostics[:0] = list(agreement.diagnostics)

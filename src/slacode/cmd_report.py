@@ -14,9 +14,11 @@ from slacode.cli import EXIT_OK, _as_of_option, _color, _event_options, _fail, _
 
 
 def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, jobs: int = 1,
-              group_by: str | None = None, read=None, csv_options=None):
+              group_by: str | None = None, read=None, csv_options=None, sink=None):
     """Read (through the progress counter) and evaluate: the :class:`Result` (``read``: the
-    :class:`~slacode.cli.EventReader` to read with, made here if None)."""
+    :class:`~slacode.cli.EventReader` to read with, made here if None; ``sink``: takes each
+    lead's verdicts in turn, which the result then does not hold, as
+    :func:`slacode.stream.result_of` says)."""
     from slacode.cli import evaluate_events
     from slacode.report.progress import Progress
 
@@ -30,7 +32,16 @@ def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, j
         read.wrap = wrap
     with progress:
         return evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs, group_by=group_by, read=read,
-                               csv_options=csv_options)
+                               csv_options=csv_options, sink=sink)
+
+
+def _reader(agreement, events, as_of, tz, input_format, csv_options):
+    """The :class:`~slacode.cli.EventReader` of the events: made before the evaluation, whose
+    ``as_of`` (now, when not given) the sinks judge the clocks by."""
+    from slacode.cli import EventReader, resolve_as_of
+
+    return EventReader(events, resolve_as_of(as_of, tz, agreement.plan.timezone), tz, input_format,
+                       zone=agreement.plan.zone, csv_options=csv_options)
 
 
 def _input_problems(result, agreement) -> None:
@@ -99,21 +110,17 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, rank,
         selected = [rp.name for rp in plan.rules if rp.owner in owners and (not rules or rp.name in rules)]
         if rules and not selected:
             _fail("--owner and --rule select no rule together")
-    read = None
-    if lead_field is not None:                  # kept, to look the field names up if none has the field
-        from slacode.cli import EventReader, resolve_as_of
+    # (kept, to look the field names up if none has the field; and its as_of, for the due cards)
+    read = _reader(agreement, events, as_of, tz, input_format, csv_options)
+    from slacode.report.sinks import ReportSink
 
-        read = EventReader(events, resolve_as_of(as_of, tz, agreement.plan.timezone), tz, input_format,
-                           zone=agreement.plan.zone, csv_options=csv_options)
+    sink = ReportSink(agreement.plan, read.as_of, by=by, period=period, rules=selected, board=fmt == "json",
+                      html=html_file is not None)   # the verdicts, counted lead by lead
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, group_by=lead_field, read=read,
-                       csv_options=csv_options)
-    if owners:                                  # and the targets and quotas they own
-        result.verdicts = [v for v in result.verdicts if v.lead is not None or v.owner in owners]
-    comp = tables.compliance(result, by=by, period=period, plan=agreement.plan, rules=selected)
+                       csv_options=csv_options, sink=sink)
+    comp = sink.finish(result, owners)          # (--owner: and the targets and quotas they own)
     if fmt == "json":
-        from slacode.report.scoring import standings
-
-        board = [s.to_dict() for s in standings(result, rules=selected, response=comp.response, rank=rank)]
+        board = [s.to_dict() for s in sink.board.standings(result.as_of, rank)]
         click.echo(tables.render_json(comp, {"recognition": board, "rank": rank}), nl=False)
     elif fmt == "csv":
         click.echo(tables.render_csv(comp), nl=False)
@@ -122,7 +129,7 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, rank,
     else:
         click.echo(tables.render_text(comp), nl=False)
     if html_file:
-        _write_html(html_file, agreement, result, comp, by, period, selected, rank)
+        _write_html(html_file, agreement, result, comp, by, period, selected, sink.dashboard, rank)
     _rank_unseen(rank, fmt, html_file)
     if lead_field is not None:
         _all_missing_note(comp, read, forced=by_text.startswith("field:"))
@@ -230,10 +237,11 @@ def _rank_unseen(rank: str, fmt: str, html_file) -> None:
                    "and --format json (recognition) show; the table keeps its order", err=True)
 
 
-def _write_html(path, agreement, result, comp, by, period, rules, rank: str = "points") -> None:
+def _write_html(path, agreement, result, comp, by, period, rules, facts=None, rank: str = "points") -> None:
     from slacode.report.html import render_html
 
-    page = render_html(agreement, result, by=by, period=period, rules=rules, compliance_table=comp, rank=rank)
+    page = render_html(agreement, result, by=by, period=period, rules=rules, compliance_table=comp, facts=facts,
+                       rank=rank)
     try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(page)
@@ -280,15 +288,18 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
         except ValueError as e:
             _fail(f"--within {window}: {e}")
     agreement = load_agreement(spec, events)
-    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, csv_options=csv_options)
-    within = None if window is None else _due_window(window, result.as_of, tz, agreement)
     keep = set(assignees) if assignees else None
-    items = up.due_list(result.verdicts, result.as_of, within, overdue, up.escalations(agreement.plan))
+    read = _reader(agreement, events, as_of, tz, input_format, csv_options)
+    within = None if window is None else _due_window(window, read.as_of, tz, agreement)
+    from slacode.report.sinks import DueSink
+
+    sink = DueSink(read.as_of, within, overdue, up.escalations(agreement.plan), keep)    # lead by lead
+    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, read=read,
+                       csv_options=csv_options, sink=sink)
+    items = sink.finish(result)
     if keep is not None:
-        items = [d for d in items if d.assignee in keep]
-        known = {v.assignee for v in result.verdicts if v.assignee}
-        for name in sorted(keep - known):       # a typo would silently send no reminder
-            meant = _near_assignee(name, known)
+        for name in sorted(keep - sink.known):       # a typo would silently send no reminder
+            meant = _near_assignee(name, sink.known)
             click.echo(f"slacode: no lead is assigned to {name!r}" + (f" (did you mean {meant!r}?)" if meant else "")
                        + "; assignee names are matched exactly", err=True)
     click.echo(_render_due(items, result, fmt, within), nl=False)
@@ -299,7 +310,7 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
         tail = f" ({', '.join(parts)})" if parts else ""
         click.echo(f"{len(items):,} open clock{'s' if len(items) != 1 else ''}{tail}.", err=True)
     if fmt == "table" and not overdue:
-        missed = sum(1 for v in result.verdicts if v.overdue and (keep is None or v.assignee in keep))
+        missed = sink.missed
         if missed:
             click.echo(f"{missed} more clock{'s are' if missed != 1 else ' is'} past {'their' if missed != 1 else 'its'} "
                        "deadline and still open; --overdue lists them.", err=True)

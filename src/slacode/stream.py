@@ -537,12 +537,20 @@ def evaluate_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics
                                 group_by=group_by), plan, as_of, diagnostics)
 
 
-def result_of(run, plan, as_of: int, diagnostics: list) -> Result:
-    """The :class:`~slacode.evaluate.Result` of a finished run (serial or parallel)."""
+def result_of(run, plan, as_of: int, diagnostics: list, sink: Callable[[list], None] | None = None) -> Result:
+    """The :class:`~slacode.evaluate.Result` of a finished run (serial or parallel).
+
+    ``sink``: called with each lead's verdicts in turn, in lead order (one list per lead,
+    as the spool gives them back); the result's ``verdicts`` then hold only the targets'
+    and quotas' (which come after every lead's): memory follows one lead, not the run,
+    for a caller that reduces the verdicts as they come (`report`, `due`)."""
     verdicts: list = []
     lead_diags: list = []
     for outcome in run.outcomes():
-        verdicts.extend(outcome.verdicts)
+        if sink is None:
+            verdicts.extend(outcome.verdicts)
+        else:
+            sink(outcome.verdicts)
         lead_diags.extend(outcome.diagnostics)
     verdicts.extend(run.agg.verdicts())
     diagnostics[:] = sort_by_place(diagnostics + lead_diags, run.sources or ())

@@ -250,35 +250,70 @@ def due_list(verdicts: Iterable, as_of: int, within: timedelta | None = None,
     deadline the rules its breach would start for its lead (:func:`_escalates_to`), and on
     each whose warning is still ahead the rules its warning would start (none where the
     cycle has warned already, ``warned``: on an earlier line, after a `retarget`)."""
-    horizon = None if within is None else as_of + int(within.total_seconds() * 1_000_000)
-    escalating = escalating or {}
-    leads: dict = {}
-    if escalating:
-        verdicts = list(verdicts)
-        leads = _lead_rules(verdicts, {name for started in escalating.values() for name, _ in started})
-    items = []
-    for v in verdicts:
-        if v.lead is None or v.clause.rstrip("0123456789").rstrip("_") not in TIMED or v.due_at is None:
-            continue
-        if v.status not in OPEN:
-            if overdue and v.overdue:
-                items.append((v.due_at, v.due_at, v.lead, v.rule, v.clause, v.cycle, "overdue", v, None))
-            continue
-        warn, level = v.warn_at, None
-        if v.warnings:                          # several levels: the next one not yet passed
-            level, warn = next(((words, at) for words, at, passed in v.warnings if not passed), (None, None))
-        warn_ahead = warn is not None and warn > as_of
-        nxt = warn if warn_ahead else v.due_at
-        if horizon is not None and not as_of < nxt <= horizon:
-            continue                            # (as_of, as_of + within]: a moment at as_of was the last run's
-        items.append((nxt, v.due_at, v.lead, v.rule, v.clause, v.cycle, "warn" if warn_ahead else "due", v,
-                      level if warn_ahead else None))
-    items.sort(key=lambda x: x[:6])
-    return [_due(v, nxt, kind, as_of, _escalates_to(v, escalating, leads) if kind != "overdue" else (),
-                 _escalates_to(v, escalating, leads, "warning")
-                 if kind != "overdue" and v.warn_at is not None and v.warn_at > as_of and not v.warned else (),
-                 level)
-            for nxt, *_, kind, v, level in items]
+    clocks = DueClocks(as_of, within, overdue, escalating)
+    clocks.add(verdicts)
+    return clocks.items()
+
+
+class DueClocks:
+    """:func:`due_list` a lead at a time: :meth:`add` each lead's verdicts (in lead order, or
+    all at once), then :meth:`items`. Only the clocks listed are kept (as :class:`Due`), not
+    the verdicts: a run over many leads holds what it lists. ``keep``: only the clocks of
+    these assignees (``due --assignee``)."""
+
+    def __init__(self, as_of: int, within: timedelta | None = None, overdue: bool = False,
+                 escalating: dict | None = None, keep: set | None = None):
+        self.as_of = as_of
+        self.horizon = None if within is None else as_of + int(within.total_seconds() * 1_000_000)
+        self.overdue = overdue
+        self.escalating = escalating or {}
+        self.names = {name for started in self.escalating.values() for name, _ in started}
+        self.keep = keep
+        self.listed: list[tuple] = []           # (next_at, due_at, lead, rule, clause, cycle, Due)
+
+    def add(self, verdicts: Iterable) -> None:
+        """Take verdicts (one lead's, or several leads' whole: a lead's escalations are
+        worked out from its own verdicts among them)."""
+        self.listed.extend(self.clocks(verdicts))
+
+    def clocks(self, verdicts: Iterable) -> list[tuple]:
+        """The clocks of ``verdicts`` as ``(next_at, due_at, lead, rule, clause, cycle, Due)``
+        in the verdicts' order (:meth:`items` sorts them)."""
+        as_of, horizon, overdue, escalating = self.as_of, self.horizon, self.overdue, self.escalating
+        leads: dict = {}
+        if escalating:
+            verdicts = list(verdicts)
+            leads = _lead_rules(verdicts, self.names)
+        out = []
+        keep = self.keep
+        for v in verdicts:
+            if v.lead is None or v.clause.rstrip("0123456789").rstrip("_") not in TIMED or v.due_at is None:
+                continue
+            if v.status not in OPEN:
+                if overdue and v.overdue and (keep is None or as_text(v.assignee) in keep):
+                    out.append((v.due_at, v.due_at, v.lead, v.rule, v.clause, v.cycle,
+                                _due(v, v.due_at, "overdue", as_of)))
+                continue
+            warn, level = v.warn_at, None
+            if v.warnings:                          # several levels: the next one not yet passed
+                level, warn = next(((words, at) for words, at, passed in v.warnings if not passed), (None, None))
+            warn_ahead = warn is not None and warn > as_of
+            nxt = warn if warn_ahead else v.due_at
+            if horizon is not None and not as_of < nxt <= horizon:
+                continue                            # (as_of, as_of + within]: a moment at as_of was the last run's
+            if keep is not None and as_text(v.assignee) not in keep:
+                continue
+            warns_to = (_escalates_to(v, escalating, leads, "warning")
+                        if v.warn_at is not None and v.warn_at > as_of and not v.warned else ())
+            out.append((nxt, v.due_at, v.lead, v.rule, v.clause, v.cycle,
+                        _due(v, nxt, "warn" if warn_ahead else "due", as_of, _escalates_to(v, escalating, leads),
+                             warns_to, level if warn_ahead else None)))
+        return out
+
+    def items(self) -> list[Due]:
+        """The clocks taken so far, soonest first (ties in the order they were taken)."""
+        self.listed.sort(key=lambda x: x[:6])
+        return [x[6] for x in self.listed]
 
 
 def _due(v, nxt: int, kind: str, as_of: int, escalates_to: tuple = (), warns_to: tuple = (),

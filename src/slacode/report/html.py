@@ -23,15 +23,17 @@ Every text that comes from the agreement or the events is escaped.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
+from dataclasses import dataclass
 from html import escape as _escape
 
 from slacode.texts import rate_text, visible
 from slacode.verdict import from_us
-from slacode.report.scoring import PERFECT_WEEK_BONUS, standings
-from slacode.report.tables import Cell, Compliance, compliance, duration_text
-from slacode.report.due import due_list
+from slacode.report.scoring import PERFECT_WEEK_BONUS, Board
+from slacode.report.tables import Cell, Compliance, ComplianceCounter, duration_text
+from slacode.report.due import DueClocks
 
 GREEN, AMBER, RED, GREY, BLUE = "#1a7f37", "#b7791f", "#c9302c", "#8c959f", "#2f6fdd"
 STATUS_COLOURS = {"met": GREEN, "breached": RED, "at_risk": AMBER, "pending": GREY, "paused": BLUE,
@@ -56,26 +58,29 @@ BREACH_REASONS = {
 
 def render_html(agreement, result, *, by: str = "rule", period: str = "week", rules=None,
                 compliance_table: Compliance | None = None, due_limit: int = 15, late_limit: int = 10,
-                rank: str = "points") -> str:
+                facts: "Dashboard | None" = None, rank: str = "points") -> str:
     """The dashboard page of ``result`` (an evaluation of ``agreement``) as HTML text: the
     "Due next" card lists the first ``due_limit`` clocks coming due and the ``late_limit``
     most recently late ones; the leaderboard is ordered by ``rank``
-    (:func:`slacode.report.scoring.rank_key`)."""
+    (:func:`slacode.report.scoring.rank_key`). ``facts``: a :class:`Dashboard` the per-lead
+    verdicts were added to as they came (then ``result.verdicts`` need only hold the
+    targets' and quotas', and ``rules``, ``due_limit`` and ``late_limit`` are the
+    Dashboard's)."""
     plan = agreement.plan
-    comp = compliance_table or compliance(result, by=by, period=period, plan=plan, rules=rules)
-    per_rule = comp if comp.by == "rule" else compliance(result, by="rule", period=comp.period, plan=plan,
-                                                         rules=rules)
-    board = standings(result, rules=rules, response=comp.response, rank=rank)
-    wanted = set(rules) if rules is not None else None
-    verdicts = [v for v in result.verdicts if v.lead is not None and (wanted is None or v.rule in wanted)]
-    dues = due_list(verdicts, result.as_of, overdue=True)
-    coming = [d for d in dues if d.next != "overdue"]                       # soonest first
-    # the most recently late first (a stable sort: ties keep their order), not the oldest
-    # backlog, which would fill the card with leads nobody will work again
-    late = sorted((d for d in dues if d.next == "overdue"), key=lambda d: d.due_at, reverse=True)
+    if facts is None:                           # counted here from the result's verdicts
+        given = compliance_table
+        facts = Dashboard(plan, result.zone, result.as_of, by=given.by if given else by,
+                          period=given.period if given else period, rules=rules,
+                          response=given.response if given else None, table=given is None,
+                          due_limit=due_limit, late_limit=late_limit)
+        facts.add(result.verdicts)
+    comp = compliance_table or facts.compliance(result)
+    per_rule = comp if comp.by == "rule" else facts.per_rule(result)
+    board = facts.board.standings(result.as_of, rank)
+    clocks = facts.clocks()
     parts = [
         _header(agreement, result, comp),
-        _kpis(per_rule, dues, comp),
+        _kpis(per_rule, clocks, comp),
         _section("Compliance over time",
                  f"Share of verdicts met among those judged (met or breached), per {comp.period}, "
                  "for each rule and clause. A dashed line is the goal of a target on that clause. "
@@ -86,7 +91,7 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  _rule_charts(per_rule, plan)),
         '<div class="two">',
         _section("Breaches by reason", "Breached verdicts, by clause and what went wrong.",
-                 _breaches(verdicts, sum(v.status == "breached" for v in comp.targets + comp.quotas))),
+                 _breach_chart(facts.breaches, sum(v.status == "breached" for v in comp.targets + comp.quotas))),
         _section("Targets", "Each period's share of met cycles against the goal.", _targets(comp, plan)),
         "</div>",
         _section("Quotas", "Matching events per period, counted or their amount added up, against the goal; the last "
@@ -104,8 +109,8 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  "frame: not settled, verdicts of that period are still undecided. " + _ARROW_WORDS + " "
                  + _heat_median_words(comp),
                  _heat_table(comp)),
-        _section("Due next", _due_intro(coming, late, due_limit, late_limit),
-                 _due_tables(coming[:due_limit], late, late_limit)),
+        _section("Due next", _due_intro(clocks, due_limit, late_limit),
+                 _due_tables(clocks, late_limit)),
         _footer(result),
     ]
     title = f"{agreement.id or 'agreement'} — service-level review"
@@ -113,6 +118,137 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
             + "\n".join(parts) + "\n</main>\n</body>\n</html>\n")
+
+
+@dataclass
+class Clocks:
+    """What the page shows of the open clocks (:func:`slacode.report.due.due_list` with the
+    overdue ones): the first coming due, the most recently late, and counts of all."""
+
+    coming: list            # the first ``due_limit`` clocks coming due, soonest first
+    coming_count: int
+    late: list              # the ``late_limit`` most recently late (the most recent first)
+    late_count: int
+    more: int               # the late clocks not shown
+    oldest_late: object     # the deadline of the oldest late clock not shown (None: every one shown)
+    at_risk: int
+    paused: int
+
+    @property
+    def count(self) -> int:
+        return self.coming_count + self.late_count
+
+
+class Dashboard:
+    """What :func:`render_html` draws from the per-lead verdicts, counted a lead at a time:
+    :meth:`add` each lead's verdicts as they come (or all at once), then hand it to
+    :func:`render_html` as ``facts``. It keeps the compliance cells (by rule too, for the
+    charts), the board, the breach counts, and of the open clocks only the few the page
+    lists (bounded by ``due_limit`` and ``late_limit``) and their counts: not the verdicts.
+
+    ``by``, ``period``, ``rules``, ``response`` as :func:`~slacode.report.tables.compliance`
+    takes them; ``table``: count the table under that grouping here (False: the caller counts
+    it, and hands it to :func:`render_html` as ``compliance_table``; ``response`` is then
+    the clause its medians are of, :attr:`~slacode.report.tables.Compliance.response`, as it
+    is for the board, :attr:`board`, which a JSON report shares)."""
+
+    #: the clocks kept beyond twice those shown before the lists are cut back to them
+    SLACK = 256
+
+    def __init__(self, plan, zone, as_of: int, *, by: str = "rule", period: str = "week", rules=None,
+                 response: str | None = None, table: bool = True, due_limit: int = 15, late_limit: int = 10):
+        self.plan, self.zone, self.as_of, self.rules = plan, zone, as_of, rules
+        self.wanted = set(rules) if rules is not None else None
+        self.counter = None
+        if table:
+            self.counter = ComplianceCounter(zone, by=by, period=period, plan=plan, rules=rules, response=response)
+            by, response = self.counter.by, self.counter.named
+        # the charts' table by rule and clause (the table itself, when it is by rule)
+        self.by_rule = (ComplianceCounter(zone, by="rule", period=period, plan=plan, rules=rules)
+                        if by != "rule" else None)
+        self.board = Board(zone, rules=rules, response=response)
+        self.due_limit, self.late_limit = due_limit, late_limit
+        self._clocks = DueClocks(as_of, overdue=True)
+        self._coming: list = []                 # (next_at, due_at, lead, rule, clause, cycle, seq, Due)
+        self._late: list = []                   # (-due_at, lead, rule, clause, cycle, seq, Due)
+        self._seq = 0
+        self.coming_count = self.late_count = self.at_risk = self.paused = 0
+        self._oldest: tuple | None = None       # ((due_at, lead, rule, clause, cycle, seq), Due)
+        self.breaches: dict[tuple[str, str, str], int] = {}     # (rule, clause, reason) -> count
+
+    def add(self, verdicts) -> None:
+        """Count ``verdicts`` (one lead's, or several leads' whole, targets' and quotas' too)."""
+        if not isinstance(verdicts, list):
+            verdicts = list(verdicts)
+        if self.counter is not None:
+            self.counter.add(verdicts)
+        if self.by_rule is not None:
+            self.by_rule.add(verdicts)
+        self.board.add(verdicts)
+        wanted = self.wanted
+        mine = [v for v in verdicts if v.lead is not None and (wanted is None or v.rule in wanted)]
+        breaches = self.breaches
+        for v in mine:
+            if v.status == "breached":
+                key = (v.rule, v.clause, breach_reason(v))
+                breaches[key] = breaches.get(key, 0) + 1
+        for item in self._clocks.clocks(mine):
+            self._take(item)
+
+    def _take(self, item: tuple) -> None:
+        d = item[6]
+        self._seq += 1
+        self.at_risk += d.status == "at_risk"
+        self.paused += d.paused
+        if d.next != "overdue":
+            self.coming_count += 1
+            self._coming.append((*item[:6], self._seq, d))
+            if self.due_limit >= 0 and len(self._coming) > 2 * self.due_limit + self.SLACK:
+                self._coming = heapq.nsmallest(self.due_limit, self._coming, key=_head)
+            return
+        # late: the most recently late first (ties in the order of the due list: lead, rule,
+        # clause, cycle); one more than shown is kept, and the oldest of all
+        self.late_count += 1
+        key = (-item[1], *item[2:6], self._seq)
+        self._late.append((*key, d))
+        if self.late_limit >= 0 and len(self._late) > 2 * self.late_limit + self.SLACK:
+            self._late = heapq.nsmallest(self.late_limit + 1, self._late, key=_head)
+        oldest = (item[1], *item[2:6], self._seq)
+        if self._oldest is None or oldest < self._oldest[0]:
+            self._oldest = (oldest, d)
+
+    def clocks(self) -> Clocks:
+        """The open clocks as the page shows them."""
+        coming = [x[-1] for x in sorted(self._coming, key=_head)][:self.due_limit]
+        late = sorted(self._late, key=_head)
+        shown = [x[-1] for x in late[:self.late_limit]]
+        rest = late[self.late_limit:]
+        more = len(rest) if self.late_limit < 0 else self.late_count - len(shown)
+        oldest = None
+        if more:
+            # the oldest deadline among those not shown, the first of them when several are as old
+            # (each is written in its own zone)
+            if self.late_limit < 0:
+                oldest = min(x[-1].due_at for x in rest)
+            elif -rest[0][0] == self._oldest[0][0]:
+                oldest = rest[0][-1].due_at
+            else:
+                oldest = self._oldest[1].due_at
+        return Clocks(coming, self.coming_count, shown, self.late_count, more, oldest, self.at_risk, self.paused)
+
+    def compliance(self, result) -> Compliance:
+        """The table under the chosen grouping (counted here: made with ``table=True``)."""
+        if self.counter is None:
+            raise ValueError("this Dashboard counts no table (table=False): give render_html the compliance_table")
+        return self.counter.table(result)
+
+    def per_rule(self, result) -> Compliance:
+        """The table by rule and clause the charts are drawn from."""
+        return self.by_rule.table(result)
+
+
+def _head(item: tuple) -> tuple:
+    return item[:-1]
 
 
 # ------------------------------------------------------------------------- sections
@@ -145,11 +281,9 @@ def _header(agreement, result, comp: Compliance) -> str:
             f" · periods of {escape(str(result.zone))}{span}</div>{notice}</header>")
 
 
-def _kpis(per_rule: Compliance, dues, comp: Compliance) -> str:
+def _kpis(per_rule: Compliance, clocks: Clocks, comp: Compliance) -> str:
     total = per_rule.total
-    at_risk = sum(d.status == "at_risk" for d in dues)
-    paused = sum(d.paused for d in dues)
-    late = sum(d.next == "overdue" for d in dues)
+    at_risk, paused, late = clocks.at_risk, clocks.paused, clocks.late_count
     ended_t = _latest([v for v in comp.targets if v.due_at <= comp.as_of])
     latest_q = _latest(comp.quotas)
     deadlines = Cell()                      # the main clause of each rule: its deadline
@@ -162,7 +296,7 @@ def _kpis(per_rule: Compliance, dues, comp: Compliance) -> str:
          f"every clause: {_pct(total.rate)}", _rate_colour(deadlines.rate)),
         ("Promises kept", f"{total.met:,}", "met verdicts", GREEN),
         ("Breaches", f"{total.breached:,}", "breached lead verdicts", RED if total.breached else GREEN),
-        ("Open clocks", f"{len(dues):,}", f"{late} late · {at_risk} at risk · {paused} paused",
+        ("Open clocks", f"{clocks.count:,}", f"{late} late · {at_risk} at risk · {paused} paused",
          RED if late else AMBER if at_risk else GREY),
         ("Targets", _status_counts(ended_t), _ended_words(ended_t, bool(comp.targets)), _worst(ended_t)),
         ("Quotas", _status_counts(latest_q), _latest_words(latest_q, "quota"), _worst(latest_q)),
@@ -363,12 +497,8 @@ def breach_reason(v) -> str:
     return BREACH_REASONS.get(kind, "breached")
 
 
-def _breaches(verdicts, aggregates_breached: int = 0) -> str:
-    counts: dict[tuple[str, str, str], int] = {}
-    for v in verdicts:
-        if v.status == "breached":
-            key = (v.rule, v.clause, breach_reason(v))
-            counts[key] = counts.get(key, 0) + 1
+def _breach_chart(counts: dict, aggregates_breached: int = 0) -> str:
+    """The breaches chart of ``counts``, ``(rule, clause, reason) -> breached verdicts``."""
     if not counts and aggregates_breached:
         return (f'<p class="empty">No lead verdict was breached; {aggregates_breached} target or quota '
                 f'period{"s were" if aggregates_breached != 1 else " was"} (below).</p>')
@@ -699,32 +829,32 @@ def _heat_bg(rate: float) -> str:
 
 # ----------------------------------------------------------------------- due next
 
-def _due_intro(coming, late, due_limit: int, late_limit: int) -> str:
-    shown = min(due_limit, len(coming))
-    words = (f"The clocks coming due next, soonest first ({shown} of {len(coming):,}"
-             f"{'' if shown == len(coming) else '; slacode due lists them all'}): the warning moment while it is "
+def _due_intro(clocks: Clocks, due_limit: int, late_limit: int) -> str:
+    coming, late = clocks.coming_count, clocks.late_count
+    shown = min(due_limit, coming)
+    words = (f"The clocks coming due next, soonest first ({shown} of {coming:,}"
+             f"{'' if shown == coming else '; slacode due lists them all'}): the warning moment while it is "
              "ahead, else the deadline. Paused clocks show the deadline they would have if the pause ended now.")
     if late:
         words += (f" Below them, apart, the clocks already past their deadline and still open, the most recently "
-                  f"late first ({min(late_limit, len(late))} of {len(late):,}; slacode due --overdue lists them all).")
+                  f"late first ({min(late_limit, late)} of {late:,}; slacode due --overdue lists them all).")
     return words
 
 
-def _due_tables(coming, late, late_limit: int) -> str:
-    """The clocks coming due, soonest first; then, apart, the late ones (already sorted most
-    recently late first): the first ``late_limit``, and how many more there are."""
+def _due_tables(clocks: Clocks, late_limit: int) -> str:
+    """The clocks coming due, soonest first (the first ``due_limit``); then, apart, the late
+    ones, most recently late first: the first ``late_limit``, and how many more there are."""
+    coming, late = clocks.coming, clocks.late_count
     if not coming and not late:
         return '<p class="empty">No clock is running.</p>'
     parts = [_due_table(coming) if coming else '<p class="empty">No clock comes due: every open clock is late.</p>']
     if late:
-        parts.append(f'<h3>Overdue, most recently late first <span class="k-sub">{len(late):,} '
-                     f'clock{"s" if len(late) != 1 else ""} past the deadline and still open</span></h3>')
-        parts.append(_late_table(late[:late_limit]))
-        rest = late[late_limit:]
-        if rest:
-            oldest = min(d.due_at for d in rest)
-            parts.append(f'<p class="muted more">… and {len(rest):,} more overdue, the oldest due '
-                         f"{escape(_dt(oldest))}.</p>")
+        parts.append(f'<h3>Overdue, most recently late first <span class="k-sub">{late:,} '
+                     f'clock{"s" if late != 1 else ""} past the deadline and still open</span></h3>')
+        parts.append(_late_table(clocks.late))
+        if clocks.more:
+            parts.append(f'<p class="muted more">… and {clocks.more:,} more overdue, the oldest due '
+                         f"{escape(_dt(clocks.oldest_late))}.</p>")
     return "".join(parts)
 
 

@@ -62,38 +62,62 @@ def standings(result, rules=None, response: str | None = None, rank: str = "poin
     :func:`slacode.report.tables.compliance`; ``response`` (``rule.clause``) is the clause
     whose response times the median is of (None: every clause, and no median for a rep with
     several)."""
-    order = rank_key(rank)
-    wanted = set(rules) if rules is not None else None
-    zone = result.zone
-    board: dict[str, Standing] = {}
-    weeks: dict[tuple[str, str], list[int]] = {}           # (rep, week) -> [met, breached]
-    for v in result.verdicts:
-        if v.lead is None or v.assignee is None or v.started_at is None:
-            continue
-        if wanted is not None and v.rule not in wanted:
-            continue
-        rep = as_text(v.assignee)
-        if not rep:                                 # `"owner": ""`: nobody, as in `--by assignee`
-            continue
-        s = board.get(rep)
-        if s is None:
-            s = board[rep] = Standing(rep)
-        if v.status == "met":
-            s.met += 1
-        elif v.status == "breached":
-            s.breached += 1
-        elif v.status in ("pending", "at_risk", "paused"):
-            s.open += 1
-        s.responses.add(v, response)
-        label, _ = period_of(v.started_at, "week", zone)
-        w = weeks.setdefault((rep, label), [0, 0])
-        w[0] += v.status == "met"
-        w[1] += v.status == "breached"
-    ended = _ended_weeks({label for _, label in weeks}, result.as_of, zone)
-    for (rep, label), (met, breached) in sorted(weeks.items()):
-        if label in ended and met and not breached:
-            board[rep].perfect_weeks.append(label)
-    return sorted(board.values(), key=order)
+    order = rank_key(rank)                      # (an unknown ranking is refused before counting)
+    board = Board(result.zone, rules=rules, response=response)
+    board.add(result.verdicts)
+    return board.standings(result.as_of, order)
+
+
+class Board:
+    """:func:`standings` a lead at a time: :meth:`add` verdicts as they come, then
+    :meth:`standings`. It keeps a :class:`Standing` per rep and the met and breached counts
+    per rep and week, not the verdicts. Arguments as :func:`standings` takes them, ``zone``
+    the result's."""
+
+    def __init__(self, zone, rules=None, response: str | None = None):
+        self.zone = zone
+        self.wanted = set(rules) if rules is not None else None
+        self.response = response
+        self.board: dict[str, Standing] = {}
+        self.weeks: dict[tuple[str, str], list[int]] = {}      # (rep, week) -> [met, breached]
+
+    def add(self, verdicts) -> None:
+        wanted, response, zone, board, weeks = self.wanted, self.response, self.zone, self.board, self.weeks
+        for v in verdicts:
+            if v.lead is None or v.assignee is None or v.started_at is None:
+                continue
+            if wanted is not None and v.rule not in wanted:
+                continue
+            rep = as_text(v.assignee)
+            if not rep:                                 # `"owner": ""`: nobody, as in `--by assignee`
+                continue
+            s = board.get(rep)
+            if s is None:
+                s = board[rep] = Standing(rep)
+            if v.status == "met":
+                s.met += 1
+            elif v.status == "breached":
+                s.breached += 1
+            elif v.status in ("pending", "at_risk", "paused"):
+                s.open += 1
+            s.responses.add(v, response)
+            label, _ = period_of(v.started_at, "week", zone)
+            w = weeks.setdefault((rep, label), [0, 0])
+            w[0] += v.status == "met"
+            w[1] += v.status == "breached"
+
+    def standings(self, as_of: int, rank="points") -> list[Standing]:
+        """The board as of ``as_of``, ordered by ``rank`` (a name of :data:`RANKINGS`, or
+        the key :func:`rank_key` gives; its standings' perfect weeks worked out anew at each
+        call)."""
+        board, weeks = self.board, self.weeks
+        for s in board.values():
+            s.perfect_weeks = []
+        ended = _ended_weeks({label for _, label in weeks}, as_of, self.zone)
+        for (rep, label), (met, breached) in sorted(weeks.items()):
+            if label in ended and met and not breached:
+                board[rep].perfect_weeks.append(label)
+        return sorted(board.values(), key=rank_key(rank) if rank.__class__ is str else rank)
 
 
 def rank_key(rank: str = "points"):

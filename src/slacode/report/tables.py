@@ -34,6 +34,7 @@ import csv
 import io
 import math
 import statistics
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -80,7 +81,8 @@ class Cell:
     at_risk: int = 0
     paused: int = 0
     cancelled: int = 0
-    responses: list[float] = field(default_factory=list)
+    #: the response times, in seconds: compact numbers (8 bytes each), not objects
+    responses: array = field(default_factory=lambda: array("d"))
     #: the clauses (``rule.clause``) the response times are of: a median is taken over one only
     clauses: set = field(default_factory=set)
     #: of the undecided verdicts, the `flow` ones: pending until the lead reaches a final
@@ -376,55 +378,85 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
     cells count, under every grouping but ``rule``: by default the agreement's first
     ``deadline`` among the rules counted (:func:`response_clause`).
     """
-    by, lead_field = grouping(by)
-    if period not in PERIODS:
-        raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
-    zone = result.zone
-    wanted = set(rules) if rules is not None else None
-    named = response_clause(plan, rules, response)
-    several = plan is None or sum(1 for rp in plan.rules if wanted is None or rp.name in wanted
-                                  for c in rp.clauses if c.key in TIMED_CLAUSES) > 1
-    only = named if by != "rule" else None      # a rule's rows are one clause each
-    cells: dict[tuple[str, str], Cell] = {}
-    groups: dict[str, None] = {}
-    targets, quotas = [], []
-    first = None
-    undated = 0
-    keys: dict = {}
-    label_of = _field_labeller(lead_field, keys) if lead_field is not None else None
-    for v in result.verdicts:
-        if v.lead is None:
-            (targets if v.clause == "ratio" else quotas).append(v)
-            continue
-        if wanted is not None and v.rule not in wanted:
-            continue
-        if v.started_at is None:
-            undated += 1
-            continue
-        g = group_of(v, by) if label_of is None else label_of(v)
-        groups.setdefault(g, None)
-        label, _ = period_of(v.started_at, period, zone)
-        cell = cells.get((g, label))
-        if cell is None:
-            cell = cells[(g, label)] = Cell()
-        cell.add(v, only)
-        first = v.started_at if first is None else min(first, v.started_at)
-    spans = []
-    if first is not None:
-        spans = [Period(label, s, e, e <= result.as_of)
-                 for label, _, s, e in period_spans(first, max(first, result.as_of), period, zone)]
-    at_most = frozenset(q.name for q in plan.quotas if q.bound == "most") if plan is not None else frozenset()
-    per_rep = (frozenset(g.name for g in (*plan.targets, *plan.quotas) if g.by_assignee)
-               if plan is not None else None)
-    if lead_field is not None:
-        from slacode.groups import order
+    counter = ComplianceCounter(result.zone, by=by, period=period, plan=plan, rules=rules, response=response)
+    counter.add(result.verdicts)
+    return counter.table(result)
 
-        ordered = sorted(groups, key=lambda g: order(keys[g]))
-    else:
-        ordered = _order_groups(list(groups), by, plan)
-    return Compliance(result.agreement_id, result.version, result.as_of, zone, by, period, spans,
-                      ordered, cells, targets, quotas, list(result.diagnostics), undated, at_most, per_rep,
-                      lead_field, keys, named, several, _closed(plan, spans, period, rules))
+
+class ComplianceCounter:
+    """:func:`compliance` a lead at a time: :meth:`add` verdicts as they come (each lead's in
+    turn, then the targets' and quotas'), then :meth:`table`. It keeps the cells (counts and
+    response times as numbers), not the verdicts; target and quota verdicts, a few per
+    period, are kept as they are. Arguments as :func:`compliance` takes them, ``zone``
+    the result's."""
+
+    def __init__(self, zone, *, by: str = "rule", period: str = "week", plan=None,
+                 rules: Iterable[str] | None = None, response: str | None = None):
+        by, lead_field = grouping(by)
+        if period not in PERIODS:
+            raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
+        self.zone, self.by, self.lead_field, self.period, self.plan = zone, by, lead_field, period, plan
+        self.wanted = wanted = set(rules) if rules is not None else None
+        self.named = response_clause(plan, rules, response)
+        self.several = plan is None or sum(1 for rp in plan.rules if wanted is None or rp.name in wanted
+                                           for c in rp.clauses if c.key in TIMED_CLAUSES) > 1
+        self.only = self.named if by != "rule" else None     # a rule's rows are one clause each
+        self.cells: dict[tuple[str, str], Cell] = {}
+        self.groups: dict[str, None] = {}
+        self.targets: list = []
+        self.quotas: list = []
+        self.first: int | None = None
+        self.undated = 0
+        self.keys: dict = {}
+        self.label_of = _field_labeller(lead_field, self.keys) if lead_field is not None else None
+
+    def add(self, verdicts: Iterable) -> None:
+        """Count ``verdicts`` (per-lead ones in the cells, targets' and quotas' kept)."""
+        wanted, by, label_of, only, zone, period = (self.wanted, self.by, self.label_of, self.only, self.zone,
+                                                    self.period)
+        cells, groups = self.cells, self.groups
+        first = self.first
+        for v in verdicts:
+            if v.lead is None:
+                (self.targets if v.clause == "ratio" else self.quotas).append(v)
+                continue
+            if wanted is not None and v.rule not in wanted:
+                continue
+            if v.started_at is None:
+                self.undated += 1
+                continue
+            g = group_of(v, by) if label_of is None else label_of(v)
+            groups.setdefault(g, None)
+            label, _ = period_of(v.started_at, period, zone)
+            cell = cells.get((g, label))
+            if cell is None:
+                cell = cells[(g, label)] = Cell()
+            cell.add(v, only)
+            first = v.started_at if first is None or v.started_at < first else first
+        self.first = first
+
+    def table(self, result) -> Compliance:
+        """The :class:`Compliance` of the verdicts added, for ``result`` (its agreement,
+        ``as_of`` and diagnostics)."""
+        plan, by, period, zone, first, groups = self.plan, self.by, self.period, self.zone, self.first, self.groups
+        spans = []
+        if first is not None:
+            spans = [Period(label, s, e, e <= result.as_of)
+                     for label, _, s, e in period_spans(first, max(first, result.as_of), period, zone)]
+        at_most = frozenset(q.name for q in plan.quotas if q.bound == "most") if plan is not None else frozenset()
+        per_rep = (frozenset(g.name for g in (*plan.targets, *plan.quotas) if g.by_assignee)
+                   if plan is not None else None)
+        keys = self.keys
+        if self.lead_field is not None:
+            from slacode.groups import order
+
+            ordered = sorted(groups, key=lambda g: order(keys[g]))
+        else:
+            ordered = _order_groups(list(groups), by, plan)
+        return Compliance(result.agreement_id, result.version, result.as_of, zone, by, period, spans,
+                          ordered, self.cells, list(self.targets), list(self.quotas), list(result.diagnostics),
+                          self.undated, at_most, per_rep, self.lead_field, keys, self.named, self.several,
+                          _closed(plan, spans, period, self.wanted))
 
 
 def _closed(plan, spans: list[Period], period: str, rules) -> frozenset:
