@@ -145,13 +145,17 @@ def test_utf16_without_a_byte_order_mark_is_named_not_called_windows_1252(tmp_pa
         assert header.code == "SLA509" and "UTF-16 without a byte order mark" in header.hint
 
 
-def test_data_compressed_twice_is_named(tmp_path):
+@pytest.mark.parametrize("mtime", [None, 0, 0x0A, 0x0A00, 0x0A0000, 0x0A000000])
+def test_data_compressed_twice_is_named(tmp_path, mtime):
+    """Whatever the inner gzip header's time: its NUL bytes (flags, a time with zeros, a
+    newline byte among them ending the "line" early) once read as UTF-16 text."""
     import gzip
 
     path = tmp_path / "events.jsonl"
-    path.write_bytes(gzip.compress(gzip.compress(EVENTS.encode())))
+    path.write_bytes(gzip.compress(gzip.compress(EVENTS.encode(), mtime=mtime)))
     first = read_events(path).diagnostics[0]
     assert (first.code, first.line) == ("SLA508", 1) and "gzip" in first.hint and "Windows-1252" not in first.hint
+    assert "UTF-16" not in first.hint
 
 
 def test_explains_heading_shows_a_lead_id_with_control_characters_escaped(tmp_path, capsys):

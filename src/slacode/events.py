@@ -816,15 +816,17 @@ def _scan_repeats(text: str) -> list[tuple[str, int]]:
 def _bytes_hint(raw: bytes) -> str | None:
     """What the bytes of a line that cannot be read say it is, when not UTF-8 text: UTF-16
     without its byte order mark (a NUL beside each ASCII character), or gzip data in a file
-    that was decompressed already (compressed twice)."""
+    that was decompressed already (compressed twice). Gzip's magic is looked for first: a
+    gzip header holds NUL bytes of its own (its flags, often its time), and a short first
+    line of it can have as many as UTF-16 text."""
+    if raw.startswith(_GZIP_MAGIC):
+        return ("the line is gzip data: the file was compressed twice; decompress it once more "
+                "(`gunzip -c FILE | gunzip > NEW_FILE`)")
     if raw.count(0) * 3 >= len(raw.strip(b"\r\n\x00")) and 0 in raw:      # (the NUL after a file's last \n too)
         known = raw[:1] != b"\x00" and raw[1:2] == b"\x00"      # `{\0`: little-endian (later lines can be either)
         return ("the file seems to be UTF-16 without a byte order mark (a NUL byte beside each character): "
                 "convert it with `iconv -f UTF-16LE -t UTF-8 FILE > NEW_FILE`"
                 f"{'' if known else ' (UTF-16BE if that reads garbled)'}, or export it as UTF-8")
-    if raw.startswith(_GZIP_MAGIC):
-        return ("the line is gzip data: the file was compressed twice; decompress it once more "
-                "(`gunzip -c FILE | gunzip > NEW_FILE`)")
     return None
 
 
