@@ -27,7 +27,8 @@ def run(*args, cwd):
 
 
 @pytest.mark.parametrize("kind", sorted(BROKEN))
-@pytest.mark.parametrize("as_of", ["2026-11-02T11:00:00Z", "2026-11-02T08:00:00-03:00"])
+@pytest.mark.parametrize("as_of", ["2026-11-02T11:00:00Z", "2026-11-02T08:00:00-03:00",
+                                   "2026-11-02T11:00"])      # no offset: UTC, or Lisbon's (review 23b F4)
 def test_json_document_of_an_agreement_that_does_not_load(tmp_path, kind, as_of):
     text, code, (line, column) = BROKEN[kind]
     (tmp_path / "a.sla").write_text(text)

@@ -1221,9 +1221,9 @@ def _agreement_errors_writer(fmt: str, as_of, tz) -> "Callable | None":
             from slacode.verdict import iso, summary_of
 
             zone, name = _usable_zone(agreement)
-            try:
-                cutoff = resolve_as_of(as_of, tz, name)
-            except Abort:                       # (an --as-of without offset and no zone to read it in)
+            try:                                # (an --as-of without offset: read in UTC when no zone is known)
+                cutoff = resolve_as_of(as_of, tz, name or "UTC")
+            except Abort:                       # (an --as-of that is no instant: said on standard error)
                 click.echo(diagnostics_text_of(errors, sources), err=True)
                 return None
             doc = {"agreement": {"id": getattr(agreement, "id", None), "version": getattr(agreement, "version", None)},
