@@ -47,11 +47,17 @@ def _reader(agreement, events, as_of, tz, input_format, csv_options):
 def _input_problems(result, agreement) -> None:
     """The count of the events' problems (the agreement's own warnings, which come first in
     ``result.diagnostics``, are not the events')."""
+    from collections import Counter
+
     own = len(agreement.diagnostics)
-    problems = sum(1 for d in result.diagnostics[own:] if d.severity != "info")
+    codes = Counter(d.code for d in result.diagnostics[own:] if d.severity != "info")
+    problems = sum(codes.values())
     if problems:
-        click.echo(f"{problems} input problem{'s' if problems != 1 else ''} reported while reading or "
-                   "evaluating the events; `slacode check` lists them.", err=True)
+        which = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(codes.items())[:6])
+        more = ", …" if len(codes) > 6 else ""
+        click.echo(f"{problems} input problem{'s' if problems != 1 else ''} ({which}{more}) reported while reading "
+                   "or evaluating the events; `slacode check` lists them, `slacode rule CODE` explains one.",
+                   err=True)
 
 
 # --------------------------------------------------------------------------- report

@@ -204,6 +204,9 @@ class Compliance:
     #: ``--period day``: the labels of the days no calendar of the rules counted works
     #: (:func:`slacode.report.trends.closed_periods`); an empty one reads as closed
     closed: frozenset = frozenset()
+    #: the runs of more than :data:`LONGEST_GAP` periods in a row with nothing counted, left
+    #: out of ``periods``: ``(periods, first label, last label)`` each (:func:`without_long_gaps`)
+    left_out: tuple = ()
 
     @property
     def column(self) -> str:
@@ -292,6 +295,7 @@ class Compliance:
             "targets": [v.to_dict() for v in self.targets],
             "quotas": [v.to_dict() for v in self.quotas],
             "undated": self.undated,
+            "left_out": [{"periods": n, "from": a, "to": b} for n, a, b in self.left_out],
             "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
 
@@ -439,10 +443,12 @@ class ComplianceCounter:
         """The :class:`Compliance` of the verdicts added, for ``result`` (its agreement,
         ``as_of`` and diagnostics)."""
         plan, by, period, zone, first, groups = self.plan, self.by, self.period, self.zone, self.first, self.groups
-        spans = []
+        spans, left_out = [], ()
         if first is not None:
             spans = [Period(label, s, e, e <= result.as_of)
                      for label, _, s, e in period_spans(first, max(first, result.as_of), period, zone)]
+            if len(spans) > LONGEST_GAP:
+                spans, left_out = without_long_gaps(spans, {label for _, label in self.cells})
         at_most = frozenset(q.name for q in plan.quotas if q.bound == "most") if plan is not None else frozenset()
         per_rep = (frozenset(g.name for g in (*plan.targets, *plan.quotas) if g.by_assignee)
                    if plan is not None else None)
@@ -456,13 +462,39 @@ class ComplianceCounter:
         return Compliance(result.agreement_id, result.version, result.as_of, zone, by, period, spans,
                           ordered, self.cells, list(self.targets), list(self.quotas), list(result.diagnostics),
                           self.undated, at_most, per_rep, self.lead_field, keys, self.named, self.several,
-                          _closed(plan, spans, period, self.wanted))
+                          _closed(plan, spans, period, self.wanted), left_out)
 
 
 def _closed(plan, spans: list[Period], period: str, rules) -> frozenset:
     from slacode.report.trends import closed_periods
 
     return closed_periods(plan, spans, period, rules)
+
+
+#: More periods than this in a row with nothing counted are left out of a report's periods:
+#: such a gap is a date far from the others (a placeholder year, a typo), and showing it
+#: would print every week or day since the year 1001 (review 23b F1).
+LONGEST_GAP = 366
+
+
+def without_long_gaps(spans: list[Period], used: set, longest: int = LONGEST_GAP) -> tuple[list, tuple]:
+    """``spans`` less each run of more than ``longest`` periods in a row whose labels are not
+    in ``used`` (nothing counted in any group), and those runs as ``(periods, first label,
+    last label)``. The last period (the one holding ``as_of``) is always kept."""
+    kept: list[Period] = []
+    gaps: list[tuple] = []
+    run: list[Period] = []
+    for i, p in enumerate(spans):
+        if p.label not in used and i < len(spans) - 1:
+            run.append(p)
+            continue
+        if len(run) > longest:
+            gaps.append((len(run), run[0].label, run[-1].label))
+        else:
+            kept.extend(run)
+        run = []
+        kept.append(p)
+    return kept, tuple(gaps)
 
 
 def _field_labeller(name: str, keys: dict):
@@ -699,6 +731,9 @@ def _footnotes(comp: Compliance) -> list[str]:
         first_day = from_us(last.start, comp.zone).strftime("%a %Y-%m-%d")
         last_day = from_us(last.end - 1, comp.zone).strftime("%a %Y-%m-%d")
         notes.append(f"weeks are ISO weeks, Monday to Sunday: {last.label} is {first_day} to {last_day}")
+    for n, a, b in comp.left_out:
+        notes.append(f"{n:,} {comp.period}s in a row with nothing counted, {a} to {b}, are left out: a date far "
+                     "from the others (a placeholder year?); `slacode check` names the events")
     notes.append("rate = met / (met + breached); " + response_words(comp))
     notes.append(f"change: the rate's change from the {comp.period} before, in points (ended {comp.period}s with "
                  "something judged in both)")
