@@ -128,6 +128,51 @@ def test_a_holiday_closes_the_day_when_every_calendar_of_the_rules_is_closed():
     assert closed_periods(agreement.plan, comp.periods, "week") == frozenset()
 
 
+def test_a_wall_clock_rule_among_those_counted_keeps_every_day_open():
+    """A rule on wall-clock time works every day: counted beside a calendar rule, it keeps the
+    weekend and the `closed` date open (the same rows read the same with or without it)."""
+    mixed = HEAD + OFFICE + RULE + WALL.replace("first_touch", "routing").replace("within 2h", "within 4h")
+    agreement = slacode.loads(mixed)
+    result = agreement.evaluate(WEEK, as_of=AS_OF)
+    both = compliance(result, period="day", plan=agreement.plan)
+    assert both.closed == frozenset()
+    assert "closed" not in render_text(both).split("* period")[0]
+    assert {p["period"]: p["closed"] for p in both.to_dict()["periods"]}["2026-11-22"] is False
+    alone = compliance(result, period="day", plan=agreement.plan, rules=["routing"])
+    assert alone.closed == frozenset()
+    calendar_only = compliance(result, period="day", plan=agreement.plan, rules=["first_touch"])
+    assert {"2026-11-19", "2026-11-22"} <= calendar_only.closed
+
+
+@pytest.mark.parametrize("clause, closed", [
+    ("at most 3 per day", False),                 # counts wall-clock days: every day is one
+    ("at most 3 per day on office", True),
+    ("gap at most 1d", False),
+    ("gap at most 1d on office", True),
+])
+def test_an_attempts_rules_clauses_say_whether_it_works_every_day(clause, closed):
+    """An attempts rule with no `at least … within` runs on its clauses' clocks (its placeholder
+    line counts no time); beside a calendar rule, a wall-clock clause keeps the days open."""
+    text = (HEAD + OFFICE + RULE
+            + f"attempts follow {{ owner sales; start on assigned; stop on call; count call; {clause} }}\n")
+    agreement = slacode.loads(text)
+    comp = compliance(agreement.evaluate(WEEK, as_of=AS_OF), period="day", plan=agreement.plan)
+    assert ("2026-11-22" in comp.closed) is closed
+
+
+def test_a_choice_of_calendars_counts_each_calendar_it_may_pick():
+    """A line written `on CHOICE` runs on the calendars it picks from; one of them the wall
+    clock would keep every day open, so only calendars are tried here."""
+    plain = 'calendar plain { timezone "America/Sao_Paulo"; hours mon-sat 09:00-18:00 }\n'
+    choice = "calendar pick = office for hot, plain\n"
+    rule = RULE.replace("on office", "on pick")
+    text = HEAD + OFFICE + plain + "segment hot = score >= 80\n" + choice + rule
+    agreement = slacode.loads(text)
+    comp = compliance(agreement.evaluate(WEEK, as_of=AS_OF), period="day", plan=agreement.plan)
+    assert "2026-11-22" in comp.closed                     # Sunday: neither calendar works
+    assert "2026-11-21" not in comp.closed and "2026-11-19" not in comp.closed   # plain works
+
+
 @pytest.mark.parametrize("period", ["day", "week"])
 def test_rate_change_is_the_rate_minus_the_previous_periods_for_ended_periods(period):
     _, result, comp = _report(period=period)

@@ -2,9 +2,10 @@
 and each period's change of rate from the one before.
 
 * :func:`weekday` names a day period's weekday (``Sat``), in English whatever the locale;
-* :func:`closed_periods` finds the day periods on which no calendar of the rules counted
-  has working time (a weekend, a holiday, a `closed` date): an empty such day is *closed*,
-  not a quiet working day;
+* :func:`closed_periods` finds the day periods on which no rule counted works: none runs on
+  wall-clock time (which works every day) and no calendar of theirs has working time (a
+  weekend, a holiday, a `closed` date): an empty such day is *closed*, not a quiet working
+  day;
 * :func:`rate_change` is a period's rate minus the previous period's, for a line of the
   report (a group, or the total of every group), given only when both periods have ended
   and both have something judged: a period still running is compared with none, since its
@@ -38,32 +39,60 @@ def day_label(p: Period, zone, kind: str) -> str:
     return f"{p.label} {weekday(p, zone)}" if kind == "day" else p.label
 
 
+def _clocks(rp) -> list:
+    """The clocks a rule's time runs on: its target lines' (each calendar a line written `on
+    CHOICE` may pick) and its clauses' (`per day`, `gap at most`, `only during`), but not the
+    placeholder line of an attempts rule with no `at least … within` nor `only between`'s
+    zone holder, which count no time."""
+    out = []
+    if not (rp.kind == "attempts" and not any(c.kind == "at_least_within" for c in rp.clauses)):
+        for line in rp.lines:
+            if line.choose:
+                out.extend(pick.clock for _, pick in line.choose)
+            else:
+                out.append(line.clock)
+    out.extend(c.clock for c in rp.clauses if c.clock is not None and c.kind != "only_between")
+    return out
+
+
+def _counted(plan, rules: Iterable[str] | None) -> list:
+    """The rule plans counted (``rules``; None: every rule), in the agreement's order."""
+    wanted = set(rules) if rules is not None else None
+    return [rp for rp in sorted(plan.rules, key=lambda r: r.index) if wanted is None or rp.name in wanted]
+
+
 def calendars_of(plan, rules: Iterable[str] | None = None) -> list:
     """The calendars (not wall clocks) that the rules counted (``rules``; None: every rule)
-    run on: their deadlines' and attempts' lines, and their clauses' (`only during`, `per
-    day on`), each once, in the agreement's order."""
+    run on: their deadlines' and attempts' lines (each calendar of a choice), and their
+    clauses' (`only during`, `per day on`, `gap at most … on`), each once, in the
+    agreement's order."""
     from slacode.calendar import Calendar
 
-    wanted = set(rules) if rules is not None else None
     found: dict[int, object] = {}
-    for rp in sorted(plan.rules, key=lambda r: r.index):
-        if wanted is not None and rp.name not in wanted:
-            continue
-        clocks = [line.clock for line in rp.lines] + [c.clock for c in rp.clauses]
-        for clock in clocks:
+    for rp in _counted(plan, rules):
+        for clock in _clocks(rp):
             if isinstance(clock, Calendar):
                 found.setdefault(id(clock), clock)
     return list(found.values())
 
 
+def on_wall_clock(plan, rules: Iterable[str] | None = None) -> bool:
+    """Whether a rule counted (``rules``; None: every rule) runs on wall-clock time, which
+    works every day: a target line, or a `per day` or `gap at most` clause, on no calendar."""
+    from slacode.calendar import WallClock
+
+    return any(isinstance(clock, WallClock) for rp in _counted(plan, rules) for clock in _clocks(rp))
+
+
 def closed_periods(plan, periods: Iterable[Period], kind: str, rules: Iterable[str] | None = None) -> frozenset:
-    """The labels of the day periods on which no calendar of the rules counted has any
-    working time (its weekend, a holiday, a `closed` date); none for other kinds of period,
-    nor for rules that run on no calendar (wall-clock time works every day)."""
+    """The labels of the day periods on which no rule counted works: no calendar of theirs
+    has working time that day (its weekend, a holiday, a `closed` date). None for other
+    kinds of period, nor when a rule counted runs on wall-clock time (:func:`on_wall_clock`:
+    it works every day), nor when no rule counted runs on a calendar."""
     if kind != "day" or plan is None:
         return frozenset()
     calendars = calendars_of(plan, rules)
-    if not calendars:
+    if not calendars or on_wall_clock(plan, rules):
         return frozenset()
     return frozenset(p.label for p in periods
                      if all(cal.working_us(p.start, p.end) == 0 for cal in calendars))
