@@ -545,6 +545,25 @@ def test_a_column_holding_a_separator_that_splits_no_better_gets_no_such_hint(tm
     assert d.code == "SLA509" and "--csv-delimiter" not in (d.hint or "")
 
 
+@pytest.mark.parametrize("header, given, columns, missing", [
+    ("lead,at,notes;x;y;z", None, (), "missing column 'type'"),          # review 23b F3
+    ("lead,at,notes;x;y;z", ",", (), "missing column 'type'"),
+    ("lead;at;notes,x,y,z", ";", (), "missing column 'type'"),
+    ("Lead ID,When,notes;x;y;z", None, (("lead", "Lead ID"), ("at", "When")), "missing column 'type'"),
+])
+def test_a_header_whose_separator_gives_lead_and_at_is_not_read_with_another(tmp_path, header, given, columns, missing):
+    """review 23b F3: a comma file lacking `type` whose last column's name holds three `;` was said
+    to lack `lead` and `at` too, with a hint to read it with `;`. The separator that gives `lead`
+    and `at` is the file's: only the columns it really lacks are missing, and no other is hinted."""
+    path = tmp_path / "e.csv"
+    sep = given or ","
+    path.write_text(f"{header}\nA{sep}2026-11-09T10:00:00Z{sep}hi\n")
+    (d,) = read_events(path, csv_delimiter=given, csv_columns=dict(columns) or None).diagnostics
+    assert d.code == "SLA509"
+    assert d.message == f"unusable CSV header: {missing}; no event of the file is read"
+    assert "--csv-delimiter" not in (d.hint or "") and "separated by" not in (d.hint or "")
+
+
 @pytest.mark.parametrize("text", [
     "lead;at;type;Amount, net\nA;2026-11-09T10:00:00Z;x;5\n",          # a comma inside a column's name
     '"lead";"at";"type"\n"A";"2026-11-09T10:00:00Z";"x"\n',             # every header cell quoted

@@ -382,9 +382,13 @@ def _cleaner_split(headers: list[str], text: str, sep: str, options: CsvOptions 
     into more columns than ``sep`` gives, none of them without a name) — the file is more
     likely written with it, and a column name holding it read with ``sep`` is the sign —
     and the cells it gives (the first that gives `lead`, `at` and `type`, else the one that
-    gives the most columns); else None."""
+    gives the most columns); else None. Never when ``sep`` already gives `lead` and `at`
+    (`lead,at,notes;x;y;z`): the file is then read with the right separator, and only the
+    columns it really lacks are missing."""
     line = text.lstrip("\ufeff").rstrip("\r\n")
     mapped = _mapping_of(options)
+    if {"lead", "at"} <= {mapped.get(h, h) for h in headers}:
+        return None
     best = None
     for other in _SEPARATORS:
         if other == sep or not any(other in h for h in headers):
