@@ -174,7 +174,7 @@ def test_a_choice_of_calendars_counts_each_calendar_it_may_pick():
 
 
 @pytest.mark.parametrize("period", ["day", "week"])
-def test_rate_change_is_the_rate_minus_the_previous_periods_for_ended_periods(period):
+def test_rate_change_is_the_rate_minus_the_last_judged_periods_for_ended_periods(period):
     _, result, comp = _report(period=period)
     if period == "day":
         label_of = date.isoformat
@@ -193,8 +193,9 @@ def test_rate_change_is_the_rate_minus_the_previous_periods_for_ended_periods(pe
     expected = []
     for i, label in enumerate(labels):
         ended = (date.fromisoformat(label) < as_of_day) if period == "day" else label != labels[-1]
-        now, before = rate(label), rate(labels[i - 1]) if i else None
-        expected.append(now - before if i and ended and now is not None and before is not None else None)
+        judged_before = [rate(x) for x in labels[:i] if rate(x) is not None]     # empty periods are skipped
+        now, before = rate(label), judged_before[-1] if judged_before else None
+        expected.append(now - before if ended and now is not None and before is not None else None)
     rows = comp.to_dict()["rows"]
     assert [r["rate_change"] for r in rows] == pytest.approx(expected)
     assert [t["rate_change"] for t in comp.to_dict()["totals"]] == pytest.approx(expected)   # one group
@@ -204,6 +205,11 @@ def test_rate_change_is_the_rate_minus_the_previous_periods_for_ended_periods(pe
     if period == "day":                        # Tue 17 (1 of 2) after Mon 16 (1 of 1): 50 points down
         assert expected[1] == pytest.approx(-0.5) and expected[2] == pytest.approx(-0.5)
         assert "-50.0" in render_text(comp)
+        by_label = dict(zip(labels, expected))
+        # review 23b F5: Sat 21 (1 of 1) after an empty Thu and Fri is compared with Wed 18 (0 of 1),
+        # and Mon 23 (1 of 1) after the closed Sunday with Sat 21
+        assert by_label["2026-11-21"] == pytest.approx(1.0) and by_label["2026-11-23"] == pytest.approx(0.0)
+        assert by_label["2026-11-20"] is None and by_label["2026-11-22"] is None      # nothing judged: no change
 
 
 def test_the_running_period_has_no_change_and_a_rate_that_moves_back_reads_as_such():
@@ -212,6 +218,19 @@ def test_the_running_period_has_no_change_and_a_rate_that_moves_back_reads_as_su
     assert change_text(None) == "" and change_text(0.0) == "0.0" and change_text(0.0004) == "0.0"
     assert change_text(0.125) == "+12.5" and change_text(-1.0) == "-100.0"
     assert [direction(x) for x in (0.2, -0.2, 0.0, None)] == ["up", "down", "same", None]
+
+
+def test_the_change_after_a_closed_weekend_is_from_the_last_day_judged_and_the_footnote_says_so():
+    """review 23b F5: Monday after a closed weekend had no change; it is now Friday's."""
+    events = _events([("A", 20, "09:00", "09:30"), ("B", 20, "09:00", "12:00"), ("C", 23, "09:00", "09:10")])
+    _, _, comp = _report(events=events)
+    assert {"2026-11-21", "2026-11-22"} <= comp.closed
+    rows = {r["period"]: r["rate_change"] for r in comp.rows()}
+    assert rows["2026-11-23"] == pytest.approx(0.5)             # 1 of 1 against Friday's 1 of 2
+    text = render_text(comp)
+    monday = next(line for line in text.splitlines() if "2026-11-23 Mon" in line)
+    assert "+50.0" in monday
+    assert "change: the rate's change from the last day before with something judged" in text
 
 
 def test_rate_change_needs_both_periods_ended_and_judged():
@@ -247,7 +266,8 @@ def test_the_html_page_draws_an_arrow_for_each_change_with_its_points():
     chart = page[page.index("Compliance over time"):page.index("table class=\"heat\"")]
     assert chart.count('<tspan class="chg ') == len(changes)
     assert "▼ -50.0 points from 2026-11-16" in page
-    assert "An arrow after a rate: up or down from the period before" in page
+    assert "▲ +100.0 points from 2026-11-18" in page         # Sat 21: the empty Thu and Fri skipped
+    assert "An arrow after a rate: up or down from the last period before it with something judged" in page
 
 
 def test_the_report_schema_takes_the_new_fields(tmp_path):

@@ -6,10 +6,12 @@ and each period's change of rate from the one before.
   wall-clock time (which works every day) and no calendar of theirs has working time (a
   weekend, a holiday, a `closed` date): an empty such day is *closed*, not a quiet working
   day;
-* :func:`rate_change` is a period's rate minus the previous period's, for a line of the
-  report (a group, or the total of every group), given only when both periods have ended
-  and both have something judged: a period still running is compared with none, since its
-  mets come in before its breaches (see ``settled`` in :mod:`slacode.report.tables`).
+* :func:`rate_change` is a period's rate minus the rate of the last period before it that
+  had something judged (periods with nothing judged are skipped: Monday after a closed
+  weekend is compared with Friday), for a line of the report (a group, or the total of
+  every group), given only when the period has ended and has something judged: a period
+  still running is compared with none, since its mets come in before its breaches (see
+  ``settled`` in :mod:`slacode.report.tables`).
 
 Nothing here counts verdicts: the functions read a :class:`~slacode.report.tables.Compliance`
 (or its periods) and the agreement's plan.
@@ -99,9 +101,9 @@ def closed_periods(plan, periods: Iterable[Period], kind: str, rules: Iterable[s
 
 
 def rate_change(before: Cell | None, cell: Cell, period_before: Period | None, period: Period) -> float | None:
-    """``cell``'s rate minus ``before``'s (the same line's previous period), a share (0.05
-    is 5 points); None for the first period, a period still running, or when either period
-    has nothing judged."""
+    """``cell``'s rate minus ``before``'s (the same line's last period before with something
+    judged, see :func:`changes_from`), a share (0.05 is 5 points); None for the first
+    period, a period still running, or when either period has nothing judged."""
     if before is None or period_before is None or not period.complete:
         return None
     if cell.rate is None or before.rate is None:
@@ -109,14 +111,27 @@ def rate_change(before: Cell | None, cell: Cell, period_before: Period | None, p
     return cell.rate - before.rate
 
 
+def changes_from(comp: Compliance, group: str | None = None) -> list[tuple[float | None, Period | None]]:
+    """Each period of ``comp`` for ``group`` (None: every group together, the periods'
+    totals), in time order: its :func:`rate_change` and the period it is compared with (or
+    ``(None, None)``). That period is the last one before it that had something judged:
+    periods with nothing judged (a closed weekend, a quiet day) are skipped, so Monday is
+    compared with Friday, not with an empty Sunday."""
+    cells = [comp.cell(group, p.label) if group is not None else comp.period_total(p.label) for p in comp.periods]
+    out: list[tuple[float | None, Period | None]] = []
+    last: tuple[Cell, Period] | None = None          # the last period with something judged
+    for p, cell in zip(comp.periods, cells):
+        change = rate_change(last[0], cell, last[1], p) if last is not None else None
+        out.append((change, last[1] if change is not None else None))
+        if cell.rate is not None:
+            last = (cell, p)
+    return out
+
+
 def changes(comp: Compliance, group: str | None = None) -> list[float | None]:
     """:func:`rate_change` of each period of ``comp`` for ``group`` (None: every group
-    together, the periods' totals), in time order."""
-    cells = [comp.cell(group, p.label) if group is not None else comp.period_total(p.label) for p in comp.periods]
-    out: list[float | None] = []
-    for i, (p, cell) in enumerate(zip(comp.periods, cells)):
-        out.append(rate_change(cells[i - 1] if i else None, cell, comp.periods[i - 1] if i else None, p))
-    return out
+    together, the periods' totals), in time order (see :func:`changes_from`)."""
+    return [change for change, _ in changes_from(comp, group)]
 
 
 def change_text(change: float | None) -> str:
