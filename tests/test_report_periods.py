@@ -354,3 +354,45 @@ def test_the_command_ranks_the_json_and_the_page_and_says_when_nothing_shows_it(
     assert "--rank rate orders the reps' leaderboard, which only the HTML page (--html) and --format json" in table.stderr
     bad = subprocess.run(base + ["--rank", "speed"], capture_output=True, text=True)
     assert bad.returncode == 2 and "'speed' is not one of" in bad.stderr
+
+
+def test_a_median_ranking_with_no_median_anywhere_says_it_fell_back_to_points(tmp_path):
+    """review 23b F6: `--rank median` when no rep has a median ranked by points in silence, under
+    "fastest first" on the page. The page and standard error now say so; the order is by points."""
+    import subprocess
+    import sys
+
+    from slacode.report.html import _rank_words
+    from slacode.report.scoring import Standing, no_median, rank_key
+
+    slow, fast = Standing("a", met=1), Standing("b", met=5)
+    assert no_median([slow, fast]) and not no_median([])
+    assert sorted([slow, fast], key=rank_key("median")) == [fast, slow]       # by points
+    assert "fastest first" not in _rank_words("median", [slow, fast])
+    assert "ranked by points instead" in _rank_words("median", [slow, fast])
+    assert _rank_words("median", []) == " Ranked by the median response, fastest first."
+
+    spec = tmp_path / "desk.sla"
+    spec.write_text(HEAD + OFFICE + RULE)
+    events = tmp_path / "e.jsonl"           # assigned on the morning of as_of, no call yet: all pending
+    pending = []
+    for rep, lead in (("ana", "A1"), ("bruno", "B1"), ("ana", "A2")):
+        pending += _events([(lead, 24, "09:00", None)])
+        pending[-1]["owner"] = rep
+    events.write_text("".join(json.dumps(e) + "\n" for e in pending))
+    base = [sys.executable, "-m", "slacode", "report", str(spec), str(events), "--as-of", AS_OF, "--rank", "median"]
+    done = subprocess.run(base + ["--format", "json"], capture_output=True, text=True, check=True)
+    doc = json.loads(done.stdout)
+    assert all(s["median_seconds"] is None for s in doc["recognition"])
+    assert ("slacode: note: --rank median: no rep has a median response (no verdict of first_touch.within has a "
+            "response time yet), so the board is ranked by points") in done.stderr
+    page = tmp_path / "r.html"
+    done = subprocess.run(base + ["--html", str(page), "--format", "csv"], capture_output=True, text=True, check=True)
+    html = page.read_text()
+    assert "fastest first" not in html and "ranked by points instead" in html
+    assert "--rank median: no rep has a median response" in done.stderr
+    judged = tmp_path / "j.jsonl"
+    judged.write_text("".join(json.dumps(e) + "\n" for e in _board_events()))
+    base[5] = str(judged)
+    done = subprocess.run(base + ["--format", "json"], capture_output=True, text=True, check=True)
+    assert "note" not in done.stderr

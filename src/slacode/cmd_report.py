@@ -131,6 +131,7 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, rank,
     if html_file:
         _write_html(html_file, agreement, result, comp, by, period, selected, sink.dashboard, rank)
     _rank_unseen(rank, fmt, html_file)
+    _rank_fallback(rank, sink.board, comp.response)
     if lead_field is not None:
         _all_missing_note(comp, read, forced=by_text.startswith("field:"))
     _input_problems(result, agreement)
@@ -235,6 +236,19 @@ def _rank_unseen(rank: str, fmt: str, html_file) -> None:
     if rank != "points" and fmt != "json" and not html_file:
         click.echo(f"slacode: note: --rank {rank} orders the reps' leaderboard, which only the HTML page (--html) "
                    "and --format json (recognition) show; the table keeps its order", err=True)
+
+
+def _rank_fallback(rank: str, board, response: str | None) -> None:
+    """A note on standard error when ``--rank median`` orders a board (JSON, the page) on
+    which no rep has a median response: it is then in the order of points."""
+    from slacode.report.scoring import no_median
+
+    if rank != "median" or board is None or not no_median(board.board.values()):
+        return
+    why = (f"no verdict of {response} has a response time yet" if response is not None else
+           "the rules counted have no one timed clause to time them by; --rule NAME picks a deadline")
+    click.echo(f"slacode: note: --rank median: no rep has a median response ({why}), so the board is ranked by "
+               "points", err=True)
 
 
 def _write_html(path, agreement, result, comp, by, period, rules, facts=None, rank: str = "points") -> None:

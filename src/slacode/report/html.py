@@ -102,7 +102,7 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  f"or now); a perfect week (an ended week "
                  f"with no breach and at least one promise kept) earns a star and {PERFECT_WEEK_BONUS} "
                  "bonus points. Breaches cost nothing here: the tables show them. "
-                 + _median_words(comp.response) + _rank_words(rank),
+                 + _median_words(comp.response) + _rank_words(rank, board),
                  _board(board, comp.response, rank)),
         _section(f"Compliance by {comp.grouping} and {comp.period}",
                  "Rate = met / (met + breached); the number under it is how many were judged. A dashed "
@@ -699,7 +699,14 @@ _RANK_WORDS = {"rate": "Ranked by rate (met among judged; among equal rates, mor
                "breached": "Ranked by breaches, most first: who may need a hand (no medals)."}
 
 
-def _rank_words(rank: str) -> str:
+def _rank_words(rank: str, board=()) -> str:
+    """What the board is ordered by, said under its heading (nothing for points). Asked for
+    the median when no rep has one, it says that the board fell back to points."""
+    from slacode.report.scoring import no_median
+
+    if rank == "median" and no_median(board):
+        return (" Asked to rank by the median response, but no rep has one (a median is of one timed clause, "
+                "with answers): ranked by points instead, most first.")
     words = _RANK_WORDS.get(rank)
     return f" {words}" if words else ""
 
