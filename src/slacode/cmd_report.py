@@ -300,7 +300,7 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
         try:                                    # refused before the events are read
             up.parse_window(window)
         except ValueError as e:
-            _fail(f"--within {window}: {e}")
+            _fail(f"--within {up.brief_window(window)}: {e}")
     agreement = load_agreement(spec, events)
     keep = set(assignees) if assignees else None
     read = _reader(agreement, events, as_of, tz, input_format, csv_options)
@@ -347,7 +347,7 @@ def _due_window(window: str, as_of: int, tz: str | None, agreement):
     try:
         return up.window_of(window, as_of, zone)
     except ValueError as e:
-        _fail(f"--within {window}: {e}")
+        _fail(f"--within {up.brief_window(window)}: {e}")
 
 
 def _near_assignee(name: str, known: set) -> str | None:
