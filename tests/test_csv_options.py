@@ -206,7 +206,7 @@ def test_a_repeated_event_is_compared_with_its_first_copy_read_with_the_options(
      "--column at=\"Created Date\" --column type=\"Activity Type\" (or export it with commas)"),
     ("Lead;At;Type", None, "separated by ';'; read it with --csv-delimiter ';' --column lead=Lead --column at=At "
                            "--column type=Type (or export"),
-    ("Lead\tAt\tType", None, "separated by '\\t'; read it with --csv-delimiter tab"),
+    ("Lead\tAt\tType", None, "separated by a tab; read it with --csv-delimiter tab"),
     ("Lead|At|Type", None, "--csv-delimiter '|'"),
     ("Lead,At,Type", ";", "separated by ','; leave out --csv-delimiter (a comma is the default)"),
     ("Lead ID,Created Date,Activity Type", None,
@@ -488,7 +488,8 @@ def test_two_crms_exports_in_one_run(tmp_path):
 
 
 @pytest.mark.parametrize("text, given, hint", [
-    ("lead;at;type\nA;2026-11-09T10:00:00Z;x\n", ",", "read it with --csv-delimiter ';' (or export it with commas)"),
+    ("lead\tat\ttype\nA\t2026-11-09T10:00:00Z\tx\n", ";", "the file seems separated by a tab; read it with --csv-delimiter tab"),
+    ("lead;at;type\nA;2026-11-09T10:00:00Z;x\n", ",", "read it with --csv-delimiter ';'"),  # (the comma named: no export)
     ("lead|at|type\nA|2026-11-09T10:00:00Z|x\n", ";", "read it with --csv-delimiter '|'"),
     ("lead,at,type\nA,2026-11-09T10:00:00Z,x\n", "tab", "leave out --csv-delimiter (a comma is the default)"),
     ('"lead";"at";"type"\n"A";"2026-11-09T10:00:00Z";"x"\n', ",", "read it with --csv-delimiter ';'"),
@@ -503,6 +504,7 @@ def test_a_delimiter_named_wins_over_the_one_a_header_seems_written_with(tmp_pat
     assert batch.records == []
     (d,) = batch.diagnostics
     assert d.code == "SLA509" and d.hint.endswith(hint)
+    assert "export it with commas" not in d.hint and "'\\t'" not in d.hint      # review 23b F8
     if not d.message.startswith("the header cannot be read"):
         assert "the delimiter given" in d.message and "splits it into lead, at and type" in d.message
     found = read_events(path)                                   # not named: read, with the note
