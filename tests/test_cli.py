@@ -1035,3 +1035,28 @@ def test_check_lead_shows_the_runs_notes_as_they_concern_that_lead(tmp_path):
     both = run(*args, "--lead", "L3", "--lead", "L1")                      # the two leads asked: the run's own
     assert "e.jsonl:2:1: SLA620" in both.stdout and "2 leads have such a copy" in both.stdout
     assert "other leads' lines" not in both.stderr
+
+
+def test_check_lead_keeps_the_runs_sla616_at_the_agreements_line_as_documented(tmp_path):
+    """review 23b F7: SLA616 sits at the agreement's line, as SLA602 does: `check --lead A` keeps the
+    run's note (naming lead B) in the table when A has the field, and does not count it among the
+    others; a lead asked that has the problem gets it said of itself. docs/cli.md says so."""
+    spec = tmp_path / "a.sla"
+    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\nsegment hot = score >= 80\n'
+                    "deadline touch { owner sales; start on assigned; stop on call; within 2h for hot; within 4h }\n")
+    rows = [("A", {"score": 90}), ("B", {"scor": 90}), ("C", {"scor": 10})]
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps({"lead": lead, "at": "2026-11-24T09:00:00Z", "type": "assigned",
+                                          "fields": fields}) + "\n" for lead, fields in rows))
+    args = ("check", str(spec), str(events), "--as-of", "2026-11-24T12:00:00Z")
+    whole = run(*args)
+    assert "a.sla:2:15: SLA616" in whole.stdout and "lead 'B' never had" in whole.stdout
+    for jobs in ("1", "2"):
+        a = run(*args, "--lead", "A", "--jobs", jobs)
+        assert a.returncode == 0, a.stderr
+        assert "a.sla:2:15: SLA616" in a.stdout and "lead 'B' never had" in a.stdout     # the run's, as it is
+        assert "more diagnostic" not in a.stderr
+        c = run(*args, "--lead", "C", "--jobs", jobs)
+        assert "lead 'C' never had" in c.stdout and "lead 'B'" not in c.stdout
+    quiet = run(*args, "--lead", "A", "--ignore", "SLA616")
+    assert "SLA616" not in quiet.stdout

@@ -206,7 +206,7 @@ def test_a_repeated_event_is_compared_with_its_first_copy_read_with_the_options(
      "--column at=\"Created Date\" --column type=\"Activity Type\" (or export it with commas)"),
     ("Lead;At;Type", None, "separated by ';'; read it with --csv-delimiter ';' --column lead=Lead --column at=At "
                            "--column type=Type (or export"),
-    ("Lead\tAt\tType", None, "separated by '\\t'; read it with --csv-delimiter tab"),
+    ("Lead\tAt\tType", None, "separated by a tab; read it with --csv-delimiter tab"),
     ("Lead|At|Type", None, "--csv-delimiter '|'"),
     ("Lead,At,Type", ";", "separated by ','; leave out --csv-delimiter (a comma is the default)"),
     ("Lead ID,Created Date,Activity Type", None,
@@ -488,7 +488,8 @@ def test_two_crms_exports_in_one_run(tmp_path):
 
 
 @pytest.mark.parametrize("text, given, hint", [
-    ("lead;at;type\nA;2026-11-09T10:00:00Z;x\n", ",", "read it with --csv-delimiter ';' (or export it with commas)"),
+    ("lead\tat\ttype\nA\t2026-11-09T10:00:00Z\tx\n", ";", "the file seems separated by a tab; read it with --csv-delimiter tab"),
+    ("lead;at;type\nA;2026-11-09T10:00:00Z;x\n", ",", "read it with --csv-delimiter ';'"),  # (the comma named: no export)
     ("lead|at|type\nA|2026-11-09T10:00:00Z|x\n", ";", "read it with --csv-delimiter '|'"),
     ("lead,at,type\nA,2026-11-09T10:00:00Z,x\n", "tab", "leave out --csv-delimiter (a comma is the default)"),
     ('"lead";"at";"type"\n"A";"2026-11-09T10:00:00Z";"x"\n', ",", "read it with --csv-delimiter ';'"),
@@ -503,6 +504,7 @@ def test_a_delimiter_named_wins_over_the_one_a_header_seems_written_with(tmp_pat
     assert batch.records == []
     (d,) = batch.diagnostics
     assert d.code == "SLA509" and d.hint.endswith(hint)
+    assert "export it with commas" not in d.hint and "'\\t'" not in d.hint      # review 23b F8
     if not d.message.startswith("the header cannot be read"):
         assert "the delimiter given" in d.message and "splits it into lead, at and type" in d.message
     found = read_events(path)                                   # not named: read, with the note
@@ -543,6 +545,25 @@ def test_a_column_holding_a_separator_that_splits_no_better_gets_no_such_hint(tm
     path.write_text(f"{header}\n1,2,3\n")
     (d,) = read_events(path).diagnostics
     assert d.code == "SLA509" and "--csv-delimiter" not in (d.hint or "")
+
+
+@pytest.mark.parametrize("header, given, columns, missing", [
+    ("lead,at,notes;x;y;z", None, (), "missing column 'type'"),          # review 23b F3
+    ("lead,at,notes;x;y;z", ",", (), "missing column 'type'"),
+    ("lead;at;notes,x,y,z", ";", (), "missing column 'type'"),
+    ("Lead ID,When,notes;x;y;z", None, (("lead", "Lead ID"), ("at", "When")), "missing column 'type'"),
+])
+def test_a_header_whose_separator_gives_lead_and_at_is_not_read_with_another(tmp_path, header, given, columns, missing):
+    """review 23b F3: a comma file lacking `type` whose last column's name holds three `;` was said
+    to lack `lead` and `at` too, with a hint to read it with `;`. The separator that gives `lead`
+    and `at` is the file's: only the columns it really lacks are missing, and no other is hinted."""
+    path = tmp_path / "e.csv"
+    sep = given or ","
+    path.write_text(f"{header}\nA{sep}2026-11-09T10:00:00Z{sep}hi\n")
+    (d,) = read_events(path, csv_delimiter=given, csv_columns=dict(columns) or None).diagnostics
+    assert d.code == "SLA509"
+    assert d.message == f"unusable CSV header: {missing}; no event of the file is read"
+    assert "--csv-delimiter" not in (d.hint or "") and "separated by" not in (d.hint or "")
 
 
 @pytest.mark.parametrize("text", [

@@ -121,7 +121,9 @@ def test_a_window_that_cannot_be_read_says_what_is_accepted(within, words):
     assert words in str(caught.value) and "tomorrow" in str(caught.value)
 
 
-@pytest.mark.parametrize("within", ["2000000w", "1000000000d", "9" * 30 + "d", timedelta.max])
+@pytest.mark.parametrize("within", ["2000000w", "1000000000d", "9" * 30 + "d", timedelta.max,
+                                    "9" * 5000 + "h", "1h" + "9" * 4400 + "s"],   # (past int()'s 4,300 digits)
+                         ids=lambda w: w if isinstance(w, str) and len(w) < 40 else f"long-{len(str(w))}")
 def test_a_window_past_the_year_9999_is_refused_clearly(within):
     with pytest.raises(ValueError, match=r"would end after the year 9999, past any date: leave the window out"):
         window_of(within, _us("2026-11-24T10:00:00-03:00"), SP)
@@ -155,3 +157,8 @@ def test_the_command_reads_day_windows_and_refuses_the_others_with_status_2(tmp_
         assert refused.returncode == 2 and refused.stdout == ""
         assert refused.stderr.startswith(f"slacode: --within {bad}: ") and said in refused.stderr
         assert "Traceback" not in refused.stderr
+    huge = _run(*evening, "--within", "9" * 5000 + "h", tmp_path=tmp_path)      # review 23b F8
+    assert huge.returncode == 2 and huge.stdout == ""
+    assert "would end after the year 9999" in huge.stderr and "(5,001 characters)" in huge.stderr
+    assert "4300" not in huge.stderr and "set_int_max_str_digits" not in huge.stderr
+    assert len(huge.stderr) < 400                                # not written back whole

@@ -887,7 +887,7 @@ def test_csv_header_problems(tmp_path, header, why, column, hint):
 @pytest.mark.parametrize("header, hint", [
     ("Lead,At,Type", "case-sensitive"),
     ("Lead;At;Type", "separated by ';'"),              # (`lead;at;type` is read: SLA519)
-    ("Lead\tAt\tType", "separated by '\\t'"),
+    ("Lead\tAt\tType", "separated by a tab"),
 ])
 def test_csv_header_hints_name_the_slip(tmp_path, header, hint):
     batch = read(write(tmp_path, "e.csv", f"{header}\nA,2026-11-09T16:00:00Z,x\n"))

@@ -128,8 +128,53 @@ def test_a_holiday_closes_the_day_when_every_calendar_of_the_rules_is_closed():
     assert closed_periods(agreement.plan, comp.periods, "week") == frozenset()
 
 
+def test_a_wall_clock_rule_among_those_counted_keeps_every_day_open():
+    """A rule on wall-clock time works every day: counted beside a calendar rule, it keeps the
+    weekend and the `closed` date open (the same rows read the same with or without it)."""
+    mixed = HEAD + OFFICE + RULE + WALL.replace("first_touch", "routing").replace("within 2h", "within 4h")
+    agreement = slacode.loads(mixed)
+    result = agreement.evaluate(WEEK, as_of=AS_OF)
+    both = compliance(result, period="day", plan=agreement.plan)
+    assert both.closed == frozenset()
+    assert "closed" not in render_text(both).split("* period")[0]
+    assert {p["period"]: p["closed"] for p in both.to_dict()["periods"]}["2026-11-22"] is False
+    alone = compliance(result, period="day", plan=agreement.plan, rules=["routing"])
+    assert alone.closed == frozenset()
+    calendar_only = compliance(result, period="day", plan=agreement.plan, rules=["first_touch"])
+    assert {"2026-11-19", "2026-11-22"} <= calendar_only.closed
+
+
+@pytest.mark.parametrize("clause, closed", [
+    ("at most 3 per day", False),                 # counts wall-clock days: every day is one
+    ("at most 3 per day on office", True),
+    ("gap at most 1d", False),
+    ("gap at most 1d on office", True),
+])
+def test_an_attempts_rules_clauses_say_whether_it_works_every_day(clause, closed):
+    """An attempts rule with no `at least … within` runs on its clauses' clocks (its placeholder
+    line counts no time); beside a calendar rule, a wall-clock clause keeps the days open."""
+    text = (HEAD + OFFICE + RULE
+            + f"attempts follow {{ owner sales; start on assigned; stop on call; count call; {clause} }}\n")
+    agreement = slacode.loads(text)
+    comp = compliance(agreement.evaluate(WEEK, as_of=AS_OF), period="day", plan=agreement.plan)
+    assert ("2026-11-22" in comp.closed) is closed
+
+
+def test_a_choice_of_calendars_counts_each_calendar_it_may_pick():
+    """A line written `on CHOICE` runs on the calendars it picks from; one of them the wall
+    clock would keep every day open, so only calendars are tried here."""
+    plain = 'calendar plain { timezone "America/Sao_Paulo"; hours mon-sat 09:00-18:00 }\n'
+    choice = "calendar pick = office for hot, plain\n"
+    rule = RULE.replace("on office", "on pick")
+    text = HEAD + OFFICE + plain + "segment hot = score >= 80\n" + choice + rule
+    agreement = slacode.loads(text)
+    comp = compliance(agreement.evaluate(WEEK, as_of=AS_OF), period="day", plan=agreement.plan)
+    assert "2026-11-22" in comp.closed                     # Sunday: neither calendar works
+    assert "2026-11-21" not in comp.closed and "2026-11-19" not in comp.closed   # plain works
+
+
 @pytest.mark.parametrize("period", ["day", "week"])
-def test_rate_change_is_the_rate_minus_the_previous_periods_for_ended_periods(period):
+def test_rate_change_is_the_rate_minus_the_last_judged_periods_for_ended_periods(period):
     _, result, comp = _report(period=period)
     if period == "day":
         label_of = date.isoformat
@@ -148,8 +193,9 @@ def test_rate_change_is_the_rate_minus_the_previous_periods_for_ended_periods(pe
     expected = []
     for i, label in enumerate(labels):
         ended = (date.fromisoformat(label) < as_of_day) if period == "day" else label != labels[-1]
-        now, before = rate(label), rate(labels[i - 1]) if i else None
-        expected.append(now - before if i and ended and now is not None and before is not None else None)
+        judged_before = [rate(x) for x in labels[:i] if rate(x) is not None]     # empty periods are skipped
+        now, before = rate(label), judged_before[-1] if judged_before else None
+        expected.append(now - before if ended and now is not None and before is not None else None)
     rows = comp.to_dict()["rows"]
     assert [r["rate_change"] for r in rows] == pytest.approx(expected)
     assert [t["rate_change"] for t in comp.to_dict()["totals"]] == pytest.approx(expected)   # one group
@@ -159,6 +205,11 @@ def test_rate_change_is_the_rate_minus_the_previous_periods_for_ended_periods(pe
     if period == "day":                        # Tue 17 (1 of 2) after Mon 16 (1 of 1): 50 points down
         assert expected[1] == pytest.approx(-0.5) and expected[2] == pytest.approx(-0.5)
         assert "-50.0" in render_text(comp)
+        by_label = dict(zip(labels, expected))
+        # review 23b F5: Sat 21 (1 of 1) after an empty Thu and Fri is compared with Wed 18 (0 of 1),
+        # and Mon 23 (1 of 1) after the closed Sunday with Sat 21
+        assert by_label["2026-11-21"] == pytest.approx(1.0) and by_label["2026-11-23"] == pytest.approx(0.0)
+        assert by_label["2026-11-20"] is None and by_label["2026-11-22"] is None      # nothing judged: no change
 
 
 def test_the_running_period_has_no_change_and_a_rate_that_moves_back_reads_as_such():
@@ -167,6 +218,19 @@ def test_the_running_period_has_no_change_and_a_rate_that_moves_back_reads_as_su
     assert change_text(None) == "" and change_text(0.0) == "0.0" and change_text(0.0004) == "0.0"
     assert change_text(0.125) == "+12.5" and change_text(-1.0) == "-100.0"
     assert [direction(x) for x in (0.2, -0.2, 0.0, None)] == ["up", "down", "same", None]
+
+
+def test_the_change_after_a_closed_weekend_is_from_the_last_day_judged_and_the_footnote_says_so():
+    """review 23b F5: Monday after a closed weekend had no change; it is now Friday's."""
+    events = _events([("A", 20, "09:00", "09:30"), ("B", 20, "09:00", "12:00"), ("C", 23, "09:00", "09:10")])
+    _, _, comp = _report(events=events)
+    assert {"2026-11-21", "2026-11-22"} <= comp.closed
+    rows = {r["period"]: r["rate_change"] for r in comp.rows()}
+    assert rows["2026-11-23"] == pytest.approx(0.5)             # 1 of 1 against Friday's 1 of 2
+    text = render_text(comp)
+    monday = next(line for line in text.splitlines() if "2026-11-23 Mon" in line)
+    assert "+50.0" in monday
+    assert "change: the rate's change from the last day before with something judged" in text
 
 
 def test_rate_change_needs_both_periods_ended_and_judged():
@@ -202,7 +266,8 @@ def test_the_html_page_draws_an_arrow_for_each_change_with_its_points():
     chart = page[page.index("Compliance over time"):page.index("table class=\"heat\"")]
     assert chart.count('<tspan class="chg ') == len(changes)
     assert "▼ -50.0 points from 2026-11-16" in page
-    assert "An arrow after a rate: up or down from the period before" in page
+    assert "▲ +100.0 points from 2026-11-18" in page         # Sat 21: the empty Thu and Fri skipped
+    assert "An arrow after a rate: up or down from the last period before it with something judged" in page
 
 
 def test_the_report_schema_takes_the_new_fields(tmp_path):
@@ -289,3 +354,45 @@ def test_the_command_ranks_the_json_and_the_page_and_says_when_nothing_shows_it(
     assert "--rank rate orders the reps' leaderboard, which only the HTML page (--html) and --format json" in table.stderr
     bad = subprocess.run(base + ["--rank", "speed"], capture_output=True, text=True)
     assert bad.returncode == 2 and "'speed' is not one of" in bad.stderr
+
+
+def test_a_median_ranking_with_no_median_anywhere_says_it_fell_back_to_points(tmp_path):
+    """review 23b F6: `--rank median` when no rep has a median ranked by points in silence, under
+    "fastest first" on the page. The page and standard error now say so; the order is by points."""
+    import subprocess
+    import sys
+
+    from slacode.report.html import _rank_words
+    from slacode.report.scoring import Standing, no_median, rank_key
+
+    slow, fast = Standing("a", met=1), Standing("b", met=5)
+    assert no_median([slow, fast]) and not no_median([])
+    assert sorted([slow, fast], key=rank_key("median")) == [fast, slow]       # by points
+    assert "fastest first" not in _rank_words("median", [slow, fast])
+    assert "ranked by points instead" in _rank_words("median", [slow, fast])
+    assert _rank_words("median", []) == " Ranked by the median response, fastest first."
+
+    spec = tmp_path / "desk.sla"
+    spec.write_text(HEAD + OFFICE + RULE)
+    events = tmp_path / "e.jsonl"           # assigned on the morning of as_of, no call yet: all pending
+    pending = []
+    for rep, lead in (("ana", "A1"), ("bruno", "B1"), ("ana", "A2")):
+        pending += _events([(lead, 24, "09:00", None)])
+        pending[-1]["owner"] = rep
+    events.write_text("".join(json.dumps(e) + "\n" for e in pending))
+    base = [sys.executable, "-m", "slacode", "report", str(spec), str(events), "--as-of", AS_OF, "--rank", "median"]
+    done = subprocess.run(base + ["--format", "json"], capture_output=True, text=True, check=True)
+    doc = json.loads(done.stdout)
+    assert all(s["median_seconds"] is None for s in doc["recognition"])
+    assert ("slacode: note: --rank median: no rep has a median response (no verdict of first_touch.within has a "
+            "response time yet), so the board is ranked by points") in done.stderr
+    page = tmp_path / "r.html"
+    done = subprocess.run(base + ["--html", str(page), "--format", "csv"], capture_output=True, text=True, check=True)
+    html = page.read_text()
+    assert "fastest first" not in html and "ranked by points instead" in html
+    assert "--rank median: no rep has a median response" in done.stderr
+    judged = tmp_path / "j.jsonl"
+    judged.write_text("".join(json.dumps(e) + "\n" for e in _board_events()))
+    base[5] = str(judged)
+    done = subprocess.run(base + ["--format", "json"], capture_output=True, text=True, check=True)
+    assert "note" not in done.stderr

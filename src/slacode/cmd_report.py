@@ -137,6 +137,7 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, rank,
     if html_file:
         _write_html(html_file, agreement, result, comp, by, period, selected, sink.dashboard, rank)
     _rank_unseen(rank, fmt, html_file)
+    _rank_fallback(rank, sink.board, comp.response)
     if lead_field is not None:
         _all_missing_note(comp, read, forced=by_text.startswith("field:"))
     _input_problems(result, agreement)
@@ -243,6 +244,19 @@ def _rank_unseen(rank: str, fmt: str, html_file) -> None:
                    "and --format json (recognition) show; the table keeps its order", err=True)
 
 
+def _rank_fallback(rank: str, board, response: str | None) -> None:
+    """A note on standard error when ``--rank median`` orders a board (JSON, the page) on
+    which no rep has a median response: it is then in the order of points."""
+    from slacode.report.scoring import no_median
+
+    if rank != "median" or board is None or not no_median(board.board.values()):
+        return
+    why = (f"no verdict of {response} has a response time yet" if response is not None else
+           "the rules counted have no one timed clause to time them by; --rule NAME picks a deadline")
+    click.echo(f"slacode: note: --rank median: no rep has a median response ({why}), so the board is ranked by "
+               "points", err=True)
+
+
 def _write_html(path, agreement, result, comp, by, period, rules, facts=None, rank: str = "points") -> None:
     from slacode.report.html import render_html
 
@@ -292,7 +306,7 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
         try:                                    # refused before the events are read
             up.parse_window(window)
         except ValueError as e:
-            _fail(f"--within {window}: {e}")
+            _fail(f"--within {up.brief_window(window)}: {e}")
     agreement = load_agreement(spec, events)
     keep = set(assignees) if assignees else None
     read = _reader(agreement, events, as_of, tz, input_format, csv_options)
@@ -339,7 +353,7 @@ def _due_window(window: str, as_of: int, tz: str | None, agreement):
     try:
         return up.window_of(window, as_of, zone)
     except ValueError as e:
-        _fail(f"--within {window}: {e}")
+        _fail(f"--within {up.brief_window(window)}: {e}")
 
 
 def _near_assignee(name: str, known: set) -> str | None:

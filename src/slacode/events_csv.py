@@ -293,7 +293,7 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = "", o
             if quoted:
                 problems = ["the whole line is quoted, so it is one column", *problems]
         wide = _bytes_hint(text.encode("utf-8", "surrogatepass")) if "\x00" in text else None   # UTF-16, no BOM
-        hint = wide or _header_hint(headers, names, missing, absent, sep, split) or hint
+        hint = wide or _header_hint(headers, names, missing, absent, sep, split, _named(options)) or hint
         column = csv_column(text, at, sep) if at is not None and text else 1
         reader.diagnostics.append(_diag(
             codes.CSV_HEADER, f"unusable CSV header: {'; '.join(problems)}; no event of "
@@ -382,9 +382,13 @@ def _cleaner_split(headers: list[str], text: str, sep: str, options: CsvOptions 
     into more columns than ``sep`` gives, none of them without a name) — the file is more
     likely written with it, and a column name holding it read with ``sep`` is the sign —
     and the cells it gives (the first that gives `lead`, `at` and `type`, else the one that
-    gives the most columns); else None."""
+    gives the most columns); else None. Never when ``sep`` already gives `lead` and `at`
+    (`lead,at,notes;x;y;z`): the file is then read with the right separator, and only the
+    columns it really lacks are missing."""
     line = text.lstrip("\ufeff").rstrip("\r\n")
     mapped = _mapping_of(options)
+    if {"lead", "at"} <= {mapped.get(h, h) for h in headers}:
+        return None
     best = None
     for other in _SEPARATORS:
         if other == sep or not any(other in h for h in headers):
@@ -414,7 +418,7 @@ def _split_sign(headers: list[str], other: str) -> str:
     if len(headers) == 1:
         return "the header is one column"
     column = next(h for h in headers if other in h)
-    return f"the column `{column}` holds {other!r}"
+    return f"the column `{column}` holds {_shown(other)}"
 
 
 def _split_words(headers: list[str], sep: str, other: str) -> str:
@@ -506,11 +510,12 @@ def delimiter_option(sep: str) -> str:
 
 
 def _header_hint(headers: list[str], names: list[str], missing: list[str], absent: list[tuple[str, str]],
-                 sep: str, split: tuple | None = None) -> str | None:
+                 sep: str, split: tuple | None = None, named: bool = False) -> str | None:
     """What to do about an unusable header, when something better than the general hint is
     known: another separator (``split``: :func:`_one_column_split`'s answer), the quotes
     around a header line quoted whole, a mapping naming a header the file lacks, a near-miss
-    name (`Lead ID` for `lead`: map it with --column lead="Lead ID")."""
+    name (`Lead ID` for `lead`: map it with --column lead="Lead ID"). ``named``: whether the
+    delimiter ``sep`` was named (then exporting with it is no advice)."""
     if split is not None:
         other, cells, quoted = split
         split = [c.strip() for c in cells]
@@ -527,10 +532,11 @@ def _header_hint(headers: list[str], names: list[str], missing: list[str], absen
             return advice + (f", then read it with {option}" if option else "")
         seen = _split_sign(headers, other)
         if other == ",":
-            return (f"{seen}: the file seems separated by {other!r}; leave out --csv-delimiter "
+            return (f"{seen}: the file seems separated by {_shown(other)}; leave out --csv-delimiter "
                     f"(a comma is the default){f', and read it with {then}' if then else ''}")
-        return (f"{seen}: the file seems separated by {other!r}; read it with "
-                f"{delimiter_option(other)}{' ' + then if then else ''}{' (or export it with commas)' if sep == ',' else ''}")
+        export = " (or export it with commas)" if sep == "," and not named else ""    # (not to one who named the comma)
+        return (f"{seen}: the file seems separated by {_shown(other)}; read it with "
+                f"{delimiter_option(other)}{' ' + then if then else ''}{export}")
     hints = [_absent_hint(n, h, headers) for n, h in absent]
     maps = _suggestions(missing, names) if missing else []
     if maps:

@@ -45,6 +45,9 @@ WINDOW_FORMS = ("a duration (30m, 2h, 1h30m, 1d, 2w) or a day: today (until midn
 #: the last instant a date can hold (the end of the year 9999), in epoch microseconds
 _LAST_US = 253_402_300_799_999_999
 _PART = re.compile(r"\s*(\d+)\s*([a-z]+)")
+#: more digits than this in one part of a window is past the year 9999 in any unit (a second
+#: is the smallest: 10**20 seconds is far past it), read without converting them
+_MOST_DIGITS = 20
 
 
 @dataclass(frozen=True)
@@ -190,11 +193,14 @@ def parse_window(value: str | timedelta) -> timedelta:
     while pos < len(text):
         m = _PART.match(text, pos)
         if m is None or m.group(2) not in _UNIT_SECONDS:
-            raise ValueError(f"{value!r} is not a window; {_window_advice(text)}")
-        total += int(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+            raise ValueError(f"{brief_window(value, quoted=True)} is not a window; {_window_advice(text)}")
+        digits = m.group(1).lstrip("0") or "0"
+        if len(digits) > _MOST_DIGITS:      # (before int(), which refuses over 4,300 digits)
+            raise ValueError(_too_far(value))
+        total += int(digits) * _UNIT_SECONDS[m.group(2)]
         pos = m.end()
     if pos == 0:
-        raise ValueError(f"{value!r} is not a window; {_window_advice(text)}")
+        raise ValueError(f"{brief_window(value, quoted=True)} is not a window; {_window_advice(text)}")
     if total > _LAST_US // 1_000_000:
         raise ValueError(_too_far(value))
     return timedelta(seconds=total)
@@ -209,8 +215,19 @@ def _window_advice(text: str) -> str:
 
 
 def _too_far(value) -> str:
-    return (f"{value!r} would end after the year 9999, past any date: leave the window out to list every open "
-            "clock, or give a shorter one")
+    return (f"{brief_window(value, quoted=True)} would end after the year 9999, past any date: leave the window "
+            "out to list every open clock, or give a shorter one")
+
+
+def brief_window(value, quoted: bool = False) -> str:
+    """A window as messages show it: whole (``quoted``: as its ``repr``), or, over 40
+    characters, its ends around an ellipsis and its length (a window of thousands of digits
+    is not written back whole)."""
+    text = str(value)
+    if len(text) <= 40:
+        return repr(value) if quoted else text
+    short = f"{text[:16]}…{text[-8:]}"
+    return f"{short!r} ({len(text):,} characters)" if quoted else f"{short} ({len(text):,} characters)"
 
 
 def is_day_window(value) -> bool:

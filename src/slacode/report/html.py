@@ -102,7 +102,7 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  f"or now); a perfect week (an ended week "
                  f"with no breach and at least one promise kept) earns a star and {PERFECT_WEEK_BONUS} "
                  "bonus points. Breaches cost nothing here: the tables show them. "
-                 + _median_words(comp.response) + _rank_words(rank),
+                 + _median_words(comp.response) + _rank_words(rank, board),
                  _board(board, comp.response, rank)),
         _section(f"Compliance by {comp.grouping} and {comp.period}",
                  "Rate = met / (met + breached); the number under it is how many were judged. A dashed "
@@ -370,7 +370,7 @@ def _rule_charts(per_rule: Compliance, plan) -> str:
         if notes:
             sub += " · " + "; ".join(notes)
         chart = rate_chart(per_rule.periods, [per_rule.cell(g, p.label) for p in per_rule.periods], goal,
-                           per_rule.period, changes=_changes(per_rule, g))
+                           per_rule.period, changes=_changes(per_rule, g), befores=_befores(per_rule, g))
         cards.append(f'<div class="card"><div class="card-head"><div><div class="card-title">{escape(rule)}'
                      f' <span class="clause">{escape(clause)}</span> {chips}</div>'
                      f'<div class="card-sub">{escape(sub)}</div></div>'
@@ -380,13 +380,15 @@ def _rule_charts(per_rule: Compliance, plan) -> str:
 
 
 def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, width: int = 360,
-               height: int = 150, changes: list | None = None) -> str:
+               height: int = 150, changes: list | None = None, befores: list | None = None) -> str:
     """Bars of the rate per period (0–100 %), a dashed goal line, the judged count under
     each label; pale bars with a dashed edge for periods not settled (in progress, or ended
     with verdicts still undecided), a dash for periods with nothing judged; with ``changes``
     (:func:`slacode.report.trends.changes`), an arrow after each value that changed from
-    the period before."""
+    the period it is compared with (``befores``, :func:`slacode.report.trends.changes_from`;
+    by default the period before)."""
     changes = changes or [None] * len(periods)
+    befores = befores or [None, *periods[:-1]]
     left, right, top, bottom = 34, 30, 14, 32
     pw, ph = width - left - right, height - top - bottom
     n = max(len(periods), 1)
@@ -404,7 +406,7 @@ def rate_chart(periods, cells: list[Cell], goal: float | None, period: str, widt
         tip = f"{p.label}: {_pct(cell.rate)} ({cell.met} met, {cell.breached} breached"
         tip += f", {cell.open} undecided)" if cell.open else ")"
         settled = cell.settled(p)
-        tip += _unsettled_words(p, cell) + _change_words(changes[i], periods[i - 1] if i else None)
+        tip += _unsettled_words(p, cell) + _change_words(changes[i], befores[i])
         if cell.rate is None:
             out.append(f'<g><title>{escape(tip)}</title><line class="nodata" x1="{cx - bw / 2:.1f}" '
                        f'x2="{cx + bw / 2:.1f}" y1="{top + ph:.1f}" y2="{top + ph:.1f}"/></g>')
@@ -438,8 +440,15 @@ def _changes(comp: Compliance, group: str | None = None) -> list:
     return changes(comp, group)
 
 
-_ARROW_WORDS = ("An arrow after a rate: up or down from the period before (hover for the points), for periods "
-                "that have ended.")
+def _befores(comp: Compliance, group: str | None = None) -> list:
+    """The period each period's change is from (the last before it with something judged), or None."""
+    from slacode.report.trends import changes_from
+
+    return [before for _, before in changes_from(comp, group)]
+
+
+_ARROW_WORDS = ("An arrow after a rate: up or down from the last period before it with something judged "
+                "(hover for the points and that period), for periods that have ended.")
 #: the arrows of a rate's change from the period before: up, down, the same
 _ARROWS = {"up": "\u25b2", "down": "\u25bc", "same": "\u25b6"}
 
@@ -690,7 +699,14 @@ _RANK_WORDS = {"rate": "Ranked by rate (met among judged; among equal rates, mor
                "breached": "Ranked by breaches, most first: who may need a hand (no medals)."}
 
 
-def _rank_words(rank: str) -> str:
+def _rank_words(rank: str, board=()) -> str:
+    """What the board is ordered by, said under its heading (nothing for points). Asked for
+    the median when no rep has one, it says that the board fell back to points."""
+    from slacode.report.scoring import no_median
+
+    if rank == "median" and no_median(board):
+        return (" Asked to rank by the median response, but no rep has one (a median is of one timed clause, "
+                "with answers): ranked by points instead, most first.")
     words = _RANK_WORDS.get(rank)
     return f" {words}" if words else ""
 
@@ -765,13 +781,13 @@ def _heat_table(comp: Compliance) -> str:
     rows = []
     for g in comp.groups:
         cells = "".join(_heat_cell(comp.cell(g, p.label), p.label, period=p, change=c, before=b)
-                        for p, c, b in zip(comp.periods, _changes(comp, g), [None, *comp.periods]))
+                        for p, c, b in zip(comp.periods, _changes(comp, g), _befores(comp, g)))
         t = comp.group_total(g)
         rows.append(f'<tr><th class="rowhead">{escape(g)}</th>{cells}{_heat_cell(t, "all periods", True)}'
                     f"{_median_cells(t)}"
                     f'<td class="num">{t.open:,}</td></tr>')
     foot_cells = "".join(_heat_cell(comp.period_total(p.label), p.label, True, p, c, b)
-                         for p, c, b in zip(comp.periods, _changes(comp), [None, *comp.periods]))
+                         for p, c, b in zip(comp.periods, _changes(comp), _befores(comp)))
     total = comp.total
     rows.append(f'<tr class="total"><th class="rowhead">all</th>{foot_cells}{_heat_cell(total, "all", True)}'
                 f"{_median_cells(total)}"

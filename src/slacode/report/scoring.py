@@ -120,6 +120,14 @@ class Board:
         return sorted(board.values(), key=rank_key(rank) if rank.__class__ is str else rank)
 
 
+def no_median(board) -> bool:
+    """Whether a board of reps (:class:`Standing`) has reps but none with a median response
+    (no verdict of the one clause it times has an answer, or no one clause is timed): ranked
+    by ``median``, it is then in the order of points (:func:`rank_key`)."""
+    reps = list(board)
+    return bool(reps) and all(s.responses.median_seconds is None for s in reps)
+
+
 def rank_key(rank: str = "points"):
     """The sort key of a board ordered by ``rank`` (one of :data:`RANKINGS`):
 
@@ -128,7 +136,7 @@ def rank_key(rank: str = "points"):
       verdicts (a 100% of 40 before a 100% of 1), then points; reps with nothing judged last;
     * ``met``: most promises kept first, then the higher rate;
     * ``median``: the fastest median response first (of the one clause the board times);
-      reps without one last;
+      reps without one last, by points (all of them when no rep has one: :func:`no_median`);
     * ``breached``: most breaches first, then the lower rate: who needs a hand, not a prize.
 
     Ties end with the name, so the order is the same on every run."""

@@ -735,8 +735,8 @@ def _footnotes(comp: Compliance) -> list[str]:
         notes.append(f"{n:,} {comp.period}s in a row with nothing counted, {a} to {b}, are left out: a date far "
                      "from the others (a placeholder year?); `slacode check` names the events")
     notes.append("rate = met / (met + breached); " + response_words(comp))
-    notes.append(f"change: the rate's change from the {comp.period} before, in points (ended {comp.period}s with "
-                 "something judged in both)")
+    notes.append(f"change: the rate's change from the last {comp.period} before with something judged, in points "
+                 f"(ended {comp.period}s with something judged; {comp.period}s with nothing judged are skipped)")
     if any(p.label in comp.closed for p in comp.periods):
         notes.append(f"{CLOSED_WORD}: no calendar of the rules counted works that day, and nothing started")
     if len(comp.groups) > 1:
