@@ -201,8 +201,9 @@ class Compliance:
     response: str | None = None
     #: whether the rules counted have several timed clauses (whose times one median would mix)
     several_timed: bool = True
-    #: ``--period day``: the labels of the days no calendar of the rules counted works
-    #: (:func:`slacode.report.trends.closed_periods`); an empty one reads as closed
+    #: ``--period day``: the labels of the days no calendar of the rules counted works, none
+    #: when one of them runs on wall-clock time (:func:`slacode.report.trends.closed_periods`);
+    #: an empty one reads as closed
     closed: frozenset = frozenset()
     #: the runs of more than :data:`LONGEST_GAP` periods in a row with nothing counted, left
     #: out of ``periods``: ``(periods, first label, last label)`` each (:func:`without_long_gaps`)
@@ -252,8 +253,8 @@ class Compliance:
 
     def rows(self) -> list[dict]:
         """One dict per (group, period), groups in order, periods in time order; each with
-        ``rate_change``, the rate's change from the group's previous period
-        (:func:`slacode.report.trends.rate_change`)."""
+        ``rate_change``, the rate's change from the group's last earlier period with something
+        judged (:func:`slacode.report.trends.changes`)."""
         from slacode.report.trends import changes
 
         out = []
