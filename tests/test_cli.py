@@ -1010,15 +1010,10 @@ def test_check_lead_shows_the_runs_notes_as_they_concern_that_lead(tmp_path):
     at the first lead that has one; `check --lead L3` hid them when L1 came first, though L3 has
     both. They are said of L3 now, at L3's lines; the run's own (of L1, counting two leads) is
     among those left out, and `--ignore` still leaves them out."""
-    spec = tmp_path / "a.sla"
-    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\n'
-                    "deadline touch { owner sales; start on assigned; stop on call; within 2h }\n")
     rows = [("L1", "09:00", "assigned"), ("L1", "09:00", "assigned"), ("L3", "09:30", "assigned"),
             ("L3", "10:00", "call"), ("L3", "10:00", "call"), ("L3", "10:05", "asigned"), ("L1", "10:05", "asigned")]
-    events = tmp_path / "e.jsonl"
-    events.write_text("".join(json.dumps({"lead": lead, "at": f"2026-11-24T{hhmm}:00Z", "type": kind}) + "\n"
-                              for lead, hhmm, kind in rows))
-    args = ("check", str(spec), str(events), "--as-of", "2026-11-24T12:00:00Z")
+    args = _lead_notes_case(tmp_path, "deadline touch { owner sales; start on assigned; stop on call; within 2h }\n",
+                            [{"lead": lead, "at": f"2026-11-24T{hhmm}:00Z", "type": kind} for lead, hhmm, kind in rows])
     whole = run(*args)
     assert "e.jsonl:2:1: SLA620" in whole.stdout and "2 leads have such a copy" in whole.stdout
     for jobs in ("1", "2"):
@@ -1037,18 +1032,24 @@ def test_check_lead_shows_the_runs_notes_as_they_concern_that_lead(tmp_path):
     assert "other leads' lines" not in both.stderr
 
 
+def _lead_notes_case(tmp_path, body: str, events: list) -> tuple:
+    """Write an agreement (UTC, team sales, then ``body``) and ``events`` as JSON Lines under
+    ``tmp_path`` (``a.sla``, ``e.jsonl``): the arguments of `check` on them, as of 12:00."""
+    spec, path = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\n' + body)
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    return ("check", str(spec), str(path), "--as-of", "2026-11-24T12:00:00Z")
+
+
 def test_check_lead_keeps_the_runs_sla616_at_the_agreements_line_as_documented(tmp_path):
     """review 23b F7: SLA616 sits at the agreement's line, as SLA602 does: `check --lead A` keeps the
     run's note (naming lead B) in the table when A has the field, and does not count it among the
     others; a lead asked that has the problem gets it said of itself. docs/cli.md says so."""
-    spec = tmp_path / "a.sla"
-    spec.write_text('agreement "m" { timezone "UTC"; teams sales }\nsegment hot = score >= 80\n'
-                    "deadline touch { owner sales; start on assigned; stop on call; within 2h for hot; within 4h }\n")
     rows = [("A", {"score": 90}), ("B", {"scor": 90}), ("C", {"scor": 10})]
-    events = tmp_path / "e.jsonl"
-    events.write_text("".join(json.dumps({"lead": lead, "at": "2026-11-24T09:00:00Z", "type": "assigned",
-                                          "fields": fields}) + "\n" for lead, fields in rows))
-    args = ("check", str(spec), str(events), "--as-of", "2026-11-24T12:00:00Z")
+    args = _lead_notes_case(tmp_path, "segment hot = score >= 80\n"
+                            "deadline touch { owner sales; start on assigned; stop on call; within 2h for hot; within 4h }\n",
+                            [{"lead": lead, "at": "2026-11-24T09:00:00Z", "type": "assigned", "fields": fields}
+                             for lead, fields in rows])
     whole = run(*args)
     assert "a.sla:2:15: SLA616" in whole.stdout and "lead 'B' never had" in whole.stdout
     for jobs in ("1", "2"):
