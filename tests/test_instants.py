@@ -1,7 +1,8 @@
 """Fast instant text (slacode.instants) against datetime, the reference it must equal."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +20,21 @@ def reference(us: int, zone) -> datetime:
     return t.replace(microsecond=micro) if micro else t
 
 
+def written(us: int, zone) -> str:
+    """What ``instants.iso`` must write: ``datetime.isoformat``, but an offset with seconds
+    (local mean time, Monrovia's -00:44:30 until 1972) truncated to whole minutes, the local
+    time moved with it (RFC 3339 offsets have no seconds)."""
+    t = reference(us, zone)
+    seconds = int(t.utcoffset().total_seconds())
+    if seconds % 60:
+        minutes = int(seconds / 60)                     # toward zero
+        t = t.astimezone(timezone(timedelta(minutes=minutes)))
+    return t.isoformat()
+
+
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)")
+
+
 instants_us = st.one_of(
     st.integers(-2_500_000_000_000_000, 4_100_000_000_000_000),
     st.integers(-2_500_000_000, 4_100_000_000).map(lambda s: s * 1_000_000),           # whole seconds
@@ -30,7 +46,28 @@ instants_us = st.one_of(
 @given(us=instants_us, name=st.sampled_from(ZONES))
 def test_iso_equals_datetime_isoformat(us, name):
     zone = ZoneInfo(name)
-    assert instants.iso(us, zone) == reference(us, zone).isoformat()
+    text = instants.iso(us, zone)
+    assert text == written(us, zone)
+    assert RFC3339.fullmatch(text)
+    back = datetime.fromisoformat(text)
+    assert (back - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(microseconds=1) == us
+
+
+@pytest.mark.parametrize("name, text, when", [
+    ("America/Sao_Paulo", "1001-11-13T00:00:00-03:06:28", "1001-11-13 00:00:28 -03:06"),
+    ("America/Sao_Paulo", "1913-12-31T23:59:00-03:06:28", "1913-12-31 23:59:28 -03:06"),
+    ("Africa/Monrovia", "1970-06-01T09:00:00-00:44:30", "1970-06-01 09:00:30 -00:44"),
+    ("Asia/Kolkata", "1850-01-01T00:00:00+05:53:28", "1849-12-31 23:59:32 +05:53"),
+])
+def test_offsets_with_seconds_are_written_in_whole_minutes(name, text, when):
+    # the same instant, named with an RFC 3339 offset: the local time moves by the seconds
+    zone = ZoneInfo(name)
+    at = datetime.fromisoformat(text)
+    us = (at - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(microseconds=1)
+    assert instants.when(us, zone) == when
+    iso = instants.iso(us, zone)
+    assert RFC3339.fullmatch(iso) and datetime.fromisoformat(iso) == at
+    assert instants.local_us(us, zone) == (at.replace(tzinfo=None) - datetime(1970, 1, 1)) // timedelta(microseconds=1)
 
 
 @settings(max_examples=300, deadline=None)
@@ -68,5 +105,16 @@ def test_transition_inside_an_hour_is_exact():
         start = int(datetime.fromisoformat(day + "T00:00:00+00:00").timestamp()) - 86_400
         for minute in range(0, 3 * 24 * 60, 7):
             us = (start + minute * 60) * 1_000_000 + 1
-            assert instants.iso(us, zone) == reference(us, zone).isoformat()
+            assert instants.iso(us, zone) == written(us, zone)
     assert instants.iso(0, timezone.utc) == "1970-01-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize("text, written_as", [
+    ("2026-11-10T09:20:00-03:00", "2026-11-10T09:20:00-03:00"),
+    ("1970-06-01T09:00:00-00:44:30", "1970-06-01T09:00:30-00:44"),
+    ("1850-01-01T00:00:00.250000+05:53:28", "1849-12-31T23:59:32.250000+05:53"),
+])
+def test_iso_datetime_writes_whole_minute_offsets(text, written_as):
+    at = datetime.fromisoformat(text)
+    assert instants.iso_datetime(at) == written_as
+    assert datetime.fromisoformat(written_as) == at

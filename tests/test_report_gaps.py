@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from slacode.report.tables import LONGEST_GAP, Period, without_long_gaps
 
-# (in UTC: in 1001 São Paulo's offset is its local mean time, -03:06:28, which no RFC 3339
-# instant can write: docs/time.md)
+# (in UTC: in 1001 São Paulo kept local mean time, -03:06:28, whose instants are written
+# with the offset truncated to -03:06, docs/time.md; UTC keeps the expected texts plain)
 AGREEMENT = '''agreement "gaps" {
   version "1"
   timezone "UTC"

@@ -6,11 +6,12 @@ time and cached, and so are the texts that hour's instants share (the local date
 the offset): writing an instant is a dictionary lookup, integer arithmetic and three
 strings joined. An hour in which the offset changes (a transition that is not on the hour)
 or whose offset is not whole hours takes the exact path. The text is exactly what
-:meth:`datetime.isoformat` writes.
+:meth:`datetime.isoformat` writes, but for local mean time's offsets with seconds, which
+are written in whole minutes (RFC 3339 has no seconds in an offset).
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 _HOUR = 3_600_000_000
 _DAY = 86_400_000_000
@@ -205,10 +206,34 @@ def iso(us: int, zone) -> str:
     return f"{entry[0]}{_MIN_SEC[secs]}.{str(1_000_000 + micro)[1:]}{entry[2]}"
 
 
+def _written_offset(zone, us: int) -> tuple[int, str]:
+    """The offset an instant is written with: the zone's, except that local mean time's
+    (before a zone kept standard time: São Paulo's ``-03:06:28``) is written truncated to
+    whole minutes (``-03:06``), since RFC 3339 offsets have no seconds; the local time
+    written moves with it, so the text still names the exact instant."""
+    off, text = _offset(zone, us)
+    if len(text) > 6:                       # ``±HH:MM:SS``
+        seconds = off // 1_000_000
+        minutes = -((-seconds) // 60) if seconds < 0 else seconds // 60     # toward zero
+        off = minutes * 60_000_000
+        text = _offset_text(minutes * 60)
+    return off, text
+
+
+def iso_datetime(moment: datetime) -> str:
+    """RFC 3339 text of an aware ``datetime``: its ``isoformat()``, but an offset with
+    seconds (local mean time) written in whole minutes, as :func:`iso` writes it."""
+    off = moment.utcoffset()
+    if off is None or not (off.seconds % 60 or off.microseconds):
+        return moment.isoformat()
+    minutes = int(off.total_seconds() / 60)                 # toward zero
+    return moment.astimezone(timezone(timedelta(minutes=minutes))).isoformat()
+
+
 def _iso(key: tuple) -> str:
     """:func:`iso` the exact way, of ``(us, zone)``: any offset, any hour."""
     us, zone = key
-    off, text = _offset(zone, us)
+    off, text = _written_offset(zone, us)
     hour, rem = divmod(us + off, _HOUR)
     secs, micro = divmod(rem, 1_000_000)
     if micro:
@@ -241,7 +266,7 @@ def when(us: int, zone) -> str:
 def _when(key: tuple) -> str:
     """:func:`when` the exact way, of ``(us, zone)``: any offset, any hour."""
     us, zone = key
-    off, text = _offset(zone, us)
+    off, text = _written_offset(zone, us)
     hour, rem = divmod(us + off, _HOUR)
     secs, micro = divmod(rem, 1_000_000)
     day = _hour_text(hour)

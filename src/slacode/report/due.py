@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Iterable
 
 from slacode.evaluate import public_as_of
+from slacode.instants import iso_datetime
 from slacode.verdict import as_text, from_us
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -118,10 +119,10 @@ class Due:
         """JSON-ready: instants as RFC 3339 text, durations in seconds."""
         return {"lead": self.lead, "rule": self.rule, "clause": self.clause, "cycle": self.cycle,
                 "status": self.status, "paused": self.paused, "owner": self.owner, "assignee": self.assignee,
-                "segment": self.segment, "started_at": self.started_at.isoformat(),
-                "due_at": self.due_at.isoformat(),
-                "warn_at": self.warn_at.isoformat() if self.warn_at else None,
-                "next_at": self.next_at.isoformat(), "next": self.next, "warn_level": self.warn_level,
+                "segment": self.segment, "started_at": iso_datetime(self.started_at),
+                "due_at": iso_datetime(self.due_at),
+                "warn_at": iso_datetime(self.warn_at) if self.warn_at else None,
+                "next_at": iso_datetime(self.next_at), "next": self.next, "warn_level": self.warn_level,
                 "time_left_seconds": self.time_left.total_seconds(),
                 "working_left_seconds": self.working_left.total_seconds(),
                 "attempts_made": self.attempts_made, "attempts_needed": self.attempts_needed,
