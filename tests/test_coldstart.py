@@ -220,6 +220,28 @@ def test_the_pickle_keeps_larks_actions_as_the_same_objects(tmp_path):
     assert actions == {id(Shift), id(Reduce)}
 
 
+def test_the_pickle_keeps_one_object_for_equal_parts_of_the_table(tmp_path):
+    # every symbol, rule option and table cell that is equal to another is the same object
+    # (fewer objects to unpickle and for the last garbage collection to walk)
+    from lark.parsers.lalr_analysis import Reduce
+
+    cache = _pickle_at(tmp_path / "p.pickle")
+    cache.save(_fresh_lark())
+    found = cache.load()
+    states = found.lalr.parse_table.states
+    cells = [cell for row in states.values() for cell in row.values()]
+    keys = {(kind, id(arg) if kind is Reduce else arg) for kind, arg in cells}
+    assert len({id(cell) for cell in cells}) == len(keys) < len(cells) / 2
+    rules = list(found.lalr.callbacks)
+    symbols = [s for r in rules for s in (r.origin, *r.expansion)]
+    assert len({id(s) for s in symbols}) == len({(s.__class__, s.name, getattr(s, "filter_out", None))
+                                                 for s in symbols}) < len(symbols) / 4
+    assert all(r.expansion == list(r.expansion) and hash(r) == hash((r.origin, tuple(r.expansion)))
+               for r in rules)
+    lexers = {id(b): b for b in found.lexer.lexers.values()}.values()
+    assert len({id(b.terminals_by_name) for b in lexers}) == 1 and len(lexers) > 100
+
+
 def test_a_damaged_pickle_is_ignored_and_a_missing_one_is_none(tmp_path):
     cache = _pickle_at(tmp_path / "p.pickle")
     assert cache.load() is None

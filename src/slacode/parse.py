@@ -192,7 +192,7 @@ class _ParserPickle:
     pickle) leaves the caller on Lark's own cache, as if this one did not exist.
     """
 
-    FORMAT = "3"
+    FORMAT = "4"
 
     def __init__(self, text: str, options: dict):
         import getpass
@@ -265,14 +265,68 @@ class _ParserPickle:
         except OSError:
             return
         try:
+            found = Parser.of(lark)
+            _share_alike(found)
             with os.fdopen(fd, "wb") as f:
-                _pickler(pickle, f).dump(tuple(Parser.of(lark)))
+                _pickler(pickle, f).dump(tuple(found))
             os.replace(tmp, self.path)
         except Exception:  # an object that does not pickle, a full disk: no cache
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _share_alike(found: Parser) -> None:
+    """Make the equal parts of the parse table one object each, in place, before pickling.
+
+    Lark gives every occurrence of a symbol in a rule its own ``Terminal`` or
+    ``NonTerminal`` (with a ``__dict__`` for a terminal), every rule its own ``RuleOptions``
+    and every cell of the table its own ``(action, argument)`` pair: some 8,000 objects for
+    this grammar, of which a few hundred differ. Each object the pickle holds is made again
+    in every process that parses and walked by the interpreter's last garbage collection
+    when the process ends, so the file keeps one of each (so does the contextual lexer's
+    table per parser state: its sets and tables, equal in every state, are shared too; no
+    code changes them after the lexer is built). Nothing parsing reads changes:
+    symbols compare by kind and name (a terminal's ``filter_out`` too, kept in the key),
+    ``Rule`` keeps its hash, its origin and the length of its expansion, and the table the
+    same actions in the same cells."""
+    from lark.parsers.lalr_analysis import Reduce
+
+    symbols: dict = {}
+    options: dict = {}
+    expansions: dict = {}
+    actions: dict = {}
+
+    def one(symbol):
+        key = (symbol.__class__, symbol.name, getattr(symbol, "filter_out", None))
+        return symbols.setdefault(key, symbol)
+
+    rules = {id(rule): rule for rule in found.lalr.callbacks}
+    for row in found.lalr.parse_table.states.values():
+        for token, action in row.items():
+            kind, arg = action
+            if kind is Reduce:
+                rules.setdefault(id(arg), arg)
+            row[token] = actions.setdefault((kind, id(arg) if kind is Reduce else arg), action)
+    for rule in rules.values():
+        rule.origin = one(rule.origin)
+        expansion = [one(symbol) for symbol in rule.expansion]
+        rule.expansion = expansions.setdefault(tuple(map(id, expansion)), expansion)
+        o = rule.options
+        key = (o.keep_all_tokens, o.expand1, o.priority, o.template_source, tuple(o.empty_indices))
+        rule.options = options.setdefault(key, o)
+    # The contextual lexer: one BasicLexer per distinct set of terminals (some 200), each with
+    # its own copy of the same sets and of the table of every terminal by name.
+    shared: dict = {}
+    for basic in {id(b): b for b in (*found.lexer.lexers.values(), found.lexer.root_lexer)}.values():
+        for name in ("newline_types", "ignore_types", "terminals_by_name", "user_callbacks"):
+            value = getattr(basic, name, None)
+            if isinstance(value, frozenset):
+                setattr(basic, name, shared.setdefault((name, value), value))
+            elif isinstance(value, dict):
+                key = (name, tuple((k, id(v)) for k, v in value.items()))
+                setattr(basic, name, shared.setdefault(key, value))
 
 
 def _pickler(pickle, f):
