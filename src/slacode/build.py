@@ -53,6 +53,17 @@ def unescape(quoted: str) -> str:
     return _ESCAPE.sub(r"\1", quoted[1:-1])
 
 
+def _composed(text: str) -> str:
+    """A name or a text of the agreement in Unicode's composed form (NFC): `ã` typed as `a`
+    and a combining tilde (as some editors and file systems write it) is the same name or
+    text, and events are matched in either form (:func:`slacode.evaluate.nfc`)."""
+    if text.isascii():
+        return text
+    from unicodedata import normalize
+
+    return normalize("NFC", text)
+
+
 class _Builder:
     """One method per grammar rule, called as ``method(meta, children)`` with the children
     already built, bottom-up: what a Lark ``Transformer`` with ``v_args(meta=True)`` and
@@ -83,11 +94,11 @@ class _Builder:
     def name(self, tok: Token) -> m.Name:
         """A name; a backquoted one (an event type or a state, extension) is its text."""
         if tok.type == "QNAME":
-            value = str(tok)[1:-1]
+            value = _composed(str(tok)[1:-1])
             if not value.strip():
                 self._blank_name(tok)
             return m.Name.model_construct(value=value, quoted=True, span=self._tok_span(tok))
-        return m.Name.model_construct(value=str(tok), span=self._tok_span(tok))
+        return m.Name.model_construct(value=_composed(str(tok)), span=self._tok_span(tok))
 
     def _blank_name(self, tok: Token) -> None:
         """SLA108 for an event type or a state in backquotes that holds only spaces."""
@@ -97,7 +108,7 @@ class _Builder:
             "`Open - Not Contacted`", file=self.file))
 
     def string(self, tok: Token) -> m.StringLit:
-        return m.StringLit.model_construct(value=unescape(str(tok)), span=self._tok_span(tok))
+        return m.StringLit.model_construct(value=_composed(unescape(str(tok))), span=self._tok_span(tok))
 
     def timestamp(self, tok: Token) -> m.TimestampLit:
         return m.TimestampLit.model_construct(text=str(tok), span=self._tok_span(tok))
@@ -518,10 +529,10 @@ class _Builder:
     def _field(self, tok: Token) -> m.FieldRef:
         text = str(tok)
         if tok.type == "QNAME":
-            return m.FieldRef.model_construct(name=text[1:-1], quoted=True, span=self._tok_span(tok))
+            return m.FieldRef.model_construct(name=_composed(text[1:-1]), quoted=True, span=self._tok_span(tok))
         if tok.type == "STATE_KW":
             return m.FieldRef.model_construct(name="state", is_state=True, span=self._tok_span(tok))
-        return m.FieldRef.model_construct(name=text, span=self._tok_span(tok))
+        return m.FieldRef.model_construct(name=_composed(text), span=self._tok_span(tok))
 
     def operand(self, meta, children):
         return self._field(children[0])
@@ -530,7 +541,7 @@ class _Builder:
         tok = children[0]
         span = self._tok_span(tok)
         if tok.type == "STRING":
-            return m.Value.model_construct(kind="string", value=unescape(str(tok)), span=span)
+            return m.Value.model_construct(kind="string", value=_composed(unescape(str(tok))), span=span)
         if tok.type in ("NUMBER", "NEG_NUMBER"):
             return m.Value.model_construct(kind="number", value=self.num(tok, bounded=False), span=span)
         if tok.type in ("TRUE", "FALSE"):
@@ -540,8 +551,8 @@ class _Builder:
         if tok.type == "QNAME":             # `state == `Working - Contacted`` (extension)
             if not str(tok)[1:-1].strip():
                 self._blank_name(tok)
-            return m.Value.model_construct(kind="name", value=str(tok)[1:-1], quoted=True, span=span)
-        return m.Value.model_construct(kind="name", value=str(tok), span=span)
+            return m.Value.model_construct(kind="name", value=_composed(str(tok)[1:-1]), quoted=True, span=span)
+        return m.Value.model_construct(kind="name", value=_composed(str(tok)), span=span)
 
     literal = value
 

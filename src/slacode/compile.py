@@ -149,8 +149,51 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
             return lambda f, s, n: False
         return compile_pred(decl.predicate, segments, _stack + (name,))
     fref: m.FieldRef = pred.field
-    is_state = fref.is_state
     key = fref.name
+    leaf = _leaf(pred, kind, fref.is_state, key)
+    if fref.is_state or (key.isascii() and all(not isinstance(c, str) or c.isascii() for c in _consts(pred, kind))):
+        return leaf
+    return _either_form(leaf, key)
+
+
+def _consts(pred, kind: str) -> tuple:
+    """The constants a leaf predicate compares with (texts, numbers, booleans)."""
+    if kind == "compare":
+        return (_value(pred.value),)
+    if kind == "member":
+        return tuple(_value(v) for v in pred.values)
+    if kind == "text":
+        return (pred.text.value,)
+    return ()
+
+
+def _either_form(leaf: Pred, key: str) -> Pred:
+    """``leaf`` (a test of the field or property ``key``) when the name or a text it compares
+    with is not ASCII: the name is found in either Unicode form, and a text value is
+    compared in the composed form (NFC) the agreement's texts are in, so a CRM export that
+    writes `ã` as `a` and a combining tilde is read as it was meant. (An ASCII test, nearly
+    all of them, pays nothing for this.)"""
+    from unicodedata import is_normalized, normalize
+
+    other = normalize("NFD", key)
+    if other == key:
+        other = None
+
+    def either_form(f, s, n):
+        v = f.get(key)
+        if v is None:
+            if other is None or f.get(other) is None:
+                return leaf(f, s, n)
+            v = f[other]
+            f = {key: v}
+        if v.__class__ is str and not v.isascii() and not is_normalized("NFC", v):
+            f = {key: normalize("NFC", v)}
+        return leaf(f, s, n)
+    return either_form
+
+
+def _leaf(pred, kind: str, is_state: bool, key: str) -> Pred:
+    """A closure for a predicate on one field, property or the state."""
     place = Place(pred.span, "state" if is_state else key, _wants(pred, kind))
     if kind == "exists":
         want = not pred.negated

@@ -532,6 +532,23 @@ def plan_info(plan: Plan) -> PlanInfo:
 _UNREAD = object()          # PlanInfo.type_where's answer for a type the agreement does not read
 
 
+def nfc(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC), as the agreement's names and texts are
+    read: an export that writes `ã` as `a` and a combining tilde (NFD) names the same field,
+    state, type or value (the agreement's are composed when it is read, see
+    :mod:`slacode.build`). Only text that is not ASCII is ever passed here."""
+    from unicodedata import normalize
+
+    return normalize("NFC", text)
+
+
+def nfd(text: str) -> str:
+    """``text`` decomposed (NFD): the other form an agreement's name may arrive in."""
+    from unicodedata import normalize
+
+    return normalize("NFD", text)
+
+
 class LeadFold:
     """The fold over one lead's events (feed them in processing order)."""
 
@@ -583,6 +600,8 @@ class LeadFold:
         if rec.fields:                                  # fields first
             fields = self.fields
             for k, v in rec.fields.items():
+                if not k.isascii():                     # `região` in either Unicode form: one field
+                    k = nfc(k)
                 if v is None:
                     fields.pop(k, None)
                     if self.nulled:
@@ -595,6 +614,8 @@ class LeadFold:
         known = True
         if ev_type == "state":
             new = rec.state
+            if new.__class__ is str and not new.isascii():
+                new = nfc(new)                          # `qualificação` decomposed is the same state
             if plan.states is not None and new not in plan.states:
                 known = False                           # §11: warning, flow evidence, nothing else
                 if self.unknown_states:
@@ -614,6 +635,11 @@ class LeadFold:
         if known:
             info = self.info
             where = info.type_where.get(ev_type, _UNREAD)
+            if where is _UNREAD and not ev_type.isascii():     # a read type in another Unicode form
+                same = nfc(ev_type)
+                where = info.type_where.get(same, _UNREAD)
+                if where is not _UNREAD:
+                    ev_type = same
             if where is _UNREAD:
                 typo = info.typo(ev_type)
                 if typo is not None:                    # SLA605: once per type, at its first event
@@ -785,6 +811,8 @@ class LeadFold:
         a whole float of 2**64 or more, or below -2**63 (JSON Lines reads an int that
         large as a float, its last digits lost) is added and noted too."""
         v = props.get(q.prop)
+        if v is None and not q.prop.isascii():          # the property's name decomposed (NFD)
+            v = props.get(nfd(q.prop))
         cls = v.__class__
         if cls is int or (cls is float and v - v == 0):     # (inf - inf and nan - nan are nan)
             if cls is float and (v >= _INT_TOP or v < _INT_BOTTOM) and v.is_integer():
@@ -1125,7 +1153,7 @@ class LeadFold:
             seen = self.where_seen = {}
         fields = self.fields                    # (this event's own in place)
         for k, prop, lead_field in where:
-            if props.get(prop) is not None:
+            if props.get(prop) is not None or (not prop.isascii() and props.get(nfd(prop)) is not None):
                 continue
             counts = seen.get(k)
             if counts is None:

@@ -24,6 +24,10 @@ def group_key(value) -> tuple | None:
     """The key of the group of leads whose field holds ``value`` (None: missing or null)."""
     cls = value.__class__
     if cls is str:
+        if not value.isascii():             # `São Paulo` in either Unicode form: one group
+            from unicodedata import normalize
+
+            value = normalize("NFC", value)
         return (2, value)
     if value is None:
         return None
