@@ -100,22 +100,7 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, rank,
     if html_file is not None:
         _check_writable(html_file)
     agreement = load_agreement(spec, events)
-    known = {r.name for r in agreement.plan.rules} | ({"flow"} if agreement.plan.flow else set())
-    unknown = [r for r in rules if r not in known]
-    if unknown:
-        _fail(f"--rule {unknown[0]}: the agreement has no rule of that name{_meant(unknown[0], known)} "
-              f"(rules: {', '.join(sorted(known))})")
-    plan = agreement.plan
-    teams = {x.owner for x in (*plan.rules, *plan.targets, *plan.quotas) if x.owner}
-    strange = [t for t in owners if t not in teams]
-    if strange:
-        _fail(f"--owner {strange[0]}: no rule, target or quota of the agreement is owned by that team"
-              f"{_meant(strange[0], teams)} (owners: {', '.join(sorted(teams))})")
-    selected = list(rules) or None
-    if owners:                                  # the rules those teams own, within --rule's
-        selected = [rp.name for rp in plan.rules if rp.owner in owners and (not rules or rp.name in rules)]
-        if rules and not selected:
-            _fail("--owner and --rule select no rule together")
+    selected = _selected_rules(agreement.plan, rules, owners)
     # (kept, to look the field names up if none has the field; and its as_of, for the due cards)
     read = _reader(agreement, events, as_of, tz, input_format, csv_options)
     from slacode.report.sinks import ReportSink
@@ -142,6 +127,27 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, rank,
         _all_missing_note(comp, read, forced=by_text.startswith("field:"))
     _input_problems(result, agreement)
     return EXIT_OK
+
+
+def _selected_rules(plan, rules: tuple, owners: tuple) -> list | None:
+    """The rules ``--rule`` and ``--owner`` select (None: every rule); exit 2 for a name
+    the agreement does not have, with the closest one."""
+    known = {r.name for r in plan.rules} | ({"flow"} if plan.flow else set())
+    unknown = [r for r in rules if r not in known]
+    if unknown:
+        _fail(f"--rule {unknown[0]}: the agreement has no rule of that name{_meant(unknown[0], known)} "
+              f"(rules: {', '.join(sorted(known))})")
+    teams = {x.owner for x in (*plan.rules, *plan.targets, *plan.quotas) if x.owner}
+    strange = [t for t in owners if t not in teams]
+    if strange:
+        _fail(f"--owner {strange[0]}: no rule, target or quota of the agreement is owned by that team"
+              f"{_meant(strange[0], teams)} (owners: {', '.join(sorted(teams))})")
+    selected = list(rules) or None
+    if owners:                                  # the rules those teams own, within --rule's
+        selected = [rp.name for rp in plan.rules if rp.owner in owners and (not rules or rp.name in rules)]
+        if rules and not selected:
+            _fail("--owner and --rule select no rule together")
+    return selected
 
 
 def _meant(name: str, names) -> str:
@@ -291,13 +297,19 @@ def _once(param, values: tuple):
                    "far ahead: 30m, 2h, 1h30m, 1d, 2w (wall clock), or today / tomorrow (until the midnight "
                    "that ends the day, in --tz or the agreement's time zone). Default: every open clock.")
 @click.option("--assignee", "assignees", multiple=True, metavar="NAME", help="Only this rep's clocks (repeatable).")
+@click.option("--rule", "rules", multiple=True, metavar="NAME", help="Only this rule's clocks (repeatable).")
+@click.option("--owner", "owners", multiple=True, metavar="TEAM",
+              help="Only the clocks of the rules this team owns (repeatable).")
+@click.option("--segment", "segments", multiple=True, metavar="NAME",
+              help="Only the clocks of cycles whose target is the `for NAME` line (repeatable): the hot leads.")
 @click.option("--overdue", is_flag=True,
               help="Also the clocks already past their deadline and still unfulfilled (breached, open), first.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
               show_default=True)
 @_event_options
 @_jobs_option
-def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, jobs, csv_options):
+def due(spec, events, as_of, window, assignees, rules, owners, segments, overdue, fmt, tz, input_format, jobs,
+        csv_options):
     """Open clocks that will warn or fall due soon, soonest first (for reminders and task queues)."""
     from slacode.report import due as up
     from slacode.report.progress import wanted
@@ -309,11 +321,12 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
             _fail(f"--within {up.brief_window(window)}: {e}")
     agreement = load_agreement(spec, events)
     keep = set(assignees) if assignees else None
+    only = _due_filter(agreement.plan, rules, owners, segments)
     read = _reader(agreement, events, as_of, tz, input_format, csv_options)
     within = None if window is None else _due_window(window, read.as_of, tz, agreement)
     from slacode.report.sinks import DueSink
 
-    sink = DueSink(read.as_of, within, overdue, up.escalations(agreement.plan), keep)    # lead by lead
+    sink = DueSink(read.as_of, within, overdue, up.escalations(agreement.plan), keep, only)    # lead by lead
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, read=read,
                        csv_options=csv_options, sink=sink)
     items = sink.finish(result)
@@ -336,6 +349,22 @@ def due(spec, events, as_of, window, assignees, overdue, fmt, tz, input_format, 
                        "deadline and still open; --overdue lists them.", err=True)
     _input_problems(result, agreement)
     return EXIT_OK
+
+
+def _due_filter(plan, rules: tuple, owners: tuple, segments: tuple):
+    """Which verdicts ``--rule``, ``--owner`` and ``--segment`` keep (None: all), checked
+    against the agreement's names first (exit 2, with the closest, for one it lacks)."""
+    selected = _selected_rules(plan, rules, owners)
+    known = set(plan.segments)
+    strange = [s for s in segments if s not in known]
+    if strange:
+        _fail(f"--segment {strange[0]}: the agreement has no segment of that name{_meant(strange[0], known)}"
+              + (f" (segments: {', '.join(sorted(known))})" if known else " (it has none)"))
+    if selected is None and not segments:
+        return None
+    names = None if selected is None else frozenset(selected)
+    wanted = frozenset(segments) or None
+    return lambda v: (names is None or v.rule in names) and (wanted is None or v.segment in wanted)
 
 
 def _due_window(window: str, as_of: int, tz: str | None, agreement):

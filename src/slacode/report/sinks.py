@@ -61,18 +61,20 @@ class DueSink:
     the escalations, ``keep``: the assignees asked for) and the little its notes need."""
 
     def __init__(self, as_of: int, within=None, overdue: bool = False, escalating: dict | None = None,
-                 keep: set | None = None):
+                 keep: set | None = None, only=None):
         self.clocks = DueClocks(as_of, within, overdue, escalating, keep)
         self.keep = keep
+        self.only = only                # a test of a verdict (--rule, --owner, --segment), or None
         self.known: set = set()         # the assignees seen (with --assignee: its typo hint)
         self.missed = 0                 # the clocks past their deadline and still open (of keep's)
 
     def __call__(self, verdicts: list) -> None:
-        """Take one lead's verdicts."""
+        """Take one lead's verdicts (all of them: a clock's escalations depend on the
+        lead's other rules, which ``only`` may leave out of the list)."""
         self.clocks.add(verdicts)
-        keep = self.keep
+        keep, only = self.keep, self.only
         for v in verdicts:
-            if v.overdue and (keep is None or v.assignee in keep):
+            if v.overdue and (keep is None or v.assignee in keep) and (only is None or only(v)):
                 self.missed += 1
         if keep is not None:
             self.known.update(v.assignee for v in verdicts if v.assignee)
@@ -81,4 +83,5 @@ class DueSink:
         """Take ``result``'s own verdicts (targets' and quotas'), and return the clocks,
         soonest first."""
         self(result.verdicts)
-        return self.clocks.items()
+        items = self.clocks.items()
+        return items if self.only is None else [d for d in items if self.only(d)]
