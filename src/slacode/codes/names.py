@@ -501,6 +501,12 @@ UNKNOWN_HOLIDAYS = define("SLA216", "unknown-holidays", "error", """
     country and subdivision such as `"BR-SP"` or `"US-CA"`. An unknown code would leave
     every holiday a working day.
 
+    A language tag is no holiday code: `"es-AR"` (Spanish as written in Argentina) names
+    Argentina last, and upper-cased it would be `"ES-AR"`, Aragón in Spain, whose holidays
+    are not Argentina's. The message names the country of a language tag (`"AR"`), and an
+    all-lower-case code that reads both ways (`"es-ar"`) gets both readings. One string that
+    holds several codes (`"BR-SP,BR-RJ"`) is told to be split into strings of their own.
+
     ## Avoid
     ```sla
     calendar br_sales {
