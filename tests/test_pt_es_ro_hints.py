@@ -84,3 +84,143 @@ def test_codes_in_one_string_with_one_unknown_get_no_split_hint():
 
 def test_the_suggested_country_lints_clean():
     assert not errors(calendar('holidays "AR"'))
+
+
+# ------------------------------------------------------------------ UX-2: day names
+
+@pytest.mark.parametrize("days, english, said", [
+    ("lun-vie", "mon-fri", "(Monday to Friday)"), ("seg-sex", "mon-fri", "(Monday to Friday)"),
+    ("Lun-Vie", "mon-fri", "(Monday to Friday)"), ("mon-vie", "mon-fri", "(Monday to Friday)"),
+    ("mar-jue", "tue-thu", "(Tuesday to Thursday)"), ("luni-vineri", "mon-fri", "(Monday to Friday)"),
+    ("joi", "thu", "(Thursday)"), ("sáb", "sat", "(Saturday)"), ("sâm", "sat", "(Saturday)"),
+    ("mié", "wed", "(Wednesday)"), ("dum", "sun", "(Sunday)"), ("segunda-feira", "mon", "(Monday)"),
+    ("lun, mié, vie", "mon, wed, fri", ""),
+])
+def test_days_in_portuguese_spanish_or_romanian_get_the_english_days(days, english, said):
+    d = only(calendar(f"hours {days} 09:00-18:00"), "SLA101")
+    assert d.hint == f"days are written in English: `{english}`{' ' + said if said else ''}, not `{days}`", d.hint
+    assert not errors(calendar(f"hours {english} 09:00-18:00"))
+
+
+@pytest.mark.parametrize("days", ["lun-vie", "jue", "sam", "ter-qui"])
+def test_no_day_of_another_language_gets_an_edit_distance_guess(days):
+    """`lun` is Monday, not `sun`; `jue` Thursday, not `tue`; `sam` Saturday (right by chance)."""
+    hint = only(calendar(f"hours {days} 09:00-18:00"), "SLA101").hint
+    assert "did you mean" not in hint and hint.startswith("days are written in English"), hint
+
+
+def test_an_english_slip_keeps_its_guess_but_another_first_letter_gets_none():
+    assert "did you mean `fri`?" in only(calendar("hours mon-fry 09:00-18:00"), "SLA101").hint
+    for word in ("xue", "hun"):         # `tue` and `sun` with another first letter: no guess
+        hint = only(calendar(f"hours mon-{word} 09:00-18:00"), "SLA101").hint
+        assert "did you mean" not in hint and "`mon` `tue`" in hint, hint
+
+
+def test_a_day_set_with_an_unknown_word_names_the_one_day():
+    hint = only(calendar("hours lun-xyz 09:00-18:00"), "SLA101").hint
+    assert hint == "days are written in English: `mon` (Monday), not `lun`"
+
+
+# ------------------------------------------------------------------ UX-3: units, periods, dates, words
+
+@pytest.mark.parametrize("target, hint", [
+    ("4 horas on br", "`horas` is `hours`: write `4h` or `4 hours`"),
+    ("1 hora on br", "`hora` is `hour`: write `1h` or `1 hour`"),
+    ("30 minutos on br", "`minutos` is `minutes`: write `30m` or `30 minutes`"),
+    ("2 dias on br", "`dias` is `days`: write `2d` or `2 days`"),
+    ("2 días on br", "`días` is `days`: write `2d` or `2 days`"),
+    ("4 ore on br", "`ore` is `hours`: write `4h` or `4 hours`"),
+    ("3 zile on br", "`zile` is `days`: write `3d` or `3 days`"),
+    ("2 semanas on br", "`semanas` are weeks, and durations count days: write `14d`, or `10d` on a calendar of "
+                        "working days"),
+    ("2 dias úteis on br", "working time comes from the calendar named with `on`: write `within 2d on br`"),
+    ("2 días hábiles on br", "working time comes from the calendar named with `on`: write `within 2d on br`"),
+])
+def test_units_in_portuguese_spanish_or_romanian(target, hint):
+    d = only(CAL.format(line="hours mon-fri 09:00-18:00") + RULE.format(target=target), "SLA101")
+    assert d.hint.startswith(hint), d.hint
+
+
+def test_minute_in_romanian_is_the_english_word_and_valid():
+    assert not errors(RULE.format(target="30 minute"))
+
+
+@pytest.mark.parametrize("goal, hint", [
+    ("at least 90 per mes", "`mes` is `month`: write `per month`"),
+    ("at least 90 per mês", "`mês` is `month`: write `per month`"),
+    ("at least 90 per semana", "`semana` is `week`: write `per week`"),
+    ("at least 9 per dia", "`dia` is `day`: write `per day`"),
+    ("at least 9 per día", "`día` is `day`: write `per day`"),
+    ("at least 9 per zi", "`zi` is `day`: write `per day`"),
+    ("at least 90 per trimestre", "`trimestre` is `quarter`: write `per quarter`"),
+    ("at least 90 per lună", "`lună` is `month`: write `per month`"),
+    ("at least 90 per săptămână", "`săptămână` is `week`: write `per week`"),
+    ("at least 900 per año", "`año` is a year, and a goal's period is a `day`, `week`, `month` or `quarter`"),
+    ("at least 900 per ano", "`ano` is a year"),
+    ("at least 900 per year", "a goal's period is a `day`, `week`, `month` or `quarter`, none of them a year"),
+    ("at least 90 por semana", "write `per week`, not `por semana`"),
+    ("at least 90 por mes", "write `per month`, not `por mes`"),
+    ("at least 90 pe lună", "write `per month`, not `pe lună`"),
+    ("at least 90 por month", "write `per month`, not `por month`"),
+])
+def test_periods_and_per_in_portuguese_spanish_or_romanian(goal, hint):
+    d = only(QUOTA.format(goal=goal), "SLA101")
+    assert d.hint.startswith(hint), d.hint
+
+
+def test_por_in_an_attempts_rule_and_a_cycle():
+    text = "states {{ mql; sql }}\nattempts a {{ owner sales; start on assigned; stop on enter sql; at most 2 {per} }}\n"
+    assert only(text.format(per="por día"), "SLA101").hint == "write `per day`, not `por día`"
+    assert only(text.format(per="per ciclo"), "SLA101").hint == "`ciclo` is `cycle`: write `per cycle`"
+
+
+def test_an_english_period_slip_keeps_its_hint():
+    assert "did you mean `week`?" in only(QUOTA.format(goal="at least 90 per weeks"), "SLA101").hint
+
+
+@pytest.mark.parametrize("line, hint", [
+    ("closed 24/12/2026", "dates are written year first, YYYY-MM-DD: `2026-12-24` for `24/12/2026`"),
+    ("closed 24.12.2026", "dates are written year first, YYYY-MM-DD: `2026-12-24` for `24.12.2026`"),
+    ("closed 24-12-2026", "dates are written year first, YYYY-MM-DD: `2026-12-24` for `24-12-2026`"),
+    ("closed 12/24/2026", "dates are written year first, YYYY-MM-DD: `2026-12-24` for `12/24/2026`"),
+    ("closed 2026/12/24", "dates are written year first, YYYY-MM-DD: `2026-12-24` for `2026/12/24`"),
+    ("closed 2026-12-25, 31/12/2026", "`2026-12-31` for `31/12/2026`"),
+    ("open 24/12/2026 09:00-13:00", "`2026-12-24` for `24/12/2026`"),
+    ("closed 05/12/2026", "`05/12/2026` is `2026-12-05` read day first, or `2026-05-12` read month first: write "
+                          "the one meant as YYYY-MM-DD"),
+])
+def test_a_date_written_day_first_or_month_first(line, hint):
+    d = only(calendar("hours mon-fri 09:00-18:00\n  " + line), "SLA101")
+    assert d.hint is not None and hint in d.hint, d.hint
+
+
+def test_a_date_that_is_none_either_way_gets_no_made_up_date():
+    d = only(calendar("hours mon-fri 09:00-18:00\n  closed 31/02/2026"), "SLA101")
+    assert d.hint is None or "2026-02-31" not in d.hint
+
+
+@pytest.mark.parametrize("word", ["feriados", "festivos", "sărbători", "sarbatori"])
+def test_holidays_in_portuguese_spanish_or_romanian(word):
+    d = only(calendar(f'hours mon-fri 09:00-18:00\n  {word} "BR"'), "SLA101")
+    assert d.hint == f'`{word}` is `holidays`: write `holidays "BR"`', d.hint
+
+
+def _sum_warning(amount):
+    agreement = slacode.loads(HEAD + "quota pipeline { owner sales; sum amount of deal; at least 1000 per month }\n")
+    result = agreement.evaluate([{"lead": "A", "at": "2026-11-02T10:00:00-03:00", "type": "deal", "amount": amount}],
+                                as_of="2026-11-03T12:00:00-03:00")
+    (d,) = [d for d in result.diagnostics if d.code == "SLA615"]
+    return d
+
+
+@pytest.mark.parametrize("amount, number", [("1500,50", "1500.50"), ("50.000,00", "50000.00"),
+                                            ("1 500,5", "1500.5"), ("-12,5", "-12.5")])
+def test_an_amount_with_a_decimal_comma_gets_the_number_it_means(amount, number):
+    hint = _sum_warning(amount).hint
+    assert hint == (f"send `amount` as a JSON number, with a decimal point and no thousands separators: `{number}` "
+                    f'for "{amount}"'), hint
+
+
+@pytest.mark.parametrize("amount", ["1,500", "1.500", "abc"])
+def test_an_amount_that_reads_two_ways_or_none_gets_the_plain_hint(amount):
+    assert _sum_warning(amount).hint == "send `amount` as a JSON number (without quotes or thousands separators)"

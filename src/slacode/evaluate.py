@@ -1938,6 +1938,9 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
     elif huge:                  # `1e999` in a CSV cell: a number past the largest float, kept as text
         what = f"`{prop}` {_seen_value(value)} (a number beyond the largest float, read as text)"
         hint = f"send `{prop}` in a unit that keeps it below 1.8e308, or as a whole number without an exponent"
+    elif why == "text" and _decimal_comma(value) is not None:     # `"1500,50"`, `"50.000,00"`
+        hint = (f"send `{prop}` as a JSON number, with a decimal point and no thousands separators: "
+                f"`{_decimal_comma(value)}` for {_seen_value(value)}")
     elif why == "text":
         hint = f"send `{prop}` as a JSON number (without quotes or thousands separators)"
     elif why == "in_fields":
@@ -1955,6 +1958,24 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
                    f"lead {lead!r}: an event of type `{ev_type}` has {what}, so quota `{quota}` did not add "
                    f"it{many}",
                    dg.Span(line, 1, file=file) if line else None, file=file, hint=hint, lead=lead)
+
+
+#: An amount written with a decimal comma: `1500,50`, `50.000,00`, `1 500,5` (not `1,500`,
+#: which may be a thousand and a half or fifteen hundred).
+_DECIMAL_COMMA = re.compile(r"(-?)(\d{1,3}(?:([.\s\u00a0\u202f])\d{3})(?:\3\d{3})*|\d+),(\d+)")
+
+
+def _decimal_comma(value) -> str | None:
+    """``"1500,50"`` as ``1500.50``: a text amount with a decimal comma as the JSON number
+    it means (its thousands separators dropped); None for anything else, and for a comma
+    followed by three digits alone (`1,500`: a thousands separator as often)."""
+    if not isinstance(value, str):
+        return None
+    m = _DECIMAL_COMMA.fullmatch(value.strip())
+    if m is None or (m.group(3) is None and len(m.group(4)) == 3):
+        return None
+    whole = re.sub(r"\D", "", m.group(2))
+    return f"{m.group(1)}{whole}.{m.group(4)}"
 
 
 def _seen_value(value) -> str:
