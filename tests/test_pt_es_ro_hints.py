@@ -224,3 +224,51 @@ def test_an_amount_with_a_decimal_comma_gets_the_number_it_means(amount, number)
 @pytest.mark.parametrize("amount", ["1,500", "1.500", "abc"])
 def test_an_amount_that_reads_two_ways_or_none_gets_the_plain_hint(amount):
     assert _sum_warning(amount).hint == "send `amount` as a JSON number (without quotes or thousands separators)"
+
+
+# ------------------------------------------------------------------ UX-6: wording slips
+
+TARGET = RULE.format(target="4h").replace("{", "{{").replace("}", "}}") + \
+    "target x {{ owner sales; rule t; at least {share} met per week }}\n"
+
+
+@pytest.mark.parametrize("share, percent", [("90", "90"), ("0.9", "90"), ("0.955", "95.5"), ("80", "80")])
+def test_a_share_without_percent_is_the_users_own_number(share, percent):
+    d = only(TARGET.format(share=share), "SLA101")
+    assert d.hint == f"write the share as a percentage: `at least {percent}% met per week`", d.hint
+    assert not errors(TARGET.format(share=f"{percent}%"))
+
+
+def test_a_share_past_a_hundred_gets_no_made_up_percentage():
+    hint = only(TARGET.format(share="950"), "SLA101").hint
+    assert "950%" not in hint and "from 0% to 100%" in hint
+
+
+def test_two_goals_in_a_quota_are_said_without_grammar_notation():
+    d = only(QUOTA.format(goal="at least 1200 per month; at least 300 per week"), "SLA205")
+    assert "|" not in d.message
+    assert d.message == ("quota `q` has a second goal, `at least … per week`; the first, `at least … per month`, "
+                         "is on line 2")
+    assert "a quota of its own" in d.hint
+
+
+def test_warn_in_a_quota_says_quotas_have_no_warnings():
+    d = only(QUOTA.format(goal="at least 1200 per month\n  warn at 50%"), "SLA101")
+    assert d.hint.startswith("a quota has no warnings") and "the rule it is about" not in d.hint
+
+
+def test_a_field_with_an_accent_is_shown_in_single_backquotes():
+    d = only('segment sp = região == "SP"\n' + RULE.format(target="4h for sp; within 8h"), "SLA102")
+    assert d.hint.endswith("goes in backquotes: `região`") and "``" not in d.hint, d.hint
+
+
+def test_sla618_names_a_backquoted_property_without_doubled_backquotes():
+    agreement = slacode.loads(HEAD + 'deadline t { owner sales; start on assigned; '
+                              'stop on call where `região` == "SP"; within 4h }\n')
+    events = [{"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "A", "at": "2026-11-02T11:00:00Z", "type": "call", "região": "SP"},
+              {"lead": "B", "at": "2026-11-02T10:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "B", "at": "2026-11-02T11:00:00Z", "type": "call"}]
+    (d,) = [d for d in agreement.evaluate(events, as_of="2026-11-03T12:00:00Z").diagnostics if d.code == "SLA618"]
+    assert "reads the property `região`" in d.message and "``" not in d.message + d.hint, (d.message, d.hint)
+    assert "send `região` on every `call` event, or test `região` missing in the `where`" in d.hint

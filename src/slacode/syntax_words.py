@@ -223,8 +223,12 @@ def character_hint(ch: str, before: str = "", after: str = "") -> str:
         if ch in chars:
             return hint
     if ch.isalpha():
+        # the word as written, in backquotes (plain text shows them once: `região`)
+        word = (re.search(r"\w*\Z", before[-_CHAR_WINDOW:]).group(0) + ch
+                + re.match(r"\w*", after).group(0)) if re.fullmatch(r"\w", ch) else ""
+        shown = f"`{word}`" if 1 < len(word) <= 40 else "`região`"
         return ("declared names are ASCII letters, digits and `_` (`primeiro_contato`); a field with "
-                "other characters goes in backquotes: `` `região` ``")
+                f"other characters goes in backquotes: {shown}")
     return "names with other characters go in backquotes: `my field`"
 
 
@@ -457,6 +461,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
                 "`at least 6 within 10d for hot`, or counts with `where`")
     if value in _RULE_ONLY_WORDS and _starts_statement(text, tok.start_pos):
         block = _enclosing_block(text, tok.start_pos)
+        if block == "quota" and value == "warn":
+            return ("a quota has no warnings, and its periods are never `at_risk` (`pending` until decided); "
+                    "`warn` is a clause of a `handoff`, `deadline` or `attempts` rule")
         if block in ("target", "quota", "calendar", "agreement"):
             kind = "the agreement block" if block == "agreement" else f"a `{block}`"
             return (f"`{value}` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of "
@@ -473,7 +480,7 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         if value == "once" or line_start.strip().startswith("start"):
             return "`once` comes right after `start`: `start once on assigned`, `start once when score >= 80`"
     if value == "met" and "`%`" in expected:
-        return "write the share as a percentage: `at least 95% met per week`"
+        return _share_met_hint(tok, before[before.rfind("\n") + 1:], text)
     line_before = before[before.rfind("\n") + 1:]
     if tok.type == "NUMBER" and re.search(r"\d[mhd]\Z", line_before):
         return "write a duration in one form: `1h30m`, or `1 hour 30 minutes`"
@@ -610,6 +617,21 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if tok.type == "NAME" and "COMPARATOR" in accepts and value.lower() in _WORD_COMPARISONS:
         return f"compare with {_WORD_COMPARISONS[value.lower()]}"
     return _keyword_hint(value, expected, text) if tok.type == "NAME" else None
+
+
+def _share_met_hint(tok, line: str, text: str) -> str:
+    """`at least 90 met per week`, `at least 0.9 met per week`: the share as the percentage
+    meant (a fraction below 1 as its hundredfold), on the line as written."""
+    goal = re.search(r"\bat\s+(least|most)\s+(\d+(?:\.\d+)?)\s*\Z", line)
+    if goal is None:
+        return "write the share as a percentage: `at least 95% met per week`"
+    number = float(goal.group(2))
+    share = number * 100 if 0 < number < 1 else number
+    if share > 100:
+        return (f"write the share of cycles met as a percentage from 0% to 100%, such as `at {goal.group(1)} 95% met "
+                "per week`")
+    rest = re.match(r"[^;{}#\n]*", text[tok.start_pos:]).group(0).strip() if tok.start_pos is not None else "met"
+    return f"write the share as a percentage: `at {goal.group(1)} {share:g}% {rest}`"
 
 
 def sum_without_property(tok, expected: str, text: str) -> tuple[str, str] | None:

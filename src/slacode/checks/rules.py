@@ -24,7 +24,7 @@ _CLAUSE_WORDS = {
     "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "by_field": "by FIELD", "gap": "gap at least", "gap_at_most": "gap at most", "first": "first where",
     "only_during": "only during", "only_between": "only between",
     "version": "version", "timezone": "timezone", "day_length": "day",
-    "target_rule": "rule", "target_goal": "at least …% met per …", "quota_goal": "at least|at most … per …",
+    "target_rule": "rule", "target_goal": "at least …% met per …", "quota_goal": "at least … per …",
     "as_of": "as of",
 }
 
@@ -120,11 +120,25 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
             yield from _once(ctx, t.items, (kind,), f"target `{t.name.value}`")
         yield from _one_by(ctx, t.items, f"target `{t.name.value}`")
     for q in a.quotas:
-        for kinds in (("owner",), ("count", "sum"), ("quota_goal",)):
+        for kinds in (("owner",), ("count", "sum")):
             yield from _once(ctx, q.items, kinds, f"quota `{q.name.value}`", "what {where} measures")
+        yield from _one_goal(ctx, q)
         yield from _one_by(ctx, q.items, f"quota `{q.name.value}`")
     for test in a.tests:
         yield from _once(ctx, test.items, ("as_of",), f'test "{test.name.value}"')
+
+
+def _one_goal(ctx: Context, q: m.QuotaDecl) -> Iterator[Diagnostic]:
+    """SLA205 for a quota's second and later goals (`at least 1200 per month` and `at least
+    300 per week`), each goal said as written."""
+    goals = [i for i in q.items if i.kind == "quota_goal"]
+    for goal in goals[1:]:
+        said = f"at {goal.bound} … per {goal.period_text()}"
+        first = f"at {goals[0].bound} … per {goals[0].period_text()}"
+        yield ctx.diag(name_codes.DUPLICATE_CLAUSE,
+                       f"quota `{q.name.value}` has a second goal, `{said}`; the first, `{first}`, is on "
+                       f"{line_of(goals[0])}", goal,
+                       hint="a quota has one goal: keep one of them, and give the other a quota of its own")
 
 
 def _pos(node) -> tuple[int, int]:

@@ -116,9 +116,10 @@ RESERVED_NAME = define("SLA204", "reserved-name", "error", """
 
 DUPLICATE_CLAUSE = define("SLA205", "duplicate-clause", "error", """
     A clause that may appear once is given twice (two `owner` lines, two `within` lines
-    without `for`, both `start on` and `start when`, two `timezone` lines …). Several `warn`
-    lines are allowed: each is a warning level (the same level twice is
-    [SLA344](SLA344.md)).
+    without `for`, both `start on` and `start when`, two `timezone` lines, two goals in one
+    quota …). Several `warn` lines are allowed: each is a warning level (the same level twice
+    is [SLA344](SLA344.md)). A quota has one goal: a monthly and a weekly number are two
+    quotas.
 
     ## Why
     Only one owner answers for a rule, and one default target applies to leads in no

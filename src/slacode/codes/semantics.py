@@ -255,7 +255,7 @@ MISSING_WITHIN = define("SLA309", "missing-within", "error", """
 
 INCOMPLETE_AGGREGATE = define("SLA310", "incomplete-aggregate", "error", """
     A `target` lacks its `rule` or `at least P% met per PERIOD` line, or a `quota` lacks
-    its `count` or `at least|at most N per PERIOD` line.
+    its `count` or its goal line (`at least N per PERIOD`, or `at most`).
 
     ## Why
     A target measures one rule against a share; a quota counts events against a number.
