@@ -272,3 +272,24 @@ def test_sla618_names_a_backquoted_property_without_doubled_backquotes():
     (d,) = [d for d in agreement.evaluate(events, as_of="2026-11-03T12:00:00Z").diagnostics if d.code == "SLA618"]
     assert "reads the property `região`" in d.message and "``" not in d.message + d.hint, (d.message, d.hint)
     assert "send `região` on every `call` event, or test `região` missing in the `where`" in d.hint
+
+
+# ------------------------------------------------------------------ UX-8: contact_attempt
+
+def test_a_trigger_one_letter_off_contact_attempt_is_reported():
+    d = only(RULE.format(target="4h").replace("stop on contact_attempt", "stop on contact_atempt"), "SLA339")
+    assert "nearly `contact_attempt`, the default attempt type" in d.message
+    assert d.hint.startswith("write `contact_attempt`")
+
+
+@pytest.mark.parametrize("text", [
+    # the type named twice: a type of the CRM's own, not a slip
+    RULE.format(target="4h").replace("contact_attempt", "contact_atempt")
+    + "deadline u { owner sales; start on assigned; stop on contact_atempt; within 8h }\n",
+    # beside `contact_attempt` in one rule: two events, as SLA339 reads close types in one rule
+    RULE.format(target="4h").replace("contact_attempt", "contact_attempt or contact_atempt"),
+    # another name altogether
+    RULE.format(target="4h").replace("contact_attempt", "contact_made"),
+])
+def test_no_contact_attempt_guess_where_the_type_is_meant(text):
+    assert not [d for d in slacode.lint(HEAD + text) if d.code == "SLA339"]

@@ -658,7 +658,8 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
     """A trigger's or test event's type that is nearly one the language reads (`state`,
     `assigned`, and `contact_attempt` when an `attempts` rule counts it by default) or one
     named elsewhere (`asigned`, `contact_atempt`): once per place, the type named less
-    often reported."""
+    often reported. A type named once that is one edit from `contact_attempt`, the default
+    attempt type, is reported as well when no line names `contact_attempt` (review 24 UX-8)."""
     from slacode.compile import DEFAULT_COUNT_TYPE
     from slacode.fmt import name_text
     from slacode.texts import code, typo_of
@@ -699,9 +700,16 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
         # `stop on meeting_met`) are meant as two events
         meant = typo_of(word, [t for t in (*known, *uses) if t in known or uses[t] >= uses[word]
                                and decl not in within[t]])
+        where = None
+        if meant is None and uses[word] == 1 and DEFAULT_COUNT_TYPE not in uses and \
+                typo_of(word, [DEFAULT_COUNT_TYPE]) is not None:
+            # `stop on contact_atempt`, named nowhere else: the language's own attempt type
+            meant, where = DEFAULT_COUNT_TYPE, ("the default attempt type (what an `attempts` rule "
+                                                "counts without a `count` line)")
         if meant is None:
             continue
-        where = known.get(meant) or f"the type named {uses[meant]} time{'s' if uses[meant] > 1 else ''} elsewhere"
+        where = where or known.get(meant) or \
+            f"the type named {uses[meant]} time{'s' if uses[meant] > 1 else ''} elsewhere"
         yield ctx.diag(codes.MISSPELT_EVENT_TYPE,
                        f"event type `{word}` is nearly `{meant}`, {where}; types are matched exactly, so "
                        f"events of type `{meant}` do not match here", name,
