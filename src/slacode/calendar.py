@@ -1155,6 +1155,13 @@ def check_holidays(code: str) -> str | None:
             return None
     import holidays as holidays_pkg
 
+    parts = [p for p in re.split(r"\s*[,;]\s*", code.strip()) if p]
+    if len(parts) > 1 and all(_known_holiday_code(p) for p in parts):          # `"BR-SP,BR-RJ"`
+        return (f"Holiday code {code!r} holds {len(parts)} codes in one string; write each in a string of "
+                f"its own: {_holidays_line(*parts)}.")
+    locale_tag = _locale_tag_advice(code)
+    if locale_tag is not None:                # `es-AR`, `pt-br`, `PT-BR`: a language tag
+        return locale_tag
     if not _HOLIDAY_CODE.match(code):
         dashed = code.replace("_", "-").replace(" ", "-")
         if dashed != code and check_holidays(dashed) is None:       # `BR_SP`, `BR SP`
@@ -1200,6 +1207,65 @@ def check_holidays(code: str) -> str | None:
         )
     shown = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
     return f"{country!r} has no subdivision {subdiv!r} in the holidays package; its subdivisions are {shown}."
+
+
+def _locale_tag_advice(code: str) -> str | None:
+    """The sentence for a language tag written as a holiday code (`es-AR`, `pt-br`,
+    `PT-BR`: language and country, as in a locale): the country's code, named. None when
+    ``code`` is no language tag of a country the holidays package has, or when it is a
+    holiday code itself (`ES-AR`, Aragón); both readings when, all lower case, it may be
+    either (`es-ar`: Argentina's Spanish, or Aragón written in lower case)."""
+    import locale
+
+    m = re.fullmatch(r"([A-Za-z]{2,3})[-_]([A-Za-z]{2})", code)
+    if m is None or f"{m.group(1).lower()}_{m.group(2).lower()}" not in locale.locale_alias:
+        return None
+    classes = _country_classes()
+    lang, country = m.group(1), m.group(2).upper()
+    if country not in classes:
+        return None
+    upper = f"{lang.upper()}-{country}"
+    as_subdivision = upper if "_" not in code and _known_holiday_code(upper) else None
+    if as_subdivision is not None and code == upper:
+        return None                                       # `ES-AR` is Aragón: a holiday code
+    name = _country_name(classes[country])
+    advice = f"write {_holidays_line(country)} for {name}"
+    if as_subdivision is not None and code == code.lower():      # `es-ar`: either
+        return (f"Holiday code {code!r} is not upper case, and reads two ways; {advice} ({code!r} as a language "
+                f"tag), or {_holidays_line(upper)} for the subdivision {upper!r} of "
+                f"{_country_name(classes[lang.upper()])}.")
+    also = (f" ({upper!r} is a subdivision of {_country_name(classes[lang.upper()])})"
+            if as_subdivision is not None else "")
+    return (f"Holiday code {code!r} is a language tag (language-COUNTRY), not a holiday code; "
+            f"{advice}{also}.")
+
+
+def _known_holiday_code(code: str) -> bool:
+    """Whether ``code`` is exactly a country or country-subdivision code of the holidays
+    package (no advice, no near misses)."""
+    country, dash, subdiv = code.partition("-")
+    table = _holiday_codes_table()
+    if table is None:
+        import holidays as holidays_pkg
+
+        table = holidays_pkg.list_supported_countries()
+    return country in table and (not dash or subdiv in table[country])
+
+
+def _holidays_line(*codes: str) -> str:
+    """``'holidays "BR-SP", "BR-RJ"'``: the calendar line, quoted as the sentences of
+    :func:`check_holidays` quote what to write (lint shows it in backquotes)."""
+    return repr("holidays " + ", ".join(f'"{c}"' for c in codes))
+
+
+#: Country names that read with "the" (`for the United States`).
+_COUNTRY_ARTICLE = re.compile(r"United |.* Republic|.*Islands$|Netherlands$|Philippines$|Bahamas$|Maldives$")
+
+
+def _country_name(class_name: str) -> str:
+    """``UnitedStates`` -> ``the United States``: a holidays class name as a country's name."""
+    name = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", class_name)
+    return f"the {name}" if _COUNTRY_ARTICLE.match(name) else name
 
 
 @lru_cache(maxsize=1)

@@ -1757,15 +1757,15 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
     events set the lead field of that name or had a property of nearly that name (the
     `where` was surely meant to read it); SLA618, a note, otherwise."""
     from slacode.fmt import one_line
-    from slacode.texts import code
+    from slacode.texts import code, name_code, name_snippet
 
     owner, role, ev_type, prop, span, pred, _ = read
     lacking, set_field, first, near = seen
     source, line, lead = first
     file = sources[source] if sources else None
     at = f"{file}:{line}" if file else f"event {line}"          # (events given as objects: their place)
-    name = code(_field_written(prop))
-    field = code(_field_written(prop[7:] if prop.startswith("fields.") else prop))
+    name = name_code(_field_written(prop))
+    field = name_code(_field_written(prop[7:] if prop.startswith("fields.") else prop))
     what = f"`first where` of {owner}" if role == "first where" else f"the `where` of `{role}` in {owner}"
     if role == "first where":                   # it reads the cycles' first attempts only
         events = f"{lacking:,} first attempts (`{ev_type}` events) did not have" if lacking != 1 else \
@@ -1781,7 +1781,7 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
                else f"the leads of {set_field:,} of them have")
         fields = f"; {who} a field {field} (set by the event or an earlier one), which a `where` does not read"
     elif near is not None:
-        fields = f"; {'it has' if lacking == 1 else 'the first of them has'} a property {code(_field_written(near))}"
+        fields = f"; {'it has' if lacking == 1 else 'the first of them has'} a property {name_code(_field_written(near))}"
     message = (f"{what} reads the property {name}, which {events} ({first_words}){fields}: for {those} every "
                "comparison on it is false, `!=` included (docs/language.md, Predicates)")
     word = role.split(" ", 1)[0] if role.startswith(("start on", "stop on", "cancel on")) else None
@@ -1797,15 +1797,15 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
                 "as a property of the event as well, or test the lead field where the language reads fields "
                 "(a segment, `start when`)")
     elif near is not None:
-        hint = f"check the name: the `where` reads {name}, the events send {code(_field_written(near))}"
+        hint = f"check the name: the `where` reads {name}, the events send {name_code(_field_written(near))}"
     else:
         negated = _negated_test(pred, prop)
         if negated is not None:
             hint = (f"to let events without {name} match, write {code(negated)}; to leave them out on purpose, "
-                    f"{code(_field_written(prop) + ' exists and …')} says so")
+                    f"{name_snippet(_field_written(prop), ' exists and …')} says so")
         else:
             hint = (f"if those events should match, send {name} on every `{ev_type}` event, or test "
-                    f"{code(_field_written(prop) + ' missing')} in the `where`")
+                    f"{name_snippet(_field_written(prop), ' missing')} in the `where`")
     if set_field or near is not None:
         return dg.make(codes.WHERE_PROPERTY_MISPLACED, message, span, file=span.file if span else None,
                        hint=hint + "; if the events will carry it later, leave this warning out with "
@@ -1966,6 +1966,9 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
     elif huge:                  # `1e999` in a CSV cell: a number past the largest float, kept as text
         what = f"`{prop}` {_seen_value(value)} (a number beyond the largest float, read as text)"
         hint = f"send `{prop}` in a unit that keeps it below 1.8e308, or as a whole number without an exponent"
+    elif why == "text" and _decimal_comma(value) is not None:     # `"1500,50"`, `"50.000,00"`
+        hint = (f"send `{prop}` as a JSON number, with a decimal point and no thousands separators: "
+                f"`{_decimal_comma(value)}` for {_seen_value(value)}")
     elif why == "text":
         hint = f"send `{prop}` as a JSON number (without quotes or thousands separators)"
     elif why == "in_fields":
@@ -1983,6 +1986,24 @@ def _sum_value_diagnostic(note: tuple, seen: list, sources, codes):
                    f"lead {lead!r}: an event of type `{ev_type}` has {what}, so quota `{quota}` did not add "
                    f"it{many}",
                    dg.Span(line, 1, file=file) if line else None, file=file, hint=hint, lead=lead)
+
+
+#: An amount written with a decimal comma: `1500,50`, `50.000,00`, `1 500,5` (not `1,500`,
+#: which may be a thousand and a half or fifteen hundred).
+_DECIMAL_COMMA = re.compile(r"(-?)(\d{1,3}(?:([.\s\u00a0\u202f])\d{3})(?:\3\d{3})*|\d+),(\d+)")
+
+
+def _decimal_comma(value) -> str | None:
+    """``"1500,50"`` as ``1500.50``: a text amount with a decimal comma as the JSON number
+    it means (its thousands separators dropped); None for anything else, and for a comma
+    followed by three digits alone (`1,500`: a thousands separator as often)."""
+    if not isinstance(value, str):
+        return None
+    m = _DECIMAL_COMMA.fullmatch(value.strip())
+    if m is None or (m.group(3) is None and len(m.group(4)) == 3):
+        return None
+    whole = re.sub(r"\D", "", m.group(2))
+    return f"{m.group(1)}{whole}.{m.group(4)}"
 
 
 def _seen_value(value) -> str:

@@ -121,6 +121,9 @@ def _unit_hint(tok, text: str) -> str:
     before = _line_before(tok, text)
     number = re.search(r"[\d._]+\s*$", before)
     written = (number.group(0) if number else "") + value
+    foreign = _foreign_unit_hint(tok, number, text)         # `4 horas`, `2 días`, `3 zile`
+    if foreign is not None:
+        return foreign
     if value in ("m", "h", "d") and before.endswith((" ", "\t")):
         return f"write the unit right after the number: `{written.replace(' ', '')}`"
     if re.fullmatch(r"([mhd]\d+)+", value) and number and not before.endswith((" ", "\t")):
@@ -220,8 +223,12 @@ def character_hint(ch: str, before: str = "", after: str = "") -> str:
         if ch in chars:
             return hint
     if ch.isalpha():
+        # the word as written, in backquotes (plain text shows them once: `região`)
+        word = (re.search(r"\w*\Z", before[-_CHAR_WINDOW:]).group(0) + ch
+                + re.match(r"\w*", after).group(0)) if re.fullmatch(r"\w", ch) else ""
+        shown = f"`{word}`" if 1 < len(word) <= 40 else "`região`"
         return ("declared names are ASCII letters, digits and `_` (`primeiro_contato`); a field with "
-                "other characters goes in backquotes: `` `região` ``")
+                f"other characters goes in backquotes: {shown}")
     return "names with other characters go in backquotes: `my field`"
 
 
@@ -420,6 +427,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     migrant = _migrant_hint(tok, value, before[before.rfind("\n") + 1:], rest, text)
     if migrant is not None:
         return migrant
+    spoken = _pt_es_ro_hint(tok, value, expected, before[before.rfind("\n") + 1:], text)
+    if spoken is not None:
+        return spoken
     virtual = re.search(r"\b(breach|warning)\s+of\s+[A-Za-z_]\w*(\s+clause\s+[A-Za-z_]\w*)?\Z", before)
     if value == "where" and virtual:
         word = virtual.group(1)
@@ -451,6 +461,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
                 "`at least 6 within 10d for hot`, or counts with `where`")
     if value in _RULE_ONLY_WORDS and _starts_statement(text, tok.start_pos):
         block = _enclosing_block(text, tok.start_pos)
+        if block == "quota" and value == "warn":
+            return ("a quota has no warnings, and its periods are never `at_risk` (`pending` until decided); "
+                    "`warn` is a clause of a `handoff`, `deadline` or `attempts` rule")
         if block in ("target", "quota", "calendar", "agreement"):
             kind = "the agreement block" if block == "agreement" else f"a `{block}`"
             return (f"`{value}` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of "
@@ -467,7 +480,7 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         if value == "once" or line_start.strip().startswith("start"):
             return "`once` comes right after `start`: `start once on assigned`, `start once when score >= 80`"
     if value == "met" and "`%`" in expected:
-        return "write the share as a percentage: `at least 95% met per week`"
+        return _share_met_hint(tok, before[before.rfind("\n") + 1:], text)
     line_before = before[before.rfind("\n") + 1:]
     if tok.type == "NUMBER" and re.search(r"\d[mhd]\Z", line_before):
         return "write a duration in one form: `1h30m`, or `1 hour 30 minutes`"
@@ -510,7 +523,7 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
             return f"write the share as a percentage: `{float(number.group(1)) * 100:g}%`"
         return f"write percentages with `%`: `{number.group(1) if number else 75}%`"
     if tok.type == "NAME" and "a day such as" in expected:
-        return _day_hint(value)
+        return _foreign_day_hint(tok, text) or _day_hint(value)
     if value == "-" and "COMPARATOR" in accepts:
         return "names with a dash go in backquotes: `utm-source`"
     if tok.type == "EQUAL" and "COMPARATOR" in accepts:
@@ -604,6 +617,21 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if tok.type == "NAME" and "COMPARATOR" in accepts and value.lower() in _WORD_COMPARISONS:
         return f"compare with {_WORD_COMPARISONS[value.lower()]}"
     return _keyword_hint(value, expected, text) if tok.type == "NAME" else None
+
+
+def _share_met_hint(tok, line: str, text: str) -> str:
+    """`at least 90 met per week`, `at least 0.9 met per week`: the share as the percentage
+    meant (a fraction below 1 as its hundredfold), on the line as written."""
+    goal = re.search(r"\bat\s+(least|most)\s+(\d+(?:\.\d+)?)\s*\Z", line)
+    if goal is None:
+        return "write the share as a percentage: `at least 95% met per week`"
+    number = float(goal.group(2))
+    share = number * 100 if 0 < number < 1 else number
+    if share > 100:
+        return (f"write the share of cycles met as a percentage from 0% to 100%, such as `at {goal.group(1)} 95% met "
+                "per week`")
+    rest = re.match(r"[^;{}#\n]*", text[tok.start_pos:]).group(0).strip() if tok.start_pos is not None else "met"
+    return f"write the share as a percentage: `at {goal.group(1)} {share:g}% {rest}`"
 
 
 def sum_without_property(tok, expected: str, text: str) -> tuple[str, str] | None:
@@ -1074,7 +1102,9 @@ def _day_hint(word: str) -> str | None:
     if low[:3] in _DAYS and (low == low[:3] or low.startswith(("monday", "tuesday", "wednesday", "thursday",
                                                               "friday", "saturday", "sunday", "tues", "thur"))):
         return f"days are written with their first three letters, lowercase: `{low[:3]}` (`mon-fri`)"
-    close = difflib.get_close_matches(low, _DAYS, n=1, cutoff=0.66)
+    # a slip keeps the first letter (`fry`, `thr`); a word that changes it is most often a
+    # day of another language (`jue`, Thursday in Spanish, is no `tue`): no guess then
+    close = [d for d in difflib.get_close_matches(low, _DAYS, n=1, cutoff=0.66) if d[0] == low[:1]]
     return f"did you mean `{close[0]}`? (days: `mon` `tue` `wed` `thu` `fri` `sat` `sun`)" if close else \
         "days are `mon` `tue` `wed` `thu` `fri` `sat` `sun`, or `daily`; a range is `mon-fri`"
 
@@ -1098,3 +1128,215 @@ def _keyword_hint(word: str, expected: str, text: str = "") -> str | None:
     if not close:
         return None
     return "did you mean " + " or ".join(f"`{w}`" for w in close) + "?"
+
+
+# ------------------------------------------- words and dates written in Portuguese, Spanish, Romanian
+
+def _whole_word(tok, text: str) -> str:
+    """The word the token begins, letters of any script (the lexer's names are ASCII, so
+    `días` reaches the parser as `d`)."""
+    if tok.start_pos is None or not text:
+        return str(tok.value)
+    m = re.match(r"[^\W\d_]+", text[tok.start_pos:])
+    return m.group(0) if m else str(tok.value)
+
+
+#: Units of a duration in Portuguese, Spanish and Romanian -> the English unit.
+_FOREIGN_UNITS = {
+    "minuto": "minute", "minutos": "minute", "minut": "minute",
+    "hora": "hour", "horas": "hour", "ora": "hour", "oră": "hour", "ore": "hour",
+    "dia": "day", "dias": "day", "día": "day", "días": "day", "zi": "day", "zile": "day",
+    "semana": "week", "semanas": "week", "săptămână": "week", "săptămâni": "week", "saptamana": "week",
+    "saptamani": "week",
+    "segundo": "second", "segundos": "second", "secundă": "second", "secunda": "second", "secunde": "second",
+}
+
+#: Words after a unit that make it working time (`2 dias úteis`, `2 días hábiles`, `2 zile lucrătoare`).
+_FOREIGN_WORKING = frozenset({"úteis", "uteis", "útil", "util", "hábiles", "habiles", "hábil", "habil",
+                              "laborables", "laborable", "lucrătoare", "lucratoare", "lucrătoare"})
+
+#: Periods of a goal (after `per`) in Portuguese, Spanish and Romanian -> the English
+#: period (None: a year, which no goal has).
+_FOREIGN_PERIODS = {
+    "dia": "day", "día": "day", "zi": "day", "semana": "week", "săptămână": "week", "saptamana": "week",
+    "mes": "month", "mês": "month", "lună": "month", "luna": "month", "trimestre": "quarter",
+    "trimestru": "quarter", "ciclo": "cycle", "ciclu": "cycle", "ano": None, "año": None, "an": None,
+    "year": None, "yr": None, "annum": None,
+}
+
+#: `per` written in Portuguese or Spanish (`por`) or Romanian (`pe`).
+_FOREIGN_PER = frozenset({"por", "pe"})
+
+#: Days of the week in Portuguese, Spanish and Romanian (abbreviated and whole) -> the
+#: English abbreviation. None of them means one day in one language and another in
+#: another (`mar` is Tuesday in Spanish and Romanian alike; Portuguese writes it `ter`).
+_FOREIGN_DAYS = {
+    # Portuguese
+    "seg": "mon", "segunda": "mon", "ter": "tue", "terça": "tue", "terca": "tue", "qua": "wed", "quarta": "wed",
+    "qui": "thu", "quinta": "thu", "sex": "fri", "sexta": "fri", "sab": "sat", "sáb": "sat", "sábado": "sat",
+    "sabado": "sat", "dom": "sun", "domingo": "sun",
+    # Spanish
+    "lun": "mon", "lunes": "mon", "mar": "tue", "martes": "tue", "mie": "wed", "mié": "wed", "miércoles": "wed",
+    "miercoles": "wed", "jue": "thu", "jueves": "thu", "vie": "fri", "viernes": "fri",
+    # Romanian
+    "luni": "mon", "marți": "tue", "marţi": "tue", "marti": "tue", "miercuri": "wed", "joi": "thu", "vin": "fri",
+    "vineri": "fri", "sam": "sat", "sâm": "sat", "sâmbătă": "sat", "sambata": "sat", "dum": "sun",
+    "duminică": "sun", "duminica": "sun",
+}
+
+_DAY_WORDS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+              "sat": "Saturday", "sun": "Sunday"}
+
+#: Words for `holidays` in Portuguese, Spanish and Romanian.
+_FOREIGN_KEYWORDS = {"feriados": "holidays", "feriado": "holidays", "festivos": "holidays", "festivo": "holidays",
+                     "sărbători": "holidays", "sarbatori": "holidays", "sărbătorile": "holidays"}
+
+
+def _foreign_unit_hint(tok, number, text: str) -> str | None:
+    """`4 horas`, `2 días`, `3 zile`, `2 semanas`: the unit in English, written the way
+    the language reads it (``number``: the match of the number before the token)."""
+    word = _whole_word(tok, text)
+    unit = _FOREIGN_UNITS.get(word.lower())
+    if unit is None:
+        return None
+    n = number.group(0).strip() if number else "1"
+    if unit == "week":
+        try:
+            days = int(n)
+        except ValueError:
+            days = 1
+        return (f"`{word}` are weeks, and durations count days: write `{7 * days}d`, or `{5 * days}d` on a calendar "
+                "of working days")
+    if unit == "second":
+        return f"`{word}` are seconds: durations count minutes, hours and days, the least is `1m`"
+    after = text[tok.start_pos + len(word):].split("\n", 1)[0] if tok.start_pos is not None else ""
+    working = re.match(r"\s+([^\W\d_]+)", after)
+    if working and working.group(1).lower() in _FOREIGN_WORKING:
+        calendar = re.search(r"\bon\s+([A-Za-z_]\w*)", after)
+        return (f"working time comes from the calendar named with `on`: write `within {n}{unit[0]} on "
+                f"{calendar.group(1) if calendar else 'CALENDAR'}` (on a calendar, `h` and `d` count its working "
+                "hours and days)")
+    spelled = unit if n == "1" else unit + "s"
+    return f"`{word}` is `{spelled}`: write `{n}{unit[0]}` or `{n} {spelled}`"
+
+
+def _period_hint(word: str, expected: str) -> str | None:
+    """The hint for a period written in Portuguese, Spanish or Romanian (`mes`, `semana`,
+    `lună`), or as a year, where a goal's period was expected."""
+    low = word.lower()
+    if low not in _FOREIGN_PERIODS:
+        return None
+    period = _FOREIGN_PERIODS[low]
+    if period is None:
+        year = "" if low in ("year", "yr", "annum") else f"`{word}` is a year, and "
+        return (f"{year}a goal's period is a `day`, `week`, `month` or `quarter`, none of them a year: write the goal "
+                "`per quarter` or `per month`")
+    if f"`{period}`" not in expected and not (period != "cycle" and "a period" in expected):
+        return None
+    return f"`{word}` is `{period}`: write `per {period}`"
+
+
+def _date_hint(tok, text: str) -> str | None:
+    """`closed 24/12/2026` (day first), `12/24/2026` (month first), `2026/12/24`: the date as
+    YYYY-MM-DD when only one reading is a date, both readings when both are."""
+    import datetime as dt
+
+    if tok.start_pos is None:
+        return None
+    rest = text[tok.start_pos:]
+    m = re.match(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?!\d)", rest)
+    if m:
+        readings = [(int(m.group(1)), int(m.group(3)), int(m.group(4)))]
+    else:
+        m = re.match(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?!\d)", rest)
+        if m is None:
+            return None
+        a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        readings = list(dict.fromkeys([(year, b, a), (year, a, b)]))      # day first, then month first
+    valid = []
+    for y, month, day in readings:
+        try:
+            valid.append(dt.date(y, month, day).isoformat())
+        except ValueError:
+            pass
+    written = m.group(0)
+    if len(valid) == 1:
+        return f"dates are written year first, YYYY-MM-DD: `{valid[0]}` for `{written}`"
+    if len(valid) == 2:
+        return (f"`{written}` is `{valid[0]}` read day first, or `{valid[1]}` read month first: write the one meant "
+                "as YYYY-MM-DD")
+    return None
+
+
+def _days_written(spec: str) -> str | None:
+    """``lun-vie`` as ``mon-fri``: a day set with its Portuguese, Spanish and Romanian day
+    names in English; None when a word of it is no day of any of them."""
+    spec = re.sub(r"-feira\b", "", spec, flags=re.I)
+    out = []
+    for part in re.split(r"([\s,-]+)", spec):
+        low = part.lower()
+        if not part or re.fullmatch(r"[\s,-]+", part):
+            out.append(re.sub(r"\s*,\s*", ", ", part.strip()) if "," in part else part.strip())
+        elif low in _DAYS or low == "daily":
+            out.append(low)
+        elif low in _FOREIGN_DAYS:
+            out.append(_FOREIGN_DAYS[low])
+        else:
+            return None
+    return "".join(out)
+
+
+def _foreign_day_hint(tok, text: str) -> str | None:
+    """`hours lun-vie …`, `hours seg-sex …`, `hours mon-vie …`: the days in English (the
+    whole day set of the line when every day of it reads, else the one day)."""
+    word = _whole_word(tok, text)
+    if word.lower() not in _FOREIGN_DAYS:
+        return None
+    spec = word
+    if tok.start_pos is not None:
+        line_start = text.rfind("\n", 0, tok.start_pos) + 1
+        stmt = re.search(r"\bhours\s+([^\d;{}#\n]*)", text[line_start:text.find("\n", tok.start_pos) % (len(text) + 1)])
+        if stmt and line_start + stmt.start(1) <= tok.start_pos < line_start + stmt.end(1):
+            spec = stmt.group(1).strip()
+    english = _days_written(spec) if spec != word else None
+    if english is None or english == spec:
+        spec, english = word, _FOREIGN_DAYS[word.lower()]
+    days = re.fullmatch(r"([a-z]{3})(?:-([a-z]{3}))?", english)
+    said = ""
+    if days and days.group(2):
+        said = f" ({_DAY_WORDS[days.group(1)]} to {_DAY_WORDS[days.group(2)]})"
+    elif days and days.group(1) in _DAY_WORDS:
+        said = f" ({_DAY_WORDS[days.group(1)]})"
+    return f"days are written in English: `{english}`{said}, not `{spec}`"
+
+
+def _pt_es_ro_hint(tok, value: str, expected: str, line: str, text: str) -> str | None:
+    """Hints for the words and dates that Portuguese, Spanish and Romanian speakers write
+    (review 24 UX-3): a goal's period (`per mes`), `por` for `per`, a day-first date
+    (`closed 24/12/2026`) and `feriados` for `holidays`. Units (`4 horas`) are in
+    :func:`_unit_hint`, days (`lun-vie`) in :func:`_day_hint`. ``line``: the line before
+    the token."""
+    if "a date such as" in expected and tok.type in ("NUMBER", "NEG_NUMBER", "DURATION"):
+        return _date_hint(tok, text)
+    word = _whole_word(tok, text) if tok.type == "NAME" else value
+    if tok.type == "NAME" and ("a period" in expected or "`cycle`" in expected) and re.search(r"\bper\s*\Z", line):
+        after = text[tok.start_pos + len(word):].split("\n", 1)[0] if tok.start_pos is not None else ""
+        working = re.match(r"\s+([^\W\d_]+)", after)
+        if _FOREIGN_PERIODS.get(word.lower()) == "day" and working and working.group(1).lower() in _FOREIGN_WORKING:
+            return _working_goal_hint(tok, value, None, text)         # `per dia útil`
+        return _period_hint(word, expected)
+    if tok.type == "NAME" and value.lower() in _FOREIGN_PER and "`per`" in expected:
+        nxt = re.match(r"\s+([^\W\d_]+)", text[tok.end_pos:]) if tok.end_pos is not None else None
+        following = nxt.group(1) if nxt else ""
+        period = _FOREIGN_PERIODS.get(following.lower(), following.lower() if following.lower() in
+                                      ("day", "week", "month", "quarter", "cycle") else "")
+        if period:
+            return f"write `per {period}`, not `{value} {following}`"
+        return f"`{value}` is `per`: write `per day`, `per week`, `per month` or `per quarter`"
+    if tok.type == "NAME" and word.lower() in _FOREIGN_KEYWORDS and \
+            f"`{_FOREIGN_KEYWORDS[word.lower()]}`" in expected:
+        keyword = _FOREIGN_KEYWORDS[word.lower()]
+        rest = re.match(r"[^;{}#\n]*", text[tok.start_pos + len(word):]).group(0).strip() \
+            if tok.start_pos is not None else ""
+        return f"`{word}` is `{keyword}`: write `{keyword} {rest}`" if rest else f"`{word}` is `{keyword}`"
+    return None

@@ -6,7 +6,7 @@ Targets and gaps repeat on every cycle, so their texts are kept (bounded caches 
 entries depend only on their keys)."""
 from __future__ import annotations
 
-__all__ = ["code", "gap_text", "grouped", "int_digits", "percent_text", "plural", "rate_text", "span_text", "visible",
+__all__ = ["code", "name_code", "name_snippet", "gap_text", "grouped", "int_digits", "percent_text", "plural", "rate_text", "span_text", "visible",
            "window_text", "work_text"]
 
 
@@ -15,6 +15,21 @@ def code(text: str) -> str:
     backquotes, or fenced with two (and a space inside) when it holds a backquote itself (a
     backquoted field name): ``require `utm-source` `` is written `` `` require `utm-source` `` ``."""
     return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def name_code(written: str) -> str:
+    """A name as an agreement writes it, for a message: one in backquotes already (`` `região` ``,
+    a field with other characters) as it is, so plain text shows it once; any other text as
+    :func:`code` writes it."""
+    return written if len(written) > 2 and written[0] == written[-1] == "`" and "`" not in written[1:-1] \
+        and "\n" not in written else code(written)
+
+
+def name_snippet(written: str, rest: str) -> str:
+    """``written`` (a name as an agreement writes it) followed by ``rest`` (`` missing``), as
+    inline code: a backquoted name unfenced, followed by the rest (`` `região` missing``), so
+    plain text shows no doubled backquotes; else as :func:`code` writes it."""
+    return f"{written}{rest}" if name_code(written) == written else code(written + rest)
 
 
 def int_digits(n: int) -> str:

@@ -24,7 +24,7 @@ _CLAUSE_WORDS = {
     "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "by_field": "by FIELD", "gap": "gap at least", "gap_at_most": "gap at most", "first": "first where",
     "only_during": "only during", "only_between": "only between",
     "version": "version", "timezone": "timezone", "day_length": "day",
-    "target_rule": "rule", "target_goal": "at least …% met per …", "quota_goal": "at least|at most … per …",
+    "target_rule": "rule", "target_goal": "at least …% met per …", "quota_goal": "at least … per …",
     "as_of": "as of",
 }
 
@@ -120,11 +120,25 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
             yield from _once(ctx, t.items, (kind,), f"target `{t.name.value}`")
         yield from _one_by(ctx, t.items, f"target `{t.name.value}`")
     for q in a.quotas:
-        for kinds in (("owner",), ("count", "sum"), ("quota_goal",)):
+        for kinds in (("owner",), ("count", "sum")):
             yield from _once(ctx, q.items, kinds, f"quota `{q.name.value}`", "what {where} measures")
+        yield from _one_goal(ctx, q)
         yield from _one_by(ctx, q.items, f"quota `{q.name.value}`")
     for test in a.tests:
         yield from _once(ctx, test.items, ("as_of",), f'test "{test.name.value}"')
+
+
+def _one_goal(ctx: Context, q: m.QuotaDecl) -> Iterator[Diagnostic]:
+    """SLA205 for a quota's second and later goals (`at least 1200 per month` and `at least
+    300 per week`), each goal said as written."""
+    goals = [i for i in q.items if i.kind == "quota_goal"]
+    for goal in goals[1:]:
+        said = f"at {goal.bound} … per {goal.period_text()}"
+        first = f"at {goals[0].bound} … per {goals[0].period_text()}"
+        yield ctx.diag(name_codes.DUPLICATE_CLAUSE,
+                       f"quota `{q.name.value}` has a second goal, `{said}`; the first, `{first}`, is on "
+                       f"{line_of(goals[0])}", goal,
+                       hint="a quota has one goal: keep one of them, and give the other a quota of its own")
 
 
 def _pos(node) -> tuple[int, int]:
@@ -644,7 +658,8 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
     """A trigger's or test event's type that is nearly one the language reads (`state`,
     `assigned`, and `contact_attempt` when an `attempts` rule counts it by default) or one
     named elsewhere (`asigned`, `contact_atempt`): once per place, the type named less
-    often reported."""
+    often reported. A type named once that is one edit from `contact_attempt`, the default
+    attempt type, is reported as well when no line names `contact_attempt` (review 24 UX-8)."""
     from slacode.compile import DEFAULT_COUNT_TYPE
     from slacode.fmt import name_text
     from slacode.texts import code, typo_of
@@ -685,9 +700,16 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
         # `stop on meeting_met`) are meant as two events
         meant = typo_of(word, [t for t in (*known, *uses) if t in known or uses[t] >= uses[word]
                                and decl not in within[t]])
+        where = None
+        if meant is None and uses[word] == 1 and DEFAULT_COUNT_TYPE not in uses and \
+                typo_of(word, [DEFAULT_COUNT_TYPE]) is not None:
+            # `stop on contact_atempt`, named nowhere else: the language's own attempt type
+            meant, where = DEFAULT_COUNT_TYPE, ("the default attempt type (what an `attempts` rule "
+                                                "counts without a `count` line)")
         if meant is None:
             continue
-        where = known.get(meant) or f"the type named {uses[meant]} time{'s' if uses[meant] > 1 else ''} elsewhere"
+        where = where or known.get(meant) or \
+            f"the type named {uses[meant]} time{'s' if uses[meant] > 1 else ''} elsewhere"
         yield ctx.diag(codes.MISSPELT_EVENT_TYPE,
                        f"event type `{word}` is nearly `{meant}`, {where}; types are matched exactly, so "
                        f"events of type `{meant}` do not match here", name,

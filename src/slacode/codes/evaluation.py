@@ -347,7 +347,9 @@ SUM_VALUE_NOT_A_NUMBER = define("SLA615", "sum-value-not-a-number", "warning", "
     events it did not add in the reason of each period's verdict, and gives this warning
     once per quota, property and kind of value, naming the first lead (in lead order), the
     place of its event and how many leads had such an event. Text is not read as a number,
-    as in comparisons (LANGUAGE.md §9): `"1500"` and `"1.500,00"` are texts. A CSV cell
+    as in comparisons (LANGUAGE.md §9): `"1500"` and `"1.500,00"` are texts; the hint for
+    an amount with a decimal comma gives the number it means (`1500.50` for `"1500,50"`,
+    `50000.00` for `"50.000,00"`; `"1,500"` reads two ways and gets none). A CSV cell
     that is a whole JSON number is a number already (§13), unless no float holds it
     (`1e999`: kept as text, and named as such). An amount sent only in `fields` is not the
     event's own property: the message says so. A JSON Lines integer at or past 2^64 (or

@@ -116,9 +116,10 @@ RESERVED_NAME = define("SLA204", "reserved-name", "error", """
 
 DUPLICATE_CLAUSE = define("SLA205", "duplicate-clause", "error", """
     A clause that may appear once is given twice (two `owner` lines, two `within` lines
-    without `for`, both `start on` and `start when`, two `timezone` lines …). Several `warn`
-    lines are allowed: each is a warning level (the same level twice is
-    [SLA344](SLA344.md)).
+    without `for`, both `start on` and `start when`, two `timezone` lines, two goals in one
+    quota …). Several `warn` lines are allowed: each is a warning level (the same level twice
+    is [SLA344](SLA344.md)). A quota has one goal: a monthly and a weekly number are two
+    quotas.
 
     ## Why
     Only one owner answers for a rule, and one default target applies to leads in no
@@ -500,6 +501,12 @@ UNKNOWN_HOLIDAYS = define("SLA216", "unknown-holidays", "error", """
     Public holidays come from the `holidays` package: a country code such as `"BR"` or a
     country and subdivision such as `"BR-SP"` or `"US-CA"`. An unknown code would leave
     every holiday a working day.
+
+    A language tag is no holiday code: `"es-AR"` (Spanish as written in Argentina) names
+    Argentina last, and upper-cased it would be `"ES-AR"`, Aragón in Spain, whose holidays
+    are not Argentina's. The message names the country of a language tag (`"AR"`), and an
+    all-lower-case code that reads both ways (`"es-ar"`) gets both readings. One string that
+    holds several codes (`"BR-SP,BR-RJ"`) is told to be split into strings of their own.
 
     ## Avoid
     ```sla

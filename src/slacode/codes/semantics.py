@@ -255,7 +255,7 @@ MISSING_WITHIN = define("SLA309", "missing-within", "error", """
 
 INCOMPLETE_AGGREGATE = define("SLA310", "incomplete-aggregate", "error", """
     A `target` lacks its `rule` or `at least P% met per PERIOD` line, or a `quota` lacks
-    its `count` or `at least|at most N per PERIOD` line.
+    its `count` or its goal line (`at least N per PERIOD`, or `at most`).
 
     ## Why
     A target measures one rule against a share; a quota counts events against a number.
@@ -1326,7 +1326,9 @@ MISSPELT_EVENT_TYPE = define("SLA339", "misspelt-trigger-type", "warning", """
     An event type in a trigger or a test event is nearly, but not exactly, a type that the
     language reads (`state`, `assigned`; `contact_attempt` when an `attempts` rule counts it
     by default) or that another line of the agreement names: the same words written
-    otherwise (`Contact_Attempt`), or one letter off (`asigned`, `contact_atempt`). It also
+    otherwise (`Contact_Attempt`), or one letter off (`asigned`, `contact_atempt`). A type
+    named only once and one letter off `contact_attempt`, the default attempt type, is
+    reported even without an `attempts` rule (`stop on contact_atempt`). It also
     reports `start on once`, a start on events of type `once`, where `start once on …` (an
     extension: one cycle per lead) was most likely meant.
 
