@@ -164,10 +164,10 @@ attempts a { owner sales; start on assigned; stop on won; count call; at least 2
     ], "2026-11-02T14:00:00Z")
     rows = [ln for ln in lines if not ln.startswith("    ")]
     assert rows[:6] == [
-        "2026-11-02 10:00 +00:00  assigned  [line 1]  owner=\"ana\"",
-        "2026-11-02 10:30 +00:00  note  [line 2]",
+        "2026-11-02 10:00 +00:00  assigned  [event 1]  owner=\"ana\"",
+        "2026-11-02 10:30 +00:00  note  [event 2]",
         "2026-11-02 11:00 +00:00  deadline of d.within cycle 1 passes with the cycle open: breached",
-        "2026-11-02 11:20 +00:00  call  [line 3]",
+        "2026-11-02 11:20 +00:00  call  [event 3]",
         "2026-11-02 12:00 +00:00  deadline of f.within cycle 1 passes with the cycle open: breached",
         "2026-11-02 13:00 +00:00  deadline of a.at_least_within cycle 1 passes with the cycle open: breached",
     ]

@@ -11,6 +11,7 @@ from slacode.instants import when as _when
 from slacode.model import default_clause_of
 from slacode.compile import line_due_us, same_line
 from slacode.judges import line_target, line_words, moved_words
+from slacode.refs import LineRef, PositionRef, cited
 from slacode.texts import code, work_text
 
 
@@ -34,8 +35,10 @@ def _describe_event(rec, plan=None) -> str:
     parts = [rec.type if rec.type != "state" else f"state → {rec.state}"]
     if rec.id:
         parts.append(f"[{rec.id}]")
-    else:
-        parts.append(f"[line {rec.ref}]")
+    else:                                           # `[line 12]`, `[a.jsonl:12]`, `[event 12]`: as reasons cite it
+        ref = rec.ref
+        parts.append(f"[{cited(ref)}]" if ref.__class__ is LineRef or ref.__class__ is PositionRef
+                     else f"[line {ref}]")
     if rec.props:
         parts.append(_pairs(rec.props))
     if rec.fields:
