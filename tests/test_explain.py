@@ -164,10 +164,10 @@ attempts a { owner sales; start on assigned; stop on won; count call; at least 2
     ], "2026-11-02T14:00:00Z")
     rows = [ln for ln in lines if not ln.startswith("    ")]
     assert rows[:6] == [
-        "2026-11-02 10:00 +00:00  assigned  [line 1]  owner=\"ana\"",
-        "2026-11-02 10:30 +00:00  note  [line 2]",
+        "2026-11-02 10:00 +00:00  assigned  [event 1]  owner=\"ana\"",
+        "2026-11-02 10:30 +00:00  note  [event 2]",
         "2026-11-02 11:00 +00:00  deadline of d.within cycle 1 passes with the cycle open: breached",
-        "2026-11-02 11:20 +00:00  call  [line 3]",
+        "2026-11-02 11:20 +00:00  call  [event 3]",
         "2026-11-02 12:00 +00:00  deadline of f.within cycle 1 passes with the cycle open: breached",
         "2026-11-02 13:00 +00:00  deadline of a.at_least_within cycle 1 passes with the cycle open: breached",
     ]
@@ -311,3 +311,78 @@ def test_an_event_a_quota_leaves_out_gets_one_reason_its_where_first():
     assert under["c2"] == ["hot_calls: the `where` of `count call` left this event out: it has no property "
                            "`channel`, and a missing property makes every comparison false, `!=` included"]
     assert under["c3"] == ["hot_calls: a `call`, but not counted: the `where` of its `count` does not hold for it"]
+
+
+def test_the_attempt_that_breaks_a_limit_says_so_on_its_line():
+    """review 24 UX-5: the timeline said only "attempt 3 of 6 needed" at the attempt that
+    broke `at most 2 per day`; the breach showed only in the verdicts."""
+    text = HEAD + '''
+calendar office { timezone "UTC"; hours mon-fri 09:00-17:00 }
+attempts calls {
+  owner sales
+  start on assigned
+  stop on won
+  count call
+  at least 6 within 10d
+  at most 2 per day
+  at most 3 per cycle
+  gap at least 2h
+  only during office
+  only between 08:00-16:00 in lead timezone
+}
+'''
+    at = "2026-11-{}Z".format
+    lines = _timeline(text, [
+        {"lead": "A", "at": at("09T08:00:00"), "type": "assigned", "owner": "ana"},
+        {"lead": "A", "at": at("09T09:00:00"), "type": "call", "id": "c1"},
+        {"lead": "A", "at": at("09T12:00:00"), "type": "call", "id": "c2"},
+        {"lead": "A", "at": at("09T13:30:00"), "type": "call", "id": "c3"},   # 3rd of the day, 1h 30m after c2
+        {"lead": "A", "at": at("10T16:30:00"), "type": "call", "id": "c4"},   # 4th of the cycle, past 16:00
+        {"lead": "A", "at": at("11T10:00:00"), "type": "call", "id": "c5"},
+    ], "2026-11-12T00:00:00Z")
+    under = _lines_under(lines)
+    calls = {key: [ln for ln in rows if ln.startswith("calls: attempt")] for key, rows in under.items()}
+    assert calls["c1"] == ["calls: attempt 1 of 6 needed in cycle 1"]
+    assert calls["c2"] == ["calls: attempt 2 of 6 needed in cycle 1"]
+    assert calls["c3"] == ["calls: attempt 3 of 6 needed in cycle 1; the 3rd on 2026-11-09 (UTC), over "
+                             "`at most 2 per day`; 1h 30m after the attempt before, under `gap at least 2h`"]
+    assert calls["c4"] == ["calls: attempt 4 of 6 needed in cycle 1; the 4th of the cycle, over `at most 3 per "
+                             "cycle`; outside `only between 08:00-16:00 in lead timezone` (read in UTC)"]
+    assert calls["c5"] == ["calls: attempt 5 of 6 needed in cycle 1; the 5th of the cycle, over `at most 3 per "
+                             "cycle`"]
+    outside = _timeline(text, [
+        {"lead": "B", "at": at("09T08:00:00"), "type": "assigned", "owner": "ana"},
+        {"lead": "B", "at": at("09T18:00:00"), "type": "call", "id": "b1"},
+    ], "2026-11-12T00:00:00Z")
+    assert ("    calls: attempt 1 of 6 needed in cycle 1; outside `office` working time, against `only during office`; "
+            "outside `only between 08:00-16:00 in lead timezone` (read in UTC)") in outside
+    # the verdicts cite the attempts the timeline names
+    assert "  calls.at_most_per_day cycle 1: BREACHED. More than 2 attempts on 2026-11-09 (UTC): c3." in lines
+
+
+def test_a_restart_whose_where_is_false_says_it_was_not_taken():
+    """review 24 UX-5: an `assigned` to the same rep printed nothing under a rule with
+    `restart on assigned where owner != assignee`: why did the clock not restart?"""
+    text = HEAD + '''
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on call
+  restart on assigned where owner != assignee
+  within 4h
+}
+'''
+    lines = _timeline(text, [
+        {"lead": "R", "at": "2026-11-10T09:10:00Z", "type": "assigned", "owner": "ana", "id": "a1"},
+        {"lead": "R", "at": "2026-11-10T09:20:00Z", "type": "assigned", "owner": "ana", "id": "a2"},
+        {"lead": "R", "at": "2026-11-10T10:00:00Z", "type": "assigned", "owner": "bo", "id": "a3"},
+        {"lead": "R", "at": "2026-11-10T10:30:00Z", "type": "assigned", "id": "a4"},     # no owner
+    ], "2026-11-10T12:00:00Z")
+    under = _lines_under(lines)
+    assert under["a2"] == ['first_touch: restart not taken: `restart on assigned where owner != assignee` is '
+                             'false for this event (owner is "ana", the assignee is "ana")']
+    assert any("cycle 1 restarted" in ln for ln in under["a3"])
+    assert [ln for ln in under["a4"] if "restart" in ln] == [   # said once: the property it lacks
+        "first_touch: the `where` of `restart on assigned` left this event out: it has no property `` `owner` ``, and "
+        "a missing property makes every comparison false, `!=` included"]
+    assert not any("restart not taken" in ln for ln in under["a1"] + under["a3"])

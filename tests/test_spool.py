@@ -238,6 +238,37 @@ def test_records_marshal_cannot_write_are_pickled():
     assert all(type(r) is Record for r in group)
 
 
+def test_line_refs_come_back_from_a_chunk_as_line_refs_and_are_marshalled():
+    """reasons24: the refs of events without an id are str subclasses (reasons write them as
+    `line 12`, `event 12`), which marshal cannot write: a chunk is written with marshal
+    still, as columns (the refs as plain text beside their classes), and read back as the
+    same classes; ids stay plain str."""
+    from slacode.events import Record
+    from slacode.refs import LineRef, PositionRef
+    from slacode.stream import _FRAME, Buckets
+
+    refs = [LineRef(3), PositionRef(4), "12345", LineRef("a.jsonl:7")]
+    recs = [tuple.__new__(Record, (i, i, "L1", "note", None, None, {}, None if i % 4 != 2 else "12345",
+                                   refs[i % 4], 0, i)) for i in range(12)]
+    recs += [tuple.__new__(Record, (i, i, "L1", "note", None, None, {}, None, LineRef(i), 0, i))   # one kind
+             for i in range(12, 20)]
+    b = Buckets(1, 4)
+    kinds = []
+    for r in recs:
+        b.add(r)
+    f = b.files[0]
+    f.seek(0)
+    while head := f.read(_FRAME.size):
+        kind, n = _FRAME.unpack(head)
+        kinds.append(kind)
+        f.seek(n, 1)
+    assert kinds == [b"C"] * 5, "written with marshal, the refs as plain text beside their classes"
+    (group,) = b.take(0).values()
+    assert group == recs
+    assert [r.ref.__class__ for r in group] == [r.ref.__class__ for r in recs]
+    assert {r.ref.__class__ for r in group} == {LineRef, PositionRef, str}
+
+
 def test_a_spooled_lead_that_comes_back_is_retracted_and_folded_again(tmp_path):
     """Grouped at first, then a lead already written to the spool shows up again: its first
     verdicts are taken back and it is folded from all its events (a second read)."""

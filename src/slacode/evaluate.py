@@ -29,6 +29,7 @@ from slacode.events import EventBatch, event_content, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
 from slacode.model import default_clause_of
+from slacode.refs import cited_all
 from slacode.requirement import failed_conditions
 from slacode.timestamps import EventInputError, parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
@@ -1195,7 +1196,7 @@ class LeadFold:
         if self.flow_evidence:
             status = "breached"
             reason = (f"{len(self.flow_evidence):,} state change{'s' if len(self.flow_evidence) > 1 else ''} "
-                      f"not allowed by the flow (or into an undeclared state): {', '.join(map(str, self.flow_evidence))}.")
+                      f"not allowed by the flow (or into an undeclared state): {cited_all(self.flow_evidence)}.")
         elif self.state in self.plan.finals:
             status = "met"
             reason = f"Every state change followed the flow; the lead ended in final state `{self.state}`."

@@ -44,6 +44,7 @@ from slacode.diagnostics import Diagnostic, Span, make
 from slacode.errors import FileReadError, FolderGivenError, MissingFileError, NotAllowedError, file_read_error
 from slacode.ids import IdTable, SpilledIds
 from slacode.partition import owned_lines, range_lines
+from slacode.refs import LineRef, PositionRef
 from slacode.timestamps import (  # noqa: F401  (parse_timestamp, timestamp_us: public here too)
     _CUTS, _DEFAULT_CLOCK, _ONE_US, EPOCH, EventInputError, MissingOffsetError, _Clock, _kind, _zone,
     FIRST_YEAR, LAST_YEAR, _year_problem, datetime_from_us, parse_timestamp, timestamp_us)
@@ -189,7 +190,9 @@ class Record(_RecordBase):
     (a value ``None`` clears the field); ``props``: the event's properties, never ``None``,
     a dict of its own; ``id`` or ``None``; ``ref``: how
     evidence cites the event: its id, else its line (``"12"``; ``"path:12"`` when several
-    sources are read; the 1-based position for library events); ``source``: index of the
+    sources are read; the 1-based position for library events), then a
+    :class:`~slacode.refs.LineRef` (:class:`~slacode.refs.PositionRef`), which reasons
+    write as ``line 12`` (``event 12``); ``source``: index of the
     source; ``line``: 1-based line (CSV: the row's first line; library: the position).
     """
 
@@ -1392,7 +1395,7 @@ class _Reader:
                     continue
                 yield new(record, (us, seq, lead, typ, state or None, fields or None,
                                    obj or {}, eid,      # (an emptied dict keeps its size)
-                                   eid or (prefix + str(lineno) if prefix else str(lineno)),
+                                   eid or (LineRef(prefix + str(lineno)) if prefix else LineRef(lineno)),
                                    index, lineno))
                 seq += 1
             self._damaged(lines, name)
@@ -1958,7 +1961,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                         diagnostics.append(_diag(p.code, f"event {position}: {p.message}", None,
                                                  position, 1, p.hint, lead))
                     continue
-            ref, source, line = eid or str(position), 0, position
+            ref, source, line = eid or PositionRef(position), 0, position
         if eid is not None:
             if eid in seen:
                 first = seen[eid]

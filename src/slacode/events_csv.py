@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from slacode.events import (_BOM, _CUTS, _LINE_BITS, EventInputError, MissingOffsetError, Record, _bytes_hint,
                             _check_event, _diag, _new_record, _Reader, codes, event_content, misnamed_key)
+from slacode.refs import LineRef
 
 # §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
 _CSV_RESERVED = frozenset(("lead", "at", "type", "state", "id"))
@@ -760,7 +761,7 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
                 after_first = lineno
             continue
         yield new(record, (us, seq, lead, typ, state, fields, props, eid,
-                           eid or (prefix + str(lineno) if prefix else str(lineno)),
+                           eid or (LineRef(prefix + str(lineno)) if prefix else LineRef(lineno)),
                            index, lineno))
         seq += 1
     reader.seq = seq

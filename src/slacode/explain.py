@@ -11,6 +11,7 @@ from slacode.instants import when as _when
 from slacode.model import default_clause_of
 from slacode.compile import line_due_us, same_line
 from slacode.judges import line_target, line_words, moved_words
+from slacode.refs import LineRef, PositionRef, cited
 from slacode.texts import code, work_text
 
 
@@ -34,8 +35,10 @@ def _describe_event(rec, plan=None) -> str:
     parts = [rec.type if rec.type != "state" else f"state → {rec.state}"]
     if rec.id:
         parts.append(f"[{rec.id}]")
-    else:
-        parts.append(f"[line {rec.ref}]")
+    else:                                           # `[line 12]`, `[a.jsonl:12]`, `[event 12]`: as reasons cite it
+        ref = rec.ref
+        parts.append(f"[{cited(ref)}]" if ref.__class__ is LineRef or ref.__class__ is PositionRef
+                     else f"[line {ref}]")
     if rec.props:
         parts.append(_pairs(rec.props))
     if rec.fields:
@@ -241,13 +244,15 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                         text += f"; {_next_attempt(rp, cyc, rec.at)}"
                     if att_before == 0:                     # the first: what `first where` asks of it
                         text += _first_where(rp, cyc, fold)
-                    out.append(text)
+                    out.append(text + _limits_broken(rp, cyc, fold))
                 elif (rp.kind == "attempts" and _where_refused(rp, rec.type)
                       and not any(ln.startswith(f"    {name}: the `where` of `count") for ln in left_out)):
                     out.append(f"    {name}: a `{rec.type}`, but not an attempt: the `where` of its `count` does not "
                                "hold for it")
                 if rp.retarget:
                     out.extend(_retarget_lines(rp, cyc, line_before, fold, rec.at, lead))
+                if rp.restarts and cyc.closed_at is None:
+                    out.extend(_restart_refused(rp, rec, fold, assignee_before, left_out))
         if plan.quotas:
             out.extend(_quota_lines(plan, rec, fold, fold.quota_hits[hits:], left_out))
     # a rule that never started for this lead: its stops are no news (a call under every rule
@@ -458,6 +463,100 @@ def _breach_starts(rp, rec, fold: LeadFold) -> bool:
     if getattr(rec, "escalates", None) is None or rp.start_fn is None:
         return False
     return bool(rp.start_fn(rec.type, rec.props, fold.state, None, None, fold.notes))
+
+
+#: the clauses one attempt can break (the "never" clauses of LANGUAGE.md §7 and extensions)
+_LIMITS = frozenset(("at_most_per_day", "at_most_per_cycle", "gap", "only_during", "only_between"))
+
+
+def _limits_broken(rp, cyc, fold: LeadFold) -> str:
+    """``; the 3rd on 2026-11-10 (UTC), over `at most 2 per day``` for each clause the
+    attempt just counted (the cycle's last) breaks, judged as its verdict judges the cycle's
+    attempts so far (its evidence will cite this attempt); "" when it breaks none."""
+    from slacode.judges import _violators
+
+    last = cyc.attempts[-1]
+    said = ""
+    for c in rp.clauses:
+        if c.kind in _LIMITS:
+            found, used = _violators(c)(cyc.attempts, fold, {})
+            if found and found[-1] is last:
+                said += f"; {_limit_words(c, cyc.attempts, used)}"
+    return said
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _limit_words(c, atts: list, used) -> str:
+    """How the last of ``atts`` breaks the clause ``c`` (``used``: the zones an `only
+    between` read the times in)."""
+    from slacode import instants
+    from slacode.texts import gap_text, span_text, window_text
+
+    last = atts[-1]
+    if c.kind == "at_most_per_day":
+        zone = c.clock.tz
+        day = instants.local_us(last[0], zone) // 86_400_000_000
+        k = sum(1 for a in atts if instants.local_us(a[0], zone) // 86_400_000_000 == day)
+        on = f" on {c.clock.name}" if getattr(c.clock, "name", None) else ""
+        return (f"the {_ordinal(k)} on {from_us(last[0], zone).date().isoformat()} ({c.clock.timezone}), "
+                f"over `at most {c.n:,} per day{on}`")
+    if c.kind == "at_most_per_cycle":
+        return f"the {_ordinal(len(atts))} of the cycle, over `at most {c.n:,} per cycle`"
+    if c.kind == "gap":
+        return (f"{span_text(last[0] - atts[-2][0])} after the attempt before, under "
+                f"`gap at least {gap_text(c.duration_us)}`")
+    if c.kind == "only_during":
+        return f"outside `{c.clock.name}` working time, against `only during {c.clock.name}`"
+    return (f"outside `only between {window_text(c.window)} in lead timezone`"
+            + (f" (read in {', '.join(used)})" if used else ""))
+
+
+def _restart_refused(rp, rec, fold: LeadFold, assignee_before, left_out: list) -> list[str]:
+    """A line when ``rec`` (just fed) is of the type of a `restart on TYPE where P` of
+    ``rp`` whose open cycle it did not close: P did not hold for it, so the clock kept
+    running; said with the `where` as written and the values it read (the rep just before
+    the event for `assignee`). Nothing when ``left_out`` says already that the `where` left
+    the event out for a property it lacks."""
+    from slacode.requirement import seen, why_not
+    from slacode.texts import code
+
+    if getattr(rec, "escalates", None) is not None:
+        return []
+    props = rec.props or {}
+    owner = f"{rp.kind} `{rp.name}`"
+    role = f"restart on {rec.type}"
+    if any(ln.startswith(f"    {rp.name}: the `where` of `{role}`") for ln in left_out):
+        return []
+    written = next((pred for o, r, _, _, _, pred, _ in fold.plan.where_reads if o == owner and r == role), None)
+    notes = LeadNotes()                             # (the timeline's notes are the evaluation's)
+    notes.assignee = assignee_before
+    out = []
+    for t in rp.restarts:
+        if t.kind != "event" or t.type != rec.type or t.where is None or t.where(props, fold.state, notes):
+            continue
+        if written is None:
+            out.append(f"    {rp.name}: restart not taken: the `where` of `{role}` does not hold for this event")
+            break
+        from slacode.fmt import one_line
+
+        why = why_not(written, props, fold.state, {})
+        if "assignee" in _names_compared(written):
+            why += f", the assignee is {seen(assignee_before)}" if assignee_before else ", no assignee before it"
+        out.append(f"    {rp.name}: restart not taken: {code(f'{role} where {one_line(written)}')} is false for "
+                   f"this event ({why})")
+        break
+    return out
+
+
+def _names_compared(pred) -> set:
+    """The names (``assignee``) a predicate compares fields with."""
+    from slacode.requirement import _leaves
+
+    return {leaf.value.value for leaf in _leaves(pred, {}, ()) if leaf.kind == "compare"
+            and getattr(leaf.value, "kind", None) == "name"}
 
 
 def _stops(rp, rec, fold: LeadFold, state_before, assignee_before) -> bool:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from slacode import instants
 from slacode.calendar import CalendarError
 from slacode.compile import RulePlan, line_due_us
+from slacode.refs import LineRef, PositionRef, cited, cited_all, event_cited
 from slacode.requirement import reason_part
 from slacode.texts import gap_text, span_text, window_text, work_text
 from slacode.verdict import Verdict, _when
@@ -95,8 +96,9 @@ def when_words(rp: RulePlan, cyc: Cycle) -> str:
     if cyc.closed_at == cyc.start and cyc.escalates is not None:    # opened by a breach (warning), no event
         return f"{clause} already held when the {cyc.escalates[3]} opened the cycle, so it was {done} at once."
     if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
-        return f"{clause} already held after event {cyc.close_ref}, which opened the cycle, so it was {done} at once."
-    return f"{clause} held after event {cyc.close_ref}, so the cycle was {done} then."
+        return (f"{clause} already held after {event_cited(cyc.close_ref)}, which opened the cycle, so it was "
+                f"{done} at once.")
+    return f"{clause} held after {event_cited(cyc.close_ref)}, so the cycle was {done} then."
 
 
 def _closed_when(verdicts: list, rp: RulePlan, cyc: Cycle) -> list:
@@ -120,22 +122,26 @@ def _breach_words(escalates: tuple) -> str:
 
 
 def attempt_name(a, zone) -> str:
-    """How a reason names an attempt (a record of a cycle's ``attempts``): its ref (id or
-    line), or, for a counted breach or warning (`count breach of RULE`, `count warning of
+    """How a reason names an attempt (a record of a cycle's ``attempts``): its ref as
+    :func:`~slacode.refs.cited` writes it (an id, ``line 12``, ``event 12``), or, for a counted breach or warning (`count breach of RULE`, `count warning of
     RULE`, extensions), the breach (warning) itself, ``the breach of first_touch (cycle 2)
     at 2026-11-09 13:00 +00:00`` (its ref, which the evidence cites, is the breached
     cycle's start event: another event, at another time)."""
     if len(a) == 7:
         return f"the {a[6][3]} of {_breach_words(a[6])} at {_when(a[0], zone)}"
-    return str(a[1])
+    return cited(a[1])
 
 
 def _attempt_at(a, zone) -> str:
-    """``attempt c2 at 2026-11-09 10:00 +00:00``, or a counted breach (warning) as
+    """``attempt c2 at 2026-11-09 10:00 +00:00``; an event without an id, ``attempt at
+    2026-11-09 10:00 +00:00 (line 12)``; or a counted breach (warning) as
     :func:`attempt_name` names it (its instant included)."""
     if len(a) == 7:
         return attempt_name(a, zone)
-    return f"attempt {a[1]} at {_when(a[0], zone)}"
+    ref = a[1]
+    if ref.__class__ is LineRef or ref.__class__ is PositionRef:
+        return f"attempt at {_when(a[0], zone)} ({cited(ref)})"
+    return f"attempt {ref} at {_when(a[0], zone)}"
 
 
 def _judges(rp: RulePlan) -> tuple:
@@ -644,7 +650,7 @@ def _first_judge(c):
             att = cyc.attempts[0]
             at, ref, props, state, _, who = att[:6]
             completed, evidence = at, [ref]
-            which = attempt_name(att, zone) if len(att) == 7 else f"{ref}, {_when(at, zone)}"
+            which = attempt_name(att, zone) if len(att) == 7 else f"{cited(ref)}, {_when(at, zone)}"
             notes = fold.notes
             now, notes.assignee = notes.assignee, who      # `== assignee`: the rep just before it
             try:
@@ -722,8 +728,11 @@ def _never_judge(c):
             found, used = [], [_lead_zone(cyc.close_tz, fold, c.place)[1]]
         else:
             found, used = violators(cyc.attempts, fold, local)
-            named = ", ".join(attempt_name(a, zone) for a in found)
-            found = [a[1] for a in found]
+            if found:
+                refs = [a[1] for a in found]
+                named = (cited_all(refs) if all(len(a) < 7 for a in found)
+                         else ", ".join(attempt_name(a, zone) for a in found))
+                found = refs
         if found and per_day:                           # the days, read in the rule's zone
             status = "breached"
             reason = f"More than {c.n:,} attempt{'s' if c.n != 1 else ''} on {_and(used)} ({day_zone}): {named}."

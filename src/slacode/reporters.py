@@ -17,6 +17,7 @@ from typing import Iterable, Mapping
 from urllib.parse import quote
 
 from slacode.diagnostics import Diagnostic
+from slacode.refs import cited
 from slacode.texts import plural as _plural
 
 
@@ -401,6 +402,18 @@ def promise_span(agreement, verdict):
     return None
 
 
+def _named(ref, reason: str) -> bool:
+    """Whether ``reason`` cites ``ref`` already: as :func:`~slacode.refs.cited` writes it, or
+    in a list of lines (events), ``lines 4, 5``."""
+    said = cited(ref)
+    if said not in reason and (said == ref or ":" in ref):
+        return False                                    # (the usual answer, without a pattern)
+    if said == ref or ":" in ref:                       # an id, a file's line: not inside a longer one
+        return re.search(rf"(?<![\w.:-]){re.escape(said)}(?![\w-]|[.:]\w)", reason) is not None
+    word = said.partition(" ")[0]                       # `line 4`, also in `lines 3, 4`
+    return re.search(rf"\b{word}s? (?:\d+, )*{ref}\b", reason) is not None
+
+
 def _verdict_message(v) -> str:
     if v.lead is None:
         # (a goal's reason names its period, and group, first: `2026-W41: 7 of 8 …`)
@@ -408,7 +421,7 @@ def _verdict_message(v) -> str:
     else:
         head = f"Lead {v.lead}" + (f", cycle {v.cycle}" if v.cycle is not None else "")
     text = f"{head}: {v.reason}"
-    unnamed = [str(e) for e in v.evidence if str(e) not in v.reason]   # not already in the reason
+    unnamed = [cited(e) for e in v.evidence if not _named(e, v.reason)]
     if unnamed:
         text += f" (evidence: {', '.join(unnamed)})"
     return text

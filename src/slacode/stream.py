@@ -35,6 +35,7 @@ from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, escalate, g
 from slacode.diagnostics import sort_by_place
 from slacode.events import Record
 from slacode.ids import SpilledIds
+from slacode.refs import column_rows, ref_columns
 
 #: Interleaved input is partitioned into BUCKETS buckets by lead; a bucket's records are
 #: written to its file CHUNK at a time. Memory holds at most BUCKETS x CHUNK records
@@ -137,8 +138,10 @@ class Spool:
 class Buckets:
     """Records partitioned by lead into ``n`` buckets, each a list in memory until it holds
     ``chunk`` records, then a chunk appended to the bucket's temporary file (created on first
-    use: small inputs never touch the disk). Chunks are written with marshal (pickle when a
-    record holds values marshal cannot write: library events may carry any object).
+    use: small inputs never touch the disk). Chunks are written with marshal (as columns when
+    they hold the refs of events without an id, ``str`` subclasses marshal refuses:
+    :func:`slacode.refs.ref_columns`; pickle when a record holds values marshal cannot
+    write: library events may carry any object).
 
     A lead's bucket is ``hash(lead) // divisor % n``: a bucket that is too large to hold is
     split into buckets of its own with the next digits of the same hash (:meth:`split`)."""
@@ -159,16 +162,24 @@ class Buckets:
             self._flush(k)
 
     def _flush(self, k: int) -> None:
-        plain = list(map(tuple, self.pending[k]))      # marshal writes tuples, not Records
-        try:
-            kind, payload = b"M", marshal.dumps(plain)
-        except ValueError:
+        pending = self.pending[k]
+        payload = None
+        if pending[0][8].__class__ is str:              # an id (refs of events without one: below)
+            plain = list(map(tuple, pending))           # marshal writes tuples, not Records
             try:
-                kind, payload = b"P", pickle.dumps(plain, pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - a library event's property that cannot be written
-                self.held[k].append(self.pending[k])    # kept in memory: nothing is lost
-                self.pending[k] = []
-                return
+                kind, payload = b"M", marshal.dumps(plain)
+            except ValueError:
+                pass
+        if payload is None:
+            try:                                        # the refs of events without an id, str subclasses
+                kind, payload = b"C", marshal.dumps(ref_columns(pending))
+            except (ValueError, TypeError):
+                try:
+                    kind, payload = b"P", pickle.dumps(list(map(tuple, pending)), pickle.HIGHEST_PROTOCOL)
+                except Exception:  # noqa: BLE001 - a library event's property that cannot be written
+                    self.held[k].append(pending)        # kept in memory: nothing is lost
+                    self.pending[k] = []
+                    return
         f = self.files[k]
         if f is None:
             f = self.files[k] = tempfile.TemporaryFile()
@@ -190,7 +201,10 @@ class Buckets:
             for _ in range(self.chunks[k]):
                 kind, n = unpack(read(size))
                 payload = read(n)
-                yield marshal.loads(payload) if kind == b"M" else pickle.loads(payload)
+                if kind == b"C":
+                    yield column_rows(marshal.loads(payload))
+                else:
+                    yield marshal.loads(payload) if kind == b"M" else pickle.loads(payload)
             f.close()
             self.files[k] = None
         held, pending = self.held[k], self.pending[k]

@@ -275,11 +275,12 @@ def _test_records(agreement: m.Agreement, test: m.TestDecl, events: list[dict],
     a file after the test's `as of` are left out without failing it: one export serves
     tests at several dates."""
     from slacode.events import records_from_objects
+    from slacode.refs import LineRef
 
     zone = agreement.plan.zone
     first: list = []
     lines = [i.span.line if i.span else None for i in test.items if i.kind == "event"]
-    own = [r._replace(line=lines[r.line - 1], ref=r.ref if r.id else str(lines[r.line - 1]))
+    own = [r._replace(line=lines[r.line - 1], ref=r.ref if r.id else LineRef(lines[r.line - 1]))
            for r in records_from_objects(events, diagnostics=first, as_of_us=as_of, as_of_zone=zone)]
     inline = [None if n is None else f"line {n}" for n in lines]
     problems = [_cited(d, inline, "line", code=False) for d in first if _is_problem(d)]
