@@ -1893,8 +1893,9 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     cut1, cut2, cut3 = _CUTS
     pop, dict_, str_, record_ = dict.pop, dict, str, Record
     out: list[Record] = []
-    after = after_first = 0
-    first_ref = first_file = None
+    # the events after as_of, per place to name: a source file of read_events (by index),
+    # else None (positions, or lines of records whose file is not known) -> [count, first, ref]
+    late: dict[int | None, list] = {}
     for position, event in enumerate(events, 1):
         if event.__class__ is record_:      # read before (read_events): checked then, keeps its reference
             us, lead, typ, state, fields, props, eid = (event.at, event.lead, event.type, event.state,
@@ -1976,20 +1977,26 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 continue
             seen[eid] = position
         if as_of is not None and us > as_of:
-            after += 1
-            if after == 1:
-                after_first, first_ref = position, (ref if event.__class__ is record_ else None)
-                if first_ref is not None and line:      # a record read from a file: its line there
-                    after_first = line
-                    if 0 <= source < len(sources):
-                        first_file = sources[source]
+            if event.__class__ is record_ and line and 0 <= source < len(sources):
+                key, first = source, (line, None)       # a record read from a file: its line there
+            else:
+                key, first = None, ((line, ref) if event.__class__ is record_ and line else (position, None))
+            count = late.get(key)
+            if count is None:
+                late[key] = [1, *first]
+            else:
+                count[0] += 1
             continue
         out.append(_new_record(Record, (us, len(out), lead, typ, state or None, fields or None,
                                         props, eid, ref, source, line)))
-    if after:
-        # a record read from a file is cited as its evidence is (its id, else its line)
-        reader.after_as_of(after, after_first, first_file,
-                           what="position" if first_ref is None else f"event {first_ref!r}, line")
+    # one info per file, as `slacode check` says it of the files it reads; a record whose file
+    # is not known is cited as its evidence is (its id, else its line)
+    for key in sorted(late, key=lambda k: (k is None, k or 0)):
+        count, first, ref = late[key]
+        if key is not None:
+            reader.after_as_of(count, first, sources[key])
+        else:
+            reader.after_as_of(count, first, None, what="position" if ref is None else f"event {ref!r}, line")
     return out
 
 
