@@ -779,15 +779,21 @@ class LeadFold:
         hits: list = []
         for i in order:
             rf = rules[i]
+            watch = watched.get(i, ())
+            # the attempts the rule's last cycle had before this event: the Nth attempt is this
+            # event only if the pass below made it (a virtual record shares its instant and its
+            # ref with the start event of the cycle it is about, which may be an attempt)
+            before = (rf.cycles[-1], len(rf.cycles[-1].attempts)) if watch and rf.cycles else (None, 0)
             also = tuple(k for k in hits if k in listens[i]) if hits and i in listens else ()
             if also:
                 self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, None, also)
             elif i in asked and _may_touch(rf, ev_type, touched):
                 self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asked[i])
-            for n, kind in watched.get(i, ()):
+            for n, kind in watch:
                 for cyc in rf.cycles[-2:]:
                     atts = cyc.attempts
-                    if len(atts) >= n and atts[n - 1][0] == t and atts[n - 1][1] == rec.ref:
+                    had = before[1] if cyc is before[0] else 0
+                    if had < n <= len(atts) and atts[n - 1][0] == t and atts[n - 1][1] == rec.ref:
                         hits.append(kind)
                         break
 
