@@ -41,8 +41,8 @@ def describe_trigger(t: m.Trigger) -> str:
 
 # ------------------------------------------------------------------ duplicate clauses
 
-def _once(ctx: Context, items, kinds: tuple[str, ...], where: str, says: str = "how {where} starts"
-          ) -> Iterator[Diagnostic]:
+def _once(ctx: Context, items, kinds: tuple[str, ...], where: str, says: str = "how {where} starts",
+          hint: str = "keep one of them") -> Iterator[Diagnostic]:
     """SLA205 for the second and later items whose kind is one of ``kinds`` (``says``: what
     two items of different kinds both say, such as `start on` and `start when`)."""
     first = None
@@ -57,7 +57,7 @@ def _once(ctx: Context, items, kinds: tuple[str, ...], where: str, says: str = "
         else:
             message = (f"`{clause_word(item.kind)}` and `{clause_word(first.kind)}` ({line_of(first)}) "
                        f"both say {says.format(where=where)}")
-        yield ctx.diag(name_codes.DUPLICATE_CLAUSE, message, item, hint="keep one of them")
+        yield ctx.diag(name_codes.DUPLICATE_CLAUSE, message, item, hint=hint)
 
 
 def _one_by(ctx: Context, items, where: str) -> Iterator[Diagnostic]:
@@ -109,8 +109,10 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
     for r in a.rules:
         where = f"rule `{r.name.value}`"
         for kinds in (("owner",), ("pause_while",), ("retarget",), ("stop_when",), ("cancel_when",),
-                      ("breach_on",), ("breach_when",)):  # several `warn`: levels
+                      ("breach_when",)):  # several `warn`: levels
             yield from _once(ctx, r.clauses, kinds, where)
+        yield from _once(ctx, r.clauses, ("breach_on",), where,         # (extension)
+                         hint="join the triggers with `or` on one `breach on` line")
         starts = r.of("start_when") + r.of("start_on")
         if r.of("start_when"):  # several `start on` lines add up; `start when` stands alone
             yield from _once(ctx, sorted(starts, key=_pos), ("start_when", "start_on"), where)
@@ -154,8 +156,8 @@ def misplaced_clauses(ctx: Context) -> Iterator[Diagnostic]:
                                f"`{r.name.value}`: it closes a cycle as breached, and an attempts rule's clauses "
                                "(attempts by a deadline, caps, gaps) are judged on the attempts made, which a "
                                "breach does not change", c,
-                               hint="put it in a `deadline` that starts with this rule (its `within` is then "
-                               "breached at the event), or close the cycle here with `stop on` / `cancel on`")
+                               hint="put it in a `deadline` or `handoff` with the same start (its `within` is "
+                               "then breached at the event), or close this cycle with `stop on` or `cancel on`")
             elif c.kind == "within" and r.rule_kind == "attempts":
                 yield ctx.diag(codes.MISPLACED_CLAUSE,
                                f"`within` belongs to handoffs and deadlines, not to attempts rule `{r.name.value}`",
