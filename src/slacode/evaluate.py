@@ -84,8 +84,8 @@ class Cycle:
         # closed by `stop when` / `cancel when` (extension), not by a trigger: the event after
         # which the predicate held is the closing event (``close_ref``)
         self.by_when = False
-        # closed by `breach on` (extension): the trigger that matched, as written
-        self.breach_by = None
+        # ``breach_by``: closed by `breach on` (extension), the trigger that matched, as
+        # written; set only then (read only for such a cycle: no store for every other one)
 
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until`` (a cycle closed while paused
