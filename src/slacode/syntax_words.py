@@ -1006,7 +1006,8 @@ def _wrapped_from(tok, text: str) -> str | None:
 
 
 #: Words that begin a clause of a rule, target, quota or calendar.
-_CLAUSE_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "breach", "pause", "within", "warn", "retarget",
+_CLAUSE_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "breach", "pause", "within", "warn",
+                           "retarget",
                            "require", "count", "sum", "gap", "first", "only", "rule", "hours", "holidays", "closed",
                            "timezone", "version", "teams"))
 
