@@ -1007,9 +1007,8 @@ def _wrapped_from(tok, text: str) -> str | None:
 
 #: Words that begin a clause of a rule, target, quota or calendar.
 _CLAUSE_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "breach", "pause", "within", "warn",
-                           "retarget",
-                           "require", "count", "sum", "gap", "first", "only", "rule", "hours", "holidays", "closed",
-                           "timezone", "version", "teams"))
+                           "retarget", "require", "count", "sum", "gap", "first", "only", "rule", "hours", "holidays",
+                           "closed", "timezone", "version", "teams"))
 
 #: Words that begin a clause only a rule has (`owner`, `count` and `at least` begin lines
 #: of targets and quotas as well).
