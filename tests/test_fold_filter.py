@@ -1,6 +1,6 @@
 """The fold skips rules an event cannot touch (by event type, and for `start when` /
-`pause while` / `stop when` / `cancel when` rules by whether the event changed fields or
-state). Skipping must never
+`pause while` / `stop when` / `cancel when` / `breach when` rules by whether the event
+changed fields or state; `breach on` triggers count among a rule's types). Skipping must never
 change a verdict: here every generated history is judged twice, once with the plan as
 compiled and once with every rule's filter removed (each rule sees every event)."""
 from __future__ import annotations
@@ -93,6 +93,26 @@ attempts chase {
   at least 1 before enter sql
 }
 
+deadline accepted {
+  owner sales
+  start on enter mql
+  stop on enter sal
+  breach on enter disqualified or rejected where reason != "duplicate"
+  cancel on note
+  within 1d on biz
+}
+
+handoff qualify {
+  owner sales
+  start when score >= 80
+  stop on contact_attempt
+  breach when sal_status == "Rejected" or state == nurture
+  cancel when paused == true
+  pause while state == on_hold
+  within 4h on biz
+  require phone
+}
+
 quota touches {
   owner sales
   count contact_attempt where channel == "email"
@@ -105,7 +125,8 @@ UNFILTERED = dataclasses.replace(AGREEMENT.plan, rules=tuple(
     dataclasses.replace(r, types=None, start_types=None, watch_types=None) for r in AGREEMENT.plan.rules))
 
 event = st.one_of(
-    st.builds(lambda s: {"type": "state", "state": s}, st.sampled_from(["mql", "sal", "on_hold", "sql", "nurture"])),
+    st.builds(lambda s: {"type": "state", "state": s}, st.sampled_from(["mql", "sal", "on_hold", "sql", "nurture",
+                                                                                "disqualified"])),
     st.builds(lambda f: {"type": "update", "fields": f},
               st.fixed_dictionaries({}, optional={"score": st.sampled_from([10, 85, 95, None]),
                                                   "phone": st.sampled_from(["1", None]),
@@ -118,6 +139,7 @@ event = st.one_of(
     st.just({"type": "assigned", "owner": "rep"}),
     st.just({"type": "note"}),
     st.just({"type": "enriched"}),
+    st.builds(lambda r: {"type": "rejected", "reason": r}, st.sampled_from(["duplicate", "not icp"])),
 )
 
 
@@ -136,3 +158,57 @@ def test_skipping_rules_never_changes_a_verdict(steps):
         records = records_from_objects(events, diagnostics=[], as_of_us=cutoff)
         results.append([v.to_dict() for v in evaluate_records(plan, records, cutoff, [], None).verdicts])
     assert results[0] == results[1]
+
+
+# `breach on` / `breach when` (extension): the same property on the two rules that use them,
+# with events drawn from what they read, so the generated histories reach their closes often
+BREACH_SPEC = SPEC.split("deadline hot_call")[0] + "deadline accepted" + \
+    SPEC.split("deadline accepted")[1].split("quota touches")[0]
+BREACH = slacode.loads(BREACH_SPEC)
+BREACH_UNFILTERED = dataclasses.replace(BREACH.plan, rules=tuple(
+    dataclasses.replace(r, types=None, start_types=None, watch_types=None) for r in BREACH.plan.rules))
+
+breach_event = st.one_of(
+    st.builds(lambda s: {"type": "state", "state": s},
+              st.sampled_from(["mql", "sal", "on_hold", "nurture", "disqualified"])),
+    st.builds(lambda f: {"type": "update", "fields": f},
+              st.fixed_dictionaries({}, optional={"score": st.sampled_from([10, 85]),
+                                                  "paused": st.booleans(),
+                                                  "sal_status": st.sampled_from(["Rejected", "Working"])})),
+    st.builds(lambda r: {"type": "rejected", "reason": r}, st.sampled_from(["duplicate", "not icp"])),
+    st.sampled_from([{"type": "update"}, {"type": "note"}, {"type": "contact_attempt"}, {"type": "enriched"}]),
+)
+
+
+def _judged_both_ways(plans, steps) -> list:
+    events = [{"lead": "L", "at": f"2026-11-02T{9 + i // 6:02d}:{i % 6 * 10:02d}:00Z", "id": f"e{i}", **body}
+              for i, body in enumerate(steps)]
+    cutoff = as_of_us("2026-11-02T23:00:00Z")
+    out = []
+    for plan in plans:
+        records = records_from_objects(events, diagnostics=[], as_of_us=cutoff)
+        out.append([v.to_dict() for v in evaluate_records(plan, records, cutoff, [], None).verdicts])
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(breach_event, max_size=30))
+def test_skipping_never_changes_a_breach_on_or_breach_when(steps):
+    filtered, unfiltered = _judged_both_ways((BREACH.plan, BREACH_UNFILTERED), steps)
+    assert filtered == unfiltered
+
+
+def test_the_breach_rules_are_filtered_and_a_missed_trigger_would_show():
+    """The rules above do skip events (so the property tests something), and a plan that
+    forgot `breach on`'s types would skip the breaching event."""
+    accepted = next(r for r in BREACH.plan.rules if r.name == "accepted")
+    assert accepted.types == frozenset({"state", "note", "rejected"})
+    qualify = next(r for r in BREACH.plan.rules if r.name == "qualify")
+    assert qualify.types is None and qualify.watch_types == frozenset({"contact_attempt"})
+    blind = dataclasses.replace(BREACH.plan, rules=tuple(
+        dataclasses.replace(r, types=r.types - {"rejected"}) if r.name == "accepted" else r
+        for r in BREACH.plan.rules))
+    steps = [{"type": "state", "state": "mql"}, {"type": "rejected", "reason": "not icp"}]
+    right, wrong = _judged_both_ways((BREACH.plan, blind), steps)
+    assert [v["status"] for v in right if v["rule"] == "accepted"] == ["breached"]
+    assert right != wrong and "breach on rejected" in right[0]["reason"]

@@ -291,6 +291,12 @@ class _Builder:
     def cancel_when(self, meta, children):
         return m.CancelWhen.model_construct(predicate=children[0], span=self._span(meta))
 
+    def breach_on(self, meta, children):
+        return m.BreachOn.model_construct(triggers=children[0], span=self._span(meta))
+
+    def breach_when(self, meta, children):
+        return m.BreachWhen.model_construct(predicate=children[0], span=self._span(meta))
+
     def restart_on(self, meta, children):
         return m.RestartOn.model_construct(triggers=children[0], span=self._span(meta))
 

@@ -646,7 +646,16 @@ class RulePlan:
     stop_when: Pred | None = None
     cancel_when: Pred | None = None
     whens: bool = False
-    when_texts: tuple[str, str] = ("", "")
+    when_texts: tuple[str, ...] = ("", "", "")
+    # `breach on TRIGGER` / `breach when P` (extension, handoffs and deadlines): an open cycle
+    # is closed as breached by an event its triggers match, or after which ``breach_when``
+    # holds (after a stop, before a cancel or a restart); ``breach_each``: (the trigger as
+    # written, its matcher) per trigger, to name the one that matched; ``when_texts[2]``
+    # is the predicate as written
+    breaches: tuple = ()
+    breach_fn: Any = None
+    breach_when: Pred | None = None
+    breach_each: tuple = ()
 
 
 class FlowPlan(NamedTuple):
@@ -835,6 +844,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         stop_w, cancel_w = rule.of("stop_when"), rule.of("cancel_when")
         stop_when = compile_pred(stop_w[0].predicate, segments) if stop_w else None
         cancel_when = compile_pred(cancel_w[0].predicate, segments) if cancel_w else None
+        breach_w = rule.of("breach_when") if rule.rule_kind != "attempts" else ()
+        breach_when = compile_pred(breach_w[0].predicate, segments) if breach_w else None
         warn = rule.of("warn")
         line_kind = m.default_clause_of(rule.rule_kind)
         lines = []
@@ -883,14 +894,17 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         stops_t = compile_triggers(rule.triggers("stop_on"), segments, defaults)     # and its matchers agree
         cancels_t = compile_triggers(rule.triggers("cancel_on"), segments, defaults)
         restarts_t = compile_triggers(rule.triggers("restart_on"), segments, defaults)
+        breach_on = rule.triggers("breach_on") if rule.rule_kind != "attempts" else ()
+        breaches_t = compile_triggers(breach_on, segments, defaults)
         counts_t = counts if rule.rule_kind == "attempts" else ()
         befores = tuple((c.key, matcher(c.triggers)) for c in clauses if c.kind == "at_least_before")
-        every = starts_t + stops_t + cancels_t + restarts_t + counts_t + tuple(
+        every = starts_t + stops_t + cancels_t + restarts_t + breaches_t + counts_t + tuple(
             t for c in clauses if c.kind == "at_least_before" for t in c.triggers)
         types = start_types = None
         watch_types = _types_of(every)
         retarget = bool(rule.of("retarget")) and (len(lines) > 1 or any(len(ln.choose) > 1 for ln in lines))
-        if start_when is None and pause_pred is None and not retarget and stop_when is None and cancel_when is None:
+        whens = stop_when is not None or cancel_when is not None or breach_when is not None
+        if start_when is None and pause_pred is None and not retarget and not whens:
             types = watch_types
         if start_when is None:                  # closed, only a start trigger can act
             start_types = _types_of(starts_t)
@@ -906,8 +920,10 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             befores=befores, types=types, start_types=start_types, watch_types=watch_types,
             retarget=retarget, once=any(c.once for c in rule.of("start_on") + rule.of("start_when")),
             conditions=compile_conditions(rule, segments) if rule.rule_kind == "handoff" else (),
-            stop_when=stop_when, cancel_when=cancel_when, whens=stop_when is not None or cancel_when is not None,
-            when_texts=(_when_text(stop_w), _when_text(cancel_w))))
+            stop_when=stop_when, cancel_when=cancel_when, whens=whens,
+            when_texts=(_when_text(stop_w), _when_text(cancel_w), _when_text(breach_w)),
+            breaches=breaches_t, breach_fn=matcher(breaches_t), breach_when=breach_when,
+            breach_each=_each_trigger(breach_on, breaches_t)))
     flow = None
     flows = agreement.of("flow")
     if flows:
@@ -959,6 +975,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
 
 #: the words of a trigger list's clause in a diagnostic (`stop on`, `count`)
 _ROLE_WORDS = {"start_on": "start on", "stop_on": "stop on", "cancel_on": "cancel on", "restart_on": "restart on",
+               "breach_on": "breach on",
                "count": "count", "at_least_before": "at least … before", "sum": "sum … of"}
 
 
@@ -1040,6 +1057,16 @@ def _when_text(clauses: tuple) -> str:
     return one_line(clauses[0].predicate)
 
 
+def _each_trigger(written: tuple, compiled: tuple) -> tuple:
+    """``(the trigger as written, its matcher)`` of each trigger of a list (`breach on`, for
+    reasons naming the one that matched)."""
+    if not written:
+        return ()
+    from slacode.fmt import one_line
+
+    return tuple((one_line((w,)), matcher((c,))) for w, c in zip(written, compiled))
+
+
 def _type_reads(agreement: m.Agreement) -> tuple:
     """``(type, Span)`` of the first trigger of the file naming each plain event type (not
     `enter`, `leave`, nor the extensions' virtual kinds)."""
@@ -1091,11 +1118,12 @@ def _breach_watch(agreement: m.Agreement, rules: list, defaults: dict) -> tuple:
 
 def _nth_watch(agreement: m.Agreement, rules: list) -> tuple:
     """The `Nth attempt of RULE` triggers of the rules' start, stop, cancel and restart
-    lists whose RULE is an `attempts` rule: ``(its index, N, the event kind)``, once each."""
+    lists (and `breach on`, extension) whose RULE is an `attempts` rule: ``(its index, N, the
+    event kind)``, once each."""
     index = {rp.name: i for i, rp in enumerate(rules) if rp.kind == "attempts"}
     found: dict = {}
     for rule in agreement.rules:
-        for kind in ("start_on", "stop_on", "cancel_on", "restart_on"):
+        for kind in ("start_on", "stop_on", "cancel_on", "restart_on", "breach_on"):
             for t in rule.triggers(kind):
                 if t.nth is not None and t.nth[1].value in index and t.nth[0] >= 1:
                     found.setdefault(t.type.value, (index[t.nth[1].value], t.nth[0], NthKind(t.type.value)))

@@ -16,7 +16,9 @@ warning (:func:`warning_instant`), and goes through the same folds.
 The instant of a breach, per clause kind (each the instant the verdict's own keys give):
 
 * deadlines (``within``, ``at_least_within``, ``at_least_per_day``, ``gap_at_most``): the
-  verdict's ``due_at``, the deadline that passed (pauses already moved it);
+  verdict's ``due_at``, the deadline that passed (pauses already moved it); a ``within``
+  closed as breached by an event (`breach on`, `breach when`, extensions) at or before its
+  deadline: that event's instant, which has happened as of it (a real event: not ``late``);
 * clauses decided by one event (``require``: the stop; ``first``: the first attempt;
   ``at_least_before``: the trigger): the verdict's ``completed_at``;
 * "never" clauses (``at_most_per_day``, ``at_most_per_cycle``, ``gap``, ``only_during``,
@@ -98,6 +100,8 @@ def breach_instant(clause, verdict, cyc, fold) -> int | None:
         return None
     kind = clause.kind
     if kind in DUE_KINDS:
+        if cyc.close_kind == "breach" and cyc.closed_at <= verdict.due_at:     # `breach on` / `breach when`
+            return cyc.closed_at                        # (extension): the event, by the deadline
         return verdict.due_at
     if kind in EVENT_KINDS:
         return verdict.completed_at
@@ -260,7 +264,8 @@ def breaches(fold, as_of: int) -> list[tuple]:
                 at = None if v is None else breach_instant(clauses[position[key]], v, cyc, fold)
                 if at is None or at > as_of:
                     continue
-                late, depth = _rank(cyc, at, kind in DUE_KINDS or _decided_late(cyc, at))
+                by_due = kind in DUE_KINDS and not (cyc.close_kind == "breach" and at == cyc.closed_at)
+                late, depth = _rank(cyc, at, by_due or _decided_late(cyc, at))
                 found.append((at, late, depth, i, position[key], cyc.number, 1, ev_kind, rp.name, key,
                               cyc.start_ref))
     found.sort(key=itemgetter(0, 1, 2, 3, 4, 5, 6))

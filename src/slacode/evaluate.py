@@ -53,7 +53,8 @@ class Cycle:
 
     __slots__ = ("number", "start", "start_ref", "line", "pauses", "paused", "closed_at", "close_kind",
                  "close_ref", "assignee", "require_missing", "require_failed", "attempts", "before",
-                 "segments_at_start", "close_tz", "retargets", "groups", "escalates", "closed_by", "by_when")
+                 "segments_at_start", "close_tz", "retargets", "groups", "escalates", "closed_by", "by_when",
+                 "breach_by")
 
     def __init__(self, number, start, start_ref, line):
         self.number = number
@@ -63,7 +64,7 @@ class Cycle:
         self.pauses: list | tuple = ()    # [start_us, end_us | None] (a list once paused)
         self.paused = False
         self.closed_at = None
-        self.close_kind = None            # stop | cancel | restart
+        self.close_kind = None            # stop | cancel | restart | breach (`breach on`, `breach when`)
         self.close_ref = None
         self.assignee = None
         self.require_missing = None
@@ -84,6 +85,8 @@ class Cycle:
         # closed by `stop when` / `cancel when` (extension), not by a trigger: the event after
         # which the predicate held is the closing event (``close_ref``)
         self.by_when = False
+        # ``breach_by``: closed by `breach on` (extension), the trigger that matched, as
+        # written; set only then (read only for such a cycle: no store for every other one)
 
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until`` (a cycle closed while paused
@@ -394,7 +397,7 @@ def _nth_info(plan: Plan) -> tuple:
     kinds = {kind for _, _, kind in plan.nth_watch}
     listens = {}
     for j, rp in enumerate(plan.rules):
-        named = {t.type for ts in (rp.starts, rp.stops, rp.cancels, rp.restarts) for t in ts
+        named = {t.type for ts in (rp.starts, rp.stops, rp.cancels, rp.restarts, rp.breaches) for t in ts
                  if t.kind == "event" and t.type in kinds}
         if named:
             listens[j] = frozenset(named)
@@ -468,13 +471,27 @@ def _may_touch(rf, ev_type: str, touched: bool) -> bool:
 
 def _when_closes(rp: RulePlan, fields, state, notes) -> str | None:
     """``"stop"`` if the rule's `stop when` holds for the lead's fields and state, else
-    ``"cancel"`` if its `cancel when` does, else None (extension: an open cycle is closed so
-    after an event's triggers and start)."""
+    ``"breach"`` if its `breach when` does, else ``"cancel"`` if its `cancel when` does,
+    else None (extensions: an open cycle is closed so where its triggers are judged, and a
+    cycle the event opened once more)."""
     if rp.stop_when is not None and rp.stop_when(fields, state, notes):
         return "stop"
+    if rp.breach_when is not None and rp.breach_when(fields, state, notes):
+        return "breach"
     if rp.cancel_when is not None and rp.cancel_when(fields, state, notes):
         return "cancel"
     return None
+
+
+def _breach_trigger(rp: RulePlan, ev_type, props, state, entered, left, notes, also: tuple = ()) -> str:
+    """The first trigger of a rule's `breach on` (extension) that an event matches, as
+    written (the event is known to match one; ``also``: its `Nth attempt of RULE` roles)."""
+    for text, fn in rp.breach_each:
+        if also:
+            fn = _either(fn, also)
+        if fn(ev_type, props, state, entered, left, notes):
+            return text
+    return " or ".join(text for text, _ in rp.breach_each)     # (unreachable)
 
 
 def _either(fn, kinds: tuple):
@@ -517,7 +534,7 @@ def _counts_only(rp: RulePlan, asks: tuple) -> bool:
     count_fn, befores, stop_fn, cancel_fn, restart_fn = asks
     return (count_fn is not None and not befores and stop_fn is None and cancel_fn is None
             and restart_fn is None and rp.start_when is None and rp.pause is None and not rp.retarget
-            and not rp.whens)
+            and not rp.whens and rp.breach_fn is None)
 
 
 def plan_info(plan: Plan) -> PlanInfo:
@@ -876,9 +893,10 @@ class LeadFold:
         cyc = rf.open
         count_fn, befores, stop_fn, cancel_fn, restart_fn = asks if asks is not None else _asks(rp)
         start_fn = rp.start_fn
+        breach_fn = rp.breach_fn                        # `breach on` (extension); None in most plans
         if also:
-            stop_fn, cancel_fn, restart_fn, start_fn = (_either(fn, also) for fn in (stop_fn, cancel_fn, restart_fn,
-                                                                                     start_fn))
+            stop_fn, cancel_fn, restart_fn, start_fn, breach_fn = (
+                _either(fn, also) for fn in (stop_fn, cancel_fn, restart_fn, start_fn, breach_fn))
         is_attempt = count_fn is not None and count_fn(ev_type, props, state, entered, left, notes)
         new = why = None
         if cyc is not None:
@@ -894,6 +912,11 @@ class LeadFold:
                 self._close(rf, cyc, rec, "stop")
             elif rp.whens and (why := _when_closes(rp, fields, state, notes)) == "stop":
                 self._close(rf, cyc, rec, "stop", by_when=True)     # `stop when` (extension): as a stop
+            elif breach_fn is not None and breach_fn(ev_type, props, state, entered, left, notes):
+                self._close(rf, cyc, rec, "breach")                 # `breach on` (extension)
+                cyc.breach_by = _breach_trigger(rp, ev_type, props, state, entered, left, notes, also)
+            elif why == "breach":
+                self._close(rf, cyc, rec, "breach", by_when=True)   # `breach when`: after a stop
             elif cancel_fn is not None and cancel_fn(ev_type, props, state, entered, left, notes):
                 self._close(rf, cyc, rec, "cancel")
             elif why == "cancel":

@@ -188,6 +188,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                 out.append(text)
                 if open_before.close_kind == "stop" and rp.require:
                     out.append(f"    {name}: " + _require_text(rp, open_before))
+                elif open_before.close_kind == "breach" and rp.require:
+                    out.append(f"    {name}: require not checked: no handoff happened (the cycle was breached)")
             if len(rf.cycles) > n_before:
                 for cyc in rf.cycles[n_before:]:
                     _opening(out, rp, rf, cyc, lead)
@@ -195,6 +197,9 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                         out.append(f"    {name}: " + _closing_text(rp, cyc, lead))
                         if cyc.close_kind == "stop" and rp.require:
                             out.append(f"    {name}: " + _require_text(rp, cyc))
+                        elif cyc.close_kind == "breach" and rp.require:
+                            out.append(f"    {name}: require not checked: no handoff happened (the cycle was "
+                                       "breached)")
             elif n_before == 0 and open_before is None and rp.stop_fn is not None and \
                     _stops(rp, rec, fold, state_before, assignee_before):
                 if id(rf) not in early_stops:       # said once; dropped below if the rule never starts
@@ -259,7 +264,10 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     # the lead was never in), only a stop before a start that came is
     idle = {early_stops[id(rf)] for rf in fold.rules if id(rf) in early_stops and not rf.cycles}
     verdicts = fold.verdicts(as_of)
-    out = _with_deadlines([(text, stamps.get(i)) for i, text in enumerate(out) if i not in idle], verdicts, zone)
+    early = {(rf.plan.name, cyc.number): cyc.closed_at for rf in fold.rules for cyc in rf.cycles
+             if cyc.close_kind == "breach"}
+    out = _with_deadlines([(text, stamps.get(i)) for i, text in enumerate(out) if i not in idle], verdicts, zone,
+                          early)
     out.append("")
     out.append(f"Verdicts as of {_when(as_of, zone)}:")
     if not verdicts:
@@ -397,14 +405,18 @@ def _where_left_out(plan, rec, fold) -> list[str]:
     return out
 
 
-def _with_deadlines(rows: list, verdicts: list, zone) -> list[str]:
+def _with_deadlines(rows: list, verdicts: list, zone, breached: dict | None = None) -> list[str]:
     """The timeline's lines with one more at each deadline that passed with its cycle still
     open (a `within` or `at least … within` breached by the clock, not by a late stop made
     already): after the events of its instant (a stop at the deadline is on time), before
-    the first later one. ``rows``: (text, the instant of an event's line or None)."""
+    the first later one. ``rows``: (text, the instant of an event's line or None);
+    ``breached``: (rule, cycle) -> the close of the cycles `breach on` / `breach when`
+    closed (extension), whose deadline passed with the cycle open only if before the close."""
+    breached = breached or {}
     passed = sorted((v.due_at, v.rule, v.clause, v.cycle) for v in verdicts
                     if v.clause in ("within", "at_least_within") and v.status == "breached"
-                    and v.due_at is not None and (v.completed_at is None or v.completed_at > v.due_at))
+                    and v.due_at is not None and (v.completed_at is None or v.completed_at > v.due_at)
+                    and breached.get((v.rule, v.cycle), v.due_at + 1) > v.due_at)
     if not passed:
         return [text for text, _ in rows]
     out: list[str] = []
@@ -574,7 +586,7 @@ def _stops(rp, rec, fold: LeadFold, state_before, assignee_before) -> bool:
 
 def _closing_text(rp, cyc, lead: str) -> str:
     """What closing ``cyc`` meant for its deadline (the cycle closed at the event just fed)."""
-    word = {"stop": "stopped", "cancel": "cancelled", "restart": "restarted"}[cyc.close_kind]
+    word = {"stop": "stopped", "cancel": "cancelled", "restart": "restarted", "breach": "breached"}[cyc.close_kind]
     if not _has_deadline(rp):
         return f"cycle {cyc.number} {word}" + _because(rp, cyc)
     clock = cyc.line.clock
@@ -589,20 +601,31 @@ def _closing_text(rp, cyc, lead: str) -> str:
                 f"{_when(nth, clock.tz)}, {'at' if nth == due else 'before'} the deadline ({counted})"
                 + _because(rp, cyc))
     late = cyc.closed_at > due
-    verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
-        "after the deadline (breached)" if late else "at the deadline" if cyc.closed_at == due else "before the deadline")
+    if cyc.close_kind == "breach":                  # `breach on` / `breach when` (extension)
+        verdict = ("after the deadline, which had passed first" if late else
+                   "at the deadline" if cyc.closed_at == due else "before the deadline")
+    else:
+        verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
+            "after the deadline (breached)" if late else "at the deadline" if cyc.closed_at == due
+            else "before the deadline")
     return f"cycle {cyc.number} {word} {verdict}; {counted}" + _because(rp, cyc)
 
 
 def _because(rp, cyc) -> str:
-    """`` because `stop when P` became true`` for a cycle closed by `stop when` / `cancel
-    when` (extension), ``… already held`` when it closed as it opened; "" otherwise."""
+    """`` (`stop when P` became true at this event)`` for a cycle closed by `stop when` /
+    `cancel when` / `breach when` (extensions), ``… already holds`` when it closed as it
+    opened; `` (breached by `breach on enter lost`)`` for one `breach on` closed; "" otherwise."""
+    if cyc.close_kind == "breach" and not cyc.by_when:
+        return f" (breached by `breach on {cyc.breach_by}`)"
     if not cyc.by_when:
         return ""
-    clause = f"`{cyc.close_kind} when {rp.when_texts[0 if cyc.close_kind == 'stop' else 1]}`"
+    kind = cyc.close_kind
+    clause = f"`{kind} when {rp.when_texts[{'stop': 0, 'cancel': 1, 'breach': 2}[kind]]}`"
+    by = "breached by " if kind == "breach" else ""
     if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
-        return f" ({clause} already holds after this event, which opened it)"
-    return f" ({clause} became true at this event)"
+        return f" ({by}{clause}, which already holds after this event, which opened it)" if by else \
+            f" ({clause} already holds after this event, which opened it)"
+    return f" ({by}{clause}, which became true at this event)" if by else f" ({clause} became true at this event)"
 
 
 def _require_text(rp, cyc) -> str:

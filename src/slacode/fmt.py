@@ -743,6 +743,8 @@ _STATEMENTS = {
     m.CancelOn: lambda p, c: f"cancel on {p.triggers(c.triggers)}",
     m.StopWhen: lambda p, c: f"stop when {p.pred(c.predicate)}",
     m.CancelWhen: lambda p, c: f"cancel when {p.pred(c.predicate)}",
+    m.BreachOn: lambda p, c: f"breach on {p.triggers(c.triggers)}",
+    m.BreachWhen: lambda p, c: f"breach when {p.pred(c.predicate)}",
     m.RestartOn: lambda p, c: f"restart on {p.triggers(c.triggers)}",
     m.PauseWhile: lambda p, c: f"pause while {p.pred(c.predicate)}",
     m.Within: lambda p, c: f"within {_target(c)}{_for(c.segment)}",

@@ -71,7 +71,7 @@ def _escalated(verdicts: list, cyc: Cycle, zone) -> list:
         said.append(f"Started by the {cyc.escalates[3]} of {_breach_words(cyc.escalates)} at "
                     f"{_when(cyc.start, zone)}.")
     if cyc.closed_by is not None:
-        word = {"stop": "Stopped", "cancel": "Cancelled", "restart": "Restarted"}[cyc.close_kind]
+        word = {"stop": "Stopped", "cancel": "Cancelled", "restart": "Restarted", "breach": "Breached"}[cyc.close_kind]
         said.append(f"{word} by the {cyc.closed_by[3]} of {_breach_words(cyc.closed_by)} at "
                     f"{_when(cyc.closed_at, zone)}.")
     rule, clause, number, event = (cyc.escalates if cyc.escalates is not None else cyc.closed_by)[:4]
@@ -84,6 +84,29 @@ def _escalated(verdicts: list, cyc: Cycle, zone) -> list:
         if len(v.evidence) > 1:             # a breach cites its cycle's start: maybe this cycle's own start too
             v.evidence = list(dict.fromkeys(v.evidence))
     return verdicts
+
+
+def breach_words(rp: RulePlan, cyc: Cycle) -> str:
+    """What closed a cycle as breached (`breach on`, `breach when`, extensions), for reasons:
+    ``` `breach on enter disqualified` (event q2)```, ``` `breach when sal_status ==
+    "Rejected"` (event q2)```, or for a cycle `breach when` closed as it opened ``…
+    (already held after event q2, which opened the cycle)``."""
+    if not cyc.by_when:
+        return f"`breach on {cyc.breach_by}` ({_event_words(cyc)})"
+    clause = f"`breach when {rp.when_texts[2]}`"
+    if cyc.closed_at == cyc.start and cyc.escalates is not None:    # opened by a breach (warning), no event
+        return f"{clause} (already held when the {cyc.escalates[3]} opened the cycle)"
+    if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
+        return f"{clause} (already held after event {cyc.close_ref}, which opened the cycle)"
+    return f"{clause} (held after event {cyc.close_ref})"
+
+
+def _event_words(cyc: Cycle) -> str:
+    """``event q2``, or for a cycle closed by a virtual event (`breach on breach of RULE`)
+    ``the breach of first_touch (cycle 1)``."""
+    if cyc.closed_by is not None:
+        return f"the {cyc.closed_by[3]} of {_breach_words(cyc.closed_by)}"
+    return f"event {cyc.close_ref}"
 
 
 def when_words(rp: RulePlan, cyc: Cycle) -> str:
@@ -104,10 +127,12 @@ def when_words(rp: RulePlan, cyc: Cycle) -> str:
 def _closed_when(verdicts: list, rp: RulePlan, cyc: Cycle) -> list:
     """The verdicts of a cycle closed by `stop when` / `cancel when` (extension): their
     reasons say which predicate held after which event (the closing event, in the evidence
-    once even when it is also the start)."""
-    said = when_words(rp, cyc)
+    once even when it is also the start); those of `breach when` say it already
+    (:func:`breach_words`)."""
+    said = when_words(rp, cyc) if cyc.close_kind != "breach" else ""
     for v in verdicts:
-        v.reason = f"{v.reason} {said}"
+        if said:
+            v.reason = f"{v.reason} {said}"
         if len(v.evidence) > 1:
             v.evidence = list(dict.fromkeys(v.evidence))
     return verdicts
@@ -211,6 +236,16 @@ def _within_judge(rp: RulePlan):
                     status = "met"
                     reason = (f"Stopped at {_when(closed, zone)} after {span_text(elapsed, False)} of {clock.time_words}, "
                               f"within the {work_text(target)} target (due {_when(due, zone)}).")
+            elif cyc.close_kind == "breach":           # `breach on` / `breach when` (extension)
+                status = "breached"
+                by = breach_words(rp, cyc)
+                if late:
+                    reason = (f"The deadline {_when(due, zone)} passed first{_target_note(words, target, clock)}; "
+                              f"the cycle was then breached at {_when(closed, zone)} by {by}, "
+                              f"{span_text(closed - due)} after it.")
+                else:
+                    reason = (f"Breached at {_when(closed, zone)} by {by}, "
+                              f"{'at' if closed == due else 'before'} the deadline {_when(due, zone)}.")
             else:
                 word = "cancelled" if cyc.close_kind == "cancel" else "restarted"
                 if late:
@@ -343,17 +378,21 @@ def _require_judge(rp: RulePlan):
     checked = "the required fields and conditions" if rp.conditions else "the required fields"
 
     def judge(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
-        return _require(cyc, base, checked, bool(rp.conditions))
+        return _require(cyc, base, checked, bool(rp.conditions), rp)
     return judge
 
 
-def _require(cyc, base, checked: str, conditions: bool) -> Verdict:
+def _require(cyc, base, checked: str, conditions: bool, rp: RulePlan | None = None) -> Verdict:
     lead, rule, cycle, owner, assignee, segment, started, zone = base
     evidence = [cyc.start_ref] + ([cyc.close_ref] if cyc.close_ref is not None else [])
     completed = None
     if cyc.closed_at is None:
         status = "pending"
         reason = f"Not handed off yet: {checked} are checked at the stop."
+    elif cyc.close_kind == "breach":                    # `breach on` / `breach when` (extension)
+        status = "cancelled"
+        reason = (f"No handoff: the cycle was breached at {_when(cyc.closed_at, zone)} by {breach_words(rp, cyc)}, "
+                  f"so {checked} were not checked.")
     elif cyc.close_kind != "stop":
         status = "cancelled"
         reason = f"The cycle closed without a stop, so {checked} were not checked."

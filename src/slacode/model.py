@@ -427,6 +427,22 @@ class CancelWhen(Node):
     predicate: Pred
 
 
+class BreachOn(Node):
+    """`breach on TRIGGER` (extension, handoffs and deadlines): an event that matches closes
+    the open cycle as breached (judged after a stop, before a cancel or a restart)."""
+
+    kind: Literal["breach_on"] = "breach_on"
+    triggers: tuple[Trigger, ...]
+
+
+class BreachWhen(Node):
+    """`breach when PREDICATE` (extension, handoffs and deadlines): as `stop when`, but the
+    cycle is closed as breached (judged after `stop when`, before `cancel when`)."""
+
+    kind: Literal["breach_when"] = "breach_when"
+    predicate: Pred
+
+
 class RestartOn(Node):
     kind: Literal["restart_on"] = "restart_on"
     triggers: tuple[Trigger, ...]
@@ -608,7 +624,8 @@ class OnlyBetween(Node):
     window: TimeRange
 
 
-Clause = Annotated[Union[Owner, StartOn, StartWhen, StopOn, StopWhen, CancelOn, CancelWhen, RestartOn, PauseWhile,
+Clause = Annotated[Union[Owner, StartOn, StartWhen, StopOn, StopWhen, CancelOn, CancelWhen, BreachOn,
+                         BreachWhen, RestartOn, PauseWhile,
                          Within, Warn, Retarget, Require, Count, AtLeastWithin, AtLeastBefore, AtMostPerDay,
                          AtLeastPerDay, AtMostPerCycle, Gap, GapAtMost, First, OnlyDuring, OnlyBetween],
                    Field(discriminator="kind")]

@@ -45,9 +45,9 @@ _PHRASES = [
     ({"AGREEMENT", "CALENDAR", "STATES", "FLOW", "SEGMENT", "RULE_KIND", "TARGET", "QUOTA", "LET", "TEST"},
      "a declaration (`agreement`, `calendar`, `states`, `flow`, `segment`, `handoff`, `deadline`, "
      "`attempts`, `target`, `quota`, `let` or `test`)"),
-    ({"OWNER", "START", "STOP", "CANCEL", "RESTART", "PAUSE", "WITHIN", "WARN", "RETARGET", "REQUIRE", "COUNT",
-      "AT", "GAP", "FIRST", "ONLY"},
-     "a clause (`owner`, `start`, `stop`, `cancel`, `restart`, `pause`, `within`, `warn`, `retarget`, "
+    ({"OWNER", "START", "STOP", "CANCEL", "RESTART", "BREACH", "PAUSE", "WITHIN", "WARN", "RETARGET", "REQUIRE",
+      "COUNT", "AT", "GAP", "FIRST", "ONLY"},
+     "a clause (`owner`, `start`, `stop`, `cancel`, `restart`, `breach`, `pause`, `within`, `warn`, `retarget`, "
      "`require`, `count`, `at least`, `at most`, `gap`, `first`, `only`)"),
     ({"TIMEZONE", "HOURS", "HOLIDAYS", "CLOSED", "OPEN", "DAY"},
      "a calendar line (`timezone`, `hours`, `holidays`, `closed`, `open`, `day`)"),
@@ -327,13 +327,13 @@ def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | Non
     as time remaining (`warn at 25% remaining`, `warn when 25% remaining`) and `recurring …`.
     ``line``: the line before the token; ``rest``: the line after it."""
     low = value.lower()
-    trigger = re.search(r"\b(start|stop|cancel|restart)\s+on\s+\S.*\Z", line)
+    trigger = re.search(r"\b(start|stop|cancel|restart|breach)\s+on\s+\S.*\Z", line)
     if low == "when" and trigger:               # `stop on lead_updated when status == "x"`
         word = trigger.group(1)
         shown = without_comment(rest).strip()
         shown = shown if shown and len(shown) <= 50 else "…"
         whens = (f"; for a condition on the lead's fields, {code(f'{word} when {shown}')} on a line of its own"
-                 if word in ("start", "stop", "cancel") else "")
+                 if word in ("start", "stop", "cancel", "breach") else "")
         return f"a trigger's condition on the event's own properties is written `where`{whens}"
     if low == "unless" and re.search(r"\b(start|stop|cancel)\s*\Z", line):
         word = re.search(r"\b(start|stop|cancel)\s*\Z", line).group(1)
@@ -452,7 +452,7 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         return ("a `where` predicate runs to the end of the clause: put this trigger before the one "
                 "with `where`, or the predicate in parentheses: `call where (a == 1) or enter mql`")
     if value == "," and "`or`" in expected and re.search(
-            r"\b(start on|stop on|cancel on|restart on|count|before|sum\s+(?:[A-Za-z_]\w*|`[^`\n]*`)\s+of)\b",
+            r"\b(start on|stop on|cancel on|restart on|breach on|count|before|sum\s+(?:[A-Za-z_]\w*|`[^`\n]*`)\s+of)\b",
             before[before.rfind("\n") + 1:]):
         return "join triggers with `or` (`a or b`, not `a, b`); commas only list the states after `enter` or `leave`"
     if value == "for" and re.match(r"\s*count\b", before[before.rfind("\n") + 1:]) and \
@@ -740,7 +740,7 @@ def _trigger_after_where(tok, value: str, text: str) -> str | None:
 #: What a clause's triggers follow: `start on` … `restart on`, an attempts rule's `count`
 #: and `at least N before`, a quota's `count` and `sum PROP of` (in masked text: a
 #: backquoted name is `_`s).
-_TRIGGERS_BEGIN = re.compile(r"\b(?:(?:start|stop|cancel|restart)\s+on|count|before|sum\s+\w+\s+of)\s")
+_TRIGGERS_BEGIN = re.compile(r"\b(?:(?:start|stop|cancel|restart|breach)\s+on|count|before|sum\s+\w+\s+of)\s")
 #: `TYPE where P or ` and the trigger's first word, at the end of a clause (masked).
 _WHERE_OR = re.compile(r"(?<![\w])(\w+)\s+where\s+(.*?)\s+or\s+(?:enter|leave|breach|warning)\Z", re.S)
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`\n]*`')
@@ -1034,13 +1034,13 @@ def _wrapped_from(tok, text: str) -> str | None:
 
 
 #: Words that begin a clause of a rule, target, quota or calendar.
-_CLAUSE_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "pause", "within", "warn", "retarget",
-                           "require", "count", "sum", "gap", "first", "only", "rule", "hours", "holidays", "closed",
-                           "timezone", "version", "teams"))
+_CLAUSE_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "breach", "pause", "within", "warn",
+                           "retarget", "require", "count", "sum", "gap", "first", "only", "rule", "hours", "holidays",
+                           "closed", "timezone", "version", "teams"))
 
 #: Words that begin a clause only a rule has (`owner`, `count` and `at least` begin lines
 #: of targets and quotas as well).
-_RULE_ONLY_WORDS = frozenset(("start", "stop", "cancel", "restart", "pause", "within", "warn", "retarget",
+_RULE_ONLY_WORDS = frozenset(("start", "stop", "cancel", "restart", "breach", "pause", "within", "warn", "retarget",
                               "require", "gap", "first", "only"))
 
 

@@ -73,7 +73,8 @@ class Verdict:
     # None on the verdicts of every other rule, and then not written
     warnings: tuple | None = None
     # a cycle started or closed by a breach (extension, `breach of RULE`): {"rule", "clause",
-    # "cycle", "role"} of that breach (role: `start`, or the close: `stop`, `cancel`, `restart`;
+    # "cycle", "role"} of that breach (role: `start`, or the close: `stop`, `cancel`, `restart`,
+    # `breach` (`breach on breach of RULE`);
     # the start's when both), and "event": "warning" besides when it was a warning (`warning
     # of RULE`); None on every other verdict, and then not written
     escalates: dict | None = None

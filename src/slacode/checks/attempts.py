@@ -306,7 +306,7 @@ def attempts_clauses(ctx: Context) -> Iterator[Diagnostic]:
     """An `attempts` rule with nothing to judge (and no other rule's `Nth attempt of` it:
     a counter), or with `warn`/`pause` and no deadline."""
     counted = {t.nth[1].value for r in ctx.agreement.rules for c in r.clauses
-               if c.kind in ("start_on", "stop_on", "cancel_on", "restart_on") for t in c.triggers
+               if c.kind in ("start_on", "stop_on", "cancel_on", "restart_on", "breach_on") for t in c.triggers
                if t.nth is not None and t.nth[1].value != r.name.value}
     for r in ctx.agreement.rules:
         if r.rule_kind != "attempts":

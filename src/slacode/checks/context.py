@@ -27,8 +27,9 @@ TARGET_CLAUSE, QUOTA_CLAUSE = "ratio", "count"
 #: the clause of a quota that adds up a property (`sum PROP of …`, extension)
 SUM_CLAUSE = "sum"
 #: clause kinds that hold triggers, predicates, a calendar, a segment
-TRIGGER_KINDS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "count", "sum", "at_least_before"})
-PREDICATE_KINDS = frozenset({"start_when", "pause_while", "stop_when", "cancel_when", "first"})
+TRIGGER_KINDS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "breach_on", "count", "sum",
+                           "at_least_before"})
+PREDICATE_KINDS = frozenset({"start_when", "pause_while", "stop_when", "cancel_when", "breach_when", "first"})
 CALENDAR_KINDS = frozenset({"within", "at_least_within", "at_least_per_day", "at_most_per_day", "gap_at_most",
                             "only_during"})
 SEGMENT_KINDS = frozenset({"within", "at_least_within"})
@@ -111,9 +112,9 @@ def line_of(where) -> str:
 
 def lead_predicates(rule: m.Rule, with_start_pause: bool = True) -> list:
     """A rule's predicates over the lead's fields (not an event's properties): `start
-    when`, `pause while`, `stop when`, `cancel when` (unless ``with_start_pause`` is false)
-    and the `where` of its `require` lines (extension)."""
-    kinds = ("start_when", "pause_while", "stop_when", "cancel_when") if with_start_pause else ()
+    when`, `pause while`, `stop when`, `cancel when`, `breach when` (unless ``with_start_pause``
+    is false) and the `where` of its `require` lines (extension)."""
+    kinds = ("start_when", "pause_while", "stop_when", "cancel_when", "breach_when") if with_start_pause else ()
     return [c.predicate for c in rule.clauses
             if c.kind in kinds or (c.kind == "require" and c.predicate is not None)]
 
@@ -140,7 +141,7 @@ def lead_field_reads(agreement: m.Agreement) -> dict[str, tuple[str, m.FieldRef]
                 note(clause.predicate, f"`start when` of `{r.name.value}`")
             elif clause.kind == "pause_while":
                 note(clause.predicate, f"`pause while` of `{r.name.value}`")
-            elif clause.kind in ("stop_when", "cancel_when"):
+            elif clause.kind in ("stop_when", "cancel_when", "breach_when"):
                 note(clause.predicate, f"`{clause.kind.replace('_', ' ')}` of `{r.name.value}`")
             elif clause.kind == "require":
                 for ref in clause.fields:

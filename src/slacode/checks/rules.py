@@ -18,7 +18,7 @@ from slacode.checks.registry import rule
 _CLAUSE_WORDS = {
     "owner": "owner", "start_on": "start on", "start_when": "start when", "stop_on": "stop on",
     "cancel_on": "cancel on", "restart_on": "restart on", "pause_while": "pause while",
-    "stop_when": "stop when", "cancel_when": "cancel when",
+    "stop_when": "stop when", "cancel_when": "cancel when", "breach_on": "breach on", "breach_when": "breach when",
     "within": "within", "warn": "warn at", "retarget": "retarget when segment changes", "require": "require", "count": "count", "sum": "sum … of",
     "at_least_within": "at least … within", "at_least_before": "at least … before",
     "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "by_field": "by FIELD", "gap": "gap at least", "gap_at_most": "gap at most", "first": "first where",
@@ -41,8 +41,8 @@ def describe_trigger(t: m.Trigger) -> str:
 
 # ------------------------------------------------------------------ duplicate clauses
 
-def _once(ctx: Context, items, kinds: tuple[str, ...], where: str, says: str = "how {where} starts"
-          ) -> Iterator[Diagnostic]:
+def _once(ctx: Context, items, kinds: tuple[str, ...], where: str, says: str = "how {where} starts",
+          hint: str = "keep one of them") -> Iterator[Diagnostic]:
     """SLA205 for the second and later items whose kind is one of ``kinds`` (``says``: what
     two items of different kinds both say, such as `start on` and `start when`)."""
     first = None
@@ -57,7 +57,7 @@ def _once(ctx: Context, items, kinds: tuple[str, ...], where: str, says: str = "
         else:
             message = (f"`{clause_word(item.kind)}` and `{clause_word(first.kind)}` ({line_of(first)}) "
                        f"both say {says.format(where=where)}")
-        yield ctx.diag(name_codes.DUPLICATE_CLAUSE, message, item, hint="keep one of them")
+        yield ctx.diag(name_codes.DUPLICATE_CLAUSE, message, item, hint=hint)
 
 
 def _one_by(ctx: Context, items, where: str) -> Iterator[Diagnostic]:
@@ -108,8 +108,11 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
             yield from _once(ctx, cal.items, (kind,), f"calendar `{cal.name.value}`")
     for r in a.rules:
         where = f"rule `{r.name.value}`"
-        for kinds in (("owner",), ("pause_while",), ("retarget",), ("stop_when",), ("cancel_when",)):  # several `warn`: levels
+        for kinds in (("owner",), ("pause_while",), ("retarget",), ("stop_when",), ("cancel_when",),
+                      ("breach_when",)):  # several `warn`: levels
             yield from _once(ctx, r.clauses, kinds, where)
+        yield from _once(ctx, r.clauses, ("breach_on",), where,         # (extension)
+                         hint="join the triggers with `or` on one `breach on` line")
         starts = r.of("start_when") + r.of("start_on")
         if r.of("start_when"):  # several `start on` lines add up; `start when` stands alone
             yield from _once(ctx, sorted(starts, key=_pos), ("start_when", "start_on"), where)
@@ -161,6 +164,14 @@ def misplaced_clauses(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.MISPLACED_CLAUSE,
                                f"`require` belongs to handoffs, not to {kind_word(r)} `{r.name.value}`", c,
                                hint="make the rule a `handoff` if the fields must be present at its stop")
+            elif c.kind in ("breach_on", "breach_when") and r.rule_kind == "attempts":
+                yield ctx.diag(codes.MISPLACED_CLAUSE,
+                               f"`{clause_word(c.kind)}` belongs to handoffs and deadlines, not to attempts rule "
+                               f"`{r.name.value}`: it closes a cycle as breached, and an attempts rule's clauses "
+                               "(attempts by a deadline, caps, gaps) are judged on the attempts made, which a "
+                               "breach does not change", c,
+                               hint="put it in a `deadline` or `handoff` with the same start (its `within` is "
+                               "then breached at the event), or close this cycle with `stop on` or `cancel on`")
             elif c.kind == "within" and r.rule_kind == "attempts":
                 yield ctx.diag(codes.MISPLACED_CLAUSE,
                                f"`within` belongs to handoffs and deadlines, not to attempts rule `{r.name.value}`",
@@ -380,10 +391,11 @@ def start_is_stop(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule(codes.TRIGGER_NEVER_TAKES_EFFECT)
 def trigger_never_takes_effect(ctx: Context) -> Iterator[Diagnostic]:
-    """A `cancel` or `restart` trigger that a trigger applied before it always catches."""
+    """A `breach`, `cancel` or `restart` trigger that a trigger applied before it always
+    catches (stop, then breach, cancel, restart: `breach on` is an extension)."""
     for r in ctx.agreement.rules:
         earlier = [("stop", t) for t in r.triggers("stop_on")]
-        for kind, clause in (("cancel", "cancel_on"), ("restart", "restart_on")):
+        for kind, clause in (("breach", "breach_on"), ("cancel", "cancel_on"), ("restart", "restart_on")):
             for t in r.triggers(clause):
                 cover = next(((k, e) for k, e in earlier if _covers(e, t, ctx.segments)), None)
                 if cover is not None:
@@ -417,14 +429,15 @@ def constant_pause(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule(codes.CONSTANT_WHEN)
 def constant_when(ctx: Context) -> Iterator[Diagnostic]:
-    """SLA352: a `stop when` / `cancel when` (extension) that always holds, never holds, or
-    holds whenever the rule's `start when` fires: every cycle closes as it opens, or none
-    closes by it."""
+    """SLA352: a `stop when` / `breach when` / `cancel when` (extensions) that always holds,
+    never holds, or holds whenever the rule's `start when` fires: every cycle closes as it
+    opens, or none closes by it."""
+    dones = {"stop": "stopped (`met`", "breach": "breached (`breached`", "cancel": "cancelled (`cancelled`"}
     for r in ctx.agreement.rules:
         start = r.of("start_when")
-        for c in r.of("stop_when") + r.of("cancel_when"):
-            word = "stop" if c.kind == "stop_when" else "cancel"
-            done = "stopped (`met`" if word == "stop" else "cancelled (`cancelled`"
+        for c in r.of("stop_when") + r.of("breach_when") + r.of("cancel_when"):
+            word = c.kind[:-5]
+            done = dones[word]
             if always_holds(c.predicate, ctx.segments):
                 yield ctx.diag(codes.CONSTANT_WHEN,
                                f"`{word} when` of `{r.name.value}` always holds: every cycle is {done}, no time "
@@ -731,7 +744,7 @@ def nth_attempt_triggers(ctx: Context) -> Iterator[Diagnostic]:
     """`Nth attempt of RULE`: RULE must be an `attempts` rule, N at least 1, and the trigger
     in a `start on`, `stop on`, `cancel on` or `restart on` line (nothing counts it)."""
     attempts = {r.name.value for r in ctx.agreement.rules if r.rule_kind == "attempts"}
-    kinds = ("start_on", "stop_on", "cancel_on", "restart_on")
+    kinds = ("start_on", "stop_on", "cancel_on", "restart_on", "breach_on")
     placed = [(t, c.kind in kinds and (t.nth is None or t.nth[1].value != r.name.value))
               for r in ctx.agreement.rules for c in r.clauses if c.kind in TRIGGER_LISTS for t in c.triggers]
     placed += [(t, False) for q in ctx.agreement.quotas if q.measure is not None for t in q.measure.triggers]
@@ -756,7 +769,8 @@ def nth_attempt_triggers(ctx: Context) -> Iterator[Diagnostic]:
                            hint="use it in `start on`, `stop on`, `cancel on` or `restart on` of another rule")
 
 
-TRIGGER_LISTS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "count", "at_least_before"})
+TRIGGER_LISTS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "breach_on", "count",
+                           "at_least_before"})
 
 
 def _breach_triggers(ctx: Context, warnings: bool = False) -> list[tuple]:
@@ -889,7 +903,7 @@ def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
             word, (named, _) = _named(t)
             wait(decl.name.value, named.value, (0, 0) if word == "breach" else (1, 0), word)
     for r in ctx.agreement.rules:
-        for kind in ("start_on", "stop_on", "cancel_on", "restart_on"):
+        for kind in ("start_on", "stop_on", "cancel_on", "restart_on", "breach_on"):
             for t in r.triggers(kind):
                 if t.nth is not None:           # `2nd attempt of RULE`: its attempt
                     wait(r.name.value, t.nth[1].value, (2, t.nth[0]), t.type.value.rsplit(" of ", 1)[0])

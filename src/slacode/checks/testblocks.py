@@ -288,7 +288,7 @@ def test_values_have_the_compared_type(ctx: Context) -> Iterator[Diagnostic]:
     lead_preds = [(d.predicate, f"segment `{d.name.value}`") for d in ctx.agreement.of("segment")]
     for r in ctx.agreement.rules:
         lead_preds += [(c.predicate, f"`{c.kind.replace('_', ' ')}` of `{r.name.value}`") for c in r.clauses
-                       if c.kind in ("start_when", "pause_while", "stop_when", "cancel_when")]
+                       if c.kind in ("start_when", "pause_while", "stop_when", "cancel_when", "breach_when")]
         lead_preds += [(c.predicate, f"`require … where` of `{r.name.value}`") for c in r.of("require")
                        if c.predicate is not None]
     fields = _compared_types(lead_preds)

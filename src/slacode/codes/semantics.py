@@ -1072,14 +1072,17 @@ TEST_WITHOUT_EXPECT = define("SLA332", "test-without-expectation", "warning", ""
     """)
 
 TRIGGER_NEVER_TAKES_EFFECT = define("SLA333", "trigger-never-takes-effect", "warning", """
-    A `cancel` or `restart` trigger never takes effect: every event it matches also matches
-    a trigger applied before it.
+    A `breach`, `cancel` or `restart` trigger never takes effect: every event it matches
+    also matches a trigger applied before it.
 
     ## Why
-    An event is applied as a `stop`, then a `cancel`, then a `restart` (LANGUAGE.md §6): the
-    first that matches closes the cycle, and the later ones find nothing open. A `cancel on
-    call where outcome == "wrong_number"` next to a `stop on call` is never used: every such
-    call is a `call`, so it stops the cycle first, and wrong numbers count as kept promises.
+    An event is applied as a `stop`, then a `breach` (`breach on`, an extension), then a
+    `cancel`, then a `restart` (LANGUAGE.md §6): the first that matches closes the cycle,
+    and the later ones find nothing open. A `cancel on call where outcome ==
+    "wrong_number"` next to a `stop on call` is never used: every such call is a `call`, so
+    it stops the cycle first, and wrong numbers count as kept promises. Likewise a `cancel
+    on enter disqualified` beside a `breach on enter disqualified` cancels nothing (the
+    breach comes first), and a `breach on` that a `stop on` covers breaches nothing.
 
     ## Avoid
     ```sla
@@ -1844,9 +1847,9 @@ REQUIRE_NOT_A_FIELD = define("SLA351", "require-lists-state-or-segment", "warnin
 
 
 CONSTANT_WHEN = define("SLA352", "constant-stop-when", "warning", """
-    A `stop when` or `cancel when` (an extension) closes every cycle the moment it opens, or
-    never closes one: its predicate always holds, never holds, or holds whenever the rule's
-    `start when` fires.
+    A `stop when`, `breach when` or `cancel when` (extensions) closes every cycle the moment
+    it opens, or never closes one: its predicate always holds, never holds, or holds
+    whenever the rule's `start when` fires.
 
     ## Why
     `stop when P` stops an open cycle at the first event after which P holds, and a cycle
@@ -1855,7 +1858,7 @@ CONSTANT_WHEN = define("SLA352", "constant-stop-when", "warning", """
     when score >= 80` with `stop when score >= 50`) makes every cycle a `met` of zero
     minutes: the rule measures nothing, and its met cycles lift targets and medians. A P
     that never holds closes nothing: the line is dead. (`cancel when` likewise, with
-    `cancelled` cycles.)
+    `cancelled` cycles, and `breach when` with `breached` ones.)
 
     ## Avoid
     ```sla

@@ -721,6 +721,7 @@ _TRIGGER_WORDS = {
     "stop_on": ("now also stops on", "no longer stops on"),
     "cancel_on": ("now also cancelled on", "no longer cancelled on"),
     "restart_on": ("now restarts on", "no longer restarts on"),
+    "breach_on": ("now also breached on", "no longer breached on"),
     "count": ("now also counts", "no longer counts"),
 }
 
@@ -797,12 +798,13 @@ class _RuleDiff:
             self.add(f"is now a {b.rule_kind} (was a {a.rule_kind})", a.rule_kind, b.rule_kind)
         if _owner(a) != _owner(b):
             self.add(f"owner {_owner(a)} → {_owner(b)}", _owner(a), _owner(b))
-        for kind in ("start_on", "stop_on", "cancel_on", "restart_on", "count"):
+        for kind in ("start_on", "stop_on", "cancel_on", "restart_on", "breach_on", "count"):
             self._triggers(kind)
         self._predicate("start_when", "start when")
         self._predicate("pause_while", "pause while")
         self._predicate("stop_when", "stop when")
         self._predicate("cancel_when", "cancel when")
+        self._predicate("breach_when", "breach when")
         line_kind = m.default_clause_of(b.rule_kind)
         self._lines("within")
         self._lines("at_least_within")
