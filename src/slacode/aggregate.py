@@ -4,8 +4,9 @@ Periods are days, ISO weeks (Monday), months and quarters of the agreement's tim
 (extension, `per working day on CAL`) the working dates of a calendar, each from midnight to
 midnight in the calendar's zone: an event (a cycle's start) on a date with no working time
 counts in no period, and SLA619 says how many did. A period is ``pending`` until it ends (a quota already at its ``at least`` is ``met``, one
-already over its ``at most`` is ``breached``); a target's period also stays ``pending``
-while any of its cycles is undecided.
+already over its ``at most`` is ``breached``; with `warn behind pace`, extension, a running
+period of an ``at least`` quota is ``at_risk`` while behind its pace: :func:`on_pace`); a
+target's period also stays ``pending`` while any of its cycles is undecided.
 """
 from __future__ import annotations
 

@@ -960,8 +960,10 @@ EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "warning", 
     a deadline (only `within`, `at least … within`, `at least … per day within` and `gap at
     most` have one), an `assignee` for a goal without `by assignee`, a `group` for anything but
     a goal with `by FIELD`, no clause for an `attempts` rule without `at least … within` (the
-    clause such an `expect` names), or a cycle after the first of a rule that starts once and
-    has no `restart on` (it opens one cycle per lead).
+    clause such an `expect` names), a cycle after the first of a rule that starts once and
+    has no `restart on` (it opens one cycle per lead), or a status a target or quota never
+    has: `paused` and `cancelled`, and `at_risk` but for a quota with `warn behind pace` and
+    an `at least` goal.
 
     ## Why
     Lead rules give one verdict per lead, clause and cycle; targets and quotas one per
