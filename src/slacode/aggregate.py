@@ -4,13 +4,16 @@ Periods are days, ISO weeks (Monday), months and quarters of the agreement's tim
 (extension, `per working day on CAL`) the working dates of a calendar, each from midnight to
 midnight in the calendar's zone: an event (a cycle's start) on a date with no working time
 counts in no period, and SLA619 says how many did. A period is ``pending`` until it ends (a quota already at its ``at least`` is ``met``, one
-already over its ``at most`` is ``breached``); a target's period also stays ``pending``
-while any of its cycles is undecided.
+already over its ``at most`` is ``breached``; with `warn behind pace`, extension, a running
+period of an ``at least`` quota is ``at_risk`` while behind its pace: :func:`on_pace`); a
+target's period also stays ``pending`` while any of its cycles is undecided.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from typing import NamedTuple
 
 from slacode import instants
 from slacode.checks.expr import EXACT as _EXACT, as_decimal
@@ -551,6 +554,7 @@ class Aggregates:
         who = f"{_who(rep, q.by_field)}: " if by_rep else ""
         assignee, group = _labels(rep, q.by_field, by_rep)
         clause = "count" if not summed else "sum"
+        pace = q.pace                   # `warn behind pace` (extension): its clock, or None
         for label, start_date, start, end in spans:
             found = counts.get((start_date, rep) if by_rep else start_date)
             if summed:
@@ -574,6 +578,11 @@ class Aggregates:
                 status = "breached" if reached > goal else ("met" if ended else "pending")
                 words = f"{shown}, at most {amount} allowed"
             tail = "" if ended else " so far (the period has not ended)"
+            warn_at = None
+            if pace is not None and status == "pending":
+                got = on_pace(pace, start, end, self.as_of, reached, goal)
+                status, warn_at = ("at_risk" if got.behind else "pending"), got.warn_at
+                tail = " so far, " + got.words(q.period, reached)
             if summed:
                 words += f" ({row.words(q.prop, q.segment_name)})"
             elif q.segment_name is not None:
@@ -582,8 +591,9 @@ class Aggregates:
             # due_at, completed_at, warn_at, target_seconds, elapsed_seconds, value, threshold,
             # evidence, reason, period, timezone, zone): one per period and rule
             out.append(Verdict(None, q.name, clause, None, status, q.owner, assignee, q.segment_name, start, end,
-                               None, None, None, None, count, n, [], f"{who}{words} in {label}{tail}.", label, None,
-                               zone, group=dict(group) if group else None, count=row.added if summed else None))
+                               None, warn_at, None, None, count, n, [], f"{who}{words} in {label}{tail}.", label,
+                               None, zone, group=dict(group) if group else None,
+                               count=row.added if summed else None))
         return out
 
     def _target(self, i: int) -> list[Verdict]:
@@ -630,6 +640,70 @@ class Aggregates:
                                None, None, None, None, value, t.threshold, [], f"{who}{label}: {words}.", label,
                                None, zone, group=dict(group) if group else None))
         return out
+
+
+class Pace(NamedTuple):
+    """Where a running period of an `at least` quota with `warn behind pace` stands as of
+    ``as_of`` (:func:`on_pace`)."""
+
+    share: Fraction             # the part of the period gone, 0..1 (its clock's time)
+    expected: Fraction          # the goal times that share
+    behind: bool                # the amount so far is below ``expected`` (strictly): at_risk
+    warn_at: int | None         # the last instant still on pace if nothing more is counted
+    timed: str | None           # the calendar whose working time the share is, None for wall-clock
+
+    def words(self, period: str, amount) -> str:
+        """``behind pace: 55% of the month gone, 660 expected by now`` or ``on pace (660
+        expected by now)``; the expected amount rounded up to the decimals of the amount so
+        far (a count: a whole number), so "behind" reads as "fewer than the number shown"."""
+        expected = _expected_text(self.expected, amount)
+        if not self.behind:
+            return f"on pace ({expected} expected by now)"
+        unit = "day" if period == "working day" else period
+        what = f"the {unit}" if self.timed is None else f"the {unit}'s working time on `{self.timed}`"
+        return f"behind pace: {rate_text(float(self.share), 0)} of {what} gone, {expected} expected by now"
+
+
+def on_pace(clock, start: int, end: int, as_of: int, amount, goal) -> Pace:
+    """The pace of a period from ``start`` to ``end`` (µs) running at ``as_of``, for an `at
+    least` ``goal`` with ``amount`` so far (both exact: ints, Decimals, Fractions).
+
+    The share gone is the clock's time from the start to ``as_of`` over the period's (real
+    elapsed time for the agreement's wall clock, a DST change included; a calendar's working
+    time, 0 throughout a period with none). The period is behind when ``amount < goal ×
+    share``. ``warn_at`` is the last instant at which it is still on pace if nothing more is
+    counted: it is behind at every instant after it (the expected amount passes the amount
+    so far there); the period's start when it is behind from the start (an amount below
+    zero), None when it never falls behind (the goal reached, a period with no working time).
+    """
+    total = clock.working_us(start, end)
+    done = clock.working_us(start, as_of) if total > 0 else 0
+    share = Fraction(done, total) if total > 0 else Fraction(0)
+    goal, amount = Fraction(goal), Fraction(amount)
+    expected = goal * share
+    if amount >= goal:
+        warn_at = None
+    elif amount < 0:                                    # below the pace of any share, even 0
+        warn_at = start
+    elif total <= 0:
+        warn_at = None
+    else:                                               # (0 <= amount < goal: goal > 0)
+        # behind once the clock's time gone passes amount / goal of the period's: the first
+        # whole µs past it is floor(amount × total / goal) + 1, and the instant before it is
+        # the last one on pace
+        warn_at = clock.add_us(start, amount * total // goal + 1) - 1
+    timed = (clock.name or clock.timezone) if clock.time_words == "working time" else None
+    return Pace(share, expected, amount < expected, warn_at, timed)
+
+
+def _expected_text(expected: Fraction, amount) -> str:
+    """The expected amount rounded up to the decimals of ``amount`` (none for an int)."""
+    places = -amount.as_tuple().exponent if isinstance(amount, Decimal) else 0
+    places = max(places, 0)
+    scaled = -(-expected.numerator * 10 ** places // expected.denominator)        # ceil
+    if not places:
+        return grouped(scaled)
+    return grouped(Decimal(scaled).scaleb(-places))
 
 
 class Sum:

@@ -642,6 +642,10 @@ class _Builder:
         return m.QuotaGoal.model_construct(bound=str(bound), amount=amount, period=period, calendar=calendar,
                                            span=self._span(meta))
 
+    def quota_pace(self, meta, children):
+        """`warn behind pace [on CAL]` in a quota (extension)."""
+        return m.QuotaPace.model_construct(calendar=children[0], span=self._span(meta))
+
     # -- expressions ---------------------------------------------------------------
     def number(self, meta, children):
         return m.Number.model_construct(value=self.num(children[0]), span=self._span(meta))

@@ -695,6 +695,8 @@ class QuotaPlan(NamedTuple):
     prop: str | None = None          # `sum PROP of …` (extension): the event property added up; None counts
     goal: Any = None                 # the goal in decimal, exactly (a Fraction; ``amount`` is as written)
     calendar: Any = None             # `per working day on CAL` (extension): CAL's clock; None for other periods
+    pace: Any = None                 # `warn behind pace [on CAL]` (extension): the clock whose time is the
+    #                                  share of a period gone (CAL's, else the agreement zone's wall clock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -834,6 +836,14 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         """The clock whose working dates are a goal's periods (`per working day on CAL`), else None."""
         return clock_of(goal.calendar) if goal.period == m.WORKING_DAY else None
 
+    def pace_clock(q: m.QuotaDecl):
+        """The clock of a quota's `warn behind pace [on CAL]` (extension), None without one (or
+        where the checks refuse it: an `at most` goal, a goal per day or per working day)."""
+        pace = q.pace
+        if pace is None or q.goal.bound != "least" or q.goal.period in ("day", m.WORKING_DAY):
+            return None
+        return clock_of(pace.calendar)
+
     rules = []
     for rule in agreement.rules:
         starts = compile_triggers(rule.triggers("start_on"), segments, defaults)
@@ -962,7 +972,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             segment=seg_preds.get(measure.segment.value, lambda f, s, n: False) if measure.segment else None,
             segment_name=measure.segment.value if measure.segment else None, by_assignee=q.by_assignee,
             by_field=q.by_field, grouped=q.by_assignee or q.by_field is not None,
-            prop=measure.prop.name if measure.kind == "sum" else None, calendar=period_clock(q.goal)))
+            prop=measure.prop.name if measure.kind == "sum" else None, calendar=period_clock(q.goal),
+            pace=pace_clock(q)))
     order = [(r.index, i) for i, r in enumerate(rules)] + ([(flow.index, None)] if flow is not None else [])
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),

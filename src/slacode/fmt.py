@@ -771,6 +771,7 @@ _STATEMENTS = {
                                 + _for(t.segment)),
     m.TargetGoal: lambda p, g: f"at least {_percent(p, g.percent)}% met per {g.period_text()}",
     m.QuotaGoal: lambda p, g: f"at {g.bound} {p.expr(g.amount)} per {g.period_text()}",
+    m.QuotaPace: lambda p, c: c.text(),
     # tests
     m.TestAsOf: lambda p, t: f"as of {t.at.text}",
     m.TestLead: lambda p, t: f"lead {string(t.lead.value)}",

@@ -957,7 +957,20 @@ def period_text(period: str, calendar: Name | None) -> str:
     return f"{period} on {calendar.value}" if calendar is not None else period
 
 
-QuotaItem = Annotated[Union[Owner, Count, Sum, QuotaGoal, ByAssignee, ByField], Field(discriminator="kind")]
+class QuotaPace(Node):
+    """`warn behind pace [on CAL]` in a quota (extension): a running period of an `at least`
+    goal is ``at_risk`` while the amount so far is below the goal times the share of the
+    period gone, wall-clock time or (``calendar``) the working time of CAL."""
+
+    kind: Literal["quota_pace"] = "quota_pace"
+    calendar: Name | None = None
+
+    def text(self) -> str:
+        """The line as written: ``warn behind pace on br``."""
+        return "warn behind pace" + (f" on {self.calendar.value}" if self.calendar is not None else "")
+
+
+QuotaItem = Annotated[Union[Owner, Count, Sum, QuotaGoal, ByAssignee, ByField, QuotaPace], Field(discriminator="kind")]
 
 
 class QuotaDecl(OwnedBlock):
@@ -983,6 +996,11 @@ class QuotaDecl(OwnedBlock):
     @property
     def goal(self) -> QuotaGoal | None:
         return self._first("quota_goal")
+
+    @property
+    def pace(self) -> QuotaPace | None:
+        """The `warn behind pace [on CAL]` line (extension), or None."""
+        return self._first("quota_pace")
 
     @property
     def by_assignee(self) -> bool:

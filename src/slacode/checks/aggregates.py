@@ -1,12 +1,14 @@
 """Checks of targets and quotas: both parts present (their references and goals are checked
-in :mod:`slacode.checks.names` and :mod:`slacode.checks.expressions`), one key after `by`."""
+in :mod:`slacode.checks.names` and :mod:`slacode.checks.expressions`), one key after `by`, a
+quota's `warn behind pace` where it means something."""
 from __future__ import annotations
 
 from typing import Iterator
 
+from slacode.codes import names as name_codes
 from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
-from slacode.checks.context import Context
+from slacode.checks.context import Context, did_you_mean, line_of
 from slacode.checks.registry import rule
 
 
@@ -106,3 +108,67 @@ def one_group_key(ctx: Context) -> Iterator[Diagnostic]:
                            "a goal is grouped by one", by,
                            hint=f"keep one key (`by {by.fields[0].text()}`), and declare another {goal.kind} "
                                 "for each other key")
+
+
+# ------------------------------------------------------------- warn behind pace
+
+def _paces(quota) -> list:
+    return [item for item in quota.items if item.kind == "quota_pace"]
+
+
+@rule(codes.PACE_WITH_AT_MOST, codes.PACE_ON_A_DAY)
+def pace_on_a_long_at_least_goal(ctx: Context) -> Iterator[Diagnostic]:
+    """SLA390: `warn behind pace` in an `at most` quota (at risk when about to be exceeded,
+    not when behind); SLA391: in a quota per day or per working day (a day is too short for
+    a pace)."""
+    for q in ctx.agreement.quotas:
+        goal = q.goal
+        if goal is None:
+            continue
+        name = q.name.value
+        for pace in _paces(q)[:1]:                     # (a second line is SLA205's)
+            if goal.bound == "most":
+                yield ctx.diag(codes.PACE_WITH_AT_MOST,
+                               f"quota `{name}` is an `at most` goal: `warn behind pace` is for an `at least` one, "
+                               "and an at-most quota is at risk when it is about to be exceeded, not when it is "
+                               "behind", pace,
+                               hint="remove the line (an amount below the pace is what an `at most` goal asks for)")
+            elif goal.period in ("day", "working day"):
+                yield ctx.diag(codes.PACE_ON_A_DAY,
+                               f"quota `{name}` is set per {goal.period_text()}: a day is too short for a pace, its "
+                               "events come in bursts and it would read at risk for most of its hours", pace,
+                               hint="remove the line, and set the pace on a longer goal, beside this one if both "
+                                    "matter (`at least … per week` with `warn behind pace`)")
+
+
+@rule(name_codes.DUPLICATE_CLAUSE)
+def one_pace(ctx: Context) -> Iterator[Diagnostic]:
+    """SLA205: a second `warn behind pace` line in a quota."""
+    for q in ctx.agreement.quotas:
+        paces = _paces(q)
+        for again in paces[1:]:
+            yield ctx.diag(name_codes.DUPLICATE_CLAUSE,
+                           f"`warn behind pace` is given twice in quota `{q.name.value}`; the first is on "
+                           f"{line_of(paces[0])}", again, hint="keep one of them")
+
+
+@rule(name_codes.UNDEFINED_CALENDAR)
+def pace_calendar_declared(ctx: Context) -> Iterator[Diagnostic]:
+    """SLA208: `warn behind pace on CAL` where CAL is not a declared calendar (a calendar
+    choice, which picks a calendar per lead, included: a quota counts every lead's events)."""
+    choices = ctx.agreement.calendar_choices
+    for q in ctx.agreement.quotas:
+        for pace in _paces(q):
+            cal = pace.calendar
+            if cal is None or cal.value in ctx.calendars:
+                continue
+            if cal.value in choices:
+                picks = choices[cal.value].picks
+                yield ctx.diag(name_codes.UNDEFINED_CALENDAR,
+                               f"`{cal.value}` is a calendar choice, which picks a calendar per lead: the pace of "
+                               f"quota `{q.name.value}` is one calendar's, for every lead", cal,
+                               hint=f"name one calendar here (`on {picks[0].calendar.value}`)" if picks else None)
+                continue
+            hint = did_you_mean(cal.value, list(ctx.calendars) + list(choices)) or \
+                f"declare it with `calendar {cal.value} {{ … }}`"
+            yield ctx.diag(name_codes.UNDEFINED_CALENDAR, f"calendar `{cal.value}` is not declared", cal, hint=hint)

@@ -384,6 +384,8 @@ def unused_calendars(ctx: Context) -> Iterator[Diagnostic]:
             if c.kind in CALENDAR_KINDS and c.calendar is not None}
     used |= {g.goal.calendar.value for g in (*ctx.agreement.targets, *ctx.agreement.quotas)     # per working day on
              if g.goal is not None and g.goal.calendar is not None}
+    used |= {item.calendar.value for q in ctx.agreement.quotas for item in q.items      # warn behind pace on
+             if item.kind == "quota_pace" and item.calendar is not None}
     choices = ctx.agreement.calendar_choices
     used |= {p.calendar.value for name in used & set(choices) for p in choices[name].picks}
     misspelt = used - set(ctx.calendars) - set(choices)     # SLA208 says each, with a did-you-mean

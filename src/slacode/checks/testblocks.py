@@ -240,6 +240,37 @@ def expectations_can_match(ctx: Context) -> Iterator[Diagnostic]:
                                hint=f"its periods are written like \"{_PERIOD_EXAMPLE[goal.period]}\"")
 
 
+@rule(codes.EXPECT_NEVER_MATCHES)
+def aggregate_statuses_can_match(ctx: Context) -> Iterator[Diagnostic]:
+    """An `expect` of a status a target or quota never has: `paused` or `cancelled` (a
+    period is met, breached or pending), and `at_risk` but for a quota with `warn behind
+    pace` (extension) and an `at least` goal."""
+    for test in ctx.agreement.tests:
+        for item in test.items:
+            if item.kind != "expect" or item.status in ("met", "breached", "pending"):
+                continue
+            decl = ctx.rules.get(item.rule.value)
+            if decl is None or decl.kind not in ("target", "quota"):
+                continue
+            name = item.rule.value
+            if item.status != "at_risk":
+                can = "met, breached, pending or at_risk" if decl.kind == "quota" else "met, breached or pending"
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"{decl.kind} `{name}` is never {item.status}: a "
+                               f"{decl.kind}'s period is {can}", item,
+                               hint="expect `met`, `breached` or `pending`" + (
+                                   ", or `at_risk` (with `warn behind pace`)" if decl.kind == "quota" else ""))
+            elif decl.kind == "target":
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"target `{name}` is never at_risk: a target's period "
+                               "is met, breached or pending", item,
+                               hint="expect `pending` for a period that has not ended")
+            elif decl.pace is None or (decl.goal is not None and decl.goal.bound == "most"):
+                why = "its goal is `at most`" if decl.pace is not None else "it has no `warn behind pace` line"
+                yield ctx.diag(codes.EXPECT_NEVER_MATCHES, f"quota `{name}` is never at_risk: {why}", item,
+                               hint="expect `pending` for a period that has not ended" + (
+                                   "" if decl.pace is not None else
+                                   ", or add `warn behind pace` to the quota (at risk while behind its pace)"))
+
+
 def _one_cycle(decl) -> bool:
     """Whether a lead rule can open only one cycle per lead: every start line says `once`
     (lines that disagree are SLA340's) and nothing restarts it."""

@@ -960,8 +960,10 @@ EXPECT_NEVER_MATCHES = define("SLA330", "expectation-never-matches", "warning", 
     a deadline (only `within`, `at least … within`, `at least … per day within` and `gap at
     most` have one), an `assignee` for a goal without `by assignee`, a `group` for anything but
     a goal with `by FIELD`, no clause for an `attempts` rule without `at least … within` (the
-    clause such an `expect` names), or a cycle after the first of a rule that starts once and
-    has no `restart on` (it opens one cycle per lead).
+    clause such an `expect` names), a cycle after the first of a rule that starts once and
+    has no `restart on` (it opens one cycle per lead), or a status a target or quota never
+    has: `paused` and `cancelled`, and `at_risk` but for a quota with `warn behind pace` and
+    an `at least` goal.
 
     ## Why
     Lead rules give one verdict per lead, clause and cycle; targets and quotas one per
@@ -2209,4 +2211,86 @@ MORNING_OVERNIGHT = define("SLA380", "overnight-from-the-morning", "warning", ""
     ```
     If the shift really runs overnight from the morning, leave the warning out with a
     `# slacode: ignore SLA380` comment on the line.
+    """)
+
+PACE_WITH_AT_MOST = define("SLA390", "pace-with-at-most", "error", """
+    A quota whose goal is `at most N per PERIOD` has a `warn behind pace` line.
+
+    ## Why
+    `warn behind pace` (extension) makes a running period `at_risk` while the amount so far
+    is below the goal times the share of the period gone: a promise to reach *at least* N
+    falls behind when too little has been counted by now. An `at most` quota is the other
+    way round: it is at risk when it is about to be exceeded, when much has been counted
+    early, and an amount below its pace is what it asks for. The line would mark every
+    quiet period at risk, so slacode refuses it rather than read it backwards.
+
+    ## Avoid
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    quota calls {
+      owner sales
+      count call_logged
+      at most 2_000 per month
+      warn behind pace
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    quota calls {
+      owner sales
+      count call_logged
+      at most 2_000 per month
+    }
+    ```
+    """)
+
+PACE_ON_A_DAY = define("SLA391", "pace-on-a-day", "error", """
+    A quota whose goal is per day (`per day`, or `per working day on CAL`) has a
+    `warn behind pace` line.
+
+    ## Why
+    A pace compares the amount so far with the share of the period gone, so that a month
+    that is behind in its second week can be flagged while there is time to act. A day is
+    too short for that to say anything: its events come in bursts (a morning of calls, an
+    afternoon of demos), so the day would read `at_risk` for most of its hours whatever its
+    end, and by the time a daily report is read the day is over and judged `met` or
+    `breached` anyway. Set the pace on a longer goal (a week, a month, a quarter), beside
+    the daily one if both matter.
+
+    ## Avoid
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    quota calls {
+      owner sales
+      count call_logged
+      at least 50 per working day on office
+      warn behind pace on office
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+    }
+    quota calls {
+      owner sales
+      count call_logged
+      at least 50 per working day on office
+    }
+    quota weekly_calls {
+      owner sales
+      count call_logged
+      at least 250 per week
+      warn behind pace on office
+    }
+    ```
     """)

@@ -1447,6 +1447,7 @@ def _quotas(ctx: _Context) -> list[Change]:
                     fewer = sa is None
                     direction = "tightened" if fewer == at_least else "loosened"
                 out.append(Change("quota", name, "changed", message, sa, sb, direction))
+        out.extend(_pace_change(name, a.pace, b.pace))
         ga, gb = a.goal, b.goal
         if ga is None or gb is None:
             if (ga is None) != (gb is None):
@@ -1467,6 +1468,23 @@ def _quotas(ctx: _Context) -> list[Change]:
             out.append(Change("quota", name, "changed", f"period per {ga.period_text()} → per {gb.period_text()}",
                               ga.period_text(), gb.period_text()))
     return out
+
+
+def _pace_change(name: str, a, b) -> list[Change]:
+    """A quota's `warn behind pace [on CAL]` (extension) added, removed, or measured on
+    another clock (wall-clock time, or a calendar's working time)."""
+    ta, tb = (a.text() if a is not None else None), (b.text() if b is not None else None)
+    if ta == tb:
+        return []
+    if a is None:
+        return [Change("quota", name, "changed", f"now warns behind pace: `{tb}`", None, tb)]
+    if b is None:
+        return [Change("quota", name, "changed", f"no longer warns behind pace (was `{ta}`)", ta, None)]
+
+    def clock(line) -> str:
+        return "wall-clock time" if line.calendar is None else f"`{line.calendar.value}`'s working time"
+
+    return [Change("quota", name, "changed", f"its pace is now measured in {clock(b)}, was {clock(a)}", ta, tb)]
 
 
 def _measure_change(name: str, a, b) -> list[Change]:

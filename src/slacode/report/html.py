@@ -332,15 +332,16 @@ def _latest_words(items, kind: str) -> str:
     if not items:
         return f"no {kind} in the agreement"
     b = sum(v.status == "breached" for v in items)
-    p = sum(v.status == "pending" for v in items)
-    return f"this period · {b} breached · {p} in progress"
+    p = sum(v.status == "pending" or v.status == "at_risk" for v in items)
+    behind = sum(v.status == "at_risk" for v in items)          # (`warn behind pace`)
+    return f"this period · {b} breached · {p} in progress" + (f" · {behind} behind pace" if behind else "")
 
 
 def _worst(items) -> str:
     statuses = {v.status for v in items}
     if "breached" in statuses:
         return RED
-    if "pending" in statuses:
+    if "pending" in statuses or "at_risk" in statuses:
         return AMBER
     return GREEN if items else GREY
 
@@ -608,7 +609,8 @@ def _quotas(comp: Compliance, plan) -> str:
         summed = f" of {q.prop}" if q is not None and q.prop is not None else ""    # `sum PROP of …`
         words = f"at {'least' if bound == 'least' else 'most'} {_num(goal)}{summed} per {_per(q) if q else period}"
         last = vs[-1]
-        state = {"met": "met", "breached": "breached", "pending": "in progress"}.get(last.status, last.status)
+        state = {"met": "met", "breached": "breached", "pending": "in progress",
+                 "at_risk": "behind pace"}.get(last.status, last.status)
         current = f"{_num(last.value)} in {last.period} so far" if last.due_at > comp.as_of else \
             f"{_num(last.value)} in {last.period}"
         cards.append(f'<div class="card"><div class="card-head"><div><div class="card-title">{escape(name)}{_rep_label(rep)} '
