@@ -252,9 +252,9 @@ def test_two_goals_in_a_quota_are_said_without_grammar_notation():
     assert "a quota of its own" in d.hint
 
 
-def test_warn_in_a_quota_says_quotas_have_no_warnings():
+def test_warn_in_a_quota_says_what_warn_is_in_a_quota():
     d = only(QUOTA.format(goal="at least 1200 per month\n  warn at 50%"), "SLA101")
-    assert d.hint.startswith("a quota has no warnings") and "the rule it is about" not in d.hint
+    assert d.hint.startswith("in a quota, `warn` is `warn behind pace`") and "the rule it is about" not in d.hint
 
 
 def test_a_field_with_an_accent_is_shown_in_single_backquotes():

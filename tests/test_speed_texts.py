@@ -7,7 +7,7 @@ inputs (hypothesis picks them) and requires the same answer.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings, strategies as st
@@ -28,9 +28,16 @@ INSTANTS = st.one_of(
 
 
 def _datetime(us: int, zone) -> datetime:
+    """The instant as it is written: in ``zone``, but an offset with seconds (local mean time,
+    Monrovia's -00:44:30 until 1972) truncated to whole minutes, the local time moved with it
+    (RFC 3339 offsets have none: docs/time.md)."""
     seconds, micro = divmod(us, 1_000_000)
     t = datetime.fromtimestamp(seconds, zone)
-    return t.replace(microsecond=micro) if micro else t
+    t = t.replace(microsecond=micro) if micro else t
+    offset = int(t.utcoffset().total_seconds())
+    if offset % 60:
+        t = t.astimezone(timezone(timedelta(minutes=int(offset / 60))))
+    return t
 
 
 @settings(max_examples=500, deadline=None)
