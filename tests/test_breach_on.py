@@ -468,3 +468,41 @@ def test_explain_a_breach_when_and_a_late_breach():
     assert lines[at + 1].startswith("    accepted: cycle 1 breached after the deadline, which had passed first;")
     assert lines[at + 1].endswith('(breached by `breach when sal_status == "Rejected"`, which became true at this '
                                   "event)")
+
+
+def test_reasons_cite_an_id_less_event_as_its_line_on_the_command_line(tmp_path):
+    # (review 24c M1) the breaching event without an id is "the event on line 2", never
+    # "event 2" (the library's positions), in the within and require reasons and breach when's
+    import subprocess
+    import sys
+
+    (tmp_path / "a.sla").write_text('''agreement "b" { version "1"; timezone "UTC"; teams sales }
+states { mql; disqualified final }
+handoff h {
+  owner sales
+  start on enter mql
+  stop on assigned
+  breach on enter disqualified
+  within 3h
+  require company
+}
+deadline w {
+  owner sales
+  start on enter mql
+  stop on assigned
+  breach when flag == "no"
+  within 3h
+}
+''')
+    (tmp_path / "e.jsonl").write_text(
+        '{"lead": "A", "at": "2026-11-10T10:00:00Z", "type": "state", "state": "mql"}\n'
+        '{"lead": "A", "at": "2026-11-10T11:00:00Z", "type": "state", "state": "disqualified", '
+        '"fields": {"flag": "no"}}\n')
+    done = subprocess.run([sys.executable, "-m", "slacode", "check", str(tmp_path / "a.sla"), str(tmp_path / "e.jsonl"),
+                           "--as-of", "2026-11-10T20:00:00Z", "--format", "jsonl"], capture_output=True, text=True)
+    verdicts = [json.loads(x) for x in done.stdout.splitlines() if '"verdict"' in x]
+    reasons = {(v["rule"], v["clause"]): v["reason"] for v in verdicts}
+    assert "(the event on line 2)" in reasons["h", "within"] and "(the event on line 2)" in reasons["h", "require"]
+    assert "held after the event on line 2" in reasons["w", "within"]
+    assert not any("event 2" in r.replace("the event on line 2", "") for r in reasons.values())
+    assert {tuple(v["evidence"]) for v in verdicts if v["clause"] == "within"} == {("1", "2")}

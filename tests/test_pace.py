@@ -609,3 +609,25 @@ def test_plans_without_the_line_have_no_pace():
     assert plan.quotas[0].pace is None
     paced = slacode.loads(head() + "quota q { owner sales; count demo; at least 4 per month; warn behind pace }\n")
     assert isinstance(paced.plan.quotas[0].pace, WallClock)
+
+
+def test_the_expected_amount_is_written_with_the_goals_decimals_and_never_above_it():
+    # (review 24c L1) a sum goal of 10.5 with nothing summed: "10.5 expected" near the end of
+    # the week (not 11), and "0.1 expected" a microsecond after its start (not 1)
+    spec = slacode.loads(head() + "quota amt { owner sales; sum amount of deal; at least 10.5 per week; "
+                         "warn behind pace }\n")
+    seen = [{"lead": "A", "at": "2026-11-09T00:00:00Z", "type": "note"}]      # (the periods start with the data)
+    late = one(spec.evaluate(seen, as_of="2026-11-15T23:59:59Z"), "amt", "2026-W46")
+    assert late.status == "at_risk" and "10.5 expected by now" in late.reason
+    early = one(spec.evaluate(seen, as_of="2026-11-09T00:00:00.000001Z"), "amt", "2026-W46")
+    assert early.status == "at_risk" and "0.1 expected by now" in early.reason
+
+
+def test_warn_at_in_a_one_line_quota_gets_the_pace_hint():
+    # (review 24c M2) the `;` layout the docs use for short quotas gets the same hint
+    for layout in ("quota q { owner sales; count call; at least 10 per week; warn at 80% }\n",
+                   "quota q {\n  owner sales\n  count call\n  at least 10 per week\n  warn at 80%\n}\n"):
+        with pytest.raises(slacode.SpecError) as e:
+            slacode.loads(head() + layout)
+        hints = [d.hint or "" for d in e.value.diagnostics]
+        assert any(h.startswith("in a quota, `warn` is `warn behind pace`") for h in hints), hints

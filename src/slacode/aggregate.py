@@ -580,7 +580,7 @@ class Aggregates:
             tail = "" if ended else " so far (the period has not ended)"
             warn_at = None
             if pace is not None and status == "pending":
-                got = on_pace(pace, start, end, self.as_of, reached, goal)
+                got = on_pace(pace, start, end, self.as_of, reached, goal, places=_written_places(amount))
                 status, warn_at = ("at_risk" if got.behind else "pending"), got.warn_at
                 tail = " so far, " + got.words(q.period, reached)
             if summed:
@@ -651,12 +651,14 @@ class Pace(NamedTuple):
     behind: bool                # the amount so far is below ``expected`` (strictly): at_risk
     warn_at: int | None         # the last instant still on pace if nothing more is counted
     timed: str | None           # the calendar whose working time the share is, None for wall-clock
+    places: int = 0             # the decimals the goal is written with
 
     def words(self, period: str, amount) -> str:
         """``behind pace: 55% of the month gone, 660 expected by now`` or ``on pace (660
         expected by now)``; the expected amount rounded up to the decimals of the amount so
-        far (a count: a whole number), so "behind" reads as "fewer than the number shown"."""
-        expected = _expected_text(self.expected, amount)
+        far or of the goal, whichever has more (a count: a whole number), so "behind" reads
+        as "fewer than the number shown", and the number shown is never above the goal."""
+        expected = _expected_text(self.expected, amount, self.places)
         if not self.behind:
             return f"on pace ({expected} expected by now)"
         unit = "day" if period == "working day" else period
@@ -664,7 +666,7 @@ class Pace(NamedTuple):
         return f"behind pace: {rate_text(float(self.share), 0)} of {what} gone, {expected} expected by now"
 
 
-def on_pace(clock, start: int, end: int, as_of: int, amount, goal) -> Pace:
+def on_pace(clock, start: int, end: int, as_of: int, amount, goal, places: int | None = None) -> Pace:
     """The pace of a period from ``start`` to ``end`` (µs) running at ``as_of``, for an `at
     least` ``goal`` with ``amount`` so far (both exact: ints, Decimals, Fractions).
 
@@ -676,6 +678,7 @@ def on_pace(clock, start: int, end: int, as_of: int, amount, goal) -> Pace:
     so far there); the period's start when it is behind from the start (an amount below
     zero), None when it never falls behind (the goal reached, a period with no working time).
     """
+    places = _places(goal) if places is None else places      # the goal's decimals as written
     total = clock.working_us(start, end)
     done = clock.working_us(start, as_of) if total > 0 else 0
     share = Fraction(done, total) if total > 0 else Fraction(0)
@@ -693,13 +696,27 @@ def on_pace(clock, start: int, end: int, as_of: int, amount, goal) -> Pace:
         # the last one on pace
         warn_at = clock.add_us(start, amount * total // goal + 1) - 1
     timed = (clock.name or clock.timezone) if clock.time_words == "working time" else None
-    return Pace(share, expected, amount < expected, warn_at, timed)
+    return Pace(share, expected, amount < expected, warn_at, timed, places)
 
 
-def _expected_text(expected: Fraction, amount) -> str:
-    """The expected amount rounded up to the decimals of ``amount`` (none for an int)."""
-    places = -amount.as_tuple().exponent if isinstance(amount, Decimal) else 0
-    places = max(places, 0)
+def _written_places(text: str) -> int:
+    """The decimals of a number as the reason writes it (``10.5``, ``1,200``)."""
+    point = text.find(".")
+    return 0 if point < 0 else len(text) - point - 1
+
+
+def _places(number) -> int:
+    """The decimals ``number`` is written with (an int, a float as its shortest text, a
+    Decimal as it is; a Fraction: none)."""
+    if isinstance(number, float):
+        number = Decimal(repr(number))
+    return max(-number.as_tuple().exponent, 0) if isinstance(number, Decimal) else 0
+
+
+def _expected_text(expected: Fraction, amount, goal_places: int = 0) -> str:
+    """The expected amount rounded up to the decimals of ``amount`` or of the goal
+    (``goal_places``), whichever has more (none for ints)."""
+    places = max(_places(amount), goal_places)
     scaled = -(-expected.numerator * 10 ** places // expected.denominator)        # ceil
     if not places:
         return grouped(scaled)

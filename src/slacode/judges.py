@@ -97,16 +97,17 @@ def breach_words(rp: RulePlan, cyc: Cycle) -> str:
     if cyc.closed_at == cyc.start and cyc.escalates is not None:    # opened by a breach (warning), no event
         return f"{clause} (already held when the {cyc.escalates[3]} opened the cycle)"
     if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
-        return f"{clause} (already held after event {cyc.close_ref}, which opened the cycle)"
-    return f"{clause} (held after event {cyc.close_ref})"
+        return f"{clause} (already held after {event_cited(cyc.close_ref)}, which opened the cycle)"
+    return f"{clause} (held after {event_cited(cyc.close_ref)})"
 
 
 def _event_words(cyc: Cycle) -> str:
-    """``event q2``, or for a cycle closed by a virtual event (`breach on breach of RULE`)
-    ``the breach of first_touch (cycle 1)``."""
+    """``event q2`` (``the event on line 4`` without an id, :func:`slacode.refs.event_cited`),
+    or for a cycle closed by a virtual event (`breach on breach of RULE`) ``the breach of
+    first_touch (cycle 1)``."""
     if cyc.closed_by is not None:
         return f"the {cyc.closed_by[3]} of {_breach_words(cyc.closed_by)}"
-    return f"event {cyc.close_ref}"
+    return event_cited(cyc.close_ref)
 
 
 def when_words(rp: RulePlan, cyc: Cycle) -> str:

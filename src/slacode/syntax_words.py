@@ -651,7 +651,8 @@ def sum_without_property(tok, expected: str, text: str) -> tuple[str, str] | Non
 
 def _quota_line_hint(tok, value: str, expected: str, line_before: str, text: str) -> str | None:
     """Hints for likely mistakes in a quota's `sum PROP of …`, goal and `warn` lines."""
-    if ("`behind`" in expected or "`pace`" in expected) and re.fullmatch(r"\s*warn(\s+behind)?\s*", line_before):
+    if ("`behind`" in expected or "`pace`" in expected) and re.search(r"(?:\A|[;{])\s*warn(\s+behind)?\s*\Z",
+                                                                      line_before):    # (one-line quotas too)
         return ("in a quota, `warn` is `warn behind pace` (wall-clock time) or `warn behind pace on CAL` (CAL's "
                 "working time): a running period is at risk while the amount so far is below the goal times the "
                 "share of the period gone; `warn at P%` and `warn D before` are a rule's deadline warnings")
