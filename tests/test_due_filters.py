@@ -88,3 +88,14 @@ def test_overdue_clocks_of_other_rules_are_not_counted_as_missed(tmp_path):
     marketing = subprocess.run([*late, "--owner", "marketing"], capture_output=True, text=True)
     # M's handoff (due 10:05) is the one overdue marketing clock; the sales ones are not counted
     assert "1 more clock is past its deadline" in marketing.stderr
+
+
+def test_a_quota_or_target_given_to_rule_is_said_to_be_one(tmp_path):
+    spec = tmp_path / "q.sla"
+    spec.write_text(SPEC + "quota calls { owner sales; count contact_attempt; at least 1 per day }\n")
+    events = tmp_path / "e.jsonl"
+    events.write_text("".join(json.dumps(e) + "\n" for e in EVENTS))
+    for command in ("due", "report"):
+        done = subprocess.run([sys.executable, "-m", "slacode", command, str(spec), str(events), "--rule", "calls",
+                               "--as-of", "2026-11-24T12:00:00Z"], capture_output=True, text=True)
+        assert done.returncode == 2 and "that is a quota, not a rule" in done.stderr, done.stderr

@@ -135,6 +135,11 @@ def _selected_rules(plan, rules: tuple, owners: tuple) -> list | None:
     known = {r.name for r in plan.rules} | ({"flow"} if plan.flow else set())
     unknown = [r for r in rules if r not in known]
     if unknown:
+        goals = {x.name: kind for kind, xs in (("target", plan.targets), ("quota", plan.quotas)) for x in xs}
+        if unknown[0] in goals:             # a target or quota: no clock of its own, always reported
+            _fail(f"--rule {unknown[0]}: that is a {goals[unknown[0]]}, not a rule; --rule picks rules "
+                  f"({', '.join(sorted(known))}): `report` always shows the targets and quotas (--owner picks a "
+                  "team's), `due` lists the rules' clocks only")
         _fail(f"--rule {unknown[0]}: the agreement has no rule of that name{_meant(unknown[0], known)} "
               f"(rules: {', '.join(sorted(known))})")
     teams = {x.owner for x in (*plan.rules, *plan.targets, *plan.quotas) if x.owner}
