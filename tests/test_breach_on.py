@@ -506,3 +506,17 @@ deadline w {
     assert "held after the event on line 2" in reasons["w", "within"]
     assert not any("event 2" in r.replace("the event on line 2", "") for r in reasons.values())
     assert {tuple(v["evidence"]) for v in verdicts if v["clause"] == "within"} == {("1", "2")}
+
+
+@pytest.mark.parametrize(("lines", "warned"), [
+    ('stop when flag == "no"; breach when flag == "no"', ["breach"]),
+    ('stop when flag == "no"; breach when flag == "no" and x == 1; cancel when flag == "no"', ["breach", "cancel"]),
+    ('stop on call; breach when flag == "no"; cancel when flag == "no" or flag == "no"', ["cancel"]),
+    ('stop when flag == "yes"; breach when flag == "no"; cancel when x == 1', []),
+])
+def test_a_condition_another_judged_first_always_covers_never_takes_effect(lines, warned):
+    # (review 24c) `breach when Q` beside `stop when P` where Q implies P breaches nothing
+    a = slacode.loads('agreement "b" { version "1"; timezone "UTC"; teams sales }\n'
+                      f"deadline w {{ owner sales; start on assigned; {lines}; within 3h }}\n")
+    said = [d.message.split("`")[1] for d in a.diagnostics if d.code == "SLA333"]
+    assert said == [f"{kind} when" for kind in warned]

@@ -392,7 +392,8 @@ def start_is_stop(ctx: Context) -> Iterator[Diagnostic]:
 @rule(codes.TRIGGER_NEVER_TAKES_EFFECT)
 def trigger_never_takes_effect(ctx: Context) -> Iterator[Diagnostic]:
     """A `breach`, `cancel` or `restart` trigger that a trigger applied before it always
-    catches (stop, then breach, cancel, restart: `breach on` is an extension)."""
+    catches (stop, then breach, cancel, restart: `breach on` is an extension); a `breach
+    when` or `cancel when` whose predicate implies that of a `… when` judged before it."""
     for r in ctx.agreement.rules:
         earlier = [("stop", t) for t in r.triggers("stop_on")]
         for kind, clause in (("breach", "breach_on"), ("cancel", "cancel_on"), ("restart", "restart_on")):
@@ -406,6 +407,18 @@ def trigger_never_takes_effect(ctx: Context) -> Iterator[Diagnostic]:
                                    f"which is applied first", t,
                                    hint=f"narrow the {what} trigger with `where`, or remove this one")
             earlier += [(kind, t) for t in r.triggers(clause)]
+        # `breach when Q` / `cancel when Q` (extensions) after a `… when P` judged first that
+        # holds whenever Q does: Q never closes a cycle itself
+        whens = [(kind, c) for kind in ("stop", "breach", "cancel") for c in r.of(f"{kind}_when")]
+        for k, (kind, c) in enumerate(whens):
+            cover = next(((w, e) for w, e in whens[:k] if pred_implies(c.predicate, e.predicate, ctx.segments)),
+                         None)
+            if cover is not None:
+                what, by = cover
+                yield ctx.diag(codes.TRIGGER_NEVER_TAKES_EFFECT,
+                               f"`{kind} when` never takes effect in `{r.name.value}`: whenever it holds, `{what} "
+                               f"when` holds too, and it is judged first", c,
+                               hint=f"narrow `{what} when`, or remove this line")
 
 
 @rule(codes.CONSTANT_PAUSE)

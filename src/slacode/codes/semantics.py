@@ -1084,7 +1084,10 @@ TRIGGER_NEVER_TAKES_EFFECT = define("SLA333", "trigger-never-takes-effect", "war
     "wrong_number"` next to a `stop on call` is never used: every such call is a `call`, so
     it stops the cycle first, and wrong numbers count as kept promises. Likewise a `cancel
     on enter disqualified` beside a `breach on enter disqualified` cancels nothing (the
-    breach comes first), and a `breach on` that a `stop on` covers breaches nothing.
+    breach comes first), and a `breach on` that a `stop on` covers breaches nothing. The
+    same holds for the conditions (extensions): a `breach when` or `cancel when` whose
+    condition holds only when a `stop when` (or, for `cancel when`, a `breach when`) holds
+    too never closes a cycle itself.
 
     ## Avoid
     ```sla
