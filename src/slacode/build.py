@@ -15,6 +15,7 @@ from slacode import diagnostics as dg
 from slacode import model as m
 from slacode.codes import syntax as codes
 from slacode.diagnostics import Diagnostic, Span
+from slacode.texts import composed as _composed
 
 _DURATION_PART = re.compile(r"(\d+)([mhd])")
 _ESCAPE = re.compile(r'\\(["\\])')
@@ -51,17 +52,6 @@ def number(text: str) -> int | float:
 
 def unescape(quoted: str) -> str:
     return _ESCAPE.sub(r"\1", quoted[1:-1])
-
-
-def _composed(text: str) -> str:
-    """A name or a text of the agreement in Unicode's composed form (NFC): `ã` typed as `a`
-    and a combining tilde (as some editors and file systems write it) is the same name or
-    text, and events are matched in either form (:func:`slacode.evaluate.nfc`)."""
-    if text.isascii():
-        return text
-    from unicodedata import normalize
-
-    return normalize("NFC", text)
 
 
 class _Builder:

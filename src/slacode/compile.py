@@ -173,9 +173,9 @@ def _either_form(leaf: Pred, key: str) -> Pred:
     compared in the composed form (NFC) the agreement's texts are in, so a CRM export that
     writes `ã` as `a` and a combining tilde is read as it was meant. (An ASCII test, nearly
     all of them, pays nothing for this.)"""
-    from unicodedata import is_normalized, normalize
+    from slacode.texts import composed, decomposed
 
-    other = normalize("NFD", key)
+    other = decomposed(key)
     if other == key:
         other = None
 
@@ -186,8 +186,10 @@ def _either_form(leaf: Pred, key: str) -> Pred:
                 return leaf(f, s, n)
             v = f[other]
             f = {key: v}
-        if v.__class__ is str and not v.isascii() and not is_normalized("NFC", v):
-            f = {key: normalize("NFC", v)}
+        if v.__class__ is str:
+            same = composed(v)
+            if same is not v:
+                f = {key: same}
         return leaf(f, s, n)
     return either_form
 

@@ -30,6 +30,7 @@ from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
 from slacode.model import default_clause_of
 from slacode.refs import cited_all
+from slacode.texts import composed as nfc, decomposed as nfd
 from slacode.requirement import failed_conditions
 from slacode.timestamps import EventInputError, parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
@@ -548,23 +549,6 @@ def plan_info(plan: Plan) -> PlanInfo:
 
 
 _UNREAD = object()          # PlanInfo.type_where's answer for a type the agreement does not read
-
-
-def nfc(text: str) -> str:
-    """``text`` in Unicode's composed form (NFC), as the agreement's names and texts are
-    read: an export that writes `ã` as `a` and a combining tilde (NFD) names the same field,
-    state, type or value (the agreement's are composed when it is read, see
-    :mod:`slacode.build`). Only text that is not ASCII is ever passed here."""
-    from unicodedata import normalize
-
-    return normalize("NFC", text)
-
-
-def nfd(text: str) -> str:
-    """``text`` decomposed (NFD): the other form an agreement's name may arrive in."""
-    from unicodedata import normalize
-
-    return normalize("NFD", text)
 
 
 class LeadFold:

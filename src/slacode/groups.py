@@ -15,7 +15,7 @@ import json
 import math
 from numbers import Number
 
-from slacode.texts import int_digits
+from slacode.texts import composed, int_digits
 
 _BIG = 2 ** 53      # integral floats below this are written as integers: 2.0 is the group 2
 
@@ -24,11 +24,7 @@ def group_key(value) -> tuple | None:
     """The key of the group of leads whose field holds ``value`` (None: missing or null)."""
     cls = value.__class__
     if cls is str:
-        if not value.isascii():             # `São Paulo` in either Unicode form: one group
-            from unicodedata import normalize
-
-            value = normalize("NFC", value)
-        return (2, value)
+        return (2, composed(value))         # `São Paulo` in either Unicode form: one group
     if value is None:
         return None
     if cls is int:

@@ -6,7 +6,7 @@ Targets and gaps repeat on every cycle, so their texts are kept (bounded caches 
 entries depend only on their keys)."""
 from __future__ import annotations
 
-__all__ = ["code", "name_code", "name_snippet", "gap_text", "grouped", "int_digits", "percent_text", "plural", "rate_text", "span_text", "visible",
+__all__ = ["code", "composed", "decomposed", "name_code", "name_snippet", "gap_text", "grouped", "int_digits", "percent_text", "plural", "rate_text", "span_text", "visible",
            "window_text", "work_text"]
 
 
@@ -226,3 +226,25 @@ def _edits(a: str, b: str, most: int) -> int:
             return most + 1
         prev2, prev = prev, cur
     return prev[-1]
+
+
+def composed(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC): `ã` written as `a` and a combining tilde
+    (NFD, as some exports, editors and file systems write it) is the same name or text. The
+    agreement's names and texts are read composed (:mod:`slacode.build`), and so are the
+    names and texts of events where they meet the agreement's (the fold, groups, compiled
+    predicates). ASCII text, nearly all of it, is returned as it is."""
+    if text.isascii():
+        return text
+    from unicodedata import normalize
+
+    return normalize("NFC", text)
+
+
+def decomposed(text: str) -> str:
+    """``text`` decomposed (NFD): the other form an agreement's name may arrive in."""
+    if text.isascii():
+        return text
+    from unicodedata import normalize
+
+    return normalize("NFD", text)
