@@ -213,11 +213,15 @@ def _written_offset(zone, us: int) -> tuple[int, str]:
     written moves with it, so the text still names the exact instant."""
     off, text = _offset(zone, us)
     if len(text) > 6:                       # ``±HH:MM:SS``
-        seconds = off // 1_000_000
-        minutes = -((-seconds) // 60) if seconds < 0 else seconds // 60     # toward zero
+        minutes = _whole_minutes(off // 1_000_000)
         off = minutes * 60_000_000
         text = _offset_text(minutes * 60)
     return off, text
+
+
+def _whole_minutes(seconds: int) -> int:
+    """An offset of ``seconds`` in whole minutes, truncated toward zero."""
+    return -((-seconds) // 60) if seconds < 0 else seconds // 60
 
 
 def iso_datetime(moment: datetime) -> str:
@@ -226,7 +230,7 @@ def iso_datetime(moment: datetime) -> str:
     off = moment.utcoffset()
     if off is None or not (off.seconds % 60 or off.microseconds):
         return moment.isoformat()
-    minutes = int(off.total_seconds() / 60)                 # toward zero
+    minutes = _whole_minutes(off.days * 86_400 + off.seconds)
     return moment.astimezone(timezone(timedelta(minutes=minutes))).isoformat()
 
 
