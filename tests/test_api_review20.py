@@ -355,3 +355,20 @@ def test_read_events_takes_as_of_as_evaluate_does(tmp_path):
         read_events(path, as_of=cut, as_of_us=parse_timestamp(cut))
     with pytest.raises(InvalidAsOfError):
         read_events(path, as_of="2026-11-09")
+
+
+@pytest.mark.parametrize(("as_of", "default_tz", "written"), [
+    ("2026-11-09T09:00:00-03:00", None, "2026-11-09T09:00:00-03:00"),
+    ("2026-11-09T12:00:00Z", None, "2026-11-09T12:00:00Z"),
+    ("2026-11-09T17:30:00+05:30", None, "2026-11-09T17:30:00+05:30"),
+    ("2026-11-09T09:00:00", "America/Sao_Paulo", "2026-11-09T09:00:00-03:00"),
+    (datetime(2026, 11, 9, 9), "America/Sao_Paulo", "2026-11-09T09:00:00-03:00"),
+])
+def test_read_events_writes_as_of_as_the_caller_wrote_it(tmp_path, as_of, default_tz, written):
+    from slacode.events import read_events
+
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"lead": "A", "at": "2026-11-09T10:00:00Z", "type": "x"}\n'
+                    '{"lead": "A", "at": "2026-11-10T10:00:00Z", "type": "x"}\n')
+    (info,) = read_events(path, as_of=as_of, default_tz=default_tz).diagnostics
+    assert f"after as_of {written} " in info.message

@@ -1814,6 +1814,18 @@ def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
         for index, source in enumerate(sources))
 
 
+def _zone_written(as_of, default_tz) -> tzinfo | None:
+    """The zone the caller wrote ``as_of`` in (its own zone or offset, else ``default_tz``),
+    for the count of events after it; ``None``: UTC."""
+    from slacode.timestamps import _zone, written_zone
+
+    if isinstance(as_of, str):
+        return written_zone(as_of, default_tz)
+    if isinstance(as_of, datetime) and as_of.utcoffset() is not None:
+        return as_of.tzinfo
+    return _zone(default_tz)
+
+
 def read_events(sources: Any, *, input_format: str | None = None,
                 default_tz: tzinfo | str | None = None, as_of: Any = None,
                 as_of_us: int | None = None, as_of_zone: tzinfo | None = None,
@@ -1828,7 +1840,8 @@ def read_events(sources: Any, *, input_format: str | None = None,
     offset. ``as_of`` (an aware datetime or RFC 3339 text, as :meth:`Agreement.evaluate`
     takes it; or ``as_of_us``, epoch microseconds, see :func:`parse_timestamp`): events
     later than it are counted (one ``info`` a file) and left out; ``as_of_zone`` is the zone
-    that count writes it in (by default a datetime ``as_of``'s own zone).
+    that count writes it in (by default as the caller wrote ``as_of``: a datetime's own zone,
+    the text's offset, else ``default_tz``).
 
     CSV exports written otherwise (an extension): ``csv_delimiter`` separates the cells
     (``";"``, ``"|"``, ``"\\t"`` or ``"tab"``; default ``","``), and ``csv_columns``
@@ -1847,8 +1860,8 @@ def read_events(sources: Any, *, input_format: str | None = None,
         from slacode.evaluate import public_as_of
 
         as_of_us = public_as_of(as_of, default_tz)
-        if as_of_zone is None and isinstance(as_of, datetime) and isinstance(as_of.tzinfo, tzinfo):
-            as_of_zone = as_of.tzinfo
+        if as_of_zone is None:
+            as_of_zone = _zone_written(as_of, default_tz)
     diagnostics: list[Diagnostic] = []
     reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, None, as_of_zone,
                              csv_options_of(csv_delimiter, csv_columns))

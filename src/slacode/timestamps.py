@@ -250,6 +250,18 @@ def parse_timestamp(text: str, default_tz: tzinfo | str | None = None) -> int:
     return clock.us(text)
 
 
+def written_zone(text: str, default_tz: tzinfo | str | None = None) -> tzinfo | None:
+    """The zone an RFC 3339 ``text`` (already read by :func:`parse_timestamp`) was written
+    in: its own offset (``Z`` is UTC), else ``default_tz``, as a tzinfo; ``None`` if neither."""
+    found = re.search(r"(?:([Zz])|([+-])(\d\d):(\d\d))\s*\Z", text, re.ASCII)
+    if found is None:
+        return _zone(default_tz)
+    if found.group(1):
+        return timezone.utc
+    minutes = int(found.group(3)) * 60 + int(found.group(4))
+    return timezone(timedelta(minutes=-minutes if found.group(2) == "-" else minutes))
+
+
 def timestamp_us(moment: datetime) -> int:
     """Epoch microseconds of an aware datetime (``ValueError`` for a naive one, or one
     outside the years evaluated)."""
