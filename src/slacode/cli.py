@@ -237,11 +237,13 @@ LAZY_COMMANDS = {
     "schema": "slacode.cmd_schema:schema",
     "report": "slacode.cmd_report:report",
     "due": "slacode.cmd_report:due",
+    "calendar": "slacode.cmd_calendar:calendar",
 }
 
 
 #: What `slacode --help` says of each command, in one line (its own help has the rest).
 SUMMARIES = {
+    "calendar": "Closed days and special hours of the calendars; deadlines on them.",
     "check": "Judge events against an agreement: verdicts and input problems.",
     "diff": "What changed between two versions, and which verdicts it changes.",
     "due": "Open clocks that will warn or fall due soon, soonest first.",
