@@ -28,7 +28,9 @@ NUMBER_STRING_COMPARISON = define("SLA602", "number-string-comparison", "warning
     Such a comparison is false by the language's rules (and `!=` is false too), so a
     segment or a `where` silently stops matching. slacode reports it once per place in the
     agreement, pointing at the predicate, and names the first lead (in lead order) that had
-    such a value there, the value, and how many leads did.
+    such a value there, the value, and how many leads did. A comparison that is never made
+    (one that `and` / `or` does not reach, or the `where` of a trigger no open cycle listens
+    to) is not reported.
 
     ## Avoid
     ```sla
