@@ -184,3 +184,19 @@ def test_the_default_year_is_this_one(desk, capsys):
     this_year = datetime.now(timezone(timedelta(hours=-5))).year
     assert ny["from"] in (f"{this_year}-01-01", f"{this_year + 1}-01-01", f"{this_year - 1}-01-01")
     assert date.fromisoformat(ny["to"]).year == date.fromisoformat(ny["from"]).year
+
+
+def test_json_validates_against_the_shipped_schema(desk, tmp_path, capsys):
+    import jsonschema
+
+    from slacode.schemas import load_schema
+
+    validator = jsonschema.Draft202012Validator(load_schema("calendar"))
+    wall = tmp_path / "w.sla"
+    wall.write_text('agreement "w" {\n  version "1"\n  timezone "UTC"\n  teams sales\n}\n')
+    for args in (["--year", "2026"], ["--at", "2026-11-26T16:00", "--add", "2d3h", "--until", "2026-11-20T09:00"]):
+        for path in (desk, wall):
+            assert main(["calendar", str(path), "--format", "json", *args]) == 0
+            document = json.loads(capsys.readouterr().out)
+            assert not list(validator.iter_errors(document)), document
+            assert document["agreement"]["id"] in ("desk", "w")

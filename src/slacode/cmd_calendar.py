@@ -274,7 +274,9 @@ def calendar(agreement_path, names, year, start, end, at, add, until, fmt):
         facts["sums"] = sums
         out.append((clock, facts, sums))
     if fmt == "json":
-        click.echo(json.dumps({"calendars": [f for _, f, _ in out]}, ensure_ascii=False, indent=2))
+        document = {"agreement": {"id": agreement.id, "version": agreement.version},
+                    "calendars": [f for _, f, _ in out]}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         click.echo("\n\n".join(_text(agreement, c, f, s) for c, f, s in out))
     return 0

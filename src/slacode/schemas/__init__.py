@@ -11,7 +11,8 @@
   ``--format jsonl``;
 * ``diff``: ``slacode diff --format json``, with or without ``--events``;
 * ``tests``: ``slacode test --format json``;
-* ``coverage``: ``slacode test --coverage --format json``.
+* ``coverage``: ``slacode test --coverage --format json``;
+* ``calendar``: ``slacode calendar --format json``.
 
 The files ship inside the package; ``slacode schema NAME`` prints one. Each schema is
 self-contained (the diagnostic definition is repeated in ``verdicts``, the verdict
@@ -32,6 +33,7 @@ SCHEMAS = {
     "diff": "`slacode diff --format json`, with or without `--events`",
     "tests": "`slacode test --format json`: one result per test block",
     "coverage": "`slacode test --coverage --format json`: what each agreement's tests cover",
+    "calendar": "`slacode calendar --format json`: closed days, special hours and due dates of the calendars",
 }
 
 
