@@ -591,7 +591,10 @@ declarations = st.one_of(
         st.builds(m.Version, value=strings), timezones, st.builds(m.Teams, names=tuples(names))), 0, 3)),
     st.builds(m.CalendarDecl, name=names, items=tuples(st.one_of(
         timezones, st.builds(m.Hours, days=tuples(day_items), ranges=tuples(ranges, 1, 2)),
-        st.builds(m.Holidays, regions=tuples(strings, 1, 2)), st.builds(m.Closed, dates=tuples(dates, 1, 2)),
+        st.builds(m.Holidays, regions=tuples(strings, 1, 2), picks=tuples(st.one_of(
+            idents.map(lambda s: m.HolidayPick(value=s, category=True)),
+            texts.map(lambda s: m.HolidayPick(value=s, category=False))), 0, 3)),
+        st.builds(m.Closed, dates=tuples(dates, 1, 2)),
         st.builds(m.Open, date=dates, ranges=tuples(ranges, 1, 2)),
         st.builds(m.DayLength, duration=durations)), 0, 4)),
     st.builds(m.StatesDecl, states=tuples(st.builds(m.StateDecl, name=names, final=st.booleans()), 0, 3)),

@@ -208,7 +208,20 @@ class _Builder:
         return m.TimeRange.model_construct(start=self._time(a), end=self._time(b), span=self._span(meta))
 
     def holidays(self, meta, children):
-        return m.Holidays.model_construct(regions=tuple(self.string(s) for s in children), span=self._span(meta))
+        *codes, picks = children
+        return m.Holidays.model_construct(regions=tuple(self.string(s) for s in codes), picks=picks or (),
+                                          span=self._span(meta))
+
+    def holiday_with(self, meta, children):
+        return tuple(children)
+
+    def holiday_category(self, meta, children):
+        return m.HolidayPick.model_construct(value=_composed(str(children[0])), category=True,
+                                             span=self._tok_span(children[0]))
+
+    def holiday_name(self, meta, children):
+        name = self.string(children[0])
+        return m.HolidayPick.model_construct(value=name.value, category=False, span=name.span)
 
     def closed(self, meta, children):
         return m.Closed.model_construct(dates=tuple(self.date(d) for d in children), span=self._span(meta))

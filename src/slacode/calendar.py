@@ -565,7 +565,11 @@ class Calendar(_Clock):
     ``hours`` pairs a set of weekdays (0 = Monday … 6 = Sunday) with intervals in minutes of
     the local day; an interval whose end is before its start runs overnight and belongs to
     the date it starts; ``(0, 1440)`` is a whole day. ``holidays`` are country or
-    ``country-subdivision`` codes of the ``holidays`` package (default categories).
+    ``country-subdivision`` codes of the ``holidays`` package (its default category,
+    ``public``); ``holiday_categories`` maps a code to more categories of the package
+    (``{"BR": ["optional"]}``) and ``holiday_names`` to the names of the days to add from
+    the categories of days off (``{"BR": ["Carnival"]}``, matched in English, ignoring case:
+    :mod:`slacode.holiday_days`).
     ``closed`` dates have no working time (including the after-midnight part of an
     overnight interval that starts on them). ``open`` maps a date to special hours that
     replace its regular ones; it wins over weekends, holidays and ``closed``.
@@ -584,12 +588,20 @@ class Calendar(_Clock):
         open: Mapping[date, Iterable[Interval]] | None = None,  # noqa: A002 - the language's word
         day_length: timedelta | None = None,
         name: str | None = None,
+        holiday_categories: Mapping[str, Iterable[str]] | None = None,
+        holiday_names: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.name = name
         self.tz = _load_zone(timezone)
         self.timezone = self.tz.key
         self._weekly = _weekly_hours(hours)
         self.holidays = _holiday_codes(holidays)
+        self.holiday_categories = _holiday_extras(holiday_categories, self.holidays, "holiday_categories")
+        self.holiday_names = _holiday_extras(holiday_names, self.holidays, "holiday_names")
+        self._holiday_keys = tuple(
+            (code, tuple(sorted(set(self.holiday_categories.get(code, ())))),
+             tuple(sorted({_fold_name(n) for n in self.holiday_names.get(code, ())})))
+            for code in self.holidays)
         self.closed = frozenset(_as_date(d, "closed") for d in (closed or ()))
         self.open = _special_hours(open or {})
         self._day_length = _day_length(self._weekly, day_length)
@@ -848,8 +860,8 @@ class Calendar(_Clock):
             if ordinal in self._closed_ord:
                 out.append((day, "closed"))
                 continue
-            names = [f"{name} ({code})" for code in self.holidays
-                     for name in _holiday_names(code, day.year).get(ordinal, ())]
+            names = [f"{name} ({code})" for code, categories, picked in self._holiday_keys
+                     for name in _holiday_names(code, day.year, categories, picked).get(ordinal, ())]
             out.append((day, ", ".join(dict.fromkeys(names)) or "a holiday"))
         return out
 
@@ -857,8 +869,8 @@ class Calendar(_Clock):
         found = self._holiday_years.get(year)
         if found is None:
             ordinals: set[int] = set()
-            for code in self.holidays:
-                ordinals.update(_holiday_ordinals(code, year))
+            for code, categories, names in self._holiday_keys:
+                ordinals.update(_holiday_ordinals(code, year, categories, names))
             found = self._holiday_years[year] = frozenset(ordinals)
         return found
 
@@ -942,29 +954,47 @@ def _holiday_codes(codes: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _holiday_extras(extras: Mapping | None, codes: tuple[str, ...], what: str) -> dict[str, tuple[str, ...]]:
+    """``holiday_categories`` / ``holiday_names``: code -> a tuple of strings, for codes
+    the calendar has."""
+    out: dict[str, tuple[str, ...]] = {}
+    for code, items in (extras or {}).items():
+        if code not in codes:
+            raise CalendarError(f"{what}: {code!r} is not one of the calendar's holiday codes {list(codes)!r}")
+        items = [items] if isinstance(items, str) else list(items)
+        if not all(isinstance(i, str) and i.strip() for i in items):
+            raise CalendarError(f"{what}: the entries for {code!r} must be non-empty strings, got {items!r}")
+        out[code] = tuple(items)
+    return out
+
+
+def _fold_name(name: str) -> str:
+    from slacode.holiday_days import fold_name
+
+    return fold_name(name)
+
+
 @lru_cache(maxsize=1024)
-def _holiday_ordinals(code: str, year: int) -> frozenset[int]:
-    """Ordinals of the public holidays of ``code`` in ``year`` (imports ``holidays``)."""
-    import holidays as holidays_pkg
+def _holiday_ordinals(code: str, year: int, categories: tuple[str, ...] = (),
+                      names: tuple[str, ...] = ()) -> frozenset[int]:
+    """Ordinals of the holidays of ``code`` in ``year``: its public ones, those of
+    ``categories`` and those named ``names`` (folded) (imports ``holidays``)."""
+    return frozenset(_holiday_names(code, year, categories, names))
 
-    country, _, subdiv = code.partition("-")
+
+def _holiday_names(code: str, year: int, categories: tuple[str, ...] = (),
+                   names: tuple[str, ...] = ()) -> dict[int, tuple[str, ...]]:
+    """The names of the holidays of ``code`` in ``year`` (as :func:`_holiday_ordinals`
+    chooses them) by ordinal, in English (one date may hold two, which the package joins
+    with "; ")."""
+    from slacode.holiday_days import category_problem, chosen_days
+
     try:
-        found = holidays_pkg.country_holidays(country, subdiv=subdiv or None, years=year)
+        return chosen_days(code, year, categories, names)
     except (NotImplementedError, KeyError, ValueError) as error:
-        raise CalendarError(check_holidays(code) or f"holidays {code!r}: {error}") from None
-    return frozenset(d.toordinal() for d in dict(found) if d.year == year)
-
-
-@lru_cache(maxsize=64)
-def _holiday_names(code: str, year: int) -> dict[int, tuple[str, ...]]:
-    """The names of the public holidays of ``code`` in ``year`` by ordinal (one date may
-    hold two, which the package joins with "; ")."""
-    import holidays as holidays_pkg
-
-    country, _, subdiv = code.partition("-")
-    found = holidays_pkg.country_holidays(country, subdiv=subdiv or None, years=year)
-    return {d.toordinal(): tuple(n.strip() for n in name.split(";"))
-            for d, name in dict(found).items() if d.year == year}
+        problem = check_holidays(code) or next(
+            (f"{p[0]}; {p[1]}" for c in categories if (p := category_problem(code, c))), None)
+        raise CalendarError(problem or f"holidays {code!r}: {error}") from None
 
 
 # ---------------------------------------------------------------------------------------

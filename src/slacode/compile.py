@@ -485,7 +485,13 @@ def calendar_of(decl: m.CalendarDecl, default_tz: str):
     from slacode.calendar import Calendar
 
     hours = [(h.weekdays, [(_minutes(r.start), _minutes(r.end)) for r in h.ranges]) for h in decl.of("hours")]
-    holidays = [r.value for h in decl.of("holidays") for r in h.regions]
+    holidays = list(dict.fromkeys(r.value for h in decl.of("holidays") for r in h.regions))
+    categories: dict[str, list[str]] = {}
+    names: dict[str, list[str]] = {}
+    for h in decl.of("holidays"):        # `holidays "BR" with optional, "Carnival"` (extension)
+        for r in h.regions:
+            for pick in h.picks:
+                (categories if pick.category else names).setdefault(r.value, []).append(pick.value)
     closed = [d.value for c in decl.of("closed") for d in c.dates if d.value is not None]
     opened: dict = {}
     for o in decl.of("open"):
@@ -495,7 +501,8 @@ def calendar_of(decl: m.CalendarDecl, default_tz: str):
     day_length = timedelta(seconds=day[0].duration.seconds(86_400)) if day else None
     tz = decl.timezone.value if decl.timezone is not None else default_tz
     return Calendar(timezone=tz, hours=hours, holidays=holidays, closed=closed, open=opened,
-                    day_length=day_length, name=decl.name.value)
+                    day_length=day_length, name=decl.name.value, holiday_categories=categories,
+                    holiday_names=names)
 
 
 def build_calendars(agreement: m.Agreement) -> dict:

@@ -728,7 +728,8 @@ _STATEMENTS = {
     m.Timezone: lambda p, i: f"timezone {string(i.value.value)}",
     m.Teams: lambda p, i: f"teams {_names(i.names)}",
     m.Hours: lambda p, i: "hours " + ",".join(d.text() for d in i.days) + f" {_ranges(i.ranges)}",
-    m.Holidays: lambda p, i: "holidays " + ", ".join(string(r.value) for r in i.regions),
+    m.Holidays: lambda p, i: "holidays " + ", ".join(string(r.value) for r in i.regions) + (
+        " with " + ", ".join(k.value if k.category else string(k.value) for k in i.picks) if i.picks else ""),
     m.Closed: lambda p, i: "closed " + ", ".join(d.text() for d in i.dates),
     m.Open: lambda p, i: f"open {i.date.text()} {_ranges(i.ranges)}",
     m.DayLength: lambda p, i: f"day {_duration(i.duration)}",

@@ -738,9 +738,20 @@ class Hours(Node):
         return frozenset(out)
 
 
+class HolidayPick(Node):
+    """One item after `holidays "CC" with` (extension): a category of the ``holidays``
+    package (``category``, written as a word: `optional`) or the name of a holiday to add
+    (written as a string: `"Carnival"`)."""
+
+    value: str
+    category: bool
+
+
 class Holidays(Node):
     kind: Literal["holidays"] = "holidays"
     regions: tuple[StringLit, ...]
+    #: `with …`: categories and holiday names added to each code's public holidays
+    picks: tuple[HolidayPick, ...] = ()
 
 
 class Closed(Node):

@@ -558,6 +558,11 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     if tok.type == "STRING" and "`,`" in expected and re.search(r'\bholidays\s+"[^"\n]*"(\s*,\s*"[^"\n]*")*\s*\Z',
                                                                  line_before):
         return f'separate the holiday codes with commas: `{line_before.strip()}, {value}`'
+    if tok.type == "NAME" and "`with`" in expected and re.search(r'\bholidays\s+"[^"\n]*"(\s*,\s*"[^"\n]*")*\s*\Z',
+                                                               line_before):      # `holidays "BR" optional`
+        return f'a holiday category follows `with`: `{line_before.strip()} with {value}`'
+    if tok.type == "STRING" and "`,`" in expected and re.search(r'\bholidays\s+"[^"\n]*".*\bwith\b', line_before):
+        return f'separate the categories and holiday names with commas: `{line_before.strip()}, {value}`'
     if value == "on" and re.search(r"\b(within|at least|at most)\b.*\bfor\s+[A-Za-z_]\w*\s*\Z", line_before):
         head, segment = re.match(r"(.*?)\s+for\s+([A-Za-z_]\w*)\s*\Z", line_before.strip()).groups()
         calendar = re.match(r"on\s+([A-Za-z_]\w*)", text[tok.start_pos:]) if tok.start_pos is not None else None

@@ -86,6 +86,95 @@ def known_holidays(ctx: Context) -> Iterator[Diagnostic]:
                     yield ctx.diag(name_codes.UNKNOWN_HOLIDAYS, message, region, hint=hint)
 
 
+def _holiday_lines(ctx: Context):
+    """``(calendar, holidays line, code literal)`` for every code whose code is known (the
+    others are SLA216's)."""
+    from slacode.calendar import check_holidays
+
+    for cal in ctx.agreement.of("calendar"):
+        for item in cal.of("holidays"):
+            for region in item.regions:
+                if check_holidays(region.value) is None:
+                    yield cal, item, region
+
+
+@rule(codes.UNKNOWN_HOLIDAY_CATEGORY)
+def known_holiday_categories(ctx: Context) -> Iterator[Diagnostic]:
+    """`holidays "BR" with bank`: a category the country lacks, or one of no days off."""
+    for _, item, region in _holiday_lines(ctx):
+        picks = [p for p in item.picks if p.category]
+        if not picks:
+            continue
+        from slacode.holiday_days import category_problem
+
+        for pick in picks:
+            problem = category_problem(region.value, pick.value)
+            if problem is not None:
+                yield ctx.diag(codes.UNKNOWN_HOLIDAY_CATEGORY, problem[0], pick, hint=problem[1])
+
+
+@rule(codes.UNKNOWN_HOLIDAY_NAME)
+def known_holiday_names(ctx: Context) -> Iterator[Diagnostic]:
+    """`holidays "BR" with "Carnaval"`: a name no holiday of the country has."""
+    for _, item, region in _holiday_lines(ctx):
+        picks = [p for p in item.picks if not p.category]
+        if not picks:
+            continue
+        from slacode.holiday_days import name_problem
+
+        for pick in picks:
+            problem = name_problem(region.value, pick.value)
+            if problem is not None:
+                yield ctx.diag(codes.UNKNOWN_HOLIDAY_NAME, problem[0], pick, hint=problem[1])
+
+
+@rule(name_codes.DUPLICATE_CLAUSE)
+def holidays_of_a_code_twice(ctx: Context) -> Iterator[Diagnostic]:
+    """A code given twice in a calendar, once at least with `with`: which days does it close?"""
+    for cal in ctx.agreement.of("calendar"):
+        seen: dict[str, tuple] = {}
+        for item in cal.of("holidays"):
+            for region in item.regions:
+                first = seen.get(region.value)
+                if first is None:
+                    seen[region.value] = (item, region)
+                    continue
+                if not (item.picks or first[0].picks):
+                    continue            # `holidays "BR", "BR"`: the same days twice, harmless
+                picks = list(dict.fromkeys(
+                    p.value if p.category else f'"{p.value}"' for p in first[0].picks + item.picks))
+                line = f'holidays "{region.value}"' + (f" with {', '.join(picks)}" if picks else "")
+                yield ctx.diag(name_codes.DUPLICATE_CLAUSE,
+                               f'calendar `{cal.name.value}` gives the holidays of "{region.value}" twice '
+                               f"(first on {line_of(first[1])})", region,
+                               hint=f"write the code once, with all it adds: `{line}`")
+
+
+@rule(codes.HOLIDAYS_NOT_OF_ZONE)
+def holidays_of_the_zone(ctx: Context) -> Iterator[Diagnostic]:
+    """A calendar in one country's zone that closes on another country's holidays only."""
+    calendars = [c for c in ctx.agreement.of("calendar") if c.of("holidays")]
+    if not calendars:
+        return
+    from slacode.holiday_days import zone_countries
+
+    for cal in calendars:
+        zone = cal.timezone.value if cal.timezone is not None else ctx.agreement.timezone
+        countries = zone_countries(zone)
+        if len(countries) != 1:
+            continue                    # no country, or a zone shared by several
+        (country,) = countries
+        regions = [r for h in cal.of("holidays") for r in h.regions]
+        if any(r.value.partition("-")[0].upper() == country for r in regions):
+            continue
+        codes_text = ", ".join(f'"{r.value}"' for r in regions)
+        yield ctx.diag(codes.HOLIDAYS_NOT_OF_ZONE,
+                       f"calendar `{cal.name.value}` keeps the holidays of {codes_text} but its timezone "
+                       f'"{zone}" is the time of "{country}"', regions[0],
+                       hint=f'if the desk follows the holidays of "{country}", add or write `holidays "{country}"`; '
+                            "keep the line if the desk keeps another country's holidays")
+
+
 # ------------------------------------------------------------------------ intervals
 
 @rule(codes.EMPTY_INTERVAL)

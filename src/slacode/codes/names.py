@@ -119,7 +119,8 @@ DUPLICATE_CLAUSE = define("SLA205", "duplicate-clause", "error", """
     without `for`, both `start on` and `start when`, two `timezone` lines, two goals in one
     quota …). Several `warn` lines are allowed: each is a warning level (the same level twice
     is [SLA344](SLA344.md)). A quota has one goal: a monthly and a weekly number are two
-    quotas.
+    quotas. A calendar's holidays of one code are written once when a `with` adds to them
+    (`holidays "BR"` and `holidays "BR" with optional`: write `holidays "BR" with optional`).
 
     ## Why
     Only one owner answers for a rule, and one default target applies to leads in no

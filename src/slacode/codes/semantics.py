@@ -2297,3 +2297,110 @@ PACE_ON_A_DAY = define("SLA391", "pace-on-a-day", "error", """
     }
     ```
     """)
+
+UNKNOWN_HOLIDAY_CATEGORY = define("SLA392", "unknown-holiday-category", "error", """
+    A word after `holidays "CC" with` is not a category of days off that the `holidays`
+    package has for that country (`with bank` for `"BR"`, `with Optional`), or is one of
+    its categories that names no days off: `half_day` and `workday`.
+
+    ## Why
+    `holidays "CC"` closes the country's public holidays; `with CATEGORY` (extension) adds
+    another category of the `holidays` package, such as Brazil's `optional` (Carnival, Ash
+    Wednesday, Corpus Christi, Public Servant's Day, Christmas Eve, New Year's Eve). Each
+    country has its own categories (`bank`, `government`, `optional`, `school` …): a
+    category the country lacks would close nothing, silently. Two categories are refused
+    because closing their days would invent a meaning the package does not give them:
+    `half_day` does not say which half is off (write `open DATE HH:MM-HH:MM` with the hours
+    the desk keeps), and `workday` lists days that are worked.
+
+    ## Avoid
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      holidays "BR" with bank
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      holidays "BR" with optional
+    }
+    ```
+    """)
+
+UNKNOWN_HOLIDAY_NAME = define("SLA393", "unknown-holiday-name", "error", """
+    A holiday name after `holidays "CC" with` is not the name of any holiday of that
+    country, in any year from 2000 to 2060, in a category of days off.
+
+    ## Why
+    `holidays "BR" with "Carnival", "Ash Wednesday"` (extension) adds only the days of
+    those names to the public holidays, from any of the country's categories of days off.
+    Names are matched as the `holidays` package spells them in English, ignoring case (a
+    name also matches its observed or estimated day: `"Boxing Day"` matches `Boxing Day
+    (observed)`). A name the package does not know — misspelt, in another language
+    (`"Carnaval"`), or a holiday of another country — would close nothing, silently; the
+    hint lists the closest names, or the English name of a name written in the country's
+    own language.
+
+    ## Avoid
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      holidays "BR" with "Carnaval"
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      holidays "BR" with "Carnival"
+    }
+    ```
+    """)
+
+HOLIDAYS_NOT_OF_ZONE = define("SLA394", "holidays-not-of-timezone", "info", """
+    None of a calendar's `holidays` codes is the country of its timezone: a calendar in
+    `America/New_York` that closes on Brazil's holidays.
+
+    ## Why
+    A calendar's hours are read in its timezone and its holidays come from its `holidays`
+    codes; when they name different countries, one of them was usually copied from another
+    calendar and not changed. A desk in one country may well keep another country's
+    holidays (a team in New York that serves Brazil), so this is only information: keep
+    the line if it is meant. The country of a zone is the one the tz database's
+    `zone1970.tab` and `zone.tab` give it; a zone they share among several countries
+    (`Europe/Zurich`, `America/Puerto_Rico`), a zone of no country (`UTC`) and a machine
+    without those tables give no such information. A subdivision (`"US-NY"`) counts as its
+    country.
+
+    ## Avoid
+    ```sla
+    agreement "x" { version "1"; timezone "America/New_York"; teams sales }
+    calendar us_desk {
+      timezone "America/New_York"
+      hours mon-fri 09:00-17:00
+      holidays "BR"
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" { version "1"; timezone "America/New_York"; teams sales }
+    calendar us_desk {
+      timezone "America/New_York"
+      hours mon-fri 09:00-17:00
+      holidays "US"
+    }
+    ```
+    """)

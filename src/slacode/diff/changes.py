@@ -487,7 +487,9 @@ def _calendar_changes(ctx: _Context, name: str, a: m.CalendarDecl, b: m.Calendar
                           "longer" if day_b > day_a else "shorter"))
     hol_a = {r.value for h in a.of("holidays") for r in h.regions}
     hol_b = {r.value for h in b.of("holidays") for r in h.regions}
-    out.extend(_set_changes(area, name, hol_a, hol_b, "holiday region", fmt=lambda x: f'"{x}"'))
+    written = {r.value: _with_text(h) for d in (a, b) for h in d.of("holidays") for r in h.regions if h.picks}
+    out.extend(_set_changes(area, name, hol_a, hol_b, "holiday region", fmt=lambda x: f'"{x}"{written.get(x, "")}'))
+    out.extend(_holiday_pick_changes(area, name, a, b, hol_a & hol_b))
     closed_a = {d.text() for c in a.of("closed") for d in c.dates}
     closed_b = {d.text() for c in b.of("closed") for d in c.dates}
     if closed_b - closed_a:
@@ -511,6 +513,52 @@ def _calendar_changes(ctx: _Context, name: str, a: m.CalendarDecl, b: m.Calendar
             out.append(Change(area, name, "changed",
                               f"special opening on {date}: {_ranges_text(ra)} → {_ranges_text(rb)}",
                               _ranges_text(ra), _ranges_text(rb)))
+    return out
+
+
+def _with_text(line: m.Holidays) -> str:
+    """`` with optional, "Carnival"``: what a holidays line adds to its codes."""
+    return " with " + ", ".join(p.value if p.category else f'"{p.value}"' for p in line.picks)
+
+
+def _holiday_picks(decl: m.CalendarDecl) -> dict[str, tuple[set, set]]:
+    """Code -> (categories, folded holiday names) its `with` adds (extension)."""
+    from slacode.holiday_days import fold_name
+
+    out: dict[str, tuple[set, set]] = {}
+    for h in decl.of("holidays"):
+        for r in h.regions:
+            cats, names = out.setdefault(r.value, (set(), {}))
+            for p in h.picks:
+                if p.category:
+                    cats.add(p.value)
+                else:
+                    names.setdefault(fold_name(p.value), p.value)
+    return out
+
+
+def _holiday_pick_changes(area, subject, a: m.CalendarDecl, b: m.CalendarDecl, codes: set) -> list[Change]:
+    """The categories and holiday names a `with` adds to a code both versions keep: more of
+    them close more days (shorter working time), fewer open them again."""
+    if not any(h.picks for d in (a, b) for h in d.of("holidays")):
+        return []
+    picks_a, picks_b = _holiday_picks(a), _holiday_picks(b)
+    out = []
+    for code in sorted(codes):
+        (cats_a, names_a), (cats_b, names_b) = picks_a[code], picks_b[code]
+        for words, old, new, fmt in ((("category", "categories"), cats_a, cats_b, lambda x: f"`{x}`"),
+                                     (("holiday", "holidays"), set(names_a), set(names_b), None)):
+            shown = {**names_a, **names_b}
+            say = fmt or (lambda x: f'"{shown[x]}"')
+            added, removed = sorted(new - old), sorted(old - new)
+            if added:
+                text = ", ".join(say(x) for x in added)
+                out.append(Change(area, subject, "changed", f'holidays "{code}": {words[len(added) > 1]} '
+                                  f"added: {text}", None, text, "shorter"))
+            if removed:
+                text = ", ".join(say(x) for x in removed)
+                out.append(Change(area, subject, "changed", f'holidays "{code}": {words[len(removed) > 1]} '
+                                  f"removed: {text}", text, None, "longer"))
     return out
 
 
