@@ -73,7 +73,7 @@ class TestVerdict:
         assert (v["status"], v["completed_at"], v["elapsed_seconds"]) == ("breached", None, 21600)
         assert v["reason"] == ("The deadline 2026-11-02 13:00 +00:00 passed first (target 4h of working time); "
                                "the cycle was then breached at 2026-11-02 15:00 +00:00 by `breach on enter "
-                               "disqualified` (event a2), 2h after it.")
+                               "disqualified` (event a2), 2h of working time after it.")
         assert v["evidence"] == ["a1", "a2"]
 
     def test_a_breach_at_the_deadline_is_the_events(self):
@@ -325,9 +325,10 @@ handoff qualify {
     v = pick(r, "L", "qualify")
     assert v["status"] == "breached" and v["completed_at"] is None
     assert v["escalates"] == {"rule": "first_touch", "clause": "within", "cycle": 1, "role": "breach"}
-    assert v["reason"].startswith("Breached at 2026-11-02 10:00 +00:00 by `breach on breach of first_touch` (the "
-                                  "breach of first_touch (cycle 1)), before the deadline")
-    assert v["reason"].endswith("Breached by the breach of first_touch (cycle 1) at 2026-11-02 10:00 +00:00.")
+    # the cause once (review 24c L3): the clause says "breach of first_touch", the parenthesis which cycle
+    assert v["reason"] == ("Breached at 2026-11-02 10:00 +00:00 by `breach on breach of first_touch` (cycle 1 of "
+                           "first_touch), before the deadline 2026-11-02 13:00 +00:00.")
+    assert v["reason"].count("breach of first_touch") == 1
     assert pick(r, "L", "qualify", "require")["status"] == "cancelled"
     from jsonschema import Draft202012Validator
 

@@ -984,20 +984,20 @@ def test_due_moves_in_the_text(tmp_path):
     proc = run(*args, "--leads-limit", "2", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr                # the meaning changed: as before
     lines = proc.stdout.splitlines()
-    at = lines.index("Due dates move for 6 verdicts (5 earlier, up to 2d 16h; 1 later, up to 40m); "
-                     "3 of them open, the largest move 1h earlier.")
+    at = lines.index("Due dates move for 6 verdicts (5 earlier, up to 2d 16h by the wall clock; 1 later, up to 40m "
+                     "by the wall clock); 3 of them open, the largest move 1h of working time earlier.")
     assert lines[at - 1].endswith("no verdict changes status (6 verdicts).")     # after the status summary
     assert lines[at + 1:] == [
         "Verdicts whose due date moves: 6 (showing 2, open ones first; --leads-limit N to see more):",
-        "  L-6  callback/within cycle 1: due 2026-11-23 08:50 -03:00 → 2026-11-23 09:30 -03:00 (40m later; pending)",
-        "  L-4  first_touch/within cycle 1: due 2026-11-23 11:00 -03:00 → 2026-11-23 10:00 -03:00 (1h earlier; pending)"]
+        "  L-6  callback/within cycle 1: due 2026-11-23 08:50 -03:00 → 2026-11-23 09:30 -03:00 (30m of working time (40m by the wall clock) later; pending)",
+        "  L-4  first_touch/within cycle 1: due 2026-11-23 11:00 -03:00 → 2026-11-23 10:00 -03:00 (1h of working time earlier; pending)"]
     assert proc.stderr.strip().endswith("0 verdicts change status, 6 due dates move, 3 open.")
     none_listed = run(*args, "--leads-limit", "0", cwd=tmp_path).stdout.splitlines()
     assert none_listed[-1] == "Verdicts whose due date moves: 6 (showing 0, open ones first; --leads-limit N to see more)."
     every = run(*args, cwd=tmp_path).stdout.splitlines()
     assert every[-7] == "Verdicts whose due date moves: 6:"
     assert every[-1] == ("  L-3  first_touch/within cycle 1: due 2026-11-23 10:00 -03:00 → 2026-11-20 18:00 -03:00 "
-                         "(2d 16h earlier; met)")
+                         "(1h of working time (2d 16h by the wall clock) earlier; met)")
 
 
 def test_due_moves_in_json_validate(tmp_path):

@@ -881,8 +881,22 @@ def test_a_rule_clause_in_a_target_or_quota_says_where_it_belongs():
     assert [(d.message.split(", found ")[1], d.hint) for d in found] == [
         ("`warn`", "`warn` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of a `target`: "
                    "move it into the rule it is about"),
-        ("`within`", "`within` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of a `quota`: "
+        ("`within`", "`within` begins a clause of a `handoff` or `deadline` rule, not of a `quota`: "
                      "move it into the rule it is about")]
+
+
+@pytest.mark.parametrize("clause, rules", [
+    ("breach on rejected", "a `handoff` or `deadline` rule"),     # SLA306 in an attempts rule (review 24c L4)
+    ("breach when x == 1", "a `handoff` or `deadline` rule"),
+    ("require email", "a `handoff` rule"),
+    ("gap at least 2h", "an `attempts` rule"),
+    ("only during office", "an `attempts` rule"),
+    ("stop on b", "a `handoff`, `deadline` or `attempts` rule"),
+])
+def test_a_rule_clause_in_a_quota_names_the_rules_it_belongs_to(clause, rules):
+    text = HEADER + f"quota q {{\n  owner sales\n  count a\n  {clause}\n  at least 3 per week\n}}\n"
+    (d,) = [d for d in lint(text) if d.code == "SLA101"]
+    assert d.hint == f"`{clause.split()[0]}` begins a clause of {rules}, not of a `quota`: move it into the rule it is about"
 
 
 def test_count_for_a_segment_in_an_attempts_rule_says_it_is_a_quotas():

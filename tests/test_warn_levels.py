@@ -44,7 +44,7 @@ def test_levels_in_time_order_whatever_order_written():
     assert v["status"] == "at_risk" and v["warn_at"] == "2026-11-09T11:00:00+00:00"
     assert "(past the 75% warning)" in v["reason"]
     later = verdict(rule("warn 30m before\n  warn at 75%, 50%"), [ev("09:00", "assigned")], "2026-11-09T12:40:00Z")
-    assert "(past the warning 30m before the deadline)" in later["reason"]
+    assert "(past the warning 30m of working time before the deadline)" in later["reason"]
 
 
 def test_before_any_level_pending_and_no_level_passed():
@@ -97,7 +97,7 @@ def test_one_warn_writes_no_warnings_key():
 def test_the_same_level_in_other_units_counts_once():
     # `1h before` and `60m before` are one level (SLA344 says so): one warn, as written first
     v = verdict(rule("warn 1h before\n  warn 60m before"), [ev("09:00", "assigned")], "2026-11-09T12:30:00Z")
-    assert "warnings" not in v and "(warning 1h before the deadline)" in v["reason"]
+    assert "warnings" not in v and "(warning 1h of working time before the deadline)" in v["reason"]
     v = verdict(rule("warn 90 minutes before\n  warn 1h30m before\n  warn at 25%"), [ev("09:00", "assigned")],
                 "2026-11-09T12:30:00Z")
     assert [w["level"] for w in v["warnings"]] == ["25%", "90m before"]      # as written first

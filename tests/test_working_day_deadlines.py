@@ -156,7 +156,8 @@ def test_reasons_say_the_deadline_in_words():
     text = rule(CUT_BY)
     late = one(text, [ev("L", at(6, "16:00"), "assigned")], at(9, "13:00"))
     assert late["status"] == "breached"
-    assert late["reason"] == ("Not done: the deadline 2026-11-09 12:00 -03:00 passed 1h before 2026-11-09 13:00 "
+    assert late["reason"] == ("Not done: the deadline 2026-11-09 12:00 -03:00 passed 1h of working time before "
+                              "2026-11-09 13:00 "
                               "-03:00: Mon 2026-11-09 12:00, by 12:00 on the next working day, as it started at or "
                               "after 15:00 (5h of working time).")
     early = one(text, [ev("L", at(2, "10:00"), "assigned")], at(2, "11:00"))
@@ -169,7 +170,8 @@ def test_reasons_say_the_deadline_in_words():
     stopped_late = one(rule(NEXT), [ev("L", at(7, "10:00"), "assigned"), ev("L", at(9, "18:30"), "call")],
                        at(9, "19:00"))
     assert stopped_late["reason"] == (
-        "Stopped at 2026-11-09 18:30 -03:00, 30m after the deadline 2026-11-09 18:00 -03:00: Mon 2026-11-09 18:00, "
+        "Stopped at 2026-11-09 18:30 -03:00, 30m by the wall clock (no working time) after the deadline "
+        "2026-11-09 18:00 -03:00: Mon 2026-11-09 18:00, "
         "the close of the next working day, as it arrived on Sat 2026-11-07, not a working day (9h of working time).")
     evening = one(rule(SAME), [ev("L", at(2, "19:00"), "assigned")], at(3, "10:00"))
     assert evening["reason"] == ("Open; 8h of working time left, due 2026-11-03 18:00 -03:00: Tue 2026-11-03 18:00, "
@@ -185,7 +187,9 @@ deadline r { owner sales; start on assigned; stop on call; pause while waiting =
     # a call at 12:45 in the break, after 12:30: the words say 12:30, the deadline it is
     v = one(lunch, [ev("L", "2026-11-02T16:00:00Z", "assigned"), ev("L", "2026-11-03T12:45:00Z", "call")],
             "2026-11-03T14:00:00Z")
-    assert v["reason"] == ("Stopped at 2026-11-03 12:45 +00:00, 15m after the deadline 2026-11-03 12:30 +00:00: "
+    # (in the lunch break: 15 minutes late by the wall clock, none of them working time)
+    assert v["reason"] == ("Stopped at 2026-11-03 12:45 +00:00, 15m by the wall clock (no working time) after the "
+                           "deadline 2026-11-03 12:30 +00:00: "
                            "Tue 2026-11-03 12:30, by 12:30 on the next working day, as it started at or after 15:00 "
                            "(5h of working time).")
     # a night shift's close falls on the next date: the working day is named after the instant
@@ -196,8 +200,8 @@ deadline r { owner sales; start on assigned; stop on call; pause while waiting =
     # pauses: one pair of parentheses, and the instant named is where the deadline was
     paused = one(lunch, [ev("L", "2026-11-02T16:00:00Z", "assigned"), ev("L", "2026-11-02T16:30:00Z", "hold", waiting=True),
                          ev("L", "2026-11-02T17:00:00Z", "resume", waiting=False)], "2026-11-03T14:00:00Z")
-    assert paused["reason"] == ("Not done: the deadline 2026-11-03 13:30 +00:00 passed 30m before 2026-11-03 14:00 "
-                                "+00:00: Tue 2026-11-03 12:30 before pauses moved it, by 12:30 on the next working "
+    assert paused["reason"] == ("Not done: the deadline 2026-11-03 13:30 +00:00 passed 30m of working time before "
+                                "2026-11-03 14:00 +00:00: Tue 2026-11-03 12:30 before pauses moved it, by 12:30 on the next working "
                                 "day, as it started at or after 15:00 (5h of working time).")
     # a lead in during the break, on a working day: no "counts from" the same day
     inbreak = one(rule(SAME), [ev("L", at(2, "07:00"), "assigned")], at(2, "07:00"))
@@ -347,7 +351,7 @@ def test_warn_at_a_share_is_a_share_of_the_cycles_own_target():
     assert (late["status"], late["warn_at"]) == ("pending", at(3, "12:30"))
     risky = one(text, [ev("L", at(2, "16:00"), "assigned")], at(3, "12:30"))
     assert risky["status"] == "at_risk"
-    assert risky["reason"] == ("Open with 5h 30m of 11h used (warning at 50%); due 2026-11-03 18:00 -03:00: Tue "
+    assert risky["reason"] == ("Open with 5h 30m of 11h of working time used (warning at 50%); due 2026-11-03 18:00 -03:00: Tue "
                                "2026-11-03 18:00, the close of the next working day, as it started at or after 15:00.")
 
 
@@ -357,7 +361,7 @@ def test_warn_before_and_several_levels():
     assert (v["status"], v["warn_at"]) == ("pending", at(3, "09:30"))             # 50% (2h30m in) first
     assert [(w["level"], w["at"]) for w in v["warnings"]] == [("50%", at(3, "09:30")), ("1h before", at(3, "11:00"))]
     later = one(text, [ev("L", at(2, "16:00"), "assigned")], at(3, "11:00"))
-    assert later["status"] == "at_risk" and "(past the warning 1h before the deadline)" in later["reason"]
+    assert later["status"] == "at_risk" and "(past the warning 1h of working time before the deadline)" in later["reason"]
 
 
 def test_stop_exactly_at_the_close_is_on_time_and_a_deadline_at_as_of_is_not_breached():

@@ -454,7 +454,11 @@ def _due_table(items, within=None) -> str:
 
     if not items:
         return "No open clock in that window.\n" if within is not None else "No open clock.\n"
-    head = ["next", "", "in", "lead", "assignee", "rule", "cycle", "status", "due", "time left", "working left"]
+    # `in` and `time left` are wall-clock spans (a day is 24 hours), `working left` the clock's
+    # working time (hours, never days): the headings say which, as on a calendar `1d` would
+    # read as a working day
+    head = ["next", "", "in (wall clock)", "lead", "assignee", "rule", "cycle", "status", "due", "wall-clock left",
+            "working left"]
     counted = any(d.attempts_needed is not None for d in items)
     if counted:
         head.append("attempts")

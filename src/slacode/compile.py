@@ -665,6 +665,10 @@ class RulePlan:
     breach_fn: Any = None
     breach_when: Pred | None = None
     breach_each: tuple = ()
+    # the `warn D before` lines, for reasons on a calendar (where `1d` is a working day, said in
+    # working time): (the first `warn`'s level as written when it is one, else None;
+    # then (each such level as written, `30m before`, its model Duration), …); () without one
+    warn_before: tuple = ()
 
 
 class FlowPlan(NamedTuple):
@@ -792,6 +796,14 @@ def _warn_levels(warn: list, target_us: int, clock) -> tuple:
     if len(found) < 2:
         return ()
     return tuple(sorted(found.values(), key=lambda item: item[1]))
+
+
+def _warn_befores(warn: list) -> tuple:
+    """:attr:`RulePlan.warn_before` of a rule's `warn` lines."""
+    befores = tuple((_level_words(w), w.before) for w in warn if w.before is not None)
+    if not befores:
+        return ()
+    return (_level_words(warn[0]) if warn[0].before is not None else None, *befores)
 
 
 def _level_words(w: m.Warn) -> str:
@@ -942,7 +954,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             stop_when=stop_when, cancel_when=cancel_when, whens=whens,
             when_texts=(_when_text(stop_w), _when_text(cancel_w), _when_text(breach_w)),
             breaches=breaches_t, breach_fn=matcher(breaches_t), breach_when=breach_when,
-            breach_each=_each_trigger(breach_on, breaches_t)))
+            breach_each=_each_trigger(breach_on, breaches_t), warn_before=_warn_befores(warn)))
     flow = None
     flows = agreement.of("flow")
     if flows:

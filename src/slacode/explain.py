@@ -349,7 +349,7 @@ def _first_where(rp, cyc, fold) -> str:
         held = clause.pred(props, state, notes)
     finally:
         notes.assignee = now
-    return f"; `first where {one_line(clause.place)}` {'holds' if held else 'does not hold'} for it"
+    return f"; {code(f'first where {one_line(clause.place)}')} {'holds' if held else 'does not hold'} for it"
 
 
 def _opening(out: list, rp, rf, cyc, lead: str) -> None:
@@ -616,11 +616,11 @@ def _because(rp, cyc) -> str:
     `cancel when` / `breach when` (extensions), ``… already holds`` when it closed as it
     opened; `` (breached by `breach on enter lost`)`` for one `breach on` closed; "" otherwise."""
     if cyc.close_kind == "breach" and not cyc.by_when:
-        return f" (breached by `breach on {cyc.breach_by}`)"
+        return f" (breached by {code(f'breach on {cyc.breach_by}')})"
     if not cyc.by_when:
         return ""
     kind = cyc.close_kind
-    clause = f"`{kind} when {rp.when_texts[{'stop': 0, 'cancel': 1, 'breach': 2}[kind]]}`"
+    clause = code(f"{kind} when {rp.when_texts[{'stop': 0, 'cancel': 1, 'breach': 2}[kind]]}")
     by = "breached by " if kind == "breach" else ""
     if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
         return f" ({by}{clause}, which already holds after this event, which opened it)" if by else \

@@ -17,7 +17,7 @@ from slacode.calendar import CalendarError
 from slacode.compile import RulePlan, line_due_us
 from slacode.refs import LineRef, PositionRef, cited, cited_all, event_cited
 from slacode.requirement import reason_part
-from slacode.texts import gap_text, span_text, window_text, work_text
+from slacode.texts import apart_text, code, gap_text, span_text, window_text, work_text
 from slacode.verdict import Verdict, _when
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,8 +70,8 @@ def _escalated(verdicts: list, cyc: Cycle, zone) -> list:
     if cyc.escalates is not None:
         said.append(f"Started by the {cyc.escalates[3]} of {_breach_words(cyc.escalates)} at "
                     f"{_when(cyc.start, zone)}.")
-    if cyc.closed_by is not None:
-        word = {"stop": "Stopped", "cancel": "Cancelled", "restart": "Restarted", "breach": "Breached"}[cyc.close_kind]
+    if cyc.closed_by is not None and cyc.close_kind != "breach":    # a breach's reason names it (breach_words)
+        word = {"stop": "Stopped", "cancel": "Cancelled", "restart": "Restarted"}[cyc.close_kind]
         said.append(f"{word} by the {cyc.closed_by[3]} of {_breach_words(cyc.closed_by)} at "
                     f"{_when(cyc.closed_at, zone)}.")
     rule, clause, number, event = (cyc.escalates if cyc.escalates is not None else cyc.closed_by)[:4]
@@ -80,7 +80,8 @@ def _escalated(verdicts: list, cyc: Cycle, zone) -> list:
         v.escalates = {"rule": rule, "clause": clause, "cycle": number, "role": role}
         if event == "warning":                  # (a breach's key is as it was before warnings)
             v.escalates["event"] = "warning"
-        v.reason = f"{v.reason} {' '.join(said)}"
+        if said:
+            v.reason = f"{v.reason} {' '.join(said)}"
         if len(v.evidence) > 1:             # a breach cites its cycle's start: maybe this cycle's own start too
             v.evidence = list(dict.fromkeys(v.evidence))
     return verdicts
@@ -92,8 +93,8 @@ def breach_words(rp: RulePlan, cyc: Cycle) -> str:
     "Rejected"` (event q2)```, or for a cycle `breach when` closed as it opened ``…
     (already held after event q2, which opened the cycle)``."""
     if not cyc.by_when:
-        return f"`breach on {cyc.breach_by}` ({_event_words(cyc)})"
-    clause = f"`breach when {rp.when_texts[2]}`"
+        return f"{code(f'breach on {cyc.breach_by}')} ({_event_words(cyc)})"
+    clause = code(f"breach when {rp.when_texts[2]}")      # (a backquoted name inside: fenced, ``…``)
     if cyc.closed_at == cyc.start and cyc.escalates is not None:    # opened by a breach (warning), no event
         return f"{clause} (already held when the {cyc.escalates[3]} opened the cycle)"
     if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
@@ -103,10 +104,12 @@ def breach_words(rp: RulePlan, cyc: Cycle) -> str:
 
 def _event_words(cyc: Cycle) -> str:
     """``event q2`` (``the event on line 4`` without an id, :func:`slacode.refs.event_cited`),
-    or for a cycle closed by a virtual event (`breach on breach of RULE`) ``the breach of
-    first_touch (cycle 1)``."""
+    or for a cycle closed by a virtual event (`breach on breach of RULE`, whose clause already
+    says "breach of") which one: ``cycle 1 of first_touch``, ``cycle 2 of follow_up.gap``."""
     if cyc.closed_by is not None:
-        return f"the {cyc.closed_by[3]} of {_breach_words(cyc.closed_by)}"
+        rule, clause, number = cyc.closed_by[:3]
+        name = rule if clause in ("within", "at_least_within") else f"{rule}.{clause}"
+        return f"cycle {number} of {name}"
     return event_cited(cyc.close_ref)
 
 
@@ -115,7 +118,7 @@ def when_words(rp: RulePlan, cyc: Cycle) -> str:
     event after which P held: ``` `stop when sal_status == "Accepted"` held after event e7,
     so the cycle was stopped then.```"""
     kind = cyc.close_kind
-    clause = f"`{kind} when {rp.when_texts[0 if kind == 'stop' else 1]}`"
+    clause = code(f"{kind} when {rp.when_texts[0 if kind == 'stop' else 1]}")
     done = "stopped" if kind == "stop" else "cancelled"
     if cyc.closed_at == cyc.start and cyc.escalates is not None:    # opened by a breach (warning), no event
         return f"{clause} already held when the {cyc.escalates[3]} opened the cycle, so it was {done} at once."
@@ -227,7 +230,7 @@ def _within_judge(rp: RulePlan):
                 completed = closed
                 if late:
                     status = "breached"
-                    reason = (f"Stopped at {_when(closed, zone)}, {span_text(closed - due)} after "
+                    reason = (f"Stopped at {_when(closed, zone)}, {late_words(clock, due, closed, pauses)} after "
                               f"the deadline {_when(due, zone)}{_target_note(words, target, clock)}.")
                 elif words:                # by the working day (extension)
                     status = "met"
@@ -243,7 +246,7 @@ def _within_judge(rp: RulePlan):
                 if late:
                     reason = (f"The deadline {_when(due, zone)} passed first{_target_note(words, target, clock)}; "
                               f"the cycle was then breached at {_when(closed, zone)} by {by}, "
-                              f"{span_text(closed - due)} after it.")
+                              f"{late_words(clock, due, closed, pauses)} after it.")
                 else:
                     reason = (f"Breached at {_when(closed, zone)} by {by}, "
                               f"{'at' if closed == due else 'before'} the deadline {_when(due, zone)}.")
@@ -262,7 +265,7 @@ def _within_judge(rp: RulePlan):
             elapsed = clock.working_us(started, as_of, pauses)
             if warn is not None:                        # open, so it has a warn_at (in the past)
                 warn_at = clock.add_us(started, line.warn_us, pauses)
-            reason = (f"Not done: the deadline {_when(due, zone)} passed {span_text(as_of - due)} before "
+            reason = (f"Not done: the deadline {_when(due, zone)} passed {late_words(clock, due, as_of, pauses)} before "
                       f"{_when(as_of, zone)}{_target_note(words, target, clock)}.")
         else:
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
@@ -271,8 +274,9 @@ def _within_judge(rp: RulePlan):
                 reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {span_text(left, False)} of {clock.time_words} "
                           f"left, due {_when(due, zone)} if it resumed now.")
             elif status == "at_risk":
-                reason = (f"Open with {span_text(elapsed, False)} of {work_text(target)} used "
-                          f"({_passed_words(line, elapsed) if line.levels else warn}); due {_when(due, zone)}"
+                reason = (f"Open with {span_text(elapsed, False)} of {work_text(target)} of {clock.time_words} used "
+                          f"({_passed_words(rp, line, elapsed) if line.levels else warn_words(rp, clock)}); "
+                          f"due {_when(due, zone)}"
                           f"{_due_note(words)}.")
             else:
                 reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}{_due_note(words)}."
@@ -334,16 +338,51 @@ def _warnings(line, started: int, pauses, as_of: int) -> tuple:
     return tuple(out)
 
 
-def _passed_words(line, elapsed: int) -> str:
+def _passed_words(rp: RulePlan, line, elapsed: int) -> str:
     """The latest warning level an at_risk cycle has passed, for its reason: ``past the 80%
-    warning``."""
+    warning``, ``past the warning 30m before the deadline`` (on a calendar ``past the
+    warning 9h of working time before the deadline`` for `1d before`, as
+    :func:`warn_words` says it)."""
     words = line.levels[0][0]
     for written, us in line.levels:
         if us <= elapsed:
             words = written
     if words.endswith(" before"):                       # `30m before`: the warning 30m before the deadline
-        return f"past the warning {words} the deadline"
+        return f"past the warning {_before_words(rp, words, line.clock)} the deadline"
     return f"past the {words} warning"
+
+
+def warn_words(rp: RulePlan, clock) -> str:
+    """A rule's (first) `warn` line in words, for the reason of an at_risk cycle on
+    ``clock``: ``warning at 75%``, ``warning 30m before the deadline``; on a calendar, a
+    `D before` in working time, as targets are written there (a `1d` is a working day):
+    ``warning 9h of working time before the deadline``."""
+    written = rp.warn_before[0] if rp.warn_before else None
+    if written is None or clock.time_words != "working time":
+        return rp.warn
+    return f"warning {_before_words(rp, written, clock)} the deadline"
+
+
+def _before_words(rp: RulePlan, written: str, clock) -> str:
+    """``30m before`` (a warning level as written) as a reason writes it on ``clock``: as it
+    is on the wall clock, in working time on a calendar (``9h of working time before`` for
+    `1d before` on a calendar of 9-hour days)."""
+    if clock.time_words != "working time":
+        return written
+    duration = dict(rp.warn_before[1:]).get(written)
+    if duration is None:                                # (not a level of this rule: as written)
+        return written
+    return f"{work_text(duration.seconds(int(clock.day_length.total_seconds())) * 1_000_000)} of working time before"
+
+
+def late_words(clock, due: int, at: int, pauses=()) -> str:
+    """How late ``at`` is after the deadline ``due``, for reasons (:func:`slacode.texts.apart_text`):
+    ``1d 2h`` without a calendar; on one, the working time between them (less pauses,
+    so that it is the cycle's elapsed time minus its target), then the wall-clock span when
+    it differs: ``27h 15m of working time (5d 15m by the wall clock)``."""
+    if clock.time_words != "working time":
+        return span_text(at - due)
+    return apart_text(at - due, clock.working_us(due, at, pauses or None))
 
 
 def line_words(rule_kind: str, line) -> str:
@@ -460,7 +499,7 @@ def _at_least_within_judge(rp: RulePlan):
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             reason = (f"{len(atts):,} of {n:,} attempts so far; due {_when(due, zone)}{_due_note(words)}"
                       + (" (paused)." if status == "paused" else
-                         f" ({_passed_words(line, elapsed)})." if status == "at_risk" and line.levels else "."))
+                         f" ({_passed_words(rp, line, elapsed)})." if status == "at_risk" and line.levels else "."))
         if elapsed is None:     # §11: from the start to the stop, the close or as_of, whatever decided it
             elapsed = clock.working_us(started, closed if closed is not None else as_of, pauses)
         if cyc.retargets:

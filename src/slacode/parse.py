@@ -1162,8 +1162,19 @@ class _Run:
             return
         found = describe_token(tok)
         end = getattr(tok, "end_pos", None)
+        span = self._span(tok)
         if tok.value in ("=", "<", ">") and end is not None and self.text[end:end + 1] == "=":
             found = f"`{tok.value}=`"               # a comparison where none can stand: lexed as `=` alone
+        elif end is not None and str(tok.value).isalnum() and self.text[end:end + 1].isalpha() \
+                and not self.text[end].isascii():
+            # a word the lexer cut at a letter it does not read (`días` lexed `d`): the whole word
+            rest = end
+            while rest < len(self.text) and (self.text[rest].isalnum() or self.text[rest] == "_"):
+                rest += 1
+            word = self.text[tok.start_pos:rest]
+            found = f"`{word if len(word) <= 40 else word[:37] + '…'}`"
+            if span.end_line == span.line and span.end_column is not None:
+                span = Span(span.line, span.column, span.end_line, span.end_column + (rest - end), self.file)
         hint = hint_for(tok, expected, possible, self.text)
         if self.parens and getattr(tok, "line", None) and tok.line > self.parens[-1].line:
             hint = (f"the `(` on line {self.parens[-1].line} is still open, so this line goes on its statement: "
@@ -1177,7 +1188,7 @@ class _Run:
         missing = sum_without_property(tok, expected, self.text)
         if missing is not None:
             message, hint = missing
-        self.error(codes.UNEXPECTED_TOKEN, message, self._span(tok), hint=hint)
+        self.error(codes.UNEXPECTED_TOKEN, message, span, hint=hint)
 
     def _finish(self, pstate, checkpoint=None):
         end = self.Token("$END", "", len(self.text), None, None)

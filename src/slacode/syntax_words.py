@@ -466,7 +466,7 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
                     "`warn` is a clause of a `handoff`, `deadline` or `attempts` rule")
         if block in ("target", "quota", "calendar", "agreement"):
             kind = "the agreement block" if block == "agreement" else f"a `{block}`"
-            return (f"`{value}` begins a clause of a `handoff`, `deadline` or `attempts` rule, not of "
+            return (f"`{value}` begins a clause of {_RULES_OF.get(value, _ALL_RULES)}, not of "
                     f"{kind}: move it into the rule it is about")
     if value == "by" and _starts_statement(text, tok.start_pos):
         block = _enclosing_block(text, tok.start_pos)
@@ -1052,6 +1052,12 @@ _CLAUSE_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "breac
 #: of targets and quotas as well).
 _RULE_ONLY_WORDS = frozenset(("start", "stop", "cancel", "restart", "breach", "pause", "within", "warn", "retarget",
                               "require", "gap", "first", "only"))
+_ALL_RULES = "a `handoff`, `deadline` or `attempts` rule"
+#: the rules a clause word of _RULE_ONLY_WORDS belongs to, where not all three (LANGUAGE.md §6, §7;
+#: `breach on` / `breach when` are SLA306 in an attempts rule)
+_RULES_OF = {"breach": "a `handoff` or `deadline` rule", "within": "a `handoff` or `deadline` rule",
+             "require": "a `handoff` rule", "gap": "an `attempts` rule", "first": "an `attempts` rule",
+             "only": "an `attempts` rule"}
 
 
 _WINDOW = 4096      # characters before a token that its hint looks at

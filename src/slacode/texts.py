@@ -6,8 +6,8 @@ Targets and gaps repeat on every cycle, so their texts are kept (bounded caches 
 entries depend only on their keys)."""
 from __future__ import annotations
 
-__all__ = ["code", "composed", "decomposed", "name_code", "name_snippet", "gap_text", "grouped", "int_digits", "percent_text", "plural", "rate_text", "span_text", "visible",
-           "window_text", "work_text"]
+__all__ = ["apart_text", "code", "composed", "decomposed", "name_code", "name_snippet", "gap_text", "grouped", "int_digits",
+           "percent_text", "plural", "rate_text", "span_text", "visible", "window_text", "work_text"]
 
 
 def code(text: str) -> str:
@@ -73,6 +73,24 @@ def work_text(us: int) -> str:
 
 
 _WORK_TEXTS: dict = {}
+
+
+def apart_text(wall_us: int, work_us: int | None = None) -> str:
+    """How far apart two instants are, for a reason that also writes working-time figures
+    (how late a stop came, how far a deadline moved). Without a calendar (``work_us`` None)
+    the wall-clock span, as :func:`span_text` writes it (``1d 2h``: a day is 24 hours there,
+    as in the target). On a calendar, where ``1d`` is a working day, the working time
+    between them first, as targets are written, then the wall-clock span when it differs,
+    named: ``27h 15m of working time (5d 15m by the wall clock)``; ``2h of working time``;
+    ``15m by the wall clock (no working time)`` when no working time lies between them."""
+    if work_us is None:
+        return span_text(wall_us)
+    if not work_us and wall_us:                 # (after the close, in a break: no working time went by)
+        return f"{span_text(wall_us if wall_us >= 0 else -wall_us)} by the wall clock (no working time)"
+    work = f"{work_text(work_us if work_us >= 0 else -work_us)} of working time"
+    if abs(work_us) == abs(wall_us):
+        return work
+    return f"{work} ({span_text(wall_us if wall_us >= 0 else -wall_us)} by the wall clock)"
 
 
 def gap_text(us: int) -> str:

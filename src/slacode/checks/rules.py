@@ -12,6 +12,7 @@ from slacode.codes import semantics as codes
 from slacode.diagnostics import Diagnostic
 from slacode.checks.context import TRIGGER_KINDS, Context, lead_field_reads, lead_predicates, line_of, walk_pred
 from slacode.logic import always_holds, never_holds, pred_implies
+from slacode.texts import code
 from slacode.checks.names import kind_word
 from slacode.checks.registry import rule
 
@@ -402,8 +403,9 @@ def trigger_never_takes_effect(ctx: Context) -> Iterator[Diagnostic]:
                 if cover is not None:
                     what, by = cover
                     yield ctx.diag(codes.TRIGGER_NEVER_TAKES_EFFECT,
-                                   f"`{kind} on {describe_trigger(t)}` never takes effect in `{r.name.value}`: "
-                                   f"every such event also matches `{what} on {describe_trigger(by)}`, "
+                                   f"{code(f'{kind} on {describe_trigger(t)}')} never takes effect in "
+                                   f"`{r.name.value}`: every such event also matches "
+                                   f"{code(f'{what} on {describe_trigger(by)}')}, "
                                    f"which is applied first", t,
                                    hint=f"narrow the {what} trigger with `where`, or remove this one")
             earlier += [(kind, t) for t in r.triggers(clause)]
@@ -440,6 +442,15 @@ def constant_pause(ctx: Context) -> Iterator[Diagnostic]:
                                hint="fix the predicate, or remove the line")
 
 
+#: SLA352's hint for a `… when` that holds whenever `start when` fires, worded for each closing
+_STARTED_HINTS = {
+    "stop": "stop on what the work changes, not on what started the clock",
+    "breach": "breach on what shows the promise was broken (`sal_status == \"Rejected\"`), not on what started "
+              "the clock",
+    "cancel": "cancel on what ends the need for the work, not on what started the clock",
+}
+
+
 @rule(codes.CONSTANT_WHEN)
 def constant_when(ctx: Context) -> Iterator[Diagnostic]:
     """SLA352: a `stop when` / `breach when` / `cancel when` (extensions) that always holds,
@@ -464,7 +475,7 @@ def constant_when(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.CONSTANT_WHEN,
                                f"`{word} when` of `{r.name.value}` holds whenever its `start when` fires: every "
                                f"cycle is {done}, no time counted) the moment it opens", c,
-                               hint="stop on what the work changes, not on what started the clock")
+                               hint=_STARTED_HINTS[word])
 
 
 @rule(codes.CONSTANT_REQUIRE_CONDITION)
@@ -688,7 +699,7 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
     attempt type, is reported as well when no line names `contact_attempt` (review 24 UX-8)."""
     from slacode.compile import DEFAULT_COUNT_TYPE
     from slacode.fmt import name_text
-    from slacode.texts import code, typo_of
+    from slacode.texts import typo_of
 
     known = {"state": "a type the language reads (a lead's state changes)",
              "assigned": "a type the language reads (the lead's assignee)"}

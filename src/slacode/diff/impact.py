@@ -90,6 +90,9 @@ class DueMove:
     new_at: int
     old_zone: Any = None
     new_zone: Any = None
+    #: on a calendar (the new version's clock of the rule), the move in its working time, signed
+    #: as :attr:`shift_us`; None where no calendar applies (the move is wall-clock time)
+    work_us: int | None = None
 
     @property
     def shift_us(self) -> int:
@@ -102,10 +105,13 @@ class DueMove:
         return self.new in OPEN_STATUSES
 
     def shift_text(self) -> str:
-        """``2h earlier``, ``1d 3h later`` (wall-clock time)."""
-        from slacode.texts import span_text
+        """``2h earlier``, ``1d 3h later`` (wall-clock time, where a day is 24 hours); on a
+        calendar in its working time first, as targets are written there: ``1h of working
+        time (16h by the wall clock) earlier`` (:func:`slacode.texts.apart_text`)."""
+        from slacode.texts import apart_text
 
-        return f"{span_text(abs(self.shift_us))} {'earlier' if self.shift_us < 0 else 'later'}"
+        work = None if self.work_us is None else abs(self.work_us)
+        return f"{apart_text(abs(self.shift_us), work)} {'earlier' if self.shift_us < 0 else 'later'}"
 
     def text(self) -> str:
         """``touch/within cycle 1: due 2026-11-16 13:00 -03:00 → 2026-11-16 11:00 -03:00
@@ -148,6 +154,8 @@ class MoveSummary:
     most_later_us: int = 0
     open: int = 0
     open_largest_us: int | None = None  # the open verdicts' largest move, signed (new - old)
+    open_largest: DueMove | None = None  # … and its move, to say it as the list does
+    on_calendar: bool = False           # whether some move is on a calendar (its spans then say "wall clock")
 
     @classmethod
     def of(cls, moves: list[DueMove]) -> MoveSummary:
@@ -160,12 +168,15 @@ class MoveSummary:
             else:
                 out.later += 1
                 out.most_later_us = max(out.most_later_us, shift)
+            if mv.work_us is not None:
+                out.on_calendar = True
             if mv.open:
                 out.open += 1
                 best = out.open_largest_us
                 # the larger span wins; between equal spans, the earlier move (the one that hurts)
                 if best is None or (abs(shift), -shift) > (abs(best), -best):
                     out.open_largest_us = shift
+                    out.open_largest = mv
         return out
 
     def text(self, what: str = "due dates") -> str:
@@ -174,16 +185,18 @@ class MoveSummary:
         from slacode.texts import span_text
 
         parts = []
+        wall = " by the wall clock" if self.on_calendar else ""      # (on a calendar `1d` is a working day)
         if self.earlier:
-            parts.append(f"{self.earlier:,} earlier, up to {span_text(self.most_earlier_us)}")
+            parts.append(f"{self.earlier:,} earlier, up to {span_text(self.most_earlier_us)}{wall}")
         if self.later:
-            parts.append(f"{self.later:,} later, up to {span_text(self.most_later_us)}")
+            parts.append(f"{self.later:,} later, up to {span_text(self.most_later_us)}{wall}")
         noun = "verdict" if self.count == 1 else "verdicts"
         text = f"{what} move for {self.count:,} {noun} ({'; '.join(parts)})"
         if self.open_largest_us is None:
             return text + ("; it is not open" if self.count == 1 else "; none of them open")
         shift = self.open_largest_us
-        largest = f"{span_text(abs(shift))} {'earlier' if shift < 0 else 'later'}"
+        largest = (self.open_largest.shift_text() if self.open_largest is not None
+                   else f"{span_text(abs(shift))} {'earlier' if shift < 0 else 'later'}")
         if self.count == 1:
             return text + "; it is open"
         if self.open == 1:
@@ -279,6 +292,46 @@ def _verdict_keys(verdicts) -> dict[tuple, Any]:
     return out
 
 
+def _paired_escalations(keyed_old: dict, keyed_new: dict) -> dict:
+    """``keyed_new`` with the verdicts of a cycle started by a breach or a warning (`start on
+    breach of RULE`, `start on warning of RULE`, extensions) that found no partner by their
+    start keyed as their partner in ``keyed_old``: a cycle keeps its identity across two
+    versions by what started it, the breach (warning) of that rule's clause and cycle, and
+    that instant moves with the breached rule's target (a `within 4h` made `within 3h`
+    moves the breach an hour, and the cycle it starts with it). Paired so, an escalation
+    whose status stays the same is no change (not `breached → none` plus `none → breached`),
+    and its due date that moved is a move. Verdicts paired by their start are left as
+    they are; an escalation's partner must be one too, the first left over of the lead, rule
+    and clause that escalates from the same breach (warning)."""
+    new_only = [k for k in keyed_new if k not in keyed_old and k[0] is not None]
+    if not new_only:
+        return keyed_new
+    old_only = [k for k in keyed_old if k not in keyed_new and k[0] is not None]
+    waiting: dict = {}
+    for k in old_only:
+        ident = _escalation_id(keyed_old[k])
+        if ident is not None:
+            waiting.setdefault(ident, []).append(k)
+    if not waiting:
+        return keyed_new
+    out = dict(keyed_new)
+    for k in new_only:
+        ident = _escalation_id(keyed_new[k])
+        partners = waiting.get(ident) if ident is not None else None
+        if partners:
+            out[partners.pop(0)] = out.pop(k)
+    return out
+
+
+def _escalation_id(v) -> tuple | None:
+    """What started a lead verdict's cycle when a breach or a warning did: ``(lead, rule,
+    clause, breached rule, its clause, its cycle, "breach" or "warning")``; None otherwise."""
+    esc = getattr(v, "escalates", None)
+    if not esc or esc.get("role") != "start":
+        return None
+    return (v.lead, v.rule, v.clause, esc["rule"], esc["clause"], esc["cycle"], esc.get("event", "breach"))
+
+
 def _group_id(group: dict | None) -> tuple | None:
     """A `by FIELD` verdict's group as a key: (field, group key); None without a group."""
     if group is None:
@@ -329,12 +382,14 @@ def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, 
         res_old, res_new = (result_of(parallel.run_records_parallel(a.plan, recs, cutoff, jobs, sources), a.plan,
                                       cutoff, diags) for a, diags in ((old, diags_old), (new, diags_new)))
     keyed_old, keyed_new = _verdict_keys(res_old.verdicts), _verdict_keys(res_new.verdicts)
+    keyed_new = _paired_escalations(keyed_old, keyed_new)
     clauses: dict[tuple[str, str], ClauseImpact] = {}
     for v in list(res_new.verdicts) + list(res_old.verdicts):   # new file's order first
         clauses.setdefault((v.rule, v.clause), ClauseImpact(v.rule, v.clause))
     leads: dict[str, list[LeadChange]] = {}
     due_moves: list[DueMove] = []
     warn_moves: list[DueMove] = []
+    calendars = _rule_calendars(new.plan)
     for key in list(keyed_old) + [k for k in keyed_new if k not in keyed_old]:
         a, b = keyed_old.get(key), keyed_new.get(key)
         v = a or b
@@ -342,8 +397,8 @@ def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, 
         ci.compared += 1
         sa, sb = (a.status if a else None), (b.status if b else None)
         if a is not None and b is not None and v.lead is not None:
-            _moved(a, b, "due_at", due_moves)
-            _moved(a, b, "warn_at", warn_moves)
+            _moved(a, b, "due_at", due_moves, calendars)
+            _moved(a, b, "warn_at", warn_moves, calendars)
         if sa == sb:
             continue
         ci.transitions[(sa, sb)] += 1
@@ -361,12 +416,49 @@ def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, 
                   due_moves, warn_moves)
 
 
-def _moved(a, b, attr: str, into: list[DueMove]) -> None:
+def _moved(a, b, attr: str, into: list[DueMove], calendars: dict | None = None) -> None:
     """Add a :class:`DueMove` to ``into`` when the paired lead verdicts ``a`` (old) and ``b``
     (new) both have the instant ``attr`` and it differs (one without it is no move: there
-    is nothing to compare)."""
+    is nothing to compare). ``calendars``: :func:`_rule_calendars` of the new version, to
+    say a move on a calendar in its working time."""
     at_a, at_b = getattr(a, attr), getattr(b, attr)
     if at_a is None or at_b is None or at_a == at_b:
         return
+    clock = _clock_of(b, (calendars or {}).get((b.rule, b.clause)))
+    work = None
+    if clock is not None:
+        work = clock.working_us(at_a, at_b) if at_a < at_b else -clock.working_us(at_b, at_a)
     into.append(DueMove(b.lead, b.rule, b.clause, a.cycle, b.cycle, a.status, b.status, at_a, at_b,
-                        a.zone, b.zone))
+                        a.zone, b.zone, work))
+
+
+def _rule_calendars(plan) -> dict:
+    """``(rule name, clause key) -> (clock, …)``: the clocks the timed clauses of ``plan``
+    count on: a rule's `within` / `at least … within` those of its target lines (the lines
+    a calendar choice may pick included), an `at least N per day within` or a `gap at most`
+    its own (see :func:`_clock_of`)."""
+    out = {}
+    for rp in plan.rules:
+        clocks = {}
+        for line in rp.lines:
+            for pick in ([pick for _, pick in line.choose] if line.choose else [line]):
+                clocks[getattr(pick.clock, "name", None) or id(pick.clock)] = pick.clock
+        for c in rp.clauses:
+            out[(rp.name, c.key)] = tuple(clocks.values()) if c.kind in ("within", "at_least_within") else (c.clock,)
+    return out
+
+
+def _clock_of(v, clocks) -> object | None:
+    """The calendar a lead verdict ``v`` counted on, of its clause's ``clocks``: the one
+    clock, or of several the one whose zone the verdict is written in (a verdict is written
+    in its calendar's offset) when only one has it; None on the wall clock, or when that
+    cannot be told (its moves are then said in wall-clock time)."""
+    if not clocks:
+        return None
+    if len(clocks) > 1:
+        zone = str(getattr(v, "zone", None))
+        clocks = tuple(c for c in clocks if str(getattr(c, "tz", None)) == zone)
+        if len(clocks) != 1:
+            return None
+    clock = clocks[0]
+    return clock if getattr(clock, "time_words", "") == "working time" and hasattr(clock, "working_us") else None

@@ -891,7 +891,7 @@ def _due_table(dues) -> str:
                     f'{_clock_cells(d)}<td>{escape(_dt(d.due_at))}</td>'
                     f'<td class="num">{escape(duration_text(d.working_left.total_seconds()))}</td>'
                     f'<td class="num">{_attempts(d)}</td></tr>')
-    head = ("<tr><th>next</th><th></th><th class=\"num\">in</th><th>lead</th><th>rep</th><th>rule</th>"
+    head = ("<tr><th>next</th><th></th><th class=\"num\">in (wall clock)</th><th>lead</th><th>rep</th><th>rule</th>"
             "<th>status</th><th>due</th><th class=\"num\">working time left</th><th class=\"num\">attempts</th></tr>")
     return f'<div class="scroll"><table class="due"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
 
@@ -903,7 +903,7 @@ def _late_table(dues) -> str:
         rows.append(f'<tr><td>{escape(_dt(d.due_at))}</td>'
                     f'<td class="num">{escape(_wall(-d.time_left.total_seconds()))}</td>'
                     f'{_clock_cells(d)}<td class="num">{_attempts(d)}</td></tr>')
-    head = ("<tr><th>deadline</th><th class=\"num\">late by</th><th>lead</th><th>rep</th><th>rule</th>"
+    head = ("<tr><th>deadline</th><th class=\"num\">late by (wall clock)</th><th>lead</th><th>rep</th><th>rule</th>"
             "<th>status</th><th class=\"num\">attempts</th></tr>")
     return (f'<div class="scroll"><table class="due late"><thead>{head}</thead><tbody>{"".join(rows)}</tbody>'
             "</table></div>")
