@@ -26,6 +26,7 @@ from slacode.report import tables
 from slacode.report.due import due_list, escalations, window_of
 from slacode.report.html import Dashboard, render_html
 from slacode.report.scoring import standings
+from slacode.report.teams import render_text as teams_text, team_standings
 from tests.conftest import ROOT
 
 NORTHWIND = ROOT / "specs" / "northwind.sla"
@@ -170,14 +171,16 @@ def reference_report(agreement, events, as_of, by, period, fmt, rules=(), owners
     if owners:
         result.verdicts = [v for v in result.verdicts if v.lead is not None or v.owner in owners]
     comp = tables.compliance(result, by=by, period=period, plan=plan, rules=selected)
+    teams = team_standings(comp, plan, owners)          # the teams' points for goals met
     if fmt == "json":
         board = [s.to_dict() for s in standings(result, rules=selected, response=comp.response, rank=rank)]
-        out = tables.render_json(comp, {"recognition": board, "rank": rank})
+        out = tables.render_json(comp, {"recognition": board, "rank": rank, "team_standings": teams.to_dict()})
     elif fmt == "csv":
         out = tables.render_csv(comp)
     else:
-        out = tables.render_text(comp)
-    page = (render_html(agreement, result, by=by, period=period, rules=selected, compliance_table=comp, rank=rank)
+        out = tables.render_text(comp) + (teams_text(teams) if by == "owner" else "")
+    page = (render_html(agreement, result, by=by, period=period, rules=selected, compliance_table=comp, rank=rank,
+                        owners=owners)
             if html else None)
     return out, page
 

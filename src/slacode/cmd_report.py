@@ -110,17 +110,24 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, rank,
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, group_by=lead_field, read=read,
                        csv_options=csv_options, sink=sink)
     comp = sink.finish(result, owners)          # (--owner: and the targets and quotas they own)
+    from slacode.report import teams
+
+    standings = teams.team_standings(comp, agreement.plan, owners)     # goals met, per team (article 004)
     if fmt == "json":
         board = [s.to_dict() for s in sink.board.standings(result.as_of, rank)]
-        click.echo(tables.render_json(comp, {"recognition": board, "rank": rank}), nl=False)
+        click.echo(tables.render_json(comp, {"recognition": board, "rank": rank,
+                                             "team_standings": standings.to_dict()}), nl=False)
     elif fmt == "csv":
         click.echo(tables.render_csv(comp), nl=False)
-    elif _rich_ok():
-        click.echo(tables.render_rich(comp, width=_width(), color=True), nl=False, color=True)
     else:
-        click.echo(tables.render_text(comp), nl=False)
+        if _rich_ok():
+            click.echo(tables.render_rich(comp, width=_width(), color=True), nl=False, color=True)
+        else:
+            click.echo(tables.render_text(comp), nl=False)
+        if by == "owner":                       # a table of teams: their standings by goals met follow
+            click.echo(teams.render_text(standings), nl=False)
     if html_file:
-        _write_html(html_file, agreement, result, comp, by, period, selected, sink.dashboard, rank)
+        _write_html(html_file, agreement, result, comp, by, period, selected, sink.dashboard, rank, standings)
     _rank_unseen(rank, fmt, html_file)
     _rank_fallback(rank, sink.board, comp.response)
     if lead_field is not None:
@@ -268,11 +275,12 @@ def _rank_fallback(rank: str, board, response: str | None) -> None:
                "points", err=True)
 
 
-def _write_html(path, agreement, result, comp, by, period, rules, facts=None, rank: str = "points") -> None:
+def _write_html(path, agreement, result, comp, by, period, rules, facts=None, rank: str = "points",
+                teams=None) -> None:
     from slacode.report.html import render_html
 
     page = render_html(agreement, result, by=by, period=period, rules=rules, compliance_table=comp, facts=facts,
-                       rank=rank)
+                       rank=rank, teams=teams)
     try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(page)

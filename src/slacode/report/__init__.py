@@ -3,6 +3,8 @@
 * :func:`compliance` counts per-lead verdicts per group (rule, owner, assignee or
   segment) and period (:mod:`slacode.report.tables`, which also renders text, CSV, JSON);
 * :func:`standings` scores reps for kept promises (:mod:`slacode.report.scoring`);
+* :func:`team_standings` scores teams for goals met: a point per target or quota period
+  met, per period, ranked (:mod:`slacode.report.teams`);
 * :func:`render_html` draws one self-contained page with inline SVG charts
   (:mod:`slacode.report.html`);
 * :func:`upcoming` lists the open clocks that will warn or fall due soon
@@ -15,9 +17,11 @@ from __future__ import annotations
 from slacode.report.scoring import PERFECT_WEEK_BONUS, Standing, standings
 from slacode.report.tables import Cell, Compliance, Period, compliance
 from slacode.report.due import Due, due_list, parse_window, upcoming, window_of
+from slacode.report.teams import TeamStandings, team_standings
 
-__all__ = ["Cell", "Compliance", "Due", "PERFECT_WEEK_BONUS", "Period", "Progress", "Standing",
-           "compliance", "due_list", "parse_window", "render_html", "standings", "upcoming", "window_of"]
+__all__ = ["Cell", "Compliance", "Due", "PERFECT_WEEK_BONUS", "Period", "Progress", "Standing", "TeamStandings",
+           "compliance", "due_list", "parse_window", "render_html", "standings", "team_standings", "upcoming",
+           "window_of"]
 
 
 def __getattr__(name: str):

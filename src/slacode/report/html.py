@@ -11,8 +11,10 @@ drawn here. Sections:
 5. quota progress per period (bars against the goal);
 6. recognition: points for kept promises and badges for perfect weeks
    (:mod:`slacode.report.scoring`);
-7. the compliance table by the chosen grouping (rate per group and period);
-8. the clocks that fall due next, soonest first, and apart from them the ones already late,
+7. team standings: a point per goal (target or quota period) met, per team and period
+   (:mod:`slacode.report.teams`);
+8. the compliance table by the chosen grouping (rate per group and period);
+9. the clocks that fall due next, soonest first, and apart from them the ones already late,
    most recently late first.
 
 A period that has ended while some of its verdicts are still undecided is not *settled*:
@@ -58,14 +60,16 @@ BREACH_REASONS = {
 
 def render_html(agreement, result, *, by: str = "rule", period: str = "week", rules=None,
                 compliance_table: Compliance | None = None, due_limit: int = 15, late_limit: int = 10,
-                facts: "Dashboard | None" = None, rank: str = "points") -> str:
+                facts: "Dashboard | None" = None, rank: str = "points", teams=None, owners=None) -> str:
     """The dashboard page of ``result`` (an evaluation of ``agreement``) as HTML text: the
     "Due next" card lists the first ``due_limit`` clocks coming due and the ``late_limit``
     most recently late ones; the leaderboard is ordered by ``rank``
     (:func:`slacode.report.scoring.rank_key`). ``facts``: a :class:`Dashboard` the per-lead
     verdicts were added to as they came (then ``result.verdicts`` need only hold the
     targets' and quotas', and ``rules``, ``due_limit`` and ``late_limit`` are the
-    Dashboard's)."""
+    Dashboard's). ``teams``: the teams' standings by goals met
+    (:func:`slacode.report.teams.team_standings`), worked out here when None (of ``owners``'
+    goals, when given)."""
     plan = agreement.plan
     if facts is None:                           # counted here from the result's verdicts
         given = compliance_table
@@ -77,6 +81,10 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
     comp = compliance_table or facts.compliance(result)
     per_rule = comp if comp.by == "rule" else facts.per_rule(result)
     board = facts.board.standings(result.as_of, rank)
+    if teams is None:
+        from slacode.report.teams import team_standings
+
+        teams = team_standings(comp, plan, owners)
     clocks = facts.clocks()
     parts = [
         _header(agreement, result, comp),
@@ -104,6 +112,13 @@ def render_html(agreement, result, *, by: str = "rule", period: str = "week", ru
                  "bonus points. Breaches cost nothing here: the tables show them. "
                  + _median_words(comp.response) + _rank_words(rank, board),
                  _board(board, comp.response, rank)),
+        _section("Goals met: team standings",
+                 f"1 point to the owning team for every target or quota period met (each rep's or group's line "
+                 f"of a goal by assignee or by a lead field is a goal of its own), added up per {comp.period} "
+                 "(by the goal period's start); the leading team of each is crowned. A goal still pending is "
+                 "not met: a running period's points can still grow. A target period with no cycle to judge "
+                 "is worth no point; breaches cost nothing. Ties share the rank.",
+                 _team_board(teams)),
         _section(f"Compliance by {comp.grouping} and {comp.period}",
                  "Rate = met / (met + breached); the number under it is how many were judged. A dashed "
                  "frame: not settled, verdicts of that period are still undecided. " + _ARROW_WORDS + " "
@@ -752,6 +767,56 @@ def _board(board, response: str | None = None, ranking: str = "points") -> str:
             "<th class=\"num\" title=\"verdicts still undecided (pending, at risk or paused), of every clause: more than the open clocks above, which count deadlines only\">undecided</th><th>perfect weeks</th></tr>")
     return f'<table class="board"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
+
+def _team_board(ts) -> str:
+    """The teams' standings by goals met: a row per team in the order of the whole report's
+    ranking, a column per period with the team's points (the period's leaders crowned, a
+    running or unsettled period framed dashed), then the total and its rank."""
+    from slacode.report.teams import rank_text
+
+    if not ts.teams:
+        return '<p class="empty">No target or quota: no team scores (a point is a goal met).</p>'
+    labels = _short_labels([p.label for p in ts.periods], ts.period)
+    head = "".join(f'<th class="num" title="{escape(p.label)}">{escape(lab)}'
+                   f'{"<br><span class=so-far>so far</span>" if not p.complete else ""}</th>'
+                   for p, lab in zip(ts.periods, labels))
+    rows = []
+    for total in ts.total.teams:
+        cells = []
+        for p in ts.periods:
+            s = next(x for x in p.teams if x.team == total.team)
+            tip = (f"{p.label}: {s.points:,} point{'s' if s.points != 1 else ''}, rank {rank_text(s)} of "
+                   f"{len(p.teams)}; {s.met:,} met of {s.goals:,} goals, {s.breached:,} breached, "
+                   f"{s.open:,} undecided" + (f", {s.empty:,} with nothing to judge" if s.empty else ""))
+            crown = _CROWN if total.team in p.winners else ""
+            cls = "num" if p.settled else "num unsettled"
+            cells.append(f'<td class="{cls}" title="{escape(tip)}">{crown}{s.points:,}'
+                         f'<span class="n">{s.met:,}/{s.goals:,}</span></td>')
+        prized = total.rank <= 3 and total.points
+        medal = _medal(total.rank) if prized else f'<span class="rank">{escape(rank_text(total))}</span>'
+        tied = ' <span class="muted" title="tied on points">=</span>' if total.tied and prized else ""
+        rows.append(f'<tr><td class="c">{medal}{tied}</td><th class="rowhead">{escape(total.team)}</th>'
+                    f'{"".join(cells)}<td class="num"><b>{total.points:,}</b></td>'
+                    f'<td class="num">{total.breached:,}</td><td class="num">{total.open:,}</td></tr>')
+    notes = []
+    if ts.longer:
+        notes.append(f"Goals with periods longer than a {ts.period} ({', '.join(ts.longer)}) count in the "
+                     f"{ts.period} holding their start.")
+    if ts.unassigned:
+        notes.append(f"{ts.unassigned:,} line(s) of goals by assignee for leads nobody was assigned are left out.")
+    if ts.without_goals:
+        notes.append(f"Owning rules but no target or quota, so scoring no point: {', '.join(ts.without_goals)}.")
+    foot = f'<p class="more muted">{escape(" ".join(notes))}</p>' if notes else ""
+    return (f'<div class="scroll"><table class="heat teams"><thead><tr><th></th><th>team</th>{head}'
+            '<th class="num">points</th><th class="num">breached</th>'
+            '<th class="num" title="goals not decided yet (pending or at risk)">undecided</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>'
+            '<p class="more muted">Each cell: points, and under them goals met of goals judged or running.</p>'
+            + foot)
+
+
+_CROWN = ('<svg viewBox="0 0 20 14" width="16" height="11" role="img" aria-label="leading team" '
+          'style="margin-right:3px;vertical-align:-1px"><path fill="#d4a017" d="M1 13h18l1-10-5 4-5-6-5 6-5-4z"/></svg>')
 
 _STAR = ('<svg viewBox="0 0 20 20" width="15" height="15" aria-hidden="true"><path fill="#e3a008" '
          'd="M10 1.5l2.6 5.5 6 .7-4.5 4.1 1.2 5.9L10 14.8l-5.3 2.9 1.2-5.9L1.4 7.7l6-.7z"/></svg>')
