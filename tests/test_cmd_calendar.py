@@ -200,3 +200,35 @@ def test_json_validates_against_the_shipped_schema(desk, tmp_path, capsys):
             document = json.loads(capsys.readouterr().out)
             assert not list(validator.iter_errors(document)), document
             assert document["agreement"]["id"] in ("desk", "w")
+
+
+NIGHTS = """\
+agreement "n" {
+  version "1"
+  timezone "America/New_York"
+  teams sales
+}
+
+calendar nights {
+  timezone "America/New_York"
+  hours mon-fri 22:00-06:00
+  holidays "US"
+}
+"""
+
+
+@pytest.mark.parametrize(("at", "add", "due", "skipped"), [
+    # Wednesday's shift runs into Thanksgiving morning: nothing skipped
+    ("2026-11-25T22:00", "3h", "2026-11-26T01:00:00-05:00", []),
+    # … and on past it: Thanksgiving's own shift (Thu 22:00 - Fri 06:00) is skipped
+    ("2026-11-25T22:00", "10h", "2026-11-28T00:00:00-05:00", ["2026-11-26"]),
+    # Veterans Day (Wed) closes the shift that starts that evening, even seen from Thursday 02:00
+    ("2026-11-12T02:00", "1h", "2026-11-12T23:00:00-05:00", ["2026-11-11"]),
+])
+def test_a_night_shift_belongs_to_the_date_it_starts_on(tmp_path, capsys, at, add, due, skipped):
+    path = tmp_path / "n.sla"
+    path.write_text(NIGHTS)
+    assert main(["calendar", str(path), "--format", "json", "--at", at, "--add", add]) == 0
+    (sums,) = json.loads(capsys.readouterr().out)["calendars"][0]["sums"]
+    assert sums["due"] == due
+    assert [d["date"] for d in sums["closed_days_skipped"]] == skipped

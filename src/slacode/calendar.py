@@ -865,6 +865,24 @@ class Calendar(_Clock):
             out.append((day, ", ".join(dict.fromkeys(names)) or "a holiday"))
         return out
 
+    def closed_days_between(self, a_us: int, b_us: int) -> list[tuple[date, str]]:
+        """The closed days (as :meth:`closed_days` gives them) whose regular hours would have
+        run between the instants ``a_us`` and ``b_us``: the working days a clock from one to
+        the other skipped. A night shift belongs to the date it starts on, so the day before
+        ``a_us`` is looked at too, and a date whose shift starts after ``b_us`` is not."""
+        first = from_us(a_us, self.tz).date() - timedelta(days=1)
+        last = from_us(b_us, self.tz).date()
+        return [(day, why) for day, why in self.closed_days(first, last)
+                if any(self._local_us(day, s) < b_us and self._local_us(day, e) > a_us
+                       for s, e in self._weekly_spans[day.weekday()])]
+
+    def _local_us(self, day: date, minutes: int) -> int:
+        """The instant ``minutes`` after the local midnight starting ``day`` (past 1440: the
+        next day's clock)."""
+        on = date.fromordinal(day.toordinal() + minutes // MINUTES_PER_DAY)
+        rest = minutes % MINUTES_PER_DAY
+        return to_us(datetime(on.year, on.month, on.day, rest // 60, rest % 60, tzinfo=self.tz))
+
     def _holidays_of(self, year: int) -> frozenset[int]:
         found = self._holiday_years.get(year)
         if found is None:

@@ -153,12 +153,9 @@ def deadline(clock, at_us: int, add_us: int, written: str) -> dict:
     due = clock.add_us(at_us, add_us)
     converted = f" ({_span_words(add_us)})" if "d" in written else ""
     skipped = []
-    if hasattr(clock, "closed_days"):
-        from slacode.calendar import from_us
-
-        first, last = from_us(at_us, clock.tz).date(), from_us(due, clock.tz).date()
+    if hasattr(clock, "closed_days_between"):
         skipped = [{"date": d.isoformat(), "weekday": _WEEKDAYS[d.weekday()], "why": why}
-                   for d, why in clock.closed_days(first, last)]
+                   for d, why in clock.closed_days_between(at_us, due)]
     return {"calendar": clock.name, "from": iso(at_us, clock.tz), "add": written,
             "add_seconds": add_us // 1_000_000, "due": iso(due, clock.tz),
             "wall_clock_seconds": (due - at_us) // 1_000_000, "closed_days_skipped": skipped,

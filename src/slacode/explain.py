@@ -106,9 +106,9 @@ def _closed_between(clock, start, due) -> str:
     """The working days a deadline skips, as explain adds them to its due date: the dates
     from the start to the due date that the calendar's regular hours open but a holiday or
     a `closed` date closes ("" for none, or for a clock that is not a calendar's)."""
-    if due is None or not hasattr(clock, "closed_days"):
+    if due is None or not hasattr(clock, "closed_days_between"):
         return ""
-    days = clock.closed_days(from_us(start, clock.tz).date(), from_us(due, clock.tz).date())
+    days = clock.closed_days_between(start, due)
     if not days:
         return ""
     shown = "; ".join(f"{d.strftime('%a')} {d.isoformat()} {why}" for d, why in days[:4])
