@@ -229,6 +229,8 @@ def test_unknown_codes_are_left_to_sla216():
     ("Europe/Berlin", '"US"', False),                      # DE, DK, NO, SE, SJ
     ("UTC", '"BR"', False),                                # no country
     ("US/Eastern", '"BR"', True),                          # a link, read as America/New_York
+    ("America/St_Thomas", '"US-VI"', False),               # a territory: its zone is of "VI"
+    ("Indian/Reunion", '"FR-974"', False),                 # Réunion, "RE"
 ])
 def test_holidays_not_of_the_zones_country(zone, codes, expected):
     diags = _lint(_agreement(f"  holidays {codes}", zone), "SLA394")

@@ -401,3 +401,27 @@ def test_jobs_give_identical_output(league_files, tmp_path, monkeypatch, capsys)
         outs.append(runs)
     assert outs[0] == outs[1] == outs[2]
     assert "team standings per quarter" in outs[0][1] and json.loads(outs[0][0])["team_standings"]["periods"]
+
+
+def test_the_missing_group_of_a_by_field_goal_is_nobodys_goal(tmp_path):
+    """An `at least` quota by a field has a line for the leads without the field only in the
+    periods where such leads have events: always met, it would be a point never at stake."""
+    import slacode
+    from slacode.report import compliance
+    from slacode.report.teams import team_standings
+
+    agreement = slacode.loads(
+        'agreement "t" {\n  version "1"\n  timezone "UTC"\n  teams ops\n}\n'
+        "quota big {\n  owner ops\n  count enter mql\n  at least 1 per week\n  by region\n}\n")
+    events = [{"lead": "A", "at": "2026-11-03T10:00:00Z", "type": "state", "state": "mql"},
+              {"lead": "B", "at": "2026-11-04T10:00:00Z", "type": "state", "state": "mql",
+               "fields": {"region": "EU"}}]
+    result = agreement.evaluate(events, as_of="2026-11-25T00:00:00Z")
+    groups = sorted(str(v.group) for v in result.verdicts if v.rule == "big")
+    assert "{'region': None}" in groups                 # the line exists …
+    ts = team_standings(compliance(result, by="owner", period="week", plan=agreement.plan), agreement.plan)
+    assert ts.ungrouped == 1                            # … but scores nothing
+    (ops,) = ts.total.teams
+    # the EU line: met in W45, breached in W46 and W47 (no event), pending in W48
+    assert (ops.points, ops.met, ops.breached) == (1, 1, 2)
+    assert ts.to_dict()["ungrouped_left_out"] == 1

@@ -165,7 +165,9 @@ def holidays_of_the_zone(ctx: Context) -> Iterator[Diagnostic]:
             continue                    # no country, or a zone shared by several
         (country,) = countries
         regions = [r for h in cal.of("holidays") for r in h.regions]
-        if any(r.value.partition("-")[0].upper() == country for r in regions):
+        # a code of the zone's country, or a subdivision that is that country's own code
+        # (`US-VI` for America/St_Thomas, the U.S. Virgin Islands; `FR-974` is Réunion, `RE`)
+        if any(country in _countries_of(r.value) for r in regions):
             continue
         codes_text = ", ".join(f'"{r.value}"' for r in regions)
         yield ctx.diag(codes.HOLIDAYS_NOT_OF_ZONE,
@@ -173,6 +175,22 @@ def holidays_of_the_zone(ctx: Context) -> Iterator[Diagnostic]:
                        f'"{zone}" is the time of "{country}"', regions[0],
                        hint=f'if the desk follows the holidays of "{country}", add or write `holidays "{country}"`; '
                             "keep the line if the desk keeps another country's holidays")
+
+
+def _countries_of(code: str) -> set[str]:
+    """The countries a holidays code is of: its country, and for a subdivision that is a
+    territory with a country code of its own (`US-VI`, `FR-974`) that code too, as the tz
+    database names the territory's zone."""
+    code = code.upper()
+    return {code.partition("-")[0]} | ({_TERRITORIES[code]} if code in _TERRITORIES else set())
+
+
+#: subdivisions of the holidays package that are territories with a country code of their
+#: own, which the tz database gives their zones
+_TERRITORIES = {"US-AS": "AS", "US-GU": "GU", "US-MP": "MP", "US-PR": "PR", "US-UM": "UM", "US-VI": "VI",
+                "FR-971": "GP", "FR-972": "MQ", "FR-973": "GF", "FR-974": "RE", "FR-976": "YT",
+                "FR-BL": "BL", "FR-MF": "MF", "FR-NC": "NC", "FR-PF": "PF", "FR-PM": "PM", "FR-TF": "TF",
+                "FR-WF": "WF"}
 
 
 # ------------------------------------------------------------------------ intervals

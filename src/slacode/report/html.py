@@ -791,7 +791,7 @@ def _team_board(ts) -> str:
             crown = _CROWN if total.team in p.winners else ""
             cls = "num" if p.settled else "num unsettled"
             cells.append(f'<td class="{cls}" title="{escape(tip)}">{crown}{s.points:,}'
-                         f'<span class="n">{s.met:,}/{s.goals:,}</span></td>')
+                         f'<span class="n">{s.points:,}/{s.goals - s.empty:,}</span></td>')
         prized = total.rank <= 3 and total.points
         medal = _medal(total.rank) if prized else f'<span class="rank">{escape(rank_text(total))}</span>'
         tied = ' <span class="muted" title="tied on points">=</span>' if total.tied and prized else ""
@@ -804,6 +804,8 @@ def _team_board(ts) -> str:
                      f"{ts.period} holding their start.")
     if ts.unassigned:
         notes.append(f"{ts.unassigned:,} line(s) of goals by assignee for leads nobody was assigned are left out.")
+    if ts.ungrouped:
+        notes.append(f"{ts.ungrouped:,} line(s) of goals by a field for leads without the field are left out.")
     if ts.without_goals:
         notes.append(f"Owning rules but no target or quota, so scoring no point: {', '.join(ts.without_goals)}.")
     foot = f'<p class="more muted">{escape(" ".join(notes))}</p>' if notes else ""
@@ -811,7 +813,8 @@ def _team_board(ts) -> str:
             '<th class="num">points</th><th class="num">breached</th>'
             '<th class="num" title="goals not decided yet (pending or at risk)">undecided</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>'
-            '<p class="more muted">Each cell: points, and under them goals met of goals judged or running.</p>'
+            '<p class="more muted">Each cell: points, and under them goals met of goals judged or running '
+            '(a target period with nothing to judge is in neither).</p>'
             + foot)
 
 

@@ -11,8 +11,10 @@ that owns the goal (``owner``). The scoring, in full:
   is a goal of its own, judged on its own);
 * a **target period with no cycle to judge** (``value`` null) is ``met`` by LANGUAGE.md §8,
   but scores no point: nothing was served (it is counted as ``empty``);
-* the line of a `by assignee` goal that counts the leads **nobody was assigned** is nobody's
-  goal: it is left out, neither a point nor a miss;
+* the line of a `by assignee` goal that counts the leads **nobody was assigned**, and that
+  of a `by FIELD` goal that counts the leads **without the field**, are nobody's goal: they
+  are left out, neither a point nor a miss (the second exists only in periods with events of
+  such leads, so an `at least` line of it could never be missed);
 * ``breached`` costs nothing and ``pending`` or ``at_risk`` is not met (yet): a period still
   running scores the goals already met in it (a quota reached before the period ends is
   ``met`` at once), so its points can still grow, and a `sum` quota's can fall back;
@@ -130,11 +132,14 @@ class TeamStandings:
     longest: str | None = None
     #: the `by assignee` lines of leads nobody was assigned, left out
     unassigned: int = 0
+    #: the `by FIELD` lines of leads without the field, left out
+    ungrouped: int = 0
 
     def to_dict(self) -> dict:
         return {"period": self.period, "teams": list(self.teams), "without_goals": list(self.without_goals),
                 "periods": [p.to_dict(self.zone) for p in self.periods], "total": self.total.to_dict(self.zone),
-                "longer_goals": list(self.longer), "unassigned_left_out": self.unassigned}
+                "longer_goals": list(self.longer), "unassigned_left_out": self.unassigned,
+                "ungrouped_left_out": self.ungrouped}
 
 
 def rank_teams(scores: list[TeamScore]) -> list[TeamScore]:
@@ -173,13 +178,16 @@ def team_standings(comp: Compliance, plan=None, owners=None) -> TeamStandings:
     teams = sorted(owned, key=lambda t: (t.startswith("("), t))
     cells: dict[tuple[str, str], TeamScore] = {}
     spans: dict[str, tuple[int, int]] = {}
-    unassigned = 0
+    unassigned = ungrouped = 0
     for v in goals:
         team = v.owner or NO_OWNER
         if team not in owned:
             continue
         if v.rule in per_rep and v.assignee is None:       # a `by assignee` goal's leads of nobody
             unassigned += 1
+            continue
+        if v.group is not None and all(value is None for value in v.group.values()):
+            ungrouped += 1                                  # a `by FIELD` goal's leads without it
             continue
         label, first = period_of(v.started_at, comp.period, comp.zone)
         if label not in spans:
@@ -199,7 +207,7 @@ def team_standings(comp: Compliance, plan=None, owners=None) -> TeamStandings:
         periods.append(TeamPeriod(label, start, end, end <= comp.as_of, rank_teams(scores)))
     total = TeamPeriod(ALL, None, None, all(p.complete for p in periods), rank_teams(list(totals.values())))
     return TeamStandings(comp.period, comp.zone, comp.as_of, teams, periods, total,
-                         sorted(ruled - owned), longer, longest, unassigned)
+                         sorted(ruled - owned), longer, longest, unassigned, ungrouped)
 
 
 # ------------------------------------------------------------------------ rendering
@@ -264,6 +272,9 @@ def _notes(ts: TeamStandings, empty: bool) -> list[str]:
     if ts.unassigned:
         notes.append(f"{ts.unassigned:,} line{'s' if ts.unassigned != 1 else ''} of by assignee goals for leads "
                      "nobody was assigned left out (nobody's goal)")
+    if ts.ungrouped:
+        notes.append(f"{ts.ungrouped:,} line{'s' if ts.ungrouped != 1 else ''} of by FIELD goals for leads "
+                     "without the field left out (nobody's goal)")
     if ts.without_goals:
         notes.append(f"owning rules but no target or quota, so scoring no point: {', '.join(ts.without_goals)}")
     return notes
