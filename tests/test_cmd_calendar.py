@@ -110,11 +110,17 @@ def test_a_day_is_the_calendars_day_length():
 
 
 @pytest.mark.parametrize(("text", "says"), [
-    ("3 hours", "`3h`"), ("2 days", "`2d`"), ("2w", "write weeks as days"), ("soon", "`4h`, `1d4h`")])
+    ("3 hours", "`3h`"), ("2 days", "`2d`"), ("2w", "write weeks as days"), ("soon", "`4h`, `1d4h`"),
+    ("1h1h", "`4h`, `1d4h`"), ("30m2h", "`4h`, `1d4h`"), ("h", "`4h`, `1d4h`")])
 def test_a_duration_it_cannot_read_says_how_to_write_it(text, says):
     with pytest.raises(ValueError, match="not a duration") as e:
         parse_duration(text, _agreement("1h").calendars["sp"])
     assert says in str(e.value)
+
+
+def test_a_zero_duration_is_refused():
+    with pytest.raises(ValueError, match="no time at all"):
+        parse_duration("0h", _agreement("1h").calendars["sp"])
 
 
 def test_the_listing_names_each_closed_working_day_and_the_special_hours(desk, capsys):

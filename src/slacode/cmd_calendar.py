@@ -15,7 +15,7 @@ import click
 from slacode.cli import _fail, load_agreement
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DURATION = re.compile(r"\s*(?:\d+\s*[dhm]\s*)+", re.ASCII)
+_DURATION = re.compile(r"\s*(?=\d)(?:\d+\s*d\s*)?(?:\d+\s*h\s*)?(?:\d+\s*m\s*)?", re.ASCII)
 _DURATION_PART = re.compile(r"(\d+)\s*([dhm])", re.ASCII)
 _SPELLED = re.compile(r"\s*(\d+)\s*(days?|hours?|minutes?|mins?|w|weeks?)\s*", re.IGNORECASE)
 
@@ -50,9 +50,9 @@ def _near(name: str, known: list[str]) -> str | None:
 
 
 def parse_duration(text: str, clock) -> int:
-    """A duration written as in the language (``4h``, ``1d4h``, ``90m``, ``2d 3h``) in
-    microseconds of the clock's time: a ``d`` is the calendar's day length. ``ValueError``
-    saying how to write it."""
+    """A duration written as in the language (``4h``, ``1d4h``, ``90m``, ``2d 3h``: days,
+    hours, minutes, each at most once and in that order, not zero) in microseconds of the
+    clock's time: a ``d`` is the calendar's day length. ``ValueError`` saying how to write it."""
     if not _DURATION.fullmatch(text):
         spelled = _SPELLED.fullmatch(text)
         hint = ""
@@ -63,7 +63,10 @@ def parse_duration(text: str, clock) -> int:
         raise ValueError(f"{text!r} is not a duration; write it as the agreement does: `4h`, `1d4h`, `90m`{hint}")
     day_seconds = int(clock.day_length.total_seconds())
     unit = {"d": day_seconds, "h": 3600, "m": 60}
-    return sum(int(n) * unit[u] for n, u in _DURATION_PART.findall(text)) * 1_000_000
+    total = sum(int(n) * unit[u] for n, u in _DURATION_PART.findall(text)) * 1_000_000
+    if not total:
+        raise ValueError(f"{text!r} is no time at all; give a duration longer than 0, such as `4h`")
+    return total
 
 
 def _instant(text: str, clock, option: str) -> int:
