@@ -385,8 +385,10 @@ def start_is_stop(ctx: Context) -> Iterator[Diagnostic]:
                 what = _same_trigger(start, stop, ctx.segments)
                 if what is not None:
                     yield ctx.diag(codes.START_IS_STOP, f"`{what}` both starts and stops `{r.name.value}`", stop,
-                                   hint="each occurrence closes one cycle and opens the next; to give a fresh "
-                                        "clock on a repeat, use `restart on` instead")
+                                   hint="each occurrence closes one cycle (judged) and opens the next: one "
+                                        "verdict per interval between them, as a periodic update wants (then "
+                                        "keep it and add `# slacode: ignore[SLA322]`); for a fresh clock on a "
+                                        "repeat, whose old cycle is cancelled, not judged, use `restart on`")
                     break
 
 

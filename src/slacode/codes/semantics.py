@@ -666,7 +666,12 @@ START_IS_STOP = define("SLA322", "start-is-stop", "warning", """
     closes the open cycle and opens the next one: every cycle measures the time between two
     such events, and the first occurrence only opens. That is rarely what was meant; the
     stop is usually a different event (the first attempt after an assignment, not the next
-    assignment).
+    assignment). When it is meant, it is a periodic update (Zendesk's, Salesforce's
+    recurring milestone): `start on contact_attempt` / `stop on contact_attempt` / `within
+    2d` judges every interval between two touches, one verdict each, which `gap at most 2d`
+    (one verdict per cycle, breached by the first long silence) does not. Keep it then, with
+    `# slacode: ignore[SLA322]`. `restart on` is not the same: the cycle it replaces is
+    cancelled, not judged.
 
     ## Avoid
     ```sla
