@@ -1185,3 +1185,17 @@ def test_a_statement_cut_off_at_the_end_of_the_file_hides_no_other_problem(last)
                      + last)
     found = [d.code for d in lint(text)]
     assert found[:2] == ["SLA208", "SLA311"] and found[-1] in ("SLA103", "SLA101"), found
+
+
+@pytest.mark.parametrize("states, code", [("", "SLA219"), ("states {\n  working\n  won final\n}\n", "SLA207")])
+def test_an_event_type_listed_after_enter_is_read_as_a_state(states, code):
+    from slacode.api import lint
+
+    text = ('agreement "p" {\n  timezone "UTC"\n  teams sales\n}\n' + states
+            + "deadline k {\n  owner sales\n  start on enter working, contact_attempt\n"
+              "  stop on enter won\n  within 2d\n}\n")
+    (diag,) = [d for d in lint(text) if d.code == code]
+    assert diag.hint == ("after `enter`, a comma lists states; for the event `contact_attempt`, "
+                         "write `enter working or contact_attempt`")
+    # a state list of states only says nothing of the kind
+    assert not [d for d in lint(text.replace(", contact_attempt", ", won")) if d.code in ("SLA219", "SLA207")]

@@ -114,10 +114,46 @@ def owners_are_teams(ctx: Context) -> Iterator[Diagnostic]:
                                team, hint=hint)
 
 
-def _undefined_state(ctx: Context, name: m.Name | m.Value, text: str | None = None) -> Diagnostic:
+def _undefined_state(ctx: Context, name: m.Name | m.Value, text: str | None = None,
+                     trigger: m.Trigger | None = None) -> Diagnostic:
     value = text if text is not None else name.value
-    hint = did_you_mean(value, ctx.states) or f"declare `{value}` in the `states` block"
+    hint = (trigger is not None and _event_in_state_list(ctx, trigger, name)) or did_you_mean(value, ctx.states) \
+        or f"declare `{value}` in the `states` block"
     return ctx.diag(codes.UNDEFINED_STATE, f"state `{value}` is not declared", name, hint=hint)
+
+
+#: event types every agreement knows: the default attempt type and the assignment
+_BUILT_IN_TYPES = frozenset({"contact_attempt", "assigned"})
+
+
+def _event_types(ctx: Context) -> frozenset:
+    """The event types the agreement's triggers name, and the built-in ones."""
+    return _BUILT_IN_TYPES | {t.type.value for t in ctx.triggers() if t.kind == "event" and t.type is not None}
+
+
+def _event_in_state_list(ctx: Context, trigger: m.Trigger, name: m.Name) -> str | None:
+    """For a name after the first of an `enter`/`leave` list that is an event type, not a
+    state: the advice to join the event with `or` (None otherwise)."""
+    listed = [n.value for n in trigger.states]
+    if len(listed) < 2 or name.value == listed[0] or name.value not in _event_types(ctx):
+        return None
+    states = ", ".join(v for v in listed if v != name.value)
+    return (f"after `{trigger.kind}`, a comma lists states; for the event `{name.value}`, write "
+            f"`{trigger.kind} {states} or {name.value}`")
+
+
+@rule(codes.STATE_NAMED_LIKE_EVENT)
+def state_named_like_an_event(ctx: Context) -> Iterator[Diagnostic]:
+    """Without a `states` block: `enter working, contact_attempt`, a state list that names
+    an event type (with one, SLA207 says it, with the same hint)."""
+    if ctx.has_states:
+        return
+    for trigger in ctx.triggers():
+        for name in trigger.states:
+            hint = _event_in_state_list(ctx, trigger, name)
+            if hint:
+                yield ctx.diag(codes.STATE_NAMED_LIKE_EVENT,
+                               f"`{name.value}` is read as a state here (an event type elsewhere)", name, hint=hint)
 
 
 def _state_names_in(pred) -> Iterator[m.Value]:
@@ -145,7 +181,7 @@ def states_are_declared(ctx: Context) -> Iterator[Diagnostic]:
     for trigger in ctx.triggers():
         for name in trigger.states:
             if name.value not in ctx.states:
-                yield _undefined_state(ctx, name)
+                yield _undefined_state(ctx, name, trigger=trigger)
     for pred in ctx.predicates():
         for value in _state_names_in(pred):
             if value.value not in ctx.states:

@@ -601,3 +601,35 @@ UNUSED_CALENDAR = define("SLA218", "unused-calendar", "warning", """
     }
     ```
     """)
+
+STATE_NAMED_LIKE_EVENT = define("SLA219", "state-named-like-an-event", "warning", """
+    A name in an `enter` or `leave` list is an event type the agreement uses elsewhere (or
+    `contact_attempt` / `assigned`), not a declared state.
+
+    ## Why
+    After `enter`, a comma goes on listing states: `start on enter working, contact_attempt`
+    starts the clock when the lead enters `working` or a state called `contact_attempt`, and
+    the event `contact_attempt` starts nothing. Triggers of different kinds are joined with
+    `or`. (With a `states` block the name is reported as undeclared, SLA207, with the same
+    advice.)
+
+    ## Avoid
+    ```sla
+    deadline keep_in_touch {
+      owner sales
+      start on enter working, contact_attempt
+      stop on contact_attempt
+      within 2d
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline keep_in_touch {
+      owner sales
+      start on enter working or contact_attempt
+      stop on contact_attempt
+      within 2d
+    }
+    ```
+    """)
