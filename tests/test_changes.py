@@ -224,3 +224,62 @@ def test_decided_periods():
 def test_since_after_as_of_is_refused():
     with pytest.raises(ValueError, match="since"):
         changes(AGREEMENT, [], since=_at("10:00"), as_of=_at("09:00"))
+
+
+# ---------------------------------------------------------------------------- the command
+
+def _run(*args):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run([sys.executable, "-m", "slacode", "changes", *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT)
+
+
+NORTHWIND = ("specs/northwind.sla", "specs/events.jsonl")
+
+
+def test_the_command_lists_the_library_s_changes_and_its_json_fits_the_schema():
+    from jsonschema import Draft202012Validator
+
+    from slacode.schemas import load_schema
+    from tests.conftest import ROOT
+
+    since, as_of = "2026-11-10T08:00:00-03:00", "2026-11-10T12:00:00-03:00"
+    proc = _run(*NORTHWIND, "--since", since, "--as-of", as_of, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    Draft202012Validator(load_schema("changes")).validate(doc)
+    agreement = slacode.load(ROOT / NORTHWIND[0])
+    batch = slacode.read_events(ROOT / NORTHWIND[1])
+    want = [c.to_dict() for c in changes(agreement, batch, since=since, as_of=as_of)]
+    assert doc["changes"] == want and len(want) > 5
+    assert {c["transition"] for c in want} >= {"opened", "warned", "met", "breached"}
+    lines = _run(*NORTHWIND, "--since", since, "--as-of", as_of, "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == want
+    assert doc["since"] == since and doc["as_of"] == as_of
+
+
+def test_rule_owner_and_csv():
+    since, as_of = "2026-11-10T08:00:00-03:00", "2026-11-10T12:00:00-03:00"
+    rows = _run(*NORTHWIND, "--since", since, "--as-of", as_of, "--rule", "first_touch", "--format", "csv").stdout
+    head, *body = rows.splitlines()
+    assert head.startswith("at,transition,lead,rule,") and body
+    assert all(",first_touch," in line for line in body)
+    owned = _run(*NORTHWIND, "--since", "2026-11-30T12:00:00-03:00", "--as-of", "2026-12-01T00:00:00-03:00",
+                 "--owner", "marketing", "--format", "jsonl").stdout.splitlines()
+    assert owned and {json.loads(line)["owner"] for line in owned} == {"marketing"}
+    assert any(json.loads(line)["transition"] == "decided" for line in owned)
+
+
+def test_usage_errors():
+    late = _run(*NORTHWIND, "--since", "2026-11-11T00:00:00Z", "--as-of", "2026-11-10T00:00:00Z")
+    assert late.returncode == 2 and "after --as-of" in late.stderr
+    bad = _run(*NORTHWIND, "--since", "yesterday", "--as-of", "2026-11-10T00:00:00Z")
+    assert bad.returncode == 2 and "--since yesterday" in bad.stderr
+    missing = _run(*NORTHWIND, "--as-of", "2026-11-10T00:00:00Z")
+    assert missing.returncode == 2 and "--since" in missing.stderr
+    empty = _run(*NORTHWIND, "--since", "2026-11-10T00:00:00Z", "--as-of", "2026-11-10T00:00:00Z")
+    assert empty.returncode == 0 and empty.stdout == "Nothing happened in that window.\n"

@@ -237,6 +237,7 @@ LAZY_COMMANDS = {
     "schema": "slacode.cmd_schema:schema",
     "report": "slacode.cmd_report:report",
     "due": "slacode.cmd_report:due",
+    "changes": "slacode.cmd_changes:changes",
     "calendar": "slacode.cmd_calendar:calendar",
 }
 
@@ -244,6 +245,7 @@ LAZY_COMMANDS = {
 #: What `slacode --help` says of each command, in one line (its own help has the rest).
 SUMMARIES = {
     "calendar": "Closed days and special hours of the calendars; deadlines on them.",
+    "changes": "Transitions since the last run: warned, met, breached, cancelled.",
     "check": "Judge events against an agreement: verdicts and input problems.",
     "diff": "What changed between two versions, and which verdicts it changes.",
     "due": "Open clocks that will warn or fall due soon, soonest first.",
