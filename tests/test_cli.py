@@ -847,8 +847,8 @@ def test_the_package_lists_only_its_public_names():
 def test_help_lists_every_command_with_a_whole_sentence():
     proc = run("--help")
     rows = {ln.split()[0]: ln.split(None, 1)[1] for ln in proc.stdout.split("Commands:")[1].splitlines() if ln.strip()}
-    assert sorted(rows) == ["calendar", "check", "diff", "due", "explain", "fmt", "lint", "report", "rule", "schema",
-                            "test"]
+    assert sorted(rows) == ["calendar", "changes", "check", "diff", "due", "explain", "fmt", "lint", "report", "rule",
+                            "schema", "test"]
     assert all(text.endswith(".") and "..." not in text for text in rows.values()), rows
 
 

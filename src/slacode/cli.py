@@ -237,6 +237,7 @@ LAZY_COMMANDS = {
     "schema": "slacode.cmd_schema:schema",
     "report": "slacode.cmd_report:report",
     "due": "slacode.cmd_report:due",
+    "changes": "slacode.cmd_changes:changes",
     "calendar": "slacode.cmd_calendar:calendar",
 }
 
@@ -244,6 +245,7 @@ LAZY_COMMANDS = {
 #: What `slacode --help` says of each command, in one line (its own help has the rest).
 SUMMARIES = {
     "calendar": "Closed days and special hours of the calendars; deadlines on them.",
+    "changes": "Transitions since the last run: warned, met, breached, cancelled.",
     "check": "Judge events against an agreement: verdicts and input problems.",
     "diff": "What changed between two versions, and which verdicts it changes.",
     "due": "Open clocks that will warn or fall due soon, soonest first.",
@@ -871,12 +873,13 @@ def start_check(spec, events, as_of, tz, input_format, jobs: int = 1, csv_option
 
 
 def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, serialize=None,
-         group_by: str | None = None):
+         group_by: str | None = None, fold_hook=None):
     """Both passes over the events, in ``jobs`` processes when that is possible (0: all cores);
-    ``group_by``: a lead field the verdicts carry the group of (`report --by FIELD`)."""
+    ``group_by``: a lead field the verdicts carry the group of (`report --by FIELD`);
+    ``fold_hook``: as :class:`slacode.stream.StreamEvaluation` takes it (one process)."""
     from slacode.stream import run_stream
 
-    if jobs != 1:
+    if jobs != 1 and fold_hook is None:
         from slacode.parallel import available_cores, max_jobs, parallel_sources, run_parallel
 
         jobs = max_jobs(jobs or available_cores())
@@ -888,7 +891,7 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
             if run is not None:
                 return run
     return run_stream(plan, read, cutoff, diagnostics, sources=read.names, serialize=serialize,
-                      rereadable=True, group_by=group_by)
+                      rereadable=True, group_by=group_by, fold_hook=fold_hook)
 
 
 def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1, csv_options=None, agreement=None):
@@ -901,11 +904,12 @@ def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1, c
 
 def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs: int = 1,
                     group_by: str | None = None, read: "EventReader | None" = None, csv_options=None,
-                    sink=None):
+                    sink=None, fold_hook=None):
     """The :class:`~slacode.evaluate.Result` of event sources for a loaded agreement
     (``read``: an :class:`EventReader` of them made already, to read them again after;
     ``group_by`` as :func:`_run` takes it; ``sink``: each lead's verdicts are handed to it
-    in lead order instead of kept, as :func:`slacode.stream.result_of` takes it)."""
+    in lead order instead of kept, as :func:`slacode.stream.result_of` takes it; ``fold_hook``:
+    what each lead's outcome carries instead of its verdicts, as :func:`_run` takes it)."""
     from slacode.events import EventInputError
     from slacode.stream import result_of
 
@@ -915,7 +919,7 @@ def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs:
     cutoff = read.as_of
     diagnostics: list = []
     try:
-        run = _run(agreement.plan, read, cutoff, diagnostics, jobs, group_by=group_by)
+        run = _run(agreement.plan, read, cutoff, diagnostics, jobs, group_by=group_by, fold_hook=fold_hook)
         result = result_of(run, agreement.plan, cutoff, diagnostics, sink)
     except EventInputError as e:
         _fail(str(e))

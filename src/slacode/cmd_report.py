@@ -14,7 +14,7 @@ from slacode.cli import EXIT_OK, _as_of_option, _color, _event_options, _fail, _
 
 
 def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, jobs: int = 1,
-              group_by: str | None = None, read=None, csv_options=None, sink=None):
+              group_by: str | None = None, read=None, csv_options=None, sink=None, fold_hook=None):
     """Read (through the progress counter) and evaluate: the :class:`Result` (``read``: the
     :class:`~slacode.cli.EventReader` to read with, made here if None; ``sink``: takes each
     lead's verdicts in turn, which the result then does not hold, as
@@ -32,7 +32,7 @@ def _evaluate(agreement, events, as_of, tz, input_format, show_progress: bool, j
         read.wrap = wrap
     with progress:
         return evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs, group_by=group_by, read=read,
-                               csv_options=csv_options, sink=sink)
+                               csv_options=csv_options, sink=sink, fold_hook=fold_hook)
 
 
 def _reader(agreement, events, as_of, tz, input_format, csv_options):

@@ -264,8 +264,12 @@ class StreamEvaluation:
     """One pass over records in input order, then the replay of leads that came back."""
 
     def __init__(self, plan, as_of: int, sources: list[str] | None, serialize=None,
-                 spool_path: str | None = None, in_memory: bool = False, group_by: str | None = None):
+                 spool_path: str | None = None, in_memory: bool = False, group_by: str | None = None,
+                 fold_hook=None):
         self.serialize = serialize          # a lead's verdicts -> what outcomes carry (default: the list)
+        # (fold, verdicts) -> what outcomes carry instead of the verdicts, for a caller that
+        # needs the lead's cycles too (`changes`: the instants a verdict does not keep)
+        self.fold_hook = fold_hook
         self.plan = plan
         self.as_of = as_of
         self.sources = sources
@@ -399,6 +403,8 @@ class StreamEvaluation:
         if self.group_by is not None:
             stamp_groups(fold, verdicts)
         contribution = self.agg.contribution(fold, verdicts)
+        if self.fold_hook is not None:
+            verdicts = self.fold_hook(fold, verdicts)
         if self.serialize is not None:
             verdicts = self.serialize(verdicts)
         return LeadOutcome(fold.lead, verdicts, contribution, unknown_state_diagnostics(fold, self.sources),
@@ -498,7 +504,8 @@ class StreamEvaluation:
 
 def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,
                sources: list[str] | None, serialize=None, spool_path: str | None = None,
-               rereadable: bool = False, in_memory: bool = False, group_by: str | None = None) -> StreamEvaluation:
+               rereadable: bool = False, in_memory: bool = False, group_by: str | None = None,
+               fold_hook=None) -> StreamEvaluation:
     """Both passes over ``read(diagnostics)`` (called again, with a throw-away list, only if
     some lead needs it). Then iterate :meth:`StreamEvaluation.outcomes`; ``serialize``
     turns a lead's verdicts into what the outcomes carry (to keep the spool small and fast);
@@ -511,8 +518,9 @@ def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: lis
     start with an exact table, so the output never depends on which table was used.
     ``in_memory``: the outcomes are kept in lists rather than spooled to files (for a
     caller that keeps them all). ``group_by``: a lead field whose group at each cycle's start
-    the verdicts carry (``start_groups``: `report --by FIELD`)."""
-    run = StreamEvaluation(plan, as_of, sources, serialize, spool_path, in_memory, group_by)
+    the verdicts carry (``start_groups``: `report --by FIELD`). ``fold_hook``: as
+    :class:`StreamEvaluation` takes it."""
+    run = StreamEvaluation(plan, as_of, sources, serialize, spool_path, in_memory, group_by, fold_hook)
     with paused_gc():
         windowed = False
         if rereadable:
@@ -521,7 +529,7 @@ def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: lis
             if not windowed:             # an id came back after its window: again, with every id kept
                 run.close()
                 del diagnostics[mark:]
-                run = StreamEvaluation(plan, as_of, sources, serialize, spool_path, in_memory, group_by)
+                run = StreamEvaluation(plan, as_of, sources, serialize, spool_path, in_memory, group_by, fold_hook)
         if not windowed:
             run.feed_all(read(diagnostics))
         if run.needs_replay:             # judging ids as the first pass did, which was exact

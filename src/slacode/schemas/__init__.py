@@ -9,6 +9,8 @@
   tables without ``recognition`` (``#/$defs/complianceDocument``: ``Compliance.to_dict()``);
 * ``due``: ``slacode due --format json``; ``#/$defs/clock`` is one clock, and one line of
   ``--format jsonl``;
+* ``changes``: ``slacode changes --format json``; ``#/$defs/change`` is one transition,
+  and one line of ``--format jsonl``;
 * ``diff``: ``slacode diff --format json``, with or without ``--events``;
 * ``tests``: ``slacode test --format json``;
 * ``coverage``: ``slacode test --coverage --format json``;
@@ -30,6 +32,7 @@ SCHEMAS = {
     "diagnostics": "`slacode lint --format json`, and each diagnostic elsewhere",
     "report": "`slacode report --format json`: compliance per group and period, targets, quotas, standings",
     "due": "`slacode due --format json`; `#/$defs/clock` is each line of `--format jsonl`",
+    "changes": "`slacode changes --format json`; `#/$defs/change` is each line of `--format jsonl`",
     "diff": "`slacode diff --format json`, with or without `--events`",
     "tests": "`slacode test --format json`: one result per test block",
     "coverage": "`slacode test --coverage --format json`: what each agreement's tests cover",

@@ -1,0 +1,221 @@
+"""What happened to the clocks between two instants: `slacode changes --since T0 --as-of T1`.
+
+The events are evaluated as of ``T1`` (``as_of``); each verdict then lists the
+*transitions* whose instant lies in the window ``(T0, T1]``, derived from the verdict's own
+instants and status and from its cycle (not by judging twice and comparing):
+
+* ``opened``: a cycle's start (one per cycle; ``clause`` null); a cycle opened by a
+  deadline's breach (`start on breach of RULE`) opens just after it, as that breach;
+* ``warned``: a ``within`` / ``at least … within`` clause reaching its warning
+  (:func:`slacode.escalate.warning_instant`: pauses, a retarget and a close before it are
+  taken into account); a rule with several levels lists its first level that way, and the
+  later levels of a cycle still open at ``T1`` at their instants (``level``);
+* ``met``: a ``met`` verdict's ``completed_at``, else its cycle's close (a "never" clause,
+  ``at least N before`` without the trigger);
+* ``breached``: :func:`slacode.escalate.breach_instant`: a deadline's instant for a cycle
+  that passed it open or stopped late, the event of ``breach on`` / ``breach when``, the
+  first violating attempt of a "never" clause, the stop of ``require`` and the decision of
+  ``first`` / ``at least N before``. A deadline's breach happens *just after* it (a deadline
+  equal to ``as_of`` is not yet breached), so it is listed when ``T0 <= due_at < T1``;
+* ``completed_late``: the late stop (``completed_at``) of a breached timed clause;
+* ``cancelled``: the close (cancel or restart) of a ``cancelled`` verdict's cycle;
+* ``decided``: a target's or quota's period that ended in the window (``(T0, T1]``), with
+  its status as of ``T1``.
+
+Not listed (their instant is not known from the verdicts): the `flow` rule's breaches; a
+quota met before its period ended (it is listed as ``decided`` at the period's end); a
+target's period decided after its end (a cycle of it was undecided when it ended).
+
+Pure: no clock, no I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from slacode.verdict import as_text, from_us
+
+#: the transitions, in the order a table explains them
+TRANSITIONS = ("opened", "warned", "met", "breached", "completed_late", "cancelled", "decided")
+_WARNING_KINDS = frozenset({"within", "at_least_within"})
+_TIMED = frozenset({"within", "at_least_within", "at_least_per_day", "gap_at_most"})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One transition of one verdict, at ``at`` (epoch microseconds), in the window."""
+
+    at: int
+    transition: str
+    lead: str | None
+    rule: str
+    clause: str | None
+    cycle: int | None
+    period: str | None
+    level: str | None
+    status: str                     # the verdict's status as of T1
+    owner: str | None
+    assignee: str | None
+    segment: str | None
+    reason: str
+    zone: object
+    escalates_to: tuple = ()
+
+    @property
+    def key(self) -> str:
+        """``[lead, rule, clause, cycle or period, transition, level]`` as compact JSON:
+        the same transition has the same key in every run that lists it."""
+        import json
+
+        where = self.period if self.period is not None else self.cycle
+        return json.dumps([self.lead, self.rule, self.clause, where, self.transition, self.level],
+                          ensure_ascii=False, separators=(",", ":"))
+
+    def sort_key(self) -> tuple:
+        return (self.at, self.key)
+
+    def to_dict(self) -> dict:
+        """JSON-ready (``slacode schema changes``, ``#/$defs/change``)."""
+        from slacode.instants import iso_datetime
+
+        out = {"key": self.key, "at": iso_datetime(from_us(self.at, self.zone)), "transition": self.transition,
+               "lead": self.lead, "rule": self.rule, "clause": self.clause, "cycle": self.cycle,
+               "period": self.period, "level": self.level, "status": self.status, "owner": self.owner,
+               "assignee": self.assignee, "segment": self.segment, "reason": self.reason}
+        if self.escalates_to:
+            out["escalates_to"] = list(self.escalates_to)
+        return out
+
+
+def _in(at, since: int, as_of: int) -> bool:
+    return at is not None and since < at <= as_of
+
+
+def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: dict | None = None) -> list:
+    """The transitions in ``(since, as_of]`` of one lead's ``verdicts`` (judged as of
+    ``as_of`` from ``fold``, the lead's :class:`~slacode.evaluate.LeadFold`).
+    ``escalating``: :func:`slacode.report.due.escalations` of the plan (``escalates_to``)."""
+    from slacode.escalate import breach_instant, warning_instant
+
+    escalating = escalating or {}
+    folds = {rf.plan.name: rf for rf in fold.rules}
+    out: list = []
+    opened: set = set()
+    for v in verdicts:
+        rf = folds.get(v.rule)
+        if v.lead is None or rf is None or v.cycle is None:
+            continue                                    # (the flow rule: not listed)
+        rp = rf.plan
+        cyc = next((c for c in rf.cycles if c.number == v.cycle), None)
+        clause = next((c for c in rp.clauses if c.key == v.clause), None)
+        if cyc is None or clause is None:
+            continue
+        kind = clause.kind
+
+        def add(at, transition, level=None, clause_key=v.clause, event=None):
+            to = tuple(name for name, _ in escalating.get((v.rule, v.clause, event), ())) if event else ()
+            out.append(Change(at, transition, v.lead, v.rule, clause_key, v.cycle, None, level, v.status, v.owner,
+                              as_text(v.assignee), v.segment, v.reason, v.zone, to))
+
+        if (v.rule, v.cycle) not in opened:
+            opened.add((v.rule, v.cycle))
+            # a cycle a deadline's breach opened (`breach of`) opens just after that instant too
+            late = cyc.escalates is not None and cyc.escalates[4]
+            if since <= cyc.start < as_of if late else _in(cyc.start, since, as_of):
+                add(cyc.start, "opened", clause_key=None)
+        if kind in _WARNING_KINDS:
+            first = warning_instant(rp, cyc, as_of)
+            levels = v.warnings or ()
+            if _in(first, since, as_of):
+                add(first, "warned", levels[0][0] if levels else None, event="warning")
+            for words, at, passed in levels[1:]:
+                if passed and _in(at, since, as_of):
+                    add(at, "warned", words)
+        status = v.status
+        if status == "met":
+            at = v.completed_at if v.completed_at is not None else cyc.closed_at
+            if _in(at, since, as_of):
+                add(at, "met")
+        elif status == "breached":
+            at = breach_instant(clause, v, cyc, fold)
+            by_deadline = kind in _TIMED and not (cyc.close_kind == "breach" and at == cyc.closed_at)
+            if at is not None and (since <= at < as_of if by_deadline else since < at <= as_of):
+                add(at, "breached", event="breach")
+            if kind in _TIMED and v.completed_at is not None and v.due_at is not None \
+                    and v.completed_at > v.due_at and _in(v.completed_at, since, as_of):
+                add(v.completed_at, "completed_late")
+        elif status == "cancelled":
+            if _in(cyc.closed_at, since, as_of):
+                add(cyc.closed_at, "cancelled")
+    return out
+
+
+def aggregate_changes(verdicts: Iterable, since: int, as_of: int) -> list:
+    """``decided``: the targets' and quotas' periods (verdicts with a ``period``) that ended
+    in ``(since, as_of]`` and are decided (``met`` or ``breached``) as of ``as_of``."""
+    out = []
+    for v in verdicts:
+        if v.lead is None and v.period is not None and v.status in ("met", "breached") and _in(v.due_at, since, as_of):
+            out.append(Change(v.due_at, "decided", None, v.rule, v.clause, None, v.period, None, v.status, v.owner,
+                              None, v.segment, v.reason, v.zone))
+    return out
+
+
+class ChangesSink:
+    """`changes` lead by lead: :meth:`hook` turns a lead's fold and verdicts into its
+    changes (what the run's outcomes carry, so no verdict is kept), :meth:`__call__` takes
+    them in lead order, :meth:`finish` adds the targets' and quotas' and sorts. ``only``:
+    a test of a change (``--rule``, ``--owner``), or None."""
+
+    def __init__(self, since: int, as_of: int, escalating: dict | None = None, only=None):
+        self.since, self.as_of, self.escalating, self.only = since, as_of, escalating or {}, only
+        self.items: list = []
+
+    def hook(self, fold, verdicts: list) -> list:
+        return lead_changes(fold, verdicts, self.since, self.as_of, self.escalating)
+
+    def __call__(self, changes: list) -> None:
+        only = self.only
+        self.items.extend(c for c in changes if only is None or only(c))
+
+    def finish(self, result) -> list:
+        """Add ``result``'s targets' and quotas' decisions; every change, by ``at`` then key."""
+        self(aggregate_changes(result.verdicts, self.since, self.as_of))
+        return sorted(self.items, key=Change.sort_key)
+
+
+def changes(agreement, events, *, since, as_of, default_tz=None) -> list[Change]:
+    """The transitions of ``events`` in ``(since, as_of]`` (aware datetimes or RFC 3339
+    text), by instant then key, as :class:`Change` items (``to_dict()``: as ``slacode
+    changes --format jsonl`` writes them): the events are evaluated once, as of ``as_of``,
+    as :meth:`slacode.Agreement.evaluate` does. Pure: no clock, no I/O."""
+    from slacode.aggregate import Aggregates
+    from slacode.evaluate import (EventBatch, fold_lead, group_by_lead, public_as_of, records_from_objects,
+                                  target_segments)
+    from slacode.report.due import escalations
+
+    plan = agreement.plan
+    t0 = public_as_of(since, default_tz)
+    t1 = public_as_of(as_of, default_tz)
+    if t0 > t1:
+        raise ValueError("since is after as_of: the window (since, as_of] would be empty")
+    sink = ChangesSink(t0, t1, escalations(plan))
+    if isinstance(events, EventBatch):
+        events = events.records
+    records = records_from_objects(events, default_tz=default_tz, diagnostics=[], as_of_us=t1,
+                                   as_of_zone=plan.zone, sources=())
+    segs = target_segments(plan)
+    agg = Aggregates(plan, t1) if plan.targets or plan.quotas else None
+    groups = group_by_lead(records)
+    for lead in sorted(groups):
+        fold = fold_lead(plan, lead, groups[lead], segs, t1)
+        verdicts = fold.verdicts(t1)
+        if agg is not None:
+            agg.add(fold, verdicts)
+        sink(sink.hook(fold, verdicts))
+    return sink.finish(_Aggregated(agg.verdicts() if agg is not None else []))
+
+
+@dataclass
+class _Aggregated:
+    verdicts: list
