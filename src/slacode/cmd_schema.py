@@ -23,8 +23,8 @@ def schema(name):
     """Print the JSON Schema (draft 2020-12) of a machine-readable format: events,
     verdicts (check --format json|jsonl), diagnostics (lint --format json), report
     (report --format json), due (due --format json|jsonl), diff (diff --format json),
-    tests (test --format json), coverage (test --coverage --format json) or calendar
-    (calendar --format json). Without NAME, list them."""
+    tests (test --format json), coverage (test --coverage --format json), changes
+    (changes --format json) or calendar (calendar --format json). Without NAME, list them."""
     if name is None:
         for key, what in SCHEMAS.items():
             click.echo(f"{key:<12} {what}")
