@@ -316,6 +316,11 @@ class _Builder:
         return m.Within.model_construct(day=self._working_day(day, cutoff), calendar=calendar, segment=segment,
                                         span=self._span(meta))
 
+    def due_at(self, meta, children):
+        """`due at FIELD [on CAL] [for SEGMENT]` (extension): the deadline from a lead field."""
+        field, calendar, segment = children
+        return m.Within.model_construct(due=field, calendar=calendar, segment=segment, span=self._span(meta))
+
     def same_working_day(self, meta, children):
         return ("same", None, self._span(meta))
 

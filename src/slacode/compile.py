@@ -535,6 +535,20 @@ class Line(NamedTuple):
     template: Any = None
     due_words: str = ""
     due_us: int | None = None       # by the working day, for a cycle: its deadline instant without pauses
+    # `due at FIELD` (extension): its :class:`FieldTarget`; as for a target by the working day,
+    # each cycle runs on the copy :func:`field_line_at` makes at its start (``due_when``: the
+    # field's instant as explain shows it, ``2026-11-10 15:00 -03:00``)
+    field: Any = None
+    due_when: str = ""
+
+
+class FieldTarget(NamedTuple):
+    """What a `due at FIELD` line needs to work out a cycle's target at its start."""
+
+    name: str                       # the lead field
+    rule: str                       # the rule's name (for SLA621)
+    span: Any                       # where the agreement names the field (for SLA621)
+    warn: tuple                     # the rule's `warn` lines (model nodes)
 
 
 class DayTarget(NamedTuple):
@@ -560,6 +574,55 @@ def line_at(line: Line, start_us: int) -> Line:
     return line._replace(target_us=target, warn_us=_warn_at_us(day.warn, target, clock),
                          levels=_warn_levels(day.warn, target, clock), template=line,
                          due_words=workday.due_words(day.spec, due, clock.tz), due_us=due.instant)
+
+
+def field_instant(value) -> tuple[int, Any] | str | None:
+    """A `due at FIELD` line's field value read as a deadline: ``(epoch microseconds, the
+    zone of its own offset)``; None for a missing (None) value; else why it is unusable, in
+    words (not text, no offset, not an RFC 3339 timestamp)."""
+    from slacode.timestamps import MissingOffsetError, parse_timestamp, written_zone
+
+    if value is None:
+        return None
+    if value.__class__ is not str:
+        kind = "a boolean" if value.__class__ is bool else "a number" if isinstance(value, (int, float)) else \
+            "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else "not text"
+        return f"it is {kind}, not an RFC 3339 timestamp in text"
+    try:
+        us = parse_timestamp(value.strip())
+    except MissingOffsetError:
+        return "it has no offset (Z or ±HH:MM), so it names no instant"
+    except ValueError as e:
+        return str(e)
+    return us, written_zone(value.strip())
+
+
+def field_line_at(line: Line, start_us: int, fields) -> Line:
+    """The line a cycle started at ``start_us`` runs on for a `due at FIELD` line (extension):
+    a copy whose deadline is the instant in the lead field (``fields`` as of the start, where
+    :func:`slacode.evaluate.applying_line` found it usable) and whose target is the working
+    time from the start to it; an instant at or before the start gives a deadline at the
+    start (a target of zero: the cycle opens past due unless stopped at that instant)."""
+    ft = line.field
+    if ft is None or line.template is not None:
+        return line
+    from slacode.instants import when
+
+    found = field_instant(fields.get(ft.name))
+    if found is None or found.__class__ is str:     # (applying_line chose it: not reached)
+        raise ValueError(f"lead field `{ft.name}` holds no deadline")
+    instant, zone = found
+    clock = line.clock
+    shown = when(instant, zone)
+    words = f"the requested time {shown} (from `{ft.name}`)"
+    if instant < start_us:
+        words += ", which had passed when the cycle started"
+        shown += ", which had passed when the cycle started"
+    due = max(instant, start_us)
+    target = clock.working_us(start_us, due) if due > start_us else 0
+    return line._replace(target_us=target, warn_us=_warn_at_us(ft.warn, target, clock),
+                         levels=_warn_levels(ft.warn, target, clock), template=line,
+                         due_words=words, due_us=due, due_when=shown)
 
 
 def line_due_us(line: Line, start_us: int, pauses=()) -> int:
@@ -889,6 +952,10 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
 
             def on(clock, choose=()):
                 segment = ln.segment.value if ln.segment else None
+                if getattr(ln, "due", None) is not None:    # `due at FIELD`: its target is worked out per cycle
+                    ft = FieldTarget(ln.due.name, rule.name.value, ln.due.span, tuple(warn))
+                    return Line(segment, applies, clock, 0, n, f"at {ln.due.text()}", None, choose,
+                                _warn_levels(warn, 0, clock) if not choose else (), field=ft)
                 if ln.day is not None:          # by the working day: its target is worked out per cycle
                     spec = workday_spec(ln.day)
                     day = DayTarget(spec, tuple(warn)) if not choose else None

@@ -22,7 +22,8 @@ from typing import Any, Iterable
 
 from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
-from slacode.compile import Plan, RulePlan, _is_num, _plain_num, line_at, line_due_us, same_line
+from slacode.compile import (Plan, RulePlan, _is_num, _plain_num, field_instant, field_line_at, line_at, line_due_us,
+                             same_line)
 from slacode.errors import SlacodeError
 from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, event_content, records_from_objects
@@ -440,9 +441,27 @@ def applying_line(rp: RulePlan, fields, state, notes):
         if ln.applies is None:
             if default is None:
                 default = ln
-        elif ln.applies(fields, state, notes):
+        elif ln.applies(fields, state, notes) and (ln.field is None or _field_usable(ln.field, fields, notes)):
             return ln
+    if default is not None and default.field is not None:     # `due at FIELD` (extension) without `for`
+        return next((ln for ln in rp.lines if ln.applies is None
+                     and (ln.field is None or _field_usable(ln.field, fields, notes))), None)
     return default
+
+
+def _field_usable(ft, fields, notes) -> bool:
+    """Whether a `due at FIELD` line (extension) can apply: the lead field holds an RFC 3339
+    timestamp with an offset. A field that holds something else is noted (SLA621, once per
+    rule and field in a run, with the first lead's value); a missing one silently is not."""
+    value = fields.get(ft.name)
+    found = field_instant(value)
+    if found is None:
+        return False
+    if found.__class__ is str:
+        if notes is not None:
+            notes.add(("due_field", ft.rule, ft.name, ft.span), (value, found))
+        return False
+    return True
 
 
 def _picked(choose: tuple, fields, state, notes):
@@ -988,6 +1007,8 @@ class LeadFold:
             return None
         if line.day is not None:                        # by the working day: its target from this start
             line = self._line_at(rp, line, t, rf.number + 1)
+        elif line.field is not None:                    # `due at FIELD`: the field as of this start
+            line = self._line_at(rp, line, t, rf.number + 1, fields)
         prev = self.last
         if prev is not None and prev.at == t:
             self._before_start(rf, prev, rec, state, notes)
@@ -1053,17 +1074,20 @@ class LeadFold:
             return
         if line.day is not None:                        # as if it had applied from the start
             line = self._line_at(rf.plan, line, cyc.start, cyc.number)
+        elif line.field is not None:                    # `due at FIELD`: the field as of now, counted
+            line = self._line_at(rf.plan, line, cyc.start, cyc.number, fields)     # from the start
         cyc.line = line
         if cyc.retargets:
             cyc.retargets.append((t, rec.ref, current))
         else:
             cyc.retargets = [(t, rec.ref, current)]
 
-    def _line_at(self, rp: RulePlan, line, start: int, number: int):
-        """:func:`~slacode.compile.line_at` (a target by the working day, from ``start``),
-        with the lead, rule and cycle named when the calendar has no working day left."""
+    def _line_at(self, rp: RulePlan, line, start: int, number: int, fields=None):
+        """:func:`~slacode.compile.line_at` (a target by the working day, from ``start``), or
+        with ``fields`` :func:`~slacode.compile.field_line_at` (`due at FIELD`), with the lead,
+        rule and cycle named when the calendar has no working day left."""
         try:
-            return line_at(line, start)
+            return line_at(line, start) if fields is None else field_line_at(line, start, fields)
         except CalendarError as e:
             raise CalendarError(f"lead {self.lead!r}, rule `{rp.name}`, cycle {number} (started "
                                 f"{_when(start, line.clock.tz)}): {e}") from e
@@ -1593,8 +1617,8 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
 def _note_place(note) -> tuple:
     """Where a note points in the agreement (file, line, column), then its text: the
     order of its diagnostic."""
-    if isinstance(note, tuple) and note and note[0] in ("bad_zone", "field_typo"):
-        span = note[3] if note[0] == "bad_zone" else note[4]
+    if isinstance(note, tuple) and note and note[0] in ("bad_zone", "field_typo", "due_field"):
+        span = note[4] if note[0] == "field_typo" else note[3]
     else:
         span = getattr(note, "span", None)
     place = (span.file or "", span.line or 0, span.column or 0) if span is not None else ("", 0, 0)
@@ -1704,6 +1728,9 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
             found = _sum_value_diagnostic(note, places[note], sources, codes)
             if found is not None:
                 out.append(found)
+            continue
+        if isinstance(note, tuple) and note and note[0] == "due_field":
+            out.append(_due_field_diagnostic(note, places[note], codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
             _, zone, lead, span = note
@@ -2018,6 +2045,20 @@ def _decimal_comma(value) -> str | None:
         return None
     whole = re.sub(r"\D", "", m.group(2))
     return f"{m.group(1)}{whole}.{m.group(4)}"
+
+
+def _due_field_diagnostic(note: tuple, seen: list, codes):
+    """SLA621 at a `due at FIELD` line (extension) whose field held a value that names no
+    instant (``seen``: how many leads, the first, its value and why)."""
+    _, rule, name, span = note
+    count, lead, (value, why) = seen
+    many = f"; {count:,} leads in all" if count > 1 else ""
+    return dg.make(codes.DUE_FIELD_UNUSABLE,
+                   f"rule `{rule}` takes its deadline from lead field `{name}`, but lead {lead!r} has "
+                   f"{_seen_value(value)} there: {why}; the line did not apply and the next line was tried{many}",
+                   span, file=span.file if span else None,
+                   hint=f"send `{name}` as an RFC 3339 timestamp with its offset, such as "
+                        '"2026-11-10T15:00:00-03:00"')
 
 
 def _seen_value(value) -> str:

@@ -133,6 +133,12 @@ def _line_text(rp, cyc, line=None, due: int | None = None) -> str:
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
     seg = f" for {line.segment}" if line.segment else ", the default line"
+    if line.field is not None:              # `due at FIELD` (extension): the field's instant for this cycle
+        text = f"due {line_target(line)}{seg}"
+        if line.template is None:
+            return text
+        moved = " before pauses moved it" if due is not None and line.due_us is not None and due != line.due_us else ""
+        return f"{text}: {line.due_when}{moved}, {work_text(line.target_us)} of {line.clock.time_words}"
     if line.day is not None:                # by the working day: its deadline for this cycle in words
         text = f"{kind} {line_target(line)}{seg}"
         if line.template is None:           # a line the lead falls under, not worked out for a cycle

@@ -748,7 +748,8 @@ _STATEMENTS = {
     m.BreachWhen: lambda p, c: f"breach when {p.pred(c.predicate)}",
     m.RestartOn: lambda p, c: f"restart on {p.triggers(c.triggers)}",
     m.PauseWhile: lambda p, c: f"pause while {p.pred(c.predicate)}",
-    m.Within: lambda p, c: f"within {_target(c)}{_for(c.segment)}",
+    m.Within: lambda p, c: (f"due at {_field(c.due)}{_on(c.calendar)}{_for(c.segment)}" if c.due is not None
+                            else f"within {_target(c)}{_for(c.segment)}"),
     m.Warn: lambda p, c: f"warn {c.before.compact()} before" if c.before is not None else f"warn at {_warn_percent(p, c)}%",
     m.Require: lambda p, c: ("require " + ", ".join(_field(f) for f in c.fields)
                              + (f" where {p.pred(c.predicate)}" if c.predicate is not None else "")),

@@ -309,7 +309,7 @@ def moved_words(words: str, moved: bool) -> str:
     if not moved:
         return words
     when, _, what = words.partition(", ")
-    return f"{when} before pauses moved it, {what}"
+    return f"{when} before pauses moved it, {what}" if what else f"{when} before pauses moved it"
 
 
 def _target_note(words: str, target: int, clock) -> str:
@@ -387,8 +387,8 @@ def late_words(clock, due: int, at: int, pauses=()) -> str:
 
 def line_words(rule_kind: str, line) -> str:
     """A target line as written: ``within 1h for hot``, ``at least 3 within 2d on br_sales``,
-    ``within same working day on office, after 15:00 next working day``."""
-    kind = f"at least {line.n} within" if rule_kind == "attempts" else "within"
+    ``within same working day on office, after 15:00 next working day``, ``due at callback_at``."""
+    kind = f"at least {line.n} within" if rule_kind == "attempts" else "due" if line.field is not None else "within"
     return f"{kind} {line_target(line)}{f' for {line.segment}' if line.segment else ''}"
 
 

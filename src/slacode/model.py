@@ -486,13 +486,17 @@ class WorkingDay(Node):
 class Within(Node):
     """``within DURATION [on CAL] [for SEGMENT]``, or (extension) a target by the working
     day: ``within same working day [on CAL][, after …] [for SEGMENT]`` (``day`` set,
-    ``duration`` None)."""
+    ``duration`` None), or (extension) a deadline from a lead field: ``due at FIELD [on CAL]
+    [for SEGMENT]`` (``due`` set, ``duration`` None)."""
 
     kind: Literal["within"] = "within"
     duration: Duration | None = None
     calendar: Name | None = None
     segment: Name | None = None
     day: WorkingDay | None = None
+    #: ``due at FIELD [on CAL] [for SEGMENT]`` (extension, docs/extensions.md): the deadline is
+    #: the instant in lead field FIELD at the cycle's start (``duration`` and ``day`` None)
+    due: FieldRef | None = None
 
 
 class Retarget(Node):
@@ -559,6 +563,8 @@ def target_text(line) -> str:
     """The target of a `within` / `at least N within` line with its calendar, as `fmt` writes
     it: ``4h on br``, ``same working day on br, after 15:00 next working day``."""
     on = f" on {line.calendar.value}" if line.calendar is not None else ""
+    if getattr(line, "due", None) is not None:
+        return f"at {line.due.text()}{on}"
     if line.day is not None:
         return line.day.text(on)
     return f"{line.duration.compact()}{on}"

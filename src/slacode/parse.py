@@ -192,7 +192,7 @@ class _ParserPickle:
     pickle) leaves the caller on Lark's own cache, as if this one did not exist.
     """
 
-    FORMAT = "4"
+    FORMAT = "5"
 
     def __init__(self, text: str, options: dict):
         import getpass

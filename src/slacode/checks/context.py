@@ -122,7 +122,7 @@ def lead_predicates(rule: m.Rule, with_start_pause: bool = True) -> list:
 def lead_field_reads(agreement: m.Agreement) -> dict[str, tuple[str, m.FieldRef]]:
     """The names the agreement reads as lead fields, each with where it first does (words
     for a message: ``segment `hot```) and the reference there (its span): segments, `start
-    when`, `pause while`, `require` (and its `where`), `by FIELD` of targets and quotas, in
+    when`, `pause while`, `require` (and its `where`), `due at FIELD`, `by FIELD` of targets and quotas, in
     the file's order within each kind. Not `where` of triggers: those read an event's own
     properties."""
     found: dict[str, tuple[str, m.FieldRef]] = {}
@@ -148,6 +148,8 @@ def lead_field_reads(agreement: m.Agreement) -> dict[str, tuple[str, m.FieldRef]
                     found.setdefault(ref.name, (f"`require` of `{r.name.value}`", ref))
                 if clause.predicate is not None:
                     note(clause.predicate, f"`require … where` of `{r.name.value}`")
+            elif clause.kind == "within" and getattr(clause, "due", None) is not None:    # `due at FIELD` (extension)
+                found.setdefault(clause.due.name, (f"`due at` of `{r.name.value}`", clause.due))
     for goal in (*agreement.targets, *agreement.quotas):
         for item in goal.items:
             if item.kind == "by_field":

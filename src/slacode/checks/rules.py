@@ -86,7 +86,7 @@ def _by_text(item) -> str:
 def _default_lines(ctx: Context, r: m.Rule, kind: str) -> Iterator[Diagnostic]:
     first = None
     for c in r.of(kind):
-        if c.segment is not None:
+        if c.segment is not None or getattr(c, "due", None) is not None:    # `due at FIELD` may not apply
             continue
         if first is None:
             first = c
@@ -173,6 +173,12 @@ def misplaced_clauses(ctx: Context) -> Iterator[Diagnostic]:
                                "breach does not change", c,
                                hint="put it in a `deadline` or `handoff` with the same start (its `within` is "
                                "then breached at the event), or close this cycle with `stop on` or `cancel on`")
+            elif c.kind == "within" and r.rule_kind == "attempts" and c.due is not None:
+                yield ctx.diag(codes.MISPLACED_CLAUSE,
+                               f"`due at` belongs to handoffs and deadlines, not to attempts rule `{r.name.value}`: "
+                               "an attempts rule's deadline is a time for its attempts, `at least N within …`", c,
+                               hint="put `due at FIELD` in a `deadline` or `handoff` with the same start, or write "
+                                    "`at least N within DURATION` here")
             elif c.kind == "within" and r.rule_kind == "attempts":
                 yield ctx.diag(codes.MISPLACED_CLAUSE,
                                f"`within` belongs to handoffs and deadlines, not to attempts rule `{r.name.value}`",
@@ -284,6 +290,16 @@ def default_lines(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
         kind = m.default_clause_of(r.rule_kind)
         lines = r.of(kind)
+        dues = [c for c in lines if getattr(c, "due", None) is not None]
+        if lines and dues and all(c.segment is not None or c in dues for c in lines):
+            fields = ", ".join(f"`{name}`" for name in dict.fromkeys(c.due.text() for c in dues))
+            yield ctx.diag(codes.NO_DEFAULT_TARGET,
+                           f"every line of `{r.name.value}` has `for` or `due at`: leads whose {fields} holds no "
+                           "instant at the start (and that no other line takes) are not tracked", lines[0],
+                           hint="end the lines with a `within` line without `for`, such as `within 4h`, as the "
+                                "fallback; if leaving them untracked is the point, say so with `# slacode: "
+                                "ignore[SLA319]` at the end of the line")
+            continue
         if lines and all(c.segment is not None for c in lines):
             segs = ", ".join(f"`{name}`" for name in dict.fromkeys(c.segment.value for c in lines))
             yield ctx.diag(codes.NO_DEFAULT_TARGET,
@@ -308,14 +324,25 @@ def unreachable_lines(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
         for kind in ("within", "at_least_within"):
             earlier: list = []
+            default = None
             for c in r.of(kind):
+                if c.segment is None and getattr(c, "due", None) is not None and default is not None:
+                    yield ctx.diag(codes.UNREACHABLE_LINE,
+                                   f"this `due at {c.due.text()}` line never applies: the line without `for` before "
+                                   f"it ({line_of(default)}) takes every lead no `for` line takes", c,
+                                   hint="move the `due at` line before the line without `for`: lines without "
+                                        "`for` are tried in order, and a `due at` line applies only when its field "
+                                        "holds an instant")
                 if c.segment is None:
+                    if getattr(c, "due", None) is None and default is None:
+                        default = c
                     continue
                 name = c.segment.value
                 diag = _why_unreachable(ctx, c, name, earlier, segs)
                 if diag is not None:
                     yield diag
-                earlier.append(c)
+                if getattr(c, "due", None) is None:     # a `due at` line may not apply: the next is tried
+                    earlier.append(c)
     for choice in ctx.agreement.of("calendar_choice"):      # its picks are tried in the same order
         earlier, default = [], None
         for pick in choice.picks:

@@ -461,3 +461,31 @@ WHERE_PROPERTY_SOMETIMES_MISSING = define("SLA618", "where-property-missing", "i
     note out with `slacode check --ignore SLA618`.
     """)
 
+
+
+DUE_FIELD_UNUSABLE = define("SLA621", "due-field-unusable", "warning", """
+    A `due at FIELD` line's lead field held a value that names no instant (not text, no
+    offset, not an RFC 3339 timestamp) when a cycle started: the line did not apply, and the
+    next line was tried.
+
+    ## Why
+    `due at callback_at` (extension, docs/extensions.md) takes a cycle's deadline from a
+    lead field, read at the cycle's start. A CRM that writes the booked time without its
+    offset (`"2026-11-10T15:00:00"`), as a date alone, or as a number (epoch seconds) gives
+    no instant that slacode can trust, so the line does not apply to that lead, as a `for
+    SEGMENT` line whose segment does not hold: the next line is tried (`within 4h on br`),
+    and with none the cycle is not tracked. A missing field is what the fallback lines are
+    for and is not reported; any other value is, once per run, rule and field, naming the
+    first lead (in lead order), the value it had and how many leads had such a value.
+
+    ## Avoid
+    ```
+    {"lead": "L7", "at": "2026-11-10T12:00:00Z", "type": "callback_requested", "fields": {"callback_at": "2026-11-10T15:00:00"}}
+    ```
+
+    ## Prefer
+    The instant with its offset (or `Z`), as RFC 3339 writes it:
+    ```
+    {"lead": "L7", "at": "2026-11-10T12:00:00Z", "type": "callback_requested", "fields": {"callback_at": "2026-11-10T15:00:00-03:00"}}
+    ```
+    """)

@@ -915,10 +915,11 @@ class _RuleDiff:
 
     # -- target lines ------------------------------------------------------------------
     def _lines(self, kind: str) -> None:
-        la, lb = _keyed(self.a.of(kind), _segment_key), _keyed(self.b.of(kind), _segment_key)
+        la, lb = _keyed(self.a.of(kind), _line_key), _keyed(self.b.of(kind), _line_key)
         for key in list(lb) + [k for k in la if k not in lb]:
             ca, cb = la.get(key), lb.get(key)
             label = _line_label(key)
+            seg = key[0][0] if isinstance(key[0], tuple) else key[0]
             if ca is None:
                 self.add(f"added the line `{clause_text(cb)}`", None, clause_text(cb), "tightened"
                          if key[0] is None else None)
@@ -927,7 +928,7 @@ class _RuleDiff:
                          if key[0] is None else None)
             else:
                 self._line_pair(label, ca, cb)
-                self._through_segment(key[0], ca, cb)
+                self._through_segment(seg, ca, cb)
 
     def _through_segment(self, seg: str | None, ca, cb) -> None:
         """A `for SEG` line whose text is the same, whose segment changed its meaning: the
@@ -938,6 +939,12 @@ class _RuleDiff:
                      clause_text(ca), clause_text(cb))
 
     def _line_pair(self, label: str, ca, cb) -> None:
+        if getattr(ca, "due", None) is not None:        # `due at FIELD` (extension): the same field on both
+            cal_a = ca.calendar.value if ca.calendar else None
+            cal_b = cb.calendar.value if cb.calendar else None
+            if cal_a != cal_b:                          # (the deadline is the same instant; its working time differs)
+                self.add(f"{label}: calendar {cal_a or '(wall clock)'} → {cal_b or '(wall clock)'}", cal_a, cal_b)
+            return
         if ca.day is not None or cb.day is not None:     # a target by the working day (extension)
             self._day_pair(label, ca, cb)
             return
@@ -1346,8 +1353,19 @@ def _keyed(clauses, key_of) -> dict[tuple, Any]:
     return out
 
 
+def _line_key(c):
+    """A target line's key: its segment, and for a `due at FIELD` line (extension) its field
+    too (``(segment, field)``), so that it pairs with the same field's line."""
+    due = getattr(c, "due", None)
+    return _segment_key(c) if due is None else (_segment_key(c), due.name)
+
+
 def _line_label(key: tuple) -> str:
     seg, n = key
+    if isinstance(seg, tuple):                  # `due at FIELD` (extension)
+        seg, field = seg
+        name = f"the `due at {field}` line" + (f" for `{seg}`" if seg is not None else "")
+        return name if n == 0 else f"{name} (#{n + 1})"
     name = "the default line" if seg is None else f"the line for `{seg}`"
     return name if n == 0 else f"{name} (#{n + 1})"
 
