@@ -249,12 +249,14 @@ def test_the_calendar_inherits_the_agreements_zone():
 
 def test_no_zone_tables_no_information(monkeypatch):
     monkeypatch.setattr(holiday_days, "_tab_texts", lambda: [])
-    holiday_days._zone_table.cache_clear()
+    holiday_days._tables.cache_clear()
+    holiday_days.zone_countries.cache_clear()
     try:
         assert holiday_days.zone_countries("America/New_York") == frozenset()
         assert not _lint(_agreement('  holidays "BR"', "America/New_York"), "SLA394")
     finally:
-        holiday_days._zone_table.cache_clear()
+        holiday_days._tables.cache_clear()
+        holiday_days.zone_countries.cache_clear()
 
 
 def test_zone_countries():
@@ -262,6 +264,9 @@ def test_zone_countries():
     assert {"CH", "DE", "LI"} <= holiday_days.zone_countries("Europe/Zurich")
     assert holiday_days.zone_countries("UTC") == frozenset()
     assert holiday_days.zone_countries("../../etc/passwd") == frozenset()
+    assert holiday_days.zone_countries("America/Sao") == frozenset()       # a prefix of a zone is none
+    assert holiday_days.zone_countries("Europe/Berlin") >= {"DE"}
+    assert holiday_days.zone_countries("US/Eastern") == {"US"}              # a link
 
 
 def test_a_load_without_with_does_not_import_holidays():

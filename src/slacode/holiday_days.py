@@ -253,29 +253,42 @@ def _tab_texts() -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _zone_table() -> dict[str, frozenset[str]]:
-    """Zone name -> the country codes the tables give it (every table's, added up)."""
-    table: dict[str, set[str]] = {}
-    for text in _tab_texts():
-        for line in text.splitlines():
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            if len(parts) >= 3:
-                table.setdefault(parts[2].strip(), set()).update(c.strip() for c in parts[0].split(","))
-    return {zone: frozenset(codes) for zone, codes in table.items()}
+def _tables() -> tuple[str, ...]:
+    """:func:`_tab_texts`, read once per process."""
+    return tuple(_tab_texts())
 
 
+def _countries_in_tables(zone: str) -> frozenset[str] | None:
+    """The country codes the tables give ``zone`` (every table's, added up), None where no
+    table lists it. Only the lines naming the zone are split: loading an agreement looks
+    up one zone or two, not the whole table."""
+    found: set[str] = set()
+    listed = False
+    needle = "\t" + zone
+    for text in _tables():
+        at = text.find(needle)
+        while at != -1:
+            end = at + len(needle)
+            if end == len(text) or text[end] in "\t\r\n":
+                line = text[text.rfind("\n", 0, at) + 1:at]
+                if not line.startswith("#"):
+                    listed = True
+                    found.update(c.strip() for c in line.split("\t", 1)[0].split(","))
+            at = text.find(needle, end)
+    return frozenset(found) if listed else None
+
+
+@lru_cache(maxsize=64)
 def zone_countries(zone: str) -> frozenset[str]:
     """The countries (ISO 3166 codes) whose time ``zone`` is, as the tz database's tables
     say: one code for most zones, several for a zone shared by countries
     (``Europe/Zurich``: CH, DE, LI); empty for a zone of no country (``UTC``), a name the
     tables do not list, or a machine without the tables. A link (``US/Eastern``) is read
     as the zone it links to where the zone files are links."""
-    table = _zone_table()
-    found = table.get(zone)
-    if found is None and table:
-        found = table.get(_link_target(zone) or "")
+    found = _countries_in_tables(zone)
+    if found is None and _tables():
+        target = _link_target(zone)
+        found = _countries_in_tables(target) if target else None
     return found or frozenset()
 
 
