@@ -85,17 +85,14 @@ def _render(items, result, fmt: str, since: int) -> str:
     if fmt == "jsonl":
         return "".join(dumps(c.to_dict()).decode() + "\n" for c in items)
     if fmt == "csv":
-        import csv
-        import io
+        from slacode.output import csv_rows
 
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(COLUMNS)
-        for c in items:
-            row = c.to_dict()
-            row["escalates_to"] = " ".join(row.get("escalates_to", ()))
-            w.writerow(["" if row[k] is None else row[k] for k in COLUMNS])
-        return buf.getvalue()
+        def row(c) -> dict:
+            d = c.to_dict()
+            d["escalates_to"] = " ".join(d.get("escalates_to", ()))
+            return d
+
+        return csv_rows(COLUMNS, (row(c) for c in items))
     return _table(items)
 
 

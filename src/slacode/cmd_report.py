@@ -436,17 +436,14 @@ def _render_due(items, result, fmt: str, within) -> str:
     if fmt == "jsonl":
         return "".join(dumps(d.to_dict()).decode() + "\n" for d in items)
     if fmt == "csv":
-        import csv
-        import io
+        from slacode.output import csv_rows
 
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(DUE_COLUMNS)
-        for d in items:
-            row = d.to_dict()
-            row["paused"] = "true" if row["paused"] else "false"
-            w.writerow(["" if row[k] is None else row[k] for k in DUE_COLUMNS])
-        return buf.getvalue()
+        def row(d) -> dict:
+            out = d.to_dict()
+            out["paused"] = "true" if out["paused"] else "false"
+            return out
+
+        return csv_rows(DUE_COLUMNS, (row(d) for d in items))
     return _due_table(items, within)
 
 

@@ -14,6 +14,17 @@ from slacode.verdict import STATUS_ORDER as _STATUS_ORDER, VERDICT_KEYS, as_text
 from slacode.texts import int_digits, plural as _plural, visible
 
 
+def csv_rows(columns, rows) -> str:
+    """A CSV text: a header of ``columns``, then each row (a dict) in that order, ``None`` as an
+    empty cell (what ``due`` and ``changes`` write)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for row in rows:
+        w.writerow(["" if row[k] is None else row[k] for k in columns])
+    return buf.getvalue()
+
+
 def dumps(obj, option: int | None = None) -> bytes:
     """``obj`` as JSON (orjson), or, for the rare object holding an int beyond 64 bits (a sum
     of big amounts, a goal from a `let`), as :mod:`json` writes it: the int exactly, as a JSON

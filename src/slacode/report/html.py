@@ -768,6 +768,14 @@ def _board(board, response: str | None = None, ranking: str = "points") -> str:
     return f'<table class="board"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+def _period_heads(periods, period: str) -> str:
+    """A heading cell per period, short-labelled, the running one marked `so far`."""
+    labels = _short_labels([p.label for p in periods], period)
+    return "".join(f'<th class="num" title="{escape(p.label)}">{escape(lab)}'
+                   f'{"<br><span class=so-far>so far</span>" if not p.complete else ""}</th>'
+                   for p, lab in zip(periods, labels))
+
+
 def _team_board(ts) -> str:
     """The teams' standings by goals met: a row per team in the order of the whole report's
     ranking, a column per period with the team's points (the period's leaders crowned, a
@@ -776,10 +784,7 @@ def _team_board(ts) -> str:
 
     if not ts.teams:
         return '<p class="empty">No target or quota: no team scores (a point is a goal met).</p>'
-    labels = _short_labels([p.label for p in ts.periods], ts.period)
-    head = "".join(f'<th class="num" title="{escape(p.label)}">{escape(lab)}'
-                   f'{"<br><span class=so-far>so far</span>" if not p.complete else ""}</th>'
-                   for p, lab in zip(ts.periods, labels))
+    head = _period_heads(ts.periods, ts.period)
     rows = []
     for total in ts.total.teams:
         cells = []
@@ -844,10 +849,7 @@ def _clause_note(response: str | None) -> str:
 def _heat_table(comp: Compliance) -> str:
     if not comp.groups:
         return '<p class="empty">No verdicts yet.</p>'
-    labels = _short_labels([p.label for p in comp.periods], comp.period)
-    head = "".join(f'<th class="num" title="{escape(p.label)}">{escape(lab)}'
-                   f'{"<br><span class=so-far>so far</span>" if not p.complete else ""}</th>'
-                   for p, lab in zip(comp.periods, labels))
+    head = _period_heads(comp.periods, comp.period)
     rows = []
     for g in comp.groups:
         cells = "".join(_heat_cell(comp.cell(g, p.label), p.label, period=p, change=c, before=b)
