@@ -5,7 +5,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import slacode
 from slacode.report.changes import changes
@@ -103,6 +103,7 @@ instants = st.integers(0, 2 * 36).map(lambda n: n * GRID)
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(histories, instants, instants)
+@example(history=[("A", 450, "assigned"), ("A", 540, "hold"), ("A", 570, "new")], a=540, b=570)
 def test_transitions_agree_with_judging_twice(history, a, b):
     """For each status-changing transition: listed in (T0, T1] exactly when the verdict's
     status as of T0 and as of T1 say it happened (a warning: pending or paused, then at risk)."""
@@ -116,7 +117,9 @@ def test_transitions_agree_with_judging_twice(history, a, b):
         for transition, end in STATUS_OF.items():
             expected = status == end and was != end
             assert ((*key, transition) in got) == expected, (key, transition, was, status, listed)
-        if key[2] in ("within", "at_least_within") and status == "at_risk" and was in (None, "pending", "paused"):
+        # (paused then at risk says no warning in between: the clock may have passed its warning
+        # before the pause, and be at risk again when it resumes)
+        if key[2] in ("within", "at_least_within") and status == "at_risk" and was in (None, "pending"):
             assert (*key, "warned") in got, (key, was, status)
         if (*key, "warned") in got:
             assert was in (None, "pending", "paused"), (key, was, status)

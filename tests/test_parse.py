@@ -43,6 +43,20 @@ def test_lines_wrap_after_or_and_equal_arrow():
     assert [t.value for t in a.flow_lines[0].targets] == ["b", "c"]
 
 
+def test_a_line_wraps_after_with():
+    wrapped = model_of('calendar c {\n  holidays "US" with\n    "Good Friday",\n    government\n}\n')
+    one_line = model_of('calendar c {\n  holidays "US" with "Good Friday", government\n}\n')
+    def picks(agreement):
+        return [(p.value, p.category) for p in agreement.calendar_decls["c"].of("holidays")[0].picks]
+
+    assert picks(wrapped) == [("Good Friday", False), ("government", True)] == picks(one_line)
+
+
+def test_a_line_left_ending_with_with_is_blamed_on_that_line():
+    found = parse('calendar c {\n  holidays "US" with\n}\n', "t.sla")[1]
+    assert [(d.code, d.span.line) for d in found] == [("SLA101", 3)]
+
+
 def test_durations_in_both_spellings_are_equal():
     compact = model_of("deadline r {\n within 1h30m\n}").rules[0].clauses[0].duration
     spelled = model_of("deadline r {\n within 1 hour 30 minutes\n}").rules[0].clauses[0].duration

@@ -55,9 +55,25 @@ def test_a_late_open_cycle_on_a_calendar_says_working_time_first():
                            "(5d 15m by the wall clock) before 2026-11-16 10:00 -03:00 (target 9h of working time).")
     # the figures stay as they were: working time in seconds
     assert (d["target_seconds"], d["elapsed_seconds"]) == (9 * 3600, (27.25 + 9) * 3600)
-    w = got[("A", "w")]                       # no calendar: 1d is 24 hours, said as before
+    w = got[("A", "w")]                       # no calendar: 1d is 24 hours, and both spans say days
     assert w["reason"] == ("Not done: the deadline 2026-11-11 09:45 -03:00 passed 5d 15m before "
-                           "2026-11-16 10:00 -03:00 (target 24h of wall-clock time).")
+                           "2026-11-16 10:00 -03:00 (target 1d of wall-clock time).")
+
+
+def test_on_the_wall_clock_every_span_of_a_reason_says_days():
+    # review 25c: `passed 1d 1h 30m before …` beside `target 24h` read as two different clocks
+    wall = ("agreement \"w\" { version \"1\"; timezone \"UTC\"; teams sales }\n"
+            "deadline c {\n owner sales\n start on assigned\n stop on touch\n within 24h\n}\n")
+    events = [_ev("A", "2026-11-02T11:00:00Z", "assigned"), _ev("B", "2026-11-02T11:00:00Z", "assigned"),
+              _ev("B", "2026-11-05T12:30:00Z", "touch"), _ev("C", "2026-11-02T11:00:00Z", "assigned"),
+              _ev("C", "2026-11-03T10:00:00Z", "touch")]
+    got = _verdicts(wall, events, "2026-11-03T12:30:00Z")
+    assert got[("A", "c")]["reason"].endswith("passed 1h 30m before 2026-11-03 12:30 +00:00 (target 1d of wall-clock time).")
+    later = _verdicts(wall, events, "2026-11-06T00:00:00Z")
+    assert later[("B", "c")]["reason"] == ("Stopped at 2026-11-05 12:30 +00:00, 2d 1h 30m after the deadline "
+                                           "2026-11-03 11:00 +00:00 (target 1d of wall-clock time).")
+    assert later[("C", "c")]["reason"] == ("Stopped at 2026-11-03 10:00 +00:00 after 23h of wall-clock time, "
+                                           "within the 1d target (due 2026-11-03 11:00 +00:00).")
 
 
 def test_a_late_stop_and_a_late_breach_on_a_calendar():
@@ -88,9 +104,9 @@ def test_a_warning_before_the_deadline_on_a_calendar_is_in_working_time():
     assert got[("A", "d")]["reason"] == (
         "Open with 7h 15m of 9h of working time used (warning 9h of working time before the deadline); "
         "due 2026-11-11 09:45 -03:00.")
-    # on the wall clock `1d` is 24 hours, and so is the warning, as written
+    # on the wall clock `1d` is 24 hours, said in days as the warning is written
     assert got[("A", "w")]["reason"] == (
-        "Open with 7h 15m of 24h of wall-clock time used (warning 1d before the deadline); "
+        "Open with 7h 15m of 1d of wall-clock time used (warning 1d before the deadline); "
         "due 2026-11-11 09:45 -03:00.")
 
 

@@ -12,7 +12,7 @@ from slacode.model import default_clause_of
 from slacode.compile import line_due_us, same_line
 from slacode.judges import line_target, line_words, moved_words
 from slacode.refs import LineRef, PositionRef, cited
-from slacode.texts import code, work_text
+from slacode.texts import clock_text, code
 
 
 def _default_clause(plan, rule: str) -> str | None:
@@ -138,16 +138,16 @@ def _line_text(rp, cyc, line=None, due: int | None = None) -> str:
         if line.template is None:
             return text
         moved = " before pauses moved it" if due is not None and line.due_us is not None and due != line.due_us else ""
-        return f"{text}: {line.due_when}{moved}, {work_text(line.target_us)} of {line.clock.time_words}"
+        return f"{text}: {line.due_when}{moved}, {clock_text(line.target_us, line.clock)} of {line.clock.time_words}"
     if line.day is not None:                # by the working day: its deadline for this cycle in words
         text = f"{kind} {line_target(line)}{seg}"
         if line.template is None:           # a line the lead falls under, not worked out for a cycle
             return text
         words = moved_words(line.due_words, due is not None and line.due_us is not None and due != line.due_us)
-        return f"{text}: {words}, {work_text(line.target_us)} of {line.clock.time_words}"
-    work = work_text(line.target_us)
-    if not line.written or line.written == work:
-        return f"{kind} {work}{where}{seg}"
+        return f"{text}: {words}, {clock_text(line.target_us, line.clock)} of {line.clock.time_words}"
+    work = clock_text(line.target_us, line.clock)
+    if not line.written or line.written == work or line.clock.time_words != "working time":
+        return f"{kind} {line.written or work}{where}{seg}"
     return f"{kind} {line.written}{where}{seg}: {work} of {line.clock.time_words}"    # `10d` on a calendar
 
 
@@ -598,7 +598,7 @@ def _closing_text(rp, cyc, lead: str) -> str:
     clock = cyc.line.clock
     due = _due(cyc, cyc.closed_at, lead, rp.name)
     worked = clock.working_us(cyc.start, cyc.closed_at, cyc.pause_list(cyc.closed_at))
-    counted = f"{work_text(worked)} of {clock.time_words} counted, due was {_when(due, clock.tz)}"
+    counted = f"{clock_text(worked, clock)} of {clock.time_words} counted, due was {_when(due, clock.tz)}"
     n = cyc.line.n
     if rp.kind == "attempts" and n and len(cyc.attempts) >= n and cyc.attempts[n - 1][0] <= due:
         # `at least N within` was kept by its Nth attempt: what closes the cycle later is no delay

@@ -17,7 +17,7 @@ from slacode.calendar import CalendarError
 from slacode.compile import RulePlan, line_due_us
 from slacode.refs import LineRef, PositionRef, cited, cited_all, event_cited
 from slacode.requirement import reason_part
-from slacode.texts import apart_text, code, gap_text, span_text, window_text, work_text
+from slacode.texts import apart_text, clock_text, code, gap_text, span_text, window_text, work_text
 from slacode.verdict import Verdict, _when
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -234,12 +234,12 @@ def _within_judge(rp: RulePlan):
                               f"the deadline {_when(due, zone)}{_target_note(words, target, clock)}.")
                 elif words:                # by the working day (extension)
                     status = "met"
-                    reason = (f"Stopped at {_when(closed, zone)} after {span_text(elapsed, False)} of {clock.time_words}, "
+                    reason = (f"Stopped at {_when(closed, zone)} after {clock_text(elapsed, clock)} of {clock.time_words}, "
                               f"in time for the deadline {_when(due, zone)}: {words}.")
                 else:
                     status = "met"
-                    reason = (f"Stopped at {_when(closed, zone)} after {span_text(elapsed, False)} of {clock.time_words}, "
-                              f"within the {work_text(target)} target (due {_when(due, zone)}).")
+                    reason = (f"Stopped at {_when(closed, zone)} after {clock_text(elapsed, clock)} of {clock.time_words}, "
+                              f"within the {clock_text(target, clock)} target (due {_when(due, zone)}).")
             elif cyc.close_kind == "breach":           # `breach on` / `breach when` (extension)
                 status = "breached"
                 by = breach_words(rp, cyc)
@@ -271,15 +271,15 @@ def _within_judge(rp: RulePlan):
             status, elapsed, warn_at = _open_status(rp, cyc, clock, line, pauses, due, as_of)
             left = max(target - elapsed, 0)
             if status == "paused":
-                reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {span_text(left, False)} of {clock.time_words} "
+                reason = (f"Paused since {_when(cyc.pauses[-1][0], zone)}; {clock_text(left, clock)} of {clock.time_words} "
                           f"left, due {_when(due, zone)} if it resumed now.")
             elif status == "at_risk":
-                reason = (f"Open with {span_text(elapsed, False)} of {work_text(target)} of {clock.time_words} used "
+                reason = (f"Open with {clock_text(elapsed, clock)} of {clock_text(target, clock)} of {clock.time_words} used "
                           f"({_passed_words(rp, line, elapsed) if line.levels else warn_words(rp, clock)}); "
                           f"due {_when(due, zone)}"
                           f"{_due_note(words)}.")
             else:
-                reason = f"Open; {span_text(left, False)} of {clock.time_words} left, due {_when(due, zone)}{_due_note(words)}."
+                reason = f"Open; {clock_text(left, clock)} of {clock.time_words} left, due {_when(due, zone)}{_due_note(words)}."
         if cyc.retargets:
             reason += _retargeted(rp, cyc, zone)
             evidence[1:1] = [r[1] for r in cyc.retargets]         # never the start or the close
@@ -316,8 +316,8 @@ def _target_note(words: str, target: int, clock) -> str:
     """A breached deadline's target, for reasons: `` (target 4h of working time)``, or by the
     working day ``: Mon 2026-11-02 18:00, the close of its working day (8h of working time)``."""
     if words:
-        return f": {words} ({work_text(target)} of {clock.time_words})"
-    return f" (target {work_text(target)} of {clock.time_words})"
+        return f": {words} ({clock_text(target, clock)} of {clock.time_words})"
+    return f" (target {clock_text(target, clock)} of {clock.time_words})"
 
 
 def _due_note(words: str) -> str:
@@ -600,9 +600,11 @@ def _gap_at_most_judge(c):
     cancelled). ``target_seconds`` is the working time from the start to ``due_at``."""
     key, clock, most = c.key, c.clock, c.duration_us
     own_zone = clock.tz if clock.name else None
-    work = work_text(most)
-    limit = f"{work} of {clock.time_words}" if c.written in ("", work) else \
-        f"{c.written} ({work} of {clock.time_words})"
+    work = clock_text(most, clock)
+    if c.written in ("", work) or clock.time_words != "working time":       # (the wall clock: as written)
+        limit = f"{c.written or work} of {clock.time_words}"
+    else:
+        limit = f"{c.written} ({work} of {clock.time_words})"
 
     def gap_at_most(fold, cyc, due, pauses, as_of, base, local) -> Verdict:
         lead, rule, cycle, owner, assignee, segment, started, zone = base

@@ -40,7 +40,7 @@ _DECLARATIONS = frozenset({"agreement", "calendar", "calendar_choice", "states",
 _PREFIX = frozenset({"MINUS", "NOT", "LPAR", "ADD_OP", "MUL_OP", "EQUAL", "COMMA"})
 
 #: tokens after which a line break does not end the statement
-_CONTINUES = frozenset({"LBRACE", "COMMA", "OR", "AND", "EQUAL", "ARROW"})
+_CONTINUES = frozenset({"LBRACE", "COMMA", "OR", "AND", "EQUAL", "ARROW", "WITH"})
 
 
 class GrammarNotFound(RuntimeError):

@@ -710,7 +710,7 @@ def _stands_alone(rest: str, text: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(rest)}(?![A-Za-z0-9_])", code) is not None
 
 
-_DANGLING = re.compile(r"(?:\b(or|and)|(,)|(->)|(?<![=!<>])(=))[ \t]*(?:#[^\n\"]*)?\Z")
+_DANGLING = re.compile(r"(?:\b(or|and|with)|(,)|(->)|(?<![=!<>])(=))[ \t]*(?:#[^\n\"]*)?\Z")
 
 
 def _trigger_after_where(tok, value: str, text: str) -> str | None:
@@ -1021,7 +1021,7 @@ def without_comment(line: str) -> str:
 
 def _wrapped_from(tok, text: str) -> str | None:
     """``line 6 ends with `or` …`` when the error is on a line that the line above carried
-    on into, by ending with `or`, `and`, `,`, `=` or `->` (lines wrap after those): the
+    on into, by ending with `or`, `and`, `,`, `=`, `->` or `with` (lines wrap after those): the
     mistake is often that word, left at the end of the line above."""
     if tok.start_pos is None or not getattr(tok, "line", None) or tok.line < 2 or tok.type in ("_NL", "$END"):
         return None             # (a line that ended too soon is no line that ran on too far)

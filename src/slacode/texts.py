@@ -75,6 +75,16 @@ def work_text(us: int) -> str:
 _WORK_TEXTS: dict = {}
 
 
+def clock_text(us: int, clock) -> str:
+    """A duration counted on ``clock``, for a text that names the clock's time after it
+    (``… of working time``, ``… of wall-clock time``): on a calendar in hours and minutes, as
+    :func:`work_text` (a working day's length varies); on the wall clock with days of 24
+    hours (``1d 1h 30m``), so that a target and a lateness in one reason read alike."""
+    if clock.time_words == "working time":
+        return work_text(us)
+    return span_text(us)
+
+
 def apart_text(wall_us: int, work_us: int | None = None) -> str:
     """How far apart two instants are, for a reason that also writes working-time figures
     (how late a stop came, how far a deadline moved). Without a calendar (``work_us`` None)

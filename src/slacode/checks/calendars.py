@@ -128,6 +128,25 @@ def known_holiday_names(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.UNKNOWN_HOLIDAY_NAME, problem[0], pick, hint=problem[1])
 
 
+@rule(codes.REPEATED_HOLIDAY_PICK)
+def holiday_picks_once(ctx: Context) -> Iterator[Diagnostic]:
+    """`with "Carnival", "carnival"`, `with optional, optional`: the second adds nothing."""
+    for cal in ctx.agreement.of("calendar"):
+        for item in cal.of("holidays"):
+            first: dict = {}
+            for pick in item.picks:
+                key = (pick.category, pick.value if pick.category else pick.value.casefold())
+                if key not in first:
+                    first[key] = pick
+                    continue
+                what = f"`{pick.value}`" if pick.category else f'"{pick.value}"'
+                said = f"`{first[key].value}`" if pick.category else f'"{first[key].value}"'
+                same = "" if said == what else f" (as {said}: names are matched ignoring case)"
+                yield ctx.diag(codes.REPEATED_HOLIDAY_PICK,
+                               f"{what} is given twice in this `with` list{same}; the second adds nothing",
+                               pick, hint="remove it, or write the name that was meant")
+
+
 @rule(name_codes.DUPLICATE_CLAUSE)
 def holidays_of_a_code_twice(ctx: Context) -> Iterator[Diagnostic]:
     """A code given twice in a calendar, once at least with `with`: which days does it close?"""

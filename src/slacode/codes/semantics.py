@@ -1767,6 +1767,37 @@ GOAL_TOO_LARGE = define("SLA348", "goal-too-large", "error", """
     """)
 
 
+REPEATED_HOLIDAY_PICK = define("SLA349", "repeated-holiday-pick", "warning", """
+    The same category or holiday name is given twice after one `holidays … with`
+    (`with "Carnival", "carnival"`, `with optional, optional`).
+
+    ## Why
+    Names are matched ignoring case, so a name written twice closes its days once: the
+    second mention adds nothing. It is usually a line edited in two places, or a name
+    meant for something else (`"Carnival", "Ash Wednesday"` with the second one pasted
+    over). `slacode fmt` keeps both, as written.
+
+    ## Avoid
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      holidays "BR" with "Carnival", "carnival"
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" { version "1"; timezone "America/Sao_Paulo"; teams sales }
+    calendar office {
+      timezone "America/Sao_Paulo"
+      hours mon-fri 09:00-18:00
+      holidays "BR" with "Carnival", "Ash Wednesday"
+    }
+    ```
+    """)
+
 CONSTANT_REQUIRE_CONDITION = define("SLA350", "constant-require-condition", "warning", """
     A condition of `require … where` always holds, or the conditions never can.
 
