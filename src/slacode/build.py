@@ -408,6 +408,11 @@ class _Builder:
         return m.AtLeastPerDay.model_construct(n=self.num(n), duration=duration, calendar=calendar,
                                                span=self._span(meta))
 
+    def recur(self, meta, children):
+        """`recur [sequential] [while P]` (extension)."""
+        sequential, predicate = children
+        return m.Recur.model_construct(sequential=sequential is not None, predicate=predicate, span=self._span(meta))
+
     def retarget(self, meta, children):
         return m.Retarget.model_construct(span=self._span(meta))
 

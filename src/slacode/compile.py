@@ -732,6 +732,9 @@ class RulePlan:
     # working time): (the first `warn`'s level as written when it is one, else None;
     # then (each such level as written, `30m before`, its model Duration), …); () without one
     warn_before: tuple = ()
+    # `recur [sequential] [while P]` (extension, handoffs and deadlines): ``(sequential, P or
+    # None, P as written or "")``; None without it (the fold then never looks at recurrence)
+    recur: tuple | None = None
 
 
 class FlowPlan(NamedTuple):
@@ -940,6 +943,10 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         cancel_when = compile_pred(cancel_w[0].predicate, segments) if cancel_w else None
         breach_w = rule.of("breach_when") if rule.rule_kind != "attempts" else ()
         breach_when = compile_pred(breach_w[0].predicate, segments) if breach_w else None
+        recur_c = rule.of("recur") if rule.rule_kind != "attempts" else ()
+        recur = (recur_c[0].sequential, compile_pred(recur_c[0].predicate, segments)
+                 if recur_c[0].predicate is not None else None,
+                 _when_text(recur_c) if recur_c[0].predicate is not None else "") if recur_c else None
         warn = rule.of("warn")
         line_kind = m.default_clause_of(rule.rule_kind)
         lines = []
@@ -1021,7 +1028,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             stop_when=stop_when, cancel_when=cancel_when, whens=whens,
             when_texts=(_when_text(stop_w), _when_text(cancel_w), _when_text(breach_w)),
             breaches=breaches_t, breach_fn=matcher(breaches_t), breach_when=breach_when,
-            breach_each=_each_trigger(breach_on, breaches_t), warn_before=_warn_befores(warn)))
+            breach_each=_each_trigger(breach_on, breaches_t), warn_before=_warn_befores(warn),
+            recur=recur))
     flow = None
     flows = agreement.of("flow")
     if flows:

@@ -236,6 +236,8 @@ def breaches(fold, as_of: int) -> list[tuple]:
     from slacode.judges import _cycle_verdicts
 
     plan = fold.plan
+    if fold.recur_at is not None:                       # `recur sequential`: openings due as of as_of
+        fold.open_recurring(as_of, True)
     judges = fold.info.judges
     found = []
     wanted: dict[int, list] = {}

@@ -90,10 +90,24 @@ class Cycle:
         # ``breach_by``: closed by `breach on` (extension), the trigger that matched, as
         # written; set only then (read only for such a cycle: no store for every other one)
 
+    #: `recur` (extension): what opened a cycle the rule's recurrence opened
+    #: (:class:`RecurredCycle`); None for every other cycle (a class attribute: no store)
+    recurred = None
+
     def pause_list(self, until: int) -> list:
         """Pause intervals with an ongoing one ended at ``until`` (a cycle closed while paused
         keeps its last pause without an end: ``until`` is then its close)."""
         return [(s, e if e is not None else until) for s, e in self.pauses]
+
+
+class RecurredCycle(Cycle):
+    """A cycle that `recur` (extension) opened after the rule's previous cycle was stopped:
+    ``recurred`` is ``(how, the previous cycle's number, the stop's event type, the stop's
+    ref, the previous cycle's deadline)``, ``how`` being ``"stop"`` (the stop opened it) or
+    ``"deadline"`` (`recur sequential`: opened at the previous cycle's deadline, after an
+    early stop)."""
+
+    __slots__ = ("recurred",)
 
 
 class LeadNotes:
@@ -193,7 +207,7 @@ def _same_content(a, b) -> bool:
 
 
 class RuleFold:
-    __slots__ = ("plan", "cycles", "open", "when_prev", "number", "untracked", "once_skipped")
+    __slots__ = ("plan", "cycles", "open", "when_prev", "number", "untracked", "once_skipped", "pending")
 
     def __init__(self, plan: RulePlan):
         self.plan = plan
@@ -203,6 +217,9 @@ class RuleFold:
         self.number = 0
         self.untracked = 0                      # starts that no target line took (explain shows them)
         self.once_skipped = 0                   # starts after the lead's cycle of a `start once` rule
+        # `recur sequential` (extension): the opening waiting for the stopped cycle's deadline,
+        # ``(at, the stopped cycle, the stop's event type)``, or None
+        self.pending = None
 
 
 class PlanInfo:
@@ -576,7 +593,7 @@ class LeadFold:
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
                  "events", "first_at", "first_place", "info", "last", "flow_groups", "nulled", "where_seen",
-                 "same_instant")
+                 "same_instant", "recur_at")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -610,12 +627,17 @@ class LeadFold:
         # the property, those of them that set the lead field of that name, the first of
         # them (source, line)]: SLA617, SLA618; () until the first such event
         self.where_seen: dict | tuple = ()
+        # `recur sequential` (extension): the earliest instant a rule's next cycle waits for
+        # (:attr:`RuleFold.pending`), None when none waits: the one test the fold makes per event
+        self.recur_at = None
 
     # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
     def feed(self, rec) -> None:
         plan = self.plan
         self.events += 1
         t, ev_type, props = rec.at, rec.type, rec.props
+        if self.recur_at is not None and t > self.recur_at:     # `recur sequential`: a deadline passed
+            self.open_recurring(t, False)
         if self.first_at is None:
             self.first_at, self.first_place = t, (rec.source, rec.line)
         if rec.fields:                                  # fields first
@@ -725,6 +747,8 @@ class LeadFold:
                             self._attempt(cyc, rec, rp.name)
                     continue
                 self._rule_event(rf, rec, t, ev_type, props, state, entered, left, fields, notes, asks)
+            if self.recur_at is not None:               # `recur sequential`: a cancel while waiting
+                self._pending_cancels(rec, ev_type, props, state, entered, left, fields, notes)
         elif rec.fields is not None or self.events == 1:
             self._fields_only(rec, t, state, fields, notes)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
@@ -998,24 +1022,33 @@ class LeadFold:
             if cyc is not None and rp.pause is not None:
                 self._pause(cyc, rp.pause(fields, state, notes), t)
 
-    def _open(self, rf: RuleFold, rec, t, fields, state, notes) -> Cycle | None:
-        """Open a cycle if a target line applies (§6: `for` lines in order, else the default)."""
+    def _open(self, rf: RuleFold, rec, t, fields, state, notes, recurred: tuple | None = None) -> Cycle | None:
+        """Open a cycle if a target line applies (§6: `for` lines in order, else the default);
+        ``recurred``: opened by the rule's `recur` (extension), :attr:`RecurredCycle.recurred`
+        (``rec`` is then None or the stop that opened it; the cycle cites the stop)."""
         rp = rf.plan
         line = _line_for(rp, fields, state, notes)
         if line is None:
-            rf.untracked += 1                            # untracked: no number, blocks nothing
+            if recurred is None:
+                rf.untracked += 1                        # untracked: no number, blocks nothing
             return None
+        if rf.pending is not None:                      # `recur sequential`: a start's cycle replaces
+            self._drop_pending(rf)                      # the opening that waited for the deadline
         if line.day is not None:                        # by the working day: its target from this start
             line = self._line_at(rp, line, t, rf.number + 1)
         elif line.field is not None:                    # `due at FIELD`: the field as of this start
             line = self._line_at(rp, line, t, rf.number + 1, fields)
-        prev = self.last
-        if prev is not None and prev.at == t:
-            self._before_start(rf, prev, rec, state, notes)
         rf.number += 1
-        cyc = Cycle(rf.number, t, rec.ref, line)
-        if rec.__class__ is BreachRecord:               # `breach of RULE` / `warning of RULE` (extension)
-            cyc.escalates = rec.tag()
+        if recurred is None:
+            prev = self.last
+            if prev is not None and prev.at == t:
+                self._before_start(rf, prev, rec, state, notes)
+            cyc = Cycle(rf.number, t, rec.ref, line)
+            if rec.__class__ is BreachRecord:           # `breach of RULE` / `warning of RULE` (extension)
+                cyc.escalates = rec.tag()
+        else:                                           # `recur` (extension): cites the stop
+            cyc = RecurredCycle(rf.number, t, recurred[3], line)
+            cyc.recurred = recurred
         judged = self.target_segments.get(rp.name)
         if judged is not None:                          # what the rule's targets judge at the start
             segs, by = judged
@@ -1115,6 +1148,89 @@ class LeadFold:
             if rf.plan.conditions:                      # `require … where` (extension): at the stop
                 cyc.require_failed = failed_conditions(rf.plan.conditions, fields, self.state, self.notes) or None
         rf.open = None
+        if kind == "stop" and rf.plan.recur is not None:    # `recur` (extension): the next occurrence
+            self._recur_after(rf, cyc, rec)
+
+    # -- `recur [sequential] [while P]` (extension) --------------------------------------
+    def _recur_after(self, rf: RuleFold, cyc: Cycle, rec) -> None:
+        """After ``cyc`` was stopped by ``rec``: the rule's next cycle opens now, if its `while`
+        holds (`recur`, or `recur sequential` stopped at or after the deadline), or waits
+        for the deadline (`recur sequential` stopped before it, :attr:`RuleFold.pending`).
+        A cycle stopped by the very event that opened it (`stop when` holding at once)
+        opens nothing: the event would open and stop cycles without end."""
+        t = rec.at
+        if cyc.start == t and cyc.start_ref == rec.ref:
+            return
+        sequential, holds, _ = rf.plan.recur
+        due = None
+        if sequential:
+            line = cyc.line
+            try:
+                due = line_due_us(line, cyc.start, cyc.pause_list(t) if cyc.pauses else ())
+            except CalendarError as e:                  # past the years calendars cover
+                raise CalendarError(f"lead {self.lead!r}, rule `{rf.plan.name}`, cycle {cyc.number} (started "
+                                    f"{_when(cyc.start, line.clock.tz)}): {e}") from e
+            if due > t:                                 # an early stop: the next one opens at the deadline
+                rf.pending = (due, cyc, rec.type)
+                if self.recur_at is None or due < self.recur_at:
+                    self.recur_at = due
+                return
+        fields, state, notes = self.fields, self.state, self.notes
+        if holds is not None and not holds(fields, state, notes):
+            return
+        self._open(rf, rec, t, fields, state, notes, ("stop", cyc.number, rec.type, rec.ref, due))
+
+    def open_recurring(self, t: int, inclusive: bool) -> None:
+        """`recur sequential` (extension): open the cycles waiting for a deadline before ``t``
+        (at or before it when ``inclusive``: as of ``t``, every event of ``t`` fed), each if its
+        `while` holds over the lead's fields and state as of its deadline (the events up to
+        it). The fold calls it before an event after such a deadline, and as of ``as_of``."""
+        nxt = None
+        for rf in self.rules:
+            pending = rf.pending
+            if pending is None:
+                continue
+            at = pending[0]
+            if at < t or (inclusive and at == t):
+                rf.pending = None
+                self._recur_open(rf, pending)
+            elif nxt is None or at < nxt:
+                nxt = at
+        self.recur_at = nxt
+
+    def _recur_open(self, rf: RuleFold, pending: tuple) -> None:
+        """Open the cycle that waited for ``pending``'s deadline, if the `while` holds."""
+        at, prev, ev_type = pending
+        rp = rf.plan
+        fields, state, notes = self.fields, self.state, self.notes
+        holds = rp.recur[1]
+        if holds is not None and not holds(fields, state, notes):
+            return
+        cyc = self._open(rf, None, at, fields, state, notes, ("deadline", prev.number, ev_type, prev.close_ref, at))
+        if cyc is not None and rp.pause is not None:     # paused from the opening if the pause holds
+            self._pause(cyc, rp.pause(fields, state, notes), at)
+
+    def _drop_pending(self, rf: RuleFold) -> None:
+        """Forget ``rf``'s waiting opening (a start opened a cycle, or a cancel came)."""
+        rf.pending = None
+        rest = [r.pending[0] for r in self.rules if r.pending is not None]
+        self.recur_at = min(rest) if rest else None
+
+    def _pending_cancels(self, rec, ev_type, props, state, entered, left, fields, notes) -> None:
+        """`recur sequential`: a rule's cancel (`cancel on`, `cancel when`) while its next
+        cycle waits for the deadline drops that opening; not the stop's own event, which
+        closed the cycle as stopped (a stop comes before a cancel)."""
+        for rf in self.rules:
+            pending = rf.pending
+            if pending is None:
+                continue
+            prev = pending[1]
+            if prev.closed_at == rec.at and prev.close_ref == rec.ref:
+                continue
+            rp = rf.plan
+            if (rp.cancel_fn is not None and rp.cancel_fn(ev_type, props, state, entered, left, notes)) or (
+                    rp.cancel_when is not None and rp.cancel_when(fields, state, notes)):
+                self._drop_pending(rf)
 
     def _attempt(self, cyc: Cycle, rec, rule: str) -> None:
         tzfield = self.fields.get("timezone")
@@ -1144,6 +1260,8 @@ class LeadFold:
 
     # -- verdicts -------------------------------------------------------------------------
     def verdicts(self, as_of: int) -> list[Verdict]:
+        if self.recur_at is not None:               # `recur sequential`: openings due as of as_of
+            self.open_recurring(as_of, True)
         if self.info.read_fields and (self.fields or self.nulled):
             self._field_notes()
         if self.where_seen:
@@ -1528,6 +1646,8 @@ def fold_lead(plan: Plan, lead: str, records, segs, as_of: int | None = None) ->
         fold.feed(r)
     if plan.breach_watch:
         fold = escalate(fold, records, segs, as_of)
+    if fold.recur_at is not None and as_of is not None:    # `recur sequential`: openings due as of as_of
+        fold.open_recurring(as_of, True)
     return fold
 
 

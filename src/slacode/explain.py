@@ -167,7 +167,10 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
         ordered = _with_breaches(plan, lead, ordered, as_of)
     stamps: dict[int, int] = {}             # line of each event -> its instant (deadlines go between)
     for rec in ordered:
+        if fold.recur_at is not None and rec.at > fold.recur_at:    # `recur sequential` (extension)
+            _recurring(out, stamps, fold, rec.at, False, lead)
         before = _snapshot(fold)
+        pending_before = [rf.pending for rf in fold.rules] if fold.recur_at is not None else None
         state_before, assignee_before = fold.state, fold.notes.assignee
         breaches = len(fold.flow_evidence)
         hits = len(fold.quota_hits)
@@ -206,6 +209,12 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                         elif cyc.close_kind == "breach" and rp.require:
                             out.append(f"    {name}: require not checked: no handoff happened (the cycle was "
                                        "breached)")
+            elif pending_before and pending_before[fold.rules.index(rf)] is not None and \
+                    rf.pending is pending_before[fold.rules.index(rf)] and rp.stop_fn is not None and \
+                    _stops(rp, rec, fold, state_before, assignee_before):      # `recur sequential`
+                out.append(f"    {name}: this event would stop it, but it comes before the next occurrence opens "
+                           f"at {_when(rf.pending[0], zone)} (`recur sequential`, after the deadline of cycle "
+                           f"{rf.pending[1].number}): it counts for nothing")
             elif n_before == 0 and open_before is None and rp.stop_fn is not None and \
                     _stops(rp, rec, fold, state_before, assignee_before):
                 if id(rf) not in early_stops:       # said once; dropped below if the rule never starts
@@ -269,6 +278,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     # a rule that never started for this lead: its stops are no news (a call under every rule
     # the lead was never in), only a stop before a start that came is
     idle = {early_stops[id(rf)] for rf in fold.rules if id(rf) in early_stops and not rf.cycles}
+    if fold.recur_at is not None:                   # `recur sequential`: openings due as of as_of
+        _recurring(out, stamps, fold, as_of, True, lead)
     verdicts = fold.verdicts(as_of)
     early = {(rf.plan.name, cyc.number): cyc.closed_at for rf in fold.rules for cyc in rf.cycles
              if cyc.close_kind == "breach"}
@@ -361,24 +372,57 @@ def _first_where(rp, cyc, fold) -> str:
 def _opening(out: list, rp, rf, cyc, lead: str) -> None:
     """The timeline's line for a cycle that opened at the event just fed."""
     name = rp.name
+    opens = "opens" if cyc.recurred is None else (      # `recur` (extension): how it came
+        "opens by recurrence, at the previous deadline" if cyc.recurred[0] == "deadline"
+        else f"opens by recurrence, at the stop of cycle {cyc.recurred[1]}")
     if not _has_deadline(rp) and _silence(rp) is not None:     # `gap at most`
-        out.append(f"    {name}: cycle {cyc.number} opens; {_next_attempt(rp, cyc, cyc.start)}")
+        out.append(f"    {name}: cycle {cyc.number} {opens}; {_next_attempt(rp, cyc, cyc.start)}")
         return
     if not _has_deadline(rp):
-        out.append(f"    {name}: cycle {cyc.number} opens (no deadline: its attempts are judged "
+        out.append(f"    {name}: cycle {cyc.number} {opens} (no deadline: its attempts are judged "
                    "by the rule's other clauses)")
         return
     clock = cyc.line.clock
     if cyc.paused and cyc is rf.open:   # paused from its start: no deadline yet
-        out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}), paused "
+        out.append(f"    {name}: cycle {cyc.number} {opens} ({_line_text(rp, cyc)}), paused "
                    "(the pause condition holds): its clock starts when the pause ends")
         return
     due = _due(cyc, cyc.start, lead, name)
     at_once = cyc.by_when and cyc.closed_at == cyc.start
     tail = "" if at_once else \
         f"{' unless paused' if rp.pause is not None else ''}{_closed_between(clock, cyc.start, due)}"
-    out.append(f"    {name}: cycle {cyc.number} opens ({_line_text(rp, cyc)}); "
+    out.append(f"    {name}: cycle {cyc.number} {opens} ({_line_text(rp, cyc)}); "
                f"due {_when(due, clock.tz)}{tail}")
+
+
+def _recurring(out: list, stamps: dict, fold: LeadFold, t: int, inclusive: bool, lead: str) -> None:
+    """`recur sequential` (extension): the timeline's lines for the openings that waited for
+    a deadline before ``t`` (at or before it when ``inclusive``), each at its own instant:
+    the cycle that opens, or why none does (its `while` does not hold then)."""
+    zone = fold.plan.zone
+    waiting = sorted(((rf.pending[0], k) for k, rf in enumerate(fold.rules) if rf.pending is not None))
+    counts = [len(rf.cycles) for rf in fold.rules]
+    before = [rf.pending for rf in fold.rules]
+    fold.open_recurring(t, inclusive)
+    for at, k in waiting:
+        rf = fold.rules[k]
+        if rf.pending is not None:                  # still waiting
+            continue
+        rp = rf.plan
+        stamps[len(out)] = at
+        out.append(f"{_when(at, zone)}  deadline of {rp.name} cycle {before[k][1].number}, stopped before it: "
+                   f"the next occurrence is due (`{_recur_words(rp)}`)")
+        if len(rf.cycles) > counts[k]:
+            _opening(out, rp, rf, rf.cycles[-1], lead)
+        else:
+            why = f"`while {rp.recur[2]}` does not hold" if rp.recur[1] is not None else "no `within` line applies"
+            out.append(f"    {rp.name}: no new cycle: {why} (only a start opens one now)")
+
+
+def _recur_words(rp) -> str:
+    """A rule's `recur` line as written (canonical)."""
+    sequential, holds, text = rp.recur
+    return "recur" + (" sequential" if sequential else "") + (f" while {text}" if holds is not None else "")
 
 
 def _where_left_out(plan, rec, fold) -> list[str]:

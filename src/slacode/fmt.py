@@ -761,6 +761,8 @@ _STATEMENTS = {
     m.AtMostPerDay: lambda p, c: f"at most {number(c.n)} per day{_on(c.calendar)}",
     m.AtMostPerCycle: lambda p, c: f"at most {number(c.n)} per cycle",
     m.Retarget: lambda p, c: "retarget when segment changes",
+    m.Recur: lambda p, c: ("recur" + (" sequential" if c.sequential else "")
+                           + (f" while {p.pred(c.predicate)}" if c.predicate is not None else "")),
     m.AtLeastPerDay: lambda p, c: f"at least {number(c.n)} per day within {_duration(c.duration)}{_on(c.calendar)}",
     m.Gap: lambda p, c: f"gap at least {_duration(c.duration)}",
     m.GapAtMost: lambda p, c: f"gap at most {_duration(c.duration)}{_on(c.calendar)}",

@@ -35,9 +35,13 @@ _NO_FIELD = object()      # no lead `timezone` field seen yet (None means "the f
 # and ``local`` (the attempts' local times by zone, made by the first clause that needs
 # them). Each judge makes its Verdict in one call, with every field known.
 
-def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges=None) -> list[Verdict]:
+def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges=None,
+                    recur: bool = True) -> list[Verdict]:
     """The verdicts of one cycle, one per clause in clause order (``judges``: the rule's
-    :func:`_judges`, else made here)."""
+    :func:`_judges`, else made here; ``recur``: say in the reasons that `recur` opened the
+    cycle, when it did)."""
+    if recur and rp.recur is not None and cyc.recurred is not None:    # `recur` (extension)
+        return _recurred(_cycle_verdicts(fold, rp, cyc, as_of, judges, False), rp, cyc)
     line = cyc.line
     clock = line.clock
     closed = cyc.closed_at
@@ -60,6 +64,25 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges
     if len(judges) == 1:                                # most timed rules: no list to iterate
         return [judges[0](fold, cyc, due, pauses, as_of, base, local)]
     return [judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges]
+
+
+def _recurred(verdicts: list, rp: RulePlan, cyc: Cycle) -> list:
+    """The verdicts of a cycle that `recur` (extension) opened, their reasons saying so:
+    opened by the previous cycle's stop, or (`recur sequential`) at its deadline."""
+    how, number, ev_type, ref, due = cyc.recurred
+    zone = cyc.line.clock.tz
+    written = "recur sequential" if rp.recur[0] else "recur"
+    if how == "deadline":
+        said = (f"Cycle {cyc.number} recurred ({code(written)}): opened at the previous deadline "
+                f"{_when(cyc.start, zone)}, cycle {number} having been stopped before it by {ev_type} "
+                f"({event_cited(ref)}).")
+    else:
+        late = f", after the previous deadline {_when(due, zone)}" if due is not None else ""
+        said = (f"Cycle {cyc.number} recurred ({code(written)}): opened by the stop {ev_type} at "
+                f"{_when(cyc.start, zone)} ({event_cited(ref)}) that closed cycle {number}{late}.")
+    for v in verdicts:
+        v.reason = f"{v.reason} {said}"
+    return verdicts
 
 
 def _escalated(verdicts: list, cyc: Cycle, zone) -> list:

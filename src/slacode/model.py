@@ -506,6 +506,17 @@ class Retarget(Node):
     kind: Literal["retarget"] = "retarget"
 
 
+class Recur(Node):
+    """`recur [sequential] [while P]` (extension, handoffs and deadlines): after a cycle is
+    stopped, the next cycle of the rule opens by itself if P holds then (no `while`:
+    always); at the stop, or (``sequential``) at the later of the stop and the closed
+    cycle's deadline (docs/extensions.md)."""
+
+    kind: Literal["recur"] = "recur"
+    sequential: bool = False
+    predicate: Pred | None = None
+
+
 class Warn(Node):
     """`warn at P%` (``percent``) or `warn DURATION before` (``before``: the working time
     left at which the clock is at risk)."""
@@ -632,7 +643,7 @@ class OnlyBetween(Node):
 
 Clause = Annotated[Union[Owner, StartOn, StartWhen, StopOn, StopWhen, CancelOn, CancelWhen, BreachOn,
                          BreachWhen, RestartOn, PauseWhile,
-                         Within, Warn, Retarget, Require, Count, AtLeastWithin, AtLeastBefore, AtMostPerDay,
+                         Within, Warn, Retarget, Recur, Require, Count, AtLeastWithin, AtLeastBefore, AtMostPerDay,
                          AtLeastPerDay, AtMostPerCycle, Gap, GapAtMost, First, OnlyDuring, OnlyBetween],
                    Field(discriminator="kind")]
 

@@ -1297,8 +1297,8 @@ def _join_words(line: str, offset: int, moved: dict) -> str:
 #: Words that begin a clause of a block: on a line of its own after a `(` left open, such a
 #: word begins a statement of its own (a continuation line begins with an operand).
 _STATEMENT_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "breach", "pause", "within", "warn",
-                              "retarget", "require", "count", "sum", "gap", "first", "only", "hours", "holidays",
-                              "closed", "open", "day", "timezone", "version", "teams", "expect", "}"))
+                              "retarget", "recur", "require", "count", "sum", "gap", "first", "only", "hours",
+                              "holidays", "closed", "open", "day", "timezone", "version", "teams", "expect", "}"))
 
 _DECLARATION_WORDS = frozenset(("agreement", "calendar", "states", "flow", "segment", "handoff", "deadline",
                                 "attempts", "target", "quota", "let", "test"))

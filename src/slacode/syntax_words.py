@@ -1045,17 +1045,17 @@ def _wrapped_from(tok, text: str) -> str | None:
 
 #: Words that begin a clause of a rule, target, quota or calendar.
 _CLAUSE_WORDS = frozenset(("owner", "start", "stop", "cancel", "restart", "breach", "pause", "within", "warn",
-                           "retarget", "require", "count", "sum", "gap", "first", "only", "rule", "hours", "holidays",
+                           "retarget", "recur", "require", "count", "sum", "gap", "first", "only", "rule", "hours", "holidays",
                            "closed", "timezone", "version", "teams"))
 
 #: Words that begin a clause only a rule has (`owner`, `count` and `at least` begin lines
 #: of targets and quotas as well).
 _RULE_ONLY_WORDS = frozenset(("start", "stop", "cancel", "restart", "breach", "pause", "within", "warn", "retarget",
-                              "require", "gap", "first", "only", "due"))
+                              "require", "gap", "first", "only", "due", "recur"))
 _ALL_RULES = "a `handoff`, `deadline` or `attempts` rule"
 #: the rules a clause word of _RULE_ONLY_WORDS belongs to, where not all three (LANGUAGE.md §6, §7;
 #: `breach on` / `breach when` are SLA306 in an attempts rule)
-_RULES_OF = {"breach": "a `handoff` or `deadline` rule", "within": "a `handoff` or `deadline` rule",
+_RULES_OF = {"breach": "a `handoff` or `deadline` rule", "recur": "a `handoff` or `deadline` rule", "within": "a `handoff` or `deadline` rule",
              "due": "a `handoff` or `deadline` rule",
              "require": "a `handoff` rule", "gap": "an `attempts` rule", "first": "an `attempts` rule",
              "only": "an `attempts` rule"}

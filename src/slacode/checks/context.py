@@ -116,7 +116,7 @@ def lead_predicates(rule: m.Rule, with_start_pause: bool = True) -> list:
     is false) and the `where` of its `require` lines (extension)."""
     kinds = ("start_when", "pause_while", "stop_when", "cancel_when", "breach_when") if with_start_pause else ()
     return [c.predicate for c in rule.clauses
-            if c.kind in kinds or (c.kind == "require" and c.predicate is not None)]
+            if c.kind in kinds or (c.kind in ("require", "recur") and c.predicate is not None)]
 
 
 def lead_field_reads(agreement: m.Agreement) -> dict[str, tuple[str, m.FieldRef]]:
@@ -143,6 +143,8 @@ def lead_field_reads(agreement: m.Agreement) -> dict[str, tuple[str, m.FieldRef]
                 note(clause.predicate, f"`pause while` of `{r.name.value}`")
             elif clause.kind in ("stop_when", "cancel_when", "breach_when"):
                 note(clause.predicate, f"`{clause.kind.replace('_', ' ')}` of `{r.name.value}`")
+            elif clause.kind == "recur" and clause.predicate is not None:     # (extension)
+                note(clause.predicate, f"`recur … while` of `{r.name.value}`")
             elif clause.kind == "require":
                 for ref in clause.fields:
                     found.setdefault(ref.name, (f"`require` of `{r.name.value}`", ref))

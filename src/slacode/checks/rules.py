@@ -20,7 +20,7 @@ _CLAUSE_WORDS = {
     "owner": "owner", "start_on": "start on", "start_when": "start when", "stop_on": "stop on",
     "cancel_on": "cancel on", "restart_on": "restart on", "pause_while": "pause while",
     "stop_when": "stop when", "cancel_when": "cancel when", "breach_on": "breach on", "breach_when": "breach when",
-    "within": "within", "warn": "warn at", "retarget": "retarget when segment changes", "require": "require", "count": "count", "sum": "sum … of",
+    "within": "within", "warn": "warn at", "retarget": "retarget when segment changes", "recur": "recur", "require": "require", "count": "count", "sum": "sum … of",
     "at_least_within": "at least … within", "at_least_before": "at least … before",
     "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "by_field": "by FIELD", "gap": "gap at least", "gap_at_most": "gap at most", "first": "first where",
     "only_during": "only during", "only_between": "only between",
@@ -110,7 +110,7 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
     for r in a.rules:
         where = f"rule `{r.name.value}`"
         for kinds in (("owner",), ("pause_while",), ("retarget",), ("stop_when",), ("cancel_when",),
-                      ("breach_when",)):  # several `warn`: levels
+                      ("breach_when",), ("recur",)):  # several `warn`: levels
             yield from _once(ctx, r.clauses, kinds, where)
         yield from _once(ctx, r.clauses, ("breach_on",), where,         # (extension)
                          hint="join the triggers with `or` on one `breach on` line")
@@ -165,6 +165,13 @@ def misplaced_clauses(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(codes.MISPLACED_CLAUSE,
                                f"`require` belongs to handoffs, not to {kind_word(r)} `{r.name.value}`", c,
                                hint="make the rule a `handoff` if the fields must be present at its stop")
+            elif c.kind == "recur" and r.rule_kind == "attempts":     # (extension)
+                yield ctx.diag(codes.MISPLACED_CLAUSE,
+                               f"`recur` belongs to handoffs and deadlines, not to attempts rule `{r.name.value}`: "
+                               "it opens the next cycle after a stop, and an attempts rule's cycles are judged "
+                               "on their attempts, not closed by a stop they could follow", c,
+                               hint="put the periodic promise in a `deadline` (`stop on` the touch, `recur`, "
+                                    "`within` the period), or keep this rule's cycles with `start on`")
             elif c.kind in ("breach_on", "breach_when") and r.rule_kind == "attempts":
                 yield ctx.diag(codes.MISPLACED_CLAUSE,
                                f"`{clause_word(c.kind)}` belongs to handoffs and deadlines, not to attempts rule "
@@ -404,9 +411,25 @@ def _same_trigger(start: m.Trigger, stop: m.Trigger, segs) -> str | None:
     return describe_trigger(start) if _covers(stop, start, segs) else None
 
 
+@rule(name_codes.RECUR_WITH_START_ONCE)
+def recur_with_start_once(ctx: Context) -> Iterator[Diagnostic]:
+    """`recur` (extension) in a rule that starts once per lead."""
+    for r in ctx.agreement.rules:
+        once = [c for c in r.of("start_on") + r.of("start_when") if c.once]
+        for c in r.of("recur")[:1]:
+            if once:
+                yield ctx.diag(name_codes.RECUR_WITH_START_ONCE,
+                               f"`recur` in `{r.name.value}`, which starts once per lead (`start once`, "
+                               f"{line_of(once[0])}): the lead would have one cycle, then one after every stop", c,
+                               hint="drop `once` for a clock that recurs after each stop, or drop `recur` for one "
+                                    "cycle per lead")
+
+
 @rule(codes.START_IS_STOP)
 def start_is_stop(ctx: Context) -> Iterator[Diagnostic]:
     for r in ctx.agreement.rules:
+        if r.of("recur"):                       # `recur` (extension): the next cycle is meant
+            continue
         for stop in r.triggers("stop_on"):
             for start in r.triggers("start_on"):
                 what = _same_trigger(start, stop, ctx.segments)

@@ -633,3 +633,36 @@ STATE_NAMED_LIKE_EVENT = define("SLA219", "state-named-like-an-event", "warning"
     }
     ```
     """)
+
+RECUR_WITH_START_ONCE = define("SLA222", "recur-with-start-once", "error", """
+    A rule has both `recur` and `start once`: it would open one cycle per lead and then
+    one after every stop.
+
+    ## Why
+    `start once` (an extension) says the lead gets one cycle of the rule, whatever starts
+    come later; `recur` (an extension) opens the next cycle after each stop, for as long as
+    its `while` holds. Both at once cannot both hold: the rule would not say whether a lead
+    is measured once or again and again.
+
+    ## Avoid
+    ```sla
+    deadline touch_every_2d {
+      owner sales
+      start once on enter working
+      stop on contact_attempt
+      recur while state == working
+      within 2d
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    deadline touch_every_2d {
+      owner sales
+      start on enter working
+      stop on contact_attempt
+      recur while state == working
+      within 2d
+    }
+    ```
+    """)

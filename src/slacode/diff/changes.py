@@ -859,6 +859,7 @@ class _RuleDiff:
         self._order(line_kind)
         self._warn()
         self._retarget()
+        self._recur()
         self._once()
         self._require()
         for kind in _SINGLE_KINDS:
@@ -1083,6 +1084,22 @@ class _RuleDiff:
         elif ra and not rb:
             self.add("no longer chooses an open cycle's target line again: the line chosen at the start "
                      "stays (was `retarget when segment changes`)", "retarget when segment changes", None)
+
+    def _recur(self) -> None:
+        """`recur [sequential] [while P]` (extension) added, dropped or changed: more cycles or
+        fewer, with no direction."""
+        from slacode.fmt import one_line
+
+        ta, tb = (one_line(r.of("recur")[0]) if r.of("recur") else None for r in (self.a, self.b))
+        if ta == tb:
+            return
+        if ta is None:
+            self.add(f"now opens the next cycle by itself after each stop (`{tb}`)", None, tb)
+        elif tb is None:
+            self.add(f"no longer opens the next cycle by itself after a stop: only a start opens one (was `{ta}`)",
+                     ta, None)
+        else:
+            self.add(f"now recurs as `{tb}` (was `{ta}`)", ta, tb)
 
     def _once(self) -> None:
         """`start once` (extension) on or off: fewer cycles or more, with no direction (a
