@@ -448,3 +448,43 @@ def _undeclared_calendar(ctx: Context, name, choices: dict) -> Diagnostic:
     hint = did_you_mean(name.value, list(ctx.calendars) + list(choices)) or \
         f"declare it with `calendar {name.value} {{ … }}`"
     return ctx.diag(codes.UNDEFINED_CALENDAR, f"calendar `{name.value}` is not declared", name, hint=hint)
+
+
+# ------------------------------------------------- `seen` and `awaiting` (extension)
+
+#: the event types LANGUAGE.md §4 names
+_DEFINED_TYPES = ("state", "assigned", "contact_attempt", "update")
+
+
+@rule(codes.AWAITING_ITSELF, codes.FACT_OF_UNKNOWN_TYPE)
+def fact_types(ctx: Context) -> Iterator[Diagnostic]:
+    """`awaiting A since A` (SLA220); `seen X` / `awaiting A since B` naming a type that no
+    trigger names and the language does not define (SLA221, with the closest such name)."""
+    facts = ctx.facts
+    if not facts:
+        return
+    known = {t.type.value for t in ctx.triggers() if t.kind == "event" and t.type is not None
+             and t.nth is None and t.breach is None and t.warning is None}
+    known.update(_DEFINED_TYPES)
+    known.update(item.type.value for test in ctx.agreement.of("test") for item in test.items    # a test's events
+                 if item.kind == "event" and getattr(item, "type", None) is not None)
+    said: set = set()
+    for node in facts:
+        names = (node.type,) if node.kind == "seen" else (node.type, node.since)
+        if node.kind == "awaiting" and node.type.value == node.since.value:
+            yield ctx.diag(codes.AWAITING_ITSELF,
+                           f"`awaiting {node.type.value} since {node.since.value}` names one event type twice: "
+                           "each such event would both begin and end the wait", node,
+                           hint="name the event that begins the wait after `since` and the one that ends it "
+                                "after `awaiting` (`awaiting inbound_message since meeting_proposed`)")
+            continue
+        for name in names:
+            if name.value in known or name.value in said:
+                continue
+            said.add(name.value)
+            hint = did_you_mean(name.value, sorted(known))
+            yield ctx.diag(codes.FACT_OF_UNKNOWN_TYPE,
+                           f"no trigger names the event type `{name.value}`, and the language defines no such "
+                           "type: if it is misspelt, this condition reads no event", name,
+                           hint=hint or f"if events of type `{name.value}` do come, say so with "
+                                        "`# slacode: ignore[SLA221]` at the end of the line")
