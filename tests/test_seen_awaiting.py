@@ -108,6 +108,24 @@ def test_types_of_triggers_and_of_the_language_are_known():
                                          "within 2h }\n")
 
 
+def test_a_fact_in_first_where_is_refused_even_through_a_segment():
+    diags = slacode.lint(HEAD + "segment answered = seen reply\n"
+                                "attempts f { owner sales; start on a; stop on reply\n"
+                                "  first where not answered; at least 2 within 4h }\n")
+    assert [d.code for d in diags if d.severity == "error"] == ["SLA395"]
+
+
+def test_require_where_says_why_a_fact_failed():
+    a = slacode.loads(HEAD + "handoff h { owner sales; start on mql; stop on sal\n"
+                      "  require email where seen reply and not awaiting reply since ask; within 1d }\n")
+    events = [{"lead": "L", "at": _at(0), "type": "mql", "fields": {"email": "a@b.c"}},
+              {"lead": "L", "at": _at(10), "type": "ask"}, {"lead": "L", "at": _at(30), "type": "sal"}]
+    req = next(v for v in a.evaluate(events, as_of=_at(600)).verdicts if v.clause == "require")
+    assert req.status == "breached"
+    assert "`seen reply` (no `reply` event so far)" in req.reason
+    assert "(`awaiting reply since ask` holds)" in req.reason
+
+
 # -------------------------------------------------------------------------- semantics
 
 TYPES = ("a", "b", "c", "go")

@@ -204,6 +204,28 @@ def _pred_roots(agreement: m.Agreement) -> Iterator:
                     yield t.where
 
 
+def fact_nodes_of(pred, segments: dict, _stack: tuple = ()) -> list:
+    """The `seen` / `awaiting` nodes (extension) of one predicate, through its segments (each
+    once along a path)."""
+    out: list = []
+    stack = [pred]
+    while stack:
+        node = stack.pop()
+        kind = node.kind
+        if kind in ("or", "and"):
+            stack.extend(reversed(node.items))
+        elif kind == "not":
+            stack.append(node.item)
+        elif kind in m.FACT_KINDS:
+            out.append(node)
+        elif kind == "segment":
+            name = node.name.value
+            decl = segments.get(name)
+            if decl is not None and name not in _stack:
+                out.extend(fact_nodes_of(decl.predicate, segments, _stack + (name,)))
+    return out
+
+
 def fact_nodes(agreement: m.Agreement) -> list:
     """The agreement's `seen` / `awaiting` predicates (extension), in file order (a `seen`
     before those in its `where`)."""

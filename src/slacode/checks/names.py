@@ -8,9 +8,10 @@ from typing import Iterator
 
 from slacode import model as m
 from slacode.codes import names as codes
+from slacode.codes import semantics as sem_codes
 from slacode.diagnostics import Diagnostic
 from slacode.checks.context import (CALENDAR_KINDS, FLOW_CLAUSE, FLOW_RULE, SEGMENT_KINDS, Context, clause_keys,
-                                  default_clause, did_you_mean, line_of, segment_refs, walk_pred)
+                                  default_clause, did_you_mean, fact_nodes_of, line_of, segment_refs, walk_pred)
 from slacode.checks.registry import rule
 
 _KIND_WORD = {"handoff": "handoff", "deadline": "deadline", "attempts": "attempts rule",
@@ -488,3 +489,18 @@ def fact_types(ctx: Context) -> Iterator[Diagnostic]:
                            "type: if it is misspelt, this condition reads no event", name,
                            hint=hint or f"if events of type `{name.value}` do come, say so with "
                                         "`# slacode: ignore[SLA221]` at the end of the line")
+
+
+@rule(sem_codes.FACT_IN_FIRST_WHERE)
+def facts_in_first_where(ctx: Context) -> Iterator[Diagnostic]:
+    """`first where seen …` (SLA395): a `first where` is judged after the events, not at the
+    attempt, so the lead's facts as of the attempt are not there to read."""
+    for r in ctx.agreement.rules:
+        for c in r.of("first"):
+            for node in fact_nodes_of(c.predicate, ctx.segments):
+                word = "seen" if node.kind == "seen" else "awaiting"
+                yield ctx.diag(sem_codes.FACT_IN_FIRST_WHERE,
+                               f"`{word}` in the `first where` of `{r.name.value}`: a `first where` is judged on the "
+                               "first attempt's properties after the events, and the lead's facts as of that "
+                               "attempt are not kept", node,
+                               hint="judge it where it happens: `count TYPE where …` or `stop when` / `cancel when`")
