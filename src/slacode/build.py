@@ -610,6 +610,16 @@ class _Builder:
     def bool_test(self, meta, children):
         return m.BoolConst.model_construct(value=children[0].type == "TRUE", span=self._span(meta))
 
+    def seen_test(self, meta, children):
+        """`seen TYPE [where P]` (extension)."""
+        _, type_, where = children
+        return m.Seen.model_construct(type=self.name(type_), where=where, span=self._span(meta))
+
+    def awaiting_test(self, meta, children):
+        """`awaiting A since B` (extension)."""
+        _, type_, since = children
+        return m.Awaiting.model_construct(type=self.name(type_), since=self.name(since), span=self._span(meta))
+
     # -- aggregates ----------------------------------------------------------------
     def target(self, meta, children):
         name, *items = children

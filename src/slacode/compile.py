@@ -17,7 +17,7 @@ from numbers import Real
 from typing import Any, Callable, NamedTuple
 
 from slacode import model as m
-from slacode.checks.context import lead_field_reads, walk_pred
+from slacode.checks.context import fact_nodes, lead_field_reads, walk_pred
 from slacode.requirement import compile_conditions
 
 Pred = Callable[[dict, Any, set], bool]
@@ -148,12 +148,62 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
         if decl is None or name in _stack:
             return lambda f, s, n: False
         return compile_pred(decl.predicate, segments, _stack + (name,))
+    if kind in m.FACT_KINDS:
+        return _fact_leaf(fact_key(pred))
     fref: m.FieldRef = pred.field
     key = fref.name
     leaf = _leaf(pred, kind, fref.is_state, key)
     if fref.is_state or (key.isascii() and all(not isinstance(c, str) or c.isascii() for c in _consts(pred, kind))):
         return leaf
     return _either_form(leaf, key)
+
+
+def fact_key(pred) -> str:
+    """The text that names a `seen TYPE [where P]` / `awaiting A since B` (extension) in a
+    fold's :attr:`~slacode.evaluate.LeadNotes.facts`: the predicate as ``fmt`` writes it, so
+    that the same fact written twice is kept once."""
+    from slacode.fmt import one_line
+
+    return one_line(pred)
+
+
+def _fact_leaf(key: str) -> Pred:
+    """`seen …` / `awaiting …` (extension): whether the fold holds the fact ``key`` true now
+    (a set lookup; notes that are no fold's hold none)."""
+    def fact(f, s, n):
+        try:
+            return key in n.facts
+        except AttributeError:
+            return False
+    return fact
+
+
+class FactStep(NamedTuple):
+    """What an event of one type does to one fact (extension): ``op`` is ``seen`` (the fact
+    holds from now on, if ``where`` holds for the event), ``on`` (an `awaiting`'s `since`
+    type: it holds) or ``off`` (its awaited type: it no longer holds)."""
+
+    key: str
+    op: str
+    where: Pred | None = None
+
+
+def fact_table(agreement: m.Agreement, nodes: list | None = None) -> dict:
+    """Per event type, the :class:`FactStep` of each fact an event of that type changes
+    (extension; empty for an agreement without `seen` / `awaiting`): the fold applies them
+    to the lead's facts after the event's fields and state, before its triggers."""
+    table: dict[str, dict] = {}
+    segments = agreement.segments
+    for node in (fact_nodes(agreement) if nodes is None else nodes):
+        key = fact_key(node)
+        if node.kind == "seen":
+            where = compile_pred(node.where, segments) if node.where is not None else None
+            steps = [(node.type.value, FactStep(key, "seen", where))]
+        else:
+            steps = [(node.since.value, FactStep(key, "on")), (node.type.value, FactStep(key, "off"))]
+        for ev_type, step in steps:
+            table.setdefault(ev_type, {}).setdefault((key, step.op), step)
+    return {t: tuple(v.values()) for t, v in table.items()}
 
 
 def _consts(pred, kind: str) -> tuple:
@@ -808,6 +858,9 @@ class Plan:
     # ((owner's words, role, event type, property, Span, predicate, its closure), ...),
     # :func:`_where_reads`
     where_reads: tuple = ()
+    # `seen TYPE` / `awaiting A since B` (extension): per event type, the facts its events
+    # change (FactStep, fact_table); empty without either
+    facts: dict = field(default_factory=dict)
     # what evaluation derives from the plan once (slacode.evaluate.PlanInfo), made on first use
     info: Any = field(default=None, init=False, compare=False, repr=False)
 
@@ -1071,13 +1124,15 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             prop=measure.prop.name if measure.kind == "sum" else None, calendar=period_clock(q.goal),
             pace=pace_clock(q)))
     order = [(r.index, i) for i, r in enumerate(rules)] + ([(flow.index, None)] if flow is not None else [])
+    facts = fact_nodes(agreement)           # `seen` / `awaiting` (extension)
     return Plan(agreement_id=agreement.id, version=agreement.version, timezone=tzname, zone=wall.tz,
                 states=states, finals=finals, rules=tuple(rules), flow=flow, targets=tuple(targets),
                 quotas=tuple(quotas), segments=seg_preds,
                 output_order=tuple(i for _, i in sorted(order, key=lambda x: x[0])),
                 nth_watch=_nth_watch(agreement, rules), breach_watch=_breach_watch(agreement, rules, defaults),
                 field_reads=tuple((name, where, ref.span) for name, (where, ref) in lead_field_reads(agreement).items()),
-                type_reads=_type_reads(agreement), where_reads=_where_reads(agreement))
+                type_reads=_type_reads(agreement, facts), where_reads=_where_reads(agreement),
+                facts=fact_table(agreement, facts))
 
 
 #: the words of a trigger list's clause in a diagnostic (`stop on`, `count`)
@@ -1174,7 +1229,7 @@ def _each_trigger(written: tuple, compiled: tuple) -> tuple:
     return tuple((one_line((w,)), matcher((c,))) for w, c in zip(written, compiled))
 
 
-def _type_reads(agreement: m.Agreement) -> tuple:
+def _type_reads(agreement: m.Agreement, facts: list = ()) -> tuple:
     """``(type, Span)`` of the first trigger of the file naming each plain event type (not
     `enter`, `leave`, nor the extensions' virtual kinds)."""
     lists = [c.triggers for r in agreement.rules for c in r.clauses if getattr(c, "triggers", None)]
@@ -1190,6 +1245,11 @@ def _type_reads(agreement: m.Agreement) -> tuple:
                 had = found.get(t.type.value, False)
                 if had is False or place(t.type.span) < place(had):
                     found[t.type.value] = t.type.span
+    for node in facts:                                  # `seen TYPE`, `awaiting A since B` (extension)
+        for name in ((node.type,) if node.kind == "seen" else (node.type, node.since)):
+            had = found.get(name.value, False)
+            if had is False or place(name.span) < place(had):
+                found[name.value] = name.span
     return tuple(found.items())
 
 

@@ -110,16 +110,22 @@ class RecurredCycle(Cycle):
     __slots__ = ("recurred",)
 
 
+_NO_FACTS: frozenset = frozenset()
+
+
 class LeadNotes:
     """A fold's notes (compile-time places of odd comparisons, bad zones), each with the
     first value met there: a dict made on the first note, since most leads have none and an
     empty dict costs 64 bytes per lead."""
 
-    __slots__ = ("items", "assignee")
+    __slots__ = ("items", "assignee", "facts")
 
     def __init__(self):
         self.items: dict | None = None
         self.assignee: str | None = None    # the lead's, for `FIELD == assignee` (the fold sets it)
+        # `seen …` / `awaiting …` (extension): the keys (compile.fact_key) of the facts that
+        # hold now; the fold makes it a set at the first fact that holds
+        self.facts: set | frozenset = _NO_FACTS
 
     def add(self, note, value=None) -> None:
         if self.items is None:
@@ -231,10 +237,11 @@ class PlanInfo:
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quiet_steps", "moved_steps",
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
-                 "field_typos", "where_watch", "first_reads")
+                 "field_typos", "where_watch", "first_reads", "facts")
 
     def __init__(self, plan: Plan):
         self.plan = plan
+        self.facts = plan.facts                 # `seen` / `awaiting` (extension): {} in most plans
         self.dispatch: dict[str, tuple[int, ...]] = {}
         self.quiet_dispatch: dict[str, tuple[tuple[int, tuple], ...]] = {}
         self.moved_dispatch: dict[str, tuple[tuple[int, tuple], ...]] = {}
@@ -261,6 +268,7 @@ class PlanInfo:
             read.update(rp.watch_types or ())
         for q in plan.quotas:
             read.update(q.types)
+        read.update(plan.facts)                         # `seen` / `awaiting` (extension)
         self.read_types = frozenset(read)
         self.typos: dict[str, str | None] = {}      # an unread type -> the read type it misspells
         self.type_places = dict(plan.type_reads)    # a read type -> where a trigger first names it
@@ -384,6 +392,25 @@ class PlanInfo:
             if len(self.quota_dispatch) < 4096:
                 self.quota_dispatch[ev_type] = got
         return got
+
+
+def _apply_facts(steps: tuple, props: dict, state, notes: LeadNotes) -> bool:
+    """An event's :class:`~slacode.compile.FactStep` list applied to the lead's facts
+    (extension): `seen` holds from the first matching event on; `awaiting A since B` holds
+    from a B, no longer from an A. Whether any fact changed."""
+    facts = notes.facts
+    changed = False
+    for key, op, where in steps:
+        if op == "off":
+            if key in facts:
+                facts.discard(key)
+                changed = True
+        elif key not in facts and (where is None or where(props, state, notes)):
+            if facts is _NO_FACTS:
+                facts = notes.facts = set()
+            facts.add(key)
+            changed = True
+    return changed
 
 
 def _mark_open(verdicts: list, warned: bool = False) -> None:
@@ -692,6 +719,9 @@ class LeadFold:
                     if props.get(read[1]) is None:      # (a null is no value, §9)
                         self._where_lacks(where, rec, props)
                         break
+            # `seen` / `awaiting` (extension): the event's facts first, as its fields (what its
+            # own triggers and counts judge); `moved` re-judges the lead's predicates below
+            moved = info.facts and ev_type in info.facts and _apply_facts(info.facts[ev_type], props, state, notes)
             if plan.quotas:
                 counted = info.quota_dispatch.get(ev_type)
                 if counted is None:
@@ -714,7 +744,7 @@ class LeadFold:
             # Skip rules this event cannot touch. A rule with `start when` / `pause while`
             # reads the lead's fields and state, which only an event with fields or a state
             # event changes; anything else gives those predicates the answer they gave before.
-            touched = rec.fields is not None or ev_type == "state" or self.events == 1
+            touched = rec.fields is not None or ev_type == "state" or self.events == 1 or moved
             if entered is None:                         # no state change: fewer triggers can fire
                 which = info.quiet_steps.get(ev_type)
                 if which is None:

@@ -151,6 +151,20 @@ def _line_text(rp, cyc, line=None, due: int | None = None) -> str:
     return f"{kind} {line.written}{where}{seg}: {work} of {line.clock.time_words}"    # `10d` on a calendar
 
 
+def _fact_lines(before: frozenset, after, since: dict, at: int, zone) -> list[str]:
+    """What an event did to the lead's `seen` / `awaiting` facts (extension), one line per fact
+    that began or ceased to hold at it (``since`` keeps when each began)."""
+    out = []
+    for key in sorted(set(after) - before):
+        since[key] = at
+        out.append(f"    {key}: holds from this event on")
+    for key in sorted(before - set(after)):
+        began = since.pop(key, None)
+        when = f" (it held from {_when(began, zone)})" if began is not None else ""
+        out.append(f"    {key}: no longer holds: this event ends the wait{when}")
+    return out
+
+
 def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = None,
              problems: list | None = None, sources=None) -> list[str]:
     """The text lines of a lead's timeline (records: the lead's, any order). ``notes``
@@ -166,6 +180,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
     if plan.breach_watch:                   # `breach of` / `warning of` (extension): virtual events
         ordered = _with_breaches(plan, lead, ordered, as_of)
     stamps: dict[int, int] = {}             # line of each event -> its instant (deadlines go between)
+    fact_since: dict[str, int] = {}         # `seen` / `awaiting` (extension): when each fact began to hold
     for rec in ordered:
         if fold.recur_at is not None and rec.at > fold.recur_at:    # `recur sequential` (extension)
             _recurring(out, stamps, fold, rec.at, False, lead)
@@ -174,9 +189,14 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
         state_before, assignee_before = fold.state, fold.notes.assignee
         breaches = len(fold.flow_evidence)
         hits = len(fold.quota_hits)
+        facts_before = fold.notes.facts if plan.facts else None
+        if facts_before is not None:
+            facts_before = frozenset(facts_before)
         fold.feed(rec)
         stamps[len(out)] = rec.at
         out.append(f"{_when(rec.at, zone)}  {_describe_event(rec, plan)}")
+        if facts_before is not None:                # `seen` / `awaiting` (extension) that turned here
+            out.extend(_fact_lines(facts_before, fold.notes.facts, fact_since, rec.at, zone))
         if rec.type == "state" and fold.state == state_before and rec.state == state_before:
             out.append(f"    (already in `{rec.state}`: not a state change)")
         if rec in fold.unknown_states:
@@ -318,6 +338,7 @@ def _quota_lines(plan, rec, fold, hits, left_out: list) -> list[str]:
             # on the lead as the event left it, as the quota judged it)
             scratch = LeadNotes()                   # (the timeline's notes are the evaluation's)
             scratch.assignee = fold.notes.assignee
+            scratch.facts = fold.notes.facts        # `seen` / `awaiting` (extension)
             held = any(t.kind == "event" and t.matches(rec.type, rec.props or {}, fold.state, None, None, scratch)
                        for t in q.counts)
             if not held:
@@ -441,6 +462,7 @@ def _where_left_out(plan, rec, fold) -> list[str]:
     for (owner, role), (fn, missing) in clauses.items():
         scratch = LeadNotes()                       # (the timeline's notes are the evaluation's)
         scratch.assignee = fold.notes.assignee
+        scratch.facts = fold.notes.facts            # `seen` / `awaiting` (extension)
         if fn(props, fold.state, scratch):
             continue                                # it matched all the same
         names = " or ".join(code(_field_written(p)) for p in missing)

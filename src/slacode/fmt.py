@@ -61,7 +61,7 @@ def one_line(node: Any) -> str:
     if isinstance(node, tuple):
         return p.triggers(node)
     if isinstance(node, (m.Or, m.And, m.Not, m.Compare, m.Member, m.Exists, m.TextTest,
-                         m.SegmentRef, m.BoolConst)):
+                         m.SegmentRef, m.BoolConst, m.Seen, m.Awaiting)):
         return p.pred(node)
     if isinstance(node, (m.Number, m.Constant, m.Binary, m.Negate, m.Call)):
         return p.expr(node)
@@ -548,7 +548,7 @@ class _Printer:
             # `not` binds tightest, but `not x == 1` reads as `(not x) == 1`: a test with an
             # operator under `not` keeps its parentheses; names and `not` itself need none.
             inner = self.pred(p.item)
-            bare = isinstance(p.item, (m.SegmentRef, m.BoolConst, m.Not))
+            bare = isinstance(p.item, (m.SegmentRef, m.BoolConst, m.Not, m.Seen, m.Awaiting))
             return "not " + (inner if bare else f"({inner})")
         if isinstance(p, m.Compare):
             return f"{_field(p.field)} {p.op} {self.value(p.value)}"
@@ -564,6 +564,12 @@ class _Printer:
             return p.name.value
         if isinstance(p, m.BoolConst):
             return "true" if p.value else "false"
+        if isinstance(p, m.Seen):           # (extension) its `where` takes one test: a longer one in parentheses
+            if p.where is None:
+                return f"seen {_name(p.type)}"
+            return f"seen {_name(p.type)} where {self._operand(p.where, 2)}"
+        if isinstance(p, m.Awaiting):       # (extension)
+            return f"awaiting {_name(p.type)} since {_name(p.since)}"
         raise TypeError(f"not a predicate: {type(p).__name__}")
 
     def _operand(self, p: Any, level: int) -> str:

@@ -69,6 +69,11 @@ def normal_pred(p, segments: Mapping, _stack: tuple = ()):
         if decl is None or name in _stack:
             return ("segment?", name)
         return normal_pred(decl.predicate, segments, _stack + (name,))
+    if kind == "seen":                                  # (extension) `seen T where P` implies `seen T`
+        where = normal_pred(p.where, segments, _stack) if p.where is not None else None
+        return ("seen", p.type.value, where)
+    if kind == "awaiting":                              # (extension) an atom of its own
+        return ("awaiting", p.type.value, p.since.value)
     f = _field_key(p.field)
     if kind == "compare" and p.value.kind == "name" and p.value.value == m.ASSIGNEE and not p.field.is_state:
         return ("rep", f, p.op)                         # against the lead's rep: no constant (extension)
@@ -164,6 +169,8 @@ def implies(a, b) -> bool:
         return implies(b[1], a[1])
     if b[0] == "not":
         return _disjoint(a, b[1])
+    if a[0] == "seen" and b[0] == "seen":               # the same type, a narrower condition on it
+        return a[1] == b[1] and (b[2] is None or (a[2] is not None and implies(a[2], b[2])))
     return _atom_implies(a, b)
 
 

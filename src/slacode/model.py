@@ -328,7 +328,29 @@ class BoolConst(Node):
     value: bool
 
 
-Pred = Annotated[Union[Or, And, Not, Compare, Member, Exists, TextTest, SegmentRef, BoolConst],
+class Seen(Node):
+    """``seen TYPE [where P]`` (extension): true from the lead's first event of ``type`` (for
+    which ``where``, judged on that event's own properties, holds) onwards."""
+
+    kind: Literal["seen"] = "seen"
+    type: Name
+    where: "Pred | None" = None
+
+
+class Awaiting(Node):
+    """``awaiting A since B`` (extension): true from each event of type ``since`` up to the
+    next event of type ``type`` (that one excluded)."""
+
+    kind: Literal["awaiting"] = "awaiting"
+    type: Name
+    since: Name
+
+
+#: the predicate kinds that read the lead's events rather than its fields (extension)
+FACT_KINDS = frozenset({"seen", "awaiting"})
+
+
+Pred = Annotated[Union[Or, And, Not, Compare, Member, Exists, TextTest, SegmentRef, BoolConst, Seen, Awaiting],
                  Field(discriminator="kind")]
 
 

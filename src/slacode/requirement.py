@@ -134,6 +134,15 @@ def why_not(pred, fields: dict, state, segments: Mapping) -> str:
     """Why ``pred`` (known not to hold) does not hold, in words, with the values seen: a
     missing field is said to be missing rather than a comparison to have failed."""
     kind = pred.kind
+    if kind == "seen":                                  # (extension) facts of the lead's events
+        return f"no `{pred.type.value}` event" + (" for which its `where` held" if pred.where is not None else "") \
+            + " so far"
+    if kind == "awaiting":
+        return f"no `{pred.since.value}` event since the last `{pred.type.value}`"
+    if kind == "not" and pred.item.kind in m.FACT_KINDS:
+        from slacode.fmt import one_line
+
+        return f"`{one_line(pred.item)}` holds"
     if kind == "text":
         f = pred.field
         present, v = _has(f, fields, state)
@@ -224,7 +233,7 @@ def _fields_read(pred, segments: Mapping, _stack: tuple = ()) -> Iterator[m.Fiel
 
 
 def _walk_fields(pred, segments: Mapping, stack: tuple) -> Iterator[m.FieldRef]:
-    return (leaf.field for leaf in _leaves(pred, segments, stack) if leaf.kind != "bool")
+    return (leaf.field for leaf in _leaves(pred, segments, stack) if leaf.kind != "bool" and leaf.kind not in m.FACT_KINDS)
 
 
 def reason_part(failed: list[tuple[str, str]]) -> str:

@@ -187,6 +187,67 @@ def walk_expr(expr) -> Iterator:
             stack.extend(reversed(node.args))
 
 
+def _pred_roots(agreement: m.Agreement) -> Iterator:
+    """Every predicate root of the agreement: segments, the clauses' predicates (`start
+    when`, `pause while`, `require … where`, `first where` …) and the `where` of triggers."""
+    for decl in agreement.declarations:
+        kind = decl.kind
+        if kind == "segment":
+            yield decl.predicate
+            continue
+        if kind not in ("rule", "quota"):
+            continue
+        for clause in (decl.clauses if kind == "rule" else decl.items):
+            pred = getattr(clause, "predicate", None)
+            if pred is not None:
+                yield pred
+            for t in getattr(clause, "triggers", None) or ():
+                if t.where is not None:
+                    yield t.where
+
+
+def fact_nodes_of(pred, segments: dict, _stack: tuple = ()) -> list:
+    """The `seen` / `awaiting` nodes (extension) of one predicate, through its segments (each
+    once along a path)."""
+    out: list = []
+    stack = [pred]
+    while stack:
+        node = stack.pop()
+        kind = node.kind
+        if kind in ("or", "and"):
+            stack.extend(reversed(node.items))
+        elif kind == "not":
+            stack.append(node.item)
+        elif kind in m.FACT_KINDS:
+            out.append(node)
+        elif kind == "segment":
+            name = node.name.value
+            decl = segments.get(name)
+            if decl is not None and name not in _stack:
+                out.extend(fact_nodes_of(decl.predicate, segments, _stack + (name,)))
+    return out
+
+
+def fact_nodes(agreement: m.Agreement) -> list:
+    """The agreement's `seen` / `awaiting` predicates (extension), in file order (a `seen`
+    before those in its `where`)."""
+    out: list = []
+    for root in _pred_roots(agreement):
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            kind = node.kind
+            if kind in ("or", "and"):
+                stack.extend(reversed(node.items))
+            elif kind == "not":
+                stack.append(node.item)
+            elif kind in m.FACT_KINDS:
+                out.append(node)
+                if kind == "seen" and node.where is not None:
+                    stack.append(node.where)
+    return out
+
+
 def segment_refs(pred) -> Iterator[m.Name]:
     """The names of the segments a predicate refers to directly."""
     for node in walk_pred(pred):
@@ -281,7 +342,15 @@ class Context:
         for rule in self.agreement.rules:
             out.extend(c.predicate for c in rule.clauses if c.kind in PREDICATE_KINDS)
             out.extend(lead_predicates(rule, with_start_pause=False))
+        # the `where` of each `seen TYPE where P` (extension): a predicate of its own, on the
+        # event's properties, as a trigger's `where` is
+        out.extend(n.where for n in self.facts if n.kind == "seen" and n.where is not None)
         return tuple(out)
+
+    @cached_property
+    def facts(self) -> tuple:
+        """The `seen` / `awaiting` predicates (extension), in file order."""
+        return tuple(fact_nodes(self.agreement))
 
     def predicates(self, segments: bool = True) -> tuple:
         """Every predicate root: segments (unless ``segments`` is false), `where` of

@@ -8,9 +8,10 @@ from typing import Iterator
 
 from slacode import model as m
 from slacode.codes import names as codes
+from slacode.codes import semantics as sem_codes
 from slacode.diagnostics import Diagnostic
 from slacode.checks.context import (CALENDAR_KINDS, FLOW_CLAUSE, FLOW_RULE, SEGMENT_KINDS, Context, clause_keys,
-                                  default_clause, did_you_mean, line_of, segment_refs, walk_pred)
+                                  default_clause, did_you_mean, fact_nodes_of, line_of, segment_refs, walk_pred)
 from slacode.checks.registry import rule
 
 _KIND_WORD = {"handoff": "handoff", "deadline": "deadline", "attempts": "attempts rule",
@@ -448,3 +449,58 @@ def _undeclared_calendar(ctx: Context, name, choices: dict) -> Diagnostic:
     hint = did_you_mean(name.value, list(ctx.calendars) + list(choices)) or \
         f"declare it with `calendar {name.value} {{ … }}`"
     return ctx.diag(codes.UNDEFINED_CALENDAR, f"calendar `{name.value}` is not declared", name, hint=hint)
+
+
+# ------------------------------------------------- `seen` and `awaiting` (extension)
+
+#: the event types LANGUAGE.md §4 names
+_DEFINED_TYPES = ("state", "assigned", "contact_attempt", "update")
+
+
+@rule(codes.AWAITING_ITSELF, codes.FACT_OF_UNKNOWN_TYPE)
+def fact_types(ctx: Context) -> Iterator[Diagnostic]:
+    """`awaiting A since A` (SLA220); `seen X` / `awaiting A since B` naming a type that no
+    trigger names and the language does not define (SLA221, with the closest such name)."""
+    facts = ctx.facts
+    if not facts:
+        return
+    known = {t.type.value for t in ctx.triggers() if t.kind == "event" and t.type is not None
+             and t.nth is None and t.breach is None and t.warning is None}
+    known.update(_DEFINED_TYPES)
+    known.update(item.type.value for test in ctx.agreement.of("test") for item in test.items    # a test's events
+                 if item.kind == "event" and getattr(item, "type", None) is not None)
+    said: set = set()
+    for node in facts:
+        names = (node.type,) if node.kind == "seen" else (node.type, node.since)
+        if node.kind == "awaiting" and node.type.value == node.since.value:
+            yield ctx.diag(codes.AWAITING_ITSELF,
+                           f"`awaiting {node.type.value} since {node.since.value}` names one event type twice: "
+                           "each such event would both begin and end the wait", node,
+                           hint="name the event that begins the wait after `since` and the one that ends it "
+                                "after `awaiting` (`awaiting inbound_message since meeting_proposed`)")
+            continue
+        for name in names:
+            if name.value in known or name.value in said:
+                continue
+            said.add(name.value)
+            hint = did_you_mean(name.value, sorted(known))
+            yield ctx.diag(codes.FACT_OF_UNKNOWN_TYPE,
+                           f"no trigger names the event type `{name.value}`, and the language defines no such "
+                           "type: if it is misspelt, this condition reads no event", name,
+                           hint=hint or f"if events of type `{name.value}` do come, say so with "
+                                        "`# slacode: ignore[SLA221]` at the end of the line")
+
+
+@rule(sem_codes.FACT_IN_FIRST_WHERE)
+def facts_in_first_where(ctx: Context) -> Iterator[Diagnostic]:
+    """`first where seen …` (SLA395): a `first where` is judged after the events, not at the
+    attempt, so the lead's facts as of the attempt are not there to read."""
+    for r in ctx.agreement.rules:
+        for c in r.of("first"):
+            for node in fact_nodes_of(c.predicate, ctx.segments):
+                word = "seen" if node.kind == "seen" else "awaiting"
+                yield ctx.diag(sem_codes.FACT_IN_FIRST_WHERE,
+                               f"`{word}` in the `first where` of `{r.name.value}`: a `first where` is judged on the "
+                               "first attempt's properties after the events, and the lead's facts as of that "
+                               "attempt are not kept", node,
+                               hint="judge it where it happens: `count TYPE where …` or `stop when` / `cancel when`")

@@ -329,6 +329,11 @@ def test_values_have_the_compared_type(ctx: Context) -> Iterator[Diagnostic]:
             mine = props.setdefault(t.type.value, {})
             for k, (kinds, where) in _compared_types([(t.where, f"a `where` of `{t.type.value}`")]).items():
                 mine.setdefault(k, (set(), where))[0].update(kinds)     # every trigger's comparisons
+    for n in ctx.facts:                                 # `seen TYPE where P` (extension): P reads the same
+        if n.kind == "seen" and n.where is not None:
+            mine = props.setdefault(n.type.value, {})
+            for k, (kinds, where) in _compared_types([(n.where, f"the `where` of `seen {n.type.value}`")]).items():
+                mine.setdefault(k, (set(), where))[0].update(kinds)
     for test in ctx.agreement.tests:
         for item in test.items:
             if item.kind != "event":

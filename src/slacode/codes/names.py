@@ -666,3 +666,71 @@ RECUR_WITH_START_ONCE = define("SLA222", "recur-with-start-once", "error", """
     }
     ```
     """)
+
+AWAITING_ITSELF = define("SLA220", "awaiting-itself", "error", """
+    `awaiting A since B` names the same event type twice: an event of it would both begin the
+    wait and end it.
+
+    ## Why
+    `awaiting A since B` (extension) holds from each `B` event up to the next `A` event, which
+    sees it false. With `A` and `B` the same type, every such event would start the span it
+    ends: the condition could never be told true from false, so it is refused.
+
+    ## Avoid
+    ```sla
+    segment waiting = awaiting reply since reply
+    ```
+
+    ## Prefer
+    ```sla
+    segment waiting = awaiting inbound_message since meeting_proposed
+    ```
+    """)
+
+FACT_OF_UNKNOWN_TYPE = define("SLA221", "fact-of-unknown-type", "warning", """
+    `seen TYPE` or `awaiting A since B` names an event type that no trigger of the agreement
+    names and that is none of the types the language defines (`state`, `assigned`,
+    `contact_attempt`, `update`).
+
+    ## Why
+    `seen` and `awaiting` (extension) read the lead's events by their type. A type nothing
+    else in the agreement names is often a misspelling (`seen replied` for `reply`): the
+    condition would then never hold (`seen`) or never end (`awaiting`), silently. It may also
+    be a type only these conditions read, which is fine: say so with a suppression.
+
+    ## Avoid
+    ```sla
+    agreement "x" {
+      timezone "UTC"
+      teams sales
+    }
+
+    segment answered = seen replied
+
+    deadline next_reply {
+      owner sales
+      start on inbound_message
+      stop on reply
+      within 2h for answered
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" {
+      timezone "UTC"
+      teams sales
+    }
+
+    segment answered = seen reply
+
+    deadline next_reply {
+      owner sales
+      start on inbound_message
+      stop on reply
+      within 2h for answered
+      within 4h
+    }
+    ```
+    """)

@@ -2440,3 +2440,41 @@ HOLIDAYS_NOT_OF_ZONE = define("SLA394", "holidays-not-of-timezone", "info", """
     }
     ```
     """)
+
+FACT_IN_FIRST_WHERE = define("SLA395", "fact-in-first-where", "error", """
+    `seen …` or `awaiting …` in a `first where`, which judges the first attempt's own
+    properties once the cycle is judged, not as of the attempt.
+
+    ## Why
+    `seen TYPE` and `awaiting A since B` (extension) say what the lead's events had done *at
+    an event*: in a segment, `start when`, `pause while`, a trigger's `where` or `require …
+    where`, they are judged there. A `first where` is judged when the verdict is made, on the
+    properties the first attempt carried: the lead's facts as of that attempt are not kept,
+    so the condition would read them as of the end of the events, which is not what it
+    says. It is refused; judge the fact where it happens instead (a `count … where`, or
+    `stop when` / `cancel when`).
+
+    ## Avoid
+    ```sla
+    agreement "x" { version "1"; timezone "UTC"; teams sales }
+    attempts follow_up {
+      owner sales
+      start on assigned
+      stop on reply
+      first where not seen reply
+      at least 2 within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" { version "1"; timezone "UTC"; teams sales }
+    attempts follow_up {
+      owner sales
+      start on assigned
+      stop on reply
+      count contact_attempt where not seen reply
+      at least 2 within 4h
+    }
+    ```
+    """)
