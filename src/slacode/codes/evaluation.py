@@ -489,3 +489,36 @@ DUE_FIELD_UNUSABLE = define("SLA621", "due-field-unusable", "warning", """
     {"lead": "L7", "at": "2026-11-10T12:00:00Z", "type": "callback_requested", "fields": {"callback_at": "2026-11-10T15:00:00-03:00"}}
     ```
     """)
+
+DEFAULT_CALENDAR_OTHER_ZONE = define("SLA622", "default-calendar-other-zone", "info", """
+    A calendar choice gave its default calendar (the pick without `for`) to a lead whose
+    `timezone` field names a zone none of the choice's calendars is in.
+
+    ## Why
+    `calendar desk = apac for in_apac, emea for in_emea, amer` (extension) gives a lead in a
+    zone nobody listed the default, `amer`, without a word: a lead in `Europe/Lisbon` is then
+    held to New York's hours. That may be meant (a desk covers the leads of every other
+    zone), but often a zone was forgotten. Reported once per rule and zone in a run, naming
+    the first lead (in lead order) and how many leads were served so.
+
+    ## Avoid
+    ```sla
+    calendar amer {
+      timezone "America/New_York"
+      hours mon-fri 09:00-18:00
+    }
+
+    calendar desk = amer
+    ```
+    with a lead whose `timezone` is `Europe/Lisbon`.
+
+    ## Prefer
+    A calendar for that zone and a segment that picks it, or one calendar in each lead's own
+    zone:
+    ```sla
+    calendar lead_day {
+      timezone lead
+      hours mon-fri 09:00-18:00
+    }
+    ```
+    """)
