@@ -45,13 +45,15 @@ NUMBER_STRING_COMPARISON = define("SLA602", "number-string-comparison", "warning
 
 UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
     A lead's `timezone` field is not an IANA time-zone name, so `only between … in lead
-    timezone` used the agreement's zone instead.
+    timezone` (or a calendar with `timezone lead`, an extension) used the agreement's zone
+    instead.
 
     ## Why
     Quiet hours protect people from calls at night in *their* time zone. A misspelt zone
     (`EST5`, `Brasilia`) cannot be used; the verdict's `timezone` key says which zone was
     used so the fallback is visible. The warning names the lead and the zone, and points at
-    the `only between` line that needed it (once per lead, zone and line): the fix is in the
+    the `only between` line (or the calendar's `timezone lead` line) that needed it (once per
+    lead, zone and line): the fix is in the
     lead's data, on the events that set its `timezone` field.
 
     ## Avoid
