@@ -248,3 +248,20 @@ def test_sla622_is_not_reported_for_a_lead_in_a_zone_of_a_pick_that_did_not_hold
     agreement = slacode.loads(CHOICE)
     _, diags = _one(agreement, [_assigned("S", "2026-11-06T16:00:00Z", timezone="Asia/Singapore")])
     assert not [d for d in diags if d.code == "SLA622"]
+
+
+def test_outputs_with_a_lead_zone_calendar_match_their_schemas(tmp_path):
+    from tests.test_schemas import problems, validator
+
+    spec = tmp_path / "a.sla"
+    spec.write_text(_agreement("timezone lead"))
+    events = tmp_path / "e.jsonl"
+    events.write_text("\n".join(json.dumps(e) for e in [
+        _assigned("L", "2026-11-06T17:00:00Z", timezone="Europe/Lisbon"),
+        _assigned("M", "2026-11-06T17:00:00Z", timezone="Mars/Olympus")]) + "\n")
+    checked = _cli("check", str(spec), str(events), "--as-of", "2026-11-10T00:00:00Z", "--format", "json")
+    doc = json.loads(checked.stdout)
+    assert [v["timezone"] for v in doc["verdicts"]] == ["Europe/Lisbon", "America/New_York"]
+    assert problems(validator("verdicts"), doc) == []
+    cal = json.loads(_cli("calendar", str(spec), "--year", "2026", "--zone", "Asia/Tokyo", "--format", "json").stdout)
+    assert problems(validator("calendar"), cal) == []
