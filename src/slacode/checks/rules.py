@@ -1048,6 +1048,9 @@ def retarget_has_lines(ctx: Context) -> Iterator[Diagnostic]:
                     if ln.calendar is not None and ln.calendar.value in choices)
         if len(lines) >= 2 or picks >= 2:
             continue
+        if any(ln.calendar is not None and getattr(ctx.calendars.get(ln.calendar.value), "lead_zone", False)
+               for ln in lines):
+            continue                    # `timezone lead` (extension): the zone is read again
         word = "at least … within" if kind == "at_least_within" else "within"
         for c in r.of("retarget"):
             yield ctx.diag(codes.SETTING_WITHOUT_EFFECT,
