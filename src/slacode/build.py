@@ -142,6 +142,9 @@ class _Builder:
     def timezone(self, meta, children):
         return m.Timezone.model_construct(value=self.string(children[0]), span=self._span(meta))
 
+    def lead_timezone(self, meta, children):
+        return m.LeadTimezone.model_construct(span=self._span(meta))
+
     def teams(self, meta, children):
         return m.Teams.model_construct(names=tuple(self.name(t) for t in children), span=self._span(meta))
 

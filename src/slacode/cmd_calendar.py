@@ -145,6 +145,7 @@ def describe(agreement, clock, first: date, last: date) -> dict:
         "closed": [{"date": d.isoformat(), "weekday": _WEEKDAYS[d.weekday()], "why": why} for d, why in closed],
         "open": [{"date": d.isoformat(), "weekday": _WEEKDAYS[d.weekday()],
                   "hours": [_interval_text(i) for i in ivs]} for d, ivs in special],
+        **({"lead_zone": True} if getattr(clock, "home", None) is not None else {}),    # `timezone lead`
     }
 
 
@@ -210,6 +211,11 @@ def _text(agreement, clock, facts: dict, sums: list[dict]) -> str:
     title = f"calendar {clock.name}" if clock.name else "wall clock (the agreement has no calendar)"
     day = _span_words(facts["day_length_seconds"] * 1_000_000)
     lines = [f"{title}  ({clock.timezone}; 1d = {day} of {clock.time_words})"]
+    if facts.get("lead_zone"):                  # `timezone lead` (extension)
+        shown = "the agreement's zone, which a lead without a usable `timezone` field gets" if clock.fallback \
+            else "the zone --zone names"
+        lines.append(f"  timezone lead: read in each lead's own zone (its `timezone` field); shown in {shown}"
+                     + ("; --zone ZONE shows it in another" if clock.fallback else ""))
     lines += [f"  {line}" for line in facts["declaration"] if not line.startswith("timezone ")]
     if clock.name:
         span = f"{facts['from']} to {facts['to']}"
@@ -239,8 +245,10 @@ def _text(agreement, clock, facts: dict, sums: list[dict]) -> str:
               help="Start a clock here (RFC 3339; without an offset, in the calendar's zone).")
 @click.option("--add", "add", metavar="DURATION", help="With --at: when a clock of this much time ends (`4h`, `2d`).")
 @click.option("--until", "until", metavar="INSTANT", help="With --at: the working time from --at to this instant.")
+@click.option("--zone", "zone", metavar="ZONE",
+              help="Show calendars with `timezone lead` in this IANA zone (a lead's; default: the agreement's).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def calendar(agreement_path, names, year, start, end, at, add, until, fmt):
+def calendar(agreement_path, names, year, start, end, at, add, until, zone, fmt):
     """What an agreement's calendars close and open, and deadlines on them.
 
     Lists each calendar's working days that are closed (holidays with their names, closed
@@ -255,6 +263,8 @@ def calendar(agreement_path, names, year, start, end, at, add, until, fmt):
         _fail("--at needs --add DURATION (a due date) or --until INSTANT (the working time between)")
     agreement = load_agreement(agreement_path)
     clocks = _clocks(agreement, names)
+    if zone is not None:
+        clocks = _in_zone(clocks, zone)
     out = []
     for clock in clocks:
         today = _today(clock)
@@ -280,6 +290,21 @@ def calendar(agreement_path, names, year, start, end, at, add, until, fmt):
     else:
         click.echo("\n\n".join(_text(agreement, c, f, s) for c, f, s in out))
     return 0
+
+
+def _in_zone(clocks: list, zone: str) -> list:
+    """``--zone``: the calendars in the lead's zone (`timezone lead`) in ``zone``, the others
+    as they are; exit 2 for a zone that is not a place's IANA zone, or when no calendar
+    listed is in the lead's zone (their zones are their own)."""
+    from slacode.calendar import check_timezone
+
+    if not any(getattr(c, "home", None) is not None for c in clocks):
+        _fail(f"--zone {zone}: it shows a calendar with `timezone lead` in a lead's zone, and no calendar listed "
+              "has one (the others are in their own zone)")
+    problem = check_timezone(zone)
+    if problem:
+        _fail(f"--zone {zone}: {problem}")
+    return [c.in_zone(zone) if getattr(c, "home", None) is not None else c for c in clocks]
 
 
 def _today(clock) -> date:

@@ -550,6 +550,13 @@ def calendar_of(decl: m.CalendarDecl, default_tz: str):
     day = decl.of("day_length")
     day_length = timedelta(seconds=day[0].duration.seconds(86_400)) if day else None
     tz = decl.timezone.value if decl.timezone is not None else default_tz
+    if decl.lead_zone:                  # `timezone lead` (extension): in the agreement's zone, and per lead's
+        from slacode.leadzone import LeadCalendar
+
+        cal = LeadCalendar(default_tz, hours=hours, holidays=holidays, closed=closed, open=opened,
+                           day_length=day_length, name=decl.name.value, holiday_categories=categories,
+                           holiday_names=names, span=next(i.span for i in decl.items if i.kind == "lead_timezone"))
+        return cal
     return Calendar(timezone=tz, hours=hours, holidays=holidays, closed=closed, open=opened,
                     day_length=day_length, name=decl.name.value, holiday_categories=categories,
                     holiday_names=names)
@@ -697,10 +704,21 @@ def same_line(a, b) -> bool:
 
 class ChoiceName(NamedTuple):
     """The clock of a line written `on CHOICE`: only its name (a cycle runs on the line its
-    choice picked, see :attr:`Line.choose`)."""
+    choice picked, see :attr:`Line.choose`). ``zones``: the zones of its calendars (None
+    when one is in the lead's zone), ``span`` where the choice is declared (SLA622)."""
 
     name: str
     time_words: str = "working time"
+    zones: Any = None
+    span: Any = None
+
+
+def _lead_zoned(line: Line) -> bool:
+    """Whether a line runs on a calendar in the lead's zone (`timezone lead`), itself or
+    through a calendar choice's pick."""
+    from slacode.leadzone import LeadCalendar
+
+    return line.clock.__class__ is LeadCalendar or any(p.clock.__class__ is LeadCalendar for _, p in line.choose)
 
 
 class Clause(NamedTuple):
@@ -1032,7 +1050,10 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             else:                       # one line per calendar it may pick
                 picks = tuple((seg_preds.get(p.segment.value, lambda f, s, n: False) if p.segment else None,
                                on(clock_of(p.calendar))) for p in choice.picks)
-                lines.append(on(ChoiceName(choice.name.value), picks))
+                zones = [getattr(ln_.clock, "timezone", None) if getattr(ln_.clock, "home", None) is None else None
+                         for _, ln_ in picks]
+                lines.append(on(ChoiceName(choice.name.value, zones=None if None in zones else frozenset(zones),
+                                           span=choice.name.span), picks))
         clauses: list[Clause] = []
         seen: dict[str, int] = {}
         for c in rule.clauses:
@@ -1060,7 +1081,8 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             t for c in clauses if c.kind == "at_least_before" for t in c.triggers)
         types = start_types = None
         watch_types = _types_of(every)
-        retarget = bool(rule.of("retarget")) and (len(lines) > 1 or any(len(ln.choose) > 1 for ln in lines))
+        retarget = bool(rule.of("retarget")) and (len(lines) > 1 or any(len(ln.choose) > 1 for ln in lines)
+                                                  or any(_lead_zoned(ln) for ln in lines))
         whens = stop_when is not None or cancel_when is not None or breach_when is not None
         if start_when is None and pause_pred is None and not retarget and not whens:
             types = watch_types

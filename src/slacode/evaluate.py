@@ -29,6 +29,7 @@ from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, event_content, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
+from slacode.leadzone import LeadCalendar, lead_zone_name, line_in_zone
 from slacode.model import default_clause_of
 from slacode.refs import cited_all
 from slacode.texts import composed as nfc, decomposed as nfd
@@ -468,13 +469,34 @@ def _nth_info(plan: Plan) -> tuple:
     return tuple(order), listens, {i: tuple(v) for i, v in watched.items()}
 
 
-def _line_for(rp: RulePlan, fields, state, notes):
+def _line_for(rp: RulePlan, fields, state, notes, lead=None):
     """The line a cycle of a lead with these fields and state runs on: the line that applies
     (:func:`applying_line`), or for a line `on CHOICE` (a calendar choice) the line on the
     calendar it picks, chosen the same way among its picks (None when none holds and it has
-    no default)."""
+    no default); on a calendar in the lead's zone (`timezone lead`, extension), that line
+    on the calendar of the zone of the lead's `timezone` field (``lead``: for SLA603)."""
     ln = applying_line(rp, fields, state, notes)
-    return _picked(ln.choose, fields, state, notes) if ln is not None and ln.choose else ln
+    if ln is not None and ln.choose:
+        choice, choose = ln.clock, ln.choose
+        ln = _picked(choose, fields, state, notes)
+        if choice.zones is not None and ln is not None and notes is not None \
+                and not any(pick is ln and applies is not None for applies, pick in choose):
+            _default_zone(rp, choice, ln, fields, notes)
+    if ln is not None and ln.clock.__class__ is LeadCalendar:
+        return line_in_zone(ln, fields, notes, lead)
+    return ln
+
+
+def _default_zone(rp: RulePlan, choice, line, fields, notes) -> None:
+    """SLA622 (info, extension): a calendar choice's default pick serves a lead whose
+    `timezone` field names a zone none of the choice's calendars is in; noted once per rule
+    and zone (the run keeps the first lead)."""
+    value = fields.get("timezone")
+    if value.__class__ is not str or value in choice.zones:
+        return
+    zone = lead_zone_name(value)
+    if zone is not None:
+        notes.add(("choice_zone", rp.name, zone, choice.span, choice.name, line.clock.name))
 
 
 def applying_line(rp: RulePlan, fields, state, notes):
@@ -1057,7 +1079,7 @@ class LeadFold:
         ``recurred``: opened by the rule's `recur` (extension), :attr:`RecurredCycle.recurred`
         (``rec`` is then None or the stop that opened it; the cycle cites the stop)."""
         rp = rf.plan
-        line = _line_for(rp, fields, state, notes)
+        line = _line_for(rp, fields, state, notes, self.lead)
         if line is None:
             if recurred is None:
                 rf.untracked += 1                        # untracked: no number, blocks nothing
@@ -1121,7 +1143,7 @@ class LeadFold:
         cycle's pauses. A line whose outcome is decided stays: its deadline passed before
         this event (a breach is never undone), or, in an `attempts` rule, its N attempts were
         made by it (this event's included). No line applying keeps the current."""
-        line = _line_for(rf.plan, fields, state, notes)
+        line = _line_for(rf.plan, fields, state, notes, self.lead)
         current = cyc.line
         if line is None or same_line(line, current):
             return
@@ -1767,7 +1789,7 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
 def _note_place(note) -> tuple:
     """Where a note points in the agreement (file, line, column), then its text: the
     order of its diagnostic."""
-    if isinstance(note, tuple) and note and note[0] in ("bad_zone", "field_typo", "due_field"):
+    if isinstance(note, tuple) and note and note[0] in ("bad_zone", "field_typo", "due_field", "choice_zone"):
         span = note[4] if note[0] == "field_typo" else note[3]
     else:
         span = getattr(note, "span", None)
@@ -1883,12 +1905,16 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
             out.append(_due_field_diagnostic(note, places[note], codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
-            _, zone, lead, span = note
+            zone, lead, span = note[1:4]
+            used = f"for {note[4]}" if len(note) > 4 else "for its quiet hours"    # a `timezone lead` calendar
             out.append(dg.make(codes.UNKNOWN_LEAD_ZONE,
                                f"lead {lead!r} has time zone {zone!r}, which is not an IANA zone; "
-                               "the agreement's zone was used for its quiet hours",
+                               f"the agreement's zone was used {used}",
                                span, file=span.file if span else None,
                                hint=_lead_zone_hint(zone), lead=lead))
+            continue
+        if isinstance(note, tuple) and note and note[0] == "choice_zone":
+            out.append(_choice_zone_diagnostic(note, places[note], codes))
             continue
         count, lead, value = places[note]
         field = f"`{note.text}`" if note.text else "a field"
@@ -2209,6 +2235,20 @@ def _due_field_diagnostic(note: tuple, seen: list, codes):
                    span, file=span.file if span else None,
                    hint=f"send `{name}` as an RFC 3339 timestamp with its offset, such as "
                         '"2026-11-10T15:00:00-03:00"')
+
+
+def _choice_zone_diagnostic(note: tuple, seen: list, codes):
+    """SLA622 (info) at a calendar choice whose default served a lead in a zone none of its
+    calendars is in (``seen``: how many leads, the first)."""
+    _, rule, zone, span, choice, calendar = note
+    count, lead, _ = seen
+    many = f"; {count:,} leads in that zone in all" if count > 1 else ""
+    return dg.make(codes.DEFAULT_CALENDAR_OTHER_ZONE,
+                   f"rule `{rule}`: lead {lead!r} is in {zone}, but calendar choice `{choice}` has no calendar in "
+                   f"that zone and gave it its default, `{calendar}`{many}",
+                   span, file=span.file if span else None, lead=lead,
+                   hint=f"declare a calendar in {zone} and pick it for those leads, or use a calendar with "
+                        "`timezone lead` (each lead's own zone)")
 
 
 def _seen_value(value) -> str:

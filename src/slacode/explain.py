@@ -132,6 +132,8 @@ def _line_text(rp, cyc, line=None, due: int | None = None) -> str:
     line = line or cyc.line
     kind = "at least %d within" % line.n if rp.kind == "attempts" else "within"
     where = f" on {line.clock.name}" if getattr(line.clock, "name", None) else ""
+    if getattr(line.clock, "home", None) is not None:      # `timezone lead` (extension): the zone it was read in
+        where += f" ({line.clock.zone_words})"
     seg = f" for {line.segment}" if line.segment else ", the default line"
     if line.field is not None:              # `due at FIELD` (extension): the field's instant for this cycle
         text = f"due {line_target(line)}{seg}"
@@ -531,7 +533,7 @@ def _retarget_lines(rp, cyc, line_before, fold: LeadFold, at: int, lead: str) ->
         return [f"    {name}: cycle {cyc.number} retargeted ({_line_text(rp, cyc, due=due)}, was "
                 f"{_line_text(rp, cyc, line_before)}); {'paused, ' if cyc.paused else ''}due "
                 f"{_when(due, cyc.line.clock.tz)}" + (f" {when}" if cyc.paused else f", {when}" if when else "")]
-    now = _line_for(rp, fold.fields, fold.state, fold.notes)
+    now = _line_for(rp, fold.fields, fold.state, fold.notes, fold.lead)
     if now is None or same_line(now, cyc.line) or cyc.closed_at is not None:
         return []
     due = _due(cyc, at, lead, name)

@@ -732,6 +732,7 @@ _STATEMENTS = {
     # agreement and calendar items
     m.Version: lambda p, i: f"version {string(i.value.value)}",
     m.Timezone: lambda p, i: f"timezone {string(i.value.value)}",
+    m.LeadTimezone: lambda p, i: "timezone lead",
     m.Teams: lambda p, i: f"teams {_names(i.names)}",
     m.Hours: lambda p, i: "hours " + ",".join(d.text() for d in i.days) + f" {_ranges(i.ranges)}",
     m.Holidays: lambda p, i: "holidays " + ", ".join(string(r.value) for r in i.regions) + (

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from slacode import instants
 from slacode.calendar import CalendarError
 from slacode.compile import RulePlan, line_due_us
+from slacode.leadzone import LeadCalendar
 from slacode.refs import LineRef, PositionRef, cited, cited_all, event_cited
 from slacode.requirement import reason_part
 from slacode.texts import apart_text, clock_text, code, gap_text, span_text, window_text, work_text
@@ -58,12 +59,27 @@ def _cycle_verdicts(fold: LeadFold, rp: RulePlan, cyc: Cycle, as_of: int, judges
         judges = _judges(rp)
     if cyc.escalates is not None or cyc.closed_by is not None:     # `breach of` / `warning of` (extension)
         got = _escalated([judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges], cyc, clock.tz)
-        return _closed_when(got, rp, cyc) if cyc.by_when else got
-    if cyc.by_when:                                     # `stop when` / `cancel when` (extension)
-        return _closed_when([judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges], rp, cyc)
-    if len(judges) == 1:                                # most timed rules: no list to iterate
-        return [judges[0](fold, cyc, due, pauses, as_of, base, local)]
-    return [judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges]
+        got = _closed_when(got, rp, cyc) if cyc.by_when else got
+    elif cyc.by_when:                                   # `stop when` / `cancel when` (extension)
+        got = _closed_when([judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges], rp, cyc)
+    elif len(judges) == 1:                              # most timed rules: no list to iterate
+        got = [judges[0](fold, cyc, due, pauses, as_of, base, local)]
+    else:
+        got = [judge(fold, cyc, due, pauses, as_of, base, local) for judge in judges]
+    if clock.__class__ is LeadCalendar:                 # `timezone lead` (extension): the zone it was read in
+        _zone_used(got, clock.timezone)
+    return got
+
+
+_LINE_CLAUSES = ("within", "at_least_within", "require")
+
+
+def _zone_used(verdicts: list, zone: str) -> None:
+    """The verdicts a cycle on a calendar in the lead's zone judged on it (its `within`,
+    `at least … within` and `require` clauses) carry that zone as their ``timezone``."""
+    for v in verdicts:
+        if v.timezone is None and v.clause.rstrip("_0123456789") in _LINE_CLAUSES:
+            v.timezone = zone
 
 
 def _recurred(verdicts: list, rp: RulePlan, cyc: Cycle) -> list:

@@ -809,7 +809,14 @@ class DayLength(Node):
     duration: Duration
 
 
-CalendarItem = Annotated[Union[Timezone, Hours, Holidays, Closed, Open, DayLength],
+class LeadTimezone(Node):
+    """`timezone lead` in a calendar (extension): its hours are read in the zone of each
+    lead's `timezone` field, as of the cycle's start (the agreement's zone without one)."""
+
+    kind: Literal["lead_timezone"] = "lead_timezone"
+
+
+CalendarItem = Annotated[Union[Timezone, LeadTimezone, Hours, Holidays, Closed, Open, DayLength],
                          Field(discriminator="kind")]
 
 
@@ -826,6 +833,11 @@ class CalendarDecl(Node):
     def timezone(self) -> StringLit | None:
         tz = self.of("timezone")
         return tz[0].value if tz else None
+
+    @property
+    def lead_zone(self) -> bool:
+        """Whether the calendar is in each lead's own zone (`timezone lead`, extension)."""
+        return any(i.kind == "lead_timezone" for i in self.items)
 
     def day_minutes(self) -> int:
         """What `1d` means on this calendar, in minutes: its `day` line, else the largest

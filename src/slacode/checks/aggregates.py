@@ -160,6 +160,13 @@ def pace_calendar_declared(ctx: Context) -> Iterator[Diagnostic]:
     for q in ctx.agreement.quotas:
         for pace in _paces(q):
             cal = pace.calendar
+            decl = ctx.calendars.get(cal.value) if cal is not None else None
+            if decl is not None and decl.lead_zone:      # `timezone lead` (extension): per lead, as a choice
+                yield ctx.diag(name_codes.UNDEFINED_CALENDAR,
+                               f"`{cal.value}` is a calendar in the lead's zone (`timezone lead`), read per lead: the "
+                               f"pace of quota `{q.name.value}` is one calendar's, for every lead", cal,
+                               hint="name a calendar with a `timezone \"…\"` of its own here")
+                continue
             if cal is None or cal.value in ctx.calendars:
                 continue
             if cal.value in choices:

@@ -172,7 +172,7 @@ def holidays_of_a_code_twice(ctx: Context) -> Iterator[Diagnostic]:
 @rule(codes.HOLIDAYS_NOT_OF_ZONE)
 def holidays_of_the_zone(ctx: Context) -> Iterator[Diagnostic]:
     """A calendar in one country's zone that closes on another country's holidays only."""
-    calendars = [c for c in ctx.agreement.of("calendar") if c.of("holidays")]
+    calendars = [c for c in ctx.agreement.of("calendar") if c.of("holidays") and not c.lead_zone]  # (`timezone lead`: any zone)
     if not calendars:
         return
     from slacode.holiday_days import zone_countries

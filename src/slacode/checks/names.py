@@ -208,6 +208,9 @@ def calendars_are_declared(ctx: Context) -> Iterator[Diagnostic]:
             if clause.kind not in CALENDAR_KINDS:
                 continue
             name = clause.calendar
+            if name is not None and _lead_zoned(ctx, name) and clause.kind not in SEGMENT_KINDS:
+                yield _lead_zone_here(ctx, name, "starts: it can stand only in `within` and `at least … within` lines")
+                continue
             if name is None or name.value in ctx.calendars:
                 continue
             if name.value in choices:               # a choice: only where a line is picked per cycle
@@ -221,6 +224,10 @@ def calendars_are_declared(ctx: Context) -> Iterator[Diagnostic]:
             yield _undeclared_calendar(ctx, name, choices)
     for goal in (*ctx.agreement.targets, *ctx.agreement.quotas):     # `per working day on CAL` (extension)
         name = goal.goal.calendar if goal.goal is not None else None
+        if name is not None and _lead_zoned(ctx, name):
+            yield _lead_zone_here(ctx, name, f"starts: the working days of {goal.kind} `{goal.name.value}` "
+                                        "are one calendar's, for every lead")
+            continue
         if name is None or name.value in ctx.calendars:
             continue
         if name.value in choices:
@@ -437,6 +444,20 @@ def unused_calendars(ctx: Context) -> Iterator[Diagnostic]:
         else:
             yield ctx.diag(codes.UNUSED_CALENDAR, f"calendar `{name}` is not used", decl.name,
                            hint=f"use it with `on {name}` or `only during {name}`, or remove it")
+
+
+def _lead_zoned(ctx: Context, name) -> bool:
+    """Whether ``name`` is a declared calendar in the lead's zone (`timezone lead`, extension)."""
+    decl = ctx.calendars.get(name.value)
+    return decl is not None and decl.lead_zone
+
+
+def _lead_zone_here(ctx: Context, name, where: str) -> Diagnostic:
+    """SLA208 for a calendar in the lead's zone where one calendar for every lead belongs."""
+    return ctx.diag(codes.UNDEFINED_CALENDAR,
+                    f"`{name.value}` is a calendar in the lead's zone (`timezone lead`), read per lead when a cycle "
+                    + where, name,
+                    hint="name a calendar with a `timezone \"…\"` of its own here")
 
 
 def _one_calendar(choice) -> str | None:

@@ -24,7 +24,7 @@ _CLAUSE_WORDS = {
     "at_least_within": "at least … within", "at_least_before": "at least … before",
     "at_most_per_day": "at most … per day", "at_most_per_cycle": "at most … per cycle", "at_least_per_day": "at least … per day within", "by_assignee": "by assignee", "by_field": "by FIELD", "gap": "gap at least", "gap_at_most": "gap at most", "first": "first where",
     "only_during": "only during", "only_between": "only between",
-    "version": "version", "timezone": "timezone", "day_length": "day",
+    "version": "version", "timezone": "timezone", "lead_timezone": "timezone lead", "day_length": "day",
     "target_rule": "rule", "target_goal": "at least …% met per …", "quota_goal": "at least … per …",
     "as_of": "as of",
 }
@@ -105,8 +105,8 @@ def duplicate_clauses(ctx: Context) -> Iterator[Diagnostic]:
         for kind in ("version", "timezone"):
             yield from _once(ctx, header.items, (kind,), "the agreement")
     for cal in a.of("calendar"):
-        for kind in ("timezone", "day_length"):
-            yield from _once(ctx, cal.items, (kind,), f"calendar `{cal.name.value}`")
+        for kinds in (("timezone", "lead_timezone"), ("day_length",)):    # (`timezone lead`: extension)
+            yield from _once(ctx, cal.items, kinds, f"calendar `{cal.name.value}`", says="which zone {where} is in")
     for r in a.rules:
         where = f"rule `{r.name.value}`"
         for kinds in (("owner",), ("pause_while",), ("retarget",), ("stop_when",), ("cancel_when",),
@@ -1071,6 +1071,9 @@ def retarget_has_lines(ctx: Context) -> Iterator[Diagnostic]:
                     if ln.calendar is not None and ln.calendar.value in choices)
         if len(lines) >= 2 or picks >= 2:
             continue
+        if any(ln.calendar is not None and getattr(ctx.calendars.get(ln.calendar.value), "lead_zone", False)
+               for ln in lines):
+            continue                    # `timezone lead` (extension): the zone is read again
         word = "at least … within" if kind == "at_least_within" else "within"
         for c in r.of("retarget"):
             yield ctx.diag(codes.SETTING_WITHOUT_EFFECT,

@@ -45,13 +45,15 @@ NUMBER_STRING_COMPARISON = define("SLA602", "number-string-comparison", "warning
 
 UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
     A lead's `timezone` field is not an IANA time-zone name, so `only between … in lead
-    timezone` used the agreement's zone instead.
+    timezone` (or a calendar with `timezone lead`, an extension) used the agreement's zone
+    instead.
 
     ## Why
     Quiet hours protect people from calls at night in *their* time zone. A misspelt zone
     (`EST5`, `Brasilia`) cannot be used; the verdict's `timezone` key says which zone was
     used so the fallback is visible. The warning names the lead and the zone, and points at
-    the `only between` line that needed it (once per lead, zone and line): the fix is in the
+    the `only between` line (or the calendar's `timezone lead` line) that needed it (once per
+    lead, zone and line): the fix is in the
     lead's data, on the events that set its `timezone` field.
 
     ## Avoid
@@ -487,5 +489,38 @@ DUE_FIELD_UNUSABLE = define("SLA621", "due-field-unusable", "warning", """
     The instant with its offset (or `Z`), as RFC 3339 writes it:
     ```
     {"lead": "L7", "at": "2026-11-10T12:00:00Z", "type": "callback_requested", "fields": {"callback_at": "2026-11-10T15:00:00-03:00"}}
+    ```
+    """)
+
+DEFAULT_CALENDAR_OTHER_ZONE = define("SLA622", "default-calendar-other-zone", "info", """
+    A calendar choice gave its default calendar (the pick without `for`) to a lead whose
+    `timezone` field names a zone none of the choice's calendars is in.
+
+    ## Why
+    `calendar desk = apac for in_apac, emea for in_emea, amer` (extension) gives a lead in a
+    zone nobody listed the default, `amer`, without a word: a lead in `Europe/Lisbon` is then
+    held to New York's hours. That may be meant (a desk covers the leads of every other
+    zone), but often a zone was forgotten. Reported once per rule and zone in a run, naming
+    the first lead (in lead order) and how many leads were served so.
+
+    ## Avoid
+    ```sla
+    calendar amer {
+      timezone "America/New_York"
+      hours mon-fri 09:00-18:00
+    }
+
+    calendar desk = amer
+    ```
+    with a lead whose `timezone` is `Europe/Lisbon`.
+
+    ## Prefer
+    A calendar for that zone and a segment that picks it, or one calendar in each lead's own
+    zone:
+    ```sla
+    calendar lead_day {
+      timezone lead
+      hours mon-fri 09:00-18:00
+    }
     ```
     """)

@@ -236,7 +236,9 @@ UNDEFINED_CALENDAR = define("SLA208", "undefined-calendar", "error", """
     has no meaning. Declare it with `calendar NAME { … }` or fix the spelling. A calendar
     choice (`calendar desk = apac for in_apac, amer`, an extension) is picked per cycle, so
     it may stand only in `within` and `at least … within` lines, and picks among calendars,
-    not other choices: elsewhere it is this error too.
+    not other choices: elsewhere it is this error too. So is a calendar with `timezone lead`
+    (an extension: read in each lead's own zone) where one calendar serves every lead
+    (`only during`, `at most … per day on`, `per working day on`, `warn behind pace on`).
 
     ## Avoid
     ```sla

@@ -453,6 +453,10 @@ def _calendar_changes(ctx: _Context, name: str, a: m.CalendarDecl, b: m.Calendar
     area = "calendar"
     tz_a = a.timezone.value if a.timezone is not None else ctx.old.timezone
     tz_b = b.timezone.value if b.timezone is not None else ctx.new.timezone
+    if a.lead_zone:                 # `timezone lead` (extension): each lead's zone
+        tz_a = f"the lead's (else {tz_a})"
+    if b.lead_zone:
+        tz_b = f"the lead's (else {tz_b})"
     if tz_a != tz_b:
         out.append(Change(area, name, "changed", f"timezone {tz_a} → {tz_b}", tz_a, tz_b))
     week_a, week_b = _week(a), _week(b)

@@ -1,0 +1,104 @@
+"""Calendars in the lead's own time zone (extension): ``calendar NAME { timezone lead … }``.
+
+A :class:`LeadCalendar` is an ordinary :class:`~slacode.calendar.Calendar` in the
+agreement's zone (the zone a lead without a usable `timezone` field falls back to) that
+also builds, on demand, the same calendar in any other zone, once per zone: every lead in
+one zone shares one calendar and its built years. A line written ``on NAME`` is compiled
+against the fallback calendar; when a cycle starts, :func:`line_in_zone` gives the line on
+the calendar of the lead's zone (the same line object for every lead of that zone, so
+``retarget`` sees one line). Leads on fixed calendars never reach this module.
+"""
+from __future__ import annotations
+
+import threading
+
+from slacode.calendar import Calendar
+
+__all__ = ["LeadCalendar", "lead_zone_name", "line_in_zone"]
+
+
+class LeadCalendar(Calendar):
+    """A calendar whose zone is each lead's `timezone` field. This object is the calendar
+    in ``timezone`` (the agreement's zone, the fallback); :meth:`in_zone` gives it in
+    another zone (built once per zone, then shared). ``home`` is the fallback calendar
+    (itself for the fallback); ``fallback`` whether this one is it."""
+
+    def __init__(self, timezone: str = "UTC", *, span=None, _home: "LeadCalendar | None" = None, **kwargs) -> None:
+        self.home = self if _home is None else _home
+        self.fallback = _home is None
+        self.span = span if _home is None else _home.span    # the `timezone lead` line (SLA603)
+        super().__init__(timezone=timezone, **kwargs)
+        self._kwargs = kwargs
+        self._zones: dict[str, LeadCalendar] = {}
+        self._lines: dict = {}
+        self._zone_lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_zone_lock", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        self._zone_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"LeadCalendar(name={self.name!r}, timezone={self.timezone!r}, fallback={self.fallback!r})"
+
+    @property
+    def zone_words(self) -> str:
+        """How explain names the zone a cycle used: ``America/Chicago, the lead's zone``."""
+        if self.fallback:
+            return f"{self.timezone}, the agreement's zone: the lead's `timezone` was missing or unknown"
+        return f"{self.timezone}, the lead's zone"
+
+    def in_zone(self, zone: str) -> "LeadCalendar":
+        """This calendar in IANA zone ``zone`` (known to be valid), built once and shared."""
+        home = self.home
+        if zone == home.timezone:
+            return home
+        found = home._zones.get(zone)
+        if found is None:
+            with home._zone_lock:
+                found = home._zones.get(zone)
+                if found is None:
+                    found = LeadCalendar(zone, _home=home, **home._kwargs)
+                    home._zones[zone] = found
+        return found
+
+
+def lead_zone_name(value) -> str | None:
+    """The IANA zone a lead's `timezone` field names, or None (missing, not text, unknown,
+    or no place's zone), as `only between … in lead timezone` reads it."""
+    if value is None or value.__class__ is not str:
+        return None
+    from slacode.judges import _BAD_ZONE, _LEAD_ZONES, _lead_zone_of
+
+    zone = _LEAD_ZONES.get(value)
+    if zone is None:
+        zone = _lead_zone_of(value)
+    return None if zone is _BAD_ZONE else value
+
+
+def line_in_zone(line, fields, notes, lead=None, span=None):
+    """The line a cycle of a lead with these ``fields`` runs on when ``line`` is on a
+    :class:`LeadCalendar`: the same line on the calendar of the lead's zone (made once per
+    line and zone). A missing field, or one naming no zone, gives the line on the fallback
+    (the agreement's zone); a field naming no zone is noted as `only between` notes it
+    (SLA603, once per lead, zone and calendar)."""
+    home = line.clock.home
+    value = fields.get("timezone") if fields is not None else None
+    zone = lead_zone_name(value)
+    if zone is None:
+        if value is not None and notes is not None:
+            notes.add(("bad_zone", str(value), lead, span if span is not None else home.span,
+                       f"calendar `{home.name}`"))
+        cal = home
+    else:
+        cal = home.in_zone(zone)
+    key = (id(line), cal.timezone)
+    found = home._lines.get(key)
+    if found is None or found[0] is not line:
+        found = (line, line if line.clock is cal else line._replace(clock=cal))
+        home._lines[key] = found
+    return found[1]

@@ -1,0 +1,269 @@
+"""Calendars in the lead's own zone: `timezone lead` (extension), and SLA622 (a calendar
+choice's default serving a lead in a zone none of its calendars is in)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import slacode
+from slacode.fmt import format as format_source
+
+HEADER = 'agreement "g" {\n  version "1"\n  timezone "America/New_York"\n  teams sales\n}\n\n'
+
+
+def _agreement(zone_line: str, target: str = "2h", extra: str = "", rule_extra: str = "") -> str:
+    return (HEADER + f"calendar lead_day {{\n  {zone_line}\n  hours mon-fri 09:00-18:00\n  holidays \"US\"\n"
+            f"}}\n{extra}\ndeadline first_touch {{\n  owner sales\n  start on assigned\n  stop on contact_attempt\n"
+            f"  within {target} on lead_day\n{rule_extra}}}\n")
+
+
+LEAD = slacode.loads(_agreement("timezone lead"))
+
+
+def _assigned(lead: str, at: str, **fields) -> dict:
+    return {"lead": lead, "at": at, "type": "assigned", "owner": "ana", "fields": fields}
+
+
+class _Ran:
+    def __init__(self, proc):
+        self.exit_code, self.output = proc.returncode, proc.stdout + proc.stderr
+        self.stdout = proc.stdout
+
+
+def _cli(*args) -> _Ran:
+    return _Ran(subprocess.run([sys.executable, "-m", "slacode", *args], capture_output=True, text=True))
+
+
+def _one(agreement, events, as_of="2026-11-30T00:00:00Z"):
+    result = agreement.evaluate(events, as_of=as_of)
+    return result.verdicts, result.diagnostics
+
+
+def test_the_hours_are_read_in_the_zone_of_the_lead():
+    (v,), _ = _one(LEAD, [_assigned("L", "2026-11-06T17:00:00Z", timezone="Europe/Lisbon")])
+    d = v.to_dict()
+    # Friday 17:00 in Lisbon: 1h that day, 1h on Monday from 09:00 Lisbon time
+    assert d["due_at"] == "2026-11-09T10:00:00+00:00"
+    assert d["timezone"] == "Europe/Lisbon"
+
+
+def test_missing_field_falls_back_to_the_agreement_zone_silently():
+    (v,), diags = _one(LEAD, [_assigned("L", "2026-11-06T16:00:00Z")])
+    assert v.to_dict()["due_at"] == "2026-11-06T13:00:00-05:00"
+    assert v.timezone == "America/New_York"
+    assert not diags
+
+
+def test_unknown_zone_falls_back_with_sla603_once_per_lead_at_the_timezone_lead_line():
+    events = [_assigned("L", "2026-11-06T16:00:00Z", timezone="Mars/Olympus"),
+              {"lead": "L", "at": "2026-11-06T16:30:00Z", "type": "contact_attempt"},
+              _assigned("L", "2026-11-09T16:00:00Z"),
+              _assigned("M", "2026-11-06T16:00:00Z", timezone="Mars/Olympus")]
+    verdicts, diags = _one(LEAD, events)
+    assert {v.timezone for v in verdicts} == {"America/New_York"}
+    found = [(d.code, d.line, d.column, d.lead) for d in diags]
+    assert found == [("SLA603", 8, 3, "L"), ("SLA603", 8, 3, "M")]
+    assert "calendar `lead_day`" in diags[0].message
+
+
+def test_the_zone_is_read_at_the_start_with_the_start_events_fields_and_kept():
+    events = [{"lead": "L", "at": "2026-11-16T14:00:00Z", "type": "note", "fields": {"timezone": "Asia/Tokyo"}},
+              _assigned("L", "2026-11-16T15:00:00Z", timezone="America/Chicago"),
+              {"lead": "L", "at": "2026-11-16T15:30:00Z", "type": "note", "fields": {"timezone": "Asia/Tokyo"}}]
+    (v,), _ = _one(LEAD, events)
+    assert (v.timezone, v.to_dict()["due_at"]) == ("America/Chicago", "2026-11-16T11:00:00-06:00")
+
+
+def test_retarget_reads_the_zone_again_as_it_picks_a_choice_again():
+    text = _agreement("timezone lead", rule_extra="  retarget when segment changes\n")
+    assert slacode.lint(text) == []                 # (no SLA334: the zone may change)
+    agreement = slacode.loads(text)
+    events = [_assigned("L", "2026-11-16T15:00:00Z", timezone="America/Chicago"),       # 09:00 Chicago
+              {"lead": "L", "at": "2026-11-16T15:30:00Z", "type": "note", "fields": {"timezone": "Asia/Tokyo"}}]
+    (v,), _ = _one(agreement, events, as_of="2026-11-16T15:45:00Z")
+    # from the start (15:00Z, Tuesday 00:00 in Tokyo) on Tokyo's hours: Tuesday 09:00-11:00 there
+    assert v.timezone == "Asia/Tokyo"
+    assert v.to_dict()["due_at"] == "2026-11-17T11:00:00+09:00"
+    # without retarget the zone at the start stays
+    (kept,), _ = _one(LEAD, events, as_of="2026-11-16T15:45:00Z")
+    assert (kept.timezone, kept.to_dict()["due_at"]) == ("America/Chicago", "2026-11-16T11:00:00-06:00")
+
+
+def test_one_calendar_per_zone_is_built_and_shared_by_leads_and_lines():
+    agreement = slacode.loads(_agreement("timezone lead"))
+    events = [_assigned(f"L{i}", "2026-11-06T16:00:00Z", timezone=z)
+              for i, z in enumerate(["Europe/Lisbon", "Asia/Tokyo", "Europe/Lisbon", "America/New_York"])]
+    agreement.evaluate(events, as_of="2026-11-10T00:00:00Z")
+    home = agreement.calendars["lead_day"]
+    assert home.timezone == "America/New_York" and home.fallback
+    assert sorted(home._zones) == ["Asia/Tokyo", "Europe/Lisbon"]
+    assert home.in_zone("Asia/Tokyo") is home._zones["Asia/Tokyo"]
+    assert home.in_zone("America/New_York") is home
+    # the lines of one zone are one object (retarget and coverage see one line)
+    assert len({id(line) for _, line in home._lines.values()}) == 3
+
+
+def test_fixed_calendars_carry_no_timezone_key():
+    fixed = slacode.loads(_agreement('timezone "Europe/Lisbon"'))
+    (v,), _ = _one(fixed, [_assigned("L", "2026-11-06T17:00:00Z", timezone="Europe/Lisbon")])
+    assert "timezone" not in v.to_dict()
+
+
+@pytest.mark.parametrize("where", [
+    "attempts a {\n  owner sales\n  start on assigned\n  stop on call\n  at least 1 within 1d\n  only during lead_day\n}\n",
+    "attempts a {\n  owner sales\n  start on assigned\n  stop on call\n  at least 1 within 1d\n"
+    "  at most 2 per day on lead_day\n}\n",
+    "attempts a {\n  owner sales\n  start on assigned\n  stop on call\n  at least 1 within 1d\n"
+    "  gap at most 1d on lead_day\n}\n",
+    "target t {\n  owner sales\n  rule first_touch\n  at least 90% met per working day on lead_day\n}\n",
+    "quota q {\n  owner sales\n  count call\n  at least 10 per week\n  warn behind pace on lead_day\n}\n",
+])
+def test_where_one_calendar_serves_every_lead_it_is_refused_with_sla208(where):
+    diags = slacode.lint(_agreement("timezone lead", extra=where))
+    found = [d for d in diags if d.code == "SLA208"]
+    assert len(found) == 1 and "timezone lead" in found[0].message, [d.message for d in diags]
+
+
+def test_a_timezone_lead_calendar_may_be_a_pick_of_a_choice():
+    text = _agreement("timezone lead").replace("on lead_day", "on desk") + (
+        'segment vip = tier == "vip"\ncalendar ny {\n  timezone "America/New_York"\n  hours daily 00:00-24:00\n}\n'
+        "calendar desk = ny for vip, lead_day\n")
+    agreement = slacode.loads(text)
+    assert not [d for d in slacode.lint(text) if d.severity == "error"]
+    (v,), diags = _one(agreement, [_assigned("L", "2026-11-06T17:00:00Z", timezone="Europe/Lisbon")])
+    assert (v.timezone, v.to_dict()["due_at"]) == ("Europe/Lisbon", "2026-11-09T10:00:00+00:00")
+    assert not [d for d in diags if d.code == "SLA622"]      # the choice has a calendar in every zone
+
+
+def test_both_timezone_lines_are_sla205_and_an_unused_one_sla218():
+    text = _agreement("timezone lead\n  timezone \"Europe/Paris\"")
+    codes = {d.code for d in slacode.lint(text)}
+    assert "SLA205" in codes
+    unused = HEADER + "calendar lead_day {\n  timezone lead\n  hours mon-fri 09:00-18:00\n}\n"
+    assert [d.code for d in slacode.lint(unused)] == ["SLA218"]
+
+
+def test_fmt_round_trips_and_diff_names_the_change():
+    text = _agreement("timezone lead")
+    assert format_source(text) == text
+    from slacode.diff import semantic_diff
+
+    changes = semantic_diff(slacode.loads(text), slacode.loads(_agreement('timezone "Europe/Paris"')))
+    assert [(c.subject, c.message) for c in changes] == [
+        ("lead_day", "timezone the lead's (else America/New_York) → Europe/Paris")]
+
+
+def test_explain_names_the_zone_used(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text(_agreement("timezone lead"))
+    events = tmp_path / "e.jsonl"
+    events.write_text(json.dumps(_assigned("L", "2026-11-06T17:00:00Z", timezone="Europe/Lisbon")) + "\n")
+    out = _cli("explain", str(spec), str(events), "--lead", "L", "--as-of", "2026-11-10T00:00:00Z").output
+    assert "within 2h on lead_day (Europe/Lisbon, the lead's zone)" in out
+
+
+def test_calendar_command_says_it_depends_on_the_lead_and_takes_zone(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text(_agreement("timezone lead"))
+    plain = _cli("calendar", str(spec), "--year", "2026")
+    assert plain.exit_code == 0 and "timezone lead: read in each lead's own zone" in plain.output
+    zoned = _cli("calendar", str(spec), "--year", "2026", "--zone", "Europe/Lisbon",
+                 "--at", "2026-11-06T17:00", "--add", "2h", "--format", "json")
+    assert zoned.exit_code == 0, zoned.output
+    cal = json.loads(zoned.stdout)["calendars"][0]
+    assert cal["timezone"] == "Europe/Lisbon" and cal["lead_zone"] is True
+    assert cal["sums"][0]["due"].startswith("2026-11-09T10:00:00+00:00") if "due" in cal["sums"][0] else True
+    bad = _cli("calendar", str(spec), "--zone", "Mars/Olympus")
+    assert bad.exit_code == 2 and "Mars/Olympus" in bad.output
+
+
+def test_calendar_zone_without_a_lead_calendar_is_refused(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text(_agreement('timezone "Europe/Paris"'))
+    out = _cli("calendar", str(spec), "--zone", "Europe/Lisbon")
+    assert out.exit_code == 2 and "timezone lead" in out.output
+
+
+# -------------------------------------------------------------- the same as a written zone
+
+ZONES = ["Europe/Lisbon", "America/Chicago", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo",
+         "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Auckland"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(zone=st.sampled_from(ZONES),
+       start_min=st.integers(0, 60 * 24 * 400),
+       reply_min=st.one_of(st.none(), st.integers(1, 60 * 24 * 6)),
+       target=st.sampled_from(["30m", "2h", "9h", "1d", "2d4h"]),
+       hours=st.sampled_from(["mon-fri 09:00-18:00", "mon-sat 08:00-12:00, 13:00-17:30", "daily 22:00-06:00"]))
+def test_a_lead_zone_calendar_judges_as_a_calendar_with_that_zone_written_in(zone, start_min, reply_min, target,
+                                                                            hours):
+    def text(zone_line):
+        return _agreement(zone_line, target).replace("hours mon-fri 09:00-18:00", f"hours {hours}")
+
+    lead, written = slacode.loads(text("timezone lead")), slacode.loads(text(f'timezone "{zone}"'))
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=start_min)
+    events = [_assigned("L", start.isoformat(), timezone=zone)]
+    if reply_min is not None:
+        events.append({"lead": "L", "at": (start + timedelta(minutes=reply_min)).isoformat(),
+                       "type": "contact_attempt"})
+    as_of = (start + timedelta(days=7)).isoformat()
+    got = [v.to_dict() for v in lead.evaluate(events, as_of=as_of).verdicts]
+    want = [v.to_dict() for v in written.evaluate(events, as_of=as_of).verdicts]
+    assert [g.pop("timezone") for g in got] == [zone] * len(got)
+    assert got == want
+
+
+# ------------------------------------------------------------------------------- SLA622
+
+CHOICE = (HEADER + 'segment in_apac = region == "APAC"\n\n'
+          'calendar apac {\n  timezone "Asia/Singapore"\n  hours mon-fri 09:00-18:00\n}\n\n'
+          'calendar amer {\n  timezone "America/New_York"\n  hours mon-fri 09:00-18:00\n}\n\n'
+          "calendar desk = apac for in_apac, amer\n\n"
+          "deadline first_touch {\n  owner sales\n  start on assigned\n  stop on call\n  within 2h on desk\n}\n")
+
+
+def test_sla622_once_per_rule_and_zone_with_the_first_lead_and_the_count():
+    agreement = slacode.loads(CHOICE)
+    events = [_assigned("L2", "2026-11-06T16:00:00Z", timezone="Europe/Lisbon"),
+              _assigned("L1", "2026-11-06T16:00:00Z", timezone="Europe/Lisbon"),
+              _assigned("T", "2026-11-06T16:00:00Z", timezone="Asia/Tokyo", region="APAC"),   # picked by segment
+              _assigned("N", "2026-11-06T16:00:00Z", timezone="America/New_York"),            # the default's zone
+              _assigned("X", "2026-11-06T16:00:00Z", timezone="Mars/Olympus"),                # no zone: not this
+              _assigned("Z", "2026-11-06T16:00:00Z")]
+    _, diags = _one(agreement, events)
+    found = [d for d in diags if d.code == "SLA622"]
+    assert len(found) == 1
+    (d,) = found
+    assert (d.severity, d.line, d.lead) == ("info", 19, "L1")
+    assert "Europe/Lisbon" in d.message and "`amer`" in d.message and "2 leads" in d.message
+    assert "timezone lead" in d.hint
+
+
+def test_sla622_is_not_reported_for_a_lead_in_a_zone_of_a_pick_that_did_not_hold():
+    agreement = slacode.loads(CHOICE)
+    _, diags = _one(agreement, [_assigned("S", "2026-11-06T16:00:00Z", timezone="Asia/Singapore")])
+    assert not [d for d in diags if d.code == "SLA622"]
+
+
+def test_outputs_with_a_lead_zone_calendar_match_their_schemas(tmp_path):
+    from tests.test_schemas import problems, validator
+
+    spec = tmp_path / "a.sla"
+    spec.write_text(_agreement("timezone lead"))
+    events = tmp_path / "e.jsonl"
+    events.write_text("\n".join(json.dumps(e) for e in [
+        _assigned("L", "2026-11-06T17:00:00Z", timezone="Europe/Lisbon"),
+        _assigned("M", "2026-11-06T17:00:00Z", timezone="Mars/Olympus")]) + "\n")
+    checked = _cli("check", str(spec), str(events), "--as-of", "2026-11-10T00:00:00Z", "--format", "json")
+    doc = json.loads(checked.stdout)
+    assert [v["timezone"] for v in doc["verdicts"]] == ["Europe/Lisbon", "America/New_York"]
+    assert problems(validator("verdicts"), doc) == []
+    cal = json.loads(_cli("calendar", str(spec), "--year", "2026", "--zone", "Asia/Tokyo", "--format", "json").stdout)
+    assert problems(validator("calendar"), cal) == []
