@@ -102,6 +102,12 @@ def test_unknown_type_is_a_warning_with_a_did_you_mean():
     assert len(found) == 1 and "`replied`" in found[0].message and "`reply`" in found[0].hint
 
 
+def test_a_type_only_facts_read_unlike_any_other_is_no_finding():
+    # review: `awaiting inbound_message since meeting_proposed` warned though nothing is misspelt
+    assert "SLA221" not in _codes(HEAD + "deadline d { owner sales; start on inbound_message; stop on reply\n"
+                                         "  pause while awaiting inbound_message since meeting_proposed; within 1h }\n")
+
+
 def test_types_of_triggers_and_of_the_language_are_known():
     assert "SLA221" not in _codes(HEAD + "segment s = seen assigned and seen contact_attempt and seen b\n"
                                          "deadline d { owner sales; start on a; stop on b; within 1h for s; "

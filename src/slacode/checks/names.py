@@ -481,7 +481,8 @@ _DEFINED_TYPES = ("state", "assigned", "contact_attempt", "update")
 @rule(codes.AWAITING_ITSELF, codes.FACT_OF_UNKNOWN_TYPE)
 def fact_types(ctx: Context) -> Iterator[Diagnostic]:
     """`awaiting A since A` (SLA220); `seen X` / `awaiting A since B` naming a type that no
-    trigger names and the language does not define (SLA221, with the closest such name)."""
+    trigger names and the language does not define, close to one that is (SLA221, a likely
+    misspelling; a type only these conditions read, unlike any other, is no finding)."""
     facts = ctx.facts
     if not facts:
         return
@@ -505,11 +506,12 @@ def fact_types(ctx: Context) -> Iterator[Diagnostic]:
                 continue
             said.add(name.value)
             hint = did_you_mean(name.value, sorted(known))
+            if hint is None:        # a type only these conditions read (`since meeting_proposed`): fine
+                continue
             yield ctx.diag(codes.FACT_OF_UNKNOWN_TYPE,
                            f"no trigger names the event type `{name.value}`, and the language defines no such "
-                           "type: if it is misspelt, this condition reads no event", name,
-                           hint=hint or f"if events of type `{name.value}` do come, say so with "
-                                        "`# slacode: ignore[SLA221]` at the end of the line")
+                           "type, but one close to it is named: if it is misspelt, this condition reads no event",
+                           name, hint=hint)
 
 
 @rule(sem_codes.FACT_IN_FIRST_WHERE)

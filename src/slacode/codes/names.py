@@ -692,13 +692,14 @@ AWAITING_ITSELF = define("SLA220", "awaiting-itself", "error", """
 FACT_OF_UNKNOWN_TYPE = define("SLA221", "fact-of-unknown-type", "warning", """
     `seen TYPE` or `awaiting A since B` names an event type that no trigger of the agreement
     names and that is none of the types the language defines (`state`, `assigned`,
-    `contact_attempt`, `update`).
+    `contact_attempt`, `update`), but is close to one of those (`replied` beside `reply`).
 
     ## Why
     `seen` and `awaiting` (extension) read the lead's events by their type. A type nothing
-    else in the agreement names is often a misspelling (`seen replied` for `reply`): the
-    condition would then never hold (`seen`) or never end (`awaiting`), silently. It may also
-    be a type only these conditions read, which is fine: say so with a suppression.
+    else in the agreement names, spelt almost like one that is named, is most likely a
+    misspelling (`seen replied` for `reply`): the condition would then never hold (`seen`) or
+    never end (`awaiting`), silently. A type only these conditions read and unlike any other
+    (`awaiting inbound_message since meeting_proposed`) is ordinary and gets no warning.
 
     ## Avoid
     ```sla
