@@ -286,3 +286,32 @@ def test_usage_errors():
     assert missing.returncode == 2 and "--since" in missing.stderr
     empty = _run(*NORTHWIND, "--since", "2026-11-10T00:00:00Z", "--as-of", "2026-11-10T00:00:00Z")
     assert empty.returncode == 0 and empty.stdout == "Nothing happened in that window.\n"
+
+
+def test_jobs_give_the_same_changes_as_one_process(monkeypatch):
+    from click.testing import CliRunner
+
+    from slacode import parallel
+    from slacode.cli import cli
+    from tests.conftest import ROOT
+
+    if not parallel.can_fork():
+        pytest.skip("no fork here: --jobs runs in one process")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)       # the example is small: split it anyway
+    hooks = []
+    real = parallel.run_parallel
+
+    def spy(*args, **kwargs):
+        hooks.append(kwargs.get("fold_hook"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "run_parallel", spy)
+    args = [str(ROOT / NORTHWIND[0]), str(ROOT / NORTHWIND[1]), "--since", "2026-11-10T00:00:00-03:00",
+            "--as-of", "2026-11-20T18:00:00-03:00", "--format", "jsonl"]
+    runner = CliRunner()
+    one = runner.invoke(cli, ["changes", *args, "--jobs", "1"])
+    assert hooks == []
+    two = runner.invoke(cli, ["changes", *args, "--jobs", "2"])
+    assert len(hooks) == 1 and hooks[0] is not None              # the workers ran the hook
+    assert one.exit_code == two.exit_code == 0
+    assert one.output == two.output and one.output.count("\n") > 1000

@@ -876,10 +876,10 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
          group_by: str | None = None, fold_hook=None):
     """Both passes over the events, in ``jobs`` processes when that is possible (0: all cores);
     ``group_by``: a lead field the verdicts carry the group of (`report --by FIELD`);
-    ``fold_hook``: as :class:`slacode.stream.StreamEvaluation` takes it (one process)."""
+    ``fold_hook``: as :class:`slacode.stream.StreamEvaluation` takes it (run in the workers)."""
     from slacode.stream import run_stream
 
-    if jobs != 1 and fold_hook is None:
+    if jobs != 1:
         from slacode.parallel import available_cores, max_jobs, parallel_sources, run_parallel
 
         jobs = max_jobs(jobs or available_cores())
@@ -887,7 +887,7 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
         if resolved is not None:
             run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=read.names,
                                input_format=read.input_format, default_tz=read.tz, serialize=serialize,
-                               group_by=group_by)
+                               group_by=group_by, fold_hook=fold_hook)
             if run is not None:
                 return run
     return run_stream(plan, read, cutoff, diagnostics, sources=read.names, serialize=serialize,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from slacode.cli import EXIT_OK, _as_of_option, _event_options, _fail, load_agreement
+from slacode.cli import EXIT_OK, _as_of_option, _event_options, _fail, _jobs_option, load_agreement
 from slacode.cmd_report import _evaluate, _input_problems, _once, _reader, _selected_rules
 
 #: the columns of ``--format csv``, in order (``escalates_to``: names joined by spaces)
@@ -39,8 +39,9 @@ def _since(text: str, tz: str | None, zone: str) -> int:
               help="Only the changes of the rules, targets and quotas this team owns (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "json", "csv"]), default="table",
               show_default=True)
+@_jobs_option
 @_event_options
-def changes(spec, events, since, as_of, rules, owners, fmt, tz, input_format, csv_options):
+def changes(spec, events, since, as_of, rules, owners, fmt, jobs, tz, input_format, csv_options):
     """What happened to the clocks since the last run: opened, warned, met, breached, cancelled."""
     from slacode.report.changes import ChangesSink
     from slacode.report.due import escalations
@@ -62,7 +63,7 @@ def changes(spec, events, since, as_of, rules, owners, fmt, tz, input_format, cs
         _fail(f"--since {since} is after --as-of: the window (since, as of] would be empty; "
               "pass the previous run's --as-of as --since")
     sink = ChangesSink(t0, read.as_of, escalations(plan), only)
-    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), 1, read=read,
+    result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, read=read,
                        csv_options=csv_options, sink=sink, fold_hook=sink.hook)
     items = sink.finish(result)
     click.echo(_render(items, result, fmt, t0), nl=False)

@@ -177,9 +177,10 @@ class ParallelRun:
 
 def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, names: list[str],
                  input_format: str | None = None, default_tz=None, serialize=None,
-                 group_by: str | None = None) -> ParallelRun | None:
+                 group_by: str | None = None, fold_hook=None) -> ParallelRun | None:
     """Evaluate ``sources`` (resolved by :func:`parallel_sources`) in ``jobs`` processes
-    (``group_by``: as :func:`~slacode.stream.run_stream` takes it).
+    (``group_by``, ``fold_hook``: as :func:`~slacode.stream.run_stream` takes them; the hook
+    runs in the workers, which inherit it, and what it returns is spooled back).
 
     Appends the reading diagnostics to ``diagnostics`` in input order and returns the run, or
     None when the input needs the serial path (an id used under leads of two partitions).
@@ -189,10 +190,10 @@ def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, nam
         spans = byte_ranges(sources[0].path, jobs)
         if spans is not None:                   # looks grouped by ascending lead: split the file
             run = _run(plan, as_of, diagnostics, len(spans), names, serialize, files=files, spans=spans,
-                       group_by=group_by)
+                       group_by=group_by, fold_hook=fold_hook)
             if run is not _NOT_GROUPED:
                 return run
-    return _run(plan, as_of, diagnostics, jobs, names, serialize, files=files, group_by=group_by)
+    return _run(plan, as_of, diagnostics, jobs, names, serialize, files=files, group_by=group_by, fold_hook=fold_hook)
 
 
 _NOT_GROUPED = object()
@@ -267,10 +268,11 @@ def run_records_parallel(plan, records: list, as_of: int, jobs: int, sources=Non
     return run
 
 
-def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=None, spans=None, group_by=None):
+def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=None, spans=None, group_by=None,
+         fold_hook=None):
     workdir = tempfile.mkdtemp(prefix="slacode-jobs-")
     ctx = multiprocessing.get_context("fork")
-    job = (plan, files, parts, spans, as_of, names, serialize, workdir, jobs, group_by)
+    job = (plan, files, parts, spans, as_of, names, serialize, workdir, jobs, group_by, fold_hook)
     procs = [ctx.Process(target=_worker, args=(k, job), daemon=True) for k in range(jobs)]
     run = None
     try:
@@ -371,7 +373,7 @@ def _ascending(records, leads: list) -> Iterator:
 
 
 def _worker(k: int, job: tuple) -> None:
-    plan, files, parts, spans, as_of, names, serialize, workdir, n, group_by = job
+    plan, files, parts, spans, as_of, names, serialize, workdir, n, group_by, fold_hook = job
     meta: dict
     leads: list = [None, None]
     try:
@@ -398,7 +400,7 @@ def _worker(k: int, job: tuple) -> None:
 
         diagnostics: list = []
         run = run_stream(plan, read, as_of, diagnostics, sources=names, serialize=serialize,
-                         spool_path=os.path.join(workdir, f"spool-{k}"), group_by=group_by)
+                         spool_path=os.path.join(workdir, f"spool-{k}"), group_by=group_by, fold_hook=fold_hook)
         count = run.save(os.path.join(workdir, f"outcomes-{k}"))
         meta = {"count": count, "late": {}, "ids": None, "diagnostics": [], "leads": tuple(leads)}
         reader = first.get("reader")
