@@ -509,22 +509,28 @@ class _Builder:
         return m.Trigger.model_construct(kind="event", type=text, nth=(n, name), span=self._span(meta))
 
     def breach_of(self, meta, children):
-        """`breach of RULE [clause KEY]` and `warning of RULE [clause KEY]` (extensions); the
-        grammar reads the first word as a name, so that `breach` and `warning` stay event
-        types elsewhere: any other word is an error."""
+        """`breach of RULE [clause KEY]`, `warning of RULE [clause KEY]` and `success of RULE
+        [clause KEY]` (extensions); the grammar reads the first word as a name, so that
+        `breach`, `warning` and `success` stay event types elsewhere: any other word is an
+        error."""
         word, rule, clause = children
         span = self._span(meta)
-        virtual = "warning" if str(word) == "warning" else "breach"
-        if str(word) not in ("breach", "warning"):
+        virtual = str(word) if str(word) in ("warning", "success") else "breach"
+        if str(word) not in ("breach", "warning", "success"):
             self.diagnostics.append(dg.make(
                 codes.UNEXPECTED_TOKEN, f"`{word} of {rule}` is no trigger: the trigger at a rule's breach is "
-                f"`breach of {rule}`, at its warning `warning of {rule}`", self._tok_span(word), file=self.file,
-                hint=f"write `breach of {rule}` or `warning of {rule}` (either with `clause KEY` to name a clause)"))
+                f"`breach of {rule}`, at its warning `warning of {rule}`, at its success `success of {rule}`",
+                self._tok_span(word), file=self.file,
+                hint=f"write `breach of {rule}`, `warning of {rule}` or `success of {rule}` (each with "
+                     "`clause KEY` to name a clause)"))
         name = self.name(rule)
         key = self.name(clause) if clause is not None else None
         if virtual == "warning":
             text = m.Name.model_construct(value=m.warning_type(name.value, key.value if key else None), span=span)
             return m.Trigger.model_construct(kind="event", type=text, warning=(name, key), span=span)
+        if virtual == "success":
+            text = m.Name.model_construct(value=m.success_type(name.value, key.value if key else None), span=span)
+            return m.Trigger.model_construct(kind="event", type=text, success=(name, key), span=span)
         text = m.Name.model_construct(value=m.breach_type(name.value, key.value if key else None), span=span)
         return m.Trigger.model_construct(kind="event", type=text, breach=(name, key), span=span)
 

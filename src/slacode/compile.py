@@ -448,6 +448,19 @@ def breach_kind(rule: str, clause: str) -> BreachKind:
     return BreachKind(f"breach of {rule} clause {clause}")
 
 
+class SuccessKind(VirtualKind):
+    """The kind of a virtual success event (:func:`success_kind`)."""
+
+    __slots__ = ()
+
+
+def success_kind(rule: str, clause: str) -> SuccessKind:
+    """The event kind of the virtual event at the success of ``rule``'s ``clause``
+    (extension, `success of RULE [clause KEY]`): ``success of RULE clause KEY``, the clause
+    always named, as :func:`breach_kind`."""
+    return SuccessKind(f"success of {rule} clause {clause}")
+
+
 def warning_kind(rule: str, clause: str) -> WarningKind:
     """The event kind of the virtual event at the warning of ``rule``'s ``clause``
     (extension, `warning of RULE [clause KEY]`): ``warning of RULE clause KEY``, the clause
@@ -459,6 +472,9 @@ def warning_kind(rule: str, clause: str) -> WarningKind:
 #: The clause kinds that have warnings (`warn` concerns the target lines): what `warning
 #: of RULE clause KEY` may name.
 WARNING_KINDS = frozenset({"within", "at_least_within"})
+#: The clause kinds that have a success instant (the stop by the deadline, or the Nth
+#: attempt by it): what `success of RULE clause KEY` may name.
+SUCCESS_KINDS = WARNING_KINDS
 
 
 def compile_triggers(triggers, segments, defaults: dict | None = None) -> tuple[Trigger, ...]:
@@ -477,6 +493,10 @@ def compile_triggers(triggers, segments, defaults: dict | None = None) -> tuple[
             rule, clause = t.warning
             key = clause.value if clause is not None else (defaults or {}).get(rule.value, "within")
             out.append(Trigger("event", type=warning_kind(rule.value, key)))
+        elif t.success is not None:
+            rule, clause = t.success
+            key = clause.value if clause is not None else (defaults or {}).get(rule.value, "within")
+            out.append(Trigger("event", type=success_kind(rule.value, key)))
         elif t.nth is not None:
             out.append(Trigger("event", type=NthKind(t.type.value)))
         else:
@@ -1182,7 +1202,7 @@ def _where_reads(agreement: m.Agreement) -> tuple:
 
     def plain(t) -> bool:
         return t.kind == "event" and t.type is not None and t.nth is None and t.breach is None \
-            and t.warning is None
+            and t.warning is None and t.success is None
 
     for r in agreement.rules:
         owner = f"{r.rule_kind} `{r.name.value}`"
@@ -1263,7 +1283,7 @@ def _type_reads(agreement: m.Agreement, facts: list = ()) -> tuple:
     for triggers in lists:
         for t in triggers:
             if t.kind == "event" and t.type is not None and t.nth is None and t.breach is None \
-                    and t.warning is None:
+                    and t.warning is None and t.success is None:
                 had = found.get(t.type.value, False)
                 if had is False or place(t.type.span) < place(had):
                     found[t.type.value] = t.type.span
@@ -1286,7 +1306,7 @@ def _breach_watch(agreement: m.Agreement, rules: list, defaults: dict) -> tuple:
     found: dict = {}
     for triggers in lists:
         for t in triggers:
-            named = t.breach if t.breach is not None else t.warning
+            named = t.breach if t.breach is not None else t.warning if t.warning is not None else t.success
             if named is None or named[0].value not in index:
                 continue
             rule, clause = named
@@ -1297,8 +1317,10 @@ def _breach_watch(agreement: m.Agreement, rules: list, defaults: dict) -> tuple:
                 continue
             if t.breach is not None:
                 kind = breach_kind(rule.value, key)
-            elif kinds[key] in WARNING_KINDS:
+            elif t.warning is not None and kinds[key] in WARNING_KINDS:
                 kind = warning_kind(rule.value, key)
+            elif t.success is not None and kinds[key] in SUCCESS_KINDS:
+                kind = success_kind(rule.value, key)
             else:
                 continue
             found.setdefault(kind, (i, key, kinds[key], kind))

@@ -1,5 +1,5 @@
-"""Escalation: `breach of RULE [clause KEY]` and `warning of RULE [clause KEY]` triggers
-(extensions), by folding a lead again.
+"""Escalation: `breach of RULE [clause KEY]`, `warning of RULE [clause KEY]` and `success of
+RULE [clause KEY]` triggers (extensions), by folding a lead again.
 
 A breach is not an input event: it is the instant a cycle of RULE breached one of its
 clauses, known only once RULE's verdicts are. So a lead of a plan with such triggers is
@@ -11,7 +11,9 @@ finds exactly the breaches it was fed (the checks refuse loops of rules, SLA345,
 happens after at most one fold more than the longest chain, in which a rule's `at least N
 before` on its own warning or breach is a link of its own). A warning is such a virtual
 event too, at the first instant a cycle of RULE, judged as of that instant, had passed its
-warning (:func:`warning_instant`), and goes through the same folds.
+warning (:func:`warning_instant`), and goes through the same folds; so is a success
+(:func:`success_instant`), the instant a cycle of RULE was met (its stop by the deadline,
+or an `attempts` rule's Nth attempt by it).
 
 The instant of a breach, per clause kind (each the instant the verdict's own keys give):
 
@@ -48,7 +50,7 @@ from bisect import bisect_left
 from operator import itemgetter
 
 from slacode.calendar import CalendarError
-from slacode.compile import WarningKind
+from slacode.compile import SuccessKind, WarningKind
 from slacode.events import Record
 
 #: Deadline clauses: a breach at the verdict's ``due_at``.
@@ -108,6 +110,31 @@ def breach_instant(clause, verdict, cyc, fold) -> int | None:
     from slacode.judges import first_violation
 
     return first_violation(clause, cyc, fold)
+
+
+def success_instant(clause, verdict, cyc) -> tuple[int, bool] | None:
+    """The instant a cycle ``cyc`` was met on ``clause`` (`success of RULE [clause KEY]`,
+    extension; a ``within`` or an `attempts` rule's ``at_least_within``), with whether it
+    happens only after that instant (:func:`_later`: decided by a deadline's breach of
+    another rule), or None when ``verdict`` (as of ``as_of``) is not met:
+
+    * ``within``: the stop at or before the deadline (the verdict's ``completed_at``);
+    * ``at_least_within``: the Nth attempt made by the deadline (its ``completed_at``), or,
+      with fewer attempts, the stop at or before the deadline that closed it as met."""
+    if verdict.status != "met":
+        return None
+    at = verdict.completed_at
+    if at is None:
+        if cyc.close_kind != "stop" or cyc.closed_at is None:
+            return None
+        at = cyc.closed_at
+    if clause.kind == "at_least_within" and verdict.completed_at is not None:
+        n = cyc.line.n
+        if n <= 0:                                      # nothing to make: met at the start
+            return at, False
+        nth = cyc.attempts[n - 1]
+        return at, len(nth) == 7 and bool(_later(nth[6]))
+    return at, at == cyc.closed_at and bool(_later(cyc.closed_by))
 
 
 def warning_instant(rp, cyc, as_of: int) -> int | None:
@@ -222,10 +249,10 @@ def _met(line, cyc, at: int, pauses) -> bool:
 
 
 def breaches(fold, as_of: int) -> list[tuple]:
-    """The breaches and warnings a fold's cycles give for the plan's `breach of` and
-    `warning of` triggers, in processing order: ``(at, late, depth, rule index, clause
-    position, cycle, 0 for a warning or 1 for a breach, event kind, rule, key, the cycle's
-    start ref)``.
+    """The breaches, warnings and successes a fold's cycles give for the plan's `breach of`,
+    `warning of` and `success of` triggers, in processing order: ``(at, late, depth, rule
+    index, clause position, cycle, 0 for a warning, 1 for a breach or 2 for a success,
+    event kind, rule, key, the cycle's start ref)``.
 
     At one instant: first what has happened as of that instant (warnings, breaches decided
     by an event), then what happens only after it (``late``: a deadline's breach, §6, and
@@ -248,8 +275,9 @@ def breaches(fold, as_of: int) -> list[tuple]:
         rp = rf.plan
         position = {c.key: n for n, c in enumerate(rp.clauses)}
         clauses = rp.clauses
-        breach_keys = [k for k in keys if k[2].__class__ is not WarningKind]
+        breach_keys = [k for k in keys if k[2].__class__ is not WarningKind and k[2].__class__ is not SuccessKind]
         warning_keys = [k for k in keys if k[2].__class__ is WarningKind]
+        success_keys = [k for k in keys if k[2].__class__ is SuccessKind]
         for cyc in rf.cycles:
             if warning_keys:
                 at = warning_instant(rp, cyc, as_of)
@@ -258,9 +286,18 @@ def breaches(fold, as_of: int) -> list[tuple]:
                     for key, _, ev_kind in warning_keys:
                         found.append((at, late, depth, i, position[key], cyc.number, 0, ev_kind, rp.name, key,
                                       cyc.start_ref))
-            if not breach_keys:
+            if not breach_keys and not success_keys:
                 continue
             verdicts = {v.clause: v for v in _cycle_verdicts(fold, rp, cyc, as_of, judges[i])}
+            for key, kind, ev_kind in success_keys:
+                v = verdicts.get(key)
+                got = None if v is None else success_instant(clauses[position[key]], v, cyc)
+                if got is None or got[0] > as_of:
+                    continue
+                at, later = got
+                late, depth = _rank(cyc, at, later)
+                found.append((at, late, depth, i, position[key], cyc.number, 2, ev_kind, rp.name, key,
+                              cyc.start_ref))
             for key, kind, ev_kind in breach_keys:
                 v = verdicts.get(key)
                 at = None if v is None else breach_instant(clauses[position[key]], v, cyc, fold)
@@ -312,6 +349,8 @@ def virtual_records(lead: str, found: list, places: dict) -> list[BreachRecord]:
         rec.escalates = (rule, key, cycle)
         if order == 0:
             rec.event = "warning"
+        elif order == 2:
+            rec.event = "success"
         if late:
             rec.late = 1
         if depth:

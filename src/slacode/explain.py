@@ -30,7 +30,8 @@ def _describe_event(rec, plan=None) -> str:
         rule, clause, cycle = escalates
         word = getattr(rec, "event", "breach")
         trigger = f"{word} of {rule}" + ("" if clause == _default_clause(plan, rule) else f" clause {clause}")
-        return (f"{word.upper()} of {rule}.{clause}, cycle {cycle}  (virtual: not an input event; "
+        return (f"{word.upper()} of {rule}.{clause}, cycle {cycle}{' (met)' if word == 'success' else ''}  "
+                f"(virtual: not an input event; "
                 f"the trigger `{trigger}`)")
     parts = [rec.type if rec.type != "state" else f"state → {rec.state}"]
     if rec.id:

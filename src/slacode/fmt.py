@@ -586,7 +586,7 @@ class _Printer:
         if t.kind in ("enter", "leave"):
             return f"{t.kind} " + _state_names(t.states)
         # (`breach of R`, `2nd attempt of R`: their type is the trigger's text)
-        virtual = t.nth is not None or t.breach is not None or t.warning is not None
+        virtual = t.nth is not None or t.breach is not None or t.warning is not None or t.success is not None
         type_ = t.type.value if virtual else _name(t.type)
         if t.where is None:
             return type_

@@ -107,18 +107,18 @@ def _escalated(verdicts: list, cyc: Cycle, zone) -> list:
     their reason."""
     said = []
     if cyc.escalates is not None:
-        said.append(f"Started by the {cyc.escalates[3]} of {_breach_words(cyc.escalates)} at "
+        said.append(f"Started by the {_virtual_words(cyc.escalates)} at "
                     f"{_when(cyc.start, zone)}.")
     if cyc.closed_by is not None and cyc.close_kind != "breach":    # a breach's reason names it (breach_words)
         word = {"stop": "Stopped", "cancel": "Cancelled", "restart": "Restarted"}[cyc.close_kind]
-        said.append(f"{word} by the {cyc.closed_by[3]} of {_breach_words(cyc.closed_by)} at "
+        said.append(f"{word} by the {_virtual_words(cyc.closed_by)} at "
                     f"{_when(cyc.closed_at, zone)}.")
     rule, clause, number, event = (cyc.escalates if cyc.escalates is not None else cyc.closed_by)[:4]
     role = "start" if cyc.escalates is not None else cyc.close_kind
     for v in verdicts:
         v.escalates = {"rule": rule, "clause": clause, "cycle": number, "role": role}
-        if event == "warning":                  # (a breach's key is as it was before warnings)
-            v.escalates["event"] = "warning"
+        if event != "breach":                   # (a breach's key is as it was before warnings)
+            v.escalates["event"] = event        # "warning", or "success" (`success of RULE`)
         if said:
             v.reason = f"{v.reason} {' '.join(said)}"
         if len(v.evidence) > 1:             # a breach cites its cycle's start: maybe this cycle's own start too
@@ -181,6 +181,15 @@ def _closed_when(verdicts: list, rp: RulePlan, cyc: Cycle) -> list:
     return verdicts
 
 
+def _virtual_words(tag: tuple) -> str:
+    """A virtual event by its tag, for reasons: ``breach of first_touch (cycle 1)``,
+    ``warning of follow_up.gap (cycle 2)``, and a success (`success of RULE`, extension)
+    ``met first_touch (cycle 1)``."""
+    if tag[3] == "success":
+        return f"met {_breach_words(tag)}"
+    return f"{tag[3]} of {_breach_words(tag)}"
+
+
 def _breach_words(escalates: tuple) -> str:
     """``first_touch (cycle 1)``, ``follow_up.gap (cycle 2)``: a breach (or warning), for
     reasons."""
@@ -196,7 +205,7 @@ def attempt_name(a, zone) -> str:
     at 2026-11-09 13:00 +00:00`` (its ref, which the evidence cites, is the breached
     cycle's start event: another event, at another time)."""
     if len(a) == 7:
-        return f"the {a[6][3]} of {_breach_words(a[6])} at {_when(a[0], zone)}"
+        return f"the {_virtual_words(a[6])} at {_when(a[0], zone)}"
     return cited(a[1])
 
 
@@ -704,7 +713,7 @@ def _trigger_words(triggers, what) -> str:
     lead left `new```), names in backquotes as reasons write them. ``what``: the fold's note of it (:meth:`Fold._before`), a breach record's
     tag or ``(type, entered, left)``."""
     if len(what) != 3:
-        return f"the {what[3]} of {_breach_words(what)}"
+        return f"the {_virtual_words(what)}"
     from slacode.texts import code
 
     ev_type, entered, left = what

@@ -383,6 +383,13 @@ def warning_type(rule: str, clause: str | None) -> str:
     return f"warning of {rule}" + (f" clause {clause}" if clause is not None else "")
 
 
+def success_type(rule: str, clause: str | None) -> str:
+    """The text of the trigger ``success of RULE [clause KEY]`` as written (also what ``fmt``
+    writes); the evaluation matches the canonical ``success of RULE clause KEY``, the default
+    clause filled in (:func:`slacode.compile.success_kind`)."""
+    return f"success of {rule}" + (f" clause {clause}" if clause is not None else "")
+
+
 class Trigger(Node):
     """``enter a, b`` / ``leave a`` / ``TYPE`` / ``TYPE where PREDICATE`` / ``Nth attempt of
     RULE`` (extension: an event kind of its own, the event that is that rule's Nth attempt
@@ -393,7 +400,10 @@ class Trigger(Node):
     as written, None for the rule's default clause) /
     ``warning of RULE [clause KEY]`` (extension: the virtual event at the instant a cycle of
     RULE reached its (earliest) warning; ``warning`` holds the rule and the clause as
-    ``breach`` does)."""
+    ``breach`` does) /
+    ``success of RULE [clause KEY]`` (extension: the virtual event at the instant a cycle of
+    RULE was met, a stop by its deadline or, in an `attempts` rule, its Nth attempt;
+    ``success`` holds the rule and the clause as ``breach`` does)."""
 
     kind: Literal["enter", "leave", "event"]
     states: tuple[Name, ...] = ()
@@ -402,6 +412,7 @@ class Trigger(Node):
     nth: tuple[int, Name] | None = None
     breach: tuple[Name, Name | None] | None = None
     warning: tuple[Name, Name | None] | None = None
+    success: tuple[Name, Name | None] | None = None
 
 
 # -------------------------------------------------------------------------- clauses

@@ -430,7 +430,7 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     spoken = _pt_es_ro_hint(tok, value, expected, before[before.rfind("\n") + 1:], text)
     if spoken is not None:
         return spoken
-    virtual = re.search(r"\b(breach|warning)\s+of\s+[A-Za-z_]\w*(\s+clause\s+[A-Za-z_]\w*)?\Z", before)
+    virtual = re.search(r"\b(breach|warning|success)\s+of\s+[A-Za-z_]\w*(\s+clause\s+[A-Za-z_]\w*)?\Z", before)
     if value == "where" and virtual:
         word = virtual.group(1)
         return (f"a {word} has no properties to test: `{word} of RULE` takes no `where` (name the clause "
@@ -720,7 +720,7 @@ def _trigger_after_where(tok, value: str, text: str) -> str | None:
     if tok.start_pos is None or tok.type in ("$END", "_NL"):
         return None
     clause, masked = _clause_before(text, tok.start_pos)
-    virtual = re.search(r"\b(breach|warning)\Z", masked) if value == "of" else None
+    virtual = re.search(r"\b(breach|warning|success)\Z", masked) if value == "of" else None
     if virtual is not None:
         written = re.match(r"of\s+([A-Za-z_]\w*)(\s+clause\s+[A-Za-z_]\w*)?", text[tok.start_pos:tok.start_pos + 200])
         word = virtual.group(1)
@@ -987,20 +987,22 @@ def _breach_hint(value: str, before: str, after: str) -> str | None:
     (extensions) written otherwise: after `when` or `while` (a condition), as `RULE.CLAUSE`
     (how `expect` and outputs write it), or with `clause` and no key. ``after``: the text
     from the token on."""
-    word = re.search(r"\b(when|while)\s+(breach|warning)\Z", before)
+    word = re.search(r"\b(when|while)\s+(breach|warning|success)\Z", before)
     if value == "of" and word:
         return (f"`{word.group(2)} of RULE` is a trigger, not a condition: write it after `start on` (or `stop on`, "
                 "`cancel on`, `restart on`); `when` and `while` test the lead's fields and state")
-    rule = re.search(r"\b(breach|warning)\s+of\s+([A-Za-z_]\w*)\Z", before)
+    rule = re.search(r"\b(breach|warning|success)\s+of\s+([A-Za-z_]\w*)\Z", before)
     if value == "." and rule:
         key = re.match(r"\.\s*([A-Za-z_]\w*)", after)
         key = key.group(1) if key else "KEY"
         return (f"name the clause with `clause`: `{rule.group(1)} of {rule.group(2)} clause {key}` (`RULE.CLAUSE` "
                 "is how `expect` lines and outputs write it)")
-    rule = re.search(r"\b(breach|warning)\s+of\s+([A-Za-z_]\w*)\s+clause\Z", before)
+    rule = re.search(r"\b(breach|warning|success)\s+of\s+([A-Za-z_]\w*)\s+clause\Z", before)
     if rule and not re.match(r"[A-Za-z_`]", value):
-        if rule.group(1) == "warning":
-            return (f"`clause` names one of `{rule.group(2)}`'s clauses with warnings: `warning of {rule.group(2)} "
+        word = rule.group(1)
+        if word in ("warning", "success"):
+            plural = "warnings" if word == "warning" else "a success"
+            return (f"`clause` names one of `{rule.group(2)}`'s clauses with {plural}: `{word} of {rule.group(2)} "
                     "clause within` (`at_least_within` in an `attempts` rule), or leave `clause` out for its main "
                     "clause")
         return (f"`clause` names one of `{rule.group(2)}`'s clauses: `breach of {rule.group(2)} clause within` "

@@ -763,7 +763,7 @@ def misspelt_event_types(ctx: Context) -> Iterator[Diagnostic]:
             if clause.kind in TRIGGER_KINDS:
                 places += [(t.type, id(decl)) for t in clause.triggers
                            if t.kind == "event" and t.type is not None and t.nth is None and t.breach is None
-                           and t.warning is None]
+                           and t.warning is None and t.success is None]
     in_triggers = len(places)
     places += [(item.type, id(test)) for test in ctx.agreement.of("test") for item in test.items
                if item.kind == "event" and item.type is not None]
@@ -851,9 +851,9 @@ TRIGGER_LISTS = frozenset({"start_on", "stop_on", "cancel_on", "restart_on", "br
 
 def _breach_triggers(ctx: Context, warnings: bool = False) -> list[tuple]:
     """``(trigger, the rule or quota it is in)`` of every `breach of RULE` trigger (with
-    ``warnings``, also of every `warning of RULE` trigger)."""
+    ``warnings``, also of every `warning of RULE` and `success of RULE` trigger)."""
     def wanted(t) -> bool:
-        return t.breach is not None or (warnings and t.warning is not None)
+        return t.breach is not None or (warnings and (t.warning is not None or t.success is not None))
 
     found = [(t, r) for r in ctx.agreement.rules for c in r.clauses if c.kind in TRIGGER_LISTS
              for t in c.triggers if wanted(t)]
@@ -863,9 +863,11 @@ def _breach_triggers(ctx: Context, warnings: bool = False) -> list[tuple]:
 
 
 def _named(t: m.Trigger) -> tuple[str, tuple]:
-    """``("breach", (RULE, KEY))`` or ``("warning", (RULE, KEY))`` of a `breach of` or
-    `warning of` trigger."""
-    return ("breach", t.breach) if t.breach is not None else ("warning", t.warning)
+    """``("breach", (RULE, KEY))``, ``("warning", (RULE, KEY))`` or ``("success", (RULE,
+    KEY))`` of a `breach of`, `warning of` or `success of` trigger."""
+    if t.breach is not None:
+        return ("breach", t.breach)
+    return ("warning", t.warning) if t.warning is not None else ("success", t.success)
 
 
 @rule(name_codes.UNDEFINED_RULE, name_codes.UNDEFINED_CLAUSE)
@@ -882,7 +884,7 @@ def breach_references(ctx: Context) -> Iterator[Diagnostic]:
         if decl is None:
             other = ctx.rules.get(name.value)
             what = (f"`{name.value}` is a {kind_word(other)}" if other is not None
-                    else f"the built-in `flow` rule has no cycles to {'breach' if word == 'breach' else 'warn'}"
+                    else f"the built-in `flow` rule has no cycles to {_VERB[word]}"
                     if name.value == "flow"
                     else f"rule `{name.value}` is not declared")
             yield ctx.diag(name_codes.UNDEFINED_RULE, f"`{t.type.value}`: {what}", name,
@@ -894,16 +896,51 @@ def breach_references(ctx: Context) -> Iterator[Diagnostic]:
         if key in keys:
             continue
         shown = ", ".join(f"`{k}`" for k in keys) or "none"
-        about = "to breach" if word == "breach" else "to warn about"
+        about = f"to {_VERB[word]}" + (" about" if word == "warning" else "")
         if clause is None:
             yield ctx.diag(name_codes.UNDEFINED_CLAUSE, f"rule `{name.value}` has no `{key}` clause {about}", name,
                            hint=f"name one with `{word} of {name.value} clause KEY` (its clauses: {shown})"
                            if word == "breach" else
                            f"give `{name.value}` {'an `at least … within`' if key == 'at_least_within' else 'a `within`'} "
-                           "line: a warning is a share of its target, or a time before its deadline")
+                           + ("line: a warning is a share of its target, or a time before its deadline"
+                              if word == "warning" else "line: a success is a cycle met by its deadline"))
         else:
             yield ctx.diag(name_codes.UNDEFINED_CLAUSE, f"rule `{name.value}` has no clause `{key}`", clause,
                            hint=did_you_mean(key, keys) or f"its clauses are {shown}")
+
+
+#: What a `breach of`, `warning of`, `success of` trigger's rule's cycles do, for messages.
+_VERB = {"breach": "breach", "warning": "warn", "success": "succeed"}
+
+
+@rule(codes.SUCCESS_OF_CLAUSE_WITHOUT_SUCCESS)
+def success_references(ctx: Context) -> Iterator[Diagnostic]:
+    """`success of RULE [clause KEY]` (extension): KEY names a clause met at an instant (the
+    target lines: `within`, `at least … within`), SLA396. (An unknown rule or clause:
+    SLA210, SLA211.)"""
+    from slacode.checks.context import clause_keys, default_clause
+    from slacode.compile import SUCCESS_KINDS
+
+    rules = {r.name.value: r for r in ctx.agreement.rules}
+    for t, _ in _breach_triggers(ctx, warnings=True):
+        if t.success is None:
+            continue
+        name, clause = t.success
+        decl = rules.get(name.value)
+        if decl is None:
+            continue
+        keys = clause_keys(decl)
+        key = clause.value if clause is not None else default_clause(decl)
+        if key not in keys or key in SUCCESS_KINDS:
+            continue
+        main = default_clause(decl)
+        yield ctx.diag(codes.SUCCESS_OF_CLAUSE_WITHOUT_SUCCESS,
+                       f"`{t.type.value}`: clause `{key}` of `{name.value}` has no moment of success; only its "
+                       f"`{main}` clause is met at an instant (the stop, or the attempt, by its deadline)",
+                       clause or name,
+                       hint=(f"write `success of {name.value}` for the instant a cycle is met by its deadline, or "
+                             if main in keys else "use ")
+                       + f"`breach of {name.value} clause {key}` for the moment `{key}` is broken")
 
 
 @rule(codes.WARNING_OF_CLAUSE_WITHOUT_WARNING, codes.WARNING_NEVER_FIRES)
@@ -977,7 +1014,7 @@ def breach_loops(ctx: Context) -> Iterator[Diagnostic]:
     for t, decl in _breach_triggers(ctx, warnings=True):
         if decl.kind == "rule" and not (id(t) in befores and _own_before(t, decl)):
             word, (named, _) = _named(t)
-            wait(decl.name.value, named.value, (0, 0) if word == "breach" else (1, 0), word)
+            wait(decl.name.value, named.value, {"breach": (0, 0), "warning": (1, 0), "success": (1, 1)}[word], word)
     for r in ctx.agreement.rules:
         for kind in ("start_on", "stop_on", "cancel_on", "restart_on", "breach_on"):
             for t in r.triggers(kind):
@@ -1034,7 +1071,7 @@ def _own_before(t: m.Trigger, decl: m.Rule) -> bool:
     word, (named, clause) = _named(t)
     if named.value != decl.name.value:
         return False
-    if word == "warning":
+    if word != "breach":                # its warning, or its success (of a target line, SLA396)
         return True
     key = clause.value if clause is not None else default_clause(decl)
     return key.rstrip("0123456789").rstrip("_") != "at_least_before"
@@ -1051,12 +1088,15 @@ def _loop_hint(me: str, own: list[str]) -> str:
         instead.append(f"to act on the warning of `{me}`, start another rule on it (`start on warning of {me}`, "
                        f"with its own owner and clock) that `{me}` does not wait for, and leave `{me}`'s cycle as "
                        "it is (a later `warn` level, or a looser target, gives the rep more time)")
-    if any(w not in ("breach", "warning") for w in own):
+    if "success" in own:
+        instead.append(f"to act on a cycle of `{me}` met, start another rule on it (`start on success of {me}`) "
+                       f"that `{me}` does not wait for")
+    if any(w not in ("breach", "warning", "success") for w in own):
         instead.append(f"to act on an attempt of `{me}`, name it (`Nth attempt of {me}`) in a rule whose breaches "
                        f"and warnings `{me}` does not wait for")
-    return ("a breach or a warning may start, stop, cancel or restart a rule, or count in it, only if that rule "
-            "does not lead back to it (through `breach of`, `warning of`, `Nth attempt of`, `count` or `at "
-            "least N before`); " + "; ".join(instead))
+    return ("a breach, a warning or a success may start, stop, cancel or restart a rule, or count in it, only if "
+            "that rule does not lead back to it (through `breach of`, `warning of`, `success of`, `Nth attempt of`, "
+            "`count` or `at least N before`); " + "; ".join(instead))
 
 
 @rule(codes.SETTING_WITHOUT_EFFECT)
@@ -1124,8 +1164,8 @@ def sum_of_nothing(ctx: Context) -> Iterator[Diagnostic]:
                                hint="name the property that holds the amount (`sum amount of …`), or count "
                                     "the events with `count …`")
             for t in line.triggers:
-                if t.breach is not None or t.warning is not None:
-                    word = "breach" if t.breach is not None else "warning"
+                if t.breach is not None or t.warning is not None or t.success is not None:
+                    word = _named(t)[0]
                     yield ctx.diag(codes.SUM_OF_BREACH,
                                    f"quota `{q.name.value}` adds up `{ref.name}` of `{t.type.value}`, but a "
                                    f"{word} has no properties: it can never add anything", t,

@@ -2478,3 +2478,53 @@ FACT_IN_FIRST_WHERE = define("SLA395", "fact-in-first-where", "error", """
     }
     ```
     """)
+
+
+SUCCESS_OF_CLAUSE_WITHOUT_SUCCESS = define("SLA396", "success-of-clause-without-success", "error", """
+    A `success of RULE clause KEY` trigger names a clause that has no moment of success:
+    only a rule's target lines (`within`, or `at least … within` in an `attempts` rule) are
+    met at an instant.
+
+    ## Why
+    `success of RULE` (an extension) is the instant a cycle of RULE was met: the stop at or
+    before its deadline, or, in an `attempts` rule, the attempt that made its `at least N
+    within` by the deadline. The other clauses (`require`, `gap`, `first`, `at most … per
+    day` …) are kept or broken, but being kept is no event: a `gap` is kept at every
+    instant until it is broken. `breach of RULE clause KEY` is the moment one is broken.
+
+    ## Avoid
+    ```sla
+    agreement "met" { version "1"; timezone "UTC"; teams sales }
+    handoff to_sales {
+      owner sales
+      start on enter mql
+      stop on assigned
+      within 8h
+      require phone
+    }
+    deadline welcome {
+      owner sales
+      start on success of to_sales clause require
+      stop on contact_attempt
+      within 1d
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "met" { version "1"; timezone "UTC"; teams sales }
+    handoff to_sales {
+      owner sales
+      start on enter mql
+      stop on assigned
+      within 8h
+      require phone
+    }
+    deadline welcome {
+      owner sales
+      start on success of to_sales
+      stop on contact_attempt
+      within 1d
+    }
+    ```
+    """)

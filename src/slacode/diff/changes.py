@@ -1316,7 +1316,7 @@ def _trigger_items(triggers) -> Iterable[str]:
 def _trigger_keys(triggers, agreement: m.Agreement | None = None) -> dict:
     """Each trigger's text (as :func:`_trigger_items`) by what it means: a `where` by its
     normal form, so `a == 1 and b in ["x"]` and `b == "x" and a == 1` are one trigger; a
-    `breach of RULE` (`warning of RULE`) by the clause it names, the default filled in from
+    `breach of RULE` (`warning of RULE`, `success of RULE`) by the clause it names, the default filled in from
     ``agreement`` (so `breach of r` and `breach of r clause within` are one trigger)."""
     out: dict = {}
     for t in triggers:
@@ -1327,13 +1327,14 @@ def _trigger_keys(triggers, agreement: m.Agreement | None = None) -> dict:
             if decl is not None:
                 key = m.default_clause_of(decl.rule_kind)
             out.setdefault(("breach", rule.value, key), one_line((t,)))
-        elif t.warning is not None:                 # `warning of RULE`: keyed as a breach is
-            rule, clause = t.warning
+        elif t.warning is not None or t.success is not None:    # `warning of` / `success of RULE`: keyed
+            word = "warning" if t.warning is not None else "success"    # as a breach is
+            rule, clause = t.warning if t.warning is not None else t.success
             key = clause.value if clause is not None else None
             decl = agreement.rule(rule.value) if agreement is not None and key is None else None
             if decl is not None:
                 key = m.default_clause_of(decl.rule_kind)
-            out.setdefault(("warning", rule.value, key), one_line((t,)))
+            out.setdefault((word, rule.value, key), one_line((t,)))
         elif t.kind in ("enter", "leave"):
             for s in t.states:
                 out.setdefault((t.kind, s.value), f"{t.kind} {_n(s)}")

@@ -137,9 +137,10 @@ def escalations(plan) -> dict:
     order, each with whether it starts `once`; empty without such triggers."""
     if not plan.breach_watch:
         return {}
-    from slacode.compile import WarningKind
+    from slacode.compile import SuccessKind, WarningKind
 
-    kinds = {kind: (plan.rules[i].name, key, "warning" if kind.__class__ is WarningKind else "breach")
+    kinds = {kind: (plan.rules[i].name, key, "warning" if kind.__class__ is WarningKind
+                    else "success" if kind.__class__ is SuccessKind else "breach")
              for i, key, _, kind in plan.breach_watch}
     out: dict = {}
     for rp in sorted(plan.rules, key=lambda r: r.index):
