@@ -171,7 +171,10 @@ deadline touch {
     a = slacode.loads(text)
     events = [working(), ev(2, 10, "note", fields={"touched": True}), ev(2, 11, "note", fields={"touched": False}),
               ev(2, 12, "note", fields={"touched": True})]
-    assert [c[:2] for c in cycles(a, events, as_of=at(3))] == [(1, "met"), (2, "met"), (3, "pending")]
+    # cycle 2 opens at the stop, where `touched == true` holds: stopped at once (met, no time),
+    # as a cycle a start opens then; it does not recur, and only a start opens the next
+    assert cycles(a, events, as_of=at(3)) == [(1, "met", "2026-11-02T09:00", "2026-11-02T10:00"),
+                                              (2, "met", "2026-11-02T10:00", "2026-11-02T10:00")]
     # a cycle that `stop when` closes as it opens does not recur (it would without end)
     at_once = [ev(2, 9, "state", state="working", fields={"touched": True})]
     assert [c[:2] for c in cycles(a, at_once, as_of=at(3))] == [(1, "met")]
@@ -421,3 +424,198 @@ test "the next touch is due two days after the deadline" {
     spec.write_text(text.replace("due 2026-11-06T09:00:00Z", "due 2026-11-06T10:00:00Z"), encoding="utf-8")
     assert main(["test", str(spec)]) != 0
     capsys.readouterr()
+
+
+# ------------------------------------------------- `… when` judged at a recurred opening (review26 H1)
+
+SW = """agreement "t" { version "1"; timezone "UTC"; teams sales }
+deadline touch {
+  owner sales
+  start on assigned
+  STOP
+  CANCEL
+  RECUR
+  within 2h
+}
+"""
+
+
+def _sw(recur: str, stop: str = "stop when touched == true", cancel: str = "", within: str = "2h") -> slacode.Agreement:
+    return slacode.loads(SW.replace("RECUR", recur).replace("STOP", stop).replace("  CANCEL\n", cancel)
+                         .replace("within 2h", f"within {within}"))
+
+
+def _at(hhmm: str) -> str:
+    return f"2026-11-02T{hhmm}:00Z"
+
+
+def _e(hhmm: str, type_: str, ref: str, **fields) -> dict:
+    out = {"lead": "A", "at": _at(hhmm), "type": type_, "id": ref}
+    if fields:
+        out["fields"] = fields
+    return out
+
+
+SW_EVENTS = [_e("09:00", "assigned", "a"), _e("09:10", "update", "u1", touched=True),
+             _e("09:20", "update", "u2", note="x"), _e("09:30", "update", "u3", note="y")]
+CW_EVENTS = [_e("09:00", "assigned", "a"), _e("09:30", "contact_attempt", "c1", dq=True)]
+
+
+def test_review26_sw_a_recurred_cycle_is_stopped_at_once_by_stop_when():
+    """Cycle 1 is stopped at u1 (09:10); cycle 2 opens there, where `touched == true` holds,
+    so it is stopped at once (met, 0m) and recurs no more: the unrelated u2, u3 do nothing."""
+    a = _sw("recur")
+    assert cycles(a, SW_EVENTS, as_of=_at("14:00")) == [(1, "met", "2026-11-02T09:00", "2026-11-02T09:10"),
+                                                       (2, "met", "2026-11-02T09:10", "2026-11-02T09:10")]
+    v = a.evaluate(SW_EVENTS, as_of=_at("14:00")).verdicts[1]
+    assert "already held after event u1, which opened the cycle, so it was stopped at once" in v.reason
+    assert v.to_dict()["evidence"] == ["u1"]
+
+
+def test_review26_sws_a_sequential_opening_is_stopped_at_once_at_the_deadline():
+    """Cycle 1 (due 11:00) is stopped early at 09:10; cycle 2 opens at the 11:00 deadline with
+    `touched == true` still holding: stopped at once there, and no cycle 3 (u2 at 12:00 opens
+    nothing)."""
+    events = [_e("09:00", "assigned", "a"), _e("09:10", "update", "u1", touched=True),
+              _e("12:00", "update", "u2", note="x")]
+    a = _sw("recur sequential")
+    assert cycles(a, events, as_of=_at("14:00")) == [(1, "met", "2026-11-02T09:00", "2026-11-02T09:10"),
+                                                    (2, "met", "2026-11-02T11:00", "2026-11-02T11:00")]
+    second = a.evaluate(events, as_of=_at("14:00")).verdicts[1]
+    assert "already held when the cycle opened at the previous deadline, so it was stopped at once" in second.reason
+    # as of an instant between the opening and u2: the same, nothing pending
+    assert [c[1] for c in cycles(a, events[:2], as_of=_at("11:30"))] == ["met", "met"]
+    # touched made false before the deadline: cycle 2 opens and runs (breached at 13:00)
+    cleared = events[:2] + [_e("10:00", "update", "u9", touched=False)]
+    assert cycles(a, cleared, as_of=_at("14:00"))[1][:2] == (2, "breached")
+
+
+def test_review26_cw_a_recurred_cycle_is_cancelled_at_once_by_cancel_when():
+    """`recur`: the stop c1 sets dq, so cycle 2, opened at c1, is cancelled at once (as a cycle
+    a start opens while `cancel when` holds); no breach."""
+    a = _sw("recur", "stop on contact_attempt", "  cancel when dq == true\n")
+    assert cycles(a, CW_EVENTS, as_of=_at("14:00")) == [(1, "met", "2026-11-02T09:00", "2026-11-02T09:30"),
+                                                       (2, "cancelled", "2026-11-02T09:30", "")]
+    v = a.evaluate(CW_EVENTS, as_of=_at("14:00")).verdicts[1]
+    assert "`cancel when dq == true` already held after event c1" in v.reason
+
+
+def test_review26_cws_a_cancel_when_at_the_stop_drops_the_sequential_opening():
+    """`recur sequential`: `cancel when` holds after the stop's own event, so the opening that
+    would wait for 11:00 is dropped (no cycle 2); a `cancel on` matching the stop's own event
+    does not drop it (the stop comes first, and the trigger cancels no cycle a start opens)."""
+    a = _sw("recur sequential", "stop on contact_attempt", "  cancel when dq == true\n")
+    assert cycles(a, CW_EVENTS, as_of=_at("14:00")) == [(1, "met", "2026-11-02T09:00", "2026-11-02T09:30")]
+    b = _sw("recur sequential", "stop on contact_attempt", "  cancel on contact_attempt\n")
+    assert [c[:2] for c in cycles(b, CW_EVENTS, as_of=_at("14:00"))] == [(1, "met"), (2, "breached")]
+
+
+def test_review26_breach_when_at_a_recurred_opening_breaches_at_once():
+    a = _sw("recur", "stop on contact_attempt", "  breach when lost == true\n")
+    events = [_e("09:00", "assigned", "a"), _e("09:30", "contact_attempt", "c1", lost=True)]
+    assert cycles(a, events, as_of=_at("14:00")) == [(1, "met", "2026-11-02T09:00", "2026-11-02T09:30"),
+                                                    (2, "breached", "2026-11-02T09:30", "")]
+    seq = _sw("recur sequential", "stop on contact_attempt", "  breach when lost == true\n")
+    assert cycles(seq, events, as_of=_at("14:00"))[1][:3] == (2, "breached", "2026-11-02T11:00")
+
+
+def test_review26_a_start_at_the_stop_opens_no_second_cycle():
+    """An `assigned` event that stops cycle 1 (it sets `touched`) is a start too: the cycle
+    `recur` opened there, stopped at once, took the event's opening (no third cycle)."""
+    events = [_e("09:00", "assigned", "a"), {**_e("09:10", "assigned", "a2", touched=True), "owner": "bo"}]
+    assert [c[:2] for c in cycles(_sw("recur"), events, as_of=_at("14:00"))] == [(1, "met"), (2, "met")]
+
+
+def _cli_out(args, capsys) -> str:
+    main(args)
+    return capsys.readouterr().out
+
+
+def test_review26_explain_at_a_recurred_opening(tmp_path, capsys):
+    spec, log = tmp_path / "a.sla", tmp_path / "e.jsonl"
+    spec.write_text(SW.replace("RECUR", "recur sequential").replace("STOP", "stop when touched == true")
+                    .replace("  CANCEL\n", ""), encoding="utf-8")
+    log.write_text("\n".join(json.dumps(e) for e in SW_EVENTS[:2]) + "\n", encoding="utf-8")
+    out = _cli_out(["explain", str(spec), str(log), "--lead", "A", "--as-of", _at("10:30")], capsys)
+    assert "touch: the next occurrence opens at 2026-11-02 11:00 +00:00, the deadline of cycle 1" in out
+    out = _cli_out(["explain", str(spec), str(log), "--lead", "A", "--as-of", _at("14:00")], capsys)
+    assert "cycle 2 stopped on time" in out and "already holds as it opens at the previous deadline" in out
+    spec.write_text(SW.replace("RECUR", "recur sequential").replace("STOP", "stop on contact_attempt")
+                    .replace("  CANCEL\n", "  cancel when dq == true\n"), encoding="utf-8")
+    log.write_text("\n".join(json.dumps(e) for e in CW_EVENTS) + "\n", encoding="utf-8")
+    out = _cli_out(["explain", str(spec), str(log), "--lead", "A", "--as-of", _at("14:00")], capsys)
+    assert "no next occurrence: `cancel when dq == true` holds after this event" in out
+
+
+def test_review26_explain_says_held_before_not_became_true():
+    """`explain` says a `stop when` became true at the closing event only if it did not hold
+    before it."""
+    from slacode.explain import _because
+
+    class C:                    # the fields `_because` reads
+        close_kind, by_when, closed_at, start, close_ref, start_ref, recurred = "stop", True, 2, 1, "x", "s", None
+
+    rp = _sw("recur").plan.rules[0]
+    assert "became true at this event" in _because(rp, C())
+    assert "as it did before it" in _because(rp, C(), frozenset({"stop"}))
+
+
+def test_review26_l1_a_stop_at_the_deadline_says_at():
+    a = _sw("recur sequential", "stop on contact_attempt")
+    events = [_e("09:00", "assigned", "a"), _e("11:00", "contact_attempt", "c1")]
+    reason = a.evaluate(events, as_of=_at("14:00")).verdicts[1].reason
+    assert "that closed cycle 1, at the previous deadline 2026-11-02 11:00 +00:00" in reason
+    late = [_e("09:00", "assigned", "a"), _e("11:30", "contact_attempt", "c1")]
+    assert ", after the previous deadline 2026-11-02 11:00" in a.evaluate(late, as_of=_at("14:00")).verdicts[1].reason
+
+
+def test_review26_m1_diff_pairs_recurred_cycles_by_number():
+    """`within 2h` → `3h` under `recur sequential`: cycle 2 opens at the previous deadline, so
+    its start moves (11:00 → 12:00); it is breached in both, so no status changes, and both
+    due dates move (11:00 → 12:00, 13:00 → 15:00)."""
+    from slacode.diff.impact import impact
+
+    old = _sw("recur sequential", "stop on contact_attempt")
+    new = _sw("recur sequential", "stop on contact_attempt", within="3h")
+    events = [_e("09:00", "assigned", "a"), _e("09:30", "contact_attempt", "c1")]
+    got = impact(old, new, events, _at("20:00"))
+    assert got.changed == 0
+    assert sorted((mv.old_at, mv.new_at) for mv in got.due_moves) == sorted(
+        (slacode_us(_at(a)), slacode_us(_at(b))) for a, b in (("11:00", "12:00"), ("13:00", "15:00")))
+
+
+def slacode_us(text: str) -> int:
+    from slacode.evaluate import as_of_us
+
+    return as_of_us(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 120), st.sampled_from(["set", "clear", "note", "assign", "assign_set"])),
+                max_size=12))
+def test_recur_with_stop_when_equals_the_plain_rule_plus_an_at_once_cycle(steps):
+    """`recur` + `stop when P` against a hand-written reference: the rule without `recur`
+    gives the same cycles, except that after each cycle stopped by a later event (P turned
+    true) a cycle opens at that event and is stopped at once (P holds there), unless that
+    event is a start, whose own cycle (stopped at once too) is then that one."""
+    events, minute = [_e("09:00", "assigned", "e0")], 0
+    for k, (gap, kind) in enumerate(steps, 1):
+        minute += gap
+        hhmm = f"{9 + minute // 60:02d}:{minute % 60:02d}"
+        fields = {"set": {"touched": True}, "clear": {"touched": False}, "note": {"note": k},
+                  "assign": {}, "assign_set": {"touched": True}}[kind]
+        e = _e(hhmm, "assigned" if kind.startswith("assign") else "update", f"e{k}", **fields)
+        if kind.startswith("assign"):
+            e["owner"] = "bo"
+        events.append(e)
+    as_of = "2026-11-03T12:00:00Z"
+    plain = [v.to_dict() for v in _sw("").evaluate(events, as_of=as_of).verdicts]
+    expected = []
+    for i, v in enumerate(plain):
+        expected.append((v["status"], v["started_at"], v["completed_at"]))
+        stopper = v["evidence"][-1] if v["completed_at"] and len(v["evidence"]) == 2 else None
+        if stopper is not None and not (i + 1 < len(plain) and plain[i + 1]["evidence"][0] == stopper):
+            expected.append(("met", v["completed_at"], v["completed_at"]))     # by a later event
+    got = [(d["status"], d["started_at"], d["completed_at"])
+           for d in (v.to_dict() for v in _sw("recur").evaluate(events, as_of=as_of).verdicts)]
+    assert got == expected

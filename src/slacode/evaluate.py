@@ -213,6 +213,31 @@ def _same_content(a, b) -> bool:
             == event_content(b.lead, b.at, b.type, b.state, b.fields, b.props))
 
 
+class _Opening:
+    """What closes a cycle `recur sequential` (extension) opened at a deadline when a `stop
+    when` / `breach when` / `cancel when` holds then (no event of its own): the deadline and
+    the stop the cycle cites."""
+
+    __slots__ = ("at", "ref")
+    type = None
+    props = None
+
+    def __init__(self, at: int, ref):
+        self.at = at
+        self.ref = ref
+
+
+def _recurred_at(rf: "RuleFold", rec) -> bool:
+    """Whether `recur` (extension) opened ``rf``'s latest cycle at ``rec`` (the stop that
+    closed the one before): that cycle took the event's opening, and a start trigger of the
+    same event opens no other, whether the cycle is still open or a `… when` closed it."""
+    cycles = rf.cycles
+    if not cycles:
+        return False
+    last = cycles[-1]
+    return last.recurred is not None and last.start == rec.at and last.start_ref == rec.ref
+
+
 class RuleFold:
     __slots__ = ("plan", "cycles", "open", "when_prev", "number", "untracked", "once_skipped", "pending")
 
@@ -803,6 +828,8 @@ class LeadFold:
                 self._pending_cancels(rec, ev_type, props, state, entered, left, fields, notes)
         elif rec.fields is not None or self.events == 1:
             self._fields_only(rec, t, state, fields, notes)
+            if self.recur_at is not None:               # `recur sequential`: a `cancel when` while waiting
+                self._pending_cancels(rec, ev_type, props, state, None, None, fields, notes, False)
         if ev_type == "assigned":                        # after the triggers: §13 assignee
             # §4: the owner of the latest assigned event; one without an owner unassigns
             owner = props.get("owner")
@@ -1010,8 +1037,8 @@ class LeadFold:
             now = bool(rp.start_when(fields, state, notes))
             fired = now and not rf.when_prev
             rf.when_prev = now
-        if rf.open is None:
-            fn = start_fn
+        if rf.open is None and not _recurred_at(rf, rec):  # (a cycle `recur` opened here and a `… when`
+            fn = start_fn                                   # closed at once took the event's opening)
             if fired or (fn is not None and fn(ev_type, props, state, entered, left, notes)):
                 if rp.once and rf.number:                # `start once`: the lead had its cycle
                     rf.once_skipped += 1
@@ -1059,7 +1086,7 @@ class LeadFold:
                 now = bool(rp.start_when(fields, state, notes))
                 fired = now and not rf.when_prev
                 rf.when_prev = now
-                if fired and rf.open is None:
+                if fired and rf.open is None and not _recurred_at(rf, rec):
                     new = self._open(rf, rec, t, fields, state, notes)
                     if new is not None and rp.whens:    # … and on the cycle this event opened
                         why = _when_closes(rp, fields, state, notes)
@@ -1230,7 +1257,11 @@ class LeadFold:
         fields, state, notes = self.fields, self.state, self.notes
         if holds is not None and not holds(fields, state, notes):
             return
-        self._open(rf, rec, t, fields, state, notes, ("stop", cyc.number, rec.type, rec.ref, due))
+        new = self._open(rf, rec, t, fields, state, notes, ("stop", cyc.number, rec.type, rec.ref, due))
+        if new is not None and rf.plan.whens:           # judged once more, as a cycle a start opens:
+            why = _when_closes(rf.plan, fields, state, notes)   # `stop when`, `breach when`, `cancel when`
+            if why is not None:                         # (a stop here recurs no more: the guard above)
+                self._close(rf, new, rec, why, by_when=True)
 
     def open_recurring(self, t: int, inclusive: bool) -> None:
         """`recur sequential` (extension): open the cycles waiting for a deadline before ``t``
@@ -1259,7 +1290,14 @@ class LeadFold:
         if holds is not None and not holds(fields, state, notes):
             return
         cyc = self._open(rf, None, at, fields, state, notes, ("deadline", prev.number, ev_type, prev.close_ref, at))
-        if cyc is not None and rp.pause is not None:     # paused from the opening if the pause holds
+        if cyc is None:
+            return
+        if rp.whens:                                    # judged at its opening, as a cycle a start opens
+            why = _when_closes(rp, fields, state, notes)
+            if why is not None:                         # closed at once, citing the stop it cites (so a
+                self._close(rf, cyc, _Opening(at, cyc.start_ref), why, by_when=True)    # stop recurs no more)
+                return
+        if rp.pause is not None:                        # paused from the opening if the pause holds
             self._pause(cyc, rp.pause(fields, state, notes), at)
 
     def _drop_pending(self, rf: RuleFold) -> None:
@@ -1268,19 +1306,22 @@ class LeadFold:
         rest = [r.pending[0] for r in self.rules if r.pending is not None]
         self.recur_at = min(rest) if rest else None
 
-    def _pending_cancels(self, rec, ev_type, props, state, entered, left, fields, notes) -> None:
+    def _pending_cancels(self, rec, ev_type, props, state, entered, left, fields, notes,
+                         triggers: bool = True) -> None:
         """`recur sequential`: a rule's cancel (`cancel on`, `cancel when`) while its next
-        cycle waits for the deadline drops that opening; not the stop's own event, which
-        closed the cycle as stopped (a stop comes before a cancel)."""
+        cycle waits for the deadline drops that opening. At the stop's own event only a
+        `cancel when` holding after it does (as it cancels a cycle a start opens at once); its
+        `cancel on` closed nothing, the stop coming first. ``triggers``: False for an event no
+        trigger reads (an undeclared state), which only `cancel when` judges."""
         for rf in self.rules:
             pending = rf.pending
             if pending is None:
                 continue
             prev = pending[1]
-            if prev.closed_at == rec.at and prev.close_ref == rec.ref:
-                continue
             rp = rf.plan
-            if (rp.cancel_fn is not None and rp.cancel_fn(ev_type, props, state, entered, left, notes)) or (
+            own = prev.closed_at == rec.at and prev.close_ref == rec.ref
+            if (triggers and not own and rp.cancel_fn is not None
+                    and rp.cancel_fn(ev_type, props, state, entered, left, notes)) or (
                     rp.cancel_when is not None and rp.cancel_when(fields, state, notes)):
                 self._drop_pending(rf)
 

@@ -188,6 +188,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
         if fold.recur_at is not None and rec.at > fold.recur_at:    # `recur sequential` (extension)
             _recurring(out, stamps, fold, rec.at, False, lead)
         before = _snapshot(fold)
+        held_before = [_when_held(rf.plan, fold) for rf in fold.rules]     # `… when` true before it
         pending_before = [rf.pending for rf in fold.rules] if fold.recur_at is not None else None
         state_before, assignee_before = fold.state, fold.notes.assignee
         breaches = len(fold.flow_evidence)
@@ -209,12 +210,12 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
             out.append(f"    flow: `{state_before}` -> `{rec.state}` is not an allowed transition (a flow breach)")
         left_out = _where_left_out(plan, rec, fold) if plan.where_reads else []
         out.extend(left_out)
-        for rf, (n_before, open_before, paused_before, att_before, untracked_before, line_before,
-                 once_before) in zip(fold.rules, before):
+        for rf, held, (n_before, open_before, paused_before, att_before, untracked_before, line_before,
+                       once_before) in zip(fold.rules, held_before, before):
             rp = rf.plan
             name = rp.name
             if open_before is not None and open_before.closed_at == rec.at and open_before.close_kind:
-                text = f"    {name}: " + _closing_text(rp, open_before, lead)
+                text = f"    {name}: " + _closing_text(rp, open_before, lead, held)
                 if att_before == 0 and open_before.attempts:    # its first attempt was this event
                     text += _first_where(rp, open_before, fold)
                 out.append(text)
@@ -222,6 +223,8 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                     out.append(f"    {name}: " + _require_text(rp, open_before))
                 elif open_before.close_kind == "breach" and rp.require:
                     out.append(f"    {name}: require not checked: no handoff happened (the cycle was breached)")
+                if open_before.close_kind == "stop" and rp.recur is not None and rp.recur[0]:
+                    out.extend(_next_occurrence(rp, rf, open_before, rec, n_before, fold, zone))
             if len(rf.cycles) > n_before:
                 for cyc in rf.cycles[n_before:]:
                     _opening(out, rp, rf, cyc, lead)
@@ -437,7 +440,10 @@ def _recurring(out: list, stamps: dict, fold: LeadFold, t: int, inclusive: bool,
         out.append(f"{_when(at, zone)}  deadline of {rp.name} cycle {before[k][1].number}, stopped before it: "
                    f"the next occurrence is due (`{_recur_words(rp)}`)")
         if len(rf.cycles) > counts[k]:
-            _opening(out, rp, rf, rf.cycles[-1], lead)
+            cyc = rf.cycles[-1]
+            _opening(out, rp, rf, cyc, lead)
+            if cyc.by_when and cyc.closed_at == at:     # a `… when` held already: closed at once
+                out.append(f"    {rp.name}: " + _closing_text(rp, cyc, lead))
         else:
             why = f"`while {rp.recur[2]}` does not hold" if rp.recur[1] is not None else "no `within` line applies"
             out.append(f"    {rp.name}: no new cycle: {why} (only a start opens one now)")
@@ -659,11 +665,12 @@ def _stops(rp, rec, fold: LeadFold, state_before, assignee_before) -> bool:
         notes.assignee = now
 
 
-def _closing_text(rp, cyc, lead: str) -> str:
-    """What closing ``cyc`` meant for its deadline (the cycle closed at the event just fed)."""
+def _closing_text(rp, cyc, lead: str, held: frozenset = frozenset()) -> str:
+    """What closing ``cyc`` meant for its deadline (the cycle closed at the event just fed;
+    ``held``: the kinds of `… when` that held before that event, :func:`_when_held`)."""
     word = {"stop": "stopped", "cancel": "cancelled", "restart": "restarted", "breach": "breached"}[cyc.close_kind]
     if not _has_deadline(rp):
-        return f"cycle {cyc.number} {word}" + _because(rp, cyc)
+        return f"cycle {cyc.number} {word}" + _because(rp, cyc, held)
     clock = cyc.line.clock
     due = _due(cyc, cyc.closed_at, lead, rp.name)
     worked = clock.working_us(cyc.start, cyc.closed_at, cyc.pause_list(cyc.closed_at))
@@ -674,7 +681,7 @@ def _closing_text(rp, cyc, lead: str) -> str:
         nth = cyc.attempts[n - 1][0]
         return (f"cycle {cyc.number} {word}; {'its attempt was' if n == 1 else f'its {n} attempts were'} made by "
                 f"{_when(nth, clock.tz)}, {'at' if nth == due else 'before'} the deadline ({counted})"
-                + _because(rp, cyc))
+                + _because(rp, cyc, held))
     late = cyc.closed_at > due
     if cyc.close_kind == "breach":                  # `breach on` / `breach when` (extension)
         verdict = ("after the deadline, which had passed first" if late else
@@ -683,10 +690,37 @@ def _closing_text(rp, cyc, lead: str) -> str:
         verdict = ("after the deadline" if late else "on time") if cyc.close_kind == "stop" else (
             "after the deadline (breached)" if late else "at the deadline" if cyc.closed_at == due
             else "before the deadline")
-    return f"cycle {cyc.number} {word} {verdict}; {counted}" + _because(rp, cyc)
+    return f"cycle {cyc.number} {word} {verdict}; {counted}" + _because(rp, cyc, held)
 
 
-def _because(rp, cyc) -> str:
+def _when_held(rp, fold) -> frozenset:
+    """The kinds (``stop``, ``breach``, ``cancel``) of a rule's `… when` predicates
+    (extensions) that hold for the lead as it stands (before the next event is fed)."""
+    if not rp.whens:
+        return frozenset()
+    fields, state, notes = fold.fields, fold.state, fold.notes
+    return frozenset(kind for kind, fn in (("stop", rp.stop_when), ("breach", rp.breach_when),
+                                           ("cancel", rp.cancel_when)) if fn is not None and fn(fields, state, notes))
+
+
+def _next_occurrence(rp, rf, stopped, rec, n_before: int, fold, zone) -> list[str]:
+    """`recur sequential` (extension): after ``stopped`` was stopped by ``rec``, when the next
+    occurrence opens (the opening waits for the deadline), or that a `cancel when` holding
+    after the stop dropped it."""
+    pending = rf.pending
+    if pending is not None and pending[1] is stopped:
+        how = f", if `while {rp.recur[2]}` holds then" if rp.recur[1] is not None else " (`recur sequential`)"
+        return [f"    {rp.name}: the next occurrence opens at {_when(pending[0], zone)}, the deadline of cycle "
+                f"{stopped.number}{how}"]
+    if (pending is None and len(rf.cycles) == n_before and rp.cancel_when is not None
+            and not (stopped.start == rec.at and stopped.start_ref == rec.ref)
+            and rp.cancel_when(fold.fields, fold.state, fold.notes)):
+        return [f"    {rp.name}: no next occurrence: {code(f'cancel when {rp.when_texts[1]}')} holds after this "
+                "event (a cancel drops the opening)"]
+    return []
+
+
+def _because(rp, cyc, held: frozenset = frozenset()) -> str:
     """`` (`stop when P` became true at this event)`` for a cycle closed by `stop when` /
     `cancel when` / `breach when` (extensions), ``… already holds`` when it closed as it
     opened; `` (breached by `breach on enter lost`)`` for one `breach on` closed; "" otherwise."""
@@ -697,9 +731,15 @@ def _because(rp, cyc) -> str:
     kind = cyc.close_kind
     clause = code(f"{kind} when {rp.when_texts[{'stop': 0, 'cancel': 1, 'breach': 2}[kind]]}")
     by = "breached by " if kind == "breach" else ""
+    if cyc.closed_at == cyc.start and cyc.recurred is not None and cyc.recurred[0] == "deadline":
+        return f" ({by}{clause}, which already holds as it opens at the previous deadline)" if by else \
+            f" ({clause} already holds as it opens at the previous deadline)"
     if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
         return f" ({by}{clause}, which already holds after this event, which opened it)" if by else \
             f" ({clause} already holds after this event, which opened it)"
+    if kind in held:                        # it held before this event too (nothing closed the cycle then)
+        return f" ({by}{clause}, which holds after this event as before it)" if by else \
+            f" ({clause} holds after this event, as it did before it)"
     return f" ({by}{clause}, which became true at this event)" if by else f" ({clause} became true at this event)"
 
 

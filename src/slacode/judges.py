@@ -93,7 +93,8 @@ def _recurred(verdicts: list, rp: RulePlan, cyc: Cycle) -> list:
                 f"{_when(cyc.start, zone)}, cycle {number} having been stopped before it by {ev_type} "
                 f"({event_cited(ref)}).")
     else:
-        late = f", after the previous deadline {_when(due, zone)}" if due is not None else ""
+        late = "" if due is None else (         # (a stop at the very deadline: "at" it)
+            f", {'at' if due == cyc.start else 'after'} the previous deadline {_when(due, zone)}")
         said = (f"Cycle {cyc.number} recurred ({code(written)}): opened by the stop {ev_type} at "
                 f"{_when(cyc.start, zone)} ({event_cited(ref)}) that closed cycle {number}{late}.")
     for v in verdicts:
@@ -136,9 +137,17 @@ def breach_words(rp: RulePlan, cyc: Cycle) -> str:
     clause = code(f"breach when {rp.when_texts[2]}")      # (a backquoted name inside: fenced, ``…``)
     if cyc.closed_at == cyc.start and cyc.escalates is not None:    # opened by a breach (warning), no event
         return f"{clause} (already held when the {cyc.escalates[3]} opened the cycle)"
+    if cyc.closed_at == cyc.start and _at_deadline(cyc):            # `recur sequential`: no event either
+        return f"{clause} (already held when the cycle opened at the previous deadline)"
     if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
         return f"{clause} (already held after {event_cited(cyc.close_ref)}, which opened the cycle)"
     return f"{clause} (held after {event_cited(cyc.close_ref)})"
+
+
+def _at_deadline(cyc: Cycle) -> bool:
+    """Whether `recur sequential` (extension) opened ``cyc`` at the previous cycle's deadline
+    (an opening with no event of its own)."""
+    return cyc.recurred is not None and cyc.recurred[0] == "deadline"
 
 
 def _event_words(cyc: Cycle) -> str:
@@ -161,6 +170,8 @@ def when_words(rp: RulePlan, cyc: Cycle) -> str:
     done = "stopped" if kind == "stop" else "cancelled"
     if cyc.closed_at == cyc.start and cyc.escalates is not None:    # opened by a breach (warning), no event
         return f"{clause} already held when the {cyc.escalates[3]} opened the cycle, so it was {done} at once."
+    if cyc.closed_at == cyc.start and _at_deadline(cyc):            # `recur sequential`: no event either
+        return f"{clause} already held when the cycle opened at the previous deadline, so it was {done} at once."
     if cyc.closed_at == cyc.start and cyc.close_ref == cyc.start_ref:
         return (f"{clause} already held after {event_cited(cyc.close_ref)}, which opened the cycle, so it was "
                 f"{done} at once.")

@@ -323,6 +323,37 @@ def _paired_escalations(keyed_old: dict, keyed_new: dict) -> dict:
     return out
 
 
+def _recurring_rules(plan) -> set[str]:
+    """The names of a plan's rules with `recur` (extension)."""
+    return {rp.name for rp in plan.rules if getattr(rp, "recur", None) is not None}
+
+
+def _paired_recurrences(keyed_old: dict, keyed_new: dict, names: set[str]) -> dict:
+    """``keyed_new`` with the verdicts of a rule with `recur` (extension, in either version)
+    that found no partner by their start keyed as the one of ``keyed_old`` with the same
+    lead, rule, clause and cycle number, left over too: a recurred cycle keeps its identity
+    across two versions by its place in the chain, since its start moves with the previous
+    cycle (`recur sequential` opens it at the previous deadline, which a `within 2h` made
+    `within 3h` moves). Paired so, a cycle whose status stays the same is no change (not
+    `breached → none` plus `none → breached`), and its due date that moved is a move."""
+    if not names:
+        return keyed_new
+    old_only = {}
+    for k in keyed_old:
+        if k not in keyed_new and k[0] is not None and k[1] in names:
+            v = keyed_old[k]
+            old_only.setdefault((v.lead, v.rule, v.clause, v.cycle), k)
+    if not old_only:
+        return keyed_new
+    out = dict(keyed_new)
+    for k in [k for k in keyed_new if k not in keyed_old and k[0] is not None and k[1] in names]:
+        v = keyed_new[k]
+        partner = old_only.pop((v.lead, v.rule, v.clause, v.cycle), None)
+        if partner is not None and partner not in out:
+            out[partner] = out.pop(k)
+    return out
+
+
 def _escalation_id(v) -> tuple | None:
     """What started a lead verdict's cycle when a breach or a warning did: ``(lead, rule,
     clause, breached rule, its clause, its cycle, "breach" or "warning")``; None otherwise."""
@@ -383,6 +414,7 @@ def impact(old: m.Agreement, new: m.Agreement, records, as_of, *, sources=None, 
                                       cutoff, diags) for a, diags in ((old, diags_old), (new, diags_new)))
     keyed_old, keyed_new = _verdict_keys(res_old.verdicts), _verdict_keys(res_new.verdicts)
     keyed_new = _paired_escalations(keyed_old, keyed_new)
+    keyed_new = _paired_recurrences(keyed_old, keyed_new, _recurring_rules(old.plan) | _recurring_rules(new.plan))
     clauses: dict[tuple[str, str], ClauseImpact] = {}
     for v in list(res_new.verdicts) + list(res_old.verdicts):   # new file's order first
         clauses.setdefault((v.rule, v.clause), ClauseImpact(v.rule, v.clause))
