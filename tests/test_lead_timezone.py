@@ -267,3 +267,107 @@ def test_outputs_with_a_lead_zone_calendar_match_their_schemas(tmp_path):
     assert problems(validator("verdicts"), doc) == []
     cal = json.loads(_cli("calendar", str(spec), "--year", "2026", "--zone", "Asia/Tokyo", "--format", "json").stdout)
     assert problems(validator("calendar"), cal) == []
+
+
+# --------------------------------------------------- retarget reasons name a changed zone
+
+RETARGET = slacode.loads(_agreement("timezone lead", rule_extra="  retarget when segment changes\n"))
+
+
+def test_a_retarget_by_a_change_of_zone_names_both_zones_in_the_reason():
+    events = [_assigned("Z", "2026-11-06T16:00:00Z", timezone="Europe/Lisbon"),      # Friday 16:00 Lisbon
+              {"lead": "Z", "at": "2026-11-06T16:30:00Z", "type": "note", "fields": {"timezone": "Asia/Tokyo"}}]
+    (v,), _ = _one(RETARGET, events, as_of="2026-11-06T17:00:00Z")
+    # from the start, 16:00Z = Saturday 01:00 in Tokyo: Monday 09:00-11:00 there
+    assert (v.timezone, v.to_dict()["due_at"]) == ("Asia/Tokyo", "2026-11-09T11:00:00+09:00")
+    assert v.reason.endswith(" The target line changed at 2026-11-07 01:30 +09:00 "
+                             "(`within 2h on lead_day (Europe/Lisbon)` → `within 2h on lead_day (Asia/Tokyo)`).")
+
+
+def test_the_agreement_zone_side_of_a_zone_retarget_says_so():
+    events = [_assigned("Y", "2026-11-06T16:00:00Z", timezone="America/New_York"),   # 11:00 New York
+              {"lead": "Y", "at": "2026-11-06T16:30:00Z", "type": "note", "fields": {"timezone": "Europe/Lisbon"}}]
+    (v,), _ = _one(RETARGET, events, as_of="2026-11-06T17:00:00Z")
+    assert v.to_dict()["due_at"] == "2026-11-06T18:00:00+00:00"      # Friday 16:00-18:00 Lisbon
+    assert v.reason.endswith("(`within 2h on lead_day (America/New_York, the agreement's zone)` → "
+                             "`within 2h on lead_day (Europe/Lisbon)`).")
+
+
+def test_a_segment_retarget_in_one_zone_names_no_zone_and_a_combined_one_names_both():
+    text = _agreement("timezone lead", target="1h on lead_day for hot\n  within 4h",
+                      extra="segment hot = score > 80\n", rule_extra="  retarget when segment changes\n")
+    agreement = slacode.loads(text)
+    same = [_assigned("S", "2026-11-06T10:00:00Z", timezone="Europe/Lisbon", score=10),
+            {"lead": "S", "at": "2026-11-06T10:20:00Z", "type": "note", "fields": {"score": 90}}]
+    both = [_assigned("B", "2026-11-06T10:00:00Z", timezone="Europe/Lisbon", score=10),
+            {"lead": "B", "at": "2026-11-06T10:20:00Z", "type": "note",
+             "fields": {"score": 90, "timezone": "Europe/Paris"}}]
+    (b, s), _ = _one(agreement, same + both, as_of="2026-11-06T10:30:00Z")        # (in lead order)
+    # Friday 10:00 Lisbon (= 11:00 Paris), hot from the start: 1h → 11:00Z in both zones
+    assert (s.lead, s.to_dict()["due_at"]) == ("S", "2026-11-06T11:00:00+00:00")
+    assert s.reason.endswith("(`within 4h on lead_day` → `within 1h on lead_day for hot`).")
+    assert (b.lead, b.to_dict()["due_at"]) == ("B", "2026-11-06T12:00:00+01:00")
+    assert b.reason.endswith("(`within 4h on lead_day (Europe/Lisbon)` → "
+                             "`within 1h on lead_day for hot (Europe/Paris)`).")
+
+
+def test_explain_and_the_reason_name_the_same_zones_for_a_zone_retarget(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text(_agreement("timezone lead", rule_extra="  retarget when segment changes\n"))
+    events = tmp_path / "e.jsonl"
+    events.write_text(json.dumps(_assigned("Z", "2026-11-06T16:00:00Z", timezone="Europe/Lisbon")) + "\n"
+                      + json.dumps({"lead": "Z", "at": "2026-11-06T16:30:00Z", "type": "note",
+                                    "fields": {"timezone": "Asia/Tokyo"}}) + "\n")
+    out = _cli("explain", str(spec), str(events), "--lead", "Z", "--as-of", "2026-11-06T17:00:00Z").output
+    assert ("retargeted (within 2h on lead_day (Asia/Tokyo, the lead's zone), the default line, was within 2h "
+            "on lead_day (Europe/Lisbon, the lead's zone), the default line)") in out
+    assert "(`within 2h on lead_day (Europe/Lisbon)` → `within 2h on lead_day (Asia/Tokyo)`)" in out
+
+
+def test_explain_does_not_call_a_lead_in_the_agreement_zone_one_without_a_zone(tmp_path):
+    spec = tmp_path / "a.sla"
+    spec.write_text(_agreement("timezone lead"))
+    events = tmp_path / "e.jsonl"
+    events.write_text(json.dumps(_assigned("N", "2026-11-06T16:00:00Z", timezone="America/New_York")) + "\n")
+    out = _cli("explain", str(spec), str(events), "--lead", "N", "--as-of", "2026-11-06T17:00:00Z").output
+    assert ("lead_day (America/New_York, the agreement's zone: the lead's own, or its `timezone` was missing "
+            "or unknown)") in out
+
+
+# ------------------------------------------------------------- SLA622 and zone links
+
+def test_sla622_treats_an_iana_link_as_the_zone_it_links_to():
+    choice = CHOICE.replace('"Asia/Singapore"', '"Europe/London"')
+    agreement = slacode.loads(choice)
+    events = [_assigned("E", "2026-11-06T16:00:00Z", timezone="US/Eastern"),        # → America/New_York (amer)
+              _assigned("B", "2026-11-06T16:00:00Z", timezone="Europe/Belfast"),    # → Europe/London (apac here)
+              _assigned("C", "2026-11-06T16:00:00Z", timezone="US/Central")]        # → America/Chicago: no calendar
+    verdicts, diags = _one(agreement, events, as_of="2026-11-06T16:30:00Z")
+    assert {v.lead for v in verdicts} == {"B", "C", "E"}
+    found = [(d.code, d.lead) for d in diags if d.code == "SLA622"]
+    assert found == [("SLA622", "C")]
+    assert "US/Central" in [d for d in diags if d.code == "SLA622"][0].message
+
+
+def test_same_zone_follows_links_and_keeps_distinct_zones_apart():
+    from slacode.leadzone import same_zone
+
+    assert same_zone("US/Eastern", "America/New_York") and same_zone("America/New_York", "US/Eastern")
+    assert same_zone("Europe/Belfast", "Europe/London") and same_zone("Asia/Calcutta", "Asia/Kolkata")
+    assert same_zone("Europe/Lisbon", "Europe/Lisbon")
+    assert not same_zone("Europe/Lisbon", "Europe/London")           # the same offset in winter, not one zone
+    assert not same_zone("America/Chicago", "America/New_York")
+    assert not same_zone("Mars/Olympus", "Mars/Olympia")            # no data: only the same name is the same
+    assert not same_zone("../../etc/passwd", "../../etc/passwd ")
+
+
+def test_a_choice_with_a_timezone_lead_pick_is_not_reported_when_its_default_serves_a_lead():
+    text = _agreement("timezone lead").replace("on lead_day", "on desk") + (
+        'segment eu = region == "EU"\ncalendar ny {\n  timezone "America/New_York"\n  hours mon-fri 09:00-17:00\n}\n'
+        "calendar desk = lead_day for eu, ny\n")
+    agreement = slacode.loads(text)
+    (v,), diags = _one(agreement, [_assigned("L", "2026-11-06T12:00:00Z", timezone="Europe/Lisbon", region="XX")],
+                       as_of="2026-11-06T12:30:00Z")
+    # not in `eu`: the default `ny`, New York's hours: 07:00 there, so 09:00-11:00
+    assert v.to_dict()["due_at"] == "2026-11-06T11:00:00-05:00"
+    assert not [d for d in diags if d.code == "SLA622"]

@@ -29,7 +29,7 @@ from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, event_content, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
-from slacode.leadzone import LeadCalendar, lead_zone_name, line_in_zone
+from slacode.leadzone import LeadCalendar, lead_zone_name, line_in_zone, same_zone
 from slacode.model import default_clause_of
 from slacode.refs import cited_all
 from slacode.texts import composed as nfc, decomposed as nfd
@@ -515,12 +515,14 @@ def _line_for(rp: RulePlan, fields, state, notes, lead=None):
 def _default_zone(rp: RulePlan, choice, line, fields, notes) -> None:
     """SLA622 (info, extension): a calendar choice's default pick serves a lead whose
     `timezone` field names a zone none of the choice's calendars is in; noted once per rule
-    and zone (the run keeps the first lead)."""
+    and zone (the run keeps the first lead). A link names the zone it links to
+    (``US/Eastern`` is ``America/New_York``): compared by zone data, only here, when the
+    names differ (:func:`slacode.leadzone.same_zone`)."""
     value = fields.get("timezone")
     if value.__class__ is not str or value in choice.zones:
         return
     zone = lead_zone_name(value)
-    if zone is not None:
+    if zone is not None and not any(same_zone(zone, z) for z in choice.zones):
         notes.add(("choice_zone", rp.name, zone, choice.span, choice.name, line.clock.name))
 
 

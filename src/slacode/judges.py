@@ -464,11 +464,35 @@ def line_target(line) -> str:
 
 def _retargeted(rp: RulePlan, cyc: Cycle, zone) -> str:
     """What `retarget when segment changes` did to a cycle, for its reason: `` The target
-    line changed at T (`within 4h` → `within 1h for hot`).``"""
+    line changed at T (`within 4h` → `within 1h for hot`).`` A change of the zone a
+    `timezone lead` calendar is read in names the zones (:func:`_retarget_pair`)."""
     lines = [line for _, _, line in cyc.retargets] + [cyc.line]
-    changes = [f"at {_when(at, zone)} (`{line_words(rp.kind, lines[i])}` → `{line_words(rp.kind, lines[i + 1])}`)"
+    changes = [f"at {_when(at, zone)} ({_retarget_pair(rp.kind, lines[i], lines[i + 1])})"
                for i, (at, _, _) in enumerate(cyc.retargets)]
     return f" The target line changed {' and '.join(changes)}."
+
+
+def _retarget_pair(kind: str, was, now) -> str:
+    """A retarget's two lines as written, `` `within 4h` → `within 1h for hot` ``. When
+    either is on a calendar in the lead's zone (`timezone lead`, extension) and the zone the
+    cycle is read in changed, each such side names its zone, as explain does (`` `within 2h
+    on lead_day (Europe/Lisbon)` → `within 2h on lead_day (Asia/Tokyo)` ``): the lines as
+    written may be the same."""
+    before, after = line_words(kind, was), line_words(kind, now)
+    zoned_was, zoned_now = was.clock.__class__ is LeadCalendar, now.clock.__class__ is LeadCalendar
+    if (zoned_was or zoned_now) and getattr(was.clock, "timezone", None) != getattr(now.clock, "timezone", None):
+        if zoned_was:
+            before += f" ({_zone_short(was.clock)})"
+        if zoned_now:
+            after += f" ({_zone_short(now.clock)})"
+    return f"`{before}` → `{after}`"
+
+
+def _zone_short(clock: LeadCalendar) -> str:
+    """The zone a `timezone lead` calendar was read in, for a reason: ``Asia/Tokyo``, or
+    ``America/New_York, the agreement's zone`` for the fallback (the lead's own zone when it
+    is the agreement's, else its `timezone` was missing or unknown)."""
+    return f"{clock.timezone}, the agreement's zone" if clock.fallback else clock.timezone
 
 
 def _require_judge(rp: RulePlan):

@@ -14,7 +14,7 @@ import threading
 
 from slacode.calendar import Calendar
 
-__all__ = ["LeadCalendar", "lead_zone_name", "line_in_zone"]
+__all__ = ["LeadCalendar", "lead_zone_name", "line_in_zone", "same_zone"]
 
 
 class LeadCalendar(Calendar):
@@ -47,9 +47,12 @@ class LeadCalendar(Calendar):
 
     @property
     def zone_words(self) -> str:
-        """How explain names the zone a cycle used: ``America/Chicago, the lead's zone``."""
+        """How explain names the zone a cycle used: ``America/Chicago, the lead's zone``. The
+        fallback serves both the leads in the agreement's zone and those without a usable
+        `timezone` field (one calendar), so its words allow both."""
         if self.fallback:
-            return f"{self.timezone}, the agreement's zone: the lead's `timezone` was missing or unknown"
+            return (f"{self.timezone}, the agreement's zone: the lead's own, or its `timezone` was "
+                    "missing or unknown")
         return f"{self.timezone}, the lead's zone"
 
     def in_zone(self, zone: str) -> "LeadCalendar":
@@ -102,3 +105,63 @@ def line_in_zone(line, fields, notes, lead=None, span=None):
         found = (line, line if line.clock is cal else line._replace(clock=cal))
         home._lines[key] = found
     return found[1]
+
+
+_ZONE_DATA: dict[str, bytes | None] = {}    # IANA key -> the TZif data zoneinfo loads for it
+
+
+def same_zone(a: str, b: str) -> bool:
+    """Whether IANA zones ``a`` and ``b`` are one zone: the same name, or names whose zone
+    data are the same file's (a link such as ``US/Eastern`` → ``America/New_York`` or
+    ``Europe/Belfast`` → ``Europe/London``, installed as a symbolic link, a hard link or a
+    copy). ``zoneinfo`` has no public way to resolve links; comparing the bytes it loads
+    works for each way links are installed (the system's zone files, the ``tzdata``
+    package). Zones whose data differ in any way (even only before 1970) stay distinct.
+    Each zone's file is read once, on first use (a few KB)."""
+    if a == b:
+        return True
+    data = _zone_data(a)
+    return data is not None and data == _zone_data(b)
+
+
+def _zone_data(key: str) -> bytes | None:
+    """The TZif data ``zoneinfo`` loads for ``key``, searched as it searches (each
+    directory of ``zoneinfo.TZPATH``, then the ``tzdata`` package), or None."""
+    try:
+        return _ZONE_DATA[key]
+    except KeyError:
+        pass
+    data = None
+    parts = key.split("/")
+    if key and not key.startswith("/") and all(p not in ("", ".", "..") for p in parts):
+        data = _system_zone_data(parts)
+        if data is None:
+            data = _package_zone_data(parts)
+    if len(_ZONE_DATA) > 4096:
+        _ZONE_DATA.clear()
+    _ZONE_DATA[key] = data
+    return data
+
+
+def _system_zone_data(parts: list[str]) -> bytes | None:
+    import os
+    import zoneinfo
+
+    for root in zoneinfo.TZPATH:
+        path = os.path.join(root, *parts)
+        if os.path.isfile(path):
+            try:
+                with open(path, "rb") as f:
+                    return f.read()
+            except OSError:
+                return None
+    return None
+
+
+def _package_zone_data(parts: list[str]) -> bytes | None:
+    try:
+        from importlib import resources
+
+        return resources.files("tzdata.zoneinfo").joinpath(*parts).read_bytes()
+    except Exception:  # noqa: BLE001 - no tzdata package, or no such file in it
+        return None

@@ -501,7 +501,9 @@ DEFAULT_CALENDAR_OTHER_ZONE = define("SLA622", "default-calendar-other-zone", "i
     zone nobody listed the default, `amer`, without a word: a lead in `Europe/Lisbon` is then
     held to New York's hours. That may be meant (a desk covers the leads of every other
     zone), but often a zone was forgotten. Reported once per rule and zone in a run, naming
-    the first lead (in lead order) and how many leads were served so.
+    the first lead (in lead order) and how many leads were served so. A link is the zone it
+    links to (a lead in `US/Eastern` is in a calendar's `America/New_York`), and a choice
+    with a `timezone lead` pick is never reported (that calendar is in every zone).
 
     ## Avoid
     ```sla
