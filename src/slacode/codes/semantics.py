@@ -1572,14 +1572,16 @@ DUPLICATE_WARN_LEVEL = define("SLA344", "duplicate-warn-level", "warning", """
 
 
 BREACH_LOOP = define("SLA345", "breach-loop", "error", """
-    A `breach of RULE` (or `warning of RULE`) trigger makes a rule wait for its own breach
-    (or warning): the rule names its own breach or warning, or the rules it names wait,
-    through their own `breach of`, `warning of` or `Nth attempt of` triggers, for it.
+    A `breach of RULE` (or `warning of RULE`, `success of RULE`) trigger makes a rule wait
+    for its own breach (or warning, or success): the rule names its own breach, warning or
+    success, or the rules it names wait, through their own `breach of`, `warning of`,
+    `success of` or `Nth attempt of` triggers, for it.
 
     ## Why
     `breach of RULE` (an extension) is the instant a cycle of RULE breached: it is known
     only once RULE's verdicts are; `warning of RULE` is the instant a cycle reached its
-    warning, known only once RULE's cycles are. A rule started, stopped, cancelled or
+    warning, known only once RULE's cycles are, and `success of RULE` the instant a cycle
+    was met, known only once RULE's verdicts are. A rule started, stopped, cancelled or
     restarted by its own breach (or warning), or counting it (`count`, `at least N before`),
     directly or through other rules (`a` on the breach of `b`, `b` on the warning of `a`; or
     `b` on the `2nd attempt of a` where `a` counts the breach of `b`), would change the very
