@@ -206,9 +206,10 @@ def _pred_roots(agreement: m.Agreement) -> Iterator:
                     yield t.where
 
 
-def fact_nodes_of(pred, segments: dict, _stack: tuple = ()) -> list:
-    """The `seen` / `awaiting` nodes (extension) of one predicate, through its segments (each
-    once along a path)."""
+def fact_nodes_of(pred, segments: dict | None = None, _stack: tuple = ()) -> list:
+    """The `seen` / `awaiting` nodes (extension) of one predicate, in file order (a `seen`
+    before those in its `where`); with ``segments``, also through the segments it names
+    (each once along a path)."""
     out: list = []
     stack = [pred]
     while stack:
@@ -220,7 +221,9 @@ def fact_nodes_of(pred, segments: dict, _stack: tuple = ()) -> list:
             stack.append(node.item)
         elif kind in m.FACT_KINDS:
             out.append(node)
-        elif kind == "segment":
+            if kind == "seen" and node.where is not None:
+                stack.append(node.where)
+        elif kind == "segment" and segments is not None:
             name = node.name.value
             decl = segments.get(name)
             if decl is not None and name not in _stack:
@@ -229,23 +232,8 @@ def fact_nodes_of(pred, segments: dict, _stack: tuple = ()) -> list:
 
 
 def fact_nodes(agreement: m.Agreement) -> list:
-    """The agreement's `seen` / `awaiting` predicates (extension), in file order (a `seen`
-    before those in its `where`)."""
-    out: list = []
-    for root in _pred_roots(agreement):
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            kind = node.kind
-            if kind in ("or", "and"):
-                stack.extend(reversed(node.items))
-            elif kind == "not":
-                stack.append(node.item)
-            elif kind in m.FACT_KINDS:
-                out.append(node)
-                if kind == "seen" and node.where is not None:
-                    stack.append(node.where)
-    return out
+    """The agreement's `seen` / `awaiting` predicates (extension), in file order."""
+    return [node for root in _pred_roots(agreement) for node in fact_nodes_of(root)]
 
 
 def segment_refs(pred) -> Iterator[m.Name]:

@@ -862,6 +862,24 @@ def _breach_triggers(ctx: Context, warnings: bool = False) -> list[tuple]:
     return found
 
 
+def _named_clauses(ctx: Context, what: str):
+    """``(trigger, (RULE, KEY), the rule named, its clause keys, the key)`` of every
+    ``what`` (`"warning"`, `"success"`) `… of RULE [clause KEY]` trigger whose rule and
+    clause exist (the others are SLA210's and SLA211's); KEY defaults to the rule's own."""
+    from slacode.checks.context import clause_keys, default_clause
+
+    rules = {r.name.value: r for r in ctx.agreement.rules}
+    for t, _ in _breach_triggers(ctx, warnings=True):
+        named = getattr(t, what)
+        decl = rules.get(named[0].value) if named is not None else None
+        if decl is None:
+            continue
+        keys = clause_keys(decl)
+        key = named[1].value if named[1] is not None else default_clause(decl)
+        if key in keys:
+            yield t, named, decl, keys, key
+
+
 def _named(t: m.Trigger) -> tuple[str, tuple]:
     """``("breach", (RULE, KEY))``, ``("warning", (RULE, KEY))`` or ``("success", (RULE,
     KEY))`` of a `breach of`, `warning of` or `success of` trigger."""
@@ -918,20 +936,11 @@ def success_references(ctx: Context) -> Iterator[Diagnostic]:
     """`success of RULE [clause KEY]` (extension): KEY names a clause met at an instant (the
     target lines: `within`, `at least … within`), SLA396. (An unknown rule or clause:
     SLA210, SLA211.)"""
-    from slacode.checks.context import clause_keys, default_clause
+    from slacode.checks.context import default_clause
     from slacode.compile import SUCCESS_KINDS
 
-    rules = {r.name.value: r for r in ctx.agreement.rules}
-    for t, _ in _breach_triggers(ctx, warnings=True):
-        if t.success is None:
-            continue
-        name, clause = t.success
-        decl = rules.get(name.value)
-        if decl is None:
-            continue
-        keys = clause_keys(decl)
-        key = clause.value if clause is not None else default_clause(decl)
-        if key not in keys or key in SUCCESS_KINDS:
+    for t, (name, clause), decl, keys, key in _named_clauses(ctx, "success"):
+        if key in SUCCESS_KINDS:
             continue
         main = default_clause(decl)
         yield ctx.diag(codes.SUCCESS_OF_CLAUSE_WITHOUT_SUCCESS,
@@ -948,21 +957,10 @@ def warning_references(ctx: Context) -> Iterator[Diagnostic]:
     """`warning of RULE [clause KEY]` (extension): KEY names a clause with warnings (the
     target lines: `within`, `at least … within`), SLA346; and RULE has a `warn` line, else
     the trigger never fires, SLA347. (An unknown rule or clause: SLA210, SLA211 above.)"""
-    from slacode.checks.context import clause_keys, default_clause
+    from slacode.checks.context import default_clause
     from slacode.compile import WARNING_KINDS
 
-    rules = {r.name.value: r for r in ctx.agreement.rules}
-    for t, _ in _breach_triggers(ctx, warnings=True):
-        if t.warning is None:
-            continue
-        name, clause = t.warning
-        decl = rules.get(name.value)
-        if decl is None:
-            continue
-        keys = clause_keys(decl)
-        key = clause.value if clause is not None else default_clause(decl)
-        if key not in keys:
-            continue
+    for t, (name, clause), decl, keys, key in _named_clauses(ctx, "warning"):
         if key not in WARNING_KINDS:
             main = default_clause(decl)
             yield ctx.diag(codes.WARNING_OF_CLAUSE_WITHOUT_WARNING,
