@@ -372,3 +372,25 @@ def test_explain_names_the_conjunction(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "first_touch: cycle 1 opens (within 30m on office for hot and emea)" in out
+
+
+
+@pytest.mark.parametrize("segment, leads", [("emea", ["F"]), ("hot", ["F"]), ("nobody", None)])
+def test_due_segment_keeps_the_clocks_of_a_line_naming_it(capsys, segment, leads):
+    from pathlib import Path
+
+    from slacode.cli import main
+
+    case = Path(__file__).parent / "cases" / "1003-for-and"
+    text = (case / "agreement.sla").read_text().replace("segment emea", "segment nobody = false\nsegment emea")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.sla"
+        path.write_text(text)
+        code = main(["due", str(path), str(case / "events.jsonl"), "--as-of", "2026-11-09T17:00:00Z",
+                     "--segment", segment, "--format", "jsonl"])
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert code == 0
+    found = [o["lead"] for o in out if o.get("lead")]
+    assert found == (leads or [])
