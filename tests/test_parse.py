@@ -144,8 +144,10 @@ _SLIPS_HEAD = ('agreement "a" { timezone "UTC"; teams sales }\ncalendar amer {\n
      "working time comes from the calendar named with `on`: write `within 2d on amer` (on a calendar, `h` and "
      "`d` count its working hours and days)"),
     ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h on amer for ent or smb\n}\n",
-     "`for` takes one segment's name: declare one that joins them, `segment ent_or_smb = ent or smb`, and "
-     "write `for ent_or_smb`"),
+     "`for` names segments that must all hold, joined with `and`; for leads in either, declare one that joins "
+     "them, `segment ent_or_smb = ent or smb`, and write `for ent_or_smb`"),
+    ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h on amer for ent, smb\n}\n",
+     "join the segments with `and` for leads in all of them: `for ent and smb`"),
     ('deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h for region == "APAC"\n}\n',
      '`for` takes a segment\'s name: declare `segment NAME = region == "APAC"` and write `for NAME`'),
     ("deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 4h\n  warn at 50%, 30m before\n}\n",

@@ -349,7 +349,12 @@ class _Builder:
         return self.name(children[0])
 
     def for_segment(self, meta, children):
-        return self.name(children[0])
+        """`for A` → the :class:`~slacode.model.Name` A; `for A and B …` (extension) → a
+        :class:`~slacode.model.SegmentAnd` spanning the names."""
+        names = tuple(self.name(c) for c in children)
+        if len(names) == 1:
+            return names[0]
+        return m.SegmentAnd.model_construct(names=names, span=_joined(names[0].span, names[-1].span))
 
     def warn(self, meta, children):
         """`warn at P%`, or `warn at P%, Q%, …` (several warning levels, docs/extensions.md):

@@ -377,7 +377,15 @@ def _due_filter(plan, rules: tuple, owners: tuple, segments: tuple):
         return None
     names = None if selected is None else frozenset(selected)
     wanted = frozenset(segments) or None
-    return lambda v: (names is None or v.rule in names) and (wanted is None or v.segment in wanted)
+    return lambda v: (names is None or v.rule in names) and (wanted is None or _in_segments(v.segment, wanted))
+
+
+def _in_segments(segment: str | None, wanted: frozenset) -> bool:
+    """Whether a verdict's ``segment`` is one of ``wanted``: for a line `for a and b`
+    (extension), whose verdicts say `a and b`, when any of its segments is."""
+    if segment is None:
+        return False
+    return segment in wanted or any(s in wanted for s in segment.split(" and "))
 
 
 def _due_window(window: str, as_of: int, tz: str | None, agreement):

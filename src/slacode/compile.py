@@ -118,6 +118,11 @@ def _both(a: Pred, b: Pred) -> Pred:
     return lambda f, s, n: a(f, s, n) and b(f, s, n)
 
 
+def _never(f, s, n) -> bool:
+    """The test of an undeclared segment (refused by the checks): never holds."""
+    return False
+
+
 def _either(a: Pred, b: Pred) -> Pred:
     return lambda f, s, n: a(f, s, n) or b(f, s, n)
 
@@ -842,6 +847,9 @@ class TargetPlan(NamedTuple):
     by_assignee: bool = False       # one goal per rep (`by assignee`)
     by_field: str | None = None     # one goal per value of this lead field (`by FIELD`)
     calendar: Any = None            # `per working day on CAL` (extension): CAL's clock; None for other periods
+    # the compiled test of its `for …` part (None without one): a segment's predicate, or the AND
+    # of several (`for A and B`, extension); ``segment`` is then the names as written, `a and b`
+    applies: Any = None
 
 
 class QuotaPlan(NamedTuple):
@@ -1002,6 +1010,18 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
     choices = agreement.calendar_choices
     segments = agreement.segments
     seg_preds = {name: compile_pred(d.predicate, segments) for name, d in segments.items()}
+
+    def holds(seg) -> Pred | None:
+        """The compiled test of a `for …` part (None without one): a segment's predicate, or
+        for `for A and B …` (extension) the AND of theirs, joined once here."""
+        names = m.segment_names(seg)
+        if not names:
+            return None
+        preds = [seg_preds.get(n.value, _never) for n in names]
+        fn = preds[-1]
+        for p in reversed(preds[:-1]):
+            fn = _both(p, fn)
+        return fn
     index = {id(d): i for i, d in enumerate(agreement.declarations)}
     defaults = {r.name.value: m.default_clause_of(r.rule_kind) for r in agreement.rules}
 
@@ -1045,7 +1065,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             # no `at least … within`: every start opens a cycle for the other clauses (§7)
             lines.append(Line(None, None, wall, 0, 0))
         for ln in rule.of(line_kind):
-            applies = seg_preds.get(ln.segment.value, lambda f, s, n: False) if ln.segment else None
+            applies = holds(ln.segment)
             n = int(ln.n) if line_kind == "at_least_within" else 0
 
             def on(clock, choose=()):
@@ -1068,7 +1088,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             if choice is None:
                 lines.append(on(clock_of(ln.calendar)))
             else:                       # one line per calendar it may pick
-                picks = tuple((seg_preds.get(p.segment.value, lambda f, s, n: False) if p.segment else None,
+                picks = tuple((holds(p.segment),
                                on(clock_of(p.calendar))) for p in choice.picks)
                 zones = [getattr(ln_.clock, "timezone", None) if getattr(ln_.clock, "home", None) is None else None
                          for _, ln_ in picks]
@@ -1145,7 +1165,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
         targets.append(TargetPlan(
             name=t.name.value, owner=t.owner.value if t.owner else None, rule=t.rule.rule.value,
             clause=t.rule.clause.value if t.rule.clause else default_clause,
-            segment=t.rule.segment.value if t.rule.segment else None,
+            segment=t.rule.segment.value if t.rule.segment else None, applies=holds(t.rule.segment),
             threshold=evaluate_expr(t.goal.percent, constants) / 100.0, period=t.goal.period,
             index=index[id(t)], by_assignee=t.by_assignee, by_field=t.by_field, calendar=period_clock(t.goal)))
     quotas = []
@@ -1160,7 +1180,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
             amount=_written(goal := evaluate_expr(q.goal.amount, constants, exact=True)), goal=goal,
             period=q.goal.period, index=index[id(q)],
             types=_types_of(counts), match=matcher(counts),
-            segment=seg_preds.get(measure.segment.value, lambda f, s, n: False) if measure.segment else None,
+            segment=holds(measure.segment),
             segment_name=measure.segment.value if measure.segment else None, by_assignee=q.by_assignee,
             by_field=q.by_field, grouped=q.by_assignee or q.by_field is not None,
             prop=measure.prop.name if measure.kind == "sum" else None, calendar=period_clock(q.goal),

@@ -1724,8 +1724,9 @@ def _target_segments(plan: Plan) -> dict[str, tuple]:
     segs: dict[str, list] = {}
     by: dict[str, list] = {}
     for t in plan.targets:
-        if t.segment is not None and t.segment in plan.segments:
-            segs.setdefault(t.rule, []).append((t.segment, plan.segments[t.segment]))
+        pred = t.applies if t.applies is not None else plan.segments.get(t.segment)
+        if t.segment is not None and pred is not None:      # (`for a and b`: named `a and b`, extension)
+            segs.setdefault(t.rule, []).append((t.segment, pred))
         if t.by_field is not None and t.by_field not in by.get(t.rule, ()):
             by.setdefault(t.rule, []).append(t.by_field)
     return {k: (tuple(segs.get(k, ())), tuple(by.get(k, ()))) for k in (*segs, *by)}

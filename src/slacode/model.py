@@ -134,6 +134,32 @@ class Name(Node):
         return self.value
 
 
+class SegmentAnd(Node):
+    """`for A and B [and C …]` (extension, docs/extensions.md): a line that applies when every
+    named segment holds. ``value`` (and ``str()``) is the conjunction as written,
+    ``hot and emea``: what `fmt` writes after `for` and what a verdict's ``segment`` says. A
+    line `for A` keeps a plain :class:`Name`; :func:`segment_names` reads both."""
+
+    names: tuple[Name, ...]
+
+    @property
+    def value(self) -> str:
+        return " and ".join(n.value for n in self.names)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def segment_names(segment) -> "tuple[Name, ...]":
+    """The segment names of a line's `for …` part: ``()`` without one, ``(A,)`` for `for A`,
+    ``(A, B)`` for `for A and B` (extension)."""
+    if segment is None:
+        return ()
+    if isinstance(segment, SegmentAnd):
+        return segment.names
+    return (segment,)
+
+
 class StringLit(Node):
     """A quoted text as written (a test's name, a period …): ``value`` is the text, and so
     is ``str()`` of it."""
@@ -525,7 +551,7 @@ class Within(Node):
     kind: Literal["within"] = "within"
     duration: Duration | None = None
     calendar: Name | None = None
-    segment: Name | None = None
+    segment: Union[Name, SegmentAnd, None] = None
     day: WorkingDay | None = None
     #: ``due at FIELD [on CAL] [for SEGMENT]`` (extension, docs/extensions.md): the deadline is
     #: the instant in lead field FIELD at the cycle's start (``duration`` and ``day`` None)
@@ -578,7 +604,7 @@ class Count(Node):
     kind: Literal["count"] = "count"
     triggers: tuple[Trigger, ...]
     #: a quota's `count … for SEGMENT`: only events of leads in the segment (extension)
-    segment: Name | None = None
+    segment: Union[Name, SegmentAnd, None] = None
 
 
 class Sum(Node):
@@ -588,7 +614,7 @@ class Sum(Node):
     kind: Literal["sum"] = "sum"
     prop: FieldRef
     triggers: tuple[Trigger, ...]
-    segment: Name | None = None
+    segment: Union[Name, SegmentAnd, None] = None
 
 
 class AtLeastWithin(Node):
@@ -599,7 +625,7 @@ class AtLeastWithin(Node):
     n: int | float
     duration: Duration | None = None
     calendar: Name | None = None
-    segment: Name | None = None
+    segment: Union[Name, SegmentAnd, None] = None
     day: WorkingDay | None = None
 
 
@@ -893,7 +919,7 @@ class CalendarPick(Node):
     """One choice of a :class:`CalendarChoice`: a calendar, for a segment (None: the default)."""
 
     calendar: Name
-    segment: Name | None = None
+    segment: Union[Name, SegmentAnd, None] = None
 
 
 class CalendarChoice(Node):
@@ -944,7 +970,7 @@ class TargetRule(Node):
     kind: Literal["target_rule"] = "target_rule"
     rule: Name
     clause: Name | None = None
-    segment: Name | None = None
+    segment: Union[Name, SegmentAnd, None] = None
 
 
 class TargetGoal(Node):

@@ -582,8 +582,13 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
         if value in ("or", "and"):              # `within 4h for ent or smb`
             other = re.match(r"\s*([A-Za-z_]\w*)", text[tok.end_pos:]) if tok.end_pos is not None else None
             joined = f"{segment}_{value}_{other.group(1)}" if other else f"{segment}_{value}_…"
-            return (f"`for` takes one segment's name: declare one that joins them, `segment {joined} = "
-                    f"{segment} {value} {other.group(1) if other else '…'}`, and write `for {joined}`")
+            return (f"`for` names segments that must all hold, joined with `and`; for leads in either, declare "
+                    f"one that joins them, `segment {joined} = {segment} {value} "
+                    f"{other.group(1) if other else '…'}`, and write `for {joined}`")
+        if value == ",":                        # `within 4h for hot, emea`: the extension `for A and B`
+            other = re.match(r"\s*([A-Za-z_]\w*)", text[tok.end_pos:]) if tok.end_pos is not None else None
+            return (f"join the segments with `and` for leads in all of them: `for {segment} and "
+                    f"{other.group(1) if other else '…'}`")
         if tok.type in ("EQUAL", "COMPARATOR") or value in ("==", "!=", "in", "<", ">", "<=", ">="):
             rest = re.match(r"[^\n;}#]*", text[tok.start_pos:]).group(0).strip() if tok.start_pos is not None else ""
             return (f"`for` takes a segment's name: declare `segment NAME = {segment} {rest}` and write "

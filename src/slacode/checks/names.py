@@ -260,25 +260,50 @@ def _undefined_segment(ctx: Context, name: m.Name) -> Diagnostic:
     return ctx.diag(codes.UNDEFINED_SEGMENT, f"segment `{name.value}` is not declared", name, hint=hint)
 
 
-@rule(codes.UNDEFINED_SEGMENT)
-def segments_are_declared(ctx: Context) -> Iterator[Diagnostic]:
+def for_parts(ctx: Context) -> Iterator:
+    """Every `for …` part (rule lines, targets, quotas, calendar picks): a
+    :class:`~slacode.model.Name`, or a :class:`~slacode.model.SegmentAnd` for `for A and B`
+    (extension), in file order per kind."""
     for r in ctx.agreement.rules:
         for clause in r.clauses:
-            name = clause.segment if clause.kind in SEGMENT_KINDS else None
-            if name is not None and name.value not in ctx.segments:
-                yield _undefined_segment(ctx, name)
+            if clause.kind in SEGMENT_KINDS and clause.segment is not None:
+                yield clause.segment
     for target in ctx.agreement.targets:
-        line = target.rule
-        if line is not None and line.segment is not None and line.segment.value not in ctx.segments:
-            yield _undefined_segment(ctx, line.segment)
+        if target.rule is not None and target.rule.segment is not None:
+            yield target.rule.segment
     for quota in ctx.agreement.quotas:
-        count = quota.measure
-        if count is not None and count.segment is not None and count.segment.value not in ctx.segments:
-            yield _undefined_segment(ctx, count.segment)
+        if quota.measure is not None and quota.measure.segment is not None:
+            yield quota.measure.segment
     for choice in ctx.agreement.of("calendar_choice"):
         for pick in choice.picks:
-            if pick.segment is not None and pick.segment.value not in ctx.segments:
-                yield _undefined_segment(ctx, pick.segment)
+            if pick.segment is not None:
+                yield pick.segment
+
+
+def for_segment_names(ctx: Context) -> Iterator[m.Name]:
+    """Every segment name a `for …` part names, each name of a `for A and B` on its own."""
+    for part in for_parts(ctx):
+        yield from m.segment_names(part)
+
+
+@rule(codes.SEGMENT_REPEATED_IN_FOR)
+def segment_repeated_in_for(ctx: Context) -> Iterator[Diagnostic]:
+    """`for A and A` (extension `for A and B`): the second mention, on its name."""
+    for part in for_parts(ctx):
+        seen: set[str] = set()
+        for name in m.segment_names(part):
+            if name.value in seen:
+                yield ctx.diag(codes.SEGMENT_REPEATED_IN_FOR,
+                               f"`for {part.value}` names segment `{name.value}` twice", name,
+                               hint="name each segment once; did you mean another segment?")
+            seen.add(name.value)
+
+
+@rule(codes.UNDEFINED_SEGMENT)
+def segments_are_declared(ctx: Context) -> Iterator[Diagnostic]:
+    for name in for_segment_names(ctx):
+        if name.value not in ctx.segments:
+            yield _undefined_segment(ctx, name)
     for pred in ctx.predicates():
         for name in segment_refs(pred):
             if name.value not in ctx.segments:
@@ -405,15 +430,7 @@ def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
         used.update(n.value for n in segment_refs(decl.predicate) if n.value != decl.name.value)
     for pred in ctx.predicates(segments=False):
         used.update(n.value for n in segment_refs(pred))
-    for r in ctx.agreement.rules:
-        used.update(c.segment.value for c in r.clauses if c.kind in SEGMENT_KINDS and c.segment is not None)
-    for t in ctx.agreement.targets:
-        if t.rule is not None and t.rule.segment is not None:
-            used.add(t.rule.segment.value)
-    for q in ctx.agreement.quotas:
-        if q.measure is not None and q.measure.segment is not None:
-            used.add(q.measure.segment.value)
-    used.update(p.segment.value for c in ctx.agreement.of("calendar_choice") for p in c.picks if p.segment is not None)
+    used.update(n.value for n in for_segment_names(ctx))     # (each name of a `for A and B`)
     misspelt = used - set(ctx.segments)                 # SLA209 says each, with a did-you-mean
     for decl in ctx.agreement.of("segment"):
         if decl.name.value not in used and ctx.segments.get(decl.name.value) is decl and \

@@ -13,7 +13,7 @@ from slacode.diagnostics import Diagnostic
 from slacode.checks.context import TRIGGER_KINDS, Context, lead_field_reads, lead_predicates, line_of, walk_pred
 from slacode.logic import always_holds, never_holds, pred_implies
 from slacode.texts import code
-from slacode.checks.names import kind_word
+from slacode.checks.names import for_parts, kind_word
 from slacode.checks.registry import rule
 
 _CLAUSE_WORDS = {
@@ -344,8 +344,7 @@ def unreachable_lines(ctx: Context) -> Iterator[Diagnostic]:
                     if getattr(c, "due", None) is None and default is None:
                         default = c
                     continue
-                name = c.segment.value
-                diag = _why_unreachable(ctx, c, name, earlier, segs)
+                diag = _why_unreachable(ctx, c, c.segment, earlier, segs)
                 if diag is not None:
                     yield diag
                 if getattr(c, "due", None) is None:     # a `due at` line may not apply: the next is tried
@@ -360,34 +359,83 @@ def unreachable_lines(ctx: Context) -> Iterator[Diagnostic]:
                                    pick, hint="keep one calendar without `for`, the last")
                 default = default or pick
                 continue
-            diag = _why_unreachable(ctx, pick, pick.segment.value, earlier, segs, "pick")
+            diag = _why_unreachable(ctx, pick, pick.segment, earlier, segs, "pick")
             if diag is not None:
                 yield diag
             earlier.append(pick)
 
 
-def _why_unreachable(ctx: Context, line, name: str, earlier: list, segs, what: str = "line") -> Diagnostic | None:
-    """Why a `for` line (or a calendar choice's pick, ``what``) never applies, or None."""
-    where = line_of if what == "line" else (lambda prev: f"`{prev.calendar.value} for {prev.segment.value}`")
-    for prev in earlier:
-        if prev.segment.value == name:
-            return ctx.diag(codes.UNREACHABLE_LINE,
-                            f"this `for {name}` {what} never applies: {where(prev)} has the same segment", line,
-                            hint=f"remove one of the two {what}s")
-    if name not in segs:
+def _for_pred(seg, segs):
+    """The predicate of a line's `for …` part: its segment's, or for `for A and B …`
+    (extension) the `and` of references to them; None if a name is not declared."""
+    names = m.segment_names(seg)
+    if any(n.value not in segs for n in names):
         return None
-    pred = segs[name].predicate
-    if never_holds(pred, segs):
-        return ctx.diag(codes.UNREACHABLE_LINE, f"this {what} never applies: segment `{name}` can never hold", line,
-                        hint=f"fix the predicate of `{name}` or remove the {what}")
+    if len(names) == 1:
+        return segs[names[0].value].predicate
+    return m.And.model_construct(items=tuple(m.SegmentRef.model_construct(name=n, span=n.span) for n in names))
+
+
+def _why_unreachable(ctx: Context, line, seg, earlier: list, segs, what: str = "line") -> Diagnostic | None:
+    """Why a `for` line (or a calendar choice's pick, ``what``) never applies, or None.
+    ``seg`` is its `for` part: one segment, or (extension) `A and B …`, all of which must hold."""
+    where = line_of if what == "line" else (lambda prev: f"`{prev.calendar.value} for {prev.segment.value}`")
+    name = seg.value
+    mine = {n.value for n in m.segment_names(seg)}
+    for prev in earlier:
+        theirs = {n.value for n in m.segment_names(prev.segment)}
+        if theirs == mine:
+            return ctx.diag(codes.UNREACHABLE_LINE,
+                            f"this `for {name}` {what} never applies: {where(prev)} has the same segment"
+                            f"{'s' if len(mine) > 1 else ''}", line,
+                            hint=f"remove one of the two {what}s")
+    pred = _for_pred(seg, segs)
+    if pred is not None and never_holds(pred, segs):
+        alone = next((n for n in m.segment_names(seg) if never_holds(segs[n.value].predicate, segs)), None)
+        if alone is not None:
+            return ctx.diag(codes.UNREACHABLE_LINE, f"this {what} never applies: segment `{alone.value}` can never "
+                            "hold", line, hint=f"fix the predicate of `{alone.value}` or remove the {what}")
+        written = list(dict.fromkeys(n.value for n in m.segment_names(seg)))
+        both = " and ".join(f"`{n}`" for n in written) if len(written) == 2 else f"`{name}`"
+        return ctx.diag(codes.UNREACHABLE_LINE,
+                        f"this {what} never applies: segments {both} can never {'both ' if len(written) == 2 else 'all '}"
+                        "hold at once", line,
+                        hint=f"fix the predicates of the segments or remove the {what}")
     for prev in earlier:
         other = prev.segment.value
-        if other in segs and pred_implies(pred, segs[other].predicate, segs):
+        theirs = {n.value for n in m.segment_names(prev.segment)}
+        wider = _for_pred(prev.segment, segs) if pred is not None else None
+        if theirs < mine or (wider is not None and pred_implies(pred, wider, segs)):    # `for a and b` after `for a`
             return ctx.diag(codes.UNREACHABLE_LINE,
                             f"this `for {name}` {what} never applies: every lead in `{name}` is also in `{other}`, "
                             f"whose {what} comes first ({where(prev)})", line,
                             hint=f"move this {what} before the `for {other}` {what}: the first that holds wins")
     return None
+
+
+@rule(codes.REDUNDANT_SEGMENT_IN_FOR)
+def redundant_segment_in_for(ctx: Context) -> Iterator[Diagnostic]:
+    """A name of a `for A and B` part (extension) that another name of it implies, on that
+    name (a repeated name is SLA223's)."""
+    segs = ctx.segments
+    for part in for_parts(ctx):
+        names = m.segment_names(part)
+        if len(names) < 2 or any(n.value not in segs for n in names):
+            continue
+        for name in names:
+            pred = segs[name.value].predicate
+            wider = next((o for o in names if o.value != name.value
+                          and pred_implies(segs[o.value].predicate, pred, segs)), None)
+            if wider is None or never_holds(segs[wider.value].predicate, segs):
+                continue
+            if pred_implies(pred, segs[wider.value].predicate, segs) and \
+                    [n.value for n in names].index(name.value) < [n.value for n in names].index(wider.value):
+                continue                        # (two names of one meaning: the later one is the redundant one)
+            yield ctx.diag(codes.REDUNDANT_SEGMENT_IN_FOR,
+                           f"`{name.value}` adds nothing to `for {part.value}`: every lead in `{wider.value}` is "
+                           f"also in `{name.value}`", name,
+                           hint=f"write `for {' and '.join(dict.fromkeys(n.value for n in names if n.value != name.value))}`, "
+                                f"or name the segment you meant")
 
 
 # ---------------------------------------------------------------- start and stop

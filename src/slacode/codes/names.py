@@ -737,3 +737,42 @@ FACT_OF_UNKNOWN_TYPE = define("SLA221", "fact-of-unknown-type", "warning", """
     }
     ```
     """)
+
+SEGMENT_REPEATED_IN_FOR = define("SLA223", "segment-repeated-in-for", "warning", """
+    A `for A and B` part names one segment twice (`for hot and hot`).
+
+    ## Why
+    `for A and B` (an extension) applies a line when every named segment holds; naming one
+    twice changes nothing, so it is most likely a slip for another segment (`for hot and
+    emea`). Write each segment once.
+
+    ## Avoid
+    ```sla
+    agreement "grid" { version "1"; timezone "UTC"; teams sales }
+    segment hot = score >= 80
+    segment emea = region == "EMEA"
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 15m for hot and hot
+      within 1h for emea
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "grid" { version "1"; timezone "UTC"; teams sales }
+    segment hot = score >= 80
+    segment emea = region == "EMEA"
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 15m for hot and emea
+      within 1h for emea
+      within 4h
+    }
+    ```
+    """)

@@ -577,7 +577,8 @@ UNREACHABLE_LINE = define("SLA320", "unreachable-line", "warning", """
     A `for SEGMENT` line can never apply: it repeats an earlier line's segment, its segment
     can never hold, or every lead in its segment is also in the segment of an earlier line.
     The same for the picks of a calendar choice (an extension), and a second pick without
-    `for`.
+    `for`. A line `for A and B` (an extension) is judged on the conjunction: it never applies
+    when `A` and `B` can never both hold, or after a line `for A` (or `for B and A`).
 
     ## Why
     The `for` lines are tried in order and the first whose segment holds wins. With
@@ -2527,6 +2528,45 @@ SUCCESS_OF_CLAUSE_WITHOUT_SUCCESS = define("SLA396", "success-of-clause-without-
       start on success of to_sales
       stop on contact_attempt
       within 1d
+    }
+    ```
+    """)
+
+REDUNDANT_SEGMENT_IN_FOR = define("SLA353", "redundant-segment-in-for", "warning", """
+    A segment of a `for A and B` part adds nothing: every lead in another of the named
+    segments is in it already (`for hot_us and hot`, where `hot_us = hot and …`).
+
+    ## Why
+    `for A and B` (an extension) applies a line when every named segment holds. When `A`
+    implies `B`, the line applies exactly when `A` holds: `B` only makes the line look
+    narrower than it is, and a reader (or a later edit of `A`) may take it for a real
+    condition. Name the narrower segment alone, or the other segment you meant.
+
+    ## Avoid
+    ```sla
+    agreement "grid" { version "1"; timezone "UTC"; teams sales }
+    segment hot = score >= 80
+    segment hot_us = hot and country == "US"
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 15m for hot_us and hot
+      within 4h
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "grid" { version "1"; timezone "UTC"; teams sales }
+    segment hot = score >= 80
+    segment hot_us = hot and country == "US"
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 15m for hot_us
+      within 4h
     }
     ```
     """)

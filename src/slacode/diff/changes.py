@@ -659,11 +659,16 @@ def _segment_change(ctx: _Context, name: str | None) -> str | None:
     if name is None:
         return None
     olds, news = ctx.old_segments, ctx.new_segments
-    if name not in olds:
+    names = name.split(" and ")             # `for a and b` (extension): the conjunction as written
+    if any(n not in olds for n in names):
         return None
-    if name not in news:
+    if any(n not in news for n in names):
         return "removed"
-    return compare_preds(olds[name].predicate, olds, news[name].predicate, news)
+    if len(names) == 1:
+        return compare_preds(olds[name].predicate, olds, news[name].predicate, news)
+    both = m.And.model_construct(items=tuple(m.SegmentRef.model_construct(name=m.Name.model_construct(value=n))
+                                             for n in names))
+    return compare_preds(both, olds, both, news)
 
 
 def _used_segments(ctx: _Context, pred) -> str:
