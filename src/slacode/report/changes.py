@@ -11,20 +11,27 @@ instants and status and from its cycle (not by judging twice and comparing):
   taken into account); a rule with several levels lists its first level that way, and the
   later levels of a cycle still open at ``T1`` at their instants (``level``);
 * ``met``: a ``met`` verdict's ``completed_at``, else its cycle's close (a "never" clause,
-  ``at least N before`` without the trigger);
+  ``at least N before`` without the trigger); the `flow` rule's first entry into a final
+  state (before any disallowed change); the counted event that reached an `at least N`
+  quota's goal in its period (the Nth; a `sum`: the first instant its running sum reached it);
 * ``breached``: :func:`slacode.escalate.breach_instant`: a deadline's instant for a cycle
   that passed it open or stopped late, the event of ``breach on`` / ``breach when``, the
   first violating attempt of a "never" clause, the stop of ``require`` and the decision of
   ``first`` / ``at least N before``. A deadline's breach happens *just after* it (a deadline
-  equal to ``as_of`` is not yet breached), so it is listed when ``T0 <= due_at < T1``;
+  equal to ``as_of`` is not yet breached), so it is listed when ``T0 <= due_at < T1``. Also
+  the `flow` rule's first disallowed change (or change into an undeclared state), and the
+  counted event that took an `at most N` quota past its goal (the (N+1)th; a `sum`: the first
+  instant its running sum exceeded it);
 * ``completed_late``: the late stop (``completed_at``) of a breached timed clause;
 * ``cancelled``: the close (cancel or restart) of a ``cancelled`` verdict's cycle;
-* ``decided``: a target's or quota's period that ended in the window (``(T0, T1]``), with
-  its status as of ``T1``.
+* ``decided``: a target's or quota's period, with its status as of ``T1``, when it was
+  decided: a quota's at its end; a target's at its end, or, when a cycle of it was still
+  undecided then, when its last such cycle was decided (its stop, cancel, breach: just after
+  a deadline, as a breach).
 
-Not listed (their instant is not known from the verdicts): the `flow` rule's breaches; a
-quota met before its period ended (it is listed as ``decided`` at the period's end); a
-target's period decided after its end (a cycle of it was undecided when it ended).
+The flow's and the quotas' ``met`` and ``breached`` are listed when they happened, whatever
+the status as of ``T1`` (a flow met, then left its final state: ``breached`` later), so
+consecutive windows list each once.
 
 Pure: no clock, no I/O.
 """
@@ -95,16 +102,22 @@ def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: d
     """The transitions in ``(since, as_of]`` of one lead's ``verdicts`` (judged as of
     ``as_of`` from ``fold``, the lead's :class:`~slacode.evaluate.LeadFold`).
     ``escalating``: :func:`slacode.report.due.escalations` of the plan (``escalates_to``)."""
-    from slacode.escalate import breach_instant, warning_instant
+    from slacode.escalate import decided_instant, warning_instant
 
     escalating = escalating or {}
     folds = {rf.plan.name: rf for rf in fold.rules}
     out: list = []
     opened: set = set()
     for v in verdicts:
+        if v.lead is None:
+            continue
+        if v.cycle is None:
+            if v.rule == "flow":
+                out.extend(_flow_changes(fold, v, since, as_of))
+            continue
         rf = folds.get(v.rule)
-        if v.lead is None or rf is None or v.cycle is None:
-            continue                                    # (the flow rule: not listed)
+        if rf is None:
+            continue
         rp = rf.plan
         cyc = next((c for c in rf.cycles if c.number == v.cycle), None)
         clause = next((c for c in rp.clauses if c.key == v.clause), None)
@@ -132,31 +145,56 @@ def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: d
                 if passed and _in(at, since, as_of):
                     add(at, "warned", words)
         status = v.status
-        if status == "met":
-            at = v.completed_at if v.completed_at is not None else cyc.closed_at
-            if _in(at, since, as_of):
-                add(at, "met")
-        elif status == "breached":
-            at = breach_instant(clause, v, cyc, fold)
-            by_deadline = kind in _TIMED and not (cyc.close_kind == "breach" and at == cyc.closed_at)
-            if at is not None and (since <= at < as_of if by_deadline else since < at <= as_of):
+        decided = decided_instant(clause, v, cyc, fold)
+        if decided is not None and _within(decided, since, as_of):
+            at = decided[0]
+            if status == "breached":
                 add(at, "breached", event="breach")
-            if kind in _TIMED and v.completed_at is not None and v.due_at is not None \
-                    and v.completed_at > v.due_at and _in(v.completed_at, since, as_of):
-                add(v.completed_at, "completed_late")
-        elif status == "cancelled":
-            if _in(cyc.closed_at, since, as_of):
-                add(cyc.closed_at, "cancelled")
+            else:                                       # met, cancelled
+                add(at, status)
+        if status == "breached" and kind in _TIMED and v.completed_at is not None and v.due_at is not None \
+                and v.completed_at > v.due_at and _in(v.completed_at, since, as_of):
+            add(v.completed_at, "completed_late")
+    return out
+
+
+def _within(decided: tuple, since: int, as_of: int) -> bool:
+    """Whether ``(instant, after)`` happened in ``(since, as_of]``: one that happens just
+    after its instant (a deadline's breach) when ``since <= instant < as_of``."""
+    at, after = decided
+    return since <= at < as_of if after else since < at <= as_of
+
+
+def _flow_changes(fold, v, since: int, as_of: int) -> list:
+    """The `flow` verdict's ``met`` (its first entry into a final state, before any
+    disallowed change) and ``breached`` (its first disallowed change) in the window."""
+    from slacode.escalate import flow_instants
+
+    out = []
+    for at, transition in zip(flow_instants(fold), ("met", "breached")):
+        if _in(at, since, as_of):
+            out.append(Change(at, transition, v.lead, v.rule, v.clause, None, None, None, v.status, v.owner,
+                              as_text(v.assignee), v.segment, v.reason, v.zone))
     return out
 
 
 def aggregate_changes(verdicts: Iterable, since: int, as_of: int) -> list:
-    """``decided``: the targets' and quotas' periods (verdicts with a ``period``) that ended
-    in ``(since, as_of]`` and are decided (``met`` or ``breached``) as of ``as_of``."""
+    """The targets' and quotas' periods (verdicts with a ``period``): ``decided`` when the
+    period was decided in ``(since, as_of]`` (and is, ``met`` or ``breached``, as of
+    ``as_of``): its end, or a target's last undecided cycle's decision after it; an `at
+    least` quota's ``met`` and an `at most` quota's ``breached`` when its goal was reached
+    or exceeded in the window (:attr:`~slacode.verdict.Verdict.timeline`; verdicts judged
+    without it are decided at their end)."""
     out = []
     for v in verdicts:
-        if v.lead is None and v.period is not None and v.status in ("met", "breached") and _in(v.due_at, since, as_of):
-            out.append(Change(v.due_at, "decided", None, v.rule, v.clause, None, v.period, None, v.status, v.owner,
+        if v.lead is not None or v.period is None:
+            continue
+        decided, after, reached, transition = v.timeline if v.timeline is not None else (v.due_at, False, None, None)
+        if transition is not None and _in(reached, since, as_of):
+            out.append(Change(reached, transition, None, v.rule, v.clause, None, v.period, None, v.status, v.owner,
+                              as_text(v.assignee), v.segment, v.reason, v.zone))
+        if v.status in ("met", "breached") and decided is not None and _within((decided, after), since, as_of):
+            out.append(Change(decided, "decided", None, v.rule, v.clause, None, v.period, None, v.status, v.owner,
                               None, v.segment, v.reason, v.zone))
     return out
 
@@ -170,9 +208,7 @@ class ChangesSink:
     def __init__(self, since: int, as_of: int, escalating: dict | None = None, only=None):
         self.since, self.as_of, self.escalating, self.only = since, as_of, escalating or {}, only
         self.items: list = []
-
-    def hook(self, fold, verdicts: list) -> list:
-        return lead_changes(fold, verdicts, self.since, self.as_of, self.escalating)
+        self.hook = _Hook(since, as_of, self.escalating)
 
     def __call__(self, changes: list) -> None:
         only = self.only
@@ -182,6 +218,20 @@ class ChangesSink:
         """Add ``result``'s targets' and quotas' decisions; every change, by ``at`` then key."""
         self(aggregate_changes(result.verdicts, self.since, self.as_of))
         return sorted(self.items, key=Change.sort_key)
+
+
+class _Hook:
+    """A lead's fold and verdicts -> its changes (run where the lead is folded: in the
+    workers with ``--jobs``). ``timeline``: the run's aggregates keep the instants their
+    periods were decided at (:func:`slacode.stream.wants_timeline`)."""
+
+    timeline = True
+
+    def __init__(self, since: int, as_of: int, escalating: dict):
+        self.since, self.as_of, self.escalating = since, as_of, escalating
+
+    def __call__(self, fold, verdicts: list) -> list:
+        return lead_changes(fold, verdicts, self.since, self.as_of, self.escalating)
 
 
 def changes(agreement, events, *, since, as_of, default_tz=None) -> list[Change]:
@@ -205,7 +255,7 @@ def changes(agreement, events, *, since, as_of, default_tz=None) -> list[Change]
     records = records_from_objects(events, default_tz=default_tz, diagnostics=[], as_of_us=t1,
                                    as_of_zone=plan.zone, sources=())
     segs = target_segments(plan)
-    agg = Aggregates(plan, t1) if plan.targets or plan.quotas else None
+    agg = Aggregates(plan, t1, timeline=True) if plan.targets or plan.quotas else None
     groups = group_by_lead(records)
     for lead in sorted(groups):
         fold = fold_lead(plan, lead, groups[lead], segs, t1)
