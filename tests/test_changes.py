@@ -404,3 +404,35 @@ def test_jobs_give_the_same_changes_as_one_process(monkeypatch):
     assert any(c["rule"] == "sql_volume" and c["transition"] == "met" for c in listed)
     assert any(c["rule"] == "cadence_persistence" and c["period"] == "2026-10" and c["transition"] == "decided"
                and c["at"] > "2026-11-02" for c in listed)
+
+
+GROUPED = slacode.loads("""
+agreement "g" { version "1"; timezone "UTC"; teams sales }
+quota calls {
+  owner sales
+  count contact_attempt
+  by assignee
+  at least 2 per day
+}
+quota regions {
+  owner sales
+  count contact_attempt
+  by region
+  at most 1 per day
+}
+""")
+
+
+def test_a_grouped_goal_s_changes_name_their_group():
+    """Each rep's (each region's) period is its own: `met` when that group reached the goal,
+    with the group in the key, so keys stay unique."""
+    events = [{"lead": "A", "at": _at("09:00"), "type": "assigned", "owner": "ana", "fields": {"region": "N"}},
+              {"lead": "B", "at": _at("09:00"), "type": "assigned", "owner": "bo", "fields": {"region": "S"}}]
+    events += [{"lead": lead, "at": _at(t), "type": "contact_attempt"}
+               for lead, t in (("A", "10:00"), ("B", "10:30"), ("A", "11:00"), ("B", "12:00"), ("A", "13:00"))]
+    got = changes(GROUPED, events, since=_at("09:00"), as_of="2026-01-06T01:00:00Z")
+    reached = [(c.to_dict()["at"][11:16], c.rule, c.transition, json.loads(c.key)[-1]) for c in got
+               if c.transition != "decided"]
+    assert reached == [("11:00", "calls", "met", ["assignee", "ana"]), ("11:00", "regions", "breached", ["region", "N"]),
+                       ("12:00", "calls", "met", ["assignee", "bo"]), ("12:00", "regions", "breached", ["region", "S"])]
+    assert len({c.key for c in got}) == len(got) == 8       # and each group's period decided at midnight

@@ -67,16 +67,22 @@ class Change:
     reason: str
     zone: object
     escalates_to: tuple = ()
+    # a `by assignee` / `by FIELD` target's or quota's: ("assignee", rep) / (field, value),
+    # the group its period is of (the key's last item); None for every other change
+    group: tuple | None = None
 
     @property
     def key(self) -> str:
-        """``[lead, rule, clause, cycle or period, transition, level]`` as compact JSON:
-        the same transition has the same key in every run that lists it."""
+        """``[lead, rule, clause, cycle or period, transition, level]`` as compact JSON (a
+        grouped target's or quota's: ``[…, level, [by, group]]``): the same transition has
+        the same key in every run that lists it."""
         import json
 
         where = self.period if self.period is not None else self.cycle
-        return json.dumps([self.lead, self.rule, self.clause, where, self.transition, self.level],
-                          ensure_ascii=False, separators=(",", ":"))
+        parts = [self.lead, self.rule, self.clause, where, self.transition, self.level]
+        if self.group is not None:
+            parts.append(list(self.group))
+        return json.dumps(parts, ensure_ascii=False, separators=(",", ":"), default=str)
 
     def sort_key(self) -> tuple:
         return (self.at, self.key)
@@ -178,24 +184,42 @@ def _flow_changes(fold, v, since: int, as_of: int) -> list:
     return out
 
 
-def aggregate_changes(verdicts: Iterable, since: int, as_of: int) -> list:
+def goal_groups(plan) -> dict:
+    """``{name: "assignee" | FIELD}`` of the plan's targets and quotas set `by assignee` or
+    `by FIELD` (one verdict per group and period: the group is part of their changes' key)."""
+    return {g.name: (g.by_field if g.by_field is not None else "assignee")
+            for g in (*plan.targets, *plan.quotas) if g.by_assignee or g.by_field is not None}
+
+
+def _group_of(v, groups: dict) -> tuple | None:
+    by = groups.get(v.rule)
+    if by is None:
+        return None
+    if by == "assignee" and v.group is None:
+        return "assignee", as_text(v.assignee)
+    return by, (v.group or {}).get(by)
+
+
+def aggregate_changes(verdicts: Iterable, since: int, as_of: int, groups: dict | None = None) -> list:
     """The targets' and quotas' periods (verdicts with a ``period``): ``decided`` when the
     period was decided in ``(since, as_of]`` (and is, ``met`` or ``breached``, as of
     ``as_of``): its end, or a target's last undecided cycle's decision after it; an `at
     least` quota's ``met`` and an `at most` quota's ``breached`` when its goal was reached
     or exceeded in the window (:attr:`~slacode.verdict.Verdict.timeline`; verdicts judged
-    without it are decided at their end)."""
+    without it are decided at their end). ``groups``: :func:`goal_groups` of the plan."""
     out = []
+    groups = groups or {}
     for v in verdicts:
         if v.lead is not None or v.period is None:
             continue
+        group = _group_of(v, groups) if groups else None
         decided, after, reached, transition = v.timeline if v.timeline is not None else (v.due_at, False, None, None)
         if transition is not None and _in(reached, since, as_of):
             out.append(Change(reached, transition, None, v.rule, v.clause, None, v.period, None, v.status, v.owner,
-                              as_text(v.assignee), v.segment, v.reason, v.zone))
+                              as_text(v.assignee), v.segment, v.reason, v.zone, group=group))
         if v.status in ("met", "breached") and decided is not None and _within((decided, after), since, as_of):
             out.append(Change(decided, "decided", None, v.rule, v.clause, None, v.period, None, v.status, v.owner,
-                              None, v.segment, v.reason, v.zone))
+                              as_text(v.assignee), v.segment, v.reason, v.zone, group=group))
     return out
 
 
@@ -205,8 +229,9 @@ class ChangesSink:
     them in lead order, :meth:`finish` adds the targets' and quotas' and sorts. ``only``:
     a test of a change (``--rule``, ``--owner``), or None."""
 
-    def __init__(self, since: int, as_of: int, escalating: dict | None = None, only=None):
+    def __init__(self, since: int, as_of: int, escalating: dict | None = None, only=None, groups: dict | None = None):
         self.since, self.as_of, self.escalating, self.only = since, as_of, escalating or {}, only
+        self.groups = groups or {}          # goal_groups() of the plan
         self.items: list = []
         self.hook = _Hook(since, as_of, self.escalating)
 
@@ -216,7 +241,7 @@ class ChangesSink:
 
     def finish(self, result) -> list:
         """Add ``result``'s targets' and quotas' decisions; every change, by ``at`` then key."""
-        self(aggregate_changes(result.verdicts, self.since, self.as_of))
+        self(aggregate_changes(result.verdicts, self.since, self.as_of, self.groups))
         return sorted(self.items, key=Change.sort_key)
 
 
@@ -249,7 +274,7 @@ def changes(agreement, events, *, since, as_of, default_tz=None) -> list[Change]
     t1 = public_as_of(as_of, default_tz)
     if t0 > t1:
         raise ValueError("since is after as_of: the window (since, as_of] would be empty")
-    sink = ChangesSink(t0, t1, escalations(plan))
+    sink = ChangesSink(t0, t1, escalations(plan), groups=goal_groups(plan))
     if isinstance(events, EventBatch):
         events = events.records
     records = records_from_objects(events, default_tz=default_tz, diagnostics=[], as_of_us=t1,
