@@ -25,6 +25,10 @@ states {
   hold
   done final
 }
+flow {
+  new -> hold, done
+  hold -> new, done
+}
 deadline ft {
   owner sales
   start on assigned
@@ -68,18 +72,31 @@ quota q {
   count assigned
   at least 2 per day
 }
+quota qm {
+  owner sales
+  count contact_attempt
+  at most 2 per day
+}
+quota qs {
+  owner mgmt
+  sum amount of paid
+  at least 5 per day
+}
 """
 AGREEMENT = slacode.loads(SPEC)
 BASE = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)      # a Monday, before the office opens
-KINDS = ["assigned", "contact_attempt", "dropped", "rejected", "won", "reassigned", "new", "hold", "unhold"]
+KINDS = ["assigned", "contact_attempt", "dropped", "rejected", "won", "reassigned", "new", "hold", "unhold", "done",
+         "lost", "paid", "refund"]
 #: the transitions a change of status between T0 and T1 shows, and the status it ends in
 STATUS_OF = {"met": "met", "breached": "breached", "cancelled": "cancelled"}
 
 
 def _event(lead: str, minutes: int, kind: str) -> dict:
     at = (BASE + timedelta(minutes=minutes)).isoformat()
-    if kind in ("new", "hold"):
+    if kind in ("new", "hold", "done", "lost"):          # (`lost`: a state the agreement does not declare)
         return {"lead": lead, "at": at, "type": "state", "state": kind}
+    if kind in ("paid", "refund"):                          # a sum that can fall back below its goal
+        return {"lead": lead, "at": at, "type": "paid", "amount": 3 if kind == "paid" else -4}
     if kind == "unhold":
         return {"lead": lead, "at": at, "type": "state", "state": "new"}
     if kind == "new_email":
@@ -135,6 +152,10 @@ def test_transitions_agree_with_judging_twice(history, a, b):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(histories, instants, instants, instants)
+@example(history=[("A", 450, "assigned")], a=0, b=1500, c=1560)        # a target's period decided after its end
+@example(history=[("A", 0, "new"), ("A", 60, "done"), ("A", 90, "lost")], a=0, b=60, c=120)    # the flow
+@example(history=[("A", 60, "assigned"), ("B", 120, "assigned"), ("A", 150, "contact_attempt"),
+                  ("B", 150, "contact_attempt"), ("B", 180, "contact_attempt")], a=0, b=150, c=300)  # quotas
 def test_consecutive_windows_list_each_transition_once(history, a, b, c):
     """Runs over (T0, T1] and (T1, T2] list what one run over (T0, T2] lists, each once
     (the exactly-once recipe), once every event is in."""
@@ -143,14 +164,74 @@ def test_consecutive_windows_list_each_transition_once(history, a, b, c):
     whole = changes(AGREEMENT, events, since=t0, as_of=t2)
     split = changes(AGREEMENT, events, since=t0, as_of=t1) + changes(AGREEMENT, events, since=t1, as_of=t2)
     # (a transition of a cycle still open at T1 that ends before T2 is listed with the
-    # status of each run's T1: compare what happened, not the status it left). A target's
-    # period decided after its end (a cycle undecided then) is the documented gap: listed
-    # only by a run whose window holds its end and that sees it decided.
+    # status of each run's T1: compare what happened, not the status it left): the flow's,
+    # the quotas' met mid-period and the targets' periods decided after their end included
     def kept(items):
-        return sorted((x.key, x.at) for x in items if x.rule != "t")
+        return sorted((x.key, x.at) for x in items)
 
     assert kept(split) == kept(whole)
-    assert {x.key for x in split if x.rule == "t"} <= {x.key for x in whole if x.rule == "t"}
+    assert len({x.key for x in split}) == len(split)
+
+
+#: the aggregates' transitions a status change shows: a quota's goal reached (`at least`) or
+#: exceeded (`at most`) mid-period
+REACHED = {"q": "met", "qs": "met", "qm": "breached"}
+
+
+def _all_statuses(events: list, as_of: datetime) -> dict:
+    """Every verdict's status as of ``as_of`` (the flow's and the aggregates' too), and for
+    each target's or quota's period whether it is decided then (ended, met or breached)."""
+    result = AGREEMENT.evaluate(events, as_of=as_of)
+    out = {}
+    for v in result.verdicts:
+        if v.lead is None:
+            settled = v.status in ("met", "breached") and v.due_at <= _us(as_of)
+            out[(None, v.rule, v.clause, v.period)] = (v.status, settled)
+        else:
+            out[(v.lead, v.rule, v.clause, v.cycle)] = (v.status, None)
+    return out
+
+
+def _us(when: datetime) -> int:
+    return int(when.timestamp()) * 1_000_000
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories, st.lists(instants, min_size=2, max_size=5))
+@example(history=[("A", 450, "assigned")], ends=[0, 1530, 1560])           # a day's ft cycle decided the next day
+@example(history=[("A", 0, "new"), ("A", 60, "done"), ("A", 90, "hold")], ends=[0, 120])       # met, then breached
+@example(history=[("A", 60, "paid"), ("B", 90, "paid"), ("A", 120, "refund"), ("B", 150, "paid"), ("B", 180, "paid")],
+         ends=[0, 240])                                                  # a sum reaches its goal, falls back, again
+def test_status_changes_are_listed_when_they_first_happen(history, ends):
+    """Judged at every grid step from the first instant: each `met`, `breached`, `cancelled`
+    (the flow's and the quotas' mid-period `met` / `breached` too) and `decided` is listed
+    by the window that holds the first step at which it holds (a target's period: decided
+    after its end when a cycle was still open then), in windows that follow each other."""
+    events = [_event(lead, m, kind) for lead, m, kind in history]
+    last = max(ends)
+    steps = [_all_statuses(events, BASE + timedelta(minutes=m)) for m in range(0, last + GRID, GRID)]
+    first: dict = {}                                # (key, transition) -> the first step it holds
+    for k in range(1, len(steps)):
+        for key, (status, settled) in steps[k].items():
+            was, was_settled = steps[k - 1].get(key, (None, None))
+            if key[0] is None:
+                if settled and not was_settled:
+                    first.setdefault((key, "decided"), k)
+                reached = REACHED.get(key[1])
+                if reached is not None and status == reached and was != reached:
+                    first.setdefault((key, reached), k)
+            elif status in ("met", "breached", "cancelled") and was != status:
+                first.setdefault((key, status), k)
+    cuts = sorted(set(ends))
+    listed: set = set()
+    for a, b in zip(cuts, cuts[1:]):
+        got = changes(AGREEMENT, events, since=BASE + timedelta(minutes=a), as_of=BASE + timedelta(minutes=b))
+        mine = {((c.lead, c.rule, c.clause, c.period if c.lead is None else c.cycle), c.transition) for c in got
+                if c.transition in ("met", "breached", "cancelled", "decided")}
+        expected = {what for what, k in first.items() if a < k * GRID <= b}
+        assert mine == expected, (a, b, mine ^ expected)
+        assert not listed & mine
+        listed |= mine
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -219,7 +300,8 @@ def test_decided_periods():
     events = _lead(("09:00", "assigned"), ("09:10", "contact_attempt"))
     got = changes(AGREEMENT, events, since="2026-01-05T20:00:00Z", as_of="2026-01-06T01:00:00Z")
     decided = {(c.rule, c.period, c.status) for c in got if c.transition == "decided"}
-    assert decided == {("t", "2026-01-05", "met"), ("q", "2026-01-05", "breached")}
+    assert decided == {("t", "2026-01-05", "met"), ("q", "2026-01-05", "breached"), ("qm", "2026-01-05", "met"),
+                       ("qs", "2026-01-05", "breached")}
     assert not [c for c in changes(AGREEMENT, events, since="2026-01-06T00:00:00Z", as_of="2026-01-06T01:00:00Z")
                 if c.transition == "decided"]
 
@@ -315,3 +397,42 @@ def test_jobs_give_the_same_changes_as_one_process(monkeypatch):
     assert len(hooks) == 1 and hooks[0] is not None              # the workers ran the hook
     assert one.exit_code == two.exit_code == 0
     assert one.output == two.output and one.output.count("\n") > 1000
+    # the workers' leads give the transitions the aggregates need: a flow's breach, a quota
+    # met mid-period, a target's period decided after its end (a cycle open at the month's end)
+    listed = [json.loads(line) for line in one.output.splitlines() if line.startswith("{")]     # (not stderr)
+    assert any(c["rule"] == "flow" and c["transition"] == "breached" for c in listed)
+    assert any(c["rule"] == "sql_volume" and c["transition"] == "met" for c in listed)
+    assert any(c["rule"] == "cadence_persistence" and c["period"] == "2026-10" and c["transition"] == "decided"
+               and c["at"] > "2026-11-02" for c in listed)
+
+
+GROUPED = slacode.loads("""
+agreement "g" { version "1"; timezone "UTC"; teams sales }
+quota calls {
+  owner sales
+  count contact_attempt
+  by assignee
+  at least 2 per day
+}
+quota regions {
+  owner sales
+  count contact_attempt
+  by region
+  at most 1 per day
+}
+""")
+
+
+def test_a_grouped_goal_s_changes_name_their_group():
+    """Each rep's (each region's) period is its own: `met` when that group reached the goal,
+    with the group in the key, so keys stay unique."""
+    events = [{"lead": "A", "at": _at("09:00"), "type": "assigned", "owner": "ana", "fields": {"region": "N"}},
+              {"lead": "B", "at": _at("09:00"), "type": "assigned", "owner": "bo", "fields": {"region": "S"}}]
+    events += [{"lead": lead, "at": _at(t), "type": "contact_attempt"}
+               for lead, t in (("A", "10:00"), ("B", "10:30"), ("A", "11:00"), ("B", "12:00"), ("A", "13:00"))]
+    got = changes(GROUPED, events, since=_at("09:00"), as_of="2026-01-06T01:00:00Z")
+    reached = [(c.to_dict()["at"][11:16], c.rule, c.transition, json.loads(c.key)[-1]) for c in got
+               if c.transition != "decided"]
+    assert reached == [("11:00", "calls", "met", ["assignee", "ana"]), ("11:00", "regions", "breached", ["region", "N"]),
+                       ("12:00", "calls", "met", ["assignee", "bo"]), ("12:00", "regions", "breached", ["region", "S"])]
+    assert len({c.key for c in got}) == len(got) == 8       # and each group's period decided at midnight

@@ -237,11 +237,25 @@ def opening_hours(cal, day: date) -> str:
 
 class Aggregates:
     """Targets and quotas, accumulated lead by lead into per-period counters (memory grows
-    with the number of periods, not of leads or events)."""
+    with the number of periods, not of leads or events).
 
-    def __init__(self, plan, as_of: int):
+    ``timeline`` (`slacode changes`): the verdicts also carry when each period was decided
+    and when a quota's goal was reached or exceeded (:attr:`Verdict.timeline`): the lead
+    contributions then carry each target cycle's decision instant, and each quota period
+    keeps the instants of its first counted events (as many as its goal needs: its ``N``
+    smallest for `at least N`, ``N + 1`` for `at most N`; every ``(instant, value)`` of a
+    `sum PROP of …` quota, whose running sum need not grow)."""
+
+    def __init__(self, plan, as_of: int, timeline: bool = False):
         self.plan = plan
         self.as_of = as_of
+        self.timeline = timeline
+        # timeline: per quota, period key -> a max-heap (negated instants) of its first hits,
+        # or a sum's [(instant, value)]; per target, period key -> the latest (instant, after)
+        # a judged cycle of it was decided at
+        self.quota_marks: list[dict] | None = [{} for _ in plan.quotas] if timeline else None
+        self.quota_needs: tuple = tuple(_hits_needed(q) for q in plan.quotas) if timeline else ()
+        self.target_marks: list[dict] | None = [{} for _ in plan.targets] if timeline else None
         self.first_event: int | None = None
         # period start (and group: rep of `by assignee`, key of `by FIELD`) -> count
         self.quota_counts: list[dict] = [{} for _ in plan.quotas]
@@ -271,6 +285,7 @@ class Aggregates:
         if not (self.plan.quotas or self.plan.targets):
             return None
         cycles = []
+        decisions = [] if self.timeline else None
         wanted = self._wanted
         if wanted:
             segments = {}
@@ -298,14 +313,20 @@ class Aggregates:
                         cycles.append((i, v.started_at, v.status if judged else None, group))
                     else:                                   # (per working day: which cycle, for SLA619)
                         cycles.append((i, v.started_at, v.status if judged else None, group, v.rule, v.cycle))
+                    if decisions is not None:
+                        decisions.append(_decision(fold, v) if judged else None)
         first = fold.first_at if fold.events else None
         place = (fold.lead, *fold.first_place) if first is not None else None
+        if decisions is not None:
+            return first, tuple(fold.quota_hits), tuple(cycles), place, tuple(decisions)
         return first, tuple(fold.quota_hits), tuple(cycles), place
 
     def add_contribution(self, contrib) -> None:
         if contrib is None:
             return
-        first, hits, cycles, place = contrib
+        first, hits, cycles, place = contrib[:4]
+        decisions = contrib[4] if len(contrib) > 4 else None
+        marks = self.quota_marks
         zone = self.plan.zone
         if first is not None and (self.first_event is None or first < self.first_event):
             self.first_event, self.first_place = first, place
@@ -330,9 +351,11 @@ class Aggregates:
                 _earliest(self.quota_reps[i], hit[2], at)
             counts = self.quota_counts[i]
             counts[start] = counts.get(start, 0) + 1
+            if marks is not None and self.quota_needs[i]:
+                _keep_first(marks[i], start, at, self.quota_needs[i])
         grouped = self._target_grouped
         cals = self._target_cals
-        for cycle in cycles:
+        for j, cycle in enumerate(cycles):
             i, started, status, rep = cycle[0], cycle[1], cycle[2], cycle[3]
             t = self.plan.targets[i]
             if self.target_first[i] is None or started < self.target_first[i]:
@@ -362,6 +385,11 @@ class Aggregates:
                 row[1] += 1
             elif status in UNDECIDED:
                 row[2] += 1
+            if decisions is not None and decisions[j] is not None:
+                latest = self.target_marks[i]
+                known = latest.get(start)
+                if known is None or decisions[j] > known:
+                    latest[start] = decisions[j]
 
     def _leave_out(self, kind: str, i: int, at: int, lead, where) -> None:
         """One event (cycle) of a `per working day` goal on no working date: counted in no
@@ -385,6 +413,8 @@ class Aggregates:
         if row is None:
             row = counts[start] = Sum()
         row.add(hit[3])
+        if self.quota_marks is not None and hit[3] is not None:
+            self.quota_marks[i].setdefault(start, []).append((hit[1], hit[3]))
 
     def add(self, fold, verdicts) -> None:
         self.add_contribution(self.contribution(fold, verdicts))
@@ -555,6 +585,7 @@ class Aggregates:
         assignee, group = _labels(rep, q.by_field, by_rep)
         clause = "count" if not summed else "sum"
         pace = q.pace                   # `warn behind pace` (extension): its clock, or None
+        marks = None if self.quota_marks is None else self.quota_marks[_index_of(self.plan.quotas, q)]
         for label, start_date, start, end in spans:
             found = counts.get((start_date, rep) if by_rep else start_date)
             if summed:
@@ -594,7 +625,31 @@ class Aggregates:
                                None, warn_at, None, None, count, n, [], f"{who}{words} in {label}{tail}.", label,
                                None, zone, group=dict(group) if group else None,
                                count=row.added if summed else None))
+            if marks is not None:
+                key = (start_date, rep) if by_rep else start_date
+                out[-1].timeline = (end, False, *self._reached(q, marks.get(key), goal))
         return out
+
+    def _reached(self, q, mark, goal) -> tuple:
+        """``(instant, transition)``: when a period's `at least` goal was first reached
+        (``"met"``) or its `at most` first exceeded (``"breached"``), from its kept first hits
+        (``mark``), or ``(None, None)``."""
+        if not mark:
+            return None, None
+        least = q.bound == "least"
+        if q.prop is None:                              # a count: the Nth (N + 1th) hit's instant
+            need = _hits_needed(q)
+            return (-mark[0], "met" if least else "breached") if len(mark) >= need else (None, None)
+        total = Sum()
+        items = sorted(mark, key=lambda m: m[0])
+        for k, (at, value) in enumerate(items):         # the running sum after each instant
+            total.add(value)
+            if k + 1 < len(items) and items[k + 1][0] == at:
+                continue
+            reached = total.exact()
+            if reached >= goal if least else reached > goal:
+                return at, "met" if least else "breached"
+        return None, None
 
     def _target(self, i: int) -> list[Verdict]:
         t = self.plan.targets[i]
@@ -611,6 +666,7 @@ class Aggregates:
         grouped target: ``rep`` is the rep of `by assignee`, the group key of `by FIELD`)."""
         spans, zone = self._periods(t, first)
         out = []
+        marks = None if self.target_marks is None else self.target_marks[_index_of(self.plan.targets, t)]
         goal = _goal_text(t.threshold)
         who = f"{_who(rep, t.by_field)}, " if by_rep else ""
         assignee, group = _labels(rep, t.by_field, by_rep)
@@ -639,6 +695,11 @@ class Aggregates:
             out.append(Verdict(None, t.name, "ratio", None, status, t.owner, assignee, t.segment, start, end,
                                None, None, None, None, value, t.threshold, [], f"{who}{label}: {words}.", label,
                                None, zone, group=dict(group) if group else None))
+            if marks is not None:
+                # decided at its end, or when its last undecided cycle was decided after it
+                latest = marks.get((start_date, rep) if by_rep else start_date)
+                decided = latest if latest is not None and latest > (end, False) else (end, False)
+                out[-1].timeline = (*decided, None, None)
         return out
 
 
@@ -782,6 +843,55 @@ class Sum:
 
 _ZERO = Decimal(0)
 _NO_SUM = Sum()             # an empty period (never added to)
+
+
+def _index_of(goals: tuple, goal) -> int:
+    return next(k for k, g in enumerate(goals) if g is goal)
+
+
+def _hits_needed(q) -> int:
+    """How many counted events a count quota's period needs to reach its `at least N` goal
+    (``ceil(N)``) or exceed its `at most N` (``floor(N) + 1``); 0 when none does (a goal met
+    or exceeded from the start: no event makes it happen); 0 for a sum (its values are kept)."""
+    import math
+
+    if q.prop is not None:
+        return 0
+    n = q.amount
+    return max(math.ceil(n) if q.bound == "least" else math.floor(n) + 1, 0)
+
+
+def _keep_first(marks: dict, key, at: int, need: int) -> None:
+    """Keep the ``need`` earliest instants of period ``key`` (a max-heap of negated instants)."""
+    import heapq
+
+    heap = marks.get(key)
+    if heap is None:
+        marks[key] = [-at]
+    elif len(heap) < need:
+        heapq.heappush(heap, -at)
+    elif at < -heap[0]:
+        heapq.heapreplace(heap, -at)
+
+
+def _decision(fold, v) -> tuple | None:
+    """When a lead's verdict ``v`` (of a target's rule) was decided: ``(instant, after)``,
+    :func:`slacode.escalate.decided_instant` (the `flow` verdict's: :func:`~slacode.escalate.flow_decided`),
+    or None while undecided. A decided verdict that gives no instant counts as decided at its start."""
+    from slacode.escalate import decided_instant, flow_decided
+
+    if v.status in UNDECIDED:
+        return None
+    if v.cycle is None:                                 # the `flow` verdict
+        got = flow_decided(fold)
+    else:
+        rf = next((r for r in fold.rules if r.plan.name == v.rule), None)
+        cyc = None if rf is None else next((c for c in rf.cycles if c.number == v.cycle), None)
+        clause = None if rf is None else next((c for c in rf.plan.clauses if c.key == v.clause), None)
+        got = None if cyc is None or clause is None else decided_instant(clause, v, cyc, fold)
+    if got is None and v.started_at is not None:
+        got = (v.started_at, False)
+    return got
 
 
 def amount_text(n) -> str:

@@ -43,7 +43,7 @@ def _since(text: str, tz: str | None, zone: str) -> int:
 @_event_options
 def changes(spec, events, since, as_of, rules, owners, fmt, jobs, tz, input_format, csv_options):
     """What happened to the clocks since the last run: opened, warned, met, breached, cancelled."""
-    from slacode.report.changes import ChangesSink
+    from slacode.report.changes import ChangesSink, goal_groups
     from slacode.report.due import escalations
     from slacode.report.progress import wanted
 
@@ -62,7 +62,7 @@ def changes(spec, events, since, as_of, rules, owners, fmt, jobs, tz, input_form
     if t0 > read.as_of:
         _fail(f"--since {since} is after --as-of: the window (since, as of] would be empty; "
               "pass the previous run's --as-of as --since")
-    sink = ChangesSink(t0, read.as_of, escalations(plan), only)
+    sink = ChangesSink(t0, read.as_of, escalations(plan), only, goal_groups(plan))
     result = _evaluate(agreement, events, as_of, tz, input_format, wanted(fmt), jobs, read=read,
                        csv_options=csv_options, sink=sink, fold_hook=sink.hook)
     items = sink.finish(result)

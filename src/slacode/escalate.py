@@ -112,6 +112,45 @@ def breach_instant(clause, verdict, cyc, fold) -> int | None:
     return first_violation(clause, cyc, fold)
 
 
+def decided_instant(clause, verdict, cyc, fold) -> tuple[int, bool] | None:
+    """When ``verdict`` (of ``clause``, a clause of the plan, in cycle ``cyc`` of ``fold``,
+    judged as of the run's ``as_of``) stopped being undecided, as ``(instant, after)``, or
+    None while it is undecided (or gives no instant): ``after`` is True when it happens just
+    *after* the instant (a deadline's breach: a deadline equal to ``as_of`` is not yet
+    breached). A ``met`` verdict's ``completed_at``, else its cycle's close; a ``breached``
+    one's :func:`breach_instant`; a ``cancelled`` one's close. (`slacode changes`: the
+    ``met``, ``breached`` and ``cancelled`` transitions, and when a target's period is decided.)"""
+    status = verdict.status
+    if status == "met":
+        at = verdict.completed_at if verdict.completed_at is not None else cyc.closed_at
+        return None if at is None else (at, False)
+    if status == "breached":
+        at = breach_instant(clause, verdict, cyc, fold)
+        if at is None:
+            return None
+        return at, clause.kind in DUE_KINDS and not (cyc.close_kind == "breach" and at == cyc.closed_at)
+    if status == "cancelled":
+        return None if cyc.closed_at is None else (cyc.closed_at, False)
+    return None
+
+
+def flow_instants(fold) -> tuple[int | None, int | None]:
+    """``(met, breached)``: the instants the lead's `flow` verdict was first met (a final
+    state reached before any disallowed change) and first breached (the first disallowed
+    change, or change into an undeclared state), None for what has not happened. A met
+    flow can still be breached later (a change out of the final state); a breach is final."""
+    return fold.flow_met_at, fold.flow_breach_at
+
+
+def flow_decided(fold) -> tuple[int, bool] | None:
+    """When the lead's `flow` verdict stopped being ``pending`` (met or breached, whichever
+    came first), as :func:`decided_instant` gives it, or None while it is pending."""
+    met, breached = fold.flow_met_at, fold.flow_breach_at
+    if met is None and breached is None:
+        return None
+    return (met if breached is None or (met is not None and met < breached) else breached), False
+
+
 def success_instant(clause, verdict, cyc) -> tuple[int, bool] | None:
     """The instant a cycle ``cyc`` was met on ``clause`` (`success of RULE [clause KEY]`,
     extension; a ``within`` or an `attempts` rule's ``at_least_within``), with whether it

@@ -669,7 +669,7 @@ class LeadFold:
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
                  "events", "first_at", "first_place", "info", "last", "flow_groups", "nulled", "where_seen",
-                 "same_instant", "recur_at")
+                 "same_instant", "recur_at", "flow_met_at", "flow_breach_at")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -684,6 +684,10 @@ class LeadFold:
         self.flow_first = None
         self.flow_groups = None                 # `by FIELD` targets on `flow`: the groups at its start
         self.flow_final_at = None
+        # the instants the `flow` verdict was first met (a final state reached before any
+        # disallowed change) and first breached: `slacode changes` lists them
+        self.flow_met_at = None
+        self.flow_breach_at = None
         # The three lists below are () until their first item: most leads never get one,
         # and with time-ordered input every lead's fold is held until the end.
         self.flow_evidence: list | tuple = ()
@@ -984,12 +988,15 @@ class LeadFold:
                 self._flow_breach(rec)
         if new in self.plan.finals and new != self.state:
             self.flow_final_at = rec.at
+            if self.flow_met_at is None and not self.flow_evidence:
+                self.flow_met_at = rec.at
 
     def _flow_breach(self, rec) -> None:
         if self.flow_evidence:
             self.flow_evidence.append(rec.ref)
         else:
             self.flow_evidence = [rec.ref]
+            self.flow_breach_at = rec.at
 
     def _rule_event(self, rf: RuleFold, rec, t, ev_type, props, state, entered, left, fields, notes,
                     asks: tuple | None = None, also: tuple = ()):

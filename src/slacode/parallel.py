@@ -39,7 +39,7 @@ from slacode.evaluate import RunNotes, note_diagnostics
 from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, iter_range, resolve_sources
 from slacode.ids import SpilledIds, any_repeated
 from slacode.partition import line_lead, partition_of
-from slacode.stream import Spool, run_stream
+from slacode.stream import Spool, run_stream, wants_timeline
 
 #: Inputs smaller than this are evaluated in one process: starting workers costs more.
 MIN_PARALLEL_BYTES = 4 << 20
@@ -140,8 +140,8 @@ class ParallelRun:
     :meth:`outcomes` in lead order, then ``agg`` and :meth:`closing_diagnostics`."""
 
     def __init__(self, plan, as_of: int, workdir: str, metas: list[dict], ranges: bool = False,
-                 sources: list[str] | None = None):
-        self.agg = Aggregates(plan, as_of)
+                 sources: list[str] | None = None, timeline: bool = False):
+        self.agg = Aggregates(plan, as_of, timeline=timeline)
         self.sources = sources              # the names of the input files, in order
         self.workdir = workdir
         self.metas = metas
@@ -287,7 +287,8 @@ def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=Non
             return None
         if files is not None:
             diagnostics.extend(_merged_diagnostics(metas, names, as_of, plan.zone))
-        run = ParallelRun(plan, as_of, workdir, metas, ranges=spans is not None, sources=names)  # owns the directory from here
+        run = ParallelRun(plan, as_of, workdir, metas, ranges=spans is not None, sources=names,
+                          timeline=wants_timeline(fold_hook))  # owns the directory from here
         return run
     finally:
         for p in procs:

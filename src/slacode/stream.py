@@ -268,7 +268,9 @@ class StreamEvaluation:
                  fold_hook=None):
         self.serialize = serialize          # a lead's verdicts -> what outcomes carry (default: the list)
         # (fold, verdicts) -> what outcomes carry instead of the verdicts, for a caller that
-        # needs the lead's cycles too (`changes`: the instants a verdict does not keep)
+        # needs the lead's cycles too (`changes`: the instants a verdict does not keep); a
+        # hook with a true `timeline` attribute asks the aggregates for the instants their
+        # periods were decided at (Aggregates' `timeline`)
         self.fold_hook = fold_hook
         self.plan = plan
         self.as_of = as_of
@@ -276,7 +278,7 @@ class StreamEvaluation:
         self.notes = RunNotes()             # of the outcomes given so far (each fold has its own)
         self.group_by = group_by            # a lead field the verdicts carry the group of (`report --by`)
         self.segs = target_segments(plan) if group_by is None else grouping_segments(plan, group_by)
-        self.agg = Aggregates(plan, as_of)
+        self.agg = Aggregates(plan, as_of, timeline=wants_timeline(fold_hook))
         self.grouped = True                 # still looks grouped by ascending lead id
         self.current: str | None = None
         self.buffer: list = []              # the current lead's records (grouped mode)
@@ -500,6 +502,11 @@ class StreamEvaluation:
     def closing_diagnostics(self) -> list:
         """Diagnostics that are known only at the end (after :meth:`outcomes`)."""
         return note_diagnostics(self.notes, self.sources, self.plan) + self.agg.span_diagnostics(self.sources)
+
+
+def wants_timeline(fold_hook) -> bool:
+    """Whether a ``fold_hook`` asks the aggregates for their timeline (`changes`)."""
+    return bool(getattr(fold_hook, "timeline", False))
 
 
 def run_stream(plan, read: Callable[..., Iterator], as_of: int, diagnostics: list,

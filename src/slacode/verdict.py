@@ -97,6 +97,14 @@ class Verdict:
     # targets take them; set only by an evaluation asked to group by a field (``group_by``),
     # None on every other verdict; never written
     start_groups: dict | None = None
+    # a target's or quota's verdict judged by aggregates asked for it (`slacode changes`):
+    # ``(decided, after, reached, transition)``: the instant the period was decided (a
+    # quota's: its end; a target's: its end, or the later instant its last undecided cycle
+    # was decided), ``after`` True when that happens just after it (a deadline's breach);
+    # ``reached``: the instant an `at least` quota's goal was first reached (``transition``
+    # ``"met"``) or an `at most` quota's first exceeded (``"breached"``), else both None;
+    # None on every other verdict; never written
+    timeline: tuple | None = None
 
     def __repr__(self) -> str:
         """The fields that are set (not at their defaults), instants as RFC 3339 text in the

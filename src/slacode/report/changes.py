@@ -11,20 +11,27 @@ instants and status and from its cycle (not by judging twice and comparing):
   taken into account); a rule with several levels lists its first level that way, and the
   later levels of a cycle still open at ``T1`` at their instants (``level``);
 * ``met``: a ``met`` verdict's ``completed_at``, else its cycle's close (a "never" clause,
-  ``at least N before`` without the trigger);
+  ``at least N before`` without the trigger); the `flow` rule's first entry into a final
+  state (before any disallowed change); the counted event that reached an `at least N`
+  quota's goal in its period (the Nth; a `sum`: the first instant its running sum reached it);
 * ``breached``: :func:`slacode.escalate.breach_instant`: a deadline's instant for a cycle
   that passed it open or stopped late, the event of ``breach on`` / ``breach when``, the
   first violating attempt of a "never" clause, the stop of ``require`` and the decision of
   ``first`` / ``at least N before``. A deadline's breach happens *just after* it (a deadline
-  equal to ``as_of`` is not yet breached), so it is listed when ``T0 <= due_at < T1``;
+  equal to ``as_of`` is not yet breached), so it is listed when ``T0 <= due_at < T1``. Also
+  the `flow` rule's first disallowed change (or change into an undeclared state), and the
+  counted event that took an `at most N` quota past its goal (the (N+1)th; a `sum`: the first
+  instant its running sum exceeded it);
 * ``completed_late``: the late stop (``completed_at``) of a breached timed clause;
 * ``cancelled``: the close (cancel or restart) of a ``cancelled`` verdict's cycle;
-* ``decided``: a target's or quota's period that ended in the window (``(T0, T1]``), with
-  its status as of ``T1``.
+* ``decided``: a target's or quota's period, with its status as of ``T1``, when it was
+  decided: a quota's at its end; a target's at its end, or, when a cycle of it was still
+  undecided then, when its last such cycle was decided (its stop, cancel, breach: just after
+  a deadline, as a breach).
 
-Not listed (their instant is not known from the verdicts): the `flow` rule's breaches; a
-quota met before its period ended (it is listed as ``decided`` at the period's end); a
-target's period decided after its end (a cycle of it was undecided when it ended).
+The flow's and the quotas' ``met`` and ``breached`` are listed when they happened, whatever
+the status as of ``T1`` (a flow met, then left its final state: ``breached`` later), so
+consecutive windows list each once.
 
 Pure: no clock, no I/O.
 """
@@ -60,16 +67,22 @@ class Change:
     reason: str
     zone: object
     escalates_to: tuple = ()
+    # a `by assignee` / `by FIELD` target's or quota's: ("assignee", rep) / (field, value),
+    # the group its period is of (the key's last item); None for every other change
+    group: tuple | None = None
 
     @property
     def key(self) -> str:
-        """``[lead, rule, clause, cycle or period, transition, level]`` as compact JSON:
-        the same transition has the same key in every run that lists it."""
+        """``[lead, rule, clause, cycle or period, transition, level]`` as compact JSON (a
+        grouped target's or quota's: ``[…, level, [by, group]]``): the same transition has
+        the same key in every run that lists it."""
         import json
 
         where = self.period if self.period is not None else self.cycle
-        return json.dumps([self.lead, self.rule, self.clause, where, self.transition, self.level],
-                          ensure_ascii=False, separators=(",", ":"))
+        parts = [self.lead, self.rule, self.clause, where, self.transition, self.level]
+        if self.group is not None:
+            parts.append(list(self.group))
+        return json.dumps(parts, ensure_ascii=False, separators=(",", ":"), default=str)
 
     def sort_key(self) -> tuple:
         return (self.at, self.key)
@@ -95,16 +108,22 @@ def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: d
     """The transitions in ``(since, as_of]`` of one lead's ``verdicts`` (judged as of
     ``as_of`` from ``fold``, the lead's :class:`~slacode.evaluate.LeadFold`).
     ``escalating``: :func:`slacode.report.due.escalations` of the plan (``escalates_to``)."""
-    from slacode.escalate import breach_instant, warning_instant
+    from slacode.escalate import decided_instant, warning_instant
 
     escalating = escalating or {}
     folds = {rf.plan.name: rf for rf in fold.rules}
     out: list = []
     opened: set = set()
     for v in verdicts:
+        if v.lead is None:
+            continue
+        if v.cycle is None:
+            if v.rule == "flow":
+                out.extend(_flow_changes(fold, v, since, as_of))
+            continue
         rf = folds.get(v.rule)
-        if v.lead is None or rf is None or v.cycle is None:
-            continue                                    # (the flow rule: not listed)
+        if rf is None:
+            continue
         rp = rf.plan
         cyc = next((c for c in rf.cycles if c.number == v.cycle), None)
         clause = next((c for c in rp.clauses if c.key == v.clause), None)
@@ -132,32 +151,75 @@ def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: d
                 if passed and _in(at, since, as_of):
                     add(at, "warned", words)
         status = v.status
-        if status == "met":
-            at = v.completed_at if v.completed_at is not None else cyc.closed_at
-            if _in(at, since, as_of):
-                add(at, "met")
-        elif status == "breached":
-            at = breach_instant(clause, v, cyc, fold)
-            by_deadline = kind in _TIMED and not (cyc.close_kind == "breach" and at == cyc.closed_at)
-            if at is not None and (since <= at < as_of if by_deadline else since < at <= as_of):
+        decided = decided_instant(clause, v, cyc, fold)
+        if decided is not None and _within(decided, since, as_of):
+            at = decided[0]
+            if status == "breached":
                 add(at, "breached", event="breach")
-            if kind in _TIMED and v.completed_at is not None and v.due_at is not None \
-                    and v.completed_at > v.due_at and _in(v.completed_at, since, as_of):
-                add(v.completed_at, "completed_late")
-        elif status == "cancelled":
-            if _in(cyc.closed_at, since, as_of):
-                add(cyc.closed_at, "cancelled")
+            else:                                       # met, cancelled
+                add(at, status)
+        if status == "breached" and kind in _TIMED and v.completed_at is not None and v.due_at is not None \
+                and v.completed_at > v.due_at and _in(v.completed_at, since, as_of):
+            add(v.completed_at, "completed_late")
     return out
 
 
-def aggregate_changes(verdicts: Iterable, since: int, as_of: int) -> list:
-    """``decided``: the targets' and quotas' periods (verdicts with a ``period``) that ended
-    in ``(since, as_of]`` and are decided (``met`` or ``breached``) as of ``as_of``."""
+def _within(decided: tuple, since: int, as_of: int) -> bool:
+    """Whether ``(instant, after)`` happened in ``(since, as_of]``: one that happens just
+    after its instant (a deadline's breach) when ``since <= instant < as_of``."""
+    at, after = decided
+    return since <= at < as_of if after else since < at <= as_of
+
+
+def _flow_changes(fold, v, since: int, as_of: int) -> list:
+    """The `flow` verdict's ``met`` (its first entry into a final state, before any
+    disallowed change) and ``breached`` (its first disallowed change) in the window."""
+    from slacode.escalate import flow_instants
+
     out = []
+    for at, transition in zip(flow_instants(fold), ("met", "breached")):
+        if _in(at, since, as_of):
+            out.append(Change(at, transition, v.lead, v.rule, v.clause, None, None, None, v.status, v.owner,
+                              as_text(v.assignee), v.segment, v.reason, v.zone))
+    return out
+
+
+def goal_groups(plan) -> dict:
+    """``{name: "assignee" | FIELD}`` of the plan's targets and quotas set `by assignee` or
+    `by FIELD` (one verdict per group and period: the group is part of their changes' key)."""
+    return {g.name: (g.by_field if g.by_field is not None else "assignee")
+            for g in (*plan.targets, *plan.quotas) if g.by_assignee or g.by_field is not None}
+
+
+def _group_of(v, groups: dict) -> tuple | None:
+    by = groups.get(v.rule)
+    if by is None:
+        return None
+    if by == "assignee" and v.group is None:
+        return "assignee", as_text(v.assignee)
+    return by, (v.group or {}).get(by)
+
+
+def aggregate_changes(verdicts: Iterable, since: int, as_of: int, groups: dict | None = None) -> list:
+    """The targets' and quotas' periods (verdicts with a ``period``): ``decided`` when the
+    period was decided in ``(since, as_of]`` (and is, ``met`` or ``breached``, as of
+    ``as_of``): its end, or a target's last undecided cycle's decision after it; an `at
+    least` quota's ``met`` and an `at most` quota's ``breached`` when its goal was reached
+    or exceeded in the window (:attr:`~slacode.verdict.Verdict.timeline`; verdicts judged
+    without it are decided at their end). ``groups``: :func:`goal_groups` of the plan."""
+    out = []
+    groups = groups or {}
     for v in verdicts:
-        if v.lead is None and v.period is not None and v.status in ("met", "breached") and _in(v.due_at, since, as_of):
-            out.append(Change(v.due_at, "decided", None, v.rule, v.clause, None, v.period, None, v.status, v.owner,
-                              None, v.segment, v.reason, v.zone))
+        if v.lead is not None or v.period is None:
+            continue
+        group = _group_of(v, groups) if groups else None
+        decided, after, reached, transition = v.timeline if v.timeline is not None else (v.due_at, False, None, None)
+        if transition is not None and _in(reached, since, as_of):
+            out.append(Change(reached, transition, None, v.rule, v.clause, None, v.period, None, v.status, v.owner,
+                              as_text(v.assignee), v.segment, v.reason, v.zone, group=group))
+        if v.status in ("met", "breached") and decided is not None and _within((decided, after), since, as_of):
+            out.append(Change(decided, "decided", None, v.rule, v.clause, None, v.period, None, v.status, v.owner,
+                              as_text(v.assignee), v.segment, v.reason, v.zone, group=group))
     return out
 
 
@@ -167,12 +229,11 @@ class ChangesSink:
     them in lead order, :meth:`finish` adds the targets' and quotas' and sorts. ``only``:
     a test of a change (``--rule``, ``--owner``), or None."""
 
-    def __init__(self, since: int, as_of: int, escalating: dict | None = None, only=None):
+    def __init__(self, since: int, as_of: int, escalating: dict | None = None, only=None, groups: dict | None = None):
         self.since, self.as_of, self.escalating, self.only = since, as_of, escalating or {}, only
+        self.groups = groups or {}          # goal_groups() of the plan
         self.items: list = []
-
-    def hook(self, fold, verdicts: list) -> list:
-        return lead_changes(fold, verdicts, self.since, self.as_of, self.escalating)
+        self.hook = _Hook(since, as_of, self.escalating)
 
     def __call__(self, changes: list) -> None:
         only = self.only
@@ -180,8 +241,22 @@ class ChangesSink:
 
     def finish(self, result) -> list:
         """Add ``result``'s targets' and quotas' decisions; every change, by ``at`` then key."""
-        self(aggregate_changes(result.verdicts, self.since, self.as_of))
+        self(aggregate_changes(result.verdicts, self.since, self.as_of, self.groups))
         return sorted(self.items, key=Change.sort_key)
+
+
+class _Hook:
+    """A lead's fold and verdicts -> its changes (run where the lead is folded: in the
+    workers with ``--jobs``). ``timeline``: the run's aggregates keep the instants their
+    periods were decided at (:func:`slacode.stream.wants_timeline`)."""
+
+    timeline = True
+
+    def __init__(self, since: int, as_of: int, escalating: dict):
+        self.since, self.as_of, self.escalating = since, as_of, escalating
+
+    def __call__(self, fold, verdicts: list) -> list:
+        return lead_changes(fold, verdicts, self.since, self.as_of, self.escalating)
 
 
 def changes(agreement, events, *, since, as_of, default_tz=None) -> list[Change]:
@@ -199,13 +274,13 @@ def changes(agreement, events, *, since, as_of, default_tz=None) -> list[Change]
     t1 = public_as_of(as_of, default_tz)
     if t0 > t1:
         raise ValueError("since is after as_of: the window (since, as_of] would be empty")
-    sink = ChangesSink(t0, t1, escalations(plan))
+    sink = ChangesSink(t0, t1, escalations(plan), groups=goal_groups(plan))
     if isinstance(events, EventBatch):
         events = events.records
     records = records_from_objects(events, default_tz=default_tz, diagnostics=[], as_of_us=t1,
                                    as_of_zone=plan.zone, sources=())
     segs = target_segments(plan)
-    agg = Aggregates(plan, t1) if plan.targets or plan.quotas else None
+    agg = Aggregates(plan, t1, timeline=True) if plan.targets or plan.quotas else None
     groups = group_by_lead(records)
     for lead in sorted(groups):
         fold = fold_lead(plan, lead, groups[lead], segs, t1)
