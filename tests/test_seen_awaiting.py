@@ -74,6 +74,39 @@ def test_another_word_before_an_event_type_is_a_syntax_error():
     assert "SLA101" in str(e.value)
 
 
+def test_a_fact_after_or_goes_on_with_a_parenthesised_where():
+    # `TYPE where (…) or seen X`: after `or` a predicate may go on with the `where`; `seen X`
+    # was read as the event type `seen` and `X` was a syntax error (small27 item 1)
+    text = HEAD + ("deadline d { owner sales; start on a\n"
+                   "  stop on b where (score > 1) or seen reply or awaiting b since a\n  within 1h }\n")
+    (rule,) = slacode.loads(text).rules
+    (trigger,) = rule.triggers("stop_on")
+    assert trigger.type.value == "b" and [i.kind for i in trigger.where.items] == ["compare", "seen", "awaiting"]
+    from slacode.fmt import format as format_text
+    out = format_text(text)
+    assert "stop on b where score > 1 or seen reply or awaiting b since a" in out
+    assert format_text(out) == out
+    # b closes the cycle once a reply was seen, whatever the score; without one, only a score
+    # (and `awaiting b since a` is false at the b itself)
+    a = slacode.loads(text)
+    start, b = {"lead": "L", "at": _at(0), "type": "a"}, {"lead": "L", "at": _at(5), "type": "b",
+                                                          "properties": {"score": 0}}
+    reply = {"lead": "L", "at": _at(3), "type": "reply"}
+    assert [v.status for v in a.evaluate([start, b], as_of=_at(30)).verdicts] == ["pending"]
+    assert [v.status for v in a.evaluate([start, reply, b], as_of=_at(30)).verdicts] == ["met"]
+
+
+@pytest.mark.parametrize("fact", ["seen reply", "seen reply where score > 1", "awaiting reply since a"])
+def test_a_fact_in_a_list_of_events_is_an_error_that_says_so(fact):
+    # `stop on b or seen reply`: not the event type `seen`, no bare syntax error at `reply`
+    diags = slacode.lint(HEAD + "deadline d { owner sales; start on a\n"
+                                f"  stop on b or {fact}\n  within 1h }}\n")
+    (d,) = [d for d in diags if d.severity == "error"]
+    assert d.code == "SLA101" and "is a condition on the lead's events, not a trigger" in d.message
+    assert (d.span.line, d.span.column, d.span.end_column) == (3, 16, 16 + len(fact))
+    assert "stop when" in d.hint and "where (…) or" in d.hint
+
+
 def test_diff_says_seen_with_a_where_is_narrower():
     from slacode.logic import compare_preds
     old = slacode.loads(HEAD + "segment s = seen reply\n"
