@@ -51,10 +51,11 @@ UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
     ## Why
     Quiet hours protect people from calls at night in *their* time zone. A misspelt zone
     (`EST5`, `Brasilia`) cannot be used; the verdict's `timezone` key says which zone was
-    used so the fallback is visible. The warning names the lead and the zone, and points at
-    the `only between` line (or the calendar's `timezone lead` line) that needed it (once per
-    lead, zone and line): the fix is in the
-    lead's data, on the events that set its `timezone` field.
+    used so the fallback is visible. The warning names the zone and the lead (with many
+    leads, how many and the first three in lead order), and points at the `only between`
+    line (or the calendar's `timezone lead` line) that needed it: once per zone value and
+    line in a run, so an export whose 10,000 leads share one bad zone gives one warning. The
+    fix is in the leads' data, on the events that set their `timezone` field.
 
     ## Avoid
     `"fields": {"timezone": "Brasilia"}`
@@ -502,7 +503,8 @@ DEFAULT_CALENDAR_OTHER_ZONE = define("SLA622", "default-calendar-other-zone", "i
     held to New York's hours. That may be meant (a desk covers the leads of every other
     zone), but often a zone was forgotten. Reported once per rule and zone in a run, naming
     the first lead (in lead order) and how many leads were served so. A link is the zone it
-    links to (a lead in `US/Eastern` is in a calendar's `America/New_York`), and a choice
+    links to (a lead in `US/Eastern` is in a calendar's `America/New_York`, and leads in
+    `Europe/Belfast` and `Europe/London` are one finding, naming both names), and a choice
     with a `timezone lead` pick is never reported (that calendar is in every zone).
 
     ## Avoid
