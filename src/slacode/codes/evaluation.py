@@ -404,8 +404,8 @@ MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
 
 
 WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning", """
-    A `where` of a trigger, a `count` or a `first` reads an event property that events of
-    that type did not have, while their lead had a field of that name (set by the event or
+    A `where` of a trigger, a `count`, a `first` or a `seen TYPE where` fact (extension)
+    reads an event property that events of that type did not have, while their lead had a field of that name (set by the event or
     an earlier one), or they had a property of nearly that name: the `where` was surely
     meant to read that, and did not match them.
 
@@ -435,7 +435,8 @@ WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning
 
 
 WHERE_PROPERTY_SOMETIMES_MISSING = define("SLA618", "where-property-missing", "info", """
-    Events of a type that a `where` reads lacked the property it reads (and neither set a
+    Events of a type that a `where` reads (of a trigger, a `count`, a `first` or a `seen
+    TYPE where` fact) lacked the property it reads (and neither set a
     lead field of that name nor had a property of nearly that name, [SLA617](SLA617.md)):
     for them every comparison on that property is false, `!=` and `not in` included.
 
