@@ -60,16 +60,46 @@ def test_missing_field_falls_back_to_the_agreement_zone_silently():
     assert not diags
 
 
-def test_unknown_zone_falls_back_with_sla603_once_per_lead_at_the_timezone_lead_line():
+def test_unknown_zone_falls_back_with_sla603_once_per_zone_at_the_timezone_lead_line():
     events = [_assigned("L", "2026-11-06T16:00:00Z", timezone="Mars/Olympus"),
               {"lead": "L", "at": "2026-11-06T16:30:00Z", "type": "contact_attempt"},
               _assigned("L", "2026-11-09T16:00:00Z"),
-              _assigned("M", "2026-11-06T16:00:00Z", timezone="Mars/Olympus")]
+              _assigned("M", "2026-11-06T16:00:00Z", timezone="Mars/Olympus"),
+              _assigned("N", "2026-11-06T16:00:00Z", timezone="EST5")]
     verdicts, diags = _one(LEAD, events)
     assert {v.timezone for v in verdicts} == {"America/New_York"}
     found = [(d.code, d.line, d.column, d.lead) for d in diags]
-    assert found == [("SLA603", 8, 3, "L"), ("SLA603", 8, 3, "M")]
-    assert "calendar `lead_day`" in diags[0].message
+    # once per zone value (small27): L and M share one, N has its own
+    assert sorted(found) == [("SLA603", 8, 3, "L"), ("SLA603", 8, 3, "N")]
+    mars = next(d for d in diags if d.lead == "L")
+    assert mars.message.startswith("2 leads ('L', 'M') have time zone 'Mars/Olympus'")
+    assert "calendar `lead_day`" in mars.message
+    est = next(d for d in diags if d.lead == "N")
+    assert est.message.startswith("lead 'N' has time zone 'EST5'")
+
+
+def test_sla603_of_many_leads_is_one_warning_naming_the_first_three():
+    events = [_assigned(f"L{i:05}", "2026-11-06T16:00:00Z", timezone="Brasilia") for i in range(2000)]
+    _, diags = _one(LEAD, events)
+    (d,) = diags
+    assert d.code == "SLA603" and (d.line, d.column, d.lead) == (8, 3, "L00000")
+    assert d.message.startswith("2,000 leads ('L00000', 'L00001', 'L00002' and 1,997 more) have time zone "
+                                "'Brasilia'")
+
+
+def test_sla603_is_once_per_zone_and_line_when_several_lines_read_it():
+    # an `only between` line and a `timezone lead` calendar both fall back: one warning each
+    text = _agreement("timezone lead") + ("attempts calls {\n  owner sales\n  start on assigned\n"
+                                          "  stop on won\n  count call\n  at least 1 within 1d\n"
+                                          "  only between 09:00-18:00 in lead timezone\n}\n")
+    agreement = slacode.loads(text)
+    events = [e for lead in ("A", "B") for e in (
+        _assigned(lead, "2026-11-06T16:00:00Z", timezone="Nowhere/Land"),
+        {"lead": lead, "at": "2026-11-06T16:10:00Z", "type": "call"})]
+    _, diags = _one(agreement, events)
+    found = sorted((d.code, d.line, d.lead, d.message.split(" have")[0]) for d in diags if d.code == "SLA603")
+    assert [f[0] for f in found] == ["SLA603", "SLA603"] and {f[3] for f in found} == {"2 leads ('A', 'B')"}
+    assert len({f[1] for f in found}) == 2
 
 
 def test_the_zone_is_read_at_the_start_with_the_start_events_fields_and_kept():
@@ -347,6 +377,32 @@ def test_sla622_treats_an_iana_link_as_the_zone_it_links_to():
     found = [(d.code, d.lead) for d in diags if d.code == "SLA622"]
     assert found == [("SLA622", "C")]
     assert "US/Central" in [d for d in diags if d.code == "SLA622"][0].message
+
+
+def test_sla622_is_once_per_zone_naming_the_aliases_seen():
+    # `US/Eastern` links to `America/New_York`: one zone, one finding (small27), naming both
+    choice = CHOICE.replace('"America/New_York"\n  hours', '"America/Chicago"\n  hours')
+    agreement = slacode.loads(choice)
+    events = [_assigned("A", "2026-11-06T16:00:00Z", timezone="US/Eastern"),
+              _assigned("B", "2026-11-06T16:00:00Z", timezone="America/New_York"),
+              _assigned("C", "2026-11-06T16:00:00Z", timezone="US/Eastern"),
+              _assigned("D", "2026-11-06T16:00:00Z", timezone="Europe/Lisbon")]
+    _, diags = _one(agreement, events, as_of="2026-11-06T16:30:00Z")
+    found = [d for d in diags if d.code == "SLA622"]
+    assert sorted(d.lead for d in found) == ["A", "D"]
+    eastern = next(d for d in found if d.lead == "A")
+    assert "lead 'A' is in US/Eastern (also written America/New_York: the same zone)" in eastern.message
+    assert "3 leads in that zone in all" in eastern.message
+    lisbon = next(d for d in found if d.lead == "D")
+    assert "also written" not in lisbon.message and "in all" not in lisbon.message
+
+
+def test_zone_identity_is_one_per_zone():
+    from slacode.leadzone import zone_identity
+
+    assert zone_identity("US/Eastern") == zone_identity("America/New_York")
+    assert zone_identity("Europe/Lisbon") != zone_identity("Europe/London")
+    assert zone_identity("Mars/Olympus") != zone_identity("Mars/Olympia")
 
 
 def test_same_zone_follows_links_and_keeps_distinct_zones_apart():

@@ -619,3 +619,186 @@ def test_recur_with_stop_when_equals_the_plain_rule_plus_an_at_once_cycle(steps)
     got = [(d["status"], d["started_at"], d["completed_at"])
            for d in (v.to_dict() for v in _sw("recur").evaluate(events, as_of=as_of).verdicts)]
     assert got == expected
+
+
+# ----------------------------------------------- combined with other features (small27)
+
+RETARGET = HEAD + '''segment hot = score >= 80
+
+deadline touch {
+  owner sales
+  start on enter working
+  stop on contact_attempt
+  RECUR
+  retarget when segment changes
+  within 1d for hot
+  within 2d
+}
+'''
+
+
+def verdict_rows(text: str, events: list[dict], as_of: str, rule: str = "touch") -> list[tuple]:
+    """(cycle, clause, status, started_at, due_at, segment) of each verdict of ``rule``."""
+    out = []
+    for v in slacode.loads(text).evaluate(events, as_of=as_of).verdicts:
+        if v.rule == rule:
+            d = v.to_dict()
+            out.append((v.cycle, v.clause, v.status, d["started_at"][5:16], (d["due_at"] or "")[5:16], v.segment))
+    return out
+
+
+def test_recur_with_retarget_the_recurred_cycle_is_retargeted_from_its_own_start():
+    # cycle 1: 2d from Mon 2nd 09:00, met at 12:00; cycle 2 opens at the stop on 2d (no score
+    # yet), due Wed 4th 12:00; the score set on Tue 3rd 10:00 makes it hot: 1d from its own
+    # start (Mon 12:00) is Tue 3rd 12:00, still ahead, so it is retargeted and breached then
+    events = [working(), ev(2, 12, "contact_attempt"), ev(3, 10, "update", fields={"score": 90})]
+    assert verdict_rows(RETARGET.replace("RECUR", "recur"), events, at(4, 0)) == [
+        (1, "within", "met", "11-02T09:00", "11-04T09:00", None),
+        (2, "within", "breached", "11-02T12:00", "11-03T12:00", "hot")]
+
+
+def test_recur_picks_the_line_at_its_opening_with_the_stops_own_fields():
+    events = [working(), ev(2, 12, "contact_attempt", fields={"score": 90})]
+    assert verdict_rows(RETARGET.replace("RECUR", "recur"), events, at(3, 0)) == [
+        (1, "within", "met", "11-02T09:00", "11-04T09:00", None),
+        (2, "within", "pending", "11-02T12:00", "11-03T12:00", "hot")]
+
+
+def test_recur_sequential_with_retarget_picks_the_line_at_the_deadline_opening():
+    # the score changes while the opening waits (no cycle to retarget); the cycle that opens at
+    # cycle 1's deadline (Wed 4th 09:00) reads it: hot, due Thu 5th 09:00
+    events = [working(), ev(2, 12, "contact_attempt"), ev(3, 10, "update", fields={"score": 90})]
+    assert verdict_rows(RETARGET.replace("RECUR", "recur sequential"), events, at(6, 0)) == [
+        (1, "within", "met", "11-02T09:00", "11-04T09:00", None),
+        (2, "within", "breached", "11-04T09:00", "11-05T09:00", "hot")]
+    # a drop of the score before the opening's deadline is retargeted back while it runs
+    events += [ev(4, 12, "update", fields={"score": 10})]
+    assert verdict_rows(RETARGET.replace("RECUR", "recur sequential"), events, at(5, 12)) == [
+        (1, "within", "met", "11-02T09:00", "11-04T09:00", None),
+        (2, "within", "pending", "11-04T09:00", "11-06T09:00", None)]
+
+
+CHOICE = HEAD + '''segment am = shift == "am"
+
+calendar early {
+  timezone "UTC"
+  hours mon-fri 08:00-12:00
+}
+
+calendar late {
+  timezone "UTC"
+  hours mon-fri 13:00-17:00
+}
+
+calendar desk = early for am, late
+
+deadline touch {
+  owner sales
+  start on enter working
+  stop on contact_attempt
+  RECUR
+  within 2h on desk
+}
+'''
+
+
+def test_recur_with_a_calendar_choice_picks_the_calendar_at_each_opening():
+    # Mon 2nd: cycle 1 on `early` (shift am) from 09:00, due 11:00, met at 10:00; the shift
+    # turns pm at 10:30. `recur`: cycle 2 opens at the stop (10:00), still am: early, due
+    # 12:00, breached. `recur sequential`: it opens at cycle 1's deadline, 11:00, pm: `late`,
+    # 2h from 13:00 is 15:00
+    events = [ev(2, 9, "state", state="working", fields={"shift": "am"}), ev(2, 10, "contact_attempt"),
+              {"lead": "L", "id": "u", "at": "2026-11-02T10:30:00Z", "type": "update", "fields": {"shift": "pm"}}]
+    rows = verdict_rows(CHOICE.replace("RECUR", "recur"), events, "2026-11-02T16:00:00Z")
+    assert [r[:5] for r in rows] == [(1, "within", "met", "11-02T09:00", "11-02T11:00"),
+                                     (2, "within", "breached", "11-02T10:00", "11-02T12:00")]
+    rows = verdict_rows(CHOICE.replace("RECUR", "recur sequential"), events, "2026-11-02T16:00:00Z")
+    assert [r[:5] for r in rows] == [(1, "within", "met", "11-02T09:00", "11-02T11:00"),
+                                     (2, "within", "breached", "11-02T11:00", "11-02T15:00")]
+
+
+HANDOFF = '''agreement "r" { version "1"; timezone "UTC"; teams marketing }
+
+handoff pass {
+  owner marketing
+  start on mql_ready
+  stop on accepted
+  require email
+  RECUR
+  within 1h
+}
+'''
+
+
+def test_recur_in_a_handoff_gives_each_cycle_its_require_verdict():
+    # 09:00 start; accepted 09:30 without an email: met on time, require breached; cycle 2
+    # opens at 09:30; accepted 10:00 setting the email: met, require met; cycle 3 opens at
+    # 10:00 and is pending (both clauses) as of 10:20
+    events = [ev(2, 9, "mql_ready"), {"lead": "L", "at": "2026-11-02T09:30:00Z", "type": "accepted"},
+              {"lead": "L", "at": "2026-11-02T10:00:00Z", "type": "accepted", "fields": {"email": "a@b.c"}}]
+    rows = verdict_rows(HANDOFF.replace("RECUR", "recur"), events, "2026-11-02T10:20:00Z", rule="pass")
+    assert sorted(r[:4] for r in rows) == [
+        (1, "require", "breached", "11-02T09:00"), (1, "within", "met", "11-02T09:00"),
+        (2, "require", "met", "11-02T09:30"), (2, "within", "met", "11-02T09:30"),
+        (3, "require", "pending", "11-02T10:00"), (3, "within", "pending", "11-02T10:00")]
+
+
+def test_recur_sequential_in_a_handoff_ignores_stops_while_the_opening_waits():
+    # cycle 1 (due 10:00) accepted at 09:30; the 09:45 accept (with the email) comes before
+    # cycle 2 opens at 10:00, so it stops nothing; as of 10:20 cycle 2 is pending; the accept
+    # at 10:30 stops it, the email (set at 09:45) present: met and met; cycle 3 opens at
+    # cycle 2's deadline, 11:00
+    events = [ev(2, 9, "mql_ready"), {"lead": "L", "at": "2026-11-02T09:30:00Z", "type": "accepted"},
+              {"lead": "L", "at": "2026-11-02T09:45:00Z", "type": "accepted", "fields": {"email": "a@b.c"}}]
+    text = HANDOFF.replace("RECUR", "recur sequential")
+    rows = verdict_rows(text, events, "2026-11-02T10:20:00Z", rule="pass")
+    assert sorted(r[:4] for r in rows) == [
+        (1, "require", "breached", "11-02T09:00"), (1, "within", "met", "11-02T09:00"),
+        (2, "require", "pending", "11-02T10:00"), (2, "within", "pending", "11-02T10:00")]
+    events.append({"lead": "L", "at": "2026-11-02T10:30:00Z", "type": "accepted"})
+    rows = verdict_rows(text, events, "2026-11-02T10:40:00Z", rule="pass")
+    assert sorted(r[:4] for r in rows)[2:] == [
+        (2, "require", "met", "11-02T10:00"), (2, "within", "met", "11-02T10:00")]    # cycle 3: at 11:00
+    rows = verdict_rows(text, events, "2026-11-02T11:00:00Z", rule="pass")
+    assert sorted(r[:4] for r in rows)[4:] == [
+        (3, "require", "pending", "11-02T11:00"), (3, "within", "pending", "11-02T11:00")]
+
+
+SUCCESS_OF = HEAD + RULE.replace("RECUR", "recur").replace("  within 2d\n", "  within 1d\n") + '''
+deadline follow {
+  owner sales
+  start on success of touch
+  stop on meeting
+  within 2h
+}
+'''
+
+
+def test_success_of_a_recurring_rule_is_one_event_per_met_cycle():
+    # touch 1 (from 09:00) met at 10:00: a success, follow 1 from 10:00, met by the meeting
+    # at 11:00; touch 2 (recurred at 10:00) met at 15:00: its own success, follow 2 from
+    # 15:00, breached at 17:00; touch 3 recurred at 15:00 is pending
+    events = [working(), ev(2, 10, "contact_attempt"), ev(2, 11, "meeting"), ev(2, 15, "contact_attempt")]
+    result = slacode.loads(SUCCESS_OF).evaluate(events, as_of=at(3, 12))
+    touch = [(v.cycle, v.status, v.to_dict()["started_at"][8:16]) for v in result.verdicts if v.rule == "touch"]
+    assert touch == [(1, "met", "02T09:00"), (2, "met", "02T10:00"), (3, "pending", "02T15:00")]
+    follow = [v.to_dict() for v in result.verdicts if v.rule == "follow"]
+    assert [(v["cycle"], v["status"], v["started_at"][8:16], v["due_at"][8:16]) for v in follow] == [
+        (1, "met", "02T10:00", "02T12:00"), (2, "breached", "02T15:00", "02T17:00")]
+    assert [v["escalates"]["cycle"] for v in follow] == [1, 2]      # each cites its own touch cycle
+    assert "Started by the met touch (cycle 2) at 2026-11-02 15:00 +00:00." in follow[1]["reason"]
+
+
+def test_success_of_a_sequential_recurring_rule_is_at_each_stop_not_at_the_openings():
+    # sequential: touch 2 opens at touch 1's deadline (Tue 3rd 09:00), not at the stop; its
+    # success is the contact that stops it (Tue 3rd 12:00), not its opening; touch 3 opens at
+    # touch 2's deadline (Wed 4th 09:00), after as_of: no verdict yet
+    text = SUCCESS_OF.replace("  recur\n", "  recur sequential\n")
+    events = [working(), ev(2, 10, "contact_attempt"), ev(2, 11, "meeting"), ev(2, 15, "contact_attempt"),
+              ev(3, 12, "contact_attempt")]
+    result = slacode.loads(text).evaluate(events, as_of=at(3, 13))
+    touch = [(v.cycle, v.status, v.to_dict()["started_at"][8:16]) for v in result.verdicts if v.rule == "touch"]
+    assert touch == [(1, "met", "02T09:00"), (2, "met", "03T09:00")]
+    follow = [(v.cycle, v.status, v.to_dict()["started_at"][8:16], v.to_dict()["escalates"]["cycle"])
+              for v in result.verdicts if v.rule == "follow"]
+    assert follow == [(1, "met", "02T10:00", 1), (2, "pending", "03T12:00", 2)]

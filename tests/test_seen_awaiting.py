@@ -74,6 +74,38 @@ def test_another_word_before_an_event_type_is_a_syntax_error():
     assert "SLA101" in str(e.value)
 
 
+def test_a_fact_after_or_goes_on_with_a_parenthesised_where():
+    # `TYPE where (…) or seen X`: after `or` a predicate may go on with the `where`; `seen X`
+    # was read as the event type `seen` and `X` was a syntax error (small27 item 1)
+    text = HEAD + ("deadline d { owner sales; start on a\n"
+                   "  stop on b where (score > 1) or seen reply or awaiting b since a\n  within 1h }\n")
+    (rule,) = slacode.loads(text).rules
+    (trigger,) = rule.triggers("stop_on")
+    assert trigger.type.value == "b" and [i.kind for i in trigger.where.items] == ["compare", "seen", "awaiting"]
+    from slacode.fmt import format as format_text
+    out = format_text(text)
+    assert "stop on b where score > 1 or seen reply or awaiting b since a" in out
+    assert format_text(out) == out
+    # b closes the cycle once a reply was seen, whatever the score; without one, only a score
+    # (and `awaiting b since a` is false at the b itself)
+    a = slacode.loads(text)
+    start, b = {"lead": "L", "at": _at(0), "type": "a"}, {"lead": "L", "at": _at(5), "type": "b", "score": 0}
+    reply = {"lead": "L", "at": _at(3), "type": "reply"}
+    assert [v.status for v in a.evaluate([start, b], as_of=_at(30)).verdicts] == ["pending"]
+    assert [v.status for v in a.evaluate([start, reply, b], as_of=_at(30)).verdicts] == ["met"]
+
+
+@pytest.mark.parametrize("fact", ["seen reply", "seen reply where score > 1", "awaiting reply since a"])
+def test_a_fact_in_a_list_of_events_is_an_error_that_says_so(fact):
+    # `stop on b or seen reply`: not the event type `seen`, no bare syntax error at `reply`
+    diags = slacode.lint(HEAD + "deadline d { owner sales; start on a\n"
+                                f"  stop on b or {fact}\n  within 1h }}\n")
+    (d,) = [d for d in diags if d.severity == "error"]
+    assert d.code == "SLA101" and "is a condition on the lead's events, not a trigger" in d.message
+    assert (d.span.line, d.span.column, d.span.end_column) == (3, 16, 16 + len(fact))
+    assert "stop when" in d.hint and "where (…) or" in d.hint
+
+
 def test_diff_says_seen_with_a_where_is_narrower():
     from slacode.logic import compare_preds
     old = slacode.loads(HEAD + "segment s = seen reply\n"
@@ -119,6 +151,36 @@ def test_a_fact_in_first_where_is_refused_even_through_a_segment():
                                 "attempts f { owner sales; start on a; stop on reply\n"
                                 "  first where not answered; at least 2 within 4h }\n")
     assert [d.code for d in diags if d.severity == "error"] == ["SLA395"]
+
+
+def _where_codes(text: str, events: list) -> list:
+    found = slacode.loads(text).evaluate([{"lead": "L", **e} for e in events], as_of=_at(300)).diagnostics
+    return [(d.code, d.line, d.column, d.message) for d in found if d.code in ("SLA617", "SLA618")]
+
+
+@pytest.mark.parametrize("where, place", [
+    ("segment warm = seen form_submit where scroe >= 50\n", "segment `warm`"),
+    ("", "deadline `d`")])
+def test_a_misspelt_property_under_seen_where_is_sla617_as_under_a_trigger(where, place):
+    # small27 item 3: the properties a `seen … where` reads are checked as a trigger's are
+    rule = ("deadline d { owner sales; start on a; stop on b\n"
+            + ("  within 1h for warm; within 2h }\n" if where else
+               "  stop when seen form_submit where scroe >= 50\n  within 2h }\n"))
+    text = HEAD + where + rule
+    events = [{"at": _at(0), "type": "form_submit", "score": 70}, {"at": _at(1), "type": "a"}]
+    ((code, line, column, message),) = _where_codes(text, events)
+    assert (code, line, column) == ("SLA617", 2 if where else 3, 39 if where else 36)
+    assert f"the `where` of `seen form_submit` in {place} reads the property `scroe`" in message
+    assert "it has a property `score`" in message
+    # spelt right: nothing; a property no event has, nor anything like it: SLA618, a note
+    assert _where_codes(text.replace("scroe", "score"), events) == []
+    assert [c[0] for c in _where_codes(text.replace("scroe", "region"), events)] == ["SLA618"]
+
+
+def test_a_seen_where_property_handled_for_absence_is_not_reported():
+    text = HEAD + ("segment warm = seen form_submit where (score missing or score >= 50)\n"
+                   "deadline d { owner sales; start on a; stop on b; within 1h for warm; within 2h }\n")
+    assert _where_codes(text, [{"at": _at(0), "type": "form_submit"}]) == []
 
 
 def test_require_where_says_why_a_fact_failed():

@@ -475,6 +475,9 @@ class _Builder:
 
     def _piece_error(self, node, open_where: bool) -> None:
         span = node.span or Span(1, 1, file=self.file)
+        if isinstance(node, (m.Seen, m.Awaiting)) and not open_where:
+            self._fact_piece_error(node, span)
+            return
         if open_where:
             message = ("a trigger cannot follow a `where` predicate that goes on after its parentheses: "
                        "the predicate runs to the end of the clause")
@@ -483,6 +486,22 @@ class _Builder:
             message = "a condition here needs an event type before it: `TYPE where …`"
             hint = "join triggers with `or` (`call or meeting where …`); a condition follows `TYPE where`"
         self.diagnostics.append(dg.make(codes.UNEXPECTED_TOKEN, message, span, file=self.file, hint=hint))
+
+    def _fact_piece_error(self, node, span: Span) -> None:
+        """`call or seen reply`: a fact after `or` where no `where` goes on is a condition in
+        a list of events (`seen` alone would be the event type `seen`)."""
+        if isinstance(node, m.Seen):
+            text = f"seen {node.type.value}"
+        else:
+            text = f"awaiting {node.type.value} since {node.since.value}"
+        self.diagnostics.append(dg.make(
+            codes.UNEXPECTED_TOKEN,
+            f"`{text}` is a condition on the lead's events, not a trigger: a trigger list names "
+            "events, and only a `where` before it takes a condition after `or`",
+            span, file=self.file,
+            hint=f"to close the rule once it holds, write it in a `when` clause (`stop when {text}`); "
+                 f"to test it on a trigger, write `TYPE where {text}`, or after a `where` in "
+                 f"parentheses, `TYPE where (…) or {text}`"))
 
     def pred_more(self, meta, children):
         if len(children) == 1:

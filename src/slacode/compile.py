@@ -17,7 +17,7 @@ from numbers import Real
 from typing import Any, Callable, NamedTuple
 
 from slacode import model as m
-from slacode.checks.context import fact_nodes, lead_field_reads, walk_pred
+from slacode.checks.context import fact_nodes, fact_nodes_of, lead_field_reads, walk_pred
 from slacode.requirement import compile_conditions
 
 Pred = Callable[[dict, Any, set], bool]
@@ -1208,7 +1208,8 @@ def _where_reads(agreement: m.Agreement) -> tuple:
     property), in the file's order: ``(owner, role, type, property, Span, predicate, the
     predicate's closure)``, the owner as words (``deadline `accept```), the role the
     clause's words and the type (`stop on lead_updated`, `count call`, or `first where`). Only plain event types (not `enter`, `leave` nor virtual kinds); a
-    `first where` reads the properties of the rule's attempts (its `count` types)."""
+    `first where` reads the properties of the rule's attempts (its `count` types); the
+    `where` of a `seen TYPE where P` fact, those of TYPE's events (role ``seen TYPE``)."""
     found: dict = {}
 
     def note(owner: str, role: str, types, pred) -> None:
@@ -1248,8 +1249,35 @@ def _where_reads(agreement: m.Agreement) -> tuple:
         for t in q.measure.triggers:
             if plain(t) and t.where is not None:
                 note(f"quota `{q.name.value}`", f"{role} {t.type.value}", (t.type.value,), t.where)
+    # `seen TYPE where P` (extension): P reads the properties of TYPE's events, as a trigger's
+    # `where` does, wherever the fact stands (a segment, a `when`, a trigger's `where` …)
+    for owner, root in _owned_roots(agreement):
+        for node in fact_nodes_of(root):
+            if node.kind == "seen" and node.where is not None:
+                note(owner, f"seen {node.type.value}", (node.type.value,), node.where)
     return tuple((owner, role, ev_type, prop, span, pred, compile_pred(pred, agreement.segments))
                  for (owner, role, ev_type, prop), (span, pred) in found.items())
+
+
+def _owned_roots(agreement: m.Agreement):
+    """``(owner words, predicate)`` of each predicate root of the agreement, in file order:
+    segments (``segment `hot```), the clauses' predicates and the `where` of triggers of
+    rules (``deadline `d```) and quotas (``quota `q```)."""
+    for decl in agreement.declarations:
+        kind = decl.kind
+        if kind == "segment":
+            yield f"segment `{decl.name.value}`", decl.predicate
+            continue
+        if kind not in ("rule", "quota"):
+            continue
+        owner = f"{decl.rule_kind} `{decl.name.value}`" if kind == "rule" else f"quota `{decl.name.value}`"
+        for clause in (decl.clauses if kind == "rule" else decl.items):
+            pred = getattr(clause, "predicate", None)
+            if pred is not None:
+                yield owner, pred
+            for t in getattr(clause, "triggers", None) or ():
+                if t.where is not None:
+                    yield owner, t.where
 
 
 def _absence_handled(pred) -> set:

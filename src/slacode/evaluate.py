@@ -29,7 +29,7 @@ from slacode.escalate import BreachRecord, escalated_fold
 from slacode.events import EventBatch, event_content, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
-from slacode.leadzone import LeadCalendar, lead_zone_name, line_in_zone, same_zone
+from slacode.leadzone import LeadCalendar, lead_zone_name, line_in_zone, same_zone, zone_identity
 from slacode.model import default_clause_of
 from slacode.refs import cited_all
 from slacode.texts import composed as nfc, decomposed as nfd
@@ -143,6 +143,10 @@ class LeadNotes:
         return bool(self.items)
 
 
+#: How many leads SLA603 names (the first, in lead order) of those with one unknown zone.
+_ZONE_LEADS_NAMED = 3
+
+
 class RunNotes:
     """The notes of a run's leads, taken in lead order: per note, how many leads have it,
     the first of them and the value it met there (the same whatever the number of
@@ -159,13 +163,22 @@ class RunNotes:
         places = self.places
         for note, value in notes.items.items():
             seen = places.get(note)
+            kind = note[0] if note.__class__ is tuple else None
             if seen is None:
+                if kind == "bad_zone":                          # SLA603 names the first few leads
+                    value = (lead,)
+                elif kind == "choice_zone":                     # SLA622 names each alias seen
+                    value = (value,)
                 places[note] = [1, lead, value]
-            else:
-                seen[0] += 1
-                if note.__class__ is tuple and note[0] == "where_prop":    # event counts add up
-                    had = seen[2]                   # (the first event without the property kept)
-                    seen[2] = (had[0] + value[0], had[1] + value[1], had[2], had[3] or value[3])
+                continue
+            seen[0] += 1
+            if kind == "where_prop":                    # event counts add up
+                had = seen[2]                           # (the first event without the property kept)
+                seen[2] = (had[0] + value[0], had[1] + value[1], had[2], had[3] or value[3])
+            elif kind == "bad_zone" and len(seen[2]) < _ZONE_LEADS_NAMED:
+                seen[2] += (lead,)
+            elif kind == "choice_zone" and value not in seen[2]:
+                seen[2] += (value,)
 
     def __bool__(self) -> bool:
         return bool(self.places)
@@ -523,7 +536,9 @@ def _default_zone(rp: RulePlan, choice, line, fields, notes) -> None:
         return
     zone = lead_zone_name(value)
     if zone is not None and not any(same_zone(zone, z) for z in choice.zones):
-        notes.add(("choice_zone", rp.name, zone, choice.span, choice.name, line.clock.name))
+        # keyed by the zone, not its name: aliases (`US/Eastern`, `America/New_York`) are
+        # one note, the names seen kept as its value (:meth:`RunNotes.take`)
+        notes.add(("choice_zone", rp.name, zone_identity(zone), choice.span, choice.name, line.clock.name), zone)
 
 
 def applying_line(rp: RulePlan, fields, state, notes):
@@ -1852,7 +1867,7 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
     """SLA602 (SLA609) once per place of the agreement where a number met a string (a boolean
     its spelling as text), naming the first
     lead (in lead order) and the value it had there, and how many leads did; SLA603 once
-    per lead, zone and `only between` line; SLA605 once per misspelt event type, at the
+    per zone value and `only between` line or `timezone lead` calendar, with how many leads; SLA605 once per misspelt event type, at the
     first lead's first such event (its file from ``sources``, the names of the inputs);
     SLA617/SLA618 once per `where` read of ``plan`` (the run's plan: without it, none)."""
     if not notes:
@@ -1956,13 +1971,7 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
             out.append(_due_field_diagnostic(note, places[note], codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "bad_zone":
-            zone, lead, span = note[1:4]
-            used = f"for {note[4]}" if len(note) > 4 else "for its quiet hours"    # a `timezone lead` calendar
-            out.append(dg.make(codes.UNKNOWN_LEAD_ZONE,
-                               f"lead {lead!r} has time zone {zone!r}, which is not an IANA zone; "
-                               f"the agreement's zone was used {used}",
-                               span, file=span.file if span else None,
-                               hint=_lead_zone_hint(zone), lead=lead))
+            out.append(_bad_zone_diagnostic(note, places[note], codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "choice_zone":
             out.append(_choice_zone_diagnostic(note, places[note], codes))
@@ -2133,6 +2142,22 @@ def _first_seen(seen: list, sources) -> tuple:
     return count, lead, line, sources[source] if sources else None
 
 
+def _bad_zone_diagnostic(note: tuple, seen: list, codes):
+    """SLA603 once per zone value and place of the agreement that reads it (the `only between`
+    line, or the `timezone lead` calendar): how many leads have it, the first few named."""
+    _, zone, used, span = note
+    count, lead, leads = seen
+    if count == 1:
+        who = f"lead {lead!r} has"
+    else:
+        named = ", ".join(repr(x) for x in leads)
+        more = f" and {count - len(leads):,} more" if count > len(leads) else ""
+        who = f"{count:,} leads ({named}{more}) have"
+    return dg.make(codes.UNKNOWN_LEAD_ZONE,
+                   f"{who} time zone {zone!r}, which is not an IANA zone; the agreement's zone was used {used}",
+                   span, file=span.file if span else None, hint=_lead_zone_hint(zone), lead=lead)
+
+
 def _lead_zone_hint(zone: object) -> str:
     """SLA603's hint: the zones an abbreviation (``CST``) usually means, else an example."""
     from slacode.calendar import abbreviation_zones, offset_seconds, zones_at_offset
@@ -2291,12 +2316,16 @@ def _due_field_diagnostic(note: tuple, seen: list, codes):
 def _choice_zone_diagnostic(note: tuple, seen: list, codes):
     """SLA622 (info) at a calendar choice whose default served a lead in a zone none of its
     calendars is in (``seen``: how many leads, the first)."""
-    _, rule, zone, span, choice, calendar = note
-    count, lead, _ = seen
+    _, rule, _, span, choice, calendar = note
+    count, lead, names = seen
+    zone = names[0]
+    also = ""
+    if len(names) > 1:      # aliases of one zone (a link and its zone): one finding
+        also = " (also written " + ", ".join(names[1:]) + ": the same zone)"
     many = f"; {count:,} leads in that zone in all" if count > 1 else ""
     return dg.make(codes.DEFAULT_CALENDAR_OTHER_ZONE,
-                   f"rule `{rule}`: lead {lead!r} is in {zone}, but calendar choice `{choice}` has no calendar in "
-                   f"that zone and gave it its default, `{calendar}`{many}",
+                   f"rule `{rule}`: lead {lead!r} is in {zone}{also}, but calendar choice `{choice}` has no "
+                   f"calendar in that zone and gave it its default, `{calendar}`{many}",
                    span, file=span.file if span else None, lead=lead,
                    hint=f"declare a calendar in {zone} and pick it for those leads, or use a calendar with "
                         "`timezone lead` (each lead's own zone)")

@@ -1072,7 +1072,7 @@ def _lead_zone(tzfield, fold: LeadFold, place=None):
     if zone is None:
         zone = _lead_zone_of(tzfield)
     if zone is _BAD_ZONE:
-        fold.notes.add(("bad_zone", str(tzfield), fold.lead, place))
+        fold.notes.add(("bad_zone", str(tzfield), "for its quiet hours", place))
         return fold.plan.zone, fold.plan.timezone
     return zone, tzfield
 

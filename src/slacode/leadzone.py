@@ -14,7 +14,7 @@ import threading
 
 from slacode.calendar import Calendar
 
-__all__ = ["LeadCalendar", "lead_zone_name", "line_in_zone", "same_zone"]
+__all__ = ["LeadCalendar", "lead_zone_name", "line_in_zone", "same_zone", "zone_identity"]
 
 
 class LeadCalendar(Calendar):
@@ -88,14 +88,14 @@ def line_in_zone(line, fields, notes, lead=None, span=None):
     :class:`LeadCalendar`: the same line on the calendar of the lead's zone (made once per
     line and zone). A missing field, or one naming no zone, gives the line on the fallback
     (the agreement's zone); a field naming no zone is noted as `only between` notes it
-    (SLA603, once per lead, zone and calendar)."""
+    (SLA603, once per zone and calendar, counting the leads)."""
     home = line.clock.home
     value = fields.get("timezone") if fields is not None else None
     zone = lead_zone_name(value)
     if zone is None:
         if value is not None and notes is not None:
-            notes.add(("bad_zone", str(value), lead, span if span is not None else home.span,
-                       f"calendar `{home.name}`"))
+            notes.add(("bad_zone", str(value), f"for calendar `{home.name}`",
+                       span if span is not None else home.span))
         cal = home
     else:
         cal = home.in_zone(zone)
@@ -122,6 +122,28 @@ def same_zone(a: str, b: str) -> bool:
         return True
     data = _zone_data(a)
     return data is not None and data == _zone_data(b)
+
+
+_ZONE_IDS: dict[str, str] = {}     # IANA key -> zone_identity
+
+
+def zone_identity(key: str) -> str:
+    """One text per zone, the same for each of its names (as :func:`same_zone` compares
+    them): a digest of the zone data ``zoneinfo`` loads for ``key``, else the name itself.
+    It keys notes made by several processes, so it depends on nothing but the zone."""
+    found = _ZONE_IDS.get(key)
+    if found is None:
+        data = _zone_data(key)
+        if data is None:
+            found = "name:" + key
+        else:
+            import hashlib
+
+            found = "data:" + hashlib.sha256(data).hexdigest()[:20]
+        if len(_ZONE_IDS) > 4096:
+            _ZONE_IDS.clear()
+        _ZONE_IDS[key] = found
+    return found
 
 
 def _zone_data(key: str) -> bytes | None:

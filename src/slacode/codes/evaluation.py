@@ -51,10 +51,11 @@ UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
     ## Why
     Quiet hours protect people from calls at night in *their* time zone. A misspelt zone
     (`EST5`, `Brasilia`) cannot be used; the verdict's `timezone` key says which zone was
-    used so the fallback is visible. The warning names the lead and the zone, and points at
-    the `only between` line (or the calendar's `timezone lead` line) that needed it (once per
-    lead, zone and line): the fix is in the
-    lead's data, on the events that set its `timezone` field.
+    used so the fallback is visible. The warning names the zone and the lead (with many
+    leads, how many and the first three in lead order), and points at the `only between`
+    line (or the calendar's `timezone lead` line) that needed it: once per zone value and
+    line in a run, so an export whose 10,000 leads share one bad zone gives one warning. The
+    fix is in the leads' data, on the events that set their `timezone` field.
 
     ## Avoid
     `"fields": {"timezone": "Brasilia"}`
@@ -403,8 +404,8 @@ MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
 
 
 WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning", """
-    A `where` of a trigger, a `count` or a `first` reads an event property that events of
-    that type did not have, while their lead had a field of that name (set by the event or
+    A `where` of a trigger, a `count`, a `first` or a `seen TYPE where` fact (extension)
+    reads an event property that events of that type did not have, while their lead had a field of that name (set by the event or
     an earlier one), or they had a property of nearly that name: the `where` was surely
     meant to read that, and did not match them.
 
@@ -434,7 +435,8 @@ WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning
 
 
 WHERE_PROPERTY_SOMETIMES_MISSING = define("SLA618", "where-property-missing", "info", """
-    Events of a type that a `where` reads lacked the property it reads (and neither set a
+    Events of a type that a `where` reads (of a trigger, a `count`, a `first` or a `seen
+    TYPE where` fact) lacked the property it reads (and neither set a
     lead field of that name nor had a property of nearly that name, [SLA617](SLA617.md)):
     for them every comparison on that property is false, `!=` and `not in` included.
 
@@ -502,7 +504,8 @@ DEFAULT_CALENDAR_OTHER_ZONE = define("SLA622", "default-calendar-other-zone", "i
     held to New York's hours. That may be meant (a desk covers the leads of every other
     zone), but often a zone was forgotten. Reported once per rule and zone in a run, naming
     the first lead (in lead order) and how many leads were served so. A link is the zone it
-    links to (a lead in `US/Eastern` is in a calendar's `America/New_York`), and a choice
+    links to (a lead in `US/Eastern` is in a calendar's `America/New_York`, and leads in
+    `Europe/Belfast` and `Europe/London` are one finding, naming both names), and a choice
     with a `timezone lead` pick is never reported (that calendar is in every zone).
 
     ## Avoid
