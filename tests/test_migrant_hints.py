@@ -128,3 +128,21 @@ def test_a_quota_period_on_a_calendar_says_only_working_day_takes_one():
 ])
 def test_when_after_a_trigger_and_unless(line, hint):
     assert syntax_error(RULE.format(line=line)).hint == hint
+
+
+@pytest.mark.parametrize("line", ["warn at 75%  // heads up", "// a comment", "warn at 75% /* heads up */",
+                                  "/* a comment */"])
+def test_a_c_style_comment_gets_the_comment_sign(line):
+    diag = syntax_error(RULE.format(line=line))
+    assert diag.hint is not None and diag.hint.startswith("comments start with `#`"), diag.hint
+
+
+def test_a_c_style_comment_at_the_top_level_gets_the_comment_sign():
+    diag = syntax_error("// the desk's agreement\n" + RULE.format(line=""))
+    assert (diag.line, diag.column) == (1, 1)
+    assert diag.hint.startswith("comments start with `#`"), diag.hint
+
+
+def test_a_division_keeps_its_own_message():
+    diags = [d for d in slacode.lint(RULE.format(line="warn at 75% / 2")) if d.code == "SLA101"]
+    assert diags and not any((d.hint or "").startswith("comments start") for d in diags)

@@ -391,6 +391,8 @@ def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | Non
 
 def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     value = str(tok.value)
+    if value == "/" and tok.start_pos is not None and text.startswith(("//", "/*"), tok.start_pos):
+        return "comments start with `#` and run to the end of the line: `# …` (there are no `//` or `/* */` comments)"
     # a trigger after `TYPE where P or` (on this line or one `or` wrapped into it): read as
     # part of P, which runs to the end of the clause (said before "line N ends with `or`":
     # that `or` was meant)
