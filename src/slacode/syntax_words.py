@@ -382,10 +382,49 @@ def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | Non
             return f"a time before the deadline is written {code(f'warn {m.group(1)} before')}"
         return ("write `warn at 75%` (the share of the target elapsed: 25% remaining is `warn at 75%`) or "
                 "`warn 30m before` (a time before the deadline)")
+    escalation = _escalation_hint(tok, low, rest, text)
+    if escalation is not None:
+        return escalation
     if low in _RECURRING and tok.type == "NAME" and _starts_statement(text, tok.start_pos):
         return ("slacode has no recurring clock: a rule has one cycle open at a time, and the next start after "
                 "it closes opens the next (`restart on …` gives a fresh clock at once); for \"an update at least "
                 "every 1d\", write an `attempts` rule with `gap at most 1d` (docs/extensions.md)")
+    return None
+
+
+def _escalation_hint(tok, low: str, rest: str, text: str) -> str | None:
+    """`escalate to sales_manager`, `escalate`, `on breach escalate …` inside a rule (how
+    Zendesk and Jira Service Management write it, review 27b L3): an escalation is a rule of
+    its own that starts on this rule's breach (docs/extensions.md, "Escalation on a breach")."""
+    if not _starts_statement(text, tok.start_pos):
+        return None
+    if low in ("escalate", "escalates", "escalation"):
+        team = re.match(r"\s*to\s+([A-Za-z_]\w*)", rest)
+    elif low in ("on", "when", "if") and re.match(r"\s*breach(ed)?\b.*\bescalat", rest, re.IGNORECASE):
+        team = re.search(r"\bescalat\w*\s+to\s+([A-Za-z_]\w*)", rest)
+    else:
+        return None
+    found = _enclosing_declaration(text, tok.start_pos)
+    if found is None or found[0] not in ("handoff", "deadline", "attempts"):
+        return None
+    rule = found[1]
+    owner = team.group(1) if team else "TEAM"
+    return (f"a rule has no `escalate` clause: an escalation is a rule of its own that starts when this one "
+            f"breaches, `deadline escalate_{rule} {{ owner {owner}; start on breach of {rule}; "
+            "stop on EVENT; within 1h }` (docs/extensions.md, \"Escalation on a breach\")")
+
+
+def _enclosing_declaration(text: str, pos: int | None) -> tuple[str, str] | None:
+    """``(keyword, name)`` of the declaration whose line is the nearest above ``pos`` (as
+    :func:`_enclosing_block` finds it), or None."""
+    end = len(text) if pos is None else pos
+    while end >= 0:
+        start = text.rfind("\n", 0, end) + 1
+        m = _DECLARATION.match(text, start, end)
+        if m is not None:
+            name = re.compile(r"\s+([A-Za-z_]\w*)").match(text, m.end(), end)
+            return m.group(1), name.group(1) if name else "RULE"
+        end = start - 1
     return None
 
 
