@@ -70,6 +70,11 @@ def _describe_terminal(name: str, terminals: dict) -> str:
     return name.lower()
 
 
+#: the most alternatives an "expected …" lists in full; a longer list names the first
+#: ``_LISTED - 1`` and says how many more there are ("… or 7 more")
+_LISTED = 12
+
+
 def describe_expected(expected, terminals: dict) -> str:
     names = set(expected)
     parts: list[str] = []
@@ -89,8 +94,11 @@ def describe_expected(expected, terminals: dict) -> str:
     parts.extend(w for w in words if w not in parts)
     if not parts:
         return "something else"
-    if len(parts) > 10:
-        parts = parts[:9] + ["…"]
+    if len(parts) > _LISTED:             # name the first ones and count the rest (review 27b L7)
+        shown = parts[:_LISTED - 1]
+        if parts[-1] == "the end of the line":  # kept: most often what was meant
+            shown[-1] = parts[-1]
+        return ", ".join(shown) + f" or {len(parts) - len(shown)} more"
     if len(parts) == 1:
         return parts[0]
     return ", ".join(parts[:-1]) + " or " + parts[-1]
