@@ -1062,3 +1062,15 @@ def test_check_lead_keeps_the_runs_sla616_at_the_agreements_line_as_documented(t
         assert "lead 'C' never had" in c.stdout and "lead 'B'" not in c.stdout
     quiet = run(*args, "--lead", "A", "--ignore", "SLA616")
     assert "SLA616" not in quiet.stdout
+
+
+def test_explain_leaves_out_a_version_the_agreement_does_not_give(tmp_path):
+    spec = one_hour_rule(tmp_path)
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead": "L-1", "at": "2026-11-02T10:00:00Z", "type": "assigned"}\n')
+    proc = run("explain", str(spec), str(events), "--lead", "L-1", "--as-of", "2026-11-02T12:00:00Z")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "Lead L-1 under agreement x:"
+    spec.write_text(spec.read_text().replace('timezone "UTC"', 'version "3"\n  timezone "UTC"'))
+    proc = run("explain", str(spec), str(events), "--lead", "L-1", "--as-of", "2026-11-02T12:00:00Z")
+    assert proc.stdout.splitlines()[0] == "Lead L-1 under agreement x (version 3):"
