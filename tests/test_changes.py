@@ -315,3 +315,12 @@ def test_jobs_give_the_same_changes_as_one_process(monkeypatch):
     assert len(hooks) == 1 and hooks[0] is not None              # the workers ran the hook
     assert one.exit_code == two.exit_code == 0
     assert one.output == two.output and one.output.count("\n") > 1000
+
+
+def test_the_table_titles_the_status_as_the_status_now():
+    since, as_of = "2026-11-10T09:00:00-03:00", "2026-11-10T11:00:00-03:00"
+    table = _run(*NORTHWIND, "--since", since, "--as-of", as_of, "--rule", "first_touch").stdout
+    head = table.splitlines()[0].split("  ")
+    assert [h.strip() for h in head if h.strip()][-1] == "status now"
+    rows = _run(*NORTHWIND, "--since", since, "--as-of", as_of, "--rule", "first_touch", "--format", "csv").stdout
+    assert ",status," in rows.splitlines()[0]          # the csv and json keys stay `status`
