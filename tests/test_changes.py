@@ -436,3 +436,12 @@ def test_a_grouped_goal_s_changes_name_their_group():
     assert reached == [("11:00", "calls", "met", ["assignee", "ana"]), ("11:00", "regions", "breached", ["region", "N"]),
                        ("12:00", "calls", "met", ["assignee", "bo"]), ("12:00", "regions", "breached", ["region", "S"])]
     assert len({c.key for c in got}) == len(got) == 8       # and each group's period decided at midnight
+
+
+def test_the_table_titles_the_status_as_the_status_now():
+    since, as_of = "2026-11-10T09:00:00-03:00", "2026-11-10T11:00:00-03:00"
+    table = _run(*NORTHWIND, "--since", since, "--as-of", as_of, "--rule", "first_touch").stdout
+    head = table.splitlines()[0].split("  ")
+    assert [h.strip() for h in head if h.strip()][-1] == "status now"
+    rows = _run(*NORTHWIND, "--since", since, "--as-of", as_of, "--rule", "first_touch", "--format", "csv").stdout
+    assert ",status," in rows.splitlines()[0]          # the csv and json keys stay `status`

@@ -1062,3 +1062,33 @@ def test_check_lead_keeps_the_runs_sla616_at_the_agreements_line_as_documented(t
         assert "lead 'C' never had" in c.stdout and "lead 'B'" not in c.stdout
     quiet = run(*args, "--lead", "A", "--ignore", "SLA616")
     assert "SLA616" not in quiet.stdout
+
+
+def test_explain_leaves_out_a_version_the_agreement_does_not_give(tmp_path):
+    spec = one_hour_rule(tmp_path)
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead": "L-1", "at": "2026-11-02T10:00:00Z", "type": "assigned"}\n')
+    proc = run("explain", str(spec), str(events), "--lead", "L-1", "--as-of", "2026-11-02T12:00:00Z")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "Lead L-1 under agreement x:"
+    spec.write_text(spec.read_text().replace('timezone "UTC"', 'version "3"\n  timezone "UTC"'))
+    proc = run("explain", str(spec), str(events), "--lead", "L-1", "--as-of", "2026-11-02T12:00:00Z")
+    assert proc.stdout.splitlines()[0] == "Lead L-1 under agreement x (version 3):"
+
+
+def test_check_text_lists_the_notes_in_line_order_and_json_keeps_its_order(tmp_path):
+    """review 27b L4: SLA605 (a note made once the input is evaluated) at line 2 comes before
+    the SLA504 of line 3 in the table and on csv's standard error; json keeps notes last."""
+    spec = one_hour_rule(tmp_path)
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"lead": "L-1", "at": "2026-11-02T10:00:00Z", "type": "assigned"}\n'
+                      '{"lead": "L-1", "at": "2026-11-02T10:10:00Z", "type": "Call"}\n'
+                      '{"lead": "L-1", "at": "2026-11-02T10:20:00", "type": "call"}\n')
+    args = ("check", str(spec), str(events), "--as-of", "2026-11-02T12:00:00Z")
+    table = run(*args).stdout
+    csv_err = run(*args, "--format", "csv").stderr
+    for text in (table, csv_err):
+        lines = [line.split(" ")[:2] for line in text.splitlines() if line.startswith(str(events))]
+        assert [code for _, code in lines] == ["SLA605", "SLA504"], text
+    doc = json.loads(run(*args, "--format", "json").stdout)
+    assert [d["code"] for d in doc["diagnostics"]] == ["SLA504", "SLA605"]

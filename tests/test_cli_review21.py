@@ -229,12 +229,26 @@ def test_diff_on_an_export_of_which_nothing_was_read_exits_2_and_says_why(desk, 
     assert said["impact"] is None and [d["code"] for d in said["diagnostics"]] == [code]
 
 
+def test_diff_counts_the_input_problems_as_check_counts_them_under_the_new_agreement(desk):
+    """review 27b L5: a misspelt type (SLA605, a note of the evaluation) besides a broken line
+    (SLA501, of reading): `diff --events` said 1 where `check` said 2."""
+    (desk / "part.jsonl").write_text(EVENTS + "{not json\n" + EVENTS.splitlines()[1].replace(
+        '"e2"', '"e9"').replace("contact_attempt", "contact-attempt") + "\n")
+    (desk / "tighter.sla").write_text(DESK.replace("within 2h on office", "within 1h on office"))
+    check = run("check", "tighter.sla", "part.jsonl", "--as-of", AS_OF, cwd=desk)
+    assert "; 2 input problems reported." in check.stdout, check.stdout
+    proc = run("diff", "desk.sla", "tighter.sla", "--events", "part.jsonl", "--as-of", AS_OF, cwd=desk)
+    assert "(2 input problems reading or evaluating the events under tighter.sla; `slacode check tighter.sla` " \
+           "lists them)" in proc.stderr, proc.stderr
+
+
 def test_diff_on_an_export_with_some_events_read_keeps_its_status(desk):
     (desk / "part.jsonl").write_text(EVENTS + "{not json\n")
     (desk / "tighter.sla").write_text(DESK.replace("within 2h on office", "within 1h on office"))
     proc = run("diff", "desk.sla", "tighter.sla", "--events", "part.jsonl", "--as-of", AS_OF, cwd=desk)
     assert proc.returncode == 1 and "Impact on 4 events" in proc.stdout
-    assert "(1 input problem while reading" in proc.stderr
+    assert "(1 input problem reading or evaluating the events under tighter.sla; `slacode check tighter.sla` " \
+           "lists them)" in proc.stderr
     later = run("diff", "desk.sla", "tighter.sla", "--events", "events.jsonl", "--as-of",
                 "2026-11-20T09:00:00-03:00", cwd=desk)       # every event after as_of: read, nothing to compare
     assert later.returncode == 1 and "Impact on 0 events" in later.stdout

@@ -855,6 +855,26 @@ def test_csv_rows_with_the_wrong_number_of_cells_get_a_hint_that_names_the_colum
     assert "commas" not in hints[5]
 
 
+def test_a_csv_comment_line_is_a_row_with_a_hint_for_a_comment(tmp_path):
+    """review 27b L8: CSV has no comments; a `#` line is still refused (never skipped), with a
+    hint that fits it rather than "the line was probably broken in two"."""
+    path = tmp_path / "e.csv"
+    path.write_text("\n".join([
+        "lead,at,type,state,fields.score",
+        "Z-1,2026-11-24T10:00:00-03:00,state,mql,90",
+        "# exported by hand",                                                  # 3: 1 of 5
+        "  #, note, with, many, commas, here",                                 # 4: 6 of 5
+        "Z-1,2026-11-24T10:05:00-03:00,contact_attempt,,",
+    ]) + "\n")
+    batch = read(path)
+    assert [r.line for r in batch.records] == [2, 5]
+    hints = {d.span.line: d.hint for d in batch.diagnostics if d.code == "SLA501"}
+    assert sorted(hints) == [3, 4]
+    for hint in hints.values():
+        assert hint.startswith("the line starts with `#`, as a comment would, but CSV has no comments"), hint
+        assert "broken in two" not in hint
+
+
 def test_csv_row_problems_point_at_their_cell(tmp_path):
     rows = ["lead,at,type,state",
             "A,2026-11-09 16:00:00,x,",                 # the at cell: column 3

@@ -231,6 +231,9 @@ def test_unknown_codes_are_left_to_sla216():
     ("US/Eastern", '"BR"', True),                          # a link, read as America/New_York
     ("America/St_Thomas", '"US-VI"', False),               # a territory: its zone is of "VI"
     ("Indian/Reunion", '"FR-974"', False),                 # Réunion, "RE"
+    ("America/Sao_Paulo", '"BRA"', False),                 # the package's ISO-3 alias of "BR"
+    ("America/Sao_Paulo", '"BRA-SP"', False),
+    ("America/New_York", '"BRA"', True),
 ])
 def test_holidays_not_of_the_zones_country(zone, codes, expected):
     diags = _lint(_agreement(f"  holidays {codes}", zone), "SLA394")
@@ -238,6 +241,12 @@ def test_holidays_not_of_the_zones_country(zone, codes, expected):
     if expected:
         assert diags[0].severity == "info"
         assert diags[0].hint.startswith('if the desk follows the holidays of "US"')
+
+
+@pytest.mark.parametrize("code", ['"XX"', '"Brazil"', '"BR", "XX"'])
+def test_no_sla394_on_a_code_sla216_refuses(code):
+    diags = [d.code for d in slacode.api.lint(_agreement(f"  holidays {code}", "America/New_York"))]
+    assert "SLA216" in diags and "SLA394" not in diags
 
 
 def test_the_calendar_inherits_the_agreements_zone():

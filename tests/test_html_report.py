@@ -169,6 +169,13 @@ def test_an_empty_evaluation_still_renders():
         ET.fromstring(svg)
 
 
+def test_the_footer_leaves_out_a_version_the_agreement_does_not_give():
+    agreement = slacode.loads('agreement "nv" { timezone "UTC"; teams sales }\n'
+                              "deadline d { owner sales; start on assigned; stop on call; within 1h }\n")
+    html = render_html(agreement, agreement.evaluate([], as_of="2026-10-14T12:00:00Z"))
+    assert "from agreement nv. Verdicts count" in html and "version ?" not in html
+
+
 def test_report_command_writes_the_page(tmp_path):
     out = tmp_path / "review.html"
     proc = run("report", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--period", "month", "--html", str(out),

@@ -128,3 +128,43 @@ def test_a_quota_period_on_a_calendar_says_only_working_day_takes_one():
 ])
 def test_when_after_a_trigger_and_unless(line, hint):
     assert syntax_error(RULE.format(line=line)).hint == hint
+
+
+@pytest.mark.parametrize("line", ["warn at 75%  // heads up", "// a comment", "warn at 75% /* heads up */",
+                                  "/* a comment */"])
+def test_a_c_style_comment_gets_the_comment_sign(line):
+    diag = syntax_error(RULE.format(line=line))
+    assert diag.hint is not None and diag.hint.startswith("comments start with `#`"), diag.hint
+
+
+def test_a_c_style_comment_at_the_top_level_gets_the_comment_sign():
+    diag = syntax_error("// the desk's agreement\n" + RULE.format(line=""))
+    assert (diag.line, diag.column) == (1, 1)
+    assert diag.hint.startswith("comments start with `#`"), diag.hint
+
+
+def test_a_division_keeps_its_own_message():
+    diags = [d for d in slacode.lint(RULE.format(line="warn at 75% / 2")) if d.code == "SLA101"]
+    assert diags and not any((d.hint or "").startswith("comments start") for d in diags)
+
+
+@pytest.mark.parametrize("line, owner", [("escalate to sales_manager", "sales_manager"), ("escalate", "TEAM"),
+                                         ("on breach escalate to sales_manager", "sales_manager"),
+                                         ("escalation to sales_manager", "sales_manager")])
+def test_an_escalation_clause_points_at_a_rule_started_by_the_breach(line, owner):
+    hint = syntax_error(RULE.format(line=line)).hint
+    assert hint is not None and hint.startswith("a rule has no `escalate` clause"), hint
+    assert f"`deadline escalate_d {{ owner {owner}; start on breach of d; stop on EVENT; within 1h }}`" in hint
+    assert '"Escalation on a breach"' in hint
+
+
+def test_the_escalation_the_hint_suggests_is_valid():
+    hint = syntax_error(RULE.format(line="escalate to sales_manager")).hint
+    rule = hint.split("`")[3].replace("EVENT", "reassigned")
+    text = RULE.format(line="").replace("teams sales", "teams sales, sales_manager") + rule + "\n"
+    assert not [d for d in slacode.lint(text) if d.severity == "error"]
+
+
+def test_escalate_as_a_word_elsewhere_gets_no_escalation_hint():
+    diag = syntax_error(RULE.format(line="stop on contact_attempt escalate"))
+    assert not (diag.hint or "").startswith("a rule has no `escalate` clause")

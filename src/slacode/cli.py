@@ -1351,7 +1351,8 @@ def _explain_lead(agreement, events, lead, found, diagnostics, cutoff, tz, input
     problems = _lead_problems_text(lead, mine, others)
     from slacode.texts import visible
 
-    click.echo(f"Lead {visible(lead)} under agreement {agreement.id or '?'} (version {agreement.version or '?'}):")
+    version = f" (version {agreement.version})" if agreement.version else ""      # the language makes it optional
+    click.echo(f"Lead {visible(lead)} under agreement {agreement.id or '?'}{version}:")
     click.echo("")
     for line in lines:
         click.echo(line)

@@ -105,7 +105,8 @@ def _table(items) -> str:
 
     if not items:
         return "Nothing happened in that window.\n"
-    head = ["at", "transition", "lead", "assignee", "rule", "cycle", "status"]
+    # the verdict's status as of --as-of, not at the transition (review 27b L6): json/csv keep `status`
+    head = ["at", "transition", "lead", "assignee", "rule", "cycle", "status now"]
     escalating = any(c.escalates_to for c in items)
     if escalating:
         head.append("escalates to")

@@ -198,8 +198,20 @@ def _summary(old, new, semantic, changes, imp, read_diags) -> str:
         if imp.due_moves:
             moved = imp.due_summary
             text += f", {moved.count:,} due date{'s move' if moved.count != 1 else ' moves'}, {moved.open:,} open"
-        problems = sum(1 for d in read_diags if d.severity != "info")     # as `check` and `report` count
+        problems = input_problems(read_diags, imp.new_diagnostics)
         if problems:
-            text += (f" ({problems} input problem{'s' if problems != 1 else ''}"
-                     f" while reading; `slacode check` lists them)")
+            text += (f" ({problems} input problem{'s' if problems != 1 else ''} reading or evaluating the events "
+                     f"under {new}; `slacode check {new}` lists them)")
     return text + "."
+
+
+def input_problems(read_diags: list, evaluated: list) -> int:
+    """The errors and warnings of the events as `check` counts them under one agreement
+    (review 27b L5): those of reading (``read_diags``) and the evaluation's notes
+    (``evaluated``, which holds what the impact's own reading found too: counted once)."""
+    def key(d):
+        s = d.span
+        return d.code, d.path, s.line if s else None, s.column if s else None, d.message
+
+    seen = {key(d) for d in read_diags if d.severity != "info"}
+    return len(seen | {key(d) for d in evaluated if d.severity != "info"})

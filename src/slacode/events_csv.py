@@ -842,6 +842,9 @@ def _cell_count_hint(row: list[str], plan) -> str:
     Too many: how many more, and that a cell with a comma is quoted."""
     ncols, labels, sep = plan[0], plan[8], plan[9]
     word = _SEPARATOR_WORDS.get(sep, repr(sep))
+    if row and row[0].lstrip().startswith("#"):     # `# exported 2026-11-24` (review 27b L8)
+        return ("the line starts with `#`, as a comment would, but CSV has no comments: every line after the "
+                "header is a row; delete the line, or put the note in a column of its own")
     if len(row) < ncols:
         names = labels[len(row):]
         k = len(names)

@@ -454,15 +454,28 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
             kept = shown(candidates)
             stats.hidden = len(candidates) - len(kept) + shared
             r.diagnostics = r.diagnostics[:agreement_diagnostics] + kept
+        r.diagnostics = in_line_order(r.diagnostics, agreement_diagnostics, run.sources)
         yield table(r, rows, color).encode()
     stats.verdicts = sum(stats.status.values())
     if shown_statuses:
         stats.shown_count = sum(n for s, n in stats.status.items() if s in shown_statuses)
     stats.everything = all_diags()
     stats.diagnostics = stats.everything if fmt != "table" else r.diagnostics
+    if fmt == "csv":                    # listed as text on standard error: in line order as the table
+        stats.diagnostics = in_line_order(stats.everything, agreement_diagnostics, run.sources)
     # input problems: those of the events (the agreement's own warnings come first)
     stats.problems = sum(1 for d in stats.diagnostics[agreement_diagnostics:] if d.severity != "info")
     return stats
+
+
+def in_line_order(diagnostics: list, agreement_diagnostics: int, sources) -> list:
+    """For text read by a person (review 27b L4): ``diagnostics`` with the run's notes at an
+    event (SLA605 …, which the machine formats list after the reading problems, being made
+    once the whole input is evaluated) merged into the order of file, line and column; the
+    agreement's own ``agreement_diagnostics`` first, notes at a place in the agreement after
+    the event files'. The JSON, JSON Lines and SARIF order is unchanged."""
+    own, rest = diagnostics[:agreement_diagnostics], diagnostics[agreement_diagnostics:]
+    return own + sort_by_place(rest, sources or ())
 
 
 def _notes_of_leads(diagnostics: list, run, asked, wanted: set, keep=None) -> tuple[list, int]:

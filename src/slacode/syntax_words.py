@@ -70,6 +70,11 @@ def _describe_terminal(name: str, terminals: dict) -> str:
     return name.lower()
 
 
+#: the most alternatives an "expected …" lists in full; a longer list names the first
+#: ``_LISTED - 1`` and says how many more there are ("… or 7 more")
+_LISTED = 12
+
+
 def describe_expected(expected, terminals: dict) -> str:
     names = set(expected)
     parts: list[str] = []
@@ -89,8 +94,11 @@ def describe_expected(expected, terminals: dict) -> str:
     parts.extend(w for w in words if w not in parts)
     if not parts:
         return "something else"
-    if len(parts) > 10:
-        parts = parts[:9] + ["…"]
+    if len(parts) > _LISTED:             # name the first ones and count the rest (review 27b L7)
+        shown = parts[:_LISTED - 1]
+        if parts[-1] == "the end of the line":  # kept: most often what was meant
+            shown[-1] = parts[-1]
+        return ", ".join(shown) + f" or {len(parts) - len(shown)} more"
     if len(parts) == 1:
         return parts[0]
     return ", ".join(parts[:-1]) + " or " + parts[-1]
@@ -382,6 +390,9 @@ def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | Non
             return f"a time before the deadline is written {code(f'warn {m.group(1)} before')}"
         return ("write `warn at 75%` (the share of the target elapsed: 25% remaining is `warn at 75%`) or "
                 "`warn 30m before` (a time before the deadline)")
+    escalation = _escalation_hint(tok, low, rest, text)
+    if escalation is not None:
+        return escalation
     if low in _RECURRING and tok.type == "NAME" and _starts_statement(text, tok.start_pos):
         return ("slacode has no recurring clock: a rule has one cycle open at a time, and the next start after "
                 "it closes opens the next (`restart on …` gives a fresh clock at once); for \"an update at least "
@@ -389,8 +400,46 @@ def _migrant_hint(tok, value: str, line: str, rest: str, text: str) -> str | Non
     return None
 
 
+def _escalation_hint(tok, low: str, rest: str, text: str) -> str | None:
+    """`escalate to sales_manager`, `escalate`, `on breach escalate …` inside a rule (how
+    Zendesk and Jira Service Management write it, review 27b L3): an escalation is a rule of
+    its own that starts on this rule's breach (docs/extensions.md, "Escalation on a breach")."""
+    if not _starts_statement(text, tok.start_pos):
+        return None
+    if low in ("escalate", "escalates", "escalation"):
+        team = re.match(r"\s*to\s+([A-Za-z_]\w*)", rest)
+    elif low in ("on", "when", "if") and re.match(r"\s*breach(ed)?\b.*\bescalat", rest, re.IGNORECASE):
+        team = re.search(r"\bescalat\w*\s+to\s+([A-Za-z_]\w*)", rest)
+    else:
+        return None
+    found = _enclosing_declaration(text, tok.start_pos)
+    if found is None or found[0] not in ("handoff", "deadline", "attempts"):
+        return None
+    rule = found[1]
+    owner = team.group(1) if team else "TEAM"
+    return (f"a rule has no `escalate` clause: an escalation is a rule of its own that starts when this one "
+            f"breaches, `deadline escalate_{rule} {{ owner {owner}; start on breach of {rule}; "
+            "stop on EVENT; within 1h }` (docs/extensions.md, \"Escalation on a breach\")")
+
+
+def _enclosing_declaration(text: str, pos: int | None) -> tuple[str, str] | None:
+    """``(keyword, name)`` of the declaration whose line is the nearest above ``pos`` (as
+    :func:`_enclosing_block` finds it), or None."""
+    end = len(text) if pos is None else pos
+    while end >= 0:
+        start = text.rfind("\n", 0, end) + 1
+        m = _DECLARATION.match(text, start, end)
+        if m is not None:
+            name = re.compile(r"\s+([A-Za-z_]\w*)").match(text, m.end(), end)
+            return m.group(1), name.group(1) if name else "RULE"
+        end = start - 1
+    return None
+
+
 def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     value = str(tok.value)
+    if value == "/" and tok.start_pos is not None and text.startswith(("//", "/*"), tok.start_pos):
+        return "comments start with `#` and run to the end of the line: `# …` (there are no `//` or `/* */` comments)"
     # a trigger after `TYPE where P or` (on this line or one `or` wrapped into it): read as
     # part of P, which runs to the end of the clause (said before "line N ends with `or`":
     # that `or` was meant)

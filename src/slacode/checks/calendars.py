@@ -175,6 +175,7 @@ def holidays_of_the_zone(ctx: Context) -> Iterator[Diagnostic]:
     calendars = [c for c in ctx.agreement.of("calendar") if c.of("holidays") and not c.lead_zone]  # (`timezone lead`: any zone)
     if not calendars:
         return
+    from slacode.calendar import check_holidays
     from slacode.holiday_days import zone_countries
 
     for cal in calendars:
@@ -184,6 +185,8 @@ def holidays_of_the_zone(ctx: Context) -> Iterator[Diagnostic]:
             continue                    # no country, or a zone shared by several
         (country,) = countries
         regions = [r for h in cal.of("holidays") for r in h.regions]
+        if any(check_holidays(r.value) is not None for r in regions):
+            continue                    # SLA216 reports the unknown code; fix it first
         # a code of the zone's country, or a subdivision that is that country's own code
         # (`US-VI` for America/St_Thomas, the U.S. Virgin Islands; `FR-974` is Réunion, `RE`)
         if any(country in _countries_of(r.value) for r in regions):
@@ -201,7 +204,14 @@ def _countries_of(code: str) -> set[str]:
     territory with a country code of its own (`US-VI`, `FR-974`) that code too, as the tz
     database names the territory's zone."""
     code = code.upper()
-    return {code.partition("-")[0]} | ({_TERRITORIES[code]} if code in _TERRITORIES else set())
+    country, dash, subdiv = code.partition("-")
+    if len(country) == 3:               # `BRA`, `BRA-SP`: the package's ISO-3 alias of `BR`
+        from slacode.calendar import _alpha3
+
+        two = _alpha3().get(country)
+        if two is not None:
+            country, code = two, two + dash + subdiv
+    return {country} | ({_TERRITORIES[code]} if code in _TERRITORIES else set())
 
 
 #: subdivisions of the holidays package that are territories with a country code of their

@@ -16,7 +16,9 @@ MALFORMED_EVENT = define("SLA501", "malformed-event", "error", """
     reported with its line (and, for JSON, the column where reading stopped). The rest of the
     file is still used. A CSV row must write its empty cells too: for a row with trailing
     cells left off, the hint names the columns without a cell and the commas that end the
-    row; for one with a cell too many, that a cell with a comma goes in double quotes.
+    row; for one with a cell too many, that a cell with a comma goes in double quotes. CSV
+    has no comments: a line starting with `#` is a row, and when its cells do not fit the
+    header the hint says so (delete the line).
 
     ## Avoid
     ```

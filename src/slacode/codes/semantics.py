@@ -2421,7 +2421,9 @@ HOLIDAYS_NOT_OF_ZONE = define("SLA394", "holidays-not-of-timezone", "info", """
     `zone1970.tab` and `zone.tab` give it; a zone they share among several countries
     (`Europe/Zurich`, `America/Puerto_Rico`), a zone of no country (`UTC`) and a machine
     without those tables give no such information. A subdivision (`"US-NY"`) counts as its
-    country.
+    country, and a three-letter code the holidays package accepts (`"BRA"`) as the
+    two-letter one (`"BR"`). A calendar with a code SLA216 refuses gets no SLA394 until
+    that code is fixed.
 
     ## Avoid
     ```sla

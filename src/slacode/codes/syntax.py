@@ -9,7 +9,8 @@ UNEXPECTED_TOKEN = define("SLA101", "unexpected-token", "error", """
     `start on assigned`). When a word is missing, misspelt or out of place the statement
     cannot be understood, and slacode names what it expected instead ("expected a duration
     such as `4h`"). The rest of the file is still checked: slacode skips to the next line and
-    reports every independent problem.
+    reports every independent problem. Comments start with `#` and run to the end of the
+    line; a `//` or `/* */` comment is reported here, with a hint saying so.
 
     ## Avoid
     ```

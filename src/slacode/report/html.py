@@ -995,7 +995,8 @@ def _footer(result) -> str:
     note = (f" {problems:,} input problem{'s were' if problems != 1 else ' was'} reported while reading or "
             "evaluating the events; `slacode check` lists them." if problems else "")
     return (f"<footer>Made by slacode {escape(slacode.__version__)} from agreement "
-            f"{escape(result.agreement_id or '?')} (version {escape(result.version or '?')}). Verdicts count in "
+            f"{escape(result.agreement_id or '?')}"
+            + (f" (version {escape(result.version)})" if result.version else "") + ". Verdicts count in "
             f"the period their cycle started in. Response times are working time.{escape(note)}</footer>")
 
 
