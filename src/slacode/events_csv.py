@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from slacode.events import (_BOM, _CUTS, _LINE_BITS, EventInputError, MissingOffsetError, Record, _bytes_hint,
-                            _check_event, _diag, _new_record, _Reader, codes, event_content, misnamed_key)
+                            _check_event, _diag, _new_record, _Reader, codes, event_content, misnamed_key,
+                            reserved_slip)
 from slacode.refs import LineRef
 
 # §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
@@ -301,11 +302,35 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = "", o
             "the file is read", name, line, column, hint=hint))
         return None
     position = {n: i for i, n in enumerate(names)}
+    _header_slips(reader, names, name, line, text, sep)
     fields = tuple((i, n[7:].strip()) for i, n in enumerate(names) if n.startswith("fields."))
     props = tuple((i, n) for i, n in enumerate(names)
                   if n not in _CSV_RESERVED and not n.startswith("fields."))
     return (len(names), position["lead"], position["at"], position["type"],
             position.get("id"), position.get("state"), fields, props, _column_names(headers), sep)
+
+
+def _header_slips(reader, names: list[str], name: str, line: int, text: str, sep: str) -> None:
+    """SLA521 for each column of a usable header read as a property whose name misspells a
+    reserved one the header lacks: `ID` for `id`, `field.score` or `Fields.score` for
+    `fields.score` (said once, at the header)."""
+    for i, n in enumerate(names):
+        if n in _CSV_RESERVED or n.startswith("fields."):
+            continue
+        head, dot, rest = n.partition(".")
+        if dot and rest.strip() and reserved_slip(head, "fields"):
+            meant = f"fields.{rest.strip()}"
+            what = f"its cells are read as a property of the events, and the lead field {rest.strip()!r} is never set"
+        elif "id" not in names and reserved_slip(n, "id"):
+            meant, what = "id", "it is read as a property of the events, and they have no id"
+        else:
+            continue
+        column = csv_column(text, i, sep) if text else 1
+        reader.diagnostics.append(_diag(
+            codes.RESERVED_KEY_SLIP, f"the column {n!r} is not one slacode reserves: {what}; did you mean "
+            f"{meant!r}?", name, line, column,
+            hint=f"rename the column to `{meant}` (or map it: --column {mapping_text(meant, n)}); if it really "
+                 "is a property of the events, leave this warning out with --ignore SLA521"))
 
 
 def _header_problems(headers: list[str], options: CsvOptions | None, name: str, sep: str):
