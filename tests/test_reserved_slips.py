@@ -35,7 +35,7 @@ def test_a_misspelt_fields_key_warns_at_its_column_and_the_event_is_still_read(t
     result = slacode.loads(_AGREEMENT).evaluate(
         [{"lead": "K-1", "at": "2026-11-24T10:00:00Z", "type": "state", "state": "mql", "field": {"score": 95}}],
         as_of="2026-11-24T12:00:00Z")
-    assert [d.code for d in result.diagnostics] == ["SLA521"]
+    assert [d.code for d in result.diagnostics] == ["SLA521", "SLA614"]    # (and `score` is never set)
     assert [v.status for v in result.verdicts] == ["pending"]     # read: the 4h line, as written
 
 
