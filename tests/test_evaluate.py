@@ -2151,7 +2151,9 @@ def test_the_librarys_diagnostics_come_in_the_order_of_the_events_given():
         {"lead": "A", "at": "2027-01-01T00:00:00Z", "type": "note"},
         {"lead": "A", "at": "2026-11-01T00:00:00", "type": "note"},
     ], as_of="2026-11-20T00:00:00Z")
-    assert [(d.code, d.line) for d in result.diagnostics] == [("SLA601", 1), ("SLA506", 2), ("SLA504", 3)]
+    # (SLA614: notes at the agreement's reads of fields that these events never set)
+    assert [(d.code, d.line) for d in result.diagnostics if d.code != "SLA614"] == [
+        ("SLA601", 1), ("SLA506", 2), ("SLA504", 3)]
 
 
 def test_an_open_at_least_within_past_its_deadline_keeps_its_warn_at():
@@ -2187,7 +2189,7 @@ deadline big {
                         E("A", "2026-11-02 10:00", "contact_attempt", "s2")], "2026-11-02 15:00")
     d = pick(result, "A", "big")
     assert (d["status"], when(d, "started_at"), ev(d)) == ("met", inst("2026-11-02 09:00"), ["s1", "s2"])
-    assert codes(result) == ["SLA601"]
+    assert [c for c in codes(result) if c != "SLA614"] == ["SLA601"]    # (fields the header reads, never set)
 
 
 @pytest.mark.parametrize("value, present", [

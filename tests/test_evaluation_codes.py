@@ -3,7 +3,7 @@
 A fixture ``tests/fixtures/codes/SLA6xx.jsonl`` starts with ``# expect: CODE LINE:COL``
 lines (the place: in the event file for event problems, in ``tests/fixtures/evaluation.sla``
 for problems located in the agreement) and a ``# as-of: T`` line; it is evaluated against
-``tests/fixtures/evaluation.sla``. Header lines are not events (they are reported as
+``tests/fixtures/evaluation.sla`` (or the one a ``# agreement: NAME.sla`` line names). Header lines are not events (they are reported as
 malformed lines, which this test ignores).
 """
 from __future__ import annotations
@@ -31,7 +31,8 @@ def test_evaluation_code_at_its_place(path):
     expected = [(m.group(1), int(m.group(2)), int(m.group(3)))
                 for m in re.finditer(r"^# expect: (SLA\d+) (\d+):(\d+)$", text, re.M)]
     as_of = as_of_us(re.search(r"^# as-of: (\S+)$", text, re.M).group(1))
-    agreement = slacode.load(FIXTURES / "evaluation.sla")
+    other = re.search(r"^# agreement: (\S+)$", text, re.M)      # another agreement of fixtures/
+    agreement = slacode.load(FIXTURES / (other.group(1) if other else "evaluation.sla"))
     diags: list = []
     evaluate_stream(agreement.plan, lambda d: iter_records([str(path)], diagnostics=d, as_of_us=as_of),
                     as_of, diags, [str(path)])

@@ -1098,6 +1098,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
                 raise
             _pipe_closed()                      # the status below still answers --fail-on
         counts = Counter(v.status for v in rows)
+        read_none = not any(v.lead is not None for v in result.verdicts)
         problems = sum(1 for d in result.diagnostics[own:] if d.severity != "info")
         click.echo(output.verdicts_summary(len(rows), len({v.lead for v in rows if v.lead is not None}), counts,
                                    problems, tuple(statuses), len(shown) if statuses else 0), err=True)
@@ -1134,6 +1135,8 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
             click.echo(f"{stats.hidden} more diagnostic{'s' if stats.hidden != 1 else ''} on other leads' "
                        "lines (without --lead, `slacode check` lists them).", err=True)
         counts = stats.status
+        notes = getattr(run, "notes", None)
+        read_none = notes.leads == 0 if notes is not None else not stats.leads
         found = stats.found
         near = stats.near
         run_diagnostics = stats.everything      # --fail-on input: those the table leaves out too
@@ -1156,7 +1159,19 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
     if why:
         click.echo(f"slacode: exit 1: {why}", err=True)
         return EXIT_FINDINGS
+    lost = sum(1 for d in run_diagnostics if d.severity == "error" and id(d) not in own)
+    if read_none and lost and not leads:
+        click.echo(nothing_read_note(lost), err=True)
     return EXIT_OK
+
+
+def nothing_read_note(errors: int) -> str:
+    """What `check` says at the end when not one event of the input could be read while
+    ``errors`` input errors were reported (the exit status stays 0 without --fail-on input)."""
+    from slacode.texts import plural
+
+    return (f"slacode: no event of the input could be read ({plural(errors, 'input error')}); the exit status "
+            "is still 0: pass --fail-on input to make this fail CI")
 
 
 def fail_on_reasons(fail_on, counts, input_problems: int) -> str:
@@ -1347,7 +1362,7 @@ def _explain_lead(agreement, events, lead, found, diagnostics, cutoff, tz, input
     lines = timeline(plan, lead, records, cutoff, notes, found_here, names)
     run_notes = RunNotes()
     run_notes.take(lead, notes)
-    mine = mine + found_here + [d for d in note_diagnostics(run_notes, names, plan) if d.lead in (None, lead)]
+    mine = mine + found_here + [d for d in note_diagnostics(run_notes, names, plan, whole_run=False) if d.lead in (None, lead)]
     problems = _lead_problems_text(lead, mine, others)
     from slacode.texts import visible
 

@@ -17,7 +17,7 @@ from numbers import Real
 from typing import Any, Callable, NamedTuple
 
 from slacode import model as m
-from slacode.checks.context import fact_nodes, fact_nodes_of, lead_field_reads, walk_pred
+from slacode.checks.context import fact_nodes, fact_nodes_of, lead_field_reads, state_reads, walk_pred
 from slacode.requirement import compile_conditions
 
 Pred = Callable[[dict, Any, set], bool]
@@ -900,6 +900,9 @@ class Plan:
     # ((name, words for a message, Span), ...) and ((type, Span), ...)
     field_reads: tuple = ()
     type_reads: tuple = ()
+    # the states the agreement names, each where it first does ((state, Span), ...): a state
+    # event into another state one letter off one of them (without a `states` block: SLA613)
+    state_reads: tuple = ()
     # the event properties each `where` of a trigger, count or `first` reads (SLA617, SLA618):
     # ((owner's words, role, event type, property, Span, predicate, its closure), ...),
     # :func:`_where_reads`
@@ -1194,6 +1197,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                 nth_watch=_nth_watch(agreement, rules), breach_watch=_breach_watch(agreement, rules, defaults),
                 field_reads=tuple((name, where, ref.span) for name, (where, ref) in lead_field_reads(agreement).items()),
                 type_reads=_type_reads(agreement, facts), where_reads=_where_reads(agreement),
+                state_reads=tuple(state_reads(agreement).items()),
                 facts=fact_table(agreement, facts))
 
 

@@ -152,12 +152,14 @@ class RunNotes:
     the first of them and the value it met there (the same whatever the number of
     processes, since outcomes are merged in lead order)."""
 
-    __slots__ = ("places",)
+    __slots__ = ("places", "leads")
 
     def __init__(self):
         self.places: dict = {}
+        self.leads = 0                          # the leads taken (with notes or not): SLA614
 
     def take(self, lead: str, notes) -> None:
+        self.leads += 1
         if not notes:
             return
         places = self.places
@@ -179,6 +181,10 @@ class RunNotes:
                 seen[2] += (lead,)
             elif kind == "choice_zone" and value not in seen[2]:
                 seen[2] += (value,)
+            elif kind == "fields_had":                  # the read fields leads had
+                had = seen[2]
+                sample = had[1] if len(had[1]) >= 5 else tuple(sorted({*had[1], *value[1]}))[:5]
+                seen[2] = (had[0] if had[0] >= value[0] else had[0] | value[0], sample)
 
     def __bool__(self) -> bool:
         return bool(self.places)
@@ -276,7 +282,8 @@ class PlanInfo:
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quiet_steps", "moved_steps",
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
-                 "field_typos", "where_watch", "first_reads", "facts")
+                 "field_typos", "where_watch", "first_reads", "facts", "twins", "state_names", "state_places",
+                 "state_typos")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -335,6 +342,17 @@ class PlanInfo:
         # per read type, its `where` reads (None: none): one lookup per event says both
         # whether the type is read (else SLA605 asks whether it is misspelt) and what to watch
         self.type_where = {t: self.where_watch.get(t) for t in read | set(watch)}
+        # per read type, the other read types it is nearly (`disposition`, `dispositioned`):
+        # their events are watched (a _Watched where), so that a run can say that one of
+        # the two never came while the other did (SLA612); {} in most plans
+        self.twins = _twin_types(read)
+        # without a `states` block, the states the agreement names (None: a block, or none
+        # named): a state event into another one, one letter off one of them, is SLA613
+        self.state_places = dict(plan.state_reads)
+        self.state_names = frozenset(self.state_places) if plan.states is None and self.state_places else None
+        self.state_typos: dict = {}
+        for t in self.twins:
+            self.type_where[t] = _Watched(self.type_where.get(t) or ())
         # `breach of RULE` / `warning of RULE` as a trigger is written without its default
         # clause: an input event typed so is as likely a mistake as the kind's full text
         self.short_virtual = frozenset(
@@ -358,6 +376,18 @@ class PlanInfo:
                 got = typo_of(ev_type, sorted(t for t in self.read_types if t.__class__ is str))
             if len(self.typos) < 4096:
                 self.typos[ev_type] = got
+        return got
+
+    def state_typo(self, state) -> str | None:
+        """The state the agreement names that ``state`` (named by nothing) most likely
+        misspells, or None (:func:`slacode.texts.state_typo_of`)."""
+        got = self.state_typos.get(state, False)
+        if got is False:
+            from slacode.texts import state_typo_of
+
+            got = state_typo_of(state, sorted(self.state_places)) if state.__class__ is str else None
+            if len(self.state_typos) < 4096:
+                self.state_typos[state] = got
         return got
 
     def field_typo(self, name: str) -> str | None:
@@ -678,6 +708,30 @@ def plan_info(plan: Plan) -> PlanInfo:
 _UNREAD = object()          # PlanInfo.type_where's answer for a type the agreement does not read
 
 
+class _Watched(tuple):
+    """PlanInfo.type_where's answer for a read type nearly another read type: its `where`
+    reads (maybe none), and a note per lead that has such an event (SLA612)."""
+
+    __slots__ = ()
+
+
+def _twin_types(read) -> dict:
+    """``{type: (read types it is nearly, ...)}`` of the plain event types in ``read``
+    (:func:`slacode.texts.near_types`; not `state` nor `assigned`)."""
+    plain = sorted(t for t in read if t.__class__ is str and t not in _LANGUAGE_TYPES)
+    if len(plain) < 2:
+        return {}
+    from slacode.texts import near_types
+
+    twins: dict = {}
+    for i, a in enumerate(plain):
+        for b in plain[i + 1:]:
+            if near_types(a, b):
+                twins.setdefault(a, []).append(b)
+                twins.setdefault(b, []).append(a)
+    return {t: tuple(v) for t, v in twins.items()}
+
+
 class LeadFold:
     """The fold over one lead's events (feed them in processing order)."""
 
@@ -765,6 +819,11 @@ class LeadFold:
                     self._flow_start(t)
                 self._flow_breach(rec)
             else:
+                named = self.info.state_names
+                if named is not None and new not in named:      # SLA613: no `states` block, `mqll`
+                    meant = self.info.state_typo(new)
+                    if meant is not None:
+                        self.notes.add(("state_typo", new, meant), (rec.source, rec.line))
                 self._flow(rec, new)
                 if new != self.state:                   # into the same state is no transition
                     entered, left = new, self.state
@@ -783,6 +842,8 @@ class LeadFold:
                 if typo is not None:                    # SLA605: once per type, at its first event
                     notes.add(("typo", ev_type, typo, info.type_places.get(typo)), (rec.source, rec.line))
             elif where is not None:                     # SLA617/SLA618: a `where` reads this type's events
+                if where.__class__ is _Watched:         # SLA612: a type nearly another read type
+                    notes.add(("type_seen", ev_type))
                 for read in where:
                     if props.get(read[1]) is None:      # (a null is no value, §9)
                         self._where_lacks(where, rec, props)
@@ -1379,8 +1440,11 @@ class LeadFold:
     def verdicts(self, as_of: int) -> list[Verdict]:
         if self.recur_at is not None:               # `recur sequential`: openings due as of as_of
             self.open_recurring(as_of, True)
-        if self.info.read_fields and (self.fields or self.nulled):
-            self._field_notes()
+        if self.info.read_fields:
+            if self.fields or self.nulled:
+                self._field_notes()
+            else:                                   # SLA614: a lead without any field lacks them all
+                self.notes.add(("fields_had",), (frozenset(), ()))
         if self.where_seen:
             self._where_notes()
         out: list[Verdict] = []
@@ -1455,6 +1519,11 @@ class LeadFold:
         does not read but that looks like a field it reads and the lead never had."""
         info = self.info
         had = self.fields.keys() | self.nulled if self.nulled else self.fields.keys()
+        # SLA614: a lead that lacks a read field notes the read fields it had, and a few it had
+        # (the run adds them up); one that has them all notes nothing (most leads, in good data)
+        if not info.read_fields.issubset(had):
+            self.notes.add(("fields_had",), (info.read_fields.intersection(had),
+                                             tuple(sorted(k for k in had if k.__class__ is str))[:5]))
         for name in had - info.read_fields:
             meant = info.field_typo(name)
             if meant is not None and meant not in had:
@@ -1822,7 +1891,7 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
         return []
     from slacode.codes import evaluation as codes
     from slacode.fmt import name_text
-    from slacode.texts import code, typo_of
+    from slacode.texts import code, state_typo_of
 
     out = []
     for rec in fold.odd_owners:
@@ -1839,7 +1908,7 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
     declared = sorted(s for s in fold.plan.states or () if s.__class__ is str)
     for rec in fold.unknown_states:
         file = sources[rec.source] if sources else None
-        meant = typo_of(rec.state, declared) if rec.state.__class__ is str else None
+        meant = state_typo_of(rec.state, declared) if rec.state.__class__ is str else None
         mean = f"; did you mean `{meant}`?" if meant is not None else ""
         out.append(dg.make(codes.UNKNOWN_STATE,
                            f"lead {rec.lead!r} enters state {rec.state!r}, which the agreement does not declare{mean}",
@@ -1863,14 +1932,50 @@ def _note_place(note) -> tuple:
     return place, repr(note)
 
 
-def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
+def twin_type_diagnostics(notes: RunNotes, plan) -> list:
+    """SLA612 once per event type the agreement reads that no event of the run had, while
+    events of a read type nearly it came (:attr:`PlanInfo.twins`): at the trigger that first
+    names it, with the type the input has and how many leads have one. Only of a whole run's
+    notes (a run of some leads cannot say that no event of the input has a type)."""
+    if plan is None or not notes:
+        return []
+    info = plan_info(plan)
+    if not info.twins:
+        return []
+    from slacode.codes import evaluation as codes
+
+    seen = {note[1]: value for note, value in notes.places.items()
+            if note.__class__ is tuple and note and note[0] == "type_seen"}
+    out = []
+    for missing in sorted(info.twins):
+        had = [t for t in info.twins[missing] if t in seen]
+        if missing in seen or not had:
+            continue
+        found = max(had, key=lambda t: (seen[t][0], t))    # the type most leads have
+        count, lead, _ = seen[found]
+        leads = f"{count:,} leads have one" if count > 1 else f"lead {lead!r} has one"
+        span = info.type_places.get(missing)
+        out.append(dg.make(codes.READ_TYPE_NEVER_SEEN,
+                           f"the agreement reads events of type {missing!r}, but no event of the input has that "
+                           f"type, while events of type {found!r} came ({leads}): did you mean {found!r}?",
+                           span, file=span.file if span is not None else None,
+                           hint=f"one of the two is most likely misspelt: write `{found}` here if the events have it "
+                                f"right, or fix the type where the events are made (`{missing}`); if `{missing}` is "
+                                "another event that has not happened yet, leave this warning out with "
+                                "`--ignore SLA612`"))
+    return out
+
+
+def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool = True) -> list:
     """SLA602 (SLA609) once per place of the agreement where a number met a string (a boolean
     its spelling as text), naming the first
     lead (in lead order) and the value it had there, and how many leads did; SLA603 once
     per zone value and `only between` line or `timezone lead` calendar, with how many leads; SLA605 once per misspelt event type, at the
     first lead's first such event (its file from ``sources``, the names of the inputs);
-    SLA617/SLA618 once per `where` read of ``plan`` (the run's plan: without it, none)."""
-    if not notes:
+    SLA617/SLA618 once per `where` read of ``plan`` (the run's plan: without it, none);
+    with ``whole_run`` (the notes of every lead of the input, not of some asked), those that
+    only a whole run can say: SLA612."""
+    if not notes and not (whole_run and notes.leads and plan is not None and plan.field_reads):
         return []
     from slacode.codes import evaluation as codes
     from slacode.fmt import name_text
@@ -1881,7 +1986,7 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
 
     def order(note) -> tuple:
         """The agreement's places first, then events in the input's order."""
-        if note[0] in ("typo", "no_owner", "stop_first"):
+        if note[0] in ("typo", "no_owner", "stop_first", "state_typo"):
             source, line = places[note][2]
             return (1, source, line), repr(note)
         if note[0] == "copy":
@@ -1897,6 +2002,11 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
         return (0, *_note_place(note)[0]), repr(note)
 
     for note in sorted(places, key=order):
+        if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had"):  # (the whole run's, below)
+            continue
+        if isinstance(note, tuple) and note and note[0] == "state_typo":
+            out.append(_state_typo_diagnostic(note, places[note], sources, plan, codes))
+            continue
         if isinstance(note, tuple) and note and note[0] == "field_typo":
             out.append(_field_typo_diagnostic(note, places[note], codes))
             continue
@@ -1996,6 +2106,42 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None) -> list:
                     "quotes), or compare it with the other type")
         out.append(dg.make(codes.NUMBER_STRING_COMPARISON, message, note.span,
                            file=note.span.file if note.span else None, hint=hint))
+    if whole_run:
+        out += twin_type_diagnostics(notes, plan)
+        out += field_never_set_diagnostics(notes, plan)
+    return out
+
+
+def field_never_set_diagnostics(notes: RunNotes, plan) -> list:
+    """SLA614 once per lead field the agreement reads that no lead of the run ever had,
+    when no lead had a field of nearly that name either (that is SLA616): at the place that
+    first reads it, naming up to five fields the leads had. Only of a whole run's notes:
+    each lead that lacked a read field noted those it had (``("fields_had",)``), so a lead
+    without that note had them all."""
+    if plan is None or not notes.leads or not plan.field_reads:
+        return []
+    from slacode.codes import evaluation as codes
+
+    places = notes.places
+    seen = places.get(("fields_had",))
+    if seen is None or seen[0] < notes.leads:       # a lead had every field the agreement reads
+        return []
+    had, sample = seen[2]
+    typos = {note[2] for note in places if note.__class__ is tuple and note and note[0] == "field_typo"}
+    out = []
+    for name, where, span in plan.field_reads:
+        if name in had or name in typos:
+            continue
+        others = (", ".join(f"`{f}`" for f in sample) if sample else "")
+        told = (f"the events set the lead fields {others}" + (" …" if len(sample) >= 5 else "")
+                if len(sample) > 1 else f"the events set the lead field {others}" if sample
+                else "no event sets any lead field")
+        out.append(dg.make(codes.FIELD_NEVER_SET,
+                           f"{where} reads the lead field `{name}`, which no lead of the input ever had ({told}); "
+                           f"every comparison with it is false", span, file=span.file if span is not None else None,
+                           hint=f"set `{name}` in the events' `fields` (`\"fields\": {{\"{name}\": …}}`; in a CSV file, "
+                                f"a column `fields.{name}`, or --column fields.{name}=HEADER), or read the name the "
+                                "events use; leave this note out with `--ignore SLA614`"))
     return out
 
 
@@ -2008,6 +2154,24 @@ def _place_words(span) -> str:
     if span.file:
         return f"{span.file}:{span.line}:{span.column}"
     return f"line {span.line}, column {span.column}"
+
+
+def _state_typo_diagnostic(note: tuple, seen: list, sources, plan, codes):
+    """SLA613 at the first lead's (in lead order) first event into a state that nothing in
+    the agreement names (no `states` block), one letter off a state it names."""
+    from slacode.fmt import name_text
+    from slacode.texts import code
+
+    _, state, meant = note
+    count, lead, line, file = _first_seen(seen, sources)
+    many = f" ({count:,} leads have one)" if count > 1 else ""
+    span = plan_info(plan).state_places.get(meant) if plan is not None else None
+    where = f" ({_place_words(span)})" if span is not None else ""
+    return dg.make(codes.UNNAMED_STATE, f"lead {lead!r} enters state {state!r}, which nothing in the agreement names; "
+                   f"did you mean `{meant}`, which it names{where}?{many}", dg.Span(line, 1, file=file), file=file,
+                   hint=f"fix the state where the events are made (`{meant}`), or, if the events have it right, write "
+                        f"{code(name_text(state))} in the agreement; the event enters {state!r} as written, so no "
+                        f"`enter {meant}` starts on it (leave this warning out with `--ignore SLA613`)", lead=lead)
 
 
 def _field_typo_diagnostic(note: tuple, seen: list, codes):

@@ -982,11 +982,60 @@ def misnamed_key(key: str, keys) -> str | None:
     return next((plain[a] for a in _KEY_NAMES[key] if a in plain), None)   # the likeliest name first
 
 
+def reserved_slip(key: Any, reserved: str) -> bool:
+    """Whether the key ``key`` (a property, or a column) most likely misspells the reserved
+    key ``reserved``: the same letters in another case (`Fields`, `ID`), or, for a reserved
+    key of four letters or more, one edit away (a letter added, left out or changed, or two
+    neighbours swapped: `field`, `typ`, `feilds`). SLA521; SLA502's did-you-mean."""
+    if key.__class__ is not str or key == reserved:
+        return False
+    low = key.strip().lower()
+    if low == reserved:
+        return True
+    if len(reserved) < 4 or abs(len(low) - len(reserved)) > 1:
+        return False
+    from slacode.texts import _edits     # (not at import: a service's cold start)
+
+    return _edits(low, reserved, 1) <= 1
+
+
+def slipped_key(reserved: str, keys) -> str | None:
+    """The one key of ``keys`` that most likely misspells ``reserved`` (:func:`reserved_slip`),
+    or None (none, or more than one)."""
+    found = [k for k in keys if reserved_slip(k, reserved)]
+    return found[0] if len(found) == 1 else None
+
+
+#: the reserved keys an event that is read may still lack, each misspelt key of it losing what
+#: it holds (SLA521): `fields` (the lead's data becomes a property) and `id`
+_OPTIONAL_RESERVED = ("fields", "id")
+
+
+#: the keys a missing one of which SLA502 looks for one letter off (`typ`, `stat`)
+_SLIP_KEYS = frozenset(("lead", "at", "type", "state"))
+
+
+def _slip_message(key: str, meant: str) -> str:
+    """SLA521's message: the key ``key`` read as a property where ``meant`` was meant."""
+    what = ("its value is read as a property of the event, and no lead field is set" if meant == "fields"
+            else "it is read as a property of the event, and the event has no id")
+    return f"the key {key!r} is not one slacode reserves: {what}; did you mean {meant!r}?"
+
+
+def _slip_hint(key: str, meant: str) -> str:
+    """SLA521's hint: rename ``key`` to ``meant``."""
+    if key.lower() == meant:
+        return f"keys are case-sensitive: write `{meant}`, not `{key}` (or leave this out with --ignore SLA521)"
+    return (f"rename `{key}` to `{meant}` where the events are made; if `{key}` really is a property of "
+            "the event, leave this warning out with --ignore SLA521")
+
+
 def key_hint(key: str, found: str) -> str:
     """What to do about ``found``, which most likely meant the key ``key``."""
     if found.lower() == key:
         return f"keys are case-sensitive: write `{key}`, not `{found}`"
-    what = {"lead": "the lead's id", "at": "the event's time", "type": "the event's type"}[key]
+    what = {"lead": "the lead's id", "at": "the event's time", "type": "the event's type",
+            "state": "the state a `state` event enters"}[key]
     return f"slacode reads {what} from `{key}`: rename `{found}` to `{key}` (or map it when exporting)"
 
 
@@ -1088,6 +1137,7 @@ class _Reader:
         self.pending: list[tuple[int, str, int, int, tuple, Any]] = []
         self.only: set[int] | None = None           # reading again: only these lines
         self.wide: dict[str, str] = {}              # source name -> its wide encoding (UTF-16 …)
+        self.plain: set[str] = set()                # property keys that misspell no reserved key (SLA521)
 
     # -- reports -------------------------------------------------------------------------
 
@@ -1207,6 +1257,12 @@ class _Reader:
             found = misnamed_key(p.key, keys) if (p.code == codes.MISSING_KEY and keys and p.key in _KEY_NAMES
                                                   and raw is not None and b'"%s"' % p.key.encode() not in raw) \
                 else None
+            message = p.message
+            if (found is None and p.code == codes.MISSING_KEY and keys and raw is not None
+                    and p.key in _SLIP_KEYS and _column_of_key(raw, p.key) == 1):     # (not as a key)
+                found = slipped_key(p.key, keys)        # `typ`, `Tpye`, `stat`: one letter off
+                if found is not None:
+                    message = f"{message}; did you mean its key {found!r}?"
             if found is not None:
                 hint = key_hint(p.key, found)
                 if raw is not None:
@@ -1220,7 +1276,29 @@ class _Reader:
                     column = _column_of_key(raw, p.key)
                 elif column_of is not None:             # a CSV cell: (lines below the row's first, column)
                     below, column = column_of(p.key)
-            self.diagnostics.append(_diag(p.code, p.message, name, line + below, column, hint, lead))
+            self.diagnostics.append(_diag(p.code, message, name, line + below, column, hint, lead))
+
+    def slips(self, obj: dict, raw: bytes, name: str | None, line: int, fields: bool, eid: bool,
+              lead: Any = None) -> None:
+        """SLA521 for each property of an event that is read whose key misspells a reserved
+        key it lacks (``fields``, ``eid``: whether it lacks `fields`, `id`): `field`, `Fields`,
+        `ID`. Keys found innocent are kept in ``self.plain`` so that most lines cost one
+        set test (see :meth:`jsonl`)."""
+        plain = self.plain
+        for key in obj:
+            if key in plain:
+                continue
+            slipped = [r for r in _OPTIONAL_RESERVED if reserved_slip(key, r)]
+            if not slipped:
+                if len(plain) < 4096 and key.__class__ is str:
+                    plain.add(key)
+                continue
+            meant = slipped[0]
+            if (meant == "fields" and not fields) or (meant == "id" and not eid):
+                continue                                # the reserved key is there too
+            self.diagnostics.append(_diag(codes.RESERVED_KEY_SLIP, _slip_message(key, meant), name, line,
+                                          _column_of_key(raw, key) if raw is not None else 1,
+                                          _slip_hint(key, meant), lead))
 
     def repeated(self, raw: bytes, obj: dict, name: str | None, line: int) -> None:
         """SLA511 for each key that one object of the line names twice (the last value
@@ -1291,6 +1369,7 @@ class _Reader:
             cut1, cut2, cut3 = _CUTS
             as_of, first_use = self.as_of, self.seen.first
             dotted = b'"fields.'
+            plain = self.plain
             prefix = name + ":" if self.multi else ""
             base = index << _LINE_BITS
             seq = self.seq
@@ -1388,6 +1467,8 @@ class _Reader:
                     continue
                 if dotted in raw:                       # `"fields.score": 95`, the CSV spelling
                     self.dotted(raw, obj, name, lineno, lead)
+                if obj and (fields is None or eid is None) and not plain.issuperset(obj):
+                    self.slips(obj, raw, name, lineno, fields is None, eid is None, lead)   # SLA521: `field`
                 if as_of is not None and us > as_of:
                     after += 1
                     if after == 1:
@@ -1976,6 +2057,8 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                                                  position, 1, p.hint, lead))
                     continue
             ref, source, line = eid or PositionRef(position), 0, position
+            if props and (fields is None or eid is None) and not reader.plain.issuperset(props):
+                reader.slips(props, None, None, position, fields is None, eid is None, lead)   # SLA521
         if eid is not None:
             if eid in seen:
                 first = seen[eid]

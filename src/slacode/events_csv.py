@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from slacode.events import (_BOM, _CUTS, _LINE_BITS, EventInputError, MissingOffsetError, Record, _bytes_hint,
-                            _check_event, _diag, _new_record, _Reader, codes, event_content, misnamed_key)
+                            _check_event, _diag, _new_record, _Reader, codes, event_content, misnamed_key,
+                            reserved_slip)
 from slacode.refs import LineRef
 
 # §4: in CSV, `fields.X` columns update lead fields; a column named just `fields` is a property
@@ -301,11 +302,35 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = "", o
             "the file is read", name, line, column, hint=hint))
         return None
     position = {n: i for i, n in enumerate(names)}
+    _header_slips(reader, names, name, line, text, sep)
     fields = tuple((i, n[7:].strip()) for i, n in enumerate(names) if n.startswith("fields."))
     props = tuple((i, n) for i, n in enumerate(names)
                   if n not in _CSV_RESERVED and not n.startswith("fields."))
     return (len(names), position["lead"], position["at"], position["type"],
             position.get("id"), position.get("state"), fields, props, _column_names(headers), sep)
+
+
+def _header_slips(reader, names: list[str], name: str, line: int, text: str, sep: str) -> None:
+    """SLA521 for each column of a usable header read as a property whose name misspells a
+    reserved one the header lacks: `ID` for `id`, `field.score` or `Fields.score` for
+    `fields.score` (said once, at the header)."""
+    for i, n in enumerate(names):
+        if n in _CSV_RESERVED or n.startswith("fields."):
+            continue
+        head, dot, rest = n.partition(".")
+        if dot and rest.strip() and reserved_slip(head, "fields"):
+            meant = f"fields.{rest.strip()}"
+            what = f"its cells are read as a property of the events, and the lead field {rest.strip()!r} is never set"
+        elif "id" not in names and reserved_slip(n, "id"):
+            meant, what = "id", "it is read as a property of the events, and they have no id"
+        else:
+            continue
+        column = csv_column(text, i, sep) if text else 1
+        reader.diagnostics.append(_diag(
+            codes.RESERVED_KEY_SLIP, f"the column {n!r} is not one slacode reserves: {what}; did you mean "
+            f"{meant!r}?", name, line, column,
+            hint=f"rename the column to `{meant}` (or map it: --column {mapping_text(meant, n)}); if it really "
+                 "is a property of the events, leave this warning out with --ignore SLA521"))
 
 
 def _header_problems(headers: list[str], options: CsvOptions | None, name: str, sep: str):
@@ -523,21 +548,9 @@ def _header_hint(headers: list[str], names: list[str], missing: list[str], absen
         maps = _suggestions([c for c in ("lead", "at", "type") if c not in split], split)
         maps += _optional_suggestions(split, {h for _, h in maps})
         then = " ".join(f"--column {mapping_text(k, h)}" for k, h in maps)
-        if quoted:                          # one cell whatever the separator: the quotes go first
-            advice = ("remove the quotes around the header line (and around any row quoted whole: quotes go "
-                      "around a cell, not a line)")
-            if other == "," and sep != ",":
-                return advice + ", then leave out --csv-delimiter (a comma is the default)" + (
-                    f", and read it with {then}" if then else "")
-            option = " ".join(filter(None, [delimiter_option(other) if other != sep else "", then]))
-            return advice + (f", then read it with {option}" if option else "")
-        seen = _split_sign(headers, other)
-        if other == ",":
-            return (f"{seen}: the file seems separated by {_shown(other)}; leave out --csv-delimiter "
-                    f"(a comma is the default){f', and read it with {then}' if then else ''}")
-        export = " (or export it with commas)" if sep == "," and not named else ""    # (not to one who named the comma)
-        return (f"{seen}: the file seems separated by {_shown(other)}; read it with "
-                f"{delimiter_option(other)}{' ' + then if then else ''}{export}")
+        left = _unmapped_hint(split, {h for _, h in maps}) if maps else None
+        hint = _split_hint(headers, other, quoted, sep, named, then)
+        return f"{hint}; {left}" if left else hint
     hints = [_absent_hint(n, h, headers) for n, h in absent]
     maps = _suggestions(missing, names) if missing else []
     if maps:
@@ -546,7 +559,30 @@ def _header_hint(headers: list[str], names: list[str], missing: list[str], absen
         if extra:
             hints.append("and read " + " and ".join(_OPTIONAL_WORDS[k] for k, _ in extra) + " with "
                          + " ".join(f"--column {mapping_text(k, h)}" for k, h in extra))
+        left = _unmapped_hint(names, {h for _, h in maps + extra})
+        if left:
+            hints.append(left)
     return "; ".join(hints) or None
+
+
+def _split_hint(headers: list[str], other: str, quoted: bool, sep: str, named: bool, then: str) -> str:
+    """:func:`_header_hint` for a header that another separator ``other`` splits: the
+    separator to read it with, and the mappings ``then``."""
+    if quoted:                          # one cell whatever the separator: the quotes go first
+        advice = ("remove the quotes around the header line (and around any row quoted whole: quotes go "
+                  "around a cell, not a line)")
+        if other == "," and sep != ",":
+            return advice + ", then leave out --csv-delimiter (a comma is the default)" + (
+                f", and read it with {then}" if then else "")
+        option = " ".join(filter(None, [delimiter_option(other) if other != sep else "", then]))
+        return advice + (f", then read it with {option}" if option else "")
+    seen = _split_sign(headers, other)
+    if other == ",":
+        return (f"{seen}: the file seems separated by {_shown(other)}; leave out --csv-delimiter "
+                f"(a comma is the default){f', and read it with {then}' if then else ''}")
+    export = " (or export it with commas)" if sep == "," and not named else ""    # (not to one who named the comma)
+    return (f"{seen}: the file seems separated by {_shown(other)}; read it with "
+            f"{delimiter_option(other)}{' ' + then if then else ''}{export}")
 
 
 def _missing_hint(missing: list[str], maps: list[tuple[str, str]]) -> str:
@@ -596,8 +632,36 @@ _TIME_WORDS = frozenset(("at", "date", "time", "timestamp", "datetime", "when"))
 
 #: The columns slacode reads when a file has them, and the words of headers meant for them:
 #: an export's `Event ID` holds the ids that find an event sent twice, its `Lead Owner` the rep
-_OPTIONAL_COLUMNS = (("id", {"id"}), ("owner", {"owner", "assignee", "rep"}))
-_OPTIONAL_WORDS = {"id": "the events' ids (a repeated event is then found)", "owner": "the reps"}
+_OPTIONAL_COLUMNS = (("id", {"id"}), ("owner", {"owner", "assignee", "rep"}),
+                     ("state", {"state", "status", "stage"}))
+_OPTIONAL_WORDS = {"id": "the events' ids (a repeated event is then found)", "owner": "the reps",
+                   "state": "the states that `state` events enter"}
+
+#: a header's first word that only says whose value it is (`Lead Score` holds the lead's `score`)
+_WHOSE = frozenset(("lead", "contact", "account", "deal"))
+
+
+def _field_name(header: str) -> str:
+    """The lead field a header most likely holds, as a mapping names it: its words joined
+    by `_`, less a first word that says whose it is (`Lead Score` -> `score`)."""
+    words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", header).lower())
+    if len(words) > 1 and words[0] in _WHOSE:
+        words = words[1:]
+    return "_".join(words) or header
+
+
+def _unmapped_hint(names: list[str], used: set[str]) -> str | None:
+    """The columns of a header that no mapping of the hint reads, each read as a property of
+    the events (up to three named), and how to read one as a lead field: "not mapped: …"."""
+    left = [n for n in names if n and n not in used and n not in _CSV_RESERVED and not n.startswith("fields.")]
+    if not left:
+        return None
+    shown = left[:3]
+    more = f" and {len(left) - 3} more" if len(left) > 3 else ""
+    maps = " ".join(f"--column {mapping_text('fields.' + _field_name(n), n)}" for n in shown)
+    them = "it" if len(left) == 1 else "one"
+    return (f"not mapped (read as properties of the events): {', '.join(shown)}{more} — map {them} to a lead "
+            f"field with {maps} if the agreement reads it")
 
 
 def _optional_suggestions(names: list[str], used: set[str]) -> list[tuple[str, str]]:

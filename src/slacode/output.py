@@ -494,11 +494,11 @@ def _notes_of_leads(diagnostics: list, run, asked, wanted: set, keep=None) -> tu
             continue
         theirs = RunNotes()
         theirs.places = {key: everyone[key]}
-        said = note_diagnostics(theirs, run.sources, plan)
+        said = note_diagnostics(theirs, run.sources, plan, whole_run=False)
         general += said
         if everyone[key][0] > asked.places[key][0]:     # said of another lead too, at its line
             shared += sum(1 for d in said if d.lead is not None and d.lead not in wanted)
-    own = note_diagnostics(asked, run.sources, plan)
+    own = note_diagnostics(asked, run.sources, plan, whole_run=False)
     if keep is not None:                                # (--ignore leaves them out too)
         own = keep(own)
     return [d for d in diagnostics if d not in general] + own, shared

@@ -160,8 +160,7 @@ class ParallelRun:
         try:
             for outcome in merged:
                 add(outcome.contribution)
-                if outcome.notes:
-                    notes.take(outcome.lead, outcome.notes)
+                notes.take(outcome.lead, outcome.notes)     # (every lead: RunNotes counts them, SLA614)
                 yield outcome
         finally:
             for spool in spools:

@@ -219,11 +219,45 @@ def typo_of(word: str, choices) -> str | None:
     return found[0][1]
 
 
+#: endings that make one event type of another as an export may write it (SLA612)
+_TYPE_ENDINGS = ("s", "es", "d", "ed", "ing")
+
+
+def near_types(word: str, other: str) -> bool:
+    """Whether two event types (both read by an agreement) are most likely one event written
+    two ways: :func:`typo_of` says one misspells the other, or one is the other with an
+    ending (`disposition` and `dispositioned`, `email_open` and `email_opened`), the shorter
+    of four letters or more."""
+    if word == other:
+        return False
+    if typo_of(word, [other]) == other:
+        return True
+    short, long = sorted((_joined(word), _joined(other)), key=len)
+    return len(short) >= 4 and long.startswith(short) and long[len(short):] in _TYPE_ENDINGS
+
+
+def state_typo_of(word: str, choices) -> str | None:
+    """The one of ``choices`` (states the agreement names) that the state ``word`` of an
+    event most likely misspells: :func:`typo_of`, or one edit away (a letter added, left
+    out, changed or two neighbours swapped) for a word of three letters or more (`mqll`,
+    `sqll` for `mql`, `sql`); None when no choice, or more than one equally near, is.
+    States are few and short, so one letter counts; a state is judged only when nothing in
+    the agreement names it."""
+    got = typo_of(word, choices)
+    if got is not None or len(word) < 3:
+        return got
+    low, bare = word.lower(), _undigited(word)
+    near = [c for c in dict.fromkeys(choices) if c != word and len(c) >= 3 and abs(len(c) - len(word)) <= 1
+            and _undigited(c) != bare and _edits(low, c.lower(), 1) <= 1]
+    return near[0] if len(near) == 1 else None
+
+
 def field_typo_of(word: str, choices) -> str | None:
     """The one of ``choices`` (lead field names) that ``word`` most likely misspells: as
     :func:`typo_of` judges event types, and also one edit away (a letter added, left out,
-    changed or two neighbours swapped) when both names have four letters or more; None when
-    no choice, or more than one equally near, is. Looser than for types, since a field is
+    changed or two neighbours swapped) when both names have four letters or more, or the
+    choice's words among more words (`lead_score`, `Lead Score` for `score`); None when no
+    choice, or more than one equally near, is. Looser than for types, since a field is
     reported only when the lead never had the field it may misspell."""
     got = typo_of(word, choices)
     if got is not None or len(word) < 4:
@@ -231,7 +265,23 @@ def field_typo_of(word: str, choices) -> str | None:
     low, bare = word.lower(), _undigited(word)
     near = [c for c in dict.fromkeys(choices) if c != word and len(c) >= 4 and abs(len(c) - len(word)) <= 1
             and _undigited(c) != bare and _edits(low, c.lower(), 1) <= 1]
-    return near[0] if len(near) == 1 else None
+    if len(near) == 1:
+        return near[0]
+    if near:
+        return None
+    # the read name's words among more words (`lead_score`, `Lead Score` for `score`)
+    words = _joined(word).split("_")
+    within = [c for c in dict.fromkeys(choices) if c != word and _words_within(_joined(c).split("_"), words)]
+    return within[0] if len(within) == 1 else None
+
+
+def _words_within(part: list, words: list) -> bool:
+    """Whether ``part`` (a name's words, each of three letters or more) is a run of
+    ``words``, which has more of them."""
+    n = len(part)
+    if not n or n >= len(words) or any(len(w) < 3 for w in part):
+        return False
+    return any(words[i:i + n] == part for i in range(len(words) - n + 1))
 
 
 def _undigited(word: str) -> str:

@@ -159,6 +159,38 @@ def lead_field_reads(agreement: m.Agreement) -> dict[str, tuple[str, m.FieldRef]
     return found
 
 
+def state_reads(agreement: m.Agreement) -> dict:
+    """``{state: Span}``: the states the agreement names (its `states` block, `flow` lines,
+    `enter` / `leave` triggers and the values compared with `state` in a predicate), each
+    with the first place in the file that names it. SLA613."""
+    ctx = Context.of(agreement)
+    found: dict = {}
+
+    def note(name) -> None:
+        value = getattr(name, "value", None)
+        if value.__class__ is str and value:
+            span = getattr(name, "span", None)
+            had = found.get(value)
+            if had is None or (span is not None and (span.line or 0, span.column or 0) < (had.line or 0, had.column or 0)):
+                found[value] = span
+    for decl in agreement.state_decls:
+        note(decl.name)
+    for line in agreement.flow_lines:
+        for name in (line.source, *line.targets):
+            note(name)
+    for trigger in ctx.triggers():
+        for name in trigger.states:
+            note(name)
+    for pred in ctx.predicates():
+        for node in walk_pred(pred):
+            if node.kind == "compare" and node.field.is_state:
+                note(node.value)
+            elif node.kind == "member" and node.field.is_state:
+                for value in node.values:
+                    note(value)
+    return found
+
+
 def walk_pred(pred) -> Iterator:
     """Every node of a predicate tree, parents first."""
     stack = [pred]

@@ -10,7 +10,9 @@ UNKNOWN_STATE = define("SLA601", "undeclared-state-in-events", "warning", """
     stage that was renamed or added without updating the agreement. slacode does not guess:
     the event changes neither the lead's state nor any trigger (its `fields` still apply), and
     when the agreement has a `flow` block it counts as evidence against the built-in `flow`
-    rule, so the problem is visible in the verdicts too.
+    rule, so the problem is visible in the verdicts too. When the state is the same words as a
+    declared one written otherwise (`SQL`), or one letter off it (`mqll`, `sqll`), the message
+    asks whether that one was meant. Without a `states` block, see [SLA613](SLA613.md).
 
     ## Avoid
     An agreement with `states { mql; sal; sql }` and an event
@@ -386,10 +388,12 @@ MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
     field that no event sets. `slacode check` sees the events: when a lead had a field that
     nothing reads and that is one letter off a field the agreement reads (a letter added, left
     out or changed, or two neighbours swapped, both names of four letters or more), or the
-    same words written otherwise (`Employees`, `employee-count`), and the lead never had the
+    same words written otherwise (`Employees`, `employee-count`), or has the read name's words
+    among more (`lead_score`, `Lead Score` for `score`), and the lead never had the
     field that is read, one of the two names is most likely misspelt. It is reported once per pair of
     names, at the place the agreement first reads the field, naming the first lead (in lead
-    order) and how many leads are alike. Names are compared exactly, so nothing is guessed:
+    order) and how many leads are alike. A field that no lead had at all, without such a
+    near name, is a note instead ([SLA614](SLA614.md)). Names are compared exactly, so nothing is guessed:
     the verdicts are those of the names as written.
 
     ## Avoid
@@ -528,4 +532,84 @@ DEFAULT_CALENDAR_OTHER_ZONE = define("SLA622", "default-calendar-other-zone", "i
       hours mon-fri 09:00-18:00
     }
     ```
+    """)
+
+
+READ_TYPE_NEVER_SEEN = define("SLA612", "read-type-never-seen", "warning", """
+    The agreement reads an event type that no event of the input has, while the input has
+    events of another type the agreement reads that is nearly it: `stop on disposition` in
+    one rule, `stop on dispositioned` in another, and only `dispositioned` events.
+
+    ## Why
+    A type the events do not have yet is normal (no complaint has come in), and is passed
+    over. But two types read by one agreement that are the same word written two ways
+    (one letter off, the same words joined otherwise, or one with an ending: `-s`, `-es`,
+    `-d`, `-ed`, `-ing`) are most likely one event misspelt in one of the rules: the rule
+    that names the type no event has never stops, and the lead is breached although the
+    work was done. A rule named like an event type (`deadline disposition`) makes the slip
+    easy. It is said once per type, at the trigger that first names it, with the type the
+    input has and how many leads have one; only by a run of the whole input (`check`,
+    `report`, not `explain` of one lead). An unread type one letter off a read one is
+    [SLA605](SLA605.md) instead.
+
+    ## Avoid
+    An agreement with `stop on disposition` in one rule and `stop on dispositioned` in
+    another, and events `{"lead": "L1", "at": "2026-11-25T09:00:00-03:00", "type": "dispositioned"}`.
+
+    ## Prefer
+    One spelling in both rules (`stop on dispositioned`). If the two really are different
+    events, leave the warning out with `slacode check --ignore SLA612`.
+    """)
+
+
+UNNAMED_STATE = define("SLA613", "misspelt-state-in-events", "warning", """
+    A `state` event enters a state that nothing in an agreement without a `states` block
+    names, and that is one letter off (or the same in another case) a state it does name:
+    `MQL` or `mqll` where the agreement has `start on enter mql`.
+
+    ## Why
+    Without a `states` block every state is known (§11): a lead may enter states that no
+    rule is about, and those pass without a word. But a state *nearly* one the agreement
+    names (in an `enter` or `leave` trigger, a `flow` line, or a comparison with `state`) is
+    most likely that state misspelt by an export: no `enter mql` starts on it, and the lead
+    silently gets no verdict at all. It is said once per state, at the first lead's (in lead
+    order) first such event, with the state it probably means, where the agreement names
+    it, and how many leads have one. States are still matched exactly: nothing is guessed.
+    With a `states` block, an undeclared state is [SLA601](SLA601.md), which asks the same.
+
+    ## Avoid
+    An agreement with `start on enter mql` and no `states` block, and an event
+    `{"lead": "K-5", "at": "2026-11-24T10:00:00-03:00", "type": "state", "state": "mqll"}`.
+
+    ## Prefer
+    Fix the state where the events are made (`"state": "mql"`); if it really is another
+    state, leave the warning out with `slacode check --ignore SLA613`, or declare the
+    states in a `states` block.
+    """)
+
+
+FIELD_NEVER_SET = define("SLA614", "lead-field-never-set", "info", """
+    The agreement reads a lead field that no lead of the input ever had, and no lead had a
+    field of nearly that name either: `segment hot = score >= 80` with events that set no
+    `score`.
+
+    ## Why
+    A comparison with a field a lead does not have is false (§9), so the lead silently gets
+    the slow line of a deadline, or no segment. A field that *some* leads lack is normal;
+    one that *none* has is most likely sent under another name, left in a CSV column that is
+    not mapped (`Lead Score` is then a property of the events, not a lead field), or not
+    exported at all. A run of the whole input (`check`, `report`) says it once per field, at
+    the place that first reads it, naming up to five fields the leads did have. A field of
+    nearly that name (one letter off, the same words written otherwise, or the read name's
+    words among more: `lead_score`, `Lead Score`) is [SLA616](SLA616.md), a warning, instead.
+    It is a note (`info`), so `--fail-on input` does not count it.
+
+    ## Avoid
+    `segment hot = score >= 80` with events whose `fields` never hold `score`, or a CSV
+    file whose `Lead Score` column is not mapped to `fields.score`.
+
+    ## Prefer
+    Send the field in the events' `fields` (`"fields": {"score": 95}`; in CSV, a column
+    `fields.score`, or `--column fields.score="Lead Score"`). If the field is really not sent
+    yet, leave the note out with `slacode check --ignore SLA614`.
     """)

@@ -493,3 +493,32 @@ DAMAGED_COMPRESSED = define("SLA520", "damaged-compressed-file", "error", """
     for a whole file.
     """)
 
+
+RESERVED_KEY_SLIP = define("SLA521", "misspelt-reserved-key", "warning", """
+    An event that is read has a key that is a reserved key misspelt, while it lacks that
+    key: `field`, `feilds` or `Fields` for `fields`, `ID` or `Id` for `id`.
+
+    ## Why
+    Every key of an event but `lead`, `at`, `type`, `state`, `id` and `fields` is a property
+    of the event (docs/events.md). A key one letter off `fields` is therefore read as a
+    property, and the lead fields it holds are never set: a segment reading `score` is false
+    for the lead, which silently gets the slow line of a deadline. A key `ID` is a property
+    too, and the event has no id, so a repeat of it is not recognised. The event is still
+    read as written (nothing is guessed); the warning names the line, the column of the key
+    and the reserved key it most likely means. A key is compared with `fields` (six letters)
+    by one edit (a letter added, left out or changed, or two neighbours swapped) or by case,
+    with `id` by case only. A missing `lead`, `at`, `type` or `state` refuses the event
+    instead ([SLA502](SLA502.md)), whose message then asks the same question (`typ`, `stat`).
+    The same is said of the columns of a CSV header (`field.score`, `Fields.score`, `ID`).
+
+    ## Avoid
+    ```
+    {"lead": "K-1", "at": "2026-11-24T10:00:00-03:00", "type": "state", "state": "mql", "field": {"score": 95}}
+    ```
+
+    ## Prefer
+    ```
+    {"lead": "K-1", "at": "2026-11-24T10:00:00-03:00", "type": "state", "state": "mql", "fields": {"score": 95}}
+    ```
+    If the key really is a property of the event, leave the warning out with `--ignore SLA521`.
+    """)

@@ -1,0 +1,69 @@
+"""SLA614 and the wider SLA616: a lead field the agreement reads that no lead ever had
+(review 27b, H2)."""
+from __future__ import annotations
+
+import slacode
+from slacode.texts import field_typo_of
+
+_AGREEMENT = ('agreement "x" { timezone "UTC"; teams sales }\nsegment hot = score >= 80\n'
+              "deadline d {\n  owner sales\n  start on assigned\n  stop on call\n"
+              "  within 15m for hot\n  within 4h\n}\n")
+
+
+def _assigned(lead: str, **fields) -> dict:
+    event = {"lead": lead, "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"}
+    if fields:
+        event["fields"] = fields
+    return event
+
+
+def _diags(events, code: str, text: str = _AGREEMENT) -> list:
+    result = slacode.loads(text).evaluate(events, as_of="2026-11-20T12:00:00Z")
+    return [d for d in result.diagnostics if d.code == code]
+
+
+def test_field_typo_of_counts_the_read_names_words_among_more():
+    assert field_typo_of("lead_score", ["score", "region"]) == "score"
+    assert field_typo_of("Lead Score", ["score"]) == "score"
+    assert field_typo_of("score_date", ["score"]) == "score"
+    assert field_typo_of("lead_score", ["score", "lead"]) is None        # two read names fit: no guess
+    assert field_typo_of("scoreboard", ["score"]) is None                # a word is not a part of a word
+    assert field_typo_of("x_id", ["id"]) is None                         # (short words are not judged)
+
+
+def test_sla616_now_names_lead_score_for_score():
+    found = _diags([_assigned("F-1", lead_score=95)], "SLA616")
+    assert len(found) == 1 and "did you mean `lead_score`?" in found[0].message
+    assert _diags([_assigned("F-1", lead_score=95)], "SLA614") == []        # (said by SLA616 alone)
+
+
+def test_sla614_once_per_run_at_the_read_naming_fields_the_leads_had():
+    events = [_assigned(f"L{i}", tier=i, country="BR") for i in range(3)] + [_assigned("Z")]
+    found = _diags(events, "SLA614")
+    assert len(found) == 1
+    d = found[0]
+    assert (d.line, d.column, d.severity) == (2, 15, "info")
+    assert d.message == ("segment `hot` reads the lead field `score`, which no lead of the input ever had (the "
+                         "events set the lead fields `country`, `tier`); every comparison with it is false")
+
+
+def test_sla614_without_any_field_and_not_when_some_lead_had_it():
+    found = _diags([_assigned("A"), _assigned("B")], "SLA614")
+    assert len(found) == 1 and "(no event sets any lead field)" in found[0].message
+    assert _diags([_assigned("A", score=10), _assigned("B")], "SLA614") == []
+    assert _diags([], "SLA614") == []                                       # no lead: nothing to say
+
+
+def test_sla614_is_said_by_check_and_not_counted_by_fail_on_input(tmp_path):
+    import json
+    from click.testing import CliRunner
+    from slacode.cli import cli
+
+    sla = tmp_path / "a.sla"
+    sla.write_text(_AGREEMENT)
+    ev = tmp_path / "e.jsonl"
+    ev.write_text(json.dumps(_assigned("A", tier=1)) + "\n")
+    out = CliRunner().invoke(cli, ["check", str(sla), str(ev), "--as-of", "2026-11-20T12:00:00Z",
+                                   "--fail-on", "input"])
+    assert out.output.count("SLA614 [info]") == 1, out.output
+    assert out.exit_code == 0
