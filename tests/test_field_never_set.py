@@ -67,3 +67,13 @@ def test_sla614_is_said_by_check_and_not_counted_by_fail_on_input(tmp_path):
                                    "--fail-on", "input"])
     assert out.output.count("SLA614 [info]") == 1, out.output
     assert out.exit_code == 0
+
+
+def test_a_segment_nothing_uses_reads_no_field_for_sla614_and_sla616():
+    """An unused segment decides no verdict (SLA217 says it is unused): the fields it alone
+    reads are not reported missing, while the same segment in use is."""
+    unused = _AGREEMENT.replace("  within 15m for hot\n", "")
+    assert _diags([_assigned("Z", tier=1)], "SLA614", unused) == []
+    assert _diags([_assigned("Z", scroe=1)], "SLA616", unused) == []
+    assert len(_diags([_assigned("Z", tier=1)], "SLA614")) == 1
+    assert len(_diags([_assigned("Z", scroe=1)], "SLA616")) == 1

@@ -1195,10 +1195,20 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                 quotas=tuple(quotas), segments=seg_preds,
                 output_order=tuple(i for _, i in sorted(order, key=lambda x: x[0])),
                 nth_watch=_nth_watch(agreement, rules), breach_watch=_breach_watch(agreement, rules, defaults),
-                field_reads=tuple((name, where, ref.span) for name, (where, ref) in lead_field_reads(agreement).items()),
+                field_reads=_field_reads(agreement),
                 type_reads=_type_reads(agreement, facts), where_reads=_where_reads(agreement),
                 state_reads=tuple(state_reads(agreement).items()),
                 facts=fact_table(agreement, facts))
+
+
+def _field_reads(agreement: m.Agreement) -> tuple:
+    """``(name, where, span)`` of each lead field the agreement reads (SLA614, SLA616), but
+    not in a segment nothing uses (SLA217 says that one; its fields decide no verdict)."""
+    from slacode.checks.context import Context
+    from slacode.checks.names import used_segments
+
+    unused = set(agreement.segments) - used_segments(Context.of(agreement)) if agreement.segments else ()
+    return tuple((name, where, ref.span) for name, (where, ref) in lead_field_reads(agreement, unused).items())
 
 
 #: the words of a trigger list's clause in a diagnostic (`stop on`, `count`)

@@ -119,12 +119,12 @@ def lead_predicates(rule: m.Rule, with_start_pause: bool = True) -> list:
             if c.kind in kinds or (c.kind in ("require", "recur") and c.predicate is not None)]
 
 
-def lead_field_reads(agreement: m.Agreement) -> dict[str, tuple[str, m.FieldRef]]:
+def lead_field_reads(agreement: m.Agreement, skip: frozenset | set = frozenset()) -> dict[str, tuple[str, m.FieldRef]]:
     """The names the agreement reads as lead fields, each with where it first does (words
     for a message: ``segment `hot```) and the reference there (its span): segments, `start
     when`, `pause while`, `require` (and its `where`), `due at FIELD`, `by FIELD` of targets and quotas, in
     the file's order within each kind. Not `where` of triggers: those read an event's own
-    properties."""
+    properties; nor the segments named in ``skip``."""
     found: dict[str, tuple[str, m.FieldRef]] = {}
 
     def note(pred, where: str) -> None:
@@ -134,7 +134,8 @@ def lead_field_reads(agreement: m.Agreement) -> dict[str, tuple[str, m.FieldRef]
                 found.setdefault(ref.name, (where, ref))
 
     for name, seg in agreement.segments.items():
-        note(seg.predicate, f"segment `{name}`")
+        if name not in skip:
+            note(seg.predicate, f"segment `{name}`")
     for r in agreement.rules:
         for clause in r.clauses:
             if clause.kind == "start_when":

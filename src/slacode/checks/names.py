@@ -423,14 +423,21 @@ def _meant(name: str, misspelt: set[str]) -> bool:
     return any(did_you_mean(word, [name]) for word in misspelt)
 
 
-@rule(codes.UNUSED_SEGMENT)
-def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
+def used_segments(ctx: Context) -> set[str]:
+    """The segment names the agreement uses: in a `for` part (each name of a `for A and B`),
+    a predicate, or another segment (undeclared names included: SLA209 says those)."""
     used: set[str] = set()
     for decl in ctx.agreement.of("segment"):
         used.update(n.value for n in segment_refs(decl.predicate) if n.value != decl.name.value)
     for pred in ctx.predicates(segments=False):
         used.update(n.value for n in segment_refs(pred))
-    used.update(n.value for n in for_segment_names(ctx))     # (each name of a `for A and B`)
+    used.update(n.value for n in for_segment_names(ctx))
+    return used
+
+
+@rule(codes.UNUSED_SEGMENT)
+def unused_segments(ctx: Context) -> Iterator[Diagnostic]:
+    used = used_segments(ctx)
     misspelt = used - set(ctx.segments)                 # SLA209 says each, with a did-you-mean
     for decl in ctx.agreement.of("segment"):
         if decl.name.value not in used and ctx.segments.get(decl.name.value) is decl and \

@@ -602,7 +602,8 @@ FIELD_NEVER_SET = define("SLA614", "lead-field-never-set", "info", """
     the place that first reads it, naming up to five fields the leads did have. A field of
     nearly that name (one letter off, the same words written otherwise, or the read name's
     words among more: `lead_score`, `Lead Score`) is [SLA616](SLA616.md), a warning, instead.
-    It is a note (`info`), so `--fail-on input` does not count it.
+    A field read only by a segment nothing uses ([SLA217](SLA217.md)) decides no verdict and
+    is left out of both. It is a note (`info`), so `--fail-on input` does not count it.
 
     ## Avoid
     `segment hot = score >= 80` with events whose `fields` never hold `score`, or a CSV
