@@ -202,7 +202,7 @@ def success_instant(clause, verdict, cyc) -> tuple[int, bool] | None:
     return known_after_retarget(cyc, clause.kind, (at, at == cyc.closed_at and bool(_later(cyc.closed_by))))
 
 
-def warning_instant(rp, cyc, as_of: int) -> int | None:
+def warning_instant(rp, cyc, as_of: int, level: str | None = None) -> int | None:
     """The instant a cycle ``cyc`` of ``rp`` (a rule of the plan) reached its warning, as of
     ``as_of`` (epoch microseconds), or None when it did not: the first instant ``t <= as_of``
     at which the cycle, judged as of ``t`` (as `check --as-of t` would: every event at or
@@ -226,14 +226,21 @@ def warning_instant(rp, cyc, as_of: int) -> int | None:
       deadline, at or before the instant) means nothing left to warn of.
 
     A cycle opened by a virtual event warns at its start at the earliest (its records come
-    after the one that opened it, :func:`breaches`)."""
+    after the one that opened it, :func:`breaches`).
+
+    ``level``: one of the rule's several warning levels, as written (``"80%"``, ``"30m
+    before"``: :func:`warning_levels`): the first instant the cycle had passed that level,
+    found the same way (a line without it is skipped); None: the earliest level, the warning."""
     if cyc.line.warn_us is None:                        # the rule has no `warn`
         return None
     closed = cyc.closed_at
     pauses = cyc.pause_list(closed if closed is not None else as_of) if cyc.pauses else ()
     for begin, end, line in _line_spans(cyc):
+        us = line.warn_us if level is None else next((u for w, u in line.levels if w == level), None)
+        if us is None:
+            continue
         try:
-            at = line.clock.add_us(cyc.start, line.warn_us, pauses)
+            at = line.clock.add_us(cyc.start, us, pauses)
         except CalendarError:                           # past the years calendars cover: the
             return None                                 # verdicts say so (_cycle_verdicts)
         if at < begin:                                  # a line already past its warning: at the change
@@ -253,6 +260,17 @@ def warning_instant(rp, cyc, as_of: int) -> int | None:
             return None
         return at
     return None
+
+
+def warning_levels(cyc) -> tuple:
+    """The warning levels of a cycle's rule when it has several (extension), as written, in
+    the time order of the cycle's first line (ties in the order written); () for a rule
+    with one `warn` or none."""
+    out: dict = {}
+    for _, _, line in _line_spans(cyc):
+        for words, _ in line.levels:
+            out.setdefault(words, None)
+    return tuple(out)
 
 
 def _later(tag) -> bool:

@@ -108,7 +108,7 @@ def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: d
     """The transitions in ``(since, as_of]`` of one lead's ``verdicts`` (judged as of
     ``as_of`` from ``fold``, the lead's :class:`~slacode.evaluate.LeadFold`).
     ``escalating``: :func:`slacode.report.due.escalations` of the plan (``escalates_to``)."""
-    from slacode.escalate import decided_instant, warning_instant
+    from slacode.escalate import decided_instant
 
     escalating = escalating or {}
     folds = {rf.plan.name: rf for rf in fold.rules}
@@ -143,13 +143,7 @@ def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: d
             if since <= cyc.start < as_of if late else _in(cyc.start, since, as_of):
                 add(cyc.start, "opened", clause_key=None)
         if kind in _WARNING_KINDS:
-            first = warning_instant(rp, cyc, as_of)
-            levels = v.warnings or ()
-            if _in(first, since, as_of):
-                add(first, "warned", levels[0][0] if levels else None, event="warning")
-            for words, at, passed in levels[1:]:
-                if passed and _in(at, since, as_of):
-                    add(at, "warned", words)
+            _warned(rp, cyc, since, as_of, add)
         status = v.status
         decided = decided_instant(clause, v, cyc, fold)
         if decided is not None and _within(decided, since, as_of):
@@ -162,6 +156,30 @@ def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: d
                 and v.completed_at > v.due_at and _in(v.completed_at, since, as_of):
             add(v.completed_at, "completed_late")
     return out
+
+
+def _warned(rp, cyc, since: int, as_of: int, add) -> None:
+    """A cycle's ``warned`` lines in the window: with one `warn`, its warning (level null);
+    with several levels, each level it reached, at the first instant it had passed that
+    level (:func:`slacode.escalate.warning_instant`), keyed by the level as written, in
+    every run alike (open or closed as of ``as_of``); the earliest (ties: the level first
+    in time order on the cycle's first line) is the warning that `warning of` escalates."""
+    from slacode.escalate import warning_instant, warning_levels
+
+    levels = warning_levels(cyc)
+    if not levels:
+        first = warning_instant(rp, cyc, as_of)
+        if _in(first, since, as_of):
+            add(first, "warned", None, event="warning")
+        return
+    reached = [(at, k, words) for k, words in enumerate(levels)
+               if (at := warning_instant(rp, cyc, as_of, words)) is not None]
+    if not reached:
+        return
+    warning = min(reached)
+    for item in reached:
+        if _in(item[0], since, as_of):
+            add(item[0], "warned", item[2], event="warning" if item is warning else None)
 
 
 def _within(decided: tuple, since: int, as_of: int) -> bool:
