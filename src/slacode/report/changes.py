@@ -8,8 +8,9 @@ instants and status and from its cycle (not by judging twice and comparing):
   deadline's breach (`start on breach of RULE`) opens just after it, as that breach;
 * ``warned``: a ``within`` / ``at least … within`` clause reaching its warning
   (:func:`slacode.escalate.warning_instant`: pauses, a retarget and a close before it are
-  taken into account); a rule with several levels lists its first level that way, and the
-  later levels of a cycle still open at ``T1`` at their instants (``level``);
+  taken into account); a rule with several levels lists each level the cycle reached, at
+  the instant it had passed it, found the same way, with ``level`` its text, whether the
+  cycle is open or closed at ``T1`` (the earliest is the warning, ``escalates_to``);
 * ``met``: a ``met`` verdict's ``completed_at``, else its cycle's close (a "never" clause,
   ``at least N before`` without the trigger); the `flow` rule's first entry into a final
   state (before any disallowed change); the counted event that reached an `at least N`
@@ -18,7 +19,9 @@ instants and status and from its cycle (not by judging twice and comparing):
   that passed it open or stopped late, the event of ``breach on`` / ``breach when``, the
   first violating attempt of a "never" clause, the stop of ``require`` and the decision of
   ``first`` / ``at least N before``. A deadline's breach happens *just after* it (a deadline
-  equal to ``as_of`` is not yet breached), so it is listed when ``T0 <= due_at < T1``. Also
+  equal to ``as_of`` is not yet breached), so it is listed when ``T0 <= due_at < T1``; one
+  that a retarget dates before the change happens at the change, when it becomes known
+  (:func:`slacode.escalate.known_after_retarget`; an `at least … within` met that way too). Also
   the `flow` rule's first disallowed change (or change into an undeclared state), and the
   counted event that took an `at most N` quota past its goal (the (N+1)th; a `sum`: the first
   instant its running sum exceeded it);
@@ -27,7 +30,11 @@ instants and status and from its cycle (not by judging twice and comparing):
 * ``decided``: a target's or quota's period, with its status as of ``T1``, when it was
   decided: a quota's at its end; a target's at its end, or, when a cycle of it was still
   undecided then, when its last such cycle was decided (its stop, cancel, breach: just after
-  a deadline, as a breach).
+  a deadline, as a breach); a `by assignee` target's groups are fixed at the period's end
+  (:func:`slacode.aggregate.rep_at`), so each group's ``decided`` has one key in every run.
+
+Every line's ``at`` is when the transition became known (the first ``as_of`` whose run
+shows it), so consecutive windows list each transition once, under one key.
 
 The flow's and the quotas' ``met`` and ``breached`` are listed when they happened, whatever
 the status as of ``T1`` (a flow met, then left its final state: ``breached`` later), so
