@@ -445,3 +445,345 @@ def test_the_table_titles_the_status_as_the_status_now():
     assert [h.strip() for h in head if h.strip()][-1] == "status now"
     rows = _run(*NORTHWIND, "--since", since, "--as-of", as_of, "--rule", "first_touch", "--format", "csv").stdout
     assert ",status," in rows.splitlines()[0]          # the csv and json keys stay `status`
+
+
+# ------------------------------------------- retarget, reassignment, several warning levels
+
+#: `ft` retargets between a 1h hot line and a 3h line, with three warning levels and a pause;
+#: `boss` escalates its breach, `heads` its warning; `fu` retargets its `at least … within`;
+#: the targets count per rep (reassignment while a cycle is open, across midnight)
+RETARGETED_TEXT = """
+agreement "r" { version "1"; timezone "UTC"; teams sales, mgmt }
+segment hot = score >= 80
+deadline ft {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  cancel on dropped
+  pause while state == hold
+  retarget when segment changes
+  within 1h for hot
+  within 3h
+  warn at 50%, 80%
+  warn 30m before
+}
+deadline boss {
+  owner mgmt
+  start on breach of ft
+  stop on contact_attempt
+  within 30m
+}
+deadline heads {
+  owner mgmt
+  start on warning of ft
+  stop on contact_attempt or dropped
+  within 15m
+}
+attempts fu {
+  owner sales
+  start on assigned
+  stop on won
+  cancel on dropped
+  count contact_attempt
+  retarget when segment changes
+  at least 1 within 1h for hot
+  at least 2 within 4h
+  warn at 50%, 90%
+}
+target ft_rep {
+  owner sales
+  rule ft
+  by assignee
+  at least 80% met per day
+}
+target fu_rep {
+  owner sales
+  rule fu clause at_least_within
+  by assignee
+  at least 50% met per day
+}
+target boss_all {
+  owner mgmt
+  rule boss
+  at least 50% met per day
+}
+"""
+RETARGETED = slacode.loads(RETARGETED_TEXT)
+#: 20:00 on a Monday: the days end four hours in
+LATE = datetime(2026, 1, 5, 20, 0, tzinfo=timezone.utc)
+R_KINDS = ["ana", "bob", "hot", "cold", "contact_attempt", "dropped", "won", "hold", "unhold"]
+
+
+def _r_event(lead: str, minutes: int, kind: str) -> dict:
+    at = (LATE + timedelta(minutes=minutes)).isoformat()
+    if kind in ("ana", "bob"):                      # a start, or a reassignment of an open cycle
+        return {"lead": lead, "at": at, "type": "assigned", "owner": kind}
+    if kind in ("hot", "cold"):
+        return {"lead": lead, "at": at, "type": "scored", "fields": {"score": 90 if kind == "hot" else 10}}
+    if kind in ("hold", "unhold"):
+        return {"lead": lead, "at": at, "type": "state", "state": "hold" if kind == "hold" else "open"}
+    return {"lead": lead, "at": at, "type": kind}
+
+
+r_histories = st.lists(st.tuples(st.sampled_from(["A", "B"]), st.integers(0, 8 * 12).map(lambda n: n * 5),
+                                 st.sampled_from(R_KINDS)), max_size=14)
+r_instants = st.integers(0, 10 * 12).map(lambda n: n * 5)
+
+
+def _kept(items) -> list:
+    return sorted((x.key, x.at) for x in items)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(r_histories, r_instants, r_instants, r_instants)
+# review28 F1: hot 90m in, past the hot line's deadline: the breach (and `boss`) at the change
+@example(history=[("A", 0, "ana"), ("A", 90, "hot")], a=0, b=75, c=240)
+# review28 F2: reassigned while open across midnight, decided after it
+@example(history=[("A", 200, "bob"), ("A", 250, "ana"), ("A", 280, "contact_attempt")], a=0, b=245, c=400)
+@example(history=[("A", 210, "ana"), ("A", 245, "hot"), ("A", 300, "bob")], a=0, b=290, c=480)
+# review28 F3: several levels, cut between two of them
+@example(history=[("A", 0, "ana"), ("A", 170, "contact_attempt")], a=0, b=150, c=240)
+def test_consecutive_windows_with_retargets_reassignments_and_levels(history, a, b, c):
+    """As above, on an agreement where a retarget breaches (and escalates) at a change, a
+    cycle changes hands while it is open (also across a period's end of `by assignee`
+    targets), and a rule has several warning levels: consecutive windows list exactly what
+    one window lists, with the same keys, and a run's keys are unique."""
+    events = [_r_event(lead, m, kind) for lead, m, kind in history]
+    t0, t1, t2 = (LATE + timedelta(minutes=m) for m in sorted((a, b, c)))
+    whole = changes(RETARGETED, events, since=t0, as_of=t2)
+    first = changes(RETARGETED, events, since=t0, as_of=t1)
+    second = changes(RETARGETED, events, since=t1, as_of=t2)
+    assert _kept(first + second) == _kept(whole)
+    for run in (whole, first, second):
+        assert len({x.key for x in run}) == len(run)
+    for x in whole:
+        if x.rule in ("ft", "fu") and x.transition == "warned":
+            assert x.level is not None          # several levels: always the level's own text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(r_histories, r_instants, r_instants)
+@example(history=[("A", 0, "ana"), ("A", 90, "hot")], a=75, b=90)
+def test_retargeted_transitions_agree_with_judging_twice(history, a, b):
+    """A lead's `met`, `breached`, `cancelled` is listed in (T0, T1] exactly when its status
+    as of T0 and as of T1 say it happened: a breach a retarget makes known is listed by the
+    window that holds the change, whatever its deadline; `opened` likewise."""
+    events = [_r_event(lead, m, kind) for lead, m, kind in history]
+    t0, t1 = LATE + timedelta(minutes=min(a, b)), LATE + timedelta(minutes=max(a, b))
+
+    def statuses(as_of):
+        result = RETARGETED.evaluate(events, as_of=as_of, aggregates=False)
+        return {(v.lead, v.rule, v.clause, v.cycle): v.status for v in result.verdicts}
+
+    before, after = statuses(t0), statuses(t1)
+    listed = changes(RETARGETED, events, since=t0, as_of=t1)
+    got = {(c.lead, c.rule, c.clause, c.cycle, c.transition) for c in listed if c.lead is not None}
+    for key, status in after.items():
+        for transition in ("met", "breached", "cancelled"):
+            expected = status == transition and before.get(key) != transition
+            assert ((*key, transition) in got) == expected, (key, transition, before.get(key), status)
+    opened = {(c.lead, c.rule, c.cycle) for c in listed if c.transition == "opened"}
+    assert opened == {(k[0], k[1], k[3]) for k in after} - {(k[0], k[1], k[3]) for k in before}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(r_histories, st.lists(r_instants, min_size=2, max_size=4))
+@example(history=[("A", 200, "bob"), ("A", 250, "ana"), ("A", 280, "contact_attempt")], ends=[245, 400])
+# bob's day is met at its end; ana's hot cycle of it, open then, goes to bob and is touched late
+@example(history=[("B", 0, "bob"), ("B", 10, "contact_attempt"), ("A", 200, "hot"), ("A", 200, "ana"),
+                  ("A", 250, "bob"), ("A", 270, "contact_attempt")], ends=[245, 300])
+def test_a_rep_s_period_once_decided_stays_so(history, ends):
+    """A `by assignee` target's period, once decided (met or breached) as of some instant,
+    is there as of every later one for the same rep, with the same status (its groups are
+    fixed at its end): consecutive runs list its `decided` once, under one key."""
+    events = [_r_event(lead, m, kind) for lead, m, kind in history]
+    seen: dict = {}
+    for t in sorted(set(ends)):
+        verdicts = RETARGETED.evaluate(events, as_of=LATE + timedelta(minutes=t)).verdicts
+        now = {(v.rule, v.period, v.assignee): v.status for v in verdicts if v.rule in ("ft_rep", "fu_rep")}
+        for key, status in seen.items():
+            assert now.get(key) == status, (key, t, now.get(key), status)
+        seen.update((k, status) for k, status in now.items() if status != "pending")
+
+
+# --------------------------------------------------- review28's reproducers, as examples
+
+def _keyed(spec, events, since, as_of) -> list:
+    return [(json.loads(c.key), c.to_dict()["at"][11:16], c.status)
+            for c in changes(spec, events, since=since, as_of=as_of)]
+
+
+RT = slacode.loads("""
+agreement "grid" { version "1"; timezone "UTC"; teams sales }
+segment hot = score >= 80
+segment emea = region in ["EMEA", "UK"]
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  retarget when segment changes
+  within 15m for hot and emea
+  within 2h for emea
+  within 4h
+  warn at 50%
+}
+deadline escalate {
+  owner sales
+  start on breach of first_touch
+  stop on contact_attempt
+  within 30m
+}
+""")
+
+
+def test_review28_f1_a_retarget_breach_is_listed_at_the_change_with_its_escalation():
+    """Hot at 10:30 on a line due 10:15: the breach becomes known at 10:30; it and the
+    escalation it opens are listed then (by the window that holds the change), the
+    verdict's `due_at` staying 10:15."""
+    events = [{"lead": "L", "at": "2026-11-02T10:00:00Z", "type": "assigned", "owner": "ana",
+               "fields": {"score": 50, "region": "UK"}},
+              {"lead": "L", "at": "2026-11-02T10:30:00Z", "type": "update", "fields": {"score": 90}}]
+    day = "2026-11-02T{}:00Z".format
+    whole = _keyed(RT, events, day("09:00"), day("12:00"))
+    assert [(k[1], k[4], at) for k, at, _ in whole] == [
+        ("first_touch", "opened", "10:00"), ("escalate", "opened", "10:30"), ("first_touch", "breached", "10:30"),
+        ("first_touch", "warned", "10:30"), ("escalate", "breached", "11:00")]
+    split = _keyed(RT, events, day("09:00"), day("10:20")) + _keyed(RT, events, day("10:20"), day("12:00"))
+    assert [(k, at) for k, at, _ in split] == [(k, at) for k, at, _ in whole]
+    assert not [k for k, _, _ in _keyed(RT, events, day("09:00"), day("10:29")) if k[4] == "breached"]
+    first, escalation = RT.evaluate(events, as_of=day("12:00")).verdicts
+    assert first.to_dict()["due_at"] == "2026-11-02T10:15:00+00:00"
+    assert escalation.to_dict()["started_at"] == "2026-11-02T10:30:00+00:00"
+    assert escalation.to_dict()["due_at"] == "2026-11-02T11:00:00+00:00"
+
+
+PER_REP_TEXT = """
+agreement "ba" { version "1"; timezone "UTC"; teams sales }
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 4h
+}
+target ft_rep {
+  owner sales
+  rule first_touch
+  by assignee
+  at least 90% met per day
+}
+"""
+
+
+def test_review28_f2_a_rep_s_decided_period_is_neither_lost_nor_rekeyed():
+    """X is bob's at the day's end (assigned 23:00), ana's from 01:00, touched at 02:00: it
+    counts in bob's 2026-11-02, decided at 02:00, in every run."""
+    spec = slacode.loads(PER_REP_TEXT)
+    events = [{"lead": "Y", "at": "2026-11-02T10:00:00Z", "type": "assigned", "owner": "bob"},
+              {"lead": "Y", "at": "2026-11-02T10:30:00Z", "type": "contact_attempt"},
+              {"lead": "X", "at": "2026-11-02T23:00:00Z", "type": "assigned", "owner": "bob"},
+              {"lead": "X", "at": "2026-11-03T01:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "X", "at": "2026-11-03T02:00:00Z", "type": "contact_attempt"}]
+    t0, cut, t2 = "2026-11-02T09:00:00Z", "2026-11-03T00:30:00Z", "2026-11-03T12:00:00Z"
+    decided = [(k, at) for k, at, _ in _keyed(spec, events, t0, t2) if k[4] == "decided"]
+    assert decided == [([None, "ft_rep", "ratio", "2026-11-02", "decided", None, ["assignee", "bob"]], "02:00")]
+    split = _keyed(spec, events, t0, cut) + _keyed(spec, events, cut, t2)
+    assert [(k, at) for k, at, _ in split if k[4] == "decided"] == decided
+    verdicts = spec.evaluate(events, as_of=t2).verdicts
+    # the lead's own verdict still names the rep who held it just before the close
+    assert next(v.assignee for v in verdicts if v.lead == "X") == "ana"
+    assert {(v.period, v.assignee): v.value for v in verdicts if v.lead is None} == {
+        ("2026-11-02", "bob"): 1.0, ("2026-11-03", "bob"): None}          # (nobody's cycle for ana)
+    # before the day ends, X is the rep's who holds it as of then
+    evening = spec.evaluate(events[:3], as_of="2026-11-02T23:30:00Z").verdicts
+    assert {(v.assignee, v.status) for v in evening if v.lead is None} == {("bob", "pending")}
+
+
+def test_review28_f2b_a_breach_before_a_reassignment_keeps_its_rep():
+    """Breached at 00:30 while ana held it, given to bob at 02:00: ana's day, in every run."""
+    spec = slacode.loads(PER_REP_TEXT.replace("start on assigned", "start on enter mql").replace("4h", "1h"))
+    events = [{"lead": "L", "at": "2026-11-02T10:00:00Z", "type": "assigned", "owner": "ana"},
+              {"lead": "L", "at": "2026-11-02T23:30:00Z", "type": "state", "state": "mql"},
+              {"lead": "L", "at": "2026-11-03T02:00:00Z", "type": "assigned", "owner": "bob"}]
+    t0, cut, t2 = "2026-11-02T09:00:00Z", "2026-11-03T01:00:00Z", "2026-11-03T12:00:00Z"
+    want = [([None, "ft_rep", "ratio", "2026-11-02", "decided", None, ["assignee", "ana"]], "00:30", "breached")]
+    for since, as_of in ((t0, t2), (t0, cut)):
+        assert [x for x in _keyed(spec, events, since, as_of) if x[0][4] == "decided"] == want
+    assert not [x for x in _keyed(spec, events, cut, t2) if x[0][4] == "decided"]
+
+
+LEVELS_TEXT = """
+agreement "lv" { version "1"; timezone "UTC"; teams sales }
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 1h
+  warn at 50%, 80%
+}
+"""
+
+
+def test_review28_f3_each_warning_level_is_listed_once_under_its_own_text():
+    levels = slacode.loads(LEVELS_TEXT)
+    events = [{"lead": "L", "at": "2026-11-02T10:00:00Z", "type": "assigned"},
+              {"lead": "L", "at": "2026-11-02T10:55:00Z", "type": "contact_attempt"}]
+    day = "2026-11-02T{}:00Z".format
+    whole = [(k[4], k[5], at) for k, at, _ in _keyed(levels, events, day("09:00"), day("12:00"))]
+    assert whole == [("opened", None, "10:00"), ("warned", "50%", "10:30"), ("warned", "80%", "10:48"),
+                     ("met", None, "10:55")]
+    split = [(k[4], k[5], at) for k, at, _ in _keyed(levels, events, day("09:00"), day("10:50"))
+             + _keyed(levels, events, day("10:50"), day("12:00"))]
+    assert split == whole
+    # a level the cycle closed before is never listed; the first level is the one that escalates
+    early = [events[0], {"lead": "L", "at": "2026-11-02T10:40:00Z", "type": "contact_attempt"}]
+    assert [(k[4], k[5]) for k, _, _ in _keyed(levels, early, day("09:00"), day("12:00"))] == [
+        ("opened", None), ("warned", "50%"), ("met", None)]
+    # a rule with one `warn` keeps level null
+    one = slacode.loads(LEVELS_TEXT.replace("warn at 50%, 80%", "warn at 50%"))
+    assert [k[5] for k, _, _ in _keyed(one, events, day("09:00"), day("12:00"))] == [None, None, None]
+
+
+def test_the_first_level_is_the_warning_that_escalates():
+    spec = slacode.loads(LEVELS_TEXT + """
+deadline heads_up {
+  owner sales
+  start on warning of first_touch
+  stop on contact_attempt
+  within 10m
+}
+""")
+    events = [{"lead": "L", "at": "2026-11-02T10:00:00Z", "type": "assigned"}]
+    got = changes(spec, events, since="2026-11-02T09:00:00Z", as_of="2026-11-02T12:00:00Z")
+    warned = [(c.level, c.escalates_to) for c in got if c.transition == "warned" and c.rule == "first_touch"]
+    assert warned == [("50%", ("heads_up",)), ("80%", ())]
+
+
+def test_jobs_give_the_same_changes_with_retargets_and_reps(monkeypatch, tmp_path):
+    """`--jobs 2` lists what one process lists on the agreement above (each lead's reps are
+    read where the lead is folded)."""
+    import random
+
+    from click.testing import CliRunner
+
+    from slacode import parallel
+    from slacode.cli import cli
+
+    if not parallel.can_fork():
+        pytest.skip("no fork here: --jobs runs in one process")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    rng = random.Random(28)
+    events = [_r_event(f"L{n}", rng.randrange(0, 480, 5), rng.choice(R_KINDS)) for n in range(60) for _ in range(6)]
+    events.sort(key=lambda e: e["at"])
+    spec, path = tmp_path / "r.sla", tmp_path / "r.jsonl"
+    spec.write_text(RETARGETED_TEXT)
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    args = [str(spec), str(path), "--since", LATE.isoformat(), "--as-of", (LATE + timedelta(hours=10)).isoformat(),
+            "--format", "jsonl"]
+    runner = CliRunner()
+    one = runner.invoke(cli, ["changes", *args, "--jobs", "1"])
+    two = runner.invoke(cli, ["changes", *args, "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 0, one.output
+    assert one.output == two.output
+    listed = [json.loads(line) for line in one.output.splitlines() if line.startswith("{")]
+    assert any(c["rule"] == "ft_rep" and c["transition"] == "decided" for c in listed)
+    assert any(c["transition"] == "warned" and c["level"] == "80%" for c in listed)

@@ -297,6 +297,7 @@ class Aggregates:
             if self._info.grouped:                      # `by FIELD`: the groups at each cycle's start
                 groups = start_groups(fold)
             targets = self.plan.targets
+            closes = None                               # `by assignee`: (rule, cycle) -> its close
             for v in verdicts:
                 for i in wanted.get((v.rule, v.clause), ()):
                     t = targets[i]
@@ -306,6 +307,15 @@ class Aggregates:
                     judged = segment is None or segment in segments.get((v.rule, v.cycle), ())
                     if t.by_field is None:
                         group = v.assignee or None          # (read by `by assignee` only)
+                        if t.by_assignee and fold.reps is not None:
+                            end = self._period_end(i, v.started_at)
+                            if end is not None and end <= self.as_of:
+                                if closes is None:
+                                    closes = {(rf.plan.name, c.number): c.closed_at for rf in fold.rules
+                                              for c in rf.cycles}
+                                closed = closes.get((v.rule, v.cycle))
+                                if closed is None or closed >= end:     # open at its period's end
+                                    group = rep_at(fold.reps, end) or None
                     else:
                         at_start = groups.get((v.rule, v.cycle))
                         group = at_start.get(t.by_field) if at_start else None
@@ -320,6 +330,17 @@ class Aggregates:
         if decisions is not None:
             return first, tuple(fold.quota_hits), tuple(cycles), place, tuple(decisions)
         return first, tuple(fold.quota_hits), tuple(cycles), place
+
+    def _period_end(self, i: int, started: int) -> int | None:
+        """The end of target ``i``'s period that holds a cycle started at ``started`` (None:
+        on no working date of a `per working day` target)."""
+        t = self.plan.targets[i]
+        cal = self._target_cals[i] if self._target_cals is not None else None
+        if cal is None:
+            _, start = period_of(started, t.period, self.plan.zone)
+            return local_midnight_us(next_start(start, t.period), self.plan.zone)
+        got = working_period_of(started, cal)
+        return None if got is None else local_midnight_us(got[1] + timedelta(days=1), cal.tz)
 
     def add_contribution(self, contrib) -> None:
         if contrib is None:
@@ -898,6 +919,17 @@ def amount_text(n) -> str:
     """A sum or a sum's goal as people read it: ``1,250,000``, ``1,234.5``, ``-20`` (an int
     of any size exactly: :func:`~slacode.texts.grouped`)."""
     return grouped(n)
+
+
+def rep_at(reps: list, end: int):
+    """The rep who held the lead just before ``end`` (``reps``: the lead's ``(instant,
+    assignee)`` per `assigned` event, in processing order; :attr:`LeadFold.reps`), None when
+    nobody did. A `by assignee` target counts a cycle still open at its period's end for
+    that rep: the period's groups are fixed once it has ended, whatever `as_of`."""
+    from bisect import bisect_left
+
+    k = bisect_left(reps, end, key=lambda r: r[0])
+    return reps[k - 1][1] if k else None
 
 
 def _earliest(firsts: dict, rep, at: int) -> None:

@@ -98,18 +98,47 @@ def breach_instant(clause, verdict, cyc, fold) -> int | None:
     instant). A "never" clause's is its first violating attempt's own instant, found again
     among the cycle's attempts: not through the evidence, whose refs a counted breach shares
     with the real event that started the breached cycle."""
+    got = breach_decided(clause, verdict, cyc, fold)
+    return None if got is None else got[0]
+
+
+def breach_decided(clause, verdict, cyc, fold) -> tuple[int, bool] | None:
+    """:func:`breach_instant` as ``(instant, after)``: ``after`` is True for a deadline's
+    breach, which happens just *after* the deadline (one equal to ``as_of`` is not yet
+    breached); a breach made known by a retarget (:func:`known_after_retarget`) happens at
+    that change, not after it."""
     if verdict.status != "breached":
         return None
     kind = clause.kind
     if kind in DUE_KINDS:
         if cyc.close_kind == "breach" and cyc.closed_at <= verdict.due_at:     # `breach on` / `breach when`
-            return cyc.closed_at                        # (extension): the event, by the deadline
-        return verdict.due_at
+            return cyc.closed_at, False                 # (extension): the event, by the deadline
+        return known_after_retarget(cyc, kind, (verdict.due_at, True))
     if kind in EVENT_KINDS:
-        return verdict.completed_at
+        at = verdict.completed_at
+        return None if at is None else (at, False)
     from slacode.judges import first_violation
 
-    return first_violation(clause, cyc, fold)
+    at = first_violation(clause, cyc, fold)
+    return None if at is None else (at, False)
+
+
+#: the clauses whose line `retarget when segment changes` (extension) chooses again
+LINE_KINDS = frozenset({"within", "at_least_within"})
+
+
+def known_after_retarget(cyc, kind: str, got: tuple[int, bool] | None) -> tuple[int, bool] | None:
+    """When a decision ``got`` (``(instant, after)``) of a ``within`` / ``at_least_within``
+    clause of ``cyc`` became known: a cycle whose line was changed (`retarget when segment
+    changes`, extension) was undecided as of every instant before its last change (a line
+    already decided stays, so the line it replaced was open and undecided then), so a
+    decision the new line dates before that change — its deadline already behind the
+    change, or its Nth attempt made by it — happens at the change, as its warning does
+    (:func:`warning_instant`). Others are as given."""
+    if got is None or not cyc.retargets or kind not in LINE_KINDS:
+        return got
+    change = cyc.retargets[-1][0]
+    return (change, False) if got[0] < change else got
 
 
 def decided_instant(clause, verdict, cyc, fold) -> tuple[int, bool] | None:
@@ -123,12 +152,9 @@ def decided_instant(clause, verdict, cyc, fold) -> tuple[int, bool] | None:
     status = verdict.status
     if status == "met":
         at = verdict.completed_at if verdict.completed_at is not None else cyc.closed_at
-        return None if at is None else (at, False)
+        return None if at is None else known_after_retarget(cyc, clause.kind, (at, False))
     if status == "breached":
-        at = breach_instant(clause, verdict, cyc, fold)
-        if at is None:
-            return None
-        return at, clause.kind in DUE_KINDS and not (cyc.close_kind == "breach" and at == cyc.closed_at)
+        return breach_decided(clause, verdict, cyc, fold)
     if status == "cancelled":
         return None if cyc.closed_at is None else (cyc.closed_at, False)
     return None
@@ -170,13 +196,13 @@ def success_instant(clause, verdict, cyc) -> tuple[int, bool] | None:
     if clause.kind == "at_least_within" and verdict.completed_at is not None:
         n = cyc.line.n
         if n <= 0:                                      # nothing to make: met at the start
-            return at, False
+            return known_after_retarget(cyc, clause.kind, (at, False))
         nth = cyc.attempts[n - 1]
-        return at, len(nth) == 7 and bool(_later(nth[6]))
-    return at, at == cyc.closed_at and bool(_later(cyc.closed_by))
+        return known_after_retarget(cyc, clause.kind, (at, len(nth) == 7 and bool(_later(nth[6]))))
+    return known_after_retarget(cyc, clause.kind, (at, at == cyc.closed_at and bool(_later(cyc.closed_by))))
 
 
-def warning_instant(rp, cyc, as_of: int) -> int | None:
+def warning_instant(rp, cyc, as_of: int, level: str | None = None) -> int | None:
     """The instant a cycle ``cyc`` of ``rp`` (a rule of the plan) reached its warning, as of
     ``as_of`` (epoch microseconds), or None when it did not: the first instant ``t <= as_of``
     at which the cycle, judged as of ``t`` (as `check --as-of t` would: every event at or
@@ -200,14 +226,21 @@ def warning_instant(rp, cyc, as_of: int) -> int | None:
       deadline, at or before the instant) means nothing left to warn of.
 
     A cycle opened by a virtual event warns at its start at the earliest (its records come
-    after the one that opened it, :func:`breaches`)."""
+    after the one that opened it, :func:`breaches`).
+
+    ``level``: one of the rule's several warning levels, as written (``"80%"``, ``"30m
+    before"``: :func:`warning_levels`): the first instant the cycle had passed that level,
+    found the same way (a line without it is skipped); None: the earliest level, the warning."""
     if cyc.line.warn_us is None:                        # the rule has no `warn`
         return None
     closed = cyc.closed_at
     pauses = cyc.pause_list(closed if closed is not None else as_of) if cyc.pauses else ()
     for begin, end, line in _line_spans(cyc):
+        us = line.warn_us if level is None else next((u for w, u in line.levels if w == level), None)
+        if us is None:
+            continue
         try:
-            at = line.clock.add_us(cyc.start, line.warn_us, pauses)
+            at = line.clock.add_us(cyc.start, us, pauses)
         except CalendarError:                           # past the years calendars cover: the
             return None                                 # verdicts say so (_cycle_verdicts)
         if at < begin:                                  # a line already past its warning: at the change
@@ -227,6 +260,17 @@ def warning_instant(rp, cyc, as_of: int) -> int | None:
             return None
         return at
     return None
+
+
+def warning_levels(cyc) -> tuple:
+    """The warning levels of a cycle's rule when it has several (extension), as written, in
+    the time order of the cycle's first line (ties in the order written); () for a rule
+    with one `warn` or none."""
+    out: dict = {}
+    for _, _, line in _line_spans(cyc):
+        for words, _ in line.levels:
+            out.setdefault(words, None)
+    return tuple(out)
 
 
 def _later(tag) -> bool:
@@ -339,10 +383,10 @@ def breaches(fold, as_of: int) -> list[tuple]:
                               cyc.start_ref))
             for key, kind, ev_kind in breach_keys:
                 v = verdicts.get(key)
-                at = None if v is None else breach_instant(clauses[position[key]], v, cyc, fold)
-                if at is None or at > as_of:
+                got = None if v is None else breach_decided(clauses[position[key]], v, cyc, fold)
+                if got is None or got[0] > as_of:
                     continue
-                by_due = kind in DUE_KINDS and not (cyc.close_kind == "breach" and at == cyc.closed_at)
+                at, by_due = got
                 late, depth = _rank(cyc, at, by_due or _decided_late(cyc, at))
                 found.append((at, late, depth, i, position[key], cyc.number, 1, ev_kind, rp.name, key,
                               cyc.start_ref))

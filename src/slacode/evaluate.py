@@ -283,7 +283,7 @@ class PlanInfo:
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
                  "field_typos", "where_watch", "first_reads", "facts", "twins", "state_names", "state_places",
-                 "state_typos")
+                 "state_typos", "rep_history")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -306,6 +306,7 @@ class PlanInfo:
         self.aggregate_order = tuple((kind, i) for _, kind, i in sorted(items))
         self.segmented = any(t.segment is not None for t in plan.targets)
         self.grouped = any(t.by_field is not None for t in plan.targets)     # `by FIELD` targets
+        self.rep_history = any(t.by_assignee for t in plan.targets)          # `by assignee` targets
         self.judges = tuple(_judges(rp) for rp in plan.rules)   # each rule's clause judges
         self.nth = _nth_info(plan) if plan.nth_watch else None
         # the event types some trigger, count or quota names, and those the language reads
@@ -738,7 +739,7 @@ class LeadFold:
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
                  "events", "first_at", "first_place", "info", "last", "flow_groups", "nulled", "where_seen",
-                 "same_instant", "recur_at", "flow_met_at", "flow_breach_at")
+                 "same_instant", "recur_at", "flow_met_at", "flow_breach_at", "reps")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -779,6 +780,10 @@ class LeadFold:
         # `recur sequential` (extension): the earliest instant a rule's next cycle waits for
         # (:attr:`RuleFold.pending`), None when none waits: the one test the fold makes per event
         self.recur_at = None
+        # `by assignee` targets: (instant, assignee after it) per `assigned` event, so a
+        # cycle still open at its period's end counts for the rep who held the lead then
+        # (:func:`slacode.aggregate.rep_at`); None when the plan has no such target
+        self.reps: list | None = [] if self.info.rep_history else None
 
     # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
     def feed(self, rec) -> None:
@@ -918,12 +923,16 @@ class LeadFold:
             # the assignee is text in every output (a CSV rep id `1234` is read as a number)
             if owner is None or owner.__class__ is str:
                 self.assignee = notes.assignee = owner
+                if self.reps is not None:
+                    self.reps.append((t, owner))
                 if not owner:                           # SLA606: once per kind, at its first event
                     why = _ownerless(props, rec.fields)
                     if why is not None:
                         notes.add(("no_owner", why), (rec.source, rec.line))
             else:
                 self.assignee = notes.assignee = as_text(owner)
+                if self.reps is not None:
+                    self.reps.append((t, self.assignee))
                 if owner.__class__ in (list, tuple, dict, set, frozenset, bool):    # no rep's id: SLA604
                     if self.odd_owners:
                         self.odd_owners.append(rec)

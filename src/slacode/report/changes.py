@@ -8,8 +8,9 @@ instants and status and from its cycle (not by judging twice and comparing):
   deadline's breach (`start on breach of RULE`) opens just after it, as that breach;
 * ``warned``: a ``within`` / ``at least … within`` clause reaching its warning
   (:func:`slacode.escalate.warning_instant`: pauses, a retarget and a close before it are
-  taken into account); a rule with several levels lists its first level that way, and the
-  later levels of a cycle still open at ``T1`` at their instants (``level``);
+  taken into account); a rule with several levels lists each level the cycle reached, at
+  the instant it had passed it, found the same way, with ``level`` its text, whether the
+  cycle is open or closed at ``T1`` (the earliest is the warning, ``escalates_to``);
 * ``met``: a ``met`` verdict's ``completed_at``, else its cycle's close (a "never" clause,
   ``at least N before`` without the trigger); the `flow` rule's first entry into a final
   state (before any disallowed change); the counted event that reached an `at least N`
@@ -18,7 +19,9 @@ instants and status and from its cycle (not by judging twice and comparing):
   that passed it open or stopped late, the event of ``breach on`` / ``breach when``, the
   first violating attempt of a "never" clause, the stop of ``require`` and the decision of
   ``first`` / ``at least N before``. A deadline's breach happens *just after* it (a deadline
-  equal to ``as_of`` is not yet breached), so it is listed when ``T0 <= due_at < T1``. Also
+  equal to ``as_of`` is not yet breached), so it is listed when ``T0 <= due_at < T1``; one
+  that a retarget dates before the change happens at the change, when it becomes known
+  (:func:`slacode.escalate.known_after_retarget`; an `at least … within` met that way too). Also
   the `flow` rule's first disallowed change (or change into an undeclared state), and the
   counted event that took an `at most N` quota past its goal (the (N+1)th; a `sum`: the first
   instant its running sum exceeded it);
@@ -27,7 +30,11 @@ instants and status and from its cycle (not by judging twice and comparing):
 * ``decided``: a target's or quota's period, with its status as of ``T1``, when it was
   decided: a quota's at its end; a target's at its end, or, when a cycle of it was still
   undecided then, when its last such cycle was decided (its stop, cancel, breach: just after
-  a deadline, as a breach).
+  a deadline, as a breach); a `by assignee` target's groups are fixed at the period's end
+  (:func:`slacode.aggregate.rep_at`), so each group's ``decided`` has one key in every run.
+
+Every line's ``at`` is when the transition became known (the first ``as_of`` whose run
+shows it), so consecutive windows list each transition once, under one key.
 
 The flow's and the quotas' ``met`` and ``breached`` are listed when they happened, whatever
 the status as of ``T1`` (a flow met, then left its final state: ``breached`` later), so
@@ -108,7 +115,7 @@ def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: d
     """The transitions in ``(since, as_of]`` of one lead's ``verdicts`` (judged as of
     ``as_of`` from ``fold``, the lead's :class:`~slacode.evaluate.LeadFold`).
     ``escalating``: :func:`slacode.report.due.escalations` of the plan (``escalates_to``)."""
-    from slacode.escalate import decided_instant, warning_instant
+    from slacode.escalate import decided_instant
 
     escalating = escalating or {}
     folds = {rf.plan.name: rf for rf in fold.rules}
@@ -143,13 +150,7 @@ def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: d
             if since <= cyc.start < as_of if late else _in(cyc.start, since, as_of):
                 add(cyc.start, "opened", clause_key=None)
         if kind in _WARNING_KINDS:
-            first = warning_instant(rp, cyc, as_of)
-            levels = v.warnings or ()
-            if _in(first, since, as_of):
-                add(first, "warned", levels[0][0] if levels else None, event="warning")
-            for words, at, passed in levels[1:]:
-                if passed and _in(at, since, as_of):
-                    add(at, "warned", words)
+            _warned(rp, cyc, since, as_of, add)
         status = v.status
         decided = decided_instant(clause, v, cyc, fold)
         if decided is not None and _within(decided, since, as_of):
@@ -162,6 +163,30 @@ def lead_changes(fold, verdicts: Iterable, since: int, as_of: int, escalating: d
                 and v.completed_at > v.due_at and _in(v.completed_at, since, as_of):
             add(v.completed_at, "completed_late")
     return out
+
+
+def _warned(rp, cyc, since: int, as_of: int, add) -> None:
+    """A cycle's ``warned`` lines in the window: with one `warn`, its warning (level null);
+    with several levels, each level it reached, at the first instant it had passed that
+    level (:func:`slacode.escalate.warning_instant`), keyed by the level as written, in
+    every run alike (open or closed as of ``as_of``); the earliest (ties: the level first
+    in time order on the cycle's first line) is the warning that `warning of` escalates."""
+    from slacode.escalate import warning_instant, warning_levels
+
+    levels = warning_levels(cyc)
+    if not levels:
+        first = warning_instant(rp, cyc, as_of)
+        if _in(first, since, as_of):
+            add(first, "warned", None, event="warning")
+        return
+    reached = [(at, k, words) for k, words in enumerate(levels)
+               if (at := warning_instant(rp, cyc, as_of, words)) is not None]
+    if not reached:
+        return
+    warning = min(reached)
+    for item in reached:
+        if _in(item[0], since, as_of):
+            add(item[0], "warned", item[2], event="warning" if item is warning else None)
 
 
 def _within(decided: tuple, since: int, as_of: int) -> bool:
