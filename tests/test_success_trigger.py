@@ -11,7 +11,7 @@ import io
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import slacode
@@ -375,6 +375,9 @@ _KINDS = st.sampled_from(["assigned", "contact_attempt", "lost", "meeting_booked
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 47), _KINDS), max_size=12), st.integers(0, 48))
+# a booking at the very instant a follow-up opens comes before the success that opens it (a
+# virtual event comes after the events of its instant), so it does not close that cycle
+@example([(0, "assigned"), (1, "meeting_booked"), (1, "contact_attempt"), (2, "assigned"), (3, "contact_attempt")], 48)
 def test_follow_ups_start_exactly_at_the_met_stops_not_inside_an_open_one(history, cut):
     """Against the verdicts of `first_touch` alone: `follow_up` opens at each instant a
     `first_touch` cycle met (completed_at of a met verdict, at or before as_of), except
@@ -394,7 +397,8 @@ def test_follow_ups_start_exactly_at_the_met_stops_not_inside_an_open_one(histor
         before = [v for v in got if v["started_at"] < at]
         assert before, at
         last = before[-1]
-        # open at `at`: not closed before it (a booking at `at` sorts before the success)
+        # open at `at`: not closed before it (a booking at `at` sorts before the success, and
+        # so does one at the instant the open cycle started)
         closed = last["completed_at"]
         assert closed is None or closed >= at
-        assert not any(last["started_at"] <= b < at for b in bookings)
+        assert not any(last["started_at"] < b < at for b in bookings)
