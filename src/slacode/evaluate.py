@@ -820,10 +820,14 @@ class LeadFold:
                 self._flow_breach(rec)
             else:
                 named = self.info.state_names
-                if named is not None and new not in named:      # SLA613: no `states` block, `mqll`
+                if named is None:
+                    pass
+                elif new not in named:                  # SLA613: no `states` block, `mqll`
                     meant = self.info.state_typo(new)
                     if meant is not None:
                         self.notes.add(("state_typo", new, meant), (rec.source, rec.line))
+                else:                                   # SLA613: the input has this named state, so
+                    self.notes.add(("state_in", new))   # a state one letter off it is another one
                 self._flow(rec, new)
                 if new != self.state:                   # into the same state is no transition
                     entered, left = new, self.state
@@ -2002,10 +2006,11 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
         return (0, *_note_place(note)[0]), repr(note)
 
     for note in sorted(places, key=order):
-        if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had"):  # (the whole run's, below)
-            continue
+        if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had", "state_in"):
+            continue                                    # (the whole run's, below; SLA613's evidence)
         if isinstance(note, tuple) and note and note[0] == "state_typo":
-            out.append(_state_typo_diagnostic(note, places[note], sources, plan, codes))
+            if not _other_state(note, places):
+                out.append(_state_typo_diagnostic(note, places[note], sources, plan, codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "field_typo":
             out.append(_field_typo_diagnostic(note, places[note], codes))
@@ -2156,6 +2161,17 @@ def _place_words(span) -> str:
     return f"line {span.line}, column {span.column}"
 
 
+def _other_state(note: tuple, places: dict) -> bool:
+    """Whether the state of a ``("state_typo", state, meant)`` note is a state of its own
+    and not ``meant`` misspelt: it is one letter off ``meant`` (not the same words written
+    otherwise, as `MQL` is `mql`) while a lead of the notes (the one with it, or another)
+    entered ``meant`` too, as a funnel's `sal` beside `sql`."""
+    from slacode.texts import same_type
+
+    _, state, meant = note
+    return ("state_in", meant) in places and not (state.__class__ is str and same_type(state, meant))
+
+
 def _state_typo_diagnostic(note: tuple, seen: list, sources, plan, codes):
     """SLA613 at the first lead's (in lead order) first event into a state that nothing in
     the agreement names (no `states` block), one letter off a state it names."""
@@ -2170,8 +2186,10 @@ def _state_typo_diagnostic(note: tuple, seen: list, sources, plan, codes):
     return dg.make(codes.UNNAMED_STATE, f"lead {lead!r} enters state {state!r}, which nothing in the agreement names; "
                    f"did you mean `{meant}`, which it names{where}?{many}", dg.Span(line, 1, file=file), file=file,
                    hint=f"fix the state where the events are made (`{meant}`), or, if the events have it right, write "
-                        f"{code(name_text(state))} in the agreement; the event enters {state!r} as written, so no "
-                        f"`enter {meant}` starts on it (leave this warning out with `--ignore SLA613`)", lead=lead)
+                        f"{code(name_text(state))} in the agreement; such an event enters {state!r} as written, which "
+                        f"nothing the agreement says of `{meant}` (`enter {meant}`, `state == {meant}` …) matches. If "
+                        f"{code(name_text(state))} is a state of its own, leave this warning out with "
+                        "`--ignore SLA613`", lead=lead)
 
 
 def _field_typo_diagnostic(note: tuple, seen: list, codes):

@@ -238,13 +238,15 @@ def near_types(word: str, other: str) -> bool:
 
 def state_typo_of(word: str, choices) -> str | None:
     """The one of ``choices`` (states the agreement names) that the state ``word`` of an
-    event most likely misspells: :func:`typo_of`, or one edit away (a letter added, left
-    out, changed or two neighbours swapped) for a word of three letters or more (`mqll`,
-    `sqll` for `mql`, `sql`); None when no choice, or more than one equally near, is.
-    States are few and short, so one letter counts; a state is judged only when nothing in
-    the agreement names it."""
+    event most likely misspells: :func:`typo_of` (the same words written otherwise: `MQL`
+    for `mql`), or one edit away (a letter added, left out, changed or two neighbours
+    swapped) for a word of four letters or more (`mqll`, `sqll` for `mql`, `sql`); None when
+    no choice, or more than one equally near, is. States are few and short, so one letter
+    counts, but not in a name of three letters or fewer: `sal`, `pql`, `mql` and `sql` are
+    distinct stages of a funnel, not one another misspelt. A state is judged only when
+    nothing in the agreement names it."""
     got = typo_of(word, choices)
-    if got is not None or len(word) < 3:
+    if got is not None or len(word) < 4:
         return got
     low, bare = word.lower(), _undigited(word)
     near = [c for c in dict.fromkeys(choices) if c != word and len(c) >= 3 and abs(len(c) - len(word)) <= 1

@@ -575,6 +575,12 @@ UNNAMED_STATE = define("SLA613", "misspelt-state-in-events", "warning", """
     silently gets no verdict at all. It is said once per state, at the first lead's (in lead
     order) first such event, with the state it probably means, where the agreement names
     it, and how many leads have one. States are still matched exactly: nothing is guessed.
+    One letter off counts only for a state of four letters or more: `sal`, `pql`, `mql` and
+    `sql` are distinct stages of a funnel, not one another misspelt (another case, `SQL`,
+    counts at any length). Nor is a state one letter off a named one reported when a lead
+    of the input (the same one or another) enters the named state too: the events then
+    spell it right, and the other state is one of its own (a lead that enters `sal` and
+    then `sql`). Another case of it (`MQL` beside `mql`) is still reported.
     With a `states` block, an undeclared state is [SLA601](SLA601.md), which asks the same.
 
     ## Avoid
