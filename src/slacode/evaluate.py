@@ -1530,9 +1530,13 @@ class LeadFold:
                                              tuple(sorted(k for k in had if k.__class__ is str))[:5]))
         for name in had - info.read_fields:
             meant = info.field_typo(name)
-            if meant is not None and meant not in had:
+            if meant is None:
+                continue
+            if meant not in had:
                 where, span = info.field_places[meant]
                 self.notes.add(("field_typo", name, meant, where, span))
+            else:                                   # the lead had both: two fields, not one
+                self.notes.add(("field_both", name, meant))     # misspelt (for the run: SLA616)
 
     def _flow_verdict(self) -> Verdict | None:
         if not self.flow_seen:
@@ -1970,7 +1974,47 @@ def twin_type_diagnostics(notes: RunNotes, plan) -> list:
     return out
 
 
-def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool = True) -> list:
+def unsaid_notes(notes: RunNotes, whole_run: bool = True) -> set:
+    """The SLA613 and SLA616 notes of ``notes`` that the notes themselves show to be no
+    misspelling: a state one letter off a named state some lead entered (:func:`_other_state`);
+    a field beside the read field it looks like, on one lead of the run (`phone` and
+    `mobile_phone`: two fields); a field holding the read name's words among more
+    (`employees_range` for `employees`) while some lead had the read field, or, without
+    ``whole_run`` (the notes of some leads), always (no run says no lead had it)."""
+    places = notes.places
+    out = set()
+    for note in places:
+        if note.__class__ is not tuple or not note:
+            continue
+        if note[0] == "state_typo":
+            if _other_state(note, places):
+                out.add(note)
+        elif note[0] == "field_typo":
+            name, meant = note[1], note[2]
+            if ("field_both", name, meant) in places or (
+                    _words_only(name, meant) and (not whole_run or _field_had(notes, meant))):
+                out.add(note)
+    return out
+
+
+def _words_only(name: str, meant: str) -> bool:
+    """Whether the field ``name`` looks like the read field ``meant`` only by holding its
+    words among more (`lead_score` for `score`), not by its spelling."""
+    from slacode.texts import field_typo_of
+
+    return field_typo_of(name, [meant], words=False) != meant
+
+
+def _field_had(notes: RunNotes, name: str) -> bool:
+    """Whether a lead of a whole run's ``notes`` had the read field ``name``: each lead that
+    lacked a read field noted those it had (``("fields_had",)``), so a lead without that
+    note had them all."""
+    seen = notes.places.get(("fields_had",))
+    return seen is None or seen[0] < notes.leads or name in seen[2][0]
+
+
+def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool = True,
+                     unsaid: set | None = None) -> list:
     """SLA602 (SLA609) once per place of the agreement where a number met a string (a boolean
     its spelling as text), naming the first
     lead (in lead order) and the value it had there, and how many leads did; SLA603 once
@@ -1978,7 +2022,8 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
     first lead's first such event (its file from ``sources``, the names of the inputs);
     SLA617/SLA618 once per `where` read of ``plan`` (the run's plan: without it, none);
     with ``whole_run`` (the notes of every lead of the input, not of some asked), those that
-    only a whole run can say: SLA612."""
+    only a whole run can say: SLA612. SLA613 and SLA616 but those ``unsaid`` (by default
+    :func:`unsaid_notes` of ``notes``; the caller gives the whole run's for some leads)."""
     if not notes and not (whole_run and notes.leads and plan is not None and plan.field_reads):
         return []
     from slacode.codes import evaluation as codes
@@ -1987,6 +2032,8 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
 
     out = []
     places = notes.places
+    if unsaid is None:
+        unsaid = unsaid_notes(notes, whole_run)
 
     def order(note) -> tuple:
         """The agreement's places first, then events in the input's order."""
@@ -2006,11 +2053,12 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
         return (0, *_note_place(note)[0]), repr(note)
 
     for note in sorted(places, key=order):
-        if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had", "state_in"):
-            continue                                    # (the whole run's, below; SLA613's evidence)
+        if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had", "state_in", "field_both"):
+            continue                                    # (the whole run's, below; SLA613's, SLA616's evidence)
+        if note in unsaid:
+            continue
         if isinstance(note, tuple) and note and note[0] == "state_typo":
-            if not _other_state(note, places):
-                out.append(_state_typo_diagnostic(note, places[note], sources, plan, codes))
+            out.append(_state_typo_diagnostic(note, places[note], sources, plan, codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "field_typo":
             out.append(_field_typo_diagnostic(note, places[note], codes))

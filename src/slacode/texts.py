@@ -254,13 +254,14 @@ def state_typo_of(word: str, choices) -> str | None:
     return near[0] if len(near) == 1 else None
 
 
-def field_typo_of(word: str, choices) -> str | None:
+def field_typo_of(word: str, choices, words: bool = True) -> str | None:
     """The one of ``choices`` (lead field names) that ``word`` most likely misspells: as
     :func:`typo_of` judges event types, and also one edit away (a letter added, left out,
     changed or two neighbours swapped) when both names have four letters or more, or the
-    choice's words among more words (`lead_score`, `Lead Score` for `score`); None when no
-    choice, or more than one equally near, is. Looser than for types, since a field is
-    reported only when the lead never had the field it may misspell."""
+    choice's words among more words (`lead_score`, `Lead Score` for `score`; not with
+    ``words`` false); None when no choice, or more than one equally near, is. Looser than
+    for types, since a field is reported only when the lead never had the field it may
+    misspell (and, for the words among more, when no lead of the input had it)."""
     got = typo_of(word, choices)
     if got is not None or len(word) < 4:
         return got
@@ -269,7 +270,7 @@ def field_typo_of(word: str, choices) -> str | None:
             and _undigited(c) != bare and _edits(low, c.lower(), 1) <= 1]
     if len(near) == 1:
         return near[0]
-    if near:
+    if near or not words:
         return None
     # the read name's words among more words (`lead_score`, `Lead Score` for `score`)
     words = _joined(word).split("_")

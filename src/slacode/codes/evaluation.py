@@ -390,9 +390,15 @@ MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
     out or changed, or two neighbours swapped, both names of four letters or more), or the
     same words written otherwise (`Employees`, `employee-count`), or has the read name's words
     among more (`lead_score`, `Lead Score` for `score`), and the lead never had the
-    field that is read, one of the two names is most likely misspelt. It is reported once per pair of
+    field that is read, one of the two names is most likely misspelt. Not when a lead of the
+    input had both names (`phone` and `mobile_phone`, `employees` and `employees_range`):
+    they are then two fields, and a lead without the one that is read simply lacks it (what
+    `require` is there to catch). The read name's words among more also count only when no
+    lead of the input had the read field: `lead_score` beside leads with a `score` is a field
+    of its own. It is reported once per pair of
     names, at the place the agreement first reads the field, naming the first lead (in lead
-    order) and how many leads are alike. A field that no lead had at all, without such a
+    order) and how many leads are alike; a run of the whole input weighs every lead, so
+    `explain` of one lead does not say the words-among-more kind. A field that no lead had at all, without such a
     near name, is a note instead ([SLA614](SLA614.md)). Names are compared exactly, so nothing is guessed:
     the verdicts are those of the names as written.
 
