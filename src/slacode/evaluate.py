@@ -176,7 +176,7 @@ class RunNotes:
             seen[0] += 1
             if kind == "where_prop":                    # event counts add up
                 had = seen[2]                           # (the first event without the property kept)
-                seen[2] = (had[0] + value[0], had[1] + value[1], had[2], had[3] or value[3])
+                seen[2] = (had[0] + value[0], had[1] + value[1], had[2], had[3] or value[3], had[4] + value[4])
             elif kind == "bad_zone" and len(seen[2]) < _ZONE_LEADS_NAMED:
                 seen[2] += (lead,)
             elif kind == "choice_zone" and value not in seen[2]:
@@ -283,7 +283,7 @@ class PlanInfo:
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
                  "field_typos", "where_watch", "first_reads", "facts", "twins", "state_names", "state_places",
-                 "state_typos")
+                 "state_typos", "where_judged")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -329,14 +329,19 @@ class PlanInfo:
         # per (rule, type) (first_reads), not on every event of the type.
         watch: dict = {}
         first: dict = {}
+        judged: list = []
         owners = {f"{rp.kind} `{rp.name}`": rp.name for rp in plan.rules}
         for k, (owner, role, ev_type, prop, *_) in enumerate(plan.where_reads):
             # (a backquoted `fields.x` is a property of that name: the lead field it means is x)
             item = (k, prop, prop[7:] if prop.startswith("fields.") else prop)
             if role == "first where" and owner in owners:
                 first.setdefault((owners[owner], ev_type), []).append(item)
+                judged.append((owners[owner], ev_type))
             else:
                 watch.setdefault(ev_type, []).append(item)
+                judged.append(ev_type)
+        # per `where` read, the key of LeadFold.where_events that counts the events it judged
+        self.where_judged = tuple(judged)
         self.where_watch = {t: tuple(v) for t, v in watch.items()}
         self.first_reads = {key: tuple(v) for key, v in first.items()}
         # per read type, its `where` reads (None: none): one lookup per event says both
@@ -738,7 +743,7 @@ class LeadFold:
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
                  "events", "first_at", "first_place", "info", "last", "flow_groups", "nulled", "where_seen",
-                 "same_instant", "recur_at", "flow_met_at", "flow_breach_at")
+                 "where_events", "same_instant", "recur_at", "flow_met_at", "flow_breach_at")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -776,6 +781,10 @@ class LeadFold:
         # the property, those of them that set the lead field of that name, the first of
         # them (source, line)]: SLA617, SLA618; () until the first such event
         self.where_seen: dict | tuple = ()
+        # per read type (per (rule, type) for a `first where`): how many of the lead's events
+        # a `where` judged, with the property or without: whether the events of a type mostly
+        # have it (SLA617 or SLA618); None until the first such event
+        self.where_events: dict | None = None
         # `recur sequential` (extension): the earliest instant a rule's next cycle waits for
         # (:attr:`RuleFold.pending`), None when none waits: the one test the fold makes per event
         self.recur_at = None
@@ -848,6 +857,11 @@ class LeadFold:
             elif where is not None:                     # SLA617/SLA618: a `where` reads this type's events
                 if where.__class__ is _Watched:         # SLA612: a type nearly another read type
                     notes.add(("type_seen", ev_type))
+                if where:
+                    judged = self.where_events
+                    if judged is None:
+                        judged = self.where_events = {}
+                    judged[ev_type] = judged.get(ev_type, 0) + 1
                 for read in where:
                     if props.get(read[1]) is None:      # (a null is no value, §9)
                         self._where_lacks(where, rec, props)
@@ -1427,6 +1441,11 @@ class LeadFold:
             if reads:                           # SLA617/SLA618 of `first where`: the attempt it judges
                 mine = reads.get((rule, rec.type))
                 if mine is not None:
+                    judged = self.where_events
+                    if judged is None:
+                        judged = self.where_events = {}
+                    key = (rule, rec.type)
+                    judged[key] = judged.get(key, 0) + 1
                     props = rec.props or {}
                     if any(props.get(prop) is None for _, prop, _ in mine):
                         self._where_lacks(mine, rec, props)
@@ -1515,8 +1534,9 @@ class LeadFold:
         if notes.items is None:
             notes.items = {}
         items = notes.items                     # (set, not kept from a first call: the counts so far)
+        judged, keys = self.where_events or {}, self.info.where_judged
         for k, counts in self.where_seen.items():
-            items["where_prop", k] = tuple(counts)
+            items["where_prop", k] = (*counts, judged.get(keys[k], counts[0]))
 
     def _field_notes(self) -> None:
         """SLA616: a note for each field the lead had (a value or null) that the agreement
@@ -2065,7 +2085,8 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
             continue
         if isinstance(note, tuple) and note and note[0] == "where_prop":
             if plan is not None:
-                found = _where_prop_diagnostic(plan.where_reads[note[1]], places[note][2], sources, codes)
+                found = _where_prop_diagnostic(plan.where_reads[note[1]], places[note][2], sources, codes,
+                                               places[note][0])
                 if found is not None:
                     out.append(found)
             continue
@@ -2256,18 +2277,24 @@ def _field_typo_diagnostic(note: tuple, seen: list, codes):
                         "fields, leave this warning out with `--ignore SLA616`")
 
 
-def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
+def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes, leads: int = 1):
     """SLA617 or SLA618 at the place a `where` reads an event property some events of its
     type lacked (``read``: its item of ``Plan.where_reads``; ``seen``: the run's counts:
     the events without the property, those of them setting a lead field of its name, the
-    first of them, a property of nearly that name it had). SLA617, a warning, when those
-    events set the lead field of that name or had a property of nearly that name (the
-    `where` was surely meant to read it); SLA618, a note, otherwise."""
+    first of them, a property of nearly that name it had, the events the `where` judged in
+    the leads that had such an event; ``leads``: how many). SLA617, a warning, when those events set the lead
+    field of that name or had a property of nearly that name (the `where` was surely meant
+    to read it), unless most events the `where` judged in those leads had the property (a
+    lead-level `channel` beside an attempt's own: the few without it simply lack it);
+    SLA618, a note, otherwise."""
     from slacode.fmt import one_line
     from slacode.texts import code, name_code, name_snippet
 
     owner, role, ev_type, prop, span, pred, _ = read
-    lacking, set_field, first, near = seen
+    lacking, set_field, first, near, judged = seen
+    having = judged - lacking
+    if having > lacking:                        # most events have it: the lead field is no sign
+        set_field = 0
     source, line, lead = first
     file = sources[source] if sources else None
     at = f"{file}:{line}" if file else f"event {line}"          # (events given as objects: their place)
@@ -2281,6 +2308,9 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
         events = f"{lacking:,} `{ev_type}` events did not have" if lacking != 1 else \
             f"one `{ev_type}` event did not have"
     first_words = f"lead {lead!r}, {at}" if lacking == 1 else f"first: lead {lead!r}, {at}"
+    if having > 0:
+        first_words += (f"; {having:,} {'other' if having == 1 else 'others'} of the same "
+                        f"{'lead' if leads == 1 else 'leads'} had it")
     those = "that event" if lacking == 1 else "those events"
     fields = ""
     if set_field:
@@ -2313,7 +2343,7 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
         else:
             hint = (f"if those events should match, send {name} on every `{ev_type}` event, or test "
                     f"{name_snippet(_field_written(prop), ' missing')} in the `where`")
-    if set_field or near is not None:
+    if set_field or (near is not None and having <= lacking):
         return dg.make(codes.WHERE_PROPERTY_MISPLACED, message, span, file=span.file if span else None,
                        hint=hint + "; if the events will carry it later, leave this warning out with "
                                    "`--ignore SLA617`")

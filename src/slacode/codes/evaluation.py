@@ -416,8 +416,9 @@ MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
 WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning", """
     A `where` of a trigger, a `count`, a `first` or a `seen TYPE where` fact (extension)
     reads an event property that events of that type did not have, while their lead had a field of that name (set by the event or
-    an earlier one), or they had a property of nearly that name: the `where` was surely
-    meant to read that, and did not match them.
+    an earlier one), or they had a property of nearly that name, and most events it judged in
+    those leads lacked it too: the `where` was surely meant to read that, and did not match
+    them.
 
     ## Why
     A `where` reads the event's **own properties**, the keys beside `type` (LANGUAGE.md §4,
@@ -429,7 +430,12 @@ WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning
     agreement and the events spell the property differently (`chanel`, `channel`).
     `slacode check` sees the events: it reports each such `where` read once per run, at the
     place of the agreement, with how many events lacked the property and the first of them
-    (for a `first where`, the cycles' first attempts: the events it judges).
+    (for a `first where`, the cycles' first attempts: the events it judges). When most of
+    the events the `where` judged in the leads with such an event *did* carry the property
+    (two attempts with `"channel": "phone"`, one logged from an app without it, on a lead
+    whose acquisition `channel` is a field), the `where` reads what it should, and the few
+    without it are [SLA618](SLA618.md), a note, with how many others had it; as many with
+    it as without is still this warning.
 
     ## Avoid
     `stop on lead_updated where status == "Accepted"` when the events set
@@ -447,7 +453,8 @@ WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning
 WHERE_PROPERTY_SOMETIMES_MISSING = define("SLA618", "where-property-missing", "info", """
     Events of a type that a `where` reads (of a trigger, a `count`, a `first` or a `seen
     TYPE where` fact) lacked the property it reads (and neither set a
-    lead field of that name nor had a property of nearly that name, [SLA617](SLA617.md)):
+    lead field of that name nor had a property of nearly that name, [SLA617](SLA617.md),
+    or most events it judged in those leads had the property):
     for them every comparison on that property is false, `!=` and `not in` included.
 
     ## Why
