@@ -190,6 +190,18 @@ class RunNotes:
         return bool(self.places)
 
 
+def zone_field_name(name: str) -> bool:
+    """Whether a lead field named ``name`` (not `timezone`) most likely holds the lead's time
+    zone under another name: `hs_timezone`, `time_zone`, `timeZone`, `Time Zone`,
+    `lead_timezone`, `tz`, `lead_tz` (SLA625). Not `zone` alone, which names a sales territory as often."""
+    if name == "timezone":
+        return False
+    low = name.lower()
+    if "timezone" in "".join(c for c in low if c.isalnum()):
+        return True
+    return "tz" in "".join(c if c.isalnum() else " " for c in low).split()
+
+
 #: Property names that most likely hold the rep where `owner` was meant (SLA606).
 #: words of a property that names a rep other than the new one (`previous_owner`)
 _PAST_OWNER = frozenset(("previous", "prev", "old", "prior", "former", "from", "last"))
@@ -1470,6 +1482,8 @@ class LeadFold:
                 self.notes.add(("fields_had",), (frozenset(), ()))
         if self.where_seen:
             self._where_notes()
+        if self.plan.zone_reads:
+            self._zone_notes()
         out: list[Verdict] = []
         rules = self.rules
         for i in self.plan.output_order:            # declaration order, the flow block included
@@ -1537,6 +1551,19 @@ class LeadFold:
         judged, keys = self.where_events or {}, self.info.where_judged
         for k, counts in self.where_seen.items():
             items["where_prop", k] = (*counts, judged.get(keys[k], counts[0]))
+
+    def _zone_notes(self) -> None:
+        """SLA625: a lead without a `timezone` field, in an agreement that reads the lead's
+        zone, notes so, and each field it had whose name says it holds a zone (`hs_timezone`,
+        `time_zone`, `tz`), with its text (the run says it when no lead had `timezone`)."""
+        fields = self.fields
+        if "timezone" in fields or (self.nulled and "timezone" in self.nulled):
+            return
+        notes = self.notes
+        notes.add(("zone_missing",))
+        for name, value in fields.items():
+            if value.__class__ is str and value and name.__class__ is str and zone_field_name(name):
+                notes.add(("zone_field", name), value)
 
     def _field_notes(self) -> None:
         """SLA616: a note for each field the lead had (a value or null) that the agreement
@@ -2073,7 +2100,8 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
         return (0, *_note_place(note)[0]), repr(note)
 
     for note in sorted(places, key=order):
-        if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had", "state_in", "field_both"):
+        if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had", "state_in", "field_both",
+                                                            "zone_missing", "zone_field"):
             continue                                    # (the whole run's, below; SLA613's, SLA616's evidence)
         if note in unsaid:
             continue
@@ -2183,7 +2211,51 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
     if whole_run:
         out += twin_type_diagnostics(notes, plan)
         out += field_never_set_diagnostics(notes, plan)
+        out += zone_field_diagnostics(notes, plan)
     return out
+
+
+def zone_field_diagnostics(notes: RunNotes, plan) -> list:
+    """SLA625 once per run: the agreement reads the lead's zone from its `timezone` field
+    (:attr:`Plan.zone_reads`), no lead of the run had that field, and some had a field whose
+    name says it holds a zone (:func:`zone_field_name`): at the first place that reads the
+    zone, naming the field most leads had (the first of them and its text), how many, and
+    how to send it. Only of a whole run's notes (each lead without `timezone` noted so)."""
+    if plan is None or not plan.zone_reads or not notes.leads:
+        return []
+    places = notes.places
+    missing = places.get(("zone_missing",))
+    if missing is None or missing[0] < notes.leads:         # a lead had `timezone`
+        return []
+    found = {note[1]: seen for note, seen in places.items()
+             if note.__class__ is tuple and note and note[0] == "zone_field"}
+    if not found:
+        return []
+    import json
+
+    from slacode.codes import evaluation as codes
+    from slacode.texts import code
+
+    name = max(found, key=lambda n: (found[n][0], n))     # the field most leads had
+    count, lead, value = found[name]
+    where, span = plan.zone_reads[0]
+    more = f" and {len(plan.zone_reads) - 1} more place{'s' if len(plan.zone_reads) > 2 else ''}" \
+        if len(plan.zone_reads) > 1 else ""
+    others = sorted(n for n in found if n != name)
+    also = (" (also " + ", ".join(f"`{n}`" for n in others[:3]) + (" …" if len(others) > 3 else "") + ")"
+            if others else "")
+    who = (f"{count:,} leads had a field `{name}` (the first, lead {lead!r}: {value!r})" if count > 1
+           else f"lead {lead!r} had a field `{name}` ({value!r})")
+    example = '"fields": {"timezone": ' + json.dumps(value, ensure_ascii=False) + "}"
+    return [dg.make(codes.LEAD_ZONE_FIELD_ELSEWHERE,
+                    f"{where}{more} reads the lead's time zone from its field `timezone`, which no lead of the input "
+                    f"had, while {who}{also}: the agreement's zone "
+                    f"({plan.timezone}) was used for every lead",
+                    span, file=span.file if span is not None else None,
+                    hint=f"send the zone as the lead field `timezone`: rename {code(name)} to `timezone` where the "
+                         f"events are made or exported ({example}); in a CSV file, name the column "
+                         f"`fields.timezone`, or map it with --column fields.timezone=HEADER; leave this warning out "
+                         "with `--ignore SLA625`")]
 
 
 def field_never_set_diagnostics(notes: RunNotes, plan) -> list:

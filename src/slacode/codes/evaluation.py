@@ -633,3 +633,32 @@ FIELD_NEVER_SET = define("SLA614", "lead-field-never-set", "info", """
     `fields.score`, or `--column fields.score="Lead Score"`). If the field is really not sent
     yet, leave the note out with `slacode check --ignore SLA614`.
     """)
+
+
+LEAD_ZONE_FIELD_ELSEWHERE = define("SLA625", "lead-zone-field-elsewhere", "warning", """
+    The agreement reads a lead's time zone (`only between … in lead timezone`, a `timezone
+    lead` calendar), no lead of the input had the field `timezone` it reads it from, and
+    leads had a field whose name says it holds the zone: `hs_timezone`, `time_zone`,
+    `timeZone`, `Time Zone`, `lead_timezone`, `tz`.
+
+    ## Why
+    The lead's zone is its lead field `timezone` (docs/events.md; LANGUAGE.md §7), an IANA
+    name. A lead without it gets the agreement's zone, silently, since most inputs give only
+    some leads a zone. When *no* lead has it while the leads carry the zone under another
+    name (HubSpot's `hs_timezone`, an export's `time_zone`), every quiet-hours window and
+    every `timezone lead` calendar is read in the agreement's zone: a call at 23:00 in Tokyo
+    passes as 14:00 in UTC. A run of the whole input (`check`, `report`) says it once, at the
+    first place that reads the zone, naming the field most leads had, its first lead and
+    value, and how to send it. `zone` alone is not taken for one (it names a sales territory
+    as often), and the field must hold text.
+
+    ## Avoid
+    `only between 08:00-21:00 in lead timezone` with events whose fields hold
+    `"hs_timezone": "Asia/Tokyo"` and no `timezone`.
+
+    ## Prefer
+    Send the zone as the lead field `timezone` (`"fields": {"timezone": "Asia/Tokyo"}`; in a
+    CSV file, a column `fields.timezone`, or `--column fields.timezone=HEADER`). If the
+    other field is really something else, leave the warning out with
+    `slacode check --ignore SLA625`.
+    """)
