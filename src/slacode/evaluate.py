@@ -2486,15 +2486,46 @@ def _bad_zone_diagnostic(note: tuple, seen: list, codes):
         more = f" and {count - len(leads):,} more" if count > len(leads) else ""
         who = f"{count:,} leads ({named}{more}) have"
     return dg.make(codes.UNKNOWN_LEAD_ZONE,
-                   f"{who} time zone {zone!r}, which is not an IANA zone; the agreement's zone was used {used}",
+                   f"{who} time zone {zone!r}, which {_lead_zone_words(zone)}; the agreement's zone was used {used}",
                    span, file=span.file if span else None, hint=_lead_zone_hint(zone), lead=lead)
 
 
+#: the legacy zones of the IANA database at one offset all year (the others of
+#: calendar._NOT_PLACES, `EST5EDT`, `CET` …, follow daylight saving rules)
+_FIXED_LEGACY = frozenset(("EST", "MST", "HST"))
+
+
+def _legacy_zone(zone: object) -> bool:
+    """Whether ``zone`` is a name the IANA database has that is refused as no place's zone:
+    a legacy zone (`EST`, `EST5EDT`, `CET`) or a file copy (`posix/…`, `localtime`)."""
+    from slacode.calendar import _NOT_PLACES
+
+    return zone.__class__ is str and (zone in _NOT_PLACES or zone.startswith(("posix/", "right/")))
+
+
+def _lead_zone_words(zone: object) -> str:
+    """SLA603's words for why ``zone`` was refused."""
+    if zone.__class__ is str and zone in ("localtime", "posixrules", "Factory"):
+        return "is not the zone of a place (it depends on the machine or is internal to the zone database)"
+    if _legacy_zone(zone):
+        return "is a legacy zone of the IANA database, not the zone of a place"
+    return "is not an IANA zone"
+
+
 def _lead_zone_hint(zone: object) -> str:
-    """SLA603's hint: the zones an abbreviation (``CST``) usually means, else an example."""
+    """SLA603's hint: the zones a legacy zone (``EST5EDT``) or an abbreviation (``CST``)
+    usually means, else an example."""
     from slacode.calendar import abbreviation_zones, offset_seconds, zones_at_offset
 
     zones = abbreviation_zones(zone)
+    if zones and _legacy_zone(zone):
+        listed = " or ".join(f"`{z}`" for z in zones)
+        kind = ("an abbreviation, and a legacy zone at one offset all year, with no daylight saving time"
+                if zone in _FIXED_LEGACY
+                else "a legacy rule zone, which the IANA database keeps for old systems")
+        return f"write the zone of the place, usually {listed}, in the lead's `timezone` field: `{zone}` is {kind}"
+    if zone.__class__ is str and zone.startswith(("posix/", "right/")):
+        return f"write the zone's own name, `{zone.split('/', 1)[1]}`, in the lead's `timezone` field"
     if zones:
         listed = " or ".join(f"`{z}`" for z in zones)
         return (f"`{str(zone).strip()}` is an abbreviation, one offset all year: write the zone of the place, "

@@ -46,9 +46,10 @@ NUMBER_STRING_COMPARISON = define("SLA602", "number-string-comparison", "warning
     """)
 
 UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
-    A lead's `timezone` field is not an IANA time-zone name, so `only between … in lead
-    timezone` (or a calendar with `timezone lead`, an extension) used the agreement's zone
-    instead.
+    A lead's `timezone` field is not an IANA time-zone name, or is one of the database's
+    legacy zones that are no place's zone (`EST`, `EST5EDT`, `CET`), so `only between … in
+    lead timezone` (or a calendar with `timezone lead`, an extension) used the agreement's
+    zone instead.
 
     ## Why
     Quiet hours protect people from calls at night in *their* time zone. A misspelt zone
@@ -57,7 +58,11 @@ UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
     leads, how many and the first three in lead order), and points at the `only between`
     line (or the calendar's `timezone lead` line) that needed it: once per zone value and
     line in a run, so an export whose 10,000 leads share one bad zone gives one warning. The
-    fix is in the leads' data, on the events that set their `timezone` field.
+    fix is in the leads' data, on the events that set their `timezone` field. The hint names
+    the zones of places an abbreviation (`CST`) or a legacy zone usually means: `EST` is a
+    legacy zone at one offset all year, while `EST5EDT` and `CET` are legacy *rule* zones,
+    which follow daylight saving time but are kept by the database for old systems, not as
+    the time of any place.
 
     ## Avoid
     `"fields": {"timezone": "Brasilia"}`
