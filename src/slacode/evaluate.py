@@ -2236,7 +2236,7 @@ def zone_field_diagnostics(notes: RunNotes, plan) -> list:
     from slacode.codes import evaluation as codes
     from slacode.texts import code
 
-    name = max(found, key=lambda n: (found[n][0], n))     # the field most leads had
+    name = min(found, key=lambda n: (-found[n][0], n))    # the field most leads had (a tie: by name)
     count, lead, value = found[name]
     where, span = plan.zone_reads[0]
     more = f" and {len(plan.zone_reads) - 1} more place{'s' if len(plan.zone_reads) > 2 else ''}" \
