@@ -77,3 +77,68 @@ def test_a_segment_nothing_uses_reads_no_field_for_sla614_and_sla616():
     assert _diags([_assigned("Z", scroe=1)], "SLA616", unused) == []
     assert len(_diags([_assigned("Z", tier=1)], "SLA614")) == 1
     assert len(_diags([_assigned("Z", scroe=1)], "SLA616")) == 1
+
+
+# review 28 (F6): names that some lead has both of are two fields, not one misspelt
+_REQUIRE = ('agreement "x" { version "1"; timezone "UTC"; teams sales }\n'
+            "segment enterprise = employees >= 1000\n"
+            "handoff routing {\n  owner sales\n  start on assigned\n  stop on accepted\n"
+            "  within 1h for enterprise\n  within 4h\n  require email, phone\n}\n")
+
+
+def test_sla616_not_when_a_lead_of_the_input_has_both_names():
+    events = [_assigned("L1", employees=5000, employees_range="1000+", email="a@x", phone="1", mobile_phone="2"),
+              _assigned("L2", employees_range="1-10", email="b@x", mobile_phone="3")]
+    assert _diags(events, "SLA616", _REQUIRE) == []
+    assert _diags(events, "SLA614", _REQUIRE) == []
+    # one letter off, the same: `emal` beside `email` on one lead is a field of its own
+    spelt = [_assigned("A", emal="x", email="a@x"), _assigned("B", emal="y")]
+    assert _diags(spelt, "SLA616", _REQUIRE.replace(", phone", "")) == []
+
+
+def test_sla616_words_among_more_only_when_no_lead_had_the_read_name():
+    events = [_assigned("A", score=90), _assigned("B", lead_score=95)]
+    assert _diags(events, "SLA616") == [] and _diags(events, "SLA614") == []
+    # a lead with every read field notes nothing: still a lead that had it
+    text = _AGREEMENT
+    assert _diags([_assigned("A", score=1), _assigned("B", lead_score=2), _assigned("C", lead_score=3)],
+                  "SLA616", text) == []
+
+
+def test_sla616_still_catches_the_slips_beside_leads_that_spell_it_right():
+    # a spelling slip counts whatever other leads have
+    found = _diags([_assigned("A", score=90), _assigned("B", Score=95)], "SLA616")
+    assert [d.message.split("did you mean ")[1] for d in found] == ["`Score`?"]
+    found = _diags([_assigned("A", score=90), _assigned("B", scroe=95)], "SLA616")
+    assert len(found) == 1
+    # the words among more when no lead has the read name, and names no lead has both of
+    found = _diags([_assigned("L2", employees_range="1-10", email="b@x", mobile_phone="3")], "SLA616", _REQUIRE)
+    assert [d.message.split("did you mean ")[1] for d in found] == ["`employees_range`?", "`mobile_phone`?"]
+
+
+def test_check_lead_weighs_the_fields_of_the_whole_input(tmp_path, capsys):
+    import json
+
+    from slacode.cli import main
+
+    sla = tmp_path / "r.sla"
+    sla.write_text(_REQUIRE)
+    ev = tmp_path / "e.jsonl"
+    ev.write_text("".join(json.dumps(e) + "\n" for e in [
+        _assigned("L1", employees=5000, employees_range="1000+", email="a@x", phone="1", mobile_phone="2"),
+        _assigned("L2", employees_range="1-10", email="b@x", mobile_phone="3")]))
+    main(["check", str(sla), str(ev), "--as-of", "2026-11-20T12:00:00Z", "--lead", "L2"])
+    out = capsys.readouterr()
+    assert "SLA616" not in out.out + out.err and "L2" in out.out
+    # L2 alone: the whole input has no `employees` nor `phone`, so `check --lead` says so too
+    ev.write_text(json.dumps(_assigned("L2", employees_range="1-10", email="b@x", mobile_phone="3")) + "\n")
+    main(["check", str(sla), str(ev), "--as-of", "2026-11-20T12:00:00Z", "--lead", "L2"])
+    out = capsys.readouterr()
+    assert (out.out + out.err).count("SLA616 [warning]") == 2
+    # a spelling slip that another lead has beside the read name is a field of its own there too
+    sla.write_text(_REQUIRE.replace(", phone", ""))
+    ev.write_text("".join(json.dumps(e) + "\n" for e in [_assigned("A", emal="x", email="a@x"),
+                                                          _assigned("B", emal="y")]))
+    main(["check", str(sla), str(ev), "--as-of", "2026-11-20T12:00:00Z", "--lead", "B"])
+    out = capsys.readouterr()
+    assert "SLA616" not in out.out + out.err

@@ -394,3 +394,45 @@ def test_due_segment_keeps_the_clocks_of_a_line_naming_it(capsys, segment, leads
     assert code == 0
     found = [o["lead"] for o in out if o.get("lead")]
     assert found == (leads or [])
+
+
+# review 28 (F10): a target's `rule … for` and a quota's `count` / `sum … for` that never hold
+GOALS = ('agreement "g" { version "1"; timezone "UTC"; teams sales }\n'
+         "segment hot = score >= 80\nsegment cold = score < 20\nsegment emea = region == \"EMEA\"\n"
+         "segment never = score >= 80 and score < 20\n"
+         "deadline first_touch {\n  owner sales\n  start on assigned\n  stop on contact_attempt\n  within 1h\n}\n")
+
+
+def _goal(text: str) -> str:
+    return GOALS + text
+
+
+@pytest.mark.parametrize("goal, where, message", [
+    ("target t2 {\n  owner sales\n  rule first_touch for hot and cold\n  at least 95% met per week\n}\n", (14, 3),
+     "this `for hot and cold` never applies: segments `hot` and `cold` can never both hold at once, so target "
+     "`t2` never counts a cycle"),
+    ("target t1 {\n  owner sales\n  rule first_touch for never\n  at least 95% met per week\n}\n", (14, 3),
+     "this `for never` never applies: segment `never` can never hold, so target `t1` never counts a cycle"),
+    ("quota q2 {\n  owner sales\n  count assigned for hot and cold\n  at least 20 per week\n}\n", (14, 3),
+     "this `for hot and cold` never applies: segments `hot` and `cold` can never both hold at once, so quota "
+     "`q2` never counts an event"),
+    ("quota q3 {\n  owner sales\n  count assigned for emea and never\n  at most 20 per week\n}\n", (14, 3),
+     "this `for emea and never` never applies: segment `never` can never hold, so quota `q3` never counts an "
+     "event"),
+    ("quota rev {\n  owner sales\n  sum amount of deal_won for cold and hot\n  at least 1000 per month\n}\n",
+     (14, 3), "this `for cold and hot` never applies: segments `cold` and `hot` can never both hold at once, so "
+     "quota `rev` never adds an amount"),
+])
+def test_a_goal_whose_for_never_holds_is_sla320(goal, where, message):
+    found = [(line, col, msg) for c, line, col, msg in lint(_goal(goal)) if c == "SLA320"]
+    assert found == [(*where, message)]
+
+
+@pytest.mark.parametrize("goal", [
+    "target t {\n  owner sales\n  rule first_touch for hot and emea\n  at least 95% met per week\n}\n",
+    "target t {\n  owner sales\n  rule first_touch for cold\n  at least 95% met per week\n}\n",
+    "quota q {\n  owner sales\n  count assigned for hot and emea\n  at least 20 per week\n}\n",
+    "quota q {\n  owner sales\n  sum amount of deal_won for emea\n  at least 1000 per month\n}\n",
+])
+def test_a_goal_whose_for_can_hold_is_not_reported(goal):
+    assert "SLA320" not in codes(_goal(goal))

@@ -427,3 +427,25 @@ def test_a_choice_with_a_timezone_lead_pick_is_not_reported_when_its_default_ser
     # not in `eu`: the default `ny`, New York's hours: 07:00 there, so 09:00-11:00
     assert v.to_dict()["due_at"] == "2026-11-06T11:00:00-05:00"
     assert not [d for d in diags if d.code == "SLA622"]
+
+
+# review 28 (F9): `EST5EDT` is in the IANA database and follows daylight saving time
+@pytest.mark.parametrize("zone, words, hint", [
+    ("EST5EDT", "which is a legacy zone of the IANA database, not the zone of a place",
+     "usually `America/New_York` or `America/Toronto`, in the lead's `timezone` field: `EST5EDT` is a legacy "
+     "rule zone, which the IANA database keeps for old systems"),
+    ("CET", "which is a legacy zone of the IANA database", "`CET` is a legacy rule zone"),
+    ("EST", "which is a legacy zone of the IANA database",
+     "`EST` is an abbreviation, and a legacy zone at one offset all year, with no daylight saving time"),
+    ("posix/Europe/Lisbon", "which is a legacy zone of the IANA database", "write the zone's own name, "
+     "`Europe/Lisbon`"),
+    ("localtime", "which is not the zone of a place (it depends on the machine", "IANA names such as"),
+    ("CDT", "which is not an IANA zone", "`CDT` is an abbreviation, one offset all year"),
+    ("Brasilia", "which is not an IANA zone", "IANA names such as"),
+])
+def test_sla603_says_a_legacy_zone_is_in_the_database_and_how_it_keeps_time(zone, words, hint):
+    _, diags = _one(LEAD, [_assigned("L", "2026-11-06T16:00:00Z", timezone=zone)])
+    (d,) = [x for x in diags if x.code == "SLA603"]
+    assert f"has time zone {zone!r}, {words}" in d.message
+    assert hint in d.hint
+    assert "EST5EDT` is an abbreviation" not in d.hint and "one offset all year" not in d.hint or zone in ("EST", "CDT")

@@ -88,3 +88,34 @@ def test_a_csv_column_field_dot_x_or_ID_warns_at_the_header(tmp_path):
     assert "did you mean 'fields.score'?" in diags[0].message and "--column fields.score=field.score" in diags[0].hint
     clean = "lead,at,type,state,fields.score,id,Owner\nA,2026-11-24T10:00:00Z,state,mql,95,x1,ana\n"
     assert _read(tmp_path, clean, "f.csv") == []
+
+
+# review 28 (F4): a CRM field-history export's `"field": "Status"` is a property, not `fields`
+_HISTORY = ('agreement "hist" { timezone "UTC"; teams sales }\nsegment hot = score >= 80\n'
+            "deadline first_touch {\n  owner sales\n  start on assigned\n"
+            '  stop on contact_attempt or field_change where field == "Status"\n'
+            "  within 1h for hot\n  within 4h\n}\n")
+
+
+def test_a_field_key_holding_a_string_is_a_property_and_not_a_misspelt_fields(tmp_path):
+    lines = ('{"lead": "L1", "at": "2026-11-02T09:00:00Z", "type": "assigned", "owner": "ana", "fields": {"score": 90}}\n'
+             '{"lead": "L1", "at": "2026-11-02T09:30:00Z", "type": "field_change", "field": "Status", '
+             '"old": "Open", "new": "Working"}\n'
+             '{"lead": "L2", "at": "2026-11-02T09:30:00Z", "type": "field_change", "field": 7}\n'
+             '{"lead": "L3", "at": "2026-11-02T09:30:00Z", "type": "x", "Fields": ["a"], "ID": {"n": 1}}\n')
+    assert _read(tmp_path, lines) == []
+    result = slacode.loads(_HISTORY).evaluate(
+        [{"lead": "L1", "at": "2026-11-02T09:00:00Z", "type": "assigned", "owner": "ana", "fields": {"score": 90}},
+         {"lead": "L1", "at": "2026-11-02T09:30:00Z", "type": "field_change", "field": "Status"}],
+        as_of="2026-11-02T12:00:00Z")
+    assert [d.code for d in result.diagnostics] == []
+    assert [v.status for v in result.verdicts] == ["met"]     # the `where` read the property
+
+
+def test_a_field_key_holding_an_object_is_still_a_misspelt_fields_beside_string_ones(tmp_path):
+    text = ('{"lead": "L1", "at": "2026-11-02T09:30:00Z", "type": "field_change", "field": "Status"}\n'
+            '{"lead": "L2", "at": "2026-11-02T09:40:00Z", "type": "assigned", "field": {"score": 90}}\n'
+            '{"lead": "L3", "at": "2026-11-02T09:50:00Z", "type": "x", "Id": 12}\n')
+    diags = _read(tmp_path, text)
+    assert [(d.code, d.line) for d in diags] == [("SLA521", 2), ("SLA521", 3)]
+    assert diags[0].message.endswith("did you mean 'fields'?") and diags[1].message.endswith("did you mean 'id'?")

@@ -21,13 +21,14 @@ def _codes(text: str, events: list, code: str) -> list:
 def test_state_typo_of_is_case_or_one_edit():
     assert state_typo_of("MQL", ["mql", "sql"]) == "mql"
     assert state_typo_of("mqll", ["mql", "sql"]) == "mql"
-    assert state_typo_of("sqk", ["mql", "sql"]) == "sql"
+    assert state_typo_of("sqlk", ["mql", "sql"]) == "sql"
+    assert state_typo_of("SQL", ["mql", "sql"]) == "sql"           # case only: any length
     assert state_typo_of("nurture", ["mql", "sql"]) is None
     assert state_typo_of("xql", ["mql", "sql"]) is None          # two equally near: no guess
 
 
 def test_a_misspelt_state_is_said_once_per_state_with_its_leads_and_first_place():
-    events = [_state("B", "mqll"), _state("A", "mqll"), _state("A", "MQL", 1), _state("C", "mql")]
+    events = [_state("B", "mqll"), _state("A", "mqll"), _state("A", "MQL", 1), _state("C", "nurture")]
     found = _codes(_AGREEMENT, events, "SLA613")
     assert [(d.line, d.lead) for d in found] == [(2, "A"), (3, "A")]   # in the order of the input
     by_state = {d.message.split("'")[3]: d for d in found}
@@ -51,3 +52,60 @@ def test_sla601_asks_about_a_one_letter_slip_too():
     block = _AGREEMENT.replace("segment hot", "states {\n  mql\n  sql final\n}\nsegment hot")
     found = _codes(block, [_state("A", "mqll"), _state("B", "nurture")], "SLA601")
     assert [d.message.endswith("did you mean `mql`?") for d in found] == [True, False]
+
+
+# review 28 (F5): `sal` (sales-accepted lead) is a funnel stage of its own, not `sql` misspelt
+_FUNNEL = ('agreement "x" { timezone "UTC"; teams sales }\n'
+           "deadline routing {\n  owner sales\n  start on enter mql\n  stop on enter sql\n  within 2d\n}\n")
+
+
+def test_state_typo_of_makes_no_one_letter_match_of_a_name_of_three_letters():
+    assert state_typo_of("sal", ["mql", "sql"]) is None
+    assert state_typo_of("sal", ["sql"]) is None
+    assert state_typo_of("sqk", ["mql", "sql"]) is None
+    assert state_typo_of("pql", ["sql"]) is None
+
+
+def test_sal_beside_sql_is_no_misspelling_in_the_same_lead_or_another():
+    same = [_state("L1", "mql"), _state("L1", "sal", 1), _state("L1", "sql", 2)]
+    assert _codes(_FUNNEL, same, "SLA613") == []
+    alone = [_state("L2", "mql"), _state("L2", "sal", 1)]          # (no lead enters `sql` yet)
+    assert _codes(_FUNNEL, alone, "SLA613") == []
+
+
+def test_a_four_letter_slip_is_no_misspelling_when_a_lead_of_the_input_enters_the_named_state():
+    other = [_state("A", "mql"), _state("A", "sqll", 1), _state("B", "mql"), _state("B", "sql", 1)]
+    assert _codes(_FUNNEL, other, "SLA613") == []
+    same = [_state("A", "mql"), _state("A", "sqll", 1), _state("A", "sql", 2)]
+    assert _codes(_FUNNEL, same, "SLA613") == []
+
+
+def test_a_real_slip_is_still_caught_and_another_case_even_beside_the_named_state():
+    slip = [_state("A", "mql"), _state("A", "sqll", 1), _state("B", "mql"), _state("B", "sqll", 1)]
+    found = _codes(_FUNNEL, slip, "SLA613")
+    assert [(d.lead, d.message.split("'")[3]) for d in found] == [("A", "sqll")]
+    assert "(2 leads have one)" in found[0].message
+    assert "if `sqll` is a state of its own, leave this warning out" in found[0].hint.replace("If", "if")
+    assert "starts on it" not in found[0].hint
+    upper = [_state("A", "mql"), _state("A", "SQL", 1), _state("B", "mql"), _state("B", "sql", 1)]
+    assert [d.message.split("'")[3] for d in _codes(_FUNNEL, upper, "SLA613")] == ["SQL"]
+
+
+def test_check_lead_weighs_the_named_states_of_the_whole_input(tmp_path, capsys):
+    import json
+
+    from slacode.cli import main
+
+    sla = tmp_path / "f.sla"
+    sla.write_text(_FUNNEL)
+    events = tmp_path / "e.jsonl"
+    args = ["check", str(sla), str(events), "--as-of", "2026-11-20T12:00:00Z", "--lead", "A"]
+    events.write_text("".join(json.dumps(e) + "\n" for e in
+                              [_state("A", "mql"), _state("A", "sqll", 1), _state("B", "mql"), _state("B", "sql", 1)]))
+    main(args)
+    out = capsys.readouterr()
+    assert "SLA613" not in out.out + out.err
+    events.write_text("".join(json.dumps(e) + "\n" for e in [_state("A", "mql"), _state("A", "sqll", 1)]))
+    main(args)
+    out = capsys.readouterr()
+    assert "SLA613" in out.out + out.err

@@ -236,3 +236,59 @@ def test_first_where_counts_only_the_first_attempts_it_judges():
         "(`meeting_invite` events) did not have (first: lead 'A', event 8)"]
     (note,) = [d for d in found(FIRST, events[:9], "SLA618") if d.message.startswith("`first where`")]   # A alone
     assert "which one first attempt (a `meeting_invite` event) did not have (lead 'A', event 8)" in note.message
+
+
+# review 28 (F7): a lead-level `channel` beside an attempt's own; most attempts carry it
+CHANNEL = '''agreement "ch" { version "1"; timezone "UTC"; teams sales }
+attempts follow {
+  owner sales
+  start on assigned
+  stop on won
+  count contact_attempt where channel == "phone"
+  at least 2 within 1d
+}
+'''
+
+
+def test_a_few_events_without_a_property_most_carry_are_a_note_even_beside_a_lead_field():
+    events = [ev("L1", "09:00", "assigned", {"channel": "paid_search"}, owner="ana"),
+              ev("L1", "09:10", "contact_attempt", channel="phone"),
+              ev("L1", "09:20", "contact_attempt", channel="phone"),
+              ev("L1", "09:30", "contact_attempt", note="logged from mobile app")]
+    assert found(CHANNEL, events, "SLA617") == []
+    note, = found(CHANNEL, events, "SLA618")
+    assert ("reads the property `channel`, which one `contact_attempt` event did not have (lead 'L1', event 4; "
+            "2 others of the same lead had it): for that event") in note.message
+    assert "a field `channel`" not in note.message and "lead's fields" not in note.hint
+    # the count adds up over the leads that had such an event (not over the others)
+    more = events + [ev("L2", "09:00", "assigned", {"channel": "web"}, owner="ana"),
+                     ev("L2", "09:10", "contact_attempt"), ev("L2", "09:20", "contact_attempt", channel="sms"),
+                     ev("L2", "09:30", "contact_attempt", channel="sms"),
+                     ev("L3", "09:00", "assigned", owner="ana"), ev("L3", "09:10", "contact_attempt", channel="x")]
+    note, = found(CHANNEL, more, "SLA618")
+    assert "which 2 `contact_attempt` events did not have (first: lead 'L1', event 4; 4 others of the same " \
+           "leads had it)" in note.message
+    # as many without as with it (L3's attempt is not counted: its lead lacked none)
+    assert len(found(CHANNEL, more[:6], "SLA617")) == 1
+
+
+def test_events_that_mostly_lack_the_property_their_lead_has_are_still_the_warning():
+    events = [ev("L1", "09:00", "assigned", {"channel": "paid_search"}, owner="ana"),
+              ev("L1", "09:10", "contact_attempt", channel="phone"),
+              ev("L1", "09:20", "contact_attempt"), ev("L1", "09:30", "contact_attempt")]
+    diag, = found(CHANNEL, events, "SLA617")
+    assert "which 2 `contact_attempt` events did not have (first: lead 'L1', event 3; 1 other of the same lead " \
+           "had it); the leads of all of them have a field `channel`" in diag.message
+    assert found(CHANNEL, events, "SLA618") == []
+    # half and half is no "mostly": still the warning
+    assert len(found(CHANNEL, events[:3], "SLA617")) == 1
+
+
+def test_a_property_of_nearly_that_name_on_a_few_events_most_spell_right_is_a_note_naming_it():
+    events = [ev("A", "10:00", "assigned", owner="ana")] + \
+        [ev("A", f"1{i}:00", "contact_attempt", outcome="busy") for i in range(1, 4)] + \
+        [ev("A", "15:00", "contact_attempt", outcom="voicemail")]
+    assert found(CALLS, events, "SLA617") == []
+    note, = found(CALLS, events, "SLA618")
+    assert "it has a property `outcom`" in note.message and "3 others of the same lead had it" in note.message
+    assert note.hint.startswith("check the name: the `where` reads `outcome`, the events send `outcom`")

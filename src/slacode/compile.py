@@ -907,6 +907,10 @@ class Plan:
     # ((owner's words, role, event type, property, Span, predicate, its closure), ...),
     # :func:`_where_reads`
     where_reads: tuple = ()
+    # the places that read a lead's zone from its `timezone` field (SLA625): ((words for a
+    # message, Span), ...) of each `only between … in lead timezone` and used `timezone lead`
+    # calendar, in the file's order; :func:`_zone_reads`
+    zone_reads: tuple = ()
     # `seen TYPE` / `awaiting A since B` (extension): per event type, the facts its events
     # change (FactStep, fact_table); empty without either
     facts: dict = field(default_factory=dict)
@@ -1197,6 +1201,7 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                 nth_watch=_nth_watch(agreement, rules), breach_watch=_breach_watch(agreement, rules, defaults),
                 field_reads=_field_reads(agreement),
                 type_reads=_type_reads(agreement, facts), where_reads=_where_reads(agreement),
+                zone_reads=_zone_reads(agreement),
                 state_reads=tuple(state_reads(agreement).items()),
                 facts=fact_table(agreement, facts))
 
@@ -1209,6 +1214,31 @@ def _field_reads(agreement: m.Agreement) -> tuple:
 
     unused = set(agreement.segments) - used_segments(Context.of(agreement)) if agreement.segments else ()
     return tuple((name, where, ref.span) for name, (where, ref) in lead_field_reads(agreement, unused).items())
+
+
+def _zone_reads(agreement: m.Agreement) -> tuple:
+    """``(words, Span)`` of each place that reads a lead's zone from its `timezone` field
+    (SLA625): an `only between … in lead timezone` clause, and a `timezone lead` calendar
+    (extension) that a rule's line or a used calendar choice names (at its `timezone lead`
+    line), in the file's order."""
+    from slacode.checks.context import CALENDAR_KINDS
+
+    found = []
+    used: set = set()
+    for r in agreement.rules:
+        for c in r.clauses:
+            if c.kind == "only_between":
+                found.append((f"`only between … in lead timezone` of {r.rule_kind} `{r.name.value}`", c.span))
+            elif c.kind in CALENDAR_KINDS and getattr(c, "calendar", None) is not None:
+                used.add(c.calendar.value)
+    choices = agreement.calendar_choices
+    used |= {p.calendar.value for name in used & set(choices) for p in choices[name].picks}
+    for decl in agreement.of("calendar"):
+        if decl.lead_zone and decl.name.value in used:
+            span = next(i.span for i in decl.items if i.kind == "lead_timezone")
+            found.append((f"calendar `{decl.name.value}` (`timezone lead`)", span))
+    found.sort(key=lambda item: (item[1].line or 0, item[1].column or 0) if item[1] is not None else (0, 0))
+    return tuple(found)
 
 
 #: the words of a trigger list's clause in a diagnostic (`stop on`, `count`)

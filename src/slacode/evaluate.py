@@ -176,7 +176,7 @@ class RunNotes:
             seen[0] += 1
             if kind == "where_prop":                    # event counts add up
                 had = seen[2]                           # (the first event without the property kept)
-                seen[2] = (had[0] + value[0], had[1] + value[1], had[2], had[3] or value[3])
+                seen[2] = (had[0] + value[0], had[1] + value[1], had[2], had[3] or value[3], had[4] + value[4])
             elif kind == "bad_zone" and len(seen[2]) < _ZONE_LEADS_NAMED:
                 seen[2] += (lead,)
             elif kind == "choice_zone" and value not in seen[2]:
@@ -188,6 +188,18 @@ class RunNotes:
 
     def __bool__(self) -> bool:
         return bool(self.places)
+
+
+def zone_field_name(name: str) -> bool:
+    """Whether a lead field named ``name`` (not `timezone`) most likely holds the lead's time
+    zone under another name: `hs_timezone`, `time_zone`, `timeZone`, `Time Zone`,
+    `lead_timezone`, `tz`, `lead_tz` (SLA625). Not `zone` alone, which names a sales territory as often."""
+    if name == "timezone":
+        return False
+    low = name.lower()
+    if "timezone" in "".join(c for c in low if c.isalnum()):
+        return True
+    return "tz" in "".join(c if c.isalnum() else " " for c in low).split()
 
 
 #: Property names that most likely hold the rep where `owner` was meant (SLA606).
@@ -283,7 +295,7 @@ class PlanInfo:
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
                  "field_typos", "where_watch", "first_reads", "facts", "twins", "state_names", "state_places",
-                 "state_typos", "rep_history")
+                 "state_typos", "rep_history", "where_judged")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -330,14 +342,19 @@ class PlanInfo:
         # per (rule, type) (first_reads), not on every event of the type.
         watch: dict = {}
         first: dict = {}
+        judged: list = []
         owners = {f"{rp.kind} `{rp.name}`": rp.name for rp in plan.rules}
         for k, (owner, role, ev_type, prop, *_) in enumerate(plan.where_reads):
             # (a backquoted `fields.x` is a property of that name: the lead field it means is x)
             item = (k, prop, prop[7:] if prop.startswith("fields.") else prop)
             if role == "first where" and owner in owners:
                 first.setdefault((owners[owner], ev_type), []).append(item)
+                judged.append((owners[owner], ev_type))
             else:
                 watch.setdefault(ev_type, []).append(item)
+                judged.append(ev_type)
+        # per `where` read, the key of LeadFold.where_events that counts the events it judged
+        self.where_judged = tuple(judged)
         self.where_watch = {t: tuple(v) for t, v in watch.items()}
         self.first_reads = {key: tuple(v) for key, v in first.items()}
         # per read type, its `where` reads (None: none): one lookup per event says both
@@ -739,7 +756,7 @@ class LeadFold:
     __slots__ = ("plan", "lead", "fields", "state", "assignee", "rules", "notes", "flow_seen", "flow_first",
                  "flow_final_at", "flow_evidence", "unknown_states", "odd_owners", "quota_hits", "target_segments",
                  "events", "first_at", "first_place", "info", "last", "flow_groups", "nulled", "where_seen",
-                 "same_instant", "recur_at", "flow_met_at", "flow_breach_at", "reps")
+                 "where_events", "same_instant", "recur_at", "flow_met_at", "flow_breach_at", "reps")
 
     def __init__(self, plan: Plan, lead: str, notes: LeadNotes | None = None,
                  target_segments: dict[str, tuple] | None = None):
@@ -777,6 +794,10 @@ class LeadFold:
         # the property, those of them that set the lead field of that name, the first of
         # them (source, line)]: SLA617, SLA618; () until the first such event
         self.where_seen: dict | tuple = ()
+        # per read type (per (rule, type) for a `first where`): how many of the lead's events
+        # a `where` judged, with the property or without: whether the events of a type mostly
+        # have it (SLA617 or SLA618); None until the first such event
+        self.where_events: dict | None = None
         # `recur sequential` (extension): the earliest instant a rule's next cycle waits for
         # (:attr:`RuleFold.pending`), None when none waits: the one test the fold makes per event
         self.recur_at = None
@@ -825,10 +846,14 @@ class LeadFold:
                 self._flow_breach(rec)
             else:
                 named = self.info.state_names
-                if named is not None and new not in named:      # SLA613: no `states` block, `mqll`
+                if named is None:
+                    pass
+                elif new not in named:                  # SLA613: no `states` block, `mqll`
                     meant = self.info.state_typo(new)
                     if meant is not None:
                         self.notes.add(("state_typo", new, meant), (rec.source, rec.line))
+                else:                                   # SLA613: the input has this named state, so
+                    self.notes.add(("state_in", new))   # a state one letter off it is another one
                 self._flow(rec, new)
                 if new != self.state:                   # into the same state is no transition
                     entered, left = new, self.state
@@ -849,6 +874,11 @@ class LeadFold:
             elif where is not None:                     # SLA617/SLA618: a `where` reads this type's events
                 if where.__class__ is _Watched:         # SLA612: a type nearly another read type
                     notes.add(("type_seen", ev_type))
+                if where:
+                    judged = self.where_events
+                    if judged is None:
+                        judged = self.where_events = {}
+                    judged[ev_type] = judged.get(ev_type, 0) + 1
                 for read in where:
                     if props.get(read[1]) is None:      # (a null is no value, §9)
                         self._where_lacks(where, rec, props)
@@ -1432,6 +1462,11 @@ class LeadFold:
             if reads:                           # SLA617/SLA618 of `first where`: the attempt it judges
                 mine = reads.get((rule, rec.type))
                 if mine is not None:
+                    judged = self.where_events
+                    if judged is None:
+                        judged = self.where_events = {}
+                    key = (rule, rec.type)
+                    judged[key] = judged.get(key, 0) + 1
                     props = rec.props or {}
                     if any(props.get(prop) is None for _, prop, _ in mine):
                         self._where_lacks(mine, rec, props)
@@ -1456,6 +1491,8 @@ class LeadFold:
                 self.notes.add(("fields_had",), (frozenset(), ()))
         if self.where_seen:
             self._where_notes()
+        if self.plan.zone_reads:
+            self._zone_notes()
         out: list[Verdict] = []
         rules = self.rules
         for i in self.plan.output_order:            # declaration order, the flow block included
@@ -1520,8 +1557,22 @@ class LeadFold:
         if notes.items is None:
             notes.items = {}
         items = notes.items                     # (set, not kept from a first call: the counts so far)
+        judged, keys = self.where_events or {}, self.info.where_judged
         for k, counts in self.where_seen.items():
-            items["where_prop", k] = tuple(counts)
+            items["where_prop", k] = (*counts, judged.get(keys[k], counts[0]))
+
+    def _zone_notes(self) -> None:
+        """SLA625: a lead without a `timezone` field, in an agreement that reads the lead's
+        zone, notes so, and each field it had whose name says it holds a zone (`hs_timezone`,
+        `time_zone`, `tz`), with its text (the run says it when no lead had `timezone`)."""
+        fields = self.fields
+        if "timezone" in fields or (self.nulled and "timezone" in self.nulled):
+            return
+        notes = self.notes
+        notes.add(("zone_missing",))
+        for name, value in fields.items():
+            if value.__class__ is str and value and name.__class__ is str and zone_field_name(name):
+                notes.add(("zone_field", name), value)
 
     def _field_notes(self) -> None:
         """SLA616: a note for each field the lead had (a value or null) that the agreement
@@ -1535,9 +1586,13 @@ class LeadFold:
                                              tuple(sorted(k for k in had if k.__class__ is str))[:5]))
         for name in had - info.read_fields:
             meant = info.field_typo(name)
-            if meant is not None and meant not in had:
+            if meant is None:
+                continue
+            if meant not in had:
                 where, span = info.field_places[meant]
                 self.notes.add(("field_typo", name, meant, where, span))
+            else:                                   # the lead had both: two fields, not one
+                self.notes.add(("field_both", name, meant))     # misspelt (for the run: SLA616)
 
     def _flow_verdict(self) -> Verdict | None:
         if not self.flow_seen:
@@ -1975,7 +2030,47 @@ def twin_type_diagnostics(notes: RunNotes, plan) -> list:
     return out
 
 
-def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool = True) -> list:
+def unsaid_notes(notes: RunNotes, whole_run: bool = True) -> set:
+    """The SLA613 and SLA616 notes of ``notes`` that the notes themselves show to be no
+    misspelling: a state one letter off a named state some lead entered (:func:`_other_state`);
+    a field beside the read field it looks like, on one lead of the run (`phone` and
+    `mobile_phone`: two fields); a field holding the read name's words among more
+    (`employees_range` for `employees`) while some lead had the read field, or, without
+    ``whole_run`` (the notes of some leads), always (no run says no lead had it)."""
+    places = notes.places
+    out = set()
+    for note in places:
+        if note.__class__ is not tuple or not note:
+            continue
+        if note[0] == "state_typo":
+            if _other_state(note, places):
+                out.add(note)
+        elif note[0] == "field_typo":
+            name, meant = note[1], note[2]
+            if ("field_both", name, meant) in places or (
+                    _words_only(name, meant) and (not whole_run or _field_had(notes, meant))):
+                out.add(note)
+    return out
+
+
+def _words_only(name: str, meant: str) -> bool:
+    """Whether the field ``name`` looks like the read field ``meant`` only by holding its
+    words among more (`lead_score` for `score`), not by its spelling."""
+    from slacode.texts import field_typo_of
+
+    return field_typo_of(name, [meant], words=False) != meant
+
+
+def _field_had(notes: RunNotes, name: str) -> bool:
+    """Whether a lead of a whole run's ``notes`` had the read field ``name``: each lead that
+    lacked a read field noted those it had (``("fields_had",)``), so a lead without that
+    note had them all."""
+    seen = notes.places.get(("fields_had",))
+    return seen is None or seen[0] < notes.leads or name in seen[2][0]
+
+
+def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool = True,
+                     unsaid: set | None = None) -> list:
     """SLA602 (SLA609) once per place of the agreement where a number met a string (a boolean
     its spelling as text), naming the first
     lead (in lead order) and the value it had there, and how many leads did; SLA603 once
@@ -1983,7 +2078,8 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
     first lead's first such event (its file from ``sources``, the names of the inputs);
     SLA617/SLA618 once per `where` read of ``plan`` (the run's plan: without it, none);
     with ``whole_run`` (the notes of every lead of the input, not of some asked), those that
-    only a whole run can say: SLA612."""
+    only a whole run can say: SLA612. SLA613 and SLA616 but those ``unsaid`` (by default
+    :func:`unsaid_notes` of ``notes``; the caller gives the whole run's for some leads)."""
     if not notes and not (whole_run and notes.leads and plan is not None and plan.field_reads):
         return []
     from slacode.codes import evaluation as codes
@@ -1992,6 +2088,8 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
 
     out = []
     places = notes.places
+    if unsaid is None:
+        unsaid = unsaid_notes(notes, whole_run)
 
     def order(note) -> tuple:
         """The agreement's places first, then events in the input's order."""
@@ -2011,7 +2109,10 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
         return (0, *_note_place(note)[0]), repr(note)
 
     for note in sorted(places, key=order):
-        if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had"):  # (the whole run's, below)
+        if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had", "state_in", "field_both",
+                                                            "zone_missing", "zone_field"):
+            continue                                    # (the whole run's, below; SLA613's, SLA616's evidence)
+        if note in unsaid:
             continue
         if isinstance(note, tuple) and note and note[0] == "state_typo":
             out.append(_state_typo_diagnostic(note, places[note], sources, plan, codes))
@@ -2021,7 +2122,8 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
             continue
         if isinstance(note, tuple) and note and note[0] == "where_prop":
             if plan is not None:
-                found = _where_prop_diagnostic(plan.where_reads[note[1]], places[note][2], sources, codes)
+                found = _where_prop_diagnostic(plan.where_reads[note[1]], places[note][2], sources, codes,
+                                               places[note][0])
                 if found is not None:
                     out.append(found)
             continue
@@ -2118,7 +2220,51 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
     if whole_run:
         out += twin_type_diagnostics(notes, plan)
         out += field_never_set_diagnostics(notes, plan)
+        out += zone_field_diagnostics(notes, plan)
     return out
+
+
+def zone_field_diagnostics(notes: RunNotes, plan) -> list:
+    """SLA625 once per run: the agreement reads the lead's zone from its `timezone` field
+    (:attr:`Plan.zone_reads`), no lead of the run had that field, and some had a field whose
+    name says it holds a zone (:func:`zone_field_name`): at the first place that reads the
+    zone, naming the field most leads had (the first of them and its text), how many, and
+    how to send it. Only of a whole run's notes (each lead without `timezone` noted so)."""
+    if plan is None or not plan.zone_reads or not notes.leads:
+        return []
+    places = notes.places
+    missing = places.get(("zone_missing",))
+    if missing is None or missing[0] < notes.leads:         # a lead had `timezone`
+        return []
+    found = {note[1]: seen for note, seen in places.items()
+             if note.__class__ is tuple and note and note[0] == "zone_field"}
+    if not found:
+        return []
+    import json
+
+    from slacode.codes import evaluation as codes
+    from slacode.texts import code
+
+    name = min(found, key=lambda n: (-found[n][0], n))    # the field most leads had (a tie: by name)
+    count, lead, value = found[name]
+    where, span = plan.zone_reads[0]
+    more = f" and {len(plan.zone_reads) - 1} more place{'s' if len(plan.zone_reads) > 2 else ''}" \
+        if len(plan.zone_reads) > 1 else ""
+    others = sorted(n for n in found if n != name)
+    also = (" (also " + ", ".join(f"`{n}`" for n in others[:3]) + (" …" if len(others) > 3 else "") + ")"
+            if others else "")
+    who = (f"{count:,} leads had a field `{name}` (the first, lead {lead!r}: {value!r})" if count > 1
+           else f"lead {lead!r} had a field `{name}` ({value!r})")
+    example = '"fields": {"timezone": ' + json.dumps(value, ensure_ascii=False) + "}"
+    return [dg.make(codes.LEAD_ZONE_FIELD_ELSEWHERE,
+                    f"{where}{more} reads the lead's time zone from its field `timezone`, which no lead of the input "
+                    f"had, while {who}{also}: the agreement's zone "
+                    f"({plan.timezone}) was used for every lead",
+                    span, file=span.file if span is not None else None,
+                    hint=f"send the zone as the lead field `timezone`: rename {code(name)} to `timezone` where the "
+                         f"events are made or exported ({example}); in a CSV file, name the column "
+                         f"`fields.timezone`, or map it with --column fields.timezone=HEADER; leave this warning out "
+                         "with `--ignore SLA625`")]
 
 
 def field_never_set_diagnostics(notes: RunNotes, plan) -> list:
@@ -2165,6 +2311,17 @@ def _place_words(span) -> str:
     return f"line {span.line}, column {span.column}"
 
 
+def _other_state(note: tuple, places: dict) -> bool:
+    """Whether the state of a ``("state_typo", state, meant)`` note is a state of its own
+    and not ``meant`` misspelt: it is one letter off ``meant`` (not the same words written
+    otherwise, as `MQL` is `mql`) while a lead of the notes (the one with it, or another)
+    entered ``meant`` too, as a funnel's `sal` beside `sql`."""
+    from slacode.texts import same_type
+
+    _, state, meant = note
+    return ("state_in", meant) in places and not (state.__class__ is str and same_type(state, meant))
+
+
 def _state_typo_diagnostic(note: tuple, seen: list, sources, plan, codes):
     """SLA613 at the first lead's (in lead order) first event into a state that nothing in
     the agreement names (no `states` block), one letter off a state it names."""
@@ -2179,8 +2336,10 @@ def _state_typo_diagnostic(note: tuple, seen: list, sources, plan, codes):
     return dg.make(codes.UNNAMED_STATE, f"lead {lead!r} enters state {state!r}, which nothing in the agreement names; "
                    f"did you mean `{meant}`, which it names{where}?{many}", dg.Span(line, 1, file=file), file=file,
                    hint=f"fix the state where the events are made (`{meant}`), or, if the events have it right, write "
-                        f"{code(name_text(state))} in the agreement; the event enters {state!r} as written, so no "
-                        f"`enter {meant}` starts on it (leave this warning out with `--ignore SLA613`)", lead=lead)
+                        f"{code(name_text(state))} in the agreement; such an event enters {state!r} as written, which "
+                        f"nothing the agreement says of `{meant}` (`enter {meant}`, `state == {meant}` …) matches. If "
+                        f"{code(name_text(state))} is a state of its own, leave this warning out with "
+                        "`--ignore SLA613`", lead=lead)
 
 
 def _field_typo_diagnostic(note: tuple, seen: list, codes):
@@ -2199,18 +2358,24 @@ def _field_typo_diagnostic(note: tuple, seen: list, codes):
                         "fields, leave this warning out with `--ignore SLA616`")
 
 
-def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
+def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes, leads: int = 1):
     """SLA617 or SLA618 at the place a `where` reads an event property some events of its
     type lacked (``read``: its item of ``Plan.where_reads``; ``seen``: the run's counts:
     the events without the property, those of them setting a lead field of its name, the
-    first of them, a property of nearly that name it had). SLA617, a warning, when those
-    events set the lead field of that name or had a property of nearly that name (the
-    `where` was surely meant to read it); SLA618, a note, otherwise."""
+    first of them, a property of nearly that name it had, the events the `where` judged in
+    the leads that had such an event; ``leads``: how many). SLA617, a warning, when those events set the lead
+    field of that name or had a property of nearly that name (the `where` was surely meant
+    to read it), unless most events the `where` judged in those leads had the property (a
+    lead-level `channel` beside an attempt's own: the few without it simply lack it);
+    SLA618, a note, otherwise."""
     from slacode.fmt import one_line
     from slacode.texts import code, name_code, name_snippet
 
     owner, role, ev_type, prop, span, pred, _ = read
-    lacking, set_field, first, near = seen
+    lacking, set_field, first, near, judged = seen
+    having = judged - lacking
+    if having > lacking:                        # most events have it: the lead field is no sign
+        set_field = 0
     source, line, lead = first
     file = sources[source] if sources else None
     at = f"{file}:{line}" if file else f"event {line}"          # (events given as objects: their place)
@@ -2224,6 +2389,9 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
         events = f"{lacking:,} `{ev_type}` events did not have" if lacking != 1 else \
             f"one `{ev_type}` event did not have"
     first_words = f"lead {lead!r}, {at}" if lacking == 1 else f"first: lead {lead!r}, {at}"
+    if having > 0:
+        first_words += (f"; {having:,} {'other' if having == 1 else 'others'} of the same "
+                        f"{'lead' if leads == 1 else 'leads'} had it")
     those = "that event" if lacking == 1 else "those events"
     fields = ""
     if set_field:
@@ -2256,7 +2424,7 @@ def _where_prop_diagnostic(read: tuple, seen: tuple, sources, codes):
         else:
             hint = (f"if those events should match, send {name} on every `{ev_type}` event, or test "
                     f"{name_snippet(_field_written(prop), ' missing')} in the `where`")
-    if set_field or near is not None:
+    if set_field or (near is not None and having <= lacking):
         return dg.make(codes.WHERE_PROPERTY_MISPLACED, message, span, file=span.file if span else None,
                        hint=hint + "; if the events will carry it later, leave this warning out with "
                                    "`--ignore SLA617`")
@@ -2327,15 +2495,46 @@ def _bad_zone_diagnostic(note: tuple, seen: list, codes):
         more = f" and {count - len(leads):,} more" if count > len(leads) else ""
         who = f"{count:,} leads ({named}{more}) have"
     return dg.make(codes.UNKNOWN_LEAD_ZONE,
-                   f"{who} time zone {zone!r}, which is not an IANA zone; the agreement's zone was used {used}",
+                   f"{who} time zone {zone!r}, which {_lead_zone_words(zone)}; the agreement's zone was used {used}",
                    span, file=span.file if span else None, hint=_lead_zone_hint(zone), lead=lead)
 
 
+#: the legacy zones of the IANA database at one offset all year (the others of
+#: calendar._NOT_PLACES, `EST5EDT`, `CET` …, follow daylight saving rules)
+_FIXED_LEGACY = frozenset(("EST", "MST", "HST"))
+
+
+def _legacy_zone(zone: object) -> bool:
+    """Whether ``zone`` is a name the IANA database has that is refused as no place's zone:
+    a legacy zone (`EST`, `EST5EDT`, `CET`) or a file copy (`posix/…`, `localtime`)."""
+    from slacode.calendar import _NOT_PLACES
+
+    return zone.__class__ is str and (zone in _NOT_PLACES or zone.startswith(("posix/", "right/")))
+
+
+def _lead_zone_words(zone: object) -> str:
+    """SLA603's words for why ``zone`` was refused."""
+    if zone.__class__ is str and zone in ("localtime", "posixrules", "Factory"):
+        return "is not the zone of a place (it depends on the machine or is internal to the zone database)"
+    if _legacy_zone(zone):
+        return "is a legacy zone of the IANA database, not the zone of a place"
+    return "is not an IANA zone"
+
+
 def _lead_zone_hint(zone: object) -> str:
-    """SLA603's hint: the zones an abbreviation (``CST``) usually means, else an example."""
+    """SLA603's hint: the zones a legacy zone (``EST5EDT``) or an abbreviation (``CST``)
+    usually means, else an example."""
     from slacode.calendar import abbreviation_zones, offset_seconds, zones_at_offset
 
     zones = abbreviation_zones(zone)
+    if zones and _legacy_zone(zone):
+        listed = " or ".join(f"`{z}`" for z in zones)
+        kind = ("an abbreviation, and a legacy zone at one offset all year, with no daylight saving time"
+                if zone in _FIXED_LEGACY
+                else "a legacy rule zone, which the IANA database keeps for old systems")
+        return f"write the zone of the place, usually {listed}, in the lead's `timezone` field: `{zone}` is {kind}"
+    if zone.__class__ is str and zone.startswith(("posix/", "right/")):
+        return f"write the zone's own name, `{zone.split('/', 1)[1]}`, in the lead's `timezone` field"
     if zones:
         listed = " or ".join(f"`{z}`" for z in zones)
         return (f"`{str(zone).strip()}` is an abbreviation, one offset all year: write the zone of the place, "

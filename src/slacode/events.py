@@ -1006,6 +1006,15 @@ def slipped_key(reserved: str, keys) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _slip_shaped(value: Any, meant: str) -> bool:
+    """Whether ``value`` has the shape the reserved key ``meant`` holds, so that a key one
+    letter off it that holds ``value`` can be that key misspelt: `fields` holds an object
+    (a CRM history's `"field": "Status"` is a property), `id` a string or an integer."""
+    if meant == "fields":
+        return isinstance(value, Mapping)
+    return isinstance(value, (str, int)) and value.__class__ is not bool
+
+
 #: the reserved keys an event that is read may still lack, each misspelt key of it losing what
 #: it holds (SLA521): `fields` (the lead's data becomes a property) and `id`
 _OPTIONAL_RESERVED = ("fields", "id")
@@ -1296,6 +1305,9 @@ class _Reader:
             meant = slipped[0]
             if (meant == "fields" and not fields) or (meant == "id" and not eid):
                 continue                                # the reserved key is there too
+            if not _slip_shaped(obj[key], meant):
+                continue                                # `"field": "Status"`: a property (not kept
+                                                        # in plain: another line's value may be an object)
             self.diagnostics.append(_diag(codes.RESERVED_KEY_SLIP, _slip_message(key, meant), name, line,
                                           _column_of_key(raw, key) if raw is not None else 1,
                                           _slip_hint(key, meant), lead))

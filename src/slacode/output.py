@@ -485,20 +485,23 @@ def _notes_of_leads(diagnostics: list, run, asked, wanted: set, keep=None) -> tu
     alone (``asked``: their :class:`~slacode.evaluate.RunNotes`; ``wanted``: those leads), so that a copy or a misspelt
     type of lead L3 is said of L3, not hidden under the first lead's line; and how many of
     the notes replaced also concern other leads (counted among those left out)."""
-    from slacode.evaluate import RunNotes, note_diagnostics
+    from slacode.evaluate import RunNotes, note_diagnostics, unsaid_notes
 
     plan, everyone = run.agg.plan, run.notes.places
+    # the notes the whole run shows to be no misspelling (SLA613, SLA616: a lead of the
+    # input has both names) are no misspelling of the leads asked either
+    unsaid = unsaid_notes(run.notes)
     general, shared = [], 0
     for key in asked.places:
         if key not in everyone:
             continue
         theirs = RunNotes()
         theirs.places = {key: everyone[key]}
-        said = note_diagnostics(theirs, run.sources, plan, whole_run=False)
+        said = note_diagnostics(theirs, run.sources, plan, whole_run=False, unsaid=unsaid)
         general += said
         if everyone[key][0] > asked.places[key][0]:     # said of another lead too, at its line
             shared += sum(1 for d in said if d.lead is not None and d.lead not in wanted)
-    own = note_diagnostics(asked, run.sources, plan, whole_run=False)
+    own = note_diagnostics(asked, run.sources, plan, whole_run=False, unsaid=unsaid)
     if keep is not None:                                # (--ignore leaves them out too)
         own = keep(own)
     return [d for d in diagnostics if d not in general] + own, shared

@@ -238,13 +238,15 @@ def near_types(word: str, other: str) -> bool:
 
 def state_typo_of(word: str, choices) -> str | None:
     """The one of ``choices`` (states the agreement names) that the state ``word`` of an
-    event most likely misspells: :func:`typo_of`, or one edit away (a letter added, left
-    out, changed or two neighbours swapped) for a word of three letters or more (`mqll`,
-    `sqll` for `mql`, `sql`); None when no choice, or more than one equally near, is.
-    States are few and short, so one letter counts; a state is judged only when nothing in
-    the agreement names it."""
+    event most likely misspells: :func:`typo_of` (the same words written otherwise: `MQL`
+    for `mql`), or one edit away (a letter added, left out, changed or two neighbours
+    swapped) for a word of four letters or more (`mqll`, `sqll` for `mql`, `sql`); None when
+    no choice, or more than one equally near, is. States are few and short, so one letter
+    counts, but not in a name of three letters or fewer: `sal`, `pql`, `mql` and `sql` are
+    distinct stages of a funnel, not one another misspelt. A state is judged only when
+    nothing in the agreement names it."""
     got = typo_of(word, choices)
-    if got is not None or len(word) < 3:
+    if got is not None or len(word) < 4:
         return got
     low, bare = word.lower(), _undigited(word)
     near = [c for c in dict.fromkeys(choices) if c != word and len(c) >= 3 and abs(len(c) - len(word)) <= 1
@@ -252,13 +254,14 @@ def state_typo_of(word: str, choices) -> str | None:
     return near[0] if len(near) == 1 else None
 
 
-def field_typo_of(word: str, choices) -> str | None:
+def field_typo_of(word: str, choices, words: bool = True) -> str | None:
     """The one of ``choices`` (lead field names) that ``word`` most likely misspells: as
     :func:`typo_of` judges event types, and also one edit away (a letter added, left out,
     changed or two neighbours swapped) when both names have four letters or more, or the
-    choice's words among more words (`lead_score`, `Lead Score` for `score`); None when no
-    choice, or more than one equally near, is. Looser than for types, since a field is
-    reported only when the lead never had the field it may misspell."""
+    choice's words among more words (`lead_score`, `Lead Score` for `score`; not with
+    ``words`` false); None when no choice, or more than one equally near, is. Looser than
+    for types, since a field is reported only when the lead never had the field it may
+    misspell (and, for the words among more, when no lead of the input had it)."""
     got = typo_of(word, choices)
     if got is not None or len(word) < 4:
         return got
@@ -267,7 +270,7 @@ def field_typo_of(word: str, choices) -> str | None:
             and _undigited(c) != bare and _edits(low, c.lower(), 1) <= 1]
     if len(near) == 1:
         return near[0]
-    if near:
+    if near or not words:
         return None
     # the read name's words among more words (`lead_score`, `Lead Score` for `score`)
     words = _joined(word).split("_")

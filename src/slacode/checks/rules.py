@@ -363,6 +363,33 @@ def unreachable_lines(ctx: Context) -> Iterator[Diagnostic]:
             if diag is not None:
                 yield diag
             earlier.append(pick)
+    yield from _goals_that_never_count(ctx, segs)
+
+
+def _goals_that_never_count(ctx: Context, segs) -> Iterator[Diagnostic]:
+    """SLA320 for a target's `rule … for …` and a quota's `count` / `sum … for …` whose
+    segment (or, for `for A and B`, conjunction) can never hold: the goal counts nothing."""
+    parts = [(t.rule, t.rule.segment, f"target `{t.name.value}`", "a cycle") for t in ctx.agreement.targets
+             if t.rule is not None and t.rule.segment is not None]
+    parts += [(q.measure, q.measure.segment, f"quota `{q.name.value}`",
+               "an event" if q.measure.kind == "count" else "an amount")
+              for q in ctx.agreement.quotas if q.measure is not None and q.measure.segment is not None]
+    for line, seg, who, thing in parts:
+        pred = _for_pred(seg, segs)
+        if pred is None or not never_holds(pred, segs):
+            continue
+        alone = next((n for n in m.segment_names(seg) if never_holds(segs[n.value].predicate, segs)), None)
+        if alone is not None:
+            why = f"segment `{alone.value}` can never hold"
+            hint = f"fix the predicate of `{alone.value}`, or name the segment meant"
+        else:
+            written = list(dict.fromkeys(n.value for n in m.segment_names(seg)))
+            both = " and ".join(f"`{n}`" for n in written) if len(written) == 2 else f"`{seg.value}`"
+            why = f"segments {both} can never {'both ' if len(written) == 2 else 'all '}hold at once"
+            hint = "fix the predicates of the segments, or name the segments meant"
+        verb = "adds" if thing == "an amount" else "counts"
+        yield ctx.diag(codes.UNREACHABLE_LINE, f"this `for {seg.value}` never applies: {why}, so {who} never {verb} "
+                       f"{thing}", line, hint=hint)
 
 
 def _for_pred(seg, segs):

@@ -46,9 +46,10 @@ NUMBER_STRING_COMPARISON = define("SLA602", "number-string-comparison", "warning
     """)
 
 UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
-    A lead's `timezone` field is not an IANA time-zone name, so `only between … in lead
-    timezone` (or a calendar with `timezone lead`, an extension) used the agreement's zone
-    instead.
+    A lead's `timezone` field is not an IANA time-zone name, or is one of the database's
+    legacy zones that are no place's zone (`EST`, `EST5EDT`, `CET`), so `only between … in
+    lead timezone` (or a calendar with `timezone lead`, an extension) used the agreement's
+    zone instead.
 
     ## Why
     Quiet hours protect people from calls at night in *their* time zone. A misspelt zone
@@ -57,7 +58,11 @@ UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
     leads, how many and the first three in lead order), and points at the `only between`
     line (or the calendar's `timezone lead` line) that needed it: once per zone value and
     line in a run, so an export whose 10,000 leads share one bad zone gives one warning. The
-    fix is in the leads' data, on the events that set their `timezone` field.
+    fix is in the leads' data, on the events that set their `timezone` field. The hint names
+    the zones of places an abbreviation (`CST`) or a legacy zone usually means: `EST` is a
+    legacy zone at one offset all year, while `EST5EDT` and `CET` are legacy *rule* zones,
+    which follow daylight saving time but are kept by the database for old systems, not as
+    the time of any place.
 
     ## Avoid
     `"fields": {"timezone": "Brasilia"}`
@@ -390,9 +395,15 @@ MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
     out or changed, or two neighbours swapped, both names of four letters or more), or the
     same words written otherwise (`Employees`, `employee-count`), or has the read name's words
     among more (`lead_score`, `Lead Score` for `score`), and the lead never had the
-    field that is read, one of the two names is most likely misspelt. It is reported once per pair of
+    field that is read, one of the two names is most likely misspelt. Not when a lead of the
+    input had both names (`phone` and `mobile_phone`, `employees` and `employees_range`):
+    they are then two fields, and a lead without the one that is read simply lacks it (what
+    `require` is there to catch). The read name's words among more also count only when no
+    lead of the input had the read field: `lead_score` beside leads with a `score` is a field
+    of its own. It is reported once per pair of
     names, at the place the agreement first reads the field, naming the first lead (in lead
-    order) and how many leads are alike. A field that no lead had at all, without such a
+    order) and how many leads are alike; a run of the whole input weighs every lead, so
+    `explain` of one lead does not say the words-among-more kind. A field that no lead had at all, without such a
     near name, is a note instead ([SLA614](SLA614.md)). Names are compared exactly, so nothing is guessed:
     the verdicts are those of the names as written.
 
@@ -410,8 +421,9 @@ MISSPELT_LEAD_FIELD = define("SLA616", "misspelt-lead-field", "warning", """
 WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning", """
     A `where` of a trigger, a `count`, a `first` or a `seen TYPE where` fact (extension)
     reads an event property that events of that type did not have, while their lead had a field of that name (set by the event or
-    an earlier one), or they had a property of nearly that name: the `where` was surely
-    meant to read that, and did not match them.
+    an earlier one), or they had a property of nearly that name, and most events it judged in
+    those leads lacked it too: the `where` was surely meant to read that, and did not match
+    them.
 
     ## Why
     A `where` reads the event's **own properties**, the keys beside `type` (LANGUAGE.md §4,
@@ -423,7 +435,12 @@ WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning
     agreement and the events spell the property differently (`chanel`, `channel`).
     `slacode check` sees the events: it reports each such `where` read once per run, at the
     place of the agreement, with how many events lacked the property and the first of them
-    (for a `first where`, the cycles' first attempts: the events it judges).
+    (for a `first where`, the cycles' first attempts: the events it judges). When most of
+    the events the `where` judged in the leads with such an event *did* carry the property
+    (two attempts with `"channel": "phone"`, one logged from an app without it, on a lead
+    whose acquisition `channel` is a field), the `where` reads what it should, and the few
+    without it are [SLA618](SLA618.md), a note, with how many others had it; as many with
+    it as without is still this warning.
 
     ## Avoid
     `stop on lead_updated where status == "Accepted"` when the events set
@@ -441,7 +458,8 @@ WHERE_PROPERTY_MISPLACED = define("SLA617", "where-property-misplaced", "warning
 WHERE_PROPERTY_SOMETIMES_MISSING = define("SLA618", "where-property-missing", "info", """
     Events of a type that a `where` reads (of a trigger, a `count`, a `first` or a `seen
     TYPE where` fact) lacked the property it reads (and neither set a
-    lead field of that name nor had a property of nearly that name, [SLA617](SLA617.md)):
+    lead field of that name nor had a property of nearly that name, [SLA617](SLA617.md),
+    or most events it judged in those leads had the property):
     for them every comparison on that property is false, `!=` and `not in` included.
 
     ## Why
@@ -575,6 +593,12 @@ UNNAMED_STATE = define("SLA613", "misspelt-state-in-events", "warning", """
     silently gets no verdict at all. It is said once per state, at the first lead's (in lead
     order) first such event, with the state it probably means, where the agreement names
     it, and how many leads have one. States are still matched exactly: nothing is guessed.
+    One letter off counts only for a state of four letters or more: `sal`, `pql`, `mql` and
+    `sql` are distinct stages of a funnel, not one another misspelt (another case, `SQL`,
+    counts at any length). Nor is a state one letter off a named one reported when a lead
+    of the input (the same one or another) enters the named state too: the events then
+    spell it right, and the other state is one of its own (a lead that enters `sal` and
+    then `sql`). Another case of it (`MQL` beside `mql`) is still reported.
     With a `states` block, an undeclared state is [SLA601](SLA601.md), which asks the same.
 
     ## Avoid
@@ -613,4 +637,33 @@ FIELD_NEVER_SET = define("SLA614", "lead-field-never-set", "info", """
     Send the field in the events' `fields` (`"fields": {"score": 95}`; in CSV, a column
     `fields.score`, or `--column fields.score="Lead Score"`). If the field is really not sent
     yet, leave the note out with `slacode check --ignore SLA614`.
+    """)
+
+
+LEAD_ZONE_FIELD_ELSEWHERE = define("SLA625", "lead-zone-field-elsewhere", "warning", """
+    The agreement reads a lead's time zone (`only between … in lead timezone`, a `timezone
+    lead` calendar), no lead of the input had the field `timezone` it reads it from, and
+    leads had a field whose name says it holds the zone: `hs_timezone`, `time_zone`,
+    `timeZone`, `Time Zone`, `lead_timezone`, `tz`.
+
+    ## Why
+    The lead's zone is its lead field `timezone` (docs/events.md; LANGUAGE.md §7), an IANA
+    name. A lead without it gets the agreement's zone, silently, since most inputs give only
+    some leads a zone. When *no* lead has it while the leads carry the zone under another
+    name (HubSpot's `hs_timezone`, an export's `time_zone`), every quiet-hours window and
+    every `timezone lead` calendar is read in the agreement's zone: a call at 23:00 in Tokyo
+    passes as 14:00 in UTC. A run of the whole input (`check`, `report`) says it once, at the
+    first place that reads the zone, naming the field most leads had, its first lead and
+    value, and how to send it. `zone` alone is not taken for one (it names a sales territory
+    as often), and the field must hold text.
+
+    ## Avoid
+    `only between 08:00-21:00 in lead timezone` with events whose fields hold
+    `"hs_timezone": "Asia/Tokyo"` and no `timezone`.
+
+    ## Prefer
+    Send the zone as the lead field `timezone` (`"fields": {"timezone": "Asia/Tokyo"}`; in a
+    CSV file, a column `fields.timezone`, or `--column fields.timezone=HEADER`). If the
+    other field is really something else, leave the warning out with
+    `slacode check --ignore SLA625`.
     """)

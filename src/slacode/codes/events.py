@@ -507,7 +507,10 @@ RESERVED_KEY_SLIP = define("SLA521", "misspelt-reserved-key", "warning", """
     read as written (nothing is guessed); the warning names the line, the column of the key
     and the reserved key it most likely means. A key is compared with `fields` (six letters)
     by one edit (a letter added, left out or changed, or two neighbours swapped) or by case,
-    with `id` by case only. A missing `lead`, `at`, `type` or `state` refuses the event
+    with `id` by case only, and only when its value has the reserved key's shape: a
+    misspelt `fields` holds an object, a misspelt `id` a string or an integer. A key `field`
+    holding a string (a CRM field-history export's `"field": "Status"`, which a `where`
+    reads) is a property and is not reported. A missing `lead`, `at`, `type` or `state` refuses the event
     instead ([SLA502](SLA502.md)), whose message then asks the same question (`typ`, `stat`).
     The same is said of the columns of a CSV header (`field.score`, `Fields.score`, `ID`).
 

@@ -578,7 +578,10 @@ UNREACHABLE_LINE = define("SLA320", "unreachable-line", "warning", """
     can never hold, or every lead in its segment is also in the segment of an earlier line.
     The same for the picks of a calendar choice (an extension), and a second pick without
     `for`. A line `for A and B` (an extension) is judged on the conjunction: it never applies
-    when `A` and `B` can never both hold, or after a line `for A` (or `for B and A`).
+    when `A` and `B` can never both hold, or after a line `for A` (or `for B and A`). The same
+    for a target's `rule RULE for …` and a quota's `count … for …` or `sum … for …`: when its
+    segment (or conjunction) can never hold, the goal never counts a cycle or an event (a
+    target with nothing to count, an `at least` quota always breached).
 
     ## Why
     The `for` lines are tried in order and the first whose segment holds wins. With
