@@ -12,6 +12,7 @@ The semantics are LANGUAGE.md §4–§7, §11 and §13; the comments name the ru
 """
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import sys
@@ -190,6 +191,7 @@ class RunNotes:
         return bool(self.places)
 
 
+@functools.lru_cache(maxsize=1024)         # (a service's every call meets the same few names)
 def zone_field_name(name: str) -> bool:
     """Whether a lead field named ``name`` (not `timezone`) most likely holds the lead's time
     zone under another name: `hs_timezone`, `time_zone`, `timeZone`, `Time Zone`,

@@ -1015,6 +1015,11 @@ def _slip_shaped(value: Any, meant: str) -> bool:
     return isinstance(value, (str, int)) and value.__class__ is not bool
 
 
+#: property keys found to misspell no reserved key (SLA521), shared by every reading in the
+#: process (a service reads the same few keys in every request); at most 4,096
+_PLAIN_KEYS: set[str] = set()
+
+
 #: the reserved keys an event that is read may still lack, each misspelt key of it losing what
 #: it holds (SLA521): `fields` (the lead's data becomes a property) and `id`
 _OPTIONAL_RESERVED = ("fields", "id")
@@ -1146,7 +1151,7 @@ class _Reader:
         self.pending: list[tuple[int, str, int, int, tuple, Any]] = []
         self.only: set[int] | None = None           # reading again: only these lines
         self.wide: dict[str, str] = {}              # source name -> its wide encoding (UTF-16 …)
-        self.plain: set[str] = set()                # property keys that misspell no reserved key (SLA521)
+        self.plain: set[str] = _PLAIN_KEYS          # property keys that misspell no reserved key (SLA521)
 
     # -- reports -------------------------------------------------------------------------
 
