@@ -191,6 +191,17 @@ class RunNotes:
         return bool(self.places)
 
 
+def _remembered(cache: dict, key, compute):
+    """``compute()``, kept in ``cache`` under ``key`` for the next asking (up to 4,096 keys:
+    an input of ever new names does not grow it)."""
+    got = cache.get(key, False)
+    if got is False:
+        got = compute()
+        if len(cache) < 4096:
+            cache[key] = got
+    return got
+
+
 @functools.lru_cache(maxsize=1024)         # (a service's every call meets the same few names)
 def zone_field_name(name: str) -> bool:
     """Whether a lead field named ``name`` (not `timezone`) most likely holds the lead's time
@@ -385,42 +396,34 @@ class PlanInfo:
         …`, `Nth attempt of …`), which only the fold makes: an input event never is one
         (also `breach of RULE` and `warning of RULE` as written, without their default
         clause)."""
-        got = self.typos.get(ev_type, False)
-        if got is False:
-            from slacode.texts import typo_of   # (not at import: a service's cold start)
+        return _remembered(self.typos, ev_type, lambda: self._typo(ev_type))
 
-            if ev_type in self.short_virtual or any(
-                    t.__class__ is not str and str.__eq__(t, ev_type) for t in self.read_types):
-                got = ev_type
-            else:   # (a virtual kind is no type an event could mean: `breach of …` is no typo of it)
-                got = typo_of(ev_type, sorted(t for t in self.read_types if t.__class__ is str))
-            if len(self.typos) < 4096:
-                self.typos[ev_type] = got
-        return got
+    def _typo(self, ev_type: str) -> str | None:
+        if ev_type in self.short_virtual or any(
+                t.__class__ is not str and str.__eq__(t, ev_type) for t in self.read_types):
+            return ev_type
+        from slacode.texts import typo_of       # (not at import: a service's cold start)
+
+        # (a virtual kind is no type an event could mean: `breach of …` is no typo of it)
+        return typo_of(ev_type, sorted(t for t in self.read_types if t.__class__ is str))
 
     def state_typo(self, state) -> str | None:
         """The state the agreement names that ``state`` (named by nothing) most likely
         misspells, or None (:func:`slacode.texts.state_typo_of`)."""
-        got = self.state_typos.get(state, False)
-        if got is False:
-            from slacode.texts import state_typo_of
+        if state.__class__ is not str:
+            return None
+        from slacode.texts import state_typo_of
 
-            got = state_typo_of(state, sorted(self.state_places)) if state.__class__ is str else None
-            if len(self.state_typos) < 4096:
-                self.state_typos[state] = got
-        return got
+        return _remembered(self.state_typos, state, lambda: state_typo_of(state, sorted(self.state_places)))
 
     def field_typo(self, name: str) -> str | None:
         """The lead field read by the agreement that ``name`` (read by nothing) most likely
         misspells, or None (:func:`slacode.texts.field_typo_of`)."""
-        got = self.field_typos.get(name, False)
-        if got is False:
-            from slacode.texts import field_typo_of
+        if name.__class__ is not str:
+            return None
+        from slacode.texts import field_typo_of
 
-            got = field_typo_of(name, sorted(self.read_fields)) if name.__class__ is str else None
-            if len(self.field_typos) < 4096:
-                self.field_typos[name] = got
-        return got
+        return _remembered(self.field_typos, name, lambda: field_typo_of(name, sorted(self.read_fields)))
 
     def rules_for(self, ev_type: str) -> tuple[int, ...]:
         """Indices of the rules an event of ``ev_type`` may touch, open or not (the fold

@@ -248,10 +248,17 @@ def state_typo_of(word: str, choices) -> str | None:
     got = typo_of(word, choices)
     if got is not None or len(word) < 4:
         return got
-    low, bare = word.lower(), _undigited(word)
-    near = [c for c in dict.fromkeys(choices) if c != word and len(c) >= 3 and abs(len(c) - len(word)) <= 1
-            and _undigited(c) != bare and _edits(low, c.lower(), 1) <= 1]
+    near = _one_edit(word, choices, 3)
     return near[0] if len(near) == 1 else None
+
+
+def _one_edit(word: str, choices, shortest: int) -> list:
+    """The ``choices`` of ``shortest`` letters or more one edit from ``word`` (a letter
+    added, left out, changed or two neighbours swapped, case aside), not differing from it
+    only in digits."""
+    low, bare = word.lower(), _undigited(word)
+    return [c for c in dict.fromkeys(choices) if c != word and len(c) >= shortest and abs(len(c) - len(word)) <= 1
+            and _undigited(c) != bare and _edits(low, c.lower(), 1) <= 1]
 
 
 def field_typo_of(word: str, choices, words: bool = True) -> str | None:
@@ -265,9 +272,7 @@ def field_typo_of(word: str, choices, words: bool = True) -> str | None:
     got = typo_of(word, choices)
     if got is not None or len(word) < 4:
         return got
-    low, bare = word.lower(), _undigited(word)
-    near = [c for c in dict.fromkeys(choices) if c != word and len(c) >= 4 and abs(len(c) - len(word)) <= 1
-            and _undigited(c) != bare and _edits(low, c.lower(), 1) <= 1]
+    near = _one_edit(word, choices, 4)
     if len(near) == 1:
         return near[0]
     if near or not words:
