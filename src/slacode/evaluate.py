@@ -27,7 +27,7 @@ from slacode.compile import (Plan, RulePlan, _is_num, _plain_num, field_instant,
                              same_line)
 from slacode.errors import SlacodeError
 from slacode.escalate import BreachRecord, escalated_fold
-from slacode.events import EventBatch, event_content, records_from_objects
+from slacode.events import EventBatch, batch_parts, event_content, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
 from slacode.leadzone import LeadCalendar, lead_zone_name, line_in_zone, same_zone, zone_identity
@@ -1782,8 +1782,8 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates:
     """Verdicts of ``events`` (dicts, :class:`slacode.Event` or records, or an
     :class:`~slacode.events.EventBatch` of :func:`slacode.read_events`, whose reading
     diagnostics the result keeps, and whose files its diagnostics name) as of ``as_of``;
-    ``aggregates=False``: without the target and quota verdicts (not computed);
-    ``group_by``: a lead field whose group at each cycle's start every lead verdict carries
+    ``aggregates=False``: without the target and quota verdicts (not computed) and the
+    notes of a whole input's run (:func:`note_diagnostics` ``whole_run``); ``group_by``: a lead field whose group at each cycle's start every lead verdict carries
     (``start_groups``), for :func:`slacode.report.compliance` ``by=`` that field."""
     check_group_by(group_by)
     plan = agreement.plan
@@ -1820,8 +1820,8 @@ def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list, 
                       group_by: str | None = None) -> Result:
     sources = None
     if isinstance(events, EventBatch):      # its records, whose files it names, and what reading them found
-        diagnostics.extend(events.diagnostics)
-        events, sources = events.records, events.sources or None
+        events, read, sources = batch_parts(events, default_tz)
+        diagnostics.extend(read)
     # records of read_events too, alone or with dicts: the events after as_of are counted
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
                                    as_of_zone=plan.zone, sources=sources or ())
@@ -1947,7 +1947,9 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         verdicts.extend(agg.verdicts())
     if diagnostics:
         diagnostics[:] = dg.sort_by_place(diagnostics, sources or ())
-    diagnostics.extend(note_diagnostics(notes, sources, plan))
+    # a service's call for one lead (aggregates=False) is no run of the whole input: what no
+    # lead of the input had (SLA612, SLA614, SLA625) is said by runs that have every lead
+    diagnostics.extend(note_diagnostics(notes, sources, plan, whole_run=aggregates))
     if agg is not None:
         diagnostics.extend(agg.span_diagnostics(sources))
     return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)

@@ -229,6 +229,25 @@ class EventBatch(NamedTuple):
     sources: tuple[str, ...] = ()
 
 
+def batch_parts(batch: EventBatch, default_tz) -> tuple:
+    """``(records, diagnostics, sources)`` of a batch given to ``evaluate`` (or
+    ``evaluate_many``) with ``default_tz``. Its timestamps were read when the batch was: a
+    ``default_tz`` given only now cannot bring back the events that :func:`read_events`
+    reported without an offset and left out (SLA504), so that is a :class:`ValueError`
+    saying where the zone belongs, rather than their diagnostics repeating a hint the caller
+    has followed."""
+    if default_tz is not None:
+        naive = sum(1 for d in batch.diagnostics if d.code == codes.NO_OFFSET)
+        if naive:
+            raise ValueError(
+                f"default_tz is given to evaluate, but these events were read by read_events without it: "
+                f"{naive:,} timestamp{'s' if naive != 1 else ''} without an offset "
+                f"{'were' if naive != 1 else 'was'} reported (SLA504) and left out then; pass "
+                f"default_tz to read_events (read_events(paths, default_tz=...)), or give evaluate "
+                f"the paths themselves")
+    return batch.records, batch.diagnostics, batch.sources or None
+
+
 # --------------------------------------------------------------------------------------------
 # Checking one event (the slow path, shared by every reader)
 # --------------------------------------------------------------------------------------------
@@ -958,14 +977,16 @@ def _json_hint(text: str, pos: int, msg: str) -> str | None:
     return None
 
 
-#: Names exports give the three keys every event needs (compared lowercased, without `_`,
-#: `-` or spaces).
+#: Names exports give the three keys every event needs and a state event's `state`
+#: (compared lowercased, without `_`, `-` or spaces).
 _KEY_NAMES = {
     "lead": ("leadid", "leadkey", "idlead", "contactid", "contact", "prospectid", "prospect", "personid",
              "recordid", "customerid"),
     "at": ("timestamp", "time", "ts", "datetime", "date", "createdat", "occurredat", "eventtime", "eventat",
            "when", "happenedat", "eventdate", "eventtimestamp"),
     "type": ("eventtype", "event", "eventname", "activitytype", "activity", "action", "kind"),
+    "state": ("status", "stage", "leadstatus", "lifecyclestage", "newstatus", "newstate", "newstage", "tostate",
+              "tostatus"),
 }
 
 
@@ -980,6 +1001,13 @@ def misnamed_key(key: str, keys) -> str | None:
         if k.__class__ is str:
             plain.setdefault(k.lower().replace("_", "").replace("-", "").replace(" ", ""), k)
     return next((plain[a] for a in _KEY_NAMES[key] if a in plain), None)   # the likeliest name first
+
+
+def _lacks_key(raw: bytes, key: str) -> bool:
+    """Whether the JSON line ``raw`` has no key ``key`` at all (nor as text): a cheap test
+    first, then where the key would be (`"state"` is also the type of a state event)."""
+    quoted = b'"%s"' % key.encode()
+    return quoted not in raw or (key == "state" and _column_of_key(raw, key) == 1)
 
 
 def reserved_slip(key: Any, reserved: str) -> bool:
@@ -1269,8 +1297,7 @@ class _Reader:
                     if "state" in keys else "add a `state` column with the state it enters, such as `mql`"
             # the key written under another name (`Lead`, `timestamp`), when the line lacks it
             found = misnamed_key(p.key, keys) if (p.code == codes.MISSING_KEY and keys and p.key in _KEY_NAMES
-                                                  and raw is not None and b'"%s"' % p.key.encode() not in raw) \
-                else None
+                                                  and raw is not None and _lacks_key(raw, p.key)) else None
             message = p.message
             if (found is None and p.code == codes.MISSING_KEY and keys and raw is not None
                     and p.key in _SLIP_KEYS and _column_of_key(raw, p.key) == 1):     # (not as a key)

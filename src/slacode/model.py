@@ -1342,7 +1342,8 @@ class Agreement(Node):
 
         Pure: no clock, no I/O. Returns a :class:`slacode.Result`. ``aggregates=False``
         leaves out the target and quota verdicts (judged per period over every lead given: from
-        one lead's events, as a service evaluates them, they say nothing about the team).
+        one lead's events, as a service evaluates them, they say nothing about the team), and
+        the notes about what no lead of the input had (SLA612, SLA614, SLA625).
         ``group_by="region"``: every lead verdict also carries the group of the lead field
         `region` at its cycle's start, for :func:`slacode.report.compliance` ``by="region"``.
         """

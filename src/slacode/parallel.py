@@ -490,7 +490,7 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     is a daemonic pool worker, or cannot fork) gives one ``RuntimeWarning`` saying why,
     when the input is large enough to be split; the result is the same either way."""
     from slacode.evaluate import check_group_by, evaluate_records, public_as_of
-    from slacode.events import EventBatch, csv_options_of, records_from_objects
+    from slacode.events import EventBatch, batch_parts, csv_options_of, records_from_objects
     from slacode.stream import result_of
 
     check_group_by(group_by)
@@ -506,8 +506,8 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     diagnostics: list = []
     sources = None
     if isinstance(events, EventBatch):      # as evaluate takes it: its records, files and reading problems
-        diagnostics.extend(events.diagnostics)
-        events, sources = events.records, events.sources or None
+        events, read, sources = batch_parts(events, default_tz)
+        diagnostics.extend(read)
     events = list(events)
     if sources is None and events and all(isinstance(e, (str, os.PathLike)) for e in events):
         run, diagnostics = run_files(plan, events, cutoff, jobs, asked=asked, reason=reason, default_tz=default_tz,

@@ -41,8 +41,9 @@ MISSING_KEY = define("SLA502", "missing-event-key", "error", """
     Without the lead there is nobody to judge, without `at` no moment, without `type` nothing
     to match; a `state` event without the state it enters cannot move the lead anywhere.
     Guessing would move clocks silently, so the event is skipped and reported. When the line
-    has the key under another name (`Lead`, `lead_id`, `timestamp`, `event_type`: keys are
-    case-sensitive), the diagnostic points at that key and says to rename it.
+    has the key under another name (`Lead`, `lead_id`, `timestamp`, `event_type`, a state
+    event's `Status`, `stage` or `lifecycle_stage`: keys are case-sensitive), the diagnostic
+    points at that key and says to rename it.
 
     ## Avoid
     ```

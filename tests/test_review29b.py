@@ -1,0 +1,86 @@
+"""Review 29b (a revenue-operations engineer's production week): a batch read without a
+default zone given one only at evaluation, `Status` for the `state` key, the input notes of
+a run that is not the whole input."""
+from __future__ import annotations
+
+import pytest
+
+import slacode
+from slacode.events import read_events
+
+SPEC = '''
+agreement "r29" { version "1"; timezone "America/New_York"; teams marketing, sales }
+segment hot = score >= 80
+handoff routing {
+  owner marketing
+  start on enter mql
+  stop on assigned
+  within 1h for hot
+  within 4h
+}
+'''
+
+
+@pytest.fixture(scope="module")
+def agreement():
+    return slacode.loads(SPEC)
+
+
+def _write(tmp_path, *lines):
+    path = tmp_path / "e.jsonl"
+    path.write_text("".join(line + "\n" for line in lines))
+    return path
+
+
+def test_a_batch_read_without_a_zone_is_refused_with_one_at_evaluation(agreement, tmp_path):
+    path = _write(tmp_path, '{"lead": "A", "at": "2026-12-01T09:00:00", "type": "state", "state": "mql"}',
+                  '{"lead": "A", "at": "2026-12-01T09:30:00-05:00", "type": "assigned", "owner": "ana"}')
+    batch = read_events(path)
+    assert [d.code for d in batch.diagnostics] == ["SLA504"]
+    for call in (lambda: agreement.evaluate(batch, as_of="2026-12-01T18:00:00-05:00", default_tz="America/New_York"),
+                 lambda: agreement.evaluate_many(batch, as_of="2026-12-01T18:00:00-05:00",
+                                                 default_tz="America/New_York")):
+        with pytest.raises(ValueError, match=r"read by read_events without it: 1 timestamp without an offset .*"
+                                             r"pass default_tz to read_events"):
+            call()
+    # without a zone now, the batch is evaluated as before: the event is reported and left out
+    plain = agreement.evaluate(batch, as_of="2026-12-01T18:00:00-05:00")
+    assert [d.code for d in plain.diagnostics] == ["SLA504", "SLA614"] and not plain.verdicts
+    # read with the zone, the batch needs none at evaluation and takes one as well
+    zoned = read_events(path, default_tz="America/New_York")
+    for tz in (None, "America/New_York"):
+        result = agreement.evaluate(zoned, as_of="2026-12-01T18:00:00-05:00", default_tz=tz)
+        assert [(v.rule, v.status) for v in result.verdicts] == [("routing", "met")]
+
+
+def test_a_batch_without_naive_timestamps_takes_a_zone_at_evaluation(agreement, tmp_path):
+    path = _write(tmp_path, '{"lead": "A", "at": "2026-12-01T09:00:00-05:00", "type": "state", "state": "mql"}')
+    result = agreement.evaluate(read_events(path), as_of="2026-12-01T18:00:00", default_tz="America/New_York")
+    assert [(v.rule, v.status) for v in result.verdicts] == [("routing", "breached")]
+
+
+def test_a_call_for_one_lead_says_nothing_about_the_whole_input(agreement):
+    events = [{"lead": "A", "at": "2026-12-01T09:00:00-05:00", "type": "state", "state": "mql"}]
+    as_of = "2026-12-01T18:00:00-05:00"
+    whole = agreement.evaluate(events, as_of=as_of)
+    assert [d.code for d in whole.diagnostics] == ["SLA614"]        # `score`: no lead had it
+    service = agreement.evaluate(events, as_of=as_of, aggregates=False)
+    assert service.diagnostics == [] and service.verdicts == whole.verdicts
+    # what is about this lead's own events is still said with aggregates=False
+    typo = [*events, {"lead": "A", "at": "2026-12-01T09:10:00-05:00", "type": "update", "fields": {"scor": 90}}]
+    assert [d.code for d in agreement.evaluate(typo, as_of=as_of, aggregates=False).diagnostics] == ["SLA616"]
+
+
+@pytest.mark.parametrize("key", ["Status", "status", "stage", "lifecycle_stage", "Lead Status"])
+def test_a_state_under_a_crm_name_is_pointed_at(tmp_path, key):
+    line = '{"lead": "A", "at": "2026-12-01T09:00:00-05:00", "type": "state", "%s": "mql"}' % key
+    [d] = read_events(_write(tmp_path, line)).diagnostics
+    assert (d.code, d.column) == ("SLA502", line.index(f'"{key}"') + 1)
+    assert f"rename `{key}` to `state`" in d.hint
+
+
+def test_a_state_key_that_is_there_is_not_renamed(tmp_path):
+    # `"state"` as the type's text is no `state` key; a null state is the key, given no value
+    line = '{"lead": "A", "at": "2026-12-01T09:00:00-05:00", "type": "state", "state": null, "status": "x"}'
+    [d] = read_events(_write(tmp_path, line)).diagnostics
+    assert d.code == "SLA502" and "rename" not in (d.hint or "")
