@@ -84,3 +84,42 @@ def test_a_state_key_that_is_there_is_not_renamed(tmp_path):
     line = '{"lead": "A", "at": "2026-12-01T09:00:00-05:00", "type": "state", "state": null, "status": "x"}'
     [d] = read_events(_write(tmp_path, line)).diagnostics
     assert d.code == "SLA502" and "rename" not in (d.hint or "")
+
+
+def test_the_regional_table_holds_for_the_installed_holidays_package():
+    """Every country SLA397 names really is one whose every region keeps a day more than the
+    nationwide list (in the years the table was written from); GB is one, US is none."""
+    import holidays
+
+    from slacode.holiday_days import REGIONAL_HOLIDAYS
+
+    years = range(2024, 2029)
+    assert "GB" in REGIONAL_HOLIDAYS and "US" not in REGIONAL_HOLIDAYS and "BR" not in REGIONAL_HOLIDAYS
+    for code in ("GB", "DE", "CA"):
+        nationwide = set(holidays.country_holidays(code, years=years))
+        for sub in REGIONAL_HOLIDAYS[code]:
+            assert set(holidays.country_holidays(code, subdiv=sub, years=years)) - nationwide, (code, sub)
+
+
+def test_a_london_desk_on_the_nationwide_days_is_told_and_its_clock_runs_on_easter_monday():
+    spec = '''
+agreement "uk" { version "1"; timezone "Europe/London"; teams sales }
+calendar london {
+  hours mon-fri 09:00-17:00
+  holidays "%s"
+}
+deadline first_touch {
+  owner sales
+  start on assigned
+  stop on contact_attempt
+  within 2h on london
+}
+'''
+    events = [{"lead": "A", "at": "2026-04-06T09:00:00+01:00", "type": "assigned"}]    # Easter Monday
+    nationwide = slacode.loads(spec % "GB")
+    assert [d.code for d in nationwide.diagnostics] == ["SLA397"]
+    england = slacode.loads(spec % "GB-ENG")
+    assert not england.diagnostics
+    due = {name: a.evaluate(events, as_of="2026-04-08T00:00:00+01:00").verdicts[0].to_dict()["due_at"]
+           for name, a in (("GB", nationwide), ("GB-ENG", england))}
+    assert due == {"GB": "2026-04-06T11:00:00+01:00", "GB-ENG": "2026-04-07T11:00:00+01:00"}

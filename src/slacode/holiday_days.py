@@ -26,7 +26,7 @@ import re
 import warnings
 from functools import lru_cache
 
-__all__ = ["DAYS_OFF_EXCEPT", "NAME_YEARS", "chosen_days", "category_problem", "name_problem",
+__all__ = ["DAYS_OFF_EXCEPT", "NAME_YEARS", "REGIONAL_HOLIDAYS", "chosen_days", "category_problem", "name_problem",
            "zone_countries", "fold_name"]
 
 #: The package's categories that do not name days off, and why (a sentence's end).
@@ -36,6 +36,35 @@ DAYS_OFF_EXCEPT = {
     "workday": ("its days are working days (commemorations that are not days off, or weekend days "
                 "worked in exchange for a bridge day), not holidays"),
 }
+#: The countries of the ``holidays`` package whose every region keeps public holidays that
+#: the country's nationwide list lacks (Easter Monday and the summer bank holiday are
+#: England's, not the United Kingdom's): ``holidays "GB"`` is then no region's calendar
+#: (SLA397). Written by ``tools/gen_regional_holidays.py``; the regions as the package
+#: names them.
+#: (written from holidays 0.109, years 2024-2028)
+REGIONAL_HOLIDAYS = {
+    'AU': ('ACT', 'NSW', 'NT', 'QLD', 'SA', 'TAS', 'VIC', 'WA', 'NSW Western'),
+    'BA': ('BIH', 'BRC', 'SRP'),
+    'BO': ('B', 'C', 'H', 'L', 'N', 'O', 'P', 'S', 'T'),
+    'BQ': ('BON', 'SAB', 'STA'),
+    'CA': ('AB', 'BC', 'MB', 'NB', 'NL', 'NS', 'NT', 'NU', 'ON', 'PE', 'QC', 'SK', 'YT'),
+    'CH': ('AG', 'AI', 'AR', 'BE', 'BL', 'BS', 'FR', 'GE', 'GL', 'GR', 'JU', 'LU', 'NE', 'NW', 'OW', 'SG', 'SH',
+           'SO', 'SZ', 'TG', 'TI', 'UR', 'VD', 'VS', 'ZG', 'ZH', 'Stadt Zurich'),
+    'DE': ('BB', 'BE', 'BW', 'BY', 'HB', 'HE', 'HH', 'MV', 'NI', 'NW', 'RP', 'SH', 'SL', 'SN', 'ST', 'TH',
+           'Augsburg'),
+    'ES': ('AN', 'AR', 'AS', 'CB', 'CE', 'CL', 'CM', 'CN', 'CT', 'EX', 'GA', 'IB', 'MC', 'MD', 'ML', 'NC', 'PV',
+           'RI', 'VC', 'Barcelona'),
+    'FM': ('KSA', 'PNI', 'TRK', 'YAP'),
+    'GB': ('ENG', 'NIR', 'SCT', 'WLS'),
+    'MY': ('01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '15', '16'),
+    'PT': ('01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '15', '16', '17',
+           '18', '20', '30'),
+    'SH': ('AC', 'HL', 'TA'),
+    'TV': ('FUN', 'NIT', 'NKF', 'NKL', 'NMA', 'NMG', 'NUI', 'VAI'),
+    'UK': ('ENG', 'NIR', 'SCT', 'WLS'),
+}
+
+
 #: The years in which a holiday's name must occur at least once (`slacode lint`).
 NAME_YEARS = range(2000, 2061)
 _DEFAULT = "public"

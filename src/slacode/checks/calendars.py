@@ -199,6 +199,39 @@ def holidays_of_the_zone(ctx: Context) -> Iterator[Diagnostic]:
                             "keep the line if the desk keeps another country's holidays")
 
 
+@rule(codes.HOLIDAYS_OF_NO_REGION)
+def holidays_of_a_region(ctx: Context) -> Iterator[Diagnostic]:
+    """`holidays "GB"`: the nationwide days of a country whose every region keeps more."""
+    from slacode.holiday_days import REGIONAL_HOLIDAYS
+
+    for cal in ctx.agreement.of("calendar"):
+        regions = [r for h in cal.of("holidays") for r in h.regions]
+        if not any(r.value.upper() in REGIONAL_HOLIDAYS or len(r.value) == 3 for r in regions):
+            continue
+        from slacode.calendar import check_holidays
+
+        if any(check_holidays(r.value) is not None for r in regions):
+            continue                    # SLA216 reports the unknown code; fix it first
+        # the countries of the codes with a region (`GB-ENG`, `GBR-ENG`): as `"GB"` and `"GBR"`
+        named = {c for r in regions if "-" in r.value for c in _countries_of(r.value.partition("-")[0])}
+        for region in regions:
+            if "-" in region.value:
+                continue
+            country = next(iter(_countries_of(region.value)))
+            subdivisions = REGIONAL_HOLIDAYS.get(region.value.upper()) or REGIONAL_HOLIDAYS.get(country)
+            if subdivisions is None or country in named:
+                continue
+            shown = [f"{region.value}-{s}" for s in subdivisions if " " not in s]
+            listed = ", ".join(shown[:8]) + (f" and {len(shown) - 8} more" if len(shown) > 8 else "")
+            yield ctx.diag(codes.HOLIDAYS_OF_NO_REGION,
+                           f'calendar `{cal.name.value}` keeps the holidays "{region.value}" has nationwide, but '
+                           f"every region of it keeps more ({listed}): on this calendar a desk in any of them "
+                           "works on some of its days off", region,
+                           hint=f'name the desk\'s region, `holidays "{region.value}-{shown[0].partition("-")[2]}"` '
+                                "(its days include the nationwide ones); keep the line if the desk follows only "
+                                "the nationwide days")
+
+
 def _countries_of(code: str) -> set[str]:
     """The countries a holidays code is of: its country, and for a subdivision that is a
     territory with a country code of its own (`US-VI`, `FR-974`) that code too, as the tz

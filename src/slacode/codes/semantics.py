@@ -2449,6 +2449,44 @@ HOLIDAYS_NOT_OF_ZONE = define("SLA394", "holidays-not-of-timezone", "info", """
     ```
     """)
 
+HOLIDAYS_OF_NO_REGION = define("SLA397", "holidays-of-no-region", "info", """
+    A calendar keeps a country's nationwide holidays (`holidays "GB"`) where every region
+    of that country keeps more: England, Wales and Northern Ireland close on Easter Monday
+    and on the summer bank holiday, which `"GB"` leaves out.
+
+    ## Why
+    `holidays "CC"` closes the days the `holidays` package lists for the whole country. In
+    most countries those are the days everyone is off, and a region adds a few of its own
+    (`"US"` is the federal holidays). In some (the United Kingdom, Germany, Spain,
+    Switzerland, Canada, Australia and a few more) *every* region keeps days the nationwide
+    list lacks, so a calendar of the whole country is the calendar of no office in it: its
+    clocks run on days the desk is closed, and leads assigned on Easter Monday in London are
+    breached by Tuesday noon. The note names the regions (as the package names them, up to
+    eight); nothing is changed. It is not given when the calendar also names a region of
+    that country. The countries are those where, over 2024–2028, each region the package
+    knows had at least one public holiday the nationwide list did not.
+
+    ## Avoid
+    ```sla
+    agreement "x" { version "1"; timezone "Europe/London"; teams sales }
+    calendar london {
+      timezone "Europe/London"
+      hours mon-fri 09:00-17:30
+      holidays "GB"
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "x" { version "1"; timezone "Europe/London"; teams sales }
+    calendar london {
+      timezone "Europe/London"
+      hours mon-fri 09:00-17:30
+      holidays "GB-ENG"
+    }
+    ```
+    """)
+
 FACT_IN_FIRST_WHERE = define("SLA395", "fact-in-first-where", "error", """
     `seen …` or `awaiting …` in a `first where`, which judges the first attempt's own
     properties once the cycle is judged, not as of the attempt.
