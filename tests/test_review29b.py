@@ -123,3 +123,22 @@ deadline first_touch {
     due = {name: a.evaluate(events, as_of="2026-04-08T00:00:00+01:00").verdicts[0].to_dict()["due_at"]
            for name, a in (("GB", nationwide), ("GB-ENG", england))}
     assert due == {"GB": "2026-04-06T11:00:00+01:00", "GB-ENG": "2026-04-07T11:00:00+01:00"}
+
+
+def test_the_compliance_table_from_python_is_the_one_report_prints():
+    import subprocess
+    import sys
+
+    from slacode.report import compliance
+    from tests.conftest import ROOT
+
+    spec, events, as_of = ROOT / "specs" / "northwind.sla", ROOT / "specs" / "events.jsonl", "2026-11-20T18:00:00-03:00"
+    agreement = slacode.load(spec)
+    result = agreement.evaluate_many([events], as_of=as_of, jobs=1)
+    table = compliance(result, by="owner", period="week", plan=agreement)
+    assert table.rows() == compliance(result, by="owner", period="week", plan=agreement.plan).rows()
+    for fmt, text in (("table", table.to_text()), ("csv", table.to_csv())):
+        printed = subprocess.run([sys.executable, "-m", "slacode", "report", str(spec), str(events), "--as-of", as_of,
+                                  "--by", "owner", "--format", fmt, "--jobs", "1"],
+                                 capture_output=True, text=True, env={"NO_COLOR": "1", "PATH": ""}, cwd=ROOT)
+        assert printed.stdout.startswith(text), (fmt, printed.stderr)

@@ -275,6 +275,15 @@ class Compliance:
 
         return {"weekday": weekday(p, self.zone), "closed": p.label in self.closed}
 
+    def to_text(self) -> str:
+        """The table as `slacode report` prints it without colour: one block per group,
+        its periods and an ``all`` line (:func:`render_text`)."""
+        return render_text(self)
+
+    def to_csv(self) -> str:
+        """One row per group and period, as `slacode report --format csv` writes it."""
+        return render_csv(self)
+
     def to_dict(self) -> dict:
         zone = self.zone
         totals = [(p, self.period_total(p.label)) for p in self.periods]
@@ -375,8 +384,8 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
     as a `by FIELD` target groups cycles, which ``result`` must have been evaluated to carry
     (``group_by=NAME``); groups are named, told apart and ordered as a `by FIELD` goal's
     (``region "APAC"``, missing or null last: ``(no region)``);
-    ``period``: ``day``, ``week``, ``month`` or ``quarter``; ``plan`` (the agreement's
-    compiled plan) orders the rule groups as the agreement does and gives the quotas'
+    ``period``: ``day``, ``week``, ``month`` or ``quarter``; ``plan`` (the agreement, or
+    its compiled plan) orders the rule groups as the agreement does and gives the quotas'
     bounds for the goals' table; ``rules``, if given,
     keeps only those rules' verdicts (targets and quotas are kept whatever they judge);
     ``response`` (``rule.clause`` or a rule) names the clause whose response times the
@@ -386,6 +395,13 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
     counter = ComplianceCounter(result.zone, by=by, period=period, plan=plan, rules=rules, response=response)
     counter.add(result.verdicts)
     return counter.table(result)
+
+
+def _plan_of(plan):
+    """``plan=`` as :func:`compliance` takes it: the agreement itself, or its compiled plan."""
+    from slacode.model import Agreement
+
+    return plan.plan if isinstance(plan, Agreement) else plan
 
 
 class ComplianceCounter:
@@ -400,6 +416,7 @@ class ComplianceCounter:
         by, lead_field = grouping(by)
         if period not in PERIODS:
             raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
+        plan = _plan_of(plan)
         self.zone, self.by, self.lead_field, self.period, self.plan = zone, by, lead_field, period, plan
         self.wanted = wanted = set(rules) if rules is not None else None
         self.named = response_clause(plan, rules, response)
