@@ -39,3 +39,24 @@ def test_every_case_pins_something(case):
 
     expected = json.loads((case / "expected.json").read_text())
     assert expected.get("verdicts") or expected.get("diagnostics")
+
+
+ABSENT = [p for p in CASES if (p / "absent.json").exists()]
+
+
+@needs_shared
+@pytest.mark.parametrize("case", ABSENT, ids=[p.name for p in ABSENT])
+def test_leads_without_a_verdict_have_none(case):
+    """``absent.json`` lists (lead, rule) pairs that must get no verdict at all (a lead whose
+    rule never started, an event that could not be used): the runner checks only what a case
+    lists, so a verdict that should not exist would pass it."""
+    import json
+    import subprocess
+
+    expected = json.loads((case / "expected.json").read_text())
+    events = next(p for p in sorted(case.iterdir()) if p.stem == "events")
+    done = subprocess.run([sys.executable, "-m", "slacode", "check", str(case / "agreement.sla"), str(events),
+                           "--as-of", expected["as_of"], "--format", "json"], capture_output=True, text=True)
+    got = {(v["lead"], v["rule"]) for v in json.loads(done.stdout)["verdicts"]}
+    absent = {tuple(pair) for pair in json.loads((case / "absent.json").read_text())["absent"]}
+    assert not absent & got, sorted(absent & got)
