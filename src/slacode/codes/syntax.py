@@ -46,8 +46,9 @@ UNEXPECTED_CHARACTER = define("SLA102", "unexpected-character", "error", """
     strings and comments such characters are kept as they are.
 
     ## Avoid
+    A smart quote pasted from a document:
     ```
-    segment paid = utm-source == “ads”
+    segment paid = `utm-source` == “ads”
     ```
 
     ## Prefer
