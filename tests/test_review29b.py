@@ -207,3 +207,18 @@ def test_the_keywords_page_lists_every_word_of_the_grammar():
     section = page[page.index("## Keywords"):]
     listed = set(re.findall(r"`([a-z_]+)`", section[:section.index("the status names")]))
     assert words - listed == set()
+
+
+@pytest.mark.parametrize(("option", "words"), [((), "the default delimiter"),
+                                               (("--csv-delimiter", ","), "the delimiter given")])
+def test_a_quoted_header_says_which_delimiter_read_it(tmp_path, option, words):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "q.csv"
+    path.write_text('"lead;at;type"\nA;2026-12-01T09:00:00Z;x\n')
+    done = subprocess.run([sys.executable, "-m", "slacode", "check", str(ROOT / "specs" / "northwind.sla"), str(path),
+                           "--as-of", "2026-12-02T00:00:00Z", *option], capture_output=True, text=True)
+    assert f"read with ',', {words}, it is 1 column" in done.stderr

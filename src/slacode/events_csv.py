@@ -291,7 +291,7 @@ def _csv_plan(reader, header: list[str], name: str, line: int, text: str = "", o
             except EventInputError:         # (a mapping that clashes split so: said when it is read so)
                 pass
             if not problems:                # (read with the delimiter named, which wins)
-                problems = [_split_words(headers, sep, other)]
+                problems = [_split_words(headers, sep, other, _named(options))]
             if quoted:
                 problems = ["the whole line is quoted, so it is one column", *problems]
         wide = _bytes_hint(text.encode("utf-8", "surrogatepass")) if "\x00" in text else None   # UTF-16, no BOM
@@ -447,11 +447,13 @@ def _split_sign(headers: list[str], other: str) -> str:
     return f"the column `{column}` holds {_shown(other)}"
 
 
-def _split_words(headers: list[str], sep: str, other: str) -> str:
+def _split_words(headers: list[str], sep: str, other: str, named: bool = True) -> str:
     """What is wrong with a header that ``other`` splits into `lead`, `at` and `type` but that
-    was read with ``sep``, the delimiter named: `its 1 column is separated by ';' …`."""
+    was read with ``sep``, the delimiter named (``named``) or the default comma: `read with
+    ',', the default delimiter, it is 1 column; ';' splits it …`."""
     shown = f"{len(headers)} column{'s' if len(headers) != 1 else ''}"
-    return (f"read with {_shown(sep)}, the delimiter given, it is {shown}; {_shown(other)} splits it into lead, at "
+    which = "the delimiter given" if named else "the default delimiter"
+    return (f"read with {_shown(sep)}, {which}, it is {shown}; {_shown(other)} splits it into lead, at "
             "and type")
 
 
