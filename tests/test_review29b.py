@@ -221,4 +221,4 @@ def test_a_quoted_header_says_which_delimiter_read_it(tmp_path, option, words):
     path.write_text('"lead;at;type"\nA;2026-12-01T09:00:00Z;x\n')
     done = subprocess.run([sys.executable, "-m", "slacode", "check", str(ROOT / "specs" / "northwind.sla"), str(path),
                            "--as-of", "2026-12-02T00:00:00Z", *option], capture_output=True, text=True)
-    assert f"read with ',', {words}, it is 1 column" in done.stderr
+    assert f"read with ',', {words}, it is 1 column" in done.stdout + done.stderr
