@@ -566,9 +566,44 @@ def console() -> None:
     are flushed and closed as usual. Tests call :func:`main`, which freezes nothing."""
     import gc
 
+    sys.stderr = _QuietStderr(sys.stderr)
     code = main()
     gc.freeze()
     sys.exit(code)
+
+
+class _QuietStderr:
+    """Standard error that a closed pipe does not break (`slacode lint … 2>&1 | head -1`):
+    when the reader has gone, what is still written there (the summary after the output) is
+    dropped, and the command ends with the status it answers, as when only standard output
+    is piped (:class:`answering`). Everything else is the stream's own."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._closed()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._closed()
+
+    def _closed(self) -> None:
+        import os
+
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def main(argv: list[str] | None = None) -> int:
