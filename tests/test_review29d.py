@@ -31,3 +31,38 @@ def test_a_closed_pipe_on_both_streams_keeps_the_status(tmp_path, args):
     unpiped = subprocess.run([sys.executable, "-m", "slacode", *args], capture_output=True, cwd=tmp_path).returncode
     assert unpiped == 1
     assert _status_with_the_reader_gone(args, tmp_path) == 1
+
+
+@pytest.mark.parametrize("which", ["spec", "events", "link"])
+def test_the_dashboard_is_never_written_over_an_input(tmp_path, which):
+    import os
+    import shutil
+
+    spec, events = tmp_path / "desk.sla", tmp_path / "events.jsonl"
+    shutil.copy(ROOT / "specs" / "northwind.sla", spec)
+    shutil.copy(ROOT / "specs" / "events.jsonl", events)
+    before = spec.read_bytes(), events.read_bytes()
+    target = {"spec": "./desk.sla", "events": str(events), "link": "view.html"}[which]
+    if which == "link":
+        os.symlink(events, tmp_path / "view.html")
+    done = subprocess.run([sys.executable, "-m", "slacode", "report", "desk.sla", "events.jsonl", "--as-of",
+                           "2026-11-20T18:00:00-03:00", "--html", target], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2 and "writing the dashboard there would replace it" in done.stderr
+    assert (spec.read_bytes(), events.read_bytes()) == before
+
+
+def test_write_verdicts_refuses_to_write_over_its_events(tmp_path):
+    import shutil
+
+    import slacode
+
+    events = tmp_path / "events.jsonl"
+    shutil.copy(ROOT / "specs" / "events.jsonl", events)
+    before = events.read_bytes()
+    agreement = slacode.load(ROOT / "specs" / "northwind.sla")
+    for given in (events, [str(events)], (tmp_path / "." / "events.jsonl",)):
+        with pytest.raises(ValueError, match="also one of the event files to read"):
+            agreement.write_verdicts(given, events, as_of="2026-11-20T18:00:00-03:00")
+    assert events.read_bytes() == before
+    summary = agreement.write_verdicts([events], tmp_path / "verdicts.jsonl", as_of="2026-11-20T18:00:00-03:00")
+    assert summary["verdicts"] > 0

@@ -99,6 +99,13 @@ def report(spec, events, as_of, by, period, fmt, html_file, rules, owners, rank,
         _fail(f"--by: {e}")
     if html_file is not None:
         _check_writable(html_file)
+        from slacode.writer import input_among
+
+        taken = input_among(html_file, [spec, *events])
+        if taken is not None:
+            what = "the agreement" if taken == spec else "an event file"
+            _fail(f"--html {html_file}: that is {what} of this run ({taken}); writing the dashboard there would "
+                  "replace it: give the page another name (dashboard.html)")
     agreement = load_agreement(spec, events)
     selected = _selected_rules(agreement.plan, rules, owners)
     # (kept, to look the field names up if none has the field; and its as_of, for the due cards)

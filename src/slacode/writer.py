@@ -92,6 +92,11 @@ def write_verdicts(agreement, events: Any, out: Any, *, as_of, jobs: int | None 
     (:class:`~slacode.timestamps.InvalidAsOfError`, :class:`~slacode.events.EventInputError`,
     …), raised before anything is written."""
     _check_format(format)
+    if isinstance(out, (str, os.PathLike)):
+        taken = input_among(out, [events] if isinstance(events, (str, os.PathLike)) else events)
+        if taken is not None:
+            raise ValueError(f"out is {os.fspath(out)!r}, which is also one of the event files to read ({taken!r}): "
+                             "writing the verdicts there would replace the events; give another path")
     target = _Target(out)
     run, diagnostics, cutoff = _start(agreement, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
                                       input_format=input_format, csv_delimiter=csv_delimiter,
@@ -107,6 +112,22 @@ def write_verdicts(agreement, events: Any, out: Any, *, as_of, jobs: int | None 
                     return done.value.summary
     finally:
         run.close()
+
+
+def input_among(path, inputs) -> str | None:
+    """The one of ``inputs`` (a list or tuple of paths; anything else is passed over) that is
+    the file ``path`` names, or None: an output that would be written over what the run reads (the same path,
+    another name of it, a link to it)."""
+    for item in inputs if isinstance(inputs, (list, tuple)) else ():     # (never consume an iterator)
+        if not isinstance(item, (str, os.PathLike)) or os.fspath(item) == "-":
+            continue
+        try:
+            if os.path.samefile(path, item):
+                return os.fspath(item)
+        except (OSError, ValueError):           # (either missing: compare what they name)
+            if os.path.realpath(path) == os.path.realpath(item):
+                return os.fspath(item)
+    return None
 
 
 def iter_verdicts(agreement, events: Any, *, as_of, jobs: int | None = None, default_tz=None,
