@@ -66,3 +66,35 @@ def test_write_verdicts_refuses_to_write_over_its_events(tmp_path):
     assert events.read_bytes() == before
     summary = agreement.write_verdicts([events], tmp_path / "verdicts.jsonl", as_of="2026-11-20T18:00:00-03:00")
     assert summary["verdicts"] > 0
+
+
+def test_paths_that_name_nothing_are_said_so(tmp_path):
+    import os
+
+    os.symlink("b.sla", tmp_path / "a.sla")
+    os.symlink("a.sla", tmp_path / "b.sla")
+    (tmp_path / "desk.sla").write_text((ROOT / "specs" / "northwind.sla").read_text())
+    loop = subprocess.run([sys.executable, "-m", "slacode", "check", "a.sla", str(ROOT / "specs" / "events.jsonl")],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert loop.returncode == 2 and "a.sla: a link to b.sla, in a loop of links that reaches no file" in loop.stderr
+    typo = subprocess.run([sys.executable, "-m", "slacode", "check", "desk.sla", "events_typo"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert typo.returncode == 2 and "events_typo: no such file or folder" in typo.stderr
+
+
+def test_the_library_names_the_argument_it_refuses():
+    import slacode
+    from slacode.report import compliance, standings
+    from slacode.report.changes import changes
+
+    agreement = slacode.load(ROOT / "specs" / "northwind.sla")
+    with pytest.raises(TypeError, match="^since must be"):
+        changes(agreement, [], since=None, as_of="2026-11-20T18:00:00Z")
+    with pytest.raises(ValueError, match="^since: 'yesterday'"):
+        changes(agreement, [], since="yesterday", as_of="2026-11-20T18:00:00Z")
+    with pytest.raises(ValueError, match="^as_of: 'yesterday'"):
+        changes(agreement, [], since="2026-11-20T10:00:00Z", as_of="yesterday")
+    for call in (compliance, standings):
+        for wrong in (None, []):
+            with pytest.raises(TypeError, match="counts a slacode.Result"):
+                call(wrong)

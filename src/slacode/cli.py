@@ -177,7 +177,7 @@ def load_agreement(spec: str, events=(), on_errors: "Callable | None" = None):
     if path.is_dir():
         _fail(f"{spec}: is a folder; give the agreement file first, then the events")
     if not path.exists():                       # (a device or a pipe, `<(git show …)`, is read)
-        _fail(f"{spec}: no such file")
+        _fail(not_found(spec).replace(": no such file or folder", ": no such file"))
     from slacode.events import format_of
 
     if format_of(spec) is not None:             # `slacode check events.jsonl desk.sla`

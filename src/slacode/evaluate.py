@@ -1759,22 +1759,29 @@ def as_of_us(as_of, default_tz=None) -> int:
     raise TypeError(f"as_of must be a datetime or RFC 3339 text, not {type(as_of).__name__}")
 
 
-def public_as_of(as_of, default_tz=None) -> int:
+def public_as_of(as_of, default_tz=None, name: str = "as_of") -> int:
     """:func:`as_of_us` for the library's callers: a number is refused, since it could be
     seconds or microseconds since 1970 (a Unix time in seconds would judge in 1970). An
-    ``as_of`` that names no instant raises a :class:`~slacode.errors.SlacodeError`."""
+    ``as_of`` that names no instant raises a :class:`~slacode.errors.SlacodeError`. ``name``:
+    the argument's name the errors give (``since`` for :func:`slacode.report.changes.changes`)."""
     if isinstance(as_of, (int, float)):
-        raise TypeError(f"as_of must be an aware datetime or RFC 3339 text, not {type(as_of).__name__} "
+        raise TypeError(f"{name} must be an aware datetime or RFC 3339 text, not {type(as_of).__name__} "
                         "(for a Unix time, give datetime.fromtimestamp(seconds, timezone.utc))")
     try:
         return as_of_us(as_of, default_tz)
+    except TypeError as e:
+        if name == "as_of" or not str(e).startswith("as_of"):
+            raise
+        raise TypeError(name + str(e)[len("as_of"):]) from None
     except ValueError as e:
-        if isinstance(e, SlacodeError):
+        message = str(e)
+        if isinstance(e, SlacodeError) and (name == "as_of" or not message.startswith("as_of")):
             raise
         from slacode.timestamps import InvalidAsOfError
 
-        message = str(e)
-        raise InvalidAsOfError(message if message.startswith("as_of") else f"as_of: {message}") from None
+        if message.startswith("as_of"):
+            message = message[len("as_of"):]
+        raise InvalidAsOfError(f"{name}{message}" if message[:1] in (":", " ") else f"{name}: {message}") from None
 
 
 def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates: bool = True,

@@ -397,6 +397,8 @@ def _resolve(source: Any, input_format: str | None, csv: Any = None) -> _Source:
         if os.path.isdir(name):
             raise _folder_error(name)
         if fmt is None:
+            if not os.path.exists(name) and not os.path.islink(name):
+                raise EventInputError(f"{name}: no such file or folder")
             raise EventInputError(
                 f"{name}: unknown event file format (use .jsonl, .ndjson, .json or .csv, "
                 "or give the input format: --input-format jsonl|csv)")

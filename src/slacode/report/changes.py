@@ -295,7 +295,7 @@ def changes(agreement, events, *, since, as_of, default_tz=None) -> list[Change]
     from slacode.report.due import escalations
 
     plan = agreement.plan
-    t0 = public_as_of(since, default_tz)
+    t0 = public_as_of(since, default_tz, name="since")
     t1 = public_as_of(as_of, default_tz)
     if t0 > t1:
         raise ValueError("since is after as_of: the window (since, as_of] would be empty")

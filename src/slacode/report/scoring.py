@@ -62,6 +62,9 @@ def standings(result, rules=None, response: str | None = None, rank: str = "poin
     :func:`slacode.report.tables.compliance`; ``response`` (``rule.clause``) is the clause
     whose response times the median is of (None: every clause, and no median for a rep with
     several)."""
+    from slacode.report.tables import _check_result
+
+    _check_result(result, "standings")
     order = rank_key(rank)                      # (an unknown ranking is refused before counting)
     board = Board(result.zone, rules=rules, response=response)
     board.add(result.verdicts)

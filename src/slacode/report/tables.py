@@ -392,9 +392,18 @@ def compliance(result, *, by: str = "rule", period: str = "week", plan=None,
     cells count, under every grouping but ``rule``: by default the agreement's first
     ``deadline`` among the rules counted (:func:`response_clause`).
     """
+    _check_result(result, "compliance")
     counter = ComplianceCounter(result.zone, by=by, period=period, plan=plan, rules=rules, response=response)
     counter.add(result.verdicts)
     return counter.table(result)
+
+
+def _check_result(result, call: str) -> None:
+    """Refuse what is no evaluation's result (``None``, a list of verdicts) with a
+    :class:`TypeError` that says what to give."""
+    if not (hasattr(result, "verdicts") and hasattr(result, "zone") and hasattr(result, "as_of")):
+        raise TypeError(f"{call} counts a slacode.Result (what agreement.evaluate or evaluate_many returns), "
+                        f"not {type(result).__name__}")
 
 
 def _plan_of(plan):
