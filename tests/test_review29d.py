@@ -98,3 +98,30 @@ def test_the_library_names_the_argument_it_refuses():
         for wrong in (None, []):
             with pytest.raises(TypeError, match="counts a slacode.Result"):
                 call(wrong)
+
+
+_PIECES = ["lines 3, 4", "line 12", "ev-1", " ", ".", ":", "a", "ev-10", ",", "x.ev-1", "ev-1.", "ev-1:",
+           "events 2, 3", "f.jsonl:4", "lines 4,5", "3", "ev 1", "a/b", "ev-1.x", "ev_1", "-", "é"]
+
+
+def test_the_citations_of_a_reason_judged_at_once_are_judged_as_one_by_one():
+    """`check --format github` names the evidence a reason does not cite; a verdict citing
+    thousands of events is judged in one pass over its reason (16,000 attempts of one lead:
+    69 s before, under 2 s), with exactly the answers of the search per ref."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from slacode.refs import LineRef, PositionRef
+    from slacode.reporters import _Citations, _named
+
+    refs = st.one_of(st.sampled_from(["ev-1", "ev-10", "a", "1", "a/b", "ev 1", "x.", "ev-1.x", "-", "é"]),
+                     st.sampled_from(["3", "4", "12", "5", "f.jsonl:4"]).map(LineRef),
+                     st.sampled_from(["2", "3"]).map(PositionRef))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=9).map("".join), st.lists(refs, max_size=6))
+    def same(reason, cited):
+        judge = _Citations(reason)
+        assert [judge(r) for r in cited] == [_named(r, reason) for r in cited]
+
+    same()

@@ -414,6 +414,41 @@ def _named(ref, reason: str) -> bool:
     return re.search(rf"\b{word}s? (?:\d+, )*{ref}\b", reason) is not None
 
 
+class _Citations:
+    """:func:`_named` for every ref of one verdict in one pass over its reason: the reason's
+    words (an id, a file's line) and the numbers of its ``lines 3, 4`` lists are gathered
+    once, so that a verdict citing thousands of events costs a set lookup per event rather
+    than a search of the whole reason (which lists them all). A ref those sets cannot judge
+    (an id with a space or a slash in it, ending in `.` or `:`) is searched for as before."""
+
+    _WORD = re.compile(r"[\w.:-]+")
+    _PLAIN = re.compile(r"[\w.:-]*[\w-]")
+    _STOP = re.compile(r"[.:](?!\w)")
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        words = set()
+        for token in self._WORD.findall(reason):        # each maximal run of an id's characters
+            words.add(token)
+            for m in self._STOP.finditer(token):        # and what ends at a `.` or `:` that ends a
+                words.add(token[:m.start()])            # sentence (`… ev-1.`, `ev-1:`), not `ev-1.x`
+        self.words = words
+        self.lists: dict[str, set] = {}
+
+    def __call__(self, ref) -> bool:
+        said = cited(ref)
+        if said == ref or ":" in ref:                   # an id, a file's line
+            if self._PLAIN.fullmatch(said) is None:
+                return _named(ref, self.reason)
+            return said in self.words
+        word = said.partition(" ")[0]                   # `line 4`, also in `lines 3, 4`
+        numbers = self.lists.get(word)
+        if numbers is None:
+            numbers = self.lists[word] = {n for m in re.finditer(rf"\b{word}s? ((?:\d+, )*\d+)\b", self.reason)
+                                          for n in m.group(1).split(", ")}
+        return str(ref) in numbers if str(ref).isdigit() else _named(ref, self.reason)
+
+
 def _verdict_message(v) -> str:
     if v.lead is None:
         # (a goal's reason names its period, and group, first: `2026-W41: 7 of 8 …`)
@@ -421,7 +456,8 @@ def _verdict_message(v) -> str:
     else:
         head = f"Lead {v.lead}" + (f", cycle {v.cycle}" if v.cycle is not None else "")
     text = f"{head}: {v.reason}"
-    unnamed = [cited(e) for e in v.evidence if not _named(e, v.reason)]
+    named = _Citations(v.reason) if len(v.evidence) > 4 else (lambda e: _named(e, v.reason))
+    unnamed = [cited(e) for e in v.evidence if not named(e)]
     if unnamed:
         text += f" (evidence: {', '.join(unnamed)})"
     return text
