@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import NoReturn
+from typing import Any, NamedTuple, NoReturn
 from collections.abc import Callable
 from pathlib import Path
 
@@ -312,11 +312,28 @@ def _leads_by_field_value(events, text: str, input_format, tz, csv_options=None,
 
 
 def csv_arguments(csv_options) -> dict:
-    """The keyword arguments of :func:`slacode.events.iter_records` for CSV options."""
+    """The keyword arguments of :func:`slacode.events.iter_records` for CSV options (and the
+    timestamp formats of :class:`ReadOptions`)."""
+    if isinstance(csv_options, ReadOptions):
+        return {**csv_arguments(csv_options.csv), "timestamp_formats": csv_options.timestamp_formats}
     if csv_options is None:
         return {}
     return {"csv_delimiter": csv_options.delimiter if csv_options.delimiter_given else None,
             "csv_columns": csv_options.columns}
+
+
+class ReadOptions(NamedTuple):
+    """A command's ``csv_options`` when ``--timestamp-format`` is given (an extension): the
+    CSV options (None: standard CSV) and the formats, checked (:func:`csv_arguments` gives
+    both to the readers; :func:`csv_only` the first)."""
+
+    csv: Any
+    timestamp_formats: tuple[str, ...]
+
+
+def csv_only(csv_options):
+    """The CSV options of a command's ``csv_options`` (None when no CSV option was given)."""
+    return csv_options.csv if isinstance(csv_options, ReadOptions) else csv_options
 
 
 class LazyGroup(click.Group):
@@ -710,10 +727,13 @@ def _event_options(f):
     body = f
 
     @functools.wraps(body)
-    def command(*args, csv_delimiter=None, columns=(), **kwargs):
+    def command(*args, csv_delimiter=None, columns=(), timestamp_formats=(), **kwargs):
         kwargs["csv_options"] = cli_csv_options(csv_delimiter, columns)
         if kwargs["csv_options"] is not None:
             _say_unused_csv_options(csv_delimiter, columns, kwargs.get("events"), kwargs.get("input_format"))
+        if timestamp_formats:                   # --timestamp-format (extension): with the CSV options
+            kwargs["csv_options"] = ReadOptions(kwargs["csv_options"], _cli_timestamp_formats(
+                timestamp_formats, kwargs.get("tz")))
         return body(*args, **kwargs)
 
     f = click.option("--tz", "tz", metavar="ZONE",
@@ -726,7 +746,24 @@ def _event_options(f):
     f = click.option("--column", "columns", multiple=True, metavar="NAME=HEADER",
                      help='Read the CSV column HEADER as NAME (lead, at, type, id, state, fields.X or a '
                           'property): --column lead="Lead ID". Repeatable.')(f)
+    f = click.option("--timestamp-format", "timestamp_formats", multiple=True, metavar="FORMAT",
+                     help="Also read timestamps that are not RFC 3339 (tried in order after it, for a value it "
+                          "refuses): a strptime format such as '%m/%d/%Y %I:%M %p' (read in --tz without %z), "
+                          "epoch-ms, epoch-s or iso8601. Repeatable.")(f)
     return f
+
+
+def _cli_timestamp_formats(formats, tz: str | None) -> tuple[str, ...]:
+    """The checked formats of ``--timestamp-format``; exit 2 for one that cannot be read."""
+    from slacode.timestamps import timestamp_formats
+
+    check_tz(tz)
+    for text in formats:
+        try:
+            timestamp_formats([text], tz)
+        except ValueError as e:
+            _fail(f"--timestamp-format {text}: {e}")
+    return timestamp_formats(list(formats), tz)
 
 
 def cli_csv_options(delimiter: str | None, columns) -> "object | None":
@@ -918,11 +955,12 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
         from slacode.parallel import available_cores, max_jobs, parallel_sources, run_parallel
 
         jobs = max_jobs(jobs or available_cores())
-        resolved = parallel_sources(read.sources, read.input_format, jobs, csv=read.csv_options)
+        resolved = parallel_sources(read.sources, read.input_format, jobs, csv=csv_only(read.csv_options))
         if resolved is not None:
             run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=read.names,
                                input_format=read.input_format, default_tz=read.tz, serialize=serialize,
-                               group_by=group_by, fold_hook=fold_hook)
+                               group_by=group_by, fold_hook=fold_hook,
+                               **{k: v for k, v in csv_arguments(read.csv_options).items() if k == "timestamp_formats"})
             if run is not None:
                 return run
     return run_stream(plan, read, cutoff, diagnostics, sources=read.names, serialize=serialize,

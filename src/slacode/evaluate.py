@@ -792,7 +792,7 @@ class LeadFold:
         self.first_at = None
         self.first_place = None                 # (source, line) of the first event (SLA610)
         self.last = None                        # the event before the one being fed
-        self.same_instant: list | tuple = ()    # the id-less events of the latest instant (SLA620)
+        self.same_instant: list | tuple = ()    # [event, matched] of an instant of several events (SLA620)
         self.info = plan_info(plan)
         self.nulled: set | tuple = ()           # fields set to null (gone from `fields`): SLA616
         # per `where` read (index into plan.where_reads): [events of its type, those without
@@ -813,6 +813,9 @@ class LeadFold:
 
     # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
     def feed(self, rec) -> None:
+        last = self.last
+        if last is not None and last.at == rec.at and self._same_event(rec, last):
+            return                                      # SLA620: one event, with an id and without: once
         plan = self.plan
         self.events += 1
         t, ev_type, props = rec.at, rec.type, rec.props
@@ -975,20 +978,41 @@ class LeadFold:
                         self.odd_owners = [rec]
         if rec.__class__ is BreachRecord:               # `breach of RULE` (extension), rare
             self._mark_breach_attempts(rec)
-        elif rec.id is None:                            # SLA620: a copy of an earlier event of its instant?
-            same = self.same_instant
-            if same and same[0].at == t:
-                if len(same) < _SAME_INSTANT_KEPT:
-                    for prev in same:
-                        if (prev.type == ev_type and prev.props == props and prev.fields == rec.fields
-                                and prev.state == rec.state and prev.__class__ is rec.__class__
-                                and _same_content(prev, rec)):
-                            notes.add(("copy",), (rec.source, rec.line, prev.source, prev.line))
-                            break
-                    same.append(rec)
-            else:
-                self.same_instant = [rec]
         self.last = rec
+
+    def _same_event(self, rec, last) -> bool:
+        """SLA620, for an event at the instant of the event before it (``last``): whether it
+        is the same event as an earlier one of the instant, one of the two with an `id` and
+        the other without (the same content, :func:`_same_content`), to be left out; such
+        pairs are matched one to one (an event with an id stands for one copy without, and
+        the reverse), so two events with different ids stay two, and a result does not depend
+        on which source came first. A copy without an id of an event without one (or of one
+        already matched) is evaluated too, and noted. The events of the instant kept so far
+        are in ``same_instant`` as ``[record, matched]``, from the second event of an instant on."""
+        if rec.__class__ is BreachRecord:
+            return False
+        group = self.same_instant
+        if not group or group[0][0].at != rec.at:
+            group = self.same_instant = [[last, False]]
+        elif len(group) >= _SAME_INSTANT_KEPT:
+            return False
+        bare = rec.id is None
+        copied = None
+        for item in group:
+            prev = item[0]
+            if (prev.type == rec.type and prev.props == rec.props and prev.fields == rec.fields
+                    and prev.state == rec.state and prev.__class__ is rec.__class__ and _same_content(prev, rec)):
+                if (prev.id is None) is not bare and not item[1]:
+                    item[1] = True
+                    self.notes.add(("copy", "id"), (rec.source, rec.line, prev.source, prev.line,
+                                                    prev.id if bare else rec.id, bare))
+                    return True
+                if bare and copied is None:
+                    copied = prev
+        group.append([rec, False])
+        if copied is not None:
+            self.notes.add(("copy",), (rec.source, rec.line, copied.source, copied.line))
+        return False
 
     def _mark_breach_attempts(self, rec) -> None:
         """After a breach or a warning (a virtual record) was fed: the attempts it just became
@@ -2195,7 +2219,7 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
             out.append(_ownerless_diagnostic(note[1], places[note], sources, codes))
             continue
         if isinstance(note, tuple) and note and note[0] == "copy":
-            out.append(_copy_diagnostic(places[note], sources, codes))
+            out.append(_copy_diagnostic(places[note], sources, codes, note))
             continue
         if isinstance(note, tuple) and note and note[0] == "sum_value":
             found = _sum_value_diagnostic(note, places[note], sources, codes)
@@ -2562,10 +2586,14 @@ def _lead_zone_hint(zone: object) -> str:
     return "use IANA names such as `America/Sao_Paulo` in the lead's `timezone` field"
 
 
-def _copy_diagnostic(seen: list, sources, codes):
-    """SLA620 for the events without an id that copy the event before them: the first
-    lead's (in lead order) first copy, the event it copies, and how many leads had one."""
-    count, lead, (source, line, was_source, was_line) = seen
+def _copy_diagnostic(seen: list, sources, codes, note: tuple = ("copy",)):
+    """SLA620 for the events without an id that copy an event before them (``("copy",)``:
+    both evaluated), or for the events that are the same event as one before them, one of
+    the two with an id and the other without (``("copy", "id")``: the later left out): the
+    first lead's (in lead order) first such event, the event it copies, and how many leads
+    had one."""
+    count, lead, place = seen
+    source, line, was_source, was_line = place[:4]
     file = sources[source] if sources else None
     if not sources:
         copied = f"event {was_line}"                    # the library's events: positions
@@ -2574,6 +2602,21 @@ def _copy_diagnostic(seen: list, sources, codes):
     else:
         copied = f"{sources[was_source]}:{was_line}"
     many = f"; {count:,} leads have such a copy" if count > 1 else ""
+    if len(note) > 1:                                   # one with an id, one without: counted once
+        eid, bare = place[4], place[5]
+        if bare:
+            said = (f"lead {lead!r} has an event without an `id` that is the same event as {copied} (id {eid!r}: "
+                    f"the same instant, type, properties and fields): it was evaluated once, as {copied}{many}")
+        else:
+            said = (f"lead {lead!r} has an event with the id {eid!r} that is the same event as {copied}, which has "
+                    f"no `id` (the same instant, type, properties and fields): it was evaluated once, as "
+                    f"{copied}{many}")
+        return dg.make(codes.COPIED_EVENT, said, dg.Span(line, 1, file=file), file=file,
+                       hint="one source with ids (a webhook log) and one without (a CRM export) hold the same "
+                            "events: each is counted once; give the export the CRM's id too (--column "
+                            "id=HEADER), or read one of the two. Two real events that look the same: give the "
+                            "one without an `id` an id of its own (then both count)",
+                       lead=lead)
     return dg.make(codes.COPIED_EVENT,
                    f"lead {lead!r} has an event without an `id` that is a copy of {copied} (the same instant, "
                    f"type, properties and fields): both were evaluated, as two events{many}",

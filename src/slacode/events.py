@@ -47,7 +47,8 @@ from slacode.partition import owned_lines, range_lines
 from slacode.refs import LineRef, PositionRef
 from slacode.timestamps import (  # noqa: F401  (parse_timestamp, timestamp_us: public here too)
     _CUTS, _DEFAULT_CLOCK, _ONE_US, EPOCH, EventInputError, MissingOffsetError, _Clock, _kind, _zone,
-    FIRST_YEAR, LAST_YEAR, _year_problem, datetime_from_us, parse_timestamp, timestamp_us)
+    FIRST_YEAR, LAST_YEAR, _year_problem, clock_of, datetime_from_us, parse_timestamp, timestamp_us)
+from slacode.timestamps import timestamp_formats as _timestamp_formats
 
 __all__ = [
     "Event",
@@ -293,16 +294,23 @@ def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
             problems.append(_Problem(codes.NO_OFFSET, "at",
                                      f"'at' {at.isoformat()} has no time zone", _TZ_HINT))
     elif type(at) is not str:
-        problems.append(_Problem(codes.INVALID_TIMESTAMP, "at",
-                                 f"'at' must be an RFC 3339 timestamp, not {_kind(at)}",
-                                 'write it as text: "2026-11-09T16:00:00-03:00"'))
+        number = getattr(clock, "number_us", None)     # --timestamp-format epoch-ms (extension)
+        if number is not None and type(at) in (int, float):
+            try:
+                us = number(at)
+            except ValueError as exc:
+                problems.append(_Problem(codes.INVALID_TIMESTAMP, "at", str(exc), getattr(exc, "hint", None)))
+        else:
+            problems.append(_Problem(codes.INVALID_TIMESTAMP, "at",
+                                     f"'at' must be an RFC 3339 timestamp, not {_kind(at)}",
+                                     'write it as text: "2026-11-09T16:00:00-03:00"'))
     else:
         try:
             us = clock.us(at)
         except MissingOffsetError as exc:
             problems.append(_Problem(codes.NO_OFFSET, "at", str(exc), _TZ_HINT))
-        except ValueError as exc:
-            problems.append(_Problem(codes.INVALID_TIMESTAMP, "at", str(exc)))
+        except ValueError as exc:                       # (a hint when --timestamp-format was given)
+            problems.append(_Problem(codes.INVALID_TIMESTAMP, "at", str(exc), getattr(exc, "hint", None)))
 
     if typ is None:
         problems.append(_Problem(codes.MISSING_KEY, "type", "the event has no 'type'"))
@@ -1122,10 +1130,11 @@ def content_difference(first: tuple, other: tuple) -> str:
     return next((name for name, a, b in zip(CONTENT_PARTS, first, other) if a != b), "content")
 
 
-def _contents_at(source: _Source, index: int, lines: set[int], default_tz) -> Iterator[tuple[int, tuple]]:
+def _contents_at(source: _Source, index: int, lines: set[int], default_tz,
+                 formats: tuple[str, ...] = ()) -> Iterator[tuple[int, tuple]]:
     """(line, :func:`event_content`) of the events on ``lines`` of a file, read again
     (JSON Lines: the other lines are not parsed)."""
-    reader = _Reader([], default_tz, None, multi=False, ids=_Unjudged())
+    reader = _Reader([], default_tz, None, multi=False, ids=_Unjudged(), formats=formats)
     reader.only = lines
     last = max(lines)
     stream = source.stream if source.path is None else None
@@ -1160,9 +1169,11 @@ class _Reader:
     """State shared by the sources of one read: diagnostics, ids seen, order, as_of."""
 
     def __init__(self, diagnostics: list, default_tz: tzinfo | None, as_of_us: int | None,
-                 multi: bool, ids: IdTable | SpilledIds | None = None, as_of_zone: tzinfo | None = None):
+                 multi: bool, ids: IdTable | SpilledIds | None = None, as_of_zone: tzinfo | None = None,
+                 formats: tuple[str, ...] = ()):
         self.diagnostics = diagnostics
-        self.clock = _Clock(default_tz)
+        self.clock = clock_of(default_tz, formats)      # RFC 3339, then `formats` (--timestamp-format)
+        self.formats = formats
         self.as_of = as_of_us
         self.as_of_zone = as_of_zone                # how the SLA506 info writes as_of
         self.multi = multi
@@ -1237,7 +1248,7 @@ class _Reader:
             wanted.setdefault(place >> _LINE_BITS, set()).add(place & _LINE_MASK)
         known: dict[int, tuple] = {}
         for src, lines in wanted.items():
-            for line, content in _contents_at(self.sources[src], src, lines, self.default_tz):
+            for line, content in _contents_at(self.sources[src], src, lines, self.default_tz, self.formats):
                 known[src << _LINE_BITS | line] = content
         # each where it was found: merged into the list in one pass (inserting them one by
         # one would move the rest of the list each time)
@@ -1659,7 +1670,7 @@ def iter_records(sources: Any, *, input_format: str | None = None,
                  default_tz: tzinfo | str | None = None, diagnostics: list,
                  as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None,
                  as_of_zone: tzinfo | None = None, csv_delimiter: str | None = None,
-                 csv_columns: Any = None) -> Iterator[Record]:
+                 csv_columns: Any = None, timestamp_formats: Any = None) -> Iterator[Record]:
     """Stream the records of event files, in input order (source order, then line).
 
     ``sources``: paths (``str``/``Path``), ``"-"`` for standard input, or open streams
@@ -1675,14 +1686,15 @@ def iter_records(sources: Any, *, input_format: str | None = None,
     a :class:`SpilledIds` keeps memory flat, and its ``repeats()`` then says whether the
     read must be done again with an exact table). ``as_of_zone``: the zone the count of
     events after ``as_of`` writes it in (the agreement's; default UTC). ``csv_delimiter``
-    and ``csv_columns``: how to read CSV exports, as :func:`read_events` takes them.
+    and ``csv_columns``: how to read CSV exports, and ``timestamp_formats``: how to read
+    timestamps that are not RFC 3339, as :func:`read_events` takes them.
 
     Raises :class:`EventInputError` at once for an unknown format or an unreadable file
     (and while iterating if a file fails to read, or a CSV column mapping clashes with a
     column of the file).
     """
     reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone,
-                             csv_options_of(csv_delimiter, csv_columns))
+                             csv_options_of(csv_delimiter, csv_columns), timestamp_formats)
     return _iterate(reader, resolved)
 
 
@@ -1826,10 +1838,11 @@ def _file_key(path: str):
 
 
 def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None,
-          as_of_zone=None, csv=None) -> tuple[_Reader, list[_Source]]:
+          as_of_zone=None, csv=None, formats=None) -> tuple[_Reader, list[_Source]]:
+    formats = _timestamp_formats(formats, default_tz)   # (checked before anything is read)
     resolved = resolve_sources(sources, input_format, csv)
     reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=len(resolved) > 1, ids=ids,
-                     as_of_zone=as_of_zone)
+                     as_of_zone=as_of_zone, formats=formats)
     reader.names = [s.name for s in resolved]
     reader.wide = {s.name: s.encoding for s in resolved if s.encoding is not None}
     reader.sources = resolved
@@ -1838,13 +1851,15 @@ def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None,
 
 def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = None, as_of_zone=None,
                    default_tz: tzinfo | str | None = None, diagnostics: list,
-                   as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None) -> tuple[_Reader, Iterator[Record]]:
+                   as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None,
+                   timestamp_formats: Any = None) -> tuple[_Reader, Iterator[Record]]:
     """:func:`iter_records` restricted to the leads of partition ``k`` of ``n`` (JSON Lines
     only; see :func:`owned_lines`). Events after ``as_of_us`` are counted in ``reader.late``
     (per source) instead of reported: the caller adds up the partitions. ``reader.seen`` holds
     the ids this partition used (``ids`` as in :func:`iter_records`), ``reader.marks`` where
     each source's diagnostics begin."""
-    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone)
+    reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone,
+                             formats=timestamp_formats)
     if any(s.fmt != "jsonl" for s in resolved):
         raise ValueError("partitioned reading needs JSON Lines sources")
     reader.part, reader.late = (k, n), {}
@@ -1854,10 +1869,12 @@ def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = N
 def iter_range(path: str, start: int, end: int, first_line: int, *, input_format: str | None = None,
                as_of_zone=None,
                default_tz: tzinfo | str | None = None, diagnostics: list,
-               as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None) -> tuple[_Reader, Iterator[Record]]:
+               as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None,
+               timestamp_formats: Any = None) -> tuple[_Reader, Iterator[Record]]:
     """:func:`iter_partition` for the lines of one plain JSON Lines file between two byte
     offsets (line starts); ``first_line`` is the number of the line at ``start``."""
-    reader, resolved = _open([path], input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone)
+    reader, resolved = _open([path], input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone,
+                             formats=timestamp_formats)
     if resolved[0].fmt != "jsonl" or resolved[0].gzip or resolved[0].encoding is not None:
         raise ValueError("range reading needs a plain JSON Lines file")
     reader.span, reader.late = (start, end, first_line), {}
@@ -1956,7 +1973,8 @@ def _zone_written(as_of, default_tz) -> tzinfo | None:
 def read_events(sources: Any, *, input_format: str | None = None,
                 default_tz: tzinfo | str | None = None, as_of: Any = None,
                 as_of_us: int | None = None, as_of_zone: tzinfo | None = None,
-                csv_delimiter: str | None = None, csv_columns: Any = None) -> EventBatch:
+                csv_delimiter: str | None = None, csv_columns: Any = None,
+                timestamp_formats: Any = None) -> EventBatch:
     """The :class:`EventBatch` of ``sources``: every usable event's record, and a
     diagnostic for every line that is not used.
 
@@ -1977,6 +1995,12 @@ def read_events(sources: Any, *, input_format: str | None = None,
     property). They apply to the CSV sources (standard input and unnamed streams are then
     CSV unless ``input_format`` says); ``ValueError`` for one that cannot be read.
 
+    Timestamps that are not RFC 3339 (an extension): ``timestamp_formats``, a format or a
+    list of them, tried in order after RFC 3339 for a value it refuses: a strptime format
+    (``"%m/%d/%Y %I:%M %p"``, read in ``default_tz`` when it has no ``%z``), ``"epoch-ms"`` or
+    ``"epoch-s"`` (a JSON number, or a text of digits), ``"iso8601"`` (``±HHMM`` or ``±HH``
+    offsets, no seconds, a space for ``T``); ``ValueError`` for one that cannot be.
+
     Raises :class:`EventInputError` for an input that cannot be read at all (a missing
     file, an unknown format, a column mapping to a name the file has a column of)."""
     from slacode._collector import paused_gc
@@ -1991,7 +2015,7 @@ def read_events(sources: Any, *, input_format: str | None = None,
             as_of_zone = _zone_written(as_of, default_tz)
     diagnostics: list[Diagnostic] = []
     reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, None, as_of_zone,
-                             csv_options_of(csv_delimiter, csv_columns))
+                             csv_options_of(csv_delimiter, csv_columns), timestamp_formats)
     records = _iterate(reader, resolved)
     # Records hold dicts, so the cyclic collector would scan the growing list again and
     # again while it is built (nearly halving the speed); nothing read here forms a cycle.
@@ -2013,7 +2037,7 @@ def _line_column(d: Diagnostic) -> tuple[int, int]:
 def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                          default_tz: tzinfo | str | None = None, diagnostics: list,
                          as_of_us: int | None = None, as_of_zone: tzinfo | None = None,
-                         sources: tuple[str, ...] = ()) -> list[Record]:
+                         sources: tuple[str, ...] = (), timestamp_formats: Any = None) -> list[Record]:
     """Records of events given as dicts or :class:`Event` objects (the library's input).
 
     Dicts follow the JSON Lines rules (``at`` may also be an aware ``datetime``); they are
@@ -2022,10 +2046,12 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     :func:`iter_records` (one ``info`` for all events after ``as_of_us``). ``sources``: the
     names of the files that records of :func:`read_events` among the events come from (an
     :class:`EventBatch`'s), to name the file of the first event after ``as_of_us``.
+    ``timestamp_formats``: as :func:`read_events` takes them.
     """
     # the events are in memory already (their ids too): a plain dict is the fastest table
     seen: dict[str, int] = {}
-    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False, ids=seen, as_of_zone=as_of_zone)
+    reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False, ids=seen, as_of_zone=as_of_zone,
+                     formats=_timestamp_formats(timestamp_formats, default_tz))
     as_of = as_of_us
     clock = reader.clock
     clock_us = clock.us

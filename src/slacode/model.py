@@ -1358,15 +1358,18 @@ class Agreement(Node):
                       default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
                       aggregates: bool = True, group_by: "str | None" = None,
                       csv_delimiter: "str | None" = None,
-                      csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None) -> "Result":
+                      csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None,
+                      timestamp_formats: "str | Iterable[str] | None" = None) -> "Result":
         """:meth:`evaluate` for many leads, in ``jobs`` processes (default: every core), with
         the same result. ``events``: event files (paths), or what :meth:`evaluate` takes;
-        ``csv_delimiter`` and ``csv_columns`` read CSV exports as :func:`slacode.read_events` does."""
+        ``csv_delimiter`` and ``csv_columns`` read CSV exports, and ``timestamp_formats``
+        timestamps that are not RFC 3339, as :func:`slacode.read_events` does."""
         from slacode.parallel import evaluate_many
 
         result = evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
                                input_format=input_format, group_by=group_by,
-                               csv_delimiter=csv_delimiter, csv_columns=csv_columns)
+                               csv_delimiter=csv_delimiter, csv_columns=csv_columns,
+                               timestamp_formats=timestamp_formats)
         result.agreement_diagnostics = list(self.diagnostics)
         return result if aggregates else _without_aggregates(result)
 
@@ -1375,7 +1378,7 @@ class Agreement(Node):
                        default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
                        csv_delimiter: "str | None" = None,
                        csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None,
-                       format: str = "jsonl") -> dict:
+                       format: str = "jsonl", timestamp_formats: "str | Iterable[str] | None" = None) -> dict:
         """Write the verdicts of event files to ``out`` (a path, written atomically, or a
         binary file object) as `slacode check --format jsonl` writes them, byte for byte,
         with memory that follows one lead rather than the input (``format="json"``: as
@@ -1386,13 +1389,13 @@ class Agreement(Node):
 
         return write_verdicts(self, events, out, as_of=as_of, jobs=jobs, default_tz=default_tz,
                               input_format=input_format, csv_delimiter=csv_delimiter, csv_columns=csv_columns,
-                              format=format)
+                              format=format, timestamp_formats=timestamp_formats)
 
     def iter_verdicts(self, events: "Iterable", *, as_of: "str | _dt.datetime", jobs: "int | None" = None,
                       default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
                       csv_delimiter: "str | None" = None,
-                      csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None
-                      ) -> "Iterator[dict]":
+                      csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None,
+                      timestamp_formats: "str | Iterable[str] | None" = None) -> "Iterator[dict]":
         """The records :meth:`write_verdicts` writes, as dicts, one at a time: the verdicts
         (``record == "verdict"``), then the diagnostics, then the summary. The events are
         read when it is called (errors are raised then); the verdicts are made as the
@@ -1400,7 +1403,8 @@ class Agreement(Node):
         from slacode.writer import iter_verdicts
 
         return iter_verdicts(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz, input_format=input_format,
-                             csv_delimiter=csv_delimiter, csv_columns=csv_columns)
+                             csv_delimiter=csv_delimiter, csv_columns=csv_columns,
+                             timestamp_formats=timestamp_formats)
 
     def upcoming(self, events: "Iterable", *, as_of: "str | _dt.datetime",
                  within: "str | _dt.timedelta | None" = None, default_tz: "str | _dt.tzinfo | None" = None,

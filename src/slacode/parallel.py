@@ -176,15 +176,16 @@ class ParallelRun:
 
 def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, names: list[str],
                  input_format: str | None = None, default_tz=None, serialize=None,
-                 group_by: str | None = None, fold_hook=None) -> ParallelRun | None:
+                 group_by: str | None = None, fold_hook=None, timestamp_formats=()) -> ParallelRun | None:
     """Evaluate ``sources`` (resolved by :func:`parallel_sources`) in ``jobs`` processes
     (``group_by``, ``fold_hook``: as :func:`~slacode.stream.run_stream` takes them; the hook
     runs in the workers, which inherit it, and what it returns is spooled back).
 
     Appends the reading diagnostics to ``diagnostics`` in input order and returns the run, or
     None when the input needs the serial path (an id used under leads of two partitions).
-    Raises :class:`EventInputError` if a worker could not read its input."""
-    files = ([s.path for s in sources], input_format, default_tz)
+    Raises :class:`EventInputError` if a worker could not read its input. ``timestamp_formats``:
+    as :func:`slacode.read_events` takes them."""
+    files = ([s.path for s in sources], input_format, default_tz, timestamp_formats)
     if len(sources) == 1 and not sources[0].gzip and sources[0].encoding is None:
         spans = byte_ranges(sources[0].path, jobs)
         if spans is not None:                   # looks grouped by ascending lead: split the file
@@ -382,19 +383,19 @@ def _worker(k: int, job: tuple) -> None:
         def read(diags: list):
             if files is None:
                 return iter(parts[k])
-            paths, input_format, default_tz = files
+            paths, input_format, default_tz, formats = files
             # the first read's ids go to a file the parent compares with the other workers'
             ids = SpilledIds(os.path.join(workdir, f"ids-{k}") if "reader" not in first else None)
             if spans is not None:
                 start, end, line = spans[k]
                 reader, records = iter_range(paths[0], start, end, line, input_format=input_format,
                                              default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids,
-                                             as_of_zone=plan.zone)
+                                             as_of_zone=plan.zone, timestamp_formats=formats)
                 first.setdefault("reader", reader)
                 return _ascending(records, leads)
             reader, records = iter_partition(paths, k, n, input_format=input_format,
                                              default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids,
-                                             as_of_zone=plan.zone)
+                                             as_of_zone=plan.zone, timestamp_formats=formats)
             first.setdefault("reader", reader)
             return records
 
@@ -440,7 +441,7 @@ def checked_jobs(jobs) -> tuple[int | None, int, str | None]:
 def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None = None, reason: str | None = None,
               default_tz=None, input_format: str | None = None, csv_delimiter: str | None = None,
               csv_columns: Any = None, group_by: str | None = None, serialize=None, in_memory: bool = False,
-              call: str = "evaluate_many"):
+              call: str = "evaluate_many", timestamp_formats: Any = None):
     """Both passes over event files (paths, folders) in ``jobs`` processes when that is
     possible and worth it, else in this one: ``(run, diagnostics)``, the run's outcomes
     still to be read (:func:`slacode.stream.result_of`, or lead by lead). ``serialize`` and
@@ -459,7 +460,8 @@ def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None =
     diagnostics: list = []
     if resolved is not None:
         run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names, input_format=input_format,
-                           default_tz=default_tz, serialize=serialize, group_by=group_by)
+                           default_tz=default_tz, serialize=serialize, group_by=group_by,
+                           timestamp_formats=timestamp_formats)
         if run is not None:
             return run, diagnostics
         diagnostics = []
@@ -467,14 +469,14 @@ def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None =
     def read(diags, ids=None):
         return iter_records(events, input_format=input_format, default_tz=default_tz, diagnostics=diags,
                             as_of_us=cutoff, ids=ids, as_of_zone=plan.zone, csv_delimiter=csv_delimiter,
-                            csv_columns=csv_columns)
+                            csv_columns=csv_columns, timestamp_formats=timestamp_formats)
     return stream.run_stream(plan, read, cutoff, diagnostics, sources=names, serialize=serialize,
                              rereadable=True, in_memory=in_memory, group_by=group_by), diagnostics
 
 
 def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_tz=None,
                   input_format: str | None = None, group_by: str | None = None,
-                  csv_delimiter: str | None = None, csv_columns: Any = None):
+                  csv_delimiter: str | None = None, csv_columns: Any = None, timestamp_formats: Any = None):
     """The :class:`~slacode.evaluate.Result` of many leads' events, in ``jobs`` processes
     (default: every core), identical to one process's.
 
@@ -484,7 +486,9 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     kept, as :func:`slacode.evaluate.evaluate` keeps them); ``group_by`` as
     :func:`slacode.evaluate.evaluate` takes it; ``csv_delimiter`` and ``csv_columns``: how
     CSV files are read, as :func:`slacode.read_events` takes them (CSV files are read in
-    one process; the evaluation too, as splitting them among processes is not done).
+    one process; the evaluation too, as splitting them among processes is not done);
+    ``timestamp_formats``: how timestamps that are not RFC 3339 are read, as
+    :func:`slacode.read_events` takes them (event files and dicts).
 
     An explicit ``jobs`` other than 1 that cannot be had (this process has other threads,
     is a daemonic pool worker, or cannot fork) gives one ``RuntimeWarning`` saying why,
@@ -492,9 +496,11 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     from slacode.evaluate import check_group_by, evaluate_records, public_as_of
     from slacode.events import EventBatch, batch_parts, csv_options_of, records_from_objects
     from slacode.stream import result_of
+    from slacode.timestamps import timestamp_formats as _timestamp_formats
 
     check_group_by(group_by)
     csv_options_of(csv_delimiter, csv_columns)             # (checked before anything is read)
+    timestamp_formats = _timestamp_formats(timestamp_formats, default_tz)
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     asked, jobs, reason = checked_jobs(jobs)
@@ -512,10 +518,11 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     if sources is None and events and all(isinstance(e, (str, os.PathLike)) for e in events):
         run, diagnostics = run_files(plan, events, cutoff, jobs, asked=asked, reason=reason, default_tz=default_tz,
                                      input_format=input_format, csv_delimiter=csv_delimiter,
-                                     csv_columns=csv_columns, group_by=group_by, in_memory=True)
+                                     csv_columns=csv_columns, group_by=group_by, in_memory=True,
+                                     timestamp_formats=timestamp_formats)
         return result_of(run, plan, cutoff, diagnostics)
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
-                                   as_of_zone=plan.zone, sources=sources or ())
+                                   as_of_zone=plan.zone, sources=sources or (), timestamp_formats=timestamp_formats)
     if reason is not None and len(records) >= MIN_PARALLEL_RECORDS:
         _warn_serial(asked, reason)
     if jobs <= 1 or len(records) < MIN_PARALLEL_RECORDS or not can_fork():

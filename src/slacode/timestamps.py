@@ -209,6 +209,180 @@ def _explain_timestamp(text: str) -> str:
 _DEFAULT_CLOCK = _Clock()
 
 
+# --------------------------------------------------------------------------------------------
+# Timestamp formats other than RFC 3339 (extension: --timestamp-format, timestamp_formats=)
+# --------------------------------------------------------------------------------------------
+
+#: The named formats besides strptime ones.
+NAMED_FORMATS = ("iso8601", "epoch-ms", "epoch-s")
+_ISO8601 = re.compile(r"(\d{4}-\d\d-\d\d)[Tt ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?"
+                      r"(?:([Zz])|([+-])(\d\d)(?::?(\d\d))?)?", re.ASCII).fullmatch
+_EPOCH_TEXT = re.compile(r"\d+(?:\.\d+)?", re.ASCII).fullmatch
+_LOWEST_US = (datetime(FIRST_YEAR, 1, 1, tzinfo=timezone.utc) - EPOCH) // _ONE_US
+_HIGHEST_US = (datetime(LAST_YEAR + 1, 1, 1, tzinfo=timezone.utc) - EPOCH) // _ONE_US - 1
+#: what a strptime format must name, each by one of these directives
+_NEEDED = (("a year", "Yy"), ("a month", "mbBj"), ("a day", "dj"), ("an hour", "HI"), ("the minutes", "M"))
+_NO_MATCH = ("does not match format", "unconverted data remains")
+
+
+class _NotThisShape(ValueError):
+    """A value that a timestamp format does not read at all (another format may)."""
+
+
+def timestamp_formats(formats: Any, default_tz: tzinfo | str | None = None) -> tuple[str, ...]:
+    """``formats`` (one text, or texts, or None) as a checked tuple, in the order given:
+    a strptime format (``"%m/%d/%Y %I:%M %p"``), ``"iso8601"``, ``"epoch-ms"`` or ``"epoch-s"``.
+    A strptime format without ``%z`` reads local times: it needs ``default_tz``. Raises
+    ``ValueError`` (``TypeError`` for a value of the wrong kind) saying what to write."""
+    if formats is None:
+        return ()
+    if isinstance(formats, str):
+        formats = (formats,)
+    if isinstance(formats, (bytes, Mapping)) or not hasattr(formats, "__iter__"):
+        raise TypeError(f"timestamp formats are a list of texts, not {_kind(formats)}")
+    out = []
+    for f in formats:
+        if not isinstance(f, str):
+            raise TypeError(f"a timestamp format is a text, not {_kind(f)}")
+        out.append(_checked_format(f, default_tz))
+    return tuple(out)
+
+
+def _checked_format(text: str, default_tz) -> str:
+    """One format, checked (``iso8601`` and the others named in any case)."""
+    if text.lower() in NAMED_FORMATS:
+        return text.lower()
+    if "%" not in text:
+        raise ValueError(f"timestamp format {text!r} is neither a strptime format (such as '%m/%d/%Y %I:%M %p') "
+                         "nor one of iso8601, epoch-ms, epoch-s")
+    directives = set(re.findall(r"%[-#]?(.)", text.replace("%%", "")))
+    if "Z" in directives:
+        raise ValueError(f"timestamp format {text!r}: %Z reads only a few zone names and keeps no offset; "
+                         "use %z for an offset (+0000, -05:00), or leave the zone out and name it with --tz")
+    sample = datetime(2026, 11, 9, 13, 5, 7, 250000, tzinfo=timezone(timedelta(hours=-3)))
+    try:
+        datetime.strptime(sample.strftime(text), text)
+    except ValueError as e:
+        raise ValueError(f"timestamp format {text!r} is not a strptime format Python reads: {e}") from None
+    missing = [what for what, letters in _NEEDED if not directives.intersection(letters)]
+    if missing:
+        raise ValueError(f"timestamp format {text!r} does not read {', '.join(missing)}: an instant needs the "
+                         "date and the time of day (%Y %m %d %H %M, or %I with %p)")
+    if "I" in directives and "p" not in directives:
+        raise ValueError(f"timestamp format {text!r} reads a 12-hour clock (%I) without AM or PM: add %p")
+    if "z" not in directives and _zone(default_tz) is None:
+        raise ValueError(f"timestamp format {text!r} has no offset (%z): its times are local times, so name "
+                         "their zone (--tz ZONE on the command line, default_tz= in the library)")
+    return text
+
+
+def format_list(formats: tuple[str, ...]) -> str:
+    """How a hint names the formats tried: ``RFC 3339, then '%m/%d/%Y %I:%M %p', epoch-ms``."""
+    return "RFC 3339, then " + ", ".join(f if f in NAMED_FORMATS else repr(f) for f in formats)
+
+
+class _FormatsClock(_Clock):
+    """A :class:`_Clock` that reads a timestamp RFC 3339 refuses with other formats, tried
+    in order (the RFC 3339 path and its caches first: a file in RFC 3339 is read as fast)."""
+
+    __slots__ = ("formats",)
+
+    def __init__(self, tz: tzinfo | None, formats: tuple[str, ...]):
+        super().__init__(tz)
+        self.formats = formats
+
+    def _parse(self, text: str) -> int:
+        try:
+            return super()._parse(text)
+        except MissingOffsetError:
+            raise
+        except ValueError as exc:
+            return self._by_formats(text, exc)
+
+    def number_us(self, value: int | float) -> int:
+        """Epoch microseconds of a JSON number (``epoch-ms``, ``epoch-s``)."""
+        return self._by_formats(value, None)
+
+    def _by_formats(self, value, refused) -> int:
+        problem = None
+        for f in self.formats:
+            try:
+                return self._read(f, value)
+            except _NotThisShape:
+                continue
+            except MissingOffsetError:
+                raise
+            except ValueError as exc:       # the format's shape, not a valid instant
+                problem = problem or exc
+        shown = value if isinstance(value, str) else repr(value)
+        error = problem or ValueError(f"{shown!r} is not an RFC 3339 timestamp, nor one of the timestamp formats "
+                                      f"given" if isinstance(value, str) else
+                                      f"'at' {shown} is a number that no timestamp format given reads")
+        error.hint = (f"formats tried: {format_list(self.formats)}; write the value in one of them, or add the "
+                      "format it is in (--timestamp-format)")
+        raise error
+
+    def _read(self, fmt: str, value) -> int:
+        if fmt.startswith("epoch-"):
+            return _epoch_us(value, 1000 if fmt == "epoch-ms" else 1_000_000)
+        if not isinstance(value, str):
+            raise _NotThisShape(fmt)
+        if fmt == "iso8601":
+            return self._iso8601(value)
+        try:
+            moment = datetime.strptime(value, fmt)
+        except ValueError as e:
+            if any(words in str(e) for words in _NO_MATCH):
+                raise _NotThisShape(fmt) from None
+            raise ValueError(f"{value!r}: {e}") from None
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise ValueError(_year_problem(value, moment.year))
+        if moment.tzinfo is not None:
+            return (moment - EPOCH) // _ONE_US
+        wall = (moment.replace(tzinfo=timezone.utc) - EPOCH) // _ONE_US
+        return wall - self._offset(value, wall)
+
+    def _iso8601(self, text: str) -> int:
+        """An ISO 8601 variant, written again as RFC 3339 and read as such."""
+        m = _ISO8601(text.strip())
+        if m is None:
+            raise _NotThisShape("iso8601")
+        day, hh, mi, ss, frac, zulu, sign, oh, om = m.groups()
+        tail = ("." + frac if frac else "") + ("Z" if zulu else f"{sign}{oh}:{om or '00'}" if sign else "")
+        written = f"{day}T{hh}:{mi}:{ss or '00'}{tail}"
+        shifted = len(self.shifted)
+        try:
+            us = _Clock._parse(self, written)
+        except ValueError as e:             # (MissingOffsetError included) said of the text as given
+            raise type(e)(str(e).replace(repr(written), repr(text))) from None
+        if len(self.shifted) > shifted:     # SLA510 names the text as given
+            self.shifted[-1] = (text,) + self.shifted[-1][1:]
+        return us
+
+
+def _epoch_us(value, per_unit: int) -> int:
+    """Microseconds of a count of seconds (``per_unit`` 1,000,000) or milliseconds (1,000)
+    since 1970 (UTC): a JSON number, or a text of digits (a CSV cell)."""
+    if value.__class__ is int:
+        us = value * per_unit
+    elif value.__class__ is float:
+        us = round(value * per_unit)
+    elif isinstance(value, str) and _EPOCH_TEXT(value.strip()):
+        whole, _, frac = value.strip().partition(".")
+        us = int(whole) * per_unit + (int((frac + "000000")[:6]) * per_unit // 1_000_000 if frac else 0)
+    else:
+        raise _NotThisShape("epoch")
+    if not _LOWEST_US <= us <= _HIGHEST_US:
+        unit = "milliseconds" if per_unit == 1000 else "seconds"
+        raise _NotThisShape(f"{value!r} is not a count of {unit} since 1970 in the years evaluated")
+    return us
+
+
+def clock_of(tz: tzinfo | None, formats: tuple[str, ...] = ()) -> _Clock:
+    """The clock a read uses: RFC 3339 only, or then ``formats`` (:func:`timestamp_formats`)."""
+    return _FormatsClock(tz, formats) if formats else _Clock(tz)
+
+
 def _zone(default_tz: tzinfo | str | None) -> tzinfo | None:
     """``default_tz`` as a tzinfo; a string is an IANA zone name."""
     if default_tz is None or isinstance(default_tz, tzinfo):

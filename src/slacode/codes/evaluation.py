@@ -292,14 +292,16 @@ TOO_MANY_PERIODS = define("SLA611", "too-many-periods", "error", """
     """)
 
 COPIED_EVENT = define("SLA620", "copied-event", "warning", """
-    An event without an `id` is a copy of an earlier event of the same lead and instant:
-    the same type, state, properties and fields (values compared exactly, as repeated ids
-    are: `true` is not `1`), and no `id` either. Both were evaluated, as two events.
+    An event without an `id` is a copy of an earlier event of the same lead and instant
+    (the same type, state, properties and fields, values compared exactly, as repeated ids
+    are: `true` is not `1`): both were evaluated, as two events; or an event is the same
+    event as an earlier one of its instant, one of the two with an `id` and the other
+    without: it was evaluated once.
 
     ## Why
     Events without an `id` cannot be told apart from a copy, so slacode evaluates every
     line it is given (LANGUAGE.md §4; events with an `id` are kept once, the first,
-    SLA512). Copies come from exports read together whose date ranges overlap (Monday's
+    SLA517). Copies come from exports read together whose date ranges overlap (Monday's
     file and the week's file), or from a webhook retried without an id. Each copy of an
     attempt is counted again: `at most 3 per day` is then breached by calls made once, and
     `at least N within` met too early. slacode says so once, at the first lead's (in lead
@@ -308,16 +310,29 @@ COPIED_EVENT = define("SLA620", "copied-event", "warning", """
     with nothing else to tell them apart): then nothing is wrong, and this warning can be
     left out with `--ignore SLA620`.
 
+    A webhook log (events with the CRM's ids) read together with the CRM's export of the
+    same events (no id column) is the other case: an event without an `id` that has the
+    content of an event with one is that event. It is evaluated once, whichever source
+    comes first (the one read first is kept, the other left out), and said once per run
+    in the same way. The pairs are one to one: an event with an id stands for one copy
+    without, so two events with different ids stay two events, and a third copy (two
+    overlapping exports and the log) is a copy of the first kind.
+
     ## Avoid
     Reading overlapping exports of events that have no id:
     ```
     $ slacode check desk.sla monday.csv week.csv
     ```
+    or a webhook log and an export of the same days, one with ids and one without:
+    ```
+    $ slacode check desk.sla webhook.jsonl export.csv
+    ```
 
     ## Prefer
     Events with the CRM's own activity id (`--column id="Activity ID"` reads it from a
     CSV column of another name), so that a copy is kept once; or exports that do not
-    overlap.
+    overlap. When an event without an `id` and one with an id are two real events, give
+    the first an id of its own: then both count.
     """)
 
 OFF_WORKING_DAYS = define("SLA619", "counted-on-no-working-day", "info", """

@@ -68,6 +68,10 @@ INVALID_TIMESTAMP = define("SLA503", "invalid-timestamp", "error", """
     `t` or a space may replace `T` and `z` may replace `Z`. Other forms (epoch numbers,
     `09/11/2026`, a missing seconds part, offsets without a colon) are refused rather than
     guessed, and leap seconds (`:60`) are refused because no clock in the system can hold them.
+    When an export writes such a form throughout, name it (an extension):
+    `--timestamp-format epoch-ms`, `iso8601`, or a strptime format such as
+    `'%m/%d/%Y %I:%M %p'`; a value that none of them reads either is still refused, with a
+    hint naming the formats tried.
 
     ## Avoid
     ```

@@ -1,0 +1,155 @@
+"""SLA620 (review 29b): the same event read from a source with ids (a webhook log) and from one
+without (a CRM export) is evaluated once, whichever source comes first, in one process or
+several; events with different ids stay different events."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import slacode
+from slacode import parallel
+from slacode.cli import main
+
+HERE = Path(__file__).resolve().parent
+CASE = HERE / "fixtures" / "copies29"
+
+SPEC = ('agreement "x" { timezone "UTC"; teams sales }\n'
+        "attempts cadence {\n  owner sales\n  start on assigned\n  count call\n  at most 3 per day\n}\n"
+        "quota calls {\n  owner sales\n  count call\n  at least 100 per day\n}\n")
+AS_OF = "2026-11-20T23:00:00Z"
+ASSIGNED = {"lead": "A", "at": "2026-11-20T10:00:00Z", "type": "assigned", "owner": "ana"}
+CALL = {"lead": "A", "at": "2026-11-20T11:00:00Z", "type": "call", "outcome": "no answer"}
+
+
+def calls_counted(events) -> tuple[int, list]:
+    """How many `call` events the quota counted, and the run's SLA620 diagnostics."""
+    result = slacode.loads(SPEC).evaluate(events, as_of=AS_OF)
+    (quota,) = [v for v in result.verdicts if v.rule == "calls"]
+    return quota.value, [d for d in result.diagnostics if d.code == "SLA620"]
+
+
+def test_a_copy_without_an_id_of_an_event_with_one_is_counted_once():
+    counted, (found,) = calls_counted([ASSIGNED, {**CALL, "id": "c1"}, CALL])
+    assert counted == 1
+    assert (found.line, found.severity, found.lead) == (3, "warning", "A")
+    assert found.message.startswith("lead 'A' has an event without an `id` that is the same event as event 2 "
+                                    "(id 'c1': ")
+    assert "it was evaluated once, as event 2" in found.message
+
+
+def test_the_event_with_the_id_after_its_copy_without_one_is_counted_once_too():
+    counted, (found,) = calls_counted([ASSIGNED, CALL, {**CALL, "id": "c1"}])
+    assert counted == 1
+    assert found.line == 3
+    assert found.message.startswith("lead 'A' has an event with the id 'c1' that is the same event as event 2, "
+                                    "which has no `id`")
+
+
+def test_before_the_change_both_were_counted_and_nothing_was_said():
+    """What review 29b saw: the pair counted twice (the cap of 3 a day breached by 2 calls counted as 4)."""
+    result = slacode.loads(SPEC).evaluate(
+        [ASSIGNED, {**CALL, "id": "c1"}, CALL, {**CALL, "at": "2026-11-20T12:00:00Z", "id": "c2"},
+         {**CALL, "at": "2026-11-20T12:00:00Z"}], as_of=AS_OF)
+    (cap,) = [v for v in result.verdicts if v.clause == "at_most_per_day"]
+    assert cap.status == "pending"                  # 2 calls, not 4
+    assert [d.code for d in result.diagnostics].count("SLA620") == 1
+
+
+def test_two_events_with_different_ids_stay_two_with_or_without_a_copy():
+    assert calls_counted([ASSIGNED, {**CALL, "id": "c1"}, {**CALL, "id": "c2"}]) == (2, [])
+    counted, (found,) = calls_counted([ASSIGNED, {**CALL, "id": "c1"}, {**CALL, "id": "c2"}, CALL])
+    assert counted == 2 and found.line == 4
+    counted, (found,) = calls_counted([ASSIGNED, CALL, {**CALL, "id": "c1"}, {**CALL, "id": "c2"}])
+    assert counted == 2 and found.line == 3       # the copy stands for c1; c2 is another call
+
+
+@pytest.mark.parametrize("other", [
+    {"outcome": "voicemail"}, {"at": "2026-11-20T11:00:01Z"}, {"fields": {"x": 1}}, {"channel": "phone"}])
+def test_an_event_with_an_id_and_one_without_that_differ_are_two(other):
+    assert calls_counted([ASSIGNED, {**CALL, "id": "c1"}, {**CALL, **other}]) == (2, [])
+
+
+def test_the_instant_is_compared_not_its_text_and_keys_in_any_order():
+    copy = {"type": "call", "outcome": "no answer", "at": "2026-11-20T08:00:00-03:00", "lead": "A"}
+    counted, found = calls_counted([ASSIGNED, {**CALL, "id": 7}, copy])
+    assert counted == 1 and len(found) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(ids=st.integers(0, 3), bare=st.integers(0, 3), order=st.randoms(use_true_random=False))
+def test_the_count_is_the_larger_of_the_ids_and_the_copies_in_any_order(ids, bare, order):
+    """Events with an id and copies without one are paired one to one: n ids and m copies of
+    one call are max(n, m) calls, whatever the input's order (a copy beyond the ids is one of
+    the copies without an id that SLA620 already evaluated as events of their own)."""
+    same = [{**CALL, "id": f"c{i}"} for i in range(ids)] + [dict(CALL) for _ in range(bare)]
+    order.shuffle(same)
+    counted, found = calls_counted([ASSIGNED, *same])
+    assert counted == max(ids, bare)
+    assert bool(found) == (ids + bare > max(ids, bare) or bare > 1)
+
+
+# -- the command line: review 29b's files, either order, any number of processes ---------
+
+def check(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_the_review_files_either_order_fail_on_input_and_count_once(capsys):
+    spec, webhook, export = CASE / "revops.sla", CASE / "overlap.jsonl", CASE / "overlap.csv"
+    args = ["--as-of", "2026-12-01T18:00:00-05:00", "--fail-on", "input", "--ignore", "SLA217", "--format", "json"]
+    runs = []
+    for files in ((webhook, export), (export, webhook)):
+        code, out, _ = check(capsys, "check", str(spec), *map(str, files), *args)
+        assert code == 1                                    # the copies are an input problem now
+        doc = json.loads(out)
+        (cap,) = [v for v in doc["verdicts"] if v["clause"] == "at_most_per_day"]
+        assert cap["status"] == "pending"                   # 2 calls, not 4: no false breach
+        (said,) = [d for d in doc["diagnostics"] if d["code"] == "SLA620"]
+        runs.append((said["file"], said["line"]))
+        for v in doc["verdicts"]:
+            v.pop("evidence"), v.pop("reason")          # (they cite the copy read first)
+        runs.append(doc["verdicts"])
+    assert runs[0] == (str(export), 2) and runs[2] == (str(webhook), 1)
+    assert runs[1] == runs[3]
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="parallel evaluation needs fork")
+def test_the_same_with_any_number_of_processes(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_RECORDS", 0)
+    spec = tmp_path / "a.sla"
+    spec.write_text(SPEC)
+    webhook, export = tmp_path / "webhook.jsonl", tmp_path / "export.jsonl"
+    hooks, rows = [], []
+    for n in range(40):
+        lead = f"L{n:03d}"
+        hooks.append({**ASSIGNED, "lead": lead, "id": f"{lead}-a"})
+        for k in range(3):
+            call = {**CALL, "lead": lead, "at": f"2026-11-20T1{k + 1}:00:00Z"}
+            hooks.append({**call, "id": f"{lead}-{k}"})
+            if (n + k) % 3:
+                rows.append(call)                         # most calls exported again, without an id
+    webhook.write_text("".join(json.dumps(e) + "\n" for e in hooks))
+    export.write_text("".join(json.dumps(e) + "\n" for e in rows))
+    outs = set()
+    for files in ((webhook, export), (export, webhook)):
+        seen = []
+        for jobs in ("1", "2", "3"):
+            code, out, err = check(capsys, "check", str(spec), *map(str, files), "--as-of", AS_OF,
+                                   "--format", "json", "--jobs", jobs)
+            assert code == 0, err
+            seen.append(out)
+        assert seen[1] == seen[0] and seen[2] == seen[0]
+        doc = json.loads(seen[0])
+        assert all(v["status"] != "breached" for v in doc["verdicts"])
+        (quota,) = [v for v in doc["verdicts"] if v["rule"] == "calls"]
+        outs.add(quota["value"])
+        (said,) = [d for d in doc["diagnostics"] if d["code"] == "SLA620"]
+        assert said["message"].endswith(f"; {len({r['lead'] for r in rows})} leads have such a copy")
+    assert outs == {120}
