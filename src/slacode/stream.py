@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from slacode._collector import paused_gc
 from slacode.aggregate import Aggregates
 from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, escalate, grouping_segments, note_diagnostics, \
-    stamp_groups, target_segments, unknown_state_diagnostics
+    note_starts, stamp_groups, target_segments, unknown_state_diagnostics
 from slacode.diagnostics import sort_by_place
 from slacode.events import Record
 from slacode.ids import SpilledIds
@@ -398,6 +398,7 @@ class StreamEvaluation:
             fold.feed(r)
         if self.plan.breach_watch:               # `breach of` (extension): folded again with its breaches
             fold = escalate(fold, records, self.segs, self.as_of)
+        note_starts(fold, records)               # SLA626: had the lead an event that can start anything?
         return fold
 
     def _outcome(self, fold: LeadFold) -> LeadOutcome:
