@@ -210,18 +210,24 @@ def _add_counts(into: dict, more: dict) -> None:
             into[key] = n
 
 
-def note_starts(fold: "LeadFold", records) -> None:
-    """SLA626's evidence of one lead of a run, after its fold: nothing when one of its
-    ``records`` has a type the agreement starts on (:attr:`PlanInfo.starts`; most leads'
-    first), else the note ``("no_start",)`` with the lead's events by type, and per type
-    those that carry a `state` value (a `state` key or column on an event of another type
-    is a property) and an `owner`."""
+def note_starts(fold: "LeadFold", records) -> bool:
+    """SLA626's evidence of one lead of a run, after its fold: whether one of its ``records``
+    has a type the agreement starts on (:attr:`PlanInfo.starts`; True too when any event can
+    start something); if not, the note ``("no_start",)`` with the lead's events by type, and
+    per type those that carry a `state` value (a `state` key or column on an event of another
+    type is a property) and an `owner`.
+
+    Once a lead of a run had such an event, no lead's note can make the run say SLA626 (every
+    lead must have the note): the callers stop asking then, so most runs ask for one lead."""
     starts = fold.info.starts
-    if starts is None:
-        return
+    if starts is None or fold.quota_hits or (fold.flow_seen and fold.plan.flow is not None):
+        return True                             # (something started: no need to look)
+    for rf in fold.rules:
+        if rf.number or rf.untracked or rf.once_skipped:
+            return True
     for r in records:
-        if r.type in starts:                    # (a virtual kind equals no plain type)
-            return
+        if r[3] in starts:                      # its type (a virtual kind equals no plain type)
+            return True
     counts: dict = {}
     stated: dict = {}
     owned: dict = {}
@@ -238,6 +244,7 @@ def note_starts(fold: "LeadFold", records) -> None:
                 owned[t] = owned.get(t, 0) + 1
     if counts:
         fold.notes.add(("no_start",), (counts, stated, owned))
+    return False
 
 
 def _remembered(cache: dict, key, compute):
@@ -2002,9 +2009,11 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         agg = Aggregates(plan, as_of)
     verdicts: list[Verdict] = []
     groups = group_by_lead(records)
+    started = False                             # a lead had an event a start reads (SLA626: no)
     for lead in sorted(groups):
         fold = fold_lead(plan, lead, groups[lead], segs, as_of)
-        note_starts(fold, groups[lead])
+        if not started:
+            started = note_starts(fold, groups[lead])
         lead_verdicts = fold.verdicts(as_of)
         if group_by is not None:
             stamp_groups(fold, lead_verdicts)
