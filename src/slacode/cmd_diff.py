@@ -120,7 +120,12 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs, csv_
         resolve_as_of(as_of, tz, after.plan.timezone)   # still a usage error when it is not an instant
         click.echo("slacode: --as-of has no effect without --events", err=True)
     if not events and csv_options is not None:
-        click.echo("slacode: --csv-delimiter, --column and --type-map have no effect without --events", err=True)
+        from slacode.cli import csv_of, type_map_of
+
+        csv, types = csv_of(csv_options) is not None, bool(type_map_of(csv_options))
+        given = ("--csv-delimiter, --column and --type-map have" if csv and types
+                 else "--csv-delimiter and --column have" if csv else "--type-map has")
+        click.echo(f"slacode: {given} no effect without --events", err=True)
     semantic = [c for c in changes if c.semantic]
     # test blocks are part of the review, but change no verdict: not a difference in meaning
     differs = any(c.area != "test" for c in semantic) or bool(imp is not None and imp.changed)
