@@ -311,29 +311,47 @@ def _leads_by_field_value(events, text: str, input_format, tz, csv_options=None,
     return "; ".join(found.values())
 
 
+class InputOptions(NamedTuple):
+    """How a command reads its event files beyond the format: ``csv``, the CSV options of
+    ``--csv-delimiter`` and ``--column`` (:class:`slacode.events_csv.CsvOptions`, None:
+    standard CSV), and ``type_map``, the ``--type-map OURS=THEIRS`` pairs (extension,
+    :mod:`slacode.typemap`; JSON Lines and CSV alike), and ``timestamp_formats``, the checked
+    ``--timestamp-format`` formats (extension, :func:`slacode.timestamps.timestamp_formats`).
+    The commands receive them as their ``csv_options`` argument (None when no such option
+    is given)."""
+
+    csv: Any = None
+    type_map: tuple = ()
+    timestamp_formats: tuple = ()       # --timestamp-format (extension), checked
+
+
 def csv_arguments(csv_options) -> dict:
-    """The keyword arguments of :func:`slacode.events.iter_records` for CSV options (and the
-    timestamp formats of :class:`ReadOptions`)."""
-    if isinstance(csv_options, ReadOptions):
-        return {**csv_arguments(csv_options.csv), "timestamp_formats": csv_options.timestamp_formats}
+    """The keyword arguments of :func:`slacode.events.iter_records` for the input options
+    (:class:`InputOptions`, None: none given)."""
     if csv_options is None:
         return {}
-    return {"csv_delimiter": csv_options.delimiter if csv_options.delimiter_given else None,
-            "csv_columns": csv_options.columns}
+    out: dict = {}
+    csv = csv_of(csv_options)
+    if csv is not None:
+        out.update(csv_delimiter=csv.delimiter if csv.delimiter_given else None, csv_columns=csv.columns)
+    types = type_map_of(csv_options)
+    if types:
+        out["type_map"] = types
+    formats = getattr(csv_options, "timestamp_formats", ())
+    if formats:
+        out["timestamp_formats"] = formats
+    return out
 
 
-class ReadOptions(NamedTuple):
-    """A command's ``csv_options`` when ``--timestamp-format`` is given (an extension): the
-    CSV options (None: standard CSV) and the formats, checked (:func:`csv_arguments` gives
-    both to the readers; :func:`csv_only` the first)."""
-
-    csv: Any
-    timestamp_formats: tuple[str, ...]
+def csv_of(csv_options) -> Any:
+    """The CSV options among the input options (None: standard CSV; CSV options alone are
+    taken as they are)."""
+    return csv_options.csv if isinstance(csv_options, InputOptions) else csv_options
 
 
-def csv_only(csv_options):
-    """The CSV options of a command's ``csv_options`` (None when no CSV option was given)."""
-    return csv_options.csv if isinstance(csv_options, ReadOptions) else csv_options
+def type_map_of(csv_options) -> tuple | None:
+    """The ``--type-map`` pairs among the input options (None: no type map)."""
+    return (csv_options.type_map or None) if isinstance(csv_options, InputOptions) else None
 
 
 class LazyGroup(click.Group):
@@ -720,20 +738,20 @@ def _as_of_option(f):
 
 
 def _event_options(f):
-    """``--tz``, ``--input-format``, and the CSV options, which the command receives as one
-    ``csv_options`` (:class:`slacode.events_csv.CsvOptions`, None when neither is given)."""
+    """``--tz``, ``--input-format``, the CSV options and ``--type-map``, which the command
+    receives as one ``csv_options`` (:class:`InputOptions`, None when none is given)."""
     import functools
 
     body = f
 
     @functools.wraps(body)
-    def command(*args, csv_delimiter=None, columns=(), timestamp_formats=(), **kwargs):
-        kwargs["csv_options"] = cli_csv_options(csv_delimiter, columns)
-        if kwargs["csv_options"] is not None:
+    def command(*args, csv_delimiter=None, columns=(), type_maps=(), timestamp_formats=(), **kwargs):
+        csv = cli_csv_options(csv_delimiter, columns)
+        types = cli_type_map(type_maps)
+        formats = _cli_timestamp_formats(timestamp_formats, kwargs.get("tz")) if timestamp_formats else ()
+        kwargs["csv_options"] = InputOptions(csv, types, formats) if csv is not None or types or formats else None
+        if csv is not None:
             _say_unused_csv_options(csv_delimiter, columns, kwargs.get("events"), kwargs.get("input_format"))
-        if timestamp_formats:                   # --timestamp-format (extension): with the CSV options
-            kwargs["csv_options"] = ReadOptions(kwargs["csv_options"], _cli_timestamp_formats(
-                timestamp_formats, kwargs.get("tz")))
         return body(*args, **kwargs)
 
     f = click.option("--tz", "tz", metavar="ZONE",
@@ -746,6 +764,10 @@ def _event_options(f):
     f = click.option("--column", "columns", multiple=True, metavar="NAME=HEADER",
                      help='Read the CSV column HEADER as NAME (lead, at, type, id, state, fields.X or a '
                           'property): --column lead="Lead ID". Repeatable.')(f)
+    f = click.option("--type-map", "type_maps", multiple=True, metavar="OURS=THEIRS",
+                     help='Read events of type THEIRS as type OURS, in JSON Lines and CSV: --type-map '
+                          'state="Status Change" (an event read as state enters the state of its state key or '
+                          'column). Repeatable.')(f)
     f = click.option("--timestamp-format", "timestamp_formats", multiple=True, metavar="FORMAT",
                      help="Also read timestamps that are not RFC 3339 (tried in order after it, for a value it "
                           "refuses): a strptime format such as '%m/%d/%Y %I:%M %p' (read in --tz without %z), "
@@ -764,6 +786,23 @@ def _cli_timestamp_formats(formats, tz: str | None) -> tuple[str, ...]:
         except ValueError as e:
             _fail(f"--timestamp-format {text}: {e}")
     return timestamp_formats(list(formats), tz)
+
+
+def cli_type_map(texts) -> tuple:
+    """The ``(ours, theirs)`` pairs of the ``--type-map`` options (``()`` without one); exit 2
+    for one that cannot be read, with an example."""
+    if not texts:
+        return ()
+    from slacode.typemap import type_map_pairs
+
+    for text in texts:
+        if "=" not in text:
+            _fail(f"--type-map {text}: write OURS=THEIRS, the type the agreement reads and the type the events "
+                  f'have (--type-map state="Status Change")')
+    try:
+        return type_map_pairs(list(texts))
+    except ValueError as e:
+        _fail(f"--type-map: {e}")
 
 
 def cli_csv_options(delimiter: str | None, columns) -> "object | None":
@@ -884,7 +923,7 @@ class EventReader:
         except EventInputError as e:
             _fail(str(e))
         self.as_of, self.tz, self.input_format = as_of_us, tz, input_format
-        self.csv_options = csv_options    # --csv-delimiter, --column (None: standard CSV)
+        self.csv_options = csv_options    # --csv-delimiter, --column, --type-map (InputOptions; None: none)
         self.wrap = wrap                  # e.g. a progress counter: wrap(records, pass_number)
         self.passes = 0
 
@@ -955,12 +994,12 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
         from slacode.parallel import available_cores, max_jobs, parallel_sources, run_parallel
 
         jobs = max_jobs(jobs or available_cores())
-        resolved = parallel_sources(read.sources, read.input_format, jobs, csv=csv_only(read.csv_options))
+        resolved = parallel_sources(read.sources, read.input_format, jobs, csv=csv_of(read.csv_options))
         if resolved is not None:
             run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=read.names,
                                input_format=read.input_format, default_tz=read.tz, serialize=serialize,
-                               group_by=group_by, fold_hook=fold_hook,
-                               **{k: v for k, v in csv_arguments(read.csv_options).items() if k == "timestamp_formats"})
+                               group_by=group_by, fold_hook=fold_hook, type_map=type_map_of(read.csv_options),
+                               timestamp_formats=getattr(read.csv_options, "timestamp_formats", ()))
             if run is not None:
                 return run
     return run_stream(plan, read, cutoff, diagnostics, sources=read.names, serialize=serialize,

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from slacode.cli import (EMPTY_PATH, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _as_of_option, _color, _event_options, _fail,
-                         _jobs_option, answering, csv_only, read_agreement_text, resolve_as_of, spool_stdin)
+                         _jobs_option, answering, read_agreement_text, resolve_as_of, spool_stdin)
 
 
 def read_spec_text(spec: str) -> tuple[str | None, list, str]:
@@ -119,8 +119,15 @@ def diff(old, new, events, as_of, fmt, leads_limit, tz, input_format, jobs, csv_
     elif as_of is not None:
         resolve_as_of(as_of, tz, after.plan.timezone)   # still a usage error when it is not an instant
         click.echo("slacode: --as-of has no effect without --events", err=True)
-    if not events and csv_only(csv_options) is not None:
-        click.echo("slacode: --csv-delimiter and --column have no effect without --events", err=True)
+    if not events and csv_options is not None:
+        from slacode.cli import csv_of, type_map_of
+
+        given = [words for words, there in (("--csv-delimiter and --column", csv_of(csv_options) is not None),
+                                            ("--type-map", bool(type_map_of(csv_options))),
+                                            ("--timestamp-format", bool(csv_options.timestamp_formats))) if there]
+        said = ", ".join(given[:-1]) + " and " + given[-1] if len(given) > 1 else given[0]
+        verb = "have" if len(given) > 1 or given[0].startswith("--csv") else "has"
+        click.echo(f"slacode: {said} {verb} no effect without --events", err=True)
     semantic = [c for c in changes if c.semantic]
     # test blocks are part of the review, but change no verdict: not a difference in meaning
     differs = any(c.area != "test" for c in semantic) or bool(imp is not None and imp.changed)

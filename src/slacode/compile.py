@@ -911,6 +911,9 @@ class Plan:
     # message, Span), ...) of each `only between … in lead timezone` and used `timezone lead`
     # calendar, in the file's order; :func:`_zone_reads`
     zone_reads: tuple = ()
+    # where the agreement first starts anything (a rule's `start` line, the `flow` block, a
+    # quota's `count`): ``(words for a message, Span)``, None without any (SLA626)
+    start_place: Any = None
     # `seen TYPE` / `awaiting A since B` (extension): per event type, the facts its events
     # change (FactStep, fact_table); empty without either
     facts: dict = field(default_factory=dict)
@@ -1203,7 +1206,27 @@ def compile_agreement(agreement: m.Agreement) -> Plan:
                 type_reads=_type_reads(agreement, facts), where_reads=_where_reads(agreement),
                 zone_reads=_zone_reads(agreement),
                 state_reads=tuple(state_reads(agreement).items()),
-                facts=fact_table(agreement, facts))
+                facts=fact_table(agreement, facts), start_place=_start_place(agreement))
+
+
+def _start_place(agreement: m.Agreement) -> tuple | None:
+    """``(words, Span)`` of the first thing in the file that starts anything: a rule's first
+    `start on` / `start when` line, the `flow` block, a quota's `count` (or `sum`) line
+    (SLA626 is said there); None when nothing starts."""
+    found = []
+    for r in agreement.rules:
+        starts = [c for c in r.clauses if c.kind in ("start_on", "start_when")]
+        if starts and starts[0].span is not None:
+            found.append((f"`start` of {r.rule_kind} `{r.name.value}`", starts[0].span))
+    for f in agreement.of("flow"):
+        if f.span is not None:
+            found.append(("the `flow` block", f.span))
+    for q in agreement.quotas:
+        if q.measure is not None and q.measure.span is not None:
+            found.append((f"`{q.measure.kind}` of quota `{q.name.value}`", q.measure.span))
+    if not found:
+        return None
+    return min(found, key=lambda item: (item[1].line or 0, item[1].column or 0))
 
 
 def _field_reads(agreement: m.Agreement) -> tuple:

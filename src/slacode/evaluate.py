@@ -172,6 +172,8 @@ class RunNotes:
                     value = (lead,)
                 elif kind == "choice_zone":                     # SLA622 names each alias seen
                     value = (value,)
+                elif kind == "no_start":                        # SLA626: its counts add up (copies)
+                    value = tuple(dict(d) for d in value)
                 places[note] = [1, lead, value]
                 continue
             seen[0] += 1
@@ -182,6 +184,9 @@ class RunNotes:
                 seen[2] += (lead,)
             elif kind == "choice_zone" and value not in seen[2]:
                 seen[2] += (value,)
+            elif kind == "no_start":                    # events by type (and those with `state`, `owner`)
+                for into, more in zip(seen[2], value):
+                    _add_counts(into, more)
             elif kind == "fields_had":                  # the read fields leads had
                 had = seen[2]
                 sample = had[1] if len(had[1]) >= 5 else tuple(sorted({*had[1], *value[1]}))[:5]
@@ -189,6 +194,57 @@ class RunNotes:
 
     def __bool__(self) -> bool:
         return bool(self.places)
+
+
+#: How many event types SLA626's counts keep (an input of ever new types does not grow them).
+_TYPES_COUNTED = 1_000
+
+
+def _add_counts(into: dict, more: dict) -> None:
+    """``more``'s counts added to ``into`` (a new key only while ``into`` has fewer than
+    :data:`_TYPES_COUNTED`)."""
+    for key, n in more.items():
+        if key in into:
+            into[key] += n
+        elif len(into) < _TYPES_COUNTED:
+            into[key] = n
+
+
+def note_starts(fold: "LeadFold", records) -> bool:
+    """SLA626's evidence of one lead of a run, after its fold: whether one of its ``records``
+    has a type the agreement starts on (:attr:`PlanInfo.starts`; True too when any event can
+    start something); if not, the note ``("no_start",)`` with the lead's events by type, and
+    per type those that carry a `state` value (a `state` key or column on an event of another
+    type is a property) and an `owner`.
+
+    Once a lead of a run had such an event, no lead's note can make the run say SLA626 (every
+    lead must have the note): the callers stop asking then, so most runs ask for one lead."""
+    starts = fold.info.starts
+    if starts is None or fold.quota_hits or (fold.flow_seen and fold.plan.flow is not None):
+        return True                             # (something started: no need to look)
+    for rf in fold.rules:
+        if rf.number or rf.untracked or rf.once_skipped:
+            return True
+    for r in records:
+        if r[3] in starts:                      # its type (a virtual kind equals no plain type)
+            return True
+    counts: dict = {}
+    stated: dict = {}
+    owned: dict = {}
+    for r in records:
+        t = r.type
+        if t.__class__ is not str:
+            continue
+        counts[t] = counts.get(t, 0) + 1
+        props = r.props
+        if props:
+            if t != "state" and props.get("state") is not None:
+                stated[t] = stated.get(t, 0) + 1
+            if t != "assigned" and props.get("owner") is not None:
+                owned[t] = owned.get(t, 0) + 1
+    if counts:
+        fold.notes.add(("no_start",), (counts, stated, owned))
+    return False
 
 
 def _remembered(cache: dict, key, compute):
@@ -308,7 +364,7 @@ class PlanInfo:
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
                  "field_typos", "where_watch", "first_reads", "facts", "twins", "state_names", "state_places",
-                 "state_typos", "rep_history", "where_judged")
+                 "state_typos", "rep_history", "where_judged", "starts")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -342,6 +398,7 @@ class PlanInfo:
             read.update(q.types)
         read.update(plan.facts)                         # `seen` / `awaiting` (extension)
         self.read_types = frozenset(read)
+        self.starts = _start_types(plan)                # what some start can match (SLA626)
         self.typos: dict[str, str | None] = {}      # an unread type -> the read type it misspells
         self.type_places = dict(plan.type_reads)    # a read type -> where a trigger first names it
         # the lead fields the agreement reads, where it first does, and per field name that
@@ -716,6 +773,25 @@ def _counts_only(rp: RulePlan, asks: tuple) -> bool:
     return (count_fn is not None and not befores and stop_fn is None and cancel_fn is None
             and restart_fn is None and rp.start_when is None and rp.pause is None and not rp.retarget
             and not rp.whens and rp.breach_fn is None)
+
+
+def _start_types(plan: Plan) -> frozenset | None:
+    """The plain event types of which an input event can start anything of ``plan`` (SLA626):
+    each rule's `start on` types (`enter` / `leave`: `state`), `state` with a `flow` block
+    (any state event gives the lead a flow verdict), each quota's counted types. None when
+    any event can start something (a rule with `start when`, which fires at whatever event
+    makes its predicate true) or when nothing can (no rule, flow or quota). The virtual kinds
+    (`breach of …`, `Nth attempt of …`) are left out: only a start of another rule makes them."""
+    types: set = set()
+    for rp in plan.rules:
+        if rp.start_types is None:
+            return None
+        types.update(t for t in rp.start_types if t.__class__ is str)
+    if plan.flow is not None:
+        types.add("state")
+    for q in plan.quotas:
+        types.update(t for t in q.types if t.__class__ is str)
+    return frozenset(types) or None
 
 
 def plan_info(plan: Plan) -> PlanInfo:
@@ -1964,8 +2040,11 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         agg = Aggregates(plan, as_of)
     verdicts: list[Verdict] = []
     groups = group_by_lead(records)
+    started = False                             # a lead had an event a start reads (SLA626: no)
     for lead in sorted(groups):
         fold = fold_lead(plan, lead, groups[lead], segs, as_of)
+        if not started:
+            started = note_starts(fold, groups[lead])
         lead_verdicts = fold.verdicts(as_of)
         if group_by is not None:
             stamp_groups(fold, lead_verdicts)
@@ -2148,7 +2227,7 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
 
     for note in sorted(places, key=order):
         if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had", "state_in", "field_both",
-                                                            "zone_missing", "zone_field"):
+                                                            "zone_missing", "zone_field", "no_start"):
             continue                                    # (the whole run's, below; SLA613's, SLA616's evidence)
         if note in unsaid:
             continue
@@ -2259,7 +2338,73 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
         out += twin_type_diagnostics(notes, plan)
         out += field_never_set_diagnostics(notes, plan)
         out += zone_field_diagnostics(notes, plan)
+        if sources:                                     # a run of event files, not a service's leads
+            out += no_start_diagnostics(notes, plan)
     return out
+
+
+#: How many of the input's types SLA626 names (the most common).
+_TYPES_NAMED = 5
+
+
+def no_start_diagnostics(notes: RunNotes, plan) -> list:
+    """SLA626 once per run: the input had usable events, but no lead had one of a type the
+    agreement starts on (:func:`_start_types`; each such lead noted its events by type,
+    :func:`note_starts`): at the agreement's first start (:attr:`Plan.start_place`), naming
+    the types it starts on, the input's most common types with their event counts, and the
+    fixes (`--type-map`, backquoted names), with the type whose events carry a `state` value
+    (and, for `assigned`, an `owner`). Only of a whole run's notes, of event files (the
+    caller's ``sources``): a service's call with one lead's events is no export to warn of."""
+    if plan is None or not notes.leads:
+        return []
+    seen = notes.places.get(("no_start",))
+    if seen is None or seen[0] < notes.leads:          # a lead had an event that can start something
+        return []
+    starts = plan_info(plan).starts
+    if starts is None:
+        return []
+    from slacode.codes import evaluation as codes
+    from slacode.typemap import mapping_text
+
+    counts, stated, owned = seen[2]
+    total = sum(counts.values())
+    common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    listed = ", ".join(f"{t!r} ({n:,})" for t, n in common[:_TYPES_NAMED])
+    more = len(common) - _TYPES_NAMED
+    if more > 0:
+        listed += f" and {more:,} more type{'s' if more > 1 else ''}"
+    names = [f"`{t}`" for t in sorted(starts)]
+    wanted = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    where, span = plan.start_place if plan.start_place is not None else (None, None)
+    events = f"its {total:,} event{'s are' if total != 1 else ' is'}"
+    message = (f"the agreement starts on events of type {wanted}, and no event of the input has one of "
+               f"{'those types' if len(names) > 1 else 'that type'}: {events} of type {listed}; so nothing "
+               "started (no cycle, no flow verdict, nothing counted)")
+    maps: list = []                         # (ours, theirs) the input's events suggest
+    said = []
+    if stated:
+        t = min(stated, key=lambda k: (-stated[k], k))
+        maps.append(("state", t))
+        said.append(f"{stated[t]:,} event{'s' if stated[t] != 1 else ''} of type {t!r} carry a `state` value, "
+                    "read as a plain property of an event that is not of type `state`: "
+                    f"--type-map {mapping_text('state', t)} reads them as state events entering it")
+    if owned and "assigned" in starts:      # (an `owner` on the events of another type: the assignments)
+        t = min((k for k in owned if k not in {theirs for _, theirs in maps}), key=lambda k: (-owned[k], k),
+                default=None)
+        if t is not None:
+            maps.append(("assigned", t))
+    example = " ".join(f"--type-map {mapping_text(*m)}" for m in maps) if maps else \
+        f"--type-map {mapping_text(sorted(starts)[0], common[0][0])}"
+    hint = (f"read the input's types as the agreement's with --type-map OURS=THEIRS (e.g. {example}; "
+            f"type_map= in Python), or name them in the agreement in backquotes (start on `{common[0][0]}`; "
+            "docs/extensions.md, Names in backquotes)")
+    if said:
+        hint += "; " + "; ".join(said)
+    hint += "; if such events are yet to come, leave this warning out with `--ignore SLA626`"
+    if where is not None:
+        message = f"{where}: {message}"
+    return [dg.make(codes.EVENT_TYPES_UNMATCHED, message, span, file=span.file if span is not None else None,
+                    hint=hint)]
 
 
 def zone_field_diagnostics(notes: RunNotes, plan) -> list:

@@ -1131,11 +1131,16 @@ def content_difference(first: tuple, other: tuple) -> str:
 
 
 def _contents_at(source: _Source, index: int, lines: set[int], default_tz,
-                 formats: tuple[str, ...] = ()) -> Iterator[tuple[int, tuple]]:
+                 formats: tuple[str, ...] = (), types: tuple = ()) -> Iterator[tuple[int, tuple]]:
     """(line, :func:`event_content`) of the events on ``lines`` of a file, read again
-    (JSON Lines: the other lines are not parsed)."""
+    (JSON Lines: the other lines are not parsed); ``formats``: the read's timestamp formats,
+    ``types``: its type map pairs."""
     reader = _Reader([], default_tz, None, multi=False, ids=_Unjudged(), formats=formats)
     reader.only = lines
+    if types:
+        from slacode.typemap import TypeRenamer
+
+        reader.types = TypeRenamer(types)
     last = max(lines)
     stream = source.stream if source.path is None else None
     if stream is not None:                     # read from its start, then left where it was
@@ -1193,6 +1198,9 @@ class _Reader:
         self.only: set[int] | None = None           # reading again: only these lines
         self.wide: dict[str, str] = {}              # source name -> its wide encoding (UTF-16 …)
         self.plain: set[str] = _PLAIN_KEYS          # property keys that misspell no reserved key (SLA521)
+        # `--type-map OURS=THEIRS` (extension, slacode.typemap): renames each event's type as
+        # it is read; None without one (the JSON Lines loop then pops `type` as it always did)
+        self.types: Any = None
 
     # -- reports -------------------------------------------------------------------------
 
@@ -1248,7 +1256,8 @@ class _Reader:
             wanted.setdefault(place >> _LINE_BITS, set()).add(place & _LINE_MASK)
         known: dict[int, tuple] = {}
         for src, lines in wanted.items():
-            for line, content in _contents_at(self.sources[src], src, lines, self.default_tz, self.formats):
+            for line, content in _contents_at(self.sources[src], src, lines, self.default_tz, self.formats,
+                                              self.types.pairs if self.types is not None else ()):
                 known[src << _LINE_BITS | line] = content
         # each where it was found: merged into the list in one pass (inserting them one by
         # one would move the rest of the list each time)
@@ -1421,6 +1430,8 @@ class _Reader:
         with _lines_of(source) as lines:
             loads, decode_error = orjson.loads, orjson.JSONDecodeError
             pop, new, record, dict_, colons = dict.pop, _new_record, Record, dict, bytes.count
+            # (with a type map, a `pop` that renames the type: without one, dict.pop itself)
+            pop_type = pop if self.types is None else self.types.popper()
             clock = self.clock
             hours, minutes, tails, slow_us = clock.hours, clock.minutes, clock.tails, clock.us
             cut1, cut2, cut3 = _CUTS
@@ -1485,7 +1496,7 @@ class _Reader:
                         self.repeated(raw, obj, name, lineno)
                 lead = pop(obj, "lead", None)
                 at = pop(obj, "at", None)
-                typ = pop(obj, "type", None)
+                typ = pop_type(obj, "type", None)
                 state = pop(obj, "state", None)
                 if state is not None and typ != "state":
                     obj["state"] = state        # §4: any other event's `state` is a property
@@ -1670,7 +1681,7 @@ def iter_records(sources: Any, *, input_format: str | None = None,
                  default_tz: tzinfo | str | None = None, diagnostics: list,
                  as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None,
                  as_of_zone: tzinfo | None = None, csv_delimiter: str | None = None,
-                 csv_columns: Any = None, timestamp_formats: Any = None) -> Iterator[Record]:
+                 csv_columns: Any = None, timestamp_formats: Any = None, type_map: Any = None) -> Iterator[Record]:
     """Stream the records of event files, in input order (source order, then line).
 
     ``sources``: paths (``str``/``Path``), ``"-"`` for standard input, or open streams
@@ -1687,14 +1698,15 @@ def iter_records(sources: Any, *, input_format: str | None = None,
     read must be done again with an exact table). ``as_of_zone``: the zone the count of
     events after ``as_of`` writes it in (the agreement's; default UTC). ``csv_delimiter``
     and ``csv_columns``: how to read CSV exports, and ``timestamp_formats``: how to read
-    timestamps that are not RFC 3339, as :func:`read_events` takes them.
+    timestamps that are not RFC 3339, as :func:`read_events` takes them; ``type_map`` too (a
+    type map naming a type no event had: SLA626 at the end).
 
     Raises :class:`EventInputError` at once for an unknown format or an unreadable file
     (and while iterating if a file fails to read, or a CSV column mapping clashes with a
     column of the file).
     """
     reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone,
-                             csv_options_of(csv_delimiter, csv_columns), timestamp_formats)
+                             csv_options_of(csv_delimiter, csv_columns), timestamp_formats, type_map)
     return _iterate(reader, resolved)
 
 
@@ -1838,28 +1850,44 @@ def _file_key(path: str):
 
 
 def _open(sources, input_format, default_tz, diagnostics, as_of_us, ids=None,
-          as_of_zone=None, csv=None, formats=None) -> tuple[_Reader, list[_Source]]:
+          as_of_zone=None, csv=None, formats=None, type_map: Any = None) -> tuple[_Reader, list[_Source]]:
     formats = _timestamp_formats(formats, default_tz)   # (checked before anything is read)
+    pairs = type_map_pairs_of(type_map)
     resolved = resolve_sources(sources, input_format, csv)
     reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=len(resolved) > 1, ids=ids,
                      as_of_zone=as_of_zone, formats=formats)
     reader.names = [s.name for s in resolved]
     reader.wide = {s.name: s.encoding for s in resolved if s.encoding is not None}
     reader.sources = resolved
+    if pairs:
+        from slacode.typemap import TypeRenamer
+
+        reader.types = TypeRenamer(pairs)
     return reader, resolved
+
+
+def type_map_pairs_of(type_map: Any) -> tuple:
+    """The checked ``(ours, theirs)`` pairs of a type map (:func:`slacode.typemap.type_map_pairs`);
+    ``()`` for None, without importing anything."""
+    if type_map is None:
+        return ()
+    from slacode.typemap import type_map_pairs
+
+    return type_map_pairs(type_map)
 
 
 def iter_partition(sources: Any, k: int, n: int, *, input_format: str | None = None, as_of_zone=None,
                    default_tz: tzinfo | str | None = None, diagnostics: list,
                    as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None,
-                   timestamp_formats: Any = None) -> tuple[_Reader, Iterator[Record]]:
+                   timestamp_formats: Any = None, type_map: Any = None) -> tuple[_Reader, Iterator[Record]]:
     """:func:`iter_records` restricted to the leads of partition ``k`` of ``n`` (JSON Lines
     only; see :func:`owned_lines`). Events after ``as_of_us`` are counted in ``reader.late``
     (per source) instead of reported: the caller adds up the partitions. ``reader.seen`` holds
     the ids this partition used (``ids`` as in :func:`iter_records`), ``reader.marks`` where
-    each source's diagnostics begin."""
+    each source's diagnostics begin; with a ``type_map``, ``reader.types`` the types it saw
+    (the caller adds them up and says the unseen ones)."""
     reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone,
-                             formats=timestamp_formats)
+                             formats=timestamp_formats, type_map=type_map)
     if any(s.fmt != "jsonl" for s in resolved):
         raise ValueError("partitioned reading needs JSON Lines sources")
     reader.part, reader.late = (k, n), {}
@@ -1870,11 +1898,11 @@ def iter_range(path: str, start: int, end: int, first_line: int, *, input_format
                as_of_zone=None,
                default_tz: tzinfo | str | None = None, diagnostics: list,
                as_of_us: int | None = None, ids: IdTable | SpilledIds | None = None,
-               timestamp_formats: Any = None) -> tuple[_Reader, Iterator[Record]]:
+               timestamp_formats: Any = None, type_map: Any = None) -> tuple[_Reader, Iterator[Record]]:
     """:func:`iter_partition` for the lines of one plain JSON Lines file between two byte
     offsets (line starts); ``first_line`` is the number of the line at ``start``."""
     reader, resolved = _open([path], input_format, default_tz, diagnostics, as_of_us, ids, as_of_zone,
-                             formats=timestamp_formats)
+                             formats=timestamp_formats, type_map=type_map)
     if resolved[0].fmt != "jsonl" or resolved[0].gzip or resolved[0].encoding is not None:
         raise ValueError("range reading needs a plain JSON Lines file")
     reader.span, reader.late = (start, end, first_line), {}
@@ -1951,11 +1979,28 @@ def _read_error(name: str, exc: BaseException) -> EventInputError:
 
 
 def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
-    """The records of every source in turn (one generator per source, chained in C)."""
-    return chain.from_iterable(
-        (reader.jsonl if source.fmt == "jsonl" else reader.csv if source.fmt == "csv" else reader.skipped)(
-            source, index)
-        for index, source in enumerate(sources))
+    """The records of every source in turn (one generator per source, chained in C); with
+    a type map, then the types it names that no event had (SLA626), unless the read is one
+    part of the input (a partition's caller says them for all parts)."""
+    each = ((reader.jsonl if source.fmt == "jsonl" else reader.csv if source.fmt == "csv" else reader.skipped)(
+        source, index) for index, source in enumerate(sources))
+    if reader.types is not None and reader.part is None and reader.span is None:
+        each = chain(each, (_unseen_types(reader),))
+    return chain.from_iterable(each)
+
+
+def _unseen_types(reader: _Reader) -> Iterator[Record]:
+    """No record: at the end of a whole read, SLA626 for each type of the type map that no
+    event had (:func:`slacode.typemap.unseen_diagnostics`), after every source's own."""
+    from slacode.typemap import unseen_diagnostics
+
+    types = reader.types
+    found = unseen_diagnostics(types.pairs, types.seen, types.others)
+    if found:
+        reader.marks.append(len(reader.diagnostics))     # (a block of their own, after the sources')
+        reader.diagnostics.extend(found)
+    return
+    yield
 
 
 def _zone_written(as_of, default_tz) -> tzinfo | None:
@@ -1974,7 +2019,7 @@ def read_events(sources: Any, *, input_format: str | None = None,
                 default_tz: tzinfo | str | None = None, as_of: Any = None,
                 as_of_us: int | None = None, as_of_zone: tzinfo | None = None,
                 csv_delimiter: str | None = None, csv_columns: Any = None,
-                timestamp_formats: Any = None) -> EventBatch:
+                timestamp_formats: Any = None, type_map: Any = None) -> EventBatch:
     """The :class:`EventBatch` of ``sources``: every usable event's record, and a
     diagnostic for every line that is not used.
 
@@ -2001,6 +2046,13 @@ def read_events(sources: Any, *, input_format: str | None = None,
     ``"epoch-s"`` (a JSON number, or a text of digits), ``"iso8601"`` (``±HHMM`` or ``±HH``
     offsets, no seconds, a space for ``T``); ``ValueError`` for one that cannot be.
 
+    Event types of another system (an extension): ``type_map`` reads an event whose type is
+    THEIRS as type OURS, for JSON Lines and CSV alike: a mapping ``{"state": "Status Change",
+    "contact_attempt": ["Call", "Email"]}``, pairs ``(ours, theirs)`` or ``"OURS=THEIRS"``
+    texts. An event read as `state` enters the state of its `state` key (column). A THEIRS
+    no event had gives SLA626 at the end; ``ValueError`` for a map that cannot be read (a
+    THEIRS given twice, a type mapped to itself).
+
     Raises :class:`EventInputError` for an input that cannot be read at all (a missing
     file, an unknown format, a column mapping to a name the file has a column of)."""
     from slacode._collector import paused_gc
@@ -2015,7 +2067,7 @@ def read_events(sources: Any, *, input_format: str | None = None,
             as_of_zone = _zone_written(as_of, default_tz)
     diagnostics: list[Diagnostic] = []
     reader, resolved = _open(sources, input_format, default_tz, diagnostics, as_of_us, None, as_of_zone,
-                             csv_options_of(csv_delimiter, csv_columns), timestamp_formats)
+                             csv_options_of(csv_delimiter, csv_columns), timestamp_formats, type_map)
     records = _iterate(reader, resolved)
     # Records hold dicts, so the cyclic collector would scan the growing list again and
     # again while it is built (nearly halving the speed); nothing read here forms a cycle.

@@ -731,6 +731,7 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
     cell = _csv_value
     taken = tape.taken
     spaced: dict = {}                           # SLA516: column -> [cells, (line, column), text]
+    rename = reader.types.rename if reader.types is not None else None     # `--type-map` (extension)
     while True:
         taken.clear()
         try:
@@ -786,6 +787,8 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
         state = row[i_state] or None if i_state is not None else None
         if lead.strip() != lead or typ.strip() != typ or eid and eid.strip() != eid or state and state.strip() != state:
             _spaced(spaced, row, columns, taken, lineno, sep)
+        if rename is not None:                  # the CRM's type read as the agreement's (before `state`)
+            typ = rename(typ)
         fields = None
         props = {}                              # each record its own (a caller may change one)
         if state is not None and typ != "state":

@@ -1359,17 +1359,20 @@ class Agreement(Node):
                       aggregates: bool = True, group_by: "str | None" = None,
                       csv_delimiter: "str | None" = None,
                       csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None,
-                      timestamp_formats: "str | Iterable[str] | None" = None) -> "Result":
+                      timestamp_formats: "str | Iterable[str] | None" = None,
+                      type_map: "Mapping[str, str | Iterable[str]] | Iterable[tuple[str, str] | str] | None" = None
+                      ) -> "Result":
         """:meth:`evaluate` for many leads, in ``jobs`` processes (default: every core), with
         the same result. ``events``: event files (paths), or what :meth:`evaluate` takes;
-        ``csv_delimiter`` and ``csv_columns`` read CSV exports, and ``timestamp_formats``
-        timestamps that are not RFC 3339, as :func:`slacode.read_events` does."""
+        ``csv_delimiter`` and ``csv_columns`` read CSV exports, ``timestamp_formats``
+        timestamps that are not RFC 3339, as :func:`slacode.read_events` does, and ``type_map``
+        the event types of another system (event files only)."""
         from slacode.parallel import evaluate_many
 
         result = evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
                                input_format=input_format, group_by=group_by,
                                csv_delimiter=csv_delimiter, csv_columns=csv_columns,
-                               timestamp_formats=timestamp_formats)
+                               timestamp_formats=timestamp_formats, type_map=type_map)
         result.agreement_diagnostics = list(self.diagnostics)
         return result if aggregates else _without_aggregates(result)
 
@@ -1378,7 +1381,9 @@ class Agreement(Node):
                        default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
                        csv_delimiter: "str | None" = None,
                        csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None,
-                       format: str = "jsonl", timestamp_formats: "str | Iterable[str] | None" = None) -> dict:
+                       format: str = "jsonl", timestamp_formats: "str | Iterable[str] | None" = None,
+                       type_map: "Mapping[str, str | Iterable[str]] | Iterable[tuple[str, str] | str] | None" = None
+                       ) -> dict:
         """Write the verdicts of event files to ``out`` (a path, written atomically, or a
         binary file object) as `slacode check --format jsonl` writes them, byte for byte,
         with memory that follows one lead rather than the input (``format="json"``: as
@@ -1389,13 +1394,15 @@ class Agreement(Node):
 
         return write_verdicts(self, events, out, as_of=as_of, jobs=jobs, default_tz=default_tz,
                               input_format=input_format, csv_delimiter=csv_delimiter, csv_columns=csv_columns,
-                              format=format, timestamp_formats=timestamp_formats)
+                              format=format, timestamp_formats=timestamp_formats, type_map=type_map)
 
     def iter_verdicts(self, events: "Iterable", *, as_of: "str | _dt.datetime", jobs: "int | None" = None,
                       default_tz: "str | _dt.tzinfo | None" = None, input_format: "str | None" = None,
                       csv_delimiter: "str | None" = None,
                       csv_columns: "Mapping[str, str] | Iterable[tuple[str, str] | str] | None" = None,
-                      timestamp_formats: "str | Iterable[str] | None" = None) -> "Iterator[dict]":
+                      timestamp_formats: "str | Iterable[str] | None" = None,
+                      type_map: "Mapping[str, str | Iterable[str]] | Iterable[tuple[str, str] | str] | None" = None
+                      ) -> "Iterator[dict]":
         """The records :meth:`write_verdicts` writes, as dicts, one at a time: the verdicts
         (``record == "verdict"``), then the diagnostics, then the summary. The events are
         read when it is called (errors are raised then); the verdicts are made as the
@@ -1404,7 +1411,7 @@ class Agreement(Node):
 
         return iter_verdicts(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz, input_format=input_format,
                              csv_delimiter=csv_delimiter, csv_columns=csv_columns,
-                             timestamp_formats=timestamp_formats)
+                             timestamp_formats=timestamp_formats, type_map=type_map)
 
     def upcoming(self, events: "Iterable", *, as_of: "str | _dt.datetime",
                  within: "str | _dt.timedelta | None" = None, default_tz: "str | _dt.tzinfo | None" = None,

@@ -176,16 +176,18 @@ class ParallelRun:
 
 def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, names: list[str],
                  input_format: str | None = None, default_tz=None, serialize=None,
-                 group_by: str | None = None, fold_hook=None, timestamp_formats=()) -> ParallelRun | None:
+                 group_by: str | None = None, fold_hook=None, timestamp_formats=(),
+                 type_map=None) -> ParallelRun | None:
     """Evaluate ``sources`` (resolved by :func:`parallel_sources`) in ``jobs`` processes
     (``group_by``, ``fold_hook``: as :func:`~slacode.stream.run_stream` takes them; the hook
-    runs in the workers, which inherit it, and what it returns is spooled back).
+    runs in the workers, which inherit it, and what it returns is spooled back; ``type_map``:
+    as :func:`slacode.events.iter_records` takes it, its unseen types said once for all).
 
     Appends the reading diagnostics to ``diagnostics`` in input order and returns the run, or
     None when the input needs the serial path (an id used under leads of two partitions).
-    Raises :class:`EventInputError` if a worker could not read its input. ``timestamp_formats``:
-    as :func:`slacode.read_events` takes them."""
-    files = ([s.path for s in sources], input_format, default_tz, timestamp_formats)
+    Raises :class:`EventInputError` if a worker could not read its input. ``timestamp_formats``
+    and ``type_map``: as :func:`slacode.read_events` takes them."""
+    files = ([s.path for s in sources], input_format, default_tz, timestamp_formats, type_map)
     if len(sources) == 1 and not sources[0].gzip and sources[0].encoding is None:
         spans = byte_ranges(sources[0].path, jobs)
         if spans is not None:                   # looks grouped by ascending lead: split the file
@@ -287,6 +289,8 @@ def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=Non
             return None
         if files is not None:
             diagnostics.extend(_merged_diagnostics(metas, names, as_of, plan.zone))
+            if files[3] is not None:            # `--type-map`: the types no partition saw
+                diagnostics.extend(_unseen_types(files[3], metas))
         run = ParallelRun(plan, as_of, workdir, metas, ranges=spans is not None, sources=names,
                           timeline=wants_timeline(fold_hook))  # owns the directory from here
         return run
@@ -358,6 +362,19 @@ def _merged_diagnostics(metas: list[dict], names: list[str], as_of: int, zone=No
     return out
 
 
+def _unseen_types(type_map, metas: list[dict]) -> list:
+    """SLA626 for each type of ``type_map`` that no worker's events had (their counts added
+    up), as one process says it at the end of its read."""
+    from slacode.events import type_map_pairs_of
+    from slacode.typemap import add_state, unseen_diagnostics
+
+    state: tuple = ({}, {})
+    for meta in metas:
+        if meta.get("types") is not None:
+            state = add_state(state, meta["types"])
+    return unseen_diagnostics(type_map_pairs_of(type_map), *state)
+
+
 def _ascending(records, leads: list) -> Iterator:
     """``records``, checking that their leads are grouped in ascending order; ``leads``
     ends up holding the first and the last lead."""
@@ -383,19 +400,19 @@ def _worker(k: int, job: tuple) -> None:
         def read(diags: list):
             if files is None:
                 return iter(parts[k])
-            paths, input_format, default_tz, formats = files
+            paths, input_format, default_tz, formats, type_map = files
             # the first read's ids go to a file the parent compares with the other workers'
             ids = SpilledIds(os.path.join(workdir, f"ids-{k}") if "reader" not in first else None)
             if spans is not None:
                 start, end, line = spans[k]
                 reader, records = iter_range(paths[0], start, end, line, input_format=input_format,
                                              default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids,
-                                             as_of_zone=plan.zone, timestamp_formats=formats)
+                                             as_of_zone=plan.zone, timestamp_formats=formats, type_map=type_map)
                 first.setdefault("reader", reader)
                 return _ascending(records, leads)
             reader, records = iter_partition(paths, k, n, input_format=input_format,
                                              default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids,
-                                             as_of_zone=plan.zone, timestamp_formats=formats)
+                                             as_of_zone=plan.zone, timestamp_formats=formats, type_map=type_map)
             first.setdefault("reader", reader)
             return records
 
@@ -408,6 +425,7 @@ def _worker(k: int, job: tuple) -> None:
         if reader is not None:
             marks = reader.marks
             meta.update(late=reader.late, ids=(reader.seen.path, reader.seen.spilled()),
+                        types=reader.types.state() if reader.types is not None else None,
                         diagnostics=[(bisect.bisect_right(marks, i) - 1, d) for i, d in enumerate(diagnostics)])
     except EventInputError as e:
         meta = {"error": str(e)}
@@ -441,14 +459,15 @@ def checked_jobs(jobs) -> tuple[int | None, int, str | None]:
 def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None = None, reason: str | None = None,
               default_tz=None, input_format: str | None = None, csv_delimiter: str | None = None,
               csv_columns: Any = None, group_by: str | None = None, serialize=None, in_memory: bool = False,
-              call: str = "evaluate_many", timestamp_formats: Any = None):
+              call: str = "evaluate_many", timestamp_formats: Any = None, type_map: Any = None):
     """Both passes over event files (paths, folders) in ``jobs`` processes when that is
     possible and worth it, else in this one: ``(run, diagnostics)``, the run's outcomes
     still to be read (:func:`slacode.stream.result_of`, or lead by lead). ``serialize`` and
     ``in_memory`` as :func:`~slacode.stream.run_stream` takes them (in_memory: serial only;
     the workers always spool). ``asked``/``reason`` (:func:`checked_jobs`): warn once when
     processes were asked for, the files are worth splitting and this process cannot fork
-    (naming ``call``, the method whose caller the warning points at)."""
+    (naming ``call``, the method whose caller the warning points at). ``type_map``: as
+    :func:`slacode.events.iter_records` takes it."""
     from slacode import stream       # (looked up at the call: tests replace stream.run_stream)
     from slacode.events import csv_options_of, iter_records
 
@@ -461,7 +480,7 @@ def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None =
     if resolved is not None:
         run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names, input_format=input_format,
                            default_tz=default_tz, serialize=serialize, group_by=group_by,
-                           timestamp_formats=timestamp_formats)
+                           timestamp_formats=timestamp_formats, type_map=type_map)
         if run is not None:
             return run, diagnostics
         diagnostics = []
@@ -469,14 +488,15 @@ def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None =
     def read(diags, ids=None):
         return iter_records(events, input_format=input_format, default_tz=default_tz, diagnostics=diags,
                             as_of_us=cutoff, ids=ids, as_of_zone=plan.zone, csv_delimiter=csv_delimiter,
-                            csv_columns=csv_columns, timestamp_formats=timestamp_formats)
+                            csv_columns=csv_columns, timestamp_formats=timestamp_formats, type_map=type_map)
     return stream.run_stream(plan, read, cutoff, diagnostics, sources=names, serialize=serialize,
                              rereadable=True, in_memory=in_memory, group_by=group_by), diagnostics
 
 
 def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_tz=None,
                   input_format: str | None = None, group_by: str | None = None,
-                  csv_delimiter: str | None = None, csv_columns: Any = None, timestamp_formats: Any = None):
+                  csv_delimiter: str | None = None, csv_columns: Any = None, timestamp_formats: Any = None,
+                  type_map: Any = None):
     """The :class:`~slacode.evaluate.Result` of many leads' events, in ``jobs`` processes
     (default: every core), identical to one process's.
 
@@ -488,19 +508,22 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     CSV files are read, as :func:`slacode.read_events` takes them (CSV files are read in
     one process; the evaluation too, as splitting them among processes is not done);
     ``timestamp_formats``: how timestamps that are not RFC 3339 are read, as
-    :func:`slacode.read_events` takes them (event files and dicts).
+    :func:`slacode.read_events` takes them (event files and dicts). ``type_map``: the event
+    types of another system, read as :func:`slacode.read_events` reads them (event files
+    only: events in memory with a type map raise ValueError).
 
     An explicit ``jobs`` other than 1 that cannot be had (this process has other threads,
     is a daemonic pool worker, or cannot fork) gives one ``RuntimeWarning`` saying why,
     when the input is large enough to be split; the result is the same either way."""
     from slacode.evaluate import check_group_by, evaluate_records, public_as_of
-    from slacode.events import EventBatch, batch_parts, csv_options_of, records_from_objects
+    from slacode.events import EventBatch, batch_parts, csv_options_of, records_from_objects, type_map_pairs_of
     from slacode.stream import result_of
     from slacode.timestamps import timestamp_formats as _timestamp_formats
 
     check_group_by(group_by)
     csv_options_of(csv_delimiter, csv_columns)             # (checked before anything is read)
     timestamp_formats = _timestamp_formats(timestamp_formats, default_tz)
+    mapped = bool(type_map_pairs_of(type_map))
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     asked, jobs, reason = checked_jobs(jobs)
@@ -519,8 +542,12 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
         run, diagnostics = run_files(plan, events, cutoff, jobs, asked=asked, reason=reason, default_tz=default_tz,
                                      input_format=input_format, csv_delimiter=csv_delimiter,
                                      csv_columns=csv_columns, group_by=group_by, in_memory=True,
-                                     timestamp_formats=timestamp_formats)
+                                     timestamp_formats=timestamp_formats, type_map=type_map)
         return result_of(run, plan, cutoff, diagnostics)
+    if mapped:                          # (nothing given is ignored: events in memory are not read here)
+        raise ValueError("type_map renames the types of event files as they are read; events in memory (dicts, "
+                         "slacode.Event, records) are not read here: give their own types, or read the files "
+                         "with slacode.read_events(..., type_map=...)")
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
                                    as_of_zone=plan.zone, sources=sources or (), timestamp_formats=timestamp_formats)
     if reason is not None and len(records) >= MIN_PARALLEL_RECORDS:

@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from slacode._collector import paused_gc
 from slacode.aggregate import Aggregates
 from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, escalate, grouping_segments, note_diagnostics, \
-    stamp_groups, target_segments, unknown_state_diagnostics
+    note_starts, stamp_groups, target_segments, unknown_state_diagnostics
 from slacode.diagnostics import sort_by_place
 from slacode.events import Record
 from slacode.ids import SpilledIds
@@ -276,6 +276,7 @@ class StreamEvaluation:
         self.as_of = as_of
         self.sources = sources
         self.notes = RunNotes()             # of the outcomes given so far (each fold has its own)
+        self.started = False                # a lead had an event of a type a start reads (SLA626: no)
         self.group_by = group_by            # a lead field the verdicts carry the group of (`report --by`)
         self.segs = target_segments(plan) if group_by is None else grouping_segments(plan, group_by)
         self.agg = Aggregates(plan, as_of, timeline=wants_timeline(fold_hook))
@@ -398,6 +399,8 @@ class StreamEvaluation:
             fold.feed(r)
         if self.plan.breach_watch:               # `breach of` (extension): folded again with its breaches
             fold = escalate(fold, records, self.segs, self.as_of)
+        if not self.started:                     # SLA626: had the lead an event that can start anything?
+            self.started = note_starts(fold, records)
         return fold
 
     def _outcome(self, fold: LeadFold) -> LeadOutcome:

@@ -43,24 +43,26 @@ def _check_format(format: str) -> None:
 
 
 def _start(agreement, events, *, as_of, jobs, default_tz, input_format, csv_delimiter, csv_columns, call: str,
-           timestamp_formats=None):
+           timestamp_formats=None, type_map=None):
     """Check the arguments as :meth:`evaluate_many` does, then read the events (both passes):
     ``(run, diagnostics, cutoff)``, the verdicts still to be streamed from the run."""
     from slacode.evaluate import public_as_of
-    from slacode.events import csv_options_of
+    from slacode.events import csv_options_of, type_map_pairs_of
     from slacode.output import serialize_verdicts
     from slacode.parallel import checked_jobs, run_files
     from slacode.timestamps import timestamp_formats as _timestamp_formats
 
     csv_options_of(csv_delimiter, csv_columns)      # (checked before anything is read)
     timestamp_formats = _timestamp_formats(timestamp_formats, default_tz)
+    type_map_pairs_of(type_map)
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     asked, n, reason = checked_jobs(jobs)
     paths = _event_paths(events)
     run, diagnostics = run_files(plan, paths, cutoff, n, asked=asked, reason=reason, default_tz=default_tz,
                                  input_format=input_format, csv_delimiter=csv_delimiter, csv_columns=csv_columns,
-                                 serialize=serialize_verdicts, call=call, timestamp_formats=timestamp_formats)
+                                 serialize=serialize_verdicts, call=call, timestamp_formats=timestamp_formats,
+                                 type_map=type_map)
     return run, diagnostics, cutoff
 
 
@@ -79,15 +81,16 @@ def _pieces(agreement, run, diagnostics: list, cutoff: int, format: str):
 
 def write_verdicts(agreement, events: Any, out: Any, *, as_of, jobs: int | None = None, default_tz=None,
                    input_format: str | None = None, csv_delimiter: str | None = None,
-                   csv_columns: Any = None, format: str = "jsonl", timestamp_formats: Any = None) -> dict:
+                   csv_columns: Any = None, format: str = "jsonl", timestamp_formats: Any = None,
+                   type_map: Any = None) -> dict:
     """Write the verdicts of event files to ``out`` as `slacode check --format jsonl` writes
     them (``format="json"``: as ``--format json``): the verdict records lead by lead, the
     diagnostic records, the summary record; byte for byte the command's output, for any
     ``jobs``. Memory follows one lead (the verdicts wait in spool files), not the input.
 
     ``events``: event files or folders (paths), read as :meth:`evaluate_many` reads them, with
-    its ``jobs``, ``default_tz``, ``input_format``, ``csv_delimiter``, ``csv_columns`` and
-    ``timestamp_formats``;
+    its ``jobs``, ``default_tz``, ``input_format``, ``csv_delimiter``, ``csv_columns``,
+    ``timestamp_formats`` and ``type_map``;
     events in memory raise TypeError (:meth:`evaluate_many` takes them). ``out``: a path,
     written atomically (a temporary file beside it, renamed over it once complete: no
     reader ever sees half a file, and a failed run leaves the old file as it was), or a
@@ -105,7 +108,7 @@ def write_verdicts(agreement, events: Any, out: Any, *, as_of, jobs: int | None 
     run, diagnostics, cutoff = _start(agreement, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
                                       input_format=input_format, csv_delimiter=csv_delimiter,
                                       csv_columns=csv_columns, call="write_verdicts",
-                                      timestamp_formats=timestamp_formats)
+                                      timestamp_formats=timestamp_formats, type_map=type_map)
     try:
         with target as stream:
             pieces = _pieces(agreement, run, diagnostics, cutoff, format)
@@ -137,7 +140,7 @@ def input_among(path, inputs) -> str | None:
 
 def iter_verdicts(agreement, events: Any, *, as_of, jobs: int | None = None, default_tz=None,
                   input_format: str | None = None, csv_delimiter: str | None = None,
-                  csv_columns: Any = None, timestamp_formats: Any = None) -> Iterator[dict]:
+                  csv_columns: Any = None, timestamp_formats: Any = None, type_map: Any = None) -> Iterator[dict]:
     """The records :func:`write_verdicts` writes, as dicts, one at a time: each verdict
     (``{"record": "verdict", …}``, leads in order, then the targets' and quotas'), then each
     diagnostic (``"record": "diagnostic"``), then the summary (``"record": "summary"``).
@@ -149,7 +152,7 @@ def iter_verdicts(agreement, events: Any, *, as_of, jobs: int | None = None, def
     run, diagnostics, cutoff = _start(agreement, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
                                       input_format=input_format, csv_delimiter=csv_delimiter,
                                       csv_columns=csv_columns, call="iter_verdicts",
-                                      timestamp_formats=timestamp_formats)
+                                      timestamp_formats=timestamp_formats, type_map=type_map)
     return _records(run, _pieces(agreement, run, diagnostics, cutoff, "jsonl"))
 
 

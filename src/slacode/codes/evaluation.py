@@ -682,3 +682,41 @@ LEAD_ZONE_FIELD_ELSEWHERE = define("SLA625", "lead-zone-field-elsewhere", "warni
     other field is really something else, leave the warning out with
     `slacode check --ignore SLA625`.
     """)
+
+EVENT_TYPES_UNMATCHED = define("SLA626", "event-types-unmatched", "warning", """
+    The input's event types and the types the run reads do not meet: the input had usable
+    events, but none of a type that anything in the agreement starts on; or a type map
+    (`--type-map OURS=THEIRS`) names a type THEIRS that no event of the input had.
+
+    ## Why
+    A CRM export names its activities in its own words (`Status Change`, `Owner Change`,
+    `Call`). Read as they are, every row is a valid event of a type the agreement does not
+    read, so nothing starts: `check` prints `0 verdicts` and exits 0, which a CI job takes for
+    a clean run. A run of event files, the whole input (`check`, `report`, `evaluate_many` of
+    files; not `explain` of one lead, nor `Agreement.evaluate` of a service's events in
+    memory) says it once, at the agreement's first start, when no event has a type a start
+    can match: a
+    rule's `start on` (a `start when` can start on any event, so an agreement with one is
+    never said to), the `flow` block and `enter`/`leave` triggers (`state` events, which
+    count only when the agreement reads states so), a quota's `count`. The message names the
+    types the agreement starts on and the input's most common types with their event
+    counts; when rows of another type carry a `state` value (a `state` key or column, read
+    as a plain property of that event), it says which type and suggests reading it as
+    `state`. It is an input problem: `--fail-on input` fails on it.
+
+    A type map that names a type no event had changed nothing: said at the end of the read,
+    with the same type written otherwise (case, spaces) when the input has it.
+
+    ## Avoid
+    An agreement that starts on `enter mql` and `assigned`, and a CSV export whose `Activity`
+    column says `Status Change` and `Owner Change`, read with
+    `--column type=Activity --column state=Status` alone.
+
+    ## Prefer
+    Read the CRM's types as the agreement's: `--type-map state="Status Change" --type-map
+    assigned="Owner Change"` (`type_map=` in Python; docs/events.md, Event types of another
+    system), or name the CRM's types in the agreement in backquotes (`` start on `Owner
+    Change` ``; docs/extensions.md, Names in backquotes). If the events are yet to come (a
+    new export, an agreement ahead of its data), leave the warning out with
+    `slacode check --ignore SLA626`.
+    """)
