@@ -4,7 +4,6 @@ several; events with different ids stay different events."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest

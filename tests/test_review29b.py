@@ -45,7 +45,7 @@ def test_a_batch_read_without_a_zone_is_refused_with_one_at_evaluation(agreement
             call()
     # without a zone now, the batch is evaluated as before: the event is reported and left out
     plain = agreement.evaluate(batch, as_of="2026-12-01T18:00:00-05:00")
-    assert [d.code for d in plain.diagnostics] == ["SLA504", "SLA614"] and not plain.verdicts
+    assert [d.code for d in plain.diagnostics] == ["SLA504", "SLA614", "SLA626"] and not plain.verdicts
     # read with the zone, the batch needs none at evaluation and takes one as well
     zoned = read_events(path, default_tz="America/New_York")
     for tz in (None, "America/New_York"):

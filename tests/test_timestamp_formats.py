@@ -212,9 +212,9 @@ def test_the_library_entry_points_take_the_formats(tmp_path):
     agreement = slacode.loads(SPEC)
     events = write_jsonl(tmp_path, [1796073420000])
     many = agreement.evaluate_many([str(events)], as_of=AS_OF, jobs=1, timestamp_formats=["epoch-ms"])
-    assert not many.diagnostics and many.verdicts == []             # a call without an assignment
+    assert [d.code for d in many.diagnostics] == ["SLA626"] and many.verdicts == []   # a call alone: nothing starts
     dicts = agreement.evaluate_many([{"lead": "L1", "at": 1796073420000, "type": "assigned"}], as_of=AS_OF,
                                     jobs=1, timestamp_formats="epoch-ms")
     assert [v.started_at for v in dicts.verdicts] == [1796073420000000]         # epoch µs
     records = list(agreement.iter_verdicts([str(events)], as_of=AS_OF, timestamp_formats=["epoch-ms"]))
-    assert not [r for r in records if r["record"] == "diagnostic"]
+    assert [r["code"] for r in records if r["record"] == "diagnostic"] == ["SLA626"]

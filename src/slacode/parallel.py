@@ -289,8 +289,8 @@ def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=Non
             return None
         if files is not None:
             diagnostics.extend(_merged_diagnostics(metas, names, as_of, plan.zone))
-            if files[3] is not None:            # `--type-map`: the types no partition saw
-                diagnostics.extend(_unseen_types(files[3], metas))
+            if files[4] is not None:            # `--type-map`: the types no partition saw
+                diagnostics.extend(_unseen_types(files[4], metas))
         run = ParallelRun(plan, as_of, workdir, metas, ranges=spans is not None, sources=names,
                           timeline=wants_timeline(fold_hook))  # owns the directory from here
         return run
