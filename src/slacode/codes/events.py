@@ -230,6 +230,7 @@ SHIFTED_LOCAL_TIME = define("SLA510", "ambiguous-local-time", "warning", """
     offset), and says so for each such event, since the instant may be an hour off.
 
     ## Avoid
+    With `--tz America/New_York` (clocks went back at 02:00 that night, so 01:30 came twice):
     ```
     lead,at,type
     L1,2026-11-01T01:30:00,contact_attempt

@@ -136,7 +136,7 @@ TOO_LARGE = define("SLA107", "file-too-large", "error", """
     example), and reading it would only produce noise.
 
     ## Avoid
-    `slacode lint events.jsonl`
+    `slacode lint events.jsonl`, a month's export of 40 MB given where the agreement goes.
 
     ## Prefer
     `slacode lint agreement.sla`; pass event files to `slacode check` after the agreement.
