@@ -890,8 +890,8 @@ class LeadFold:
     # -- one event (LANGUAGE.md §13 "One event at a time") ------------------------------
     def feed(self, rec) -> None:
         last = self.last
-        if last is not None and last.at == rec.at and self._same_event(rec, last):
-            return                                      # SLA620: one event, with an id and without: once
+        if last is not None and last.at == rec.at:
+            self._same_event(rec, last)                 # SLA620: a copy is noted, and evaluated (§4, §13)
         plan = self.plan
         self.events += 1
         t, ev_type, props = rec.at, rec.type, rec.props
@@ -1058,13 +1058,14 @@ class LeadFold:
 
     def _same_event(self, rec, last) -> bool:
         """SLA620, for an event at the instant of the event before it (``last``): whether it
-        is the same event as an earlier one of the instant, one of the two with an `id` and
-        the other without (the same content, :func:`_same_content`), to be left out; such
-        pairs are matched one to one (an event with an id stands for one copy without, and
-        the reverse), so two events with different ids stay two, and a result does not depend
-        on which source came first. A copy without an id of an event without one (or of one
-        already matched) is evaluated too, and noted. The events of the instant kept so far
-        are in ``same_instant`` as ``[record, matched]``, from the second event of an instant on."""
+        is the same event as an earlier one of the instant (the same content,
+        :func:`_same_content`) with at least one of the two without an `id`. Only ids make
+        two events one (LANGUAGE.md §4, §13), so such a copy is evaluated, and noted: one of
+        the two with an `id` and the other without (a webhook log read with a CRM export:
+        ``("copy", "id")``, pairs matched one to one, so that an event with an id stands for
+        one copy without and the reverse), or both without (``("copy",)``). The events of
+        the instant kept so far are in ``same_instant`` as ``[record, matched]``, from the
+        second event of an instant on."""
         if rec.__class__ is BreachRecord:
             return False
         group = self.same_instant
@@ -1082,6 +1083,7 @@ class LeadFold:
                     item[1] = True
                     self.notes.add(("copy", "id"), (rec.source, rec.line, prev.source, prev.line,
                                                     prev.id if bare else rec.id, bare))
+                    group.append([rec, True])
                     return True
                 if bare and copied is None:
                     copied = prev
@@ -2732,11 +2734,11 @@ def _lead_zone_hint(zone: object) -> str:
 
 
 def _copy_diagnostic(seen: list, sources, codes, note: tuple = ("copy",)):
-    """SLA620 for the events without an id that copy an event before them (``("copy",)``:
-    both evaluated), or for the events that are the same event as one before them, one of
-    the two with an id and the other without (``("copy", "id")``: the later left out): the
-    first lead's (in lead order) first such event, the event it copies, and how many leads
-    had one."""
+    """SLA620 for the events without an id that copy an event before them (``("copy",)``),
+    or for the events that are the same event as one before them, one of the two with an
+    id and the other without (``("copy", "id")``), both evaluated (only ids make two events
+    one): the first lead's (in lead order) first such event, the event it copies, and how
+    many leads had one."""
     count, lead, place = seen
     source, line, was_source, was_line = place[:4]
     file = sources[source] if sources else None
@@ -2747,20 +2749,20 @@ def _copy_diagnostic(seen: list, sources, codes, note: tuple = ("copy",)):
     else:
         copied = f"{sources[was_source]}:{was_line}"
     many = f"; {count:,} leads have such a copy" if count > 1 else ""
-    if len(note) > 1:                                   # one with an id, one without: counted once
+    if len(note) > 1:                                   # one with an id, one without
         eid, bare = place[4], place[5]
         if bare:
-            said = (f"lead {lead!r} has an event without an `id` that is the same event as {copied} (id {eid!r}: "
-                    f"the same instant, type, properties and fields): it was evaluated once, as {copied}{many}")
+            said = (f"lead {lead!r} has an event without an `id` that is a copy of {copied} (id {eid!r}: the same "
+                    f"instant, type, properties and fields): both were evaluated, as two events{many}")
         else:
-            said = (f"lead {lead!r} has an event with the id {eid!r} that is the same event as {copied}, which has "
-                    f"no `id` (the same instant, type, properties and fields): it was evaluated once, as "
-                    f"{copied}{many}")
+            said = (f"lead {lead!r} has an event with the id {eid!r} that is a copy of {copied}, which has no "
+                    f"`id` (the same instant, type, properties and fields): both were evaluated, as two "
+                    f"events{many}")
         return dg.make(codes.COPIED_EVENT, said, dg.Span(line, 1, file=file), file=file,
                        hint="one source with ids (a webhook log) and one without (a CRM export) hold the same "
-                            "events: each is counted once; give the export the CRM's id too (--column "
-                            "id=HEADER), or read one of the two. Two real events that look the same: give the "
-                            "one without an `id` an id of its own (then both count)",
+                            "events, and only an `id` makes two events one: give the export the CRM's id too "
+                            "(--column id=HEADER), so that each is counted once, or read one of the two. Two "
+                            "real events that look the same: `--ignore SLA620`",
                        lead=lead)
     return dg.make(codes.COPIED_EVENT,
                    f"lead {lead!r} has an event without an `id` that is a copy of {copied} (the same instant, "

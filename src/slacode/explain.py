@@ -199,10 +199,6 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
         fold.feed(rec)
         stamps[len(out)] = rec.at
         out.append(f"{_when(rec.at, zone)}  {_describe_event(rec, plan)}")
-        if fold.last is not rec:                    # SLA620: the same event as one before it
-            out.append("    the same event as an earlier one of this instant, one with an `id` and the other "
-                       "without (SLA620): evaluated once, not again here")
-            continue
         if facts_before is not None:                # `seen` / `awaiting` (extension) that turned here
             out.extend(_fact_lines(facts_before, fold.notes.facts, fact_since, rec.at, zone))
         if rec.type == "state" and fold.state == state_before and rec.state == state_before:

@@ -294,9 +294,8 @@ TOO_MANY_PERIODS = define("SLA611", "too-many-periods", "error", """
 COPIED_EVENT = define("SLA620", "copied-event", "warning", """
     An event without an `id` is a copy of an earlier event of the same lead and instant
     (the same type, state, properties and fields, values compared exactly, as repeated ids
-    are: `true` is not `1`): both were evaluated, as two events; or an event is the same
-    event as an earlier one of its instant, one of the two with an `id` and the other
-    without: it was evaluated once.
+    are: `true` is not `1`), or one of the two has an `id` and the other none: both were
+    evaluated, as two events.
 
     ## Why
     Events without an `id` cannot be told apart from a copy, so slacode evaluates every
@@ -312,10 +311,10 @@ COPIED_EVENT = define("SLA620", "copied-event", "warning", """
 
     A webhook log (events with the CRM's ids) read together with the CRM's export of the
     same events (no id column) is the other case: an event without an `id` that has the
-    content of an event with one is that event. It is evaluated once, whichever source
-    comes first (the one read first is kept, the other left out), and said once per run
-    in the same way. The pairs are one to one: an event with an id stands for one copy
-    without, so two events with different ids stay two events, and a third copy (two
+    content of an event with one is most likely that event, but only an `id` makes two
+    events one (LANGUAGE.md §4, §13), so both are evaluated, and it is said once per run in
+    the same way, whichever source comes first. `--fail-on input` fails on it. The pairs
+    are one to one: an event with an id stands for one copy without, and a third copy (two
     overlapping exports and the log) is a copy of the first kind.
 
     ## Avoid
@@ -330,9 +329,9 @@ COPIED_EVENT = define("SLA620", "copied-event", "warning", """
 
     ## Prefer
     Events with the CRM's own activity id (`--column id="Activity ID"` reads it from a
-    CSV column of another name), so that a copy is kept once; or exports that do not
-    overlap. When an event without an `id` and one with an id are two real events, give
-    the first an id of its own: then both count.
+    CSV column of another name), so that a copy is kept once (SLA517); or exports that do
+    not overlap, or one source of the two. When an event without an `id` and one with an
+    id are two real events, leave the warning out with `--ignore SLA620`.
     """)
 
 OFF_WORKING_DAYS = define("SLA619", "counted-on-no-working-day", "info", """
