@@ -108,14 +108,12 @@ def too_deep(agreement, file: str | None) -> list[Diagnostic]:
         return []
     depths = segment_depths(segments)
     over = {name for name, (d, _) in depths.items() if d > MAX_DEPTH}
-    if not over:
-        return []
     named = {ref.name.value for name in over for ref in _refs(segments[name].predicate)}
     out = []
     for name in segments:                      # the heads of the chains: not named by another one over
         if name in over and name not in named:
             out.append(_report(name, segments[name].predicate, depths, segments, file))
-    if not out:                                # a circle of segments each over: one report
+    if over and not out:                       # a circle of segments each over: one report
         name = min(over, key=lambda n: segments[n].predicate.span.line if segments[n].predicate.span else 0)
         out.append(_report(name, segments[name].predicate, depths, segments, file))
     plain = {n: d for n, (d, _) in depths.items()}

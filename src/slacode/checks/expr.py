@@ -90,8 +90,9 @@ def evaluate_expr(expr: Any, constants: Mapping[str, Any] | None = None, _stack:
     recursion, so a sum of thousands of terms or a chain of thousands of ``let``s each
     naming the next has a value like any other (each constant is computed once). ``memo``
     (a dict the caller keeps, for one ``constants`` and one ``exact``) carries the
-    constants' values, and their errors other than circles, from one call to the next:
-    evaluating every ``let`` of a long chain stays linear."""
+    constants' values, and their errors, from one call to the next: evaluating every
+    ``let`` of a long chain stays linear (a circle's error is the one first met, naming
+    the circle from where that call entered it)."""
     constants = constants or {}
     active: dict[str, int] = {name: i for i, name in enumerate(_stack)}   # constants being computed
     order: list[str] = list(_stack)
@@ -102,9 +103,8 @@ def evaluate_expr(expr: Any, constants: Mapping[str, Any] | None = None, _stack:
         while todo:
             _step(todo.pop(), constants, exact, active, order, known, values, todo)
     except ExprError as e:
-        if e.code != sem_codes.CIRCULAR_DEFINITION:        # (a circle reads differently from each entry)
-            for name in order[len(_stack):]:
-                known[name] = e
+        for name in order[len(_stack):]:                    # each constant on the way has no value either
+            known[name] = e
         raise
     return values[-1]
 
