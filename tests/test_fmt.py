@@ -498,12 +498,13 @@ met quota test as of set expect period cycle due breached cancelled paused at_ri
 quarter mon tue wed thu fri sat sun minute minutes hour hours
 """.split())
 
-_text_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\x00")
+# (a carriage return is a line break, as in an editor: no text or name holds one)
+_text_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x00")
 # Texts and names as the reader builds them: in Unicode's composed form (NFC), which a text
 # written otherwise is read as (docs/extensions.md "Names and texts in either Unicode form")
 texts = st.text(_text_chars, max_size=10).map(lambda s: unicodedata.normalize("NFC", s))
 # (characters that look like a space or nothing are refused inside a backquoted name: SLA102)
-qnames = st.text(st.characters(blacklist_categories=("Cs", "Cf"), blacklist_characters="\n\x00`" + "".join(INVISIBLE)),
+qnames = st.text(st.characters(blacklist_categories=("Cs", "Cf"), blacklist_characters="\n\r\x00`" + "".join(INVISIBLE)),
                  min_size=1, max_size=8).map(lambda s: unicodedata.normalize("NFC", s))
 idents = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True).filter(lambda s: s not in KEYWORDS)
 names = idents.map(lambda s: m.Name(value=s))
@@ -553,7 +554,8 @@ triggers = tuples(st.one_of(
 exprs = st.recursive(
     st.one_of(naturals.map(lambda n: m.Number(value=n)), st.builds(m.Constant, name=names)),
     lambda inner: st.one_of(
-        st.builds(m.Binary, op=st.sampled_from(["+", "-", "*", "/"]), left=inner, right=inner),
+        # as the parser builds it: `(a + b) + c` is the flat chain `a + b + c` (m.arithmetic)
+        st.builds(m.arithmetic, op=st.sampled_from(["+", "-", "*", "/"]), left=inner, right=inner),
         st.builds(m.Negate, item=inner),
         st.builds(m.Call, func=names, args=tuples(inner))), max_leaves=6)
 maybe_names = st.none() | names

@@ -955,7 +955,8 @@ def test_not_utf8_advice_fits_the_file():
     assert "UTF-16" in d.message and "iconv -f utf-16" in d.hint
     png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00" * 10
     (d,) = decode(png, "a.sla", lenient=True)[1]
-    assert "UTF-16" not in d.message and "byte 0x89" in d.message                     # review 9-h: no UTF-16
+    assert "UTF-16" not in d.message and "not a text file" in d.message               # review 9-h: no UTF-16
+    assert "iconv" not in d.hint and "binary file" in d.hint                          # (review29d M4: nor cp1252)
     many = b"".join(b"# caf\xe9 %d\n" % i for i in range(20_000))
     text, found = decode(many, "a.sla", lenient=True)
     assert len(found) == 20_000 and found[-1].line == 20_000 and text.count("\ufffd") == 20_000

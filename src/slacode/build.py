@@ -710,15 +710,25 @@ class _Builder:
         return m.Constant.model_construct(name=self.name(children[0]), span=self._span(meta))
 
     def binary(self, meta, children):
-        left = children[0]
-        for i in range(1, len(children), 2):
-            op, right = children[i], children[i + 1]
-            span = None
-            if left.span is not None and right.span is not None:
-                span = Span(left.span.line, left.span.column, right.span.end_line,
-                            right.span.end_column, self.file)
-            left = m.Binary.model_construct(op=str(op), left=left, right=right, span=span)
-        return left
+        """``a + b - c …`` (one precedence level): a Binary for one operator, a flat Chain
+        for more (see :func:`slacode.model.arithmetic`), never a tree as deep as the sum
+        is long."""
+        first, last = children[0], children[-1]
+        if len(children) == 1:
+            return first
+        span = None
+        if first.span is not None and last.span is not None:
+            span = Span(first.span.line, first.span.column, last.span.end_line, last.span.end_column, self.file)
+        if len(children) == 3:
+            return m.arithmetic(str(children[1]), first, last, span)
+        ops = [str(op) for op in children[1::2]]
+        rest = list(children[2::2])
+        level = m.EXPR_LEVEL[ops[0]]
+        if first.kind == "binary" and m.EXPR_LEVEL[first.op] == level:        # `(a + b) + c + d`
+            ops, rest, first = [first.op] + ops, [first.right] + rest, first.left
+        elif first.kind == "chain" and m.EXPR_LEVEL[first.ops[0]] == level:
+            ops, rest, first = list(first.ops) + ops, list(first.rest) + rest, first.first
+        return m.Chain.model_construct(first=first, ops=tuple(ops), rest=tuple(rest), span=span)
 
     def negate(self, meta, children):
         return m.Negate.model_construct(item=children[0], span=self._span(meta))

@@ -63,7 +63,7 @@ def one_line(node: Any) -> str:
     if isinstance(node, (m.Or, m.And, m.Not, m.Compare, m.Member, m.Exists, m.TextTest,
                          m.SegmentRef, m.BoolConst, m.Seen, m.Awaiting)):
         return p.pred(node)
-    if isinstance(node, (m.Number, m.Constant, m.Binary, m.Negate, m.Call)):
+    if isinstance(node, (m.Number, m.Constant, m.Binary, m.Chain, m.Negate, m.Call)):
         return p.expr(node)
     return p.statement(node)
 
@@ -598,6 +598,15 @@ class _Printer:
         return f"{type_} where ({where})"
 
     # -- expressions ---------------------------------------------------------------
+    def _arith_operand(self, e: Any, level: int, first: bool = False) -> str:
+        """An operand of operators of ``level``, in parentheses where it binds more loosely
+        (the first operand: less tightly; any later one: as tightly, `a - (b - c)`)."""
+        text = self.expr(e)
+        inner = _expr_level(e)
+        if inner is not None and (inner < level if first else inner <= level):
+            return f"({text})"
+        return text
+
     def expr(self, e: Any) -> str:
         if isinstance(e, m.Number):
             return number(e.value, self._source(e))
@@ -607,16 +616,24 @@ class _Printer:
             return f"{e.func.value}(" + ", ".join(self.expr(a) for a in e.args) + ")"
         if isinstance(e, m.Negate):
             inner = self.expr(e.item)
-            return "-" + (f"({inner})" if isinstance(e.item, (m.Binary, m.Negate)) else inner)
-        if isinstance(e, m.Binary):
-            level = _EXPR_LEVEL[e.op]
-            left, right = self.expr(e.left), self.expr(e.right)
-            if isinstance(e.left, m.Binary) and _EXPR_LEVEL[e.left.op] < level:
-                left = f"({left})"
-            if isinstance(e.right, m.Binary) and _EXPR_LEVEL[e.right.op] <= level:
-                right = f"({right})"
-            return f"{left} {e.op} {right}"
+            return "-" + (f"({inner})" if isinstance(e.item, (m.Binary, m.Chain, m.Negate)) else inner)
+        if isinstance(e, (m.Binary, m.Chain)):
+            ops, operands = ((e.op,), (e.left, e.right)) if isinstance(e, m.Binary) else (e.ops, (e.first,) + e.rest)
+            level = _EXPR_LEVEL[ops[0]]
+            parts = [self._arith_operand(operands[0], level, first=True)]
+            for op, operand in zip(ops, operands[1:]):
+                parts.append(f"{op} {self._arith_operand(operand, level)}")
+            return " ".join(parts)
         raise TypeError(f"not an expression: {type(e).__name__}")
+
+
+def _expr_level(e: Any) -> int | None:
+    """The precedence of an arithmetic node's operators (None for a number, a name …)."""
+    if isinstance(e, m.Binary):
+        return _EXPR_LEVEL[e.op]
+    if isinstance(e, m.Chain):
+        return _EXPR_LEVEL[e.ops[0]]
+    return None
 
 
 def _pred_level(p: Any) -> int:
@@ -635,7 +652,7 @@ _EXPR_LEVEL = {"+": 1, "-": 1, "*": 2, "/": 2}
 def _percent(p: _Printer, e: Any) -> str:
     """A target's percentage: ``(80 + 5)%`` rather than ``80 + 5%``."""
     text = p.expr(e)
-    return f"({text})" if isinstance(e, (m.Binary, m.Negate)) else text
+    return f"({text})" if isinstance(e, (m.Binary, m.Chain, m.Negate)) else text
 
 
 _PERCENT_WRITTEN = re.compile(r"(-?[\d_]+(?:\.\d+)?)\s*%$")

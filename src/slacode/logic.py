@@ -108,11 +108,42 @@ def _join(kind: str, normals) -> tuple:
     items = list(dict.fromkeys(items))
     if not items:
         return neutral
-    if kind == "and" and any(_disjoint(x, y) for i, x in enumerate(items) for y in items[i + 1:]):
+    if kind == "and" and _some_disjoint(items):
         return _FALSE                                   # two parts that cannot both hold
-    if kind == "or" and any(negation(x) in items for x in items):
-        return _TRUE                                    # `x exists or x missing`, `P or not P`
+    if kind == "or":
+        present = set(items)
+        if any(negation(x) in present for x in items):
+            return _TRUE                                # `x exists or x missing`, `P or not P`
     return items[0] if len(items) == 1 else (kind, tuple(items))
+
+
+#: the most parts about one field that one `and` compares pair by pair (see _some_disjoint)
+MAX_SAME_FIELD = 200
+
+
+def _some_disjoint(items: list) -> bool:
+    """Whether two of the parts of an `and` cannot both hold (:func:`_disjoint`), in about
+    linear time: only a part and its negation, or two parts about the same field, can
+    exclude each other, so parts are grouped by field and compared within their group.
+    Of a field compared more than :data:`MAX_SAME_FIELD` times in one `and` (generated
+    input only), the first that many are compared with each other, so the work stays
+    bounded; a contradiction among the others is not seen (the check says less, never
+    something false)."""
+    present = set(items)
+    groups: dict = {}
+    for x in items:
+        if x[0] == "not" and x[1] in present:
+            return True
+        if x[0] in _NEEDS_VALUE or x[0] == "exists":
+            group = groups.setdefault(x[1], [])
+            if len(group) < MAX_SAME_FIELD:
+                group.append(x)
+    for group in groups.values():
+        for i, x in enumerate(group):
+            for y in group[i + 1:]:
+                if _disjoint(x, y):
+                    return True
+    return False
 
 
 def conjunction(normals) -> tuple:

@@ -742,7 +742,35 @@ class Call(Node):
     args: tuple["Expr", ...]
 
 
-Expr = Annotated[Union[Number, Constant, Binary, Negate, Call], Field(discriminator="kind")]
+class Chain(Node):
+    """``a + b - c …`` or ``a * b / c …``: two or more operators of one precedence, applied
+    left to right (``((a + b) - c) …``). The flat form of what would otherwise be a Binary
+    nested once per operator, so that a generated sum of thousands of terms is one node
+    deep, not thousands (every walker, ``model_dump`` and pickling included, copes)."""
+    kind: Literal["chain"] = "chain"
+    first: "Expr"
+    ops: tuple[Literal["+", "-", "*", "/"], ...]
+    rest: tuple["Expr", ...]
+
+
+#: precedence of the arithmetic operators (a Chain holds operators of one level)
+EXPR_LEVEL = {"+": 1, "-": 1, "*": 2, "/": 2}
+
+
+def arithmetic(op: str, left: Any, right: Any, span: Any = None):
+    """``left op right`` in the one form the parser gives: a :class:`Binary`, or a
+    :class:`Chain` when ``left`` already applies operators of ``op``'s level (``(a + b) +
+    c`` is the chain ``a + b + c``, as it means the same)."""
+    level = EXPR_LEVEL[op]
+    kind = getattr(left, "kind", None)
+    if kind == "binary" and EXPR_LEVEL[left.op] == level:
+        return Chain.model_construct(first=left.left, ops=(left.op, op), rest=(left.right, right), span=span)
+    if kind == "chain" and EXPR_LEVEL[left.ops[0]] == level:
+        return Chain.model_construct(first=left.first, ops=left.ops + (op,), rest=left.rest + (right,), span=span)
+    return Binary.model_construct(op=op, left=left, right=right, span=span)
+
+
+Expr = Annotated[Union[Number, Constant, Binary, Chain, Negate, Call], Field(discriminator="kind")]
 
 
 # --------------------------------------------------------------------- declarations

@@ -36,6 +36,8 @@ MAX_SYNTAX_ERRORS = 10_000
 _DECLARATIONS = frozenset({"agreement", "calendar", "calendar_choice", "states", "flow", "segment", "let", "rule",
                            "target", "quota", "test"})
 
+#: tokens that end the reach of the `not`s and signs before them (see ``_Run.depth``)
+_ENDS_PREFIX = frozenset({"AND", "OR", "ADD_OP", "MUL_OP", "COMMA"})
 #: tokens after which a `-` is a sign (counted towards the nesting limit)
 _PREFIX = frozenset({"MINUS", "NOT", "LPAR", "ADD_OP", "MUL_OP", "EQUAL", "COMMA"})
 
@@ -378,9 +380,14 @@ def decode(data: bytes, file: str | None = None, lenient: bool = False) -> tuple
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _alternating_nuls(data):
+        if _utf16_marked(data) or _alternating_nuls(data):
             return None, [dg.make(codes.NOT_TEXT, "the file is UTF-16 text, not UTF-8", Span(1, 1, 1, 2, file),
                                   file=file, hint="save it as UTF-8 (`iconv -f utf-16 -t utf-8` converts it)")]
+        if _many_nuls(data):                                 # an ELF, a PNG …: not text at all
+            at = data.index(b"\x00")
+            line = data.count(b"\n", 0, at) + 1
+            col = at - (data.rfind(b"\n", 0, at) + 1) + 1
+            return None, [_binary_file(Span(line, col, line, col + 1, file), file)]
         legacy = _legacy_encoding(data)
         if not lenient:
             return None, [_not_utf8(data, e.start, 0, 0, file, legacy)]
@@ -401,14 +408,52 @@ def decode(data: bytes, file: str | None = None, lenient: bool = False) -> tuple
 
 
 def _alternating_nuls(data) -> bool:
-    """Whether every other byte (or character) of the start is NUL, as in UTF-16 text of
-    Latin letters (a binary file has NULs too, but not in step)."""
+    """Whether every other byte (or character) of the start is NUL and the bytes between
+    are mostly text, as in UTF-16 text of Latin letters. A binary file (an ELF or PNG
+    header) has runs of NULs too, but the bytes between are control bytes, not text."""
     head = data[:200]
     nul = b"\x00" if isinstance(head, bytes) else "\x00"
-    for half in (head[0::2], head[1::2]):
+    for half, other in ((head[0::2], head[1::2]), (head[1::2], head[0::2])):
         if len(half) >= 8 and half.count(nul) >= 0.9 * len(half):
-            return True
+            return _mostly_text(other)
     return False
+
+
+def _many_nuls(data) -> bool:
+    """Whether ``data`` (bytes or text) has more NULs than a damaged text file would: a
+    binary file."""
+    nul = b"\x00" if isinstance(data, bytes) else "\x00"
+    return data.count(nul) > max(8, len(data) // 1000)
+
+
+def _binary_file(span: Span, file: str | None) -> Diagnostic:
+    """SLA104 for a file that is not text at all (NULs that are not UTF-16's)."""
+    return dg.make(codes.NOT_TEXT, "the file contains NUL characters, so it is not a text file", span, file=file,
+                   hint="check that this is the agreement, not a binary file")
+
+
+def _utf16_marked(data: bytes) -> bool:
+    """Whether ``data`` starts with a UTF-16 byte-order mark and reads as text after it
+    (a binary file that happens to start with the bytes FF FE is not taken for text)."""
+    if data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    codec = "utf-16-le" if data[:2] == b"\xff\xfe" else "utf-16-be"
+    head = data[2:402]
+    head = head[:len(head) // 2 * 2]
+    return _mostly_text(head.decode(codec, "replace"))
+
+
+def _mostly_text(chars) -> bool:
+    """Whether at least 90% of ``chars`` (bytes or characters) are printable or white
+    space: bytes from 0x20 up except DEL, tab and line ends (a byte ≥ 0xA0 may be half of
+    a letter); characters that are printable or white space."""
+    if not chars:
+        return True
+    if isinstance(chars, bytes):
+        good = sum(1 for b in chars if b in (9, 10, 13) or 0x20 <= b < 0x7f or b >= 0xa0)
+    else:
+        good = sum(1 for c in chars if c.isprintable() or c in "\t\n\r")
+    return good >= 0.9 * len(chars)
 
 
 def _legacy_encoding(data: bytes) -> bool:
@@ -445,13 +490,17 @@ def _not_utf8(data: bytes, at: int, line: int, start: int, file: str | None, leg
                    Span(line, col, line, col + 1, file), file=file, hint=hint + more)
 
 
+_LONE_CR = re.compile("\r(?!\n)")
+
+
 def line_ends(text: str) -> str:
-    """``text`` of a file whose lines end with a carriage return alone (classic Mac OS: no
-    line feed anywhere) with line feeds instead, so its lines are lines (else a comment
-    would run to the end of the file). Line and column numbers stay those an editor shows.
-    As in any file, a string ends on its line. A text with line feeds is left as it is (a
-    carriage return inside one of its strings is a character of the string)."""
-    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
+    """``text`` with every carriage return that no line feed follows (a lone CR) read as a
+    line feed: a file whose lines end with CR alone (classic Mac OS) and a CRLF or LF file
+    with a stray CR (a bad merge, a paste) are read as an editor shows them, so each line is
+    a line (else a comment would run on, or two clauses would share a line). The text keeps
+    its length, so line and column numbers stay those an editor shows. As in any file, a
+    string ends on its line."""
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
 
 
 _NUL = re.compile("\x00")
@@ -491,13 +540,12 @@ def _parse(text: str, file: str | None, partial: bool):
         line = text.count("\n", 0, nul.start()) + 1
         col = nul.start() - (text.rfind("\n", 0, nul.start()) + 1) + 1
         utf16 = _alternating_nuls(text)                        # every other character: UTF-16 without its mark
-        if utf16 or text.count("\x00") > max(8, len(text) // 1000):
-            refused = dg.make(codes.NOT_TEXT, "the file is UTF-16 text, not UTF-8" if utf16 else
-                              "the file contains NUL characters, so it is not a text file",
-                              Span(line, col, line, col + 1, file), file=file,
-                              hint="save it as UTF-8 (`iconv -f utf-16 -t utf-8` converts it)" if utf16 else
-                              "check that this is the agreement, not a binary file")
-            return None, [refused], set()
+        if utf16:
+            return None, [dg.make(codes.NOT_TEXT, "the file is UTF-16 text, not UTF-8",
+                                  Span(line, col, line, col + 1, file), file=file,
+                                  hint="save it as UTF-8 (`iconv -f utf-16 -t utf-8` converts it)")], set()
+        if _many_nuls(text):
+            return None, [_binary_file(Span(line, col, line, col + 1, file), file)], set()
         # a few NULs in a text (a bad paste, a damaged copy): each said, the rest still read
         for m in _NUL.finditer(text):
             at = m.start()
@@ -533,7 +581,7 @@ class _Run:
         self.lstate = self.ip.lexer_thread.state
         self.terminals = {t.name: t for t in grammar.terminals}
         self.diags: list[Diagnostic] = []
-        self.depth = 0                                   # parentheses, for MAX_NESTING
+        self.levels: list[list[int]] = [[0, 0]]          # per open `(`: its `not`s and signs, for MAX_NESTING
         self.parens: list = []                           # the open `(` tokens (a line break inside goes on)
         self.braces: list[int] = []                      # lines of the open `{` …
         self.headers: dict[int, str] = {}                # … the header each opens (`flow`) …
@@ -797,21 +845,11 @@ class _Run:
                 continue
             if tok.type == "_NL" and (prev is None or prev == "_NL" or prev in _CONTINUES or self.parens):
                 continue                            # (inside parentheses a line always goes on)
+            if self._too_deep(tok, prev):
+                return None, self.diags
             if tok.type == "LPAR":
                 self.parens.append(tok)
-                self.depth += 1
-                if self.depth > MAX_NESTING:
-                    self.error(codes.TOO_DEEP, f"parentheses nested more than {MAX_NESTING} deep",
-                               self._span(tok), hint="name parts of the predicate as segments")
-                    return None, self.diags
-            elif tok.type == "NOT" or (tok.type == "MINUS" and prev in _PREFIX):
-                self.depth += 1
-                if self.depth > MAX_NESTING:
-                    self.error(codes.TOO_DEEP, f"`not` and parentheses nested more than {MAX_NESTING} deep",
-                               self._span(tok), hint="name parts of the predicate as segments")
-                    return None, self.diags
             elif tok.type == "RPAR":
-                self.depth = max(0, self.depth - 1)
                 if self.parens:
                     self.parens.pop()
             elif (tok.type == "RBRACE" and prev not in (None, "_NL", "LBRACE") and self.braces
@@ -895,6 +933,56 @@ class _Run:
                 self.depth = 0
                 statement = []
         return self._finish(pstate, checkpoint)
+
+    @property
+    def depth(self) -> int:
+        """How deep the expression being read is nested: its open parentheses, and the
+        `not`s and `-` signs in force at each (a prefix's reach ends at the next `and`,
+        `or`, `+`, `-`, `*`, `/` or `,` of its level)."""
+        return len(self.levels) - 1 + sum(n + s for n, s in self.levels)
+
+    @depth.setter
+    def depth(self, value: int) -> None:
+        """``depth = 0``: a new statement starts, nothing is open."""
+        self.levels = [[0, 0]]
+
+    def _too_deep(self, tok, prev) -> bool:
+        """Count ``tok`` towards the nesting limit (SLA106); True when it goes past it (the
+        error is reported, naming what the line nests: parentheses, `not`, `-` signs)."""
+        kind = tok.type
+        if kind == "LPAR":
+            self.levels.append([0, 0])
+        elif kind == "RPAR":
+            if len(self.levels) > 1:
+                self.levels.pop()
+            return False
+        elif kind == "NOT":
+            self.levels[-1][0] += 1
+        elif kind == "MINUS" and prev in _PREFIX:
+            self.levels[-1][1] += 1
+        elif kind in _ENDS_PREFIX or kind == "MINUS":          # (a `-` after an operand subtracts)
+            self.levels[-1] = [0, 0]
+            return False
+        else:
+            return False
+        if self.depth <= MAX_NESTING:
+            return False
+        parts = []
+        if len(self.levels) > 1:
+            parts.append("parentheses")
+        if any(n for n, _ in self.levels):
+            parts.append("`not`")
+        if any(s for _, s in self.levels):
+            parts.append("`-` signs")
+        what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        if parts == ["`-` signs"]:
+            hint = "a number takes one sign: `- - 5` is `5` and `- - - 5` is `-5`; write it so"
+        elif "`-` signs" in parts:
+            hint = "name parts of the expression as `let` constants"
+        else:
+            hint = "name parts of the predicate as segments"
+        self.error(codes.TOO_DEEP, f"{what} nested more than {MAX_NESTING} deep", self._span(tok), hint=hint)
+        return True
 
     def _closed_at_end(self, pstate, end):
         """The tree of a text that ends inside blocks (their `}` missing), with the blocks

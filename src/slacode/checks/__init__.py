@@ -21,10 +21,17 @@ from slacode.diagnostics import Diagnostic
 
 
 def check(agreement) -> list[Diagnostic]:
-    """Every semantic diagnostic of a built agreement (errors, warnings, information)."""
+    """Every semantic diagnostic of a built agreement (errors, warnings, information);
+    only SLA106 when its segments name each other in chains too deep to read in
+    (:mod:`slacode.checks.depth`)."""
     from slacode.checks import registry
     from slacode.checks.context import Context
 
+    from slacode.checks.depth import too_deep
+
+    deep = too_deep(agreement, agreement.file)   # segments chained too deep for the checks that read them in
+    if deep:
+        return deep
     _load_checks()
     return registry.run(Context.of(agreement))
 

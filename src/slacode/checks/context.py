@@ -214,6 +214,8 @@ def walk_expr(expr) -> Iterator:
         kind = node.kind
         if kind == "binary":
             stack.extend((node.right, node.left))
+        elif kind == "chain":
+            stack.extend(reversed((node.first,) + tuple(node.rest)))
         elif kind == "negate":
             stack.append(node.item)
         elif kind == "call":
@@ -327,6 +329,15 @@ class Context:
     def diag(self, code: str, message: str, where=None, hint: str | None = None) -> Diagnostic:
         """A diagnostic of ``code`` at ``where`` (a node with a span, or a span)."""
         return dg.make(code, message, span_of(where), hint=hint, file=self.file)
+
+    @cached_property
+    def _memos(self) -> dict[str, dict]:
+        return {}
+
+    def memo(self, key: str) -> dict:
+        """A dict kept for this check run under ``key``: work several checks share (the
+        values of the `let` constants, worked out once however many checks read them)."""
+        return self._memos.setdefault(key, {})
 
     # -- declarations --------------------------------------------------------------
     @cached_property

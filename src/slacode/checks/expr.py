@@ -1,7 +1,7 @@
 """Arithmetic of `let` constants and goals: one evaluator for the linter and the compiler.
 
 ``evaluate_expr(expr, constants)`` gives the value of an expression node
-(:class:`~slacode.model.Number`, ``Constant``, ``Binary``, ``Negate``, ``Call``) as a
+(:class:`~slacode.model.Number`, ``Constant``, ``Binary``, ``Chain``, ``Negate``, ``Call``) as a
 float; ``constants`` maps names to ``let`` declarations, to expression nodes or to
 numbers. Every problem raises :class:`ExprError`, which carries the diagnostic code, a
 message, the node to point at and a hint, so callers can report it or re-raise it.
@@ -82,55 +82,143 @@ def _exact(value) -> Fraction:
 
 
 def evaluate_expr(expr: Any, constants: Mapping[str, Any] | None = None, _stack: tuple = (),
-                  exact: bool = False) -> float:
+                  exact: bool = False, memo: dict | None = None) -> float:
     """The value of ``expr``; raises :class:`ExprError` when it has none. ``exact``: in
-    fractions (a :class:`~fractions.Fraction`), as the module says."""
+    fractions (a :class:`~fractions.Fraction`), as the module says.
+
+    It walks the expression and the constants it names with a list of its own, not by
+    recursion, so a sum of thousands of terms or a chain of thousands of ``let``s each
+    naming the next has a value like any other (each constant is computed once). ``memo``
+    (a dict the caller keeps, for one ``constants`` and one ``exact``) carries the
+    constants' values, and their errors, from one call to the next: evaluating every
+    ``let`` of a long chain stays linear (a circle's error is the one first met, naming
+    the circle from where that call entered it)."""
     constants = constants or {}
-    kind = expr.kind
-    if kind == "number":
-        return _exact(expr.value) if exact else float(expr.value)
-    if kind == "constant":
-        return _constant(expr, constants, _stack, exact)
-    if kind == "negate":
-        return -evaluate_expr(expr.item, constants, _stack, exact)
-    if kind == "binary":
-        a = evaluate_expr(expr.left, constants, _stack, exact)
-        b = evaluate_expr(expr.right, constants, _stack, exact)
-        if expr.op == "+":
-            return a + b
-        if expr.op == "-":
-            return a - b
-        if expr.op == "*":
-            return a * b
-        if b == 0:
+    active: dict[str, int] = {name: i for i, name in enumerate(_stack)}   # constants being computed
+    order: list[str] = list(_stack)
+    known: dict[str, Any] = {} if memo is None else memo                 # name -> value or ExprError
+    values: list = []
+    todo: list = [("eval", expr)]
+    try:
+        while todo:
+            _step(todo.pop(), constants, exact, active, order, known, values, todo)
+    except ExprError as e:
+        for name in order[len(_stack):]:                    # each constant on the way has no value either
+            known[name] = e
+        raise
+    return values[-1]
+
+
+def _step(task, constants, exact, active, order, known, values, todo) -> None:
+    """One step of :func:`evaluate_expr`'s walk."""
+    step, node = task[0], task[1]
+    if step == "eval":
+        _visit(node, constants, exact, active, order, known, values, todo)
+    elif step == "leave":                              # constant ``node`` has its value on top
+        known[node] = values[-1]
+        del active[node]
+        order.pop()
+    elif step == "neg":
+        values[-1] = -values[-1]
+    elif step == "call":
+        n = len(node.args)
+        args = values[-n:]
+        del values[-n:]
+        values.append(task[2](*args))
+    else:                                              # "ops": a Binary or a Chain, its operands on top
+        operands = _operands(node)
+        n = len(operands)
+        args = values[-n:]
+        del values[-n:]
+        values.append(_fold(node, operands, args))
+
+
+def _operands(node) -> tuple:
+    return (node.left, node.right) if node.kind == "binary" else (node.first,) + tuple(node.rest)
+
+
+def _fold(node, operands: tuple, args: list):
+    """``args[0] op1 args[1] op2 …`` left to right; division by zero raises ExprError
+    pointing at the division (the operands up to the divisor)."""
+    ops = (node.op,) if node.kind == "binary" else node.ops
+    acc = args[0]
+    for i, op in enumerate(ops, 1):
+        b = args[i]
+        if op == "+":
+            acc = acc + b
+        elif op == "-":
+            acc = acc - b
+        elif op == "*":
+            acc = acc * b
+        elif b == 0:
             raise ExprError(sem_codes.DIVISION_BY_ZERO, "this expression divides by zero",
-                            expr if expr.span is not None else expr.right,
-                            hint="check the constants the divisor is computed from")
-        return a / b
-    if kind == "call":
-        return _call(expr, constants, _stack, exact)
-    raise ExprError(sem_codes.DIVISION_BY_ZERO, f"unknown expression kind {kind!r}", expr)  # pragma: no cover
+                            _division(node, operands, i), hint="check the constants the divisor is computed from")
+        else:
+            acc = acc / b
+    return acc
 
 
-def _constant(expr, constants: Mapping[str, Any], stack: tuple, exact: bool = False) -> float:
-    from slacode.checks.context import did_you_mean
+def _division(node, operands: tuple, i: int):
+    """The node to point at for the ``i``-th operator of ``node`` dividing by zero: the
+    whole Binary, or the part of a Chain from its start to that divisor."""
+    if node.kind == "binary" or i == len(operands) - 1:
+        return node if node.span is not None else operands[i]
+    first, divisor = operands[0].span, operands[i].span
+    if first is None or divisor is None:
+        return operands[i]
+    from types import SimpleNamespace
 
-    name = expr.name.value
-    if name in stack:
-        chain = " → ".join(f"`{n}`" for n in stack[stack.index(name):] + (name,))
-        raise ExprError(sem_codes.CIRCULAR_DEFINITION,
-                        f"constant `{name}` is defined in terms of itself ({chain})", expr.name,
-                        hint="define one of these constants as a number")
-    if name not in constants:
-        raise ExprError(name_codes.UNDEFINED_CONSTANT, f"constant `{name}` is not declared", expr.name,
-                        hint=did_you_mean(name, constants) or f"declare it with `let {name} = …`")
-    value = _constant_expr(constants[name])
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _exact(value) if exact else float(value)
-    return evaluate_expr(value, constants, stack + (name,), exact)
+    from slacode.diagnostics import Span
+
+    return SimpleNamespace(span=Span(first.line, first.column, divisor.end_line, divisor.end_column, first.file))
 
 
-def _call(expr, constants: Mapping[str, Any], stack: tuple, exact: bool = False) -> float:
+def _visit(node, constants, exact, active, order, known, values, todo) -> None:
+    """One ``eval`` step of :func:`evaluate_expr`: a value pushed, or the steps that give it."""
+    kind = node.kind
+    if kind == "number":
+        values.append(_exact(node.value) if exact else float(node.value))
+    elif kind == "constant":
+        name = node.name.value
+        if name in active:
+            chain = " → ".join(f"`{n}`" for n in order[active[name]:] + [name])
+            raise ExprError(sem_codes.CIRCULAR_DEFINITION,
+                            f"constant `{name}` is defined in terms of itself ({chain})", node.name,
+                            hint="define one of these constants as a number")
+        if name in known:
+            value = known[name]
+            if isinstance(value, ExprError):
+                raise value
+            values.append(value)
+            return
+        if name not in constants:
+            from slacode.checks.context import did_you_mean
+
+            raise ExprError(name_codes.UNDEFINED_CONSTANT, f"constant `{name}` is not declared", node.name,
+                            hint=did_you_mean(name, constants) or f"declare it with `let {name} = …`")
+        value = _constant_expr(constants[name])
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            values.append(_exact(value) if exact else float(value))
+            return
+        active[name] = len(order)
+        order.append(name)
+        todo.append(("leave", name))
+        todo.append(("eval", value))
+    elif kind == "negate":
+        todo.append(("neg", node))
+        todo.append(("eval", node.item))
+    elif kind in ("binary", "chain"):
+        todo.append(("ops", node))
+        todo.extend(("eval", operand) for operand in reversed(_operands(node)))
+    elif kind == "call":
+        todo.append(("call", node, _function(node)))
+        todo.extend(("eval", a) for a in reversed(node.args))
+    else:  # pragma: no cover
+        raise ExprError(sem_codes.DIVISION_BY_ZERO, f"unknown expression kind {kind!r}", node)
+
+
+def _function(expr):
+    """The function a call names, its number of arguments checked."""
     from slacode.checks.context import did_you_mean
 
     name = expr.func.value
@@ -146,17 +234,17 @@ def _call(expr, constants: Mapping[str, Any], stack: tuple, exact: bool = False)
         raise ExprError(name_codes.UNKNOWN_FUNCTION,
                         f"function `{name}` takes {wanted}, not {n} argument{'s' if n != 1 else ''}",
                         expr.func, hint=f"write `{name}(x)`" if most == 1 else f"write `{name}(a, b)`")
-    args = [evaluate_expr(a, constants, stack, exact) for a in expr.args]
-    return func(*args)
+    return func
 
 
 def constant_values(agreement) -> dict[str, float]:
     """The values of an agreement's ``let`` constants that have one."""
     constants = agreement.constants
     values: dict[str, float] = {}
+    memo: dict = {}
     for name, decl in constants.items():
         try:
-            values[name] = evaluate_expr(decl.expr, constants, (name,))
+            values[name] = evaluate_expr(decl.expr, constants, (name,), memo=memo)
         except ExprError:
             continue
     return values

@@ -80,7 +80,7 @@ def _problem(node, ctx: Context) -> ExprError | None:
             return e
         return None
     try:
-        evaluate_expr(node, ctx.constants)
+        evaluate_expr(node, ctx.constants, memo=ctx.memo("expr-float"))
     except ExprError as e:
         return e
     return None
@@ -104,13 +104,20 @@ def _as_diag(ctx: Context, e: ExprError) -> Diagnostic:
 
 def goal_values(ctx: Context) -> Iterator[tuple[object, Fraction | None, ExprError | None]]:
     """``(owner, value, error)`` of every expression (value None when it has none), worked
-    out exactly, as the plan works out a quota's goal (a whole count is whole exactly)."""
-    for owner, expr in expressions(ctx):
-        stack = (owner.name.value,) if owner.kind == "let" else ()
-        try:
-            yield owner, evaluate_expr(expr, ctx.constants, stack, exact=True), None
-        except ExprError as e:
-            yield owner, None, e
+    out exactly, as the plan works out a quota's goal (a whole count is whole exactly).
+    Worked out once per lint (several checks read them)."""
+    memo = ctx.memo("goal-values")
+    if "all" not in memo:
+        constants = ctx.memo("expr-exact")
+        found = []
+        for owner, expr in expressions(ctx):
+            stack = (owner.name.value,) if owner.kind == "let" else ()
+            try:
+                found.append((owner, evaluate_expr(expr, ctx.constants, stack, exact=True, memo=constants), None))
+            except ExprError as e:
+                found.append((owner, None, e))
+        memo["all"] = found
+    yield from memo["all"]
 
 
 @rule(codes.DIVISION_BY_ZERO)

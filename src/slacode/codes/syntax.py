@@ -81,6 +81,11 @@ UNEXPECTED_END = define("SLA103", "unexpected-end", "error", """
 NOT_TEXT = define("SLA104", "not-utf8-text", "error", """
     The file is not UTF-8 text (invalid byte sequences or NUL bytes).
 
+    The message says which: UTF-16 text (a byte-order mark, or every other byte NUL with
+    text between; the hint gives the `iconv` command that converts it), a binary file (NULs
+    with no text between them: an executable, an image; the hint asks to check that this is
+    the agreement), or the first byte that is not UTF-8.
+
     ## Why
     Agreements are text kept in git. A file in another encoding, or a binary file given by
     mistake, cannot be read reliably; slacode reports the first bad byte and stops reading
@@ -114,17 +119,29 @@ UNTERMINATED_STRING = define("SLA105", "unterminated-string", "error", """
     """)
 
 TOO_DEEP = define("SLA106", "nesting-too-deep", "error", """
-    Parentheses or `not` are nested deeper than slacode accepts (100 levels).
+    Parentheses, `not` or `-` signs are nested deeper than slacode accepts (100 levels in
+    one statement), or a predicate is nested more than 200 levels deep once the segments it
+    names are read in (segments naming segments in a long chain).
+
+    A `not` or a sign reaches only to the next `and`, `or`, operator or comma, so `not a and
+    not b and …` or `x - -1 - -1 …` is one level deep however long it is; a chain of
+    segments each naming the next with one `and` adds two levels a segment (about 100
+    segments). Long flat lists are never too deep: an `and` or `or` of thousands of parts,
+    a sum of thousands of terms, thousands of `let`s each naming the next.
 
     ## Why
     No agreement written by a person needs that much nesting; such input is generated or
-    damaged, and refusing it keeps the checker fast and safe.
+    damaged, and refusing it with its place keeps the checker, the formatter and the
+    evaluator fast and safe. While segments are chained too deep, this is the only error
+    reported: the other checks read segments in.
 
     ## Avoid
-    `segment x = ((((((((...))))))))` nested hundreds of levels.
+    `segment x = ((((((((...))))))))` nested hundreds of levels; `let a = - - - - … 5`;
+    `segment s0 = s1 and f0 > 1`, `segment s1 = s2 and f1 > 1`, … 300 segments long.
 
     ## Prefer
-    Name parts of a long predicate as segments and combine the segments.
+    Name parts of a long predicate as segments and combine the segments; give a number one
+    sign; let a segment test the fields it needs directly instead of through a long chain.
     """)
 
 TOO_LARGE = define("SLA107", "file-too-large", "error", """

@@ -716,18 +716,21 @@ def _changed_segments(ctx: _Context) -> set[str]:
             or compare_preds(olds[n].predicate, olds, news[n].predicate, news) is not None}
 
 
-def _const_value(decl, constants) -> Fraction | None:
-    """A constant's value, exactly (as quota goals are computed), or None."""
-    from slacode.compile import evaluate_expr
+def _const_value(decl, constants, memo: dict | None = None) -> Fraction | None:
+    """A constant's value, exactly (as quota goals are computed), or None. ``memo`` (one
+    per side) keeps the constants worked out, so a long chain of `let`s stays linear."""
+    from slacode.checks.expr import evaluate_expr
 
     try:
-        return evaluate_expr(decl.expr, constants, exact=True)
+        return evaluate_expr(decl.expr, constants, exact=True, memo=memo)
     except Exception:  # noqa: BLE001 - an expression without a value shows as text only
         return None
 
 
 def _constants(ctx: _Context) -> list[Change]:
     olds, news = ctx.old_constants, ctx.new_constants
+    old_memo: dict = {}
+    new_memo: dict = {}
     out = []
     for name in _ordered_names(olds, news):
         a, b = olds.get(name), news.get(name)
@@ -737,7 +740,7 @@ def _constants(ctx: _Context) -> list[Change]:
             out.append(Change("let", name, "removed", f"removed (was {expr_text(a.expr)})",
                               expr_text(a.expr), None))
         else:
-            va, vb = _const_value(a, olds), _const_value(b, news)
+            va, vb = _const_value(a, olds, old_memo), _const_value(b, news, new_memo)
             ta, tb = expr_text(a.expr), expr_text(b.expr)
             if va == vb and va is not None:
                 continue                                # same value: a restatement at most
