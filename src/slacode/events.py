@@ -351,7 +351,23 @@ def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
         problems.append(_Problem(codes.INVALID_VALUE, "fields",
                                  f"'fields' must be an object of field values, not {_kind(fields)}",
                                  'write it as an object: "fields": {"score": 90}'))
+    elif fields and not _text_keys(fields):
+        bad = next(k for k in fields if not isinstance(k, str))
+        problems.append(_Problem(codes.INVALID_VALUE, "fields",
+                                 f"the keys of 'fields' are field names: text, not {_kind(bad)} ({bad!r})",
+                                 "name each field with a string: \"fields\": {\"score\": 90} "
+                                 "(a table with numbered columns: rename them first)"))
     return problems, us, eid
+
+
+def _text_keys(values: dict) -> bool:
+    """Whether every key of ``values`` is text (a dict of the library's caller may have any
+    key; JSON's are text). ``str.join`` checks them in C: the usual event pays little."""
+    try:
+        "".join(values)
+    except TypeError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -2109,7 +2125,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     clock_us = clock.us
     hours, minutes, tails = clock.hours, clock.minutes, clock.tails
     cut1, cut2, cut3 = _CUTS
-    pop, dict_, str_, record_ = dict.pop, dict, str, Record
+    pop, dict_, str_, record_, text_keys = dict.pop, dict, str, Record, _text_keys
     out: list[Record] = []
     # the events after as_of, per place to name: a source file of read_events (by index),
     # else None (positions, or lines of records whose file is not known) -> [count, first, ref]
@@ -2155,7 +2171,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             us = None
             if (lead.__class__ is str_ and lead and typ.__class__ is str_ and typ          # the usual event
                     and at.__class__ is str_ and (eid is None or eid.__class__ is str_ and eid)
-                    and (fields is None or fields.__class__ is dict_)
+                    and (fields is None or fields.__class__ is dict_ and text_keys(fields))
                     and (state is None or state.__class__ is str_) and (state or typ != "state")):
                 try:
                     us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]

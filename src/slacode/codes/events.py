@@ -149,13 +149,15 @@ AFTER_AS_OF = define("SLA506", "events-after-as-of", "info", """
 
 INVALID_VALUE = define("SLA507", "invalid-event-value", "error", """
     A key of the event has a value of the wrong kind: `lead`, `type` or `state` not a
-    string, `id` neither a string nor an integer, `fields` not an object.
+    string, `id` neither a string nor an integer, `fields` not an object, or (an event given
+    to the library as a dict) a key of `fields` that is not text. The event is left out.
 
     ## Why
     Lead ids, event types and states are names; `fields` maps lead field names to values.
     A number where a lead id belongs (`"lead": 123`) is refused rather than converted, since
     `123` and `"0123"` would become the same lead; an integer `id` is accepted and read as
-    its decimal text.
+    its decimal text. The keys of `fields` are field names, so a dict built from a table
+    with numbered columns (`{"fields": {0: 90}}`) is refused too, as `slacode.Event` refuses it.
 
     ## Avoid
     ```
