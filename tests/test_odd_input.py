@@ -38,3 +38,85 @@ def test_fields_keys_of_text_are_read_as_before():
     result = ag.evaluate(_two({"fields": {"score": 90}}), as_of=AS_OF)
     assert not [d for d in result.diagnostics if d.code == "SLA507"]
     assert {v.lead: v.target_seconds for v in result.verdicts} == {"L": 3600.0, "M": 7200.0}
+
+
+# -- H5: `explain` judges each attempt against what came before it, once ---------------------------
+
+_NEVER = '''agreement "n" { version "1"; timezone "America/Santiago"; teams sales }
+calendar office { timezone "America/Santiago"; hours mon-fri 09:00-18:00 }
+calendar allday { timezone "America/Santiago"; hours daily 00:00-24:00 }
+attempts a {
+  owner sales
+  start on assigned
+  stop on won
+  count contact_attempt
+  at most 2 per day on allday
+  at most 5 per cycle
+  gap at least 3h
+  only during office
+  only between 09:00-17:00 in lead timezone
+  only between 22:00-06:00 in lead timezone
+}
+'''
+
+
+def _old_limits_broken(rp, cyc, fold, memo=None) -> str:
+    """The judgement before the fix (the whole cycle again at each attempt), as reference."""
+    from slacode import instants
+    from slacode.explain import _LIMITS, _limit_words
+    from slacode.judges import _violators
+
+    last, said = cyc.attempts[-1], ""
+    for c in rp.clauses:
+        if c.kind in _LIMITS:
+            found, used = _violators(c)(cyc.attempts, fold, {})
+            if found and found[-1] is last:
+                k = 0
+                if c.kind == "at_most_per_day":
+                    day = instants.local_us(last[0], c.clock.tz) // 86_400_000_000
+                    k = sum(1 for a in cyc.attempts
+                            if instants.local_us(a[0], c.clock.tz) // 86_400_000_000 == day)
+                said += f"; {_limit_words(c, cyc.attempts, used, k)}"
+    return said
+
+
+def _spammed_lead(seed: int) -> list[dict]:
+    """Attempts at random moments across Chile's DST end (2026-04-05 00:00 -> 04-04 23:00),
+    the lead's `timezone` field changing (a bad zone and null among them), cycles reopened."""
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    rnd = random.Random(seed)
+    t = datetime(2026, 4, 2, 12, tzinfo=timezone.utc)
+    events = [{"lead": "L", "at": t.isoformat(), "type": "assigned", "fields": {"timezone": "Europe/Lisbon"}}]
+    for _ in range(160):
+        t += timedelta(minutes=rnd.choice([5, 30, 61, 190, 400]))
+        kind = rnd.random()
+        if kind < 0.06:
+            events.append({"lead": "L", "at": t.isoformat(), "type": "won"})
+        elif kind < 0.12:
+            events.append({"lead": "L", "at": t.isoformat(), "type": "assigned"})
+        elif kind < 0.2:
+            zone = rnd.choice(["Asia/Kolkata", "Not/AZone", None, "America/Santiago", "Europe/Lisbon"])
+            events.append({"lead": "L", "at": t.isoformat(), "type": "update", "fields": {"timezone": zone}})
+        else:
+            events.append({"lead": "L", "at": t.isoformat(), "type": "contact_attempt"})
+    return events
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_explain_says_the_same_limits_as_judging_the_whole_cycle_at_each_attempt(seed, monkeypatch):
+    from slacode import explain
+    from slacode.evaluate import as_of_us
+    from slacode.events import records_from_objects
+
+    ag = slacode.loads(_NEVER)
+    records = records_from_objects(_spammed_lead(seed), diagnostics=[])
+    now = explain.timeline(ag.plan, "L", records, as_of_us("2026-05-01T00:00:00Z"))
+    monkeypatch.setattr(explain, "_limits_broken", _old_limits_broken)
+    before = explain.timeline(ag.plan, "L", records, as_of_us("2026-05-01T00:00:00Z"))
+    assert now == before
+    said = "\n".join(now)       # every clause is broken somewhere (the comparison is not empty)
+    for words in ("per day on allday", "per cycle", "gap at least", "only during office",
+                  "only between 09:00-17:00", "only between 22:00-06:00", "(read in "):
+        assert words in said
