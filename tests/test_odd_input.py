@@ -120,3 +120,47 @@ def test_explain_says_the_same_limits_as_judging_the_whole_cycle_at_each_attempt
     for words in ("per day on allday", "per cycle", "gap at least", "only during office",
                   "only between 09:00-17:00", "only between 22:00-06:00", "(read in "):
         assert words in said
+
+
+# -- M1: a wide CSV header is read in one pass ------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab,;"\n\r ', max_size=40), st.sampled_from([",", ";"]))
+def test_csv_places_is_csv_place_of_every_cell(text, sep):
+    from slacode.events_csv import csv_place, csv_places
+
+    places = csv_places(text, sep)
+    for i in range(len(places) + 3):
+        assert csv_place(text, i, sep) == (places[i] if i < len(places) else (0, 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", "", "lead", "at", "type"]), min_size=1, max_size=12))
+def test_the_first_repeated_column_is_the_one_the_old_scan_named(headers):
+    from slacode.events_csv import _first_repeat
+
+    repeated = sorted({n for n in headers if n and headers.count(n) > 1})     # the old, quadratic way
+    if repeated:
+        old = min(i for i, n in enumerate(headers) if n in repeated and headers.index(n) < i)
+        assert _first_repeat(headers, set(repeated)) == old
+
+
+def test_a_wide_header_with_repeats_and_slips_says_what_it_said(tmp_path):
+    """Repeated columns (SLA509 names them all, at the first repeat) and misspelt reserved
+    columns (SLA521 at each one's column) of a header of many columns."""
+    from slacode.events import read_events
+
+    names = [f"c{i % 50}" for i in range(120)]
+    path = tmp_path / "wide.csv"
+    path.write_text("lead,at,type," + ",".join(names) + "\nL,2026-11-24T10:00:00Z,assigned," + ",".join("1" * 120) + "\n")
+    (d,) = read_events([str(path)]).diagnostics
+    assert d.code == "SLA509" and "repeated columns 'c0', 'c1', 'c10'" in d.message
+    assert d.column == len("lead,at,type,") + len(",".join(names[:50])) + 2
+    slips = ["field.x", "Fields.y", "ID"]
+    path.write_text("lead,at,type," + ",".join(slips) + "\nL,2026-11-24T10:00:00Z,assigned,1,2,3\n")
+    got = [(d.code, d.column) for d in read_events([str(path)]).diagnostics]
+    assert got == [("SLA521", 14), ("SLA521", 22), ("SLA521", 31)]
