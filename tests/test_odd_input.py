@@ -164,3 +164,51 @@ def test_a_wide_header_with_repeats_and_slips_says_what_it_said(tmp_path):
     path.write_text("lead,at,type," + ",".join(slips) + "\nL,2026-11-24T10:00:00Z,assigned,1,2,3\n")
     got = [(d.code, d.column) for d in read_events([str(path)]).diagnostics]
     assert got == [("SLA521", 14), ("SLA521", 22), ("SLA521", 31)]
+
+
+# -- M2: indented objects one after another ------------------------------------------------------
+
+
+def _pretty(events: list[dict]) -> str:
+    import json
+
+    return "".join(json.dumps(e, indent=2) + "\n" for e in events)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_indented_objects_one_after_another_are_one_sla514_with_jq_dot(tmp_path, count):
+    from slacode.events import read_events
+
+    events = [{"lead": f"L{i}", "at": "2026-11-24T10:00:00Z", "type": "assigned"} for i in range(count)]
+    path = tmp_path / "pretty.json"
+    path.write_text(_pretty(events))
+    batch = read_events([str(path)])
+    (d,) = batch.diagnostics
+    assert (d.code, d.line, d.column) == ("SLA514", 1, 1) and not batch.records
+    assert d.hint == "convert it with `jq -c '.' FILE > events.jsonl`"
+    assert ("an indented JSON object," if count == 1 else f"{count} indented JSON objects one after another,") \
+        in d.message
+
+
+def test_an_indented_array_keeps_its_hint_and_a_broken_indented_file_its_lines(tmp_path):
+    from slacode.events import read_events
+
+    events = [{"lead": "L", "at": "2026-11-24T10:00:00Z", "type": "assigned"}]
+    path = tmp_path / "array.json"
+    path.write_text(_pretty([events])[:-1] + "\n")
+    (d,) = read_events([str(path)]).diagnostics
+    assert d.code == "SLA514" and "'.[]'" in d.hint
+    path.write_text(_pretty(events) + "{\n  \"lead\": \n")          # cut short: not a stream of objects
+    said = read_events([str(path)]).diagnostics
+    assert len(said) > 1 and all(d.code == "SLA501" for d in said)
+    assert all("`jq -c . FILE > events.jsonl`" in d.hint for d in said if d.hint and "jq" in d.hint)
+
+
+def test_indented_objects_on_standard_input_are_told_jq_dot_on_each_line():
+    import io
+
+    from slacode.events import read_events
+
+    text = _pretty([{"lead": "L", "at": "2026-11-24T10:00:00Z", "type": "assigned"}])
+    hints = [d.hint for d in read_events(io.BytesIO(text.encode())).diagnostics if d.hint]
+    assert hints and all("indented objects one after another convert with `jq -c . FILE" in h for h in hints)

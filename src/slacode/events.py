@@ -880,8 +880,9 @@ def _bytes_hint(raw: bytes) -> str | None:
 
 _LATIN1_HINT = ("the file is probably in Windows-1252 or Latin-1, as spreadsheets export accented names: "
                 "convert it with `iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW_FILE`, or save it as UTF-8")
-_JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; a JSON array or an indented "
-                    "document converts with `jq -c '.[]' FILE > events.jsonl`")
+_JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; indented objects one after "
+                    "another convert with `jq -c . FILE > events.jsonl`, a JSON array (`[` first) with "
+                    "`jq -c '.[]' FILE > events.jsonl`")
 
 
 def _top_keys(raw: bytes) -> dict:
@@ -916,6 +917,15 @@ _PAGE_KEYS = frozenset(("results", "records", "data", "items", "events", "rows",
                         "objects", "elements", "list"))
 
 
+def _lone_brace(handle) -> bool:
+    """Whether a file's first line that is not blank is a lone `{` (an indented document).
+    The file is left at its start."""
+    head = handle.read(4096)
+    handle.seek(0)
+    first = next((ln for ln in head.lstrip(_BOM).splitlines() if ln.strip(_JSON_SPACE)), b"")
+    return first.strip(_JSON_SPACE) == b"{"
+
+
 def _wrapped_events(handle) -> str | None:
     """For a file whose first line is a lone `{` (a JSON document written over many lines),
     or that is one line (an API response saved as it came): the key of the array of events
@@ -944,6 +954,41 @@ def _wrapped_events(handle) -> str | None:
         return _events_under(orjson.loads(data.lstrip(_BOM)))
     except orjson.JSONDecodeError:
         return None
+
+
+def _object_stream(handle) -> int:
+    """For a file whose first line is a lone `{`: how many JSON objects it holds one after
+    another (indented, as ``json.dumps(indent=2)`` writes each), read whole (up to 64 MiB);
+    0 when it is anything else (one of its values no object, a line that is no JSON). The
+    file is left at its start."""
+    data = handle.read(_WRAPPED_MAX_BYTES + 1)
+    handle.seek(0)
+    if len(data) > _WRAPPED_MAX_BYTES:
+        return 0
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return 0
+    decoder, count, pos, end = json.JSONDecoder(), 0, 0, len(text)
+    while True:
+        pos = _skip_json_space(text, pos)
+        if pos >= end:
+            return count
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except ValueError:
+            return 0
+        if value.__class__ is not dict:
+            return 0
+        count += 1
+
+
+def _skip_json_space(text: str, pos: int) -> int:
+    """The index of the first character at or after ``pos`` that is not JSON white space."""
+    end = len(text)
+    while pos < end and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
 
 
 def _jq_key(key: str) -> str:
@@ -1471,6 +1516,10 @@ class _Reader:
                     if under is not None:               # SLA514: an API response's events array
                         self._array(source, index, first_line, under)
                         return
+                    many = _lone_brace(lines) and _object_stream(lines)
+                    if many:                            # SLA514: indented objects, one after another
+                        self._array(source, index, first_line, objects=many)
+                        return
                 if first == b"" and self._first_reader() and getattr(lines, "damage", None) is None:
                     self.empty(name)                    # SLA515 (not for data cut short: SLA520)
                 blank = first is None and self.span is None and self.part is None
@@ -1574,15 +1623,20 @@ class _Reader:
                 self.after_as_of(after, after_first, name)
             self._judge(name)
 
-    def _array(self, source: _Source, index: int, line: int, under: str | None = None) -> None:
+    def _array(self, source: _Source, index: int, line: int, under: str | None = None, objects: int = 0) -> None:
         """SLA514 for a JSON Lines input that holds one JSON array (once: by the reader of
         its first line, when it is read in parts), or one object with the events in an array
-        under the key ``under`` (an API response: `{"results": [...]}`)."""
+        under the key ``under`` (an API response: `{"results": [...]}`), or ``objects``
+        indented JSON objects one after another (`json.dumps(indent=2)` of each)."""
         if self.late is not None:
             self.late[index] = (0, 0)
         if not self._first_reader():
             return
-        if under is None:
+        if objects:
+            what = ("an indented JSON object" if objects == 1 else
+                    f"{objects:,} indented JSON objects one after another")
+            path = "."
+        elif under is None:
             what, path = "a JSON array (it starts with `[`)", ".[]"
         else:
             what, path = f"one JSON object with the events in an array under `{under}` (an API response)", \

@@ -317,9 +317,10 @@ DOTTED_FIELD_KEY = define("SLA513", "dotted-field-key", "warning", """
 JSON_ARRAY_FILE = define("SLA514", "json-array-file", "error", """
     A JSON Lines input holds one JSON array (it starts with `[`), as many APIs and CRM
     exports write, or one JSON object (written over many lines, or on one) with the events
-    in an array under a key (an API response: `{"results": [...], "paging": …}`), instead
-    of one event object a line. A line that is such an object, among event lines or on
-    standard input, is reported at that line.
+    in an array under a key (an API response: `{"results": [...], "paging": …}`), or
+    event objects written indented one after another (as `json.dumps(event, indent=2)`
+    writes each, no array around them), instead of one event object a line. A line that
+    is such an object, among event lines or on standard input, is reported at that line.
 
     ## Why
     slacode streams events line by line, so that a history of millions of events never
@@ -341,7 +342,9 @@ JSON_ARRAY_FILE = define("SLA514", "json-array-file", "error", """
     {"lead": "A", "at": "2026-11-10T10:30:00-03:00", "type": "contact_attempt"}
     ```
     (`jq -c '.[]' export.json > events.jsonl` converts one into the other;
-    `jq -c '.results[]'` takes the events out of an API response, the hint names its key.)
+    `jq -c '.results[]'` takes the events out of an API response, the hint names its key;
+    indented objects one after another, not in an array, convert with `jq -c . FILE`:
+    `.[]` would print each object's values instead.)
     """)
 
 EMPTY_EVENTS_FILE = define("SLA515", "empty-events-file", "warning", """
