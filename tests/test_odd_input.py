@@ -212,3 +212,94 @@ def test_indented_objects_on_standard_input_are_told_jq_dot_on_each_line():
     text = _pretty([{"lead": "L", "at": "2026-11-24T10:00:00Z", "type": "assigned"}])
     hints = [d.hint for d in read_events(io.BytesIO(text.encode())).diagnostics if d.hint]
     assert hints and all("indented objects one after another convert with `jq -c . FILE" in h for h in hints)
+
+
+# -- M3: a list, an object or a boolean compared with a number is said, as text is ------------------
+
+_HOT = ('agreement "x" { version "1"; timezone "UTC"; teams sales }\n'
+        'segment hot = score OP\n'
+        'deadline d { owner sales; start on assigned; stop on won; within 1h for hot\n within 2h }\n')
+
+
+@pytest.mark.parametrize("op", [">= 80", "== 90", "in [90, 91]", "< 100"])
+@pytest.mark.parametrize("value, kind", [([90], "a list"), ({"v": 90}, "an object"), (True, "a boolean")])
+def test_a_value_no_number_compares_with_is_sla602_naming_its_kind(op, value, kind):
+    ag = slacode.loads(_HOT.replace("OP", op))
+    events = [{"lead": "L", "at": "2026-11-24T10:00:00Z", "type": "assigned", "fields": {"score": value}},
+              {"lead": "M", "at": "2026-11-24T10:00:00Z", "type": "assigned", "fields": {"score": [1]}}]
+    result = ag.evaluate(events, as_of=AS_OF)
+    said = [d for d in result.diagnostics if d.code == "SLA602"]
+    assert len(said) == 1, said                         # once per place, the first lead named
+    (d,) = said
+    assert (d.line, d.column) == (2, 15)
+    assert d.message.startswith(f"`score` held {kind} where this comparison needs a number (lead 'L' has ")
+    assert "2 leads in all" in d.message
+    assert [v.target_seconds for v in result.verdicts] == [7200.0, 7200.0]     # still false: not hot
+
+
+def test_text_is_said_as_before_and_a_number_or_not_equal_is_not_said():
+    ag = slacode.loads(_HOT.replace("OP", ">= 80"))
+    events = [{"lead": "M", "at": "2026-11-24T10:00:00Z", "type": "assigned", "fields": {"score": "90"}}]
+    (d,) = [d for d in ag.evaluate(events, as_of=AS_OF).diagnostics if d.code == "SLA602"]
+    assert "`score` held text where this comparison needs a number" in d.message
+    events[0]["fields"]["score"] = 90
+    assert not [d for d in ag.evaluate(events, as_of=AS_OF).diagnostics if d.code == "SLA602"]
+    ag = slacode.loads(_HOT.replace("OP", "!= 80"))     # true for a list: nothing silently false
+    events[0]["fields"]["score"] = [80]
+    assert not [d for d in ag.evaluate(events, as_of=AS_OF).diagnostics if d.code == "SLA602"]
+
+
+# -- L2: two events on one line ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("gap", ["", "  "])
+def test_two_objects_on_one_line_are_told_where_the_line_break_is_missing(gap):
+    import io
+
+    from slacode.events import read_events
+
+    first = '{"lead":"L","at":"2026-11-24T10:00:00Z","type":"assigned"}'
+    text = f'{first}{gap}{{"lead":"M","at":"2026-11-24T10:00:00Z","type":"assigned"}}\n{first} trailing\n'
+    one, two = read_events(io.BytesIO(text.encode())).diagnostics
+    column = len(first) + len(gap) + 1
+    assert (one.code, one.line, one.column) == ("SLA501", 1, column)
+    assert one.hint.startswith(f"a line break is missing at column {column}: two events on this line")
+    assert two.code == "SLA501" and (two.hint is None or "line break" not in two.hint)
+
+
+# -- L4: lead ids that are blank or hold control characters ----------------------------------------
+
+
+@pytest.mark.parametrize("lead, code, words", [
+    (" ", "SLA502", "'lead' is blank (1 white-space character, no id)"),
+    ("\u00a0\t", "SLA502", "'lead' is blank (2 white-space characters, no id)"),
+    ("\u0000", "SLA507", "'lead' holds a control character (U+0000) at character 1"),
+    ("L\n1", "SLA507", "'lead' holds a control character (U+000A) at character 2"),
+])
+def test_a_blank_or_control_character_lead_is_refused_in_every_reader(tmp_path, lead, code, words):
+    import csv
+    import json
+
+    from slacode.events import read_events
+
+    ag = slacode.loads(_DEADLINE)
+    good = {"lead": "ok", "at": "2026-11-24T10:00:00Z", "type": "assigned"}
+    bad = {**good, "lead": lead}
+    jsonl = tmp_path / "e.jsonl"
+    jsonl.write_text(json.dumps(bad) + "\n" + json.dumps(good) + "\n")
+    table = tmp_path / "e.csv"
+    with open(table, "w", newline="") as f:
+        csv.writer(f).writerows([["lead", "at", "type"], [lead, bad["at"], "assigned"], ["ok", bad["at"], "assigned"]])
+    for said, line in ((ag.evaluate([bad, good], as_of=AS_OF), 1), (read_events([str(jsonl)]), 1),
+                       (read_events([str(table)]), 2)):
+        found = [d for d in said.diagnostics if d.code in ("SLA502", "SLA507")]
+        assert [(d.code, d.line) for d in found] == [(code, line)], found
+        assert words in found[0].message
+    assert [v.lead for v in ag.evaluate([bad, good], as_of=AS_OF).verdicts] == ["ok"]
+
+
+@pytest.mark.parametrize("lead", [" L1", "L1 ", "L\u00a0", "Ana\u200dB", "ação"])
+def test_other_odd_lead_ids_are_read_as_before(lead):
+    ag = slacode.loads(_DEADLINE)
+    result = ag.evaluate([{"lead": lead, "at": "2026-11-24T10:00:00Z", "type": "assigned"}], as_of=AS_OF)
+    assert [v.lead for v in result.verdicts] == [lead] and not result.diagnostics

@@ -823,7 +823,7 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
                 props[key] = cell(value)
         try:
             us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]
-            ok = lead and typ and (state or typ != "state")
+            ok = lead and lead.isprintable() and lead[0] != " " and typ and (state or typ != "state")
         except KeyError:
             ok = False
         if not ok:
