@@ -1696,9 +1696,11 @@ def test_an_api_response_saved_as_the_export_is_one_problem_with_its_jq(tmp_path
     assert [r.type for r in read(write(tmp_path, "ev.jsonl", _json.dumps(events[0]))).records] == ["assigned"]
     two = write(tmp_path, "two.jsonl", _json.dumps({"results": events}) + "\n" + _json.dumps(events[1]) + "\n")
     assert [(d.code, d.line) for d in read(two).diagnostics] == [("SLA514", 1)] and len(read(two).records) == 1
-    # a pretty-printed object that holds no events array is read line by line as before
+    # a pretty-printed object that holds no events array is one indented object (review 29d M2):
+    # SLA514 once, with the jq that makes it one line (`.[]` would print its values)
     other = write(tmp_path, "o.json", _json.dumps({"lead": "A", "at": "2026-11-24T09:00:00Z", "type": "x"}, indent=2))
-    assert {d.code for d in read(other).diagnostics} == {"SLA501"}
+    [d] = read(other).diagnostics
+    assert (d.code, d.line, d.hint) == ("SLA514", 1, "convert it with `jq -c '.' FILE > events.jsonl`")
 
 
 def test_an_api_response_on_a_line_of_a_stream_or_of_a_part_is_one_sla514(tmp_path):

@@ -78,6 +78,13 @@ def _bool_text(a, b) -> bool:
     return isinstance(b, bool) and isinstance(a, str) and a.strip().lower() in _BOOL_TEXTS
 
 
+def _not_number(v) -> bool:
+    """Whether ``v`` is a value that no number compares with and that is not text either: a
+    boolean, a list, an object. Its comparison with a number is false, as text's is, and
+    said the same way (SLA602)."""
+    return isinstance(v, (bool, list, tuple, dict))
+
+
 def _order(a, b, op: str) -> bool | None:
     if isinstance(a, bool) or isinstance(b, bool):
         return False
@@ -266,6 +273,7 @@ def _leaf(pred, kind: str, is_state: bool, key: str) -> Pred:
         negated = pred.negated
         strings = frozenset(c for c in consts if isinstance(c, str))
         plain = len(strings) == len(consts)
+        numbers = place.wants == "a number"
 
         def member(f, s, n):
             v = s if is_state else f.get(key)
@@ -277,6 +285,9 @@ def _leaf(pred, kind: str, is_state: bool, key: str) -> Pred:
             # number meeting a string makes its comparison false whatever the operator (§9),
             # so it can make `not in` false but never `in` true.
             mixed = False
+            if not negated and numbers and _not_number(v):    # `in [1, 2]` of a list: as text
+                n.add(place, v)
+                return False
             for c in consts:
                 r = _equal(v, c)
                 if r is None:
@@ -351,7 +362,7 @@ def _compare(op: str, const, is_state: bool, key: str, place) -> Pred:
             if type(v) is type(const):
                 return (v == const) == eq
             r = _equal(v, const)
-            if r is None:
+            if r is None or (eq and num and _not_number(v)):   # a list == 80: false, said as text's is
                 n.add(place, v)
                 return False
             if _bool_text(v, const):        # unequal all the same (§9); said once per place
@@ -371,7 +382,7 @@ def _compare(op: str, const, is_state: bool, key: str, place) -> Pred:
         if (num and (t is int or t is float)) or (t is str and type(const) is str):
             return cmp(v, const)
         r = _order(v, const, op)
-        if r is None:
+        if r is None or (num and _not_number(v)):      # a list, an object, a boolean: as text
             n.add(place, v)
             return False
         return r

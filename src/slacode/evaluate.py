@@ -2323,7 +2323,11 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
         if wants in ("a boolean", "boolean text"):
             out.append(_boolean_text_diagnostic(note, field, seen, wants, value, codes))
             continue
-        if wants == "a number":
+        if wants == "a number" and not isinstance(value, str):     # a list, an object, a boolean
+            message = (f"{field} held {_value_kind(value)} where this comparison needs a number ({seen}); "
+                       "such comparisons are false")
+            hint = f"send {field} as one JSON number (`\"{note.text or 'field'}\": 90`), or compare it with such a value here"
+        elif wants == "a number":
             message = f"{field} held text where this comparison needs a number ({seen}); such comparisons are false"
             hint = f"send {field} as a JSON number (without quotes), or compare it with text here"
         elif wants == "text":
@@ -2929,6 +2933,17 @@ def _huge_repr(value) -> str:
         return json_text(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return f"<{type(value).__name__}>"
+
+
+def _value_kind(value) -> str:
+    """``a list``, ``an object``, ``a boolean``: what a field held that no number compares with."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
 
 
 def _seen_words(lead: str, value, count: int) -> str:

@@ -28,6 +28,7 @@ import os
 import stat
 import re
 import sys
+import unicodedata
 import zlib
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Mapping
@@ -277,6 +278,10 @@ def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
                                  'write the lead id as a string: "lead": "123"'))
     elif not lead:
         problems.append(_Problem(codes.MISSING_KEY, "lead", "'lead' is empty"))
+    elif not lead.isprintable() or lead.isspace():
+        bad = _unprintable_lead(lead)
+        if bad is not None:
+            problems.append(bad)
 
     us = None
     if at is None:
@@ -351,7 +356,39 @@ def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
         problems.append(_Problem(codes.INVALID_VALUE, "fields",
                                  f"'fields' must be an object of field values, not {_kind(fields)}",
                                  'write it as an object: "fields": {"score": 90}'))
+    elif fields and not _text_keys(fields):
+        bad = next(k for k in fields if not isinstance(k, str))
+        problems.append(_Problem(codes.INVALID_VALUE, "fields",
+                                 f"the keys of 'fields' are field names: text, not {_kind(bad)} ({bad!r})",
+                                 "name each field with a string: \"fields\": {\"score\": 90} "
+                                 "(a table with numbered columns: rename them first)"))
     return problems, us, eid
+
+
+def _unprintable_lead(lead: str) -> _Problem | None:
+    """A lead id made of white space only (SLA502, as an empty one), or holding a control
+    character (NUL, a line break, a tab: SLA507), refused: such an id names no lead anyone
+    can find, and printed raw it breaks the table it is in. Other characters that are not
+    printable alone (a no-break space, a zero-width joiner) are accepted."""
+    if lead.isspace():
+        return _Problem(codes.MISSING_KEY, "lead", f"'lead' is blank ({len(lead):,} white-space character"
+                        f"{'s' if len(lead) != 1 else ''}, no id)", "give the lead's id, or leave the event out")
+    for i, ch in enumerate(lead):
+        if unicodedata.category(ch) == "Cc":
+            return _Problem(codes.INVALID_VALUE, "lead",
+                            f"'lead' holds a control character (U+{ord(ch):04X}) at character {i + 1}: {lead!r}",
+                            "clean the id in the export (a NUL or a line break is no part of an id)")
+    return None
+
+
+def _text_keys(values: dict) -> bool:
+    """Whether every key of ``values`` is text (a dict of the library's caller may have any
+    key; JSON's are text). ``str.join`` checks them in C: the usual event pays little."""
+    try:
+        "".join(values)
+    except TypeError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -864,8 +901,9 @@ def _bytes_hint(raw: bytes) -> str | None:
 
 _LATIN1_HINT = ("the file is probably in Windows-1252 or Latin-1, as spreadsheets export accented names: "
                 "convert it with `iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW_FILE`, or save it as UTF-8")
-_JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; a JSON array or an indented "
-                    "document converts with `jq -c '.[]' FILE > events.jsonl`")
+_JSON_LINES_HINT = ("slacode reads JSON Lines, one event object per line; indented objects one after "
+                    "another convert with `jq -c . FILE > events.jsonl`, a JSON array (`[` first) with "
+                    "`jq -c '.[]' FILE > events.jsonl`")
 
 
 def _top_keys(raw: bytes) -> dict:
@@ -900,6 +938,15 @@ _PAGE_KEYS = frozenset(("results", "records", "data", "items", "events", "rows",
                         "objects", "elements", "list"))
 
 
+def _lone_brace(handle) -> bool:
+    """Whether a file's first line that is not blank is a lone `{` (an indented document).
+    The file is left at its start."""
+    head = handle.read(4096)
+    handle.seek(0)
+    first = next((ln for ln in head.lstrip(_BOM).splitlines() if ln.strip(_JSON_SPACE)), b"")
+    return first.strip(_JSON_SPACE) == b"{"
+
+
 def _wrapped_events(handle) -> str | None:
     """For a file whose first line is a lone `{` (a JSON document written over many lines),
     or that is one line (an API response saved as it came): the key of the array of events
@@ -928,6 +975,41 @@ def _wrapped_events(handle) -> str | None:
         return _events_under(orjson.loads(data.lstrip(_BOM)))
     except orjson.JSONDecodeError:
         return None
+
+
+def _object_stream(handle) -> int:
+    """For a file whose first line is a lone `{`: how many JSON objects it holds one after
+    another (indented, as ``json.dumps(indent=2)`` writes each), read whole (up to 64 MiB);
+    0 when it is anything else (one of its values no object, a line that is no JSON). The
+    file is left at its start."""
+    data = handle.read(_WRAPPED_MAX_BYTES + 1)
+    handle.seek(0)
+    if len(data) > _WRAPPED_MAX_BYTES:
+        return 0
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return 0
+    decoder, count, pos, end = json.JSONDecoder(), 0, 0, len(text)
+    while True:
+        pos = _skip_json_space(text, pos)
+        if pos >= end:
+            return count
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except ValueError:
+            return 0
+        if value.__class__ is not dict:
+            return 0
+        count += 1
+
+
+def _skip_json_space(text: str, pos: int) -> int:
+    """The index of the first character at or after ``pos`` that is not JSON white space."""
+    end = len(text)
+    while pos < end and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
 
 
 def _jq_key(key: str) -> str:
@@ -972,6 +1054,10 @@ def _json_hint(text: str, pos: int, msg: str) -> str | None:
     if bare in ("[", "{", "]", "}", "},", "],") or (bare.startswith('"') and ('":' in bare or bare.endswith(","))):
         return _JSON_LINES_HINT
     rest = text[pos:]
+    if "after document" in msg and rest.lstrip(" \t").startswith("{") and bare.startswith("{"):
+        at = pos + len(rest) - len(rest.lstrip(" \t")) + 1        # the 1-based column of the second `{`
+        return (f"a line break is missing at column {at}: two events on this line (JSON Lines holds one "
+                "event object a line; put the second on a line of its own)")
     if "trailing comma" in msg:
         return "remove the comma before the closing bracket: JSON allows no trailing comma"
     if re.match(r"(True|False|None)\b", rest):
@@ -1455,6 +1541,10 @@ class _Reader:
                     if under is not None:               # SLA514: an API response's events array
                         self._array(source, index, first_line, under)
                         return
+                    many = _lone_brace(lines) and _object_stream(lines)
+                    if many:                            # SLA514: indented objects, one after another
+                        self._array(source, index, first_line, objects=many)
+                        return
                 if first == b"" and self._first_reader() and getattr(lines, "damage", None) is None:
                     self.empty(name)                    # SLA515 (not for data cut short: SLA520)
                 blank = first is None and self.span is None and self.part is None
@@ -1503,8 +1593,8 @@ class _Reader:
                     state = None
                 eid = pop(obj, "id", None)
                 fields = pop(obj, "fields", None)
-                if (lead.__class__ is str and lead and typ.__class__ is str and typ
-                        and at.__class__ is str
+                if (lead.__class__ is str and lead and lead.isprintable() and lead[0] != " "
+                        and typ.__class__ is str and typ and at.__class__ is str
                         and (eid is None or eid.__class__ is str and eid)
                         and (fields is None or fields.__class__ is dict_)
                         and (state is None or state.__class__ is str)
@@ -1558,15 +1648,20 @@ class _Reader:
                 self.after_as_of(after, after_first, name)
             self._judge(name)
 
-    def _array(self, source: _Source, index: int, line: int, under: str | None = None) -> None:
+    def _array(self, source: _Source, index: int, line: int, under: str | None = None, objects: int = 0) -> None:
         """SLA514 for a JSON Lines input that holds one JSON array (once: by the reader of
         its first line, when it is read in parts), or one object with the events in an array
-        under the key ``under`` (an API response: `{"results": [...]}`)."""
+        under the key ``under`` (an API response: `{"results": [...]}`), or ``objects``
+        indented JSON objects one after another (`json.dumps(indent=2)` of each)."""
         if self.late is not None:
             self.late[index] = (0, 0)
         if not self._first_reader():
             return
-        if under is None:
+        if objects:
+            what = ("an indented JSON object" if objects == 1 else
+                    f"{objects:,} indented JSON objects one after another")
+            path = "."
+        elif under is None:
             what, path = "a JSON array (it starts with `[`)", ".[]"
         else:
             what, path = f"one JSON object with the events in an array under `{under}` (an API response)", \
@@ -2109,7 +2204,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     clock_us = clock.us
     hours, minutes, tails = clock.hours, clock.minutes, clock.tails
     cut1, cut2, cut3 = _CUTS
-    pop, dict_, str_, record_ = dict.pop, dict, str, Record
+    pop, dict_, str_, record_, text_keys = dict.pop, dict, str, Record, _text_keys
     out: list[Record] = []
     # the events after as_of, per place to name: a source file of read_events (by index),
     # else None (positions, or lines of records whose file is not known) -> [count, first, ref]
@@ -2153,9 +2248,10 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             if fields is not None and fields.__class__ is not dict_ and isinstance(fields, Mapping):
                 fields = dict(fields)           # a read-only or ordered mapping of a caller's payload
             us = None
-            if (lead.__class__ is str_ and lead and typ.__class__ is str_ and typ          # the usual event
+            if (lead.__class__ is str_ and lead and lead.isprintable() and lead[0] != " "   # the usual event
+                    and typ.__class__ is str_ and typ
                     and at.__class__ is str_ and (eid is None or eid.__class__ is str_ and eid)
-                    and (fields is None or fields.__class__ is dict_)
+                    and (fields is None or fields.__class__ is dict_ and text_keys(fields))
                     and (state is None or state.__class__ is str_) and (state or typ != "state")):
                 try:
                     us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -314,6 +315,8 @@ def _header_slips(reader, names: list[str], name: str, line: int, text: str, sep
     """SLA521 for each column of a usable header read as a property whose name misspells a
     reserved one the header lacks: `ID` for `id`, `field.score` or `Fields.score` for
     `fields.score` (said once, at the header)."""
+    has_id = "id" in names                              # once: not in the loop over the columns
+    places = None                                       # where each column starts, found once
     for i, n in enumerate(names):
         if n in _CSV_RESERVED or n.startswith("fields."):
             continue
@@ -321,11 +324,14 @@ def _header_slips(reader, names: list[str], name: str, line: int, text: str, sep
         if dot and rest.strip() and reserved_slip(head, "fields"):
             meant = f"fields.{rest.strip()}"
             what = f"its cells are read as a property of the events, and the lead field {rest.strip()!r} is never set"
-        elif "id" not in names and reserved_slip(n, "id"):
+        elif not has_id and reserved_slip(n, "id"):
             meant, what = "id", "it is read as a property of the events, and they have no id"
         else:
             continue
-        column = csv_column(text, i, sep) if text else 1
+        if places is None:
+            places = csv_places(text, sep) if text else []
+        offset, column = places[i] if i < len(places) else (0, 1)
+        column = column if offset == 0 else 1               # as csv_column says it
         reader.diagnostics.append(_diag(
             codes.RESERVED_KEY_SLIP, f"the column {n!r} is not one slacode reserves: {what}; did you mean "
             f"{meant!r}?", name, line, column,
@@ -358,17 +364,28 @@ def _header_problems(headers: list[str], options: CsvOptions | None, name: str, 
                     f"remove the last one, or name column {at + 1}")
         else:
             hint = f"name column {at + 1} (a column without a name cannot be read)"
-    repeated = sorted({n for n in headers if n and headers.count(n) > 1})
-    if repeated:
+    repeated = sorted(n for n, k in Counter(headers).items() if n and k > 1)     # (linear: a header
+    if repeated:                                                                # may have 100,000 columns)
         problems.append("repeated column" + ("s " if len(repeated) > 1 else " ")
                         + ", ".join(repr(c) for c in repeated))
-        second = min(i for i, n in enumerate(headers) if n in repeated and headers.index(n) < i)
+        second = _first_repeat(headers, set(repeated))
         at = second if at is None else min(at, second)
         if len(problems) == 1:
             hint = "name each column once (the values of two columns of one name cannot both be read)"
     if any(n.startswith("fields.") and not n[7:].strip() for n in names):
         problems.append("column 'fields.' names no field")
     return names, absent, missing, problems, at, hint
+
+
+def _first_repeat(headers: list[str], repeated: set[str]) -> int:
+    """The index of the first column whose name (one of ``repeated``) an earlier column has."""
+    seen: set[str] = set()
+    for i, n in enumerate(headers):
+        if n in repeated:
+            if n in seen:
+                return i
+            seen.add(n)
+    raise ValueError("no column is repeated")
 
 
 def _one_column_split(headers: list[str], text: str, sep: str, options: CsvOptions | None
@@ -806,7 +823,7 @@ def _csv_rows(reader, table, tape: "_Tape", plan, prev: int, index: int,
                 props[key] = cell(value)
         try:
             us = hours[at[cut1]] + minutes[at[cut2]] + tails[at[cut3]]
-            ok = lead and typ and (state or typ != "state")
+            ok = lead and lead.isprintable() and lead[0] != " " and typ and (state or typ != "state")
         except KeyError:
             ok = False
         if not ok:
@@ -897,6 +914,37 @@ def csv_place(text: str, index: int, sep: str = ",") -> tuple[int, int]:
     if cell != index:
         return 0, 1
     return offset, len(text[line_start:].rstrip("\r\n")) + 1
+
+
+def csv_places(text: str, sep: str = ",") -> list[tuple[int, int]]:
+    """:func:`csv_place` of every cell of a CSV row, in one pass (a header of 20,000
+    columns would be read 20,000 times over otherwise); a cell past the last has none."""
+    places: list[tuple[int, int]] = []
+    cell, quoted, start, skip = 0, False, True, False
+    line_start, offset = 0, 0
+    for i, ch in enumerate(text):
+        if cell == len(places):
+            places.append((offset, i - line_start + 1))
+        if ch == "\n":
+            offset, line_start = offset + 1, i + 1
+        if skip:
+            skip = False
+        elif quoted:
+            if ch == '"':
+                if text[i + 1:i + 2] == '"':
+                    skip = True
+                else:
+                    quoted = False
+        elif ch == '"' and start:
+            quoted = True
+        elif ch == sep:
+            cell += 1
+            start = True
+            continue
+        start = False
+    if cell == len(places):
+        places.append((offset, len(text[line_start:].rstrip("\r\n")) + 1))
+    return places
 
 
 def _column_names(names: list[str]) -> list[str]:

@@ -184,6 +184,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
         ordered = _with_breaches(plan, lead, ordered, as_of)
     stamps: dict[int, int] = {}             # line of each event -> its instant (deadlines go between)
     fact_since: dict[str, int] = {}         # `seen` / `awaiting` (extension): when each fact began to hold
+    limits: dict = {}                       # (cycle, clause) -> what a "never" clause knew of its attempts
     for rec in ordered:
         if fold.recur_at is not None and rec.at > fold.recur_at:    # `recur sequential` (extension)
             _recurring(out, stamps, fold, rec.at, False, lead)
@@ -290,7 +291,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
                         text += f"; {_next_attempt(rp, cyc, rec.at)}"
                     if att_before == 0:                     # the first: what `first where` asks of it
                         text += _first_where(rp, cyc, fold)
-                    out.append(text + _limits_broken(rp, cyc, fold))
+                    out.append(text + _limits_broken(rp, cyc, fold, limits))
                 elif (rp.kind == "attempts" and _where_refused(rp, rec.type)
                       and not any(ln.startswith(f"    {name}: the `where` of `count") for ln in left_out)):
                     out.append(f"    {name}: a `{rec.type}`, but not an attempt: the `where` of its `count` does not "
@@ -562,37 +563,95 @@ def _breach_starts(rp, rec, fold: LeadFold) -> bool:
 _LIMITS = frozenset(("at_most_per_day", "at_most_per_cycle", "gap", "only_during", "only_between"))
 
 
-def _limits_broken(rp, cyc, fold: LeadFold) -> str:
+def _limits_broken(rp, cyc, fold: LeadFold, memo: dict | None = None) -> str:
     """``; the 3rd on 2026-11-10 (UTC), over `at most 2 per day``` for each clause the
     attempt just counted (the cycle's last) breaks, judged as its verdict judges the cycle's
-    attempts so far (its evidence will cite this attempt); "" when it breaks none."""
-    from slacode.judges import _violators
-
-    last = cyc.attempts[-1]
+    attempts so far (its evidence will cite this attempt); "" when it breaks none.
+    ``memo`` (one per timeline) keeps what each clause knew of the cycle's earlier attempts,
+    so that each attempt costs the same however many came before it (judging the whole
+    cycle again at each attempt made `explain` quadratic in one lead's attempts)."""
+    atts = cyc.attempts
     said = ""
-    for c in rp.clauses:
+    for i, c in enumerate(rp.clauses):
         if c.kind in _LIMITS:
-            found, used = _violators(c)(cyc.attempts, fold, {})
-            if found and found[-1] is last:
-                said += f"; {_limit_words(c, cyc.attempts, used)}"
+            key = (id(cyc), i)
+            state = None if memo is None else memo.get(key)
+            if state is None or state.atts is not atts or state.seen != len(atts) - 1:
+                state = _LimitState(c, atts, fold)          # first attempt, or a list it did not see grow
+                if memo is not None:
+                    memo[key] = state
+            words = state.add(fold)
+            if words:
+                said += f"; {words}"
     return said
+
+
+class _LimitState:
+    """One "never" clause's view of a cycle's attempts judged so far: the attempts per local
+    day (`at most N per day`), the zones read (`only between … in lead timezone`), so that
+    whether the next attempt breaks the clause, and how, is found from it alone. The same
+    judgement as :func:`slacode.judges._violators` of the whole list, attempt by attempt."""
+    __slots__ = ("c", "atts", "seen", "per_day", "used", "last_field")
+
+    def __init__(self, c, atts: list, fold: LeadFold) -> None:
+        self.c, self.atts, self.seen = c, atts, 0
+        self.per_day: dict[int, int] = {}
+        self.used: list[str] = []
+        self.last_field = _NO_FIELD
+        for _ in range(len(atts) - 1):                  # the attempts before the last: counted only
+            self._count(fold)
+
+    def _count(self, fold: LeadFold) -> int:
+        """Take in the next attempt; for `at most N per day`, how many its local day now has."""
+        from slacode import instants
+        from slacode.judges import _lead_zone
+
+        c, a = self.c, self.atts[self.seen]
+        self.seen += 1
+        if c.kind == "at_most_per_day":
+            day = instants.local_us(a[0], c.clock.tz) // 86_400_000_000
+            k = self.per_day[day] = self.per_day.get(day, 0) + 1
+            return k
+        if c.kind == "only_between" and a[4] is not self.last_field:    # the zones, in the order read
+            name = _lead_zone(a[4], fold, c.place)[1]
+            self.last_field = a[4]
+            if name not in self.used:
+                self.used.append(name)
+        return 0
+
+    def add(self, fold: LeadFold) -> str:
+        """Take in the cycle's last attempt: how it breaks the clause, or "" when it does not."""
+        from slacode.judges import _violators
+
+        c, atts = self.c, self.atts
+        k = self._count(fold)
+        kind = c.kind
+        if kind == "at_most_per_day":
+            broken = k > c.n
+        elif kind == "at_most_per_cycle":
+            broken = len(atts) > c.n
+        else:           # gap: against the attempt before; only during / between: the attempt alone
+            found, _ = _violators(c)(atts[-2:] if kind == "gap" else atts[-1:], fold, {})
+            broken = bool(found) and found[-1] is atts[-1]
+        return _limit_words(c, atts, self.used, k) if broken else ""
+
+
+_NO_FIELD = object()
 
 
 def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
-def _limit_words(c, atts: list, used) -> str:
+def _limit_words(c, atts: list, used, k: int = 0) -> str:
     """How the last of ``atts`` breaks the clause ``c`` (``used``: the zones an `only
-    between` read the times in)."""
-    from slacode import instants
+    between` read the times in; ``k``: for `at most N per day`, the attempts of the last
+    one's local day)."""
     from slacode.texts import gap_text, span_text, window_text
 
     last = atts[-1]
     if c.kind == "at_most_per_day":
         zone = c.clock.tz
-        day = instants.local_us(last[0], zone) // 86_400_000_000
-        k = sum(1 for a in atts if instants.local_us(a[0], zone) // 86_400_000_000 == day)
         on = f" on {c.clock.name}" if getattr(c.clock, "name", None) else ""
         return (f"the {_ordinal(k)} on {from_us(last[0], zone).date().isoformat()} ({c.clock.timezone}), "
                 f"over `at most {c.n:,} per day{on}`")

@@ -24,7 +24,9 @@ UNKNOWN_STATE = define("SLA601", "undeclared-state-in-events", "warning", """
 
 NUMBER_STRING_COMPARISON = define("SLA602", "number-string-comparison", "warning", """
     A predicate compared a number with a string while evaluating events (for example
-    `score >= 80` where the lead's `score` arrived as the text `"85"`).
+    `score >= 80` where the lead's `score` arrived as the text `"85"`), or a number with a
+    value that is no number and no text: a list (`[85]`), an object or a boolean, in an
+    ordering (`<`, `>=` …), an `==` or an `in [numbers]`.
 
     ## Why
     Such a comparison is false by the language's rules (and `!=` is false too), so a
@@ -38,7 +40,8 @@ NUMBER_STRING_COMPARISON = define("SLA602", "number-string-comparison", "warning
     ```sla
     segment hot = score >= 80
     ```
-    with events that carry `"fields": {"score": "85"}`.
+    with events that carry `"fields": {"score": "85"}` (said "held text"), or
+    `"fields": {"score": [85]}` (said "held a list"; "an object", "a boolean" alike).
 
     ## Prefer
     Send numbers as JSON numbers (`"score": 85`); in CSV leave the cell unquoted; or compare

@@ -35,7 +35,7 @@ MALFORMED_EVENT = define("SLA501", "malformed-event", "error", """
 
 MISSING_KEY = define("SLA502", "missing-event-key", "error", """
     An event lacks a key it needs: `lead`, `at` or `type`, or `state` on an event of type
-    `state`; or one of them is empty.
+    `state`; or one of them is empty (a `lead` of white space only is empty too).
 
     ## Why
     Without the lead there is nobody to judge, without `at` no moment, without `type` nothing
@@ -149,13 +149,16 @@ AFTER_AS_OF = define("SLA506", "events-after-as-of", "info", """
 
 INVALID_VALUE = define("SLA507", "invalid-event-value", "error", """
     A key of the event has a value of the wrong kind: `lead`, `type` or `state` not a
-    string, `id` neither a string nor an integer, `fields` not an object.
+    string, `id` neither a string nor an integer, `fields` not an object, or (an event given
+    to the library as a dict) a key of `fields` that is not text; or a `lead` that holds a
+    control character (a NUL, a tab, a line break). The event is left out.
 
     ## Why
     Lead ids, event types and states are names; `fields` maps lead field names to values.
     A number where a lead id belongs (`"lead": 123`) is refused rather than converted, since
     `123` and `"0123"` would become the same lead; an integer `id` is accepted and read as
-    its decimal text.
+    its decimal text. The keys of `fields` are field names, so a dict built from a table
+    with numbered columns (`{"fields": {0: 90}}`) is refused too, as `slacode.Event` refuses it.
 
     ## Avoid
     ```
@@ -316,9 +319,10 @@ DOTTED_FIELD_KEY = define("SLA513", "dotted-field-key", "warning", """
 JSON_ARRAY_FILE = define("SLA514", "json-array-file", "error", """
     A JSON Lines input holds one JSON array (it starts with `[`), as many APIs and CRM
     exports write, or one JSON object (written over many lines, or on one) with the events
-    in an array under a key (an API response: `{"results": [...], "paging": …}`), instead
-    of one event object a line. A line that is such an object, among event lines or on
-    standard input, is reported at that line.
+    in an array under a key (an API response: `{"results": [...], "paging": …}`), or
+    event objects written indented one after another (as `json.dumps(event, indent=2)`
+    writes each, no array around them), instead of one event object a line. A line that
+    is such an object, among event lines or on standard input, is reported at that line.
 
     ## Why
     slacode streams events line by line, so that a history of millions of events never
@@ -340,7 +344,9 @@ JSON_ARRAY_FILE = define("SLA514", "json-array-file", "error", """
     {"lead": "A", "at": "2026-11-10T10:30:00-03:00", "type": "contact_attempt"}
     ```
     (`jq -c '.[]' export.json > events.jsonl` converts one into the other;
-    `jq -c '.results[]'` takes the events out of an API response, the hint names its key.)
+    `jq -c '.results[]'` takes the events out of an API response, the hint names its key;
+    indented objects one after another, not in an array, convert with `jq -c . FILE`:
+    `.[]` would print each object's values instead.)
     """)
 
 EMPTY_EVENTS_FILE = define("SLA515", "empty-events-file", "warning", """
