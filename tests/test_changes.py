@@ -200,6 +200,7 @@ def _us(when: datetime) -> int:
 @given(histories, st.lists(instants, min_size=2, max_size=5))
 @example(history=[("A", 450, "assigned")], ends=[0, 1530, 1560])           # a day's ft cycle decided the next day
 @example(history=[("A", 0, "new"), ("A", 60, "done"), ("A", 90, "hold")], ends=[0, 120])       # met, then breached
+@example(history=[("B", 30, "done"), ("B", 30, "new")], ends=[0, 30])   # final and out of it at one instant: breached
 @example(history=[("A", 60, "paid"), ("B", 90, "paid"), ("A", 120, "refund"), ("B", 150, "paid"), ("B", 180, "paid")],
          ends=[0, 240])                                                  # a sum reaches its goal, falls back, again
 def test_status_changes_are_listed_when_they_first_happen(history, ends):

@@ -198,11 +198,15 @@ def _within(decided: tuple, since: int, as_of: int) -> bool:
 
 def _flow_changes(fold, v, since: int, as_of: int) -> list:
     """The `flow` verdict's ``met`` (its first entry into a final state, before any
-    disallowed change) and ``breached`` (its first disallowed change) in the window."""
+    disallowed change; not when that change comes at the same instant, as of which the flow
+    is breached already) and ``breached`` (its first disallowed change) in the window."""
     from slacode.escalate import flow_instants
 
     out = []
-    for at, transition in zip(flow_instants(fold), ("met", "breached")):
+    met, breached = flow_instants(fold)
+    if met is not None and met == breached:
+        met = None                  # left the final state at the instant it entered it: no run showed it met
+    for at, transition in ((met, "met"), (breached, "breached")):
         if _in(at, since, as_of):
             out.append(Change(at, transition, v.lead, v.rule, v.clause, None, None, None, v.status, v.owner,
                               as_text(v.assignee), v.segment, v.reason, v.zone))
