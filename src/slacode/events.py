@@ -28,7 +28,6 @@ import os
 import stat
 import re
 import sys
-import unicodedata
 import zlib
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Mapping
@@ -278,10 +277,6 @@ def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
                                  'write the lead id as a string: "lead": "123"'))
     elif not lead:
         problems.append(_Problem(codes.MISSING_KEY, "lead", "'lead' is empty"))
-    elif not lead.isprintable() or lead.isspace():
-        bad = _unprintable_lead(lead)
-        if bad is not None:
-            problems.append(bad)
 
     us = None
     if at is None:
@@ -363,22 +358,6 @@ def _check_event(lead, at, typ, state, eid, fields, clock: _Clock):
                                  "name each field with a string: \"fields\": {\"score\": 90} "
                                  "(a table with numbered columns: rename them first)"))
     return problems, us, eid
-
-
-def _unprintable_lead(lead: str) -> _Problem | None:
-    """A lead id made of white space only (SLA502, as an empty one), or holding a control
-    character (NUL, a line break, a tab: SLA507), refused: such an id names no lead anyone
-    can find, and printed raw it breaks the table it is in. Other characters that are not
-    printable alone (a no-break space, a zero-width joiner) are accepted."""
-    if lead.isspace():
-        return _Problem(codes.MISSING_KEY, "lead", f"'lead' is blank ({len(lead):,} white-space character"
-                        f"{'s' if len(lead) != 1 else ''}, no id)", "give the lead's id, or leave the event out")
-    for i, ch in enumerate(lead):
-        if unicodedata.category(ch) == "Cc":
-            return _Problem(codes.INVALID_VALUE, "lead",
-                            f"'lead' holds a control character (U+{ord(ch):04X}) at character {i + 1}: {lead!r}",
-                            "clean the id in the export (a NUL or a line break is no part of an id)")
-    return None
 
 
 def _text_keys(values: dict) -> bool:
@@ -1593,8 +1572,8 @@ class _Reader:
                     state = None
                 eid = pop(obj, "id", None)
                 fields = pop(obj, "fields", None)
-                if (lead.__class__ is str and lead and lead.isprintable() and lead[0] != " "
-                        and typ.__class__ is str and typ and at.__class__ is str
+                if (lead.__class__ is str and lead and typ.__class__ is str and typ
+                        and at.__class__ is str
                         and (eid is None or eid.__class__ is str and eid)
                         and (fields is None or fields.__class__ is dict_)
                         and (state is None or state.__class__ is str)
@@ -2248,8 +2227,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             if fields is not None and fields.__class__ is not dict_ and isinstance(fields, Mapping):
                 fields = dict(fields)           # a read-only or ordered mapping of a caller's payload
             us = None
-            if (lead.__class__ is str_ and lead and lead.isprintable() and lead[0] != " "   # the usual event
-                    and typ.__class__ is str_ and typ
+            if (lead.__class__ is str_ and lead and typ.__class__ is str_ and typ          # the usual event
                     and at.__class__ is str_ and (eid is None or eid.__class__ is str_ and eid)
                     and (fields is None or fields.__class__ is dict_ and text_keys(fields))
                     and (state is None or state.__class__ is str_) and (state or typ != "state")):

@@ -35,7 +35,7 @@ MALFORMED_EVENT = define("SLA501", "malformed-event", "error", """
 
 MISSING_KEY = define("SLA502", "missing-event-key", "error", """
     An event lacks a key it needs: `lead`, `at` or `type`, or `state` on an event of type
-    `state`; or one of them is empty (a `lead` of white space only is empty too).
+    `state`; or one of them is empty.
 
     ## Why
     Without the lead there is nobody to judge, without `at` no moment, without `type` nothing
@@ -150,8 +150,7 @@ AFTER_AS_OF = define("SLA506", "events-after-as-of", "info", """
 INVALID_VALUE = define("SLA507", "invalid-event-value", "error", """
     A key of the event has a value of the wrong kind: `lead`, `type` or `state` not a
     string, `id` neither a string nor an integer, `fields` not an object, or (an event given
-    to the library as a dict) a key of `fields` that is not text; or a `lead` that holds a
-    control character (a NUL, a tab, a line break). The event is left out.
+    to the library as a dict) a key of `fields` that is not text. The event is left out.
 
     ## Why
     Lead ids, event types and states are names; `fields` maps lead field names to values.
