@@ -888,42 +888,22 @@ def csv_column(text: str, index: int, sep: str = ",") -> int:
 def csv_place(text: str, index: int, sep: str = ",") -> tuple[int, int]:
     """Where cell ``index`` of a CSV row (``text``: its lines joined, line breaks kept;
     ``sep``: the delimiter) starts: the number of lines after the row's first, and the
-    1-based column on that line."""
-    cell, quoted, start, skip = 0, False, True, False
-    line_start, offset = 0, 0
-    for i, ch in enumerate(text):
-        if cell == index:
-            return offset, i - line_start + 1
-        if ch == "\n":                             # inside a quoted cell: the row goes on
-            offset, line_start = offset + 1, i + 1
-        if skip:                                    # the second quote of a `""` in a quoted cell
-            skip = False
-        elif quoted:
-            if ch == '"':
-                if text[i + 1:i + 2] == '"':
-                    skip = True
-                else:
-                    quoted = False
-        elif ch == '"' and start:                   # only a cell's first character opens quotes
-            quoted = True
-        elif ch == sep:
-            cell += 1
-            start = True
-            continue
-        start = False
-    if cell != index:
-        return 0, 1
-    return offset, len(text[line_start:].rstrip("\r\n")) + 1
+    1-based column on that line; ``(0, 1)`` for a cell the row does not have."""
+    places = csv_places(text, sep, upto=index)
+    return places[index] if index < len(places) else (0, 1)
 
 
-def csv_places(text: str, sep: str = ",") -> list[tuple[int, int]]:
-    """:func:`csv_place` of every cell of a CSV row, in one pass (a header of 20,000
-    columns would be read 20,000 times over otherwise); a cell past the last has none."""
+def csv_places(text: str, sep: str = ",", upto: int | None = None) -> list[tuple[int, int]]:
+    """:func:`csv_place` of every cell of a CSV row (up to cell ``upto``, when given), in one
+    pass (a header of 20,000 columns would be read 20,000 times over otherwise); a cell past
+    the last has none."""
     places: list[tuple[int, int]] = []
     cell, quoted, start, skip = 0, False, True, False
     line_start, offset = 0, 0
     for i, ch in enumerate(text):
         if cell == len(places):
+            if upto is not None and cell > upto:
+                return places
             places.append((offset, i - line_start + 1))
         if ch == "\n":
             offset, line_start = offset + 1, i + 1
