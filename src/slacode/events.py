@@ -1773,7 +1773,7 @@ def iter_records(sources: Any, *, input_format: str | None = None,
     events after ``as_of`` writes it in (the agreement's; default UTC). ``csv_delimiter``
     and ``csv_columns``: how to read CSV exports, and ``timestamp_formats``: how to read
     timestamps that are not RFC 3339, as :func:`read_events` takes them; ``type_map`` too (a
-    type map naming a type no event had: SLA626 at the end).
+    type map naming a type no event had: SLA522 at the end).
 
     Raises :class:`EventInputError` at once for an unknown format or an unreadable file
     (and while iterating if a file fails to read, or a CSV column mapping clashes with a
@@ -2054,7 +2054,7 @@ def _read_error(name: str, exc: BaseException) -> EventInputError:
 
 def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
     """The records of every source in turn (one generator per source, chained in C); with
-    a type map, then the types it names that no event had (SLA626), unless the read is one
+    a type map, then the types it names that no event had (SLA522), unless the read is one
     part of the input (a partition's caller says them for all parts)."""
     each = ((reader.jsonl if source.fmt == "jsonl" else reader.csv if source.fmt == "csv" else reader.skipped)(
         source, index) for index, source in enumerate(sources))
@@ -2064,7 +2064,7 @@ def _iterate(reader: _Reader, sources: list[_Source]) -> Iterator[Record]:
 
 
 def _unseen_types(reader: _Reader) -> Iterator[Record]:
-    """No record: at the end of a whole read, SLA626 for each type of the type map that no
+    """No record: at the end of a whole read, SLA522 for each type of the type map that no
     event had (:func:`slacode.typemap.unseen_diagnostics`), after every source's own."""
     from slacode.typemap import unseen_diagnostics
 
@@ -2124,7 +2124,7 @@ def read_events(sources: Any, *, input_format: str | None = None,
     THEIRS as type OURS, for JSON Lines and CSV alike: a mapping ``{"state": "Status Change",
     "contact_attempt": ["Call", "Email"]}``, pairs ``(ours, theirs)`` or ``"OURS=THEIRS"``
     texts. An event read as `state` enters the state of its `state` key (column). A THEIRS
-    no event had gives SLA626 at the end; ``ValueError`` for a map that cannot be read (a
+    no event had gives SLA522 at the end; ``ValueError`` for a map that cannot be read (a
     THEIRS given twice, a type mapped to itself).
 
     Raises :class:`EventInputError` for an input that cannot be read at all (a missing

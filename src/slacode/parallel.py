@@ -363,7 +363,7 @@ def _merged_diagnostics(metas: list[dict], names: list[str], as_of: int, zone=No
 
 
 def _unseen_types(type_map, metas: list[dict]) -> list:
-    """SLA626 for each type of ``type_map`` that no worker's events had (their counts added
+    """SLA522 for each type of ``type_map`` that no worker's events had (their counts added
     up), as one process says it at the end of its read."""
     from slacode.events import type_map_pairs_of
     from slacode.typemap import add_state, unseen_diagnostics

@@ -8,7 +8,7 @@ files). The reader renames an event's type before it looks at anything else, so 
 read as `state` is a real state event: its `state` key (in CSV, its `state` column) is the
 state it enters, and one without a state is an error (SLA502), as any state event without
 one. Each event is renamed once (``a=b`` with ``b=c`` does not read a `c` event as `a`).
-A THEIRS that no event of the input had is said at the end of the read (SLA626): nothing
+A THEIRS that no event of the input had is said at the end of the read (SLA522): nothing
 given is silently ignored.
 """
 from __future__ import annotations
@@ -123,10 +123,10 @@ class TypeRenamer:
 
 def unseen_diagnostics(pairs: tuple[tuple[str, str], ...], seen: Mapping[str, int],
                        others: Mapping[str, int]) -> list:
-    """SLA626 for each THEIRS of ``pairs`` that no event of the input had (``seen``: those
+    """SLA522 for each THEIRS of ``pairs`` that no event of the input had (``seen``: those
     that some did; ``others``: the input's other types with their counts), naming the same
     type written otherwise (case, spaces) and the input's most common types."""
-    from slacode.codes import evaluation as codes
+    from slacode.codes import events as codes
     from slacode.diagnostics import make
 
     out = []
@@ -145,7 +145,7 @@ def unseen_diagnostics(pairs: tuple[tuple[str, str], ...], seen: Mapping[str, in
                     f"{listed}")
         else:
             hint = "types are matched exactly, case and spaces included"
-        out.append(make(codes.EVENT_TYPES_UNMATCHED,
+        out.append(make(codes.TYPE_MAP_UNSEEN,
                         f"type map {mapping_text(ours, theirs)}: no event of the input has the type {theirs!r}, "
                         f"so no event was read as {ours!r} through it", None,
                         hint=hint + "; leave the mapping out if such events are yet to come"))

@@ -686,9 +686,7 @@ LEAD_ZONE_FIELD_ELSEWHERE = define("SLA625", "lead-zone-field-elsewhere", "warni
     """)
 
 EVENT_TYPES_UNMATCHED = define("SLA626", "event-types-unmatched", "warning", """
-    The input's event types and the types the run reads do not meet: the input had usable
-    events, but none of a type that anything in the agreement starts on; or a type map
-    (`--type-map OURS=THEIRS`) names a type THEIRS that no event of the input had.
+    The input had usable events, but none of a type that anything in the agreement starts on.
 
     ## Why
     A CRM export names its activities in its own words (`Status Change`, `Owner Change`,
@@ -706,8 +704,7 @@ EVENT_TYPES_UNMATCHED = define("SLA626", "event-types-unmatched", "warning", """
     as a plain property of that event), it says which type and suggests reading it as
     `state`. It is an input problem: `--fail-on input` fails on it.
 
-    A type map that names a type no event had changed nothing: said at the end of the read,
-    with the same type written otherwise (case, spaces) when the input has it.
+    A type map that names a type no event had is [SLA522](SLA522.md).
 
     ## Avoid
     An agreement that starts on `enter mql` and `assigned`, and a CSV export whose `Activity`

@@ -536,3 +536,34 @@ RESERVED_KEY_SLIP = define("SLA521", "misspelt-reserved-key", "warning", """
     ```
     If the key really is a property of the event, leave the warning out with `--ignore SLA521`.
     """)
+
+
+TYPE_MAP_UNSEEN = define("SLA522", "type-map-type-unseen", "warning", """
+    A type map (`--type-map OURS=THEIRS`, `type_map=` in Python) names a type THEIRS that no
+    event of the input had: the mapping changed nothing.
+
+    ## Why
+    A type map is written for an export, and exports change: a CRM renames `Call` to
+    `Call Logged`, a new export has no `Owner Change` rows, a mapping is written with the
+    wrong case or spacing (types are matched exactly). Then the events the mapping was for
+    are read under their own type, which the agreement does not read, and nothing says so
+    unless the run does. A read of the whole input (`check`, `report`, `read_events`,
+    `evaluate_many` of files) says each such mapping once, at the end, without a place in a
+    file (the mapping is an option): the message names the mapping, the hint the same type
+    written otherwise (case, spaces, `_`, `-`) when the input has one, else the input's most
+    common types with their counts. It is an input problem: `--fail-on input` fails on it.
+
+    ## Avoid
+    ```
+    slacode check leads.sla export.csv --type-map contact_attempt=call
+    ```
+    where the export's `type` column says `Call`.
+
+    ## Prefer
+    ```
+    slacode check leads.sla export.csv --type-map contact_attempt=Call
+    ```
+    If the mapping is for events yet to come, leave it out until they do, or leave the warning
+    out with `--ignore SLA522`.
+    """)
+
