@@ -310,3 +310,92 @@ def test_a_cold_load_leaves_out_what_only_evaluating_needs():
                                  "lark.lark") if n in set(sys.modules) - before))
     """)
     assert out.strip() == "[]"
+
+
+# ------------------------------------------------- the caches' folder (review 30b H3)
+
+def _load_in(tmpdir, patch: str = "") -> str:
+    """Load the example agreement in a fresh process whose temporary folder is ``tmpdir``."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TMPDIR=str(tmpdir))
+    code = textwrap.dedent(patch) + "\nimport slacode\nslacode.load('specs/northwind.sla').plan\nprint('loaded')\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=str(ROOT))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="file ownership is a POSIX notion here")
+def test_the_caches_live_in_a_folder_only_the_user_can_write(tmp_path):
+    # Lark's cache used to be read from the shared temporary folder by a predictable name,
+    # with no check of who wrote it: a pickle anyone could plant ran inside slacode.load
+    spy = """
+        import lark, slacode._lark
+        from lark import Lark
+        given = []
+        real = Lark.__init__
+        def init(self, *a, **kw):
+            given.append(kw.get("cache"))
+            return real(self, *a, **kw)
+        Lark.__init__ = init
+        import atexit
+        atexit.register(lambda: print("cache", given))
+    """
+    first = _load_in(tmp_path, spy)
+    folder = tmp_path / f"slacode-{os.getuid()}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder.name]     # nothing else in the shared folder
+    assert oct(folder.stat().st_mode & 0o777) == oct(0o700)
+    (given,) = [line for line in first.splitlines() if line.startswith("cache")]
+    assert given.startswith(f"cache ['{folder}/lark_") and given.endswith(".tmp']")
+    _load_in(tmp_path)                      # the second process reads Lark's cache, writes the pickle
+    assert sorted(p.name.split("_")[0] for p in folder.iterdir()) == ["lark", "parser"]
+    assert "cache []" in _load_in(tmp_path, spy)      # the third reads the pickle: no Lark at all
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="file ownership is a POSIX notion here")
+@pytest.mark.parametrize("taken", ["open folder", "link", "file"])
+def test_a_folder_name_someone_else_took_means_no_cache_at_all(tmp_path, taken):
+    folder = tmp_path / f"slacode-{os.getuid()}"
+    elsewhere = tmp_path / "planted"
+    elsewhere.mkdir()
+    marker = tmp_path / "ran"
+    if taken == "open folder":
+        folder.mkdir()
+        os.chmod(folder, 0o777)             # anyone could write it: as good as someone else's
+    elif taken == "link":
+        os.symlink(elsewhere, folder)
+    else:
+        folder.write_text("")
+    # whatever a planted cache holds is never read: build the parser each time
+    import pickle
+
+    class Planted:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    for target in (folder, elsewhere) if taken != "file" else (elsewhere,):
+        for name in ("parser_x.pickle", "lark_x.tmp"):
+            (target / name).write_bytes(pickle.dumps(Planted()))
+    assert "loaded" in _load_in(tmp_path)
+    assert not marker.exists()
+    if taken == "open folder":
+        assert sorted(p.name for p in folder.iterdir()) == ["lark_x.tmp", "parser_x.pickle"]   # nothing added
+
+
+def test_old_caches_of_other_grammars_are_removed_when_a_new_one_is_written(tmp_path, monkeypatch):
+    import tempfile
+
+    from slacode import parse
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    cache = parse._ParserPickle(parse.grammar_text(), {"parser": "lalr"})
+    folder = os.path.dirname(cache.path)
+    old, recent, other = (os.path.join(folder, n) for n in ("parser_old.pickle", "lark_recent.tmp", "notes.txt"))
+    for path in (old, recent, other):
+        with open(path, "w") as f:
+            f.write("x")
+    long_ago = 1_000_000_000
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    cache.save(_fresh_lark())
+    assert cache.load() is not None
+    assert not os.path.exists(old)                       # 30 days unused, another grammar's
+    assert os.path.exists(recent) and os.path.exists(other)     # recent, or not a cache

@@ -98,11 +98,11 @@ def parser() -> Parser:
     not there). ``strict`` only acts when the parser is built; a parser read from a cache
     skips its checks.
 
-    Two caches on disk hold the grammar's parser (never an agreement): Lark's own
-    (``cache=True``: its tables, from which ``Lark`` remakes some 3,000 objects one attribute
-    at a time, ~12 ms, after importing all of Lark) and, in front of it,
-    :class:`_ParserPickle`, the :class:`Parser` as ``pickle`` stores it (~5 ms to read, with
-    only the parts of Lark that parsing uses)."""
+    Two caches on disk hold the grammar's parser (never an agreement), both in a folder of
+    the user's own (:func:`_cache_folder`): Lark's (its tables, from which ``Lark`` remakes
+    some 3,000 objects one attribute at a time, ~12 ms, after importing all of Lark) and, in
+    front of it, :class:`_ParserPickle`, the :class:`Parser` as ``pickle`` stores it (~5 ms
+    to read, with only the parts of Lark that parsing uses)."""
     global _PARSER
     found = _PARSER
     if found is None:
@@ -121,16 +121,18 @@ def _make_parser() -> Parser:
                    maybe_placeholders=True, start="start")
     try:
         cache = _ParserPickle(text, options)
-    except OSError:  # no usable temporary folder at all (a read-only file system)
+    except OSError:  # no folder of our own (a read-only file system, someone else's folder)
         cache = None
     found = cache.load() if cache is not None else None
     if found is not None:
         return found
     from lark import Lark
 
+    if cache is None:                # never Lark's cache in the shared temporary folder: a
+        return Parser.of(Lark(text, **options))     # pickle anyone could have put there
     try:
-        lark = Lark(text, cache=True, **options)
-    except OSError:  # unwritable temp folder: build without the caches
+        lark = Lark(text, cache=cache.lark_path, **options)
+    except OSError:  # an unwritable folder: build without the caches
         return Parser.of(Lark(text, **options))
     if cache is not None:
         cache.save(lark)             # before its first use: no lexer state in the pickle
@@ -181,26 +183,60 @@ def _summed(text: str) -> str:
 _WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
 
 
+def _cache_folder() -> str:
+    """The folder of the parser caches: ``slacode-<uid>`` in the temporary folder, made
+    readable and writable by its owner alone (0700) when missing, so that nobody else can put
+    a file there for a later process to unpickle. ``OSError`` when there is no temporary
+    folder, or the name is taken by anything but a folder of the current user's that nobody
+    else can write (a link, a file, someone else's folder made first): then no cache is
+    read or written, and the parser is built each time (some 100 ms more per process)."""
+    import os
+    import stat
+    import tempfile
+
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    if uid is None:         # (no POSIX owners: the user's name, as Lark's cache does)
+        import getpass
+
+        try:
+            name = getpass.getuser()
+        except Exception:
+            name = "unknown"
+        owner = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+    else:
+        owner = str(uid)
+    folder = os.path.join(tempfile.gettempdir(), f"slacode-{owner}")
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode) or uid is not None and (st.st_uid != uid or st.st_mode & 0o022):
+        raise OSError(f"{folder} is not a folder of the current user's that only it can write")
+    return folder
+
+
 class _ParserPickle:
-    """The grammar's :class:`Parser`, pickled in the temporary folder.
+    """The grammar's :class:`Parser`, pickled in the user's own cache folder
+    (:func:`_cache_folder`), beside Lark's cache of the same grammar (:attr:`lark_path`).
 
     The file's name holds a hash of everything the parser depends on: the grammar text, the
     options, Lark's ``__init__.py`` (which names its version), Python's version and
     :data:`FORMAT`. Lark's two actions are stored as the call that returns them, since its
     parser tells them apart by identity (``action is Shift``), and so are modules (the lexer
-    holds ``re``). Like Lark's own cache this is a pickle, so a file is only read when it
-    belongs to the current user and nobody else can write it. Any failure (no file, an
-    unreadable or foreign one, a temp folder that cannot be written, an object that does not
-    pickle) leaves the caller on Lark's own cache, as if this one did not exist.
+    holds ``re``). It is a pickle, so besides living in a folder only its user can write, a
+    file is only read when it belongs to the current user and nobody else can write it. Any
+    failure (no file, an unreadable or foreign one, a folder that cannot be written, an
+    object that does not pickle) leaves the caller on Lark's cache, as if this one did not
+    exist. No folder of our own (``OSError`` here): the caller builds the parser without
+    either cache.
     """
 
     FORMAT = "5"
 
     def __init__(self, text: str, options: dict):
-        import getpass
         import os
         import sys
-        import tempfile
 
         import lark      # the package's file, not its names: they would run its __init__
         try:             # as `random` does: `hashlib` loads OpenSSL (~2.5 ms), `tempfile` this
@@ -219,11 +255,10 @@ class _ParserPickle:
             raise OSError("the bytes of Lark's __init__ cannot be read") from exc
         key = "\n".join([self.FORMAT, sys.version, repr(sorted(options.items())), text])
         digest = sha512(version + b"\n" + key.encode("utf-8")).hexdigest()[:32]
-        try:
-            user = getpass.getuser()
-        except Exception:  # no user name to be had: still one file per grammar
-            user = "unknown"
-        self.path = os.path.join(tempfile.gettempdir(), f".slacode_parser_{user}_{digest}.pickle")
+        folder = _cache_folder()
+        self.path = os.path.join(folder, f"parser_{digest}.pickle")
+        #: Lark's own cache of the grammar (``Lark(cache=path)``), in the same folder
+        self.lark_path = os.path.join(folder, f"lark_{digest}.tmp")
 
     def load(self) -> Parser | None:
         """The pickled :class:`Parser`, or None."""
@@ -277,6 +312,37 @@ class _ParserPickle:
                 os.unlink(tmp)
             except OSError:
                 pass
+            return
+        _forget_stale(os.path.dirname(self.path), keep=(self.path, self.lark_path))
+
+
+#: Caches of other grammars (another version of slacode, Lark or Python) unused this long are
+#: removed when a new one is written: the folder does not grow with every upgrade, and two
+#: versions installed side by side keep theirs.
+STALE_AFTER_S = 30 * 86_400
+
+
+def _forget_stale(folder: str, keep: tuple[str, ...]) -> None:
+    """Remove the caches of ``folder`` but ``keep`` not read or written for
+    :data:`STALE_AFTER_S` seconds (best effort: any failure leaves them)."""
+    import os
+    import time
+
+    cutoff = time.time() - STALE_AFTER_S
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(folder, name)
+        if path in keep or not name.startswith(("parser_", "lark_", ".slacode_parser_")):
+            continue
+        try:
+            st = os.lstat(path)
+            if max(st.st_atime, st.st_mtime) < cutoff:
+                os.unlink(path)
+        except OSError:
+            pass
 
 
 def _share_alike(found: Parser) -> None:
