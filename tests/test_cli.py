@@ -61,7 +61,8 @@ def test_lint_missing_path_is_exit_2():
 def test_lint_and_test_go_on_with_the_files_that_exist(tmp_path):
     # a missing path among others: the others are checked, the missing one said, exit 2
     bad = tmp_path / "bad.sla"
-    bad.write_text('agreement "a" {\n  teams sales\n}\nsegment hot = score > 1\n')
+    bad.write_text('agreement "a" {\n  teams sales\n}\nsegment hot = score > 1\n'
+                   'deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1h\n}\n')
     proc = run("lint", "--format", "json", str(bad), "no/such.sla")
     assert proc.returncode == 2 and [d["code"] for d in json.loads(proc.stdout)] == ["SLA217"]
     assert "no/such.sla: no such file or folder" in proc.stderr

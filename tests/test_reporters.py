@@ -149,7 +149,8 @@ def test_sarif_results_point_at_the_problem(broken: Path):
 
 
 def test_sarif_of_a_clean_run_has_no_results_and_stays_valid(tmp_path: Path):
-    (tmp_path / "ok.sla").write_text('agreement "ok" { version "1"; timezone "UTC"; teams sales }\n')
+    (tmp_path / "ok.sla").write_text('agreement "ok" { version "1"; timezone "UTC"; teams sales }\n'
+                                     'deadline d {\n  owner sales\n  start on a\n  stop on b\n  within 1h\n}\n')
     proc = run("lint", "--format", "sarif", "ok.sla", cwd=tmp_path)
     log = json.loads(proc.stdout)
     assert proc.returncode == 0 and log["runs"][0]["results"] == [] and sarif_errors(log) == []

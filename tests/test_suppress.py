@@ -27,12 +27,17 @@ RULE = """deadline first_touch {
 """
 
 
+#: Most examples here declare no rule, which is SLA224 at the `agreement` block (tested
+#: with its fixture): left out of what these tests compare.
+NO_RULE = "SLA224"
+
+
 def found(text: str, **kw) -> list[tuple[str, int, int]]:
-    return [(d.code, d.line, d.column) for d in slacode.lint(text, "t.sla", **kw)]
+    return [(d.code, d.line, d.column) for d in slacode.lint(text, "t.sla", **kw) if d.code != NO_RULE]
 
 
 def codes(text: str, **kw) -> list[str]:
-    return [d.code for d in slacode.lint(text, "t.sla", **kw)]
+    return [d.code for d in slacode.lint(text, "t.sla", **kw) if d.code != NO_RULE]
 
 
 def run(*args, cwd=None, stdin=None):
@@ -139,7 +144,7 @@ def test_errors_are_never_suppressed_and_naming_one_is_a_warning():
 
 def test_an_unknown_code_or_name_is_a_warning_at_its_place_with_a_suggestion():
     text = HEAD + "segment hot = score >= 80  # slacode: ignore[unused-segmnet, SLA999]\n"
-    got = slacode.lint(text, "t.sla")
+    got = [d for d in slacode.lint(text, "t.sla") if d.code != NO_RULE]
     assert [(d.code, d.line, d.column) for d in got] == [("SLA217", 2, 9), ("SLA111", 2, 46), ("SLA111", 2, 62)]
     assert got[1].message == "`unused-segmnet` is not a diagnostic code or name"
     assert "unused-segment" in got[1].hint
@@ -177,7 +182,7 @@ def test_a_line_comment_made_redundant_by_a_file_level_one_is_unused():
 
 def test_a_repeated_code_is_reported():
     text = HEAD + "segment hot = score >= 80  # slacode: ignore[SLA217, unused-segment]\n"
-    got = slacode.lint(text, "t.sla")
+    got = [d for d in slacode.lint(text, "t.sla") if d.code != NO_RULE]
     assert [(d.code, d.column) for d in got] == [("SLA111", 54)] and "repeats SLA217" in got[0].message
 
 
@@ -335,7 +340,7 @@ def test_the_other_commands_show_the_agreements_warnings_the_project_wants(proje
 
 
 def test_lint_statistics(project):
-    (project / "b.sla").write_text(HEAD + "segment warm = score >= 50\nsegment cold = score >= 10\n")
+    (project / "b.sla").write_text(HEAD + "segment warm = score >= 50\nsegment cold = score >= 10\n" + RULE)
     proc = run("lint", "--statistics", "a.sla", "b.sla", cwd=project)
     assert proc.returncode == 0
     assert proc.stdout.splitlines() == ["3  SLA217  warning  unused-segment",
@@ -348,7 +353,7 @@ def test_lint_statistics(project):
 
 
 def test_lint_text_output_honours_comments_from_stdin():
-    text = HEAD + "segment hot = score >= 80  # slacode: ignore[SLA217]\n"
+    text = HEAD + "segment hot = score >= 80  # slacode: ignore[SLA217]\n" + RULE
     proc = run("lint", "--strict", "-", stdin=text)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = run("lint", "--strict", "-", stdin=text.replace("SLA217", "SLA218"))

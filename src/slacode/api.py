@@ -58,6 +58,10 @@ _LOCAL_CODES = frozenset(("SLA108", "SLA206", "SLA207", "SLA208", "SLA209", "SLA
 #: "Declared but not used" findings: a skipped line anywhere may be where the name was used.
 _UNUSED_CODES = frozenset(("SLA217", "SLA218"))
 
+#: Findings about the whole file that any skipped line may explain (a rule that did not parse
+#: is still a rule: "the agreement has no rule" is no finding then).
+_WHOLE_FILE_CODES = frozenset(("SLA224",))
+
 #: Declarations whose lines declare nothing another declaration refers to (but their name).
 _USING_KINDS = frozenset(("rule", "target", "quota", "test"))
 
@@ -114,6 +118,8 @@ def _independent(checked: list, agreement, syntax: list, text: str) -> list:
                 words.add(name.value)
     out = []
     for d in checked:
+        if d.code in _WHOLE_FILE_CODES:
+            continue
         line = d.span.line if d.span is not None else None
         if line is not None and any(a <= line <= b for a, b in spoiled) and \
                 not (d.code in _LOCAL_CODES and line not in broken_lines):

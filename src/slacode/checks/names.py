@@ -43,6 +43,17 @@ def agreement_block(ctx: Context) -> Iterator[Diagnostic]:
                        hint="keep one `agreement` block per file; put other agreements in their own files")
 
 
+@rule(codes.NO_PROMISE)
+def agreement_without_rules(ctx: Context) -> Iterator[Diagnostic]:
+    blocks = ctx.agreement.of("agreement")
+    if not blocks or any(ctx.agreement.of(kind) for kind in ("rule", "target", "quota", "flow")):
+        return
+    yield ctx.diag(codes.NO_PROMISE, f"agreement {blocks[0].id.value!r} has no rule, target, quota or `flow`: "
+                                     "it gives no verdict", blocks[0].id or blocks[0],
+                   hint="add the rules the teams promise (`deadline`, `handoff`, `attempts`); a file cut "
+                        "short by a copy or a merge lost them")
+
+
 # -------------------------------------------------------------------------- duplicates
 
 def _duplicates(items, what: str, ctx: Context) -> Iterator[Diagnostic]:

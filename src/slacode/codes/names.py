@@ -776,3 +776,43 @@ SEGMENT_REPEATED_IN_FOR = define("SLA223", "segment-repeated-in-for", "warning",
     }
     ```
     """)
+
+
+NO_PROMISE = define("SLA224", "agreement-without-rules", "warning", """
+    The agreement makes no promise: it has no rule (`deadline`, `handoff`, `attempts`), no
+    `target`, no `quota` and no `flow` block, so it gives no verdict for any input.
+
+    ## Why
+    A file that declares its agreement, calendars and segments but no rule is usually one cut
+    short: an interrupted copy, a merge that lost its second half, a rule deleted by mistake.
+    It loads, evaluates every input to nothing and passes every gate, so a service that
+    reloads its agreement at run time would serve empty answers. Said at the `agreement`
+    block, once; its `calendar`s and `segment`s are then also unused (SLA217, SLA218).
+
+    ## Avoid
+    ```sla
+    agreement "acme-inbound" {
+      version "2026.11"
+      timezone "America/Sao_Paulo"
+      teams sales
+    }
+    ```
+
+    ## Prefer
+    ```sla
+    agreement "acme-inbound" {
+      version "2026.11"
+      timezone "America/Sao_Paulo"
+      teams sales
+    }
+
+    deadline first_touch {
+      owner sales
+      start on assigned
+      stop on contact_attempt
+      within 4h
+    }
+    ```
+    A file that only holds calendars to try them (`slacode calendar`) may leave the warning
+    out with `# slacode: ignore[SLA224]` on its `agreement` line.
+    """)
