@@ -299,6 +299,8 @@ def _mapping_of(value: Any, say: Say, what: str, entry: Callable[[str, Any], Any
             good[key] = item
         except (TypeError, ValueError) as e:
             say(str(e), (key,))
+    if not good:
+        return None
     try:
         together = entry(None, good)            # (each THEIRS, each header once)
     except (TypeError, ValueError) as e:
