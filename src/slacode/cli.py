@@ -739,18 +739,32 @@ def _as_of_option(f):
 
 def _event_options(f):
     """``--tz``, ``--input-format``, the CSV options and ``--type-map``, which the command
-    receives as one ``csv_options`` (:class:`InputOptions`, None when none is given)."""
+    receives as one ``csv_options`` (:class:`InputOptions`, None when none is given), each
+    from the command line, else from the nearest pyproject.toml's ``[tool.slacode.input]``
+    (read only when the command names events: `diff` without ``--events`` does not)."""
     import functools
 
     body = f
 
     @functools.wraps(body)
-    def command(*args, csv_delimiter=None, columns=(), type_maps=(), timestamp_formats=(), **kwargs):
-        csv = cli_csv_options(csv_delimiter, columns)
-        types = cli_type_map(type_maps)
-        formats = _cli_timestamp_formats(timestamp_formats, kwargs.get("tz")) if timestamp_formats else ()
+    def command(*args, csv_delimiter=None, columns=(), type_maps=(), timestamp_formats=(), verbose=False,
+                **kwargs):
+        given = {"tz": kwargs.get("tz") is not None, "input-format": kwargs.get("input_format") is not None,
+                 "csv-delimiter": csv_delimiter is not None, "column": bool(columns), "type-map": bool(type_maps),
+                 "timestamp-format": bool(timestamp_formats)}
+        check_tz(kwargs.get("tz"))
+        settings = _input_settings(kwargs.get("tz"), verbose, given) if kwargs.get("events") else {}
+        if not given["tz"]:
+            kwargs["tz"] = settings.get("tz")
+        if not given["input-format"]:
+            kwargs["input_format"] = settings.get("input-format")
+        delimiter = csv_delimiter if given["csv-delimiter"] else settings.get("csv-delimiter")
+        csv = cli_csv_options(delimiter, columns if given["column"] else settings.get("column", ()))
+        types = cli_type_map(type_maps) if given["type-map"] else settings.get("type-map", ())
+        formats = timestamp_formats if given["timestamp-format"] else settings.get("timestamp-format", ())
+        formats = _cli_timestamp_formats(formats, kwargs.get("tz")) if formats else ()
         kwargs["csv_options"] = InputOptions(csv, types, formats) if csv is not None or types or formats else None
-        if csv is not None:
+        if csv_delimiter is not None or columns:        # (the command line's: a setting says nothing)
             _say_unused_csv_options(csv_delimiter, columns, kwargs.get("events"), kwargs.get("input_format"))
         return body(*args, **kwargs)
 
@@ -772,7 +786,38 @@ def _event_options(f):
                      help="Also read timestamps that are not RFC 3339 (tried in order after it, for a value it "
                           "refuses): a strptime format such as '%m/%d/%Y %I:%M %p' (read in --tz without %z), "
                           "epoch-ms, epoch-s or iso8601. Repeatable.")(f)
+    f = click.option("--verbose", "-v", "verbose", is_flag=True,
+                     help="Say on standard error which input settings were read from pyproject.toml "
+                          "([tool.slacode.input]) and which the command line replaced.")(f)
     return f
+
+
+def _input_settings(tz: str | None, verbose: bool, given: dict) -> dict:
+    """The checked settings of the nearest pyproject.toml's ``[tool.slacode.input]``
+    (:func:`slacode.project.input_settings`; ``tz``: the command line's); exit 2 with every
+    problem of the table. ``verbose``: say on standard error where they come from and which
+    the command line replaced (``given``: the options it gave)."""
+    from slacode.project import ProjectError, input_settings, shown_path
+
+    try:
+        settings = input_settings(tz=tz)
+    except ProjectError as e:
+        for problem in e.problems[:-1]:
+            click.echo(f"slacode: {_one_line(problem)}", err=True)
+        _fail(e.problems[-1])
+    if verbose:
+        if settings.path is None:
+            click.echo(f"slacode: no [tool.slacode.input]: no pyproject.toml with a [tool.slacode] table at or "
+                       f"above {Path.cwd()}", err=True)
+        elif not settings.values:
+            click.echo(f"slacode: no [tool.slacode.input] in {shown_path(settings.path)}", err=True)
+        else:
+            used = [k for k in settings.values if not given.get(k)]
+            replaced = [k for k in settings.values if given.get(k)]
+            said = ", ".join(used) if used else "nothing"
+            more = f" (the command line replaced {', '.join(replaced)})" if replaced else ""
+            click.echo(f"slacode: using [tool.slacode.input] from {shown_path(settings.path)}: {said}{more}", err=True)
+    return settings.values
 
 
 def _cli_timestamp_formats(formats, tz: str | None) -> tuple[str, ...]:
@@ -813,7 +858,7 @@ def cli_csv_options(delimiter: str | None, columns) -> "object | None":
     from slacode.events_csv import csv_options
 
     for text in columns:
-        if "=" not in text:
+        if isinstance(text, str) and "=" not in text:      # (pairs come checked from [tool.slacode.input])
             _fail(f"--column {text}: write NAME=HEADER, the column name slacode reads and the file's header "
                   f'for it (--column lead="Lead ID")')
     try:

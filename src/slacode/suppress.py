@@ -327,36 +327,32 @@ def project_settings(start: str | Path | None = None) -> tuple[Path | None, dict
     """``[tool.slacode.lint]`` of the nearest ``pyproject.toml`` at or above ``start`` (the
     current directory) that has a ``[tool.slacode]`` table: ``(path, {"select": […],
     "ignore": […]})``, or ``(None, {})``. ``ValueError`` for a file that cannot be read or
-    a setting that is not a list of strings."""
-    import tomllib
+    a setting that is not a list of strings (``[tool.slacode.input]`` is not looked at:
+    :func:`slacode.project.input_settings`)."""
+    from slacode.project import TABLES, nearest_pyproject, shown_path
 
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        path = folder / "pyproject.toml"
-        if not path.is_file():
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            raise ValueError(f"{path}: cannot read: {e}") from None
-        tool = data.get("tool", {}).get("slacode")
-        if tool is None:
-            continue
-        lint = tool.get("lint", {}) if isinstance(tool, dict) else None
-        if not isinstance(lint, dict):
-            raise ValueError(f"{path}: [tool.slacode.lint] is not a table")
-        stray = sorted(set(tool) - {"lint"})
-        if stray:                       # (`ignore = […]` straight under [tool.slacode], as ruff takes it)
-            moved = [k for k in stray if k in ("select", "ignore")]
-            where = (f"; {' and '.join(moved)} go{'es' if len(moved) == 1 else ''} under [tool.slacode.lint]"
-                     if moved else "; its settings are in [tool.slacode.lint] (select, ignore)")
-            raise ValueError(f"{path}: [tool.slacode] has no setting {', '.join(stray)}{where}")
-        unknown = sorted(set(lint) - {"select", "ignore"})
-        if unknown:
-            raise ValueError(f"{path}: [tool.slacode.lint] has no setting {', '.join(unknown)} "
-                             "(it takes select and ignore)")
-        for key, value in lint.items():
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ValueError(f"{path}: [tool.slacode.lint] {key} is a list of codes, names or prefixes")
-        return path, dict(lint)
-    return None, {}
+    path, _, tool = nearest_pyproject(start)
+    if path is None:
+        return None, {}
+    lint = tool.get("lint", {})
+    if not isinstance(lint, dict):
+        raise ValueError(f"{shown_path(path)}: [tool.slacode.lint] is not a table")
+    stray = sorted(set(tool) - set(TABLES))
+    if stray:                       # (`ignore = […]` straight under [tool.slacode], as ruff takes it)
+        from slacode.project import suggest
+
+        moved = [k for k in stray if k in ("select", "ignore")]
+        inputs = [k for k in stray if k not in moved and suggest(k)]
+        where = (f"; {' and '.join(moved)} go{'es' if len(moved) == 1 else ''} under [tool.slacode.lint]"
+                 if moved else f"; {' and '.join(inputs)} go{'es' if len(inputs) == 1 else ''} under "
+                 "[tool.slacode.input]" if inputs else
+                 "; its settings are in [tool.slacode.lint] (select, ignore) and [tool.slacode.input]")
+        raise ValueError(f"{shown_path(path)}: [tool.slacode] has no setting {', '.join(stray)}{where}")
+    unknown = sorted(set(lint) - {"select", "ignore"})
+    if unknown:
+        raise ValueError(f"{shown_path(path)}: [tool.slacode.lint] has no setting {', '.join(unknown)} "
+                         "(it takes select and ignore)")
+    for key, value in lint.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{shown_path(path)}: [tool.slacode.lint] {key} is a list of codes, names or prefixes")
+    return path, dict(lint)
