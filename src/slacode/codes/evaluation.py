@@ -707,7 +707,11 @@ EVENT_TYPES_UNMATCHED = define("SLA626", "event-types-unmatched", "warning", """
     `state`. It is an input problem: `--fail-on input` fails on it.
 
     A type map that names a type no event had changed nothing: said at the end of the read,
-    with the same type written otherwise (case, spaces) when the input has it.
+    with the same type written otherwise (case, spaces) when the input has it. Events in
+    memory read through a map (`Agreement.evaluate(…, type_map=…)`) are a whole input when
+    the aggregates are asked for (the default) and `evaluate_many`: not a service's call for
+    one lead, `aggregates=False`, where a type yet to come is no news, nor events among which
+    are records of `read_events` (the read that made them says it).
 
     ## Avoid
     An agreement that starts on `enter mql` and `assigned`, and a CSV export whose `Activity`
