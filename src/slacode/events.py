@@ -2187,7 +2187,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     # the events are in memory already (their ids too): a plain dict is the fastest table
     seen: dict[str, int] = {}
     formats = _timestamp_formats(timestamp_formats, default_tz)
-    pairs = type_map_pairs_of(type_map)
+    pairs = () if type_map is None else type_map_pairs_of(type_map)
     reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False, ids=seen, as_of_zone=as_of_zone,
                      formats=formats)
     as_of = as_of_us
@@ -2197,7 +2197,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     cut1, cut2, cut3 = _CUTS
     pop, dict_, str_, record_, text_keys = dict.pop, dict, str, Record, _text_keys
     # with a type map (an extension), a `pop` that renames the type (as the JSON Lines reader's)
-    renamer = _renamer(pairs)
+    renamer = _renamer(pairs) if pairs else None
     pop_type = pop if renamer is None else renamer.popper()
     read_before = 0                         # records among the events (taken as they are)
     out: list[Record] = []
@@ -2322,9 +2322,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
 
 
 def _renamer(pairs: tuple):
-    """The :class:`~slacode.typemap.TypeRenamer` of a type map's pairs, None without one."""
-    if not pairs:
-        return None
+    """The :class:`~slacode.typemap.TypeRenamer` of a type map's (checked) pairs."""
     from slacode.typemap import TypeRenamer
 
     return TypeRenamer(pairs)

@@ -59,12 +59,12 @@ def type_map_pairs(type_map: Any) -> tuple[tuple[str, str], ...]:
         if not isinstance(ours, str) or not isinstance(theirs, str):
             raise TypeError(f"a type map names types as texts, not {ours!r} and {theirs!r}")
         ours, theirs = ours.strip(), theirs.strip()
-        shown = mapping_text(ours, theirs)
+        # (the map's text only for a message: a service gives the map with every call)
         if not ours or not theirs:
-            raise ValueError(f"type map {shown}: write OURS=THEIRS with both parts ({_EXAMPLE})")
+            raise ValueError(f"type map {mapping_text(ours, theirs)}: write OURS=THEIRS with both parts ({_EXAMPLE})")
         if ours == theirs:
-            raise ValueError(f"type map {shown}: maps the type {ours!r} to itself, which changes nothing; "
-                             "leave it out")
+            raise ValueError(f"type map {mapping_text(ours, theirs)}: maps the type {ours!r} to itself, which "
+                             "changes nothing; leave it out")
         pairs.append((ours, theirs))
     for k, (ours, theirs) in enumerate(pairs):
         for other, other_theirs in pairs[:k]:
