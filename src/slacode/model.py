@@ -1401,7 +1401,9 @@ class Agreement(Node):
         the same result. ``events``: event files (paths), or what :meth:`evaluate` takes;
         ``csv_delimiter`` and ``csv_columns`` read CSV exports, ``timestamp_formats``
         timestamps that are not RFC 3339, as :func:`slacode.read_events` does, and ``type_map``
-        the event types of another system (event files only)."""
+        the event types of another system (of event files, and of events in memory as
+        :meth:`evaluate` reads them; a run of many leads says a mapped type no event had,
+        SLA626, whatever ``aggregates`` is)."""
         from slacode.parallel import evaluate_many
 
         result = evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
