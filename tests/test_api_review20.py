@@ -175,7 +175,8 @@ def test_upcoming_is_typed_and_due_exported(agreement):
     assert "Due" in slacode.__all__ and slacode.Due is slacode.report.due.Due
     hints = typing.get_type_hints(type(agreement).upcoming, globalns=vars(__import__("slacode.model").model),
                                   localns={"DueList": slacode.report.due.DueList})
-    assert set(hints) == {"events", "as_of", "within", "default_tz", "overdue", "return"}
+    assert set(hints) == {"events", "as_of", "within", "default_tz", "overdue", "timestamp_formats", "type_map",
+                          "return"}
     late = [{"lead": "L-9", "at": "2026-11-24T10:00:00Z", "type": "state", "state": "mql"}]
     assert agreement.upcoming(late, as_of=AS_OF) == []                    # breached and open: left out …
     (due,) = agreement.upcoming(late, as_of=AS_OF, overdue=True)        # … unless asked for

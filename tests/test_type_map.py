@@ -219,8 +219,9 @@ def test_bad_type_maps_in_the_library():
     with pytest.raises(TypeError):
         slacode.read_events(SFDC, type_map=[("state", 3)])
     agreement = slacode.load(REVOPS)
-    with pytest.raises(ValueError, match="events in memory"):
-        agreement.evaluate_many([{"lead": "A", "at": AS_OF, "type": "Call"}], as_of=AS_OF, type_map={"x": "Call"})
+    with pytest.raises(ValueError, match="mapped twice"):      # in memory too, before any event is read
+        agreement.evaluate_many([{"lead": "A", "at": AS_OF, "type": "Call"}], as_of=AS_OF,
+                                type_map=[("a", "Call"), ("b", "Call")])
 
 
 @pytest.mark.parametrize("command", ["check", "explain", "report", "due", "changes"])

@@ -1887,16 +1887,22 @@ def public_as_of(as_of, default_tz=None, name: str = "as_of") -> int:
 
 
 def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates: bool = True,
-             group_by: str | None = None) -> Result:
+             group_by: str | None = None, timestamp_formats=None, type_map=None) -> Result:
     """Verdicts of ``events`` (dicts, :class:`slacode.Event` or records, or an
     :class:`~slacode.events.EventBatch` of :func:`slacode.read_events`, whose reading
     diagnostics the result keeps, and whose files its diagnostics name) as of ``as_of``;
     ``aggregates=False``: without the target and quota verdicts (not computed) and the
-    notes of a whole input's run (:func:`note_diagnostics` ``whole_run``); ``group_by``: a lead field whose group at each cycle's start every lead verdict carries
-    (``start_groups``), for :func:`slacode.report.compliance` ``by=`` that field."""
+    notes of a whole input's run (:func:`note_diagnostics` ``whole_run``; and a type map's
+    SLA522); ``group_by``: a lead field whose group at each cycle's start every lead verdict carries
+    (``start_groups``), for :func:`slacode.report.compliance` ``by=`` that field;
+    ``timestamp_formats`` and ``type_map``: how the events not read yet are read, as
+    :func:`slacode.read_events` reads files (:func:`records_from_objects`)."""
     check_group_by(group_by)
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
+    # (how events not read yet are read: checked by records_from_objects before it reads one)
+    options = None if timestamp_formats is None and type_map is None else \
+        {"timestamp_formats": timestamp_formats, "type_map": type_map}
     diagnostics: list = []
     if events is None or isinstance(events, (str, bytes, dict)) or not hasattr(events, "__iter__"):
         raise TypeError(f"events must be a list (or any iterable) of event dicts, slacode.Event or "
@@ -1908,8 +1914,8 @@ def evaluate(agreement, events: Iterable, *, as_of, default_tz=None, aggregates:
         from slacode._collector import paused_gc
 
         with paused_gc():
-            return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates, group_by)
-    return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates, group_by)
+            return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates, group_by, options)
+    return _evaluate_objects(plan, events, cutoff, default_tz, diagnostics, aggregates, group_by, options)
 
 
 def check_group_by(group_by) -> None:
@@ -1926,14 +1932,19 @@ _MANY_VERDICTS = 20_000
 
 
 def _evaluate_objects(plan, events, cutoff: int, default_tz, diagnostics: list, aggregates: bool = True,
-                      group_by: str | None = None) -> Result:
+                      group_by: str | None = None, options: dict | None = None) -> Result:
     sources = None
     if isinstance(events, EventBatch):      # its records, whose files it names, and what reading them found
         events, read, sources = batch_parts(events, default_tz)
         diagnostics.extend(read)
     # records of read_events too, alone or with dicts: the events after as_of are counted
-    records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
-                                   as_of_zone=plan.zone, sources=sources or ())
+    if options is None:
+        records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
+                                       as_of_zone=plan.zone, sources=sources or ())
+    else:                                   # (a type map's SLA522: a whole input's, not one lead's)
+        records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
+                                       as_of_zone=plan.zone, sources=sources or (), whole_input=aggregates,
+                                       **options)
     return evaluate_records(plan, records, cutoff, diagnostics, sources=sources, aggregates=aggregates,
                             group_by=group_by)
 

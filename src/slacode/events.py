@@ -2163,7 +2163,8 @@ def _line_column(d: Diagnostic) -> tuple[int, int]:
 def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                          default_tz: tzinfo | str | None = None, diagnostics: list,
                          as_of_us: int | None = None, as_of_zone: tzinfo | None = None,
-                         sources: tuple[str, ...] = (), timestamp_formats: Any = None) -> list[Record]:
+                         sources: tuple[str, ...] = (), timestamp_formats: Any = None,
+                         type_map: Any = None, whole_input: bool = True) -> list[Record]:
     """Records of events given as dicts or :class:`Event` objects (the library's input).
 
     Dicts follow the JSON Lines rules (``at`` may also be an aware ``datetime``); they are
@@ -2172,18 +2173,33 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     :func:`iter_records` (one ``info`` for all events after ``as_of_us``). ``sources``: the
     names of the files that records of :func:`read_events` among the events come from (an
     :class:`EventBatch`'s), to name the file of the first event after ``as_of_us``.
-    ``timestamp_formats``: as :func:`read_events` takes them.
+
+    ``timestamp_formats`` and ``type_map``: as :func:`read_events` takes them, checked
+    alike, for the events not read yet (the formats read the ``at`` of dicts and mappings;
+    an :class:`Event`'s is a datetime already; the map renames the type of dicts, mappings
+    and :class:`Event` objects alike, before anything else looks at it). A record of
+    :func:`read_events` was read when it was made, with that call's options, and is taken
+    as it is: one whose type the map reads as another was evidently read without it, a
+    ``ValueError`` that says where the map belongs. With ``whole_input`` (the events are a
+    whole input, not a service's one lead) and no record among the events, SLA626 at the
+    end for each type of the map that no event had, as :func:`read_events` says it.
     """
     # the events are in memory already (their ids too): a plain dict is the fastest table
     seen: dict[str, int] = {}
+    formats = _timestamp_formats(timestamp_formats, default_tz)
+    pairs = () if type_map is None else type_map_pairs_of(type_map)
     reader = _Reader(diagnostics, _zone(default_tz), as_of_us, multi=False, ids=seen, as_of_zone=as_of_zone,
-                     formats=_timestamp_formats(timestamp_formats, default_tz))
+                     formats=formats)
     as_of = as_of_us
     clock = reader.clock
     clock_us = clock.us
     hours, minutes, tails = clock.hours, clock.minutes, clock.tails
     cut1, cut2, cut3 = _CUTS
     pop, dict_, str_, record_, text_keys = dict.pop, dict, str, Record, _text_keys
+    # with a type map (an extension), a `pop` that renames the type (as the JSON Lines reader's)
+    renamer = _renamer(pairs) if pairs else None
+    pop_type = pop if renamer is None else renamer.popper()
+    read_before = 0                         # records among the events (taken as they are)
     out: list[Record] = []
     # the events after as_of, per place to name: a source file of read_events (by index),
     # else None (positions, or lines of records whose file is not known) -> [count, first, ref]
@@ -2193,12 +2209,15 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             us, lead, typ, state, fields, props, eid = (event.at, event.lead, event.type, event.state,
                                                         event.fields, event.props, event.id)
             ref, source, line = event.ref, event.source, event.line
+            if renamer is not None:
+                read_before += 1
+                _read_without(renamer, typ, position)
         else:
             if event.__class__ is dict_:    # the usual input: one copy, the reserved keys popped
                 props = event.copy()
                 lead = pop(props, "lead", None)
                 at = pop(props, "at", None)
-                typ = pop(props, "type", None)
+                typ = pop_type(props, "type", None)
                 state = pop(props, "state", None)
                 if state is not None and typ != "state":
                     props["state"] = state          # §4: any other event's `state` is a property
@@ -2208,6 +2227,8 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             elif isinstance(event, Event):
                 lead, at, typ, state, eid, fields = (event.lead, event.at, event.type, event.state,
                                                      event.id, event.fields)
+                if renamer is not None:
+                    typ = renamer.rename(typ)
                 props = dict(event.model_extra or ())
                 if state is not None and typ != "state":
                     props, state = {**props, "state": state}, None
@@ -2221,6 +2242,8 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 get = mapped.get
                 lead, at, typ, state, eid, fields = (get("lead"), get("at"), get("type"),
                                                      get("state"), get("id"), get("fields"))
+                if renamer is not None:
+                    typ = renamer.rename(typ)
                 props = {k: v for k, v in mapped.items() if k not in _RESERVED}
                 if state is not None and typ != "state":
                     props, state = {**props, "state": state}, None
@@ -2260,7 +2283,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
         if eid is not None:
             if eid in seen:
                 first = seen[eid]
-                known = _object_content(events, first, default_tz)
+                known = _object_content(events, first, default_tz, formats, pairs)
                 content = event_content(lead, us, typ, state, fields, props)
                 if known is not None and known == content:
                     diagnostics.append(reader._repeat(eid, None, position, first, "position", lead))
@@ -2291,7 +2314,31 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             reader.after_as_of(count, first, sources[key])
         else:
             reader.after_as_of(count, first, None, what="position" if ref is None else f"event {ref!r}, line")
+    if renamer is not None and whole_input and not read_before:
+        from slacode.typemap import unseen_diagnostics      # SLA522, as at the end of a whole read
+
+        diagnostics.extend(unseen_diagnostics(pairs, renamer.seen, renamer.others))
     return out
+
+
+def _renamer(pairs: tuple):
+    """The :class:`~slacode.typemap.TypeRenamer` of a type map's (checked) pairs."""
+    from slacode.typemap import TypeRenamer
+
+    return TypeRenamer(pairs)
+
+
+def _read_without(renamer, typ: Any, position: int) -> None:
+    """Refuse a record (read before, by :func:`read_events`) whose type ``typ`` the type map
+    given now reads as another: it was read without that map (a type that is also the
+    map's OURS, `b` of ``a=b`` with ``b=c``, may be a renamed one, and passes)."""
+    ours = renamer.table.get(typ)
+    if ours is None or any(typ == other for other, _ in renamer.pairs):
+        return
+    raise ValueError(f"event {position} is a record of slacode.read_events of type {typ!r}, which type_map reads "
+                     f"as {ours!r}: records were read when read_events made them, and this one without the map; "
+                     f"give type_map to read_events (read_events(path, type_map=...)), whose records are then "
+                     f"read through it")
 
 
 #: What the library reads an event from, said by the errors of other objects.
@@ -2336,10 +2383,12 @@ def _naive_message(position: int, at: datetime) -> str:
             f"times are in with default_tz=")
 
 
-def _object_content(events, position: int, default_tz) -> tuple | None:
+def _object_content(events, position: int, default_tz, formats: tuple = (), pairs: tuple = ()) -> tuple | None:
     """:func:`event_content` of the event at 1-based ``position`` of the library's
-    ``events``, read again (None when they cannot be: an iterator)."""
+    ``events``, read again as it was (``formats``, ``pairs``: the read's timestamp formats
+    and type map; None when they cannot be: an iterator)."""
     if not isinstance(events, (list, tuple)):
         return None
-    (r,) = records_from_objects([events[position - 1]], default_tz=default_tz, diagnostics=[])
+    (r,) = records_from_objects([events[position - 1]], default_tz=default_tz, diagnostics=[],
+                                timestamp_formats=formats, type_map=pairs, whole_input=False)
     return event_content(r.lead, r.at, r.type, r.state, r.fields, r.props)

@@ -1363,7 +1363,9 @@ class Agreement(Node):
 
     def evaluate(self, events: "Iterable", *, as_of: "str | _dt.datetime",
                  default_tz: "str | _dt.tzinfo | None" = None, aggregates: bool = True,
-                 group_by: "str | None" = None) -> "Result":
+                 group_by: "str | None" = None, timestamp_formats: "str | Iterable[str] | None" = None,
+                 type_map: "Mapping[str, str | Iterable[str]] | Iterable[tuple[str, str] | str] | None" = None
+                 ) -> "Result":
         """Verdicts for ``events`` as of ``as_of``: dicts shaped like JSON Lines events,
         :class:`slacode.Event` objects, records of :func:`slacode.read_events`, or the
         ``EventBatch`` it returns (whose reading diagnostics the result then holds).
@@ -1371,14 +1373,19 @@ class Agreement(Node):
         Pure: no clock, no I/O. Returns a :class:`slacode.Result`. ``aggregates=False``
         leaves out the target and quota verdicts (judged per period over every lead given: from
         one lead's events, as a service evaluates them, they say nothing about the team), and
-        the notes about what no lead of the input had (SLA612, SLA614, SLA625).
+        the notes about what no lead of the input had (SLA612, SLA614, SLA625, and SLA522 of a
+        type map).
         ``group_by="region"``: every lead verdict also carries the group of the lead field
         `region` at its cycle's start, for :func:`slacode.report.compliance` ``by="region"``.
+        ``timestamp_formats`` (``"epoch-ms"``, ``"iso8601"``, strptime formats) and
+        ``type_map`` (``{"state": "Status Change"}``) read the dicts and Event objects as
+        :func:`slacode.read_events` reads files, with its errors; records of
+        :func:`slacode.read_events` were read with its own options and are taken as they are.
         """
         import slacode.evaluate     # (not at load: a cold start needs no evaluation)
 
         result = slacode.evaluate.evaluate(self, events, as_of=as_of, default_tz=default_tz, aggregates=aggregates,
-                                           group_by=group_by)
+                                           group_by=group_by, timestamp_formats=timestamp_formats, type_map=type_map)
         result.agreement_diagnostics = list(self.diagnostics)
         return result
 
@@ -1394,7 +1401,9 @@ class Agreement(Node):
         the same result. ``events``: event files (paths), or what :meth:`evaluate` takes;
         ``csv_delimiter`` and ``csv_columns`` read CSV exports, ``timestamp_formats``
         timestamps that are not RFC 3339, as :func:`slacode.read_events` does, and ``type_map``
-        the event types of another system (event files only)."""
+        the event types of another system (of event files, and of events in memory as
+        :meth:`evaluate` reads them; a run of many leads says a mapped type no event had,
+        SLA522, whatever ``aggregates`` is)."""
         from slacode.parallel import evaluate_many
 
         result = evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
@@ -1443,7 +1452,9 @@ class Agreement(Node):
 
     def upcoming(self, events: "Iterable", *, as_of: "str | _dt.datetime",
                  within: "str | _dt.timedelta | None" = None, default_tz: "str | _dt.tzinfo | None" = None,
-                 overdue: bool = False) -> "DueList":
+                 overdue: bool = False, timestamp_formats: "str | Iterable[str] | None" = None,
+                 type_map: "Mapping[str, str | Iterable[str]] | Iterable[tuple[str, str] | str] | None" = None
+                 ) -> "DueList":
         """The open clocks that will warn or fall due soon (within ``within``, a timedelta,
         text such as ``"2h"``, or ``"today"`` / ``"tomorrow"``: until that day's midnight;
         None: all), soonest first — what a reminder service needs.
@@ -1451,10 +1462,12 @@ class Agreement(Node):
         Clocks already past their deadline and still open (breached, nobody acted: the most
         urgent) are left out unless ``overdue=True``, which lists them first (as ``slacode
         due`` without and with ``--overdue``). Pure, like :meth:`evaluate`. Returns a list of
-        :class:`slacode.Due` items whose ``diagnostics`` say which events could not be used."""
+        :class:`slacode.Due` items whose ``diagnostics`` say which events could not be used.
+        ``timestamp_formats`` and ``type_map``: as :meth:`evaluate` takes them."""
         from slacode.report import upcoming
 
-        return upcoming(self, events, as_of=as_of, within=within, default_tz=default_tz, overdue=overdue)
+        return upcoming(self, events, as_of=as_of, within=within, default_tz=default_tz, overdue=overdue,
+                        timestamp_formats=timestamp_formats, type_map=type_map)
 
 
 def _without_aggregates(result: "Result") -> "Result":

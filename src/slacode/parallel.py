@@ -509,8 +509,10 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     one process; the evaluation too, as splitting them among processes is not done);
     ``timestamp_formats``: how timestamps that are not RFC 3339 are read, as
     :func:`slacode.read_events` takes them (event files and dicts). ``type_map``: the event
-    types of another system, read as :func:`slacode.read_events` reads them (event files
-    only: events in memory with a type map raise ValueError).
+    types of another system, read as :func:`slacode.read_events` reads them (event files,
+    and the dicts and :class:`slacode.Event` objects in memory, as
+    :func:`slacode.evaluate.evaluate` reads them: records were read already and are taken
+    as they are).
 
     An explicit ``jobs`` other than 1 that cannot be had (this process has other threads,
     is a daemonic pool worker, or cannot fork) gives one ``RuntimeWarning`` saying why,
@@ -523,7 +525,7 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
     check_group_by(group_by)
     csv_options_of(csv_delimiter, csv_columns)             # (checked before anything is read)
     timestamp_formats = _timestamp_formats(timestamp_formats, default_tz)
-    mapped = bool(type_map_pairs_of(type_map))
+    pairs = type_map_pairs_of(type_map)
     plan = agreement.plan
     cutoff = public_as_of(as_of, default_tz)
     asked, jobs, reason = checked_jobs(jobs)
@@ -544,12 +546,9 @@ def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_
                                      csv_columns=csv_columns, group_by=group_by, in_memory=True,
                                      timestamp_formats=timestamp_formats, type_map=type_map)
         return result_of(run, plan, cutoff, diagnostics)
-    if mapped:                          # (nothing given is ignored: events in memory are not read here)
-        raise ValueError("type_map renames the types of event files as they are read; events in memory (dicts, "
-                         "slacode.Event, records) are not read here: give their own types, or read the files "
-                         "with slacode.read_events(..., type_map=...)")
     records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=cutoff,
-                                   as_of_zone=plan.zone, sources=sources or (), timestamp_formats=timestamp_formats)
+                                   as_of_zone=plan.zone, sources=sources or (), timestamp_formats=timestamp_formats,
+                                   type_map=pairs)
     if reason is not None and len(records) >= MIN_PARALLEL_RECORDS:
         _warn_serial(asked, reason)
     if jobs <= 1 or len(records) < MIN_PARALLEL_RECORDS or not can_fork():

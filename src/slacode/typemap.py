@@ -4,12 +4,14 @@
 
 ``--type-map OURS=THEIRS`` on the command line, ``type_map=`` in the library
 (:func:`slacode.read_events`, ``Agreement.evaluate_many`` and the others that read event
-files). The reader renames an event's type before it looks at anything else, so an event
+files; ``Agreement.evaluate`` and the others that take events in memory, for the dicts and
+:class:`slacode.Event` objects among them: :func:`slacode.events.records_from_objects`). The reader renames an event's type before it looks at anything else, so an event
 read as `state` is a real state event: its `state` key (in CSV, its `state` column) is the
 state it enters, and one without a state is an error (SLA502), as any state event without
 one. Each event is renamed once (``a=b`` with ``b=c`` does not read a `c` event as `a`).
 A THEIRS that no event of the input had is said at the end of the read (SLA522): nothing
-given is silently ignored.
+given is silently ignored. (Events in memory: only by a run of a whole input, not by a
+service's call for one lead, ``aggregates=False``, where it would be noise.)
 """
 from __future__ import annotations
 
@@ -57,12 +59,12 @@ def type_map_pairs(type_map: Any) -> tuple[tuple[str, str], ...]:
         if not isinstance(ours, str) or not isinstance(theirs, str):
             raise TypeError(f"a type map names types as texts, not {ours!r} and {theirs!r}")
         ours, theirs = ours.strip(), theirs.strip()
-        shown = mapping_text(ours, theirs)
+        # (the map's text only for a message: a service gives the map with every call)
         if not ours or not theirs:
-            raise ValueError(f"type map {shown}: write OURS=THEIRS with both parts ({_EXAMPLE})")
+            raise ValueError(f"type map {mapping_text(ours, theirs)}: write OURS=THEIRS with both parts ({_EXAMPLE})")
         if ours == theirs:
-            raise ValueError(f"type map {shown}: maps the type {ours!r} to itself, which changes nothing; "
-                             "leave it out")
+            raise ValueError(f"type map {mapping_text(ours, theirs)}: maps the type {ours!r} to itself, which "
+                             "changes nothing; leave it out")
         pairs.append((ours, theirs))
     for k, (ours, theirs) in enumerate(pairs):
         for other, other_theirs in pairs[:k]:
@@ -92,8 +94,13 @@ class TypeRenamer:
         self.others: dict[str, int] = {}
 
     def rename(self, typ: Any) -> Any:
-        """``typ`` read through the map (anything else, a missing type or a number, as it is)."""
-        if typ.__class__ is not str or not typ:
+        """``typ`` read through the map (anything else, a missing type or a number, as it is);
+        text of a ``str`` subclass (a ``StrEnum`` type of a caller's dict) is read as its text."""
+        if typ.__class__ is not str:
+            if not isinstance(typ, str):
+                return typ
+            typ = str.__str__(typ)
+        if not typ:
             return typ
         ours = self.table.get(typ)
         if ours is None:

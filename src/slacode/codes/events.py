@@ -552,6 +552,10 @@ TYPE_MAP_UNSEEN = define("SLA522", "type-map-type-unseen", "warning", """
     file (the mapping is an option): the message names the mapping, the hint the same type
     written otherwise (case, spaces, `_`, `-`) when the input has one, else the input's most
     common types with their counts. It is an input problem: `--fail-on input` fails on it.
+    Events in memory read through a map (`Agreement.evaluate(…, type_map=…)`) are a whole
+    input when the aggregates are asked for (the default) and in `evaluate_many`: not a
+    service's call for one lead, `aggregates=False`, where a type yet to come is no news, nor
+    events among which are records of `read_events` (the read that made them says it).
 
     ## Avoid
     ```

@@ -288,11 +288,13 @@ class _Hook:
         return lead_changes(fold, verdicts, self.since, self.as_of, self.escalating)
 
 
-def changes(agreement, events, *, since, as_of, default_tz=None) -> list[Change]:
+def changes(agreement, events, *, since, as_of, default_tz=None, timestamp_formats=None,
+            type_map=None) -> list[Change]:
     """The transitions of ``events`` in ``(since, as_of]`` (aware datetimes or RFC 3339
     text), by instant then key, as :class:`Change` items (``to_dict()``: as ``slacode
     changes --format jsonl`` writes them): the events are evaluated once, as of ``as_of``,
-    as :meth:`slacode.Agreement.evaluate` does. Pure: no clock, no I/O."""
+    as :meth:`slacode.Agreement.evaluate` does (``timestamp_formats`` and ``type_map`` as it
+    takes them). Pure: no clock, no I/O."""
     from slacode.aggregate import Aggregates
     from slacode.evaluate import (EventBatch, fold_lead, group_by_lead, public_as_of, records_from_objects,
                                   target_segments)
@@ -307,7 +309,8 @@ def changes(agreement, events, *, since, as_of, default_tz=None) -> list[Change]
     if isinstance(events, EventBatch):
         events = events.records
     records = records_from_objects(events, default_tz=default_tz, diagnostics=[], as_of_us=t1,
-                                   as_of_zone=plan.zone, sources=())
+                                   as_of_zone=plan.zone, sources=(), timestamp_formats=timestamp_formats,
+                                   type_map=type_map, whole_input=False)    # (its diagnostics are not kept)
     segs = target_segments(plan)
     agg = Aggregates(plan, t1, timeline=True) if plan.targets or plan.quotas else None
     groups = group_by_lead(records)

@@ -373,20 +373,22 @@ class DueList(list[Due]):
 
 def upcoming(agreement: Agreement, events: Iterable[Any], *, as_of: str | datetime,
              within: str | timedelta | None = None, default_tz: str | tzinfo | None = None,
-             overdue: bool = False) -> DueList:
+             overdue: bool = False, timestamp_formats: Any = None, type_map: Any = None) -> DueList:
     """The clocks of ``events`` that are open as of ``as_of`` and will warn or fall due
     within ``within`` (a ``timedelta`` or text such as ``"2h"``, or ``"today"`` /
     ``"tomorrow"``: until the midnight ending that day in ``default_tz``, else the
     agreement's time zone; None: every open clock),
     soonest first, in a list whose ``diagnostics`` say which events could not be used;
     ``overdue``: also the clocks already past their deadline and still unfulfilled, first.
-    Pure: no clock, no I/O; ``as_of`` is required (an aware datetime or RFC 3339 text)."""
+    Pure: no clock, no I/O; ``as_of`` is required (an aware datetime or RFC 3339 text).
+    ``timestamp_formats`` and ``type_map``: as :meth:`slacode.Agreement.evaluate` takes them."""
     if overdue.__class__ is not bool:
         raise TypeError(f"overdue is True or False, not {overdue!r}")
     cutoff = public_as_of(as_of, default_tz)
     if within is not None and not is_day_window(within):
         parse_window(within)                    # (refused before the events are evaluated)
-    result = agreement.evaluate(events, as_of=as_of, default_tz=default_tz)
+    result = agreement.evaluate(events, as_of=as_of, default_tz=default_tz, timestamp_formats=timestamp_formats,
+                                type_map=type_map)
     window = None if within is None else window_of(within, cutoff, _day_zone(agreement, default_tz))
     return DueList(due_list(result.verdicts, cutoff, window, overdue, escalations(agreement.plan)),
                    result.diagnostics)
