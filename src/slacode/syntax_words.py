@@ -490,6 +490,9 @@ def hint_for(tok, expected: str, accepts: set, text: str = "") -> str | None:
     working = _working_day_hint(tok, value, before[before.rfind("\n") + 1:], text)
     if working is not None:
         return working
+    extension = _extension_slip(tok, value, before, text)
+    if extension is not None:
+        return extension
     line = before[before.rfind("\n") + 1:]
     if re.search(r"\bor\s+`[^`\n]+`\Z", line) and re.search(r"\bwhere\b", line) and \
             (tok.type in ("$END", "_NL") or value in ("or", "}")):
@@ -857,6 +860,8 @@ _BY_MIDNIGHT = ("the end of a working day is its close, which the line says with
 
 #: Near-miss spellings of a target by the working day: (pattern, replacement, why). The
 #: hint applies them all to the line, once one of them covers the token the parser stopped at.
+_ON_BEFORE_CUT_OFF = "`on CAL` comes right after `same working day`, before the comma of the cut-off"
+
 _WORKING_FIXES: tuple[tuple[re.Pattern, object, str], ...] = (
     (re.compile(r"\bthe\s+(?=(?:same|next)\s+(?:working\s+day|business[\s-]*day|work[\s-]*day|day)\b)", re.I),
      "", "`same working day` and `next working day` take no `the`"),
@@ -879,6 +884,12 @@ _WORKING_FIXES: tuple[tuple[re.Pattern, object, str], ...] = (
      "`for SEGMENT` comes last, after the cut-off part"),
     (re.compile(r"\b(next\s+working\s+day)(\s+on\s+[A-Za-z_]\w*)\s+(by\s+\S+)"),
      lambda m: f"{m.group(1)} {m.group(3)}{m.group(2)}", "`by` comes before `on`"),
+    # `on CAL` at the end of the line or inside the cut-off: it belongs to `same working day`
+    (re.compile(r"\b(same\s+working\s+day)(\s*,\s*after\s+\S+(?:\s+by\s+\S+)?\s+next\s+working\s+day"
+                r"(?:\s+by\s+\S+)?)(\s+on\s+[A-Za-z_]\w*)"),
+     lambda m: f"{m.group(1)}{m.group(3)}{m.group(2)}", _ON_BEFORE_CUT_OFF),
+    (re.compile(r"\b(same\s+working\s+day)(\s*,\s*after\s+\S+)(\s+on\s+[A-Za-z_]\w*)(?=\s+(?:by\s+\S+\s+)?next\b)"),
+     lambda m: f"{m.group(1)}{m.group(3)}{m.group(2)}", _ON_BEFORE_CUT_OFF),
 )
 
 
@@ -936,6 +947,24 @@ def _fixed_target_line(tok, text: str) -> str | None:
     return f"write {code(fixed)}: " + "; ".join(why)
 
 
+def _extension_slip(tok, value: str, before: str, text: str) -> str | None:
+    """Hints for an extension's line written another way: `due at` an instant rather than a
+    field, a quota's `warn behind pace` in a rule, `for A and` left without its second
+    segment at the end of a statement (review 30)."""
+    if tok.type == "STRING" and re.search(r"\bdue\s+at\Z", before):
+        return ("`due at` names the lead field that holds each lead's deadline (`due at follow_up_at`, "
+                "sent as an RFC 3339 instant in the lead's `fields`); a fixed instant is no deadline per lead")
+    if value == "behind" and re.search(r"(?:\A|[;{\n])\s*warn\s*\Z", before) and \
+            _enclosing_block(text, tok.start_pos) in ("handoff", "deadline", "attempts"):
+        return ("`warn behind pace` is a quota's warning; a rule warns a share or a time before its deadline: "
+                "`warn at 75%` or `warn 30m before`")
+    dangling = re.search(r"\bfor\s+(?:[A-Za-z_]\w*\s+and\s+)*[A-Za-z_]\w*\s+and\s*;\s*[A-Za-z_]\w*\Z", before)
+    if dangling is not None:
+        return ("a line continues after `and`, so `;` does not end it here: the next clause was read as a "
+                "segment's name; name the second segment (`for hot and emea`) or remove the `and`")
+    return None
+
+
 def _working_day_hint(tok, value: str, line: str, text: str = "") -> str | None:
     """Hints for a target by the working day (extension) written otherwise: `same day`, a
     cut-off without its comma or without what applies after it, `by` after `on CAL`,
@@ -959,6 +988,10 @@ def _working_day_hint(tok, value: str, line: str, text: str = "") -> str | None:
         return None
     if value == "after":
         return ("a cut-off follows a comma: `within same working day on CAL, after 15:00 next working day`")
+    if value == "on" and re.search(r"\bwithin\s+next\s+working\s+day\s*,\s*after\s+\S+\Z", line):
+        return ("a cut-off splits the arrival day of `same working day` (`next working day` is due the next "
+                "working day whenever the clock starts), and `on CAL` comes before its comma: "
+                "`within same working day on CAL, after 15:00 next working day`")
     if value == "by" and re.search(r"\bnext\s+working\s+day\s+on\s+[A-Za-z_]\w*\Z", line):
         return "`by` comes before `on`: `within next working day by 12:00 on CAL`"
     if value == "before" and line.endswith(","):

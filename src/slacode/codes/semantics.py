@@ -1138,7 +1138,8 @@ SETTING_WITHOUT_EFFECT = define("SLA334", "setting-without-effect", "warning", "
     - `retarget when segment changes` (an extension) chooses an open cycle's target line
       again when the lead's fields change; a rule with one `within` (`at least … within`)
       line has nothing to choose between (unless that line is on a calendar choice of two
-      calendars or more, which picks again).
+      calendars or more, which picks again, or on a calendar in the lead's zone, `timezone
+      lead`, whose deadline moves when the lead's `timezone` field changes).
 
     A reader who trusts the setting is misled: remove it, or add what it acts on.
 
