@@ -898,12 +898,35 @@ class Calendar(_Clock):
         # instant of the year, whatever the offset (|offset| < 26 h).
         first = lo // DAY_US + _EPOCH_ORDINAL - 3
         last = hi // DAY_US + _EPOCH_ORDINAL + 2
+        # A date whose 48 h (and the largest offset either side, twice) hold no segment's
+        # edge maps its intervals with that segment's offset: the pieces _wall_to_instants
+        # would give, without its search (most dates of most years).
+        edges = [*seg_starts, hi]
+        reach = 2 * _MAX_OFFSET_US
+        special, closed, weekly = self._open_ord, self._closed_ord, self._weekly_spans
+        # a date's holidays are those of its own year (a holiday observed on 31 December for
+        # the next 1 January counts as the package lists it): the years of the dates first … last
+        jan1, next_jan1 = date(year, 1, 1).toordinal(), date(year + 1, 1, 1).toordinal()
+        holidays = (self._holidays_of(year - 1), self._holidays_of(year), self._holidays_of(year + 1)) \
+            if self.holidays else (frozenset(),) * 3
+        k = 0
         pieces: list[Interval] = []
         for ordinal in range(first, last + 1):
-            spans = self._day_spans(ordinal)
+            spans = special.get(ordinal)
+            if spans is None:
+                if ordinal in closed or ordinal in holidays[(ordinal >= jan1) + (ordinal >= next_jan1)]:
+                    continue
+                spans = weekly[(ordinal - 1) % 7]
             if not spans:
                 continue
             midnight = (ordinal - _EPOCH_ORDINAL) * DAY_US
+            while k + 1 < len(seg_starts) and seg_starts[k + 1] <= midnight:
+                k += 1
+            if edges[k] <= midnight - reach and midnight + 2 * DAY_US + reach <= edges[k + 1]:
+                off = seg_offsets[k]
+                for s, e in spans:
+                    pieces.append((midnight + s * MINUTE_US - off, midnight + e * MINUTE_US - off))
+                continue
             for s, e in spans:
                 pieces.extend(
                     _wall_to_instants(
