@@ -23,9 +23,10 @@ for an hour as for ten years. Nothing steps through minutes or days at query tim
 A year within :data:`ISLAND_REACH` years of an island joins it (the years between are built
 too); a year farther from every island (an event whose year was mistyped, 1026 for 2026)
 starts an island of its own, so it costs one year, not the thousand between. Working time
-between instants of two islands needs the years between, so only such a query builds them
-and merges the islands; a deadline that runs past its island's end grows it, and merges it
-into the next island when it reaches it.
+between instants of two islands needs every year between, so only such a query works them
+out, each once, and keeps each as one number (its working time), not its table: the sum is
+the one a single table would give. A deadline that runs past its island's end grows the
+island, and merges it into the next one when it reaches it.
 
 ``import slacode.calendar`` does not import the ``holidays`` package; a calendar imports it
 the first time it builds a year that needs public holidays.
@@ -58,8 +59,8 @@ MIN_YEAR, MAX_YEAR = 1000, 9990
 #: A year this many years or fewer from a built island joins it (building the years between);
 #: a year farther away starts an island of its own. Real histories run over consecutive
 #: years (a lead of December judged in January, a cycle over new year) and queries between
-#: them need the years between anyway, so joining them early costs little (a year is a few
-#: ms) and keeps them one table; a year more than three years from every island is almost
+#: them need the years between anyway, so joining them early costs little (a year is about a
+#: millisecond) and keeps them one table; a year more than three years from every island is almost
 #: always a mistyped one (1026, 2062, 9026), which must not cost the centuries between.
 ISLAND_REACH = 3
 
@@ -72,7 +73,7 @@ _MAX_OFFSET_US = 26 * HOUR_US
 # located to the second by bisection. A change back to the same offset within one step would
 # go unseen: the tz database's closest two changes of one zone's offset are four days apart
 # (Africa/Freetown, 1939; a week for Gaza's predicted Ramadan changes), and the rules it
-# extrapolates far years with change twice a year, months apart. tests/test_calendar.py
+# extrapolates far years with change twice a year, months apart. tests/test_calendar_islands.py
 # checks, on every zone, that the offsets found equal an hourly scan's.
 _SCAN_STEP_S = 86_400
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
