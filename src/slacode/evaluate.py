@@ -2056,7 +2056,8 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         if agg is not None:
             agg.add(fold, lead_verdicts)
         diagnostics.extend(unknown_state_diagnostics(fold, sources))
-        diagnostics.extend(far_event_diagnostics(fold, as_of, sources))     # SLA627: one test a lead
+        if agg is None:                         # (else SLA610 or SLA611 says it, once a run)
+            diagnostics.extend(far_event_diagnostics(fold, as_of, sources))     # SLA627: one test a lead
     if agg is not None:
         verdicts.extend(agg.verdicts())
     if diagnostics:

@@ -413,7 +413,9 @@ class StreamEvaluation:
             verdicts = self.fold_hook(fold, verdicts)
         if self.serialize is not None:
             verdicts = self.serialize(verdicts)
-        problems = unknown_state_diagnostics(fold, self.sources) + far_event_diagnostics(fold, self.as_of, self.sources)
+        problems = unknown_state_diagnostics(fold, self.sources)
+        if not (self.plan.targets or self.plan.quotas):    # (else SLA610 or SLA611 says it, once a run)
+            problems += far_event_diagnostics(fold, self.as_of, self.sources)
         return LeadOutcome(fold.lead, verdicts, contribution, problems,
                            fold.notes)
 

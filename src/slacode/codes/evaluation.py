@@ -728,10 +728,11 @@ FAR_EVENT = define("SLA627", "far-event", "warning", """
     A valid timestamp is an event (LANGUAGE.md §4), so a CRM typo in a year opens a cycle
     ten centuries ago: its verdict is `breached`, by a thousand years of working time, and
     that working time is counted over every year since (each year's calendar is worked out
-    for it). Every way of evaluating a lead says so, once per lead, at its earliest event:
-    `check`, `report`, `explain` and a service's `Agreement.evaluate(…, aggregates=False)`
-    of one lead. [SLA610](SLA610.md) says, for a whole run with targets or quotas, that their
-    periods run from such an event; this code names the lead whatever the agreement has.
+    for it). It is said once per lead, at its earliest event, by a service's
+    `Agreement.evaluate(…, aggregates=False)`, by `explain`, and by `check` and `report` of
+    an agreement without targets or quotas. A whole run of an agreement with targets or
+    quotas says it once instead, as [SLA610](SLA610.md) (their periods run from such an
+    event) or [SLA611](SLA611.md) (too many periods), naming the earliest event of the run.
 
     ## Avoid
     ```
