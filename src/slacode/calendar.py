@@ -15,10 +15,18 @@ constant-offset segments (between two offset transitions ``wall = utc + offset``
 monotone, so the instants whose wall time lies in ``[S, E)`` are ``[S - off, E - off)``
 clipped to the segment). Wall times inside a spring-forward gap are hit by no segment and
 are not working time; wall times repeated by a fall-back are hit by two segments and count
-twice. The built years form one contiguous range flattened into arrays of interval starts,
-ends and cumulative working time, so ``working time up to t`` is one ``bisect`` and a
-deadline is one ``bisect`` on the cumulative array: a query costs the same for an hour as
-for ten years. Nothing steps through minutes or days at query time.
+twice. The built years form *islands*, runs of contiguous years, each flattened into arrays
+of interval starts, ends and cumulative working time, so ``working time up to t`` is one
+``bisect`` and a deadline is one ``bisect`` on the cumulative array: a query costs the same
+for an hour as for ten years. Nothing steps through minutes or days at query time.
+
+A year within :data:`ISLAND_REACH` years of an island joins it (the years between are built
+too); a year farther from every island (an event whose year was mistyped, 1026 for 2026)
+starts an island of its own, so it costs one year, not the thousand between. Working time
+between instants of two islands needs every year between, so only such a query works them
+out, each once, and keeps each as one number (its working time), not its table: the sum is
+the one a single table would give. A deadline that runs past its island's end grows the
+island, and merges it into the next one when it reaches it.
 
 ``import slacode.calendar`` does not import the ``holidays`` package; a calendar imports it
 the first time it builds a year that needs public holidays.
@@ -48,15 +56,26 @@ MINUTES_PER_DAY = 1440
 MAX_IDLE_YEARS = 50
 #: Calendar years a calendar can build tables for (UTC years of the instants queried).
 MIN_YEAR, MAX_YEAR = 1000, 9990
+#: A year this many years or fewer from a built island joins it (building the years between);
+#: a year farther away starts an island of its own. Real histories run over consecutive
+#: years (a lead of December judged in January, a cycle over new year) and queries between
+#: them need the years between anyway, so joining them early costs little (a year is about a
+#: millisecond) and keeps them one table; a year more than three years from every island is almost
+#: always a mistyped one (1026, 2062, 9026), which must not cost the centuries between.
+ISLAND_REACH = 3
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_US = timedelta(microseconds=1)
 # No UTC offset is this large (the tz database stays within about ±16 h).
 _MAX_OFFSET_US = 26 * HOUR_US
-# Offset samples are taken this far apart; the tz database never changes a zone's offset
-# twice within one hour, so every change is seen and then located to the second.
-_SCAN_STEP_S = 3600
+# Offset samples are taken this far apart (a day); every change between two samples is then
+# located to the second by bisection. A change back to the same offset within one step would
+# go unseen: the tz database's closest two changes of one zone's offset are four days apart
+# (Africa/Freetown, 1939; a week for Gaza's predicted Ramadan changes), and the rules it
+# extrapolates far years with change twice a year, months apart. tests/test_calendar_islands.py
+# checks, on every zone, that the offsets found equal an hourly scan's.
+_SCAN_STEP_S = 86_400
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOLIDAY_CODE = re.compile(r"^[A-Za-z]{2,3}(?:-[^-]+)?$")
 
@@ -134,8 +153,11 @@ def _offset_us(tz: ZoneInfo, second: int) -> int:
 def _year_transitions(tz: ZoneInfo, year: int) -> tuple[tuple[int, int], ...]:
     """Every UTC-offset change in UTC year ``year``: ``(instant_us, new_offset_us)``.
 
-    The offset is sampled hourly; where two samples differ, the change is located to the
-    second by bisection (tz database transitions fall on whole seconds).
+    The offset is sampled daily; where two samples differ, the change is located to the
+    second by bisection (tz database transitions fall on whole seconds), and again in the
+    rest of the day when the offset found is not yet the later sample's (two changes in one
+    day, which the tz database does not have, are still both found). A year costs ~400
+    offset look-ups, where an hourly scan cost ~8,800.
     """
     start = _year_start_us(year) // SECOND_US
     end = _year_start_us(year + 1) // SECOND_US
@@ -150,15 +172,18 @@ def _year_transitions(tz: ZoneInfo, year: int) -> tuple[tuple[int, int], ...]:
             utc_fields = datetime(1970, 1, 1, tzinfo=tz) + timedelta(seconds=s)
         off = utcoffset(fromutc(utc_fields)) // _ONE_US
         utc_fields += step
-        if off != prev_off:
-            lo, hi = prev_s, s  # offset(lo) is the old one, offset(hi) the new one
+        lo, before = prev_s, prev_off
+        while off != before:
+            hi = s              # offset(lo) is ``before``, offset(hi) another one
             while hi - lo > 1:
                 mid = (lo + hi) // 2
-                if _offset_us(tz, mid) == prev_off:
+                if _offset_us(tz, mid) == before:
                     lo = mid
                 else:
                     hi = mid
-            found.append((hi * SECOND_US, off))
+            before = _offset_us(tz, hi)
+            found.append((hi * SECOND_US, before))
+            lo = hi
         prev_s, prev_off = s, off
     return tuple(found)
 
@@ -615,12 +640,12 @@ class Calendar(_Clock):
         self._year_us_most = min(minutes * MINUTE_US, _YEAR_US_MOST)
         self._holiday_years: dict[int, frozenset[int]] = {}
         self._years: dict[int, tuple[list[int], list[int]]] = {}
-        self._ylo: int | None = None
-        self._yhi: int | None = None
-        self._lo_us = 0
-        self._hi_us = 0
-        self._tab: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
-        self._lock = threading.Lock()       # one thread at a time widens the tables (_ensure)
+        # the islands of built years: their snapshots (lo_us, hi_us, table), sorted, and their
+        # lo_us; the main snapshot is the one the hot paths read first (none yet: empty)
+        self._islands: tuple[tuple[int, ...], tuple[tuple[int, int, tuple], ...]] = ((), ())
+        self._main: tuple[int, int, tuple] = (0, 0, ([], [], [], []))
+        self._totals: dict[int, int] = {}   # working µs of years kept as a number (_year_total)
+        self._lock = threading.Lock()       # one thread at a time changes the islands (_cover)
         self._lock_pid = os.getpid()        # … of this process (a fork makes its own)
         self._frozen = True
 
@@ -648,97 +673,147 @@ class Calendar(_Clock):
         return f"Calendar(name={self.name!r}, timezone={self.timezone!r})"
 
     # -- integer API --------------------------------------------------------------------
+    # The hot paths read one snapshot, ``self._main``: ``(lo_us, hi_us, table)`` of an island
+    # (the one last used), so a lead whose instants are all in one island reads no lock and
+    # no list of islands. Any other instant goes through :meth:`_island`.
     def working_us(self, a_us: int, b_us: int, paused: Paused | None = None) -> int:
         """:meth:`_Clock.working_us`. Verdicts ask it once or twice per cycle, mostly with no
         pause and inside the built years: then it is two lookups in the cumulative table,
         without the general path's layers."""
-        if paused or b_us < a_us or not (self._lo_us <= a_us and b_us < self._hi_us):
+        lo, hi, tab = self._main
+        if paused or b_us < a_us or not (lo <= a_us and b_us < hi):
             return _Clock.working_us(self, a_us, b_us, paused)
-        tab = self._tab
         return _cumulative(tab, b_us) - _cumulative(tab, a_us)
 
     def add_us(self, a_us: int, dur_us: int, paused: Paused | None = None) -> int:
-        """:meth:`_Clock.add_us`; with no pause and a start inside the built years, straight
-        to :meth:`_add_plain` (the deadline of every cycle)."""
-        if paused or dur_us <= 0 or not self._lo_us <= a_us < self._hi_us:
+        """:meth:`_Clock.add_us`; with no pause and a positive duration, straight to
+        :meth:`_add_plain` (the deadline of every cycle)."""
+        if paused or dur_us <= 0:
             return _Clock.add_us(self, a_us, dur_us, paused)
         return self._add_plain(a_us, dur_us)
 
     def is_open_us(self, t_us: int) -> bool:
         """Whether the epoch-µs instant is working time."""
-        if not self._lo_us <= t_us < self._hi_us:
-            self._ensure(t_us)
-        starts, ends, _, _ = self._tab
+        lo, hi, tab = self._main
+        if not lo <= t_us < hi:
+            lo, hi, tab = self._island(t_us)
+        starts, ends, _, _ = tab
         i = bisect_right(starts, t_us) - 1
         return i >= 0 and t_us < ends[i]
 
     def open_each(self, instants_us) -> list[bool]:
         """:meth:`is_open_us` of many instants (a cycle's attempts): when they all fall in
-        the built years, one comprehension over the table; else one at a time, building
-        years as needed."""
+        the main island, one comprehension over its table; else one at a time, finding (or
+        building) each one's island."""
         if instants_us.__class__ is not list:
             instants_us = list(instants_us)
-        if instants_us and self._lo_us <= min(instants_us) and max(instants_us) < self._hi_us:
-            starts, ends, _, _ = self._tab
+        lo, hi, tab = self._main
+        if instants_us and lo <= min(instants_us) and max(instants_us) < hi:
+            starts, ends, _, _ = tab
             return [(i := bisect_right(starts, t) - 1) >= 0 and t < ends[i] for t in instants_us]
         out = []
-        lo, hi = self._lo_us, self._hi_us
-        starts, ends, _, _ = self._tab
         for t_us in instants_us:
             if not lo <= t_us < hi:
-                self._ensure(t_us)                  # the tables grow: read them again
-                lo, hi = self._lo_us, self._hi_us
-                starts, ends, _, _ = self._tab
+                lo, hi, tab = self._island(t_us)
+            starts, ends, _, _ = tab
             i = bisect_right(starts, t_us) - 1
             out.append(i >= 0 and t_us < ends[i])
         return out
 
     def next_open_us(self, t_us: int) -> int:
         """``t`` when open, else the start of the next open interval (epoch µs)."""
-        if not self._lo_us <= t_us < self._hi_us:
-            self._ensure(t_us)
+        snap = self._main
+        if not snap[0] <= t_us < snap[1]:
+            snap = self._island(t_us)
         while True:
-            starts, ends, _, _ = self._tab
+            starts, ends, _, _ = snap[2]
             i = bisect_right(starts, t_us) - 1
             if i >= 0 and t_us < ends[i]:
                 return t_us
             if i + 1 < len(starts):
                 return starts[i + 1]
-            self._extend_forward(t_us)
+            snap = self._extend_forward(t_us, snap)
 
     def _span_us(self, a: int, b: int) -> int:
-        if not self._lo_us <= a < self._hi_us:
-            self._ensure(a)
-        if not self._lo_us <= b < self._hi_us:
-            self._ensure(b)
-        tab = self._tab
+        lo, hi, tab = self._main
+        if not (lo <= a < hi and lo <= b < hi):
+            return self._span_across(a, b)
         return _cumulative(tab, b) - _cumulative(tab, a)
 
     def _add_plain(self, a: int, d: int) -> int:
-        if not self._lo_us <= a < self._hi_us:
-            self._ensure(a)
+        snap = self._main
+        if not snap[0] <= a < snap[1]:
+            snap = self._island(a)
         while True:
-            tab = self._tab
+            tab = snap[2]
             starts, _, cum, cum_end = tab
             target = _cumulative(tab, a) + d
             i = bisect_left(cum_end, target)
             if i < len(cum_end):
                 return starts[i] + (target - cum[i])
-            self._extend_forward(a, target - (cum_end[-1] if cum_end else 0))
+            snap = self._extend_forward(a, snap, target - (cum_end[-1] if cum_end else 0))
 
     # -- tables -------------------------------------------------------------------------
-    def _extend_forward(self, since: int, missing: int = 0) -> None:
-        """Build the next year, unless working time has been missing for too long; with
-        ``missing`` working time still to find past the table, as many years as the years
-        built so far suggest it needs, at once (each extension rebuilds the whole table: a
-        year at a time, a clock of a century costs a century of rebuilds), and refuse at once
-        a clock that cannot end before the last year covered, which only a year of wall
-        time per year could reach."""
-        starts, ends, _, _ = self._tab
+    def years_built(self) -> list[tuple[int, int]]:
+        """The islands of built years, as ``(first, last)`` UTC years, in order: what the
+        calendar keeps in memory (each year a few tens of kB of tables)."""
+        return [(_year_of(lo), _year_of(hi - 1)) for lo, hi, _ in self._islands[1]]
+
+    def _island(self, t_us: int) -> tuple[int, int, tuple]:
+        """The snapshot ``(lo_us, hi_us, table)`` of the island holding ``t`` (built when
+        none does: :meth:`_ensure`); it becomes the main one, which the hot paths read."""
+        los, snaps = self._islands
+        k = bisect_right(los, t_us) - 1
+        if k >= 0 and t_us < snaps[k][1]:
+            snap = self._main = snaps[k]
+            return snap
+        return self._ensure(t_us)
+
+    def _span_across(self, a: int, b: int) -> int:
+        """Working µs in ``[a, b]`` (``a <= b``) when they are not both in the main island.
+        In two islands: the rest of ``a``'s island, the working time of every year between
+        (:meth:`_year_total`) and the start of ``b``'s island, the same sum a table of all
+        those years would give, without keeping the tables of the years between."""
+        snap = self._island(a)
+        if not snap[0] <= b < snap[1]:
+            other = self._island(b)                 # may have joined a's island (within reach)
+            if not other[0] <= a < other[1]:
+                tab = snap[2]
+                cum_end = tab[3]
+                total = (cum_end[-1] if cum_end else 0) - _cumulative(tab, a) + _cumulative(other[2], b)
+                for year in range(_year_of(snap[1]), _year_of(other[0])):
+                    total += self._year_total(year)
+                return total
+            snap = other
+        tab = snap[2]
+        return _cumulative(tab, b) - _cumulative(tab, a)
+
+    def _year_total(self, year: int) -> int:
+        """The working µs of UTC year ``year``: from its table when built, else worked out
+        once and kept as one number (the years between two islands: a history of 1026 and
+        2026 keeps a thousand numbers, not a thousand years of tables)."""
+        found = self._totals.get(year)
+        if found is None:
+            built = self._years.get(year)
+            starts, ends = built if built is not None else self._build_year(year)
+            found = self._totals[year] = sum(ends) - sum(starts)
+        return found
+
+    def _extend_forward(self, since: int, snap: tuple[int, int, tuple], missing: int = 0) -> tuple[int, int, tuple]:
+        """Build the year after the island ``snap`` (whose table ends before ``since``'s
+        answer), unless working time has been missing for too long; with ``missing`` working
+        time still to find past the table, as many years as the island's years suggest it
+        needs, at once (each extension rebuilds the island's table: a year at a time, a clock
+        of a century costs a century of rebuilds), and refuse at once a clock that cannot end
+        before the last year covered, which only a year of wall time per year could reach.
+        The island grows into the next one when it reaches it. Returns the grown island."""
+        lo_us, hi_us, tab = snap
+        starts, ends, _, cum_end = tab
         anchor = since
         if ends and ends[-1] > anchor:
             anchor = ends[-1]
-        nxt = self._yhi + 1  # type: ignore[operator]
+        ylo = _year_of(lo_us)
+        nxt = _year_of(hi_us - 1) + 1
         if nxt - _year_of(anchor) > MAX_IDLE_YEARS:
             raise CalendarError(
                 f"calendar {self.name or self.timezone!r} has no working time in the "
@@ -750,41 +825,57 @@ class Calendar(_Clock):
         if missing > 0:
             if self._year_us_most and missing > (MAX_YEAR - nxt + 1) * self._year_us_most:
                 raise CalendarError(_PAST_COVERED)
-            cum_end = self._tab[3]
-            per_year = (cum_end[-1] if cum_end else 0) / (nxt - self._ylo)  # type: ignore[operator]
+            per_year = (cum_end[-1] if cum_end else 0) / (nxt - ylo)
             if per_year > 0:
                 years = max(1, min(-(-missing // int(per_year) if per_year >= 1 else missing), MAX_YEAR - nxt + 1))
-        self._ensure(_year_start_us(nxt + years - 1))
+        return self._cover(ylo, nxt + years - 1)
 
-    def _ensure(self, t_us: int) -> None:
-        """Build the tables for the UTC year of ``t`` and every year between it and the range.
-
-        Thread-safe: the range is read and widened under the calendar's lock (so two threads
-        building different years cannot leave it without one of them), and readers, which
-        take no lock, only ever see a table that covers the bounds they read: it only grows,
-        and the table is published before its bounds, the range of years last. A process
-        forked while another thread held the lock gets a lock of its own."""
+    def _ensure(self, t_us: int) -> tuple[int, int, tuple]:
+        """Build the tables for the UTC year of ``t``: in the island it is within
+        :data:`ISLAND_REACH` years of (with the years between), else in an island of its own.
+        Returns that island's snapshot, now the main one."""
         year = _year_of(t_us)
+        return self._cover(year, year)
+
+    def _cover(self, first: int, last: int) -> tuple[int, int, tuple]:
+        """Make one island hold the years ``first`` … ``last``, with every island within
+        :data:`ISLAND_REACH` years of them (the missing years are built); returns its
+        snapshot, now the main one.
+
+        Thread-safe: the islands are read and changed under the calendar's lock (so two
+        threads building different years cannot lose one of them), and readers, which take
+        no lock, only ever see complete snapshots: a snapshot ``(lo_us, hi_us, table)`` is a
+        tuple built before it is published and never changed after, so its table covers its
+        bounds; ``_main`` and ``_islands`` are each replaced by one assignment. A process
+        forked while another thread held the lock gets a lock of its own."""
         if self._lock_pid != os.getpid():
             self._lock, self._lock_pid = threading.Lock(), os.getpid()
         with self._lock:
-            lo, hi = self._ylo, self._yhi
-            if lo is None or hi is None:
-                lo = hi = year
-                todo = [year]
-            elif year < lo:
-                todo, lo = list(range(year, lo)), year
-            elif year > hi:
-                todo, hi = list(range(hi + 1, year + 1)), year
-            else:
-                return
-            built = {y: self._build_year(y) for y in todo}  # may raise: commit nothing before
-            self._years.update(built)
-            self._flatten(lo, hi)
-            self._ylo, self._yhi = lo, hi
+            lo_us, hi_us = _year_start_us(first), _year_start_us(last + 1)
+            _, snaps = self._islands
+            for snap in snaps:
+                if snap[0] <= lo_us and hi_us <= snap[1]:        # another thread built it
+                    self._main = snap
+                    return snap
+            lo, hi = first, last
+            kept = []
+            for snap in snaps:           # islands within reach join (they are farther apart)
+                ylo, yhi = _year_of(snap[0]), _year_of(snap[1] - 1)
+                if ylo <= last + ISLAND_REACH and yhi >= first - ISLAND_REACH:
+                    lo, hi = min(lo, ylo), max(hi, yhi)
+                else:
+                    kept.append(snap)
+            built = {y: self._build_year(y) for y in range(lo, hi + 1) if y not in self._years}
+            self._years.update(built)    # may raise above: commit nothing before
+            snap = self._flatten(lo, hi)
+            kept.append(snap)
+            kept.sort()
+            self._islands = (tuple(s[0] for s in kept), tuple(kept))
+            self._main = snap
+            return snap
 
-    def _flatten(self, lo: int, hi: int) -> None:
-        """Publish the cumulative table of years ``lo`` … ``hi`` (built), then its bounds."""
+    def _flatten(self, lo: int, hi: int) -> tuple[int, int, tuple]:
+        """The snapshot of the cumulative table of years ``lo`` … ``hi`` (built)."""
         starts: list[int] = []
         ends: list[int] = []
         for y in range(lo, hi + 1):
@@ -798,9 +889,7 @@ class Calendar(_Clock):
             cum.append(acc)
             acc += e - s
             cum_end.append(acc)
-        self._tab = (starts, ends, cum, cum_end)     # the table first: it covers the bounds below
-        self._lo_us = _year_start_us(lo)
-        self._hi_us = _year_start_us(hi + 1)
+        return (_year_start_us(lo), _year_start_us(hi + 1), (starts, ends, cum, cum_end))
 
     def _build_year(self, year: int) -> tuple[list[int], list[int]]:
         """The open intervals (UTC µs, sorted, merged) inside UTC year ``year``."""
@@ -810,12 +899,35 @@ class Calendar(_Clock):
         # instant of the year, whatever the offset (|offset| < 26 h).
         first = lo // DAY_US + _EPOCH_ORDINAL - 3
         last = hi // DAY_US + _EPOCH_ORDINAL + 2
+        # A date whose 48 h (and the largest offset either side, twice) hold no segment's
+        # edge maps its intervals with that segment's offset: the pieces _wall_to_instants
+        # would give, without its search (most dates of most years).
+        edges = [*seg_starts, hi]
+        reach = 2 * _MAX_OFFSET_US
+        special, closed, weekly = self._open_ord, self._closed_ord, self._weekly_spans
+        # a date's holidays are those of its own year (a holiday observed on 31 December for
+        # the next 1 January counts as the package lists it): the years of the dates first … last
+        jan1, next_jan1 = date(year, 1, 1).toordinal(), date(year + 1, 1, 1).toordinal()
+        holidays = (self._holidays_of(year - 1), self._holidays_of(year), self._holidays_of(year + 1)) \
+            if self.holidays else (frozenset(),) * 3
+        k = 0
         pieces: list[Interval] = []
         for ordinal in range(first, last + 1):
-            spans = self._day_spans(ordinal)
+            spans = special.get(ordinal)
+            if spans is None:
+                if ordinal in closed or ordinal in holidays[(ordinal >= jan1) + (ordinal >= next_jan1)]:
+                    continue
+                spans = weekly[(ordinal - 1) % 7]
             if not spans:
                 continue
             midnight = (ordinal - _EPOCH_ORDINAL) * DAY_US
+            while k + 1 < len(seg_starts) and seg_starts[k + 1] <= midnight:
+                k += 1
+            if edges[k] <= midnight - reach and midnight + 2 * DAY_US + reach <= edges[k + 1]:
+                off = seg_offsets[k]
+                for s, e in spans:
+                    pieces.append((midnight + s * MINUTE_US - off, midnight + e * MINUTE_US - off))
+                continue
             for s, e in spans:
                 pieces.extend(
                     _wall_to_instants(
@@ -894,7 +1006,7 @@ class Calendar(_Clock):
 
 
 def _cumulative(tab: tuple[list[int], list[int], list[int], list[int]], t: int) -> int:
-    """Working µs from the start of the built range up to ``t``."""
+    """Working µs from the start of the island whose table ``tab`` is up to ``t``."""
     starts, ends, cum, _ = tab
     i = bisect_right(starts, t) - 1
     if i < 0:

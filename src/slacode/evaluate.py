@@ -27,6 +27,7 @@ from slacode.compile import (Plan, RulePlan, _is_num, _plain_num, field_instant,
                              same_line)
 from slacode.errors import SlacodeError
 from slacode.escalate import BreachRecord, escalated_fold
+from slacode.far_events import far_event_diagnostics
 from slacode.events import EventBatch, batch_parts, event_content, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
@@ -2066,6 +2067,8 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
         if agg is not None:
             agg.add(fold, lead_verdicts)
         diagnostics.extend(unknown_state_diagnostics(fold, sources))
+        if agg is None:                         # (else SLA610 or SLA611 says it, once a run)
+            diagnostics.extend(far_event_diagnostics(fold, as_of, sources))     # SLA627: one test a lead
     if agg is not None:
         verdicts.extend(agg.verdicts())
     if diagnostics:

@@ -12,6 +12,7 @@ from slacode.model import default_clause_of
 from slacode.compile import line_due_us, same_line
 from slacode.judges import line_target, line_words, moved_words
 from slacode.refs import LineRef, PositionRef, cited
+from slacode.far_events import far_event_diagnostics
 from slacode.texts import clock_text, code
 
 
@@ -321,6 +322,7 @@ def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = Non
         out.append(f"  {v.rule}.{v.clause}{cycle}: {v.status.upper()}. {v.reason}")
     if problems is not None:
         problems.extend(unknown_state_diagnostics(fold, sources))
+        problems.extend(far_event_diagnostics(fold, as_of, sources))
     return out
 
 

@@ -30,6 +30,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 from slacode._collector import paused_gc
 from slacode.aggregate import Aggregates
+from slacode.far_events import far_event_diagnostics
 from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, escalate, grouping_segments, note_diagnostics, \
     note_starts, stamp_groups, target_segments, unknown_state_diagnostics
 from slacode.diagnostics import sort_by_place
@@ -412,7 +413,10 @@ class StreamEvaluation:
             verdicts = self.fold_hook(fold, verdicts)
         if self.serialize is not None:
             verdicts = self.serialize(verdicts)
-        return LeadOutcome(fold.lead, verdicts, contribution, unknown_state_diagnostics(fold, self.sources),
+        problems = unknown_state_diagnostics(fold, self.sources)
+        if not (self.plan.targets or self.plan.quotas):    # (else SLA610 or SLA611 says it, once a run)
+            problems += far_event_diagnostics(fold, self.as_of, self.sources)
+        return LeadOutcome(fold.lead, verdicts, contribution, problems,
                            fold.notes)
 
     def _bucket_spools(self) -> list[Spool]:

@@ -719,3 +719,28 @@ EVENT_TYPES_UNMATCHED = define("SLA626", "event-types-unmatched", "warning", """
     new export, an agreement ahead of its data), leave the warning out with
     `slacode check --ignore SLA626`.
     """)
+
+FAR_EVENT = define("SLA627", "far-event", "warning", """
+    A lead's earliest event is more than 20 years before `as_of`: most often a mistyped year
+    (`1026` for `2026`); the event is still evaluated as written.
+
+    ## Why
+    A valid timestamp is an event (LANGUAGE.md §4), so a CRM typo in a year opens a cycle
+    ten centuries ago: its verdict is `breached`, by a thousand years of working time, and
+    that working time is counted over every year since (each year's calendar is worked out
+    for it). It is said once per lead, at its earliest event, by a service's
+    `Agreement.evaluate(…, aggregates=False)`, by `explain`, and by `check` and `report` of
+    an agreement without targets or quotas. A whole run of an agreement with targets or
+    quotas says it once instead, as [SLA610](SLA610.md) (their periods run from such an
+    event) or [SLA611](SLA611.md) (too many periods), naming the earliest event of the run.
+
+    ## Avoid
+    ```
+    {"lead": "L7", "at": "1026-11-18T10:30:00-03:00", "type": "assigned", "owner": "ana"}
+    ```
+    evaluated as of 2026.
+
+    ## Prefer
+    The event's real date (`2026-11-18T10:30:00-03:00`), or leave out events whose date is
+    unknown (a placeholder such as `1900-01-01`).
+    """)
