@@ -1440,14 +1440,33 @@ class _Reader:
                 f"event; its last value is used", name, line, column,
                 "give each key once (remove the value that is not meant)", obj.get("lead")))
 
-    def dotted(self, raw: bytes, obj: dict, name: str | None, line: int, lead: Any = None) -> None:
-        """SLA513 for each property named `fields.NAME` (in JSON, a property, not a field)."""
+    def dotted(self, raw: bytes | None, obj: dict, name: str | None, line: int, lead: Any = None) -> None:
+        """SLA513 for each property named `fields.NAME` (in JSON, a property, not a field;
+        ``raw`` None: an event of the library's caller, cited by its position)."""
         for key in obj:
             if key.startswith("fields.") and key[7:]:
                 self.diagnostics.append(_diag(
                     codes.DOTTED_FIELD_KEY, f"the key {key!r} is read as a property of the event, not as "
-                    f"the lead's field {key[7:]!r}", name, line, _column_of_key(raw, key),
+                    f"the lead's field {key[7:]!r}", name, line, 1 if raw is None else _column_of_key(raw, key),
                     f'to update the field, write "fields": {{"{key[7:]}": …}}', lead))
+
+    def keys_of(self, props: dict, position: int, fields: bool, eid: bool, lead: Any = None) -> bool:
+        """The checks of the property keys of an event given to the library (a dict of the
+        caller's, whose keys need not be text), when they are not all known innocent
+        (``fields``, ``eid``: whether the event lacks `fields`, `id`). A key that is not text
+        is SLA507, as in `fields`, and the event is not read: True. Else SLA521 for each
+        slip of a reserved key (:meth:`slips`)."""
+        for key in props:
+            if not isinstance(key, str):
+                self.diagnostics.append(_diag(
+                    codes.INVALID_VALUE, f"event {position}: the keys of an event are names: text, not "
+                    f"{_kind(key)} ({key!r})", None, position, 1,
+                    "name each property with a string, e.g. \"channel\": \"web\" (a payload decoded from "
+                    "msgpack, YAML or a form: convert its keys to text first)", lead))
+                return True
+        if fields or eid:
+            self.slips(props, None, None, position, fields, eid, lead)
+        return False
 
     def bad_json(self, raw: bytes, exc: Exception, name: str, line: int) -> None:
         try:
@@ -2278,8 +2297,11 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                                                  position, 1, p.hint, lead))
                     continue
             ref, source, line = eid or PositionRef(position), 0, position
-            if props and (fields is None or eid is None) and not reader.plain.issuperset(props):
-                reader.slips(props, None, None, position, fields is None, eid is None, lead)   # SLA521
+            # keys not all known innocent (text that misspells no reserved key):
+            # one set test for the usual event
+            if props and not reader.plain.issuperset(props) and reader.keys_of(
+                    props, position, fields is None, eid is None, lead):
+                continue                    # SLA507: a key that is not text
         if eid is not None:
             if eid in seen:
                 first = seen[eid]
