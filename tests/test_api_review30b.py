@@ -45,3 +45,21 @@ def test_the_rest_of_the_events_is_read(where):
 def test_a_key_that_is_not_text_in_fields_is_said_alike(where):
     result = where.evaluate([{**EVENT, "fields": {5: "x"}}], as_of=AS_OF)
     assert [d.code for d in result.diagnostics] == ["SLA507"]
+
+
+@pytest.mark.parametrize("extra", [{}, {"id": "e1"}, {"id": "e1", "fields": {"email": "a@b"}}])
+def test_a_dotted_fields_key_is_sla513_for_dicts_as_in_a_file(where, extra, tmp_path):
+    """M5: `"fields.score"` (a flattened payload) is a property, not the field: said every
+    time, not only for the first event (the innocent-keys cache must not learn it)."""
+    events = [{**EVENT, **extra, "fields.score": 90},
+              {**EVENT, **{k: v + "2" if k == "id" else v for k, v in extra.items()}, "fields.score": 91}]
+    result = where.evaluate(events, as_of=AS_OF)
+    said = [(d.code, d.line) for d in result.diagnostics if d.code != "SLA618"]   # (one event per moment)
+    assert said == [("SLA513", 1), ("SLA513", 2)]
+    assert "'fields.score' is read as a property of the event, not as the lead's field 'score'" in \
+        result.diagnostics[0].message
+    path = tmp_path / "e.jsonl"
+    import json
+    path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    from_file = where.evaluate(slacode.read_events([path]), as_of=AS_OF)
+    assert [d.code for d in from_file.diagnostics if d.code != "SLA618"] == ["SLA513", "SLA513"]

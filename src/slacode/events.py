@@ -1418,8 +1418,8 @@ class _Reader:
                 continue
             slipped = [r for r in _OPTIONAL_RESERVED if reserved_slip(key, r)]
             if not slipped:
-                if len(plain) < 4096 and key.__class__ is str:
-                    plain.add(key)
+                if len(plain) < 4096 and key.__class__ is str and not key.startswith("fields."):
+                    plain.add(key)              # (`fields.X` is SLA513's, on the library's path too)
                 continue
             meant = slipped[0]
             if (meant == "fields" and not fields) or (meant == "id" and not eid):
@@ -1454,8 +1454,8 @@ class _Reader:
         """The checks of the property keys of an event given to the library (a dict of the
         caller's, whose keys need not be text), when they are not all known innocent
         (``fields``, ``eid``: whether the event lacks `fields`, `id`). A key that is not text
-        is SLA507, as in `fields`, and the event is not read: True. Else SLA521 for each
-        slip of a reserved key (:meth:`slips`)."""
+        is SLA507, as in `fields`, and the event is not read: True. Else SLA513 for each
+        `fields.NAME` and SLA521 for each slip of a reserved key (:meth:`slips`)."""
         for key in props:
             if not isinstance(key, str):
                 self.diagnostics.append(_diag(
@@ -1464,6 +1464,7 @@ class _Reader:
                     "name each property with a string, e.g. \"channel\": \"web\" (a payload decoded from "
                     "msgpack, YAML or a form: convert its keys to text first)", lead))
                 return True
+        self.dotted(None, props, None, position, lead)
         if fields or eid:
             self.slips(props, None, None, position, fields, eid, lead)
         return False
@@ -2297,7 +2298,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                                                  position, 1, p.hint, lead))
                     continue
             ref, source, line = eid or PositionRef(position), 0, position
-            # keys not all known innocent (text that misspells no reserved key):
+            # keys not all known innocent (text that misspells no reserved key, not `fields.X`):
             # one set test for the usual event
             if props and not reader.plain.issuperset(props) and reader.keys_of(
                     props, position, fields is None, eid is None, lead):

@@ -297,15 +297,16 @@ CSV_QUOTE_SPANS_ROWS = define("SLA512", "csv-quote-spans-rows", "warning", """
     """)
 
 DOTTED_FIELD_KEY = define("SLA513", "dotted-field-key", "warning", """
-    A JSON event has a key written `fields.NAME`: it is read as a property of the event,
-    not as an update of the lead's field `NAME`.
+    A JSON event (or an event dict given to the library) has a key written `fields.NAME`:
+    it is read as a property of the event, not as an update of the lead's field `NAME`.
 
     ## Why
     In CSV a column `fields.score` updates the lead's field `score` (a header has no
     nesting). In JSON the lead's fields are an object, `"fields": {"score": 95}`; a key
     `"fields.score"` is one more property of the event, with a dot in its name, and no
-    segment sees it. The event is used as written, and this warning says why `score` did
-    not change.
+    segment sees it. Flattened payloads (`pandas.json_normalize`, many integration tools)
+    write exactly such keys. The event is used as written, and this warning says why
+    `score` did not change.
 
     ## Avoid
     ```
