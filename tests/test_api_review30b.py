@@ -63,3 +63,82 @@ def test_a_dotted_fields_key_is_sla513_for_dicts_as_in_a_file(where, extra, tmp_
     path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
     from_file = where.evaluate(slacode.read_events([path]), as_of=AS_OF)
     assert [d.code for d in from_file.diagnostics if d.code != "SLA618"] == ["SLA513", "SLA513"]
+
+
+# -- M3: changes() keeps the diagnostics, raises SlacodeError for since > as_of -------------
+
+NORTHWIND = "specs/northwind.sla"
+WINDOW = {"since": "2026-11-01T00:00:00Z", "as_of": "2026-11-20T18:00:00-03:00"}
+
+
+@pytest.fixture(scope="module")
+def northwind():
+    from tests.conftest import ROOT
+
+    return slacode.load(ROOT / NORTHWIND), ROOT
+
+
+def test_changes_gives_the_diagnostics_the_cli_prints(northwind):
+    import json
+    import subprocess
+    import sys
+
+    from slacode.report import ChangeList, changes
+
+    agreement, root = northwind
+    events = root / "specs" / "events.jsonl"
+    got = changes(agreement, slacode.read_events([events]), **WINDOW)
+    assert isinstance(got, ChangeList) and isinstance(got, list)
+    assert {d.code for d in got.diagnostics} >= {"SLA501", "SLA504", "SLA506", "SLA517"}
+    proc = subprocess.run([sys.executable, "-m", "slacode", "changes", str(root / NORTHWIND), str(events),
+                           "--since", WINDOW["since"], "--as-of", WINDOW["as_of"], "--format", "json"],
+                          capture_output=True, text=True, cwd=root)
+    doc = json.loads(proc.stdout)
+    assert [d.to_dict() for d in got.diagnostics] == doc["diagnostics"]
+    assert [c.to_dict() for c in got] == doc["changes"]
+
+
+def test_changes_of_dicts_says_the_events_it_could_not_use(northwind):
+    from slacode.report import changes
+
+    agreement, _ = northwind
+    events = [{"lead": "A", "at": "2026-11-10T10:00:00Z", "type": "state", "state": "mql"},
+              {"lead": "A", "at": "not a time", "type": "state", "state": "sql"},
+              {"lead": "A", "at": "2026-11-10T11:00:00Z", "type": "assigned", "owner": "ana", 5: "x"}]
+    got = changes(agreement, events, **WINDOW)
+    assert [(d.code, d.line) for d in got.diagnostics if d.severity == "error"] == [("SLA503", 2), ("SLA507", 3)]
+    assert got and all(c.lead == "A" for c in got if c.lead is not None)
+
+
+def test_the_module_and_the_function_are_both_there(northwind):
+    import importlib
+
+    import slacode.report
+    from slacode.report import changes
+
+    module = importlib.import_module("slacode.report.changes")
+    assert "changes" in slacode.report.__all__ and "ChangeList" in slacode.report.__all__
+    assert changes is module and slacode.report.changes.changes is module.changes
+    agreement, _ = northwind
+    events = [{"lead": "A", "at": "2026-11-10T10:00:00Z", "type": "state", "state": "mql"}]
+    assert changes(agreement, events, **WINDOW) == module.changes(agreement, events, **WINDOW)
+
+
+def test_since_after_as_of_is_a_slacode_error(northwind):
+    from slacode.report import changes
+
+    agreement, _ = northwind
+    with pytest.raises(slacode.SlacodeError, match="since is after as_of") as caught:
+        changes(agreement, [], since="2026-11-21T00:00:00Z", as_of="2026-11-20T00:00:00Z")
+    assert isinstance(caught.value, ValueError)         # (as before)
+
+
+def test_a_path_among_the_events_of_changes_says_read_events(northwind, tmp_path):
+    from slacode.report import changes
+
+    agreement, _ = northwind
+    with pytest.raises(TypeError) as caught:
+        changes(agreement, [str(tmp_path / "events.jsonl")], **WINDOW)
+    message = str(caught.value)
+    assert "evaluate_many" not in message and "changes takes events" in message
+    assert "changes(agreement, slacode.read_events([path]), …)" in message

@@ -2184,7 +2184,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                          default_tz: tzinfo | str | None = None, diagnostics: list,
                          as_of_us: int | None = None, as_of_zone: tzinfo | None = None,
                          sources: tuple[str, ...] = (), timestamp_formats: Any = None,
-                         type_map: Any = None, whole_input: bool = True) -> list[Record]:
+                         type_map: Any = None, whole_input: bool = True, caller: str = "evaluate") -> list[Record]:
     """Records of events given as dicts or :class:`Event` objects (the library's input).
 
     Dicts follow the JSON Lines rules (``at`` may also be an aware ``datetime``); they are
@@ -2203,6 +2203,8 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     ``ValueError`` that says where the map belongs. With ``whole_input`` (the events are a
     whole input, not a service's one lead) and no record among the events, SLA626 at the
     end for each type of the map that no event had, as :func:`read_events` says it.
+    ``caller``: the function the caller called, which the ``TypeError`` of an event that is
+    no event (a path, a text) names, with that function's way to read files.
     """
     # the events are in memory already (their ids too): a plain dict is the fastest table
     seen: dict[str, int] = {}
@@ -2253,7 +2255,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 if state is not None and typ != "state":
                     props, state = {**props, "state": state}, None
             else:
-                mapped = event if isinstance(event, Mapping) else _mapping_of(event, position)
+                mapped = event if isinstance(event, Mapping) else _mapping_of(event, position, caller)
                 if mapped is None:          # a JSON value that is no object (a list, a number, null)
                     diagnostics.append(_diag(codes.MALFORMED_EVENT,
                                              f"event {position} is {_kind(event)}, not a dict, Event or record",
@@ -2369,7 +2371,7 @@ _TAKES = ("evaluate takes events as dicts (or any Mapping), slacode.Event object
           "slacode.read_events, pydantic models (read with model_dump()) or dataclass instances")
 
 
-def _mapping_of(event: Any, position: int) -> Mapping[str, Any] | None:
+def _mapping_of(event: Any, position: int, caller: str = "evaluate") -> Mapping[str, Any] | None:
     """The keys of an event given as an object of the caller's own (``events`` of the
     library): a pydantic model's ``model_dump()``, a dataclass instance's fields (shallow:
     the values themselves); None for a JSON value that is no object (a list, a number,
@@ -2380,10 +2382,13 @@ def _mapping_of(event: Any, position: int) -> Mapping[str, Any] | None:
     if isinstance(event, (str, os.PathLike)):     # a caller's slip, not a datum: say so at once
         if isinstance(event, str) and event.lstrip().startswith("{"):
             advice = "parse each JSON line first (json.loads), or read a file with slacode.read_events"
+        elif caller != "evaluate":              # (no variant of its own that reads files)
+            advice = (f"for event files read them first: {caller}(agreement, slacode.read_events([path]), …), "
+                      f"with no events of other kinds beside them")
         else:
             advice = ("for event files use agreement.evaluate_many([path], …) or slacode.read_events(path), "
                       "with no events of other kinds beside them")
-        raise TypeError(f"event {position} is text ({str(event)[:60]!r}), not an event: evaluate takes "
+        raise TypeError(f"event {position} is text ({str(event)[:60]!r}), not an event: {caller} takes "
                         f"events (dicts, Event objects or records); {advice}")
     if not isinstance(event, type):
         dump = getattr(event, "model_dump", None)

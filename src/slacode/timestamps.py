@@ -36,7 +36,8 @@ class MissingOffsetError(SlacodeError, ValueError):
 
 class InvalidAsOfError(SlacodeError, ValueError):
     """An ``as_of`` given to the library that names no instant (not a timestamp, a date
-    that does not exist, a year outside 1001–9989)."""
+    that does not exist, a year outside 1001–9989); also a ``since`` after ``as_of``
+    (:func:`slacode.report.changes`: the window would be empty)."""
 
 
 # --------------------------------------------------------------------------------------------
