@@ -142,3 +142,47 @@ def test_a_path_among_the_events_of_changes_says_read_events(northwind, tmp_path
     message = str(caught.value)
     assert "evaluate_many" not in message and "changes takes events" in message
     assert "changes(agreement, slacode.read_events([path]), …)" in message
+
+
+# -- M7: what evaluate raises, said by help() and importable from slacode --------------------
+
+@pytest.mark.parametrize("method", ["evaluate", "evaluate_many", "upcoming"])
+def test_the_docstrings_say_what_is_raised(method):
+    doc = getattr(slacode.Agreement, method).__doc__
+    raises = doc[doc.index("Raises:"):]
+    for name in ("slacode.SlacodeError", "InvalidAsOfError", "MissingOffsetError", "UnknownZoneError",
+                 "CalendarError", "TypeError"):
+        assert name in raises, (method, name)
+
+
+@pytest.mark.parametrize("name, module", [("InvalidAsOfError", "slacode.timestamps"),
+                                          ("MissingOffsetError", "slacode.timestamps"),
+                                          ("UnknownZoneError", "slacode.timestamps"),
+                                          ("EventErrors", "slacode.evaluate")])
+def test_the_documented_exceptions_are_importable_from_slacode(name, module):
+    import importlib
+
+    assert name in slacode.__all__
+    assert getattr(slacode, name) is getattr(importlib.import_module(module), name)
+    assert issubclass(getattr(slacode, name), slacode.SlacodeError)
+
+
+def test_the_exceptions_are_the_ones_raised(where):
+    with pytest.raises(slacode.InvalidAsOfError):
+        where.evaluate([], as_of="yesterday")
+    with pytest.raises(slacode.MissingOffsetError):
+        where.evaluate([], as_of="2026-11-20T10:00:00")
+    with pytest.raises(slacode.UnknownZoneError):
+        where.evaluate([], as_of=AS_OF, default_tz="Mars/Olympus")
+    with pytest.raises(slacode.EventErrors):
+        where.evaluate([{**EVENT, "at": "later"}], as_of=AS_OF).raise_for_errors()
+
+
+def test_import_slacode_still_imports_none_of_their_modules():
+    import subprocess
+    import sys
+
+    code = ("import sys, slacode; print(sorted(m for m in ('slacode.timestamps', 'slacode.evaluate', "
+            "'slacode.events') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -23,10 +23,14 @@ __all__ = [
     "Diagnostic",
     "Due",
     "Event",
+    "EventErrors",
     "EventInputError",
+    "InvalidAsOfError",
+    "MissingOffsetError",
     "Result",
     "SlacodeError",
     "SpecError",
+    "UnknownZoneError",
     "Verdict",
     "format",
     "lint",
@@ -47,6 +51,10 @@ _WHERE = {
     "SlacodeError": "slacode.errors",
     "Event": "slacode.events",
     "EventInputError": "slacode.events",
+    "EventErrors": "slacode.evaluate",
+    "InvalidAsOfError": "slacode.timestamps",
+    "MissingOffsetError": "slacode.timestamps",
+    "UnknownZoneError": "slacode.timestamps",
     "read_events": "slacode.events",
     "format": "slacode.fmt",
     "lint": "slacode.api",
@@ -58,7 +66,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from slacode.api import lint, load, loads
     from slacode.calendar import Calendar, CalendarError
     from slacode.diagnostics import Diagnostic, SpecError
-    from slacode.evaluate import Result
+    from slacode.evaluate import EventErrors, Result
+    from slacode.timestamps import InvalidAsOfError, MissingOffsetError, UnknownZoneError
     from slacode.verdict import Verdict
     from slacode.events import Event, EventInputError, read_events
     from slacode.model import Agreement
