@@ -186,3 +186,50 @@ def test_import_slacode_still_imports_none_of_their_modules():
             "'slacode.events') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# -- L1, L3, L4: the owner's kind, raise_for_errors' wording, the zone's message ------------
+
+HANDOFF = '''
+agreement "o" { version "1"; timezone "UTC"; teams sales }
+handoff h { owner sales; start on assigned; stop on won; within 1h }
+'''
+
+
+@pytest.mark.parametrize("owner, kind, assignee", [
+    ({"ana"}, "a set", '["ana"]'), (frozenset({"ana"}), "a set", '["ana"]'), (("a",), "a tuple", '["a"]'),
+    (b"ana", "bytes", "ana"), (bytearray(b"ana"), "bytes", "ana"), (["a"], "a list", '["a"]'),
+    ({"a": 1}, "an object", '{"a": 1}'), (True, "a boolean", "true")])
+def test_an_owner_that_is_no_rep_says_its_own_kind(owner, kind, assignee):
+    """L1: a set was called "a boolean"; bytes became the text "b'ana'" without a word."""
+    agreement = slacode.loads(HANDOFF)
+    result = agreement.evaluate([{**EVENT, "owner": owner}], as_of=AS_OF)
+    (d,) = result.diagnostics
+    assert d.code == "SLA604" and f"an `owner` that is {kind};" in d.message
+    assert [v.assignee for v in result.verdicts] == [assignee]
+
+
+@pytest.mark.parametrize("owner", ["ana", 1234, None])
+def test_an_owner_that_is_text_a_number_or_null_is_not_sla604(owner):
+    agreement = slacode.loads(HANDOFF)
+    assert agreement.evaluate([{**EVENT, "owner": owner}], as_of=AS_OF).diagnostics == []
+
+
+def test_raise_for_errors_keeps_the_subject_of_the_message(where):
+    """L3: `event 1: SLA501 is an array` lost its subject."""
+    with pytest.raises(slacode.EventErrors) as caught:
+        where.evaluate([[1], {**EVENT, "at": "later"}], as_of=AS_OF).raise_for_errors()
+    lines = str(caught.value).splitlines()
+    assert "  event 1: SLA501 the event is an array, not a dict, Event or record" in lines
+    assert any(ln.startswith("  event 2: SLA503 ") for ln in lines)
+
+
+def test_an_unknown_zone_is_said_once(where):
+    """L4: `unknown time zone 'utc': Unknown timezone 'utc'; did you mean 'UTC'?`."""
+    with pytest.raises(slacode.UnknownZoneError) as caught:
+        where.evaluate([], as_of=AS_OF, default_tz="utc")
+    message = str(caught.value)
+    assert message.startswith("unknown time zone 'utc': did you mean 'UTC'?")
+    assert message.lower().count("unknown time") == 1
+    with pytest.raises(slacode.UnknownZoneError, match="^unknown time zone 'Mars/Olympus': it is not an IANA name"):
+        where.evaluate([], as_of=AS_OF, default_tz="Mars/Olympus")
