@@ -233,3 +233,24 @@ def test_an_unknown_zone_is_said_once(where):
     assert message.lower().count("unknown time") == 1
     with pytest.raises(slacode.UnknownZoneError, match="^unknown time zone 'Mars/Olympus': it is not an IANA name"):
         where.evaluate([], as_of=AS_OF, default_tz="Mars/Olympus")
+
+
+# -- L8: every attribute of a Verdict is documented; DueList exported ------------------------
+
+def test_every_verdict_attribute_is_documented():
+    import dataclasses
+
+    from tests.conftest import ROOT
+
+    page = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    section = page[page.index("### Verdicts"):page.index("### A service that evaluates one lead")]
+    missing = [f.name for f in dataclasses.fields(slacode.Verdict) if f"`{f.name}`" not in section]
+    assert missing == []
+
+
+def test_duelist_is_exported_where_due_is(where):
+    import slacode.report
+
+    assert "DueList" in slacode.__all__ and "DueList" in slacode.report.__all__
+    assert isinstance(where.upcoming([EVENT], as_of=AS_OF), slacode.DueList)
+    assert slacode.DueList is slacode.report.DueList

@@ -22,6 +22,7 @@ __all__ = [
     "CalendarError",
     "Diagnostic",
     "Due",
+    "DueList",
     "Event",
     "EventErrors",
     "EventInputError",
@@ -47,6 +48,7 @@ _WHERE = {
     "Verdict": "slacode.verdict",
     "Diagnostic": "slacode.diagnostics",
     "Due": "slacode.report.due",
+    "DueList": "slacode.report.due",
     "SpecError": "slacode.diagnostics",
     "SlacodeError": "slacode.errors",
     "Event": "slacode.events",
@@ -71,7 +73,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from slacode.verdict import Verdict
     from slacode.events import Event, EventInputError, read_events
     from slacode.model import Agreement
-    from slacode.report.due import Due
+    from slacode.report.due import Due, DueList
 
 
 #: Public submodules, imported on first use too (``slacode.diff.impact(…)`` after ``import slacode``).
