@@ -1460,7 +1460,7 @@ class _Reader:
             if not isinstance(key, str):
                 self.diagnostics.append(_diag(
                     codes.INVALID_VALUE, f"event {position}: the keys of an event are names: text, not "
-                    f"{_kind(key)} ({key!r})", None, position, 1,
+                    f"{'bytes' if isinstance(key, (bytes, bytearray)) else _kind(key)} ({key!r})", None, position, 1,
                     "name each property with a string, e.g. \"channel\": \"web\" (a payload decoded from "
                     "msgpack, YAML or a form: convert its keys to text first)", lead))
                 return True
