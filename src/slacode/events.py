@@ -1455,7 +1455,7 @@ class _Reader:
         caller's, whose keys need not be text), when they are not all known innocent
         (``fields``, ``eid``: whether the event lacks `fields`, `id`). A key that is not text
         is SLA507, as in `fields`, and the event is not read: True. Else SLA513 for each
-        `fields.NAME` and SLA521 for each slip of a reserved key (:meth:`slips`)."""
+        `fields.NAME` and SLA521 for each slip of a reserved key it lacks (:meth:`slips`)."""
         for key in props:
             if not isinstance(key, str):
                 self.diagnostics.append(_diag(
@@ -1465,8 +1465,9 @@ class _Reader:
                     "msgpack, YAML or a form: convert its keys to text first)", lead))
                 return True
         self.dotted(None, props, None, position, lead)
-        if fields or eid:
-            self.slips(props, None, None, position, fields, eid, lead)
+        # (also with `fields` and `id` both there, when no slip is said: it learns the keys
+        # that are innocent, so that the next event with them costs one set test)
+        self.slips(props, None, None, position, fields, eid, lead)
         return False
 
     def bad_json(self, raw: bytes, exc: Exception, name: str, line: int) -> None:
