@@ -2219,6 +2219,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     hours, minutes, tails = clock.hours, clock.minutes, clock.tails
     cut1, cut2, cut3 = _CUTS
     pop, dict_, str_, record_, text_keys = dict.pop, dict, str, Record, _text_keys
+    innocent = reader.plain.issuperset      # (the set itself learns: see _Reader.slips)
     # with a type map (an extension), a `pop` that renames the type (as the JSON Lines reader's)
     renamer = _renamer(pairs) if pairs else None
     pop_type = pop if renamer is None else renamer.popper()
@@ -2303,7 +2304,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
             ref, source, line = eid or PositionRef(position), 0, position
             # keys not all known innocent (text that misspells no reserved key, not `fields.X`):
             # one set test for the usual event
-            if props and not reader.plain.issuperset(props) and reader.keys_of(
+            if props and not innocent(props) and reader.keys_of(
                     props, position, fields is None, eid is None, lead):
                 continue                    # SLA507: a key that is not text
         if eid is not None:
