@@ -312,7 +312,7 @@ def test_event_diagnostics_print_their_position(agreement):
               {"lead": "L", "at": "2026-11-24T10:00:00", "type": "x"},
               {"lead": "L", "at": "2026-11-25T10:00:00Z", "type": "x"}]
     shown = [str(d) for d in agreement.evaluate(events, as_of=AS_OF).diagnostics]
-    assert shown == ["event 2: SLA501 is an array, not a dict, Event or record",
+    assert shown == ["event 2: SLA501 the event is an array, not a dict, Event or record",
                      "event 3: SLA504 '2026-11-24T10:00:00' has no offset (add Z or ±HH:MM, or name a default "
                      "time zone)",
                      "event 4: SLA506 [info] 1 event is after as_of 2026-11-24T12:00:00Z and not evaluated "

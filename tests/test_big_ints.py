@@ -227,6 +227,9 @@ def test_a_library_event_id_past_the_limit_is_a_diagnostic_and_odd_keys_are_no_c
     events = [{"lead": "A", "at": "2026-11-02T10:00:00Z", "type": "assigned", "id": 10 ** (LIMIT + 1)},
               {"lead": "B", "at": "2026-11-02T10:00:00Z", "type": "assigned", 7: 1}]   # (a key no JSON has)
     result = spec.evaluate(events, as_of=AS_OF)
-    (d,) = result.diagnostics
+    d, key = result.diagnostics
     assert (d.code, d.line) == ("SLA507", 1) and "'id' is an integer of more digits" in d.message
-    assert [v.lead for v in result.verdicts] == ["B"]
+    # a key that is not text is SLA507 too (review 30b H2), as in `fields`: the event is left out
+    assert (key.code, key.line) == ("SLA507", 2) and "the keys of an event are names: text, not a number (7)" in \
+        key.message
+    assert result.verdicts == []

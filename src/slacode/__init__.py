@@ -22,11 +22,16 @@ __all__ = [
     "CalendarError",
     "Diagnostic",
     "Due",
+    "DueList",
     "Event",
+    "EventErrors",
     "EventInputError",
+    "InvalidAsOfError",
+    "MissingOffsetError",
     "Result",
     "SlacodeError",
     "SpecError",
+    "UnknownZoneError",
     "Verdict",
     "format",
     "lint",
@@ -43,10 +48,15 @@ _WHERE = {
     "Verdict": "slacode.verdict",
     "Diagnostic": "slacode.diagnostics",
     "Due": "slacode.report.due",
+    "DueList": "slacode.report.due",
     "SpecError": "slacode.diagnostics",
     "SlacodeError": "slacode.errors",
     "Event": "slacode.events",
     "EventInputError": "slacode.events",
+    "EventErrors": "slacode.evaluate",
+    "InvalidAsOfError": "slacode.timestamps",
+    "MissingOffsetError": "slacode.timestamps",
+    "UnknownZoneError": "slacode.timestamps",
     "read_events": "slacode.events",
     "format": "slacode.fmt",
     "lint": "slacode.api",
@@ -58,11 +68,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from slacode.api import lint, load, loads
     from slacode.calendar import Calendar, CalendarError
     from slacode.diagnostics import Diagnostic, SpecError
-    from slacode.evaluate import Result
+    from slacode.evaluate import EventErrors, Result
+    from slacode.timestamps import InvalidAsOfError, MissingOffsetError, UnknownZoneError
     from slacode.verdict import Verdict
     from slacode.events import Event, EventInputError, read_events
     from slacode.model import Agreement
-    from slacode.report.due import Due
+    from slacode.report.due import Due, DueList
 
 
 #: Public submodules, imported on first use too (``slacode.diff.impact(…)`` after ``import slacode``).

@@ -95,10 +95,10 @@ class Diagnostic:
         message = self.message
         if position is not None:
             place = f"event {position}"
-            for said in (f"{place}: ", f"{place} "):     # a message that starts by naming it
-                if message.startswith(said):
-                    message = message[len(said):]
-                    break
+            if message.startswith(f"{place}: "):        # a message that starts by naming it
+                message = message[len(place) + 2:]
+            elif message.startswith(f"{place} "):       # … as the subject: `event 1 is an array`
+                message = "the event " + message[len(place) + 1:]
         else:
             place = ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
         severity = "" if self.severity == "error" else f" [{self.severity}]"

@@ -16,7 +16,9 @@ import functools
 import operator
 import re
 import sys
+from collections.abc import Mapping
 from decimal import Decimal
+from numbers import Number
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -1048,7 +1050,7 @@ class LeadFold:
                 self.assignee = notes.assignee = as_text(owner)
                 if self.reps is not None:
                     self.reps.append((t, self.assignee))
-                if owner.__class__ in (list, tuple, dict, set, frozenset, bool):    # no rep's id: SLA604
+                if owner.__class__ is bool or not isinstance(owner, (str, Number)):    # no rep's id: SLA604
                     if self.odd_owners:
                         self.odd_owners.append(rec)
                     else:
@@ -2081,9 +2083,26 @@ def evaluate_records(plan: Plan, records, as_of: int, diagnostics: list, sources
     return Result(plan.agreement_id, plan.version, as_of, plan.zone, verdicts, diagnostics)
 
 
+def owner_kind(owner: Any) -> str:
+    """What an `owner` that is no rep's id is, for SLA604: a JSON kind (a list, an object, a
+    boolean), else (from the library) the Python type it is (a tuple, a set, bytes …)."""
+    if isinstance(owner, bool):
+        return "a boolean"
+    if owner.__class__ is list:
+        return "a list"
+    if isinstance(owner, Mapping):
+        return "an object"
+    if isinstance(owner, (set, frozenset)):
+        return "a set"
+    if isinstance(owner, (bytes, bytearray)):
+        return "bytes"
+    return f"a {type(owner).__name__}"
+
+
 def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
     """SLA601 for each event into a state the agreement does not declare, SLA604 for each
-    `assigned` event whose owner is no rep's id (a list, an object, a boolean)."""
+    `assigned` event whose owner is no rep's id (a list, an object, a boolean; from the
+    library also a tuple, a set, bytes or any other object that is neither text nor a number)."""
     if not fold.unknown_states and not fold.odd_owners:
         return []
     from slacode.codes import evaluation as codes
@@ -2094,7 +2113,7 @@ def unknown_state_diagnostics(fold: LeadFold, sources) -> list:
     for rec in fold.odd_owners:
         file = sources[rec.source] if sources else None
         owner = rec.props.get("owner")
-        kind = "a list" if owner.__class__ is list else "an object" if owner.__class__ is dict else "a boolean"
+        kind = owner_kind(owner)
         out.append(dg.make(codes.OWNER_NOT_TEXT,
                            f"lead {rec.lead!r} is assigned to an `owner` that is {kind}; it is used as the "
                            f"assignee {as_text(owner)!r}",

@@ -1418,8 +1418,8 @@ class _Reader:
                 continue
             slipped = [r for r in _OPTIONAL_RESERVED if reserved_slip(key, r)]
             if not slipped:
-                if len(plain) < 4096 and key.__class__ is str:
-                    plain.add(key)
+                if len(plain) < 4096 and key.__class__ is str and not key.startswith("fields."):
+                    plain.add(key)              # (`fields.X` is SLA513's, on the library's path too)
                 continue
             meant = slipped[0]
             if (meant == "fields" and not fields) or (meant == "id" and not eid):
@@ -1440,14 +1440,35 @@ class _Reader:
                 f"event; its last value is used", name, line, column,
                 "give each key once (remove the value that is not meant)", obj.get("lead")))
 
-    def dotted(self, raw: bytes, obj: dict, name: str | None, line: int, lead: Any = None) -> None:
-        """SLA513 for each property named `fields.NAME` (in JSON, a property, not a field)."""
+    def dotted(self, raw: bytes | None, obj: dict, name: str | None, line: int, lead: Any = None) -> None:
+        """SLA513 for each property named `fields.NAME` (in JSON, a property, not a field;
+        ``raw`` None: an event of the library's caller, cited by its position)."""
         for key in obj:
             if key.startswith("fields.") and key[7:]:
                 self.diagnostics.append(_diag(
                     codes.DOTTED_FIELD_KEY, f"the key {key!r} is read as a property of the event, not as "
-                    f"the lead's field {key[7:]!r}", name, line, _column_of_key(raw, key),
+                    f"the lead's field {key[7:]!r}", name, line, 1 if raw is None else _column_of_key(raw, key),
                     f'to update the field, write "fields": {{"{key[7:]}": …}}', lead))
+
+    def keys_of(self, props: dict, position: int, fields: bool, eid: bool, lead: Any = None) -> bool:
+        """The checks of the property keys of an event given to the library (a dict of the
+        caller's, whose keys need not be text), when they are not all known innocent
+        (``fields``, ``eid``: whether the event lacks `fields`, `id`). A key that is not text
+        is SLA507, as in `fields`, and the event is not read: True. Else SLA513 for each
+        `fields.NAME` and SLA521 for each slip of a reserved key it lacks (:meth:`slips`)."""
+        for key in props:
+            if not isinstance(key, str):
+                self.diagnostics.append(_diag(
+                    codes.INVALID_VALUE, f"event {position}: the keys of an event are names: text, not "
+                    f"{'bytes' if isinstance(key, (bytes, bytearray)) else _kind(key)} ({key!r})", None, position, 1,
+                    "name each property with a string, e.g. \"channel\": \"web\" (a payload decoded from "
+                    "msgpack, YAML or a form: convert its keys to text first)", lead))
+                return True
+        self.dotted(None, props, None, position, lead)
+        # (also with `fields` and `id` both there, when no slip is said: it learns the keys
+        # that are innocent, so that the next event with them costs one set test)
+        self.slips(props, None, None, position, fields, eid, lead)
+        return False
 
     def bad_json(self, raw: bytes, exc: Exception, name: str, line: int) -> None:
         try:
@@ -2164,7 +2185,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                          default_tz: tzinfo | str | None = None, diagnostics: list,
                          as_of_us: int | None = None, as_of_zone: tzinfo | None = None,
                          sources: tuple[str, ...] = (), timestamp_formats: Any = None,
-                         type_map: Any = None, whole_input: bool = True) -> list[Record]:
+                         type_map: Any = None, whole_input: bool = True, caller: str = "evaluate") -> list[Record]:
     """Records of events given as dicts or :class:`Event` objects (the library's input).
 
     Dicts follow the JSON Lines rules (``at`` may also be an aware ``datetime``); they are
@@ -2183,6 +2204,8 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     ``ValueError`` that says where the map belongs. With ``whole_input`` (the events are a
     whole input, not a service's one lead) and no record among the events, SLA626 at the
     end for each type of the map that no event had, as :func:`read_events` says it.
+    ``caller``: the function the caller called, which the ``TypeError`` of an event that is
+    no event (a path, a text) names, with that function's way to read files.
     """
     # the events are in memory already (their ids too): a plain dict is the fastest table
     seen: dict[str, int] = {}
@@ -2196,6 +2219,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
     hours, minutes, tails = clock.hours, clock.minutes, clock.tails
     cut1, cut2, cut3 = _CUTS
     pop, dict_, str_, record_, text_keys = dict.pop, dict, str, Record, _text_keys
+    innocent = reader.plain.issuperset      # (the set itself learns: see _Reader.slips)
     # with a type map (an extension), a `pop` that renames the type (as the JSON Lines reader's)
     renamer = _renamer(pairs) if pairs else None
     pop_type = pop if renamer is None else renamer.popper()
@@ -2233,7 +2257,7 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                 if state is not None and typ != "state":
                     props, state = {**props, "state": state}, None
             else:
-                mapped = event if isinstance(event, Mapping) else _mapping_of(event, position)
+                mapped = event if isinstance(event, Mapping) else _mapping_of(event, position, caller)
                 if mapped is None:          # a JSON value that is no object (a list, a number, null)
                     diagnostics.append(_diag(codes.MALFORMED_EVENT,
                                              f"event {position} is {_kind(event)}, not a dict, Event or record",
@@ -2278,8 +2302,11 @@ def records_from_objects(events: Iterable[Mapping[str, Any] | Event], *,
                                                  position, 1, p.hint, lead))
                     continue
             ref, source, line = eid or PositionRef(position), 0, position
-            if props and (fields is None or eid is None) and not reader.plain.issuperset(props):
-                reader.slips(props, None, None, position, fields is None, eid is None, lead)   # SLA521
+            # keys not all known innocent (text that misspells no reserved key, not `fields.X`):
+            # one set test for the usual event
+            if props and not innocent(props) and reader.keys_of(
+                    props, position, fields is None, eid is None, lead):
+                continue                    # SLA507: a key that is not text
         if eid is not None:
             if eid in seen:
                 first = seen[eid]
@@ -2346,7 +2373,7 @@ _TAKES = ("evaluate takes events as dicts (or any Mapping), slacode.Event object
           "slacode.read_events, pydantic models (read with model_dump()) or dataclass instances")
 
 
-def _mapping_of(event: Any, position: int) -> Mapping[str, Any] | None:
+def _mapping_of(event: Any, position: int, caller: str = "evaluate") -> Mapping[str, Any] | None:
     """The keys of an event given as an object of the caller's own (``events`` of the
     library): a pydantic model's ``model_dump()``, a dataclass instance's fields (shallow:
     the values themselves); None for a JSON value that is no object (a list, a number,
@@ -2357,10 +2384,13 @@ def _mapping_of(event: Any, position: int) -> Mapping[str, Any] | None:
     if isinstance(event, (str, os.PathLike)):     # a caller's slip, not a datum: say so at once
         if isinstance(event, str) and event.lstrip().startswith("{"):
             advice = "parse each JSON line first (json.loads), or read a file with slacode.read_events"
+        elif caller != "evaluate":              # (no variant of its own that reads files)
+            advice = (f"for event files read them first: {caller}(agreement, slacode.read_events([path]), …), "
+                      f"with no events of other kinds beside them")
         else:
             advice = ("for event files use agreement.evaluate_many([path], …) or slacode.read_events(path), "
                       "with no events of other kinds beside them")
-        raise TypeError(f"event {position} is text ({str(event)[:60]!r}), not an event: evaluate takes "
+        raise TypeError(f"event {position} is text ({str(event)[:60]!r}), not an event: {caller} takes "
                         f"events (dicts, Event objects or records); {advice}")
     if not isinstance(event, type):
         dump = getattr(event, "model_dump", None)

@@ -1381,6 +1381,22 @@ class Agreement(Node):
         ``type_map`` (``{"state": "Status Change"}``) read the dicts and Event objects as
         :func:`slacode.read_events` reads files, with its errors; records of
         :func:`slacode.read_events` were read with its own options and are taken as they are.
+
+        Events that cannot be used never raise: each is a diagnostic (``Result.errors``,
+        ``Result.raise_for_errors()``, which raises :class:`slacode.EventErrors`).
+
+        Raises:
+            slacode.SlacodeError: the base of each of these, one ``except`` for bad input:
+            slacode.InvalidAsOfError: an ``as_of`` that names no instant (a naive datetime,
+                not a timestamp, a year outside 1001–9989); also a ``ValueError``.
+            slacode.MissingOffsetError: an ``as_of`` text, or an event's ``at`` datetime,
+                without an offset and no ``default_tz``; also a ``ValueError``.
+            slacode.UnknownZoneError: a ``default_tz`` that names no IANA zone (an
+                :class:`slacode.EventInputError`, also a ``ValueError``).
+            slacode.CalendarError: a deadline past the years calendars cover (after 9990).
+            TypeError: a calling mistake: ``events`` not an iterable of events (one dict,
+                None), or a path, a text or another object among them.
+            ValueError: a ``timestamp_formats`` or ``type_map`` that cannot be used.
         """
         import slacode.evaluate     # (not at load: a cold start needs no evaluation)
 
@@ -1403,7 +1419,16 @@ class Agreement(Node):
         timestamps that are not RFC 3339, as :func:`slacode.read_events` does, and ``type_map``
         the event types of another system (of event files, and of events in memory as
         :meth:`evaluate` reads them; a run of many leads says a mapped type no event had,
-        SLA522, whatever ``aggregates`` is)."""
+        SLA522, whatever ``aggregates`` is).
+
+        Raises:
+            slacode.SlacodeError: as :meth:`evaluate` (``InvalidAsOfError``,
+                ``MissingOffsetError``, ``UnknownZoneError``, ``CalendarError``), and
+                :class:`slacode.EventInputError` for an event file that cannot be read at
+                all (missing, a folder, an unknown format: also the ``OSError`` of its cause).
+            TypeError: a calling mistake (as :meth:`evaluate`; ``jobs`` not an integer).
+            ValueError: options that cannot be used (``timestamp_formats``, ``type_map``,
+                ``csv_columns``, ``input_format``)."""
         from slacode.parallel import evaluate_many
 
         result = evaluate_many(self, events, as_of=as_of, jobs=jobs, default_tz=default_tz,
@@ -1462,8 +1487,15 @@ class Agreement(Node):
         Clocks already past their deadline and still open (breached, nobody acted: the most
         urgent) are left out unless ``overdue=True``, which lists them first (as ``slacode
         due`` without and with ``--overdue``). Pure, like :meth:`evaluate`. Returns a list of
-        :class:`slacode.Due` items whose ``diagnostics`` say which events could not be used.
-        ``timestamp_formats`` and ``type_map``: as :meth:`evaluate` takes them."""
+        :class:`slacode.Due` items whose ``diagnostics`` say which events could not be used
+        (a :class:`slacode.report.DueList`).
+        ``timestamp_formats`` and ``type_map``: as :meth:`evaluate` takes them.
+
+        Raises:
+            slacode.SlacodeError: as :meth:`evaluate` (``InvalidAsOfError``,
+                ``MissingOffsetError``, ``UnknownZoneError``, ``CalendarError``).
+            TypeError: a calling mistake (as :meth:`evaluate`; ``overdue`` not a bool).
+            ValueError: a ``within`` that is no duration, and options as :meth:`evaluate`."""
         from slacode.report import upcoming
 
         return upcoming(self, events, as_of=as_of, within=within, default_tz=default_tz, overdue=overdue,

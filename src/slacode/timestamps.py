@@ -36,7 +36,8 @@ class MissingOffsetError(SlacodeError, ValueError):
 
 class InvalidAsOfError(SlacodeError, ValueError):
     """An ``as_of`` given to the library that names no instant (not a timestamp, a date
-    that does not exist, a year outside 1001–9989)."""
+    that does not exist, a year outside 1001–9989); also a ``since`` after ``as_of``
+    (:func:`slacode.report.changes`: the window would be empty)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,7 +401,11 @@ def _zone(default_tz: tzinfo | str | None) -> tzinfo | None:
         except (ZoneInfoNotFoundError, ValueError):
             from slacode.calendar import check_timezone
 
-            problem = check_timezone(default_tz) or "it is not an IANA name."
+            problem = check_timezone(default_tz) or ""
+            said = f"Unknown timezone {default_tz!r}"       # (what this message says first already)
+            if problem.startswith(said):
+                problem = problem[len(said):].lstrip(";. ")
+            problem = problem or "it is not an IANA name."
             raise UnknownZoneError(f"unknown time zone {default_tz!r}: {problem} Name one such as "
                                    "'America/Sao_Paulo' or 'UTC'.") from None
     raise TypeError(f"default_tz must be a tzinfo or a zone name, not {type(default_tz).__name__}")

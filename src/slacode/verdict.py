@@ -238,6 +238,11 @@ def as_text(value) -> str | None:
         plain = _plain_num(value)
         if plain is not None:                           # (an int of any size exactly)
             return int_digits(plain) if plain.__class__ is int else repr(plain)
+    if isinstance(value, (bytes, bytearray)):           # (the library's caller's) text as UTF-8, not "b'…'"
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     import json
 
     try:

@@ -76,7 +76,8 @@ UNKNOWN_LEAD_ZONE = define("SLA603", "unknown-lead-timezone", "warning", """
 
 OWNER_NOT_TEXT = define("SLA604", "owner-not-text", "warning", """
     The `owner` of an `assigned` event is a list, an object or a boolean (from the library,
-    also a tuple or a set), not a rep's id.
+    also a tuple, a set, bytes or any other object that is neither text nor a number), not
+    a rep's id.
 
     ## Why
     A lead's assignee is the `owner` of its latest `assigned` event (LANGUAGE.md §4): it
@@ -85,7 +86,9 @@ OWNER_NOT_TEXT = define("SLA604", "owner-not-text", "warning", """
     number too, as the plain number's text); a list or an object names no single
     rep, and a boolean none at all. Such an owner is used as its JSON text
     (`["ana", "bo"]`), so nothing is lost, and reported, because a report grouped by that
-    text is most likely not what was meant.
+    text is most likely not what was meant. Bytes (a payload decoded from msgpack) are
+    used as their UTF-8 text (`b"ana"` as `ana`, not `b'ana'`), and reported too: the
+    message names the kind the owner is.
 
     ## Avoid
     `{"lead": "L1", "at": "2026-11-24T09:00:00Z", "type": "assigned", "owner": ["ana", "bo"]}`

@@ -150,14 +150,17 @@ AFTER_AS_OF = define("SLA506", "events-after-as-of", "info", """
 INVALID_VALUE = define("SLA507", "invalid-event-value", "error", """
     A key of the event has a value of the wrong kind: `lead`, `type` or `state` not a
     string, `id` neither a string nor an integer, `fields` not an object, or (an event given
-    to the library as a dict) a key of `fields` that is not text. The event is left out.
+    to the library as a dict) a key of the event or of `fields` that is not text. The event
+    is left out; the other events are read.
 
     ## Why
     Lead ids, event types and states are names; `fields` maps lead field names to values.
     A number where a lead id belongs (`"lead": 123`) is refused rather than converted, since
     `123` and `"0123"` would become the same lead; an integer `id` is accepted and read as
     its decimal text. The keys of `fields` are field names, so a dict built from a table
-    with numbered columns (`{"fields": {0: 90}}`) is refused too, as `slacode.Event` refuses it.
+    with numbered columns (`{"fields": {0: 90}}`) is refused too, as `slacode.Event` refuses it;
+    so is a key of the event itself that is not text (`{…, 5: "x"}`, `{…, b"channel": "web"}`,
+    what a payload decoded from msgpack, YAML or a form may hold): properties are names too.
 
     ## Avoid
     ```
@@ -294,15 +297,16 @@ CSV_QUOTE_SPANS_ROWS = define("SLA512", "csv-quote-spans-rows", "warning", """
     """)
 
 DOTTED_FIELD_KEY = define("SLA513", "dotted-field-key", "warning", """
-    A JSON event has a key written `fields.NAME`: it is read as a property of the event,
-    not as an update of the lead's field `NAME`.
+    A JSON event (or an event dict given to the library) has a key written `fields.NAME`:
+    it is read as a property of the event, not as an update of the lead's field `NAME`.
 
     ## Why
     In CSV a column `fields.score` updates the lead's field `score` (a header has no
     nesting). In JSON the lead's fields are an object, `"fields": {"score": 95}`; a key
     `"fields.score"` is one more property of the event, with a dot in its name, and no
-    segment sees it. The event is used as written, and this warning says why `score` did
-    not change.
+    segment sees it. Flattened payloads (`pandas.json_normalize`, many integration tools)
+    write exactly such keys. The event is used as written, and this warning says why
+    `score` did not change.
 
     ## Avoid
     ```

@@ -8,7 +8,10 @@
 * :func:`render_html` draws one self-contained page with inline SVG charts
   (:mod:`slacode.report.html`);
 * :func:`upcoming` lists the open clocks that will warn or fall due soon
-  (:mod:`slacode.report.due`);
+  (:mod:`slacode.report.due`), in a :class:`DueList` (with the ``diagnostics``);
+* :func:`changes` lists what happened to the clocks between two instants, in a
+  :class:`ChangeList` (with the ``diagnostics``): the module :mod:`slacode.report.changes`,
+  which is callable as its function ``changes`` (both names work);
 * :class:`Progress` shows a counter of events read on a terminal
   (:mod:`slacode.report.progress`).
 """
@@ -16,12 +19,12 @@ from __future__ import annotations
 
 from slacode.report.scoring import PERFECT_WEEK_BONUS, Standing, standings
 from slacode.report.tables import Cell, Compliance, Period, compliance
-from slacode.report.due import Due, due_list, parse_window, upcoming, window_of
+from slacode.report.due import Due, DueList, due_list, parse_window, upcoming, window_of
 from slacode.report.teams import TeamStandings, team_standings
 
-__all__ = ["Cell", "Compliance", "Due", "PERFECT_WEEK_BONUS", "Period", "Progress", "Standing", "TeamStandings",
-           "compliance", "due_list", "parse_window", "render_html", "standings", "team_standings", "upcoming",
-           "window_of"]
+__all__ = ["Cell", "ChangeList", "Compliance", "Due", "DueList", "PERFECT_WEEK_BONUS", "Period", "Progress",
+           "Standing", "TeamStandings", "changes", "compliance", "due_list", "parse_window", "render_html",
+           "standings", "team_standings", "upcoming", "window_of"]
 
 
 def __getattr__(name: str):
@@ -29,6 +32,11 @@ def __getattr__(name: str):
         from slacode.report.html import render_html
 
         return render_html
+    if name in ("changes", "ChangeList"):     # (the module, callable as its function: see there)
+        import importlib
+
+        module = importlib.import_module("slacode.report.changes")     # (the import binds `changes`)
+        return module if name == "changes" else module.ChangeList
     if name == "Progress":
         from slacode.report.progress import Progress
 

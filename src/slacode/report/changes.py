@@ -44,6 +44,8 @@ Pure: no clock, no I/O.
 """
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -288,41 +290,86 @@ class _Hook:
         return lead_changes(fold, verdicts, self.since, self.as_of, self.escalating)
 
 
+class ChangeList(list):
+    """The :class:`Change` items of :func:`changes` (a list, so code that took the plain
+    list of earlier versions works as it did), with the ``diagnostics`` of the evaluation
+    behind them: the events that could not be used and the run's notes, as in
+    ``Result.diagnostics`` and in ``slacode changes --format json``."""
+
+    def __init__(self, items: Iterable[Change] = (), diagnostics: list | None = None):
+        super().__init__(items)
+        self.diagnostics: list = diagnostics if diagnostics is not None else []
+
+
 def changes(agreement, events, *, since, as_of, default_tz=None, timestamp_formats=None,
-            type_map=None) -> list[Change]:
+            type_map=None) -> ChangeList:
     """The transitions of ``events`` in ``(since, as_of]`` (aware datetimes or RFC 3339
     text), by instant then key, as :class:`Change` items (``to_dict()``: as ``slacode
-    changes --format jsonl`` writes them): the events are evaluated once, as of ``as_of``,
-    as :meth:`slacode.Agreement.evaluate` does (``timestamp_formats`` and ``type_map`` as it
-    takes them). Pure: no clock, no I/O."""
+    changes --format jsonl`` writes them) in a :class:`ChangeList`, whose ``diagnostics``
+    say which events could not be used (as ``changes --format json``'s): the events are
+    evaluated once, as of ``as_of``, as :meth:`slacode.Agreement.evaluate` does
+    (``timestamp_formats`` and ``type_map`` as it takes them; event files: give
+    ``slacode.read_events([path])``). Pure: no clock, no I/O.
+
+    Raises :class:`~slacode.timestamps.InvalidAsOfError` (a :class:`slacode.SlacodeError` and a
+    ``ValueError``) for a ``since`` or ``as_of`` that names no instant, and for a ``since``
+    after ``as_of``; ``TypeError`` for calling mistakes (a path among the events)."""
+    from slacode import diagnostics as dg
     from slacode.aggregate import Aggregates
-    from slacode.evaluate import (EventBatch, fold_lead, group_by_lead, public_as_of, records_from_objects,
-                                  target_segments)
+    from slacode.evaluate import (EventBatch, RunNotes, batch_parts, fold_lead, group_by_lead, note_diagnostics,
+                                  public_as_of, records_from_objects, target_segments,
+                                  unknown_state_diagnostics)
     from slacode.report.due import escalations
+    from slacode.timestamps import InvalidAsOfError
 
     plan = agreement.plan
     t0 = public_as_of(since, default_tz, name="since")
     t1 = public_as_of(as_of, default_tz)
     if t0 > t1:
-        raise ValueError("since is after as_of: the window (since, as_of] would be empty")
+        raise InvalidAsOfError("since is after as_of: the window (since, as_of] would be empty; "
+                               "give the previous run's as_of as since")
     sink = ChangesSink(t0, t1, escalations(plan), groups=goal_groups(plan))
-    if isinstance(events, EventBatch):
-        events = events.records
-    records = records_from_objects(events, default_tz=default_tz, diagnostics=[], as_of_us=t1,
-                                   as_of_zone=plan.zone, sources=(), timestamp_formats=timestamp_formats,
-                                   type_map=type_map, whole_input=False)    # (its diagnostics are not kept)
+    diagnostics: list = []
+    sources = None
+    if isinstance(events, EventBatch):      # its records, and what reading them found (as evaluate)
+        events, read, sources = batch_parts(events, default_tz)
+        diagnostics.extend(read)
+    records = records_from_objects(events, default_tz=default_tz, diagnostics=diagnostics, as_of_us=t1,
+                                   as_of_zone=plan.zone, sources=sources or (), timestamp_formats=timestamp_formats,
+                                   type_map=type_map, caller="changes")
     segs = target_segments(plan)
     agg = Aggregates(plan, t1, timeline=True) if plan.targets or plan.quotas else None
+    notes = RunNotes()
     groups = group_by_lead(records)
     for lead in sorted(groups):
         fold = fold_lead(plan, lead, groups[lead], segs, t1)
         verdicts = fold.verdicts(t1)
+        notes.take(lead, fold.notes)
         if agg is not None:
             agg.add(fold, verdicts)
         sink(sink.hook(fold, verdicts))
-    return sink.finish(_Aggregated(agg.verdicts() if agg is not None else []))
+        diagnostics.extend(unknown_state_diagnostics(fold, sources))
+    if diagnostics:
+        diagnostics[:] = dg.sort_by_place(diagnostics, sources or ())
+    diagnostics.extend(note_diagnostics(notes, sources, plan, whole_run=True))
+    if agg is not None:
+        diagnostics.extend(agg.span_diagnostics(sources))
+    return ChangeList(sink.finish(_Aggregated(agg.verdicts() if agg is not None else [])), diagnostics)
 
 
 @dataclass
 class _Aggregated:
     verdicts: list
+
+
+class _ChangesModule(types.ModuleType):
+    """This module, callable as its :func:`changes`: ``slacode.report`` lists ``changes``
+    (``from slacode.report import changes``), and the name is this module's too
+    (``slacode.report.changes.changes``, ``import slacode.report.changes``), so the module
+    answers both ways."""
+
+    def __call__(self, agreement, events, **options) -> ChangeList:
+        return changes(agreement, events, **options)
+
+
+sys.modules[__name__].__class__ = _ChangesModule
