@@ -9,9 +9,8 @@
   (:mod:`slacode.report.html`);
 * :func:`upcoming` lists the open clocks that will warn or fall due soon
   (:mod:`slacode.report.due`), in a :class:`DueList` (with the ``diagnostics``);
-* :func:`changes` lists what happened to the clocks between two instants, in a
-  :class:`ChangeList` (with the ``diagnostics``): the module :mod:`slacode.report.changes`,
-  which is callable as its function ``changes`` (both names work);
+* :func:`slacode.report.changes.changes` lists what happened to the clocks between two
+  instants, in a :class:`ChangeList` (with the ``diagnostics``);
 * :class:`Progress` shows a counter of events read on a terminal
   (:mod:`slacode.report.progress`).
 """
@@ -23,7 +22,7 @@ from slacode.report.due import Due, DueList, due_list, parse_window, upcoming, w
 from slacode.report.teams import TeamStandings, team_standings
 
 __all__ = ["Cell", "ChangeList", "Compliance", "Due", "DueList", "PERFECT_WEEK_BONUS", "Period", "Progress",
-           "Standing", "TeamStandings", "changes", "compliance", "due_list", "parse_window", "render_html",
+           "Standing", "TeamStandings", "compliance", "due_list", "parse_window", "render_html",
            "standings", "team_standings", "upcoming", "window_of"]
 
 
@@ -32,11 +31,10 @@ def __getattr__(name: str):
         from slacode.report.html import render_html
 
         return render_html
-    if name in ("changes", "ChangeList"):     # (the module, callable as its function: see there)
-        import importlib
+    if name == "ChangeList":
+        from slacode.report.changes import ChangeList
 
-        module = importlib.import_module("slacode.report.changes")     # (the import binds `changes`)
-        return module if name == "changes" else module.ChangeList
+        return ChangeList
     if name == "Progress":
         from slacode.report.progress import Progress
 

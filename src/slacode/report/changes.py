@@ -44,8 +44,6 @@ Pure: no clock, no I/O.
 """
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -361,15 +359,3 @@ def changes(agreement, events, *, since, as_of, default_tz=None, timestamp_forma
 class _Aggregated:
     verdicts: list
 
-
-class _ChangesModule(types.ModuleType):
-    """This module, callable as its :func:`changes`: ``slacode.report`` lists ``changes``
-    (``from slacode.report import changes``), and the name is this module's too
-    (``slacode.report.changes.changes``, ``import slacode.report.changes``), so the module
-    answers both ways."""
-
-    def __call__(self, agreement, events, **options) -> ChangeList:
-        return changes(agreement, events, **options)
-
-
-sys.modules[__name__].__class__ = _ChangesModule
