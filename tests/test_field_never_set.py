@@ -142,3 +142,81 @@ def test_check_lead_weighs_the_fields_of_the_whole_input(tmp_path, capsys):
     main(["check", str(sla), str(ev), "--as-of", "2026-11-20T12:00:00Z", "--lead", "B"])
     out = capsys.readouterr()
     assert "SLA616" not in out.out + out.err
+
+
+# -- the cheap tests that spare the full ones (review 30b L5: an event with 100,000 properties
+#    of its own took seconds in SLA616's search for a misspelt read field)
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from slacode.texts import FieldTypos, _edits, _halves, _joined, _letters, _words_within, same_type  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("abcAB_-. 1") + ["İ", "Σ", "\u3000", "\x85", "ß"])
+_NAMES = st.text(_ALPHABET, max_size=9)
+
+
+@st.composite
+def _one_edit_away(draw):
+    low = draw(_NAMES).lower()
+    kind = draw(st.sampled_from(["insert", "delete", "replace", "swap", "none"]))
+    at = draw(st.integers(0, len(low)))
+    char = draw(_ALPHABET).lower()[:1]           # (İ lowers to two characters)
+    if kind == "insert":
+        other = low[:at] + char + low[at:]
+    elif kind == "delete" and at < len(low):
+        other = low[:at] + low[at + 1:]
+    elif kind == "replace" and at < len(low):
+        other = low[:at] + char + low[at + 1:]
+    elif kind == "swap" and at + 1 < len(low):
+        other = low[:at] + low[at + 1] + low[at] + low[at + 2:]
+    else:
+        other = low
+    return low, other
+
+
+@given(_one_edit_away())
+@settings(max_examples=400, deadline=None)
+def test_a_text_one_edit_away_keeps_the_first_half_or_the_end(pair):
+    low, other = pair
+    assert _edits(low, other, 1) <= 1
+    head, tail = _halves(low)
+    assert other.startswith(head) or other.endswith(tail)
+
+
+@given(_NAMES, _NAMES)
+@settings(max_examples=400, deadline=None)
+def test_names_alike_have_alike_letters(a, b):
+    if same_type(a, b):
+        assert _letters(a) == _letters(b)
+    if _words_within(_joined(b).split("_"), _joined(a).split("_")):
+        assert _letters(b) in _letters(a)
+
+
+def test_letters_leave_out_every_character_split_splits_at():
+    import sys
+
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert _letters(f"Lead{spaces}Score-x.y_z") == "leadscorexyz"
+
+
+@given(st.lists(_NAMES, max_size=6), st.lists(_NAMES, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_field_typos_answers_as_field_typo_of(choices, words):
+    near = FieldTypos(choices)
+    for word in words + [c + "x" for c in choices] + [c[1:] for c in choices]:
+        assert near(word) == field_typo_of(word, choices)
+
+
+def test_field_typos_on_realistic_names():
+    read = ["score", "region", "employees", "lead_source", "annual_revenue"]
+    near = FieldTypos(read)
+    for word, meant in [("scroe", "score"), ("Lead Score", "score"), ("regoin", "region"),
+                        ("employes", "employees"), ("LeadSource", "lead_source"), ("lead-source", "lead_source"),
+                        ("hs_prop_12", None), ("annual_revenue_usd", "annual_revenue")]:
+        assert near(word) == field_typo_of(word, read) == meant, word
+
+
+def test_an_event_with_many_properties_of_its_own_still_names_the_misspelt_one():
+    wide = {f"hs_prop_{i}": i for i in range(3000)} | {"scroe": 95}
+    found = _diags([_assigned("F-1", **wide)], "SLA616")
+    assert len(found) == 1 and "`scroe`" in found[0].message

@@ -366,7 +366,7 @@ class PlanInfo:
     __slots__ = ("plan", "dispatch", "quiet_dispatch", "moved_dispatch", "quiet_steps", "moved_steps",
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
-                 "field_typos", "where_watch", "first_reads", "facts", "twins", "state_names", "state_places",
+                 "field_typos", "near_fields", "where_watch", "first_reads", "facts", "twins", "state_names", "state_places",
                  "state_typos", "rep_history", "where_judged", "starts")
 
     def __init__(self, plan: Plan):
@@ -409,6 +409,7 @@ class PlanInfo:
         self.field_places = {name: (where, span) for name, where, span in plan.field_reads}
         self.read_fields = frozenset(self.field_places)
         self.field_typos: dict[str, str | None] = {}
+        self.near_fields = None                 # (a FieldTypos, made when first asked)
         # per event type, the `where` reads of its events' properties: ((index into
         # plan.where_reads, property), ...) (SLA617, SLA618); empty without any `where`
         # A `first where` judges each cycle's first attempt only: its reads are watched there,
@@ -481,9 +482,12 @@ class PlanInfo:
         misspells, or None (:func:`slacode.texts.field_typo_of`)."""
         if name.__class__ is not str:
             return None
-        from slacode.texts import field_typo_of
+        near = self.near_fields
+        if near is None:
+            from slacode.texts import FieldTypos
 
-        return _remembered(self.field_typos, name, lambda: field_typo_of(name, sorted(self.read_fields)))
+            near = self.near_fields = FieldTypos(sorted(self.read_fields))
+        return _remembered(self.field_typos, name, lambda: near(name))
 
     def rules_for(self, ev_type: str) -> tuple[int, ...]:
         """Indices of the rules an event of ``ev_type`` may touch, open or not (the fold
