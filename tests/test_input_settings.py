@@ -375,6 +375,81 @@ def test_lint_takes_an_input_table_beside_its_own(repo, capsys):
     assert code == 0 and "tool.slacode" not in out + err
 
 
+# --------------------------------------------------------------------------- --config, --isolated
+
+def test_config_reads_a_named_file_from_another_folder(repo, capsys, monkeypatch, tmp_path_factory):
+    """A cron job that starts elsewhere names the repository's file: every command that
+    reads events gives what it gives in the repository."""
+    (repo / "pyproject.toml").write_text(docs_table(), encoding="utf-8")
+    (repo / "revops2.sla").write_text(AGREEMENT.replace("within 1h", "within 2h"), encoding="utf-8")
+    commands = (["check", "revops.sla", "export.txt", *AS_OF, "--format", "json"],
+                ["explain", "revops.sla", "export.txt", "--lead", "L-3", *AS_OF],
+                ["report", "revops.sla", "export.txt", *AS_OF, "--format", "json"],
+                ["due", "revops.sla", "export.txt", *AS_OF, "--format", "json", "--overdue"],
+                ["changes", "revops.sla", "export.txt", "--since", "2026-12-01T09:00:00-03:00", *AS_OF,
+                 "--format", "json"],
+                ["diff", "revops.sla", "revops2.sla", "--events", "export.txt", *AS_OF, "--format", "json"])
+    in_repo = [run(capsys, *c) for c in commands]
+    elsewhere = tmp_path_factory.mktemp("cron")
+    monkeypatch.chdir(elsewhere)
+    for command, wanted in zip(commands, in_repo):
+        absolute = [str(repo / a) if (repo / a).is_file() and a.endswith((".sla", ".txt")) else a for a in command]
+        got = run(capsys, *absolute, "--config", repo / "pyproject.toml")
+        assert got[0] == wanted[0] and got[0] in (0, 1), got[2]
+        assert got[1].replace(str(repo) + "/", "") == wanted[1], command[0]
+        assert run(capsys, *absolute)[1] != got[1], command[0]          # (without it: nothing read)
+    # any TOML file with the table will do
+    (elsewhere / "nightly.toml").write_text(docs_table(), encoding="utf-8")
+    code, out, err = run(capsys, "check", repo / "revops.sla", repo / "export.txt", "--config", "nightly.toml",
+                         *AS_OF, "--format", "json", "-v")
+    assert code == 0 and len(verdicts(out)) == 6
+    assert err.startswith("slacode: using [tool.slacode.input] from nightly.toml: tz, input-format")
+
+
+def test_isolated_reads_no_settings(repo, capsys):
+    (repo / "pyproject.toml").write_text(docs_table(), encoding="utf-8")
+    args = ["check", "revops.sla", "export.txt", *AS_OF, "--format", "json"]
+    assert len(verdicts(run(capsys, *args)[1])) == 6
+    code, out, err = run(capsys, *args, "--isolated", "-v")
+    assert code == 2 or verdicts(out) == []              # (a .txt file is no event file by its name)
+    assert "slacode: no [tool.slacode.input]: --isolated reads no pyproject.toml" in err
+    code, out, err = run(capsys, *args, "--isolated", *OPTIONS)
+    assert (code, out) == run(capsys, *args)[:2]
+
+
+def test_config_and_isolated_refuse_what_cannot_be_read(repo, capsys):
+    (repo / "other.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    args = ["check", "revops.sla", "export.txt", *AS_OF]
+    code, _, err = run(capsys, *args, "--config", "other.toml")
+    assert code == 2 and "other.toml: has no [tool.slacode] table" in err
+    code, _, err = run(capsys, *args, "--config", "missing.toml")
+    assert code == 2 and "'missing.toml' does not exist" in err
+    code, _, err = run(capsys, *args, "--config", "other.toml", "--isolated")
+    assert code == 2 and "--config and --isolated cannot be given together" in err
+    (repo / "broken.toml").write_text("[tool.slacode.input\n", encoding="utf-8")
+    code, _, err = run(capsys, *args, "--config", "broken.toml")
+    assert code == 2 and "broken.toml:1:" in err and "(not TOML)" in err
+    code, _, err = run(capsys, "lint", "revops.sla", "--config", "other.toml")
+    assert code == 2 and "other.toml: has no [tool.slacode] table" in err
+
+
+def test_lint_and_check_take_the_lint_table_of_config_or_none(repo, capsys):
+    (repo / "warned.sla").write_text(AGREEMENT.replace("first_touch", "firstTouch"), encoding="utf-8")
+    code, out, _ = run(capsys, "lint", "warned.sla")
+    assert code == 0 and "SLA401" in out
+    (repo / "quiet.toml").write_text('[tool.slacode.lint]\nignore = ["SLA4"]\n', encoding="utf-8")
+    (repo / "pyproject.toml").write_text('[tool.slacode.lint]\nignore = ["SLA4"]\n', encoding="utf-8")
+    assert "SLA401" not in run(capsys, "lint", "warned.sla")[1]
+    assert "SLA401" in run(capsys, "lint", "warned.sla", "--isolated")[1]
+    (repo / "pyproject.toml").unlink()
+    assert "SLA401" not in run(capsys, "lint", "warned.sla", "--config", "quiet.toml")[1]
+    lines = [{"lead": "A", "at": "2026-12-01T10:00:00-03:00", "type": "assigned", "owner": "ana"}]
+    (repo / "e.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    check = ["check", "warned.sla", "e.jsonl", *AS_OF]
+    assert "SLA401" in run(capsys, *check)[1]
+    assert "SLA401" not in run(capsys, *check, "--config", "quiet.toml")[1]
+
+
 # --------------------------------------------------------------------------- the pieces
 
 def test_key_lines_finds_headers_dotted_and_inline_keys():

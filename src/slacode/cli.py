@@ -211,6 +211,33 @@ def _checked_agreement(text: str | None, diags: list, name: str, spec: str, on_e
     return agreement.model_copy(update={"diagnostics": tuple(_project_filter(diags))})
 
 
+def _project_options(f):
+    """``--config FILE`` and ``--isolated``, which choose the ``pyproject.toml`` a command
+    reads its settings from (``[tool.slacode.lint]``, ``[tool.slacode.input]``), kept for the
+    command's run in its context (:func:`_project_choice`)."""
+    def keep(ctx, param, value):
+        if value:
+            ctx.meta.setdefault("slacode.project", {})[param.name] = value
+            if len(ctx.meta["slacode.project"]) > 1:
+                raise click.UsageError("--config and --isolated cannot be given together: --config reads that "
+                                       "file's settings, --isolated reads none", ctx)
+        return value
+
+    f = click.option("--isolated", is_flag=True, expose_value=False, callback=keep,
+                     help="Read no pyproject.toml: no [tool.slacode] settings, only the command line's.")(f)
+    return click.option("--config", metavar="FILE", expose_value=False, callback=keep,
+                        type=click.Path(exists=True, dir_okay=False),
+                        help="Read the [tool.slacode] settings of this TOML file instead of the nearest "
+                             "pyproject.toml at or above the current folder.")(f)
+
+
+def _project_choice() -> dict:
+    """The keywords of :func:`slacode.project.nearest_pyproject` the command line chose
+    (``--config``, ``--isolated``; none: the nearest pyproject.toml)."""
+    ctx = click.get_current_context(silent=True)
+    return dict(ctx.meta.get("slacode.project", {})) if ctx is not None else {}
+
+
 def _project_filter(diags: list) -> list:
     """The agreement's diagnostics that the nearest pyproject.toml's ``[tool.slacode.lint]``
     (``select``, ``ignore``) wants, as ``lint`` reports them: `check`, `report` and `due`
@@ -221,7 +248,7 @@ def _project_filter(diags: list) -> list:
     from slacode.suppress import Selection, project_settings
 
     try:
-        where, settings = project_settings()
+        where, settings = project_settings(**_project_choice())
         if not settings:
             return diags
         return Selection.of(settings.get("select"), settings.get("ignore", ())).filter(diags)
@@ -415,6 +442,7 @@ def _lint_formats() -> dict:
                    "comma-separated; added to [tool.slacode.lint] ignore).")
 @click.option("--statistics", is_flag=True, help="Print how many diagnostics of each code were found, "
                                                  "instead of the diagnostics (text or json).")
+@_project_options
 def lint(paths, fmt, strict, exit_zero, select, ignore, statistics):
     """Check agreements (files or folders of .sla files, the current folder if none; `-` reads
     standard input)."""
@@ -483,7 +511,7 @@ def _lint_selection(select: tuple, ignore: tuple):
     from slacode.suppress import Selection, project_settings
 
     try:
-        where, settings = project_settings()
+        where, settings = project_settings(**_project_choice())
     except ValueError as e:
         _fail(str(e))
     try:
@@ -789,7 +817,7 @@ def _event_options(f):
     f = click.option("--verbose", "-v", "verbose", is_flag=True,
                      help="Say on standard error which input settings were read from pyproject.toml "
                           "([tool.slacode.input]) and which the command line replaced.")(f)
-    return f
+    return _project_options(f)
 
 
 def _input_settings(tz: str | None, verbose: bool, given: dict) -> dict:
@@ -799,14 +827,17 @@ def _input_settings(tz: str | None, verbose: bool, given: dict) -> dict:
     the command line replaced (``given``: the options it gave)."""
     from slacode.project import ProjectError, input_settings, shown_path
 
+    choice = _project_choice()
     try:
-        settings = input_settings(tz=tz)
+        settings = input_settings(tz=tz, **choice)
     except ProjectError as e:
         for problem in e.problems[:-1]:
             click.echo(f"slacode: {_one_line(problem)}", err=True)
         _fail(e.problems[-1])
     if verbose:
-        if settings.path is None:
+        if choice.get("isolated"):
+            click.echo("slacode: no [tool.slacode.input]: --isolated reads no pyproject.toml", err=True)
+        elif settings.path is None:
             click.echo(f"slacode: no [tool.slacode.input]: no pyproject.toml with a [tool.slacode] table at or "
                        f"above {Path.cwd()}", err=True)
         elif not settings.values:

@@ -59,38 +59,56 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def nearest_pyproject(start: str | Path | None = None) -> tuple[Path | None, str, dict]:
+def nearest_pyproject(start: str | Path | None = None, config: str | Path | None = None,
+                      isolated: bool = False) -> tuple[Path | None, str, dict]:
     """The nearest ``pyproject.toml`` at or above ``start`` (the current folder) that has a
-    ``[tool.slacode]`` table: ``(path, text, the table)``, or ``(None, "", {})``.
-    :class:`ProjectError` for a file that cannot be read (a broken one with tomllib's line
-    and column) or a ``[tool.slacode]`` that is not a table."""
-    import tomllib
-
+    ``[tool.slacode]`` table: ``(path, text, the table)``, or ``(None, "", {})``. ``config``
+    (the command line's ``--config``): that file instead, which must have the table;
+    ``isolated`` (``--isolated``): none at all. :class:`ProjectError` for a file that cannot
+    be read (a broken one with tomllib's line and column) or a ``[tool.slacode]`` that is
+    not a table."""
+    if isolated:
+        return None, "", {}
+    if config is not None:
+        path = Path(config)
+        found = _read_pyproject(path)
+        if found is None:
+            raise ProjectError([f"{shown_path(path)}: has no [tool.slacode] table (--config names a TOML file "
+                                "with [tool.slacode.lint] or [tool.slacode.input])"])
+        return found
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         path = folder / "pyproject.toml"
-        if not path.is_file():
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            where = re.search(r"\(at line (\d+), column (\d+)\)$", str(e))
-            what = str(e)[:where.start()].rstrip() if where else str(e)
-            at = f":{where[1]}:{where[2]}" if where else ""
-            raise ProjectError([f"{shown_path(path)}{at}: cannot read: {what} (not TOML)"]) from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise ProjectError([f"{shown_path(path)}: cannot read: {e}"]) from None
-        tool = data.get("tool", {})
-        tool = tool.get("slacode") if isinstance(tool, dict) else None
-        if tool is None:
-            continue
-        if not isinstance(tool, dict):
-            line = key_lines(text).get(("tool", "slacode"))
-            raise ProjectError([f"{_at(path, line)}: [tool.slacode] is not a table; write its settings under "
-                                "[tool.slacode.lint] and [tool.slacode.input]"])
-        return path, text, tool
+        if path.is_file():
+            found = _read_pyproject(path)
+            if found is not None:
+                return found
     return None, "", {}
+
+
+def _read_pyproject(path: Path) -> tuple[Path, str, dict] | None:
+    """``(path, text, [tool.slacode])`` of one TOML file, None when it has no such table."""
+    import tomllib
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        where = re.search(r"\(at line (\d+), column (\d+)\)$", str(e))
+        what = str(e)[:where.start()].rstrip() if where else str(e)
+        at = f":{where[1]}:{where[2]}" if where else ""
+        raise ProjectError([f"{shown_path(path)}{at}: cannot read: {what} (not TOML)"]) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ProjectError([f"{shown_path(path)}: cannot read: {e}"]) from None
+    tool = data.get("tool", {})
+    tool = tool.get("slacode") if isinstance(tool, dict) else None
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        line = key_lines(text).get(("tool", "slacode"))
+        raise ProjectError([f"{_at(path, line)}: [tool.slacode] is not a table; write its settings under "
+                            "[tool.slacode.lint] and [tool.slacode.input]"])
+    return path, text, tool
 
 
 # --------------------------------------------------------------------- key positions
@@ -183,14 +201,15 @@ def suggest(key: str) -> str | None:
     return (close[0] if close[0] in INPUT_KEYS else _OTHER_WORDS[close[0]]) if close else None
 
 
-def input_settings(start: str | Path | None = None, tz: str | None = None) -> InputSettings:
+def input_settings(start: str | Path | None = None, tz: str | None = None, config: str | Path | None = None,
+                   isolated: bool = False) -> InputSettings:
     """``[tool.slacode.input]`` of the nearest ``pyproject.toml`` with a ``[tool.slacode]``
     table (:func:`nearest_pyproject`), checked: an empty :class:`InputSettings` when there is
     none. ``tz``: the zone given on the command line (it replaces ``tz``), in which
     a ``timestamp-format`` without ``%z`` reads its times. :class:`ProjectError` with every
     problem of the table, each saying the file, the line of its key, what is wrong and what
-    to write."""
-    path, text, tool = nearest_pyproject(start)
+    to write. ``config``, ``isolated``: as for :func:`nearest_pyproject`."""
+    path, text, tool = nearest_pyproject(start, config, isolated)
     if path is None:
         return InputSettings()
     lines = key_lines(text)

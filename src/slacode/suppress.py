@@ -323,15 +323,17 @@ def _specificity(selector: str, code: str) -> int:
     return len(selector) if code.startswith(selector) else -1
 
 
-def project_settings(start: str | Path | None = None) -> tuple[Path | None, dict]:
+def project_settings(start: str | Path | None = None, config: str | Path | None = None,
+                     isolated: bool = False) -> tuple[Path | None, dict]:
     """``[tool.slacode.lint]`` of the nearest ``pyproject.toml`` at or above ``start`` (the
     current directory) that has a ``[tool.slacode]`` table: ``(path, {"select": […],
     "ignore": […]})``, or ``(None, {})``. ``ValueError`` for a file that cannot be read or
     a setting that is not a list of strings (``[tool.slacode.input]`` is not looked at:
-    :func:`slacode.project.input_settings`)."""
+    :func:`slacode.project.input_settings`). ``config``, ``isolated``: the command line's
+    ``--config`` and ``--isolated`` (:func:`slacode.project.nearest_pyproject`)."""
     from slacode.project import TABLES, nearest_pyproject, shown_path
 
-    path, _, tool = nearest_pyproject(start)
+    path, _, tool = nearest_pyproject(start, config, isolated)
     if path is None:
         return None, {}
     lint = tool.get("lint", {})
