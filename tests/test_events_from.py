@@ -343,3 +343,126 @@ def test_a_misspelt_header_in_the_block_gets_the_header_meant(tmp_path):
 """, {"crm/export.csv": EXPORT_CSV})
     assert not r.passed
     assert "in the `events from` block: the header has 'Lead ID': write `column lead = \"Lead ID\"`" in r.error
+
+
+# -- `type OURS = "THEIRS"` and `timestamp format "F"`: the CRM's own types and times
+
+CRM_LOG = "\n".join(json.dumps(e) for e in [
+    {"lead": "L1", "at": "11/02/2026 09:00 AM", "type": "Owner Change", "owner": "ana"},
+    {"lead": "L1", "at": "11/02/2026 09:40 AM", "type": "Call"},
+    {"lead": "L2", "at": "11/02/2026 09:00 AM", "type": "Owner Change", "owner": "bo"},
+    {"lead": "L2", "at": "1793621700000", "type": "Email"},            # 12:15 UTC, 09:15 in São Paulo
+]) + "\n"
+
+CRM_BLOCK = """{
+    timezone "America/Sao_Paulo"
+    type assigned = "Owner Change"
+    type contact_attempt = "Call"
+    type `contact_attempt` = "Email"
+    timestamp format "%m/%d/%Y %I:%M %p"
+    timestamp format "epoch-ms"
+  }"""
+
+
+def test_a_block_reads_the_crms_types_and_times(tmp_path):
+    [r] = results(tmp_path, f"""test "t" {{
+  as of 2026-11-02T18:00:00Z
+  events from "crm.jsonl" {CRM_BLOCK}
+  lead "L1"
+  expect touch met
+  lead "L2"
+  expect touch met
+}}
+""", {"crm.jsonl": CRM_LOG})
+    assert r.passed, r.error
+    assert [o.passed for o in r.outcomes] == [True, True]
+    # (L2's e-mail is 09:15 in São Paulo only if the epoch is read as UTC: 12:15 would breach)
+
+
+def test_the_same_block_reads_csv_and_the_read_events_options_give_the_same(tmp_path):
+    csv = ("lead,at,type,owner\nL1,11/02/2026 09:00 AM,Owner Change,ana\nL1,11/02/2026 10:40 AM,Call,\n"
+           "L1,11/02/2026 10:50 AM,Email,\n")
+    [r] = results(tmp_path, f"""test "t" {{
+  as of 2026-11-02T18:00:00Z
+  events from "crm.csv" {CRM_BLOCK}
+  lead "L1"
+  expect touch breached
+}}
+""", {"crm.csv": csv})
+    assert r.passed, r.error
+    item = slacode.loads(RULE + f'test "t" {{\n  as of 2026-11-02T18:00:00Z\n  events from "x.csv" {CRM_BLOCK}\n}}\n'
+                         ).tests[0].items[1]
+    assert testing.read_options(item) == {
+        "default_tz": "America/Sao_Paulo",
+        "type_map": [("assigned", "Owner Change"), ("contact_attempt", "Call"), ("contact_attempt", "Email")],
+        "timestamp_formats": ["%m/%d/%Y %I:%M %p", "epoch-ms"]}
+
+
+def test_without_the_type_lines_the_crms_types_start_nothing(tmp_path):
+    block = CRM_BLOCK.replace('    type assigned = "Owner Change"\n', "")
+    [r] = results(tmp_path, f"""test "t" {{
+  as of 2026-11-02T18:00:00Z
+  events from "crm.jsonl" {block}
+  lead "L1"
+  expect touch met
+}}
+""", {"crm.jsonl": CRM_LOG})
+    assert not r.passed
+
+
+@pytest.mark.parametrize("lines, where, message", [
+    ('type assigned = "Call"; type contact_attempt = "Call"', (10, 51),
+     "the type 'Call' is mapped twice (assigned=Call and contact_attempt=Call)"),
+    ('type call = "Call"', None, None),                 # (a different case is another type)
+    ('type `Call` = "Call"', (10, 27), "type map Call=Call: maps the type 'Call' to itself"),
+    ('timestamp format "%Q"; timezone "UTC"', (10, 44), "timestamp format '%Q' is not a strptime format"),
+    ('timestamp format "%d/%m/%Y %H:%M"', (10, 27), 'the format "%d/%m/%Y %H:%M" reads times without an offset, '
+                                                    "and this `events from` block names no zone"),
+    ('timestamp format "%d/%m/%Y %H:%M %z"', None, None),
+    ('timestamp format "epoch-s"; timestamp format "epoch-s"', (10, 55), '`timestamp format "epoch-s"` is given twice'),
+])
+def test_lint_checks_the_type_and_format_lines(lines, where, message):
+    text = RULE + (f'test "t" {{\n  as of 2026-11-03T12:00:00Z\n  events from "x.jsonl" {{ {lines} }}\n'
+                   '  expect touch met\n}\n')
+    found = [d for d in slacode.lint(text) if d.code == "SLA328"]
+    assert [d for d in slacode.lint(text) if d.severity == "error"] == []
+    if where is None:
+        assert found == []
+        return
+    [d] = found
+    assert (d.line, d.column) == where and d.message.startswith(message), (d.line, d.column, d.message)
+
+
+def test_a_bad_type_line_fails_the_test(tmp_path):
+    [r] = results(tmp_path, """test "t" {
+  as of 2026-11-03T12:00:00Z
+  events from "crm.jsonl" { type assigned = "Call"; type contact_attempt = "Call" }
+  expect touch met
+}
+""", {"crm.jsonl": CRM_LOG})
+    assert not r.passed and "is mapped twice" in r.error and r.error.endswith("(SLA328)")
+
+
+def test_fmt_and_diff_write_the_type_and_format_lines():
+    text = RULE + ('test "t" {\n  as of 2026-11-03T12:00:00Z\n'
+                   '  events from "x.jsonl" { type `Contact Attempt` = "Call"; type `assigned` = "Owner";'
+                   ' timestamp format "epoch-ms"; timezone "UTC" }\n}\n')
+    out = slacode.format(text)
+    assert ('  events from "x.jsonl" {\n    type `Contact Attempt` = "Call"\n    type assigned = "Owner"\n'
+            '    timestamp format "epoch-ms"\n    timezone "UTC"\n  }\n') in out
+    assert slacode.format(out) == out
+    again = slacode.loads(out).tests[0].items[1]
+    assert [(o.key, o.name, o.value.value) for o in again.options] == [
+        ("type", "Contact Attempt", "Call"), ("type", "assigned", "Owner"), ("timestamp format", None, "epoch-ms"),
+        ("timezone", None, "UTC")]
+    from slacode.diff import semantic_diff
+
+    new = text.replace('"epoch-ms"', '"epoch-s"')
+    [change] = [c for c in semantic_diff(slacode.loads(text), slacode.loads(new)) if c.area == "test"]
+    assert 'timestamp format "epoch-s"' in change.after and 'timestamp format "epoch-ms"' in change.before
+
+
+def test_type_and_format_stay_names_elsewhere():
+    text = RULE.replace("stop on contact_attempt", 'stop on contact_attempt where type == "x" and format != 1 '
+                        "and timestamp > 0")
+    assert [d for d in slacode.lint(text) if d.severity == "error"] == []

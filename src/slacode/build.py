@@ -766,6 +766,16 @@ class _Builder:
         return m.ReadOption.model_construct(key="timezone", name=None, value=self.string(children[0]),
                                             span=self._span(meta))
 
+    def read_type(self, meta, children):
+        ours, theirs = children
+        name = self.name(ours)
+        return m.ReadOption.model_construct(key="type", name=name.value, quoted=name.quoted, value=self.string(theirs),
+                                            span=self._span(meta))
+
+    def read_timestamp_format(self, meta, children):
+        return m.ReadOption.model_construct(key="timestamp format", name=None, value=self.string(children[0]),
+                                            span=self._span(meta))
+
     def test_event(self, meta, children):
         at, type_, props, sets = children
         return m.TestEvent.model_construct(at=self.timestamp(at), type=self.name(type_), props=props or (),

@@ -805,7 +805,8 @@ _STATEMENTS = {
     m.TestLead: lambda p, t: f"lead {string(t.lead.value)}",
     m.TestEventsFrom: lambda p, t: f"events from {string(t.path.value)}",
     m.ReadOption: lambda p, o: (f"column {_column_name(o.name)} = {string(o.value.value)}" if o.key == "column"
-                                else f"{o.key} {string(o.value.value)}"),
+                                else f"type {name_text(o.name, o.quoted)} = {string(o.value.value)}"
+                                if o.key == "type" else f"{o.key} {string(o.value.value)}"),
     m.TestEvent: _test_event,
     m.Expect: _expect,
     m.ByAssignee: lambda p, c: "by assignee",

@@ -1176,17 +1176,20 @@ class TestEvent(Node):
 
 class ReadOption(Node):
     """One line of an ``events from`` block (extension): how to read the file, as the
-    command line's ``--csv-delimiter``, ``--column NAME=HEADER`` and ``--tz`` do."""
+    command line's ``--csv-delimiter``, ``--column NAME=HEADER``, ``--tz``,
+    ``--type-map OURS=THEIRS`` and ``--timestamp-format`` do."""
 
-    key: Literal["delimiter", "column", "timezone"]
-    name: str | None = None             # `column NAME = "HEADER"`: the name read (`fields.X` too)
+    key: Literal["delimiter", "column", "timezone", "type", "timestamp format"]
+    name: str | None = None             # `column NAME = …`: the name read (`fields.X` too); `type OURS = …`
+    quoted: bool = Field(default=False, exclude=True, repr=False)   # `type `OURS` = …` (layout, as Name's)
     value: StringLit
 
 
 class TestEventsFrom(Node):
     """``events from "PATH"`` (extension): the events of a JSON Lines or CSV file, read where
     the line stands (a relative path is from the agreement's folder); ``options``: its block's
-    lines (a CSV delimiter, columns, the zone of timestamps without an offset)."""
+    lines (a CSV delimiter, columns, the zone of timestamps without an offset, types read
+    as others, timestamp formats)."""
 
     __test__: ClassVar[bool] = False   # not a test class for pytest
 

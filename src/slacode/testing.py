@@ -343,14 +343,19 @@ def _read_fixture(agreement: m.Agreement, item: m.TestEventsFrom):
 
 def read_options(item: m.TestEventsFrom) -> dict:
     """The keyword arguments of :func:`slacode.read_events` that an ``events from`` block
-    gives: ``csv_delimiter``, ``csv_columns`` and ``default_tz`` (the last of each wins; lint
-    reports one given twice, SLA328)."""
+    gives: ``csv_delimiter``, ``csv_columns``, ``default_tz`` (the last of each wins; lint
+    reports one given twice, SLA328), ``type_map`` and ``timestamp_formats`` (in the block's
+    order, as repeated options)."""
     options: dict = {}
     for o in item.options:
         if o.key == "delimiter":
             options["csv_delimiter"] = o.value.value
         elif o.key == "timezone":
             options["default_tz"] = o.value.value
+        elif o.key == "type":
+            options.setdefault("type_map", []).append((o.name, o.value.value))
+        elif o.key == "timestamp format":
+            options.setdefault("timestamp_formats", []).append(o.value.value)
         else:
             options.setdefault("csv_columns", []).append((o.name, o.value.value))
     return options

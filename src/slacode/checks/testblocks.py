@@ -95,8 +95,13 @@ def _read_option_problems(ctx: Context, item: m.TestEventsFrom) -> Iterator[Diag
 
     seen: dict[tuple[str, str | None], m.ReadOption] = {}
     headers: dict[str, m.ReadOption] = {}
-    csv_lines = [o for o in item.options if o.key != "timezone"]
+    csv_lines = [o for o in item.options if o.key in ("delimiter", "column")]
+    zone = next((o.value.value for o in reversed(item.options) if o.key == "timezone"), None)
+    types: list[tuple[str, str]] = []
     for o in item.options:
+        if o.key in ("type", "timestamp format"):
+            yield from _read_line_problems(ctx, o, types, zone, seen)
+            continue
         said = f"`column {o.name} = …`" if o.key == "column" else f"`{o.key}`"
         if (o.key, o.name) in seen:
             yield ctx.diag(codes.TEST_EVENT_MISREAD, f"{said} is given twice in this `events from` block", o,
@@ -122,6 +127,46 @@ def _read_option_problems(ctx: Context, item: m.TestEventsFrom) -> Iterator[Diag
         yield ctx.diag(codes.TEST_EVENT_MISREAD, f"`{csv_lines[0].key}` reads CSV files, and \"{item.path.value}\" "
                        "is not one (its name does not end in .csv or .csv.gz)", csv_lines[0],
                        hint="leave the CSV lines out for a JSON Lines file, or name the CSV file")
+
+
+def _read_line_problems(ctx: Context, o: m.ReadOption, types: list, zone: str | None,
+                        seen: dict) -> Iterator[Diagnostic]:
+    """A `type OURS = "THEIRS"` or `timestamp format "F"` line of an `events from` block that
+    cannot be used, as `--type-map` and `--timestamp-format` would refuse it (``types``: the
+    block's type lines so far, which this one joins; ``zone``: its `timezone`)."""
+    if o.key == "type":
+        from slacode.typemap import type_map_pairs
+
+        try:
+            type_map_pairs([*types, (o.name, o.value.value)])
+        except ValueError as e:
+            yield ctx.diag(codes.TEST_EVENT_MISREAD, str(e), o,
+                           hint='e.g. `type state = "Status Change"`: the file\'s events of type "Status Change" '
+                                'read as state (several types may be read as one, each on a line)')
+            return
+        types.append((o.name, o.value.value))
+        return
+    if (o.key, o.value.value) in seen:
+        yield ctx.diag(codes.TEST_EVENT_MISREAD, f"`timestamp format \"{o.value.value}\"` is given twice in this "
+                       "`events from` block", o, hint="keep one: the formats are tried in order")
+        return
+    seen[o.key, o.value.value] = o
+    from slacode.timestamps import timestamp_formats
+
+    try:
+        timestamp_formats([o.value.value], zone or "UTC")
+    except ValueError as e:
+        yield ctx.diag(codes.TEST_EVENT_MISREAD, str(e), o.value,
+                       hint='e.g. `timestamp format "%m/%d/%Y %I:%M %p"`, `timestamp format "epoch-ms"`')
+        return
+    if zone is None:
+        try:
+            timestamp_formats([o.value.value], None)
+        except ValueError:
+            yield ctx.diag(codes.TEST_EVENT_MISREAD, f"the format \"{o.value.value}\" reads times without an offset, "
+                           "and this `events from` block names no zone to read them in", o,
+                           hint='add `timezone "America/Sao_Paulo"` (the zone the export writes its times in) '
+                                'to the block, or a %z to the format')
 
 
 @rule(codes.TEST_EVENT_MISREAD, codes.TEST_EVENT_AFTER_AS_OF)
