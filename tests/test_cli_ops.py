@@ -177,8 +177,8 @@ def test_an_unusable_tmpdir_is_said_once_where_the_files_go_instead(tmp_path, mo
     captured = capsys.readouterr()
     assert captured.out == expected
     lines = [line for line in captured.err.splitlines() if "TMPDIR" in line]
-    assert lines == [f"slacode: warning: TMPDIR {'' if not value else '(' + value.format(tmp=tmp_path) + ') '}"
-                     f"{why}: temporary files go to {tempfile.gettempdir()} instead"]
+    named = f"({value.format(tmp=tmp_path)}) " if value else ""
+    assert lines == [f"slacode: warning: TMPDIR {named}{why}: temporary files go to {tempfile.gettempdir()} instead"]
     assert cli.main(["lint", str(SPEC)]) in (0, 1)                     # lint keeps no temporary file
     assert "TMPDIR" not in capsys.readouterr().err
 
