@@ -2,11 +2,18 @@
 
 Every worker reads every source but keeps only the lines of its leads (a lead's partition
 is a CRC-32 of its id, :func:`slacode.partition.partition_of`), and folds them exactly as the
-serial path does (:mod:`slacode.stream`: both passes, spool, replay). It leaves in a
-temporary directory its lead outcomes, in lead order (a :class:`~slacode.stream.Spool`;
-with grouped input, the very spool of its pass), and what the merge needs: its line
-diagnostics, its counts of events after ``as_of`` and the hash of every id it used, in
-a file (:class:`~slacode.ids.SpilledIds`: a worker's memory does not grow with its ids).
+serial path does (:mod:`slacode.stream`: both passes, spool, replay). It leaves in the
+run's folder (:class:`Workdir`) its lead outcomes, in lead order (a
+:class:`~slacode.stream.Spool`; with grouped input, the very spool of its pass) and the
+hash of every id it used, in a file (:class:`~slacode.ids.SpilledIds`: a worker's memory
+does not grow with its ids), and sends the parent through a pipe what the merge needs
+besides (its line diagnostics, its counts of events after ``as_of``), or what stopped it:
+a pipe needs no disk, which may be what is full. The parent takes each result as it comes,
+and stops the other workers at the first failure that the run cannot survive.
+
+Workers do not outlive the run: they die with their parent (Linux: ``PR_SET_PDEATHSIG``)
+and of the parent's SIGTERM; the run's folder is removed at its end, and a folder left by
+a run that was SIGKILLed is removed by a later run (:func:`remove_stale_workdirs`).
 
 The parent merges the outcomes by lead id (byte ranges of a grouped file only follow each
 other), adds the aggregates and the leads' notes, and puts the diagnostics back in input
