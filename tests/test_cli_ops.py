@@ -187,3 +187,15 @@ def test_a_usable_tmpdir_is_not_mentioned(monkeypatch, capsys):
     monkeypatch.setenv("TMPDIR", tempfile.gettempdir() + os.sep)
     assert cli.main(CHECK) == 0
     assert "TMPDIR" not in capsys.readouterr().err
+
+
+def test_an_extension_module_that_cannot_be_mapped_is_out_of_memory(monkeypatch, capsys):
+    """Under a memory limit (`ulimit -v`), the dynamic loader fails before Python can raise
+    MemoryError: that ImportError is no bug either."""
+    def load(*args, **kwargs):
+        raise ImportError("/x/_pydantic_core.so: failed to map segment from shared object")
+
+    monkeypatch.setattr(cli, "load_agreement", load)
+    assert cli.main(CHECK) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("slacode: out of memory") and "bug" not in err

@@ -909,7 +909,7 @@ def _say_internal_error(exc: BaseException) -> None:
                               getattr(parallel, "WorkerKilled", None)) if c is not None)  # the OOM killer, a kill -9
     if known and isinstance(exc, known):
         message = str(exc)
-    elif isinstance(exc, MemoryError):       # more verdicts than the machine holds
+    elif isinstance(exc, MemoryError) or _no_memory_to_load(exc):    # more verdicts than the machine holds
         message = "out of memory: the run needs more memory than this machine gives it"
         hint = ("check --as-of and the oldest events (a placeholder date makes goals report every period "
                 "since); give the process more memory, or evaluate fewer events at once"
@@ -922,6 +922,13 @@ def _say_internal_error(exc: BaseException) -> None:
     click.echo(f"slacode: {message}", err=True)
     if hint:
         click.echo(f"  = hint: {hint}", err=True)
+
+
+def _no_memory_to_load(exc: BaseException) -> bool:
+    """Whether an ImportError is the dynamic loader's lack of memory (an extension module
+    that could not be mapped), which is no bug either."""
+    text = str(exc).lower()
+    return isinstance(exc, ImportError) and ("failed to map segment" in text or "cannot allocate memory" in text)
 
 
 def _os_error_words(exc: OSError) -> tuple[str, str | None]:
