@@ -1027,7 +1027,7 @@ def _failed_side(exc: OSError) -> str | None:
         filename = frame.f_code.co_filename
         if filename.endswith("tempfile.py"):
             return "temporary"
-        if os.path.dirname(filename) != package:
+        if os.path.dirname(os.path.abspath(filename)) != package:
             continue
         if os.path.basename(filename) in _TEMPORARY_WRITERS or frame.f_code.co_name == "spool_stdin":
             return "temporary"

@@ -772,14 +772,16 @@ def _temporary_side(exc: OSError, workdir: str) -> bool:
     """Whether a worker's OSError is one of the temporary folder: a file named in the run's
     folder or the temporary folder, or an unnamed temporary file the spools write."""
     name = exc.filename
-    if isinstance(name, str):
+    if isinstance(name, str):                   # the run's files, or tempfile's (named tmpXXXXXXXX)
         folder = os.path.dirname(workdir)
-        return name.startswith(workdir) or os.path.dirname(name) == folder
+        return name.startswith(workdir + os.sep) or (os.path.dirname(name) == folder
+                                                     and os.path.basename(name).startswith("tmp"))
     tb = exc.__traceback__
     last = None
+    package = os.path.dirname(os.path.abspath(__file__))
     while tb is not None:                       # the innermost frame of slacode or tempfile
         filename = tb.tb_frame.f_code.co_filename
-        if os.sep + "slacode" + os.sep in filename or filename.endswith("tempfile.py"):
+        if os.path.dirname(os.path.abspath(filename)) == package or filename.endswith("tempfile.py"):
             last = filename
         tb = tb.tb_next
     return last is not None and os.path.basename(last) in ("stream.py", "ids.py", "parallel.py", "tempfile.py")
