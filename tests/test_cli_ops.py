@@ -199,3 +199,18 @@ def test_an_extension_module_that_cannot_be_mapped_is_out_of_memory(monkeypatch,
     assert cli.main(CHECK) == 2
     err = capsys.readouterr().err
     assert err.startswith("slacode: out of memory") and "bug" not in err
+
+
+def test_a_signal_while_a_crash_is_said_is_the_signals_status(monkeypatch):
+    def broken():
+        raise RuntimeError("boom")
+
+    def stopped(exc):
+        raise cli._Stopped(15)
+
+    monkeypatch.setattr(cli, "main", broken)
+    monkeypatch.setattr(cli, "_say_internal_error", stopped)
+    monkeypatch.setattr(sys, "stderr", sys.stderr)
+    with pytest.raises(SystemExit) as exit_:
+        cli.console()
+    assert exit_.value.code == 143

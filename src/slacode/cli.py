@@ -652,9 +652,18 @@ def console() -> None:
     except BrokenPipeError:
         code = _pipe_closed()
     except BaseException as e:  # noqa: BLE001 - the last resort: a crash is 2, never Python's 1 (findings)
-        code = _internal_error(e)
+        code = _last_resort(e)
     _restore_signals(restore)
     sys.exit(code)
+
+
+def _last_resort(exc: BaseException) -> int:
+    """:func:`_internal_error` of what escaped :func:`main`; a signal while it is said is
+    the signal's status."""
+    try:
+        return _internal_error(exc)
+    except _Stopped as e:
+        return _stopped(e.signum)
 
 
 class _Stopped(BaseException):
