@@ -622,17 +622,133 @@ def _code_rows(infos) -> str:
 def console() -> None:
     """The ``slacode`` program: :func:`main`, then exit with its status.
 
+    SIGTERM (a timeout, ``docker stop``, a scheduler) and SIGINT (Ctrl-C) unwind the run
+    (:class:`_Stopped`): the workers are stopped, the temporary files removed, one line
+    says so, and the status is 128 + the signal's number (143, 130). Whatever else happens,
+    even a failure while reporting a failure, the status is never Python's 1 (findings):
+    an exception that escapes everything is status 2 (:func:`_internal_error`). Standard
+    output is flushed here, so that a full disk at the last write is said too.
+
     Before exiting, every object left is moved out of the cyclic collector's sight
     (``gc.freeze``): the interpreter's last collection would otherwise traverse the tens of
     thousands of objects of pydantic, Lark and the loaded agreement only to find nothing to
     collect (some 15 to 50 ms of every run). Nothing is lost: the process ends, and files
     are flushed and closed as usual. Tests call :func:`main`, which freezes nothing."""
-    import gc
+    code, restore = EXIT_ERROR, None
+    try:
+        import gc
 
-    sys.stderr = _QuietStderr(sys.stderr)
-    code = main()
-    gc.freeze()
+        sys.stderr = _QuietStderr(sys.stderr)
+        restore = _stop_on_signals()
+        code = _flushed(main())
+        gc.freeze()
+    except SystemExit:
+        _restore_signals(restore)
+        raise
+    except _Stopped as e:
+        code = _stopped(e.signum)
+    except KeyboardInterrupt:
+        code = _stopped(2)
+    except BrokenPipeError:
+        code = _pipe_closed()
+    except BaseException as e:  # noqa: BLE001 - the last resort: a crash is 2, never Python's 1 (findings)
+        code = _last_resort(e)
+    _restore_signals(restore)
     sys.exit(code)
+
+
+def _last_resort(exc: BaseException) -> int:
+    """:func:`_internal_error` of what escaped :func:`main`; a signal while it is said is
+    the signal's status."""
+    try:
+        return _internal_error(exc)
+    except _Stopped as e:
+        return _stopped(e.signum)
+
+
+class _Stopped(BaseException):
+    """A SIGTERM or SIGINT the program received (:func:`_stop_on_signals`). It unwinds the
+    stack as KeyboardInterrupt does, so every ``finally`` runs (the workers are stopped, the
+    run's folder removed), but it is not one: click would print an empty line for it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: The exit status and the word of each signal the program stops on: 128 + its number.
+_SIGNAL_EXITS = {2: (130, "interrupted"), 15: (143, "terminated")}
+
+
+def _stop_on_signals() -> tuple | None:
+    """Make SIGTERM, and SIGINT unless it is ignored (a job started in the background),
+    raise :class:`_Stopped` in this process; returns the handlers to put back. Only the
+    first signal raises: those that follow are ignored, so that they do not cut the clean-up
+    short. A worker forked a moment before (still with this handler) dies of it as usual."""
+    import signal
+
+    pid = os.getpid()
+
+    def stop(signum, _frame):
+        if os.getpid() != pid:                  # a worker that has not set its own handlers yet
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        for s in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(s) is stop:
+                signal.signal(s, signal.SIG_IGN)
+        raise _Stopped(signum)
+
+    try:
+        before = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT))
+        signal.signal(signal.SIGTERM, stop)
+        if before[1] is signal.default_int_handler:
+            signal.signal(signal.SIGINT, stop)
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not the main thread
+        return None
+    return before
+
+
+def _restore_signals(before: tuple | None) -> None:
+    """Put back the handlers :func:`_stop_on_signals` replaced (the interpreter's exit then
+    dies of a late signal, as any program does)."""
+    if before is None:
+        return
+    try:
+        import signal
+
+        signal.signal(signal.SIGTERM, before[0])
+        signal.signal(signal.SIGINT, before[1])
+    except BaseException:  # noqa: BLE001, S110 - exiting anyway
+        pass
+
+
+def _stopped(signum: int) -> int:
+    """Say that a signal stopped the run; its exit status (130 interrupted, 143 terminated).
+    On a terminal the line starts on a line of its own (after the ``^C`` it echoed); in a
+    log, with no empty line before it."""
+    status, word = _SIGNAL_EXITS.get(signum, (128 + signum, f"stopped by signal {signum}"))
+    try:
+        lead = "\n" if sys.stderr.isatty() else ""
+        click.echo(f"{lead}slacode: {word}", err=True)
+    except BaseException:  # noqa: BLE001, S110 - the status says it too
+        pass
+    return status
+
+
+def _flushed(code: int) -> int:
+    """``code``, after standard output is flushed: a disk that fills at the last write is an
+    I/O error (2) of standard output, not a message of the interpreter's exit (status 120)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _pipe_closed()                          # the reader had what it wanted
+    except OSError as e:
+        e.slacode_where = "stdout"
+        return _internal_error(e)
+    except (ValueError, AttributeError):        # closed, or replaced by something without flush
+        pass
+    return code
 
 
 class _QuietStderr:
@@ -673,6 +789,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
+        _say_unusable_tmpdir(args)
         result = cli.main(args=args, prog_name="slacode", standalone_mode=False)
     except Abort as e:
         click.echo(f"slacode: {_one_line(str(e))}", err=True)
@@ -684,8 +801,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except click.exceptions.Abort as e:
         if isinstance(e.__cause__, KeyboardInterrupt):      # click turns Ctrl-C into Abort
-            click.echo("slacode: interrupted", err=True)
-            return 130
+            return _stopped(2)
         click.echo("slacode: aborted", err=True)
         return EXIT_ERROR
     except BrokenPipeError:
@@ -698,12 +814,46 @@ def main(argv: list[str] | None = None) -> int:
         if e.code == 1 and isinstance(sys.stdout, PacifyFlushWrapper):
             return EXIT_OK
         raise
+    except _Stopped as e:
+        return _stopped(e.signum)
     except KeyboardInterrupt:
-        click.echo("slacode: interrupted", err=True)
-        return 130
+        return _stopped(2)
     except Exception as e:  # noqa: BLE001 - a bug or a limit slacode should have caught: status 2, not 1
         return _internal_error(e)
     return result if isinstance(result, int) else EXIT_OK
+
+
+#: The commands that keep temporary files (the evaluation's spools) when they read events.
+_SPOOLING = frozenset({"check", "report", "due", "changes", "diff"})
+
+
+def _say_unusable_tmpdir(args: list[str]) -> None:
+    """Say once, for a command that keeps temporary files, that ``TMPDIR`` is set but cannot
+    be used (empty, missing, not a folder, not writable), and where they go instead: Python
+    falls back to another folder (``/tmp``) without a word, maybe a small one."""
+    chosen = os.environ.get("TMPDIR")
+    if chosen is None or "--help" in args:
+        return
+    command = next((a for a in args if not a.startswith("-")), None)
+    if command not in _SPOOLING or command == "diff" and not any(a.startswith("--events") for a in args):
+        return
+    import tempfile
+
+    try:
+        folder = tempfile.gettempdir()
+    except OSError:                             # none at all: said where a file is made
+        return
+    if chosen and os.path.abspath(chosen) == folder:
+        return
+    if not chosen:
+        why = "is set but empty"
+    elif not os.path.exists(chosen):
+        why = f"({chosen}) does not exist"
+    elif not os.path.isdir(chosen):
+        why = f"({chosen}) is not a folder"
+    else:
+        why = f"({chosen}) cannot be written"
+    click.echo(f"slacode: warning: TMPDIR {why}: temporary files go to {folder} instead", err=True)
 
 
 def _one_line(message: str) -> str:
@@ -729,11 +879,31 @@ def _pipe_closed() -> int:
 def _internal_error(exc: BaseException) -> int:
     """An exception no command handled: one line saying what happened (the traceback with
     ``SLACODE_TRACEBACK=1``), and exit status 2 ("usage, I/O or internal error"), never 1,
-    which means findings."""
-    import os
+    which means findings. Saying it imports nothing that may not be loaded already (an
+    import can fail for the very lack of memory being reported); if saying it fails all
+    the same, the least is written straight to the file descriptor, and the status is
+    still 2. A signal (:class:`_Stopped`) meanwhile goes on up: it has its own status."""
+    try:
+        _say_internal_error(exc)
+    except _Stopped:
+        raise
+    except BaseException:  # noqa: BLE001 - no memory to format it, stderr gone: say the least
+        _last_words(exc)
+    return EXIT_ERROR
 
-    from slacode.calendar import CalendarError
 
+def _last_words(exc: BaseException) -> None:
+    """One line on file descriptor 2 with no formatting (nothing to allocate but the name)."""
+    try:
+        if isinstance(exc, MemoryError):
+            os.write(2, b"slacode: out of memory\n")
+        else:
+            os.write(2, b"slacode: internal error: " + type(exc).__name__.encode("ascii", "replace") + b"\n")
+    except BaseException:  # noqa: BLE001, S110 - the status 2 says it
+        pass
+
+
+def _say_internal_error(exc: BaseException) -> None:
     if os.environ.get("SLACODE_TRACEBACK"):
         import traceback
 
@@ -741,20 +911,155 @@ def _internal_error(exc: BaseException) -> int:
         worker = getattr(exc, "worker_traceback", None)     # where a worker process failed
         if worker:
             click.echo(f"in the worker:\n{worker}", err=True)
-    if isinstance(exc, CalendarError):       # a working-time limit the data reached
-        click.echo(f"slacode: {exc}", err=True)
-    elif isinstance(exc, MemoryError):       # more verdicts than the machine holds
-        click.echo("slacode: out of memory: the run needs more memory than this machine gives it", err=True)
-        click.echo("  = hint: check --as-of and the oldest events (a placeholder date makes goals report "
-                   "every period since); give the process more memory, or evaluate fewer events at once", err=True)
-    elif isinstance(exc, OSError):           # the disk is full, a pipe broke: no bug of ours
-        where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"slacode: {where}{exc.strerror or exc}", err=True)
+    calendar = sys.modules.get("slacode.calendar")          # (if it was never loaded, exc is none of its)
+    parallel = sys.modules.get("slacode.parallel")
+    hint = None
+    known = tuple(c for c in (getattr(calendar, "CalendarError", None),    # a working-time limit the data reached
+                              getattr(parallel, "WorkerKilled", None)) if c is not None)  # the OOM killer, a kill -9
+    if known and isinstance(exc, known):
+        message = str(exc)
+    elif isinstance(exc, MemoryError) or _no_memory_to_load(exc):    # more verdicts than the machine holds
+        message = "out of memory: the run needs more memory than this machine gives it"
+        hint = ("check --as-of and the oldest events (a placeholder date makes goals report every period "
+                "since); give the process more memory, or evaluate fewer events at once"
+                + (", or use fewer --jobs (each process needs its own)" if hasattr(exc, "slacode_worker") else ""))
+    elif isinstance(exc, OSError):           # the disk is full, too many open files: no bug of ours
+        message, hint = _os_error_words(exc)
     else:
-        click.echo(f"slacode: internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("  = hint: this is a bug in slacode; run again with SLACODE_TRACEBACK=1 set "
-                   "to see where, and report it", err=True)
-    return EXIT_ERROR
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        hint = "this is a bug in slacode; run again with SLACODE_TRACEBACK=1 set to see where, and report it"
+    click.echo(f"slacode: {message}", err=True)
+    if hint:
+        click.echo(f"  = hint: {hint}", err=True)
+
+
+def _no_memory_to_load(exc: BaseException) -> bool:
+    """Whether an ImportError is the dynamic loader's lack of memory (an extension module
+    that could not be mapped), which is no bug either."""
+    text = str(exc).lower()
+    return isinstance(exc, ImportError) and ("failed to map segment" in text or "cannot allocate memory" in text)
+
+
+def _os_error_words(exc: OSError) -> tuple[str, str | None]:
+    """The message and hint of an OSError no command handled, saying which side failed
+    where it can be known: the temporary folder (spools, a parallel run's folder) or
+    standard output (:func:`_failed_side`)."""
+    import errno
+
+    text = exc.strerror or str(exc)
+    side = _failed_side(exc)
+    if exc.errno in (errno.EMFILE, errno.ENFILE):
+        what = {"temporary": " (opening a temporary file)", "stdout": " (standard output)"}.get(side, "")
+        named = f"{exc.filename}: " if side is None and exc.filename else ""
+        limit = _open_files_limit()
+        if exc.errno == errno.ENFILE:
+            hint = "the whole system's table of open files is full: stop other programs, or use fewer --jobs"
+        else:
+            hint = (f"raise the limit of open files (`ulimit -n`{limit}) where the job starts, or use fewer "
+                    "--jobs (each process opens its own files)")
+        return f"{named}{text}{what}", hint
+    if side == "temporary":
+        folder = _temporary_folder()
+        if folder is None:
+            return f"no usable temporary folder: {text}", "set TMPDIR to a folder slacode can write in"
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", 122)):
+            hint = ("while it runs, slacode keeps about the size of its output there (the evaluation's "
+                    "spools): make room there, or set TMPDIR to a folder with more space")
+            return f"{folder} is full: {text}", hint
+        return f"{folder}: {text}", "set TMPDIR to a folder slacode can write in"
+    if side == "stdout":
+        if exc.errno == errno.ENOSPC:
+            return f"standard output: {text}", "the disk standard output goes to is full; the output is incomplete"
+        return f"standard output: {text}", None
+    named = f"{exc.filename}: " if exc.filename else ""
+    hint = None
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", 122)) and not exc.filename:
+        folder = _temporary_folder() or "the temporary folder"
+        hint = (f"a disk is full: the one standard output is written to, or the one of {folder} "
+                "(TMPDIR sets another)")
+    return f"{named}{text}", hint
+
+
+def _temporary_folder() -> str | None:
+    """``the temporary folder PATH`` (with ``(TMPDIR)`` when that variable chose it), or
+    None when there is none that can be used."""
+    tempfile = sys.modules.get("tempfile")
+    try:
+        if tempfile is None:
+            import tempfile
+        folder = tempfile.gettempdir()
+    except (OSError, ImportError):           # "No usable temporary directory found in …"
+        return None
+    chosen = os.environ.get("TMPDIR")
+    by_variable = bool(chosen) and os.path.abspath(chosen) == folder
+    return f"the temporary folder {folder}" + (" (TMPDIR)" if by_variable else "")
+
+
+def _open_files_limit() -> str:
+    """``, now N`` for the soft limit of open files, or nothing when it cannot be read (asked
+    of ``sysconf``: importing a module would need a file descriptor, the very thing missing)."""
+    try:
+        soft = os.sysconf("SC_OPEN_MAX")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return f", now {soft}" if soft > 0 else ""
+
+
+#: The modules of slacode that write temporary files (spools, spilled ids, a parallel run's folder).
+_TEMPORARY_WRITERS = ("stream.py", "ids.py", "parallel.py")
+
+
+def _failed_side(exc: OSError) -> str | None:
+    """``"temporary"`` when an OSError is of the temporary folder, ``"stdout"`` when of
+    standard output, None when it cannot be told cheaply. Told by a mark put on it
+    (``slacode_where``, by a worker or by :func:`_flushed`), by a file named in the
+    temporary folder, or by where it was raised: the innermost frame of slacode or of
+    ``tempfile`` (a spool's write), and, for standard output, a reference to it there."""
+    side = getattr(exc, "slacode_where", None)
+    if side:
+        return side
+    tempfile = sys.modules.get("tempfile")
+    folder = getattr(tempfile, "tempdir", None)
+    name = exc.filename
+    if isinstance(name, str) and folder:
+        base = os.path.basename(name)
+        in_folder = os.path.dirname(name) == folder and base.startswith(("tmp", "slacode-jobs-"))
+        if in_folder or os.path.basename(os.path.dirname(name)).startswith("slacode-jobs-"):
+            return "temporary"
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    package = os.path.dirname(os.path.abspath(__file__))
+    for frame in reversed(frames):                    # the innermost first
+        filename = frame.f_code.co_filename
+        if filename.endswith("tempfile.py"):
+            return "temporary"
+        if os.path.dirname(os.path.abspath(filename)) != package:
+            continue
+        if os.path.basename(filename) in _TEMPORARY_WRITERS or frame.f_code.co_name == "spool_stdin":
+            return "temporary"
+        try:
+            if any(_is_stdout(v) for v in frame.f_locals.values()):
+                return "stdout"
+        except Exception:  # noqa: BLE001 - a frame's locals that cannot be read tell nothing
+            return None
+        return None
+    return None
+
+
+def _is_stdout(value, depth: int = 2) -> bool:
+    """Whether ``value`` is standard output: the stream, its buffer, a bound method of one,
+    or an object that holds one (``out``, ``stream``: the writers of the output)."""
+    streams = [sys.stdout, sys.__stdout__]
+    streams += [getattr(s, "buffer", None) for s in list(streams)]
+    if any(value is s for s in streams if s is not None):
+        return True
+    if depth <= 0:
+        return False
+    return any(_is_stdout(getattr(value, attr, None), depth - 1)
+               for attr in ("__self__", "out", "stream", "_stream") if getattr(value, attr, None) is not None)
 
 
 # ------------------------------------------------------------------------ check & co.

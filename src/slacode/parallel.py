@@ -2,11 +2,18 @@
 
 Every worker reads every source but keeps only the lines of its leads (a lead's partition
 is a CRC-32 of its id, :func:`slacode.partition.partition_of`), and folds them exactly as the
-serial path does (:mod:`slacode.stream`: both passes, spool, replay). It leaves in a
-temporary directory its lead outcomes, in lead order (a :class:`~slacode.stream.Spool`;
-with grouped input, the very spool of its pass), and what the merge needs: its line
-diagnostics, its counts of events after ``as_of`` and the hash of every id it used, in
-a file (:class:`~slacode.ids.SpilledIds`: a worker's memory does not grow with its ids).
+serial path does (:mod:`slacode.stream`: both passes, spool, replay). It leaves in the
+run's folder (:class:`Workdir`) its lead outcomes, in lead order (a
+:class:`~slacode.stream.Spool`; with grouped input, the very spool of its pass) and the
+hash of every id it used, in a file (:class:`~slacode.ids.SpilledIds`: a worker's memory
+does not grow with its ids), and sends the parent through a pipe what the merge needs
+besides (its line diagnostics, its counts of events after ``as_of``), or what stopped it:
+a pipe needs no disk, which may be what is full. The parent takes each result as it comes,
+and stops the other workers at the first failure that the run cannot survive.
+
+Workers do not outlive the run: they die with their parent (Linux: ``PR_SET_PDEATHSIG``)
+and of the parent's SIGTERM; the run's folder is removed at its end, and a folder left by
+a run that was SIGKILLed is removed by a later run (:func:`remove_stale_workdirs`).
 
 The parent merges the outcomes by lead id (byte ranges of a grouped file only follow each
 other), adds the aggregates and the leads' notes, and puts the diagnostics back in input
@@ -21,6 +28,7 @@ the loaded agreement and its compiled plan; where ``fork`` is missing, evaluatio
 from __future__ import annotations
 
 import bisect
+import contextlib
 import heapq
 import itertools
 import multiprocessing
@@ -89,11 +97,87 @@ def max_jobs(jobs: int) -> int:
     return max(1, min(jobs, 4 * available_cores()))
 
 
-def available_cores() -> int:
+def available_cores(cgroup_root: str = "/sys/fs/cgroup", proc_cgroup: str = "/proc/self/cgroup") -> int:
+    """The cores this process may use: those of its affinity mask (a cpuset), and no more
+    than its control group's CPU quota allows (a container's `--cpus`, a Kubernetes CPU
+    limit: :func:`cgroup_cpu_limit`), at least 1."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    limit = cgroup_cpu_limit(cgroup_root, proc_cgroup)
+    return max(1, min(cores, limit) if limit is not None else cores)
+
+
+def cgroup_cpu_limit(root: str = "/sys/fs/cgroup", proc_cgroup: str = "/proc/self/cgroup") -> int | None:
+    """The CPU quota of this process's control group in whole cores, rounded up (at least
+    1), or None when it has none (or this is not Linux). cgroup v2: ``cpu.max``, "QUOTA
+    PERIOD" or "max PERIOD"; v1: ``cpu/cpu.cfs_quota_us`` (-1: none) over ``cpu.cfs_period_us``.
+    The group's own folder (named in ``proc_cgroup``) and each folder above it up to
+    ``root`` are read, and the smallest quota wins (a container sees its own group as the
+    root)."""
+    own = _own_cgroups(proc_cgroup)
+    quotas = []
+    for folder in _up_to(root, own.get("")):                    # v2: one unified tree
+        quotas.append(_quota(os.path.join(folder, "cpu.max"), None))
+    for folder in _up_to(os.path.join(root, "cpu"), own.get("cpu")):    # v1: the cpu controller's
+        quotas.append(_quota(os.path.join(folder, "cpu.cfs_quota_us"), os.path.join(folder, "cpu.cfs_period_us")))
+    found = [q for q in quotas if q is not None]
+    return min(found) if found else None
+
+
+def _own_cgroups(proc_cgroup: str) -> dict:
+    """This process's group per controller from ``/proc/self/cgroup`` ("" for v2's unified
+    tree; "cpu" for v1's cpu controller, mounted alone or as ``cpu,cpuacct``)."""
+    groups: dict = {}
+    try:
+        with open(proc_cgroup, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except (OSError, ValueError):
+        return groups
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
+        if controllers == "":
+            groups[""] = path
+        elif "cpu" in controllers.split(","):
+            groups["cpu"] = path
+    return groups
+
+
+def _up_to(root: str, own: str | None) -> list[str]:
+    """The folders from the group ``own`` (a path below ``root``) up to ``root``; ``root``
+    alone when the group is unknown or not visible there (a container without its own
+    cgroup namespace sees the host's path)."""
+    folders = [root]
+    parts = [p for p in (own or "").split("/") if p and p not in (".", "..")]
+    for n in range(1, len(parts) + 1):
+        folder = os.path.join(root, *parts[:n])
+        if not os.path.isdir(folder):
+            break
+        folders.append(folder)
+    return folders
+
+
+def _quota(path: str, period_path: str | None) -> int | None:
+    """Whole cores of one quota file (v2 ``cpu.max`` when ``period_path`` is None, else v1's
+    pair); None when it has none or cannot be read."""
+    try:
+        with open(path, encoding="ascii") as f:
+            fields = f.read().split()
+        if period_path is not None:
+            with open(period_path, encoding="ascii") as f:
+                fields = fields[:1] + f.read().split()[:1]
+        if len(fields) < 2 or fields[0] in ("max", "-1"):
+            return None
+        quota, period = int(fields[0]), int(fields[1])
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if quota <= 0 or period <= 0:
+        return None
+    return max(1, -(-quota // period))
 
 
 def parallel_sources(sources, input_format: str | None, jobs: int, min_bytes: int | None = None, csv=None,
@@ -139,16 +223,16 @@ class ParallelRun:
     """The merged result of the workers, read like a :class:`~slacode.stream.StreamEvaluation`:
     :meth:`outcomes` in lead order, then ``agg`` and :meth:`closing_diagnostics`."""
 
-    def __init__(self, plan, as_of: int, workdir: str, metas: list[dict], ranges: bool = False,
+    def __init__(self, plan, as_of: int, folder: Workdir, metas: list[dict], ranges: bool = False,
                  sources: list[str] | None = None, timeline: bool = False):
         self.agg = Aggregates(plan, as_of, timeline=timeline)
         self.sources = sources              # the names of the input files, in order
-        self.workdir = workdir
+        self.workdir = folder.path
         self.metas = metas
         self.ranges = ranges                # byte ranges: the workers' leads follow each other
         self.notes = RunNotes()             # of the outcomes given so far
         # removed after the merge, or when the run is dropped unread (an error before output)
-        self._cleanup = weakref.finalize(self, shutil.rmtree, workdir, True)
+        self._cleanup = weakref.finalize(self, folder.remove)
 
     def outcomes(self) -> Iterator:
         spools = [Spool.open(os.path.join(self.workdir, f"outcomes-{k}"), m["count"])
@@ -172,6 +256,146 @@ class ParallelRun:
 
     def close(self) -> None:
         self._cleanup()
+
+
+WORKDIR_PREFIX = "slacode-jobs-"
+_LOCK = "lock"
+#: A run folder without a lock (left by a slacode older than the lock) is removed once
+#: nothing in it has changed for this long.
+_UNLOCKED_STALE_SECONDS = 24 * 3600
+
+
+class Workdir:
+    """The folder of one parallel run in the temporary folder (``slacode-jobs-*``: the
+    workers' spools and results), with a lock held for the run's life.
+
+    The lock is an ``flock`` on the file ``lock`` inside it, taken before the file gets
+    that name. The forked workers share it (the open file, not a copy), so it is free only
+    once the parent and every worker are gone: a folder whose lock can be taken belongs to
+    a run that died without removing it (the parent SIGKILLed, the machine stopped), and
+    :func:`remove_stale_workdirs` removes it. A live run's folder is never removed."""
+
+    def __init__(self, parent: str | None = None):
+        self.path = tempfile.mkdtemp(prefix=WORKDIR_PREFIX, dir=parent)
+        self._fd: int | None = None
+        try:
+            fcntl = _fcntl()
+            if fcntl is not None:
+                fresh = os.path.join(self.path, f".{_LOCK}")
+                fd = os.open(fresh, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+                self._fd = fd
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                os.rename(fresh, os.path.join(self.path, _LOCK))
+        except BaseException:
+            self.remove()
+            raise
+
+    def remove(self) -> None:
+        """Remove the folder, then let the lock go (idempotent)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:  # pragma: no cover
+                pass
+
+
+def _fcntl():
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    return fcntl
+
+
+def remove_stale_workdirs(parent: str | None = None) -> list[str]:
+    """Remove the ``slacode-jobs-*`` folders of this user in the temporary folder (or
+    ``parent``) whose run is dead: their lock can be taken (:class:`Workdir`), or, without a
+    lock, nothing in them changed for a day. Returns the folders removed. Never fails: a
+    folder that cannot be judged is left."""
+    fcntl = _fcntl()
+    removed: list[str] = []
+    if fcntl is None or not hasattr(os, "getuid"):   # pragma: no cover - not POSIX
+        return removed
+    try:
+        folder = parent if parent is not None else tempfile.gettempdir()
+        uid = os.getuid()
+        with os.scandir(folder) as entries:
+            candidates = [e.path for e in entries if e.name.startswith(WORKDIR_PREFIX)]
+        for path in candidates:
+            try:
+                st = os.lstat(path)
+                if not stat.S_ISDIR(st.st_mode) or st.st_uid != uid:
+                    continue
+                if _stale_workdir(path, fcntl):
+                    removed.append(path)
+            except OSError:
+                continue
+    except OSError:
+        pass
+    return removed
+
+
+def _stale_workdir(path: str, fcntl) -> bool:
+    """Whether the run of the folder ``path`` is dead; if so, the folder is removed (holding
+    its lock, so no other run removes it meanwhile)."""
+    try:
+        fd = os.open(os.path.join(path, _LOCK), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        import time
+
+        newest = max([os.lstat(path).st_mtime] + [e.stat(follow_symlinks=False).st_mtime
+                                                  for e in os.scandir(path)])
+        if time.time() - newest < _UNLOCKED_STALE_SECONDS:
+            return False                # being made (the lock not yet named), or an older slacode's run
+        shutil.rmtree(path, ignore_errors=True)
+        return True
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False                # a live run holds it
+        shutil.rmtree(path, ignore_errors=True)
+        return True
+    finally:
+        os.close(fd)
+
+
+def _pdeathsig():
+    """``prctl`` of the C library on Linux (to be killed with the parent), else None."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (ImportError, OSError, AttributeError):  # pragma: no cover
+        return None
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _become_worker(parent: int, prctl) -> None:
+    """Set up a freshly forked worker: it dies with its parent (Linux: PR_SET_PDEATHSIG; if
+    the parent is already gone, at once), dies of SIGTERM (which the parent's
+    :meth:`~multiprocessing.Process.terminate` sends) whatever the parent made of it, and
+    of SIGINT too unless the parent ignores it (a terminal's Ctrl-C reaches the whole job,
+    and the parent reports it)."""
+    import signal
+
+    if prctl is not None:
+        with contextlib.suppress(Exception):    # best effort: the lock still tells a dead run
+            prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:                  # the parent died before the line above
+        os._exit(1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, names: list[str],
@@ -272,17 +496,23 @@ def run_records_parallel(plan, records: list, as_of: int, jobs: int, sources=Non
 
 def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=None, spans=None, group_by=None,
          fold_hook=None):
-    workdir = tempfile.mkdtemp(prefix="slacode-jobs-")
+    remove_stale_workdirs()
+    folder = Workdir()
+    workdir = folder.path
     ctx = multiprocessing.get_context("fork")
     job = (plan, files, parts, spans, as_of, names, serialize, workdir, jobs, group_by, fold_hook)
-    procs = [ctx.Process(target=_worker, args=(k, job), daemon=True) for k in range(jobs)]
+    setup = (os.getpid(), _pdeathsig())
+    procs: list = []
+    pipes: list = []
     run = None
     try:
-        for p in procs:
-            p.start()
-        for p in procs:
-            p.join()
-        metas = [_meta(workdir, k, p.exitcode) for k, p in enumerate(procs)]
+        for k in range(jobs):
+            receive, send = ctx.Pipe(duplex=False)
+            pipes.append(receive)
+            procs.append(ctx.Process(target=_worker, args=(k, job, send, setup), daemon=True))
+            procs[-1].start()
+            send.close()                        # the worker's alone: a later worker does not hold it
+        metas = _results(procs, pipes)
         if spans is not None and not _ranges_disjoint(metas):
             return _NOT_GROUPED
         if any_repeated([m["ids"] for m in metas if m["ids"] is not None]):
@@ -291,31 +521,149 @@ def _run(plan, as_of, diagnostics, jobs, names, serialize, files=None, parts=Non
             diagnostics.extend(_merged_diagnostics(metas, names, as_of, plan.zone))
             if files[4] is not None:            # `--type-map`: the types no partition saw
                 diagnostics.extend(_unseen_types(files[4], metas))
-        run = ParallelRun(plan, as_of, workdir, metas, ranges=spans is not None, sources=names,
+        run = ParallelRun(plan, as_of, folder, metas, ranges=spans is not None, sources=names,
                           timeline=wants_timeline(fold_hook))  # owns the directory from here
         return run
     finally:
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
+        _stop(procs)
+        for receive in pipes:
+            receive.close()
         if run is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+            folder.remove()
 
 
-def _meta(workdir: str, k: int, exitcode: int | None) -> dict:
-    path = os.path.join(workdir, f"meta-{k}")
+def _stop(procs: list) -> None:
+    """Stop the workers still running (an error, an interruption) and wait for them, so that
+    none writes in the run's folder once it is removed."""
+    started = [p for p in procs if p.pid is not None]
+    for p in started:
+        if p.is_alive():
+            p.terminate()
+    for p in started:
+        p.join(5)
+        if p.is_alive():                        # pragma: no cover - SIGTERM is not ignored in workers
+            p.kill()
+            p.join(5)
+
+
+#: The exit status of a worker that ran out of memory and could not even say so.
+_EXIT_NO_MEMORY = 3
+#: Signals another process sends to the whole job (a terminal's Ctrl-C, `docker stop`, a
+#: closed terminal): a worker that died of one waits a moment for the parent's own.
+_JOB_SIGNALS = {2, 1, 15}
+
+
+def _results(procs: list, pipes: list) -> list[dict]:
+    """Each worker's result (its meta), taken as each one ends, whatever the order.
+
+    A failure of the environment (a worker killed by a signal, out of memory, an I/O error
+    of its files) is raised at once, and the ``finally`` of :func:`_run` stops the others.
+    A problem of the input (an unreadable file, a deadline past the calendars' years, a bug)
+    is raised as one process would, the lowest worker's first: the workers after it are
+    stopped, those before it are waited for."""
+    from multiprocessing.connection import wait
+
+    metas: list = [None] * len(procs)
+    failed: dict[int, BaseException] = {}
+    pending = set(range(len(procs)))
+    while pending and not (failed and min(pending) > min(failed)):
+        waiting = {}
+        for k in pending:
+            waiting[pipes[k]] = waiting[procs[k].sentinel] = k
+        for ready in wait(list(waiting)):
+            k = waiting[ready]
+            if k not in pending:
+                continue
+            meta = _receive(pipes[k])
+            if meta is None:
+                procs[k].join(5)
+                if procs[k].is_alive():         # the pipe closed, the process not yet gone
+                    continue
+                raise _no_result(k, procs[k].exitcode)
+            pending.discard(k)
+            problem = _problem(k, meta)
+            if problem is None:
+                metas[k] = meta
+            elif isinstance(problem, (EventInputError, CalendarError, WorkerError)):
+                failed[k] = problem
+                for j in [j for j in pending if j > k]:     # what they find cannot come first
+                    procs[j].terminate()
+                    pending.discard(j)
+            else:
+                raise problem
+    if failed:
+        raise failed[min(failed)]
+    return metas
+
+
+def _receive(conn) -> dict | None:
+    """A worker's meta if it sent one (None: it ended without, or died while sending)."""
     try:
-        with open(path, "rb") as f:
-            meta = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError):
-        raise RuntimeError(f"evaluation worker {k} stopped (exit code {exitcode}) without a result") from None
+        if conn.poll():
+            return conn.recv()
+    except (EOFError, OSError, pickle.UnpicklingError, MemoryError, AttributeError, ValueError):
+        pass
+    return None
+
+
+def _no_result(k: int, exitcode: int | None) -> BaseException:
+    """Why worker ``k`` ended without a result: a signal (negative exit code), no memory."""
+    if exitcode is not None and exitcode < 0:
+        if -exitcode in _JOB_SIGNALS:           # sent to the whole job: the parent's own comes now
+            import time
+
+            time.sleep(0.2)
+        return WorkerKilled(k, -exitcode)
+    if exitcode == _EXIT_NO_MEMORY:
+        return _in_worker(MemoryError(), k)
+    return RuntimeError(f"evaluation worker {k} stopped (exit code {exitcode}) without a result")
+
+
+def _problem(k: int, meta: dict) -> BaseException | None:
+    """The exception a worker's meta reports, or None for a result."""
     if "error" in meta:
-        raise EventInputError(meta["error"])
+        return EventInputError(meta["error"])
     if "calendar" in meta:
-        raise CalendarError(meta["calendar"])
+        return CalendarError(meta["calendar"])
     if "crash" in meta:
-        raise WorkerError(k, meta["crash"])
-    return meta
+        return WorkerError(k, meta["crash"])
+    if "memory" in meta:
+        return _in_worker(MemoryError(), k)
+    if "oserror" in meta:
+        errno, strerror, filename, temporary = meta["oserror"]
+        exc = OSError(errno, strerror) if filename is None else OSError(errno, strerror, filename)
+        if temporary:
+            exc.slacode_where = "temporary"     # the command line names the temporary folder
+        return _in_worker(exc, k)
+    return None
+
+
+def _in_worker(exc: BaseException, k: int) -> BaseException:
+    """``exc``, marked as raised in evaluation worker ``k`` (the command line's hints say --jobs)."""
+    exc.slacode_worker = k
+    return exc
+
+
+class WorkerKilled(RuntimeError):
+    """An evaluation worker was killed by a signal: most often the kernel's out-of-memory
+    killer (SIGKILL), else someone else's ``kill``. Not a bug of slacode: the command line
+    says so, with what to do, and exits with status 2."""
+
+    def __init__(self, k: int, signum: int):
+        import signal
+
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        if signum == signal.SIGKILL:
+            why = "often the out-of-memory killer: give the job more memory or fewer --jobs"
+        elif signum in _JOB_SIGNALS:
+            why = "something outside slacode stopped it (a timeout, a stopped container)"
+        else:
+            why = "a crash of the interpreter or of a library it loaded; run again, and report it if it comes back"
+        super().__init__(f"evaluation worker {k} was killed by signal {signum} ({name}) — {why}")
+        self.signum = signum
 
 
 class WorkerError(RuntimeError):
@@ -390,57 +738,92 @@ def _ascending(records, leads: list) -> Iterator:
         yield rec
 
 
-def _worker(k: int, job: tuple) -> None:
-    plan, files, parts, spans, as_of, names, serialize, workdir, n, group_by, fold_hook = job
-    meta: dict
-    leads: list = [None, None]
+def _worker(k: int, job: tuple, conn, setup: tuple) -> None:
+    """Evaluate partition ``k`` of ``job`` and send the parent its meta, or what went wrong,
+    through ``conn`` (a pipe: it needs no disk, which may be what is full)."""
+    _become_worker(*setup)
     try:
-        first: dict = {}
-
-        def read(diags: list):
-            if files is None:
-                return iter(parts[k])
-            paths, input_format, default_tz, formats, type_map = files
-            # the first read's ids go to a file the parent compares with the other workers'
-            ids = SpilledIds(os.path.join(workdir, f"ids-{k}") if "reader" not in first else None)
-            if spans is not None:
-                start, end, line = spans[k]
-                reader, records = iter_range(paths[0], start, end, line, input_format=input_format,
-                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids,
-                                             as_of_zone=plan.zone, timestamp_formats=formats, type_map=type_map)
-                first.setdefault("reader", reader)
-                return _ascending(records, leads)
-            reader, records = iter_partition(paths, k, n, input_format=input_format,
-                                             default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids,
-                                             as_of_zone=plan.zone, timestamp_formats=formats, type_map=type_map)
-            first.setdefault("reader", reader)
-            return records
-
-        diagnostics: list = []
-        run = run_stream(plan, read, as_of, diagnostics, sources=names, serialize=serialize,
-                         spool_path=os.path.join(workdir, f"spool-{k}"), group_by=group_by, fold_hook=fold_hook)
-        count = run.save(os.path.join(workdir, f"outcomes-{k}"))
-        meta = {"count": count, "late": {}, "ids": None, "diagnostics": [], "leads": tuple(leads)}
-        reader = first.get("reader")
-        if reader is not None:
-            marks = reader.marks
-            meta.update(late=reader.late, ids=(reader.seen.path, reader.seen.spilled()),
-                        types=reader.types.state() if reader.types is not None else None,
-                        diagnostics=[(bisect.bisect_right(marks, i) - 1, d) for i, d in enumerate(diagnostics)])
+        meta = _share(k, job)
     except EventInputError as e:
         meta = {"error": str(e)}
     except CalendarError as e:                  # a deadline past the years covered: the parent raises it
         meta = {"calendar": str(e)}
     except _NotGrouped:
         meta = {"not_grouped": True}
-    except KeyboardInterrupt:                   # the parent reports the interruption
-        return
+    except MemoryError:
+        meta = {"memory": True}
+    except OSError as e:                        # a full temporary folder, too many open files
+        meta = {"oserror": (e.errno, e.strerror, e.filename if isinstance(e.filename, str) else None,
+                            _temporary_side(e, job[7]))}
     except Exception:  # noqa: BLE001 - handed to the parent, which raises it with this traceback
         import traceback
 
         meta = {"crash": traceback.format_exc()}
-    with open(os.path.join(workdir, f"meta-{k}"), "wb") as f:
-        pickle.dump(meta, f, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        conn.send(meta)
+        conn.close()
+    except MemoryError:
+        os._exit(_EXIT_NO_MEMORY)
+    except Exception:  # noqa: BLE001 - the parent is gone: nobody to tell
+        os._exit(1)
+
+
+def _temporary_side(exc: OSError, workdir: str) -> bool:
+    """Whether a worker's OSError is one of the temporary folder: a file named in the run's
+    folder or the temporary folder, or an unnamed temporary file the spools write."""
+    name = exc.filename
+    if isinstance(name, str):                   # the run's files, or tempfile's (named tmpXXXXXXXX)
+        folder = os.path.dirname(workdir)
+        return name.startswith(workdir + os.sep) or (os.path.dirname(name) == folder
+                                                     and os.path.basename(name).startswith("tmp"))
+    tb = exc.__traceback__
+    last = None
+    package = os.path.dirname(os.path.abspath(__file__))
+    while tb is not None:                       # the innermost frame of slacode or tempfile
+        filename = tb.tb_frame.f_code.co_filename
+        if os.path.dirname(os.path.abspath(filename)) == package or filename.endswith("tempfile.py"):
+            last = filename
+        tb = tb.tb_next
+    return last is not None and os.path.basename(last) in ("stream.py", "ids.py", "parallel.py", "tempfile.py")
+
+
+def _share(k: int, job: tuple) -> dict:
+    """The work of worker ``k``: its meta (its outcomes are left in the run's folder)."""
+    plan, files, parts, spans, as_of, names, serialize, workdir, n, group_by, fold_hook = job
+    leads: list = [None, None]
+    first: dict = {}
+
+    def read(diags: list):
+        if files is None:
+            return iter(parts[k])
+        paths, input_format, default_tz, formats, type_map = files
+        # the first read's ids go to a file the parent compares with the other workers'
+        ids = SpilledIds(os.path.join(workdir, f"ids-{k}") if "reader" not in first else None)
+        if spans is not None:
+            start, end, line = spans[k]
+            reader, records = iter_range(paths[0], start, end, line, input_format=input_format,
+                                         default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids,
+                                         as_of_zone=plan.zone, timestamp_formats=formats, type_map=type_map)
+            first.setdefault("reader", reader)
+            return _ascending(records, leads)
+        reader, records = iter_partition(paths, k, n, input_format=input_format,
+                                         default_tz=default_tz, diagnostics=diags, as_of_us=as_of, ids=ids,
+                                         as_of_zone=plan.zone, timestamp_formats=formats, type_map=type_map)
+        first.setdefault("reader", reader)
+        return records
+
+    diagnostics: list = []
+    run = run_stream(plan, read, as_of, diagnostics, sources=names, serialize=serialize,
+                     spool_path=os.path.join(workdir, f"spool-{k}"), group_by=group_by, fold_hook=fold_hook)
+    count = run.save(os.path.join(workdir, f"outcomes-{k}"))
+    meta = {"count": count, "late": {}, "ids": None, "diagnostics": [], "leads": tuple(leads)}
+    reader = first.get("reader")
+    if reader is not None:
+        marks = reader.marks
+        meta.update(late=reader.late, ids=(reader.seen.path, reader.seen.spilled()),
+                    types=reader.types.state() if reader.types is not None else None,
+                    diagnostics=[(bisect.bisect_right(marks, i) - 1, d) for i, d in enumerate(diagnostics)])
+    return meta
 
 
 def checked_jobs(jobs) -> tuple[int | None, int, str | None]:
