@@ -369,7 +369,7 @@ class PlanInfo:
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
                  "field_typos", "where_watch", "first_reads", "facts", "twins", "state_names", "state_places",
-                 "state_typos", "rep_history", "where_judged", "starts")
+                 "state_typos", "rep_history", "where_judged", "starts", "goal_shape")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -404,6 +404,7 @@ class PlanInfo:
         read.update(plan.facts)                         # `seen` / `awaiting` (extension)
         self.read_types = frozenset(read)
         self.starts = _start_types(plan)                # what some start can match (SLA626)
+        self.goal_shape = None                          # slacode.aggregate's, made on its first use
         self.typos: dict[str, str | None] = {}      # an unread type -> the read type it misspells
         self.type_places = dict(plan.type_reads)    # a read type -> where a trigger first names it
         # the lead fields the agreement reads, where it first does, and per field name that
