@@ -2319,19 +2319,19 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
             breach = virtual is not None
             start = f"the {virtual} that starts it" if breach else "the event that starts it"
             if note[0] == "stop_first":
-                code, said = codes.STOP_BEFORE_START, (f"this event stops `{note[1]}`, but comes before {start} "
-                                                       "at the same instant, so it counted for nothing")
+                which, said = codes.STOP_BEFORE_START, (f"this event stops `{note[1]}`, but comes before {start} "
+                                                        "at the same instant, so it counted for nothing")
             else:
-                code, said = codes.ATTEMPT_BEFORE_START, (f"`{note[1]}` counts this event as an attempt, but it comes "
-                                                          f"before {start.replace('it', 'the cycle')} at the same "
-                                                          "instant, so it was not counted")
+                which, said = codes.ATTEMPT_BEFORE_START, (f"`{note[1]}` counts this event as an attempt, but it comes "
+                                                           f"before {start.replace('it', 'the cycle')} at the same "
+                                                           "instant, so it was not counted")
             hint = (f"a {virtual} comes after every event of its instant, whatever the input's order (as a stop "
                     "exactly at a deadline is on time; docs/extensions.md, Escalation on a "
                     f"{virtual}): this event came before the cycle existed; if it happened after the {virtual}, "
                     "give it its real time" if breach else
                     "events of one instant are taken in the input's order (docs/events.md): put the start "
                     "first, or give the events their real times (milliseconds)")
-            out.append(dg.make(code, f"lead {lead!r}: {said}{many}", dg.Span(line, 1, file=file), file=file,
+            out.append(dg.make(which, f"lead {lead!r}: {said}{many}", dg.Span(line, 1, file=file), file=file,
                                hint=hint, lead=lead))
             continue
         if isinstance(note, tuple) and note and note[0] == "no_owner":
