@@ -235,6 +235,18 @@ def opening_hours(cal, day: date) -> str:
     return ", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in own)
 
 
+def _goal_shape(plan) -> tuple:
+    """What :class:`Aggregates` reads of a plan's goals: whether each target and quota is
+    grouped (`by assignee`, `by FIELD`), and the calendars of `per working day on CAL` goals
+    (extension) per quota and per target, or None when no quota (target) has one."""
+    quota_cals = tuple(q.calendar for q in plan.quotas)
+    target_cals = tuple(t.calendar for t in plan.targets)
+    return (tuple(t.by_assignee or t.by_field is not None for t in plan.targets),
+            tuple(q.grouped for q in plan.quotas),
+            quota_cals if any(c is not None for c in quota_cals) else None,
+            target_cals if any(c is not None for c in target_cals) else None)
+
+
 class Aggregates:
     """Targets and quotas, accumulated lead by lead into per-period counters (memory grows
     with the number of periods, not of leads or events).
@@ -257,25 +269,26 @@ class Aggregates:
         self.quota_needs: tuple = tuple(_hits_needed(q) for q in plan.quotas) if timeline else ()
         self.target_marks: list[dict] | None = [{} for _ in plan.targets] if timeline else None
         self.first_event: int | None = None
+        nq, nt = len(plan.quotas), len(plan.targets)
         # period start (and group: rep of `by assignee`, key of `by FIELD`) -> count
-        self.quota_counts: list[dict] = [{} for _ in plan.quotas]
-        self.target_first: list[int | None] = [None for _ in plan.targets]
+        self.quota_counts: list[dict] = [{} for _ in range(nq)]
+        self.target_first: list[int | None] = [None] * nt
         # period start (and group) -> [met, breached, open]
-        self.target_counts: list[dict] = [{} for _ in plan.targets]
+        self.target_counts: list[dict] = [{} for _ in range(nt)]
         # grouped goals: group -> the instant of its first counted event or cycle
-        self.quota_reps: list[dict] = [{} for _ in plan.quotas]
-        self.target_reps: list[dict] = [{} for _ in plan.targets]
-        self._target_grouped = tuple(t.by_assignee or t.by_field is not None for t in plan.targets)
-        self._quota_grouped = tuple(q.grouped for q in plan.quotas)
-        self._info = plan_info(plan)
-        self._wanted: dict = self._info.wanted
+        self.quota_reps: list[dict] = [{} for _ in range(nq)]
+        self.target_reps: list[dict] = [{} for _ in range(nt)]
+        self._info = info = plan_info(plan)
+        self._wanted: dict = info.wanted
         self.first_place: tuple | None = None    # (lead, source, line) of the earliest event
-        # `per working day on CAL` (extension): each goal's calendar (None: another period);
-        # None when no goal has one
-        cals = tuple(q.calendar for q in plan.quotas)
-        self._quota_cals = cals if any(c is not None for c in cals) else None
-        cals = tuple(t.calendar for t in plan.targets)
-        self._target_cals = cals if any(c is not None for c in cals) else None
+        # what the goals are, the same for every run of the plan (a service makes an
+        # Aggregates per lead): kept with the plan's info
+        shape = info.goal_shape
+        if shape is None:
+            shape = info.goal_shape = _goal_shape(plan)
+        # whether each target (quota) is grouped; `per working day on CAL` (extension): each
+        # goal's calendar (None: another period), None when no goal has one
+        self._target_grouped, self._quota_grouped, self._quota_cals, self._target_cals = shape
         # ("quota" | "target", index) -> [events (cycles) on no working date, the first one's
         # (instant, lead, (source, line) of a quota's event | cycle number of a target's)]: SLA619
         self.left_out: dict = {}
@@ -561,13 +574,16 @@ class Aggregates:
         """SLA611 for each goal that would report more than :data:`MAX_PERIODS` periods (a
         placeholder date in the data, an `as_of` centuries ahead): it gives no verdicts, the
         rest of the run goes on. A quota's is at the earliest event, which its first period holds."""
+        too_long = self.too_long()
+        if not too_long:                                # (the usual run, and every service's call)
+            return []
         from slacode import diagnostics as dg
         from slacode.codes import evaluation as codes
 
         out = []
         zone = self.plan.zone
         as_of = datetime.fromtimestamp(self.as_of / 1e6, zone).date().isoformat()
-        for kind, name, first, count in self.too_long():
+        for kind, name, first, count in too_long:
             when = datetime.fromtimestamp(first / 1e6, zone).date().isoformat()
             lead = source = line = None
             if kind == "quota" and self.first_place is not None:
@@ -641,11 +657,12 @@ class Aggregates:
                 words += f" (leads in `{q.segment_name}`)"
             # positional (lead, rule, clause, cycle, status, owner, assignee, segment, started_at,
             # due_at, completed_at, warn_at, target_seconds, elapsed_seconds, value, threshold,
-            # evidence, reason, period, timezone, zone): one per period and rule
+            # evidence, reason, period, timezone, zone, overdue, response_seconds, attempts, group,
+            # warnings, escalates, count): one per period and rule (keywords cost more)
             out.append(Verdict(None, q.name, clause, None, status, q.owner, assignee, q.segment_name, start, end,
                                None, warn_at, None, None, count, n, [], f"{who}{words} in {label}{tail}.", label,
-                               None, zone, group=dict(group) if group else None,
-                               count=row.added if summed else None))
+                               None, zone, False, None, None, dict(group) if group else None, None, None,
+                               row.added if summed else None))
             if marks is not None:
                 key = (start_date, rep) if by_rep else start_date
                 out[-1].timeline = (end, False, *self._reached(q, marks.get(key), goal))
@@ -713,9 +730,10 @@ class Aggregates:
                 words += f", {undecided:,} still open"
             if not ended:
                 words += ", period in progress"
+            # positional, as a quota's (overdue, response_seconds, attempts, then group)
             out.append(Verdict(None, t.name, "ratio", None, status, t.owner, assignee, t.segment, start, end,
                                None, None, None, None, value, t.threshold, [], f"{who}{label}: {words}.", label,
-                               None, zone, group=dict(group) if group else None))
+                               None, zone, False, None, None, dict(group) if group else None))
             if marks is not None:
                 # decided at its end, or when its last undecided cycle was decided after it
                 latest = marks.get((start_date, rep) if by_rep else start_date)

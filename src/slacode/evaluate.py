@@ -25,18 +25,20 @@ from typing import Any, Iterable
 
 from slacode import diagnostics as dg
 from slacode.calendar import CalendarError
+from slacode.codes import evaluation as _EVAL_CODES
 from slacode.compile import (Plan, RulePlan, _is_num, _plain_num, field_instant, field_line_at, line_at, line_due_us,
                              same_line)
 from slacode.errors import SlacodeError
 from slacode.escalate import BreachRecord, escalated_fold
 from slacode.far_events import far_event_diagnostics
+from slacode.fmt import name_text as _name_text
 from slacode.events import EventBatch, batch_parts, event_content, records_from_objects
 from slacode.groups import group_key
 from slacode.judges import _cycle_verdicts, _judges
 from slacode.leadzone import LeadCalendar, lead_zone_name, line_in_zone, same_zone, zone_identity
 from slacode.model import default_clause_of
 from slacode.refs import cited_all
-from slacode.texts import composed as nfc, decomposed as nfd
+from slacode.texts import code as _code, composed as nfc, decomposed as nfd, FieldTypos
 from slacode.requirement import failed_conditions
 from slacode.timestamps import EventInputError, parse_timestamp, timestamp_us
 from slacode.verdict import VERDICT_KEYS, Verdict, _when, as_text, from_us, iso  # noqa: F401 (also imported from here)
@@ -367,7 +369,7 @@ class PlanInfo:
                  "quota_dispatch", "segments", "wanted", "aggregate_order", "segmented", "grouped", "asks", "judges", "nth",
                  "read_types", "type_where", "typos", "short_virtual", "type_places", "read_fields", "field_places",
                  "field_typos", "near_fields", "where_watch", "first_reads", "facts", "twins", "state_names", "state_places",
-                 "state_typos", "rep_history", "where_judged", "starts")
+                 "state_typos", "rep_history", "where_judged", "starts", "goal_shape")
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -402,6 +404,7 @@ class PlanInfo:
         read.update(plan.facts)                         # `seen` / `awaiting` (extension)
         self.read_types = frozenset(read)
         self.starts = _start_types(plan)                # what some start can match (SLA626)
+        self.goal_shape = None                          # slacode.aggregate's, made on its first use
         self.typos: dict[str, str | None] = {}      # an unread type -> the read type it misspells
         self.type_places = dict(plan.type_reads)    # a read type -> where a trigger first names it
         # the lead fields the agreement reads, where it first does, and per field name that
@@ -482,10 +485,11 @@ class PlanInfo:
         misspells, or None (:func:`slacode.texts.field_typo_of`)."""
         if name.__class__ is not str:
             return None
+        got = self.field_typos.get(name, False)     # (most leads ask again for the same names)
+        if got is not False:
+            return got
         near = self.near_fields
         if near is None:
-            from slacode.texts import FieldTypos
-
             near = self.near_fields = FieldTypos(sorted(self.read_fields))
         return _remembered(self.field_typos, name, lambda: near(name))
 
@@ -2225,6 +2229,11 @@ def _field_had(notes: RunNotes, name: str) -> bool:
     return seen is None or seen[0] < notes.leads or name in seen[2][0]
 
 
+#: The kinds of notes that :func:`note_diagnostics` says nothing of one by one: the whole
+#: run's (SLA612, SLA614, SLA625, SLA626) and SLA613's and SLA616's evidence.
+_UNSAID_KINDS = ("type_seen", "fields_had", "state_in", "field_both", "zone_missing", "zone_field", "no_start")
+
+
 def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool = True,
                      unsaid: set | None = None) -> list:
     """SLA602 (SLA609) once per place of the agreement where a number met a string (a boolean
@@ -2236,12 +2245,9 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
     with ``whole_run`` (the notes of every lead of the input, not of some asked), those that
     only a whole run can say: SLA612. SLA613 and SLA616 but those ``unsaid`` (by default
     :func:`unsaid_notes` of ``notes``; the caller gives the whole run's for some leads)."""
-    if not notes and not (whole_run and notes.leads and plan is not None and plan.field_reads):
+    if not notes:                   # (nothing noted: no note, and nothing of a whole run, to say)
         return []
-    from slacode.codes import evaluation as codes
-    from slacode.fmt import name_text
-    from slacode.texts import code
-
+    codes, name_text, code = _EVAL_CODES, _name_text, _code      # (imported once, with this module)
     out = []
     places = notes.places
     if unsaid is None:
@@ -2264,12 +2270,11 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
                 return (0, span.file or "", span.line or 0, span.column or 0), repr(note)
         return (0, *_note_place(note)[0]), repr(note)
 
-    for note in sorted(places, key=order):
-        if isinstance(note, tuple) and note and note[0] in ("type_seen", "fields_had", "state_in", "field_both",
-                                                            "zone_missing", "zone_field", "no_start"):
-            continue                                    # (the whole run's, below; SLA613's, SLA616's evidence)
-        if note in unsaid:
-            continue
+    # (the whole run's notes, below, and SLA613's and SLA616's evidence say nothing here: left
+    # out before sorting, which keeps the order of the others)
+    said = [note for note in places if note not in unsaid and not (
+        isinstance(note, tuple) and note and note[0] in _UNSAID_KINDS)]
+    for note in sorted(said, key=order) if len(said) > 1 else said:
         if isinstance(note, tuple) and note and note[0] == "state_typo":
             out.append(_state_typo_diagnostic(note, places[note], sources, plan, codes))
             continue
@@ -2318,19 +2323,19 @@ def note_diagnostics(notes: RunNotes, sources=None, plan=None, whole_run: bool =
             breach = virtual is not None
             start = f"the {virtual} that starts it" if breach else "the event that starts it"
             if note[0] == "stop_first":
-                code, said = codes.STOP_BEFORE_START, (f"this event stops `{note[1]}`, but comes before {start} "
-                                                       "at the same instant, so it counted for nothing")
+                which, said = codes.STOP_BEFORE_START, (f"this event stops `{note[1]}`, but comes before {start} "
+                                                        "at the same instant, so it counted for nothing")
             else:
-                code, said = codes.ATTEMPT_BEFORE_START, (f"`{note[1]}` counts this event as an attempt, but it comes "
-                                                          f"before {start.replace('it', 'the cycle')} at the same "
-                                                          "instant, so it was not counted")
+                which, said = codes.ATTEMPT_BEFORE_START, (f"`{note[1]}` counts this event as an attempt, but it comes "
+                                                           f"before {start.replace('it', 'the cycle')} at the same "
+                                                           "instant, so it was not counted")
             hint = (f"a {virtual} comes after every event of its instant, whatever the input's order (as a stop "
                     "exactly at a deadline is on time; docs/extensions.md, Escalation on a "
                     f"{virtual}): this event came before the cycle existed; if it happened after the {virtual}, "
                     "give it its real time" if breach else
                     "events of one instant are taken in the input's order (docs/events.md): put the start "
                     "first, or give the events their real times (milliseconds)")
-            out.append(dg.make(code, f"lead {lead!r}: {said}{many}", dg.Span(line, 1, file=file), file=file,
+            out.append(dg.make(which, f"lead {lead!r}: {said}{many}", dg.Span(line, 1, file=file), file=file,
                                hint=hint, lead=lead))
             continue
         if isinstance(note, tuple) and note and note[0] == "no_owner":
@@ -2501,12 +2506,11 @@ def field_never_set_diagnostics(notes: RunNotes, plan) -> list:
     without that note had them all."""
     if plan is None or not notes.leads or not plan.field_reads:
         return []
-    from slacode.codes import evaluation as codes
-
     places = notes.places
     seen = places.get(("fields_had",))
     if seen is None or seen[0] < notes.leads:       # a lead had every field the agreement reads
         return []
+    codes = _EVAL_CODES
     had, sample = seen[2]
     typos = {note[2] for note in places if note.__class__ is tuple and note and note[0] == "field_typo"}
     out = []
