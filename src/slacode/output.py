@@ -121,43 +121,138 @@ def lossy_leads(diagnostics) -> set:
             or d.code in _LOST_WARNINGS and d.lead is not None}
 
 
+#: the table's columns; ``period`` and ``group`` are left out when no row has one
+_TABLE_HEAD = ("lead", "rule", "clause", "cycle", "period", "status", "assignee", "group", "due", "reason")
+_PERIOD, _GROUP = 4, 7
+_LOSSY_NOTE = ("! the lead has an event that could not be used or that counts for nothing (the problems "
+               "below say which): its verdicts leave it out")
+
+
+def _row_cells(d: dict) -> list:
+    """A verdict dict's table cells, in :data:`_TABLE_HEAD` order; the lead as it is (a
+    lossy lead's ``!`` mark is added, and the cell cut, once the diagnostics are known)."""
+    return [d["lead"] or "", d["rule"], d["clause"], "" if d["cycle"] is None else str(d["cycle"]),
+            d["period"] or "", d["status"], _cell(as_text(d["assignee"]) or ""),
+            _cell(_group_cell(d.get("group"))), d["due_at"] or "", _cell(d["reason"], None)]
+
+
+class TableSpool:
+    """The rows of ``check``'s table, spooled to a temporary file as they come (one JSON
+    array of cells a line) while the column widths are tracked, then written padded by
+    :meth:`pieces`: memory follows one row, not the output (review 31b H2), and the text is
+    the one a table of every row in memory gives."""
+
+    def __init__(self):
+        import tempfile
+
+        self.file = tempfile.TemporaryFile()
+        self.widths = [len(h) for h in _TABLE_HEAD]     # (the lead's and the reason's unused)
+        self.has = [False] * len(_TABLE_HEAD)           # a non-empty cell seen, per column
+        self.lead_width = len(_TABLE_HEAD[0])           # of the leads without a mark
+        self.rows = 0
+        self._buf: list = []
+        self._size = 0
+
+    def add(self, d: dict) -> None:
+        cells = _row_cells(d)
+        widths, has = self.widths, self.has
+        for i in range(1, 9):
+            n = len(cells[i])
+            if n:
+                has[i] = True
+                if n > widths[i]:
+                    widths[i] = n
+        n = len(_cell(cells[0]))
+        if n > self.lead_width:
+            self.lead_width = n
+        line = orjson.dumps(cells)
+        self._buf.append(line)
+        self._size += len(line) + 1
+        self.rows += 1
+        if self._size >= _WRITE_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buf:
+            self.file.write(b"\n".join(self._buf) + b"\n")
+            self._buf, self._size = [], 0
+
+    def _rows(self) -> Iterator[list]:
+        self._flush()
+        self.file.seek(0)
+        for line in self.file:
+            yield orjson.loads(line)
+
+    def close(self) -> None:
+        self.file.close()
+
+    def pieces(self, diagnostics: list, color: bool = False) -> Iterator[bytes]:
+        """The table's text (``table`` output, before the summary line), about a MB at a
+        time: the header, the rows, the note on lossy leads, the ``diagnostics``."""
+        lossy = lossy_leads(diagnostics)
+        lead_width, marked = self.lead_width, False
+        if lossy:                                   # their mark widens the lead cells: measured again
+            lead_width = len(_TABLE_HEAD[0])
+            for cells in self._rows():
+                lead = cells[0]
+                if lead and lead in lossy:
+                    lead, marked = lead + " !", True
+                lead_width = max(lead_width, len(_cell(lead)))
+        keep = [i for i in range(len(_TABLE_HEAD)) if i not in (_PERIOD, _GROUP) or self.has[i]]
+        widths = {i: self.widths[i] for i in keep}
+        widths[0] = lead_width
+        last = keep[-1]
+        status_col = 5
+
+        def fmt_row(cells, paint=False) -> str:
+            parts = []
+            for i in keep:
+                cell = cells[i]
+                if i == last:
+                    parts.append(cell)
+                    break
+                text = cell.ljust(widths[i])
+                if paint and color and i == status_col:
+                    text = f"\x1b[{_STATUS_COLOR.get(cell, '0')}m{text}\x1b[0m"
+                parts.append(text)
+            return "  ".join(parts).rstrip()
+
+        out, size = [fmt_row(_TABLE_HEAD)], 0
+        for cells in self._rows():
+            lead = cells[0]
+            if lead and lead in lossy:
+                lead = lead + " !"
+            cells[0] = _cell(lead)
+            line = fmt_row(cells, True)
+            out.append(line)
+            size += len(line)
+            if size >= _WRITE_CHUNK:
+                yield ("\n".join(out) + "\n").encode()
+                out, size = [], 0
+        if marked:
+            out.append(_LOSSY_NOTE)
+        out.extend(diagnostic_lines(diagnostics))
+        if out:
+            yield ("\n".join(out) + "\n").encode()
+
+
 def table(result, rows, color: bool = False) -> str:
-    head = ["lead", "rule", "clause", "cycle", "period", "status", "assignee", "group", "due", "reason"]
-    data = []
-    lossy = lossy_leads(result.diagnostics)
-    marked = False
-    for v in rows:
-        d = v.to_dict()
-        due = d["due_at"] or ""
-        lead = d["lead"] or ""
-        if lead and lead in lossy:
-            lead, marked = lead + " !", True
-        data.append([_cell(lead), d["rule"], d["clause"], "" if d["cycle"] is None else str(d["cycle"]),
-                     d["period"] or "", d["status"], _cell(as_text(d["assignee"]) or ""),
-                     _cell(_group_cell(d.get("group"))), due, _cell(d["reason"], None)])
-    if not any(r[7] for r in data):             # a `by FIELD` goal's group (extension)
-        head.pop(7)
-        data = [r[:7] + r[8:] for r in data]
-    if not any(r[4] for r in data):
-        head.pop(4)
-        data = [r[:4] + r[5:] for r in data]
-    widths = [max([len(h)] + [len(r[i]) for r in data]) for i, h in enumerate(head[:-1])]
-    status_col = head.index("status")
+    """The table of ``rows`` (verdicts, or objects with ``to_dict()``) and the diagnostics of
+    ``result``, as ``check`` writes it (through a :class:`TableSpool`)."""
+    spool = TableSpool()
+    try:
+        for v in rows:
+            spool.add(v.to_dict())
+        return b"".join(spool.pieces(result.diagnostics, color)).decode()
+    finally:
+        spool.close()
 
-    def fmt_row(cells, paint=False):
-        parts = []
-        for i, cell in enumerate(cells[:-1]):
-            text = cell.ljust(widths[i])
-            if paint and color and i == status_col:
-                text = f"\x1b[{_STATUS_COLOR.get(cell, '0')}m{text}\x1b[0m"
-            parts.append(text)
-        return "  ".join(parts + [cells[-1]]).rstrip()
 
-    lines = [fmt_row(head)] + [fmt_row(r, True) for r in data]
-    if marked:
-        lines.append("! the lead has an event that could not be used or that counts for nothing (the problems "
-                     "below say which): its verdicts leave it out")
-    for d in result.diagnostics:
+def diagnostic_lines(diagnostics) -> list:
+    """The diagnostics as the table lists them under its rows: ``file:line:col: CODE
+    message``, and the hint on the next line."""
+    lines = []
+    for d in diagnostics:
         where = visible(d.path) if d.path else "<events>"      # a newline in a file's name keeps one line
         if d.line:
             where += f":{d.line}:{d.column}" if d.column else f":{d.line}"
@@ -165,7 +260,7 @@ def table(result, rows, color: bool = False) -> str:
         lines.append(f"{where}: {d.code}{tag} {d.message}")
         if d.hint:                           # what to do about it, as `lint` prints it
             lines.append(f"  = hint: {d.hint}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 #: the longest value a table cell shows whole (a lead id, a rep): a longer one ends in `…`
@@ -322,8 +417,8 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
                  agreement_diagnostics: int = 0, shown=None, statuses=None,
                  keep=None) -> Generator[bytes, None, CheckStats]:
     """``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
-    ``serialize=serialize_verdicts``), in pieces of bytes, lead by lead (table output is
-    gathered first: it needs column widths); the generator returns the :class:`CheckStats`.
+    ``serialize=serialize_verdicts``), in pieces of bytes, lead by lead (the table's rows
+    wait in a :class:`TableSpool` on disk until the column widths are known); the generator returns the :class:`CheckStats`.
     JSON Lines pieces are whole lines, about a MB of them. The first
     ``agreement_diagnostics`` of ``diagnostics`` are the agreement's: written, but not
     counted as input problems.
@@ -441,26 +536,28 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
                 buf.truncate()
         yield buf.getvalue().encode()
     else:
-        rows = [_Row(d) for blob in blobs() for d in _verdict_dicts(blob)]
-
-        class _R:  # the table renderer reads diagnostics from a result-like object
-            pass
-        r = _R()
-        r.diagnostics = all_diags()
-        if shown is not None:               # --lead: the problems of those leads' lines
-            candidates, shared = r.diagnostics[agreement_diagnostics:], 0
-            if asked_notes:
-                candidates, shared = _notes_of_leads(candidates, run, asked_notes, wanted, keep)
-            kept = shown(candidates)
-            stats.hidden = len(candidates) - len(kept) + shared
-            r.diagnostics = r.diagnostics[:agreement_diagnostics] + kept
-        r.diagnostics = in_line_order(r.diagnostics, agreement_diagnostics, run.sources)
-        yield table(r, rows, color).encode()
+        spool = TableSpool()        # rows on disk, widths in memory (review 31b H2)
+        try:
+            for blob in blobs():
+                for d in _verdict_dicts(blob):
+                    spool.add(d)
+            table_diags = all_diags()
+            if shown is not None:               # --lead: the problems of those leads' lines
+                candidates, shared = table_diags[agreement_diagnostics:], 0
+                if asked_notes:
+                    candidates, shared = _notes_of_leads(candidates, run, asked_notes, wanted, keep)
+                kept = shown(candidates)
+                stats.hidden = len(candidates) - len(kept) + shared
+                table_diags = table_diags[:agreement_diagnostics] + kept
+            table_diags = in_line_order(table_diags, agreement_diagnostics, run.sources)
+            yield from spool.pieces(table_diags, color)
+        finally:
+            spool.close()
     stats.verdicts = sum(stats.status.values())
     if shown_statuses:
         stats.shown_count = sum(n for s, n in stats.status.items() if s in shown_statuses)
     stats.everything = all_diags()
-    stats.diagnostics = stats.everything if fmt != "table" else r.diagnostics
+    stats.diagnostics = stats.everything if fmt != "table" else table_diags
     if fmt == "csv":                    # listed as text on standard error: in line order as the table
         stats.diagnostics = in_line_order(stats.everything, agreement_diagnostics, run.sources)
     # input problems: those of the events (the agreement's own warnings come first)
@@ -506,16 +603,6 @@ def _notes_of_leads(diagnostics: list, run, asked, wanted: set, keep=None) -> tu
         own = keep(own)
     return [d for d in diagnostics if d not in general] + own, shared
 
-
-
-class _Row:
-    """A verdict dict that the table renderer can read like a Verdict."""
-
-    def __init__(self, d: dict):
-        self.d = d
-
-    def to_dict(self) -> dict:
-        return self.d
 
 
 def stream_summary(stats: CheckStats) -> str:
