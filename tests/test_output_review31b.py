@@ -171,3 +171,94 @@ def test_table_memory_does_not_grow_with_the_input(tmp_path):
         b = _peak_kb("check", SPEC, large, "--as-of", AS_OF, "--jobs", "1", "--format", fmt)
         growth[fmt] = b - a
     assert growth["table"] < growth["jsonl"] + 6_000, growth
+
+
+# ------------------------------------------------------------------ H5, M5: written atomically
+
+def _limited(*args, limit: int) -> subprocess.CompletedProcess:
+    """`slacode ARGS` with files limited to ``limit`` bytes (RLIMIT_FSIZE, SIGXFSZ ignored):
+    a write past it fails with EFBIG, as one on a full disk fails with ENOSPC."""
+    code = ("import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+            f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); "
+            f"from slacode.cli import main; sys.exit(main({[str(a) for a in args]!r}))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), cwd=ROOT)
+
+
+def test_html_page_that_cannot_be_written_whole_leaves_yesterdays_page(tmp_path):
+    page = tmp_path / "dash.html"
+    page.write_text("yesterday's page\n")
+    done = _limited("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", page, limit=60_000)
+    assert done.returncode == 2 and "cannot write" in done.stderr, done.stderr
+    assert page.read_text() == "yesterday's page\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["dash.html"]        # (no temporary file left)
+    ok = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", page)
+    assert ok.returncode == 0 and page.read_bytes().startswith(b"<!")
+
+
+@pytest.mark.parametrize("fmt", ["table", "jsonl", "json", "csv", "github"])
+def test_check_output_file_is_the_standard_output(tmp_path, fmt):
+    out = tmp_path / "v.out"
+    plain = run("check", SPEC, EVENTS, "--as-of", AS_OF, "--format", fmt)
+    to_file = run("check", SPEC, EVENTS, "--as-of", AS_OF, "--format", fmt, "--output", out)
+    assert plain.returncode == to_file.returncode == 0
+    assert to_file.stdout == b"" and out.read_bytes() == plain.stdout
+    assert os.listdir(tmp_path) == ["v.out"]
+
+
+def test_output_file_is_replaced_only_when_the_command_completes(tmp_path):
+    out = tmp_path / "v.jsonl"
+    out.write_text("yesterday\n")
+    bad = run("check", SPEC, EVENTS, "--as-of", "garbage", "--format", "jsonl", "-o", out)
+    assert bad.returncode == 2 and out.read_text() == "yesterday\n"
+    failing = run("check", SPEC, EVENTS, "--as-of", AS_OF, "--fail-on", "breached", "-o", out)
+    assert failing.returncode == 1 and out.read_text().endswith("3 input problems reported.\n")
+    assert os.listdir(tmp_path) == ["v.jsonl"]
+
+
+def test_output_file_of_an_agreement_with_errors_says_them_on_standard_error(tmp_path):
+    spec = tmp_path / "bad.sla"
+    spec.write_text('agreement "x" {\n  teams sales\n}\ndeadline r {\n  within on c\n}\n')
+    out = tmp_path / "v.jsonl"
+    out.write_text("yesterday\n")
+    done = run("check", spec, EVENTS, "--as-of", AS_OF, "--format", "jsonl", "-o", out)
+    assert done.returncode == 2 and b"SLA101" in done.stderr and out.read_text() == "yesterday\n"
+
+
+@pytest.mark.parametrize("command", [
+    ("check",), ("due",), ("report", "--format", "csv"),
+    ("changes", "--since", "2026-11-19T12:00:00-03:00", "--format", "jsonl")])
+def test_every_command_writes_output_files_and_refuses_its_inputs(tmp_path, command):
+    name, *options = command
+    out = tmp_path / "out.txt"
+    plain = run(name, SPEC, EVENTS, "--as-of", AS_OF, *options)
+    done = run(name, SPEC, EVENTS, "--as-of", AS_OF, *options, "--output", out)
+    assert done.returncode == plain.returncode == 0 and out.read_bytes() == plain.stdout and done.stdout == b""
+    copy = tmp_path / "events.jsonl"
+    copy.write_bytes(EVENTS.read_bytes())
+    for target in (copy, SPEC, tmp_path / "in" / ".." / "events.jsonl", tmp_path / "x.jsonl"):
+        inputs = [tmp_path] if target.name == "x.jsonl" else [copy]
+        refused = run(name, SPEC, *inputs, "--as-of", AS_OF, *options, "-o", target)
+        assert refused.returncode == 2 and b"--output" in refused.stderr, refused.stderr
+    assert copy.read_bytes() == EVENTS.read_bytes() and not (tmp_path / "x.jsonl").exists()
+    dash = run(name, SPEC, EVENTS, "--as-of", AS_OF, *options, "-o", "-")
+    assert dash.stdout == plain.stdout
+
+
+@pytest.mark.parametrize(("failure", "status"), [(OSError(28, "No space left on device"), 2),
+                                                 (KeyboardInterrupt(), 130)])
+def test_output_file_of_a_run_that_fails_while_writing_stays_as_it_was(tmp_path, monkeypatch, capsys, failure, status):
+    from slacode.cli import main
+
+    real = output.check_pieces
+
+    def breaks(*args, **kwargs):
+        pieces = real(*args, **kwargs)
+        yield next(pieces)
+        raise failure
+    monkeypatch.setattr(output, "check_pieces", breaks)
+    out = tmp_path / "v.jsonl"
+    out.write_text("yesterday\n")
+    assert main(["check", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--format", "jsonl", "-o", str(out)]) == status
+    assert out.read_text() == "yesterday\n" and os.listdir(tmp_path) == ["v.jsonl"]
+    assert capsys.readouterr().out == ""

@@ -1045,15 +1045,15 @@ def start_check(spec, events, as_of, tz, input_format, jobs: int = 1, csv_option
     ``(agreement, run, as_of, diagnostics)``; the verdicts are then streamed from
     ``run.outcomes()``. Exit 2 on spec or input errors."""
     from slacode.events import EventInputError
-    from slacode.output import serialize_verdicts
+    from slacode.output import count_events, serialize_verdicts
 
     if agreement is None:
         agreement = load_agreement(spec, events)
     cutoff = resolve_as_of(as_of, tz, agreement.plan.timezone)
     read = EventReader(events, cutoff, tz, input_format, zone=agreement.plan.zone, csv_options=csv_options)
     diagnostics: list = []
-    try:
-        run = _run(agreement.plan, read, cutoff, diagnostics, jobs, serialize_verdicts)
+    try:                                # (count_events: the summary's events evaluated)
+        run = _run(agreement.plan, read, cutoff, diagnostics, jobs, serialize_verdicts, fold_hook=count_events)
     except EventInputError as e:
         _fail(str(e))
     return agreement, run, cutoff, diagnostics
@@ -1254,16 +1254,34 @@ STATUSES = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
                    "left out goes to standard error. Errors are always shown. Repeatable or comma-separated.")
 @_event_options
 @_jobs_option
-def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs, csv_options):
+@click.option("--output", "-o", "output_file", metavar="FILE",
+              help="Write the output to FILE instead of standard output, atomically: a temporary file beside it, "
+                   "renamed over it only when the command completes (exit 0 or 1); a failed or interrupted run "
+                   "leaves the old FILE as it was. `-`: standard output.")
+def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs, csv_options,
+          output_file):
     """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC
     (`-` for stdin when the events are files)."""
+    from slacode.cmd_report import refuse_compressed, writing_output
+
+    _one_agreement(spec, events)
+    refuse_compressed(events)
+    with writing_output(output_file, spec, events):
+        return _check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs,
+                      csv_options, to_file=output_file not in (None, "-"))
+
+
+def _check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs, csv_options,
+           to_file: bool = False):
+    """The body of `check`, its output to standard output (``to_file``: which ``--output``
+    sends to a file: an agreement's errors are then said on standard error, as the file is
+    not replaced on exit 2)."""
     from collections import Counter
 
     from slacode import output
 
-    _one_agreement(spec, events)
     keep = _ignoring(ignored)
-    agreement = load_agreement(spec, events, on_errors=_agreement_errors_writer(fmt, as_of, tz))
+    agreement = load_agreement(spec, events, on_errors=None if to_file else _agreement_errors_writer(fmt, as_of, tz))
     if fmt in _extra_check_formats():                 # renderers that need the whole result
         from slacode.reporters import CHECK_FORMATS
 
@@ -1287,6 +1305,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
             _pipe_closed()                      # the status below still answers --fail-on
         counts = Counter(v.status for v in rows)
         read_none = not any(v.lead is not None for v in result.verdicts)
+        after_as_of = output.input_counts(result.diagnostics)["after_as_of"]
         problems = sum(1 for d in result.diagnostics[own:] if d.severity != "info")
         click.echo(output.verdicts_summary(len(rows), len({v.lead for v in rows if v.lead is not None}), counts,
                                    problems, tuple(statuses), len(shown) if statuses else 0), err=True)
@@ -1317,7 +1336,9 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
             from slacode.reporters import diagnostics_text
 
             click.echo(diagnostics_text(stats.diagnostics, color=_color()), err=True)
-        if fmt == "csv":                            # (its output stays a CSV file)
+        if fmt == "csv" or fmt in ("json", "jsonl") and (to_file or not _a_terminal(sys.stdout)):
+            # (CSV's output stays a CSV file; JSON's summary is in the output too, but the log of a
+            # job that sends it to a file would say nothing: review 31b M6)
             click.echo(output.stream_summary(stats), err=True)
         if stats.hidden:
             click.echo(f"{stats.hidden} more diagnostic{'s' if stats.hidden != 1 else ''} on other leads' "
@@ -1325,6 +1346,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
         counts = stats.status
         notes = getattr(run, "notes", None)
         read_none = notes.leads == 0 if notes is not None else not stats.leads
+        after_as_of = (stats.input_counts or {}).get("after_as_of", 0)
         found = stats.found
         near = stats.near
         run_diagnostics = stats.everything      # --fail-on input: those the table leaves out too
@@ -1350,7 +1372,27 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
     lost = sum(1 for d in run_diagnostics if d.severity == "error" and id(d) not in own)
     if read_none and lost and not leads:
         click.echo(nothing_read_note(lost), err=True)
+    elif read_none and not leads:                # an empty export: said, as errors are (review 31b M7)
+        click.echo(nothing_there_note(after_as_of), err=True)
     return EXIT_OK
+
+
+def _a_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def nothing_there_note(after_as_of: int) -> str:
+    """What `check` says at the end when the input held no event to evaluate and no line gave
+    an error: an empty file or folder of empty files (SLA515), or only events after as_of
+    (``after_as_of`` of them); the exit status stays 0."""
+    if after_as_of:
+        return (f"slacode: no event was evaluated: all {after_as_of:,} events of the input are after as_of "
+                "(check --as-of); the exit status is still 0")
+    return ("slacode: no event was read: the input holds none (an empty file, or only blank lines); the exit "
+            "status is still 0: pass --fail-on input to make an empty input fail")
 
 
 def nothing_read_note(errors: int) -> str:

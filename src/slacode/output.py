@@ -295,12 +295,62 @@ def _group_json(group: dict | None) -> str | None:
     return None if group is None else dumps(group).decode()
 
 
-def _summary_dict(stats: "CheckStats", diagnostics: list, agreement_diagnostics: int) -> dict:
-    """:func:`slacode.verdict.summary_of` for a streamed ``check``."""
+def _summary_dict(stats: "CheckStats", diagnostics: list, agreement_diagnostics: int, agreement_meta: dict,
+                  as_of_text: str) -> dict:
+    """:func:`slacode.verdict.summary_of` for a streamed ``check``, and what a nightly job's
+    dashboard wants of the run (review 31b M6): ``as_of``, the ``agreement``'s id and version,
+    the ``slacode`` version, and the ``events`` (:func:`events_summary`)."""
     counts = stats.status
     shown = stats.shown
     written = sum(n for st, n in counts.items() if st in shown) if shown else sum(counts.values())
-    return summary_of(counts, stats.leads, written, diagnostics, agreement_diagnostics, stats.ignored)
+    summary = summary_of(counts, stats.leads, written, diagnostics, agreement_diagnostics, stats.ignored)
+    summary["as_of"] = as_of_text
+    summary["agreement"] = dict(agreement_meta)
+    summary["slacode"] = _version()
+    summary["events"] = events_summary(stats.evaluated, stats.input_counts)
+    return summary
+
+
+def _version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("slacode")
+    except PackageNotFoundError:
+        return None
+
+
+#: an SLA506 message's count: ``1234 events are after as_of …`` (one per file)
+_AFTER_COUNT = re.compile(r"(\d+) events? (?:is|are) after as_of")
+
+
+def input_counts(diagnostics) -> dict:
+    """What the input's diagnostics (before ``--ignore``) say of its events: how many are
+    after as_of (:data:`SLA506 <slacode.codes.events.AFTER_AS_OF>`, one a file), how many
+    lines were refused (the errors reading them, SLA5xx: each a line, or the rest of a
+    file, that could not be used) and how many events were left out as repeats of an id
+    (SLA505, a different event under a used id; SLA517, an exact copy)."""
+    after = refused = repeated = 0
+    for d in diagnostics:
+        code = d.code
+        if code == "SLA506":
+            m = _AFTER_COUNT.match(d.message)
+            after += int(m.group(1)) if m else 0
+        elif code == "SLA505" or code == "SLA517":
+            repeated += 1
+        elif d.severity == "error" and code[:4] == "SLA5":
+            refused += 1
+    return {"after_as_of": after, "refused": refused, "repeated": repeated}
+
+
+def events_summary(evaluated: int | None, counts: dict | None) -> dict:
+    """The summary's ``events``: ``read`` (every event line of the input: the sum of the
+    others), ``evaluated`` (at or before as_of, used), ``after_as_of``, ``refused`` and
+    ``repeated`` (:func:`input_counts`); ``read`` and ``evaluated`` are null where the
+    evaluation did not count (a library caller's own run)."""
+    counts = counts or {"after_as_of": 0, "refused": 0, "repeated": 0}
+    read = None if evaluated is None else evaluated + sum(counts.values())
+    return {"read": read, "evaluated": evaluated, **counts}
 
 
 def verdicts_summary(verdicts: int, leads: int, counts: Counter, problems: int, shown: tuple = (),
@@ -336,6 +386,8 @@ class CheckStats:
         self.shown: tuple = ()              # --status: the statuses printed …
         self.shown_count = 0                # … and how many verdicts had them
         self.summary: dict | None = None    # the summary record (JSON and JSON Lines output)
+        self.evaluated: int | None = 0      # the events evaluated (None: a lead's count unknown)
+        self.input_counts: dict | None = None   # :func:`input_counts` of the input's diagnostics
 
 
 def nearness(found: str, wanted: str) -> tuple:
@@ -356,13 +408,29 @@ _VERDICT_LINE = b'{"record":"verdict",'
 _WRITE_CHUNK = 1 << 20
 
 
-def serialize_verdicts(verdicts) -> tuple[tuple, bytes]:
-    """What the spool keeps of a lead's verdicts for ``check``: their statuses, and their
-    JSON Lines (``{"record":"verdict",…}``, one per line), ready to be written as they are."""
+class _Counted(list):
+    """A lead's verdicts, with how many events its fold took (:func:`count_events`)."""
+
+    __slots__ = ("events",)
+
+
+def count_events(fold, verdicts) -> list:
+    """The ``fold_hook`` of ``check`` (:class:`~slacode.stream.StreamEvaluation`): the lead's
+    verdicts as they are, carrying the number of events evaluated for it, which
+    :func:`serialize_verdicts` keeps for the summary's ``events.evaluated``."""
+    counted = _Counted(verdicts)
+    counted.events = fold.events
+    return counted
+
+
+def serialize_verdicts(verdicts) -> tuple[tuple, bytes, int | None]:
+    """What the spool keeps of a lead's verdicts for ``check``: their statuses, their
+    JSON Lines (``{"record":"verdict",…}``, one per line), ready to be written as they are,
+    and the number of the lead's events evaluated (None unless :func:`count_events` ran)."""
     # the object's opening brace becomes the record's: one copy, where slicing and adding make two
     lines = [dumps(v.to_dict()).replace(b"{", _VERDICT_LINE, 1) for v in verdicts]
     lines.append(b"")
-    return tuple([v.status for v in verdicts]), b"\n".join(lines)
+    return tuple([v.status for v in verdicts]), b"\n".join(lines), getattr(verdicts, "events", None)
 
 
 def _only(statuses: tuple, blob: bytes, shown: frozenset | None) -> bytes:
@@ -457,13 +525,17 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
                             stats.near[meant] = outcome.lead
                     continue
                 stats.found.add(outcome.lead)
-            found, blob = outcome.verdicts
+            found, blob, events = outcome.verdicts
+            if events is None:
+                stats.evaluated = None
+            elif stats.evaluated is not None:
+                stats.evaluated += events
             if found:
                 stats.leads += 1
             count(found)
             yield _only(found, blob, shown_statuses)
         if wanted is None:
-            found, blob = serialize_verdicts(run.agg.verdicts())
+            found, blob, _ = serialize_verdicts(run.agg.verdicts())
             count(found)
             yield _only(found, blob, shown_statuses)
 
@@ -477,6 +549,7 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
             own = diagnostics[:agreement_diagnostics]
             rest = (sort_by_place(diagnostics[agreement_diagnostics:] + lead_diags, run.sources or ())
                     + run.closing_diagnostics())
+            stats.input_counts = input_counts(rest)
             if keep is not None:
                 kept_own, kept_rest = keep(own), keep(rest)
                 stats.ignored = len(own) + len(rest) - len(kept_own) - len(kept_rest)
@@ -496,7 +569,7 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
         yield b"".join(chunk)
         for d in all_diags():
             yield dumps({"record": "diagnostic", **d.to_dict()}) + b"\n"
-        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics)
+        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics, agreement_meta, as_of_text)
         yield dumps({"record": "summary", **stats.summary}) + b"\n"
     elif fmt == "json":
         yield (b'{\n  "agreement": ' + dumps(agreement_meta) + b',\n  "as_of": ' + dumps(as_of_text)
@@ -511,7 +584,7 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
         for d in all_diags():
             yield sep + dumps(d.to_dict())
             sep = b",\n    "
-        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics)
+        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics, agreement_meta, as_of_text)
         yield b"\n  ],\n  \"summary\": " + dumps(stats.summary) + b"\n}\n"
     elif fmt == "csv":
         buf = io.StringIO()
