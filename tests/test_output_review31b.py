@@ -187,13 +187,13 @@ def _limited(*args, limit: int) -> subprocess.CompletedProcess:
 
 def test_html_page_that_cannot_be_written_whole_leaves_yesterdays_page(tmp_path):
     page = tmp_path / "dash.html"
-    page.write_text("yesterday's page\n")
+    ok = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", page)   # (and the parser's cache is written)
+    yesterday = page.read_bytes()
+    assert ok.returncode == 0 and yesterday.startswith(b"<!") and len(yesterday) > 60_000
     done = _limited("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", page, limit=60_000)
     assert done.returncode == 2 and "cannot write" in done.stderr, done.stderr
-    assert page.read_text() == "yesterday's page\n"
+    assert page.read_bytes() == yesterday           # (before review 31b: its first 60,000 bytes)
     assert [p.name for p in tmp_path.iterdir()] == ["dash.html"]        # (no temporary file left)
-    ok = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", page)
-    assert ok.returncode == 0 and page.read_bytes().startswith(b"<!")
 
 
 @pytest.mark.parametrize("fmt", ["table", "jsonl", "json", "csv", "github"])
@@ -262,3 +262,78 @@ def test_output_file_of_a_run_that_fails_while_writing_stays_as_it_was(tmp_path,
     assert main(["check", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--format", "jsonl", "-o", str(out)]) == status
     assert out.read_text() == "yesterday\n" and os.listdir(tmp_path) == ["v.jsonl"]
     assert capsys.readouterr().out == ""
+
+
+# ------------------------------------------------------------------ M6: the summary's run facts
+
+def test_summary_says_the_run_and_its_events(tmp_path):
+    import jsonschema
+
+    from slacode.schemas import load_schema
+
+    lines = EVENTS.read_text(encoding="utf-8").count("\n")
+    early = "2026-11-20T12:00:00-03:00"
+    one = run("check", SPEC, EVENTS, "--as-of", early, "--format", "jsonl", "--jobs", "1")
+    summary = json.loads(one.stdout.splitlines()[-1])
+    assert summary["record"] == "summary" and summary["as_of"] == early
+    assert summary["agreement"] == {"id": "northwind-inbound", "version": "2026.11"}
+    assert summary["slacode"] == slacode.__version__
+    ev = summary["events"]
+    assert ev["after_as_of"] > 0 and ev["refused"] == 2 and ev["repeated"] == 1
+    assert ev["read"] == ev["evaluated"] + ev["after_as_of"] + ev["refused"] + ev["repeated"] == lines
+    doc = json.loads(run("check", SPEC, EVENTS, "--as-of", early, "--format", "json").stdout)
+    assert doc["summary"] == {k: v for k, v in summary.items() if k != "record"}
+    big = copies(tmp_path / "big.jsonl", 4)
+    ones = json.loads(run("check", SPEC, big, "--as-of", early, "--format", "jsonl", "-j", "1").stdout.splitlines()[-1])
+    twos = json.loads(run("check", SPEC, big, "--as-of", early, "--format", "jsonl", "-j", "2").stdout.splitlines()[-1])
+    assert ones == twos and ones["events"]["read"] == 4 * lines
+    schema = load_schema("verdicts")
+    jsonschema.validate(doc, schema)
+    # the library writes the command's output, byte for byte
+    from slacode.writer import write_verdicts
+
+    out = tmp_path / "lib.jsonl"
+    write_verdicts(slacode.load(SPEC), [str(EVENTS)], out, as_of=early, jobs=1)
+    assert out.read_bytes() == one.stdout
+
+
+def test_machine_output_to_a_file_says_the_summary_on_standard_error(tmp_path):
+    for fmt in ("jsonl", "json"):
+        done = run("check", SPEC, EVENTS, "--as-of", AS_OF, "--format", fmt, "-o", tmp_path / "v")
+        assert done.returncode == 0
+        last = done.stderr.decode().splitlines()[-1]
+        assert " verdicts for " in last and last.endswith("input problems reported."), done.stderr
+    plain = run("check", SPEC, EVENTS, "--as-of", AS_OF, "--format", "jsonl")         # (a pipe: no terminal)
+    assert b" verdicts for " in plain.stderr
+
+
+# ------------------------------------------------------------------ M7: an empty input
+
+def test_an_empty_input_is_said_on_standard_error_with_status_0(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    for fmt in ("jsonl", "table", "json", "csv", "github"):
+        done = run("check", SPEC, empty, "--as-of", AS_OF, "--format", fmt)
+        assert done.returncode == 0
+        assert b"slacode: no event was read: the input holds none" in done.stderr, (fmt, done.stderr)
+    assert run("check", SPEC, empty, "--as-of", AS_OF, "--fail-on", "input").returncode == 1
+    late = run("check", SPEC, EVENTS, "--as-of", "2026-10-01T00:00:00-03:00", "--format", "jsonl")
+    assert late.returncode == 0 and b"of the input that could be read are after as_of (2 input errors besides)" in late.stderr, late.stderr
+    some = run("check", SPEC, EVENTS, "--as-of", AS_OF, "--format", "jsonl")
+    assert b"no event" not in some.stderr
+
+
+# ------------------------------------------------------------------ L2: compressed files not read
+
+@pytest.mark.parametrize(("name", "data", "kind"), [
+    ("e.jsonl.bz2", b"BZh91AY&SY", "bzip2"), ("e.jsonl.xz", b"\xfd7zXZ\x00\x00", "xz"),
+    ("e.jsonl.zst", b"\x28\xb5\x2f\xfd\x00", "zstd"), ("e.jsonl", b"BZh91AY&SY", "bzip2"),
+    ("e.zip", b"PK\x03\x04", "zip")])
+def test_a_file_compressed_in_a_format_slacode_does_not_read_is_said(tmp_path, name, data, kind):
+    path = tmp_path / name
+    path.write_bytes(data + b"\x00" * 40)
+    for command in (("check",), ("due",), ("report",), ("changes", "--since", "2026-11-19T00:00:00Z")):
+        done = run(*command, SPEC, path, "--as-of", AS_OF, "--input-format", "jsonl")
+        assert done.returncode == 2, done.stderr
+        assert f"compressed with {kind}, which slacode does not read".encode() in done.stderr
+        assert b"decompress it first" in done.stderr and b"SLA508" not in done.stderr

@@ -1370,10 +1370,10 @@ def _check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, inpu
         click.echo(f"slacode: exit 1: {why}", err=True)
         return EXIT_FINDINGS
     lost = sum(1 for d in run_diagnostics if d.severity == "error" and id(d) not in own)
-    if read_none and lost and not leads:
+    if read_none and lost and not after_as_of and not leads:
         click.echo(nothing_read_note(lost), err=True)
     elif read_none and not leads:                # an empty export: said, as errors are (review 31b M7)
-        click.echo(nothing_there_note(after_as_of), err=True)
+        click.echo(nothing_there_note(after_as_of, lost), err=True)
     return EXIT_OK
 
 
@@ -1384,13 +1384,16 @@ def _a_terminal(stream) -> bool:
         return False
 
 
-def nothing_there_note(after_as_of: int) -> str:
-    """What `check` says at the end when the input held no event to evaluate and no line gave
-    an error: an empty file or folder of empty files (SLA515), or only events after as_of
-    (``after_as_of`` of them); the exit status stays 0."""
+def nothing_there_note(after_as_of: int, errors: int = 0) -> str:
+    """What `check` says at the end when the input held no event to evaluate: an empty file
+    or folder of empty files (SLA515), or events after as_of only (``after_as_of`` of them,
+    and ``errors`` lines that could not be read); the exit status stays 0."""
+    from slacode.texts import plural
+
     if after_as_of:
-        return (f"slacode: no event was evaluated: all {after_as_of:,} events of the input are after as_of "
-                "(check --as-of); the exit status is still 0")
+        also = f" ({plural(errors, 'input error')} besides)" if errors else ""
+        return (f"slacode: no event was evaluated: the {plural(after_as_of, 'event')} of the input that could be "
+                f"read {'is' if after_as_of == 1 else 'are'} after as_of{also} (check --as-of); the exit status is still 0")
     return ("slacode: no event was read: the input holds none (an empty file, or only blank lines); the exit "
             "status is still 0: pass --fail-on input to make an empty input fail")
 
