@@ -152,6 +152,22 @@ def test_table_is_the_same_for_one_and_two_processes_and_for_a_bigger_input(tmp_
     assert lead.returncode == 0 and b"c1~nw-0092" in lead.stdout and b"c0~nw-0092" not in lead.stdout
 
 
+def test_github_annotations_rendered_lead_by_lead_are_the_whole_runs(tmp_path):
+    big = copies(tmp_path / "big.jsonl", 3)
+    one = run("check", SPEC, big, "--as-of", AS_OF, "--format", "github", "--fail-on", "at_risk", "-j", "1")
+    two = run("check", SPEC, big, "--as-of", AS_OF, "--format", "github", "--fail-on", "at_risk", "-j", "2")
+    assert one.returncode == two.returncode == 1 and one.stdout == two.stdout and one.stderr == two.stderr
+    lines = one.stdout.decode().splitlines()
+    breached = [x for x in lines if x.startswith("::error") and "breached::" in x]
+    assert len(breached) > 500 and lines.index(breached[0]) > 0         # (the diagnostics come first)
+    only = run("check", SPEC, big, "--as-of", AS_OF, "--format", "github", "--status", "breached")
+    got = only.stdout.decode().splitlines()
+    assert [x for x in got if "breached::" in x] == breached
+    assert b"verdicts for 1,179 leads" in only.stderr or b" shown (breached)" in only.stderr
+    asked = run("check", SPEC, big, "--as-of", AS_OF, "--format", "github", "--lead", "c2~nw-0092", "--lead", "C2~NW-0093")
+    assert b"did you mean 'c2~nw-0093' for 'C2~NW-0093'" in asked.stderr, asked.stderr
+
+
 def _peak_kb(*args) -> int:
     code = ("import resource, sys; from slacode.cli import main; sys.stdout = open(__import__('os').devnull, 'w'); "
             f"rc = main({[str(a) for a in args]!r}); "
@@ -162,38 +178,39 @@ def _peak_kb(*args) -> int:
 
 
 def test_table_memory_does_not_grow_with_the_input(tmp_path):
-    """Before review 31b the table held every row: about 1 KB more memory an event (14 MB
-    more here for 5 times the events); now the rows wait on disk."""
+    """Before review 31b the table held every row (about 1 KB more memory an event: 52 MB
+    more here for 5 times the events) and `github` every Verdict; now the rows wait on disk."""
     small, large = copies(tmp_path / "s.jsonl", 2), copies(tmp_path / "l.jsonl", 10)
     growth = {}
-    for fmt in ("table", "jsonl"):
+    for fmt in ("table", "github", "jsonl"):
         a = _peak_kb("check", SPEC, small, "--as-of", AS_OF, "--jobs", "1", "--format", fmt)
         b = _peak_kb("check", SPEC, large, "--as-of", AS_OF, "--jobs", "1", "--format", fmt)
         growth[fmt] = b - a
     assert growth["table"] < growth["jsonl"] + 6_000, growth
+    assert growth["github"] < growth["jsonl"] + 6_000, growth
 
 
 # ------------------------------------------------------------------ H5, M5: written atomically
 
-def _limited(*args, limit: int) -> subprocess.CompletedProcess:
-    """`slacode ARGS` with files limited to ``limit`` bytes (RLIMIT_FSIZE, SIGXFSZ ignored):
-    a write past it fails with EFBIG, as one on a full disk fails with ENOSPC."""
-    code = ("import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
-            f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); "
-            f"from slacode.cli import main; sys.exit(main({[str(a) for a in args]!r}))")
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), cwd=ROOT)
+def test_html_page_that_cannot_be_written_whole_leaves_yesterdays_page(tmp_path, monkeypatch, capsys):
+    """A disk that fills while the page is written (here: at its fsync) leaves the page of the
+    day before whole (before review 31b: truncated, then the new page written over it)."""
+    import slacode.writer
+    from slacode.cli import main
 
-
-def test_html_page_that_cannot_be_written_whole_leaves_yesterdays_page(tmp_path):
     page = tmp_path / "dash.html"
-    ok = run("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", page)   # (and the parser's cache is written)
-    yesterday = page.read_bytes()
-    assert ok.returncode == 0 and yesterday.startswith(b"<!") and len(yesterday) > 60_000
-    done = _limited("report", SPEC, EVENTS, "--as-of", AS_OF, "--html", page, limit=60_000)
-    assert done.returncode == 2 and "cannot write" in done.stderr, done.stderr
-    assert page.read_bytes() == yesterday           # (before review 31b: its first 60,000 bytes)
+    page.write_text("<!DOCTYPE html>yesterday's page\n")
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(slacode.writer.os, "fsync", full)
+    assert main(["report", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--html", str(page)]) == 2
+    assert "dash.html: cannot write: No space left on device" in capsys.readouterr().err
+    assert page.read_text() == "<!DOCTYPE html>yesterday's page\n"
     assert [p.name for p in tmp_path.iterdir()] == ["dash.html"]        # (no temporary file left)
+    monkeypatch.undo()
+    assert main(["report", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--html", str(page)]) == 0
+    assert len(page.read_bytes()) > 60_000
 
 
 @pytest.mark.parametrize("fmt", ["table", "jsonl", "json", "csv", "github"])
@@ -282,13 +299,17 @@ def test_summary_says_the_run_and_its_events(tmp_path):
     assert ev["after_as_of"] > 0 and ev["refused"] == 2 and ev["repeated"] == 1
     assert ev["read"] == ev["evaluated"] + ev["after_as_of"] + ev["refused"] + ev["repeated"] == lines
     doc = json.loads(run("check", SPEC, EVENTS, "--as-of", early, "--format", "json").stdout)
-    assert doc["summary"] == {k: v for k, v in summary.items() if k != "record"}
+    run_keys = ("record", "as_of", "agreement", "slacode", "events")
+    assert doc["summary"] == {k: v for k, v in summary.items() if k not in run_keys}        # (the library's)
+    assert (doc["as_of"], doc["agreement"]) == (summary["as_of"], summary["agreement"])
     big = copies(tmp_path / "big.jsonl", 4)
     ones = json.loads(run("check", SPEC, big, "--as-of", early, "--format", "jsonl", "-j", "1").stdout.splitlines()[-1])
     twos = json.loads(run("check", SPEC, big, "--as-of", early, "--format", "jsonl", "-j", "2").stdout.splitlines()[-1])
     assert ones == twos and ones["events"]["read"] == 4 * lines
     schema = load_schema("verdicts")
     jsonschema.validate(doc, schema)
+    for line in one.stdout.splitlines()[-5:]:
+        jsonschema.validate(json.loads(line), schema)
     # the library writes the command's output, byte for byte
     from slacode.writer import write_verdicts
 
@@ -303,8 +324,13 @@ def test_machine_output_to_a_file_says_the_summary_on_standard_error(tmp_path):
         assert done.returncode == 0
         last = done.stderr.decode().splitlines()[-1]
         assert " verdicts for " in last and last.endswith("input problems reported."), done.stderr
-    plain = run("check", SPEC, EVENTS, "--as-of", AS_OF, "--format", "jsonl")         # (a pipe: no terminal)
-    assert b" verdicts for " in plain.stderr
+    with open(tmp_path / "redirected", "wb") as f:                                       # `> file`
+        done = subprocess.run([sys.executable, "-m", "slacode", "check", str(SPEC), str(EVENTS), "--as-of", AS_OF,
+                               "--format", "jsonl"], stdout=f, stderr=subprocess.PIPE, cwd=ROOT,
+                              env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
+    assert b" verdicts for " in done.stderr
+    piped = run("check", SPEC, EVENTS, "--as-of", AS_OF, "--format", "jsonl")        # (a pipe: its reader has it)
+    assert b" verdicts for " not in piped.stderr
 
 
 # ------------------------------------------------------------------ M7: an empty input

@@ -1223,14 +1223,6 @@ def _say_ignored(count: int) -> None:
                    "shown).", err=True)
 
 
-def _verdict_rows(result, leads):
-    rows = result.verdicts
-    if leads:
-        wanted = set(leads)
-        rows = [v for v in rows if v.lead in wanted]
-    return rows
-
-
 STATUSES = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
 
 
@@ -1276,41 +1268,46 @@ def _check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, inpu
     """The body of `check`, its output to standard output (``to_file``: which ``--output``
     sends to a file: an agreement's errors are then said on standard error, as the file is
     not replaced on exit 2)."""
-    from collections import Counter
-
     from slacode import output
 
     keep = _ignoring(ignored)
     agreement = load_agreement(spec, events, on_errors=None if to_file else _agreement_errors_writer(fmt, as_of, tz))
-    if fmt in _extra_check_formats():                 # renderers that need the whole result
+    if fmt in _extra_check_formats():                 # renderers of Verdict objects (github)
         from slacode.reporters import CHECK_FORMATS
 
-        agreement, result = run_check(spec, events, as_of, tz, input_format, jobs=jobs, csv_options=csv_options,
-                                      agreement=agreement)
-        own = len(agreement.diagnostics)
-        if keep is not None:
-            every = result.diagnostics
-            own = len(keep(every[:own]))
-            result.diagnostics = keep(every)
-            _say_ignored(len(every) - len(result.diagnostics))
-        rows = _verdict_rows(result, leads)
-        shown = [v for v in rows if v.status in statuses] if statuses else rows
         # at-risk clocks are annotated too when the run asks about them (CI must say why it fails)
         asked = "at_risk" in fail_on or "at_risk" in statuses
+        # each lead's verdicts rendered as they come, into a temporary file (review 31b H2)
+        sink = output.RenderedSpool(CHECK_FORMATS[fmt], agreement, leads, statuses, at_risk=asked)
         try:
-            click.echo(CHECK_FORMATS[fmt](result, shown, agreement, at_risk=asked), nl=False)
-        except BrokenPipeError:
-            if not fail_on:
-                raise
-            _pipe_closed()                      # the status below still answers --fail-on
-        counts = Counter(v.status for v in rows)
-        read_none = not any(v.lead is not None for v in result.verdicts)
+            result = evaluate_events(agreement, events, as_of, tz, input_format, jobs=jobs, csv_options=csv_options,
+                                     sink=sink)
+            sink(result.verdicts)               # the targets' and quotas' (after every lead's)
+            own = len(agreement.diagnostics)
+            if keep is not None:
+                every = result.diagnostics
+                own = len(keep(every[:own]))
+                result.diagnostics = keep(every)
+                _say_ignored(len(every) - len(result.diagnostics))
+            out = _binary_stdout()
+            try:
+                for piece in sink.pieces(result):
+                    out.write(piece)
+                out.flush()
+            except BrokenPipeError:
+                if not fail_on:
+                    raise
+                _pipe_closed()                  # the status below still answers --fail-on
+        finally:
+            sink.close()
+        counts = sink.counts
+        read_none = not sink.read_any
         after_as_of = output.input_counts(result.diagnostics)["after_as_of"]
         problems = sum(1 for d in result.diagnostics[own:] if d.severity != "info")
-        click.echo(output.verdicts_summary(len(rows), len({v.lead for v in rows if v.lead is not None}), counts,
-                                   problems, tuple(statuses), len(shown) if statuses else 0), err=True)
-        found = {v.lead for v in rows}
-        near = _near_leads(leads, {v.lead for v in result.verdicts if v.lead is not None})
+        click.echo(output.verdicts_summary(sum(counts.values()), sink.leads, counts, problems, tuple(statuses),
+                                           sink.shown if statuses else 0), err=True)
+        found = sink.found
+        near = _near_leads(leads, sink.ids)
         run_diagnostics = result.diagnostics
     else:
         agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs, csv_options,
@@ -1336,7 +1333,7 @@ def _check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, inpu
             from slacode.reporters import diagnostics_text
 
             click.echo(diagnostics_text(stats.diagnostics, color=_color()), err=True)
-        if fmt == "csv" or fmt in ("json", "jsonl") and (to_file or not _a_terminal(sys.stdout)):
+        if fmt == "csv" or fmt in ("json", "jsonl") and (to_file or _a_file(sys.stdout)):
             # (CSV's output stays a CSV file; JSON's summary is in the output too, but the log of a
             # job that sends it to a file would say nothing: review 31b M6)
             click.echo(output.stream_summary(stats), err=True)
@@ -1377,10 +1374,13 @@ def _check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, inpu
     return EXIT_OK
 
 
-def _a_terminal(stream) -> bool:
+def _a_file(stream) -> bool:
+    """Whether ``stream`` writes to a regular file (`> verdicts.jsonl`), not a terminal or a pipe."""
+    import stat
+
     try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
+        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, ValueError, OSError):       # (io.UnsupportedOperation is both)
         return False
 
 

@@ -295,15 +295,20 @@ def _group_json(group: dict | None) -> str | None:
     return None if group is None else dumps(group).decode()
 
 
-def _summary_dict(stats: "CheckStats", diagnostics: list, agreement_diagnostics: int, agreement_meta: dict,
-                  as_of_text: str) -> dict:
-    """:func:`slacode.verdict.summary_of` for a streamed ``check``, and what a nightly job's
-    dashboard wants of the run (review 31b M6): ``as_of``, the ``agreement``'s id and version,
-    the ``slacode`` version, and the ``events`` (:func:`events_summary`)."""
+def _summary_dict(stats: "CheckStats", diagnostics: list, agreement_diagnostics: int,
+                  agreement_meta: dict | None = None, as_of_text: str | None = None) -> dict:
+    """:func:`slacode.verdict.summary_of` for a streamed ``check``; with ``agreement_meta``
+    (the JSON Lines summary record, whose lines cannot otherwise be tied to their run: the
+    JSON document says its agreement and as_of already, and stays the library's
+    ``Result.to_dict()``), what a nightly job's dashboard wants of the run (review 31b M6):
+    ``as_of``, the ``agreement``'s id and version, the ``slacode`` version, and the
+    ``events`` (:func:`events_summary`)."""
     counts = stats.status
     shown = stats.shown
     written = sum(n for st, n in counts.items() if st in shown) if shown else sum(counts.values())
     summary = summary_of(counts, stats.leads, written, diagnostics, agreement_diagnostics, stats.ignored)
+    if agreement_meta is None:
+        return summary
     summary["as_of"] = as_of_text
     summary["agreement"] = dict(agreement_meta)
     summary["slacode"] = _version()
@@ -584,7 +589,7 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
         for d in all_diags():
             yield sep + dumps(d.to_dict())
             sep = b",\n    "
-        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics, agreement_meta, as_of_text)
+        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics)    # (the library's Result's)
         yield b"\n  ],\n  \"summary\": " + dumps(stats.summary) + b"\n}\n"
     elif fmt == "csv":
         buf = io.StringIO()
@@ -676,6 +681,66 @@ def _notes_of_leads(diagnostics: list, run, asked, wanted: set, keep=None) -> tu
         own = keep(own)
     return [d for d in diagnostics if d not in general] + own, shared
 
+
+
+class _NoDiagnostics:
+    diagnostics: tuple = ()
+
+
+class RenderedSpool:
+    """The sink of ``check --format github`` (:func:`slacode.stream.result_of`): each lead's
+    verdicts, as they come, counted and rendered by ``render`` (a
+    :data:`~slacode.reporters.CHECK_FORMATS` renderer, given no diagnostics) into a temporary
+    file, so that memory follows one lead, not the run (review 31b H2); the diagnostics'
+    lines, which come first, are rendered at the end and :meth:`pieces` writes them, then
+    the file. ``leads``: only those leads' verdicts (``--lead``); ``statuses``: only those
+    rendered (``--status``), every one counted."""
+
+    def __init__(self, render, agreement, leads=(), statuses=(), **options):
+        import tempfile
+
+        self.render, self.agreement, self.options = render, agreement, options
+        self.wanted = set(leads) if leads else None
+        self.statuses = frozenset(statuses) if statuses else None
+        self.file = tempfile.TemporaryFile()
+        self.counts: Counter = Counter()
+        self.leads = 0                  # the leads with verdicts (of those asked for)
+        self.shown = 0                  # the verdicts rendered
+        self.read_any = False           # a lead had verdicts (asked for or not)
+        self.found: set = set()         # the leads asked for that have verdicts
+        self.ids: set = set()           # with --lead: every lead id, to say "did you mean"
+
+    def __call__(self, verdicts) -> None:
+        rows = verdicts
+        ids = {v.lead for v in verdicts if v.lead is not None}
+        if ids:
+            self.read_any = True
+        if self.wanted is not None:
+            self.ids |= ids
+            rows = [v for v in verdicts if v.lead in self.wanted]
+            ids = {v.lead for v in rows if v.lead is not None}
+            self.found |= ids
+        self.leads += len(ids)
+        self.counts.update(v.status for v in rows)
+        shown = rows if self.statuses is None else [v for v in rows if v.status in self.statuses]
+        self.shown += len(shown)
+        if shown:
+            text = self.render(_NoDiagnostics, shown, self.agreement, **self.options)
+            if text:
+                self.file.write(text.encode())
+
+    def pieces(self, result) -> Iterator[bytes]:
+        """The output: the diagnostics of ``result`` rendered, then every verdict's text."""
+        yield self.render(result, [], self.agreement, **self.options).encode()
+        self.file.seek(0)
+        while True:
+            chunk = self.file.read(_WRITE_CHUNK)
+            if not chunk:
+                return
+            yield chunk
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def stream_summary(stats: CheckStats) -> str:

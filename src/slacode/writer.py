@@ -50,7 +50,6 @@ def _start(agreement, events, *, as_of, jobs, default_tz, input_format, csv_deli
     ``(run, diagnostics, cutoff)``, the verdicts still to be streamed from the run."""
     from slacode.evaluate import public_as_of
     from slacode.events import csv_options_of, type_map_pairs_of
-    from slacode.output import serialize_verdicts
     from slacode.parallel import checked_jobs
     from slacode.timestamps import timestamp_formats as _timestamp_formats
 
@@ -128,7 +127,8 @@ def write_verdicts(agreement, events: Any, out: Any, *, as_of, jobs: int | None 
     written atomically (a temporary file beside it, renamed over it once complete: no
     reader ever sees half a file, and a failed run leaves the old file as it was), or a
     binary file object (written to, neither flushed nor closed). Returns the summary record
-    as a dict (what ``Result.summary()`` gives). The errors are :meth:`evaluate_many`'s
+    as a dict, as ``Result.summary()`` gives it (the record written also says the run:
+    ``as_of``, ``agreement``, ``slacode`` and ``events``, :data:`RUN_KEYS`). The errors are :meth:`evaluate_many`'s
     (:class:`~slacode.timestamps.InvalidAsOfError`, :class:`~slacode.events.EventInputError`,
     …), raised before anything is written."""
     _check_format(format)
@@ -150,9 +150,19 @@ def write_verdicts(agreement, events: Any, out: Any, *, as_of, jobs: int | None 
                 try:
                     write(next(pieces))
                 except StopIteration as done:
-                    return done.value.summary
+                    return result_summary(done.value.summary)
     finally:
         run.close()
+
+
+#: the keys of the summary record that say the run (review 31b M6), which ``Result.summary()``
+#: does not have: :func:`write_verdicts` writes them and returns the others
+RUN_KEYS = ("as_of", "agreement", "slacode", "events")
+
+
+def result_summary(summary: dict) -> dict:
+    """The summary record written, without its :data:`RUN_KEYS`: what ``Result.summary()`` gives."""
+    return {k: v for k, v in summary.items() if k not in RUN_KEYS}
 
 
 def input_among(path, inputs) -> str | None:
