@@ -262,8 +262,8 @@ def test_every_command_writes_output_files_and_refuses_its_inputs(tmp_path, comm
     assert dash.stdout == plain.stdout
 
 
-@pytest.mark.parametrize(("failure", "status"), [(OSError(28, "No space left on device"), 2),
-                                                 (KeyboardInterrupt(), 130)])
+@pytest.mark.parametrize(("failure", "status"), [(lambda: OSError(28, "No space left on device"), 2),
+                                                 (KeyboardInterrupt, 130)])
 def test_output_file_of_a_run_that_fails_while_writing_stays_as_it_was(tmp_path, monkeypatch, capsys, failure, status):
     from slacode.cli import main
 
@@ -272,13 +272,16 @@ def test_output_file_of_a_run_that_fails_while_writing_stays_as_it_was(tmp_path,
     def breaks(*args, **kwargs):
         pieces = real(*args, **kwargs)
         yield next(pieces)
-        raise failure
+        raise failure()
     monkeypatch.setattr(output, "check_pieces", breaks)
     out = tmp_path / "v.jsonl"
     out.write_text("yesterday\n")
     assert main(["check", str(SPEC), str(EVENTS), "--as-of", AS_OF, "--format", "jsonl", "-o", str(out)]) == status
     assert out.read_text() == "yesterday\n" and os.listdir(tmp_path) == ["v.jsonl"]
     assert capsys.readouterr().out == ""
+    import gc
+
+    assert gc.isenabled()                   # (the run's outcomes, which pause the collector, were closed)
 
 
 # ------------------------------------------------------------------ M6: the summary's run facts

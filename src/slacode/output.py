@@ -477,12 +477,15 @@ def stream_check(run, fmt: str, out, **options) -> CheckStats:
     of :func:`check_pieces` (which takes the same ``options``), each written as it comes."""
     pieces = check_pieces(run, fmt, **options)
     write = out.write
-    while True:
-        try:
-            piece = next(pieces)
-        except StopIteration as done:
-            return done.value
-        write(piece)
+    try:
+        while True:
+            try:
+                piece = next(pieces)
+            except StopIteration as done:
+                return done.value
+            write(piece)
+    finally:        # (a write that failed: the run's outcomes, which pause the collector, closed now)
+        pieces.close()
 
 
 def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
@@ -516,7 +519,20 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
     def blobs() -> Iterator[bytes]:
         """Each lead's JSON Lines of verdicts (counted), then the aggregates' verdicts."""
         count = stats.status.update
-        for outcome in run.outcomes():
+        outcomes = iter(run.outcomes())
+        try:
+            yield from _lead_blobs(outcomes, count)
+        finally:            # (closed before its end: the outcomes, which pause the collector, too)
+            close = getattr(outcomes, "close", None)
+            if close is not None:
+                close()
+        if wanted is None:
+            found, blob, _ = serialize_verdicts(run.agg.verdicts())
+            count(found)
+            yield _only(found, blob, shown_statuses)
+
+    def _lead_blobs(outcomes, count) -> Iterator[bytes]:
+        for outcome in outcomes:
             if outcome.diagnostics:
                 lead_diags.extend(outcome.diagnostics)
             if wanted is not None:
@@ -537,10 +553,6 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
                 stats.evaluated += events
             if found:
                 stats.leads += 1
-            count(found)
-            yield _only(found, blob, shown_statuses)
-        if wanted is None:
-            found, blob, _ = serialize_verdicts(run.agg.verdicts())
             count(found)
             yield _only(found, blob, shown_statuses)
 
