@@ -1350,15 +1350,15 @@ def start_check(spec, events, as_of, tz, input_format, jobs: int = 1, csv_option
     ``(agreement, run, as_of, diagnostics)``; the verdicts are then streamed from
     ``run.outcomes()``. Exit 2 on spec or input errors."""
     from slacode.events import EventInputError
-    from slacode.output import serialize_verdicts
+    from slacode.output import count_events, serialize_verdicts
 
     if agreement is None:
         agreement = load_agreement(spec, events)
     cutoff = resolve_as_of(as_of, tz, agreement.plan.timezone)
     read = EventReader(events, cutoff, tz, input_format, zone=agreement.plan.zone, csv_options=csv_options)
     diagnostics: list = []
-    try:
-        run = _run(agreement.plan, read, cutoff, diagnostics, jobs, serialize_verdicts)
+    try:                                # (count_events: the summary's events evaluated)
+        run = _run(agreement.plan, read, cutoff, diagnostics, jobs, serialize_verdicts, fold_hook=count_events)
     except EventInputError as e:
         _fail(str(e))
     return agreement, run, cutoff, diagnostics
@@ -1528,14 +1528,6 @@ def _say_ignored(count: int) -> None:
                    "shown).", err=True)
 
 
-def _verdict_rows(result, leads):
-    rows = result.verdicts
-    if leads:
-        wanted = set(leads)
-        rows = [v for v in rows if v.lead in wanted]
-    return rows
-
-
 STATUSES = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
 
 
@@ -1559,44 +1551,68 @@ STATUSES = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
                    "left out goes to standard error. Errors are always shown. Repeatable or comma-separated.")
 @_event_options
 @_jobs_option
-def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs, csv_options):
+@click.option("--output", "-o", "output_file", metavar="FILE",
+              help="Write the output to FILE instead of standard output, atomically: a temporary file beside it, "
+                   "renamed over it only when the command completes (exit 0 or 1); a failed or interrupted run "
+                   "leaves the old FILE as it was. `-`: standard output.")
+def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs, csv_options,
+          output_file):
     """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC
     (`-` for stdin when the events are files)."""
-    from collections import Counter
-
-    from slacode import output
+    from slacode.cmd_report import refuse_compressed, writing_output
 
     _one_agreement(spec, events)
+    refuse_compressed(events)
+    with writing_output(output_file, spec, events):
+        return _check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs,
+                      csv_options, to_file=output_file not in (None, "-"))
+
+
+def _check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs, csv_options,
+           to_file: bool = False):
+    """The body of `check`, its output to standard output (``to_file``: which ``--output``
+    sends to a file: an agreement's errors are then said on standard error, as the file is
+    not replaced on exit 2)."""
+    from slacode import output
+
     keep = _ignoring(ignored)
-    agreement = load_agreement(spec, events, on_errors=_agreement_errors_writer(fmt, as_of, tz))
-    if fmt in _extra_check_formats():                 # renderers that need the whole result
+    agreement = load_agreement(spec, events, on_errors=None if to_file else _agreement_errors_writer(fmt, as_of, tz))
+    if fmt in _extra_check_formats():                 # renderers of Verdict objects (github)
         from slacode.reporters import CHECK_FORMATS
 
-        agreement, result = run_check(spec, events, as_of, tz, input_format, jobs=jobs, csv_options=csv_options,
-                                      agreement=agreement)
-        own = len(agreement.diagnostics)
-        if keep is not None:
-            every = result.diagnostics
-            own = len(keep(every[:own]))
-            result.diagnostics = keep(every)
-            _say_ignored(len(every) - len(result.diagnostics))
-        rows = _verdict_rows(result, leads)
-        shown = [v for v in rows if v.status in statuses] if statuses else rows
         # at-risk clocks are annotated too when the run asks about them (CI must say why it fails)
         asked = "at_risk" in fail_on or "at_risk" in statuses
+        # each lead's verdicts rendered as they come, into a temporary file (review 31b H2)
+        sink = output.RenderedSpool(CHECK_FORMATS[fmt], agreement, leads, statuses, at_risk=asked)
         try:
-            click.echo(CHECK_FORMATS[fmt](result, shown, agreement, at_risk=asked), nl=False)
-        except BrokenPipeError:
-            if not fail_on:
-                raise
-            _pipe_closed()                      # the status below still answers --fail-on
-        counts = Counter(v.status for v in rows)
-        read_none = not any(v.lead is not None for v in result.verdicts)
+            result = evaluate_events(agreement, events, as_of, tz, input_format, jobs=jobs, csv_options=csv_options,
+                                     sink=sink)
+            sink(result.verdicts)               # the targets' and quotas' (after every lead's)
+            own = len(agreement.diagnostics)
+            if keep is not None:
+                every = result.diagnostics
+                own = len(keep(every[:own]))
+                result.diagnostics = keep(every)
+                _say_ignored(len(every) - len(result.diagnostics))
+            out = _binary_stdout()
+            try:
+                for piece in sink.pieces(result):
+                    out.write(piece)
+                out.flush()
+            except BrokenPipeError:
+                if not fail_on:
+                    raise
+                _pipe_closed()                  # the status below still answers --fail-on
+        finally:
+            sink.close()
+        counts = sink.counts
+        read_none = not sink.read_any
+        after_as_of = output.input_counts(result.diagnostics)["after_as_of"]
         problems = sum(1 for d in result.diagnostics[own:] if d.severity != "info")
-        click.echo(output.verdicts_summary(len(rows), len({v.lead for v in rows if v.lead is not None}), counts,
-                                   problems, tuple(statuses), len(shown) if statuses else 0), err=True)
-        found = {v.lead for v in rows}
-        near = _near_leads(leads, {v.lead for v in result.verdicts if v.lead is not None})
+        click.echo(output.verdicts_summary(sum(counts.values()), sink.leads, counts, problems, tuple(statuses),
+                                           sink.shown if statuses else 0), err=True)
+        found = sink.found
+        near = _near_leads(leads, sink.ids)
         run_diagnostics = result.diagnostics
     else:
         agreement, run, cutoff, diagnostics = start_check(spec, events, as_of, tz, input_format, jobs, csv_options,
@@ -1622,7 +1638,9 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
             from slacode.reporters import diagnostics_text
 
             click.echo(diagnostics_text(stats.diagnostics, color=_color()), err=True)
-        if fmt == "csv":                            # (its output stays a CSV file)
+        if fmt == "csv" or fmt in ("json", "jsonl") and (to_file or _a_file(sys.stdout)):
+            # (CSV's output stays a CSV file; JSON's summary is in the output too, but the log of a
+            # job that sends it to a file would say nothing: review 31b M6)
             click.echo(output.stream_summary(stats), err=True)
         if stats.hidden:
             click.echo(f"{stats.hidden} more diagnostic{'s' if stats.hidden != 1 else ''} on other leads' "
@@ -1630,6 +1648,7 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
         counts = stats.status
         notes = getattr(run, "notes", None)
         read_none = notes.leads == 0 if notes is not None else not stats.leads
+        after_as_of = (stats.input_counts or {}).get("after_as_of", 0)
         found = stats.found
         near = stats.near
         run_diagnostics = stats.everything      # --fail-on input: those the table leaves out too
@@ -1653,9 +1672,35 @@ def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input
         click.echo(f"slacode: exit 1: {why}", err=True)
         return EXIT_FINDINGS
     lost = sum(1 for d in run_diagnostics if d.severity == "error" and id(d) not in own)
-    if read_none and lost and not leads:
+    if read_none and lost and not after_as_of and not leads:
         click.echo(nothing_read_note(lost), err=True)
+    elif read_none and not leads:                # an empty export: said, as errors are (review 31b M7)
+        click.echo(nothing_there_note(after_as_of, lost), err=True)
     return EXIT_OK
+
+
+def _a_file(stream) -> bool:
+    """Whether ``stream`` writes to a regular file (`> verdicts.jsonl`), not a terminal or a pipe."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, ValueError, OSError):       # (io.UnsupportedOperation is both)
+        return False
+
+
+def nothing_there_note(after_as_of: int, errors: int = 0) -> str:
+    """What `check` says at the end when the input held no event to evaluate: an empty file
+    or folder of empty files (SLA515), or events after as_of only (``after_as_of`` of them,
+    and ``errors`` lines that could not be read); the exit status stays 0."""
+    from slacode.texts import plural
+
+    if after_as_of:
+        also = f" ({plural(errors, 'input error')} besides)" if errors else ""
+        return (f"slacode: no event was evaluated: the {plural(after_as_of, 'event')} of the input that could be "
+                f"read {'is' if after_as_of == 1 else 'are'} after as_of{also} (check --as-of); the exit status is still 0")
+    return ("slacode: no event was read: the input holds none (an empty file, or only blank lines); the exit "
+            "status is still 0: pass --fail-on input to make an empty input fail")
 
 
 def nothing_read_note(errors: int) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import click
 
 from slacode.cli import EXIT_OK, _as_of_option, _event_options, _fail, _jobs_option, load_agreement
-from slacode.cmd_report import _evaluate, _input_problems, _once, _reader, _selected_rules
+from slacode.cmd_report import (_evaluate, _input_problems, _once, _reader, _selected_rules, output_option,
+                                refuse_compressed, writing_output)
 
 #: the columns of ``--format csv``, in order (``escalates_to``: names joined by spaces)
 COLUMNS = ("at", "transition", "lead", "rule", "clause", "cycle", "period", "level", "status", "owner", "assignee",
@@ -41,8 +42,16 @@ def _since(text: str, tz: str | None, zone: str) -> int:
               show_default=True)
 @_jobs_option
 @_event_options
-def changes(spec, events, since, as_of, rules, owners, fmt, jobs, tz, input_format, csv_options):
+@output_option
+def changes(spec, events, since, as_of, rules, owners, fmt, jobs, tz, input_format, csv_options, output_file):
     """What happened to the clocks since the last run: opened, warned, met, breached, cancelled."""
+    refuse_compressed(events)
+    with writing_output(output_file, spec, events):
+        return _changes(spec, events, since, as_of, rules, owners, fmt, jobs, tz, input_format, csv_options)
+
+
+def _changes(spec, events, since, as_of, rules, owners, fmt, jobs, tz, input_format, csv_options):
+    """The body of `changes` (its output to standard output)."""
     from slacode.report.changes import ChangesSink, goal_groups
     from slacode.report.due import escalations
     from slacode.report.progress import wanted

@@ -121,43 +121,138 @@ def lossy_leads(diagnostics) -> set:
             or d.code in _LOST_WARNINGS and d.lead is not None}
 
 
+#: the table's columns; ``period`` and ``group`` are left out when no row has one
+_TABLE_HEAD = ("lead", "rule", "clause", "cycle", "period", "status", "assignee", "group", "due", "reason")
+_PERIOD, _GROUP = 4, 7
+_LOSSY_NOTE = ("! the lead has an event that could not be used or that counts for nothing (the problems "
+               "below say which): its verdicts leave it out")
+
+
+def _row_cells(d: dict) -> list:
+    """A verdict dict's table cells, in :data:`_TABLE_HEAD` order; the lead as it is (a
+    lossy lead's ``!`` mark is added, and the cell cut, once the diagnostics are known)."""
+    return [d["lead"] or "", d["rule"], d["clause"], "" if d["cycle"] is None else str(d["cycle"]),
+            d["period"] or "", d["status"], _cell(as_text(d["assignee"]) or ""),
+            _cell(_group_cell(d.get("group"))), d["due_at"] or "", _cell(d["reason"], None)]
+
+
+class TableSpool:
+    """The rows of ``check``'s table, spooled to a temporary file as they come (one JSON
+    array of cells a line) while the column widths are tracked, then written padded by
+    :meth:`pieces`: memory follows one row, not the output (review 31b H2), and the text is
+    the one a table of every row in memory gives."""
+
+    def __init__(self):
+        import tempfile
+
+        self.file = tempfile.TemporaryFile()
+        self.widths = [len(h) for h in _TABLE_HEAD]     # (the lead's and the reason's unused)
+        self.has = [False] * len(_TABLE_HEAD)           # a non-empty cell seen, per column
+        self.lead_width = len(_TABLE_HEAD[0])           # of the leads without a mark
+        self.rows = 0
+        self._buf: list = []
+        self._size = 0
+
+    def add(self, d: dict) -> None:
+        cells = _row_cells(d)
+        widths, has = self.widths, self.has
+        for i in range(1, 9):
+            n = len(cells[i])
+            if n:
+                has[i] = True
+                if n > widths[i]:
+                    widths[i] = n
+        n = len(_cell(cells[0]))
+        if n > self.lead_width:
+            self.lead_width = n
+        line = orjson.dumps(cells)
+        self._buf.append(line)
+        self._size += len(line) + 1
+        self.rows += 1
+        if self._size >= _WRITE_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buf:
+            self.file.write(b"\n".join(self._buf) + b"\n")
+            self._buf, self._size = [], 0
+
+    def _rows(self) -> Iterator[list]:
+        self._flush()
+        self.file.seek(0)
+        for line in self.file:
+            yield orjson.loads(line)
+
+    def close(self) -> None:
+        self.file.close()
+
+    def pieces(self, diagnostics: list, color: bool = False) -> Iterator[bytes]:
+        """The table's text (``table`` output, before the summary line), about a MB at a
+        time: the header, the rows, the note on lossy leads, the ``diagnostics``."""
+        lossy = lossy_leads(diagnostics)
+        lead_width, marked = self.lead_width, False
+        if lossy:                                   # their mark widens the lead cells: measured again
+            lead_width = len(_TABLE_HEAD[0])
+            for cells in self._rows():
+                lead = cells[0]
+                if lead and lead in lossy:
+                    lead, marked = lead + " !", True
+                lead_width = max(lead_width, len(_cell(lead)))
+        keep = [i for i in range(len(_TABLE_HEAD)) if i not in (_PERIOD, _GROUP) or self.has[i]]
+        widths = {i: self.widths[i] for i in keep}
+        widths[0] = lead_width
+        last = keep[-1]
+        status_col = 5
+
+        def fmt_row(cells, paint=False) -> str:
+            parts = []
+            for i in keep:
+                cell = cells[i]
+                if i == last:
+                    parts.append(cell)
+                    break
+                text = cell.ljust(widths[i])
+                if paint and color and i == status_col:
+                    text = f"\x1b[{_STATUS_COLOR.get(cell, '0')}m{text}\x1b[0m"
+                parts.append(text)
+            return "  ".join(parts).rstrip()
+
+        out, size = [fmt_row(_TABLE_HEAD)], 0
+        for cells in self._rows():
+            lead = cells[0]
+            if lead and lead in lossy:
+                lead = lead + " !"
+            cells[0] = _cell(lead)
+            line = fmt_row(cells, True)
+            out.append(line)
+            size += len(line)
+            if size >= _WRITE_CHUNK:
+                yield ("\n".join(out) + "\n").encode()
+                out, size = [], 0
+        if marked:
+            out.append(_LOSSY_NOTE)
+        out.extend(diagnostic_lines(diagnostics))
+        if out:
+            yield ("\n".join(out) + "\n").encode()
+
+
 def table(result, rows, color: bool = False) -> str:
-    head = ["lead", "rule", "clause", "cycle", "period", "status", "assignee", "group", "due", "reason"]
-    data = []
-    lossy = lossy_leads(result.diagnostics)
-    marked = False
-    for v in rows:
-        d = v.to_dict()
-        due = d["due_at"] or ""
-        lead = d["lead"] or ""
-        if lead and lead in lossy:
-            lead, marked = lead + " !", True
-        data.append([_cell(lead), d["rule"], d["clause"], "" if d["cycle"] is None else str(d["cycle"]),
-                     d["period"] or "", d["status"], _cell(as_text(d["assignee"]) or ""),
-                     _cell(_group_cell(d.get("group"))), due, _cell(d["reason"], None)])
-    if not any(r[7] for r in data):             # a `by FIELD` goal's group (extension)
-        head.pop(7)
-        data = [r[:7] + r[8:] for r in data]
-    if not any(r[4] for r in data):
-        head.pop(4)
-        data = [r[:4] + r[5:] for r in data]
-    widths = [max([len(h)] + [len(r[i]) for r in data]) for i, h in enumerate(head[:-1])]
-    status_col = head.index("status")
+    """The table of ``rows`` (verdicts, or objects with ``to_dict()``) and the diagnostics of
+    ``result``, as ``check`` writes it (through a :class:`TableSpool`)."""
+    spool = TableSpool()
+    try:
+        for v in rows:
+            spool.add(v.to_dict())
+        return b"".join(spool.pieces(result.diagnostics, color)).decode()
+    finally:
+        spool.close()
 
-    def fmt_row(cells, paint=False):
-        parts = []
-        for i, cell in enumerate(cells[:-1]):
-            text = cell.ljust(widths[i])
-            if paint and color and i == status_col:
-                text = f"\x1b[{_STATUS_COLOR.get(cell, '0')}m{text}\x1b[0m"
-            parts.append(text)
-        return "  ".join(parts + [cells[-1]]).rstrip()
 
-    lines = [fmt_row(head)] + [fmt_row(r, True) for r in data]
-    if marked:
-        lines.append("! the lead has an event that could not be used or that counts for nothing (the problems "
-                     "below say which): its verdicts leave it out")
-    for d in result.diagnostics:
+def diagnostic_lines(diagnostics) -> list:
+    """The diagnostics as the table lists them under its rows: ``file:line:col: CODE
+    message``, and the hint on the next line."""
+    lines = []
+    for d in diagnostics:
         where = visible(d.path) if d.path else "<events>"      # a newline in a file's name keeps one line
         if d.line:
             where += f":{d.line}:{d.column}" if d.column else f":{d.line}"
@@ -165,7 +260,7 @@ def table(result, rows, color: bool = False) -> str:
         lines.append(f"{where}: {d.code}{tag} {d.message}")
         if d.hint:                           # what to do about it, as `lint` prints it
             lines.append(f"  = hint: {d.hint}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 #: the longest value a table cell shows whole (a lead id, a rep): a longer one ends in `…`
@@ -200,12 +295,67 @@ def _group_json(group: dict | None) -> str | None:
     return None if group is None else dumps(group).decode()
 
 
-def _summary_dict(stats: "CheckStats", diagnostics: list, agreement_diagnostics: int) -> dict:
-    """:func:`slacode.verdict.summary_of` for a streamed ``check``."""
+def _summary_dict(stats: "CheckStats", diagnostics: list, agreement_diagnostics: int,
+                  agreement_meta: dict | None = None, as_of_text: str | None = None) -> dict:
+    """:func:`slacode.verdict.summary_of` for a streamed ``check``; with ``agreement_meta``
+    (the JSON Lines summary record, whose lines cannot otherwise be tied to their run: the
+    JSON document says its agreement and as_of already, and stays the library's
+    ``Result.to_dict()``), what a nightly job's dashboard wants of the run (review 31b M6):
+    ``as_of``, the ``agreement``'s id and version, the ``slacode`` version, and the
+    ``events`` (:func:`events_summary`)."""
     counts = stats.status
     shown = stats.shown
     written = sum(n for st, n in counts.items() if st in shown) if shown else sum(counts.values())
-    return summary_of(counts, stats.leads, written, diagnostics, agreement_diagnostics, stats.ignored)
+    summary = summary_of(counts, stats.leads, written, diagnostics, agreement_diagnostics, stats.ignored)
+    if agreement_meta is None:
+        return summary
+    summary["as_of"] = as_of_text
+    summary["agreement"] = dict(agreement_meta)
+    summary["slacode"] = _version()
+    summary["events"] = events_summary(stats.evaluated, stats.input_counts)
+    return summary
+
+
+def _version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("slacode")
+    except PackageNotFoundError:
+        return None
+
+
+#: an SLA506 message's count: ``1234 events are after as_of …`` (one per file)
+_AFTER_COUNT = re.compile(r"(\d+) events? (?:is|are) after as_of")
+
+
+def input_counts(diagnostics) -> dict:
+    """What the input's diagnostics (before ``--ignore``) say of its events: how many are
+    after as_of (:data:`SLA506 <slacode.codes.events.AFTER_AS_OF>`, one a file), how many
+    lines were refused (the errors reading them, SLA5xx: each a line, or the rest of a
+    file, that could not be used) and how many events were left out as repeats of an id
+    (SLA505, a different event under a used id; SLA517, an exact copy)."""
+    after = refused = repeated = 0
+    for d in diagnostics:
+        code = d.code
+        if code == "SLA506":
+            m = _AFTER_COUNT.match(d.message)
+            after += int(m.group(1)) if m else 0
+        elif code == "SLA505" or code == "SLA517":
+            repeated += 1
+        elif d.severity == "error" and code[:4] == "SLA5":
+            refused += 1
+    return {"after_as_of": after, "refused": refused, "repeated": repeated}
+
+
+def events_summary(evaluated: int | None, counts: dict | None) -> dict:
+    """The summary's ``events``: ``read`` (every event line of the input: the sum of the
+    others), ``evaluated`` (at or before as_of, used), ``after_as_of``, ``refused`` and
+    ``repeated`` (:func:`input_counts`); ``read`` and ``evaluated`` are null where the
+    evaluation did not count (a library caller's own run)."""
+    counts = counts or {"after_as_of": 0, "refused": 0, "repeated": 0}
+    read = None if evaluated is None else evaluated + sum(counts.values())
+    return {"read": read, "evaluated": evaluated, **counts}
 
 
 def verdicts_summary(verdicts: int, leads: int, counts: Counter, problems: int, shown: tuple = (),
@@ -241,6 +391,8 @@ class CheckStats:
         self.shown: tuple = ()              # --status: the statuses printed …
         self.shown_count = 0                # … and how many verdicts had them
         self.summary: dict | None = None    # the summary record (JSON and JSON Lines output)
+        self.evaluated: int | None = 0      # the events evaluated (None: a lead's count unknown)
+        self.input_counts: dict | None = None   # :func:`input_counts` of the input's diagnostics
 
 
 def nearness(found: str, wanted: str) -> tuple:
@@ -261,13 +413,29 @@ _VERDICT_LINE = b'{"record":"verdict",'
 _WRITE_CHUNK = 1 << 20
 
 
-def serialize_verdicts(verdicts) -> tuple[tuple, bytes]:
-    """What the spool keeps of a lead's verdicts for ``check``: their statuses, and their
-    JSON Lines (``{"record":"verdict",…}``, one per line), ready to be written as they are."""
+class _Counted(list):
+    """A lead's verdicts, with how many events its fold took (:func:`count_events`)."""
+
+    __slots__ = ("events",)
+
+
+def count_events(fold, verdicts) -> list:
+    """The ``fold_hook`` of ``check`` (:class:`~slacode.stream.StreamEvaluation`): the lead's
+    verdicts as they are, carrying the number of events evaluated for it, which
+    :func:`serialize_verdicts` keeps for the summary's ``events.evaluated``."""
+    counted = _Counted(verdicts)
+    counted.events = fold.events
+    return counted
+
+
+def serialize_verdicts(verdicts) -> tuple[tuple, bytes, int | None]:
+    """What the spool keeps of a lead's verdicts for ``check``: their statuses, their
+    JSON Lines (``{"record":"verdict",…}``, one per line), ready to be written as they are,
+    and the number of the lead's events evaluated (None unless :func:`count_events` ran)."""
     # the object's opening brace becomes the record's: one copy, where slicing and adding make two
     lines = [dumps(v.to_dict()).replace(b"{", _VERDICT_LINE, 1) for v in verdicts]
     lines.append(b"")
-    return tuple([v.status for v in verdicts]), b"\n".join(lines)
+    return tuple([v.status for v in verdicts]), b"\n".join(lines), getattr(verdicts, "events", None)
 
 
 def _only(statuses: tuple, blob: bytes, shown: frozenset | None) -> bytes:
@@ -309,12 +477,15 @@ def stream_check(run, fmt: str, out, **options) -> CheckStats:
     of :func:`check_pieces` (which takes the same ``options``), each written as it comes."""
     pieces = check_pieces(run, fmt, **options)
     write = out.write
-    while True:
-        try:
-            piece = next(pieces)
-        except StopIteration as done:
-            return done.value
-        write(piece)
+    try:
+        while True:
+            try:
+                piece = next(pieces)
+            except StopIteration as done:
+                return done.value
+            write(piece)
+    finally:        # (a write that failed: the run's outcomes, which pause the collector, closed now)
+        pieces.close()
 
 
 def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagnostics: list,
@@ -322,8 +493,8 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
                  agreement_diagnostics: int = 0, shown=None, statuses=None,
                  keep=None) -> Generator[bytes, None, CheckStats]:
     """``check`` output for a :class:`~slacode.stream.StreamEvaluation` (built with
-    ``serialize=serialize_verdicts``), in pieces of bytes, lead by lead (table output is
-    gathered first: it needs column widths); the generator returns the :class:`CheckStats`.
+    ``serialize=serialize_verdicts``), in pieces of bytes, lead by lead (the table's rows
+    wait in a :class:`TableSpool` on disk until the column widths are known); the generator returns the :class:`CheckStats`.
     JSON Lines pieces are whole lines, about a MB of them. The first
     ``agreement_diagnostics`` of ``diagnostics`` are the agreement's: written, but not
     counted as input problems.
@@ -348,7 +519,20 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
     def blobs() -> Iterator[bytes]:
         """Each lead's JSON Lines of verdicts (counted), then the aggregates' verdicts."""
         count = stats.status.update
-        for outcome in run.outcomes():
+        outcomes = iter(run.outcomes())
+        try:
+            yield from _lead_blobs(outcomes, count)
+        finally:            # (closed before its end: the outcomes, which pause the collector, too)
+            close = getattr(outcomes, "close", None)
+            if close is not None:
+                close()
+        if wanted is None:
+            found, blob, _ = serialize_verdicts(run.agg.verdicts())
+            count(found)
+            yield _only(found, blob, shown_statuses)
+
+    def _lead_blobs(outcomes, count) -> Iterator[bytes]:
+        for outcome in outcomes:
             if outcome.diagnostics:
                 lead_diags.extend(outcome.diagnostics)
             if wanted is not None:
@@ -362,13 +546,13 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
                             stats.near[meant] = outcome.lead
                     continue
                 stats.found.add(outcome.lead)
-            found, blob = outcome.verdicts
+            found, blob, events = outcome.verdicts
+            if events is None:
+                stats.evaluated = None
+            elif stats.evaluated is not None:
+                stats.evaluated += events
             if found:
                 stats.leads += 1
-            count(found)
-            yield _only(found, blob, shown_statuses)
-        if wanted is None:
-            found, blob = serialize_verdicts(run.agg.verdicts())
             count(found)
             yield _only(found, blob, shown_statuses)
 
@@ -382,6 +566,7 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
             own = diagnostics[:agreement_diagnostics]
             rest = (sort_by_place(diagnostics[agreement_diagnostics:] + lead_diags, run.sources or ())
                     + run.closing_diagnostics())
+            stats.input_counts = input_counts(rest)
             if keep is not None:
                 kept_own, kept_rest = keep(own), keep(rest)
                 stats.ignored = len(own) + len(rest) - len(kept_own) - len(kept_rest)
@@ -401,7 +586,7 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
         yield b"".join(chunk)
         for d in all_diags():
             yield dumps({"record": "diagnostic", **d.to_dict()}) + b"\n"
-        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics)
+        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics, agreement_meta, as_of_text)
         yield dumps({"record": "summary", **stats.summary}) + b"\n"
     elif fmt == "json":
         yield (b'{\n  "agreement": ' + dumps(agreement_meta) + b',\n  "as_of": ' + dumps(as_of_text)
@@ -416,7 +601,7 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
         for d in all_diags():
             yield sep + dumps(d.to_dict())
             sep = b",\n    "
-        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics)
+        stats.summary = _summary_dict(stats, all_diags(), agreement_diagnostics)    # (the library's Result's)
         yield b"\n  ],\n  \"summary\": " + dumps(stats.summary) + b"\n}\n"
     elif fmt == "csv":
         buf = io.StringIO()
@@ -441,26 +626,28 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
                 buf.truncate()
         yield buf.getvalue().encode()
     else:
-        rows = [_Row(d) for blob in blobs() for d in _verdict_dicts(blob)]
-
-        class _R:  # the table renderer reads diagnostics from a result-like object
-            pass
-        r = _R()
-        r.diagnostics = all_diags()
-        if shown is not None:               # --lead: the problems of those leads' lines
-            candidates, shared = r.diagnostics[agreement_diagnostics:], 0
-            if asked_notes:
-                candidates, shared = _notes_of_leads(candidates, run, asked_notes, wanted, keep)
-            kept = shown(candidates)
-            stats.hidden = len(candidates) - len(kept) + shared
-            r.diagnostics = r.diagnostics[:agreement_diagnostics] + kept
-        r.diagnostics = in_line_order(r.diagnostics, agreement_diagnostics, run.sources)
-        yield table(r, rows, color).encode()
+        spool = TableSpool()        # rows on disk, widths in memory (review 31b H2)
+        try:
+            for blob in blobs():
+                for d in _verdict_dicts(blob):
+                    spool.add(d)
+            table_diags = all_diags()
+            if shown is not None:               # --lead: the problems of those leads' lines
+                candidates, shared = table_diags[agreement_diagnostics:], 0
+                if asked_notes:
+                    candidates, shared = _notes_of_leads(candidates, run, asked_notes, wanted, keep)
+                kept = shown(candidates)
+                stats.hidden = len(candidates) - len(kept) + shared
+                table_diags = table_diags[:agreement_diagnostics] + kept
+            table_diags = in_line_order(table_diags, agreement_diagnostics, run.sources)
+            yield from spool.pieces(table_diags, color)
+        finally:
+            spool.close()
     stats.verdicts = sum(stats.status.values())
     if shown_statuses:
         stats.shown_count = sum(n for s, n in stats.status.items() if s in shown_statuses)
     stats.everything = all_diags()
-    stats.diagnostics = stats.everything if fmt != "table" else r.diagnostics
+    stats.diagnostics = stats.everything if fmt != "table" else table_diags
     if fmt == "csv":                    # listed as text on standard error: in line order as the table
         stats.diagnostics = in_line_order(stats.everything, agreement_diagnostics, run.sources)
     # input problems: those of the events (the agreement's own warnings come first)
@@ -508,14 +695,64 @@ def _notes_of_leads(diagnostics: list, run, asked, wanted: set, keep=None) -> tu
 
 
 
-class _Row:
-    """A verdict dict that the table renderer can read like a Verdict."""
+class _NoDiagnostics:
+    diagnostics: tuple = ()
 
-    def __init__(self, d: dict):
-        self.d = d
 
-    def to_dict(self) -> dict:
-        return self.d
+class RenderedSpool:
+    """The sink of ``check --format github`` (:func:`slacode.stream.result_of`): each lead's
+    verdicts, as they come, counted and rendered by ``render`` (a
+    :data:`~slacode.reporters.CHECK_FORMATS` renderer, given no diagnostics) into a temporary
+    file, so that memory follows one lead, not the run (review 31b H2); the diagnostics'
+    lines, which come first, are rendered at the end and :meth:`pieces` writes them, then
+    the file. ``leads``: only those leads' verdicts (``--lead``); ``statuses``: only those
+    rendered (``--status``), every one counted."""
+
+    def __init__(self, render, agreement, leads=(), statuses=(), **options):
+        import tempfile
+
+        self.render, self.agreement, self.options = render, agreement, options
+        self.wanted = set(leads) if leads else None
+        self.statuses = frozenset(statuses) if statuses else None
+        self.file = tempfile.TemporaryFile()
+        self.counts: Counter = Counter()
+        self.leads = 0                  # the leads with verdicts (of those asked for)
+        self.shown = 0                  # the verdicts rendered
+        self.read_any = False           # a lead had verdicts (asked for or not)
+        self.found: set = set()         # the leads asked for that have verdicts
+        self.ids: set = set()           # with --lead: every lead id, to say "did you mean"
+
+    def __call__(self, verdicts) -> None:
+        rows = verdicts
+        ids = {v.lead for v in verdicts if v.lead is not None}
+        if ids:
+            self.read_any = True
+        if self.wanted is not None:
+            self.ids |= ids
+            rows = [v for v in verdicts if v.lead in self.wanted]
+            ids = {v.lead for v in rows if v.lead is not None}
+            self.found |= ids
+        self.leads += len(ids)
+        self.counts.update(v.status for v in rows)
+        shown = rows if self.statuses is None else [v for v in rows if v.status in self.statuses]
+        self.shown += len(shown)
+        if shown:
+            text = self.render(_NoDiagnostics, shown, self.agreement, **self.options)
+            if text:
+                self.file.write(text.encode())
+
+    def pieces(self, result) -> Iterator[bytes]:
+        """The output: the diagnostics of ``result`` rendered, then every verdict's text."""
+        yield self.render(result, [], self.agreement, **self.options).encode()
+        self.file.seek(0)
+        while True:
+            chunk = self.file.read(_WRITE_CHUNK)
+            if not chunk:
+                return
+            yield chunk
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def stream_summary(stats: CheckStats) -> str:

@@ -10,9 +10,11 @@ gives the same records as dicts, read back a piece (about a MB of lines) at a ti
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
+import sys
 from typing import Any, Iterable, Iterator
 
 #: The formats :func:`write_verdicts` writes: ``check --format jsonl`` and ``--format json``.
@@ -48,8 +50,7 @@ def _start(agreement, events, *, as_of, jobs, default_tz, input_format, csv_deli
     ``(run, diagnostics, cutoff)``, the verdicts still to be streamed from the run."""
     from slacode.evaluate import public_as_of
     from slacode.events import csv_options_of, type_map_pairs_of
-    from slacode.output import serialize_verdicts
-    from slacode.parallel import checked_jobs, run_files
+    from slacode.parallel import checked_jobs
     from slacode.timestamps import timestamp_formats as _timestamp_formats
 
     csv_options_of(csv_delimiter, csv_columns)      # (checked before anything is read)
@@ -59,11 +60,42 @@ def _start(agreement, events, *, as_of, jobs, default_tz, input_format, csv_deli
     cutoff = public_as_of(as_of, default_tz)
     asked, n, reason = checked_jobs(jobs)
     paths = _event_paths(events)
-    run, diagnostics = run_files(plan, paths, cutoff, n, asked=asked, reason=reason, default_tz=default_tz,
-                                 input_format=input_format, csv_delimiter=csv_delimiter, csv_columns=csv_columns,
-                                 serialize=serialize_verdicts, call=call, timestamp_formats=timestamp_formats,
-                                 type_map=type_map)
+    run, diagnostics = _run_files(plan, paths, cutoff, n, asked=asked, reason=reason, default_tz=default_tz,
+                                  input_format=input_format, csv_delimiter=csv_delimiter, csv_columns=csv_columns,
+                                  call=call, timestamp_formats=timestamp_formats, type_map=type_map)
     return run, diagnostics, cutoff
+
+
+def _run_files(plan, events: list, cutoff: int, jobs: int, *, asked, reason, default_tz, input_format,
+               csv_delimiter, csv_columns, call: str, timestamp_formats, type_map):
+    """:func:`slacode.parallel.run_files` as ``check`` runs it: the verdicts serialized
+    (:func:`~slacode.output.serialize_verdicts`) and each lead's events counted
+    (:func:`~slacode.output.count_events`, a ``fold_hook``, which ``run_files`` does not
+    take), so that the summary is the command's, byte for byte."""
+    from slacode import parallel, stream
+    from slacode.events import csv_options_of, iter_records, resolve_sources
+    from slacode.output import count_events, serialize_verdicts
+
+    csv = csv_options_of(csv_delimiter, csv_columns)
+    names = [s.name for s in resolve_sources(events, input_format, csv)]
+    resolved = parallel.parallel_sources(events, input_format, jobs, csv=csv)
+    if reason is not None and parallel.parallel_sources(events, input_format, jobs, csv=csv, forking=False):
+        parallel._warn_serial(asked, reason, 5, call)   # files worth splitting, in a process that cannot fork
+    diagnostics: list = []
+    if resolved is not None:
+        run = parallel.run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names, input_format=input_format,
+                                    default_tz=default_tz, serialize=serialize_verdicts, fold_hook=count_events,
+                                    timestamp_formats=timestamp_formats, type_map=type_map)
+        if run is not None:
+            return run, diagnostics
+        diagnostics = []
+
+    def read(diags, ids=None):
+        return iter_records(events, input_format=input_format, default_tz=default_tz, diagnostics=diags,
+                            as_of_us=cutoff, ids=ids, as_of_zone=plan.zone, csv_delimiter=csv_delimiter,
+                            csv_columns=csv_columns, timestamp_formats=timestamp_formats, type_map=type_map)
+    return stream.run_stream(plan, read, cutoff, diagnostics, sources=names, serialize=serialize_verdicts,
+                             rereadable=True, fold_hook=count_events), diagnostics
 
 
 def _pieces(agreement, run, diagnostics: list, cutoff: int, format: str):
@@ -95,7 +127,8 @@ def write_verdicts(agreement, events: Any, out: Any, *, as_of, jobs: int | None 
     written atomically (a temporary file beside it, renamed over it once complete: no
     reader ever sees half a file, and a failed run leaves the old file as it was), or a
     binary file object (written to, neither flushed nor closed). Returns the summary record
-    as a dict (what ``Result.summary()`` gives). The errors are :meth:`evaluate_many`'s
+    as a dict, as ``Result.summary()`` gives it (the record written also says the run:
+    ``as_of``, ``agreement``, ``slacode`` and ``events``, :data:`RUN_KEYS`). The errors are :meth:`evaluate_many`'s
     (:class:`~slacode.timestamps.InvalidAsOfError`, :class:`~slacode.events.EventInputError`,
     …), raised before anything is written."""
     _check_format(format)
@@ -117,9 +150,19 @@ def write_verdicts(agreement, events: Any, out: Any, *, as_of, jobs: int | None 
                 try:
                     write(next(pieces))
                 except StopIteration as done:
-                    return done.value.summary
+                    return result_summary(done.value.summary)
     finally:
         run.close()
+
+
+#: the keys of the summary record that say the run (review 31b M6), which ``Result.summary()``
+#: does not have: :func:`write_verdicts` writes them and returns the others
+RUN_KEYS = ("as_of", "agreement", "slacode", "events")
+
+
+def result_summary(summary: dict) -> dict:
+    """The summary record written, without its :data:`RUN_KEYS`: what ``Result.summary()`` gives."""
+    return {k: v for k, v in summary.items() if k not in RUN_KEYS}
 
 
 def input_among(path, inputs) -> str | None:
@@ -165,6 +208,46 @@ def _records(run, pieces: Iterable[bytes]) -> Iterator[dict]:
                 yield loads(line)
     finally:
         run.close()
+
+
+def atomic_file(path) -> "_Target":
+    """A context giving a binary stream that lands at ``path`` only when the block ends
+    without an error: a temporary file in the same folder, flushed, fsync'd and renamed
+    over ``path``; on an error (or an interruption) it is removed and ``path`` stays as it
+    was. What :func:`write_verdicts` writes to a path with; ``report --html`` and
+    ``--output`` too."""
+    return _Target(os.fspath(path))
+
+
+@contextlib.contextmanager
+def stdout_to(path) -> Iterator[None]:
+    """Standard output (``sys.stdout``, text and its binary ``buffer``) written to
+    :func:`atomic_file` ``(path)`` for the block: renamed into place when the block ends
+    normally, thrown away when it raises (an exit 2, ``KeyboardInterrupt``), standard output
+    restored either way. A command's ``--output FILE``."""
+    target = atomic_file(path)
+    stream = target.__enter__()
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
+    saved = sys.stdout
+    sys.stdout = text
+    try:
+        yield
+    except BaseException:
+        sys.stdout = saved
+        try:
+            text.detach()
+        except Exception:           # noqa: BLE001 - (a flush that fails again: the file goes anyway)
+            pass
+        target.__exit__(*sys.exc_info())
+        raise
+    sys.stdout = saved
+    try:
+        text.flush()
+        text.detach()
+    except BaseException:
+        target.__exit__(*sys.exc_info())
+        raise
+    target.__exit__(None, None, None)
 
 
 class _Target:
