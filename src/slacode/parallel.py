@@ -842,7 +842,7 @@ def checked_jobs(jobs) -> tuple[int | None, int, str | None]:
 def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None = None, reason: str | None = None,
               default_tz=None, input_format: str | None = None, csv_delimiter: str | None = None,
               csv_columns: Any = None, group_by: str | None = None, serialize=None, in_memory: bool = False,
-              call: str = "evaluate_many", timestamp_formats: Any = None, type_map: Any = None):
+              call: str = "evaluate_many", timestamp_formats: Any = None, type_map: Any = None, fold_hook=None):
     """Both passes over event files (paths, folders) in ``jobs`` processes when that is
     possible and worth it, else in this one: ``(run, diagnostics)``, the run's outcomes
     still to be read (:func:`slacode.stream.result_of`, or lead by lead). ``serialize`` and
@@ -850,7 +850,8 @@ def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None =
     the workers always spool). ``asked``/``reason`` (:func:`checked_jobs`): warn once when
     processes were asked for, the files are worth splitting and this process cannot fork
     (naming ``call``, the method whose caller the warning points at). ``type_map``: as
-    :func:`slacode.events.iter_records` takes it."""
+    :func:`slacode.events.iter_records` takes it; ``fold_hook``: as
+    :func:`~slacode.stream.run_stream` takes it (``check``'s count of each lead's events)."""
     from slacode import stream       # (looked up at the call: tests replace stream.run_stream)
     from slacode.events import csv_options_of, iter_records
 
@@ -862,7 +863,7 @@ def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None =
     diagnostics: list = []
     if resolved is not None:
         run = run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names, input_format=input_format,
-                           default_tz=default_tz, serialize=serialize, group_by=group_by,
+                           default_tz=default_tz, serialize=serialize, group_by=group_by, fold_hook=fold_hook,
                            timestamp_formats=timestamp_formats, type_map=type_map)
         if run is not None:
             return run, diagnostics
@@ -873,7 +874,7 @@ def run_files(plan, events: list, cutoff: int, jobs: int, *, asked: int | None =
                             as_of_us=cutoff, ids=ids, as_of_zone=plan.zone, csv_delimiter=csv_delimiter,
                             csv_columns=csv_columns, timestamp_formats=timestamp_formats, type_map=type_map)
     return stream.run_stream(plan, read, cutoff, diagnostics, sources=names, serialize=serialize,
-                             rereadable=True, in_memory=in_memory, group_by=group_by), diagnostics
+                             rereadable=True, in_memory=in_memory, group_by=group_by, fold_hook=fold_hook), diagnostics
 
 
 def evaluate_many(agreement, events, *, as_of, jobs: int | None = None, default_tz=None,

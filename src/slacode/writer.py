@@ -50,7 +50,8 @@ def _start(agreement, events, *, as_of, jobs, default_tz, input_format, csv_deli
     ``(run, diagnostics, cutoff)``, the verdicts still to be streamed from the run."""
     from slacode.evaluate import public_as_of
     from slacode.events import csv_options_of, type_map_pairs_of
-    from slacode.parallel import checked_jobs
+    from slacode.output import count_events, serialize_verdicts
+    from slacode.parallel import checked_jobs, run_files
     from slacode.timestamps import timestamp_formats as _timestamp_formats
 
     csv_options_of(csv_delimiter, csv_columns)      # (checked before anything is read)
@@ -60,42 +61,12 @@ def _start(agreement, events, *, as_of, jobs, default_tz, input_format, csv_deli
     cutoff = public_as_of(as_of, default_tz)
     asked, n, reason = checked_jobs(jobs)
     paths = _event_paths(events)
-    run, diagnostics = _run_files(plan, paths, cutoff, n, asked=asked, reason=reason, default_tz=default_tz,
-                                  input_format=input_format, csv_delimiter=csv_delimiter, csv_columns=csv_columns,
-                                  call=call, timestamp_formats=timestamp_formats, type_map=type_map)
+    # the verdicts serialized and each lead's events counted, as `check` runs it: the same summary
+    run, diagnostics = run_files(plan, paths, cutoff, n, asked=asked, reason=reason, default_tz=default_tz,
+                                 input_format=input_format, csv_delimiter=csv_delimiter, csv_columns=csv_columns,
+                                 serialize=serialize_verdicts, fold_hook=count_events, call=call,
+                                 timestamp_formats=timestamp_formats, type_map=type_map)
     return run, diagnostics, cutoff
-
-
-def _run_files(plan, events: list, cutoff: int, jobs: int, *, asked, reason, default_tz, input_format,
-               csv_delimiter, csv_columns, call: str, timestamp_formats, type_map):
-    """:func:`slacode.parallel.run_files` as ``check`` runs it: the verdicts serialized
-    (:func:`~slacode.output.serialize_verdicts`) and each lead's events counted
-    (:func:`~slacode.output.count_events`, a ``fold_hook``, which ``run_files`` does not
-    take), so that the summary is the command's, byte for byte."""
-    from slacode import parallel, stream
-    from slacode.events import csv_options_of, iter_records, resolve_sources
-    from slacode.output import count_events, serialize_verdicts
-
-    csv = csv_options_of(csv_delimiter, csv_columns)
-    names = [s.name for s in resolve_sources(events, input_format, csv)]
-    resolved = parallel.parallel_sources(events, input_format, jobs, csv=csv)
-    if reason is not None and parallel.parallel_sources(events, input_format, jobs, csv=csv, forking=False):
-        parallel._warn_serial(asked, reason, 5, call)   # files worth splitting, in a process that cannot fork
-    diagnostics: list = []
-    if resolved is not None:
-        run = parallel.run_parallel(plan, resolved, cutoff, diagnostics, jobs, names=names, input_format=input_format,
-                                    default_tz=default_tz, serialize=serialize_verdicts, fold_hook=count_events,
-                                    timestamp_formats=timestamp_formats, type_map=type_map)
-        if run is not None:
-            return run, diagnostics
-        diagnostics = []
-
-    def read(diags, ids=None):
-        return iter_records(events, input_format=input_format, default_tz=default_tz, diagnostics=diags,
-                            as_of_us=cutoff, ids=ids, as_of_zone=plan.zone, csv_delimiter=csv_delimiter,
-                            csv_columns=csv_columns, timestamp_formats=timestamp_formats, type_map=type_map)
-    return stream.run_stream(plan, read, cutoff, diagnostics, sources=names, serialize=serialize_verdicts,
-                             rereadable=True, fold_hook=count_events), diagnostics
 
 
 def _pieces(agreement, run, diagnostics: list, cutoff: int, format: str):
