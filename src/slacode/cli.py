@@ -1205,6 +1205,85 @@ def cli_csv_options(delimiter: str | None, columns) -> "object | None":
         _fail(f"--column: {e}")
 
 
+# ------------------------------------------------------------------------- --output
+
+def output_option(f):
+    """``--output FILE`` / ``-o FILE`` of `check`, `report`, `due` and `changes`."""
+    return click.option("--output", "-o", "output_file", metavar="FILE",
+                        help="Write the output to FILE instead of standard output, atomically: a temporary file "
+                             "beside it, renamed over it only when the command completes (exit 0 or 1); a "
+                             "failed or interrupted run leaves the old FILE as it was. `-`: standard output.")(f)
+
+
+def writing_output(path: str | None, spec: str, events, html: str | None = None):
+    """The context that sends standard output to ``--output`` ``path`` (:func:`slacode.writer.stdout_to`),
+    or leaves it alone (no option, or ``-``); exit 2, before any work, for a path that cannot be
+    written or that names an input of the run (the agreement, an event file, a file in an event
+    folder: the next run would read it) or the ``--html`` page."""
+    import contextlib
+    import os
+
+    if path is None or path == "-":
+        return contextlib.nullcontext()
+    if not path:
+        _fail("--output needs the name of the file to write (or - for standard output)")
+    if os.path.isdir(path):
+        _fail(f"--output {path}: is a folder; give the file to write")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        _fail(f"--output {path}: cannot write: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        _fail(f"--output {path}: cannot write: permission denied")
+    from slacode.writer import input_among, stdout_to
+
+    taken = input_among(path, [spec, *events])
+    if taken is not None:
+        what = "the agreement" if taken == spec else "an event file"
+        _fail(f"--output {path}: that is {what} of this run ({taken}); writing the output there would replace it: "
+              "give another file")
+    real = os.path.realpath(path)
+    for e in events:
+        if e != "-" and os.path.isdir(e) and os.path.commonpath([real, os.path.realpath(e)]) == os.path.realpath(e):
+            _fail(f"--output {path}: that is inside the event folder {e} of this run, whose files the next run would "
+                  "read: write the output elsewhere")
+    if html is not None and input_among(path, [html]) is not None:
+        _fail(f"--output {path}: that is the --html page too; give them different names")
+    return stdout_to(path)
+
+
+#: compressed formats slacode does not read: first bytes, name, extension, the command that decompresses
+_UNREAD_COMPRESSION = ((b"BZh", "bzip2", ".bz2", "bzip2 -dk"), (b"\xfd7zXZ\x00", "xz", ".xz", "xz -dk"),
+                       (b"\x28\xb5\x2f\xfd", "zstd", ".zst", "zstd -d"), (b"PK\x03\x04", "zip", ".zip", "unzip"))
+
+
+def refuse_compressed(events) -> None:
+    """Exit 2 for an event file named on the command line that is compressed in a format
+    slacode does not read (bzip2, xz, zstd, zip: by its name or its first bytes), saying so
+    and how to decompress it (review 31b L2), rather than reading its bytes as text (SLA508
+    on every line). gzip is read; folders, pipes and standard input are left to the reader."""
+    import os
+    import stat
+
+    for e in events:
+        if e == "-" or not isinstance(e, str):
+            continue
+        try:
+            if not stat.S_ISREG(os.stat(e).st_mode):
+                continue
+            with open(e, "rb") as f:
+                head = f.read(6)
+        except OSError:
+            continue                                # (the reader says what is wrong)
+        lower = e.lower()
+        for magic, kind, ext, tool in _UNREAD_COMPRESSION:
+            by_bytes = head.startswith(magic) and (kind != "bzip2" or head[3:4] in b"123456789" and head[3:4] != b"")
+            if kind == "zip":               # (by its name only: an .xlsx is zip data too, and no export)
+                by_bytes = False
+            if by_bytes or lower.endswith(ext):
+                _fail(f"{e}: compressed with {kind}, which slacode does not read (it reads gzip, .gz, and plain "
+                      f"text): decompress it first (`{tool} {e}`) and give the decompressed file")
+
+
 def _jobs_option(f):
     return click.option("--jobs", "-j", "jobs", type=click.IntRange(min=0), default=0, show_default=True,
                         metavar="N", help="Evaluate in N processes, split by lead (0: one per core). "
@@ -1387,14 +1466,6 @@ def _run(plan, read: "EventReader", cutoff: int, diagnostics: list, jobs: int, s
                       rereadable=True, group_by=group_by, fold_hook=fold_hook)
 
 
-def run_check(spec, events, as_of, tz, input_format, wrap=None, jobs: int = 1, csv_options=None, agreement=None):
-    """Load (unless ``agreement`` is given), read, evaluate: ``(agreement, result)`` with
-    every verdict in memory (the agreement's diagnostics first); exit 2 on spec or input errors."""
-    if agreement is None:
-        agreement = load_agreement(spec, events)
-    return agreement, evaluate_events(agreement, events, as_of, tz, input_format, wrap, jobs, csv_options=csv_options)
-
-
 def evaluate_events(agreement, events, as_of, tz, input_format, wrap=None, jobs: int = 1,
                     group_by: str | None = None, read: "EventReader | None" = None, csv_options=None,
                     sink=None, fold_hook=None):
@@ -1551,16 +1622,11 @@ STATUSES = ("met", "breached", "at_risk", "paused", "pending", "cancelled")
                    "left out goes to standard error. Errors are always shown. Repeatable or comma-separated.")
 @_event_options
 @_jobs_option
-@click.option("--output", "-o", "output_file", metavar="FILE",
-              help="Write the output to FILE instead of standard output, atomically: a temporary file beside it, "
-                   "renamed over it only when the command completes (exit 0 or 1); a failed or interrupted run "
-                   "leaves the old FILE as it was. `-`: standard output.")
+@output_option
 def check(spec, events, as_of, fmt, leads, statuses, fail_on, ignored, tz, input_format, jobs, csv_options,
           output_file):
     """Evaluate EVENTS (JSON Lines or CSV files, `-` for stdin) against the agreement SPEC
     (`-` for stdin when the events are files)."""
-    from slacode.cmd_report import refuse_compressed, writing_output
-
     _one_agreement(spec, events)
     refuse_compressed(events)
     with writing_output(output_file, spec, events):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import click
 
-from slacode.cli import EXIT_OK, _as_of_option, _event_options, _fail, _jobs_option, load_agreement
-from slacode.cmd_report import (_evaluate, _input_problems, _once, _reader, _selected_rules, output_option,
-                                refuse_compressed, writing_output)
+from slacode.cli import (EXIT_OK, _as_of_option, _event_options, _fail, _jobs_option, load_agreement, output_option,
+                         refuse_compressed, writing_output)
+from slacode.cmd_report import _evaluate, _input_problems, _once, _reader, _selected_rules
 
 #: the columns of ``--format csv``, in order (``escalates_to``: names joined by spaces)
 COLUMNS = ("at", "transition", "lead", "rule", "clause", "cycle", "period", "level", "status", "owner", "assignee",
