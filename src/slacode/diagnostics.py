@@ -58,6 +58,9 @@ class Diagnostic:
     #: the lead a diagnostic of the evaluation is about, where it is about one (it may point
     #: at the agreement, as SLA603 does): `check --lead` and `explain` show it for that lead
     lead: str | None = field(default=None, compare=False)
+    #: for a diagnostic that stands for several events of its file (SLA506, the events after
+    #: as_of), how many: the run's summary adds them up (not part of ``to_dict()``; the message says it)
+    count: int | None = field(default=None, compare=False)
 
     @property
     def line(self) -> int | None:
@@ -128,14 +131,15 @@ class Diagnostic:
 
 
 def make(code: str, message: str, span: Span | None = None, *, hint: str | None = None,
-         severity: str | None = None, file: str | None = None, lead: str | None = None) -> Diagnostic:
+         severity: str | None = None, file: str | None = None, lead: str | None = None,
+         count: int | None = None) -> Diagnostic:
     """A diagnostic of a registered code, with the code's default severity unless given."""
     from slacode.codes import CODES  # the registry imports nothing heavy
 
     info = CODES.get(code)
     if info is None:
         raise KeyError(f"unregistered diagnostic code {code}")
-    return Diagnostic(code, severity or info.severity, message, span, hint, file, lead)
+    return Diagnostic(code, severity or info.severity, message, span, hint, file, lead, count)
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -1163,9 +1163,8 @@ def after_as_of_diagnostic(count: int, first: int, name: str | None, as_of: int,
     moment = datetime_from_us(as_of)
     when = (moment.astimezone(zone) if zone is not None else moment).isoformat().replace("+00:00", "Z")
     noun = "event is" if count == 1 else "events are"
-    return _diag(codes.AFTER_AS_OF,
-                 f"{count} {noun} after as_of {when} and not evaluated (first at {what} {first})",
-                 name, first)
+    return make(codes.AFTER_AS_OF, f"{count} {noun} after as_of {when} and not evaluated (first at {what} {first})",
+                Span(first, 1, file=name), file=name, count=count)
 
 
 #: The parts of :func:`event_content`, as a clash names the first that differs.

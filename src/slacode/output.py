@@ -325,9 +325,6 @@ def _version() -> str | None:
         return None
 
 
-#: an SLA506 message's count: ``1234 events are after as_of …`` (one per file)
-_AFTER_COUNT = re.compile(r"(\d+) events? (?:is|are) after as_of")
-
 
 def input_counts(diagnostics) -> dict:
     """What the input's diagnostics (before ``--ignore``) say of its events: how many are
@@ -339,8 +336,7 @@ def input_counts(diagnostics) -> dict:
     for d in diagnostics:
         code = d.code
         if code == "SLA506":
-            m = _AFTER_COUNT.match(d.message)
-            after += int(m.group(1)) if m else 0
+            after += d.count or 0
         elif code == "SLA505" or code == "SLA517":
             repeated += 1
         elif d.severity == "error" and code[:4] == "SLA5":
