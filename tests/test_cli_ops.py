@@ -100,6 +100,25 @@ def test_the_program_puts_the_signal_handlers_back(monkeypatch):
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
 
 
+def test_an_ignored_hangup_stays_ignored_and_a_default_one_is_the_programs(monkeypatch):
+    """Under `nohup` SIGHUP is ignored, and the run must go on when the session closes;
+    otherwise the program stops on it as on SIGTERM (129, the run's files removed)."""
+    import signal
+
+    monkeypatch.setattr(sys, "stderr", sys.stderr)
+    for given, program_s in ((signal.SIG_IGN, False), (signal.SIG_DFL, True)):
+        before = signal.signal(signal.SIGHUP, given)
+        try:
+            seen = []
+            monkeypatch.setattr(cli, "main", lambda: seen.append(signal.getsignal(signal.SIGHUP)) or 0)
+            with pytest.raises(SystemExit):
+                cli.console()
+            assert (seen[0] not in (signal.SIG_IGN, signal.SIG_DFL)) is program_s
+            assert signal.getsignal(signal.SIGHUP) is given                    # put back
+        finally:
+            signal.signal(signal.SIGHUP, before)
+
+
 class _FullStdout(io.StringIO):
     def flush(self):
         raise OSError(errno.ENOSPC, "No space left on device")

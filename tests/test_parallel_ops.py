@@ -103,9 +103,11 @@ def gone(pids: list[int], within: float = 20.0) -> bool:
 
 @linux
 @pytest.mark.parametrize(("signum", "status", "word"), [(signal.SIGTERM, 143, "terminated"),
-                                                        (signal.SIGINT, 130, "interrupted")])
+                                                        (signal.SIGINT, 130, "interrupted"),
+                                                        (signal.SIGHUP, 129, "hung up")])
 def test_a_signal_to_the_parent_stops_the_workers_and_removes_the_runs_folder(tmp_path, signum, status, word):
-    """H1: SIGTERM (a timeout, `docker stop`) is handled as SIGINT is: the workers are stopped,
+    """H1: SIGTERM (a timeout, `docker stop`) and SIGHUP (the SSH session closed) are handled
+    as SIGINT is: the workers are stopped,
     `slacode-jobs-*` removed, one line said (L5: with no empty line before it), 128 + signal."""
     proc, workers, tmp = start_waiting_run(tmp_path)
     assert [p.name for p in tmp.iterdir() if p.name.startswith("slacode-jobs-")], "the run's folder"

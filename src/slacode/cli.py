@@ -622,9 +622,10 @@ def _code_rows(infos) -> str:
 def console() -> None:
     """The ``slacode`` program: :func:`main`, then exit with its status.
 
-    SIGTERM (a timeout, ``docker stop``, a scheduler) and SIGINT (Ctrl-C) unwind the run
-    (:class:`_Stopped`): the workers are stopped, the temporary files removed, one line
-    says so, and the status is 128 + the signal's number (143, 130). Whatever else happens,
+    SIGTERM (a timeout, ``docker stop``, a scheduler), SIGINT (Ctrl-C) and SIGHUP (the
+    terminal or the SSH session closed) unwind the run (:class:`_Stopped`): the workers are
+    stopped, the temporary files removed, one line says so, and the status is 128 + the
+    signal's number (143, 130, 129). Whatever else happens,
     even a failure while reporting a failure, the status is never Python's 1 (findings):
     an exception that escapes everything is status 2 (:func:`_internal_error`). Standard
     output is flushed here, so that a full disk at the last write is said too.
@@ -667,7 +668,7 @@ def _last_resort(exc: BaseException) -> int:
 
 
 class _Stopped(BaseException):
-    """A SIGTERM or SIGINT the program received (:func:`_stop_on_signals`). It unwinds the
+    """A SIGTERM, SIGINT or SIGHUP the program received (:func:`_stop_on_signals`). It unwinds the
     stack as KeyboardInterrupt does, so every ``finally`` runs (the workers are stopped, the
     run's folder removed), but it is not one: click would print an empty line for it."""
 
@@ -677,14 +678,15 @@ class _Stopped(BaseException):
 
 
 #: The exit status and the word of each signal the program stops on: 128 + its number.
-_SIGNAL_EXITS = {2: (130, "interrupted"), 15: (143, "terminated")}
+_SIGNAL_EXITS = {1: (129, "hung up"), 2: (130, "interrupted"), 15: (143, "terminated")}
 
 
-def _stop_on_signals() -> tuple | None:
-    """Make SIGTERM, and SIGINT unless it is ignored (a job started in the background),
-    raise :class:`_Stopped` in this process; returns the handlers to put back. Only the
-    first signal raises: those that follow are ignored, so that they do not cut the clean-up
-    short. A worker forked a moment before (still with this handler) dies of it as usual."""
+def _stop_on_signals() -> dict | None:
+    """Make SIGTERM, and SIGINT and SIGHUP unless they are ignored (a job started in the
+    background, under ``nohup``), raise :class:`_Stopped` in this process; returns the
+    handlers to put back. Only the first signal raises: those that follow are ignored, so
+    that they do not cut the clean-up short. A worker forked a moment before (still with
+    this handler) dies of it as usual."""
     import signal
 
     pid = os.getpid()
@@ -694,37 +696,43 @@ def _stop_on_signals() -> tuple | None:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        for s in (signal.SIGINT, signal.SIGTERM):
+        for s in before:
             if signal.getsignal(s) is stop:
                 signal.signal(s, signal.SIG_IGN)
         raise _Stopped(signum)
 
+    # each signal with the handler it has when nobody changed it: only that one is replaced
+    usual = {signal.SIGTERM: signal.getsignal(signal.SIGTERM), signal.SIGINT: signal.default_int_handler,
+             getattr(signal, "SIGHUP", None): signal.SIG_DFL}
+    before: dict = {}
     try:
-        before = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT))
-        signal.signal(signal.SIGTERM, stop)
-        if before[1] is signal.default_int_handler:
-            signal.signal(signal.SIGINT, stop)
+        for s, handler in usual.items():
+            if s is not None and signal.getsignal(s) is handler:
+                before[s] = handler
+                signal.signal(s, stop)
     except (ValueError, OSError, AttributeError):  # pragma: no cover - not the main thread
+        _restore_signals(before)
         return None
     return before
 
 
-def _restore_signals(before: tuple | None) -> None:
+def _restore_signals(before: dict | None) -> None:
     """Put back the handlers :func:`_stop_on_signals` replaced (the interpreter's exit then
     dies of a late signal, as any program does)."""
-    if before is None:
+    if not before:
         return
     try:
         import signal
 
-        signal.signal(signal.SIGTERM, before[0])
-        signal.signal(signal.SIGINT, before[1])
+        for s, handler in before.items():
+            signal.signal(s, handler)
     except BaseException:  # noqa: BLE001, S110 - exiting anyway
         pass
 
 
 def _stopped(signum: int) -> int:
-    """Say that a signal stopped the run; its exit status (130 interrupted, 143 terminated).
+    """Say that a signal stopped the run; its exit status (129 hung up, 130 interrupted, 143
+    terminated).
     On a terminal the line starts on a line of its own (after the ``^C`` it echoed); in a
     log, with no empty line before it."""
     status, word = _SIGNAL_EXITS.get(signum, (128 + signum, f"stopped by signal {signum}"))

@@ -384,8 +384,8 @@ def _become_worker(parent: int, prctl) -> None:
     """Set up a freshly forked worker: it dies with its parent (Linux: PR_SET_PDEATHSIG; if
     the parent is already gone, at once), dies of SIGTERM (which the parent's
     :meth:`~multiprocessing.Process.terminate` sends) whatever the parent made of it, and
-    of SIGINT too unless the parent ignores it (a terminal's Ctrl-C reaches the whole job,
-    and the parent reports it)."""
+    of SIGINT and SIGHUP too unless the parent ignores them (a terminal's Ctrl-C, or its
+    closing, reaches the whole job, and the parent reports it)."""
     import signal
 
     if prctl is not None:
@@ -394,8 +394,9 @@ def _become_worker(parent: int, prctl) -> None:
     if os.getppid() != parent:                  # the parent died before the line above
         os._exit(1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    for s in (signal.SIGINT, signal.SIGHUP):
+        if signal.getsignal(s) is not signal.SIG_IGN:
+            signal.signal(s, signal.SIG_DFL)
 
 
 def run_parallel(plan, sources, as_of: int, diagnostics: list, jobs: int, *, names: list[str],
