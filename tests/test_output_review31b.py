@@ -366,3 +366,36 @@ def test_a_file_compressed_in_a_format_slacode_does_not_read_is_said(tmp_path, n
         assert done.returncode == 2, done.stderr
         assert f"compressed with {kind}, which slacode does not read".encode() in done.stderr
         assert b"decompress it first" in done.stderr and b"SLA508" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["e.jsonl.bz2", "e.jsonl"])
+def test_the_command_the_refusal_names_decompresses_the_file(tmp_path, name):
+    """bzip2 -dk guesses the name it writes from `.bz2`; a file named otherwise is decompressed
+    to standard output, into a name the message gives."""
+    import shlex
+    import shutil
+
+    if shutil.which("bzip2") is None:
+        pytest.skip("no bzip2 here")
+    plain = EVENTS.read_bytes()
+    path = tmp_path / name
+    path.write_bytes(subprocess.run(["bzip2", "-c"], input=plain, capture_output=True, check=True).stdout)
+    done = run("check", SPEC, path, "--as-of", AS_OF)
+    command = done.stderr.decode().split("decompress it first (`")[1].split("`)")[0]
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path)
+    written = shlex.split(command)[-1] if ">" in command else str(path)[:-len(".bz2")]
+    assert Path(written).read_bytes() == plain and Path(written) != path
+
+
+def test_a_compressed_file_in_a_folder_is_said_with_how_to_decompress_it_and_the_rest_is_read(tmp_path):
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    (folder / "a.jsonl").write_bytes(EVENTS.read_bytes())
+    (folder / "b.jsonl.xz").write_bytes(b"\xfd7zXZ\x00" + b"\x00" * 40)
+    done = run("check", SPEC, folder, "--as-of", AS_OF, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    (said,) = [d for d in doc["diagnostics"] if d["code"] == "SLA518"]
+    assert said["file"].endswith("b.jsonl.xz") and "compressed with xz" in said["message"]
+    assert f"`xz -dk {said['file']}`" in said["hint"] and "--input-format" not in said["hint"]
+    assert doc["verdicts"]                                    # (a.jsonl was read)

@@ -1259,11 +1259,6 @@ def writing_output(path: str | None, spec: str, events, html: str | None = None)
     return stdout_to(path)
 
 
-#: compressed formats slacode does not read: first bytes, name, extension, the command that decompresses
-_UNREAD_COMPRESSION = ((b"BZh", "bzip2", ".bz2", "bzip2 -dk"), (b"\xfd7zXZ\x00", "xz", ".xz", "xz -dk"),
-                       (b"\x28\xb5\x2f\xfd", "zstd", ".zst", "zstd -d"), (b"PK\x03\x04", "zip", ".zip", "unzip"))
-
-
 def refuse_compressed(events) -> None:
     """Exit 2 for an event file named on the command line that is compressed in a format
     slacode does not read (bzip2, xz, zstd, zip: by its name or its first bytes), saying so
@@ -1271,6 +1266,8 @@ def refuse_compressed(events) -> None:
     on every line). gzip is read; folders, pipes and standard input are left to the reader."""
     import os
     import stat
+
+    from slacode.events import unread_compression
 
     for e in events:
         if e == "-" or not isinstance(e, str):
@@ -1282,14 +1279,11 @@ def refuse_compressed(events) -> None:
                 head = f.read(6)
         except OSError:
             continue                                # (the reader says what is wrong)
-        lower = e.lower()
-        for magic, kind, ext, tool in _UNREAD_COMPRESSION:
-            by_bytes = head.startswith(magic) and (kind != "bzip2" or head[3:4] in b"123456789" and head[3:4] != b"")
-            if kind == "zip":               # (by its name only: an .xlsx is zip data too, and no export)
-                by_bytes = False
-            if by_bytes or lower.endswith(ext):
-                _fail(f"{e}: compressed with {kind}, which slacode does not read (it reads gzip, .gz, and plain "
-                      f"text): decompress it first (`{tool} {e}`) and give the decompressed file")
+        found = unread_compression(e, head)
+        if found is not None:
+            kind, command = found
+            _fail(f"{e}: compressed with {kind}, which slacode does not read (it reads gzip, .gz, and plain "
+                  f"text): decompress it first (`{command}`) and give the decompressed file")
 
 
 def _jobs_option(f):

@@ -1698,6 +1698,14 @@ class _Reader:
                 "which reading could wait on forever)", source.name, 1, 1,
                 "name it on its own to read it (`slacode check SPEC PIPE`), or move it out of the folder"))
             return iter(())
+        packed = unread_compression(source.name)
+        if packed is not None:                      # renamed, its bytes would be read as text
+            kind, command = packed
+            self.diagnostics.append(_diag(
+                codes.FILE_NOT_READ, f"not read: compressed with {kind}, which slacode does not read (it reads "
+                "gzip, .gz, and plain text)", source.name, 1, 1,
+                f"decompress it in the folder (`{command}`), or keep it out of the folder"))
+            return iter(())
         kind = os.path.splitext(source.name)[1].lower()
         also = (" (a comma-separated file as .csv, one with tabs as .csv read with --csv-delimiter tab)"
                 if kind in (".tsv", ".txt", ".tab") else "")
@@ -1902,6 +1910,30 @@ def _skipped_text(skipped: "_SkippedFile", folder: str) -> str:
     what = {"link": ", a link to a folder", "special": ", not a regular file",
             "dangling": f", {_dangling_words(skipped.path)}"}.get(skipped.why, "")
     return os.path.relpath(skipped.path, folder) + what
+
+
+#: compressed formats slacode does not read: first bytes, name, extension, the commands that
+#: decompress a file named with the extension (beside it) and one named otherwise (to stdout)
+_UNREAD_COMPRESSION = ((b"BZh", "bzip2", ".bz2", "bzip2 -dk", "bzip2 -dc"),
+                       (b"\xfd7zXZ\x00", "xz", ".xz", "xz -dk", "xz -dc"),
+                       (b"\x28\xb5\x2f\xfd", "zstd", ".zst", "zstd -d", "zstd -dc"),
+                       (b"PK\x03\x04", "zip", ".zip", "unzip", "unzip -p"))
+
+
+def unread_compression(name: str, head: bytes = b"") -> tuple[str, str] | None:
+    """``(format, a command that decompresses it)`` of a file compressed in a format slacode
+    does not read (bzip2, xz, zstd, zip), by its name or its first bytes ``head``; else None.
+    A zip file is known by its name only: an .xlsx is zip data too, and no export."""
+    lower = name.lower()
+    for magic, kind, ext, beside, to_stdout in _UNREAD_COMPRESSION:
+        if lower.endswith(ext):
+            return kind, f"{beside} {name}"
+        if (kind != "zip" and head.startswith(magic)
+                and (kind != "bzip2" or head[3:4] != b"" and head[3:4] in b"123456789")):
+            stem, dot, suffix = name.rpartition(".")
+            plain = f"{stem}.plain.{suffix}" if dot and "/" not in suffix else f"{name}.plain"
+            return kind, f"{to_stdout} {name} > {plain}"
+    return None
 
 
 def _dangling_words(path: str) -> str:

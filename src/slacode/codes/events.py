@@ -421,7 +421,8 @@ REPEATED_EVENT = define("SLA517", "repeated-event", "warning", """
     """)
 
 FILE_NOT_READ = define("SLA518", "file-not-read", "warning", """
-    A file in a folder of event files is not read: its name is not an event file's, it is a
+    A file in a folder of event files is not read: its name is not an event file's (or it is
+    compressed in a format slacode does not read: `.bz2`, `.xz`, `.zst`, `.zip`), it is a
     link to a folder, it is not a regular file (a named pipe), or it is a link to a file
     that is not there.
 
@@ -435,7 +436,8 @@ FILE_NOT_READ = define("SLA518", "file-not-read", "warning", """
     and a named pipe would be waited on forever; each is named too, and either is read when
     named on its own. A link to a file that is not there (a day's export moved or deleted,
     or a loop of links) is named with where it points, and the run goes on with the other
-    files.
+    files. A file compressed with bzip2, xz, zstd or zip is named with the command that
+    decompresses it: renamed instead, its compressed bytes would be read as broken lines.
 
     ## Avoid
     ```
