@@ -306,8 +306,8 @@ def test_a_cold_load_leaves_out_what_only_evaluating_needs():
         before = set(sys.modules)           # what the interpreter's start-up imported (site, .pth files)
         import slacode
         slacode.load("specs/northwind.sla").plan
-        print(sorted(n for n in ("slacode.instants", "slacode.events", "slacode.evaluate", "json", "orjson",
-                                 "lark.lark") if n in set(sys.modules) - before))
+        print(sorted(n for n in ("slacode.instants", "slacode.events", "slacode.evaluate", "slacode.notes", "json",
+                                 "orjson", "lark.lark") if n in set(sys.modules) - before))
     """)
     assert out.strip() == "[]"
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 import slacode
-from slacode.evaluate import LeadNotes
+from slacode.notes import LeadNotes
 
 AGREEMENT = """
 agreement "n" { timezone "UTC"; teams sales }

@@ -1,4 +1,4 @@
-"""The run's notes said as diagnostics (``slacode.evaluate.note_diagnostics``): several kinds
+"""The run's notes said as diagnostics (``slacode.notes.note_diagnostics``): several kinds
 of note in one lead, in the order of the input."""
 import slacode
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import slacode
 from slacode.compile import compile_pred
-from slacode.evaluate import LeadNotes
+from slacode.notes import LeadNotes
 from slacode.logic import (always_holds, compare_preds, conjunction, filled, implies, never_holds, normal_pred,
                            pred_implies)
 

@@ -1959,7 +1959,7 @@ def _explain_lead(agreement, events, lead, found, diagnostics, cutoff, tz, input
             click.echo(problems, err=True, nl=False)
         _fail(f"no usable events for lead {lead!r} at or before {_when(cutoff, agreement.plan.zone)}"
               + (f" ({later} after it)" if later else ""))
-    from slacode.evaluate import LeadNotes, RunNotes, note_diagnostics
+    from slacode.notes import LeadNotes, RunNotes, note_diagnostics
 
     plan = agreement.plan
     notes = LeadNotes()

@@ -3,7 +3,7 @@
 The plan is built once per agreement and shared by batch evaluation, one-lead service
 calls and parallel workers. Predicates become closures ``pred(fields, state, notes)``:
 ``fields`` is the lead's field dict (or an event's properties, for ``where``), ``state`` the
-lead's lifecycle state, ``notes`` the fold's :class:`~slacode.evaluate.LeadNotes`, which
+lead's lifecycle state, ``notes`` the fold's :class:`~slacode.notes.LeadNotes`, which
 collects the places where a number was compared with a string, with the value met there
 (reported once per place). Triggers become ``match(ev, entered, left, notes)``.
 """
@@ -172,7 +172,7 @@ def compile_pred(pred, segments: dict[str, m.SegmentDecl], _stack: tuple = ()) -
 
 def fact_key(pred) -> str:
     """The text that names a `seen TYPE [where P]` / `awaiting A since B` (extension) in a
-    fold's :attr:`~slacode.evaluate.LeadNotes.facts`: the predicate as ``fmt`` writes it, so
+    fold's :attr:`~slacode.notes.LeadNotes.facts`: the predicate as ``fmt`` writes it, so
     that the same fact written twice is kept once."""
     from slacode.fmt import one_line
 

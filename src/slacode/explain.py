@@ -5,10 +5,10 @@ describing what changed after each event, so it can never disagree with ``check`
 from __future__ import annotations
 
 from slacode.calendar import CalendarError, from_us
-from slacode.evaluate import (LeadFold, LeadNotes, _line_for, applying_line, target_segments,
-                               unknown_state_diagnostics)
+from slacode.evaluate import LeadFold, _line_for, applying_line, target_segments
 from slacode.instants import when as _when
 from slacode.model import default_clause_of
+from slacode.notes import LeadNotes, unknown_state_diagnostics
 from slacode.compile import line_due_us, same_line
 from slacode.judges import line_target, line_words, moved_words
 from slacode.refs import LineRef, PositionRef, cited
@@ -172,8 +172,8 @@ def _fact_lines(before: frozenset, after, since: dict, at: int, zone) -> list[st
 def timeline(plan, lead: str, records, as_of: int, notes: LeadNotes | None = None,
              problems: list | None = None, sources=None) -> list[str]:
     """The text lines of a lead's timeline (records: the lead's, any order). ``notes``
-    collects what the evaluation noted (a :class:`~slacode.evaluate.LeadNotes`; see
-    :func:`slacode.evaluate.note_diagnostics`);
+    collects what the evaluation noted (a :class:`~slacode.notes.LeadNotes`; see
+    :func:`slacode.notes.note_diagnostics`);
     ``problems`` gets the diagnostics about the lead's events (SLA601, SLA604), their files
     named by ``sources``."""
     zone = plan.zone
@@ -462,7 +462,7 @@ def _where_left_out(plan, rec, fold) -> list[str]:
     """A line per `where` (of a trigger or a count, not `first where`) of this event's type
     that left the event out while it lacks a property the `where` reads (SLA617, SLA618): a
     missing property makes every comparison false (LANGUAGE.md §9)."""
-    from slacode.evaluate import _field_written
+    from slacode.notes import _field_written
     from slacode.texts import code
 
     props = rec.props or {}

@@ -508,7 +508,7 @@ def check_pieces(run, fmt: str, *, agreement_meta: dict, as_of_text: str, diagno
     lead_diags: list = []
     asked_notes = None
     if wanted is not None and shown is not None:    # the run's notes as they concern the leads asked
-        from slacode.evaluate import RunNotes
+        from slacode.notes import RunNotes
 
         asked_notes = RunNotes()
 
@@ -665,10 +665,10 @@ def _notes_of_leads(diagnostics: list, run, asked, wanted: set, keep=None) -> tu
     """For ``check --lead``'s table: ``diagnostics`` with the run's notes (SLA602, SLA605 to
     SLA609, SLA615, SLA616, SLA620 …, said once per run at the first lead in lead order that
     has one, and counting the leads) replaced by the same notes made of the leads asked
-    alone (``asked``: their :class:`~slacode.evaluate.RunNotes`; ``wanted``: those leads), so that a copy or a misspelt
+    alone (``asked``: their :class:`~slacode.notes.RunNotes`; ``wanted``: those leads), so that a copy or a misspelt
     type of lead L3 is said of L3, not hidden under the first lead's line; and how many of
     the notes replaced also concern other leads (counted among those left out)."""
-    from slacode.evaluate import RunNotes, note_diagnostics, unsaid_notes
+    from slacode.notes import RunNotes, note_diagnostics, unsaid_notes
 
     plan, everyone = run.agg.plan, run.notes.places
     # the notes the whole run shows to be no misspelling (SLA613, SLA616: a lead of the

@@ -43,7 +43,7 @@ from typing import Any, Iterator
 
 from slacode.aggregate import Aggregates
 from slacode.calendar import CalendarError
-from slacode.evaluate import RunNotes, note_diagnostics
+from slacode.notes import RunNotes, note_diagnostics
 from slacode.events import EventInputError, after_as_of_diagnostic, iter_partition, iter_range, resolve_sources
 from slacode.ids import SpilledIds, any_repeated
 from slacode.partition import line_lead, partition_of

@@ -31,8 +31,9 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from slacode._collector import paused_gc
 from slacode.aggregate import Aggregates
 from slacode.far_events import far_event_diagnostics
-from slacode.evaluate import LeadFold, Result, RunNotes, _order_key, escalate, grouping_segments, note_diagnostics, \
-    note_starts, stamp_groups, target_segments, unknown_state_diagnostics
+from slacode.evaluate import LeadFold, Result, _order_key, escalate, grouping_segments, note_starts, stamp_groups, \
+    target_segments
+from slacode.notes import RunNotes, note_diagnostics, unknown_state_diagnostics
 from slacode.diagnostics import sort_by_place
 from slacode.events import Record
 from slacode.ids import SpilledIds

@@ -314,9 +314,9 @@ def changes(agreement, events, *, since, as_of, default_tz=None, timestamp_forma
     after ``as_of``; ``TypeError`` for calling mistakes (a path among the events)."""
     from slacode import diagnostics as dg
     from slacode.aggregate import Aggregates
-    from slacode.evaluate import (EventBatch, RunNotes, batch_parts, fold_lead, group_by_lead, note_diagnostics,
-                                  public_as_of, records_from_objects, target_segments,
-                                  unknown_state_diagnostics)
+    from slacode.evaluate import (EventBatch, batch_parts, fold_lead, group_by_lead, public_as_of,
+                                  records_from_objects, target_segments)
+    from slacode.notes import RunNotes, note_diagnostics, unknown_state_diagnostics
     from slacode.report.due import escalations
     from slacode.timestamps import InvalidAsOfError
 
