@@ -44,7 +44,7 @@ def run_fresh(code: str) -> str:
 ALWAYS_SUBPROCESS = bool(os.environ.get("SLACODE_TEST_SUBPROCESS"))
 
 
-def run_slacode(args, *, stdin: str | bytes | None = None, cwd=None, env=None,
+def run_slacode(args, *, stdin: str | bytes | None = None, cwd=None, env=None, text: bool = True,
                 subprocess_: bool = False) -> subprocess.CompletedProcess:
     """``slacode ARGS`` as ``subprocess.run(..., capture_output=True, text=True)`` gives it
     (return code, stdout, stderr), run in this process through :func:`slacode.cli.main`.
@@ -55,10 +55,10 @@ def run_slacode(args, *, stdin: str | bytes | None = None, cwd=None, env=None,
     on top of ``os.environ`` (as a whole environment, like ``subprocess.run(env=...)``: the
     variables it does not name are removed while the command runs), ``cwd`` by
     ``os.chdir`` for the duration. ``subprocess_=True`` (or :data:`ALWAYS_SUBPROCESS`)
-    starts ``python -m slacode`` instead."""
+    starts ``python -m slacode`` instead. ``text=False``: stdout and stderr as bytes."""
     args = [str(a) for a in args]
     if subprocess_ or ALWAYS_SUBPROCESS:
-        return subprocess.run([sys.executable, "-m", "slacode", *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "slacode", *args], capture_output=True, text=text,
                               input=stdin, cwd=cwd, env=env)
     from click.testing import CliRunner
 
@@ -78,6 +78,8 @@ def run_slacode(args, *, stdin: str | bytes | None = None, cwd=None, env=None,
             os.chdir(before)
             sys.stdout.flush()
             sys.stderr.flush()
+    if not text:
+        return subprocess.CompletedProcess(["slacode", *args], code, out.getvalue(), err.getvalue())
     return subprocess.CompletedProcess(["slacode", *args], code, _text(out.getvalue()), _text(err.getvalue()))
 
 
