@@ -8,16 +8,39 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED, needs_shared
+from tests.conftest import SHARED, needs_shared, run_slacode
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if (p / "expected.json").exists())
 
+#: Every how many cases one is run through a fresh ``python -m slacode`` rather than in this
+#: process (all of them with SLACODE_TEST_SUBPROCESS=1): the in-process run is the same
+#: ``slacode.cli.main``, and these few keep the start-from-nothing path in the comparison.
+FRESH_EVERY = 50
 
-def _runner():
+
+class _InProcess:
+    """Stands in for the ``subprocess`` module of the shared runner: its ``run`` gives the
+    ``slacode ...`` command (the runner's ``[sys.executable, "-m", "slacode", ...]``) to
+    :func:`tests.conftest.run_slacode`, in this process."""
+
+    def __init__(self, fresh: bool):
+        self.fresh = fresh
+
+    def run(self, argv, **_kwargs):
+        assert list(argv[:3]) == [sys.executable, "-m", "slacode"], argv
+        return run_slacode(argv[3:], subprocess_=self.fresh)
+
+
+def _runner(fresh: bool = True):
     spec = importlib.util.spec_from_file_location("conformance_run", SHARED / "conformance" / "run.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    module.subprocess = _InProcess(fresh)
     return module
+
+
+def _fresh(case) -> bool:
+    return CASES.index(case) % FRESH_EVERY == 0
 
 
 def _grouped(case) -> bool:
@@ -36,7 +59,7 @@ def test_hand_worked_case(case):
     if _grouped(case):
         problems = _run_grouped(case)
     else:
-        problems = _runner().run_case(case, [sys.executable, "-m", "slacode"])
+        problems = _runner(_fresh(case)).run_case(case, [sys.executable, "-m", "slacode"])
     assert not problems, "\n".join(problems)
 
 
@@ -44,13 +67,13 @@ def _run_grouped(case) -> list[str]:
     """The shared runner's comparison (its ``same`` for each key) with a goal's verdicts told
     apart by ``group`` and ``assignee`` too."""
     import json
-    import subprocess
+
 
     runner = _runner()
     expected = json.loads((case / "expected.json").read_text())
     events = next(p for p in sorted(case.iterdir()) if p.stem == "events")
-    done = subprocess.run([sys.executable, "-m", "slacode", "check", str(case / "agreement.sla"), str(events),
-                           "--as-of", expected["as_of"], "--format", "json"], capture_output=True, text=True)
+    done = run_slacode(["check", case / "agreement.sla", events, "--as-of", expected["as_of"], "--format", "json"],
+                       subprocess_=_fresh(case))
     got = json.loads(done.stdout)["verdicts"]
     problems = []
     keys = ("lead", "rule", "clause", "cycle", "period", "group", "assignee")
@@ -92,12 +115,12 @@ def test_leads_without_a_verdict_have_none(case):
     rule never started, an event that could not be used): the runner checks only what a case
     lists, so a verdict that should not exist would pass it."""
     import json
-    import subprocess
+
 
     expected = json.loads((case / "expected.json").read_text())
     events = next(p for p in sorted(case.iterdir()) if p.stem == "events")
-    done = subprocess.run([sys.executable, "-m", "slacode", "check", str(case / "agreement.sla"), str(events),
-                           "--as-of", expected["as_of"], "--format", "json"], capture_output=True, text=True)
+    done = run_slacode(["check", case / "agreement.sla", events, "--as-of", expected["as_of"], "--format", "json"],
+                       subprocess_=_fresh(case))
     got = {(v["lead"], v["rule"]) for v in json.loads(done.stdout)["verdicts"]}
     absent = {tuple(pair) for pair in json.loads((case / "absent.json").read_text())["absent"]}
     assert not absent & got, sorted(absent & got)

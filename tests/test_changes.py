@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import slacode
 from slacode.report.changes import changes
+from tests.conftest import run_slacode
 
 SPEC = """
 agreement "c" {
@@ -315,13 +316,9 @@ def test_since_after_as_of_is_refused():
 # ---------------------------------------------------------------------------- the command
 
 def _run(*args):
-    import subprocess
-    import sys
-
     from tests.conftest import ROOT
 
-    return subprocess.run([sys.executable, "-m", "slacode", "changes", *map(str, args)], capture_output=True,
-                          text=True, cwd=ROOT)
+    return run_slacode(["changes", *args], cwd=ROOT)      # in this process (tests.conftest)
 
 
 NORTHWIND = ("specs/northwind.sla", "specs/events.jsonl")

@@ -12,21 +12,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SHARED, needs_shared
+from tests.conftest import ROOT, SHARED, needs_shared, run_slacode
 
 CASE = SHARED / "conformance" / "cases" / "001-first-touch"
 AS_OF = "2026-11-16T12:05:00-03:00"
 SLACODE = shutil.which("slacode")
 
 
-def run(*args, stdin: str | None = None, cwd=ROOT):
+def script(*args, stdin: str | None = None, cwd=ROOT):
+    """The installed ``slacode`` script (``python -m slacode`` without one), a process of its own."""
     cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
     return subprocess.run(cmd + list(args), capture_output=True, text=True, input=stdin, cwd=cwd)
 
 
+def run(*args, stdin: str | None = None, cwd=ROOT):
+    """The command in this process (:func:`tests.conftest.run_slacode`): what a test of the
+    command's behaviour needs, without an interpreter's start-up; the tests of the script
+    itself (installed, signals, pipes, the exit at the end) start a process (:func:`script`)."""
+    return run_slacode(args, stdin=stdin, cwd=cwd)
+
+
 def test_console_script_is_installed():
     assert SLACODE, "the `slacode` console script is not on PATH"
-    proc = run("--help")
+    proc = script("--help")
     assert proc.returncode == 0 and "lint" in proc.stdout and "check" in proc.stdout
 
 
@@ -36,7 +44,7 @@ def test_python_dash_m_works():
 
 
 def test_lint_bundled_specs_is_clean():
-    proc = run("lint", "specs/")
+    proc = script("lint", "specs/")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -403,7 +411,7 @@ def test_the_program_exits_with_mains_status_and_spares_the_last_collection(monk
     with pytest.raises(SystemExit) as exit_:
         cli.console()
     assert exit_.value.code == 3 and calls == ["main", "freeze"]
-    assert run("--version").returncode == 0, "the installed script still runs"
+    assert script("--version").returncode == 0, "the installed script still runs"
 
 
 def test_an_unhandled_exception_is_exit_2_with_one_line_not_a_traceback(monkeypatch, capsys):

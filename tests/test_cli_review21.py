@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_slacode
 
 DESK = """agreement "desk" {
   version "1"
@@ -54,8 +54,9 @@ SLACODE = [sys.executable, "-m", "slacode"]
 
 
 def run(*args, cwd=None, env=None, stdin=None):
-    return subprocess.run(SLACODE + [str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=env,
-                          input=stdin)
+    """The command in this process (:func:`tests.conftest.run_slacode`); the tests of a real
+    process (a closed pipe, a git hook) start one."""
+    return run_slacode(args, cwd=cwd, env=env, stdin=stdin)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from hypothesis import given, settings, strategies as st
 
 import slacode
 from slacode.diff import compare_preds, days_text, impact, pred_text, semantic_diff
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_slacode
 
 AS_OF = "2026-11-20T18:00:00-03:00"
 SLACODE = shutil.which("slacode")
@@ -82,8 +82,8 @@ quota volume {
 
 
 def run(*args, cwd=ROOT, env=None):
-    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=cwd, env=env)
+    """The command in this process (:func:`tests.conftest.run_slacode`)."""
+    return run_slacode(args, cwd=cwd, env=env)
 
 
 def edited(*pairs: tuple[str, str], text: str = BASE) -> str:

@@ -8,6 +8,8 @@ import json
 import subprocess
 import sys
 
+from tests.conftest import run_slacode
+
 SPEC = '''agreement "desk" { version "1"; timezone "UTC"; teams marketing, sales }
 segment hot = score >= 80
 handoff mql_handoff {
@@ -44,9 +46,7 @@ def _due(tmp_path, *args: str) -> subprocess.CompletedProcess:
     spec, events = tmp_path / "desk.sla", tmp_path / "events.jsonl"
     spec.write_text(SPEC)
     events.write_text("".join(json.dumps(e) + "\n" for e in EVENTS))
-    return subprocess.run([sys.executable, "-m", "slacode", "due", str(spec), str(events),
-                           "--as-of", "2026-11-24T09:12:00Z", "--format", "json", *args],
-                          capture_output=True, text=True)
+    return run_slacode(["due", spec, events, "--as-of", "2026-11-24T09:12:00Z", "--format", "json", *args])
 
 
 def _clocks(done) -> list[tuple]:

@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 
 import slacode
 from slacode.report import render_html
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_slacode
 
 SPEC = ROOT / "specs" / "northwind.sla"
 EVENTS = ROOT / "specs" / "events.jsonl"
@@ -30,8 +29,8 @@ HEADLESS_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 
 def run(*args, cwd=ROOT):
-    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=cwd)
+    """The command in this process (:func:`tests.conftest.run_slacode`)."""
+    return run_slacode(args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

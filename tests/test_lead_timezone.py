@@ -3,8 +3,6 @@ choice's default serving a lead in a zone none of its calendars is in)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,6 +11,7 @@ from hypothesis import strategies as st
 
 import slacode
 from slacode.fmt import format as format_source
+from tests.conftest import run_slacode
 
 HEADER = 'agreement "g" {\n  version "1"\n  timezone "America/New_York"\n  teams sales\n}\n\n'
 
@@ -37,7 +36,7 @@ class _Ran:
 
 
 def _cli(*args) -> _Ran:
-    return _Ran(subprocess.run([sys.executable, "-m", "slacode", *args], capture_output=True, text=True))
+    return _Ran(run_slacode(args))      # in this process (tests.conftest.run_slacode)
 
 
 def _one(agreement, events, as_of="2026-11-30T00:00:00Z"):

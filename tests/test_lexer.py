@@ -14,6 +14,7 @@ Three comparisons, each against Lark's lexers on the same grammar:
 from __future__ import annotations
 
 import bisect
+import functools
 
 from pathlib import Path
 
@@ -202,13 +203,31 @@ def compare(text, position, places):
                     == _lex_once(lark.token_or_root, text, pos, position)), (pos, position)
 
 
-def test_every_state_lexes_the_corpus_the_same():
+@functools.cache
+def _corpus_places() -> tuple[str, list[int]]:
+    """The whole corpus as one text, and its places (computed once for the parts below)."""
     text = "\n".join(CORPUS.values())
-    places = _places(text)
+    return text, _places(text)
+
+
+def test_the_root_lexer_lexes_the_corpus_the_same():
+    text, places = _corpus_places()
     compare(text, None, places)
+
+
+#: The distinct lexers are compared in this many parts (the i-th lexer in part i % PARTS),
+#: so that the parts spread over the test workers rather than one test holding one for
+#: half a minute; together they are every lexer on the same places as before.
+PARTS = 6
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_state_lexes_the_corpus_the_same(part):
+    text, places = _corpus_places()
     # every distinct lexer on its own spread of places (a few of them on many)
     for i, position in enumerate(_one_state_per_lexer()):
-        compare(text, position, places[i % 89::(7 if i % 29 == 0 else 89)])
+        if i % PARTS == part:
+            compare(text, position, places[i % 89::(7 if i % 29 == 0 else 89)])
 
 
 def test_error_places_lex_the_same():

@@ -26,7 +26,7 @@ import slacode
 from slacode.report import compliance, parse_window, standings, upcoming
 from slacode.report.progress import Progress, wanted
 from slacode.report.tables import duration_text, percentile, render_csv, render_rich, render_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_slacode
 
 SPEC = "specs/northwind.sla"
 EVENTS = "specs/events.jsonl"
@@ -35,10 +35,11 @@ SLACODE = shutil.which("slacode")
 
 
 def run(*args, cwd=ROOT, stdin=None):
-    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
+    """The command in this process (:func:`tests.conftest.run_slacode`); the terminal tests
+    start a real process."""
     env = dict(os.environ, NO_COLOR="1")
     env.pop("FORCE_COLOR", None)
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=cwd, env=env, input=stdin)
+    return run_slacode(args, cwd=cwd, env=env, stdin=stdin)
 
 
 def agreement_text(zone: str = "America/New_York", extra: str = "") -> str:

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from slacode.report.tables import LONGEST_GAP, Period, without_long_gaps
+from tests.conftest import run_slacode
 
 # (in UTC: in 1001 São Paulo kept local mean time, -03:06:28, whose instants are written
 # with the offset truncated to -03:06, docs/time.md; UTC keeps the expected texts plain)
@@ -45,8 +46,7 @@ AS_OF = "2026-11-18T12:00:00-03:00"
 def report(tmp_path, *args):
     (tmp_path / "a.sla").write_text(AGREEMENT)
     (tmp_path / "e.jsonl").write_text("".join(json.dumps(e) + "\n" for e in EVENTS))
-    return subprocess.run([sys.executable, "-m", "slacode", "report", "a.sla", "e.jsonl", "--as-of", AS_OF, *args],
-                          capture_output=True, text=True, cwd=tmp_path)
+    return run_slacode(["report", "a.sla", "e.jsonl", "--as-of", AS_OF, *args], cwd=tmp_path)   # in this process
 
 
 def test_a_placeholder_year_leaves_out_the_empty_weeks_and_says_so(tmp_path):

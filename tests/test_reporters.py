@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +25,7 @@ from slacode.reporters import (
     fingerprints,
     sarif_log,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_slacode
 
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 # Not Draft202012Validator.check_schema: the standard's schema has one pattern Python's `re`
@@ -62,8 +60,8 @@ calendar spare {
 
 
 def run(*args, cwd=ROOT):
-    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=cwd)
+    """The command in this process (:func:`tests.conftest.run_slacode`)."""
+    return run_slacode(args, cwd=cwd)
 
 
 def sarif_errors(log: dict) -> list[str]:

@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from slacode.schemas import SCHEMAS, load_schema, schema_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_slacode
 
 AS_OF = "2026-11-20T18:00:00-03:00"
 SLACODE = shutil.which("slacode")
@@ -29,8 +29,8 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def run(*args, cwd=ROOT):
-    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=cwd)
+    """The command in this process (:func:`tests.conftest.run_slacode`)."""
+    return run_slacode(args, cwd=cwd)
 
 
 def validator(name: str, pointer: str = "") -> Draft202012Validator:

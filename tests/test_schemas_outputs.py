@@ -19,7 +19,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from slacode.schemas import SCHEMAS, load_schema
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_slacode
 from tests.test_schemas import problems as schema_problems
 from tests.test_schemas import validator
 
@@ -32,8 +32,8 @@ STATUSES = {"met", "breached", "cancelled", "paused", "at_risk", "pending"}
 
 
 def run(*args, cwd=ROOT):
-    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
-    return subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True, cwd=cwd)
+    """The command in this process (:func:`tests.conftest.run_slacode`)."""
+    return run_slacode(args, cwd=cwd)
 
 
 def output(*args, cwd=ROOT, codes=(0,)):

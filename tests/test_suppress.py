@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from hypothesis import given, strategies as st
 import slacode
 from slacode.codes import CODES
 from slacode.suppress import Selection, SelectionError, apply_comments, resolve
+from tests.conftest import run_slacode
 
 SLACODE = shutil.which("slacode")
 
@@ -41,8 +40,8 @@ def codes(text: str, **kw) -> list[str]:
 
 
 def run(*args, cwd=None, stdin=None):
-    cmd = [SLACODE] if SLACODE else [sys.executable, "-m", "slacode"]
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=cwd, input=stdin)
+    """The command in this process (:func:`tests.conftest.run_slacode`)."""
+    return run_slacode(args, cwd=cwd, stdin=stdin)
 
 
 # ------------------------------------------------------------------ the forms of comment

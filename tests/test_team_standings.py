@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,7 +19,7 @@ from hypothesis import strategies as st
 import slacode
 from slacode.report import compliance, team_standings
 from slacode.report.teams import TeamScore, rank_teams, render_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_slacode
 
 SPEC = "specs/northwind.sla"
 EVENTS = "specs/events.jsonl"
@@ -102,8 +100,7 @@ LEAGUE_AS_OF = "2026-11-18T12:00:00-03:00"
 def run(*args, cwd=ROOT):
     env = dict(os.environ, NO_COLOR="1", COLUMNS="200")
     env.pop("FORCE_COLOR", None)
-    return subprocess.run([sys.executable, "-m", "slacode", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env)
+    return run_slacode(args, cwd=cwd, env=env)      # in this process (tests.conftest)
 
 
 @pytest.fixture(scope="module")
